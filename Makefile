@@ -1,0 +1,112 @@
+# teller -- GNU make 4.3 (Debian 12). Targets: all, check, demo, bench,
+# fuzz, lint, regen, check-valgrind, check-oom, install, clean.
+# Local overrides go in an untracked config.mk.
+
+CC ?= gcc
+PREFIX ?= /usr/local
+SAN ?=
+-include config.mk
+
+WARN = -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
+	-Wmissing-prototypes -Wconversion -Wdouble-promotion -Wformat=2 \
+	-Wundef -Wwrite-strings -Wvla -fno-common
+ifeq ($(CI),true)
+WARN += -Werror
+endif
+
+ifeq ($(SAN),1)
+B = build-san
+SANFLAGS = -fsanitize=address,undefined -fno-sanitize-recover=all \
+	-fno-omit-frame-pointer
+OPT = -O1 -g
+else
+B = build
+SANFLAGS =
+OPT = -O2 -g
+endif
+
+PKGS = jansson expat libzip libsodium
+# Recursive (=) so pkg-config runs after `deps` has installed them.
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+
+CPPFLAGS += -Iinclude -Ilib -D_POSIX_C_SOURCE=200809L
+CFLAGS += -std=c11 $(OPT) $(WARN) $(SANFLAGS) -MMD -MP
+LDFLAGS += $(SANFLAGS)
+
+LIB_SRC = $(sort $(wildcard lib/*.c))
+CLI_SRC = $(sort $(wildcard cli/*.c))
+UNIT_SRC = $(sort $(wildcard tests/unit/t_*.c))
+LIB_OBJ = $(LIB_SRC:%.c=$(B)/%.o)
+CLI_OBJ = $(CLI_SRC:%.c=$(B)/%.o)
+UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
+FUZZ_SRC = $(sort $(wildcard fuzz/fuzz_*.c))
+REPLAY_BIN = $(FUZZ_SRC:fuzz/%.c=$(B)/replay/%)
+
+all: $(B)/teller $(B)/libteller.a
+
+deps:
+	@sh scripts/deps.sh
+
+$(B)/%.o: %.c | deps
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(PKG_CFLAGS) $(CFLAGS) -c -o $@ $<
+
+$(B)/libteller.a: $(LIB_OBJ)
+	rm -f $@
+	ar rcs $@ $^
+
+$(B)/teller: $(CLI_OBJ) $(B)/libteller.a
+	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) $(B)/libteller.a $(PKG_LIBS)
+	@ln -sf $(B)/teller teller 2>/dev/null || true
+
+$(B)/tests/%: tests/unit/%.c $(B)/libteller.a tests/harness.h | deps
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(PKG_CFLAGS) $(CFLAGS) -Itests -o $@ $< \
+		$(B)/libteller.a $(PKG_LIBS) $(LDFLAGS)
+
+# Fuzz replay: each fuzz target linked with a plain-C main (gcc).
+$(B)/replay/%: fuzz/%.c fuzz/replay.c $(B)/libteller.a | deps
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(PKG_CFLAGS) $(CFLAGS) -o $@ $< fuzz/replay.c \
+		$(B)/libteller.a $(PKG_LIBS) $(LDFLAGS)
+
+check: deps all $(UNIT_BIN) $(REPLAY_BIN)
+	@B=$(B) SHARED=$${SHARED:-../shared} sh tests/run.sh
+
+demo: deps all
+	@./$(B)/teller count -m sv examples/tower-hamlets-2014/ballots.csv
+
+bench: deps all
+	@B=$(B) sh bench/run.sh
+
+fuzz:
+	@$(MAKE) -f fuzz/Makefile
+
+lint:
+	@sh scripts/lint.sh
+
+regen: deps all
+	@B=$(B) sh tests/golden/regen.sh
+
+check-valgrind: deps all $(UNIT_BIN)
+	@B=$(B) VALGRIND=1 SHARED=$${SHARED:-../shared} sh tests/run.sh
+
+check-oom: deps all $(UNIT_BIN)
+	@B=$(B) TELLER_OOM=1 sh tests/run.sh unit
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib \
+		$(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 755 $(B)/teller $(DESTDIR)$(PREFIX)/bin/teller
+	install -m 644 $(B)/libteller.a $(DESTDIR)$(PREFIX)/lib/
+	install -m 644 include/teller.h $(DESTDIR)$(PREFIX)/include/
+	install -m 644 doc/teller.1 $(DESTDIR)$(PREFIX)/share/man/man1/
+
+clean:
+	rm -rf build build-san teller
+
+.PHONY: all deps check demo bench fuzz lint regen check-valgrind \
+	check-oom install clean
+
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d)

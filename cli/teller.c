@@ -1,0 +1,2 @@
+#include "teller.h"
+int main(void) { return 0; }

@@ -1,0 +1,208 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * teller.h -- the one public header of libteller, an exact election-count
+ * engine. Readers turn files into a contest and a ballot profile; methods
+ * count a profile under a rule set into a result; writers render results.
+ * Everything the library returns is borrowed from the context (teller_ctx)
+ * and lives until teller_ctx_free().
+ */
+#ifndef TELLER_H
+#define TELLER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define TELLER_VERSION_MAJOR 0
+#define TELLER_VERSION_MINOR 1
+#define TELLER_VERSION_PATCH 0
+#define TELLER_VERSION "0.1.0"
+
+#if defined(__GNUC__)
+#define TELLER_PRINTF(a, b) __attribute__((format(printf, a, b)))
+#else
+#define TELLER_PRINTF(a, b)
+#endif
+
+/* Error codes. Numbers are never reused or reordered; new ones go last. */
+enum teller_err {
+	TELLER_OK = 0,
+	TELLER_ENOMEM = 1,     /* an allocation failed */
+	TELLER_EPARSE = 2,     /* input is malformed (position recorded) */
+	TELLER_ELIMIT = 3,     /* input exceeds a teller_limits cap */
+	TELLER_EOVERFLOW = 4,  /* a number does not fit exactly */
+	TELLER_EINVAL = 5,     /* bad argument or option (usage) */
+	TELLER_EIO = 6,        /* an input file could not be read */
+	TELLER_ERULE = 7,      /* valid input the chosen rules cannot count */
+	TELLER_ETIE = 8,       /* count stopped: a tie needs a person */
+	TELLER_ECONFIG = 9,    /* a contest config is invalid */
+	TELLER_EINTERNAL = 10, /* an invariant failed: a bug in teller */
+	TELLER_EWRITE = 11,    /* an output could not be written */
+	TELLER_EDUP = 12,      /* a duplicate (candidate name, ballot id) */
+	TELLER_ERANGE = 13,    /* a number out of its allowed range */
+	TELLER_EENCODING = 14  /* invalid UTF-8 or NUL byte in text */
+};
+
+/* Opaque handles. */
+typedef struct teller_ctx teller_ctx;
+typedef struct teller_contest teller_contest;
+typedef struct teller_profile teller_profile;
+typedef struct teller_result teller_result;
+
+/* Optional caller allocator: realloc semantics, with the old size given.
+ * new_size == 0 frees. Lets tests fail the Nth allocation. */
+typedef struct teller_alloc {
+	void *(*realloc)(void *ud, void *p, size_t old_size, size_t new_size);
+	void *ud;
+} teller_alloc;
+
+/* Caps on everything input can grow. Exceeding one gives TELLER_ELIMIT.
+ * Defaults (teller_limits_init) are documented in teller.3. */
+typedef struct teller_limits {
+	size_t input_bytes;    /* bytes of one input file: 4 GiB */
+	size_t line_bytes;     /* one line of text input: 16 MiB */
+	int candidates;        /* candidates in a contest: 10000 */
+	int seats;             /* seats: 1000 */
+	int ranks;             /* ranks on one ballot: 1000 */
+	size_t patterns;       /* distinct ballot patterns: 50 million */
+	int64_t ballots;       /* total ballot weight: 10^15 */
+	int depth;             /* JSON/XML nesting depth: 256 */
+	uint64_t unzip_bytes;  /* decompressed bytes of one zip member: 2 GiB */
+	uint32_t unzip_ratio;  /* decompressed/compressed ratio cap: 1000 */
+} teller_limits;
+
+/* Input formats; TELLER_FMT_AUTO detects from content. */
+enum teller_format {
+	TELLER_FMT_AUTO = 0,
+	TELLER_FMT_BLT = 1,
+	TELLER_FMT_CSV = 2,
+	TELLER_FMT_PREFLIB = 3,
+	TELLER_FMT_PROFILE = 4 /* teller's own compact profile file */
+};
+
+/* Report kinds for teller_report(). */
+enum teller_report_kind {
+	TELLER_REP_TEXT = 0,       /* UK-style declaration + stage table */
+	TELLER_REP_JSON = 1,       /* result JSON (DESIGN.md contract) */
+	TELLER_REP_CSV = 2,        /* one row per stage x candidate */
+	TELLER_REP_STAGESHEET = 3, /* council stage sheet, column per stage */
+	TELLER_REP_HTML = 4        /* HTML page with SVG charts */
+};
+
+/* Rules for a count: the method and its typed options. */
+typedef struct teller_rules {
+	const char *method; /* "fptp", "block", "sv", "irv", "stv-scottish"... */
+	int seats;          /* 0 = from the input file, else 1 */
+	uint64_t seed;      /* tie-break PRNG seed (recorded in the result) */
+	int strict;         /* nonzero: refuse input the rule has no answer for */
+} teller_rules;
+
+/* Writer callback: write n bytes; return 0 on success, nonzero on error. */
+typedef int (*teller_write_fn)(void *ud, const char *p, size_t n);
+
+/* ---- lifecycle ---- */
+
+/* Initialise *lim to the documented defaults. */
+void teller_limits_init(teller_limits *lim);
+
+/* Create a context. alloc may be NULL (libc). On success *out owns all
+ * later allocations. Returns TELLER_OK or TELLER_ENOMEM. */
+int teller_ctx_new(const teller_alloc *alloc, teller_ctx **out);
+
+/* Free the context and everything borrowed from it. NULL is a no-op. */
+void teller_ctx_free(teller_ctx *ctx);
+
+/* Replace the context's limits (copied). */
+void teller_ctx_set_limits(teller_ctx *ctx, const teller_limits *lim);
+
+/* ---- errors ---- */
+
+/* The first error recorded on ctx (TELLER_OK if none). */
+int teller_errcode(const teller_ctx *ctx);
+
+/* Its message (owned by ctx; "" if none). */
+const char *teller_errmsg(const teller_ctx *ctx);
+
+/* Its input position: file name (NULL if none), 1-based line and column
+ * (0 if unknown). Any out pointer may be NULL. */
+void teller_errpos(const teller_ctx *ctx, const char **file, long *line,
+    long *col);
+
+/* Forget the recorded error so ctx can be used again. */
+void teller_errclear(teller_ctx *ctx);
+
+/* Static text for an error code. */
+const char *teller_strerror(int code);
+
+/* Process exit status for an error code: 0 ok, 1 bad input, 2 usage,
+ * 3 system/internal, 4 count stopped. */
+int teller_exit_status(int code);
+
+/* ---- input ---- */
+
+/* Read one input held in (buf, len); name is used in error positions.
+ * fmt TELLER_FMT_AUTO detects the format from content. On success the
+ * contest and profile are borrowed from ctx. Errors: EPARSE, ELIMIT,
+ * EOVERFLOW, EDUP, ERANGE, EENCODING, ENOMEM. */
+int teller_read(teller_ctx *ctx, enum teller_format fmt, const char *name,
+    const char *buf, size_t len, teller_contest **contest,
+    teller_profile **profile);
+
+/* Name of a format ("blt", "csv", "preflib", "profile"), or NULL. */
+const char *teller_format_name(enum teller_format fmt);
+
+/* Parse a format name; returns -1 if unknown. */
+int teller_format_parse(const char *name);
+
+/* Guess the format of (buf, len). */
+enum teller_format teller_format_detect(const char *buf, size_t len);
+
+/* Candidates in the contest, and the i-th name/party (borrowed). */
+int teller_contest_ncand(const teller_contest *c);
+const char *teller_contest_name(const teller_contest *c, int i);
+const char *teller_contest_party(const teller_contest *c, int i);
+int teller_contest_seats(const teller_contest *c);
+
+/* Distinct patterns in a profile, and the total ballot count as a
+ * decimal string (borrowed). */
+size_t teller_profile_npatterns(const teller_profile *p);
+
+/* ---- counting ---- */
+
+/* Initialise *r for method (default seats 0 = from input, seed 1). */
+void teller_rules_init(teller_rules *r, const char *method);
+
+/* Is name a known method? Fills *names with a NULL-terminated list of
+ * all method names when names != NULL. */
+int teller_method_known(const char *name);
+const char *const *teller_method_names(void);
+
+/* Count the profile under rules. On success *out is borrowed from ctx.
+ * Errors: EINVAL (unknown method, bad seats), ERULE, ETIE, EOVERFLOW,
+ * EINTERNAL (conservation check failed), ENOMEM. */
+int teller_count(teller_ctx *ctx, const teller_contest *contest,
+    const teller_profile *profile, const teller_rules *rules,
+    teller_result **out);
+
+/* Names of the elected candidates in order: n and the i-th (borrowed). */
+int teller_result_nelected(const teller_result *r);
+const char *teller_result_elected(const teller_result *r, int i);
+
+/* Record an input for the result's "inputs" list (sha256 as hex). */
+int teller_result_add_input(teller_ctx *ctx, teller_result *r,
+    const char *path, const char *sha256_hex);
+
+/* ---- reports ---- */
+
+/* Render result r as kind through write(ud, ...). Errors: EWRITE (the
+ * callback failed), ENOMEM, EINVAL (unknown kind). */
+int teller_report(teller_ctx *ctx, const teller_result *r,
+    enum teller_report_kind kind, teller_write_fn write, void *ud);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* TELLER_H */

@@ -1,0 +1,440 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * profile.c -- the contest (candidates, parties, withdrawn) and the ballot
+ * profile: a multiset of distinct ballot patterns, identical ballots merged
+ * as they are read through an open-addressing hash table.
+ */
+#include <string.h>
+
+#include "tl_int.h"
+
+struct teller_contest *
+tl_contest_new(teller_ctx *ctx)
+{
+	struct teller_contest *c = tl_alloc(ctx, 1, sizeof(*c));
+
+	if (c == NULL)
+		return NULL;
+	c->title = "";
+	c->cands = tl_vec_new(ctx, sizeof(struct tl_cand));
+	return c->cands != NULL ? c : NULL;
+}
+
+int
+tl_contest_add(teller_ctx *ctx, struct teller_contest *c, const char *name,
+    size_t nlen, const char *party, size_t plen)
+{
+	struct tl_cand cand = { 0 };
+
+	if (c->ncand >= ctx->lim.candidates || c->ncand >= TL_CID_MAX) {
+		tl_fail(ctx, TELLER_ELIMIT, "more than %d candidates",
+		    ctx->lim.candidates);
+		return -1;
+	}
+	cand.name = tl_strndup(ctx, name, nlen);
+	cand.party = party != NULL ? tl_strndup(ctx, party, plen) : "";
+	if (cand.name == NULL || cand.party == NULL)
+		return -1;
+	if (tl_vec_push(ctx, c->cands, &cand) == NULL)
+		return -1;
+	return c->ncand++;
+}
+
+int
+tl_contest_find(const struct teller_contest *c, const char *name, size_t n)
+{
+	int i;
+
+	for (i = 0; i < c->ncand; i++) {
+		const char *s = TL_CAND(c, i)->name;
+		if (strlen(s) == n && memcmp(s, name, n) == 0)
+			return i;
+	}
+	return -1;
+}
+
+/* Length of the valid UTF-8 sequence at s (max n bytes), or 0. */
+static size_t
+utf8_len(const unsigned char *s, size_t n)
+{
+	size_t len, i;
+	uint32_t cp;
+
+	if (s[0] < 0x80)
+		return s[0] != 0;
+	if ((s[0] & 0xE0) == 0xC0) {
+		len = 2;
+		cp = s[0] & 0x1Fu;
+	} else if ((s[0] & 0xF0) == 0xE0) {
+		len = 3;
+		cp = s[0] & 0x0Fu;
+	} else if ((s[0] & 0xF8) == 0xF0) {
+		len = 4;
+		cp = s[0] & 0x07u;
+	} else {
+		return 0;
+	}
+	if (len > n)
+		return 0;
+	for (i = 1; i < len; i++) {
+		if ((s[i] & 0xC0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (s[i] & 0x3Fu);
+	}
+	if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) ||
+	    (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)) ||
+	    (cp >= 0xD800 && cp <= 0xDFFF))
+		return 0;
+	return len;
+}
+
+int
+tl_contest_check_names(teller_ctx *ctx, const struct teller_contest *c)
+{
+	int i, j;
+
+	for (i = 0; i < c->ncand; i++) {
+		const unsigned char *s =
+		    (const unsigned char *)TL_CAND(c, i)->name;
+		size_t n = strlen((const char *)s), k, l;
+
+		if (n == 0)
+			return tl_fail(ctx, TELLER_EPARSE,
+			    "candidate %d has an empty name", i + 1);
+		for (k = 0; k < n; k += l) {
+			l = utf8_len(s + k, n - k);
+			if (l == 0)
+				return tl_fail(ctx, TELLER_EENCODING,
+				    "candidate %d: name is not valid UTF-8 "
+				    "at byte %zu", i + 1, k + 1);
+		}
+		for (j = 0; j < i; j++)
+			if (strcmp(TL_CAND(c, j)->name, (const char *)s) == 0)
+				return tl_fail(ctx, TELLER_EDUP,
+				    "candidates %d and %d have the same name "
+				    "\"%s\"", j + 1, i + 1, (const char *)s);
+	}
+	return TELLER_OK;
+}
+
+int
+teller_contest_ncand(const teller_contest *c)
+{
+	return c->ncand;
+}
+
+const char *
+teller_contest_name(const teller_contest *c, int i)
+{
+	return i >= 0 && i < c->ncand ? TL_CAND(c, i)->name : NULL;
+}
+
+const char *
+teller_contest_party(const teller_contest *c, int i)
+{
+	return i >= 0 && i < c->ncand ? TL_CAND(c, i)->party : NULL;
+}
+
+int
+teller_contest_seats(const teller_contest *c)
+{
+	return c->seats;
+}
+
+size_t
+teller_profile_npatterns(const teller_profile *p)
+{
+	return p->pats->len;
+}
+
+/* ---- profile ---- */
+
+struct teller_profile *
+tl_profile_new(teller_ctx *ctx, int ncand)
+{
+	struct teller_profile *p = tl_alloc(ctx, 1, sizeof(*p));
+
+	if (p == NULL)
+		return NULL;
+	p->ncand = ncand;
+	p->pats = tl_vec_new(ctx, sizeof(struct tl_pat));
+	p->cells = tl_vec_new(ctx, sizeof(tl_cid));
+	if (p->pats == NULL || p->cells == NULL)
+		return NULL;
+	return p;
+}
+
+/* The table is a vec of uint32_t so it is freed with the context. */
+static int
+grow_table(teller_ctx *ctx, struct teller_profile *p)
+{
+	size_t n = p->nslots ? p->nslots * 2 : 1024, i;
+	struct tl_vec *v = tl_vec_new(ctx, sizeof(uint32_t));
+	uint32_t *slots;
+
+	if (v == NULL || tl_vec_reserve(ctx, v, n) != TELLER_OK)
+		return TELLER_ENOMEM;
+	v->len = n;
+	slots = v->data;
+	memset(slots, 0, n * sizeof(uint32_t));
+	for (i = 0; i < p->pats->len; i++) {
+		size_t h = TL_PAT(p, i)->hash & (n - 1);
+		while (slots[h] != 0)
+			h = (h + 1) & (n - 1);
+		slots[h] = (uint32_t)(i + 1);
+	}
+	p->slots = slots;
+	p->nslots = n;
+	return TELLER_OK;
+}
+
+static uint32_t
+hash_cells(const tl_cid *c, size_t n)
+{
+	uint64_t h = 0x9E3779B97F4A7C15u ^ n;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		h ^= c[i];
+		h *= 0xBF58476D1CE4E5B9u;
+		h ^= h >> 29;
+	}
+	return (uint32_t)(h ^ (h >> 32));
+}
+
+int
+tl_profile_begin(teller_ctx *ctx, struct teller_profile *p)
+{
+	(void)ctx;
+	p->cells->len = p->cells->len; /* the open pattern starts here */
+	return TELLER_OK;
+}
+
+int
+tl_profile_rank(teller_ctx *ctx, struct teller_profile *p,
+    const tl_cid *marks, int n)
+{
+	tl_cid *dst;
+	int i;
+
+	if (n < 0 || n > p->ncand + 1000)
+		return tl_fail(ctx, TELLER_ELIMIT, "too many marks at a rank");
+	if (tl_vec_reserve(ctx, p->cells, (size_t)n + 1) != TELLER_OK)
+		return TELLER_ENOMEM;
+	dst = (tl_cid *)p->cells->data + p->cells->len;
+	dst[0] = (tl_cid)n;
+	for (i = 0; i < n; i++)
+		dst[i + 1] = marks[i];
+	p->cells->len += (size_t)n + 1;
+	return TELLER_OK;
+}
+
+/* Start of the open pattern: just past the last stored pattern. */
+static size_t
+open_start(const struct teller_profile *p)
+{
+	const struct tl_pat *last;
+
+	if (p->pats->len == 0)
+		return 0;
+	last = TL_PAT(p, p->pats->len - 1);
+	return (size_t)last->off + last->len;
+}
+
+int
+tl_profile_end(teller_ctx *ctx, struct teller_profile *p, int64_t w)
+{
+	size_t start = open_start(p), len = p->cells->len - start, h, nr = 0;
+	const tl_cid *cells = (const tl_cid *)p->cells->data + start;
+	uint32_t hash;
+	size_t k;
+	struct tl_pat pat;
+
+	if (w <= 0) {
+		p->cells->len = start;
+		return tl_fail(ctx, TELLER_ERANGE, "ballot weight must be "
+		    "positive");
+	}
+	for (k = 0; k < len; k += (size_t)cells[k] + 1)
+		nr++;
+	if (nr > (size_t)ctx->lim.ranks) {
+		p->cells->len = start;
+		return tl_fail(ctx, TELLER_ELIMIT, "more than %d ranks on a "
+		    "ballot", ctx->lim.ranks);
+	}
+	if (__builtin_add_overflow(p->total, w, &p->total) ||
+	    p->total > ctx->lim.ballots) {
+		p->cells->len = start;
+		return tl_fail(ctx, TELLER_ELIMIT, "total ballot weight "
+		    "exceeds the limit");
+	}
+	p->lines++;
+	if (len == 0)
+		p->empty += w;
+	if ((p->pats->len + 1) * 2 > p->nslots &&
+	    grow_table(ctx, p) != TELLER_OK)
+		return TELLER_ENOMEM;
+	hash = hash_cells(cells, len);
+	for (h = hash & (p->nslots - 1); p->slots[h] != 0;
+	     h = (h + 1) & (p->nslots - 1)) {
+		struct tl_pat *q = TL_PAT(p, p->slots[h] - 1);
+		if (q->hash == hash && q->len == len &&
+		    memcmp(TL_CELLS(p, q), cells, len * sizeof(tl_cid)) == 0) {
+			q->w += w; /* cannot overflow: total did not */
+			p->cells->len = start;
+			return TELLER_OK;
+		}
+	}
+	if (p->pats->len >= ctx->lim.patterns || start > UINT32_MAX - len)
+		return tl_fail(ctx, TELLER_ELIMIT, "more than %zu distinct "
+		    "ballot patterns", ctx->lim.patterns);
+	pat.off = (uint32_t)start;
+	pat.len = (uint32_t)len;
+	pat.nranks = (uint32_t)nr;
+	pat.hash = hash;
+	pat.w = w;
+	if (tl_vec_push(ctx, p->pats, &pat) == NULL)
+		return TELLER_ENOMEM;
+	p->slots[h] = (uint32_t)p->pats->len;
+	return TELLER_OK;
+}
+
+int
+tl_profile_add_simple(teller_ctx *ctx, struct teller_profile *p,
+    const tl_cid *ids, int n, int64_t w)
+{
+	int i, rc;
+
+	if ((rc = tl_profile_begin(ctx, p)) != TELLER_OK)
+		return rc;
+	for (i = 0; i < n; i++)
+		if ((rc = tl_profile_rank(ctx, p, &ids[i], 1)) != TELLER_OK)
+			return rc;
+	return tl_profile_end(ctx, p, w);
+}
+
+int
+tl_profile_set_wdp(teller_ctx *ctx, struct teller_profile *p, int wdp)
+{
+	int64_t m;
+	size_t i;
+
+	if (wdp <= p->wdp)
+		return TELLER_OK;
+	if (wdp > 9)
+		return tl_fail(ctx, TELLER_ELIMIT, "ballot weights with more "
+		    "than 9 decimal places");
+	m = tl_num_pow10(wdp - p->wdp);
+	if (tl_num_mul(ctx, p->total, m, &p->total) != TELLER_OK ||
+	    tl_num_mul(ctx, p->empty, m, &p->empty) != TELLER_OK)
+		return TELLER_EOVERFLOW;
+	for (i = 0; i < p->pats->len; i++)
+		TL_PAT(p, i)->w *= m; /* bounded by total */
+	p->wdp = wdp;
+	return TELLER_OK;
+}
+
+int
+tl_profile_merge(teller_ctx *ctx, struct teller_profile *p,
+    const struct teller_profile *q)
+{
+	size_t i, k;
+	int rc;
+
+	if (p->ncand != q->ncand)
+		return tl_fail(ctx, TELLER_EINVAL, "profiles have %d and %d "
+		    "candidates", p->ncand, q->ncand);
+	if ((rc = tl_profile_set_wdp(ctx, p, q->wdp)) != TELLER_OK)
+		return rc;
+	for (i = 0; i < q->pats->len; i++) {
+		const struct tl_pat *pat = TL_PAT(q, i);
+		const tl_cid *c = TL_CELLS(q, pat);
+		int64_t w;
+
+		if (tl_num_mul(ctx, pat->w, tl_num_pow10(p->wdp - q->wdp),
+		    &w) != TELLER_OK)
+			return TELLER_EOVERFLOW;
+		if (tl_vec_reserve(ctx, p->cells, pat->len) != TELLER_OK)
+			return TELLER_ENOMEM;
+		for (k = 0; k < pat->len; k++)
+			TL_VEC_AT(p->cells, tl_cid, p->cells->len + k) = c[k];
+		p->cells->len += pat->len;
+		if ((rc = tl_profile_end(ctx, p, w)) != TELLER_OK)
+			return rc;
+	}
+	p->lines += q->lines - (int64_t)q->pats->len;
+	return TELLER_OK;
+}
+
+struct tl_rank
+tl_rank_first(const struct teller_profile *p, const struct tl_pat *pat)
+{
+	struct tl_rank r;
+	const tl_cid *c = TL_CELLS(p, pat);
+
+	r.end = c + pat->len;
+	r.cells = c;
+	if (c >= r.end) {
+		r.cells = NULL;
+		r.ids = NULL;
+		r.n = 0;
+		return r;
+	}
+	r.n = c[0];
+	r.ids = c + 1;
+	return r;
+}
+
+struct tl_rank
+tl_rank_next(struct tl_rank r)
+{
+	r.cells += r.n + 1;
+	if (r.cells >= r.end) {
+		r.cells = NULL;
+		r.ids = NULL;
+		r.n = 0;
+		return r;
+	}
+	r.n = r.cells[0];
+	r.ids = r.cells + 1;
+	return r;
+}
+
+int
+tl_pat_clean(const struct teller_contest *c, const struct teller_profile *p,
+    const struct tl_pat *pat, tl_cid *out, int max, bool *had_equal)
+{
+	struct tl_rank r;
+	int n = 0, i, j;
+
+	if (had_equal != NULL)
+		*had_equal = false;
+	for (r = tl_rank_first(p, pat); r.cells != NULL; r = tl_rank_next(r)) {
+		int live = 0;
+		tl_cid pick = 0;
+
+		for (i = 0; i < r.n; i++) {
+			tl_cid id = r.ids[i];
+			bool seen = false;
+			if (TL_CAND(c, id)->withdrawn)
+				continue;
+			for (j = 0; j < n; j++)
+				if (out[j] == id)
+					seen = true;
+			if (seen)
+				continue;
+			pick = id;
+			live++;
+		}
+		if (live == 0)
+			continue;
+		if (live > 1) {
+			if (had_equal != NULL)
+				*had_equal = true;
+			break;
+		}
+		if (n < max)
+			out[n++] = pick;
+	}
+	return n;
+}

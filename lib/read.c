@@ -1,0 +1,133 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * read.c -- input dispatch: format names, detection from content, and the
+ * common checks every reader's output gets (names, limits).
+ */
+#include <string.h>
+
+#include "tl_int.h"
+
+static const char *const fmt_names[] = { "auto", "blt", "csv", "preflib",
+	"profile" };
+
+const char *
+teller_format_name(enum teller_format fmt)
+{
+	if ((int)fmt < 0 || (size_t)fmt >= sizeof(fmt_names) / sizeof(*fmt_names))
+		return NULL;
+	return fmt_names[fmt];
+}
+
+int
+teller_format_parse(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(fmt_names) / sizeof(*fmt_names); i++)
+		if (strcmp(fmt_names[i], name) == 0)
+			return (int)i;
+	if (strcmp(name, "soc") == 0 || strcmp(name, "soi") == 0 ||
+	    strcmp(name, "toc") == 0 || strcmp(name, "toi") == 0)
+		return TELLER_FMT_PREFLIB;
+	return -1;
+}
+
+/* First non-blank line of buf after a BOM, skipping '#' comment lines
+ * unless keep_hash. */
+static const char *
+first_line(const char *buf, size_t len, size_t *n)
+{
+	const char *p = buf, *end = buf + len;
+
+	if (len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0)
+		p += 3;
+	while (p < end) {
+		const char *e = memchr(p, '\n', (size_t)(end - p));
+		const char *q = p;
+		if (e == NULL)
+			e = end;
+		while (q < e && (*q == ' ' || *q == '\t' || *q == '\r'))
+			q++;
+		if (q < e) {
+			*n = (size_t)(e - p);
+			return p;
+		}
+		p = e + 1;
+	}
+	*n = 0;
+	return NULL;
+}
+
+enum teller_format
+teller_format_detect(const char *buf, size_t len)
+{
+	size_t n, i;
+	const char *l;
+	int nums = 0;
+
+	if (len >= 8 && memcmp(buf, "TELLERP1", 8) == 0)
+		return TELLER_FMT_PROFILE;
+	l = first_line(buf, len, &n);
+	if (l == NULL)
+		return TELLER_FMT_BLT;
+	if (l[0] == '#')
+		return TELLER_FMT_PREFLIB;
+	/* BLT: the first line is two integers (candidates, seats). */
+	for (i = 0; i < n;) {
+		while (i < n && (l[i] == ' ' || l[i] == '\t' || l[i] == '\r' ||
+		    l[i] == ','))
+			i++;
+		if (i == n)
+			break;
+		if (l[i] < '0' || l[i] > '9')
+			return TELLER_FMT_CSV;
+		while (i < n && l[i] >= '0' && l[i] <= '9')
+			i++;
+		nums++;
+	}
+	return nums == 2 ? TELLER_FMT_BLT : TELLER_FMT_CSV;
+}
+
+int
+teller_read(teller_ctx *ctx, enum teller_format fmt, const char *name,
+    const char *buf, size_t len, teller_contest **contest,
+    teller_profile **profile)
+{
+	int rc;
+
+	*contest = NULL;
+	*profile = NULL;
+	ctx->file = name;
+	if (len > ctx->lim.input_bytes)
+		return tl_fail(ctx, TELLER_ELIMIT, "input is %zu bytes, more "
+		    "than the limit of %zu", len, ctx->lim.input_bytes);
+	if (fmt == TELLER_FMT_AUTO)
+		fmt = teller_format_detect(buf, len);
+	switch (fmt) {
+	case TELLER_FMT_BLT:
+		rc = tl_fmt_blt(ctx, buf, len, contest, profile);
+		break;
+	case TELLER_FMT_CSV:
+		rc = tl_fmt_csv(ctx, buf, len, contest, profile);
+		break;
+	case TELLER_FMT_PREFLIB:
+		rc = tl_fmt_preflib(ctx, buf, len, contest, profile);
+		break;
+	case TELLER_FMT_PROFILE:
+		rc = tl_fmt_profile(ctx, buf, len, contest, profile);
+		break;
+	default:
+		return tl_fail(ctx, TELLER_EINVAL, "unknown input format");
+	}
+	if (rc == TELLER_OK && ctx->err != TELLER_OK)
+		rc = ctx->err;
+	if (rc == TELLER_OK && (*contest == NULL || *profile == NULL))
+		rc = tl_fail(ctx, TELLER_EINTERNAL, "reader returned nothing");
+	if (rc == TELLER_OK)
+		rc = tl_contest_check_names(ctx, *contest);
+	if (rc != TELLER_OK) {
+		*contest = NULL;
+		*profile = NULL;
+	}
+	return rc;
+}

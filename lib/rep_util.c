@@ -1,0 +1,146 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * rep_util.c -- buffered output for writers (errors are sticky, so a
+ * writer checks once at the end), exact numbers, JSON strings, padding;
+ * and teller_report(), the dispatch to each writer.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "tl_int.h"
+
+void
+tl_out_init(struct tl_out *o, teller_ctx *ctx, teller_write_fn w, void *ud)
+{
+	o->ctx = ctx;
+	o->write = w;
+	o->ud = ud;
+	o->n = 0;
+	o->err = TELLER_OK;
+}
+
+static void
+drain(struct tl_out *o)
+{
+	if (o->err == TELLER_OK && o->n > 0 && o->write(o->ud, o->buf, o->n))
+		o->err = tl_fail(o->ctx, TELLER_EWRITE, "output could not be "
+		    "written");
+	o->n = 0;
+}
+
+void
+tl_out_mem(struct tl_out *o, const char *s, size_t n)
+{
+	while (n > 0) {
+		size_t k = sizeof(o->buf) - o->n;
+		if (k > n)
+			k = n;
+		memcpy(o->buf + o->n, s, k);
+		o->n += k;
+		s += k;
+		n -= k;
+		if (o->n == sizeof(o->buf))
+			drain(o);
+	}
+}
+
+void
+tl_out_str(struct tl_out *o, const char *s)
+{
+	tl_out_mem(o, s, strlen(s));
+}
+
+void
+tl_out_fmt(struct tl_out *o, const char *fmt, ...)
+{
+	char tmp[1024];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(tmp, sizeof(tmp), fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	tl_out_mem(o, tmp, (size_t)n < sizeof(tmp) ? (size_t)n
+						    : sizeof(tmp) - 1);
+}
+
+void
+tl_out_num(struct tl_out *o, tl_fix v, int dp)
+{
+	char b[TL_NUM_BUFSZ];
+
+	tl_out_mem(o, b, tl_num_fmt(b, v, dp));
+}
+
+void
+tl_out_json_str(struct tl_out *o, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	tl_out_mem(o, "\"", 1);
+	for (; *p != '\0'; p++) {
+		switch (*p) {
+		case '"': tl_out_mem(o, "\\\"", 2); break;
+		case '\\': tl_out_mem(o, "\\\\", 2); break;
+		case '\n': tl_out_mem(o, "\\n", 2); break;
+		case '\r': tl_out_mem(o, "\\r", 2); break;
+		case '\t': tl_out_mem(o, "\\t", 2); break;
+		default:
+			if (*p < 0x20)
+				tl_out_fmt(o, "\\u%04x", *p);
+			else
+				tl_out_mem(o, (const char *)p, 1);
+		}
+	}
+	tl_out_mem(o, "\"", 1);
+}
+
+/* Display width: count UTF-8 lead bytes. */
+static int
+width(const char *s)
+{
+	int w = 0;
+
+	for (; *s != '\0'; s++)
+		if (((unsigned char)*s & 0xC0) != 0x80)
+			w++;
+	return w;
+}
+
+void
+tl_out_pad(struct tl_out *o, const char *s, int w, bool right)
+{
+	int n = width(s);
+
+	if (right)
+		for (; n < w; n++)
+			tl_out_mem(o, " ", 1);
+	tl_out_str(o, s);
+	if (!right)
+		for (; n < w; n++)
+			tl_out_mem(o, " ", 1);
+}
+
+int
+tl_out_flush(struct tl_out *o)
+{
+	drain(o);
+	return o->err;
+}
+
+int
+teller_report(teller_ctx *ctx, const teller_result *r,
+    enum teller_report_kind kind, teller_write_fn write, void *ud)
+{
+	switch (kind) {
+	case TELLER_REP_TEXT: return tl_rep_text(ctx, r, write, ud);
+	case TELLER_REP_JSON: return tl_rep_json(ctx, r, write, ud);
+	case TELLER_REP_CSV: return tl_rep_csv(ctx, r, write, ud);
+	case TELLER_REP_STAGESHEET: return tl_rep_stagesheet(ctx, r, write, ud);
+	case TELLER_REP_HTML: return tl_rep_html(ctx, r, write, ud);
+	}
+	return tl_fail(ctx, TELLER_EINVAL, "unknown report kind");
+}

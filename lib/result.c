@@ -1,0 +1,185 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * result.c -- building a count's result: stages, events, ties, tallies of
+ * rejected ballots, and the vote-conservation check run after every stage.
+ */
+#include <string.h>
+
+#include "tl_int.h"
+
+struct teller_result *
+tl_result_new(teller_ctx *ctx, const struct teller_contest *c,
+    const char *method, int seats, int dp)
+{
+	struct teller_result *r = tl_alloc(ctx, 1, sizeof(*r));
+	const struct tl_method *m = tl_method_find(method);
+
+	if (r == NULL)
+		return NULL;
+	r->method = method;
+	r->method_title = m != NULL ? m->title : method;
+	r->contest = c;
+	r->ncand = c->ncand;
+	r->seats = seats;
+	r->dp = dp;
+	r->stages = tl_vec_new(ctx, sizeof(struct tl_stage));
+	r->elected = tl_vec_new(ctx, sizeof(int));
+	r->excluded = tl_vec_new(ctx, sizeof(int));
+	r->ties = tl_vec_new(ctx, sizeof(struct tl_tie));
+	r->rejected = tl_vec_new(ctx, sizeof(struct tl_tally));
+	r->notes = tl_vec_new(ctx, sizeof(struct tl_tally));
+	r->inputs = tl_vec_new(ctx, sizeof(struct tl_input));
+	if (r->stages == NULL || r->elected == NULL || r->excluded == NULL ||
+	    r->ties == NULL || r->rejected == NULL || r->notes == NULL ||
+	    r->inputs == NULL)
+		return NULL;
+	return r;
+}
+
+struct tl_stage *
+tl_result_stage(teller_ctx *ctx, struct teller_result *r, int kind,
+    int subject, const tl_fix *votes, tl_fix nontrans, tl_fix loss)
+{
+	struct tl_stage s = { 0 }, *sp;
+
+	s.number = (int)r->stages->len + 1;
+	s.kind = kind;
+	s.subject = subject;
+	s.nontrans = nontrans;
+	s.loss = loss;
+	s.value = -1;
+	s.note = "";
+	s.votes = tl_alloc(ctx, (size_t)r->ncand + 1, sizeof(tl_fix));
+	if (s.votes == NULL)
+		return NULL;
+	if (r->ncand > 0)
+		memcpy(s.votes, votes, (size_t)r->ncand * sizeof(tl_fix));
+	sp = tl_vec_push(ctx, r->stages, &s);
+	return sp;
+}
+
+static int
+push_id(teller_ctx *ctx, int **arr, int *n, int id)
+{
+	int *a = tl_alloc(ctx, (size_t)*n + 1, sizeof(int));
+
+	if (a == NULL)
+		return TELLER_ENOMEM;
+	if (*n > 0)
+		memcpy(a, *arr, (size_t)*n * sizeof(int));
+	a[(*n)++] = id;
+	*arr = a;
+	return TELLER_OK;
+}
+
+int
+tl_result_elect(teller_ctx *ctx, struct teller_result *r, int cand)
+{
+	struct tl_stage *s;
+
+	if (r->stages->len == 0)
+		return tl_fail(ctx, TELLER_EINTERNAL, "election before stage 1");
+	s = TL_STAGE(r, r->stages->len - 1);
+	if (push_id(ctx, &s->elected, &s->nelected, cand) != TELLER_OK)
+		return TELLER_ENOMEM;
+	return tl_vec_push(ctx, r->elected, &cand) ? TELLER_OK
+						   : TELLER_ENOMEM;
+}
+
+int
+tl_result_exclude(teller_ctx *ctx, struct teller_result *r, int cand)
+{
+	struct tl_stage *s;
+
+	if (r->stages->len == 0)
+		return tl_fail(ctx, TELLER_EINTERNAL, "exclusion before stage 1");
+	s = TL_STAGE(r, r->stages->len - 1);
+	if (push_id(ctx, &s->excluded, &s->nexcluded, cand) != TELLER_OK)
+		return TELLER_ENOMEM;
+	return tl_vec_push(ctx, r->excluded, &cand) ? TELLER_OK
+						    : TELLER_ENOMEM;
+}
+
+int
+tl_result_tie(teller_ctx *ctx, struct teller_result *r, int kind, int how,
+    const int *tied, int ntied, int chosen, uint64_t draw)
+{
+	struct tl_tie t = { 0 };
+
+	t.stage = (int)r->stages->len;
+	t.kind = kind;
+	t.how = how;
+	t.ntied = ntied;
+	t.chosen = chosen;
+	t.draw = draw;
+	t.tied = tl_alloc(ctx, (size_t)ntied + 1, sizeof(int));
+	if (t.tied == NULL)
+		return TELLER_ENOMEM;
+	memcpy(t.tied, tied, (size_t)ntied * sizeof(int));
+	return tl_vec_push(ctx, r->ties, &t) ? TELLER_OK : TELLER_ENOMEM;
+}
+
+int
+tl_result_tally(teller_ctx *ctx, struct teller_result *r, bool rejected,
+    const char *name, const char *cite, tl_fix n)
+{
+	struct tl_tally t;
+
+	t.name = name;
+	t.cite = cite != NULL ? cite : "";
+	t.n = n;
+	return tl_vec_push(ctx, rejected ? r->rejected : r->notes, &t)
+	    ? TELLER_OK : TELLER_ENOMEM;
+}
+
+int
+tl_result_check(teller_ctx *ctx, const struct teller_result *r)
+{
+	const struct tl_stage *s;
+	tl_fix sum;
+	int i;
+
+	if (r->stages->len == 0)
+		return TELLER_OK;
+	s = TL_STAGE(r, r->stages->len - 1);
+	sum = s->nontrans + s->loss;
+	for (i = 0; i < r->ncand; i++)
+		if (__builtin_add_overflow(sum, s->votes[i], &sum))
+			return tl_fail(ctx, TELLER_EOVERFLOW, "stage %d: total "
+			    "overflows", s->number);
+	if (sum != r->valid) {
+		char a[TL_NUM_BUFSZ], b[TL_NUM_BUFSZ];
+		tl_num_fmt(a, sum, r->dp);
+		tl_num_fmt(b, r->valid, r->dp);
+		return tl_fail(ctx, TELLER_EINTERNAL, "stage %d: votes not "
+		    "conserved (%s accounted for, %s valid)", s->number, a, b);
+	}
+	return TELLER_OK;
+}
+
+int
+teller_result_nelected(const teller_result *r)
+{
+	return (int)r->elected->len;
+}
+
+const char *
+teller_result_elected(const teller_result *r, int i)
+{
+	if (i < 0 || (size_t)i >= r->elected->len)
+		return NULL;
+	return TL_CAND(r->contest, TL_VEC_AT(r->elected, int, i))->name;
+}
+
+int
+teller_result_add_input(teller_ctx *ctx, teller_result *r, const char *path,
+    const char *sha256_hex)
+{
+	struct tl_input in;
+
+	in.path = tl_strdup(ctx, path);
+	in.sha256 = tl_strdup(ctx, sha256_hex != NULL ? sha256_hex : "");
+	if (in.path == NULL || in.sha256 == NULL)
+		return TELLER_ENOMEM;
+	return tl_vec_push(ctx, r->inputs, &in) ? TELLER_OK : TELLER_ENOMEM;
+}

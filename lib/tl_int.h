@@ -1,0 +1,436 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * tl_int.h -- declarations shared inside lib/ (never installed).
+ * Module prefixes: tl_ctx_/tl_fail (ctx.c), tl_arena_ (ctx.c), tl_vec_
+ * (ctx.c), tl_num_ (num.c), tl_contest_/tl_profile_ (profile.c), tl_tie_
+ * (tie.c), tl_result_ (result.c), tl_fmt_* readers, tl_m_* methods,
+ * tl_rep_* writers.
+ */
+#ifndef TL_INT_H
+#define TL_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "teller.h"
+
+/* ------------------------------------------------------------------ */
+/* context, errors, memory (ctx.c)                                     */
+
+struct tl_vec;
+
+struct teller_ctx {
+	teller_alloc alloc;
+	teller_limits lim;
+	int err;              /* first error code, TELLER_OK if none */
+	char msg[256];        /* its message */
+	const char *file;     /* current input name (borrowed from caller) */
+	char errfile[256];    /* input name at the time of the error */
+	long line, col;       /* its position, 0 if unknown */
+	bool oom;             /* sticky out-of-memory flag */
+	struct tl_block *blocks; /* arena blocks, newest first */
+	struct tl_vec **vecs; /* growable vectors to free at the end */
+	size_t nvecs, capvecs;
+};
+
+/* Record err as the context's first error (later ones are ignored) and
+ * return err, so callers write `return tl_fail(ctx, ...)`. Position is
+ * unknown. */
+int tl_fail(teller_ctx *ctx, int err, const char *fmt, ...)
+    TELLER_PRINTF(3, 4);
+
+/* As tl_fail, with a 1-based line and column in ctx->file. */
+int tl_fail_at(teller_ctx *ctx, int err, long line, long col,
+    const char *fmt, ...) TELLER_PRINTF(5, 6);
+
+/* Record out-of-memory (static message; never allocates). */
+int tl_oom(teller_ctx *ctx);
+
+/* Raw allocation through the caller allocator. NULL on failure (and the
+ * OOM flag set). */
+void *tl_realloc(teller_ctx *ctx, void *p, size_t old, size_t sz);
+void tl_free(teller_ctx *ctx, void *p, size_t sz);
+
+/* Arena: zeroed memory living until teller_ctx_free. NULL on OOM (error
+ * recorded). Size overflow is checked. */
+void *tl_alloc(teller_ctx *ctx, size_t n, size_t size);
+char *tl_strndup(teller_ctx *ctx, const char *s, size_t n);
+char *tl_strdup(teller_ctx *ctx, const char *s);
+
+/* Growable vector of fixed-size elements, freed with the context.
+ * Allocate with tl_vec_new; grow with tl_vec_reserve / tl_vec_push. */
+struct tl_vec {
+	void *data;
+	size_t len;  /* elements in use */
+	size_t cap;  /* elements allocated */
+	size_t size; /* bytes per element */
+};
+struct tl_vec *tl_vec_new(teller_ctx *ctx, size_t elem_size);
+/* Ensure room for `more` further elements. */
+int tl_vec_reserve(teller_ctx *ctx, struct tl_vec *v, size_t more);
+/* Append one element (copied from elem); returns pointer to it or NULL. */
+void *tl_vec_push(teller_ctx *ctx, struct tl_vec *v, const void *elem);
+#define TL_VEC_AT(v, type, i) (((type *)(v)->data)[i])
+
+/* ------------------------------------------------------------------ */
+/* exact numbers (num.c)                                               */
+
+/* A fixed-point decimal: value * 10^dp held in an int64_t. The scale dp
+ * belongs to the rule set, not the number. */
+typedef int64_t tl_fix;
+
+#define TL_DP_MAX 18
+
+enum tl_round {
+	TL_ROUND_DOWN = 0,  /* toward zero (truncate) */
+	TL_ROUND_FLOOR,     /* toward -infinity */
+	TL_ROUND_CEIL,      /* toward +infinity */
+	TL_ROUND_UP,        /* away from zero */
+	TL_ROUND_HALF_UP,   /* nearest, ties away from zero */
+	TL_ROUND_HALF_EVEN  /* nearest, ties to even */
+};
+
+/* 10^dp for 0 <= dp <= 18. */
+int64_t tl_num_pow10(int dp);
+
+/* Checked arithmetic: TELLER_OK or TELLER_EOVERFLOW (recorded on ctx). */
+int tl_num_add(teller_ctx *ctx, int64_t a, int64_t b, int64_t *out);
+int tl_num_sub(teller_ctx *ctx, int64_t a, int64_t b, int64_t *out);
+int tl_num_mul(teller_ctx *ctx, int64_t a, int64_t b, int64_t *out);
+
+/* out = a * b / c, rounded by mode, computed with an exact 128-bit
+ * intermediate. c == 0 gives TELLER_EINTERNAL. */
+int tl_num_muldiv(teller_ctx *ctx, int64_t a, int64_t b, int64_t c,
+    enum tl_round mode, int64_t *out);
+
+/* out = a / c rounded by mode. */
+int tl_num_div(teller_ctx *ctx, int64_t a, int64_t c, enum tl_round mode,
+    int64_t *out);
+
+/* Change scale from dp `from` to dp `to`, rounding by mode. */
+int tl_num_rescale(teller_ctx *ctx, tl_fix a, int from, int to,
+    enum tl_round mode, tl_fix *out);
+
+/* Write v at dp places as an exact decimal ("-12.34000"), NUL-ended.
+ * buf must hold TL_NUM_BUFSZ bytes. Returns the length. */
+#define TL_NUM_BUFSZ 48
+size_t tl_num_fmt(char *buf, tl_fix v, int dp);
+
+/* Parse an exact decimal ("12", "-3.5", "0.00001") of at most dp places
+ * into *out at scale dp. Returns 0, or -1 if not a decimal, -2 if too
+ * many places, -3 if it overflows. Never touches ctx. */
+int tl_num_parse(const char *s, size_t n, int dp, tl_fix *out);
+
+/* Decimal places in a decimal string s (0 if none), or -1 if invalid. */
+int tl_num_places(const char *s, size_t n);
+
+/* ------------------------------------------------------------------ */
+/* contest and profile (profile.c)                                     */
+
+struct tl_cand {
+	const char *name;  /* UTF-8, never NULL */
+	const char *party; /* UTF-8, "" if none */
+	bool withdrawn;    /* removed from every ranking before counting */
+	bool writein;      /* a write-in pseudo-candidate */
+};
+
+struct teller_contest {
+	const char *title;    /* "" if none */
+	int seats;            /* from the file; 0 if the file does not say */
+	int ncand;
+	struct tl_vec *cands; /* of struct tl_cand */
+};
+#define TL_CAND(c, i) (&TL_VEC_AT((c)->cands, struct tl_cand, (i)))
+
+/* Candidate ids are 0-based indices into the contest. */
+typedef uint16_t tl_cid;
+#define TL_CID_MAX 65000
+
+/*
+ * A ballot pattern: the ranks as marked. Cells of pattern p are
+ * cells[p.off .. p.off + p.len): for each rank, a count n then n candidate
+ * ids (n == 0 skipped rank, n > 1 overvote; repeats across ranks kept).
+ * The weight is at scale 10^wdp (wdp == 0 for plain counts).
+ */
+struct tl_pat {
+	uint32_t off;    /* first cell */
+	uint32_t len;    /* number of cells */
+	uint32_t nranks; /* ranks marked (including skipped ones) */
+	uint32_t hash;   /* hash of the cells */
+	int64_t w;       /* weight, scale 10^wdp, > 0 */
+};
+
+struct teller_profile {
+	int ncand;
+	int wdp;              /* decimal places of weights */
+	struct tl_vec *pats;  /* of struct tl_pat */
+	struct tl_vec *cells; /* of tl_cid */
+	uint32_t *slots;      /* open-addressing table: pattern index + 1 */
+	size_t nslots;        /* power of two */
+	int64_t total;        /* sum of weights, scale 10^wdp */
+	int64_t lines;        /* ballots (lines/records) read, unweighted */
+	int64_t empty;        /* weight of ballots with no marks at all */
+};
+
+/* New empty contest / profile. */
+struct teller_contest *tl_contest_new(teller_ctx *ctx);
+/* Append a candidate (name and party copied; party may be NULL). Returns
+ * its id, or -1 with the error recorded (ELIMIT past limits.candidates). */
+int tl_contest_add(teller_ctx *ctx, struct teller_contest *c,
+    const char *name, size_t nlen, const char *party, size_t plen);
+/* Check names: non-empty, valid UTF-8, no NUL, unique. EDUP / EENCODING. */
+int tl_contest_check_names(teller_ctx *ctx, const struct teller_contest *c);
+/* Candidate id with exactly this name, or -1. */
+int tl_contest_find(const struct teller_contest *c, const char *name,
+    size_t n);
+
+struct teller_profile *tl_profile_new(teller_ctx *ctx, int ncand);
+
+/* Builder for one pattern: call tl_profile_begin, then tl_profile_rank
+ * once per rank with that rank's marks, then tl_profile_end with the
+ * weight (scale 10^wdp). Identical patterns are merged. */
+int tl_profile_begin(teller_ctx *ctx, struct teller_profile *p);
+int tl_profile_rank(teller_ctx *ctx, struct teller_profile *p,
+    const tl_cid *marks, int n);
+int tl_profile_end(teller_ctx *ctx, struct teller_profile *p, int64_t w);
+
+/* Add a whole pattern of single marks (ids[i] at rank i+1). */
+int tl_profile_add_simple(teller_ctx *ctx, struct teller_profile *p,
+    const tl_cid *ids, int n, int64_t w);
+
+/* Raise the weight scale to wdp (existing weights multiplied). */
+int tl_profile_set_wdp(teller_ctx *ctx, struct teller_profile *p, int wdp);
+
+/* Sum another profile into p (same ncand; weights rescaled). */
+int tl_profile_merge(teller_ctx *ctx, struct teller_profile *p,
+    const struct teller_profile *q);
+
+#define TL_PAT(p, i) (&TL_VEC_AT((p)->pats, struct tl_pat, (i)))
+#define TL_CELLS(p, pat) (&TL_VEC_AT((p)->cells, tl_cid, (pat)->off))
+
+/* Iterate ranks of a pattern: start with r = tl_rank_first(p, pat), then
+ * while r.cells: use r.n, r.ids, then r = tl_rank_next(p, pat, r). */
+struct tl_rank {
+	const tl_cid *ids; /* marks at this rank */
+	int n;             /* how many */
+	const tl_cid *cells; /* cursor; NULL when done */
+	const tl_cid *end;
+};
+struct tl_rank tl_rank_first(const struct teller_profile *p,
+    const struct tl_pat *pat);
+struct tl_rank tl_rank_next(struct tl_rank r);
+
+/*
+ * "Clean" preference list as most STV/IRV rules read a ballot: walk the
+ * ranks, skip withdrawn candidates and skipped ranks, keep each candidate's
+ * first appearance only. An overvoted rank (several marks) is reported.
+ * Writes up to max ids into out; returns the count, or -(k+1) if rank k
+ * (0-based, after cleaning) was an overvote/equal ranking and
+ * stop_at_overvote is set.
+ */
+int tl_pat_clean(const struct teller_contest *c, const struct teller_profile *p,
+    const struct tl_pat *pat, tl_cid *out, int max, bool *had_equal);
+
+/* ------------------------------------------------------------------ */
+/* tie-break (tie.c)                                                   */
+
+/* SplitMix64 stream: documented in tie.c and teller.3. */
+struct tl_rng {
+	uint64_t state;
+};
+void tl_tie_seed(struct tl_rng *r, uint64_t seed);
+uint64_t tl_tie_next(struct tl_rng *r);
+/* Uniform index in [0, n) by rejection sampling (n >= 1). */
+int tl_tie_lot(struct tl_rng *r, int n);
+
+/* ------------------------------------------------------------------ */
+/* results (result.c)                                                  */
+
+enum tl_stage_kind {
+	TL_STAGE_FIRST = 0,  /* first preferences / the poll */
+	TL_STAGE_SURPLUS,    /* transfer of a surplus */
+	TL_STAGE_EXCLUSION,  /* exclusion of one or more candidates */
+	TL_STAGE_SECOND,     /* SV: second preferences of the excluded */
+	TL_STAGE_ITERATION,  /* Meek: one converged round */
+	TL_STAGE_FINAL       /* last vacancies filled, no transfer */
+};
+
+enum tl_tie_how {
+	TL_TIE_EARLIER = 0, /* settled by an earlier stage's totals */
+	TL_TIE_LOT,         /* settled by lot (seeded PRNG) */
+	TL_TIE_ORDER,       /* settled by input order (rule says so) */
+	TL_TIE_FIRSTPREF    /* settled by first preferences */
+};
+
+enum tl_tie_kind {
+	TL_TIEK_EXCLUDE = 0, /* who is excluded */
+	TL_TIEK_SURPLUS,     /* whose surplus goes first */
+	TL_TIEK_ELECT,       /* who is elected (last seat, final stage) */
+	TL_TIEK_ORDER        /* order of election among equals */
+};
+
+struct tl_tie {
+	int stage;      /* stage number at which it was decided */
+	int kind;       /* enum tl_tie_kind */
+	int how;        /* enum tl_tie_how */
+	int ntied;
+	int *tied;      /* candidate ids */
+	int chosen;     /* the candidate chosen */
+	uint64_t draw;  /* for TL_TIE_LOT: the lot index drawn */
+};
+
+struct tl_stage {
+	int number;         /* 1-based */
+	int kind;           /* enum tl_stage_kind */
+	int subject;        /* candidate whose surplus/papers moved, or -1 */
+	tl_fix *votes;      /* [ncand] totals at the end of the stage */
+	tl_fix nontrans;    /* cumulative non-transferable (exhausted) */
+	tl_fix loss;        /* cumulative loss by fractions */
+	tl_fix value;       /* transfer value used, if any (else -1) */
+	int *elected;       /* candidates elected at this stage */
+	int nelected;
+	int *excluded;      /* candidates excluded at this stage */
+	int nexcluded;
+	const char *note;   /* clause or remark, "" if none */
+};
+
+/* A named count of rejected or non-transferable ballots. */
+struct tl_tally {
+	const char *name;   /* e.g. "unmarked or void for uncertainty" */
+	const char *cite;   /* clause, "" if none */
+	tl_fix n;           /* at the result's dp */
+};
+
+struct tl_input {
+	const char *path;
+	const char *sha256;
+};
+
+struct teller_result {
+	const char *method;
+	const char *method_title; /* e.g. "Supplementary Vote (LGA 2000 Sch.2)" */
+	const struct teller_contest *contest;
+	int ncand;
+	int seats;
+	int dp;             /* decimal places of every number */
+	bool has_quota;
+	tl_fix quota;
+	tl_fix valid;       /* valid ballots (weight) at dp */
+	uint64_t seed;
+	struct tl_vec *stages;   /* of struct tl_stage */
+	struct tl_vec *elected;  /* of int, in order of election */
+	struct tl_vec *excluded; /* of int, in order of exclusion */
+	struct tl_vec *ties;     /* of struct tl_tie */
+	struct tl_vec *rejected; /* of struct tl_tally: rejected ballots */
+	struct tl_vec *notes;    /* of struct tl_tally: other counts (SV) */
+	struct tl_vec *inputs;   /* of struct tl_input */
+};
+#define TL_STAGE(r, i) (&TL_VEC_AT((r)->stages, struct tl_stage, (i)))
+
+/* New empty result for method over contest, numbers at dp places. */
+struct teller_result *tl_result_new(teller_ctx *ctx,
+    const struct teller_contest *c, const char *method, int seats, int dp);
+/* Append a stage with a copy of votes[ncand]; returns it or NULL. */
+struct tl_stage *tl_result_stage(teller_ctx *ctx, struct teller_result *r,
+    int kind, int subject, const tl_fix *votes, tl_fix nontrans,
+    tl_fix loss);
+/* Record events on the newest stage and in the result's order lists. */
+int tl_result_elect(teller_ctx *ctx, struct teller_result *r, int cand);
+int tl_result_exclude(teller_ctx *ctx, struct teller_result *r, int cand);
+/* Record a tie (tied copied). */
+int tl_result_tie(teller_ctx *ctx, struct teller_result *r, int kind,
+    int how, const int *tied, int ntied, int chosen, uint64_t draw);
+int tl_result_tally(teller_ctx *ctx, struct teller_result *r, bool rejected,
+    const char *name, const char *cite, tl_fix n);
+/* Conservation: sum(votes) + nontrans + loss == valid at the newest stage;
+ * else TELLER_EINTERNAL naming the stage. */
+int tl_result_check(teller_ctx *ctx, const struct teller_result *r);
+
+/* ------------------------------------------------------------------ */
+/* methods (m_*.c) and readers (fmt_*.c)                               */
+
+typedef int (*tl_method_fn)(teller_ctx *ctx, const struct teller_contest *c,
+    const struct teller_profile *p, const teller_rules *rules,
+    struct teller_result **out);
+
+struct tl_method {
+	const char *name;  /* CLI name */
+	const char *title; /* for reports, with its legal source */
+	tl_method_fn fn;
+};
+
+/* The one method table (methods.c); NULL-name terminated. */
+extern const struct tl_method tl_methods[];
+const struct tl_method *tl_method_find(const char *name);
+
+int tl_m_fptp(teller_ctx *, const struct teller_contest *,
+    const struct teller_profile *, const teller_rules *,
+    struct teller_result **);
+int tl_m_block(teller_ctx *, const struct teller_contest *,
+    const struct teller_profile *, const teller_rules *,
+    struct teller_result **);
+int tl_m_sv(teller_ctx *, const struct teller_contest *,
+    const struct teller_profile *, const teller_rules *,
+    struct teller_result **);
+int tl_m_irv(teller_ctx *, const struct teller_contest *,
+    const struct teller_profile *, const teller_rules *,
+    struct teller_result **);
+int tl_m_stv_scottish(teller_ctx *, const struct teller_contest *,
+    const struct teller_profile *, const teller_rules *,
+    struct teller_result **);
+int tl_m_stv_ers97(teller_ctx *, const struct teller_contest *,
+    const struct teller_profile *, const teller_rules *,
+    struct teller_result **);
+int tl_m_stv_wigm(teller_ctx *, const struct teller_contest *,
+    const struct teller_profile *, const teller_rules *,
+    struct teller_result **);
+int tl_m_stv_meek(teller_ctx *, const struct teller_contest *,
+    const struct teller_profile *, const teller_rules *,
+    struct teller_result **);
+
+/* Readers: parse (buf, len) (ctx->file names it in errors). */
+int tl_fmt_blt(teller_ctx *ctx, const char *buf, size_t len,
+    struct teller_contest **c, struct teller_profile **p);
+int tl_fmt_csv(teller_ctx *ctx, const char *buf, size_t len,
+    struct teller_contest **c, struct teller_profile **p);
+int tl_fmt_preflib(teller_ctx *ctx, const char *buf, size_t len,
+    struct teller_contest **c, struct teller_profile **p);
+int tl_fmt_profile(teller_ctx *ctx, const char *buf, size_t len,
+    struct teller_contest **c, struct teller_profile **p);
+
+/* Writers. */
+int tl_rep_text(teller_ctx *, const struct teller_result *, teller_write_fn,
+    void *);
+int tl_rep_json(teller_ctx *, const struct teller_result *, teller_write_fn,
+    void *);
+int tl_rep_csv(teller_ctx *, const struct teller_result *, teller_write_fn,
+    void *);
+int tl_rep_stagesheet(teller_ctx *, const struct teller_result *,
+    teller_write_fn, void *);
+int tl_rep_html(teller_ctx *, const struct teller_result *, teller_write_fn,
+    void *);
+
+/* Buffered output helper for writers (rep_util.c). */
+struct tl_out {
+	teller_ctx *ctx;
+	teller_write_fn write;
+	void *ud;
+	char buf[4096];
+	size_t n;
+	int err;
+};
+void tl_out_init(struct tl_out *o, teller_ctx *ctx, teller_write_fn w,
+    void *ud);
+void tl_out_str(struct tl_out *o, const char *s);
+void tl_out_mem(struct tl_out *o, const char *s, size_t n);
+void tl_out_fmt(struct tl_out *o, const char *fmt, ...) TELLER_PRINTF(2, 3);
+void tl_out_num(struct tl_out *o, tl_fix v, int dp);
+/* JSON string literal with escapes. */
+void tl_out_json_str(struct tl_out *o, const char *s);
+/* Pad s to width w (UTF-8 aware) left- or right-aligned. */
+void tl_out_pad(struct tl_out *o, const char *s, int w, bool right);
+/* Flush; returns TELLER_OK or the recorded error. */
+int tl_out_flush(struct tl_out *o);
+
+#endif /* TL_INT_H */
