@@ -15,12 +15,12 @@ WARN += -Werror
 endif
 
 ifeq ($(SAN),1)
-B = build-san
+B ?= build-san
 SANFLAGS = -fsanitize=address,undefined -fno-sanitize-recover=all \
 	-fno-omit-frame-pointer
 OPT = -O1 -g
 else
-B = build
+B ?= build
 SANFLAGS =
 OPT = -O2 -g
 endif

@@ -1,2 +1,53 @@
-#include "teller.h"
-int main(void) { return 0; }
+/* SPDX-License-Identifier: MIT */
+/* teller.c -- main: dispatch to a subcommand. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+static const struct {
+	const char *name;
+	int (*fn)(int, char **);
+	const char *what;
+} cmds[] = {
+	{ "count", cmd_count, "count a contest and report the result" },
+	{ "rctab", cmd_rctab, "run an RCTab contest config" },
+	{ "profile", cmd_profile, "read ballots into a compact profile file" },
+	{ "merge", cmd_merge, "sum profile files exactly" },
+};
+
+static void
+usage(FILE *f)
+{
+	size_t i;
+
+	fprintf(f, "usage: teller COMMAND [OPTIONS] ...\n\ncommands:\n");
+	for (i = 0; i < sizeof(cmds) / sizeof(*cmds); i++)
+		fprintf(f, "  %-8s %s\n", cmds[i].name, cmds[i].what);
+	fprintf(f, "\nteller COMMAND --help for a command's options.\n");
+}
+
+int
+main(int argc, char **argv)
+{
+	size_t i;
+
+	if (argc < 2) {
+		usage(stderr);
+		return 2;
+	}
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+		usage(stdout);
+		return 0;
+	}
+	if (strcmp(argv[1], "--version") == 0) {
+		printf("teller %s\n", TELLER_VERSION);
+		return 0;
+	}
+	for (i = 0; i < sizeof(cmds) / sizeof(*cmds); i++)
+		if (strcmp(argv[1], cmds[i].name) == 0)
+			return cmds[i].fn(argc - 1, argv + 1);
+	fprintf(stderr, "teller: unknown command '%s'\n", argv[1]);
+	usage(stderr);
+	return 2;
+}

@@ -1,0 +1,88 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * rctab_cvr.h -- the contract between RCTab's CVR readers (lib/cvr_*.c)
+ * and the RCTab tabulator (lib/rctab_*.c). A reader turns one
+ * cvrFileSources[] entry into cast vote records exactly as RCTab's Java
+ * reader would (docs/rctab.md section 7): raw candidate strings per rank,
+ * not yet mapped to names or aliases, and hands each record to a callback.
+ * Readers never apply rules.
+ */
+#ifndef RCTAB_CVR_H
+#define RCTAB_CVR_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "tl_int.h"
+
+/* The internal string RCTab uses for an explicit overvote label. */
+#define TL_CVR_OVERVOTE "overvote"
+/* The pseudo-candidate an undeclaredWriteInLabel maps to. */
+#define TL_CVR_UWI "Undeclared Write-ins"
+
+/* One cvrFileSources[] entry, validated by the config reader. Strings
+ * are NUL-terminated, "" when unset; indexes are 1-based, 0 when unset. */
+struct tl_cvr_source {
+	const char *provider;   /* ess dominion cdf clearBallot hart genericCsv */
+	const char *path;       /* filePath resolved against the config folder */
+	const char *contest_id; /* contestId */
+	int first_vote_col;     /* firstVoteColumnIndex */
+	int first_vote_row;     /* firstVoteRowIndex */
+	int id_col;             /* idColumnIndex */
+	int precinct_col;       /* precinctColumnIndex */
+	int batch_col;          /* batchColumnIndex */
+	const char *overvote_delimiter;
+	const char *overvote_label;   /* already validated; readers map it to
+				       * TL_CVR_OVERVOTE */
+	const char *skipped_rank_label;
+	const char *uwi_label;        /* undeclaredWriteInLabel */
+	bool blank_is_uwi;            /* treatBlankAsUndeclaredWriteIn */
+	int max_rankings;             /* maxRankingsAllowed, 0 = "max" */
+	int ncand;                    /* configured candidates (for readers
+				       * that must know them, e.g. CDF) */
+	const char *const *cand_names;
+};
+
+/* One rank slot: the raw strings marked there, in reader order. A slot
+ * with n == 0 is never passed (skipped ranks are simply absent). */
+struct tl_cvr_slot {
+	int rank;              /* >= 1, increasing along the record */
+	int n;                 /* strings at this rank (> 1: overvote) */
+	const char *const *cands;
+};
+
+/* One cast vote record. Every pointer is valid only during the callback:
+ * the tabulator copies what it keeps. */
+struct tl_cvr {
+	const char *computed_id;  /* RCTab's computed ID (section 7) */
+	const char *supplied_id;  /* NULL if none */
+	const char *precinct;     /* NULL if none */
+	const char *precinct_portion; /* NULL if none */
+	const char *batch;        /* NULL if none */
+	const char *file;         /* where it came from (for messages) */
+	long line;                /* line / row / record number, 0 unknown */
+	int nslots;
+	const struct tl_cvr_slot *slots;
+};
+
+/* Called once per record; return TELLER_OK to go on, else an error code
+ * (already recorded on ctx) to stop the reader. */
+typedef int (*tl_cvr_fn)(teller_ctx *ctx, void *ud, const struct tl_cvr *r);
+
+/* Each reader: read source src, calling fn for every record in file
+ * order. Errors name the file and the line/row, JSON path or zip member:
+ * EIO (missing file/folder), EPARSE, ELIMIT (zip bomb, depth), ENOMEM. */
+int tl_cvr_read_ess(teller_ctx *ctx, const struct tl_cvr_source *src,
+    tl_cvr_fn fn, void *ud);
+int tl_cvr_read_dominion(teller_ctx *ctx, const struct tl_cvr_source *src,
+    tl_cvr_fn fn, void *ud);
+int tl_cvr_read_cdf(teller_ctx *ctx, const struct tl_cvr_source *src,
+    tl_cvr_fn fn, void *ud);
+int tl_cvr_read_clearballot(teller_ctx *ctx, const struct tl_cvr_source *src,
+    tl_cvr_fn fn, void *ud);
+int tl_cvr_read_hart(teller_ctx *ctx, const struct tl_cvr_source *src,
+    tl_cvr_fn fn, void *ud);
+int tl_cvr_read_csv(teller_ctx *ctx, const struct tl_cvr_source *src,
+    tl_cvr_fn fn, void *ud);
+
+#endif
