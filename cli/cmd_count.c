@@ -1,14 +1,261 @@
 /* SPDX-License-Identifier: MIT */
-/* cmd_count.c -- placeholder until `teller count` lands. */
+/*
+ * cmd_count.c -- `teller count`: read one or more input files (merged into
+ * one profile), count under a method, write the declaration and any of
+ * JSON, CSV, HTML and the stage sheet. No counting logic here.
+ */
+#include <limits.h>
+#include <stdbool.h>
+#include <sodium.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "cli.h"
+#include "opts.h"
+
+#define SYNOPSIS "teller count [-m METHOD] [-s SEATS] [-f FORMAT] " \
+	"[-r KIND] [--json FILE] [--csv FILE] [--html FILE] [--stages FILE] " \
+	"[--seed N] FILE..."
+
+struct count_args {
+	const char *method;
+	int seats;
+	int format;
+	int report; /* teller_report_kind, or -1 for none */
+	const char *json, *csv, *html, *stages;
+	unsigned long long seed;
+};
+
+static int
+parse_uint(const char *s, unsigned long long max, unsigned long long *out)
+{
+	char *end;
+	unsigned long long v;
+
+	if (s[0] < '0' || s[0] > '9')
+		return -1;
+	v = strtoull(s, &end, 10);
+	if (*end != '\0' || v > max)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+static int
+on_opt(void *ud, int id, const char *arg)
+{
+	struct count_args *a = ud;
+	unsigned long long v;
+
+	switch (id) {
+	case 'm':
+		if (!teller_method_known(arg)) {
+			fprintf(stderr, "teller: unknown method '%s' (see "
+			    "teller count --help)\n", arg);
+			return -1;
+		}
+		a->method = arg;
+		break;
+	case 's':
+		if (parse_uint(arg, 100000, &v) != 0 || v == 0) {
+			fprintf(stderr, "teller: --seats: '%s' is not a "
+			    "positive number\n", arg);
+			return -1;
+		}
+		a->seats = (int)v;
+		break;
+	case 'f':
+		a->format = teller_format_parse(arg);
+		if (a->format < 0) {
+			fprintf(stderr, "teller: unknown format '%s'\n", arg);
+			return -1;
+		}
+		break;
+	case 'r':
+		if (strcmp(arg, "text") == 0)
+			a->report = TELLER_REP_TEXT;
+		else if (strcmp(arg, "stages") == 0)
+			a->report = TELLER_REP_STAGESHEET;
+		else if (strcmp(arg, "json") == 0)
+			a->report = TELLER_REP_JSON;
+		else if (strcmp(arg, "csv") == 0)
+			a->report = TELLER_REP_CSV;
+		else if (strcmp(arg, "html") == 0)
+			a->report = TELLER_REP_HTML;
+		else if (strcmp(arg, "none") == 0)
+			a->report = -1;
+		else {
+			fprintf(stderr, "teller: unknown report '%s'\n", arg);
+			return -1;
+		}
+		break;
+	case OPT_JSON: a->json = arg; break;
+	case OPT_CSV: a->csv = arg; break;
+	case OPT_HTML: a->html = arg; break;
+	case OPT_STAGES: a->stages = arg; break;
+	case OPT_SEED:
+		if (parse_uint(arg, ULLONG_MAX, &v) != 0) {
+			fprintf(stderr, "teller: --seed: '%s' is not a "
+			    "number\n", arg);
+			return -1;
+		}
+		a->seed = v;
+		break;
+	case 'h':
+		cli_help(stdout, SYNOPSIS, count_opts);
+		exit(0);
+	default:
+		return -1;
+	}
+	return 0;
+}
+
+static void
+sha256_hex(const char *buf, size_t len, char out[65])
+{
+	unsigned char h[crypto_hash_sha256_BYTES];
+	static const char hex[] = "0123456789abcdef";
+	size_t i;
+
+	crypto_hash_sha256(h, (const unsigned char *)buf, len);
+	for (i = 0; i < sizeof(h); i++) {
+		out[2 * i] = hex[h[i] >> 4];
+		out[2 * i + 1] = hex[h[i] & 15];
+	}
+	out[64] = '\0';
+}
+
+/* Write report kind to path ("-" = stdout). Returns an exit status. */
+static int
+write_report(teller_ctx *ctx, const teller_result *r, int kind,
+    const char *path)
+{
+	FILE *f = strcmp(path, "-") == 0 ? stdout : fopen(path, "w");
+	int rc;
+
+	if (f == NULL) {
+		perror(path);
+		return 3;
+	}
+	rc = teller_report(ctx, r, (enum teller_report_kind)kind,
+	    cli_write_file, f);
+	if (f != stdout) {
+		if (fclose(f) != 0 && rc == TELLER_OK)
+			rc = TELLER_EWRITE;
+	} else if (fflush(f) != 0 && rc == TELLER_OK) {
+		rc = TELLER_EWRITE;
+	}
+	if (rc != TELLER_OK) {
+		if (teller_errcode(ctx) != TELLER_OK)
+			return cli_report_error(ctx);
+		fprintf(stderr, "teller: %s: write failed\n", path);
+		return 3;
+	}
+	return 0;
+}
+
+static bool
+to_stdout(const char *p)
+{
+	return p != NULL && strcmp(p, "-") == 0;
+}
 
 int
 cmd_count(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	fprintf(stderr, "teller: count: not built yet\n");
-	return 3;
+	struct count_args a = { NULL, 0, TELLER_FMT_AUTO, TELLER_REP_TEXT,
+		NULL, NULL, NULL, NULL, 1 };
+	teller_ctx *ctx = NULL;
+	teller_contest *contest = NULL;
+	teller_profile *profile = NULL;
+	teller_result *res = NULL;
+	teller_rules rules;
+	char **hashes;
+	int first, i, nfiles, status = 0;
+
+	first = cli_getopt(argc, argv, count_opts, on_opt, &a);
+	if (first < 0) {
+		fprintf(stderr, "usage: %s\n", SYNOPSIS);
+		return 2;
+	}
+	nfiles = argc - first;
+	if (nfiles < 1) {
+		fprintf(stderr, "teller: count: no input file\nusage: %s\n",
+		    SYNOPSIS);
+		return 2;
+	}
+	if (sodium_init() < 0) {
+		fprintf(stderr, "teller: cannot initialise libsodium\n");
+		return 3;
+	}
+	if (teller_ctx_new(NULL, &ctx) != TELLER_OK) {
+		fprintf(stderr, "teller: out of memory\n");
+		return 3;
+	}
+	hashes = calloc((size_t)nfiles, sizeof(*hashes));
+	if (hashes == NULL) {
+		teller_ctx_free(ctx);
+		fprintf(stderr, "teller: out of memory\n");
+		return 3;
+	}
+	for (i = 0; i < nfiles && status == 0; i++) {
+		const char *path = argv[first + i];
+		teller_contest *c;
+		teller_profile *p;
+		char *buf;
+		size_t len;
+
+		if (cli_slurp(path, &buf, &len) != 0) {
+			status = 1;
+			break;
+		}
+		hashes[i] = malloc(65);
+		if (hashes[i] != NULL)
+			sha256_hex(buf, len, hashes[i]);
+		if (teller_read(ctx, (enum teller_format)a.format, path, buf,
+		    len, &c, &p) != TELLER_OK ||
+		    (contest != NULL && teller_profile_merge(ctx, contest,
+		    profile, c, p) != TELLER_OK)) {
+			status = cli_report_error(ctx);
+		} else if (contest == NULL) {
+			contest = c;
+			profile = p;
+		}
+		free(buf);
+	}
+	if (status == 0) {
+		const char *m = a.method;
+		if (m == NULL)
+			m = (a.seats > 1 || (a.seats == 0 &&
+			    teller_contest_seats(contest) > 1))
+			    ? "stv-scottish" : "irv";
+		teller_rules_init(&rules, m);
+		rules.seats = a.seats;
+		rules.seed = a.seed;
+		if (teller_count(ctx, contest, profile, &rules, &res) !=
+		    TELLER_OK)
+			status = cli_report_error(ctx);
+	}
+	for (i = 0; status == 0 && i < nfiles; i++)
+		if (teller_result_add_input(ctx, res, argv[first + i],
+		    hashes[i] != NULL ? hashes[i] : "") != TELLER_OK)
+			status = cli_report_error(ctx);
+	if (status == 0 && a.report >= 0 && !to_stdout(a.json) &&
+	    !to_stdout(a.csv) && !to_stdout(a.html) && !to_stdout(a.stages))
+		status = write_report(ctx, res, a.report, "-");
+	if (status == 0 && a.json != NULL)
+		status = write_report(ctx, res, TELLER_REP_JSON, a.json);
+	if (status == 0 && a.csv != NULL)
+		status = write_report(ctx, res, TELLER_REP_CSV, a.csv);
+	if (status == 0 && a.html != NULL)
+		status = write_report(ctx, res, TELLER_REP_HTML, a.html);
+	if (status == 0 && a.stages != NULL)
+		status = write_report(ctx, res, TELLER_REP_STAGESHEET,
+		    a.stages);
+	for (i = 0; i < nfiles; i++)
+		free(hashes[i]);
+	free(hashes);
+	teller_ctx_free(ctx);
+	return status;
 }

@@ -166,6 +166,12 @@ const char *teller_contest_name(const teller_contest *c, int i);
 const char *teller_contest_party(const teller_contest *c, int i);
 int teller_contest_seats(const teller_contest *c);
 
+/* Add profile q (read with contest cq) into profile p (contest cp).
+ * The candidates must agree by name and order. Errors: EPARSE (naming
+ * the first candidate that differs), EOVERFLOW, ELIMIT, ENOMEM. */
+int teller_profile_merge(teller_ctx *ctx, const teller_contest *cp,
+    teller_profile *p, const teller_contest *cq, const teller_profile *q);
+
 /* Distinct patterns in a profile, and the total ballot count as a
  * decimal string (borrowed). */
 size_t teller_profile_npatterns(const teller_profile *p);

@@ -131,3 +131,20 @@ teller_read(teller_ctx *ctx, enum teller_format fmt, const char *name,
 	}
 	return rc;
 }
+
+int
+teller_profile_merge(teller_ctx *ctx, const teller_contest *cp,
+    teller_profile *p, const teller_contest *cq, const teller_profile *q)
+{
+	int i;
+
+	if (cp->ncand != cq->ncand)
+		return tl_fail(ctx, TELLER_EPARSE, "has %d candidates, the "
+		    "first input has %d", cq->ncand, cp->ncand);
+	for (i = 0; i < cp->ncand; i++)
+		if (strcmp(TL_CAND(cp, i)->name, TL_CAND(cq, i)->name) != 0)
+			return tl_fail(ctx, TELLER_EPARSE, "candidate %d is "
+			    "\"%s\", the first input has \"%s\"", i + 1,
+			    TL_CAND(cq, i)->name, TL_CAND(cp, i)->name);
+	return tl_profile_merge(ctx, p, q);
+}

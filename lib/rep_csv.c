@@ -1,11 +1,88 @@
 /* SPDX-License-Identifier: MIT */
-/* rep_csv.c -- placeholder until the writer lands. */
+/*
+ * rep_csv.c -- the stages as CSV (RFC 4180): one row per stage and
+ * candidate, plus non-transferable and loss-by-fractions rows, so a
+ * spreadsheet can pivot it. Numbers are exact decimal strings.
+ */
+#include <string.h>
+
 #include "tl_int.h"
 
-int
-tl_rep_csv(teller_ctx *ctx, const struct teller_result *r, teller_write_fn w,
-    void *ud)
+static void
+field(struct tl_out *o, const char *s)
 {
-	(void)r; (void)w; (void)ud;
-	return tl_fail(ctx, TELLER_EINVAL, "the csv report is not built yet");
+	if (strpbrk(s, ",\"\r\n") == NULL) {
+		tl_out_str(o, s);
+		return;
+	}
+	tl_out_str(o, "\"");
+	for (; *s != '\0'; s++) {
+		if (*s == '"')
+			tl_out_str(o, "\"");
+		tl_out_mem(o, s, 1);
+	}
+	tl_out_str(o, "\"");
+}
+
+static const char *
+status(const struct tl_stage *s, int id)
+{
+	int k;
+
+	for (k = 0; k < s->nelected; k++)
+		if (s->elected[k] == id)
+			return "elected";
+	for (k = 0; k < s->nexcluded; k++)
+		if (s->excluded[k] == id)
+			return "excluded";
+	return "";
+}
+
+int
+tl_rep_csv(teller_ctx *ctx, const struct teller_result *r,
+    teller_write_fn w, void *ud)
+{
+	static const char *const kinds[] = { "first_preferences", "surplus",
+		"exclusion", "second_preferences", "iteration", "final" };
+	struct tl_out o;
+	size_t s;
+	int i;
+
+	tl_out_init(&o, ctx, w, ud);
+	tl_out_str(&o, "stage,kind,subject,candidate,votes,change,event\r\n");
+	for (s = 0; s < r->stages->len; s++) {
+		const struct tl_stage *st = TL_STAGE(r, s);
+		const struct tl_stage *pv = s > 0 ? TL_STAGE(r, s - 1) : NULL;
+		const char *subj = st->subject >= 0
+		    ? TL_CAND(r->contest, st->subject)->name : "";
+		for (i = 0; i <= r->ncand + 1; i++) {
+			tl_fix v, before;
+			const char *name;
+			if (i < r->ncand) {
+				v = st->votes[i];
+				before = pv ? pv->votes[i] : 0;
+				name = TL_CAND(r->contest, i)->name;
+			} else if (i == r->ncand) {
+				v = st->nontrans;
+				before = pv ? pv->nontrans : 0;
+				name = "(non-transferable)";
+			} else {
+				v = st->loss;
+				before = pv ? pv->loss : 0;
+				name = "(loss by fractions)";
+			}
+			tl_out_fmt(&o, "%d,%s,", st->number, kinds[st->kind]);
+			field(&o, subj);
+			tl_out_str(&o, ",");
+			field(&o, name);
+			tl_out_str(&o, ",");
+			tl_out_num(&o, v, r->dp);
+			tl_out_str(&o, ",");
+			tl_out_num(&o, v - before, r->dp);
+			tl_out_str(&o, ",");
+			tl_out_str(&o, i < r->ncand ? status(st, i) : "");
+			tl_out_str(&o, "\r\n");
+		}
+	}
+	return tl_out_flush(&o);
 }

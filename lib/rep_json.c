@@ -1,11 +1,177 @@
 /* SPDX-License-Identifier: MIT */
-/* rep_json.c -- placeholder until the writer lands. */
+/*
+ * rep_json.c -- the result JSON of DESIGN.md: method, seats, candidates
+ * (input order), quota, stages (votes by name as exact decimal strings),
+ * elected in order, ties, inputs; plus title, valid, seed and rejected
+ * ballots by head. Keys in a fixed order so output is byte-reproducible.
+ */
 #include "tl_int.h"
 
-int
-tl_rep_json(teller_ctx *ctx, const struct teller_result *r, teller_write_fn w,
-    void *ud)
+static const char *const kind_names[] = { "first_preferences", "surplus",
+	"exclusion", "second_preferences", "iteration", "final" };
+static const char *const how_names[] = { "earlier_stage", "lot",
+	"input_order", "first_preferences" };
+static const char *const tiekind_names[] = { "exclusion", "surplus",
+	"election", "order_of_election" };
+
+static const char *
+name_of(const struct teller_result *r, int id)
 {
-	(void)r; (void)w; (void)ud;
-	return tl_fail(ctx, TELLER_EINVAL, "the json report is not built yet");
+	return TL_CAND(r->contest, id)->name;
+}
+
+static void
+num_str(struct tl_out *o, tl_fix v, int dp)
+{
+	tl_out_str(o, "\"");
+	tl_out_num(o, v, dp);
+	tl_out_str(o, "\"");
+}
+
+static void
+names(struct tl_out *o, const struct teller_result *r, const int *ids, int n)
+{
+	int i;
+
+	tl_out_str(o, "[");
+	for (i = 0; i < n; i++) {
+		if (i > 0)
+			tl_out_str(o, ", ");
+		tl_out_json_str(o, name_of(r, ids[i]));
+	}
+	tl_out_str(o, "]");
+}
+
+static void
+tallies(struct tl_out *o, const struct teller_result *r,
+    const struct tl_vec *v)
+{
+	size_t i;
+
+	tl_out_str(o, "{");
+	for (i = 0; i < v->len; i++) {
+		const struct tl_tally *t = &TL_VEC_AT(v, struct tl_tally, i);
+		tl_out_str(o, i > 0 ? ",\n    " : "\n    ");
+		tl_out_json_str(o, t->name);
+		tl_out_str(o, ": ");
+		num_str(o, t->n, r->dp);
+	}
+	tl_out_str(o, v->len > 0 ? "\n  }" : "}");
+}
+
+static void
+stage(struct tl_out *o, const struct teller_result *r,
+    const struct tl_stage *s)
+{
+	int i;
+
+	tl_out_fmt(o, "    {\n      \"number\": %d,\n      \"kind\": \"%s\",\n",
+	    s->number, kind_names[s->kind]);
+	tl_out_str(o, "      \"subject\": ");
+	if (s->subject >= 0)
+		tl_out_json_str(o, name_of(r, s->subject));
+	else
+		tl_out_str(o, "null");
+	if (s->value >= 0) {
+		tl_out_str(o, ",\n      \"transfer_value\": ");
+		num_str(o, s->value, r->dp);
+	}
+	tl_out_str(o, ",\n      \"votes\": {");
+	for (i = 0; i < r->ncand; i++) {
+		tl_out_str(o, i > 0 ? ",\n        " : "\n        ");
+		tl_out_json_str(o, name_of(r, i));
+		tl_out_str(o, ": ");
+		num_str(o, s->votes[i], r->dp);
+	}
+	tl_out_str(o, "\n      },\n      \"non_transferable\": ");
+	num_str(o, s->nontrans, r->dp);
+	tl_out_str(o, ",\n      \"loss_by_fractions\": ");
+	num_str(o, s->loss, r->dp);
+	tl_out_str(o, ",\n      \"elected\": ");
+	names(o, r, s->elected, s->nelected);
+	tl_out_str(o, ",\n      \"excluded\": ");
+	names(o, r, s->excluded, s->nexcluded);
+	tl_out_str(o, ",\n      \"note\": ");
+	tl_out_json_str(o, s->note != NULL ? s->note : "");
+	tl_out_str(o, "\n    }");
+}
+
+int
+tl_rep_json(teller_ctx *ctx, const struct teller_result *r,
+    teller_write_fn w, void *ud)
+{
+	struct tl_out o;
+	size_t i;
+	int k;
+
+	tl_out_init(&o, ctx, w, ud);
+	tl_out_str(&o, "{\n  \"generated_by\": \"teller " TELLER_VERSION
+	    "\",\n  \"method\": ");
+	tl_out_json_str(&o, r->method);
+	tl_out_str(&o, ",\n  \"method_title\": ");
+	tl_out_json_str(&o, r->method_title);
+	tl_out_str(&o, ",\n  \"title\": ");
+	tl_out_json_str(&o, r->contest->title);
+	tl_out_fmt(&o, ",\n  \"seats\": %d,\n  \"decimal_places\": %d,\n"
+	    "  \"seed\": %llu,\n  \"candidates\": [", r->seats, r->dp,
+	    (unsigned long long)r->seed);
+	for (k = 0; k < r->ncand; k++) {
+		const struct tl_cand *c = TL_CAND(r->contest, k);
+		tl_out_str(&o, k > 0 ? ",\n    {\"name\": " : "\n    {\"name\": ");
+		tl_out_json_str(&o, c->name);
+		tl_out_str(&o, ", \"party\": ");
+		tl_out_json_str(&o, c->party);
+		if (c->withdrawn)
+			tl_out_str(&o, ", \"withdrawn\": true");
+		tl_out_str(&o, "}");
+	}
+	tl_out_str(&o, "\n  ],\n  \"valid\": ");
+	num_str(&o, r->valid, r->dp);
+	tl_out_str(&o, ",\n  \"quota\": ");
+	if (r->has_quota)
+		num_str(&o, r->quota, r->dp);
+	else
+		tl_out_str(&o, "null");
+	tl_out_str(&o, ",\n  \"rejected\": ");
+	tallies(&o, r, r->rejected);
+	tl_out_str(&o, ",\n  \"statistics\": ");
+	tallies(&o, r, r->notes);
+	tl_out_str(&o, ",\n  \"stages\": [\n");
+	for (i = 0; i < r->stages->len; i++) {
+		if (i > 0)
+			tl_out_str(&o, ",\n");
+		stage(&o, r, TL_STAGE(r, i));
+	}
+	tl_out_str(&o, "\n  ],\n  \"elected\": ");
+	names(&o, r, r->elected->data, (int)r->elected->len);
+	tl_out_str(&o, ",\n  \"excluded\": ");
+	names(&o, r, r->excluded->data, (int)r->excluded->len);
+	tl_out_str(&o, ",\n  \"ties\": [");
+	for (i = 0; i < r->ties->len; i++) {
+		const struct tl_tie *t = &TL_VEC_AT(r->ties, struct tl_tie, i);
+		tl_out_str(&o, i > 0 ? ",\n    " : "\n    ");
+		tl_out_fmt(&o, "{\"stage\": %d, \"kind\": \"%s\", "
+		    "\"resolved_by\": \"%s\", \"tied\": ", t->stage,
+		    tiekind_names[t->kind], how_names[t->how]);
+		names(&o, r, t->tied, t->ntied);
+		tl_out_str(&o, ", \"chosen\": ");
+		tl_out_json_str(&o, name_of(r, t->chosen));
+		if (t->how == TL_TIE_LOT)
+			tl_out_fmt(&o, ", \"lot_index\": %llu",
+			    (unsigned long long)t->draw);
+		tl_out_str(&o, "}");
+	}
+	tl_out_str(&o, r->ties->len > 0 ? "\n  ],\n" : "],\n");
+	tl_out_str(&o, "  \"inputs\": [");
+	for (i = 0; i < r->inputs->len; i++) {
+		const struct tl_input *in =
+		    &TL_VEC_AT(r->inputs, struct tl_input, i);
+		tl_out_str(&o, i > 0 ? ",\n    {\"path\": " : "\n    {\"path\": ");
+		tl_out_json_str(&o, in->path);
+		tl_out_str(&o, ", \"sha256\": ");
+		tl_out_json_str(&o, in->sha256);
+		tl_out_str(&o, "}");
+	}
+	tl_out_str(&o, r->inputs->len > 0 ? "\n  ]\n}\n" : "]\n}\n");
+	return tl_out_flush(&o);
 }

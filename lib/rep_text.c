@@ -1,11 +1,313 @@
 /* SPDX-License-Identifier: MIT */
-/* rep_text.c -- placeholder until the writer lands. */
+/*
+ * rep_text.c -- the human report, laid out like a UK declaration of
+ * result: each candidate with first-stage votes, transfers and final
+ * votes; who is elected; rejected ballot papers by statutory head; then
+ * the stage-by-stage table, the ties and how each was settled.
+ */
+#include <string.h>
+
 #include "tl_int.h"
 
-int
-tl_rep_text(teller_ctx *ctx, const struct teller_result *r, teller_write_fn w,
-    void *ud)
+/* Format v (dp places) with thousands separators into buf. */
+static void
+grouped(char *buf, size_t cap, tl_fix v, int dp, bool plus)
 {
-	(void)r; (void)w; (void)ud;
-	return tl_fail(ctx, TELLER_EINVAL, "the text report is not built yet");
+	char raw[TL_NUM_BUFSZ];
+	size_t n = tl_num_fmt(raw, v, dp), k = 0, i, intlen, start = 0;
+	const char *dot = memchr(raw, '.', n);
+
+	if (raw[0] == '-') {
+		buf[k++] = '-';
+		start = 1;
+	} else if (plus) {
+		buf[k++] = '+';
+	}
+	intlen = (dot != NULL ? (size_t)(dot - raw) : n) - start;
+	for (i = 0; i < intlen && k + 2 < cap; i++) {
+		if (i > 0 && (intlen - i) % 3 == 0)
+			buf[k++] = ',';
+		buf[k++] = raw[start + i];
+	}
+	for (i = start + intlen; i < n && k + 1 < cap; i++)
+		buf[k++] = raw[i];
+	buf[k] = '\0';
+}
+
+static void
+num_col(struct tl_out *o, tl_fix v, int dp, int w, bool plus)
+{
+	char b[2 * TL_NUM_BUFSZ];
+
+	grouped(b, sizeof(b), v, dp, plus);
+	tl_out_pad(o, b, w, true);
+}
+
+static const char *
+kind_label(int kind)
+{
+	switch (kind) {
+	case TL_STAGE_FIRST: return "first preferences";
+	case TL_STAGE_SURPLUS: return "surplus of";
+	case TL_STAGE_EXCLUSION: return "exclusion of";
+	case TL_STAGE_SECOND: return "second preferences";
+	case TL_STAGE_ITERATION: return "iteration";
+	default: return "last vacancies filled";
+	}
+}
+
+static int
+name_width(const struct teller_result *r)
+{
+	int i, w = 9;
+
+	for (i = 0; i < r->ncand; i++) {
+		const char *s = TL_CAND(r->contest, i)->name;
+		int n = 0;
+		for (; *s != '\0'; s++)
+			n += ((unsigned char)*s & 0xC0) != 0x80;
+		if (n > w)
+			w = n;
+	}
+	return w > 40 ? 40 : w;
+}
+
+static bool
+in_list(const struct tl_vec *v, int id)
+{
+	size_t i;
+
+	for (i = 0; i < v->len; i++)
+		if (TL_VEC_AT(v, int, i) == id)
+			return true;
+	return false;
+}
+
+static void
+declaration(struct tl_out *o, const struct teller_result *r, int nw)
+{
+	const struct tl_stage *first = TL_STAGE(r, 0);
+	const struct tl_stage *last = TL_STAGE(r, r->stages->len - 1);
+	bool multi = r->stages->len > 1;
+	int i, vw = 14;
+
+	tl_out_pad(o, "Candidate", nw, false);
+	tl_out_str(o, "  ");
+	tl_out_pad(o, multi ? "First stage" : "Votes", vw, true);
+	if (multi) {
+		tl_out_pad(o, "Transfers", vw, true);
+		tl_out_pad(o, "Final", vw, true);
+	}
+	tl_out_str(o, "\n");
+	for (i = 0; i < r->ncand; i++) {
+		const struct tl_cand *c = TL_CAND(r->contest, i);
+		tl_out_pad(o, c->name, nw, false);
+		tl_out_str(o, "  ");
+		num_col(o, first->votes[i], r->dp, vw, false);
+		if (multi) {
+			if (in_list(r->excluded, i) && last->votes[i] == 0) {
+				tl_out_pad(o, "excluded", vw, true);
+			} else {
+				num_col(o, last->votes[i] - first->votes[i],
+				    r->dp, vw, true);
+				num_col(o, last->votes[i], r->dp, vw, false);
+			}
+		}
+		if (in_list(r->elected, i))
+			tl_out_str(o, "  ELECTED");
+		tl_out_str(o, "\n");
+		if (c->party[0] != '\0') {
+			tl_out_str(o, "  ");
+			tl_out_str(o, c->party);
+			tl_out_str(o, c->withdrawn ? " (withdrawn)\n" : "\n");
+		} else if (c->withdrawn) {
+			tl_out_str(o, "  (withdrawn)\n");
+		}
+	}
+}
+
+static void
+stage_table(struct tl_out *o, const struct teller_result *r, int nw)
+{
+	size_t s0, s, n = r->stages->len;
+	int i, vw = r->dp > 0 ? 14 + r->dp : 12;
+	size_t per = (size_t)((110 - nw) / vw);
+
+	if (per < 2)
+		per = 2;
+	for (s0 = 0; s0 < n; s0 += per) {
+		size_t s1 = s0 + per < n ? s0 + per : n;
+		tl_out_str(o, "\n");
+		tl_out_pad(o, "Stage", nw, false);
+		for (s = s0; s < s1; s++) {
+			char h[32];
+			int len = 0;
+			const int num = TL_STAGE(r, s)->number;
+			char d[16];
+			int k = 0, x = num;
+			do {
+				d[k++] = (char)('0' + x % 10);
+				x /= 10;
+			} while (x > 0);
+			while (k > 0)
+				h[len++] = d[--k];
+			h[len] = '\0';
+			tl_out_pad(o, h, vw, true);
+		}
+		tl_out_str(o, "\n");
+		for (i = 0; i < r->ncand; i++) {
+			tl_out_pad(o, TL_CAND(r->contest, i)->name, nw, false);
+			for (s = s0; s < s1; s++)
+				num_col(o, TL_STAGE(r, s)->votes[i], r->dp, vw,
+				    false);
+			tl_out_str(o, "\n");
+		}
+		tl_out_pad(o, "Non-transferable", nw, false);
+		for (s = s0; s < s1; s++)
+			num_col(o, TL_STAGE(r, s)->nontrans, r->dp, vw, false);
+		tl_out_str(o, "\n");
+		if (r->dp > 0) {
+			tl_out_pad(o, "Loss by fractions", nw, false);
+			for (s = s0; s < s1; s++)
+				num_col(o, TL_STAGE(r, s)->loss, r->dp, vw,
+				    false);
+			tl_out_str(o, "\n");
+		}
+	}
+	tl_out_str(o, "\n");
+	for (s = 0; s < n; s++) {
+		const struct tl_stage *st = TL_STAGE(r, s);
+		int k;
+		tl_out_fmt(o, "Stage %d: %s", st->number, kind_label(st->kind));
+		if (st->subject >= 0 && (st->kind == TL_STAGE_SURPLUS ||
+		    st->kind == TL_STAGE_EXCLUSION)) {
+			tl_out_str(o, " ");
+			tl_out_str(o, TL_CAND(r->contest, st->subject)->name);
+		}
+		if (st->value >= 0) {
+			tl_out_str(o, ", transfer value ");
+			tl_out_num(o, st->value, r->dp);
+		}
+		if (st->note != NULL && st->note[0] != '\0') {
+			tl_out_str(o, " [");
+			tl_out_str(o, st->note);
+			tl_out_str(o, "]");
+		}
+		tl_out_str(o, "\n");
+		for (k = 0; k < st->nexcluded; k++) {
+			tl_out_str(o, "  excluded: ");
+			tl_out_str(o, TL_CAND(r->contest, st->excluded[k])->name);
+			tl_out_str(o, "\n");
+		}
+		for (k = 0; k < st->nelected; k++) {
+			tl_out_str(o, "  elected: ");
+			tl_out_str(o, TL_CAND(r->contest, st->elected[k])->name);
+			tl_out_str(o, "\n");
+		}
+	}
+}
+
+static void
+ties(struct tl_out *o, const struct teller_result *r)
+{
+	static const char *const how[] = { "by the totals at an earlier stage",
+		"by lot", "by order on the ballot paper",
+		"by first preferences" };
+	size_t i;
+	int k;
+
+	if (r->ties->len == 0)
+		return;
+	tl_out_str(o, "\nTies:\n");
+	for (i = 0; i < r->ties->len; i++) {
+		const struct tl_tie *t = &TL_VEC_AT(r->ties, struct tl_tie, i);
+		tl_out_fmt(o, "  stage %d: ", t->stage);
+		for (k = 0; k < t->ntied; k++) {
+			if (k > 0)
+				tl_out_str(o, ", ");
+			tl_out_str(o, TL_CAND(r->contest, t->tied[k])->name);
+		}
+		tl_out_str(o, " tied; settled ");
+		tl_out_str(o, how[t->how]);
+		tl_out_str(o, ": ");
+		tl_out_str(o, TL_CAND(r->contest, t->chosen)->name);
+		if (t->how == TL_TIE_LOT)
+			tl_out_fmt(o, " (seed %llu, draw %llu)",
+			    (unsigned long long)r->seed,
+			    (unsigned long long)t->draw);
+		tl_out_str(o, "\n");
+	}
+}
+
+static void
+tally_list(struct tl_out *o, const struct teller_result *r,
+    const struct tl_vec *v, const char *head, bool total)
+{
+	size_t i;
+	tl_fix sum = 0;
+
+	if (v->len == 0)
+		return;
+	tl_out_fmt(o, "\n%s:\n", head);
+	for (i = 0; i < v->len; i++) {
+		const struct tl_tally *t = &TL_VEC_AT(v, struct tl_tally, i);
+		tl_out_str(o, "  ");
+		tl_out_pad(o, t->name, 60, false);
+		num_col(o, t->n, r->dp, 12, false);
+		if (t->cite[0] != '\0')
+			tl_out_fmt(o, "  (%s)", t->cite);
+		tl_out_str(o, "\n");
+		sum += t->n;
+	}
+	if (total) {
+		tl_out_str(o, "  ");
+		tl_out_pad(o, "Total", 60, false);
+		num_col(o, sum, r->dp, 12, false);
+		tl_out_str(o, "\n");
+	}
+}
+
+int
+tl_rep_text(teller_ctx *ctx, const struct teller_result *r,
+    teller_write_fn w, void *ud)
+{
+	struct tl_out o;
+	int nw = name_width(r);
+	size_t i;
+	char b[2 * TL_NUM_BUFSZ];
+
+	tl_out_init(&o, ctx, w, ud);
+	tl_out_str(&o, "DECLARATION OF RESULT\n");
+	if (r->contest->title[0] != '\0') {
+		tl_out_str(&o, r->contest->title);
+		tl_out_str(&o, "\n");
+	}
+	tl_out_fmt(&o, "Method: %s\nSeats: %d\n", r->method_title, r->seats);
+	if (r->stages->len == 0)
+		return tl_out_flush(&o);
+	grouped(b, sizeof(b), r->valid, r->dp, false);
+	tl_out_fmt(&o, "Valid votes: %s\n", b);
+	if (r->has_quota) {
+		grouped(b, sizeof(b), r->quota, r->dp, false);
+		tl_out_fmt(&o, "Quota: %s\n", b);
+	}
+	tl_out_str(&o, "\n");
+	declaration(&o, r, nw);
+	tl_out_str(&o, "\n");
+	tl_out_str(&o, r->elected->len == 1 ? "Elected: " : "Elected, in "
+	    "order: ");
+	for (i = 0; i < r->elected->len; i++) {
+		if (i > 0)
+			tl_out_str(&o, "; ");
+		tl_out_str(&o, TL_CAND(r->contest,
+		    TL_VEC_AT(r->elected, int, i))->name);
+	}
+	tl_out_str(&o, r->elected->len == 0 ? "(none)\n" : "\n");
+	tally_list(&o, r, r->rejected, "Rejected ballot papers", true);
+	tally_list(&o, r, r->notes, "Other counts", false);
+	stage_table(&o, r, nw);
+	ties(&o, r);
+	if (r->ties->len == 0)
+		tl_out_str(&o, "\nNo ties.\n");
+	return tl_out_flush(&o);
 }

@@ -1,0 +1,86 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * opts.c -- the one option table per subcommand. getopt_long's arrays and
+ * the --help text are built from it, and tests/suite_docs.sh checks that
+ * every long option here appears in doc/teller.1.
+ */
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "opts.h"
+
+const struct cli_opt count_opts[] = {
+	{ "method", 'm', "METHOD", "counting method (fptp, block, sv, irv, "
+	    "stv-scottish, stv-ers97, stv-wigm, stv-meek); default irv, or "
+	    "stv-scottish for several seats" },
+	{ "seats", 's', "N", "seats to fill (default: from the file, else 1)" },
+	{ "format", 'f', "FORMAT", "input format: blt, csv, preflib, profile "
+	    "(default: detected from content)" },
+	{ "report", 'r', "KIND", "report on standard output: text "
+	    "(declaration, default), stages (stage sheet), json, csv, html, "
+	    "none" },
+	{ "json", OPT_JSON, "FILE", "write the result JSON to FILE (- for "
+	    "standard output)" },
+	{ "csv", OPT_CSV, "FILE", "write the stages as CSV to FILE" },
+	{ "html", OPT_HTML, "FILE", "write an HTML report with charts to FILE" },
+	{ "stages", OPT_STAGES, "FILE", "write the stage sheet to FILE" },
+	{ "seed", OPT_SEED, "N", "seed for ties decided by lot (default 1)" },
+	{ "help", 'h', NULL, "show this help" },
+	{ NULL, 0, NULL, NULL }
+};
+
+int
+cli_getopt(int argc, char **argv, const struct cli_opt *table,
+    int (*fn)(void *ud, int id, const char *arg), void *ud)
+{
+	struct option lo[64];
+	char so[128];
+	size_t n = 0, k = 0;
+	int c;
+
+	so[k++] = ':';
+	for (; table[n].lng != NULL && n < 63; n++) {
+		lo[n].name = table[n].lng;
+		lo[n].has_arg = table[n].arg ? required_argument : no_argument;
+		lo[n].flag = NULL;
+		lo[n].val = table[n].shrt;
+		if (table[n].shrt < 256 && k + 3 < sizeof(so)) {
+			so[k++] = (char)table[n].shrt;
+			if (table[n].arg)
+				so[k++] = ':';
+		}
+	}
+	memset(&lo[n], 0, sizeof(lo[n]));
+	so[k] = '\0';
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, so, lo, NULL)) != -1) {
+		if (c == '?' || c == ':') {
+			fprintf(stderr, "teller: %s: %s\n",
+			    c == ':' ? "option needs an argument"
+				     : "unknown option",
+			    argv[optind - 1]);
+			return -1;
+		}
+		if (fn(ud, c, optarg) != 0)
+			return -1;
+	}
+	return optind;
+}
+
+void
+cli_help(FILE *f, const char *synopsis, const struct cli_opt *t)
+{
+	fprintf(f, "usage: %s\n\noptions:\n", synopsis);
+	for (; t->lng != NULL; t++) {
+		char left[64];
+		if (t->shrt < 256)
+			snprintf(left, sizeof(left), "-%c, --%s%s%s", t->shrt,
+			    t->lng, t->arg ? " " : "", t->arg ? t->arg : "");
+		else
+			snprintf(left, sizeof(left), "    --%s%s%s", t->lng,
+			    t->arg ? " " : "", t->arg ? t->arg : "");
+		fprintf(f, "  %-24s %s\n", left, t->help);
+	}
+}

@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: MIT */
+/* opts.h -- the option tables of the teller command (opts.c): one table
+ * per subcommand builds getopt_long's arrays and renders --help. */
+#ifndef OPTS_H
+#define OPTS_H
+
+#include <stdio.h>
+
+struct cli_opt {
+	const char *lng;   /* long name, without "--" */
+	int shrt;          /* short letter, or a value > 255 if none */
+	const char *arg;   /* argument name, NULL if none */
+	const char *help;  /* one line */
+};
+
+/* Option ids for `teller count`. */
+enum {
+	OPT_JSON = 256, OPT_CSV, OPT_HTML, OPT_STAGES, OPT_SEED, OPT_HELP2
+};
+
+extern const struct cli_opt count_opts[];
+
+/* Parse argv against table (NULL-lng terminated). Calls fn(ud, id, arg)
+ * for each option; returns the index of the first operand, or -1 after
+ * printing a usage error (exit 2). */
+int cli_getopt(int argc, char **argv, const struct cli_opt *table,
+    int (*fn)(void *ud, int id, const char *arg), void *ud);
+
+/* Print the table as --help text. */
+void cli_help(FILE *f, const char *synopsis, const struct cli_opt *table);
+
+#endif
