@@ -71,7 +71,14 @@ $(B)/replay/%: fuzz/%.c fuzz/replay.c $(B)/libteller.a | deps
 	$(CC) $(CPPFLAGS) $(PKG_CFLAGS) $(CFLAGS) -o $@ $< fuzz/replay.c \
 		$(B)/libteller.a $(PKG_LIBS) $(LDFLAGS)
 
-check: deps all $(UNIT_BIN) $(REPLAY_BIN)
+$(B)/examples/%: examples/%.c $(B)/libteller.a | deps
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(PKG_CFLAGS) $(CFLAGS) -o $@ $< $(B)/libteller.a \
+		$(PKG_LIBS) $(LDFLAGS)
+
+EXAMPLE_BIN = $(patsubst examples/%.c,$(B)/examples/%,$(wildcard examples/*.c))
+
+check: deps all $(UNIT_BIN) $(REPLAY_BIN) $(EXAMPLE_BIN)
 	@B=$(B) SHARED=$${SHARED:-../shared} sh tests/run.sh
 
 demo: deps all

@@ -1,0 +1,37 @@
+#!/bin/sh
+# suite_docs.sh -- the docs agree with the code: every long option in
+# cli/opts.c is in doc/teller.1, every error code in include/teller.h is in
+# doc/teller.3, every method in lib/methods.c is in teller.1 and README.md,
+# teller.h compiles as C++, and examples/count.c runs.
+pass=0
+fail=0
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
+
+for o in $(sed -n 's/^[[:space:]]*{ "\([a-z-]*\)", .*/\1/p' cli/opts.c); do
+	if grep -q "Fl Fl $o\b\|Fl Fl $o$\|Fl Fl $o " doc/teller.1; then ok
+	else bad "option --$o missing from doc/teller.1"; fi
+done
+for e in $(sed -n 's/^[[:space:]]*\(TELLER_E[A-Z]*\) = .*/\1/p' include/teller.h); do
+	if grep -q "Dv $e\$" doc/teller.3; then ok
+	else bad "error code $e missing from doc/teller.3"; fi
+done
+for m in $(sed -n 's/^[[:space:]]*{ "\([a-z0-9-]*\)", "[A-Z].*/\1/p' lib/methods.c); do
+	if grep -q "Cm $m" doc/teller.1 && grep -q "\`$m\`" README.md; then ok
+	else bad "method $m missing from doc/teller.1 or README.md"; fi
+done
+if command -v g++ >/dev/null 2>&1; then
+	if echo '#include "teller.h"
+int main() { teller_limits l; teller_limits_init(&l); return 0; }' |
+	    g++ -x c++ -Wall -Wextra -Werror -Iinclude -fsyntax-only -; then ok
+	else bad "teller.h does not compile as C++"; fi
+fi
+if [ -x "$B/examples/count" ]; then
+	if "$B/examples/count" >/tmp/teller-example.$$ 2>&1 &&
+	    grep -q '^elected first: ' /tmp/teller-example.$$; then ok
+	else bad "examples/count failed: $(tail -n 3 /tmp/teller-example.$$)"; fi
+	rm -f /tmp/teller-example.$$
+else
+	bad "examples/count not built"
+fi
+echo "$pass passed, $fail failed"
