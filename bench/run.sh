@@ -1,0 +1,83 @@
+#!/bin/sh
+# run.sh -- the benchmarks (make bench). Generates inputs with the
+# generators in ../shared/bench into bench/out (not committed), runs each
+# case RUNS times (default 5) and prints median time, peak memory and
+# throughput. BENCH_BIG=1 adds the 10,000,000-ballot cases.
+# Figures and the machine they were taken on are kept in bench/README.md.
+set -e
+B=${B:-build}
+SHARED=${SHARED:-../shared}
+RUNS=${RUNS:-5}
+O=bench/out
+GEN=$SHARED/bench
+if [ ! -d "$GEN" ]; then
+	echo "SKIP: $GEN not found (the generators live in ../shared/bench)"
+	exit 0
+fi
+mkdir -p "$O"
+CC=${CC:-gcc}
+$CC -O2 -o "$O/runner" bench/runner.c
+$CC -O2 -Iinclude -o "$O/scot_all" bench/scot_all.c "$B/libteller.a" \
+    $(pkg-config --libs jansson expat libzip libsodium)
+
+gen_blt() { # n agg|lines file
+	[ -f "$3" ] && return 0
+	if [ "$2" = lines ]; then extra=--no-aggregate; else extra=; fi
+	python3 "$GEN/gen_blt.py" --candidates 10 --seats 3 --ballots "$1" \
+	    --seed 2024 $extra --out "$3"
+}
+gen_cvr() { # n dir
+	[ -f "$2/synth_cvr.csv" ] || [ -n "$(ls "$2"/*_cvr.csv 2>/dev/null)" ] ||
+	    python3 "$GEN/gen_cvr.py" --ballots "$1" --out-dir "$2"
+}
+
+gen_blt 1000000 lines "$O/1m_lines.blt"
+gen_blt 1000000 agg "$O/1m_agg.blt"
+gen_cvr 1000000 "$O/cvr1m"
+if [ -n "$BENCH_BIG" ]; then
+	gen_blt 10000000 lines "$O/10m_lines.blt"
+	gen_cvr 10000000 "$O/cvr10m"
+fi
+
+printf '%-34s %10s %10s %12s %10s\n' case median_s peak_MB ballots/s MB/s
+row() { # name ballots file cmd...
+	name=$1 n=$2 f=$3
+	shift 3
+	out=$("$O/runner" "$RUNS" "$@") || { echo "$name: FAILED"; return 0; }
+	med=$(echo "$out" | sed 's/.*median_s=\([0-9.]*\).*/\1/')
+	kb=$(echo "$out" | sed 's/.*peak_kb=\([0-9]*\).*/\1/')
+	bytes=$(wc -c <"$f")
+	awk -v name="$name" -v med="$med" -v kb="$kb" -v n="$n" -v b="$bytes" \
+	    'BEGIN { printf "%-34s %10.4f %10.1f %12.0f %10.0f\n", name, med,
+	      kb / 1024, (med > 0 ? n / med : 0), (med > 0 ? b / med / 1e6 : 0) }'
+}
+
+cvr=$(ls "$O"/cvr1m/*_cvr.csv | head -n 1)
+cfg=$(ls "$O"/cvr1m/*_config.json | head -n 1)
+row "wc -l, 1M-ballot CVR csv" 1000000 "$cvr" wc -l "$cvr"
+row "rctab 1M generic CSV (IRV)" 1000000 "$cvr" \
+    "$B/teller" rctab "$cfg" -o "$O/rctab1m"
+row "irv, 1M BLT lines" 1000000 "$O/1m_lines.blt" \
+    "$B/teller" count -m irv -s 1 -r none "$O/1m_lines.blt"
+for m in stv-scottish stv-wigm stv-ers97 stv-meek; do
+	row "$m, 1M BLT lines" 1000000 "$O/1m_lines.blt" \
+	    "$B/teller" count -m $m -r none "$O/1m_lines.blt"
+	row "$m, 1M aggregated" 1000000 "$O/1m_agg.blt" \
+	    "$B/teller" count -m $m -r none "$O/1m_agg.blt"
+done
+if [ -d "$SHARED/data/scot/blt" ]; then
+	list=$(find "$SHARED/data/scot/blt" -name '*.blt' | sort)
+	all=$(echo "$list" | head -n 1)
+	row "stv-scottish, all Scottish files" 5604345 "$all" \
+	    "$O/scot_all" stv-scottish $list
+fi
+if [ -n "$BENCH_BIG" ]; then
+	row "irv, 10M BLT lines" 10000000 "$O/10m_lines.blt" \
+	    "$B/teller" count -m irv -s 1 -r none "$O/10m_lines.blt"
+	row "stv-scottish, 10M BLT lines" 10000000 "$O/10m_lines.blt" \
+	    "$B/teller" count -m stv-scottish -r none "$O/10m_lines.blt"
+	cvr10=$(ls "$O"/cvr10m/*_cvr.csv | head -n 1)
+	cfg10=$(ls "$O"/cvr10m/*_config.json | head -n 1)
+	row "rctab 10M generic CSV (IRV)" 10000000 "$cvr10" \
+	    "$B/teller" rctab "$cfg10" -o "$O/rctab10m"
+fi
