@@ -1,11 +1,1207 @@
 /* SPDX-License-Identifier: MIT */
-/* fmt_blt.c -- placeholder until the reader lands: refuses the input. */
+/*
+ * fmt_blt.c -- the BLT ballot format (ERS / OpenSTV / Droop / eSTV) in all
+ * the dialects of docs/stv.md sections 4-5: a strict numeric part (header,
+ * withdrawn candidates, ballot lines, lone 0), then a tolerant name part
+ * that reads the seven name encodings found in the Scottish files.
+ */
+#include <stdlib.h>
+#include <string.h>
+
 #include "tl_int.h"
+
+/* ------------------------------------------------------------------ */
+/* lines and tokens                                                    */
+
+/* A cursor over the lines of the input. */
+struct lines {
+	const char *p, *end; /* next line starts at p */
+	long no;             /* number of the line last returned */
+};
+
+/* One line of input with its number. */
+struct line {
+	const char *s, *e;
+	long no;
+};
+
+/*
+ * Next line into *l (without '\n' or a final '\r'); false at the end.
+ * Lines longer than lim.line_bytes fail with ELIMIT (*err set).
+ */
+static bool
+next_line(teller_ctx *ctx, struct lines *lx, struct line *l, int *err)
+{
+	const char *nl;
+
+	if (lx->p >= lx->end)
+		return false;
+	nl = memchr(lx->p, '\n', (size_t)(lx->end - lx->p));
+	if (nl == NULL)
+		nl = lx->end;
+	l->s = lx->p;
+	l->e = nl;
+	l->no = ++lx->no;
+	lx->p = nl < lx->end ? nl + 1 : nl;
+	if ((size_t)(l->e - l->s) > ctx->lim.line_bytes) {
+		*err = tl_fail_at(ctx, TELLER_ELIMIT, l->no, 1, "line is longer "
+		    "than %zu bytes", ctx->lim.line_bytes);
+		return false;
+	}
+	if (l->e > l->s && l->e[-1] == '\r')
+		l->e--;
+	return true;
+}
+
+static bool
+is_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v';
+}
+
+/* A token of the numeric part: [s, e) at 1-based column col. */
+struct tok {
+	const char *s, *e;
+	long col;
+};
+
+/* Tokenizer over one line of the numeric part; carries the state of a
+ * block comment from line to line. */
+struct tkz {
+	const char *ls, *p, *e; /* line start, cursor, line end */
+	bool in_block;          /* inside a comment block */
+	long cline, ccol;       /* where the open block comment began */
+	const char *hash;       /* a '#' comment seen on this line, or NULL */
+};
+
+static void
+tkz_line(struct tkz *t, const struct line *l)
+{
+	t->ls = l->s;
+	t->p = l->s;
+	t->e = l->e;
+	t->hash = NULL;
+}
+
+/*
+ * Next token of the line, skipping blanks, comma residue at the end of a
+ * token (CSV exports), '#' comments to the end of the line and block
+ * comments. Returns false at the end of the line.
+ */
+static bool
+tkz_next(struct tkz *t, struct tok *k)
+{
+	for (;;) {
+		if (t->in_block) {
+			while (t->p + 1 < t->e &&
+			    !(t->p[0] == '*' && t->p[1] == '/'))
+				t->p++;
+			if (t->p + 1 >= t->e) {
+				t->p = t->e;
+				return false;
+			}
+			t->p += 2;
+			t->in_block = false;
+		}
+		while (t->p < t->e && is_space(*t->p))
+			t->p++;
+		if (t->p >= t->e)
+			return false;
+		if (*t->p == '#') {
+			t->hash = t->p;
+			t->p = t->e;
+			return false;
+		}
+		if (t->p + 1 < t->e && t->p[0] == '/' && t->p[1] == '*') {
+			t->in_block = true;
+			t->p += 2;
+			continue;
+		}
+		break;
+	}
+	k->s = t->p;
+	k->col = (long)(t->p - t->ls) + 1;
+	while (t->p < t->e && !is_space(*t->p) && *t->p != '#' &&
+	    !(t->p + 1 < t->e && t->p[0] == '/' && t->p[1] == '*'))
+		t->p++;
+	k->e = t->p;
+	while (k->e > k->s + 1 && k->e[-1] == ',')
+		k->e--;
+	return true;
+}
+
+static bool
+tok_is(const struct tok *k, const char *s)
+{
+	size_t n = strlen(s);
+
+	return (size_t)(k->e - k->s) == n && memcmp(k->s, s, n) == 0;
+}
+
+/*
+ * Parse a decimal integer [s, e) (digits only) into *v. Returns 0, -1 if
+ * not all digits or empty, -2 on overflow past max.
+ */
+static int
+parse_uint(const char *s, const char *e, int64_t max, int64_t *v)
+{
+	int64_t x = 0;
+
+	if (s >= e)
+		return -1;
+	for (; s < e; s++) {
+		if (*s < '0' || *s > '9')
+			return -1;
+		if (x > (max - (*s - '0')) / 10)
+			return -2;
+		x = x * 10 + (*s - '0');
+	}
+	*v = x;
+	return 0;
+}
+
+/* Report a token that is not what was expected. */
+static int
+bad_tok(teller_ctx *ctx, long line, const struct tok *k, const char *what)
+{
+	int n = (int)(k->e - k->s);
+
+	if (n > 40)
+		n = 40;
+	for (const char *q = k->s; q < k->e; q++)
+		if (*q == '\0')
+			return tl_fail_at(ctx, TELLER_EENCODING, line,
+			    k->col + (long)(q - k->s), "NUL byte in input");
+	return tl_fail_at(ctx, TELLER_EPARSE, line, k->col,
+	    "expected %s, found \"%.*s\"", what, n, k->s);
+}
+
+/* ------------------------------------------------------------------ */
+/* the reader state                                                    */
+
+/* A ballot id seen, for duplicate detection (points into the input). */
+struct idref {
+	const char *s;
+	size_t n;
+};
+
+struct rd {
+	teller_ctx *ctx;
+	struct teller_contest *c;
+	struct teller_profile *p;
+	int ncand, seats;
+	bool *withdrawn;        /* [ncand] */
+	uint32_t *seen;         /* [ncand] stamp of the ballot that marked it */
+	uint32_t stamp;
+	tl_cid *marks;          /* [ncand] marks of one rank */
+	int idmode;             /* 0 unknown, 1 Droop (id = 1 ballot),
+				   2 OpenSTV (id then multiplier 1) */
+	struct tl_vec *ids;     /* hash table of struct idref */
+	size_t nids;
+	struct tl_vec *alt;     /* struct idref per candidate from
+				   "# ALTERNATIVE NAME k:" comments */
+	size_t nalt;
+};
+
+static int
+ascii_ncasecmp(const char *a, const char *b, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		char x = a[i], y = b[i];
+		if (x >= 'a' && x <= 'z')
+			x = (char)(x - 'a' + 'A');
+		if (y >= 'a' && y <= 'z')
+			y = (char)(y - 'a' + 'A');
+		if (x != y)
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * A '#' comment [s, e): keep "# ALTERNATIVE NAME k: text" (PrefLib style,
+ * Glasgow 2007) as a fallback name for candidate k.
+ */
+static int
+note_comment(struct rd *r, const char *s, const char *e)
+{
+	static const char key[] = "ALTERNATIVE NAME";
+	const char *q = s + 1;
+	int64_t k = 0;
+	const char *d;
+	struct idref *a;
+
+	while (q < e && is_space(*q))
+		q++;
+	if ((size_t)(e - q) < sizeof(key) - 1 ||
+	    ascii_ncasecmp(q, key, sizeof(key) - 1) != 0)
+		return TELLER_OK;
+	q += sizeof(key) - 1;
+	while (q < e && is_space(*q))
+		q++;
+	for (d = q; d < e && *d >= '0' && *d <= '9'; d++)
+		;
+	if (d == q || d >= e || *d != ':' ||
+	    parse_uint(q, d, 1000000, &k) != 0 || k < 1)
+		return TELLER_OK;
+	if (r->alt == NULL) {
+		r->alt = tl_vec_new(r->ctx, sizeof(struct idref));
+		if (r->alt == NULL)
+			return TELLER_ENOMEM;
+	}
+	if (k > TL_CID_MAX)
+		return TELLER_OK;
+	if (tl_vec_reserve(r->ctx, r->alt, (size_t)k) != TELLER_OK)
+		return TELLER_ENOMEM;
+	while (r->alt->len < (size_t)k) {
+		struct idref z = { NULL, 0 };
+		TL_VEC_AT(r->alt, struct idref, r->alt->len++) = z;
+	}
+	a = &TL_VEC_AT(r->alt, struct idref, k - 1);
+	if (a->s == NULL)
+		r->nalt++;
+	a->s = d + 1;
+	a->n = (size_t)(e - (d + 1));
+	return TELLER_OK;
+}
+
+static uint64_t
+hash_bytes(const char *s, size_t n)
+{
+	uint64_t h = 0xcbf29ce484222325u;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		h ^= (unsigned char)s[i];
+		h *= 0x100000001b3u;
+	}
+	return h;
+}
+
+/* Remember ballot id [s, e); EDUP if it was seen before. */
+static int
+add_id(struct rd *r, long line, long col, const char *s, const char *e)
+{
+	size_t n = (size_t)(e - s), cap, h, i;
+	struct idref *t;
+
+	if (r->ids == NULL || (r->nids + 1) * 2 > r->ids->len) {
+		struct tl_vec *old = r->ids, *nv;
+		cap = old != NULL ? old->len * 2 : 1024;
+		nv = tl_vec_new(r->ctx, sizeof(struct idref));
+		if (nv == NULL || tl_vec_reserve(r->ctx, nv, cap) != TELLER_OK)
+			return TELLER_ENOMEM;
+		nv->len = cap;
+		memset(nv->data, 0, cap * sizeof(struct idref));
+		t = nv->data;
+		for (i = 0; old != NULL && i < old->len; i++) {
+			struct idref *o = &TL_VEC_AT(old, struct idref, i);
+			if (o->s == NULL)
+				continue;
+			h = (size_t)hash_bytes(o->s, o->n) & (cap - 1);
+			while (t[h].s != NULL)
+				h = (h + 1) & (cap - 1);
+			t[h] = *o;
+		}
+		if (old != NULL) {
+			tl_free(r->ctx, old->data, old->cap * old->size);
+			old->data = NULL;
+			old->len = old->cap = 0;
+		}
+		r->ids = nv;
+	}
+	cap = r->ids->len;
+	t = r->ids->data;
+	for (h = (size_t)hash_bytes(s, n) & (cap - 1); t[h].s != NULL;
+	     h = (h + 1) & (cap - 1))
+		if (t[h].n == n && memcmp(t[h].s, s, n) == 0)
+			return tl_fail_at(r->ctx, TELLER_EDUP, line, col,
+			    "ballot id (%.*s) used twice", (int)(n > 40 ? 40 :
+			    n), s);
+	t[h].s = s;
+	t[h].n = n;
+	r->nids++;
+	return TELLER_OK;
+}
+
+/*
+ * Decide the ballot-id dialect from the ballot lines starting at lx: it is
+ * OpenSTV's ("(id) 1 c1 c2 ... 0") when every line with an id has the
+ * token "1" after it, else Droop's ("(id) c1 c2 ... 0").
+ */
+static int
+id_dialect(struct lines lx)
+{
+	struct line l;
+	int all_one = 1;
+
+	while (lx.p < lx.end) {
+		const char *s, *q;
+		l.s = lx.p;
+		q = memchr(lx.p, '\n', (size_t)(lx.end - lx.p));
+		l.e = q != NULL ? q : lx.end;
+		lx.p = q != NULL ? q + 1 : lx.end;
+		for (s = l.s; s < l.e && is_space(*s); s++)
+			;
+		if (s + 1 <= l.e && *s == '0' &&
+		    (s + 1 == l.e || is_space(s[1]) || s[1] == ','))
+			break; /* lone 0 (or a 0 multiplier) */
+		if (s >= l.e || *s != '(')
+			continue;
+		q = memchr(s, ')', (size_t)(l.e - s));
+		if (q == NULL)
+			continue;
+		for (q++; q < l.e && is_space(*q); q++)
+			;
+		if (!(q < l.e && *q == '1' && (q + 1 == l.e ||
+		    is_space(q[1]))))
+			all_one = 0;
+	}
+	return all_one ? 2 : 1;
+}
+
+/* ------------------------------------------------------------------ */
+/* the numeric part                                                    */
+
+/* Parse a multiplier token into *w (scale 10^p->wdp). */
+static int
+parse_weight(struct rd *r, long line, const struct tok *k, int64_t *w)
+{
+	const char *s = k->s, *dot;
+	int places, rc;
+	size_t n = (size_t)(k->e - k->s);
+
+	if (n > 0 && *s == '-') {
+		int64_t v;
+		if (parse_uint(s + 1, k->e, INT64_MAX, &v) != -1 ||
+		    tl_num_places(s + 1, n - 1) >= 0)
+			return tl_fail_at(r->ctx, TELLER_ERANGE, line, k->col,
+			    "ballot multiplier %.*s is negative",
+			    (int)(n > 30 ? 30 : n), s);
+	}
+	dot = memchr(s, '.', n);
+	if (dot == NULL) {
+		int64_t v;
+		rc = parse_uint(s, k->e, INT64_MAX, &v);
+		if (rc == -1)
+			return bad_tok(r->ctx, line, k, "a ballot multiplier");
+		if (rc == -2 || __builtin_mul_overflow(v,
+		    tl_num_pow10(r->p->wdp), w))
+			return tl_fail_at(r->ctx, TELLER_EOVERFLOW, line,
+			    k->col, "ballot multiplier is too large");
+		return TELLER_OK;
+	}
+	places = tl_num_places(s, n);
+	if (places < 0 || *s == '-' || *s == '+')
+		return bad_tok(r->ctx, line, k, "a ballot multiplier");
+	if (places > r->p->wdp) {
+		if (places > 9)
+			return tl_fail_at(r->ctx, TELLER_ELIMIT, line, k->col,
+			    "ballot multiplier has more than 9 decimal places");
+		if (tl_profile_set_wdp(r->ctx, r->p, places) != TELLER_OK)
+			return r->ctx->err;
+	}
+	rc = tl_num_parse(s, n, r->p->wdp, w);
+	if (rc == -3)
+		return tl_fail_at(r->ctx, TELLER_EOVERFLOW, line, k->col,
+		    "ballot multiplier is too large");
+	if (rc != 0)
+		return bad_tok(r->ctx, line, k, "a ballot multiplier");
+	return TELLER_OK;
+}
+
+/* Parse a candidate number [s, e) at column col into *id (0-based). */
+static int
+parse_cand(struct rd *r, long line, long col, const char *s, const char *e,
+    tl_cid *id)
+{
+	int64_t v = 0;
+	int rc = parse_uint(s, e, INT64_MAX, &v);
+
+	if (rc == -1) {
+		struct tok k = { s, e, col };
+		if (s < e && *s == '-' && parse_uint(s + 1, e, INT64_MAX, &v)
+		    != -1)
+			return tl_fail_at(r->ctx, TELLER_ERANGE, line, col,
+			    "candidate number %.*s out of range 1..%d",
+			    (int)(e - s > 30 ? 30 : e - s), s, r->ncand);
+		return bad_tok(r->ctx, line, &k, "a candidate number");
+	}
+	if (rc == -2 || v < 1 || v > r->ncand)
+		return tl_fail_at(r->ctx, TELLER_ERANGE, line, col,
+		    "candidate number %.*s out of range 1..%d",
+		    (int)(e - s > 30 ? 30 : e - s), s, r->ncand);
+	*id = (tl_cid)(v - 1);
+	return TELLER_OK;
+}
+
+/*
+ * One ballot line, first token k already read. Returns TELLER_OK, or 1 if
+ * the line was the lone 0 that ends the ballots.
+ */
+static int
+ballot_line(struct rd *r, struct tkz *t, long line, struct tok *k)
+{
+	teller_ctx *ctx = r->ctx;
+	int64_t w = 1;
+	int nmarks = 0, nranks = 0, rc;
+	bool joined = false, ended = false, any = false;
+
+	if (k->s < k->e && *k->s == '(') {
+		if (k->e[-1] != ')' || k->e - k->s < 3)
+			return bad_tok(ctx, line, k, "a ballot id \"(id)\"");
+		if ((rc = add_id(r, line, k->col, k->s + 1, k->e - 1)) !=
+		    TELLER_OK)
+			return rc;
+		if (r->idmode == 2) {
+			if (!tkz_next(t, k))
+				return tl_fail_at(ctx, TELLER_EPARSE, line,
+				    (long)(t->e - t->ls) + 1, "ballot ends "
+				    "without a terminating 0");
+			if (!tok_is(k, "1"))
+				return bad_tok(ctx, line, k, "multiplier 1 "
+				    "after a ballot id");
+		}
+		w = tl_num_pow10(r->p->wdp);
+	} else {
+		if (tok_is(k, "0")) {
+			struct tok k2;
+			if (!tkz_next(t, &k2))
+				return 1;
+			return tl_fail_at(ctx, TELLER_ERANGE, line, k->col,
+			    "ballot multiplier must be positive");
+		}
+		if ((rc = parse_weight(r, line, k, &w)) != TELLER_OK)
+			return rc;
+		if (w == 0)
+			return tl_fail_at(ctx, TELLER_ERANGE, line, k->col,
+			    "ballot multiplier must be positive");
+	}
+	r->stamp++;
+	if (r->stamp == 0) {
+		memset(r->seen, 0, (size_t)r->ncand * sizeof(uint32_t));
+		r->stamp = 1;
+	}
+	if ((rc = tl_profile_begin(ctx, r->p)) != TELLER_OK)
+		return rc;
+	while (tkz_next(t, k)) {
+		const char *s = k->s, *q;
+
+		if (ended)
+			return bad_tok(ctx, line, k, "the end of the line "
+			    "after the terminating 0");
+		if (tok_is(k, "0")) {
+			ended = true;
+			continue;
+		}
+		if (tok_is(k, "=")) {
+			if (nmarks == 0)
+				return bad_tok(ctx, line, k, "a candidate "
+				    "number");
+			joined = true;
+			continue;
+		}
+		if (!joined && nmarks > 0) {
+			if ((rc = tl_profile_rank(ctx, r->p, r->marks,
+			    nmarks)) != TELLER_OK)
+				return rc;
+			nmarks = 0;
+		}
+		if (tok_is(k, "-")) {
+			if (joined)
+				return bad_tok(ctx, line, k, "a candidate "
+				    "number");
+			if (++nranks > ctx->lim.ranks)
+				goto too_many;
+			if ((rc = tl_profile_rank(ctx, r->p, r->marks, 0)) !=
+			    TELLER_OK)
+				return rc;
+			continue;
+		}
+		if (!joined && ++nranks > ctx->lim.ranks)
+			goto too_many;
+		joined = false;
+		/* c1=c2=c3: one rank with several marks */
+		for (;;) {
+			tl_cid c;
+			q = memchr(s, '=', (size_t)(k->e - s));
+			if (q == NULL)
+				q = k->e;
+			if ((rc = parse_cand(r, line, k->col + (long)(s - k->s),
+			    s, q, &c)) != TELLER_OK)
+				return rc;
+			if (r->seen[c] == r->stamp)
+				return tl_fail_at(ctx, TELLER_EPARSE, line,
+				    k->col + (long)(s - k->s), "candidate %d "
+				    "repeated on ballot", (int)c + 1);
+			r->seen[c] = r->stamp;
+			r->marks[nmarks++] = c;
+			any = true;
+			if (q == k->e)
+				break;
+			s = q + 1;
+			if (s == k->e) {
+				joined = true;
+				break;
+			}
+		}
+	}
+	if (!ended)
+		return tl_fail_at(ctx, TELLER_EPARSE, line,
+		    (long)(t->e - t->ls) + 1, "ballot ends without a "
+		    "terminating 0");
+	if (joined)
+		return tl_fail_at(ctx, TELLER_EPARSE, line,
+		    (long)(t->e - t->ls) + 1, "'=' without a candidate after "
+		    "it");
+	if (nmarks > 0 && (rc = tl_profile_rank(ctx, r->p, r->marks,
+	    nmarks)) != TELLER_OK)
+		return rc;
+	if (!any) {
+		/* an empty ballot ("5 0") is not a paper: dropped */
+		struct tl_vec *cv = r->p->cells;
+		size_t start = 0;
+		if (r->p->pats->len > 0) {
+			struct tl_pat *last = TL_PAT(r->p, r->p->pats->len - 1);
+			start = (size_t)last->off + last->len;
+		}
+		cv->len = start;
+		return TELLER_OK;
+	}
+	rc = tl_profile_end(ctx, r->p, w);
+	if (rc != TELLER_OK && ctx->line == 0) {
+		/* give the profile's error a position */
+		int code = ctx->err;
+		char msg[sizeof(ctx->msg)];
+		memcpy(msg, ctx->msg, sizeof(msg));
+		teller_errclear(ctx);
+		return tl_fail_at(ctx, code, line, 1, "%s", msg);
+	}
+	return rc;
+too_many:
+	return tl_fail_at(ctx, TELLER_ELIMIT, line, k->col, "more than %d "
+	    "ranks on a ballot", ctx->lim.ranks);
+}
+
+/* A withdrawn candidate number, written -k or (in [withdrawn]) k. */
+static int
+withdraw(struct rd *r, long line, const struct tok *k, bool neg)
+{
+	tl_cid c;
+	const char *s = k->s;
+
+	if (neg) {
+		if (s >= k->e || *s != '-')
+			return bad_tok(r->ctx, line, k, "a withdrawn candidate "
+			    "-N");
+		s++;
+	}
+	if (parse_cand(r, line, k->col + (long)(s - k->s), s, k->e, &c) !=
+	    TELLER_OK)
+		return r->ctx->err;
+	r->withdrawn[c] = true;
+	return TELLER_OK;
+}
+
+/* Is every token of the line from k on a negative number (so the line
+ * lists withdrawn candidates rather than being a ballot)? */
+static bool
+all_negative(const struct tkz *t, const struct tok *k)
+{
+	struct tkz u = *t;
+	struct tok x = *k;
+
+	do {
+		if (x.e - x.s < 2 || *x.s != '-' || x.s[1] < '0' ||
+		    x.s[1] > '9')
+			return false;
+	} while (tkz_next(&u, &x));
+	return true;
+}
+
+/* ------------------------------------------------------------------ */
+/* the name part                                                       */
+
+/* A record of the name part: one non-blank, non-comment line. */
+struct rec {
+	const char *s, *e;
+	long no, col;
+};
+
+/* A piece of a name record: quoted or not, text in a scratch buffer. */
+struct part {
+	bool q;
+	size_t off, len;
+};
+#define MAXPARTS 8
+
+/*
+ * Split [s, s+n) into unquoted runs and CSV-quoted strings ("" is a
+ * quote inside). The text goes to out (n bytes suffice). An unterminated
+ * quote runs to the end.
+ */
+static int
+split_parts(const char *s, size_t n, char *out, struct part *pt)
+{
+	size_t i = 0, o = 0;
+	int np = 0;
+
+	while (i < n) {
+		struct part x;
+		x.off = o;
+		if (s[i] == '"') {
+			x.q = true;
+			for (i++; i < n; i++) {
+				if (s[i] == '"') {
+					if (i + 1 < n && s[i + 1] == '"') {
+						out[o++] = '"';
+						i++;
+						continue;
+					}
+					i++;
+					break;
+				}
+				out[o++] = s[i];
+			}
+		} else {
+			x.q = false;
+			while (i < n && s[i] != '"')
+				out[o++] = s[i++];
+		}
+		x.len = o - x.off;
+		if (np < MAXPARTS)
+			pt[np++] = x;
+	}
+	return np;
+}
+
+/* Collapse runs of blanks to one space and trim, in place. */
+static size_t
+squeeze(char *s, size_t n)
+{
+	size_t i, o = 0;
+	bool sp = false;
+
+	for (i = 0; i < n; i++) {
+		if (is_space(s[i]) || s[i] == '\n') {
+			sp = o > 0;
+			continue;
+		}
+		if (sp)
+			s[o++] = ' ';
+		sp = false;
+		s[o++] = s[i];
+	}
+	return o;
+}
+
+/* Words in s (after squeeze). */
+static int
+nwords(const char *s, size_t n)
+{
+	size_t i;
+	int w = n > 0;
+
+	for (i = 0; i < n; i++)
+		if (s[i] == ' ')
+			w++;
+	return w;
+}
+
+/* Does s look like a person's name: two or more words, one of them a
+ * SURNAME in capitals (two or more letters, not in parentheses)? */
+static bool
+surname_like(const char *s, size_t n)
+{
+	size_t i = 0, j;
+
+	if (nwords(s, n) < 2)
+		return false;
+	while (i < n) {
+		int up = 0, low = 0;
+		for (j = i; j < n && s[j] != ' '; j++) {
+			if (s[j] >= 'A' && s[j] <= 'Z')
+				up++;
+			else if ((s[j] >= 'a' && s[j] <= 'z') ||
+			    (unsigned char)s[j] >= 0x80 || s[j] == '(' ||
+			    s[j] == ')')
+				low++;
+		}
+		if (s[i] != '(' && up >= 2 && low == 0)
+			return true;
+		i = j + 1;
+	}
+	return false;
+}
+
+/*
+ * "Name (Party)" -> name, party. Also takes a final '_' for the ')' (a
+ * typo in one file). Sets *pl = 0 if there is no party.
+ */
+static void
+split_paren(const char *s, size_t n, size_t *nn, size_t *po, size_t *pl)
+{
+	size_t lp, i;
+
+	*nn = n;
+	*po = *pl = 0;
+	if (n < 4 || (s[n - 1] != ')' && s[n - 1] != '_'))
+		return;
+	for (lp = n - 1; lp > 0 && s[lp - 1] != '('; lp--)
+		if (s[lp - 1] == ')')
+			return;
+	if (lp == 0)
+		return;
+	lp--; /* at '(' */
+	for (i = lp + 1; i < n - 1; i++)
+		if (s[i] == '(' || s[i] == ')')
+			return;
+	for (i = lp; i > 0 && s[i - 1] == ' '; i--)
+		;
+	if (i == 0 || lp + 2 >= n)
+		return;
+	*nn = i;
+	*po = lp + 1;
+	*pl = n - 1 - (lp + 1);
+	while (*pl > 0 && s[*po] == ' ') {
+		(*po)++;
+		(*pl)--;
+	}
+	while (*pl > 0 && s[*po + *pl - 1] == ' ')
+		(*pl)--;
+}
+
+/* Length of the valid UTF-8 sequence at s (at most n bytes), or 0. */
+static size_t
+utf8_len(const unsigned char *s, size_t n)
+{
+	size_t len, i;
+	uint32_t cp;
+
+	if (s[0] < 0x80)
+		return s[0] != 0;
+	if ((s[0] & 0xE0) == 0xC0) {
+		len = 2;
+		cp = s[0] & 0x1Fu;
+	} else if ((s[0] & 0xF0) == 0xE0) {
+		len = 3;
+		cp = s[0] & 0x0Fu;
+	} else if ((s[0] & 0xF8) == 0xF0) {
+		len = 4;
+		cp = s[0] & 0x07u;
+	} else {
+		return 0;
+	}
+	if (len > n)
+		return 0;
+	for (i = 1; i < len; i++) {
+		if ((s[i] & 0xC0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (s[i] & 0x3Fu);
+	}
+	if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) ||
+	    (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)) ||
+	    (cp >= 0xD800 && cp <= 0xDFFF))
+		return 0;
+	return len;
+}
+
+/* EENCODING at the first NUL or invalid UTF-8 byte of a record. */
+static int
+check_text(teller_ctx *ctx, const struct rec *x)
+{
+	const unsigned char *s = (const unsigned char *)x->s;
+	size_t n = (size_t)(x->e - x->s), i, l;
+
+	for (i = 0; i < n; i += l) {
+		l = utf8_len(s + i, n - i);
+		if (l == 0)
+			return tl_fail_at(ctx, TELLER_EENCODING, x->no,
+			    x->col + (long)i, s[i] == 0 ? "NUL byte in a "
+			    "name" : "invalid UTF-8 in a name");
+	}
+	return TELLER_OK;
+}
+
+/*
+ * Read one name record: unquote as many CSV levels as there are, then
+ * take name and party from "Name (Party)", from a second string, or from
+ * "Party ""Name""" (party first). With title set, joins the parts.
+ */
+static int
+name_record(struct rd *r, const struct rec *x, bool title)
+{
+	teller_ctx *ctx = r->ctx;
+	size_t n = (size_t)(x->e - x->s), nn, po, pl;
+	char *a, *b, *tmp;
+	struct part pt[MAXPARTS], keep[MAXPARTS];
+	int np, nk = 0, i, rc;
+	const char *name, *party;
+
+	if ((rc = check_text(ctx, x)) != TELLER_OK)
+		return rc;
+	a = tl_alloc(ctx, n + 1, 1);
+	b = tl_alloc(ctx, n + 1, 1);
+	if (a == NULL || b == NULL)
+		return TELLER_ENOMEM;
+	np = split_parts(x->s, n, a, pt);
+	/* a single quoted string holding quotes: one more CSV level */
+	while (np == 1 && pt[0].q && memchr(a + pt[0].off, '"', pt[0].len)) {
+		np = split_parts(a + pt[0].off, pt[0].len, b, pt);
+		tmp = a;
+		a = b;
+		b = tmp;
+	}
+	for (i = 0; i < np; i++) {
+		pt[i].len = squeeze(a + pt[i].off, pt[i].len);
+		if (pt[i].len > 0 || pt[i].q)
+			keep[nk++] = pt[i];
+	}
+	if (title) {
+		size_t o = 0;
+		for (i = 0; i < nk; i++) {
+			if (o > 0)
+				b[o++] = ' ';
+			memcpy(b + o, a + keep[i].off, keep[i].len);
+			o += keep[i].len;
+		}
+		b[o] = '\0';
+		r->c->title = b;
+		return TELLER_OK;
+	}
+	if (nk == 0)
+		return tl_fail_at(ctx, TELLER_EPARSE, x->no, x->col,
+		    "empty candidate name");
+	if (nk == 1) {
+		name = a + keep[0].off;
+		split_paren(name, keep[0].len, &nn, &po, &pl);
+		party = name + po;
+	} else if (!keep[0].q && keep[1].q &&
+	    surname_like(a + keep[1].off, keep[1].len) &&
+	    (nwords(a + keep[0].off, keep[0].len) == 1 ||
+	    !surname_like(a + keep[0].off, keep[0].len))) {
+		/* "Lab ""George ADAM"" ": party first */
+		name = a + keep[1].off;
+		nn = keep[1].len;
+		party = a + keep[0].off;
+		pl = keep[0].len;
+	} else {
+		name = a + keep[0].off;
+		nn = keep[0].len;
+		party = a + keep[1].off;
+		pl = keep[1].len;
+	}
+	if (nn == 0)
+		return tl_fail_at(ctx, TELLER_EPARSE, x->no, x->col,
+		    "empty candidate name");
+	if (tl_contest_add(ctx, r->c, name, nn, party, pl) < 0)
+		return ctx->err;
+	return TELLER_OK;
+}
+
+/*
+ * Droop's reading when the lines are too few for one name each: every
+ * "..." string is one item (names, then title).
+ */
+static int
+droop_names(struct rd *r, const struct rec *recs, size_t nrec)
+{
+	size_t i;
+	int got = 0;
+
+	for (i = 0; i < nrec; i++) {
+		const char *s = recs[i].s, *e = recs[i].e, *q;
+		while (s < e) {
+			struct rec x;
+			int rc;
+			s = memchr(s, '"', (size_t)(e - s));
+			if (s == NULL)
+				break;
+			q = memchr(s + 1, '"', (size_t)(e - s - 1));
+			if (q == NULL)
+				q = e - 1;
+			x.s = s;
+			x.e = q + 1;
+			x.no = recs[i].no;
+			x.col = recs[i].col + (long)(s - recs[i].s);
+			if (got < r->ncand)
+				rc = name_record(r, &x, false);
+			else if (got == r->ncand)
+				rc = name_record(r, &x, true);
+			else
+				rc = TELLER_OK;
+			if (rc != TELLER_OK)
+				return rc;
+			got++;
+			s = q + 1;
+		}
+	}
+	return got;
+}
+
+/* Read the name part: the lines after the lone 0. */
+static int
+names_part(struct rd *r, struct lines *lx)
+{
+	teller_ctx *ctx = r->ctx;
+	struct tl_vec *rv = tl_vec_new(ctx, sizeof(struct rec));
+	struct line l;
+	struct rec *recs;
+	size_t nrec, i;
+	int err = TELLER_OK, rc;
+	bool in_block = false;
+	long lastline = lx->no;
+
+	if (rv == NULL)
+		return TELLER_ENOMEM;
+	while (next_line(ctx, lx, &l, &err)) {
+		const char *s = l.s, *e = l.e;
+		struct rec x;
+
+		lastline = l.no;
+		if (in_block) {
+			const char *q = s;
+			while (q + 1 < e && !(q[0] == '*' && q[1] == '/'))
+				q++;
+			if (q + 1 >= e)
+				continue;
+			in_block = false;
+			s = q + 2;
+		}
+		while (s < e && is_space(*s))
+			s++;
+		while (e > s && is_space(e[-1]))
+			e--;
+		if (e > s && e[-1] == ',') {
+			e--; /* CSV residue: one trailing comma */
+			while (e > s && is_space(e[-1]))
+				e--;
+		}
+		if (s == e)
+			continue;
+		if (*s == '#') {
+			if ((rc = note_comment(r, s, e)) != TELLER_OK)
+				return rc;
+			continue;
+		}
+		if (e - s >= 2 && s[0] == '/' && s[1] == '*') {
+			const char *q = s + 2;
+			while (q + 1 < e && !(q[0] == '*' && q[1] == '/'))
+				q++;
+			if (q + 1 >= e) {
+				in_block = true;
+				continue;
+			}
+			s = q + 2;
+			while (s < e && is_space(*s))
+				s++;
+			if (s == e)
+				continue;
+		}
+		x.s = s;
+		x.e = e;
+		x.no = l.no;
+		x.col = (long)(s - l.s) + 1;
+		if (tl_vec_push(ctx, rv, &x) == NULL)
+			return TELLER_ENOMEM;
+	}
+	if (err != TELLER_OK)
+		return err;
+	recs = rv->data;
+	nrec = rv->len;
+	if (nrec >= (size_t)r->ncand) {
+		for (i = 0; i < (size_t)r->ncand; i++)
+			if ((rc = name_record(r, &recs[i], false)) != TELLER_OK)
+				return rc;
+		if (nrec > i)
+			return name_record(r, &recs[i], true);
+		return TELLER_OK;
+	}
+	if (r->nalt >= (size_t)r->ncand && r->alt->len >= (size_t)r->ncand) {
+		for (i = 0; i < (size_t)r->ncand; i++) {
+			struct idref *a = &TL_VEC_AT(r->alt, struct idref, i);
+			struct rec x;
+			x.s = a->s;
+			x.e = a->s + a->n;
+			x.no = 0;
+			x.col = 0;
+			while (x.s < x.e && is_space(*x.s))
+				x.s++;
+			if ((rc = name_record(r, &x, false)) != TELLER_OK)
+				return rc;
+		}
+		if (nrec > 0)
+			return name_record(r, &recs[0], true);
+		return TELLER_OK;
+	}
+	rc = droop_names(r, recs, nrec);
+	if (rc >= r->ncand)
+		return TELLER_OK;
+	if (rc < 0 || ctx->err != TELLER_OK)
+		return ctx->err != TELLER_OK ? ctx->err : rc;
+	return tl_fail_at(ctx, TELLER_EPARSE, lastline, 1, "%zu candidate "
+	    "names for %d candidates", nrec, r->ncand);
+}
+
+/* ------------------------------------------------------------------ */
 
 int
 tl_fmt_blt(teller_ctx *ctx, const char *buf, size_t len,
-    struct teller_contest **c, struct teller_profile **p)
+    struct teller_contest **cp, struct teller_profile **pp)
 {
-	(void)buf; (void)len; *c = NULL; *p = NULL;
-	return tl_fail(ctx, TELLER_EPARSE, "the blt reader is not built yet");
+	struct rd r;
+	struct lines lx;
+	struct line l;
+	struct tkz t;
+	struct tok k;
+	int err = TELLER_OK, rc, i;
+	bool header = false, ballots = false, done = false, in_opt = false;
+	bool opt_wd = false;
+	long lastline = 0;
+
+	*cp = NULL;
+	*pp = NULL;
+	memset(&r, 0, sizeof(r));
+	memset(&t, 0, sizeof(t));
+	r.ctx = ctx;
+	lx.p = buf;
+	lx.end = buf + len;
+	lx.no = 0;
+	if (len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0)
+		lx.p += 3;
+	while (!done && next_line(ctx, &lx, &l, &err)) {
+		long no = l.no;
+
+		lastline = no;
+		tkz_line(&t, &l);
+		while (!done && tkz_next(&t, &k)) {
+			if (!header) {
+				int64_t nc, ns;
+				struct tok k2;
+				if (parse_uint(k.s, k.e, INT64_MAX, &nc) != 0)
+					return bad_tok(ctx, no, &k, "the number "
+					    "of candidates");
+				if (!tkz_next(&t, &k2))
+					return tl_fail_at(ctx, TELLER_EPARSE, no,
+					    (long)(t.e - t.ls) + 1, "expected the "
+					    "number of seats after the number "
+					    "of candidates");
+				if (parse_uint(k2.s, k2.e, INT64_MAX, &ns) != 0)
+					return bad_tok(ctx, no, &k2, "the number "
+					    "of seats");
+				if (nc < 1)
+					return tl_fail_at(ctx, TELLER_ERANGE, no,
+					    k.col, "no candidates");
+				if (nc > ctx->lim.candidates ||
+				    nc > TL_CID_MAX)
+					return tl_fail_at(ctx, TELLER_ELIMIT, no,
+					    k.col, "more than %d candidates",
+					    ctx->lim.candidates < TL_CID_MAX ?
+					    ctx->lim.candidates : TL_CID_MAX);
+				if (ns < 1 || ns > nc)
+					return tl_fail_at(ctx, TELLER_ERANGE, no,
+					    k2.col, "%lld seats for %lld "
+					    "candidates", (long long)ns,
+					    (long long)nc);
+				if (tkz_next(&t, &k2))
+					return bad_tok(ctx, no, &k2, "the end of "
+					    "the header line");
+				r.ncand = (int)nc;
+				r.seats = (int)ns;
+				r.c = tl_contest_new(ctx);
+				r.p = tl_profile_new(ctx, r.ncand);
+				r.withdrawn = tl_alloc(ctx, (size_t)nc,
+				    sizeof(bool));
+				r.seen = tl_alloc(ctx, (size_t)nc,
+				    sizeof(uint32_t));
+				r.marks = tl_alloc(ctx, (size_t)nc + 1,
+				    sizeof(tl_cid));
+				if (r.c == NULL || r.p == NULL ||
+				    r.withdrawn == NULL || r.seen == NULL ||
+				    r.marks == NULL)
+					return TELLER_ENOMEM;
+				r.c->seats = r.seats;
+				header = true;
+				break;
+			}
+			if (in_opt || (!ballots && *k.s == '[')) {
+				/* Droop options: [withdrawn 1 2] [tie ...] */
+				const char *s = k.s, *e = k.e;
+				bool close = e > s && e[-1] == ']';
+				if (!in_opt) {
+					s++;
+					opt_wd = (size_t)(e - s) >= 9 &&
+					    memcmp(s, "withdrawn", 9) == 0;
+					in_opt = true;
+					if (opt_wd)
+						s += 9;
+					else
+						s = e;
+				}
+				if (close)
+					e--;
+				if (opt_wd && s < e) {
+					struct tok w = { s, e, k.col +
+					    (long)(s - k.s) };
+					if ((rc = withdraw(&r, no, &w, false)) !=
+					    TELLER_OK)
+						return rc;
+				}
+				if (close)
+					in_opt = false;
+				continue;
+			}
+			if (!ballots && *k.s == '-' && k.e - k.s > 1 &&
+			    all_negative(&t, &k)) {
+				/* a line of withdrawn candidates: -2 -5 */
+				do {
+					if ((rc = withdraw(&r, no, &k, true)) !=
+					    TELLER_OK)
+						return rc;
+				} while (tkz_next(&t, &k));
+				break;
+			}
+			if (!ballots) {
+				ballots = true;
+				if (*k.s == '(') {
+					struct lines back = { l.s, lx.end, 0 };
+					r.idmode = id_dialect(back);
+				}
+			} else if (*k.s == '(' && r.idmode == 0) {
+				struct lines back = { l.s, lx.end, 0 };
+				r.idmode = id_dialect(back);
+			}
+			rc = ballot_line(&r, &t, no, &k);
+			if (rc == 1) {
+				done = true;
+				break;
+			}
+			if (rc != TELLER_OK)
+				return rc;
+			break;
+		}
+		if (t.hash != NULL &&
+		    (rc = note_comment(&r, t.hash, t.e)) != TELLER_OK)
+			return rc;
+	}
+	if (err != TELLER_OK)
+		return err;
+	if (!header)
+		return tl_fail_at(ctx, TELLER_EPARSE, lastline > 0 ? lastline :
+		    1, 1, "no header line (candidates and seats)");
+	if (!done)
+		return tl_fail_at(ctx, TELLER_EPARSE, lastline, 1, "the ballots "
+		    "do not end with a line holding a lone 0");
+	if ((rc = names_part(&r, &lx)) != TELLER_OK)
+		return rc;
+	if (r.c->ncand != r.ncand)
+		return tl_fail(ctx, TELLER_EINTERNAL, "blt: %d names read for "
+		    "%d candidates", r.c->ncand, r.ncand);
+	for (i = 0; i < r.ncand; i++)
+		TL_CAND(r.c, i)->withdrawn = r.withdrawn[i];
+	*cp = r.c;
+	*pp = r.p;
+	return TELLER_OK;
 }
