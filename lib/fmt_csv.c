@@ -1,11 +1,1093 @@
 /* SPDX-License-Identifier: MIT */
-/* fmt_csv.c -- placeholder until the reader lands: refuses the input. */
+/*
+ * fmt_csv.c -- ranked ballots as RFC 4180 CSV. Optional '#' directives
+ * (title, seats, candidate) precede a header; then either rank columns
+ * (layout A: a cell names the candidates marked at that rank, "A|B" for
+ * several) or candidate columns (layout B: a cell holds the rank given to
+ * that candidate). Also tl_text_check, the NUL / UTF-8 scan shared by the
+ * text readers, and tl_strtab, a small string hash set.
+ */
+#include <stdlib.h>
+#include <string.h>
+
 #include "tl_int.h"
+
+/* ------------------------------------------------------------------ */
+/* text checks                                                        */
+
+/* Length of the valid UTF-8 sequence at s (at most n bytes), 0 if bad. */
+static size_t
+utf8_seq(const unsigned char *s, size_t n)
+{
+	size_t len, i;
+	uint32_t cp;
+
+	if (s[0] < 0x80)
+		return s[0] != 0;
+	if ((s[0] & 0xE0) == 0xC0) {
+		len = 2;
+		cp = s[0] & 0x1Fu;
+	} else if ((s[0] & 0xF0) == 0xE0) {
+		len = 3;
+		cp = s[0] & 0x0Fu;
+	} else if ((s[0] & 0xF8) == 0xF0) {
+		len = 4;
+		cp = s[0] & 0x07u;
+	} else {
+		return 0;
+	}
+	if (len > n)
+		return 0;
+	for (i = 1; i < len; i++) {
+		if ((s[i] & 0xC0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (s[i] & 0x3Fu);
+	}
+	if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) ||
+	    (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)) ||
+	    (cp >= 0xD800 && cp <= 0xDFFF))
+		return 0;
+	return len;
+}
+
+int
+tl_text_check(teller_ctx *ctx, const char *buf, size_t len)
+{
+	const unsigned char *s = (const unsigned char *)buf;
+	size_t i = 0, k, l;
+	long line = 1;
+	size_t ls = 0;
+
+	while (i < len) {
+		/* ASCII fast path, eight bytes at a time */
+		while (i + 8 <= len) {
+			uint64_t v;
+			memcpy(&v, s + i, 8);
+			if (((v | ((v - UINT64_C(0x0101010101010101)) & ~v)) &
+			    UINT64_C(0x8080808080808080)) != 0)
+				break;
+			i += 8;
+		}
+		if (i >= len)
+			break;
+		l = utf8_seq(s + i, len - i);
+		if (l == 0)
+			break;
+		i += l;
+	}
+	if (i >= len)
+		return TELLER_OK;
+	for (k = 0; k < i; k++)
+		if (s[k] == '\n') {
+			line++;
+			ls = k + 1;
+		}
+	return tl_fail_at(ctx, TELLER_EENCODING, line, (long)(i - ls) + 1,
+	    s[i] == 0 ? "NUL byte in text" : "invalid UTF-8");
+}
+
+/* ------------------------------------------------------------------ */
+/* string table                                                       */
+
+static uint32_t
+str_hash(const char *s, size_t n)
+{
+	uint32_t h = 2166136261u;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		h ^= (unsigned char)s[i];
+		h *= 16777619u;
+	}
+	return h;
+}
+
+struct tl_strent {
+	size_t off;
+	size_t len;
+	uint32_t hash;
+};
+
+int
+tl_strtab_init(teller_ctx *ctx, struct tl_strtab *t)
+{
+	t->ents = tl_vec_new(ctx, sizeof(struct tl_strent));
+	t->chars = tl_vec_new(ctx, 1);
+	t->slots = tl_vec_new(ctx, sizeof(uint32_t));
+	if (t->ents == NULL || t->chars == NULL || t->slots == NULL)
+		return TELLER_ENOMEM;
+	return TELLER_OK;
+}
+
+static int
+strtab_grow(teller_ctx *ctx, struct tl_strtab *t)
+{
+	size_t n = t->slots->len ? t->slots->len * 2 : 64, i, h;
+	uint32_t *sl;
+
+	t->slots->len = 0;
+	if (tl_vec_reserve(ctx, t->slots, n) != TELLER_OK)
+		return TELLER_ENOMEM;
+	t->slots->len = n;
+	sl = t->slots->data;
+	memset(sl, 0, n * sizeof(uint32_t));
+	for (i = 0; i < t->ents->len; i++) {
+		h = TL_VEC_AT(t->ents, struct tl_strent, i).hash & (n - 1);
+		while (sl[h] != 0)
+			h = (h + 1) & (n - 1);
+		sl[h] = (uint32_t)(i + 1);
+	}
+	return TELLER_OK;
+}
+
+int
+tl_strtab_find(const struct tl_strtab *t, const char *s, size_t n)
+{
+	uint32_t hash = str_hash(s, n);
+	size_t mask, h;
+	const uint32_t *sl = t->slots->data;
+
+	if (t->slots->len == 0)
+		return -1;
+	mask = t->slots->len - 1;
+	for (h = hash & mask; sl[h] != 0; h = (h + 1) & mask) {
+		const struct tl_strent *e =
+		    &TL_VEC_AT(t->ents, struct tl_strent, sl[h] - 1);
+		if (e->hash == hash && e->len == n &&
+		    memcmp((const char *)t->chars->data + e->off, s, n) == 0)
+			return (int)(sl[h] - 1);
+	}
+	return -1;
+}
+
+int
+tl_strtab_add(teller_ctx *ctx, struct tl_strtab *t, const char *s, size_t n)
+{
+	struct tl_strent e;
+	uint32_t *sl;
+	size_t mask, h;
+
+	if (t->ents->len >= UINT32_MAX - 1)
+		return tl_fail(ctx, TELLER_ELIMIT, "too many strings");
+	if ((t->ents->len + 1) * 2 > t->slots->len &&
+	    strtab_grow(ctx, t) != TELLER_OK)
+		return -1;
+	if (tl_vec_reserve(ctx, t->chars, n) != TELLER_OK)
+		return -1;
+	e.off = t->chars->len;
+	e.len = n;
+	e.hash = str_hash(s, n);
+	if (n > 0)
+		memcpy((char *)t->chars->data + e.off, s, n);
+	t->chars->len += n;
+	if (tl_vec_push(ctx, t->ents, &e) == NULL)
+		return -1;
+	sl = t->slots->data;
+	mask = t->slots->len - 1;
+	for (h = e.hash & mask; sl[h] != 0; h = (h + 1) & mask)
+		;
+	sl[h] = (uint32_t)t->ents->len;
+	return (int)(t->ents->len - 1);
+}
+
+/* ------------------------------------------------------------------ */
+/* CSV records                                                        */
+
+struct fld {
+	size_t off;  /* into the input, or into scratch when quoted */
+	size_t n;
+	long line, col;
+	bool quoted;
+};
+
+struct csv {
+	teller_ctx *ctx;
+	const char *buf, *end, *p;
+	long line;          /* line of p */
+	const char *lstart; /* start of that line */
+	char sep;
+	bool header;        /* parsing the header (field cap is a limit) */
+	struct tl_vec *f;   /* of struct fld */
+	struct tl_vec *scratch; /* unescaped quoted fields */
+};
+
+static long
+colof(const struct csv *s, const char *q)
+{
+	return (long)(q - s->lstart) + 1;
+}
+
+static bool
+is_blank(int ch, char sep)
+{
+	return ch == ' ' || (ch == '\t' && sep != '\t');
+}
+
+static const char *
+fld_ptr(const struct csv *s, const struct fld *f)
+{
+	return f->quoted ? (const char *)s->scratch->data + f->off
+			 : s->buf + f->off;
+}
+
+static int
+too_many(struct csv *s, const char *at, size_t maxf)
+{
+	if (s->header)
+		return tl_fail_at(s->ctx, TELLER_ELIMIT, s->line, colof(s, at),
+		    "more than %zu columns", maxf);
+	return tl_fail_at(s->ctx, TELLER_EPARSE, s->line, colof(s, at),
+	    "row has more fields than the header's %zu", maxf);
+}
+
+/* Append the unquoted field [a, b), trimmed of blanks. */
+static int
+push_plain(struct csv *s, const char *a, const char *b, size_t maxf)
+{
+	struct fld f;
+
+	if (s->f->len >= maxf)
+		return too_many(s, a, maxf);
+	while (a < b && is_blank(*a, s->sep))
+		a++;
+	while (b > a && (is_blank(b[-1], s->sep) || b[-1] == '\r'))
+		b--;
+	f.off = (size_t)(a - s->buf);
+	f.n = (size_t)(b - a);
+	f.line = s->line;
+	f.col = colof(s, a);
+	f.quoted = false;
+	return tl_vec_push(s->ctx, s->f, &f) != NULL ? TELLER_OK
+						     : TELLER_ENOMEM;
+}
+
+static int
+scratch_add(struct csv *s, const char *a, size_t n)
+{
+	if (tl_vec_reserve(s->ctx, s->scratch, n) != TELLER_OK)
+		return TELLER_ENOMEM;
+	if (n > 0)
+		memcpy((char *)s->scratch->data + s->scratch->len, a, n);
+	s->scratch->len += n;
+	return TELLER_OK;
+}
+
+/* General record parser: quoted fields, doubled quotes, line breaks
+ * inside quotes. */
+static int
+rec_slow(struct csv *s, size_t maxf)
+{
+	const char *t = s->p, *end = s->end, *start = s->p;
+	size_t lim = s->ctx->lim.line_bytes;
+
+	for (;;) {
+		const char *fs = t;
+
+		while (t < end && is_blank(*t, s->sep))
+			t++;
+		if (t < end && *t == '"') {
+			long ql = s->line, qc = colof(s, t);
+			size_t soff = s->scratch->len;
+			struct fld f;
+
+			if (s->f->len >= maxf)
+				return too_many(s, t, maxf);
+			t++;
+			for (;;) {
+				const char *q = memchr(t, '"', (size_t)(end - t));
+				const char *nl = t;
+
+				if (q == NULL)
+					return tl_fail_at(s->ctx, TELLER_EPARSE,
+					    ql, qc, "unbalanced quote: the "
+					    "field is never closed");
+				while ((nl = memchr(nl, '\n',
+				    (size_t)(q - nl))) != NULL) {
+					s->line++;
+					s->lstart = ++nl;
+				}
+				if (scratch_add(s, t, (size_t)(q - t)) !=
+				    TELLER_OK)
+					return TELLER_ENOMEM;
+				if ((size_t)(q - start) > lim)
+					return tl_fail_at(s->ctx,
+					    TELLER_ELIMIT, ql, qc, "record "
+					    "longer than %zu bytes", lim);
+				if (q + 1 < end && q[1] == '"') {
+					if (scratch_add(s, "\"", 1) !=
+					    TELLER_OK)
+						return TELLER_ENOMEM;
+					t = q + 2;
+					continue;
+				}
+				t = q + 1;
+				break;
+			}
+			while (t < end && is_blank(*t, s->sep))
+				t++;
+			if (t < end && *t == '\r' && (t + 1 == end ||
+			    t[1] == '\n'))
+				t++;
+			if (t < end && *t != s->sep && *t != '\n')
+				return tl_fail_at(s->ctx, TELLER_EPARSE,
+				    s->line, colof(s, t), "unexpected "
+				    "character after a closing quote");
+			f.off = soff;
+			f.n = s->scratch->len - soff;
+			f.line = ql;
+			f.col = qc;
+			f.quoted = true;
+			if (tl_vec_push(s->ctx, s->f, &f) == NULL)
+				return TELLER_ENOMEM;
+		} else {
+			const char *fe = t;
+			int rc;
+
+			while (fe < end && *fe != s->sep && *fe != '\n') {
+				if (*fe == '"')
+					return tl_fail_at(s->ctx,
+					    TELLER_EPARSE, s->line,
+					    colof(s, fe), "quote inside an "
+					    "unquoted field");
+				fe++;
+			}
+			if ((size_t)(fe - start) > lim)
+				return tl_fail_at(s->ctx, TELLER_ELIMIT,
+				    s->line, 1, "record longer than %zu "
+				    "bytes", lim);
+			if ((rc = push_plain(s, fs, fe, maxf)) != TELLER_OK)
+				return rc;
+			t = fe;
+		}
+		if (t < end && *t == s->sep) {
+			t++;
+			continue;
+		}
+		if (t < end) { /* '\n' */
+			t++;
+			s->line++;
+			s->lstart = t;
+		}
+		break;
+	}
+	s->p = t;
+	return TELLER_OK;
+}
+
+/*
+ * Parse the next record into s->f. *got is false at the end of input.
+ * A blank line gives one empty unquoted field (callers skip it). At most
+ * maxf fields.
+ */
+static int
+rec_next(struct csv *s, size_t maxf, bool *got)
+{
+	const char *p = s->p, *e, *le, *lend, *q;
+	int rc;
+
+	s->f->len = 0;
+	s->scratch->len = 0;
+	*got = p < s->end;
+	if (!*got)
+		return TELLER_OK;
+	e = memchr(p, '\n', (size_t)(s->end - p));
+	le = e != NULL ? e : s->end;
+	if (memchr(p, '"', (size_t)(le - p)) != NULL)
+		return rec_slow(s, maxf);
+	if ((size_t)(le - p) > s->ctx->lim.line_bytes)
+		return tl_fail_at(s->ctx, TELLER_ELIMIT, s->line, 1,
+		    "line longer than %zu bytes", s->ctx->lim.line_bytes);
+	lend = le;
+	q = p;
+	for (;;) {
+		const char *sp = memchr(q, s->sep, (size_t)(lend - q));
+		if ((rc = push_plain(s, q, sp != NULL ? sp : lend, maxf)) !=
+		    TELLER_OK)
+			return rc;
+		if (sp == NULL)
+			break;
+		q = sp + 1;
+	}
+	s->p = e != NULL ? e + 1 : s->end;
+	s->line++;
+	s->lstart = s->p;
+	return TELLER_OK;
+}
+
+static bool
+rec_blank(const struct csv *s)
+{
+	const struct fld *f = s->f->data;
+
+	return s->f->len == 1 && !f[0].quoted && f[0].n == 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* header                                                             */
+
+static void
+trim(const char **s, size_t *n)
+{
+	while (*n > 0 && ((*s)[0] == ' ' || (*s)[0] == '\t' ||
+	    (*s)[0] == '\r')) {
+		(*s)++;
+		(*n)--;
+	}
+	while (*n > 0 && ((*s)[*n - 1] == ' ' || (*s)[*n - 1] == '\t' ||
+	    (*s)[*n - 1] == '\r'))
+		(*n)--;
+}
+
+static bool
+ieq(const char *s, size_t n, const char *lit)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		int a = (unsigned char)s[i], b = (unsigned char)lit[i];
+		if (b == 0)
+			return false;
+		if (a >= 'A' && a <= 'Z')
+			a += 'a' - 'A';
+		if (a != b)
+			return false;
+	}
+	return lit[n] == '\0';
+}
+
+static const char *const ordinals[] = { "first", "second", "third",
+	"fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth",
+	"eleventh", "twelfth", "thirteenth", "fourteenth", "fifteenth",
+	"sixteenth", "seventeenth", "eighteenth", "nineteenth", "twentieth",
+	NULL };
+
+/* Strip a word from the front (front) or back of s[0..*n). */
+static bool
+strip_word(char *s, size_t *n, const char *w, bool front)
+{
+	size_t k = strlen(w);
+
+	if (*n < k)
+		return false;
+	if (front) {
+		if (memcmp(s, w, k) != 0)
+			return false;
+		memmove(s, s + k, *n - k);
+	} else if (memcmp(s + *n - k, w, k) != 0) {
+		return false;
+	}
+	*n -= k;
+	return true;
+}
+
+/*
+ * The rank a header cell names ("rank1", "Rank 2", "3", "choice_4",
+ * "pref5", "1st", "Second preference"...), or 0 if it names none.
+ */
+static long
+header_rank(const char *s, size_t n)
+{
+	static const char *const pre[] = { "ranking", "rank", "choice",
+		"preference", "pref", NULL };
+	static const char *const post[] = { "choice", "preference", "pref",
+		"rank", "vote", NULL };
+	char b[48];
+	size_t m = 0, i;
+	long v = 0;
+
+	for (i = 0; i < n; i++) {
+		int ch = (unsigned char)s[i];
+		if (ch == ' ' || ch == '_' || ch == '-' || ch == '.' ||
+		    ch == '#')
+			continue;
+		if (m == sizeof(b))
+			return 0;
+		if (ch >= 'A' && ch <= 'Z')
+			ch += 'a' - 'A';
+		b[m++] = (char)ch;
+	}
+	for (i = 0; pre[i] != NULL; i++)
+		if (strip_word(b, &m, pre[i], true))
+			break;
+	for (i = 0; post[i] != NULL; i++)
+		if (strip_word(b, &m, post[i], false))
+			break;
+	for (i = 0; ordinals[i] != NULL; i++)
+		if (strlen(ordinals[i]) == m && memcmp(b, ordinals[i], m) == 0)
+			return (long)i + 1;
+	if (m >= 3 && !strip_word(b, &m, "st", false) &&
+	    !strip_word(b, &m, "nd", false) && !strip_word(b, &m, "rd", false))
+		(void)strip_word(b, &m, "th", false);
+	if (m == 0 || m > 6)
+		return 0;
+	for (i = 0; i < m; i++) {
+		if (b[i] < '0' || b[i] > '9')
+			return 0;
+		v = v * 10 + (b[i] - '0');
+	}
+	return v;
+}
+
+/* Separator of the header line at p: the most frequent of , TAB ;
+ * outside quotes (',' when none). */
+static char
+detect_sep(const char *p, const char *end)
+{
+	size_t comma = 0, tab = 0, semi = 0;
+	bool inq = false;
+
+	for (; p < end && (inq || *p != '\n'); p++) {
+		if (*p == '"')
+			inq = !inq;
+		else if (inq)
+			continue;
+		else if (*p == ',')
+			comma++;
+		else if (*p == '\t')
+			tab++;
+		else if (*p == ';')
+			semi++;
+	}
+	if (tab > comma && tab >= semi)
+		return '\t';
+	if (semi > comma && semi > tab)
+		return ';';
+	return ',';
+}
+
+/* ------------------------------------------------------------------ */
+/* reader                                                             */
+
+struct rd {
+	struct csv s;
+	teller_ctx *ctx;
+	struct teller_contest *c;
+	struct teller_profile *p;
+	struct tl_strtab names; /* candidate names, index == id */
+	struct tl_strtab ids;   /* ballot ids seen */
+	bool fixed;             /* candidates fixed by directives */
+	int idcol, wcol;        /* -1 if absent */
+	size_t nf;              /* header fields */
+	size_t nranks;          /* layout A: rank columns */
+	int *rankcol;           /* layout A: column of rank k */
+	int *candcol;           /* layout B: candidate id of column, -1 */
+	struct tl_vec *marks;   /* of tl_cid */
+	struct tl_vec *pairs;   /* layout B: of struct pair */
+};
+
+struct pair {
+	uint32_t rank;
+	tl_cid id;
+};
+
+static int
+add_cand(struct rd *r, const char *name, size_t n, const char *party,
+    size_t pn)
+{
+	int id;
+
+	if (tl_contest_add(r->ctx, r->c, name, n, party, pn) < 0)
+		return -1;
+	id = tl_strtab_add(r->ctx, &r->names, name, n);
+	r->p->ncand = r->c->ncand;
+	return id;
+}
+
+/* One "# key: value" line before the header. */
+static int
+directive(struct rd *r, const char *a, const char *e, long line)
+{
+	const char *k, *colon, *v;
+	size_t kn, vn;
+	teller_ctx *ctx = r->ctx;
+
+	a++; /* '#' */
+	while (a < e && (*a == ' ' || *a == '\t'))
+		a++;
+	colon = memchr(a, ':', (size_t)(e - a));
+	if (colon == NULL)
+		return TELLER_OK; /* a comment */
+	k = a;
+	kn = (size_t)(colon - a);
+	trim(&k, &kn);
+	v = colon + 1;
+	vn = (size_t)(e - v);
+	trim(&v, &vn);
+	if (ieq(k, kn, "title")) {
+		r->c->title = tl_strndup(ctx, v, vn);
+		return r->c->title != NULL ? TELLER_OK : TELLER_ENOMEM;
+	}
+	if (ieq(k, kn, "seats")) {
+		long n = 0;
+		size_t i;
+
+		for (i = 0; i < vn; i++) {
+			if (v[i] < '0' || v[i] > '9' || n > 100000000)
+				return tl_fail_at(ctx, TELLER_EPARSE, line,
+				    (long)(v - r->s.lstart) + 1, "seats must "
+				    "be a whole number");
+			n = n * 10 + (v[i] - '0');
+		}
+		if (vn == 0 || n < 1 || n > ctx->lim.seats)
+			return tl_fail_at(ctx, TELLER_ERANGE, line,
+			    (long)(v - r->s.lstart) + 1, "seats must be "
+			    "1..%d", ctx->lim.seats);
+		r->c->seats = (int)n;
+		return TELLER_OK;
+	}
+	if (ieq(k, kn, "candidate")) {
+		const char *bar = memchr(v, '|', vn), *pa = NULL;
+		size_t nn = vn, pn = 0;
+		long col = (long)(v - r->s.lstart) + 1;
+
+		if (bar != NULL) {
+			nn = (size_t)(bar - v);
+			pa = bar + 1;
+			pn = (size_t)(v + vn - pa);
+			trim(&pa, &pn);
+		}
+		trim(&v, &nn);
+		if (nn == 0)
+			return tl_fail_at(ctx, TELLER_EPARSE, line, col,
+			    "empty candidate name");
+		if (tl_strtab_find(&r->names, v, nn) >= 0)
+			return tl_fail_at(ctx, TELLER_EDUP, line, col,
+			    "candidate \"%.*s\" is listed twice", (int)nn, v);
+		r->fixed = true;
+		return add_cand(r, v, nn, pa, pn) < 0 ? ctx->err : TELLER_OK;
+	}
+	return TELLER_OK; /* another comment */
+}
+
+/* Classify the header record; decide the layout. */
+static int
+header(struct rd *r)
+{
+	teller_ctx *ctx = r->ctx;
+	size_t i, nf = r->s.f->len, nother = 0, nrank = 0;
+	struct fld *f = r->s.f->data;
+	long *rk;
+	bool all_named = r->fixed;
+
+	r->nf = nf;
+	rk = tl_alloc(ctx, nf, sizeof(long));
+	r->candcol = tl_alloc(ctx, nf, sizeof(int));
+	if (rk == NULL || r->candcol == NULL)
+		return TELLER_ENOMEM;
+	for (i = 0; i < nf; i++) {
+		const char *s = fld_ptr(&r->s, &f[i]);
+		size_t n = f[i].n;
+
+		trim(&s, &n);
+		r->candcol[i] = -1;
+		rk[i] = 0;
+		if (n == 0)
+			return tl_fail_at(ctx, TELLER_EPARSE, f[i].line,
+			    f[i].col, "empty column name in the header");
+		if (ieq(s, n, "id") || ieq(s, n, "ballot_id") ||
+		    ieq(s, n, "ballotid") || ieq(s, n, "ballot id")) {
+			if (r->idcol >= 0)
+				return tl_fail_at(ctx, TELLER_EPARSE,
+				    f[i].line, f[i].col, "two ballot id "
+				    "columns");
+			r->idcol = (int)i;
+			continue;
+		}
+		if (ieq(s, n, "weight") || ieq(s, n, "count") ||
+		    ieq(s, n, "votes")) {
+			if (r->wcol >= 0)
+				return tl_fail_at(ctx, TELLER_EPARSE,
+				    f[i].line, f[i].col, "two weight "
+				    "columns");
+			r->wcol = (int)i;
+			continue;
+		}
+		if (r->fixed && tl_strtab_find(&r->names, s, n) < 0)
+			all_named = false;
+		if ((rk[i] = header_rank(s, n)) > 0)
+			nrank++;
+		else
+			nother++;
+	}
+	if (nrank + nother == 0)
+		return tl_fail_at(ctx, TELLER_EPARSE, f[0].line, f[0].col,
+		    "the header has no rank or candidate columns");
+	if (nother == 0 && !(r->fixed && all_named)) {
+		/* layout A: rank columns numbered 1..K */
+		if (nrank > (size_t)ctx->lim.ranks)
+			return tl_fail_at(ctx, TELLER_ELIMIT, f[0].line,
+			    f[0].col, "more than %d rank columns",
+			    ctx->lim.ranks);
+		r->nranks = nrank;
+		r->rankcol = tl_alloc(ctx, nrank, sizeof(int));
+		if (r->rankcol == NULL)
+			return TELLER_ENOMEM;
+		for (i = 0; i < nrank; i++)
+			r->rankcol[i] = -1;
+		for (i = 0; i < nf; i++) {
+			if (rk[i] == 0)
+				continue;
+			if ((size_t)rk[i] > nrank)
+				return tl_fail_at(ctx, TELLER_EPARSE,
+				    f[i].line, f[i].col, "rank column %ld "
+				    "but only %zu rank columns", rk[i],
+				    nrank);
+			if (r->rankcol[rk[i] - 1] >= 0)
+				return tl_fail_at(ctx, TELLER_EPARSE,
+				    f[i].line, f[i].col, "two columns for "
+				    "rank %ld", rk[i]);
+			r->rankcol[rk[i] - 1] = (int)i;
+		}
+		return TELLER_OK;
+	}
+	/* layout B: candidate columns */
+	for (i = 0; i < nf; i++) {
+		const char *s = fld_ptr(&r->s, &f[i]);
+		size_t n = f[i].n;
+		int id;
+
+		if ((int)i == r->idcol || (int)i == r->wcol)
+			continue;
+		trim(&s, &n);
+		id = tl_strtab_find(&r->names, s, n);
+		if (r->fixed && id < 0)
+			return tl_fail_at(ctx, TELLER_EPARSE, f[i].line,
+			    f[i].col, "unknown candidate \"%.*s\" (not in "
+			    "the '# candidate:' lines)", (int)n, s);
+		if (!r->fixed) {
+			if (id >= 0)
+				return tl_fail_at(ctx, TELLER_EDUP, f[i].line,
+				    f[i].col, "candidate \"%.*s\" has two "
+				    "columns", (int)n, s);
+			if ((id = add_cand(r, s, n, NULL, 0)) < 0)
+				return ctx->err;
+		} else {
+			size_t j;
+			for (j = 0; j < i; j++)
+				if (r->candcol[j] == id)
+					return tl_fail_at(ctx, TELLER_EDUP,
+					    f[i].line, f[i].col, "candidate "
+					    "\"%.*s\" has two columns",
+					    (int)n, s);
+		}
+		r->candcol[i] = id;
+	}
+	return TELLER_OK;
+}
+
+/* The weight cell of a row, at the profile's scale (raising it). */
+static int
+row_weight(struct rd *r, const struct fld *f, int64_t *w)
+{
+	teller_ctx *ctx = r->ctx;
+	const char *s = fld_ptr(&r->s, f);
+	size_t n = f->n;
+	int places, rc;
+
+	trim(&s, &n);
+	places = tl_num_places(s, n);
+	if (places < 0)
+		return tl_fail_at(ctx, TELLER_EPARSE, f->line, f->col,
+		    "bad weight \"%.*s\" (want an exact decimal)",
+		    (int)(n > 40 ? 40 : n), s);
+	if (places > 9)
+		return tl_fail_at(ctx, TELLER_ELIMIT, f->line, f->col,
+		    "weight with more than 9 decimal places");
+	if (places > r->p->wdp &&
+	    (rc = tl_profile_set_wdp(ctx, r->p, places)) != TELLER_OK)
+		return rc;
+	rc = tl_num_parse(s, n, r->p->wdp, w);
+	if (rc == -3)
+		return tl_fail_at(ctx, TELLER_EOVERFLOW, f->line, f->col,
+		    "weight too large");
+	if (rc != 0)
+		return tl_fail_at(ctx, TELLER_EPARSE, f->line, f->col,
+		    "bad weight");
+	if (*w <= 0)
+		return tl_fail_at(ctx, TELLER_ERANGE, f->line, f->col,
+		    "weight must be positive");
+	if (*w > ctx->lim.ballots || ctx->lim.ballots - *w < r->p->total)
+		return tl_fail_at(ctx, TELLER_ELIMIT, f->line, f->col,
+		    "total ballot weight exceeds the limit");
+	return TELLER_OK;
+}
+
+/* Marks in a layout-A cell "A|B" into r->marks. */
+static int
+cell_marks(struct rd *r, const struct fld *f)
+{
+	teller_ctx *ctx = r->ctx;
+	const char *s = fld_ptr(&r->s, f), *e = s + f->n;
+
+	r->marks->len = 0;
+	for (;;) {
+		const char *bar = memchr(s, '|', (size_t)(e - s));
+		const char *ne = bar != NULL ? bar : e, *nm = s;
+		size_t n = (size_t)(ne - s), k;
+		int id;
+		tl_cid cid;
+		bool dup = false;
+
+		trim(&nm, &n);
+		if (n == 0)
+			return tl_fail_at(ctx, TELLER_EPARSE, f->line,
+			    f->col + (long)(s - fld_ptr(&r->s, f)),
+			    "empty name in a cell with '|'");
+		id = tl_strtab_find(&r->names, nm, n);
+		if (id < 0) {
+			if (r->fixed)
+				return tl_fail_at(ctx, TELLER_EPARSE, f->line,
+				    f->col + (long)(nm - fld_ptr(&r->s, f)),
+				    "unknown candidate \"%.*s\"",
+				    (int)(n > 60 ? 60 : n), nm);
+			if ((id = add_cand(r, nm, n, NULL, 0)) < 0)
+				return ctx->err;
+		}
+		cid = (tl_cid)id;
+		for (k = 0; k < r->marks->len; k++)
+			if (TL_VEC_AT(r->marks, tl_cid, k) == cid)
+				dup = true;
+		if (!dup && tl_vec_push(ctx, r->marks, &cid) == NULL)
+			return TELLER_ENOMEM;
+		if (bar == NULL)
+			break;
+		s = bar + 1;
+	}
+	return TELLER_OK;
+}
+
+static int
+row_a(struct rd *r, const struct fld *f, int64_t w)
+{
+	teller_ctx *ctx = r->ctx;
+	size_t k, last = 0;
+	int rc;
+
+	for (k = 0; k < r->nranks; k++) {
+		const struct fld *c = &f[r->rankcol[k]];
+		const char *s = fld_ptr(&r->s, c);
+		size_t n = c->n;
+		trim(&s, &n);
+		if (n > 0)
+			last = k + 1;
+	}
+	if ((rc = tl_profile_begin(ctx, r->p)) != TELLER_OK)
+		return rc;
+	for (k = 0; k < last; k++) {
+		const struct fld *c = &f[r->rankcol[k]];
+		const char *s = fld_ptr(&r->s, c);
+		size_t n = c->n;
+
+		trim(&s, &n);
+		r->marks->len = 0;
+		if (n > 0 && (rc = cell_marks(r, c)) != TELLER_OK)
+			return rc;
+		if ((rc = tl_profile_rank(ctx, r->p, r->marks->data,
+		    (int)r->marks->len)) != TELLER_OK)
+			return rc;
+	}
+	return tl_profile_end(ctx, r->p, w);
+}
+
+static int
+pair_cmp(const void *a, const void *b)
+{
+	const struct pair *x = a, *y = b;
+
+	if (x->rank != y->rank)
+		return x->rank < y->rank ? -1 : 1;
+	return (x->id > y->id) - (x->id < y->id);
+}
+
+static int
+row_b(struct rd *r, const struct fld *f, int64_t w)
+{
+	teller_ctx *ctx = r->ctx;
+	size_t i, j;
+	uint32_t rank, maxr = 0;
+	int rc;
+
+	r->pairs->len = 0;
+	for (i = 0; i < r->nf; i++) {
+		const char *s = fld_ptr(&r->s, &f[i]);
+		size_t n = f[i].n, k;
+		struct pair pr;
+		uint32_t v = 0;
+
+		if (r->candcol[i] < 0)
+			continue;
+		trim(&s, &n);
+		if (n == 0)
+			continue;
+		for (k = 0; k < n; k++) {
+			if (s[k] < '0' || s[k] > '9')
+				return tl_fail_at(ctx, TELLER_EPARSE,
+				    f[i].line, f[i].col, "rank \"%.*s\" is "
+				    "not a positive integer",
+				    (int)(n > 20 ? 20 : n), s);
+			if (v > (uint32_t)ctx->lim.ranks)
+				break;
+			v = v * 10 + (uint32_t)(s[k] - '0');
+		}
+		if (v == 0)
+			return tl_fail_at(ctx, TELLER_EPARSE, f[i].line,
+			    f[i].col, "rank 0 is not a positive integer");
+		if (v > (uint32_t)ctx->lim.ranks)
+			return tl_fail_at(ctx, TELLER_ELIMIT, f[i].line,
+			    f[i].col, "rank larger than %d",
+			    ctx->lim.ranks);
+		pr.rank = v;
+		pr.id = (tl_cid)r->candcol[i];
+		if (v > maxr)
+			maxr = v;
+		if (tl_vec_push(ctx, r->pairs, &pr) == NULL)
+			return TELLER_ENOMEM;
+	}
+	if (r->pairs->len > 1)
+		qsort(r->pairs->data, r->pairs->len, sizeof(struct pair),
+		    pair_cmp);
+	if ((rc = tl_profile_begin(ctx, r->p)) != TELLER_OK)
+		return rc;
+	j = 0;
+	for (rank = 1; rank <= maxr; rank++) {
+		r->marks->len = 0;
+		while (j < r->pairs->len &&
+		    TL_VEC_AT(r->pairs, struct pair, j).rank == rank) {
+			if (tl_vec_push(ctx, r->marks,
+			    &TL_VEC_AT(r->pairs, struct pair, j).id) == NULL)
+				return TELLER_ENOMEM;
+			j++;
+		}
+		if ((rc = tl_profile_rank(ctx, r->p, r->marks->data,
+		    (int)r->marks->len)) != TELLER_OK)
+			return rc;
+	}
+	return tl_profile_end(ctx, r->p, w);
+}
+
+static int
+row(struct rd *r)
+{
+	teller_ctx *ctx = r->ctx;
+	const struct fld *f = r->s.f->data;
+	int64_t w = tl_num_pow10(r->p->wdp);
+	int rc;
+
+	if (r->s.f->len != r->nf) {
+		const struct fld *l = &f[r->s.f->len - 1];
+		return tl_fail_at(ctx, TELLER_EPARSE, l->line,
+		    l->col + (long)l->n, "row has %zu fields, the header "
+		    "has %zu", r->s.f->len, r->nf);
+	}
+	if (r->wcol >= 0 &&
+	    (rc = row_weight(r, &f[r->wcol], &w)) != TELLER_OK)
+		return rc;
+	if (r->idcol >= 0) {
+		const char *s = fld_ptr(&r->s, &f[r->idcol]);
+		size_t n = f[r->idcol].n;
+
+		trim(&s, &n);
+		if (n > 0) {
+			if (tl_strtab_find(&r->ids, s, n) >= 0)
+				return tl_fail_at(ctx, TELLER_EDUP,
+				    f[r->idcol].line, f[r->idcol].col,
+				    "ballot id \"%.*s\" appears twice",
+				    (int)(n > 60 ? 60 : n), s);
+			if (tl_strtab_add(ctx, &r->ids, s, n) < 0)
+				return ctx->err;
+		}
+	}
+	rc = r->rankcol != NULL ? row_a(r, f, w) : row_b(r, f, w);
+	if (rc != TELLER_OK && ctx->line == 0 && ctx->err == rc &&
+	    rc != TELLER_ENOMEM) {
+		/* the profile builder gives no position: add the row's */
+		ctx->line = f[0].line;
+		ctx->col = 1;
+	}
+	return rc;
+}
 
 int
 tl_fmt_csv(teller_ctx *ctx, const char *buf, size_t len,
     struct teller_contest **c, struct teller_profile **p)
 {
-	(void)buf; (void)len; *c = NULL; *p = NULL;
-	return tl_fail(ctx, TELLER_EPARSE, "the csv reader is not built yet");
+	struct rd r;
+	bool got;
+	int rc;
+
+	*c = NULL;
+	*p = NULL;
+	if (tl_preflib_sniff_old(buf, len))
+		return tl_fmt_preflib(ctx, buf, len, c, p);
+	if ((rc = tl_text_check(ctx, buf, len)) != TELLER_OK)
+		return rc;
+	memset(&r, 0, sizeof(r));
+	r.ctx = ctx;
+	r.idcol = r.wcol = -1;
+	r.s.ctx = ctx;
+	r.s.buf = buf;
+	r.s.end = buf + len;
+	r.s.p = buf;
+	r.s.line = 1;
+	if (len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0)
+		r.s.p += 3;
+	r.s.lstart = r.s.p;
+	r.c = tl_contest_new(ctx);
+	r.p = tl_profile_new(ctx, 0);
+	r.s.f = tl_vec_new(ctx, sizeof(struct fld));
+	r.s.scratch = tl_vec_new(ctx, 1);
+	r.marks = tl_vec_new(ctx, sizeof(tl_cid));
+	r.pairs = tl_vec_new(ctx, sizeof(struct pair));
+	if (r.c == NULL || r.p == NULL || r.s.f == NULL ||
+	    r.s.scratch == NULL || r.marks == NULL || r.pairs == NULL ||
+	    tl_strtab_init(ctx, &r.names) != TELLER_OK ||
+	    tl_strtab_init(ctx, &r.ids) != TELLER_OK)
+		return TELLER_ENOMEM;
+
+	/* directives, comments and blank lines before the header */
+	for (;;) {
+		const char *e, *a;
+
+		if (r.s.p >= r.s.end)
+			return tl_fail_at(ctx, TELLER_EPARSE, r.s.line, 1,
+			    "no header line");
+		e = memchr(r.s.p, '\n', (size_t)(r.s.end - r.s.p));
+		if (e == NULL)
+			e = r.s.end;
+		for (a = r.s.p; a < e && (*a == ' ' || *a == '\t' ||
+		    *a == '\r'); a++)
+			;
+		if (a < e && *a != '#')
+			break;
+		if (a < e && (rc = directive(&r, a, e, r.s.line)) != TELLER_OK)
+			return rc;
+		r.s.p = e < r.s.end ? e + 1 : e;
+		r.s.line++;
+		r.s.lstart = r.s.p;
+	}
+	r.s.sep = detect_sep(r.s.p, r.s.end);
+	r.s.header = true;
+	if ((rc = rec_next(&r.s, (size_t)ctx->lim.candidates +
+	    (size_t)ctx->lim.ranks + 2, &got)) != TELLER_OK)
+		return rc;
+	if ((rc = header(&r)) != TELLER_OK)
+		return rc;
+	r.s.header = false;
+	for (;;) {
+		if ((rc = rec_next(&r.s, r.nf, &got)) != TELLER_OK)
+			return rc;
+		if (!got)
+			break;
+		if (rec_blank(&r.s))
+			continue;
+		if ((rc = row(&r)) != TELLER_OK)
+			return rc;
+	}
+	if (r.c->ncand == 0)
+		return tl_fail_at(ctx, TELLER_EPARSE, 1, 1, "no candidates: "
+		    "add '# candidate:' lines or mark some ballots");
+	r.p->ncand = r.c->ncand;
+	*c = r.c;
+	*p = r.p;
+	return TELLER_OK;
 }

@@ -399,6 +399,32 @@ int tl_fmt_preflib(teller_ctx *ctx, const char *buf, size_t len,
 int tl_fmt_profile(teller_ctx *ctx, const char *buf, size_t len,
     struct teller_contest **c, struct teller_profile **p);
 
+/* Write contest + profile as a TELLERP1 profile file (fmt_profile.c).
+ * Patterns are sorted, so equal profiles give equal bytes. */
+int tl_profile_write(teller_ctx *ctx, const struct teller_contest *c,
+    const struct teller_profile *p, teller_write_fn write, void *ud);
+
+/* Is (buf, len) PrefLib's pre-2022 numeric-header format? (fmt_preflib.c;
+ * the CSV reader hands such input over to the PrefLib reader.) */
+bool tl_preflib_sniff_old(const char *buf, size_t len);
+
+/* Refuse NUL bytes and invalid UTF-8 with EENCODING at line:col
+ * (fmt_csv.c; shared by the text readers). */
+int tl_text_check(teller_ctx *ctx, const char *buf, size_t len);
+
+/* A set of byte strings, each numbered in order of addition; storage
+ * freed with the context (fmt_csv.c). add returns the new index or -1
+ * (error recorded); find returns the index or -1. */
+struct tl_strtab {
+	struct tl_vec *ents;  /* of struct tl_strent (fmt_csv.c) */
+	struct tl_vec *chars; /* the strings' bytes */
+	struct tl_vec *slots; /* of uint32_t: index + 1, 0 empty */
+};
+int tl_strtab_init(teller_ctx *ctx, struct tl_strtab *t);
+int tl_strtab_find(const struct tl_strtab *t, const char *s, size_t n);
+int tl_strtab_add(teller_ctx *ctx, struct tl_strtab *t, const char *s,
+    size_t n);
+
 /* Writers. */
 int tl_rep_text(teller_ctx *, const struct teller_result *, teller_write_fn,
     void *);
