@@ -1,13 +1,20 @@
 /* SPDX-License-Identifier: MIT */
-/* m_fptp.c -- placeholder until the method lands: refuses to count. */
-#include "tl_int.h"
+/*
+ * m_fptp.c -- first past the post: one seat, the candidate with most
+ * votes is returned (LEPAR 2006 Sch.2 r.46), an equality by lot (r.49).
+ * The count itself is the plurality count in m_plurality.c.
+ */
+#include "m_plurality.h"
 
+/* Count one seat; rules->seats > 1 is a usage error (TELLER_EINVAL). */
 int
 tl_m_fptp(teller_ctx *ctx, const struct teller_contest *c,
     const struct teller_profile *p, const teller_rules *rules,
     struct teller_result **out)
 {
-	(void)c; (void)p; *out = NULL;
-	return tl_fail(ctx, TELLER_ERULE, "method '%s' is not built yet",
-	    rules->method);
+	*out = NULL;
+	if (rules->seats > 1)
+		return tl_fail(ctx, TELLER_EINVAL, "fptp elects one candidate; "
+		    "use -m block for %d seats", rules->seats);
+	return tl_plurality_count(ctx, c, p, rules, "fptp", 1, out);
 }
