@@ -1,16 +1,639 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * cvr_dominion.c -- RCTab Dominion CVR reader (docs/rctab.md section 7).
- * Placeholder until the reader is built.
+ * cvr_dominion.c -- RCTab's Dominion reader (docs/rctab.md section 7.2):
+ * a folder of JSON manifests plus CvrExport.json or CvrExport_N.json.
+ * Each contest object of the configured contest on a session's current
+ * (or Modified) cards is one cast vote record, handed over with the raw
+ * Dominion candidate Ids; Ids equal to undeclaredWriteInLabel become the
+ * write-in.
  */
-#include "rctab_cvr.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cvr_util.h"
+#include "tl_io.h"
+
+/* An Id -> Description entry of PrecinctManifest / PrecinctPortionManifest. */
+struct idname {
+	long id;
+	size_t seq;
+	const char *name; /* NULL if the Description is missing or null */
+};
+
+struct idmap {
+	struct idname *v;
+	size_t n;
+	bool present;
+};
+
+struct dom {
+	teller_ctx *ctx;
+	const struct tl_cvr_source *src;
+	const char *dir;
+	struct idmap precincts;
+	struct idmap portions;
+	bool contest_found;   /* contestId is in ContestManifest */
+	long num_of_ranks;    /* its NumOfRanks, 0 if none */
+	const char **codes;   /* candidate Ids of the contest, sorted */
+	size_t ncodes;
+	struct tl_cvrb b;
+	tl_cvr_fn fn;
+	void *ud;
+};
+
+static int
+cmp_idname(const void *pa, const void *pb)
+{
+	const struct idname *a = pa, *b = pb;
+
+	if (a->id != b->id)
+		return a->id < b->id ? -1 : 1;
+	return a->seq < b->seq ? -1 : a->seq > b->seq;
+}
+
+static int
+cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Id -> name, the last entry of equal Ids winning (HashMap.put). */
+static const struct idname *
+idmap_find(const struct idmap *m, long id)
+{
+	size_t lo = 0, hi = m->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (m->v[mid].id <= id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo > 0 && m->v[lo - 1].id == id)
+		return &m->v[lo - 1];
+	return NULL;
+}
+
+/* Fail on a manifest or CVR file at JSON path p. */
+static int
+jfail(teller_ctx *ctx, const struct tl_jpath *p, const char *what)
+{
+	return tl_fail(ctx, TELLER_EPARSE, "%s%s%s", p->b, p->n ? ": " : "",
+	    what);
+}
+
+/* The "List" array of a manifest. */
+static int
+manifest_list(teller_ctx *ctx, const json_t *root, const json_t **list)
+{
+	struct tl_jpath p;
+
+	tl_jpath_init(&p);
+	*list = tl_cvr_jget(root, "List");
+	if (!json_is_array(*list)) {
+		tl_jpath_push(&p, "List");
+		return jfail(ctx, &p, "expected an array");
+	}
+	return TELLER_OK;
+}
+
+/* Read an Id -> Description manifest into m. */
+static int
+read_idmap(struct dom *d, const char *name, struct idmap *m)
+{
+	teller_ctx *ctx = d->ctx;
+	const json_t *list, *e;
+	struct tl_jpath p;
+	json_t *root;
+	size_t i;
+	char *path;
+	int err;
+
+	if ((path = tl_cvr_path(ctx, d->dir, name)) == NULL)
+		return TELLER_ENOMEM;
+	ctx->file = path;
+	if ((err = tl_cvr_json_load(ctx, path, &root)) != TELLER_OK)
+		return err;
+	if ((err = manifest_list(ctx, root, &list)) != TELLER_OK)
+		goto out;
+	m->present = true;
+	m->n = json_array_size(list);
+	m->v = tl_alloc(ctx, m->n + 1, sizeof(*m->v));
+	if (m->v == NULL) {
+		err = TELLER_ENOMEM;
+		goto out;
+	}
+	tl_jpath_init(&p);
+	json_array_foreach(list, i, e) {
+		const json_t *desc = tl_cvr_jget(e, "Description");
+		tl_jpath_push(&p, "List[%zu]", i);
+		if (!json_is_object(e)) {
+			err = jfail(ctx, &p, "expected an object");
+			goto out;
+		}
+		if (!tl_cvr_jint(tl_cvr_jget(e, "Id"), &m->v[i].id)) {
+			tl_jpath_push(&p, ".Id");
+			err = jfail(ctx, &p, "expected an integer");
+			goto out;
+		}
+		m->v[i].seq = i;
+		m->v[i].name = NULL;
+		if (desc != NULL) {
+			if (!json_is_string(desc)) {
+				tl_jpath_push(&p, ".Description");
+				err = jfail(ctx, &p, "expected a string");
+				goto out;
+			}
+			m->v[i].name = tl_strndup(ctx, json_string_value(desc),
+			    json_string_length(desc));
+			if (m->v[i].name == NULL) {
+				err = TELLER_ENOMEM;
+				goto out;
+			}
+		}
+		tl_jpath_init(&p);
+	}
+	qsort(m->v, m->n, sizeof(*m->v), cmp_idname);
+	err = TELLER_OK;
+out:
+	json_decref(root);
+	return err;
+}
+
+/* ContestManifest: is contestId there, and its NumOfRanks. */
+static int
+read_contests(struct dom *d)
+{
+	teller_ctx *ctx = d->ctx;
+	const json_t *list, *e;
+	struct tl_jpath p;
+	json_t *root;
+	char *path, id[64];
+	size_t i;
+	int err;
+
+	if ((path = tl_cvr_path(ctx, d->dir, "ContestManifest.json")) == NULL)
+		return TELLER_ENOMEM;
+	ctx->file = path;
+	if ((err = tl_cvr_json_load(ctx, path, &root)) != TELLER_OK)
+		return err;
+	if ((err = manifest_list(ctx, root, &list)) != TELLER_OK)
+		goto out;
+	tl_jpath_init(&p);
+	json_array_foreach(list, i, e) {
+		const json_t *nr;
+		long v = 0;
+
+		tl_jpath_push(&p, "List[%zu]", i);
+		if (!tl_cvr_json_text(tl_cvr_jget(e, "Id"), id, sizeof(id))) {
+			tl_jpath_push(&p, ".Id");
+			err = jfail(ctx, &p, "expected an integer or string");
+			goto out;
+		}
+		nr = tl_cvr_jget(e, "NumOfRanks");
+		if (nr != NULL && !tl_cvr_jint(nr, &v)) {
+			tl_jpath_push(&p, ".NumOfRanks");
+			err = jfail(ctx, &p, "expected an integer");
+			goto out;
+		}
+		/* HashMap.put: a later entry with the same Id replaces. */
+		if (strcmp(id, d->src->contest_id) == 0) {
+			d->contest_found = true;
+			d->num_of_ranks = nr != NULL && v > 0 ? v : 0;
+		}
+		tl_jpath_init(&p);
+	}
+	err = TELLER_OK;
+out:
+	json_decref(root);
+	return err;
+}
+
+/* CandidateManifest: the candidate Ids whose ContestId is contestId. */
+static int
+read_candidates(struct dom *d)
+{
+	teller_ctx *ctx = d->ctx;
+	const json_t *list, *e;
+	struct tl_jpath p;
+	json_t *root;
+	char *path, cid[64];
+	size_t i;
+	long id;
+	int err;
+
+	if ((path = tl_cvr_path(ctx, d->dir, "CandidateManifest.json")) ==
+	    NULL)
+		return TELLER_ENOMEM;
+	ctx->file = path;
+	if ((err = tl_cvr_json_load(ctx, path, &root)) != TELLER_OK)
+		return err;
+	if ((err = manifest_list(ctx, root, &list)) != TELLER_OK)
+		goto out;
+	d->codes = tl_alloc(ctx, json_array_size(list) + 1, sizeof(char *));
+	if (d->codes == NULL) {
+		err = TELLER_ENOMEM;
+		goto out;
+	}
+	tl_jpath_init(&p);
+	json_array_foreach(list, i, e) {
+		char buf[32];
+
+		tl_jpath_push(&p, "List[%zu]", i);
+		if (!tl_cvr_jint(tl_cvr_jget(e, "Id"), &id)) {
+			tl_jpath_push(&p, ".Id");
+			err = jfail(ctx, &p, "expected an integer");
+			goto out;
+		}
+		if (!tl_cvr_json_text(tl_cvr_jget(e, "ContestId"), cid,
+		    sizeof(cid))) {
+			tl_jpath_push(&p, ".ContestId");
+			err = jfail(ctx, &p, "expected an integer or string");
+			goto out;
+		}
+		if (strcmp(cid, d->src->contest_id) == 0) {
+			snprintf(buf, sizeof(buf), "%ld", id);
+			if ((d->codes[d->ncodes++] = tl_strdup(ctx, buf)) ==
+			    NULL) {
+				err = TELLER_ENOMEM;
+				goto out;
+			}
+		}
+		tl_jpath_init(&p);
+	}
+	qsort(d->codes, d->ncodes, sizeof(char *), cmp_str);
+	err = TELLER_OK;
+out:
+	json_decref(root);
+	return err;
+}
+
+static bool
+has_code(const struct dom *d, const char *code)
+{
+	return d->ncodes > 0 && bsearch(&code, d->codes, d->ncodes,
+	    sizeof(char *), cmp_str) != NULL;
+}
+
+/* Whether an OutstackConditionIds array holds 7 (InvalidContest). */
+static bool
+outstacked(const json_t *ids)
+{
+	const json_t *e;
+	size_t i;
+	long v;
+
+	json_array_foreach(ids, i, e) {
+		if (tl_cvr_jint(e, &v) && v == 7)
+			return true;
+	}
+	return false;
+}
+
+/* Session-level values shared by the records of one session. */
+struct sess {
+	char tab[64], batch[64];
+	long record;
+	const char *precinct, *portion;
+	long recno; /* session number in the file, 1-based */
+};
+
+/* One contest object of the configured contest: one record. */
+static int
+read_contest(struct dom *d, const json_t *contest, struct tl_jpath *p,
+    const struct sess *s)
+{
+	teller_ctx *ctx = d->ctx;
+	const json_t *marks, *m;
+	size_t i, off_cid, off_sid, off_batch, off_prec = 0, off_port = 0;
+	struct tl_cvr r;
+	long maxr = tl_cvr_max_ranks(d->src);
+	char buf[200];
+	int err;
+
+	if (!d->contest_found)
+		return tl_fail(ctx, TELLER_EPARSE, "%s: contest Id '%s' is "
+		    "not in ContestManifest.json", p->b, d->src->contest_id);
+	/* 2.0.1: OutstackConditionIds containing 7 skips the record. */
+	if (outstacked(tl_cvr_jget(contest, "OutstackConditionIds")))
+		return TELLER_OK;
+	marks = tl_cvr_jget(contest, "Marks");
+	if (!json_is_array(marks)) {
+		tl_jpath_push(p, ".Marks");
+		return jfail(ctx, p, "expected an array");
+	}
+	tl_cvrb_reset(&d->b);
+	json_array_foreach(marks, i, m) {
+		const json_t *amb = tl_cvr_jget(m, "IsAmbiguous");
+		char code[64];
+		long rank;
+		size_t old = tl_jpath_push(p, ".Marks[%zu]", i);
+
+		if (!json_is_boolean(amb)) {
+			tl_jpath_push(p, ".IsAmbiguous");
+			return jfail(ctx, p, "expected true or false");
+		}
+		if (json_is_true(amb)) {
+			tl_jpath_pop(p, old);
+			continue;
+		}
+		if (!tl_cvr_json_text(tl_cvr_jget(m, "CandidateId"), code,
+		    sizeof(code))) {
+			tl_jpath_push(p, ".CandidateId");
+			return jfail(ctx, p, "expected an integer");
+		}
+		if (!tl_cvr_jint(tl_cvr_jget(m, "Rank"), &rank)) {
+			tl_jpath_push(p, ".Rank");
+			return jfail(ctx, p, "expected an integer");
+		}
+		if (d->src->uwi_label[0] != '\0' &&
+		    strcmp(code, d->src->uwi_label) == 0) {
+			snprintf(code, sizeof(code), "%s", TL_CVR_UWI);
+		} else if (!has_code(d, code)) {
+			snprintf(buf, sizeof(buf), "candidate Id '%s' is not a "
+			    "candidate of contest '%s' in CandidateManifest.json",
+			    code, d->src->contest_id);
+			return jfail(ctx, p, buf);
+		}
+		/* Ranks above NumOfRanks or maxRankingsAllowed are fatal. */
+		if ((d->num_of_ranks > 0 && rank > d->num_of_ranks) ||
+		    (maxr > 0 && rank > maxr)) {
+			snprintf(buf, sizeof(buf), "rank %ld is more than the "
+			    "%ld ranks allowed", rank,
+			    d->num_of_ranks > 0 && (maxr == 0 ||
+			    d->num_of_ranks < maxr) ? d->num_of_ranks : maxr);
+			return jfail(ctx, p, buf);
+		}
+		if (rank < 1 || rank > ctx->lim.ranks) {
+			tl_jpath_push(p, ".Rank");
+			return tl_fail(ctx, rank < 1 ? TELLER_EPARSE :
+			    TELLER_ELIMIT, "%s: rank %ld is not from 1 to %d",
+			    p->b, rank, ctx->lim.ranks);
+		}
+		if ((err = tl_cvrb_mark(&d->b, rank, code, strlen(code))) !=
+		    TELLER_OK)
+			return err;
+		tl_jpath_pop(p, old);
+	}
+	snprintf(buf, sizeof(buf), "%s-%s-%ld", s->tab, s->batch, s->record);
+	if ((err = tl_cvrb_add(&d->b, buf, strlen(buf), &off_cid)) != 0)
+		return err;
+	snprintf(buf, sizeof(buf), "%ld", s->record);
+	if ((err = tl_cvrb_add(&d->b, buf, strlen(buf), &off_sid)) != 0 ||
+	    (err = tl_cvrb_add(&d->b, s->batch, strlen(s->batch),
+	    &off_batch)) != 0)
+		return err;
+	if (s->precinct != NULL && (err = tl_cvrb_add(&d->b, s->precinct,
+	    strlen(s->precinct), &off_prec)) != 0)
+		return err;
+	if (s->portion != NULL && (err = tl_cvrb_add(&d->b, s->portion,
+	    strlen(s->portion), &off_port)) != 0)
+		return err;
+	memset(&r, 0, sizeof(r));
+	if ((err = tl_cvrb_finish(&d->b, &r)) != TELLER_OK)
+		return err;
+	r.computed_id = tl_cvrb_str(&d->b, off_cid);
+	r.supplied_id = tl_cvrb_str(&d->b, off_sid);
+	r.batch = tl_cvrb_str(&d->b, off_batch);
+	r.precinct = s->precinct != NULL ? tl_cvrb_str(&d->b, off_prec) :
+	    NULL;
+	r.precinct_portion = s->portion != NULL ?
+	    tl_cvrb_str(&d->b, off_port) : NULL;
+	r.file = ctx->file;
+	r.line = s->recno;
+	return d->fn(ctx, d->ud, &r);
+}
+
+/* Look up an optional PrecinctId / PrecinctPortionId of a session. */
+static int
+session_place(struct dom *d, const json_t *adj, const char *key,
+    const struct idmap *m, const char *manifest, struct tl_jpath *p,
+    const char **out)
+{
+	const json_t *v = tl_cvr_jget(adj, key);
+	const struct idname *e;
+	long id;
+
+	*out = NULL;
+	if (v == NULL)
+		return TELLER_OK;
+	if (!tl_cvr_jint(v, &id)) {
+		tl_jpath_push(p, ".%s", key);
+		return jfail(d->ctx, p, "expected an integer");
+	}
+	if (!m->present || (e = idmap_find(m, id)) == NULL) {
+		tl_jpath_push(p, ".%s", key);
+		return tl_fail(d->ctx, TELLER_EPARSE, "%s: %ld is not in %s",
+		    p->b, id, manifest);
+	}
+	*out = e->name;
+	return TELLER_OK;
+}
+
+static int
+read_session(struct dom *d, const json_t *sess, size_t si)
+{
+	teller_ctx *ctx = d->ctx;
+	const json_t *adj, *cards, *card, *cur, *contests, *c;
+	struct tl_jpath p;
+	struct sess s;
+	size_t ci, k, old;
+	char cid[64];
+	int err;
+
+	tl_jpath_init(&p);
+	tl_jpath_push(&p, "Sessions[%zu]", si);
+	s.recno = (long)si + 1;
+	if (!json_is_object(sess))
+		return jfail(ctx, &p, "expected an object");
+	if (!tl_cvr_json_text(tl_cvr_jget(sess, "TabulatorId"), s.tab,
+	    sizeof(s.tab))) {
+		tl_jpath_push(&p, ".TabulatorId");
+		return jfail(ctx, &p, "expected an integer or string");
+	}
+	if (!tl_cvr_json_text(tl_cvr_jget(sess, "BatchId"), s.batch,
+	    sizeof(s.batch))) {
+		tl_jpath_push(&p, ".BatchId");
+		return jfail(ctx, &p, "expected an integer or string");
+	}
+	if (!tl_cvr_jint(tl_cvr_jget(sess, "RecordId"), &s.record)) {
+		tl_jpath_push(&p, ".RecordId");
+		return jfail(ctx, &p, "expected an integer");
+	}
+	adj = tl_cvr_jget(sess, "Original");
+	cur = tl_cvr_jget(adj, "IsCurrent");
+	if (!json_is_boolean(cur)) {
+		tl_jpath_push(&p, json_is_object(adj) ? ".Original.IsCurrent" :
+		    ".Original");
+		return jfail(ctx, &p, json_is_object(adj) ?
+		    "expected true or false" : "expected an object");
+	}
+	old = tl_jpath_push(&p, ".Original");
+	if (!json_is_true(cur)) {
+		/* Not current: the adjudicated Modified data, if any; a
+		 * session without it is skipped (RCTab warns). */
+		if (json_object_get(sess, "Modified") == NULL)
+			return TELLER_OK;
+		adj = tl_cvr_jget(sess, "Modified");
+		tl_jpath_pop(&p, old);
+		tl_jpath_push(&p, ".Modified");
+		if (!json_is_object(adj))
+			return jfail(ctx, &p, "expected an object");
+	}
+	if ((err = session_place(d, adj, "PrecinctId", &d->precincts,
+	    "PrecinctManifest.json", &p, &s.precinct)) != TELLER_OK ||
+	    (err = session_place(d, adj, "PrecinctPortionId", &d->portions,
+	    "PrecinctPortionManifest.json", &p, &s.portion)) != TELLER_OK)
+		return err;
+	if (!tl_cvr_json_text(tl_cvr_jget(adj, "BallotTypeId"), cid,
+	    sizeof(cid))) {
+		tl_jpath_push(&p, ".BallotTypeId");
+		return jfail(ctx, &p, "expected an integer or string");
+	}
+	/* Cards, or the contests directly on the session data. */
+	cards = json_object_get(adj, "Cards");
+	if (cards != NULL && !json_is_array(cards)) {
+		tl_jpath_push(&p, ".Cards");
+		return jfail(ctx, &p, "expected an array");
+	}
+	for (k = 0; k < (cards != NULL ? json_array_size(cards) : 1); k++) {
+		size_t cold = p.n;
+
+		card = cards != NULL ? json_array_get(cards, k) : adj;
+		if (cards != NULL)
+			tl_jpath_push(&p, ".Cards[%zu]", k);
+		contests = tl_cvr_jget(card, "Contests");
+		if (!json_is_array(contests)) {
+			tl_jpath_push(&p, ".Contests");
+			return jfail(ctx, &p, "expected an array");
+		}
+		json_array_foreach(contests, ci, c) {
+			size_t o2 = tl_jpath_push(&p, ".Contests[%zu]", ci);
+
+			if (!tl_cvr_json_text(tl_cvr_jget(c, "Id"), cid,
+			    sizeof(cid))) {
+				tl_jpath_push(&p, ".Id");
+				return jfail(ctx, &p,
+				    "expected an integer or string");
+			}
+			if (strcmp(cid, d->src->contest_id) == 0 &&
+			    (err = read_contest(d, c, &p, &s)) != TELLER_OK)
+				return err;
+			tl_jpath_pop(&p, o2);
+		}
+		tl_jpath_pop(&p, cold);
+	}
+	return TELLER_OK;
+}
+
+static int
+read_cvr_file(struct dom *d, const char *path)
+{
+	teller_ctx *ctx = d->ctx;
+	const json_t *sessions, *s;
+	json_t *root;
+	size_t i;
+	int err;
+
+	ctx->file = path;
+	if ((err = tl_cvr_json_load(ctx, path, &root)) != TELLER_OK)
+		return err;
+	sessions = tl_cvr_jget(root, "Sessions");
+	if (!json_is_array(sessions)) {
+		json_decref(root);
+		return tl_fail(ctx, TELLER_EPARSE,
+		    "Sessions: expected an array");
+	}
+	json_array_foreach(sessions, i, s) {
+		if ((err = read_session(d, s, i)) != TELLER_OK)
+			break;
+	}
+	json_decref(root);
+	return err;
+}
+
+/* CvrExport_\d+.json with the '.' matching any character (String.matches
+ * on an unescaped pattern). */
+static bool
+is_export_part(const char *name)
+{
+	const char *p = name;
+	size_t n;
+
+	if (strncmp(p, "CvrExport_", 10) != 0)
+		return false;
+	p += 10;
+	n = strspn(p, "0123456789");
+	if (n == 0)
+		return false;
+	p += n;
+	/* One character (UTF-8 sequence) then "json". */
+	if (*p == '\0')
+		return false;
+	p++;
+	while ((*p & 0xC0) == 0x80)
+		p++;
+	return strcmp(p, "json") == 0;
+}
 
 int
 tl_cvr_read_dominion(teller_ctx *ctx, const struct tl_cvr_source *src,
     tl_cvr_fn fn, void *ud)
 {
-	(void)src;
-	(void)fn;
-	(void)ud;
-	return tl_fail(ctx, TELLER_EPARSE, "Dominion CVR reader not built yet");
+	const char *saved = ctx->file, **names, *single = NULL;
+	struct dom d;
+	size_t n, i;
+	int err;
+
+	memset(&d, 0, sizeof(d));
+	d.ctx = ctx;
+	d.src = src;
+	d.dir = src->path;
+	d.fn = fn;
+	d.ud = ud;
+	ctx->file = src->path;
+	if ((err = tl_io_list(ctx, src->path, &names, &n)) != TELLER_OK)
+		goto out;
+	if ((err = tl_cvrb_init(ctx, &d.b)) != TELLER_OK)
+		goto out;
+	/* Older exports have no PrecinctManifest.json. */
+	for (i = 0; i < n; i++) {
+		if (strcmp(names[i], "PrecinctManifest.json") == 0 &&
+		    (err = read_idmap(&d, names[i], &d.precincts)) != TELLER_OK)
+			goto out;
+		if (strcmp(names[i], "CvrExport.json") == 0)
+			single = names[i];
+	}
+	if ((err = read_idmap(&d, "PrecinctPortionManifest.json",
+	    &d.portions)) != TELLER_OK ||
+	    (err = read_contests(&d)) != TELLER_OK ||
+	    (err = read_candidates(&d)) != TELLER_OK)
+		goto out;
+	if (single != NULL) {
+		char *path = tl_cvr_path(ctx, src->path, single);
+		err = path == NULL ? TELLER_ENOMEM : read_cvr_file(&d, path);
+		goto out;
+	}
+	/* CvrExport_N.json files sorted by path as a string (tl_io_list
+	 * sorts bytewise), so _10 comes before _2. */
+	err = TELLER_OK;
+	for (i = 0; i < n && err == TELLER_OK; i++) {
+		if (is_export_part(names[i])) {
+			char *path = tl_cvr_path(ctx, src->path, names[i]);
+			if (single == NULL)
+				single = names[i];
+			err = path == NULL ? TELLER_ENOMEM :
+			    read_cvr_file(&d, path);
+		}
+	}
+	if (err == TELLER_OK && single == NULL) {
+		ctx->file = src->path;
+		err = tl_fail(ctx, TELLER_EIO, "%s: neither CvrExport.json "
+		    "nor CvrExport_N.json found", src->path);
+	}
+out:
+	ctx->file = saved;
+	return err;
 }

@@ -1,0 +1,364 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * cvr_util.c -- helpers shared by the vendor CVR readers: the record
+ * builder (marks -> rank slots, docs/rctab.md section 4.1), Java-like
+ * integer parsing, the JSON depth pre-check and a positioned JSON loader.
+ */
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cvr_util.h"
+#include "tl_io.h"
+
+struct tl_cvrb_mark {
+	long rank;
+	size_t off; /* string in the pool */
+	size_t seq; /* order added, to keep the sort stable */
+};
+
+int
+tl_cvrb_init(teller_ctx *ctx, struct tl_cvrb *b)
+{
+	b->ctx = ctx;
+	b->pool = tl_vec_new(ctx, 1);
+	b->marks = tl_vec_new(ctx, sizeof(struct tl_cvrb_mark));
+	b->slots = tl_vec_new(ctx, sizeof(struct tl_cvr_slot));
+	b->cands = tl_vec_new(ctx, sizeof(const char *));
+	if (b->pool == NULL || b->marks == NULL || b->slots == NULL ||
+	    b->cands == NULL)
+		return tl_oom(ctx);
+	return TELLER_OK;
+}
+
+void
+tl_cvrb_reset(struct tl_cvrb *b)
+{
+	b->pool->len = 0;
+	b->marks->len = 0;
+	b->slots->len = 0;
+	b->cands->len = 0;
+}
+
+int
+tl_cvrb_add(struct tl_cvrb *b, const char *s, size_t n, size_t *off)
+{
+	if (n >= SIZE_MAX / 2 || tl_vec_reserve(b->ctx, b->pool, n + 1) != 0)
+		return tl_oom(b->ctx);
+	*off = b->pool->len;
+	if (n > 0)
+		memcpy((char *)b->pool->data + b->pool->len, s, n);
+	((char *)b->pool->data)[b->pool->len + n] = '\0';
+	b->pool->len += n + 1;
+	return TELLER_OK;
+}
+
+const char *
+tl_cvrb_str(const struct tl_cvrb *b, size_t off)
+{
+	return (const char *)b->pool->data + off;
+}
+
+int
+tl_cvrb_mark(struct tl_cvrb *b, long rank, const char *s, size_t n)
+{
+	struct tl_cvrb_mark m;
+	int err;
+
+	/* CandidateRankingsList: ranks must be positive. */
+	if (rank < 1)
+		return tl_fail(b->ctx, TELLER_EPARSE,
+		    "rank %ld is not a positive number", rank);
+	if (rank > b->ctx->lim.ranks)
+		return tl_fail(b->ctx, TELLER_ELIMIT, "rank %ld is more than "
+		    "the limit of %d ranks", rank, b->ctx->lim.ranks);
+	if ((err = tl_cvrb_add(b, s, n, &m.off)) != TELLER_OK)
+		return err;
+	m.rank = rank;
+	m.seq = b->marks->len;
+	if (tl_vec_push(b->ctx, b->marks, &m) == NULL)
+		return tl_oom(b->ctx);
+	return TELLER_OK;
+}
+
+size_t
+tl_cvrb_nmarks(const struct tl_cvrb *b)
+{
+	return b->marks->len;
+}
+
+long
+tl_cvrb_maxrank(const struct tl_cvrb *b)
+{
+	long mx = 0;
+	size_t i;
+
+	for (i = 0; i < b->marks->len; i++) {
+		const struct tl_cvrb_mark *m = &TL_VEC_AT(b->marks,
+		    struct tl_cvrb_mark, i);
+		if (m->rank > mx)
+			mx = m->rank;
+	}
+	return mx;
+}
+
+static int
+cmp_mark(const void *pa, const void *pb)
+{
+	const struct tl_cvrb_mark *a = pa, *b = pb;
+
+	if (a->rank != b->rank)
+		return a->rank < b->rank ? -1 : 1;
+	if (a->seq != b->seq)
+		return a->seq < b->seq ? -1 : 1;
+	return 0;
+}
+
+int
+tl_cvrb_finish(struct tl_cvrb *b, struct tl_cvr *r)
+{
+	struct tl_cvrb_mark *m;
+	struct tl_cvr_slot *sl;
+	size_t i, j, n = b->marks->len, nslots = 0;
+
+	r->nslots = 0;
+	r->slots = NULL;
+	if (n == 0)
+		return TELLER_OK;
+	m = b->marks->data;
+	qsort(m, n, sizeof(*m), cmp_mark);
+	b->cands->len = 0;
+	b->slots->len = 0;
+	if (tl_vec_reserve(b->ctx, b->cands, n) != 0 ||
+	    tl_vec_reserve(b->ctx, b->slots, n) != 0)
+		return tl_oom(b->ctx);
+	for (i = 0; i < n; i++)
+		TL_VEC_AT(b->cands, const char *, i) =
+		    tl_cvrb_str(b, m[i].off);
+	b->cands->len = n;
+	sl = b->slots->data;
+	for (i = 0; i < n; i = j) {
+		for (j = i + 1; j < n && m[j].rank == m[i].rank; j++)
+			;
+		sl[nslots].rank = (int)m[i].rank;
+		sl[nslots].n = (int)(j - i);
+		sl[nslots].cands = &TL_VEC_AT(b->cands, const char *, i);
+		nslots++;
+	}
+	b->slots->len = nslots;
+	r->slots = sl;
+	r->nslots = (int)nslots;
+	return TELLER_OK;
+}
+
+bool
+tl_cvr_parse_int(const char *s, size_t n, long *out)
+{
+	int64_t v = 0;
+	bool neg = false;
+	size_t i = 0;
+
+	if (n == 0)
+		return false;
+	if (s[0] == '-' || s[0] == '+') {
+		neg = s[0] == '-';
+		i = 1;
+		if (n == 1)
+			return false;
+	}
+	for (; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+		v = v * 10 + (s[i] - '0');
+		if (v > (int64_t)INT32_MAX + 1)
+			return false;
+	}
+	if (neg)
+		v = -v;
+	if (v > INT32_MAX || v < INT32_MIN)
+		return false;
+	*out = (long)v;
+	return true;
+}
+
+int
+tl_cvr_max_ranks(const struct tl_cvr_source *src)
+{
+	/* "max" sets no limit here: 2024_alaska_dominion ranks 5 with 4
+	 * declared candidates and RCTab reads it. */
+	return src->max_rankings > 0 ? src->max_rankings : 0;
+}
+
+int
+tl_cvr_json_depth(teller_ctx *ctx, const char *buf, size_t len)
+{
+	long line = 1, col = 0;
+	int depth = 0;
+	bool str = false, esc = false;
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		char c = buf[i];
+
+		col++;
+		if (c == '\n') {
+			line++;
+			col = 0;
+			continue;
+		}
+		if (str) {
+			if (esc)
+				esc = false;
+			else if (c == '\\')
+				esc = true;
+			else if (c == '"')
+				str = false;
+			continue;
+		}
+		if (c == '"') {
+			str = true;
+		} else if (c == '[' || c == '{') {
+			if (++depth > ctx->lim.depth)
+				return tl_fail_at(ctx, TELLER_ELIMIT, line, col,
+				    "JSON nested more than %d deep",
+				    ctx->lim.depth);
+		} else if ((c == ']' || c == '}') && depth > 0) {
+			depth--;
+		}
+	}
+	return TELLER_OK;
+}
+
+int
+tl_cvr_json_load(teller_ctx *ctx, const char *path, json_t **root)
+{
+	struct tl_map m;
+	json_error_t je;
+	int err;
+
+	*root = NULL;
+	if ((err = tl_io_map(ctx, path, &m)) != TELLER_OK)
+		return err;
+	if ((err = tl_cvr_json_depth(ctx, m.buf, m.len)) != TELLER_OK) {
+		tl_io_unmap(&m);
+		return err;
+	}
+	*root = json_loadb(m.buf, m.len, 0, &je);
+	tl_io_unmap(&m);
+	if (*root == NULL)
+		return tl_fail_at(ctx, TELLER_EPARSE, je.line, je.column,
+		    "invalid JSON: %s", je.text);
+	return TELLER_OK;
+}
+
+bool
+tl_cvr_json_text(const json_t *v, char *buf, size_t bufsz)
+{
+	int k;
+
+	if (json_is_string(v)) {
+		size_t n = json_string_length(v);
+		if (n >= bufsz || memchr(json_string_value(v), '\0', n))
+			return false;
+		memcpy(buf, json_string_value(v), n + 1);
+		return true;
+	}
+	if (json_is_boolean(v)) {
+		k = snprintf(buf, bufsz, "%s", json_is_true(v) ? "true" :
+		    "false");
+		return k > 0 && (size_t)k < bufsz;
+	}
+	if (json_is_integer(v)) {
+		k = snprintf(buf, bufsz, "%" JSON_INTEGER_FORMAT,
+		    json_integer_value(v));
+		return k > 0 && (size_t)k < bufsz;
+	}
+	return false;
+}
+
+char *
+tl_cvr_path(teller_ctx *ctx, const char *dir, const char *name)
+{
+	size_t dl = strlen(dir), nl = strlen(name);
+	char *p;
+
+	while (dl > 1 && dir[dl - 1] == '/')
+		dl--;
+	p = tl_alloc(ctx, dl + nl + 2, 1);
+	if (p == NULL)
+		return NULL;
+	memcpy(p, dir, dl);
+	p[dl] = '/';
+	memcpy(p + dl + 1, name, nl + 1);
+	return p;
+}
+
+const char *
+tl_cvr_basename(const char *path)
+{
+	const char *s = strrchr(path, '/');
+
+	return s != NULL ? s + 1 : path;
+}
+
+void
+tl_jpath_init(struct tl_jpath *p)
+{
+	p->n = 0;
+	p->b[0] = '\0';
+}
+
+size_t
+tl_jpath_push(struct tl_jpath *p, const char *fmt, ...)
+{
+	size_t old = p->n;
+	va_list ap;
+	int k;
+
+	if (p->n + 1 >= sizeof(p->b))
+		return old;
+	va_start(ap, fmt);
+	k = vsnprintf(p->b + p->n, sizeof(p->b) - p->n, fmt, ap);
+	va_end(ap);
+	if (k > 0) {
+		p->n += (size_t)k;
+		if (p->n >= sizeof(p->b))
+			p->n = sizeof(p->b) - 1;
+	}
+	p->b[p->n] = '\0';
+	return old;
+}
+
+void
+tl_jpath_pop(struct tl_jpath *p, size_t old)
+{
+	p->n = old;
+	p->b[old] = '\0';
+}
+
+const json_t *
+tl_cvr_jget(const json_t *o, const char *key)
+{
+	const json_t *v;
+
+	if (!json_is_object(o))
+		return NULL;
+	v = json_object_get(o, key);
+	return json_is_null(v) ? NULL : v;
+}
+
+bool
+tl_cvr_jint(const json_t *v, long *out)
+{
+	json_int_t x;
+
+	if (!json_is_integer(v))
+		return false;
+	x = json_integer_value(v);
+	if (x < INT32_MIN || x > INT32_MAX)
+		return false;
+	*out = (long)x;
+	return true;
+}

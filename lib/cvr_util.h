@@ -1,0 +1,97 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * cvr_util.h -- helpers shared by the vendor CVR readers (cvr_dominion.c,
+ * cvr_cdf.c, cvr_clearballot.c, cvr_hart.c): a record builder that turns
+ * (rank, string) marks into rank slots as RCTab's CandidateRankingsList
+ * does, Java-like integer parsing, a JSON nesting pre-check and a JSON
+ * loader that reports positions.
+ */
+#ifndef CVR_UTIL_H
+#define CVR_UTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <jansson.h>
+
+#include "rctab_cvr.h"
+
+/* Builder for one cast vote record. Strings live in a pool and are
+ * referred to by offset (the pool moves while it grows); tl_cvrb_str
+ * turns an offset into a pointer once the record is complete. */
+struct tl_cvrb {
+	teller_ctx *ctx;
+	struct tl_vec *pool;  /* char */
+	struct tl_vec *marks; /* struct tl_cvrb_mark */
+	struct tl_vec *slots; /* struct tl_cvr_slot */
+	struct tl_vec *cands; /* const char * */
+};
+
+/* Set up b (vectors freed with the context). ENOMEM. */
+int tl_cvrb_init(teller_ctx *ctx, struct tl_cvrb *b);
+/* Forget the current record. */
+void tl_cvrb_reset(struct tl_cvrb *b);
+/* Copy s[0..n) into the pool, NUL-ended; *off is its offset. ENOMEM. */
+int tl_cvrb_add(struct tl_cvrb *b, const char *s, size_t n, size_t *off);
+/* Pointer to the pooled string at off (valid until the next add). */
+const char *tl_cvrb_str(const struct tl_cvrb *b, size_t off);
+/* Add a mark: candidate string s at rank. Ranks must be >= 1 and at
+ * most ctx->lim.ranks (EPARSE / ELIMIT, message names the rank). */
+int tl_cvrb_mark(struct tl_cvrb *b, long rank, const char *s, size_t n);
+/* Number of marks so far. */
+size_t tl_cvrb_nmarks(const struct tl_cvrb *b);
+/* Highest rank marked, 0 if none. */
+long tl_cvrb_maxrank(const struct tl_cvrb *b);
+/* Group the marks into r->slots / r->nslots: increasing rank, strings at
+ * one rank in the order they were added (CandidateRankingsList). The
+ * other fields of r are left alone. ENOMEM. */
+int tl_cvrb_finish(struct tl_cvrb *b, struct tl_cvr *r);
+
+/* Java Integer.parseInt on s[0..n): optional sign, ASCII digits, fits in
+ * 32 bits. Returns false if Java would throw. */
+bool tl_cvr_parse_int(const char *s, size_t n, long *out);
+
+/* The maximum rank a reader may accept: maxRankingsAllowed, or 0 for no
+ * limit ("max"). */
+int tl_cvr_max_ranks(const struct tl_cvr_source *src);
+
+/* Refuse JSON nested deeper than ctx->lim.depth (ELIMIT at the line and
+ * column of the bracket that goes too deep; ctx->file names the input).
+ * Strings are skipped correctly; the text need not be valid JSON. */
+int tl_cvr_json_depth(teller_ctx *ctx, const char *buf, size_t len);
+
+/* Map path, check depth, parse it with jansson. On success *root is a
+ * new reference the caller must json_decref. Errors: EIO / ELIMIT from
+ * mapping, EPARSE with jansson's line and column. ctx->file must be
+ * set to path by the caller. */
+int tl_cvr_json_load(teller_ctx *ctx, const char *path, json_t **root);
+
+/* The text of a JSON value as Java's toString() of what Jackson gives
+ * (string as is, integer in decimal). Writes into buf (size bufsz).
+ * Returns false for other types or if it does not fit. */
+bool tl_cvr_json_text(const json_t *v, char *buf, size_t bufsz);
+
+/* Member key of object o as Java's HashMap.get sees it: NULL when o is
+ * not an object, the key is absent or its value is null. */
+const json_t *tl_cvr_jget(const json_t *o, const char *key);
+/* v as a Java Integer (a JSON integer in 32 bits). */
+bool tl_cvr_jint(const json_t *v, long *out);
+
+/* A JSON path for messages, such as Sessions[3].Original.Cards[0]. */
+struct tl_jpath {
+	char b[192];
+	size_t n;
+};
+void tl_jpath_init(struct tl_jpath *p);
+/* Append a printf-formatted segment; returns the old length for pop. */
+size_t tl_jpath_push(struct tl_jpath *p, const char *fmt, ...)
+    TELLER_PRINTF(2, 3);
+void tl_jpath_pop(struct tl_jpath *p, size_t old);
+
+/* Join dir and name with one '/' into a new arena string (NULL on OOM). */
+char *tl_cvr_path(teller_ctx *ctx, const char *dir, const char *name);
+
+/* The last component of path (after the last '/'). */
+const char *tl_cvr_basename(const char *path);
+
+#endif
