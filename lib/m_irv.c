@@ -1,13 +1,317 @@
 /* SPDX-License-Identifier: MIT */
-/* m_irv.c -- placeholder until the method lands: refuses to count. */
+/*
+ * m_irv.c -- instant-runoff / alternative vote / eliminating ballot, one
+ * seat: lowest excluded one at a time until a candidate has more than
+ * half of the continuing votes. Ties for exclusion follow the UK
+ * statutory model of the AV rules, PVSCA 2011 Sch.10 para 7 (the
+ * substituted PER r.49 and r.49A, never commenced).
+ */
+#include <string.h>
+
 #include "tl_int.h"
 
+#define NONE UINT32_MAX
+
+/* What a ballot's next preference is. */
+enum {
+	NEXT_EXHAUSTED = -1, /* no further preference */
+	NEXT_OVERVOTE = -2   /* the next marked rank names several */
+};
+
+struct irv {
+	const struct teller_contest *c;
+	const struct teller_profile *p;
+	const bool *cont;     /* [ncand] continuing */
+	uint32_t *at;         /* [npat] cell offset of the current rank */
+	uint32_t *next;       /* [npat] pile link */
+	uint32_t *head;       /* [ncand] pile of each candidate */
+};
+
+/* Does id appear in the cells of pat before offset end? */
+static bool
+seen_before(const tl_cid *cells, uint32_t end, tl_cid id)
+{
+	uint32_t k = 0;
+	int i;
+
+	while (k < end) {
+		int n = cells[k];
+		for (i = 1; i <= n; i++)
+			if (cells[k + (uint32_t)i] == id)
+				return true;
+		k += (uint32_t)n + 1;
+	}
+	return false;
+}
+
+/*
+ * The ballot's preference at or after cell offset *off: skip ranks with
+ * no mark (after ignoring withdrawn candidates and candidates already
+ * ranked higher on this ballot) and ranks whose one candidate is no
+ * longer continuing. A rank naming two or more candidates stops the
+ * ballot (NEXT_OVERVOTE). Sets *off to the rank found.
+ */
+static int
+next_pref(const struct irv *v, const struct tl_pat *pat, uint32_t *off)
+{
+	const tl_cid *cells = TL_CELLS(v->p, pat);
+	uint32_t k = *off;
+	int i;
+
+	while (k < pat->len) {
+		int n = cells[k], pick = -1;
+		bool over = false;
+
+		/* ids equal to pick are repeats; a second distinct live id
+		 * makes an overvote, so each rank is read once */
+		for (i = 1; i <= n && !over; i++) {
+			tl_cid id = cells[k + (uint32_t)i];
+
+			if (TL_CAND(v->c, id)->withdrawn || id == pick)
+				continue;
+			if (n > 1 && seen_before(cells, k, id))
+				continue;
+			if (pick < 0)
+				pick = id;
+			else
+				over = true;
+		}
+		*off = k;
+		if (over)
+			return NEXT_OVERVOTE;
+		if (pick >= 0 && v->cont[pick])
+			return pick;
+		k += (uint32_t)n + 1;
+	}
+	*off = k;
+	return NEXT_EXHAUSTED;
+}
+
+/*
+ * The candidate to exclude among tied[0..n) (all on the fewest votes at
+ * the newest stage). PER r.49(2) as PVSCA 2011 Sch.10 para 7 would have
+ * substituted it, read forwards: keep those of the tied with the fewest
+ * first preferences (stage 1), then of those the fewest at stage 2, and
+ * so on up to the stage before this one, until one is left; r.49(3): at
+ * the first stage (no previous elimination) or if still tied, by lot
+ * among the survivors in input order. Records the tie.
+ */
+static int
+pick_lowest(teller_ctx *ctx, struct teller_result *r, const int *tied,
+    int n, struct tl_rng *rng, int kind, int *scratch, int *loser)
+{
+	size_t s, last = r->stages->len - 1;
+	int m = n, i, k, how = TL_TIE_EARLIER, d = 0;
+
+	memcpy(scratch, tied, (size_t)n * sizeof(int));
+	for (s = 0; s < last && m > 1; s++) {
+		const tl_fix *v = TL_STAGE(r, s)->votes;
+		tl_fix lo = v[scratch[0]];
+
+		for (i = 1; i < m; i++)
+			if (v[scratch[i]] < lo)
+				lo = v[scratch[i]];
+		for (i = k = 0; i < m; i++)
+			if (v[scratch[i]] == lo)
+				scratch[k++] = scratch[i];
+		m = k;
+	}
+	if (m > 1) {
+		d = tl_tie_lot(rng, m);
+		how = TL_TIE_LOT;
+	}
+	*loser = scratch[d];
+	if (kind == TL_TIEK_ELECT) {
+		/* r.49A: the other of the two is elected */
+		int w = tied[0] == *loser ? tied[1] : tied[0];
+		return tl_result_tie(ctx, r, kind, how, tied, n, w,
+		    (uint64_t)d);
+	}
+	return tl_result_tie(ctx, r, kind, how, tied, n, *loser, (uint64_t)d);
+}
+
+/*
+ * Count one seat. A ballot counts for its highest-ranked continuing
+ * candidate: empty ranks are skipped, a repeated candidate is skipped,
+ * and a rank marking several candidates ends the ballot (it is then
+ * non-transferable; at the first preference it is rejected, as is a
+ * ballot with no mark). A candidate with more than half of the
+ * continuing votes is elected; else the candidate with fewest votes is
+ * excluded and its ballots go on to their next preferences.
+ */
 int
 tl_m_irv(teller_ctx *ctx, const struct teller_contest *c,
     const struct teller_profile *p, const teller_rules *rules,
     struct teller_result **out)
 {
-	(void)c; (void)p; *out = NULL;
-	return tl_fail(ctx, TELLER_ERULE, "method '%s' is not built yet",
-	    rules->method);
+	struct teller_result *r;
+	struct irv v;
+	struct tl_rng rng;
+	tl_fix *votes, nontrans = 0, unmarked = 0, over1 = 0, nt_over = 0;
+	bool *cont;
+	int *tied, *scratch, ncont = 0, i, rc;
+	size_t npat = p->pats->len, pi;
+
+	*out = NULL;
+	if (rules->seats > 1)
+		return tl_fail(ctx, TELLER_EINVAL, "irv elects one candidate, "
+		    "not %d (use an STV method)", rules->seats);
+	if (npat >= NONE)
+		return tl_fail(ctx, TELLER_ELIMIT, "too many ballot patterns");
+	r = tl_result_new(ctx, c, "irv", 1, p->wdp);
+	votes = tl_alloc(ctx, (size_t)c->ncand + 1, sizeof(tl_fix));
+	cont = tl_alloc(ctx, (size_t)c->ncand + 1, sizeof(bool));
+	tied = tl_alloc(ctx, (size_t)c->ncand + 1, sizeof(int));
+	scratch = tl_alloc(ctx, (size_t)c->ncand + 1, sizeof(int));
+	v.at = tl_alloc(ctx, npat + 1, sizeof(uint32_t));
+	v.next = tl_alloc(ctx, npat + 1, sizeof(uint32_t));
+	v.head = tl_alloc(ctx, (size_t)c->ncand + 1, sizeof(uint32_t));
+	if (r == NULL || votes == NULL || cont == NULL || tied == NULL ||
+	    scratch == NULL || v.at == NULL || v.next == NULL ||
+	    v.head == NULL)
+		return TELLER_ENOMEM;
+	tl_tie_seed(&rng, rules->seed);
+	v.c = c;
+	v.p = p;
+	v.cont = cont;
+	for (i = 0; i < c->ncand; i++) {
+		cont[i] = !TL_CAND(c, i)->withdrawn;
+		ncont += cont[i];
+		v.head[i] = NONE;
+	}
+	if (ncont == 0)
+		return tl_fail(ctx, TELLER_ERULE, "irv: no candidate standing");
+
+	/* stage 1: first preferences */
+	for (pi = npat; pi-- > 0;) {
+		const struct tl_pat *pat = TL_PAT(p, pi);
+		const tl_cid *cells = TL_CELLS(p, pat);
+		uint32_t k;
+		int who;
+
+		for (k = 0; k < pat->len; k += (uint32_t)cells[k] + 1)
+			for (i = 1; i <= cells[k]; i++)
+				if (cells[k + (uint32_t)i] >= c->ncand)
+					return tl_fail(ctx, TELLER_EINTERNAL,
+					    "a ballot marks candidate %d of "
+					    "%d", cells[k + (uint32_t)i] + 1,
+					    c->ncand);
+		v.at[pi] = 0;
+		who = next_pref(&v, pat, &v.at[pi]);
+		if (who >= 0) {
+			v.next[pi] = v.head[who];
+			v.head[who] = (uint32_t)pi;
+			rc = tl_num_add(ctx, votes[who], pat->w, &votes[who]);
+		} else if (who == NEXT_OVERVOTE) {
+			rc = tl_num_add(ctx, over1, pat->w, &over1);
+		} else {
+			rc = tl_num_add(ctx, unmarked, pat->w, &unmarked);
+		}
+		if (rc != TELLER_OK)
+			return rc;
+	}
+	r->valid = 0;
+	for (i = 0; i < c->ncand; i++)
+		if (tl_num_add(ctx, r->valid, votes[i], &r->valid))
+			return TELLER_EOVERFLOW;
+	if (tl_result_stage(ctx, r, TL_STAGE_FIRST, -1, votes, 0, 0) == NULL)
+		return TELLER_ENOMEM;
+	if (tl_result_tally(ctx, r, true, "unmarked or void for uncertainty "
+	    "(no preference for a candidate)", "", unmarked) ||
+	    tl_result_tally(ctx, r, true, "more than one first preference",
+	    "", over1))
+		return TELLER_ENOMEM;
+	if ((rc = tl_result_check(ctx, r)) != TELLER_OK)
+		return rc;
+
+	for (;;) {
+		tl_fix best = -1, low = 0, live;
+		int top = -1, ntied = 0, loser;
+		uint32_t q, nq;
+		struct tl_stage *st;
+
+		if (tl_num_sub(ctx, r->valid, nontrans, &live))
+			return TELLER_EOVERFLOW;
+		for (i = 0; i < c->ncand; i++)
+			if (cont[i] && votes[i] > best) {
+				best = votes[i];
+				top = i;
+			}
+		if (ncont == 1 || best > live - best) {
+			/* a majority of the continuing votes */
+			if ((rc = tl_result_elect(ctx, r, top)) != TELLER_OK)
+				return rc;
+			break;
+		}
+		for (i = 0; i < c->ncand; i++)
+			if (cont[i] && (ntied == 0 || votes[i] < low)) {
+				low = votes[i];
+				ntied = 0;
+				tied[ntied++] = i;
+			} else if (cont[i] && votes[i] == low) {
+				tied[ntied++] = i;
+			}
+		if (ncont == 2) {
+			/* two left and equal (else one has a majority):
+			 * r.49A decides who is elected */
+			if ((rc = pick_lowest(ctx, r, tied, ntied, &rng,
+			    TL_TIEK_ELECT, scratch, &loser)) != TELLER_OK ||
+			    (rc = tl_result_elect(ctx, r, tied[0] == loser ?
+			    tied[1] : tied[0])) != TELLER_OK)
+				return rc;
+			break;
+		}
+		loser = tied[0];
+		if (ntied > 1 && (rc = pick_lowest(ctx, r, tied, ntied,
+		    &rng, TL_TIEK_EXCLUDE, scratch, &loser)) != 0)
+			return rc;
+		/* exclude: the loser's ballots go to their next preference */
+		cont[loser] = false;
+		ncont--;
+		for (q = v.head[loser]; q != NONE; q = nq) {
+			const struct tl_pat *pat = TL_PAT(p, q);
+			const tl_cid *cells = TL_CELLS(p, pat);
+			int who;
+
+			nq = v.next[q];
+			v.at[q] += (uint32_t)cells[v.at[q]] + 1;
+			who = next_pref(&v, pat, &v.at[q]);
+			if (who >= 0) {
+				v.next[q] = v.head[who];
+				v.head[who] = q;
+				rc = tl_num_add(ctx, votes[who], pat->w,
+				    &votes[who]);
+			} else {
+				rc = tl_num_add(ctx, nontrans, pat->w,
+				    &nontrans);
+				if (rc == TELLER_OK && who == NEXT_OVERVOTE)
+					rc = tl_num_add(ctx, nt_over, pat->w,
+					    &nt_over);
+			}
+			if (rc != TELLER_OK)
+				return rc;
+		}
+		v.head[loser] = NONE;
+		votes[loser] = 0;
+		st = tl_result_stage(ctx, r, TL_STAGE_EXCLUSION, loser, votes,
+		    nontrans, 0);
+		if (st == NULL)
+			return TELLER_ENOMEM;
+		st->note = "exclusion of the candidate with fewest votes";
+		if ((rc = tl_result_exclude(ctx, r, loser)) != TELLER_OK ||
+		    (rc = tl_result_check(ctx, r)) != TELLER_OK)
+			return rc;
+	}
+	{
+		tl_fix none;
+		if (tl_num_sub(ctx, nontrans, nt_over, &none))
+			return TELLER_EOVERFLOW;
+		if (tl_result_tally(ctx, r, false, "non-transferable: no "
+		    "further preference", "", none) ||
+		    tl_result_tally(ctx, r, false, "non-transferable: several "
+		    "candidates at the next preference", "", nt_over))
+			return TELLER_ENOMEM;
+	}
+	*out = r;
+	return TELLER_OK;
 }
