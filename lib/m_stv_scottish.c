@@ -1,13 +1,446 @@
 /* SPDX-License-Identifier: MIT */
-/* m_stv_scottish.c -- placeholder until the method lands: refuses to count. */
+/*
+ * m_stv_scottish.c -- STV under the Scottish Local Government Elections
+ * Order 2007 (SSI 2007/42), Schedule 1, rules 45-52 (re-enacted one number
+ * higher by SSI 2011/399): the weighted inclusive Gregory method at five
+ * decimal places with truncation, as set out in docs/stv.md section 1.
+ *
+ * Papers are held as parcels of identical papers: one ballot pattern with
+ * one current value. A parcel never splits (all its papers go to the same
+ * next preference at the same value), so there are never more parcels
+ * than patterns and every stage costs O(papers held by one candidate).
+ */
+#include <string.h>
+
 #include "tl_int.h"
+
+#define DP 5
+#define ONE 100000 /* 1.00000 at 5 dp */
+
+enum { CONT = 0, ELECTED, EXCLUDED };
+
+/* A parcel of identical papers: a preference list (prefs[off..off+len)),
+ * the position of the candidate now holding it, how many papers, and the
+ * value of each paper at 5 dp. */
+struct parcel {
+	uint32_t off, len, pos;
+	int64_t n;
+	tl_fix v;
+};
+
+struct st {
+	teller_ctx *ctx;
+	const struct teller_contest *c;
+	struct teller_result *r;
+	int ncand, seats, nelected;
+	tl_fix quota;
+	tl_cid *prefs;          /* all preference lists, back to back */
+	int *state;             /* [ncand] CONT, ELECTED, EXCLUDED */
+	bool *pending;          /* [ncand] surplus awaiting transfer */
+	tl_fix *votes;          /* [ncand] current totals */
+	struct tl_vec **held;   /* [ncand] parcels held, struct parcel */
+	tl_fix nontrans, loss;
+	struct tl_rng rng;
+};
+
+/* Next preference of parcel g after its current position that is for a
+ * continuing candidate, or -1 (the paper is non-transferable). */
+static int
+next_cont(const struct st *s, const struct parcel *g)
+{
+	uint32_t i;
+
+	for (i = g->pos + 1; i < g->len; i++)
+		if (s->state[s->prefs[g->off + i]] == CONT)
+			return (int)i;
+	return -1;
+}
+
+/* Give parcel g (its pos already set) to the candidate at g->pos. */
+static int
+give(struct st *s, const struct parcel *g)
+{
+	int to = s->prefs[g->off + g->pos];
+	tl_fix amount;
+
+	if (tl_num_mul(s->ctx, g->n, g->v, &amount) != TELLER_OK ||
+	    tl_num_add(s->ctx, s->votes[to], amount, &s->votes[to]) !=
+	    TELLER_OK)
+		return TELLER_EOVERFLOW;
+	return tl_vec_push(s->ctx, s->held[to], g) != NULL ? TELLER_OK :
+	    TELLER_ENOMEM;
+}
+
+/*
+ * Settle a tie among tied[0..nt) (ascending ids) by rules 49(2)/51(2):
+ * look back through the preceding stages, most recent first, for one at
+ * which they had unequal votes, keeping those with the most (want_high)
+ * or the fewest votes there; with three or more the set narrows and the
+ * walk goes on until one is left. If they were equal at every stage the
+ * lot decides [49(3), 51(2)(b)]: tl_tie_lot draws an index into the
+ * remaining set in candidate (input) order from the seeded stream.
+ * Records the tie and returns the chosen candidate, or -1 on error.
+ */
+static int
+settle(struct st *s, const int *tied, int nt, bool want_high, int kind)
+{
+	int *cur, ncur = nt, i, j, how;
+	size_t k;
+	uint64_t draw = 0;
+	int chosen;
+
+	cur = tl_alloc(s->ctx, (size_t)nt, sizeof(int));
+	if (cur == NULL)
+		return -1;
+	memcpy(cur, tied, (size_t)nt * sizeof(int));
+	for (k = s->r->stages->len; k-- > 0 && ncur > 1;) {
+		const tl_fix *v = TL_STAGE(s->r, k)->votes;
+		tl_fix best = v[cur[0]];
+		int n2 = 0;
+		for (i = 1; i < ncur; i++)
+			if (want_high ? v[cur[i]] > best : v[cur[i]] < best)
+				best = v[cur[i]];
+		for (i = 0; i < ncur; i++)
+			if (v[cur[i]] == best)
+				cur[n2++] = cur[i];
+		ncur = n2;
+	}
+	if (ncur == 1) {
+		chosen = cur[0];
+		how = TL_TIE_EARLIER;
+	} else {
+		j = tl_tie_lot(&s->rng, ncur);
+		chosen = cur[j];
+		draw = (uint64_t)j;
+		how = TL_TIE_LOT;
+	}
+	if (tl_result_tie(s->ctx, s->r, kind, how, tied, nt, chosen, draw) !=
+	    TELLER_OK)
+		return -1;
+	return chosen;
+}
+
+/*
+ * Rule 47 after a stage: every continuing candidate with votes >= quota
+ * is elected, in descending order of votes (equal votes ordered by the
+ * earlier stages, then lot). Then rule 52(1): when the continuing
+ * candidates are no more than the vacancies, they are all elected.
+ * Sets *done when the count is over.
+ */
+static int
+after_stage(struct st *s, bool *done)
+{
+	int i, j, nc = 0, rc;
+	int *cand = tl_alloc(s->ctx, (size_t)s->ncand, sizeof(int));
+
+	if (cand == NULL)
+		return TELLER_ENOMEM;
+	if ((rc = tl_result_check(s->ctx, s->r)) != TELLER_OK)
+		return rc;
+	for (;;) {
+		/* highest continuing candidate at or over the quota */
+		int best = -1, nt = 0;
+		for (i = 0; i < s->ncand; i++) {
+			if (s->state[i] != CONT || s->votes[i] < s->quota)
+				continue;
+			if (best < 0 || s->votes[i] > s->votes[best]) {
+				best = i;
+				nt = 0;
+			}
+			if (s->votes[i] == s->votes[best])
+				cand[nt++] = i;
+		}
+		if (best < 0 || s->nelected >= s->seats)
+			break;
+		if (nt > 1 && (best = settle(s, cand, nt, true,
+		    TL_TIEK_ORDER)) < 0)
+			return s->ctx->err;
+		s->state[best] = ELECTED;
+		s->pending[best] = s->votes[best] > s->quota;
+		s->nelected++;
+		if ((rc = tl_result_elect(s->ctx, s->r, best)) != TELLER_OK)
+			return rc;
+	}
+	if (s->nelected >= s->seats) {
+		*done = true;
+		return TELLER_OK;
+	}
+	for (i = 0; i < s->ncand; i++)
+		if (s->state[i] == CONT)
+			cand[nc++] = i;
+	if (nc > s->seats - s->nelected)
+		return TELLER_OK;
+	/* rule 52: elect the rest, highest votes first */
+	for (i = 1; i < nc; i++)
+		for (j = i; j > 0 && s->votes[cand[j]] > s->votes[cand[j - 1]];
+		     j--) {
+			int t = cand[j];
+			cand[j] = cand[j - 1];
+			cand[j - 1] = t;
+		}
+	for (i = 0; i < nc; i++) {
+		s->state[cand[i]] = ELECTED;
+		s->nelected++;
+		if ((rc = tl_result_elect(s->ctx, s->r, cand[i])) != TELLER_OK)
+			return rc;
+	}
+	TL_STAGE(s->r, s->r->stages->len - 1)->note =
+	    TL_STAGE(s->r, s->r->stages->len - 1)->kind == TL_STAGE_FIRST ?
+	    "rule 45; rule 52" : TL_STAGE(s->r, s->r->stages->len - 1)->kind
+	    == TL_STAGE_SURPLUS ? "rule 48; rule 52" : "rule 50; rule 52";
+	*done = true;
+	return TELLER_OK;
+}
+
+/* Record the stage just counted. */
+static struct tl_stage *
+stage(struct st *s, int kind, int subject, const char *note)
+{
+	struct tl_stage *g = tl_result_stage(s->ctx, s->r, kind, subject,
+	    s->votes, s->nontrans, s->loss);
+
+	if (g != NULL)
+		g->note = note;
+	return g;
+}
+
+/*
+ * Rule 48: transfer the surplus of elected candidate e. All its papers
+ * are re-sorted by next preference for a continuing candidate; each paper
+ * gets trunc5(surplus * value / total) [48(3)-(4)]; papers with no such
+ * preference are non-transferable at that new value; what truncation
+ * loses is the loss by fractions. e keeps exactly the quota.
+ */
+static int
+surplus(struct st *s, int e)
+{
+	struct tl_vec *h = s->held[e];
+	tl_fix total = s->votes[e], sur = total - s->quota, sumnew = 0;
+	tl_fix value = -1;
+	bool single = true;
+	size_t i;
+	int rc;
+	struct tl_stage *g;
+
+	s->held[e] = tl_vec_new(s->ctx, sizeof(struct parcel));
+	if (s->held[e] == NULL)
+		return TELLER_ENOMEM;
+	for (i = 0; i < h->len; i++) {
+		struct parcel p = TL_VEC_AT(h, struct parcel, i);
+		tl_fix nv, amount;
+		int nx;
+
+		if (tl_num_muldiv(s->ctx, p.v, sur, total, TL_ROUND_DOWN, &nv)
+		    != TELLER_OK ||
+		    tl_num_mul(s->ctx, p.n, nv, &amount) != TELLER_OK ||
+		    tl_num_add(s->ctx, sumnew, amount, &sumnew) != TELLER_OK)
+			return s->ctx->err;
+		if (value < 0)
+			value = nv;
+		else if (value != nv)
+			single = false;
+		nx = next_cont(s, &p);
+		if (nx < 0) {
+			if (tl_num_add(s->ctx, s->nontrans, amount,
+			    &s->nontrans) != TELLER_OK)
+				return s->ctx->err;
+			continue;
+		}
+		if (nv == 0)
+			continue; /* papers worth nothing: all loss */
+		p.v = nv;
+		p.pos = (uint32_t)nx;
+		if ((rc = give(s, &p)) != TELLER_OK)
+			return rc;
+	}
+	if (sumnew > sur)
+		return tl_fail(s->ctx, TELLER_EINTERNAL, "surplus transfer "
+		    "exceeds the surplus");
+	s->loss += sur - sumnew;
+	s->votes[e] = s->quota;
+	s->pending[e] = false;
+	h->len = 0;
+	if ((g = stage(s, TL_STAGE_SURPLUS, e, "rule 48")) == NULL)
+		return TELLER_ENOMEM;
+	g->value = single ? value : -1;
+	return TELLER_OK;
+}
+
+/*
+ * Rule 50: exclude candidate x. All its papers move in one stage at their
+ * current value [50(4)] to the next continuing preference; the others are
+ * non-transferable.
+ */
+static int
+exclude(struct st *s, int x)
+{
+	struct tl_vec *h = s->held[x];
+	size_t i;
+	int rc;
+
+	s->state[x] = EXCLUDED;
+	s->held[x] = tl_vec_new(s->ctx, sizeof(struct parcel));
+	if (s->held[x] == NULL)
+		return TELLER_ENOMEM;
+	for (i = 0; i < h->len; i++) {
+		struct parcel p = TL_VEC_AT(h, struct parcel, i);
+		int nx = next_cont(s, &p);
+
+		if (nx < 0) {
+			tl_fix amount;
+			if (tl_num_mul(s->ctx, p.n, p.v, &amount) !=
+			    TELLER_OK || tl_num_add(s->ctx, s->nontrans,
+			    amount, &s->nontrans) != TELLER_OK)
+				return s->ctx->err;
+			continue;
+		}
+		p.pos = (uint32_t)nx;
+		if ((rc = give(s, &p)) != TELLER_OK)
+			return rc;
+	}
+	h->len = 0;
+	s->votes[x] = 0;
+	if (stage(s, TL_STAGE_EXCLUSION, x, "rule 50") == NULL)
+		return TELLER_ENOMEM;
+	return tl_result_exclude(s->ctx, s->r, x);
+}
+
+/* With surpluses, the pending surpluses with the most votes; else the
+ * continuing candidates with the fewest. Returns how many, in ids. */
+static int
+extreme(const struct st *s, bool surpluses, int *ids)
+{
+	int i, n = 0;
+	tl_fix best = 0;
+
+	for (i = 0; i < s->ncand; i++) {
+		tl_fix v = s->votes[i];
+		if (surpluses ? !s->pending[i] : s->state[i] != CONT)
+			continue;
+		if (n == 0 || (surpluses ? v > best : v < best)) {
+			best = v;
+			n = 0;
+		}
+		if (v == best)
+			ids[n++] = i;
+	}
+	return n;
+}
 
 int
 tl_m_stv_scottish(teller_ctx *ctx, const struct teller_contest *c,
     const struct teller_profile *p, const teller_rules *rules,
     struct teller_result **out)
 {
-	(void)c; (void)p; (void)rules; *out = NULL;
-	return tl_fail(ctx, TELLER_ERULE, "method '%s' is not built yet",
-	    rules->method);
+	struct st s;
+	struct teller_result *r;
+	tl_cid *buf;
+	size_t i, npref = 0;
+	int64_t n = 0, unit = tl_num_pow10(p->wdp);
+	int *ids, rc, k;
+	bool done = false;
+
+	*out = NULL;
+	memset(&s, 0, sizeof(s));
+	s.ctx = ctx;
+	s.c = c;
+	s.ncand = c->ncand;
+	s.seats = rules->seats > 0 ? rules->seats : c->seats;
+	if (s.seats < 1)
+		return tl_fail(ctx, TELLER_EINVAL, "stv-scottish: the number "
+		    "of seats is not given");
+	tl_tie_seed(&s.rng, rules->seed);
+	buf = tl_alloc(ctx, (size_t)s.ncand + 1, sizeof(tl_cid));
+	s.prefs = tl_alloc(ctx, p->cells->len + 1, sizeof(tl_cid));
+	s.state = tl_alloc(ctx, (size_t)s.ncand + 1, sizeof(int));
+	s.pending = tl_alloc(ctx, (size_t)s.ncand + 1, sizeof(bool));
+	s.votes = tl_alloc(ctx, (size_t)s.ncand + 1, sizeof(tl_fix));
+	s.held = tl_alloc(ctx, (size_t)s.ncand + 1, sizeof(*s.held));
+	ids = tl_alloc(ctx, (size_t)s.ncand + 1, sizeof(int));
+	if (buf == NULL || s.prefs == NULL || s.state == NULL ||
+	    s.pending == NULL || s.votes == NULL || s.held == NULL ||
+	    ids == NULL)
+		return TELLER_ENOMEM;
+	for (k = 0; k < s.ncand; k++) {
+		s.held[k] = tl_vec_new(ctx, sizeof(struct parcel));
+		if (s.held[k] == NULL)
+			return TELLER_ENOMEM;
+		if (TL_CAND(c, k)->withdrawn)
+			s.state[k] = EXCLUDED; /* stv.md 4: never counted */
+	}
+	r = tl_result_new(ctx, c, "stv-scottish", s.seats, DP);
+	if (r == NULL)
+		return TELLER_ENOMEM;
+	s.r = r;
+	/* Rule 45: sort the papers by first preference. Withdrawn
+	 * candidates are struck out; a paper left blank is not valid. */
+	for (i = 0; i < p->pats->len; i++) {
+		const struct tl_pat *pat = TL_PAT(p, i);
+		bool eq;
+		int len = tl_pat_clean(c, p, pat, buf, s.ncand, &eq);
+		struct parcel g;
+
+		if (eq)
+			return tl_fail(ctx, TELLER_ERULE, "stv-scottish: a "
+			    "ballot ranks candidates equal; the Scottish "
+			    "rules (SSI 2007/42 Sch.1) give no way to count "
+			    "it");
+		if (len == 0)
+			continue;
+		if (pat->w % unit != 0)
+			return tl_fail(ctx, TELLER_ERULE, "stv-scottish: "
+			    "ballot weights must be whole papers");
+		g.off = (uint32_t)npref;
+		g.len = (uint32_t)len;
+		g.pos = 0;
+		g.n = pat->w / unit;
+		g.v = ONE;
+		memcpy(s.prefs + npref, buf, (size_t)len * sizeof(tl_cid));
+		npref += (size_t)len;
+		if (tl_num_add(ctx, n, g.n, &n) != TELLER_OK)
+			return ctx->err;
+		if ((rc = give(&s, &g)) != TELLER_OK)
+			return rc;
+	}
+	/* Rule 46: quota = floor(N / (seats + 1)) + 1, whole votes. */
+	if (tl_num_mul(ctx, n, ONE, &r->valid) != TELLER_OK)
+		return ctx->err;
+	r->has_quota = true;
+	r->quota = (n / (s.seats + 1) + 1) * ONE;
+	s.quota = r->quota;
+	if (stage(&s, TL_STAGE_FIRST, -1, "rule 45") == NULL)
+		return TELLER_ENOMEM;
+	if ((rc = after_stage(&s, &done)) != TELLER_OK)
+		return rc;
+	while (!done) {
+		int nt, who;
+
+		/* Rule 49(1): the largest surplus first, one per stage. */
+		nt = extreme(&s, true, ids);
+		if (nt > 0) {
+			who = nt == 1 ? ids[0] : settle(&s, ids, nt, true,
+			    TL_TIEK_SURPLUS);
+			if (who < 0)
+				return ctx->err;
+			rc = surplus(&s, who);
+		} else {
+			/* Rule 50(1): exclude the lowest continuing
+			 * candidate; ties by rule 51(2). */
+			nt = extreme(&s, false, ids);
+			if (nt == 0)
+				return tl_fail(ctx, TELLER_EINTERNAL,
+				    "stv-scottish: no candidate to exclude");
+			who = nt == 1 ? ids[0] : settle(&s, ids, nt, false,
+			    TL_TIEK_EXCLUDE);
+			if (who < 0)
+				return ctx->err;
+			rc = exclude(&s, who);
+		}
+		if (rc != TELLER_OK)
+			return rc;
+		if ((rc = after_stage(&s, &done)) != TELLER_OK)
+			return rc;
+	}
+	*out = r;
+	return TELLER_OK;
 }
