@@ -1,13 +1,491 @@
 /* SPDX-License-Identifier: MIT */
-/* m_stv_meek.c -- placeholder until the method lands: refuses to count. */
-#include "tl_int.h"
+/*
+ * m_stv_meek.c -- STV by Meek's method (Hill, Wichmann and Woodall 1987,
+ * Algorithm 123) as Droop's `meek` rule counts it with its defaults.
+ *
+ * Precision and tolerance: guarded arithmetic, 18 places + 9 guard digits
+ * (every value an integer count of 10^-27, each product and quotient
+ * floored on its own); values within 0.5 * 10^-18 compare equal; an
+ * iteration stops when the total surplus is <= omega = 10^-9, when it no
+ * longer falls, when someone is elected, or when sure losers appear
+ * (batch defeat, Droop's defeat_batch=safe). Results are shown at 9
+ * places, floored; what the floors hide goes to the loss row.
+ *
+ * Ballots are held as a prefix tree of their clean rankings: a node's
+ * weight is the number of ballots through it, and a distribution walks
+ * only the prefixes made of elected and defeated candidates, so its cost
+ * does not grow with the number of ballots. Because every ballot through
+ * a node carries the same weight there, sums over the tree equal Droop's
+ * per-ballot sums exactly.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "stv_common.h"
+
+#define MEEK_DP 9
+
+struct node {
+	int cand;
+	int64_t m;      /* ballots through this node */
+	int64_t mend;   /* ballots ending here */
+	int32_t child;  /* first child, -1 if none */
+	int32_t next;   /* next sibling, -1 if none */
+};
+
+struct meek {
+	teller_ctx *ctx;
+	const struct teller_contest *c;
+	struct teller_result *r;
+	struct stv_ballots b;
+	int ncand, seats, nelected, nhopeful;
+	int *state;
+	tl_g *kf, *vote;
+	tl_g quota, votes, surplus, exhausted, omega;
+	struct tl_vec *nodes; /* of struct node; node 0 is the root */
+	tl_g *stack_w;
+	int32_t *stack_n;
+};
+
+#define NODE(m, i) (&TL_VEC_AT((m)->nodes, struct node, (i)))
+
+/* Child of parent with candidate cand, created if absent; -1 on OOM. */
+static int32_t
+child(struct meek *m, int32_t parent, int cand)
+{
+	int32_t i;
+	struct node nd;
+
+	for (i = NODE(m, parent)->child; i >= 0; i = NODE(m, i)->next)
+		if (NODE(m, i)->cand == cand)
+			return i;
+	nd.cand = cand;
+	nd.m = nd.mend = 0;
+	nd.child = -1;
+	nd.next = NODE(m, parent)->child;
+	if (tl_vec_push(m->ctx, m->nodes, &nd) == NULL)
+		return -1;
+	i = (int32_t)m->nodes->len - 1;
+	NODE(m, parent)->child = i;
+	return i;
+}
+
+static int
+build(struct meek *m)
+{
+	struct node root = { -1, 0, 0, -1, -1 };
+	size_t k;
+
+	m->nodes = tl_vec_new(m->ctx, sizeof(struct node));
+	if (m->nodes == NULL || tl_vec_push(m->ctx, m->nodes, &root) == NULL)
+		return TELLER_ENOMEM;
+	for (k = 0; k < m->b.n; k++) {
+		int32_t at = 0;
+		uint32_t j;
+
+		for (j = m->b.off[k]; j < m->b.off[k + 1]; j++) {
+			if ((at = child(m, at, m->b.ids[j])) < 0)
+				return TELLER_ENOMEM;
+			NODE(m, at)->m += m->b.w[k];
+		}
+		NODE(m, at)->mend += m->b.w[k];
+	}
+	m->stack_w = tl_alloc(m->ctx, m->nodes->len + 1, sizeof(tl_g));
+	m->stack_n = tl_alloc(m->ctx, m->nodes->len + 1, sizeof(int32_t));
+	return m->stack_w && m->stack_n ? TELLER_OK : TELLER_ENOMEM;
+}
+
+/* *acc += w * n, checked. */
+static int
+gadd(struct meek *m, tl_g *acc, tl_g w, int64_t n)
+{
+	tl_g v;
+
+	if (__builtin_mul_overflow(w, (tl_g)n, &v) ||
+	    __builtin_add_overflow(*acc, v, acc))
+		return tl_fail(m->ctx, TELLER_EOVERFLOW, "vote total "
+		    "overflows");
+	return TELLER_OK;
+}
+
+/*
+ * Droop meek distributeVotes(): each ballot starts at weight 1; at each
+ * candidate with a keep factor kf != 0 it leaves keep = floor(w * kf) and
+ * goes on with floor(w * (1 - kf)) (OpenSTV MeekSTV rounding, which Droop
+ * uses), stopping when the weight is <= 0 (guarded comparison). Weight
+ * left at the end of a ranking is non-transferable.
+ */
+static int
+distribute(struct meek *m)
+{
+	tl_g one = tl_g_one();
+	size_t sp = 0;
+	int i, rc;
+
+	for (i = 0; i < m->ncand; i++)
+		m->vote[i] = 0;
+	m->exhausted = 0;
+	for (int32_t ch = NODE(m, 0)->child; ch >= 0; ch = NODE(m, ch)->next) {
+		m->stack_n[sp] = ch;
+		m->stack_w[sp++] = one;
+	}
+	while (sp > 0) {
+		int32_t n = m->stack_n[--sp];
+		tl_g w = m->stack_w[sp], kf, keep, rest;
+		const struct node *nd = NODE(m, n);
+		int c = nd->cand;
+
+		kf = m->kf[c];
+		if (kf == 0) {
+			rest = w; /* defeated: passed over */
+		} else if (kf == one) {
+			/* keep = w, rest = floor(w * 0) = 0: stop */
+			if ((rc = gadd(m, &m->vote[c], w, nd->m)) != 0)
+				return rc;
+			continue;
+		} else {
+			if ((rc = tl_g_mul(m->ctx, w, kf, &keep)) != 0 ||
+			    (rc = tl_g_mul(m->ctx, w, one - kf, &rest)) != 0)
+				return rc;
+			if ((rc = gadd(m, &m->vote[c], keep, nd->m)) != 0)
+				return rc;
+			if (tl_g_cmp(rest, 0) <= 0)
+				continue; /* what is left is lost */
+		}
+		if ((rc = gadd(m, &m->exhausted, rest, nd->mend)) != 0)
+			return rc;
+		for (int32_t ch = nd->child; ch >= 0;
+		    ch = NODE(m, ch)->next) {
+			m->stack_n[sp] = ch;
+			m->stack_w[sp++] = rest;
+		}
+	}
+	return TELLER_OK;
+}
+
+static int
+elect(struct meek *m, int i)
+{
+	m->state[i] = STV_ELECTED;
+	m->nelected++;
+	m->nhopeful--;
+	return tl_result_elect(m->ctx, m->r, i);
+}
+
+static void
+defeat(struct meek *m, int i)
+{
+	m->state[i] = STV_DEFEATED;
+	m->nhopeful--;
+	m->kf[i] = 0;
+}
+
+/* Record a stage with the current votes (floored at MEEK_DP), the
+ * non-transferable weight, and the loss making up the rest. */
+static struct tl_stage *
+stage(struct meek *m, int kind, int subject)
+{
+	tl_fix *v = tl_alloc(m->ctx, (size_t)m->ncand + 1, sizeof(tl_fix));
+	tl_fix nt, sum = 0;
+	struct tl_stage *st;
+	char q[TL_NUM_BUFSZ], *note;
+	int i;
+
+	if (v == NULL)
+		return NULL;
+	for (i = 0; i < m->ncand; i++) {
+		v[i] = tl_g_fix(m->vote[i], MEEK_DP);
+		sum += v[i];
+	}
+	nt = tl_g_fix(m->exhausted, MEEK_DP);
+	st = tl_result_stage(m->ctx, m->r, kind, subject, v, nt,
+	    m->r->valid - sum - nt);
+	if (st == NULL || (note = tl_alloc(m->ctx, 64, 1)) == NULL)
+		return NULL;
+	tl_num_fmt(q, tl_g_fix(m->quota, MEEK_DP), MEEK_DP);
+	snprintf(note, 64, "quota %s", q);
+	st->note = note;
+	return st;
+}
+
+/* Candidates sorted by (vote, ballot order), guarded comparison. */
+static void
+by_vote(struct meek *m, int *a, int n)
+{
+	int i, j;
+
+	for (i = 1; i < n; i++) {
+		int x = a[i];
+		for (j = i; j > 0; j--) {
+			int y = a[j - 1], cmp = tl_g_cmp(m->vote[y],
+			    m->vote[x]);
+			if (cmp < 0 || (cmp == 0 && y < x))
+				break;
+			a[j] = y;
+		}
+		a[j] = x;
+	}
+}
+
+/*
+ * Droop meek batchDefeat(): group the hopefuls by vote (a candidate within
+ * `surplus` of the group's first joins it), then take the longest run of
+ * lowest groups whose total plus the surplus is below the next group's
+ * lowest vote, leaving enough hopefuls for the seats. Returns the batch
+ * size; batch[] in ballot order.
+ */
+static int
+batch_defeat(struct meek *m, int *batch, int *sorted, int *gstart)
+{
+	int n = 0, ng = 0, i, g, maxg = -1, ncand = 0, maxdef;
+	tl_g gv = 0, tot = 0;
+
+	for (i = 0; i < m->ncand; i++)
+		if (m->state[i] == STV_HOPEFUL)
+			sorted[n++] = i;
+	by_vote(m, sorted, n);
+	for (i = 0; i < n; i++) {
+		if (ng > 0 && tl_g_cmp(gv + m->surplus,
+		    m->vote[sorted[i]]) >= 0)
+			continue; /* joins the current group */
+		if (ng == 0 && tl_g_cmp(m->surplus, m->vote[sorted[i]]) >= 0) {
+			gstart[ng++] = i; /* first group starts at vote 0 */
+			continue;
+		}
+		gstart[ng++] = i;
+		gv = m->vote[sorted[i]];
+	}
+	gstart[ng] = n;
+	maxdef = m->nhopeful - (m->seats - m->nelected);
+	for (g = 0; g + 1 < ng; g++) {
+		ncand += gstart[g + 1] - gstart[g];
+		if (ncand > maxdef)
+			break;
+		for (i = gstart[g]; i < gstart[g + 1]; i++)
+			tot += m->vote[sorted[i]];
+		if (tl_g_cmp(tot + m->surplus, m->vote[sorted[gstart[g + 1]]])
+		    < 0)
+			maxg = g;
+	}
+	if (maxg < 0)
+		return 0;
+	n = 0;
+	for (i = 0; i < m->ncand; i++)
+		for (g = 0; g < gstart[maxg + 1]; g++)
+			if (sorted[g] == i)
+				batch[n++] = i;
+	return n;
+}
+
+enum { IS_ELECTED, IS_OMEGA, IS_STABLE, IS_BATCH };
+
+/*
+ * Droop meek iterate(): distribute, recompute the quota (D.3), elect
+ * (D.4), total surplus (D.6), test for completion (D.7), update the keep
+ * factors (D.8) as kf = floor(floor(kf * quota) / vote).
+ */
+static int
+iterate(struct meek *m, int *status, int *batch, int *nbatch, int *tmp1,
+    int *tmp2)
+{
+	tl_g last, t;
+	int i, rc, any;
+
+	if ((rc = tl_g_from_int(m->ctx, m->b.total, &last)) != TELLER_OK)
+		return rc;
+	for (;;) {
+		if ((rc = distribute(m)) != TELLER_OK)
+			return rc;
+		m->votes = 0;
+		for (i = 0; i < m->ncand; i++)
+			if (m->state[i] == STV_HOPEFUL ||
+			    m->state[i] == STV_ELECTED)
+				m->votes += m->vote[i];
+		/* D.3: quota = votes / (seats + 1) */
+		m->quota = m->votes / (tl_g)(m->seats + 1);
+		/* D.4: elect hopefuls with vote > quota */
+		any = 0;
+		for (i = 0; i < m->ncand; i++)
+			if (m->state[i] == STV_HOPEFUL &&
+			    tl_g_cmp(m->vote[i], m->quota) > 0) {
+				if (!any && stage(m, TL_STAGE_ITERATION,
+				    -1) == NULL)
+					return TELLER_ENOMEM;
+				any = 1;
+				if ((rc = elect(m, i)) != TELLER_OK)
+					return rc;
+			}
+		/* D.6: total surplus of the elected */
+		m->surplus = 0;
+		for (i = 0; i < m->ncand; i++)
+			if (m->state[i] == STV_ELECTED)
+				m->surplus += m->vote[i] - m->quota;
+		/* D.7: iteration complete? */
+		if (any) {
+			*status = IS_ELECTED;
+			return TELLER_OK;
+		}
+		if (tl_g_cmp(m->surplus, m->omega) <= 0) {
+			*status = IS_OMEGA;
+			return TELLER_OK;
+		}
+		if (tl_g_cmp(m->surplus, last) >= 0) {
+			*status = IS_STABLE;
+			return TELLER_OK;
+		}
+		if ((*nbatch = batch_defeat(m, batch, tmp1, tmp2)) > 0) {
+			*status = IS_BATCH;
+			return TELLER_OK;
+		}
+		last = m->surplus;
+		/* D.8: new keep factors */
+		for (i = 0; i < m->ncand; i++) {
+			if (m->state[i] != STV_ELECTED)
+				continue;
+			if ((rc = tl_g_mul(m->ctx, m->kf[i], m->quota, &t)) ||
+			    (rc = tl_g_div(m->ctx, t, m->vote[i], &m->kf[i])))
+				return rc;
+		}
+	}
+}
+
+static int
+run(struct meek *m)
+{
+	size_t nn = (size_t)m->ncand + 1;
+	int *batch = tl_alloc(m->ctx, nn, sizeof(int));
+	int *tmp1 = tl_alloc(m->ctx, nn, sizeof(int));
+	int *tmp2 = tl_alloc(m->ctx, nn + 1, sizeof(int));
+	int status, nbatch = 0, i, rc, lastkind = TL_STAGE_FIRST;
+	struct tl_stage *st;
+
+	if (batch == NULL || tmp1 == NULL || tmp2 == NULL)
+		return TELLER_ENOMEM;
+	/* Round 0: first preferences (whole ballots). */
+	for (int32_t ch = NODE(m, 0)->child; ch >= 0; ch = NODE(m, ch)->next)
+		if ((rc = gadd(m, &m->vote[NODE(m, ch)->cand], tl_g_one(),
+		    NODE(m, ch)->m)) != TELLER_OK)
+			return rc;
+	if (stage(m, TL_STAGE_FIRST, -1) == NULL)
+		return TELLER_ENOMEM;
+	if ((rc = tl_result_check(m->ctx, m->r)) != TELLER_OK)
+		return rc;
+	/* countComplete(): hopeful <= seats left, or no seats left. */
+	while (!(m->nhopeful <= m->seats - m->nelected ||
+	    m->seats - m->nelected <= 0)) {
+		if ((rc = iterate(m, &status, batch, &nbatch, tmp1, tmp2)))
+			return rc;
+		if (status == IS_ELECTED) {
+			lastkind = TL_STAGE_ITERATION;
+		} else if (status == IS_BATCH) {
+			/* Defeat the sure losers together (ballot order). */
+			if ((st = stage(m, TL_STAGE_EXCLUSION, batch[0])) ==
+			    NULL)
+				return TELLER_ENOMEM;
+			st->note = "sure losers defeated together";
+			for (i = 0; i < nbatch; i++) {
+				defeat(m, batch[i]);
+				if ((rc = tl_result_exclude(m->ctx, m->r,
+				    batch[i])) != TELLER_OK)
+					return rc;
+			}
+			lastkind = TL_STAGE_EXCLUSION;
+		} else {
+			/* Defeat the lowest; anyone within the surplus of
+			 * the lowest counts as tied: tie order decides. */
+			int low = -1, n = 0;
+
+			for (i = 0; i < m->ncand; i++)
+				if (m->state[i] == STV_HOPEFUL && (low < 0 ||
+				    m->vote[i] < m->vote[low]))
+					low = i;
+			for (i = 0; i < m->ncand; i++)
+				if (m->state[i] == STV_HOPEFUL &&
+				    tl_g_cmp(m->vote[low] + m->surplus,
+				    m->vote[i]) >= 0)
+					tmp1[n++] = i;
+			if ((st = stage(m, TL_STAGE_EXCLUSION, tmp1[0])) ==
+			    NULL)
+				return TELLER_ENOMEM;
+			st->note = status == IS_OMEGA ? "lowest defeated "
+			    "(surplus <= omega)" : "lowest defeated (surplus "
+			    "stable)";
+			defeat(m, tmp1[0]);
+			if ((rc = tl_result_exclude(m->ctx, m->r, tmp1[0])))
+				return rc;
+			if (n > 1 && (rc = tl_result_tie(m->ctx, m->r,
+			    TL_TIEK_EXCLUDE, TL_TIE_ORDER, tmp1, n, tmp1[0],
+			    0)) != TELLER_OK)
+				return rc;
+			lastkind = TL_STAGE_EXCLUSION;
+		}
+		if ((rc = tl_result_check(m->ctx, m->r)) != TELLER_OK)
+			return rc;
+	}
+	/* Elect or defeat the remaining hopefuls (ballot order). After a
+	 * defeat, show the redistribution they are elected on. */
+	if (m->nhopeful > 0 && m->nelected < m->seats &&
+	    lastkind == TL_STAGE_EXCLUSION) {
+		if ((rc = distribute(m)) != TELLER_OK)
+			return rc;
+		if (stage(m, TL_STAGE_FINAL, -1) == NULL)
+			return TELLER_ENOMEM;
+		if ((rc = tl_result_check(m->ctx, m->r)) != TELLER_OK)
+			return rc;
+	}
+	for (i = 0; i < m->ncand; i++) {
+		if (m->state[i] != STV_HOPEFUL)
+			continue;
+		if (m->nelected < m->seats) {
+			if ((rc = elect(m, i)) != TELLER_OK)
+				return rc;
+		} else {
+			defeat(m, i);
+		}
+	}
+	return TELLER_OK;
+}
 
 int
 tl_m_stv_meek(teller_ctx *ctx, const struct teller_contest *c,
     const struct teller_profile *p, const teller_rules *rules,
     struct teller_result **out)
 {
-	(void)c; (void)p; (void)rules; *out = NULL;
-	return tl_fail(ctx, TELLER_ERULE, "method '%s' is not built yet",
-	    rules->method);
+	struct meek m;
+	tl_g n;
+	int rc, i;
+
+	*out = NULL;
+	memset(&m, 0, sizeof(m));
+	m.ctx = ctx;
+	m.c = c;
+	m.ncand = c->ncand;
+	if ((rc = stv_prepare(ctx, c, p, rules, "stv-meek", &m.b, &m.seats)))
+		return rc;
+	if (m.b.total > INT64_C(9000000000))
+		return tl_fail(ctx, TELLER_EOVERFLOW, "stv-meek: more than "
+		    "9*10^9 ballots");
+	m.r = tl_result_new(ctx, c, "stv-meek", m.seats, MEEK_DP);
+	m.state = tl_alloc(ctx, (size_t)m.ncand + 1, sizeof(int));
+	m.kf = tl_alloc(ctx, (size_t)m.ncand + 1, sizeof(tl_g));
+	m.vote = tl_alloc(ctx, (size_t)m.ncand + 1, sizeof(tl_g));
+	if (m.r == NULL || m.state == NULL || m.kf == NULL || m.vote == NULL)
+		return TELLER_ENOMEM;
+	if ((rc = build(&m)) != TELLER_OK)
+		return rc;
+	m.nhopeful = stv_states(c, m.state);
+	for (i = 0; i < m.ncand; i++)
+		m.kf[i] = m.state[i] == STV_HOPEFUL ? tl_g_one() : 0;
+	/* omega = 1/10^9 (Droop: precision // 2 with guarded arithmetic) */
+	m.omega = tl_g_one() / 1000000000;
+	if ((rc = tl_g_from_int(ctx, m.b.total, &n)) != TELLER_OK)
+		return rc;
+	m.quota = n / (tl_g)(m.seats + 1);
+	m.r->valid = m.b.total * tl_num_pow10(MEEK_DP);
+	m.r->has_quota = true;
+	m.r->quota = tl_g_fix(m.quota, MEEK_DP);
+	if ((rc = run(&m)) != TELLER_OK)
+		return rc;
+	*out = m.r;
+	return TELLER_OK;
 }

@@ -212,3 +212,192 @@ tl_num_parse(const char *s, size_t n, int dp, tl_fix *out)
 	*out = neg ? -(int64_t)acc : (int64_t)acc;
 	return 0;
 }
+
+/* ------------------------------------------------------------------ */
+/*
+ * Guarded fixed point (used by stv-wigm and stv-meek). A value is an
+ * integer count of 10^-27 (18 places of precision plus 9 guard digits,
+ * as Droop's "guarded" arithmetic with its defaults). Products and
+ * quotients are floored, each on its own, exactly as Droop does:
+ * mul(a, b) = floor(a*b / 10^27), div(a, b) = floor(a*10^27 / b). The
+ * intermediate needs up to 256 bits, so it is kept as four 64-bit limbs.
+ * Two values within 0.5 * 10^-18 compare equal (tl_g_cmp).
+ */
+
+struct u256 {
+	uint64_t w[4]; /* little-endian limbs */
+};
+
+/* a * b, both < 2^128, as 256 bits. */
+static struct u256
+u256_mul(uwide a, uwide b)
+{
+	uint64_t x[2] = { (uint64_t)a, (uint64_t)(a >> 64) };
+	uint64_t y[2] = { (uint64_t)b, (uint64_t)(b >> 64) };
+	struct u256 r = { { 0, 0, 0, 0 } };
+	int i, j;
+
+	for (i = 0; i < 2; i++) {
+		uwide carry = 0;
+		for (j = 0; j < 2; j++) {
+			uwide t = (uwide)x[i] * y[j] + r.w[i + j] + carry;
+			r.w[i + j] = (uint64_t)t;
+			carry = t >> 64;
+		}
+		r.w[i + 2] = (uint64_t)carry;
+	}
+	return r;
+}
+
+/* x /= d (d < 2^64, d > 0); returns the remainder. */
+static uint64_t
+u256_divsmall(struct u256 *x, uint64_t d)
+{
+	uwide rem = 0;
+	int i;
+
+	for (i = 3; i >= 0; i--) {
+		uwide cur = (rem << 64) | x->w[i];
+		x->w[i] = (uint64_t)(cur / d);
+		rem = cur % d;
+	}
+	return (uint64_t)rem;
+}
+
+static int
+u256_fits128(const struct u256 *x)
+{
+	return x->w[2] == 0 && x->w[3] == 0;
+}
+
+static uwide
+u256_low(const struct u256 *x)
+{
+	return ((uwide)x->w[1] << 64) | x->w[0];
+}
+
+/* floor(x / d) for a 128-bit d > 0 by shift-and-subtract; *q must fit in
+ * 128 bits (else returns -1). rem_nz set when the division is inexact. */
+static int
+u256_div128(struct u256 x, uwide d, uwide *q, int *rem_nz)
+{
+	uwide rem = 0, quo = 0;
+	int bit, hi = 0;
+
+	if (d >> 64 == 0) {
+		uint64_t r = u256_divsmall(&x, (uint64_t)d);
+		if (!u256_fits128(&x))
+			return -1;
+		*q = u256_low(&x);
+		*rem_nz = r != 0;
+		return 0;
+	}
+	for (bit = 255; bit >= 0; bit--) {
+		int top = (int)(rem >> 127);
+		rem = (rem << 1) | ((x.w[bit / 64] >> (bit % 64)) & 1);
+		if (top || rem >= d) {
+			rem -= d;
+			if (bit >= 128)
+				hi = 1;
+			else
+				quo |= (uwide)1 << bit;
+		}
+	}
+	if (hi)
+		return -1;
+	*q = quo;
+	*rem_nz = rem != 0;
+	return 0;
+}
+
+static const uwide g_one = (uwide)1000000000000000000ULL * 1000000000ULL;
+
+tl_g
+tl_g_one(void)
+{
+	return (tl_g)g_one;
+}
+
+int
+tl_g_from_int(teller_ctx *ctx, int64_t n, tl_g *out)
+{
+	if (n > INT64_C(100000000000) || n < -INT64_C(100000000000))
+		return tl_fail(ctx, TELLER_EOVERFLOW, "%lld votes is beyond "
+		    "guarded arithmetic (at most 10^11)", (long long)n);
+	*out = (tl_g)n * (tl_g)g_one;
+	return TELLER_OK;
+}
+
+/* Magnitude and sign helpers: Python-style floor division of signed
+ * values, as Droop's arithmetic (Python integers) does. */
+static uwide
+g_abs(tl_g a)
+{
+	return a < 0 ? (uwide)0 - (uwide)a : (uwide)a;
+}
+
+static int
+g_make(teller_ctx *ctx, uwide mag, int neg, int inexact, tl_g *out)
+{
+	if (neg && inexact)
+		mag += 1; /* floor toward -infinity */
+	if (mag > (uwide)(((uwide)1 << 127) - 1))
+		return tl_fail(ctx, TELLER_EOVERFLOW, "guarded value overflows");
+	*out = neg ? -(tl_g)mag : (tl_g)mag;
+	return TELLER_OK;
+}
+
+int
+tl_g_mul(teller_ctx *ctx, tl_g a, tl_g b, tl_g *out)
+{
+	struct u256 p = u256_mul(g_abs(a), g_abs(b));
+	int neg = (a < 0) != (b < 0);
+	uint64_t r1, r2;
+
+	/* 10^27 = 10^18 * 10^9; floor(floor(x/m)/n) == floor(x/(m*n)). */
+	r1 = u256_divsmall(&p, UINT64_C(1000000000000000000));
+	r2 = u256_divsmall(&p, UINT64_C(1000000000));
+	if (!u256_fits128(&p))
+		return tl_fail(ctx, TELLER_EOVERFLOW, "guarded product "
+		    "overflows");
+	return g_make(ctx, u256_low(&p), neg && (a != 0 && b != 0),
+	    r1 != 0 || r2 != 0, out);
+}
+
+int
+tl_g_div(teller_ctx *ctx, tl_g a, tl_g b, tl_g *out)
+{
+	struct u256 p;
+	uwide q;
+	int nz;
+
+	if (b == 0)
+		return tl_fail(ctx, TELLER_EINTERNAL, "division by zero");
+	p = u256_mul(g_abs(a), g_one);
+	if (u256_div128(p, g_abs(b), &q, &nz) != 0)
+		return tl_fail(ctx, TELLER_EOVERFLOW, "guarded quotient "
+		    "overflows");
+	return g_make(ctx, q, (a < 0) != (b < 0) && a != 0, nz, out);
+}
+
+int
+tl_g_cmp(tl_g a, tl_g b)
+{
+	/* Droop's Guarded.__cmp__: equal when |a - b| < 10^9 / 2. */
+	tl_g d = a - b;
+
+	if (d < 500000000 && d > -500000000)
+		return 0;
+	return d > 0 ? 1 : -1;
+}
+
+tl_fix
+tl_g_fix(tl_g a, int dp)
+{
+	tl_g s = (tl_g)g_one / (tl_g)tl_num_pow10(dp);
+	tl_g q = a / s;
+
+	if (a < 0 && q * s != a)
+		q--;
+	return (tl_fix)q;
+}

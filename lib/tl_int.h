@@ -125,6 +125,22 @@ int tl_num_parse(const char *s, size_t n, int dp, tl_fix *out);
 /* Decimal places in a decimal string s (0 if none), or -1 if invalid. */
 int tl_num_places(const char *s, size_t n);
 
+/* Guarded fixed point (num.c, end): value * 10^27 in a signed 128-bit
+ * integer (18 places + 9 guard digits, Droop's default); every product
+ * and quotient floored on its own. Used by stv-wigm and stv-meek. */
+__extension__ typedef __int128 tl_g;
+#define TL_G_DP 27
+tl_g tl_g_one(void);
+/* n * 10^27; EOVERFLOW beyond |n| <= 10^11. */
+int tl_g_from_int(teller_ctx *ctx, int64_t n, tl_g *out);
+/* floor(a * b / 10^27) and floor(a * 10^27 / b); EOVERFLOW, EINTERNAL. */
+int tl_g_mul(teller_ctx *ctx, tl_g a, tl_g b, tl_g *out);
+int tl_g_div(teller_ctx *ctx, tl_g a, tl_g b, tl_g *out);
+/* -1, 0, 1; values within 0.5 * 10^-18 compare equal (Droop). */
+int tl_g_cmp(tl_g a, tl_g b);
+/* floor(a) at dp places (the caller knows it fits in 64 bits). */
+tl_fix tl_g_fix(tl_g a, int dp);
+
 /* ------------------------------------------------------------------ */
 /* contest and profile (profile.c)                                     */
 

@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * stv_common.c -- shared set-up for the STV methods other than the
+ * Scottish one: seats, clean preference lists, candidate states.
+ */
+#include "stv_common.h"
+
+int
+stv_prepare(teller_ctx *ctx, const struct teller_contest *c,
+    const struct teller_profile *p, const teller_rules *rules,
+    const char *method, struct stv_ballots *b, int *seats)
+{
+	size_t i, cells = 0, n = 0;
+	tl_cid *buf;
+	int k;
+
+	*seats = rules->seats > 0 ? rules->seats : c->seats;
+	if (*seats <= 0)
+		return tl_fail(ctx, TELLER_EINVAL, "%s: the number of seats "
+		    "is not given (use -s)", method);
+	if (p->wdp != 0)
+		return tl_fail(ctx, TELLER_ERULE, "%s counts whole ballots; "
+		    "this profile has fractional weights", method);
+	for (i = 0; i < p->pats->len; i++)
+		cells += TL_PAT(p, i)->nranks;
+	buf = tl_alloc(ctx, (size_t)c->ncand + 1, sizeof(tl_cid));
+	b->off = tl_alloc(ctx, p->pats->len + 1, sizeof(uint32_t));
+	b->ids = tl_alloc(ctx, cells + 1, sizeof(tl_cid));
+	b->w = tl_alloc(ctx, p->pats->len + 1, sizeof(int64_t));
+	if (buf == NULL || b->off == NULL || b->ids == NULL || b->w == NULL)
+		return TELLER_ENOMEM;
+	b->total = 0;
+	cells = 0;
+	for (i = 0; i < p->pats->len; i++) {
+		const struct tl_pat *pat = TL_PAT(p, i);
+		bool eq;
+
+		k = tl_pat_clean(c, p, pat, buf, c->ncand, &eq);
+		if (eq)
+			return tl_fail(ctx, TELLER_ERULE, "%s: a ballot ranks "
+			    "two candidates equal, which these rules do not "
+			    "define", method);
+		if (k <= 0)
+			continue; /* no valid first preference: not a vote */
+		b->off[n] = (uint32_t)cells;
+		for (int j = 0; j < k; j++)
+			b->ids[cells++] = buf[j];
+		b->w[n++] = pat->w;
+		b->total += pat->w; /* bounded by p->total */
+	}
+	b->off[n] = (uint32_t)cells;
+	b->n = n;
+	return TELLER_OK;
+}
+
+int
+stv_states(const struct teller_contest *c, int *state)
+{
+	int i, h = 0;
+
+	for (i = 0; i < c->ncand; i++) {
+		state[i] = TL_CAND(c, i)->withdrawn ? STV_WITHDRAWN
+						    : STV_HOPEFUL;
+		if (state[i] == STV_HOPEFUL)
+			h++;
+	}
+	return h;
+}

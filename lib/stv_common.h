@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * stv_common.h -- helpers shared by stv-ers97, stv-wigm and stv-meek:
+ * the ballots as clean preference lists (withdrawn candidates and skipped
+ * ranks removed, empty ballots dropped), the seat count, candidate states.
+ */
+#ifndef STV_COMMON_H
+#define STV_COMMON_H
+
+#include "tl_int.h"
+
+enum stv_state {
+	STV_HOPEFUL = 0,  /* continuing */
+	STV_ELECTED,
+	STV_DEFEATED,     /* excluded */
+	STV_WITHDRAWN
+};
+
+/* Clean ballots: ranking k is ids[off[k] .. off[k+1]), weight w[k]. */
+struct stv_ballots {
+	size_t n;
+	uint32_t *off;   /* [n + 1] */
+	tl_cid *ids;
+	int64_t *w;      /* whole ballots (weights must be integers) */
+	int64_t total;   /* valid ballots: sum of w */
+};
+
+/*
+ * Read the profile for an STV count: seats from rules (if > 0) or the
+ * contest; the clean rankings; refuse equal rankings (ERULE, naming the
+ * method), fractional ballot weights (ERULE), no seats (EINVAL).
+ */
+int stv_prepare(teller_ctx *ctx, const struct teller_contest *c,
+    const struct teller_profile *p, const teller_rules *rules,
+    const char *method, struct stv_ballots *b, int *seats);
+
+/* Initial states: STV_WITHDRAWN or STV_HOPEFUL; returns the hopefuls. */
+int stv_states(const struct teller_contest *c, int *state);
+
+#endif /* STV_COMMON_H */
