@@ -1,16 +1,321 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * cvr_clearballot.c -- RCTab Clear Ballot CVR reader (docs/rctab.md section 7).
- * Placeholder until the reader is built.
+ * cvr_clearballot.c -- RCTab's Clear Ballot reader (docs/rctab.md section
+ * 7.4): a ClearVote CSV read line by line and split on commas outside
+ * double quotes, quotes kept. Choice column headers name (contest, rank,
+ * choice); every data row is one cast vote record whose marks are the
+ * choice columns of contestId holding the integer 1.
  */
-#include "rctab_cvr.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cvr_util.h"
+#include "tl_io.h"
+
+enum {
+	COL_BALLOT_ID = 3,
+	COL_PRECINCT_ID = 4,
+	COL_SCAN_COMPUTER = 7,
+	COL_CHOICES = 10  /* first choice column */
+};
+
+struct field {
+	const char *s;
+	size_t n;
+};
+
+/* A choice column of the contest. */
+struct choice {
+	size_t col;
+	long rank;
+	size_t off;   /* choice string in the name pool */
+	size_t order; /* Java HashMap iteration key */
+	size_t seq;
+};
+
+struct cb {
+	teller_ctx *ctx;
+	struct tl_vec *fields; /* struct field */
+	struct tl_vec *names;  /* char pool of choice names */
+	struct choice *ch;
+	size_t nch;
+};
+
+/*
+ * Split line[0..n) as String.split(",(?=(?:[^\"]*\"[^\"]*\")*[^\"]*$)"):
+ * at each comma followed by an even number of quotes up to the end of the
+ * line; quotes stay; trailing empty fields are dropped.
+ */
+static int
+split_line(struct cb *c, const char *line, size_t n)
+{
+	size_t i, start = 0, quotes = 0, seen = 0;
+	struct field f;
+
+	c->fields->len = 0;
+	for (i = 0; i < n; i++)
+		if (line[i] == '"')
+			quotes++;
+	for (i = 0; i <= n; i++) {
+		if (i < n && line[i] == '"')
+			seen++;
+		if (i == n || (line[i] == ',' && (quotes - seen) % 2 == 0)) {
+			f.s = line + start;
+			f.n = i - start;
+			if (tl_vec_push(c->ctx, c->fields, &f) == NULL)
+				return tl_oom(c->ctx);
+			start = i + 1;
+		}
+	}
+	while (c->fields->len > 0 &&
+	    TL_VEC_AT(c->fields, struct field, c->fields->len - 1).n == 0)
+		c->fields->len--;
+	/* "".split(...) is [""], one empty field. */
+	if (n == 0) {
+		f.s = line;
+		f.n = 0;
+		if (tl_vec_push(c->ctx, c->fields, &f) == NULL)
+			return tl_oom(c->ctx);
+	}
+	return TELLER_OK;
+}
+
+/* Next line as BufferedReader.readLine: ends at \n, \r or \r\n. */
+static bool
+next_line(const char *buf, size_t len, size_t *pos, const char **line,
+    size_t *n)
+{
+	size_t i = *pos;
+
+	if (i >= len)
+		return false;
+	*line = buf + i;
+	while (i < len && buf[i] != '\n' && buf[i] != '\r')
+		i++;
+	*n = i - *pos;
+	if (i < len && buf[i] == '\r')
+		i++;
+	else if (i < len)
+		i++;
+	if (i < len && buf[i] == '\n' && buf[i - 1] == '\r' &&
+	    (size_t)(i - 1) == *pos + *n)
+		i++;
+	*pos = i;
+	return true;
+}
+
+static int
+cmp_choice(const void *pa, const void *pb)
+{
+	const struct choice *a = pa, *b = pb;
+
+	if (a->order != b->order)
+		return a->order < b->order ? -1 : 1;
+	return a->seq < b->seq ? -1 : a->seq > b->seq;
+}
+
+/* Split s on ':' as String.split(":"), trailing empties dropped. */
+static size_t
+split_colon(const char *s, size_t n, struct field *out, size_t max)
+{
+	size_t k = 0, start = 0, i;
+
+	for (i = 0; i <= n; i++) {
+		if (i == n || s[i] == ':') {
+			if (k < max) {
+				out[k].s = s + start;
+				out[k].n = i - start;
+			}
+			k++;
+			start = i + 1;
+		}
+	}
+	while (k > 0 && k <= max && out[k - 1].n == 0)
+		k--;
+	return k;
+}
+
+/* Read the header: the choice columns of the configured contest. */
+static int
+read_header(struct cb *c, const struct tl_cvr_source *src, const char *line,
+    size_t n)
+{
+	teller_ctx *ctx = c->ctx;
+	size_t i, cap = 16, nf;
+	long maxr = tl_cvr_max_ranks(src);
+	int err;
+
+	if ((err = split_line(c, line, n)) != TELLER_OK)
+		return err;
+	nf = c->fields->len;
+	if (nf < COL_CHOICES)
+		return tl_fail_at(ctx, TELLER_EPARSE, 1, 1, "no choice "
+		    "columns: the header has %zu fields, fewer than %d", nf,
+		    COL_CHOICES);
+	c->ch = tl_alloc(ctx, nf, sizeof(*c->ch));
+	if (c->ch == NULL)
+		return TELLER_ENOMEM;
+	for (i = COL_CHOICES; i < nf; i++) {
+		const struct field *f = &TL_VEC_AT(c->fields, struct field, i);
+		struct field parts[7];
+		struct choice *ch = &c->ch[c->nch];
+		const char *name;
+		size_t nn;
+		long col = (long)(f->s - line) + 1;
+
+		if (split_colon(f->s, f->n, parts, 7) != 6)
+			return tl_fail_at(ctx, TELLER_EPARSE, 1, col, "choice "
+			    "column %zu: the header needs 6 fields separated "
+			    "by ':'", i + 1);
+		if (parts[1].n != strlen(src->contest_id) ||
+		    memcmp(parts[1].s, src->contest_id, parts[1].n) != 0)
+			continue;
+		if (!tl_cvr_parse_int(parts[2].s, parts[2].n, &ch->rank))
+			return tl_fail_at(ctx, TELLER_EPARSE, 1, col, "choice "
+			    "column %zu: rank '%.*s' is not an integer", i + 1,
+			    (int)(parts[2].n > 40 ? 40 : parts[2].n),
+			    parts[2].s);
+		/* 2.0.1 drops the columns of ranks above the maximum. */
+		if (maxr > 0 && ch->rank > maxr)
+			continue;
+		if (ch->rank < 1 || ch->rank > ctx->lim.ranks)
+			return tl_fail_at(ctx, ch->rank < 1 ? TELLER_EPARSE :
+			    TELLER_ELIMIT, 1, col, "choice column %zu: rank "
+			    "%ld is not from 1 to %d", i + 1, ch->rank,
+			    ctx->lim.ranks);
+		name = parts[4].s;
+		nn = parts[4].n;
+		if (src->uwi_label[0] != '\0' && nn == strlen(src->uwi_label)
+		    && memcmp(name, src->uwi_label, nn) == 0) {
+			name = TL_CVR_UWI;
+			nn = strlen(TL_CVR_UWI);
+		}
+		if (tl_vec_reserve(ctx, c->names, nn + 1) != 0)
+			return tl_oom(ctx);
+		ch->off = c->names->len;
+		memcpy((char *)c->names->data + ch->off, name, nn);
+		((char *)c->names->data)[ch->off + nn] = '\0';
+		c->names->len += nn + 1;
+		ch->col = i;
+		ch->seq = c->nch;
+		c->nch++;
+		if (c->nch > cap * 3 / 4)
+			cap *= 2;
+	}
+	/* The columns were kept in a HashMap<Integer, ...>: iterate in its
+	 * order (bucket = column index mod table size, then insertion). */
+	for (i = 0; i < c->nch; i++)
+		c->ch[i].order = c->ch[i].col & (cap - 1);
+	qsort(c->ch, c->nch, sizeof(*c->ch), cmp_choice);
+	return TELLER_OK;
+}
+
+static int
+add_field(struct tl_cvrb *b, const struct cb *c, size_t col, size_t *off)
+{
+	const struct field *f = &TL_VEC_AT(c->fields, struct field, col);
+
+	return tl_cvrb_add(b, f->s, f->n, off);
+}
 
 int
 tl_cvr_read_clearballot(teller_ctx *ctx, const struct tl_cvr_source *src,
     tl_cvr_fn fn, void *ud)
 {
-	(void)src;
-	(void)fn;
-	(void)ud;
-	return tl_fail(ctx, TELLER_EPARSE, "Clear Ballot CVR reader not built yet");
+	const char *saved = ctx->file, *line;
+	struct tl_cvrb b;
+	struct tl_map m;
+	struct cb c;
+	size_t pos = 0, n, i, oid, osid, oprec, ocomp;
+	long lineno = 1, row = 0, v;
+	char idbuf[64];
+	int err;
+
+	memset(&c, 0, sizeof(c));
+	c.ctx = ctx;
+	ctx->file = src->path;
+	if ((err = tl_io_map(ctx, src->path, &m)) != TELLER_OK)
+		goto out0;
+	c.fields = tl_vec_new(ctx, sizeof(struct field));
+	c.names = tl_vec_new(ctx, 1);
+	if (c.fields == NULL || c.names == NULL) {
+		err = tl_oom(ctx);
+		goto out;
+	}
+	if ((err = tl_cvrb_init(ctx, &b)) != TELLER_OK)
+		goto out;
+	if (!next_line(m.buf, m.len, &pos, &line, &n)) {
+		err = tl_fail(ctx, TELLER_EPARSE, "no header row");
+		goto out;
+	}
+	if ((err = read_header(&c, src, line, n)) != TELLER_OK)
+		goto out;
+	while (next_line(m.buf, m.len, &pos, &line, &n)) {
+		struct tl_cvr r;
+		size_t nf;
+
+		lineno++;
+		row++;
+		if ((err = split_line(&c, line, n)) != TELLER_OK)
+			goto out;
+		nf = c.fields->len;
+		tl_cvrb_reset(&b);
+		for (i = 0; i < c.nch; i++) {
+			const struct field *f;
+
+			if (c.ch[i].col >= nf) {
+				err = tl_fail_at(ctx, TELLER_EPARSE, lineno,
+				    (long)n + 1, "%zu fields, no choice column "
+				    "%zu", nf, c.ch[i].col + 1);
+				goto out;
+			}
+			f = &TL_VEC_AT(c.fields, struct field, c.ch[i].col);
+			if (!tl_cvr_parse_int(f->s, f->n, &v)) {
+				err = tl_fail_at(ctx, TELLER_EPARSE, lineno,
+				    (long)(f->s - line) + 1, "choice column "
+				    "%zu: '%.*s' is not an integer",
+				    c.ch[i].col + 1, (int)(f->n > 40 ? 40 :
+				    f->n), f->s);
+				goto out;
+			}
+			if (v == 1 && (err = tl_cvrb_mark(&b, c.ch[i].rank,
+			    (const char *)c.names->data + c.ch[i].off,
+			    strlen((const char *)c.names->data +
+			    c.ch[i].off))) != TELLER_OK)
+				goto out;
+		}
+		if (nf <= COL_SCAN_COMPUTER) {
+			err = tl_fail_at(ctx, TELLER_EPARSE, lineno,
+			    (long)n + 1, "only %zu fields", nf);
+			goto out;
+		}
+		/* No computed ID in RCTab's Clear Ballot reader; the file
+		 * name and row number stand in for it. */
+		snprintf(idbuf, sizeof(idbuf), "-%ld", row);
+		if ((err = tl_cvrb_add(&b, tl_cvr_basename(src->path),
+		    strlen(tl_cvr_basename(src->path)), &ocomp)) != 0)
+			goto out;
+		b.pool->len--; /* append the row number */
+		if ((err = tl_cvrb_add(&b, idbuf, strlen(idbuf), &oid)) != 0 ||
+		    (err = add_field(&b, &c, COL_BALLOT_ID, &osid)) != 0 ||
+		    (err = add_field(&b, &c, COL_PRECINCT_ID, &oprec)) != 0)
+			goto out;
+		memset(&r, 0, sizeof(r));
+		if ((err = tl_cvrb_finish(&b, &r)) != TELLER_OK)
+			goto out;
+		r.computed_id = tl_cvrb_str(&b, ocomp);
+		r.supplied_id = tl_cvrb_str(&b, osid);
+		r.precinct = tl_cvrb_str(&b, oprec);
+		r.file = src->path;
+		r.line = lineno;
+		if ((err = fn(ctx, ud, &r)) != TELLER_OK)
+			goto out;
+	}
+	err = TELLER_OK;
+out:
+	tl_io_unmap(&m);
+out0:
+	ctx->file = saved;
+	return err;
 }

@@ -94,4 +94,44 @@ char *tl_cvr_path(teller_ctx *ctx, const char *dir, const char *name);
 /* The last component of path (after the last '/'). */
 const char *tl_cvr_basename(const char *path);
 
+/*
+ * Streaming XML over expat with namespaces ignored (elements are known
+ * by their local name, as Jackson's XmlMapper sees them). start is called
+ * on each element, end with its text content (the character data directly
+ * inside it, NUL-ended). path[0..depth) are the local names of the open
+ * elements, path[depth-1] being the current one. A callback returns
+ * TELLER_OK or an error already recorded (use tl_xml_fail for position).
+ * A DOCTYPE is refused; nesting deeper than ctx->lim.depth is ELIMIT.
+ */
+struct tl_xml;
+typedef int (*tl_xml_start_fn)(struct tl_xml *x, const char **attrs);
+typedef int (*tl_xml_end_fn)(struct tl_xml *x, const char *text,
+    size_t n);
+struct tl_xml {
+	teller_ctx *ctx;
+	void *parser;           /* XML_Parser */
+	tl_xml_start_fn start;
+	tl_xml_end_fn end;
+	void *ud;
+	int depth;
+	const char **path;      /* local names, valid during callbacks */
+	struct tl_vec *names;   /* char pool of the open names */
+	struct tl_vec *offs;    /* size_t offsets into names */
+	struct tl_vec *ptrs;    /* const char *, rebuilt per element */
+	struct tl_vec *text;    /* char data of the current element */
+	int err;
+};
+/* Parse buf (ctx->file names it). x->start/end/ud set by the caller;
+ * zero x once, then reuse it for several files. */
+int tl_xml_parse(teller_ctx *ctx, struct tl_xml *x, const char *buf,
+    size_t len);
+/* Record an error at the parser's current line and column. */
+int tl_xml_fail(struct tl_xml *x, int err, const char *fmt, ...)
+    TELLER_PRINTF(3, 4);
+/* Whether the open element path ends with the given local names
+ * (NULL-terminated list, outermost first). */
+bool tl_xml_at(const struct tl_xml *x, const char *const *names);
+/* The local name of an attribute name ("xsi:type" -> "type"). */
+const char *tl_xml_local(const char *name);
+
 #endif
