@@ -1,18 +1,632 @@
 /* SPDX-License-Identifier: MIT */
-/* fmt_preflib.c -- placeholder until the reader lands: refuses the input. */
+/*
+ * fmt_preflib.c -- PrefLib ordinal preferences (.soc .soi .toc .toi):
+ * the 2022 format ("# KEY: value" metadata, then "count: 1,2,{3,4}"
+ * lines, ties in braces = one rank with several marks) and the older
+ * numeric-header format. Input that is neither goes to the CSV reader.
+ */
+#include <string.h>
+
 #include "tl_int.h"
+
+struct lines {
+	const char *p, *end;
+	long line; /* of the line last returned */
+};
+
+/* Next line as [*a, *e) without its '\r\n'; false at the end. */
+static bool
+next_line(struct lines *l, const char **a, const char **e)
+{
+	const char *nl;
+
+	if (l->p >= l->end)
+		return false;
+	nl = memchr(l->p, '\n', (size_t)(l->end - l->p));
+	*a = l->p;
+	*e = nl != NULL ? nl : l->end;
+	l->p = nl != NULL ? nl + 1 : l->end;
+	if (*e > *a && (*e)[-1] == '\r')
+		(*e)--;
+	l->line++;
+	return true;
+}
+
+static void
+lines_init(struct lines *l, const char *buf, size_t len)
+{
+	l->p = buf;
+	l->end = buf + len;
+	l->line = 0;
+	if (len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0)
+		l->p += 3;
+}
+
+static const char *
+skipws(const char *a, const char *e)
+{
+	while (a < e && (*a == ' ' || *a == '\t'))
+		a++;
+	return a;
+}
+
+static const char *
+rtrim(const char *a, const char *e)
+{
+	while (e > a && (e[-1] == ' ' || e[-1] == '\t'))
+		e--;
+	return e;
+}
+
+static bool
+blank(const char *a, const char *e)
+{
+	return skipws(a, e) == e;
+}
+
+/* Digits at *pp (advanced) as a number <= max; -1 if none, -2 if more. */
+static int64_t
+number(const char **pp, const char *e, int64_t max)
+{
+	const char *p = *pp;
+	int64_t v = 0;
+
+	if (p >= e || *p < '0' || *p > '9')
+		return -1;
+	for (; p < e && *p >= '0' && *p <= '9'; p++) {
+		if (v > (max - (*p - '0')) / 10) {
+			while (p < e && *p >= '0' && *p <= '9')
+				p++;
+			*pp = p;
+			return -2;
+		}
+		v = v * 10 + (*p - '0');
+	}
+	*pp = p;
+	return v;
+}
+
+static bool
+digits_only(const char *a, const char *e)
+{
+	a = skipws(a, e);
+	e = rtrim(a, e);
+	if (a == e)
+		return false;
+	for (; a < e; a++)
+		if (*a < '0' || *a > '9')
+			return false;
+	return true;
+}
 
 bool
 tl_preflib_sniff_old(const char *buf, size_t len)
 {
-	(void)buf; (void)len;
-	return false;
+	struct lines l;
+	const char *a, *e;
+
+	lines_init(&l, buf, len);
+	while (next_line(&l, &a, &e) && blank(a, e))
+		;
+	if (l.line == 0 || !digits_only(a, e))
+		return false;
+	if (!next_line(&l, &a, &e))
+		return false;
+	a = skipws(a, e);
+	return e - a >= 2 && a[0] == '1' && a[1] == ',';
+}
+
+enum { T_ANY = 0, T_SOC, T_SOI, T_TOC, T_TOI };
+
+struct pl {
+	teller_ctx *ctx;
+	struct teller_contest *c;
+	struct teller_profile *p;
+	int n;            /* alternatives */
+	int type;
+	bool *seen;       /* [n] in the current order */
+	struct tl_vec *marks;
+	int64_t orders;   /* data lines */
+};
+
+/*
+ * One order "1,{2,3},4" in [a, e) of line `line` (bufstart = the line's
+ * start, for columns), with weight w.
+ */
+static int
+order(struct pl *s, const char *a, const char *e, const char *ls, long line,
+    int64_t w)
+{
+	teller_ctx *ctx = s->ctx;
+	const char *p = skipws(a, e);
+	int i, nmarked = 0, rc;
+	bool tie = false;
+
+	e = rtrim(p, e);
+	for (i = 0; i < s->n; i++)
+		s->seen[i] = false;
+	if ((rc = tl_profile_begin(ctx, s->p)) != TELLER_OK)
+		return rc;
+	while (p < e) {
+		bool brace = *p == '{';
+		int64_t v;
+
+		s->marks->len = 0;
+		if (brace)
+			p = skipws(p + 1, e);
+		for (;;) {
+			const char *at = p;
+			tl_cid id;
+
+			if (brace && p < e && *p == '}' && s->marks->len == 0)
+				return tl_fail_at(ctx, TELLER_EPARSE, line,
+				    (long)(p - ls) + 1, "empty braces");
+			v = number(&p, e, 1000000);
+			if (v == -1)
+				return tl_fail_at(ctx, TELLER_EPARSE, line,
+				    (long)(at - ls) + 1, "expected an "
+				    "alternative number");
+			if (v < 1 || v > s->n)
+				return tl_fail_at(ctx, TELLER_ERANGE, line,
+				    (long)(at - ls) + 1, "alternative %.*s "
+				    "is not in 1..%d", (int)(p - at), at,
+				    s->n);
+			if (s->seen[v - 1])
+				return tl_fail_at(ctx, TELLER_EPARSE, line,
+				    (long)(at - ls) + 1, "alternative %d "
+				    "appears twice in one order", (int)v);
+			s->seen[v - 1] = true;
+			nmarked++;
+			id = (tl_cid)(v - 1);
+			if (tl_vec_push(ctx, s->marks, &id) == NULL)
+				return TELLER_ENOMEM;
+			p = skipws(p, e);
+			if (!brace)
+				break;
+			if (p < e && *p == ',') {
+				p = skipws(p + 1, e);
+				continue;
+			}
+			if (p < e && *p == '}') {
+				p = skipws(p + 1, e);
+				break;
+			}
+			return tl_fail_at(ctx, TELLER_EPARSE, line,
+			    (long)(p - ls) + 1, "unclosed brace: expected "
+			    "',' or '}'");
+		}
+		if (s->marks->len > 1)
+			tie = true;
+		if ((rc = tl_profile_rank(ctx, s->p, s->marks->data,
+		    (int)s->marks->len)) != TELLER_OK)
+			return rc;
+		if (p < e && *p == ',') {
+			p = skipws(p + 1, e);
+			if (p == e)
+				return tl_fail_at(ctx, TELLER_EPARSE, line,
+				    (long)(p - ls) + 1, "order ends with ','");
+			continue;
+		}
+		if (p < e)
+			return tl_fail_at(ctx, TELLER_EPARSE, line,
+			    (long)(p - ls) + 1, "expected ',' between ranks");
+	}
+	if (tie && (s->type == T_SOC || s->type == T_SOI))
+		return tl_fail_at(ctx, TELLER_EPARSE, line, (long)(a - ls) + 1,
+		    "tied alternatives in a strict-order (soc/soi) file");
+	if (nmarked != s->n && (s->type == T_SOC || s->type == T_TOC))
+		return tl_fail_at(ctx, TELLER_EPARSE, line, (long)(a - ls) + 1,
+		    "order ranks %d of %d alternatives in a complete-order "
+		    "(soc/toc) file", nmarked, s->n);
+	if (w > ctx->lim.ballots - s->p->total)
+		return tl_fail_at(ctx, TELLER_ELIMIT, line, 1, "total ballot "
+		    "weight exceeds the limit");
+	if (nmarked > ctx->lim.ranks)
+		return tl_fail_at(ctx, TELLER_ELIMIT, line, 1, "more than %d "
+		    "ranks", ctx->lim.ranks);
+	s->orders++;
+	return tl_profile_end(ctx, s->p, w);
+}
+
+/* Make the contest and profile for n alternatives. */
+static int
+setup(struct pl *s, int64_t n, long line, long col)
+{
+	teller_ctx *ctx = s->ctx;
+
+	if (n < 1)
+		return tl_fail_at(ctx, TELLER_ERANGE, line, col, "number of "
+		    "alternatives must be at least 1");
+	if (n > ctx->lim.candidates || n > TL_CID_MAX)
+		return tl_fail_at(ctx, TELLER_ELIMIT, line, col, "more than "
+		    "%d alternatives", ctx->lim.candidates);
+	s->n = (int)n;
+	s->seen = tl_alloc(ctx, (size_t)n, sizeof(bool));
+	s->p = tl_profile_new(ctx, (int)n);
+	s->marks = tl_vec_new(ctx, sizeof(tl_cid));
+	if (s->seen == NULL || s->p == NULL || s->marks == NULL)
+		return TELLER_ENOMEM;
+	return TELLER_OK;
+}
+
+/* Fill candidate names: names[k] or "k" when the file gives none. */
+static int
+add_names(struct pl *s, const char **names, const size_t *nlen)
+{
+	int k;
+
+	for (k = 0; k < s->n; k++) {
+		char num[16];
+		size_t m = 0;
+		int v = k + 1, d;
+		char tmp[16];
+
+		if (names[k] != NULL) {
+			if (tl_contest_add(s->ctx, s->c, names[k], nlen[k],
+			    NULL, 0) < 0)
+				return s->ctx->err;
+			continue;
+		}
+		for (d = 0; v > 0; v /= 10)
+			tmp[d++] = (char)('0' + v % 10);
+		while (d > 0)
+			num[m++] = tmp[--d];
+		if (tl_contest_add(s->ctx, s->c, num, m, NULL, 0) < 0)
+			return s->ctx->err;
+	}
+	return TELLER_OK;
+}
+
+static bool
+key_is(const char *k, size_t n, const char *lit)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		int a = (unsigned char)k[i];
+		if (lit[i] == '\0')
+			return false;
+		if (a >= 'a' && a <= 'z')
+			a -= 'a' - 'A';
+		if (a != lit[i])
+			return false;
+	}
+	return lit[n] == '\0';
+}
+
+struct meta_name {
+	int64_t k;
+	const char *s;
+	size_t n;
+	long line, col;
+};
+
+/* Names from the ALTERNATIVE NAME lines (of struct meta_name). */
+static int
+resolve_names(struct pl *s, const struct tl_vec *names)
+{
+	teller_ctx *ctx = s->ctx;
+	const char **nm = tl_alloc(ctx, (size_t)s->n, sizeof(*nm));
+	size_t *nl = tl_alloc(ctx, (size_t)s->n, sizeof(*nl));
+	size_t i;
+
+	if (nm == NULL || nl == NULL)
+		return TELLER_ENOMEM;
+	for (i = 0; i < names->len; i++) {
+		const struct meta_name *m = &TL_VEC_AT(names,
+		    struct meta_name, i);
+		if (m->k < 1 || m->k > s->n)
+			return tl_fail_at(ctx, TELLER_ERANGE, m->line, m->col,
+			    "alternative %lld is not in 1..%d",
+			    (long long)m->k, s->n);
+		if (nm[m->k - 1] != NULL)
+			return tl_fail_at(ctx, TELLER_EDUP, m->line, m->col,
+			    "alternative %lld is named twice",
+			    (long long)m->k);
+		nm[m->k - 1] = m->s;
+		nl[m->k - 1] = m->n;
+	}
+	return add_names(s, nm, nl);
+}
+
+/* The PrefLib 2022 format. */
+static int
+parse_new(struct pl *s, const char *buf, size_t len)
+{
+	teller_ctx *ctx = s->ctx;
+	struct lines l;
+	const char *a, *e;
+	struct tl_vec *names = tl_vec_new(ctx, sizeof(struct meta_name));
+	int64_t nalt = -1, voters = -1, uniq = -1;
+	long nalt_line = 0, voters_line = 0, uniq_line = 0;
+	int rc;
+
+	if (names == NULL)
+		return TELLER_ENOMEM;
+	lines_init(&l, buf, len);
+	while (next_line(&l, &a, &e)) {
+		const char *p = skipws(a, e), *colon, *k, *ke, *v;
+		int64_t cnt;
+
+		if (p == e)
+			continue;
+		if (*p == '#') {
+			if (s->p != NULL)
+				continue; /* a comment among the orders */
+			k = skipws(p + 1, e);
+			colon = memchr(k, ':', (size_t)(e - k));
+			if (colon == NULL)
+				continue;
+			ke = rtrim(k, colon);
+			v = skipws(colon + 1, e);
+			e = rtrim(v, e);
+			if (key_is(k, (size_t)(ke - k), "NUMBER ALTERNATIVES")) {
+				const char *q = v;
+				nalt = number(&q, e, 1000000000);
+				if (nalt < 0 || q != e)
+					return tl_fail_at(ctx, TELLER_EPARSE,
+					    l.line, (long)(v - a) + 1, "NUMBER "
+					    "ALTERNATIVES is not a number");
+				nalt_line = l.line;
+			} else if (key_is(k, (size_t)(ke - k),
+			    "NUMBER VOTERS") || key_is(k, (size_t)(ke - k),
+			    "NUMBER UNIQUE ORDERS")) {
+				const char *q = v;
+				int64_t x = number(&q, e, INT64_MAX);
+				if (x < 0 || q != e)
+					return tl_fail_at(ctx, TELLER_EPARSE,
+					    l.line, (long)(v - a) + 1, "%.*s "
+					    "is not a number", (int)(ke - k),
+					    k);
+				if (ke - k == 13) {
+					voters = x;
+					voters_line = l.line;
+				} else {
+					uniq = x;
+					uniq_line = l.line;
+				}
+			} else if (key_is(k, (size_t)(ke - k), "TITLE")) {
+				s->c->title = tl_strndup(ctx, v,
+				    (size_t)(e - v));
+				if (s->c->title == NULL)
+					return TELLER_ENOMEM;
+			} else if (key_is(k, (size_t)(ke - k), "DATA TYPE")) {
+				size_t n = (size_t)(e - v);
+				if (key_is(v, n, "SOC"))
+					s->type = T_SOC;
+				else if (key_is(v, n, "SOI"))
+					s->type = T_SOI;
+				else if (key_is(v, n, "TOC"))
+					s->type = T_TOC;
+				else if (key_is(v, n, "TOI"))
+					s->type = T_TOI;
+				else
+					return tl_fail_at(ctx, TELLER_EPARSE,
+					    l.line, (long)(v - a) + 1, "data "
+					    "type \"%.*s\" is not an ordinal "
+					    "one (soc, soi, toc, toi)",
+					    (int)(n > 20 ? 20 : n), v);
+			} else if ((size_t)(ke - k) > 17 &&
+			    key_is(k, 17, "ALTERNATIVE NAME ")) {
+				const char *q = k + 17;
+				struct meta_name m;
+				m.k = number(&q, ke, 1000000000);
+				if (m.k < 0 || q != ke)
+					return tl_fail_at(ctx, TELLER_EPARSE,
+					    l.line, (long)(k - a) + 18,
+					    "ALTERNATIVE NAME needs a number");
+				m.s = v;
+				m.n = (size_t)(e - v);
+				m.line = l.line;
+				m.col = (long)(k - a) + 18;
+				if (tl_vec_push(ctx, names, &m) == NULL)
+					return TELLER_ENOMEM;
+			}
+			continue;
+		}
+		if (s->p == NULL) {
+			/* first order: the header is complete */
+			if (nalt < 0)
+				return tl_fail_at(ctx, TELLER_EPARSE, l.line,
+				    1, "no '# NUMBER ALTERNATIVES:' line "
+				    "before the first order");
+			if ((rc = setup(s, nalt, nalt_line, 1)) != TELLER_OK ||
+			    (rc = resolve_names(s, names)) != TELLER_OK)
+				return rc;
+		}
+		cnt = number(&p, e, INT64_MAX);
+		if (cnt == -1)
+			return tl_fail_at(ctx, TELLER_EPARSE, l.line,
+			    (long)(p - a) + 1, "expected 'count: order'");
+		if (cnt == -2)
+			return tl_fail_at(ctx, TELLER_EOVERFLOW, l.line,
+			    (long)(skipws(a, e) - a) + 1, "count too large");
+		if (cnt == 0)
+			return tl_fail_at(ctx, TELLER_ERANGE, l.line,
+			    (long)(skipws(a, e) - a) + 1, "count must be "
+			    "positive");
+		p = skipws(p, e);
+		if (p == e || *p != ':')
+			return tl_fail_at(ctx, TELLER_EPARSE, l.line,
+			    (long)(p - a) + 1, "expected ':' after the count");
+		if ((rc = order(s, p + 1, e, a, l.line, cnt)) != TELLER_OK)
+			return rc;
+	}
+	if (s->p == NULL) {
+		if (nalt < 0)
+			return tl_fail_at(ctx, TELLER_EPARSE, l.line > 0 ?
+			    l.line : 1, 1, "no '# NUMBER ALTERNATIVES:' line");
+		if ((rc = setup(s, nalt, nalt_line, 1)) != TELLER_OK)
+			return rc;
+		if ((rc = resolve_names(s, names)) != TELLER_OK)
+			return rc;
+	}
+	if (voters >= 0 && voters != s->p->total)
+		return tl_fail_at(ctx, TELLER_EPARSE, voters_line, 1, "NUMBER "
+		    "VOTERS is %lld but the orders count %lld",
+		    (long long)voters, (long long)s->p->total);
+	if (uniq >= 0 && uniq != s->orders)
+		return tl_fail_at(ctx, TELLER_EPARSE, uniq_line, 1, "NUMBER "
+		    "UNIQUE ORDERS is %lld but there are %lld order lines",
+		    (long long)uniq, (long long)s->orders);
+	return TELLER_OK;
+}
+
+/* The older format: N, N lines "k,name", "voters,sum,unique", then
+ * "count,order" lines. */
+static int
+parse_old(struct pl *s, const char *buf, size_t len)
+{
+	teller_ctx *ctx = s->ctx;
+	struct lines l;
+	const char *a, *e, *p, **nm;
+	size_t *nl;
+	int64_t v, sum, uniq;
+	int i, rc;
+	long sum_line;
+
+	lines_init(&l, buf, len);
+	while (next_line(&l, &a, &e) && blank(a, e))
+		;
+	p = skipws(a, e);
+	v = number(&p, e, 1000000000);
+	if ((rc = setup(s, v, l.line, (long)(skipws(a, e) - a) + 1)) !=
+	    TELLER_OK)
+		return rc;
+	nm = tl_alloc(ctx, (size_t)s->n, sizeof(*nm));
+	nl = tl_alloc(ctx, (size_t)s->n, sizeof(*nl));
+	if (nm == NULL || nl == NULL)
+		return TELLER_ENOMEM;
+	for (i = 0; i < s->n; i++) {
+		if (!next_line(&l, &a, &e))
+			return tl_fail_at(ctx, TELLER_EPARSE, l.line + 1, 1,
+			    "file ends in the list of %d alternatives", s->n);
+		p = skipws(a, e);
+		v = number(&p, e, 1000000000);
+		if (v < 0 || p == e || *p != ',')
+			return tl_fail_at(ctx, TELLER_EPARSE, l.line,
+			    (long)(p - a) + 1, "expected 'number,name'");
+		if (v < 1 || v > s->n)
+			return tl_fail_at(ctx, TELLER_ERANGE, l.line, 1,
+			    "alternative %lld is not in 1..%d", (long long)v,
+			    s->n);
+		if (nm[v - 1] != NULL)
+			return tl_fail_at(ctx, TELLER_EDUP, l.line, 1,
+			    "alternative %lld is named twice", (long long)v);
+		p = skipws(p + 1, e);
+		nm[v - 1] = p;
+		nl[v - 1] = (size_t)(rtrim(p, e) - p);
+	}
+	if ((rc = add_names(s, nm, nl)) != TELLER_OK)
+		return rc;
+	if (!next_line(&l, &a, &e))
+		return tl_fail_at(ctx, TELLER_EPARSE, l.line + 1, 1, "missing "
+		    "the 'voters,sum,unique orders' line");
+	sum_line = l.line;
+	p = skipws(a, e);
+	v = number(&p, e, INT64_MAX);
+	p = skipws(p, e);
+	if (v < 0 || p == e || *p != ',')
+		return tl_fail_at(ctx, TELLER_EPARSE, l.line, (long)(p - a) + 1,
+		    "expected 'voters,sum,unique orders'");
+	p = skipws(p + 1, e);
+	sum = number(&p, e, INT64_MAX);
+	p = skipws(p, e);
+	if (sum < 0 || p == e || *p != ',')
+		return tl_fail_at(ctx, TELLER_EPARSE, l.line, (long)(p - a) + 1,
+		    "expected 'voters,sum,unique orders'");
+	p = skipws(p + 1, e);
+	uniq = number(&p, e, INT64_MAX);
+	if (uniq < 0 || skipws(p, e) != e)
+		return tl_fail_at(ctx, TELLER_EPARSE, l.line, (long)(p - a) + 1,
+		    "expected 'voters,sum,unique orders'");
+	while (next_line(&l, &a, &e)) {
+		int64_t cnt;
+
+		p = skipws(a, e);
+		if (p == e)
+			continue;
+		cnt = number(&p, e, INT64_MAX);
+		if (cnt == -1)
+			return tl_fail_at(ctx, TELLER_EPARSE, l.line,
+			    (long)(p - a) + 1, "expected 'count,order'");
+		if (cnt == -2)
+			return tl_fail_at(ctx, TELLER_EOVERFLOW, l.line, 1,
+			    "count too large");
+		if (cnt == 0)
+			return tl_fail_at(ctx, TELLER_ERANGE, l.line, 1,
+			    "count must be positive");
+		p = skipws(p, e);
+		if (p != e && *p != ',')
+			return tl_fail_at(ctx, TELLER_EPARSE, l.line,
+			    (long)(p - a) + 1, "expected ',' after the count");
+		if ((rc = order(s, p == e ? p : p + 1, e, a, l.line, cnt)) !=
+		    TELLER_OK)
+			return rc;
+	}
+	if (sum != s->p->total)
+		return tl_fail_at(ctx, TELLER_EPARSE, sum_line, 1, "the header "
+		    "says %lld votes but the orders count %lld",
+		    (long long)sum, (long long)s->p->total);
+	if (uniq != s->orders)
+		return tl_fail_at(ctx, TELLER_EPARSE, sum_line, 1, "the header "
+		    "says %lld unique orders but there are %lld",
+		    (long long)uniq, (long long)s->orders);
+	return TELLER_OK;
+}
+
+/* PrefLib 2022 if the first non-comment line is "count:" or there is
+ * only metadata. */
+static bool
+looks_new(const char *buf, size_t len)
+{
+	struct lines l;
+	const char *a, *e, *p;
+	bool meta = false;
+
+	lines_init(&l, buf, len);
+	while (next_line(&l, &a, &e)) {
+		p = skipws(a, e);
+		if (p == e)
+			continue;
+		if (*p == '#') {
+			p = skipws(p + 1, e);
+			if (key_is(p, (size_t)(e - p) < 19 ? (size_t)(e - p) :
+			    19, "NUMBER ALTERNATIVES"))
+				meta = true;
+			continue;
+		}
+		if (number(&p, e, INT64_MAX) == -1)
+			return false;
+		p = skipws(p, e);
+		return p < e && *p == ':';
+	}
+	return meta;
 }
 
 int
 tl_fmt_preflib(teller_ctx *ctx, const char *buf, size_t len,
     struct teller_contest **c, struct teller_profile **p)
 {
-	(void)buf; (void)len; *c = NULL; *p = NULL;
-	return tl_fail(ctx, TELLER_EPARSE, "the preflib reader is not built yet");
+	struct pl s;
+	bool old = tl_preflib_sniff_old(buf, len);
+	int rc;
+
+	*c = NULL;
+	*p = NULL;
+	if (!old && !looks_new(buf, len))
+		return tl_fmt_csv(ctx, buf, len, c, p);
+	if ((rc = tl_text_check(ctx, buf, len)) != TELLER_OK)
+		return rc;
+	memset(&s, 0, sizeof(s));
+	s.ctx = ctx;
+	s.c = tl_contest_new(ctx);
+	if (s.c == NULL)
+		return TELLER_ENOMEM;
+	rc = old ? parse_old(&s, buf, len) : parse_new(&s, buf, len);
+	if (rc != TELLER_OK)
+		return rc;
+	*c = s.c;
+	*p = s.p;
+	return TELLER_OK;
 }
