@@ -1,0 +1,356 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * t_m_block.c -- the block vote (LEPAR 2006 Sch.2 rr.46, 47, 49): the
+ * block cases of shared/data/uk/sv_edge_cases.json (bl-01..bl-06), whole
+ * and partial rejection, plumping, a lot only at the seat boundary.
+ */
+#include <stdlib.h>
+
+#include "harness.h"
+#include "m_plurality.h"
+#include "tl_int.h"
+
+/* ---- a small profile builder (same in each UK method test) ---- */
+
+struct bx {
+	teller_ctx *ctx;
+	struct teller_contest *c;
+	struct teller_profile *p;
+	teller_result *r;
+	int rc;
+};
+
+/* Candidates named by the letters of names ("ABCD"); '?' adds a write-in
+ * pseudo-candidate (an uncertain mark on a UK paper); a lower-case letter
+ * adds a withdrawn candidate. */
+static inline void
+bx_init(struct bx *b, const char *names)
+{
+	const char *s;
+
+	memset(b, 0, sizeof(*b));
+	if (teller_ctx_new(NULL, &b->ctx) != TELLER_OK)
+		abort();
+	b->c = tl_contest_new(b->ctx);
+	for (s = names; *s; s++) {
+		int id = tl_contest_add(b->ctx, b->c, s, 1, NULL, 0);
+		if (id < 0)
+			abort();
+		TL_CAND(b->c, id)->writein = *s == '?';
+		TL_CAND(b->c, id)->withdrawn = *s >= 'a' && *s <= 'z';
+	}
+	b->p = tl_profile_new(b->ctx, b->c->ncand);
+	if (b->p == NULL)
+		abort();
+}
+
+static inline void
+bx_free(struct bx *b)
+{
+	teller_ctx_free(b->ctx);
+}
+
+/* Add w ballots marked as spec: ranks split by ',', marks at one rank by
+ * '|', an empty rank is skipped; "" is a ballot with no ranks at all. */
+static inline void
+bx_add(struct bx *b, const char *spec, int64_t w)
+{
+	tl_cid marks[64];
+	const char *s = spec;
+	int n = 0;
+
+	if (tl_profile_begin(b->ctx, b->p) != TELLER_OK)
+		abort();
+	if (*s == '\0') {
+		if (tl_profile_end(b->ctx, b->p, w) != TELLER_OK)
+			abort();
+		return;
+	}
+	for (;; s++) {
+		if (*s == ',' || *s == '\0') {
+			if (tl_profile_rank(b->ctx, b->p, marks, n) != 0)
+				abort();
+			n = 0;
+			if (*s == '\0')
+				break;
+		} else if (*s != '|') {
+			int id = tl_contest_find(b->c, s, 1);
+			if (id < 0)
+				abort();
+			marks[n++] = (tl_cid)id;
+		}
+	}
+	if (tl_profile_end(b->ctx, b->p, w) != TELLER_OK)
+		abort();
+}
+
+/* Count under method with seats and seed; sets b->r and b->rc. */
+static inline int
+bx_count(struct bx *b, const char *method, int seats, uint64_t seed)
+{
+	teller_rules ru;
+
+	teller_rules_init(&ru, method);
+	ru.seats = seats;
+	ru.seed = seed;
+	b->r = NULL;
+	b->rc = teller_count(b->ctx, b->c, b->p, &ru, &b->r);
+	if (b->rc != TELLER_OK)
+		fprintf(stderr, "  count: %s\n", teller_errmsg(b->ctx));
+	return b->rc;
+}
+
+/* Candidate id of a one-letter name. */
+static inline int
+bx_id(const struct bx *b, char name)
+{
+	return tl_contest_find(b->c, &name, 1);
+}
+
+/* Votes of candidate `name` at stage number s (1-based), or -1. */
+static inline long long
+bx_votes(const struct bx *b, int s, char name)
+{
+	if (b->r == NULL || s < 1 || (size_t)s > b->r->stages->len)
+		return -1;
+	return (long long)TL_STAGE(b->r, s - 1)->votes[bx_id(b, name)];
+}
+
+/* Number of stages, or -1 without a result. */
+static inline int
+bx_nstages(const struct bx *b)
+{
+	return b->r != NULL ? (int)b->r->stages->len : -1;
+}
+
+/* Names of the elected, in order, as a string ("AB"). */
+static inline const char *
+bx_elected(const struct bx *b)
+{
+	static char buf[64];
+	size_t i, n = 0;
+
+	buf[0] = '\0';
+	if (b->r == NULL)
+		return "(none)";
+	for (i = 0; i < b->r->elected->len && n + 1 < sizeof(buf); i++)
+		buf[n++] = TL_CAND(b->c, TL_VEC_AT(b->r->elected, int, i))
+		    ->name[0];
+	buf[n] = '\0';
+	return buf;
+}
+
+/* The tally named name among the rejected (rej) or the notes, or -1. */
+static inline long long
+bx_tally(const struct bx *b, bool rej, const char *name)
+{
+	const struct tl_vec *v;
+	size_t i;
+
+	if (b->r == NULL)
+		return -1;
+	v = rej ? b->r->rejected : b->r->notes;
+	for (i = 0; i < v->len; i++) {
+		const struct tl_tally *t = &TL_VEC_AT(v, struct tl_tally, i);
+		if (strcmp(t->name, name) == 0)
+			return (long long)t->n;
+	}
+	return -1;
+}
+
+/* Number of ties recorded. */
+static inline int
+bx_nties(const struct bx *b)
+{
+	return b->r != NULL ? (int)b->r->ties->len : -1;
+}
+
+/* The i-th tie. */
+static inline const struct tl_tie *
+bx_tie(const struct bx *b, size_t i)
+{
+	return &TL_VEC_AT(b->r->ties, struct tl_tie, i);
+}
+
+/* "A100 B90 C90 D10": each candidate's votes as plumped papers. */
+static void
+plumped(struct bx *b, const char *spec)
+{
+	const char *s = spec;
+
+	while (*s) {
+		char name[2] = { s[0], 0 };
+		long w = strtol(s + 1, (char **)&s, 10);
+		bx_add(b, name, w);
+		while (*s == ' ')
+			s++;
+	}
+}
+
+static void
+heads(void)
+{
+	/* bl-01: four marks, three seats: whole paper void */
+	CHECK_INT(tl_block_head(4, 0, 3, 0), TL_UK_TOO_MANY);
+	/* bl-02: plumping */
+	CHECK_INT(tl_block_head(1, 0, 3, 0), TL_UK_VALID);
+	/* bl-03: A, B and an uncertain mark: rejected in part */
+	CHECK_INT(tl_block_head(2, 1, 3, 0), TL_UK_PART);
+	CHECK_INT(tl_block_head(0, 0, 3, 0), TL_UK_UNMARKED);
+	CHECK_INT(tl_block_head(0, 2, 3, 0), TL_UK_UNCERTAIN);
+	CHECK_INT(tl_block_head(3, 1, 3, 0), TL_UK_UNCERTAIN);
+	CHECK_INT(tl_block_head(1, 1, 1, 0), TL_UK_UNCERTAIN);
+	CHECK_INT(tl_block_head(3, 0, 3, TL_PAPER_NO_OFFICIAL_MARK),
+	    TL_UK_NO_OFFICIAL);
+	CHECK_INT(tl_block_head(2, 0, 3, TL_PAPER_IDENTIFYING),
+	    TL_UK_IDENTIFYING);
+	CHECK_INT(tl_block_head(4, 0, 3, TL_PAPER_IDENTIFYING),
+	    TL_UK_TOO_MANY);
+}
+
+static void
+papers(void)
+{
+	struct bx b;
+
+	/* bl-01, bl-02, bl-03 as papers in one count */
+	bx_init(&b, "ABCDE?");
+	bx_add(&b, "A,B,C,D", 1);     /* bl-01 */
+	bx_add(&b, "A", 1);           /* bl-02 */
+	bx_add(&b, "A,B,?", 1);       /* bl-03 */
+	bx_add(&b, "B|C|D", 2);       /* ranks ignored: an overvote is marks */
+	bx_add(&b, "E,E,E", 1);       /* one vote for E, not three */
+	bx_add(&b, "", 4);            /* unmarked */
+	bx_add(&b, "?", 1);           /* wholly void for uncertainty */
+	bx_add(&b, "A,B,C,?", 1);     /* an uncertain 4th mark: void */
+	CHECK_INT(bx_count(&b, "block", 3, 1), TELLER_OK);
+	CHECK_INT(b.r->seats, 3);
+	CHECK_INT(bx_votes(&b, 1, 'A'), 2);
+	CHECK_INT(bx_votes(&b, 1, 'B'), 3);
+	CHECK_INT(bx_votes(&b, 1, 'C'), 2);
+	CHECK_INT(bx_votes(&b, 1, 'D'), 2);
+	CHECK_INT(bx_votes(&b, 1, 'E'), 1);
+	CHECK_INT(b.r->valid, 10);
+	CHECK_INT(bx_tally(&b, true, "voting for more candidates than "
+	    "entitled"), 1);
+	CHECK_INT(bx_tally(&b, true, "unmarked or wholly void for "
+	    "uncertainty"), 6);
+	CHECK_INT(bx_tally(&b, false, "rejected in part (counted)"), 1);
+	CHECK_INT(bx_tally(&b, false, "valid ballot papers"), 5);
+	CHECK_INT(bx_nstages(&b), 1);
+	CHECK_INT(TL_STAGE(b.r, 0)->kind, TL_STAGE_FIRST);
+	/* B 3 elected; A, C, D tie on 2 for two seats: a lot */
+	CHECK_INT(b.r->elected->len, 3);
+	CHECK_INT(TL_VEC_AT(b.r->elected, int, 0), bx_id(&b, 'B'));
+	CHECK_INT(bx_nties(&b), 2);
+	bx_free(&b);
+
+	/* seats from the contest when the rules leave it 0 */
+	bx_init(&b, "ABC");
+	b.c->seats = 2;
+	plumped(&b, "A5 B4 C3");
+	CHECK_INT(bx_count(&b, "block", 0, 1), TELLER_OK);
+	CHECK_STR(bx_elected(&b), "AB");
+	bx_free(&b);
+	/* neither: one seat */
+	bx_init(&b, "ABC");
+	plumped(&b, "A5 B4 C3");
+	CHECK_INT(bx_count(&b, "block", 0, 1), TELLER_OK);
+	CHECK_STR(bx_elected(&b), "A");
+	bx_free(&b);
+	/* more seats than candidates standing */
+	bx_init(&b, "ABc");
+	plumped(&b, "A5 B4");
+	CHECK_INT(bx_count(&b, "block", 3, 1), TELLER_ERULE);
+	bx_free(&b);
+	/* a withdrawn candidate is never elected; marks for it ignored */
+	bx_init(&b, "ABCd");
+	bx_add(&b, "d,A", 10);
+	plumped(&b, "B4 C3");
+	CHECK_INT(bx_count(&b, "block", 2, 1), TELLER_OK);
+	CHECK_STR(bx_elected(&b), "AB");
+	CHECK_INT(bx_votes(&b, 1, 'd'), 0);
+	bx_free(&b);
+}
+
+static void
+boundary(void)
+{
+	struct bx b;
+	int seed, got_b = 0, got_c = 0;
+	const char *first = NULL;
+
+	/* bl-04: B and C tie for seat 2: a lot between them only */
+	for (seed = 1; seed <= 30; seed++) {
+		bx_init(&b, "ABCD");
+		plumped(&b, "A100 B90 C90 D10");
+		CHECK_INT(bx_count(&b, "block", 2, (uint64_t)seed), TELLER_OK);
+		CHECK_INT(b.r->elected->len, 2);
+		CHECK_INT(bx_nties(&b), 1);
+		if (bx_nties(&b) == 1) {
+			const struct tl_tie *t = bx_tie(&b, 0);
+			CHECK_INT(t->how, TL_TIE_LOT);
+			CHECK_INT(t->kind, TL_TIEK_ELECT);
+			CHECK_INT(t->ntied, 2);
+			CHECK_INT(t->tied[0], 1);
+			CHECK_INT(t->tied[1], 2);
+		}
+		CHECK(bx_elected(&b)[0] == 'A', "%s", bx_elected(&b));
+		got_b += bx_elected(&b)[1] == 'B';
+		got_c += bx_elected(&b)[1] == 'C';
+		bx_free(&b);
+	}
+	CHECK(got_b + got_c == 30 && got_b > 0 && got_c > 0, "B %d C %d",
+	    got_b, got_c);
+	/* the same seed draws the same lot */
+	for (seed = 0; seed < 2; seed++) {
+		bx_init(&b, "ABCD");
+		plumped(&b, "A100 B90 C90 D10");
+		CHECK_INT(bx_count(&b, "block", 2, 99), TELLER_OK);
+		if (first == NULL)
+			first = strdup(bx_elected(&b));
+		else
+			CHECK_STR(bx_elected(&b), first);
+		bx_free(&b);
+	}
+	free((void *)first);
+
+	/* bl-05: tied candidates both within the seats: no lot */
+	bx_init(&b, "ABC");
+	plumped(&b, "A100 B100 C50");
+	CHECK_INT(bx_count(&b, "block", 2, 1), TELLER_OK);
+	CHECK_STR(bx_elected(&b), "AB");
+	CHECK_INT(bx_nties(&b), 0);
+	bx_free(&b);
+
+	/* bl-06 (shape of Blackwall & Cubitt Town 2014): a 3-way tie at the
+	 * bottom is not at the boundary: no lot (the real data is in
+	 * t_uk_data) */
+	bx_init(&b, "ABCDEF");
+	plumped(&b, "A956 B877 C875 D872 E11 F11");
+	CHECK_INT(bx_count(&b, "block", 3, 1), TELLER_OK);
+	CHECK_STR(bx_elected(&b), "ABC");
+	CHECK_INT(bx_nties(&b), 0);
+	bx_free(&b);
+
+	/* three tied for the last two seats: two draws, recorded */
+	bx_init(&b, "ABCD");
+	plumped(&b, "A9 B5 C5 D5");
+	CHECK_INT(bx_count(&b, "block", 3, 4), TELLER_OK);
+	CHECK_INT(b.r->elected->len, 3);
+	CHECK_INT(bx_nties(&b), 2);
+	if (bx_nties(&b) == 2) {
+		CHECK_INT(bx_tie(&b, 0)->ntied, 3);
+		CHECK_INT(bx_tie(&b, 1)->ntied, 2);
+	}
+	bx_free(&b);
+}
+
+int
+main(void)
+{
+	heads();
+	papers();
+	boundary();
+	return h_done();
+}
