@@ -84,9 +84,9 @@ tkz_line(struct tkz *t, const struct line *l)
 }
 
 /*
- * Next token of the line, skipping blanks, comma residue at the end of a
- * token (CSV exports), '#' comments to the end of the line and block
- * comments. Returns false at the end of the line.
+ * Next token of the line, skipping blanks, commas (CSV residue: "5 1,"),
+ * '#' comments to the end of the line and block comments. Returns false
+ * at the end of the line.
  */
 static bool
 tkz_next(struct tkz *t, struct tok *k)
@@ -103,7 +103,7 @@ tkz_next(struct tkz *t, struct tok *k)
 			t->p += 2;
 			t->in_block = false;
 		}
-		while (t->p < t->e && is_space(*t->p))
+		while (t->p < t->e && (is_space(*t->p) || *t->p == ','))
 			t->p++;
 		if (t->p >= t->e)
 			return false;
@@ -122,11 +122,10 @@ tkz_next(struct tkz *t, struct tok *k)
 	k->s = t->p;
 	k->col = (long)(t->p - t->ls) + 1;
 	while (t->p < t->e && !is_space(*t->p) && *t->p != '#' &&
+	    *t->p != ',' &&
 	    !(t->p + 1 < t->e && t->p[0] == '/' && t->p[1] == '*'))
 		t->p++;
 	k->e = t->p;
-	while (k->e > k->s + 1 && k->e[-1] == ',')
-		k->e--;
 	return true;
 }
 
@@ -941,6 +940,30 @@ droop_names(struct rd *r, const struct rec *recs, size_t nrec)
 	return got;
 }
 
+/*
+ * End of a name line without a trailing '#' comment. Only a line that
+ * starts with a quoted string can have one (Droop: '#' outside quotes
+ * starts a comment); in an unquoted name '#' is text.
+ */
+static const char *
+strip_comment(const char *s, const char *e)
+{
+	const char *q = s;
+	bool in = false;
+
+	if (*s != '"')
+		return e;
+	for (; q < e; q++) {
+		if (*q == '"')
+			in = !in;
+		else if (*q == '#' && !in)
+			break;
+	}
+	while (q > s && (is_space(q[-1]) || (q < e && q[-1] == ',')))
+		q--;
+	return q;
+}
+
 /* Read the name part: the lines after the lone 0. */
 static int
 names_part(struct rd *r, struct lines *lx)
@@ -986,6 +1009,7 @@ names_part(struct rd *r, struct lines *lx)
 				return rc;
 			continue;
 		}
+		e = strip_comment(s, e);
 		if (e - s >= 2 && s[0] == '/' && s[1] == '*') {
 			const char *q = s + 2;
 			while (q + 1 < e && !(q[0] == '*' && q[1] == '/'))

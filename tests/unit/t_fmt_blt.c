@@ -1,0 +1,474 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * t_fmt_blt.c -- the BLT reader: every dialect of docs/stv.md sections 4-5
+ * from small in-test buffers, error codes with their line:col, and the
+ * files under tests/accept/blt/ (must read) and tests/reject/E*.blt (must
+ * fail with the code their name gives).
+ */
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "harness.h"
+#include "tl_int.h"
+
+static teller_ctx *ctx;
+static teller_contest *C;
+static teller_profile *P;
+
+/* Read buf (NUL-ended) as BLT in a fresh context; returns the code. */
+static int
+rd(const char *buf)
+{
+	teller_ctx_free(ctx);
+	ctx = NULL;
+	if (teller_ctx_new(NULL, &ctx) != TELLER_OK)
+		return -1;
+	return teller_read(ctx, TELLER_FMT_BLT, "t.blt", buf, strlen(buf), &C,
+	    &P);
+}
+
+/* Same with an explicit length (for NUL bytes). */
+static int
+rdn(const char *buf, size_t n)
+{
+	teller_ctx_free(ctx);
+	ctx = NULL;
+	if (teller_ctx_new(NULL, &ctx) != TELLER_OK)
+		return -1;
+	return teller_read(ctx, TELLER_FMT_BLT, "t.blt", buf, n, &C, &P);
+}
+
+/* Expect code at line:col, and a message containing msg (if not NULL). */
+static void
+err_at(const char *what, const char *buf, int code, long line, long col,
+    const char *msg)
+{
+	long l = 0, c = 0;
+	int rc = rd(buf);
+
+	teller_errpos(ctx, NULL, &l, &c);
+	CHECK(rc == code && l == line && c == col, "%s: got %d at %ld:%ld "
+	    "(%s), expected %d at %ld:%ld", what, rc, l, c, teller_errmsg(ctx),
+	    code, line, col);
+	if (msg != NULL)
+		CHECK(strstr(teller_errmsg(ctx), msg) != NULL, "%s: message "
+		    "'%s' lacks '%s'", what, teller_errmsg(ctx), msg);
+}
+
+/* The pattern of weight w whose ranks print as s ("1 2=3 - 4"), or -1. */
+static int64_t
+weight_of(const char *s)
+{
+	size_t i;
+
+	for (i = 0; i < P->pats->len; i++) {
+		const struct tl_pat *pat = TL_PAT(P, i);
+		char b[256];
+		size_t o = 0;
+		struct tl_rank r;
+		for (r = tl_rank_first(P, pat); r.cells != NULL;
+		     r = tl_rank_next(r)) {
+			int k;
+			if (o > 0)
+				b[o++] = ' ';
+			if (r.n == 0)
+				b[o++] = '-';
+			for (k = 0; k < r.n; k++)
+				o += (size_t)snprintf(b + o, sizeof(b) - o,
+				    "%s%d", k ? "=" : "", r.ids[k] + 1);
+		}
+		b[o] = '\0';
+		if (strcmp(b, s) == 0)
+			return pat->w;
+	}
+	return -1;
+}
+
+static void
+names(const char *what, const char *const *want, int n)
+{
+	int i;
+
+	CHECK_INT(teller_contest_ncand(C), n);
+	for (i = 0; i < n && i < teller_contest_ncand(C); i++) {
+		CHECK(strcmp(teller_contest_name(C, i), want[2 * i]) == 0 &&
+		    strcmp(teller_contest_party(C, i), want[2 * i + 1]) == 0,
+		    "%s: candidate %d [%s|%s], expected [%s|%s]", what, i + 1,
+		    teller_contest_name(C, i), teller_contest_party(C, i),
+		    want[2 * i], want[2 * i + 1]);
+	}
+}
+
+static void
+t_plain(void)
+{
+	static const char *const w[] = { "Ann", "", "Bob", "", "Cy D", "" };
+
+	CHECK_INT(rd("3 2\n2 1 2 0\n1 3 0\n2 1 2 0\n0\n\"Ann\"\n\"Bob\"\n"
+	    "\"Cy  D\"\n\"The Title\"\n"), TELLER_OK);
+	names("plain", w, 3);
+	CHECK_INT(C->seats, 2);
+	CHECK_STR(C->title, "The Title");
+	CHECK_INT(P->pats->len, 2);
+	CHECK_INT(P->total, 5);
+	CHECK_INT(weight_of("1 2"), 4);
+	CHECK_INT(weight_of("3"), 1);
+}
+
+/* Withdrawn candidates: a line of negatives, Droop's [withdrawn ...];
+ * other bracket options are ignored. Marks stay in the profile. */
+static void
+t_withdrawn(void)
+{
+	CHECK_INT(rd("4 1\n-2\n[withdrawn 4] [tie 3 1 2 4]\n[nick a b\nc d]\n"
+	    "3 2 1 0\n0\n\"A\"\n\"B\"\n\"C\"\n\"D\"\n"), TELLER_OK);
+	CHECK(TL_CAND(C, 1)->withdrawn && TL_CAND(C, 3)->withdrawn &&
+	    !TL_CAND(C, 0)->withdrawn && !TL_CAND(C, 2)->withdrawn,
+	    "withdrawn flags");
+	CHECK_INT(weight_of("2 1"), 3);
+	CHECK_STR(C->title, "");
+	CHECK_INT(rd("3 1\n-1 -3\n1 2 0\n0\nA\nB\nC\n"), TELLER_OK);
+	CHECK(TL_CAND(C, 0)->withdrawn && TL_CAND(C, 2)->withdrawn,
+	    "two on one line");
+}
+
+/* '=' equal rankings (one rank, several marks) and '-' skipped ranks. */
+static void
+t_ranks(void)
+{
+	CHECK_INT(rd("4 1\n2 1=2 3 0\n1 1 = 4 - 3 0\n5 - 2 0\n0\nA\nB\nC\n"
+	    "D\n"), TELLER_OK);
+	CHECK_INT(weight_of("1=2 3"), 2);
+	CHECK_INT(weight_of("1=4 - 3"), 1);
+	CHECK_INT(weight_of("- 2"), 5);
+}
+
+/* Ballot ids: Droop's "(id) prefs" and OpenSTV's "(id) 1 prefs". */
+static void
+t_ids(void)
+{
+	CHECK_INT(rd("3 1\n(a) 2 3 0\n(b) 1 2 0\n(c) 2 0\n0\nA\nB\nC\n"),
+	    TELLER_OK);
+	CHECK_INT(weight_of("2 3"), 1);
+	CHECK_INT(weight_of("1 2"), 1);
+	CHECK_INT(weight_of("2"), 1);
+	CHECK_INT(P->total, 3);
+	CHECK_INT(rd("3 1\n(a) 1 2 3 0\n(b) 1 3 0\n0\nA\nB\nC\n"), TELLER_OK);
+	CHECK_INT(weight_of("2 3"), 1);
+	CHECK_INT(weight_of("3"), 1);
+	err_at("dup id", "3 1\n(a) 2 0\n(b) 3 0\n(a) 1 0\n0\nA\nB\nC\n",
+	    TELLER_EDUP, 4, 1, "(a)");
+}
+
+/* Decimal multipliers raise the profile's weight scale. */
+static void
+t_decimal(void)
+{
+	CHECK_INT(rd("2 1\n2 1 0\n2.5 2 0\n0.125 1 2 0\n0\nA\nB\n"), TELLER_OK);
+	CHECK_INT(P->wdp, 3);
+	CHECK_INT(weight_of("1"), 2000);
+	CHECK_INT(weight_of("2"), 2500);
+	CHECK_INT(weight_of("1 2"), 125);
+}
+
+/* Empty ballot lines are not papers; a lone 0 ends the ballots. */
+static void
+t_empty(void)
+{
+	CHECK_INT(rd("2 1\n5 0\n3 1 0\n0\nA\nB\n"), TELLER_OK);
+	CHECK_INT(P->total, 3);
+	CHECK_INT(P->pats->len, 1);
+}
+
+/* Comments, trailing commas, CRLF, BOM, no final newline, blank lines. */
+static void
+t_lexical(void)
+{
+	static const char *const w[] = { "Kathleen BAIRD", "",
+		"Wilma,LUMSDEN", "" };
+
+	CHECK_INT(rd("\xEF\xBB\xBF# a comment\r\n2 1,\r\n/* block\r\ncomment "
+	    "*/ 786 1 0, # after\r\n\r\n  4   2  1  0\r\n0,\r\nKathleen BAIRD,"
+	    "\r\nWilma,LUMSDEN\r\nWard 9 - Almond and Earn,"), TELLER_OK);
+	names("lexical", w, 2);
+	CHECK_STR(C->title, "Ward 9 - Almond and Earn");
+	CHECK_INT(weight_of("1"), 786);
+	CHECK_INT(weight_of("2 1"), 4);
+}
+
+/* The seven name encodings of the Scottish files (stv.md 4). */
+static void
+t_names(void)
+{
+	static const char *const unq[] = { "Yvonne ALLAN", "Lab",
+		"Ruth HOGG", "Con", "Renée SLATER", "Grn" };
+	static const char *const csv[] = { "Brian ALLAN",
+		"Alba Party for independence", "Alexander BELIC",
+		"Scottish National Party (SNP)", "Paul DAWSON", "Independent" };
+	static const char *const pf[] = { "Barney CROCKETT", "Lab",
+		"George ADAM", "SNP", "Jean Anne SMITH", "Scottish Green" };
+	static const char *const two[] = { "Jamie COLE-HAMILTON",
+		"Scottish Green Party", "Steve OWEN",
+		"Scottish Conservative and Unionist", "Ann X", "" };
+	static const char *const twice[] = { "Kate CAMPBELL",
+		"Scottish Conservative and Unionist", "Tony BUCHANAN",
+		"Scottish National Party (SNP)", "St ew ar t AD AM S",
+		"Scottish Conservative and Unionist" };
+	static const char *const alt[] = { "Shaukat Butt", "Lab",
+		"Jim Smith", "SNP", "Ann Lee", "" };
+	static const char *const plain[] = { "Lesley BERRY", "",
+		"Ian BOW", "", "Al C", "" };
+	const char *head = "3 1\n1 1 2 3 0\n0\n";
+	char b[1024];
+
+	snprintf(b, sizeof(b), "%sYvonne  ALLAN (Lab)\nRuth HOGG (Con_\n"
+	    "Ren\xC3\xA9" "e SLATER   (Grn)\nTorry/Ferryhill Ward", head);
+	CHECK_INT(rd(b), TELLER_OK);
+	names("unquoted", unq, 3);
+	CHECK_STR(C->title, "Torry/Ferryhill Ward");
+	snprintf(b, sizeof(b), "%s\"Brian ALLAN \"\"Alba Party for "
+	    "independence\"\"\"\n\"Alexander BELIC \"\"Scottish National "
+	    "Party (SNP)\"\"\"\n\"Paul DAWSON \"\"Independent\"\"\"\n"
+	    "Torry-Ferryhill Ward\n", head);
+	CHECK_INT(rd(b), TELLER_OK);
+	names("csv", csv, 3);
+	CHECK_STR(C->title, "Torry-Ferryhill Ward");
+	snprintf(b, sizeof(b), "%s\"Lab \"\"Barney CROCKETT\"\" \"\n"
+	    "\"SNP \"\"George ADAM\"\"\"\n\"Scottish Green \"\"Jean Anne "
+	    "SMITH\"\" \"\n\"Ward 1\"\n", head);
+	CHECK_INT(rd(b), TELLER_OK);
+	names("party first", pf, 3);
+	snprintf(b, sizeof(b), "%s\"Jamie COLE-HAMILTON\" \"Scottish Green "
+	    "Party\"\n\"Steve OWEN\"  \"Scottish Conservative and "
+	    "Unionist\"\n\"Ann X\" \"\"\n\"Ward 4 - Central Buchan\"\n", head);
+	CHECK_INT(rd(b), TELLER_OK);
+	names("two strings", two, 3);
+	CHECK_STR(C->title, "Ward 4 - Central Buchan");
+	snprintf(b, sizeof(b), "%s\"\"\"Kate CAMPBELL\"\" \"\"Scottish "
+	    "Conservative and Unionist\"\"\"\n\"\"\"Tony BUCHANAN\"\" \"\"Scottish"
+	    " National Party (SNP)\"\"\"\n\"\"\" St ew ar t AD AM S\"\" \"\" "
+	    "Scottish Conservative and Unionist\"\" \"\n\"\"\"Ward 4\"\"\"",
+	    head);
+	CHECK_INT(rd(b), TELLER_OK);
+	names("csv twice", twice, 3);
+	CHECK_STR(C->title, "Ward 4");
+	CHECK_INT(rd("# ALTERNATIVE NAME 1: Shaukat Butt (Lab)\n3 1\n"
+	    "1 1 0\n# ALTERNATIVE NAME 2: Jim Smith (SNP)\n0\n"
+	    "# ALTERNATIVE NAME 3: Ann Lee\ngovan\n"), TELLER_OK);
+	names("comments", alt, 3);
+	CHECK_STR(C->title, "govan");
+	snprintf(b, sizeof(b), "%s\"Lesley BERRY\"\n\"Ian BOW\"\n\"Al C\"\n"
+	    "\"By-election\"\n", head);
+	CHECK_INT(rd(b), TELLER_OK);
+	names("plain", plain, 3);
+	CHECK_STR(C->title, "By-election");
+	/* Droop: several quoted names on one line */
+	snprintf(b, sizeof(b), "%s\"Lesley BERRY\" \"Ian BOW\"\n\"Al C\" "
+	    "\"By-election\" \"source\"\n", head);
+	CHECK_INT(rd(b), TELLER_OK);
+	names("droop line", plain, 3);
+	CHECK_STR(C->title, "By-election");
+}
+
+/* Errors, each with its exact position. */
+static void
+t_errors(void)
+{
+	char b[64];
+
+	err_at("range", "3 1\n1 1 4 0\n0\nA\nB\nC\n", TELLER_ERANGE, 2, 5,
+	    "out of range");
+	err_at("range 0 in =", "3 1\n1 1=0 0\n0\nA\nB\nC\n", TELLER_ERANGE, 2,
+	    5, NULL);
+	err_at("repeat", "3 1\n2 1 2 0\n1 3 2  3 0\n0\nA\nB\nC\n",
+	    TELLER_EPARSE, 3, 8, "candidate 3 repeated on ballot");
+	err_at("repeat in =", "3 1\n1 1=1 0\n0\nA\nB\nC\n", TELLER_EPARSE, 2,
+	    5, "candidate 1 repeated");
+	err_at("negative mult", "3 1\n1 1 0\n-2 1 0\n0\nA\nB\nC\n",
+	    TELLER_ERANGE, 3, 1, "negative");
+	err_at("huge mult", "3 1\n99999999999999999999 1 0\n0\nA\nB\nC\n",
+	    TELLER_EOVERFLOW, 2, 1, NULL);
+	err_at("over limit", "3 1\n9999999999999999 1 0\n0\nA\nB\nC\n",
+	    TELLER_ELIMIT, 2, 1, NULL);
+	err_at("zero mult", "3 1\n0 1 0\n0\nA\nB\nC\n", TELLER_ERANGE, 2, 1,
+	    NULL);
+	err_at("no end 0", "3 1\n1 1 2\n0\nA\nB\nC\n", TELLER_EPARSE, 2, 6,
+	    "terminating 0");
+	err_at("after 0", "3 1\n1 1 0 2\n0\nA\nB\nC\n", TELLER_EPARSE, 2, 7,
+	    NULL);
+	err_at("no lone 0", "3 1\n1 1 0\n1 2 0\n", TELLER_EPARSE, 3, 1,
+	    "lone 0");
+	err_at("few names", "3 1\n1 1 0\n0\n\"A\"\n\"B\"\n", TELLER_EPARSE, 5,
+	    1, "2 candidate names for 3");
+	err_at("word", "3 1\n1 1 x 0\n0\nA\nB\nC\n", TELLER_EPARSE, 2, 5,
+	    "\"x\"");
+	err_at("bad mult", "3 1\n1a 1 0\n0\nA\nB\nC\n", TELLER_EPARSE, 2, 1,
+	    NULL);
+	err_at("seats > cands", "3 4\n0\nA\nB\nC\n", TELLER_ERANGE, 1, 3,
+	    NULL);
+	err_at("seats 0", "3 0\n0\nA\nB\nC\n", TELLER_ERANGE, 1, 3, NULL);
+	err_at("no cands", "0 0\n0\n", TELLER_ERANGE, 1, 1, NULL);
+	err_at("header", "3\n0\nA\nB\nC\n", TELLER_EPARSE, 1, 2, NULL);
+	err_at("header word", "three 1\n0\n", TELLER_EPARSE, 1, 1, NULL);
+	err_at("withdrawn range", "3 1\n-4\n0\nA\nB\nC\n", TELLER_ERANGE, 2,
+	    2, NULL);
+	err_at("bad utf8", "2 1\n1 1 0\n0\nAnn\nB\xff\xfeob\n",
+	    TELLER_EENCODING, 5, 2, "UTF-8");
+	err_at("dangling =", "3 1\n1 1= 0\n0\nA\nB\nC\n", TELLER_EPARSE, 2, 7,
+	    NULL);
+	err_at("bad id", "3 1\n(a 1 0\n0\nA\nB\nC\n", TELLER_EPARSE, 2, 1,
+	    NULL);
+	err_at("empty", "", TELLER_EPARSE, 1, 1, NULL);
+	memcpy(b, "2 1\n1 1 0\n0\nA\x00n\nB\n", 18);
+	{
+		long l = 0, c = 0;
+		int rc = rdn(b, 18);
+		teller_errpos(ctx, NULL, &l, &c);
+		CHECK(rc == TELLER_EENCODING && l == 4 && c == 2, "NUL: %d "
+		    "%ld:%ld", rc, l, c);
+	}
+}
+
+/* ctx->lim caps: candidates, ranks, line length. */
+static void
+t_limits(void)
+{
+	teller_limits lim;
+	int rc;
+
+	teller_ctx_free(ctx);
+	teller_ctx_new(NULL, &ctx);
+	teller_limits_init(&lim);
+	lim.candidates = 2;
+	lim.ranks = 2;
+	teller_ctx_set_limits(ctx, &lim);
+	rc = teller_read(ctx, TELLER_FMT_BLT, "t", "3 1\n0\nA\nB\nC\n", 13, &C,
+	    &P);
+	CHECK_INT(rc, TELLER_ELIMIT);
+	teller_ctx_free(ctx);
+	teller_ctx_new(NULL, &ctx);
+	lim.candidates = 10;
+	teller_ctx_set_limits(ctx, &lim);
+	rc = teller_read(ctx, TELLER_FMT_BLT, "t",
+	    "3 1\n1 1 2 3 0\n0\nA\nB\nC\n", 24, &C, &P);
+	CHECK_INT(rc, TELLER_ELIMIT);
+	teller_ctx_free(ctx);
+	teller_ctx_new(NULL, &ctx);
+	lim.ranks = 10;
+	lim.line_bytes = 8;
+	teller_ctx_set_limits(ctx, &lim);
+	rc = teller_read(ctx, TELLER_FMT_BLT, "t",
+	    "3 1\n1 1 2 3      0\n0\nA\nB\nC\n", 29, &C, &P);
+	CHECK_INT(rc, TELLER_ELIMIT);
+}
+
+/* The error code a reject file's name gives: "ERANGE-x.blt". */
+static int
+code_of(const char *name)
+{
+	static const struct {
+		const char *s;
+		int code;
+	} t[] = { { "EPARSE", TELLER_EPARSE }, { "ELIMIT", TELLER_ELIMIT },
+		  { "EOVERFLOW", TELLER_EOVERFLOW }, { "EDUP", TELLER_EDUP },
+		  { "ERANGE", TELLER_ERANGE },
+		  { "EENCODING", TELLER_EENCODING } };
+	size_t i, n;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		n = strlen(t[i].s);
+		if (strncmp(name, t[i].s, n) == 0 && name[n] == '-')
+			return t[i].code;
+	}
+	return -1;
+}
+
+static char *
+slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	char *b = NULL;
+	long n;
+
+	if (f == NULL)
+		return NULL;
+	if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) >= 0 &&
+	    fseek(f, 0, SEEK_SET) == 0 && (b = malloc((size_t)n + 1)) != NULL &&
+	    fread(b, 1, (size_t)n, f) == (size_t)n)
+		*len = (size_t)n;
+	else {
+		free(b);
+		b = NULL;
+	}
+	fclose(f);
+	return b;
+}
+
+/* tests/accept/blt/ must read and count; tests/reject/E*.blt must fail
+ * with their code. Run from the repository root. */
+static void
+t_files(void)
+{
+	const char *dirs[] = { "tests/accept/blt", "tests/reject" };
+	int d, seen = 0;
+
+	for (d = 0; d < 2; d++) {
+		DIR *dp = opendir(dirs[d]);
+		struct dirent *e;
+		while (dp != NULL && (e = readdir(dp)) != NULL) {
+			char path[512];
+			size_t n = strlen(e->d_name), len = 0;
+			char *b;
+			int rc, want;
+			if (n < 5 || strcmp(e->d_name + n - 4, ".blt") != 0)
+				continue;
+			want = d == 0 ? TELLER_OK : code_of(e->d_name);
+			if (d == 1 && want < 0)
+				continue;
+			snprintf(path, sizeof(path), "%s/%s", dirs[d],
+			    e->d_name);
+			b = slurp(path, &len);
+			CHECK(b != NULL, "cannot read %s", path);
+			if (b == NULL)
+				continue;
+			seen++;
+			rc = rdn(b, len);
+			CHECK(rc == want, "%s: got %d (%s), expected %d", path,
+			    rc, teller_errmsg(ctx), want);
+			if (rc == TELLER_OK) {
+				teller_rules r;
+				teller_result *res;
+				teller_rules_init(&r, "stv-scottish");
+				rc = teller_count(ctx, C, P, &r, &res);
+				CHECK(rc == TELLER_OK || rc == TELLER_ERULE,
+				    "%s: count: %s", path, teller_errmsg(ctx));
+			}
+			free(b);
+		}
+		if (dp != NULL)
+			closedir(dp);
+	}
+	if (seen == 0)
+		printf("SKIP: tests/accept/blt and tests/reject not found "
+		    "(run from the repository root)\n");
+}
+
+int
+main(void)
+{
+	t_plain();
+	t_withdrawn();
+	t_ranks();
+	t_ids();
+	t_decimal();
+	t_empty();
+	t_lexical();
+	t_names();
+	t_errors();
+	t_limits();
+	t_files();
+	teller_ctx_free(ctx);
+	return h_done();
+}
