@@ -1,0 +1,412 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * t_m_irv.c -- instant-runoff / alternative vote: transfers, skipped and
+ * repeated ranks, overvotes, rejected papers, and ties for exclusion read
+ * forwards as PVSCA 2011 Sch.10 para 7 (PER r.49, r.49A) would have it.
+ */
+#include <stdlib.h>
+
+#include "harness.h"
+#include "tl_int.h"
+
+/* ---- a small profile builder (same in each UK method test) ---- */
+
+struct bx {
+	teller_ctx *ctx;
+	struct teller_contest *c;
+	struct teller_profile *p;
+	teller_result *r;
+	int rc;
+};
+
+/* Candidates named by the letters of names ("ABCD"); '?' adds a write-in
+ * pseudo-candidate (an uncertain mark on a UK paper); a lower-case letter
+ * adds a withdrawn candidate. */
+static inline void
+bx_init(struct bx *b, const char *names)
+{
+	const char *s;
+
+	memset(b, 0, sizeof(*b));
+	if (teller_ctx_new(NULL, &b->ctx) != TELLER_OK)
+		abort();
+	b->c = tl_contest_new(b->ctx);
+	for (s = names; *s; s++) {
+		int id = tl_contest_add(b->ctx, b->c, s, 1, NULL, 0);
+		if (id < 0)
+			abort();
+		TL_CAND(b->c, id)->writein = *s == '?';
+		TL_CAND(b->c, id)->withdrawn = *s >= 'a' && *s <= 'z';
+	}
+	b->p = tl_profile_new(b->ctx, b->c->ncand);
+	if (b->p == NULL)
+		abort();
+}
+
+static inline void
+bx_free(struct bx *b)
+{
+	teller_ctx_free(b->ctx);
+}
+
+/* Add w ballots marked as spec: ranks split by ',', marks at one rank by
+ * '|', an empty rank is skipped; "" is a ballot with no ranks at all. */
+static inline void
+bx_add(struct bx *b, const char *spec, int64_t w)
+{
+	tl_cid marks[64];
+	const char *s = spec;
+	int n = 0;
+
+	if (tl_profile_begin(b->ctx, b->p) != TELLER_OK)
+		abort();
+	if (*s == '\0') {
+		if (tl_profile_end(b->ctx, b->p, w) != TELLER_OK)
+			abort();
+		return;
+	}
+	for (;; s++) {
+		if (*s == ',' || *s == '\0') {
+			if (tl_profile_rank(b->ctx, b->p, marks, n) != 0)
+				abort();
+			n = 0;
+			if (*s == '\0')
+				break;
+		} else if (*s != '|') {
+			int id = tl_contest_find(b->c, s, 1);
+			if (id < 0)
+				abort();
+			marks[n++] = (tl_cid)id;
+		}
+	}
+	if (tl_profile_end(b->ctx, b->p, w) != TELLER_OK)
+		abort();
+}
+
+/* Count under method with seats and seed; sets b->r and b->rc. */
+static inline int
+bx_count(struct bx *b, const char *method, int seats, uint64_t seed)
+{
+	teller_rules ru;
+
+	teller_rules_init(&ru, method);
+	ru.seats = seats;
+	ru.seed = seed;
+	b->r = NULL;
+	b->rc = teller_count(b->ctx, b->c, b->p, &ru, &b->r);
+	if (b->rc != TELLER_OK)
+		fprintf(stderr, "  count: %s\n", teller_errmsg(b->ctx));
+	return b->rc;
+}
+
+/* Candidate id of a one-letter name. */
+static inline int
+bx_id(const struct bx *b, char name)
+{
+	return tl_contest_find(b->c, &name, 1);
+}
+
+/* Votes of candidate `name` at stage number s (1-based), or -1. */
+static inline long long
+bx_votes(const struct bx *b, int s, char name)
+{
+	if (b->r == NULL || s < 1 || (size_t)s > b->r->stages->len)
+		return -1;
+	return (long long)TL_STAGE(b->r, s - 1)->votes[bx_id(b, name)];
+}
+
+/* Number of stages, or -1 without a result. */
+static inline int
+bx_nstages(const struct bx *b)
+{
+	return b->r != NULL ? (int)b->r->stages->len : -1;
+}
+
+/* Names of the elected, in order, as a string ("AB"). */
+static inline const char *
+bx_elected(const struct bx *b)
+{
+	static char buf[64];
+	size_t i, n = 0;
+
+	buf[0] = '\0';
+	if (b->r == NULL)
+		return "(none)";
+	for (i = 0; i < b->r->elected->len && n + 1 < sizeof(buf); i++)
+		buf[n++] = TL_CAND(b->c, TL_VEC_AT(b->r->elected, int, i))
+		    ->name[0];
+	buf[n] = '\0';
+	return buf;
+}
+
+/* The tally named name among the rejected (rej) or the notes, or -1. */
+static inline long long
+bx_tally(const struct bx *b, bool rej, const char *name)
+{
+	const struct tl_vec *v;
+	size_t i;
+
+	if (b->r == NULL)
+		return -1;
+	v = rej ? b->r->rejected : b->r->notes;
+	for (i = 0; i < v->len; i++) {
+		const struct tl_tally *t = &TL_VEC_AT(v, struct tl_tally, i);
+		if (strcmp(t->name, name) == 0)
+			return (long long)t->n;
+	}
+	return -1;
+}
+
+/* Number of ties recorded. */
+static inline int
+bx_nties(const struct bx *b)
+{
+	return b->r != NULL ? (int)b->r->ties->len : -1;
+}
+
+/* The i-th tie. */
+static inline const struct tl_tie *
+bx_tie(const struct bx *b, size_t i)
+{
+	return &TL_VEC_AT(b->r->ties, struct tl_tie, i);
+}
+
+static void
+transfers(void)
+{
+	struct bx b;
+
+	/* A 8, B 7, C 5: C excluded, 4 to B, 1 exhausted; B elected */
+	bx_init(&b, "ABC");
+	bx_add(&b, "A", 8);
+	bx_add(&b, "B,A", 7);
+	bx_add(&b, "C,B", 3);
+	bx_add(&b, "C,,B", 1);    /* skipped rank */
+	bx_add(&b, "C", 1);       /* exhausted */
+	CHECK_INT(bx_count(&b, "irv", 0, 1), TELLER_OK);
+	CHECK_STR(b.r->method, "irv");
+	CHECK_INT(b.r->valid, 20);
+	CHECK_INT(bx_nstages(&b), 2);
+	CHECK_INT(TL_STAGE(b.r, 0)->kind, TL_STAGE_FIRST);
+	CHECK_INT(TL_STAGE(b.r, 1)->kind, TL_STAGE_EXCLUSION);
+	CHECK_INT(TL_STAGE(b.r, 1)->subject, bx_id(&b, 'C'));
+	CHECK_INT(TL_STAGE(b.r, 1)->nexcluded, 1);
+	CHECK_INT(TL_STAGE(b.r, 0)->nexcluded, 0);
+	CHECK_INT(bx_votes(&b, 2, 'A'), 8);
+	CHECK_INT(bx_votes(&b, 2, 'B'), 11);
+	CHECK_INT(bx_votes(&b, 2, 'C'), 0);
+	CHECK_INT(TL_STAGE(b.r, 1)->nontrans, 1);
+	CHECK_STR(bx_elected(&b), "B");
+	CHECK_INT(TL_STAGE(b.r, 1)->nelected, 1);
+	CHECK_INT(bx_nties(&b), 0);
+	CHECK_INT(bx_tally(&b, false, "non-transferable: no further "
+	    "preference"), 1);
+	bx_free(&b);
+
+	/* a majority of first preferences: one stage */
+	bx_init(&b, "ABC");
+	bx_add(&b, "A", 6);
+	bx_add(&b, "B", 3);
+	bx_add(&b, "C", 2);
+	CHECK_INT(bx_count(&b, "irv", 0, 1), TELLER_OK);
+	CHECK_INT(bx_nstages(&b), 1);
+	CHECK_STR(bx_elected(&b), "A");
+	CHECK_INT(TL_STAGE(b.r, 0)->nelected, 1);
+	bx_free(&b);
+
+	/* exactly half is not a majority: A 5, B 3, C 2 */
+	bx_init(&b, "ABC");
+	bx_add(&b, "A", 5);
+	bx_add(&b, "B", 3);
+	bx_add(&b, "C,B", 2);
+	CHECK_INT(bx_count(&b, "irv", 0, 1), TELLER_OK);
+	CHECK_INT(bx_nstages(&b), 2);
+	/* A 5 v B 5: two left and equal; A had more first preferences */
+	CHECK_STR(bx_elected(&b), "A");
+	CHECK_INT(bx_nties(&b), 1);
+	if (bx_nties(&b) == 1) {
+		CHECK_INT(bx_tie(&b, 0)->kind, TL_TIEK_ELECT);
+		CHECK_INT(bx_tie(&b, 0)->how, TL_TIE_EARLIER);
+		CHECK_INT(bx_tie(&b, 0)->chosen, bx_id(&b, 'A'));
+	}
+	bx_free(&b);
+}
+
+static void
+marks(void)
+{
+	struct bx b;
+
+	bx_init(&b, "ABCDd?");
+	bx_add(&b, "A", 10);
+	bx_add(&b, "B", 9);
+	bx_add(&b, ",,B", 1);      /* skipped ranks: counts for B */
+	bx_add(&b, "d,A", 1);      /* withdrawn skipped: counts for A */
+	bx_add(&b, "C,C,B", 2);    /* repeat skipped: goes to B */
+	bx_add(&b, "C,A|C", 1);    /* C repeated in an overvote: A */
+	bx_add(&b, "C,A|B", 3);    /* overvote: exhausted */
+	bx_add(&b, "A|B,C", 4);    /* rejected: two first preferences */
+	bx_add(&b, ",A|B", 1);     /* rejected: first live rank overvoted */
+	bx_add(&b, "", 2);         /* rejected: no mark */
+	bx_add(&b, "d", 1);        /* rejected: only a withdrawn candidate */
+	bx_add(&b, "?,A", 1);      /* a write-in is a candidate here */
+	bx_add(&b, "D", 1);
+	CHECK_INT(bx_count(&b, "irv", 0, 1), TELLER_OK);
+	CHECK_INT(bx_tally(&b, true, "more than one first preference"), 5);
+	CHECK_INT(bx_tally(&b, true, "unmarked or void for uncertainty (no "
+	    "preference for a candidate)"), 3);
+	CHECK_INT(b.r->valid, 29);
+	CHECK_INT(bx_votes(&b, 1, 'A'), 11);
+	CHECK_INT(bx_votes(&b, 1, 'B'), 10);
+	CHECK_INT(bx_votes(&b, 1, 'C'), 6);
+	CHECK_INT(bx_votes(&b, 1, '?'), 1);
+	CHECK_INT(bx_votes(&b, 1, 'D'), 1);
+	/* stage 1: ? and D tie on 1 with no earlier stage: a lot */
+	CHECK(bx_nties(&b) >= 1, "%d ties", bx_nties(&b));
+	if (bx_nties(&b) >= 1) {
+		CHECK_INT(bx_tie(&b, 0)->how, TL_TIE_LOT);
+		CHECK_INT(bx_tie(&b, 0)->stage, 1);
+		CHECK_INT(bx_tie(&b, 0)->kind, TL_TIEK_EXCLUDE);
+	}
+	/* then the other of ? and D (one stage each), then C */
+	CHECK_INT(bx_nstages(&b), 4);
+	CHECK_INT(TL_STAGE(b.r, 3)->subject, bx_id(&b, 'C'));
+	CHECK_INT(bx_votes(&b, 4, 'A'), 13);
+	CHECK_INT(bx_votes(&b, 4, 'B'), 12);
+	CHECK_INT(TL_STAGE(b.r, 3)->nontrans, 4);
+	CHECK_INT(bx_tally(&b, false, "non-transferable: several candidates "
+	    "at the next preference"), 3);
+	CHECK_STR(bx_elected(&b), "A");
+	bx_free(&b);
+}
+
+static void
+ties(void)
+{
+	struct bx b;
+	int seed, got[2] = { 0, 0 };
+
+	/*
+	 * Forward reading of r.49(2): C and D tie at stage 3 (9 each); at
+	 * stage 1 C had 7 and D 8, so C goes, although at stage 2 C had
+	 * more (9 v 8) and a "most recent stage" reading would exclude D.
+	 */
+	bx_init(&b, "ABCDEF");
+	bx_add(&b, "A", 30);
+	bx_add(&b, "B", 25);
+	bx_add(&b, "C", 7);
+	bx_add(&b, "D", 8);
+	bx_add(&b, "E,C", 2);
+	bx_add(&b, "F,D", 1);
+	bx_add(&b, "F", 2);
+	CHECK_INT(bx_count(&b, "irv", 0, 1), TELLER_OK);
+	CHECK(bx_nstages(&b) >= 4, "%d stages", bx_nstages(&b));
+	CHECK_INT(bx_votes(&b, 2, 'C'), 9);
+	CHECK_INT(bx_votes(&b, 2, 'D'), 8);
+	CHECK_INT(bx_votes(&b, 3, 'C'), 9);
+	CHECK_INT(bx_votes(&b, 3, 'D'), 9);
+	CHECK_INT(TL_STAGE(b.r, 3)->subject, bx_id(&b, 'C'));
+	CHECK_INT(bx_nties(&b), 1);
+	if (bx_nties(&b) == 1) {
+		const struct tl_tie *t = bx_tie(&b, 0);
+		CHECK_INT(t->how, TL_TIE_EARLIER);
+		CHECK_INT(t->kind, TL_TIEK_EXCLUDE);
+		CHECK_INT(t->chosen, bx_id(&b, 'C'));
+		CHECK_INT(t->stage, 3);
+	}
+	bx_free(&b);
+
+	/* two candidates, equal: r.49A(3) lot */
+	for (seed = 1; seed <= 30; seed++) {
+		bx_init(&b, "AB");
+		bx_add(&b, "A", 5);
+		bx_add(&b, "B", 5);
+		CHECK_INT(bx_count(&b, "irv", 0, (uint64_t)seed), TELLER_OK);
+		CHECK_INT(bx_nties(&b), 1);
+		if (bx_nties(&b) == 1) {
+			CHECK_INT(bx_tie(&b, 0)->how, TL_TIE_LOT);
+			CHECK_INT(bx_tie(&b, 0)->kind, TL_TIEK_ELECT);
+			CHECK_INT(bx_tie(&b, 0)->chosen,
+			    TL_VEC_AT(b.r->elected, int, 0));
+		}
+		got[TL_VEC_AT(b.r->elected, int, 0)]++;
+		bx_free(&b);
+	}
+	CHECK(got[0] > 0 && got[1] > 0, "A %d B %d", got[0], got[1]);
+}
+
+static void
+misc(void)
+{
+	struct bx b;
+
+	bx_init(&b, "AB");
+	bx_add(&b, "A", 1);
+	CHECK_INT(bx_count(&b, "irv", 2, 1), TELLER_EINVAL);
+	bx_free(&b);
+	bx_init(&b, "ab");
+	CHECK_INT(bx_count(&b, "irv", 0, 1), TELLER_ERULE);
+	bx_free(&b);
+	/* nothing valid: lots down to one winner; conservation holds */
+	bx_init(&b, "ABC");
+	bx_add(&b, "", 3);
+	CHECK_INT(bx_count(&b, "irv", 0, 5), TELLER_OK);
+	CHECK_INT(b.r->elected->len, 1);
+	CHECK_INT(b.r->valid, 0);
+	bx_free(&b);
+	/* one candidate */
+	bx_init(&b, "A");
+	bx_add(&b, "A", 3);
+	CHECK_INT(bx_count(&b, "irv", 0, 5), TELLER_OK);
+	CHECK_STR(bx_elected(&b), "A");
+	bx_free(&b);
+	/* weighted at 2 dp */
+	bx_init(&b, "ABC");
+	if (tl_profile_set_wdp(b.ctx, b.p, 2) != TELLER_OK)
+		abort();
+	bx_add(&b, "A", 450);
+	bx_add(&b, "B", 400);
+	bx_add(&b, "C,B", 101);
+	bx_add(&b, "C", 49);
+	CHECK_INT(bx_count(&b, "irv", 0, 1), TELLER_OK);
+	CHECK_INT(b.r->dp, 2);
+	CHECK_INT(bx_votes(&b, 2, 'B'), 501);
+	CHECK_INT(TL_STAGE(b.r, 1)->nontrans, 49);
+	CHECK_STR(bx_elected(&b), "B");
+	bx_free(&b);
+	/* a long chain: 12 candidates, each excluded in turn */
+	{
+		const char *names = "ABCDEFGHIJKL";
+		char spec[32];
+		int i;
+
+		bx_init(&b, names);
+		for (i = 0; i < 12; i++) {
+			int n = 0, j;
+			for (j = i; j < 12; j++) {
+				spec[n++] = names[j];
+				spec[n++] = ',';
+			}
+			spec[n - 1] = '\0';
+			bx_add(&b, spec, 100 + i);
+		}
+		CHECK_INT(bx_count(&b, "irv", 0, 1), TELLER_OK);
+		/* exclusions A C E G I K B F J D pass every paper on
+		 * (none exhausts); H then has 828 of 1266 */
+		CHECK_STR(bx_elected(&b), "H");
+		CHECK_INT(bx_votes(&b, 11, 'H'), 828);
+		CHECK_INT(bx_nstages(&b), 11);
+		CHECK_INT(TL_STAGE(b.r, 10)->nontrans, 0);
+		bx_free(&b);
+	}
+}
+
+int
+main(void)
+{
+	transfers();
+	marks();
+	ties();
+	misc();
+	return h_done();
+}
