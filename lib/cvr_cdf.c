@@ -1,16 +1,1145 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * cvr_cdf.c -- RCTab CDF CVR reader (docs/rctab.md section 7).
- * Placeholder until the reader is built.
+ * cvr_cdf.c -- RCTab's NIST SP 1500-103 Common Data Format reader
+ * (docs/rctab.md section 7.3): CastVoteRecordReport as JSON (jansson)
+ * or XML (expat, streamed in two passes: election data, then CVRs).
+ * The contest is found by Name; each CVR's current snapshot gives the
+ * marks as candidate Names; IsWriteIn / CVRWriteIn give the write-in and
+ * a Name equal to overvoteLabel the explicit overvote. The two encodings
+ * differ where RCTab's two code paths differ (table in section 7.3).
  */
-#include "rctab_cvr.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cvr_util.h"
+#include "tl_io.h"
+
+/* An id -> value entry (Candidate -> Name, GpUnit -> Name). A NULL id is
+ * a missing one (a HashMap null key); a NULL value a missing Name. */
+struct kv {
+	const char *k;
+	const char *v;
+};
+
+/* A ContestSelection of the contest being read. */
+struct csel {
+	const char *k;       /* @id / ObjectId */
+	const char *cand;    /* first CandidateIds entry, NULL if none */
+	bool writein;        /* IsWriteIn == "true" */
+};
+
+struct cdf {
+	teller_ctx *ctx;
+	const struct tl_cvr_source *src;
+	const char *path;
+	struct kv *cands;
+	size_t ncands;
+	struct kv *gpus;
+	size_t ngpus;
+	struct csel *sels;
+	size_t nsels;
+	bool found;            /* contest found by Name */
+	const char *contest_k; /* its @id / ObjectId (NULL if missing) */
+	long index;            /* CVRs handed over, for computed IDs */
+	struct tl_cvrb b;
+	tl_cvr_fn fn;
+	void *ud;
+};
+
+static int
+cmp_key(const char *a, const char *b)
+{
+	if (a == NULL || b == NULL)
+		return (a != NULL) - (b != NULL);
+	return strcmp(a, b);
+}
+
+static int
+cmp_kv(const void *a, const void *b)
+{
+	return cmp_key(((const struct kv *)a)->k, ((const struct kv *)b)->k);
+}
+
+static int
+cmp_csel(const void *a, const void *b)
+{
+	return cmp_key(((const struct csel *)a)->k,
+	    ((const struct csel *)b)->k);
+}
+
+/* Sort a table and refuse duplicate keys (putIfUnique). Returns the
+ * duplicate key's index + 1, or 0. */
+static size_t
+sort_unique(void *v, size_t n, size_t sz, int (*cmp)(const void *,
+    const void *))
+{
+	size_t i;
+
+	qsort(v, n, sz, cmp);
+	for (i = 1; i < n; i++)
+		if (cmp((char *)v + (i - 1) * sz, (char *)v + i * sz) == 0)
+			return i + 1;
+	return 0;
+}
+
+static const struct kv *
+kv_find(const struct kv *v, size_t n, const char *k)
+{
+	struct kv key = { k, NULL };
+
+	return n == 0 ? NULL : bsearch(&key, v, n, sizeof(*v), cmp_kv);
+}
+
+static const struct csel *
+csel_find(const struct cdf *c, const char *k)
+{
+	struct csel key = { k, NULL, false };
+
+	return c->nsels == 0 ? NULL : bsearch(&key, c->sels, c->nsels,
+	    sizeof(key), cmp_csel);
+}
+
+static const char *
+show(const char *s)
+{
+	return s != NULL ? s : "(none)";
+}
+
+/* Candidate string for ContestSelectionId csid: the write-in, the
+ * overvote, or the candidate's Name. On error writes a message to msg. */
+static const char *
+sel_name(const struct cdf *c, const char *csid, char *msg, size_t msz)
+{
+	const struct csel *s = csel_find(c, csid);
+	const struct kv *cand;
+
+	if (s == NULL) {
+		snprintf(msg, msz, "ContestSelection '%s' from CVR not found",
+		    show(csid));
+		return NULL;
+	}
+	if (s->writein)
+		return TL_CVR_UWI;
+	if (s->cand == NULL) {
+		snprintf(msg, msz, "ContestSelection '%s' has no CandidateIds",
+		    show(s->k));
+		return NULL;
+	}
+	cand = kv_find(c->cands, c->ncands, s->cand);
+	if (cand == NULL) {
+		snprintf(msg, msz, "CandidateId '%s' of ContestSelection '%s' "
+		    "not found", s->cand, show(s->k));
+		return NULL;
+	}
+	if (cand->v == NULL) {
+		snprintf(msg, msz, "Candidate '%s' has no Name", s->cand);
+		return NULL;
+	}
+	if (c->src->overvote_label[0] != '\0' &&
+	    strcmp(cand->v, c->src->overvote_label) == 0)
+		return TL_CVR_OVERVOTE;
+	return cand->v;
+}
+
+/* Check a rank against the limits; msg on error. */
+static int
+check_rank(const struct cdf *c, long rank, char *msg, size_t msz)
+{
+	long maxr = tl_cvr_max_ranks(c->src);
+
+	if (rank < 1) {
+		snprintf(msg, msz, "rank %ld is not a positive number", rank);
+		return TELLER_EPARSE;
+	}
+	if (maxr > 0 && rank > maxr) {
+		snprintf(msg, msz, "rank %ld is more than the %ld ranks "
+		    "allowed", rank, maxr);
+		return TELLER_EPARSE;
+	}
+	if (rank > c->ctx->lim.ranks) {
+		snprintf(msg, msz, "rank %ld is more than the limit of %d",
+		    rank, c->ctx->lim.ranks);
+		return TELLER_ELIMIT;
+	}
+	return TELLER_OK;
+}
+
+/* Hand over the record in c->b. */
+static int
+emit(struct cdf *c, const char *supplied, const char *precinct,
+    const char *batch, long line)
+{
+	size_t ocid, osid = 0, oprec = 0, obatch = 0;
+	struct tl_cvr r;
+	char id[64];
+	const char *base = tl_cvr_basename(c->path);
+	int err;
+
+	/* Computed ID: "<file name>(<n>)". */
+	snprintf(id, sizeof(id), "(%ld)", ++c->index);
+	if ((err = tl_cvrb_add(&c->b, base, strlen(base), &ocid)) != 0)
+		return err;
+	c->b.pool->len--; /* join the two parts */
+	if ((err = tl_cvrb_add(&c->b, id, strlen(id), &osid)) != 0 ||
+	    (supplied != NULL && (err = tl_cvrb_add(&c->b, supplied,
+	    strlen(supplied), &osid)) != 0) ||
+	    (precinct != NULL && (err = tl_cvrb_add(&c->b, precinct,
+	    strlen(precinct), &oprec)) != 0) ||
+	    (batch != NULL && (err = tl_cvrb_add(&c->b, batch, strlen(batch),
+	    &obatch)) != 0))
+		return err;
+	memset(&r, 0, sizeof(r));
+	if ((err = tl_cvrb_finish(&c->b, &r)) != TELLER_OK)
+		return err;
+	r.computed_id = tl_cvrb_str(&c->b, ocid);
+	r.supplied_id = supplied != NULL ? tl_cvrb_str(&c->b, osid) : NULL;
+	r.precinct = precinct != NULL ? tl_cvrb_str(&c->b, oprec) : NULL;
+	r.batch = batch != NULL ? tl_cvrb_str(&c->b, obatch) : NULL;
+	r.file = c->path;
+	r.line = line;
+	return c->fn(c->ctx, c->ud, &r);
+}
+
+/* ------------------------------------------------------------------ */
+/* JSON                                                                */
+
+static int
+jfail(teller_ctx *ctx, const struct tl_jpath *p, const char *what)
+{
+	return tl_fail(ctx, TELLER_EPARSE, "%s%s%s", p->b, p->n ? ": " : "",
+	    what);
+}
+
+/* A string-or-null member as Java's (String) cast: *out NULL if absent. */
+static int
+jstr(teller_ctx *ctx, const json_t *o, const char *key, struct tl_jpath *p,
+    const char **out)
+{
+	const json_t *v = tl_cvr_jget(o, key);
+
+	*out = NULL;
+	if (v == NULL)
+		return TELLER_OK;
+	if (!json_is_string(v) || memchr(json_string_value(v), '\0',
+	    json_string_length(v)) != NULL) {
+		tl_jpath_push(p, ".%s", key);
+		return jfail(ctx, p, "expected a string");
+	}
+	*out = json_string_value(v);
+	return TELLER_OK;
+}
+
+/* A required array member. */
+static int
+jarr(teller_ctx *ctx, const json_t *o, const char *key, struct tl_jpath *p,
+    const json_t **out)
+{
+	*out = tl_cvr_jget(o, key);
+	if (json_is_array(*out))
+		return TELLER_OK;
+	tl_jpath_push(p, "%s%s", p->n ? "." : "", key);
+	return jfail(ctx, p, *out == NULL ? "missing" : "expected an array");
+}
+
+/* Whether member key is the string s (Java's get(key).equals(s)). */
+static bool
+jis(const json_t *o, const char *key, const char *s)
+{
+	const json_t *v = tl_cvr_jget(o, key);
+
+	return json_is_string(v) && strcmp(json_string_value(v), s) == 0;
+}
+
+/* Election data: GpUnits, Candidates, the contest and its selections. */
+static int
+json_static(struct cdf *c, const json_t *root)
+{
+	teller_ctx *ctx = c->ctx;
+	const json_t *gpus, *elecs, *e, *x, *arr;
+	const json_t *contest = NULL;
+	struct tl_jpath p;
+	size_t i, j, k, dup;
+	int err;
+
+	tl_jpath_init(&p);
+	if ((err = jarr(ctx, root, "GpUnit", &p, &gpus)) != TELLER_OK ||
+	    (err = jarr(ctx, root, "Election", &p, &elecs)) != TELLER_OK)
+		return err;
+	c->gpus = tl_alloc(ctx, json_array_size(gpus) + 1, sizeof(struct kv));
+	if (c->gpus == NULL)
+		return TELLER_ENOMEM;
+	json_array_foreach(gpus, i, x) {
+		tl_jpath_init(&p);
+		tl_jpath_push(&p, "GpUnit[%zu]", i);
+		if ((err = jstr(ctx, x, "@id", &p, &c->gpus[i].k)) != 0 ||
+		    (err = jstr(ctx, x, "Name", &p, &c->gpus[i].v)) != 0)
+			return err;
+	}
+	c->ngpus = json_array_size(gpus);
+	if ((dup = sort_unique(c->gpus, c->ngpus, sizeof(struct kv),
+	    cmp_kv)) != 0)
+		return tl_fail(ctx, TELLER_EPARSE, "GpUnit '%s' appears "
+		    "more than once", show(c->gpus[dup - 1].k));
+	/* Candidates of every Election; the contest is the first with a
+	 * matching Name in the last Election that has one. */
+	k = 0;
+	json_array_foreach(elecs, i, e) {
+		tl_jpath_init(&p);
+		tl_jpath_push(&p, "Election[%zu]", i);
+		if ((err = jarr(ctx, e, "Candidate", &p, &arr)) != 0)
+			return err;
+		k += json_array_size(arr);
+	}
+	c->cands = tl_alloc(ctx, k + 1, sizeof(struct kv));
+	if (c->cands == NULL)
+		return TELLER_ENOMEM;
+	json_array_foreach(elecs, i, e) {
+		arr = tl_cvr_jget(e, "Candidate");
+		json_array_foreach(arr, j, x) {
+			tl_jpath_init(&p);
+			tl_jpath_push(&p, "Election[%zu].Candidate[%zu]", i, j);
+			if ((err = jstr(ctx, x, "@id", &p,
+			    &c->cands[c->ncands].k)) != 0 ||
+			    (err = jstr(ctx, x, "Name", &p,
+			    &c->cands[c->ncands].v)) != 0)
+				return err;
+			c->ncands++;
+		}
+		tl_jpath_init(&p);
+		tl_jpath_push(&p, "Election[%zu]", i);
+		if ((err = jarr(ctx, e, "Contest", &p, &arr)) != 0)
+			return err;
+		json_array_foreach(arr, j, x) {
+			const char *name;
+
+			tl_jpath_init(&p);
+			tl_jpath_push(&p, "Election[%zu].Contest[%zu]", i, j);
+			if ((err = jstr(ctx, x, "Name", &p, &name)) != 0)
+				return err;
+			if (name == NULL) {
+				tl_jpath_push(&p, ".Name");
+				return jfail(ctx, &p, "missing");
+			}
+			if (strcmp(name, c->src->contest_id) == 0) {
+				contest = x;
+				break;
+			}
+		}
+	}
+	if ((dup = sort_unique(c->cands, c->ncands, sizeof(struct kv),
+	    cmp_kv)) != 0)
+		return tl_fail(ctx, TELLER_EPARSE, "Candidate '%s' appears "
+		    "more than once", show(c->cands[dup - 1].k));
+	if (contest == NULL)
+		return tl_fail(ctx, TELLER_EPARSE, "contest '%s' from the "
+		    "config not found", c->src->contest_id);
+	c->found = true;
+	tl_jpath_init(&p);
+	tl_jpath_push(&p, "Contest '%s'", c->src->contest_id);
+	if ((err = jstr(ctx, contest, "@id", &p, &c->contest_k)) != 0 ||
+	    (err = jarr(ctx, contest, "ContestSelection", &p, &arr)) != 0)
+		return err;
+	c->sels = tl_alloc(ctx, json_array_size(arr) + 1, sizeof(struct csel));
+	if (c->sels == NULL)
+		return TELLER_ENOMEM;
+	json_array_foreach(arr, i, x) {
+		const json_t *ids;
+		struct csel *s = &c->sels[i];
+		size_t old = tl_jpath_push(&p, ".ContestSelection[%zu]", i);
+
+		if ((err = jstr(ctx, x, "@id", &p, &s->k)) != 0)
+			return err;
+		s->writein = jis(x, "IsWriteIn", "true");
+		ids = tl_cvr_jget(x, "CandidateIds");
+		if (ids != NULL && !json_is_array(ids)) {
+			tl_jpath_push(&p, ".CandidateIds");
+			return jfail(ctx, &p, "expected an array");
+		}
+		if (json_array_size(ids) > 0) {
+			const json_t *id0 = json_array_get(ids, 0);
+			if (!json_is_string(id0)) {
+				tl_jpath_push(&p, ".CandidateIds[0]");
+				return jfail(ctx, &p, "expected a string");
+			}
+			s->cand = json_string_value(id0);
+		}
+		tl_jpath_pop(&p, old);
+	}
+	c->nsels = json_array_size(arr);
+	if ((dup = sort_unique(c->sels, c->nsels, sizeof(struct csel),
+	    cmp_csel)) != 0)
+		return tl_fail(ctx, TELLER_EPARSE, "Contest Selection '%s' "
+		    "appears more than once", show(c->sels[dup - 1].k));
+	return TELLER_OK;
+}
+
+/* The marks of one CVRContestSelection (JSON rules). */
+static int
+json_selection(struct cdf *c, const json_t *sel, struct tl_jpath *p)
+{
+	teller_ctx *ctx = c->ctx;
+	const json_t *poss, *pos, *rk;
+	const char *csid, *name;
+	char msg[200];
+	size_t i;
+	long rank;
+	int err;
+
+	if ((err = jstr(ctx, sel, "ContestSelectionId", p, &csid)) != 0)
+		return err;
+	if ((name = sel_name(c, csid, msg, sizeof(msg))) == NULL)
+		return jfail(ctx, p, msg);
+	/* Rank on the selection, else one per SelectionPosition. */
+	if (json_object_get(sel, "Rank") != NULL) {
+		if (!tl_cvr_jint(tl_cvr_jget(sel, "Rank"), &rank)) {
+			tl_jpath_push(p, ".Rank");
+			return jfail(ctx, p, "expected an integer");
+		}
+		if ((err = check_rank(c, rank, msg, sizeof(msg))) != 0) {
+			tl_jpath_push(p, ".Rank");
+			return tl_fail(ctx, err, "%s: %s", p->b, msg);
+		}
+		return tl_cvrb_mark(&c->b, rank, name, strlen(name));
+	}
+	if ((err = jarr(ctx, sel, "SelectionPosition", p, &poss)) != 0)
+		return err;
+	json_array_foreach(poss, i, pos) {
+		size_t old = tl_jpath_push(p, ".SelectionPosition[%zu]", i);
+
+		/* A write-in at the position level sticks for the rest. */
+		if (json_object_get(pos, "CVRWriteIn") != NULL)
+			name = TL_CVR_UWI;
+		if (jis(pos, "HasIndication", "no") ||
+		    jis(pos, "IsAllocable", "no")) {
+			tl_jpath_pop(p, old);
+			continue;
+		}
+		rk = tl_cvr_jget(pos, "Rank");
+		if (!tl_cvr_jint(rk, &rank)) {
+			tl_jpath_push(p, ".Rank");
+			return jfail(ctx, p, rk == NULL ? "missing" :
+			    "expected an integer");
+		}
+		if ((err = check_rank(c, rank, msg, sizeof(msg))) != 0) {
+			tl_jpath_push(p, ".Rank");
+			return tl_fail(ctx, err, "%s: %s", p->b, msg);
+		}
+		if ((err = tl_cvrb_mark(&c->b, rank, name, strlen(name))) != 0)
+			return err;
+		tl_jpath_pop(p, old);
+	}
+	return TELLER_OK;
+}
+
+static int
+json_cvr(struct cdf *c, const json_t *cvr, size_t ci)
+{
+	teller_ctx *ctx = c->ctx;
+	const json_t *snaps, *snap = NULL, *ccs, *cc = NULL, *sels, *x;
+	const char *cur, *s, *unit, *supplied, *batch, *precinct = NULL;
+	const struct kv *g;
+	struct tl_jpath p;
+	char bbuf[64];
+	size_t i, old;
+	int err;
+
+	tl_jpath_init(&p);
+	tl_jpath_push(&p, "CVR[%zu]", ci);
+	if ((err = jstr(ctx, cvr, "CurrentSnapshotId", &p, &cur)) != 0 ||
+	    (err = jarr(ctx, cvr, "CVRSnapshot", &p, &snaps)) != 0)
+		return err;
+	json_array_foreach(snaps, i, x) {
+		old = tl_jpath_push(&p, ".CVRSnapshot[%zu]", i);
+		if ((err = jstr(ctx, x, "@id", &p, &s)) != 0)
+			return err;
+		if (s == NULL)
+			return jfail(ctx, &p, "no @id");
+		tl_jpath_pop(&p, old);
+		if (cur != NULL && strcmp(s, cur) == 0) {
+			snap = x;
+			tl_jpath_push(&p, ".CVRSnapshot[%zu]", i);
+			break;
+		}
+	}
+	if (snap == NULL)
+		return jfail(ctx, &p, "no CVRSnapshot is the "
+		    "CurrentSnapshotId");
+	if (json_object_get(snap, "CVRContest") == NULL)
+		return jfail(ctx, &p, "the current snapshot has no "
+		    "CVRContest");
+	if ((err = jarr(ctx, snap, "CVRContest", &p, &ccs)) != 0)
+		return err;
+	json_array_foreach(ccs, i, x) {
+		old = tl_jpath_push(&p, ".CVRContest[%zu]", i);
+		if ((err = jstr(ctx, x, "ContestId", &p, &s)) != 0)
+			return err;
+		if (s == NULL)
+			return jfail(ctx, &p, "no ContestId");
+		if (cmp_key(s, c->contest_k) == 0) {
+			cc = x;
+			break;
+		}
+		tl_jpath_pop(&p, old);
+	}
+	/* JSON: a CVR without the contest is an error (RCTab: "Unknown
+	 * error. Cannot load file."), unlike XML. */
+	if (cc == NULL)
+		return jfail(ctx, &p, "no CVRContest for the contest");
+	if ((err = jarr(ctx, cc, "CVRContestSelection", &p, &sels)) != 0)
+		return err;
+	tl_cvrb_reset(&c->b);
+	json_array_foreach(sels, i, x) {
+		size_t o2 = tl_jpath_push(&p, ".CVRContestSelection[%zu]", i);
+		if ((err = json_selection(c, x, &p)) != TELLER_OK)
+			return err;
+		tl_jpath_pop(&p, o2);
+	}
+	tl_jpath_init(&p);
+	tl_jpath_push(&p, "CVR[%zu]", ci);
+	/* An unknown GpUnit is only logged by RCTab's JSON path. */
+	if ((err = jstr(ctx, cvr, "BallotStyleUnitId", &p, &unit)) != 0)
+		return err;
+	if (unit != NULL && (g = kv_find(c->gpus, c->ngpus, unit)) != NULL)
+		precinct = g->v;
+	if ((err = jstr(ctx, cvr, "BallotPrePrintedId", &p, &supplied)) != 0)
+		return err;
+	batch = NULL;
+	if ((x = tl_cvr_jget(cvr, "BatchSequenceId")) != NULL) {
+		if (!tl_cvr_json_text(x, bbuf, sizeof(bbuf))) {
+			tl_jpath_push(&p, ".BatchSequenceId");
+			return jfail(ctx, &p, "expected a string");
+		}
+		batch = bbuf;
+	}
+	return emit(c, supplied, precinct, batch, (long)ci + 1);
+}
+
+static int
+read_json(struct cdf *c)
+{
+	teller_ctx *ctx = c->ctx;
+	const json_t *cvrs, *x;
+	struct tl_jpath p;
+	json_t *root;
+	size_t i;
+	int err;
+
+	if ((err = tl_cvr_json_load(ctx, c->path, &root)) != TELLER_OK)
+		return err;
+	if (!json_is_object(root)) {
+		err = tl_fail(ctx, TELLER_EPARSE, "expected a JSON object");
+		goto out;
+	}
+	if ((err = json_static(c, root)) != TELLER_OK)
+		goto out;
+	tl_jpath_init(&p);
+	if ((err = jarr(ctx, root, "CVR", &p, &cvrs)) != TELLER_OK)
+		goto out;
+	json_array_foreach(cvrs, i, x) {
+		if ((err = json_cvr(c, x, i)) != TELLER_OK)
+			break;
+	}
+out:
+	json_decref(root);
+	return err;
+}
+
+/* ------------------------------------------------------------------ */
+/* XML                                                                 */
+
+#define AT(x, ...) tl_xml_at((x), (const char *const[]){__VA_ARGS__, NULL})
+
+/* Text of one optional child, kept in a per-item pool. */
+struct opt {
+	bool has;
+	size_t off;
+};
+
+/* A ContestSelection while pass 1 reads a Contest. */
+struct tsel {
+	struct opt id, cand;
+	bool writein;
+};
+
+/* A CVRContestSelection / SelectionPosition / CVRSnapshot in pass 2. */
+struct xsel {
+	size_t snap;
+	struct opt csid, rank, status;
+	size_t pos0, pos1;
+};
+struct xpos {
+	struct opt ind, alloc, rank;
+	bool writein;
+};
+struct xsnap {
+	struct opt id;
+	bool matched;   /* its CVRContest of the contest was seen */
+	bool nullbad;   /* a CVRContest without ContestId came first */
+};
+
+struct xstate {
+	struct cdf *c;
+	struct tl_vec *pool;  /* char */
+	/* pass 1 */
+	bool top[6];          /* GpUnit CVR Election ReportGeneratingDeviceIds
+			       * ReportingDevice Party */
+	bool elec_match;      /* contest matched in this Election */
+	bool has_cand, has_contest;
+	struct opt item_id, item_name;
+	struct tl_vec *tsels; /* struct tsel of the current Contest */
+	struct tl_vec *cands; /* struct kv */
+	struct tl_vec *gpus;  /* struct kv */
+	/* pass 2 */
+	struct opt cur, unit, uniq, batch, ccid;
+	size_t ccsel0, ccpos0; /* first xsel/xpos of the current CVRContest */
+	struct tl_vec *xsels, *xposs, *xsnaps;
+};
+
+static const char *const top_names[6] = { "GpUnit", "CVR", "Election",
+    "ReportGeneratingDeviceIds", "ReportingDevice", "Party" };
+
+static int
+opt_set(struct xstate *s, struct opt *o, const char *t, size_t n)
+{
+	if (tl_vec_reserve(s->c->ctx, s->pool, n + 1) != 0)
+		return tl_oom(s->c->ctx);
+	o->has = true;
+	o->off = s->pool->len;
+	memcpy((char *)s->pool->data + o->off, t, n);
+	((char *)s->pool->data)[o->off + n] = '\0';
+	s->pool->len += n + 1;
+	return TELLER_OK;
+}
+
+static const char *
+opt_str(const struct xstate *s, const struct opt *o)
+{
+	return o->has ? (const char *)s->pool->data + o->off : NULL;
+}
+
+/* Keep an attribute ObjectId (namespaces ignored) in o. */
+static int
+attr_id(struct xstate *s, const char **attrs, struct opt *o)
+{
+	size_t i;
+
+	o->has = false;
+	for (i = 0; attrs[i] != NULL; i += 2)
+		if (strcmp(tl_xml_local(attrs[i]), "ObjectId") == 0)
+			return opt_set(s, o, attrs[i + 1], strlen(attrs[i + 1]));
+	return TELLER_OK;
+}
+
+/* A copy of an optional pooled string in the arena (NULL stays NULL). */
+static int
+arena_copy(struct xstate *s, const struct opt *o, const char **out)
+{
+	*out = NULL;
+	if (!o->has)
+		return TELLER_OK;
+	*out = tl_strdup(s->c->ctx, opt_str(s, o));
+	return *out == NULL ? TELLER_ENOMEM : TELLER_OK;
+}
+
+static int
+p1_start(struct tl_xml *x, const char **attrs)
+{
+	struct xstate *s = x->ud;
+	size_t i;
+
+	if (x->depth == 2) {
+		for (i = 0; i < 6; i++)
+			if (strcmp(x->path[1], top_names[i]) == 0)
+				s->top[i] = true;
+		if (AT(x, "Election")) {
+			s->elec_match = false;
+			s->has_cand = s->has_contest = false;
+		}
+		if (AT(x, "GpUnit")) {
+			s->pool->len = 0;
+			s->item_name.has = false;
+			return attr_id(s, attrs, &s->item_id);
+		}
+	} else if (x->depth == 3 && AT(x, "Election", "Candidate")) {
+		s->pool->len = 0;
+		s->has_cand = true;
+		s->item_name.has = false;
+		return attr_id(s, attrs, &s->item_id);
+	} else if (x->depth == 3 && AT(x, "Election", "Contest")) {
+		s->pool->len = 0;
+		s->has_contest = true;
+		s->item_name.has = false;
+		s->tsels->len = 0;
+		return attr_id(s, attrs, &s->item_id);
+	} else if (x->depth == 4 && AT(x, "Election", "Contest",
+	    "ContestSelection")) {
+		struct tsel t;
+		memset(&t, 0, sizeof(t));
+		if (attr_id(s, attrs, &t.id) != TELLER_OK ||
+		    tl_vec_push(x->ctx, s->tsels, &t) == NULL)
+			return tl_oom(x->ctx);
+	}
+	return TELLER_OK;
+}
+
+/* A Contest of the contest's Name ends: it becomes the contest. */
+static int
+p1_take_contest(struct tl_xml *x, struct xstate *s)
+{
+	struct cdf *c = s->c;
+	size_t i, n = s->tsels->len;
+
+	c->found = true;
+	s->elec_match = true;
+	if (arena_copy(s, &s->item_id, &c->contest_k) != TELLER_OK)
+		return TELLER_ENOMEM;
+	c->sels = tl_alloc(x->ctx, n + 1, sizeof(struct csel));
+	if (c->sels == NULL)
+		return TELLER_ENOMEM;
+	for (i = 0; i < n; i++) {
+		struct tsel *t = &TL_VEC_AT(s->tsels, struct tsel, i);
+		if (arena_copy(s, &t->id, &c->sels[i].k) != TELLER_OK ||
+		    arena_copy(s, &t->cand, &c->sels[i].cand) != TELLER_OK)
+			return TELLER_ENOMEM;
+		c->sels[i].writein = t->writein;
+	}
+	c->nsels = n;
+	return TELLER_OK;
+}
+
+static int
+p1_end(struct tl_xml *x, const char *text, size_t n)
+{
+	struct xstate *s = x->ud;
+	struct kv kv;
+	struct tsel *t;
+
+	switch (x->depth) {
+	case 2:
+		if (AT(x, "Election")) {
+			if (!s->has_cand)
+				return tl_xml_fail(x, TELLER_EPARSE,
+				    "Election without a Candidate");
+			if (!s->has_contest)
+				return tl_xml_fail(x, TELLER_EPARSE,
+				    "Election without a Contest");
+		} else if (AT(x, "GpUnit")) {
+			if (arena_copy(s, &s->item_id, &kv.k) != 0 ||
+			    arena_copy(s, &s->item_name, &kv.v) != 0 ||
+			    tl_vec_push(x->ctx, s->gpus, &kv) == NULL)
+				return tl_oom(x->ctx);
+		}
+		break;
+	case 3:
+		if (AT(x, "GpUnit", "Name"))
+			return opt_set(s, &s->item_name, text, n);
+		if (AT(x, "Election", "Candidate")) {
+			if (arena_copy(s, &s->item_id, &kv.k) != 0 ||
+			    arena_copy(s, &s->item_name, &kv.v) != 0 ||
+			    tl_vec_push(x->ctx, s->cands, &kv) == NULL)
+				return tl_oom(x->ctx);
+		} else if (AT(x, "Election", "Contest")) {
+			if (s->elec_match)
+				break;
+			if (!s->item_name.has)
+				return tl_xml_fail(x, TELLER_EPARSE,
+				    "Contest without a Name");
+			if (strcmp(opt_str(s, &s->item_name),
+			    s->c->src->contest_id) == 0)
+				return p1_take_contest(x, s);
+		}
+		break;
+	case 4:
+		if (AT(x, "Election", "Candidate", "Name") ||
+		    AT(x, "Election", "Contest", "Name"))
+			return opt_set(s, &s->item_name, text, n);
+		break;
+	case 5:
+		if (s->tsels->len == 0 || !AT(x, "Election", "Contest",
+		    "ContestSelection", x->path[4]))
+			break;
+		t = &TL_VEC_AT(s->tsels, struct tsel, s->tsels->len - 1);
+		if (AT(x, "CandidateIds") && !t->cand.has)
+			return opt_set(s, &t->cand, text, n);
+		if (AT(x, "IsWriteIn"))
+			t->writein = strcmp(text, "true") == 0;
+		break;
+	default:
+		break;
+	}
+	return TELLER_OK;
+}
+
+static int
+p2_start(struct tl_xml *x, const char **attrs)
+{
+	struct xstate *s = x->ud;
+
+	if (x->depth < 2 || strcmp(x->path[1], "CVR") != 0)
+		return TELLER_OK;
+	switch (x->depth) {
+	case 2:
+		s->pool->len = 0;
+		s->cur.has = s->unit.has = s->uniq.has = s->batch.has = false;
+		s->xsels->len = s->xposs->len = s->xsnaps->len = 0;
+		break;
+	case 3:
+		if (AT(x, "CVRSnapshot")) {
+			struct xsnap sn;
+			memset(&sn, 0, sizeof(sn));
+			if (attr_id(s, attrs, &sn.id) != TELLER_OK ||
+			    tl_vec_push(x->ctx, s->xsnaps, &sn) == NULL)
+				return tl_oom(x->ctx);
+		}
+		break;
+	case 4:
+		if (AT(x, "CVRSnapshot", "CVRContest")) {
+			s->ccid.has = false;
+			s->ccsel0 = s->xsels->len;
+			s->ccpos0 = s->xposs->len;
+		}
+		break;
+	case 5:
+		if (AT(x, "CVRSnapshot", "CVRContest", "CVRContestSelection")) {
+			struct xsel e;
+			memset(&e, 0, sizeof(e));
+			e.snap = s->xsnaps->len - 1;
+			e.pos0 = e.pos1 = s->xposs->len;
+			if (tl_vec_push(x->ctx, s->xsels, &e) == NULL)
+				return tl_oom(x->ctx);
+		}
+		break;
+	case 6:
+		if (AT(x, "CVRContest", "CVRContestSelection",
+		    "SelectionPosition")) {
+			struct xpos e;
+			memset(&e, 0, sizeof(e));
+			if (tl_vec_push(x->ctx, s->xposs, &e) == NULL)
+				return tl_oom(x->ctx);
+		}
+		break;
+	case 7:
+		if (AT(x, "CVRContestSelection", "SelectionPosition",
+		    "CVRWriteIn") && s->xposs->len > 0)
+			TL_VEC_AT(s->xposs, struct xpos,
+			    s->xposs->len - 1).writein = true;
+		break;
+	default:
+		break;
+	}
+	return TELLER_OK;
+}
+
+/* Marks of the current snapshot's contest (XML rules), then emit. */
+static int
+p2_cvr(struct tl_xml *x, struct xstate *s)
+{
+	struct cdf *c = s->c;
+	const char *cur = opt_str(s, &s->cur), *precinct = NULL, *name;
+	size_t i, j, snap = SIZE_MAX;
+	const struct kv *g;
+	char msg[200];
+	long rank;
+	int err;
+
+	for (i = 0; i < s->xsnaps->len; i++) {
+		const struct xsnap *sn = &TL_VEC_AT(s->xsnaps, struct xsnap,
+		    i);
+		if (!sn->id.has)
+			return tl_xml_fail(x, TELLER_EPARSE, "CVRSnapshot "
+			    "without an ObjectId");
+		if (cur != NULL && strcmp(opt_str(s, &sn->id), cur) == 0) {
+			snap = i;
+			break;
+		}
+	}
+	/* XML: a CVR without the contest is skipped. */
+	if (snap == SIZE_MAX)
+		return TELLER_OK;
+	if (TL_VEC_AT(s->xsnaps, struct xsnap, snap).nullbad)
+		return tl_xml_fail(x, TELLER_EPARSE, "CVRContest without a "
+		    "ContestId");
+	if (!TL_VEC_AT(s->xsnaps, struct xsnap, snap).matched)
+		return TELLER_OK;
+	tl_cvrb_reset(&c->b);
+	for (i = 0; i < s->xsels->len; i++) {
+		const struct xsel *e = &TL_VEC_AT(s->xsels, struct xsel, i);
+		const char *st = opt_str(s, &e->status);
+
+		if (e->snap != snap)
+			continue;
+		if (st != NULL && strcmp(st, "needs-adjudication") == 0)
+			continue;
+		if ((name = sel_name(c, opt_str(s, &e->csid), msg,
+		    sizeof(msg))) == NULL)
+			return tl_xml_fail(x, TELLER_EPARSE, "%s", msg);
+		if (e->rank.has) {
+			const char *r = opt_str(s, &e->rank);
+			if (!tl_cvr_parse_int(r, strlen(r), &rank))
+				return tl_xml_fail(x, TELLER_EPARSE, "Rank "
+				    "'%.40s' is not an integer", r);
+			if ((err = check_rank(c, rank, msg, sizeof(msg))) != 0)
+				return tl_xml_fail(x, err, "%s", msg);
+			if ((err = tl_cvrb_mark(&c->b, rank, name,
+			    strlen(name))) != 0)
+				return err;
+			continue;
+		}
+		for (j = e->pos0; j < e->pos1; j++) {
+			const struct xpos *p = &TL_VEC_AT(s->xposs,
+			    struct xpos, j);
+			const char *ind = opt_str(s, &p->ind);
+			const char *al = opt_str(s, &p->alloc);
+			const char *r = opt_str(s, &p->rank);
+
+			if (p->writein)
+				name = TL_CVR_UWI;
+			if (ind != NULL && strcmp(ind, "no") == 0)
+				continue;
+			/* XML: IsAllocable must be present. */
+			if (al == NULL)
+				return tl_xml_fail(x, TELLER_EPARSE,
+				    "SelectionPosition without IsAllocable");
+			if (strcmp(al, "no") == 0)
+				continue;
+			if (r == NULL)
+				return tl_xml_fail(x, TELLER_EPARSE, "no Rank "
+				    "on CVR '%s'", show(opt_str(s, &s->uniq)));
+			if (!tl_cvr_parse_int(r, strlen(r), &rank))
+				return tl_xml_fail(x, TELLER_EPARSE, "Rank "
+				    "'%.40s' is not an integer", r);
+			if ((err = check_rank(c, rank, msg, sizeof(msg))) != 0)
+				return tl_xml_fail(x, err, "%s", msg);
+			if ((err = tl_cvrb_mark(&c->b, rank, name,
+			    strlen(name))) != 0)
+				return err;
+		}
+	}
+	if (s->unit.has) {
+		g = kv_find(c->gpus, c->ngpus, opt_str(s, &s->unit));
+		if (g == NULL)
+			return tl_xml_fail(x, TELLER_EPARSE, "GpUnit '%s' for "
+			    "CVR '%s' not found", opt_str(s, &s->unit),
+			    show(opt_str(s, &s->uniq)));
+		precinct = g->v;
+	}
+	return emit(c, opt_str(s, &s->uniq), precinct,
+	    opt_str(s, &s->batch), tl_xml_line(x));
+}
+
+/* Whether the current CVRContest is the contest's. */
+static bool
+c_matches(const struct xstate *s)
+{
+	return cmp_key(opt_str(s, &s->ccid), s->c->contest_k) == 0;
+}
+
+static int
+p2_end(struct tl_xml *x, const char *text, size_t n)
+{
+	struct xstate *s = x->ud;
+	struct xsel *e;
+	struct xpos *p;
+	struct xsnap *sn;
+
+	if (x->depth < 2 || strcmp(x->path[1], "CVR") != 0)
+		return TELLER_OK;
+	switch (x->depth) {
+	case 2:
+		return p2_cvr(x, s);
+	case 3:
+		if (AT(x, "CurrentSnapshotId"))
+			return opt_set(s, &s->cur, text, n);
+		if (AT(x, "BallotStyleUnitId"))
+			return opt_set(s, &s->unit, text, n);
+		if (AT(x, "UniqueId"))
+			return opt_set(s, &s->uniq, text, n);
+		if (AT(x, "BatchSequenceId"))
+			return opt_set(s, &s->batch, text, n);
+		break;
+	case 4:
+		if (!AT(x, "CVRSnapshot", "CVRContest"))
+			break;
+		/* Keep the first CVRContest of the contest per snapshot. */
+		sn = &TL_VEC_AT(s->xsnaps, struct xsnap, s->xsnaps->len - 1);
+		if (!sn->matched && !s->ccid.has)
+			sn->nullbad = true;
+		if (!sn->matched && s->ccid.has && c_matches(s)) {
+			sn->matched = true;
+			break;
+		}
+		s->xsels->len = s->ccsel0;
+		s->xposs->len = s->ccpos0;
+		break;
+	case 5:
+		if (AT(x, "CVRSnapshot", "CVRContest", "ContestId"))
+			return opt_set(s, &s->ccid, text, n);
+		if (AT(x, "CVRSnapshot", "CVRContest", "CVRContestSelection") &&
+		    s->xsels->len > s->ccsel0)
+			TL_VEC_AT(s->xsels, struct xsel, s->xsels->len - 1).pos1
+			    = s->xposs->len;
+		break;
+	case 6:
+		if (s->xsels->len <= s->ccsel0 || !AT(x, "CVRContest",
+		    "CVRContestSelection", x->path[5]))
+			break;
+		e = &TL_VEC_AT(s->xsels, struct xsel, s->xsels->len - 1);
+		if (AT(x, "ContestSelectionId"))
+			return opt_set(s, &e->csid, text, n);
+		if (AT(x, "Rank"))
+			return opt_set(s, &e->rank, text, n);
+		if (AT(x, "Status"))
+			return opt_set(s, &e->status, text, n);
+		break;
+	case 7:
+		if (s->xposs->len <= s->ccpos0 || !AT(x, "CVRContestSelection",
+		    "SelectionPosition", x->path[6]))
+			break;
+		p = &TL_VEC_AT(s->xposs, struct xpos, s->xposs->len - 1);
+		if (AT(x, "HasIndication"))
+			return opt_set(s, &p->ind, text, n);
+		if (AT(x, "IsAllocable"))
+			return opt_set(s, &p->alloc, text, n);
+		if (AT(x, "Rank"))
+			return opt_set(s, &p->rank, text, n);
+		break;
+	default:
+		break;
+	}
+	return TELLER_OK;
+}
+
+static int
+read_xml(struct cdf *c)
+{
+	teller_ctx *ctx = c->ctx;
+	struct xstate s;
+	struct tl_xml x;
+	struct tl_map m;
+	size_t dup, i;
+	int err;
+
+	if ((err = tl_io_map(ctx, c->path, &m)) != TELLER_OK)
+		return err;
+	memset(&s, 0, sizeof(s));
+	s.c = c;
+	s.pool = tl_vec_new(ctx, 1);
+	s.tsels = tl_vec_new(ctx, sizeof(struct tsel));
+	s.cands = tl_vec_new(ctx, sizeof(struct kv));
+	s.gpus = tl_vec_new(ctx, sizeof(struct kv));
+	s.xsels = tl_vec_new(ctx, sizeof(struct xsel));
+	s.xposs = tl_vec_new(ctx, sizeof(struct xpos));
+	s.xsnaps = tl_vec_new(ctx, sizeof(struct xsnap));
+	if (s.pool == NULL || s.tsels == NULL || s.cands == NULL ||
+	    s.gpus == NULL || s.xsels == NULL || s.xposs == NULL ||
+	    s.xsnaps == NULL) {
+		err = tl_oom(ctx);
+		goto out;
+	}
+	/* Pass 1: election data (CVRs come first in the schema's order). */
+	memset(&x, 0, sizeof(x));
+	x.start = p1_start;
+	x.end = p1_end;
+	x.ud = &s;
+	if ((err = tl_xml_parse(ctx, &x, m.buf, m.len)) != TELLER_OK)
+		goto out;
+	if (!s.top[0]) {
+		err = tl_fail(ctx, TELLER_EPARSE, "no GpUnit in the CDF file "
+		    "(common with older, unsupported formats)");
+		goto out;
+	}
+	for (i = 1; i < 6; i++)
+		if (!s.top[i]) {
+			err = tl_fail(ctx, TELLER_EPARSE, "required field %s "
+			    "missing from the CDF file", top_names[i]);
+			goto out;
+		}
+	if (!c->found) {
+		err = tl_fail(ctx, TELLER_EPARSE, "contest '%s' from the "
+		    "config not found", c->src->contest_id);
+		goto out;
+	}
+	if (c->nsels == 0) {
+		err = tl_fail(ctx, TELLER_EPARSE, "contest '%s' has no "
+		    "ContestSelection", c->src->contest_id);
+		goto out;
+	}
+	c->cands = s.cands->data;
+	c->ncands = s.cands->len;
+	c->gpus = s.gpus->data;
+	c->ngpus = s.gpus->len;
+	if ((dup = sort_unique(c->cands, c->ncands, sizeof(struct kv),
+	    cmp_kv)) != 0) {
+		err = tl_fail(ctx, TELLER_EPARSE, "Candidate '%s' appears "
+		    "more than once", show(c->cands[dup - 1].k));
+		goto out;
+	}
+	if ((dup = sort_unique(c->sels, c->nsels, sizeof(struct csel),
+	    cmp_csel)) != 0) {
+		err = tl_fail(ctx, TELLER_EPARSE, "Contest Selection '%s' "
+		    "appears more than once", show(c->sels[dup - 1].k));
+		goto out;
+	}
+	if ((dup = sort_unique(c->gpus, c->ngpus, sizeof(struct kv),
+	    cmp_kv)) != 0) {
+		err = tl_fail(ctx, TELLER_EPARSE, "GpUnit '%s' appears more "
+		    "than once", show(c->gpus[dup - 1].k));
+		goto out;
+	}
+	/* Pass 2: the CVRs. */
+	x.start = p2_start;
+	x.end = p2_end;
+	err = tl_xml_parse(ctx, &x, m.buf, m.len);
+out:
+	tl_io_unmap(&m);
+	return err;
+}
+
+/* ------------------------------------------------------------------ */
+
+static bool
+ends_with_ci(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), k = strlen(suffix), i;
+
+	if (n < k)
+		return false;
+	for (i = 0; i < k; i++) {
+		char a = s[n - k + i];
+		if (a >= 'A' && a <= 'Z')
+			a = (char)(a - 'A' + 'a');
+		if (a != suffix[i])
+			return false;
+	}
+	return true;
+}
 
 int
 tl_cvr_read_cdf(teller_ctx *ctx, const struct tl_cvr_source *src,
     tl_cvr_fn fn, void *ud)
 {
-	(void)src;
-	(void)fn;
-	(void)ud;
-	return tl_fail(ctx, TELLER_EPARSE, "CDF CVR reader not built yet");
+	const char *saved = ctx->file;
+	struct cdf c;
+	int err;
+
+	memset(&c, 0, sizeof(c));
+	c.ctx = ctx;
+	c.src = src;
+	c.path = src->path;
+	c.fn = fn;
+	c.ud = ud;
+	ctx->file = src->path;
+	if ((err = tl_cvrb_init(ctx, &c.b)) != TELLER_OK)
+		goto out;
+	if (ends_with_ci(src->path, ".xml"))
+		err = read_xml(&c);
+	else if (ends_with_ci(src->path, ".json"))
+		err = read_json(&c);
+	else
+		err = tl_fail(ctx, TELLER_EPARSE, "a CDF file name must end "
+		    "in .json or .xml");
+out:
+	ctx->file = saved;
+	return err;
 }

@@ -389,6 +389,12 @@ tl_xml_fail(struct tl_xml *x, int err, const char *fmt, ...)
 	return x->err;
 }
 
+long
+tl_xml_line(const struct tl_xml *x)
+{
+	return (long)XML_GetCurrentLineNumber((XML_Parser)x->parser);
+}
+
 bool
 tl_xml_at(const struct tl_xml *x, const char *const *names)
 {

@@ -128,6 +128,8 @@ int tl_xml_parse(teller_ctx *ctx, struct tl_xml *x, const char *buf,
 /* Record an error at the parser's current line and column. */
 int tl_xml_fail(struct tl_xml *x, int err, const char *fmt, ...)
     TELLER_PRINTF(3, 4);
+/* The parser's current line (1-based). */
+long tl_xml_line(const struct tl_xml *x);
 /* Whether the open element path ends with the given local names
  * (NULL-terminated list, outermost first). */
 bool tl_xml_at(const struct tl_xml *x, const char *const *names);
