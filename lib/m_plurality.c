@@ -59,9 +59,9 @@ tl_uk_marks(teller_ctx *ctx, const struct teller_contest *c,
 			const struct tl_cand *cd;
 
 			if (id >= c->ncand)
-				return tl_fail(ctx, TELLER_EINTERNAL, "a ballot "
-				    "marks candidate %d of %d", id + 1,
-				    c->ncand);
+				return tl_fail(ctx, TELLER_EINTERNAL,
+				    "a ballot marks candidate %d of %d",
+				    id + 1, c->ncand);
 			cd = TL_CAND(c, id);
 			(*any)++;
 			if (cd->withdrawn)
@@ -175,6 +175,66 @@ tl_sv_fate(const struct tl_sv_paper *pp, const bool *remain)
 
 static const char BLOCK_R47[] = "LEPAR 2006 Sch.2 r.47";
 
+/*
+ * Elect the `seats` standing candidates with most votes (r.46). Those
+ * above the last seat's total are elected, most votes first; if more
+ * candidates share that total than seats are left, r.49 decides by lot,
+ * one seat at a time, among the tied in input order (each draw
+ * recorded); else all of them are elected, in input order.
+ */
+static int
+elect_top(teller_ctx *ctx, struct teller_result *r,
+    const struct teller_contest *c, const tl_fix *votes, int seats,
+    uint64_t seed)
+{
+	struct tl_rng rng;
+	int *order, *tied, n = 0, above = 0, ntied = 0, need, i, j, rc;
+	tl_fix edge;
+
+	order = tl_alloc(ctx, (size_t)c->ncand + 1, sizeof(int));
+	tied = tl_alloc(ctx, (size_t)c->ncand + 1, sizeof(int));
+	if (order == NULL || tied == NULL)
+		return TELLER_ENOMEM;
+	for (i = 0; i < c->ncand; i++) {
+		if (!tl_uk_standing(c, i))
+			continue;
+		for (j = n; j > 0 && votes[order[j - 1]] < votes[i]; j--)
+			order[j] = order[j - 1];
+		order[j] = i;
+		n++;
+	}
+	edge = votes[order[seats - 1]];
+	for (i = 0; i < n && votes[order[i]] > edge; i++) {
+		above++;
+		if ((rc = tl_result_elect(ctx, r, order[i])) != TELLER_OK)
+			return rc;
+	}
+	for (i = 0; i < c->ncand; i++)
+		if (tl_uk_standing(c, i) && votes[i] == edge)
+			tied[ntied++] = i;
+	need = seats - above;
+	if (need == ntied) {
+		for (i = 0; i < ntied; i++)
+			if ((rc = tl_result_elect(ctx, r, tied[i])) != 0)
+				return rc;
+		return TELLER_OK;
+	}
+	TL_STAGE(r, 0)->note = "LEPAR 2006 Sch.2 rr.46, 49";
+	tl_tie_seed(&rng, seed);
+	while (need-- > 0) {
+		int d = tl_tie_lot(&rng, ntied), who = tied[d];
+
+		if ((rc = tl_result_tie(ctx, r, TL_TIEK_ELECT, TL_TIE_LOT,
+		    tied, ntied, who, (uint64_t)d)) != TELLER_OK ||
+		    (rc = tl_result_elect(ctx, r, who)) != TELLER_OK)
+			return rc;
+		memmove(&tied[d], &tied[d + 1],
+		    (size_t)(ntied - d - 1) * sizeof(int));
+		ntied--;
+	}
+	return TELLER_OK;
+}
+
 int
 tl_plurality_count(teller_ctx *ctx, const struct teller_contest *c,
     const struct teller_profile *p, const teller_rules *rules,
@@ -182,9 +242,8 @@ tl_plurality_count(teller_ctx *ctx, const struct teller_contest *c,
 {
 	struct teller_result *r;
 	struct tl_uk_seen seen;
-	struct tl_rng rng;
 	tl_fix *votes, too_many = 0, voided = 0, part = 0, papers = 0;
-	int *ids, *order, *tied, nstand = 0, i, j, rc;
+	int *ids, nstand = 0, i, j, rc;
 	size_t pi;
 
 	*out = NULL;
@@ -200,10 +259,8 @@ tl_plurality_count(teller_ctx *ctx, const struct teller_contest *c,
 	r = tl_result_new(ctx, c, method, seats, p->wdp);
 	votes = tl_alloc(ctx, (size_t)c->ncand + 1, sizeof(tl_fix));
 	ids = tl_alloc(ctx, (size_t)c->ncand + 1, sizeof(int));
-	order = tl_alloc(ctx, (size_t)c->ncand + 1, sizeof(int));
-	tied = tl_alloc(ctx, (size_t)c->ncand + 1, sizeof(int));
-	if (r == NULL || votes == NULL || ids == NULL || order == NULL ||
-	    tied == NULL || tl_uk_seen_init(ctx, &seen, c->ncand) != TELLER_OK)
+	if (r == NULL || votes == NULL || ids == NULL ||
+	    tl_uk_seen_init(ctx, &seen, c->ncand) != TELLER_OK)
 		return TELLER_ENOMEM;
 
 	/* r.46: each paper gives one vote to each candidate marked on it */
@@ -257,55 +314,8 @@ tl_plurality_count(teller_ctx *ctx, const struct teller_contest *c,
 	if ((rc = tl_result_check(ctx, r)) != TELLER_OK)
 		return rc;
 
-	/* rank the standing candidates: most votes first, then input order */
-	{
-		int n = 0, above = 0, ntied = 0, need;
-		tl_fix edge;
-
-		for (i = 0; i < c->ncand; i++) {
-			if (!tl_uk_standing(c, i))
-				continue;
-			for (j = n; j > 0 && votes[order[j - 1]] < votes[i]; j--)
-				order[j] = order[j - 1];
-			order[j] = i;
-			n++;
-		}
-		edge = votes[order[seats - 1]];
-		for (i = 0; i < n; i++) {
-			if (votes[order[i]] > edge) {
-				above++;
-				if ((rc = tl_result_elect(ctx, r, order[i])) != 0)
-					return rc;
-			}
-		}
-		for (i = 0; i < c->ncand; i++)
-			if (tl_uk_standing(c, i) && votes[i] == edge)
-				tied[ntied++] = i;
-		need = seats - above;
-		if (need == ntied) {
-			for (i = 0; i < ntied; i++)
-				if ((rc = tl_result_elect(ctx, r, tied[i])) != 0)
-					return rc;
-		} else {
-			/* r.49: equality at the seat boundary, decided by lot
-			 * among the tied in input order, one seat at a time */
-			tl_tie_seed(&rng, rules->seed);
-			while (need-- > 0) {
-				int d = tl_tie_lot(&rng, ntied);
-				int who = tied[d];
-
-				if ((rc = tl_result_tie(ctx, r, TL_TIEK_ELECT,
-				    TL_TIE_LOT, tied, ntied, who,
-				    (uint64_t)d)) != TELLER_OK ||
-				    (rc = tl_result_elect(ctx, r, who)) != 0)
-					return rc;
-				memmove(&tied[d], &tied[d + 1],
-				    (size_t)(ntied - d - 1) * sizeof(int));
-				ntied--;
-			}
-			TL_STAGE(r, 0)->note = "LEPAR 2006 Sch.2 rr.46, 49";
-		}
-	}
+	if ((rc = elect_top(ctx, r, c, votes, seats, rules->seed)) != 0)
+		return rc;
 	*out = r;
 	return TELLER_OK;
 }

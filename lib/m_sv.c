@@ -134,10 +134,12 @@ tl_m_sv(teller_ctx *ctx, const struct teller_contest *c,
 		    tl_result_tally(ctx, r, true, "unmarked or void for "
 		    "uncertainty as to the first preference vote",
 		    "MER 2007 Sch.1 r.48(1)(d), (5)(d)", voidall) ||
-		    tl_result_tally(ctx, r, false, "first preference: "
-		    "unmarked", "PCC Order 2012 Sch.3 r.53", unmarked) ||
-		    tl_result_tally(ctx, r, false, "first preference: void "
-		    "for uncertainty", "PCC Order 2012 Sch.3 r.53", uncertain))
+		    tl_result_tally(ctx, r, false, "rejected first "
+		    "preference, of which unmarked", "PCC Order 2012 Sch.3 "
+		    "r.53", unmarked) ||
+		    tl_result_tally(ctx, r, false, "rejected first "
+		    "preference, of which void for uncertainty",
+		    "PCC Order 2012 Sch.3 r.53", uncertain))
 			return TELLER_ENOMEM;
 	}
 	if ((rc = tl_result_check(ctx, r)) != TELLER_OK)
@@ -228,17 +230,18 @@ tl_m_sv(teller_ctx *ctx, const struct teller_contest *c,
 			if (standing[i] && !remain[i] &&
 			    (rc = tl_result_exclude(ctx, r, i)) != TELLER_OK)
 				return rc;
-		if (tl_result_tally(ctx, r, false, "second preference unused: "
-		    "unmarked", R52, fate[TL_SVX_UNMARKED]) ||
-		    tl_result_tally(ctx, r, false, "second preference same as "
-		    "first preference", R52, fate[TL_SVX_SAME]) ||
-		    tl_result_tally(ctx, r, false, "second preference for an "
-		    "eliminated candidate", R52, fate[TL_SVX_ELIMINATED]) ||
-		    tl_result_tally(ctx, r, false, "rejected on second "
-		    "preference: voting for too many", R52,
+		if (tl_result_tally(ctx, r, false, "not transferred: second "
+		    "preference unmarked", R52, fate[TL_SVX_UNMARKED]) ||
+		    tl_result_tally(ctx, r, false, "not transferred: second "
+		    "preference same as first", R52, fate[TL_SVX_SAME]) ||
+		    tl_result_tally(ctx, r, false, "not transferred: second "
+		    "preference for an eliminated candidate", R52,
+		    fate[TL_SVX_ELIMINATED]) ||
+		    tl_result_tally(ctx, r, false, "not transferred: "
+		    "rejected on second preference, voting for too many", R52,
 		    fate[TL_SVX_TOO_MANY]) ||
-		    tl_result_tally(ctx, r, false, "rejected on second "
-		    "preference: void for uncertainty", R52,
+		    tl_result_tally(ctx, r, false, "not transferred: "
+		    "rejected on second preference, void for uncertainty", R52,
 		    fate[TL_SVX_UNCERTAIN]))
 			return TELLER_ENOMEM;
 		if ((rc = tl_result_check(ctx, r)) != TELLER_OK)

@@ -501,19 +501,20 @@ tallies(void)
 	    "to the first preference vote"), 9);
 	CHECK_INT(bx_tally(&b, true, "unmarked or void for uncertainty as to "
 	    "the first preference vote"), 6);
-	CHECK_INT(bx_tally(&b, false, "first preference: unmarked"), 3);
-	CHECK_INT(bx_tally(&b, false, "first preference: void for "
-	    "uncertainty"), 3);
-	CHECK_INT(bx_tally(&b, false, "second preference unused: unmarked"),
-	    4);
-	CHECK_INT(bx_tally(&b, false, "second preference same as first "
-	    "preference"), 3);
-	CHECK_INT(bx_tally(&b, false, "second preference for an eliminated "
-	    "candidate"), 2);
-	CHECK_INT(bx_tally(&b, false, "rejected on second preference: voting "
-	    "for too many"), 6);
-	CHECK_INT(bx_tally(&b, false, "rejected on second preference: void "
-	    "for uncertainty"), 1);
+	CHECK_INT(bx_tally(&b, false, "rejected first preference, of which "
+	    "unmarked"), 3);
+	CHECK_INT(bx_tally(&b, false, "rejected first preference, of which "
+	    "void for uncertainty"), 3);
+	CHECK_INT(bx_tally(&b, false, "not transferred: second preference "
+	    "unmarked"), 4);
+	CHECK_INT(bx_tally(&b, false, "not transferred: second preference "
+	    "same as first"), 3);
+	CHECK_INT(bx_tally(&b, false, "not transferred: second preference for "
+	    "an eliminated candidate"), 2);
+	CHECK_INT(bx_tally(&b, false, "not transferred: rejected on second "
+	    "preference, voting for too many"), 6);
+	CHECK_INT(bx_tally(&b, false, "not transferred: rejected on second "
+	    "preference, void for uncertainty"), 1);
 	CHECK_STR(excluded_at(&b, 2), "CD");
 	CHECK_INT(TL_STAGE(b.r, 1)->subject, -1);
 	bx_free(&b);

@@ -259,16 +259,31 @@ sv_file(const char *file)
 			CHECK_INT(tally(r, true, "unmarked or void for "
 			    "uncertainty as to the first preference vote"),
 			    num(rej, "unmarked") + num(rej, "uncertain"));
-			CHECK_INT(tally(r, false, "first preference: "
-			    "unmarked"), num(rej, "unmarked"));
+			CHECK_INT(tally(r, false, "rejected first preference, "
+			    "of which unmarked"), num(rej, "unmarked"));
 		}
-		CHECK_INT(tally(r, false, "second preference unused: unmarked")
-		    + tally(r, false, "second preference same as first "
-		    "preference") + tally(r, false, "second preference for "
-		    "an eliminated candidate") + tally(r, false, "rejected on "
-		    "second preference: voting for too many") + tally(r, false,
-		    "rejected on second preference: void for uncertainty"),
-		    num(tot, "not_transferred"));
+		{
+			static const char *const heads[] = {
+				"second preference unmarked",
+				"second preference same as first",
+				"second preference for an eliminated candidate",
+				"rejected on second preference, voting for too "
+				"many",
+				"rejected on second preference, void for "
+				"uncertainty",
+				NULL
+			};
+			char name[200];
+			long long sum = 0;
+
+			for (i = 0; heads[i] != NULL; i++) {
+				snprintf(name, sizeof(name), "not transferred: "
+				    "%s", heads[i]);
+				CHECK(tally(r, false, name) >= 0, "%s", name);
+				sum += tally(r, false, name);
+			}
+			CHECK_INT(sum, num(tot, "not_transferred"));
+		}
 	}
 	teller_ctx_free(b.ctx);
 	json_decref(root);
