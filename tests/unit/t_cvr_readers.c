@@ -38,7 +38,89 @@ struct acc {
 	bool skip_overvote;  /* alwaysSkipToNextRank */
 	bool exhaust_dup;    /* exhaustOnDuplicateCandidate */
 	bool ids_ok;         /* every record had a computed ID */
+	/* conversion mode: compare with RCTab's rctab_cvr.csv rows */
+	char ***rows;        /* expected rows (fields), header first */
+	int *rowlen;
+	int nrows, nranks, row, mismatches;
+	const char *case_name;
 };
+
+static int lookup(struct acc *a, const char *s);
+
+/* The rctab_cvr.csv cell of a record's rank k (1-based). */
+static void
+rank_cell(struct acc *a, const struct tl_cvr *r, int k, char *out,
+    size_t n)
+{
+	int i, j, c;
+	size_t len = 0;
+
+	snprintf(out, n, "undervote");
+	for (i = 0; i < r->nslots; i++) {
+		if (r->slots[i].rank != k)
+			continue;
+		out[0] = '\0';
+		for (j = 0; j < r->slots[i].n; j++) {
+			const char *s = r->slots[i].cands[j];
+			c = lookup(a, s);
+			if (c >= 0 && c < a->ncand)
+				s = a->names[c];
+			else if (c == a->ncand)
+				s = a->uwi_label;
+			len += (size_t)snprintf(out + len, n - len, "%s%s",
+			    j ? "\n" : "", s);
+			if (len >= n)
+				return;
+		}
+	}
+}
+
+static const char *
+nz(const char *s)
+{
+	return s != NULL ? s : "";
+}
+
+/* Compare one record with the next expected rctab_cvr.csv row. */
+static void
+check_row(struct acc *a, const struct tl_cvr *r)
+{
+	char cell[512];
+	char **f;
+	int k;
+
+	if (++a->row >= a->nrows) {
+		a->mismatches++;
+		return;
+	}
+	f = a->rows[a->row];
+	if (a->rowlen[a->row] < 9 + a->nranks) {
+		a->mismatches++;
+		return;
+	}
+	if (strcmp(f[3], nz(r->computed_id)) != 0 ||
+	    strcmp(f[5], nz(r->batch)) != 0 ||
+	    strcmp(f[6], nz(r->supplied_id)) != 0 ||
+	    strcmp(f[7], nz(r->precinct)) != 0 ||
+	    strcmp(f[8], nz(r->precinct_portion)) != 0) {
+		if (a->mismatches++ < 3)
+			fprintf(stderr, "%s row %d: ids '%s' '%s' '%s' '%s' "
+			    "'%s'\n", a->case_name, a->row, nz(r->computed_id),
+			    nz(r->batch), nz(r->supplied_id), nz(r->precinct),
+			    nz(r->precinct_portion));
+		return;
+	}
+	for (k = 1; k <= a->nranks; k++) {
+		rank_cell(a, r, k, cell, sizeof(cell));
+		if (strcmp(cell, f[8 + k]) != 0) {
+			if (a->mismatches++ < 3)
+				fprintf(stderr, "%s row %d rank %d: '%s' not "
+				    "'%s'\n", a->case_name, a->row, k, cell,
+				    f[8 + k]);
+			return;
+		}
+	}
+}
 
 /* Candidate index of raw string s, ncand for the write-in, -1 overvote
  * label, -2 unknown. */
@@ -71,6 +153,8 @@ on_cvr(teller_ctx *ctx, void *ud, const struct tl_cvr *r)
 
 	(void)ctx;
 	a->records++;
+	if (a->rows != NULL)
+		check_row(a, r);
 	if (r->computed_id == NULL || r->computed_id[0] == '\0')
 		a->ids_ok = false;
 	if (r->nslots == 0) {
@@ -125,6 +209,103 @@ on_cvr(teller_ctx *ctx, void *ud, const struct tl_cvr *r)
 			a->exhausted++;
 	}
 	return TELLER_OK;
+}
+
+/* Parse a whole CSV file (RFC 4180 quotes) into a->rows. */
+static bool
+load_csv(struct acc *a, const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf, *field;
+	long n;
+	size_t i, fl = 0;
+	bool q = false;
+	int cap = 0;
+
+	if (f == NULL)
+		return false;
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	fseek(f, 0, SEEK_SET);
+	buf = malloc((size_t)n + 1);
+	field = malloc((size_t)n + 1);
+	if (buf == NULL || field == NULL ||
+	    fread(buf, 1, (size_t)n, f) != (size_t)n) {
+		fclose(f);
+		free(buf);
+		free(field);
+		return false;
+	}
+	fclose(f);
+	a->nrows = 0;
+	for (i = 0; i <= (size_t)n; i++) {
+		char c = i < (size_t)n ? buf[i] : '\n';
+		if (q) {
+			if (c == '"' && i + 1 < (size_t)n && buf[i + 1] == '"') {
+				field[fl++] = '"';
+				i++;
+			} else if (c == '"') {
+				q = false;
+			} else {
+				field[fl++] = c;
+			}
+			continue;
+		}
+		if (c == '"') {
+			q = true;
+		} else if (c == ',' || c == '\n') {
+			char ***rw;
+			int *rl;
+			if (c == '\n' && i == (size_t)n && fl == 0 &&
+			    (a->nrows == 0 || a->rowlen[a->nrows - 1] < 0))
+				break;
+			if (a->nrows == 0 || a->rowlen[a->nrows - 1] < 0) {
+				if (a->nrows == cap) {
+					cap = cap ? cap * 2 : 64;
+					rw = realloc(a->rows, (size_t)cap *
+					    sizeof(*rw));
+					rl = realloc(a->rowlen, (size_t)cap *
+					    sizeof(*rl));
+					if (rw == NULL || rl == NULL)
+						abort();
+					a->rows = rw;
+					a->rowlen = rl;
+				}
+				a->rows[a->nrows] = calloc(64, sizeof(char *));
+				a->rowlen[a->nrows++] = 0;
+			}
+			field[fl] = '\0';
+			if (a->rowlen[a->nrows - 1] < 64)
+				a->rows[a->nrows - 1][a->rowlen[a->nrows - 1]++]
+				    = strdup(field);
+			fl = 0;
+			if (c == '\n')
+				a->rowlen[a->nrows - 1] =
+				    -a->rowlen[a->nrows - 1] - 1;
+		} else if (c != '\r') {
+			field[fl++] = c;
+		}
+	}
+	for (i = 0; i < (size_t)a->nrows; i++)
+		if (a->rowlen[i] < 0)
+			a->rowlen[i] = -a->rowlen[i] - 1;
+	free(buf);
+	free(field);
+	return a->nrows > 0;
+}
+
+static void
+free_csv(struct acc *a)
+{
+	int i, j;
+
+	for (i = 0; i < a->nrows; i++) {
+		for (j = 0; j < a->rowlen[i]; j++)
+			free(a->rows[i][j]);
+		free(a->rows[i]);
+	}
+	free(a->rows);
+	free(a->rowlen);
 }
 
 static const char *
@@ -208,14 +389,20 @@ run_case(const char *root, const char *name)
 		return 0;
 	if ((cfg = json_load_file(path, 0, &je)) == NULL)
 		return 0;
+	memset(&a, 0, sizeof(a));
+	a.ids_ok = true;
+	a.case_name = name;
+	exp = NULL;
 	if (snprintf(path, sizeof(path), "%s/%s_expected_detailed_report.json",
-	    cfgdir, name) >= (int)sizeof(path) ||
-	    (exp = json_load_file(path, 0, &je)) == NULL) {
+	    cfgdir, name) < (int)sizeof(path))
+		exp = json_load_file(path, 0, &je);
+	/* No expected report: the conversions_* cases have RCTab's
+	 * rctab_cvr.csv export instead, compared row by row. */
+	if (exp == NULL && (snprintf(path, sizeof(path), "%s/%s_expected.csv",
+	    cfgdir, name) >= (int)sizeof(path) || !load_csv(&a, path))) {
 		json_decref(cfg);
 		return 0;
 	}
-	memset(&a, 0, sizeof(a));
-	a.ids_ok = true;
 	cands = json_object_get(cfg, "candidates");
 	json_array_foreach(cands, i, v) {
 		json_t *al, *x;
@@ -271,6 +458,9 @@ run_case(const char *root, const char *name)
 		src.skipped_rank_label = "";
 		src.uwi_label = jtext(v, "undeclaredWriteInLabel", uwi,
 		    sizeof(uwi));
+		a.uwi_label = src.uwi_label;
+		if (a.rows != NULL)
+			a.nranks = a.rowlen[0] - 9;
 		src.max_rankings = strcmp(buf, "max") == 0 ? 0 : atoi(buf);
 		src.ncand = a.ncand;
 		src.cand_names = cn;
@@ -282,10 +472,19 @@ run_case(const char *root, const char *name)
 		    teller_errmsg(ctx));
 	}
 	teller_ctx_free(ctx);
-	if (nread == 0) {
+	if (nread == 0 || exp == NULL) {
+		if (nread > 0) {
+			CHECK(a.mismatches == 0 && a.row == a.nrows - 1,
+			    "%s: %d of %ld records differ from RCTab's export "
+			    "(%d rows)", name, a.mismatches, a.records,
+			    a.nrows - 1);
+			printf("%s: %ld records match RCTab's rctab_cvr.csv\n",
+			    name, a.records);
+		}
+		free_csv(&a);
 		json_decref(cfg);
 		json_decref(exp);
-		return 0;
+		return nread > 0;
 	}
 	res = json_object_get(json_array_get(json_object_get(exp, "results"),
 	    0), "tally");
