@@ -226,8 +226,11 @@ is_blank(int ch, char sep)
 static const char *
 fld_ptr(const struct csv *s, const struct fld *f)
 {
-	return f->quoted ? (const char *)s->scratch->data + f->off
-			 : s->buf + f->off;
+	if (!f->quoted)
+		return s->buf + f->off;
+	/* an empty quoted field may leave scratch unallocated */
+	return s->scratch->data != NULL ?
+	    (const char *)s->scratch->data + f->off : "";
 }
 
 static int

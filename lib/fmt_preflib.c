@@ -323,6 +323,10 @@ resolve_names(struct pl *s, const struct tl_vec *names)
 			return tl_fail_at(ctx, TELLER_EDUP, m->line, m->col,
 			    "alternative %lld is named twice",
 			    (long long)m->k);
+		if (m->n == 0)
+			return tl_fail_at(ctx, TELLER_EPARSE, m->line, m->col,
+			    "alternative %lld has an empty name",
+			    (long long)m->k);
 		nm[m->k - 1] = m->s;
 		nl[m->k - 1] = m->n;
 	}
@@ -516,6 +520,10 @@ parse_old(struct pl *s, const char *buf, size_t len)
 		p = skipws(p + 1, e);
 		nm[v - 1] = p;
 		nl[v - 1] = (size_t)(rtrim(p, e) - p);
+		if (nl[v - 1] == 0)
+			return tl_fail_at(ctx, TELLER_EPARSE, l.line,
+			    (long)(p - a) + 1, "alternative %lld has an empty "
+			    "name", (long long)v);
 	}
 	if ((rc = add_names(s, nm, nl)) != TELLER_OK)
 		return rc;

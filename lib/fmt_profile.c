@@ -248,7 +248,8 @@ hexval(int ch)
 	return -1;
 }
 
-/* Unescape [a, e) into a new arena string. */
+/* Unescape [a, e) into a new arena string. \xHH is only for control
+ * characters (01-1f, 7f), so the result stays valid UTF-8. */
 static int
 unesc(struct rd *r, const char *a, const char *e, const char **out)
 {
@@ -278,7 +279,8 @@ unesc(struct rd *r, const char *a, const char *e, const char **out)
 		case 'r': *q++ = '\r'; break;
 		case 'x':
 			if (e - s < 3 || (h1 = hexval(s[1])) < 0 ||
-			    (h2 = hexval(s[2])) < 0 || (h1 == 0 && h2 == 0))
+			    (h2 = hexval(s[2])) < 0 || (h1 == 0 && h2 == 0) ||
+			    (h1 > 1 && !(h1 == 7 && h2 == 15)))
 				return tl_fail_at(r->ctx, TELLER_EPARSE,
 				    r->line, (long)(s - r->a), "bad \\x "
 				    "escape");

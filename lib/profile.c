@@ -159,7 +159,10 @@ tl_profile_new(teller_ctx *ctx, int ncand)
 	p->ncand = ncand;
 	p->pats = tl_vec_new(ctx, sizeof(struct tl_pat));
 	p->cells = tl_vec_new(ctx, sizeof(tl_cid));
-	if (p->pats == NULL || p->cells == NULL)
+	/* cells->data is never NULL, so pointer arithmetic on an empty
+	 * first pattern is defined (found by fuzz_csv) */
+	if (p->pats == NULL || p->cells == NULL ||
+	    tl_vec_reserve(ctx, p->cells, 16) != TELLER_OK)
 		return NULL;
 	return p;
 }

@@ -1,0 +1,13 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * fuzz_preflib.c -- libFuzzer target for the preflib reader: every input must be
+ * read or refused cleanly; what is read must keep the profile invariants
+ * and survive a profile-file round trip (fuzz_common.h).
+ */
+#include "fuzz_common.h"
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	return fuzz_read_one(TELLER_FMT_PREFLIB, data, size);
+}
