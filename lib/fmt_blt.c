@@ -709,54 +709,127 @@ nwords(const char *s, size_t n)
 	return w;
 }
 
-/* Does s look like a person's name: two or more words, one of them a
- * SURNAME in capitals (two or more letters, not in parentheses)? */
+/* Does the word [s, e) look like a SURNAME in capitals: two or more
+ * letters, all upper case after an optional "Mc"/"Mac" (McIVOR)? */
 static bool
-surname_like(const char *s, size_t n)
+caps_word(const char *s, const char *e)
+{
+	int up = 0;
+
+	if (s < e && *s == '(')
+		return false;
+	if (e - s > 3 && s[0] == 'M' && s[1] == 'c')
+		s += 2;
+	else if (e - s > 4 && s[0] == 'M' && s[1] == 'a' && s[2] == 'c')
+		s += 3;
+	for (; s < e; s++) {
+		if (*s >= 'A' && *s <= 'Z')
+			up++;
+		else if ((*s >= 'a' && *s <= 'z') ||
+		    (unsigned char)*s >= 0x80 || *s == '(' || *s == ')')
+			return false;
+	}
+	return up >= 2;
+}
+
+/* Does s (squeezed) look like a person: two or more words, one of them a
+ * SURNAME in capitals (the convention of every Scottish ballot)? */
+static bool
+person_like(const char *s, size_t n)
 {
 	size_t i = 0, j;
 
 	if (nwords(s, n) < 2)
 		return false;
 	while (i < n) {
-		int up = 0, low = 0;
-		for (j = i; j < n && s[j] != ' '; j++) {
-			if (s[j] >= 'A' && s[j] <= 'Z')
-				up++;
-			else if ((s[j] >= 'a' && s[j] <= 'z') ||
-			    (unsigned char)s[j] >= 0x80 || s[j] == '(' ||
-			    s[j] == ')')
-				low++;
-		}
-		if (s[i] != '(' && up >= 2 && low == 0)
+		for (j = i; j < n && s[j] != ' '; j++)
+			;
+		if (caps_word(s + i, s + j))
 			return true;
 		i = j + 1;
 	}
 	return false;
 }
 
+/* Does s look like a party label: it ends in an "(ABBR)", or one of its
+ * words is a common word of party names? */
+static bool
+party_like(const char *s, size_t n)
+{
+	static const char *const words[] = { "party", "independent",
+		"independence", "labour", "conservative", "unionist",
+		"liberal", "democrat", "democrats", "green", "greens",
+		"national", "socialist", "alliance", "co-operative", "ind",
+		"lab", "con", "snp", "ld", "grn", "ukip", NULL };
+	size_t i = 0, j, k;
+
+	if (n > 2 && s[n - 1] == ')' && memchr(s, '(', n) != NULL)
+		return true;
+	while (i < n) {
+		for (j = i; j < n && s[j] != ' '; j++)
+			;
+		for (k = 0; words[k] != NULL; k++)
+			if (strlen(words[k]) == j - i &&
+			    ascii_ncasecmp(s + i, words[k], j - i) == 0)
+				return true;
+		i = j + 1;
+	}
+	return false;
+}
+
 /*
- * "Name (Party)" -> name, party. Also takes a final '_' for the ')' (a
- * typo in one file). Sets *pl = 0 if there is no party.
+ * In "A ""B""" (an unquoted run, then a quoted string), is A the party
+ * and B the name ("Lab ""George ADAM"" ", party first)? Decided by which
+ * looks like a person, then which like a party, then by a one-word A
+ * before a longer B.
+ */
+static bool
+party_first(const char *a, size_t an, const char *b, size_t bn)
+{
+	bool sa = person_like(a, an), sb = person_like(b, bn);
+	bool pa, pb;
+
+	if (sa != sb)
+		return sb;
+	pa = party_like(a, an);
+	pb = party_like(b, bn);
+	if (pa != pb)
+		return pa;
+	return nwords(a, an) == 1 && nwords(b, bn) >= 2;
+}
+
+/*
+ * "Name (Party)" -> name, party; the party may hold parentheses itself
+ * ("Ann LEE (Scottish National Party (SNP))"). Also takes a final '_' for
+ * the ')' (a typo in one file). Sets *pl = 0 if there is no party.
  */
 static void
 split_paren(const char *s, size_t n, size_t *nn, size_t *po, size_t *pl)
 {
 	size_t lp, i;
+	int depth = 0;
 
 	*nn = n;
 	*po = *pl = 0;
 	if (n < 4 || (s[n - 1] != ')' && s[n - 1] != '_'))
 		return;
-	for (lp = n - 1; lp > 0 && s[lp - 1] != '('; lp--)
-		if (s[lp - 1] == ')')
+	if (s[n - 1] == ')') {
+		for (lp = n; lp-- > 0;) {
+			if (s[lp] == ')')
+				depth++;
+			else if (s[lp] == '(' && --depth == 0)
+				break;
+		}
+		if (depth != 0)
 			return;
-	if (lp == 0)
-		return;
-	lp--; /* at '(' */
-	for (i = lp + 1; i < n - 1; i++)
-		if (s[i] == '(' || s[i] == ')')
+	} else {
+		for (lp = n - 1; lp > 0 && s[lp - 1] != '('; lp--)
+			if (s[lp - 1] == ')')
+				return;
+		if (lp == 0)
 			return;
+		lp--; /* at '(' */
+	}
 	for (i = lp; i > 0 && s[i - 1] == ' '; i--)
 		;
 	if (i == 0 || lp + 2 >= n)
@@ -877,10 +950,8 @@ name_record(struct rd *r, const struct rec *x, bool title)
 		name = a + keep[0].off;
 		split_paren(name, keep[0].len, &nn, &po, &pl);
 		party = name + po;
-	} else if (!keep[0].q && keep[1].q &&
-	    surname_like(a + keep[1].off, keep[1].len) &&
-	    (nwords(a + keep[0].off, keep[0].len) == 1 ||
-	    !surname_like(a + keep[0].off, keep[0].len))) {
+	} else if (!keep[0].q && keep[1].q && party_first(a + keep[0].off,
+	    keep[0].len, a + keep[1].off, keep[1].len)) {
 		/* "Lab ""George ADAM"" ": party first */
 		name = a + keep[1].off;
 		nn = keep[1].len;
