@@ -172,6 +172,139 @@ bx_tie(const struct bx *b, size_t i)
 	return &TL_VEC_AT(b->r->ties, struct tl_tie, i);
 }
 
+/* ---- random profiles (deterministic) for reference comparisons ---- */
+
+static uint64_t rs = 88172645463325252u;
+
+static int
+rnd(int n)
+{
+	rs ^= rs << 13;
+	rs ^= rs >> 7;
+	rs ^= rs << 17;
+	return (int)(rs % (uint64_t)n);
+}
+
+/* A random profile over names; up to 6 ranks of 0-3 marks each. */
+static void
+random_profile(struct bx *b, const char *names, int npat)
+{
+	int i, k, m, nc = (int)strlen(names);
+	char spec[64];
+
+	bx_init(b, names);
+	for (i = 0; i < npat; i++) {
+		int nr = rnd(7), n = 0;
+		for (k = 0; k < nr; k++) {
+			int nm = rnd(10) < 7 ? 1 : rnd(4);
+			if (k > 0)
+				spec[n++] = ',';
+			for (m = 0; m < nm; m++) {
+				if (m > 0)
+					spec[n++] = '|';
+				spec[n++] = names[rnd(nc)];
+			}
+		}
+		spec[n] = '\0';
+		bx_add(b, spec, 1 + rnd(20));
+	}
+}
+
+/* Reference block count: a paper's distinct standing candidates (any
+ * rank) count if there are 1..seats of them and its uncertain marks
+ * could not take it past seats. Returns false on a boundary tie. */
+static bool
+ref_block(const struct bx *b, int seats, long long *v, bool *won)
+{
+	int nc = b->c->ncand, i, j, above = 0, at = 0;
+	long long edge;
+	long long sorted[16];
+	size_t pi;
+
+	memset(v, 0, 16 * sizeof(*v));
+	for (pi = 0; pi < b->p->pats->len; pi++) {
+		const struct tl_pat *pat = TL_PAT(b->p, pi);
+		struct tl_rank r;
+		int ids[64], k = 0, u = 0;
+
+		for (r = tl_rank_first(b->p, pat); r.cells != NULL;
+		    r = tl_rank_next(r))
+			for (i = 0; i < r.n; i++) {
+				const struct tl_cand *cd =
+				    TL_CAND(b->c, r.ids[i]);
+				bool dup = false;
+				if (cd->withdrawn)
+					continue;
+				if (cd->writein) {
+					u++;
+					continue;
+				}
+				for (j = 0; j < k; j++)
+					dup |= ids[j] == r.ids[i];
+				if (!dup)
+					ids[k++] = r.ids[i];
+			}
+		if (k >= 1 && k + u <= seats)
+			for (j = 0; j < k; j++)
+				v[ids[j]] += pat->w;
+	}
+	for (i = j = 0; i < nc; i++)
+		if (!TL_CAND(b->c, i)->withdrawn && !TL_CAND(b->c, i)->writein)
+			sorted[j++] = v[i];
+	for (i = 1; i < j; i++) {
+		long long t = sorted[i];
+		int m = i;
+		for (; m > 0 && sorted[m - 1] < t; m--)
+			sorted[m] = sorted[m - 1];
+		sorted[m] = t;
+	}
+	edge = sorted[seats - 1];
+	for (i = 0; i < nc; i++) {
+		bool st = !TL_CAND(b->c, i)->withdrawn &&
+		    !TL_CAND(b->c, i)->writein;
+		won[i] = st && v[i] >= edge;
+		above += st && v[i] > edge;
+		at += st && v[i] == edge;
+	}
+	return above + at == seats;
+}
+
+static void
+reference(void)
+{
+	long long v[16];
+	bool won[16];
+	int iter, compared = 0;
+
+	for (iter = 0; iter < 400; iter++) {
+		struct bx b;
+		int seats = 1 + rnd(3), i;
+
+		random_profile(&b, iter % 2 ? "ABCDEF" : "ABCDe?", 5 + rnd(40));
+		CHECK_INT(bx_count(&b, "block", seats, 1), TELLER_OK);
+		if (b.r == NULL)
+			continue;
+		CHECK_INT(b.r->elected->len, seats);
+		if (ref_block(&b, seats, v, won)) {
+			compared++;
+			CHECK_INT(bx_nties(&b), 0);
+			for (i = 0; i < b.c->ncand; i++) {
+				size_t e;
+				bool in = false;
+				CHECK_INT(TL_STAGE(b.r, 0)->votes[i], v[i]);
+				for (e = 0; e < b.r->elected->len; e++)
+					in |= TL_VEC_AT(b.r->elected, int, e)
+					    == i;
+				CHECK(in == won[i], "iter %d cand %d", iter, i);
+			}
+		} else {
+			CHECK(bx_nties(&b) >= 1, "iter %d: no lot", iter);
+		}
+		bx_free(&b);
+	}
+	CHECK(compared > 100, "only %d compared", compared);
+}
+
 /* "A100 B90 C90 D10": each candidate's votes as plumped papers. */
 static void
 plumped(struct bx *b, const char *spec)
@@ -349,6 +482,7 @@ boundary(void)
 int
 main(void)
 {
+	reference();
 	heads();
 	papers();
 	boundary();

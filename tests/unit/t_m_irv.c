@@ -171,6 +171,169 @@ bx_tie(const struct bx *b, size_t i)
 	return &TL_VEC_AT(b->r->ties, struct tl_tie, i);
 }
 
+/* ---- random profiles (deterministic) for reference comparisons ---- */
+
+static uint64_t rs = 88172645463325252u;
+
+static int
+rnd(int n)
+{
+	rs ^= rs << 13;
+	rs ^= rs >> 7;
+	rs ^= rs << 17;
+	return (int)(rs % (uint64_t)n);
+}
+
+/* A random profile over names; up to 6 ranks of 0-3 marks each. */
+static void
+random_profile(struct bx *b, const char *names, int npat)
+{
+	int i, k, m, nc = (int)strlen(names);
+	char spec[64];
+
+	bx_init(b, names);
+	for (i = 0; i < npat; i++) {
+		int nr = rnd(7), n = 0;
+		for (k = 0; k < nr; k++) {
+			int nm = rnd(10) < 7 ? 1 : rnd(4);
+			if (k > 0)
+				spec[n++] = ',';
+			for (m = 0; m < nm; m++) {
+				if (m > 0)
+					spec[n++] = '|';
+				spec[n++] = names[rnd(nc)];
+			}
+		}
+		spec[n] = '\0';
+		bx_add(b, spec, 1 + rnd(20));
+	}
+}
+
+/* Reference: the ballot's next preference by the definition, each rank
+ * read afresh: -1 none left, -2 an overvote reached. */
+static int
+ref_pref(const struct bx *b, const struct tl_pat *pat, const bool *cont)
+{
+	struct tl_rank r, q;
+	int i, j;
+
+	for (r = tl_rank_first(b->p, pat); r.cells != NULL;
+	    r = tl_rank_next(r)) {
+		int live[64], n = 0;
+		for (i = 0; i < r.n; i++) {
+			int id = r.ids[i];
+			bool skip = TL_CAND(b->c, id)->withdrawn;
+			for (j = 0; j < n; j++)
+				skip |= live[j] == id;
+			for (q = tl_rank_first(b->p, pat); q.cells != r.cells;
+			    q = tl_rank_next(q))
+				for (j = 0; j < q.n; j++)
+					skip |= q.ids[j] == id;
+			if (!skip)
+				live[n++] = id;
+		}
+		if (n > 1)
+			return -2;
+		if (n == 1 && cont[live[0]])
+			return live[0];
+	}
+	return -1;
+}
+
+/* Reference IRV, recounting every ballot each round. Returns the winner,
+ * or -1 if a tie arose (not compared). */
+static int
+ref_irv(const struct bx *b, long long v[][16], long long *nt, int *nst)
+{
+	bool cont[16], valid[256];
+	int nc = b->c->ncand, s, i, ncont = 0;
+	size_t pi;
+
+	for (i = 0; i < nc; i++) {
+		cont[i] = !TL_CAND(b->c, i)->withdrawn;
+		ncont += cont[i];
+	}
+	for (s = 0; s < 16; s++) {
+		long long live = 0, best = -1, low = -1;
+		int top = -1, nlow = 0, lo = -1;
+
+		memset(v[s], 0, sizeof(v[s]));
+		nt[s] = 0;
+		for (pi = 0; pi < b->p->pats->len; pi++) {
+			const struct tl_pat *pat = TL_PAT(b->p, pi);
+			int who = ref_pref(b, pat, cont);
+			if (s == 0)
+				valid[pi] = who >= 0;
+			if (who >= 0)
+				v[s][who] += pat->w;
+			else if (valid[pi])
+				nt[s] += pat->w;
+		}
+		*nst = s + 1;
+		for (i = 0; i < nc; i++) {
+			if (!cont[i])
+				continue;
+			live += v[s][i];
+			if (v[s][i] > best) {
+				best = v[s][i];
+				top = i;
+			}
+		}
+		if (ncont == 1 || 2 * best > live)
+			return top;
+		if (ncont == 2)
+			return -1;
+		for (i = 0; i < nc; i++) {
+			if (!cont[i])
+				continue;
+			if (low < 0 || v[s][i] < low) {
+				low = v[s][i];
+				nlow = 1;
+				lo = i;
+			} else if (v[s][i] == low) {
+				nlow++;
+			}
+		}
+		if (nlow > 1)
+			return -1;
+		cont[lo] = false;
+		ncont--;
+	}
+	return -1;
+}
+
+static void
+reference(void)
+{
+	static long long v[16][16], nt[16];
+	int iter, compared = 0;
+
+	for (iter = 0; iter < 400; iter++) {
+		struct bx b;
+		int nst, w, s, i;
+
+		random_profile(&b, iter % 3 ? "ABCDEF" : "ABCDa?", 5 + rnd(40));
+		w = ref_irv(&b, v, nt, &nst);
+		CHECK_INT(bx_count(&b, "irv", 0, 1), TELLER_OK);
+		if (b.r != NULL && w >= 0 && bx_nties(&b) == 0) {
+			compared++;
+			CHECK_INT(bx_nstages(&b), nst);
+			CHECK_INT(TL_VEC_AT(b.r->elected, int, 0), w);
+			for (s = 0; s < nst && s < bx_nstages(&b); s++) {
+				const struct tl_stage *st = TL_STAGE(b.r, s);
+				CHECK_INT(st->nontrans, nt[s]);
+				for (i = 0; i < b.c->ncand; i++)
+					CHECK(st->votes[i] == v[s][i],
+					    "iter %d stage %d cand %d: %lld v "
+					    "%lld", iter, s + 1, i,
+					    (long long)st->votes[i], v[s][i]);
+			}
+		}
+		bx_free(&b);
+	}
+	CHECK(compared > 100, "only %d compared", compared);
+}
+
 static void
 transfers(void)
 {
@@ -404,6 +567,7 @@ misc(void)
 int
 main(void)
 {
+	reference();
 	transfers();
 	marks();
 	ties();
