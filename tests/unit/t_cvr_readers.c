@@ -558,9 +558,613 @@ test_cases(void)
 	CHECK(ran >= 20, "only %d cases ran", ran);
 }
 
+/* ------------------------------------------------------------------ */
+/* small hand-written inputs                                           */
+
+static char tmpdir[256];
+
+static void
+put(const char *name, const char *text)
+{
+	char path[512];
+	FILE *f;
+
+	if (snprintf(path, sizeof(path), "%s/%s", tmpdir, name) >=
+	    (int)sizeof(path))
+		return;
+	f = fopen(path, "wb");
+	if (f == NULL) {
+		CHECK(0, "cannot write %s", path);
+		return;
+	}
+	fputs(text, f);
+	fclose(f);
+}
+
+static char *
+tpath(const char *name)
+{
+	static char path[4][512];
+	static int k;
+
+	k = (k + 1) % 4;
+	if (snprintf(path[k], sizeof(path[k]), "%s/%s", tmpdir, name) >=
+	    (int)sizeof(path[k]))
+		path[k][0] = '\0';
+	return path[k];
+}
+
+/* What the callback saw: records, and the first record's fields. */
+struct seen {
+	int n;
+	char cid[128], sid[128], prec[128], port[128], batch[128];
+	char slots[512]; /* "1:a|b 2:c" */
+	long line;
+	int fail_at;     /* return an error at this record (1-based) */
+};
+
+static void
+copy(char *dst, const char *s)
+{
+	snprintf(dst, 128, "%s", s != NULL ? s : "(null)");
+}
+
+static int
+on_seen(teller_ctx *ctx, void *ud, const struct tl_cvr *r)
+{
+	struct seen *w = ud;
+	size_t len = 0;
+	int i, j;
+
+	if (++w->n == w->fail_at)
+		return tl_fail(ctx, TELLER_ERULE, "stop here");
+	if (w->n != 1)
+		return TELLER_OK;
+	copy(w->cid, r->computed_id);
+	copy(w->sid, r->supplied_id);
+	copy(w->prec, r->precinct);
+	copy(w->port, r->precinct_portion);
+	copy(w->batch, r->batch);
+	w->line = r->line;
+	w->slots[0] = '\0';
+	for (i = 0; i < r->nslots; i++) {
+		len += (size_t)snprintf(w->slots + len, sizeof(w->slots) - len,
+		    "%s%d:", i ? " " : "", r->slots[i].rank);
+		for (j = 0; j < r->slots[i].n && len < sizeof(w->slots); j++)
+			len += (size_t)snprintf(w->slots + len,
+			    sizeof(w->slots) - len, "%s%s", j ? "|" : "",
+			    r->slots[i].cands[j]);
+		if (len >= sizeof(w->slots))
+			break;
+	}
+	return TELLER_OK;
+}
+
+static void
+src_init(struct tl_cvr_source *s, const char *prov, const char *path,
+    const char *contest)
+{
+	memset(s, 0, sizeof(*s));
+	s->provider = prov;
+	s->path = path;
+	s->contest_id = contest;
+	s->overvote_delimiter = "";
+	s->overvote_label = "";
+	s->skipped_rank_label = "";
+	s->uwi_label = "";
+}
+
+typedef int (*reader_fn)(teller_ctx *, const struct tl_cvr_source *,
+    tl_cvr_fn, void *);
+
+/* Run a reader; return its code, with the error position in *line,
+ * *col and the error file's last component in file. */
+static int
+run(reader_fn rd, const struct tl_cvr_source *src, struct seen *w,
+    long *line, long *col, char *file, size_t fsz, char *msg, size_t msz)
+{
+	teller_ctx *ctx;
+	const char *ef;
+	int rc;
+
+	teller_ctx_new(NULL, &ctx);
+	memset(w, 0, sizeof(*w) - sizeof(w->fail_at));
+	rc = rd(ctx, src, on_seen, w);
+	teller_errpos(ctx, &ef, line, col);
+	snprintf(file, fsz, "%s", ef != NULL ? ef : "");
+	snprintf(msg, msz, "%s", teller_errmsg(ctx));
+	teller_ctx_free(ctx);
+	return rc;
+}
+
+/* Expect failure code want; the error must name a file ending in
+ * fname and, if pos, carry a line. */
+#define EXPECT_FAIL(rd, src, want, fname, pos, what) do {                 \
+	struct seen w_;                                                   \
+	long l_, c_;                                                      \
+	char f_[512], m_[300];                                            \
+	int rc_ = run((rd), (src), &w_, &l_, &c_, f_, sizeof(f_), m_,     \
+	    sizeof(m_));                                                  \
+	CHECK(rc_ == (want), "%s: code %d, want %d (%s)", (what), rc_,    \
+	    (want), m_);                                                  \
+	CHECK(strlen(f_) >= strlen(fname) && strcmp(f_ + strlen(f_) -     \
+	    strlen(fname), (fname)) == 0, "%s: error file '%s'", (what),  \
+	    f_);                                                          \
+	CHECK(!(pos) || l_ > 0, "%s: no line in '%s'", (what), m_);       \
+} while (0)
+
+static char *
+deep(char open, size_t n)
+{
+	char *s = malloc(n + 1);
+
+	memset(s, open, n);
+	s[n] = '\0';
+	return s;
+}
+
+static const char dom_manifests[][2][200] = {
+	{ "PrecinctPortionManifest.json", "{\"Version\":\"1\",\"List\":["
+	    "{\"Description\":\"Portion 9\",\"Id\":9}]}" },
+	{ "PrecinctManifest.json", "{\"List\":[{\"Description\":\"P 3\","
+	    "\"Id\":3}]}" },
+	{ "ContestManifest.json", "{\"List\":[{\"Description\":\"Mayor\","
+	    "\"Id\":1,\"VoteFor\":1,\"NumOfRanks\":3}]}" },
+	{ "CandidateManifest.json", "{\"List\":[{\"Description\":\"A\","
+	    "\"Id\":10,\"ContestId\":1},{\"Description\":\"B\",\"Id\":11,"
+	    "\"ContestId\":1},{\"Description\":\"W\",\"Id\":12,"
+	    "\"ContestId\":1},{\"Description\":\"X\",\"Id\":13,"
+	    "\"ContestId\":2}]}" },
+};
+
+#define MARK(c, r, amb) "{\"CandidateId\":" #c ",\"Rank\":" #r          \
+	",\"IsAmbiguous\":" #amb "}"
+#define SESSION(rec, cur, marks) "{\"TabulatorId\":5,\"BatchId\":6,"      \
+	"\"RecordId\":" #rec ",\"Original\":{\"IsCurrent\":" #cur             \
+	",\"PrecinctId\":3,\"PrecinctPortionId\":9,\"BallotTypeId\":1,"      \
+	"\"Cards\":[{\"Contests\":[{\"Id\":2,\"Marks\":[]},{\"Id\":1,"      \
+	"\"OutstackConditionIds\":[],\"Marks\":[" marks "]}]}]}}"
+
+static void
+test_dominion(void)
+{
+	struct tl_cvr_source src;
+	struct seen w;
+	long l, c;
+	char f[512], m[300], *big;
+	size_t i;
+	int rc;
+
+	mkdir(tpath("dom"), 0700);
+	for (i = 0; i < sizeof(dom_manifests) / sizeof(dom_manifests[0]);
+	    i++) {
+		char nm[256];
+		if (snprintf(nm, sizeof(nm), "dom/%s", dom_manifests[i][0]) <
+		    (int)sizeof(nm))
+			put(nm, dom_manifests[i][1]);
+	}
+	/* Modified data, ambiguous marks, outstack 7, write-in, overvote
+	 * order, ranks sorted. */
+	put("dom/CvrExport.json", "{\"Sessions\":["
+	    "{\"TabulatorId\":5,\"BatchId\":6,\"RecordId\":1,"
+	    "\"Original\":{\"IsCurrent\":false,\"BallotTypeId\":1,"
+	    "\"Contests\":[{\"Id\":1,\"Marks\":[]}]}},"
+	    "{\"TabulatorId\":5,\"BatchId\":6,\"RecordId\":2,"
+	    "\"Original\":{\"IsCurrent\":false,\"BallotTypeId\":1,"
+	    "\"Contests\":[]},\"Modified\":{\"PrecinctId\":3,"
+	    "\"PrecinctPortionId\":9,\"BallotTypeId\":1,\"Contests\":[{\"Id\":1,"
+	    "\"Marks\":[" MARK(11, 2, false) "," MARK(10, 1, true) ","
+	    MARK(12, 1, false) "," MARK(10, 2, false) "]}]}},"
+	    SESSION(3, true, MARK(10, 1, false)) ","
+	    "{\"TabulatorId\":5,\"BatchId\":6,\"RecordId\":4,\"Original\":{"
+	    "\"IsCurrent\":true,\"BallotTypeId\":1,\"Contests\":[{\"Id\":1,"
+	    "\"OutstackConditionIds\":[4,7],\"Marks\":[]}]}}]}");
+	src_init(&src, "dominion", tpath("dom"), "1");
+	src.uwi_label = "12";
+	rc = run(tl_cvr_read_dominion, &src, &w, &l, &c, f, sizeof(f), m,
+	    sizeof(m));
+	CHECK(rc == TELLER_OK, "dominion: %s", m);
+	CHECK_INT(w.n, 2);
+	CHECK_STR(w.cid, "5-6-2");
+	CHECK_STR(w.sid, "2");
+	CHECK_STR(w.batch, "6");
+	CHECK_STR(w.prec, "P 3");
+	CHECK_STR(w.port, "Portion 9");
+	CHECK_STR(w.slots, "1:" TL_CVR_UWI " 2:11|10");
+	/* The callback's error stops the reader. */
+	w.fail_at = 2;
+	{
+		teller_ctx *ctx;
+		teller_ctx_new(NULL, &ctx);
+		memset(&w, 0, sizeof(w));
+		w.fail_at = 1;
+		CHECK_INT(tl_cvr_read_dominion(ctx, &src, on_seen, &w),
+		    TELLER_ERULE);
+		CHECK_INT(w.n, 1);
+		teller_ctx_free(ctx);
+	}
+	/* Ranks above NumOfRanks (3) or maxRankingsAllowed are fatal. */
+	put("dom/CvrExport.json", "{\"Sessions\":[" SESSION(1, true,
+	    MARK(10, 4, false)) "]}");
+	EXPECT_FAIL(tl_cvr_read_dominion, &src, TELLER_EPARSE,
+	    "CvrExport.json", false, "dominion rank > NumOfRanks");
+	put("dom/CvrExport.json", "{\"Sessions\":[" SESSION(1, true,
+	    MARK(10, 3, false)) "]}");
+	src.max_rankings = 2;
+	EXPECT_FAIL(tl_cvr_read_dominion, &src, TELLER_EPARSE,
+	    "CvrExport.json", false, "dominion rank > maxRankingsAllowed");
+	src.max_rankings = 0;
+	put("dom/CvrExport.json", "{\"Sessions\":[" SESSION(1, true,
+	    MARK(10, 0, false)) "]}");
+	EXPECT_FAIL(tl_cvr_read_dominion, &src, TELLER_EPARSE,
+	    "CvrExport.json", false, "dominion rank 0");
+	/* A candidate of another contest. */
+	put("dom/CvrExport.json", "{\"Sessions\":[" SESSION(1, true,
+	    MARK(13, 1, false)) "]}");
+	EXPECT_FAIL(tl_cvr_read_dominion, &src, TELLER_EPARSE,
+	    "CvrExport.json", false, "dominion foreign candidate");
+	/* Wrong types name the JSON path. */
+	put("dom/CvrExport.json", "{\"Sessions\":[{\"TabulatorId\":5,"
+	    "\"BatchId\":6,\"RecordId\":\"x\"}]}");
+	rc = run(tl_cvr_read_dominion, &src, &w, &l, &c, f, sizeof(f), m,
+	    sizeof(m));
+	CHECK(rc == TELLER_EPARSE && strstr(m, "Sessions[0].RecordId") !=
+	    NULL, "dominion wrong type: %d %s", rc, m);
+	put("dom/CvrExport.json", "{\"Sessions\":[" SESSION(1, true,
+	    "{\"CandidateId\":10,\"Rank\":1,\"IsAmbiguous\":1}") "]}");
+	rc = run(tl_cvr_read_dominion, &src, &w, &l, &c, f, sizeof(f), m,
+	    sizeof(m));
+	CHECK(rc == TELLER_EPARSE && strstr(m, "Sessions[0].Original."
+	    "Cards[0].Contests[1].Marks[0].IsAmbiguous") != NULL,
+	    "dominion path: %s", m);
+	/* Truncated JSON: jansson's line and column. */
+	put("dom/CvrExport.json", "{\"Sessions\":[\n{\"TabulatorId\":5,");
+	EXPECT_FAIL(tl_cvr_read_dominion, &src, TELLER_EPARSE,
+	    "CvrExport.json", true, "dominion truncated");
+	/* 200,000-deep nesting is refused before jansson sees it. */
+	big = deep('[', 200000);
+	put("dom/CvrExport.json", big);
+	free(big);
+	EXPECT_FAIL(tl_cvr_read_dominion, &src, TELLER_ELIMIT,
+	    "CvrExport.json", true, "dominion deep");
+	/* Unknown precinct. */
+	put("dom/CvrExport.json", "{\"Sessions\":[" SESSION(1, true,
+	    MARK(10, 1, false)) "]}");
+	put("dom/PrecinctManifest.json", "{\"List\":[]}");
+	EXPECT_FAIL(tl_cvr_read_dominion, &src, TELLER_EPARSE,
+	    "CvrExport.json", false, "dominion unknown precinct");
+	/* Numbered exports sorted as strings: _10 before _2. */
+	put("dom/PrecinctManifest.json", dom_manifests[1][1]);
+	unlink(tpath("dom/CvrExport.json"));
+	put("dom/CvrExport_2.json", "{\"Sessions\":[" SESSION(2, true,
+	    MARK(10, 1, false)) "]}");
+	put("dom/CvrExport_10.json", "{\"Sessions\":[" SESSION(10, true,
+	    MARK(11, 1, false)) "]}");
+	rc = run(tl_cvr_read_dominion, &src, &w, &l, &c, f, sizeof(f), m,
+	    sizeof(m));
+	CHECK(rc == TELLER_OK && w.n == 2 && strcmp(w.sid, "10") == 0,
+	    "dominion parts: %d %d %s %s", rc, w.n, w.sid, m);
+	unlink(tpath("dom/CvrExport_2.json"));
+	unlink(tpath("dom/CvrExport_10.json"));
+	EXPECT_FAIL(tl_cvr_read_dominion, &src, TELLER_EIO, "dom", false,
+	    "dominion no CvrExport");
+	/* Missing manifest, missing folder. */
+	unlink(tpath("dom/PrecinctPortionManifest.json"));
+	EXPECT_FAIL(tl_cvr_read_dominion, &src, TELLER_EIO,
+	    "PrecinctPortionManifest.json", false, "dominion no manifest");
+	src.path = tpath("nonexistent");
+	EXPECT_FAIL(tl_cvr_read_dominion, &src, TELLER_EIO, "nonexistent",
+	    false, "dominion no folder");
+}
+
+#define CDF_HEAD "{\"GpUnit\":[{\"@id\":\"g1\",\"Name\":\"Ward 1\"}],"      \
+	"\"Election\":[{\"Candidate\":[{\"@id\":\"ca\",\"Name\":\"Ann\"},"      \
+	"{\"@id\":\"cb\",\"Name\":\"Bob\"},{\"@id\":\"co\",\"Name\":\"OV\"}]," \
+	"\"Contest\":[{\"@id\":\"k1\",\"Name\":\"Mayor\",\"ContestSelection\":" \
+	"[{\"@id\":\"sa\",\"CandidateIds\":[\"ca\"]},{\"@id\":\"sb\","         \
+	"\"CandidateIds\":[\"cb\"]},{\"@id\":\"so\",\"CandidateIds\":[\"co\"]}," \
+	"{\"@id\":\"sw\",\"IsWriteIn\":\"true\"}]}]}],\"CVR\":["
+#define CDF_CVR(sels) "{\"BallotPrePrintedId\":\"b7\",\"BallotStyleUnitId\":" \
+	"\"g1\",\"BatchSequenceId\":\"42\",\"CurrentSnapshotId\":\"s2\","     \
+	"\"CVRSnapshot\":[{\"@id\":\"s1\",\"CVRContest\":[]},{\"@id\":\"s2\"," \
+	"\"CVRContest\":[{\"ContestId\":\"k1\",\"CVRContestSelection\":["     \
+	sels "]}]}]}"
+#define POS(r, extra) "{\"Rank\":" #r extra "}"
+
+static void
+test_cdf_json(void)
+{
+	struct tl_cvr_source src;
+	struct seen w;
+	long l, c;
+	char f[512], m[300], *big;
+	int rc;
+
+	put("c.json", CDF_HEAD CDF_CVR(
+	    "{\"ContestSelectionId\":\"sb\",\"SelectionPosition\":["
+	    POS(3, "") "," POS(1, ",\"HasIndication\":\"no\"") ","
+	    POS(4, ",\"IsAllocable\":\"no\"") "]},"
+	    "{\"ContestSelectionId\":\"sa\",\"Rank\":1},"
+	    "{\"ContestSelectionId\":\"so\",\"Rank\":2},"
+	    "{\"ContestSelectionId\":\"sb\",\"SelectionPosition\":["
+	    POS(3, ",\"CVRWriteIn\":{}") "," POS(4, "") "]},"
+	    "{\"ContestSelectionId\":\"sw\",\"Rank\":4}") "]}");
+	src_init(&src, "cdf", tpath("c.json"), "Mayor");
+	src.overvote_label = "OV";
+	rc = run(tl_cvr_read_cdf, &src, &w, &l, &c, f, sizeof(f), m,
+	    sizeof(m));
+	CHECK(rc == TELLER_OK, "cdf json: %s", m);
+	CHECK_INT(w.n, 1);
+	CHECK_STR(w.cid, "c.json(1)");
+	CHECK_STR(w.sid, "b7");
+	CHECK_STR(w.prec, "Ward 1");
+	CHECK_STR(w.batch, "42");
+	CHECK_STR(w.slots, "1:Ann 2:" TL_CVR_OVERVOTE " 3:Bob|"
+	    TL_CVR_UWI " 4:" TL_CVR_UWI "|" TL_CVR_UWI);
+	/* maxRankingsAllowed is enforced. */
+	src.max_rankings = 3;
+	EXPECT_FAIL(tl_cvr_read_cdf, &src, TELLER_EPARSE, "c.json", false,
+	    "cdf json rank > max");
+	src.max_rankings = 0;
+	/* Unknown selection, missing contest, CVR without the contest. */
+	put("c.json", CDF_HEAD CDF_CVR("{\"ContestSelectionId\":\"zz\","
+	    "\"Rank\":1}") "]}");
+	EXPECT_FAIL(tl_cvr_read_cdf, &src, TELLER_EPARSE, "c.json", false,
+	    "cdf json unknown selection");
+	src.contest_id = "Sheriff";
+	EXPECT_FAIL(tl_cvr_read_cdf, &src, TELLER_EPARSE, "c.json", false,
+	    "cdf json no contest");
+	src.contest_id = "Mayor";
+	put("c.json", CDF_HEAD "{\"CurrentSnapshotId\":\"s1\",\"CVRSnapshot\":"
+	    "[{\"@id\":\"s1\",\"CVRContest\":[{\"ContestId\":\"k9\"}]}]}]}");
+	EXPECT_FAIL(tl_cvr_read_cdf, &src, TELLER_EPARSE, "c.json", false,
+	    "cdf json CVR without the contest");
+	/* Wrong type, with its path. */
+	put("c.json", CDF_HEAD CDF_CVR("{\"ContestSelectionId\":\"sa\","
+	    "\"Rank\":\"1\"}") "]}");
+	rc = run(tl_cvr_read_cdf, &src, &w, &l, &c, f, sizeof(f), m,
+	    sizeof(m));
+	CHECK(rc == TELLER_EPARSE && strstr(m, "CVR[0].CVRSnapshot[1]."
+	    "CVRContest[0].CVRContestSelection[0].Rank") != NULL,
+	    "cdf json path: %s", m);
+	put("c.json", "{\"GpUnit\":{},\"Election\":[],\"CVR\":[]}");
+	EXPECT_FAIL(tl_cvr_read_cdf, &src, TELLER_EPARSE, "c.json", false,
+	    "cdf json GpUnit not an array");
+	/* Truncated, deep, missing, wrong extension. */
+	put("c.json", CDF_HEAD "\n{\"CVRSnapshot\":[");
+	EXPECT_FAIL(tl_cvr_read_cdf, &src, TELLER_EPARSE, "c.json", true,
+	    "cdf json truncated");
+	big = deep('{', 200000);
+	memset(big, '[', 100000);
+	put("c.json", big);
+	free(big);
+	EXPECT_FAIL(tl_cvr_read_cdf, &src, TELLER_ELIMIT, "c.json", true,
+	    "cdf json deep");
+	src.path = tpath("missing.json");
+	EXPECT_FAIL(tl_cvr_read_cdf, &src, TELLER_EIO, "missing.json", false,
+	    "cdf json missing");
+	put("c.txt", "{}");
+	src.path = tpath("c.txt");
+	EXPECT_FAIL(tl_cvr_read_cdf, &src, TELLER_EPARSE, "c.txt", false,
+	    "cdf bad extension");
+}
+
+#define XHEAD "<?xml version=\"1.0\"?>\n<cdf:CastVoteRecordReport "       \
+	"xmlns:cdf=\"urn:x\">\n"
+#define XCVR(sels) "<cdf:CVR><cdf:UniqueId>u1</cdf:UniqueId>"              \
+	"<cdf:CVRSnapshot ObjectId=\"s1\"><cdf:CVRContest>"                 \
+	"<cdf:ContestId>k1</cdf:ContestId>" sels "</cdf:CVRContest>"        \
+	"</cdf:CVRSnapshot><cdf:CurrentSnapshotId>s1</cdf:CurrentSnapshotId>"  \
+	"<cdf:BallotStyleUnitId>g1</cdf:BallotStyleUnitId></cdf:CVR>\n"
+#define XSEL(id, body) "<cdf:CVRContestSelection><cdf:ContestSelectionId>"   \
+	id "</cdf:ContestSelectionId>" body "</cdf:CVRContestSelection>"
+#define XPOS(r, extra) "<cdf:SelectionPosition><cdf:HasIndication>yes"     \
+	"</cdf:HasIndication>" extra "<cdf:Rank>" #r "</cdf:Rank>"          \
+	"</cdf:SelectionPosition>"
+#define XTAIL "<cdf:Election ObjectId=\"e\"><cdf:Candidate ObjectId=\"ca\">"  \
+	"<cdf:Name>Ann</cdf:Name></cdf:Candidate><cdf:Candidate "           \
+	"ObjectId=\"cb\"><cdf:Name>Bob</cdf:Name></cdf:Candidate>"          \
+	"<cdf:Contest ObjectId=\"k1\"><cdf:ContestSelection ObjectId=\"sa\">" \
+	"<cdf:CandidateIds>ca</cdf:CandidateIds></cdf:ContestSelection>"    \
+	"<cdf:ContestSelection ObjectId=\"sb\"><cdf:CandidateIds>cb"        \
+	"</cdf:CandidateIds></cdf:ContestSelection><cdf:Name>Mayor"         \
+	"</cdf:Name></cdf:Contest></cdf:Election><cdf:GpUnit ObjectId=\"g1\">" \
+	"<cdf:Name>Ward 1</cdf:Name></cdf:GpUnit><cdf:Party/>"              \
+	"<cdf:ReportGeneratingDeviceIds>d</cdf:ReportGeneratingDeviceIds>"  \
+	"<cdf:ReportingDevice/></cdf:CastVoteRecordReport>\n"
+
+static void
+test_cdf_xml(void)
+{
+	struct tl_cvr_source src;
+	struct seen w;
+	long l, c;
+	char f[512], m[300], *big;
+	size_t i;
+	int rc;
+
+	put("c.xml", XHEAD XCVR(XSEL("sb", XPOS(2,
+	    "<cdf:IsAllocable>yes</cdf:IsAllocable>")) XSEL("sa",
+	    "<cdf:Rank>1</cdf:Rank>") XSEL("sa", "<cdf:Status>"
+	    "needs-adjudication</cdf:Status><cdf:Rank>3</cdf:Rank>"))
+	    "<cdf:CVR><cdf:CurrentSnapshotId>s1</cdf:CurrentSnapshotId>"
+	    "<cdf:CVRSnapshot ObjectId=\"s1\"/></cdf:CVR>\n" XTAIL);
+	src_init(&src, "cdf", tpath("c.xml"), "Mayor");
+	rc = run(tl_cvr_read_cdf, &src, &w, &l, &c, f, sizeof(f), m,
+	    sizeof(m));
+	CHECK(rc == TELLER_OK, "cdf xml: %s", m);
+	/* The second CVR lacks the contest: XML skips it. */
+	CHECK_INT(w.n, 1);
+	CHECK_STR(w.cid, "c.xml(1)");
+	CHECK_STR(w.sid, "u1");
+	CHECK_STR(w.prec, "Ward 1");
+	CHECK_STR(w.slots, "1:Ann 2:Bob");
+	/* XML needs IsAllocable; a bad Rank; unknown GpUnit. */
+	put("c.xml", XHEAD XCVR(XSEL("sb", XPOS(2, ""))) XTAIL);
+	EXPECT_FAIL(tl_cvr_read_cdf, &src, TELLER_EPARSE, "c.xml", true,
+	    "cdf xml no IsAllocable");
+	put("c.xml", XHEAD XCVR(XSEL("sb", "<cdf:Rank>x</cdf:Rank>")) XTAIL);
+	EXPECT_FAIL(tl_cvr_read_cdf, &src, TELLER_EPARSE, "c.xml", true,
+	    "cdf xml bad rank");
+	/* Missing required top-level field (no Party). */
+	put("c.xml", XHEAD XCVR("") "<cdf:GpUnit ObjectId=\"g1\"/>"
+	    "</cdf:CastVoteRecordReport>");
+	EXPECT_FAIL(tl_cvr_read_cdf, &src, TELLER_EPARSE, "c.xml", false,
+	    "cdf xml missing fields");
+	/* Malformed XML: expat's line and column. */
+	put("c.xml", XHEAD "<cdf:CVR>\n<cdf:UniqueId>u1</cdf:Unique>");
+	rc = run(tl_cvr_read_cdf, &src, &w, &l, &c, f, sizeof(f), m,
+	    sizeof(m));
+	CHECK(rc == TELLER_EPARSE && l == 4 && c > 1, "cdf xml bad: %d "
+	    "%ld:%ld %s", rc, l, c, m);
+	/* Entities are refused (no DOCTYPE at all). */
+	put("c.xml", "<?xml version=\"1.0\"?>\n<!DOCTYPE r [<!ENTITY a "
+	    "\"aaaaaaaaaa\"><!ENTITY b \"&a;&a;&a;&a;&a;&a;&a;&a;\">]>\n"
+	    "<r>&b;</r>");
+	EXPECT_FAIL(tl_cvr_read_cdf, &src, TELLER_EPARSE, "c.xml", true,
+	    "cdf xml doctype");
+	/* 200,000-deep elements. */
+	big = malloc(200000 * 3 + 1);
+	for (i = 0; i < 200000; i++)
+		memcpy(big + 3 * i, "<a>", 3);
+	big[200000 * 3] = '\0';
+	put("c.xml", big);
+	free(big);
+	EXPECT_FAIL(tl_cvr_read_cdf, &src, TELLER_ELIMIT, "c.xml", true,
+	    "cdf xml deep");
+	put("c.xml", "");
+	EXPECT_FAIL(tl_cvr_read_cdf, &src, TELLER_EPARSE, "c.xml", true,
+	    "cdf xml empty");
+}
+
+#define HART(contest, opts) "\xEF\xBB\xBF<?xml version=\"1.0\"?><Cvr "        \
+	"xmlns=\"http://tempuri.org/CVRDesign.xsd\"><Contests><Contest>"      \
+	"<Name>Board</Name><Id>" contest "</Id><Options>" opts "</Options>"  \
+	"</Contest></Contests><BatchNumber>3</BatchNumber><CvrGuid>g-1"     \
+	"</CvrGuid><PrecinctSplit><Name>PS</Name><Id>ps-id</Id>"           \
+	"</PrecinctSplit></Cvr>"
+#define HOPT(id, v) "<Option><Name>n</Name><Id>" id "</Id><Value>" v     \
+	"</Value></Option>"
+
+static void
+test_hart(void)
+{
+	struct tl_cvr_source src;
+	struct seen w;
+	long l, c;
+	char f[512], m[300];
+	int rc;
+
+	mkdir(tpath("hart"), 0700);
+	put("hart/a.xml", HART("K", HOPT("c1", "0101") HOPT("wi", "1000")
+	    HOPT("c2", "0100")));
+	put("hart/b.XML", HART("other", HOPT("c1", "1")));
+	put("hart/a.xml.sig.xml", "not read");
+	put("hart/notes.txt", "not read");
+	src_init(&src, "hart", tpath("hart"), "K");
+	src.uwi_label = "wi";
+	rc = run(tl_cvr_read_hart, &src, &w, &l, &c, f, sizeof(f), m,
+	    sizeof(m));
+	CHECK(rc == TELLER_OK, "hart: %s", m);
+	CHECK_INT(w.n, 1);
+	CHECK_STR(w.slots, "1:" TL_CVR_UWI " 2:c1|c2 4:c1");
+	CHECK_STR(w.sid, "g-1");
+	CHECK_STR(w.batch, "3");
+	CHECK_STR(w.prec, "PS");
+	CHECK_STR(w.port, "ps-id");
+	src.max_rankings = 3;
+	EXPECT_FAIL(tl_cvr_read_hart, &src, TELLER_EPARSE, "a.xml", true,
+	    "hart rank > max");
+	src.max_rankings = 0;
+	put("hart/a.xml", HART("K", "<Option><Id>c1</Id></Option>"));
+	EXPECT_FAIL(tl_cvr_read_hart, &src, TELLER_EPARSE, "a.xml", true,
+	    "hart no Value");
+	put("hart/a.xml", "<Cvr><Contests>\n<Contest></Contests></Cvr>");
+	EXPECT_FAIL(tl_cvr_read_hart, &src, TELLER_EPARSE, "a.xml", true,
+	    "hart bad xml");
+	src.path = tpath("nohart");
+	EXPECT_FAIL(tl_cvr_read_hart, &src, TELLER_EIO, "nohart", false,
+	    "hart no folder");
+}
+
+#define CB_HEAD "RowNumber,BoxID,BoxPosition,BallotID,PrecinctID,"          \
+	"BallotStyleID,PrecinctStyleName,ScanComputerName,Status,Remade,"   \
+	"Choice_1_1:Mayor:1:Vote For 1:Ann:Dem,"                            \
+	"Choice_2_1:Mayor:1:Vote For 1:UWI:,"                               \
+	"\"Choice_3_1:City of X, Mayor:1:Vote For 1:Bob:NP\","              \
+	"Choice_4_1:Mayor:2:Vote For 1:Ann:Dem,"                            \
+	"Choice_5_1:Mayor:3:Vote For 1:Bob:Rep\r\n"
+
+static void
+test_clearballot(void)
+{
+	struct tl_cvr_source src;
+	struct seen w;
+	long l, c;
+	char f[512], m[300];
+	int rc;
+
+	/* The UWI header has an empty party: split(":") drops it, 5
+	 * fields, an error -- so a good file gives every party. */
+	put("cb.csv", CB_HEAD "1,b,1,\"RCV-1\",P7,s,n,scan,ok,0,1,0,1,1,1\n"
+	    "2,b,2,id2,P8,s,n,scan,ok,0,0,0,0,0,0");
+	src_init(&src, "clearBallot", tpath("cb.csv"), "Mayor");
+	EXPECT_FAIL(tl_cvr_read_clearballot, &src, TELLER_EPARSE, "cb.csv",
+	    true, "clear ballot 5 header fields");
+	put("cb.csv", "RowNumber,BoxID,BoxPosition,BallotID,PrecinctID,"
+	    "BallotStyleID,PrecinctStyleName,ScanComputerName,Status,Remade,"
+	    "Choice_1_1:Mayor:1:Vote For 1:Ann:Dem,"
+	    "Choice_2_1:Mayor:1:Vote For 1:UWI:NP,"
+	    "\"Choice_3_1:City of X, Mayor:1:Vote For 1:Bob:NP\","
+	    "Choice_4_1:Mayor:2:Vote For 1:Ann:Dem,"
+	    "Choice_5_1:Mayor:3:Vote For 1:Bob:Rep\r\n"
+	    "1,b,1,\"RCV-1\",P7,s,n,scan,ok,0,1,+1,1,01,1\r\n"
+	    "2,b,2,id2,P8,s,n,scan,ok,0,0,0,0,0,0\n");
+	src.uwi_label = "UWI";
+	src.max_rankings = 2;
+	rc = run(tl_cvr_read_clearballot, &src, &w, &l, &c, f, sizeof(f), m,
+	    sizeof(m));
+	CHECK(rc == TELLER_OK, "clear ballot: %s", m);
+	CHECK_INT(w.n, 2);
+	CHECK_STR(w.sid, "\"RCV-1\"");
+	CHECK_STR(w.prec, "P7");
+	CHECK_STR(w.slots, "1:Ann|" TL_CVR_UWI " 2:Ann");
+	CHECK_INT(w.line, 2);
+	put("cb.csv", "RowNumber,BoxID,BoxPosition,BallotID,PrecinctID,"
+	    "BallotStyleID,PrecinctStyleName,ScanComputerName,Status,Remade,"
+	    "Choice_1_1:Mayor:1:Vote For 1:Ann:Dem\n"
+	    "1,b,1,id,P7,s,n,scan,ok,0,1\n2,b,1,id,P7,s,n,scan,ok,0,x\n");
+	rc = run(tl_cvr_read_clearballot, &src, &w, &l, &c, f, sizeof(f), m,
+	    sizeof(m));
+	CHECK(rc == TELLER_EPARSE && l == 3 && c == 27, "clear ballot bad "
+	    "cell: %d %ld:%ld %s", rc, l, c, m);
+	put("cb.csv", "RowNumber,BoxID,BoxPosition,BallotID,PrecinctID,"
+	    "BallotStyleID,PrecinctStyleName,ScanComputerName,Status,Remade,"
+	    "Choice_1_1:Mayor:1:Vote For 1:Ann:Dem\n\n");
+	EXPECT_FAIL(tl_cvr_read_clearballot, &src, TELLER_EPARSE, "cb.csv",
+	    true, "clear ballot empty row");
+	put("cb.csv", "");
+	EXPECT_FAIL(tl_cvr_read_clearballot, &src, TELLER_EPARSE, "cb.csv",
+	    false, "clear ballot empty file");
+	src.path = tpath("none.csv");
+	EXPECT_FAIL(tl_cvr_read_clearballot, &src, TELLER_EIO, "none.csv",
+	    false, "clear ballot missing");
+}
+
 int
 main(void)
 {
+	snprintf(tmpdir, sizeof(tmpdir), "/tmp/t_cvr_readers.%ld",
+	    (long)getpid());
+	if (mkdir(tmpdir, 0700) != 0) {
+		CHECK(0, "cannot create %s", tmpdir);
+		return h_done();
+	}
+	test_dominion();
+	test_cdf_json();
+	test_cdf_xml();
+	test_hart();
+	test_clearballot();
 	test_cases();
 	return h_done();
 }
