@@ -768,11 +768,12 @@ tallies(void)
 	    "to the first preference vote"), 9);
 	CHECK_INT(bx_tally(&b, true, "unmarked or void for uncertainty as to "
 	    "the first preference vote"), 6);
-	CHECK_INT(bx_tally(&b, false, "rejected first preference, of which unmarked"), 3);
+	CHECK_INT(bx_tally(&b, false, "rejected first preference, of which "
+	    "unmarked"), 3);
 	CHECK_INT(bx_tally(&b, false, "rejected first preference, of which "
 	    "void for uncertainty"), 3);
-	CHECK_INT(bx_tally(&b, false, "not transferred: second preference unmarked"),
-	    4);
+	CHECK_INT(bx_tally(&b, false, "not transferred: second preference "
+	    "unmarked"), 4);
 	CHECK_INT(bx_tally(&b, false, "not transferred: second preference "
 	    "same as first"), 3);
 	CHECK_INT(bx_tally(&b, false, "not transferred: second preference for "
