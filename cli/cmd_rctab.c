@@ -1,14 +1,175 @@
 /* SPDX-License-Identifier: MIT */
-/* cmd_rctab.c -- placeholder until `teller rctab` lands. */
+/*
+ * cmd_rctab.c -- `teller rctab CONFIG.json [-o DIR] [--tiebreak NAME]...`:
+ * run an RCTab contest config and write RCTab's detailed report as
+ * DIR/summary.json and DIR/summary.csv (plus per-pass and per-slice
+ * files). The library names the files; this command opens them.
+ */
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
 
 #include "cli.h"
+#include "rctab.h"
+
+struct sink {
+	const char *dir;
+};
+
+static void
+usage(FILE *f)
+{
+	fprintf(f,
+	    "usage: teller rctab CONFIG.json [-o DIR] [--tiebreak NAME]... "
+	    "[--crlf]\n\n"
+	    "Run an RCTab contest config (CVR paths are relative to the "
+	    "config's\nfolder) and write RCTab's detailed report:\n"
+	    "  DIR/summary.json, DIR/summary.csv     the contest\n"
+	    "  DIR/summary_K.json, DIR/summary_K.csv pass K of multiPassIrv\n"
+	    "  DIR/Tabulate by Precinct/ID_precinct_summary.{json,csv}\n"
+	    "  DIR/Tabulate by Batch/ID_batch_summary.{json,csv}\n\n"
+	    "options:\n"
+	    "  -o DIR           output folder (default: .)\n"
+	    "  --tiebreak NAME  answer for a stopCountingAndAsk or "
+	    "previousRoundCountsThenAsk\n"
+	    "                   tie: the candidate chosen (repeat for "
+	    "later ties)\n"
+	    "  --crlf           end CSV lines with CRLF, as RCTab does\n"
+	    "  -h, --help       this help\n\n"
+	    "exit status: 0 counted, 1 bad config or CVR, 2 usage, 3 "
+	    "system error,\n4 a tie needs a --tiebreak answer.\n");
+}
+
+/* mkdir -p for the folders of path (not the last component). */
+static int
+make_parents(char *path)
+{
+	char *p;
+
+	for (p = path + 1; *p != '\0'; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(path, 0777) != 0 && errno != EEXIST) {
+			*p = '/';
+			return -1;
+		}
+		*p = '/';
+	}
+	return 0;
+}
+
+static int
+sink_open(void *ud, const char *name, teller_write_fn *w, void **wud)
+{
+	struct sink *s = ud;
+	size_t n = strlen(s->dir) + strlen(name) + 2;
+	char *path = malloc(n);
+	FILE *f;
+
+	if (path == NULL)
+		return -1;
+	snprintf(path, n, "%s/%s", s->dir, name);
+	if (make_parents(path) != 0) {
+		fprintf(stderr, "teller: %s: %s\n", path, strerror(errno));
+		free(path);
+		return -1;
+	}
+	f = fopen(path, "wb");
+	if (f == NULL) {
+		fprintf(stderr, "teller: %s: %s\n", path, strerror(errno));
+		free(path);
+		return -1;
+	}
+	free(path);
+	*w = cli_write_file;
+	*wud = f;
+	return 0;
+}
+
+static int
+sink_close(void *ud, void *wud)
+{
+	(void)ud;
+	return fclose((FILE *)wud) != 0;
+}
 
 int
 cmd_rctab(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	fprintf(stderr, "teller: rctab: not built yet\n");
-	return 3;
+	const char *config = NULL, *dir = ".";
+	const char **ties;
+	struct tl_rctab_opts opts;
+	struct tl_rctab_cfg *cfg;
+	struct sink sk;
+	teller_ctx *ctx;
+	int i, nties = 0, rc;
+
+	ties = calloc((size_t)argc + 1, sizeof(char *));
+	if (ties == NULL) {
+		fprintf(stderr, "teller: out of memory\n");
+		return 3;
+	}
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+			usage(stdout);
+			free(ties);
+			return 0;
+		} else if (strcmp(a, "-o") == 0 && i + 1 < argc) {
+			dir = argv[++i];
+		} else if (strcmp(a, "--tiebreak") == 0 && i + 1 < argc) {
+			ties[nties++] = argv[++i];
+		} else if (strncmp(a, "--tiebreak=", 11) == 0) {
+			ties[nties++] = a + 11;
+		} else if (strcmp(a, "--crlf") == 0) {
+			opts.crlf = true;
+		} else if (a[0] == '-' && a[1] != '\0') {
+			fprintf(stderr, "teller: rctab: unknown option '%s'\n",
+			    a);
+			usage(stderr);
+			free(ties);
+			return 2;
+		} else if (config == NULL) {
+			config = a;
+		} else {
+			fprintf(stderr, "teller: rctab: one config only\n");
+			free(ties);
+			return 2;
+		}
+	}
+	if (config == NULL) {
+		usage(stderr);
+		free(ties);
+		return 2;
+	}
+	{
+		bool crlf = false;
+		for (i = 1; i < argc; i++)
+			if (strcmp(argv[i], "--crlf") == 0)
+				crlf = true;
+		memset(&opts, 0, sizeof opts);
+		opts.crlf = crlf;
+	}
+	if (teller_ctx_new(NULL, &ctx) != TELLER_OK) {
+		fprintf(stderr, "teller: out of memory\n");
+		free(ties);
+		return 3;
+	}
+	sk.dir = dir;
+	opts.ties = ties;
+	opts.nties = nties;
+	opts.sink.open = sink_open;
+	opts.sink.close = sink_close;
+	opts.sink.ud = &sk;
+	rc = tl_rctab_config_load(ctx, config, &cfg);
+	if (rc == TELLER_OK)
+		rc = tl_rctab_run(ctx, cfg, &opts);
+	if (rc != TELLER_OK)
+		rc = cli_report_error(ctx);
+	teller_ctx_free(ctx);
+	free(ties);
+	return rc;
 }

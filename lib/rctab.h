@@ -1,0 +1,228 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * rctab.h -- the RCTab engine inside libteller: Java BigDecimal-style
+ * decimals (rctab_dec.c), java.util.Random and HashMap order
+ * (rctab_java.c), the contest config (rctab_config.c), the tabulator
+ * (rctab_tab.c) and its JSON/CSV writers (rctab_out.c). docs/rctab.md is
+ * the specification every clause cited here refers to.
+ */
+#ifndef RCTAB_H
+#define RCTAB_H
+
+#include "rctab_cvr.h"
+
+__extension__ typedef __int128 tl_i128;
+__extension__ typedef unsigned __int128 tl_u128;
+
+/* ------------------------------------------------------------------ */
+/* decimals with a scale, as java.math.BigDecimal (rctab.md 6.1)       */
+
+/* The value v * 10^-s; s >= 0. Scale is part of the value's identity
+ * for printing ("8" and "8.0000" differ) but not for comparison. */
+struct tl_dec {
+	tl_i128 v;
+	int s;
+};
+
+enum tl_dec_round { TL_DEC_DOWN, TL_DEC_UP, TL_DEC_HALF_UP, TL_DEC_HALF_EVEN };
+
+#define TL_DEC_SCALE_MAX 38
+#define TL_DEC_BUFSZ 96
+
+struct tl_dec tl_dec_int(int64_t n);
+int tl_dec_sign(struct tl_dec a);
+/* Numeric comparison ignoring scale: <0, 0, >0. */
+int tl_dec_cmp(struct tl_dec a, struct tl_dec b);
+/* Exact sum/difference, scale max(a.s, b.s). EOVERFLOW on overflow. */
+int tl_dec_add(teller_ctx *ctx, struct tl_dec a, struct tl_dec b,
+    struct tl_dec *out);
+int tl_dec_sub(teller_ctx *ctx, struct tl_dec a, struct tl_dec b,
+    struct tl_dec *out);
+/* a * n exactly (scale of a). */
+int tl_dec_mul_int(teller_ctx *ctx, struct tl_dec a, int64_t n,
+    struct tl_dec *out);
+/* (a * b).setScale(s, mode). */
+int tl_dec_mul(teller_ctx *ctx, struct tl_dec a, struct tl_dec b, int s,
+    enum tl_dec_round mode, struct tl_dec *out);
+/* a.divide(b, s, mode); b != 0. */
+int tl_dec_div(teller_ctx *ctx, struct tl_dec a, struct tl_dec b, int s,
+    enum tl_dec_round mode, struct tl_dec *out);
+/* BigDecimal.toString() into buf (TL_DEC_BUFSZ); returns the length. */
+size_t tl_dec_str(char *buf, struct tl_dec a);
+/* Parse a plain decimal literal ("15", "-3", "99.99"); its scale is the
+ * number of fraction digits. Returns 0 or -1. */
+int tl_dec_parse(const char *s, struct tl_dec *out);
+/* RCTab's "% of vote" cell without the '%' (rctab.md 8.2):
+ * t.divide(d, DECIMAL32).scaleByPowerOfTen(4).intValue() / 100.0 as
+ * Double.toString prints it. d must be non-zero. */
+size_t tl_dec_pct(char *buf, struct tl_dec t, struct tl_dec d);
+
+/* ------------------------------------------------------------------ */
+/* Java behaviour (rctab.md 5.2, 6.2)                                  */
+
+struct tl_jrand {
+	uint64_t s;
+};
+void tl_jrand_seed(struct tl_jrand *r, int64_t seed);
+int32_t tl_jrand_next(struct tl_jrand *r, int bits);
+/* nextInt(bound), bound > 0. */
+int32_t tl_jrand_int(struct tl_jrand *r, int32_t bound);
+/* (int)(nextDouble() * n), computed exactly as the double product. */
+int tl_jrand_index(struct tl_jrand *r, int n);
+/* The 53-bit integer m with nextDouble() == m * 2^-53. */
+uint64_t tl_jrand_double53(struct tl_jrand *r);
+
+/* String.hashCode of a UTF-8 string (over UTF-16 code units). */
+int32_t tl_java_hash(const char *s);
+/* String.compareTo order (UTF-16 code units). */
+int tl_java_cmp(const char *a, const char *b);
+/* Iteration order of a java.util.HashMap with table capacity cap after
+ * inserting keys[0..n-1] in that order: fills order[0..n-1] with
+ * indexes into keys. bucket is scratch space for n values. */
+void tl_java_order(const char *const *keys, int n, int cap, int *order,
+    uint32_t *bucket);
+/* Table capacity after n puts into `new HashMap<>()`. */
+int tl_java_cap_default(int n);
+/* Table capacity of `new HashSet<>(collection of n)`. */
+int tl_java_cap_copy(int n);
+
+/* ------------------------------------------------------------------ */
+/* contest config (rctab.md 3)                                         */
+
+enum tl_rctab_tb {
+	TL_TB_RANDOM, TL_TB_ASK, TL_TB_PREV_RANDOM, TL_TB_PREV_ASK,
+	TL_TB_ORDER, TL_TB_PERM
+};
+enum tl_rctab_ov { TL_OV_SKIP, TL_OV_EXHAUST, TL_OV_MULTI };
+enum tl_rctab_mode {
+	TL_WM_SINGLE, TL_WM_MULTI_ONE, TL_WM_MULTI_MANY, TL_WM_BOTTOMS_UP,
+	TL_WM_BOTTOMS_PCT, TL_WM_MULTIPASS
+};
+
+struct tl_rctab_cand {
+	const char *name;
+	const char **aliases;
+	int naliases;
+	bool excluded;
+};
+
+struct tl_rctab_cfg {
+	const char *path;     /* the config file as given */
+	const char *dir;      /* its folder ("." if none) */
+	const char *contest;  /* outputSettings, NULL when null/missing */
+	const char *date;
+	const char *jurisdiction;
+	const char *office;
+	bool by_precinct, by_batch, cdf_json;
+	struct tl_cvr_source *src;
+	int nsrc;
+	struct tl_rctab_cand *cands; /* config order; the write-in
+				      * pseudo-candidate is not here */
+	int ncand;
+	bool uwi;            /* "Undeclared Write-ins" is in play */
+	int tiebreak;        /* enum tl_rctab_tb */
+	int64_t seed;
+	bool has_seed;
+	int overvote;        /* enum tl_rctab_ov */
+	int mode;            /* enum tl_rctab_mode */
+	int seats;
+	struct tl_dec pct;   /* bottoms-up percentage as a fraction */
+	const char *pct_text;
+	int dp;              /* decimalPlacesForVoteArithmetic */
+	int max_skip;        /* -1 unlimited */
+	int max_rank;        /* 0 = "max" */
+	bool non_integer, hare, batch, cutoff, until_two, first_round,
+	    dup_exhaust;
+	int stop_after;      /* 0 = none */
+};
+
+/* Load and validate config path. Errors name the file and the field:
+ * ECONFIG (invalid), EIO, EPARSE (not JSON). */
+int tl_rctab_config_load(teller_ctx *ctx, const char *path,
+    struct tl_rctab_cfg **out);
+
+/* ------------------------------------------------------------------ */
+/* running a config                                                     */
+
+/* Output sink: the library names each file (relative, '/'-separated,
+ * e.g. "summary.json", "Tabulate by Precinct/p1_precinct_summary.csv")
+ * and writes it through the callbacks; the caller opens the files. */
+struct tl_rctab_sink {
+	int (*open)(void *ud, const char *name, teller_write_fn *w,
+	    void **wud);
+	int (*close)(void *ud, void *wud);
+	void *ud;
+};
+
+struct tl_rctab_opts {
+	const char *const *ties; /* --tiebreak NAME answers, in order */
+	int nties;
+	bool crlf;               /* CSV lines end in CRLF, as RCTab writes */
+	struct tl_rctab_sink sink;
+};
+
+/* Read the CVRs of a loaded config, tabulate, and write the outputs.
+ * ETIE when an interactive tie-break needs an answer not given. */
+int tl_rctab_run(teller_ctx *ctx, const struct tl_rctab_cfg *cfg,
+    const struct tl_rctab_opts *opts);
+
+/* ------------------------------------------------------------------ */
+/* tabulation state shared by rctab_tab.c and rctab_out.c              */
+
+/* Ballot statuses (rctab.md 4.3): index into per-round status sums. */
+enum tl_rst {
+	TL_ST_ACTIVE = 0, TL_ST_UNDERVOTE, TL_ST_EXHAUSTED, TL_ST_OVERVOTE,
+	TL_ST_SKIPPED, TL_ST_REPEATED, TL_ST_FRS, TL_ST_N
+};
+
+/* One round, for every slice (0 = the whole contest). */
+struct tl_rround {
+	struct tl_dec *tally;  /* [nslice * ncand] */
+	uint8_t *present;      /* [ncand]: in this round's tally */
+	struct tl_dec *st;     /* [nslice * TL_ST_N] status sums */
+	struct tl_dec *locked; /* [nslice] winners' adjusted tallies */
+	struct tl_dec threshold;
+	struct tl_dec residual; /* cumulative residual surplus */
+};
+
+/* Transfer targets besides candidates. */
+#define TL_XFER_EXHAUSTED (-1)
+#define TL_XFER_RESIDUAL (-2)
+#define TL_XFER_UNCOUNTED (-1)
+
+struct tl_rtab;
+
+/* Sum of transfers in round r (1-based) of slice from src to dst, or
+ * NULL if none was recorded. */
+const struct tl_dec *tl_rtab_xfer(const struct tl_rtab *t, int round,
+    int slice, int src, int dst);
+
+/* The view of a finished tabulation that the writers need. */
+struct tl_rview {
+	const struct tl_rctab_cfg *cfg;
+	int ncand;            /* config candidates + write-in */
+	const char *const *names;
+	int uwi;              /* index of the write-in, or -1 */
+	int seats;            /* this pass */
+	const bool *excluded; /* this pass */
+	const int *won;       /* round elected, 0 if not */
+	const int *elim;      /* round eliminated, 0 if not */
+	const bool *won_tie, *elim_tie;
+	int nround;
+	const struct tl_rround *rounds; /* [nround], round r at r-1 */
+	const int *roworder;  /* CSV candidate rows: ids, nrow of them */
+	int nrow;
+	bool uses_surplus;
+	const struct tl_rtab *tab;
+};
+
+/* Write the detailed report of slice (0 = contest; slice_kind "precinct"
+ * or "batch" and slice_id otherwise) as RCTab's JSON / CSV. */
+int tl_rctab_write_json(teller_ctx *ctx, const struct tl_rview *v,
+    int slice, const char *slice_kind, const char *slice_id,
+    teller_write_fn w, void *ud);
+int tl_rctab_write_csv(teller_ctx *ctx, const struct tl_rview *v,
+    int slice, const char *slice_kind, const char *slice_id, bool crlf,
+    teller_write_fn w, void *ud);
+
+#endif

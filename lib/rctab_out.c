@@ -1,0 +1,682 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * rctab_out.c -- RCTab's detailed report, as JSON (Jackson's default
+ * pretty printer, keys sorted, rctab.md 8.1) and as CSV (Apache Commons
+ * CSV default format, rctab.md 8.2), for the whole contest or one
+ * precinct/batch slice (8.3). Numbers print as BigDecimal.toString().
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "rctab.h"
+
+#define GENERATED_BY "teller " TELLER_VERSION
+
+static struct tl_dec
+tally(const struct tl_rview *v, int round, int slice, int c)
+{
+	const struct tl_rround *r = &v->rounds[round - 1];
+
+	if (!r->present[c])
+		return tl_dec_int(0);
+	return r->tally[(size_t)slice * (size_t)v->ncand + (size_t)c];
+}
+
+static struct tl_dec
+stsum(const struct tl_rview *v, int round, int slice, int st)
+{
+	return v->rounds[round - 1].st[(size_t)slice * TL_ST_N + (size_t)st];
+}
+
+/* Active Ballots: ACTIVE + final-round surplus + locked-in winners. */
+static struct tl_dec
+active(teller_ctx *ctx, const struct tl_rview *v, int round, int slice)
+{
+	struct tl_dec a = stsum(v, round, slice, TL_ST_ACTIVE);
+
+	tl_dec_add(ctx, a, stsum(v, round, slice, TL_ST_FRS), &a);
+	tl_dec_add(ctx, a, v->rounds[round - 1].locked[slice], &a);
+	return a;
+}
+
+static void
+out_dec(struct tl_out *o, struct tl_dec d)
+{
+	char buf[TL_DEC_BUFSZ];
+
+	tl_out_mem(o, buf, tl_dec_str(buf, d));
+}
+
+/* Sort ids by name (String.compareTo). */
+static void
+sort_ids(const struct tl_rview *v, int *ids, int n)
+{
+	int i, j, x;
+
+	for (i = 1; i < n; i++) {
+		x = ids[i];
+		for (j = i; j > 0 && tl_java_cmp(v->names[ids[j - 1]],
+		    v->names[x]) > 0; j--)
+			ids[j] = ids[j - 1];
+		ids[j] = x;
+	}
+}
+
+/* Winners by round, within a round by name. */
+static int
+winners(const struct tl_rview *v, int *ids)
+{
+	int r, c, n = 0, k;
+
+	for (r = 1; r <= v->nround; r++) {
+		k = n;
+		for (c = 0; c < v->ncand; c++)
+			if (v->won[c] == r)
+				ids[n++] = c;
+		sort_ids(v, ids + k, n - k);
+	}
+	return n;
+}
+
+/* ------------------------------------------------------------------ */
+/* JSON                                                                */
+
+static void
+jstr(struct tl_out *o, const char *s)
+{
+	static const char hex[] = "0123456789abcdef";
+	const unsigned char *p = (const unsigned char *)s;
+
+	tl_out_mem(o, "\"", 1);
+	for (; *p != '\0'; p++) {
+		switch (*p) {
+		case '"': tl_out_mem(o, "\\\"", 2); break;
+		case '\\': tl_out_mem(o, "\\\\", 2); break;
+		case '\n': tl_out_mem(o, "\\n", 2); break;
+		case '\r': tl_out_mem(o, "\\r", 2); break;
+		case '\t': tl_out_mem(o, "\\t", 2); break;
+		case '\b': tl_out_mem(o, "\\b", 2); break;
+		case '\f': tl_out_mem(o, "\\f", 2); break;
+		default:
+			if (*p < 0x20) {
+				char u[6] = { '\\', 'u', '0', '0',
+				    hex[*p >> 4], hex[*p & 15] };
+				tl_out_mem(o, u, 6);
+			} else {
+				tl_out_mem(o, (const char *)p, 1);
+			}
+		}
+	}
+	tl_out_mem(o, "\"", 1);
+}
+
+static void
+indent(struct tl_out *o, int level)
+{
+	int i;
+
+	tl_out_mem(o, "\n", 1);
+	for (i = 0; i < level; i++)
+		tl_out_mem(o, "  ", 2);
+}
+
+/* Start a field at nesting level (first: no comma). */
+static void
+field(struct tl_out *o, int level, bool *first, const char *key)
+{
+	if (!*first)
+		tl_out_mem(o, ",", 1);
+	*first = false;
+	indent(o, level);
+	jstr(o, key);
+	tl_out_str(o, " : ");
+}
+
+static void
+jdec_field(struct tl_out *o, int level, bool *first, const char *key,
+    struct tl_dec d)
+{
+	char buf[TL_DEC_BUFSZ];
+
+	field(o, level, first, key);
+	tl_dec_str(buf, d);
+	jstr(o, buf);
+}
+
+static void
+jstr_field(struct tl_out *o, int level, bool *first, const char *key,
+    const char *s)
+{
+	field(o, level, first, key);
+	if (s == NULL)
+		tl_out_str(o, "null");
+	else
+		jstr(o, s);
+}
+
+/* Transfers of round+1 from candidate c, keys sorted. */
+static void
+transfers(struct tl_out *o, const struct tl_rview *v, int round, int slice,
+    int c, int level)
+{
+	int keys[16400], n = 0, d, i, j, x;
+	const struct tl_dec *val;
+	bool first = true;
+
+	if (round < v->nround) {
+		for (d = TL_XFER_RESIDUAL; d < v->ncand && n < 16400; d++)
+			if (tl_rtab_xfer(v->tab, round + 1, slice, c, d) !=
+			    NULL)
+				keys[n++] = d;
+	}
+	/* sort targets by their key string */
+	for (i = 1; i < n; i++) {
+		x = keys[i];
+		for (j = i; j > 0; j--) {
+			const char *a = keys[j - 1] >= 0 ?
+			    v->names[keys[j - 1]] : keys[j - 1] ==
+			    TL_XFER_EXHAUSTED ? "exhausted" :
+			    "residual surplus";
+			const char *b = x >= 0 ? v->names[x] :
+			    x == TL_XFER_EXHAUSTED ? "exhausted" :
+			    "residual surplus";
+			if (tl_java_cmp(a, b) <= 0)
+				break;
+			keys[j] = keys[j - 1];
+		}
+		keys[j] = x;
+	}
+	if (n == 0) {
+		tl_out_str(o, "{ }");
+		return;
+	}
+	tl_out_str(o, "{");
+	for (i = 0; i < n; i++) {
+		d = keys[i];
+		val = tl_rtab_xfer(v->tab, round + 1, slice, c, d);
+		jdec_field(o, level + 1, &first, d >= 0 ? v->names[d] :
+		    d == TL_XFER_EXHAUSTED ? "exhausted" : "residual surplus",
+		    *val);
+	}
+	indent(o, level);
+	tl_out_str(o, "}");
+}
+
+int
+tl_rctab_write_json(teller_ctx *ctx, const struct tl_rview *v, int slice,
+    const char *slice_kind, const char *slice_id, teller_write_fn w,
+    void *ud)
+{
+	const struct tl_rctab_cfg *cfg = v->cfg;
+	struct tl_out o;
+	struct tl_dec total;
+	int r, c, i, n, *ids;
+	bool first, f2;
+
+	ids = tl_alloc(ctx, (size_t)v->ncand + 1, sizeof(int));
+	if (ids == NULL)
+		return TELLER_ENOMEM;
+	tl_out_init(&o, ctx, w, ud);
+	tl_out_str(&o, "{");
+	first = true;
+	field(&o, 1, &first, "config");
+	tl_out_str(&o, "{");
+	f2 = true;
+	if (slice_kind != NULL && strcmp(slice_kind, "batch") == 0)
+		jstr_field(&o, 2, &f2, "batch", slice_id);
+	jstr_field(&o, 2, &f2, "contest", cfg->contest);
+	jstr_field(&o, 2, &f2, "date", cfg->date);
+	jstr_field(&o, 2, &f2, "generatedBy", GENERATED_BY);
+	jstr_field(&o, 2, &f2, "jurisdiction", cfg->jurisdiction);
+	jstr_field(&o, 2, &f2, "office", cfg->office);
+	if (slice_kind != NULL && strcmp(slice_kind, "precinct") == 0)
+		jstr_field(&o, 2, &f2, "precinct", slice_id);
+	indent(&o, 1);
+	tl_out_str(&o, "}");
+	jstr_field(&o, 1, &first, "jsonFormatVersion", "1");
+	field(&o, 1, &first, "results");
+	tl_out_str(&o, "[");
+	for (r = 1; r <= v->nround; r++) {
+		const struct tl_rround *rr = &v->rounds[r - 1];
+		tl_out_str(&o, r == 1 ? " {" : ", {");
+		f2 = true;
+		field(&o, 2, &f2, "inactiveBallots");
+		{
+			bool f3 = true;
+			tl_out_str(&o, "{");
+			jdec_field(&o, 3, &f3, "exhaustedChoices",
+			    stsum(v, r, slice, TL_ST_EXHAUSTED));
+			if (v->uses_surplus && r == v->nround)
+				jdec_field(&o, 3, &f3, "finalRoundSurplus",
+				    stsum(v, r, slice, TL_ST_FRS));
+			jdec_field(&o, 3, &f3, "overvotes",
+			    stsum(v, r, slice, TL_ST_OVERVOTE));
+			jdec_field(&o, 3, &f3, "repeatedRankings",
+			    stsum(v, r, slice, TL_ST_REPEATED));
+			jdec_field(&o, 3, &f3, "skippedRankings",
+			    stsum(v, r, slice, TL_ST_SKIPPED));
+			indent(&o, 2);
+			tl_out_str(&o, "}");
+		}
+		field(&o, 2, &f2, "round");
+		tl_out_fmt(&o, "%d", r);
+		field(&o, 2, &f2, "tally");
+		n = 0;
+		for (c = 0; c < v->ncand; c++)
+			if (rr->present[c])
+				ids[n++] = c;
+		sort_ids(v, ids, n);
+		if (n == 0) {
+			tl_out_str(&o, "{ }");
+		} else {
+			bool f3 = true;
+			tl_out_str(&o, "{");
+			for (i = 0; i < n; i++)
+				jdec_field(&o, 3, &f3, v->names[ids[i]],
+				    tally(v, r, slice, ids[i]));
+			indent(&o, 2);
+			tl_out_str(&o, "}");
+		}
+		field(&o, 2, &f2, "tallyResults");
+		n = 0;
+		for (c = 0; c < v->ncand; c++)
+			if (v->won[c] == r)
+				ids[n++] = c;
+		sort_ids(v, ids, n);
+		{
+			int ne = n;
+			for (c = 0; c < v->ncand; c++)
+				if (v->elim[c] == r)
+					ids[n++] = c;
+			sort_ids(v, ids + ne, n - ne);
+			if (n == 0)
+				tl_out_str(&o, "[ ]");
+			else
+				tl_out_str(&o, "[");
+			for (i = 0; i < n; i++) {
+				bool f3 = true;
+				tl_out_str(&o, i == 0 ? " {" : ", {");
+				jstr_field(&o, 3, &f3, i < ne ? "elected" :
+				    "eliminated", v->names[ids[i]]);
+				field(&o, 3, &f3, "transfers");
+				transfers(&o, v, r, slice, ids[i], 3);
+				indent(&o, 2);
+				tl_out_str(&o, "}");
+			}
+			if (n > 0)
+				tl_out_str(&o, " ]");
+		}
+		jdec_field(&o, 2, &f2, "threshold", rr->threshold);
+		indent(&o, 1);
+		tl_out_str(&o, "}");
+	}
+	tl_out_str(&o, v->nround > 0 ? " ]" : " ]");
+	field(&o, 1, &first, "summary");
+	tl_out_str(&o, "{");
+	f2 = true;
+	jdec_field(&o, 2, &f2, "finalThreshold",
+	    v->rounds[v->nround - 1].threshold);
+	field(&o, 2, &f2, "numCandidates");
+	tl_out_fmt(&o, "%d", v->ncand);
+	field(&o, 2, &f2, "numWinners");
+	tl_out_fmt(&o, "%d", v->seats);
+	total = stsum(v, 1, slice, TL_ST_ACTIVE);
+	for (i = 1; i < TL_ST_N; i++)
+		tl_dec_add(ctx, total, stsum(v, 1, slice, i), &total);
+	jdec_field(&o, 2, &f2, "totalNumBallots", total);
+	field(&o, 2, &f2, "undervotes");
+	out_dec(&o, stsum(v, 1, slice, TL_ST_UNDERVOTE));
+	indent(&o, 1);
+	tl_out_str(&o, "}");
+	indent(&o, 0);
+	tl_out_str(&o, "}");
+	return tl_out_flush(&o);
+}
+
+/* ------------------------------------------------------------------ */
+/* CSV                                                                 */
+
+struct csv {
+	struct tl_out *o;
+	bool first;
+	bool crlf;
+};
+
+/* One field with Commons CSV's minimal quoting (rctab.md 8.2). */
+static void
+cf(struct csv *c, const char *s)
+{
+	size_t n = strlen(s), i;
+	bool q = false;
+
+	if (!c->first)
+		tl_out_mem(c->o, ",", 1);
+	if (n == 0) {
+		q = c->first;
+	} else if ((unsigned char)s[0] <= '#') {
+		q = true;
+	} else {
+		for (i = 0; i < n; i++)
+			if (s[i] == ',' || s[i] == '"' || s[i] == '\r' ||
+			    s[i] == '\n')
+				q = true;
+		if ((unsigned char)s[n - 1] <= ' ')
+			q = true;
+	}
+	c->first = false;
+	if (!q) {
+		tl_out_mem(c->o, s, n);
+		return;
+	}
+	tl_out_mem(c->o, "\"", 1);
+	for (i = 0; i < n; i++) {
+		if (s[i] == '"')
+			tl_out_mem(c->o, "\"", 1);
+		tl_out_mem(c->o, s + i, 1);
+	}
+	tl_out_mem(c->o, "\"", 1);
+}
+
+static void
+cdec(struct csv *c, struct tl_dec d)
+{
+	char buf[TL_DEC_BUFSZ];
+
+	tl_dec_str(buf, d);
+	cf(c, buf);
+}
+
+static void
+cend(struct csv *c)
+{
+	tl_out_str(c->o, c->crlf ? "\r\n" : "\n");
+	c->first = true;
+}
+
+/* A whole record of 1 or 2 fields (s2 may be NULL). */
+static void
+crow(struct csv *c, const char *s1, const char *s2)
+{
+	cf(c, s1);
+	if (s2 != NULL)
+		cf(c, s2);
+	cend(c);
+}
+
+static void
+cnull(struct csv *c)
+{
+	if (!c->first)
+		tl_out_mem(c->o, ",", 1);
+	c->first = false;
+}
+
+/* Names of candidates decided in round r, "; "-joined, "*" if tied. */
+static void
+decided(struct csv *c, const struct tl_rview *v, int r, bool elected,
+    int *ids, bool *anytie)
+{
+	char buf[8192];
+	size_t len = 0;
+	int n = 0, k, x;
+
+	for (k = 0; k < v->ncand; k++)
+		if ((elected ? v->won[k] : v->elim[k]) == r)
+			ids[n++] = k;
+	sort_ids(v, ids, n);
+	buf[0] = '\0';
+	for (k = 0; k < n; k++) {
+		x = ids[k];
+		bool tie = elected ? v->won_tie[x] : v->elim_tie[x];
+		size_t nl = strlen(v->names[x]);
+		if (len + nl + 4 >= sizeof buf)
+			break;
+		if (k > 0) {
+			memcpy(buf + len, "; ", 2);
+			len += 2;
+		}
+		memcpy(buf + len, v->names[x], nl);
+		len += nl;
+		if (tie) {
+			buf[len++] = '*';
+			*anytie = true;
+		}
+		buf[len] = '\0';
+	}
+	cf(c, buf);
+}
+
+int
+tl_rctab_write_csv(teller_ctx *ctx, const struct tl_rview *v, int slice,
+    const char *slice_kind, const char *slice_id, bool crlf,
+    teller_write_fn w, void *ud)
+{
+	const struct tl_rctab_cfg *cfg = v->cfg;
+	struct tl_out o;
+	struct csv c = { &o, true, crlf };
+	char buf[TL_DEC_BUFSZ * 2], wbuf[8192];
+	int *ids, n, r, i, k, st;
+	size_t len;
+	struct tl_dec total, d, t1, t2;
+	bool anytie = false;
+	static const int inact[4] = { TL_ST_OVERVOTE, TL_ST_SKIPPED,
+	    TL_ST_EXHAUSTED, TL_ST_REPEATED };
+	static const char *const inact_name[4] = {
+	    "Inactive Ballots by Overvotes",
+	    "Inactive Ballots by Skipped Rankings",
+	    "Inactive Ballots by Exhausted Choices",
+	    "Inactive Ballots by Repeated Rankings" };
+
+	ids = tl_alloc(ctx, (size_t)v->ncand + 1, sizeof(int));
+	if (ids == NULL)
+		return TELLER_ENOMEM;
+	tl_out_init(&o, ctx, w, ud);
+	crow(&c, "Contest Information", NULL);
+	crow(&c, "Generated By", GENERATED_BY);
+	crow(&c, "CSV Format Version", "1");
+	crow(&c, "Type of Election", cfg->mode == TL_WM_SINGLE ?
+	    "Single-Winner" : "Multi-Winner");
+	crow(&c, "Contest", cfg->contest);
+	cf(&c, "Jurisdiction");
+	if (cfg->jurisdiction != NULL)
+		cf(&c, cfg->jurisdiction);
+	else
+		cnull(&c);
+	cend(&c);
+	cf(&c, "Office");
+	if (cfg->office != NULL)
+		cf(&c, cfg->office);
+	else
+		cnull(&c);
+	cend(&c);
+	cf(&c, "Date");
+	if (cfg->date != NULL)
+		cf(&c, cfg->date);
+	else
+		cnull(&c);
+	cend(&c);
+	n = winners(v, ids);
+	len = 0;
+	wbuf[0] = '\0';
+	for (i = 0; i < n; i++) {
+		size_t nl = strlen(v->names[ids[i]]);
+		if (len + nl + 3 >= sizeof wbuf)
+			break;
+		if (i > 0) {
+			memcpy(wbuf + len, ", ", 2);
+			len += 2;
+		}
+		memcpy(wbuf + len, v->names[ids[i]], nl + 1);
+		len += nl;
+	}
+	crow(&c, "Winner(s)", wbuf);
+	if (slice_kind == NULL) {
+		tl_dec_str(buf, v->rounds[v->nround - 1].threshold);
+		crow(&c, "Final Threshold", buf);
+	} else {
+		crow(&c, strcmp(slice_kind, "precinct") == 0 ? "Precinct" :
+		    "Batch", slice_id);
+	}
+	cend(&c);
+	crow(&c, "Contest Summary", NULL);
+	cf(&c, "Number to be Elected");
+	if (cfg->mode == TL_WM_BOTTOMS_PCT) {
+		char pbuf[512];
+		snprintf(pbuf, sizeof pbuf, "All candidates over the %s%% "
+		    "threshold", cfg->pct_text);
+		cf(&c, pbuf);
+	} else {
+		snprintf(buf, sizeof buf, "%d", v->seats);
+		cf(&c, buf);
+	}
+	cend(&c);
+	for (k = 0, i = 0; i < v->ncand; i++)
+		k += !v->excluded[i];
+	snprintf(buf, sizeof buf, "%d", k);
+	crow(&c, "Number of Candidates", buf);
+	total = stsum(v, 1, slice, TL_ST_ACTIVE);
+	for (i = 1; i < TL_ST_N; i++)
+		tl_dec_add(ctx, total, stsum(v, 1, slice, i), &total);
+	tl_dec_str(buf, total);
+	crow(&c, "Total Number of Ballots", buf);
+	tl_dec_str(buf, stsum(v, 1, slice, TL_ST_UNDERVOTE));
+	crow(&c, "Number of Undervotes (No Rankings)", buf);
+	cend(&c);
+	cf(&c, "Rounds");
+	for (r = 1; r <= v->nround; r++) {
+		snprintf(buf, sizeof buf, "Round %d Votes", r);
+		cf(&c, buf);
+		cf(&c, "% of vote");
+		cf(&c, "transfer");
+	}
+	cend(&c);
+	for (k = 0; k < 2; k++) {
+		if (slice_kind == NULL)
+			cf(&c, k == 0 ? "Eliminated" : "Elected");
+		else
+			cf(&c, k == 0 ? "Eliminated\xe2\x80\xa0" :
+			    "Elected\xe2\x80\xa0");
+		for (r = 1; r <= v->nround; r++) {
+			decided(&c, v, r, k == 1, ids, &anytie);
+			cnull(&c);
+			cnull(&c);
+		}
+		cend(&c);
+	}
+	for (i = 0; i < v->nrow; i++) {
+		int cand = v->roworder[i];
+		cf(&c, v->names[cand]);
+		for (r = 1; r <= v->nround; r++) {
+			struct tl_dec div;
+			int dr;
+			t1 = tally(v, r, slice, cand);
+			cdec(&c, t1);
+			/* % of vote (rctab.md 8.2) */
+			if (cfg->mode == TL_WM_SINGLE ||
+			    cfg->mode == TL_WM_BOTTOMS_PCT)
+				dr = cfg->first_round ? 1 : r;
+			else
+				dr = 1;
+			div = active(ctx, v, dr, slice);
+			if (tl_dec_sign(div) == 0) {
+				cnull(&c);
+			} else {
+				len = tl_dec_pct(buf, t1, div);
+				buf[len++] = '%';
+				buf[len] = '\0';
+				cf(&c, buf);
+			}
+			if (r == v->nround) {
+				cf(&c, "0");
+			} else {
+				t2 = tally(v, r + 1, slice, cand);
+				tl_dec_sub(ctx, t2, t1, &d);
+				cdec(&c, d);
+			}
+		}
+		cend(&c);
+	}
+	cf(&c, "Active Ballots");
+	for (r = 1; r <= v->nround; r++) {
+		cdec(&c, active(ctx, v, r, slice));
+		cnull(&c);
+		cnull(&c);
+	}
+	cend(&c);
+	if (slice_kind == NULL) {
+		cf(&c, "Current Round Threshold");
+		for (r = 1; r <= v->nround; r++) {
+			cdec(&c, v->rounds[r - 1].threshold);
+			cnull(&c);
+			cnull(&c);
+		}
+		cend(&c);
+	}
+	for (k = 0; k <= 4; k++) {
+		cf(&c, k < 4 ? inact_name[k] : "Inactive Ballots Total");
+		for (r = 1; r <= v->nround; r++) {
+			for (i = 0; i < 2 && (i == 0 || r < v->nround); i++) {
+				int rr = r + i;
+				if (k < 4) {
+					st = inact[k];
+					d = stsum(v, rr, slice, st);
+				} else {
+					d = tl_dec_int(0);
+					for (st = 0; st < 4; st++)
+						tl_dec_add(ctx, d, stsum(v, rr,
+						    slice, inact[st]), &d);
+				}
+				if (i == 0)
+					t1 = d;
+				else
+					t2 = d;
+			}
+			cdec(&c, t1);
+			cnull(&c);
+			if (r == v->nround) {
+				cf(&c, "0");
+			} else {
+				tl_dec_sub(ctx, t2, t1, &d);
+				cdec(&c, d);
+			}
+		}
+		cend(&c);
+	}
+	if (slice_kind == NULL &&
+	    tl_dec_sign(v->rounds[v->nround - 1].residual) > 0) {
+		cf(&c, "Residual surplus");
+		for (r = 1; r <= v->nround; r++) {
+			cdec(&c, v->rounds[r - 1].residual);
+			cnull(&c);
+			cnull(&c);
+		}
+		cend(&c);
+	}
+	if (v->uses_surplus) {
+		cf(&c, "Final Round Surplus");
+		for (r = 1; r <= v->nround; r++) {
+			d = stsum(v, r, slice, TL_ST_FRS);
+			if (tl_dec_sign(d) != 0)
+				cdec(&c, d);
+			else
+				cnull(&c);
+			cnull(&c);
+			cnull(&c);
+		}
+		cend(&c);
+	}
+	if (slice_kind != NULL) {
+		cend(&c);
+		char nb[160];
+		snprintf(nb, sizeof nb, "\xe2\x80\xa0" "Elect/Eliminate "
+		    "decisions are from the full contest. All other results "
+		    "on this report are at the %s level.", slice_kind);
+		crow(&c, nb, NULL);
+	}
+	if (anytie) {
+		cend(&c);
+		crow(&c, "*Tie resolved in accordance with election law",
+		    NULL);
+	}
+	return tl_out_flush(&o);
+}

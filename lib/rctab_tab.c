@@ -1,0 +1,1558 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * rctab_tab.c -- RCTab's tabulator (rctab.md 4, 5): reads every CVR source
+ * through the readers of rctab_cvr.h, merging identical ballots (same rank
+ * slots and, when slices are asked for, the same precinct/batch) into
+ * weighted records, then runs RCTab's round loop over the records exactly
+ * as Tabulator.java runs it over single ballots, and hands the rounds to
+ * the writers. Multi-pass IRV re-runs the loop once per seat.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "rctab.h"
+
+/* ------------------------------------------------------------------ */
+/* interned strings                                                    */
+
+struct strtab {
+	struct tl_vec *strs;  /* of const char * */
+	uint32_t *slots;      /* index + 1 */
+	size_t nslots;
+};
+
+static uint32_t
+strhash(const char *s)
+{
+	uint32_t h = 2166136261u;
+
+	while (*s != '\0')
+		h = (h ^ (unsigned char)*s++) * 16777619u;
+	return h;
+}
+
+static int
+strtab_init(teller_ctx *ctx, struct strtab *t)
+{
+	t->strs = tl_vec_new(ctx, sizeof(char *));
+	t->nslots = 64;
+	t->slots = tl_alloc(ctx, t->nslots, sizeof(uint32_t));
+	return t->strs == NULL || t->slots == NULL ? TELLER_ENOMEM : TELLER_OK;
+}
+
+/* Index of s in t, adding it when add is set; -1 if absent, -2 on OOM. */
+static int
+strtab_get(teller_ctx *ctx, struct strtab *t, const char *s, bool add)
+{
+	size_t mask = t->nslots - 1, i, j;
+	uint32_t h = strhash(s);
+	const char **strs = t->strs->data;
+	char *copy;
+
+	for (i = h & mask; t->slots[i] != 0; i = (i + 1) & mask)
+		if (strcmp(strs[t->slots[i] - 1], s) == 0)
+			return (int)t->slots[i] - 1;
+	if (!add)
+		return -1;
+	if ((t->strs->len + 1) * 2 > t->nslots) {
+		size_t n = t->nslots * 2;
+		uint32_t *ns = tl_alloc(ctx, n, sizeof(uint32_t));
+		if (ns == NULL)
+			return -2;
+		for (j = 0; j < t->strs->len; j++) {
+			for (i = strhash(strs[j]) & (n - 1); ns[i] != 0;
+			    i = (i + 1) & (n - 1))
+				;
+			ns[i] = (uint32_t)j + 1;
+		}
+		t->slots = ns;
+		t->nslots = n;
+		mask = n - 1;
+		for (i = h & mask; t->slots[i] != 0; i = (i + 1) & mask)
+			;
+	}
+	copy = tl_strdup(ctx, s);
+	if (copy == NULL || tl_vec_push(ctx, t->strs, &copy) == NULL)
+		return -2;
+	t->slots[i] = (uint32_t)t->strs->len;
+	return (int)t->strs->len - 1;
+}
+
+/* ------------------------------------------------------------------ */
+/* state                                                               */
+
+struct tok {
+	int cand;      /* candidate id, -1 unknown */
+	bool is_name;  /* the canonical name itself (not an alias) */
+	bool ov;       /* the internal "overvote" string */
+	int64_t count; /* occurrences (for the unrecognized check) */
+};
+
+struct rrec {
+	uint32_t off, len;  /* key cells */
+	uint32_t hash;
+	int32_t sl[2];      /* precinct, batch slice; -1 none */
+	int64_t w;          /* ballots merged here */
+	int32_t maxrank;    /* highest non-empty rank */
+	int32_t nranks;     /* non-empty ranks */
+	/* per-pass state */
+	int32_t recip;      /* current recipient, -1 none */
+	int32_t status;     /* enum tl_rst */
+	int32_t kept;       /* head of winner -> kept value list, -1 */
+	struct tl_dec ftv;  /* fractional transfer value */
+};
+
+struct kept {
+	int32_t next;
+	int32_t cand;
+	struct tl_dec v;
+};
+
+struct tl_rtab {
+	teller_ctx *ctx;
+	const struct tl_rctab_cfg *cfg;
+	const struct tl_rctab_opts *opts;
+	int ncand, uwi, ndecl;
+	const char **names;
+	struct strtab toks;
+	struct tl_vec *tokinfo;   /* of struct tok */
+	struct strtab prec, batch;
+	bool any_prec, any_batch;
+	/* records */
+	struct tl_vec *recs;      /* of struct rrec */
+	struct tl_vec *cells;     /* of uint32_t */
+	uint32_t *rslots;
+	size_t nrslots;
+	struct tl_vec *keyv;      /* scratch key */
+	struct tl_vec *kepts;     /* of struct kept */
+	const char *cur_file;
+	/* per pass */
+	int seats, pass, nslice;
+	bool *excluded;
+	int *won, *elim;
+	bool *won_tie, *elim_tie;
+	int nwon, nelim;
+	int nround;
+	struct tl_vec *rounds;    /* of struct tl_rround */
+	uint64_t *xkeys;          /* transfer map */
+	struct tl_dec *xvals;
+	size_t nx, nxslots;
+	struct tl_jrand rng;
+	int *perm;                /* tie-break order (config or generated) */
+	int nperm;
+	int nties_used;
+	bool *tie_used;
+	uint32_t *scratch;
+	int *scratch2;
+};
+
+#define TOK(t, i) (&TL_VEC_AT((t)->tokinfo, struct tok, (i)))
+#define REC(t, i) (&TL_VEC_AT((t)->recs, struct rrec, (i)))
+#define ROUND(t, r) (&TL_VEC_AT((t)->rounds, struct tl_rround, (r) - 1))
+
+static bool
+uses_surplus(const struct tl_rtab *t)
+{
+	/* rctab.md 4.7: seats > 1 and not bottomsUp */
+	return t->seats > 1 && t->cfg->mode != TL_WM_BOTTOMS_UP;
+}
+
+static int
+tok_get(struct tl_rtab *t, const char *s)
+{
+	int i = strtab_get(t->ctx, &t->toks, s, true);
+	struct tok z = { -1, false, false, 0 };
+
+	if (i == -2)
+		return -1;
+	if ((size_t)i == t->tokinfo->len) {
+		z.ov = strcmp(s, TL_CVR_OVERVOTE) == 0;
+		if (tl_vec_push(t->ctx, t->tokinfo, &z) == NULL)
+			return -1;
+	}
+	return i;
+}
+
+/* ------------------------------------------------------------------ */
+/* reading: one callback per CVR                                       */
+
+static uint32_t
+keyhash(const uint32_t *k, size_t n)
+{
+	uint64_t h = 0x9E3779B97F4A7C15u;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		h ^= k[i];
+		h *= 0xff51afd7ed558ccdu;
+		h ^= h >> 32;
+	}
+	return (uint32_t)h;
+}
+
+static int
+rec_grow(struct tl_rtab *t)
+{
+	size_t n = t->nrslots * 2, i, j;
+	uint32_t *ns = tl_alloc(t->ctx, n, sizeof(uint32_t));
+
+	if (ns == NULL)
+		return TELLER_ENOMEM;
+	for (j = 0; j < t->recs->len; j++) {
+		for (i = REC(t, j)->hash & (n - 1); ns[i] != 0;
+		    i = (i + 1) & (n - 1))
+			;
+		ns[i] = (uint32_t)j + 1;
+	}
+	t->rslots = ns;
+	t->nrslots = n;
+	return TELLER_OK;
+}
+
+static int
+on_cvr(teller_ctx *ctx, void *ud, const struct tl_cvr *r)
+{
+	struct tl_rtab *t = ud;
+	const struct tl_rctab_cfg *cfg = t->cfg;
+	uint32_t *k, h;
+	size_t n = 0, need = 2, i, mask;
+	int s, j, last = 0, sl[2] = { -1, -1 };
+	struct rrec *rec, z;
+
+	for (s = 0; s < r->nslots; s++)
+		need += 2 + (size_t)r->slots[s].n;
+	if (t->keyv->cap < need &&
+	    tl_vec_reserve(ctx, t->keyv, need - t->keyv->len) != TELLER_OK)
+		return TELLER_ENOMEM;
+	k = t->keyv->data;
+	for (s = 0; s < r->nslots; s++) {
+		const struct tl_cvr_slot *sl0 = &r->slots[s];
+		if (sl0->rank <= last || sl0->n <= 0)
+			return tl_fail_at(ctx, TELLER_EPARSE, r->line, 0,
+			    "CVR \"%s\": ranks out of order", r->computed_id);
+		if (cfg->max_rank > 0 && sl0->rank > cfg->max_rank)
+			return tl_fail_at(ctx, TELLER_EPARSE, r->line, 0,
+			    "CVR \"%s\" has a ranking %d, but the contest has "
+			    "max ranking %d (maxRankingsAllowed)",
+			    r->computed_id, sl0->rank, cfg->max_rank);
+		last = sl0->rank;
+		k[n++] = (uint32_t)sl0->rank;
+		k[n++] = (uint32_t)sl0->n;
+		for (j = 0; j < sl0->n; j++) {
+			int ti = tok_get(t, sl0->cands[j]);
+			if (ti < 0)
+				return TELLER_ENOMEM;
+			TOK(t, ti)->count++;
+			k[n++] = (uint32_t)ti;
+		}
+	}
+	if (r->precinct != NULL) {
+		t->any_prec = true;
+		if (cfg->by_precinct && r->precinct[0] != '\0') {
+			sl[0] = strtab_get(ctx, &t->prec, r->precinct, true);
+			if (sl[0] < 0)
+				return TELLER_ENOMEM;
+		}
+	}
+	if (r->batch != NULL) {
+		t->any_batch = true;
+		if (cfg->by_batch && r->batch[0] != '\0') {
+			sl[1] = strtab_get(ctx, &t->batch, r->batch, true);
+			if (sl[1] < 0)
+				return TELLER_ENOMEM;
+		}
+	}
+	k[n++] = (uint32_t)sl[0];
+	k[n++] = (uint32_t)sl[1];
+	h = keyhash(k, n);
+	mask = t->nrslots - 1;
+	for (i = h & mask; t->rslots[i] != 0; i = (i + 1) & mask) {
+		rec = REC(t, t->rslots[i] - 1);
+		if (rec->hash == h && rec->len == n &&
+		    memcmp(&TL_VEC_AT(t->cells, uint32_t, rec->off), k,
+		    n * sizeof(uint32_t)) == 0) {
+			rec->w++;
+			return TELLER_OK;
+		}
+	}
+	if (t->recs->len >= ctx->lim.patterns)
+		return tl_fail(ctx, TELLER_ELIMIT, "more than %zu distinct "
+		    "ballots", ctx->lim.patterns);
+	if (t->cells->len + n > UINT32_MAX)
+		return tl_fail(ctx, TELLER_ELIMIT, "ballot data too large");
+	memset(&z, 0, sizeof z);
+	z.off = (uint32_t)t->cells->len;
+	z.len = (uint32_t)n;
+	z.hash = h;
+	z.sl[0] = sl[0];
+	z.sl[1] = sl[1];
+	z.w = 1;
+	z.maxrank = last;
+	z.nranks = r->nslots;
+	if (tl_vec_reserve(ctx, t->cells, n) != TELLER_OK)
+		return TELLER_ENOMEM;
+	memcpy(&TL_VEC_AT(t->cells, uint32_t, t->cells->len), k,
+	    n * sizeof(uint32_t));
+	t->cells->len += n;
+	if (tl_vec_push(ctx, t->recs, &z) == NULL)
+		return TELLER_ENOMEM;
+	t->rslots[i] = (uint32_t)t->recs->len;
+	if (t->recs->len * 2 > t->nrslots)
+		return rec_grow(t);
+	return TELLER_OK;
+}
+
+/* After each source: every CVR string must be a candidate name or
+ * alias, or this source's write-in or overvote label (rctab.md 7,
+ * including the #889 quirk: the stored "overvote" string passes only
+ * when this source's overvoteLabel is literally "overvote"). */
+static int
+check_unrecognized(struct tl_rtab *t, const struct tl_cvr_source *src)
+{
+	const char **strs = t->toks.strs->data;
+	size_t i;
+
+	for (i = 0; i < t->tokinfo->len; i++) {
+		struct tok *k = TOK(t, i);
+		if (k->cand >= 0 || k->count == 0)
+			continue;
+		if (*src->uwi_label != '\0' && t->uwi >= 0 &&
+		    strcmp(strs[i], src->uwi_label) == 0) {
+			k->cand = t->uwi;
+			continue;
+		}
+		if (*src->overvote_label != '\0' &&
+		    strcmp(strs[i], src->overvote_label) == 0)
+			continue;
+		return tl_fail(t->ctx, TELLER_EPARSE, "Unrecognized candidate "
+		    "\"%s\" appears %lld time(s)!", strs[i],
+		    (long long)k->count);
+	}
+	return TELLER_OK;
+}
+
+static int
+read_sources(struct tl_rtab *t)
+{
+	const struct tl_rctab_cfg *cfg = t->cfg;
+	int i, rc;
+
+	for (i = 0; i < cfg->nsrc; i++) {
+		const struct tl_cvr_source *src = &cfg->src[i];
+		const char *p = src->provider;
+		t->ctx->file = src->path;
+		if (strcmp(p, "ess") == 0)
+			rc = tl_cvr_read_ess(t->ctx, src, on_cvr, t);
+		else if (strcmp(p, "genericCsv") == 0)
+			rc = tl_cvr_read_csv(t->ctx, src, on_cvr, t);
+		else if (strcmp(p, "dominion") == 0)
+			rc = tl_cvr_read_dominion(t->ctx, src, on_cvr, t);
+		else if (strcmp(p, "cdf") == 0)
+			rc = tl_cvr_read_cdf(t->ctx, src, on_cvr, t);
+		else if (strcmp(p, "clearBallot") == 0)
+			rc = tl_cvr_read_clearballot(t->ctx, src, on_cvr, t);
+		else
+			rc = tl_cvr_read_hart(t->ctx, src, on_cvr, t);
+		if (rc != TELLER_OK)
+			return t->ctx->err != TELLER_OK ? t->ctx->err : rc;
+		if ((rc = check_unrecognized(t, src)) != TELLER_OK)
+			return rc;
+	}
+	t->ctx->file = cfg->path;
+	if (t->recs->len == 0)
+		return tl_fail(t->ctx, TELLER_EPARSE, "No cast vote records "
+		    "found!");
+	return TELLER_OK;
+}
+
+/* ------------------------------------------------------------------ */
+/* transfers                                                           */
+
+static uint64_t
+xkey(int round, int slice, int src, int dst)
+{
+	return ((uint64_t)round << 48) | ((uint64_t)slice << 28) |
+	    ((uint64_t)(src + 1) << 14) | (uint64_t)(dst + 2);
+}
+
+static int
+xfer_add(struct tl_rtab *t, int round, int slice, int src, int dst,
+    struct tl_dec v)
+{
+	uint64_t key = xkey(round, slice, src, dst);
+	size_t mask = t->nxslots - 1, i;
+	uint64_t h;
+
+	if ((t->nx + 1) * 2 > t->nxslots) {
+		size_t n = t->nxslots * 2, j;
+		uint64_t *nk = tl_alloc(t->ctx, n, sizeof(uint64_t));
+		struct tl_dec *nv = tl_alloc(t->ctx, n, sizeof(struct tl_dec));
+		if (nk == NULL || nv == NULL)
+			return TELLER_ENOMEM;
+		for (j = 0; j < t->nxslots; j++) {
+			if (t->xkeys[j] == 0)
+				continue;
+			h = t->xkeys[j] * 0x9E3779B97F4A7C15u;
+			for (i = (h >> 20) & (n - 1); nk[i] != 0;
+			    i = (i + 1) & (n - 1))
+				;
+			nk[i] = t->xkeys[j];
+			nv[i] = t->xvals[j];
+		}
+		t->xkeys = nk;
+		t->xvals = nv;
+		t->nxslots = n;
+		mask = n - 1;
+	}
+	h = key * 0x9E3779B97F4A7C15u;
+	for (i = (h >> 20) & mask; t->xkeys[i] != 0; i = (i + 1) & mask)
+		if (t->xkeys[i] == key)
+			return tl_dec_add(t->ctx, t->xvals[i], v, &t->xvals[i]);
+	t->xkeys[i] = key;
+	t->xvals[i] = v;
+	t->nx++;
+	return TELLER_OK;
+}
+
+const struct tl_dec *
+tl_rtab_xfer(const struct tl_rtab *t, int round, int slice, int src, int dst)
+{
+	uint64_t key = xkey(round, slice, src, dst);
+	uint64_t h = key * 0x9E3779B97F4A7C15u;
+	size_t mask = t->nxslots - 1, i;
+
+	for (i = (h >> 20) & mask; t->xkeys[i] != 0; i = (i + 1) & mask)
+		if (t->xkeys[i] == key)
+			return &t->xvals[i];
+	return NULL;
+}
+
+/* ------------------------------------------------------------------ */
+/* the round loop (rctab.md 4.2 - 4.7)                                 */
+
+/* isCandidateContinuing by canonical id (rctab.md 4.1). */
+static bool
+continuing(const struct tl_rtab *t, int c)
+{
+	if (c < 0 || t->excluded[c])
+		return false;
+	if (t->won[c] != 0)
+		return t->cfg->until_two;
+	return t->elim[c] == 0;
+}
+
+/* The same test on a raw CVR string: an alias is never found in the
+ * status maps, so it always counts as continuing. */
+static bool
+raw_continuing(const struct tl_rtab *t, uint32_t ti)
+{
+	const struct tok *k = TOK(t, ti);
+
+	if (k->ov)
+		return false;
+	if (!k->is_name)
+		return true;
+	return continuing(t, k->cand);
+}
+
+static struct tl_dec *
+tally_at(struct tl_rtab *t, int round, int slice, int c)
+{
+	return &ROUND(t, round)->tally[(size_t)slice * (size_t)t->ncand +
+	    (size_t)c];
+}
+
+static struct tl_dec *
+st_at(struct tl_rtab *t, int round, int slice, int st)
+{
+	return &ROUND(t, round)->st[(size_t)slice * TL_ST_N + (size_t)st];
+}
+
+/* Add v to the slices of rec: into a tally (c >= 0) or a status sum. */
+static int
+add_slices(struct tl_rtab *t, int round, const struct rrec *rec, int c,
+    int st, struct tl_dec v)
+{
+	int sl[3] = { 0, -1, -1 }, i, rc;
+
+	if (rec->sl[0] >= 0)
+		sl[1] = 1 + rec->sl[0];
+	if (rec->sl[1] >= 0)
+		sl[2] = 1 + (int)t->prec.strs->len + rec->sl[1];
+	for (i = 0; i < 3; i++) {
+		struct tl_dec *d;
+		if (sl[i] < 0)
+			continue;
+		d = c >= 0 ? tally_at(t, round, sl[i], c) :
+		    st_at(t, round, sl[i], st);
+		if ((rc = tl_dec_add(t->ctx, *d, v, d)) != TELLER_OK)
+			return rc;
+		if (c >= 0 && (rc = tl_dec_add(t->ctx,
+		    *st_at(t, round, sl[i], TL_ST_ACTIVE), v,
+		    st_at(t, round, sl[i], TL_ST_ACTIVE))) != TELLER_OK)
+			return rc;
+	}
+	return TELLER_OK;
+}
+
+/* recordSelectionForCastVoteRecord: transfer bookkeeping, then the new
+ * recipient (sel >= 0) or status. */
+static int
+select_rec(struct tl_rtab *t, int round, struct rrec *rec, int sel, int st,
+    struct tl_dec v)
+{
+	int rc, sl;
+
+	if (tl_dec_sign(rec->ftv) > 0) {
+		int src = rec->recip >= 0 ? rec->recip : TL_XFER_UNCOUNTED;
+		int dst = sel >= 0 ? sel : TL_XFER_EXHAUSTED;
+		if ((rc = xfer_add(t, round, 0, src, dst, v)) != TELLER_OK)
+			return rc;
+		for (sl = 0; sl < 2; sl++) {
+			if (rec->sl[sl] < 0)
+				continue;
+			if ((rc = xfer_add(t, round, sl == 0 ? 1 + rec->sl[0]
+			    : 1 + (int)t->prec.strs->len + rec->sl[1], src,
+			    dst, v)) != TELLER_OK)
+				return rc;
+		}
+	}
+	rec->recip = sel;
+	if (sel < 0)
+		rec->status = st;
+	if (st != TL_ST_ACTIVE)
+		return add_slices(t, round, rec, -1, st, v);
+	return add_slices(t, round, rec, sel, st, v);
+}
+
+/* computeTalliesForRound for one record (rctab.md 4.3). */
+static int
+assign(struct tl_rtab *t, int round, struct rrec *rec)
+{
+	const struct tl_rctab_cfg *cfg = t->cfg;
+	const uint32_t *k = &TL_VEC_AT(t->cells, uint32_t, rec->off);
+	const uint32_t *end = k + rec->len - 2;
+	uint32_t seen[64];
+	int nseen = 0, last = 0, rank, n, j, ncont;
+	struct tl_dec v;
+	int rc;
+
+	if ((rc = tl_dec_mul_int(t->ctx, rec->ftv, rec->w, &v)) != TELLER_OK)
+		return rc;
+	if (rec->status != TL_ST_ACTIVE)
+		return add_slices(t, round, rec, -1, rec->status, v);
+	if (rec->recip >= 0 && continuing(t, rec->recip))
+		return add_slices(t, round, rec, rec->recip, TL_ST_ACTIVE, v);
+	if (rec->nranks == 0)
+		return select_rec(t, round, rec, -1, TL_ST_UNDERVOTE, v);
+	for (; k < end; k += 2 + n) {
+		rank = (int)k[0];
+		n = (int)k[1];
+		/* a. final-round surplus */
+		if (uses_surplus(t) && t->nwon >= t->seats)
+			return select_rec(t, round, rec, -1, TL_ST_FRS, v);
+		/* b. skipped ranks */
+		if (cfg->max_skip >= 0 && rank - last > cfg->max_skip + 1)
+			return select_rec(t, round, rec, -1, TL_ST_SKIPPED, v);
+		last = rank;
+		/* c. duplicates, compared as raw strings */
+		if (cfg->dup_exhaust) {
+			for (j = 0; j < n; j++) {
+				int a;
+				for (a = 0; a < nseen; a++)
+					if (seen[a] == k[2 + j])
+						return select_rec(t, round, rec,
+						    -1, TL_ST_REPEATED, v);
+				if (nseen < 64)
+					seen[nseen++] = k[2 + j];
+			}
+		}
+		/* d. overvote decision */
+		{
+			bool explicit_ov = false, skip = false, exhaust = false;
+			for (j = 0; j < n; j++)
+				if (TOK(t, k[2 + j])->ov)
+					explicit_ov = true;
+			if (explicit_ov) {
+				if (n != 1)
+					return tl_fail(t->ctx, TELLER_EPARSE,
+					    "Found multiple candidates when "
+					    "explicit overvote label was "
+					    "provided!");
+				if (cfg->overvote == TL_OV_EXHAUST)
+					exhaust = true;
+				else if (cfg->overvote == TL_OV_SKIP)
+					skip = true;
+				else
+					return tl_fail(t->ctx, TELLER_ERULE,
+					    "explicit overvote label with "
+					    "overvoteRule "
+					    "exhaustIfMultipleContinuing");
+			} else if (n > 1) {
+				if (cfg->overvote == TL_OV_EXHAUST) {
+					exhaust = true;
+				} else if (cfg->overvote == TL_OV_SKIP) {
+					skip = true;
+				} else {
+					for (ncont = 0, j = 0; j < n; j++)
+						if (raw_continuing(t, k[2 + j]))
+							ncont++;
+					exhaust = ncont >= 2;
+				}
+			}
+			if (exhaust)
+				return select_rec(t, round, rec, -1,
+				    TL_ST_OVERVOTE, v);
+			if (skip) {
+				if (rank == rec->maxrank)
+					return select_rec(t, round, rec, -1,
+					    TL_ST_EXHAUSTED, v);
+				continue;
+			}
+		}
+		/* e. the first continuing candidate at this rank */
+		for (j = 0; j < n; j++) {
+			int c = TOK(t, k[2 + j])->cand;
+			if (continuing(t, c))
+				return select_rec(t, round, rec, c,
+				    TL_ST_ACTIVE, v);
+		}
+		/* f. out of rankings */
+		if (rank == rec->maxrank)
+			return select_rec(t, round, rec, -1, TL_ST_EXHAUSTED,
+			    v);
+	}
+	return TELLER_OK;
+}
+
+static int
+new_round(struct tl_rtab *t, int round)
+{
+	struct tl_rround z, *r;
+	size_t nt = (size_t)t->nslice * (size_t)t->ncand;
+	int c;
+
+	memset(&z, 0, sizeof z);
+	z.tally = tl_alloc(t->ctx, nt, sizeof(struct tl_dec));
+	z.present = tl_alloc(t->ctx, (size_t)t->ncand, 1);
+	z.st = tl_alloc(t->ctx, (size_t)t->nslice * TL_ST_N,
+	    sizeof(struct tl_dec));
+	z.locked = tl_alloc(t->ctx, (size_t)t->nslice, sizeof(struct tl_dec));
+	if (z.tally == NULL || z.present == NULL || z.st == NULL ||
+	    z.locked == NULL || tl_vec_push(t->ctx, t->rounds, &z) == NULL)
+		return TELLER_ENOMEM;
+	r = ROUND(t, round);
+	for (c = 0; c < t->ncand; c++)
+		r->present[c] = continuing(t, c);
+	return TELLER_OK;
+}
+
+/* numActiveBallots: the ACTIVE sum plus the final-round surplus. */
+static int
+active_sum(struct tl_rtab *t, int round, int slice, struct tl_dec *out)
+{
+	return tl_dec_add(t->ctx, *st_at(t, round, slice, TL_ST_ACTIVE),
+	    *st_at(t, round, slice, TL_ST_FRS), out);
+}
+
+/* calculateAndSetWinningThreshold (rctab.md 4.4). */
+static int
+set_threshold(struct tl_rtab *t, int round)
+{
+	const struct tl_rctab_cfg *cfg = t->cfg;
+	struct tl_rround *r = ROUND(t, round);
+	struct tl_dec v, q, aug;
+	int dec, rc;
+	bool recompute;
+
+	if (round == 1)
+		recompute = true;
+	else if (t->seats > 1 || cfg->first_round)
+		recompute = false;
+	else if (cfg->until_two && t->nwon > 0)
+		recompute = false;
+	else
+		recompute = true;
+	if (!recompute) {
+		r->threshold = ROUND(t, round - 1)->threshold;
+		return TELLER_OK;
+	}
+	if ((rc = active_sum(t, round, 0, &v)) != TELLER_OK)
+		return rc;
+	if (cfg->mode == TL_WM_BOTTOMS_PCT)
+		return tl_dec_mul(t->ctx, v, cfg->pct, v.s + cfg->pct.s,
+		    TL_DEC_DOWN, &r->threshold);
+	if (cfg->hare)
+		return tl_dec_div(t->ctx, v, tl_dec_int(t->seats), 0,
+		    TL_DEC_UP, &r->threshold);
+	dec = cfg->non_integer ? cfg->dp : 0;
+	if ((rc = tl_dec_div(t->ctx, v, tl_dec_int(t->seats + 1), dec,
+	    TL_DEC_DOWN, &q)) != TELLER_OK)
+		return rc;
+	aug.v = 1;
+	aug.s = dec;
+	return tl_dec_add(t->ctx, q, aug, &r->threshold);
+}
+
+static int
+cmp_name(const struct tl_rtab *t, int a, int b)
+{
+	return tl_java_cmp(t->names[a], t->names[b]);
+}
+
+/* Sort ids by String.compareTo of their names (insertion sort). */
+static void
+sort_by_name(const struct tl_rtab *t, int *ids, int n)
+{
+	int i, j, x;
+
+	for (i = 1; i < n; i++) {
+		x = ids[i];
+		for (j = i; j > 0 && cmp_name(t, ids[j - 1], x) > 0; j--)
+			ids[j] = ids[j - 1];
+		ids[j] = x;
+	}
+}
+
+/* Ask the --tiebreak answers for the tie among tied[0..n-1]. */
+static int
+ask(struct tl_rtab *t, int round, const int *tied, int n, bool winner,
+    int *out)
+{
+	const struct tl_rctab_opts *o = t->opts;
+	char list[512];
+	size_t len = 0;
+	int i, j;
+
+	for (i = 0; i < o->nties; i++) {
+		if (t->tie_used[i])
+			continue;
+		for (j = 0; j < n; j++)
+			if (strcmp(o->ties[i], t->names[tied[j]]) == 0) {
+				t->tie_used[i] = true;
+				*out = tied[j];
+				return TELLER_OK;
+			}
+	}
+	list[0] = '\0';
+	for (j = 0; j < n && len < sizeof list - 8; j++)
+		len += (size_t)snprintf(list + len, sizeof list - len, "%s%s",
+		    j > 0 ? ", " : "", t->names[tied[j]]);
+	{
+		char vbuf[TL_DEC_BUFSZ];
+		tl_dec_str(vbuf, *tally_at(t, round, 0, tied[0]));
+		return tl_fail(t->ctx, TELLER_ETIE, "tie in round %d%s%s for "
+		    "the %s among: %s (each has %s vote(s)); give the %s "
+		    "with --tiebreak NAME", round, t->pass > 0 ? " of pass "
+		    : "", t->pass > 0 ? "N" : "", winner ? "winner" : "loser",
+		    list, vbuf, winner ? "winner" : "candidate to eliminate");
+	}
+}
+
+/* Tiebreak.selectCandidate (rctab.md 5). tied is sorted in place. */
+static int
+tiebreak(struct tl_rtab *t, int round, int *tied, int n, bool winner,
+    int *out)
+{
+	const struct tl_rctab_cfg *cfg = t->cfg;
+	int *cont = t->scratch2, ncont, rr, i, j, best, pos;
+
+	sort_by_name(t, tied, n);
+	switch (cfg->tiebreak) {
+	case TL_TB_RANDOM:
+		*out = tied[tl_jrand_index(&t->rng, n)];
+		return TELLER_OK;
+	case TL_TB_ASK:
+		return ask(t, round, tied, n, winner, out);
+	case TL_TB_ORDER:
+	case TL_TB_PERM:
+		best = -1;
+		pos = -1;
+		for (i = 0; i < t->nperm; i++)
+			for (j = 0; j < n; j++)
+				if (t->perm[i] == tied[j] &&
+				    (best < 0 || !winner)) {
+					best = tied[j];
+					pos = i;
+				}
+		if (best < 0)
+			return tl_fail(t->ctx, TELLER_ERULE, "tie-break: no "
+			    "tied candidate is in the permutation");
+		(void)pos;
+		*out = best;
+		return TELLER_OK;
+	default:
+		break;
+	}
+	/* previous round counts, then random / ask (rctab.md 5.1) */
+	memcpy(cont, tied, (size_t)n * sizeof(int));
+	ncont = n;
+	for (rr = round - 1; rr >= 1 && ncont > 1; rr--) {
+		const char *keys[64];
+		int order[64], grp[64], ng = 0, m = ncont < 64 ? ncont : 64;
+		struct tl_dec bestv = { 0, 0 };
+		for (i = 0; i < m; i++)
+			keys[i] = t->names[cont[i]];
+		tl_java_order(keys, m, tl_java_cap_copy(m), order,
+		    t->scratch);
+		for (i = 0; i < m; i++) {
+			int c = cont[order[i]], d;
+			struct tl_dec v = *tally_at(t, rr, 0, c);
+			d = ng == 0 ? 0 : tl_dec_cmp(v, bestv);
+			if (ng == 0 || (winner ? d > 0 : d < 0)) {
+				ng = 0;
+				bestv = v;
+			} else if (d != 0) {
+				continue;
+			}
+			grp[ng++] = c;
+		}
+		memcpy(cont, grp, (size_t)ng * sizeof(int));
+		ncont = ng;
+	}
+	if (ncont == 1) {
+		*out = cont[0];
+		return TELLER_OK;
+	}
+	if (cfg->tiebreak == TL_TB_PREV_RANDOM) {
+		*out = cont[tl_jrand_index(&t->rng, ncont)];
+		return TELLER_OK;
+	}
+	return ask(t, round, cont, ncont, winner, out);
+}
+
+/* The present candidates of a round whose tally compares to v as
+ * wanted (0 equal), into out; returns the count. */
+static int
+with_tally(struct tl_rtab *t, int round, struct tl_dec v, int *out)
+{
+	struct tl_rround *r = ROUND(t, round);
+	int c, n = 0;
+
+	for (c = 0; c < t->ncand; c++)
+		if (r->present[c] && tl_dec_cmp(r->tally[c], v) == 0)
+			out[n++] = c;
+	return n;
+}
+
+static int
+present_count(struct tl_rtab *t, int round)
+{
+	int c, n = 0;
+
+	for (c = 0; c < t->ncand; c++)
+		n += ROUND(t, round)->present[c];
+	return n;
+}
+
+/* Highest (or lowest) present tally of a round. */
+static struct tl_dec
+extreme(struct tl_rtab *t, int round, bool high)
+{
+	struct tl_rround *r = ROUND(t, round);
+	struct tl_dec b = { 0, 0 };
+	bool any = false;
+	int c;
+
+	for (c = 0; c < t->ncand; c++) {
+		if (!r->present[c])
+			continue;
+		if (!any || (high ? tl_dec_cmp(r->tally[c], b) > 0 :
+		    tl_dec_cmp(r->tally[c], b) < 0))
+			b = r->tally[c];
+		any = true;
+	}
+	return b;
+}
+
+/* identifyWinners (rctab.md 4.5); fills win[], returns count or <0. */
+static int
+identify_winners(struct tl_rtab *t, int round, int *win, bool *tie)
+{
+	const struct tl_rctab_cfg *cfg = t->cfg;
+	struct tl_rround *r = ROUND(t, round);
+	int c, n = 0, unfilled = t->seats - t->nwon, nact, rc;
+
+	*tie = false;
+	if (t->uwi >= 0 && r->present[t->uwi] &&
+	    tl_dec_sign(r->tally[t->uwi]) != 0)
+		return 0;
+	nact = present_count(t, round);
+	if (cfg->mode == TL_WM_BOTTOMS_PCT) {
+		for (c = 0; c < t->ncand; c++)
+			if (r->present[c] && tl_dec_cmp(r->tally[c],
+			    r->threshold) <= 0)
+				return 0;
+		for (c = 0; c < t->ncand; c++)
+			if (r->present[c])
+				win[n++] = c;
+		return n;
+	}
+	if (unfilled > 0) {
+		if (nact <= unfilled) {
+			for (c = 0; c < t->ncand; c++)
+				if (r->present[c])
+					win[n++] = c;
+		} else if (cfg->first_round && nact - 1 == t->seats) {
+			n = with_tally(t, round, extreme(t, round, true), win);
+		} else if (cfg->mode != TL_WM_BOTTOMS_UP) {
+			for (c = 0; c < t->ncand; c++)
+				if (r->present[c] && c != t->uwi &&
+				    tl_dec_cmp(r->tally[c], r->threshold) >= 0)
+					win[n++] = c;
+		}
+	}
+	if ((n > 1 && (cfg->mode == TL_WM_MULTI_ONE || cfg->first_round)) ||
+	    (t->seats == 1 && n == 0 && nact == 2 && unfilled == 1)) {
+		n = with_tally(t, round, extreme(t, round, true), win);
+		if (n > 1) {
+			if ((rc = tiebreak(t, round, win, n, true, &c)) !=
+			    TELLER_OK)
+				return -1;
+			win[0] = c;
+			n = 1;
+			*tie = true;
+		}
+	}
+	return n;
+}
+
+/* runBatchElimination (rctab.md 4.6.3). */
+static int
+batch_eliminate(struct tl_rtab *t, int round, int *out)
+{
+	struct tl_rround *r = ROUND(t, round);
+	int *seen = t->scratch2, nseen = 0, nel = 0, prev = 0, c, i, rc;
+	int ncand_pass = 0;
+	struct tl_dec run = { 0, 0 }, cur, add;
+	bool have = false;
+
+	for (c = 0; c < t->ncand; c++)
+		ncand_pass += !t->excluded[c];
+	for (;;) {
+		/* next distinct tally above the last one */
+		bool found = false;
+		int cnt = 0, before = nel;
+		for (c = 0; c < t->ncand; c++) {
+			if (!r->present[c] || (have &&
+			    tl_dec_cmp(r->tally[c], cur) <= 0))
+				continue;
+			if (!found || tl_dec_cmp(r->tally[c], add) < 0)
+				add = r->tally[c];
+			found = true;
+		}
+		if (!found)
+			break;
+		cur = add;
+		have = true;
+		if (tl_dec_cmp(run, cur) < 0) {
+			for (i = nel; i < nseen; i++)
+				out[nel++] = seen[i];
+		}
+		for (c = 0; c < t->ncand; c++)
+			if (r->present[c] && tl_dec_cmp(r->tally[c], cur) == 0)
+			{
+				seen[nseen++] = c;
+				cnt++;
+			}
+		if ((rc = tl_dec_mul(t->ctx, cur, tl_dec_int(cnt), t->cfg->dp,
+		    TL_DEC_DOWN, &add)) != TELLER_OK ||
+		    (rc = tl_dec_add(t->ctx, run, add, &run)) != TELLER_OK)
+			return -1;
+		if (nel > before)
+			prev = before;
+	}
+	if (t->cfg->until_two && nel + t->nelim == ncand_pass - 1)
+		nel = prev;
+	return nel;
+}
+
+/* Elimination (rctab.md 4.6); returns the count, or <0 on error. */
+static int
+eliminate(struct tl_rtab *t, int round, int *out, bool *tie)
+{
+	const struct tl_rctab_cfg *cfg = t->cfg;
+	struct tl_rround *r = ROUND(t, round);
+	int c, n = 0, rc;
+
+	*tie = false;
+	if (t->uwi >= 0 && r->present[t->uwi] &&
+	    tl_dec_sign(r->tally[t->uwi]) > 0) {
+		out[0] = t->uwi;
+		return 1;
+	}
+	if (cfg->cutoff && cfg->mode == TL_WM_BOTTOMS_PCT) {
+		for (c = 0; c < t->ncand; c++)
+			if (r->present[c] && tl_dec_cmp(r->tally[c],
+			    r->threshold) < 0)
+				out[n++] = c;
+		if (n > 0)
+			return n;
+	}
+	if (cfg->batch) {
+		n = batch_eliminate(t, round, out);
+		if (n < 0)
+			return -1;
+		if (n >= 2)
+			return n;
+	}
+	n = with_tally(t, round, extreme(t, round, false), out);
+	if (n > 1) {
+		if ((rc = tiebreak(t, round, out, n, false, &c)) != TELLER_OK)
+			return -1;
+		out[0] = c;
+		*tie = true;
+	}
+	return n > 0 ? 1 : 0;
+}
+
+/* recordCurrentRecipientAsWinner for every ballot of W (rctab.md 4.7). */
+static int
+transfer_surplus(struct tl_rtab *t, int round, int w)
+{
+	struct tl_rround *r = ROUND(t, round);
+	struct tl_dec extra, f = { 0, 0 }, tv, keptv;
+	struct kept z;
+	size_t i;
+	int rc;
+
+	if ((rc = tl_dec_sub(t->ctx, r->tally[w], r->threshold, &extra)) !=
+	    TELLER_OK)
+		return rc;
+	if (tl_dec_sign(extra) > 0 && (rc = tl_dec_div(t->ctx, extra,
+	    r->tally[w], t->cfg->dp, TL_DEC_DOWN, &f)) != TELLER_OK)
+		return rc;
+	for (i = 0; i < t->recs->len; i++) {
+		struct rrec *rec = REC(t, i);
+		if (rec->recip != w || rec->status != TL_ST_ACTIVE)
+			continue;
+		if ((rc = tl_dec_mul(t->ctx, rec->ftv, f, t->cfg->dp,
+		    TL_DEC_DOWN, &tv)) != TELLER_OK ||
+		    (rc = tl_dec_sub(t->ctx, rec->ftv, tv, &keptv)) !=
+		    TELLER_OK)
+			return rc;
+		z.next = rec->kept;
+		z.cand = w;
+		z.v = keptv;
+		if (tl_vec_push(t->ctx, t->kepts, &z) == NULL)
+			return TELLER_ENOMEM;
+		rec->kept = (int32_t)t->kepts->len - 1;
+		/* FTV = 1 - sum(kept) = old FTV - kept, exactly */
+		if ((rc = tl_dec_sub(t->ctx, rec->ftv, keptv, &rec->ftv)) !=
+		    TELLER_OK)
+			return rc;
+	}
+	return TELLER_OK;
+}
+
+/* updateWinnerTallies (rctab.md 4.7), seats > 1. */
+static int
+update_winner_tallies(struct tl_rtab *t, int round)
+{
+	struct tl_rround *r = ROUND(t, round), *p;
+	int c, s, rc;
+	size_t i;
+	bool any = false;
+
+	if (round == 1)
+		return TELLER_OK;
+	p = ROUND(t, round - 1);
+	for (c = 0; c < t->ncand; c++) {
+		if (t->won[c] == 0 || t->won[c] == round)
+			continue;
+		r->present[c] = 1;
+		for (s = 0; s < t->nslice; s++)
+			*tally_at(t, round, s, c) = t->won[c] == round - 1 ?
+			    tl_dec_int(0) : *tally_at(t, round - 1, s, c);
+		any = any || t->won[c] == round - 1;
+	}
+	(void)p;
+	if (any) {
+		for (i = 0; i < t->recs->len; i++) {
+			struct rrec *rec = REC(t, i);
+			int32_t k;
+			for (k = rec->kept; k >= 0;
+			    k = TL_VEC_AT(t->kepts, struct kept, k).next) {
+				struct kept *kp = &TL_VEC_AT(t->kepts,
+				    struct kept, k);
+				struct tl_dec v;
+				int sl[3] = { 0, -1, -1 }, j;
+				if (t->won[kp->cand] != round - 1)
+					continue;
+				if ((rc = tl_dec_mul_int(t->ctx, kp->v, rec->w,
+				    &v)) != TELLER_OK)
+					return rc;
+				if (rec->sl[0] >= 0)
+					sl[1] = 1 + rec->sl[0];
+				if (rec->sl[1] >= 0)
+					sl[2] = 1 + (int)t->prec.strs->len +
+					    rec->sl[1];
+				for (j = 0; j < 3; j++) {
+					struct tl_dec *d;
+					if (sl[j] < 0)
+						continue;
+					d = tally_at(t, round, sl[j], kp->cand);
+					if ((rc = tl_dec_add(t->ctx, *d, v, d))
+					    != TELLER_OK)
+						return rc;
+				}
+			}
+		}
+		for (c = 0; c < t->ncand; c++) {
+			struct tl_dec res;
+			if (t->won[c] != round - 1)
+				continue;
+			if ((rc = tl_dec_sub(t->ctx, r->tally[c],
+			    r->threshold, &res)) != TELLER_OK)
+				return rc;
+			if (tl_dec_sign(res) > 0) {
+				if ((rc = tl_dec_add(t->ctx, r->residual, res,
+				    &r->residual)) != TELLER_OK ||
+				    (rc = xfer_add(t, round, 0, c,
+				    TL_XFER_RESIDUAL, res)) != TELLER_OK)
+					return rc;
+				r->tally[c] = r->threshold;
+			}
+		}
+	}
+	for (s = 0; s < t->nslice; s++) {
+		struct tl_dec *l = &r->locked[s];
+		*l = tl_dec_int(0);
+		for (c = 0; c < t->ncand; c++)
+			if (t->won[c] != 0 && t->won[c] != round &&
+			    (rc = tl_dec_add(t->ctx, *l, *tally_at(t, round,
+			    s, c), l)) != TELLER_OK)
+				return rc;
+	}
+	return TELLER_OK;
+}
+
+/* shouldContinueTabulating (rctab.md 4.2), before round t->nround+1. */
+static bool
+should_continue(struct tl_rtab *t)
+{
+	const struct tl_rctab_cfg *cfg = t->cfg;
+	int ncand = 0, c;
+	bool elim_last = false, won_last = false;
+
+	for (c = 0; c < t->ncand; c++) {
+		ncand += !t->excluded[c];
+		if (t->nround > 0 && t->elim[c] == t->nround)
+			elim_last = true;
+		if (t->nround > 0 && t->won[c] == t->nround)
+			won_last = true;
+	}
+	if (cfg->stop_after > 0 && t->nround >= cfg->stop_after)
+		return false;
+	if (t->nwon == t->ndecl && t->seats > ncand)
+		return false;
+	if (cfg->until_two)
+		return t->nelim + t->nwon + 1 < ncand || elim_last;
+	if (cfg->mode == TL_WM_BOTTOMS_PCT)
+		return t->nwon == 0;
+	return t->nwon < t->seats || (uses_surplus(t) && won_last);
+}
+
+static int
+tabulate(struct tl_rtab *t)
+{
+	int *ids = t->scratch2 + t->ncand, n, i, rc, round, c;
+	bool tie;
+	size_t j;
+
+	while (should_continue(t)) {
+		round = ++t->nround;
+		if (round >= 65535)
+			return tl_fail(t->ctx, TELLER_ELIMIT, "too many rounds");
+		if ((rc = new_round(t, round)) != TELLER_OK)
+			return rc;
+		for (j = 0; j < t->recs->len; j++)
+			if ((rc = assign(t, round, REC(t, j))) != TELLER_OK)
+				return rc;
+		ROUND(t, round)->residual = round == 1 ? tl_dec_int(0) :
+		    ROUND(t, round - 1)->residual;
+		if ((rc = set_threshold(t, round)) != TELLER_OK)
+			return rc;
+		n = identify_winners(t, round, ids, &tie);
+		if (n < 0)
+			return t->ctx->err;
+		if (n > 0) {
+			for (i = 0; i < n; i++) {
+				t->won[ids[i]] = round;
+				t->won_tie[ids[i]] = tie;
+				t->nwon++;
+			}
+			if (uses_surplus(t))
+				for (i = 0; i < n; i++)
+					if ((rc = transfer_surplus(t, round,
+					    ids[i])) != TELLER_OK)
+						return rc;
+		} else {
+			int ncand = 0;
+			for (c = 0; c < t->ncand; c++)
+				ncand += !t->excluded[c];
+			if (t->nwon < t->seats || (t->cfg->until_two &&
+			    t->nelim < ncand - 2) ||
+			    t->cfg->mode == TL_WM_BOTTOMS_PCT) {
+				n = eliminate(t, round, ids, &tie);
+				if (n < 0)
+					return t->ctx->err;
+				if (n == 0)
+					return tl_fail(t->ctx, TELLER_ERULE,
+					    "Failed to eliminate any "
+					    "candidates!");
+				for (i = 0; i < n; i++) {
+					t->elim[ids[i]] = round;
+					t->elim_tie[ids[i]] = tie;
+					t->nelim++;
+				}
+			}
+		}
+		if (t->seats > 1 &&
+		    (rc = update_winner_tallies(t, round)) != TELLER_OK)
+			return rc;
+	}
+	return TELLER_OK;
+}
+
+/* ------------------------------------------------------------------ */
+/* set-up, passes, outputs                                             */
+
+static int
+setup(struct tl_rtab *t)
+{
+	const struct tl_rctab_cfg *cfg = t->cfg;
+	teller_ctx *ctx = t->ctx;
+	int i, a, rc;
+
+	t->ndecl = cfg->ncand;
+	t->ncand = cfg->ncand + (cfg->uwi ? 1 : 0);
+	t->uwi = cfg->uwi ? cfg->ncand : -1;
+	if (t->ncand > 16000)
+		return tl_fail(ctx, TELLER_ELIMIT, "too many candidates");
+	t->names = tl_alloc(ctx, (size_t)t->ncand, sizeof(char *));
+	t->excluded = tl_alloc(ctx, (size_t)t->ncand, sizeof(bool));
+	t->won = tl_alloc(ctx, (size_t)t->ncand, sizeof(int));
+	t->elim = tl_alloc(ctx, (size_t)t->ncand, sizeof(int));
+	t->won_tie = tl_alloc(ctx, (size_t)t->ncand, sizeof(bool));
+	t->elim_tie = tl_alloc(ctx, (size_t)t->ncand, sizeof(bool));
+	t->perm = tl_alloc(ctx, (size_t)t->ncand, sizeof(int));
+	t->scratch = tl_alloc(ctx, (size_t)t->ncand + 64, sizeof(uint32_t));
+	t->scratch2 = tl_alloc(ctx, (size_t)t->ncand * 2 + 64, sizeof(int));
+	t->tie_used = tl_alloc(ctx, (size_t)t->opts->nties + 1, sizeof(bool));
+	t->tokinfo = tl_vec_new(ctx, sizeof(struct tok));
+	t->recs = tl_vec_new(ctx, sizeof(struct rrec));
+	t->cells = tl_vec_new(ctx, sizeof(uint32_t));
+	t->keyv = tl_vec_new(ctx, sizeof(uint32_t));
+	t->kepts = tl_vec_new(ctx, sizeof(struct kept));
+	if (t->names == NULL || t->excluded == NULL || t->won == NULL ||
+	    t->elim == NULL || t->won_tie == NULL || t->elim_tie == NULL ||
+	    t->perm == NULL || t->scratch == NULL || t->scratch2 == NULL ||
+	    t->tie_used == NULL || t->tokinfo == NULL || t->recs == NULL ||
+	    t->cells == NULL || t->keyv == NULL || t->kepts == NULL ||
+	    strtab_init(ctx, &t->toks) != TELLER_OK ||
+	    strtab_init(ctx, &t->prec) != TELLER_OK ||
+	    strtab_init(ctx, &t->batch) != TELLER_OK)
+		return TELLER_ENOMEM;
+	t->nrslots = 0;
+	t->nrslots = 512;
+	t->rslots = tl_alloc(ctx, t->nrslots, sizeof(uint32_t));
+	if (t->rslots == NULL)
+		return TELLER_ENOMEM;
+	for (i = 0; i < cfg->ncand; i++)
+		t->names[i] = cfg->cands[i].name;
+	if (t->uwi >= 0)
+		t->names[t->uwi] = TL_CVR_UWI;
+	for (i = 0; i < t->ncand; i++) {
+		const struct tl_rctab_cand *cd = i < cfg->ncand ?
+		    &cfg->cands[i] : NULL;
+		int na = cd != NULL ? cd->naliases : 0;
+		for (a = -1; a < na; a++) {
+			int ti = tok_get(t, a < 0 ? t->names[i] :
+			    cd->aliases[a]);
+			if (ti < 0)
+				return TELLER_ENOMEM;
+			TOK(t, ti)->cand = i;
+			TOK(t, ti)->is_name = a < 0;
+		}
+	}
+	if ((rc = read_sources(t)) != TELLER_OK)
+		return rc;
+	if (cfg->by_precinct && !t->any_prec)
+		return tl_fail(ctx, TELLER_ERULE, "\"Tabulate by Precinct\" "
+		    "enabled, but CVRs don't list precincts.");
+	if (cfg->by_batch && !t->any_batch)
+		return tl_fail(ctx, TELLER_ERULE, "\"Tabulate by Batch\" "
+		    "enabled, but CVRs don't list batches.");
+	t->nslice = 1 + (int)t->prec.strs->len + (int)t->batch.strs->len;
+	if (t->nslice >= (1 << 20))
+		return tl_fail(ctx, TELLER_ELIMIT, "too many precincts or "
+		    "batches");
+	return TELLER_OK;
+}
+
+/* Reset the per-pass state; pass 0 is a plain run, k >= 1 multi-pass. */
+static int
+start_pass(struct tl_rtab *t, int pass)
+{
+	const struct tl_rctab_cfg *cfg = t->cfg;
+	size_t i;
+	int c, j;
+
+	t->pass = pass;
+	t->seats = pass > 0 ? 1 : cfg->seats;
+	for (c = 0; c < t->ncand; c++) {
+		t->excluded[c] = (c < cfg->ncand && cfg->cands[c].excluded) ||
+		    t->won[c] != 0;
+	}
+	memset(t->won, 0, (size_t)t->ncand * sizeof(int));
+	memset(t->elim, 0, (size_t)t->ncand * sizeof(int));
+	memset(t->won_tie, 0, (size_t)t->ncand * sizeof(bool));
+	memset(t->elim_tie, 0, (size_t)t->ncand * sizeof(bool));
+	t->nwon = t->nelim = t->nround = 0;
+	t->rounds = tl_vec_new(t->ctx, sizeof(struct tl_rround));
+	t->kepts->len = 0;
+	t->nx = 0;
+	t->nxslots = 1024;
+	t->xkeys = tl_alloc(t->ctx, t->nxslots, sizeof(uint64_t));
+	t->xvals = tl_alloc(t->ctx, t->nxslots, sizeof(struct tl_dec));
+	if (t->rounds == NULL || t->xkeys == NULL || t->xvals == NULL)
+		return TELLER_ENOMEM;
+	for (i = 0; i < t->recs->len; i++) {
+		struct rrec *rec = REC(t, i);
+		rec->recip = -1;
+		rec->status = TL_ST_ACTIVE;
+		rec->kept = -1;
+		rec->ftv = tl_dec_int(1);
+	}
+	/* tie-break set-up (rctab.md 4.2, 5) */
+	t->nperm = 0;
+	for (c = 0; c < cfg->ncand; c++)
+		t->perm[t->nperm++] = c;
+	if (cfg->has_seed)
+		tl_jrand_seed(&t->rng, cfg->seed);
+	if (cfg->tiebreak == TL_TB_PERM) {
+		int x;
+		sort_by_name(t, t->perm, t->nperm);
+		for (j = t->nperm; j > 1; j--) {
+			int r = tl_jrand_int(&t->rng, j);
+			x = t->perm[j - 1];
+			t->perm[j - 1] = t->perm[r];
+			t->perm[r] = x;
+		}
+	}
+	return TELLER_OK;
+}
+
+/* CSV candidate rows: round 1's tally map in HashMap order, stably
+ * sorted by round-1 tally descending, the write-in last (rctab.md 6.2). */
+static int
+row_order(struct tl_rtab *t, int *rows)
+{
+	const char **keys = tl_alloc(t->ctx, (size_t)t->ncand + 1,
+	    sizeof(char *));
+	int *set = tl_alloc(t->ctx, (size_t)t->ncand + 1, sizeof(int));
+	int *ord = tl_alloc(t->ctx, (size_t)t->ncand + 1, sizeof(int));
+	int *ids = tl_alloc(t->ctx, (size_t)t->ncand + 1, sizeof(int));
+	struct tl_rround *r1 = ROUND(t, 1);
+	int i, j, n = 0, x;
+
+	if (keys == NULL || set == NULL || ord == NULL || ids == NULL)
+		return -1;
+	/* candidateNames: a HashSet of all names, then the write-in */
+	for (i = 0; i < t->ncand; i++)
+		keys[i] = t->names[i];
+	tl_java_order(keys, t->ncand, tl_java_cap_default(t->ncand), set,
+	    t->scratch);
+	/* the round-1 tally map, filled in that order with the present */
+	for (i = 0; i < t->ncand; i++)
+		if (r1->present[set[i]])
+			ids[n++] = set[i];
+	for (i = 0; i < n; i++)
+		keys[i] = t->names[ids[i]];
+	tl_java_order(keys, n, tl_java_cap_default(n), ord, t->scratch);
+	for (i = 0; i < n; i++)
+		rows[i] = ids[ord[i]];
+	/* stable insertion sort: tally descending, write-in last */
+	for (i = 1; i < n; i++) {
+		x = rows[i];
+		for (j = i; j > 0; j--) {
+			int y = rows[j - 1];
+			bool after;
+			if (y == t->uwi)
+				after = true;
+			else if (x == t->uwi)
+				after = false;
+			else
+				after = tl_dec_cmp(r1->tally[x],
+				    r1->tally[y]) > 0;
+			if (!after)
+				break;
+			rows[j] = y;
+		}
+		rows[j] = x;
+	}
+	return n;
+}
+
+/* sliceId in file names: [a-zA-Z0-9_.-] kept, others '_'. */
+static void
+sanitize(char *d, size_t cap, const char *s)
+{
+	size_t n = 0;
+
+	for (; *s != '\0' && n + 1 < cap; s++) {
+		char c = *s;
+		bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		    (c >= '0' && c <= '9') || c == '_' || c == '-' || c == '.';
+		d[n++] = ok ? c : '_';
+	}
+	d[n] = '\0';
+}
+
+static int
+emit(struct tl_rtab *t, const struct tl_rview *v, const char *name,
+    int slice, const char *kind, const char *id, bool json)
+{
+	const struct tl_rctab_sink *k = &t->opts->sink;
+	teller_write_fn w;
+	void *wud;
+	int rc;
+
+	if (k->open(k->ud, name, &w, &wud) != 0)
+		return tl_fail(t->ctx, TELLER_EWRITE, "%s: cannot write",
+		    name);
+	rc = json ? tl_rctab_write_json(t->ctx, v, slice, kind, id, w, wud)
+	    : tl_rctab_write_csv(t->ctx, v, slice, kind, id, t->opts->crlf,
+	    w, wud);
+	if (k->close(k->ud, wud) != 0 && rc == TELLER_OK)
+		rc = tl_fail(t->ctx, TELLER_EWRITE, "%s: cannot write", name);
+	return rc;
+}
+
+static int
+write_outputs(struct tl_rtab *t)
+{
+	struct tl_rview v;
+	char name[600], sid[400], pfx[16];
+	int *rows = tl_alloc(t->ctx, (size_t)t->ncand + 1, sizeof(int));
+	int rc, s, kind;
+
+	if (rows == NULL)
+		return TELLER_ENOMEM;
+	memset(&v, 0, sizeof v);
+	v.cfg = t->cfg;
+	v.ncand = t->ncand;
+	v.names = t->names;
+	v.uwi = t->uwi;
+	v.seats = t->seats;
+	v.excluded = t->excluded;
+	v.won = t->won;
+	v.elim = t->elim;
+	v.won_tie = t->won_tie;
+	v.elim_tie = t->elim_tie;
+	v.nround = t->nround;
+	v.rounds = t->rounds->data;
+	v.nrow = row_order(t, rows);
+	if (v.nrow < 0)
+		return TELLER_ENOMEM;
+	v.roworder = rows;
+	v.uses_surplus = uses_surplus(t);
+	v.tab = t;
+	pfx[0] = '\0';
+	if (t->pass > 0)
+		snprintf(pfx, sizeof pfx, "_%d", t->pass);
+	snprintf(name, sizeof name, "summary%s.json", pfx);
+	if ((rc = emit(t, &v, name, 0, NULL, NULL, true)) != TELLER_OK)
+		return rc;
+	snprintf(name, sizeof name, "summary%s.csv", pfx);
+	if ((rc = emit(t, &v, name, 0, NULL, NULL, false)) != TELLER_OK)
+		return rc;
+	for (kind = 0; kind < 2; kind++) {
+		struct strtab *st = kind == 0 ? &t->prec : &t->batch;
+		struct strtab seen;
+		const char **ids = st->strs->data;
+		int base = kind == 0 ? 1 : 1 + (int)t->prec.strs->len;
+		if (strtab_init(t->ctx, &seen) != TELLER_OK)
+			return TELLER_ENOMEM;
+		for (s = 0; s < (int)st->strs->len; s++) {
+			int dup = 0;
+			char uniq[420];
+			sanitize(sid, sizeof sid, ids[s]);
+			snprintf(uniq, sizeof uniq, "%s", sid);
+			while (strtab_get(t->ctx, &seen, uniq, false) >= 0)
+				snprintf(uniq, sizeof uniq, "%s_%d", sid, ++dup);
+			if (strtab_get(t->ctx, &seen, uniq, true) < 0)
+				return TELLER_ENOMEM;
+			snprintf(name, sizeof name, "Tabulate by %s/%s%s_%s_"
+			    "summary.json", kind == 0 ? "Precinct" : "Batch",
+			    t->pass > 0 ? pfx + 1 : "", uniq,
+			    kind == 0 ? "precinct" : "batch");
+			if ((rc = emit(t, &v, name, base + s, kind == 0 ?
+			    "precinct" : "batch", ids[s], true)) != TELLER_OK)
+				return rc;
+			memcpy(name + strlen(name) - 4, "csv", 4);
+			if ((rc = emit(t, &v, name, base + s, kind == 0 ?
+			    "precinct" : "batch", ids[s], false)) !=
+			    TELLER_OK)
+				return rc;
+		}
+	}
+	return TELLER_OK;
+}
+
+int
+tl_rctab_run(teller_ctx *ctx, const struct tl_rctab_cfg *cfg,
+    const struct tl_rctab_opts *opts)
+{
+	struct tl_rtab *t = tl_alloc(ctx, 1, sizeof *t);
+	int rc, pass, c, newwin;
+
+	if (t == NULL)
+		return TELLER_ENOMEM;
+	t->ctx = ctx;
+	t->cfg = cfg;
+	t->opts = opts;
+	if ((rc = setup(t)) != TELLER_OK)
+		return rc;
+	ctx->file = cfg->path;
+	if (cfg->mode != TL_WM_MULTIPASS) {
+		if ((rc = start_pass(t, 0)) != TELLER_OK ||
+		    (rc = tabulate(t)) != TELLER_OK)
+			return rc;
+		return write_outputs(t);
+	}
+	/* multi-pass IRV (rctab.md 4.8): one single-seat pass per seat,
+	 * earlier winners excluded */
+	{
+		int *prev = tl_alloc(ctx, (size_t)t->ncand, sizeof(int));
+		if (prev == NULL)
+			return TELLER_ENOMEM;
+		for (pass = 1; pass <= cfg->seats; pass++) {
+			memcpy(t->won, prev, (size_t)t->ncand * sizeof(int));
+			if ((rc = start_pass(t, pass)) != TELLER_OK ||
+			    (rc = tabulate(t)) != TELLER_OK)
+				return rc;
+			newwin = -1;
+			for (c = 0; c < t->ncand; c++)
+				if (t->won[c] != 0) {
+					if (newwin >= 0)
+						return tl_fail(ctx, TELLER_ERULE,
+						    "pass %d elected more than "
+						    "one candidate", pass);
+					newwin = c;
+				}
+			if (newwin < 0)
+				return tl_fail(ctx, TELLER_ERULE, "pass %d "
+				    "elected no one", pass);
+			if ((rc = write_outputs(t)) != TELLER_OK)
+				return rc;
+			for (c = 0; c < t->ncand; c++)
+				if (t->excluded[c] && !(c < cfg->ncand &&
+				    cfg->cands[c].excluded))
+					prev[c] = 1;
+			prev[newwin] = 1;
+		}
+	}
+	return TELLER_OK;
+}
