@@ -1035,6 +1035,51 @@ strip_comment(const char *s, const char *e)
 	return q;
 }
 
+/* Quoted strings on a line made only of plain "..." strings (no CSV
+ * doubling), or -1 if it is anything else. */
+static int
+plain_strings(const struct rec *x)
+{
+	const char *s = x->s, *q;
+	int n = 0;
+
+	while (s < x->e) {
+		if (*s != '"')
+			return -1;
+		q = memchr(s + 1, '"', (size_t)(x->e - s - 1));
+		if (q == NULL)
+			return -1;
+		n++;
+		s = q + 1;
+		if (s < x->e && !is_space(*s))
+			return -1;
+		while (s < x->e && is_space(*s))
+			s++;
+	}
+	return n;
+}
+
+/*
+ * Are the first n records Droop's stream of quoted items rather than one
+ * name per line? Yes when some line holds several plain strings but not
+ * every line holds exactly two (the "Name" "Party" dialect).
+ */
+static bool
+droop_line(const struct rec *recs, size_t n)
+{
+	size_t i;
+	bool all2 = true, multi = false;
+
+	for (i = 0; i < n; i++) {
+		int k = plain_strings(&recs[i]);
+		if (k != 2)
+			all2 = false;
+		if (k >= 2)
+			multi = true;
+	}
+	return multi && !all2;
+}
+
 /* Read the name part: the lines after the lone 0. */
 static int
 names_part(struct rd *r, struct lines *lx)
@@ -1106,6 +1151,16 @@ names_part(struct rd *r, struct lines *lx)
 		return err;
 	recs = rv->data;
 	nrec = rv->len;
+	if (nrec >= (size_t)r->ncand && droop_line(recs, (size_t)r->ncand)) {
+		/* "A" "B" then "C" "Title": Droop's items, not name/party */
+		rc = droop_names(r, recs, nrec);
+		if (rc >= r->ncand)
+			return TELLER_OK;
+		if (rc < 0 || ctx->err != TELLER_OK)
+			return ctx->err != TELLER_OK ? ctx->err : rc;
+		r->c->ncand = 0;
+		r->c->cands->len = 0;
+	}
 	if (nrec >= (size_t)r->ncand) {
 		for (i = 0; i < (size_t)r->ncand; i++)
 			if ((rc = name_record(r, &recs[i], false)) != TELLER_OK)

@@ -270,6 +270,12 @@ t_names(void)
 	CHECK_INT(rd(b), TELLER_OK);
 	names("droop line", plain, 3);
 	CHECK_STR(C->title, "By-election");
+	/* as many lines as candidates, but one holds two items */
+	snprintf(b, sizeof(b), "%s\"Lesley BERRY\" \"Ian BOW\"\n\"Al C\"\n"
+	    "\"By-election\" # ok\n", head);
+	CHECK_INT(rd(b), TELLER_OK);
+	names("droop line 2", plain, 3);
+	CHECK_STR(C->title, "By-election");
 }
 
 /* Errors, each with its exact position. */
