@@ -583,8 +583,8 @@ parse_old(struct pl *s, const char *buf, size_t len)
 	return TELLER_OK;
 }
 
-/* PrefLib 2022 if the first non-comment line is "count:" or there is
- * only metadata. */
+/* PrefLib 2022 if a '# NUMBER ALTERNATIVES' line comes before the first
+ * other line, or that line is "count: ...". */
 static bool
 looks_new(const char *buf, size_t len)
 {
@@ -604,6 +604,8 @@ looks_new(const char *buf, size_t len)
 				meta = true;
 			continue;
 		}
+		if (meta)
+			return true;
 		if (number(&p, e, INT64_MAX) == -1)
 			return false;
 		p = skipws(p, e);
