@@ -8,6 +8,7 @@
 #include <stdlib.h>
 
 #include "harness.h"
+#include "oom.h"
 #include "m_plurality.h"
 #include "tl_int.h"
 
@@ -440,6 +441,69 @@ demo(void)
 	free(buf);
 }
 
+/* Under TELLER_OOM=1: each allocation of a count failing in turn gives
+ * TELLER_ENOMEM cleanly, for all four UK methods. */
+static int
+oom_count(teller_ctx *ctx, void *arg)
+{
+	static const char *const spec[] = { "A", "B,A", "C,B", "C,C", "D,A|B",
+		"A|B", "", "C,D,A", NULL };
+	const char *method = arg;
+	struct teller_contest *c = tl_contest_new(ctx);
+	struct teller_profile *p;
+	teller_result *r;
+	teller_rules ru;
+	int i, rc;
+
+	if (c == NULL)
+		return TELLER_ENOMEM;
+	for (i = 0; i < 4; i++)
+		if (tl_contest_add(ctx, c, "ABCD" + i, 1, NULL, 0) < 0)
+			return TELLER_ENOMEM;
+	if ((p = tl_profile_new(ctx, 4)) == NULL)
+		return TELLER_ENOMEM;
+	for (i = 0; spec[i] != NULL; i++) {
+		const char *s = spec[i];
+		tl_cid m[4];
+		int n = 0;
+
+		if ((rc = tl_profile_begin(ctx, p)) != TELLER_OK)
+			return rc;
+		for (; *s; s++) {
+			if (*s == ',') {
+				if ((rc = tl_profile_rank(ctx, p, m, n)) != 0)
+					return rc;
+				n = 0;
+			} else if (*s != '|') {
+				m[n++] = (tl_cid)(*s - 'A');
+			}
+		}
+		if (*spec[i] && (rc = tl_profile_rank(ctx, p, m, n)) != 0)
+			return rc;
+		if ((rc = tl_profile_end(ctx, p, 10 + i)) != TELLER_OK)
+			return rc;
+	}
+	teller_rules_init(&ru, method);
+	ru.seats = strcmp(method, "block") == 0 ? 2 : 0;
+	return teller_count(ctx, c, p, &ru, &r);
+}
+
+static void
+oom(void)
+{
+	static const char *const methods[] = { "sv", "fptp", "block", "irv",
+		NULL };
+	int i;
+
+	for (i = 0; methods[i] != NULL; i++) {
+		if (oom_enabled())
+			oom_loop(methods[i], oom_count, (void *)methods[i]);
+		else
+			CHECK_INT(oom_run_fn(oom_count, (void *)methods[i], 0,
+			    NULL), TELLER_OK);
+	}
+}
+
 /* Classify the one pattern spec on candidates ABCD? with flags. */
 static struct tl_sv_paper
 paper(const char *spec, unsigned flags)
@@ -832,5 +896,6 @@ main(void)
 	tallies();
 	errors();
 	demo();
+	oom();
 	return h_done();
 }
