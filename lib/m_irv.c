@@ -216,6 +216,7 @@ tl_m_irv(teller_ctx *ctx, const struct teller_contest *c,
 			return TELLER_EOVERFLOW;
 	if (tl_result_stage(ctx, r, TL_STAGE_FIRST, -1, votes, 0, 0) == NULL)
 		return TELLER_ENOMEM;
+	TL_STAGE(r, 0)->note = "first preferences";
 	if (tl_result_tally(ctx, r, true, "unmarked or void for uncertainty "
 	    "(no preference for a candidate)", "", unmarked) ||
 	    tl_result_tally(ctx, r, true, "more than one first preference",
@@ -297,7 +298,10 @@ tl_m_irv(teller_ctx *ctx, const struct teller_contest *c,
 		    nontrans, 0);
 		if (st == NULL)
 			return TELLER_ENOMEM;
-		st->note = "exclusion of the candidate with fewest votes";
+		st->note = ntied > 1 ? "fewest votes excluded (cf. PER "
+		    "r.45A(3), r.49 as in PVSCA 2011, not commenced)"
+		    : "fewest votes excluded (cf. PER r.45A(3) as in PVSCA "
+		    "2011, not commenced)";
 		if ((rc = tl_result_exclude(ctx, r, loser)) != TELLER_OK ||
 		    (rc = tl_result_check(ctx, r)) != TELLER_OK)
 			return rc;

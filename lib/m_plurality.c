@@ -304,12 +304,13 @@ tl_plurality_count(teller_ctx *ctx, const struct teller_contest *c,
 	if (tl_result_tally(ctx, r, true, "voting for more candidates than "
 	    "entitled", BLOCK_R47, too_many) ||
 	    tl_result_tally(ctx, r, true, "unmarked or wholly void for "
-	    "uncertainty", BLOCK_R47, voided) ||
-	    tl_result_tally(ctx, r, false, "valid ballot papers",
-	    "LEPAR 2006 Sch.2 r.46", papers))
+	    "uncertainty", BLOCK_R47, voided))
 		return TELLER_ENOMEM;
-	if (seats > 1 && tl_result_tally(ctx, r, false, "rejected in part "
-	    "(counted)", BLOCK_R47, part))
+	/* with several seats, votes are not papers: count both */
+	if (seats > 1 && (tl_result_tally(ctx, r, false, "valid ballot "
+	    "papers", "LEPAR 2006 Sch.2 r.46", papers) ||
+	    tl_result_tally(ctx, r, false, "rejected in part (counted)",
+	    BLOCK_R47, part)))
 		return TELLER_ENOMEM;
 	if ((rc = tl_result_check(ctx, r)) != TELLER_OK)
 		return rc;

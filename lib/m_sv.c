@@ -57,7 +57,8 @@ addw(teller_ctx *ctx, tl_fix *a, tl_fix w)
  * is for none of them (para 3(5)-(6)); the most votes wins, an equality
  * by lot (para 3(7)-(8)). With two candidates standing: a simple majority,
  * an equality by lot (MER 2007 Sch.1 r.51(4)-(5)); second columns are
- * ignored.
+ * ignored. Ranks after the second are never read; with rules->strict a
+ * ballot that has them is refused (TELLER_ERULE).
  */
 int
 tl_m_sv(teller_ctx *ctx, const struct teller_contest *c,
@@ -92,6 +93,12 @@ tl_m_sv(teller_ctx *ctx, const struct teller_contest *c,
 			nstand++;
 	if (nstand == 0)
 		return tl_fail(ctx, TELLER_ERULE, "sv: no candidate standing");
+	/* strict: an SV paper has two columns (LGA 2000 Sch.2 para 1) */
+	for (pi = 0; rules->strict && pi < p->pats->len; pi++)
+		if (TL_PAT(p, pi)->nranks > 2)
+			return tl_fail(ctx, TELLER_ERULE, "sv: a ballot has %u "
+			    "preferences; a Supplementary Vote paper has two "
+			    "columns", (unsigned)TL_PAT(p, pi)->nranks);
 
 	/* the first count: r.48 */
 	for (pi = 0; pi < p->pats->len; pi++) {

@@ -878,6 +878,22 @@ errors(void)
 	bx_add(&b, "a", 1);
 	CHECK_INT(bx_count(&b, "sv", 0, 1), TELLER_ERULE);
 	bx_free(&b);
+	/* strict: a third preference is not on an SV paper */
+	bx_init(&b, "ABC");
+	bx_add(&b, "A,B,C", 1);
+	bx_add(&b, "B", 1);
+	{
+		teller_rules ru;
+		teller_rules_init(&ru, "sv");
+		ru.strict = 1;
+		CHECK_INT(teller_count(b.ctx, b.c, b.p, &ru, &b.r),
+		    TELLER_ERULE);
+		teller_errclear(b.ctx);
+		ru.strict = 0;
+		CHECK_INT(teller_count(b.ctx, b.c, b.p, &ru, &b.r),
+		    TELLER_OK);
+	}
+	bx_free(&b);
 	/* no valid paper at all: everyone ties on 0; a lot returns one */
 	bx_init(&b, "ABC");
 	bx_add(&b, "", 5);
