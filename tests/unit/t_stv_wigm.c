@@ -1,0 +1,309 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * t_stv_wigm.c -- stv-wigm (Droop's wigm rule: guarded 27-digit
+ * arithmetic, quota N/(S+1), elected on vote > quota) on small elections
+ * worked by hand; values are shown at 9 places, floored. Ties go by
+ * candidate (ballot-file) order, as Droop's tie order does.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "harness.h"
+#include "tl_int.h"
+
+/* ---- helpers (same in each STV test file) ---- */
+
+/* A contest of the space-separated names, with the ballots "W A B C"
+ * (weight then candidate names in order); NULL-ended. */
+static int
+mk(teller_ctx *ctx, const char *names, const char *const *ballots,
+    int seats, struct teller_contest **cp, struct teller_profile **pp)
+{
+	struct teller_contest *c = tl_contest_new(ctx);
+	struct teller_profile *p;
+	char buf[256], *tok, *save;
+	int i;
+
+	if (c == NULL)
+		return -1;
+	snprintf(buf, sizeof(buf), "%s", names);
+	for (tok = strtok_r(buf, " ", &save); tok != NULL;
+	    tok = strtok_r(NULL, " ", &save))
+		if (tl_contest_add(ctx, c, tok, strlen(tok), NULL, 0) < 0)
+			return -1;
+	c->seats = seats;
+	if ((p = tl_profile_new(ctx, c->ncand)) == NULL)
+		return -1;
+	for (i = 0; ballots[i] != NULL; i++) {
+		tl_cid ids[64];
+		int n = 0;
+		long w;
+
+		snprintf(buf, sizeof(buf), "%s", ballots[i]);
+		tok = strtok_r(buf, " ", &save);
+		w = strtol(tok, NULL, 10);
+		while ((tok = strtok_r(NULL, " ", &save)) != NULL)
+			ids[n++] = (tl_cid)tl_contest_find(c, tok,
+			    strlen(tok));
+		if (tl_profile_add_simple(ctx, p, ids, n, w) != TELLER_OK)
+			return -1;
+	}
+	*cp = c;
+	*pp = p;
+	return 0;
+}
+
+/* Count under method; NULL on error (code in *rc). */
+static struct teller_result *
+count(teller_ctx *ctx, const char *method, struct teller_contest *c,
+    struct teller_profile *p, uint64_t seed, int *rc)
+{
+	teller_rules rules;
+	struct teller_result *r = NULL;
+
+	teller_rules_init(&rules, method);
+	rules.seed = seed;
+	*rc = teller_count(ctx, c, p, &rules, &r);
+	return r;
+}
+
+/* Candidate i's votes at stage number s (1-based) as a decimal string. */
+static const char *
+sv(const struct teller_result *r, int s, int i)
+{
+	static char buf[8][TL_NUM_BUFSZ];
+	static int k;
+
+	k = (k + 1) % 8;
+	if (s < 1 || (size_t)s > r->stages->len)
+		return "(no stage)";
+	if (i == -1)
+		tl_num_fmt(buf[k], TL_STAGE(r, s - 1)->nontrans, r->dp);
+	else if (i == -2)
+		tl_num_fmt(buf[k], TL_STAGE(r, s - 1)->loss, r->dp);
+	else
+		tl_num_fmt(buf[k], TL_STAGE(r, s - 1)->votes[i], r->dp);
+	return buf[k];
+}
+
+/* Names of the elected, in order, joined by spaces. */
+static const char *
+elected(const struct teller_result *r)
+{
+	static char buf[512];
+	int i;
+
+	buf[0] = '\0';
+	for (i = 0; i < teller_result_nelected(r); i++) {
+		if (i)
+			strcat(buf, " ");
+		strcat(buf, teller_result_elected(r, i));
+	}
+	return buf;
+}
+
+/* Two results have the same stages, values and events. */
+static int
+same(const struct teller_result *a, const struct teller_result *b)
+{
+	size_t s;
+
+	if (a->stages->len != b->stages->len ||
+	    a->elected->len != b->elected->len ||
+	    a->ties->len != b->ties->len)
+		return 0;
+	for (s = 0; s < a->stages->len; s++) {
+		const struct tl_stage *x = TL_STAGE(a, s), *y = TL_STAGE(b, s);
+		if (x->kind != y->kind || x->subject != y->subject ||
+		    x->nontrans != y->nontrans || x->loss != y->loss ||
+		    memcmp(x->votes, y->votes, (size_t)a->ncand *
+		    sizeof(tl_fix)) != 0)
+			return 0;
+	}
+	return 1;
+}
+
+/* Stage values check, tagged with the rule clause. */
+#define STAGE(r, s, i, want, clause)                                      \
+	CHECK(strcmp(sv((r), (s), (i)), (want)) == 0,                     \
+	    "%s: stage %d row %d: got %s, want %s", (clause), (s), (i),   \
+	    sv((r), (s), (i)), (want))
+/* ---- end of helpers ---- */
+
+/*
+ * Case 1: 2 seats, 12 ballots: A B x4, A C x2, B x3, C D x1, D C x2.
+ * Stage 1: A 6, B 3, C 1, D 2. Quota 12/3 = 4 exactly; A 6 > 4: elected.
+ * Stage 2: A's surplus 2 moves with weight 2/6 = 1/3 on all six papers
+ *   (floored at 27 places): B 3 + 4/3 = 4.333333333, C 1 + 2/3 =
+ *   1.666666666 (shown floored); A keeps the quota, 4. B > 4: elected.
+ * Stage 3: Droop checks "hopeful > seats left > 0" before electing, so the
+ *   round that elected B still transfers B's surplus 1/3: B's papers have
+ *   no further preference, so it all becomes non-transferable (0.333..).
+ */
+static void
+case_basic(void)
+{
+	static const char *const b[] = { "4 A B", "2 A C", "3 B", "1 C D",
+		"2 D C", NULL };
+	teller_ctx *ctx;
+	struct teller_contest *c;
+	struct teller_profile *p;
+	struct teller_result *r;
+	int rc;
+
+	teller_ctx_new(NULL, &ctx);
+	CHECK(mk(ctx, "A B C D", b, 2, &c, &p) == 0, "build");
+	r = count(ctx, "stv-wigm", c, p, 1, &rc);
+	CHECK_INT(rc, TELLER_OK);
+	if (r == NULL)
+		goto out;
+	CHECK_STR(elected(r), "A B");
+	CHECK_INT(r->dp, 9);
+	CHECK_INT(r->quota, INT64_C(4000000000));
+	CHECK_INT(r->stages->len, 3);
+	STAGE(r, 1, 0, "6.000000000", "first preferences");
+	STAGE(r, 2, 0, "4.000000000", "surplus: candidate keeps the quota");
+	STAGE(r, 2, 1, "4.333333333", "weight = weight * surplus / vote");
+	STAGE(r, 2, 2, "1.666666666", "weight = weight * surplus / vote");
+	STAGE(r, 2, -2, "0.000000001", "loss: floors at 27 and 9 places");
+	STAGE(r, 3, 1, "4.000000000", "surplus of B");
+	STAGE(r, 3, -1, "0.333333333", "exhausted papers");
+	CHECK_INT(TL_STAGE(r, 0)->nelected, 1);
+	CHECK_INT(TL_STAGE(r, 1)->nelected, 1);
+	CHECK_INT(TL_STAGE(r, 2)->kind, TL_STAGE_SURPLUS);
+out:
+	teller_ctx_free(ctx);
+}
+
+/*
+ * Case 2 (tie order): 1 seat, 11 ballots: A x4, B x3, C B x2, D B x2.
+ * Quota 11/2 = 5.5. Stage 1: nobody above it.
+ * Stage 2: C and D tie for fewest (2): Droop breaks it by tie order (the
+ *   candidates' order), so C goes; B 5.
+ * Stage 3: D excluded (2): B 7. Next round: B 7 > 5.5 elected, and its
+ *   surplus 1.5 is still moved (stage 4), all non-transferable:
+ *   7 x floor(1.5/7) = 1.499999999.. shown as 1.499999999.
+ */
+static void
+case_tie(void)
+{
+	static const char *const b[] = { "4 A", "3 B", "2 C B", "2 D B",
+		NULL };
+	teller_ctx *ctx;
+	struct teller_contest *c;
+	struct teller_profile *p;
+	struct teller_result *r;
+	const struct tl_tie *t;
+	int rc;
+
+	teller_ctx_new(NULL, &ctx);
+	CHECK(mk(ctx, "A B C D", b, 1, &c, &p) == 0, "build");
+	r = count(ctx, "stv-wigm", c, p, 1, &rc);
+	CHECK_INT(rc, TELLER_OK);
+	if (r == NULL)
+		goto out;
+	CHECK_STR(elected(r), "B");
+	CHECK_INT(r->stages->len, 4);
+	CHECK_INT(TL_STAGE(r, 1)->subject, 2);
+	STAGE(r, 2, 1, "5.000000000", "exclusion at present weight");
+	STAGE(r, 3, 1, "7.000000000", "exclusion at present weight");
+	STAGE(r, 4, 1, "5.500000000", "surplus: keeps the quota");
+	STAGE(r, 4, -1, "1.499999999", "exhausted, floored weights");
+	CHECK_INT(r->ties->len, 1);
+	if (r->ties->len == 1) {
+		t = &TL_VEC_AT(r->ties, struct tl_tie, 0);
+		CHECK_INT(t->how, TL_TIE_ORDER);
+		CHECK_INT(t->kind, TL_TIEK_EXCLUDE);
+		CHECK_INT(t->chosen, 2);
+	}
+out:
+	teller_ctx_free(ctx);
+}
+
+/*
+ * Case 3 (strict quota): 2 seats, 9 ballots: A x3, B x4, C A x2.
+ * Quota 9/3 = 3. Stage 1: B 4 > 3 elected; A has exactly 3: not elected
+ *   (vote > quota). Stage 2: B's surplus 1, non-transferable. Stage 3: A
+ *   3 is still not above the quota, so C (2) is excluded: A 5; one
+ *   hopeful for one seat: A elected as the last remaining.
+ */
+static void
+case_strict(void)
+{
+	static const char *const b[] = { "3 A", "4 B", "2 C A", NULL };
+	teller_ctx *ctx;
+	struct teller_contest *c;
+	struct teller_profile *p;
+	struct teller_result *r;
+	int rc;
+
+	teller_ctx_new(NULL, &ctx);
+	CHECK(mk(ctx, "A B C", b, 2, &c, &p) == 0, "build");
+	r = count(ctx, "stv-wigm", c, p, 1, &rc);
+	CHECK_INT(rc, TELLER_OK);
+	if (r == NULL)
+		goto out;
+	CHECK_STR(elected(r), "B A");
+	CHECK_INT(r->stages->len, 3);
+	CHECK_INT(TL_STAGE(r, 0)->nelected, 1);
+	STAGE(r, 2, 0, "3.000000000", "vote == quota is not elected");
+	STAGE(r, 3, 0, "5.000000000", "exclusion of C");
+	CHECK_INT(TL_STAGE(r, 2)->kind, TL_STAGE_EXCLUSION);
+out:
+	teller_ctx_free(ctx);
+}
+
+static void
+determinism(void)
+{
+	static const char *const b[] = { "6 A B", "3 A C", "4 B", "3 C",
+		"2 D B", "1 E C", "1 E D", "2 C D E", "1 B A", NULL };
+	teller_ctx *ctx;
+	struct teller_contest *c;
+	struct teller_profile *p;
+	struct teller_result *r1, *r2;
+	int rc1, rc2;
+
+	teller_ctx_new(NULL, &ctx);
+	CHECK(mk(ctx, "A B C D E", b, 2, &c, &p) == 0, "build");
+	r1 = count(ctx, "stv-wigm", c, p, 1, &rc1);
+	r2 = count(ctx, "stv-wigm", c, p, 1, &rc2);
+	CHECK(rc1 == TELLER_OK && rc2 == TELLER_OK, "counted");
+	CHECK(r1 && r2 && same(r1, r2), "same stages twice");
+	teller_ctx_free(ctx);
+}
+
+/* Guarded arithmetic (num.c): floors and the equality band. */
+static void
+guarded(void)
+{
+	teller_ctx *ctx;
+	tl_g one = tl_g_one(), x;
+
+	teller_ctx_new(NULL, &ctx);
+	CHECK(tl_g_div(ctx, one, 3 * one, &x) == TELLER_OK, "div");
+	CHECK(x == one / 3, "1/3 floored");
+	CHECK(tl_g_mul(ctx, x, 3 * one, &x) == TELLER_OK, "mul");
+	CHECK(x == one - 1, "3 * floor(1/3) = 1 - 10^-27");
+	CHECK(tl_g_cmp(x, one) == 0, "within 0.5e-18: equal");
+	CHECK(tl_g_cmp(one - 500000000, one) < 0, "0.5e-18 apart: unequal");
+	CHECK(tl_g_mul(ctx, -one / 3, one / 3, &x) == TELLER_OK, "neg");
+	/* -(0.333..3 * 0.333..3) = -0.111..1108.. floors to -0.111..111 */
+	CHECK(x == -(one / 9), "negative products floor downwards");
+	CHECK(tl_g_fix(one + one / 3, 9) == INT64_C(1333333333), "fix");
+	CHECK(tl_g_from_int(ctx, INT64_C(200000000000), &x) ==
+	    TELLER_EOVERFLOW, "too many votes");
+	teller_ctx_free(ctx);
+}
+
+int
+main(void)
+{
+	case_basic();
+	case_tie();
+	case_strict();
+	determinism();
+	guarded();
+	return h_done();
+}
