@@ -252,7 +252,7 @@ tl_m_irv(teller_ctx *ctx, const struct teller_contest *c,
 			} else if (cont[i] && votes[i] == low) {
 				tied[ntied++] = i;
 			}
-		if (ncont == 2) {
+		if (ncont == 2 && ntied == 2) {
 			/* two left and equal (else one has a majority):
 			 * r.49A decides who is elected */
 			if ((rc = pick_lowest(ctx, r, tied, ntied, &rng,
@@ -298,10 +298,9 @@ tl_m_irv(teller_ctx *ctx, const struct teller_contest *c,
 		    nontrans, 0);
 		if (st == NULL)
 			return TELLER_ENOMEM;
-		st->note = ntied > 1 ? "fewest votes excluded (cf. PER "
-		    "r.45A(3), r.49 as in PVSCA 2011, not commenced)"
-		    : "fewest votes excluded (cf. PER r.45A(3) as in PVSCA "
-		    "2011, not commenced)";
+		st->note = ntied > 1 ? "fewest votes excluded; tie: PER "
+		    "r.49 (PVSCA 2011 Sch.10 para 7)" : "fewest votes "
+		    "excluded";
 		if ((rc = tl_result_exclude(ctx, r, loser)) != TELLER_OK ||
 		    (rc = tl_result_check(ctx, r)) != TELLER_OK)
 			return rc;
