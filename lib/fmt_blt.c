@@ -121,20 +121,21 @@ tkz_next(struct tkz *t, struct tok *k)
 	}
 	k->s = t->p;
 	k->col = (long)(t->p - t->ls) + 1;
-	while (t->p < t->e && !is_space(*t->p) && *t->p != '#' &&
-	    *t->p != ',' &&
-	    !(t->p + 1 < t->e && t->p[0] == '/' && t->p[1] == '*'))
+	/* every character that ends a token is below '0': digits, the
+	 * common case, cost one comparison */
+	while (t->p < t->e && ((unsigned char)*t->p >= '0' ||
+	    (!is_space(*t->p) && *t->p != '#' && *t->p != ',' &&
+	    !(t->p + 1 < t->e && t->p[0] == '/' && t->p[1] == '*'))))
 		t->p++;
 	k->e = t->p;
 	return true;
 }
 
-static bool
-tok_is(const struct tok *k, const char *s)
+/* Is token k the one character ch? */
+static inline bool
+tok_is(const struct tok *k, char ch)
 {
-	size_t n = strlen(s);
-
-	return (size_t)(k->e - k->s) == n && memcmp(k->s, s, n) == 0;
+	return k->e - k->s == 1 && *k->s == ch;
 }
 
 /*
@@ -459,13 +460,13 @@ ballot_line(struct rd *r, struct tkz *t, long line, struct tok *k)
 				return tl_fail_at(ctx, TELLER_EPARSE, line,
 				    (long)(t->e - t->ls) + 1, "ballot ends "
 				    "without a terminating 0");
-			if (!tok_is(k, "1"))
+			if (!tok_is(k, '1'))
 				return bad_tok(ctx, line, k, "multiplier 1 "
 				    "after a ballot id");
 		}
 		w = tl_num_pow10(r->p->wdp);
 	} else {
-		if (tok_is(k, "0")) {
+		if (tok_is(k, '0')) {
 			struct tok k2;
 			if (!tkz_next(t, &k2))
 				return 1;
@@ -485,17 +486,45 @@ ballot_line(struct rd *r, struct tkz *t, long line, struct tok *k)
 	}
 	if ((rc = tl_profile_begin(ctx, r->p)) != TELLER_OK)
 		return rc;
-	while (tkz_next(t, k)) {
-		const char *s = k->s, *q;
+	for (;;) {
+		const char *s, *q;
 
+		/* fast path: a plain candidate number between blanks */
+		for (q = t->p; q < t->e && *q == ' '; q++)
+			;
+		if (!t->in_block && !ended && !joined && q < t->e &&
+		    *q >= '1' && *q <= '9') {
+			const char *d = q;
+			int v = 0;
+			while (d < t->e && *d >= '0' && *d <= '9' &&
+			    v <= r->ncand)
+				v = v * 10 + (*d++ - '0');
+			if (v <= r->ncand && (d == t->e || *d == ' ') &&
+			    r->seen[v - 1] != r->stamp &&
+			    nranks < ctx->lim.ranks) {
+				if (nmarks > 0 && (rc = tl_profile_rank(ctx,
+				    r->p, r->marks, nmarks)) != TELLER_OK)
+					return rc;
+				nranks++;
+				r->seen[v - 1] = r->stamp;
+				r->marks[0] = (tl_cid)(v - 1);
+				nmarks = 1;
+				any = true;
+				t->p = d;
+				continue;
+			}
+		}
+		if (!tkz_next(t, k))
+			break;
+		s = k->s;
 		if (ended)
 			return bad_tok(ctx, line, k, "the end of the line "
 			    "after the terminating 0");
-		if (tok_is(k, "0")) {
+		if (tok_is(k, '0')) {
 			ended = true;
 			continue;
 		}
-		if (tok_is(k, "=")) {
+		if (tok_is(k, '=')) {
 			if (nmarks == 0)
 				return bad_tok(ctx, line, k, "a candidate "
 				    "number");
@@ -508,7 +537,7 @@ ballot_line(struct rd *r, struct tkz *t, long line, struct tok *k)
 				return rc;
 			nmarks = 0;
 		}
-		if (tok_is(k, "-")) {
+		if (tok_is(k, '-')) {
 			if (joined)
 				return bad_tok(ctx, line, k, "a candidate "
 				    "number");
