@@ -245,14 +245,23 @@ tally_list(struct tl_out *o, const struct teller_result *r,
 {
 	size_t i;
 	tl_fix sum = 0;
+	int nw = 5;
 
 	if (v->len == 0)
 		return;
+	for (i = 0; i < v->len; i++) {
+		const char *s = TL_VEC_AT(v, struct tl_tally, i).name;
+		int n = 0;
+		for (; *s != '\0'; s++)
+			n += ((unsigned char)*s & 0xC0) != 0x80;
+		if (n > nw)
+			nw = n;
+	}
 	tl_out_fmt(o, "\n%s:\n", head);
 	for (i = 0; i < v->len; i++) {
 		const struct tl_tally *t = &TL_VEC_AT(v, struct tl_tally, i);
 		tl_out_str(o, "  ");
-		tl_out_pad(o, t->name, 60, false);
+		tl_out_pad(o, t->name, nw, false);
 		num_col(o, t->n, r->dp, 12, false);
 		if (t->cite[0] != '\0')
 			tl_out_fmt(o, "  (%s)", t->cite);
@@ -261,7 +270,7 @@ tally_list(struct tl_out *o, const struct teller_result *r,
 	}
 	if (total) {
 		tl_out_str(o, "  ");
-		tl_out_pad(o, "Total", 60, false);
+		tl_out_pad(o, "Total", nw, false);
 		num_col(o, sum, r->dp, 12, false);
 		tl_out_str(o, "\n");
 	}
