@@ -1,0 +1,285 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * t_stv_meek.c -- stv-meek (Droop's meek rule: guarded 27-digit
+ * arithmetic, keep factors, quota recomputed every iteration, omega
+ * 10^-9, batch defeat of sure losers) on small elections worked by hand;
+ * one stage per converged round, values at 9 places, floored.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "harness.h"
+#include "tl_int.h"
+
+/* ---- helpers (same in each STV test file) ---- */
+
+/* A contest of the space-separated names, with the ballots "W A B C"
+ * (weight then candidate names in order); NULL-ended. */
+static int
+mk(teller_ctx *ctx, const char *names, const char *const *ballots,
+    int seats, struct teller_contest **cp, struct teller_profile **pp)
+{
+	struct teller_contest *c = tl_contest_new(ctx);
+	struct teller_profile *p;
+	char buf[256], *tok, *save;
+	int i;
+
+	if (c == NULL)
+		return -1;
+	snprintf(buf, sizeof(buf), "%s", names);
+	for (tok = strtok_r(buf, " ", &save); tok != NULL;
+	    tok = strtok_r(NULL, " ", &save))
+		if (tl_contest_add(ctx, c, tok, strlen(tok), NULL, 0) < 0)
+			return -1;
+	c->seats = seats;
+	if ((p = tl_profile_new(ctx, c->ncand)) == NULL)
+		return -1;
+	for (i = 0; ballots[i] != NULL; i++) {
+		tl_cid ids[64];
+		int n = 0;
+		long w;
+
+		snprintf(buf, sizeof(buf), "%s", ballots[i]);
+		tok = strtok_r(buf, " ", &save);
+		w = strtol(tok, NULL, 10);
+		while ((tok = strtok_r(NULL, " ", &save)) != NULL)
+			ids[n++] = (tl_cid)tl_contest_find(c, tok,
+			    strlen(tok));
+		if (tl_profile_add_simple(ctx, p, ids, n, w) != TELLER_OK)
+			return -1;
+	}
+	*cp = c;
+	*pp = p;
+	return 0;
+}
+
+/* Count under method; NULL on error (code in *rc). */
+static struct teller_result *
+count(teller_ctx *ctx, const char *method, struct teller_contest *c,
+    struct teller_profile *p, uint64_t seed, int *rc)
+{
+	teller_rules rules;
+	struct teller_result *r = NULL;
+
+	teller_rules_init(&rules, method);
+	rules.seed = seed;
+	*rc = teller_count(ctx, c, p, &rules, &r);
+	return r;
+}
+
+/* Candidate i's votes at stage number s (1-based) as a decimal string. */
+static const char *
+sv(const struct teller_result *r, int s, int i)
+{
+	static char buf[8][TL_NUM_BUFSZ];
+	static int k;
+
+	k = (k + 1) % 8;
+	if (s < 1 || (size_t)s > r->stages->len)
+		return "(no stage)";
+	if (i == -1)
+		tl_num_fmt(buf[k], TL_STAGE(r, s - 1)->nontrans, r->dp);
+	else if (i == -2)
+		tl_num_fmt(buf[k], TL_STAGE(r, s - 1)->loss, r->dp);
+	else
+		tl_num_fmt(buf[k], TL_STAGE(r, s - 1)->votes[i], r->dp);
+	return buf[k];
+}
+
+/* Names of the elected, in order, joined by spaces. */
+static const char *
+elected(const struct teller_result *r)
+{
+	static char buf[512];
+	int i;
+
+	buf[0] = '\0';
+	for (i = 0; i < teller_result_nelected(r); i++) {
+		if (i)
+			strcat(buf, " ");
+		strcat(buf, teller_result_elected(r, i));
+	}
+	return buf;
+}
+
+/* Two results have the same stages, values and events. */
+static int
+same(const struct teller_result *a, const struct teller_result *b)
+{
+	size_t s;
+
+	if (a->stages->len != b->stages->len ||
+	    a->elected->len != b->elected->len ||
+	    a->ties->len != b->ties->len)
+		return 0;
+	for (s = 0; s < a->stages->len; s++) {
+		const struct tl_stage *x = TL_STAGE(a, s), *y = TL_STAGE(b, s);
+		if (x->kind != y->kind || x->subject != y->subject ||
+		    x->nontrans != y->nontrans || x->loss != y->loss ||
+		    memcmp(x->votes, y->votes, (size_t)a->ncand *
+		    sizeof(tl_fix)) != 0)
+			return 0;
+	}
+	return 1;
+}
+
+/* Stage values check, tagged with the rule clause. */
+#define STAGE(r, s, i, want, clause)                                      \
+	CHECK(strcmp(sv((r), (s), (i)), (want)) == 0,                     \
+	    "%s: stage %d row %d: got %s, want %s", (clause), (s), (i),   \
+	    sv((r), (s), (i)), (want))
+/* ---- end of helpers ---- */
+
+/*
+ * Case 1: 2 seats, 12 ballots: A B x4, A C x2, B x3, C D x1, D C x2.
+ * Stage 1: first preferences A 6, B 3, C 1, D 2.
+ * Stage 2 (round 1): every keep factor is 1; quota 12/3 = 4 (D.3); A 6 > 4
+ *   is elected (D.4) and the round ends.
+ * Stage 3 (round 2): first iteration as before, total surplus 2 (D.6);
+ *   A's keep factor becomes floor(4/6) = 0.666..666 (D.8). Next iteration
+ *   A keeps 6 x 0.666..666 = 3.999999999..996 and passes 0.333..334 of
+ *   each paper: B 3 + 4 x 0.333..334 = 4.333333333, C 1.666666666; the
+ *   quota is still 12/3 = 4 and B > 4 is elected.
+ */
+static void
+case_basic(void)
+{
+	static const char *const b[] = { "4 A B", "2 A C", "3 B", "1 C D",
+		"2 D C", NULL };
+	teller_ctx *ctx;
+	struct teller_contest *c;
+	struct teller_profile *p;
+	struct teller_result *r;
+	int rc;
+
+	teller_ctx_new(NULL, &ctx);
+	CHECK(mk(ctx, "A B C D", b, 2, &c, &p) == 0, "build");
+	r = count(ctx, "stv-meek", c, p, 1, &rc);
+	CHECK_INT(rc, TELLER_OK);
+	if (r == NULL)
+		goto out;
+	CHECK_STR(elected(r), "A B");
+	CHECK_INT(r->stages->len, 3);
+	CHECK_INT(TL_STAGE(r, 1)->kind, TL_STAGE_ITERATION);
+	STAGE(r, 2, 0, "6.000000000", "D.4: elected on kf = 1");
+	STAGE(r, 3, 0, "3.999999999", "D.8: keeps kf x vote");
+	STAGE(r, 3, 1, "4.333333333", "D.2: receives w x (1 - kf)");
+	STAGE(r, 3, 2, "1.666666666", "D.2: receives w x (1 - kf)");
+	STAGE(r, 3, 3, "2.000000000", "D.2");
+	CHECK_STR(TL_STAGE(r, 2)->note, "quota 4.000000000");
+out:
+	teller_ctx_free(ctx);
+}
+
+/*
+ * Case 2 (tie order): 1 seat, 11 ballots: A x4, B x3, C B x2, D B x2.
+ * Round 1: quota 11/2 = 5.5, nobody above it; no surplus (<= omega), so
+ *   the lowest is defeated; C and D both have 2 -- Droop takes the first
+ *   in tie order: C (stage 2, shown with the round's converged votes).
+ * Round 2: B 5, D 2: D defeated (stage 3).
+ * Round 3: B 7 > 5.5: elected (stage 4).
+ */
+static void
+case_tie(void)
+{
+	static const char *const b[] = { "4 A", "3 B", "2 C B", "2 D B",
+		NULL };
+	teller_ctx *ctx;
+	struct teller_contest *c;
+	struct teller_profile *p;
+	struct teller_result *r;
+	const struct tl_tie *t;
+	int rc;
+
+	teller_ctx_new(NULL, &ctx);
+	CHECK(mk(ctx, "A B C D", b, 1, &c, &p) == 0, "build");
+	r = count(ctx, "stv-meek", c, p, 1, &rc);
+	CHECK_INT(rc, TELLER_OK);
+	if (r == NULL)
+		goto out;
+	CHECK_STR(elected(r), "B");
+	CHECK_INT(r->stages->len, 4);
+	CHECK_INT(TL_STAGE(r, 1)->kind, TL_STAGE_EXCLUSION);
+	CHECK_INT(TL_STAGE(r, 1)->subject, 2);
+	STAGE(r, 2, 2, "2.000000000", "defeat: votes when defeated");
+	STAGE(r, 3, 1, "5.000000000", "C's votes passed on (kf = 0)");
+	STAGE(r, 4, 1, "7.000000000", "D's votes passed on");
+	CHECK_INT(r->ties->len, 1);
+	if (r->ties->len == 1) {
+		t = &TL_VEC_AT(r->ties, struct tl_tie, 0);
+		CHECK_INT(t->how, TL_TIE_ORDER);
+		CHECK_INT(t->chosen, 2);
+	}
+out:
+	teller_ctx_free(ctx);
+}
+
+/*
+ * Case 3 (batch defeat): 2 seats, 19 ballots: A B x8, B x5, C x4, D x1,
+ * E x1. Round 1: quota 19/3, A 8 elected (stage 2).
+ * Round 2: surplus 8 - 6.333.. = 1.666..; D and E (1 each, within the
+ *   surplus of 0) form the lowest group and 1 + 1 + 1.666.. < C 4: sure
+ *   losers, defeated together (stage 3).
+ * Round 3: their papers exhaust: votes 17, quota 17/3; kf(A) =
+ *   floor(5.666..666 / 8) = 0.708333..333; A keeps 5.666666666, B gets
+ *   5 + 8 x 0.291666..667 = 7.333333333 > 5.666666666: elected (stage 4).
+ */
+static void
+case_batch(void)
+{
+	static const char *const b[] = { "8 A B", "5 B", "4 C", "1 D", "1 E",
+		NULL };
+	teller_ctx *ctx;
+	struct teller_contest *c;
+	struct teller_profile *p;
+	struct teller_result *r;
+	int rc;
+
+	teller_ctx_new(NULL, &ctx);
+	CHECK(mk(ctx, "A B C D E", b, 2, &c, &p) == 0, "build");
+	r = count(ctx, "stv-meek", c, p, 1, &rc);
+	CHECK_INT(rc, TELLER_OK);
+	if (r == NULL)
+		goto out;
+	CHECK_STR(elected(r), "A B");
+	CHECK_INT(r->stages->len, 4);
+	CHECK_INT(TL_STAGE(r, 2)->nexcluded, 2);
+	CHECK_INT(r->excluded->len, 2);
+	STAGE(r, 4, 0, "5.666666666", "D.8: kf = quota / vote");
+	STAGE(r, 4, 1, "7.333333333", "D.2");
+	STAGE(r, 4, -1, "2.000000000", "defeated papers exhausted");
+	CHECK_STR(TL_STAGE(r, 3)->note, "quota 5.666666666");
+out:
+	teller_ctx_free(ctx);
+}
+
+static void
+determinism(void)
+{
+	static const char *const b[] = { "6 A B", "3 A C", "4 B", "3 C",
+		"2 D B", "1 E C", "1 E D", "2 C D E", "1 B A", NULL };
+	teller_ctx *ctx;
+	struct teller_contest *c;
+	struct teller_profile *p;
+	struct teller_result *r1, *r2;
+	int rc1, rc2;
+
+	teller_ctx_new(NULL, &ctx);
+	CHECK(mk(ctx, "A B C D E", b, 2, &c, &p) == 0, "build");
+	r1 = count(ctx, "stv-meek", c, p, 1, &rc1);
+	r2 = count(ctx, "stv-meek", c, p, 1, &rc2);
+	CHECK(rc1 == TELLER_OK && rc2 == TELLER_OK, "counted");
+	CHECK(r1 && r2 && same(r1, r2), "same stages twice");
+	teller_ctx_free(ctx);
+}
+
+int
+main(void)
+{
+	case_basic();
+	case_tie();
+	case_batch();
+	determinism();
+	return h_done();
+}
