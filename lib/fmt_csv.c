@@ -1022,6 +1022,8 @@ tl_fmt_csv(teller_ctx *ctx, const char *buf, size_t len,
 	*p = NULL;
 	if (tl_preflib_sniff_old(buf, len))
 		return tl_fmt_preflib(ctx, buf, len, c, p);
+	if (len >= 7 && memcmp(buf, "TELLERP", 7) == 0)
+		return tl_fmt_profile(ctx, buf, len, c, p); /* other versions */
 	if ((rc = tl_text_check(ctx, buf, len)) != TELLER_OK)
 		return rc;
 	memset(&r, 0, sizeof(r));

@@ -636,6 +636,7 @@ tl_fmt_preflib(teller_ctx *ctx, const char *buf, size_t len,
 	rc = old ? parse_old(&s, buf, len) : parse_new(&s, buf, len);
 	if (rc != TELLER_OK)
 		return rc;
+	s.p->lines = s.p->total; /* a count is that many ballots */
 	*c = s.c;
 	*p = s.p;
 	return TELLER_OK;

@@ -358,6 +358,9 @@ pat_line(struct rd *r, struct teller_profile *p, struct tl_vec *marks)
 	if ((rc = next(r, "a pattern")) != TELLER_OK)
 		return rc;
 	colon = memchr(r->a, ':', (size_t)(r->e - r->a));
+	if (colon == NULL && r->e - r->a >= 4 && memcmp(r->a, "end ", 4) == 0)
+		return tl_fail_at(ctx, TELLER_EPARSE, r->line, 1, "fewer "
+		    "patterns than the 'patterns' line says");
 	if (colon == NULL)
 		return tl_fail_at(ctx, TELLER_EPARSE, r->line, 1, "expected "
 		    "'WEIGHT: RANKS'");

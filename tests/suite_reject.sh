@@ -1,0 +1,54 @@
+#!/bin/sh
+# suite_reject.sh -- every tests/reject/E<CODE>-<what>.<ext> through the
+# CLI: `teller count -m irv FILE` must exit with the status for E<CODE>
+# (1 bad input; 2 EINVAL; 3 ENOMEM/EINTERNAL/EWRITE; 4 ETIE), and its
+# first stderr line must start "teller: FILE:" -- for EPARSE with a
+# position, "teller: FILE:LINE:COL: ". (tests/unit/t_reject.c checks the
+# exact codes through the library.) Ends "N passed, N failed".
+B=${B:-build}
+T=$B/teller
+pass=0
+fail=0
+err=$(mktemp)
+trap 'rm -f "$err"' EXIT
+
+if [ ! -x "$T" ]; then
+	echo "FAIL: $T is not built"
+	echo "0 passed, 1 failed"
+	exit 1
+fi
+n=0
+for f in tests/reject/E*; do
+	[ -f "$f" ] || continue
+	n=$((n + 1))
+	code=$(basename "$f" | sed 's/-.*//')
+	case $code in
+	EINVAL) want=2 ;;
+	ENOMEM | EINTERNAL | EWRITE) want=3 ;;
+	ETIE) want=4 ;;
+	*) want=1 ;;
+	esac
+	"$T" count -m irv "$f" >/dev/null 2>"$err"
+	rc=$?
+	first=$(head -n 1 "$err")
+	case $first in
+	"teller: $f:"*) msg_ok=1 ;;
+	*) msg_ok=0 ;;
+	esac
+	if [ "$code" = EPARSE ] && ! echo "$first" |
+	    grep -q "^teller: $f:[0-9][0-9]*:[0-9][0-9]*: "; then
+		msg_ok=0
+	fi
+	if [ "$rc" -eq "$want" ] && [ "$msg_ok" = 1 ]; then
+		pass=$((pass + 1))
+	else
+		fail=$((fail + 1))
+		echo "FAIL: $f: exit $rc (want $want): $first"
+	fi
+done
+if [ "$n" -lt 60 ]; then
+	echo "FAIL: only $n reject files"
+	fail=$((fail + 1))
+fi
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
