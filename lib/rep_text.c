@@ -59,7 +59,7 @@ kind_label(int kind)
 static int
 name_width(const struct teller_result *r)
 {
-	int i, w = 9;
+	int i, w = 17; /* fits "Loss by fractions" */
 
 	for (i = 0; i < r->ncand; i++) {
 		const char *s = TL_CAND(r->contest, i)->name;
