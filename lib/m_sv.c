@@ -40,6 +40,38 @@ elect_most(teller_ctx *ctx, struct teller_result *r, const tl_fix *votes,
 	return tl_result_elect(ctx, r, who);
 }
 
+/*
+ * The second column of every valid paper, as the Greater London returning
+ * officer declares it after an e-count (GLA Rules 2007 Sch.3 r.57(2)(e);
+ * London 2021: good 2,203,377 of which same as first 265,343, unmarked
+ * 319,978, rejected 965 + 7,037). A manual count examines only the
+ * eliminated candidates' papers; these figures are then for information.
+ */
+static int
+all_seconds(teller_ctx *ctx, struct teller_result *r, const tl_fix *col2)
+{
+	static const char cite[] = "GLA Rules 2007 Sch.3 r.57(2)(e)";
+	tl_fix good;
+
+	if (tl_num_add(ctx, col2[TL_UK_VALID], col2[TL_UK_SAME], &good))
+		return TELLER_EOVERFLOW;
+	if (tl_result_tally(ctx, r, false, "all valid papers: second "
+	    "preference good", cite, good) ||
+	    tl_result_tally(ctx, r, false, "all valid papers: second "
+	    "preference good, of which same as first", cite,
+	    col2[TL_UK_SAME]) ||
+	    tl_result_tally(ctx, r, false, "all valid papers: second "
+	    "preference unmarked", cite, col2[TL_UK_UNMARKED]) ||
+	    tl_result_tally(ctx, r, false, "all valid papers: second "
+	    "preference rejected, void for uncertainty", cite,
+	    col2[TL_UK_UNCERTAIN]) ||
+	    tl_result_tally(ctx, r, false, "all valid papers: second "
+	    "preference rejected, voting for too many", cite,
+	    col2[TL_UK_TOO_MANY]))
+		return TELLER_ENOMEM;
+	return TELLER_OK;
+}
+
 /* Add w to *a, checked. */
 static int
 addw(teller_ctx *ctx, tl_fix *a, tl_fix w)
@@ -69,7 +101,7 @@ tl_m_sv(teller_ctx *ctx, const struct teller_contest *c,
 	struct tl_uk_seen seen;
 	struct tl_sv_paper pp;
 	tl_fix *first, *fin, too_many = 0, unmarked = 0, uncertain = 0;
-	tl_fix fate[TL_SVX_UNCERTAIN + 1];
+	tl_fix fate[TL_SVX_UNCERTAIN + 1], col2[TL_UK_SAME + 1];
 	bool *remain, *standing;
 	int *tied, nstand = 0, i, rc;
 	size_t pi;
@@ -101,6 +133,7 @@ tl_m_sv(teller_ctx *ctx, const struct teller_contest *c,
 			    "columns", (unsigned)TL_PAT(p, pi)->nranks);
 
 	/* the first count: r.48 */
+	memset(col2, 0, sizeof(col2));
 	for (pi = 0; pi < p->pats->len; pi++) {
 		const struct tl_pat *pat = TL_PAT(p, pi);
 
@@ -109,6 +142,8 @@ tl_m_sv(teller_ctx *ctx, const struct teller_contest *c,
 		switch (pp.first_head) {
 		case TL_UK_VALID:
 			rc = addw(ctx, &first[pp.first], pat->w);
+			if (rc == TELLER_OK)
+				rc = addw(ctx, &col2[pp.second_head], pat->w);
 			break;
 		case TL_UK_TOO_MANY:
 			rc = addw(ctx, &too_many, pat->w);
@@ -251,7 +286,8 @@ tl_m_sv(teller_ctx *ctx, const struct teller_contest *c,
 		    "rejected on second preference, void for uncertainty", R52,
 		    fate[TL_SVX_UNCERTAIN]))
 			return TELLER_ENOMEM;
-		if ((rc = tl_result_check(ctx, r)) != TELLER_OK)
+		if ((rc = all_seconds(ctx, r, col2)) != TELLER_OK ||
+		    (rc = tl_result_check(ctx, r)) != TELLER_OK)
 			return rc;
 	}
 	/* para 3(7)-(8): the most votes wins; an equality by lot */

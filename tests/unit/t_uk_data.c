@@ -4,7 +4,8 @@
  * jansson): ballots are built from the published totals and counted, and
  * the published stage totals and winners must come out. SV: Tower Hamlets
  * mayor 2014, London mayor 2021. FPTP and block: the Tower Hamlets wards
- * and by-elections, Merton & Wandsworth 2016.
+ * and by-elections, Merton & Wandsworth 2016. London 2021 also in full:
+ * the declaration's second-preference statistics over all papers.
  */
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -406,6 +407,157 @@ plurality_file(const char *file)
 	json_decref(root);
 }
 
+/*
+ * London 2021 in full: besides the stage totals, the GLRO declaration's
+ * second column over all valid papers (good 2,203,377, of which 265,343
+ * same as first; unmarked 319,978; rejected 965 uncertain and 7,037 too
+ * many) and each candidate's second-choice marks. Papers are dealt as a
+ * first x second table: the transfers first, then the same-as-first
+ * papers, then the remaining candidates' columns from each other's rows,
+ * then everything else row by row. An uncertain mark is a mark for a
+ * write-in pseudo-candidate added after the real ones.
+ */
+static void
+london_full(void)
+{
+	enum { MAXC = 24 };
+	json_t *root = load("london_mayor_2021.json");
+	const json_t *tot, *unused, *rej2;
+	struct build b;
+	teller_result *r;
+	static long long w[MAXC][MAXC + 3];
+	long long rowrem[MAXC], colrem[MAXC + 3], need[MAXC], diag, t;
+	bool rem[MAXC];
+	int n, i, j, q, unc, blank, many, ok = 1;
+
+	if (root == NULL)
+		return;
+	if (build_new(&b, root) != 0 || b.n + 1 > MAXC) {
+		CHECK(0, "london: cannot build");
+		json_decref(root);
+		return;
+	}
+	n = b.n;
+	unc = tl_contest_add(b.ctx, b.c, "?", 1, NULL, 0);
+	TL_CAND(b.c, unc)->writein = true;
+	b.p = tl_profile_new(b.ctx, b.c->ncand);
+	tot = json_object_get(root, "totals");
+	unused = json_object_get(tot, "second_preference_unused");
+	rej2 = json_object_get(tot, "second_preference_rejected");
+	blank = n;
+	many = n + 2;
+	memset(w, 0, sizeof(w));
+	for (i = 0; i < n; i++) {
+		const json_t *cd = json_array_get(b.cands, (size_t)i);
+		rowrem[i] = num(cd, "first");
+		colrem[i] = num(cd, "all_second_choice_marks");
+		need[i] = num(cd, "second_transfer");
+		rem[i] = need[i] >= 0;
+	}
+	colrem[blank] = num(unused, "unmarked");
+	colrem[n + 1] = num(rej2, "uncertain");
+	colrem[many] = num(rej2, "voting_for_too_many");
+	diag = num(tot, "second_same_as_first");
+	/* the transfers: eliminated rows into the remaining columns */
+	for (i = 0; i < n; i++)
+		for (j = 0; j < n && !rem[i]; j++) {
+			if (!rem[j])
+				continue;
+			t = rowrem[i] < need[j] ? rowrem[i] : need[j];
+			w[i][j] += t;
+			rowrem[i] -= t;
+			colrem[j] -= t;
+			need[j] -= t;
+		}
+	/* same as first: remaining candidates first */
+	for (q = 0; q < 2; q++)
+		for (i = 0; i < n; i++) {
+			if (rem[i] != (q == 0))
+				continue;
+			t = rowrem[i] < colrem[i] ? rowrem[i] : colrem[i];
+			t = t < diag ? t : diag;
+			w[i][i] += t;
+			rowrem[i] -= t;
+			colrem[i] -= t;
+			diag -= t;
+		}
+	/* the rest of the remaining columns, from the other remaining rows */
+	for (j = 0; j < n; j++)
+		for (i = 0; i < n && rem[j]; i++) {
+			if (!rem[i] || i == j)
+				continue;
+			t = rowrem[i] < colrem[j] ? rowrem[i] : colrem[j];
+			w[i][j] += t;
+			rowrem[i] -= t;
+			colrem[j] -= t;
+		}
+	/* everything else: eliminated rows first */
+	for (q = 0; q < 2; q++)
+		for (i = 0; i < n; i++) {
+			if (rem[i] != (q == 1))
+				continue;
+			for (j = 0; j < n + 3; j++) {
+				if (j == i || (j < n && rem[j]))
+					continue;
+				t = rowrem[i] < colrem[j] ? rowrem[i]
+				    : colrem[j];
+				w[i][j] += t;
+				rowrem[i] -= t;
+				colrem[j] -= t;
+			}
+		}
+	for (i = 0; i < n; i++)
+		ok &= rowrem[i] == 0 && need[i] <= 0;
+	for (j = 0; j < n + 3; j++)
+		ok &= colrem[j] == 0;
+	ok &= diag == 0;
+	CHECK(ok, "london: the published figures could not be dealt");
+	for (i = 0; i < n; i++)
+		for (j = 0; j < n + 3; j++) {
+			int s2[] = { i, -1, j < n ? j : unc, -1, -2 };
+			int s1[] = { i, -1, -2 };
+			int s3[] = { i, -1, 0, 1, -1, -2 };
+			add(&b, j == blank ? s1 : j == many ? s3 : s2, w[i][j]);
+		}
+	{
+		const json_t *rj = json_object_get(tot, "rejected_first");
+		int two[] = { 0, 1, -1, -2 }, none[] = { -2 };
+		int second_only[] = { -1, 1, -1, -2 };
+		add(&b, two, num(rj, "voting_for_too_many"));
+		add(&b, none, num(rj, "unmarked"));
+		add(&b, second_only, num(rj, "uncertain"));
+	}
+	r = count(&b, "sv", 0);
+	if (r != NULL && r->stages->len == 2) {
+		CHECK_INT(r->valid, num(tot, "valid_first_preferences"));
+		for (i = 0; i < n; i++) {
+			const json_t *cd = json_array_get(b.cands, (size_t)i);
+			CHECK_INT(TL_STAGE(r, 0)->votes[i], num(cd, "first"));
+			CHECK_INT(TL_STAGE(r, 1)->votes[i], rem[i] ?
+			    num(cd, "final") : 0);
+		}
+		CHECK_INT(TL_STAGE(r, 1)->nontrans, num(tot,
+		    "not_transferred"));
+		CHECK_STR(teller_result_elected(r, 0), "Sadiq Aman KHAN");
+		CHECK_INT(tally(r, false, "all valid papers: second preference "
+		    "good"), num(tot, "second_preference_good"));
+		CHECK_INT(tally(r, false, "all valid papers: second preference "
+		    "good, of which same as first"), num(tot,
+		    "second_same_as_first"));
+		CHECK_INT(tally(r, false, "all valid papers: second preference "
+		    "unmarked"), num(unused, "unmarked"));
+		CHECK_INT(tally(r, false, "all valid papers: second preference "
+		    "rejected, void for uncertainty"), num(rej2, "uncertain"));
+		CHECK_INT(tally(r, false, "all valid papers: second preference "
+		    "rejected, voting for too many"), num(rej2,
+		    "voting_for_too_many"));
+	} else {
+		CHECK(0, "london: no two-stage result");
+	}
+	teller_ctx_free(b.ctx);
+	json_decref(root);
+}
+
 int
 main(void)
 {
@@ -431,6 +583,7 @@ main(void)
 	}
 	sv_file("th_mayor_2014.json");
 	sv_file("london_mayor_2021.json");
+	london_full();
 	for (i = 0; plur[i] != NULL; i++)
 		plurality_file(plur[i]);
 	return h_done();
