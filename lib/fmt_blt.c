@@ -44,8 +44,8 @@ next_line(teller_ctx *ctx, struct lines *lx, struct line *l, int *err)
 	l->no = ++lx->no;
 	lx->p = nl < lx->end ? nl + 1 : nl;
 	if ((size_t)(l->e - l->s) > ctx->lim.line_bytes) {
-		*err = tl_fail_at(ctx, TELLER_ELIMIT, l->no, 1, "line is longer "
-		    "than %zu bytes", ctx->lim.line_bytes);
+		*err = tl_fail_at(ctx, TELLER_ELIMIT, l->no, 1, "line is "
+		    "longer than %zu bytes", ctx->lim.line_bytes);
 		return false;
 	}
 	if (l->e > l->s && l->e[-1] == '\r')
@@ -201,6 +201,8 @@ struct rd {
 	struct tl_vec *alt;     /* struct idref per candidate from
 				   "# ALTERNATIVE NAME k:" comments */
 	size_t nalt;
+	bool header, ballots;   /* header read; ballots begun */
+	bool in_opt, opt_wd;    /* inside a [option ...]; [withdrawn ...] */
 };
 
 static int
@@ -947,7 +949,16 @@ name_record(struct rd *r, const struct rec *x, bool title)
 	b = tl_alloc(ctx, n + 1, 1);
 	if (a == NULL || b == NULL)
 		return TELLER_ENOMEM;
-	np = split_parts(x->s, n, a, pt);
+	if (n > 0 && *x->s != '"') {
+		/* unquoted: a '"' inside is text (John "Jack" SMITH) */
+		memcpy(a, x->s, n);
+		pt[0].q = false;
+		pt[0].off = 0;
+		pt[0].len = n;
+		np = 1;
+	} else {
+		np = split_parts(x->s, n, a, pt);
+	}
 	/* a single quoted string holding quotes: one more CSV level */
 	while (np == 1 && pt[0].q && memchr(a + pt[0].off, '"', pt[0].len)) {
 		np = split_parts(a + pt[0].off, pt[0].len, b, pt);
@@ -1226,6 +1237,126 @@ names_part(struct rd *r, struct lines *lx)
 
 /* ------------------------------------------------------------------ */
 
+/* The header line "ncand nseats", first token k: sets up the reader. */
+static int
+header(struct rd *r, struct tkz *t, long no, const struct tok *k)
+{
+	teller_ctx *ctx = r->ctx;
+	int64_t nc, ns;
+	struct tok k2;
+	int lim = ctx->lim.candidates < TL_CID_MAX ? ctx->lim.candidates :
+	    TL_CID_MAX;
+
+	if (parse_uint(k->s, k->e, INT64_MAX, &nc) != 0)
+		return bad_tok(ctx, no, k, "the number of candidates");
+	if (!tkz_next(t, &k2))
+		return tl_fail_at(ctx, TELLER_EPARSE, no, (long)(t->e - t->ls) +
+		    1, "expected the number of seats after the number of "
+		    "candidates");
+	if (parse_uint(k2.s, k2.e, INT64_MAX, &ns) != 0)
+		return bad_tok(ctx, no, &k2, "the number of seats");
+	if (nc < 1)
+		return tl_fail_at(ctx, TELLER_ERANGE, no, k->col,
+		    "no candidates");
+	if (nc > lim)
+		return tl_fail_at(ctx, TELLER_ELIMIT, no, k->col, "more than "
+		    "%d candidates", lim);
+	if (ns < 1 || ns > nc)
+		return tl_fail_at(ctx, TELLER_ERANGE, no, k2.col, "%lld seats "
+		    "for %lld candidates", (long long)ns, (long long)nc);
+	if (tkz_next(t, &k2))
+		return bad_tok(ctx, no, &k2, "the end of the header line");
+	r->ncand = (int)nc;
+	r->seats = (int)ns;
+	r->c = tl_contest_new(ctx);
+	r->p = tl_profile_new(ctx, r->ncand);
+	r->withdrawn = tl_alloc(ctx, (size_t)nc, sizeof(bool));
+	r->seen = tl_alloc(ctx, (size_t)nc, sizeof(uint32_t));
+	r->marks = tl_alloc(ctx, (size_t)nc + 1, sizeof(tl_cid));
+	if (r->c == NULL || r->p == NULL || r->withdrawn == NULL ||
+	    r->seen == NULL || r->marks == NULL)
+		return TELLER_ENOMEM;
+	r->c->seats = r->seats;
+	return TELLER_OK;
+}
+
+/*
+ * One token of Droop's bracket options before the ballots, which may span
+ * tokens and lines: [withdrawn 1 2] withdraws, the others ([tie ...],
+ * [nick ...], [droop ...], [undeclared ...]) are ignored.
+ */
+static int
+option_tok(struct rd *r, long no, const struct tok *k)
+{
+	const char *s = k->s, *e = k->e;
+	bool close = e > s && e[-1] == ']';
+
+	if (!r->in_opt) {
+		s++;
+		r->opt_wd = (size_t)(e - s) >= 9 &&
+		    memcmp(s, "withdrawn", 9) == 0;
+		r->in_opt = true;
+		s = r->opt_wd ? s + 9 : e;
+	}
+	if (close)
+		e--;
+	if (r->opt_wd && s < e) {
+		struct tok w = { s, e, k->col + (long)(s - k->s) };
+		int rc = withdraw(r, no, &w, false);
+		if (rc != TELLER_OK)
+			return rc;
+	}
+	if (close)
+		r->in_opt = false;
+	return TELLER_OK;
+}
+
+/*
+ * One line of the numeric part. Sets *done at the lone 0. The state
+ * (header read, ballots begun) is in r.
+ */
+static int
+numeric_line(struct rd *r, struct tkz *t, const struct line *l,
+    const char *end, bool *done)
+{
+	struct tok k;
+	int rc;
+
+	while (tkz_next(t, &k)) {
+		if (!r->header) {
+			r->header = true;
+			return header(r, t, l->no, &k);
+		}
+		if (r->in_opt || (!r->ballots && *k.s == '[')) {
+			if ((rc = option_tok(r, l->no, &k)) != TELLER_OK)
+				return rc;
+			continue;
+		}
+		if (!r->ballots && *k.s == '-' && k.e - k.s > 1 &&
+		    all_negative(t, &k)) {
+			/* a line of withdrawn candidates: -2 -5 */
+			do {
+				if ((rc = withdraw(r, l->no, &k, true)) !=
+				    TELLER_OK)
+					return rc;
+			} while (tkz_next(t, &k));
+			return TELLER_OK;
+		}
+		r->ballots = true;
+		if (*k.s == '(' && r->idmode == 0) {
+			struct lines rest = { l->s, end, 0 };
+			r->idmode = id_dialect(rest);
+		}
+		rc = ballot_line(r, t, l->no, &k);
+		if (rc == 1) {
+			*done = true;
+			return TELLER_OK;
+		}
+		return rc;
+	}
+	return TELLER_OK;
+}
+
 int
 tl_fmt_blt(teller_ctx *ctx, const char *buf, size_t len,
     struct teller_contest **cp, struct teller_profile **pp)
@@ -1234,10 +1365,8 @@ tl_fmt_blt(teller_ctx *ctx, const char *buf, size_t len,
 	struct lines lx;
 	struct line l;
 	struct tkz t;
-	struct tok k;
 	int err = TELLER_OK, rc, i;
-	bool header = false, ballots = false, done = false, in_opt = false;
-	bool opt_wd = false;
+	bool done = false;
 	long lastline = 0;
 
 	*cp = NULL;
@@ -1251,128 +1380,24 @@ tl_fmt_blt(teller_ctx *ctx, const char *buf, size_t len,
 	if (len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0)
 		lx.p += 3;
 	while (!done && next_line(ctx, &lx, &l, &err)) {
-		long no = l.no;
-
-		lastline = no;
+		lastline = l.no;
 		tkz_line(&t, &l);
-		while (!done && tkz_next(&t, &k)) {
-			if (!header) {
-				int64_t nc, ns;
-				struct tok k2;
-				if (parse_uint(k.s, k.e, INT64_MAX, &nc) != 0)
-					return bad_tok(ctx, no, &k, "the number "
-					    "of candidates");
-				if (!tkz_next(&t, &k2))
-					return tl_fail_at(ctx, TELLER_EPARSE, no,
-					    (long)(t.e - t.ls) + 1, "expected the "
-					    "number of seats after the number "
-					    "of candidates");
-				if (parse_uint(k2.s, k2.e, INT64_MAX, &ns) != 0)
-					return bad_tok(ctx, no, &k2, "the number "
-					    "of seats");
-				if (nc < 1)
-					return tl_fail_at(ctx, TELLER_ERANGE, no,
-					    k.col, "no candidates");
-				if (nc > ctx->lim.candidates ||
-				    nc > TL_CID_MAX)
-					return tl_fail_at(ctx, TELLER_ELIMIT, no,
-					    k.col, "more than %d candidates",
-					    ctx->lim.candidates < TL_CID_MAX ?
-					    ctx->lim.candidates : TL_CID_MAX);
-				if (ns < 1 || ns > nc)
-					return tl_fail_at(ctx, TELLER_ERANGE, no,
-					    k2.col, "%lld seats for %lld "
-					    "candidates", (long long)ns,
-					    (long long)nc);
-				if (tkz_next(&t, &k2))
-					return bad_tok(ctx, no, &k2, "the end of "
-					    "the header line");
-				r.ncand = (int)nc;
-				r.seats = (int)ns;
-				r.c = tl_contest_new(ctx);
-				r.p = tl_profile_new(ctx, r.ncand);
-				r.withdrawn = tl_alloc(ctx, (size_t)nc,
-				    sizeof(bool));
-				r.seen = tl_alloc(ctx, (size_t)nc,
-				    sizeof(uint32_t));
-				r.marks = tl_alloc(ctx, (size_t)nc + 1,
-				    sizeof(tl_cid));
-				if (r.c == NULL || r.p == NULL ||
-				    r.withdrawn == NULL || r.seen == NULL ||
-				    r.marks == NULL)
-					return TELLER_ENOMEM;
-				r.c->seats = r.seats;
-				header = true;
-				break;
-			}
-			if (in_opt || (!ballots && *k.s == '[')) {
-				/* Droop options: [withdrawn 1 2] [tie ...] */
-				const char *s = k.s, *e = k.e;
-				bool close = e > s && e[-1] == ']';
-				if (!in_opt) {
-					s++;
-					opt_wd = (size_t)(e - s) >= 9 &&
-					    memcmp(s, "withdrawn", 9) == 0;
-					in_opt = true;
-					if (opt_wd)
-						s += 9;
-					else
-						s = e;
-				}
-				if (close)
-					e--;
-				if (opt_wd && s < e) {
-					struct tok w = { s, e, k.col +
-					    (long)(s - k.s) };
-					if ((rc = withdraw(&r, no, &w, false)) !=
-					    TELLER_OK)
-						return rc;
-				}
-				if (close)
-					in_opt = false;
-				continue;
-			}
-			if (!ballots && *k.s == '-' && k.e - k.s > 1 &&
-			    all_negative(&t, &k)) {
-				/* a line of withdrawn candidates: -2 -5 */
-				do {
-					if ((rc = withdraw(&r, no, &k, true)) !=
-					    TELLER_OK)
-						return rc;
-				} while (tkz_next(&t, &k));
-				break;
-			}
-			if (!ballots) {
-				ballots = true;
-				if (*k.s == '(') {
-					struct lines back = { l.s, lx.end, 0 };
-					r.idmode = id_dialect(back);
-				}
-			} else if (*k.s == '(' && r.idmode == 0) {
-				struct lines back = { l.s, lx.end, 0 };
-				r.idmode = id_dialect(back);
-			}
-			rc = ballot_line(&r, &t, no, &k);
-			if (rc == 1) {
-				done = true;
-				break;
-			}
-			if (rc != TELLER_OK)
-				return rc;
-			break;
-		}
+		if ((rc = numeric_line(&r, &t, &l, lx.end, &done)) !=
+		    TELLER_OK)
+			return rc;
+		/* a '#' comment may carry an ALTERNATIVE NAME */
 		if (t.hash != NULL &&
 		    (rc = note_comment(&r, t.hash, t.e)) != TELLER_OK)
 			return rc;
 	}
 	if (err != TELLER_OK)
 		return err;
-	if (!header)
+	if (!r.header)
 		return tl_fail_at(ctx, TELLER_EPARSE, lastline > 0 ? lastline :
 		    1, 1, "no header line (candidates and seats)");
 	if (!done)
-		return tl_fail_at(ctx, TELLER_EPARSE, lastline, 1, "the ballots "
-		    "do not end with a line holding a lone 0");
+		return tl_fail_at(ctx, TELLER_EPARSE, lastline, 1, "the "
+		    "ballots do not end with a line holding a lone 0");
 	if ((rc = names_part(&r, &lx)) != TELLER_OK)
 		return rc;
 	if (r.c->ncand != r.ncand)

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * t_conf_scot.c -- conformance on the Scottish council elections: for every
- * $SHARED/conformance/scot/DIR/F.blt.json, read $SHARED/data/scot/blt/DIR/F.blt,
+ * t_conf_scot.c -- conformance on the Scottish council elections: for
+ * every $SHARED/conformance/scot/DIR/F.blt.json, read the ballots in
+ * $SHARED/data/scot/blt/DIR/F.blt,
  * check each candidate's name and party, count with "stv-scottish" and
  * compare with the expected count per docs/stv.md section 6 (Droop's empty
  * zero-surplus stages dropped; groups elected together compared as sets).
@@ -183,8 +184,9 @@ one(const char *shared, const char *jpath)
 		tl_num_fmt(a, g->nontrans, r->dp);
 		if (strcmp(a, jstr(es, "non_transferable")) != 0) {
 			bad++;
-			CHECK(0, "%s: stage %d non-transferable %s, expected %s",
-			    file, nstage, a, jstr(es, "non_transferable"));
+			CHECK(0, "%s: stage %d non-transferable %s, "
+			    "expected %s", file, nstage, a,
+			    jstr(es, "non_transferable"));
 		}
 		tl_num_fmt(a, g->loss, r->dp);
 		if (strcmp(a, jstr(es, "loss_by_fractions")) != 0) {

@@ -223,6 +223,11 @@ t_names(void)
 	const char *head = "3 1\n1 1 2 3 0\n0\n";
 	char b[1024];
 
+	snprintf(b, sizeof(b), "%sJo \"Jack\" SMITH (Lab)\nA B\nC D\nT\n",
+	    head);
+	CHECK_INT(rd(b), TELLER_OK);
+	CHECK_STR(teller_contest_name(C, 0), "Jo \"Jack\" SMITH");
+	CHECK_STR(teller_contest_party(C, 0), "Lab");
 	snprintf(b, sizeof(b), "%sYvonne  ALLAN (Lab)\nRuth HOGG (Con_\n"
 	    "Ren\xC3\xA9" "e SLATER   (Grn)\nTorry/Ferryhill Ward", head);
 	CHECK_INT(rd(b), TELLER_OK);
@@ -247,9 +252,10 @@ t_names(void)
 	names("two strings", two, 3);
 	CHECK_STR(C->title, "Ward 4 - Central Buchan");
 	snprintf(b, sizeof(b), "%s\"\"\"Kate CAMPBELL\"\" \"\"Scottish "
-	    "Conservative and Unionist\"\"\"\n\"\"\"Tony BUCHANAN\"\" \"\"Scottish"
-	    " National Party (SNP)\"\"\"\n\"\"\" St ew ar t AD AM S\"\" \"\" "
-	    "Scottish Conservative and Unionist\"\" \"\n\"\"\"Ward 4\"\"\"",
+	    "Conservative and Unionist\"\"\"\n\"\"\"Tony BUCHANAN\"\" "
+	    "\"\"Scottish National Party (SNP)\"\"\"\n"
+	    "\"\"\" St ew ar t AD AM S\"\" \"\" Scottish "
+	    "Conservative and Unionist\"\" \"\n\"\"\"Ward 4\"\"\"",
 	    head);
 	CHECK_INT(rd(b), TELLER_OK);
 	names("csv twice", twice, 3);

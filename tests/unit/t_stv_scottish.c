@@ -64,8 +64,8 @@ stage(int n, int kind, int subject, const char *votes, const char *nt,
 		return;
 	s = TL_STAGE(R, n - 1);
 	for (i = 0; i < R->ncand; i++)
-		o += (size_t)snprintf(b + o, sizeof(b) - o, "%s%s", i ? " " : "",
-		    fmt(s->votes[i]));
+		o += (size_t)snprintf(b + o, sizeof(b) - o, "%s%s",
+		    i ? " " : "", fmt(s->votes[i]));
 	CHECK_INT(s->kind, kind);
 	CHECK_INT(s->subject + 1, subject);
 	CHECK(strcmp(b, votes) == 0, "stage %d votes %s, expected %s", n, b,
@@ -83,8 +83,8 @@ order(struct tl_vec *v, const char *want)
 
 	b[0] = '\0';
 	for (i = 0; i < v->len; i++)
-		o += (size_t)snprintf(b + o, sizeof(b) - o, "%s%d", i ? " " : "",
-		    TL_VEC_AT(v, int, i) + 1);
+		o += (size_t)snprintf(b + o, sizeof(b) - o, "%s%d",
+		    i ? " " : "", TL_VEC_AT(v, int, i) + 1);
 	CHECK(strcmp(b, want) == 0, "order %s, expected %s", b, want);
 }
 
