@@ -167,24 +167,25 @@ tl_profile_new(teller_ctx *ctx, int ncand)
 	return p;
 }
 
-/* The table is a vec of uint32_t so it is freed with the context. */
+/* The table is a vec of uint64_t so it is freed with the context. */
 static int
 grow_table(teller_ctx *ctx, struct teller_profile *p)
 {
 	size_t n = p->nslots ? p->nslots * 2 : 1024, i;
-	struct tl_vec *v = tl_vec_new(ctx, sizeof(uint32_t));
-	uint32_t *slots;
+	struct tl_vec *v = tl_vec_new(ctx, sizeof(uint64_t));
+	uint64_t *slots;
 
 	if (v == NULL || tl_vec_reserve(ctx, v, n) != TELLER_OK)
 		return TELLER_ENOMEM;
 	v->len = n;
 	slots = v->data;
-	memset(slots, 0, n * sizeof(uint32_t));
+	memset(slots, 0, n * sizeof(uint64_t));
 	for (i = 0; i < p->pats->len; i++) {
-		size_t h = TL_PAT(p, i)->hash & (n - 1);
+		uint32_t hash = TL_PAT(p, i)->hash;
+		size_t h = hash & (n - 1);
 		while (slots[h] != 0)
 			h = (h + 1) & (n - 1);
-		slots[h] = (uint32_t)(i + 1);
+		slots[h] = (uint64_t)hash << 32 | (uint64_t)(i + 1);
 	}
 	p->slots = slots;
 	p->nslots = n;
@@ -200,9 +201,22 @@ hash_cells(const tl_cid *c, size_t n)
 	for (i = 0; i < n; i++) {
 		h ^= c[i];
 		h *= 0xBF58476D1CE4E5B9u;
-		h ^= h >> 29;
 	}
-	return (uint32_t)(h ^ (h >> 32));
+	h ^= h >> 31; /* final avalanche (SplitMix64's) */
+	h *= 0x94D049BB133111EBu;
+	h ^= h >> 29;
+	return (uint32_t)h;
+}
+
+static bool
+same_cells(const tl_cid *a, const tl_cid *b, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (a[i] != b[i])
+			return false;
+	return true;
 }
 
 int
@@ -280,9 +294,11 @@ tl_profile_end(teller_ctx *ctx, struct teller_profile *p, int64_t w)
 	hash = hash_cells(cells, len);
 	for (h = hash & (p->nslots - 1); p->slots[h] != 0;
 	     h = (h + 1) & (p->nslots - 1)) {
-		struct tl_pat *q = TL_PAT(p, p->slots[h] - 1);
-		if (q->hash == hash && q->len == len &&
-		    memcmp(TL_CELLS(p, q), cells, len * sizeof(tl_cid)) == 0) {
+		struct tl_pat *q;
+		if ((uint32_t)(p->slots[h] >> 32) != hash)
+			continue;
+		q = TL_PAT(p, (uint32_t)p->slots[h] - 1);
+		if (q->len == len && same_cells(TL_CELLS(p, q), cells, len)) {
 			q->w += w; /* cannot overflow: total did not */
 			p->cells->len = start;
 			return TELLER_OK;
@@ -298,7 +314,7 @@ tl_profile_end(teller_ctx *ctx, struct teller_profile *p, int64_t w)
 	pat.w = w;
 	if (tl_vec_push(ctx, p->pats, &pat) == NULL)
 		return TELLER_ENOMEM;
-	p->slots[h] = (uint32_t)p->pats->len;
+	p->slots[h] = (uint64_t)hash << 32 | (uint64_t)p->pats->len;
 	return TELLER_OK;
 }
 

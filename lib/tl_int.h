@@ -182,7 +182,8 @@ struct teller_profile {
 	int wdp;              /* decimal places of weights */
 	struct tl_vec *pats;  /* of struct tl_pat */
 	struct tl_vec *cells; /* of tl_cid */
-	uint32_t *slots;      /* open-addressing table: pattern index + 1 */
+	uint64_t *slots;      /* open-addressing table: hash << 32 | index + 1
+			       * (0 = empty), so probes rarely touch patterns */
 	size_t nslots;        /* power of two */
 	int64_t total;        /* sum of weights, scale 10^wdp */
 	int64_t lines;        /* ballots (lines/records) read, unweighted */
