@@ -19,6 +19,20 @@
 
 static int nfiles, nok;
 
+/* The aspects compared, one CHECK each per file. */
+enum { A_NAMES, A_QUOTA, A_STAGES, A_ELECTED, A_EXCLUDED, A_TIES, A_N };
+static const char *const aspect[A_N] = { "names and parties", "quota",
+	"stages", "elected", "exclusion order", "ties" };
+
+/* Record a difference in aspect a; print the first few. */
+#define DIFF(a, ...)                                                      \
+	do {                                                              \
+		if (bad[a]++ < 3) {                                       \
+			fprintf(stderr, __VA_ARGS__);                     \
+			fputc('\n', stderr);                              \
+		}                                                         \
+	} while (0)
+
 static char *
 slurp(const char *path, size_t *len)
 {
@@ -87,7 +101,7 @@ one(const char *shared, const char *jpath)
 	teller_profile *p;
 	teller_result *r;
 	teller_rules rules;
-	int rc, bad = 0, *map, nstage;
+	int rc, bad[A_N] = { 0 }, nbad = 0, *map, nstage;
 
 	nfiles++;
 	CHECK(j != NULL, "%s: %s", jpath, je.text);
@@ -114,14 +128,11 @@ one(const char *shared, const char *jpath)
 		if (strcmp(teller_contest_name(c, (int)i), jstr(o, "name")) != 0
 		    || strcmp(teller_contest_party(c, (int)i),
 		    jstr(o, "party")) != 0)
-			bad++;
-		CHECK(strcmp(teller_contest_name(c, (int)i), jstr(o, "name"))
-		    == 0 && strcmp(teller_contest_party(c, (int)i),
-		    jstr(o, "party")) == 0, "%s: candidate %zu: [%s|%s] "
-		    "expected [%s|%s]", file, i + 1,
-		    teller_contest_name(c, (int)i),
-		    teller_contest_party(c, (int)i), jstr(o, "name"),
-		    jstr(o, "party"));
+			DIFF(A_NAMES, "%s: candidate %zu: [%s|%s] expected "
+			    "[%s|%s]", file, i + 1,
+			    teller_contest_name(c, (int)i),
+			    teller_contest_party(c, (int)i), jstr(o, "name"),
+			    jstr(o, "party"));
 	}
 	teller_rules_init(&rules, "stv-scottish");
 	rc = teller_count(ctx, c, p, &rules, &r);
@@ -129,10 +140,9 @@ one(const char *shared, const char *jpath)
 	if (rc != TELLER_OK)
 		goto out;
 	tl_num_fmt(a, r->quota, r->dp);
-	CHECK(strcmp(a, jstr(j, "quota")) == 0, "%s: quota %s, expected %s",
-	    file, a, jstr(j, "quota"));
 	if (strcmp(a, jstr(j, "quota")) != 0)
-		bad++;
+		DIFF(A_QUOTA, "%s: quota %s, expected %s", file, a,
+		    jstr(j, "quota"));
 	/* expected stages, Droop's empty ones dropped; map[expected stage
 	 * number] = our stage number */
 	stages = json_object_get(j, "stages");
@@ -151,9 +161,8 @@ one(const char *shared, const char *jpath)
 		}
 		map[i + 1] = ++nstage;
 		if ((size_t)nstage > r->stages->len) {
-			bad++;
-			CHECK(0, "%s: only %zu stages, expected more", file,
-			    r->stages->len);
+			DIFF(A_STAGES, "%s: only %zu stages, expected more",
+			    file, r->stages->len);
 			break;
 		}
 		g = TL_STAGE(r, nstage - 1);
@@ -164,9 +173,8 @@ one(const char *shared, const char *jpath)
 		if (g->kind != want_kind || (want_kind != TL_STAGE_FIRST &&
 		    g->subject + 1 != json_integer_value(json_object_get(es,
 		    "candidate")))) {
-			bad++;
-			CHECK(0, "%s: stage %d: kind %d subject %d, expected "
-			    "%s %lld", file, nstage, g->kind, g->subject + 1,
+			DIFF(A_STAGES, "%s: stage %d: kind %d subject %d, "
+			    "expected %s %lld", file, nstage, g->kind, g->subject + 1,
 			    kind, json_integer_value(json_object_get(es,
 			    "candidate")));
 		}
@@ -175,36 +183,31 @@ one(const char *shared, const char *jpath)
 			tl_num_fmt(a, g->votes[k], r->dp);
 			if (strcmp(a, json_string_value(json_array_get(v, k)))
 			    != 0) {
-				bad++;
-				CHECK(0, "%s: stage %d candidate %zu: %s, "
-				    "expected %s", file, nstage, k + 1, a,
+				DIFF(A_STAGES, "%s: stage %d candidate %zu: "
+				    "%s, expected %s", file, nstage, k + 1, a,
 				    json_string_value(json_array_get(v, k)));
 			}
 		}
 		tl_num_fmt(a, g->nontrans, r->dp);
 		if (strcmp(a, jstr(es, "non_transferable")) != 0) {
-			bad++;
-			CHECK(0, "%s: stage %d non-transferable %s, "
+			DIFF(A_STAGES, "%s: stage %d non-transferable %s, "
 			    "expected %s", file, nstage, a,
 			    jstr(es, "non_transferable"));
 		}
 		tl_num_fmt(a, g->loss, r->dp);
 		if (strcmp(a, jstr(es, "loss_by_fractions")) != 0) {
-			bad++;
-			CHECK(0, "%s: stage %d loss %s, expected %s", file,
-			    nstage, a, jstr(es, "loss_by_fractions"));
+			DIFF(A_STAGES, "%s: stage %d loss %s, expected %s",
+			    file, nstage, a, jstr(es, "loss_by_fractions"));
 		}
 	}
 	if ((size_t)nstage != r->stages->len) {
-		bad++;
-		CHECK(0, "%s: %zu stages, expected %d", file, r->stages->len,
-		    nstage);
+		DIFF(A_STAGES, "%s: %zu stages, expected %d", file,
+		    r->stages->len, nstage);
 	}
 	/* elected: in order, those elected after the same stage as a set */
 	el = json_object_get(j, "elected_in_order");
 	if (json_array_size(el) != r->elected->len) {
-		bad++;
-		CHECK(0, "%s: %zu elected, expected %zu", file,
+		DIFF(A_ELECTED, "%s: %zu elected, expected %zu", file,
 		    r->elected->len, json_array_size(el));
 	} else {
 		for (i = 0; i < json_array_size(el); i++) {
@@ -224,8 +227,8 @@ one(const char *shared, const char *jpath)
 						found = (int)k + 1 == st;
 			}
 			if (!found) {
-				bad++;
-				CHECK(0, "%s: candidate %d not elected at "
+				DIFF(A_ELECTED, "%s: candidate %d not elected "
+				    "at "
 				    "stage %d", file, id + 1, st);
 			}
 		}
@@ -246,23 +249,22 @@ one(const char *shared, const char *jpath)
 					sc = as;
 			}
 			if (sp > sc) {
-				bad++;
-				CHECK(0, "%s: election order %d before %d",
+				DIFF(A_ELECTED, "%s: election order %d before "
+				    "%d",
 				    file, prev, cur);
 			}
 		}
 	}
 	ex = json_object_get(j, "excluded_in_order");
 	if (json_array_size(ex) != r->excluded->len) {
-		bad++;
-		CHECK(0, "%s: %zu excluded, expected %zu", file,
+		DIFF(A_EXCLUDED, "%s: %zu excluded, expected %zu", file,
 		    r->excluded->len, json_array_size(ex));
 	} else {
 		for (i = 0; i < json_array_size(ex); i++)
 			if (json_integer_value(json_array_get(ex, i)) !=
 			    TL_VEC_AT(r->excluded, int, i) + 1) {
-				bad++;
-				CHECK(0, "%s: exclusion %zu differs", file,
+				DIFF(A_EXCLUDED, "%s: exclusion %zu differs",
+				    file,
 				    i + 1);
 			}
 	}
@@ -281,14 +283,18 @@ one(const char *shared, const char *jpath)
 				found = true;
 		}
 		if (!found) {
-			bad++;
-			CHECK(0, "%s: tie %zu not settled the same way", file,
+			DIFF(A_TIES, "%s: tie %zu not settled the same "
+			    "way", file,
 			    i + 1);
 		}
 	}
 	free(map);
-	CHECK(bad == 0, "%s: %d differences", file, bad);
-	if (bad == 0)
+	for (i = 0; i < A_N; i++) {
+		CHECK(bad[i] == 0, "%s: %s: %d differences", file, aspect[i],
+		    bad[i]);
+		nbad += bad[i];
+	}
+	if (nbad == 0)
 		nok++;
 out:
 	teller_ctx_free(ctx);
