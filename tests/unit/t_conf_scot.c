@@ -174,8 +174,8 @@ one(const char *shared, const char *jpath)
 		    g->subject + 1 != json_integer_value(json_object_get(es,
 		    "candidate")))) {
 			DIFF(A_STAGES, "%s: stage %d: kind %d subject %d, "
-			    "expected %s %lld", file, nstage, g->kind, g->subject + 1,
-			    kind, json_integer_value(json_object_get(es,
+			    "expected %s %lld", file, nstage, g->kind,
+			    g->subject + 1, kind, json_integer_value(json_object_get(es,
 			    "candidate")));
 		}
 		v = json_object_get(es, "votes");
