@@ -175,8 +175,8 @@ one(const char *shared, const char *jpath)
 		    "candidate")))) {
 			DIFF(A_STAGES, "%s: stage %d: kind %d subject %d, "
 			    "expected %s %lld", file, nstage, g->kind,
-			    g->subject + 1, kind, json_integer_value(json_object_get(es,
-			    "candidate")));
+			    g->subject + 1, kind, json_integer_value(
+			    json_object_get(es, "candidate")));
 		}
 		v = json_object_get(es, "votes");
 		for (k = 0; k < json_array_size(v) && (int)k < r->ncand; k++) {
