@@ -266,6 +266,7 @@ tl_profile_end(teller_ctx *ctx, struct teller_profile *p, int64_t w)
 	uint32_t hash;
 	size_t k;
 	struct tl_pat pat;
+	int64_t nt;
 
 	if (w <= 0) {
 		p->cells->len = start;
@@ -279,18 +280,18 @@ tl_profile_end(teller_ctx *ctx, struct teller_profile *p, int64_t w)
 		return tl_fail(ctx, TELLER_ELIMIT, "more than %d ranks on a "
 		    "ballot", ctx->lim.ranks);
 	}
-	if (__builtin_add_overflow(p->total, w, &p->total) ||
-	    p->total > ctx->lim.ballots) {
+	/* nothing changes until the ballot is accepted (t_profile) */
+	if (__builtin_add_overflow(p->total, w, &nt) ||
+	    nt > ctx->lim.ballots) {
 		p->cells->len = start;
 		return tl_fail(ctx, TELLER_ELIMIT, "total ballot weight "
 		    "exceeds the limit");
 	}
-	p->lines++;
-	if (len == 0)
-		p->empty += w;
 	if ((p->pats->len + 1) * 2 > p->nslots &&
-	    grow_table(ctx, p) != TELLER_OK)
+	    grow_table(ctx, p) != TELLER_OK) {
+		p->cells->len = start;
 		return TELLER_ENOMEM;
+	}
 	hash = hash_cells(cells, len);
 	for (h = hash & (p->nslots - 1); p->slots[h] != 0;
 	     h = (h + 1) & (p->nslots - 1)) {
@@ -301,22 +302,34 @@ tl_profile_end(teller_ctx *ctx, struct teller_profile *p, int64_t w)
 		if (q->len == len && same_cells(TL_CELLS(p, q), cells, len)) {
 			q->w += w; /* cannot overflow: total did not */
 			p->cells->len = start;
-			return TELLER_OK;
+			break;
 		}
 	}
-	if (p->pats->len >= ctx->lim.patterns || start > UINT32_MAX - len)
-		return tl_fail(ctx, TELLER_ELIMIT, "more than %zu distinct "
-		    "ballot patterns", ctx->lim.patterns);
-	pat.off = (uint32_t)start;
-	pat.len = (uint32_t)len;
-	pat.nranks = (uint32_t)nr;
-	pat.hash = hash;
-	pat.w = w;
-	if (tl_vec_push(ctx, p->pats, &pat) == NULL)
-		return TELLER_ENOMEM;
-	p->slots[h] = (uint64_t)hash << 32 | (uint64_t)p->pats->len;
+	if (p->slots[h] == 0) {
+		if (p->pats->len >= ctx->lim.patterns ||
+		    start > UINT32_MAX - len) {
+			p->cells->len = start;
+			return tl_fail(ctx, TELLER_ELIMIT, "more than %zu "
+			    "distinct ballot patterns", ctx->lim.patterns);
+		}
+		pat.off = (uint32_t)start;
+		pat.len = (uint32_t)len;
+		pat.nranks = (uint32_t)nr;
+		pat.hash = hash;
+		pat.w = w;
+		if (tl_vec_push(ctx, p->pats, &pat) == NULL) {
+			p->cells->len = start;
+			return TELLER_ENOMEM;
+		}
+		p->slots[h] = (uint64_t)hash << 32 | (uint64_t)p->pats->len;
+	}
+	p->total = nt;
+	p->lines++;
+	if (len == 0)
+		p->empty += w;
 	return TELLER_OK;
 }
+
 
 int
 tl_profile_add_simple(teller_ctx *ctx, struct teller_profile *p,

@@ -19,7 +19,7 @@ struct oom_state {
 	long live;   /* bytes outstanding */
 };
 
-static void *
+static inline void *
 oom_realloc(void *ud, void *p, size_t old, size_t sz)
 {
 	struct oom_state *st = ud;
@@ -39,7 +39,7 @@ oom_realloc(void *ud, void *p, size_t old, size_t sz)
 	return q;
 }
 
-static int
+static inline int
 oom_enabled(void)
 {
 	const char *e = getenv("TELLER_OOM");
@@ -52,7 +52,7 @@ typedef int (*oom_fn)(teller_ctx *ctx, void *arg);
 
 /* Run f with allocation n failing (0: none); *calls gets the count.
  * Returns f's result (or ctx_new's), and CHECKs nothing leaked. */
-static int
+static inline int
 oom_run_fn(oom_fn f, void *arg, long n, long *calls)
 {
 	struct oom_state st = { 0, n, 0 };
@@ -75,7 +75,7 @@ oom_run_fn(oom_fn f, void *arg, long n, long *calls)
 }
 
 /* Allocations f makes when none fails. */
-static long
+static inline long
 oom_count_fn(oom_fn f, void *arg)
 {
 	long calls = 0;
@@ -86,7 +86,7 @@ oom_count_fn(oom_fn f, void *arg)
 }
 
 /* Fail each allocation in turn; CHECK each run gives ENOMEM. */
-static void
+static inline void
 oom_loop(const char *what, oom_fn f, void *arg)
 {
 	long total = oom_count_fn(f, arg), n, bad = 0;
@@ -111,7 +111,7 @@ struct oom_read {
 	enum teller_format fmt;
 };
 
-static int
+static inline int
 oom_read_fn(teller_ctx *ctx, void *arg)
 {
 	struct oom_read *r = arg;
@@ -122,7 +122,7 @@ oom_read_fn(teller_ctx *ctx, void *arg)
 }
 
 /* oom_loop over teller_read of src in format fmt. */
-static void
+static inline void
 oom_read_loop(const char *what, const char *src, size_t len,
     enum teller_format fmt)
 {
