@@ -131,7 +131,8 @@ static int
 after_stage(struct st *s, bool *done)
 {
 	int i, j, nc = 0, rc;
-	int *cand = tl_alloc(s->ctx, (size_t)s->ncand, sizeof(int));
+	int *cand = tl_alloc(s->ctx, (size_t)s->ncand + 1, sizeof(int));
+	struct tl_stage *last;
 
 	if (cand == NULL)
 		return TELLER_ENOMEM;
@@ -184,10 +185,10 @@ after_stage(struct st *s, bool *done)
 		if ((rc = tl_result_elect(s->ctx, s->r, cand[i])) != TELLER_OK)
 			return rc;
 	}
-	TL_STAGE(s->r, s->r->stages->len - 1)->note =
-	    TL_STAGE(s->r, s->r->stages->len - 1)->kind == TL_STAGE_FIRST ?
-	    "rule 45; rule 52" : TL_STAGE(s->r, s->r->stages->len - 1)->kind
-	    == TL_STAGE_SURPLUS ? "rule 48; rule 52" : "rule 50; rule 52";
+	last = TL_STAGE(s->r, s->r->stages->len - 1);
+	last->note = last->kind == TL_STAGE_FIRST ? "rule 45; rule 52" :
+	    last->kind == TL_STAGE_SURPLUS ? "rule 48; rule 52" :
+	    "rule 50; rule 52";
 	*done = true;
 	return TELLER_OK;
 }
