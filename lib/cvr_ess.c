@@ -1,13 +1,244 @@
 /* SPDX-License-Identifier: MIT */
-/* cvr_ess.c -- ES&S xlsx reader (placeholder while xlsx.c lands). */
-#include "rctab_cvr.h"
+/*
+ * cvr_ess.c -- ES&S cast vote records (provider "ess", rctab.md 7.1): the
+ * first worksheet of an .xlsx export, one CVR per sheet row from
+ * firstVoteRowIndex on, ranking columns from firstVoteColumnIndex for
+ * maxRankingsAllowed columns. Cells are trimmed, split on the overvote
+ * delimiter, and the skipped-rank, overvote and write-in labels mapped.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "rctab.h"
+
+static const char s_uwi[] = TL_CVR_UWI;
+static const char s_ov[] = TL_CVR_OVERVOTE;
+
+struct ess {
+	const struct tl_cvr_source *src;
+	tl_cvr_fn fn;
+	void *ud;
+	char fname[256];          /* sanitized file name for computed IDs */
+	long n;                   /* data rows so far */
+	struct tl_vec *slots;     /* of struct tl_cvr_slot */
+	struct tl_vec *ptrs;      /* of const char * */
+	struct tl_vec *buf;       /* trimmed/split cell texts */
+};
+
+/* Trim Java-style (chars <= ' ') into [*s, *e). */
+static void
+trim(const char **s, const char **e)
+{
+	while (*s < *e && (unsigned char)**s <= ' ')
+		(*s)++;
+	while (*e > *s && (unsigned char)(*e)[-1] <= ' ')
+		(*e)--;
+}
+
+/* Copy [s, e) NUL-terminated into the buffer; returns its offset. */
+static long
+keep(teller_ctx *ctx, struct ess *x, const char *s, const char *e)
+{
+	size_t n = (size_t)(e - s), off = x->buf->len;
+
+	if (tl_vec_reserve(ctx, x->buf, n + 1) != TELLER_OK)
+		return -1;
+	memcpy((char *)x->buf->data + off, s, n);
+	((char *)x->buf->data)[off + n] = '\0';
+	x->buf->len += n + 1;
+	return (long)off;
+}
+
+/* Map one part of a ranking cell: skipped-rank label -> NULL (a skip);
+ * overvote label -> "overvote"; write-in label -> the write-in. Offsets
+ * into x->buf are stored as (char *)(offset + 1) until the row ends. */
+static int
+add_part(teller_ctx *ctx, struct ess *x, const char *s, const char *e,
+    int *nparts)
+{
+	const struct tl_cvr_source *src = x->src;
+	size_t n = (size_t)(e - s);
+	const char *p;
+	long off;
+
+	if (*src->skipped_rank_label != '\0' &&
+	    strlen(src->skipped_rank_label) == n &&
+	    memcmp(s, src->skipped_rank_label, n) == 0)
+		return TELLER_OK;
+	if (*src->overvote_label != '\0' &&
+	    strlen(src->overvote_label) == n &&
+	    memcmp(s, src->overvote_label, n) == 0) {
+		p = s_ov;
+	} else if (*src->uwi_label != '\0' && strlen(src->uwi_label) == n &&
+	    memcmp(s, src->uwi_label, n) == 0) {
+		p = s_uwi;
+	} else {
+		if ((off = keep(ctx, x, s, e)) < 0)
+			return TELLER_ENOMEM;
+		p = (const char *)(uintptr_t)(off + 1);
+		/* mark buffer offsets with the low bit pattern below */
+	}
+	if (tl_vec_push(ctx, x->ptrs, &p) == NULL)
+		return TELLER_ENOMEM;
+	(*nparts)++;
+	return TELLER_OK;
+}
+
+static int
+on_row(teller_ctx *ctx, void *ud, long row, const struct tl_xlsx_cell *c,
+    int n)
+{
+	struct ess *x = ud;
+	const struct tl_cvr_source *src = x->src;
+	int first = src->first_vote_col, last, i, rank, rc;
+	int maxr = src->max_rankings;
+	const char *id = NULL, *prec = NULL, *batch = NULL;
+	char cid[300];
+	struct tl_cvr cvr;
+	struct tl_cvr_slot *sl;
+	size_t nslot, k;
+	int lastpresent = 0;
+
+	if (row < src->first_vote_row)
+		return TELLER_OK;
+	x->n++;
+	last = maxr > 0 ? first + maxr - 1 : 1 << 30;
+	x->slots->len = 0;
+	x->ptrs->len = 0;
+	x->buf->len = 0;
+	for (i = 0; i < n; i++) {
+		if (c[i].col == src->id_col)
+			id = c[i].text;
+		if (c[i].col == src->precinct_col)
+			prec = c[i].text;
+		if (c[i].col == src->batch_col)
+			batch = c[i].text;
+		if (c[i].col >= first && c[i].col <= last)
+			lastpresent = c[i].col;
+	}
+	if (src->id_col > 0 && id == NULL)
+		return tl_fail_at(ctx, TELLER_EPARSE, row, src->id_col,
+		    "Cast vote record identifier missing");
+	/* ranking cells; with treatBlankAsUndeclaredWriteIn, empty cells
+	 * before the last present one (or up to a numeric max) are
+	 * write-ins */
+	{
+		int fill_to = 0, col, ci = 0;
+		if (src->blank_is_uwi)
+			fill_to = maxr > 0 ? last : lastpresent;
+		for (col = first; col <= (lastpresent > fill_to ? lastpresent
+		    : fill_to); col++) {
+			int np = 0;
+			size_t p0 = x->ptrs->len;
+			const char *s, *e;
+			while (ci < n && c[ci].col < col)
+				ci++;
+			rank = col - first + 1;
+			if (ci < n && c[ci].col == col) {
+				const char *d = src->overvote_delimiter;
+				s = c[ci].text;
+				e = s + strlen(s);
+				trim(&s, &e);
+				if (*d != '\0' && strstr(s, d) != NULL) {
+					size_t dl = strlen(d);
+					const char *q = s, *hit;
+					for (;;) {
+						const char *ps = q, *pe;
+						hit = strstr(q, d);
+						pe = hit != NULL && hit < e ?
+						    hit : e;
+						trim(&ps, &pe);
+						if (ps == pe || (*src->
+						    skipped_rank_label != '\0' &&
+						    (size_t)(pe - ps) == strlen(
+						    src->skipped_rank_label) &&
+						    memcmp(ps, src->
+						    skipped_rank_label, (size_t)
+						    (pe - ps)) == 0))
+							return tl_fail_at(ctx,
+							    TELLER_EPARSE, row,
+							    col, "blank or "
+							    "skipped-rank part in "
+							    "overvoted cell");
+						if ((rc = add_part(ctx, x, ps, pe,
+						    &np)) != TELLER_OK)
+							return rc;
+						if (hit == NULL || hit >= e)
+							break;
+						q = hit + dl;
+					}
+				} else if ((rc = add_part(ctx, x, s, e, &np)) !=
+				    TELLER_OK) {
+					return rc;
+				}
+			} else if (src->blank_is_uwi && col <= fill_to) {
+				const char *u = s_uwi;
+				if (tl_vec_push(ctx, x->ptrs, &u) == NULL)
+					return TELLER_ENOMEM;
+				np = 1;
+			}
+			if (np == 0)
+				continue;
+			sl = tl_vec_push(ctx, x->slots, NULL);
+			if (sl == NULL)
+				return TELLER_ENOMEM;
+			sl->rank = rank;
+			sl->n = np;
+			sl->cands = (const char *const *)(uintptr_t)p0;
+		}
+	}
+	/* fix up pointers now that the buffers are final */
+	{
+		const char **pp = x->ptrs->data;
+		const char *base = x->buf->data;
+		for (k = 0; k < x->ptrs->len; k++) {
+			uintptr_t v = (uintptr_t)pp[k];
+			if (pp[k] != s_uwi && pp[k] != s_ov)
+				pp[k] = base + (v - 1);
+		}
+		nslot = x->slots->len;
+		sl = x->slots->data;
+		for (k = 0; k < nslot; k++)
+			sl[k].cands = pp + (uintptr_t)sl[k].cands;
+	}
+	snprintf(cid, sizeof cid, "%s-%ld", x->fname, x->n);
+	memset(&cvr, 0, sizeof cvr);
+	cvr.computed_id = cid;
+	cvr.supplied_id = id;
+	if (src->precinct_col > 0)
+		cvr.precinct = prec != NULL ? prec : "missing_precinct_id";
+	if (src->batch_col > 0)
+		cvr.batch = batch != NULL ? batch : "missing_batch_id";
+	cvr.file = src->path;
+	cvr.line = row;
+	cvr.nslots = (int)nslot;
+	cvr.slots = x->slots->data;
+	return x->fn(ctx, x->ud, &cvr);
+}
 
 int
 tl_cvr_read_ess(teller_ctx *ctx, const struct tl_cvr_source *src,
     tl_cvr_fn fn, void *ud)
 {
-	(void)src;
-	(void)fn;
-	(void)ud;
-	return tl_fail(ctx, TELLER_EPARSE, "ES&S reader not built yet");
+	struct ess x;
+	const char *b = strrchr(src->path, '/');
+	size_t i;
+
+	memset(&x, 0, sizeof x);
+	x.src = src;
+	x.fn = fn;
+	x.ud = ud;
+	snprintf(x.fname, sizeof x.fname, "%s", b != NULL ? b + 1 : src->path);
+	for (i = 0; x.fname[i] != '\0'; i++) {
+		char c = x.fname[i];
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		    (c >= '0' && c <= '9') || c == '_' || c == '-' || c == '.'))
+			x.fname[i] = '_';
+	}
+	x.slots = tl_vec_new(ctx, sizeof(struct tl_cvr_slot));
+	x.ptrs = tl_vec_new(ctx, sizeof(char *));
+	x.buf = tl_vec_new(ctx, 1);
+	if (x.slots == NULL || x.ptrs == NULL || x.buf == NULL)
+		return TELLER_ENOMEM;
+	return tl_xlsx_read(ctx, src->path, on_row, &x);
 }

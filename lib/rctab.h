@@ -225,4 +225,23 @@ int tl_rctab_write_csv(teller_ctx *ctx, const struct tl_rview *v,
     int slice, const char *slice_kind, const char *slice_id, bool crlf,
     teller_write_fn w, void *ud);
 
+/* ------------------------------------------------------------------ */
+/* xlsx (xlsx.c)                                                       */
+
+/* One non-empty cell of a worksheet row: 1-based column and its text. */
+struct tl_xlsx_cell {
+	int col;
+	const char *text;
+};
+
+/* Called once per <row> of the first sheet, cells in column order; the
+ * pointers are valid during the call. Return TELLER_OK to go on. */
+typedef int (*tl_xlsx_row_fn)(teller_ctx *ctx, void *ud, long row,
+    const struct tl_xlsx_cell *cells, int n);
+
+/* Stream the first worksheet of the workbook at path. EPARSE (not a
+ * workbook, bad XML), ELIMIT (a member decompresses beyond the limits). */
+int tl_xlsx_read(teller_ctx *ctx, const char *path, tl_xlsx_row_fn fn,
+    void *ud);
+
 #endif

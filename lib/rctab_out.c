@@ -656,7 +656,7 @@ tl_rctab_write_csv(teller_ctx *ctx, const struct tl_rview *v, int slice,
 		cf(&c, "Final Round Surplus");
 		for (r = 1; r <= v->nround; r++) {
 			d = stsum(v, r, slice, TL_ST_FRS);
-			if (tl_dec_sign(d) != 0)
+			if (r == v->nround)
 				cdec(&c, d);
 			else
 				cnull(&c);

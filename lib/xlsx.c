@@ -1,0 +1,535 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * xlsx.c -- a small streaming reader for the first worksheet of an .xlsx
+ * workbook (rctab.md 7.1): libzip opens the package, expat streams
+ * workbook.xml and its relationships to find sheet 1, the shared strings,
+ * then the sheet itself, row by row. Cells are reported as text the way
+ * Apache POI's DataFormatter prints them under the General format.
+ * Decompression is capped (ctx->lim.unzip_bytes, unzip_ratio).
+ */
+#include <expat.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zip.h>
+
+#include "rctab.h"
+
+/* Local name of a possibly prefixed XML name. */
+static const char *
+local(const char *n)
+{
+	const char *c = strrchr(n, ':');
+
+	return c != NULL ? c + 1 : n;
+}
+
+static const char *
+attr(const char **a, const char *name)
+{
+	for (; a[0] != NULL; a += 2)
+		if (strcmp(local(a[0]), name) == 0)
+			return a[1];
+	return NULL;
+}
+
+/* Stream zip member `name` through parser p. Missing member: returns 1
+ * when optional, else an error. */
+static int
+parse_member(teller_ctx *ctx, zip_t *za, const char *name, XML_Parser p,
+    bool optional)
+{
+	zip_int64_t idx = zip_name_locate(za, name, 0);
+	zip_stat_t st;
+	zip_file_t *zf;
+	char buf[65536];
+	zip_int64_t n;
+	uint64_t total = 0;
+
+	if (idx < 0) {
+		if (optional)
+			return 1;
+		return tl_fail(ctx, TELLER_EPARSE, "%s: missing from the "
+		    "workbook", name);
+	}
+	if (zip_stat_index(za, (zip_uint64_t)idx, 0, &st) != 0)
+		return tl_fail(ctx, TELLER_EPARSE, "%s: unreadable", name);
+	if ((st.valid & ZIP_STAT_SIZE) && st.size > ctx->lim.unzip_bytes)
+		return tl_fail(ctx, TELLER_ELIMIT, "%s: %llu bytes "
+		    "uncompressed, more than the limit", name,
+		    (unsigned long long)st.size);
+	zf = zip_fopen_index(za, (zip_uint64_t)idx, 0);
+	if (zf == NULL)
+		return tl_fail(ctx, TELLER_EPARSE, "%s: cannot open: %s", name,
+		    zip_strerror(za));
+	for (;;) {
+		n = zip_fread(zf, buf, sizeof buf);
+		if (n < 0) {
+			zip_fclose(zf);
+			return tl_fail(ctx, TELLER_EPARSE, "%s: corrupt zip "
+			    "data", name);
+		}
+		total += (uint64_t)n;
+		if (total > ctx->lim.unzip_bytes ||
+		    ((st.valid & ZIP_STAT_COMP_SIZE) && total > (1u << 20) &&
+		    total / (st.comp_size + 1) > ctx->lim.unzip_ratio)) {
+			zip_fclose(zf);
+			return tl_fail(ctx, TELLER_ELIMIT, "%s: decompresses "
+			    "beyond the limits (zip bomb?)", name);
+		}
+		if (XML_Parse(p, buf, (int)n, n == 0) == XML_STATUS_ERROR) {
+			int rc = ctx->err;
+			zip_fclose(zf);
+			if (rc != TELLER_OK)
+				return rc;
+			return tl_fail_at(ctx, TELLER_EPARSE,
+			    (long)XML_GetCurrentLineNumber(p),
+			    (long)XML_GetCurrentColumnNumber(p) + 1, "%s: %s",
+			    name, XML_ErrorString(XML_GetErrorCode(p)));
+		}
+		if (n == 0)
+			break;
+	}
+	zip_fclose(zf);
+	return TELLER_OK;
+}
+
+/* ---- workbook.xml and its rels: the first sheet's part name ---- */
+
+struct wb {
+	teller_ctx *ctx;
+	char rid[256];      /* r:id of the first <sheet> */
+	char target[512];   /* its Target in workbook.xml.rels */
+	char sst[512];      /* sharedStrings Target, if listed */
+	bool have_sheet;
+};
+
+static void XMLCALL
+wb_start(void *ud, const char *name, const char **a)
+{
+	struct wb *w = ud;
+	const char *id;
+
+	if (!w->have_sheet && strcmp(local(name), "sheet") == 0 &&
+	    (id = attr(a, "id")) != NULL) {
+		snprintf(w->rid, sizeof w->rid, "%s", id);
+		w->have_sheet = true;
+	}
+}
+
+static void XMLCALL
+rels_start(void *ud, const char *name, const char **a)
+{
+	struct wb *w = ud;
+	const char *id, *tg, *ty;
+
+	if (strcmp(local(name), "Relationship") != 0)
+		return;
+	id = attr(a, "Id");
+	tg = attr(a, "Target");
+	ty = attr(a, "Type");
+	if (id == NULL || tg == NULL)
+		return;
+	if (strcmp(id, w->rid) == 0)
+		snprintf(w->target, sizeof w->target, "%s", tg);
+	if (ty != NULL && strlen(ty) >= 13 &&
+	    strcmp(ty + strlen(ty) - 13, "sharedStrings") == 0)
+		snprintf(w->sst, sizeof w->sst, "%s", tg);
+}
+
+/* Part name of a Target relative to xl/. */
+static void
+part(char *out, size_t cap, const char *target)
+{
+	if (target[0] == '/')
+		snprintf(out, cap, "%s", target + 1);
+	else
+		snprintf(out, cap, "xl/%s", target);
+}
+
+/* ---- sharedStrings.xml ---- */
+
+struct sst {
+	teller_ctx *ctx;
+	struct tl_vec *strs;  /* of const char * */
+	struct tl_vec *text;  /* current <si> text */
+	int in_si, in_t;
+	int err;
+};
+
+static void XMLCALL
+sst_start(void *ud, const char *name, const char **a)
+{
+	struct sst *s = ud;
+	const char *l = local(name);
+
+	(void)a;
+	if (strcmp(l, "si") == 0) {
+		s->in_si = 1;
+		s->text->len = 0;
+	} else if (s->in_si && strcmp(l, "t") == 0) {
+		s->in_t = 1;
+	}
+}
+
+static void XMLCALL
+sst_end(void *ud, const char *name)
+{
+	struct sst *s = ud;
+	const char *l = local(name);
+	char *str;
+
+	if (strcmp(l, "t") == 0) {
+		s->in_t = 0;
+	} else if (strcmp(l, "si") == 0 && s->in_si) {
+		s->in_si = 0;
+		str = tl_strndup(s->ctx, s->text->data, s->text->len);
+		if (str == NULL || tl_vec_push(s->ctx, s->strs, &str) == NULL)
+			s->err = TELLER_ENOMEM;
+	}
+}
+
+static void XMLCALL
+sst_text(void *ud, const char *t, int n)
+{
+	struct sst *s = ud;
+
+	if (!s->in_t || n <= 0 || s->err != TELLER_OK)
+		return;
+	if (tl_vec_reserve(s->ctx, s->text, (size_t)n) != TELLER_OK) {
+		s->err = TELLER_ENOMEM;
+		return;
+	}
+	memcpy((char *)s->text->data + s->text->len, t, (size_t)n);
+	s->text->len += (size_t)n;
+}
+
+/* ---- the sheet ---- */
+
+struct sheet {
+	teller_ctx *ctx;
+	XML_Parser p;
+	const struct tl_vec *sst;
+	tl_xlsx_row_fn fn;
+	void *ud;
+	long row;            /* current row number */
+	bool in_row;
+	int col;             /* current cell column */
+	char type[16];       /* t attribute */
+	int in_v, in_is_t, in_is;
+	bool have_val;
+	struct tl_vec *val;  /* text of <v> / inline string */
+	struct tl_vec *cells;  /* of struct tl_xlsx_cell */
+	struct tl_vec *texts;  /* NUL-separated cell texts */
+	int err;
+};
+
+/* Column number of a cell reference like "AB12", or 0. */
+static int
+refcol(const char *r)
+{
+	int c = 0;
+
+	for (; *r >= 'A' && *r <= 'Z'; r++) {
+		c = c * 26 + (*r - 'A' + 1);
+		if (c > 100000)
+			return 0;
+	}
+	return c;
+}
+
+static long
+refrow(const char *r)
+{
+	long v = 0;
+
+	while (*r >= 'A' && *r <= 'Z')
+		r++;
+	for (; *r >= '0' && *r <= '9'; r++)
+		if (v < 100000000)
+			v = v * 10 + (*r - '0');
+	return v;
+}
+
+/* POI General format of a numeric cell value: integers without a
+ * fraction, others as the exact decimal without trailing zeros (no
+ * floating point). */
+static void
+fmt_number(const char *v, size_t n, char *out, size_t cap)
+{
+	char dg[128], ip[200], fp[200];
+	size_t nd = 0, i = 0, ni = 0, nf = 0, k = 0;
+	long intd = -1, ex = 0, point, j;
+	bool neg = false, exneg = false;
+
+	if (i < n && (v[i] == '-' || v[i] == '+'))
+		neg = v[i++] == '-';
+	for (; i < n; i++) {
+		if (v[i] >= '0' && v[i] <= '9') {
+			if (nd + 1 < sizeof dg)
+				dg[nd++] = v[i];
+		} else if (v[i] == '.' && intd < 0) {
+			intd = (long)nd;
+		} else if (v[i] == 'E' || v[i] == 'e') {
+			i++;
+			if (i < n && (v[i] == '-' || v[i] == '+'))
+				exneg = v[i++] == '-';
+			for (; i < n && v[i] >= '0' && v[i] <= '9'; i++)
+				if (ex < 100)
+					ex = ex * 10 + (v[i] - '0');
+			break;
+		} else {
+			snprintf(out, cap, "%.*s", (int)n, v);
+			return;
+		}
+	}
+	if (intd < 0)
+		intd = (long)nd;
+	point = intd + (exneg ? -ex : ex);
+	for (j = 0; j < point && ni + 1 < sizeof ip; j++)
+		ip[ni++] = j < (long)nd ? dg[j] : '0';
+	for (j = point < 0 ? point : point; j < (long)nd && nf + 1 < sizeof fp;
+	    j++)
+		fp[nf++] = j < 0 ? '0' : dg[j];
+	while (nf > 0 && fp[nf - 1] == '0')
+		nf--;
+	for (i = 0; i + 1 < ni && ip[i] == '0'; i++)
+		;
+	if (neg && (ni - i > 1 || (ni > 0 && ip[i] != '0') || nf > 0))
+		out[k++] = '-';
+	if (ni == 0)
+		out[k++] = '0';
+	for (; i < ni && k + 2 < cap; i++)
+		out[k++] = ip[i];
+	if (nf > 0 && k + 2 < cap) {
+		out[k++] = '.';
+		for (i = 0; i < nf && k + 1 < cap; i++)
+			out[k++] = fp[i];
+	}
+	out[k] = '\0';
+}
+
+static void XMLCALL
+sh_start(void *ud, const char *name, const char **a)
+{
+	struct sheet *s = ud;
+	const char *l = local(name), *r, *t;
+
+	if (s->err != TELLER_OK)
+		return;
+	if (strcmp(l, "row") == 0) {
+		r = attr(a, "r");
+		s->row = r != NULL ? atol(r) : s->row + 1;
+		s->in_row = true;
+		s->col = 0;
+		s->cells->len = 0;
+		s->texts->len = 0;
+	} else if (strcmp(l, "c") == 0 && s->in_row) {
+		r = attr(a, "r");
+		s->col = r != NULL && refcol(r) > 0 ? refcol(r) : s->col + 1;
+		t = attr(a, "t");
+		snprintf(s->type, sizeof s->type, "%s", t != NULL ? t : "n");
+		s->have_val = false;
+		s->val->len = 0;
+		(void)refrow;
+	} else if (strcmp(l, "v") == 0) {
+		s->in_v = 1;
+		s->have_val = true;
+		s->val->len = 0;
+	} else if (strcmp(l, "is") == 0) {
+		s->in_is = 1;
+		s->have_val = true;
+		s->val->len = 0;
+	} else if (strcmp(l, "t") == 0 && s->in_is) {
+		s->in_is_t = 1;
+	}
+}
+
+static void XMLCALL
+sh_text(void *ud, const char *t, int n)
+{
+	struct sheet *s = ud;
+
+	if ((!s->in_v && !s->in_is_t) || n <= 0 || s->err != TELLER_OK)
+		return;
+	if (tl_vec_reserve(s->ctx, s->val, (size_t)n) != TELLER_OK) {
+		s->err = TELLER_ENOMEM;
+		XML_StopParser(s->p, XML_FALSE);
+		return;
+	}
+	memcpy((char *)s->val->data + s->val->len, t, (size_t)n);
+	s->val->len += (size_t)n;
+}
+
+/* Append the finished cell's text. */
+static void
+add_cell(struct sheet *s)
+{
+	char num[160];
+	const char *txt;
+	size_t n;
+	struct tl_xlsx_cell c;
+
+	n = s->val->len;
+	if (tl_vec_reserve(s->ctx, s->val, 1) != TELLER_OK) {
+		s->err = TELLER_ENOMEM;
+		return;
+	}
+	((char *)s->val->data)[n] = '\0';
+	txt = s->val->data;
+	if (strcmp(s->type, "s") == 0) {
+		long i = atol(txt);
+		if (i < 0 || (size_t)i >= s->sst->len) {
+			s->err = tl_fail_at(s->ctx, TELLER_EPARSE, s->row, s->col,
+			    "shared string %ld does not exist", i);
+			return;
+		}
+		txt = TL_VEC_AT(s->sst, const char *, i);
+	} else if (strcmp(s->type, "b") == 0) {
+		txt = strcmp(txt, "1") == 0 ? "TRUE" : "FALSE";
+	} else if (strcmp(s->type, "n") == 0) {
+		fmt_number(txt, n, num, sizeof num);
+		txt = num;
+	}
+	n = strlen(txt);
+	c.col = s->col;
+	c.text = (const char *)(uintptr_t)s->texts->len; /* offset for now */
+	if (tl_vec_reserve(s->ctx, s->texts, n + 1) != TELLER_OK ||
+	    tl_vec_push(s->ctx, s->cells, &c) == NULL) {
+		s->err = TELLER_ENOMEM;
+		return;
+	}
+	memcpy((char *)s->texts->data + s->texts->len, txt, n + 1);
+	s->texts->len += n + 1;
+}
+
+static void XMLCALL
+sh_end(void *ud, const char *name)
+{
+	struct sheet *s = ud;
+	const char *l = local(name);
+	size_t i;
+
+	if (s->err != TELLER_OK)
+		return;
+	if (strcmp(l, "v") == 0) {
+		s->in_v = 0;
+	} else if (strcmp(l, "t") == 0) {
+		s->in_is_t = 0;
+	} else if (strcmp(l, "is") == 0) {
+		s->in_is = 0;
+	} else if (strcmp(l, "c") == 0 && s->in_row) {
+		if (s->have_val)
+			add_cell(s);
+	} else if (strcmp(l, "row") == 0 && s->in_row) {
+		struct tl_xlsx_cell *c = s->cells->data;
+		s->in_row = false;
+		for (i = 0; i < s->cells->len; i++)
+			c[i].text = (const char *)s->texts->data +
+			    (uintptr_t)c[i].text;
+		s->err = s->fn(s->ctx, s->ud, s->row, c, (int)s->cells->len);
+	}
+	if (s->err != TELLER_OK)
+		XML_StopParser(s->p, XML_FALSE);
+}
+
+int
+tl_xlsx_read(teller_ctx *ctx, const char *path, tl_xlsx_row_fn fn, void *ud)
+{
+	struct wb w;
+	struct sst sst;
+	struct sheet sh;
+	XML_Parser p = NULL;
+	zip_t *za;
+	int zerr = 0, rc;
+	char name[1100];
+
+	za = zip_open(path, ZIP_RDONLY, &zerr);
+	if (za == NULL)
+		return tl_fail(ctx, TELLER_EPARSE, "not an xlsx (zip) file");
+	memset(&w, 0, sizeof w);
+	w.ctx = ctx;
+	p = XML_ParserCreate(NULL);
+	if (p == NULL) {
+		rc = tl_oom(ctx);
+		goto out;
+	}
+	XML_SetUserData(p, &w);
+	XML_SetStartElementHandler(p, wb_start);
+	if ((rc = parse_member(ctx, za, "xl/workbook.xml", p, false)) !=
+	    TELLER_OK)
+		goto out;
+	XML_ParserFree(p);
+	p = XML_ParserCreate(NULL);
+	if (p == NULL) {
+		rc = tl_oom(ctx);
+		goto out;
+	}
+	XML_SetUserData(p, &w);
+	XML_SetStartElementHandler(p, rels_start);
+	rc = parse_member(ctx, za, "xl/_rels/workbook.xml.rels", p, true);
+	if (rc != TELLER_OK && rc != 1)
+		goto out;
+	XML_ParserFree(p);
+	p = NULL;
+	/* shared strings */
+	memset(&sst, 0, sizeof sst);
+	sst.ctx = ctx;
+	sst.strs = tl_vec_new(ctx, sizeof(char *));
+	sst.text = tl_vec_new(ctx, 1);
+	if (sst.strs == NULL || sst.text == NULL) {
+		rc = TELLER_ENOMEM;
+		goto out;
+	}
+	p = XML_ParserCreate(NULL);
+	if (p == NULL) {
+		rc = tl_oom(ctx);
+		goto out;
+	}
+	XML_SetUserData(p, &sst);
+	XML_SetElementHandler(p, sst_start, sst_end);
+	XML_SetCharacterDataHandler(p, sst_text);
+	if (w.sst[0] != '\0')
+		part(name, sizeof name, w.sst);
+	else
+		snprintf(name, sizeof name, "xl/sharedStrings.xml");
+	rc = parse_member(ctx, za, name, p, true);
+	if (rc != TELLER_OK && rc != 1)
+		goto out;
+	if (sst.err != TELLER_OK) {
+		rc = sst.err;
+		goto out;
+	}
+	XML_ParserFree(p);
+	/* the first sheet */
+	if (w.target[0] != '\0')
+		part(name, sizeof name, w.target);
+	else
+		snprintf(name, sizeof name, "xl/worksheets/sheet1.xml");
+	memset(&sh, 0, sizeof sh);
+	sh.ctx = ctx;
+	sh.sst = sst.strs;
+	sh.fn = fn;
+	sh.ud = ud;
+	sh.val = tl_vec_new(ctx, 1);
+	sh.cells = tl_vec_new(ctx, sizeof(struct tl_xlsx_cell));
+	sh.texts = tl_vec_new(ctx, 1);
+	p = XML_ParserCreate(NULL);
+	if (p == NULL || sh.val == NULL || sh.cells == NULL ||
+	    sh.texts == NULL) {
+		rc = tl_oom(ctx);
+		goto out;
+	}
+	sh.p = p;
+	XML_SetUserData(p, &sh);
+	XML_SetElementHandler(p, sh_start, sh_end);
+	XML_SetCharacterDataHandler(p, sh_text);
+	rc = parse_member(ctx, za, name, p, false);
+	if (rc == TELLER_OK && sh.err != TELLER_OK)
+		rc = sh.err;
+out:
+	if (p != NULL)
+		XML_ParserFree(p);
+	zip_discard(za);
+	return rc;
+}
