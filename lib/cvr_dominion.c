@@ -529,28 +529,48 @@ read_session(struct dom *d, const json_t *sess, size_t si)
 }
 
 static int
+session_cb(void *ud, size_t i, const json_t *s)
+{
+	return read_session(ud, s, i);
+}
+
+/* One CvrExport file, streamed one session at a time (RCTab loads it
+ * whole; the records and their order are the same). */
+static int
 read_cvr_file(struct dom *d, const char *path)
 {
 	teller_ctx *ctx = d->ctx;
-	const json_t *sessions, *s;
-	json_t *root;
-	size_t i;
+	struct tl_jmember *mem;
+	const struct tl_jspan *sessions = NULL;
+	struct tl_map m;
+	size_t n, i;
+	json_t *v;
 	int err;
 
 	ctx->file = path;
-	if ((err = tl_cvr_json_load(ctx, path, &root)) != TELLER_OK)
+	if ((err = tl_io_map(ctx, path, &m)) != TELLER_OK)
 		return err;
-	sessions = tl_cvr_jget(root, "Sessions");
-	if (!json_is_array(sessions)) {
-		json_decref(root);
-		return tl_fail(ctx, TELLER_EPARSE,
-		    "Sessions: expected an array");
+	if ((err = tl_json_members(ctx, m.buf, m.len, &mem, &n)) != 0)
+		goto out;
+	/* Other members are checked; a repeated key: the last one wins. */
+	for (i = 0; i < n; i++) {
+		if (strcmp(mem[i].key, "Sessions") == 0) {
+			sessions = &mem[i].val;
+			continue;
+		}
+		if ((err = tl_json_span(ctx, &mem[i].val, &v)) != TELLER_OK)
+			goto out;
+		json_decref(v);
 	}
-	json_array_foreach(sessions, i, s) {
-		if ((err = read_session(d, s, i)) != TELLER_OK)
-			break;
+	if (sessions == NULL || sessions->p[0] != '[') {
+		err = tl_fail_at(ctx, TELLER_EPARSE, sessions ? sessions->line :
+		    1, sessions ? sessions->col : 1, "Sessions: expected an "
+		    "array");
+		goto out;
 	}
-	json_decref(root);
+	err = tl_json_elements(ctx, sessions, session_cb, d);
+out:
+	tl_io_unmap(&m);
 	return err;
 }
 

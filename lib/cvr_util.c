@@ -572,3 +572,212 @@ tl_xml_parse(teller_ctx *ctx, struct tl_xml *x, const char *buf, size_t len)
 	x->parser = NULL;
 	return err;
 }
+
+/* A scanning cursor with line/column tracking. */
+struct jcur {
+	const char *buf;
+	size_t len, i;
+	long line, col; /* of buf[i] */
+};
+
+static void
+jc_adv(struct jcur *c)
+{
+	if (c->buf[c->i] == '\n') {
+		c->line++;
+		c->col = 1;
+	} else {
+		c->col++;
+	}
+	c->i++;
+}
+
+static void
+jc_ws(struct jcur *c)
+{
+	while (c->i < c->len && (c->buf[c->i] == ' ' || c->buf[c->i] == '\t' ||
+	    c->buf[c->i] == '\n' || c->buf[c->i] == '\r'))
+		jc_adv(c);
+}
+
+static int
+jc_fail(teller_ctx *ctx, const struct jcur *c, int err, const char *what)
+{
+	return tl_fail_at(ctx, err, c->line, c->col, "invalid JSON: %s", what);
+}
+
+/* Move past one value starting at c->i (already at its first byte),
+ * recording its span. Brackets are only counted (jansson checks the
+ * value when it is parsed); nesting is limited to lim.depth + base. */
+static int
+jc_value(teller_ctx *ctx, struct jcur *c, int base, struct tl_jspan *sp)
+{
+	int depth = base;
+	bool str = false, esc = false;
+
+	sp->p = c->buf + c->i;
+	sp->line = c->line;
+	sp->col = c->col;
+	if (c->i >= c->len)
+		return jc_fail(ctx, c, TELLER_EPARSE, "a value expected");
+	if (c->buf[c->i] != '{' && c->buf[c->i] != '[' &&
+	    c->buf[c->i] != '"') {
+		/* A scalar: up to a delimiter. */
+		while (c->i < c->len && strchr(",]} \t\r\n", c->buf[c->i]) ==
+		    NULL)
+			jc_adv(c);
+		sp->n = (size_t)(c->buf + c->i - sp->p);
+		if (sp->n == 0)
+			return jc_fail(ctx, c, TELLER_EPARSE,
+			    "a value expected");
+		return TELLER_OK;
+	}
+	do {
+		char ch;
+
+		if (c->i >= c->len)
+			return jc_fail(ctx, c, TELLER_EPARSE,
+			    "unexpected end of input");
+		ch = c->buf[c->i];
+		if (str) {
+			if (esc)
+				esc = false;
+			else if (ch == '\\')
+				esc = true;
+			else if (ch == '"')
+				str = false;
+		} else if (ch == '"') {
+			str = true;
+		} else if (ch == '{' || ch == '[') {
+			if (++depth > ctx->lim.depth)
+				return tl_fail_at(ctx, TELLER_ELIMIT, c->line,
+				    c->col, "JSON nested more than %d deep",
+				    ctx->lim.depth);
+		} else if (ch == '}' || ch == ']') {
+			depth--;
+		}
+		jc_adv(c);
+	} while (str || depth > base);
+	sp->n = (size_t)(c->buf + c->i - sp->p);
+	return TELLER_OK;
+}
+
+int
+tl_json_span(teller_ctx *ctx, const struct tl_jspan *s, json_t **out)
+{
+	json_error_t je;
+
+	*out = json_loadb(s->p, s->n, JSON_DECODE_ANY, &je);
+	if (*out == NULL) {
+		long line = s->line + je.line - 1;
+		long col = je.line <= 1 ? s->col + je.column - 1 : je.column;
+		return tl_fail_at(ctx, TELLER_EPARSE, line, col,
+		    "invalid JSON: %s", je.text);
+	}
+	return TELLER_OK;
+}
+
+int
+tl_json_members(teller_ctx *ctx, const char *buf, size_t len,
+    struct tl_jmember **members, size_t *n)
+{
+	struct jcur c = { buf, len, 0, 1, 1 };
+	struct tl_vec *v;
+	struct tl_jmember m;
+	struct tl_jspan ks;
+	json_t *k;
+	int err;
+
+	*members = NULL;
+	*n = 0;
+	if ((v = tl_vec_new(ctx, sizeof(m))) == NULL)
+		return TELLER_ENOMEM;
+	/* A UTF-8 byte order mark is not JSON; jansson refuses it too. */
+	jc_ws(&c);
+	if (c.i >= len || buf[c.i] != '{')
+		return jc_fail(ctx, &c, TELLER_EPARSE, "'{' expected");
+	jc_adv(&c);
+	jc_ws(&c);
+	if (c.i < len && buf[c.i] == '}') {
+		jc_adv(&c);
+	} else {
+		for (;;) {
+			jc_ws(&c);
+			if (c.i >= len || buf[c.i] != '"')
+				return jc_fail(ctx, &c, TELLER_EPARSE,
+				    "a member name expected");
+			if ((err = jc_value(ctx, &c, 1, &ks)) != TELLER_OK ||
+			    (err = tl_json_span(ctx, &ks, &k)) != TELLER_OK)
+				return err;
+			m.key = tl_strndup(ctx, json_string_value(k),
+			    json_string_length(k));
+			json_decref(k);
+			if (m.key == NULL)
+				return TELLER_ENOMEM;
+			jc_ws(&c);
+			if (c.i >= len || buf[c.i] != ':')
+				return jc_fail(ctx, &c, TELLER_EPARSE,
+				    "':' expected");
+			jc_adv(&c);
+			jc_ws(&c);
+			if ((err = jc_value(ctx, &c, 1, &m.val)) != TELLER_OK)
+				return err;
+			if (tl_vec_push(ctx, v, &m) == NULL)
+				return TELLER_ENOMEM;
+			jc_ws(&c);
+			if (c.i < len && buf[c.i] == ',') {
+				jc_adv(&c);
+				continue;
+			}
+			if (c.i < len && buf[c.i] == '}') {
+				jc_adv(&c);
+				break;
+			}
+			return jc_fail(ctx, &c, TELLER_EPARSE,
+			    "',' or '}' expected");
+		}
+	}
+	jc_ws(&c);
+	if (c.i < len)
+		return jc_fail(ctx, &c, TELLER_EPARSE,
+		    "end of input expected");
+	*members = v->data;
+	*n = v->len;
+	return TELLER_OK;
+}
+
+int
+tl_json_elements(teller_ctx *ctx, const struct tl_jspan *s,
+    tl_json_elem_fn fn, void *ud)
+{
+	struct jcur c = { s->p, s->n, 0, s->line, s->col };
+	struct tl_jspan es;
+	json_t *e;
+	size_t i = 0;
+	int err;
+
+	if (s->n == 0 || s->p[0] != '[')
+		return jc_fail(ctx, &c, TELLER_EPARSE, "an array expected");
+	jc_adv(&c);
+	jc_ws(&c);
+	if (c.i < c.len && c.buf[c.i] == ']')
+		return TELLER_OK;
+	for (;; i++) {
+		jc_ws(&c);
+		if ((err = jc_value(ctx, &c, 2, &es)) != TELLER_OK ||
+		    (err = tl_json_span(ctx, &es, &e)) != TELLER_OK)
+			return err;
+		err = fn(ud, i, e);
+		json_decref(e);
+		if (err != TELLER_OK)
+			return err;
+		jc_ws(&c);
+		if (c.i < c.len && c.buf[c.i] == ',') {
+			jc_adv(&c);
+			continue;
+		}
+		if (c.i < c.len && c.buf[c.i] == ']')
+			return TELLER_OK;
+		return jc_fail(ctx, &c, TELLER_EPARSE, "',' or ']' expected");
+	}
+}

@@ -66,6 +66,35 @@ int tl_cvr_json_depth(teller_ctx *ctx, const char *buf, size_t len);
  * set to path by the caller. */
 int tl_cvr_json_load(teller_ctx *ctx, const char *path, json_t **root);
 
+/*
+ * Streaming over a large JSON document without building it whole: the
+ * top-level object is scanned for its members' value spans, and a big
+ * array member is handed over one element at a time, each parsed alone
+ * by jansson. Positions in errors are those of the whole file.
+ */
+struct tl_jspan {
+	const char *p;  /* first byte of the value */
+	size_t n;       /* its length */
+	long line, col; /* its position in the file, 1-based */
+};
+/* A top-level member: key (decoded) and value span. */
+struct tl_jmember {
+	char *key;
+	struct tl_jspan val;
+};
+/* Scan buf as one JSON object; *members gets its members in file order
+ * (arena). EPARSE at the position of a syntax error found while scanning
+ * (values are fully checked only when parsed), ELIMIT past lim.depth. */
+int tl_json_members(teller_ctx *ctx, const char *buf, size_t len,
+    struct tl_jmember **members, size_t *n);
+/* Parse one span (any JSON value) with file positions in errors. */
+int tl_json_span(teller_ctx *ctx, const struct tl_jspan *s, json_t **out);
+/* Call fn for each element of the array in span s, parsed alone. fn
+ * gets a borrowed element (freed after it returns) and its index. */
+typedef int (*tl_json_elem_fn)(void *ud, size_t i, const json_t *elem);
+int tl_json_elements(teller_ctx *ctx, const struct tl_jspan *s,
+    tl_json_elem_fn fn, void *ud);
+
 /* The text of a JSON value as Java's toString() of what Jackson gives
  * (string as is, integer in decimal). Writes into buf (size bufsz).
  * Returns false for other types or if it does not fit. */

@@ -542,7 +542,7 @@ test_cases(void)
 
 	snprintf(root, sizeof(root), "%s/data/rctab", shared_dir());
 	if ((d = opendir(root)) == NULL) {
-		printf("SKIP: %s not found\n", root);
+		printf("SKIP: %s not found\n", shared_dir());
 		return;
 	}
 	while ((de = readdir(d)) != NULL && n < 512)
@@ -823,6 +823,7 @@ test_dominion(void)
 	    "CvrExport.json", true, "dominion truncated");
 	/* 200,000-deep nesting is refused before jansson sees it. */
 	big = deep('[', 200000);
+	memcpy(big, "{\"Sessions\":", 12);
 	put("dom/CvrExport.json", big);
 	free(big);
 	EXPECT_FAIL(tl_cvr_read_dominion, &src, TELLER_ELIMIT,
@@ -1154,6 +1155,8 @@ test_clearballot(void)
 int
 main(void)
 {
+	char cmd[300];
+
 	snprintf(tmpdir, sizeof(tmpdir), "/tmp/t_cvr_readers.%ld",
 	    (long)getpid());
 	if (mkdir(tmpdir, 0700) != 0) {
@@ -1166,5 +1169,8 @@ main(void)
 	test_hart();
 	test_clearballot();
 	test_cases();
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
+	if (system(cmd) != 0)
+		fprintf(stderr, "could not remove %s\n", tmpdir);
 	return h_done();
 }
