@@ -1,0 +1,88 @@
+#!/bin/sh
+# lint.sh -- mechanical checks on lib/ (`make lint`): no floating point,
+# no unchecked libc conversions or unbounded string functions, no
+# randomness or clock, no exit/abort, no printing (bounded snprintf into
+# memory is fine; ctx.c and rep_util.c use vsnprintf). Comments and
+# string literals are ignored. Also: every source file starts with its
+# SPDX line. Prints each offence as FILE:LINE: what; exits 1 if any.
+cd "$(dirname "$0")/.." || exit 2
+status=0
+L=${LINT_LIB:-lib} # LINT_LIB: another tree, for testing the lint
+tmp=$(mktemp)
+trap 'rm -f "$tmp"' EXIT
+
+# Blank out comments, string and character literals, keeping lines.
+strip() {
+	awk '
+	BEGIN { st = 0 }   # 0 code, 1 block comment, 2 string, 3 char
+	{
+		out = ""; n = length($0); i = 1
+		while (i <= n) {
+			c = substr($0, i, 1); d = substr($0, i, 2)
+			if (st == 0) {
+				if (d == "/*") { st = 1; out = out "  "; i += 2; continue }
+				if (d == "//") { break }
+				if (c == "\"") { st = 2; out = out c; i++; continue }
+				if (c == "\047") { st = 3; out = out c; i++; continue }
+				out = out c; i++
+			} else if (st == 1) {
+				if (d == "*/") { st = 0; out = out "  "; i += 2; continue }
+				out = out " "; i++
+			} else {
+				q = (st == 2) ? "\"" : "\047"
+				if (c == "\\") { out = out "  "; i += 2; continue }
+				if (c == q) { st = 0; out = out c; i++; continue }
+				out = out " "; i++
+			}
+		}
+		if (st >= 2) st = 0   # unterminated literal: do not run on
+		print out
+	}' "$1"
+}
+
+# rule: extended regex, message, files exempt (space-separated basenames)
+check() {
+	re=$1
+	msg=$2
+	exempt=$3
+	for f in "$L"/*.c "$L"/*.h; do
+		[ -f "$f" ] || continue
+		b=$(basename "$f")
+		case " $exempt " in *" $b "*) continue ;; esac
+		strip "$f" | grep -nE "$re" >"$tmp"
+		if [ -s "$tmp" ]; then
+			sed "s|^\([0-9]*\):.*|$f:\1: $msg|" "$tmp"
+			status=1
+		fi
+	done
+}
+
+W='(^|[^A-Za-z0-9_])'
+E='([^A-Za-z0-9_]|$)'
+check "${W}(float|double|long double)${E}" "floating point" ""
+check "${W}(atoi|atol|atoll|atof|strtod|strtof|strtold)${E}" \
+    "unchecked conversion (use tl_num_parse)" ""
+check "${W}(sprintf|vsprintf|strcpy|strcat|gets|strtok)${E}" \
+    "unbounded string function" ""
+check "${W}(rand|srand|random|srandom|drand48|arc4random)${E}" \
+    "randomness outside tie.c's seeded stream" ""
+check "${W}(time|clock|gettimeofday|clock_gettime)[[:space:]]*\\(" \
+    "clock (methods are pure functions)" ""
+check "${W}(exit|_exit|_Exit|abort|quick_exit)[[:space:]]*\\(" \
+    "exit/abort (return an error instead)" ""
+check "${W}(printf|fprintf|vprintf|vfprintf|puts|fputs|putchar|putc|fputc|perror|fwrite|dprintf)${E}" \
+    "printing (lib/ never prints)" ""
+check "${W}(assert)[[:space:]]*\\(" "assert (record TELLER_EINTERNAL)" ""
+
+for f in "$L"/*.c "$L"/*.h cli/*.c cli/*.h include/*.h; do
+	[ -f "$f" ] || continue
+	if ! head -n 1 "$f" | grep -q 'SPDX-License-Identifier: MIT'; then
+		echo "$f:1: no SPDX line"
+		status=1
+	fi
+done
+
+if [ "$status" -eq 0 ]; then
+	echo "lint: lib/ clean"
+fi
+exit $status
