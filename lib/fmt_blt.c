@@ -69,6 +69,7 @@ struct tok {
  * block comment from line to line. */
 struct tkz {
 	const char *ls, *p, *e; /* line start, cursor, line end */
+	long no;                /* line number */
 	bool in_block;          /* inside a comment block */
 	long cline, ccol;       /* where the open block comment began */
 	const char *hash;       /* a '#' comment seen on this line, or NULL */
@@ -80,6 +81,7 @@ tkz_line(struct tkz *t, const struct line *l)
 	t->ls = l->s;
 	t->p = l->s;
 	t->e = l->e;
+	t->no = l->no;
 	t->hash = NULL;
 }
 
@@ -114,6 +116,8 @@ tkz_next(struct tkz *t, struct tok *k)
 		}
 		if (t->p + 1 < t->e && t->p[0] == '/' && t->p[1] == '*') {
 			t->in_block = true;
+			t->cline = t->no;
+			t->ccol = (long)(t->p - t->ls) + 1;
 			t->p += 2;
 			continue;
 		}
@@ -1395,6 +1399,9 @@ tl_fmt_blt(teller_ctx *ctx, const char *buf, size_t len,
 	if (!r.header)
 		return tl_fail_at(ctx, TELLER_EPARSE, lastline > 0 ? lastline :
 		    1, 1, "no header line (candidates and seats)");
+	if (!done && t.in_block)
+		return tl_fail_at(ctx, TELLER_EPARSE, t.cline, t.ccol, "comment "
+		    "/* is never closed");
 	if (!done)
 		return tl_fail_at(ctx, TELLER_EPARSE, lastline, 1, "the "
 		    "ballots do not end with a line holding a lone 0");

@@ -333,6 +333,8 @@ t_errors(void)
 	err_at("bad id", "3 1\n(a 1 0\n0\nA\nB\nC\n", TELLER_EPARSE, 2, 1,
 	    NULL);
 	err_at("empty", "", TELLER_EPARSE, 1, 1, NULL);
+	err_at("open comment", "3 1\n1 1 0 /* x\n0\nA\nB\nC\n",
+	    TELLER_EPARSE, 2, 7, "never closed");
 	memcpy(b, "2 1\n1 1 0\n0\nA\x00n\nB\n", 18);
 	{
 		long l = 0, c = 0;
