@@ -516,32 +516,56 @@ json_cvr(struct cdf *c, const json_t *cvr, size_t ci)
 }
 
 static int
+cvr_cb(void *ud, size_t i, const json_t *cvr)
+{
+	return json_cvr(ud, cvr, i);
+}
+
+/* The election data is read whole; the CVR array is streamed one CVR at
+ * a time (RCTab loads the file whole; records and order are the same). */
+static int
 read_json(struct cdf *c)
 {
 	teller_ctx *ctx = c->ctx;
-	const json_t *cvrs, *x;
-	struct tl_jpath p;
-	json_t *root;
-	size_t i;
+	const struct tl_jspan *cvrs = NULL;
+	struct tl_jmember *mem;
+	struct tl_map m;
+	json_t *root, *v;
+	size_t n, i;
 	int err;
 
-	if ((err = tl_cvr_json_load(ctx, c->path, &root)) != TELLER_OK)
+	if ((err = tl_io_map(ctx, c->path, &m)) != TELLER_OK)
 		return err;
-	if (!json_is_object(root)) {
-		err = tl_fail(ctx, TELLER_EPARSE, "expected a JSON object");
+	if ((root = json_object()) == NULL) {
+		tl_io_unmap(&m);
+		return tl_oom(ctx);
+	}
+	if ((err = tl_json_members(ctx, m.buf, m.len, &mem, &n)) != 0)
 		goto out;
+	for (i = 0; i < n; i++) {
+		if (strcmp(mem[i].key, "CVR") == 0) {
+			cvrs = &mem[i].val;
+			continue;
+		}
+		if ((err = tl_json_span(ctx, &mem[i].val, &v)) != TELLER_OK)
+			goto out;
+		if (json_object_set_new(root, mem[i].key, v) != 0) {
+			err = tl_oom(ctx);
+			goto out;
+		}
 	}
 	if ((err = json_static(c, root)) != TELLER_OK)
 		goto out;
-	tl_jpath_init(&p);
-	if ((err = jarr(ctx, root, "CVR", &p, &cvrs)) != TELLER_OK)
+	if (cvrs == NULL || cvrs->p[0] != '[') {
+		err = tl_fail_at(ctx, TELLER_EPARSE, cvrs ? cvrs->line : 1,
+		    cvrs ? cvrs->col : 1, "CVR: %s", cvrs ? "expected an "
+		    "array" : "missing");
 		goto out;
-	json_array_foreach(cvrs, i, x) {
-		if ((err = json_cvr(c, x, i)) != TELLER_OK)
-			break;
 	}
+	err = tl_json_elements(ctx, cvrs, cvr_cb, c);
 out:
 	json_decref(root);
+	tl_io_unmap(&m);
 	return err;
 }
 

@@ -935,8 +935,8 @@ test_cdf_json(void)
 	put("c.json", CDF_HEAD "\n{\"CVRSnapshot\":[");
 	EXPECT_FAIL(tl_cvr_read_cdf, &src, TELLER_EPARSE, "c.json", true,
 	    "cdf json truncated");
-	big = deep('{', 200000);
-	memset(big, '[', 100000);
+	big = deep('[', 200000);
+	memcpy(big, "{\"GpUnit\":{\"a\":", 15);
 	put("c.json", big);
 	free(big);
 	EXPECT_FAIL(tl_cvr_read_cdf, &src, TELLER_ELIMIT, "c.json", true,
