@@ -193,6 +193,15 @@ after_stage(struct st *s, bool *done)
 	return TELLER_OK;
 }
 
+/* Release the papers of a candidate who will never hold any again. */
+static void
+drop(struct st *s, struct tl_vec *h)
+{
+	tl_free(s->ctx, h->data, h->cap * h->size);
+	h->data = NULL;
+	h->len = h->cap = 0;
+}
+
 /* Record the stage just counted. */
 static struct tl_stage *
 stage(struct st *s, int kind, int subject, const char *note)
@@ -223,9 +232,6 @@ surplus(struct st *s, int e)
 	int rc;
 	struct tl_stage *g;
 
-	s->held[e] = tl_vec_new(s->ctx, sizeof(struct parcel));
-	if (s->held[e] == NULL)
-		return TELLER_ENOMEM;
 	for (i = 0; i < h->len; i++) {
 		struct parcel p = TL_VEC_AT(h, struct parcel, i);
 		tl_fix nv, amount;
@@ -260,7 +266,7 @@ surplus(struct st *s, int e)
 	s->loss += sur - sumnew;
 	s->votes[e] = s->quota;
 	s->pending[e] = false;
-	h->len = 0;
+	drop(s, h);
 	if ((g = stage(s, TL_STAGE_SURPLUS, e, "rule 48")) == NULL)
 		return TELLER_ENOMEM;
 	g->value = single ? value : -1;
@@ -280,9 +286,6 @@ exclude(struct st *s, int x)
 	int rc;
 
 	s->state[x] = EXCLUDED;
-	s->held[x] = tl_vec_new(s->ctx, sizeof(struct parcel));
-	if (s->held[x] == NULL)
-		return TELLER_ENOMEM;
 	for (i = 0; i < h->len; i++) {
 		struct parcel p = TL_VEC_AT(h, struct parcel, i);
 		int nx = next_cont(s, &p);
@@ -299,7 +302,7 @@ exclude(struct st *s, int x)
 		if ((rc = give(s, &p)) != TELLER_OK)
 			return rc;
 	}
-	h->len = 0;
+	drop(s, h);
 	s->votes[x] = 0;
 	if (stage(s, TL_STAGE_EXCLUSION, x, "rule 50") == NULL)
 		return TELLER_ENOMEM;

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "harness.h"
+#include "oom.h"
 #include "tl_int.h"
 
 static teller_ctx *ctx;
@@ -469,6 +470,25 @@ t_files(void)
 		    "(run from the repository root)\n");
 }
 
+/* TELLER_OOM=1: each allocation of a read failing in turn gives ENOMEM
+ * and leaks nothing. */
+static void
+t_oom(void)
+{
+	static const char *const src[] = {
+		"3 2\n-3\n(a) 2 1=3 - 0\n(b) 1 2 0\n2.5 3 1 0\n0\n"
+		"\"Ann A\" \"P\"\n\"Bob B\" \"Q\"\n\"Cy C\" \"R\"\n\"T\"\n",
+		"# ALTERNATIVE NAME 1: Shaukat Butt (Lab)\n"
+		"# ALTERNATIVE NAME 2: Ann Lee\n2 1\n4 1 2 0\n0\ngovan",
+		"2 1\n1 1 0\n0\n\"Lab \"\"Al SMITH\"\" \"\n"
+		"\"\"\"Bo X\"\" \"\"Y\"\"\"\n",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(src) / sizeof(src[0]); i++)
+		oom_read_loop("blt", src[i], strlen(src[i]), TELLER_FMT_BLT);
+}
+
 int
 main(void)
 {
@@ -483,6 +503,8 @@ main(void)
 	t_errors();
 	t_limits();
 	t_files();
+	if (oom_enabled())
+		t_oom();
 	teller_ctx_free(ctx);
 	return h_done();
 }

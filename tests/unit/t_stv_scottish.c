@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "harness.h"
+#include "oom.h"
 #include "tl_int.h"
 
 static teller_ctx *ctx;
@@ -365,6 +366,37 @@ seats_override(void)
 	CHECK_INT(R->elected->len, 2);
 }
 
+/* Read and count src: the unit of work for the OOM loop. */
+static int
+oom_count(teller_ctx *c, void *arg)
+{
+	const char *src = arg;
+	teller_contest *con;
+	teller_profile *p;
+	teller_rules rules;
+	teller_result *r;
+	int rc = teller_read(c, TELLER_FMT_BLT, "oom", src, strlen(src), &con,
+	    &p);
+
+	if (rc != TELLER_OK)
+		return rc;
+	teller_rules_init(&rules, "stv-scottish");
+	return teller_count(c, con, p, &rules, &r);
+}
+
+/* TELLER_OOM=1: each allocation of a count failing in turn gives ENOMEM
+ * and leaks nothing (an election with surpluses, exclusions and ties). */
+static void
+oom(void)
+{
+	static char a[] = "5 3\n9 2 0\n7 1 0\n2 3 2 0\n4 3 1 0\n7 4 0\n"
+	    "8 5 0\n0\nC\nB\nE\nF\nG\n";
+	static char b[] = "4 1\n4 1 0\n2 2 0\n2 3 0\n3 4 0\n0\nA\nB\nC\nD\n";
+
+	oom_loop("stv-scottish ties", oom_count, a);
+	oom_loop("stv-scottish lot", oom_count, b);
+}
+
 int
 main(void)
 {
@@ -379,6 +411,8 @@ main(void)
 	equal_refused();
 	withdrawn_skipped();
 	seats_override();
+	if (oom_enabled())
+		oom();
 	teller_ctx_free(ctx);
 	return h_done();
 }
