@@ -99,6 +99,13 @@ str_hash(const char *s, size_t n)
 		h ^= (unsigned char)s[i];
 		h *= 16777619u;
 	}
+	/* finish (murmur3 fmix32) so that the low bits, used as the slot,
+	 * depend on every byte: ids "1", "2", ... would cluster otherwise */
+	h ^= h >> 16;
+	h *= 0x85ebca6bu;
+	h ^= h >> 13;
+	h *= 0xc2b2ae35u;
+	h ^= h >> 16;
 	return h;
 }
 
@@ -113,7 +120,7 @@ tl_strtab_init(teller_ctx *ctx, struct tl_strtab *t)
 {
 	t->ents = tl_vec_new(ctx, sizeof(struct tl_strent));
 	t->chars = tl_vec_new(ctx, 1);
-	t->slots = tl_vec_new(ctx, sizeof(uint32_t));
+	t->slots = tl_vec_new(ctx, sizeof(uint64_t));
 	if (t->ents == NULL || t->chars == NULL || t->slots == NULL)
 		return TELLER_ENOMEM;
 	return TELLER_OK;
@@ -123,19 +130,20 @@ static int
 strtab_grow(teller_ctx *ctx, struct tl_strtab *t)
 {
 	size_t n = t->slots->len ? t->slots->len * 2 : 64, i, h;
-	uint32_t *sl;
+	uint64_t *sl;
 
 	t->slots->len = 0;
 	if (tl_vec_reserve(ctx, t->slots, n) != TELLER_OK)
 		return TELLER_ENOMEM;
 	t->slots->len = n;
 	sl = t->slots->data;
-	memset(sl, 0, n * sizeof(uint32_t));
+	memset(sl, 0, n * sizeof(uint64_t));
 	for (i = 0; i < t->ents->len; i++) {
-		h = TL_VEC_AT(t->ents, struct tl_strent, i).hash & (n - 1);
+		uint32_t hash = TL_VEC_AT(t->ents, struct tl_strent, i).hash;
+		h = hash & (n - 1);
 		while (sl[h] != 0)
 			h = (h + 1) & (n - 1);
-		sl[h] = (uint32_t)(i + 1);
+		sl[h] = (uint64_t)hash << 32 | (uint64_t)(i + 1);
 	}
 	return TELLER_OK;
 }
@@ -145,49 +153,74 @@ tl_strtab_find(const struct tl_strtab *t, const char *s, size_t n)
 {
 	uint32_t hash = str_hash(s, n);
 	size_t mask, h;
-	const uint32_t *sl = t->slots->data;
+	const uint64_t *sl = t->slots->data;
 
 	if (t->slots->len == 0)
 		return -1;
 	mask = t->slots->len - 1;
 	for (h = hash & mask; sl[h] != 0; h = (h + 1) & mask) {
-		const struct tl_strent *e =
-		    &TL_VEC_AT(t->ents, struct tl_strent, sl[h] - 1);
-		if (e->hash == hash && e->len == n &&
-		    memcmp((const char *)t->chars->data + e->off, s, n) == 0)
-			return (int)(sl[h] - 1);
+		const struct tl_strent *e;
+		uint32_t idx = (uint32_t)sl[h];
+
+		if ((uint32_t)(sl[h] >> 32) != hash)
+			continue;
+		e = &TL_VEC_AT(t->ents, struct tl_strent, idx - 1);
+		if (e->len == n && (n == 0 ||
+		    memcmp((const char *)t->chars->data + e->off, s, n) == 0))
+			return (int)(idx - 1);
 	}
 	return -1;
 }
 
 int
-tl_strtab_add(teller_ctx *ctx, struct tl_strtab *t, const char *s, size_t n)
+tl_strtab_put(teller_ctx *ctx, struct tl_strtab *t, const char *s, size_t n,
+    bool *added)
 {
 	struct tl_strent e;
-	uint32_t *sl;
+	uint64_t *sl;
 	size_t mask, h;
+	uint32_t hash = str_hash(s, n);
 
+	*added = false;
 	if (t->ents->len >= UINT32_MAX - 1)
 		return tl_fail(ctx, TELLER_ELIMIT, "too many strings");
 	if ((t->ents->len + 1) * 2 > t->slots->len &&
 	    strtab_grow(ctx, t) != TELLER_OK)
 		return -1;
+	sl = t->slots->data;
+	mask = t->slots->len - 1;
+	for (h = hash & mask; sl[h] != 0; h = (h + 1) & mask) {
+		const struct tl_strent *o;
+		uint32_t idx = (uint32_t)sl[h];
+
+		if ((uint32_t)(sl[h] >> 32) != hash)
+			continue;
+		o = &TL_VEC_AT(t->ents, struct tl_strent, idx - 1);
+		if (o->len == n && (n == 0 ||
+		    memcmp((const char *)t->chars->data + o->off, s, n) == 0))
+			return (int)(idx - 1);
+	}
 	if (tl_vec_reserve(ctx, t->chars, n) != TELLER_OK)
 		return -1;
 	e.off = t->chars->len;
 	e.len = n;
-	e.hash = str_hash(s, n);
+	e.hash = hash;
 	if (n > 0)
 		memcpy((char *)t->chars->data + e.off, s, n);
 	t->chars->len += n;
 	if (tl_vec_push(ctx, t->ents, &e) == NULL)
 		return -1;
-	sl = t->slots->data;
-	mask = t->slots->len - 1;
-	for (h = e.hash & mask; sl[h] != 0; h = (h + 1) & mask)
-		;
-	sl[h] = (uint32_t)t->ents->len;
+	sl[h] = (uint64_t)hash << 32 | (uint64_t)t->ents->len;
+	*added = true;
 	return (int)(t->ents->len - 1);
+}
+
+int
+tl_strtab_add(teller_ctx *ctx, struct tl_strtab *t, const char *s, size_t n)
+{
+	bool added;
+
+	return tl_strtab_put(ctx, t, s, n, &added);
 }
 
 /* ------------------------------------------------------------------ */
@@ -991,13 +1024,14 @@ row(struct rd *r)
 
 		trim(&s, &n);
 		if (n > 0) {
-			if (tl_strtab_find(&r->ids, s, n) >= 0)
+			bool added;
+			if (tl_strtab_put(ctx, &r->ids, s, n, &added) < 0)
+				return ctx->err;
+			if (!added)
 				return tl_fail_at(ctx, TELLER_EDUP,
 				    f[r->idcol].line, f[r->idcol].col,
 				    "ballot id \"%.*s\" appears twice",
 				    (int)(n > 60 ? 60 : n), s);
-			if (tl_strtab_add(ctx, &r->ids, s, n) < 0)
-				return ctx->err;
 		}
 	}
 	rc = r->rankcol != NULL ? row_a(r, f, w) : row_b(r, f, w);

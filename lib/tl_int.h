@@ -430,17 +430,20 @@ bool tl_preflib_sniff_old(const char *buf, size_t len);
 int tl_text_check(teller_ctx *ctx, const char *buf, size_t len);
 
 /* A set of byte strings, each numbered in order of addition; storage
- * freed with the context (fmt_csv.c). add returns the new index or -1
- * (error recorded); find returns the index or -1. */
+ * freed with the context (fmt_csv.c). add returns the string's index
+ * (new or existing) or -1 (error recorded); find returns it or -1. */
 struct tl_strtab {
 	struct tl_vec *ents;  /* of struct tl_strent (fmt_csv.c) */
 	struct tl_vec *chars; /* the strings' bytes */
-	struct tl_vec *slots; /* of uint32_t: index + 1, 0 empty */
+	struct tl_vec *slots; /* of uint64_t: hash << 32 | index + 1 */
 };
 int tl_strtab_init(teller_ctx *ctx, struct tl_strtab *t);
 int tl_strtab_find(const struct tl_strtab *t, const char *s, size_t n);
 int tl_strtab_add(teller_ctx *ctx, struct tl_strtab *t, const char *s,
     size_t n);
+/* Index of s, adding it if new (*added tells which); -1 on error. */
+int tl_strtab_put(teller_ctx *ctx, struct tl_strtab *t, const char *s,
+    size_t n, bool *added);
 
 /* Writers. */
 int tl_rep_text(teller_ctx *, const struct teller_result *, teller_write_fn,
