@@ -656,7 +656,8 @@ tl_rctab_write_csv(teller_ctx *ctx, const struct tl_rview *v, int slice,
 		cf(&c, "Final Round Surplus");
 		for (r = 1; r <= v->nround; r++) {
 			d = stsum(v, r, slice, TL_ST_FRS);
-			if (r == v->nround)
+			/* empty when it equals BigDecimal.ZERO (scale 0) */
+			if (d.v != 0 || d.s != 0)
 				cdec(&c, d);
 			else
 				cnull(&c);
