@@ -27,6 +27,10 @@ struct csvp {
 	struct tl_vec *buf;   /* unescaped quoted text */
 };
 
+/* Bytes that end an unquoted field. */
+static const bool stop[256] = { [','] = true, ['\n'] = true,
+    ['\r'] = true };
+
 /* Read one record into p->flds. Returns 1 if a record was read, 0 at the
  * end, <0 on error. Blank lines are skipped. */
 static int
@@ -84,15 +88,16 @@ next_record(struct csvp *p)
 				s++;
 		} else {
 			q = s;
-			while (s < end && *s != ',' && *s != '\n' &&
-			    *s != '\r')
+			while (s < end && !stop[(unsigned char)*s])
 				s++;
 			f.p = q;
 			f.n = (size_t)(s - q);
 			/* mark as direct with a NULL-free pointer */
 		}
-		if (tl_vec_push(p->ctx, p->flds, &f) == NULL)
+		if (p->flds->len == p->flds->cap &&
+		    tl_vec_reserve(p->ctx, p->flds, 16) != TELLER_OK)
 			return TELLER_ENOMEM;
+		TL_VEC_AT(p->flds, struct fld, p->flds->len++) = f;
 		if (s < end && *s == ',') {
 			s++;
 			continue;
@@ -119,6 +124,8 @@ fix_fields(struct csvp *p, const char *base, size_t maplen)
 	size_t i;
 	uintptr_t b = (uintptr_t)base;
 
+	if (p->buf->len == 0)
+		return;
 	for (i = 0; i < p->flds->len; i++) {
 		uintptr_t v = (uintptr_t)f[i].p;
 		if (v < b || v > b + maplen)
@@ -185,7 +192,10 @@ tl_cvr_read_csv(teller_ctx *ctx, const struct tl_cvr_source *src,
 	fix_fields(&p, m.buf, m.len);
 	ncol = (int)p.flds->len;
 	cands = tl_alloc(ctx, (size_t)ncol + 1, sizeof(char *));
-	if (cands == NULL) {
+	if (cands == NULL || tl_vec_reserve(ctx, pairs, (size_t)ncol + 1) !=
+	    TELLER_OK || tl_vec_reserve(ctx, ptrs, (size_t)ncol + 1) !=
+	    TELLER_OK || tl_vec_reserve(ctx, slots, (size_t)ncol + 1) !=
+	    TELLER_OK) {
 		rc = TELLER_ENOMEM;
 		goto out;
 	}
@@ -222,6 +232,14 @@ tl_cvr_read_csv(teller_ctx *ctx, const struct tl_cvr_source *src,
 			long long v = 0;
 			bool neg = false;
 			struct pair pr;
+			if (f[i].n == 0)
+				continue;
+			if (f[i].n == 1 && *s >= '1' && *s <= '9') {
+				pr.rank = *s - '0';
+				pr.col = i;
+				TL_VEC_AT(pairs, struct pair, pairs->len++) = pr;
+				continue;
+			}
 			while (s < e && (unsigned char)*s <= ' ')
 				s++;
 			while (e > s && (unsigned char)e[-1] <= ' ')
@@ -254,10 +272,7 @@ tl_cvr_read_csv(teller_ctx *ctx, const struct tl_cvr_source *src,
 			}
 			pr.rank = (int)v;
 			pr.col = i;
-			if (tl_vec_push(ctx, pairs, &pr) == NULL) {
-				rc = TELLER_ENOMEM;
-				goto out;
-			}
+			TL_VEC_AT(pairs, struct pair, pairs->len++) = pr;
 		}
 		/* stable sort by rank (columns stay in order) */
 		{
@@ -272,12 +287,6 @@ tl_cvr_read_csv(teller_ctx *ctx, const struct tl_cvr_source *src,
 			}
 			slots->len = 0;
 			ptrs->len = 0;
-			if (tl_vec_reserve(ctx, ptrs, (size_t)n + 1) !=
-			    TELLER_OK || tl_vec_reserve(ctx, slots,
-			    (size_t)n + 1) != TELLER_OK) {
-				rc = TELLER_ENOMEM;
-				goto out;
-			}
 			for (i = 0; i < n; i = j) {
 				struct tl_cvr_slot *sl = &TL_VEC_AT(slots,
 				    struct tl_cvr_slot, slots->len++);
@@ -292,7 +301,18 @@ tl_cvr_read_csv(teller_ctx *ctx, const struct tl_cvr_source *src,
 			ptrs->len = (size_t)n;
 		}
 		memset(&cvr, 0, sizeof cvr);
-		snprintf(idbuf, sizeof idbuf, "%lld", recno);
+		{
+			char tmp[24];
+			long long q = recno;
+			int nd = 0;
+			do {
+				tmp[nd++] = (char)('0' + q % 10);
+				q /= 10;
+			} while (q > 0);
+			for (k = 0; k < nd; k++)
+				idbuf[k] = tmp[nd - 1 - k];
+			idbuf[nd] = '\0';
+		}
 		cvr.computed_id = idbuf;
 		cvr.file = src->path;
 		cvr.line = p.line;

@@ -126,6 +126,10 @@ struct tl_rtab {
 	struct tl_vec *keyv;      /* scratch key */
 	struct tl_vec *kepts;     /* of struct kept */
 	const char *cur_file;
+	struct {
+		const char *p;
+		int tok;
+	} cache[64];              /* string pointer -> token, verified */
 	/* per pass */
 	int seats, pass, nslice;
 	bool *excluded;
@@ -239,9 +243,19 @@ on_cvr(teller_ctx *ctx, void *ud, const struct tl_cvr *r)
 		k[n++] = (uint32_t)sl0->rank;
 		k[n++] = (uint32_t)sl0->n;
 		for (j = 0; j < sl0->n; j++) {
-			int ti = tok_get(t, sl0->cands[j]);
-			if (ti < 0)
-				return TELLER_ENOMEM;
+			const char *cs = sl0->cands[j];
+			size_t ci = ((uintptr_t)cs >> 3) & 63;
+			int ti;
+			if (t->cache[ci].p == cs && strcmp(((const char **)
+			    t->toks.strs->data)[t->cache[ci].tok], cs) == 0) {
+				ti = t->cache[ci].tok;
+			} else {
+				ti = tok_get(t, cs);
+				if (ti < 0)
+					return TELLER_ENOMEM;
+				t->cache[ci].p = cs;
+				t->cache[ci].tok = ti;
+			}
 			TOK(t, ti)->count++;
 			k[n++] = (uint32_t)ti;
 		}
