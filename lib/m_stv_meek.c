@@ -26,6 +26,7 @@
 #define MEEK_DP 9
 
 struct node {
+	int32_t parent; /* -1 for the root */
 	int cand;
 	int64_t m;      /* ballots through this node */
 	int64_t mend;   /* ballots ending here */
@@ -43,48 +44,54 @@ struct meek {
 	tl_g *kf, *vote;
 	tl_g quota, votes, surplus, exhausted, omega;
 	struct tl_vec *nodes; /* of struct node; node 0 is the root */
+	struct tl_vec *spare; /* the other buffer for rebuilding */
+	int32_t *map;         /* old node -> new node while rebuilding */
 	tl_g *stack_w;
 	int32_t *stack_n;
 };
 
 #define NODE(m, i) (&TL_VEC_AT((m)->nodes, struct node, (i)))
 
-/* Child of parent with candidate cand, created if absent; -1 on OOM. */
+/* Child of parent (in tree v) with candidate cand, created if absent;
+ * -1 on OOM. A child is always stored after its parent. */
 static int32_t
-child(struct meek *m, int32_t parent, int cand)
+child(teller_ctx *ctx, struct tl_vec *v, int32_t parent, int cand)
 {
+	struct node *nodes = v->data, nd;
 	int32_t i;
-	struct node nd;
 
-	for (i = NODE(m, parent)->child; i >= 0; i = NODE(m, i)->next)
-		if (NODE(m, i)->cand == cand)
+	for (i = nodes[parent].child; i >= 0; i = nodes[i].next)
+		if (nodes[i].cand == cand)
 			return i;
+	nd.parent = parent;
 	nd.cand = cand;
 	nd.m = nd.mend = 0;
 	nd.child = -1;
-	nd.next = NODE(m, parent)->child;
-	if (tl_vec_push(m->ctx, m->nodes, &nd) == NULL)
+	nd.next = nodes[parent].child;
+	if (tl_vec_push(ctx, v, &nd) == NULL)
 		return -1;
-	i = (int32_t)m->nodes->len - 1;
-	NODE(m, parent)->child = i;
+	i = (int32_t)v->len - 1;
+	((struct node *)v->data)[parent].child = i;
 	return i;
 }
 
+/* Build the tree from the clean rankings. */
 static int
 build(struct meek *m)
 {
-	struct node root = { -1, 0, 0, -1, -1 };
+	struct node root = { -1, -1, 0, 0, -1, -1 };
 	size_t k;
 
-	m->nodes = tl_vec_new(m->ctx, sizeof(struct node));
-	if (m->nodes == NULL || tl_vec_push(m->ctx, m->nodes, &root) == NULL)
+	if ((m->nodes = tl_vec_new(m->ctx, sizeof(struct node))) == NULL ||
+	    (m->spare = tl_vec_new(m->ctx, sizeof(struct node))) == NULL ||
+	    tl_vec_push(m->ctx, m->nodes, &root) == NULL)
 		return TELLER_ENOMEM;
 	for (k = 0; k < m->b.n; k++) {
 		int32_t at = 0;
 		uint32_t j;
 
 		for (j = m->b.off[k]; j < m->b.off[k + 1]; j++) {
-			if ((at = child(m, at, m->b.ids[j])) < 0)
+			if ((at = child(m->ctx, m->nodes, at, m->b.ids[j])) < 0)
 				return TELLER_ENOMEM;
 			NODE(m, at)->m += m->b.w[k];
 		}
@@ -92,7 +99,47 @@ build(struct meek *m)
 	}
 	m->stack_w = tl_alloc(m->ctx, m->nodes->len + 1, sizeof(tl_g));
 	m->stack_n = tl_alloc(m->ctx, m->nodes->len + 1, sizeof(int32_t));
-	return m->stack_w && m->stack_n ? TELLER_OK : TELLER_ENOMEM;
+	m->map = tl_alloc(m->ctx, m->nodes->len + 1, sizeof(int32_t));
+	return m->stack_w && m->stack_n && m->map ? TELLER_OK : TELLER_ENOMEM;
+}
+
+/*
+ * After a defeat, rebuild the tree without the defeated: a defeated
+ * candidate (kf = 0) passes every ballot on unchanged, so splicing its
+ * node out (its children merge into its parent, ballots ending there end
+ * at the parent) gives the same sums and a smaller tree to walk. Parents
+ * come before children, so one pass in index order does it.
+ */
+static int
+rebuild(struct meek *m)
+{
+	struct tl_vec *old = m->nodes, *nw = m->spare;
+	struct node root = { -1, -1, 0, 0, -1, -1 };
+	size_t i;
+
+	nw->len = 0;
+	if (tl_vec_push(m->ctx, nw, &root) == NULL)
+		return TELLER_ENOMEM;
+	m->map[0] = 0;
+	((struct node *)nw->data)->mend = ((struct node *)old->data)->mend;
+	for (i = 1; i < old->len; i++) {
+		const struct node *o = &((struct node *)old->data)[i];
+		int32_t p = m->map[o->parent], x;
+
+		if (m->state[o->cand] == STV_DEFEATED) {
+			m->map[i] = p;
+			((struct node *)nw->data)[p].mend += o->mend;
+			continue;
+		}
+		if ((x = child(m->ctx, nw, p, o->cand)) < 0)
+			return TELLER_ENOMEM;
+		m->map[i] = x;
+		((struct node *)nw->data)[x].m += o->m;
+		((struct node *)nw->data)[x].mend += o->mend;
+	}
+	m->nodes = nw;
+	m->spare = old;
+	return TELLER_OK;
 }
 
 /* *acc += w * n, checked. */
@@ -125,6 +172,8 @@ distribute(struct meek *m)
 	for (i = 0; i < m->ncand; i++)
 		m->vote[i] = 0;
 	m->exhausted = 0;
+	if ((rc = gadd(m, &m->exhausted, one, NODE(m, 0)->mend)) != 0)
+		return rc;
 	for (int32_t ch = NODE(m, 0)->child; ch >= 0; ch = NODE(m, ch)->next) {
 		m->stack_n[sp] = ch;
 		m->stack_w[sp++] = one;
@@ -390,6 +439,8 @@ run(struct meek *m)
 					return rc;
 			}
 			lastkind = TL_STAGE_EXCLUSION;
+			if ((rc = rebuild(m)) != TELLER_OK)
+				return rc;
 		} else {
 			/* Defeat the lowest; anyone within the surplus of
 			 * the lowest counts as tied: tie order decides. */
@@ -418,6 +469,8 @@ run(struct meek *m)
 			    0)) != TELLER_OK)
 				return rc;
 			lastkind = TL_STAGE_EXCLUSION;
+			if ((rc = rebuild(m)) != TELLER_OK)
+				return rc;
 		}
 		if ((rc = tl_result_check(m->ctx, m->r)) != TELLER_OK)
 			return rc;
@@ -471,9 +524,9 @@ tl_m_stv_meek(teller_ctx *ctx, const struct teller_contest *c,
 	m.vote = tl_alloc(ctx, (size_t)m.ncand + 1, sizeof(tl_g));
 	if (m.r == NULL || m.state == NULL || m.kf == NULL || m.vote == NULL)
 		return TELLER_ENOMEM;
+	m.nhopeful = stv_states(c, m.state);
 	if ((rc = build(&m)) != TELLER_OK)
 		return rc;
-	m.nhopeful = stv_states(c, m.state);
 	for (i = 0; i < m.ncand; i++)
 		m.kf[i] = m.state[i] == STV_HOPEFUL ? tl_g_one() : 0;
 	/* omega = 1/10^9 (Droop: precision // 2 with guarded arithmetic) */
