@@ -755,10 +755,13 @@ ask(struct tl_rtab *t, int round, const int *tied, int n, bool winner,
 	{
 		char vbuf[TL_DEC_BUFSZ];
 		tl_dec_str(vbuf, *tally_at(t, round, 0, tied[0]));
-		return tl_fail(t->ctx, TELLER_ETIE, "tie in round %d%s%s for "
+		char pbuf[32] = "";
+		if (t->pass > 0)
+			snprintf(pbuf, sizeof pbuf, " of pass %d", t->pass);
+		return tl_fail(t->ctx, TELLER_ETIE, "tie in round %d%s for "
 		    "the %s among: %s (each has %s vote(s)); give the %s "
-		    "with --tiebreak NAME", round, t->pass > 0 ? " of pass "
-		    : "", t->pass > 0 ? "N" : "", winner ? "winner" : "loser",
+		    "with --tiebreak NAME", round, pbuf,
+		    winner ? "winner" : "loser",
 		    list, vbuf, winner ? "winner" : "candidate to eliminate");
 	}
 }
