@@ -226,7 +226,7 @@ tl_m_irv(teller_ctx *ctx, const struct teller_contest *c,
 		return rc;
 
 	for (;;) {
-		tl_fix best = -1, low = 0, live;
+		tl_fix best = -1, low = 0, live, rest;
 		int top = -1, ntied = 0, loser;
 		uint32_t q, nq;
 		struct tl_stage *st;
@@ -238,7 +238,9 @@ tl_m_irv(teller_ctx *ctx, const struct teller_contest *c,
 				best = votes[i];
 				top = i;
 			}
-		if (ncont == 1 || best > live - best) {
+		if (tl_num_sub(ctx, live, best, &rest))
+			return TELLER_EOVERFLOW;
+		if (ncont == 1 || best > rest) {
 			/* a majority of the continuing votes */
 			if ((rc = tl_result_elect(ctx, r, top)) != TELLER_OK)
 				return rc;

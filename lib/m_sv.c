@@ -198,7 +198,11 @@ tl_m_sv(teller_ctx *ctx, const struct teller_contest *c,
 	}
 	TL_STAGE(r, 0)->note = "LGA 2000 Sch.2 para 2";
 	for (i = 0; i < c->ncand; i++) {
-		if (standing[i] && first[i] > r->valid - first[i]) {
+		tl_fix others;
+
+		if (tl_num_sub(ctx, r->valid, first[i], &others))
+			return TELLER_EOVERFLOW;
+		if (standing[i] && first[i] > others) {
 			/* para 2: more than half of the first preferences */
 			if ((rc = tl_result_elect(ctx, r, i)) != TELLER_OK)
 				return rc;
