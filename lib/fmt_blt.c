@@ -183,10 +183,12 @@ bad_tok(teller_ctx *ctx, long line, const struct tok *k, const char *what)
 /* ------------------------------------------------------------------ */
 /* the reader state                                                    */
 
-/* A ballot id seen, for duplicate detection (points into the input). */
+/* A piece of the input: a ballot id seen (for duplicate detection) or
+ * a name from a comment, with its line. */
 struct idref {
 	const char *s;
 	size_t n;
+	long no;
 };
 
 struct rd {
@@ -204,7 +206,6 @@ struct rd {
 	size_t nids;
 	struct tl_vec *alt;     /* struct idref per candidate from
 				   "# ALTERNATIVE NAME k:" comments */
-	size_t nalt;
 	bool header, ballots;   /* header read; ballots begun */
 	bool in_opt, opt_wd;    /* inside a [option ...]; [withdrawn ...] */
 };
@@ -231,7 +232,7 @@ ascii_ncasecmp(const char *a, const char *b, size_t n)
  * Glasgow 2007) as a fallback name for candidate k.
  */
 static int
-note_comment(struct rd *r, const char *s, const char *e)
+note_comment(struct rd *r, long no, const char *s, const char *e)
 {
 	static const char key[] = "ALTERNATIVE NAME";
 	const char *q = s + 1;
@@ -262,14 +263,13 @@ note_comment(struct rd *r, const char *s, const char *e)
 	if (tl_vec_reserve(r->ctx, r->alt, (size_t)k) != TELLER_OK)
 		return TELLER_ENOMEM;
 	while (r->alt->len < (size_t)k) {
-		struct idref z = { NULL, 0 };
+		struct idref z = { NULL, 0, 0 };
 		TL_VEC_AT(r->alt, struct idref, r->alt->len++) = z;
 	}
 	a = &TL_VEC_AT(r->alt, struct idref, k - 1);
-	if (a->s == NULL)
-		r->nalt++;
 	a->s = d + 1;
 	a->n = (size_t)(e - (d + 1));
+	a->no = no;
 	return TELLER_OK;
 }
 
@@ -1124,6 +1124,20 @@ droop_line(const struct rec *recs, size_t n)
 	return multi && !all2;
 }
 
+/* Is there a "# ALTERNATIVE NAME k:" comment for every candidate? */
+static bool
+alt_complete(const struct rd *r)
+{
+	size_t i;
+
+	if (r->alt == NULL || r->alt->len < (size_t)r->ncand)
+		return false;
+	for (i = 0; i < (size_t)r->ncand; i++)
+		if (TL_VEC_AT(r->alt, struct idref, i).s == NULL)
+			return false;
+	return true;
+}
+
 /* Read the name part: the lines after the lone 0. */
 static int
 names_part(struct rd *r, struct lines *lx)
@@ -1165,7 +1179,7 @@ names_part(struct rd *r, struct lines *lx)
 		if (s == e)
 			continue;
 		if (*s == '#') {
-			if ((rc = note_comment(r, s, e)) != TELLER_OK)
+			if ((rc = note_comment(r, l.no, s, e)) != TELLER_OK)
 				return rc;
 			continue;
 		}
@@ -1213,14 +1227,14 @@ names_part(struct rd *r, struct lines *lx)
 			return name_record(r, &recs[i], true);
 		return TELLER_OK;
 	}
-	if (r->nalt >= (size_t)r->ncand && r->alt->len >= (size_t)r->ncand) {
+	if (alt_complete(r)) {
 		for (i = 0; i < (size_t)r->ncand; i++) {
 			struct idref *a = &TL_VEC_AT(r->alt, struct idref, i);
 			struct rec x;
 			x.s = a->s;
 			x.e = a->s + a->n;
-			x.no = 0;
-			x.col = 0;
+			x.no = a->no;
+			x.col = 1;
 			while (x.s < x.e && is_space(*x.s))
 				x.s++;
 			if ((rc = name_record(r, &x, false)) != TELLER_OK)
@@ -1391,7 +1405,7 @@ tl_fmt_blt(teller_ctx *ctx, const char *buf, size_t len,
 			return rc;
 		/* a '#' comment may carry an ALTERNATIVE NAME */
 		if (t.hash != NULL &&
-		    (rc = note_comment(&r, t.hash, t.e)) != TELLER_OK)
+		    (rc = note_comment(&r, l.no, t.hash, t.e)) != TELLER_OK)
 			return rc;
 	}
 	if (err != TELLER_OK)
