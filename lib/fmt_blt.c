@@ -1282,6 +1282,9 @@ header(struct rd *r, struct tkz *t, long no, const struct tok *k)
 	if (ns < 1 || ns > nc)
 		return tl_fail_at(ctx, TELLER_ERANGE, no, k2.col, "%lld seats "
 		    "for %lld candidates", (long long)ns, (long long)nc);
+	if (ns > ctx->lim.seats)
+		return tl_fail_at(ctx, TELLER_ELIMIT, no, k2.col, "more than "
+		    "%d seats", ctx->lim.seats);
 	if (tkz_next(t, &k2))
 		return bad_tok(ctx, no, &k2, "the end of the header line");
 	r->ncand = (int)nc;
