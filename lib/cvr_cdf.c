@@ -651,7 +651,8 @@ attr_id(struct xstate *s, const char **attrs, struct opt *o)
 	o->has = false;
 	for (i = 0; attrs[i] != NULL; i += 2)
 		if (strcmp(tl_xml_local(attrs[i]), "ObjectId") == 0)
-			return opt_set(s, o, attrs[i + 1], strlen(attrs[i + 1]));
+			return opt_set(s, o, attrs[i + 1],
+			    strlen(attrs[i + 1]));
 	return TELLER_OK;
 }
 

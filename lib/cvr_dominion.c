@@ -353,8 +353,8 @@ read_contest(struct dom *d, const json_t *contest, struct tl_jpath *p,
 			snprintf(code, sizeof(code), "%s", TL_CVR_UWI);
 		} else if (!has_code(d, code)) {
 			snprintf(buf, sizeof(buf), "candidate Id '%s' is not a "
-			    "candidate of contest '%s' in CandidateManifest.json",
-			    code, d->src->contest_id);
+			    "candidate of contest '%s' in "
+			    "CandidateManifest.json", code, d->src->contest_id);
 			return jfail(ctx, p, buf);
 		}
 		/* Ranks above NumOfRanks or maxRankingsAllowed are fatal. */

@@ -102,9 +102,9 @@ option_end(struct tl_xml *x, struct hart *h)
 		if (c != '1')
 			continue;
 		if (maxr > 0 && rank > maxr)
-			return tl_xml_fail(x, TELLER_EPARSE, "Option '%s' ranks "
-			    "%ld, more than the %ld ranks allowed", code, rank,
-			    maxr);
+			return tl_xml_fail(x, TELLER_EPARSE, "Option '%s' "
+			    "ranks %ld, more than the %ld ranks allowed", code,
+			    rank, maxr);
 		if (rank > h->ctx->lim.ranks)
 			return tl_xml_fail(x, TELLER_ELIMIT, "Option '%s' "
 			    "ranks %ld, more than the limit of %d", code, rank,

@@ -180,11 +180,12 @@ on_cvr(teller_ctx *ctx, void *ud, const struct tl_cvr *r)
 		last = sl->rank;
 		if (a->exhaust_dup) {
 			for (j = 0; j < sl->n; j++) {
-				for (k = 0; k < nseen; k++)
-					if (strcmp(seen[k], sl->cands[j]) == 0) {
-						a->repeated++;
-						return TELLER_OK;
-					}
+				for (k = 0; k < nseen; k++) {
+					if (strcmp(seen[k], sl->cands[j]) != 0)
+						continue;
+					a->repeated++;
+					return TELLER_OK;
+				}
 				if (nseen < 256)
 					seen[nseen++] = sl->cands[j];
 			}
@@ -241,7 +242,8 @@ load_csv(struct acc *a, const char *path)
 	for (i = 0; i <= (size_t)n; i++) {
 		char c = i < (size_t)n ? buf[i] : '\n';
 		if (q) {
-			if (c == '"' && i + 1 < (size_t)n && buf[i + 1] == '"') {
+			if (c == '"' && i + 1 < (size_t)n &&
+			    buf[i + 1] == '"') {
 				field[fl++] = '"';
 				i++;
 			} else if (c == '"') {
@@ -752,7 +754,8 @@ test_dominion(void)
 	    "{\"TabulatorId\":5,\"BatchId\":6,\"RecordId\":2,"
 	    "\"Original\":{\"IsCurrent\":false,\"BallotTypeId\":1,"
 	    "\"Contests\":[]},\"Modified\":{\"PrecinctId\":3,"
-	    "\"PrecinctPortionId\":9,\"BallotTypeId\":1,\"Contests\":[{\"Id\":1,"
+	    "\"PrecinctPortionId\":9,\"BallotTypeId\":1,"
+	    "\"Contests\":[{\"Id\":1,"
 	    "\"Marks\":[" MARK(11, 2, false) "," MARK(10, 1, true) ","
 	    MARK(12, 1, false) "," MARK(10, 2, false) "]}]}},"
 	    SESSION(3, true, MARK(10, 1, false)) ","
@@ -859,12 +862,14 @@ test_dominion(void)
 }
 
 #define CDF_HEAD "{\"GpUnit\":[{\"@id\":\"g1\",\"Name\":\"Ward 1\"}],"      \
-	"\"Election\":[{\"Candidate\":[{\"@id\":\"ca\",\"Name\":\"Ann\"},"      \
-	"{\"@id\":\"cb\",\"Name\":\"Bob\"},{\"@id\":\"co\",\"Name\":\"OV\"}]," \
-	"\"Contest\":[{\"@id\":\"k1\",\"Name\":\"Mayor\",\"ContestSelection\":" \
-	"[{\"@id\":\"sa\",\"CandidateIds\":[\"ca\"]},{\"@id\":\"sb\","         \
-	"\"CandidateIds\":[\"cb\"]},{\"@id\":\"so\",\"CandidateIds\":[\"co\"]}," \
-	"{\"@id\":\"sw\",\"IsWriteIn\":\"true\"}]}]}],\"CVR\":["
+	"\"Election\":[{\"Candidate\":[{\"@id\":\"ca\","                   \
+	"\"Name\":\"Ann\"},{\"@id\":\"cb\",\"Name\":\"Bob\"},"               \
+	"{\"@id\":\"co\",\"Name\":\"OV\"}],\"Contest\":[{\"@id\":\"k1\","      \
+	"\"Name\":\"Mayor\",\"ContestSelection\":[{\"@id\":\"sa\","          \
+	"\"CandidateIds\":[\"ca\"]},{\"@id\":\"sb\","                       \
+	"\"CandidateIds\":[\"cb\"]},{\"@id\":\"so\","                       \
+	"\"CandidateIds\":[\"co\"]},{\"@id\":\"sw\","                       \
+	"\"IsWriteIn\":\"true\"}]}]}],\"CVR\":["
 #define CDF_CVR(sels) "{\"BallotPrePrintedId\":\"b7\",\"BallotStyleUnitId\":" \
 	"\"g1\",\"BatchSequenceId\":\"42\",\"CurrentSnapshotId\":\"s2\","     \
 	"\"CVRSnapshot\":[{\"@id\":\"s1\",\"CVRContest\":[]},{\"@id\":\"s2\"," \
