@@ -608,6 +608,9 @@ struct rd {
 	int *rankcol;           /* layout A: column of rank k */
 	int *candcol;           /* layout B: candidate id of column, -1 */
 	struct tl_vec *marks;   /* of tl_cid */
+	struct tl_vec *stamp;   /* of uint32_t per candidate: == gen if marked
+				 * in the current cell */
+	uint32_t gen;
 	struct tl_vec *pairs;   /* layout B: of struct pair */
 };
 
@@ -625,6 +628,8 @@ add_cand(struct rd *r, const char *name, size_t n, const char *party,
 	if (tl_contest_add(r->ctx, r->c, name, n, party, pn) < 0)
 		return -1;
 	id = tl_strtab_add(r->ctx, &r->names, name, n);
+	if (id >= 0 && tl_vec_push(r->ctx, r->stamp, NULL) == NULL)
+		return -1;
 	r->p->ncand = r->c->ncand;
 	return id;
 }
@@ -856,13 +861,19 @@ cell_marks(struct rd *r, const struct fld *f)
 	const char *s = fld_ptr(&r->s, f), *e = s + f->n;
 
 	r->marks->len = 0;
+	if (++r->gen == 0) { /* wrapped: clear the stamps */
+		if (r->stamp->len > 0)
+			memset(r->stamp->data, 0,
+			    r->stamp->len * sizeof(uint32_t));
+		r->gen = 1;
+	}
 	for (;;) {
 		const char *bar = memchr(s, '|', (size_t)(e - s));
 		const char *ne = bar != NULL ? bar : e, *nm = s;
-		size_t n = (size_t)(ne - s), k;
+		size_t n = (size_t)(ne - s);
 		int id;
 		tl_cid cid;
-		bool dup = false;
+		uint32_t *st;
 
 		trim(&nm, &n);
 		if (n == 0)
@@ -880,11 +891,12 @@ cell_marks(struct rd *r, const struct fld *f)
 				return ctx->err;
 		}
 		cid = (tl_cid)id;
-		for (k = 0; k < r->marks->len; k++)
-			if (TL_VEC_AT(r->marks, tl_cid, k) == cid)
-				dup = true;
-		if (!dup && tl_vec_push(ctx, r->marks, &cid) == NULL)
-			return TELLER_ENOMEM;
+		st = &TL_VEC_AT(r->stamp, uint32_t, id);
+		if (*st != r->gen) { /* A|A is one mark */
+			*st = r->gen;
+			if (tl_vec_push(ctx, r->marks, &cid) == NULL)
+				return TELLER_ENOMEM;
+		}
 		if (bar == NULL)
 			break;
 		s = bar + 1;
@@ -1076,9 +1088,11 @@ tl_fmt_csv(teller_ctx *ctx, const char *buf, size_t len,
 	r.s.f = tl_vec_new(ctx, sizeof(struct fld));
 	r.s.scratch = tl_vec_new(ctx, 1);
 	r.marks = tl_vec_new(ctx, sizeof(tl_cid));
+	r.stamp = tl_vec_new(ctx, sizeof(uint32_t));
 	r.pairs = tl_vec_new(ctx, sizeof(struct pair));
 	if (r.c == NULL || r.p == NULL || r.s.f == NULL ||
 	    r.s.scratch == NULL || r.marks == NULL || r.pairs == NULL ||
+	    r.stamp == NULL ||
 	    tl_strtab_init(ctx, &r.names) != TELLER_OK ||
 	    tl_strtab_init(ctx, &r.ids) != TELLER_OK)
 		return TELLER_ENOMEM;

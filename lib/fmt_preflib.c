@@ -124,7 +124,8 @@ struct pl {
 	struct teller_profile *p;
 	int n;            /* alternatives */
 	int type;
-	bool *seen;       /* [n] in the current order */
+	uint32_t *seen;   /* [n]: == gen if in the current order */
+	uint32_t gen;     /* orders begun, wrapping past 0 */
 	struct tl_vec *marks;
 	int64_t orders;   /* data lines */
 };
@@ -143,8 +144,11 @@ order(struct pl *s, const char *a, const char *e, const char *ls, long line,
 	bool tie = false;
 
 	e = rtrim(p, e);
-	for (i = 0; i < s->n; i++)
-		s->seen[i] = false;
+	if (++s->gen == 0) { /* wrapped: start the marks afresh */
+		for (i = 0; i < s->n; i++)
+			s->seen[i] = 0;
+		s->gen = 1;
+	}
 	if ((rc = tl_profile_begin(ctx, s->p)) != TELLER_OK)
 		return rc;
 	while (p < e) {
@@ -171,11 +175,11 @@ order(struct pl *s, const char *a, const char *e, const char *ls, long line,
 				    (long)(at - ls) + 1, "alternative %.*s "
 				    "is not in 1..%d", (int)(p - at), at,
 				    s->n);
-			if (s->seen[v - 1])
+			if (s->seen[v - 1] == s->gen)
 				return tl_fail_at(ctx, TELLER_EPARSE, line,
 				    (long)(at - ls) + 1, "alternative %d "
 				    "appears twice in one order", (int)v);
-			s->seen[v - 1] = true;
+			s->seen[v - 1] = s->gen;
 			nmarked++;
 			id = (tl_cid)(v - 1);
 			if (tl_vec_push(ctx, s->marks, &id) == NULL)
@@ -241,7 +245,7 @@ setup(struct pl *s, int64_t n, long line, long col)
 		return tl_fail_at(ctx, TELLER_ELIMIT, line, col, "more than "
 		    "%d alternatives", ctx->lim.candidates);
 	s->n = (int)n;
-	s->seen = tl_alloc(ctx, (size_t)n, sizeof(bool));
+	s->seen = tl_alloc(ctx, (size_t)n, sizeof(uint32_t));
 	s->p = tl_profile_new(ctx, (int)n);
 	s->marks = tl_vec_new(ctx, sizeof(tl_cid));
 	if (s->seen == NULL || s->p == NULL || s->marks == NULL)
