@@ -546,8 +546,9 @@ tl_xml_parse(teller_ctx *ctx, struct tl_xml *x, const char *buf, size_t len)
 	XML_SetElementHandler(p, xml_start, xml_end);
 	XML_SetCharacterDataHandler(p, xml_chars);
 	XML_SetStartDoctypeDeclHandler(p, xml_doctype);
+	/* Fed in 1 MiB pieces, so expat buffers only a partial token. */
 	do {
-		size_t n = len - off > (1u << 30) ? (1u << 30) : len - off;
+		size_t n = len - off > (1u << 20) ? (1u << 20) : len - off;
 		int final = off + n == len;
 
 		if (XML_Parse(p, buf + off, (int)n, final) ==
