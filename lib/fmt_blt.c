@@ -1056,9 +1056,9 @@ droop_names(struct rd *r, const struct rec *recs, size_t nrec)
 }
 
 /*
- * End of a name line without a trailing '#' comment. Only a line that
- * starts with a quoted string can have one (Droop: '#' outside quotes
- * starts a comment); in an unquoted name '#' is text.
+ * End of a name line without a trailing '#' comment: Droop's '#' outside
+ * quotes, or in an unquoted line a '#' after a blank ("Ann LEE (Lab) #
+ * note"; a '#' inside a word stays text).
  */
 static const char *
 strip_comment(const char *s, const char *e)
@@ -1066,12 +1066,11 @@ strip_comment(const char *s, const char *e)
 	const char *q = s;
 	bool in = false;
 
-	if (*s != '"')
-		return e;
 	for (; q < e; q++) {
-		if (*q == '"')
+		if (*q == '"' && *s == '"')
 			in = !in;
-		else if (*q == '#' && !in)
+		else if (*q == '#' && !in && (*s == '"' || q == s ||
+		    is_space(q[-1])))
 			break;
 	}
 	while (q > s && (is_space(q[-1]) || (q < e && q[-1] == ',')))

@@ -229,6 +229,11 @@ t_names(void)
 	CHECK_INT(rd(b), TELLER_OK);
 	CHECK_STR(teller_contest_name(C, 0), "Jo \"Jack\" SMITH");
 	CHECK_STR(teller_contest_party(C, 0), "Lab");
+	snprintf(b, sizeof(b), "%sAl B#1 (Lab)  # note\nA B\nC D\nT\n",
+	    head);
+	CHECK_INT(rd(b), TELLER_OK);
+	CHECK_STR(teller_contest_name(C, 0), "Al B#1");
+	CHECK_STR(teller_contest_party(C, 0), "Lab");
 	snprintf(b, sizeof(b), "%sYvonne  ALLAN (Lab)\nRuth HOGG (Con_\n"
 	    "Ren\xC3\xA9" "e SLATER   (Grn)\nTorry/Ferryhill Ward", head);
 	CHECK_INT(rd(b), TELLER_OK);
