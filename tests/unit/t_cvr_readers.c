@@ -831,6 +831,14 @@ test_dominion(void)
 	free(big);
 	EXPECT_FAIL(tl_cvr_read_dominion, &src, TELLER_ELIMIT,
 	    "CvrExport.json", true, "dominion deep");
+	/* A deep manifest (read whole) is refused too. */
+	big = deep('[', 200000);
+	memcpy(big, "{\"List\":", 8);
+	put("dom/ContestManifest.json", big);
+	free(big);
+	EXPECT_FAIL(tl_cvr_read_dominion, &src, TELLER_ELIMIT,
+	    "ContestManifest.json", true, "dominion deep manifest");
+	put("dom/ContestManifest.json", dom_manifests[2][1]);
 	/* Unknown precinct. */
 	put("dom/CvrExport.json", "{\"Sessions\":[" SESSION(1, true,
 	    MARK(10, 1, false)) "]}");
@@ -925,6 +933,23 @@ test_cdf_json(void)
 	    "[{\"@id\":\"s1\",\"CVRContest\":[{\"ContestId\":\"k9\"}]}]}]}");
 	EXPECT_FAIL(tl_cvr_read_cdf, &src, TELLER_EPARSE, "c.json", false,
 	    "cdf json CVR without the contest");
+	/* Duplicate selection ids are refused; an unknown GpUnit is not
+	 * (RCTab's JSON path only logs it). */
+	put("c.json", "{\"GpUnit\":[],\"Election\":[{\"Candidate\":[],"
+	    "\"Contest\":[{\"@id\":\"k1\",\"Name\":\"Mayor\","
+	    "\"ContestSelection\":[{\"@id\":\"s\"},{\"@id\":\"s\"}]}]}],"
+	    "\"CVR\":[]}");
+	EXPECT_FAIL(tl_cvr_read_cdf, &src, TELLER_EPARSE, "c.json", false,
+	    "cdf json duplicate selection");
+	put("c.json", CDF_HEAD "{\"BallotStyleUnitId\":\"nowhere\","
+	    "\"CurrentSnapshotId\":\"s\",\"CVRSnapshot\":[{\"@id\":\"s\","
+	    "\"CVRContest\":[{\"ContestId\":\"k1\","
+	    "\"CVRContestSelection\":[]}]}]}]}");
+	rc = run(tl_cvr_read_cdf, &src, &w, &l, &c, f, sizeof(f), m,
+	    sizeof(m));
+	CHECK(rc == TELLER_OK && w.n == 1 && strcmp(w.prec, "(null)") == 0 &&
+	    strcmp(w.slots, "") == 0, "cdf json unknown GpUnit: %d %s", rc,
+	    m);
 	/* Wrong type, with its path. */
 	put("c.json", CDF_HEAD CDF_CVR("{\"ContestSelectionId\":\"sa\","
 	    "\"Rank\":\"1\"}") "]}");
