@@ -4,8 +4,9 @@
  * (title, seats, candidate) precede a header; then either rank columns
  * (layout A: a cell names the candidates marked at that rank, "A|B" for
  * several) or candidate columns (layout B: a cell holds the rank given to
- * that candidate). Also tl_text_check, the NUL / UTF-8 scan shared by the
- * text readers, and tl_strtab, a small string hash set.
+ * that candidate; precinct and batch columns are skipped). Also
+ * tl_text_check, the NUL / UTF-8 scan shared by the text readers, and
+ * tl_strtab, a small string hash set.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -700,6 +701,23 @@ directive(struct rd *r, const char *a, const char *e, long line)
 	return TELLER_OK; /* another comment */
 }
 
+/* Columns that describe a ballot, not a vote (as in RCTab's generic
+ * CSV): precinct, batch, tabulator, ballot style. */
+static bool
+ignored_column(const char *s, size_t n)
+{
+	static const char *const names[] = { "precinct", "precinct_id",
+		"precinct id", "batch", "batch_id", "batch id", "tabulator",
+		"tabulator_id", "tabulator id", "ballot style", "ballot_style",
+		NULL };
+	size_t i;
+
+	for (i = 0; names[i] != NULL; i++)
+		if (ieq(s, n, names[i]))
+			return true;
+	return false;
+}
+
 /* Classify the header record; decide the layout. */
 static int
 header(struct rd *r)
@@ -726,7 +744,8 @@ header(struct rd *r)
 			return tl_fail_at(ctx, TELLER_EPARSE, f[i].line,
 			    f[i].col, "empty column name in the header");
 		if (ieq(s, n, "id") || ieq(s, n, "ballot_id") ||
-		    ieq(s, n, "ballotid") || ieq(s, n, "ballot id")) {
+		    ieq(s, n, "ballotid") || ieq(s, n, "ballot id") ||
+		    ieq(s, n, "response id") || ieq(s, n, "cvr id")) {
 			if (r->idcol >= 0)
 				return tl_fail_at(ctx, TELLER_EPARSE,
 				    f[i].line, f[i].col, "two ballot id "
@@ -741,6 +760,10 @@ header(struct rd *r)
 				    f[i].line, f[i].col, "two weight "
 				    "columns");
 			r->wcol = (int)i;
+			continue;
+		}
+		if (ignored_column(s, n)) {
+			rk[i] = -1;
 			continue;
 		}
 		if (r->fixed && tl_strtab_find(&r->names, s, n) < 0)
@@ -766,7 +789,7 @@ header(struct rd *r)
 		for (i = 0; i < nrank; i++)
 			r->rankcol[i] = -1;
 		for (i = 0; i < nf; i++) {
-			if (rk[i] == 0)
+			if (rk[i] <= 0)
 				continue;
 			if ((size_t)rk[i] > nrank)
 				return tl_fail_at(ctx, TELLER_EPARSE,
@@ -787,7 +810,7 @@ header(struct rd *r)
 		size_t n = f[i].n;
 		int id;
 
-		if ((int)i == r->idcol || (int)i == r->wcol)
+		if ((int)i == r->idcol || (int)i == r->wcol || rk[i] < 0)
 			continue;
 		trim(&s, &n);
 		id = tl_strtab_find(&r->names, s, n);

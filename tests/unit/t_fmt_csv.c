@@ -157,6 +157,42 @@ layout_b(void)
 	ok("# candidate: B\n# candidate: A\nA,B\n1,2\n", "B A #1:A,B;");
 	ok("A;B;C\n3;;1\n", "A B C #1:C,-,A;");
 	ok("A,B\n,\n", "A B #1:;");
+	ok("Response ID,precinct_id,batch_id,A,B\nr1,p1,b1,2,1\n",
+	    "A B #1:B,A;");
+}
+
+/* RCTab's generic CSV CVR, read in place from the shared corpus. */
+static void
+shared_generic(void)
+{
+	const char *sh = getenv("SHARED") != NULL ? getenv("SHARED")
+						  : "../shared";
+	char path[1024];
+	FILE *f;
+	static char buf[1 << 16];
+	size_t n;
+	teller_ctx *ctx;
+	teller_contest *c;
+	teller_profile *p;
+
+	snprintf(path, sizeof(path), "%s/data/rctab/generic_csv_test/"
+	    "generic_csv_test_cvr.csv", sh);
+	if ((f = fopen(path, "rb")) == NULL) {
+		printf("SKIP: %s not found\n", path);
+		return;
+	}
+	n = fread(buf, 1, sizeof(buf), f);
+	fclose(f);
+	teller_ctx_new(NULL, &ctx);
+	CHECK(teller_read(ctx, TELLER_FMT_AUTO, path, buf, n, &c, &p) ==
+	    TELLER_OK, "%s", teller_errmsg(ctx));
+	if (teller_errcode(ctx) == TELLER_OK) {
+		CHECK_INT(c->ncand, 5); /* Response ID, precinct, batch skipped */
+		CHECK_STR(TL_CAND(c, 0)->name, "Lettuce");
+		CHECK_STR(TL_CAND(c, 4)->name, "Write-In");
+		CHECK_INT(p->lines, 26);
+	}
+	teller_ctx_free(ctx);
 }
 
 static void
@@ -246,5 +282,6 @@ main(void)
 	layout_b();
 	errors();
 	speed();
+	shared_generic();
 	return h_done();
 }
