@@ -21,7 +21,8 @@ static int nfiles, nok;
 
 /* The aspects compared, one CHECK each per file. */
 enum { A_NAMES, A_QUOTA, A_STAGES, A_ELECTED, A_EXCLUDED, A_TIES, A_N };
-static const char *const aspect[A_N] = { "names and parties", "quota",
+static const char *const aspect[A_N] = { "names and parties",
+	"valid papers and quota",
 	"stages", "elected", "exclusion order", "ties" };
 
 /* Record a difference in aspect a; print the first few. */
@@ -143,6 +144,11 @@ one(const char *shared, const char *jpath)
 	if (strcmp(a, jstr(j, "quota")) != 0)
 		DIFF(A_QUOTA, "%s: quota %s, expected %s", file, a,
 		    jstr(j, "quota"));
+	if (r->valid != json_integer_value(json_object_get(j,
+	    "valid_ballots")) * 100000)
+		DIFF(A_QUOTA, "%s: %lld valid papers (at 5 dp), expected %lld",
+		    file, (long long)r->valid, (long long)json_integer_value(
+		    json_object_get(j, "valid_ballots")));
 	/* expected stages, Droop's empty ones dropped; map[expected stage
 	 * number] = our stage number */
 	stages = json_object_get(j, "stages");
