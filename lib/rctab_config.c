@@ -605,9 +605,10 @@ tl_rctab_config_load(teller_ctx *ctx, const char *path,
 	int rc;
 
 	*out = NULL;
-	ctx->file = path;
+	ctx->file = NULL; /* tl_io_map names the path itself */
 	if ((rc = tl_io_map(ctx, path, &m)) != TELLER_OK)
 		return rc;
+	ctx->file = path;
 	root = json_loadb(m.buf, m.len, JSON_REJECT_DUPLICATES, &jerr);
 	tl_io_unmap(&m);
 	if (root == NULL)

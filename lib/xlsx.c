@@ -58,6 +58,11 @@ parse_member(teller_ctx *ctx, zip_t *za, const char *name, XML_Parser p,
 		return tl_fail(ctx, TELLER_ELIMIT, "%s: %llu bytes "
 		    "uncompressed, more than the limit", name,
 		    (unsigned long long)st.size);
+	if ((st.valid & ZIP_STAT_SIZE) && (st.valid & ZIP_STAT_COMP_SIZE) &&
+	    st.size > (1u << 20) &&
+	    st.size / (st.comp_size + 1) > ctx->lim.unzip_ratio)
+		return tl_fail(ctx, TELLER_ELIMIT, "%s: compression ratio "
+		    "above %u (zip bomb?)", name, ctx->lim.unzip_ratio);
 	zf = zip_fopen_index(za, (zip_uint64_t)idx, 0);
 	if (zf == NULL)
 		return tl_fail(ctx, TELLER_EPARSE, "%s: cannot open: %s", name,
