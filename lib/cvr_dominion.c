@@ -170,7 +170,7 @@ read_contests(struct dom *d)
 	const json_t *list, *e;
 	struct tl_jpath p;
 	json_t *root;
-	char *path, id[64];
+	char *path, id[256];
 	size_t i;
 	int err;
 
@@ -219,7 +219,7 @@ read_candidates(struct dom *d)
 	const json_t *list, *e;
 	struct tl_jpath p;
 	json_t *root;
-	char *path, cid[64];
+	char *path, cid[256];
 	size_t i;
 	long id;
 	int err;
@@ -294,7 +294,7 @@ outstacked(const json_t *ids)
 
 /* Session-level values shared by the records of one session. */
 struct sess {
-	char tab[64], batch[64];
+	char tab[128], batch[128];
 	long record;
 	const char *precinct, *portion;
 	long recno; /* session number in the file, 1-based */
@@ -310,7 +310,7 @@ read_contest(struct dom *d, const json_t *contest, struct tl_jpath *p,
 	size_t i, off_cid, off_sid, off_batch, off_prec = 0, off_port = 0;
 	struct tl_cvr r;
 	long maxr = tl_cvr_max_ranks(d->src);
-	char buf[200];
+	char buf[600];
 	int err;
 
 	if (!d->contest_found)
@@ -327,7 +327,7 @@ read_contest(struct dom *d, const json_t *contest, struct tl_jpath *p,
 	tl_cvrb_reset(&d->b);
 	json_array_foreach(marks, i, m) {
 		const json_t *amb = tl_cvr_jget(m, "IsAmbiguous");
-		char code[64];
+		char code[256];
 		long rank;
 		size_t old = tl_jpath_push(p, ".Marks[%zu]", i);
 
@@ -440,7 +440,7 @@ read_session(struct dom *d, const json_t *sess, size_t si)
 	struct tl_jpath p;
 	struct sess s;
 	size_t ci, k, old;
-	char cid[64];
+	char cid[256];
 	int err;
 
 	tl_jpath_init(&p);
