@@ -247,7 +247,11 @@ tl_cvr_json_load(teller_ctx *ctx, const char *path, json_t **root)
 		tl_io_unmap(&m);
 		return err;
 	}
-	*root = json_loadb(m.buf, m.len, 0, &je);
+	/* Jackson skips a UTF-8 byte order mark; jansson does not. */
+	if (m.len >= 3 && memcmp(m.buf, "\xEF\xBB\xBF", 3) == 0)
+		*root = json_loadb(m.buf + 3, m.len - 3, 0, &je);
+	else
+		*root = json_loadb(m.buf, m.len, 0, &je);
 	tl_io_unmap(&m);
 	if (*root == NULL)
 		return tl_fail_at(ctx, TELLER_EPARSE, je.line, je.column,
@@ -693,7 +697,9 @@ tl_json_members(teller_ctx *ctx, const char *buf, size_t len,
 	*n = 0;
 	if ((v = tl_vec_new(ctx, sizeof(m))) == NULL)
 		return TELLER_ENOMEM;
-	/* A UTF-8 byte order mark is not JSON; jansson refuses it too. */
+	/* Jackson skips a UTF-8 byte order mark. */
+	if (len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0)
+		c.i = 3;
 	jc_ws(&c);
 	if (c.i >= len || buf[c.i] != '{')
 		return jc_fail(ctx, &c, TELLER_EPARSE, "'{' expected");
