@@ -331,6 +331,47 @@ extreme(const struct st *s, bool surpluses, int *ids)
 	return n;
 }
 
+/*
+ * The preferences of a pattern as the count reads them, into out: a
+ * "next available preference" is one "recorded in consecutive order"
+ * (Sch.1 definitions), so a skipped rank ('-') ends the paper's
+ * preferences there. Withdrawn candidates are struck out (stv.md 4) and
+ * a candidate marked again later is passed over. Sets *eq if a rank
+ * holds two or more live marks (equal rankings). Returns the count.
+ */
+static int
+preferences(const struct st *s, const struct teller_profile *p,
+    const struct tl_pat *pat, tl_cid *out, bool *eq)
+{
+	struct tl_rank k;
+	int n = 0, i, j;
+
+	*eq = false;
+	for (k = tl_rank_first(p, pat); k.cells != NULL; k = tl_rank_next(k)) {
+		int live = 0;
+		tl_cid pick = 0;
+
+		if (k.n == 0)
+			break;
+		for (i = 0; i < k.n; i++) {
+			bool seen = TL_CAND(s->c, k.ids[i])->withdrawn;
+			for (j = 0; j < n && !seen; j++)
+				seen = out[j] == k.ids[i];
+			if (!seen) {
+				pick = k.ids[i];
+				live++;
+			}
+		}
+		if (live > 1) {
+			*eq = true;
+			break;
+		}
+		if (live == 1 && n < s->ncand)
+			out[n++] = pick;
+	}
+	return n;
+}
+
 int
 tl_m_stv_scottish(teller_ctx *ctx, const struct teller_contest *c,
     const struct teller_profile *p, const teller_rules *rules,
@@ -381,7 +422,7 @@ tl_m_stv_scottish(teller_ctx *ctx, const struct teller_contest *c,
 	for (i = 0; i < p->pats->len; i++) {
 		const struct tl_pat *pat = TL_PAT(p, i);
 		bool eq;
-		int len = tl_pat_clean(c, p, pat, buf, s.ncand, &eq);
+		int len = preferences(&s, p, pat, buf, &eq);
 		struct parcel g;
 
 		if (eq)

@@ -354,16 +354,37 @@ withdrawn_skipped(void)
 	order(R->elected, "1");
 }
 
-/* rules->seats overrides the file; skipped ranks are passed over. */
+/* rules->seats overrides the file. */
 static void
 seats_override(void)
 {
-	CHECK_INT(count("3 1\n4 1 0\n3 2 0\n2 3 - 1 0\n0\nA\nB\nC\n", 2, 1),
+	CHECK_INT(count("3 1\n4 1 0\n3 2 0\n2 3 1 0\n0\nA\nB\nC\n", 2, 1),
 	    TELLER_OK);
 	if (R == NULL)
 		return;
 	CHECK_INT(R->seats, 2);
 	CHECK_INT(R->elected->len, 2);
+}
+
+/*
+ * next_available_preference_consecutive: preferences count only "in
+ * consecutive order", so a skipped rank ends the paper. 9 papers, 1 seat:
+ * quota 5. Stage 1: A 4, B 3, C 2. C is excluded: its "3 - 1" papers
+ * have no second preference (the 1 stands after a gap): non-transferable
+ * 2. Then B is excluded (nt 5) and A takes the seat by rule 52; had the
+ * gap been passed over, A would have reached the quota at stage 2.
+ */
+static void
+next_available_preference_consecutive(void)
+{
+	CHECK_INT(count("3 1\n4 1 0\n3 2 0\n2 3 - 1 0\n0\nA\nB\nC\n", 0, 1),
+	    TELLER_OK);
+	if (R == NULL)
+		return;
+	stage(2, TL_STAGE_EXCLUSION, 3, "4.00000 3.00000 0.00000", "2.00000",
+	    "0.00000");
+	order(R->excluded, "3 2");
+	order(R->elected, "1");
 }
 
 /* Read and count src: the unit of work for the OOM loop. */
@@ -411,6 +432,7 @@ main(void)
 	equal_refused();
 	withdrawn_skipped();
 	seats_override();
+	next_available_preference_consecutive();
 	if (oom_enabled())
 		oom();
 	teller_ctx_free(ctx);
