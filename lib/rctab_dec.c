@@ -169,16 +169,65 @@ rescale(teller_ctx *ctx, tl_i128 v, int from, int to, enum tl_dec_round mode,
 	return TELLER_OK;
 }
 
+/* |a| * |b| / 10^k truncated, through a 256-bit product (four 64-bit
+ * limbs, least significant first). False if the result overflows. */
+static bool
+wide_mul_down(tl_u128 a, tl_u128 b, int k, tl_u128 *out)
+{
+	uint64_t x[2] = { (uint64_t)a, (uint64_t)(a >> 64) };
+	uint64_t y[2] = { (uint64_t)b, (uint64_t)(b >> 64) };
+	uint64_t z[4] = { 0, 0, 0, 0 };
+	int i, j, step;
+
+	for (i = 0; i < 2; i++) {
+		tl_u128 carry = 0;
+		for (j = 0; j < 2; j++) {
+			tl_u128 t = (tl_u128)x[i] * y[j] + z[i + j] + carry;
+			z[i + j] = (uint64_t)t;
+			carry = t >> 64;
+		}
+		z[i + 2] = (uint64_t)carry;
+	}
+	while (k > 0) {
+		uint64_t d = 1;
+		tl_u128 rem = 0;
+		step = k > 19 ? 19 : k;
+		for (i = 0; i < step; i++)
+			d *= 10;
+		for (i = 3; i >= 0; i--) {
+			tl_u128 cur = (rem << 64) | z[i];
+			z[i] = (uint64_t)(cur / d);
+			rem = cur % d;
+		}
+		k -= step;
+	}
+	if (z[2] != 0 || z[3] != 0 || (z[1] >> 63) != 0)
+		return false;
+	*out = ((tl_u128)z[1] << 64) | z[0];
+	return true;
+}
+
 int
 tl_dec_mul(teller_ctx *ctx, struct tl_dec a, struct tl_dec b, int s,
     enum tl_dec_round mode, struct tl_dec *out)
 {
 	tl_i128 p;
+	tl_u128 q;
+	bool neg;
 
-	if (__builtin_mul_overflow(a.v, b.v, &p))
+	if (!__builtin_mul_overflow(a.v, b.v, &p))
+		return rescale(ctx, p, a.s + b.s, s, mode, out);
+	/* RCTab's multiply truncates to d places: (a*b) needs 256 bits
+	 * when d reaches 19 or 20 (rctab.md 11.2) */
+	neg = (a.v < 0) != (b.v < 0);
+	if (mode != TL_DEC_DOWN || s > a.s + b.s || !wide_mul_down(
+	    (tl_u128)(a.v < 0 ? -a.v : a.v), (tl_u128)(b.v < 0 ? -b.v : b.v),
+	    a.s + b.s - s, &q))
 		return tl_fail(ctx, TELLER_EOVERFLOW,
 		    "vote product overflows 128 bits");
-	return rescale(ctx, p, a.s + b.s, s, mode, out);
+	out->v = neg ? -(tl_i128)q : (tl_i128)q;
+	out->s = s;
+	return TELLER_OK;
 }
 
 int
@@ -194,9 +243,35 @@ tl_dec_div(teller_ctx *ctx, struct tl_dec a, struct tl_dec b, int s,
 	if (s < 0 || s > TL_DEC_SCALE_MAX)
 		return tl_fail(ctx, TELLER_EOVERFLOW, "scale out of range");
 	if (e >= 0) {
-		if (!upscale(n, e, &n))
-			return tl_fail(ctx, TELLER_EOVERFLOW,
-			    "vote quotient overflows");
+		if (!upscale(n, e, &n)) {
+			/* digit-by-digit long division: the quotient fits
+			 * even when a * 10^e does not */
+			tl_u128 un = (tl_u128)(n < 0 ? -n : n);
+			tl_u128 ud = (tl_u128)(d < 0 ? -d : d);
+			tl_u128 q = un / ud, r = un % ud;
+			bool neg = (n < 0) != (d < 0);
+			while (e-- > 0) {
+				if (q > (tl_u128)I128_MAX / 10 ||
+				    r > ((tl_u128)I128_MAX) / 10)
+					return tl_fail(ctx, TELLER_EOVERFLOW,
+					    "vote quotient overflows");
+				r *= 10;
+				q = q * 10 + r / ud;
+				r %= ud;
+			}
+			if (r != 0 && (mode == TL_DEC_UP ||
+			    ((mode == TL_DEC_HALF_UP ||
+			    mode == TL_DEC_HALF_EVEN) && (r > ud - r ||
+			    (r == ud - r && (mode == TL_DEC_HALF_UP ||
+			    (q & 1) != 0))))))
+				q++;
+			if (q > (tl_u128)I128_MAX)
+				return tl_fail(ctx, TELLER_EOVERFLOW,
+				    "vote quotient overflows");
+			out->v = neg ? -(tl_i128)q : (tl_i128)q;
+			out->s = s;
+			return TELLER_OK;
+		}
 	} else if (!upscale(d, -e, &d)) {
 		out->v = 0; /* |a| < |b| * 10^-s by far */
 		out->s = s;

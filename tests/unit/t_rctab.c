@@ -156,6 +156,19 @@ t_arith(void)
 	p.v = 20000;
 	CHECK_INT(tl_dec_cmp(p, tl_dec_int(2)), 0);
 	CHECK(tl_dec_cmp(p, tl_dec_int(3)) < 0, "2.0000 < 3");
+	/* 20 places (rctab.md 11.2): products and quotients past 128 bits */
+	CHECK_INT(tl_dec_parse("0.33333333333333333333", &p), 0);
+	CHECK_INT(tl_dec_parse("0.20000000000000000000", &q), 0);
+	CHECK_INT(tl_dec_mul(ctx, p, q, 20, TL_DEC_DOWN, &r), TELLER_OK);
+	CHECK_STR(dstr(r.v, r.s), "0.06666666666666666666");
+	CHECK_INT(tl_dec_parse("2.00000000000000000000", &p), 0);
+	CHECK_INT(tl_dec_parse("10.00000000000000000000", &q), 0);
+	CHECK_INT(tl_dec_div(ctx, p, q, 20, TL_DEC_DOWN, &r), TELLER_OK);
+	CHECK_STR(dstr(r.v, r.s), "0.20000000000000000000");
+	CHECK_INT(tl_dec_parse("1.00000000000000000000", &p), 0);
+	CHECK_INT(tl_dec_parse("3.00000000000000000000", &q), 0);
+	CHECK_INT(tl_dec_div(ctx, p, q, 20, TL_DEC_UP, &r), TELLER_OK);
+	CHECK_STR(dstr(r.v, r.s), "0.33333333333333333334");
 	CHECK_INT(tl_dec_parse("1.", &p), -1);
 	CHECK_INT(tl_dec_parse("x", &p), -1);
 	teller_ctx_free(ctx);
