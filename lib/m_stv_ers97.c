@@ -530,7 +530,8 @@ do_exclude(struct ers *e)
 				return TELLER_ENOMEM;
 		}
 	}
-	qsort(bt->data, bt->len, sizeof(struct bal_tv), by_tv_desc);
+	if (bt->len > 1)
+		qsort(bt->data, bt->len, sizeof(struct bal_tv), by_tv_desc);
 	for (j = 0; j < bt->len; j++)
 		if (j == 0 || TL_VEC_AT(bt, struct bal_tv, j).tv !=
 		    TL_VEC_AT(bt, struct bal_tv, j - 1).tv)
