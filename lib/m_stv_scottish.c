@@ -41,6 +41,7 @@ struct st {
 	struct tl_vec **held;   /* [ncand] parcels held, struct parcel */
 	tl_fix nontrans, loss;
 	struct tl_rng rng;
+	uint32_t *seen, stamp;  /* [ncand] marks of the pattern being read */
 };
 
 /* Next preference of parcel g after its current position that is for a
@@ -340,34 +341,37 @@ extreme(const struct st *s, bool surpluses, int *ids)
  * holds two or more live marks (equal rankings). Returns the count.
  */
 static int
-preferences(const struct st *s, const struct teller_profile *p,
+preferences(struct st *s, const struct teller_profile *p,
     const struct tl_pat *pat, tl_cid *out, bool *eq)
 {
 	struct tl_rank k;
-	int n = 0, i, j;
+	int n = 0, i;
 
 	*eq = false;
+	if (++s->stamp == 0) {
+		memset(s->seen, 0, (size_t)s->ncand * sizeof(*s->seen));
+		s->stamp = 1;
+	}
 	for (k = tl_rank_first(p, pat); k.cells != NULL; k = tl_rank_next(k)) {
 		int live = 0;
 		tl_cid pick = 0;
 
 		if (k.n == 0)
 			break;
-		for (i = 0; i < k.n; i++) {
-			bool seen = TL_CAND(s->c, k.ids[i])->withdrawn;
-			for (j = 0; j < n && !seen; j++)
-				seen = out[j] == k.ids[i];
-			if (!seen) {
+		for (i = 0; i < k.n; i++)
+			if (!TL_CAND(s->c, k.ids[i])->withdrawn &&
+			    s->seen[k.ids[i]] != s->stamp) {
 				pick = k.ids[i];
 				live++;
 			}
-		}
 		if (live > 1) {
 			*eq = true;
 			break;
 		}
-		if (live == 1 && n < s->ncand)
+		if (live == 1 && n < s->ncand) {
+			s->seen[pick] = s->stamp;
 			out[n++] = pick;
+		}
 	}
 	return n;
 }
@@ -402,7 +406,8 @@ tl_m_stv_scottish(teller_ctx *ctx, const struct teller_contest *c,
 	s.votes = tl_alloc(ctx, (size_t)s.ncand + 1, sizeof(tl_fix));
 	s.held = tl_alloc(ctx, (size_t)s.ncand + 1, sizeof(*s.held));
 	ids = tl_alloc(ctx, (size_t)s.ncand + 1, sizeof(int));
-	if (buf == NULL || s.prefs == NULL || s.state == NULL ||
+	s.seen = tl_alloc(ctx, (size_t)s.ncand + 1, sizeof(uint32_t));
+	if (s.seen == NULL || buf == NULL || s.prefs == NULL || s.state == NULL ||
 	    s.pending == NULL || s.votes == NULL || s.held == NULL ||
 	    ids == NULL)
 		return TELLER_ENOMEM;
