@@ -210,6 +210,7 @@ run(struct wigm *w)
 	int rc, i, n;
 	size_t k;
 	struct tl_stage *st;
+	tl_g tv;
 
 	if (tied == NULL)
 		return TELLER_ENOMEM;
@@ -229,6 +230,7 @@ run(struct wigm *w)
 	while (w->nhopeful > w->seats - w->nelected &&
 	    w->seats - w->nelected > 0) {
 		int tkind, subj, kind;
+		tl_fix value = -1;
 
 		/* Elect new winners (pending transfer). */
 		if ((rc = elect_quota(w)) != TELLER_OK)
@@ -239,6 +241,10 @@ run(struct wigm *w)
 			subj = tied[0];
 			tkind = TL_TIEK_SURPLUS;
 			w->pending[subj] = false;
+			if ((rc = tl_g_div(w->ctx, w->vote[subj] - w->quota,
+			    w->vote[subj], &tv)) != TELLER_OK)
+				return rc;
+			value = tl_g_fix(tv, WIGM_DP);
 			if ((rc = xfer_surplus(w, subj)) != TELLER_OK)
 				return rc;
 			kind = TL_STAGE_SURPLUS;
@@ -256,9 +262,7 @@ run(struct wigm *w)
 		}
 		if ((st = stage(w, kind, subj)) == NULL)
 			return TELLER_ENOMEM;
-		if (kind == TL_STAGE_SURPLUS)
-			st->note = "surplus transferred at weight "
-			    "surplus/vote";
+		st->value = value; /* surplus / vote, floored, for show */
 		if (kind == TL_STAGE_EXCLUSION &&
 		    (rc = tl_result_exclude(w->ctx, w->r, subj)) != 0)
 			return rc;
