@@ -2,7 +2,9 @@
 # fuzz, lint, regen, check-valgrind, check-oom, install, clean.
 # Local overrides go in an untracked config.mk.
 
-CC ?= gcc
+ifeq ($(origin CC),default)
+CC = gcc
+endif
 PREFIX ?= /usr/local
 SAN ?=
 -include config.mk
