@@ -17,6 +17,7 @@
 struct lines {
 	const char *p, *end; /* next line starts at p */
 	long no;             /* number of the line last returned */
+	char sep;            /* '\n', or '\r' in a file of old Mac lines */
 };
 
 /* One line of input with its number. */
@@ -36,7 +37,7 @@ next_line(teller_ctx *ctx, struct lines *lx, struct line *l, int *err)
 
 	if (lx->p >= lx->end)
 		return false;
-	nl = memchr(lx->p, '\n', (size_t)(lx->end - lx->p));
+	nl = memchr(lx->p, lx->sep, (size_t)(lx->end - lx->p));
 	if (nl == NULL)
 		nl = lx->end;
 	l->s = lx->p;
@@ -346,7 +347,7 @@ id_dialect(struct lines lx)
 	while (lx.p < lx.end) {
 		const char *s, *q;
 		l.s = lx.p;
-		q = memchr(lx.p, '\n', (size_t)(lx.end - lx.p));
+		q = memchr(lx.p, lx.sep, (size_t)(lx.end - lx.p));
 		l.e = q != NULL ? q : lx.end;
 		lx.p = q != NULL ? q + 1 : lx.end;
 		for (s = l.s; s < l.e && is_space(*s); s++)
@@ -1332,12 +1333,12 @@ option_tok(struct rd *r, long no, const struct tok *k)
 }
 
 /*
- * One line of the numeric part. Sets *done at the lone 0. The state
- * (header read, ballots begun) is in r.
+ * One line l of the numeric part (lx: the rest of the input). Sets *done
+ * at the lone 0. The state (header read, ballots begun) is in r.
  */
 static int
 numeric_line(struct rd *r, struct tkz *t, const struct line *l,
-    const char *end, bool *done)
+    const struct lines *lx, bool *done)
 {
 	struct tok k;
 	int rc;
@@ -1364,7 +1365,8 @@ numeric_line(struct rd *r, struct tkz *t, const struct line *l,
 		}
 		r->ballots = true;
 		if (*k.s == '(' && r->idmode == 0) {
-			struct lines rest = { l->s, end, 0 };
+			struct lines rest = *lx;
+			rest.p = l->s;
 			r->idmode = id_dialect(rest);
 		}
 		rc = ballot_line(r, t, l->no, &k);
@@ -1397,12 +1399,15 @@ tl_fmt_blt(teller_ctx *ctx, const char *buf, size_t len,
 	lx.p = buf;
 	lx.end = buf + len;
 	lx.no = 0;
+	lx.sep = '\n';
+	if (memchr(buf, '\n', len) == NULL)
+		lx.sep = '\r'; /* only CRs: a file of old Mac lines */
 	if (len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0)
 		lx.p += 3;
 	while (!done && next_line(ctx, &lx, &l, &err)) {
 		lastline = l.no;
 		tkz_line(&t, &l);
-		if ((rc = numeric_line(&r, &t, &l, lx.end, &done)) !=
+		if ((rc = numeric_line(&r, &t, &l, &lx, &done)) !=
 		    TELLER_OK)
 			return rc;
 		/* a '#' comment may carry an ALTERNATIVE NAME */

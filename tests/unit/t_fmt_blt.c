@@ -197,6 +197,13 @@ t_lexical(void)
 	CHECK_STR(C->title, "Ward 9 - Almond and Earn");
 	CHECK_INT(weight_of("1"), 786);
 	CHECK_INT(weight_of("2 1"), 4);
+	/* old Mac line ends (CR only), ids */
+	CHECK_INT(rd("2 1\r(a) 1 2 0\r(b) 2 0\r0\r\"A\"\r\"B\"\r\"T\""),
+	    TELLER_OK);
+	CHECK_INT(weight_of("1 2"), 1);
+	CHECK_STR(C->title, "T");
+	err_at("CR error", "2 1\r1 1 3 0\r0\rA\rB\r", TELLER_ERANGE, 2, 5,
+	    NULL);
 }
 
 /* The seven name encodings of the Scottish files (stv.md 4). */
