@@ -1421,8 +1421,8 @@ tl_fmt_blt(teller_ctx *ctx, const char *buf, size_t len,
 		return tl_fail_at(ctx, TELLER_EPARSE, lastline > 0 ? lastline :
 		    1, 1, "no header line (candidates and seats)");
 	if (!done && t.in_block)
-		return tl_fail_at(ctx, TELLER_EPARSE, t.cline, t.ccol, "comment "
-		    "/* is never closed");
+		return tl_fail_at(ctx, TELLER_EPARSE, t.cline, t.ccol,
+		    "comment /* is never closed");
 	if (!done)
 		return tl_fail_at(ctx, TELLER_EPARSE, lastline, 1, "the "
 		    "ballots do not end with a line holding a lone 0");
