@@ -285,7 +285,9 @@ one(const char *shared, const char *jpath)
 			    struct tl_tie, k);
 			if (tt->chosen + 1 == ch &&
 			    tt->ntied == (int)json_array_size(
-			    json_object_get(t, "tied")))
+			    json_object_get(t, "tied")) &&
+			    (tt->how == TL_TIE_EARLIER) == (strstr(jstr(t,
+			    "resolved_by"), "prior") != NULL))
 				found = true;
 		}
 		if (!found) {
