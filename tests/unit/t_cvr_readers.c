@@ -16,6 +16,7 @@
 #include <jansson.h>
 
 #include "harness.h"
+#include "oom.h"
 #include "rctab_cvr.h"
 
 #define MAXC 64
@@ -1184,6 +1185,80 @@ test_clearballot(void)
 	    false, "clear ballot missing");
 }
 
+/* Allocation failures (TELLER_OOM=1): every reader on a small valid
+ * input gives ENOMEM cleanly at each failing allocation, leaking none. */
+struct oom_case {
+	reader_fn rd;
+	struct tl_cvr_source src;
+};
+
+static int
+oom_cb(teller_ctx *ctx, void *ud, const struct tl_cvr *r)
+{
+	(void)ctx;
+	(void)r;
+	(*(long *)ud)++;
+	return TELLER_OK;
+}
+
+static int
+oom_reader(teller_ctx *ctx, void *arg)
+{
+	struct oom_case *oc = arg;
+	long n = 0;
+
+	return oc->rd(ctx, &oc->src, oom_cb, &n);
+}
+
+static void
+test_oom(void)
+{
+	struct oom_case oc;
+	size_t i;
+
+	mkdir(tpath("odom"), 0700);
+	for (i = 0; i < 4; i++) {
+		char nm[256];
+		if (snprintf(nm, sizeof(nm), "odom/%s", dom_manifests[i][0]) <
+		    (int)sizeof(nm))
+			put(nm, dom_manifests[i][1]);
+	}
+	put("odom/CvrExport.json", "{\"Sessions\":[" SESSION(1, true,
+	    MARK(10, 1, false) "," MARK(11, 2, false)) "," SESSION(2, true,
+	    MARK(12, 1, false)) "]}");
+	src_init(&oc.src, "dominion", tpath("odom"), "1");
+	oc.src.uwi_label = "12";
+	oc.rd = tl_cvr_read_dominion;
+	oom_loop("dominion", oom_reader, &oc);
+
+	put("o.json", CDF_HEAD CDF_CVR("{\"ContestSelectionId\":\"sa\","
+	    "\"Rank\":1},{\"ContestSelectionId\":\"sb\",\"Rank\":2}") "]}");
+	src_init(&oc.src, "cdf", tpath("o.json"), "Mayor");
+	oc.rd = tl_cvr_read_cdf;
+	oom_loop("cdf json", oom_reader, &oc);
+
+	put("o.xml", XHEAD XCVR(XSEL("sb", XPOS(2,
+	    "<cdf:IsAllocable>yes</cdf:IsAllocable>")) XSEL("sa",
+	    "<cdf:Rank>1</cdf:Rank>")) XTAIL);
+	src_init(&oc.src, "cdf", tpath("o.xml"), "Mayor");
+	oom_loop("cdf xml", oom_reader, &oc);
+
+	mkdir(tpath("ohart"), 0700);
+	put("ohart/a.xml", HART("K", HOPT("c1", "0101") HOPT("c2", "1")));
+	src_init(&oc.src, "hart", tpath("ohart"), "K");
+	oc.rd = tl_cvr_read_hart;
+	oom_loop("hart", oom_reader, &oc);
+
+	put("o.csv", "RowNumber,BoxID,BoxPosition,BallotID,PrecinctID,"
+	    "BallotStyleID,PrecinctStyleName,ScanComputerName,Status,Remade,"
+	    "Choice_1_1:Mayor:1:Vote For 1:Ann:Dem,"
+	    "Choice_2_1:Mayor:2:Vote For 1:Bob:Rep\n"
+	    "1,b,1,id,P7,s,n,scan,ok,0,1,1\n2,b,2,id2,P8,s,n,scan,ok,0,0,1\n");
+	src_init(&oc.src, "clearBallot", tpath("o.csv"), "Mayor");
+	oc.rd = tl_cvr_read_clearballot;
+	oom_loop("clear ballot", oom_reader, &oc);
+}
+
 int
 main(void)
 {
@@ -1193,6 +1268,13 @@ main(void)
 	    (long)getpid());
 	if (mkdir(tmpdir, 0700) != 0) {
 		CHECK(0, "cannot create %s", tmpdir);
+		return h_done();
+	}
+	if (oom_enabled()) {
+		test_oom();
+		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
+		if (system(cmd) != 0)
+			fprintf(stderr, "could not remove %s\n", tmpdir);
 		return h_done();
 	}
 	test_dominion();
