@@ -227,6 +227,12 @@ tl_cvr_read_csv(teller_ctx *ctx, const struct tl_cvr_source *src,
 		f = p.flds->data;
 		nf = (int)p.flds->len;
 		pairs->len = 0;
+		for (i = ncol; i < nf; i++)
+			if (!is_blank(f[i].p, f[i].n)) {
+				rc = tl_fail_at(ctx, TELLER_EPARSE, p.line, i + 1,
+				    "column %d has a value but no header", i + 1);
+				goto out;
+			}
 		for (i = first; i < nf && i < ncol; i++) {
 			const char *s = f[i].p, *e = s + f[i].n;
 			long long v = 0;

@@ -201,7 +201,20 @@ on_row(teller_ctx *ctx, void *ud, long row, const struct tl_xlsx_cell *c,
 		for (k = 0; k < nslot; k++)
 			sl[k].cands = pp + (uintptr_t)sl[k].cands;
 	}
-	snprintf(cid, sizeof cid, "%s-%ld", x->fname, x->n);
+	{
+		size_t fl = strlen(x->fname), k2 = 0;
+		char tmp[24];
+		long q = x->n;
+		memcpy(cid, x->fname, fl);
+		cid[fl++] = '-';
+		do {
+			tmp[k2++] = (char)('0' + q % 10);
+			q /= 10;
+		} while (q > 0);
+		while (k2 > 0)
+			cid[fl++] = tmp[--k2];
+		cid[fl] = '\0';
+	}
 	memset(&cvr, 0, sizeof cvr);
 	cvr.computed_id = cid;
 	cvr.supplied_id = id;

@@ -9,7 +9,6 @@
  */
 #include <expat.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <zip.h>
 
@@ -229,6 +228,21 @@ struct sheet {
 	int err;
 };
 
+/* A non-negative decimal integer (row numbers, string indexes); -1 if
+ * not one. */
+static long
+uint_of(const char *s)
+{
+	long v = 0;
+
+	if (*s < '0' || *s > '9')
+		return -1;
+	for (; *s >= '0' && *s <= '9'; s++)
+		if (v < 1000000000L)
+			v = v * 10 + (*s - '0');
+	return v;
+}
+
 /* Column number of a cell reference like "AB12", or 0. */
 static int
 refcol(const char *r)
@@ -324,7 +338,7 @@ sh_start(void *ud, const char *name, const char **a)
 		return;
 	if (strcmp(l, "row") == 0) {
 		r = attr(a, "r");
-		s->row = r != NULL ? atol(r) : s->row + 1;
+		s->row = r != NULL ? uint_of(r) : s->row + 1;
 		s->in_row = true;
 		s->col = 0;
 		s->cells->len = 0;
@@ -333,7 +347,14 @@ sh_start(void *ud, const char *name, const char **a)
 		r = attr(a, "r");
 		s->col = r != NULL && refcol(r) > 0 ? refcol(r) : s->col + 1;
 		t = attr(a, "t");
-		snprintf(s->type, sizeof s->type, "%s", t != NULL ? t : "n");
+		if (t == NULL)
+			t = "n";
+		{
+			size_t k;
+			for (k = 0; t[k] != '\0' && k + 1 < sizeof s->type; k++)
+				s->type[k] = t[k];
+			s->type[k] = '\0';
+		}
 		s->have_val = false;
 		s->val->len = 0;
 		(void)refrow;
@@ -383,7 +404,7 @@ add_cell(struct sheet *s)
 	((char *)s->val->data)[n] = '\0';
 	txt = s->val->data;
 	if (strcmp(s->type, "s") == 0) {
-		long i = atol(txt);
+		long i = uint_of(txt);
 		if (i < 0 || (size_t)i >= s->sst->len) {
 			s->err = tl_fail_at(s->ctx, TELLER_EPARSE, s->row, s->col,
 			    "shared string %ld does not exist", i);
