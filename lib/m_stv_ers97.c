@@ -654,7 +654,8 @@ tl_m_stv_ers97(teller_ctx *ctx, const struct teller_contest *c,
 	e.ctx = ctx;
 	e.c = c;
 	e.ncand = c->ncand;
-	if ((rc = stv_prepare(ctx, c, p, rules, "stv-ers97", &e.b, &e.seats)))
+	if ((rc = stv_prepare(ctx, c, p, rules, "stv-ers97", false, &e.b,
+	    &e.seats)) != TELLER_OK)
 		return rc;
 	if (e.b.total > INT64_C(1000000000000000))
 		return tl_fail(ctx, TELLER_EOVERFLOW, "stv-ers97: too many "

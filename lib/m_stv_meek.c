@@ -155,6 +155,70 @@ gadd(struct meek *m, tl_g *acc, tl_g w, int64_t n)
 	return TELLER_OK;
 }
 
+#define EQ_WORK_MAX 50000000 /* recursion steps per distribution */
+
+/* floor(w / n) for n > 0 (Droop: weight / V(n)). */
+static tl_g
+gfloordiv(tl_g w, int n)
+{
+	tl_g q = w / n;
+
+	if (w < 0 && q * n != w)
+		q--;
+	return q;
+}
+
+/*
+ * Droop meek distributeVotes(), ballots with equal rankings: at rank i the
+ * weight is split equally (floored) among the rank's hopeful and elected
+ * candidates; each keeps floor(share * kf) and passes floor(share *
+ * (1 - kf)) on to rank i + 1 separately. As in Droop, a rank whose
+ * candidates are all defeated ends the ballot; weight left at the end is
+ * non-transferable here (Droop's residual).
+ */
+static int
+dist_eq(struct meek *m, size_t k, uint32_t i, tl_g w, long *work)
+{
+	const struct stv_ballots *b = &m->b;
+	uint32_t r0 = TL_VEC_AT(b->eqoff, uint32_t, k);
+	uint32_t nr = TL_VEC_AT(b->eqoff, uint32_t, k + 1) - r0;
+	int64_t mult = TL_VEC_AT(b->eqw, int64_t, k);
+	uint32_t a, z, j;
+	int n = 0, rc;
+	tl_g share, keep, rest;
+
+	if (++*work > EQ_WORK_MAX)
+		return tl_fail(m->ctx, TELLER_ELIMIT, "stv-meek: equal "
+		    "rankings branch too much to distribute");
+	if (w == 0)
+		return TELLER_OK;
+	if (i >= nr)
+		return gadd(m, &m->exhausted, w, mult);
+	a = TL_VEC_AT(b->eqrank, uint32_t, r0 + i);
+	z = r0 + i + 1 < b->eqrank->len ? TL_VEC_AT(b->eqrank, uint32_t,
+	    r0 + i + 1) : (uint32_t)b->eqids->len;
+	for (j = a; j < z; j++) {
+		int c = TL_VEC_AT(b->eqids, tl_cid, j);
+		if (m->state[c] == STV_HOPEFUL || m->state[c] == STV_ELECTED)
+			n++;
+	}
+	if (n == 0)
+		return gadd(m, &m->exhausted, w, mult);
+	share = gfloordiv(w, n);
+	for (j = a; j < z; j++) {
+		int c = TL_VEC_AT(b->eqids, tl_cid, j);
+		if (m->state[c] != STV_HOPEFUL && m->state[c] != STV_ELECTED)
+			continue;
+		if ((rc = tl_g_mul(m->ctx, share, m->kf[c], &keep)) != 0 ||
+		    (rc = tl_g_mul(m->ctx, share, tl_g_one() - m->kf[c],
+		    &rest)) != 0 ||
+		    (rc = gadd(m, &m->vote[c], keep, mult)) != 0 ||
+		    (rc = dist_eq(m, k, i + 1, rest, work)) != 0)
+			return rc;
+	}
+	return TELLER_OK;
+}
+
 /*
  * Droop meek distributeVotes(): each ballot starts at weight 1; at each
  * candidate with a keep factor kf != 0 it leaves keep = floor(w * kf) and
@@ -208,6 +272,11 @@ distribute(struct meek *m)
 			m->stack_n[sp] = ch;
 			m->stack_w[sp++] = rest;
 		}
+	}
+	for (size_t k = 0; k < m->b.neq; k++) {
+		long work = 0;
+		if ((rc = dist_eq(m, k, 0, one, &work)) != TELLER_OK)
+			return rc;
 	}
 	return TELLER_OK;
 }
@@ -415,6 +484,18 @@ run(struct meek *m)
 		if ((rc = gadd(m, &m->vote[NODE(m, ch)->cand], tl_g_one(),
 		    NODE(m, ch)->m)) != TELLER_OK)
 			return rc;
+	/* Ballots with equal first preferences: floor(1/n) to each. */
+	for (size_t k = 0; k < m->b.neq; k++) {
+		uint32_t r0 = TL_VEC_AT(m->b.eqoff, uint32_t, k), j, z;
+		int64_t mult = TL_VEC_AT(m->b.eqw, int64_t, k);
+		j = TL_VEC_AT(m->b.eqrank, uint32_t, r0);
+		z = r0 + 1 < m->b.eqrank->len ? TL_VEC_AT(m->b.eqrank,
+		    uint32_t, r0 + 1) : (uint32_t)m->b.eqids->len;
+		for (uint32_t q = j; q < z; q++)
+			if ((rc = gadd(m, &m->vote[TL_VEC_AT(m->b.eqids, tl_cid,
+			    q)], gfloordiv(tl_g_one(), (int)(z - j)), mult)))
+				return rc;
+	}
 	if (stage(m, TL_STAGE_FIRST, -1) == NULL)
 		return TELLER_ENOMEM;
 	if ((rc = tl_result_check(m->ctx, m->r)) != TELLER_OK)
@@ -513,7 +594,8 @@ tl_m_stv_meek(teller_ctx *ctx, const struct teller_contest *c,
 	m.ctx = ctx;
 	m.c = c;
 	m.ncand = c->ncand;
-	if ((rc = stv_prepare(ctx, c, p, rules, "stv-meek", &m.b, &m.seats)))
+	if ((rc = stv_prepare(ctx, c, p, rules, "stv-meek", true, &m.b,
+	    &m.seats)) != TELLER_OK)
 		return rc;
 	if (m.b.total > INT64_C(9000000000))
 		return tl_fail(ctx, TELLER_EOVERFLOW, "stv-meek: more than "

@@ -301,7 +301,8 @@ tl_m_stv_wigm(teller_ctx *ctx, const struct teller_contest *c,
 	w.ctx = ctx;
 	w.c = c;
 	w.ncand = c->ncand;
-	if ((rc = stv_prepare(ctx, c, p, rules, "stv-wigm", &w.b, &w.seats)))
+	if ((rc = stv_prepare(ctx, c, p, rules, "stv-wigm", false, &w.b,
+	    &w.seats)) != TELLER_OK)
 		return rc;
 	if (w.b.total > INT64_C(9000000000))
 		return tl_fail(ctx, TELLER_EOVERFLOW, "stv-wigm: more than "

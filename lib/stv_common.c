@@ -3,13 +3,55 @@
  * stv_common.c -- shared set-up for the STV methods other than the
  * Scottish one: seats, clean preference lists, candidate states.
  */
+#include <string.h>
+
 #include "stv_common.h"
+
+/* Keep pattern pat (which has an equal ranking) as rank groups. */
+static int
+keep_equal(teller_ctx *ctx, const struct teller_contest *c,
+    const struct teller_profile *p, const struct tl_pat *pat,
+    struct stv_ballots *b, bool *seen)
+{
+	struct tl_rank r;
+	uint32_t at;
+	int i;
+
+	memset(seen, 0, (size_t)c->ncand * sizeof(bool));
+	for (r = tl_rank_first(p, pat); r.cells != NULL; r = tl_rank_next(r)) {
+		size_t before = b->eqids->len;
+		for (i = 0; i < r.n; i++) {
+			tl_cid id = r.ids[i];
+			if (TL_CAND(c, id)->withdrawn || seen[id])
+				continue;
+			seen[id] = true;
+			if (tl_vec_push(ctx, b->eqids, &id) == NULL)
+				return TELLER_ENOMEM;
+		}
+		if (b->eqids->len == before)
+			continue; /* empty rank: stripped */
+		at = (uint32_t)before;
+		if (tl_vec_push(ctx, b->eqrank, &at) == NULL)
+			return TELLER_ENOMEM;
+	}
+	at = (uint32_t)b->eqrank->len;
+	if (tl_vec_push(ctx, b->eqoff, &at) == NULL ||
+	    tl_vec_push(ctx, b->eqw, &pat->w) == NULL)
+		return TELLER_ENOMEM;
+	b->neq++;
+	b->total += pat->w;
+	return TELLER_OK;
+}
 
 int
 stv_prepare(teller_ctx *ctx, const struct teller_contest *c,
     const struct teller_profile *p, const teller_rules *rules,
-    const char *method, struct stv_ballots *b, int *seats)
+    const char *method, bool allow_equal, struct stv_ballots *b,
+    int *seats)
 {
+	bool *seen = NULL;
+	uint32_t zero = 0;
+
 	size_t i, cells = 0, n = 0;
 	tl_cid *buf;
 	int k;
@@ -30,12 +72,30 @@ stv_prepare(teller_ctx *ctx, const struct teller_contest *c,
 	if (buf == NULL || b->off == NULL || b->ids == NULL || b->w == NULL)
 		return TELLER_ENOMEM;
 	b->total = 0;
+	b->neq = 0;
+	if (allow_equal) {
+		seen = tl_alloc(ctx, (size_t)c->ncand + 1, sizeof(bool));
+		b->eqoff = tl_vec_new(ctx, sizeof(uint32_t));
+		b->eqrank = tl_vec_new(ctx, sizeof(uint32_t));
+		b->eqids = tl_vec_new(ctx, sizeof(tl_cid));
+		b->eqw = tl_vec_new(ctx, sizeof(int64_t));
+		if (seen == NULL || b->eqoff == NULL || b->eqrank == NULL ||
+		    b->eqids == NULL || b->eqw == NULL ||
+		    tl_vec_push(ctx, b->eqoff, &zero) == NULL)
+			return TELLER_ENOMEM;
+	}
 	cells = 0;
 	for (i = 0; i < p->pats->len; i++) {
 		const struct tl_pat *pat = TL_PAT(p, i);
 		bool eq;
 
 		k = tl_pat_clean(c, p, pat, buf, c->ncand, &eq);
+		if (eq && allow_equal) {
+			int rc = keep_equal(ctx, c, p, pat, b, seen);
+			if (rc != TELLER_OK)
+				return rc;
+			continue;
+		}
 		if (eq)
 			return tl_fail(ctx, TELLER_ERULE, "%s: a ballot ranks "
 			    "two candidates equal, which these rules do not "

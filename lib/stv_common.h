@@ -22,17 +22,28 @@ struct stv_ballots {
 	uint32_t *off;   /* [n + 1] */
 	tl_cid *ids;
 	int64_t *w;      /* whole ballots (weights must be integers) */
-	int64_t total;   /* valid ballots: sum of w */
+	int64_t total;   /* valid ballots: sum of w (with eq below) */
+	/* Ballots with equal rankings, when the method accepts them:
+	 * ballot k has ranks eqrank[eqoff[k] .. eqoff[k+1]), rank r holds
+	 * the candidates eqids[eqrank[r] .. eqrank[r+1]). */
+	size_t neq;
+	struct tl_vec *eqoff;  /* of uint32_t, neq + 1 */
+	struct tl_vec *eqrank; /* of uint32_t */
+	struct tl_vec *eqids;  /* of tl_cid */
+	struct tl_vec *eqw;    /* of int64_t */
 };
 
 /*
  * Read the profile for an STV count: seats from rules (if > 0) or the
- * contest; the clean rankings; refuse equal rankings (ERULE, naming the
- * method), fractional ballot weights (ERULE), no seats (EINVAL).
+ * contest; the clean rankings; refuse fractional ballot weights (ERULE)
+ * and no seats (EINVAL). Ballots with equal rankings are refused (ERULE,
+ * naming the method) unless allow_equal, when they are kept apart in the
+ * eq* fields: withdrawn candidates, repeats and empty ranks removed.
  */
 int stv_prepare(teller_ctx *ctx, const struct teller_contest *c,
     const struct teller_profile *p, const teller_rules *rules,
-    const char *method, struct stv_ballots *b, int *seats);
+    const char *method, bool allow_equal, struct stv_ballots *b,
+    int *seats);
 
 /* Initial states: STV_WITHDRAWN or STV_HOPEFUL; returns the hopefuls. */
 int stv_states(const struct teller_contest *c, int *state);
