@@ -193,6 +193,9 @@ load_source(teller_ctx *ctx, struct tl_rctab_cfg *cfg, json_t *o, int i,
 		snprintf(p, n, "%s/%s", cfg->dir, path);
 		src->path = p;
 	}
+	if (strcmp(prov, "cdf") == 0 && cfg->by_precinct)
+		return CFAIL(ctx, "cvrFileSources[%d].provider: "
+		    "tabulateByPrecinct may not be used with CDF files", i);
 	if (strcmp(prov, "cdf") == 0) {
 		n = strlen(path);
 		if (n < 5 || (strcasecmp(path + n - 5, ".json") != 0 &&
@@ -326,7 +329,7 @@ load_source(teller_ctx *ctx, struct tl_rctab_cfg *cfg, json_t *o, int i,
 				return CFAIL(ctx, "cvrFileSources[%d].%s: \"%s\" "
 				    "is a reserved word", i, lname[a], lab[a]);
 			for (b = a + 1; b < 3; b++)
-				if (strcmp(lab[a], lab[b]) == 0)
+				if (strcasecmp(lab[a], lab[b]) == 0)
 					return CFAIL(ctx, "cvrFileSources[%d]."
 					    "%s: same as %s", i, lname[b],
 					    lname[a]);
@@ -453,7 +456,7 @@ load_rules(teller_ctx *ctx, struct tl_rctab_cfg *cfg, json_t *r)
 	    "rules.")) == NULL)
 		return TELLER_ECONFIG;
 	cfg->pct_text = s;
-	if (cfg->seats == 0 || cfg->mode == TL_WM_BOTTOMS_PCT) {
+	if (cfg->seats == 0 || cfg->mode == TL_WM_BOTTOMS_PCT || !blank(s)) {
 		struct tl_dec p, hundred = tl_dec_int(100);
 		if (tl_dec_parse(s, &p) != 0 ||
 		    tl_dec_cmp(p, tl_dec_int(1)) < 0 ||
@@ -569,9 +572,12 @@ check_names(teller_ctx *ctx, struct tl_rctab_cfg *cfg)
 				    "reserved name", i, x);
 			for (s = 0; s < cfg->nsrc; s++) {
 				const struct tl_cvr_source *src = &cfg->src[s];
-				if (strcmp(x, src->overvote_label) == 0 ||
-				    strcmp(x, src->skipped_rank_label) == 0 ||
-				    strcmp(x, src->uwi_label) == 0)
+				if ((*src->overvote_label != '\0' &&
+				    strcasecmp(x, src->overvote_label) == 0) ||
+				    (*src->skipped_rank_label != '\0' &&
+				    strcasecmp(x, src->skipped_rank_label) == 0) ||
+				    (*src->uwi_label != '\0' &&
+				    strcasecmp(x, src->uwi_label) == 0))
 					return CFAIL(ctx, "candidates[%d]: \"%s\" "
 					    "is also a CVR label", i, x);
 			}
