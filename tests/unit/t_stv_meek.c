@@ -254,6 +254,46 @@ out:
 	teller_ctx_free(ctx);
 }
 
+/*
+ * Case 4 (equal rankings, as Droop's meek defines them): 1 seat, 9
+ * ballots: A=B x4 (A and B ranked equal first), C x3, B x2. Quota 9/2.
+ * Stage 1: the equal first preferences are split: A 4 x 1/2 = 2, B 2 + 2 =
+ *   4, C 3. Round 1: nobody above 4.5, no surplus: A (2) defeated.
+ * Round 2: at the A=B rank only B is left, so B takes the whole weight:
+ *   B 4 + 2 = 6 > 4.5, elected.
+ */
+static void
+case_equal(void)
+{
+	static const char *const b[] = { "3 C", "2 B", NULL };
+	teller_ctx *ctx;
+	struct teller_contest *c;
+	struct teller_profile *p;
+	struct teller_result *r;
+	tl_cid ab[2] = { 0, 1 };
+	int rc;
+
+	teller_ctx_new(NULL, &ctx);
+	CHECK(mk(ctx, "A B C", b, 1, &c, &p) == 0, "build");
+	tl_profile_begin(ctx, p);
+	tl_profile_rank(ctx, p, ab, 2);
+	tl_profile_end(ctx, p, 4);
+	r = count(ctx, "stv-meek", c, p, 1, &rc);
+	CHECK_INT(rc, TELLER_OK);
+	if (r == NULL)
+		goto out;
+	CHECK_STR(elected(r), "B");
+	CHECK_INT(r->valid, INT64_C(9000000000));
+	CHECK_INT(r->stages->len, 3);
+	STAGE(r, 1, 0, "2.000000000", "equal first preferences split");
+	STAGE(r, 1, 1, "4.000000000", "equal first preferences split");
+	STAGE(r, 2, 0, "2.000000000", "defeat of the lowest");
+	STAGE(r, 3, 1, "6.000000000", "only B left at the equal rank");
+	STAGE(r, 3, 0, "0.000000000", "defeated: kf = 0");
+out:
+	teller_ctx_free(ctx);
+}
+
 static void
 determinism(void)
 {
@@ -280,6 +320,7 @@ main(void)
 	case_basic();
 	case_tie();
 	case_batch();
+	case_equal();
 	determinism();
 	return h_done();
 }

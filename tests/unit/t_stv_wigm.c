@@ -297,9 +297,31 @@ guarded(void)
 	teller_ctx_free(ctx);
 }
 
+/* Equal rankings are refused (Droop's wigm has no rule for them). */
+static void
+refusal(void)
+{
+	static const char *const b[] = { "3 A B", "2 B", NULL };
+	teller_ctx *ctx;
+	struct teller_contest *c;
+	struct teller_profile *p;
+	tl_cid ab[2] = { 0, 1 };
+	int rc;
+
+	teller_ctx_new(NULL, &ctx);
+	CHECK(mk(ctx, "A B C", b, 1, &c, &p) == 0, "build");
+	tl_profile_begin(ctx, p);
+	tl_profile_rank(ctx, p, ab, 2);
+	tl_profile_end(ctx, p, 1);
+	CHECK(count(ctx, "stv-wigm", c, p, 1, &rc) == NULL, "no result");
+	CHECK_INT(rc, TELLER_ERULE);
+	teller_ctx_free(ctx);
+}
+
 int
 main(void)
 {
+	refusal();
 	case_basic();
 	case_tie();
 	case_strict();
