@@ -168,7 +168,8 @@ elect_quota(struct wigm *w)
 			if (w->state[i] != STV_HOPEFUL ||
 			    tl_g_cmp(w->vote[i], w->quota) <= 0)
 				continue;
-			if (best < 0 || tl_g_cmp(w->vote[i], w->vote[best]) >= 0)
+			if (best < 0 ||
+			    tl_g_cmp(w->vote[i], w->vote[best]) >= 0)
 				best = i;
 		}
 		if (best < 0)

@@ -342,7 +342,8 @@ g_make(teller_ctx *ctx, uwide mag, int neg, int inexact, tl_g *out)
 	if (neg && inexact)
 		mag += 1; /* floor toward -infinity */
 	if (mag > (uwide)(((uwide)1 << 127) - 1))
-		return tl_fail(ctx, TELLER_EOVERFLOW, "guarded value overflows");
+		return tl_fail(ctx, TELLER_EOVERFLOW, "guarded value "
+		    "overflows");
 	*out = neg ? -(tl_g)mag : (tl_g)mag;
 	return TELLER_OK;
 }
