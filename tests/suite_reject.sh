@@ -3,8 +3,9 @@
 # CLI: `teller count -m irv FILE` must exit with the status for E<CODE>
 # (1 bad input; 2 EINVAL; 3 ENOMEM/EINTERNAL/EWRITE; 4 ETIE), and its
 # first stderr line must start "teller: FILE:" -- for EPARSE with a
-# position, "teller: FILE:LINE:COL: ". (tests/unit/t_reject.c checks the
-# exact codes through the library.) Ends "N passed, N failed".
+# position, "teller: FILE:LINE:COL: ". Then tests/reject/rctab/E*.json
+# through `teller rctab`. (tests/unit/t_reject.c checks the exact codes
+# through the library.) Ends "N passed, N failed".
 B=${B:-build}
 T=$B/teller
 pass=0
@@ -46,6 +47,29 @@ for f in tests/reject/E*; do
 		echo "FAIL: $f: exit $rc (want $want): $first"
 	fi
 done
+# RCTab contest configs (and the CVRs they name): `teller rctab` must
+# exit 1 naming a file under tests/reject/rctab/, within 20 seconds.
+out=$(mktemp -d)
+to=""
+command -v timeout >/dev/null 2>&1 && to="timeout 20"
+for f in tests/reject/rctab/E*.json; do
+	[ -f "$f" ] || continue
+	$to "$T" rctab "$f" -o "$out" >/dev/null 2>"$err"
+	rc=$?
+	first=$(head -n 1 "$err")
+	case $first in
+	"teller: tests/reject/rctab/"*) msg_ok=1 ;;
+	*) msg_ok=0 ;;
+	esac
+	if [ "$rc" -eq 1 ] && [ "$msg_ok" = 1 ]; then
+		pass=$((pass + 1))
+	else
+		fail=$((fail + 1))
+		[ "$rc" -eq 124 ] && first="(timed out: a hang) $first"
+		echo "FAIL: $f: exit $rc (want 1): $first"
+	fi
+done
+rm -rf "$out"
 if [ "$n" -lt 60 ]; then
 	echo "FAIL: only $n reject files"
 	fail=$((fail + 1))
