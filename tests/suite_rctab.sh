@@ -137,5 +137,61 @@ $msg"
 		fail=$((fail + 1))
 	fi
 done
+# Configs RCTab refuses: variants of generic_csv_test, each must fail
+# naming the field.
+G="$D/generic_csv_test/generic_csv_test_config.json"
+if [ -z "$RCTAB_CASES" ] && [ -f "$G" ]; then
+	python3 - "$G" "$T" <<'PY'
+import json, os, sys
+g, t = sys.argv[1], sys.argv[2]
+base = json.load(open(g))
+base["cvrFileSources"][0]["filePath"] = os.path.join(
+    os.path.dirname(g), base["cvrFileSources"][0]["filePath"])
+bad = {
+    "tabulatorVersion": ("", "tabulatorVersion", None),
+    "overvoteRule": ("rules", "overvoteRule", "bogus"),
+    "tiebreakMode": ("rules", "tiebreakMode", "coinToss"),
+    "winnerElectionMode": ("rules", "winnerElectionMode", "bottomsUp"),
+    "randomSeed": ("rules", "tiebreakMode", "random"),
+    "decimalPlacesForVoteArithmetic": ("rules",
+        "decimalPlacesForVoteArithmetic", "21"),
+    "maxSkippedRanksAllowed": ("rules", "maxSkippedRanksAllowed", "-1"),
+    "maxRankingsAllowed": ("rules", "maxRankingsAllowed", "0"),
+    "hareQuota": ("rules", "hareQuota", True),
+    "contestName": ("outputSettings", "contestName", ""),
+    "provider": ("src", "provider", "scantron"),
+    "firstVoteColumnIndex": ("src", "firstVoteColumnIndex", "0"),
+    "contestId": ("src", "contestId", "7"),
+    "filePath": ("src", "filePath", "/nonexistent.csv"),
+    "candidates": ("cands", None, None),
+}
+for field, (where, key, val) in bad.items():
+    c = json.loads(json.dumps(base))
+    if where == "":
+        del c[key]
+    elif where == "src":
+        c["cvrFileSources"][0][key] = val
+    elif where == "cands":
+        c["candidates"] = []
+    else:
+        c[where][key] = val
+    with open(os.path.join(t, "bad_%s.json" % field), "w") as f:
+        json.dump(c, f)
+PY
+	for f in "$T"/bad_*.json; do
+		field=$(basename "$f" .json)
+		field=${field#bad_}
+		if "$B/teller" rctab "$f" -o "$T/badout" >/dev/null \
+		    2>"$T/bad.err"; then
+			echo "FAIL refuse $field: accepted"
+			fail=$((fail + 1))
+		elif grep -q "^teller: .*$field" "$T/bad.err"; then
+			pass=$((pass + 1))
+		else
+			echo "FAIL refuse $field: $(cat "$T/bad.err")"
+			fail=$((fail + 1))
+		fi
+	done
+fi
 echo "$pass passed, $fail failed"
 [ $fail -eq 0 ]
