@@ -32,60 +32,104 @@ teller_format_parse(const char *name)
 	return -1;
 }
 
-/* First non-blank line of buf after a BOM, skipping '#' comment lines
- * unless keep_hash. */
-static const char *
-first_line(const char *buf, size_t len, size_t *n)
+/* Does line l (n bytes) start with word w, ignoring ASCII case? */
+static bool
+starts_ci(const char *l, size_t n, const char *w)
 {
-	const char *p = buf, *end = buf + len;
+	size_t i;
 
-	if (len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0)
-		p += 3;
-	while (p < end) {
-		const char *e = memchr(p, '\n', (size_t)(end - p));
-		const char *q = p;
-		if (e == NULL)
-			e = end;
-		while (q < e && (*q == ' ' || *q == '\t' || *q == '\r'))
-			q++;
-		if (q < e) {
-			*n = (size_t)(e - p);
-			return p;
-		}
-		p = e + 1;
+	for (i = 0; w[i] != '\0'; i++) {
+		char c = i < n ? l[i] : '\0';
+		if (c >= 'A' && c <= 'Z')
+			c = (char)(c - 'A' + 'a');
+		if (c != w[i])
+			return false;
 	}
-	*n = 0;
-	return NULL;
+	return true;
 }
 
-enum teller_format
-teller_format_detect(const char *buf, size_t len)
+/* Does l (n bytes) contain s? */
+static bool
+contains(const char *l, size_t n, const char *s)
 {
-	size_t n, i;
-	const char *l;
+	size_t k = strlen(s), i;
+
+	for (i = 0; i + k <= n; i++)
+		if (memcmp(l + i, s, k) == 0)
+			return true;
+	return false;
+}
+
+/* Integers on a line before any '#', separated by blanks (a trailing
+ * comma, as in CSV residue, is allowed); -1 if anything else is there. */
+static int
+count_ints(const char *l, size_t n)
+{
+	size_t i = 0;
 	int nums = 0;
 
-	if (len >= 8 && memcmp(buf, "TELLERP1", 8) == 0)
-		return TELLER_FMT_PROFILE;
-	l = first_line(buf, len, &n);
-	if (l == NULL)
-		return TELLER_FMT_BLT;
-	if (l[0] == '#')
-		return TELLER_FMT_PREFLIB;
-	/* BLT: the first line is two integers (candidates, seats). */
-	for (i = 0; i < n;) {
-		while (i < n && (l[i] == ' ' || l[i] == '\t' || l[i] == '\r' ||
-		    l[i] == ','))
+	while (i < n && l[i] != '#') {
+		if (l[i] == ' ' || l[i] == '\t' || l[i] == '\r' ||
+		    (l[i] == ',' && nums > 0)) {
 			i++;
-		if (i == n)
-			break;
+			continue;
+		}
 		if (l[i] < '0' || l[i] > '9')
-			return TELLER_FMT_CSV;
+			return -1;
 		while (i < n && l[i] >= '0' && l[i] <= '9')
 			i++;
 		nums++;
 	}
-	return nums == 2 ? TELLER_FMT_BLT : TELLER_FMT_CSV;
+	return nums;
+}
+
+/*
+ * Guess the format from the first lines. '#' lines: PrefLib's upper-case
+ * keys mean PrefLib, teller's CSV directives mean CSV, others are comments
+ * (BLT allows them too). The first other line decides: two integers is a
+ * BLT header, one integer the old PrefLib header, anything else CSV.
+ */
+enum teller_format
+teller_format_detect(const char *buf, size_t len)
+{
+	const char *p = buf, *end = buf + len;
+
+	if (len >= 8 && memcmp(buf, "TELLERP1", 8) == 0)
+		return TELLER_FMT_PROFILE;
+	if (len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0)
+		p += 3;
+	while (p < end) {
+		const char *e = memchr(p, '\n', (size_t)(end - p));
+		const char *l = p;
+		size_t n;
+		int k;
+
+		if (e == NULL)
+			e = end;
+		p = e + 1;
+		while (l < e && (*l == ' ' || *l == '\t' || *l == '\r'))
+			l++;
+		n = (size_t)(e - l);
+		if (n == 0)
+			continue;
+		if (l[0] == '#') {
+			if (contains(l, n, "NUMBER ALTERNATIVES") ||
+			    contains(l, n, "FILE NAME:") ||
+			    contains(l, n, "DATA TYPE:"))
+				return TELLER_FMT_PREFLIB;
+			if (starts_ci(l, n, "# title:") ||
+			    starts_ci(l, n, "# seats:") ||
+			    starts_ci(l, n, "# candidate:"))
+				return TELLER_FMT_CSV;
+			continue;
+		}
+		if (n >= 2 && l[0] == '/' && l[1] == '*')
+			return TELLER_FMT_BLT;
+		k = count_ints(l, n);
+		return k == 2 ? TELLER_FMT_BLT
+		    : k == 1 ? TELLER_FMT_PREFLIB : TELLER_FMT_CSV;
+	}
+	return TELLER_FMT_BLT;
 }
 
 int
