@@ -309,6 +309,14 @@ tl_rep_stagesheet(teller_ctx *ctx, const struct teller_result *r,
 		tl_out_fmt(&o, "%s\n", r->contest->title);
 	tl_out_fmt(&o, "Method: %s\n", r->method_title);
 	tl_out_fmt(&o, "Seats: %d\n", r->seats);
+	if (r->rejected->len > 0)
+		tl_out_str(&o, "Rejected ballots:\n");
+	for (s = 0; s < r->rejected->len; s++) {
+		const struct tl_tally *t = &TL_VEC_AT(r->rejected,
+		    struct tl_tally, s);
+		tl_num_fmt(buf, t->n, r->dp);
+		tl_out_fmt(&o, "  %s  %s\n", buf, t->name);
+	}
 	tl_num_fmt(buf, r->valid, r->dp);
 	tl_out_fmt(&o, "Valid votes: %s\n", buf);
 	if (r->has_quota) {
