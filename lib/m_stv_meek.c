@@ -9,7 +9,8 @@
  * iteration stops when the total surplus is <= omega = 10^-9, when it no
  * longer falls, when someone is elected, or when sure losers appear
  * (batch defeat, Droop's defeat_batch=safe). Results are shown at 9
- * places, floored; what the floors hide goes to the loss row.
+ * places, rounded half up as Droop prints them (display=9); the rounding
+ * residue goes to the loss row, which can be a few 10^-9 below zero.
  *
  * Ballots are held as a prefix tree of their clean rankings: a node's
  * weight is the number of ballots through it, and a distribution walks
@@ -298,7 +299,7 @@ defeat(struct meek *m, int i)
 	m->kf[i] = 0;
 }
 
-/* Record a stage with the current votes (floored at MEEK_DP), the
+/* Record a stage with the current votes (rounded at MEEK_DP), the
  * non-transferable weight, and the loss making up the rest. */
 static struct tl_stage *
 stage(struct meek *m, int kind, int subject)
@@ -312,15 +313,15 @@ stage(struct meek *m, int kind, int subject)
 	if (v == NULL)
 		return NULL;
 	for (i = 0; i < m->ncand; i++) {
-		v[i] = tl_g_fix(m->vote[i], MEEK_DP);
+		v[i] = tl_g_round(m->vote[i], MEEK_DP);
 		sum += v[i];
 	}
-	nt = tl_g_fix(m->exhausted, MEEK_DP);
+	nt = tl_g_round(m->exhausted, MEEK_DP);
 	st = tl_result_stage(m->ctx, m->r, kind, subject, v, nt,
 	    m->r->valid - sum - nt);
 	if (st == NULL || (note = tl_alloc(m->ctx, 64, 1)) == NULL)
 		return NULL;
-	tl_num_fmt(q, tl_g_fix(m->quota, MEEK_DP), MEEK_DP);
+	tl_num_fmt(q, tl_g_round(m->quota, MEEK_DP), MEEK_DP);
 	snprintf(note, 64, "quota %s", q);
 	st->note = note;
 	return st;
@@ -618,7 +619,7 @@ tl_m_stv_meek(teller_ctx *ctx, const struct teller_contest *c,
 	m.quota = n / (tl_g)(m.seats + 1);
 	m.r->valid = m.b.total * tl_num_pow10(MEEK_DP);
 	m.r->has_quota = true;
-	m.r->quota = tl_g_fix(m.quota, MEEK_DP);
+	m.r->quota = tl_g_round(m.quota, MEEK_DP);
 	if ((rc = run(&m)) != TELLER_OK)
 		return rc;
 	*out = m.r;

@@ -5,7 +5,8 @@
  * arithmetic (18 + 9 places, floor), quota N/(S+1) exactly, elected when
  * vote > quota, one surplus per round (largest first), one exclusion per
  * round, ties by ballot (input) order. Numbers are shown at 9 places,
- * floored; what the floors hide goes to the loss row.
+ * rounded half up as Droop prints them (display=9); the rounding residue
+ * goes to the loss row, which can therefore be a few 10^-9 below zero.
  */
 #include <string.h>
 
@@ -61,7 +62,7 @@ advance(struct wigm *w, uint32_t k)
 	return add_bal(w, k, &w->vote[ids[w->pos[k]]]);
 }
 
-/* Record a stage: votes, non-transferable floored at WIGM_DP, and the
+/* Record a stage: votes and non-transferable rounded at WIGM_DP, and the
  * loss taking up the rest, so conservation holds exactly. */
 static struct tl_stage *
 stage(struct wigm *w, int kind, int subject)
@@ -73,10 +74,10 @@ stage(struct wigm *w, int kind, int subject)
 	if (v == NULL)
 		return NULL;
 	for (i = 0; i < w->ncand; i++) {
-		v[i] = tl_g_fix(w->vote[i], WIGM_DP);
+		v[i] = tl_g_round(w->vote[i], WIGM_DP);
 		sum += v[i];
 	}
-	nt = tl_g_fix(w->exhausted, WIGM_DP);
+	nt = tl_g_round(w->exhausted, WIGM_DP);
 	return tl_result_stage(w->ctx, w->r, kind, subject, v, nt,
 	    w->r->valid - sum - nt);
 }
@@ -245,7 +246,7 @@ run(struct wigm *w)
 			if ((rc = tl_g_div(w->ctx, w->vote[subj] - w->quota,
 			    w->vote[subj], &tv)) != TELLER_OK)
 				return rc;
-			value = tl_g_fix(tv, WIGM_DP);
+			value = tl_g_round(tv, WIGM_DP);
 			if ((rc = xfer_surplus(w, subj)) != TELLER_OK)
 				return rc;
 			kind = TL_STAGE_SURPLUS;
@@ -263,7 +264,7 @@ run(struct wigm *w)
 		}
 		if ((st = stage(w, kind, subj)) == NULL)
 			return TELLER_ENOMEM;
-		st->value = value; /* surplus / vote, floored, for show */
+		st->value = value; /* surplus / vote, rounded, for show */
 		if (kind == TL_STAGE_EXCLUSION &&
 		    (rc = tl_result_exclude(w->ctx, w->r, subj)) != 0)
 			return rc;
@@ -329,7 +330,7 @@ tl_m_stv_wigm(teller_ctx *ctx, const struct teller_contest *c,
 	w.quota = n / (tl_g)(w.seats + 1);
 	w.r->valid = w.b.total * tl_num_pow10(WIGM_DP);
 	w.r->has_quota = true;
-	w.r->quota = tl_g_fix(w.quota, WIGM_DP);
+	w.r->quota = tl_g_round(w.quota, WIGM_DP);
 	if ((rc = run(&w)) != TELLER_OK)
 		return rc;
 	*out = w.r;

@@ -393,6 +393,15 @@ tl_g_cmp(tl_g a, tl_g b)
 }
 
 tl_fix
+tl_g_round(tl_g a, int dp)
+{
+	/* Droop's display rounding: floor((v + s/2) / s) */
+	tl_g s = (tl_g)g_one / (tl_g)tl_num_pow10(dp);
+
+	return tl_g_fix(a + s / 2, dp);
+}
+
+tl_fix
 tl_g_fix(tl_g a, int dp)
 {
 	tl_g s = (tl_g)g_one / (tl_g)tl_num_pow10(dp);

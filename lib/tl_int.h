@@ -138,8 +138,10 @@ int tl_g_mul(teller_ctx *ctx, tl_g a, tl_g b, tl_g *out);
 int tl_g_div(teller_ctx *ctx, tl_g a, tl_g b, tl_g *out);
 /* -1, 0, 1; values within 0.5 * 10^-18 compare equal (Droop). */
 int tl_g_cmp(tl_g a, tl_g b);
-/* floor(a) at dp places (the caller knows it fits in 64 bits). */
+/* floor(a) at dp places, and a rounded half up at dp places (as Droop
+ * prints); the caller knows the result fits in 64 bits. */
 tl_fix tl_g_fix(tl_g a, int dp);
+tl_fix tl_g_round(tl_g a, int dp);
 
 /* ------------------------------------------------------------------ */
 /* contest and profile (profile.c)                                     */

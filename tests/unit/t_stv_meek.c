@@ -3,7 +3,7 @@
  * t_stv_meek.c -- stv-meek (Droop's meek rule: guarded 27-digit
  * arithmetic, keep factors, quota recomputed every iteration, omega
  * 10^-9, batch defeat of sure losers) on small elections worked by hand;
- * one stage per converged round, values at 9 places, floored.
+ * one stage per converged round, values at 9 places, rounded.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -138,9 +138,10 @@ same(const struct teller_result *a, const struct teller_result *b)
  *   is elected (D.4) and the round ends.
  * Stage 3 (round 2): first iteration as before, total surplus 2 (D.6);
  *   A's keep factor becomes floor(4/6) = 0.666..666 (D.8). Next iteration
- *   A keeps 6 x 0.666..666 = 3.999999999..996 and passes 0.333..334 of
- *   each paper: B 3 + 4 x 0.333..334 = 4.333333333, C 1.666666666; the
- *   quota is still 12/3 = 4 and B > 4 is elected.
+ *   A keeps 6 x 0.666..666 = 3.999999999..996 (shown rounded, as Droop
+ *   prints: 4.000000000) and passes 0.333..334 of each paper: B 3 + 4 x
+ *   0.333..334 = 4.333333333, C 1.666666667; the quota is still 12/3 = 4
+ *   and B > 4 is elected.
  */
 static void
 case_basic(void)
@@ -163,9 +164,9 @@ case_basic(void)
 	CHECK_INT(r->stages->len, 3);
 	CHECK_INT(TL_STAGE(r, 1)->kind, TL_STAGE_ITERATION);
 	STAGE(r, 2, 0, "6.000000000", "D.4: elected on kf = 1");
-	STAGE(r, 3, 0, "3.999999999", "D.8: keeps kf x vote");
+	STAGE(r, 3, 0, "4.000000000", "D.8: keeps kf x vote");
 	STAGE(r, 3, 1, "4.333333333", "D.2: receives w x (1 - kf)");
-	STAGE(r, 3, 2, "1.666666666", "D.2: receives w x (1 - kf)");
+	STAGE(r, 3, 2, "1.666666667", "D.2: receives w x (1 - kf)");
 	STAGE(r, 3, 3, "2.000000000", "D.2");
 	CHECK_STR(TL_STAGE(r, 2)->note, "quota 4.000000000");
 out:
@@ -222,8 +223,9 @@ out:
  *   surplus of 0) form the lowest group and 1 + 1 + 1.666.. < C 4: sure
  *   losers, defeated together (stage 3).
  * Round 3: their papers exhaust: votes 17, quota 17/3; kf(A) =
- *   floor(5.666..666 / 8) = 0.708333..333; A keeps 5.666666666, B gets
- *   5 + 8 x 0.291666..667 = 7.333333333 > 5.666666666: elected (stage 4).
+ *   floor(5.666..666 / 8) = 0.708333..333; A keeps 5.666..664 (shown
+ *   5.666666667), B gets 5 + 8 x 0.291666..667 = 7.333333333 > 5.666..:
+ *   elected (stage 4).
  */
 static void
 case_batch(void)
@@ -246,10 +248,10 @@ case_batch(void)
 	CHECK_INT(r->stages->len, 4);
 	CHECK_INT(TL_STAGE(r, 2)->nexcluded, 2);
 	CHECK_INT(r->excluded->len, 2);
-	STAGE(r, 4, 0, "5.666666666", "D.8: kf = quota / vote");
+	STAGE(r, 4, 0, "5.666666667", "D.8: kf = quota / vote");
 	STAGE(r, 4, 1, "7.333333333", "D.2");
 	STAGE(r, 4, -1, "2.000000000", "defeated papers exhausted");
-	CHECK_STR(TL_STAGE(r, 3)->note, "quota 5.666666666");
+	CHECK_STR(TL_STAGE(r, 3)->note, "quota 5.666666667");
 out:
 	teller_ctx_free(ctx);
 }

@@ -2,7 +2,7 @@
 /*
  * t_stv_wigm.c -- stv-wigm (Droop's wigm rule: guarded 27-digit
  * arithmetic, quota N/(S+1), elected on vote > quota) on small elections
- * worked by hand; values are shown at 9 places, floored. Ties go by
+ * worked by hand; values are shown at 9 places, rounded. Ties go by
  * candidate (ballot-file) order, as Droop's tie order does.
  */
 #include <stdio.h>
@@ -136,7 +136,9 @@ same(const struct teller_result *a, const struct teller_result *b)
  * Stage 1: A 6, B 3, C 1, D 2. Quota 12/3 = 4 exactly; A 6 > 4: elected.
  * Stage 2: A's surplus 2 moves with weight 2/6 = 1/3 on all six papers
  *   (floored at 27 places): B 3 + 4/3 = 4.333333333, C 1 + 2/3 =
- *   1.666666666 (shown floored); A keeps the quota, 4. B > 4: elected.
+ *   1.666666667 (shown rounded at 9 places, as Droop prints); A keeps the
+ *   quota, 4. B > 4: elected. Loss: 2 - 6 x 0.333..333 = 2 x 10^-27,
+ *   which shows as 0.000000000.
  * Stage 3: Droop checks "hopeful > seats left > 0" before electing, so the
  *   round that elected B still transfers B's surplus 1/3: B's papers have
  *   no further preference, so it all becomes non-transferable (0.333..).
@@ -165,8 +167,8 @@ case_basic(void)
 	STAGE(r, 1, 0, "6.000000000", "first preferences");
 	STAGE(r, 2, 0, "4.000000000", "surplus: candidate keeps the quota");
 	STAGE(r, 2, 1, "4.333333333", "weight = weight * surplus / vote");
-	STAGE(r, 2, 2, "1.666666666", "weight = weight * surplus / vote");
-	STAGE(r, 2, -2, "0.000000001", "loss: floors at 27 and 9 places");
+	STAGE(r, 2, 2, "1.666666667", "weight = weight * surplus / vote");
+	STAGE(r, 2, -2, "0.000000000", "loss: floors at 27 places");
 	STAGE(r, 3, 1, "4.000000000", "surplus of B");
 	STAGE(r, 3, -1, "0.333333333", "exhausted papers");
 	CHECK_INT(TL_STAGE(r, 0)->nelected, 1);
@@ -183,7 +185,7 @@ out:
  *   candidates' order), so C goes; B 5.
  * Stage 3: D excluded (2): B 7. Next round: B 7 > 5.5 elected, and its
  *   surplus 1.5 is still moved (stage 4), all non-transferable:
- *   7 x floor(1.5/7) = 1.499999999.. shown as 1.499999999.
+ *   7 x floor(1.5/7) = 1.499999999..99x, shown rounded as 1.500000000.
  */
 static void
 case_tie(void)
@@ -209,7 +211,7 @@ case_tie(void)
 	STAGE(r, 2, 1, "5.000000000", "exclusion at present weight");
 	STAGE(r, 3, 1, "7.000000000", "exclusion at present weight");
 	STAGE(r, 4, 1, "5.500000000", "surplus: keeps the quota");
-	STAGE(r, 4, -1, "1.499999999", "exhausted, floored weights");
+	STAGE(r, 4, -1, "1.500000000", "exhausted, floored weights");
 	CHECK_INT(r->ties->len, 1);
 	if (r->ties->len == 1) {
 		t = &TL_VEC_AT(r->ties, struct tl_tie, 0);
@@ -292,6 +294,8 @@ guarded(void)
 	/* -(0.333..3 * 0.333..3) = -0.111..1108.. floors to -0.111..111 */
 	CHECK(x == -(one / 9), "negative products floor downwards");
 	CHECK(tl_g_fix(one + one / 3, 9) == INT64_C(1333333333), "fix");
+	CHECK(tl_g_round(one - 1, 9) == INT64_C(1000000000), "round up");
+	CHECK(tl_g_round(2 * (one / 3), 9) == INT64_C(666666667), "round");
 	CHECK(tl_g_from_int(ctx, INT64_C(200000000000), &x) ==
 	    TELLER_EOVERFLOW, "too many votes");
 	teller_ctx_free(ctx);
