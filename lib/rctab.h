@@ -159,6 +159,7 @@ struct tl_rctab_opts {
 	int nties;
 	bool crlf;               /* CSV lines end in CRLF, as RCTab writes */
 	struct tl_rctab_sink sink;
+	const char *generated_date; /* CDF GeneratedDate; NULL: omitted */
 };
 
 /* Read the CVRs of a loaded config, tabulate, and write the outputs.
@@ -243,5 +244,18 @@ typedef int (*tl_xlsx_row_fn)(teller_ctx *ctx, void *ud, long row,
  * workbook, bad XML), ELIMIT (a member decompresses beyond the limits). */
 int tl_xlsx_read(teller_ctx *ctx, const char *path, tl_xlsx_row_fn fn,
     void *ud);
+
+/* JSON pieces in Jackson's pretty-printer layout (rctab_out.c): a string
+ * literal, a newline with the indent of a nesting level, and the start of
+ * a field ("key" : ) preceded by a comma unless *first. */
+void tl_rctab_jstr(struct tl_out *o, const char *s);
+void tl_rctab_jindent(struct tl_out *o, int level);
+void tl_rctab_jfield(struct tl_out *o, int level, bool *first,
+    const char *key);
+
+/* sanitizeStringForOutput: every UTF-16 unit outside [a-zA-Z0-9_.-]
+ * becomes '_' (a supplementary character gives two); lower: ASCII
+ * lower-case too. Writes at most cap bytes with the NUL. */
+void tl_rctab_sanitize(char *d, size_t cap, const char *s, bool lower);
 
 #endif

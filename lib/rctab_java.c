@@ -214,3 +214,27 @@ tl_java_order(const char *const *keys, int n, int cap, int *order,
 		order[j] = t;
 	}
 }
+
+void
+tl_rctab_sanitize(char *d, size_t cap, const char *s, bool lower)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n = 0;
+	uint16_t u[2];
+	int k, i;
+
+	while (*p != '\0' && n + 1 < cap) {
+		unsigned char c = *p;
+		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		    (c >= '0' && c <= '9') || c == '_' || c == '-' || c == '.') {
+			d[n++] = lower && c >= 'A' && c <= 'Z' ?
+			    (char)(c + 32) : (char)c;
+			p++;
+			continue;
+		}
+		k = utf16(&p, u);
+		for (i = 0; i < k && n + 1 < cap; i++)
+			d[n++] = '_';
+	}
+	d[n] = '\0';
+}

@@ -11,6 +11,9 @@
 #include "rctab.h"
 
 #define GENERATED_BY "teller " TELLER_VERSION
+#define jstr tl_rctab_jstr
+#define indent tl_rctab_jindent
+#define field tl_rctab_jfield
 
 static struct tl_dec
 tally(const struct tl_rview *v, int round, int slice, int c)
@@ -81,8 +84,8 @@ winners(const struct tl_rview *v, int *ids)
 /* ------------------------------------------------------------------ */
 /* JSON                                                                */
 
-static void
-jstr(struct tl_out *o, const char *s)
+void
+tl_rctab_jstr(struct tl_out *o, const char *s)
 {
 	static const char hex[] = "0123456789abcdef";
 	const unsigned char *p = (const unsigned char *)s;
@@ -110,8 +113,8 @@ jstr(struct tl_out *o, const char *s)
 	tl_out_mem(o, "\"", 1);
 }
 
-static void
-indent(struct tl_out *o, int level)
+void
+tl_rctab_jindent(struct tl_out *o, int level)
 {
 	int i;
 
@@ -121,8 +124,8 @@ indent(struct tl_out *o, int level)
 }
 
 /* Start a field at nesting level (first: no comma). */
-static void
-field(struct tl_out *o, int level, bool *first, const char *key)
+void
+tl_rctab_jfield(struct tl_out *o, int level, bool *first, const char *key)
 {
 	if (!*first)
 		tl_out_mem(o, ",", 1);

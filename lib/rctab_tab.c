@@ -99,13 +99,30 @@ struct rrec {
 	int32_t recip;      /* current recipient, -1 none */
 	int32_t status;     /* enum tl_rst */
 	int32_t kept;       /* head of winner -> kept value list, -1 */
+	int32_t evhead, evtail; /* CDF selection events, -1 */
 	struct tl_dec ftv;  /* fractional transfer value */
 };
 
 struct kept {
 	int32_t next;
 	int32_t cand;
+	int32_t round;      /* elected in this round */
 	struct tl_dec v;
+};
+
+/* CDF export (generateCdfJson): a record's selection changes, and the
+ * ballots in reading order. */
+struct cdfev {
+	int32_t next;
+	int32_t round;
+	int32_t recip;
+	struct tl_dec ftv;
+};
+
+struct cdfballot {
+	uint32_t rec;
+	uint32_t idoff;     /* computed ID in cdfids */
+	int32_t prec;       /* index in cdfprec, -1 none */
 };
 
 struct tl_rtab {
@@ -117,6 +134,12 @@ struct tl_rtab {
 	struct strtab toks;
 	struct tl_vec *tokinfo;   /* of struct tok */
 	struct strtab prec, batch;
+	bool cdf;                 /* generateCdfJson */
+	struct tl_vec *cdfballots; /* of struct cdfballot */
+	struct tl_vec *cdfids;    /* computed IDs, NUL-separated */
+	struct tl_vec *cdfev;     /* of struct cdfev */
+	struct strtab cdfprec;    /* precincts in order of appearance */
+	const char *gendate;
 	bool any_prec, any_batch;
 	/* records */
 	struct tl_vec *recs;      /* of struct rrec */
@@ -213,6 +236,31 @@ rec_grow(struct tl_rtab *t)
 	return TELLER_OK;
 }
 
+/* Remember one ballot for the CDF export. */
+static int
+cdf_ballot(struct tl_rtab *t, const struct tl_cvr *r, uint32_t rec)
+{
+	struct cdfballot b;
+	size_t n = strlen(r->computed_id) + 1;
+
+	b.rec = rec;
+	b.idoff = (uint32_t)t->cdfids->len;
+	b.prec = -1;
+	if (r->precinct != NULL) {
+		b.prec = strtab_get(t->ctx, &t->cdfprec, r->precinct, true);
+		if (b.prec < 0)
+			return TELLER_ENOMEM;
+	}
+	if (t->cdfids->len + n > UINT32_MAX ||
+	    tl_vec_reserve(t->ctx, t->cdfids, n) != TELLER_OK)
+		return tl_fail(t->ctx, TELLER_ELIMIT, "too many ballots for "
+		    "the CDF export");
+	memcpy((char *)t->cdfids->data + t->cdfids->len, r->computed_id, n);
+	t->cdfids->len += n;
+	return tl_vec_push(t->ctx, t->cdfballots, &b) == NULL ?
+	    TELLER_ENOMEM : TELLER_OK;
+}
+
 static int
 on_cvr(teller_ctx *ctx, void *ud, const struct tl_cvr *r)
 {
@@ -286,7 +334,8 @@ on_cvr(teller_ctx *ctx, void *ud, const struct tl_cvr *r)
 		    memcmp(&TL_VEC_AT(t->cells, uint32_t, rec->off), k,
 		    n * sizeof(uint32_t)) == 0) {
 			rec->w++;
-			return TELLER_OK;
+			return t->cdf ? cdf_ballot(t, r, t->rslots[i] - 1) :
+			    TELLER_OK;
 		}
 	}
 	if (t->recs->len >= ctx->lim.patterns)
@@ -311,6 +360,9 @@ on_cvr(teller_ctx *ctx, void *ud, const struct tl_cvr *r)
 	if (tl_vec_push(ctx, t->recs, &z) == NULL)
 		return TELLER_ENOMEM;
 	t->rslots[i] = (uint32_t)t->recs->len;
+	if (t->cdf && cdf_ballot(t, r, (uint32_t)t->recs->len - 1) !=
+	    TELLER_OK)
+		return TELLER_ENOMEM;
 	if (t->recs->len * 2 > t->nrslots)
 		return rec_grow(t);
 	return TELLER_OK;
@@ -534,6 +586,18 @@ select_rec(struct tl_rtab *t, int round, struct rrec *rec, int sel, int st,
 	rec->recip = sel;
 	if (sel < 0)
 		rec->status = st;
+	if (t->cdf) {
+		/* logCdfSnapshotData: the recipient and its FTV */
+		struct cdfev e = { -1, round, sel, rec->ftv };
+		if (tl_vec_push(t->ctx, t->cdfev, &e) == NULL)
+			return TELLER_ENOMEM;
+		if (rec->evtail >= 0)
+			TL_VEC_AT(t->cdfev, struct cdfev, rec->evtail).next =
+			    (int32_t)t->cdfev->len - 1;
+		else
+			rec->evhead = (int32_t)t->cdfev->len - 1;
+		rec->evtail = (int32_t)t->cdfev->len - 1;
+	}
 	if (st != TL_ST_ACTIVE)
 		return add_slices(t, round, rec, -1, st, v);
 	return add_slices(t, round, rec, sel, st, v);
@@ -1050,6 +1114,7 @@ transfer_surplus(struct tl_rtab *t, int round, int w)
 			return rc;
 		z.next = rec->kept;
 		z.cand = w;
+		z.round = round;
 		z.v = keptv;
 		if (tl_vec_push(t->ctx, t->kepts, &z) == NULL)
 			return TELLER_ENOMEM;
@@ -1271,7 +1336,16 @@ setup(struct tl_rtab *t)
 	    strtab_init(ctx, &t->prec) != TELLER_OK ||
 	    strtab_init(ctx, &t->batch) != TELLER_OK)
 		return TELLER_ENOMEM;
-	t->nrslots = 0;
+	t->cdf = cfg->cdf_json;
+	if (t->cdf) {
+		t->cdfballots = tl_vec_new(ctx, sizeof(struct cdfballot));
+		t->cdfids = tl_vec_new(ctx, 1);
+		t->cdfev = tl_vec_new(ctx, sizeof(struct cdfev));
+		if (t->cdfballots == NULL || t->cdfids == NULL ||
+		    t->cdfev == NULL ||
+		    strtab_init(ctx, &t->cdfprec) != TELLER_OK)
+			return TELLER_ENOMEM;
+	}
 	t->nrslots = 512;
 	t->rslots = tl_alloc(ctx, t->nrslots, sizeof(uint32_t));
 	if (t->rslots == NULL)
@@ -1329,6 +1403,8 @@ start_pass(struct tl_rtab *t, int pass)
 	t->nwon = t->nelim = t->nround = 0;
 	t->rounds = tl_vec_new(t->ctx, sizeof(struct tl_rround));
 	t->kepts->len = 0;
+	if (t->cdf)
+		t->cdfev->len = 0;
 	t->nx = 0;
 	t->nxslots = 1024;
 	t->xkeys = tl_alloc(t->ctx, t->nxslots, sizeof(uint64_t));
@@ -1340,6 +1416,7 @@ start_pass(struct tl_rtab *t, int pass)
 		rec->recip = -1;
 		rec->status = TL_ST_ACTIVE;
 		rec->kept = -1;
+		rec->evhead = rec->evtail = -1;
 		rec->ftv = tl_dec_int(1);
 	}
 	/* tie-break set-up (rctab.md 4.2, 5) */
@@ -1412,19 +1489,397 @@ row_order(struct tl_rtab *t, int *rows)
 	return n;
 }
 
-/* sliceId in file names: [a-zA-Z0-9_.-] kept, others '_'. */
-static void
-sanitize(char *d, size_t cap, const char *s)
-{
-	size_t n = 0;
+/* ------------------------------------------------------------------ */
+/* NIST CDF export (generateCdfJson, rctab.md 8.7)                    */
 
-	for (; *s != '\0' && n + 1 < cap; s++) {
-		char c = *s;
-		bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		    (c >= '0' && c <= '9') || c == '_' || c == '-' || c == '.';
-		d[n++] = ok ? c : '_';
+struct cdfsel {
+	uint32_t tok;      /* raw CVR string */
+	int ranks[16];
+	int nranks;
+};
+
+/* The raw strings of a record with their ranks, sorted by best rank
+ * then by String order (ResultsWriter.getCandidatesWithRanksList). */
+static int
+cdf_sels(struct tl_rtab *t, const struct rrec *rec, struct cdfsel *sel,
+    int max)
+{
+	const uint32_t *k = &TL_VEC_AT(t->cells, uint32_t, rec->off);
+	const uint32_t *end = k + rec->len - 2;
+	const char **strs = t->toks.strs->data;
+	int n = 0, i, j, m;
+	struct cdfsel x;
+
+	for (; k < end; k += 2 + k[1]) {
+		for (j = 0; j < (int)k[1]; j++) {
+			for (i = 0; i < n && sel[i].tok != k[2 + j]; i++)
+				;
+			if (i == n) {
+				if (n == max)
+					continue;
+				sel[n].tok = k[2 + j];
+				sel[n].nranks = 0;
+				n++;
+			}
+			if (sel[i].nranks < 16)
+				sel[i].ranks[sel[i].nranks++] = (int)k[0];
+		}
 	}
-	d[n] = '\0';
+	for (i = 1; i < n; i++) {
+		x = sel[i];
+		for (m = i; m > 0; m--) {
+			const struct cdfsel *y = &sel[m - 1];
+			if (y->ranks[0] < x.ranks[0] || (y->ranks[0] ==
+			    x.ranks[0] && tl_java_cmp(strs[y->tok],
+			    strs[x.tok]) <= 0))
+				break;
+			sel[m] = sel[m - 1];
+		}
+		sel[m] = x;
+	}
+	return n;
+}
+
+/* One CVRSnapshot: the original (ev NULL) or round r's interpretation. */
+static void
+cdf_snapshot(struct tl_rtab *t, struct tl_out *o, const struct rrec *rec,
+    const char *sid, int round, const struct cdfev *ev, bool first_snap)
+{
+	const char **strs = t->toks.strs->data;
+	struct cdfsel sel[64];
+	char buf[600], idb[700];
+	int n = cdf_sels(t, rec, sel, 64), i, j;
+	bool f1, f2, f3, f4;
+
+	tl_out_str(o, first_snap ? " {" : ", {");
+	f1 = true;
+	if (round > 0)
+		snprintf(idb, sizeof idb, "ballot-%s-round-%d", sid, round);
+	else
+		snprintf(idb, sizeof idb, "ballot-%s", sid);
+	tl_rctab_jfield(o, 4, &f1, "@id");
+	tl_rctab_jstr(o, idb);
+	tl_rctab_jfield(o, 4, &f1, "@type");
+	tl_rctab_jstr(o, "CVR.CVRSnapshot");
+	tl_rctab_jfield(o, 4, &f1, "CVRContest");
+	tl_out_str(o, "[ {");
+	f2 = true;
+	tl_rctab_jfield(o, 5, &f2, "@type");
+	tl_rctab_jstr(o, "CVR.CVRContest");
+	tl_rctab_jfield(o, 5, &f2, "CVRContestSelection");
+	tl_out_str(o, n == 0 ? "[ ]" : "[");
+	for (i = 0; i < n; i++) {
+		const char *name = strs[sel[i].tok];
+		const char *alloc = "unknown";
+		struct tl_dec nv = tl_dec_int(1);
+		char frac[TL_DEC_BUFSZ] = "";
+		tl_i128 ip, one = 1;
+		if (ev != NULL) {
+			/* the snapshot data: kept values of earlier winners,
+			 * then the recipient with its FTV */
+			int32_t kk;
+			bool found = false;
+			for (kk = rec->kept; kk >= 0 && !found;
+			    kk = TL_VEC_AT(t->kepts, struct kept, kk).next) {
+				const struct kept *kp = &TL_VEC_AT(t->kepts,
+				    struct kept, kk);
+				if (kp->round < ev->round &&
+				    strcmp(t->names[kp->cand], name) == 0) {
+					nv = kp->v;
+					found = true;
+				}
+			}
+			if (!found && ev->recip >= 0 &&
+			    strcmp(t->names[ev->recip], name) == 0) {
+				nv = ev->ftv;
+				found = true;
+			}
+			alloc = found ? "yes" : "no";
+		}
+		for (j = 0; j < nv.s; j++)
+			one *= 10;
+		ip = nv.v / one;
+		if (!(nv.v == 1 && nv.s == 0) && nv.v % one > 0) {
+			struct tl_dec rem = { nv.v % one, nv.s };
+			tl_dec_str(frac, rem);
+			memmove(frac, frac + 1, strlen(frac));
+		}
+		tl_out_str(o, i == 0 ? " {" : ", {");
+		f3 = true;
+		tl_rctab_jfield(o, 7, &f3, "@type");
+		tl_rctab_jstr(o, "CVR.CVRContestSelection");
+		tl_rctab_jfield(o, 7, &f3, "ContestSelectionId");
+		memcpy(buf, "cs-", 3);
+		tl_rctab_sanitize(buf + 3, sizeof buf - 3, name, true);
+		tl_rctab_jstr(o, buf);
+		tl_rctab_jfield(o, 7, &f3, "SelectionPosition");
+		tl_out_str(o, "[");
+		for (j = 0; j < sel[i].nranks; j++) {
+			tl_out_str(o, j == 0 ? " {" : ", {");
+			f4 = true;
+			tl_rctab_jfield(o, 9, &f4, "@type");
+			tl_rctab_jstr(o, "CVR.SelectionPosition");
+			if (frac[0] != '\0') {
+				tl_rctab_jfield(o, 9, &f4, "FractionalVotes");
+				tl_rctab_jstr(o, frac);
+			}
+			tl_rctab_jfield(o, 9, &f4, "HasIndication");
+			tl_rctab_jstr(o, "yes");
+			tl_rctab_jfield(o, 9, &f4, "IsAllocable");
+			tl_rctab_jstr(o, alloc);
+			tl_rctab_jfield(o, 9, &f4, "NumberVotes");
+			tl_out_fmt(o, "%lld", (long long)ip);
+			tl_rctab_jfield(o, 9, &f4, "Rank");
+			tl_out_fmt(o, "%d", sel[i].ranks[j]);
+			tl_rctab_jindent(o, 8);
+			tl_out_str(o, "}");
+			/* only the first of duplicate rankings is allocable */
+			if (strcmp(alloc, "yes") == 0)
+				alloc = "no";
+		}
+		tl_out_str(o, " ]");
+		tl_rctab_jindent(o, 6);
+		tl_out_str(o, "}");
+	}
+	if (n > 0)
+		tl_out_str(o, " ]");
+	tl_rctab_jfield(o, 5, &f2, "ContestId");
+	tl_rctab_jstr(o, "contest-001");
+	tl_rctab_jindent(o, 4);
+	tl_out_str(o, "} ]");
+	tl_rctab_jfield(o, 4, &f1, "Type");
+	tl_rctab_jstr(o, round > 0 ? "interpreted" : "original");
+	tl_rctab_jindent(o, 3);
+	tl_out_str(o, "}");
+}
+
+/* Write "id" : "<prefix><sanitized lower-case name>". */
+static void
+cdf_id(struct tl_out *o, int level, bool *first, const char *key,
+    const char *prefix, const char *name)
+{
+	char buf[620];
+	size_t n = strlen(prefix);
+
+	memcpy(buf, prefix, n);
+	tl_rctab_sanitize(buf + n, sizeof buf - n, name, true);
+	tl_rctab_jfield(o, level, first, key);
+	tl_rctab_jstr(o, buf);
+}
+
+static int
+cdf_write(struct tl_rtab *t, teller_write_fn w, void *ud)
+{
+	const struct tl_rctab_cfg *cfg = t->cfg;
+	struct tl_out o;
+	char sid[600], buf[700];
+	const char **precs = t->cdfprec.strs->data, **names, **k2;
+	int np = (int)t->cdfprec.strs->len, i, j, r, *set, *gpu, *gpn;
+	uint32_t *scratch;
+	bool f0 = true, f1, f2, f3, any_ov = false;
+	size_t b;
+
+	set = tl_alloc(t->ctx, (size_t)np + 1, sizeof(int));
+	gpu = tl_alloc(t->ctx, (size_t)np + 1, sizeof(int));
+	gpn = tl_alloc(t->ctx, (size_t)np + 1, sizeof(int));
+	scratch = tl_alloc(t->ctx, (size_t)np + (size_t)t->ncand + 2,
+	    sizeof(uint32_t));
+	names = tl_alloc(t->ctx, (size_t)t->ncand + 2, sizeof(char *));
+	k2 = tl_alloc(t->ctx, (size_t)np + 1, sizeof(char *));
+	if (set == NULL || gpu == NULL || gpn == NULL || scratch == NULL ||
+	    names == NULL || k2 == NULL)
+		return TELLER_ENOMEM;
+	/* gpu-<n> numbered in the precinct set's HashSet order; GpUnits
+	 * listed in the id map's HashMap order (rctab.md 8.7) */
+	tl_java_order(precs, np, tl_java_cap_default(np), set, scratch);
+	for (i = 0; i < np; i++) {
+		gpn[set[i]] = i + 1;
+		k2[i] = precs[set[i]];
+	}
+	tl_java_order(k2, np, tl_java_cap_default(np), gpu, scratch);
+	for (i = 0; i < np; i++)
+		gpu[i] = set[gpu[i]];
+	tl_out_init(&o, t->ctx, w, ud);
+	tl_out_str(&o, "{");
+	tl_rctab_jfield(&o, 1, &f0, "@type");
+	tl_rctab_jstr(&o, "CVR.CastVoteRecordReport");
+	tl_rctab_jfield(&o, 1, &f0, "CVR");
+	tl_out_str(&o, t->cdfballots->len == 0 ? "[ ]" : "[");
+	for (b = 0; b < t->cdfballots->len; b++) {
+		const struct cdfballot *cb = &TL_VEC_AT(t->cdfballots,
+		    struct cdfballot, b);
+		const struct rrec *rec = REC(t, cb->rec);
+		const struct cdfev *ev = NULL;
+		int32_t e = rec->evhead;
+		tl_rctab_sanitize(sid, sizeof sid,
+		    (const char *)t->cdfids->data + cb->idoff, false);
+		tl_out_str(&o, b == 0 ? " {" : ", {");
+		f1 = true;
+		tl_rctab_jfield(&o, 2, &f1, "@type");
+		tl_rctab_jstr(&o, "CVR");
+		tl_rctab_jfield(&o, 2, &f1, "BallotPrePrintedId");
+		tl_rctab_jstr(&o, sid);
+		if (cfg->by_precinct) {
+			tl_rctab_jfield(&o, 2, &f1, "BallotStyleUnitId");
+			if (cb->prec >= 0) {
+				snprintf(buf, sizeof buf, "gpu-%d",
+				    gpn[cb->prec]);
+				tl_rctab_jstr(&o, buf);
+			} else {
+				tl_out_str(&o, "null");
+			}
+		}
+		tl_rctab_jfield(&o, 2, &f1, "CVRSnapshot");
+		tl_out_str(&o, "[");
+		cdf_snapshot(t, &o, rec, sid, 0, NULL, true);
+		for (r = 1; r <= t->nround; r++) {
+			while (e >= 0 && TL_VEC_AT(t->cdfev, struct cdfev,
+			    e).round <= r) {
+				ev = &TL_VEC_AT(t->cdfev, struct cdfev, e);
+				e = ev->next;
+			}
+			if (ev == NULL)
+				return tl_fail(t->ctx, TELLER_EINTERNAL,
+				    "CDF snapshot missing for %s", sid);
+			cdf_snapshot(t, &o, rec, sid, r, ev, false);
+		}
+		tl_out_str(&o, " ]");
+		tl_rctab_jfield(&o, 2, &f1, "CurrentSnapshotId");
+		snprintf(buf, sizeof buf, "ballot-%s-round-%d", sid, t->nround);
+		tl_rctab_jstr(&o, buf);
+		tl_rctab_jfield(&o, 2, &f1, "ElectionId");
+		tl_rctab_jstr(&o, "election-001");
+		tl_rctab_jindent(&o, 1);
+		tl_out_str(&o, "}");
+	}
+	if (t->cdfballots->len > 0)
+		tl_out_str(&o, " ]");
+	/* Election: every name (and "overvote" if a source has an overvote
+	 * label), sorted */
+	for (i = 0; i < cfg->nsrc; i++)
+		if (*cfg->src[i].overvote_label != '\0')
+			any_ov = true;
+	for (i = 0; i < t->ncand; i++)
+		names[i] = t->names[i];
+	r = t->ncand;
+	if (any_ov)
+		names[r++] = TL_CVR_OVERVOTE;
+	for (i = 1; i < r; i++) {
+		const char *x = names[i];
+		for (j = i; j > 0 && tl_java_cmp(names[j - 1], x) > 0; j--)
+			names[j] = names[j - 1];
+		names[j] = x;
+	}
+	tl_rctab_jfield(&o, 1, &f0, "Election");
+	tl_out_str(&o, "[ {");
+	f1 = true;
+	tl_rctab_jfield(&o, 2, &f1, "@id");
+	tl_rctab_jstr(&o, "election-001");
+	tl_rctab_jfield(&o, 2, &f1, "@type");
+	tl_rctab_jstr(&o, "Election");
+	tl_rctab_jfield(&o, 2, &f1, "Candidate");
+	tl_out_str(&o, "[");
+	for (i = 0; i < r; i++) {
+		tl_out_str(&o, i == 0 ? " {" : ", {");
+		f2 = true;
+		cdf_id(&o, 3, &f2, "@id", "c-", names[i]);
+		tl_rctab_jfield(&o, 3, &f2, "Name");
+		tl_rctab_jstr(&o, names[i]);
+		tl_rctab_jindent(&o, 2);
+		tl_out_str(&o, "}");
+	}
+	tl_out_str(&o, " ]");
+	tl_rctab_jfield(&o, 2, &f1, "Contest");
+	tl_out_str(&o, "[ {");
+	f2 = true;
+	tl_rctab_jfield(&o, 3, &f2, "@id");
+	tl_rctab_jstr(&o, "contest-001");
+	tl_rctab_jfield(&o, 3, &f2, "@type");
+	tl_rctab_jstr(&o, "CandidateContest");
+	tl_rctab_jfield(&o, 3, &f2, "ContestSelection");
+	tl_out_str(&o, "[");
+	for (i = 0; i < r; i++) {
+		tl_out_str(&o, i == 0 ? " {" : ", {");
+		f3 = true;
+		cdf_id(&o, 4, &f3, "@id", "cs-", names[i]);
+		tl_rctab_jfield(&o, 4, &f3, "@type");
+		tl_rctab_jstr(&o, "ContestSelection");
+		tl_rctab_jfield(&o, 4, &f3, "CandidateIds");
+		memcpy(buf, "c-", 2);
+		tl_rctab_sanitize(buf + 2, sizeof buf - 2, names[i], true);
+		tl_out_str(&o, "[ ");
+		tl_rctab_jstr(&o, buf);
+		tl_out_str(&o, " ]");
+		tl_rctab_jindent(&o, 3);
+		tl_out_str(&o, "}");
+	}
+	tl_out_str(&o, " ]");
+	tl_rctab_jfield(&o, 3, &f2, "Name");
+	tl_rctab_jstr(&o, cfg->contest);
+	tl_rctab_jindent(&o, 2);
+	tl_out_str(&o, "} ]");
+	tl_rctab_jfield(&o, 2, &f1, "ElectionScopeId");
+	tl_rctab_jstr(&o, "gpu-election");
+	tl_rctab_jindent(&o, 1);
+	tl_out_str(&o, "} ]");
+	if (t->opts->generated_date != NULL) {
+		tl_rctab_jfield(&o, 1, &f0, "GeneratedDate");
+		tl_rctab_jstr(&o, t->opts->generated_date);
+	}
+	tl_rctab_jfield(&o, 1, &f0, "GpUnit");
+	tl_out_str(&o, "[ {");
+	f1 = true;
+	tl_rctab_jfield(&o, 2, &f1, "@id");
+	tl_rctab_jstr(&o, "gpu-election");
+	tl_rctab_jfield(&o, 2, &f1, "@type");
+	tl_rctab_jstr(&o, "GpUnit");
+	tl_rctab_jfield(&o, 2, &f1, "Name");
+	if (cfg->jurisdiction != NULL)
+		tl_rctab_jstr(&o, cfg->jurisdiction);
+	else
+		tl_out_str(&o, "null");
+	tl_rctab_jfield(&o, 2, &f1, "OtherType");
+	tl_rctab_jstr(&o, "Election Scope Jurisdiction");
+	tl_rctab_jfield(&o, 2, &f1, "Type");
+	tl_rctab_jstr(&o, "other");
+	tl_rctab_jindent(&o, 1);
+	tl_out_str(&o, "}");
+	for (i = 0; i < np; i++) {
+		tl_out_str(&o, ", {");
+		f1 = true;
+		tl_rctab_jfield(&o, 2, &f1, "@id");
+		snprintf(buf, sizeof buf, "gpu-%d", gpn[gpu[i]]);
+		tl_rctab_jstr(&o, buf);
+		tl_rctab_jfield(&o, 2, &f1, "@type");
+		tl_rctab_jstr(&o, "GpUnit");
+		tl_rctab_jfield(&o, 2, &f1, "Name");
+		tl_rctab_jstr(&o, precs[gpu[i]]);
+		tl_rctab_jfield(&o, 2, &f1, "Type");
+		tl_rctab_jstr(&o, "precinct");
+		tl_rctab_jindent(&o, 1);
+		tl_out_str(&o, "}");
+	}
+	tl_out_str(&o, " ]");
+	tl_rctab_jfield(&o, 1, &f0, "ReportGeneratingDeviceIds");
+	tl_out_str(&o, "[ \"rd-001\" ]");
+	tl_rctab_jfield(&o, 1, &f0, "ReportingDevice");
+	tl_out_str(&o, "[ {");
+	f1 = true;
+	tl_rctab_jfield(&o, 2, &f1, "@id");
+	tl_rctab_jstr(&o, "rd-001");
+	tl_rctab_jfield(&o, 2, &f1, "@type");
+	tl_rctab_jstr(&o, "CVR.ReportingDevice");
+	tl_rctab_jfield(&o, 2, &f1, "Application");
+	tl_rctab_jstr(&o, "RCTab");
+	tl_rctab_jfield(&o, 2, &f1, "Manufacturer");
+	tl_rctab_jstr(&o, "Bright Spots");
+	tl_rctab_jindent(&o, 1);
+	tl_out_str(&o, "} ]");
+	tl_rctab_jfield(&o, 1, &f0, "Version");
+	tl_rctab_jstr(&o, "1.0.0");
+	tl_rctab_jindent(&o, 0);
+	tl_out_str(&o, "}");
+	return tl_out_flush(&o);
 }
 
 static int
@@ -1495,7 +1950,7 @@ write_outputs(struct tl_rtab *t)
 		for (s = 0; s < (int)st->strs->len; s++) {
 			int dup = 0;
 			char uniq[420];
-			sanitize(sid, sizeof sid, ids[s]);
+			tl_rctab_sanitize(sid, sizeof sid, ids[s], false);
 			snprintf(uniq, sizeof uniq, "%s", sid);
 			while (strtab_get(t->ctx, &seen, uniq, false) >= 0)
 				snprintf(uniq, sizeof uniq, "%s_%d", sid, ++dup);
@@ -1514,6 +1969,21 @@ write_outputs(struct tl_rtab *t)
 			    TELLER_OK)
 				return rc;
 		}
+	}
+	if (t->cdf) {
+		const struct tl_rctab_sink *k = &t->opts->sink;
+		teller_write_fn w;
+		void *wud;
+		snprintf(name, sizeof name, "cdf_cvr%s.json", pfx);
+		if (k->open(k->ud, name, &w, &wud) != 0)
+			return tl_fail(t->ctx, TELLER_EWRITE, "%s: cannot "
+			    "write", name);
+		rc = cdf_write(t, w, wud);
+		if (k->close(k->ud, wud) != 0 && rc == TELLER_OK)
+			rc = tl_fail(t->ctx, TELLER_EWRITE, "%s: cannot "
+			    "write", name);
+		if (rc != TELLER_OK)
+			return rc;
 	}
 	return TELLER_OK;
 }
