@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * fmt_csv.c -- ranked ballots as RFC 4180 CSV. Optional '#' directives
- * (title, seats, candidate) precede a header; then either rank columns
+ * (title, seats, candidate) precede a header ('#' lines elsewhere are
+ * comments); then either rank columns
  * (layout A: a cell names the candidates marked at that rank, "A|B" for
  * several) or candidate columns (layout B: a cell holds the rank given to
  * that candidate; precinct and batch columns are skipped). Also
@@ -1150,6 +1151,18 @@ tl_fmt_csv(teller_ctx *ctx, const char *buf, size_t len,
 		return rc;
 	r.s.header = false;
 	for (;;) {
+		/* a line starting with '#' is a comment here too (a name
+		 * starting with '#' must be quoted) */
+		const char *a = r.s.p;
+		while (a < r.s.end && (*a == ' ' || *a == '\t'))
+			a++;
+		if (a < r.s.end && *a == '#') {
+			const char *e = memchr(a, '\n', (size_t)(r.s.end - a));
+			r.s.p = e != NULL ? e + 1 : r.s.end;
+			r.s.line++;
+			r.s.lstart = r.s.p;
+			continue;
+		}
 		if ((rc = rec_next(&r.s, r.nf, &got)) != TELLER_OK)
 			return rc;
 		if (!got)

@@ -147,6 +147,7 @@ layout_a(void)
 	ok("rank1\nA\n\n\nB\n", "A B #1:A;1:B;");
 	ok("rank1,rank2\n A , B \n", "A B #1:A,B;");
 	ok("rank1,rank2\nA|A,B\n", "A B #1:A,B;");
+	ok("rank1\nA\n# batch 2\n  # note\n\"#1\"\n", "A #1 #1:#1;1:A;");
 }
 
 static void
