@@ -242,6 +242,20 @@ oom(void)
 
 	oom_read_loop("csv layout A", a, strlen(a), TELLER_FMT_CSV);
 	oom_read_loop("csv layout B", b, strlen(b), TELLER_FMT_CSV);
+	{
+		/* big enough that every table and vector grows a few times */
+		size_t cap = 200000, n = 0;
+		char *big = malloc(cap);
+		int i;
+
+		n += (size_t)snprintf(big, cap, "id,weight,rank1,rank2,rank3\n");
+		for (i = 0; i < 3000 && n + 64 < cap; i++)
+			n += (size_t)snprintf(big + n, cap - n,
+			    "b%d,%d.%d,C%d,C%d|C%d,\"C%d\"\n", i, i % 7 + 1,
+			    i % 3, i % 40, (i * 7) % 41, i % 5, (i * 3) % 43);
+		oom_read_loop("csv big", big, n, TELLER_FMT_CSV);
+		free(big);
+	}
 }
 
 static void
