@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "cli.h"
 #include "rctab.h"
@@ -29,7 +30,9 @@ usage(FILE *f)
 	    "  DIR/summary.json, DIR/summary.csv     the contest\n"
 	    "  DIR/summary_K.json, DIR/summary_K.csv pass K of multiPassIrv\n"
 	    "  DIR/Tabulate by Precinct/ID_precinct_summary.{json,csv}\n"
-	    "  DIR/Tabulate by Batch/ID_batch_summary.{json,csv}\n\n"
+	    "  DIR/Tabulate by Batch/ID_batch_summary.{json,csv}\n"
+	    "  DIR/cdf_cvr.json                      with generateCdfJson "
+	    "(NIST CDF)\n\n"
 	    "options:\n"
 	    "  -o DIR           output folder (default: .)\n"
 	    "  --tiebreak NAME  answer for a stopCountingAndAsk or "
@@ -106,6 +109,7 @@ cmd_rctab(int argc, char **argv)
 	struct sink sk;
 	teller_ctx *ctx;
 	int i, nties = 0, rc;
+	char gendate[64];
 
 	ties = calloc((size_t)argc + 1, sizeof(char *));
 	if (ties == NULL) {
@@ -157,6 +161,19 @@ cmd_rctab(int argc, char **argv)
 		fprintf(stderr, "teller: out of memory\n");
 		free(ties);
 		return 3;
+	}
+	{
+		/* GeneratedDate of the CDF export: local time, ISO 8601 */
+		time_t now = time(NULL);
+		struct tm tmv;
+		size_t n;
+		if (localtime_r(&now, &tmv) != NULL &&
+		    (n = strftime(gendate, sizeof gendate - 1,
+		    "%Y-%m-%dT%H:%M:%S%z", &tmv)) >= 5) {
+			memmove(gendate + n - 1, gendate + n - 2, 3);
+			gendate[n - 2] = ':';
+			opts.generated_date = gendate;
+		}
 	}
 	sk.dir = dir;
 	opts.ties = ties;

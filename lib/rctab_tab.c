@@ -1557,16 +1557,16 @@ cdf_snapshot(struct tl_rtab *t, struct tl_out *o, const struct rrec *rec,
 		snprintf(idb, sizeof idb, "ballot-%s-round-%d", sid, round);
 	else
 		snprintf(idb, sizeof idb, "ballot-%s", sid);
-	tl_rctab_jfield(o, 4, &f1, "@id");
+	tl_rctab_jfield(o, 3, &f1, "@id");
 	tl_rctab_jstr(o, idb);
-	tl_rctab_jfield(o, 4, &f1, "@type");
+	tl_rctab_jfield(o, 3, &f1, "@type");
 	tl_rctab_jstr(o, "CVR.CVRSnapshot");
-	tl_rctab_jfield(o, 4, &f1, "CVRContest");
+	tl_rctab_jfield(o, 3, &f1, "CVRContest");
 	tl_out_str(o, "[ {");
 	f2 = true;
-	tl_rctab_jfield(o, 5, &f2, "@type");
+	tl_rctab_jfield(o, 4, &f2, "@type");
 	tl_rctab_jstr(o, "CVR.CVRContest");
-	tl_rctab_jfield(o, 5, &f2, "CVRContestSelection");
+	tl_rctab_jfield(o, 4, &f2, "CVRContestSelection");
 	tl_out_str(o, n == 0 ? "[ ]" : "[");
 	for (i = 0; i < n; i++) {
 		const char *name = strs[sel[i].tok];
@@ -1606,50 +1606,50 @@ cdf_snapshot(struct tl_rtab *t, struct tl_out *o, const struct rrec *rec,
 		}
 		tl_out_str(o, i == 0 ? " {" : ", {");
 		f3 = true;
-		tl_rctab_jfield(o, 7, &f3, "@type");
+		tl_rctab_jfield(o, 5, &f3, "@type");
 		tl_rctab_jstr(o, "CVR.CVRContestSelection");
-		tl_rctab_jfield(o, 7, &f3, "ContestSelectionId");
+		tl_rctab_jfield(o, 5, &f3, "ContestSelectionId");
 		memcpy(buf, "cs-", 3);
 		tl_rctab_sanitize(buf + 3, sizeof buf - 3, name, true);
 		tl_rctab_jstr(o, buf);
-		tl_rctab_jfield(o, 7, &f3, "SelectionPosition");
+		tl_rctab_jfield(o, 5, &f3, "SelectionPosition");
 		tl_out_str(o, "[");
 		for (j = 0; j < sel[i].nranks; j++) {
 			tl_out_str(o, j == 0 ? " {" : ", {");
 			f4 = true;
-			tl_rctab_jfield(o, 9, &f4, "@type");
+			tl_rctab_jfield(o, 6, &f4, "@type");
 			tl_rctab_jstr(o, "CVR.SelectionPosition");
 			if (frac[0] != '\0') {
-				tl_rctab_jfield(o, 9, &f4, "FractionalVotes");
+				tl_rctab_jfield(o, 6, &f4, "FractionalVotes");
 				tl_rctab_jstr(o, frac);
 			}
-			tl_rctab_jfield(o, 9, &f4, "HasIndication");
+			tl_rctab_jfield(o, 6, &f4, "HasIndication");
 			tl_rctab_jstr(o, "yes");
-			tl_rctab_jfield(o, 9, &f4, "IsAllocable");
+			tl_rctab_jfield(o, 6, &f4, "IsAllocable");
 			tl_rctab_jstr(o, alloc);
-			tl_rctab_jfield(o, 9, &f4, "NumberVotes");
+			tl_rctab_jfield(o, 6, &f4, "NumberVotes");
 			tl_out_fmt(o, "%lld", (long long)ip);
-			tl_rctab_jfield(o, 9, &f4, "Rank");
+			tl_rctab_jfield(o, 6, &f4, "Rank");
 			tl_out_fmt(o, "%d", sel[i].ranks[j]);
-			tl_rctab_jindent(o, 8);
+			tl_rctab_jindent(o, 5);
 			tl_out_str(o, "}");
 			/* only the first of duplicate rankings is allocable */
 			if (strcmp(alloc, "yes") == 0)
 				alloc = "no";
 		}
 		tl_out_str(o, " ]");
-		tl_rctab_jindent(o, 6);
+		tl_rctab_jindent(o, 4);
 		tl_out_str(o, "}");
 	}
 	if (n > 0)
 		tl_out_str(o, " ]");
-	tl_rctab_jfield(o, 5, &f2, "ContestId");
+	tl_rctab_jfield(o, 4, &f2, "ContestId");
 	tl_rctab_jstr(o, "contest-001");
-	tl_rctab_jindent(o, 4);
-	tl_out_str(o, "} ]");
-	tl_rctab_jfield(o, 4, &f1, "Type");
-	tl_rctab_jstr(o, round > 0 ? "interpreted" : "original");
 	tl_rctab_jindent(o, 3);
+	tl_out_str(o, "} ]");
+	tl_rctab_jfield(o, 3, &f1, "Type");
+	tl_rctab_jstr(o, round > 0 ? "interpreted" : "original");
+	tl_rctab_jindent(o, 2);
 	tl_out_str(o, "}");
 }
 
