@@ -16,6 +16,29 @@
 #define ERS_DP 2
 #define P 100 /* one vote in hundredths */
 
+struct vi {
+	int64_t v;
+	int i;
+};
+
+static int
+by_vi(const void *x, const void *y)
+{
+	const struct vi *a = x, *b = y;
+
+	if (a->v != b->v)
+		return a->v < b->v ? -1 : 1;
+	return (a->i > b->i) - (a->i < b->i);
+}
+
+static int
+by_int(const void *x, const void *y)
+{
+	int a = *(const int *)x, b = *(const int *)y;
+
+	return (a > b) - (a < b);
+}
+
 struct ers {
 	teller_ctx *ctx;
 	const struct teller_contest *c;
@@ -35,6 +58,8 @@ struct ers {
 	int nwin, ncont;
 	bool first_elim;
 	int *tmp, *tmp2;
+	struct vi *sv;       /* scratch for sorting, [ncand] */
+	bool *mark;          /* scratch, [ncand] */
 };
 
 static bool
@@ -207,12 +232,7 @@ weak_tie(struct ers *e, const int *list, int n, bool most, int kind,
 		return TELLER_OK;
 	}
 	/* sorted by candidate number, as OpenSTV lists them */
-	for (i = 1; i < nt; i++)
-		for (int j = i; j > 0 && t[j - 1] > t[j]; j--) {
-			int x = t[j];
-			t[j] = t[j - 1];
-			t[j - 1] = x;
-		}
+	qsort(t, (size_t)nt, sizeof(int), by_int);
 	int *all = tl_alloc(e->ctx, (size_t)nt + 1, sizeof(int));
 	if (all == NULL)
 		return TELLER_ENOMEM;
@@ -348,12 +368,14 @@ sure_losers(struct ers *e, int *out)
 		memcpy(out, s, (size_t)n * sizeof(int));
 		return n;
 	}
-	for (i = 1; i < n; i++) /* stable: ascending votes */
-		for (j = i; j > 0 && e->cnt[s[j - 1]] > e->cnt[s[j]]; j--) {
-			int x = s[j];
-			s[j] = s[j - 1];
-			s[j - 1] = x;
-		}
+	/* ascending votes, then candidate number */
+	for (i = 0; i < n; i++) {
+		e->sv[i].v = e->cnt[s[i]];
+		e->sv[i].i = s[i];
+	}
+	qsort(e->sv, (size_t)n, sizeof(*e->sv), by_vi);
+	for (i = 0; i < n; i++)
+		s[i] = e->sv[i].i;
 	acc = e->surplus;
 	for (i = 0; i < n; ) {
 		int64_t v = e->cnt[s[i]];
@@ -439,15 +461,14 @@ choose_losers(struct ers *e, int *out, int *nout)
 		if (e->surplus == 0) {
 			int64_t tot = 0;
 			int *ctng = e->tmp2 + e->ncand, nc = 0;
-			for (i = 0; i < n; i++)
+			memset(e->mark, 0, (size_t)e->ncand * sizeof(bool));
+			for (i = 0; i < n; i++) {
 				tot += e->cnt[out[i]];
-			for (i = 0; i < e->ncand; i++) {
-				bool in = false;
-				for (int j = 0; j < n; j++)
-					in |= out[j] == i;
-				if (continuing(e, i) && !in)
-					ctng[nc++] = i;
+				e->mark[out[i]] = true;
 			}
+			for (i = 0; i < e->ncand; i++)
+				if (continuing(e, i) && !e->mark[i])
+					ctng[nc++] = i;
 			if (nc + e->nwin > e->seats && tot == 0) {
 				int *copy = tl_alloc(e->ctx, (size_t)nc + 1,
 				    sizeof(int));
@@ -512,12 +533,7 @@ do_exclude(struct ers *e)
 		return TELLER_ENOMEM;
 	if ((rc = choose_losers(e, lose, &n)) != TELLER_OK)
 		return rc;
-	for (i = 1; i < n; i++) /* candidate-number order */
-		for (int k = i; k > 0 && lose[k - 1] > lose[k]; k--) {
-			int x = lose[k];
-			lose[k] = lose[k - 1];
-			lose[k - 1] = x;
-		}
+	qsort(lose, (size_t)n, sizeof(int), by_int); /* candidate order */
 	for (i = 0; i < n; i++) {
 		e->state[lose[i]] = STV_DEFEATED;
 		e->ncont--;
@@ -670,12 +686,14 @@ tl_m_stv_ers97(teller_ctx *ctx, const struct teller_contest *c,
 	e.fresh = tl_alloc(ctx, nn, sizeof(struct tl_vec *));
 	e.tmp = tl_alloc(ctx, nn, sizeof(int));
 	e.tmp2 = tl_alloc(ctx, 2 * nn, sizeof(int));
+	e.sv = tl_alloc(ctx, nn, sizeof(struct vi));
+	e.mark = tl_alloc(ctx, nn, sizeof(bool));
 	e.tv = tl_alloc(ctx, e.b.n + 1, sizeof(int64_t));
 	e.cur = tl_alloc(ctx, e.b.n + 1, sizeof(int));
 	if (e.r == NULL || e.state == NULL || e.over == NULL ||
 	    e.cnt == NULL || e.held == NULL || e.last == NULL ||
 	    e.fresh == NULL || e.tmp == NULL || e.tmp2 == NULL ||
-	    e.tv == NULL || e.cur == NULL)
+	    e.tv == NULL || e.cur == NULL || e.sv == NULL || e.mark == NULL)
 		return TELLER_ENOMEM;
 	for (i = 0; i < e.ncand; i++)
 		if ((e.held[i] = tl_vec_new(ctx, sizeof(uint32_t))) == NULL ||

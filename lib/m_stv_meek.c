@@ -20,6 +20,7 @@
  * per-ballot sums exactly.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "stv_common.h"
@@ -33,6 +34,11 @@ struct node {
 	int64_t mend;   /* ballots ending here */
 	int32_t child;  /* first child, -1 if none */
 	int32_t next;   /* next sibling, -1 if none */
+};
+
+struct gv {
+	tl_g v;
+	int i;
 };
 
 struct meek {
@@ -49,6 +55,7 @@ struct meek {
 	int32_t *map;         /* old node -> new node while rebuilding */
 	tl_g *stack_w;
 	int32_t *stack_n;
+	struct gv *gv;        /* scratch for sorting, [ncand] */
 };
 
 #define NODE(m, i) (&TL_VEC_AT((m)->nodes, struct node, (i)))
@@ -327,23 +334,34 @@ stage(struct meek *m, int kind, int subject)
 	return st;
 }
 
-/* Candidates sorted by (vote, ballot order), guarded comparison. */
+static int
+by_gv(const void *x, const void *y)
+{
+	const struct gv *a = x, *b = y;
+
+	if (a->v != b->v)
+		return a->v < b->v ? -1 : 1;
+	return (a->i > b->i) - (a->i < b->i);
+}
+
+/* Candidates sorted by (vote, ballot order). Droop compares the votes
+ * with its equality band; the order of votes within 0.5 * 10^-18 of each
+ * other cannot change the groups batch_defeat() forms from it. */
 static void
 by_vote(struct meek *m, int *a, int n)
 {
-	int i, j;
+	struct gv *t = m->gv;
+	int i;
 
-	for (i = 1; i < n; i++) {
-		int x = a[i];
-		for (j = i; j > 0; j--) {
-			int y = a[j - 1], cmp = tl_g_cmp(m->vote[y],
-			    m->vote[x]);
-			if (cmp < 0 || (cmp == 0 && y < x))
-				break;
-			a[j] = y;
-		}
-		a[j] = x;
+	if (n < 2)
+		return;
+	for (i = 0; i < n; i++) {
+		t[i].v = m->vote[a[i]];
+		t[i].i = a[i];
 	}
+	qsort(t, (size_t)n, sizeof(*t), by_gv);
+	for (i = 0; i < n; i++)
+		a[i] = t[i].i;
 }
 
 /*
@@ -605,7 +623,9 @@ tl_m_stv_meek(teller_ctx *ctx, const struct teller_contest *c,
 	m.state = tl_alloc(ctx, (size_t)m.ncand + 1, sizeof(int));
 	m.kf = tl_alloc(ctx, (size_t)m.ncand + 1, sizeof(tl_g));
 	m.vote = tl_alloc(ctx, (size_t)m.ncand + 1, sizeof(tl_g));
-	if (m.r == NULL || m.state == NULL || m.kf == NULL || m.vote == NULL)
+	m.gv = tl_alloc(ctx, (size_t)m.ncand + 1, sizeof(struct gv));
+	if (m.r == NULL || m.state == NULL || m.kf == NULL ||
+	    m.vote == NULL || m.gv == NULL)
 		return TELLER_ENOMEM;
 	m.nhopeful = stv_states(c, m.state);
 	if ((rc = build(&m)) != TELLER_OK)
