@@ -29,6 +29,7 @@
 
 struct node {
 	int32_t parent; /* -1 for the root */
+	int32_t nkids;  /* children */
 	int cand;
 	int64_t m;      /* ballots through this node */
 	int64_t mend;   /* ballots ending here */
@@ -56,30 +57,76 @@ struct meek {
 	tl_g *stack_w;
 	int32_t *stack_n;
 	struct gv *gv;        /* scratch for sorting, [ncand] */
+	int32_t *hash;        /* (parent, cand) -> node + 1, 0 empty */
+	size_t hmask;
+	size_t visits, dead;  /* nodes walked by the last distribution, and
+	                         how many of them were defeated */
 };
 
 #define NODE(m, i) (&TL_VEC_AT((m)->nodes, struct node, (i)))
 
+/* Hash slot for (parent, cand). */
+static size_t
+slot_of(int32_t parent, int cand, size_t mask)
+{
+	uint64_t h = ((uint64_t)(uint32_t)parent << 20) ^ (uint64_t)cand;
+
+	h *= UINT64_C(0x9E3779B97F4A7C15);
+	return (size_t)(h >> 20) & mask;
+}
+
+#define WIDE 8 /* children beyond which a node's children are hashed */
+
+static void
+hash_put(struct meek *m, const struct node *nodes, int32_t i)
+{
+	size_t h = slot_of(nodes[i].parent, nodes[i].cand, m->hmask);
+
+	while (m->hash[h] != 0)
+		h = (h + 1) & m->hmask;
+	m->hash[h] = i + 1;
+}
+
 /* Child of parent (in tree v) with candidate cand, created if absent;
- * -1 on OOM. A child is always stored after its parent. */
+ * -1 on OOM. A child is always stored after its parent. Narrow nodes
+ * keep a list of children; the children of a node with more than WIDE
+ * of them also go in a hash table (open addressing, at least twice the
+ * largest tree), so wide nodes cost constant time too. */
 static int32_t
-child(teller_ctx *ctx, struct tl_vec *v, int32_t parent, int cand)
+child(struct meek *m, struct tl_vec *v, int32_t parent, int cand)
 {
 	struct node *nodes = v->data, nd;
 	int32_t i;
 
-	for (i = nodes[parent].child; i >= 0; i = nodes[i].next)
-		if (nodes[i].cand == cand)
-			return i;
+	if (nodes[parent].nkids <= WIDE) {
+		for (i = nodes[parent].child; i >= 0; i = nodes[i].next)
+			if (nodes[i].cand == cand)
+				return i;
+	} else {
+		size_t h = slot_of(parent, cand, m->hmask);
+		for (; m->hash[h] != 0; h = (h + 1) & m->hmask) {
+			i = m->hash[h] - 1;
+			if (nodes[i].parent == parent && nodes[i].cand == cand)
+				return i;
+		}
+	}
 	nd.parent = parent;
 	nd.cand = cand;
+	nd.nkids = 0;
 	nd.m = nd.mend = 0;
 	nd.child = -1;
 	nd.next = nodes[parent].child;
-	if (tl_vec_push(ctx, v, &nd) == NULL)
+	if (tl_vec_push(m->ctx, v, &nd) == NULL)
 		return -1;
+	nodes = v->data;
 	i = (int32_t)v->len - 1;
-	((struct node *)v->data)[parent].child = i;
+	nodes[parent].child = i;
+	if (++nodes[parent].nkids == WIDE + 1) {
+		for (int32_t k = nodes[parent].child; k >= 0; k = nodes[k].next)
+			hash_put(m, nodes, k);
+	} else if (nodes[parent].nkids > WIDE + 1) {
+		hash_put(m, nodes, i);
+	}
 	return i;
 }
 
@@ -87,9 +134,16 @@ child(teller_ctx *ctx, struct tl_vec *v, int32_t parent, int cand)
 static int
 build(struct meek *m)
 {
-	struct node root = { -1, -1, 0, 0, -1, -1 };
+	struct node root = { -1, 0, -1, 0, 0, -1, -1 };
 	size_t k;
 
+	size_t cap = 16;
+
+	while (cap < 2 * ((size_t)m->b.off[m->b.n] + 1))
+		cap *= 2;
+	m->hmask = cap - 1;
+	if ((m->hash = tl_alloc(m->ctx, cap, sizeof(int32_t))) == NULL)
+		return TELLER_ENOMEM;
 	if ((m->nodes = tl_vec_new(m->ctx, sizeof(struct node))) == NULL ||
 	    (m->spare = tl_vec_new(m->ctx, sizeof(struct node))) == NULL ||
 	    tl_vec_push(m->ctx, m->nodes, &root) == NULL)
@@ -99,7 +153,7 @@ build(struct meek *m)
 		uint32_t j;
 
 		for (j = m->b.off[k]; j < m->b.off[k + 1]; j++) {
-			if ((at = child(m->ctx, m->nodes, at, m->b.ids[j])) < 0)
+			if ((at = child(m, m->nodes, at, m->b.ids[j])) < 0)
 				return TELLER_ENOMEM;
 			NODE(m, at)->m += m->b.w[k];
 		}
@@ -122,10 +176,11 @@ static int
 rebuild(struct meek *m)
 {
 	struct tl_vec *old = m->nodes, *nw = m->spare;
-	struct node root = { -1, -1, 0, 0, -1, -1 };
+	struct node root = { -1, 0, -1, 0, 0, -1, -1 };
 	size_t i;
 
 	nw->len = 0;
+	memset(m->hash, 0, (m->hmask + 1) * sizeof(int32_t));
 	if (tl_vec_push(m->ctx, nw, &root) == NULL)
 		return TELLER_ENOMEM;
 	m->map[0] = 0;
@@ -139,7 +194,7 @@ rebuild(struct meek *m)
 			((struct node *)nw->data)[p].mend += o->mend;
 			continue;
 		}
-		if ((x = child(m->ctx, nw, p, o->cand)) < 0)
+		if ((x = child(m, nw, p, o->cand)) < 0)
 			return TELLER_ENOMEM;
 		m->map[i] = x;
 		((struct node *)nw->data)[x].m += o->m;
@@ -241,6 +296,12 @@ distribute(struct meek *m)
 	size_t sp = 0;
 	int i, rc;
 
+	/* Splice out the defeated once walking through them costs more
+	 * than the rest of the walk (the sums do not change). */
+	if (m->dead > 64 && 2 * m->dead > m->visits &&
+	    (rc = rebuild(m)) != TELLER_OK)
+		return rc;
+	m->visits = m->dead = 0;
 	for (i = 0; i < m->ncand; i++)
 		m->vote[i] = 0;
 	m->exhausted = 0;
@@ -257,7 +318,9 @@ distribute(struct meek *m)
 		int c = nd->cand;
 
 		kf = m->kf[c];
+		m->visits++;
 		if (kf == 0) {
+			m->dead++;
 			rest = w; /* defeated: passed over */
 		} else if (kf == one) {
 			/* keep = w, rest = floor(w * 0) = 0: stop */
@@ -539,8 +602,6 @@ run(struct meek *m)
 					return rc;
 			}
 			lastkind = TL_STAGE_EXCLUSION;
-			if ((rc = rebuild(m)) != TELLER_OK)
-				return rc;
 		} else {
 			/* Defeat the lowest; anyone within the surplus of
 			 * the lowest counts as tied: tie order decides. */
@@ -569,8 +630,6 @@ run(struct meek *m)
 			    0)) != TELLER_OK)
 				return rc;
 			lastkind = TL_STAGE_EXCLUSION;
-			if ((rc = rebuild(m)) != TELLER_OK)
-				return rc;
 		}
 		if ((rc = tl_result_check(m->ctx, m->r)) != TELLER_OK)
 			return rc;
