@@ -160,10 +160,13 @@ fz_ctx(void)
 }
 
 /* What the record callback saw. stop_after > 0 makes it refuse that
- * record, to test that readers pass the callback's error on. */
+ * record, to test that readers pass the callback's error on. More than
+ * max records (when max > 0) means the reader is looping: it aborts at
+ * once instead of hanging until the timeout. */
 struct fz_seen {
 	long n;
 	long stop_after;
+	long max;
 	uint64_t sum;
 };
 
@@ -212,6 +215,10 @@ fz_record(teller_ctx *ctx, void *ud, const struct tl_cvr *r)
 		}
 	}
 	s->n++;
+	if (s->max > 0 && s->n > s->max)
+		fprintf(stderr, "reader loops: more than %ld records\n",
+		    s->max);
+	FUZZ_ASSERT(s->max <= 0 || s->n <= s->max);
 	if (s->stop_after > 0 && s->n == s->stop_after)
 		return tl_fail(ctx, TELLER_ERULE, "fuzz: stopped at record %ld",
 		    s->n);
@@ -259,17 +266,19 @@ fz_source(struct tl_cvr_source *src, const char *provider, const char *path)
 
 /* Run reader on src (ctx->file set to its path first, as the
  * tabulator does) and check the outcome. The record callback stops the
- * reader at the first record when stop is set. */
+ * reader at the first record when stop is set; more than max records
+ * (0: no limit) is a loop. */
 static inline void
 fz_run(int (*reader)(teller_ctx *, const struct tl_cvr_source *,
     tl_cvr_fn, void *), teller_ctx *ctx, const struct tl_cvr_source *src,
-    bool stop)
+    bool stop, long max)
 {
 	struct fz_seen seen;
 	int rc;
 
 	memset(&seen, 0, sizeof seen);
 	seen.stop_after = stop ? 1 : 0;
+	seen.max = max;
 	/* as the tabulator does (rctab_tab.c read_sources) */
 	ctx->file = src->path;
 	rc = reader(ctx, src, fz_record, &seen);

@@ -33,7 +33,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		src.overvote_label = "overvote";
 	if (size % 4 == 2)
 		src.max_rankings = 2;
-	fz_run(tl_cvr_read_cdf, ctx, &src, size % 5 == 0);
+	fz_run(tl_cvr_read_cdf, ctx, &src, size % 5 == 0,
+	    (long)size + 1);
 	teller_ctx_free(ctx);
 	return 0;
 }

@@ -41,7 +41,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		src.max_rankings = 1;
 		break;
 	}
-	fz_run(tl_cvr_read_csv, ctx, &src, size % 5 == 0);
+	fz_run(tl_cvr_read_csv, ctx, &src, size % 5 == 0,
+	    (long)size + 1);
 	teller_ctx_free(ctx);
 	return 0;
 }

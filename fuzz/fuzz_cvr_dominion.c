@@ -83,7 +83,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	src.uwi_label = "9";
 	if (size % 4 == 1)
 		src.max_rankings = 2;
-	fz_run(tl_cvr_read_dominion, ctx, &src, size % 5 == 0);
+	fz_run(tl_cvr_read_dominion, ctx, &src, size % 5 == 0,
+	    (long)size + 1);
 	teller_ctx_free(ctx);
 	return 0;
 }

@@ -78,6 +78,7 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct tl_cvr_source src;
+	long max = 0;
 	const uint8_t *part[4];
 	size_t len[4];
 	teller_ctx *ctx;
@@ -92,6 +93,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			return 0;
 	} else {
 		n = fz_split(data, size, ESS_SEP, part, len, 4);
+		max = (long)len[0] + 1; /* a row takes bytes of the sheet */
 		fz_rm("cvr.xlsx");
 		if (ess_zip(path, part, len, n) != 0)
 			return 0;
@@ -125,7 +127,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		src.precinct_col = 0;
 		break;
 	}
-	fz_run(tl_cvr_read_ess, ctx, &src, size % 5 == 0);
+	fz_run(tl_cvr_read_ess, ctx, &src, size % 5 == 0, max);
 	teller_ctx_free(ctx);
 	return 0;
 }

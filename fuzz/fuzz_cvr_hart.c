@@ -27,7 +27,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	src.uwi_label = "c-uwi";
 	if (size % 3 == 1)
 		src.max_rankings = 2;
-	fz_run(tl_cvr_read_hart, ctx, &src, size % 5 == 0);
+	fz_run(tl_cvr_read_hart, ctx, &src, size % 5 == 0,
+	    (long)size + 1);
 	teller_ctx_free(ctx);
 	return 0;
 }
