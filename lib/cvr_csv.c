@@ -32,7 +32,7 @@ static const bool stop[256] = { [','] = true, ['\n'] = true,
     ['\r'] = true };
 
 /* Read one record into p->flds. Returns 1 if a record was read, 0 at the
- * end, <0 on error. Blank lines are skipped. */
+ * end, -(error code) on error. Blank lines are skipped. */
 static int
 next_record(struct csvp *p)
 {
@@ -59,7 +59,7 @@ next_record(struct csvp *p)
 			s++;
 			for (;;) {
 				if (s >= end)
-					return tl_fail_at(p->ctx, TELLER_EPARSE,
+					return -tl_fail_at(p->ctx, TELLER_EPARSE,
 					    p->line, 0, "unterminated quoted "
 					    "field");
 				if (*s == '"') {
@@ -67,7 +67,7 @@ next_record(struct csvp *p)
 						s += 2;
 						if (tl_vec_push(p->ctx, p->buf,
 						    "\"") == NULL)
-							return TELLER_ENOMEM;
+							return -TELLER_ENOMEM;
 						continue;
 					}
 					s++;
@@ -76,7 +76,7 @@ next_record(struct csvp *p)
 				if (*s == '\n')
 					p->nextline++;
 				if (tl_vec_push(p->ctx, p->buf, s) == NULL)
-					return TELLER_ENOMEM;
+					return -TELLER_ENOMEM;
 				s++;
 			}
 			/* offsets now; pointers fixed up below */
@@ -96,7 +96,7 @@ next_record(struct csvp *p)
 		}
 		if (p->flds->len == p->flds->cap &&
 		    tl_vec_reserve(p->ctx, p->flds, 16) != TELLER_OK)
-			return TELLER_ENOMEM;
+			return -TELLER_ENOMEM;
 		TL_VEC_AT(p->flds, struct fld, p->flds->len++) = f;
 		if (s < end && *s == ',') {
 			s++;
@@ -185,8 +185,8 @@ tl_cvr_read_csv(teller_ctx *ctx, const struct tl_cvr_source *src,
 	/* header */
 	rc = next_record(&p);
 	if (rc <= 0) {
-		if (rc == 0)
-			rc = tl_fail(ctx, TELLER_EPARSE, "no header row");
+		rc = rc == 0 ? tl_fail(ctx, TELLER_EPARSE, "no header row") :
+		    -rc;
 		goto out;
 	}
 	fix_fields(&p, m.buf, m.len);
@@ -220,8 +220,10 @@ tl_cvr_read_csv(teller_ctx *ctx, const struct tl_cvr_source *src,
 		struct fld *f;
 		int nf;
 		rc = next_record(&p);
-		if (rc <= 0)
+		if (rc <= 0) {
+			rc = -rc;
 			break;
+		}
 		fix_fields(&p, m.buf, m.len);
 		recno++;
 		f = p.flds->data;

@@ -32,7 +32,7 @@ attr(const char **a, const char *name)
 	return NULL;
 }
 
-/* Stream zip member `name` through parser p. Missing member: returns 1
+/* Stream zip member `name` through parser p. Missing member: returns -1
  * when optional, else an error. */
 static int
 parse_member(teller_ctx *ctx, zip_t *za, const char *name, XML_Parser p,
@@ -47,7 +47,7 @@ parse_member(teller_ctx *ctx, zip_t *za, const char *name, XML_Parser p,
 
 	if (idx < 0) {
 		if (optional)
-			return 1;
+			return -1;
 		return tl_fail(ctx, TELLER_EPARSE, "%s: missing from the "
 		    "workbook", name);
 	}
@@ -494,7 +494,7 @@ tl_xlsx_read(teller_ctx *ctx, const char *path, tl_xlsx_row_fn fn, void *ud)
 	XML_SetUserData(p, &w);
 	XML_SetStartElementHandler(p, rels_start);
 	rc = parse_member(ctx, za, "xl/_rels/workbook.xml.rels", p, true);
-	if (rc != TELLER_OK && rc != 1)
+	if (rc != TELLER_OK && rc != -1)
 		goto out;
 	XML_ParserFree(p);
 	p = NULL;
@@ -520,7 +520,7 @@ tl_xlsx_read(teller_ctx *ctx, const char *path, tl_xlsx_row_fn fn, void *ud)
 	else
 		snprintf(name, sizeof name, "xl/sharedStrings.xml");
 	rc = parse_member(ctx, za, name, p, true);
-	if (rc != TELLER_OK && rc != 1)
+	if (rc != TELLER_OK && rc != -1)
 		goto out;
 	if (sst.err != TELLER_OK) {
 		rc = sst.err;
