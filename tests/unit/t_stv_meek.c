@@ -5,6 +5,7 @@
  * 10^-9, batch defeat of sure losers) on small elections worked by hand;
  * one stage per converged round, values at 9 places, rounded.
  */
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -316,6 +317,99 @@ determinism(void)
 	teller_ctx_free(ctx);
 }
 
+/* Read a whole file; NULL if it cannot be read. */
+static char *
+slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf = NULL;
+	long n;
+
+	if (f == NULL)
+		return NULL;
+	if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) >= 0 &&
+	    fseek(f, 0, SEEK_SET) == 0 && (buf = malloc((size_t)n + 1)) &&
+	    fread(buf, 1, (size_t)n, f) == (size_t)n) {
+		*len = (size_t)n;
+	} else {
+		free(buf);
+		buf = NULL;
+	}
+	fclose(f);
+	return buf;
+}
+
+/*
+ * Every Scottish ward in $SHARED (default ../shared) counted under
+ * stv-ers97, stv-wigm and stv-meek: each count succeeds, fills every
+ * seat, and conserves the votes at every stage (teller_count checks).
+ */
+static void
+scot_wards(void)
+{
+	static const char *const methods[] = { "stv-ers97", "stv-wigm",
+		"stv-meek" };
+	const char *shared = getenv("SHARED");
+	char dir[1024], path[2048];
+	DIR *top, *sub;
+	struct dirent *d, *f;
+	int files = 0;
+
+	snprintf(dir, sizeof(dir), "%s/data/scot/blt",
+	    shared != NULL ? shared : "../shared");
+	if ((top = opendir(dir)) == NULL) {
+		printf("SKIP: ../shared not found\n");
+		return;
+	}
+	while ((d = readdir(top)) != NULL) {
+		if (d->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, d->d_name);
+		if ((sub = opendir(path)) == NULL)
+			continue;
+		while ((f = readdir(sub)) != NULL) {
+			char file[2048 + 256];
+			size_t len, k;
+			char *buf;
+
+			if (strstr(f->d_name, ".blt") == NULL)
+				continue;
+			snprintf(file, sizeof(file), "%s/%s", path, f->d_name);
+			if ((buf = slurp(file, &len)) == NULL)
+				continue;
+			files++;
+			for (k = 0; k < 3; k++) {
+				teller_ctx *ctx;
+				teller_contest *c;
+				teller_profile *p;
+				teller_rules rules;
+				teller_result *r;
+				int rc;
+
+				teller_ctx_new(NULL, &ctx);
+				rc = teller_read(ctx, TELLER_FMT_BLT, file, buf,
+				    len, &c, &p);
+				if (rc == TELLER_OK) {
+					teller_rules_init(&rules, methods[k]);
+					rc = teller_count(ctx, c, p, &rules, &r);
+				}
+				CHECK(rc == TELLER_OK, "%s %s: %s", methods[k],
+				    file, teller_errmsg(ctx));
+				if (rc == TELLER_OK)
+					CHECK(teller_result_nelected(r) ==
+					    teller_contest_seats(c), "%s %s: "
+					    "%d elected", methods[k], file,
+					    teller_result_nelected(r));
+				teller_ctx_free(ctx);
+			}
+			free(buf);
+		}
+		closedir(sub);
+	}
+	closedir(top);
+	CHECK(files > 0, "no ward files in %s", dir);
+}
+
 int
 main(void)
 {
@@ -324,5 +418,6 @@ main(void)
 	case_batch();
 	case_equal();
 	determinism();
+	scot_wards();
 	return h_done();
 }
