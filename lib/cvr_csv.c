@@ -59,9 +59,9 @@ next_record(struct csvp *p)
 			s++;
 			for (;;) {
 				if (s >= end)
-					return -tl_fail_at(p->ctx, TELLER_EPARSE,
-					    p->line, 0, "unterminated quoted "
-					    "field");
+					return -tl_fail_at(p->ctx,
+					    TELLER_EPARSE, p->line, 0,
+					    "unterminated quoted field");
 				if (*s == '"') {
 					if (s + 1 < end && s[1] == '"') {
 						s += 2;
@@ -231,8 +231,9 @@ tl_cvr_read_csv(teller_ctx *ctx, const struct tl_cvr_source *src,
 		pairs->len = 0;
 		for (i = ncol; i < nf; i++)
 			if (!is_blank(f[i].p, f[i].n)) {
-				rc = tl_fail_at(ctx, TELLER_EPARSE, p.line, i + 1,
-				    "column %d has a value but no header", i + 1);
+				rc = tl_fail_at(ctx, TELLER_EPARSE, p.line,
+				    i + 1, "column %d has a value but no "
+				    "header", i + 1);
 				goto out;
 			}
 		for (i = first; i < nf && i < ncol; i++) {
@@ -245,7 +246,8 @@ tl_cvr_read_csv(teller_ctx *ctx, const struct tl_cvr_source *src,
 			if (f[i].n == 1 && *s >= '1' && *s <= '9') {
 				pr.rank = *s - '0';
 				pr.col = i;
-				TL_VEC_AT(pairs, struct pair, pairs->len++) = pr;
+				TL_VEC_AT(pairs, struct pair,
+				    pairs->len++) = pr;
 				continue;
 			}
 			while (s < e && (unsigned char)*s <= ' ')
@@ -265,17 +267,17 @@ tl_cvr_read_csv(teller_ctx *ctx, const struct tl_cvr_source *src,
 					v = v * 10 + (*s - '0');
 			}
 			if (v < 0) {
-				rc = tl_fail_at(ctx, TELLER_EPARSE, p.line, i + 1,
-				    "Row %lld expected number at column %d, but "
-				    "got \"%.*s\" instead.", recno, i + 1,
-				    (int)f[i].n, f[i].p);
+				rc = tl_fail_at(ctx, TELLER_EPARSE, p.line,
+				    i + 1, "Row %lld expected number at "
+				    "column %d, but got \"%.*s\" instead.",
+				    recno, i + 1, (int)f[i].n, f[i].p);
 				goto out;
 			}
 			if (neg)
 				v = -v;
 			if (v < 1) {
-				rc = tl_fail_at(ctx, TELLER_EPARSE, p.line, i + 1,
-				    "rank %lld is not positive", v);
+				rc = tl_fail_at(ctx, TELLER_EPARSE, p.line,
+				    i + 1, "rank %lld is not positive", v);
 				goto out;
 			}
 			pr.rank = (int)v;

@@ -84,6 +84,38 @@ add_part(teller_ctx *ctx, struct ess *x, const char *s, const char *e,
 	return TELLER_OK;
 }
 
+/* A trimmed ranking cell [s, e): split on the overvote delimiter (each
+ * part trimmed; a blank or skipped-rank part is a data error), each part
+ * mapped by add_part. */
+static int
+split_cell(teller_ctx *ctx, struct ess *x, const char *s, const char *e,
+    long row, int col, int *np)
+{
+	const struct tl_cvr_source *src = x->src;
+	const char *d = src->overvote_delimiter, *sk = src->skipped_rank_label;
+	const char *q = s, *hit, *ps, *pe;
+	size_t dl = strlen(d), skl = strlen(sk);
+	int rc;
+
+	if (*d == '\0' || strstr(s, d) == NULL)
+		return add_part(ctx, x, s, e, np);
+	for (;;) {
+		ps = q;
+		hit = strstr(q, d);
+		pe = hit != NULL && hit < e ? hit : e;
+		trim(&ps, &pe);
+		if (ps == pe || (skl > 0 && (size_t)(pe - ps) == skl &&
+		    memcmp(ps, sk, skl) == 0))
+			return tl_fail_at(ctx, TELLER_EPARSE, row, col,
+			    "blank or skipped-rank part in an overvoted cell");
+		if ((rc = add_part(ctx, x, ps, pe, np)) != TELLER_OK)
+			return rc;
+		if (hit == NULL || hit >= e)
+			return TELLER_OK;
+		q = hit + dl;
+	}
+}
+
 static int
 on_row(teller_ctx *ctx, void *ud, long row, const struct tl_xlsx_cell *c,
     int n)
@@ -135,42 +167,12 @@ on_row(teller_ctx *ctx, void *ud, long row, const struct tl_xlsx_cell *c,
 				ci++;
 			rank = col - first + 1;
 			if (ci < n && c[ci].col == col) {
-				const char *d = src->overvote_delimiter;
 				s = c[ci].text;
 				e = s + strlen(s);
 				trim(&s, &e);
-				if (*d != '\0' && strstr(s, d) != NULL) {
-					size_t dl = strlen(d);
-					const char *q = s, *hit;
-					for (;;) {
-						const char *ps = q, *pe;
-						hit = strstr(q, d);
-						pe = hit != NULL && hit < e ?
-						    hit : e;
-						trim(&ps, &pe);
-						if (ps == pe || (*src->
-						    skipped_rank_label != '\0' &&
-						    (size_t)(pe - ps) == strlen(
-						    src->skipped_rank_label) &&
-						    memcmp(ps, src->
-						    skipped_rank_label, (size_t)
-						    (pe - ps)) == 0))
-							return tl_fail_at(ctx,
-							    TELLER_EPARSE, row,
-							    col, "blank or "
-							    "skipped-rank part in "
-							    "overvoted cell");
-						if ((rc = add_part(ctx, x, ps, pe,
-						    &np)) != TELLER_OK)
-							return rc;
-						if (hit == NULL || hit >= e)
-							break;
-						q = hit + dl;
-					}
-				} else if ((rc = add_part(ctx, x, s, e, &np)) !=
-				    TELLER_OK) {
+				if ((rc = split_cell(ctx, x, s, e, row, col,
+				    &np)) != TELLER_OK)
 					return rc;
-				}
 			} else if (src->blank_is_uwi && col <= fill_to) {
 				const char *u = s_uwi;
 				if (tl_vec_push(ctx, x->ptrs, &u) == NULL)

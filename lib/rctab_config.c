@@ -326,8 +326,9 @@ load_source(teller_ctx *ctx, struct tl_rctab_cfg *cfg, json_t *o, int i,
 			if (*lab[a] == '\0')
 				continue;
 			if (reserved(lab[a]))
-				return CFAIL(ctx, "cvrFileSources[%d].%s: \"%s\" "
-				    "is a reserved word", i, lname[a], lab[a]);
+				return CFAIL(ctx, "cvrFileSources[%d].%s: "
+				    "\"%s\" is a reserved word", i, lname[a],
+				    lab[a]);
 			for (b = a + 1; b < 3; b++)
 				if (strcasecmp(lab[a], lab[b]) == 0)
 					return CFAIL(ctx, "cvrFileSources[%d]."
@@ -407,8 +408,8 @@ load_rules(teller_ctx *ctx, struct tl_rctab_cfg *cfg, json_t *r)
 	    == NULL)
 		return TELLER_ECONFIG;
 	if (!parse_int(s, 1, 20, &v))
-		return CFAIL(ctx, "rules.decimalPlacesForVoteArithmetic: \"%s\" "
-		    "is not an integer from 1 to 20", s);
+		return CFAIL(ctx, "rules.decimalPlacesForVoteArithmetic: "
+		    "\"%s\" is not an integer from 1 to 20", s);
 	cfg->dp = (int)v;
 	if ((s = sfield(ctx, r, "maxSkippedRanksAllowed", "rules.")) == NULL)
 		return TELLER_ECONFIG;
@@ -448,8 +449,9 @@ load_rules(teller_ctx *ctx, struct tl_rctab_cfg *cfg, json_t *r)
 		return TELLER_ECONFIG;
 	if (!blank(s)) {
 		if (!parse_int(s, 1, 1000000, &v))
-			return CFAIL(ctx, "rules.stopTabulationEarlyAfterRound: "
-			    "\"%s\" is not an integer >= 1", s);
+			return CFAIL(ctx, "rules."
+			    "stopTabulationEarlyAfterRound: \"%s\" is not an "
+			    "integer >= 1", s);
 		cfg->stop_after = (int)v;
 	}
 	if ((s = sfield(ctx, r, "multiSeatBottomsUpPercentageThreshold",
@@ -572,14 +574,14 @@ check_names(teller_ctx *ctx, struct tl_rctab_cfg *cfg)
 				    "reserved name", i, x);
 			for (s = 0; s < cfg->nsrc; s++) {
 				const struct tl_cvr_source *src = &cfg->src[s];
-				if ((*src->overvote_label != '\0' &&
-				    strcasecmp(x, src->overvote_label) == 0) ||
-				    (*src->skipped_rank_label != '\0' &&
-				    strcasecmp(x, src->skipped_rank_label) == 0) ||
-				    (*src->uwi_label != '\0' &&
-				    strcasecmp(x, src->uwi_label) == 0))
-					return CFAIL(ctx, "candidates[%d]: \"%s\" "
-					    "is also a CVR label", i, x);
+				const char *ov = src->overvote_label;
+				const char *sk = src->skipped_rank_label;
+				const char *uw = src->uwi_label;
+				if ((*ov != '\0' && strcasecmp(x, ov) == 0) ||
+				    (*sk != '\0' && strcasecmp(x, sk) == 0) ||
+				    (*uw != '\0' && strcasecmp(x, uw) == 0))
+					return CFAIL(ctx, "candidates[%d]: "
+					    "\"%s\" is also a CVR label", i, x);
 			}
 			for (j = i; j < cfg->ncand; j++) {
 				const struct tl_rctab_cand *d = &cfg->cands[j];
@@ -588,9 +590,10 @@ check_names(teller_ctx *ctx, struct tl_rctab_cfg *cfg)
 					    d->aliases[b];
 					if ((j > i || b > a) &&
 					    strcmp(x, y) == 0)
-						return CFAIL(ctx, "candidates[%d]"
-						    ": duplicate name or alias "
-						    "\"%s\"", j, y);
+						return CFAIL(ctx,
+						    "candidates[%d]: duplicate "
+						    "name or alias \"%s\"", j,
+						    y);
 				}
 			}
 		}

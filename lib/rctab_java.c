@@ -226,7 +226,8 @@ tl_rctab_sanitize(char *d, size_t cap, const char *s, bool lower)
 	while (*p != '\0' && n + 1 < cap) {
 		unsigned char c = *p;
 		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		    (c >= '0' && c <= '9') || c == '_' || c == '-' || c == '.') {
+		    (c >= '0' && c <= '9') || c == '_' || c == '-' ||
+		    c == '.') {
 			d[n++] = lower && c >= 'A' && c <= 'Z' ?
 			    (char)(c + 32) : (char)c;
 			p++;

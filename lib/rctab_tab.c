@@ -1245,7 +1245,8 @@ tabulate(struct tl_rtab *t)
 	while (should_continue(t)) {
 		round = ++t->nround;
 		if (round >= 65535)
-			return tl_fail(t->ctx, TELLER_ELIMIT, "too many rounds");
+			return tl_fail(t->ctx, TELLER_ELIMIT,
+			    "too many rounds");
 		if ((rc = new_round(t, round)) != TELLER_OK)
 			return rc;
 		for (j = 0; j < t->recs->len; j++)
@@ -1953,7 +1954,8 @@ write_outputs(struct tl_rtab *t)
 			tl_rctab_sanitize(sid, sizeof sid, ids[s], false);
 			snprintf(uniq, sizeof uniq, "%s", sid);
 			while (strtab_get(t->ctx, &seen, uniq, false) >= 0)
-				snprintf(uniq, sizeof uniq, "%s_%d", sid, ++dup);
+				snprintf(uniq, sizeof uniq, "%s_%d", sid,
+				    ++dup);
 			if (strtab_get(t->ctx, &seen, uniq, true) < 0)
 				return TELLER_ENOMEM;
 			snprintf(name, sizeof name, "Tabulate by %s/%s%s_%s_"
@@ -2024,9 +2026,10 @@ tl_rctab_run(teller_ctx *ctx, const struct tl_rctab_cfg *cfg,
 			for (c = 0; c < t->ncand; c++)
 				if (t->won[c] != 0) {
 					if (newwin >= 0)
-						return tl_fail(ctx, TELLER_ERULE,
-						    "pass %d elected more than "
-						    "one candidate", pass);
+						return tl_fail(ctx,
+						    TELLER_ERULE, "pass %d "
+						    "elected more than one "
+						    "candidate", pass);
 					newwin = c;
 				}
 			if (newwin < 0)

@@ -406,8 +406,8 @@ add_cell(struct sheet *s)
 	if (strcmp(s->type, "s") == 0) {
 		long i = uint_of(txt);
 		if (i < 0 || (size_t)i >= s->sst->len) {
-			s->err = tl_fail_at(s->ctx, TELLER_EPARSE, s->row, s->col,
-			    "shared string %ld does not exist", i);
+			s->err = tl_fail_at(s->ctx, TELLER_EPARSE, s->row,
+			    s->col, "shared string %ld does not exist", i);
 			return;
 		}
 		txt = TL_VEC_AT(s->sst, const char *, i);
