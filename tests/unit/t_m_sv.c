@@ -11,206 +11,7 @@
 #include "oom.h"
 #include "m_plurality.h"
 #include "tl_int.h"
-
-/* ---- a small profile builder (same in each UK method test) ---- */
-
-struct bx {
-	teller_ctx *ctx;
-	struct teller_contest *c;
-	struct teller_profile *p;
-	teller_result *r;
-	int rc;
-};
-
-/* Candidates named by the letters of names ("ABCD"); '?' adds a write-in
- * pseudo-candidate (an uncertain mark on a UK paper); a lower-case letter
- * adds a withdrawn candidate. */
-static inline void
-bx_init(struct bx *b, const char *names)
-{
-	const char *s;
-
-	memset(b, 0, sizeof(*b));
-	if (teller_ctx_new(NULL, &b->ctx) != TELLER_OK)
-		abort();
-	b->c = tl_contest_new(b->ctx);
-	for (s = names; *s; s++) {
-		int id = tl_contest_add(b->ctx, b->c, s, 1, NULL, 0);
-		if (id < 0)
-			abort();
-		TL_CAND(b->c, id)->writein = *s == '?';
-		TL_CAND(b->c, id)->withdrawn = *s >= 'a' && *s <= 'z';
-	}
-	b->p = tl_profile_new(b->ctx, b->c->ncand);
-	if (b->p == NULL)
-		abort();
-}
-
-static inline void
-bx_free(struct bx *b)
-{
-	teller_ctx_free(b->ctx);
-}
-
-/* Add w ballots marked as spec: ranks split by ',', marks at one rank by
- * '|', an empty rank is skipped; "" is a ballot with no ranks at all. */
-static inline void
-bx_add(struct bx *b, const char *spec, int64_t w)
-{
-	tl_cid marks[64];
-	const char *s = spec;
-	int n = 0;
-
-	if (tl_profile_begin(b->ctx, b->p) != TELLER_OK)
-		abort();
-	if (*s == '\0') {
-		if (tl_profile_end(b->ctx, b->p, w) != TELLER_OK)
-			abort();
-		return;
-	}
-	for (;; s++) {
-		if (*s == ',' || *s == '\0') {
-			if (tl_profile_rank(b->ctx, b->p, marks, n) != 0)
-				abort();
-			n = 0;
-			if (*s == '\0')
-				break;
-		} else if (*s != '|') {
-			int id = tl_contest_find(b->c, s, 1);
-			if (id < 0)
-				abort();
-			marks[n++] = (tl_cid)id;
-		}
-	}
-	if (tl_profile_end(b->ctx, b->p, w) != TELLER_OK)
-		abort();
-}
-
-/* Count under method with seats and seed; sets b->r and b->rc. */
-static inline int
-bx_count(struct bx *b, const char *method, int seats, uint64_t seed)
-{
-	teller_rules ru;
-
-	teller_rules_init(&ru, method);
-	ru.seats = seats;
-	ru.seed = seed;
-	b->r = NULL;
-	b->rc = teller_count(b->ctx, b->c, b->p, &ru, &b->r);
-	if (b->rc != TELLER_OK)
-		fprintf(stderr, "  count: %s\n", teller_errmsg(b->ctx));
-	return b->rc;
-}
-
-/* Candidate id of a one-letter name. */
-static inline int
-bx_id(const struct bx *b, char name)
-{
-	return tl_contest_find(b->c, &name, 1);
-}
-
-/* Votes of candidate `name` at stage number s (1-based), or -1. */
-static inline long long
-bx_votes(const struct bx *b, int s, char name)
-{
-	if (b->r == NULL || s < 1 || (size_t)s > b->r->stages->len)
-		return -1;
-	return (long long)TL_STAGE(b->r, s - 1)->votes[bx_id(b, name)];
-}
-
-/* Number of stages, or -1 without a result. */
-static inline int
-bx_nstages(const struct bx *b)
-{
-	return b->r != NULL ? (int)b->r->stages->len : -1;
-}
-
-/* Names of the elected, in order, as a string ("AB"). */
-static inline const char *
-bx_elected(const struct bx *b)
-{
-	static char buf[64];
-	size_t i, n = 0;
-
-	buf[0] = '\0';
-	if (b->r == NULL)
-		return "(none)";
-	for (i = 0; i < b->r->elected->len && n + 1 < sizeof(buf); i++)
-		buf[n++] = TL_CAND(b->c, TL_VEC_AT(b->r->elected, int, i))
-		    ->name[0];
-	buf[n] = '\0';
-	return buf;
-}
-
-/* The tally named name among the rejected (rej) or the notes, or -1. */
-static inline long long
-bx_tally(const struct bx *b, bool rej, const char *name)
-{
-	const struct tl_vec *v;
-	size_t i;
-
-	if (b->r == NULL)
-		return -1;
-	v = rej ? b->r->rejected : b->r->notes;
-	for (i = 0; i < v->len; i++) {
-		const struct tl_tally *t = &TL_VEC_AT(v, struct tl_tally, i);
-		if (strcmp(t->name, name) == 0)
-			return (long long)t->n;
-	}
-	return -1;
-}
-
-/* Number of ties recorded. */
-static inline int
-bx_nties(const struct bx *b)
-{
-	return b->r != NULL ? (int)b->r->ties->len : -1;
-}
-
-/* The i-th tie. */
-static inline const struct tl_tie *
-bx_tie(const struct bx *b, size_t i)
-{
-	return &TL_VEC_AT(b->r->ties, struct tl_tie, i);
-}
-
-/* ---- random profiles (deterministic) for reference comparisons ---- */
-
-static uint64_t rs = 88172645463325252u;
-
-static int
-rnd(int n)
-{
-	rs ^= rs << 13;
-	rs ^= rs >> 7;
-	rs ^= rs << 17;
-	return (int)(rs % (uint64_t)n);
-}
-
-/* A random profile over names; up to 6 ranks of 0-3 marks each. */
-static void
-random_profile(struct bx *b, const char *names, int npat)
-{
-	int i, k, m, nc = (int)strlen(names);
-	char spec[64];
-
-	bx_init(b, names);
-	for (i = 0; i < npat; i++) {
-		int nr = rnd(7), n = 0;
-		for (k = 0; k < nr; k++) {
-			int nm = rnd(10) < 7 ? 1 : rnd(4);
-			if (k > 0)
-				spec[n++] = ',';
-			for (m = 0; m < nm; m++) {
-				if (m > 0)
-					spec[n++] = '|';
-				spec[n++] = names[rnd(nc)];
-			}
-		}
-		spec[n] = '\0';
-		bx_add(b, spec, 1 + rnd(20));
-	}
-}
+#include "testlib.h"
 
 /* Reference: the column (rank index col) of pat: distinct standing
  * candidates into ids, uncertain (write-in) marks into *u. */
@@ -337,7 +138,7 @@ reference(void)
 		const char *names = iter % 4 == 0 ? "ABCa?" : iter % 4 == 1 ?
 		    "ABc" : "ABCDE";
 
-		random_profile(&b, names, 3 + rnd(40));
+		bx_random(&b, names, 3 + tt_rnd(40));
 		w = ref_sv(&b, s1, s2, &nt, &nst);
 		CHECK_INT(bx_count(&b, "sv", 0, 1), TELLER_OK);
 		if (b.r != NULL && w >= 0) {
@@ -383,9 +184,8 @@ demo(void)
 		{ "Chris SMITH", 4699, 0 },
 		{ "Christopher WILFORD", 7173, 0 },
 	};
-	FILE *f = fopen(path, "rb");
-	char *buf;
-	long len;
+	size_t len = 0;
+	char *buf = tt_slurp(path, &len);
 	teller_ctx *ctx;
 	teller_contest *c;
 	teller_profile *p;
@@ -394,19 +194,12 @@ demo(void)
 	size_t i;
 	int rc;
 
-	CHECK(f != NULL, "%s: cannot open (run from the repo root)", path);
-	if (f == NULL)
+	CHECK(buf != NULL, "%s: cannot read (run from the repo root)", path);
+	if (buf == NULL)
 		return;
-	fseek(f, 0, SEEK_END);
-	len = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	buf = malloc((size_t)len + 1);
-	if (buf == NULL || fread(buf, 1, (size_t)len, f) != (size_t)len)
-		abort();
-	fclose(f);
 	if (teller_ctx_new(NULL, &ctx) != TELLER_OK)
 		abort();
-	rc = teller_read(ctx, TELLER_FMT_AUTO, path, buf, (size_t)len, &c, &p);
+	rc = teller_read(ctx, TELLER_FMT_AUTO, path, buf, len, &c, &p);
 	CHECK(rc == TELLER_OK, "%s", teller_errmsg(ctx));
 	if (rc == TELLER_OK) {
 		teller_rules_init(&ru, "sv");
@@ -462,27 +255,10 @@ oom_count(teller_ctx *ctx, void *arg)
 			return TELLER_ENOMEM;
 	if ((p = tl_profile_new(ctx, 4)) == NULL)
 		return TELLER_ENOMEM;
-	for (i = 0; spec[i] != NULL; i++) {
-		const char *s = spec[i];
-		tl_cid m[4];
-		int n = 0;
-
-		if ((rc = tl_profile_begin(ctx, p)) != TELLER_OK)
+	for (i = 0; spec[i] != NULL; i++)
+		if ((rc = tt_add_letters(ctx, c, p, spec[i], 10 + i)) !=
+		    TELLER_OK)
 			return rc;
-		for (; *s; s++) {
-			if (*s == ',') {
-				if ((rc = tl_profile_rank(ctx, p, m, n)) != 0)
-					return rc;
-				n = 0;
-			} else if (*s != '|') {
-				m[n++] = (tl_cid)(*s - 'A');
-			}
-		}
-		if (*spec[i] && (rc = tl_profile_rank(ctx, p, m, n)) != 0)
-			return rc;
-		if ((rc = tl_profile_end(ctx, p, 10 + i)) != TELLER_OK)
-			return rc;
-	}
 	teller_rules_init(&ru, method);
 	ru.seats = strcmp(method, "block") == 0 ? 2 : 0;
 	return teller_count(ctx, c, p, &ru, &r);
