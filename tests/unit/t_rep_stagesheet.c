@@ -10,125 +10,7 @@
 
 #include "harness.h"
 #include "tl_int.h"
-
-/* ---- helpers (same in each STV test file) ---- */
-
-/* A contest of the space-separated names, with the ballots "W A B C"
- * (weight then candidate names in order); NULL-ended. */
-static int
-mk(teller_ctx *ctx, const char *names, const char *const *ballots,
-    int seats, struct teller_contest **cp, struct teller_profile **pp)
-{
-	struct teller_contest *c = tl_contest_new(ctx);
-	struct teller_profile *p;
-	char buf[256], *tok, *save;
-	int i;
-
-	if (c == NULL)
-		return -1;
-	snprintf(buf, sizeof(buf), "%s", names);
-	for (tok = strtok_r(buf, " ", &save); tok != NULL;
-	    tok = strtok_r(NULL, " ", &save))
-		if (tl_contest_add(ctx, c, tok, strlen(tok), NULL, 0) < 0)
-			return -1;
-	c->seats = seats;
-	if ((p = tl_profile_new(ctx, c->ncand)) == NULL)
-		return -1;
-	for (i = 0; ballots[i] != NULL; i++) {
-		tl_cid ids[64];
-		int n = 0;
-		long w;
-
-		snprintf(buf, sizeof(buf), "%s", ballots[i]);
-		tok = strtok_r(buf, " ", &save);
-		w = strtol(tok, NULL, 10);
-		while ((tok = strtok_r(NULL, " ", &save)) != NULL)
-			ids[n++] = (tl_cid)tl_contest_find(c, tok,
-			    strlen(tok));
-		if (tl_profile_add_simple(ctx, p, ids, n, w) != TELLER_OK)
-			return -1;
-	}
-	*cp = c;
-	*pp = p;
-	return 0;
-}
-
-/* Count under method; NULL on error (code in *rc). */
-static struct teller_result *
-count(teller_ctx *ctx, const char *method, struct teller_contest *c,
-    struct teller_profile *p, uint64_t seed, int *rc)
-{
-	teller_rules rules;
-	struct teller_result *r = NULL;
-
-	teller_rules_init(&rules, method);
-	rules.seed = seed;
-	*rc = teller_count(ctx, c, p, &rules, &r);
-	return r;
-}
-
-/* Candidate i's votes at stage number s (1-based) as a decimal string. */
-static const char *
-sv(const struct teller_result *r, int s, int i)
-{
-	static char buf[8][TL_NUM_BUFSZ];
-	static int k;
-
-	k = (k + 1) % 8;
-	if (s < 1 || (size_t)s > r->stages->len)
-		return "(no stage)";
-	if (i == -1)
-		tl_num_fmt(buf[k], TL_STAGE(r, s - 1)->nontrans, r->dp);
-	else if (i == -2)
-		tl_num_fmt(buf[k], TL_STAGE(r, s - 1)->loss, r->dp);
-	else
-		tl_num_fmt(buf[k], TL_STAGE(r, s - 1)->votes[i], r->dp);
-	return buf[k];
-}
-
-/* Names of the elected, in order, joined by spaces. */
-static const char *
-elected(const struct teller_result *r)
-{
-	static char buf[512];
-	int i;
-
-	buf[0] = '\0';
-	for (i = 0; i < teller_result_nelected(r); i++) {
-		if (i)
-			strcat(buf, " ");
-		strcat(buf, teller_result_elected(r, i));
-	}
-	return buf;
-}
-
-/* Two results have the same stages, values and events. */
-static int
-same(const struct teller_result *a, const struct teller_result *b)
-{
-	size_t s;
-
-	if (a->stages->len != b->stages->len ||
-	    a->elected->len != b->elected->len ||
-	    a->ties->len != b->ties->len)
-		return 0;
-	for (s = 0; s < a->stages->len; s++) {
-		const struct tl_stage *x = TL_STAGE(a, s), *y = TL_STAGE(b, s);
-		if (x->kind != y->kind || x->subject != y->subject ||
-		    x->nontrans != y->nontrans || x->loss != y->loss ||
-		    memcmp(x->votes, y->votes, (size_t)a->ncand *
-		    sizeof(tl_fix)) != 0)
-			return 0;
-	}
-	return 1;
-}
-
-/* Stage values check, tagged with the rule clause. */
-#define STAGE(r, s, i, want, clause)                                      \
-	CHECK(strcmp(sv((r), (s), (i)), (want)) == 0,                     \
-	    "%s: stage %d row %d: got %s, want %s", (clause), (s), (i),   \
-	    sv((r), (s), (i)), (want))
-/* ---- end of helpers ---- */
+#include "testlib.h"
 
 struct sink {
 	char buf[65536];
@@ -194,13 +76,13 @@ sheet_small(void)
 	int rc, i;
 
 	teller_ctx_new(NULL, &ctx);
-	CHECK(mk(ctx, "A B C D E", b, 2, &c, &p) == 0, "build");
+	CHECK(tt_build(ctx, "A B C D E", b, 2, &c, &p) == 0, "build");
 	for (i = 0; i < 5; i++) {
 		TL_CAND(c, i)->name = names[i];
 		TL_CAND(c, i)->party = party[i];
 	}
 	c->title = "Ward 9 - Example";
-	r = count(ctx, "stv-ers97", c, p, 1, &rc);
+	r = tt_count(ctx, "stv-ers97", c, p, 1, &rc);
 	CHECK_INT(rc, TELLER_OK);
 	if (r != NULL) {
 		rc = teller_report(ctx, r, TELLER_REP_STAGESHEET, put, s);
@@ -228,8 +110,8 @@ sheet_wrap(void)
 	char tag[32];
 
 	teller_ctx_new(NULL, &ctx);
-	CHECK(mk(ctx, "A B C D E F G H I", b, 1, &c, &p) == 0, "build");
-	r = count(ctx, "stv-wigm", c, p, 1, &rc);
+	CHECK(tt_build(ctx, "A B C D E F G H I", b, 1, &c, &p) == 0, "build");
+	r = tt_count(ctx, "stv-wigm", c, p, 1, &rc);
 	CHECK_INT(rc, TELLER_OK);
 	if (r == NULL)
 		goto out;
@@ -264,9 +146,6 @@ out:
 int
 main(void)
 {
-	(void)same;
-	(void)sv;
-	(void)elected;
 	sheet_small();
 	sheet_wrap();
 	return h_done();

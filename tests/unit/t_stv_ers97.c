@@ -12,125 +12,7 @@
 
 #include "harness.h"
 #include "tl_int.h"
-
-/* ---- helpers (same in each STV test file) ---- */
-
-/* A contest of the space-separated names, with the ballots "W A B C"
- * (weight then candidate names in order); NULL-ended. */
-static int
-mk(teller_ctx *ctx, const char *names, const char *const *ballots,
-    int seats, struct teller_contest **cp, struct teller_profile **pp)
-{
-	struct teller_contest *c = tl_contest_new(ctx);
-	struct teller_profile *p;
-	char buf[256], *tok, *save;
-	int i;
-
-	if (c == NULL)
-		return -1;
-	snprintf(buf, sizeof(buf), "%s", names);
-	for (tok = strtok_r(buf, " ", &save); tok != NULL;
-	    tok = strtok_r(NULL, " ", &save))
-		if (tl_contest_add(ctx, c, tok, strlen(tok), NULL, 0) < 0)
-			return -1;
-	c->seats = seats;
-	if ((p = tl_profile_new(ctx, c->ncand)) == NULL)
-		return -1;
-	for (i = 0; ballots[i] != NULL; i++) {
-		tl_cid ids[64];
-		int n = 0;
-		long w;
-
-		snprintf(buf, sizeof(buf), "%s", ballots[i]);
-		tok = strtok_r(buf, " ", &save);
-		w = strtol(tok, NULL, 10);
-		while ((tok = strtok_r(NULL, " ", &save)) != NULL)
-			ids[n++] = (tl_cid)tl_contest_find(c, tok,
-			    strlen(tok));
-		if (tl_profile_add_simple(ctx, p, ids, n, w) != TELLER_OK)
-			return -1;
-	}
-	*cp = c;
-	*pp = p;
-	return 0;
-}
-
-/* Count under method; NULL on error (code in *rc). */
-static struct teller_result *
-count(teller_ctx *ctx, const char *method, struct teller_contest *c,
-    struct teller_profile *p, uint64_t seed, int *rc)
-{
-	teller_rules rules;
-	struct teller_result *r = NULL;
-
-	teller_rules_init(&rules, method);
-	rules.seed = seed;
-	*rc = teller_count(ctx, c, p, &rules, &r);
-	return r;
-}
-
-/* Candidate i's votes at stage number s (1-based) as a decimal string. */
-static const char *
-sv(const struct teller_result *r, int s, int i)
-{
-	static char buf[8][TL_NUM_BUFSZ];
-	static int k;
-
-	k = (k + 1) % 8;
-	if (s < 1 || (size_t)s > r->stages->len)
-		return "(no stage)";
-	if (i == -1)
-		tl_num_fmt(buf[k], TL_STAGE(r, s - 1)->nontrans, r->dp);
-	else if (i == -2)
-		tl_num_fmt(buf[k], TL_STAGE(r, s - 1)->loss, r->dp);
-	else
-		tl_num_fmt(buf[k], TL_STAGE(r, s - 1)->votes[i], r->dp);
-	return buf[k];
-}
-
-/* Names of the elected, in order, joined by spaces. */
-static const char *
-elected(const struct teller_result *r)
-{
-	static char buf[512];
-	int i;
-
-	buf[0] = '\0';
-	for (i = 0; i < teller_result_nelected(r); i++) {
-		if (i)
-			strcat(buf, " ");
-		strcat(buf, teller_result_elected(r, i));
-	}
-	return buf;
-}
-
-/* Two results have the same stages, values and events. */
-static int
-same(const struct teller_result *a, const struct teller_result *b)
-{
-	size_t s;
-
-	if (a->stages->len != b->stages->len ||
-	    a->elected->len != b->elected->len ||
-	    a->ties->len != b->ties->len)
-		return 0;
-	for (s = 0; s < a->stages->len; s++) {
-		const struct tl_stage *x = TL_STAGE(a, s), *y = TL_STAGE(b, s);
-		if (x->kind != y->kind || x->subject != y->subject ||
-		    x->nontrans != y->nontrans || x->loss != y->loss ||
-		    memcmp(x->votes, y->votes, (size_t)a->ncand *
-		    sizeof(tl_fix)) != 0)
-			return 0;
-	}
-	return 1;
-}
-
-/* Stage values check, tagged with the rule clause. */
-#define STAGE(r, s, i, want, clause)                                      \
-	CHECK(strcmp(sv((r), (s), (i)), (want)) == 0,                     \
-	    "%s: stage %d row %d: got %s, want %s", (clause), (s), (i),   \
-	    sv((r), (s), (i)), (want))
-/* ---- end of helpers ---- */
+#include "testlib.h"
 
 /*
  * Case C: 2 seats, 23 ballots: A E B x6, A C x6, B x6, C x4, E C x1.
@@ -159,23 +41,23 @@ case_substages(void)
 	int rc;
 
 	teller_ctx_new(NULL, &ctx);
-	CHECK(mk(ctx, "A B C E", b, 2, &c, &p) == 0, "build");
-	r = count(ctx, "stv-ers97", c, p, 1, &rc);
+	CHECK(tt_build(ctx, "A B C E", b, 2, &c, &p) == 0, "build");
+	r = tt_count(ctx, "stv-ers97", c, p, 1, &rc);
 	CHECK_INT(rc, TELLER_OK);
 	if (r == NULL)
 		goto out;
-	CHECK_STR(elected(r), "A B");
+	CHECK_STR(tt_elected(r), "A B");
 	CHECK_INT(r->stages->len, 4);
 	CHECK_INT(r->quota, 767);
-	STAGE(r, 1, 0, "12.00", "5.1.4");
-	STAGE(r, 2, 0, "7.67", "5.3 (quota kept)");
-	STAGE(r, 2, 2, "6.16", "5.3.7 (0.36 x 6)");
-	STAGE(r, 2, 3, "3.16", "5.3.7 (0.36 x 6)");
-	STAGE(r, 2, -2, "0.01", "5.3.9 (non-transferable difference)");
-	STAGE(r, 3, 2, "7.16", "5.4.2 (batch at 1.00)");
-	STAGE(r, 3, 3, "2.16", "5.4.1 (lower batch waits)");
-	STAGE(r, 4, 1, "8.16", "5.4.11 (batch at 0.36)");
-	STAGE(r, 4, 3, "0.00", "5.4.12");
+	CHECK_STAGE(r, 1, 0, "12.00", "5.1.4");
+	CHECK_STAGE(r, 2, 0, "7.67", "5.3 (quota kept)");
+	CHECK_STAGE(r, 2, 2, "6.16", "5.3.7 (0.36 x 6)");
+	CHECK_STAGE(r, 2, 3, "3.16", "5.3.7 (0.36 x 6)");
+	CHECK_STAGE(r, 2, -2, "0.01", "5.3.9 (non-transferable difference)");
+	CHECK_STAGE(r, 3, 2, "7.16", "5.4.2 (batch at 1.00)");
+	CHECK_STAGE(r, 3, 3, "2.16", "5.4.1 (lower batch waits)");
+	CHECK_STAGE(r, 4, 1, "8.16", "5.4.11 (batch at 0.36)");
+	CHECK_STAGE(r, 4, 3, "0.00", "5.4.12");
 	CHECK_INT(TL_STAGE(r, 1)->value, 36);
 	CHECK_INT(TL_STAGE(r, 3)->value, 36);
 	CHECK_INT(TL_STAGE(r, 3)->nelected, 1);
@@ -208,18 +90,18 @@ case_earlier(void)
 	int rc;
 
 	teller_ctx_new(NULL, &ctx);
-	CHECK(mk(ctx, "A B X Y", b, 2, &c, &p) == 0, "build");
-	r = count(ctx, "stv-ers97", c, p, 1, &rc);
+	CHECK(tt_build(ctx, "A B X Y", b, 2, &c, &p) == 0, "build");
+	r = tt_count(ctx, "stv-ers97", c, p, 1, &rc);
 	CHECK_INT(rc, TELLER_OK);
 	if (r == NULL)
 		goto out;
-	CHECK_STR(elected(r), "A B");
+	CHECK_STR(tt_elected(r), "A B");
 	CHECK_INT(r->stages->len, 3);
-	STAGE(r, 2, 2, "4.00", "5.3.7 (present value)");
-	STAGE(r, 2, -1, "1.33", "5.3.7 (surplus not transferable)");
-	STAGE(r, 3, 2, "0.00", "5.4 (X excluded)");
-	STAGE(r, 3, 1, "9.00", "5.4.2");
-	STAGE(r, 3, -1, "2.33", "5.4.2 (no next preference)");
+	CHECK_STAGE(r, 2, 2, "4.00", "5.3.7 (present value)");
+	CHECK_STAGE(r, 2, -1, "1.33", "5.3.7 (surplus not transferable)");
+	CHECK_STAGE(r, 3, 2, "0.00", "5.4 (X excluded)");
+	CHECK_STAGE(r, 3, 1, "9.00", "5.4.2");
+	CHECK_STAGE(r, 3, -1, "2.33", "5.4.2 (no next preference)");
 	CHECK_INT(r->ties->len, 1);
 	if (r->ties->len == 1) {
 		t = &TL_VEC_AT(r->ties, struct tl_tie, 0);
@@ -251,18 +133,18 @@ case_deferred(void)
 	int rc;
 
 	teller_ctx_new(NULL, &ctx);
-	CHECK(mk(ctx, "A B C D E", b, 2, &c, &p) == 0, "build");
-	r = count(ctx, "stv-ers97", c, p, 1, &rc);
+	CHECK(tt_build(ctx, "A B C D E", b, 2, &c, &p) == 0, "build");
+	r = tt_count(ctx, "stv-ers97", c, p, 1, &rc);
 	CHECK_INT(rc, TELLER_OK);
 	if (r == NULL)
 		goto out;
-	CHECK_STR(elected(r), "A B");
+	CHECK_STR(tt_elected(r), "A B");
 	CHECK_INT(r->stages->len, 2);
 	CHECK_INT(TL_STAGE(r, 1)->kind, TL_STAGE_EXCLUSION);
 	CHECK_INT(TL_STAGE(r, 1)->nexcluded, 2);
-	STAGE(r, 2, 0, "7.00", "5.2.2 (surplus deferred)");
-	STAGE(r, 2, 1, "7.00", "5.4.2");
-	STAGE(r, 2, 2, "6.00", "5.4.2");
+	CHECK_STAGE(r, 2, 0, "7.00", "5.2.2 (surplus deferred)");
+	CHECK_STAGE(r, 2, 1, "7.00", "5.4.2");
+	CHECK_STAGE(r, 2, 2, "6.00", "5.4.2");
 	CHECK_INT(r->ties->len, 0);
 out:
 	teller_ctx_free(ctx);
@@ -302,21 +184,21 @@ case_lot(void)
 	CHECK_INT(tl_tie_lot(&rng, 2), 0);
 
 	teller_ctx_new(NULL, &ctx);
-	CHECK(mk(ctx, "A B C D E", b, 2, &c, &p) == 0, "build");
-	r = count(ctx, "stv-ers97", c, p, 1, &rc);
+	CHECK(tt_build(ctx, "A B C D E", b, 2, &c, &p) == 0, "build");
+	r = tt_count(ctx, "stv-ers97", c, p, 1, &rc);
 	CHECK_INT(rc, TELLER_OK);
 	if (r == NULL)
 		goto out;
-	CHECK_STR(elected(r), "A B");
+	CHECK_STR(tt_elected(r), "A B");
 	CHECK_INT(r->stages->len, 4);
-	STAGE(r, 2, 1, "5.50", "5.3.7 (0.25 x 6)");
-	STAGE(r, 2, 2, "3.75", "5.3.7 (0.25 x 3)");
-	STAGE(r, 2, -2, "0.08", "5.3.9");
-	STAGE(r, 3, 4, "0.00", "5.2.5 (E excluded by lot)");
-	STAGE(r, 3, 2, "4.75", "5.4.2");
-	STAGE(r, 3, 3, "3.00", "5.4.2");
-	STAGE(r, 4, 1, "7.50", "5.4.2");
-	STAGE(r, 4, -1, "1.00", "6.12 (non-transferable paper)");
+	CHECK_STAGE(r, 2, 1, "5.50", "5.3.7 (0.25 x 6)");
+	CHECK_STAGE(r, 2, 2, "3.75", "5.3.7 (0.25 x 3)");
+	CHECK_STAGE(r, 2, -2, "0.08", "5.3.9");
+	CHECK_STAGE(r, 3, 4, "0.00", "5.2.5 (E excluded by lot)");
+	CHECK_STAGE(r, 3, 2, "4.75", "5.4.2");
+	CHECK_STAGE(r, 3, 3, "3.00", "5.4.2");
+	CHECK_STAGE(r, 4, 1, "7.50", "5.4.2");
+	CHECK_STAGE(r, 4, -1, "1.00", "6.12 (non-transferable paper)");
 	CHECK_INT(r->ties->len, 1);
 	if (r->ties->len == 1) {
 		t = &TL_VEC_AT(r->ties, struct tl_tie, 0);
@@ -325,14 +207,14 @@ case_lot(void)
 		CHECK_INT(t->chosen, 4);
 		CHECK_INT(t->draw, 1);
 	}
-	r = count(ctx, "stv-ers97", c, p, 2, &rc);
+	r = tt_count(ctx, "stv-ers97", c, p, 2, &rc);
 	CHECK_INT(rc, TELLER_OK);
 	if (r == NULL)
 		goto out;
 	CHECK_INT(r->stages->len, 3);
-	STAGE(r, 3, 3, "0.00", "5.2.5 (D excluded by lot)");
-	STAGE(r, 3, 1, "7.50", "5.4.2");
-	CHECK_STR(elected(r), "A B");
+	CHECK_STAGE(r, 3, 3, "0.00", "5.2.5 (D excluded by lot)");
+	CHECK_STAGE(r, 3, 1, "7.50", "5.4.2");
+	CHECK_STR(tt_elected(r), "A B");
 out:
 	teller_ctx_free(ctx);
 }
@@ -350,11 +232,11 @@ determinism(void)
 	int rc1, rc2;
 
 	teller_ctx_new(NULL, &ctx);
-	CHECK(mk(ctx, "A B C D E", b, 2, &c, &p) == 0, "build");
-	r1 = count(ctx, "stv-ers97", c, p, 7, &rc1);
-	r2 = count(ctx, "stv-ers97", c, p, 7, &rc2);
+	CHECK(tt_build(ctx, "A B C D E", b, 2, &c, &p) == 0, "build");
+	r1 = tt_count(ctx, "stv-ers97", c, p, 7, &rc1);
+	r2 = tt_count(ctx, "stv-ers97", c, p, 7, &rc2);
 	CHECK(rc1 == TELLER_OK && rc2 == TELLER_OK, "counted");
-	CHECK(r1 && r2 && same(r1, r2), "same stages twice");
+	CHECK(r1 && r2 && tt_same(r1, r2), "same stages twice");
 	teller_ctx_free(ctx);
 }
 
@@ -371,24 +253,24 @@ refusals(void)
 	int rc;
 
 	teller_ctx_new(NULL, &ctx);
-	CHECK(mk(ctx, "A B C", b, 0, &c, &p) == 0, "build");
-	r = count(ctx, "stv-ers97", c, p, 1, &rc);
+	CHECK(tt_build(ctx, "A B C", b, 0, &c, &p) == 0, "build");
+	r = tt_count(ctx, "stv-ers97", c, p, 1, &rc);
 	CHECK_INT(rc, TELLER_EINVAL);
 	c->seats = 1;
 	TL_CAND(c, 0)->withdrawn = true;
-	r = count(ctx, "stv-ers97", c, p, 1, &rc);
+	r = tt_count(ctx, "stv-ers97", c, p, 1, &rc);
 	CHECK_INT(rc, TELLER_OK);
 	/* A withdrawn: B 5, C 2 of 7 valid; B elected at stage 1 */
 	if (r != NULL) {
-		CHECK_STR(elected(r), "B");
+		CHECK_STR(tt_elected(r), "B");
 		CHECK_INT(r->valid, 700);
-		STAGE(r, 1, 1, "5.00", "5.1.2 (withdrawn passed over)");
+		CHECK_STAGE(r, 1, 1, "5.00", "5.1.2 (withdrawn passed over)");
 	}
 	TL_CAND(c, 0)->withdrawn = false;
 	tl_profile_begin(ctx, p);
 	tl_profile_rank(ctx, p, eq, 2);
 	tl_profile_end(ctx, p, 1);
-	r = count(ctx, "stv-ers97", c, p, 1, &rc);
+	r = tt_count(ctx, "stv-ers97", c, p, 1, &rc);
 	CHECK_INT(rc, TELLER_ERULE);
 	CHECK(r == NULL, "no result");
 	teller_ctx_free(ctx);

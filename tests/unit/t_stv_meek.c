@@ -12,125 +12,7 @@
 
 #include "harness.h"
 #include "tl_int.h"
-
-/* ---- helpers (same in each STV test file) ---- */
-
-/* A contest of the space-separated names, with the ballots "W A B C"
- * (weight then candidate names in order); NULL-ended. */
-static int
-mk(teller_ctx *ctx, const char *names, const char *const *ballots,
-    int seats, struct teller_contest **cp, struct teller_profile **pp)
-{
-	struct teller_contest *c = tl_contest_new(ctx);
-	struct teller_profile *p;
-	char buf[256], *tok, *save;
-	int i;
-
-	if (c == NULL)
-		return -1;
-	snprintf(buf, sizeof(buf), "%s", names);
-	for (tok = strtok_r(buf, " ", &save); tok != NULL;
-	    tok = strtok_r(NULL, " ", &save))
-		if (tl_contest_add(ctx, c, tok, strlen(tok), NULL, 0) < 0)
-			return -1;
-	c->seats = seats;
-	if ((p = tl_profile_new(ctx, c->ncand)) == NULL)
-		return -1;
-	for (i = 0; ballots[i] != NULL; i++) {
-		tl_cid ids[64];
-		int n = 0;
-		long w;
-
-		snprintf(buf, sizeof(buf), "%s", ballots[i]);
-		tok = strtok_r(buf, " ", &save);
-		w = strtol(tok, NULL, 10);
-		while ((tok = strtok_r(NULL, " ", &save)) != NULL)
-			ids[n++] = (tl_cid)tl_contest_find(c, tok,
-			    strlen(tok));
-		if (tl_profile_add_simple(ctx, p, ids, n, w) != TELLER_OK)
-			return -1;
-	}
-	*cp = c;
-	*pp = p;
-	return 0;
-}
-
-/* Count under method; NULL on error (code in *rc). */
-static struct teller_result *
-count(teller_ctx *ctx, const char *method, struct teller_contest *c,
-    struct teller_profile *p, uint64_t seed, int *rc)
-{
-	teller_rules rules;
-	struct teller_result *r = NULL;
-
-	teller_rules_init(&rules, method);
-	rules.seed = seed;
-	*rc = teller_count(ctx, c, p, &rules, &r);
-	return r;
-}
-
-/* Candidate i's votes at stage number s (1-based) as a decimal string. */
-static const char *
-sv(const struct teller_result *r, int s, int i)
-{
-	static char buf[8][TL_NUM_BUFSZ];
-	static int k;
-
-	k = (k + 1) % 8;
-	if (s < 1 || (size_t)s > r->stages->len)
-		return "(no stage)";
-	if (i == -1)
-		tl_num_fmt(buf[k], TL_STAGE(r, s - 1)->nontrans, r->dp);
-	else if (i == -2)
-		tl_num_fmt(buf[k], TL_STAGE(r, s - 1)->loss, r->dp);
-	else
-		tl_num_fmt(buf[k], TL_STAGE(r, s - 1)->votes[i], r->dp);
-	return buf[k];
-}
-
-/* Names of the elected, in order, joined by spaces. */
-static const char *
-elected(const struct teller_result *r)
-{
-	static char buf[512];
-	int i;
-
-	buf[0] = '\0';
-	for (i = 0; i < teller_result_nelected(r); i++) {
-		if (i)
-			strcat(buf, " ");
-		strcat(buf, teller_result_elected(r, i));
-	}
-	return buf;
-}
-
-/* Two results have the same stages, values and events. */
-static int
-same(const struct teller_result *a, const struct teller_result *b)
-{
-	size_t s;
-
-	if (a->stages->len != b->stages->len ||
-	    a->elected->len != b->elected->len ||
-	    a->ties->len != b->ties->len)
-		return 0;
-	for (s = 0; s < a->stages->len; s++) {
-		const struct tl_stage *x = TL_STAGE(a, s), *y = TL_STAGE(b, s);
-		if (x->kind != y->kind || x->subject != y->subject ||
-		    x->nontrans != y->nontrans || x->loss != y->loss ||
-		    memcmp(x->votes, y->votes, (size_t)a->ncand *
-		    sizeof(tl_fix)) != 0)
-			return 0;
-	}
-	return 1;
-}
-
-/* Stage values check, tagged with the rule clause. */
-#define STAGE(r, s, i, want, clause)                                      \
-	CHECK(strcmp(sv((r), (s), (i)), (want)) == 0,                     \
-	    "%s: stage %d row %d: got %s, want %s", (clause), (s), (i),   \
-	    sv((r), (s), (i)), (want))
-/* ---- end of helpers ---- */
+#include "testlib.h"
 
 /*
  * Case 1: 2 seats, 12 ballots: A B x4, A C x2, B x3, C D x1, D C x2.
@@ -156,19 +38,19 @@ case_basic(void)
 	int rc;
 
 	teller_ctx_new(NULL, &ctx);
-	CHECK(mk(ctx, "A B C D", b, 2, &c, &p) == 0, "build");
-	r = count(ctx, "stv-meek", c, p, 1, &rc);
+	CHECK(tt_build(ctx, "A B C D", b, 2, &c, &p) == 0, "build");
+	r = tt_count(ctx, "stv-meek", c, p, 1, &rc);
 	CHECK_INT(rc, TELLER_OK);
 	if (r == NULL)
 		goto out;
-	CHECK_STR(elected(r), "A B");
+	CHECK_STR(tt_elected(r), "A B");
 	CHECK_INT(r->stages->len, 3);
 	CHECK_INT(TL_STAGE(r, 1)->kind, TL_STAGE_ITERATION);
-	STAGE(r, 2, 0, "6.000000000", "D.4: elected on kf = 1");
-	STAGE(r, 3, 0, "4.000000000", "D.8: keeps kf x vote");
-	STAGE(r, 3, 1, "4.333333333", "D.2: receives w x (1 - kf)");
-	STAGE(r, 3, 2, "1.666666667", "D.2: receives w x (1 - kf)");
-	STAGE(r, 3, 3, "2.000000000", "D.2");
+	CHECK_STAGE(r, 2, 0, "6.000000000", "D.4: elected on kf = 1");
+	CHECK_STAGE(r, 3, 0, "4.000000000", "D.8: keeps kf x vote");
+	CHECK_STAGE(r, 3, 1, "4.333333333", "D.2: receives w x (1 - kf)");
+	CHECK_STAGE(r, 3, 2, "1.666666667", "D.2: receives w x (1 - kf)");
+	CHECK_STAGE(r, 3, 3, "2.000000000", "D.2");
 	CHECK_STR(TL_STAGE(r, 2)->note, "quota 4.000000000");
 out:
 	teller_ctx_free(ctx);
@@ -195,18 +77,18 @@ case_tie(void)
 	int rc;
 
 	teller_ctx_new(NULL, &ctx);
-	CHECK(mk(ctx, "A B C D", b, 1, &c, &p) == 0, "build");
-	r = count(ctx, "stv-meek", c, p, 1, &rc);
+	CHECK(tt_build(ctx, "A B C D", b, 1, &c, &p) == 0, "build");
+	r = tt_count(ctx, "stv-meek", c, p, 1, &rc);
 	CHECK_INT(rc, TELLER_OK);
 	if (r == NULL)
 		goto out;
-	CHECK_STR(elected(r), "B");
+	CHECK_STR(tt_elected(r), "B");
 	CHECK_INT(r->stages->len, 4);
 	CHECK_INT(TL_STAGE(r, 1)->kind, TL_STAGE_EXCLUSION);
 	CHECK_INT(TL_STAGE(r, 1)->subject, 2);
-	STAGE(r, 2, 2, "2.000000000", "defeat: votes when defeated");
-	STAGE(r, 3, 1, "5.000000000", "C's votes passed on (kf = 0)");
-	STAGE(r, 4, 1, "7.000000000", "D's votes passed on");
+	CHECK_STAGE(r, 2, 2, "2.000000000", "defeat: votes when defeated");
+	CHECK_STAGE(r, 3, 1, "5.000000000", "C's votes passed on (kf = 0)");
+	CHECK_STAGE(r, 4, 1, "7.000000000", "D's votes passed on");
 	CHECK_INT(r->ties->len, 1);
 	if (r->ties->len == 1) {
 		t = &TL_VEC_AT(r->ties, struct tl_tie, 0);
@@ -240,18 +122,18 @@ case_batch(void)
 	int rc;
 
 	teller_ctx_new(NULL, &ctx);
-	CHECK(mk(ctx, "A B C D E", b, 2, &c, &p) == 0, "build");
-	r = count(ctx, "stv-meek", c, p, 1, &rc);
+	CHECK(tt_build(ctx, "A B C D E", b, 2, &c, &p) == 0, "build");
+	r = tt_count(ctx, "stv-meek", c, p, 1, &rc);
 	CHECK_INT(rc, TELLER_OK);
 	if (r == NULL)
 		goto out;
-	CHECK_STR(elected(r), "A B");
+	CHECK_STR(tt_elected(r), "A B");
 	CHECK_INT(r->stages->len, 4);
 	CHECK_INT(TL_STAGE(r, 2)->nexcluded, 2);
 	CHECK_INT(r->excluded->len, 2);
-	STAGE(r, 4, 0, "5.666666667", "D.8: kf = quota / vote");
-	STAGE(r, 4, 1, "7.333333333", "D.2");
-	STAGE(r, 4, -1, "2.000000000", "defeated papers exhausted");
+	CHECK_STAGE(r, 4, 0, "5.666666667", "D.8: kf = quota / vote");
+	CHECK_STAGE(r, 4, 1, "7.333333333", "D.2");
+	CHECK_STAGE(r, 4, -1, "2.000000000", "defeated papers exhausted");
 	CHECK_STR(TL_STAGE(r, 3)->note, "quota 5.666666667");
 out:
 	teller_ctx_free(ctx);
@@ -277,22 +159,22 @@ case_equal(void)
 	int rc;
 
 	teller_ctx_new(NULL, &ctx);
-	CHECK(mk(ctx, "A B C", b, 1, &c, &p) == 0, "build");
+	CHECK(tt_build(ctx, "A B C", b, 1, &c, &p) == 0, "build");
 	tl_profile_begin(ctx, p);
 	tl_profile_rank(ctx, p, ab, 2);
 	tl_profile_end(ctx, p, 4);
-	r = count(ctx, "stv-meek", c, p, 1, &rc);
+	r = tt_count(ctx, "stv-meek", c, p, 1, &rc);
 	CHECK_INT(rc, TELLER_OK);
 	if (r == NULL)
 		goto out;
-	CHECK_STR(elected(r), "B");
+	CHECK_STR(tt_elected(r), "B");
 	CHECK_INT(r->valid, INT64_C(9000000000));
 	CHECK_INT(r->stages->len, 3);
-	STAGE(r, 1, 0, "2.000000000", "equal first preferences split");
-	STAGE(r, 1, 1, "4.000000000", "equal first preferences split");
-	STAGE(r, 2, 0, "2.000000000", "defeat of the lowest");
-	STAGE(r, 3, 1, "6.000000000", "only B left at the equal rank");
-	STAGE(r, 3, 0, "0.000000000", "defeated: kf = 0");
+	CHECK_STAGE(r, 1, 0, "2.000000000", "equal first preferences split");
+	CHECK_STAGE(r, 1, 1, "4.000000000", "equal first preferences split");
+	CHECK_STAGE(r, 2, 0, "2.000000000", "defeat of the lowest");
+	CHECK_STAGE(r, 3, 1, "6.000000000", "only B left at the equal rank");
+	CHECK_STAGE(r, 3, 0, "0.000000000", "defeated: kf = 0");
 out:
 	teller_ctx_free(ctx);
 }
@@ -309,34 +191,12 @@ determinism(void)
 	int rc1, rc2;
 
 	teller_ctx_new(NULL, &ctx);
-	CHECK(mk(ctx, "A B C D E", b, 2, &c, &p) == 0, "build");
-	r1 = count(ctx, "stv-meek", c, p, 1, &rc1);
-	r2 = count(ctx, "stv-meek", c, p, 1, &rc2);
+	CHECK(tt_build(ctx, "A B C D E", b, 2, &c, &p) == 0, "build");
+	r1 = tt_count(ctx, "stv-meek", c, p, 1, &rc1);
+	r2 = tt_count(ctx, "stv-meek", c, p, 1, &rc2);
 	CHECK(rc1 == TELLER_OK && rc2 == TELLER_OK, "counted");
-	CHECK(r1 && r2 && same(r1, r2), "same stages twice");
+	CHECK(r1 && r2 && tt_same(r1, r2), "same stages twice");
 	teller_ctx_free(ctx);
-}
-
-/* Read a whole file; NULL if it cannot be read. */
-static char *
-slurp(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf = NULL;
-	long n;
-
-	if (f == NULL)
-		return NULL;
-	if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) >= 0 &&
-	    fseek(f, 0, SEEK_SET) == 0 && (buf = malloc((size_t)n + 1)) &&
-	    fread(buf, 1, (size_t)n, f) == (size_t)n) {
-		*len = (size_t)n;
-	} else {
-		free(buf);
-		buf = NULL;
-	}
-	fclose(f);
-	return buf;
 }
 
 /*
@@ -375,7 +235,7 @@ scot_wards(void)
 			if (strstr(f->d_name, ".blt") == NULL)
 				continue;
 			snprintf(file, sizeof(file), "%s/%s", path, f->d_name);
-			if ((buf = slurp(file, &len)) == NULL)
+			if ((buf = tt_slurp(file, &len)) == NULL)
 				continue;
 			files++;
 			for (k = 0; k < 3; k++) {
@@ -391,7 +251,8 @@ scot_wards(void)
 				    len, &c, &p);
 				if (rc == TELLER_OK) {
 					teller_rules_init(&rules, methods[k]);
-					rc = teller_count(ctx, c, p, &rules, &r);
+					rc = teller_count(ctx, c, p, &rules,
+					    &r);
 				}
 				CHECK(rc == TELLER_OK, "%s %s: %s", methods[k],
 				    file, teller_errmsg(ctx));

@@ -11,125 +11,7 @@
 
 #include "harness.h"
 #include "tl_int.h"
-
-/* ---- helpers (same in each STV test file) ---- */
-
-/* A contest of the space-separated names, with the ballots "W A B C"
- * (weight then candidate names in order); NULL-ended. */
-static int
-mk(teller_ctx *ctx, const char *names, const char *const *ballots,
-    int seats, struct teller_contest **cp, struct teller_profile **pp)
-{
-	struct teller_contest *c = tl_contest_new(ctx);
-	struct teller_profile *p;
-	char buf[256], *tok, *save;
-	int i;
-
-	if (c == NULL)
-		return -1;
-	snprintf(buf, sizeof(buf), "%s", names);
-	for (tok = strtok_r(buf, " ", &save); tok != NULL;
-	    tok = strtok_r(NULL, " ", &save))
-		if (tl_contest_add(ctx, c, tok, strlen(tok), NULL, 0) < 0)
-			return -1;
-	c->seats = seats;
-	if ((p = tl_profile_new(ctx, c->ncand)) == NULL)
-		return -1;
-	for (i = 0; ballots[i] != NULL; i++) {
-		tl_cid ids[64];
-		int n = 0;
-		long w;
-
-		snprintf(buf, sizeof(buf), "%s", ballots[i]);
-		tok = strtok_r(buf, " ", &save);
-		w = strtol(tok, NULL, 10);
-		while ((tok = strtok_r(NULL, " ", &save)) != NULL)
-			ids[n++] = (tl_cid)tl_contest_find(c, tok,
-			    strlen(tok));
-		if (tl_profile_add_simple(ctx, p, ids, n, w) != TELLER_OK)
-			return -1;
-	}
-	*cp = c;
-	*pp = p;
-	return 0;
-}
-
-/* Count under method; NULL on error (code in *rc). */
-static struct teller_result *
-count(teller_ctx *ctx, const char *method, struct teller_contest *c,
-    struct teller_profile *p, uint64_t seed, int *rc)
-{
-	teller_rules rules;
-	struct teller_result *r = NULL;
-
-	teller_rules_init(&rules, method);
-	rules.seed = seed;
-	*rc = teller_count(ctx, c, p, &rules, &r);
-	return r;
-}
-
-/* Candidate i's votes at stage number s (1-based) as a decimal string. */
-static const char *
-sv(const struct teller_result *r, int s, int i)
-{
-	static char buf[8][TL_NUM_BUFSZ];
-	static int k;
-
-	k = (k + 1) % 8;
-	if (s < 1 || (size_t)s > r->stages->len)
-		return "(no stage)";
-	if (i == -1)
-		tl_num_fmt(buf[k], TL_STAGE(r, s - 1)->nontrans, r->dp);
-	else if (i == -2)
-		tl_num_fmt(buf[k], TL_STAGE(r, s - 1)->loss, r->dp);
-	else
-		tl_num_fmt(buf[k], TL_STAGE(r, s - 1)->votes[i], r->dp);
-	return buf[k];
-}
-
-/* Names of the elected, in order, joined by spaces. */
-static const char *
-elected(const struct teller_result *r)
-{
-	static char buf[512];
-	int i;
-
-	buf[0] = '\0';
-	for (i = 0; i < teller_result_nelected(r); i++) {
-		if (i)
-			strcat(buf, " ");
-		strcat(buf, teller_result_elected(r, i));
-	}
-	return buf;
-}
-
-/* Two results have the same stages, values and events. */
-static int
-same(const struct teller_result *a, const struct teller_result *b)
-{
-	size_t s;
-
-	if (a->stages->len != b->stages->len ||
-	    a->elected->len != b->elected->len ||
-	    a->ties->len != b->ties->len)
-		return 0;
-	for (s = 0; s < a->stages->len; s++) {
-		const struct tl_stage *x = TL_STAGE(a, s), *y = TL_STAGE(b, s);
-		if (x->kind != y->kind || x->subject != y->subject ||
-		    x->nontrans != y->nontrans || x->loss != y->loss ||
-		    memcmp(x->votes, y->votes, (size_t)a->ncand *
-		    sizeof(tl_fix)) != 0)
-			return 0;
-	}
-	return 1;
-}
-
-/* Stage values check, tagged with the rule clause. */
-#define STAGE(r, s, i, want, clause)                                      \
-	CHECK(strcmp(sv((r), (s), (i)), (want)) == 0,                     \
-	    "%s: stage %d row %d: got %s, want %s", (clause), (s), (i),   \
-	    sv((r), (s), (i)), (want))
-/* ---- end of helpers ---- */
+#include "testlib.h"
 
 /*
  * Case 1: 2 seats, 12 ballots: A B x4, A C x2, B x3, C D x1, D C x2.
@@ -155,22 +37,23 @@ case_basic(void)
 	int rc;
 
 	teller_ctx_new(NULL, &ctx);
-	CHECK(mk(ctx, "A B C D", b, 2, &c, &p) == 0, "build");
-	r = count(ctx, "stv-wigm", c, p, 1, &rc);
+	CHECK(tt_build(ctx, "A B C D", b, 2, &c, &p) == 0, "build");
+	r = tt_count(ctx, "stv-wigm", c, p, 1, &rc);
 	CHECK_INT(rc, TELLER_OK);
 	if (r == NULL)
 		goto out;
-	CHECK_STR(elected(r), "A B");
+	CHECK_STR(tt_elected(r), "A B");
 	CHECK_INT(r->dp, 9);
 	CHECK_INT(r->quota, INT64_C(4000000000));
 	CHECK_INT(r->stages->len, 3);
-	STAGE(r, 1, 0, "6.000000000", "first preferences");
-	STAGE(r, 2, 0, "4.000000000", "surplus: candidate keeps the quota");
-	STAGE(r, 2, 1, "4.333333333", "weight = weight * surplus / vote");
-	STAGE(r, 2, 2, "1.666666667", "weight = weight * surplus / vote");
-	STAGE(r, 2, -2, "0.000000000", "loss: floors at 27 places");
-	STAGE(r, 3, 1, "4.000000000", "surplus of B");
-	STAGE(r, 3, -1, "0.333333333", "exhausted papers");
+	CHECK_STAGE(r, 1, 0, "6.000000000", "first preferences");
+	CHECK_STAGE(r, 2, 0, "4.000000000",
+	    "surplus: candidate keeps the quota");
+	CHECK_STAGE(r, 2, 1, "4.333333333", "weight = weight * surplus / vote");
+	CHECK_STAGE(r, 2, 2, "1.666666667", "weight = weight * surplus / vote");
+	CHECK_STAGE(r, 2, -2, "0.000000000", "loss: floors at 27 places");
+	CHECK_STAGE(r, 3, 1, "4.000000000", "surplus of B");
+	CHECK_STAGE(r, 3, -1, "0.333333333", "exhausted papers");
 	CHECK_INT(TL_STAGE(r, 0)->nelected, 1);
 	CHECK_INT(TL_STAGE(r, 1)->nelected, 1);
 	CHECK_INT(TL_STAGE(r, 2)->kind, TL_STAGE_SURPLUS);
@@ -200,18 +83,18 @@ case_tie(void)
 	int rc;
 
 	teller_ctx_new(NULL, &ctx);
-	CHECK(mk(ctx, "A B C D", b, 1, &c, &p) == 0, "build");
-	r = count(ctx, "stv-wigm", c, p, 1, &rc);
+	CHECK(tt_build(ctx, "A B C D", b, 1, &c, &p) == 0, "build");
+	r = tt_count(ctx, "stv-wigm", c, p, 1, &rc);
 	CHECK_INT(rc, TELLER_OK);
 	if (r == NULL)
 		goto out;
-	CHECK_STR(elected(r), "B");
+	CHECK_STR(tt_elected(r), "B");
 	CHECK_INT(r->stages->len, 4);
 	CHECK_INT(TL_STAGE(r, 1)->subject, 2);
-	STAGE(r, 2, 1, "5.000000000", "exclusion at present weight");
-	STAGE(r, 3, 1, "7.000000000", "exclusion at present weight");
-	STAGE(r, 4, 1, "5.500000000", "surplus: keeps the quota");
-	STAGE(r, 4, -1, "1.500000000", "exhausted, floored weights");
+	CHECK_STAGE(r, 2, 1, "5.000000000", "exclusion at present weight");
+	CHECK_STAGE(r, 3, 1, "7.000000000", "exclusion at present weight");
+	CHECK_STAGE(r, 4, 1, "5.500000000", "surplus: keeps the quota");
+	CHECK_STAGE(r, 4, -1, "1.500000000", "exhausted, floored weights");
 	CHECK_INT(r->ties->len, 1);
 	if (r->ties->len == 1) {
 		t = &TL_VEC_AT(r->ties, struct tl_tie, 0);
@@ -241,16 +124,16 @@ case_strict(void)
 	int rc;
 
 	teller_ctx_new(NULL, &ctx);
-	CHECK(mk(ctx, "A B C", b, 2, &c, &p) == 0, "build");
-	r = count(ctx, "stv-wigm", c, p, 1, &rc);
+	CHECK(tt_build(ctx, "A B C", b, 2, &c, &p) == 0, "build");
+	r = tt_count(ctx, "stv-wigm", c, p, 1, &rc);
 	CHECK_INT(rc, TELLER_OK);
 	if (r == NULL)
 		goto out;
-	CHECK_STR(elected(r), "B A");
+	CHECK_STR(tt_elected(r), "B A");
 	CHECK_INT(r->stages->len, 3);
 	CHECK_INT(TL_STAGE(r, 0)->nelected, 1);
-	STAGE(r, 2, 0, "3.000000000", "vote == quota is not elected");
-	STAGE(r, 3, 0, "5.000000000", "exclusion of C");
+	CHECK_STAGE(r, 2, 0, "3.000000000", "vote == quota is not elected");
+	CHECK_STAGE(r, 3, 0, "5.000000000", "exclusion of C");
 	CHECK_INT(TL_STAGE(r, 2)->kind, TL_STAGE_EXCLUSION);
 out:
 	teller_ctx_free(ctx);
@@ -268,11 +151,11 @@ determinism(void)
 	int rc1, rc2;
 
 	teller_ctx_new(NULL, &ctx);
-	CHECK(mk(ctx, "A B C D E", b, 2, &c, &p) == 0, "build");
-	r1 = count(ctx, "stv-wigm", c, p, 1, &rc1);
-	r2 = count(ctx, "stv-wigm", c, p, 1, &rc2);
+	CHECK(tt_build(ctx, "A B C D E", b, 2, &c, &p) == 0, "build");
+	r1 = tt_count(ctx, "stv-wigm", c, p, 1, &rc1);
+	r2 = tt_count(ctx, "stv-wigm", c, p, 1, &rc2);
 	CHECK(rc1 == TELLER_OK && rc2 == TELLER_OK, "counted");
-	CHECK(r1 && r2 && same(r1, r2), "same stages twice");
+	CHECK(r1 && r2 && tt_same(r1, r2), "same stages twice");
 	teller_ctx_free(ctx);
 }
 
@@ -313,11 +196,11 @@ refusal(void)
 	int rc;
 
 	teller_ctx_new(NULL, &ctx);
-	CHECK(mk(ctx, "A B C", b, 1, &c, &p) == 0, "build");
+	CHECK(tt_build(ctx, "A B C", b, 1, &c, &p) == 0, "build");
 	tl_profile_begin(ctx, p);
 	tl_profile_rank(ctx, p, ab, 2);
 	tl_profile_end(ctx, p, 1);
-	CHECK(count(ctx, "stv-wigm", c, p, 1, &rc) == NULL, "no result");
+	CHECK(tt_count(ctx, "stv-wigm", c, p, 1, &rc) == NULL, "no result");
 	CHECK_INT(rc, TELLER_ERULE);
 	teller_ctx_free(ctx);
 }
