@@ -14,6 +14,7 @@
 
 #include "harness.h"
 #include "tl_int.h"
+#include "testlib.h"
 
 static char dir[4096];
 
@@ -74,6 +75,25 @@ build_new(struct build *b, const json_t *root)
 	return b->p != NULL ? 0 : -1;
 }
 
+/* Load $SHARED/data/uk/file and build_new from it; NULL (a failure
+ * recorded, nothing left to free) if either fails or the file has more
+ * than maxc candidates. The caller frees b->ctx and the JSON. */
+static json_t *
+load_build(const char *file, struct build *b, int maxc)
+{
+	json_t *root = load(file);
+
+	if (root == NULL)
+		return NULL;
+	if (build_new(b, root) != 0 || b->n > maxc) {
+		CHECK(0, "%s: cannot build", file);
+		teller_ctx_free(b->ctx);
+		json_decref(root);
+		return NULL;
+	}
+	return root;
+}
+
 /* Add a ballot: ranks given as lists of ids, -1 ends a rank, -2 ends
  * the ballot: {a, -1, b, -1, -2} is "a then b". */
 static void
@@ -99,6 +119,21 @@ add(struct build *b, const int *spec, long long w)
 		abort();
 }
 
+/* Papers rejected on the first preference, as many as rej (a totals
+ * "rejected_first" object) has under each head: two first marks
+ * ("voting_for_too_many"), no mark ("unmarked"), a second mark only
+ * ("uncertain"). A missing head adds none. */
+static void
+add_rejected_first(struct build *b, const json_t *rej)
+{
+	int two[] = { 0, 1, -1, -2 }, none[] = { -2 };
+	int second_only[] = { -1, 1, -1, -2 };
+
+	add(b, two, num(rej, "voting_for_too_many"));
+	add(b, none, num(rej, "unmarked"));
+	add(b, second_only, num(rej, "uncertain"));
+}
+
 static teller_result *
 count(struct build *b, const char *method, int seats)
 {
@@ -113,21 +148,6 @@ count(struct build *b, const char *method, int seats)
 	return rc == TELLER_OK ? r : NULL;
 }
 
-/* Tally by name among rejected (rej) or notes; -1 if absent. */
-static long long
-tally(const teller_result *r, bool rej, const char *name)
-{
-	const struct tl_vec *v = rej ? r->rejected : r->notes;
-	size_t i;
-
-	for (i = 0; i < v->len; i++) {
-		const struct tl_tally *t = &TL_VEC_AT(v, struct tl_tally, i);
-		if (strcmp(t->name, name) == 0)
-			return (long long)t->n;
-	}
-	return -1;
-}
-
 /*
  * An SV contest. The candidates with `second_transfer` remain. Their
  * first preferences are papers with no second preference. The other
@@ -140,9 +160,9 @@ tally(const teller_result *r, bool rej, const char *name)
 static void
 sv_file(const char *file)
 {
-	json_t *root = load(file);
-	const json_t *tot, *rej;
 	struct build b;
+	json_t *root = load_build(file, &b, 64);
+	const json_t *tot, *rej;
 	teller_result *r;
 	long long need[64], first[64], final[64], elim = 0, nt = 0;
 	bool remain[64];
@@ -151,11 +171,6 @@ sv_file(const char *file)
 
 	if (root == NULL)
 		return;
-	if (build_new(&b, root) != 0 || b.n > 64) {
-		CHECK(0, "%s: cannot build", file);
-		json_decref(root);
-		return;
-	}
 	tot = json_object_get(root, "totals");
 	winner = json_string_value(json_object_get(json_object_get(root,
 	    "outcome"), "winner"));
@@ -221,13 +236,8 @@ sv_file(const char *file)
 	CHECK_INT(nt, num(tot, "not_transferred"));
 	CHECK_INT(elim, num(tot, "eliminated_first_preferences"));
 	rej = json_object_get(tot, "rejected_first");
-	if (json_is_object(rej)) {
-		int two[] = { 0, 1, -1, -2 }, none[] = { -2 };
-		int second_only[] = { -1, 1, -1, -2 };
-		add(&b, two, num(rej, "voting_for_too_many"));
-		add(&b, none, num(rej, "unmarked"));
-		add(&b, second_only, num(rej, "uncertain"));
-	}
+	if (json_is_object(rej))
+		add_rejected_first(&b, rej);
 
 	r = count(&b, "sv", 0);
 	if (r != NULL) {
@@ -254,14 +264,15 @@ sv_file(const char *file)
 		    0) : "", winner ? winner : "?");
 		CHECK_INT(r->ties->len, 0);
 		if (json_is_object(rej)) {
-			CHECK_INT(tally(r, true, "voting for more than one "
+			CHECK_INT(tt_tally(r, true, "voting for more than one "
 			    "candidate as to the first preference vote"),
 			    num(rej, "voting_for_too_many"));
-			CHECK_INT(tally(r, true, "unmarked or void for "
+			CHECK_INT(tt_tally(r, true, "unmarked or void for "
 			    "uncertainty as to the first preference vote"),
 			    num(rej, "unmarked") + num(rej, "uncertain"));
-			CHECK_INT(tally(r, false, "rejected first preference, "
-			    "of which unmarked"), num(rej, "unmarked"));
+			CHECK_INT(tt_tally(r, false, "rejected first "
+			    "preference, of which unmarked"), num(rej,
+			    "unmarked"));
 		}
 		{
 			static const char *const heads[] = {
@@ -280,8 +291,9 @@ sv_file(const char *file)
 			for (i = 0; heads[i] != NULL; i++) {
 				snprintf(name, sizeof(name), "not transferred: "
 				    "%s", heads[i]);
-				CHECK(tally(r, false, name) >= 0, "%s", name);
-				sum += tally(r, false, name);
+				CHECK(tt_tally(r, false, name) >= 0, "%s",
+				    name);
+				sum += tt_tally(r, false, name);
 			}
 			CHECK_INT(sum, num(tot, "not_transferred"));
 		}
@@ -300,9 +312,9 @@ sv_file(const char *file)
 static void
 plurality_file(const char *file)
 {
-	json_t *root = load(file);
-	const json_t *rej;
 	struct build b;
+	json_t *root = load_build(file, &b, 64);
+	const json_t *rej;
 	teller_result *r;
 	long long left[64], votes[64];
 	int seats, i, j, pass;
@@ -310,11 +322,6 @@ plurality_file(const char *file)
 
 	if (root == NULL)
 		return;
-	if (build_new(&b, root) != 0 || b.n > 64) {
-		CHECK(0, "%s: cannot build", file);
-		json_decref(root);
-		return;
-	}
 	seats = (int)num(root, "seats");
 	sys = json_string_value(json_object_get(root, "system"));
 	for (i = 0; i < b.n; i++)
@@ -393,10 +400,10 @@ plurality_file(const char *file)
 				    TL_CAND(b.c, id)->name);
 			}
 			CHECK_INT(r->ties->len, 0);
-			CHECK_INT(tally(r, true, "voting for more candidates "
-			    "than entitled"), ntoo);
-			CHECK_INT(tally(r, true, "unmarked or wholly void for "
-			    "uncertainty"), nvoid);
+			CHECK_INT(tt_tally(r, true, "voting for more "
+			    "candidates than entitled"), ntoo);
+			CHECK_INT(tt_tally(r, true, "unmarked or wholly void "
+			    "for uncertainty"), nvoid);
 			if (num(json_object_get(root, "totals"),
 			    "valid_votes") >= 0 && seats == 1)
 				CHECK_INT(r->valid, num(json_object_get(root,
@@ -421,9 +428,9 @@ static void
 london_full(void)
 {
 	enum { MAXC = 24 };
-	json_t *root = load("london_mayor_2021.json");
-	const json_t *tot, *unused, *rej2;
 	struct build b;
+	json_t *root = load_build("london_mayor_2021.json", &b, MAXC - 1);
+	const json_t *tot, *unused, *rej2;
 	teller_result *r;
 	static long long w[MAXC][MAXC + 3];
 	long long rowrem[MAXC], colrem[MAXC + 3], need[MAXC], diag, t;
@@ -432,11 +439,6 @@ london_full(void)
 
 	if (root == NULL)
 		return;
-	if (build_new(&b, root) != 0 || b.n + 1 > MAXC) {
-		CHECK(0, "london: cannot build");
-		json_decref(root);
-		return;
-	}
 	n = b.n;
 	unc = tl_contest_add(b.ctx, b.c, "?", 1, NULL, 0);
 	TL_CAND(b.c, unc)->writein = true;
@@ -519,14 +521,7 @@ london_full(void)
 			int s3[] = { i, -1, 0, 1, -1, -2 };
 			add(&b, j == blank ? s1 : j == many ? s3 : s2, w[i][j]);
 		}
-	{
-		const json_t *rj = json_object_get(tot, "rejected_first");
-		int two[] = { 0, 1, -1, -2 }, none[] = { -2 };
-		int second_only[] = { -1, 1, -1, -2 };
-		add(&b, two, num(rj, "voting_for_too_many"));
-		add(&b, none, num(rj, "unmarked"));
-		add(&b, second_only, num(rj, "uncertain"));
-	}
+	add_rejected_first(&b, json_object_get(tot, "rejected_first"));
 	r = count(&b, "sv", 0);
 	if (r != NULL && r->stages->len == 2) {
 		CHECK_INT(r->valid, num(tot, "valid_first_preferences"));
@@ -539,17 +534,18 @@ london_full(void)
 		CHECK_INT(TL_STAGE(r, 1)->nontrans, num(tot,
 		    "not_transferred"));
 		CHECK_STR(teller_result_elected(r, 0), "Sadiq Aman KHAN");
-		CHECK_INT(tally(r, false, "all valid papers: second preference "
-		    "good"), num(tot, "second_preference_good"));
-		CHECK_INT(tally(r, false, "all valid papers: second preference "
-		    "good, of which same as first"), num(tot,
+		CHECK_INT(tt_tally(r, false, "all valid papers: second "
+		    "preference good"), num(tot, "second_preference_good"));
+		CHECK_INT(tt_tally(r, false, "all valid papers: second "
+		    "preference good, of which same as first"), num(tot,
 		    "second_same_as_first"));
-		CHECK_INT(tally(r, false, "all valid papers: second preference "
-		    "unmarked"), num(unused, "unmarked"));
-		CHECK_INT(tally(r, false, "all valid papers: second preference "
-		    "rejected, void for uncertainty"), num(rej2, "uncertain"));
-		CHECK_INT(tally(r, false, "all valid papers: second preference "
-		    "rejected, voting for too many"), num(rej2,
+		CHECK_INT(tt_tally(r, false, "all valid papers: second "
+		    "preference unmarked"), num(unused, "unmarked"));
+		CHECK_INT(tt_tally(r, false, "all valid papers: second "
+		    "preference rejected, void for uncertainty"), num(rej2,
+		    "uncertain"));
+		CHECK_INT(tt_tally(r, false, "all valid papers: second "
+		    "preference rejected, voting for too many"), num(rej2,
 		    "voting_for_too_many"));
 	} else {
 		CHECK(0, "london: no two-stage result");
