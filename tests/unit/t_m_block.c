@@ -106,21 +106,6 @@ reference(void)
 	CHECK(compared > 100, "only %d compared", compared);
 }
 
-/* "A100 B90 C90 D10": each candidate's votes as plumped papers. */
-static void
-plumped(struct bx *b, const char *spec)
-{
-	const char *s = spec;
-
-	while (*s) {
-		char name[2] = { s[0], 0 };
-		long w = strtol(s + 1, (char **)&s, 10);
-		bx_add(b, name, w);
-		while (*s == ' ')
-			s++;
-	}
-}
-
 static void
 heads(void)
 {
@@ -182,25 +167,25 @@ papers(void)
 	/* seats from the contest when the rules leave it 0 */
 	bx_init(&b, "ABC");
 	b.c->seats = 2;
-	plumped(&b, "A5 B4 C3");
+	bx_add_singles(&b, "A5 B4 C3");
 	CHECK_INT(bx_count(&b, "block", 0, 1), TELLER_OK);
 	CHECK_STR(bx_elected(&b), "AB");
 	bx_free(&b);
 	/* neither: one seat */
 	bx_init(&b, "ABC");
-	plumped(&b, "A5 B4 C3");
+	bx_add_singles(&b, "A5 B4 C3");
 	CHECK_INT(bx_count(&b, "block", 0, 1), TELLER_OK);
 	CHECK_STR(bx_elected(&b), "A");
 	bx_free(&b);
 	/* more seats than candidates standing */
 	bx_init(&b, "ABc");
-	plumped(&b, "A5 B4");
+	bx_add_singles(&b, "A5 B4");
 	CHECK_INT(bx_count(&b, "block", 3, 1), TELLER_ERULE);
 	bx_free(&b);
 	/* a withdrawn candidate is never elected; marks for it ignored */
 	bx_init(&b, "ABCd");
 	bx_add(&b, "d,A", 10);
-	plumped(&b, "B4 C3");
+	bx_add_singles(&b, "B4 C3");
 	CHECK_INT(bx_count(&b, "block", 2, 1), TELLER_OK);
 	CHECK_STR(bx_elected(&b), "AB");
 	CHECK_INT(bx_votes(&b, 1, 'd'), 0);
@@ -217,7 +202,7 @@ boundary(void)
 	/* bl-04: B and C tie for seat 2: a lot between them only */
 	for (seed = 1; seed <= 30; seed++) {
 		bx_init(&b, "ABCD");
-		plumped(&b, "A100 B90 C90 D10");
+		bx_add_singles(&b, "A100 B90 C90 D10");
 		CHECK_INT(bx_count(&b, "block", 2, (uint64_t)seed), TELLER_OK);
 		CHECK_INT(b.r->elected->len, 2);
 		CHECK_INT(bx_nties(&b), 1);
@@ -239,7 +224,7 @@ boundary(void)
 	/* the same seed draws the same lot */
 	for (seed = 0; seed < 2; seed++) {
 		bx_init(&b, "ABCD");
-		plumped(&b, "A100 B90 C90 D10");
+		bx_add_singles(&b, "A100 B90 C90 D10");
 		CHECK_INT(bx_count(&b, "block", 2, 99), TELLER_OK);
 		if (first == NULL)
 			first = strdup(bx_elected(&b));
@@ -251,7 +236,7 @@ boundary(void)
 
 	/* bl-05: tied candidates both within the seats: no lot */
 	bx_init(&b, "ABC");
-	plumped(&b, "A100 B100 C50");
+	bx_add_singles(&b, "A100 B100 C50");
 	CHECK_INT(bx_count(&b, "block", 2, 1), TELLER_OK);
 	CHECK_STR(bx_elected(&b), "AB");
 	CHECK_INT(bx_nties(&b), 0);
@@ -261,7 +246,7 @@ boundary(void)
 	 * bottom is not at the boundary: no lot (the real data is in
 	 * t_uk_data) */
 	bx_init(&b, "ABCDEF");
-	plumped(&b, "A956 B877 C875 D872 E11 F11");
+	bx_add_singles(&b, "A956 B877 C875 D872 E11 F11");
 	CHECK_INT(bx_count(&b, "block", 3, 1), TELLER_OK);
 	CHECK_STR(bx_elected(&b), "ABC");
 	CHECK_INT(bx_nties(&b), 0);
@@ -269,7 +254,7 @@ boundary(void)
 
 	/* three tied for the last two seats: two draws, recorded */
 	bx_init(&b, "ABCD");
-	plumped(&b, "A9 B5 C5 D5");
+	bx_add_singles(&b, "A9 B5 C5 D5");
 	CHECK_INT(bx_count(&b, "block", 3, 4), TELLER_OK);
 	CHECK_INT(b.r->elected->len, 3);
 	CHECK_INT(bx_nties(&b), 2);

@@ -409,21 +409,6 @@ ballot_cases(void)
 	CHECK_INT(pp.second, 1);
 }
 
-/* First preferences "A50 B30 C20" with no second preference. */
-static void
-firsts(struct bx *b, const char *spec)
-{
-	const char *s = spec;
-
-	while (*s) {
-		char name[2] = { s[0], 0 };
-		long w = strtol(s + 1, (char **)&s, 10);
-		bx_add(b, name, w);
-		while (*s == ' ')
-			s++;
-	}
-}
-
 /* The ids of the candidates excluded at stage 2, as letters. */
 static const char *
 excluded_at(const struct bx *b, int stage)
@@ -450,7 +435,7 @@ stage_cases(void)
 
 	/* st-01: exactly half is not more than half (para 2) */
 	bx_init(&b, "ABC");
-	firsts(&b, "A50 B30 C20");
+	bx_add_singles(&b, "A50 B30 C20");
 	CHECK_INT(bx_count(&b, "sv", 0, 1), TELLER_OK);
 	CHECK_INT(bx_nstages(&b), 2);
 	CHECK_INT(TL_STAGE(b.r, 0)->kind, TL_STAGE_FIRST);
@@ -465,7 +450,7 @@ stage_cases(void)
 
 	/* st-02: 51% elected at stage 1 */
 	bx_init(&b, "ABC");
-	firsts(&b, "A51 B30 C19");
+	bx_add_singles(&b, "A51 B30 C19");
 	CHECK_INT(bx_count(&b, "sv", 0, 1), TELLER_OK);
 	CHECK_INT(bx_nstages(&b), 1);
 	CHECK_STR(bx_elected(&b), "A");
@@ -475,7 +460,7 @@ stage_cases(void)
 
 	/* st-03: tie for second, all tied remain, no lot (para 3(3)) */
 	bx_init(&b, "ABCD");
-	firsts(&b, "A40 B25 C25 D10");
+	bx_add_singles(&b, "A40 B25 C25 D10");
 	bx_add(&b, "D,B", 3);
 	bx_add(&b, "D,C", 4);
 	CHECK_INT(bx_count(&b, "sv", 0, 1), TELLER_OK);
@@ -490,7 +475,7 @@ stage_cases(void)
 
 	/* st-04: three-way tie for first: all three remain */
 	bx_init(&b, "ABCD");
-	firsts(&b, "A30 B30 C30 D10");
+	bx_add_singles(&b, "A30 B30 C30 D10");
 	bx_add(&b, "D,C", 1);
 	CHECK_INT(bx_count(&b, "sv", 0, 1), TELLER_OK);
 	CHECK_STR(excluded_at(&b, 2), "D");
@@ -502,7 +487,7 @@ stage_cases(void)
 	/* st-05: totals A45 B45 after transfers: lot (para 3(8)) */
 	for (seed = 1; seed <= 40; seed++) {
 		bx_init(&b, "ABC");
-		firsts(&b, "A45 B40 C10");
+		bx_add_singles(&b, "A45 B40 C10");
 		bx_add(&b, "C,B", 5);
 		CHECK_INT(bx_count(&b, "sv", 0, (uint64_t)seed), TELLER_OK);
 		CHECK_INT(bx_votes(&b, 2, 'A'), 45);
@@ -527,7 +512,7 @@ stage_cases(void)
 
 	/* st-06: plurality of totals suffices; 10 of C's exhausted */
 	bx_init(&b, "ABC");
-	firsts(&b, "A45 B40 C10");
+	bx_add_singles(&b, "A45 B40 C10");
 	bx_add(&b, "C,A", 1);
 	bx_add(&b, "C,B", 4);
 	CHECK_INT(bx_count(&b, "sv", 0, 1), TELLER_OK);
@@ -563,7 +548,7 @@ stage_cases(void)
 	 * transfers (8,107 v 8,093) and still loses on totals. The first
 	 * preferences here are made up; the transfers are the real ones. */
 	bx_init(&b, "WRX");
-	firsts(&b, "W60000 R52000 X30000");
+	bx_add_singles(&b, "W60000 R52000 X30000");
 	bx_add(&b, "X,W", 8093);
 	bx_add(&b, "X,R", 8107);
 	CHECK_INT(bx_count(&b, "sv", 0, 1), TELLER_OK);

@@ -219,27 +219,6 @@ out:
 	teller_ctx_free(ctx);
 }
 
-/* The same profile counted twice gives the same stages. */
-static void
-determinism(void)
-{
-	static const char *const b[] = { "6 A B", "3 A C", "4 B", "3 C",
-		"2 D B", "1 E C", "1 E D", "2 C D E", "1 B A", NULL };
-	teller_ctx *ctx;
-	struct teller_contest *c;
-	struct teller_profile *p;
-	struct teller_result *r1, *r2;
-	int rc1, rc2;
-
-	teller_ctx_new(NULL, &ctx);
-	CHECK(tt_build(ctx, "A B C D E", b, 2, &c, &p) == 0, "build");
-	r1 = tt_count(ctx, "stv-ers97", c, p, 7, &rc1);
-	r2 = tt_count(ctx, "stv-ers97", c, p, 7, &rc2);
-	CHECK(rc1 == TELLER_OK && rc2 == TELLER_OK, "counted");
-	CHECK(r1 && r2 && tt_same(r1, r2), "same stages twice");
-	teller_ctx_free(ctx);
-}
-
 /* Equal rankings, no seats; withdrawn candidates are passed over. */
 static void
 refusals(void)
@@ -283,7 +262,7 @@ main(void)
 	case_earlier();
 	case_deferred();
 	case_lot();
-	determinism();
+	tt_check_determinism("stv-ers97", 7);
 	refusals();
 	return h_done();
 }

@@ -179,26 +179,6 @@ out:
 	teller_ctx_free(ctx);
 }
 
-static void
-determinism(void)
-{
-	static const char *const b[] = { "6 A B", "3 A C", "4 B", "3 C",
-		"2 D B", "1 E C", "1 E D", "2 C D E", "1 B A", NULL };
-	teller_ctx *ctx;
-	struct teller_contest *c;
-	struct teller_profile *p;
-	struct teller_result *r1, *r2;
-	int rc1, rc2;
-
-	teller_ctx_new(NULL, &ctx);
-	CHECK(tt_build(ctx, "A B C D E", b, 2, &c, &p) == 0, "build");
-	r1 = tt_count(ctx, "stv-meek", c, p, 1, &rc1);
-	r2 = tt_count(ctx, "stv-meek", c, p, 1, &rc2);
-	CHECK(rc1 == TELLER_OK && rc2 == TELLER_OK, "counted");
-	CHECK(r1 && r2 && tt_same(r1, r2), "same stages twice");
-	teller_ctx_free(ctx);
-}
-
 /*
  * Every Scottish ward in $SHARED (default ../shared) counted under
  * stv-ers97, stv-wigm and stv-meek: each count succeeds, fills every
@@ -278,7 +258,7 @@ main(void)
 	case_tie();
 	case_batch();
 	case_equal();
-	determinism();
+	tt_check_determinism("stv-meek", 1);
 	scot_wards();
 	return h_done();
 }

@@ -248,6 +248,22 @@ bx_tie(const struct bx *b, size_t i)
 	return &TL_VEC_AT(b->r->ties, struct tl_tie, i);
 }
 
+/* Add one-mark ballots given as "A50 B30 C20": each letter followed by
+ * the number of papers marked for that candidate alone. */
+static inline void
+bx_add_singles(struct bx *b, const char *spec)
+{
+	const char *s = spec;
+
+	while (*s) {
+		char name[2] = { s[0], 0 };
+		long w = strtol(s + 1, (char **)&s, 10);
+		bx_add(b, name, w);
+		while (*s == ' ')
+			s++;
+	}
+}
+
 /* bx_init(b, names), then npat random patterns drawn with tt_rnd: up to
  * 6 ranks of 0-3 marks each over the letters of names, weights 1-20. */
 static inline void
@@ -392,6 +408,28 @@ tt_same(const struct teller_result *a, const struct teller_result *b)
 			return 0;
 	}
 	return 1;
+}
+
+/* CHECK (3 checks) that one profile of nine patterns over A-E, 2 seats,
+ * counted twice under method with seed gives tt_same results. */
+static inline void
+tt_check_determinism(const char *method, uint64_t seed)
+{
+	static const char *const b[] = { "6 A B", "3 A C", "4 B", "3 C",
+		"2 D B", "1 E C", "1 E D", "2 C D E", "1 B A", NULL };
+	teller_ctx *ctx;
+	struct teller_contest *c;
+	struct teller_profile *p;
+	struct teller_result *r1, *r2;
+	int rc1, rc2;
+
+	teller_ctx_new(NULL, &ctx);
+	CHECK(tt_build(ctx, "A B C D E", b, 2, &c, &p) == 0, "build");
+	r1 = tt_count(ctx, method, c, p, seed, &rc1);
+	r2 = tt_count(ctx, method, c, p, seed, &rc2);
+	CHECK(rc1 == TELLER_OK && rc2 == TELLER_OK, "counted");
+	CHECK(r1 && r2 && tt_same(r1, r2), "same stages twice");
+	teller_ctx_free(ctx);
 }
 
 /* CHECK that tt_stage(r, s, i) is the string want; the failure message
