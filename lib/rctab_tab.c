@@ -171,6 +171,10 @@ struct tl_rtab {
 	bool *tie_used;
 	uint32_t *scratch;
 	int *scratch2;
+	uint32_t *seen;           /* strings seen on one ballot */
+	const char **tkeys;       /* tie-break scratch, ncand each */
+	int *tord, *tgrp;
+	size_t maxtoks;           /* most strings on one record */
 };
 
 #define TOK(t, i) (&TL_VEC_AT((t)->tokinfo, struct tok, (i)))
@@ -273,6 +277,8 @@ on_cvr(teller_ctx *ctx, void *ud, const struct tl_cvr *r)
 
 	for (s = 0; s < r->nslots; s++)
 		need += 2 + (size_t)r->slots[s].n;
+	if (need > t->maxtoks)
+		t->maxtoks = need;
 	if (t->keyv->cap < need &&
 	    tl_vec_reserve(ctx, t->keyv, need - t->keyv->len) != TELLER_OK)
 		return TELLER_ENOMEM;
@@ -610,7 +616,7 @@ assign(struct tl_rtab *t, int round, struct rrec *rec)
 	const struct tl_rctab_cfg *cfg = t->cfg;
 	const uint32_t *k = &TL_VEC_AT(t->cells, uint32_t, rec->off);
 	const uint32_t *end = k + rec->len - 2;
-	uint32_t seen[64];
+	uint32_t *seen = t->seen;
 	int nseen = 0, last = 0, rank, n, j, ncont;
 	struct tl_dec v;
 	int rc;
@@ -641,8 +647,7 @@ assign(struct tl_rtab *t, int round, struct rrec *rec)
 					if (seen[a] == k[2 + j])
 						return select_rec(t, round, rec,
 						    -1, TL_ST_REPEATED, v);
-				if (nseen < 64)
-					seen[nseen++] = k[2 + j];
+				seen[nseen++] = k[2 + j];
 			}
 		}
 		/* d. overvote decision */
@@ -869,8 +874,8 @@ tiebreak(struct tl_rtab *t, int round, int *tied, int n, bool winner,
 	memcpy(cont, tied, (size_t)n * sizeof(int));
 	ncont = n;
 	for (rr = round - 1; rr >= 1 && ncont > 1; rr--) {
-		const char *keys[64];
-		int order[64], grp[64], ng = 0, m = ncont < 64 ? ncont : 64;
+		const char **keys = t->tkeys;
+		int *order = t->tord, *grp = t->tgrp, ng = 0, m = ncont;
 		struct tl_dec bestv = { 0, 0 };
 		for (i = 0; i < m; i++)
 			keys[i] = t->names[cont[i]];
@@ -1323,6 +1328,11 @@ setup(struct tl_rtab *t)
 	t->scratch = tl_alloc(ctx, (size_t)t->ncand + 64, sizeof(uint32_t));
 	t->scratch2 = tl_alloc(ctx, (size_t)t->ncand * 2 + 64, sizeof(int));
 	t->tie_used = tl_alloc(ctx, (size_t)t->opts->nties + 1, sizeof(bool));
+	t->tkeys = tl_alloc(ctx, (size_t)t->ncand + 1, sizeof(char *));
+	t->tord = tl_alloc(ctx, (size_t)t->ncand + 1, sizeof(int));
+	t->tgrp = tl_alloc(ctx, (size_t)t->ncand + 1, sizeof(int));
+	if (t->tkeys == NULL || t->tord == NULL || t->tgrp == NULL)
+		return TELLER_ENOMEM;
 	t->tokinfo = tl_vec_new(ctx, sizeof(struct tok));
 	t->recs = tl_vec_new(ctx, sizeof(struct rrec));
 	t->cells = tl_vec_new(ctx, sizeof(uint32_t));
@@ -1376,6 +1386,9 @@ setup(struct tl_rtab *t)
 	if (cfg->by_batch && !t->any_batch)
 		return tl_fail(ctx, TELLER_ERULE, "\"Tabulate by Batch\" "
 		    "enabled, but CVRs don't list batches.");
+	t->seen = tl_alloc(ctx, t->maxtoks + 1, sizeof(uint32_t));
+	if (t->seen == NULL)
+		return TELLER_ENOMEM;
 	t->nslice = 1 + (int)t->prec.strs->len + (int)t->batch.strs->len;
 	if (t->nslice >= (1 << 20))
 		return tl_fail(ctx, TELLER_ELIMIT, "too many precincts or "
@@ -1517,13 +1530,14 @@ cdf_sels(struct tl_rtab *t, const struct rrec *rec, struct cdfsel *sel,
 				;
 			if (i == n) {
 				if (n == max)
-					continue;
+					return -1;
 				sel[n].tok = k[2 + j];
 				sel[n].nranks = 0;
 				n++;
 			}
-			if (sel[i].nranks < 16)
-				sel[i].ranks[sel[i].nranks++] = (int)k[0];
+			if (sel[i].nranks == 16)
+				return -1;
+			sel[i].ranks[sel[i].nranks++] = (int)k[0];
 		}
 	}
 	for (i = 1; i < n; i++) {
@@ -1550,6 +1564,13 @@ cdf_snapshot(struct tl_rtab *t, struct tl_out *o, const struct rrec *rec,
 	struct cdfsel sel[64];
 	char buf[600], idb[700];
 	int n = cdf_sels(t, rec, sel, 64), i, j;
+
+	if (n < 0) {
+		/* recorded on ctx; the caller checks before flushing */
+		tl_fail(t->ctx, TELLER_ELIMIT, "CDF export: a ballot ranks "
+		    "more than 64 strings or one 16 times");
+		n = 0;
+	}
 	bool f1, f2, f3, f4;
 
 	tl_out_str(o, first_snap ? " {" : ", {");
@@ -1880,6 +1901,8 @@ cdf_write(struct tl_rtab *t, teller_write_fn w, void *ud)
 	tl_rctab_jstr(&o, "1.0.0");
 	tl_rctab_jindent(&o, 0);
 	tl_out_str(&o, "}");
+	if (t->ctx->err != TELLER_OK)
+		return t->ctx->err;
 	return tl_out_flush(&o);
 }
 
