@@ -251,7 +251,7 @@ oom_count(teller_ctx *ctx, void *arg)
 	if (c == NULL)
 		return TELLER_ENOMEM;
 	for (i = 0; i < 4; i++)
-		if (tl_contest_add(ctx, c, "ABCD" + i, 1, NULL, 0) < 0)
+		if (tl_contest_add(ctx, c, &"ABCD"[i], 1, NULL, 0) < 0)
 			return TELLER_ENOMEM;
 	if ((p = tl_profile_new(ctx, 4)) == NULL)
 		return TELLER_ENOMEM;
