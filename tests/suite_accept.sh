@@ -91,5 +91,52 @@ if "$T" merge tests/accept/common-plain.csv -o "$tmp/y.tp" 2>"$tmp/err"; then
 else
 	ok
 fi
+# merge(split(ballots)) counts exactly as the whole: 3000 generated
+# ballots over six candidates, split in three, each part made a profile,
+# the parts merged; every method's report must be the same bytes.
+awk 'BEGIN {
+	srand(7); split("Ann Bob Cy Dee Eve Fay", c, " ");
+	printf "# seats: 2\n# candidate: Ann\n# candidate: Bob\n";
+	printf "# candidate: Cy\n# candidate: Dee\n# candidate: Eve\n";
+	printf "# candidate: Fay\nrank1,rank2,rank3,rank4\n";
+	for (i = 0; i < 3000; i++) {
+		line = ""; n = 1 + int(rand() * 4);
+		for (k = 1; k <= 6; k++) u[k] = 0;
+		for (r = 1; r <= 4; r++) {
+			x = "";
+			if (r <= n) { do j = 1 + int(rand() * 6); while (u[j]);
+				u[j] = 1; x = c[j] }
+			line = line (r > 1 ? "," : "") x
+		}
+		print line
+	}
+}' >"$tmp/all.csv"
+{ head -n 8 "$tmp/all.csv"; sed -n '9,1008p' "$tmp/all.csv"; } >"$tmp/p1.csv"
+{ head -n 8 "$tmp/all.csv"; sed -n '1009,1508p' "$tmp/all.csv"; } >"$tmp/p2.csv"
+{ head -n 8 "$tmp/all.csv"; sed -n '1509,$p' "$tmp/all.csv"; } >"$tmp/p3.csv"
+for i in 1 2 3; do
+	"$T" profile -f csv "$tmp/p$i.csv" -o "$tmp/p$i.tp" 2>/dev/null
+done
+"$T" merge "$tmp/p1.tp" "$tmp/p2.tp" "$tmp/p3.tp" -o "$tmp/m.tp" 2>/dev/null
+"$T" profile -f csv "$tmp/all.csv" -o "$tmp/all.tp" 2>/dev/null
+if [ -s "$tmp/all.tp" ] && cmp -s "$tmp/m.tp" "$tmp/all.tp"; then
+	ok
+else
+	bad "merge(split) profile differs from the whole"
+fi
+if [ "$can_count" = 1 ]; then
+	for m in fptp block sv irv stv-scottish stv-ers97 stv-wigm stv-meek; do
+		"$T" count -m "$m" "$tmp/all.csv" >"$tmp/c1" 2>&1
+		r1=$?
+		"$T" count -m "$m" "$tmp/m.tp" >"$tmp/c2" 2>&1
+		r2=$?
+		if [ "$r1" -eq "$r2" ] && cmp -s "$tmp/c1" "$tmp/c2"; then
+			ok
+		else
+			bad "count -m $m: merged parts ($r2) differ from the whole ($r1)"
+			diff "$tmp/c1" "$tmp/c2" | head -n 6
+		fi
+	done
+fi
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
