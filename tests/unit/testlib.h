@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * testlib.h -- helpers shared by the unit tests (include after harness.h
- * and tl_int.h): contests and profiles built from literal ballots,
+ * testlib.h -- helpers shared by the unit tests (include after harness.h:
+ * some use CHECK): contests and profiles built from literal ballots,
  * counting, looking up stage values, tallies and winners, comparing
  * results, a deterministic random source and reading a whole file. Every
  * function is static inline, so a test that uses only some of them
@@ -424,11 +424,12 @@ tt_check_determinism(const char *method, uint64_t seed)
 	int rc1, rc2;
 
 	teller_ctx_new(NULL, &ctx);
-	CHECK(tt_build(ctx, "A B C D E", b, 2, &c, &p) == 0, "build");
+	CHECK(tt_build(ctx, "A B C D E", b, 2, &c, &p) == 0, "%s: build",
+	    method);
 	r1 = tt_count(ctx, method, c, p, seed, &rc1);
 	r2 = tt_count(ctx, method, c, p, seed, &rc2);
-	CHECK(rc1 == TELLER_OK && rc2 == TELLER_OK, "counted");
-	CHECK(r1 && r2 && tt_same(r1, r2), "same stages twice");
+	CHECK(rc1 == TELLER_OK && rc2 == TELLER_OK, "%s: counted", method);
+	CHECK(r1 && r2 && tt_same(r1, r2), "%s: same stages twice", method);
 	teller_ctx_free(ctx);
 }
 
