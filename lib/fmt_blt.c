@@ -209,6 +209,11 @@ struct rd {
 				   "# ALTERNATIVE NAME k:" comments */
 	bool header, ballots;   /* header read; ballots begun */
 	bool in_opt, opt_wd;    /* inside a [option ...]; [withdrawn ...] */
+	int maxr;               /* most ranks a plain line may have */
+	tl_cid *fcells;         /* [fcap] cells of the plain lines batched */
+	size_t fcap;
+	struct tl_cells *fb;    /* [FAST_BATCH] the plain lines batched */
+	long *fline;            /* [FAST_BATCH] their line numbers */
 };
 
 static int
@@ -367,6 +372,155 @@ id_dialect(struct lines lx)
 			all_one = 0;
 	}
 	return all_one ? 2 : 1;
+}
+
+/* ------------------------------------------------------------------ */
+/* the fast path of the ballot section                                 */
+
+/* Plain ballot lines counted together (tl_profile_add_cells). */
+#define FAST_BATCH 256
+
+/* Give a profile error without a position the line of its ballot. */
+static int
+at_line(teller_ctx *ctx, int rc, long line)
+{
+	int code;
+	char msg[sizeof(ctx->msg)];
+
+	if (rc == TELLER_OK || ctx->line != 0)
+		return rc;
+	code = ctx->err;
+	memcpy(msg, ctx->msg, sizeof(msg));
+	teller_errclear(ctx);
+	return tl_fail_at(ctx, code, line, 1, "%s", msg);
+}
+
+/*
+ * Read the line at lx->p if it is a plain ballot: "w c1 c2 ... 0" with
+ * only spaces between the numbers (a final '\r' allowed), w a positive
+ * integer without leading zeros, each rank one candidate in 1..ncand,
+ * none repeated, at least one. Its cells go to cells and *out (weight
+ * scaled by wscale). Returns the start of the next line, or NULL when the
+ * line is anything else: the general path then reads it, with every
+ * check and message, so both paths count the same lines the same way.
+ */
+static const char *
+plain_line(struct rd *r, const struct lines *lx, int64_t wscale,
+    tl_cid *cells, struct tl_cells *out)
+{
+	const unsigned char *s = (const unsigned char *)lx->p, *q = s;
+	const unsigned char *end = (const unsigned char *)lx->end;
+	uint64_t v = 0;
+	unsigned d;
+	int nd, nr = 0;
+	int64_t w;
+
+	while (q < end && *q == ' ')
+		q++;
+	if (q >= end || *q < '1' || *q > '9')
+		return NULL;
+	for (nd = 0; q < end && (d = (unsigned)*q - '0') < 10; q++, nd++)
+		v = v * 10 + d;
+	if (nd > 18 || q >= end || *q != ' ' ||
+	    __builtin_mul_overflow((int64_t)v, wscale, &w))
+		return NULL;
+	if (++r->stamp == 0) {
+		memset(r->seen, 0, (size_t)r->ncand * sizeof(uint32_t));
+		r->stamp = 1;
+	}
+	for (;;) {
+		while (q < end && *q == ' ')
+			q++;
+		if (q >= end)
+			return NULL;
+		if (*q == '0') {
+			q++;
+			break;
+		}
+		if (*q < '1' || *q > '9')
+			return NULL;
+		v = (unsigned)*q++ - '0';
+		while (q < end && (d = (unsigned)*q - '0') < 10) {
+			v = v * 10 + d;
+			if (v > (uint64_t)r->ncand)
+				return NULL;
+			q++;
+		}
+		if (v > (uint64_t)r->ncand || q >= end || *q != ' ' ||
+		    r->seen[v - 1] == r->stamp || nr >= r->maxr)
+			return NULL;
+		r->seen[v - 1] = r->stamp;
+		cells[2 * nr] = 1;
+		cells[2 * nr + 1] = (tl_cid)(v - 1);
+		nr++;
+	}
+	while (q < end && *q == ' ')
+		q++;
+	if (q < end && *q == '\r' && lx->sep == '\n' &&
+	    (q + 1 == end || q[1] == '\n'))
+		q++;
+	if ((q < end && *q != (unsigned char)lx->sep) || nr == 0 ||
+	    (size_t)(q - s) > r->ctx->lim.line_bytes)
+		return NULL;
+	out->cells = cells;
+	out->len = 2 * (size_t)nr;
+	out->w = w;
+	return (const char *)(q < end ? q + 1 : q);
+}
+
+/* Count the n plain lines batched. */
+static int
+fast_flush(struct rd *r, size_t n)
+{
+	size_t done;
+	int rc;
+
+	if (n == 0)
+		return TELLER_OK;
+	rc = tl_profile_add_cells(r->ctx, r->p, r->fb, n, &done);
+	return rc != TELLER_OK ? at_line(r->ctx, rc, r->fline[done]) : rc;
+}
+
+/*
+ * Read the plain ballot lines at lx (see plain_line) and count them in
+ * batches, so the profile can overlap its cache misses. Stops before the
+ * first other line (lx then at its start) with every line before it
+ * counted.
+ */
+static int
+fast_lines(struct rd *r, struct lines *lx)
+{
+	size_t n = 0, used = 0, need;
+	int64_t wscale = tl_num_pow10(r->p->wdp);
+	const char *next;
+	int rc;
+
+	if (r->fb == NULL) {
+		r->maxr = r->ncand < r->ctx->lim.ranks ? r->ncand :
+		    r->ctx->lim.ranks;
+		r->fcap = 2 * (size_t)r->maxr + 8192;
+		r->fcells = tl_alloc(r->ctx, r->fcap, sizeof(tl_cid));
+		r->fb = tl_alloc(r->ctx, FAST_BATCH, sizeof(struct tl_cells));
+		r->fline = tl_alloc(r->ctx, FAST_BATCH, sizeof(long));
+		if (r->fcells == NULL || r->fb == NULL || r->fline == NULL)
+			return TELLER_ENOMEM;
+	}
+	need = 2 * (size_t)r->maxr;
+	while (lx->p < lx->end) {
+		if (n == FAST_BATCH || used + need > r->fcap) {
+			if ((rc = fast_flush(r, n)) != TELLER_OK)
+				return rc;
+			n = used = 0;
+		}
+		next = plain_line(r, lx, wscale, r->fcells + used, &r->fb[n]);
+		if (next == NULL)
+			break;
+		r->fline[n] = ++lx->no;
+		lx->p = next;
+		used += r->fb[n].len;
+		n++;
+	}
+	return fast_flush(r, n);
 }
 
 /* ------------------------------------------------------------------ */
@@ -605,16 +759,8 @@ ballot_line(struct rd *r, struct tkz *t, long line, struct tok *k)
 		cv->len = start;
 		return TELLER_OK;
 	}
-	rc = tl_profile_end(ctx, r->p, w);
-	if (rc != TELLER_OK && ctx->line == 0) {
-		/* give the profile's error a position */
-		int code = ctx->err;
-		char msg[sizeof(ctx->msg)];
-		memcpy(msg, ctx->msg, sizeof(msg));
-		teller_errclear(ctx);
-		return tl_fail_at(ctx, code, line, 1, "%s", msg);
-	}
-	return rc;
+	/* give the profile's error a position */
+	return at_line(ctx, tl_profile_end(ctx, r->p, w), line);
 too_many:
 	return tl_fail_at(ctx, TELLER_ELIMIT, line, k->col, "more than %d "
 	    "ranks on a ballot", ctx->lim.ranks);
@@ -881,41 +1027,6 @@ split_paren(const char *s, size_t n, size_t *nn, size_t *po, size_t *pl)
 		(*pl)--;
 }
 
-/* Length of the valid UTF-8 sequence at s (at most n bytes), or 0. */
-static size_t
-utf8_len(const unsigned char *s, size_t n)
-{
-	size_t len, i;
-	uint32_t cp;
-
-	if (s[0] < 0x80)
-		return s[0] != 0;
-	if ((s[0] & 0xE0) == 0xC0) {
-		len = 2;
-		cp = s[0] & 0x1Fu;
-	} else if ((s[0] & 0xF0) == 0xE0) {
-		len = 3;
-		cp = s[0] & 0x0Fu;
-	} else if ((s[0] & 0xF8) == 0xF0) {
-		len = 4;
-		cp = s[0] & 0x07u;
-	} else {
-		return 0;
-	}
-	if (len > n)
-		return 0;
-	for (i = 1; i < len; i++) {
-		if ((s[i] & 0xC0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (s[i] & 0x3Fu);
-	}
-	if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) ||
-	    (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)) ||
-	    (cp >= 0xD800 && cp <= 0xDFFF))
-		return 0;
-	return len;
-}
-
 /* EENCODING at the first NUL or invalid UTF-8 byte of a record. */
 static int
 check_text(teller_ctx *ctx, const struct rec *x)
@@ -924,7 +1035,7 @@ check_text(teller_ctx *ctx, const struct rec *x)
 	size_t n = (size_t)(x->e - x->s), i, l;
 
 	for (i = 0; i < n; i += l) {
-		l = utf8_len(s + i, n - i);
+		l = tl_utf8_len(s + i, n - i);
 		if (l == 0)
 			return tl_fail_at(ctx, TELLER_EENCODING, x->no,
 			    x->col + (long)i, s[i] == 0 ? "NUL byte in a "
@@ -1404,7 +1515,14 @@ tl_fmt_blt(teller_ctx *ctx, const char *buf, size_t len,
 		lx.sep = '\r'; /* only CRs: a file of old Mac lines */
 	if (len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0)
 		lx.p += 3;
-	while (!done && next_line(ctx, &lx, &l, &err)) {
+	while (!done) {
+		if (r.ballots && !r.in_opt && !t.in_block) {
+			if ((rc = fast_lines(&r, &lx)) != TELLER_OK)
+				return rc;
+			lastline = lx.no;
+		}
+		if (!next_line(ctx, &lx, &l, &err))
+			break;
 		lastline = l.no;
 		tkz_line(&t, &l);
 		if ((rc = numeric_line(&r, &t, &l, &lx, &done)) !=

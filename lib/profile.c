@@ -53,9 +53,11 @@ tl_contest_find(const struct teller_contest *c, const char *name, size_t n)
 	return -1;
 }
 
-/* Length of the valid UTF-8 sequence at s (max n bytes), or 0. */
-static size_t
-utf8_len(const unsigned char *s, size_t n)
+/* Length of the valid UTF-8 sequence at s (max n bytes, n >= 1), or 0
+ * for a NUL byte, an overlong form, a surrogate or a code point past
+ * U+10FFFF. Shared by the text readers (declared in tl_int.h). */
+size_t
+tl_utf8_len(const unsigned char *s, size_t n)
 {
 	size_t len, i;
 	uint32_t cp;
@@ -102,7 +104,7 @@ tl_contest_check_names(teller_ctx *ctx, const struct teller_contest *c)
 			return tl_fail(ctx, TELLER_EPARSE,
 			    "candidate %d has an empty name", i + 1);
 		for (k = 0; k < n; k += l) {
-			l = utf8_len(s + k, n - k);
+			l = tl_utf8_len(s + k, n - k);
 			if (l == 0)
 				return tl_fail(ctx, TELLER_EENCODING,
 				    "candidate %d: name is not valid UTF-8 "
@@ -258,71 +260,79 @@ open_start(const struct teller_profile *p)
 	return (size_t)last->off + last->len;
 }
 
-int
-tl_profile_end(teller_ctx *ctx, struct teller_profile *p, int64_t w)
+/* Ranks in cells[0 .. len). */
+static size_t
+count_ranks(const tl_cid *cells, size_t len)
 {
-	size_t start = open_start(p), len = p->cells->len - start, h, nr = 0;
-	const tl_cid *cells = (const tl_cid *)p->cells->data + start;
-	uint32_t hash;
-	size_t k;
+	size_t k, nr = 0;
+
+	for (k = 0; k < len; k += (size_t)cells[k] + 1)
+		nr++;
+	return nr;
+}
+
+/*
+ * Count the pattern cells[0 .. len) (hash: hash_cells of it) with weight
+ * w: add w to an equal pattern, or store a new one. With open set the
+ * cells are the open pattern at the end of p->cells (kept if new, dropped
+ * if a repeat); else they are copied if new. On an error nothing has
+ * changed but an open pattern, which the caller drops.
+ */
+static int
+insert(teller_ctx *ctx, struct teller_profile *p, const tl_cid *cells,
+    size_t len, uint32_t hash, int64_t w, bool open)
+{
+	size_t start = p->cells->len - (open ? len : 0), h, mask, nr;
 	struct tl_pat pat;
 	int64_t nt;
 
-	if (w <= 0) {
-		p->cells->len = start;
+	if (w <= 0)
 		return tl_fail(ctx, TELLER_ERANGE, "ballot weight must be "
 		    "positive");
-	}
-	for (k = 0; k < len; k += (size_t)cells[k] + 1)
-		nr++;
-	if (nr > (size_t)ctx->lim.ranks) {
-		p->cells->len = start;
+	nr = count_ranks(cells, len);
+	if (nr > (size_t)ctx->lim.ranks)
 		return tl_fail(ctx, TELLER_ELIMIT, "more than %d ranks on a "
 		    "ballot", ctx->lim.ranks);
-	}
 	/* nothing changes until the ballot is accepted (t_profile) */
 	if (__builtin_add_overflow(p->total, w, &nt) ||
-	    nt > ctx->lim.ballots) {
-		p->cells->len = start;
+	    nt > ctx->lim.ballots)
 		return tl_fail(ctx, TELLER_ELIMIT, "total ballot weight "
 		    "exceeds the limit");
-	}
 	if ((p->pats->len + 1) * 2 > p->nslots &&
-	    grow_table(ctx, p) != TELLER_OK) {
-		p->cells->len = start;
+	    grow_table(ctx, p) != TELLER_OK)
 		return TELLER_ENOMEM;
-	}
-	hash = hash_cells(cells, len);
-	for (h = hash & (p->nslots - 1); p->slots[h] != 0;
-	     h = (h + 1) & (p->nslots - 1)) {
+	mask = p->nslots - 1;
+	for (h = hash & mask; p->slots[h] != 0; h = (h + 1) & mask) {
 		struct tl_pat *q;
 		if ((uint32_t)(p->slots[h] >> 32) != hash)
 			continue;
 		q = TL_PAT(p, (uint32_t)p->slots[h] - 1);
 		if (q->len == len && same_cells(TL_CELLS(p, q), cells, len)) {
 			q->w += w; /* cannot overflow: total did not */
-			p->cells->len = start;
-			break;
+			if (open)
+				p->cells->len = start;
+			goto counted;
 		}
 	}
-	if (p->slots[h] == 0) {
-		if (p->pats->len >= ctx->lim.patterns ||
-		    start > UINT32_MAX - len) {
-			p->cells->len = start;
-			return tl_fail(ctx, TELLER_ELIMIT, "more than %zu "
-			    "distinct ballot patterns", ctx->lim.patterns);
-		}
-		pat.off = (uint32_t)start;
-		pat.len = (uint32_t)len;
-		pat.nranks = (uint32_t)nr;
-		pat.hash = hash;
-		pat.w = w;
-		if (tl_vec_push(ctx, p->pats, &pat) == NULL) {
-			p->cells->len = start;
-			return TELLER_ENOMEM;
-		}
-		p->slots[h] = (uint64_t)hash << 32 | (uint64_t)p->pats->len;
+	if (p->pats->len >= ctx->lim.patterns || start > UINT32_MAX - len)
+		return tl_fail(ctx, TELLER_ELIMIT, "more than %zu distinct "
+		    "ballot patterns", ctx->lim.patterns);
+	if (!open && tl_vec_reserve(ctx, p->cells, len) != TELLER_OK)
+		return TELLER_ENOMEM;
+	pat.off = (uint32_t)start;
+	pat.len = (uint32_t)len;
+	pat.nranks = (uint32_t)nr;
+	pat.hash = hash;
+	pat.w = w;
+	if (tl_vec_push(ctx, p->pats, &pat) == NULL)
+		return TELLER_ENOMEM;
+	if (!open && len > 0) {
+		memcpy((tl_cid *)p->cells->data + start, cells,
+		    len * sizeof(tl_cid));
+		p->cells->len = start + len;
 	}
+	p->slots[h] = (uint64_t)hash << 32 | (uint64_t)p->pats->len;
+counted:
 	p->total = nt;
 	p->lines++;
 	if (len == 0)
@@ -330,6 +340,77 @@ tl_profile_end(teller_ctx *ctx, struct teller_profile *p, int64_t w)
 	return TELLER_OK;
 }
 
+int
+tl_profile_end(teller_ctx *ctx, struct teller_profile *p, int64_t w)
+{
+	size_t start = open_start(p), len = p->cells->len - start;
+	const tl_cid *cells = (const tl_cid *)p->cells->data + start;
+	int rc = insert(ctx, p, cells, len, hash_cells(cells, len), w, true);
+
+	if (rc != TELLER_OK)
+		p->cells->len = start;
+	return rc;
+}
+
+/* tl_profile_add_cells works as a software pipeline: pattern i is hashed
+ * and its slot prefetched, its pattern prefetched PF_DIST patterns later,
+ * its cells PF_DIST after that, and it is counted PF_DIST after that, so
+ * the cache misses of a table larger than the cache overlap. */
+#define PF_DIST 8
+#define PF_RING 64 /* a power of two > 3 * PF_DIST */
+
+/* The slot where pattern hash would be found first, if it matches. */
+static const struct tl_pat *
+first_match(const struct teller_profile *p, uint32_t hash)
+{
+	uint64_t s;
+
+	if (p->nslots == 0)
+		return NULL;
+	s = p->slots[hash & (p->nslots - 1)];
+	return s != 0 && (uint32_t)(s >> 32) == hash ?
+	    TL_PAT(p, (uint32_t)s - 1) : NULL;
+}
+
+int
+tl_profile_add_cells(teller_ctx *ctx, struct teller_profile *p,
+    const struct tl_cells *b, size_t n, size_t *done)
+{
+	uint32_t hash[PF_RING];
+	const struct tl_pat *q;
+	size_t i, j;
+	int rc;
+
+	*done = 0;
+	if (p->cells->len != open_start(p))
+		return tl_fail(ctx, TELLER_EINTERNAL, "profile: a pattern is "
+		    "open");
+	for (i = 0; i < n + 3 * PF_DIST; i++) {
+		if (i < n) {
+			hash[i % PF_RING] = hash_cells(b[i].cells, b[i].len);
+			if (p->nslots > 0)
+				__builtin_prefetch(&p->slots[hash[i % PF_RING] &
+				    (p->nslots - 1)]);
+		}
+		j = i - PF_DIST;
+		if (i >= PF_DIST && j < n &&
+		    (q = first_match(p, hash[j % PF_RING])) != NULL)
+			__builtin_prefetch(q);
+		j = i - 2 * PF_DIST;
+		if (i >= 2 * PF_DIST && j < n &&
+		    (q = first_match(p, hash[j % PF_RING])) != NULL)
+			__builtin_prefetch(TL_CELLS(p, q));
+		j = i - 3 * PF_DIST;
+		if (i >= 3 * PF_DIST) {
+			rc = insert(ctx, p, b[j].cells, b[j].len,
+			    hash[j % PF_RING], b[j].w, false);
+			if (rc != TELLER_OK)
+				return rc;
+			(*done)++;
+		}
+	}
+	return TELLER_OK;
+}
 
 int
 tl_profile_add_simple(teller_ctx *ctx, struct teller_profile *p,
@@ -370,7 +451,10 @@ int
 tl_profile_merge(teller_ctx *ctx, struct teller_profile *p,
     const struct teller_profile *q)
 {
-	size_t i, k;
+	struct tl_cells b[64];
+	size_t i, m, done;
+	int64_t scale;
+	bool ovf = false;
 	int rc;
 
 	if (p->ncand != q->ncand)
@@ -378,21 +462,24 @@ tl_profile_merge(teller_ctx *ctx, struct teller_profile *p,
 		    "candidates", p->ncand, q->ncand);
 	if ((rc = tl_profile_set_wdp(ctx, p, q->wdp)) != TELLER_OK)
 		return rc;
-	for (i = 0; i < q->pats->len; i++) {
-		const struct tl_pat *pat = TL_PAT(q, i);
-		const tl_cid *c = TL_CELLS(q, pat);
-		int64_t w;
-
-		if (tl_num_mul(ctx, pat->w, tl_num_pow10(p->wdp - q->wdp),
-		    &w) != TELLER_OK)
-			return TELLER_EOVERFLOW;
-		if (tl_vec_reserve(ctx, p->cells, pat->len) != TELLER_OK)
-			return TELLER_ENOMEM;
-		for (k = 0; k < pat->len; k++)
-			TL_VEC_AT(p->cells, tl_cid, p->cells->len + k) = c[k];
-		p->cells->len += pat->len;
-		if ((rc = tl_profile_end(ctx, p, w)) != TELLER_OK)
+	scale = tl_num_pow10(p->wdp - q->wdp);
+	/* in q's order, so merging keeps a deterministic pattern order */
+	for (i = 0; i < q->pats->len; i += m) {
+		for (m = 0; m < 64 && i + m < q->pats->len; m++) {
+			const struct tl_pat *pat = TL_PAT(q, i + m);
+			b[m].cells = TL_CELLS(q, pat);
+			b[m].len = pat->len;
+			if (tl_num_mul(ctx, pat->w, scale, &b[m].w) !=
+			    TELLER_OK) {
+				ovf = true;
+				break;
+			}
+		}
+		if ((rc = tl_profile_add_cells(ctx, p, b, m, &done)) !=
+		    TELLER_OK)
 			return rc;
+		if (ovf)
+			return TELLER_EOVERFLOW;
 	}
 	p->lines += q->lines - (int64_t)q->pats->len;
 	return TELLER_OK;

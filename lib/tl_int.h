@@ -198,6 +198,9 @@ struct teller_contest *tl_contest_new(teller_ctx *ctx);
  * its id, or -1 with the error recorded (ELIMIT past limits.candidates). */
 int tl_contest_add(teller_ctx *ctx, struct teller_contest *c,
     const char *name, size_t nlen, const char *party, size_t plen);
+/* Length of the valid UTF-8 sequence at s (n >= 1 bytes available), or 0
+ * for NUL, a bad or overlong sequence, a surrogate, or past U+10FFFF. */
+size_t tl_utf8_len(const unsigned char *s, size_t n);
 /* Check names: non-empty, valid UTF-8, no NUL, unique. EDUP / EENCODING. */
 int tl_contest_check_names(teller_ctx *ctx, const struct teller_contest *c);
 /* Candidate id with exactly this name, or -1. */
@@ -217,6 +220,19 @@ int tl_profile_end(teller_ctx *ctx, struct teller_profile *p, int64_t w);
 /* Add a whole pattern of single marks (ids[i] at rank i+1). */
 int tl_profile_add_simple(teller_ctx *ctx, struct teller_profile *p,
     const tl_cid *ids, int n, int64_t w);
+
+/* A pattern already laid out as cells (see struct tl_pat), for
+ * tl_profile_add_cells. */
+struct tl_cells {
+	const tl_cid *cells; /* not inside the profile's own cells */
+	size_t len;          /* number of cells */
+	int64_t w;           /* weight, scale 10^wdp */
+};
+/* Add n patterns in order, exactly as n begin/rank/end calls would (same
+ * merging, limits, errors), but hashing and prefetching them in batches.
+ * No pattern may be open. *done: how many were added before an error. */
+int tl_profile_add_cells(teller_ctx *ctx, struct teller_profile *p,
+    const struct tl_cells *b, size_t n, size_t *done);
 
 /* Raise the weight scale to wdp (existing weights multiplied). */
 int tl_profile_set_wdp(teller_ctx *ctx, struct teller_profile *p, int wdp);
