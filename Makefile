@@ -118,4 +118,4 @@ clean:
 .PHONY: all deps check demo bench fuzz lint regen check-valgrind \
 	check-oom install clean
 
--include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d)
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(UNIT_BIN:=.d) $(REPLAY_BIN:=.d)
