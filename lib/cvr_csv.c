@@ -150,6 +150,314 @@ struct pair {
 	int col;
 };
 
+/*
+ * Memo of vote cells: most ballots repeat a handful of rankings, so the
+ * raw bytes of a quote-free record from firstVoteColumnIndex to the end
+ * of the line are looked up here, and a hit reuses the slots converted
+ * when those bytes were first seen (passed as stable, rctab_cvr.h).
+ * Conversion is a pure function of those bytes and the header, so a hit
+ * gives exactly what parsing would. Bounded: past MEMO_MAX entries or
+ * MEMO_BYTES of cell text, records are simply parsed.
+ */
+#define MEMO_MAX   (1u << 16)
+#define MEMO_BYTES ((size_t)16 << 20)
+
+struct memo_ent {
+	uint64_t hash;
+	const char *key;
+	size_t len;
+	const struct tl_cvr_slot *slots;
+	int nslots;
+};
+
+struct memo {
+	struct memo_ent *tab;
+	size_t cap, n, bytes;
+};
+
+/* 64-bit hash of n bytes, word at a time. */
+static uint64_t
+memo_hash(const char *s, size_t n)
+{
+	uint64_t h = 0x9E3779B97F4A7C15u ^ n, w;
+
+	while (n >= 8) {
+		memcpy(&w, s, 8);
+		h = (h ^ w) * 0xff51afd7ed558ccdu;
+		h ^= h >> 29;
+		s += 8;
+		n -= 8;
+	}
+	if (n > 0) {
+		w = 0;
+		memcpy(&w, s, n);
+		h = (h ^ w) * 0xc4ceb9fe1a85ec53u;
+		h ^= h >> 29;
+	}
+	return h;
+}
+
+/* The entry for key (s, n, h): a hit, or the empty slot it would take. */
+static struct memo_ent *
+memo_find(struct memo *m, const char *s, size_t n, uint64_t h)
+{
+	size_t mask = m->cap - 1, i;
+	struct memo_ent *e;
+
+	for (i = (size_t)h & mask;; i = (i + 1) & mask) {
+		e = &m->tab[i];
+		if (e->key == NULL || (e->hash == h && e->len == n &&
+		    memcmp(e->key, s, n) == 0))
+			return e;
+	}
+}
+
+/* Keep a copy of the converted slots under key (s, n, h) and set *out
+ * to the stable copy; *out stays NULL when the memo is full (the caller
+ * then passes its scratch slots, not stable). TELLER_OK or ENOMEM. */
+static int
+memo_add(teller_ctx *ctx, struct memo *m, const char *s, size_t n,
+    uint64_t h, const struct tl_cvr_slot *sl, int nsl,
+    const struct tl_cvr_slot **out)
+{
+	struct memo_ent *e;
+	struct tl_cvr_slot *cs;
+	const char **cp;
+	size_t np = 0, i, j;
+	int k;
+
+	if (m->n >= MEMO_MAX || m->bytes + n > MEMO_BYTES)
+		return TELLER_OK;
+	if ((m->n + 1) * 2 > m->cap) {
+		size_t nc = m->cap == 0 ? 1024 : m->cap * 2;
+		struct memo_ent *nt = tl_alloc(ctx, nc, sizeof *nt);
+		if (nt == NULL)
+			return TELLER_ENOMEM;
+		for (i = 0; i < m->cap; i++) {
+			if (m->tab[i].key == NULL)
+				continue;
+			for (j = (size_t)m->tab[i].hash & (nc - 1);
+			    nt[j].key != NULL; j = (j + 1) & (nc - 1))
+				;
+			nt[j] = m->tab[i];
+		}
+		m->tab = nt;
+		m->cap = nc;
+	}
+	for (k = 0; k < nsl; k++)
+		np += (size_t)sl[k].n;
+	cs = tl_alloc(ctx, (size_t)nsl + 1, sizeof *cs);
+	cp = tl_alloc(ctx, np + 1, sizeof *cp);
+	e = memo_find(m, s, n, h);
+	if (cs == NULL || cp == NULL ||
+	    (e->key = tl_strndup(ctx, s, n)) == NULL)
+		return TELLER_ENOMEM;
+	for (k = 0, np = 0; k < nsl; k++) {
+		cs[k] = sl[k];
+		memcpy(cp + np, sl[k].cands, (size_t)sl[k].n * sizeof *cp);
+		cs[k].cands = cp + np;
+		np += (size_t)sl[k].n;
+	}
+	e->hash = h;
+	e->len = n;
+	e->slots = cs;
+	e->nslots = nsl;
+	m->n++;
+	m->bytes += n;
+	*out = cs;
+	return TELLER_OK;
+}
+
+/* Bytes that end the memo key: end of record, or a quote (such records
+ * are parsed in full). */
+static const bool vstop[256] = { ['\n'] = true, ['\r'] = true,
+    ['"'] = true };
+
+/* Fast scan of a quote-free record at p->s whose first `first` fields
+ * come before the vote cells: fills pf[0..first-1], sets *vs and *vn to
+ * the vote cells and moves p->s past the record. Returns false (p->s
+ * unchanged) when the record is not of that shape. */
+static bool
+scan_fast(struct csvp *p, int first, struct fld *pf, const char **vs,
+    size_t *vn)
+{
+	const char *s = p->s, *end = p->end, *q;
+	int i;
+
+	for (i = 0; i < first; i++) {
+		q = s;
+		while (s < end && !stop[(unsigned char)*s]) {
+			if (*s == '"')
+				return false;
+			s++;
+		}
+		if (s >= end || *s != ',')
+			return false;
+		pf[i].p = q;
+		pf[i].n = (size_t)(s - q);
+		s++;
+	}
+	q = s;
+	while (s < end && !vstop[(unsigned char)*s])
+		s++;
+	if (s < end && *s == '"')
+		return false;
+	*vs = q;
+	*vn = (size_t)(s - q);
+	p->line = p->nextline;
+	if (s < end && *s == '\r')
+		s++;
+	if (s < end && *s == '\n') {
+		s++;
+		p->nextline++;
+	}
+	p->s = s;
+	return true;
+}
+
+/* Skip blank lines; false at the end of the file. */
+static bool
+skip_blank(struct csvp *p)
+{
+	const char *s = p->s, *end = p->end;
+
+	while (s < end && (*s == '\n' || *s == '\r')) {
+		if (*s == '\n')
+			p->nextline++;
+		s++;
+	}
+	p->s = s;
+	return s < end;
+}
+
+/* Convert the vote cells of the record in p->flds (record recno) into
+ * slots and ptrs. Returns TELLER_OK or an error recorded on ctx. */
+static int
+convert(struct csvp *p, int first, int ncol, const char *const *cands,
+    long long recno, struct tl_vec *pairs, struct tl_vec *slots,
+    struct tl_vec *ptrs)
+{
+	struct fld *f = p->flds->data;
+	int nf = (int)p->flds->len, i, j;
+
+	pairs->len = 0;
+	for (i = ncol; i < nf; i++)
+		if (!is_blank(f[i].p, f[i].n))
+			return tl_fail_at(p->ctx, TELLER_EPARSE, p->line,
+			    i + 1, "column %d has a value but no header",
+			    i + 1);
+	for (i = first; i < nf && i < ncol; i++) {
+		const char *s = f[i].p, *e = s + f[i].n;
+		long long v = 0;
+		bool neg = false;
+		struct pair pr;
+		if (f[i].n == 0)
+			continue;
+		if (f[i].n == 1 && *s >= '1' && *s <= '9') {
+			pr.rank = *s - '0';
+			pr.col = i;
+			TL_VEC_AT(pairs, struct pair, pairs->len++) = pr;
+			continue;
+		}
+		while (s < e && (unsigned char)*s <= ' ')
+			s++;
+		while (e > s && (unsigned char)e[-1] <= ' ')
+			e--;
+		if (s == e)
+			continue;
+		if (*s == '-' || *s == '+')
+			neg = *s++ == '-';
+		if (s == e)
+			v = -1;
+		for (; s < e && v >= 0; s++) {
+			if (*s < '0' || *s > '9' || v > 100000000)
+				v = -1;
+			else
+				v = v * 10 + (*s - '0');
+		}
+		if (v < 0)
+			return tl_fail_at(p->ctx, TELLER_EPARSE, p->line,
+			    i + 1, "Row %lld expected number at column %d, "
+			    "but got \"%.*s\" instead.", recno, i + 1,
+			    (int)f[i].n, f[i].p);
+		if (neg)
+			v = -v;
+		if (v < 1)
+			return tl_fail_at(p->ctx, TELLER_EPARSE, p->line,
+			    i + 1, "rank %lld is not positive", v);
+		pr.rank = (int)v;
+		pr.col = i;
+		TL_VEC_AT(pairs, struct pair, pairs->len++) = pr;
+	}
+	/* stable sort by rank (columns stay in order) */
+	{
+		struct pair *pa = pairs->data, x;
+		int n = (int)pairs->len;
+		for (i = 1; i < n; i++) {
+			x = pa[i];
+			for (j = i; j > 0 && pa[j - 1].rank > x.rank; j--)
+				pa[j] = pa[j - 1];
+			pa[j] = x;
+		}
+		slots->len = 0;
+		ptrs->len = 0;
+		for (i = 0; i < n; i = j) {
+			struct tl_cvr_slot *sl = &TL_VEC_AT(slots,
+			    struct tl_cvr_slot, slots->len++);
+			sl->rank = pa[i].rank;
+			sl->cands = &TL_VEC_AT(ptrs, const char *, i);
+			for (j = i; j < n && pa[j].rank == pa[i].rank; j++)
+				TL_VEC_AT(ptrs, const char *, j) =
+				    cands[pa[j].col];
+			sl->n = j - i;
+		}
+		ptrs->len = (size_t)n;
+	}
+	return TELLER_OK;
+}
+
+/* The id, precinct and batch cells of a record with fields f[0..nf-1]
+ * into cvr, as NUL-terminated copies in *scratch. */
+static int
+id_cells(teller_ctx *ctx, const struct tl_cvr_source *src,
+    const struct fld *f, int nf, char **scratch, size_t *scap,
+    struct tl_cvr *cvr)
+{
+	int cols[3] = { src->id_col, src->precinct_col, src->batch_col };
+	const char *vals[3] = { NULL, NULL, NULL };
+	size_t need = 0, off = 0;
+	int k;
+
+	for (k = 0; k < 3; k++)
+		if (cols[k] > 0 && cols[k] <= nf)
+			need += f[cols[k] - 1].n + 1;
+	if (need > *scap) {
+		*scap = need * 2 + 64;
+		*scratch = tl_alloc(ctx, *scap, 1);
+		if (*scratch == NULL)
+			return TELLER_ENOMEM;
+	}
+	for (k = 0; k < 3; k++) {
+		const struct fld *c;
+		if (cols[k] <= 0)
+			continue;
+		c = &f[cols[k] - 1];
+		if (cols[k] > nf || is_blank(c->p, c->n)) {
+			vals[k] = k == 1 ? "no precinct id" :
+			    k == 2 ? "no batch id" : NULL;
+			continue;
+		}
+		memcpy(*scratch + off, c->p, c->n);
+		(*scratch)[off + c->n] = '\0';
+		vals[k] = *scratch + off;
+		off += c->n + 1;
+	}
+	cvr->supplied_id = vals[0];
+	cvr->precinct = vals[1];
+	cvr->batch = vals[2];
+	return TELLER_OK;
+}
+
 int
 tl_cvr_read_csv(teller_ctx *ctx, const struct tl_cvr_source *src,
     tl_cvr_fn fn, void *ud)
@@ -157,8 +465,11 @@ tl_cvr_read_csv(teller_ctx *ctx, const struct tl_cvr_source *src,
 	struct tl_map m;
 	struct csvp p;
 	const char **cands = NULL;
-	int ncol = 0, first = src->first_vote_col - 1, rc, i, j, k;
+	int ncol = 0, first = src->first_vote_col - 1, rc, i, k;
 	struct tl_vec *pairs, *slots, *ptrs;
+	struct fld *pf = NULL;
+	struct memo memo;
+	bool fast;
 	char idbuf[32], *scratch = NULL;
 	size_t scap = 0;
 	long long recno = 0;
@@ -166,6 +477,7 @@ tl_cvr_read_csv(teller_ctx *ctx, const struct tl_cvr_source *src,
 	if ((rc = tl_io_map(ctx, src->path, &m)) != TELLER_OK)
 		return rc;
 	memset(&p, 0, sizeof p);
+	memset(&memo, 0, sizeof memo);
 	p.ctx = ctx;
 	p.s = m.buf;
 	p.end = m.buf + m.len;
@@ -192,10 +504,11 @@ tl_cvr_read_csv(teller_ctx *ctx, const struct tl_cvr_source *src,
 	fix_fields(&p, m.buf, m.len);
 	ncol = (int)p.flds->len;
 	cands = tl_alloc(ctx, (size_t)ncol + 1, sizeof(char *));
-	if (cands == NULL || tl_vec_reserve(ctx, pairs, (size_t)ncol + 1) !=
-	    TELLER_OK || tl_vec_reserve(ctx, ptrs, (size_t)ncol + 1) !=
-	    TELLER_OK || tl_vec_reserve(ctx, slots, (size_t)ncol + 1) !=
-	    TELLER_OK) {
+	pf = tl_alloc(ctx, (size_t)(first > 0 ? first : 0) + 1, sizeof *pf);
+	if (cands == NULL || pf == NULL || tl_vec_reserve(ctx, pairs,
+	    (size_t)ncol + 1) != TELLER_OK || tl_vec_reserve(ctx, ptrs,
+	    (size_t)ncol + 1) != TELLER_OK || tl_vec_reserve(ctx, slots,
+	    (size_t)ncol + 1) != TELLER_OK) {
 		rc = TELLER_ENOMEM;
 		goto out;
 	}
@@ -215,102 +528,76 @@ tl_cvr_read_csv(teller_ctx *ctx, const struct tl_cvr_source *src,
 		    strcmp(cands[i], src->uwi_label) == 0)
 			cands[i] = TL_CVR_UWI;
 	}
+	/* the fast path needs the id cells before the vote cells */
+	fast = first >= 0 && src->id_col <= first &&
+	    src->precinct_col <= first && src->batch_col <= first;
 	for (;;) {
 		struct tl_cvr cvr;
-		struct fld *f;
-		int nf;
-		rc = next_record(&p);
-		if (rc <= 0) {
-			rc = -rc;
+		const struct tl_cvr_slot *sl = NULL;
+		const char *vs = NULL;
+		size_t vn = 0;
+		uint64_t h = 0;
+		struct memo_ent *e = NULL;
+		bool keyed = false;
+		const char *rs;
+		long nl0;
+
+		memset(&cvr, 0, sizeof cvr);
+		if (!skip_blank(&p)) {
+			rc = TELLER_OK;
 			break;
 		}
-		fix_fields(&p, m.buf, m.len);
 		recno++;
-		f = p.flds->data;
-		nf = (int)p.flds->len;
-		pairs->len = 0;
-		for (i = ncol; i < nf; i++)
-			if (!is_blank(f[i].p, f[i].n)) {
-				rc = tl_fail_at(ctx, TELLER_EPARSE, p.line,
-				    i + 1, "column %d has a value but no "
-				    "header", i + 1);
-				goto out;
+		nl0 = p.nextline;
+		rs = p.s;
+		if (fast && scan_fast(&p, first, pf, &vs, &vn)) {
+			keyed = true;
+			h = memo_hash(vs, vn);
+			if (memo.cap > 0) {
+				e = memo_find(&memo, vs, vn, h);
+				if (e->key != NULL) {
+					sl = e->slots;
+					cvr.nslots = e->nslots;
+					cvr.stable = true;
+				}
 			}
-		for (i = first; i < nf && i < ncol; i++) {
-			const char *s = f[i].p, *e = s + f[i].n;
-			long long v = 0;
-			bool neg = false;
-			struct pair pr;
-			if (f[i].n == 0)
-				continue;
-			if (f[i].n == 1 && *s >= '1' && *s <= '9') {
-				pr.rank = *s - '0';
-				pr.col = i;
-				TL_VEC_AT(pairs, struct pair,
-				    pairs->len++) = pr;
-				continue;
+			if (sl == NULL) {
+				/* first sight: parse it in full */
+				p.s = rs;
+				p.nextline = nl0;
 			}
-			while (s < e && (unsigned char)*s <= ' ')
-				s++;
-			while (e > s && (unsigned char)e[-1] <= ' ')
-				e--;
-			if (s == e)
-				continue;
-			if (*s == '-' || *s == '+')
-				neg = *s++ == '-';
-			if (s == e)
-				v = -1;
-			for (; s < e && v >= 0; s++) {
-				if (*s < '0' || *s > '9' || v > 100000000)
-					v = -1;
-				else
-					v = v * 10 + (*s - '0');
-			}
-			if (v < 0) {
-				rc = tl_fail_at(ctx, TELLER_EPARSE, p.line,
-				    i + 1, "Row %lld expected number at "
-				    "column %d, but got \"%.*s\" instead.",
-				    recno, i + 1, (int)f[i].n, f[i].p);
-				goto out;
-			}
-			if (neg)
-				v = -v;
-			if (v < 1) {
-				rc = tl_fail_at(ctx, TELLER_EPARSE, p.line,
-				    i + 1, "rank %lld is not positive", v);
-				goto out;
-			}
-			pr.rank = (int)v;
-			pr.col = i;
-			TL_VEC_AT(pairs, struct pair, pairs->len++) = pr;
 		}
-		/* stable sort by rank (columns stay in order) */
-		{
-			struct pair *pa = pairs->data, x;
-			int n = (int)pairs->len;
-			for (i = 1; i < n; i++) {
-				x = pa[i];
-				for (j = i; j > 0 && pa[j - 1].rank > x.rank;
-				    j--)
-					pa[j] = pa[j - 1];
-				pa[j] = x;
+		if (sl != NULL) {
+			if ((rc = id_cells(ctx, src, pf, first, &scratch,
+			    &scap, &cvr)) != TELLER_OK)
+				goto out;
+		} else {
+			rc = next_record(&p);
+			if (rc <= 0) {
+				rc = -rc;
+				break;
 			}
-			slots->len = 0;
-			ptrs->len = 0;
-			for (i = 0; i < n; i = j) {
-				struct tl_cvr_slot *sl = &TL_VEC_AT(slots,
-				    struct tl_cvr_slot, slots->len++);
-				sl->rank = pa[i].rank;
-				sl->cands = &TL_VEC_AT(ptrs, const char *, i);
-				for (j = i; j < n && pa[j].rank == pa[i].rank;
-				    j++)
-					TL_VEC_AT(ptrs, const char *, j) =
-					    cands[pa[j].col];
-				sl->n = j - i;
+			fix_fields(&p, m.buf, m.len);
+			if ((rc = convert(&p, first, ncol, cands, recno,
+			    pairs, slots, ptrs)) != TELLER_OK)
+				goto out;
+			sl = slots->data;
+			cvr.nslots = (int)slots->len;
+			if (keyed) {
+				const struct tl_cvr_slot *cs = NULL;
+				if ((rc = memo_add(ctx, &memo, vs, vn, h, sl,
+				    cvr.nslots, &cs)) != TELLER_OK)
+					goto out;
+				if (cs != NULL) {
+					sl = cs;
+					cvr.stable = true;
+				}
 			}
-			ptrs->len = (size_t)n;
+			if ((rc = id_cells(ctx, src, p.flds->data,
+			    (int)p.flds->len, &scratch, &scap, &cvr)) !=
+			    TELLER_OK)
+				goto out;
 		}
-		memset(&cvr, 0, sizeof cvr);
 		{
 			char tmp[24];
 			long long q = recno;
@@ -326,44 +613,7 @@ tl_cvr_read_csv(teller_ctx *ctx, const struct tl_cvr_source *src,
 		cvr.computed_id = idbuf;
 		cvr.file = src->path;
 		cvr.line = p.line;
-		cvr.nslots = (int)slots->len;
-		cvr.slots = slots->data;
-		/* id, precinct and batch cells, NUL-terminated copies */
-		{
-			int cols[3] = { src->id_col, src->precinct_col,
-			    src->batch_col };
-			const char *vals[3] = { NULL, NULL, NULL };
-			size_t need = 0, off = 0;
-			for (k = 0; k < 3; k++)
-				if (cols[k] > 0 && cols[k] <= nf)
-					need += f[cols[k] - 1].n + 1;
-			if (need > scap) {
-				scap = need * 2 + 64;
-				scratch = tl_alloc(ctx, scap, 1);
-				if (scratch == NULL) {
-					rc = TELLER_ENOMEM;
-					goto out;
-				}
-			}
-			for (k = 0; k < 3; k++) {
-				if (cols[k] <= 0)
-					continue;
-				if (cols[k] > nf || is_blank(f[cols[k] - 1].p,
-				    f[cols[k] - 1].n)) {
-					vals[k] = k == 1 ? "no precinct id" :
-					    k == 2 ? "no batch id" : NULL;
-					continue;
-				}
-				memcpy(scratch + off, f[cols[k] - 1].p,
-				    f[cols[k] - 1].n);
-				scratch[off + f[cols[k] - 1].n] = '\0';
-				vals[k] = scratch + off;
-				off += f[cols[k] - 1].n + 1;
-			}
-			cvr.supplied_id = vals[0];
-			cvr.precinct = vals[1];
-			cvr.batch = vals[2];
-		}
+		cvr.slots = sl;
 		if ((rc = fn(ctx, ud, &cvr)) != TELLER_OK)
 			goto out;
 	}

@@ -63,6 +63,11 @@ struct tl_cvr {
 	long line;                /* line / row / record number, 0 unknown */
 	int nslots;
 	const struct tl_cvr_slot *slots;
+	/* true: slots and every string they point to stay valid and
+	 * unchanged until the reader returns, and the same slots pointer
+	 * seen again carries the same slots, so the tabulator may key on
+	 * the pointer. false (memset default): copy, never trust. */
+	bool stable;
 };
 
 /* Called once per record; return TELLER_OK to go on, else an error code

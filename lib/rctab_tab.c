@@ -153,6 +153,14 @@ struct tl_rtab {
 		const char *p;
 		int tok;
 	} cache[64];              /* string pointer -> token, verified */
+	struct sent {
+		const void *slots;
+		int32_t sl[2];
+		uint32_t rec;
+		uint32_t hits;    /* repeats whose string counts are owed */
+	} *stab;                  /* stable slots pointer and slices ->
+				   * record, open addressing */
+	size_t nstab, nstabslots;
 	/* per pass */
 	int seats, pass, nslice;
 	bool *excluded;
@@ -265,6 +273,98 @@ cdf_ballot(struct tl_rtab *t, const struct tl_cvr *r, uint32_t rec)
 	    TELLER_ENOMEM : TELLER_OK;
 }
 
+static size_t
+stab_hash(const void *p, const int *sl)
+{
+	uint64_t h = (uint64_t)(uintptr_t)p;
+
+	h ^= ((uint64_t)(uint32_t)sl[0] << 32) ^ (uint32_t)sl[1];
+	h *= 0x9E3779B97F4A7C15u;
+	return (size_t)(h >> 32);
+}
+
+/* The stable-slots entry for (p, sl): a hit, or the empty one. */
+static struct sent *
+stab_find(const struct tl_rtab *t, const void *p, const int *sl)
+{
+	size_t mask = t->nstabslots - 1, i;
+	struct sent *e;
+
+	for (i = stab_hash(p, sl) & mask;; i = (i + 1) & mask) {
+		e = &t->stab[i];
+		if (e->slots == NULL || (e->slots == p && e->sl[0] == sl[0] &&
+		    e->sl[1] == sl[1]))
+			return e;
+	}
+}
+
+/* Note a stable record's slots pointer (rctab_cvr.h) as keying record
+ * rec under slices sl. */
+static int
+remember(struct tl_rtab *t, const struct tl_cvr *r, const int *sl,
+    uint32_t rec)
+{
+	struct sent *e;
+	size_t i, j;
+
+	if (!r->stable)
+		return TELLER_OK;
+	if ((t->nstab + 1) * 2 > t->nstabslots) {
+		size_t n = t->nstabslots == 0 ? 1024 : t->nstabslots * 2;
+		struct sent *ns = tl_alloc(t->ctx, n, sizeof *ns);
+		if (ns == NULL)
+			return TELLER_ENOMEM;
+		for (i = 0; i < t->nstabslots; i++) {
+			if (t->stab[i].slots == NULL)
+				continue;
+			for (j = stab_hash(t->stab[i].slots, t->stab[i].sl) &
+			    (n - 1); ns[j].slots != NULL; j = (j + 1) & (n - 1))
+				;
+			ns[j] = t->stab[i];
+		}
+		t->stab = ns;
+		t->nstabslots = n;
+	}
+	e = stab_find(t, r->slots, sl);
+	if (e->slots == NULL)
+		t->nstab++;
+	e->slots = r->slots;
+	e->sl[0] = sl[0];
+	e->sl[1] = sl[1];
+	e->rec = rec;
+	return TELLER_OK;
+}
+
+/* Add the string counts owed by the stable-slots table (each hit is a
+ * ballot identical to its record) and zero them; then empty the table
+ * when clear is set (stable pointers hold for one reader call only). */
+static void
+stab_settle(struct tl_rtab *t, bool clear)
+{
+	size_t i;
+	uint32_t pos, end, j, n;
+
+	for (i = 0; i < t->nstabslots && t->nstab > 0; i++) {
+		struct sent *e = &t->stab[i];
+		const struct rrec *rec;
+		const uint32_t *c;
+		if (e->slots == NULL || e->hits == 0)
+			continue;
+		rec = REC(t, e->rec);
+		c = &TL_VEC_AT(t->cells, uint32_t, rec->off);
+		for (pos = 0, end = rec->len - 2; pos < end; pos += 2 + n) {
+			n = c[pos + 1];
+			for (j = 0; j < n; j++)
+				TOK(t, c[pos + 2 + j])->count += e->hits;
+		}
+		e->hits = 0;
+	}
+	if (clear && t->nstab > 0) {
+		memset(t->stab, 0, t->nstabslots * sizeof *t->stab);
+		t->nstab = 0;
+	}
+}
+
 static int
 on_cvr(teller_ctx *ctx, void *ud, const struct tl_cvr *r)
 {
@@ -275,6 +375,33 @@ on_cvr(teller_ctx *ctx, void *ud, const struct tl_cvr *r)
 	int s, j, last = 0, sl[2] = { -1, -1 };
 	struct rrec *rec, z;
 
+	if (r->precinct != NULL) {
+		t->any_prec = true;
+		if (cfg->by_precinct && r->precinct[0] != '\0') {
+			sl[0] = strtab_get(ctx, &t->prec, r->precinct, true);
+			if (sl[0] < 0)
+				return TELLER_ENOMEM;
+		}
+	}
+	if (r->batch != NULL) {
+		t->any_batch = true;
+		if (cfg->by_batch && r->batch[0] != '\0') {
+			sl[1] = strtab_get(ctx, &t->batch, r->batch, true);
+			if (sl[1] < 0)
+				return TELLER_ENOMEM;
+		}
+	}
+	if (r->stable && t->nstab > 0) {
+		/* the reader promises: same slots pointer, same slots, and
+		 * those slots were checked and keyed when first seen */
+		struct sent *e = stab_find(t, r->slots, sl);
+		if (e->slots != NULL && e->hits < UINT32_MAX) {
+			/* string counts settle after the source */
+			e->hits++;
+			REC(t, e->rec)->w++;
+			return t->cdf ? cdf_ballot(t, r, e->rec) : TELLER_OK;
+		}
+	}
 	for (s = 0; s < r->nslots; s++)
 		need += 2 + (size_t)r->slots[s].n;
 	if (need > t->maxtoks)
@@ -314,22 +441,6 @@ on_cvr(teller_ctx *ctx, void *ud, const struct tl_cvr *r)
 			k[n++] = (uint32_t)ti;
 		}
 	}
-	if (r->precinct != NULL) {
-		t->any_prec = true;
-		if (cfg->by_precinct && r->precinct[0] != '\0') {
-			sl[0] = strtab_get(ctx, &t->prec, r->precinct, true);
-			if (sl[0] < 0)
-				return TELLER_ENOMEM;
-		}
-	}
-	if (r->batch != NULL) {
-		t->any_batch = true;
-		if (cfg->by_batch && r->batch[0] != '\0') {
-			sl[1] = strtab_get(ctx, &t->batch, r->batch, true);
-			if (sl[1] < 0)
-				return TELLER_ENOMEM;
-		}
-	}
 	k[n++] = (uint32_t)sl[0];
 	k[n++] = (uint32_t)sl[1];
 	h = keyhash(k, n);
@@ -340,6 +451,8 @@ on_cvr(teller_ctx *ctx, void *ud, const struct tl_cvr *r)
 		    memcmp(&TL_VEC_AT(t->cells, uint32_t, rec->off), k,
 		    n * sizeof(uint32_t)) == 0) {
 			rec->w++;
+			if (remember(t, r, sl, t->rslots[i] - 1) != TELLER_OK)
+				return TELLER_ENOMEM;
 			return t->cdf ? cdf_ballot(t, r, t->rslots[i] - 1) :
 			    TELLER_OK;
 		}
@@ -366,6 +479,8 @@ on_cvr(teller_ctx *ctx, void *ud, const struct tl_cvr *r)
 	if (tl_vec_push(ctx, t->recs, &z) == NULL)
 		return TELLER_ENOMEM;
 	t->rslots[i] = (uint32_t)t->recs->len;
+	if (remember(t, r, sl, (uint32_t)t->recs->len - 1) != TELLER_OK)
+		return TELLER_ENOMEM;
 	if (t->cdf && cdf_ballot(t, r, (uint32_t)t->recs->len - 1) !=
 	    TELLER_OK)
 		return TELLER_ENOMEM;
@@ -413,6 +528,8 @@ read_sources(struct tl_rtab *t)
 		const struct tl_cvr_source *src = &cfg->src[i];
 		const char *p = src->provider;
 		t->ctx->file = src->path;
+		/* stable pointers are promised per reader call only */
+		stab_settle(t, true);
 		if (strcmp(p, "ess") == 0)
 			rc = tl_cvr_read_ess(t->ctx, src, on_cvr, t);
 		else if (strcmp(p, "genericCsv") == 0)
@@ -427,6 +544,7 @@ read_sources(struct tl_rtab *t)
 			rc = tl_cvr_read_hart(t->ctx, src, on_cvr, t);
 		if (rc != TELLER_OK)
 			return t->ctx->err != TELLER_OK ? t->ctx->err : rc;
+		stab_settle(t, false);
 		if ((rc = check_unrecognized(t, src)) != TELLER_OK)
 			return rc;
 	}
