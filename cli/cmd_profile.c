@@ -10,20 +10,56 @@
 #include <string.h>
 
 #include "cli.h"
+#include "opts.h"
 #include "tl_int.h"
 
+#define PROFILE_SYNOPSIS "teller profile [-f FORMAT] [-o OUT] FILE..."
+#define MERGE_SYNOPSIS "teller merge [-o OUT] PART..."
+
+/* The option tables (cli_getopt, cli_help). */
+static const struct cli_opt profile_opts[] = {
+	{ "output", 'o', "OUT", "write the profile file to OUT (default: "
+	    "standard output)" },
+	{ "format", 'f', "FORMAT", "input format: blt, csv, preflib, profile "
+	    "(default: detected from content)" },
+	{ "help", 'h', NULL, "show this help" },
+	{ NULL, 0, NULL, NULL }
+};
+static const struct cli_opt merge_opts[] = {
+	{ "output", 'o', "OUT", "write the summed profile file to OUT "
+	    "(default: standard output)" },
+	{ "help", 'h', NULL, "show this help" },
+	{ NULL, 0, NULL, NULL }
+};
+
+struct pargs {
+	const char *out;
+	enum teller_format fmt;
+	bool help;
+};
+
 static int
-usage(FILE *f, bool merge)
+on_opt(void *ud, int id, const char *arg)
 {
-	if (merge)
-		fprintf(f, "usage: teller merge [-o OUT] PART.tp...\n"
-		    "  Sum profile files exactly into one (OUT, default "
-		    "stdout).\n");
-	else
-		fprintf(f, "usage: teller profile [-f FORMAT] [-o OUT] "
-		    "FILE...\n  Read ballots (blt, csv, preflib, profile) "
-		    "into one profile file\n  (OUT, default stdout).\n");
-	return f == stdout ? 0 : 2;
+	struct pargs *a = ud;
+	int v;
+
+	switch (id) {
+	case 'o':
+		a->out = arg;
+		break;
+	case 'f':
+		if ((v = teller_format_parse(arg)) < 0) {
+			fprintf(stderr, "teller: unknown format '%s'\n", arg);
+			return 1;
+		}
+		a->fmt = (enum teller_format)v;
+		break;
+	case 'h':
+		a->help = true;
+		break;
+	}
+	return 0;
 }
 
 /* Does contest c list the same candidates in the same order as c0? */
@@ -56,44 +92,35 @@ same_cands(const struct teller_contest *c0, const char *f0,
 static int
 run(int argc, char **argv, bool merge)
 {
-	const char *out = "-", *first = NULL;
-	enum teller_format fmt = merge ? TELLER_FMT_PROFILE : TELLER_FMT_AUTO;
+	struct pargs a = { "-", TELLER_FMT_AUTO, false };
+	const char *out, *first = NULL;
+	const char *syn = merge ? MERGE_SYNOPSIS : PROFILE_SYNOPSIS;
+	const struct cli_opt *tab = merge ? merge_opts : profile_opts;
+	enum teller_format fmt;
 	struct teller_contest *c0 = NULL;
 	struct teller_profile *p0 = NULL;
 	teller_ctx *ctx;
-	int i, nfiles = 0, rc = 0;
+	int i, first_file, rc = 0;
 	FILE *f;
 
-	for (i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "-h") == 0 ||
-		    strcmp(argv[i], "--help") == 0)
-			return usage(stdout, merge);
-		if (strcmp(argv[i], "-o") == 0 && i + 1 < argc) {
-			out = argv[++i];
-		} else if (!merge && strcmp(argv[i], "-f") == 0 &&
-		    i + 1 < argc) {
-			int v = teller_format_parse(argv[++i]);
-			if (v < 0) {
-				fprintf(stderr, "teller: unknown format "
-				    "'%s'\n", argv[i]);
-				return 2;
-			}
-			fmt = (enum teller_format)v;
-		} else if (argv[i][0] == '-' && argv[i][1] != '\0') {
-			fprintf(stderr, "teller: unknown option '%s'\n",
-			    argv[i]);
-			return usage(stderr, merge);
-		} else {
-			argv[++nfiles] = argv[i]; /* compact in place */
-		}
+	if ((first_file = cli_getopt(argc, argv, tab, on_opt, &a)) < 0)
+		return 2;
+	if (a.help) {
+		cli_help(stdout, syn, tab);
+		return 0;
 	}
-	if (nfiles == 0)
-		return usage(stderr, merge);
+	if (first_file >= argc) {
+		fprintf(stderr, "teller: %s: no input files\n", argv[0]);
+		cli_help(stderr, syn, tab);
+		return 2;
+	}
+	out = a.out;
+	fmt = merge ? TELLER_FMT_PROFILE : a.fmt;
 	if (teller_ctx_new(NULL, &ctx) != TELLER_OK) {
 		fprintf(stderr, "teller: out of memory\n");
 		return 3;
 	}
-	for (i = 1; i <= nfiles && rc == 0; i++) {
+	for (i = first_file; i < argc && rc == 0; i++) {
 		teller_contest *c;
 		teller_profile *p;
 		char *buf;
