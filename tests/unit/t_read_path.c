@@ -300,9 +300,11 @@ test_add_cells(void)
 			/* merge p2 into a fresh profile: same patterns, same
 			 * order; into p1 again: weights double */
 			q = tl_profile_new(c2, NC);
-			CHECK(tl_profile_merge(c2, q, p2) == TELLER_OK, "merge");
+			CHECK(tl_profile_merge(c2, q, p2) == TELLER_OK,
+			    "merge");
 			CHECK(same_profile(q, p2), "merge into empty differs");
-			CHECK(tl_profile_merge(c2, q, p2) == TELLER_OK, "merge");
+			CHECK(tl_profile_merge(c2, q, p2) == TELLER_OK,
+			    "merge");
 			CHECK(q->total == 2 * p2->total && q->pats->len ==
 			    p2->pats->len && TL_PAT(q, 0)->w == 2 *
 			    TL_PAT(p2, 0)->w, "merge twice");
