@@ -133,14 +133,34 @@ fix_fields(struct csvp *p, const char *base, size_t maplen)
 	}
 }
 
+/* Java's whitespace for blank cells: space, \t \n \v \f \r. */
+static const bool wsp[256] = { [' '] = true, ['\t'] = true,
+    ['\n'] = true, ['\v'] = true, ['\f'] = true, ['\r'] = true };
+
+/* The computed ID (rctab.md 7.6: the record number n > 0) in buf. */
+static const char *
+fmt_id(char *buf, long long n)
+{
+	char tmp[24];
+	int nd = 0, k;
+
+	do {
+		tmp[nd++] = (char)('0' + n % 10);
+		n /= 10;
+	} while (n > 0);
+	for (k = 0; k < nd; k++)
+		buf[k] = tmp[nd - 1 - k];
+	buf[nd] = '\0';
+	return buf;
+}
+
 static bool
 is_blank(const char *s, size_t n)
 {
 	size_t i;
 
 	for (i = 0; i < n; i++)
-		if (!(s[i] == ' ' || s[i] == '\t' || s[i] == '\n' ||
-		    s[i] == '\r' || s[i] == '\f' || s[i] == '\v'))
+		if (!wsp[(unsigned char)s[i]])
 			return false;
 	return true;
 }
@@ -168,6 +188,9 @@ struct memo_ent {
 	size_t len;
 	const struct tl_cvr_slot *slots;
 	int nslots;
+	long long recno;    /* first record with these cells */
+	long line;
+	int64_t pending;    /* later ones not yet handed over (merge) */
 };
 
 struct memo {
@@ -175,26 +198,44 @@ struct memo {
 	size_t cap, n, bytes;
 };
 
-/* 64-bit hash of n bytes, word at a time. */
-static uint64_t
-memo_hash(const char *s, size_t n)
+/* The memo hash: full 8-byte words of the key through hstep, then the
+ * zero-padded tail through htail (scan_fast computes it while it looks
+ * for the end of the record). */
+static inline uint64_t
+hstep(uint64_t h, uint64_t w)
 {
-	uint64_t h = 0x9E3779B97F4A7C15u ^ n, w;
+	h = (h ^ w) * 0xff51afd7ed558ccdu;
+	return h ^ (h >> 29);
+}
 
-	while (n >= 8) {
-		memcpy(&w, s, 8);
-		h = (h ^ w) * 0xff51afd7ed558ccdu;
-		h ^= h >> 29;
-		s += 8;
-		n -= 8;
+static inline uint64_t
+htail(uint64_t h, const char *key, size_t len)
+{
+	uint64_t w = 0;
+	size_t i;
+
+	if (len >= 8)		/* the last eight bytes, overlapping */
+		memcpy(&w, key + len - 8, 8);
+	else
+		for (i = 0; i < len; i++)
+			w = w << 8 | (unsigned char)key[i];
+	h = (h ^ w ^ len) * 0xc4ceb9fe1a85ec53u;
+	return h ^ (h >> 29);
+}
+
+/* a[0..n-1] == b[0..n-1], word at a time (keys are short). */
+static inline bool
+same_bytes(const char *a, const char *b, size_t n)
+{
+	uint64_t x, y;
+
+	for (; n >= 8; a += 8, b += 8, n -= 8) {
+		memcpy(&x, a, 8);
+		memcpy(&y, b, 8);
+		if (x != y)
+			return false;
 	}
-	if (n > 0) {
-		w = 0;
-		memcpy(&w, s, n);
-		h = (h ^ w) * 0xc4ceb9fe1a85ec53u;
-		h ^= h >> 29;
-	}
-	return h;
+	return n == 0 || memcmp(a, b, n) == 0;
 }
 
 /* The entry for key (s, n, h): a hit, or the empty slot it would take. */
@@ -207,7 +248,7 @@ memo_find(struct memo *m, const char *s, size_t n, uint64_t h)
 	for (i = (size_t)h & mask;; i = (i + 1) & mask) {
 		e = &m->tab[i];
 		if (e->key == NULL || (e->hash == h && e->len == n &&
-		    memcmp(e->key, s, n) == 0))
+		    same_bytes(e->key, s, n)))
 			return e;
 	}
 }
@@ -218,7 +259,7 @@ memo_find(struct memo *m, const char *s, size_t n, uint64_t h)
 static int
 memo_add(teller_ctx *ctx, struct memo *m, const char *s, size_t n,
     uint64_t h, const struct tl_cvr_slot *sl, int nsl,
-    const struct tl_cvr_slot **out)
+    long long recno, long line, const struct tl_cvr_slot **out)
 {
 	struct memo_ent *e;
 	struct tl_cvr_slot *cs;
@@ -262,6 +303,8 @@ memo_add(teller_ctx *ctx, struct memo *m, const char *s, size_t n,
 	e->len = n;
 	e->slots = cs;
 	e->nslots = nsl;
+	e->recno = recno;
+	e->line = line;
 	m->n++;
 	m->bytes += n;
 	*out = cs;
@@ -273,19 +316,33 @@ memo_add(teller_ctx *ctx, struct memo *m, const char *s, size_t n,
 static const bool vstop[256] = { ['\n'] = true, ['\r'] = true,
     ['"'] = true };
 
+#define BCAST(c) ((uint64_t)(unsigned char)(c) * 0x0101010101010101u)
+/* Nonzero iff some byte of x is zero. */
+#define HASZERO(x) (((x) - 0x0101010101010101u) & ~(x) & \
+    0x8080808080808080u)
+
 /* Fast scan of a quote-free record at p->s whose first `first` fields
  * come before the vote cells: fills pf[0..first-1], sets *vs and *vn to
  * the vote cells and moves p->s past the record. Returns false (p->s
  * unchanged) when the record is not of that shape. */
 static bool
 scan_fast(struct csvp *p, int first, struct fld *pf, const char **vs,
-    size_t *vn)
+    size_t *vn, uint64_t *hp)
 {
 	const char *s = p->s, *end = p->end, *q;
+	uint64_t h = 0x9E3779B97F4A7C15u, w, x;
 	int i;
 
 	for (i = 0; i < first; i++) {
 		q = s;
+		while (end - s >= 8) {
+			memcpy(&w, s, 8);
+			x = (HASZERO(w ^ BCAST(',')) | HASZERO(w ^ BCAST('\n')) |
+			    HASZERO(w ^ BCAST('\r')) | HASZERO(w ^ BCAST('"')));
+			if (x != 0)
+				break;
+			s += 8;
+		}
 		while (s < end && !stop[(unsigned char)*s]) {
 			if (*s == '"')
 				return false;
@@ -298,12 +355,23 @@ scan_fast(struct csvp *p, int first, struct fld *pf, const char **vs,
 		s++;
 	}
 	q = s;
+	/* eight bytes at a time while none of them is \n, \r or " */
+	while (end - s >= 8) {
+		memcpy(&w, s, 8);
+		x = (HASZERO(w ^ BCAST('\n')) | HASZERO(w ^ BCAST('\r')) |
+		    HASZERO(w ^ BCAST('"')));
+		if (x != 0)
+			break;
+		h = hstep(h, w);
+		s += 8;
+	}
 	while (s < end && !vstop[(unsigned char)*s])
 		s++;
 	if (s < end && *s == '"')
 		return false;
 	*vs = q;
 	*vn = (size_t)(s - q);
+	*hp = htail(h, q, *vn);
 	p->line = p->nextline;
 	if (s < end && *s == '\r')
 		s++;
@@ -439,6 +507,8 @@ id_cells(teller_ctx *ctx, const struct tl_cvr_source *src,
 	}
 	for (k = 0; k < 3; k++) {
 		const struct fld *c;
+		char *d;
+		size_t j;
 		if (cols[k] <= 0)
 			continue;
 		c = &f[cols[k] - 1];
@@ -447,9 +517,14 @@ id_cells(teller_ctx *ctx, const struct tl_cvr_source *src,
 			    k == 2 ? "no batch id" : NULL;
 			continue;
 		}
-		memcpy(*scratch + off, c->p, c->n);
-		(*scratch)[off + c->n] = '\0';
-		vals[k] = *scratch + off;
+		d = *scratch + off;
+		if (c->n <= 16)		/* ids are short: no call */
+			for (j = 0; j < c->n; j++)
+				d[j] = c->p[j];
+		else
+			memcpy(d, c->p, c->n);
+		d[c->n] = '\0';
+		vals[k] = d;
 		off += c->n + 1;
 	}
 	cvr->supplied_id = vals[0];
@@ -465,7 +540,7 @@ tl_cvr_read_csv(teller_ctx *ctx, const struct tl_cvr_source *src,
 	struct tl_map m;
 	struct csvp p;
 	const char **cands = NULL;
-	int ncol = 0, first = src->first_vote_col - 1, rc, i, k;
+	int ncol = 0, first = src->first_vote_col - 1, rc, i;
 	struct tl_vec *pairs, *slots, *ptrs;
 	struct fld *pf = NULL;
 	struct memo memo;
@@ -550,11 +625,15 @@ tl_cvr_read_csv(teller_ctx *ctx, const struct tl_cvr_source *src,
 		recno++;
 		nl0 = p.nextline;
 		rs = p.s;
-		if (fast && scan_fast(&p, first, pf, &vs, &vn)) {
+		if (fast && scan_fast(&p, first, pf, &vs, &vn, &h)) {
 			keyed = true;
-			h = memo_hash(vs, vn);
 			if (memo.cap > 0) {
 				e = memo_find(&memo, vs, vn, h);
+				if (e->key != NULL && src->merge) {
+					/* handed over after the file */
+					e->pending++;
+					continue;
+				}
 				if (e->key != NULL) {
 					sl = e->slots;
 					cvr.nslots = e->nslots;
@@ -586,7 +665,8 @@ tl_cvr_read_csv(teller_ctx *ctx, const struct tl_cvr_source *src,
 			if (keyed) {
 				const struct tl_cvr_slot *cs = NULL;
 				if ((rc = memo_add(ctx, &memo, vs, vn, h, sl,
-				    cvr.nslots, &cs)) != TELLER_OK)
+				    cvr.nslots, recno, p.line, &cs)) !=
+				    TELLER_OK)
 					goto out;
 				if (cs != NULL) {
 					sl = cs;
@@ -598,24 +678,28 @@ tl_cvr_read_csv(teller_ctx *ctx, const struct tl_cvr_source *src,
 			    TELLER_OK)
 				goto out;
 		}
-		{
-			char tmp[24];
-			long long q = recno;
-			int nd = 0;
-			do {
-				tmp[nd++] = (char)('0' + q % 10);
-				q /= 10;
-			} while (q > 0);
-			for (k = 0; k < nd; k++)
-				idbuf[k] = tmp[nd - 1 - k];
-			idbuf[nd] = '\0';
-		}
-		cvr.computed_id = idbuf;
+		cvr.computed_id = fmt_id(idbuf, recno);
 		cvr.file = src->path;
 		cvr.line = p.line;
 		cvr.slots = sl;
 		if ((rc = fn(ctx, ud, &cvr)) != TELLER_OK)
 			goto out;
+	}
+	/* merged repeats: one record per memo entry, weighted */
+	for (size_t mi = 0; rc == TELLER_OK && mi < memo.cap; mi++) {
+		struct tl_cvr cvr;
+		struct memo_ent *e = &memo.tab[mi];
+		if (e->key == NULL || e->pending == 0)
+			continue;
+		memset(&cvr, 0, sizeof cvr);
+		cvr.computed_id = fmt_id(idbuf, e->recno);
+		cvr.file = src->path;
+		cvr.line = e->line;
+		cvr.nslots = e->nslots;
+		cvr.slots = e->slots;
+		cvr.stable = true;
+		cvr.weight = e->pending;
+		rc = fn(ctx, ud, &cvr);
 	}
 out:
 	tl_io_unmap(&m);

@@ -41,6 +41,10 @@ struct tl_cvr_source {
 	int ncand;                    /* configured candidates (for readers
 				       * that must know them, e.g. CDF) */
 	const char *const *cand_names;
+	/* Set by the tabulator, not the config: repeats of a stable record
+	 * (below) may be handed over as one record with weight > 1, whose
+	 * ids, precinct and batch are those of any one of them (or NULL). */
+	bool merge;
 };
 
 /* One rank slot: the raw strings marked there, in reader order. A slot
@@ -68,6 +72,9 @@ struct tl_cvr {
 	 * seen again carries the same slots, so the tabulator may key on
 	 * the pointer. false (memset default): copy, never trust. */
 	bool stable;
+	/* ballots this record stands for: 0 or 1 for one; more only for a
+	 * stable record when the source allows merge */
+	int64_t weight;
 };
 
 /* Called once per record; return TELLER_OK to go on, else an error code

@@ -157,7 +157,7 @@ struct tl_rtab {
 		const void *slots;
 		int32_t sl[2];
 		uint32_t rec;
-		uint32_t hits;    /* repeats whose string counts are owed */
+		int64_t hits;     /* ballots whose string counts are owed */
 	} *stab;                  /* stable slots pointer and slices ->
 				   * record, open addressing */
 	size_t nstab, nstabslots;
@@ -374,6 +374,8 @@ on_cvr(teller_ctx *ctx, void *ud, const struct tl_cvr *r)
 	size_t n = 0, need = 2, i, mask;
 	int s, j, last = 0, sl[2] = { -1, -1 };
 	struct rrec *rec, z;
+	/* a merged record (rctab_cvr.h) stands for weight ballots */
+	int64_t w = r->weight > 0 ? r->weight : 1;
 
 	if (r->precinct != NULL) {
 		t->any_prec = true;
@@ -395,10 +397,10 @@ on_cvr(teller_ctx *ctx, void *ud, const struct tl_cvr *r)
 		/* the reader promises: same slots pointer, same slots, and
 		 * those slots were checked and keyed when first seen */
 		struct sent *e = stab_find(t, r->slots, sl);
-		if (e->slots != NULL && e->hits < UINT32_MAX) {
+		if (e->slots != NULL) {
 			/* string counts settle after the source */
-			e->hits++;
-			REC(t, e->rec)->w++;
+			e->hits += w;
+			REC(t, e->rec)->w += w;
 			return t->cdf ? cdf_ballot(t, r, e->rec) : TELLER_OK;
 		}
 	}
@@ -437,7 +439,7 @@ on_cvr(teller_ctx *ctx, void *ud, const struct tl_cvr *r)
 				t->cache[ci].p = cs;
 				t->cache[ci].tok = ti;
 			}
-			TOK(t, ti)->count++;
+			TOK(t, ti)->count += w;
 			k[n++] = (uint32_t)ti;
 		}
 	}
@@ -450,7 +452,7 @@ on_cvr(teller_ctx *ctx, void *ud, const struct tl_cvr *r)
 		if (rec->hash == h && rec->len == n &&
 		    memcmp(&TL_VEC_AT(t->cells, uint32_t, rec->off), k,
 		    n * sizeof(uint32_t)) == 0) {
-			rec->w++;
+			rec->w += w;
 			if (remember(t, r, sl, t->rslots[i] - 1) != TELLER_OK)
 				return TELLER_ENOMEM;
 			return t->cdf ? cdf_ballot(t, r, t->rslots[i] - 1) :
@@ -468,7 +470,7 @@ on_cvr(teller_ctx *ctx, void *ud, const struct tl_cvr *r)
 	z.hash = h;
 	z.sl[0] = sl[0];
 	z.sl[1] = sl[1];
-	z.w = 1;
+	z.w = w;
 	z.maxrank = last;
 	z.nranks = r->nslots;
 	if (tl_vec_reserve(ctx, t->cells, n) != TELLER_OK)
@@ -527,7 +529,12 @@ read_sources(struct tl_rtab *t)
 	for (i = 0; i < cfg->nsrc; i++) {
 		const struct tl_cvr_source *src = &cfg->src[i];
 		const char *p = src->provider;
+		struct tl_cvr_source one = *src;
 		t->ctx->file = src->path;
+		/* repeats may come merged when no slice or export needs
+		 * each ballot's id, precinct or batch */
+		one.merge = !cfg->by_precinct && !cfg->by_batch && !t->cdf;
+		src = &one;
 		/* stable pointers are promised per reader call only */
 		stab_settle(t, true);
 		if (strcmp(p, "ess") == 0)
