@@ -11,7 +11,9 @@
 #define FUZZ_CVR_H
 
 #include <dirent.h>
+#include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -57,11 +59,36 @@ fz_cleanup(void)
 	}
 }
 
+/* Remove the folders of fuzzing processes that died without cleaning
+ * up (a crash ends the process with _Exit, past atexit). */
+static inline void
+fz_reap(void)
+{
+	DIR *dp = opendir("/tmp");
+	struct dirent *e;
+	char p[512];
+	long pid;
+
+	if (dp == NULL)
+		return;
+	while ((e = readdir(dp)) != NULL) {
+		if (sscanf(e->d_name, "tl-rfuzz-%ld-", &pid) != 1 || pid <= 0)
+			continue;
+		if (kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+			continue; /* alive, or not ours to judge */
+		snprintf(p, sizeof p, "/tmp/%s", e->d_name);
+		fz_clear(p);
+		(void)rmdir(p);
+	}
+	closedir(dp);
+}
+
 /* The private folder, "" if it cannot be made. */
 static inline const char *
 fz_folder(void)
 {
 	if (fz_dir[0] == '\0') {
+		fz_reap();
 		snprintf(fz_dir, sizeof fz_dir, "/tmp/tl-rfuzz-%ld-XXXXXX",
 		    (long)getpid());
 		if (mkdtemp(fz_dir) == NULL) {
