@@ -5,13 +5,13 @@
  * sums profile files exactly. Candidates must agree by name and order.
  * Uses the library's internal profile API (merge and write).
  */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
 #include "opts.h"
-#include "tl_int.h"
 
 #define PROFILE_SYNOPSIS "teller profile [-f FORMAT] [-o OUT] FILE..."
 #define MERGE_SYNOPSIS "teller merge [-o OUT] PART..."
@@ -62,43 +62,16 @@ on_opt(void *ud, int id, const char *arg)
 	return 0;
 }
 
-/* Does contest c list the same candidates in the same order as c0? */
-static int
-same_cands(const struct teller_contest *c0, const char *f0,
-    const struct teller_contest *c, const char *f)
-{
-	int i;
-
-	if (c0->ncand != c->ncand) {
-		fprintf(stderr, "teller: %s: %d candidates, but %s has %d\n",
-		    f, c->ncand, f0, c0->ncand);
-		return 1;
-	}
-	for (i = 0; i < c->ncand; i++)
-		if (strcmp(TL_CAND(c0, i)->name, TL_CAND(c, i)->name) != 0) {
-			fprintf(stderr, "teller: %s: candidate %d is \"%s\", "
-			    "but in %s it is \"%s\"\n", f, i + 1,
-			    TL_CAND(c, i)->name, f0, TL_CAND(c0, i)->name);
-			return 1;
-		}
-	if (c0->seats != 0 && c->seats != 0 && c0->seats != c->seats) {
-		fprintf(stderr, "teller: %s: %d seats, but %s has %d\n", f,
-		    c->seats, f0, c0->seats);
-		return 1;
-	}
-	return 0;
-}
-
 static int
 run(int argc, char **argv, bool merge)
 {
 	struct pargs a = { "-", TELLER_FMT_AUTO, false };
-	const char *out, *first = NULL;
+	const char *out;
 	const char *syn = merge ? MERGE_SYNOPSIS : PROFILE_SYNOPSIS;
 	const struct cli_opt *tab = merge ? merge_opts : profile_opts;
 	enum teller_format fmt;
-	struct teller_contest *c0 = NULL;
-	struct teller_profile *p0 = NULL;
+	teller_contest *c0 = NULL;
+	teller_profile *p0 = NULL;
 	teller_ctx *ctx;
 	int i, first_file, rc = 0;
 	FILE *f;
@@ -139,17 +112,10 @@ run(int argc, char **argv, bool merge)
 		if (c0 == NULL) {
 			c0 = c;
 			p0 = p;
-			first = argv[i];
 			continue;
 		}
-		if (same_cands(c0, first, c, argv[i]) != 0) {
-			rc = 1;
-			break;
-		}
-		if (c0->seats == 0)
-			c0->seats = c->seats;
-		ctx->file = argv[i];
-		if (tl_profile_merge(ctx, p0, p) != TELLER_OK)
+		/* errors name argv[i], the input just read */
+		if (teller_profile_merge(ctx, c0, p0, c, p) != TELLER_OK)
 			rc = cli_report_error(ctx);
 	}
 	if (rc == 0) {
@@ -158,9 +124,8 @@ run(int argc, char **argv, bool merge)
 			perror(out);
 			rc = 3;
 		} else {
-			ctx->file = out;
-			if (tl_profile_write(ctx, c0, p0, cli_write_file, f) !=
-			    TELLER_OK)
+			if (teller_profile_write(ctx, c0, p0, cli_write_file,
+			    f) != TELLER_OK)
 				rc = cli_report_error(ctx);
 			if (f != stdout ? fclose(f) != 0 : fflush(f) != 0) {
 				fprintf(stderr, "teller: %s: write failed\n",

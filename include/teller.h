@@ -167,10 +167,17 @@ const char *teller_contest_party(const teller_contest *c, int i);
 int teller_contest_seats(const teller_contest *c);
 
 /* Add profile q (read with contest cq) into profile p (contest cp).
- * The candidates must agree by name and order. Errors: EPARSE (naming
+ * The candidates must agree by name and order, and the seats where both
+ * give them (cp takes cq's seats if it has none). Errors: EPARSE (naming
  * the first candidate that differs), EOVERFLOW, ELIMIT, ENOMEM. */
-int teller_profile_merge(teller_ctx *ctx, const teller_contest *cp,
+int teller_profile_merge(teller_ctx *ctx, teller_contest *cp,
     teller_profile *p, const teller_contest *cq, const teller_profile *q);
+
+/* Write contest c and profile p as a TELLERP1 profile file (see
+ * teller-formats(5)) through write(ud, ...). Equal profiles give equal
+ * bytes. Errors: EWRITE, ENOMEM. */
+int teller_profile_write(teller_ctx *ctx, const teller_contest *c,
+    const teller_profile *p, teller_write_fn write, void *ud);
 
 /* Distinct patterns in a profile, and the total ballot count as a
  * decimal string (borrowed). */

@@ -177,8 +177,8 @@ teller_read(teller_ctx *ctx, enum teller_format fmt, const char *name,
 }
 
 int
-teller_profile_merge(teller_ctx *ctx, const teller_contest *cp,
-    teller_profile *p, const teller_contest *cq, const teller_profile *q)
+teller_profile_merge(teller_ctx *ctx, teller_contest *cp, teller_profile *p,
+    const teller_contest *cq, const teller_profile *q)
 {
 	int i;
 
@@ -190,5 +190,17 @@ teller_profile_merge(teller_ctx *ctx, const teller_contest *cp,
 			return tl_fail(ctx, TELLER_EPARSE, "candidate %d is "
 			    "\"%s\", the first input has \"%s\"", i + 1,
 			    TL_CAND(cq, i)->name, TL_CAND(cp, i)->name);
+	if (cp->seats != 0 && cq->seats != 0 && cp->seats != cq->seats)
+		return tl_fail(ctx, TELLER_EPARSE, "has %d seats, the first "
+		    "input has %d", cq->seats, cp->seats);
+	if (cp->seats == 0)
+		cp->seats = cq->seats;
 	return tl_profile_merge(ctx, p, q);
+}
+
+int
+teller_profile_write(teller_ctx *ctx, const teller_contest *c,
+    const teller_profile *p, teller_write_fn write, void *ud)
+{
+	return tl_profile_write(ctx, c, p, write, ud);
 }
