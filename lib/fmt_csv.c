@@ -17,41 +17,6 @@
 /* ------------------------------------------------------------------ */
 /* text checks                                                        */
 
-/* Length of the valid UTF-8 sequence at s (at most n bytes), 0 if bad. */
-static size_t
-utf8_seq(const unsigned char *s, size_t n)
-{
-	size_t len, i;
-	uint32_t cp;
-
-	if (s[0] < 0x80)
-		return s[0] != 0;
-	if ((s[0] & 0xE0) == 0xC0) {
-		len = 2;
-		cp = s[0] & 0x1Fu;
-	} else if ((s[0] & 0xF0) == 0xE0) {
-		len = 3;
-		cp = s[0] & 0x0Fu;
-	} else if ((s[0] & 0xF8) == 0xF0) {
-		len = 4;
-		cp = s[0] & 0x07u;
-	} else {
-		return 0;
-	}
-	if (len > n)
-		return 0;
-	for (i = 1; i < len; i++) {
-		if ((s[i] & 0xC0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (s[i] & 0x3Fu);
-	}
-	if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) ||
-	    (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)) ||
-	    (cp >= 0xD800 && cp <= 0xDFFF))
-		return 0;
-	return len;
-}
-
 int
 tl_text_check(teller_ctx *ctx, const char *buf, size_t len)
 {
@@ -72,7 +37,7 @@ tl_text_check(teller_ctx *ctx, const char *buf, size_t len)
 		}
 		if (i >= len)
 			break;
-		l = utf8_seq(s + i, len - i);
+		l = tl_utf8_len(s + i, len - i);
 		if (l == 0)
 			break;
 		i += l;
