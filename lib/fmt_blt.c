@@ -1132,11 +1132,12 @@ name_record(struct rd *r, const struct rec *x, bool title)
  * "..." string is one item (names, then title).
  */
 static int
-droop_names(struct rd *r, const struct rec *recs, size_t nrec)
+droop_names(struct rd *r, const struct rec *recs, size_t nrec, int *gotp)
 {
 	size_t i;
 	int got = 0;
 
+	*gotp = 0;
 	for (i = 0; i < nrec; i++) {
 		const char *s = recs[i].s, *e = recs[i].e, *q;
 		while (s < e) {
@@ -1160,11 +1161,11 @@ droop_names(struct rd *r, const struct rec *recs, size_t nrec)
 				rc = TELLER_OK;
 			if (rc != TELLER_OK)
 				return rc;
-			got++;
+			*gotp = ++got;
 			s = q + 1;
 		}
 	}
-	return got;
+	return TELLER_OK;
 }
 
 /*
@@ -1258,7 +1259,7 @@ names_part(struct rd *r, struct lines *lx)
 	struct line l;
 	struct rec *recs;
 	size_t nrec, i;
-	int err = TELLER_OK, rc;
+	int err = TELLER_OK, rc, got;
 	bool in_block = false;
 	long lastline = lx->no;
 
@@ -1322,11 +1323,10 @@ names_part(struct rd *r, struct lines *lx)
 	nrec = rv->len;
 	if (nrec >= (size_t)r->ncand && droop_line(recs, (size_t)r->ncand)) {
 		/* "A" "B" then "C" "Title": Droop's items, not name/party */
-		rc = droop_names(r, recs, nrec);
-		if (rc >= r->ncand)
+		if ((rc = droop_names(r, recs, nrec, &got)) != TELLER_OK)
+			return rc;
+		if (got >= r->ncand)
 			return TELLER_OK;
-		if (rc < 0 || ctx->err != TELLER_OK)
-			return ctx->err != TELLER_OK ? ctx->err : rc;
 		r->c->ncand = 0;
 		r->c->cands->len = 0;
 	}
@@ -1355,11 +1355,10 @@ names_part(struct rd *r, struct lines *lx)
 			return name_record(r, &recs[0], true);
 		return TELLER_OK;
 	}
-	rc = droop_names(r, recs, nrec);
-	if (rc >= r->ncand)
+	if ((rc = droop_names(r, recs, nrec, &got)) != TELLER_OK)
+		return rc;
+	if (got >= r->ncand)
 		return TELLER_OK;
-	if (rc < 0 || ctx->err != TELLER_OK)
-		return ctx->err != TELLER_OK ? ctx->err : rc;
 	return tl_fail_at(ctx, TELLER_EPARSE, lastline, 1, "%zu candidate "
 	    "names for %d candidates", nrec, r->ncand);
 }
