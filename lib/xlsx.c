@@ -14,14 +14,21 @@
 
 #include "rctab.h"
 
-/* Local name of a possibly prefixed XML name. */
-static const char *
+/* Local name of a possibly prefixed XML name (names are short: one
+ * inline pass, no library call per element). */
+static inline const char *
 local(const char *n)
 {
-	const char *c = strrchr(n, ':');
+	const char *l = n;
 
-	return c != NULL ? c + 1 : n;
+	for (; *n != '\0'; n++)
+		if (*n == ':')
+			l = n + 1;
+	return l;
 }
+
+/* l == lit, for a short literal (compilers expand this inline). */
+#define IS(l, lit) (strcmp((l), (lit)) == 0)
 
 static const char *
 attr(const char **a, const char *name)
@@ -336,14 +343,7 @@ sh_start(void *ud, const char *name, const char **a)
 
 	if (s->err != TELLER_OK)
 		return;
-	if (strcmp(l, "row") == 0) {
-		r = attr(a, "r");
-		s->row = r != NULL ? uint_of(r) : s->row + 1;
-		s->in_row = true;
-		s->col = 0;
-		s->cells->len = 0;
-		s->texts->len = 0;
-	} else if (strcmp(l, "c") == 0 && s->in_row) {
+	if (l[0] == 'c' && l[1] == '\0' && s->in_row) {
 		r = attr(a, "r");
 		s->col = r != NULL && refcol(r) > 0 ? refcol(r) : s->col + 1;
 		t = attr(a, "t");
@@ -357,16 +357,23 @@ sh_start(void *ud, const char *name, const char **a)
 		}
 		s->have_val = false;
 		s->val->len = 0;
-		(void)refrow;
-	} else if (strcmp(l, "v") == 0) {
+	} else if (l[0] == 'v' && l[1] == '\0') {
 		s->in_v = 1;
 		s->have_val = true;
 		s->val->len = 0;
-	} else if (strcmp(l, "is") == 0) {
+	} else if (IS(l, "row")) {
+		r = attr(a, "r");
+		s->row = r != NULL ? uint_of(r) : s->row + 1;
+		s->in_row = true;
+		s->col = 0;
+		s->cells->len = 0;
+		s->texts->len = 0;
+		(void)refrow;
+	} else if (IS(l, "is")) {
 		s->in_is = 1;
 		s->have_val = true;
 		s->val->len = 0;
-	} else if (strcmp(l, "t") == 0 && s->in_is) {
+	} else if (IS(l, "t") && s->in_is) {
 		s->in_is_t = 1;
 	}
 }
@@ -403,7 +410,7 @@ add_cell(struct sheet *s)
 	}
 	((char *)s->val->data)[n] = '\0';
 	txt = s->val->data;
-	if (strcmp(s->type, "s") == 0) {
+	if (IS(s->type, "s")) {
 		long i = uint_of(txt);
 		if (i < 0 || (size_t)i >= s->sst->len) {
 			s->err = tl_fail_at(s->ctx, TELLER_EPARSE, s->row,
@@ -411,9 +418,9 @@ add_cell(struct sheet *s)
 			return;
 		}
 		txt = TL_VEC_AT(s->sst, const char *, i);
-	} else if (strcmp(s->type, "b") == 0) {
+	} else if (IS(s->type, "b")) {
 		txt = strcmp(txt, "1") == 0 ? "TRUE" : "FALSE";
-	} else if (strcmp(s->type, "n") == 0) {
+	} else if (IS(s->type, "n")) {
 		fmt_number(txt, n, num, sizeof num);
 		txt = num;
 	}
@@ -438,16 +445,16 @@ sh_end(void *ud, const char *name)
 
 	if (s->err != TELLER_OK)
 		return;
-	if (strcmp(l, "v") == 0) {
+	if (IS(l, "v")) {
 		s->in_v = 0;
-	} else if (strcmp(l, "t") == 0) {
-		s->in_is_t = 0;
-	} else if (strcmp(l, "is") == 0) {
-		s->in_is = 0;
-	} else if (strcmp(l, "c") == 0 && s->in_row) {
-		if (s->have_val)
+	} else if (IS(l, "c")) {
+		if (s->in_row && s->have_val)
 			add_cell(s);
-	} else if (strcmp(l, "row") == 0 && s->in_row) {
+	} else if (IS(l, "t")) {
+		s->in_is_t = 0;
+	} else if (IS(l, "is")) {
+		s->in_is = 0;
+	} else if (IS(l, "row") && s->in_row) {
 		struct tl_xlsx_cell *c = s->cells->data;
 		s->in_row = false;
 		for (i = 0; i < s->cells->len; i++)
