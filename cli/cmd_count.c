@@ -6,7 +6,7 @@
  */
 #include <limits.h>
 #include <stdbool.h>
-#include <sodium.h>
+#include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -111,15 +111,18 @@ on_opt(void *ud, int id, const char *arg)
 	return 0;
 }
 
+/* SHA-256 of (buf, len) as 64 hex digits; "" if libcrypto fails. */
 static void
 sha256_hex(const char *buf, size_t len, char out[65])
 {
-	unsigned char h[crypto_hash_sha256_BYTES];
+	unsigned char h[EVP_MAX_MD_SIZE];
 	static const char hex[] = "0123456789abcdef";
-	size_t i;
+	unsigned int n = 0, i;
 
-	crypto_hash_sha256(h, (const unsigned char *)buf, len);
-	for (i = 0; i < sizeof(h); i++) {
+	out[0] = '\0';
+	if (EVP_Digest(buf, len, h, &n, EVP_sha256(), NULL) != 1 || n != 32)
+		return;
+	for (i = 0; i < n; i++) {
 		out[2 * i] = hex[h[i] >> 4];
 		out[2 * i + 1] = hex[h[i] & 15];
 	}
@@ -184,10 +187,6 @@ cmd_count(int argc, char **argv)
 		fprintf(stderr, "teller: count: no input file\nusage: %s\n",
 		    SYNOPSIS);
 		return 2;
-	}
-	if (sodium_init() < 0) {
-		fprintf(stderr, "teller: cannot initialise libsodium\n");
-		return 3;
 	}
 	if (teller_ctx_new(NULL, &ctx) != TELLER_OK) {
 		fprintf(stderr, "teller: out of memory\n");
