@@ -7,8 +7,11 @@
  * the mapped file with Apache Commons CSV's default rules (quotes, "",
  * CRLF or LF, blank lines skipped).
  */
+#include <sys/mman.h>
+
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "rctab_cvr.h"
 #include "tl_io.h"
@@ -383,6 +386,29 @@ scan_fast(struct csvp *p, int first, struct fld *pf, const char **vs,
 	return true;
 }
 
+/* Read pages are handed back every DROP_AFTER bytes, so memory stays
+ * bounded by the distinct records, not the file size. */
+#define DROP_AFTER ((size_t)32 << 20)
+
+/* Unmap the whole pages of m before upto (nothing before it is looked at
+ * again: header names and memo keys are copies) and move m past them, so
+ * that tl_io_unmap unmaps only the rest. */
+static void
+drop_read(struct tl_map *m, const char *upto)
+{
+	long pg = sysconf(_SC_PAGESIZE);
+	size_t cut;
+
+	if (pg <= 0)
+		return;
+	cut = (size_t)(upto - m->buf) / (size_t)pg * (size_t)pg;
+	if (cut == 0 || cut >= m->len ||
+	    munmap((void *)(uintptr_t)m->buf, cut) != 0)
+		return;
+	m->buf += cut;
+	m->len -= cut;
+}
+
 /* Skip blank lines; false at the end of the file. */
 static bool
 skip_blank(struct csvp *p)
@@ -625,6 +651,8 @@ tl_cvr_read_csv(teller_ctx *ctx, const struct tl_cvr_source *src,
 		recno++;
 		nl0 = p.nextline;
 		rs = p.s;
+		if (m.mapped && (size_t)(rs - m.buf) >= DROP_AFTER)
+			drop_read(&m, rs);
 		if (fast && scan_fast(&p, first, pf, &vs, &vn, &h)) {
 			keyed = true;
 			if (memo.cap > 0) {
