@@ -485,40 +485,6 @@ tl_profile_merge(teller_ctx *ctx, struct teller_profile *p,
 	return TELLER_OK;
 }
 
-struct tl_rank
-tl_rank_first(const struct teller_profile *p, const struct tl_pat *pat)
-{
-	struct tl_rank r;
-	const tl_cid *c = TL_CELLS(p, pat);
-
-	r.end = c + pat->len;
-	r.cells = c;
-	if (c >= r.end) {
-		r.cells = NULL;
-		r.ids = NULL;
-		r.n = 0;
-		return r;
-	}
-	r.n = c[0];
-	r.ids = c + 1;
-	return r;
-}
-
-struct tl_rank
-tl_rank_next(struct tl_rank r)
-{
-	r.cells += r.n + 1;
-	if (r.cells >= r.end) {
-		r.cells = NULL;
-		r.ids = NULL;
-		r.n = 0;
-		return r;
-	}
-	r.n = r.cells[0];
-	r.ids = r.cells + 1;
-	return r;
-}
-
 int
 tl_pat_clean(const struct teller_contest *c, const struct teller_profile *p,
     const struct tl_pat *pat, tl_cid *out, int max, bool *had_equal)

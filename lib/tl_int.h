@@ -245,16 +245,48 @@ int tl_profile_merge(teller_ctx *ctx, struct teller_profile *p,
 #define TL_CELLS(p, pat) (&TL_VEC_AT((p)->cells, tl_cid, (pat)->off))
 
 /* Iterate ranks of a pattern: start with r = tl_rank_first(p, pat), then
- * while r.cells: use r.n, r.ids, then r = tl_rank_next(p, pat, r). */
+ * while r.cells: use r.n, r.ids, then r = tl_rank_next(r). Inline: the
+ * methods' inner loops walk every rank of every pattern. */
 struct tl_rank {
 	const tl_cid *ids; /* marks at this rank */
 	int n;             /* how many */
 	const tl_cid *cells; /* cursor; NULL when done */
 	const tl_cid *end;
 };
-struct tl_rank tl_rank_first(const struct teller_profile *p,
-    const struct tl_pat *pat);
-struct tl_rank tl_rank_next(struct tl_rank r);
+static inline struct tl_rank
+tl_rank_first(const struct teller_profile *p, const struct tl_pat *pat)
+{
+	struct tl_rank r;
+	const tl_cid *c = TL_CELLS(p, pat);
+
+	r.end = c + pat->len;
+	r.cells = c;
+	if (c >= r.end) {
+		r.cells = NULL;
+		r.ids = NULL;
+		r.n = 0;
+		return r;
+	}
+	r.n = c[0];
+	r.ids = c + 1;
+	return r;
+}
+
+static inline struct tl_rank
+tl_rank_next(struct tl_rank r)
+{
+	r.cells += r.n + 1;
+	if (r.cells >= r.end) {
+		r.cells = NULL;
+		r.ids = NULL;
+		r.n = 0;
+		return r;
+	}
+	r.n = r.cells[0];
+	r.ids = r.cells + 1;
+	return r;
+}
+
 
 /*
  * "Clean" preference list as most STV/IRV rules read a ballot: walk the
