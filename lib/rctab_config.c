@@ -533,6 +533,9 @@ load_cands(teller_ctx *ctx, struct tl_rctab_cfg *cfg, json_t *a)
 		if (!cd->excluded)
 			nout++;
 		al = json_object_get(c, "aliases");
+		if (al != NULL && !json_is_array(al) && !json_is_null(al))
+			return CFAIL(ctx, "candidates[%zu].aliases: expected a "
+			    "list of strings", i);
 		k = json_is_array(al) ? json_array_size(al) : 0;
 		cd->aliases = tl_alloc(ctx, k + 1, sizeof(char *));
 		if (cd->aliases == NULL)
