@@ -5,7 +5,8 @@
  * firstVoteColumnIndex on, every later record is one ballot whose cells
  * hold the rank given to that column's candidate. Parsed in one pass over
  * the mapped file with Apache Commons CSV's default rules (quotes, "",
- * CRLF or LF, blank lines skipped).
+ * CRLF or LF, blank lines skipped); repeated vote cells are converted
+ * once (the memo below).
  */
 #include <sys/mman.h>
 
@@ -340,8 +341,9 @@ scan_fast(struct csvp *p, int first, struct fld *pf, const char **vs,
 		q = s;
 		while (end - s >= 8) {
 			memcpy(&w, s, 8);
-			x = (HASZERO(w ^ BCAST(',')) | HASZERO(w ^ BCAST('\n')) |
-			    HASZERO(w ^ BCAST('\r')) | HASZERO(w ^ BCAST('"')));
+			x = HASZERO(w ^ BCAST(',')) |
+			    HASZERO(w ^ BCAST('\n')) |
+			    HASZERO(w ^ BCAST('\r')) | HASZERO(w ^ BCAST('"'));
 			if (x != 0)
 				break;
 			s += 8;
@@ -572,7 +574,7 @@ tl_cvr_read_csv(teller_ctx *ctx, const struct tl_cvr_source *src,
 	struct memo memo;
 	bool fast;
 	char idbuf[32], *scratch = NULL;
-	size_t scap = 0;
+	size_t scap = 0, mi;
 	long long recno = 0;
 
 	if ((rc = tl_io_map(ctx, src->path, &m)) != TELLER_OK)
@@ -714,7 +716,7 @@ tl_cvr_read_csv(teller_ctx *ctx, const struct tl_cvr_source *src,
 			goto out;
 	}
 	/* merged repeats: one record per memo entry, weighted */
-	for (size_t mi = 0; rc == TELLER_OK && mi < memo.cap; mi++) {
+	for (mi = 0; rc == TELLER_OK && mi < memo.cap; mi++) {
 		struct tl_cvr cvr;
 		struct memo_ent *e = &memo.tab[mi];
 		if (e->key == NULL || e->pending == 0)
