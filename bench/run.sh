@@ -40,13 +40,13 @@ if [ -n "$BENCH_BIG" ]; then
 fi
 
 printf '%-34s %10s %10s %12s %10s\n' case median_s peak_MB ballots/s MB/s
-row() { # name ballots file cmd...
+row() { # name ballots input-files cmd...  (input-files: one word, ':'-separated)
 	name=$1 n=$2 f=$3
 	shift 3
 	out=$("$O/runner" "$RUNS" "$@") || { echo "$name: FAILED"; return 0; }
 	med=$(echo "$out" | sed 's/.*median_s=\([0-9.]*\).*/\1/')
 	kb=$(echo "$out" | sed 's/.*peak_kb=\([0-9]*\).*/\1/')
-	bytes=$(wc -c <"$f")
+	bytes=$(echo "$f" | tr ':' '\n' | xargs cat | wc -c)
 	awk -v name="$name" -v med="$med" -v kb="$kb" -v n="$n" -v b="$bytes" \
 	    'BEGIN { printf "%-34s %10.4f %10.1f %12.0f %10.0f\n", name, med,
 	      kb / 1024, (med > 0 ? n / med : 0), (med > 0 ? b / med / 1e6 : 0) }'
@@ -67,7 +67,7 @@ for m in stv-scottish stv-wigm stv-ers97 stv-meek; do
 done
 if [ -d "$SHARED/data/scot/blt" ]; then
 	list=$(find "$SHARED/data/scot/blt" -name '*.blt' | sort)
-	all=$(echo "$list" | head -n 1)
+	all=$(echo "$list" | tr '\n' ':')
 	row "stv-scottish, all Scottish files" 5604345 "$all" \
 	    "$O/scot_all" stv-scottish $list
 fi
