@@ -411,6 +411,44 @@ drop_read(struct tl_map *m, const char *upto)
 	m->len -= cut;
 }
 
+/*
+ * Text check: every byte of the file must be valid UTF-8 without NUL
+ * (tl_text_check), or a NUL would end a name early ("Bo\0b" read as
+ * "Bo") and a bad byte would reach the reports raw. The file is checked
+ * a piece at a time just behind the parser, while the piece is still in
+ * cache and before drop_read hands its pages back (a separate pass
+ * would fault the whole file in at once). A piece always ends at a
+ * record start, which is never inside a UTF-8 sequence and whose line
+ * is known, so errors keep their true line.
+ */
+#define CHECK_EVERY ((size_t)1 << 20)
+
+struct chk {
+	const char *at;  /* first byte not yet checked */
+	long line;       /* its line (at is at a line start) */
+};
+
+/* Check [c->at, upto), where upto starts line `line`. TELLER_OK or
+ * EENCODING at the file's line and column. */
+static int
+check_text(teller_ctx *ctx, struct chk *c, const char *upto, long line)
+{
+	int rc;
+
+	if (upto <= c->at)
+		return TELLER_OK;
+	rc = tl_text_check(ctx, c->at, (size_t)(upto - c->at));
+	if (rc != TELLER_OK) {
+		/* tl_text_check counts lines from the piece's start */
+		if (ctx->err == rc && ctx->line > 0)
+			ctx->line += c->line - 1;
+		return rc;
+	}
+	c->at = upto;
+	c->line = line;
+	return TELLER_OK;
+}
+
 /* Skip blank lines; false at the end of the file. */
 static bool
 skip_blank(struct csvp *p)
@@ -572,7 +610,8 @@ tl_cvr_read_csv(teller_ctx *ctx, const struct tl_cvr_source *src,
 	struct tl_vec *pairs, *slots, *ptrs;
 	struct fld *pf = NULL;
 	struct memo memo;
-	bool fast;
+	struct chk chk;
+	bool fast, drop;
 	char idbuf[32], *scratch = NULL;
 	size_t scap = 0, mi;
 	long long recno = 0;
@@ -604,6 +643,10 @@ tl_cvr_read_csv(teller_ctx *ctx, const struct tl_cvr_source *src,
 		    -rc;
 		goto out;
 	}
+	chk.at = m.buf;
+	chk.line = 1;
+	if ((rc = check_text(ctx, &chk, p.s, p.nextline)) != TELLER_OK)
+		goto out;
 	fix_fields(&p, m.buf, m.len);
 	ncol = (int)p.flds->len;
 	cands = tl_alloc(ctx, (size_t)ncol + 1, sizeof(char *));
@@ -647,13 +690,17 @@ tl_cvr_read_csv(teller_ctx *ctx, const struct tl_cvr_source *src,
 
 		memset(&cvr, 0, sizeof cvr);
 		if (!skip_blank(&p)) {
-			rc = TELLER_OK;
+			rc = check_text(ctx, &chk, p.end, p.nextline);
 			break;
 		}
 		recno++;
 		nl0 = p.nextline;
 		rs = p.s;
-		if (m.mapped && (size_t)(rs - m.buf) >= DROP_AFTER)
+		drop = m.mapped && (size_t)(rs - m.buf) >= DROP_AFTER;
+		if ((drop || (size_t)(rs - chk.at) >= CHECK_EVERY) &&
+		    (rc = check_text(ctx, &chk, rs, nl0)) != TELLER_OK)
+			goto out;
+		if (drop)
 			drop_read(&m, rs);
 		if (fast && scan_fast(&p, first, pf, &vs, &vn, &h)) {
 			keyed = true;
@@ -683,7 +730,8 @@ tl_cvr_read_csv(teller_ctx *ctx, const struct tl_cvr_source *src,
 		} else {
 			rc = next_record(&p);
 			if (rc <= 0) {
-				rc = -rc;
+				rc = rc < 0 ? -rc : check_text(ctx, &chk,
+				    p.end, p.nextline);
 				break;
 			}
 			fix_fields(&p, m.buf, m.len);
