@@ -465,11 +465,13 @@ skip_blank(struct csvp *p)
 }
 
 /* Convert the vote cells of the record in p->flds (record recno) into
- * slots and ptrs. Returns TELLER_OK or an error recorded on ctx. */
+ * slots and ptrs. Returns TELLER_OK or an error recorded on ctx; a cell
+ * that is no number is first checked as text (chk), so that bad bytes
+ * are reported as such, never echoed. */
 static int
-convert(struct csvp *p, int first, int ncol, const char *const *cands,
-    long long recno, struct tl_vec *pairs, struct tl_vec *slots,
-    struct tl_vec *ptrs)
+convert(struct csvp *p, struct chk *chk, int first, int ncol,
+    const char *const *cands, long long recno, struct tl_vec *pairs,
+    struct tl_vec *slots, struct tl_vec *ptrs)
 {
 	struct fld *f = p->flds->data;
 	int nf = (int)p->flds->len, i, j;
@@ -509,6 +511,9 @@ convert(struct csvp *p, int first, int ncol, const char *const *cands,
 			else
 				v = v * 10 + (*s - '0');
 		}
+		if (v < 0 && check_text(p->ctx, chk, p->s, p->nextline) !=
+		    TELLER_OK)
+			return p->ctx->err;
 		if (v < 0)
 			return tl_fail_at(p->ctx, TELLER_EPARSE, p->line,
 			    i + 1, "Row %lld expected number at column %d, "
@@ -735,7 +740,7 @@ tl_cvr_read_csv(teller_ctx *ctx, const struct tl_cvr_source *src,
 				break;
 			}
 			fix_fields(&p, m.buf, m.len);
-			if ((rc = convert(&p, first, ncol, cands, recno,
+			if ((rc = convert(&p, &chk, first, ncol, cands, recno,
 			    pairs, slots, ptrs)) != TELLER_OK)
 				goto out;
 			sl = slots->data;

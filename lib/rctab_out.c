@@ -89,6 +89,7 @@ tl_rctab_jstr(struct tl_out *o, const char *s)
 {
 	static const char hex[] = "0123456789abcdef";
 	const unsigned char *p = (const unsigned char *)s;
+	size_t l;
 
 	tl_out_mem(o, "\"", 1);
 	for (; *p != '\0'; p++) {
@@ -105,8 +106,16 @@ tl_rctab_jstr(struct tl_out *o, const char *s)
 				char u[6] = { '\\', 'u', '0', '0',
 				    hex[*p >> 4], hex[*p & 15] };
 				tl_out_mem(o, u, 6);
-			} else {
+			} else if (*p < 0x80) {
 				tl_out_mem(o, (const char *)p, 1);
+			} else if ((l = tl_utf8_len(p, strnlen(
+			    (const char *)p, 4))) == 0) {
+				/* readers refuse bad UTF-8; should one let a
+				 * byte through, the JSON stays valid */
+				tl_out_mem(o, "\xEF\xBF\xBD", 3);
+			} else {
+				tl_out_mem(o, (const char *)p, l);
+				p += l - 1;
 			}
 		}
 	}

@@ -5,8 +5,12 @@
  * workbook.xml and its relationships to find sheet 1, the shared strings,
  * then the sheet itself, row by row. Cells are reported as text the way
  * Apache POI's DataFormatter prints them under the General format.
- * Decompression is capped (ctx->lim.unzip_bytes, unzip_ratio).
+ * Decompression is capped (ctx->lim.unzip_bytes, unzip_ratio), each cell's
+ * and shared string's text at ctx->lim.line_bytes, the file at
+ * input_bytes; a DOCTYPE is refused in every part, as POI does.
  */
+#include <sys/stat.h>
+
 #include <expat.h>
 #include <stdio.h>
 #include <string.h>
@@ -39,11 +43,61 @@ attr(const char **a, const char *name)
 	return NULL;
 }
 
-/* Stream zip member `name` through parser p. Missing member: returns -1
- * when optional, else an error. */
+/* What every part's handlers share: the first member of each part's
+ * state (struct wb, sst, sheet), so that the handlers below can take any
+ * of them as user data. */
+struct part {
+	teller_ctx *ctx;
+	XML_Parser p;
+	const char *member;  /* zip member being parsed, for messages */
+};
+
+/* Fail at the parser's position, naming the member, and stop it. */
+static int
+part_fail(struct part *pt, int err, const char *what)
+{
+	int rc = tl_fail_at(pt->ctx, err, (long)XML_GetCurrentLineNumber(
+	    pt->p), (long)XML_GetCurrentColumnNumber(pt->p) + 1, "%s: %s",
+	    pt->member, what);
+
+	XML_StopParser(pt->p, XML_FALSE);
+	return rc;
+}
+
+/* POI refuses any DOCTYPE in a package part (and with it every entity
+ * declaration: "&al;" must never become "Alice"). */
+static void XMLCALL
+on_doctype(void *ud, const XML_Char *name, const XML_Char *sysid,
+    const XML_Char *pubid, int internal)
+{
+	(void)name;
+	(void)sysid;
+	(void)pubid;
+	(void)internal;
+	part_fail(ud, TELLER_EPARSE, "a DOCTYPE is not allowed");
+}
+
+static void XMLCALL
+on_entity(void *ud, const XML_Char *name, int param, const XML_Char *val,
+    int vlen, const XML_Char *base, const XML_Char *sysid,
+    const XML_Char *pubid, const XML_Char *notation)
+{
+	(void)name;
+	(void)param;
+	(void)val;
+	(void)vlen;
+	(void)base;
+	(void)sysid;
+	(void)pubid;
+	(void)notation;
+	part_fail(ud, TELLER_EPARSE, "an entity declaration is not allowed");
+}
+
+/* Stream zip member `name` through parser p, whose user data starts
+ * with pt. Missing member: returns -1 when optional, else an error. */
 static int
 parse_member(teller_ctx *ctx, zip_t *za, const char *name, XML_Parser p,
-    bool optional)
+    struct part *pt, bool optional)
 {
 	zip_int64_t idx = zip_name_locate(za, name, 0);
 	zip_stat_t st;
@@ -69,6 +123,11 @@ parse_member(teller_ctx *ctx, zip_t *za, const char *name, XML_Parser p,
 	    st.size / (st.comp_size + 1) > ctx->lim.unzip_ratio)
 		return tl_fail(ctx, TELLER_ELIMIT, "%s: compression ratio "
 		    "above %u (zip bomb?)", name, ctx->lim.unzip_ratio);
+	pt->ctx = ctx;
+	pt->p = p;
+	pt->member = name;
+	XML_SetStartDoctypeDeclHandler(p, on_doctype);
+	XML_SetEntityDeclHandler(p, on_entity);
 	zf = zip_fopen_index(za, (zip_uint64_t)idx, 0);
 	if (zf == NULL)
 		return tl_fail(ctx, TELLER_EPARSE, "%s: cannot open: %s", name,
@@ -108,6 +167,7 @@ parse_member(teller_ctx *ctx, zip_t *za, const char *name, XML_Parser p,
 /* ---- workbook.xml and its rels: the first sheet's part name ---- */
 
 struct wb {
+	struct part pt;     /* first: see struct part */
 	teller_ctx *ctx;
 	char rid[256];      /* r:id of the first <sheet> */
 	char target[512];   /* its Target in workbook.xml.rels */
@@ -161,6 +221,7 @@ part(char *out, size_t cap, const char *target)
 /* ---- sharedStrings.xml ---- */
 
 struct sst {
+	struct part pt;       /* first: see struct part */
 	teller_ctx *ctx;
 	struct tl_vec *strs;  /* of const char * */
 	struct tl_vec *text;  /* current <si> text */
@@ -207,6 +268,11 @@ sst_text(void *ud, const char *t, int n)
 
 	if (!s->in_t || n <= 0 || s->err != TELLER_OK)
 		return;
+	if ((size_t)n > s->ctx->lim.line_bytes - s->text->len) {
+		s->err = part_fail(&s->pt, TELLER_ELIMIT, "a shared string "
+		    "longer than the line limit");
+		return;
+	}
 	if (tl_vec_reserve(s->ctx, s->text, (size_t)n) != TELLER_OK) {
 		s->err = TELLER_ENOMEM;
 		return;
@@ -218,6 +284,7 @@ sst_text(void *ud, const char *t, int n)
 /* ---- the sheet ---- */
 
 struct sheet {
+	struct part pt;      /* first: see struct part */
 	teller_ctx *ctx;
 	XML_Parser p;
 	const struct tl_vec *sst;
@@ -385,6 +452,11 @@ sh_text(void *ud, const char *t, int n)
 
 	if ((!s->in_v && !s->in_is_t) || n <= 0 || s->err != TELLER_OK)
 		return;
+	if ((size_t)n > s->ctx->lim.line_bytes - s->val->len) {
+		s->err = part_fail(&s->pt, TELLER_ELIMIT, "a cell longer "
+		    "than the line limit");
+		return;
+	}
 	if (tl_vec_reserve(s->ctx, s->val, (size_t)n) != TELLER_OK) {
 		s->err = TELLER_ENOMEM;
 		XML_StopParser(s->p, XML_FALSE);
@@ -425,6 +497,13 @@ add_cell(struct sheet *s)
 		txt = num;
 	}
 	n = strlen(txt);
+	/* a row is a line: shared strings repeated across its cells must
+	 * not add up without bound either */
+	if (n + 1 > s->ctx->lim.line_bytes - s->texts->len) {
+		s->err = part_fail(&s->pt, TELLER_ELIMIT, "a row longer "
+		    "than the line limit");
+		return;
+	}
 	c.col = s->col;
 	c.text = (const char *)(uintptr_t)s->texts->len; /* offset for now */
 	if (tl_vec_reserve(s->ctx, s->texts, n + 1) != TELLER_OK ||
@@ -476,7 +555,13 @@ tl_xlsx_read(teller_ctx *ctx, const char *path, tl_xlsx_row_fn fn, void *ud)
 	zip_t *za;
 	int zerr = 0, rc;
 	char name[1100];
+	struct stat sb;
 
+	if (stat(path, &sb) == 0 && sb.st_size > 0 &&
+	    (uint64_t)sb.st_size > ctx->lim.input_bytes)
+		return tl_fail(ctx, TELLER_ELIMIT, "%lld bytes, more than the "
+		    "limit of %zu", (long long)sb.st_size,
+		    ctx->lim.input_bytes);
 	za = zip_open(path, ZIP_RDONLY, &zerr);
 	if (za == NULL)
 		return tl_fail(ctx, TELLER_EPARSE, "not an xlsx (zip) file");
@@ -489,7 +574,7 @@ tl_xlsx_read(teller_ctx *ctx, const char *path, tl_xlsx_row_fn fn, void *ud)
 	}
 	XML_SetUserData(p, &w);
 	XML_SetStartElementHandler(p, wb_start);
-	if ((rc = parse_member(ctx, za, "xl/workbook.xml", p, false)) !=
+	if ((rc = parse_member(ctx, za, "xl/workbook.xml", p, &w.pt, false)) !=
 	    TELLER_OK)
 		goto out;
 	XML_ParserFree(p);
@@ -500,7 +585,8 @@ tl_xlsx_read(teller_ctx *ctx, const char *path, tl_xlsx_row_fn fn, void *ud)
 	}
 	XML_SetUserData(p, &w);
 	XML_SetStartElementHandler(p, rels_start);
-	rc = parse_member(ctx, za, "xl/_rels/workbook.xml.rels", p, true);
+	rc = parse_member(ctx, za, "xl/_rels/workbook.xml.rels", p, &w.pt,
+	    true);
 	if (rc != TELLER_OK && rc != -1)
 		goto out;
 	XML_ParserFree(p);
@@ -526,7 +612,7 @@ tl_xlsx_read(teller_ctx *ctx, const char *path, tl_xlsx_row_fn fn, void *ud)
 		part(name, sizeof name, w.sst);
 	else
 		snprintf(name, sizeof name, "xl/sharedStrings.xml");
-	rc = parse_member(ctx, za, name, p, true);
+	rc = parse_member(ctx, za, name, p, &sst.pt, true);
 	if (rc != TELLER_OK && rc != -1)
 		goto out;
 	if (sst.err != TELLER_OK) {
@@ -557,7 +643,7 @@ tl_xlsx_read(teller_ctx *ctx, const char *path, tl_xlsx_row_fn fn, void *ud)
 	XML_SetUserData(p, &sh);
 	XML_SetElementHandler(p, sh_start, sh_end);
 	XML_SetCharacterDataHandler(p, sh_text);
-	rc = parse_member(ctx, za, name, p, false);
+	rc = parse_member(ctx, za, name, p, &sh.pt, false);
 	if (rc == TELLER_OK && sh.err != TELLER_OK)
 		rc = sh.err;
 out:
