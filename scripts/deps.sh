@@ -4,7 +4,7 @@
 # exact command to run and fails. The list and the reason for each package
 # are in README.md ("Dependencies").
 set -e
-PKGS="gcc make pkg-config libjansson-dev libexpat1-dev libzip-dev
+PKGS="gcc libc6-dev make pkg-config libjansson-dev libexpat1-dev libzip-dev
 libssl-dev python3"
 missing=""
 for p in $PKGS; do
