@@ -19,12 +19,14 @@ static const char *const dom_names[5] = {
 	"PrecinctPortionManifest.json", "PrecinctManifest.json"
 };
 
+/* Each manifest is one string split over several lines (parenthesised so
+ * that clang does not take the joins for missing commas). */
 static const char *const dom_default[5] = {
 	"",
-	"{\"Version\":\"5.10.50.85\",\"List\":[{\"Description\":\"Mayor\","
+	("{\"Version\":\"5.10.50.85\",\"List\":[{\"Description\":\"Mayor\","
 	"\"Id\":7,\"ExternalId\":\"\",\"DistrictId\":1,\"VoteFor\":1,"
-	"\"NumOfRanks\":3,\"Disabled\":0}]}",
-	"{\"Version\":\"5.10.50.85\",\"List\":["
+	"\"NumOfRanks\":3,\"Disabled\":0}]}"),
+	("{\"Version\":\"5.10.50.85\",\"List\":["
 	"{\"Description\":\"Alice\",\"Id\":1,\"ExternalId\":\"\","
 	"\"ContestId\":7,\"Type\":\"Regular\",\"Disabled\":0},"
 	"{\"Description\":\"Bob\",\"Id\":2,\"ExternalId\":\"\","
@@ -32,13 +34,13 @@ static const char *const dom_default[5] = {
 	"{\"Description\":\"Carol\",\"Id\":3,\"ExternalId\":\"\","
 	"\"ContestId\":7,\"Type\":\"Regular\",\"Disabled\":0},"
 	"{\"Description\":\"Write-in\",\"Id\":9,\"ExternalId\":\"\","
-	"\"ContestId\":7,\"Type\":\"WriteIn\",\"Disabled\":0}]}",
-	"{\"Version\":\"5.10.50.85\",\"List\":["
+	"\"ContestId\":7,\"Type\":\"WriteIn\",\"Disabled\":0}]}"),
+	("{\"Version\":\"5.10.50.85\",\"List\":["
 	"{\"Description\":\"P1\",\"Id\":1,\"ExternalId\":\"\","
 	"\"PrecinctId\":1},{\"Description\":\"P2\",\"Id\":2,"
-	"\"ExternalId\":\"\",\"PrecinctId\":1}]}",
-	"{\"Version\":\"5.10.50.85\",\"List\":[{\"Description\":"
-	"\"Precinct 1\",\"Id\":1,\"ExternalId\":\"1-1\"}]}"
+	"\"ExternalId\":\"\",\"PrecinctId\":1}]}"),
+	("{\"Version\":\"5.10.50.85\",\"List\":[{\"Description\":"
+	"\"Precinct 1\",\"Id\":1,\"ExternalId\":\"1-1\"}]}")
 };
 
 int

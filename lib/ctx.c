@@ -127,6 +127,9 @@ teller_errclear(teller_ctx *ctx)
 	ctx->oom = false;
 }
 
+static void record(teller_ctx *ctx, int err, long line, long col,
+    const char *fmt, va_list ap) TELLER_PRINTF(5, 0);
+
 static void
 record(teller_ctx *ctx, int err, long line, long col, const char *fmt,
     va_list ap)

@@ -220,7 +220,7 @@ limits(void)
 
 	c = tl_contest_new(ctx);
 	for (i = 0; i < 3; i++)
-		CHECK_INT(tl_contest_add(ctx, c, "ABC" + i, 1, NULL, 0), i);
+		CHECK_INT(tl_contest_add(ctx, c, &"ABC"[i], 1, NULL, 0), i);
 	CHECK_INT(tl_contest_add(ctx, c, "D", 1, NULL, 0), -1);
 	CHECK_INT(teller_errcode(ctx), TELLER_ELIMIT);
 	teller_ctx_free(ctx);
@@ -300,7 +300,7 @@ oom_build(teller_ctx *ctx, void *arg)
 	if (p == NULL || c == NULL)
 		return TELLER_ENOMEM;
 	for (i = 0; i < 5; i++)
-		if (tl_contest_add(ctx, c, "ABCDE" + i, 1, "p", 1) < 0)
+		if (tl_contest_add(ctx, c, &"ABCDE"[i], 1, "p", 1) < 0)
 			return teller_errcode(ctx);
 	for (i = 0; i < 700; i++) {
 		ids[0] = (tl_cid)(i % 5);
