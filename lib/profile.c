@@ -169,18 +169,24 @@ tl_profile_new(teller_ctx *ctx, int ncand)
 	return p;
 }
 
-/* The table is a vec of uint64_t so it is freed with the context. */
+/* Double the table (p->table owns it, so the context frees it): the new
+ * slots are filled first, then the old ones are released, so a failed
+ * allocation leaves the profile as it was. */
 static int
 grow_table(teller_ctx *ctx, struct teller_profile *p)
 {
 	size_t n = p->nslots ? p->nslots * 2 : 1024, i;
-	struct tl_vec *v = tl_vec_new(ctx, sizeof(uint64_t));
+	struct tl_vec *v = p->table;
 	uint64_t *slots;
 
-	if (v == NULL || tl_vec_reserve(ctx, v, n) != TELLER_OK)
+	if (v == NULL && (v = p->table = tl_vec_new(ctx, sizeof(uint64_t))) ==
+	    NULL)
 		return TELLER_ENOMEM;
-	v->len = n;
-	slots = v->data;
+	if (n > SIZE_MAX / sizeof(uint64_t))
+		return tl_oom(ctx);
+	slots = tl_realloc(ctx, NULL, 0, n * sizeof(uint64_t));
+	if (slots == NULL)
+		return TELLER_ENOMEM;
 	memset(slots, 0, n * sizeof(uint64_t));
 	for (i = 0; i < p->pats->len; i++) {
 		uint32_t hash = TL_PAT(p, i)->hash;
@@ -189,6 +195,9 @@ grow_table(teller_ctx *ctx, struct teller_profile *p)
 			h = (h + 1) & (n - 1);
 		slots[h] = (uint64_t)hash << 32 | (uint64_t)(i + 1);
 	}
+	tl_free(ctx, v->data, v->cap * v->size);
+	v->data = slots;
+	v->len = v->cap = n;
 	p->slots = slots;
 	p->nslots = n;
 	return TELLER_OK;

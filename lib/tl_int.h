@@ -187,6 +187,7 @@ struct teller_profile {
 	uint64_t *slots;      /* open-addressing table: hash << 32 | index + 1
 			       * (0 = empty), so probes rarely touch patterns */
 	size_t nslots;        /* power of two */
+	struct tl_vec *table; /* owns slots (freed with the context) */
 	int64_t total;        /* sum of weights, scale 10^wdp */
 	int64_t lines;        /* ballots (lines/records) read, unweighted */
 	int64_t empty;        /* weight of ballots with no marks at all */
