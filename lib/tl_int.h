@@ -292,10 +292,9 @@ tl_rank_next(struct tl_rank r)
 /*
  * "Clean" preference list as most STV/IRV rules read a ballot: walk the
  * ranks, skip withdrawn candidates and skipped ranks, keep each candidate's
- * first appearance only. An overvoted rank (several marks) is reported.
- * Writes up to max ids into out; returns the count, or -(k+1) if rank k
- * (0-based, after cleaning) was an overvote/equal ranking and
- * stop_at_overvote is set.
+ * first appearance only. Writes up to max ids into out and returns how
+ * many. The walk stops at the first rank with several live marks (an
+ * overvote or equal ranking), setting *had_equal (may be NULL).
  */
 int tl_pat_clean(const struct teller_contest *c, const struct teller_profile *p,
     const struct tl_pat *pat, tl_cid *out, int max, bool *had_equal);
