@@ -188,10 +188,12 @@ size_t teller_profile_npatterns(const teller_profile *p);
 /* Initialise *r for method (default seats 0 = from input, seed 1). */
 void teller_rules_init(teller_rules *r, const char *method);
 
-/* Is name a known method? Fills *names with a NULL-terminated list of
- * all method names when names != NULL. */
+/* Is name a known method? (nonzero if so) */
 int teller_method_known(const char *name);
-const char *const *teller_method_names(void);
+
+/* The i-th method name (0-based, from the library's one method table),
+ * or NULL past the last: for (i = 0; (m = teller_method_name(i)); i++). */
+const char *teller_method_name(int i);
 
 /* Count the profile under rules. On success *out is borrowed from ctx.
  * Errors: EINVAL (unknown method, bad seats), ERULE, ETIE, EOVERFLOW,

@@ -41,12 +41,12 @@ teller_method_known(const char *name)
 	return tl_method_find(name) != NULL;
 }
 
-const char *const *
-teller_method_names(void)
+const char *
+teller_method_name(int i)
 {
-	static const char *const names[] = { "fptp", "block", "sv", "irv",
-		"stv-scottish", "stv-ers97", "stv-wigm", "stv-meek", NULL };
-	return names;
+	int n = (int)(sizeof(tl_methods) / sizeof(tl_methods[0])) - 1;
+
+	return i >= 0 && i < n ? tl_methods[i].name : NULL;
 }
 
 void
