@@ -30,10 +30,10 @@ endif
 PKGS = jansson expat libzip libcrypto
 # Recursive (=) so pkg-config runs after `deps` has installed them.
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -pthread
 
 CPPFLAGS += -Iinclude -Ilib -D_POSIX_C_SOURCE=200809L
-CFLAGS += -std=c11 $(OPT) $(WARN) $(SANFLAGS) -MMD -MP
+CFLAGS += -std=c11 -pthread $(OPT) $(WARN) $(SANFLAGS) -MMD -MP
 LDFLAGS += $(SANFLAGS)
 
 LIB_SRC = $(sort $(wildcard lib/*.c))

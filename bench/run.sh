@@ -18,7 +18,7 @@ mkdir -p "$O"
 CC=${CC:-gcc}
 $CC -O2 -o "$O/runner" bench/runner.c
 $CC -O2 -Iinclude -o "$O/scot_all" bench/scot_all.c "$B/libteller.a" \
-    $(pkg-config --libs jansson expat libzip libcrypto)
+    $(pkg-config --libs jansson expat libzip libcrypto) -pthread
 
 gen_blt() { # n agg|lines file
 	[ -f "$3" ] && return 0

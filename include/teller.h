@@ -118,6 +118,22 @@ void teller_ctx_free(teller_ctx *ctx);
 /* Replace the context's limits (copied). */
 void teller_ctx_set_limits(teller_ctx *ctx, const teller_limits *lim);
 
+/* Threads a reader may use: 1 (the default) reads in the calling thread
+ * only; 0 means one per online CPU; at most 16 are used. With more than
+ * one, the allocator passed to teller_ctx_new is called from several
+ * threads at once and must allow that (libc's does). The profile read is
+ * the same, pattern for pattern and in the same order, whatever n is. */
+void teller_ctx_set_threads(teller_ctx *ctx, int n);
+
+/* Called by a reader to say it will not need bytes [p, p + n) of the
+ * buffer given to teller_read again, so a caller that mapped a large file
+ * may drop those pages (madvise MADV_DONTNEED) and keep memory bounded.
+ * A hint only: the reader may still read them, which must keep working.
+ * May be called from several of the reader's threads at once. */
+typedef void (*teller_release_fn)(void *ud, const char *p, size_t n);
+void teller_ctx_set_release(teller_ctx *ctx, teller_release_fn fn,
+    void *ud);
+
 /* ---- errors ---- */
 
 /* The first error recorded on ctx (TELLER_OK if none). */

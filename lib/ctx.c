@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "tl_int.h"
 
@@ -62,6 +63,7 @@ teller_ctx_new(const teller_alloc *alloc, teller_ctx **out)
 	memset(ctx, 0, sizeof(*ctx));
 	ctx->alloc = a;
 	teller_limits_init(&ctx->lim);
+	ctx->threads = 1;
 	*out = ctx;
 	return TELLER_OK;
 }
@@ -92,6 +94,32 @@ void
 teller_ctx_set_limits(teller_ctx *ctx, const teller_limits *lim)
 {
 	ctx->lim = *lim;
+}
+
+void
+teller_ctx_set_threads(teller_ctx *ctx, int n)
+{
+	long cpus;
+
+	if (n == 0) {
+		cpus = sysconf(_SC_NPROCESSORS_ONLN);
+		n = cpus > 0 ? (int)(cpus < 16 ? cpus : 16) : 1;
+	}
+	ctx->threads = n < 1 ? 1 : n > 16 ? 16 : n;
+}
+
+void
+teller_ctx_set_release(teller_ctx *ctx, teller_release_fn fn, void *ud)
+{
+	ctx->release = fn;
+	ctx->release_ud = ud;
+}
+
+void
+tl_release(teller_ctx *ctx, const char *p, size_t n)
+{
+	if (ctx->release != NULL && n > 0)
+		ctx->release(ctx->release_ud, p, n);
 }
 
 int

@@ -32,7 +32,14 @@ struct teller_ctx {
 	struct tl_block *blocks; /* arena blocks, newest first */
 	struct tl_vec **vecs; /* growable vectors to free at the end */
 	size_t nvecs, capvecs;
+	int threads;          /* teller_ctx_set_threads (>= 1, resolved) */
+	teller_release_fn release; /* teller_ctx_set_release, or NULL */
+	void *release_ud;
 };
+
+/* Tell the caller (teller_ctx_set_release) that bytes [p, p + n) of the
+ * input buffer will not be needed again. Safe from any reader thread. */
+void tl_release(teller_ctx *ctx, const char *p, size_t n);
 
 /* Record err as the context's first error (later ones are ignored) and
  * return err, so callers write `return tl_fail(ctx, ...)`. Position is
