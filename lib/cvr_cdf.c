@@ -529,6 +529,7 @@ read_json(struct cdf *c)
 	teller_ctx *ctx = c->ctx;
 	const struct tl_jspan *cvrs = NULL;
 	struct tl_jmember *mem;
+	struct tl_io_watch w;
 	struct tl_map m;
 	json_t *root, *v;
 	size_t n, i;
@@ -540,8 +541,11 @@ read_json(struct cdf *c)
 		tl_io_unmap(&m);
 		return tl_oom(ctx);
 	}
+	/* Pages walked are dropped as the scans go (issue 6). */
+	tl_io_watch(ctx, &m, &w);
 	if ((err = tl_json_members(ctx, m.buf, m.len, &mem, &n)) != 0)
 		goto out;
+	tl_io_rewind(&m);
 	for (i = 0; i < n; i++) {
 		if (strcmp(mem[i].key, "CVR") == 0) {
 			cvrs = &mem[i].val;
@@ -564,6 +568,7 @@ read_json(struct cdf *c)
 	}
 	err = tl_json_elements(ctx, cvrs, cvr_cb, c);
 out:
+	tl_io_unwatch(ctx, &w);
 	json_decref(root);
 	tl_io_unmap(&m);
 	return err;
@@ -1041,12 +1046,15 @@ read_xml(struct cdf *c)
 	teller_ctx *ctx = c->ctx;
 	struct xstate s;
 	struct tl_xml x;
+	struct tl_io_watch w;
 	struct tl_map m;
 	size_t dup, i;
 	int err;
 
 	if ((err = tl_io_map(ctx, c->path, &m)) != TELLER_OK)
 		return err;
+	/* Pages parsed are dropped as each pass goes (issue 6). */
+	tl_io_watch(ctx, &m, &w);
 	memset(&s, 0, sizeof(s));
 	s.c = c;
 	s.pool = tl_vec_new(ctx, 1);
@@ -1115,8 +1123,10 @@ read_xml(struct cdf *c)
 	/* Pass 2: the CVRs. */
 	x.start = p2_start;
 	x.end = p2_end;
+	tl_io_rewind(&m);
 	err = tl_xml_parse(ctx, &x, m.buf, m.len);
 out:
+	tl_io_unwatch(ctx, &w);
 	tl_io_unmap(&m);
 	return err;
 }

@@ -311,6 +311,8 @@ tl_cvr_read_clearballot(teller_ctx *ctx, const struct tl_cvr_source *src,
 		r.line = lineno;
 		if ((err = fn(ctx, ud, &r)) != TELLER_OK)
 			goto out;
+		/* rows behind us are done: keep memory flat (issue 6) */
+		tl_io_drop(&m, pos);
 	}
 	err = TELLER_OK;
 out:

@@ -542,6 +542,7 @@ read_cvr_file(struct dom *d, const char *path)
 	teller_ctx *ctx = d->ctx;
 	struct tl_jmember *mem;
 	const struct tl_jspan *sessions = NULL;
+	struct tl_io_watch w;
 	struct tl_map m;
 	size_t n, i;
 	json_t *v;
@@ -550,8 +551,12 @@ read_cvr_file(struct dom *d, const char *path)
 	ctx->file = path;
 	if ((err = tl_io_map(ctx, path, &m)) != TELLER_OK)
 		return err;
+	/* The pages walked are dropped as the scans go (issue 6): memory
+	 * stays flat however large the export. */
+	tl_io_watch(ctx, &m, &w);
 	if ((err = tl_json_members(ctx, m.buf, m.len, &mem, &n)) != 0)
 		goto out;
+	tl_io_rewind(&m);
 	/* Other members are checked; a repeated key: the last one wins. */
 	for (i = 0; i < n; i++) {
 		if (strcmp(mem[i].key, "Sessions") == 0) {
@@ -570,6 +575,7 @@ read_cvr_file(struct dom *d, const char *path)
 	}
 	err = tl_json_elements(ctx, sessions, session_cb, d);
 out:
+	tl_io_unwatch(ctx, &w);
 	tl_io_unmap(&m);
 	return err;
 }

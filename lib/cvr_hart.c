@@ -261,11 +261,33 @@ is_cvr_name(const char *name)
 	return !(k == 8 && strcmp(low, ".sig.xml") == 0);
 }
 
+/* dir/name in the reusable buffer v (one file's path at a time: the
+ * arena must not grow by a path per ballot). NULL on OOM. */
+static char *
+file_path(teller_ctx *ctx, struct tl_vec *v, const char *dir,
+    const char *name)
+{
+	size_t dl = strlen(dir), nl = strlen(name);
+	char *p;
+
+	while (dl > 1 && dir[dl - 1] == '/')
+		dl--;
+	v->len = 0;
+	if (tl_vec_reserve(ctx, v, dl + nl + 2) != TELLER_OK)
+		return NULL;
+	p = v->data;
+	memcpy(p, dir, dl);
+	p[dl] = '/';
+	memcpy(p + dl + 1, name, nl + 1);
+	return p;
+}
+
 int
 tl_cvr_read_hart(teller_ctx *ctx, const struct tl_cvr_source *src,
     tl_cvr_fn fn, void *ud)
 {
 	const char *saved = ctx->file, **names;
+	struct tl_vec *pathbuf;
 	struct tl_xml x;
 	struct hart h;
 	size_t n, i;
@@ -280,7 +302,9 @@ tl_cvr_read_hart(teller_ctx *ctx, const struct tl_cvr_source *src,
 	h.pool = tl_vec_new(ctx, 1);
 	h.marks = tl_vec_new(ctx, sizeof(struct hmark));
 	h.done = tl_vec_new(ctx, sizeof(struct hmark));
-	if (h.pool == NULL || h.marks == NULL || h.done == NULL) {
+	pathbuf = tl_vec_new(ctx, 1);
+	if (h.pool == NULL || h.marks == NULL || h.done == NULL ||
+	    pathbuf == NULL) {
 		err = tl_oom(ctx);
 		goto out;
 	}
@@ -298,7 +322,8 @@ tl_cvr_read_hart(teller_ctx *ctx, const struct tl_cvr_source *src,
 
 		if (!is_cvr_name(names[i]))
 			continue;
-		if ((path = tl_cvr_path(ctx, src->path, names[i])) == NULL) {
+		if ((path = file_path(ctx, pathbuf, src->path, names[i])) ==
+		    NULL) {
 			err = TELLER_ENOMEM;
 			break;
 		}

@@ -567,6 +567,8 @@ tl_xml_parse(teller_ctx *ctx, struct tl_xml *x, const char *buf, size_t len)
 				    XML_ErrorString(XML_GetErrorCode(p)));
 			break;
 		}
+		/* expat keeps what it still needs: these bytes are done */
+		tl_release(ctx, buf + off, n);
 		off += n;
 	} while (off < len);
 	if (err == TELLER_OK && x->err != TELLER_OK)
@@ -583,7 +585,20 @@ struct jcur {
 	const char *buf;
 	size_t len, i;
 	long line, col; /* of buf[i] */
+	size_t rel;     /* buf[0 .. rel) handed to tl_release */
 };
+
+/* Tell the caller (tl_release) the bytes scanned since the last call are
+ * done with, every TL_IO_DROP_STEP bytes: a span may be parsed again
+ * later, which the hook allows (the pages fault back in). */
+static void
+jc_release(teller_ctx *ctx, struct jcur *c)
+{
+	if (c->i - c->rel >= TL_IO_DROP_STEP) {
+		tl_release(ctx, c->buf + c->rel, c->i - c->rel);
+		c->rel = c->i;
+	}
+}
 
 static void
 jc_adv(struct jcur *c)
@@ -662,6 +677,8 @@ jc_value(teller_ctx *ctx, struct jcur *c, int base, struct tl_jspan *sp)
 			depth--;
 		}
 		jc_adv(c);
+		if (c->i - c->rel >= TL_IO_DROP_STEP)
+			jc_release(ctx, c);
 	} while (str || depth > base);
 	sp->n = (size_t)(c->buf + c->i - sp->p);
 	return TELLER_OK;
@@ -686,7 +703,7 @@ int
 tl_json_members(teller_ctx *ctx, const char *buf, size_t len,
     struct tl_jmember **members, size_t *n)
 {
-	struct jcur c = { buf, len, 0, 1, 1 };
+	struct jcur c = { buf, len, 0, 1, 1, 0 };
 	struct tl_vec *v;
 	struct tl_jmember m;
 	struct tl_jspan ks;
@@ -757,7 +774,7 @@ int
 tl_json_elements(teller_ctx *ctx, const struct tl_jspan *s,
     tl_json_elem_fn fn, void *ud)
 {
-	struct jcur c = { s->p, s->n, 0, s->line, s->col };
+	struct jcur c = { s->p, s->n, 0, s->line, s->col, 0 };
 	struct tl_jspan es;
 	json_t *e;
 	size_t i = 0;
@@ -778,6 +795,7 @@ tl_json_elements(teller_ctx *ctx, const struct tl_jspan *s,
 		json_decref(e);
 		if (err != TELLER_OK)
 			return err;
+		jc_release(ctx, &c);
 		jc_ws(&c);
 		if (c.i < c.len && c.buf[c.i] == ',') {
 			jc_adv(&c);

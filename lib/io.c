@@ -1,9 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * io.c -- the library's only file access, for inputs that name other
- * files (RCTab configs and CVR folders): map a whole file read-only, list
- * a folder. Everything else in lib/ works on (buffer, length).
+ * files (RCTab configs and CVR folders): map a whole file read-only, drop
+ * the pages a reader has walked past, list a folder. Everything else in
+ * lib/ works on (buffer, length).
  */
+#define _DEFAULT_SOURCE /* madvise, MADV_DONTNEED (posix_madvise's is a
+			 * no-op in glibc) */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -25,6 +28,7 @@ tl_io_map(teller_ctx *ctx, const char *path, struct tl_map *m)
 	m->buf = NULL;
 	m->len = 0;
 	m->mapped = false;
+	m->dropped = 0;
 	fd = open(path, O_RDONLY);
 	if (fd < 0)
 		return tl_fail(ctx, TELLER_EIO, "%s: %s", path, strerror(errno));
@@ -63,6 +67,70 @@ tl_io_unmap(struct tl_map *m)
 	m->buf = NULL;
 	m->len = 0;
 	m->mapped = false;
+	m->dropped = 0;
+}
+
+void
+tl_io_drop(struct tl_map *m, size_t upto)
+{
+	long pg;
+	size_t end;
+
+	if (!m->mapped || upto <= m->dropped)
+		return;
+	if (upto > m->len)
+		upto = m->len;
+	if (upto < m->len && upto - m->dropped < TL_IO_DROP_STEP)
+		return;
+	/* buf is page-aligned (mmap); the page holding upto stays unless
+	 * the whole file is done. */
+	pg = sysconf(_SC_PAGESIZE);
+	if (pg <= 0)
+		pg = 4096;
+	end = upto == m->len ? m->len : upto & ~((size_t)pg - 1);
+	if (end <= m->dropped)
+		return;
+	(void)madvise((void *)(uintptr_t)(m->buf + m->dropped),
+	    end - m->dropped, MADV_DONTNEED);
+	m->dropped = end;
+}
+
+void
+tl_io_rewind(struct tl_map *m)
+{
+	m->dropped = 0;
+}
+
+/* The release hook while a watch is on (see tl_io_watch). */
+static void
+watch_release(void *ud, const char *p, size_t n)
+{
+	const struct tl_io_watch *w = ud;
+	struct tl_map *m = w->m;
+
+	if (m->len > 0 && p >= m->buf && p < m->buf + m->len) {
+		size_t off = (size_t)(p - m->buf);
+		tl_io_drop(m, n > m->len - off ? m->len : off + n);
+	} else if (w->fn != NULL) {
+		w->fn(w->ud, p, n);
+	}
+}
+
+void
+tl_io_watch(teller_ctx *ctx, struct tl_map *m, struct tl_io_watch *w)
+{
+	w->m = m;
+	w->fn = ctx->release;
+	w->ud = ctx->release_ud;
+	ctx->release = watch_release;
+	ctx->release_ud = w;
+}
+
+void
+tl_io_unwatch(teller_ctx *ctx, const struct tl_io_watch *w)
+{
+	ctx->release = w->fn;
+	ctx->release_ud = w->ud;
 }
 
 static int
