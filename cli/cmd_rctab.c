@@ -24,7 +24,8 @@ usage(FILE *f)
 {
 	fprintf(f,
 	    "usage: teller rctab CONFIG.json [-o DIR] [--tiebreak NAME]... "
-	    "[--crlf]\n\n"
+	    "[--crlf]\n"
+	    "                    [--threads N]\n\n"
 	    "Run an RCTab contest config (CVR paths are relative to the "
 	    "config's\nfolder) and write RCTab's detailed report:\n"
 	    "  DIR/summary.json, DIR/summary.csv     the contest\n"
@@ -40,6 +41,9 @@ usage(FILE *f)
 	    "                   tie: the candidate chosen (repeat for "
 	    "later ties)\n"
 	    "  --crlf           end CSV lines with CRLF, as RCTab does\n"
+	    "  --threads N      threads reading a CVR (default 0: one per "
+	    "CPU; the\n"
+	    "                   result is the same whatever N is)\n"
 	    "  -h, --help       this help\n\n"
 	    "exit status: 0 counted, 1 bad config or CVR, 2 usage, 3 "
 	    "system error,\n4 a tie needs a --tiebreak answer.\n");
@@ -108,7 +112,7 @@ cmd_rctab(int argc, char **argv)
 	struct tl_rctab_cfg *cfg;
 	struct sink sk;
 	teller_ctx *ctx;
-	int i, nties = 0, rc;
+	int i, nties = 0, rc, threads = 0;
 	char gendate[64];
 
 	ties = calloc((size_t)argc + 1, sizeof(char *));
@@ -130,6 +134,21 @@ cmd_rctab(int argc, char **argv)
 			ties[nties++] = a + 11;
 		} else if (strcmp(a, "--crlf") == 0) {
 			opts.crlf = true;
+		} else if ((strcmp(a, "--threads") == 0 && i + 1 < argc) ||
+		    strncmp(a, "--threads=", 10) == 0) {
+			const char *v = a[9] == '=' ? a + 10 : argv[++i];
+			char *e;
+			long n;
+			errno = 0;
+			n = strtol(v, &e, 10);
+			if (errno != 0 || e == v || *e != '\0' || n < 0 ||
+			    n > 1024) {
+				fprintf(stderr, "teller: rctab: --threads wants "
+				    "a number from 0 to 1024, not '%s'\n", v);
+				free(ties);
+				return 2;
+			}
+			threads = (int)n;
 		} else if (a[0] == '-' && a[1] != '\0') {
 			fprintf(stderr, "teller: rctab: unknown option '%s'\n",
 			    a);
@@ -175,6 +194,7 @@ cmd_rctab(int argc, char **argv)
 			opts.generated_date = gendate;
 		}
 	}
+	teller_ctx_set_threads(ctx, threads);
 	sk.dir = dir;
 	opts.ties = ties;
 	opts.nties = nties;

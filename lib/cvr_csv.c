@@ -6,10 +6,16 @@
  * hold the rank given to that column's candidate. Parsed in one pass over
  * the mapped file with Apache Commons CSV's default rules (quotes, "",
  * CRLF or LF, blank lines skipped); repeated vote cells are converted
- * once (the memo below).
+ * once (the memo below). With several threads, plain records of a large
+ * file are read ahead in parallel and merged in file order (the parallel
+ * read, at the end).
  */
+#define _DEFAULT_SOURCE /* madvise, MADV_DONTNEED (posix_madvise's is a
+			 * no-op on Linux) */
 #include <sys/mman.h>
 
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -244,7 +250,7 @@ same_bytes(const char *a, const char *b, size_t n)
 
 /* The entry for key (s, n, h): a hit, or the empty slot it would take. */
 static struct memo_ent *
-memo_find(struct memo *m, const char *s, size_t n, uint64_t h)
+memo_find(const struct memo *m, const char *s, size_t n, uint64_t h)
 {
 	size_t mask = m->cap - 1, i;
 	struct memo_ent *e;
@@ -425,25 +431,37 @@ drop_read(struct tl_map *m, const char *upto)
 
 struct chk {
 	const char *at;  /* first byte not yet checked */
-	long line;       /* its line (at is at a line start) */
+	long line;       /* its line */
+	long col;        /* its column (1 at a line start; a record after a
+			  * lone CR starts inside a line) */
 };
 
-/* Check [c->at, upto), where upto starts line `line`. TELLER_OK or
+/* Check [c->at, upto), where upto is on line `line`. TELLER_OK or
  * EENCODING at the file's line and column. */
 static int
 check_text(teller_ctx *ctx, struct chk *c, const char *upto, long line)
 {
+	const char *q;
 	int rc;
 
 	if (upto <= c->at)
 		return TELLER_OK;
 	rc = tl_text_check(ctx, c->at, (size_t)(upto - c->at));
 	if (rc != TELLER_OK) {
-		/* tl_text_check counts lines from the piece's start */
+		/* tl_text_check counts lines and columns from the piece's
+		 * start */
+		if (ctx->err == rc && ctx->line == 1)
+			ctx->col += c->col - 1;
 		if (ctx->err == rc && ctx->line > 0)
 			ctx->line += c->line - 1;
 		return rc;
 	}
+	/* upto's column, looking back no further than the checked piece
+	 * (earlier pages may be gone) */
+	for (q = upto; q > c->at && q[-1] != '\n'; q--)
+		;
+	c->col = q > c->at ? (long)(upto - q) + 1 :
+	    c->col + (long)(upto - c->at);
 	c->at = upto;
 	c->line = line;
 	return TELLER_OK;
@@ -604,6 +622,399 @@ id_cells(teller_ctx *ctx, const struct tl_cvr_source *src,
 	return TELLER_OK;
 }
 
+/*
+ * The parallel read (threads > 1, merged repeats, the fast layout, a
+ * large file). The bytes after the header are cut into parts at line
+ * starts; the calling thread reads the first part as always, and one
+ * worker per later part reads ahead only what it can take for certain:
+ * plain records (scan_fast) that end with a newline, start a line,
+ * convert without error, in text that passes tl_text_check, while its
+ * own memo has room. It stops at the first record it cannot take. Each
+ * worker has its own context (same allocator) and memo and keeps, in
+ * order, a copy of each record it saw first.
+ *
+ * When the calling thread reaches the first cut exactly, it merges the
+ * parts in order: each record a part saw first, in order, is either a
+ * repeat of one seen before (pending count added) or a first sight,
+ * handed over with its file-wide record number and line exactly as the
+ * sequential read hands it (same slots, ids, order). A part merges only
+ * when all its new records fit in the memo as they would have one by
+ * one. The read then goes on sequentially from where the last merged
+ * part stopped. If the cut was crossed inside a record, the text before
+ * it fails the check, or a part does not fit, the remaining work is
+ * dropped and that stretch is read sequentially: every error and message
+ * comes from the sequential path. Only merged repeats make this exact
+ * (no per-ballot callback in the parts), hence src->merge.
+ */
+#define PAR_MIN  ((size_t)256 << 10) /* smallest part worth a thread */
+#define PAR_MAX  16
+
+/* A record a part saw first: its id fields and vote cells, copied. */
+struct pitem {
+	const struct fld *pf; /* the first fields (copies) */
+	const char *key;      /* vote cells (copy) */
+	size_t vn;
+	uint64_t h;
+};
+
+struct part {
+	teller_ctx *ctx;      /* the worker's own */
+	const struct tl_cvr_source *src;
+	const char *const *cands;
+	int first, ncol;
+	const char *a, *b;    /* the part: [a, b), a at a line start */
+	bool mapped;          /* pages may be dropped behind the worker */
+	atomic_bool *halt;
+	pthread_t tid;
+	bool started;
+	/* results */
+	const char *stopped;  /* where it stopped: b when it took all */
+	long long nrec;       /* records taken */
+	long endline;         /* line of stopped, counted from 1 at a */
+	struct memo memo;     /* recno and line counted from a */
+	struct tl_vec *items; /* of struct pitem, in order */
+};
+
+/* Hand back whole pages in [from, to) (worker side; madvise, so the
+ * mapping and its addresses stay as they are). */
+static void
+part_drop(const char *from, const char *to)
+{
+	long pg = sysconf(_SC_PAGESIZE);
+	uintptr_t x = (uintptr_t)from, y = (uintptr_t)to;
+
+	if (pg <= 0)
+		return;
+	x = (x + (uintptr_t)pg - 1) / (uintptr_t)pg * (uintptr_t)pg;
+	y = y / (uintptr_t)pg * (uintptr_t)pg;
+	if (y > x)
+		(void)madvise((void *)x, y - x, MADV_DONTNEED);
+}
+
+/* Copy the record just scanned (fields pf[0..first-1], vote cells at
+ * vs, vn bytes) as item of part w. TELLER_OK or ENOMEM. */
+static int
+part_item(struct part *w, const struct fld *pf, const char *vs, size_t vn,
+    uint64_t h)
+{
+	struct pitem it;
+	struct fld *cf;
+	int i;
+
+	cf = tl_alloc(w->ctx, (size_t)w->first + 1, sizeof *cf);
+	if (cf == NULL)
+		return TELLER_ENOMEM;
+	for (i = 0; i < w->first; i++) {
+		cf[i].n = pf[i].n;
+		cf[i].p = tl_strndup(w->ctx, pf[i].p, pf[i].n);
+		if (cf[i].p == NULL)
+			return TELLER_ENOMEM;
+	}
+	it.pf = cf;
+	it.key = tl_strndup(w->ctx, vs, vn);
+	it.vn = vn;
+	it.h = h;
+	if (it.key == NULL || tl_vec_push(w->ctx, w->items, &it) == NULL)
+		return TELLER_ENOMEM;
+	return TELLER_OK;
+}
+
+/* The worker: read part w as far as it can be taken for certain. */
+static void *
+part_run(void *arg)
+{
+	struct part *w = arg;
+	teller_ctx *ctx = w->ctx;
+	struct csvp p;
+	struct tl_vec *pairs, *slots, *ptrs;
+	struct fld *pf;
+	struct chk dummy;
+	const char *piece = w->a, *dropped = w->a;
+	size_t nc = (size_t)w->ncol + 1;
+
+	memset(&p, 0, sizeof p);
+	p.ctx = ctx;
+	p.s = w->a;
+	p.end = w->b;
+	p.nextline = 1;
+	w->stopped = w->a;
+	w->endline = 1;
+	p.flds = tl_vec_new(ctx, sizeof(struct fld));
+	p.buf = tl_vec_new(ctx, 1);
+	pairs = tl_vec_new(ctx, sizeof(struct pair));
+	slots = tl_vec_new(ctx, sizeof(struct tl_cvr_slot));
+	ptrs = tl_vec_new(ctx, sizeof(char *));
+	w->items = tl_vec_new(ctx, sizeof(struct pitem));
+	pf = tl_alloc(ctx, (size_t)w->first + 1, sizeof *pf);
+	if (p.flds == NULL || p.buf == NULL || pairs == NULL ||
+	    slots == NULL || ptrs == NULL || w->items == NULL || pf == NULL ||
+	    tl_vec_reserve(ctx, pairs, nc) != TELLER_OK ||
+	    tl_vec_reserve(ctx, ptrs, nc) != TELLER_OK ||
+	    tl_vec_reserve(ctx, slots, nc) != TELLER_OK)
+		return NULL;
+	for (;;) {
+		const char *rs0 = p.s, *rs, *vs = NULL, *pe;
+		long nl00 = p.nextline, nl0;
+		size_t vn = 0;
+		uint64_t h = 0;
+		struct memo_ent *e;
+		const struct tl_cvr_slot *cs = NULL;
+
+		if (!skip_blank(&p)) {
+			w->stopped = p.s;
+			w->endline = p.nextline;
+			break;
+		}
+		w->stopped = rs0;
+		w->endline = nl00;
+		rs = p.s;
+		nl0 = p.nextline;
+		/* every record start a line start */
+		if (rs[-1] != '\n')
+			break;
+		if (rs >= piece) {
+			/* check the text a piece ahead, to a line end */
+			if (atomic_load_explicit(w->halt,
+			    memory_order_relaxed))
+				break;
+			pe = piece + CHECK_EVERY;
+			if (pe >= w->b) {
+				pe = w->b;
+			} else {
+				pe = memchr(pe, '\n', (size_t)(w->b - pe));
+				pe = pe == NULL ? w->b : pe + 1;
+			}
+			if (tl_text_check(ctx, piece, (size_t)(pe - piece)) !=
+			    TELLER_OK)
+				break;
+			piece = pe;
+			if (w->mapped && (size_t)(rs0 - dropped) >=
+			    DROP_AFTER) {
+				part_drop(dropped, rs0);
+				dropped = rs0;
+			}
+		}
+		if (!scan_fast(&p, w->first, pf, &vs, &vn, &h) ||
+		    (p.s < w->b && p.s[-1] != '\n'))
+			break;
+		e = w->memo.cap > 0 ? memo_find(&w->memo, vs, vn, h) : NULL;
+		if (e != NULL && e->key != NULL) {
+			e->pending++;
+			w->nrec++;
+			continue;
+		}
+		/* first sight: parse and convert it as the reader would */
+		p.s = rs;
+		p.nextline = nl0;
+		if (next_record(&p) != 1)
+			break;
+		dummy.at = rs;
+		dummy.line = nl0;
+		dummy.col = 1;
+		if (convert(&p, &dummy, w->first, w->ncol, w->cands,
+		    w->nrec + 1, pairs, slots, ptrs) != TELLER_OK)
+			break;
+		if (memo_add(ctx, &w->memo, vs, vn, h, slots->data,
+		    (int)slots->len, w->nrec + 1, p.line, &cs) != TELLER_OK ||
+		    cs == NULL)
+			break;
+		/* on failure the memo entry is never looked at again */
+		if (part_item(w, pf, vs, vn, h) != TELLER_OK)
+			break;
+		w->nrec++;
+	}
+	return NULL;
+}
+
+/* Cut [s, end) into up to n parts at line starts; parts[1..] get a and
+ * b (parts[0].a is the first cut). Returns the number of parts. */
+static int
+part_cut(struct part *parts, int n, const char *s, const char *end)
+{
+	size_t len = (size_t)(end - s), step = len / (size_t)n;
+	const char *prev = s, *q;
+	int k = 0, i;
+
+	for (i = 1; i < n; i++) {
+		const char *x = s + step * (size_t)i;
+		if (x <= prev)
+			continue;
+		q = memchr(x, '\n', (size_t)(end - x));
+		if (q == NULL || q + 1 >= end)
+			break;
+		parts[k].a = q + 1;
+		if (k > 0)
+			parts[k - 1].b = q + 1;
+		prev = q + 1;
+		k++;
+	}
+	if (k > 0)
+		parts[k - 1].b = end;
+	return k;
+}
+
+/* Start the workers of parts[0..n-1] (those that fail to start simply
+ * stop at once). */
+static void
+part_start(teller_ctx *ctx, struct part *parts, int n,
+    const struct tl_cvr_source *src, const char *const *cands, int first,
+    int ncol, bool mapped, atomic_bool *halt)
+{
+	int k;
+
+	for (k = 0; k < n; k++) {
+		struct part *w = &parts[k];
+		w->src = src;
+		w->cands = cands;
+		w->first = first;
+		w->ncol = ncol;
+		w->mapped = mapped;
+		w->halt = halt;
+		w->stopped = w->a;
+		w->endline = 1;
+		w->started = false;
+		if (teller_ctx_new(&ctx->alloc, &w->ctx) != TELLER_OK)
+			continue;
+		w->ctx->lim = ctx->lim;
+		w->started = pthread_create(&w->tid, NULL, part_run, w) == 0;
+	}
+}
+
+/* Stop and join every worker still running and free their contexts. */
+static void
+part_end(struct part *parts, int n, atomic_bool *halt)
+{
+	int k;
+
+	atomic_store(halt, true);
+	for (k = 0; k < n; k++) {
+		if (parts[k].started)
+			pthread_join(parts[k].tid, NULL);
+		parts[k].started = false;
+		teller_ctx_free(parts[k].ctx);
+		parts[k].ctx = NULL;
+	}
+}
+
+/* Can part w merge into m as it would have read: do all its new
+ * records fit in the memo? */
+static bool
+part_fits(const struct memo *m, const struct part *w)
+{
+	size_t i, nn = 0, nb = 0;
+
+	for (i = 0; i < w->items->len; i++) {
+		const struct pitem *it = &TL_VEC_AT(w->items, struct pitem,
+		    i);
+		if (m->cap > 0 && memo_find(m, it->key, it->vn,
+		    it->h)->key != NULL)
+			continue;
+		nn++;
+		nb += it->vn;
+	}
+	return m->n + nn <= MEMO_MAX && m->bytes + nb <= MEMO_BYTES;
+}
+
+/* Hand over the records part w saw first, as the sequential read would
+ * have met them: recno and line are those at w->a. */
+static int
+part_apply(teller_ctx *ctx, const struct tl_cvr_source *src, tl_cvr_fn fn,
+    void *ud, struct memo *m, const struct part *w, long long recno,
+    long line, char **scratch, size_t *scap)
+{
+	char idbuf[32];
+	size_t i;
+	int rc;
+
+	for (i = 0; i < w->items->len; i++) {
+		const struct pitem *it = &TL_VEC_AT(w->items, struct pitem,
+		    i);
+		const struct memo_ent *we = memo_find(&w->memo, it->key,
+		    it->vn, it->h);
+		struct memo_ent *e = m->cap > 0 ? memo_find(m, it->key,
+		    it->vn, it->h) : NULL;
+		const struct tl_cvr_slot *cs = NULL;
+		struct tl_cvr cvr;
+		long long rg = recno + we->recno;
+		long lg = line + we->line - 1;
+
+		if (e != NULL && e->key != NULL) {
+			e->pending += 1 + we->pending;
+			continue;
+		}
+		if ((rc = memo_add(ctx, m, it->key, it->vn, it->h, we->slots,
+		    we->nslots, rg, lg, &cs)) != TELLER_OK)
+			return rc;
+		if (cs == NULL)		/* part_fits said it would */
+			return tl_fail(ctx, TELLER_EINTERNAL, "parallel CSV "
+			    "read: memo full");
+		memset(&cvr, 0, sizeof cvr);
+		if ((rc = id_cells(ctx, src, it->pf, src->first_vote_col - 1,
+		    scratch, scap, &cvr)) != TELLER_OK)
+			return rc;
+		cvr.computed_id = fmt_id(idbuf, rg);
+		cvr.file = src->path;
+		cvr.line = lg;
+		cvr.nslots = we->nslots;
+		cvr.slots = cs;
+		cvr.stable = true;
+		if ((rc = fn(ctx, ud, &cvr)) != TELLER_OK)
+			return rc;
+		memo_find(m, it->key, it->vn, it->h)->pending += we->pending;
+	}
+	return TELLER_OK;
+}
+
+/* The calling thread stands at the first cut (parts[0].a, on line
+ * `line`) with *recno records read: merge the parts in order, as far as
+ * they go, then stop and free all of them. Moves p, chk and *recno past
+ * what was merged. TELLER_OK or the error of a record handed over. */
+static int
+part_merge(teller_ctx *ctx, const struct tl_cvr_source *src, tl_cvr_fn fn,
+    void *ud, struct part *parts, int n, atomic_bool *halt,
+    struct memo *m, struct csvp *p, struct chk *chk, long line,
+    long long *recno, char **scratch, size_t *scap)
+{
+	const char *at = parts[0].a;
+	teller_ctx *tmp;
+	bool ok = false;
+	int k, rc = TELLER_OK;
+
+	/* the text before the cut not checked yet must pass, or its error
+	 * would come later in the sequential read than a record's here */
+	if (teller_ctx_new(&ctx->alloc, &tmp) == TELLER_OK) {
+		ok = tl_text_check(tmp, chk->at, (size_t)(at - chk->at)) ==
+		    TELLER_OK;
+		teller_ctx_free(tmp);
+	}
+	for (k = 0; ok && k < n; k++) {
+		struct part *w = &parts[k];
+		if (w->started)
+			pthread_join(w->tid, NULL);
+		w->started = false;
+		if (w->a != at || w->items == NULL || !part_fits(m, w))
+			break;
+		rc = part_apply(ctx, src, fn, ud, m, w, *recno, line, scratch,
+		    scap);
+		if (rc != TELLER_OK)
+			break;
+		*recno += w->nrec;
+		line += w->endline - 1;
+		at = w->stopped;
+		if (at != w->b)
+			break;
+	}
+	part_end(parts, n, halt);
+	if (rc == TELLER_OK && at != parts[0].a) {
+		p->s = at;
+		p->nextline = line;
+		chk->at = at;
+		chk->line = line;
+		chk->col = 1;
+	}
+	return rc;
+}
+
 int
 tl_cvr_read_csv(teller_ctx *ctx, const struct tl_cvr_source *src,
     tl_cvr_fn fn, void *ud)
@@ -620,6 +1031,9 @@ tl_cvr_read_csv(teller_ctx *ctx, const struct tl_cvr_source *src,
 	char idbuf[32], *scratch = NULL;
 	size_t scap = 0, mi;
 	long long recno = 0;
+	struct part parts[PAR_MAX];
+	int npart = 0;
+	atomic_bool halt;
 
 	if ((rc = tl_io_map(ctx, src->path, &m)) != TELLER_OK)
 		return rc;
@@ -650,6 +1064,7 @@ tl_cvr_read_csv(teller_ctx *ctx, const struct tl_cvr_source *src,
 	}
 	chk.at = m.buf;
 	chk.line = 1;
+	chk.col = 1;
 	if ((rc = check_text(ctx, &chk, p.s, p.nextline)) != TELLER_OK)
 		goto out;
 	fix_fields(&p, m.buf, m.len);
@@ -682,6 +1097,18 @@ tl_cvr_read_csv(teller_ctx *ctx, const struct tl_cvr_source *src,
 	/* the fast path needs the id cells before the vote cells */
 	fast = first >= 0 && src->id_col <= first &&
 	    src->precinct_col <= first && src->batch_col <= first;
+	atomic_init(&halt, false);
+	if (fast && src->merge && ctx->threads > 1 &&
+	    (size_t)(p.end - p.s) >= 2 * PAR_MIN) {
+		size_t most = (size_t)(p.end - p.s) / PAR_MIN;
+		int want = ctx->threads < PAR_MAX ? ctx->threads : PAR_MAX;
+		if ((size_t)want > most)
+			want = (int)most;
+		memset(parts, 0, sizeof parts);
+		npart = part_cut(parts, want, p.s, p.end);
+		part_start(ctx, parts, npart, src, cands, first, ncol,
+		    m.mapped, &halt);
+	}
 	for (;;) {
 		struct tl_cvr cvr;
 		const struct tl_cvr_slot *sl = NULL;
@@ -690,13 +1117,31 @@ tl_cvr_read_csv(teller_ctx *ctx, const struct tl_cvr_source *src,
 		uint64_t h = 0;
 		struct memo_ent *e = NULL;
 		bool keyed = false;
-		const char *rs;
-		long nl0;
+		const char *rs, *s0 = p.s;
+		long nl0, l0 = p.nextline;
 
 		memset(&cvr, 0, sizeof cvr);
 		if (!skip_blank(&p)) {
 			rc = check_text(ctx, &chk, p.end, p.nextline);
 			break;
+		}
+		if (npart > 0 && p.s >= parts[0].a) {
+			/* at the first cut: merge the parts read ahead, if it
+			 * was reached at a record boundary */
+			rc = TELLER_OK;
+			if (s0 <= parts[0].a) {
+				for (; s0 < parts[0].a; s0++)
+					if (*s0 == '\n')
+						l0++;
+				rc = part_merge(ctx, src, fn, ud, parts, npart,
+				    &halt, &memo, &p, &chk, l0, &recno,
+				    &scratch, &scap);
+			}
+			part_end(parts, npart, &halt);
+			npart = 0;
+			if (rc != TELLER_OK)
+				goto out;
+			continue;
 		}
 		recno++;
 		nl0 = p.nextline;
@@ -785,6 +1230,8 @@ tl_cvr_read_csv(teller_ctx *ctx, const struct tl_cvr_source *src,
 		rc = fn(ctx, ud, &cvr);
 	}
 out:
+	if (npart > 0)
+		part_end(parts, npart, &halt);
 	tl_io_unmap(&m);
 	return rc;
 }
