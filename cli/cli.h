@@ -19,6 +19,37 @@ int cli_report_error(const teller_ctx *ctx);
  * or prints "teller: PATH: reason" and returns 1. */
 int cli_slurp(const char *path, char **buf, size_t *len);
 
+/*
+ * One input as the library reads it: a regular non-empty file is mapped
+ * read-only (so its pages can be dropped as they are consumed); stdin,
+ * pipes and empty files are read into memory (cli_slurp).
+ */
+struct cli_input {
+	const char *buf; /* the bytes: len of them */
+	size_t len;
+	char *mem;       /* the malloc'd buffer, or NULL if mapped */
+	char *map;       /* the mapping (len bytes), or NULL */
+	size_t page;     /* page size, for cli_release */
+};
+
+/* Load path into *in. Returns 0, or prints "teller: PATH: reason" and
+ * returns 1 (*in is then empty and cli_unload is a no-op). */
+int cli_load(const char *path, struct cli_input *in);
+
+/* Unmap or free what cli_load made. */
+void cli_unload(struct cli_input *in);
+
+/* teller_release_fn for teller_ctx_set_release, ud the struct cli_input:
+ * drops the pages wholly inside [p, p + n) of a mapping (MADV_DONTNEED);
+ * nothing for memory input or pointers outside the mapping. Lock-free,
+ * safe from several threads at once. */
+void cli_release(void *ud, const char *p, size_t n);
+
+/* SHA-256 of the input as 64 hex digits (out[64] = NUL); "" if libcrypto
+ * fails. A mapping is hashed 4 MiB at a time, each piece's pages dropped
+ * behind it, so hashing never makes the whole file resident. */
+void cli_sha256_hex(const struct cli_input *in, char out[65]);
+
 /* stdio writer callback for teller_report (ud is a FILE *). */
 int cli_write_file(void *ud, const char *p, size_t n);
 

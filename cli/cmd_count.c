@@ -6,7 +6,6 @@
  */
 #include <limits.h>
 #include <stdbool.h>
-#include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +24,7 @@ struct count_args {
 	int report; /* teller_report_kind, or -1 for none */
 	const char *json, *csv, *html, *stages;
 	unsigned long long seed;
+	int threads; /* teller_ctx_set_threads: 0 = one per CPU */
 };
 
 static int
@@ -102,6 +102,14 @@ on_opt(void *ud, int id, const char *arg)
 		}
 		a->seed = v;
 		break;
+	case 'j':
+		if (parse_uint(arg, 1024, &v) != 0) {
+			fprintf(stderr, "teller: --threads: '%s' is not a "
+			    "number\n", arg);
+			return -1;
+		}
+		a->threads = (int)v;
+		break;
 	case 'h':
 		cli_help(stdout, SYNOPSIS, count_opts);
 		exit(0);
@@ -109,24 +117,6 @@ on_opt(void *ud, int id, const char *arg)
 		return -1;
 	}
 	return 0;
-}
-
-/* SHA-256 of (buf, len) as 64 hex digits; "" if libcrypto fails. */
-static void
-sha256_hex(const char *buf, size_t len, char out[65])
-{
-	unsigned char h[EVP_MAX_MD_SIZE];
-	static const char hex[] = "0123456789abcdef";
-	unsigned int n = 0, i;
-
-	out[0] = '\0';
-	if (EVP_Digest(buf, len, h, &n, EVP_sha256(), NULL) != 1 || n != 32)
-		return;
-	for (i = 0; i < n; i++) {
-		out[2 * i] = hex[h[i] >> 4];
-		out[2 * i + 1] = hex[h[i] & 15];
-	}
-	out[64] = '\0';
 }
 
 /* Write report kind to path ("-" = stdout). Returns an exit status. */
@@ -168,7 +158,7 @@ int
 cmd_count(int argc, char **argv)
 {
 	struct count_args a = { NULL, 0, TELLER_FMT_AUTO, TELLER_REP_TEXT,
-		NULL, NULL, NULL, NULL, 1 };
+		NULL, NULL, NULL, NULL, 1, 0 };
 	teller_ctx *ctx = NULL;
 	teller_contest *contest = NULL;
 	teller_profile *profile = NULL;
@@ -192,6 +182,7 @@ cmd_count(int argc, char **argv)
 		fprintf(stderr, "teller: out of memory\n");
 		return 3;
 	}
+	teller_ctx_set_threads(ctx, a.threads);
 	hashes = calloc((size_t)nfiles, sizeof(*hashes));
 	if (hashes == NULL) {
 		teller_ctx_free(ctx);
@@ -202,18 +193,20 @@ cmd_count(int argc, char **argv)
 		const char *path = argv[first + i];
 		teller_contest *c;
 		teller_profile *p;
-		char *buf;
-		size_t len;
+		struct cli_input in;
 
-		if (cli_slurp(path, &buf, &len) != 0) {
+		if (cli_load(path, &in) != 0) {
 			status = 1;
 			break;
 		}
+		/* hash first, dropping pages behind; the reader then drops
+		 * what it has consumed (cli_release) */
 		hashes[i] = malloc(65);
 		if (hashes[i] != NULL)
-			sha256_hex(buf, len, hashes[i]);
-		if (teller_read(ctx, (enum teller_format)a.format, path, buf,
-		    len, &c, &p) != TELLER_OK ||
+			cli_sha256_hex(&in, hashes[i]);
+		teller_ctx_set_release(ctx, cli_release, &in);
+		if (teller_read(ctx, (enum teller_format)a.format, path,
+		    in.buf, in.len, &c, &p) != TELLER_OK ||
 		    (contest != NULL && teller_profile_merge(ctx, contest,
 		    profile, c, p) != TELLER_OK)) {
 			status = cli_report_error(ctx);
@@ -221,7 +214,8 @@ cmd_count(int argc, char **argv)
 			contest = c;
 			profile = p;
 		}
-		free(buf);
+		teller_ctx_set_release(ctx, NULL, NULL);
+		cli_unload(&in);
 	}
 	if (status == 0) {
 		const char *m = a.method;

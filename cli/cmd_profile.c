@@ -13,7 +13,8 @@
 #include "cli.h"
 #include "opts.h"
 
-#define PROFILE_SYNOPSIS "teller profile [-f FORMAT] [-o OUT] FILE..."
+#define PROFILE_SYNOPSIS "teller profile [-f FORMAT] [-o OUT] [-j N] " \
+	"FILE..."
 #define MERGE_SYNOPSIS "teller merge [-o OUT] PART..."
 
 /* The option tables (cli_getopt, cli_help). */
@@ -22,6 +23,8 @@ static const struct cli_opt profile_opts[] = {
 	    "standard output)" },
 	{ "format", 'f', "FORMAT", "input format: blt, csv, preflib, profile "
 	    "(default: detected from content)" },
+	{ "threads", 'j', "N", "threads reading the input (default 0: one "
+	    "per CPU, at most 16; 1 reads in one thread)" },
 	{ "help", 'h', NULL, "show this help" },
 	{ NULL, 0, NULL, NULL }
 };
@@ -35,6 +38,7 @@ static const struct cli_opt merge_opts[] = {
 struct pargs {
 	const char *out;
 	enum teller_format fmt;
+	int threads; /* teller_ctx_set_threads: 0 = one per CPU */
 	bool help;
 };
 
@@ -43,6 +47,8 @@ on_opt(void *ud, int id, const char *arg)
 {
 	struct pargs *a = ud;
 	int v;
+	char *end;
+	unsigned long t;
 
 	switch (id) {
 	case 'o':
@@ -55,6 +61,17 @@ on_opt(void *ud, int id, const char *arg)
 		}
 		a->fmt = (enum teller_format)v;
 		break;
+	case 'j':
+		t = arg[0] >= '0' && arg[0] <= '9' ? strtoul(arg, &end, 10) :
+		    0;
+		if (arg[0] < '0' || arg[0] > '9' || *end != '\0' ||
+		    t > 1024) {
+			fprintf(stderr, "teller: --threads: '%s' is not a "
+			    "number\n", arg);
+			return 1;
+		}
+		a->threads = (int)t;
+		break;
 	case 'h':
 		a->help = true;
 		break;
@@ -65,7 +82,7 @@ on_opt(void *ud, int id, const char *arg)
 static int
 run(int argc, char **argv, bool merge)
 {
-	struct pargs a = { "-", TELLER_FMT_AUTO, false };
+	struct pargs a = { "-", TELLER_FMT_AUTO, 0, false };
 	const char *out;
 	const char *syn = merge ? MERGE_SYNOPSIS : PROFILE_SYNOPSIS;
 	const struct cli_opt *tab = merge ? merge_opts : profile_opts;
@@ -93,20 +110,22 @@ run(int argc, char **argv, bool merge)
 		fprintf(stderr, "teller: out of memory\n");
 		return 3;
 	}
+	teller_ctx_set_threads(ctx, a.threads);
 	for (i = first_file; i < argc && rc == 0; i++) {
 		teller_contest *c;
 		teller_profile *p;
-		char *buf;
-		size_t len;
+		struct cli_input in;
 
-		if (cli_slurp(argv[i], &buf, &len) != 0) {
+		if (cli_load(argv[i], &in) != 0) {
 			rc = 1;
 			break;
 		}
-		if (teller_read(ctx, fmt, argv[i], buf, len, &c, &p) !=
+		teller_ctx_set_release(ctx, cli_release, &in);
+		if (teller_read(ctx, fmt, argv[i], in.buf, in.len, &c, &p) !=
 		    TELLER_OK)
 			rc = cli_report_error(ctx);
-		free(buf);
+		teller_ctx_set_release(ctx, NULL, NULL);
+		cli_unload(&in);
 		if (rc != 0)
 			break;
 		if (c0 == NULL) {

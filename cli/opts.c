@@ -26,6 +26,8 @@ const struct cli_opt count_opts[] = {
 	{ "html", OPT_HTML, "FILE", "write an HTML report with charts to FILE" },
 	{ "stages", OPT_STAGES, "FILE", "write the stage sheet to FILE" },
 	{ "seed", OPT_SEED, "N", "seed for ties decided by lot (default 1)" },
+	{ "threads", 'j', "N", "threads reading the input (default 0: one "
+	    "per CPU, at most 16; 1 reads in one thread)" },
 	{ "help", 'h', NULL, "show this help" },
 	{ NULL, 0, NULL, NULL }
 };

@@ -1,7 +1,13 @@
 /* SPDX-License-Identifier: MIT */
-/* util.c -- shared helpers of the teller command: error printing, reading
- * whole files, the stdio writer. */
+/* util.c -- shared helpers of the teller command: error printing, loading
+ * inputs (mapped, or read whole), dropping their consumed pages, hashing
+ * them, the stdio writer. */
+#define _DEFAULT_SOURCE /* madvise, MADV_DONTNEED (posix_madvise's is a
+			 * no-op in glibc) */
+#include <sys/mman.h>
 #include <sys/stat.h>
+
+#include <openssl/evp.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -74,13 +80,29 @@ read_all(int fd, size_t hint, char **buf, size_t *len)
 	return 0;
 }
 
+/* Read fd (path names it in messages) whole into a malloc'd buffer.
+ * Returns 0, or prints "teller: PATH: reason" and returns 1. */
+static int
+slurp_fd(const char *path, int fd, char **buf, size_t *len)
+{
+	struct stat st;
+	size_t hint = 0;
+
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0 &&
+	    (uintmax_t)st.st_size < SIZE_MAX / 2)
+		hint = (size_t)st.st_size;
+	if (read_all(fd, hint, buf, len) == 0)
+		return 0;
+	fprintf(stderr, "teller: %s: %s\n", path, errno == ENOMEM ?
+	    "out of memory" : strerror(errno));
+	return 1;
+}
+
 int
 cli_slurp(const char *path, char **buf, size_t *len)
 {
 	bool in = strcmp(path, "-") == 0;
 	int fd = in ? STDIN_FILENO : open(path, O_RDONLY), rc;
-	struct stat st;
-	size_t hint = 0;
 
 	*buf = NULL;
 	*len = 0;
@@ -88,16 +110,114 @@ cli_slurp(const char *path, char **buf, size_t *len)
 		fprintf(stderr, "teller: %s: %s\n", path, strerror(errno));
 		return 1;
 	}
-	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0 &&
-	    (uintmax_t)st.st_size < SIZE_MAX / 2)
-		hint = (size_t)st.st_size;
-	rc = read_all(fd, hint, buf, len);
-	if (rc != 0)
-		fprintf(stderr, "teller: %s: %s\n", path, errno == ENOMEM ?
-		    "out of memory" : strerror(errno));
+	rc = slurp_fd(path, fd, buf, len);
 	if (!in)
 		close(fd);
-	return rc != 0;
+	return rc;
+}
+
+int
+cli_load(const char *path, struct cli_input *in)
+{
+	long pg = sysconf(_SC_PAGESIZE);
+	struct stat st;
+	void *m;
+	int fd, rc;
+
+	memset(in, 0, sizeof(*in));
+	in->page = pg > 0 ? (size_t)pg : 4096;
+	if (strcmp(path, "-") == 0)
+		return cli_slurp(path, &in->mem, &in->len);
+	if ((fd = open(path, O_RDONLY)) < 0) {
+		fprintf(stderr, "teller: %s: %s\n", path, strerror(errno));
+		return 1;
+	}
+	/* a regular file with bytes in it is mapped; anything else (or a
+	 * failed mmap, e.g. on a file system without it) is read */
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0 &&
+	    (uintmax_t)st.st_size < SIZE_MAX / 2) {
+		m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd,
+		    0);
+		if (m != MAP_FAILED) {
+			close(fd);
+			in->map = m;
+			in->buf = m;
+			in->len = (size_t)st.st_size;
+			return 0;
+		}
+	}
+	rc = slurp_fd(path, fd, &in->mem, &in->len);
+	close(fd);
+	in->buf = in->mem;
+	return rc;
+}
+
+void
+cli_unload(struct cli_input *in)
+{
+	if (in->map != NULL)
+		(void)munmap(in->map, in->len);
+	free(in->mem);
+	memset(in, 0, sizeof(*in));
+}
+
+/* Drop the pages wholly inside [p, p + n) of in's mapping (the last,
+ * partial page of the file counts as whole). */
+static void
+drop(const struct cli_input *in, const char *p, size_t n)
+{
+	uintptr_t m, a, b, mask;
+
+	if (in == NULL || in->map == NULL || n == 0)
+		return;
+	m = (uintptr_t)in->map;
+	a = (uintptr_t)p;
+	if (a < m || a - m > in->len || n > in->len - (a - m))
+		return;
+	mask = (uintptr_t)in->page - 1;
+	b = a + n;
+	a = (a + mask) & ~mask;
+	if (b != m + in->len)
+		b &= ~mask;
+	if (a < b)
+		(void)madvise((void *)a, b - a, MADV_DONTNEED);
+}
+
+void
+cli_release(void *ud, const char *p, size_t n)
+{
+	drop(ud, p, n);
+}
+
+/* Bytes hashed between two drops of a mapping's pages. */
+#define HASH_STEP ((size_t)4 << 20)
+
+void
+cli_sha256_hex(const struct cli_input *in, char out[65])
+{
+	static const char hex[] = "0123456789abcdef";
+	unsigned char h[EVP_MAX_MD_SIZE];
+	unsigned int n = 0, i;
+	EVP_MD_CTX *md = EVP_MD_CTX_new();
+	size_t off, k;
+	int ok;
+
+	out[0] = '\0';
+	ok = md != NULL && EVP_DigestInit_ex(md, EVP_sha256(), NULL) == 1;
+	for (off = 0; ok && off < in->len; off += k) {
+		k = in->len - off < HASH_STEP ? in->len - off : HASH_STEP;
+		ok = EVP_DigestUpdate(md, in->buf + off, k) == 1;
+		drop(in, in->buf + off, k);
+	}
+	ok = ok && EVP_DigestFinal_ex(md, h, &n) == 1 && n == 32;
+	EVP_MD_CTX_free(md);
+	if (!ok)
+		return;
+	for (i = 0; i < n; i++) {
+		out[2 * i] = hex[h[i] >> 4];
+		out[2 * i + 1] = hex[h[i] & 15];
+	}
+	out[64] = '\0';
 }
 
 int

@@ -17,17 +17,19 @@
 /* ------------------------------------------------------------------ */
 /* text checks                                                        */
 
-int
-tl_text_check(teller_ctx *ctx, const char *buf, size_t len)
+/*
+ * Scan s from i while i < stop (the sequence at stop - 1 may run on, up
+ * to len). Returns where it stopped: >= stop if all was valid, else the
+ * offset of the first NUL or invalid UTF-8 byte.
+ */
+static size_t
+text_scan(const unsigned char *s, size_t i, size_t stop, size_t len)
 {
-	const unsigned char *s = (const unsigned char *)buf;
-	size_t i = 0, k, l;
-	long line = 1;
-	size_t ls = 0;
+	size_t l;
 
-	while (i < len) {
+	while (i < stop) {
 		/* ASCII fast path, eight bytes at a time */
-		while (i + 8 <= len) {
+		while (i + 8 <= stop) {
 			uint64_t v;
 			memcpy(&v, s + i, 8);
 			if (((v | ((v - UINT64_C(0x0101010101010101)) & ~v)) &
@@ -35,15 +37,23 @@ tl_text_check(teller_ctx *ctx, const char *buf, size_t len)
 				break;
 			i += 8;
 		}
-		if (i >= len)
+		if (i >= stop)
 			break;
 		l = tl_utf8_len(s + i, len - i);
 		if (l == 0)
-			break;
+			return i;
 		i += l;
 	}
-	if (i >= len)
-		return TELLER_OK;
+	return i;
+}
+
+/* EENCODING for the bad byte at s[i], at its line and column in s. */
+static int
+text_fail(teller_ctx *ctx, const unsigned char *s, size_t i)
+{
+	size_t k, ls = 0;
+	long line = 1;
+
 	for (k = 0; k < i; k++)
 		if (s[k] == '\n') {
 			line++;
@@ -51,6 +61,61 @@ tl_text_check(teller_ctx *ctx, const char *buf, size_t len)
 		}
 	return tl_fail_at(ctx, TELLER_EENCODING, line, (long)(i - ls) + 1,
 	    s[i] == 0 ? "NUL byte in text" : "invalid UTF-8");
+}
+
+int
+tl_text_check(teller_ctx *ctx, const char *buf, size_t len)
+{
+	const unsigned char *s = (const unsigned char *)buf;
+	size_t i = text_scan(s, 0, len, len);
+
+	return i >= len ? TELLER_OK : text_fail(ctx, s, i);
+}
+
+void
+tl_behind_init(struct tl_behind *b, const char *buf, size_t len)
+{
+	b->buf = buf;
+	b->end = buf + len;
+	b->kept = buf;
+}
+
+/* Check [b->kept, p) (p <= b->end) and release it. */
+int
+tl_behind_flush(teller_ctx *ctx, struct tl_behind *b, const char *p)
+{
+	const unsigned char *s = (const unsigned char *)b->buf;
+	size_t len = (size_t)(b->end - b->buf), from, i;
+
+	if (p <= b->kept)
+		return TELLER_OK;
+	from = (size_t)(b->kept - b->buf);
+	i = text_scan(s, from, (size_t)(p - b->buf), len);
+	if (i < (size_t)(p - b->buf))
+		return text_fail(ctx, s, i);
+	/* a sequence may have run past p: the next check starts after it */
+	tl_release(ctx, b->kept, i - from);
+	b->kept = b->buf + i;
+	return TELLER_OK;
+}
+
+int
+tl_behind_end(teller_ctx *ctx, struct tl_behind *b, int rc)
+{
+	const unsigned char *s = (const unsigned char *)b->buf;
+	size_t len = (size_t)(b->end - b->buf);
+	size_t i = text_scan(s, (size_t)(b->kept - b->buf), len, len);
+
+	if (i < len) {
+		/* tl_text_check ran first before: its error wins */
+		if (rc != TELLER_OK)
+			teller_errclear(ctx);
+		return text_fail(ctx, s, i);
+	}
+	if (rc == TELLER_OK && b->kept < b->end)
+		tl_release(ctx, b->kept, (size_t)(b->end - b->kept));
+	b->kept = b->end;
+	return rc;
 }
 
 /* ------------------------------------------------------------------ */
@@ -1045,12 +1110,107 @@ row(struct rd *r)
 	return rc;
 }
 
+/* Read the CSV (buf, len) into r, its text checked and released behind
+ * the reader through b. */
+static int
+csv_read(teller_ctx *ctx, struct rd *r, struct tl_behind *b, const char *buf,
+    size_t len)
+{
+	bool got;
+	int rc;
+
+	r->ctx = ctx;
+	r->idcol = r->wcol = -1;
+	r->s.ctx = ctx;
+	r->s.buf = buf;
+	r->s.end = buf + len;
+	r->s.p = buf;
+	r->s.line = 1;
+	if (len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0)
+		r->s.p += 3;
+	r->s.lstart = r->s.p;
+	r->c = tl_contest_new(ctx);
+	r->p = tl_profile_new(ctx, 0);
+	r->s.f = tl_vec_new(ctx, sizeof(struct fld));
+	r->s.scratch = tl_vec_new(ctx, 1);
+	r->marks = tl_vec_new(ctx, sizeof(tl_cid));
+	r->stamp = tl_vec_new(ctx, sizeof(uint32_t));
+	r->pairs = tl_vec_new(ctx, sizeof(struct pair));
+	if (r->c == NULL || r->p == NULL || r->s.f == NULL ||
+	    r->s.scratch == NULL || r->marks == NULL || r->pairs == NULL ||
+	    r->stamp == NULL ||
+	    tl_strtab_init(ctx, &r->names) != TELLER_OK ||
+	    tl_strtab_init(ctx, &r->ids) != TELLER_OK)
+		return TELLER_ENOMEM;
+
+	/* directives, comments and blank lines before the header */
+	for (;;) {
+		const char *e, *a;
+
+		if (r->s.p >= r->s.end)
+			return tl_fail_at(ctx, TELLER_EPARSE, r->s.line, 1,
+			    "no header line");
+		e = memchr(r->s.p, '\n', (size_t)(r->s.end - r->s.p));
+		if (e == NULL)
+			e = r->s.end;
+		for (a = r->s.p; a < e && (*a == ' ' || *a == '\t' ||
+		    *a == '\r'); a++)
+			;
+		if (a < e && *a != '#')
+			break;
+		if (a < e && (rc = directive(r, a, e, r->s.line)) != TELLER_OK)
+			return rc;
+		r->s.p = e < r->s.end ? e + 1 : e;
+		r->s.line++;
+		r->s.lstart = r->s.p;
+	}
+	r->s.sep = detect_sep(r->s.p, r->s.end);
+	r->s.header = true;
+	if ((rc = rec_next(&r->s, (size_t)ctx->lim.candidates +
+	    (size_t)ctx->lim.ranks + 2, &got)) != TELLER_OK)
+		return rc;
+	if ((rc = header(r)) != TELLER_OK)
+		return rc;
+	r->s.header = false;
+	for (;;) {
+		/* a line starting with '#' is a comment here too (a name
+		 * starting with '#' must be quoted) */
+		const char *a = r->s.p;
+
+		/* the records before this one are done with */
+		if ((rc = tl_behind(ctx, b, a)) != TELLER_OK)
+			return rc;
+		while (a < r->s.end && (*a == ' ' || *a == '\t'))
+			a++;
+		if (a < r->s.end && *a == '#') {
+			const char *e = memchr(a, '\n', (size_t)(r->s.end - a));
+			r->s.p = e != NULL ? e + 1 : r->s.end;
+			r->s.line++;
+			r->s.lstart = r->s.p;
+			continue;
+		}
+		if ((rc = rec_next(&r->s, r->nf, &got)) != TELLER_OK)
+			return rc;
+		if (!got)
+			break;
+		if (rec_blank(&r->s))
+			continue;
+		if ((rc = row(r)) != TELLER_OK)
+			return rc;
+	}
+	if (r->c->ncand == 0)
+		return tl_fail_at(ctx, TELLER_EPARSE, 1, 1, "no candidates: "
+		    "add '# candidate:' lines or mark some ballots");
+	r->p->ncand = r->c->ncand;
+	return TELLER_OK;
+}
+
 int
 tl_fmt_csv(teller_ctx *ctx, const char *buf, size_t len,
     struct teller_contest **c, struct teller_profile **p)
 {
+	struct tl_behind b;
 	struct rd r;
-	bool got;
 	int rc;
 
 	*c = NULL;
@@ -1059,88 +1219,11 @@ tl_fmt_csv(teller_ctx *ctx, const char *buf, size_t len,
 		return tl_fmt_preflib(ctx, buf, len, c, p);
 	if (len >= 7 && memcmp(buf, "TELLERP", 7) == 0)
 		return tl_fmt_profile(ctx, buf, len, c, p); /* other versions */
-	if ((rc = tl_text_check(ctx, buf, len)) != TELLER_OK)
-		return rc;
 	memset(&r, 0, sizeof(r));
-	r.ctx = ctx;
-	r.idcol = r.wcol = -1;
-	r.s.ctx = ctx;
-	r.s.buf = buf;
-	r.s.end = buf + len;
-	r.s.p = buf;
-	r.s.line = 1;
-	if (len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0)
-		r.s.p += 3;
-	r.s.lstart = r.s.p;
-	r.c = tl_contest_new(ctx);
-	r.p = tl_profile_new(ctx, 0);
-	r.s.f = tl_vec_new(ctx, sizeof(struct fld));
-	r.s.scratch = tl_vec_new(ctx, 1);
-	r.marks = tl_vec_new(ctx, sizeof(tl_cid));
-	r.stamp = tl_vec_new(ctx, sizeof(uint32_t));
-	r.pairs = tl_vec_new(ctx, sizeof(struct pair));
-	if (r.c == NULL || r.p == NULL || r.s.f == NULL ||
-	    r.s.scratch == NULL || r.marks == NULL || r.pairs == NULL ||
-	    r.stamp == NULL ||
-	    tl_strtab_init(ctx, &r.names) != TELLER_OK ||
-	    tl_strtab_init(ctx, &r.ids) != TELLER_OK)
-		return TELLER_ENOMEM;
-
-	/* directives, comments and blank lines before the header */
-	for (;;) {
-		const char *e, *a;
-
-		if (r.s.p >= r.s.end)
-			return tl_fail_at(ctx, TELLER_EPARSE, r.s.line, 1,
-			    "no header line");
-		e = memchr(r.s.p, '\n', (size_t)(r.s.end - r.s.p));
-		if (e == NULL)
-			e = r.s.end;
-		for (a = r.s.p; a < e && (*a == ' ' || *a == '\t' ||
-		    *a == '\r'); a++)
-			;
-		if (a < e && *a != '#')
-			break;
-		if (a < e && (rc = directive(&r, a, e, r.s.line)) != TELLER_OK)
-			return rc;
-		r.s.p = e < r.s.end ? e + 1 : e;
-		r.s.line++;
-		r.s.lstart = r.s.p;
-	}
-	r.s.sep = detect_sep(r.s.p, r.s.end);
-	r.s.header = true;
-	if ((rc = rec_next(&r.s, (size_t)ctx->lim.candidates +
-	    (size_t)ctx->lim.ranks + 2, &got)) != TELLER_OK)
+	tl_behind_init(&b, buf, len);
+	rc = tl_behind_end(ctx, &b, csv_read(ctx, &r, &b, buf, len));
+	if (rc != TELLER_OK)
 		return rc;
-	if ((rc = header(&r)) != TELLER_OK)
-		return rc;
-	r.s.header = false;
-	for (;;) {
-		/* a line starting with '#' is a comment here too (a name
-		 * starting with '#' must be quoted) */
-		const char *a = r.s.p;
-		while (a < r.s.end && (*a == ' ' || *a == '\t'))
-			a++;
-		if (a < r.s.end && *a == '#') {
-			const char *e = memchr(a, '\n', (size_t)(r.s.end - a));
-			r.s.p = e != NULL ? e + 1 : r.s.end;
-			r.s.line++;
-			r.s.lstart = r.s.p;
-			continue;
-		}
-		if ((rc = rec_next(&r.s, r.nf, &got)) != TELLER_OK)
-			return rc;
-		if (!got)
-			break;
-		if (rec_blank(&r.s))
-			continue;
-		if ((rc = row(&r)) != TELLER_OK)
-			return rc;
-	}
-	if (r.c->ncand == 0)
-		return tl_fail_at(ctx, TELLER_EPARSE, 1, 1, "no candidates: "
-		    "add '# candidate:' lines or mark some ballots");
-	r.p->ncand = r.c->ncand;
 	*c = r.c;
 	*p = r.p;
 	return TELLER_OK;

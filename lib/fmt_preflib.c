@@ -128,6 +128,7 @@ struct pl {
 	uint32_t gen;     /* orders begun, wrapping past 0 */
 	struct tl_vec *marks;
 	int64_t orders;   /* data lines */
+	struct tl_behind *b; /* checks and releases the input behind us */
 };
 
 /*
@@ -432,6 +433,10 @@ parse_new(struct pl *s, const char *buf, size_t len)
 			}
 			continue;
 		}
+		/* lines before this one are done with (names and title
+		 * were copied when the first order came) */
+		if (s->p != NULL && (rc = tl_behind(ctx, s->b, a)) != TELLER_OK)
+			return rc;
 		if (s->p == NULL) {
 			/* first order: the header is complete */
 			if (nalt < 0)
@@ -555,6 +560,8 @@ parse_old(struct pl *s, const char *buf, size_t len)
 	while (next_line(&l, &a, &e)) {
 		int64_t cnt;
 
+		if ((rc = tl_behind(ctx, s->b, a)) != TELLER_OK)
+			return rc;
 		p = skipws(a, e);
 		if (p == e)
 			continue;
@@ -623,6 +630,7 @@ tl_fmt_preflib(teller_ctx *ctx, const char *buf, size_t len,
     struct teller_contest **c, struct teller_profile **p)
 {
 	struct pl s;
+	struct tl_behind b;
 	bool old = tl_preflib_sniff_old(buf, len);
 	int rc;
 
@@ -630,15 +638,14 @@ tl_fmt_preflib(teller_ctx *ctx, const char *buf, size_t len,
 	*p = NULL;
 	if (!old && !looks_new(buf, len))
 		return tl_fmt_csv(ctx, buf, len, c, p);
-	if ((rc = tl_text_check(ctx, buf, len)) != TELLER_OK)
-		return rc;
 	memset(&s, 0, sizeof(s));
 	s.ctx = ctx;
+	s.b = &b;
+	tl_behind_init(&b, buf, len);
 	s.c = tl_contest_new(ctx);
-	if (s.c == NULL)
-		return TELLER_ENOMEM;
-	rc = old ? parse_old(&s, buf, len) : parse_new(&s, buf, len);
-	if (rc != TELLER_OK)
+	rc = s.c == NULL ? TELLER_ENOMEM : old ? parse_old(&s, buf, len) :
+	    parse_new(&s, buf, len);
+	if ((rc = tl_behind_end(ctx, &b, rc)) != TELLER_OK)
 		return rc;
 	s.p->lines = s.p->total; /* a count is that many ballots */
 	*c = s.c;

@@ -442,11 +442,14 @@ pat_line(struct rd *r, struct teller_profile *p, struct tl_vec *marks)
 	return TELLER_OK;
 }
 
-int
-tl_fmt_profile(teller_ctx *ctx, const char *buf, size_t len,
-    struct teller_contest **cp, struct teller_profile **pp)
+/* Read the profile file after its magic line into *cp, *pp, its text
+ * checked and released behind the reader through b. */
+static int
+profile_read(struct rd *rp, struct tl_behind *b, struct teller_contest **cp,
+    struct teller_profile **pp)
 {
-	struct rd r;
+	struct rd r = *rp;
+	teller_ctx *ctx = r.ctx;
 	struct teller_contest *c;
 	struct teller_profile *p;
 	struct tl_vec *marks;
@@ -454,21 +457,6 @@ tl_fmt_profile(teller_ctx *ctx, const char *buf, size_t len,
 	int64_t seats, wdp, ballots, ncand, npat, i, total;
 	int rc;
 
-	*cp = NULL;
-	*pp = NULL;
-	memset(&r, 0, sizeof(r));
-	r.ctx = ctx;
-	r.p = buf;
-	r.end = buf + len;
-	if ((rc = next(&r, "the magic line")) != TELLER_OK)
-		return rc;
-	if (r.e - r.a != 8 || memcmp(r.a, "TELLERP1", 8) != 0)
-		return tl_fail_at(ctx, TELLER_EPARSE, 1, 1, len >= 7 &&
-		    memcmp(buf, "TELLERP", 7) == 0 ? "unsupported profile "
-		    "file version (this teller reads TELLERP1)" :
-		    "not a teller profile file (no TELLERP1 line)");
-	if ((rc = tl_text_check(ctx, buf, len)) != TELLER_OK)
-		return rc;
 	c = tl_contest_new(ctx);
 	marks = tl_vec_new(ctx, sizeof(tl_cid));
 	if (c == NULL || marks == NULL)
@@ -509,7 +497,8 @@ tl_fmt_profile(teller_ctx *ctx, const char *buf, size_t len,
 		return TELLER_ENOMEM;
 	p->wdp = (int)wdp;
 	for (i = 0; i < npat; i++)
-		if ((rc = pat_line(&r, p, marks)) != TELLER_OK)
+		if ((rc = tl_behind(ctx, b, r.p)) != TELLER_OK ||
+		    (rc = pat_line(&r, p, marks)) != TELLER_OK)
 			return rc;
 	if ((rc = next(&r, "the end line")) != TELLER_OK ||
 	    (rc = keyword(&r, "end", &v)) != TELLER_OK)
@@ -527,4 +516,34 @@ tl_fmt_profile(teller_ctx *ctx, const char *buf, size_t len,
 	*cp = c;
 	*pp = p;
 	return TELLER_OK;
+}
+
+int
+tl_fmt_profile(teller_ctx *ctx, const char *buf, size_t len,
+    struct teller_contest **cp, struct teller_profile **pp)
+{
+	struct tl_behind b;
+	struct rd r;
+	int rc;
+
+	*cp = NULL;
+	*pp = NULL;
+	memset(&r, 0, sizeof(r));
+	r.ctx = ctx;
+	r.p = buf;
+	r.end = buf + len;
+	if ((rc = next(&r, "the magic line")) != TELLER_OK)
+		return rc;
+	if (r.e - r.a != 8 || memcmp(r.a, "TELLERP1", 8) != 0)
+		return tl_fail_at(ctx, TELLER_EPARSE, 1, 1, len >= 7 &&
+		    memcmp(buf, "TELLERP", 7) == 0 ? "unsupported profile "
+		    "file version (this teller reads TELLERP1)" :
+		    "not a teller profile file (no TELLERP1 line)");
+	tl_behind_init(&b, buf, len);
+	rc = tl_behind_end(ctx, &b, profile_read(&r, &b, cp, pp));
+	if (rc != TELLER_OK) {
+		*cp = NULL;
+		*pp = NULL;
+	}
+	return rc;
 }

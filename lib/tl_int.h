@@ -486,6 +486,31 @@ bool tl_preflib_sniff_old(const char *buf, size_t len);
  * (fmt_csv.c; shared by the text readers). */
 int tl_text_check(teller_ctx *ctx, const char *buf, size_t len);
 
+/*
+ * The input a forward-only text reader has consumed but not yet checked
+ * (tl_text_check's rules) and released (tl_release), so it is checked and
+ * dropped a few MiB at a time behind the reader instead of all at once
+ * before it (fmt_csv.c). Init it where checking starts; call tl_behind
+ * with the start of what the reader still needs (once a line is cheap);
+ * finish with tl_behind_end, which checks the rest: an encoding error
+ * anywhere replaces any other error, as if all was checked first.
+ */
+#define TL_RELEASE_STEP ((size_t)4 << 20)
+struct tl_behind {
+	const char *buf, *end; /* the whole input */
+	const char *kept;      /* first byte not yet checked and released */
+};
+void tl_behind_init(struct tl_behind *b, const char *buf, size_t len);
+int tl_behind_flush(teller_ctx *ctx, struct tl_behind *b, const char *p);
+int tl_behind_end(teller_ctx *ctx, struct tl_behind *b, int rc);
+static inline int
+tl_behind(teller_ctx *ctx, struct tl_behind *b, const char *p)
+{
+	if ((size_t)(p - b->kept) < TL_RELEASE_STEP)
+		return TELLER_OK;
+	return tl_behind_flush(ctx, b, p);
+}
+
 /* A set of byte strings, each numbered in order of addition; storage
  * freed with the context (fmt_csv.c). add returns the string's index
  * (new or existing) or -1 (error recorded); find returns it or -1. */
