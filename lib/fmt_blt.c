@@ -5,6 +5,8 @@
  * withdrawn candidates, ballot lines, lone 0), then a tolerant name part
  * that reads the seven name encodings found in the Scottish files.
  */
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -214,6 +216,12 @@ struct rd {
 	size_t fcap;
 	struct tl_cells *fb;    /* [FAST_BATCH] the plain lines batched */
 	long *fline;            /* [FAST_BATCH] their line numbers */
+	struct tl_keys keys;    /* plain lines packed (keys.bits > 0) */
+	uint64_t *fkey;         /* [FAST_BATCH] their keys */
+	int64_t *fw;            /* [FAST_BATCH] their weights */
+	const char *kept;       /* input from here on not yet released */
+	atomic_bool *stop;      /* a worker's signal to give up, or NULL */
+	bool par_tried;         /* the parallel read was tried (once) */
 };
 
 static int
@@ -379,6 +387,8 @@ id_dialect(struct lines lx)
 
 /* Plain ballot lines counted together (tl_profile_add_cells). */
 #define FAST_BATCH 256
+/* Input read is released (tl_release) in steps of this many bytes. */
+#define RELEASE_STEP ((ptrdiff_t)4 << 20)
 
 /* Give a profile error without a position the line of its ballot. */
 static int
@@ -468,6 +478,67 @@ plain_line(struct rd *r, const struct lines *lx, int64_t wscale,
 	return (const char *)(q < end ? q + 1 : q);
 }
 
+/*
+ * plain_line for a reader that packs ballots (r->keys.bits > 0, at most
+ * 63 candidates): the same lines, read to a key (*key) and a weight (*w)
+ * with no cells. The line's end is found first, so its separator stops
+ * every scan and no byte is checked against the end of the input; a last
+ * line with no separator is left to the general path.
+ */
+static const char *
+plain_key(struct rd *r, const struct lines *lx, int64_t wscale,
+    uint64_t *key, int64_t *wout)
+{
+	const unsigned char *s = (const unsigned char *)lx->p, *q = s, *e;
+	uint64_t v = 0, kv = 0, seen = 0, ncand = (uint64_t)r->ncand;
+	unsigned d;
+	int nd = 0, nr = 0, shift = 0;
+	int64_t w;
+
+	e = memchr(s, lx->sep, (size_t)(lx->end - lx->p));
+	if (e == NULL || (size_t)(e - s) > r->ctx->lim.line_bytes)
+		return NULL;
+	while (*q == ' ')
+		q++;
+	if ((unsigned)*q - '1' > 8)
+		return NULL;
+	for (; (d = (unsigned)*q - '0') < 10; q++, nd++)
+		v = v * 10 + d;
+	if (nd > 18 || *q != ' ' ||
+	    __builtin_mul_overflow((int64_t)v, wscale, &w))
+		return NULL;
+	for (;;) {
+		while (*q == ' ')
+			q++;
+		if (*q == '0') {
+			q++;
+			break;
+		}
+		if ((unsigned)*q - '1' > 8)
+			return NULL;
+		v = (unsigned)*q++ - '0';
+		for (; (d = (unsigned)*q - '0') < 10; q++)
+			if ((v = v * 10 + d) > ncand)
+				return NULL;
+		if (v > ncand || *q != ' ' || (seen >> v & 1) != 0 ||
+		    nr >= r->maxr)
+			return NULL;
+		seen |= (uint64_t)1 << v;
+		kv |= v << shift;
+		shift += r->keys.bits;
+		nr++;
+	}
+	while (*q == ' ')
+		q++;
+	if (*q == '\r' && lx->sep == '\n' && q + 1 == e)
+		q++;
+	if (q != e || nr == 0)
+		return NULL;
+	*key = kv;
+	*wout = w;
+	return (const char *)e + 1;
+}
+
 /* Count the n plain lines batched. */
 static int
 fast_flush(struct rd *r, size_t n)
@@ -477,7 +548,11 @@ fast_flush(struct rd *r, size_t n)
 
 	if (n == 0)
 		return TELLER_OK;
-	rc = tl_profile_add_cells(r->ctx, r->p, r->fb, n, &done);
+	if (r->keys.bits > 0)
+		rc = tl_profile_add_keys(r->ctx, r->p, &r->keys, r->fkey, r->fw,
+		    n, &done);
+	else
+		rc = tl_profile_add_cells(r->ctx, r->p, r->fb, n, &done);
 	return rc != TELLER_OK ? at_line(r->ctx, rc, r->fline[done]) : rc;
 }
 
@@ -502,25 +577,213 @@ fast_lines(struct rd *r, struct lines *lx)
 		r->fcells = tl_alloc(r->ctx, r->fcap, sizeof(tl_cid));
 		r->fb = tl_alloc(r->ctx, FAST_BATCH, sizeof(struct tl_cells));
 		r->fline = tl_alloc(r->ctx, FAST_BATCH, sizeof(long));
-		if (r->fcells == NULL || r->fb == NULL || r->fline == NULL)
+		r->fkey = tl_alloc(r->ctx, FAST_BATCH, sizeof(uint64_t));
+		r->fw = tl_alloc(r->ctx, FAST_BATCH, sizeof(int64_t));
+		if (r->fcells == NULL || r->fb == NULL || r->fline == NULL ||
+		    r->fkey == NULL || r->fw == NULL)
 			return TELLER_ENOMEM;
+		r->keys.bits = r->ncand <= 63 ?
+		    tl_keys_bits(r->ncand, r->maxr) : 0;
 	}
 	need = 2 * (size_t)r->maxr;
+	if (r->kept == NULL || r->kept > lx->p)
+		r->kept = lx->p;
 	while (lx->p < lx->end) {
 		if (n == FAST_BATCH || used + need > r->fcap) {
 			if ((rc = fast_flush(r, n)) != TELLER_OK)
 				return rc;
 			n = used = 0;
+			if (r->stop != NULL && atomic_load_explicit(r->stop,
+			    memory_order_relaxed))
+				return TELLER_OK;
+			if (lx->p - r->kept >= RELEASE_STEP) {
+				tl_release(r->ctx, r->kept,
+				    (size_t)(lx->p - r->kept));
+				r->kept = lx->p;
+			}
 		}
-		next = plain_line(r, lx, wscale, r->fcells + used, &r->fb[n]);
+		if (r->keys.bits > 0)
+			next = plain_key(r, lx, wscale, &r->fkey[n], &r->fw[n]);
+		else
+			next = plain_line(r, lx, wscale, r->fcells + used,
+			    &r->fb[n]);
 		if (next == NULL)
 			break;
 		r->fline[n] = ++lx->no;
 		lx->p = next;
-		used += r->fb[n].len;
+		used += r->keys.bits > 0 ? 0 : r->fb[n].len;
 		n++;
 	}
 	return fast_flush(r, n);
+}
+
+/* ------------------------------------------------------------------ */
+/* the parallel read of the ballot section                            */
+
+/* Bytes of ballot lines below which one thread reads them all. */
+#define PAR_MIN ((size_t)2 << 20)
+
+/*
+ * One worker's share of a speculative parallel read: the plain lines of
+ * [lx.p, lx.end), read into a profile of its own in a context of its own.
+ * It stops at the first line that is not plain (or on any failure, or
+ * when told to), so it never gives an error: the sequential reader reads
+ * whatever it left, with every check and message.
+ */
+struct share {
+	struct rd r;
+	teller_ctx *ctx;
+	struct lines lx;
+	const char *end; /* lx.end as given: the share was read whole if
+			  * lx.p reached it */
+	int rc;
+	bool started;
+	pthread_t tid;
+};
+
+static void *
+share_run(void *arg)
+{
+	struct share *sh = arg;
+
+	sh->rc = fast_lines(&sh->r, &sh->lx);
+	if (sh->r.kept != NULL && sh->lx.p > sh->r.kept)
+		tl_release(sh->ctx, sh->r.kept,
+		    (size_t)(sh->lx.p - sh->r.kept));
+	return NULL;
+}
+
+/* Set up share sh over [p, end) for the reader r; false if it cannot
+ * be (the share is then simply not read in parallel). */
+static bool
+share_init(struct share *sh, const struct rd *r, const struct lines *lx,
+    const char *p, const char *end, atomic_bool *stop)
+{
+	teller_ctx *ctx = r->ctx;
+
+	memset(sh, 0, sizeof(*sh));
+	if (teller_ctx_new(&ctx->alloc, &sh->ctx) != TELLER_OK)
+		return false;
+	teller_ctx_set_limits(sh->ctx, &ctx->lim);
+	teller_ctx_set_release(sh->ctx, ctx->release, ctx->release_ud);
+	sh->ctx->file = ctx->file;
+	sh->r.ctx = sh->ctx;
+	sh->r.ncand = r->ncand;
+	sh->r.stop = stop;
+	sh->r.p = tl_profile_new(sh->ctx, r->ncand);
+	sh->r.seen = tl_alloc(sh->ctx, (size_t)r->ncand, sizeof(uint32_t));
+	if (sh->r.p == NULL || sh->r.seen == NULL ||
+	    tl_profile_set_wdp(sh->ctx, sh->r.p, r->p->wdp) != TELLER_OK)
+		return false;
+	sh->lx = *lx;
+	sh->lx.p = p;
+	sh->lx.end = end;
+	sh->lx.no = 0;
+	sh->end = end;
+	return true;
+}
+
+/* Start of the line holding p (p inside [lx->p, lx->end]), or past it. */
+static const char *
+line_after(const struct lines *lx, const char *p)
+{
+	const char *nl;
+
+	if (p >= lx->end)
+		return lx->end;
+	nl = memchr(p, lx->sep, (size_t)(lx->end - p));
+	return nl != NULL ? nl + 1 : lx->end;
+}
+
+/*
+ * Add a finished share to r's profile and move lx past it. Patterns come
+ * in the share's order after r's own, so the profile is the one a single
+ * thread builds: each pattern where it first occurs in the file. Returns
+ * 1 when the share cannot be taken whole (the caller then reads on from
+ * lx, sequentially), else TELLER_OK or an error.
+ */
+static int
+share_take(struct rd *r, struct lines *lx, struct share *sh)
+{
+	const struct teller_profile *q = sh->r.p;
+	int rc;
+
+	if (!sh->started || sh->rc != TELLER_OK || sh->ctx->err != TELLER_OK)
+		return 1;
+	/* A limit the two together pass would be reported at the wrong
+	 * line; leave it to the sequential reader to find where. */
+	if (q->total > r->ctx->lim.ballots - r->p->total ||
+	    q->pats->len > r->ctx->lim.patterns - r->p->pats->len)
+		return 1;
+	if ((rc = tl_profile_merge(r->ctx, r->p, q)) != TELLER_OK)
+		return rc;
+	lx->p = sh->lx.p;
+	lx->no += sh->lx.no;
+	return sh->lx.p == sh->end ? TELLER_OK : 1;
+}
+
+/*
+ * The plain lines at lx, read by up to ctx->threads threads at once the
+ * first time there are at least PAR_MIN bytes left (else fast_lines):
+ * the rest of the input is cut at line starts into shares; this thread
+ * reads the first, workers the others. The shares are taken in order for
+ * as long as each was read whole up to the next; from the first that was
+ * not, the sequential reader goes on as if alone, so errors, limits and
+ * the profile are exactly those of one thread.
+ */
+static int
+fast_lines_par(struct rd *r, struct lines *lx)
+{
+	struct share sh[16];
+	struct lines mine;
+	const char *cut[17];
+	atomic_bool stop;
+	size_t left = (size_t)(lx->end - lx->p);
+	int nt = r->ctx->threads, i, k, rc, taken;
+
+	if (nt <= 1 || r->par_tried || left < PAR_MIN)
+		return fast_lines(r, lx);
+	r->par_tried = true;
+	if (nt > 16)
+		nt = 16;
+	cut[0] = lx->p;
+	for (i = 1; i < nt; i++)
+		cut[i] = line_after(lx, lx->p + left / (size_t)nt *
+		    (size_t)i);
+	cut[nt] = lx->end;
+	atomic_init(&stop, false);
+	memset(sh, 0, sizeof(sh));
+	for (k = 1; k < nt; k++) {
+		if (cut[k + 1] <= cut[k] || !share_init(&sh[k], r, lx, cut[k],
+		    cut[k + 1], &stop))
+			continue;
+		sh[k].started = pthread_create(&sh[k].tid, NULL, share_run,
+		    &sh[k]) == 0;
+	}
+	mine = *lx;
+	mine.end = cut[1];
+	rc = fast_lines(r, &mine);
+	if (rc != TELLER_OK || mine.p != cut[1])
+		atomic_store(&stop, true);
+	for (k = 1; k < nt; k++)
+		if (sh[k].started)
+			pthread_join(sh[k].tid, NULL);
+	if (r->kept != NULL && mine.p > r->kept)
+		tl_release(r->ctx, r->kept, (size_t)(mine.p - r->kept));
+	lx->p = mine.p;
+	lx->no = mine.no;
+	taken = rc == TELLER_OK && mine.p == cut[1];
+	for (k = 1; k < nt; k++) {
+		if (taken == 1 && cut[k + 1] > cut[k]) {
+			int t = share_take(r, lx, &sh[k]);
+			if (t != TELLER_OK && t != 1)
+				rc = t;
+			taken = t == TELLER_OK;
+		}
+		teller_ctx_free(sh[k].ctx);
+	}
+	r->kept = lx->p;
+	return rc;
 }
 
 /* ------------------------------------------------------------------ */
@@ -1516,7 +1779,7 @@ tl_fmt_blt(teller_ctx *ctx, const char *buf, size_t len,
 		lx.p += 3;
 	while (!done) {
 		if (r.ballots && !r.in_opt && !t.in_block) {
-			if ((rc = fast_lines(&r, &lx)) != TELLER_OK)
+			if ((rc = fast_lines_par(&r, &lx)) != TELLER_OK)
 				return rc;
 			lastline = lx.no;
 		}

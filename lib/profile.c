@@ -292,7 +292,7 @@ count_ranks(const tl_cid *cells, size_t len)
  */
 static int
 insert(teller_ctx *ctx, struct teller_profile *p, const tl_cid *cells,
-    size_t len, uint32_t hash, int64_t w, bool open)
+    size_t len, uint32_t hash, int64_t w, bool open, size_t *at)
 {
 	size_t start = p->cells->len - (open ? len : 0), h, mask, nr;
 	struct tl_pat pat;
@@ -323,6 +323,7 @@ insert(teller_ctx *ctx, struct teller_profile *p, const tl_cid *cells,
 			q->w += w; /* cannot overflow: total did not */
 			if (open)
 				p->cells->len = start;
+			*at = (uint32_t)p->slots[h] - 1;
 			goto counted;
 		}
 	}
@@ -344,6 +345,7 @@ insert(teller_ctx *ctx, struct teller_profile *p, const tl_cid *cells,
 		p->cells->len = start + len;
 	}
 	p->slots[h] = (uint64_t)hash << 32 | (uint64_t)p->pats->len;
+	*at = p->pats->len - 1;
 counted:
 	p->total = nt;
 	p->lines++;
@@ -357,7 +359,9 @@ tl_profile_end(teller_ctx *ctx, struct teller_profile *p, int64_t w)
 {
 	size_t start = open_start(p), len = p->cells->len - start;
 	const tl_cid *cells = (const tl_cid *)p->cells->data + start;
-	int rc = insert(ctx, p, cells, len, hash_cells(cells, len), w, true);
+	size_t at;
+	int rc = insert(ctx, p, cells, len, hash_cells(cells, len), w, true,
+	    &at);
 
 	if (rc != TELLER_OK)
 		p->cells->len = start;
@@ -390,7 +394,7 @@ tl_profile_add_cells(teller_ctx *ctx, struct teller_profile *p,
 {
 	uint32_t hash[PF_RING];
 	const struct tl_pat *q;
-	size_t i, j;
+	size_t i, j, at;
 	int rc;
 
 	*done = 0;
@@ -415,11 +419,164 @@ tl_profile_add_cells(teller_ctx *ctx, struct teller_profile *p,
 		j = i - 3 * PF_DIST;
 		if (i >= 3 * PF_DIST) {
 			rc = insert(ctx, p, b[j].cells, b[j].len,
-			    hash[j % PF_RING], b[j].w, false);
+			    hash[j % PF_RING], b[j].w, false, &at);
 			if (rc != TELLER_OK)
 				return rc;
 			(*done)++;
 		}
+	}
+	return TELLER_OK;
+}
+
+/* ---- packed ballots ---- */
+
+int
+tl_keys_bits(int ncand, int maxr)
+{
+	int bits = 1;
+
+	while (bits < 16 && (1 << bits) <= ncand)
+		bits++;
+	return (1 << bits) > ncand && maxr >= 0 && bits * maxr <= 64 ?
+	    bits : 0;
+}
+
+static size_t
+key_slot(uint64_t key, size_t nslots)
+{
+	key *= 0x9E3779B97F4A7C15u;
+	return (size_t)(key >> 32) & (nslots - 1);
+}
+
+/* Double k's table (owned by k->own). */
+static int
+keys_grow(teller_ctx *ctx, struct tl_keys *k)
+{
+	size_t n = k->nslots ? k->nslots * 2 : 4096, i, h;
+	struct tl_vec *v = k->own;
+	struct tl_kslot *slot;
+
+	if (v == NULL && (v = k->own = tl_vec_new(ctx, 1)) == NULL)
+		return TELLER_ENOMEM;
+	if (n > SIZE_MAX / sizeof(*slot))
+		return tl_oom(ctx);
+	if ((slot = tl_realloc(ctx, NULL, 0, n * sizeof(*slot))) == NULL)
+		return TELLER_ENOMEM;
+	memset(slot, 0, n * sizeof(*slot));
+	for (i = 0; i < k->nslots; i++) {
+		if (k->slot[i].key == 0)
+			continue;
+		for (h = key_slot(k->slot[i].key, n); slot[h].key != 0;
+		    h = (h + 1) & (n - 1))
+			;
+		slot[h] = k->slot[i];
+	}
+	tl_free(ctx, v->data, v->cap * v->size);
+	v->data = slot;
+	v->len = v->cap = n * sizeof(*slot);
+	k->slot = slot;
+	k->nslots = n;
+	return TELLER_OK;
+}
+
+/* The pattern of key, or -1 if k has not seen it (*h: where it ends). */
+static int64_t
+keys_find(const struct tl_keys *k, uint64_t key, size_t *h)
+{
+	size_t mask = k->nslots - 1;
+
+	for (*h = key_slot(key, k->nslots); k->slot[*h].key != 0;
+	    *h = (*h + 1) & mask)
+		if (k->slot[*h].key == key)
+			return (int64_t)k->slot[*h].idx;
+	return -1;
+}
+
+/* A key unpacked into cells (one candidate a rank); returns the count. */
+static size_t
+keys_cells(const struct tl_keys *k, uint64_t key, tl_cid *cells)
+{
+	uint64_t mask = ((uint64_t)1 << k->bits) - 1;
+	size_t n = 0;
+
+	for (; key != 0; key >>= k->bits) {
+		cells[n++] = 1;
+		cells[n++] = (tl_cid)((key & mask) - 1);
+	}
+	return n;
+}
+
+/* tl_profile_add_keys works as a pipeline too: the slot of ballot i is
+ * prefetched, looked up KEY_DIST ballots later (its pattern prefetched on
+ * a hit), and counted KEY_DIST after that. */
+#define KEY_DIST 8
+#define KEY_RING 32 /* a power of two > 2 * KEY_DIST */
+
+/*
+ * A repeat is counted straight into its pattern (the checks insert makes
+ * cannot fail for it but the total's, which is made here); a key not seen
+ * yet is unpacked and counted by insert, which finds or stores its
+ * pattern, then remembered. A lookup made ahead that found the key stays
+ * true (slots only move when the table grows, before the batch); one that
+ * did not is made again, as the key may have been stored since.
+ */
+int
+tl_profile_add_keys(teller_ctx *ctx, struct teller_profile *p,
+    struct tl_keys *k, const uint64_t *key, const int64_t *w, size_t n,
+    size_t *done)
+{
+	tl_cid cells[128];
+	int64_t found[KEY_RING], pi, nt;
+	size_t i, j, h, at, len;
+	int rc;
+
+	*done = 0;
+	if (p->cells->len != open_start(p) || k->bits < 1 || k->bits > 16)
+		return tl_fail(ctx, TELLER_EINTERNAL, "profile: packed "
+		    "ballots refused");
+	for (i = 0; i < n; i++)
+		if (key[i] == 0)
+			return tl_fail(ctx, TELLER_EINTERNAL, "profile: an "
+			    "empty packed ballot");
+	while ((k->n + n) * 2 > k->nslots)
+		if (keys_grow(ctx, k) != TELLER_OK)
+			return TELLER_ENOMEM;
+	for (i = 0; i < n + 2 * KEY_DIST; i++) {
+		if (i < n)
+			__builtin_prefetch(&k->slot[key_slot(key[i],
+			    k->nslots)]);
+		j = i - KEY_DIST;
+		if (i >= KEY_DIST && j < n) {
+			found[j % KEY_RING] = pi = keys_find(k, key[j], &h);
+			if (pi >= 0)
+				__builtin_prefetch(&TL_PAT(p, (size_t)pi)->w);
+		}
+		if (i < 2 * KEY_DIST)
+			continue;
+		j = i - 2 * KEY_DIST;
+		pi = found[j % KEY_RING];
+		if (pi >= 0 && w[j] > 0 &&
+		    !__builtin_add_overflow(p->total, w[j], &nt) &&
+		    nt <= ctx->lim.ballots) {
+			TL_PAT(p, (size_t)pi)->w += w[j];
+			p->total = nt;
+			p->lines++;
+			(*done)++;
+			continue;
+		}
+		if (pi < 0)
+			pi = keys_find(k, key[j], &h);
+		len = keys_cells(k, key[j], cells);
+		rc = insert(ctx, p, cells, len, hash_cells(cells, len), w[j],
+		    false, &at);
+		if (rc != TELLER_OK)
+			return rc;
+		if (pi < 0) {
+			k->slot[h].key = key[j];
+			k->slot[h].idx = at;
+			k->n++;
+		}
+		(*done)++;
 	}
 	return TELLER_OK;
 }

@@ -242,6 +242,31 @@ struct tl_cells {
 int tl_profile_add_cells(teller_ctx *ctx, struct teller_profile *p,
     const struct tl_cells *b, size_t n, size_t *done);
 
+/*
+ * Packed ballots, for a reader's fast path when every candidate id fits
+ * in bits bits and a whole ranking in 64: one candidate per rank, rank k
+ * in bits k*bits.. as id + 1 (0 ends the ranking, so a key is never 0).
+ * A tl_keys maps keys already seen to their pattern, so a repeat costs
+ * one probe and no cells; it belongs to one profile and one thread.
+ */
+struct tl_kslot {
+	uint64_t key;       /* 0 = empty */
+	uint64_t idx;       /* its pattern */
+};
+struct tl_keys {
+	int bits;           /* bits a rank, 1..16 */
+	struct tl_kslot *slot; /* [nslots] open addressing */
+	size_t nslots, n;   /* table size (power of two), keys held */
+	struct tl_vec *own; /* owns slot (freed with the context) */
+};
+/* Bits a rank for ncand candidates (ids 1..ncand), or 0 if a ranking of
+ * up to maxr ranks does not fit in 64 bits. */
+int tl_keys_bits(int ncand, int maxr);
+/* As tl_profile_add_cells for n packed ballots key[i] of weight w[i]. */
+int tl_profile_add_keys(teller_ctx *ctx, struct teller_profile *p,
+    struct tl_keys *k, const uint64_t *key, const int64_t *w, size_t n,
+    size_t *done);
+
 /* Raise the weight scale to wdp (existing weights multiplied). */
 int tl_profile_set_wdp(teller_ctx *ctx, struct teller_profile *p, int wdp);
 

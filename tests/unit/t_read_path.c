@@ -4,7 +4,8 @@
  * BLT plain lines (read straight into cells) against the same ballots
  * written so that the general tokenizer reads them (tabs), profile by
  * profile and error by error (code, line, column, message, limits);
- * tl_profile_add_cells against begin/rank/end; merging.
+ * tl_profile_add_cells against begin/rank/end; merging; the read by
+ * several threads against the read by one.
  */
 #include <stdlib.h>
 
@@ -12,6 +13,11 @@
 #include "tl_int.h"
 
 #define NC 7
+#define NC_MAX 70
+
+/* Candidates in the BLTs gen writes: 7 (ballots packed in 64-bit keys)
+ * or 20 or 70 (too many for that: the cells path). */
+static int nc = NC;
 
 static uint64_t rng_state;
 
@@ -54,17 +60,18 @@ gen(struct buf *b, unsigned seed, int nb, const char *sep, bool special,
     int bad_at)
 {
 	char tmp[64];
-	int i, k, perm[NC];
+	int i, k, perm[NC_MAX];
 
 	rng_state = seed;
 	b->n = 0;
-	put(b, "7 2\n");
+	snprintf(tmp, sizeof(tmp), "%d 2\n", nc);
+	put(b, tmp);
 	for (i = 1; i <= nb; i++) {
 		int nr = 1 + (int)rnd(NC), kind = special ? (int)rnd(8) : 7;
-		for (k = 0; k < NC; k++)
+		for (k = 0; k < nc; k++)
 			perm[k] = k + 1;
-		for (k = 0; k < NC; k++) {
-			int j = k + (int)rnd((unsigned)(NC - k)), t = perm[k];
+		for (k = 0; k < nc; k++) {
+			int j = k + (int)rnd((unsigned)(nc - k)), t = perm[k];
 			perm[k] = perm[j];
 			perm[j] = t;
 		}
@@ -91,8 +98,8 @@ gen(struct buf *b, unsigned seed, int nb, const char *sep, bool special,
 		    kind == 4 ? "0\n\n" : "0\n");
 	}
 	put(b, "0\n");
-	for (k = 0; k < NC; k++) {
-		snprintf(tmp, sizeof(tmp), "\"Cand %c\"\n", 'A' + k);
+	for (k = 0; k < nc; k++) {
+		snprintf(tmp, sizeof(tmp), "\"Cand %d\"\n", k);
 		put(b, tmp);
 	}
 	put(b, "\"Title\"\n");
@@ -319,10 +326,160 @@ test_add_cells(void)
 	}
 }
 
+
+/* ---- the parallel read of the ballot section ---- */
+
+/* Ranges handed to the release hook, to check they are sound. */
+struct rel {
+	const char *buf;
+	size_t len, n, bytes;
+	size_t off[4096], cnt[4096];
+	bool outside;
+};
+
+static void
+record_release(void *ud, const char *p, size_t n)
+{
+	struct rel *r = ud;
+
+	if (p < r->buf || p + n > r->buf + r->len)
+		r->outside = true;
+	else if (r->n < 4096) {
+		r->off[r->n] = (size_t)(p - r->buf);
+		r->cnt[r->n++] = n;
+	}
+	r->bytes += n;
+}
+
+/* Do the recorded ranges overlap? (n is small: quadratic is fine.) */
+static bool
+overlapping(const struct rel *r)
+{
+	size_t i, j;
+
+	for (i = 0; i < r->n; i++)
+		for (j = i + 1; j < r->n; j++)
+			if (r->off[i] < r->off[j] + r->cnt[j] &&
+			    r->off[j] < r->off[i] + r->cnt[i])
+				return true;
+	return false;
+}
+
+/* Read b with 1 thread and with nt threads (limits lim, or the
+ * defaults) and compare: the same profile, or the same error at the same
+ * place with the same message. Returns the bytes nt threads released. */
+static size_t
+compare_par(const struct buf *b, int nt, const teller_limits *lim,
+    const char *what)
+{
+	teller_ctx *c1, *c2;
+	struct teller_profile *p1 = NULL, *p2 = NULL;
+	struct res r1, r2;
+	static struct rel rel;
+
+	memset(&rel, 0, sizeof(rel));
+	rel.buf = b->s;
+	rel.len = b->n;
+	if (teller_ctx_new(NULL, &c1) != TELLER_OK ||
+	    teller_ctx_new(NULL, &c2) != TELLER_OK)
+		exit(3);
+	teller_ctx_set_threads(c2, nt);
+	teller_ctx_set_release(c2, record_release, &rel);
+	read_blt(c1, b, lim, &p1, &r1);
+	read_blt(c2, b, lim, &p2, &r2);
+	CHECK(r1.rc == r2.rc, "%s, %d threads: %d vs %d (%s / %s)", what, nt,
+	    r1.rc, r2.rc, r1.msg, r2.msg);
+	if (r1.rc == TELLER_OK && r2.rc == TELLER_OK)
+		CHECK(same_profile(p1, p2), "%s, %d threads: profiles differ",
+		    what, nt);
+	else
+		CHECK(r1.line == r2.line && r1.col == r2.col &&
+		    strcmp(r1.msg, r2.msg) == 0, "%s, %d threads: at %ld:%ld "
+		    "vs %ld:%ld (%s / %s)", what, nt, r1.line, r1.col,
+		    r2.line, r2.col, r1.msg, r2.msg);
+	CHECK(!rel.outside && !overlapping(&rel), "%s, %d threads: a "
+	    "released range is outside the input or released twice", what,
+	    nt);
+	teller_ctx_free(c1);
+	teller_ctx_free(c2);
+	return rel.bytes;
+}
+
+/* Every other '\n' of b made "\r\n". */
+static void
+crlf(const struct buf *b, struct buf *out)
+{
+	size_t i, k = 0;
+
+	out->cap = b->n * 2 + 1;
+	out->s = malloc(out->cap);
+	if (out->s == NULL)
+		exit(3);
+	for (i = 0; i < b->n; i++) {
+		if (b->s[i] == '\n' && i % 2 == 0)
+			out->s[k++] = '\r';
+		out->s[k++] = b->s[i];
+	}
+	out->s[k] = '\0';
+	out->n = k;
+}
+
+static void
+test_parallel(int ntmax)
+{
+	struct buf b = { 0 }, c = { 0 };
+	teller_limits lim;
+	int nt, nb = 300000;
+	size_t rel;
+
+	for (nt = 2; nt <= ntmax; nt++) {
+		/* all plain: the parallel path is taken */
+		gen(&b, 100u + (unsigned)nt, nb, " ", false, 0);
+		CHECK(b.n > ((size_t)2 << 20), "input big enough (%zu)", b.n);
+		rel = compare_par(&b, nt, NULL, "plain");
+		CHECK(rel > b.n / 2, "plain, %d threads: %zu of %zu bytes "
+		    "released", nt, rel, b.n);
+		/* a repeated candidate early, in the middle, near the end */
+		gen(&b, 200u + (unsigned)nt, nb, " ", false, nb / 7);
+		compare_par(&b, nt, NULL, "error early");
+		gen(&b, 300u + (unsigned)nt, nb, " ", false, nb / 2 + 3);
+		compare_par(&b, nt, NULL, "error in the middle");
+		gen(&b, 400u + (unsigned)nt, nb, " ", false, nb - 2);
+		compare_par(&b, nt, NULL, "error near the end");
+		/* lines the fast path hands over, everywhere */
+		gen(&b, 500u + (unsigned)nt, nb, " ", true, 0);
+		compare_par(&b, nt, NULL, "mixed");
+		/* limits crossed in a later share */
+		gen(&b, 600u + (unsigned)nt, nb, " ", false, 0);
+		teller_limits_init(&lim);
+		lim.ballots = 500000 + 10000 * nt;
+		compare_par(&b, nt, &lim, "ballots limit");
+		teller_limits_init(&lim);
+		lim.patterns = 9000;
+		compare_par(&b, nt, &lim, "patterns limit");
+		/* CRLF line ends, mixed with LF */
+		crlf(&b, &c);
+		compare_par(&c, nt, NULL, "crlf");
+		free(c.s);
+		c.s = NULL;
+		/* the ballots end early: the rest is a long run of names and
+		 * comments, some of which look like ballots */
+		gen(&b, 700u + (unsigned)nt, 1000, " ", false, 0);
+		while (b.n < ((size_t)5 << 20))
+			put(&b, "# 1 2 3 0\n");
+		compare_par(&b, nt, NULL, "long tail");
+	}
+	free(b.s);
+}
+
 int
 main(void)
 {
-	test_blt();
+	for (nc = NC; nc <= NC_MAX; nc = nc == NC ? 20 : nc + 50) {
+		test_blt();
+		test_parallel(nc == NC ? 5 : 2);
+	}
+	nc = NC;
 	test_add_cells();
 	return h_done();
 }
