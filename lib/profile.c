@@ -388,9 +388,12 @@ first_match(const struct teller_profile *p, uint32_t hash)
 	    TL_PAT(p, (uint32_t)s - 1) : NULL;
 }
 
-int
-tl_profile_add_cells(teller_ctx *ctx, struct teller_profile *p,
-    const struct tl_cells *b, size_t n, size_t *done)
+/* tl_profile_add_cells, with the hashes of the patterns given (hashes)
+ * or computed (NULL). */
+static int
+add_cells(teller_ctx *ctx, struct teller_profile *p,
+    const struct tl_cells *b, size_t n, size_t *done,
+    const uint32_t *hashes)
 {
 	uint32_t hash[PF_RING];
 	const struct tl_pat *q;
@@ -403,7 +406,8 @@ tl_profile_add_cells(teller_ctx *ctx, struct teller_profile *p,
 		    "open");
 	for (i = 0; i < n + 3 * PF_DIST; i++) {
 		if (i < n) {
-			hash[i % PF_RING] = hash_cells(b[i].cells, b[i].len);
+			hash[i % PF_RING] = hashes != NULL ? hashes[i] :
+			    hash_cells(b[i].cells, b[i].len);
 			if (p->nslots > 0)
 				__builtin_prefetch(&p->slots[hash[i % PF_RING] &
 				    (p->nslots - 1)]);
@@ -426,6 +430,13 @@ tl_profile_add_cells(teller_ctx *ctx, struct teller_profile *p,
 		}
 	}
 	return TELLER_OK;
+}
+
+int
+tl_profile_add_cells(teller_ctx *ctx, struct teller_profile *p,
+    const struct tl_cells *b, size_t n, size_t *done)
+{
+	return add_cells(ctx, p, b, n, done, NULL);
 }
 
 /* ---- packed ballots ---- */
@@ -538,7 +549,7 @@ tl_profile_add_keys(teller_ctx *ctx, struct teller_profile *p,
 		if (key[i] == 0)
 			return tl_fail(ctx, TELLER_EINTERNAL, "profile: an "
 			    "empty packed ballot");
-	while ((k->n + n) * 2 > k->nslots)
+	while ((k->n + n) * 4 > k->nslots * 3)
 		if (keys_grow(ctx, k) != TELLER_OK)
 			return TELLER_ENOMEM;
 	for (i = 0; i < n + 2 * KEY_DIST; i++) {
@@ -621,6 +632,7 @@ tl_profile_merge(teller_ctx *ctx, struct teller_profile *p,
     const struct teller_profile *q)
 {
 	struct tl_cells b[64];
+	uint32_t hash[64];
 	size_t i, m, done;
 	int64_t scale;
 	bool ovf = false;
@@ -638,14 +650,14 @@ tl_profile_merge(teller_ctx *ctx, struct teller_profile *p,
 			const struct tl_pat *pat = TL_PAT(q, i + m);
 			b[m].cells = TL_CELLS(q, pat);
 			b[m].len = pat->len;
+			hash[m] = pat->hash;
 			if (tl_num_mul(ctx, pat->w, scale, &b[m].w) !=
 			    TELLER_OK) {
 				ovf = true;
 				break;
 			}
 		}
-		if ((rc = tl_profile_add_cells(ctx, p, b, m, &done)) !=
-		    TELLER_OK)
+		if ((rc = add_cells(ctx, p, b, m, &done, hash)) != TELLER_OK)
 			return rc;
 		if (ovf)
 			return TELLER_EOVERFLOW;
