@@ -2,7 +2,8 @@
 # run.sh -- the benchmarks (make bench). Generates inputs with the
 # generators in ../shared/bench into bench/out (not committed), runs each
 # case RUNS times (default 5) and prints median time, peak memory and
-# throughput. BENCH_BIG=1 adds the 10,000,000-ballot cases.
+# throughput. BENCH_BIG=1 adds the 10,000,000-ballot cases; BENCH_VENDOR=1
+# adds the vendor CVR memory table (bench/vendor.sh).
 # Figures and the machine they were taken on are kept in bench/README.md.
 set -e
 B=${B:-build}
@@ -57,6 +58,10 @@ cfg=$(ls "$O"/cvr1m/*_config.json | head -n 1)
 row "wc -l, 1M-ballot CVR csv" 1000000 "$cvr" wc -l "$cvr"
 row "rctab 1M generic CSV (IRV)" 1000000 "$cvr" \
     "$B/teller" rctab "$cfg" -o "$O/rctab1m"
+row "rctab 1M generic CSV, 1 thread" 1000000 "$cvr" \
+    "$B/teller" rctab --threads 1 "$cfg" -o "$O/rctab1m"
+row "stv-scottish, 1M BLT lines, 1 thread" 1000000 "$O/1m_lines.blt" \
+    "$B/teller" count -j 1 -m stv-scottish -r none "$O/1m_lines.blt"
 row "irv, 1M BLT lines" 1000000 "$O/1m_lines.blt" \
     "$B/teller" count -m irv -s 1 -r none "$O/1m_lines.blt"
 for m in stv-scottish stv-wigm stv-ers97 stv-meek; do
@@ -80,4 +85,8 @@ if [ -n "$BENCH_BIG" ]; then
 	cfg10=$(ls "$O"/cvr10m/*_config.json | head -n 1)
 	row "rctab 10M generic CSV (IRV)" 10000000 "$cvr10" \
 	    "$B/teller" rctab "$cfg10" -o "$O/rctab10m"
+fi
+if [ -n "$BENCH_VENDOR" ]; then
+	echo
+	B=$B SHARED=$SHARED sh bench/vendor.sh
 fi
