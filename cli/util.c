@@ -126,8 +126,11 @@ cli_load(const char *path, struct cli_input *in)
 
 	memset(in, 0, sizeof(*in));
 	in->page = pg > 0 ? (size_t)pg : 4096;
-	if (strcmp(path, "-") == 0)
-		return cli_slurp(path, &in->mem, &in->len);
+	if (strcmp(path, "-") == 0) {
+		rc = cli_slurp(path, &in->mem, &in->len);
+		in->buf = in->mem;
+		return rc;
+	}
 	if ((fd = open(path, O_RDONLY)) < 0) {
 		fprintf(stderr, "teller: %s: %s\n", path, strerror(errno));
 		return 1;
