@@ -136,7 +136,9 @@ cli_load(const char *path, struct cli_input *in)
 		return 1;
 	}
 	/* a regular file with bytes in it is mapped; anything else (or a
-	 * failed mmap, e.g. on a file system without it) is read */
+	 * failed mmap, e.g. on a file system without it) is read. A file
+	 * cut short by another process while mapped would raise SIGBUS, as
+	 * with any mapped input; it is not a case of bad input. */
 	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0 &&
 	    (uintmax_t)st.st_size < SIZE_MAX / 2) {
 		m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd,

@@ -36,7 +36,8 @@ peak_kb() {
 	if [ ! -x "$dir/runner" ]; then
 		${CC:-cc} -O2 -o "$dir/runner" bench/runner.c || return 1
 	fi
-	"$dir/runner" 1 "$@" 2>/dev/null | sed -n 's/.*peak_kb=\([0-9]*\).*/\1/p'
+	"$dir/runner" 1 "$@" 2>/dev/null |
+	    sed -n 's/.*peak_kb=\([0-9]*\).*/\1/p'
 }
 
 # ~30 MB of ballots over 9 candidates, each one of 2000 rankings drawn
@@ -77,7 +78,8 @@ awk 'BEGIN {
 		}
 	}
 	print "0" >"'"$dir/big.blt"'";
-	for (i = 1; i <= 9; i++) print "\"Candidate " i "\"" >"'"$dir/big.blt"'";
+	for (i = 1; i <= 9; i++)
+		print "\"Candidate " i "\"" >"'"$dir/big.blt"'";
 	print "\"Big ward\"" >"'"$dir/big.blt"'";
 }'
 
@@ -92,8 +94,9 @@ for f in big.blt big.csv; do
 	if [ "$size" -ge 29000000 ]; then ok
 	else bad "$f: generated only $size bytes"; fi
 	for j in 1 2; do
-		if "$T" count -m stv-scottish -s 3 -j $j --json "$dir/$f.$j.json" \
-		    "$in" >"$dir/$f.$j.txt" 2>"$dir/err"; then ok
+		if "$T" count -m stv-scottish -s 3 -j $j \
+		    --json "$dir/$f.$j.json" "$in" >"$dir/$f.$j.txt" \
+		    2>"$dir/err"; then ok
 		else bad "$f --threads $j: exit $? $(head -n 3 "$dir/err")"; fi
 	done
 	if cmp -s "$dir/$f.1.json" "$dir/$f.2.json"; then ok
@@ -123,7 +126,8 @@ for f in big.blt big.csv; do
 		ok
 	else bad "$f: teller profile differs between -j 1 and -j 2"; fi
 	for j in 1 2; do
-		kb=$(peak_kb "$T" count -m stv-scottish -s 3 -j $j -r none "$in")
+		kb=$(peak_kb "$T" count -m stv-scottish -s 3 -j $j -r none \
+		    "$in")
 		if [ -z "$kb" ]; then
 			bad "$f -j $j: could not measure peak RSS"
 		elif [ $(((kb - base) * 1024)) -lt $((size / 2)) ]; then
