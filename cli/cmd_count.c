@@ -105,7 +105,7 @@ on_opt(void *ud, int id, const char *arg)
 	case 'j':
 		if (parse_uint(arg, 1024, &v) != 0) {
 			fprintf(stderr, "teller: --threads: '%s' is not a "
-			    "number\n", arg);
+			    "whole number from 0 to 1024\n", arg);
 			return -1;
 		}
 		a->threads = (int)v;

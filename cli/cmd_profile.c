@@ -67,7 +67,7 @@ on_opt(void *ud, int id, const char *arg)
 		if (arg[0] < '0' || arg[0] > '9' || *end != '\0' ||
 		    t > 1024) {
 			fprintf(stderr, "teller: --threads: '%s' is not a "
-			    "number\n", arg);
+			    "whole number from 0 to 1024\n", arg);
 			return 1;
 		}
 		a->threads = (int)t;
