@@ -765,6 +765,8 @@ tl_json_members(teller_ctx *ctx, const char *buf, size_t len,
 	if (c.i < len)
 		return jc_fail(ctx, &c, TELLER_EPARSE,
 		    "end of input expected");
+	if (c.i > c.rel)
+		tl_release(ctx, c.buf + c.rel, c.i - c.rel);
 	*members = v->data;
 	*n = v->len;
 	return TELLER_OK;

@@ -12,8 +12,10 @@ struct tl_map {
 	size_t dropped;  /* bytes from buf already dropped (page multiple) */
 };
 
-/* Bytes a reader walks between two drops of the pages behind it. */
+/* Bytes a reader walks between two drops of the pages behind it, and
+ * the alignment of what is dropped (see tl_io_drop). */
 #define TL_IO_DROP_STEP ((size_t)4 << 20)
+#define TL_IO_DROP_ALIGN ((size_t)2 << 20)
 
 /* Map path read-only. EIO (missing, not a file), ELIMIT (too big). */
 int tl_io_map(teller_ctx *ctx, const char *path, struct tl_map *m);
