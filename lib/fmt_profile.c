@@ -60,10 +60,15 @@ put_esc(struct tl_out *o, const char *s)
 	tl_out_mem(o, run, (size_t)(s - run));
 }
 
+/* A pattern to sort: its cells compare in order, a shorter list that is
+ * a prefix of a longer one first. key packs the first four cells, high
+ * end first and 0 past the end, so most comparisons need only it: where
+ * two keys differ they order as the cells do. */
 struct wpat {
+	uint64_t key;
 	const tl_cid *cells;
 	uint32_t len;
-	int64_t w;
+	uint32_t idx; /* the pattern */
 };
 
 static int
@@ -72,10 +77,26 @@ wpat_cmp(const void *a, const void *b)
 	const struct wpat *x = a, *y = b;
 	uint32_t i, n = x->len < y->len ? x->len : y->len;
 
+	if (x->key != y->key)
+		return x->key < y->key ? -1 : 1;
 	for (i = 0; i < n; i++)
 		if (x->cells[i] != y->cells[i])
 			return x->cells[i] < y->cells[i] ? -1 : 1;
 	return (x->len > y->len) - (x->len < y->len);
+}
+
+/* A candidate number in decimal (printf costs more than the rest). */
+static void
+put_id(struct tl_out *o, unsigned v)
+{
+	char b[12];
+	size_t n = sizeof(b);
+
+	do {
+		b[--n] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v > 0);
+	tl_out_mem(o, b + n, sizeof(b) - n);
 }
 
 int
@@ -95,9 +116,15 @@ tl_profile_write(teller_ctx *ctx, const struct teller_contest *c,
 		return TELLER_ENOMEM;
 	for (i = 0; i < n; i++) {
 		const struct tl_pat *pat = TL_PAT(p, i);
+		uint32_t j;
+
 		v[i].cells = TL_CELLS(p, pat);
 		v[i].len = pat->len;
-		v[i].w = pat->w;
+		v[i].idx = (uint32_t)i;
+		v[i].key = 0;
+		for (j = 0; j < 4; j++)
+			v[i].key = v[i].key << 16 |
+			    (j < pat->len ? v[i].cells[j] : 0);
 	}
 	if (n > 1)
 		qsort(v, n, sizeof(*v), wpat_cmp);
@@ -125,22 +152,21 @@ tl_profile_write(teller_ctx *ctx, const struct teller_contest *c,
 	for (i = 0; i < n; i++) {
 		uint32_t j = 0;
 
-		tl_out_num(&o, v[i].w, p->wdp);
-		tl_out_str(&o, ":");
+		tl_out_num(&o, TL_PAT(p, v[i].idx)->w, p->wdp);
+		tl_out_mem(&o, ":", 1);
 		while (j < v[i].len) {
 			uint32_t m = v[i].cells[j], q;
-			tl_out_str(&o, " ");
+			tl_out_mem(&o, " ", 1);
 			if (m == 0)
-				tl_out_str(&o, "-");
+				tl_out_mem(&o, "-", 1);
 			for (q = 1; q <= m && j + q < v[i].len; q++) {
 				if (q > 1)
-					tl_out_str(&o, "=");
-				tl_out_fmt(&o, "%u",
-				    (unsigned)v[i].cells[j + q] + 1);
+					tl_out_mem(&o, "=", 1);
+				put_id(&o, (unsigned)v[i].cells[j + q] + 1);
 			}
 			j += m + 1;
 		}
-		tl_out_str(&o, "\n");
+		tl_out_mem(&o, "\n", 1);
 	}
 	tl_out_str(&o, "end ");
 	tl_out_num(&o, p->total, p->wdp);
