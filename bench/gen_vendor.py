@@ -51,7 +51,8 @@ def load_config(rctab, case):
         cfg = json.load(f)
     if len(cfg["cvrFileSources"]) != 1:
         sys.exit("gen_vendor: %s: expected one CVR source" % case)
-    src = os.path.normpath(os.path.join(d, cfg["cvrFileSources"][0]["filePath"]))
+    src = cfg["cvrFileSources"][0]["filePath"]
+    src = os.path.normpath(os.path.join(d, src))
     return cfg, src
 
 
@@ -115,7 +116,7 @@ def gen_cdf_json(cfg, src, out, n):
     for r in doc["CVR"]:
         r = copy.deepcopy(r)
         ids = {}
-        for i, s in enumerate(r.get("CVRSnapshot", [])):
+        for s in r.get("CVRSnapshot", []):
             if "@id" in s:
                 ids[s["@id"]] = "%s-%s" % (s["@id"], K)
                 s["@id"] = ids[s["@id"]]

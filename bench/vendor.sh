@@ -34,10 +34,12 @@ for f in $FORMATS; do
 		d=$O/$f-$n
 		if [ ! -f "$d/.done" ]; then
 			rm -rf "$d"
-			python3 bench/gen_vendor.py --shared "$SHARED" \
-			    --format "$f" --ballots "$n" --out "$d" &&
-			    touch "$d/.done" || { echo "$f $n: generation FAILED"
-			    continue; }
+			if ! python3 bench/gen_vendor.py --shared "$SHARED" \
+			    --format "$f" --ballots "$n" --out "$d"; then
+				echo "$f $n: generation FAILED"
+				continue
+			fi
+			touch "$d/.done"
 		fi
 		rm -rf "$d.out"
 		out=$(bench/out/runner "$RUNS" "$B/teller" rctab \
@@ -48,8 +50,8 @@ for f in $FORMATS; do
 		med=$(echo "$out" | sed 's/.*median_s=\([0-9.]*\).*/\1/')
 		kb=$(echo "$out" | sed 's/.*peak_kb=\([0-9]*\).*/\1/')
 		bytes=$(du -sb --exclude=config.json "$d" | cut -f1)
-		awk -v f="$f" -v n="$n" -v b="$bytes" -v med="$med" -v kb="$kb" \
-		    'BEGIN { printf "%-12s %9d %9.1f %9.3f %9.1f\n", f, n,
-		    b / 1e6, med, kb / 1024 }'
+		awk -v f="$f" -v n="$n" -v b="$bytes" -v med="$med" \
+		    -v kb="$kb" 'BEGIN { printf "%-12s %9d %9.1f %9.3f %9.1f\n",
+		    f, n, b / 1e6, med, kb / 1024 }'
 	done
 done

@@ -31,7 +31,8 @@ tl_io_map(teller_ctx *ctx, const char *path, struct tl_map *m)
 	m->dropped = 0;
 	fd = open(path, O_RDONLY);
 	if (fd < 0)
-		return tl_fail(ctx, TELLER_EIO, "%s: %s", path, strerror(errno));
+		return tl_fail(ctx, TELLER_EIO, "%s: %s", path,
+		    strerror(errno));
 	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
 		close(fd);
 		return tl_fail(ctx, TELLER_EIO, "%s: not a regular file", path);
