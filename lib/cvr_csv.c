@@ -192,25 +192,37 @@ struct pair {
 #define MEMO_MAX   (1u << 16)
 #define MEMO_BYTES ((size_t)16 << 20)
 
+#define MEMO_INL   32
+
+/* An entry: the part every lookup reads, one 64-byte line (short keys
+ * inline), so that a lookup costs one cache miss, not three. */
 struct memo_ent {
 	uint64_t hash;
-	const char *key;
-	size_t len;
+	uint32_t lenp1;     /* key length + 1; 0: an empty slot */
+	int32_t nslots;
+	int64_t pending;    /* later ones not yet handed over (merge) */
+	const char *key;    /* the key if longer than MEMO_INL, else NULL */
+	char kin[MEMO_INL]; /* the key if it fits */
+};
+
+/* The rest of entry i, in cold[i]. */
+struct memo_cold {
 	const struct tl_cvr_slot *slots;
-	int nslots;
 	long long recno;    /* first record with these cells */
 	long line;
-	int64_t pending;    /* later ones not yet handed over (merge) */
 };
 
 struct memo {
-	struct memo_ent *tab;
+	struct memo_ent *tab;   /* [cap], 64-byte aligned */
+	struct memo_cold *cold; /* [cap] */
 	size_t cap, n, bytes;
 };
 
+#define MEMO_COLD(m, e) (&(m)->cold[(e) - (m)->tab])
+_Static_assert(sizeof(struct memo_ent) == 64, "a memo entry is one line");
+
 /* The memo hash: full 8-byte words of the key through hstep, then the
- * zero-padded tail through htail (scan_fast computes it while it looks
- * for the end of the record). */
+ * zero-padded tail through htail (a function of the key's bytes only). */
 static inline uint64_t
 hstep(uint64_t h, uint64_t w)
 {
@@ -238,17 +250,28 @@ static inline bool
 same_bytes(const char *a, const char *b, size_t n)
 {
 	uint64_t x, y;
+	size_t i;
 
-	for (; n >= 8; a += 8, b += 8, n -= 8) {
+	if (n < 8) {
+		for (i = 0; i < n; i++)
+			if (a[i] != b[i])
+				return false;
+		return true;
+	}
+	for (; n > 8; a += 8, b += 8, n -= 8) {
 		memcpy(&x, a, 8);
 		memcpy(&y, b, 8);
 		if (x != y)
 			return false;
 	}
-	return n == 0 || memcmp(a, b, n) == 0;
+	/* the last eight bytes, overlapping */
+	memcpy(&x, a + n - 8, 8);
+	memcpy(&y, b + n - 8, 8);
+	return x == y;
 }
 
-/* The entry for key (s, n, h): a hit, or the empty slot it would take. */
+/* The entry for key (s, n, h): a hit, or the empty slot it would take
+ * (lenp1 == 0). */
 static struct memo_ent *
 memo_find(const struct memo *m, const char *s, size_t n, uint64_t h)
 {
@@ -257,8 +280,8 @@ memo_find(const struct memo *m, const char *s, size_t n, uint64_t h)
 
 	for (i = (size_t)h & mask;; i = (i + 1) & mask) {
 		e = &m->tab[i];
-		if (e->key == NULL || (e->hash == h && e->len == n &&
-		    same_bytes(e->key, s, n)))
+		if (e->lenp1 == 0 || (e->hash == h && e->lenp1 == n + 1 &&
+		    same_bytes(n <= MEMO_INL ? e->kin : e->key, s, n)))
 			return e;
 	}
 }
@@ -281,18 +304,24 @@ memo_add(teller_ctx *ctx, struct memo *m, const char *s, size_t n,
 		return TELLER_OK;
 	if ((m->n + 1) * 2 > m->cap) {
 		size_t nc = m->cap == 0 ? 1024 : m->cap * 2;
-		struct memo_ent *nt = tl_alloc(ctx, nc, sizeof *nt);
-		if (nt == NULL)
+		char *raw = tl_alloc(ctx, nc + 1, sizeof(struct memo_ent));
+		struct memo_cold *ncold = tl_alloc(ctx, nc, sizeof *ncold);
+		struct memo_ent *nt;
+		if (raw == NULL || ncold == NULL)
 			return TELLER_ENOMEM;
+		nt = (struct memo_ent *)(uintptr_t)(((uintptr_t)raw + 63) &
+		    ~(uintptr_t)63);
 		for (i = 0; i < m->cap; i++) {
-			if (m->tab[i].key == NULL)
+			if (m->tab[i].lenp1 == 0)
 				continue;
 			for (j = (size_t)m->tab[i].hash & (nc - 1);
-			    nt[j].key != NULL; j = (j + 1) & (nc - 1))
+			    nt[j].lenp1 != 0; j = (j + 1) & (nc - 1))
 				;
 			nt[j] = m->tab[i];
+			ncold[j] = m->cold[i];
 		}
 		m->tab = nt;
+		m->cold = ncold;
 		m->cap = nc;
 	}
 	for (k = 0; k < nsl; k++)
@@ -300,8 +329,11 @@ memo_add(teller_ctx *ctx, struct memo *m, const char *s, size_t n,
 	cs = tl_alloc(ctx, (size_t)nsl + 1, sizeof *cs);
 	cp = tl_alloc(ctx, np + 1, sizeof *cp);
 	e = memo_find(m, s, n, h);
-	if (cs == NULL || cp == NULL ||
-	    (e->key = tl_strndup(ctx, s, n)) == NULL)
+	if (cs == NULL || cp == NULL)
+		return TELLER_ENOMEM;
+	if (n <= MEMO_INL)
+		memcpy(e->kin, s, n);
+	else if ((e->key = tl_strndup(ctx, s, n)) == NULL)
 		return TELLER_ENOMEM;
 	for (k = 0, np = 0; k < nsl; k++) {
 		cs[k] = sl[k];
@@ -310,11 +342,11 @@ memo_add(teller_ctx *ctx, struct memo *m, const char *s, size_t n,
 		np += (size_t)sl[k].n;
 	}
 	e->hash = h;
-	e->len = n;
-	e->slots = cs;
+	e->lenp1 = (uint32_t)n + 1;
 	e->nslots = nsl;
-	e->recno = recno;
-	e->line = line;
+	MEMO_COLD(m, e)->slots = cs;
+	MEMO_COLD(m, e)->recno = recno;
+	MEMO_COLD(m, e)->line = line;
 	m->n++;
 	m->bytes += n;
 	*out = cs;
@@ -327,63 +359,99 @@ static const bool vstop[256] = { ['\n'] = true, ['\r'] = true,
     ['"'] = true };
 
 #define BCAST(c) ((uint64_t)(unsigned char)(c) * 0x0101010101010101u)
-/* Nonzero iff some byte of x is zero. */
-#define HASZERO(x) (((x) - 0x0101010101010101u) & ~(x) & \
-    0x8080808080808080u)
+#define LOW7 0x7F7F7F7F7F7F7F7Fu
+#define HIGH 0x8080808080808080u
+/* 0x80 in the first byte of x below n (n <= 0x80), and perhaps in
+ * later bytes: only the lowest bit set is exact. */
+#define FIRST_BELOW(x, n) (((x) - BCAST(n)) & ~(x) & HIGH)
+
+/* 0x80 in each byte of x that is zero, and nothing else (exact, so the
+ * bits can be counted). */
+static inline uint64_t
+zbytes(uint64_t x)
+{
+	return ~(((x & LOW7) + LOW7) | x | LOW7);
+}
+
+/* Eight bytes at s, the first in the low bits. */
+static inline uint64_t
+load_le(const char *s)
+{
+	uint64_t w;
+
+	memcpy(&w, s, 8);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	w = __builtin_bswap64(w);
+#endif
+	return w;
+}
 
 /* Fast scan of a quote-free record at p->s whose first `first` fields
  * come before the vote cells: fills pf[0..first-1], sets *vs and *vn to
- * the vote cells and moves p->s past the record. Returns false (p->s
- * unchanged) when the record is not of that shape. */
+ * the vote cells and *hp to their memo hash, and moves p->s past the
+ * record. Returns false (p->s unchanged) when the record is not of that
+ * shape. Eight bytes at a time: the record ends at the first \n, \r or
+ * " (a quote: not this shape), and the commas before it end the fields;
+ * the first byte below 14 or quote is looked at (any other control byte
+ * there: the bytes are scanned one by one). */
 static bool
 scan_fast(struct csvp *p, int first, struct fld *pf, const char **vs,
     size_t *vn, uint64_t *hp)
 {
-	const char *s = p->s, *end = p->end, *q;
-	uint64_t h = 0x9E3779B97F4A7C15u, w, x;
-	int i;
+	const char *s = p->s, *end = p->end, *f = s, *e = NULL, *q;
+	uint64_t h = 0x9E3779B97F4A7C15u, w, x, cm;
+	int i = 0;
 
-	for (i = 0; i < first; i++) {
-		q = s;
-		while (end - s >= 8) {
-			memcpy(&w, s, 8);
-			x = HASZERO(w ^ BCAST(',')) |
-			    HASZERO(w ^ BCAST('\n')) |
-			    HASZERO(w ^ BCAST('\r')) | HASZERO(w ^ BCAST('"'));
-			if (x != 0)
-				break;
-			s += 8;
-		}
-		while (s < end && !stop[(unsigned char)*s]) {
-			if (*s == '"')
-				return false;
-			s++;
-		}
-		if (s >= end || *s != ',')
-			return false;
-		pf[i].p = q;
-		pf[i].n = (size_t)(s - q);
-		s++;
-	}
-	q = s;
-	/* eight bytes at a time while none of them is \n, \r or " */
 	while (end - s >= 8) {
-		memcpy(&w, s, 8);
-		x = (HASZERO(w ^ BCAST('\n')) | HASZERO(w ^ BCAST('\r')) |
-		    HASZERO(w ^ BCAST('"')));
-		if (x != 0)
+		w = load_le(s);
+		x = FIRST_BELOW(w, 14) | FIRST_BELOW(w ^ BCAST('"'), 1);
+		if (i < first) {
+			cm = zbytes(w ^ BCAST(','));
+			if (x != 0)	/* only commas before the end */
+				cm &= (x & (~x + 1)) - 1;
+			for (; cm != 0 && i < first; cm &= cm - 1) {
+				q = s + (__builtin_ctzll(cm) >> 3);
+				pf[i].p = f;
+				pf[i].n = (size_t)(q - f);
+				f = q + 1;
+				i++;
+			}
+		}
+		if (x != 0) {
+			e = s + (__builtin_ctzll(x) >> 3);
+			if (*e != '\n' && *e != '\r' && *e != '"') {
+				/* another control byte: go byte by byte */
+				e = NULL;
+				s = f = p->s;
+				i = 0;
+			}
 			break;
-		h = hstep(h, w);
+		}
 		s += 8;
 	}
-	while (s < end && !vstop[(unsigned char)*s])
-		s++;
-	if (s < end && *s == '"')
+	if (e == NULL) {	/* the last bytes of the input, or the
+				 * record with a control byte */
+		for (; s < end && !vstop[(unsigned char)*s]; s++) {
+			if (*s == ',' && i < first) {
+				pf[i].p = f;
+				pf[i].n = (size_t)(s - f);
+				f = s + 1;
+				i++;
+			}
+		}
+		e = s;
+	}
+	if (i < first || (e < end && *e == '"'))
 		return false;
-	*vs = q;
-	*vn = (size_t)(s - q);
-	*hp = htail(h, q, *vn);
+	for (q = f; e - q >= 8; q += 8) {
+		memcpy(&w, q, 8);
+		h = hstep(h, w);
+	}
+	*vs = f;
+	*vn = (size_t)(e - f);
+	*hp = htail(h, f, *vn);
 	p->line = p->nextline;
+	s = e;
 	if (s < end && *s == '\r')
 		s++;
 	if (s < end && *s == '\n') {
@@ -396,7 +464,7 @@ scan_fast(struct csvp *p, int first, struct fld *pf, const char **vs,
 
 /* Read pages are handed back every DROP_AFTER bytes, so memory stays
  * bounded by the distinct records, not the file size. */
-#define DROP_AFTER ((size_t)32 << 20)
+#define DROP_AFTER ((size_t)8 << 20)
 
 /* Unmap the whole pages of m before upto (nothing before it is looked at
  * again: header names and memo keys are copies) and move m past them, so
@@ -648,6 +716,9 @@ id_cells(teller_ctx *ctx, const struct tl_cvr_source *src,
  */
 #define PAR_MIN  ((size_t)256 << 10) /* smallest part worth a thread */
 #define PAR_MAX  16
+/* A worker hands its pages back more often than the calling thread
+ * (DROP_AFTER), so that two readers keep no more than one. */
+#define PAR_DROP ((size_t)4 << 20)
 
 /* A record a part saw first: its id fields and vote cells, copied. */
 struct pitem {
@@ -789,7 +860,7 @@ part_run(void *arg)
 				break;
 			piece = pe;
 			if (w->mapped && (size_t)(rs0 - dropped) >=
-			    DROP_AFTER) {
+			    PAR_DROP) {
 				part_drop(dropped, rs0);
 				dropped = rs0;
 			}
@@ -798,7 +869,7 @@ part_run(void *arg)
 		    (p.s < w->b && p.s[-1] != '\n'))
 			break;
 		e = w->memo.cap > 0 ? memo_find(&w->memo, vs, vn, h) : NULL;
-		if (e != NULL && e->key != NULL) {
+		if (e != NULL && e->lenp1 != 0) {
 			e->pending++;
 			w->nrec++;
 			continue;
@@ -907,7 +978,7 @@ part_fits(const struct memo *m, const struct part *w)
 		const struct pitem *it = &TL_VEC_AT(w->items, struct pitem,
 		    i);
 		if (m->cap > 0 && memo_find(m, it->key, it->vn,
-		    it->h)->key != NULL)
+		    it->h)->lenp1 != 0)
 			continue;
 		nn++;
 		nb += it->vn;
@@ -933,16 +1004,17 @@ part_apply(teller_ctx *ctx, const struct tl_cvr_source *src, tl_cvr_fn fn,
 		    it->vn, it->h);
 		struct memo_ent *e = m->cap > 0 ? memo_find(m, it->key,
 		    it->vn, it->h) : NULL;
+		const struct memo_cold *wc = MEMO_COLD(&w->memo, we);
 		const struct tl_cvr_slot *cs = NULL;
 		struct tl_cvr cvr;
-		long long rg = recno + we->recno;
-		long lg = line + we->line - 1;
+		long long rg = recno + wc->recno;
+		long lg = line + wc->line - 1;
 
-		if (e != NULL && e->key != NULL) {
+		if (e != NULL && e->lenp1 != 0) {
 			e->pending += 1 + we->pending;
 			continue;
 		}
-		if ((rc = memo_add(ctx, m, it->key, it->vn, it->h, we->slots,
+		if ((rc = memo_add(ctx, m, it->key, it->vn, it->h, wc->slots,
 		    we->nslots, rg, lg, &cs)) != TELLER_OK)
 			return rc;
 		if (cs == NULL)		/* part_fits said it would */
@@ -1119,8 +1191,9 @@ tl_cvr_read_csv(teller_ctx *ctx, const struct tl_cvr_source *src,
 		bool keyed = false;
 		const char *rs, *s0 = p.s;
 		long nl0, l0 = p.nextline;
+		int nsl = 0;
+		bool stable = false;
 
-		memset(&cvr, 0, sizeof cvr);
 		if (!skip_blank(&p)) {
 			rc = check_text(ctx, &chk, p.end, p.nextline);
 			break;
@@ -1156,15 +1229,15 @@ tl_cvr_read_csv(teller_ctx *ctx, const struct tl_cvr_source *src,
 			keyed = true;
 			if (memo.cap > 0) {
 				e = memo_find(&memo, vs, vn, h);
-				if (e->key != NULL && src->merge) {
+				if (e->lenp1 != 0 && src->merge) {
 					/* handed over after the file */
 					e->pending++;
 					continue;
 				}
-				if (e->key != NULL) {
-					sl = e->slots;
-					cvr.nslots = e->nslots;
-					cvr.stable = true;
+				if (e->lenp1 != 0) {
+					sl = MEMO_COLD(&memo, e)->slots;
+					nsl = e->nslots;
+					stable = true;
 				}
 			}
 			if (sl == NULL) {
@@ -1173,6 +1246,10 @@ tl_cvr_read_csv(teller_ctx *ctx, const struct tl_cvr_source *src,
 				p.nextline = nl0;
 			}
 		}
+		/* (not before: most records end at the continue above) */
+		memset(&cvr, 0, sizeof cvr);
+		cvr.nslots = nsl;
+		cvr.stable = stable;
 		if (sl != NULL) {
 			if ((rc = id_cells(ctx, src, pf, first, &scratch,
 			    &scap, &cvr)) != TELLER_OK)
@@ -1217,14 +1294,14 @@ tl_cvr_read_csv(teller_ctx *ctx, const struct tl_cvr_source *src,
 	for (mi = 0; rc == TELLER_OK && mi < memo.cap; mi++) {
 		struct tl_cvr cvr;
 		struct memo_ent *e = &memo.tab[mi];
-		if (e->key == NULL || e->pending == 0)
+		if (e->lenp1 == 0 || e->pending == 0)
 			continue;
 		memset(&cvr, 0, sizeof cvr);
-		cvr.computed_id = fmt_id(idbuf, e->recno);
+		cvr.computed_id = fmt_id(idbuf, MEMO_COLD(&memo, e)->recno);
 		cvr.file = src->path;
-		cvr.line = e->line;
+		cvr.line = MEMO_COLD(&memo, e)->line;
 		cvr.nslots = e->nslots;
-		cvr.slots = e->slots;
+		cvr.slots = MEMO_COLD(&memo, e)->slots;
 		cvr.stable = true;
 		cvr.weight = e->pending;
 		rc = fn(ctx, ud, &cvr);
