@@ -200,10 +200,14 @@ cmd_count(int argc, char **argv)
 			break;
 		}
 		/* hash first, dropping pages behind; the reader then drops
-		 * what it has consumed (cli_release) */
-		hashes[i] = malloc(65);
-		if (hashes[i] != NULL)
-			cli_sha256_hex(&in, hashes[i]);
+		 * what it has consumed (cli_release). Only the result JSON
+		 * shows the hashes (rep_json.c): without it none is taken
+		 * (a writer that shows them must be added here). */
+		if (a.report == TELLER_REP_JSON || a.json != NULL) {
+			hashes[i] = malloc(65);
+			if (hashes[i] != NULL)
+				cli_sha256_hex(&in, hashes[i]);
+		}
 		teller_ctx_set_release(ctx, cli_release, &in);
 		if (teller_read(ctx, (enum teller_format)a.format, path,
 		    in.buf, in.len, &c, &p) != TELLER_OK ||
