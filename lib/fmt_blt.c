@@ -1795,6 +1795,7 @@ tl_fmt_blt(teller_ctx *ctx, const char *buf, size_t len,
 		    (rc = note_comment(&r, l.no, t.hash, t.e)) != TELLER_OK)
 			return rc;
 	}
+	tl_keys_free(ctx, &r.keys); /* not needed past the ballots */
 	if (err != TELLER_OK)
 		return err;
 	if (!r.header)

@@ -490,6 +490,20 @@ keys_grow(teller_ctx *ctx, struct tl_keys *k)
 	return TELLER_OK;
 }
 
+void
+tl_keys_free(teller_ctx *ctx, struct tl_keys *k)
+{
+	struct tl_vec *v = k->own;
+
+	if (v != NULL && v->data != NULL) {
+		tl_free(ctx, v->data, v->cap * v->size);
+		v->data = NULL;
+		v->len = v->cap = 0;
+	}
+	k->slot = NULL;
+	k->nslots = k->n = 0;
+}
+
 /* The pattern of key, or -1 if k has not seen it (*h: where it ends). */
 static int64_t
 keys_find(const struct tl_keys *k, uint64_t key, size_t *h)

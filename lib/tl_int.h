@@ -262,6 +262,8 @@ struct tl_keys {
 /* Bits a rank for ncand candidates (ids 1..ncand), or 0 if a ranking of
  * up to maxr ranks does not fit in 64 bits. */
 int tl_keys_bits(int ncand, int maxr);
+/* Give back k's table (k can be used again: it starts empty). */
+void tl_keys_free(teller_ctx *ctx, struct tl_keys *k);
 /* As tl_profile_add_cells for n packed ballots key[i] of weight w[i]. */
 int tl_profile_add_keys(teller_ctx *ctx, struct teller_profile *p,
     struct tl_keys *k, const uint64_t *key, const int64_t *w, size_t n,
