@@ -4,9 +4,11 @@
  * PrefLib and profile readers drive it: on inputs of several MiB every
  * released range lies inside the buffer, no two overlap, (nearly) all of
  * the buffer is released, and the profile read is the one read without a
- * hook, pattern for pattern. Also: an encoding error far into a big
+ * hook, pattern for pattern. The BLT reader too, with 1 and 2 threads
+ * (more than half released). Also: an encoding error far into a big
  * input still wins over an earlier parse error, at its true line:col.
  */
+#include <pthread.h>
 #include <stdlib.h>
 
 #include "harness.h"
@@ -177,7 +179,33 @@ gen_profile(struct sbuf *b, size_t bytes)
 	free(pats.p);
 }
 
-/* Recorded releases. */
+/* BLT of 12 candidates, about `bytes` bytes. */
+static void
+gen_blt(struct sbuf *b, size_t bytes)
+{
+	char tmp[64];
+	int ids[12], k, i;
+
+	sb_str(b, "12 3\n");
+	while (b->n < bytes) {
+		k = ranking(ids, 12);
+		snprintf(tmp, sizeof(tmp), "%u", 1 + rnd(3));
+		sb_str(b, tmp);
+		for (i = 0; i < k; i++) {
+			snprintf(tmp, sizeof(tmp), " %d", ids[i] + 1);
+			sb_str(b, tmp);
+		}
+		sb_str(b, " 0\n");
+	}
+	sb_str(b, "0\n");
+	for (i = 0; i < 12; i++) {
+		snprintf(tmp, sizeof(tmp), "\"%s\"\n", names[i]);
+		sb_str(b, tmp);
+	}
+	sb_str(b, "\"big\"\n");
+}
+
+/* Recorded releases (the hook may be called from several threads). */
 struct rec {
 	const char *p;
 	size_t n;
@@ -185,6 +213,7 @@ struct rec {
 struct hook {
 	struct rec *r;
 	size_t n, cap;
+	pthread_mutex_t mu;
 };
 
 static void
@@ -192,6 +221,7 @@ record(void *ud, const char *p, size_t n)
 {
 	struct hook *h = ud;
 
+	pthread_mutex_lock(&h->mu);
 	if (h->n == h->cap) {
 		h->cap = h->cap ? h->cap * 2 : 64;
 		h->r = realloc(h->r, h->cap * sizeof(*h->r));
@@ -201,6 +231,7 @@ record(void *ud, const char *p, size_t n)
 	h->r[h->n].p = p;
 	h->r[h->n].n = n;
 	h->n++;
+	pthread_mutex_unlock(&h->mu);
 }
 
 static int
@@ -232,11 +263,13 @@ same_profile(const struct teller_profile *p, const struct teller_profile *q)
 }
 
 /*
- * Read (buf, len) as fmt with no hook and with a recording one; check
- * the ranges and that both profiles agree.
+ * Read (buf, len) as fmt with no hook (one thread) and with a recording
+ * one (threads threads); check the ranges and that both profiles agree.
+ * At least pct percent of the buffer must be released.
  */
 static void
-check(const char *what, enum teller_format fmt, const char *buf, size_t len)
+check(const char *what, enum teller_format fmt, const char *buf, size_t len,
+    int threads, int pct)
 {
 	teller_ctx *c0, *c1;
 	teller_contest *k0, *k1;
@@ -247,9 +280,11 @@ check(const char *what, enum teller_format fmt, const char *buf, size_t len)
 	bool inside = true, apart = true;
 
 	memset(&h, 0, sizeof(h));
+	pthread_mutex_init(&h.mu, NULL);
 	teller_ctx_new(NULL, &c0);
 	teller_ctx_new(NULL, &c1);
 	teller_ctx_set_release(c1, record, &h);
+	teller_ctx_set_threads(c1, threads);
 	rc0 = teller_read(c0, fmt, what, buf, len, &k0, &p0);
 	rc1 = teller_read(c1, fmt, what, buf, len, &k1, &p1);
 	CHECK(rc0 == TELLER_OK, "%s: %s", what, teller_errmsg(c0));
@@ -276,15 +311,16 @@ check(const char *what, enum teller_format fmt, const char *buf, size_t len)
 		    (uintptr_t)h.r[i].p)
 			apart = false;
 	CHECK(apart, "%s: released ranges overlap", what);
-	/* a few MiB at a time, and the rest once the read succeeded */
-	CHECK(sum >= len - len / 10, "%s: released %zu of %zu bytes", what,
-	    sum, len);
+	/* a few MiB at a time, and (text readers) the rest at the end */
+	CHECK(sum >= len / 100 * (size_t)pct, "%s: released %zu of %zu "
+	    "bytes, want %d%%", what, sum, len, pct);
 	CHECK(h.n <= len / ((size_t)1 << 20) + 2, "%s: %zu releases for %zu "
 	    "bytes (want steps of MiBs)", what, h.n, len);
 done:
 	teller_ctx_free(c0);
 	teller_ctx_free(c1);
 	free(h.r);
+	pthread_mutex_destroy(&h.mu);
 }
 
 /* A bad byte far into a big CSV: its line:col, even though a parse error
@@ -318,6 +354,7 @@ late_encoding(const struct sbuf *csv)
 			ls = i + 1;
 		}
 	memset(&h, 0, sizeof(h));
+	pthread_mutex_init(&h.mu, NULL);
 	teller_ctx_new(NULL, &ctx);
 	teller_ctx_set_release(ctx, record, &h);
 	rc = teller_read(ctx, TELLER_FMT_CSV, "late.csv", b, csv->n, &c, &p);
@@ -357,31 +394,38 @@ late_encoding(const struct sbuf *csv)
 	    col == (long)(at - ls) + 1, "tl_text_check: %ld:%ld", l, col);
 	teller_ctx_free(ctx);
 	free(h.r);
+	pthread_mutex_destroy(&h.mu);
 	free(b);
 }
 
 int
 main(void)
 {
-	struct sbuf csv, pl, prof;
+	struct sbuf csv, pl, prof, blt;
 	size_t big = TL_RELEASE_STEP + ((size_t)2 << 20);
 
 	memset(&csv, 0, sizeof(csv));
 	memset(&pl, 0, sizeof(pl));
 	memset(&prof, 0, sizeof(prof));
+	memset(&blt, 0, sizeof(blt));
 	gen_csv(&csv, big);
 	gen_preflib(&pl, big);
 	gen_profile(&prof, big);
-	check("big.csv", TELLER_FMT_CSV, csv.p, csv.n);
-	check("big.csv (auto)", TELLER_FMT_AUTO, csv.p, csv.n);
-	check("big.toi", TELLER_FMT_PREFLIB, pl.p, pl.n);
-	check("big.toi (auto)", TELLER_FMT_AUTO, pl.p, pl.n);
-	check("big.tp", TELLER_FMT_PROFILE, prof.p, prof.n);
-	printf("inputs: csv %zu, preflib %zu, profile %zu bytes\n", csv.n,
-	    pl.n, prof.n);
+	gen_blt(&blt, 3 * big);
+	check("big.csv", TELLER_FMT_CSV, csv.p, csv.n, 1, 100);
+	check("big.csv (auto, 2 threads)", TELLER_FMT_AUTO, csv.p, csv.n, 2,
+	    100);
+	check("big.toi", TELLER_FMT_PREFLIB, pl.p, pl.n, 1, 100);
+	check("big.toi (auto)", TELLER_FMT_AUTO, pl.p, pl.n, 1, 100);
+	check("big.tp", TELLER_FMT_PROFILE, prof.p, prof.n, 1, 100);
+	check("big.blt", TELLER_FMT_BLT, blt.p, blt.n, 1, 50);
+	check("big.blt (2 threads)", TELLER_FMT_BLT, blt.p, blt.n, 2, 50);
+	printf("inputs: csv %zu, preflib %zu, profile %zu, blt %zu bytes\n",
+	    csv.n, pl.n, prof.n, blt.n);
 	late_encoding(&csv);
 	free(csv.p);
 	free(pl.p);
 	free(prof.p);
+	free(blt.p);
 	return h_done();
 }
