@@ -128,8 +128,10 @@ void teller_ctx_set_threads(teller_ctx *ctx, int n);
 /* Called by a reader to say it will not need bytes [p, p + n) of the
  * buffer given to teller_read again, so a caller that mapped a large file
  * may drop those pages (madvise MADV_DONTNEED) and keep memory bounded.
- * A hint only: the reader may still read them, which must keep working.
- * May be called from several of the reader's threads at once. */
+ * A hint only: the reader may still read them, which must keep working,
+ * and may release some bytes twice (when a parallel read falls back to
+ * one thread). May be called from several of the reader's threads at
+ * once. */
 typedef void (*teller_release_fn)(void *ud, const char *p, size_t n);
 void teller_ctx_set_release(teller_ctx *ctx, teller_release_fn fn,
     void *ud);

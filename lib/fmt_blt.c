@@ -1796,6 +1796,8 @@ tl_fmt_blt(teller_ctx *ctx, const char *buf, size_t len,
 			return rc;
 	}
 	tl_keys_free(ctx, &r.keys); /* not needed past the ballots */
+	if (r.kept != NULL && lx.p > r.kept)
+		tl_release(ctx, r.kept, (size_t)(lx.p - r.kept));
 	if (err != TELLER_OK)
 		return err;
 	if (!r.header)

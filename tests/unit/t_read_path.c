@@ -370,7 +370,7 @@ overlapping(const struct rel *r)
  * place with the same message. Returns the bytes nt threads released. */
 static size_t
 compare_par(const struct buf *b, int nt, const teller_limits *lim,
-    const char *what)
+    const char *what, bool once)
 {
 	teller_ctx *c1, *c2;
 	struct teller_profile *p1 = NULL, *p2 = NULL;
@@ -397,9 +397,12 @@ compare_par(const struct buf *b, int nt, const teller_limits *lim,
 		    strcmp(r1.msg, r2.msg) == 0, "%s, %d threads: at %ld:%ld "
 		    "vs %ld:%ld (%s / %s)", what, nt, r1.line, r1.col,
 		    r2.line, r2.col, r1.msg, r2.msg);
-	CHECK(!rel.outside && !overlapping(&rel), "%s, %d threads: a "
-	    "released range is outside the input or released twice", what,
-	    nt);
+	CHECK(!rel.outside, "%s, %d threads: a released range is outside "
+	    "the input", what, nt);
+	/* bytes are released twice only where a share read ahead is read
+	 * again by one thread */
+	CHECK(!once || !overlapping(&rel), "%s, %d threads: bytes released "
+	    "twice", what, nt);
 	teller_ctx_free(c1);
 	teller_ctx_free(c2);
 	return rel.bytes;
@@ -436,30 +439,30 @@ test_parallel(int ntmax)
 		/* all plain: the parallel path is taken */
 		gen(&b, 100u + (unsigned)nt, nb, " ", false, 0);
 		CHECK(b.n > ((size_t)2 << 20), "input big enough (%zu)", b.n);
-		rel = compare_par(&b, nt, NULL, "plain");
-		CHECK(rel > b.n / 2, "plain, %d threads: %zu of %zu bytes "
+		rel = compare_par(&b, nt, NULL, "plain", true);
+		CHECK(rel > b.n / 10 * 9, "plain, %d threads: %zu of %zu bytes "
 		    "released", nt, rel, b.n);
 		/* a repeated candidate early, in the middle, near the end */
 		gen(&b, 200u + (unsigned)nt, nb, " ", false, nb / 7);
-		compare_par(&b, nt, NULL, "error early");
+		compare_par(&b, nt, NULL, "error early", false);
 		gen(&b, 300u + (unsigned)nt, nb, " ", false, nb / 2 + 3);
-		compare_par(&b, nt, NULL, "error in the middle");
+		compare_par(&b, nt, NULL, "error in the middle", false);
 		gen(&b, 400u + (unsigned)nt, nb, " ", false, nb - 2);
-		compare_par(&b, nt, NULL, "error near the end");
+		compare_par(&b, nt, NULL, "error near the end", false);
 		/* lines the fast path hands over, everywhere */
 		gen(&b, 500u + (unsigned)nt, nb, " ", true, 0);
-		compare_par(&b, nt, NULL, "mixed");
+		compare_par(&b, nt, NULL, "mixed", false);
 		/* limits crossed in a later share */
 		gen(&b, 600u + (unsigned)nt, nb, " ", false, 0);
 		teller_limits_init(&lim);
 		lim.ballots = 500000 + 10000 * nt;
-		compare_par(&b, nt, &lim, "ballots limit");
+		compare_par(&b, nt, &lim, "ballots limit", false);
 		teller_limits_init(&lim);
 		lim.patterns = 9000;
-		compare_par(&b, nt, &lim, "patterns limit");
+		compare_par(&b, nt, &lim, "patterns limit", false);
 		/* CRLF line ends, mixed with LF */
 		crlf(&b, &c);
-		compare_par(&c, nt, NULL, "crlf");
+		compare_par(&c, nt, NULL, "crlf", true);
 		free(c.s);
 		c.s = NULL;
 		/* the ballots end early: the rest is a long run of names and
@@ -467,7 +470,7 @@ test_parallel(int ntmax)
 		gen(&b, 700u + (unsigned)nt, 1000, " ", false, 0);
 		while (b.n < ((size_t)5 << 20))
 			put(&b, "# 1 2 3 0\n");
-		compare_par(&b, nt, NULL, "long tail");
+		compare_par(&b, nt, NULL, "long tail", false);
 	}
 	free(b.s);
 }
