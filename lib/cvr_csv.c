@@ -462,6 +462,44 @@ scan_fast(struct csvp *p, int first, struct fld *pf, const char **vs,
 	return true;
 }
 
+/* base + n, or lim if that comes first (base <= lim). */
+static inline const char *
+before(const char *lim, const char *base, size_t n)
+{
+	return (size_t)(lim - base) > n ? base + n : lim;
+}
+
+/* Count the plain records at p->s that are repeats in memo m (merged
+ * repeats), as the reading loop would one by one, while they start
+ * before lim; stop before anything else (a blank line, a record not of
+ * the fast shape or not yet in the memo). */
+static void
+repeats(struct csvp *p, struct memo *m, int first, struct fld *pf,
+    const char *lim, long long *recno)
+{
+	const char *rs, *vs;
+	size_t vn;
+	uint64_t h;
+	long nl;
+	struct memo_ent *e;
+
+	while (p->s < lim && p->s < p->end && *p->s != '\n' &&
+	    *p->s != '\r') {
+		rs = p->s;
+		nl = p->nextline;
+		if (!scan_fast(p, first, pf, &vs, &vn, &h))
+			break;
+		e = memo_find(m, vs, vn, h);
+		if (e->lenp1 == 0) {
+			p->s = rs;
+			p->nextline = nl;
+			break;
+		}
+		e->pending++;
+		(*recno)++;
+	}
+}
+
 /* Read pages are handed back every DROP_AFTER bytes, so memory stays
  * bounded by the distinct records, not the file size. */
 #define DROP_AFTER ((size_t)8 << 20)
@@ -1100,6 +1138,7 @@ tl_cvr_read_csv(teller_ctx *ctx, const struct tl_cvr_source *src,
 	struct memo memo;
 	struct chk chk;
 	bool fast, drop;
+	const char *mdrop;
 	char idbuf[32], *scratch = NULL;
 	size_t scap = 0, mi;
 	long long recno = 0;
@@ -1170,6 +1209,7 @@ tl_cvr_read_csv(teller_ctx *ctx, const struct tl_cvr_source *src,
 	fast = first >= 0 && src->id_col <= first &&
 	    src->precinct_col <= first && src->batch_col <= first;
 	atomic_init(&halt, false);
+	mdrop = m.buf;
 	if (fast && src->merge && ctx->threads > 1 &&
 	    (size_t)(p.end - p.s) >= 2 * PAR_MIN) {
 		size_t most = (size_t)(p.end - p.s) / PAR_MIN;
@@ -1219,19 +1259,37 @@ tl_cvr_read_csv(teller_ctx *ctx, const struct tl_cvr_source *src,
 		recno++;
 		nl0 = p.nextline;
 		rs = p.s;
-		drop = m.mapped && (size_t)(rs - m.buf) >= DROP_AFTER;
+		drop = m.mapped && (size_t)(rs - (npart > 0 ? mdrop :
+		    m.buf)) >= DROP_AFTER;
 		if ((drop || (size_t)(rs - chk.at) >= CHECK_EVERY) &&
 		    (rc = check_text(ctx, &chk, rs, nl0)) != TELLER_OK)
 			goto out;
-		if (drop)
+		if (drop && npart > 0) {
+			/* madvise while workers read: munmap would change the
+			 * mapping under their page faults */
+			part_drop(mdrop, rs);
+			mdrop = rs;
+		} else if (drop) {
 			drop_read(&m, rs);
+		}
 		if (fast && scan_fast(&p, first, pf, &vs, &vn, &h)) {
 			keyed = true;
 			if (memo.cap > 0) {
 				e = memo_find(&memo, vs, vn, h);
 				if (e->lenp1 != 0 && src->merge) {
-					/* handed over after the file */
+					/* handed over after the file; so are
+					 * the plain repeats that follow, up to
+					 * the next text check, drop or cut */
+					const char *lim = before(p.end,
+					    chk.at, CHECK_EVERY);
 					e->pending++;
+					if (m.mapped)
+						lim = before(lim, npart > 0 ?
+						    mdrop : m.buf, DROP_AFTER);
+					if (npart > 0 && parts[0].a < lim)
+						lim = parts[0].a;
+					repeats(&p, &memo, first, pf, lim,
+					    &recno);
 					continue;
 				}
 				if (e->lenp1 != 0) {
