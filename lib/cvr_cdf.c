@@ -251,6 +251,47 @@ jis(const json_t *o, const char *key, const char *s)
 	return json_is_string(v) && strcmp(json_string_value(v), s) == 0;
 }
 
+/* jstr, jarr, jis on compact trees (the streamed CVRs). */
+/* A string-or-null member as Java's (String) cast: *out NULL if absent. */
+static int
+vjstr(teller_ctx *ctx, const struct tl_jv *o, const char *key, struct tl_jpath *p,
+    const char **out)
+{
+	const struct tl_jv *v = tl_jv_jget(o, key);
+
+	*out = NULL;
+	if (v == NULL)
+		return TELLER_OK;
+	if (!tl_jv_is(v, TL_JSTR) || memchr(v->u.s, '\0',
+	    v->n) != NULL) {
+		tl_jpath_push(p, ".%s", key);
+		return jfail(ctx, p, "expected a string");
+	}
+	*out = v->u.s;
+	return TELLER_OK;
+}
+
+/* A required array member. */
+static int
+vjarr(teller_ctx *ctx, const struct tl_jv *o, const char *key, struct tl_jpath *p,
+    const struct tl_jv **out)
+{
+	*out = tl_jv_jget(o, key);
+	if (tl_jv_is(*out, TL_JARR))
+		return TELLER_OK;
+	tl_jpath_push(p, "%s%s", p->n ? "." : "", key);
+	return jfail(ctx, p, *out == NULL ? "missing" : "expected an array");
+}
+
+/* Whether member key is the string s (Java's get(key).equals(s)). */
+static bool
+vjis(const struct tl_jv *o, const char *key, const char *s)
+{
+	const struct tl_jv *v = tl_jv_jget(o, key);
+
+	return tl_jv_is(v, TL_JSTR) && strcmp(v->u.s, s) == 0;
+}
+
 /* Election data: GpUnits, Candidates, the contest and its selections. */
 static int
 json_static(struct cdf *c, const json_t *root)
@@ -376,23 +417,23 @@ json_static(struct cdf *c, const json_t *root)
 
 /* The marks of one CVRContestSelection (JSON rules). */
 static int
-json_selection(struct cdf *c, const json_t *sel, struct tl_jpath *p)
+json_selection(struct cdf *c, const struct tl_jv *sel, struct tl_jpath *p)
 {
 	teller_ctx *ctx = c->ctx;
-	const json_t *poss, *pos, *rk;
+	const struct tl_jv *poss, *pos, *rk;
 	const char *csid, *name;
 	char msg[200];
 	size_t i;
 	long rank;
 	int err;
 
-	if ((err = jstr(ctx, sel, "ContestSelectionId", p, &csid)) != 0)
+	if ((err = vjstr(ctx, sel, "ContestSelectionId", p, &csid)) != 0)
 		return err;
 	if ((name = sel_name(c, csid, msg, sizeof(msg))) == NULL)
 		return jfail(ctx, p, msg);
 	/* Rank on the selection, else one per SelectionPosition. */
-	if (json_object_get(sel, "Rank") != NULL) {
-		if (!tl_cvr_jint(tl_cvr_jget(sel, "Rank"), &rank)) {
+	if (tl_jv_get(sel, "Rank") != NULL) {
+		if (!tl_jv_int(tl_jv_jget(sel, "Rank"), &rank)) {
 			tl_jpath_push(p, ".Rank");
 			return jfail(ctx, p, "expected an integer");
 		}
@@ -402,21 +443,22 @@ json_selection(struct cdf *c, const json_t *sel, struct tl_jpath *p)
 		}
 		return tl_cvrb_mark(&c->b, rank, name, strlen(name));
 	}
-	if ((err = jarr(ctx, sel, "SelectionPosition", p, &poss)) != 0)
+	if ((err = vjarr(ctx, sel, "SelectionPosition", p, &poss)) != 0)
 		return err;
-	json_array_foreach(poss, i, pos) {
+	for (i = 0, pos = tl_jv_first(poss); pos != NULL;
+	    i++, pos = tl_jv_next(pos)) {
 		size_t old = tl_jpath_push(p, ".SelectionPosition[%zu]", i);
 
 		/* A write-in at the position level sticks for the rest. */
-		if (json_object_get(pos, "CVRWriteIn") != NULL)
+		if (tl_jv_get(pos, "CVRWriteIn") != NULL)
 			name = TL_CVR_UWI;
-		if (jis(pos, "HasIndication", "no") ||
-		    jis(pos, "IsAllocable", "no")) {
+		if (vjis(pos, "HasIndication", "no") ||
+		    vjis(pos, "IsAllocable", "no")) {
 			tl_jpath_pop(p, old);
 			continue;
 		}
-		rk = tl_cvr_jget(pos, "Rank");
-		if (!tl_cvr_jint(rk, &rank)) {
+		rk = tl_jv_jget(pos, "Rank");
+		if (!tl_jv_int(rk, &rank)) {
 			tl_jpath_push(p, ".Rank");
 			return jfail(ctx, p, rk == NULL ? "missing" :
 			    "expected an integer");
@@ -433,10 +475,10 @@ json_selection(struct cdf *c, const json_t *sel, struct tl_jpath *p)
 }
 
 static int
-json_cvr(struct cdf *c, const json_t *cvr, size_t ci)
+json_cvr(struct cdf *c, const struct tl_jv *cvr, size_t ci)
 {
 	teller_ctx *ctx = c->ctx;
-	const json_t *snaps, *snap = NULL, *ccs, *cc = NULL, *sels, *x;
+	const struct tl_jv *snaps, *snap = NULL, *ccs, *cc = NULL, *sels, *x;
 	const char *cur, *s, *unit, *supplied, *batch, *precinct = NULL;
 	const struct kv *g;
 	struct tl_jpath p;
@@ -446,12 +488,13 @@ json_cvr(struct cdf *c, const json_t *cvr, size_t ci)
 
 	tl_jpath_init(&p);
 	tl_jpath_push(&p, "CVR[%zu]", ci);
-	if ((err = jstr(ctx, cvr, "CurrentSnapshotId", &p, &cur)) != 0 ||
-	    (err = jarr(ctx, cvr, "CVRSnapshot", &p, &snaps)) != 0)
+	if ((err = vjstr(ctx, cvr, "CurrentSnapshotId", &p, &cur)) != 0 ||
+	    (err = vjarr(ctx, cvr, "CVRSnapshot", &p, &snaps)) != 0)
 		return err;
-	json_array_foreach(snaps, i, x) {
+	for (i = 0, x = tl_jv_first(snaps); x != NULL;
+	    i++, x = tl_jv_next(x)) {
 		old = tl_jpath_push(&p, ".CVRSnapshot[%zu]", i);
-		if ((err = jstr(ctx, x, "@id", &p, &s)) != 0)
+		if ((err = vjstr(ctx, x, "@id", &p, &s)) != 0)
 			return err;
 		if (s == NULL)
 			return jfail(ctx, &p, "no @id");
@@ -465,14 +508,15 @@ json_cvr(struct cdf *c, const json_t *cvr, size_t ci)
 	if (snap == NULL)
 		return jfail(ctx, &p, "no CVRSnapshot is the "
 		    "CurrentSnapshotId");
-	if (json_object_get(snap, "CVRContest") == NULL)
+	if (tl_jv_get(snap, "CVRContest") == NULL)
 		return jfail(ctx, &p, "the current snapshot has no "
 		    "CVRContest");
-	if ((err = jarr(ctx, snap, "CVRContest", &p, &ccs)) != 0)
+	if ((err = vjarr(ctx, snap, "CVRContest", &p, &ccs)) != 0)
 		return err;
-	json_array_foreach(ccs, i, x) {
+	for (i = 0, x = tl_jv_first(ccs); x != NULL;
+	    i++, x = tl_jv_next(x)) {
 		old = tl_jpath_push(&p, ".CVRContest[%zu]", i);
-		if ((err = jstr(ctx, x, "ContestId", &p, &s)) != 0)
+		if ((err = vjstr(ctx, x, "ContestId", &p, &s)) != 0)
 			return err;
 		if (s == NULL)
 			return jfail(ctx, &p, "no ContestId");
@@ -486,10 +530,11 @@ json_cvr(struct cdf *c, const json_t *cvr, size_t ci)
 	 * error. Cannot load file."), unlike XML. */
 	if (cc == NULL)
 		return jfail(ctx, &p, "no CVRContest for the contest");
-	if ((err = jarr(ctx, cc, "CVRContestSelection", &p, &sels)) != 0)
+	if ((err = vjarr(ctx, cc, "CVRContestSelection", &p, &sels)) != 0)
 		return err;
 	tl_cvrb_reset(&c->b);
-	json_array_foreach(sels, i, x) {
+	for (i = 0, x = tl_jv_first(sels); x != NULL;
+	    i++, x = tl_jv_next(x)) {
 		size_t o2 = tl_jpath_push(&p, ".CVRContestSelection[%zu]", i);
 		if ((err = json_selection(c, x, &p)) != TELLER_OK)
 			return err;
@@ -498,15 +543,15 @@ json_cvr(struct cdf *c, const json_t *cvr, size_t ci)
 	tl_jpath_init(&p);
 	tl_jpath_push(&p, "CVR[%zu]", ci);
 	/* An unknown GpUnit is only logged by RCTab's JSON path. */
-	if ((err = jstr(ctx, cvr, "BallotStyleUnitId", &p, &unit)) != 0)
+	if ((err = vjstr(ctx, cvr, "BallotStyleUnitId", &p, &unit)) != 0)
 		return err;
 	if (unit != NULL && (g = kv_find(c->gpus, c->ngpus, unit)) != NULL)
 		precinct = g->v;
-	if ((err = jstr(ctx, cvr, "BallotPrePrintedId", &p, &supplied)) != 0)
+	if ((err = vjstr(ctx, cvr, "BallotPrePrintedId", &p, &supplied)) != 0)
 		return err;
 	batch = NULL;
-	if ((x = tl_cvr_jget(cvr, "BatchSequenceId")) != NULL) {
-		if (!tl_cvr_json_text(x, bbuf, sizeof(bbuf))) {
+	if ((x = tl_jv_jget(cvr, "BatchSequenceId")) != NULL) {
+		if (!tl_jv_text(x, bbuf, sizeof(bbuf))) {
 			tl_jpath_push(&p, ".BatchSequenceId");
 			return jfail(ctx, &p, "expected a string");
 		}
@@ -516,7 +561,7 @@ json_cvr(struct cdf *c, const json_t *cvr, size_t ci)
 }
 
 static int
-cvr_cb(void *ud, size_t i, const json_t *cvr)
+cvr_cb(void *ud, size_t i, const struct tl_jv *cvr)
 {
 	return json_cvr(ud, cvr, i);
 }
@@ -566,7 +611,7 @@ read_json(struct cdf *c)
 		    "array" : "missing");
 		goto out;
 	}
-	err = tl_json_elements(ctx, cvrs, cvr_cb, c);
+	err = tl_json_elements_v(ctx, cvrs, cvr_cb, c);
 out:
 	tl_io_unwatch(ctx, &w);
 	json_decref(root);

@@ -279,14 +279,13 @@ has_code(const struct dom *d, const char *code)
 
 /* Whether an OutstackConditionIds array holds 7 (InvalidContest). */
 static bool
-outstacked(const json_t *ids)
+outstacked(const struct tl_jv *ids)
 {
-	const json_t *e;
-	size_t i;
+	const struct tl_jv *e;
 	long v;
 
-	json_array_foreach(ids, i, e) {
-		if (tl_cvr_jint(e, &v) && v == 7)
+	for (e = tl_jv_first(ids); e != NULL; e = tl_jv_next(e)) {
+		if (tl_jv_int(e, &v) && v == 7)
 			return true;
 	}
 	return false;
@@ -302,11 +301,11 @@ struct sess {
 
 /* One contest object of the configured contest: one record. */
 static int
-read_contest(struct dom *d, const json_t *contest, struct tl_jpath *p,
+read_contest(struct dom *d, const struct tl_jv *contest, struct tl_jpath *p,
     const struct sess *s)
 {
 	teller_ctx *ctx = d->ctx;
-	const json_t *marks, *m;
+	const struct tl_jv *marks, *m;
 	size_t i, off_cid, off_sid, off_batch, off_prec = 0, off_port = 0;
 	struct tl_cvr r;
 	long maxr = tl_cvr_max_ranks(d->src);
@@ -317,34 +316,35 @@ read_contest(struct dom *d, const json_t *contest, struct tl_jpath *p,
 		return tl_fail(ctx, TELLER_EPARSE, "%s: contest Id '%s' is "
 		    "not in ContestManifest.json", p->b, d->src->contest_id);
 	/* 2.0.1: OutstackConditionIds containing 7 skips the record. */
-	if (outstacked(tl_cvr_jget(contest, "OutstackConditionIds")))
+	if (outstacked(tl_jv_jget(contest, "OutstackConditionIds")))
 		return TELLER_OK;
-	marks = tl_cvr_jget(contest, "Marks");
-	if (!json_is_array(marks)) {
+	marks = tl_jv_jget(contest, "Marks");
+	if (!tl_jv_is(marks, TL_JARR)) {
 		tl_jpath_push(p, ".Marks");
 		return jfail(ctx, p, "expected an array");
 	}
 	tl_cvrb_reset(&d->b);
-	json_array_foreach(marks, i, m) {
-		const json_t *amb = tl_cvr_jget(m, "IsAmbiguous");
+	for (i = 0, m = tl_jv_first(marks); m != NULL;
+	    i++, m = tl_jv_next(m)) {
+		const struct tl_jv *amb = tl_jv_jget(m, "IsAmbiguous");
 		char code[256];
 		long rank;
 		size_t old = tl_jpath_push(p, ".Marks[%zu]", i);
 
-		if (!json_is_boolean(amb)) {
+		if (!tl_jv_isbool(amb)) {
 			tl_jpath_push(p, ".IsAmbiguous");
 			return jfail(ctx, p, "expected true or false");
 		}
-		if (json_is_true(amb)) {
+		if (tl_jv_is(amb, TL_JTRUE)) {
 			tl_jpath_pop(p, old);
 			continue;
 		}
-		if (!tl_cvr_json_text(tl_cvr_jget(m, "CandidateId"), code,
+		if (!tl_jv_text(tl_jv_jget(m, "CandidateId"), code,
 		    sizeof(code))) {
 			tl_jpath_push(p, ".CandidateId");
 			return jfail(ctx, p, "expected an integer");
 		}
-		if (!tl_cvr_jint(tl_cvr_jget(m, "Rank"), &rank)) {
+		if (!tl_jv_int(tl_jv_jget(m, "Rank"), &rank)) {
 			tl_jpath_push(p, ".Rank");
 			return jfail(ctx, p, "expected an integer");
 		}
@@ -408,18 +408,18 @@ read_contest(struct dom *d, const json_t *contest, struct tl_jpath *p,
 
 /* Look up an optional PrecinctId / PrecinctPortionId of a session. */
 static int
-session_place(struct dom *d, const json_t *adj, const char *key,
+session_place(struct dom *d, const struct tl_jv *adj, const char *key,
     const struct idmap *m, const char *manifest, struct tl_jpath *p,
     const char **out)
 {
-	const json_t *v = tl_cvr_jget(adj, key);
+	const struct tl_jv *v = tl_jv_jget(adj, key);
 	const struct idname *e;
 	long id;
 
 	*out = NULL;
 	if (v == NULL)
 		return TELLER_OK;
-	if (!tl_cvr_jint(v, &id)) {
+	if (!tl_jv_int(v, &id)) {
 		tl_jpath_push(p, ".%s", key);
 		return jfail(d->ctx, p, "expected an integer");
 	}
@@ -433,10 +433,10 @@ session_place(struct dom *d, const json_t *adj, const char *key,
 }
 
 static int
-read_session(struct dom *d, const json_t *sess, size_t si)
+read_session(struct dom *d, const struct tl_jv *sess, size_t si)
 {
 	teller_ctx *ctx = d->ctx;
-	const json_t *adj, *cards, *card, *cur, *contests, *c;
+	const struct tl_jv *adj, *cards, *card, *cur, *contests, *c;
 	struct tl_jpath p;
 	struct sess s;
 	size_t ci, k, old;
@@ -446,40 +446,40 @@ read_session(struct dom *d, const json_t *sess, size_t si)
 	tl_jpath_init(&p);
 	tl_jpath_push(&p, "Sessions[%zu]", si);
 	s.recno = (long)si + 1;
-	if (!json_is_object(sess))
+	if (!tl_jv_is(sess, TL_JOBJ))
 		return jfail(ctx, &p, "expected an object");
-	if (!tl_cvr_json_text(tl_cvr_jget(sess, "TabulatorId"), s.tab,
+	if (!tl_jv_text(tl_jv_jget(sess, "TabulatorId"), s.tab,
 	    sizeof(s.tab))) {
 		tl_jpath_push(&p, ".TabulatorId");
 		return jfail(ctx, &p, "expected an integer or string");
 	}
-	if (!tl_cvr_json_text(tl_cvr_jget(sess, "BatchId"), s.batch,
+	if (!tl_jv_text(tl_jv_jget(sess, "BatchId"), s.batch,
 	    sizeof(s.batch))) {
 		tl_jpath_push(&p, ".BatchId");
 		return jfail(ctx, &p, "expected an integer or string");
 	}
-	if (!tl_cvr_jint(tl_cvr_jget(sess, "RecordId"), &s.record)) {
+	if (!tl_jv_int(tl_jv_jget(sess, "RecordId"), &s.record)) {
 		tl_jpath_push(&p, ".RecordId");
 		return jfail(ctx, &p, "expected an integer");
 	}
-	adj = tl_cvr_jget(sess, "Original");
-	cur = tl_cvr_jget(adj, "IsCurrent");
-	if (!json_is_boolean(cur)) {
-		tl_jpath_push(&p, json_is_object(adj) ? ".Original.IsCurrent" :
+	adj = tl_jv_jget(sess, "Original");
+	cur = tl_jv_jget(adj, "IsCurrent");
+	if (!tl_jv_isbool(cur)) {
+		tl_jpath_push(&p, tl_jv_is(adj, TL_JOBJ) ? ".Original.IsCurrent" :
 		    ".Original");
-		return jfail(ctx, &p, json_is_object(adj) ?
+		return jfail(ctx, &p, tl_jv_is(adj, TL_JOBJ) ?
 		    "expected true or false" : "expected an object");
 	}
 	old = tl_jpath_push(&p, ".Original");
-	if (!json_is_true(cur)) {
+	if (!tl_jv_is(cur, TL_JTRUE)) {
 		/* Not current: the adjudicated Modified data, if any; a
 		 * session without it is skipped (RCTab warns). */
-		if (json_object_get(sess, "Modified") == NULL)
+		if (tl_jv_get(sess, "Modified") == NULL)
 			return TELLER_OK;
-		adj = tl_cvr_jget(sess, "Modified");
+		adj = tl_jv_jget(sess, "Modified");
 		tl_jpath_pop(&p, old);
 		tl_jpath_push(&p, ".Modified");
-		if (!json_is_object(adj))
+		if (!tl_jv_is(adj, TL_JOBJ))
 			return jfail(ctx, &p, "expected an object");
 	}
 	if ((err = session_place(d, adj, "PrecinctId", &d->precincts,
@@ -487,32 +487,34 @@ read_session(struct dom *d, const json_t *sess, size_t si)
 	    (err = session_place(d, adj, "PrecinctPortionId", &d->portions,
 	    "PrecinctPortionManifest.json", &p, &s.portion)) != TELLER_OK)
 		return err;
-	if (!tl_cvr_json_text(tl_cvr_jget(adj, "BallotTypeId"), cid,
+	if (!tl_jv_text(tl_jv_jget(adj, "BallotTypeId"), cid,
 	    sizeof(cid))) {
 		tl_jpath_push(&p, ".BallotTypeId");
 		return jfail(ctx, &p, "expected an integer or string");
 	}
 	/* Cards, or the contests directly on the session data. */
-	cards = json_object_get(adj, "Cards");
-	if (cards != NULL && !json_is_array(cards)) {
+	cards = tl_jv_get(adj, "Cards");
+	if (cards != NULL && !tl_jv_is(cards, TL_JARR)) {
 		tl_jpath_push(&p, ".Cards");
 		return jfail(ctx, &p, "expected an array");
 	}
-	for (k = 0; k < (cards != NULL ? json_array_size(cards) : 1); k++) {
+	card = cards != NULL ? tl_jv_first(cards) : adj;
+	for (k = 0; card != NULL; k++,
+	    card = cards != NULL ? tl_jv_next(card) : NULL) {
 		size_t cold = p.n;
 
-		card = cards != NULL ? json_array_get(cards, k) : adj;
 		if (cards != NULL)
 			tl_jpath_push(&p, ".Cards[%zu]", k);
-		contests = tl_cvr_jget(card, "Contests");
-		if (!json_is_array(contests)) {
+		contests = tl_jv_jget(card, "Contests");
+		if (!tl_jv_is(contests, TL_JARR)) {
 			tl_jpath_push(&p, ".Contests");
 			return jfail(ctx, &p, "expected an array");
 		}
-		json_array_foreach(contests, ci, c) {
+		for (ci = 0, c = tl_jv_first(contests); c != NULL;
+		    ci++, c = tl_jv_next(c)) {
 			size_t o2 = tl_jpath_push(&p, ".Contests[%zu]", ci);
 
-			if (!tl_cvr_json_text(tl_cvr_jget(c, "Id"), cid,
+			if (!tl_jv_text(tl_jv_jget(c, "Id"), cid,
 			    sizeof(cid))) {
 				tl_jpath_push(&p, ".Id");
 				return jfail(ctx, &p,
@@ -529,7 +531,7 @@ read_session(struct dom *d, const json_t *sess, size_t si)
 }
 
 static int
-session_cb(void *ud, size_t i, const json_t *s)
+session_cb(void *ud, size_t i, const struct tl_jv *s)
 {
 	return read_session(ud, s, i);
 }
@@ -573,7 +575,7 @@ read_cvr_file(struct dom *d, const char *path)
 		    "array");
 		goto out;
 	}
-	err = tl_json_elements(ctx, sessions, session_cb, d);
+	err = tl_json_elements_v(ctx, sessions, session_cb, d);
 out:
 	tl_io_unwatch(ctx, &w);
 	tl_io_unmap(&m);

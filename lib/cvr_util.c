@@ -826,3 +826,535 @@ tl_json_elements(teller_ctx *ctx, const struct tl_jspan *s,
 		return jc_fail(ctx, &c, TELLER_EPARSE, "',' or ']' expected");
 	}
 }
+
+/*
+ * The fast scanner of compact trees. It takes only what jansson's parser
+ * takes, with the same values: strict JSON with integers of at most 18
+ * digits, strings of valid UTF-8 without control characters or \u0000;
+ * reals and anything else make it give up (jp_fail) and the caller asks
+ * jansson. Nesting was already bounded by jc_value (lim.depth).
+ */
+struct jp {
+	teller_ctx *ctx;
+	const char *p, *end;
+	struct tl_vec *nodes;
+	char *pool;  /* room for the whole span: decoding never grows */
+	size_t pn;
+	int err;     /* ENOMEM while pushing, else 0 */
+};
+
+#define JP_FAIL ((size_t)-1)
+
+static inline struct tl_jv *
+jp_node(struct jp *j, size_t i)
+{
+	return (struct tl_jv *)j->nodes->data + i;
+}
+
+static inline void
+jp_ws(struct jp *j)
+{
+	while (j->p < j->end && (*j->p == ' ' || *j->p == '\n' ||
+	    *j->p == '\r' || *j->p == '\t'))
+		j->p++;
+}
+
+static size_t
+jp_push(struct jp *j, int type, const char *key)
+{
+	struct tl_jv v;
+
+	v.key = key;
+	v.u.i = 0;
+	v.n = 0;
+	v.next = 0;
+	v.type = type;
+	if (tl_vec_push(j->ctx, j->nodes, &v) == NULL) {
+		j->err = TELLER_ENOMEM;
+		return JP_FAIL;
+	}
+	return j->nodes->len - 1;
+}
+
+static int
+jp_hex(const char *s, unsigned *out)
+{
+	unsigned v = 0;
+	int k;
+
+	for (k = 0; k < 4; k++) {
+		unsigned char c = (unsigned char)s[k];
+		v <<= 4;
+		if (c >= '0' && c <= '9')
+			v |= (unsigned)(c - '0');
+		else if (c >= 'a' && c <= 'f')
+			v |= (unsigned)(c - 'a' + 10);
+		else if (c >= 'A' && c <= 'F')
+			v |= (unsigned)(c - 'A' + 10);
+		else
+			return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+/* Length of the valid UTF-8 sequence at s (RFC 3629: no overlongs, no
+ * surrogates, at most U+10FFFF), 0 if invalid or cut by end. */
+static size_t
+jp_utf8(const unsigned char *s, const unsigned char *end)
+{
+	unsigned char c = s[0], lo = 0x80, hi = 0xBF;
+	size_t n, k;
+
+	if (c >= 0xC2 && c <= 0xDF)
+		n = 2;
+	else if (c >= 0xE0 && c <= 0xEF)
+		n = 3;
+	else if (c >= 0xF0 && c <= 0xF4)
+		n = 4;
+	else
+		return 0;
+	if (c == 0xE0)
+		lo = 0xA0;
+	else if (c == 0xED)
+		hi = 0x9F;
+	else if (c == 0xF0)
+		lo = 0x90;
+	else if (c == 0xF4)
+		hi = 0x8F;
+	if ((size_t)(end - s) < n || s[1] < lo || s[1] > hi)
+		return 0;
+	for (k = 2; k < n; k++)
+		if ((s[k] & 0xC0) != 0x80)
+			return 0;
+	return n;
+}
+
+/* A string at j->p (on its '"') decoded into the pool; *out its start,
+ * *len its length. False to give up. */
+static bool
+jp_string(struct jp *j, const char **out, size_t *len)
+{
+	const unsigned char *s = (const unsigned char *)j->p + 1;
+	const unsigned char *end = (const unsigned char *)j->end;
+	char *d = j->pool + j->pn, *d0 = d;
+
+	for (;;) {
+		unsigned char c;
+
+		/* Plain ASCII in one run. */
+		while (s < end && *s >= 0x20 && *s < 0x80 && *s != '"' &&
+		    *s != '\\')
+			*d++ = (char)*s++;
+		if (s >= end)
+			return false;
+		c = *s;
+		if (c == '"') {
+			s++;
+			break;
+		}
+		if (c < 0x20)
+			return false;
+		if (c >= 0x80) {
+			size_t n = jp_utf8(s, end);
+			if (n == 0)
+				return false;
+			memcpy(d, s, n);
+			d += n;
+			s += n;
+			continue;
+		}
+		/* An escape. */
+		if (end - s < 2)
+			return false;
+		c = s[1];
+		s += 2;
+		switch (c) {
+		case '"': *d++ = '"'; break;
+		case '\\': *d++ = '\\'; break;
+		case '/': *d++ = '/'; break;
+		case 'b': *d++ = '\b'; break;
+		case 'f': *d++ = '\f'; break;
+		case 'n': *d++ = '\n'; break;
+		case 'r': *d++ = '\r'; break;
+		case 't': *d++ = '\t'; break;
+		case 'u': {
+			unsigned u, lo;
+
+			if (end - s < 4 || jp_hex((const char *)s, &u) != 0)
+				return false;
+			s += 4;
+			if (u == 0 || (u >= 0xDC00 && u <= 0xDFFF))
+				return false;
+			if (u >= 0xD800 && u <= 0xDBFF) {
+				if (end - s < 6 || s[0] != '\\' || s[1] != 'u' ||
+				    jp_hex((const char *)s + 2, &lo) != 0 ||
+				    lo < 0xDC00 || lo > 0xDFFF)
+					return false;
+				s += 6;
+				u = 0x10000 + ((u - 0xD800) << 10) +
+				    (lo - 0xDC00);
+			}
+			if (u < 0x80) {
+				*d++ = (char)u;
+			} else if (u < 0x800) {
+				*d++ = (char)(0xC0 | (u >> 6));
+				*d++ = (char)(0x80 | (u & 0x3F));
+			} else if (u < 0x10000) {
+				*d++ = (char)(0xE0 | (u >> 12));
+				*d++ = (char)(0x80 | ((u >> 6) & 0x3F));
+				*d++ = (char)(0x80 | (u & 0x3F));
+			} else {
+				*d++ = (char)(0xF0 | (u >> 18));
+				*d++ = (char)(0x80 | ((u >> 12) & 0x3F));
+				*d++ = (char)(0x80 | ((u >> 6) & 0x3F));
+				*d++ = (char)(0x80 | (u & 0x3F));
+			}
+			break;
+		}
+		default:
+			return false;
+		}
+	}
+	*d++ = '\0';
+	*out = d0;
+	*len = (size_t)(d - d0) - 1;
+	j->pn += (size_t)(d - d0);
+	j->p = (const char *)s;
+	return true;
+}
+
+static bool
+jp_lit(struct jp *j, const char *w, size_t n)
+{
+	if ((size_t)(j->end - j->p) < n || memcmp(j->p, w, n) != 0)
+		return false;
+	j->p += n;
+	return true;
+}
+
+/* One value at j->p (no leading blanks): its node index or JP_FAIL. */
+static size_t
+jp_value(struct jp *j, const char *key)
+{
+	size_t at, prev, kid, cnt = 0;
+	const char *s;
+	size_t n;
+
+	if (j->p >= j->end)
+		return JP_FAIL;
+	switch (*j->p) {
+	case '{':
+	case '[': {
+		bool obj = *j->p == '{';
+		char close = obj ? '}' : ']';
+
+		if ((at = jp_push(j, obj ? TL_JOBJ : TL_JARR, key)) == JP_FAIL)
+			return JP_FAIL;
+		j->p++;
+		jp_ws(j);
+		if (j->p < j->end && *j->p == close) {
+			j->p++;
+			return at;
+		}
+		prev = JP_FAIL;
+		for (;;) {
+			const char *k = NULL;
+
+			if (obj) {
+				if (j->p >= j->end || *j->p != '"' ||
+				    !jp_string(j, &k, &n))
+					return JP_FAIL;
+				jp_ws(j);
+				if (j->p >= j->end || *j->p != ':')
+					return JP_FAIL;
+				j->p++;
+				jp_ws(j);
+			}
+			if ((kid = jp_value(j, k)) == JP_FAIL)
+				return JP_FAIL;
+			if (prev != JP_FAIL)
+				jp_node(j, prev)->next = kid - prev;
+			prev = kid;
+			cnt++;
+			jp_ws(j);
+			if (j->p >= j->end)
+				return JP_FAIL;
+			if (*j->p == ',') {
+				j->p++;
+				jp_ws(j);
+				continue;
+			}
+			if (*j->p != close)
+				return JP_FAIL;
+			j->p++;
+			jp_node(j, at)->n = cnt;
+			return at;
+		}
+	}
+	case '"':
+		if (!jp_string(j, &s, &n) ||
+		    (at = jp_push(j, TL_JSTR, key)) == JP_FAIL)
+			return JP_FAIL;
+		jp_node(j, at)->u.s = s;
+		jp_node(j, at)->n = n;
+		return at;
+	case 't':
+		return jp_lit(j, "true", 4) ? jp_push(j, TL_JTRUE, key) :
+		    JP_FAIL;
+	case 'f':
+		return jp_lit(j, "false", 5) ? jp_push(j, TL_JFALSE, key) :
+		    JP_FAIL;
+	case 'n':
+		return jp_lit(j, "null", 4) ? jp_push(j, TL_JNULL, key) :
+		    JP_FAIL;
+	default: {
+		/* An integer: -?(0|[1-9][0-9]*), at most 18 digits. */
+		const char *p = j->p;
+		bool neg = false;
+		long long v = 0;
+		size_t nd = 0;
+
+		if (*p == '-') {
+			neg = true;
+			p++;
+		}
+		if (p < j->end && *p == '0') {
+			p++;
+			nd = 1;
+		} else {
+			while (p < j->end && *p >= '0' && *p <= '9' &&
+			    nd < 19) {
+				v = v * 10 + (*p - '0');
+				p++;
+				nd++;
+			}
+		}
+		if (nd == 0 || nd > 18 || (p < j->end && ((*p >= '0' &&
+		    *p <= '9') || *p == '.' || *p == 'e' || *p == 'E')))
+			return JP_FAIL;
+		j->p = p;
+		if ((at = jp_push(j, TL_JINT, key)) == JP_FAIL)
+			return JP_FAIL;
+		jp_node(j, at)->u.i = (json_int_t)(neg ? -v : v);
+		return at;
+	}
+	}
+}
+
+int
+tl_jdoc_init(teller_ctx *ctx, struct tl_jdoc *d)
+{
+	d->fb = NULL;
+	d->nodes = tl_vec_new(ctx, sizeof(struct tl_jv));
+	d->pool = tl_vec_new(ctx, 1);
+	if (d->nodes == NULL || d->pool == NULL)
+		return tl_oom(ctx);
+	return TELLER_OK;
+}
+
+void
+tl_jdoc_free(struct tl_jdoc *d)
+{
+	json_decref(d->fb);
+	d->fb = NULL;
+}
+
+int
+tl_jdoc_fast(teller_ctx *ctx, struct tl_jdoc *d, const char *buf,
+    size_t n, const struct tl_jv **root)
+{
+	struct jp j;
+	int err;
+
+	tl_jdoc_free(d);
+	d->nodes->len = 0;
+	d->pool->len = 0;
+	if ((err = tl_vec_reserve(ctx, d->pool, n + 1)) != TELLER_OK)
+		return err;
+	j.ctx = ctx;
+	j.p = buf;
+	j.end = buf + n;
+	j.nodes = d->nodes;
+	j.pool = d->pool->data;
+	j.pn = 0;
+	j.err = 0;
+	if (jp_value(&j, NULL) == JP_FAIL || j.p != j.end)
+		return j.err != 0 ? j.err : -1;
+	*root = d->nodes->data;
+	return TELLER_OK;
+}
+
+/* Copy jansson's tree v into d's nodes (strings stay in the tree). */
+static int
+jdoc_copy(teller_ctx *ctx, struct tl_jdoc *d, json_t *v, const char *key)
+{
+	struct tl_jv n;
+	size_t at, prev = JP_FAIL, kid, i;
+	const char *k;
+	json_t *e;
+	int err;
+
+	memset(&n, 0, sizeof(n));
+	n.key = key;
+	switch (json_typeof(v)) {
+	case JSON_OBJECT: n.type = TL_JOBJ; n.n = json_object_size(v); break;
+	case JSON_ARRAY: n.type = TL_JARR; n.n = json_array_size(v); break;
+	case JSON_STRING:
+		n.type = TL_JSTR;
+		n.u.s = json_string_value(v);
+		n.n = json_string_length(v);
+		break;
+	case JSON_INTEGER:
+		n.type = TL_JINT;
+		n.u.i = json_integer_value(v);
+		break;
+	case JSON_REAL: n.type = TL_JREAL; break;
+	case JSON_TRUE: n.type = TL_JTRUE; break;
+	case JSON_FALSE: n.type = TL_JFALSE; break;
+	default: n.type = TL_JNULL; break;
+	}
+	if (tl_vec_push(ctx, d->nodes, &n) == NULL)
+		return TELLER_ENOMEM;
+	at = d->nodes->len - 1;
+	if (n.type == TL_JOBJ) {
+		json_object_foreach(v, k, e) {
+			kid = d->nodes->len;
+			if ((err = jdoc_copy(ctx, d, e, k)) != TELLER_OK)
+				return err;
+			if (prev != JP_FAIL)
+				((struct tl_jv *)d->nodes->data)[prev].next =
+				    kid - prev;
+			prev = kid;
+		}
+	} else if (n.type == TL_JARR) {
+		json_array_foreach(v, i, e) {
+			kid = d->nodes->len;
+			if ((err = jdoc_copy(ctx, d, e, NULL)) != TELLER_OK)
+				return err;
+			if (prev != JP_FAIL)
+				((struct tl_jv *)d->nodes->data)[prev].next =
+				    kid - prev;
+			prev = kid;
+		}
+	}
+	(void)at;
+	return TELLER_OK;
+}
+
+int
+tl_jdoc_parse(teller_ctx *ctx, struct tl_jdoc *d, const struct tl_jspan *s,
+    const struct tl_jv **root)
+{
+	json_t *v;
+	int err;
+
+	err = tl_jdoc_fast(ctx, d, s->p, s->n, root);
+	if (err == TELLER_OK || err == TELLER_ENOMEM)
+		return err;
+	/* Not in the fast subset: jansson decides, and reports. */
+	if ((err = tl_json_span(ctx, s, &v)) != TELLER_OK)
+		return err;
+	d->nodes->len = 0;
+	d->fb = v;
+	if ((err = jdoc_copy(ctx, d, v, NULL)) != TELLER_OK)
+		return err;
+	*root = d->nodes->data;
+	return TELLER_OK;
+}
+
+int
+tl_json_elements_v(teller_ctx *ctx, const struct tl_jspan *s,
+    tl_jv_elem_fn fn, void *ud)
+{
+	struct jcur c = { s->p, s->n, 0, s->line, s->col, 0 };
+	const struct tl_jv *e;
+	struct tl_jspan es;
+	struct tl_jdoc d;
+	size_t i = 0;
+	int err;
+
+	if (s->n == 0 || s->p[0] != '[')
+		return jc_fail(ctx, &c, TELLER_EPARSE, "an array expected");
+	if ((err = tl_jdoc_init(ctx, &d)) != TELLER_OK)
+		return err;
+	jc_adv(&c);
+	jc_ws(&c);
+	if (c.i < c.len && c.buf[c.i] == ']')
+		return TELLER_OK;
+	for (;; i++) {
+		jc_ws(&c);
+		if ((err = jc_value(ctx, &c, 2, &es)) != TELLER_OK ||
+		    (err = tl_jdoc_parse(ctx, &d, &es, &e)) != TELLER_OK)
+			break;
+		err = fn(ud, i, e);
+		tl_jdoc_free(&d);
+		if (err != TELLER_OK)
+			break;
+		jc_release(ctx, &c);
+		jc_ws(&c);
+		if (c.i < c.len && c.buf[c.i] == ',') {
+			jc_adv(&c);
+			continue;
+		}
+		if (c.i < c.len && c.buf[c.i] == ']')
+			break;
+		err = jc_fail(ctx, &c, TELLER_EPARSE, "',' or ']' expected");
+		break;
+	}
+	tl_jdoc_free(&d);
+	return err;
+}
+
+const struct tl_jv *
+tl_jv_get(const struct tl_jv *o, const char *key)
+{
+	const struct tl_jv *e, *hit = NULL;
+
+	if (!tl_jv_is(o, TL_JOBJ) || o->n == 0)
+		return NULL;
+	for (e = o + 1; e != NULL; e = tl_jv_next(e))
+		if (strcmp(e->key, key) == 0)
+			hit = e;
+	return hit;
+}
+
+const struct tl_jv *
+tl_jv_jget(const struct tl_jv *o, const char *key)
+{
+	const struct tl_jv *v = tl_jv_get(o, key);
+
+	return v != NULL && v->type == TL_JNULL ? NULL : v;
+}
+
+bool
+tl_jv_int(const struct tl_jv *v, long *out)
+{
+	if (!tl_jv_is(v, TL_JINT) || v->u.i < INT32_MIN || v->u.i > INT32_MAX)
+		return false;
+	*out = (long)v->u.i;
+	return true;
+}
+
+bool
+tl_jv_text(const struct tl_jv *v, char *buf, size_t bufsz)
+{
+	int k;
+
+	if (tl_jv_is(v, TL_JSTR)) {
+		if (v->n >= bufsz || memchr(v->u.s, '\0', v->n) != NULL)
+			return false;
+		memcpy(buf, v->u.s, v->n + 1);
+		return true;
+	}
+	if (tl_jv_isbool(v)) {
+		k = snprintf(buf, bufsz, "%s", v->type == TL_JTRUE ? "true" :
+		    "false");
+		return k > 0 && (size_t)k < bufsz;
+	}
+	if (tl_jv_is(v, TL_JINT)) {
+		k = snprintf(buf, bufsz, "%" JSON_INTEGER_FORMAT, v->u.i);
+		return k > 0 && (size_t)k < bufsz;
+	}
+	return false;
+}

@@ -95,6 +95,82 @@ typedef int (*tl_json_elem_fn)(void *ud, size_t i, const json_t *elem);
 int tl_json_elements(teller_ctx *ctx, const struct tl_jspan *s,
     tl_json_elem_fn fn, void *ud);
 
+/*
+ * Compact trees for the hot per-record values (a Dominion session, a CDF
+ * CVR): nodes in preorder in one reused vector, a container's first
+ * child right after it, strings decoded into one reused pool (NUL-ended).
+ * The fast scanner accepts a strict subset of what jansson accepts and
+ * gives the same values; anything else (reals, \u0000, bad input, ...)
+ * goes to jansson, whose error is reported, or whose tree is copied into
+ * the same node form. Member lookup gives the last of equal keys, as
+ * jansson's parser keeps it.
+ */
+enum {
+	TL_JNULL, TL_JTRUE, TL_JFALSE, TL_JINT, TL_JREAL, TL_JSTR, TL_JARR,
+	TL_JOBJ
+};
+struct tl_jv {
+	const char *key; /* member name (NUL-ended), NULL outside objects */
+	union {
+		json_int_t i;  /* TL_JINT */
+		const char *s; /* TL_JSTR, NUL-ended, length n */
+	} u;
+	size_t n;    /* string length, or number of elements / members */
+	size_t next; /* distance to the next sibling in nodes, 0 if last */
+	int type;
+};
+struct tl_jdoc {
+	struct tl_vec *nodes; /* struct tl_jv */
+	struct tl_vec *pool;  /* char */
+	json_t *fb;           /* jansson tree of a fallback parse, or NULL */
+};
+/* Set up d (vectors freed with the context). ENOMEM. */
+int tl_jdoc_init(teller_ctx *ctx, struct tl_jdoc *d);
+/* Parse span s into d; *root valid until the next parse or free. Errors
+ * are jansson's (tl_json_span), ELIMIT / ENOMEM. */
+int tl_jdoc_parse(teller_ctx *ctx, struct tl_jdoc *d,
+    const struct tl_jspan *s, const struct tl_jv **root);
+/* Release a fallback tree (the vectors stay for reuse). */
+void tl_jdoc_free(struct tl_jdoc *d);
+/* Scan buf[0..n) alone (tests): TELLER_OK if the fast scanner takes it
+ * whole, else nonzero (no error recorded). */
+int tl_jdoc_fast(teller_ctx *ctx, struct tl_jdoc *d, const char *buf,
+    size_t n, const struct tl_jv **root);
+/* tl_json_elements over compact trees. */
+typedef int (*tl_jv_elem_fn)(void *ud, size_t i, const struct tl_jv *e);
+int tl_json_elements_v(teller_ctx *ctx, const struct tl_jspan *s,
+    tl_jv_elem_fn fn, void *ud);
+
+/* First element of an array, NULL if none or v is not an array (as
+ * json_array_foreach); the next sibling, NULL after the last. */
+static inline const struct tl_jv *
+tl_jv_first(const struct tl_jv *v)
+{
+	return v != NULL && v->type == TL_JARR && v->n > 0 ? v + 1 : NULL;
+}
+static inline const struct tl_jv *
+tl_jv_next(const struct tl_jv *e)
+{
+	return e->next != 0 ? e + e->next : NULL;
+}
+static inline bool
+tl_jv_is(const struct tl_jv *v, int type)
+{
+	return v != NULL && v->type == type;
+}
+static inline bool
+tl_jv_isbool(const struct tl_jv *v)
+{
+	return v != NULL && (v->type == TL_JTRUE || v->type == TL_JFALSE);
+}
+/* json_object_get: the member (null included), NULL if absent or o is
+ * not an object. */
+const struct tl_jv *tl_jv_get(const struct tl_jv *o, const char *key);
+/* tl_cvr_jget, tl_cvr_jint, tl_cvr_json_text on compact trees. */
+const struct tl_jv *tl_jv_jget(const struct tl_jv *o, const char *key);
+bool tl_jv_int(const struct tl_jv *v, long *out);
+bool tl_jv_text(const struct tl_jv *v, char *buf, size_t bufsz);
+
 /* The text of a JSON value as Java's toString() of what Jackson gives
  * (string as is, integer in decimal). Writes into buf (size bufsz).
  * Returns false for other types or if it does not fit. */
