@@ -15,7 +15,7 @@
 
 #define SYNOPSIS "teller count [-m METHOD] [-s SEATS] [-f FORMAT] " \
 	"[-r KIND] [--json FILE] [--csv FILE] [--html FILE] [--stages FILE] " \
-	"[--seed N] FILE..."
+	"[--seed N] [-j N] FILE..."
 
 struct count_args {
 	const char *method;
