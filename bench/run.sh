@@ -35,6 +35,9 @@ gen_cvr() { # n dir
 gen_blt 1000000 lines "$O/1m_lines.blt"
 gen_blt 1000000 agg "$O/1m_agg.blt"
 gen_cvr 1000000 "$O/cvr1m"
+[ -f "$O/cvr1m_stv/synthetic_cvr.csv" ] ||
+    python3 "$GEN/gen_cvr.py" --ballots 1000000 --winners 3 \
+    --out-dir "$O/cvr1m_stv"
 if [ -n "$BENCH_BIG" ]; then
 	gen_blt 10000000 lines "$O/10m_lines.blt"
 	gen_cvr 10000000 "$O/cvr10m"
@@ -58,6 +61,9 @@ cfg=$(ls "$O"/cvr1m/*_config.json | head -n 1)
 row "wc -l, 1M-ballot CVR csv" 1000000 "$cvr" wc -l "$cvr"
 row "rctab 1M generic CSV (IRV)" 1000000 "$cvr" \
     "$B/teller" rctab "$cfg" -o "$O/rctab1m"
+row "rctab 1M generic CSV (STV, 3 seats)" 1000000 \
+    "$O/cvr1m_stv/synthetic_cvr.csv" "$B/teller" rctab \
+    "$O/cvr1m_stv/synthetic_config.json" -o "$O/rctab1m_stv"
 row "rctab 1M generic CSV, 1 thread" 1000000 "$cvr" \
     "$B/teller" rctab --threads 1 "$cfg" -o "$O/rctab1m"
 row "stv-scottish, 1M BLT lines, 1 thread" 1000000 "$O/1m_lines.blt" \
