@@ -7,8 +7,9 @@
  * quirks near the cut (quotes, a quoted field across it, blank lines,
  * CRLF, lone CR, a full memo), and stops with the same error code, line,
  * column and message (bad cell, bad UTF-8 or NUL on either side of the
- * cut, a callback refusing a record). A whole RCTab run writes the same
- * summary files with 1 and 2 threads.
+ * cut, a callback refusing a record), also on a 17 MB file read past the
+ * page drops. A whole RCTab run writes the same summary files with 1 and
+ * 2 threads.
  */
 #include <pthread.h>
 #include <stdatomic.h>
@@ -512,6 +513,14 @@ main(void)
 	at_rec = 5;
 	gen(&b, N, false, q_utf8);
 	CHECK_INT(same_read("bad UTF-8 early", true, NULL), TELLER_EENCODING);
+	/* past the page drops (every 8 MiB, 4 MiB in a worker) */
+	gen(&b, 8 * N, false, NULL);
+	CHECK(b.n > ((size_t)16 << 20), "big file: %zu bytes", b.n);
+	CHECK_INT(same_read("big plain", true, NULL), TELLER_OK);
+	at_rec = 8 * N - 100;
+	gen(&b, 8 * N, false, q_utf8);
+	CHECK_INT(same_read("big, bad UTF-8 late", true, NULL),
+	    TELLER_EENCODING);
 
 	/* a whole run: same summary files with 1 and 2 threads */
 	snprintf(dir, sizeof dir, "/tmp/t_rctab_par_d.XXXXXX");
