@@ -143,8 +143,9 @@ cmd_rctab(int argc, char **argv)
 			n = strtol(v, &e, 10);
 			if (errno != 0 || e == v || *e != '\0' || n < 0 ||
 			    n > 1024) {
-				fprintf(stderr, "teller: rctab: --threads wants "
-				    "a number from 0 to 1024, not '%s'\n", v);
+				fprintf(stderr, "teller: rctab: --threads "
+				    "wants a number from 0 to 1024, not "
+				    "'%s'\n", v);
 				free(ties);
 				return 2;
 			}
