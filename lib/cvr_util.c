@@ -316,15 +316,78 @@ tl_jpath_init(struct tl_jpath *p)
 	p->b[0] = '\0';
 }
 
+/* Append s[0..n) to p, cut at the buffer's end as vsnprintf would. */
+static void
+jpath_cat(struct tl_jpath *p, const char *s, size_t n)
+{
+	size_t room = sizeof(p->b) - 1 - p->n;
+
+	if (n > room)
+		n = room;
+	memcpy(p->b + p->n, s, n);
+	p->n += n;
+}
+
+/* Push runs for every record, so the formats used (literal text, %s,
+ * %zu, %ld) are done here without stdio; anything else goes through
+ * vsnprintf. */
 size_t
 tl_jpath_push(struct tl_jpath *p, const char *fmt, ...)
 {
 	size_t old = p->n;
+	const char *f;
 	va_list ap;
 	int k;
 
 	if (p->n + 1 >= sizeof(p->b))
 		return old;
+	for (f = fmt; *f != '\0'; f++) {
+		if (*f == '%' && !(f[1] == 's' || (f[1] == 'z' && f[2] == 'u') ||
+		    (f[1] == 'l' && f[2] == 'd')))
+			break;
+	}
+	if (*f == '\0') {
+		va_start(ap, fmt);
+		for (f = fmt; *f != '\0'; f++) {
+			const char *lit = f;
+			char num[24], *e = num + sizeof(num), *q = e;
+			unsigned long long u;
+			bool neg = false;
+
+			while (*f != '\0' && *f != '%')
+				f++;
+			jpath_cat(p, lit, (size_t)(f - lit));
+			if (*f == '\0')
+				break;
+			if (f[1] == 's') {
+				const char *a = va_arg(ap, const char *);
+				if (a == NULL)
+					a = "(null)";
+				jpath_cat(p, a, strlen(a));
+				f++;
+				continue;
+			}
+			if (f[1] == 'z') {
+				u = va_arg(ap, size_t);
+			} else {
+				long v = va_arg(ap, long);
+				neg = v < 0;
+				u = neg ? 0ULL - (unsigned long long)v :
+				    (unsigned long long)v;
+			}
+			f += 2;
+			do {
+				*--q = (char)('0' + u % 10);
+				u /= 10;
+			} while (u != 0);
+			if (neg)
+				*--q = '-';
+			jpath_cat(p, q, (size_t)(e - q));
+		}
+		va_end(ap);
+		p->b[p->n] = '\0';
+		return old;
+	}
 	va_start(ap, fmt);
 	k = vsnprintf(p->b + p->n, sizeof(p->b) - p->n, fmt, ap);
 	va_end(ap);
@@ -580,13 +643,33 @@ tl_xml_parse(teller_ctx *ctx, struct tl_xml *x, const char *buf, size_t len)
 	return err;
 }
 
-/* A scanning cursor with line/column tracking. */
+/* A scanning cursor. Line and column are worked out only when asked
+ * for (jc_sync): they are those of buf[li]. */
 struct jcur {
 	const char *buf;
 	size_t len, i;
-	long line, col; /* of buf[i] */
+	long line, col; /* of buf[li] */
 	size_t rel;     /* buf[0 .. rel) handed to tl_release */
+	size_t li;
 };
+
+/* Bring line and column up to buf[i]: one memchr per line. */
+static void
+jc_sync(struct jcur *c)
+{
+	while (c->li < c->i) {
+		const char *nl = memchr(c->buf + c->li, '\n', c->i - c->li);
+
+		if (nl == NULL) {
+			c->col += (long)(c->i - c->li);
+			c->li = c->i;
+			break;
+		}
+		c->line++;
+		c->col = 1;
+		c->li = (size_t)(nl - c->buf) + 1;
+	}
+}
 
 /* Tell the caller (tl_release) the bytes scanned since the last call are
  * done with, every TL_IO_DROP_STEP bytes: a span may be parsed again
@@ -595,6 +678,9 @@ static void
 jc_release(teller_ctx *ctx, struct jcur *c)
 {
 	if (c->i - c->rel >= TL_IO_DROP_STEP) {
+		/* Lines are counted before the pages go, so that they are
+		 * never read again. */
+		jc_sync(c);
 		tl_release(ctx, c->buf + c->rel, c->i - c->rel);
 		c->rel = c->i;
 	}
@@ -603,12 +689,6 @@ jc_release(teller_ctx *ctx, struct jcur *c)
 static void
 jc_adv(struct jcur *c)
 {
-	if (c->buf[c->i] == '\n') {
-		c->line++;
-		c->col = 1;
-	} else {
-		c->col++;
-	}
 	c->i++;
 }
 
@@ -617,21 +697,21 @@ jc_ws(struct jcur *c)
 {
 	while (c->i < c->len && (c->buf[c->i] == ' ' || c->buf[c->i] == '\t' ||
 	    c->buf[c->i] == '\n' || c->buf[c->i] == '\r'))
-		jc_adv(c);
+		c->i++;
 }
 
 static int
-jc_fail(teller_ctx *ctx, const struct jcur *c, int err, const char *what)
+jc_fail(teller_ctx *ctx, struct jcur *c, int err, const char *what)
 {
+	jc_sync(c);
 	return tl_fail_at(ctx, err, c->line, c->col, "invalid JSON: %s", what);
 }
 
 /* The bytes jc_value must look at one by one: in a string, and outside
- * strings (everything else only moves the column on). */
-static const bool jc_stop_str[256] = { ['"'] = true, ['\\'] = true,
-	['\n'] = true };
+ * strings (everything else is skipped in a tight loop). */
+static const bool jc_stop_str[256] = { ['"'] = true, ['\\'] = true };
 static const bool jc_stop_val[256] = { ['"'] = true, ['{'] = true,
-	['['] = true, ['}'] = true, [']'] = true, ['\n'] = true };
+	['['] = true, ['}'] = true, [']'] = true };
 
 /* Move past one value starting at c->i (already at its first byte),
  * recording its span. Brackets are only counted (jansson checks the
@@ -639,9 +719,11 @@ static const bool jc_stop_val[256] = { ['"'] = true, ['{'] = true,
 static int
 jc_value(teller_ctx *ctx, struct jcur *c, int base, struct tl_jspan *sp)
 {
+	const unsigned char *b = (const unsigned char *)c->buf;
+	size_t i, len = c->len;
 	int depth = base;
-	bool str = false, esc = false;
 
+	jc_sync(c);
 	sp->p = c->buf + c->i;
 	sp->line = c->line;
 	sp->col = c->col;
@@ -652,54 +734,60 @@ jc_value(teller_ctx *ctx, struct jcur *c, int base, struct tl_jspan *sp)
 		/* A scalar: up to a delimiter. */
 		while (c->i < c->len && strchr(",]} \t\r\n", c->buf[c->i]) ==
 		    NULL)
-			jc_adv(c);
+			c->i++;
 		sp->n = (size_t)(c->buf + c->i - sp->p);
 		if (sp->n == 0)
 			return jc_fail(ctx, c, TELLER_EPARSE,
 			    "a value expected");
 		return TELLER_OK;
 	}
+	i = c->i;
 	do {
-		char ch;
+		unsigned char ch;
 
-		if (!esc) {
-			/* Bytes that change nothing but the column, in one
-			 * run (most of a CVR export's bytes). */
-			const bool *stop = str ? jc_stop_str : jc_stop_val;
-			size_t j = c->i;
-
-			while (j < c->len && !stop[(unsigned char)c->buf[j]])
-				j++;
-			c->col += (long)(j - c->i);
-			c->i = j;
-		}
-		if (c->i >= c->len)
-			return jc_fail(ctx, c, TELLER_EPARSE,
-			    "unexpected end of input");
-		ch = c->buf[c->i];
-		if (str) {
-			if (esc)
-				esc = false;
-			else if (ch == '\\')
-				esc = true;
-			else if (ch == '"')
-				str = false;
-		} else if (ch == '"') {
-			str = true;
+		while (i < len && !jc_stop_val[b[i]])
+			i++;
+		if (i >= len)
+			goto eof;
+		ch = b[i++];
+		if (ch == '"') {
+			for (;;) {
+				while (i < len && !jc_stop_str[b[i]])
+					i++;
+				if (i >= len)
+					goto eof;
+				if (b[i] == '"')
+					break;
+				/* A backslash: skip the byte it escapes. */
+				if (i + 2 > len) {
+					i = len;
+					goto eof;
+				}
+				i += 2;
+			}
+			i++;
 		} else if (ch == '{' || ch == '[') {
-			if (++depth > ctx->lim.depth)
+			if (++depth > ctx->lim.depth) {
+				c->i = i - 1;
+				jc_sync(c);
 				return tl_fail_at(ctx, TELLER_ELIMIT, c->line,
 				    c->col, "JSON nested more than %d deep",
 				    ctx->lim.depth);
-		} else if (ch == '}' || ch == ']') {
+			}
+		} else {
 			depth--;
 		}
-		jc_adv(c);
-		if (c->i - c->rel >= TL_IO_DROP_STEP)
+		if (i - c->rel >= TL_IO_DROP_STEP) {
+			c->i = i;
 			jc_release(ctx, c);
-	} while (str || depth > base);
+		}
+	} while (depth > base);
+	c->i = i;
 	sp->n = (size_t)(c->buf + c->i - sp->p);
 	return TELLER_OK;
+eof:
+	c->i = len;
+	return jc_fail(ctx, c, TELLER_EPARSE, "unexpected end of input");
 }
 
 int
@@ -721,7 +809,7 @@ int
 tl_json_members(teller_ctx *ctx, const char *buf, size_t len,
     struct tl_jmember **members, size_t *n)
 {
-	struct jcur c = { buf, len, 0, 1, 1, 0 };
+	struct jcur c = { buf, len, 0, 1, 1, 0, 0 };
 	struct tl_vec *v;
 	struct tl_jmember m;
 	struct tl_jspan ks;
@@ -734,7 +822,7 @@ tl_json_members(teller_ctx *ctx, const char *buf, size_t len,
 		return TELLER_ENOMEM;
 	/* Jackson skips a UTF-8 byte order mark. */
 	if (len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0)
-		c.i = 3;
+		c.i = c.li = 3;
 	jc_ws(&c);
 	if (c.i >= len || buf[c.i] != '{')
 		return jc_fail(ctx, &c, TELLER_EPARSE, "'{' expected");
@@ -794,7 +882,7 @@ int
 tl_json_elements(teller_ctx *ctx, const struct tl_jspan *s,
     tl_json_elem_fn fn, void *ud)
 {
-	struct jcur c = { s->p, s->n, 0, s->line, s->col, 0 };
+	struct jcur c = { s->p, s->n, 0, s->line, s->col, 0, 0 };
 	struct tl_jspan es;
 	json_t *e;
 	size_t i = 0;
@@ -838,9 +926,11 @@ struct jp {
 	teller_ctx *ctx;
 	const char *p, *end;
 	struct tl_vec *nodes;
-	char *pool;  /* room for the whole span: decoding never grows */
-	size_t pn;
-	int err;     /* ENOMEM while pushing, else 0 */
+	struct tl_vec *pv;  /* the pool; its len stays 0, cap is the room */
+	char *pool;         /* pv->data */
+	size_t pn;          /* bytes used */
+	int depth, maxdepth;
+	int err;            /* ENOMEM while pushing, else 0 */
 };
 
 #define JP_FAIL ((size_t)-1)
@@ -859,21 +949,26 @@ jp_ws(struct jp *j)
 		j->p++;
 }
 
+/* Strings are pool offsets while the pool may move (jp_fix turns them
+ * into pointers): u.i for a string, koff for a member name. */
 static size_t
-jp_push(struct jp *j, int type, const char *key)
+jp_push(struct jp *j, int type, size_t koff)
 {
 	struct tl_jv v;
 
-	v.key = key;
+	v.key = NULL;
+	v.koff = koff;
 	v.u.i = 0;
 	v.n = 0;
 	v.next = 0;
 	v.type = type;
-	if (tl_vec_push(j->ctx, j->nodes, &v) == NULL) {
+	if (j->nodes->len == j->nodes->cap &&
+	    tl_vec_reserve(j->ctx, j->nodes, 1) != TELLER_OK) {
 		j->err = TELLER_ENOMEM;
 		return JP_FAIL;
 	}
-	return j->nodes->len - 1;
+	*jp_node(j, j->nodes->len) = v;
+	return j->nodes->len++;
 }
 
 static int
@@ -933,19 +1028,31 @@ jp_utf8(const unsigned char *s, const unsigned char *end)
 /* A string at j->p (on its '"') decoded into the pool; *out its start,
  * *len its length. False to give up. */
 static bool
-jp_string(struct jp *j, const char **out, size_t *len)
+jp_string(struct jp *j, size_t *out, size_t *len)
 {
 	const unsigned char *s = (const unsigned char *)j->p + 1;
 	const unsigned char *end = (const unsigned char *)j->end;
-	char *d = j->pool + j->pn, *d0 = d;
+	char *d = j->pool + j->pn, *dend = j->pool + j->pv->cap - 8;
 
 	for (;;) {
 		unsigned char c;
 
 		/* Plain ASCII in one run. */
-		while (s < end && *s >= 0x20 && *s < 0x80 && *s != '"' &&
-		    *s != '\\')
+		while (s < end && d < dend && *s >= 0x20 && *s < 0x80 &&
+		    *s != '"' && *s != '\\')
 			*d++ = (char)*s++;
+		if (d >= dend) {
+			/* Room for the next byte or escape and the NUL. */
+			size_t used = (size_t)(d - j->pool);
+			if (tl_vec_reserve(j->ctx, j->pv, 2 * j->pv->cap) != 0) {
+				j->err = TELLER_ENOMEM;
+				return false;
+			}
+			j->pool = j->pv->data;
+			d = j->pool + used;
+			dend = j->pool + j->pv->cap - 8;
+			continue;
+		}
 		if (s >= end)
 			return false;
 		c = *s;
@@ -1017,9 +1124,9 @@ jp_string(struct jp *j, const char **out, size_t *len)
 		}
 	}
 	*d++ = '\0';
-	*out = d0;
-	*len = (size_t)(d - d0) - 1;
-	j->pn += (size_t)(d - d0);
+	*out = j->pn;
+	*len = (size_t)(d - j->pool) - j->pn - 1;
+	j->pn = (size_t)(d - j->pool);
 	j->p = (const char *)s;
 	return true;
 }
@@ -1035,11 +1142,10 @@ jp_lit(struct jp *j, const char *w, size_t n)
 
 /* One value at j->p (no leading blanks): its node index or JP_FAIL. */
 static size_t
-jp_value(struct jp *j, const char *key)
+jp_value(struct jp *j, size_t key)
 {
 	size_t at, prev, kid, cnt = 0;
-	const char *s;
-	size_t n;
+	size_t s, n;
 
 	if (j->p >= j->end)
 		return JP_FAIL;
@@ -1049,17 +1155,19 @@ jp_value(struct jp *j, const char *key)
 		bool obj = *j->p == '{';
 		char close = obj ? '}' : ']';
 
-		if ((at = jp_push(j, obj ? TL_JOBJ : TL_JARR, key)) == JP_FAIL)
+		if (++j->depth > j->maxdepth ||
+		    (at = jp_push(j, obj ? TL_JOBJ : TL_JARR, key)) == JP_FAIL)
 			return JP_FAIL;
 		j->p++;
 		jp_ws(j);
 		if (j->p < j->end && *j->p == close) {
 			j->p++;
+			j->depth--;
 			return at;
 		}
 		prev = JP_FAIL;
 		for (;;) {
-			const char *k = NULL;
+			size_t k = JP_FAIL;
 
 			if (obj) {
 				if (j->p >= j->end || *j->p != '"' ||
@@ -1088,6 +1196,7 @@ jp_value(struct jp *j, const char *key)
 			if (*j->p != close)
 				return JP_FAIL;
 			j->p++;
+			j->depth--;
 			jp_node(j, at)->n = cnt;
 			return at;
 		}
@@ -1096,7 +1205,7 @@ jp_value(struct jp *j, const char *key)
 		if (!jp_string(j, &s, &n) ||
 		    (at = jp_push(j, TL_JSTR, key)) == JP_FAIL)
 			return JP_FAIL;
-		jp_node(j, at)->u.s = s;
+		jp_node(j, at)->u.i = (json_int_t)s;
 		jp_node(j, at)->n = n;
 		return at;
 	case 't':
@@ -1160,29 +1269,56 @@ tl_jdoc_free(struct tl_jdoc *d)
 	d->fb = NULL;
 }
 
-int
-tl_jdoc_fast(teller_ctx *ctx, struct tl_jdoc *d, const char *buf,
-    size_t n, const struct tl_jv **root)
+/* Scan the value at buf[0..n) (container nesting at most maxdepth);
+ * *used gets its length. TELLER_OK, ENOMEM, or -1 to give up. */
+static int
+jdoc_scan(teller_ctx *ctx, struct tl_jdoc *d, const char *buf, size_t n,
+    int maxdepth, size_t *used, const struct tl_jv **root)
 {
+	struct tl_jv *v, *e;
 	struct jp j;
-	int err;
 
 	tl_jdoc_free(d);
 	d->nodes->len = 0;
 	d->pool->len = 0;
-	if ((err = tl_vec_reserve(ctx, d->pool, n + 1)) != TELLER_OK)
-		return err;
+	if (d->pool->cap < 4096 && tl_vec_reserve(ctx, d->pool, 4096) != 0)
+		return TELLER_ENOMEM;
 	j.ctx = ctx;
 	j.p = buf;
 	j.end = buf + n;
 	j.nodes = d->nodes;
+	j.pv = d->pool;
 	j.pool = d->pool->data;
 	j.pn = 0;
+	j.depth = 0;
+	j.maxdepth = maxdepth;
 	j.err = 0;
-	if (jp_value(&j, NULL) == JP_FAIL || j.p != j.end)
+	if (jp_value(&j, JP_FAIL) == JP_FAIL)
 		return j.err != 0 ? j.err : -1;
-	*root = d->nodes->data;
+	/* Offsets to pointers, now that the pool stays put. */
+	v = d->nodes->data;
+	for (e = v; e < v + d->nodes->len; e++) {
+		if (e->koff != JP_FAIL)
+			e->key = j.pool + e->koff;
+		if (e->type == TL_JSTR)
+			e->u.s = j.pool + (size_t)e->u.i;
+	}
+	*used = (size_t)(j.p - buf);
+	*root = v;
 	return TELLER_OK;
+}
+
+int
+tl_jdoc_fast(teller_ctx *ctx, struct tl_jdoc *d, const char *buf,
+    size_t n, const struct tl_jv **root)
+{
+	size_t used;
+	int err;
+
+	err = jdoc_scan(ctx, d, buf, n, ctx->lim.depth, &used, root);
+	if (err == TELLER_OK && used != n)
+		err = -1;
+	return err;
 }
 
 /* Copy jansson's tree v into d's nodes (strings stay in the tree). */
@@ -1197,6 +1333,7 @@ jdoc_copy(teller_ctx *ctx, struct tl_jdoc *d, json_t *v, const char *key)
 
 	memset(&n, 0, sizeof(n));
 	n.key = key;
+	n.koff = JP_FAIL;
 	switch (json_typeof(v)) {
 	case JSON_OBJECT: n.type = TL_JOBJ; n.n = json_object_size(v); break;
 	case JSON_ARRAY: n.type = TL_JARR; n.n = json_array_size(v); break;
@@ -1247,10 +1384,12 @@ tl_jdoc_parse(teller_ctx *ctx, struct tl_jdoc *d, const struct tl_jspan *s,
     const struct tl_jv **root)
 {
 	json_t *v;
+	size_t used;
 	int err;
 
-	err = tl_jdoc_fast(ctx, d, s->p, s->n, root);
-	if (err == TELLER_OK || err == TELLER_ENOMEM)
+
+	err = jdoc_scan(ctx, d, s->p, s->n, ctx->lim.depth, &used, root);
+	if (err == TELLER_ENOMEM || (err == TELLER_OK && used == s->n))
 		return err;
 	/* Not in the fast subset: jansson decides, and reports. */
 	if ((err = tl_json_span(ctx, s, &v)) != TELLER_OK)
@@ -1263,15 +1402,19 @@ tl_jdoc_parse(teller_ctx *ctx, struct tl_jdoc *d, const struct tl_jspan *s,
 	return TELLER_OK;
 }
 
+/* Each element is scanned once by the fast scanner, which also finds
+ * its end; line and column are only worked out when needed (an element
+ * it gives up on, an error). An element taken fast is valid JSON, so its
+ * end is where jc_value would put it. */
 int
 tl_json_elements_v(teller_ctx *ctx, const struct tl_jspan *s,
     tl_jv_elem_fn fn, void *ud)
 {
-	struct jcur c = { s->p, s->n, 0, s->line, s->col, 0 };
+	struct jcur c = { s->p, s->n, 0, s->line, s->col, 0, 0 };
 	const struct tl_jv *e;
 	struct tl_jspan es;
 	struct tl_jdoc d;
-	size_t i = 0;
+	size_t i = 0, used;
 	int err;
 
 	if (s->n == 0 || s->p[0] != '[')
@@ -1284,9 +1427,21 @@ tl_json_elements_v(teller_ctx *ctx, const struct tl_jspan *s,
 		return TELLER_OK;
 	for (;; i++) {
 		jc_ws(&c);
-		if ((err = jc_value(ctx, &c, 2, &es)) != TELLER_OK ||
-		    (err = tl_jdoc_parse(ctx, &d, &es, &e)) != TELLER_OK)
-			break;
+		err = -1;
+		if (c.i < c.len && (c.buf[c.i] == '{' || c.buf[c.i] == '[')) {
+			err = jdoc_scan(ctx, &d, c.buf + c.i, c.len - c.i,
+			    ctx->lim.depth - 2, &used, &e);
+			if (err == TELLER_ENOMEM)
+				break;
+			if (err == TELLER_OK)
+				c.i += used;
+		}
+		if (err != TELLER_OK) {
+						if ((err = jc_value(ctx, &c, 2, &es)) != TELLER_OK ||
+			    (err = tl_jdoc_parse(ctx, &d, &es, &e)) !=
+			    TELLER_OK)
+				break;
+		}
 		err = fn(ud, i, e);
 		tl_jdoc_free(&d);
 		if (err != TELLER_OK)
@@ -1294,12 +1449,12 @@ tl_json_elements_v(teller_ctx *ctx, const struct tl_jspan *s,
 		jc_release(ctx, &c);
 		jc_ws(&c);
 		if (c.i < c.len && c.buf[c.i] == ',') {
-			jc_adv(&c);
+			c.i++;
 			continue;
 		}
 		if (c.i < c.len && c.buf[c.i] == ']')
 			break;
-		err = jc_fail(ctx, &c, TELLER_EPARSE, "',' or ']' expected");
+				err = jc_fail(ctx, &c, TELLER_EPARSE, "',' or ']' expected");
 		break;
 	}
 	tl_jdoc_free(&d);
@@ -1314,7 +1469,7 @@ tl_jv_get(const struct tl_jv *o, const char *key)
 	if (!tl_jv_is(o, TL_JOBJ) || o->n == 0)
 		return NULL;
 	for (e = o + 1; e != NULL; e = tl_jv_next(e))
-		if (strcmp(e->key, key) == 0)
+		if (e->key[0] == key[0] && strcmp(e->key, key) == 0)
 			hit = e;
 	return hit;
 }

@@ -117,6 +117,7 @@ struct tl_jv {
 	} u;
 	size_t n;    /* string length, or number of elements / members */
 	size_t next; /* distance to the next sibling in nodes, 0 if last */
+	size_t koff; /* (scanner's) key offset while parsing */
 	int type;
 };
 struct tl_jdoc {
