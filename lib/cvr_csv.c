@@ -739,18 +739,20 @@ id_cells(teller_ctx *ctx, const struct tl_cvr_source *src,
  * worker has its own context (same allocator) and memo and keeps, in
  * order, a copy of each record it saw first.
  *
- * When the calling thread reaches the first cut exactly, it merges the
- * parts in order: each record a part saw first, in order, is either a
- * repeat of one seen before (pending count added) or a first sight,
- * handed over with its file-wide record number and line exactly as the
- * sequential read hands it (same slots, ids, order). A part merges only
- * when all its new records fit in the memo as they would have one by
- * one. The read then goes on sequentially from where the last merged
- * part stopped. If the cut was crossed inside a record, the text before
- * it fails the check, or a part does not fit, the remaining work is
- * dropped and that stretch is read sequentially: every error and message
- * comes from the sequential path. Only merged repeats make this exact
- * (no per-ballot callback in the parts), hence src->merge.
+ * When the calling thread reaches a part's cut exactly, it stops that
+ * worker (which ends at a record boundary: a worker slowed down by a busy
+ * machine is never waited for) and merges what it read: each record the
+ * part saw first, in order, is either a repeat of one seen before
+ * (pending count added) or a first sight, handed over with its file-wide
+ * record number and line exactly as the sequential read hands it (same
+ * slots, ids, order). A part merges only when all its new records fit in
+ * the memo as they would have one by one. The read then goes on
+ * sequentially from where the part stopped, up to the next cut. If a cut
+ * was crossed inside a record, the text before it fails the check, or
+ * the part does not fit, the part is dropped and that stretch is read
+ * sequentially: every error and message comes from the sequential path.
+ * Only merged repeats make this exact (no per-ballot callback in the
+ * parts), hence src->merge.
  */
 #define PAR_MIN  ((size_t)256 << 10) /* smallest part worth a thread */
 #define PAR_MAX  16
@@ -773,7 +775,7 @@ struct part {
 	int first, ncol;
 	const char *a, *b;    /* the part: [a, b), a at a line start */
 	bool mapped;          /* pages may be dropped behind the worker */
-	atomic_bool *halt;
+	atomic_bool halt;     /* set by the calling thread: stop now */
 	pthread_t tid;
 	bool started;
 	/* results */
@@ -879,13 +881,11 @@ part_run(void *arg)
 		rs = p.s;
 		nl0 = p.nextline;
 		/* every record start a line start */
-		if (rs[-1] != '\n')
+		if (rs[-1] != '\n' || atomic_load_explicit(&w->halt,
+		    memory_order_relaxed))
 			break;
 		if (rs >= piece) {
 			/* check the text a piece ahead, to a line end */
-			if (atomic_load_explicit(w->halt,
-			    memory_order_relaxed))
-				break;
 			pe = piece + CHECK_EVERY;
 			if (pe >= w->b) {
 				pe = w->b;
@@ -967,7 +967,7 @@ part_cut(struct part *parts, int n, const char *s, const char *end)
 static void
 part_start(teller_ctx *ctx, struct part *parts, int n,
     const struct tl_cvr_source *src, const char *const *cands, int first,
-    int ncol, bool mapped, atomic_bool *halt)
+    int ncol, bool mapped)
 {
 	int k;
 
@@ -978,7 +978,7 @@ part_start(teller_ctx *ctx, struct part *parts, int n,
 		w->first = first;
 		w->ncol = ncol;
 		w->mapped = mapped;
-		w->halt = halt;
+		atomic_init(&w->halt, false);
 		w->stopped = w->a;
 		w->endline = 1;
 		w->started = false;
@@ -989,13 +989,15 @@ part_start(teller_ctx *ctx, struct part *parts, int n,
 	}
 }
 
-/* Stop and join every worker still running and free their contexts. */
+/* Stop and join the workers of parts[0..n-1] still running and free
+ * their contexts. */
 static void
-part_end(struct part *parts, int n, atomic_bool *halt)
+part_end(struct part *parts, int n)
 {
 	int k;
 
-	atomic_store(halt, true);
+	for (k = 0; k < n; k++)
+		atomic_store(&parts[k].halt, true);
 	for (k = 0; k < n; k++) {
 		if (parts[k].started)
 			pthread_join(parts[k].tid, NULL);
@@ -1075,53 +1077,45 @@ part_apply(teller_ctx *ctx, const struct tl_cvr_source *src, tl_cvr_fn fn,
 	return TELLER_OK;
 }
 
-/* The calling thread stands at the first cut (parts[0].a, on line
- * `line`) with *recno records read: merge the parts in order, as far as
- * they go, then stop and free all of them. Moves p, chk and *recno past
- * what was merged. TELLER_OK or the error of a record handed over. */
+/* The calling thread stands at the cut of part w (w->a, on line `line`)
+ * with *recno records read: stop the worker, merge what it read if it
+ * can, and free it. Moves p, chk and *recno past what was merged.
+ * TELLER_OK or the error of a record handed over. */
 static int
-part_merge(teller_ctx *ctx, const struct tl_cvr_source *src, tl_cvr_fn fn,
-    void *ud, struct part *parts, int n, atomic_bool *halt,
-    struct memo *m, struct csvp *p, struct chk *chk, long line,
-    long long *recno, char **scratch, size_t *scap)
+part_take(teller_ctx *ctx, const struct tl_cvr_source *src, tl_cvr_fn fn,
+    void *ud, struct part *w, struct memo *m, struct csvp *p,
+    struct chk *chk, long line, long long *recno, char **scratch,
+    size_t *scap)
 {
-	const char *at = parts[0].a;
 	teller_ctx *tmp;
 	bool ok = false;
-	int k, rc = TELLER_OK;
+	int rc = TELLER_OK;
 
+	atomic_store(&w->halt, true);
+	if (w->started)
+		pthread_join(w->tid, NULL);
+	w->started = false;
 	/* the text before the cut not checked yet must pass, or its error
 	 * would come later in the sequential read than a record's here */
 	if (teller_ctx_new(&ctx->alloc, &tmp) == TELLER_OK) {
-		ok = tl_text_check(tmp, chk->at, (size_t)(at - chk->at)) ==
+		ok = tl_text_check(tmp, chk->at, (size_t)(w->a - chk->at)) ==
 		    TELLER_OK;
 		teller_ctx_free(tmp);
 	}
-	for (k = 0; ok && k < n; k++) {
-		struct part *w = &parts[k];
-		if (w->started)
-			pthread_join(w->tid, NULL);
-		w->started = false;
-		if (w->a != at || w->items == NULL || !part_fits(m, w))
-			break;
+	if (ok && w->items != NULL && part_fits(m, w)) {
 		rc = part_apply(ctx, src, fn, ud, m, w, *recno, line, scratch,
 		    scap);
-		if (rc != TELLER_OK)
-			break;
-		*recno += w->nrec;
-		line += w->endline - 1;
-		at = w->stopped;
-		if (at != w->b)
-			break;
+		if (rc == TELLER_OK && w->stopped != w->a) {
+			line += w->endline - 1;
+			*recno += w->nrec;
+			p->s = w->stopped;
+			p->nextline = line;
+			chk->at = w->stopped;
+			chk->line = line;
+			chk->col = 1;
+		}
 	}
-	part_end(parts, n, halt);
-	if (rc == TELLER_OK && at != parts[0].a) {
-		p->s = at;
-		p->nextline = line;
-		chk->at = at;
-		chk->line = line;
-		chk->col = 1;
-	}
+	part_end(w, 1);
 	return rc;
 }
 
@@ -1143,8 +1137,7 @@ tl_cvr_read_csv(teller_ctx *ctx, const struct tl_cvr_source *src,
 	size_t scap = 0, mi;
 	long long recno = 0;
 	struct part parts[PAR_MAX];
-	int npart = 0;
-	atomic_bool halt;
+	int npart = 0, pk = 0;
 
 	if ((rc = tl_io_map(ctx, src->path, &m)) != TELLER_OK)
 		return rc;
@@ -1208,7 +1201,6 @@ tl_cvr_read_csv(teller_ctx *ctx, const struct tl_cvr_source *src,
 	/* the fast path needs the id cells before the vote cells */
 	fast = first >= 0 && src->id_col <= first &&
 	    src->precinct_col <= first && src->batch_col <= first;
-	atomic_init(&halt, false);
 	mdrop = m.buf;
 	if (fast && src->merge && ctx->threads > 1 &&
 	    (size_t)(p.end - p.s) >= 2 * PAR_MIN) {
@@ -1219,7 +1211,7 @@ tl_cvr_read_csv(teller_ctx *ctx, const struct tl_cvr_source *src,
 		memset(parts, 0, sizeof parts);
 		npart = part_cut(parts, want, p.s, p.end);
 		part_start(ctx, parts, npart, src, cands, first, ncol,
-		    m.mapped, &halt);
+		    m.mapped);
 	}
 	for (;;) {
 		struct tl_cvr cvr;
@@ -1238,20 +1230,19 @@ tl_cvr_read_csv(teller_ctx *ctx, const struct tl_cvr_source *src,
 			rc = check_text(ctx, &chk, p.end, p.nextline);
 			break;
 		}
-		if (npart > 0 && p.s >= parts[0].a) {
-			/* at the first cut: merge the parts read ahead, if it
-			 * was reached at a record boundary */
+		if (pk < npart && p.s >= parts[pk].a) {
+			/* at a cut: merge the part read ahead, if the cut was
+			 * reached at a record boundary */
+			struct part *w = &parts[pk++];
 			rc = TELLER_OK;
-			if (s0 <= parts[0].a) {
-				for (; s0 < parts[0].a; s0++)
+			if (s0 <= w->a) {
+				for (; s0 < w->a; s0++)
 					if (*s0 == '\n')
 						l0++;
-				rc = part_merge(ctx, src, fn, ud, parts, npart,
-				    &halt, &memo, &p, &chk, l0, &recno,
-				    &scratch, &scap);
+				rc = part_take(ctx, src, fn, ud, w, &memo, &p,
+				    &chk, l0, &recno, &scratch, &scap);
 			}
-			part_end(parts, npart, &halt);
-			npart = 0;
+			part_end(w, 1);
 			if (rc != TELLER_OK)
 				goto out;
 			continue;
@@ -1259,12 +1250,12 @@ tl_cvr_read_csv(teller_ctx *ctx, const struct tl_cvr_source *src,
 		recno++;
 		nl0 = p.nextline;
 		rs = p.s;
-		drop = m.mapped && (size_t)(rs - (npart > 0 ? mdrop :
+		drop = m.mapped && (size_t)(rs - (pk < npart ? mdrop :
 		    m.buf)) >= DROP_AFTER;
 		if ((drop || (size_t)(rs - chk.at) >= CHECK_EVERY) &&
 		    (rc = check_text(ctx, &chk, rs, nl0)) != TELLER_OK)
 			goto out;
-		if (drop && npart > 0) {
+		if (drop && pk < npart) {
 			/* madvise while workers read: munmap would change the
 			 * mapping under their page faults */
 			part_drop(mdrop, rs);
@@ -1284,10 +1275,10 @@ tl_cvr_read_csv(teller_ctx *ctx, const struct tl_cvr_source *src,
 					    chk.at, CHECK_EVERY);
 					e->pending++;
 					if (m.mapped)
-						lim = before(lim, npart > 0 ?
+						lim = before(lim, pk < npart ?
 						    mdrop : m.buf, DROP_AFTER);
-					if (npart > 0 && parts[0].a < lim)
-						lim = parts[0].a;
+					if (pk < npart && parts[pk].a < lim)
+						lim = parts[pk].a;
 					repeats(&p, &memo, first, pf, lim,
 					    &recno);
 					continue;
@@ -1366,7 +1357,7 @@ tl_cvr_read_csv(teller_ctx *ctx, const struct tl_cvr_source *src,
 	}
 out:
 	if (npart > 0)
-		part_end(parts, npart, &halt);
+		part_end(parts, npart);
 	tl_io_unmap(&m);
 	return rc;
 }
