@@ -221,6 +221,8 @@ struct rd {
 	int64_t *fw;            /* [FAST_BATCH] their weights */
 	const char *kept;       /* input from here on not yet released */
 	atomic_bool *stop;      /* a worker's signal to give up, or NULL */
+	bool tally;             /* a worker: packed lines tallied in keys,
+				   not counted in p */
 	bool par_tried;         /* the parallel read was tried (once) */
 };
 
@@ -548,12 +550,37 @@ fast_flush(struct rd *r, size_t n)
 
 	if (n == 0)
 		return TELLER_OK;
+	if (r->keys.bits > 0 && r->tally)
+		return tl_keys_tally(r->ctx, &r->keys, r->fkey, r->fw, n);
 	if (r->keys.bits > 0)
 		rc = tl_profile_add_keys(r->ctx, r->p, &r->keys, r->fkey, r->fw,
 		    n, &done);
 	else
 		rc = tl_profile_add_cells(r->ctx, r->p, r->fb, n, &done);
 	return rc != TELLER_OK ? at_line(r->ctx, rc, r->fline[done]) : rc;
+}
+
+/* Set up r's batch of plain lines (once). */
+static int
+fast_init(struct rd *r)
+{
+	if (r->fcells != NULL && r->fb != NULL && r->fline != NULL &&
+	    r->fkey != NULL && r->fw != NULL)
+		return TELLER_OK;
+	r->maxr = r->ncand < r->ctx->lim.ranks ? r->ncand :
+	    r->ctx->lim.ranks;
+	r->fcap = 2 * (size_t)r->maxr + 8192;
+	r->fcells = tl_alloc(r->ctx, r->fcap, sizeof(tl_cid));
+	r->fb = tl_alloc(r->ctx, FAST_BATCH, sizeof(struct tl_cells));
+	r->fline = tl_alloc(r->ctx, FAST_BATCH, sizeof(long));
+	r->fkey = tl_alloc(r->ctx, FAST_BATCH, sizeof(uint64_t));
+	r->fw = tl_alloc(r->ctx, FAST_BATCH, sizeof(int64_t));
+	if (r->fcells == NULL || r->fb == NULL || r->fline == NULL ||
+	    r->fkey == NULL || r->fw == NULL)
+		return TELLER_ENOMEM;
+	r->keys.bits = r->ncand <= 63 ?
+	    tl_keys_bits(r->ncand, r->maxr) : 0;
+	return TELLER_OK;
 }
 
 /*
@@ -570,21 +597,8 @@ fast_lines(struct rd *r, struct lines *lx)
 	const char *next;
 	int rc;
 
-	if (r->fb == NULL) {
-		r->maxr = r->ncand < r->ctx->lim.ranks ? r->ncand :
-		    r->ctx->lim.ranks;
-		r->fcap = 2 * (size_t)r->maxr + 8192;
-		r->fcells = tl_alloc(r->ctx, r->fcap, sizeof(tl_cid));
-		r->fb = tl_alloc(r->ctx, FAST_BATCH, sizeof(struct tl_cells));
-		r->fline = tl_alloc(r->ctx, FAST_BATCH, sizeof(long));
-		r->fkey = tl_alloc(r->ctx, FAST_BATCH, sizeof(uint64_t));
-		r->fw = tl_alloc(r->ctx, FAST_BATCH, sizeof(int64_t));
-		if (r->fcells == NULL || r->fb == NULL || r->fline == NULL ||
-		    r->fkey == NULL || r->fw == NULL)
-			return TELLER_ENOMEM;
-		r->keys.bits = r->ncand <= 63 ?
-		    tl_keys_bits(r->ncand, r->maxr) : 0;
-	}
+	if ((rc = fast_init(r)) != TELLER_OK)
+		return rc;
 	need = 2 * (size_t)r->maxr;
 	if (r->kept == NULL || r->kept > lx->p)
 		r->kept = lx->p;
@@ -670,6 +684,7 @@ share_init(struct share *sh, const struct rd *r, const struct lines *lx,
 	sh->r.ctx = sh->ctx;
 	sh->r.ncand = r->ncand;
 	sh->r.stop = stop;
+	sh->r.tally = r->keys.bits > 0;
 	sh->r.p = tl_profile_new(sh->ctx, r->ncand);
 	sh->r.seen = tl_alloc(sh->ctx, (size_t)r->ncand, sizeof(uint32_t));
 	if (sh->r.p == NULL || sh->r.seen == NULL ||
@@ -706,16 +721,28 @@ static int
 share_take(struct rd *r, struct lines *lx, struct share *sh)
 {
 	const struct teller_profile *q = sh->r.p;
+	const struct tl_keys *k = &sh->r.keys;
+	size_t nk = k->order != NULL ? k->order->len : 0, done;
+	int64_t total = sh->r.tally ? k->total : q->total;
 	int rc;
 
-	if (!sh->started || sh->rc != TELLER_OK || sh->ctx->err != TELLER_OK)
+	if (!sh->started || sh->rc != TELLER_OK || sh->ctx->err != TELLER_OK ||
+	    (sh->r.tally && k->bits != r->keys.bits))
 		return 1;
 	/* A limit the two together pass would be reported at the wrong
 	 * line; leave it to the sequential reader to find where. */
-	if (q->total > r->ctx->lim.ballots - r->p->total ||
-	    q->pats->len > r->ctx->lim.patterns - r->p->pats->len)
+	if (total > r->ctx->lim.ballots - r->p->total ||
+	    (sh->r.tally ? nk : q->pats->len) > r->ctx->lim.patterns -
+	    r->p->pats->len)
 		return 1;
-	if ((rc = tl_profile_merge(r->ctx, r->p, q)) != TELLER_OK)
+	if (!sh->r.tally)
+		rc = tl_profile_merge(r->ctx, r->p, q);
+	else if (nk == 0)
+		rc = TELLER_OK;
+	else if ((rc = tl_profile_add_keys(r->ctx, r->p, &r->keys,
+	    k->order->data, k->wsum->data, nk, &done)) == TELLER_OK)
+		r->p->lines += k->lines - (int64_t)nk;
+	if (rc != TELLER_OK)
 		return rc;
 	lx->p = sh->lx.p;
 	lx->no += sh->lx.no;
@@ -744,6 +771,8 @@ fast_lines_par(struct rd *r, struct lines *lx)
 	if (nt <= 1 || r->par_tried || left < PAR_MIN)
 		return fast_lines(r, lx);
 	r->par_tried = true;
+	if ((rc = fast_init(r)) != TELLER_OK)
+		return rc;
 	if (nt > 16)
 		nt = 16;
 	cut[0] = lx->p;

@@ -531,6 +531,55 @@ keys_cells(const struct tl_keys *k, uint64_t key, tl_cid *cells)
 	return n;
 }
 
+int
+tl_keys_tally(teller_ctx *ctx, struct tl_keys *k, const uint64_t *key,
+    const int64_t *w, size_t n)
+{
+	size_t i, h;
+	int64_t pi, nt, *ws;
+
+	if (k->order == NULL &&
+	    ((k->order = tl_vec_new(ctx, sizeof(uint64_t))) == NULL ||
+	    (k->wsum = tl_vec_new(ctx, sizeof(int64_t))) == NULL))
+		return TELLER_ENOMEM;
+	while ((k->n + n) * 4 > k->nslots * 3)
+		if (keys_grow(ctx, k) != TELLER_OK)
+			return TELLER_ENOMEM;
+	for (i = 0; i < n; i++)
+		if (key[i] == 0 || w[i] <= 0)
+			return tl_fail(ctx, TELLER_EINTERNAL, "keys: an empty "
+			    "ballot or a weight not above 0");
+	for (i = 0; i < n; i++) {
+		if (i + 8 < n)
+			__builtin_prefetch(&k->slot[key_slot(key[i + 8],
+			    k->nslots)]);
+		if (__builtin_add_overflow(k->total, w[i], &nt) ||
+		    nt > ctx->lim.ballots)
+			return tl_fail(ctx, TELLER_ELIMIT, "total ballot "
+			    "weight exceeds the limit");
+		pi = keys_find(k, key[i], &h);
+		if (pi < 0) {
+			if (k->order->len >= ctx->lim.patterns)
+				return tl_fail(ctx, TELLER_ELIMIT, "more than "
+				    "%zu distinct ballot patterns",
+				    ctx->lim.patterns);
+			if (tl_vec_push(ctx, k->order, &key[i]) == NULL ||
+			    tl_vec_push(ctx, k->wsum, &(int64_t){ 0 }) ==
+			    NULL)
+				return TELLER_ENOMEM;
+			pi = (int64_t)k->order->len - 1;
+			k->slot[h].key = key[i];
+			k->slot[h].idx = (uint64_t)pi;
+			k->n++;
+		}
+		ws = k->wsum->data;
+		ws[pi] += w[i]; /* cannot overflow: the total did not */
+		k->total = nt;
+		k->lines++;
+	}
+	return TELLER_OK;
+}
+
 /* tl_profile_add_keys works as a pipeline too: the slot of ballot i is
  * prefetched, looked up KEY_DIST ballots later (its pattern prefetched on
  * a hit), and counted KEY_DIST after that. */

@@ -258,12 +258,22 @@ struct tl_keys {
 	struct tl_kslot *slot; /* [nslots] open addressing */
 	size_t nslots, n;   /* table size (power of two), keys held */
 	struct tl_vec *own; /* owns slot (freed with the context) */
+	/* A tally (tl_keys_tally) keeps the counts itself, no profile: */
+	struct tl_vec *order; /* the keys (uint64_t) as first seen */
+	struct tl_vec *wsum;  /* their summed weights (int64_t) */
+	int64_t total, lines; /* weight and ballots tallied */
 };
 /* Bits a rank for ncand candidates (ids 1..ncand), or 0 if a ranking of
  * up to maxr ranks does not fit in 64 bits. */
 int tl_keys_bits(int ncand, int maxr);
 /* Give back k's table (k can be used again: it starts empty). */
 void tl_keys_free(teller_ctx *ctx, struct tl_keys *k);
+/* Tally n packed ballots in k alone (k->order, k->wsum): what a profile
+ * would hold, in the order it would hold it, to be added to one later
+ * with tl_profile_add_keys. Fails (ELIMIT) past lim.ballots in weight or
+ * lim.patterns in keys, so the caller can read the ballots again. */
+int tl_keys_tally(teller_ctx *ctx, struct tl_keys *k, const uint64_t *key,
+    const int64_t *w, size_t n);
 /* As tl_profile_add_cells for n packed ballots key[i] of weight w[i]. */
 int tl_profile_add_keys(teller_ctx *ctx, struct teller_profile *p,
     struct tl_keys *k, const uint64_t *key, const int64_t *w, size_t n,
