@@ -1232,9 +1232,11 @@ jp_value(struct jp *j, size_t key)
 			p++;
 			nd = 1;
 		} else {
+			/* A 19th digit only makes it give up. */
 			while (p < j->end && *p >= '0' && *p <= '9' &&
 			    nd < 19) {
-				v = v * 10 + (*p - '0');
+				if (nd < 18)
+					v = v * 10 + (*p - '0');
 				p++;
 				nd++;
 			}

@@ -1,0 +1,383 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * t_json_scan.c -- the compact-tree JSON scanner of cvr_util.c (used for
+ * streamed Dominion sessions and CDF CVRs): values and escapes against
+ * jansson's, the inputs it must leave to jansson (reals, \u0000, bad
+ * UTF-8, ...), errors and their positions, and tl_jpath_push.
+ */
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "harness.h"
+#include "cvr_util.h"
+
+static teller_ctx *ctx;
+static struct tl_jdoc doc;
+
+/* A fresh context (the first error of a context is the one kept). */
+static void
+renew(void)
+{
+	tl_jdoc_free(&doc);
+	teller_ctx_free(ctx);
+	if (teller_ctx_new(NULL, &ctx) != TELLER_OK ||
+	    tl_jdoc_init(ctx, &doc) != TELLER_OK) {
+		fprintf(stderr, "no context\n");
+		exit(1);
+	}
+}
+
+/* Whether compact tree v holds the same value as jansson's j. */
+static bool
+same(const struct tl_jv *v, const json_t *j)
+{
+	const struct tl_jv *e;
+	size_t i;
+
+	switch (json_typeof(j)) {
+	case JSON_OBJECT:
+	{
+		const char *k;
+		json_t *x;
+
+		if (v->type != TL_JOBJ)
+			return false;
+		/* Every key, both ways; values of the last of equal keys. */
+		for (e = v->n ? v + 1 : NULL; e != NULL; e = tl_jv_next(e))
+			if (json_object_get(j, e->key) == NULL ||
+			    !same(tl_jv_get(v, e->key),
+			    json_object_get(j, e->key)))
+				return false;
+		json_object_foreach((json_t *)(uintptr_t)j, k, x)
+			if (tl_jv_get(v, k) == NULL)
+				return false;
+		return true;
+	}
+	case JSON_ARRAY:
+		if (v->type != TL_JARR || v->n != json_array_size(j))
+			return false;
+		for (i = 0, e = tl_jv_first(v); e != NULL;
+		    i++, e = tl_jv_next(e))
+			if (!same(e, json_array_get(j, i)))
+				return false;
+		return i == v->n;
+	case JSON_STRING:
+		return v->type == TL_JSTR && v->n == json_string_length(j) &&
+		    memcmp(v->u.s, json_string_value(j), v->n + 1) == 0;
+	case JSON_INTEGER:
+		return v->type == TL_JINT && v->u.i == json_integer_value(j);
+	case JSON_REAL:
+		return v->type == TL_JREAL;
+	case JSON_TRUE:
+		return v->type == TL_JTRUE;
+	case JSON_FALSE:
+		return v->type == TL_JFALSE;
+	default:
+		return v->type == TL_JNULL;
+	}
+}
+
+/* s is taken by the fast scanner, with jansson's value. */
+static void
+fast_ok(const char *s)
+{
+	const struct tl_jv *v;
+	json_error_t je;
+	json_t *j = json_loadb(s, strlen(s), JSON_DECODE_ANY, &je);
+	int rc = tl_jdoc_fast(ctx, &doc, s, strlen(s), &v);
+
+	CHECK(j != NULL, "jansson refuses %s: %s", s, je.text);
+	CHECK(rc == TELLER_OK, "fast scanner gives up on %s", s);
+	if (j != NULL && rc == TELLER_OK)
+		CHECK(same(v, j), "different value for %s", s);
+	json_decref(j);
+}
+
+/* The fast scanner gives s up; tl_jdoc_parse then agrees with jansson:
+ * the same value, or an EPARSE error where jansson fails. */
+static void
+fast_no(const char *s)
+{
+	const struct tl_jv *v;
+	struct tl_jspan sp = { s, strlen(s), 1, 1 };
+	json_error_t je;
+	json_t *j = json_loadb(s, strlen(s), JSON_DECODE_ANY, &je);
+	int rc;
+
+	renew();
+	CHECK(tl_jdoc_fast(ctx, &doc, s, strlen(s), &v) != TELLER_OK,
+	    "fast scanner takes %s", s);
+	rc = tl_jdoc_parse(ctx, &doc, &sp, &v);
+	if (j == NULL) {
+		CHECK(rc == TELLER_EPARSE, "%s: rc %d, jansson: %s", s, rc,
+		    je.text);
+		CHECK(strstr(teller_errmsg(ctx), je.text) != NULL,
+		    "%s: '%s' does not hold '%s'", s, teller_errmsg(ctx),
+		    je.text);
+	} else {
+		CHECK(rc == TELLER_OK, "%s: rc %d", s, rc);
+		if (rc == TELLER_OK)
+			CHECK(same(v, j), "different value for %s", s);
+	}
+	tl_jdoc_free(&doc);
+	json_decref(j);
+}
+
+static void
+t_values(void)
+{
+	const struct tl_jv *v, *e;
+	const char *s;
+	char buf[32];
+	long n;
+
+	fast_ok("{}");
+	fast_ok("[]");
+	fast_ok("{ \"a\" : [ 1 , -2 , 0 , -0 ] ,\n\t\"b\":{\"c\":null}}");
+	fast_ok("[true,false,null,\"\",123456789012345678,"
+	    "-123456789012345678]");
+	fast_ok("\"q\\\" b\\\\ s\\/ \\b\\f\\n\\r\\t\"");
+	fast_ok("\"\\u00e9\\u20AC\\u0041\\ud83d\\ude00\\uDBFF\\uDFFF\"");
+	fast_ok("\"raw \xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80 \xf4\x8f\xbf\xbf"
+	    " \xed\x9f\xbf \xee\x80\x80\"");
+	fast_ok("{\"k\\u00e9y\":1,\"\":2}");
+	fast_ok("{\"a\":1,\"b\":2,\"a\":3}");
+	fast_ok("[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]]");
+
+	/* Last of equal keys; null kept by tl_jv_get, not tl_jv_jget. */
+	CHECK(tl_jdoc_fast(ctx, &doc, "{\"a\":1,\"n\":null,\"a\":7}", 22,
+	    &v) == TELLER_OK, "dup");
+	CHECK(tl_jv_int(tl_jv_get(v, "a"), &n) && n == 7, "last a");
+	CHECK(tl_jv_is(tl_jv_get(v, "n"), TL_JNULL), "null member");
+	CHECK(tl_jv_jget(v, "n") == NULL, "jget null");
+	CHECK(tl_jv_get(v, "x") == NULL, "absent");
+	CHECK(tl_jv_first(v) == NULL, "an object is no array");
+	CHECK(tl_jv_get(v + 1, "a") == NULL, "not an object");
+
+	/* Integers as Java's Integer; text as toString(). */
+	s = "[2147483647,-2147483648,2147483648,true,\"s\",null]";
+	if (tl_jdoc_fast(ctx, &doc, s, strlen(s), &v) != TELLER_OK) {
+		CHECK(0, "ints");
+		return;
+	}
+	e = tl_jv_first(v);
+	CHECK(tl_jv_int(e, &n) && n == 2147483647, "max");
+	e = tl_jv_next(e);
+	CHECK(tl_jv_int(e, &n) && n == -2147483647 - 1, "min");
+	e = tl_jv_next(e);
+	CHECK(!tl_jv_int(e, &n), "2^31 is no Integer");
+	CHECK(tl_jv_text(e, buf, sizeof(buf)), "text of an integer");
+	CHECK_STR(buf, "2147483648");
+	CHECK(!tl_jv_text(e, buf, 5), "too long for buf");
+	e = tl_jv_next(e);
+	CHECK(tl_jv_text(e, buf, sizeof(buf)), "text of true");
+	CHECK_STR(buf, "true");
+	e = tl_jv_next(e);
+	CHECK(tl_jv_text(e, buf, sizeof(buf)), "text of a string");
+	CHECK_STR(buf, "s");
+	e = tl_jv_next(e);
+	CHECK(!tl_jv_text(e, buf, sizeof(buf)), "no text of null");
+	CHECK(tl_jv_next(e) == NULL, "last");
+}
+
+static void
+t_give_up(void)
+{
+	/* Valid JSON left to jansson: the same values. */
+	fast_no("{\"r\":1.5}");
+	fast_no("[1e5,1E+2,-3.25e-7,0.0]");
+	fast_no("[1234567890123456789]");
+	fast_no("[-9223372036854775808]");
+	/* Invalid for jansson too: its error. */
+	fast_no("[99999999999999999999]");
+	fast_no("[1e999]");
+	fast_no("[01]");
+	fast_no("[-]");
+	fast_no("[.5]");
+	fast_no("[1.]");
+	fast_no("\"\\u0000\"");
+	fast_no("\"\\ud800\"");
+	fast_no("\"\\udc00\"");
+	fast_no("\"\\ud800\\u0041\"");
+	fast_no("\"\\u12G4\"");
+	fast_no("\"\\x\"");
+	fast_no("\"\xff\"");
+	fast_no("\"\xc0\x80\"");
+	fast_no("\"\xe0\x80\x80\"");
+	fast_no("\"\xed\xa0\x80\"");
+	fast_no("\"\xf4\x90\x80\x80\"");
+	fast_no("\"\xc3\"");
+	fast_no("\"a\x01\"");
+	fast_no("\"a\nb\"");
+	fast_no("[tru]");
+	fast_no("[truex]");
+	fast_no("[1,]");
+	fast_no("{\"a\":1,}");
+	fast_no("{\"a\" 1}");
+	fast_no("{a:1}");
+	fast_no("[1 2]");
+	fast_no("[1]x");
+	fast_no("[1");
+	fast_no("\"abc");
+	fast_no("");
+}
+
+/* A long string with escapes makes the pool grow mid-string. */
+static void
+t_long(void)
+{
+	size_t n = 300000, i, k = 0;
+	char *s = malloc(n * 3 + 8);
+	const struct tl_jv *v;
+
+	if (s == NULL)
+		return;
+	s[k++] = '[';
+	s[k++] = '"';
+	for (i = 0; k < n * 3; i++) {
+		if (i % 7 == 0) {
+			memcpy(s + k, "\\u00e9", 6);
+			k += 6;
+		} else {
+			s[k++] = (char)('a' + i % 26);
+		}
+	}
+	s[k++] = '"';
+	s[k++] = ']';
+	s[k] = '\0';
+	fast_ok(s);
+	CHECK(tl_jdoc_fast(ctx, &doc, s, k, &v) == TELLER_OK, "long");
+	free(s);
+}
+
+struct seen {
+	size_t n;
+	long sum;
+};
+
+static int
+elem(void *ud, size_t i, const struct tl_jv *e)
+{
+	struct seen *s = ud;
+	long v;
+
+	if (tl_jv_int(tl_jv_jget(e, "v"), &v))
+		s->sum += v;
+	s->n = i + 1;
+	return TELLER_OK;
+}
+
+static int
+elem_j(void *ud, size_t i, const json_t *e)
+{
+	(void)ud;
+	(void)i;
+	(void)e;
+	return TELLER_OK;
+}
+
+/* tl_json_elements_v: errors (message, line, column) as the jansson
+ * streaming of tl_json_elements gives them. */
+static void
+elements(const char *s, int want, long wsum)
+{
+	struct tl_jspan sp = { s, strlen(s), 3, 5 };
+	struct seen st = { 0, 0 };
+	const char *file;
+	char m1[300];
+	long l1, c1, l2, c2;
+	int r1, r2;
+
+	renew();
+	r1 = tl_json_elements(ctx, &sp, elem_j, NULL);
+	teller_errpos(ctx, &file, &l1, &c1);
+	snprintf(m1, sizeof(m1), "%s", r1 ? teller_errmsg(ctx) : "");
+	renew();
+	r2 = tl_json_elements_v(ctx, &sp, elem, &st);
+	teller_errpos(ctx, &file, &l2, &c2);
+	CHECK(r2 == want, "%s: rc %d, want %d", s, r2, want);
+	CHECK(r1 == r2, "%s: rc %d vs jansson's %d", s, r2, r1);
+	if (r1 != 0 && r2 != 0) {
+		CHECK_STR(teller_errmsg(ctx), m1);
+		CHECK(l1 == l2 && c1 == c2, "%s: at %ld:%ld, want %ld:%ld", s,
+		    l2, c2, l1, c1);
+	}
+	if (want == 0)
+		CHECK(st.sum == wsum, "%s: sum %ld", s, st.sum);
+}
+
+static void
+t_elements(void)
+{
+	static char deep[700];
+	size_t k;
+
+	elements("[]", 0, 0);
+	elements("[ ]", 0, 0);
+	elements("[{\"v\":1},\n {\"v\":2.5},\n\t{\"v\":3} ]", 0, 4);
+	elements("[{\"v\":1},{\"v\":\"\\u00e9\"},[{\"v\":5}],7,\"x\"]", 0, 1);
+	elements("[{\"v\":1},\n  {\"v\":\xff}]", TELLER_EPARSE, 0);
+	elements("[{\"v\":1},\n  {\"v\":01}]", TELLER_EPARSE, 0);
+	elements("[{\"v\":1},\n\n    {\"v\" 1}]", TELLER_EPARSE, 0);
+	elements("[{\"v\":1}\n  {\"v\":1}]", TELLER_EPARSE, 0);
+	elements("[{\"v\":1},\n  {\"v\":1}", TELLER_EPARSE, 0);
+	elements("[{\"v\":1},\n  {\"v\":\"abc", TELLER_EPARSE, 0);
+	elements("[{\"v\":1},\n  tru]", TELLER_EPARSE, 0);
+	elements("[{\"v\":1},\n  {\"a\":\"\\", TELLER_EPARSE, 0);
+	/* Nested past lim.depth (256): ELIMIT at the bracket. */
+	strcpy(deep, "[{\"v\":1},\n  {\"v\":");
+	k = strlen(deep);
+	memset(deep + k, '[', 300);
+	memset(deep + k + 300, ']', 300);
+	memcpy(deep + k + 600, "}]", 3);
+	elements(deep, TELLER_ELIMIT, 0);
+}
+
+/* tl_jpath_push without stdio gives what vsnprintf gives. */
+static void
+t_jpath(void)
+{
+	struct tl_jpath p;
+	char want[192];
+	size_t old;
+	int i;
+
+	tl_jpath_init(&p);
+	tl_jpath_push(&p, "Sessions[%zu]", (size_t)12);
+	old = tl_jpath_push(&p, ".%s", "Original");
+	tl_jpath_push(&p, ".Rank%ld|%ld", -42L, 0L);
+	CHECK_STR(p.b, "Sessions[12].Original.Rank-42|0");
+	tl_jpath_pop(&p, old);
+	CHECK_STR(p.b, "Sessions[12]");
+	tl_jpath_push(&p, "%%%d", 5);
+	CHECK_STR(p.b, "Sessions[12]%5");
+	/* Cut at the end of the buffer, as before. */
+	tl_jpath_init(&p);
+	want[0] = '\0';
+	for (i = 0; i < 40; i++) {
+		size_t w = strlen(want);
+		tl_jpath_push(&p, ".Cards[%zu]", (size_t)i);
+		snprintf(want + w, sizeof(want) - w, ".Cards[%d]", i);
+	}
+	CHECK_STR(p.b, want);
+	CHECK_INT(p.n, sizeof(p.b) - 1);
+}
+
+int
+main(void)
+{
+	renew();
+	t_values();
+	t_give_up();
+	t_long();
+	t_elements();
+	t_jpath();
+	tl_jdoc_free(&doc);
+	teller_ctx_free(ctx);
+	return h_done();
+}
