@@ -447,7 +447,7 @@ json_selection(struct cdf *c, const struct tl_jv *sel, struct tl_jpath *p)
 		return err;
 	for (i = 0, pos = tl_jv_first(poss); pos != NULL;
 	    i++, pos = tl_jv_next(pos)) {
-		size_t old = tl_jpath_push(p, ".SelectionPosition[%zu]", i);
+		size_t old = tl_jpath_idx(p, ".SelectionPosition", i);
 
 		/* A write-in at the position level sticks for the rest. */
 		if (tl_jv_get(pos, "CVRWriteIn") != NULL)
@@ -487,13 +487,13 @@ json_cvr(struct cdf *c, const struct tl_jv *cvr, size_t ci)
 	int err;
 
 	tl_jpath_init(&p);
-	tl_jpath_push(&p, "CVR[%zu]", ci);
+	tl_jpath_idx(&p, "CVR", ci);
 	if ((err = vjstr(ctx, cvr, "CurrentSnapshotId", &p, &cur)) != 0 ||
 	    (err = vjarr(ctx, cvr, "CVRSnapshot", &p, &snaps)) != 0)
 		return err;
 	for (i = 0, x = tl_jv_first(snaps); x != NULL;
 	    i++, x = tl_jv_next(x)) {
-		old = tl_jpath_push(&p, ".CVRSnapshot[%zu]", i);
+		old = tl_jpath_idx(&p, ".CVRSnapshot", i);
 		if ((err = vjstr(ctx, x, "@id", &p, &s)) != 0)
 			return err;
 		if (s == NULL)
@@ -501,7 +501,7 @@ json_cvr(struct cdf *c, const struct tl_jv *cvr, size_t ci)
 		tl_jpath_pop(&p, old);
 		if (cur != NULL && strcmp(s, cur) == 0) {
 			snap = x;
-			tl_jpath_push(&p, ".CVRSnapshot[%zu]", i);
+			tl_jpath_idx(&p, ".CVRSnapshot", i);
 			break;
 		}
 	}
@@ -515,7 +515,7 @@ json_cvr(struct cdf *c, const struct tl_jv *cvr, size_t ci)
 		return err;
 	for (i = 0, x = tl_jv_first(ccs); x != NULL;
 	    i++, x = tl_jv_next(x)) {
-		old = tl_jpath_push(&p, ".CVRContest[%zu]", i);
+		old = tl_jpath_idx(&p, ".CVRContest", i);
 		if ((err = vjstr(ctx, x, "ContestId", &p, &s)) != 0)
 			return err;
 		if (s == NULL)
@@ -535,13 +535,13 @@ json_cvr(struct cdf *c, const struct tl_jv *cvr, size_t ci)
 	tl_cvrb_reset(&c->b);
 	for (i = 0, x = tl_jv_first(sels); x != NULL;
 	    i++, x = tl_jv_next(x)) {
-		size_t o2 = tl_jpath_push(&p, ".CVRContestSelection[%zu]", i);
+		size_t o2 = tl_jpath_idx(&p, ".CVRContestSelection", i);
 		if ((err = json_selection(c, x, &p)) != TELLER_OK)
 			return err;
 		tl_jpath_pop(&p, o2);
 	}
 	tl_jpath_init(&p);
-	tl_jpath_push(&p, "CVR[%zu]", ci);
+	tl_jpath_idx(&p, "CVR", ci);
 	/* An unknown GpUnit is only logged by RCTab's JSON path. */
 	if ((err = vjstr(ctx, cvr, "BallotStyleUnitId", &p, &unit)) != 0)
 		return err;

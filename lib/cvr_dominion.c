@@ -329,7 +329,7 @@ read_contest(struct dom *d, const struct tl_jv *contest, struct tl_jpath *p,
 		const struct tl_jv *amb = tl_jv_jget(m, "IsAmbiguous");
 		char code[256];
 		long rank;
-		size_t old = tl_jpath_push(p, ".Marks[%zu]", i);
+		size_t old = tl_jpath_idx(p, ".Marks", i);
 
 		if (!tl_jv_isbool(amb)) {
 			tl_jpath_push(p, ".IsAmbiguous");
@@ -377,10 +377,32 @@ read_contest(struct dom *d, const struct tl_jv *contest, struct tl_jpath *p,
 			return err;
 		tl_jpath_pop(p, old);
 	}
-	snprintf(buf, sizeof(buf), "%s-%s-%ld", s->tab, s->batch, s->record);
-	if ((err = tl_cvrb_add(&d->b, buf, strlen(buf), &off_cid)) != 0)
-		return err;
-	snprintf(buf, sizeof(buf), "%ld", s->record);
+	/* "%s-%s-%ld" of tabulator, batch and record (tab and batch are
+	 * under 128 bytes each), then the record alone. */
+	{
+		char num[24], *e = num + sizeof(num), *q = e;
+		unsigned long u = s->record < 0 ?
+		    0UL - (unsigned long)s->record : (unsigned long)s->record;
+		size_t lt = strlen(s->tab), lb = strlen(s->batch), ln;
+
+		do {
+			*--q = (char)('0' + u % 10);
+			u /= 10;
+		} while (u != 0);
+		if (s->record < 0)
+			*--q = '-';
+		ln = (size_t)(e - q);
+		memcpy(buf, s->tab, lt);
+		buf[lt] = '-';
+		memcpy(buf + lt + 1, s->batch, lb);
+		buf[lt + 1 + lb] = '-';
+		memcpy(buf + lt + lb + 2, q, ln);
+		if ((err = tl_cvrb_add(&d->b, buf, lt + lb + 2 + ln,
+		    &off_cid)) != 0)
+			return err;
+		memcpy(buf, q, ln);
+		buf[ln] = '\0';
+	}
 	if ((err = tl_cvrb_add(&d->b, buf, strlen(buf), &off_sid)) != 0 ||
 	    (err = tl_cvrb_add(&d->b, s->batch, strlen(s->batch),
 	    &off_batch)) != 0)
@@ -444,7 +466,7 @@ read_session(struct dom *d, const struct tl_jv *sess, size_t si)
 	int err;
 
 	tl_jpath_init(&p);
-	tl_jpath_push(&p, "Sessions[%zu]", si);
+	tl_jpath_idx(&p, "Sessions", si);
 	s.recno = (long)si + 1;
 	if (!tl_jv_is(sess, TL_JOBJ))
 		return jfail(ctx, &p, "expected an object");
@@ -504,7 +526,7 @@ read_session(struct dom *d, const struct tl_jv *sess, size_t si)
 		size_t cold = p.n;
 
 		if (cards != NULL)
-			tl_jpath_push(&p, ".Cards[%zu]", k);
+			tl_jpath_idx(&p, ".Cards", k);
 		contests = tl_jv_jget(card, "Contests");
 		if (!tl_jv_is(contests, TL_JARR)) {
 			tl_jpath_push(&p, ".Contests");
@@ -512,7 +534,7 @@ read_session(struct dom *d, const struct tl_jv *sess, size_t si)
 		}
 		for (ci = 0, c = tl_jv_first(contests); c != NULL;
 		    ci++, c = tl_jv_next(c)) {
-			size_t o2 = tl_jpath_push(&p, ".Contests[%zu]", ci);
+			size_t o2 = tl_jpath_idx(&p, ".Contests", ci);
 
 			if (!tl_jv_text(tl_jv_jget(c, "Id"), cid,
 			    sizeof(cid))) {

@@ -400,6 +400,26 @@ tl_jpath_push(struct tl_jpath *p, const char *fmt, ...)
 	return old;
 }
 
+size_t
+tl_jpath_idx(struct tl_jpath *p, const char *name, size_t i)
+{
+	size_t old = p->n;
+	char t[24], *e = t + sizeof(t), *q = e;
+
+	if (p->n + 1 >= sizeof(p->b))
+		return old;
+	*--q = ']';
+	do {
+		*--q = (char)('0' + i % 10);
+		i /= 10;
+	} while (i != 0);
+	*--q = '[';
+	jpath_cat(p, name, strlen(name));
+	jpath_cat(p, q, (size_t)(e - q));
+	p->b[p->n] = '\0';
+	return old;
+}
+
 void
 tl_jpath_pop(struct tl_jpath *p, size_t old)
 {
@@ -952,12 +972,13 @@ jp_ws(struct jp *j)
 /* Strings are pool offsets while the pool may move (jp_fix turns them
  * into pointers): u.i for a string, koff for a member name. */
 static size_t
-jp_push(struct jp *j, int type, size_t koff)
+jp_push(struct jp *j, int type, const struct tl_jv *k)
 {
 	struct tl_jv v;
 
-	v.key = NULL;
-	v.koff = koff;
+	v.key = k->key;
+	v.klen = k->klen;
+	v.koff = k->koff;
 	v.u.i = 0;
 	v.n = 0;
 	v.next = 0;
@@ -1025,6 +1046,26 @@ jp_utf8(const unsigned char *s, const unsigned char *end)
 	return n;
 }
 
+/* Bytes a string holds as they are: ASCII from 0x20 but '"', '\\'. */
+static const unsigned char jp_plain[256] = {
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+};
+
 /* A string at j->p (on its '"') decoded into the pool; *out its start,
  * *len its length. False to give up. */
 static bool
@@ -1038,8 +1079,7 @@ jp_string(struct jp *j, size_t *out, size_t *len)
 		unsigned char c;
 
 		/* Plain ASCII in one run. */
-		while (s < end && d < dend && *s >= 0x20 && *s < 0x80 &&
-		    *s != '"' && *s != '\\')
+		while (s < end && d < dend && jp_plain[*s])
 			*d++ = (char)*s++;
 		if (d >= dend) {
 			/* Room for the next byte or escape and the NUL. */
@@ -1141,8 +1181,30 @@ jp_lit(struct jp *j, const char *w, size_t n)
 }
 
 /* One value at j->p (no leading blanks): its node index or JP_FAIL. */
+/* A member name at j->p (on its '"'): pointing into the text when it
+ * has no escapes nor other bytes to check, else decoded into the pool.
+ * Only k's key, klen and koff are set. */
+static bool
+jp_key(struct jp *j, struct tl_jv *k)
+{
+	const unsigned char *s = (const unsigned char *)j->p + 1;
+	const unsigned char *end = (const unsigned char *)j->end;
+
+	while (s < end && jp_plain[*s])
+		s++;
+	if (s < end && *s == '"') {
+		k->key = j->p + 1;
+		k->klen = (size_t)((const char *)s - j->p) - 1;
+		k->koff = JP_FAIL;
+		j->p = (const char *)s + 1;
+		return true;
+	}
+	k->key = NULL;
+	return jp_string(j, &k->koff, &k->klen);
+}
+
 static size_t
-jp_value(struct jp *j, size_t key)
+jp_value(struct jp *j, const struct tl_jv *key)
 {
 	size_t at, prev, kid, cnt = 0;
 	size_t s, n;
@@ -1167,11 +1229,11 @@ jp_value(struct jp *j, size_t key)
 		}
 		prev = JP_FAIL;
 		for (;;) {
-			size_t k = JP_FAIL;
+			struct tl_jv k = { .koff = JP_FAIL };
 
 			if (obj) {
 				if (j->p >= j->end || *j->p != '"' ||
-				    !jp_string(j, &k, &n))
+				    !jp_key(j, &k))
 					return JP_FAIL;
 				jp_ws(j);
 				if (j->p >= j->end || *j->p != ':')
@@ -1179,7 +1241,7 @@ jp_value(struct jp *j, size_t key)
 				j->p++;
 				jp_ws(j);
 			}
-			if ((kid = jp_value(j, k)) == JP_FAIL)
+			if ((kid = jp_value(j, &k)) == JP_FAIL)
 				return JP_FAIL;
 			if (prev != JP_FAIL)
 				jp_node(j, prev)->next = kid - prev;
@@ -1278,6 +1340,7 @@ jdoc_scan(teller_ctx *ctx, struct tl_jdoc *d, const char *buf, size_t n,
     int maxdepth, size_t *used, const struct tl_jv **root)
 {
 	struct tl_jv *v, *e;
+	const struct tl_jv nokey = { .koff = JP_FAIL };
 	struct jp j;
 
 	tl_jdoc_free(d);
@@ -1295,7 +1358,7 @@ jdoc_scan(teller_ctx *ctx, struct tl_jdoc *d, const char *buf, size_t n,
 	j.depth = 0;
 	j.maxdepth = maxdepth;
 	j.err = 0;
-	if (jp_value(&j, JP_FAIL) == JP_FAIL)
+	if (jp_value(&j, &nokey) == JP_FAIL)
 		return j.err != 0 ? j.err : -1;
 	/* Offsets to pointers, now that the pool stays put. */
 	v = d->nodes->data;
@@ -1335,6 +1398,7 @@ jdoc_copy(teller_ctx *ctx, struct tl_jdoc *d, json_t *v, const char *key)
 
 	memset(&n, 0, sizeof(n));
 	n.key = key;
+	n.klen = key != NULL ? strlen(key) : 0;
 	n.koff = JP_FAIL;
 	switch (json_typeof(v)) {
 	case JSON_OBJECT: n.type = TL_JOBJ; n.n = json_object_size(v); break;
@@ -1467,11 +1531,14 @@ const struct tl_jv *
 tl_jv_get(const struct tl_jv *o, const char *key)
 {
 	const struct tl_jv *e, *hit = NULL;
+	size_t kl;
 
 	if (!tl_jv_is(o, TL_JOBJ) || o->n == 0)
 		return NULL;
+	kl = strlen(key);
 	for (e = o + 1; e != NULL; e = tl_jv_next(e))
-		if (e->key[0] == key[0] && strcmp(e->key, key) == 0)
+		if (e->klen == kl && (kl == 0 || e->key[0] == key[0]) &&
+		    memcmp(e->key, key, kl) == 0)
 			hit = e;
 	return hit;
 }
@@ -1510,8 +1577,23 @@ tl_jv_text(const struct tl_jv *v, char *buf, size_t bufsz)
 		return k > 0 && (size_t)k < bufsz;
 	}
 	if (tl_jv_is(v, TL_JINT)) {
-		k = snprintf(buf, bufsz, "%" JSON_INTEGER_FORMAT, v->u.i);
-		return k > 0 && (size_t)k < bufsz;
+		/* As "%" JSON_INTEGER_FORMAT, without stdio. */
+		char t[24], *e = t + sizeof(t), *q = e;
+		unsigned long long u = v->u.i < 0 ?
+		    0ULL - (unsigned long long)v->u.i :
+		    (unsigned long long)v->u.i;
+
+		do {
+			*--q = (char)('0' + u % 10);
+			u /= 10;
+		} while (u != 0);
+		if (v->u.i < 0)
+			*--q = '-';
+		if ((size_t)(e - q) >= bufsz)
+			return false;
+		memcpy(buf, q, (size_t)(e - q));
+		buf[e - q] = '\0';
+		return true;
 	}
 	return false;
 }

@@ -110,14 +110,16 @@ enum {
 	TL_JOBJ
 };
 struct tl_jv {
-	const char *key; /* member name (NUL-ended), NULL outside objects */
+	const char *key; /* member name, klen bytes (not NUL-ended: it may
+			  * point into the input), NULL outside objects */
 	union {
 		json_int_t i;  /* TL_JINT */
 		const char *s; /* TL_JSTR, NUL-ended, length n */
 	} u;
 	size_t n;    /* string length, or number of elements / members */
 	size_t next; /* distance to the next sibling in nodes, 0 if last */
-	size_t koff; /* (scanner's) key offset while parsing */
+	size_t koff; /* (scanner's) key offset in its pool, while parsing */
+	size_t klen;
 	int type;
 };
 struct tl_jdoc {
@@ -192,6 +194,8 @@ void tl_jpath_init(struct tl_jpath *p);
 /* Append a printf-formatted segment; returns the old length for pop. */
 size_t tl_jpath_push(struct tl_jpath *p, const char *fmt, ...)
     TELLER_PRINTF(2, 3);
+/* tl_jpath_push(p, "%s[%zu]", name, i), quicker. */
+size_t tl_jpath_idx(struct tl_jpath *p, const char *name, size_t i);
 void tl_jpath_pop(struct tl_jpath *p, size_t old);
 
 /* Join dir and name with one '/' into a new arena string (NULL on OOM). */

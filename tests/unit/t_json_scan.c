@@ -48,11 +48,17 @@ same(const struct tl_jv *v, const json_t *j)
 		if (v->type != TL_JOBJ)
 			return false;
 		/* Every key, both ways; values of the last of equal keys. */
-		for (e = v->n ? v + 1 : NULL; e != NULL; e = tl_jv_next(e))
-			if (json_object_get(j, e->key) == NULL ||
-			    !same(tl_jv_get(v, e->key),
-			    json_object_get(j, e->key)))
+		for (e = v->n ? v + 1 : NULL; e != NULL; e = tl_jv_next(e)) {
+			char kb[64];
+
+			if (e->klen >= sizeof(kb))
 				return false;
+			memcpy(kb, e->key, e->klen);
+			kb[e->klen] = '\0';
+			if (json_object_get(j, kb) == NULL ||
+			    !same(tl_jv_get(v, kb), json_object_get(j, kb)))
+				return false;
+		}
 		json_object_foreach((json_t *)(uintptr_t)j, k, x)
 			if (tl_jv_get(v, k) == NULL)
 				return false;
