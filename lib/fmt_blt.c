@@ -711,11 +711,12 @@ line_after(const struct lines *lx, const char *p)
 }
 
 /*
- * Add a finished share to r's profile and move lx past it. Patterns come
- * in the share's order after r's own, so the profile is the one a single
+ * Add what a worker read of its share (from its start up to sh->lx.p,
+ * where it stopped) to r's profile and move lx there. Patterns come in
+ * the share's order after r's own, so the profile is the one a single
  * thread builds: each pattern where it first occurs in the file. Returns
- * 1 when the share cannot be taken whole (the caller then reads on from
- * lx, sequentially), else TELLER_OK or an error.
+ * 1 when nothing of the share can be taken (the caller reads it), else
+ * TELLER_OK or an error.
  */
 static int
 share_take(struct rd *r, struct lines *lx, struct share *sh)
@@ -746,15 +747,17 @@ share_take(struct rd *r, struct lines *lx, struct share *sh)
 		return rc;
 	lx->p = sh->lx.p;
 	lx->no += sh->lx.no;
-	return sh->lx.p == sh->end ? TELLER_OK : 1;
+	return TELLER_OK;
 }
 
 /*
  * The plain lines at lx, read by up to ctx->threads threads at once the
  * first time there are at least PAR_MIN bytes left (else fast_lines):
  * the rest of the input is cut at line starts into shares; this thread
- * reads the first, workers the others. The shares are taken in order for
- * as long as each was read whole up to the next; from the first that was
+ * reads the first, workers the others. When this thread is done with its
+ * share the workers stop, and the shares are taken in order: what a
+ * worker read, then the rest of its share read here, for as long as each
+ * share ends in plain lines up to the next; from the first that does
  * not, the sequential reader goes on as if alone, so errors, limits and
  * the profile are exactly those of one thread.
  */
@@ -766,7 +769,8 @@ fast_lines_par(struct rd *r, struct lines *lx)
 	const char *cut[17];
 	atomic_bool stop;
 	size_t left = (size_t)(lx->end - lx->p);
-	int nt = r->ctx->threads, i, k, rc, taken;
+	int nt = r->ctx->threads, i, k, rc;
+	bool going;
 
 	if (nt <= 1 || r->par_tried || left < PAR_MIN)
 		return fast_lines(r, lx);
@@ -792,8 +796,9 @@ fast_lines_par(struct rd *r, struct lines *lx)
 	mine = *lx;
 	mine.end = cut[1];
 	rc = fast_lines(r, &mine);
-	if (rc != TELLER_OK || mine.p != cut[1])
-		atomic_store(&stop, true);
+	/* The workers stop where they are; what is left of a share this
+	 * thread reads, so a worker slowed down is never waited for. */
+	atomic_store(&stop, true);
 	for (k = 1; k < nt; k++)
 		if (sh[k].started)
 			pthread_join(sh[k].tid, NULL);
@@ -801,13 +806,25 @@ fast_lines_par(struct rd *r, struct lines *lx)
 		tl_release(r->ctx, r->kept, (size_t)(mine.p - r->kept));
 	lx->p = mine.p;
 	lx->no = mine.no;
-	taken = rc == TELLER_OK && mine.p == cut[1];
+	going = rc == TELLER_OK && mine.p == cut[1];
 	for (k = 1; k < nt; k++) {
-		if (taken == 1 && cut[k + 1] > cut[k]) {
+		if (going && cut[k + 1] > cut[k]) {
 			int t = share_take(r, lx, &sh[k]);
-			if (t != TELLER_OK && t != 1)
+			if (t != TELLER_OK && t != 1) {
 				rc = t;
-			taken = t == TELLER_OK;
+				going = false;
+			} else if (lx->p < cut[k + 1]) {
+				mine = *lx;
+				mine.end = cut[k + 1];
+				r->kept = mine.p;
+				rc = fast_lines(r, &mine);
+				if (mine.p > r->kept)
+					tl_release(r->ctx, r->kept,
+					    (size_t)(mine.p - r->kept));
+				lx->p = mine.p;
+				lx->no = mine.no;
+				going = rc == TELLER_OK && mine.p == cut[k + 1];
+			}
 		}
 		teller_ctx_free(sh[k].ctx);
 	}

@@ -7,6 +7,7 @@
  * tl_profile_add_cells against begin/rank/end; merging; the read by
  * several threads against the read by one.
  */
+#include <pthread.h>
 #include <stdlib.h>
 
 #include "harness.h"
@@ -338,10 +339,8 @@ struct rel {
 };
 
 static void
-record_release(void *ud, const char *p, size_t n)
+record_locked(struct rel *r, const char *p, size_t n)
 {
-	struct rel *r = ud;
-
 	if (p < r->buf || p + n > r->buf + r->len)
 		r->outside = true;
 	else if (r->n < 4096) {
@@ -349,6 +348,19 @@ record_release(void *ud, const char *p, size_t n)
 		r->cnt[r->n++] = n;
 	}
 	r->bytes += n;
+}
+
+static pthread_mutex_t rel_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* The release hook: called from several threads at once. */
+static void
+record_release(void *ud, const char *p, size_t n)
+{
+	struct rel *r = ud;
+
+	pthread_mutex_lock(&rel_lock);
+	record_locked(r, p, n);
+	pthread_mutex_unlock(&rel_lock);
 }
 
 /* Do the recorded ranges overlap? (n is small: quadratic is fine.) */
