@@ -188,7 +188,7 @@ grow_table(teller_ctx *ctx, struct teller_profile *p)
 	if (slots == NULL)
 		return TELLER_ENOMEM;
 	memset(slots, 0, n * sizeof(uint64_t));
-	for (i = 0; i < p->pats->len; i++) {
+	for (i = 0; i < p->indexed; i++) {
 		uint32_t hash = TL_PAT(p, i)->hash;
 		size_t h = hash & (n - 1);
 		while (slots[h] != 0)
@@ -283,50 +283,37 @@ count_ranks(const tl_cid *cells, size_t len)
 	return nr;
 }
 
-/*
- * Count the pattern cells[0 .. len) (hash: hash_cells of it) with weight
- * w: add w to an equal pattern, or store a new one. With open set the
- * cells are the open pattern at the end of p->cells (kept if new, dropped
- * if a repeat); else they are copied if new. On an error nothing has
- * changed but an open pattern, which the caller drops.
- */
+/* Put the patterns stored by tl_profile_add_keys but not yet in the
+ * table in it, with room for one more. */
 static int
-insert(teller_ctx *ctx, struct teller_profile *p, const tl_cid *cells,
-    size_t len, uint32_t hash, int64_t w, bool open, size_t *at)
+index_all(teller_ctx *ctx, struct teller_profile *p)
 {
-	size_t start = p->cells->len - (open ? len : 0), h, mask, nr;
-	struct tl_pat pat;
-	int64_t nt;
+	size_t h, mask;
 
-	if (w <= 0)
-		return tl_fail(ctx, TELLER_ERANGE, "ballot weight must be "
-		    "positive");
-	nr = count_ranks(cells, len);
-	if (nr > (size_t)ctx->lim.ranks)
-		return tl_fail(ctx, TELLER_ELIMIT, "more than %d ranks on a "
-		    "ballot", ctx->lim.ranks);
-	/* nothing changes until the ballot is accepted (t_profile) */
-	if (__builtin_add_overflow(p->total, w, &nt) ||
-	    nt > ctx->lim.ballots)
-		return tl_fail(ctx, TELLER_ELIMIT, "total ballot weight "
-		    "exceeds the limit");
-	if ((p->pats->len + 1) * 2 > p->nslots &&
-	    grow_table(ctx, p) != TELLER_OK)
-		return TELLER_ENOMEM;
+	while ((p->pats->len + 1) * 2 > p->nslots)
+		if (grow_table(ctx, p) != TELLER_OK)
+			return TELLER_ENOMEM;
 	mask = p->nslots - 1;
-	for (h = hash & mask; p->slots[h] != 0; h = (h + 1) & mask) {
-		struct tl_pat *q;
-		if ((uint32_t)(p->slots[h] >> 32) != hash)
-			continue;
-		q = TL_PAT(p, (uint32_t)p->slots[h] - 1);
-		if (q->len == len && same_cells(TL_CELLS(p, q), cells, len)) {
-			q->w += w; /* cannot overflow: total did not */
-			if (open)
-				p->cells->len = start;
-			*at = (uint32_t)p->slots[h] - 1;
-			goto counted;
-		}
+	for (; p->indexed < p->pats->len; p->indexed++) {
+		uint32_t hash = TL_PAT(p, p->indexed)->hash;
+		for (h = hash & mask; p->slots[h] != 0; h = (h + 1) & mask)
+			;
+		p->slots[h] = (uint64_t)hash << 32 | (uint64_t)(p->indexed +
+		    1);
 	}
+	return TELLER_OK;
+}
+
+/* Store the pattern cells[0 .. len) (nr ranks, hash hash) as a new one of
+ * weight w, the ballot's total nt already checked; with open set its
+ * cells are already at start. *at: its index. */
+static int
+store_new(teller_ctx *ctx, struct teller_profile *p, const tl_cid *cells,
+    size_t len, size_t nr, uint32_t hash, int64_t w, bool open,
+    size_t start, size_t *at)
+{
+	struct tl_pat pat;
+
 	if (p->pats->len >= ctx->lim.patterns || start > UINT32_MAX - len)
 		return tl_fail(ctx, TELLER_ELIMIT, "more than %zu distinct "
 		    "ballot patterns", ctx->lim.patterns);
@@ -344,8 +331,59 @@ insert(teller_ctx *ctx, struct teller_profile *p, const tl_cid *cells,
 		    len * sizeof(tl_cid));
 		p->cells->len = start + len;
 	}
-	p->slots[h] = (uint64_t)hash << 32 | (uint64_t)p->pats->len;
 	*at = p->pats->len - 1;
+	return TELLER_OK;
+}
+
+/*
+ * Count the pattern cells[0 .. len) (hash: hash_cells of it) with weight
+ * w: add w to an equal pattern, or store a new one. With open set the
+ * cells are the open pattern at the end of p->cells (kept if new, dropped
+ * if a repeat); else they are copied if new. On an error nothing has
+ * changed but an open pattern, which the caller drops.
+ */
+static int
+insert(teller_ctx *ctx, struct teller_profile *p, const tl_cid *cells,
+    size_t len, uint32_t hash, int64_t w, bool open, size_t *at)
+{
+	size_t start = p->cells->len - (open ? len : 0), h, mask, nr;
+	int64_t nt;
+	int rc;
+
+	if (w <= 0)
+		return tl_fail(ctx, TELLER_ERANGE, "ballot weight must be "
+		    "positive");
+	nr = count_ranks(cells, len);
+	if (nr > (size_t)ctx->lim.ranks)
+		return tl_fail(ctx, TELLER_ELIMIT, "more than %d ranks on a "
+		    "ballot", ctx->lim.ranks);
+	/* nothing changes until the ballot is accepted (t_profile) */
+	if (__builtin_add_overflow(p->total, w, &nt) ||
+	    nt > ctx->lim.ballots)
+		return tl_fail(ctx, TELLER_ELIMIT, "total ballot weight "
+		    "exceeds the limit");
+	if (((p->pats->len + 1) * 2 > p->nslots ||
+	    p->indexed < p->pats->len) && index_all(ctx, p) != TELLER_OK)
+		return TELLER_ENOMEM;
+	mask = p->nslots - 1;
+	for (h = hash & mask; p->slots[h] != 0; h = (h + 1) & mask) {
+		struct tl_pat *q;
+		if ((uint32_t)(p->slots[h] >> 32) != hash)
+			continue;
+		q = TL_PAT(p, (uint32_t)p->slots[h] - 1);
+		if (q->len == len && same_cells(TL_CELLS(p, q), cells, len)) {
+			q->w += w; /* cannot overflow: total did not */
+			if (open)
+				p->cells->len = start;
+			*at = (uint32_t)p->slots[h] - 1;
+			goto counted;
+		}
+	}
+	if ((rc = store_new(ctx, p, cells, len, nr, hash, w, open, start,
+	    at)) != TELLER_OK)
+		return rc;
+	p->slots[h] = (uint64_t)hash << 32 | (uint64_t)p->pats->len;
+	p->indexed = p->pats->len;
 counted:
 	p->total = nt;
 	p->lines++;
@@ -580,6 +618,39 @@ tl_keys_tally(teller_ctx *ctx, struct tl_keys *k, const uint64_t *key,
 	return TELLER_OK;
 }
 
+/* Put in k the patterns of p it does not know yet that pack (one
+ * candidate a rank, every id below 2^bits - 1, 64 bits in all); others
+ * can never equal a packed ballot. The table has room (the caller). */
+static void
+keys_adopt(struct tl_keys *k, const struct teller_profile *p)
+{
+	const struct tl_pat *pat;
+	const tl_cid *c;
+	uint64_t key;
+	size_t i, h;
+	int shift;
+
+	for (; k->known < p->pats->len; k->known++) {
+		pat = TL_PAT(p, k->known);
+		c = TL_CELLS(p, pat);
+		key = 0;
+		shift = 0;
+		for (i = 0; i < pat->len; i += 2) {
+			if (c[i] != 1 || i + 1 >= pat->len ||
+			    (uint64_t)c[i + 1] + 1 >= (uint64_t)1 << k->bits ||
+			    shift + k->bits > 64)
+				break;
+			key |= ((uint64_t)c[i + 1] + 1) << shift;
+			shift += k->bits;
+		}
+		if (i < pat->len || key == 0 || keys_find(k, key, &h) >= 0)
+			continue;
+		k->slot[h].key = key;
+		k->slot[h].idx = k->known;
+		k->n++;
+	}
+}
+
 /* tl_profile_add_keys works as a pipeline too: the slot of ballot i is
  * prefetched, looked up KEY_DIST ballots later (its pattern prefetched on
  * a hit), and counted KEY_DIST after that. */
@@ -612,9 +683,10 @@ tl_profile_add_keys(teller_ctx *ctx, struct teller_profile *p,
 		if (key[i] == 0)
 			return tl_fail(ctx, TELLER_EINTERNAL, "profile: an "
 			    "empty packed ballot");
-	while ((k->n + n) * 4 > k->nslots * 3)
+	while ((k->n + n + p->pats->len - k->known) * 4 > k->nslots * 3)
 		if (keys_grow(ctx, k) != TELLER_OK)
 			return TELLER_ENOMEM;
+	keys_adopt(k, p);
 	for (i = 0; i < n + 2 * KEY_DIST; i++) {
 		if (i < n)
 			__builtin_prefetch(&k->slot[key_slot(key[i],
@@ -641,9 +713,21 @@ tl_profile_add_keys(teller_ctx *ctx, struct teller_profile *p,
 		if (pi < 0)
 			pi = keys_find(k, key[j], &h);
 		len = keys_cells(k, key[j], cells);
-		rc = insert(ctx, p, cells, len, hash_cells(cells, len), w[j],
-		    false, &at);
-		if (rc != TELLER_OK)
+		if (pi < 0 && k->known == p->pats->len && w[j] > 0 &&
+		    !__builtin_add_overflow(p->total, w[j], &nt) &&
+		    nt <= ctx->lim.ballots) {
+			/* k holds every pattern of p that packs and not
+			 * this one: it is new, and goes in p's own table only
+			 * if insert is ever called (index_all). */
+			if ((rc = store_new(ctx, p, cells, len, len / 2,
+			    hash_cells(cells, len), w[j], false,
+			    p->cells->len, &at)) != TELLER_OK)
+				return rc;
+			p->total = nt;
+			p->lines++;
+			k->known++;
+		} else if ((rc = insert(ctx, p, cells, len, hash_cells(cells,
+		    len), w[j], false, &at)) != TELLER_OK)
 			return rc;
 		if (pi < 0) {
 			k->slot[h].key = key[j];

@@ -195,6 +195,9 @@ struct teller_profile {
 			       * (0 = empty), so probes rarely touch patterns */
 	size_t nslots;        /* power of two */
 	struct tl_vec *table; /* owns slots (freed with the context) */
+	size_t indexed;       /* patterns [0, indexed) are in slots; the rest
+			       * were stored by tl_profile_add_keys, which
+			       * knew them new, and are put in when needed */
 	int64_t total;        /* sum of weights, scale 10^wdp */
 	int64_t lines;        /* ballots (lines/records) read, unweighted */
 	int64_t empty;        /* weight of ballots with no marks at all */
@@ -258,6 +261,8 @@ struct tl_keys {
 	struct tl_kslot *slot; /* [nslots] open addressing */
 	size_t nslots, n;   /* table size (power of two), keys held */
 	struct tl_vec *own; /* owns slot (freed with the context) */
+	size_t known;       /* patterns [0, known) of the profile are in the
+			     * table if they can be packed at all */
 	/* A tally (tl_keys_tally) keeps the counts itself, no profile: */
 	struct tl_vec *order; /* the keys (uint64_t) as first seen */
 	struct tl_vec *wsum;  /* their summed weights (int64_t) */

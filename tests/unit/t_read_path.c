@@ -19,6 +19,8 @@
 /* Candidates in the BLTs gen writes: 7 (ballots packed in 64-bit keys)
  * or 20 or 70 (too many for that: the cells path). */
 static int nc = NC;
+/* gen writes special lines only after this many ballots */
+static int special_after;
 
 static uint64_t rng_state;
 
@@ -69,6 +71,8 @@ gen(struct buf *b, unsigned seed, int nb, const char *sep, bool special,
 	put(b, tmp);
 	for (i = 1; i <= nb; i++) {
 		int nr = 1 + (int)rnd(NC), kind = special ? (int)rnd(8) : 7;
+		if (i <= special_after)
+			kind = 7;
 		for (k = 0; k < nc; k++)
 			perm[k] = k + 1;
 		for (k = 0; k < nc; k++) {
@@ -194,6 +198,11 @@ test_blt(void)
 		compare(s, 1 + (int)(s * 53 % 900), true, 0, NULL, "mixed");
 		compare(s, 600, s % 2 == 0, 1 + (int)(s * 13 % 600), NULL,
 		    "repeat");
+		/* plain lines first (stored by key alone), then lines of the
+		 * general path repeating their patterns */
+		special_after = 400;
+		compare(s, 800, true, 0, NULL, "plain, then mixed");
+		special_after = 0;
 	}
 	/* limits hit in the middle of a batch of plain lines */
 	for (s = 1; s <= 10; s++) {
