@@ -1356,7 +1356,9 @@ jdoc_scan(teller_ctx *ctx, struct tl_jdoc *d, const char *buf, size_t n,
 	j.pool = d->pool->data;
 	j.pn = 0;
 	j.depth = 0;
-	j.maxdepth = maxdepth;
+	/* jansson stops at 2048 levels (and recursion wants a bound):
+	 * deeper values are left to it. */
+	j.maxdepth = maxdepth < 1024 ? maxdepth : 1024;
 	j.err = 0;
 	if (jp_value(&j, &nokey) == JP_FAIL)
 		return j.err != 0 ? j.err : -1;
