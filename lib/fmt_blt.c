@@ -483,22 +483,22 @@ plain_line(struct rd *r, const struct lines *lx, int64_t wscale,
 /*
  * plain_line for a reader that packs ballots (r->keys.bits > 0, at most
  * 63 candidates): the same lines, read to a key (*key) and a weight (*w)
- * with no cells. The line's end is found first, so its separator stops
- * every scan and no byte is checked against the end of the input; a last
+ * with no cells. The line must start before safe, the last separator of
+ * the input, so a separator ends it and stops every scan (none is a space
+ * or a digit): no byte is checked against the end of the input. A last
  * line with no separator is left to the general path.
  */
 static const char *
-plain_key(struct rd *r, const struct lines *lx, int64_t wscale,
-    uint64_t *key, int64_t *wout)
+plain_key(struct rd *r, const struct lines *lx, const char *safe,
+    int64_t wscale, uint64_t *key, int64_t *wout)
 {
-	const unsigned char *s = (const unsigned char *)lx->p, *q = s, *e;
+	const unsigned char *s = (const unsigned char *)lx->p, *q = s;
 	uint64_t v = 0, kv = 0, seen = 0, ncand = (uint64_t)r->ncand;
 	unsigned d;
 	int nd = 0, nr = 0, shift = 0;
 	int64_t w;
 
-	e = memchr(s, lx->sep, (size_t)(lx->end - lx->p));
-	if (e == NULL || (size_t)(e - s) > r->ctx->lim.line_bytes)
+	if (lx->p >= safe)
 		return NULL;
 	while (*q == ' ')
 		q++;
@@ -532,13 +532,14 @@ plain_key(struct rd *r, const struct lines *lx, int64_t wscale,
 	}
 	while (*q == ' ')
 		q++;
-	if (*q == '\r' && lx->sep == '\n' && q + 1 == e)
+	if (*q == '\r' && lx->sep == '\n' && q[1] == '\n')
 		q++;
-	if (q != e || nr == 0)
+	if (*q != (unsigned char)lx->sep || nr == 0 ||
+	    (size_t)(q - s) > r->ctx->lim.line_bytes)
 		return NULL;
 	*key = kv;
 	*wout = w;
-	return (const char *)e + 1;
+	return (const char *)q + 1;
 }
 
 /* Count the n plain lines batched. */
@@ -594,12 +595,15 @@ fast_lines(struct rd *r, struct lines *lx)
 {
 	size_t n = 0, used = 0, need;
 	int64_t wscale = tl_num_pow10(r->p->wdp);
-	const char *next;
+	const char *next, *safe;
 	int rc;
 
 	if ((rc = fast_init(r)) != TELLER_OK)
 		return rc;
 	need = 2 * (size_t)r->maxr;
+	for (safe = lx->end; safe > lx->p && safe[-1] != lx->sep; safe--)
+		;
+	safe = safe > lx->p ? safe - 1 : lx->p; /* the last separator */
 	if (r->kept == NULL || r->kept > lx->p)
 		r->kept = lx->p;
 	while (lx->p < lx->end) {
@@ -617,7 +621,8 @@ fast_lines(struct rd *r, struct lines *lx)
 			}
 		}
 		if (r->keys.bits > 0)
-			next = plain_key(r, lx, wscale, &r->fkey[n], &r->fw[n]);
+			next = plain_key(r, lx, safe, wscale, &r->fkey[n],
+			    &r->fw[n]);
 		else
 			next = plain_line(r, lx, wscale, r->fcells + used,
 			    &r->fb[n]);
