@@ -251,19 +251,19 @@ jis(const json_t *o, const char *key, const char *s)
 	return json_is_string(v) && strcmp(json_string_value(v), s) == 0;
 }
 
-/* jstr, jarr, jis on compact trees (the streamed CVRs). */
-/* A string-or-null member as Java's (String) cast: *out NULL if absent. */
+/* vjstr, vjarr, vjis: jstr, jarr, jis on compact trees (the streamed
+ * CVRs). A string-or-null member as Java's (String) cast: *out NULL if
+ * absent. */
 static int
-vjstr(teller_ctx *ctx, const struct tl_jv *o, const char *key, struct tl_jpath *p,
-    const char **out)
+vjstr(teller_ctx *ctx, const struct tl_jv *o, const char *key,
+    struct tl_jpath *p, const char **out)
 {
 	const struct tl_jv *v = tl_jv_jget(o, key);
 
 	*out = NULL;
 	if (v == NULL)
 		return TELLER_OK;
-	if (!tl_jv_is(v, TL_JSTR) || memchr(v->u.s, '\0',
-	    v->n) != NULL) {
+	if (!tl_jv_is(v, TL_JSTR) || memchr(v->u.s, '\0', v->n) != NULL) {
 		tl_jpath_push(p, ".%s", key);
 		return jfail(ctx, p, "expected a string");
 	}
@@ -273,8 +273,8 @@ vjstr(teller_ctx *ctx, const struct tl_jv *o, const char *key, struct tl_jpath *
 
 /* A required array member. */
 static int
-vjarr(teller_ctx *ctx, const struct tl_jv *o, const char *key, struct tl_jpath *p,
-    const struct tl_jv **out)
+vjarr(teller_ctx *ctx, const struct tl_jv *o, const char *key,
+    struct tl_jpath *p, const struct tl_jv **out)
 {
 	*out = tl_jv_jget(o, key);
 	if (tl_jv_is(*out, TL_JARR))

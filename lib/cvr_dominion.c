@@ -487,8 +487,8 @@ read_session(struct dom *d, const struct tl_jv *sess, size_t si)
 	adj = tl_jv_jget(sess, "Original");
 	cur = tl_jv_jget(adj, "IsCurrent");
 	if (!tl_jv_isbool(cur)) {
-		tl_jpath_push(&p, tl_jv_is(adj, TL_JOBJ) ? ".Original.IsCurrent" :
-		    ".Original");
+		tl_jpath_push(&p, tl_jv_is(adj, TL_JOBJ) ?
+		    ".Original.IsCurrent" : ".Original");
 		return jfail(ctx, &p, tl_jv_is(adj, TL_JOBJ) ?
 		    "expected true or false" : "expected an object");
 	}

@@ -2,7 +2,9 @@
 /*
  * cvr_util.c -- helpers shared by the vendor CVR readers: the record
  * builder (marks -> rank slots, docs/rctab.md section 4.1), Java-like
- * integer parsing, the JSON depth pre-check and a positioned JSON loader.
+ * integer parsing, the JSON depth pre-check, a positioned JSON loader,
+ * the span scanner for streamed documents and the compact trees its
+ * records are read into (a strict subset of JSON, the rest to jansson).
  */
 #include <stdarg.h>
 #include <stdint.h>
@@ -342,7 +344,8 @@ tl_jpath_push(struct tl_jpath *p, const char *fmt, ...)
 	if (p->n + 1 >= sizeof(p->b))
 		return old;
 	for (f = fmt; *f != '\0'; f++) {
-		if (*f == '%' && !(f[1] == 's' || (f[1] == 'z' && f[2] == 'u') ||
+		if (*f == '%' && !(f[1] == 's' ||
+		    (f[1] == 'z' && f[2] == 'u') ||
 		    (f[1] == 'l' && f[2] == 'd')))
 			break;
 	}
@@ -1084,7 +1087,8 @@ jp_string(struct jp *j, size_t *out, size_t *len)
 		if (d >= dend) {
 			/* Room for the next byte or escape and the NUL. */
 			size_t used = (size_t)(d - j->pool);
-			if (tl_vec_reserve(j->ctx, j->pv, 2 * j->pv->cap) != 0) {
+			if (tl_vec_reserve(j->ctx, j->pv, 2 * j->pv->cap) !=
+			    TELLER_OK) {
 				j->err = TELLER_ENOMEM;
 				return false;
 			}
@@ -1134,7 +1138,8 @@ jp_string(struct jp *j, size_t *out, size_t *len)
 			if (u == 0 || (u >= 0xDC00 && u <= 0xDFFF))
 				return false;
 			if (u >= 0xD800 && u <= 0xDBFF) {
-				if (end - s < 6 || s[0] != '\\' || s[1] != 'u' ||
+				if (end - s < 6 || s[0] != '\\' ||
+				    s[1] != 'u' ||
 				    jp_hex((const char *)s + 2, &lo) != 0 ||
 				    lo < 0xDC00 || lo > 0xDFFF)
 					return false;
@@ -1505,7 +1510,7 @@ tl_json_elements_v(teller_ctx *ctx, const struct tl_jspan *s,
 				c.i += used;
 		}
 		if (err != TELLER_OK) {
-						if ((err = jc_value(ctx, &c, 2, &es)) != TELLER_OK ||
+			if ((err = jc_value(ctx, &c, 2, &es)) != TELLER_OK ||
 			    (err = tl_jdoc_parse(ctx, &d, &es, &e)) !=
 			    TELLER_OK)
 				break;
@@ -1522,7 +1527,7 @@ tl_json_elements_v(teller_ctx *ctx, const struct tl_jspan *s,
 		}
 		if (c.i < c.len && c.buf[c.i] == ']')
 			break;
-				err = jc_fail(ctx, &c, TELLER_EPARSE, "',' or ']' expected");
+		err = jc_fail(ctx, &c, TELLER_EPARSE, "',' or ']' expected");
 		break;
 	}
 	tl_jdoc_free(&d);
