@@ -61,6 +61,8 @@ cfg=$(ls "$O"/cvr1m/*_config.json | head -n 1)
 row "wc -l, 1M-ballot CVR csv" 1000000 "$cvr" wc -l "$cvr"
 row "rctab 1M generic CSV (IRV)" 1000000 "$cvr" \
     "$B/teller" rctab "$cfg" -o "$O/rctab1m"
+echo "  cross-check: $(python3 bench/crosscheck_rctab.py "$cvr" \
+    "$O/rctab1m/summary.json" | tail -n 1)"
 row "rctab 1M generic CSV (STV, 3 seats)" 1000000 \
     "$O/cvr1m_stv/synthetic_cvr.csv" "$B/teller" rctab \
     "$O/cvr1m_stv/synthetic_config.json" -o "$O/rctab1m_stv"
