@@ -644,17 +644,15 @@ fast_lines(struct rd *r, struct lines *lx)
 
 /*
  * One worker's share of a speculative parallel read: the plain lines of
- * [lx.p, lx.end), read into a profile of its own in a context of its own.
- * It stops at the first line that is not plain (or on any failure, or
- * when told to), so it never gives an error: the sequential reader reads
- * whatever it left, with every check and message.
+ * [lx.p, lx.end), tallied by key (r.tally) or read into a profile of its
+ * own, in a context of its own. It stops at the first line that is not
+ * plain (or on any failure, or when told to), so it never gives an error:
+ * the reader reads whatever it left, with every check and message.
  */
 struct share {
 	struct rd r;
 	teller_ctx *ctx;
 	struct lines lx;
-	const char *end; /* lx.end as given: the share was read whole if
-			  * lx.p reached it */
 	int rc;
 	bool started;
 	pthread_t tid;
@@ -699,7 +697,6 @@ share_init(struct share *sh, const struct rd *r, const struct lines *lx,
 	sh->lx.p = p;
 	sh->lx.end = end;
 	sh->lx.no = 0;
-	sh->end = end;
 	return true;
 }
 
