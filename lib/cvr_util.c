@@ -1393,12 +1393,33 @@ tl_jdoc_fast(teller_ctx *ctx, struct tl_jdoc *d, const char *buf,
 	return err;
 }
 
+static int jdoc_copy(teller_ctx *ctx, struct tl_jdoc *d, json_t *v,
+    const char *key);
+
+/* Copy child e (key: its member name, or NULL) after the node copied
+ * just before it, at *prev (JP_FAIL for the first child), and link that
+ * one to it. */
+static int
+jdoc_kid(teller_ctx *ctx, struct tl_jdoc *d, json_t *e, const char *key,
+    size_t *prev)
+{
+	size_t kid = d->nodes->len;
+	int err;
+
+	if ((err = jdoc_copy(ctx, d, e, key)) != TELLER_OK)
+		return err;
+	if (*prev != JP_FAIL)
+		((struct tl_jv *)d->nodes->data)[*prev].next = kid - *prev;
+	*prev = kid;
+	return TELLER_OK;
+}
+
 /* Copy jansson's tree v into d's nodes (strings stay in the tree). */
 static int
 jdoc_copy(teller_ctx *ctx, struct tl_jdoc *d, json_t *v, const char *key)
 {
 	struct tl_jv n;
-	size_t at, prev = JP_FAIL, kid, i;
+	size_t prev = JP_FAIL, i;
 	const char *k;
 	json_t *e;
 	int err;
@@ -1426,29 +1447,16 @@ jdoc_copy(teller_ctx *ctx, struct tl_jdoc *d, json_t *v, const char *key)
 	}
 	if (tl_vec_push(ctx, d->nodes, &n) == NULL)
 		return TELLER_ENOMEM;
-	at = d->nodes->len - 1;
 	if (n.type == TL_JOBJ) {
-		json_object_foreach(v, k, e) {
-			kid = d->nodes->len;
-			if ((err = jdoc_copy(ctx, d, e, k)) != TELLER_OK)
+		json_object_foreach(v, k, e)
+			if ((err = jdoc_kid(ctx, d, e, k, &prev)) != TELLER_OK)
 				return err;
-			if (prev != JP_FAIL)
-				((struct tl_jv *)d->nodes->data)[prev].next =
-				    kid - prev;
-			prev = kid;
-		}
 	} else if (n.type == TL_JARR) {
-		json_array_foreach(v, i, e) {
-			kid = d->nodes->len;
-			if ((err = jdoc_copy(ctx, d, e, NULL)) != TELLER_OK)
+		json_array_foreach(v, i, e)
+			if ((err = jdoc_kid(ctx, d, e, NULL, &prev)) !=
+			    TELLER_OK)
 				return err;
-			if (prev != JP_FAIL)
-				((struct tl_jv *)d->nodes->data)[prev].next =
-				    kid - prev;
-			prev = kid;
-		}
 	}
-	(void)at;
 	return TELLER_OK;
 }
 
