@@ -4,18 +4,20 @@
  * one profile), count under a method, write the declaration and any of
  * JSON, CSV, HTML and the stage sheet. No counting logic here.
  */
+#include <errno.h>
 #include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli.h"
 #include "opts.h"
 
 #define SYNOPSIS "teller count [-m METHOD] [-s SEATS] [-f FORMAT] " \
 	"[-r KIND] [--json FILE] [--csv FILE] [--html FILE] [--stages FILE] " \
-	"[--seed N] [-j N] FILE..."
+	"[--seed N] [--lot SPEC]... [--lots FILE] [--no-seed] [-j N] FILE..."
 
 struct count_args {
 	const char *method;
@@ -25,6 +27,9 @@ struct count_args {
 	const char *json, *csv, *html, *stages;
 	unsigned long long seed;
 	int threads; /* teller_ctx_set_threads: 0 = one per CPU */
+	char **lots; /* --lot and --lots specs, in order (malloc'd) */
+	int nlots;
+	int no_seed;
 };
 
 static int
@@ -35,11 +40,56 @@ parse_uint(const char *s, unsigned long long max, unsigned long long *out)
 
 	if (s[0] < '0' || s[0] > '9')
 		return -1;
+	errno = 0;
 	v = strtoull(s, &end, 10);
-	if (*end != '\0' || v > max)
+	if (*end != '\0' || errno == ERANGE || v > max)
 		return -1;
 	*out = v;
 	return 0;
+}
+
+static int
+add_lot(struct count_args *a, const char *s, size_t n)
+{
+	char **l = realloc(a->lots, ((size_t)a->nlots + 1) * sizeof(*l));
+
+	if (l == NULL)
+		return -1;
+	a->lots = l;
+	if ((l[a->nlots] = strndup(s, n)) == NULL)
+		return -1;
+	a->nlots++;
+	return 0;
+}
+
+/* --lots FILE: one spec a line; blank lines and '#' comments skipped. */
+static int
+read_lots(struct count_args *a, const char *path)
+{
+	struct cli_input in;
+	const char *p, *e, *end;
+	int rc = 0;
+
+	if (cli_load(path, &in) != 0)
+		return -1;
+	end = in.buf + in.len;
+	for (p = in.buf; rc == 0 && p < end; p = e + 1) {
+		const char *s = p, *t;
+		e = memchr(p, '\n', (size_t)(end - p));
+		if (e == NULL)
+			e = end;
+		t = e;
+		while (s < t && (*s == ' ' || *s == '\t'))
+			s++;
+		while (t > s && (t[-1] == ' ' || t[-1] == '\t' ||
+		    t[-1] == '\r'))
+			t--;
+		if (s == t || *s == '#')
+			continue;
+		rc = add_lot(a, s, (size_t)(t - s));
+	}
+	cli_unload(&in);
+	return rc;
 }
 
 static int
@@ -97,7 +147,7 @@ on_opt(void *ud, int id, const char *arg)
 	case OPT_SEED:
 		if (parse_uint(arg, ULLONG_MAX, &v) != 0) {
 			fprintf(stderr, "teller: --seed: '%s' is not a "
-			    "number\n", arg);
+			    "whole number from 0 to %llu\n", arg, ULLONG_MAX);
 			return -1;
 		}
 		a->seed = v;
@@ -109,6 +159,13 @@ on_opt(void *ud, int id, const char *arg)
 			return -1;
 		}
 		a->threads = (int)v;
+		break;
+	case OPT_LOT:
+		return add_lot(a, arg, strlen(arg));
+	case OPT_LOTS:
+		return read_lots(a, arg);
+	case OPT_NO_SEED:
+		a->no_seed = 1;
 		break;
 	case 'h':
 		cli_help(stdout, SYNOPSIS, count_opts);
@@ -148,6 +205,35 @@ write_report(teller_ctx *ctx, const teller_result *r, int kind,
 	return 0;
 }
 
+/* Is output path out one of the inputs (same name, or the same file)?
+ * Writing it would destroy the ballots. */
+static bool
+is_input(const char *out, char **in, int n)
+{
+	struct stat so, si;
+	bool have = out != NULL && strcmp(out, "-") != 0 &&
+	    stat(out, &so) == 0;
+	int i;
+
+	if (out == NULL || strcmp(out, "-") == 0)
+		return false;
+	for (i = 0; i < n; i++)
+		if (strcmp(out, in[i]) == 0 || (have && stat(in[i], &si) == 0 &&
+		    si.st_dev == so.st_dev && si.st_ino == so.st_ino))
+			return true;
+	return false;
+}
+
+static void
+free_lots(struct count_args *a)
+{
+	int i;
+
+	for (i = 0; i < a->nlots; i++)
+		free(a->lots[i]);
+	free(a->lots);
+}
+
 static bool
 to_stdout(const char *p)
 {
@@ -158,7 +244,7 @@ int
 cmd_count(int argc, char **argv)
 {
 	struct count_args a = { NULL, 0, TELLER_FMT_AUTO, TELLER_REP_TEXT,
-		NULL, NULL, NULL, NULL, 1, 0 };
+		NULL, NULL, NULL, NULL, 1, 0, NULL, 0, 0 };
 	teller_ctx *ctx = NULL;
 	teller_contest *contest = NULL;
 	teller_profile *profile = NULL;
@@ -170,13 +256,27 @@ cmd_count(int argc, char **argv)
 	first = cli_getopt(argc, argv, count_opts, on_opt, &a);
 	if (first < 0) {
 		fprintf(stderr, "usage: %s\n", SYNOPSIS);
+		free_lots(&a);
 		return 2;
 	}
 	nfiles = argc - first;
 	if (nfiles < 1) {
 		fprintf(stderr, "teller: count: no input file\nusage: %s\n",
 		    SYNOPSIS);
+		free_lots(&a);
 		return 2;
+	}
+	{
+		const char *outs[] = { a.json, a.csv, a.html, a.stages };
+		const char *flag[] = { "json", "csv", "html", "stages" };
+		for (i = 0; i < 4; i++)
+			if (is_input(outs[i], argv + first, nfiles)) {
+				fprintf(stderr, "teller: --%s %s: that is an "
+				    "input file; refusing to overwrite it\n",
+				    flag[i], outs[i]);
+				free_lots(&a);
+				return 2;
+			}
 	}
 	if (teller_ctx_new(NULL, &ctx) != TELLER_OK) {
 		fprintf(stderr, "teller: out of memory\n");
@@ -230,6 +330,16 @@ cmd_count(int argc, char **argv)
 		teller_rules_init(&rules, m);
 		rules.seats = a.seats;
 		rules.seed = a.seed;
+		rules.lots = (const char *const *)a.lots;
+		rules.nlots = a.nlots;
+		rules.no_seed = a.no_seed;
+		if (a.seats > 0 && teller_contest_seats(contest) > 0 &&
+		    a.seats != teller_contest_seats(contest))
+			fprintf(stderr, "teller: note: the input says %d "
+			    "seat%s; counting %d as -s says\n",
+			    teller_contest_seats(contest),
+			    teller_contest_seats(contest) == 1 ? "" : "s",
+			    a.seats);
 		if (teller_count(ctx, contest, profile, &rules, &res) !=
 		    TELLER_OK)
 			status = cli_report_error(ctx);
@@ -253,6 +363,7 @@ cmd_count(int argc, char **argv)
 	for (i = 0; i < nfiles; i++)
 		free(hashes[i]);
 	free(hashes);
+	free_lots(&a);
 	teller_ctx_free(ctx);
 	return status;
 }

@@ -26,6 +26,12 @@ const struct cli_opt count_opts[] = {
 	{ "html", OPT_HTML, "FILE", "write an HTML report with charts to FILE" },
 	{ "stages", OPT_STAGES, "FILE", "write the stage sheet to FILE" },
 	{ "seed", OPT_SEED, "N", "seed for ties decided by lot (default 1)" },
+	{ "lot", OPT_LOT, "SPEC", "a lot drawn by hand, STAGE:NAME<NAME<... "
+	    "in increasing favour (repeatable, used in order)" },
+	{ "lots", OPT_LOTS, "FILE", "lots drawn by hand, one SPEC a line "
+	    "(# comments)" },
+	{ "no-seed", OPT_NO_SEED, NULL, "stop (exit 4) at a tie left to a lot "
+	    "that no --lot gives, instead of drawing it" },
 	{ "threads", 'j', "N", "threads reading the input (default 0: one "
 	    "per CPU, at most 16; 1 reads in one thread)" },
 	{ "help", 'h', NULL, "show this help" },

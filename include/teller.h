@@ -43,7 +43,9 @@ enum teller_err {
 	TELLER_EWRITE = 11,    /* an output could not be written */
 	TELLER_EDUP = 12,      /* a duplicate (candidate name, ballot id) */
 	TELLER_ERANGE = 13,    /* a number out of its allowed range */
-	TELLER_EENCODING = 14  /* invalid UTF-8 or NUL byte in text */
+	TELLER_EENCODING = 14, /* invalid UTF-8 or NUL byte in text */
+	TELLER_ESTOP = 15      /* count stopped: no valid paper, or a lot
+				* given that does not match the tie */
 };
 
 /* Opaque handles. */
@@ -98,6 +100,14 @@ typedef struct teller_rules {
 	int seats;          /* 0 = from the input file, else 1 */
 	uint64_t seed;      /* tie-break PRNG seed (recorded in the result) */
 	int strict;         /* nonzero: refuse input the rule has no answer for */
+	/* Lots drawn by hand (audit.md 4.4), used in order: each
+	 * "STAGE:NAME<NAME<..." lists the tied candidates in increasing
+	 * favour (the lot goes against the first). Borrowed. */
+	const char *const *lots;
+	int nlots;
+	int no_seed;        /* nonzero: a lot not given in lots stops the
+			     * count (TELLER_ETIE) instead of being drawn
+			     * by the seeded generator */
 } teller_rules;
 
 /* Writer callback: write n bytes; return 0 on success, nonzero on error. */
@@ -214,8 +224,11 @@ int teller_method_known(const char *name);
 const char *teller_method_name(int i);
 
 /* Count the profile under rules. On success *out is borrowed from ctx.
- * Errors: EINVAL (unknown method, bad seats), ERULE, ETIE, EOVERFLOW,
- * EINTERNAL (conservation check failed), ENOMEM. */
+ * Every paper read is accounted for: papers = valid papers + the
+ * rejected heads, or EINTERNAL. Errors: EINVAL (unknown method, bad
+ * seats, a bad lot), ERULE, ETIE (a lot needed and not given), ESTOP
+ * (no valid paper; a lot given that does not match the tie, or unused),
+ * EOVERFLOW, EINTERNAL (conservation check failed), ENOMEM. */
 int teller_count(teller_ctx *ctx, const teller_contest *contest,
     const teller_profile *profile, const teller_rules *rules,
     teller_result **out);

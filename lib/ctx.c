@@ -362,6 +362,7 @@ teller_strerror(int code)
 	case TELLER_EDUP: return "duplicate entry";
 	case TELLER_ERANGE: return "number out of range";
 	case TELLER_EENCODING: return "invalid text encoding";
+	case TELLER_ESTOP: return "the count stopped";
 	}
 	return "unknown error";
 }
@@ -375,7 +376,8 @@ teller_exit_status(int code)
 	case TELLER_ENOMEM:
 	case TELLER_EINTERNAL:
 	case TELLER_EWRITE: return 3;
-	case TELLER_ETIE: return 4;
+	case TELLER_ETIE:
+	case TELLER_ESTOP: return 4;
 	default: return 1;
 	}
 }

@@ -98,10 +98,11 @@ next_pref(const struct irv *v, const struct tl_pat *pat, uint32_t *off)
  */
 static int
 pick_lowest(teller_ctx *ctx, struct teller_result *r, const int *tied,
-    int n, struct tl_rng *rng, int kind, int *scratch, int *loser)
+    int n, struct tl_lots *lots, int kind, int *scratch, int *loser)
 {
 	size_t s, last = r->stages->len - 1;
 	int m = n, i, k, how = TL_TIE_EARLIER, d = 0;
+	uint64_t dr = 0;
 
 	memcpy(scratch, tied, (size_t)n * sizeof(int));
 	for (s = 0; s < last && m > 1; s++) {
@@ -117,17 +118,20 @@ pick_lowest(teller_ctx *ctx, struct teller_result *r, const int *tied,
 		m = k;
 	}
 	if (m > 1) {
-		d = tl_tie_lot(rng, m);
-		how = TL_TIE_LOT;
+		uint64_t draw;
+		int rc = tl_lots_draw(ctx, lots, (int)r->stages->len, kind,
+		    true, scratch, m, &d, &draw, &how);
+		if (rc != TELLER_OK)
+			return rc;
+		dr = draw;
 	}
 	*loser = scratch[d];
 	if (kind == TL_TIEK_ELECT) {
 		/* r.49A: the other of the two is elected */
 		int w = tied[0] == *loser ? tied[1] : tied[0];
-		return tl_result_tie(ctx, r, kind, how, tied, n, w,
-		    (uint64_t)d);
+		return tl_result_tie(ctx, r, kind, how, tied, n, w, dr);
 	}
-	return tl_result_tie(ctx, r, kind, how, tied, n, *loser, (uint64_t)d);
+	return tl_result_tie(ctx, r, kind, how, tied, n, *loser, dr);
 }
 
 /*
@@ -146,7 +150,7 @@ tl_m_irv(teller_ctx *ctx, const struct teller_contest *c,
 {
 	struct teller_result *r;
 	struct irv v;
-	struct tl_rng rng;
+	struct tl_lots lots;
 	tl_fix *votes, nontrans = 0, unmarked = 0, over1 = 0, nt_over = 0;
 	bool *cont;
 	int *tied, *scratch, ncont = 0, i, rc;
@@ -170,7 +174,8 @@ tl_m_irv(teller_ctx *ctx, const struct teller_contest *c,
 	    scratch == NULL || v.at == NULL || v.next == NULL ||
 	    v.head == NULL)
 		return TELLER_ENOMEM;
-	tl_tie_seed(&rng, rules->seed);
+	if ((rc = tl_lots_init(ctx, &lots, c, rules)) != TELLER_OK)
+		return rc;
 	v.c = c;
 	v.p = p;
 	v.cont = cont;
@@ -257,7 +262,7 @@ tl_m_irv(teller_ctx *ctx, const struct teller_contest *c,
 		if (ncont == 2 && ntied == 2) {
 			/* two left and equal (else one has a majority):
 			 * r.49A decides who is elected */
-			if ((rc = pick_lowest(ctx, r, tied, ntied, &rng,
+			if ((rc = pick_lowest(ctx, r, tied, ntied, &lots,
 			    TL_TIEK_ELECT, scratch, &loser)) != TELLER_OK ||
 			    (rc = tl_result_elect(ctx, r, tied[0] == loser ?
 			    tied[1] : tied[0])) != TELLER_OK)
@@ -266,7 +271,7 @@ tl_m_irv(teller_ctx *ctx, const struct teller_contest *c,
 		}
 		loser = tied[0];
 		if (ntied > 1 && (rc = pick_lowest(ctx, r, tied, ntied,
-		    &rng, TL_TIEK_EXCLUDE, scratch, &loser)) != 0)
+		    &lots, TL_TIEK_EXCLUDE, scratch, &loser)) != 0)
 			return rc;
 		/* exclude: the loser's ballots go to their next preference */
 		cont[loser] = false;

@@ -185,9 +185,9 @@ static const char BLOCK_R47[] = "LEPAR 2006 Sch.2 r.47";
 static int
 elect_top(teller_ctx *ctx, struct teller_result *r,
     const struct teller_contest *c, const tl_fix *votes, int seats,
-    uint64_t seed)
+    const teller_rules *rules)
 {
-	struct tl_rng rng;
+	struct tl_lots lots;
 	int *order, *tied, n = 0, above = 0, ntied = 0, need, i, j, rc;
 	tl_fix edge;
 
@@ -220,12 +220,18 @@ elect_top(teller_ctx *ctx, struct teller_result *r,
 		return TELLER_OK;
 	}
 	TL_STAGE(r, 0)->note = "LEPAR 2006 Sch.2 rr.46, 49";
-	tl_tie_seed(&rng, seed);
+	if ((rc = tl_lots_init(ctx, &lots, c, rules)) != TELLER_OK)
+		return rc;
 	while (need-- > 0) {
-		int d = tl_tie_lot(&rng, ntied), who = tied[d];
+		int d, who, how;
+		uint64_t draw;
 
-		if ((rc = tl_result_tie(ctx, r, TL_TIEK_ELECT, TL_TIE_LOT,
-		    tied, ntied, who, (uint64_t)d)) != TELLER_OK ||
+		if ((rc = tl_lots_draw(ctx, &lots, 1, TL_TIEK_ELECT, false,
+		    tied, ntied, &d, &draw, &how)) != TELLER_OK)
+			return rc;
+		who = tied[d];
+		if ((rc = tl_result_tie(ctx, r, TL_TIEK_ELECT, how,
+		    tied, ntied, who, draw)) != TELLER_OK ||
 		    (rc = tl_result_elect(ctx, r, who)) != TELLER_OK)
 			return rc;
 		memmove(&tied[d], &tied[d + 1],
@@ -298,6 +304,7 @@ tl_plurality_count(teller_ctx *ctx, const struct teller_contest *c,
 	for (i = 0; i < c->ncand; i++)
 		if (tl_num_add(ctx, r->valid, votes[i], &r->valid))
 			return TELLER_EOVERFLOW;
+	r->valid_papers = papers;
 	if (tl_result_stage(ctx, r, TL_STAGE_FIRST, -1, votes, 0, 0) == NULL)
 		return TELLER_ENOMEM;
 	TL_STAGE(r, 0)->note = "LEPAR 2006 Sch.2 r.46";
@@ -315,7 +322,7 @@ tl_plurality_count(teller_ctx *ctx, const struct teller_contest *c,
 	if ((rc = tl_result_check(ctx, r)) != TELLER_OK)
 		return rc;
 
-	if ((rc = elect_top(ctx, r, c, votes, seats, rules->seed)) != 0)
+	if ((rc = elect_top(ctx, r, c, votes, seats, rules)) != 0)
 		return rc;
 	*out = r;
 	return TELLER_OK;

@@ -44,7 +44,7 @@ struct ers {
 	const struct teller_contest *c;
 	struct teller_result *r;
 	struct stv_ballots b;
-	struct tl_rng rng;
+	struct tl_lots lots;
 	int ncand, seats;
 	int *state;
 	bool *over;          /* elected with a surplus not yet transferred */
@@ -254,10 +254,11 @@ weak_tie(struct ers *e, const int *list, int n, bool most, int kind,
 	if (nt == 1) {
 		best = t[0];
 	} else {
-		int lot = tl_tie_lot(&e->rng, nt);
+		int lot;
+		if ((rc = tl_lots_draw(e->ctx, &e->lots, (int)ns, kind, !most,
+		    t, nt, &lot, &draw, &how)) != TELLER_OK)
+			return rc;
 		best = t[lot];
-		draw = (uint64_t)lot;
-		how = TL_TIE_LOT;
 	}
 	if ((rc = tl_result_tie(e->ctx, e->r, kind, how, all, nall, best,
 	    draw)) != TELLER_OK)
@@ -702,8 +703,11 @@ tl_m_stv_ers97(teller_ctx *ctx, const struct teller_contest *c,
 			return TELLER_ENOMEM;
 	e.ncont = stv_states(c, e.state);
 	e.first_elim = true;
-	tl_tie_seed(&e.rng, rules->seed);
+	if ((rc = tl_lots_init(ctx, &e.lots, c, rules)) != TELLER_OK)
+		return rc;
 	e.r->valid = e.b.total * P;
+	if ((rc = stv_rejected(ctx, e.r, &e.b)) != TELLER_OK)
+		return rc;
 	e.r->has_quota = true;
 	if ((rc = run(&e)) != TELLER_OK)
 		return rc;

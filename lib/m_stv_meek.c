@@ -697,6 +697,8 @@ tl_m_stv_meek(teller_ctx *ctx, const struct teller_contest *c,
 		return rc;
 	m.quota = n / (tl_g)(m.seats + 1);
 	m.r->valid = m.b.total * tl_num_pow10(MEEK_DP);
+	if ((rc = stv_rejected(ctx, m.r, &m.b)) != TELLER_OK)
+		return rc;
 	m.r->has_quota = true;
 	m.r->quota = tl_g_round(m.quota, MEEK_DP);
 	if ((rc = run(&m)) != TELLER_OK)

@@ -40,7 +40,7 @@ struct st {
 	tl_fix *votes;          /* [ncand] current totals */
 	struct tl_vec **held;   /* [ncand] parcels held, struct parcel */
 	tl_fix nontrans, loss;
-	struct tl_rng rng;
+	struct tl_lots lots;
 	uint32_t *seen, stamp;  /* [ncand] marks of the pattern being read */
 };
 
@@ -78,8 +78,9 @@ give(struct st *s, const struct parcel *g)
  * which they had unequal votes, keeping those with the most (want_high)
  * or the fewest votes there; with three or more the set narrows and the
  * walk goes on until one is left. If they were equal at every stage the
- * lot decides [49(3), 51(2)(b)]: tl_tie_lot draws an index into the
- * remaining set in candidate (input) order from the seeded stream.
+ * lot decides [49(3), 51(2)(b)]: the returning officer's lot if given,
+ * else tl_lots_draw draws an index into the remaining set in candidate
+ * (input) order from the seeded stream.
  * Records the tie and returns the chosen candidate, or -1 on error.
  */
 static int
@@ -110,10 +111,11 @@ settle(struct st *s, const int *tied, int nt, bool want_high, int kind)
 		chosen = cur[0];
 		how = TL_TIE_EARLIER;
 	} else {
-		j = tl_tie_lot(&s->rng, ncur);
+		if (tl_lots_draw(s->ctx, &s->lots, (int)s->r->stages->len,
+		    kind, !want_high, cur, ncur, &j, &draw, &how) !=
+		    TELLER_OK)
+			return -1;
 		chosen = cur[j];
-		draw = (uint64_t)j;
-		how = TL_TIE_LOT;
 	}
 	if (tl_result_tie(s->ctx, s->r, kind, how, tied, nt, chosen, draw) !=
 	    TELLER_OK)
@@ -385,7 +387,7 @@ tl_m_stv_scottish(teller_ctx *ctx, const struct teller_contest *c,
 	struct teller_result *r;
 	tl_cid *buf;
 	size_t i, npref = 0;
-	int64_t n = 0, unit = tl_num_pow10(p->wdp);
+	int64_t n = 0, unit = tl_num_pow10(p->wdp), unmarked = 0, over1 = 0;
 	int *ids, rc, k;
 	bool done = false;
 
@@ -398,7 +400,8 @@ tl_m_stv_scottish(teller_ctx *ctx, const struct teller_contest *c,
 	if (s.seats < 1)
 		return tl_fail(ctx, TELLER_EINVAL, "stv-scottish: the number "
 		    "of seats is not given");
-	tl_tie_seed(&s.rng, rules->seed);
+	if ((rc = tl_lots_init(ctx, &s.lots, c, rules)) != TELLER_OK)
+		return rc;
 	buf = tl_alloc(ctx, (size_t)s.ncand + 1, sizeof(tl_cid));
 	s.prefs = tl_alloc(ctx, p->cells->len + 1, sizeof(tl_cid));
 	s.state = tl_alloc(ctx, (size_t)s.ncand + 1, sizeof(int));
@@ -430,16 +433,19 @@ tl_m_stv_scottish(teller_ctx *ctx, const struct teller_contest *c,
 		int len = preferences(&s, p, pat, buf, &eq);
 		struct parcel g;
 
-		if (eq)
-			return tl_fail(ctx, TELLER_ERULE, "stv-scottish: a "
-			    "ballot ranks candidates equal; the Scottish "
-			    "rules (SSI 2007/42 Sch.1) give no way to count "
-			    "it");
-		if (len == 0)
-			continue;
 		if (pat->w % unit != 0)
 			return tl_fail(ctx, TELLER_ERULE, "stv-scottish: "
 			    "ballot weights must be whole papers");
+		if (len == 0) {
+			/* rejected: no figure 1 for a candidate, or the
+			 * figure 1 against more than one */
+			if (tl_num_add(ctx, eq ? over1 : unmarked,
+			    pat->w / unit, eq ? &over1 : &unmarked))
+				return ctx->err;
+			continue;
+		}
+		/* eq after the first preference: the paper stops there
+		 * (its next preference is not for one candidate) */
 		g.off = (uint32_t)npref;
 		g.len = (uint32_t)len;
 		g.pos = 0;
@@ -453,8 +459,15 @@ tl_m_stv_scottish(teller_ctx *ctx, const struct teller_contest *c,
 			return rc;
 	}
 	/* Rule 46: quota = floor(N / (seats + 1)) + 1, whole votes. */
-	if (tl_num_mul(ctx, n, ONE, &r->valid) != TELLER_OK)
+	if (tl_num_mul(ctx, n, ONE, &r->valid) != TELLER_OK ||
+	    tl_num_mul(ctx, unmarked, ONE, &unmarked) != TELLER_OK ||
+	    tl_num_mul(ctx, over1, ONE, &over1) != TELLER_OK)
 		return ctx->err;
+	if (tl_result_tally(ctx, r, true, "unmarked or void for uncertainty "
+	    "(no first preference for a candidate)", "", unmarked) ||
+	    tl_result_tally(ctx, r, true, "more than one first preference",
+	    "", over1))
+		return TELLER_ENOMEM;
 	r->has_quota = true;
 	r->quota = (n / (s.seats + 1) + 1) * ONE;
 	s.quota = r->quota;

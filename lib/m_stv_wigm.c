@@ -329,6 +329,8 @@ tl_m_stv_wigm(teller_ctx *ctx, const struct teller_contest *c,
 	 * exact arithmetic: V(nBallots) / V(nSeats+1)). */
 	w.quota = n / (tl_g)(w.seats + 1);
 	w.r->valid = w.b.total * tl_num_pow10(WIGM_DP);
+	if ((rc = stv_rejected(ctx, w.r, &w.b)) != TELLER_OK)
+		return rc;
 	w.r->has_quota = true;
 	w.r->quota = tl_g_round(w.quota, WIGM_DP);
 	if ((rc = run(&w)) != TELLER_OK)

@@ -15,11 +15,11 @@ static const char R52[] = "MER 2007 Sch.1 r.52; LGA 2000 Sch.2 para 3(5)";
  * equality by lot among the tied in input order (para 3(8); r.51(5)). */
 static int
 elect_most(teller_ctx *ctx, struct teller_result *r, const tl_fix *votes,
-    const bool *in, int ncand, uint64_t seed, int *tied)
+    const bool *in, int ncand, struct tl_lots *lots, int *tied)
 {
-	struct tl_rng rng;
 	tl_fix best = -1;
-	int i, n = 0, who, d;
+	int i, n = 0, who, d, how, rc;
+	uint64_t draw;
 
 	for (i = 0; i < ncand; i++)
 		if (in[i] && votes[i] > best)
@@ -31,11 +31,14 @@ elect_most(teller_ctx *ctx, struct teller_result *r, const tl_fix *votes,
 		return tl_fail(ctx, TELLER_EINTERNAL, "sv: no candidate left");
 	if (n == 1)
 		return tl_result_elect(ctx, r, tied[0]);
-	tl_tie_seed(&rng, seed);
-	d = tl_tie_lot(&rng, n);
+	/* each equality draws afresh from the seed */
+	tl_tie_seed(&lots->rng, lots->rules->seed);
+	if ((rc = tl_lots_draw(ctx, lots, (int)r->stages->len,
+	    TL_TIEK_ELECT, false, tied, n, &d, &draw, &how)) != TELLER_OK)
+		return rc;
 	who = tied[d];
-	if (tl_result_tie(ctx, r, TL_TIEK_ELECT, TL_TIE_LOT, tied, n, who,
-	    (uint64_t)d) != TELLER_OK)
+	if (tl_result_tie(ctx, r, TL_TIEK_ELECT, how, tied, n, who,
+	    draw) != TELLER_OK)
 		return TELLER_ENOMEM;
 	return tl_result_elect(ctx, r, who);
 }
@@ -105,6 +108,7 @@ tl_m_sv(teller_ctx *ctx, const struct teller_contest *c,
 	bool *remain, *standing;
 	int *tied, nstand = 0, i, rc;
 	size_t pi;
+	struct tl_lots lots;
 
 	*out = NULL;
 	if (rules->seats > 1)
@@ -120,6 +124,8 @@ tl_m_sv(teller_ctx *ctx, const struct teller_contest *c,
 	    standing == NULL || tied == NULL || r == NULL ||
 	    tl_uk_seen_init(ctx, &seen, c->ncand) != TELLER_OK)
 		return TELLER_ENOMEM;
+	if ((rc = tl_lots_init(ctx, &lots, c, rules)) != TELLER_OK)
+		return rc;
 	for (i = 0; i < c->ncand; i++)
 		if ((standing[i] = tl_uk_standing(c, i)))
 			nstand++;
@@ -191,7 +197,7 @@ tl_m_sv(teller_ctx *ctx, const struct teller_contest *c,
 		/* r.51(4)-(5): two candidates, a simple majority */
 		TL_STAGE(r, 0)->note = "MER 2007 Sch.1 r.51(4)-(5)";
 		if ((rc = elect_most(ctx, r, first, standing, c->ncand,
-		    rules->seed, tied)) != TELLER_OK)
+		    &lots, tied)) != TELLER_OK)
 			return rc;
 		*out = r;
 		return TELLER_OK;
@@ -295,7 +301,7 @@ tl_m_sv(teller_ctx *ctx, const struct teller_contest *c,
 			return rc;
 	}
 	/* para 3(7)-(8): the most votes wins; an equality by lot */
-	if ((rc = elect_most(ctx, r, fin, remain, c->ncand, rules->seed,
+	if ((rc = elect_most(ctx, r, fin, remain, c->ncand, &lots,
 	    tied)) != TELLER_OK)
 		return rc;
 	*out = r;

@@ -3,23 +3,25 @@
  * methods.c -- the one method table and the counting entry point. Every
  * other list of method names (CLI help, man page checks) derives from it.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "tl_int.h"
 
 const struct tl_method tl_methods[] = {
-	{ "fptp", "First past the post (LEPAR 2006 Sch.2 rr.46, 49)", tl_m_fptp },
-	{ "block", "Block vote (LEPAR 2006 Sch.2 rr.46, 49)", tl_m_block },
-	{ "sv", "Supplementary Vote (LGA 2000 Sch.2; pre-2023)", tl_m_sv },
-	{ "irv", "Instant-runoff / alternative vote", tl_m_irv },
+	{ "fptp", "First past the post (LEPAR 2006 Sch.2 rr.46, 49)", tl_m_fptp, true },
+	{ "block", "Block vote (LEPAR 2006 Sch.2 rr.46, 49)", tl_m_block, false },
+	{ "sv", "Supplementary Vote (LGA 2000 Sch.2; pre-2023)", tl_m_sv, true },
+	{ "irv", "Instant-runoff / alternative vote", tl_m_irv,
+	    true },
 	{ "stv-scottish", "STV, Scottish rules (SSI 2007/42 Sch.1 rr.45-52)",
-	    tl_m_stv_scottish },
-	{ "stv-ers97", "STV, ERS97 rules", tl_m_stv_ers97 },
+	    tl_m_stv_scottish, false },
+	{ "stv-ers97", "STV, ERS97 rules", tl_m_stv_ers97, false },
 	{ "stv-wigm", "STV, weighted inclusive Gregory method",
-	    tl_m_stv_wigm },
+	    tl_m_stv_wigm, false },
 	{ "stv-meek", "STV, Meek's method (Hill, Wichmann, Woodall 1987)",
-	    tl_m_stv_meek },
-	{ NULL, NULL, NULL }
+	    tl_m_stv_meek, false },
+	{ NULL, NULL, NULL, false }
 };
 
 const struct tl_method *
@@ -57,12 +59,144 @@ teller_rules_init(teller_rules *r, const char *method)
 	r->seed = 1;
 }
 
+/* Candidates who can be elected: not withdrawn, not write-ins. */
+static int
+standing(const struct teller_contest *c)
+{
+	int i, n = 0;
+
+	for (i = 0; i < c->ncand; i++)
+		n += !TL_CAND(c, i)->withdrawn && !TL_CAND(c, i)->writein;
+	return n;
+}
+
+/* Refuse seats the method or the candidates cannot give: a one-seat
+ * method on an input that says more seats (unless -s says so aloud), and
+ * more seats than candidates standing (no rule here leaves seats
+ * unfilled: with as many candidates as seats there is no contest). */
+static int
+check_seats(teller_ctx *ctx, const struct tl_method *m,
+    const struct teller_contest *c, const teller_rules *rules)
+{
+	int seats = rules->seats > 0 ? rules->seats : c->seats;
+	int n = standing(c);
+
+	if (m->single && rules->seats == 0 && c->seats > 1)
+		return tl_fail(ctx, TELLER_EINVAL, "the input says %d seats "
+		    "but %s elects one: use a method for %d seats, or -s 1 "
+		    "to count one", c->seats, m->name, c->seats);
+	if (m->single && seats > 1)
+		return tl_fail(ctx, TELLER_EINVAL, "%s elects one candidate, "
+		    "not %d%s", m->name, seats, strcmp(m->name, "fptp") == 0
+		    ? " (use -m block)" : strcmp(m->name, "irv") == 0 ?
+		    " (use an STV method)" : "");
+	if (seats > n && n > 0)
+		return tl_fail(ctx, TELLER_ERULE, "%d seats but only %d "
+		    "candidate%s standing: the rules cannot leave seats "
+		    "unfilled (use -s %d or fewer)", seats, n, n == 1 ? ""
+		    : "s", n);
+	return TELLER_OK;
+}
+
+/* The heads of rejection with papers, worded for a message. */
+static void
+rejected_heads(const struct teller_result *r, char *buf, size_t cap)
+{
+	size_t i, at = 0;
+	char n[TL_NUM_BUFSZ];
+
+	buf[0] = '\0';
+	for (i = 0; i < r->rejected->len && at < cap; i++) {
+		const struct tl_tally *t =
+		    &TL_VEC_AT(r->rejected, struct tl_tally, i);
+		int k;
+		if (t->n == 0)
+			continue;
+		tl_num_fmt(n, t->n, r->dp);
+		k = snprintf(buf + at, cap - at, "%s%s %s", at ? "; " : "",
+		    n, t->name);
+		if (k < 0)
+			break;
+		at += (size_t)k;
+	}
+}
+
+/*
+ * Account for every paper (DESIGN.md: papers = valid_papers + the
+ * rejected heads, else an internal error) and refuse a result from no
+ * valid paper (exit 4), saying why and what to try.
+ */
+static int
+reconcile(teller_ctx *ctx, const struct teller_profile *p,
+    struct teller_result *r)
+{
+	tl_fix sum;
+	size_t i;
+	char a[TL_NUM_BUFSZ], b[TL_NUM_BUFSZ], heads[400];
+
+	if (r->dp < p->wdp || tl_num_rescale(ctx, p->total, p->wdp, r->dp,
+	    TL_ROUND_DOWN, &r->papers) != TELLER_OK)
+		return tl_fail(ctx, TELLER_EINTERNAL, "papers cannot be shown "
+		    "at %d places", r->dp);
+	if (r->valid_papers < 0)
+		r->valid_papers = r->valid;
+	sum = r->valid_papers;
+	for (i = 0; i < r->rejected->len; i++)
+		if (tl_num_add(ctx, sum, TL_VEC_AT(r->rejected,
+		    struct tl_tally, i).n, &sum) != TELLER_OK)
+			return TELLER_EOVERFLOW;
+	if (sum != r->papers) {
+		tl_num_fmt(a, r->papers, r->dp);
+		tl_num_fmt(b, sum, r->dp);
+		return tl_fail(ctx, TELLER_EINTERNAL, "%s: %s papers read but "
+		    "%s accounted for (valid and rejected)", r->method, a, b);
+	}
+	if (r->valid_papers > 0)
+		return TELLER_OK;
+	if (r->papers == 0)
+		return tl_fail(ctx, TELLER_ESTOP, "no ballot papers to count: "
+		    "the input holds candidates but no ballots");
+	tl_num_fmt(a, r->papers, r->dp);
+	rejected_heads(r, heads, sizeof(heads));
+	return tl_fail(ctx, TELLER_ESTOP, "no valid paper: all %s papers "
+	    "rejected (%s)%s", a, heads, strstr(heads, "more candidates "
+	    "than entitled") != NULL && r->seats == 1 ? ": ranked papers? "
+	    "try -m irv" : "");
+}
+
+/* Copy the hand lots into the result; refuse any the count did not
+ * use (each must match a tie that arose). */
+static int
+keep_lots(teller_ctx *ctx, const teller_rules *rules,
+    struct teller_result *r)
+{
+	size_t i;
+	int used = 0, k;
+
+	for (i = 0; i < r->ties->len; i++)
+		used += TL_VEC_AT(r->ties, struct tl_tie, i).how ==
+		    TL_TIE_HAND;
+	if (used < rules->nlots)
+		return tl_fail(ctx, TELLER_ESTOP, "lot %d ('%s') was not "
+		    "used: the count met no such tie", used + 1,
+		    rules->lots[used]);
+	r->nlots = rules->nlots;
+	r->lots = tl_alloc(ctx, (size_t)r->nlots + 1, sizeof(char *));
+	if (r->lots == NULL)
+		return TELLER_ENOMEM;
+	for (k = 0; k < r->nlots; k++)
+		if ((r->lots[k] = tl_strdup(ctx, rules->lots[k])) == NULL)
+			return TELLER_ENOMEM;
+	return TELLER_OK;
+}
+
 int
 teller_count(teller_ctx *ctx, const teller_contest *contest,
     const teller_profile *profile, const teller_rules *rules,
     teller_result **out)
 {
 	const struct tl_method *m = tl_method_find(rules->method);
+	struct tl_lots probe;
 	int rc;
 
 	*out = NULL;
@@ -75,11 +209,20 @@ teller_count(teller_ctx *ctx, const teller_contest *contest,
 	if (profile->ncand != contest->ncand)
 		return tl_fail(ctx, TELLER_EINTERNAL, "profile and contest "
 		    "disagree on candidates");
+	if (rules->nlots < 0 || (rules->nlots > 0 && rules->lots == NULL))
+		return tl_fail(ctx, TELLER_EINVAL, "bad list of lots");
+	/* a bad lot is a usage error, found before counting */
+	if ((rc = tl_lots_init(ctx, &probe, contest, rules)) != TELLER_OK ||
+	    (rc = check_seats(ctx, m, contest, rules)) != TELLER_OK)
+		return rc;
 	rc = m->fn(ctx, contest, profile, rules, out);
 	if (rc == TELLER_OK && *out != NULL) {
 		(*out)->seed = rules->seed;
 		(*out)->method = m->name;
 		(*out)->method_title = m->title;
+		if ((rc = reconcile(ctx, profile, *out)) != TELLER_OK ||
+		    (rc = keep_lots(ctx, rules, *out)) != TELLER_OK)
+			*out = NULL;
 	}
 	return rc;
 }

@@ -10,7 +10,7 @@
 static const char *const kind_names[] = { "first_preferences", "surplus",
 	"exclusion", "second_preferences", "iteration", "final" };
 static const char *const how_names[] = { "earlier_stage", "lot",
-	"input_order", "first_preferences" };
+	"input_order", "first_preferences", "lot" };
 static const char *const tiekind_names[] = { "exclusion", "surplus",
 	"election", "order_of_election" };
 
@@ -125,7 +125,11 @@ tl_rep_json(teller_ctx *ctx, const struct teller_result *r,
 			tl_out_str(&o, ", \"withdrawn\": true");
 		tl_out_str(&o, "}");
 	}
-	tl_out_str(&o, "\n  ],\n  \"valid\": ");
+	tl_out_str(&o, "\n  ],\n  \"papers\": ");
+	num_str(&o, r->papers, r->dp);
+	tl_out_str(&o, ",\n  \"valid_papers\": ");
+	num_str(&o, r->valid_papers, r->dp);
+	tl_out_str(&o, ",\n  \"valid\": ");
 	num_str(&o, r->valid, r->dp);
 	tl_out_str(&o, ",\n  \"quota\": ");
 	if (r->has_quota)
@@ -157,8 +161,16 @@ tl_rep_json(teller_ctx *ctx, const struct teller_result *r,
 		tl_out_str(&o, ", \"chosen\": ");
 		tl_out_json_str(&o, name_of(r, t->chosen));
 		if (t->how == TL_TIE_LOT)
-			tl_out_fmt(&o, ", \"lot_index\": %llu",
+			tl_out_fmt(&o, ", \"lot_source\": \"seed\", "
+			    "\"lot_index\": %llu",
 			    (unsigned long long)t->draw);
+		if (t->how == TL_TIE_HAND && t->draw >= 1 &&
+		    t->draw <= (uint64_t)r->nlots) {
+			tl_out_fmt(&o, ", \"lot_source\": \"manual\", "
+			    "\"lot_number\": %llu, \"lot\": ",
+			    (unsigned long long)t->draw);
+			tl_out_json_str(&o, r->lots[t->draw - 1]);
+		}
 		tl_out_str(&o, "}");
 	}
 	tl_out_str(&o, r->ties->len > 0 ? "\n  ],\n" : "],\n");

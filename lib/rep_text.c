@@ -212,7 +212,7 @@ ties(struct tl_out *o, const struct teller_result *r)
 {
 	static const char *const how[] = { "by the totals at an earlier stage",
 		"by lot", "by order on the ballot paper",
-		"by first preferences" };
+		"by first preferences", "by a lot drawn by hand" };
 	size_t i;
 	int k;
 
@@ -235,6 +235,11 @@ ties(struct tl_out *o, const struct teller_result *r)
 			tl_out_fmt(o, " (seed %llu, draw %llu)",
 			    (unsigned long long)r->seed,
 			    (unsigned long long)t->draw);
+		if (t->how == TL_TIE_HAND && t->draw >= 1 &&
+		    t->draw <= (uint64_t)r->nlots)
+			tl_out_fmt(o, " (lot %llu: %s)",
+			    (unsigned long long)t->draw,
+			    r->lots[t->draw - 1]);
 		tl_out_str(o, "\n");
 	}
 }
@@ -294,6 +299,10 @@ tl_rep_text(teller_ctx *ctx, const struct teller_result *r,
 	tl_out_fmt(&o, "Method: %s\nSeats: %d\n", r->method_title, r->seats);
 	if (r->stages->len == 0)
 		return tl_out_flush(&o);
+	grouped(b, sizeof(b), r->papers, r->dp, false);
+	tl_out_fmt(&o, "Ballot papers: %s\n", b);
+	grouped(b, sizeof(b), r->valid_papers, r->dp, false);
+	tl_out_fmt(&o, "Valid papers: %s\n", b);
 	grouped(b, sizeof(b), r->valid, r->dp, false);
 	tl_out_fmt(&o, "Valid votes: %s\n", b);
 	if (r->has_quota) {

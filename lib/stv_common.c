@@ -72,6 +72,8 @@ stv_prepare(teller_ctx *ctx, const struct teller_contest *c,
 	if (buf == NULL || b->off == NULL || b->ids == NULL || b->w == NULL)
 		return TELLER_ENOMEM;
 	b->total = 0;
+	b->unmarked = 0;
+	b->over1 = 0;
 	b->neq = 0;
 	if (allow_equal) {
 		seen = tl_alloc(ctx, (size_t)c->ncand + 1, sizeof(bool));
@@ -96,12 +98,16 @@ stv_prepare(teller_ctx *ctx, const struct teller_contest *c,
 				return rc;
 			continue;
 		}
-		if (eq)
-			return tl_fail(ctx, TELLER_ERULE, "%s: a ballot ranks "
-			    "two candidates equal, which these rules do not "
-			    "define", method);
-		if (k <= 0)
-			continue; /* no valid first preference: not a vote */
+		if (k <= 0) {
+			/* no first preference, or several: rejected */
+			if (eq)
+				b->over1 += pat->w;
+			else
+				b->unmarked += pat->w;
+			continue;
+		}
+		/* eq: the list stops at the equal rank (tl_pat_clean), so
+		 * the paper is non-transferable from there */
 		b->off[n] = (uint32_t)cells;
 		for (int j = 0; j < k; j++)
 			b->ids[cells++] = buf[j];
@@ -110,6 +116,23 @@ stv_prepare(teller_ctx *ctx, const struct teller_contest *c,
 	}
 	b->off[n] = (uint32_t)cells;
 	b->n = n;
+	return TELLER_OK;
+}
+
+int
+stv_rejected(teller_ctx *ctx, struct teller_result *r,
+    const struct stv_ballots *b)
+{
+	int64_t one = tl_num_pow10(r->dp), u, o;
+
+	if (tl_num_mul(ctx, b->unmarked, one, &u) != TELLER_OK ||
+	    tl_num_mul(ctx, b->over1, one, &o) != TELLER_OK)
+		return TELLER_EOVERFLOW;
+	if (tl_result_tally(ctx, r, true, "unmarked or void for uncertainty "
+	    "(no preference for a candidate)", "", u) ||
+	    tl_result_tally(ctx, r, true, "more than one first preference",
+	    "", o))
+		return TELLER_ENOMEM;
 	return TELLER_OK;
 }
 

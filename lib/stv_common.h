@@ -23,6 +23,8 @@ struct stv_ballots {
 	tl_cid *ids;
 	int64_t *w;      /* whole ballots (weights must be integers) */
 	int64_t total;   /* valid ballots: sum of w (with eq below) */
+	int64_t unmarked; /* rejected: no preference for a candidate */
+	int64_t over1;    /* rejected: more than one first preference */
 	/* Ballots with equal rankings, when the method accepts them:
 	 * ballot k has ranks eqrank[eqoff[k] .. eqoff[k+1]), rank r holds
 	 * the candidates eqids[eqrank[r] .. eqrank[r+1]). */
@@ -36,14 +38,22 @@ struct stv_ballots {
 /*
  * Read the profile for an STV count: seats from rules (if > 0) or the
  * contest; the clean rankings; refuse fractional ballot weights (ERULE)
- * and no seats (EINVAL). Ballots with equal rankings are refused (ERULE,
- * naming the method) unless allow_equal, when they are kept apart in the
- * eq* fields: withdrawn candidates, repeats and empty ranks removed.
+ * and no seats (EINVAL). A paper with no mark for a standing candidate,
+ * or with several at its first preference, is rejected (counted in
+ * unmarked, over1). Unless allow_equal, a paper ranking candidates equal
+ * after its first preference is valid and becomes non-transferable at
+ * that rank (ERS97 5.2.5; Droop); with allow_equal such papers are kept
+ * apart in the eq* fields: withdrawn candidates, repeats and empty ranks
+ * removed.
  */
 int stv_prepare(teller_ctx *ctx, const struct teller_contest *c,
     const struct teller_profile *p, const teller_rules *rules,
     const char *method, bool allow_equal, struct stv_ballots *b,
     int *seats);
+
+/* Record b's rejected papers on r (at dp places, weights whole). */
+int stv_rejected(teller_ctx *ctx, struct teller_result *r,
+    const struct stv_ballots *b);
 
 /* Initial states: STV_WITHDRAWN or STV_HOPEFUL; returns the hopefuls. */
 int stv_states(const struct teller_contest *c, int *state);

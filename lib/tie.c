@@ -8,6 +8,9 @@
  * z % n, so every candidate is equally likely. The seed is the caller's
  * and is printed in every report.
  */
+#include <stdio.h>
+#include <string.h>
+
 #include "tl_int.h"
 
 void
@@ -38,4 +41,140 @@ tl_tie_lot(struct tl_rng *r, int n)
 		z = tl_tie_next(r);
 	while (z >= lim);
 	return (int)(z % (uint64_t)n);
+}
+
+int
+tl_lot_parse(teller_ctx *ctx, const struct teller_contest *c, const char *s,
+    struct tl_hand_lot *out)
+{
+	const char *p = s, *e;
+	long stage = 0;
+	int n = 0, i;
+
+	while (*p >= '0' && *p <= '9' && stage <= 1000000)
+		stage = stage * 10 + (*p++ - '0');
+	if (p == s || *p != ':' || stage < 1 || stage > 1000000)
+		return tl_fail(ctx, TELLER_EINVAL, "--lot '%s': expected "
+		    "STAGE:NAME<NAME<... (a stage number first)", s);
+	out->order = tl_alloc(ctx, (size_t)c->ncand + 1, sizeof(int));
+	if (out->order == NULL)
+		return TELLER_ENOMEM;
+	for (p++;; p = e + 1) {
+		int id;
+
+		e = strchr(p, '<');
+		if (e == NULL)
+			e = p + strlen(p);
+		id = tl_contest_find(c, p, (size_t)(e - p));
+		if (id < 0)
+			return tl_fail(ctx, TELLER_EINVAL, "--lot '%s': no "
+			    "candidate is named '%.*s'", s, (int)(e - p), p);
+		for (i = 0; i < n; i++)
+			if (out->order[i] == id)
+				return tl_fail(ctx, TELLER_EINVAL, "--lot '%s': "
+				    "'%.*s' is named twice", s, (int)(e - p),
+				    p);
+		out->order[n++] = id;
+		if (*e == '\0')
+			break;
+	}
+	if (n < 2)
+		return tl_fail(ctx, TELLER_EINVAL, "--lot '%s': a lot is among "
+		    "two or more candidates", s);
+	out->stage = (int)stage;
+	out->n = n;
+	out->spec = s;
+	return TELLER_OK;
+}
+
+int
+tl_lots_init(teller_ctx *ctx, struct tl_lots *l,
+    const struct teller_contest *c, const teller_rules *rules)
+{
+	int i, rc;
+
+	tl_tie_seed(&l->rng, rules->seed);
+	l->c = c;
+	l->rules = rules;
+	l->used = 0;
+	l->hand = NULL;
+	if (rules->nlots <= 0)
+		return TELLER_OK;
+	l->hand = tl_alloc(ctx, (size_t)rules->nlots, sizeof(*l->hand));
+	if (l->hand == NULL)
+		return TELLER_ENOMEM;
+	for (i = 0; i < rules->nlots; i++)
+		if ((rc = tl_lot_parse(ctx, c, rules->lots[i], &l->hand[i])))
+			return rc;
+	return TELLER_OK;
+}
+
+/* "A, B and C" into buf (names of cand[0..n)), or sep "<" for a spec. */
+static void
+names_into(const struct teller_contest *c, const int *cand, int n,
+    const char *sep, char *buf, size_t cap)
+{
+	size_t at = 0;
+	int i;
+
+	buf[0] = '\0';
+	for (i = 0; i < n && at < cap; i++) {
+		const char *s = i == 0 ? "" : sep != NULL ? sep
+		    : i + 1 == n ? " and " : ", ";
+		int k = snprintf(buf + at, cap - at, "%s%s", s,
+		    TL_CAND(c, cand[i])->name);
+		if (k < 0)
+			break;
+		at += (size_t)k;
+	}
+}
+
+static const char *const lot_purpose[] = { "exclusion", "surplus",
+	"election", "order of election" };
+
+int
+tl_lots_draw(teller_ctx *ctx, struct tl_lots *l, int stage, int kind,
+    bool against, const int *cand, int n, int *idx, uint64_t *draw,
+    int *how)
+{
+	const struct tl_hand_lot *h;
+	char names[512], spec[512];
+	int i, j;
+
+	if (l->rules->nlots <= l->used) {
+		if (!l->rules->no_seed) {
+			*idx = tl_tie_lot(&l->rng, n);
+			*draw = (uint64_t)*idx;
+			*how = TL_TIE_LOT;
+			return TELLER_OK;
+		}
+		names_into(l->c, cand, n, NULL, names, sizeof(names));
+		names_into(l->c, cand, n, "<", spec, sizeof(spec));
+		return tl_fail(ctx, TELLER_ETIE, "stage %d: %s are tied (%s) "
+		    "and the rules leave it to a lot; draw it and give it as "
+		    "--lot '%d:%s' (least favoured first: the lot goes "
+		    "against the first)", stage, names,
+		    lot_purpose[kind], stage, spec);
+	}
+	h = &l->hand[l->used];
+	names_into(l->c, cand, n, NULL, names, sizeof(names));
+	if (h->stage != stage || h->n != n)
+		goto mismatch;
+	for (i = 0; i < n; i++) {
+		for (j = 0; j < n && h->order[j] != cand[i]; j++)
+			;
+		if (j == n)
+			goto mismatch;
+	}
+	l->used++;
+	for (i = 0; i < n; i++)
+		if (cand[i] == h->order[against ? 0 : n - 1])
+			*idx = i;
+	*draw = (uint64_t)l->used;
+	*how = TL_TIE_HAND;
+	return TELLER_OK;
+mismatch:
+	return tl_fail(ctx, TELLER_ESTOP, "lot %d ('%s') does not match the "
+	    "tie that arose: stage %d, %s tied (%s)", l->used + 1, h->spec,
+	    stage, names, lot_purpose[kind]);
 }

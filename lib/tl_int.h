@@ -360,6 +360,44 @@ uint64_t tl_tie_next(struct tl_rng *r);
 /* Uniform index in [0, n) by rejection sampling (n >= 1). */
 int tl_tie_lot(struct tl_rng *r, int n);
 
+/*
+ * Lots in one count: the returning officer's, drawn by hand and given in
+ * order (teller_rules.lots, audit.md 4.4), else the seeded generator, or
+ * with rules->no_seed a stop (TELLER_ETIE) that prints the --lot syntax.
+ */
+struct tl_hand_lot {
+	int stage;    /* the stage the tie is recorded at */
+	int n;
+	int *order;   /* candidate ids in increasing favour */
+	const char *spec;
+};
+struct tl_lots {
+	struct tl_rng rng;
+	const struct teller_contest *c;
+	const teller_rules *rules;
+	struct tl_hand_lot *hand; /* [rules->nlots], parsed */
+	int used;                 /* hand lots used so far */
+};
+/* Parse lot spec s against contest c into *out (EINVAL naming the spec
+ * on a bad stage, an unknown or repeated name, fewer than two names). */
+int tl_lot_parse(teller_ctx *ctx, const struct teller_contest *c,
+    const char *s, struct tl_hand_lot *out);
+/* Seed the generator and parse the hand lots of rules. */
+int tl_lots_init(teller_ctx *ctx, struct tl_lots *l,
+    const struct teller_contest *c, const teller_rules *rules);
+/*
+ * Settle by lot a tie of kind among cand[0..n) (n >= 2, input order) at
+ * stage: *idx is the index in cand the lot falls on, against it (against:
+ * the one excluded or passed over) or for it. A seeded draw takes the
+ * same stream as tl_tie_lot. *draw is what the result records: the lot
+ * index, or for a hand lot its number (1-based) in rules->lots. Errors:
+ * ESTOP (the next hand lot is for another tie), ETIE (no_seed and no
+ * hand lot left).
+ */
+int tl_lots_draw(teller_ctx *ctx, struct tl_lots *l, int stage, int kind,
+    bool against, const int *cand, int n, int *idx, uint64_t *draw,
+    int *how);
+
 /* ------------------------------------------------------------------ */
 /* results (result.c)                                                  */
 
@@ -376,7 +414,8 @@ enum tl_tie_how {
 	TL_TIE_EARLIER = 0, /* settled by an earlier stage's totals */
 	TL_TIE_LOT,         /* settled by lot (seeded PRNG) */
 	TL_TIE_ORDER,       /* settled by input order (rule says so) */
-	TL_TIE_FIRSTPREF    /* settled by first preferences */
+	TL_TIE_FIRSTPREF,   /* settled by first preferences */
+	TL_TIE_HAND         /* settled by a lot drawn by hand (--lot) */
 };
 
 enum tl_tie_kind {
@@ -433,6 +472,11 @@ struct teller_result {
 	bool has_quota;
 	tl_fix quota;
 	tl_fix valid;       /* valid ballots (weight) at dp */
+	tl_fix papers;      /* ballot papers read (weight) at dp; set by
+			     * teller_count from the profile */
+	tl_fix valid_papers; /* papers that count: valid for single-vote
+			      * methods, set by the method otherwise (block:
+			      * papers, not votes); -1 = same as valid */
 	uint64_t seed;
 	struct tl_vec *stages;   /* of struct tl_stage */
 	struct tl_vec *elected;  /* of int, in order of election */
@@ -441,6 +485,8 @@ struct teller_result {
 	struct tl_vec *rejected; /* of struct tl_tally: rejected ballots */
 	struct tl_vec *notes;    /* of struct tl_tally: other counts (SV) */
 	struct tl_vec *inputs;   /* of struct tl_input */
+	const char **lots;       /* the hand lots given (copies), [nlots] */
+	int nlots;
 };
 #define TL_STAGE(r, i) (&TL_VEC_AT((r)->stages, struct tl_stage, (i)))
 
@@ -474,6 +520,7 @@ struct tl_method {
 	const char *name;  /* CLI name */
 	const char *title; /* for reports, with its legal source */
 	tl_method_fn fn;
+	bool single;       /* elects one candidate only */
 };
 
 /* The one method table (methods.c); NULL-name terminated. */

@@ -54,11 +54,15 @@ basics(void)
 	bx_add(&b, "A", 1);
 	CHECK_INT(bx_count(&b, "fptp", 2, 1), TELLER_EINVAL);
 	bx_free(&b);
-	/* the file's seat count is not fptp's concern */
+	/* a file that says 3 seats is refused by a one-seat method, unless
+	 * -s 1 says so aloud */
 	bx_init(&b, "AB");
 	b.c->seats = 3;
 	bx_add(&b, "B", 1);
-	CHECK_INT(bx_count(&b, "fptp", 0, 1), TELLER_OK);
+	CHECK_INT(bx_count(&b, "fptp", 0, 1), TELLER_EINVAL);
+	CHECK(strstr(teller_errmsg(b.ctx), "says 3 seats") != NULL, "%s",
+	    teller_errmsg(b.ctx));
+	CHECK_INT(bx_count(&b, "fptp", 1, 1), TELLER_OK);
 	CHECK_STR(bx_elected(&b), "B");
 	bx_free(&b);
 	/* no candidate standing */

@@ -311,12 +311,13 @@ misc(void)
 	bx_init(&b, "ab");
 	CHECK_INT(bx_count(&b, "irv", 0, 1), TELLER_ERULE);
 	bx_free(&b);
-	/* nothing valid: lots down to one winner; conservation holds */
+	/* nothing valid: no winner from nothing; the count stops */
 	bx_init(&b, "ABC");
 	bx_add(&b, "", 3);
-	CHECK_INT(bx_count(&b, "irv", 0, 5), TELLER_OK);
-	CHECK_INT(b.r->elected->len, 1);
-	CHECK_INT(b.r->valid, 0);
+	CHECK_INT(bx_count(&b, "irv", 0, 5), TELLER_ESTOP);
+	CHECK(b.r == NULL, "no result");
+	CHECK(strstr(teller_errmsg(b.ctx), "all 3 papers rejected") != NULL,
+	    "%s", teller_errmsg(b.ctx));
 	bx_free(&b);
 	/* one candidate */
 	bx_init(&b, "A");

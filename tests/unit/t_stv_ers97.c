@@ -249,9 +249,12 @@ refusals(void)
 	tl_profile_begin(ctx, p);
 	tl_profile_rank(ctx, p, eq, 2);
 	tl_profile_end(ctx, p, 1);
+	/* an equal ranking at the first preference rejects the paper */
 	r = tt_count(ctx, "stv-ers97", c, p, 1, &rc);
-	CHECK_INT(rc, TELLER_ERULE);
-	CHECK(r == NULL, "no result");
+	CHECK_INT(rc, TELLER_OK);
+	CHECK(r != NULL && r->rejected->len == 2 &&
+	    TL_VEC_AT(r->rejected, struct tl_tally, 1).n == 100,
+	    "one paper rejected: more than one first preference");
 	teller_ctx_free(ctx);
 }
 

@@ -180,8 +180,10 @@ refusal(void)
 	tl_profile_begin(ctx, p);
 	tl_profile_rank(ctx, p, ab, 2);
 	tl_profile_end(ctx, p, 1);
-	CHECK(tt_count(ctx, "stv-wigm", c, p, 1, &rc) == NULL, "no result");
-	CHECK_INT(rc, TELLER_ERULE);
+	/* equal first preferences: that paper is rejected, the count goes
+	 * on (A: 3 + 1 = 4 of 6 papers, 1 rejected) */
+	CHECK(tt_count(ctx, "stv-wigm", c, p, 1, &rc) != NULL, "a result");
+	CHECK_INT(rc, TELLER_OK);
 	teller_ctx_free(ctx);
 }
 
