@@ -1,0 +1,125 @@
+#!/bin/sh
+# suite_count_cli.sh -- teller count as a user meets it: every paper
+# accounted for, no winner from nothing, mistakes refused with the right
+# exit status and a message that names them, lots drawn by hand.
+T=${B:-build}/teller
+pass=0
+fail=0
+d=$(mktemp -d)
+trap 'rm -rf "$d"' EXIT
+
+# expect STATUS PATTERN CMD...: CMD exits STATUS and its output (stdout
+# and stderr) matches the grep -E PATTERN.
+expect() {
+	want=$1
+	pat=$2
+	shift 2
+	"$@" >"$d/out" 2>&1
+	got=$?
+	if [ "$got" -eq "$want" ] && grep -Eq -- "$pat" "$d/out"; then
+		pass=$((pass + 1))
+	else
+		fail=$((fail + 1))
+		echo "FAIL: $* -> exit $got (want $want, /$pat/)"
+		head -n 5 "$d/out"
+	fi
+}
+
+cat >"$d/tie.blt" <<'X'
+4 1
+1 1 0
+1 2 0
+1 3 0
+1 4 0
+0
+"A"
+"B"
+"C"
+"D"
+"Tie"
+X
+cat >"$d/ranked.blt" <<'X'
+3 1
+2 1 2 0
+1 3 1 0
+0
+"A"
+"B"
+"C"
+"Ranked"
+X
+cat >"$d/two.blt" <<'X'
+3 2
+2 1 2 0
+1 3 1 0
+1 2 0
+0
+"A"
+"B"
+"C"
+"Two seats"
+X
+printf 'A,B,C\n' >"$d/header.csv"
+
+# no winner from nothing (exit 4), saying why and what to try
+expect 4 'all 3 papers rejected .*voting for more candidates than entitled.*try -m irv' \
+    "$T" count -m fptp "$d/ranked.blt"
+expect 4 'no ballot papers' "$T" count -m irv "$d/header.csv"
+# papers and valid papers in the text and the JSON
+expect 0 '^Ballot papers: 3$' "$T" count -m irv "$d/ranked.blt"
+expect 0 '^Valid papers: 3$' "$T" count -m irv "$d/ranked.blt"
+expect 0 '"papers": "3",' "$T" count -m irv --json - "$d/ranked.blt"
+expect 0 '"valid_papers": "3",' "$T" count -m irv --json - "$d/ranked.blt"
+# seats: a one-seat method on a two-seat file, unless -s says so aloud
+expect 2 'says 2 seats but irv elects one' "$T" count -m irv "$d/two.blt"
+expect 0 'note: the input says 2 seats; counting 1' \
+    "$T" count -m irv -s 1 "$d/two.blt"
+expect 2 'says 2 seats but fptp' "$T" count -m fptp "$d/two.blt"
+expect 1 '5 seats but only 3 candidates standing' \
+    "$T" count -m stv-scottish -s 5 "$d/two.blt"
+# an output over an input is refused, and the input survives
+cp "$d/ranked.blt" "$d/keep.blt"
+expect 2 'that is an input file' "$T" count --csv "$d/ranked.blt" \
+    "$d/ranked.blt" "$d/two.blt"
+expect 2 'that is an input file' "$T" count --json "$d/./ranked.blt" \
+    "$d/ranked.blt"
+expect 2 'that is an input file' "$T" count --html "$d/ranked.blt" \
+    "$d/ranked.blt"
+if cmp -s "$d/ranked.blt" "$d/keep.blt"; then
+	pass=$((pass + 1))
+else
+	fail=$((fail + 1))
+	echo "FAIL: an input was overwritten"
+fi
+# option values out of range
+expect 2 'not a whole number' "$T" count --seed 99999999999999999999999 \
+    "$d/tie.blt"
+expect 2 'not a whole number' "$T" count --seed -1 "$d/tie.blt"
+# lots drawn by hand
+expect 0 'settled by a lot drawn by hand: A \(lot 1: 1:A<B<C<D\)' \
+    "$T" count -m irv --lot '1:A<B<C<D' "$d/tie.blt"
+expect 0 '"lot_source": "manual", "lot_number": 1, "lot": "1:B<A<C<D"' \
+    "$T" count -m irv --lot '1:B<A<C<D' --json - "$d/tie.blt"
+expect 0 'Elected: B' "$T" count -m irv --lot '1:A<B<C<D' \
+    --lot '2:C<B<D' --lot '3:D<B' "$d/tie.blt"
+printf '# drawn in the hall\n1:A<B<C<D\n\n2:C<B<D\n3:D<B\n' >"$d/lots"
+expect 0 'Elected: B' "$T" count -m irv --lots "$d/lots" "$d/tie.blt"
+expect 4 'lot 1 .*2:A<B.* does not match the tie that arose: stage 1' \
+    "$T" count -m irv --lot '2:A<B' "$d/tie.blt"
+printf '3 1\n2 1 0\n1 2 0\n1 3 0\n0\n"A"\n"B"\n"C"\n"One tie"\n' \
+    >"$d/one.blt"
+expect 0 'Elected: A' "$T" count -m irv --lot '1:B<C' "$d/one.blt"
+expect 4 "lot 2 .*9:A<B.* was not used" "$T" count -m irv --lot '1:B<C' \
+    --lot '9:A<B' "$d/one.blt"
+expect 4 "draw it and give it as --lot '1:A<B<C<D'" \
+    "$T" count -m irv --no-seed "$d/tie.blt"
+expect 0 'settled by lot: B \(seed 1' "$T" count -m irv "$d/tie.blt"
+expect 2 "no candidate is named 'Z'" "$T" count -m irv --lot '1:A<Z' \
+    "$d/tie.blt"
+expect 2 'a stage number first' "$T" count -m irv --lot 'A<B' "$d/tie.blt"
+expect 2 'named twice' "$T" count -m irv --lot '1:A<A' "$d/tie.blt"
+for m in fptp sv stv-scottish stv-ers97; do
+	expect 4 "give it as --lot" "$T" count -m "$m" -s 1 --no-seed \
+	    "$d/tie.blt"
+done
+echo "$pass passed, $fail failed"
