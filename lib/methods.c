@@ -98,6 +98,21 @@ check_seats(teller_ctx *ctx, const struct tl_method *m,
 	return TELLER_OK;
 }
 
+/* v at dp places for a message: without a zero fraction ("2", not
+ * "2.00000"). */
+static void
+plain_num(char *buf, tl_fix v, int dp)
+{
+	size_t n = tl_num_fmt(buf, v, dp);
+
+	if (strchr(buf, '.') == NULL)
+		return;
+	while (n > 0 && buf[n - 1] == '0')
+		buf[--n] = '\0';
+	if (n > 0 && buf[n - 1] == '.')
+		buf[--n] = '\0';
+}
+
 /* The heads of rejection with papers, worded for a message. */
 static void
 rejected_heads(const struct teller_result *r, char *buf, size_t cap)
@@ -112,7 +127,7 @@ rejected_heads(const struct teller_result *r, char *buf, size_t cap)
 		int k;
 		if (t->n == 0)
 			continue;
-		tl_num_fmt(n, t->n, r->dp);
+		plain_num(n, t->n, r->dp);
 		k = snprintf(buf + at, cap - at, "%s%s %s", at ? "; " : "",
 		    n, t->name);
 		if (k < 0)
@@ -156,7 +171,7 @@ reconcile(teller_ctx *ctx, const struct teller_profile *p,
 	if (r->papers == 0)
 		return tl_fail(ctx, TELLER_ESTOP, "no ballot papers to count: "
 		    "the input holds candidates but no ballots");
-	tl_num_fmt(a, r->papers, r->dp);
+	plain_num(a, r->papers, r->dp);
 	rejected_heads(r, heads, sizeof(heads));
 	return tl_fail(ctx, TELLER_ESTOP, "no valid paper: all %s papers "
 	    "rejected (%s)%s", a, heads, strstr(heads, "more candidates "
