@@ -1377,8 +1377,11 @@ csv_read(teller_ctx *ctx, struct rd *r, struct tl_behind *b, const char *buf,
 			return rc;
 	}
 	if (r->c->ncand == 0)
-		return tl_fail_at(ctx, TELLER_EPARSE, 1, 1, "no candidates: "
-		    "add '# candidate:' lines or mark some ballots");
+		return tl_fail_at(ctx, TELLER_EPARSE, 1, 1, r->p->lines == 0 ?
+		    "no ballots and no candidates: rank columns name no "
+		    "candidate, so add '# candidate:' lines" : "no "
+		    "candidates: add '# candidate:' lines or mark some "
+		    "ballots");
 	r->p->ncand = r->c->ncand;
 	return TELLER_OK;
 }
