@@ -126,14 +126,18 @@ struct pl {
 	int type;
 	uint32_t *seen;   /* [n]: == gen if in the current order */
 	uint32_t gen;     /* orders begun, wrapping past 0 */
+	uint32_t *rseen;  /* [n]: == rgen if at the current rank */
+	uint32_t rgen;    /* ranks begun, wrapping past 0 */
 	struct tl_vec *marks;
 	int64_t orders;   /* data lines */
 	struct tl_behind *b; /* checks and releases the input behind us */
 };
 
 /*
- * One order "1,{2,3},4" in [a, e) of line `line` (bufstart = the line's
- * start, for columns), with weight w.
+ * One order "1,{2,3},4" in [a, e) of line `line` (ls = the line's start,
+ * for columns), with weight w, kept as marked: an alternative repeated at
+ * a later rank stays there (the method applies its rule to it); twice in
+ * one tie is refused, as no paper can show it.
  */
 static int
 order(struct pl *s, const char *a, const char *e, const char *ls, long line,
@@ -141,7 +145,7 @@ order(struct pl *s, const char *a, const char *e, const char *ls, long line,
 {
 	teller_ctx *ctx = s->ctx;
 	const char *p = skipws(a, e);
-	int i, nmarked = 0, rc;
+	int i, nmarked = 0, nranks = 0, rc;
 	bool tie = false;
 
 	e = rtrim(p, e);
@@ -157,6 +161,15 @@ order(struct pl *s, const char *a, const char *e, const char *ls, long line,
 		int64_t v;
 
 		s->marks->len = 0;
+		if (++s->rgen == 0) {
+			for (i = 0; i < s->n; i++)
+				s->rseen[i] = 0;
+			s->rgen = 1;
+		}
+		if (++nranks > ctx->lim.ranks)
+			return tl_fail_at(ctx, TELLER_ELIMIT, line,
+			    (long)(p - ls) + 1, "more than %d ranks",
+			    ctx->lim.ranks);
 		if (brace)
 			p = skipws(p + 1, e);
 		for (;;) {
@@ -176,12 +189,14 @@ order(struct pl *s, const char *a, const char *e, const char *ls, long line,
 				    (long)(at - ls) + 1, "alternative %.*s "
 				    "is not in 1..%d", (int)(p - at), at,
 				    s->n);
-			if (s->seen[v - 1] == s->gen)
+			if (s->rseen[v - 1] == s->rgen)
 				return tl_fail_at(ctx, TELLER_EPARSE, line,
 				    (long)(at - ls) + 1, "alternative %d "
-				    "appears twice in one order", (int)v);
+				    "appears twice in one tie", (int)v);
+			s->rseen[v - 1] = s->rgen;
+			if (s->seen[v - 1] != s->gen)
+				nmarked++; /* alternatives, not repeats */
 			s->seen[v - 1] = s->gen;
-			nmarked++;
 			id = (tl_cid)(v - 1);
 			if (tl_vec_push(ctx, s->marks, &id) == NULL)
 				return TELLER_ENOMEM;
@@ -226,9 +241,6 @@ order(struct pl *s, const char *a, const char *e, const char *ls, long line,
 	if (w > ctx->lim.ballots - s->p->total)
 		return tl_fail_at(ctx, TELLER_ELIMIT, line, 1, "total ballot "
 		    "weight exceeds the limit");
-	if (nmarked > ctx->lim.ranks)
-		return tl_fail_at(ctx, TELLER_ELIMIT, line, 1, "more than %d "
-		    "ranks", ctx->lim.ranks);
 	s->orders++;
 	return tl_profile_end(ctx, s->p, w);
 }
@@ -247,9 +259,11 @@ setup(struct pl *s, int64_t n, long line, long col)
 		    "%d alternatives", ctx->lim.candidates);
 	s->n = (int)n;
 	s->seen = tl_alloc(ctx, (size_t)n, sizeof(uint32_t));
+	s->rseen = tl_alloc(ctx, (size_t)n, sizeof(uint32_t));
 	s->p = tl_profile_new(ctx, (int)n);
 	s->marks = tl_vec_new(ctx, sizeof(tl_cid));
-	if (s->seen == NULL || s->p == NULL || s->marks == NULL)
+	if (s->seen == NULL || s->rseen == NULL || s->p == NULL ||
+	    s->marks == NULL)
 		return TELLER_ENOMEM;
 	return TELLER_OK;
 }
