@@ -131,6 +131,7 @@ struct pl {
 	struct tl_vec *marks;
 	int64_t orders;   /* data lines */
 	struct tl_behind *b; /* checks and releases the input behind us */
+	long keyline[5];  /* line of each key once() knows, 0 if not yet */
 };
 
 /*
@@ -352,6 +353,46 @@ resolve_names(struct pl *s, const struct tl_vec *names)
 	return add_names(s, nm, nl);
 }
 
+/*
+ * A metadata key [k, ke) on line `line` (a = the line's start): refuse a
+ * key that teller reads given twice (the second would silently win) and
+ * an unknown key beginning NUMBER or ALTERNATIVE (a mistyped
+ * "ALTERNATIVE NAME 1" would leave the candidate unnamed). Other keys (FILE NAME,
+ * DESCRIPTION, dates, ...) are PrefLib's own and ignored.
+ */
+static int
+once(struct pl *s, const char *k, const char *ke, long line, const char *a)
+{
+	static const char *const keys[] = { "NUMBER ALTERNATIVES",
+		"NUMBER VOTERS", "NUMBER UNIQUE ORDERS", "DATA TYPE", "TITLE",
+		NULL };
+	size_t n = (size_t)(ke - k);
+	int i;
+
+	for (i = 0; keys[i] != NULL; i++)
+		if (key_is(k, n, keys[i])) {
+			if (s->keyline[i] > 0)
+				return tl_fail_at(s->ctx, TELLER_EDUP, line,
+				    (long)(k - a) + 1, "a second '# %s:' (the "
+				    "first is on line %ld)", keys[i],
+				    s->keyline[i]);
+			s->keyline[i] = line;
+			return TELLER_OK;
+		}
+	if (n > 17 && key_is(k, 17, "ALTERNATIVE NAME "))
+		return TELLER_OK; /* its number is checked where it is read */
+	if (n >= 6 && key_is(k, 6, "NUMBER"))
+		return tl_fail_at(s->ctx, TELLER_EPARSE, line,
+		    (long)(k - a) + 1, "unknown PrefLib key '%.*s' (teller "
+		    "reads NUMBER ALTERNATIVES, NUMBER VOTERS and NUMBER "
+		    "UNIQUE ORDERS)", (int)(n > 40 ? 40 : n), k);
+	if (n >= 11 && key_is(k, 11, "ALTERNATIVE"))
+		return tl_fail_at(s->ctx, TELLER_EPARSE, line,
+		    (long)(k - a) + 1, "unknown PrefLib key '%.*s' (did you "
+		    "mean 'ALTERNATIVE NAME k'?)", (int)(n > 40 ? 40 : n), k);
+	return TELLER_OK;
+}
+
 /* The PrefLib 2022 format. */
 static int
 parse_new(struct pl *s, const char *buf, size_t len)
@@ -383,9 +424,16 @@ parse_new(struct pl *s, const char *buf, size_t len)
 			ke = rtrim(k, colon);
 			v = skipws(colon + 1, e);
 			e = rtrim(v, e);
+			if ((rc = once(s, k, ke, l.line, a)) != TELLER_OK)
+				return rc;
 			if (key_is(k, (size_t)(ke - k), "NUMBER ALTERNATIVES")) {
 				const char *q = v;
 				nalt = number(&q, e, 1000000000);
+				if (nalt == -2 && q == e)
+					return tl_fail_at(ctx, TELLER_ELIMIT,
+					    l.line, (long)(v - a) + 1, "more "
+					    "than %d alternatives",
+					    ctx->lim.candidates);
 				if (nalt < 0 || q != e)
 					return tl_fail_at(ctx, TELLER_EPARSE,
 					    l.line, (long)(v - a) + 1, "NUMBER "

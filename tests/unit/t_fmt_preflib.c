@@ -152,6 +152,22 @@ errors(void)
 	bad(HDR("soi", "2") "# NUMBER UNIQUE ORDERS: 3\n1: 1\n",
 	    TELLER_EPARSE, 5, 1);
 	bad(HDR("soi", "0") "1: 1\n", TELLER_ERANGE, 4, 1);
+	/* a key given twice, a mistyped NUMBER or ALTERNATIVE key, a
+	 * number of alternatives past any limit (issue 10) */
+	bad(HDR("soi", "3") "# NUMBER ALTERNATIVES: 2\n1: 1\n", TELLER_EDUP,
+	    5, 3);
+	bad(HDR("soi", "2") "# DATA TYPE: toc\n1: 1\n", TELLER_EDUP, 5, 3);
+	bad(HDR("soi", "2") "# NUMBER VOTERS: 1\n# NUMBER VOTERS: 1\n1: 1\n",
+	    TELLER_EDUP, 6, 3);
+	bad(HDR("soi", "2") "# TITLE: again\n1: 1\n", TELLER_EDUP, 5, 3);
+	bad(HDR("soi", "2") "# ALTERNATIVE NAMES 1: A\n1: 1\n",
+	    TELLER_EPARSE, 5, 3);
+	bad(HDR("soi", "2") "#  NUMBER VOTER: 1\n1: 1\n", TELLER_EPARSE, 5,
+	    4);
+	bad(HDR("soi", "99999999999") "1: 1\n", TELLER_ELIMIT, 4, 24);
+	ok(HDR("soi", "2") "# DESCRIPTION: x\n# MODIFICATION TYPE: original\n"
+	    "# RELATES TO: a\n# PUBLICATION DATE: 2020-01-01\n1: 1\n",
+	    "1 2 #1:1; T=Tst");
 	bad(HDR("soi", "100000") "1: 1\n", TELLER_ELIMIT, 4, 1);
 	bad(HDR("soi", "2") "1: 1\xc3\n", TELLER_EENCODING, 5, 5);
 	bad("3\n1,A\n2,B\n", TELLER_EPARSE, 4, 1);
