@@ -842,20 +842,39 @@ directive(struct rd *r, const char *a, const char *e, long line)
 	    k);
 }
 
-/* A '#' line [a, e) among the rows: a comment, unless it names a
- * directive, which would be silently ignored there. */
+/*
+ * A '#' line [a, e) among the rows: a comment, so long as it cannot be
+ * a paper. Refused: a directive (or a near miss), which would be
+ * silently ignored there; and, when the header has two or more fields, a
+ * line that splits into exactly the header's fields (outside quotes),
+ * which may be a paper whose id or first name begins with '#'.
+ */
 static int
-late_directive(struct rd *r, const char *a, const char *e)
+late_comment(struct rd *r, const char *a, const char *e)
 {
-	const char *k, *v, *near;
-	size_t kn;
+	const char *k, *v, *near, *q;
+	size_t kn, nf = 1;
+	bool inq = false;
 
-	if (!directive_shape(a, e, &k, &kn, &v) ||
-	    (near = dir_near(k, kn)) == NULL)
+	if (directive_shape(a, e, &k, &kn, &v) &&
+	    (near = dir_near(k, kn)) != NULL)
+		return tl_fail_at(r->ctx, TELLER_EPARSE, r->s.line,
+		    (long)(k - r->s.lstart) + 1, "'# %.*s:' after the "
+		    "header: directives ('# %s:') must come before it",
+		    (int)kn, k, near);
+	for (q = a; q < e; q++)
+		if (*q == '"')
+			inq = !inq;
+		else if (!inq && *q == r->s.sep)
+			nf++;
+	if (r->nf < 2 || nf != r->nf)
 		return TELLER_OK;
 	return tl_fail_at(r->ctx, TELLER_EPARSE, r->s.line,
-	    (long)(k - r->s.lstart) + 1, "'# %.*s:' after the header: "
-	    "directives ('# %s:') must come before it", (int)kn, k, near);
+	    (long)(a - r->s.lstart) + 1, "a comment or a paper? This line "
+	    "begins with '#' but has the header's %zu fields: quote a first "
+	    "cell that begins with '#', or write the comment without %s",
+	    r->nf, r->s.sep == '\t' ? "tabs" : r->s.sep == ';' ? "';'" :
+	    "','");
 }
 
 /* Columns that describe a ballot, not a vote (as in RCTab's generic
@@ -1348,8 +1367,8 @@ csv_read(teller_ctx *ctx, struct rd *r, struct tl_behind *b, const char *buf,
 		return rc;
 	r->s.header = false;
 	for (;;) {
-		/* a line starting with '#' is a comment here too (a name
-		 * starting with '#' must be quoted) */
+		/* a line starting with '#' is a comment here too (a first
+		 * cell starting with '#' must be quoted) */
 		const char *a = r->s.p;
 
 		/* the records before this one are done with */
@@ -1359,7 +1378,7 @@ csv_read(teller_ctx *ctx, struct rd *r, struct tl_behind *b, const char *buf,
 			a++;
 		if (a < r->s.end && *a == '#') {
 			const char *e = memchr(a, '\n', (size_t)(r->s.end - a));
-			if ((rc = late_directive(r, a, e != NULL ? e :
+			if ((rc = late_comment(r, a, e != NULL ? e :
 			    r->s.end)) != TELLER_OK)
 				return rc;
 			r->s.p = e != NULL ? e + 1 : r->s.end;

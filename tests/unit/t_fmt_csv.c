@@ -253,6 +253,13 @@ directives(void)
 	bad("# title: a\n# title: b\nA\n1\n", TELLER_EDUP, 2, 3);
 	bad("A,B\n1,2\n# seats: 2\n", TELLER_EPARSE, 3, 3);
 	bad("A,B\n1,2\n# candidate: C\n", TELLER_EPARSE, 3, 3);
+	/* a '#' line among the rows that could be a paper: refused, never
+	 * dropped as a comment */
+	bad("id,A,B\n1,1,2\n#2,2,1\n", TELLER_EPARSE, 3, 1);
+	bad("id\tA\tB\n  #2\t2\t1\n", TELLER_EPARSE, 2, 3);
+	bad("rank1,rank2\n#A,B\n", TELLER_EPARSE, 2, 1);
+	ok("id,A,B\n\"#2\",2,1\n# batch 2\n# a, b\n# \"a,b,c\"\n",
+	    "A B #1:B,A;");
 	bad("# seats: 99999999999\nA\n1\n", TELLER_ERANGE, 1, 10);
 	bad("# seats: -1\nA\n1\n", TELLER_EPARSE, 1, 10);
 	bad("# seats: 2.0\nA\n1\n", TELLER_EPARSE, 1, 10);
