@@ -565,6 +565,10 @@ parse_old(struct pl *s, const char *buf, size_t len)
 		;
 	p = skipws(a, e);
 	v = number(&p, e, 1000000000);
+	if (v == -2)
+		return tl_fail_at(ctx, TELLER_ELIMIT, l.line,
+		    (long)(skipws(a, e) - a) + 1, "more than %d alternatives",
+		    ctx->lim.candidates);
 	if ((rc = setup(s, v, l.line, (long)(skipws(a, e) - a) + 1)) !=
 	    TELLER_OK)
 		return rc;

@@ -165,6 +165,7 @@ errors(void)
 	bad(HDR("soi", "2") "#  NUMBER VOTER: 1\n1: 1\n", TELLER_EPARSE, 5,
 	    4);
 	bad(HDR("soi", "99999999999") "1: 1\n", TELLER_ELIMIT, 4, 24);
+	bad("99999999999\n1,A\n", TELLER_ELIMIT, 1, 1);
 	ok(HDR("soi", "2") "# DESCRIPTION: x\n# MODIFICATION TYPE: original\n"
 	    "# RELATES TO: a\n# PUBLICATION DATE: 2020-01-01\n1: 1\n",
 	    "1 2 #1:1; T=Tst");
