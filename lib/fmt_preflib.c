@@ -415,13 +415,27 @@ parse_new(struct pl *s, const char *buf, size_t len)
 		if (p == e)
 			continue;
 		if (*p == '#') {
-			if (s->p != NULL)
-				continue; /* a comment among the orders */
 			k = skipws(p + 1, e);
 			colon = memchr(k, ':', (size_t)(e - k));
 			if (colon == NULL)
 				continue;
 			ke = rtrim(k, colon);
+			if (s->p != NULL) {
+				/* among the orders: a comment, unless it is
+				 * metadata teller reads, which would be
+				 * silently ignored here */
+				size_t kn = (size_t)(ke - k);
+				if ((kn >= 6 && key_is(k, 6, "NUMBER")) ||
+				    (kn >= 11 && key_is(k, 11,
+				    "ALTERNATIVE")) || key_is(k, kn,
+				    "DATA TYPE") || key_is(k, kn, "TITLE"))
+					return tl_fail_at(ctx, TELLER_EPARSE,
+					    l.line, (long)(k - a) + 1, "'# "
+					    "%.*s:' after the first order: "
+					    "metadata must come before it",
+					    (int)(kn > 40 ? 40 : kn), k);
+				continue;
+			}
 			v = skipws(colon + 1, e);
 			e = rtrim(v, e);
 			if ((rc = once(s, k, ke, l.line, a)) != TELLER_OK)

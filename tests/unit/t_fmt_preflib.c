@@ -166,6 +166,11 @@ errors(void)
 	    4);
 	bad(HDR("soi", "99999999999") "1: 1\n", TELLER_ELIMIT, 4, 24);
 	bad("99999999999\n1,A\n", TELLER_ELIMIT, 1, 1);
+	bad(HDR("soi", "2") "1: 1\n# ALTERNATIVE NAME 2: B\n", TELLER_EPARSE,
+	    6, 3);
+	bad(HDR("soi", "2") "1: 1\n# NUMBER VOTERS: 2\n", TELLER_EPARSE, 6, 3);
+	ok(HDR("soi", "2") "1: 1\n# a comment: fine\n# another\n1: 2\n",
+	    "1 2 #1:1;1:2; T=Tst");
 	ok(HDR("soi", "2") "# DESCRIPTION: x\n# MODIFICATION TYPE: original\n"
 	    "# RELATES TO: a\n# PUBLICATION DATE: 2020-01-01\n1: 1\n",
 	    "1 2 #1:1; T=Tst");
