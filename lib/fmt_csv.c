@@ -762,6 +762,41 @@ dir_near(const char *k, size_t kn)
 	return best;
 }
 
+/*
+ * A '#' line [a, e) without the directive shape that is still plainly a
+ * mistyped directive: a known key (or a near miss) then '=' ("# seats=2",
+ * "# title = X"), or seats (or a near miss) then blanks and a whole
+ * number ("# seats 2"). Sets the key and returns the known one, or NULL.
+ */
+static const char *
+almost_directive(const char *a, const char *e, const char **k, size_t *kn)
+{
+	const char *q, *near, *d;
+
+	for (a++; a < e && (*a == ' ' || *a == '\t'); a++)
+		;
+	for (q = a; q < e && ((*q >= 'a' && *q <= 'z') ||
+	    (*q >= 'A' && *q <= 'Z')); q++)
+		;
+	if (q == a || q - a > 20)
+		return NULL;
+	*k = a;
+	*kn = (size_t)(q - a);
+	if ((near = dir_near(a, *kn)) == NULL)
+		return NULL;
+	while (q < e && (*q == ' ' || *q == '\t'))
+		q++;
+	if (q < e && *q == '=')
+		return near;
+	if (strcmp(near, "seats") != 0 || q == a + *kn)
+		return NULL;
+	while (e > q && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r'))
+		e--;
+	for (d = q; d < e && *d >= '0' && *d <= '9'; d++)
+		;
+	return d == e && d > q ? near : NULL;
+}
+
 /* One '#' line [a, e) (a at the '#') before the header: a directive
  * (title, seats, candidate) or a comment; an unknown key is refused. */
 static int
@@ -772,8 +807,14 @@ directive(struct rd *r, const char *a, const char *e, long line)
 	teller_ctx *ctx = r->ctx;
 	long kcol;
 
-	if (!directive_shape(a, e, &k, &kn, &v))
+	if (!directive_shape(a, e, &k, &kn, &v)) {
+		if ((near = almost_directive(a, e, &k, &kn)) != NULL)
+			return tl_fail_at(ctx, TELLER_EPARSE, line,
+			    (long)(k - r->s.lstart) + 1, "a mistyped "
+			    "directive? Write '# %s: ...' (a ':' after the "
+			    "key), or reword the comment", near);
 		return TELLER_OK; /* a comment */
+	}
 	kcol = (long)(k - r->s.lstart) + 1;
 	vn = (size_t)(e - v);
 	trim(&v, &vn);

@@ -357,8 +357,8 @@ resolve_names(struct pl *s, const struct tl_vec *names)
  * A metadata key [k, ke) on line `line` (a = the line's start): refuse a
  * key that teller reads given twice (the second would silently win) and
  * an unknown key beginning NUMBER or ALTERNATIVE (a mistyped
- * "ALTERNATIVE NAME 1" would leave the candidate unnamed). Other keys (FILE NAME,
- * DESCRIPTION, dates, ...) are PrefLib's own and ignored.
+ * "ALTERNATIVE NAME 1" would leave the candidate unnamed). Other keys
+ * (FILE NAME, DESCRIPTION, dates, ...) are PrefLib's own and ignored.
  */
 static int
 once(struct pl *s, const char *k, const char *ke, long line, const char *a)

@@ -264,6 +264,13 @@ directives(void)
 	bad("# seats: -1\nA\n1\n", TELLER_EPARSE, 1, 10);
 	bad("# seats: 2.0\nA\n1\n", TELLER_EPARSE, 1, 10);
 	bad("# seats:\nA\n1\n", TELLER_ERANGE, 1, 9);
+	bad("# seats 2\nA\n1\n", TELLER_EPARSE, 1, 3);
+	bad("# sets 2 \r\nA\n1\n", TELLER_EPARSE, 1, 3);
+	bad("# seats=2\nA\n1\n", TELLER_EPARSE, 1, 3);
+	bad("#title = Ward 3\nA\n1\n", TELLER_EPARSE, 1, 2);
+	ok("# seats are two this time\n# candidates listed below\n"
+	    "# title of the ward\n# seats 2 and 3\n# note=1\nA\n1\n",
+	    "A #1:A;");
 }
 
 /* X marks in candidate columns: all at rank 1 (issue 10). */
