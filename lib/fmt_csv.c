@@ -634,6 +634,8 @@ struct rd {
 	struct tl_strtab names; /* candidate names, index == id */
 	struct tl_strtab ids;   /* ballot ids seen */
 	bool fixed;             /* candidates fixed by directives */
+	long title_line;        /* of '# title:', 0 if none */
+	long seats_line;        /* of '# seats:', 0 if none */
 	int idcol, wcol;        /* -1 if absent */
 	size_t nf;              /* header fields */
 	size_t nranks;          /* layout A: rank columns */
@@ -644,6 +646,8 @@ struct rd {
 				 * in the current cell */
 	uint32_t gen;
 	struct tl_vec *pairs;   /* layout B: of struct pair */
+	long xline, nline;      /* layout B: line of the first X mark, of the
+				 * first rank number; 0 if none yet */
 };
 
 struct pair {
@@ -666,45 +670,184 @@ add_cand(struct rd *r, const char *name, size_t n, const char *party,
 	return id;
 }
 
-/* One "# key: value" line before the header. */
+/*
+ * The directive shape of a '#' line [a, e) (a at the '#'): '#', blanks, a
+ * key of 1..20 ASCII letters, blanks, ':', then a blank or the end of the
+ * line. Sets [*k, *k + *kn) to the key and *v to just past the ':'.
+ * Anything else ("# note", "# Ward 3: ...", "# see https://...", "##")
+ * is a comment.
+ */
+static bool
+directive_shape(const char *a, const char *e, const char **k, size_t *kn,
+    const char **v)
+{
+	const char *q;
+
+	for (a++; a < e && (*a == ' ' || *a == '\t'); a++)
+		;
+	for (q = a; q < e && ((*q >= 'a' && *q <= 'z') ||
+	    (*q >= 'A' && *q <= 'Z')); q++)
+		;
+	if (q == a || q - a > 20)
+		return false;
+	*k = a;
+	*kn = (size_t)(q - a);
+	while (q < e && (*q == ' ' || *q == '\t'))
+		q++;
+	if (q == e || *q != ':')
+		return false;
+	q++;
+	if (q < e && *q != ' ' && *q != '\t' && *q != '\r')
+		return false;
+	*v = q;
+	return true;
+}
+
+static const char *const dir_keys[] = { "title", "seats", "candidate",
+	NULL };
+
+/* Restricted Damerau-Levenshtein distance of s[0..n) (any case) and lit,
+ * both at most 20 bytes. */
+static int
+edit_dist(const char *s, size_t n, const char *lit)
+{
+	int d[22][22];
+	size_t m = strlen(lit), i, j;
+
+	if (n > 20 || m > 20)
+		return 99;
+	for (i = 0; i <= n; i++)
+		d[i][0] = (int)i;
+	for (j = 0; j <= m; j++)
+		d[0][j] = (int)j;
+	for (i = 1; i <= n; i++) {
+		int a = (unsigned char)s[i - 1];
+
+		if (a >= 'A' && a <= 'Z')
+			a += 'a' - 'A';
+		for (j = 1; j <= m; j++) {
+			int c = d[i - 1][j - 1] + (a != lit[j - 1]);
+			int pa = i > 1 ? (unsigned char)s[i - 2] : 0;
+
+			if (pa >= 'A' && pa <= 'Z')
+				pa += 'a' - 'A';
+			if (d[i - 1][j] + 1 < c)
+				c = d[i - 1][j] + 1;
+			if (d[i][j - 1] + 1 < c)
+				c = d[i][j - 1] + 1;
+			if (i > 1 && j > 1 && a == lit[j - 2] &&
+			    pa == lit[j - 1] && d[i - 2][j - 2] + 1 < c)
+				c = d[i - 2][j - 2] + 1;
+			d[i][j] = c;
+		}
+	}
+	return d[n][m];
+}
+
+/* The known key key[0..kn) is, or is a near miss of (within 2 edits, and
+ * fewer than its length), or NULL. */
+static const char *
+dir_near(const char *k, size_t kn)
+{
+	const char *best = NULL;
+	int bd = 3, i;
+
+	for (i = 0; dir_keys[i] != NULL; i++) {
+		int dd = edit_dist(k, kn, dir_keys[i]);
+		if (dd < bd && (size_t)dd < kn) {
+			bd = dd;
+			best = dir_keys[i];
+		}
+	}
+	return best;
+}
+
+/*
+ * A '#' line [a, e) without the directive shape that is still plainly a
+ * mistyped directive: a known key (or a near miss) then '=' ("# seats=2",
+ * "# title = X"), or seats (or a near miss) then blanks and a whole
+ * number ("# seats 2"). Sets the key and returns the known one, or NULL.
+ */
+static const char *
+almost_directive(const char *a, const char *e, const char **k, size_t *kn)
+{
+	const char *q, *near, *d;
+
+	for (a++; a < e && (*a == ' ' || *a == '\t'); a++)
+		;
+	for (q = a; q < e && ((*q >= 'a' && *q <= 'z') ||
+	    (*q >= 'A' && *q <= 'Z')); q++)
+		;
+	if (q == a || q - a > 20)
+		return NULL;
+	*k = a;
+	*kn = (size_t)(q - a);
+	if ((near = dir_near(a, *kn)) == NULL)
+		return NULL;
+	while (q < e && (*q == ' ' || *q == '\t'))
+		q++;
+	if (q < e && *q == '=')
+		return near;
+	if (strcmp(near, "seats") != 0 || q == a + *kn)
+		return NULL;
+	while (e > q && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r'))
+		e--;
+	for (d = q; d < e && *d >= '0' && *d <= '9'; d++)
+		;
+	return d == e && d > q ? near : NULL;
+}
+
+/* One '#' line [a, e) (a at the '#') before the header: a directive
+ * (title, seats, candidate) or a comment; an unknown key is refused. */
 static int
 directive(struct rd *r, const char *a, const char *e, long line)
 {
-	const char *k, *colon, *v;
+	const char *k, *v, *near;
 	size_t kn, vn;
 	teller_ctx *ctx = r->ctx;
+	long kcol;
 
-	a++; /* '#' */
-	while (a < e && (*a == ' ' || *a == '\t'))
-		a++;
-	colon = memchr(a, ':', (size_t)(e - a));
-	if (colon == NULL)
+	if (!directive_shape(a, e, &k, &kn, &v)) {
+		if ((near = almost_directive(a, e, &k, &kn)) != NULL)
+			return tl_fail_at(ctx, TELLER_EPARSE, line,
+			    (long)(k - r->s.lstart) + 1, "a mistyped "
+			    "directive? Write '# %s: ...' (a ':' after the "
+			    "key), or reword the comment", near);
 		return TELLER_OK; /* a comment */
-	k = a;
-	kn = (size_t)(colon - a);
-	trim(&k, &kn);
-	v = colon + 1;
+	}
+	kcol = (long)(k - r->s.lstart) + 1;
 	vn = (size_t)(e - v);
 	trim(&v, &vn);
 	if (ieq(k, kn, "title")) {
+		if (r->title_line > 0)
+			return tl_fail_at(ctx, TELLER_EDUP, line, kcol,
+			    "a second '# title:' (the first is on line %ld)",
+			    r->title_line);
+		r->title_line = line;
 		r->c->title = tl_strndup(ctx, v, vn);
 		return r->c->title != NULL ? TELLER_OK : TELLER_ENOMEM;
 	}
 	if (ieq(k, kn, "seats")) {
-		long n = 0;
+		long n = 0, vcol = (long)(v - r->s.lstart) + 1;
 		size_t i;
 
+		if (r->seats_line > 0)
+			return tl_fail_at(ctx, TELLER_EDUP, line, kcol,
+			    "a second '# seats:' (the first is on line %ld)",
+			    r->seats_line);
+		r->seats_line = line;
 		for (i = 0; i < vn; i++) {
-			if (v[i] < '0' || v[i] > '9' || n > 100000000)
+			if (v[i] < '0' || v[i] > '9')
 				return tl_fail_at(ctx, TELLER_EPARSE, line,
-				    (long)(v - r->s.lstart) + 1, "seats must "
-				    "be a whole number");
-			n = n * 10 + (v[i] - '0');
+				    vcol, "seats must be a whole number, not "
+				    "\"%.*s\"", (int)(vn > 20 ? 20 : vn), v);
+			if (n <= 100000000)
+				n = n * 10 + (v[i] - '0');
 		}
 		if (vn == 0 || n < 1 || n > ctx->lim.seats)
-			return tl_fail_at(ctx, TELLER_ERANGE, line,
-			    (long)(v - r->s.lstart) + 1, "seats must be "
-			    "1..%d", ctx->lim.seats);
+			return tl_fail_at(ctx, TELLER_ERANGE, line, vcol,
+			    "seats must be 1..%d, not \"%.*s\"",
+			    ctx->lim.seats, (int)(vn > 20 ? 20 : vn), v);
 		r->c->seats = (int)n;
 		return TELLER_OK;
 	}
@@ -729,7 +872,50 @@ directive(struct rd *r, const char *a, const char *e, long line)
 		r->fixed = true;
 		return add_cand(r, v, nn, pa, pn) < 0 ? ctx->err : TELLER_OK;
 	}
-	return TELLER_OK; /* another comment */
+	near = dir_near(k, kn);
+	if (near != NULL)
+		return tl_fail_at(ctx, TELLER_EPARSE, line, kcol, "unknown "
+		    "directive '# %.*s:'; did you mean '# %s:'?", (int)kn, k,
+		    near);
+	return tl_fail_at(ctx, TELLER_EPARSE, line, kcol, "unknown directive "
+	    "'# %.*s:' (teller knows title, seats and candidate); for a "
+	    "comment, leave out the ':' or begin the line with '##'", (int)kn,
+	    k);
+}
+
+/*
+ * A '#' line [a, e) among the rows: a comment, so long as it cannot be
+ * a paper. Refused: a directive (or a near miss), which would be
+ * silently ignored there; and, when the header has two or more fields, a
+ * line that splits into exactly the header's fields (outside quotes),
+ * which may be a paper whose id or first name begins with '#'.
+ */
+static int
+late_comment(struct rd *r, const char *a, const char *e)
+{
+	const char *k, *v, *near, *q;
+	size_t kn, nf = 1;
+	bool inq = false;
+
+	if (directive_shape(a, e, &k, &kn, &v) &&
+	    (near = dir_near(k, kn)) != NULL)
+		return tl_fail_at(r->ctx, TELLER_EPARSE, r->s.line,
+		    (long)(k - r->s.lstart) + 1, "'# %.*s:' after the "
+		    "header: directives ('# %s:') must come before it",
+		    (int)kn, k, near);
+	for (q = a; q < e; q++)
+		if (*q == '"')
+			inq = !inq;
+		else if (!inq && *q == r->s.sep)
+			nf++;
+	if (r->nf < 2 || nf != r->nf)
+		return TELLER_OK;
+	return tl_fail_at(r->ctx, TELLER_EPARSE, r->s.line,
+	    (long)(a - r->s.lstart) + 1, "a comment or a paper? This line "
+	    "begins with '#' but has the header's %zu fields: quote a first "
+	    "cell that begins with '#', or write the comment without %s",
+	    r->nf, r->s.sep == '\t' ? "tabs" : r->s.sep == ';' ? "';'" :
+	    "','");
 }
 
 /* Columns that describe a ballot, not a vote (as in RCTab's generic
@@ -1001,6 +1187,43 @@ pair_cmp(const void *a, const void *b)
 	return (x->id > y->id) - (x->id < y->id);
 }
 
+/* An X mark: "X", "x", U+2713 CHECK MARK or U+2714 HEAVY CHECK MARK. */
+static bool
+is_xmark(const char *s, size_t n)
+{
+	if (n == 1)
+		return s[0] == 'X' || s[0] == 'x';
+	return n == 3 && memcmp(s, "\xE2\x9C", 2) == 0 &&
+	    (s[2] == '\x93' || s[2] == '\x94');
+}
+
+/*
+ * Layout B: the file marks papers either with X (every mark at rank 1)
+ * or with rank numbers, never both: a mix in one row has no one reading,
+ * and a mix in one file is most likely a mistake. Note the first cell of
+ * each kind; refuse the cell f that mixes.
+ */
+static int
+mark_kind(struct rd *r, const struct fld *f, bool x)
+{
+	long *mine = x ? &r->xline : &r->nline;
+	long other = x ? r->nline : r->xline;
+
+	if (other == f->line)
+		return tl_fail_at(r->ctx, TELLER_EPARSE, f->line, f->col,
+		    "X marks and rank numbers in one row: mark a paper one "
+		    "way");
+	if (other > 0)
+		return tl_fail_at(r->ctx, TELLER_EPARSE, f->line, f->col,
+		    x ? "X mark in a file of rank numbers (the first number "
+		    "is on line %ld): mark every paper one way" : "rank "
+		    "number in a file of X marks (the first X is on line "
+		    "%ld): mark every paper one way", other);
+	if (*mine == 0)
+		*mine = f->line;
+	return TELLER_OK;
+}
+
 static int
 row_b(struct rd *r, const struct fld *f, int64_t w)
 {
@@ -1021,6 +1244,18 @@ row_b(struct rd *r, const struct fld *f, int64_t w)
 		trim(&s, &n);
 		if (n == 0)
 			continue;
+		if (is_xmark(s, n)) {
+			if ((rc = mark_kind(r, &f[i], true)) != TELLER_OK)
+				return rc;
+			pr.rank = 1;
+			pr.id = (tl_cid)r->candcol[i];
+			maxr = 1;
+			if (tl_vec_push(ctx, r->pairs, &pr) == NULL)
+				return TELLER_ENOMEM;
+			continue;
+		}
+		if ((rc = mark_kind(r, &f[i], false)) != TELLER_OK)
+			return rc;
 		for (k = 0; k < n; k++) {
 			if (s[k] < '0' || s[k] > '9')
 				return tl_fail_at(ctx, TELLER_EPARSE,
@@ -1173,8 +1408,8 @@ csv_read(teller_ctx *ctx, struct rd *r, struct tl_behind *b, const char *buf,
 		return rc;
 	r->s.header = false;
 	for (;;) {
-		/* a line starting with '#' is a comment here too (a name
-		 * starting with '#' must be quoted) */
+		/* a line starting with '#' is a comment here too (a first
+		 * cell starting with '#' must be quoted) */
 		const char *a = r->s.p;
 
 		/* the records before this one are done with */
@@ -1184,6 +1419,9 @@ csv_read(teller_ctx *ctx, struct rd *r, struct tl_behind *b, const char *buf,
 			a++;
 		if (a < r->s.end && *a == '#') {
 			const char *e = memchr(a, '\n', (size_t)(r->s.end - a));
+			if ((rc = late_comment(r, a, e != NULL ? e :
+			    r->s.end)) != TELLER_OK)
+				return rc;
 			r->s.p = e != NULL ? e + 1 : r->s.end;
 			r->s.line++;
 			r->s.lstart = r->s.p;
@@ -1199,8 +1437,11 @@ csv_read(teller_ctx *ctx, struct rd *r, struct tl_behind *b, const char *buf,
 			return rc;
 	}
 	if (r->c->ncand == 0)
-		return tl_fail_at(ctx, TELLER_EPARSE, 1, 1, "no candidates: "
-		    "add '# candidate:' lines or mark some ballots");
+		return tl_fail_at(ctx, TELLER_EPARSE, 1, 1, r->p->lines == 0 ?
+		    "no ballots and no candidates: rank columns name no "
+		    "candidate, so add '# candidate:' lines" : "no "
+		    "candidates: add '# candidate:' lines or mark some "
+		    "ballots");
 	r->p->ncand = r->c->ncand;
 	return TELLER_OK;
 }

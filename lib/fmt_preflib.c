@@ -126,14 +126,19 @@ struct pl {
 	int type;
 	uint32_t *seen;   /* [n]: == gen if in the current order */
 	uint32_t gen;     /* orders begun, wrapping past 0 */
+	uint32_t *rseen;  /* [n]: == rgen if at the current rank */
+	uint32_t rgen;    /* ranks begun, wrapping past 0 */
 	struct tl_vec *marks;
 	int64_t orders;   /* data lines */
 	struct tl_behind *b; /* checks and releases the input behind us */
+	long keyline[5];  /* line of each key once() knows, 0 if not yet */
 };
 
 /*
- * One order "1,{2,3},4" in [a, e) of line `line` (bufstart = the line's
- * start, for columns), with weight w.
+ * One order "1,{2,3},4" in [a, e) of line `line` (ls = the line's start,
+ * for columns), with weight w, kept as marked: an alternative repeated at
+ * a later rank stays there (the method applies its rule to it); twice in
+ * one tie is refused, as no paper can show it.
  */
 static int
 order(struct pl *s, const char *a, const char *e, const char *ls, long line,
@@ -141,7 +146,7 @@ order(struct pl *s, const char *a, const char *e, const char *ls, long line,
 {
 	teller_ctx *ctx = s->ctx;
 	const char *p = skipws(a, e);
-	int i, nmarked = 0, rc;
+	int i, nmarked = 0, nranks = 0, rc;
 	bool tie = false;
 
 	e = rtrim(p, e);
@@ -157,6 +162,15 @@ order(struct pl *s, const char *a, const char *e, const char *ls, long line,
 		int64_t v;
 
 		s->marks->len = 0;
+		if (++s->rgen == 0) {
+			for (i = 0; i < s->n; i++)
+				s->rseen[i] = 0;
+			s->rgen = 1;
+		}
+		if (++nranks > ctx->lim.ranks)
+			return tl_fail_at(ctx, TELLER_ELIMIT, line,
+			    (long)(p - ls) + 1, "more than %d ranks",
+			    ctx->lim.ranks);
 		if (brace)
 			p = skipws(p + 1, e);
 		for (;;) {
@@ -176,12 +190,14 @@ order(struct pl *s, const char *a, const char *e, const char *ls, long line,
 				    (long)(at - ls) + 1, "alternative %.*s "
 				    "is not in 1..%d", (int)(p - at), at,
 				    s->n);
-			if (s->seen[v - 1] == s->gen)
+			if (s->rseen[v - 1] == s->rgen)
 				return tl_fail_at(ctx, TELLER_EPARSE, line,
 				    (long)(at - ls) + 1, "alternative %d "
-				    "appears twice in one order", (int)v);
+				    "appears twice in one tie", (int)v);
+			s->rseen[v - 1] = s->rgen;
+			if (s->seen[v - 1] != s->gen)
+				nmarked++; /* alternatives, not repeats */
 			s->seen[v - 1] = s->gen;
-			nmarked++;
 			id = (tl_cid)(v - 1);
 			if (tl_vec_push(ctx, s->marks, &id) == NULL)
 				return TELLER_ENOMEM;
@@ -226,9 +242,6 @@ order(struct pl *s, const char *a, const char *e, const char *ls, long line,
 	if (w > ctx->lim.ballots - s->p->total)
 		return tl_fail_at(ctx, TELLER_ELIMIT, line, 1, "total ballot "
 		    "weight exceeds the limit");
-	if (nmarked > ctx->lim.ranks)
-		return tl_fail_at(ctx, TELLER_ELIMIT, line, 1, "more than %d "
-		    "ranks", ctx->lim.ranks);
 	s->orders++;
 	return tl_profile_end(ctx, s->p, w);
 }
@@ -247,9 +260,11 @@ setup(struct pl *s, int64_t n, long line, long col)
 		    "%d alternatives", ctx->lim.candidates);
 	s->n = (int)n;
 	s->seen = tl_alloc(ctx, (size_t)n, sizeof(uint32_t));
+	s->rseen = tl_alloc(ctx, (size_t)n, sizeof(uint32_t));
 	s->p = tl_profile_new(ctx, (int)n);
 	s->marks = tl_vec_new(ctx, sizeof(tl_cid));
-	if (s->seen == NULL || s->p == NULL || s->marks == NULL)
+	if (s->seen == NULL || s->rseen == NULL || s->p == NULL ||
+	    s->marks == NULL)
 		return TELLER_ENOMEM;
 	return TELLER_OK;
 }
@@ -338,6 +353,46 @@ resolve_names(struct pl *s, const struct tl_vec *names)
 	return add_names(s, nm, nl);
 }
 
+/*
+ * A metadata key [k, ke) on line `line` (a = the line's start): refuse a
+ * key that teller reads given twice (the second would silently win) and
+ * an unknown key beginning NUMBER or ALTERNATIVE (a mistyped
+ * "ALTERNATIVE NAME 1" would leave the candidate unnamed). Other keys
+ * (FILE NAME, DESCRIPTION, dates, ...) are PrefLib's own and ignored.
+ */
+static int
+once(struct pl *s, const char *k, const char *ke, long line, const char *a)
+{
+	static const char *const keys[] = { "NUMBER ALTERNATIVES",
+		"NUMBER VOTERS", "NUMBER UNIQUE ORDERS", "DATA TYPE", "TITLE",
+		NULL };
+	size_t n = (size_t)(ke - k);
+	int i;
+
+	for (i = 0; keys[i] != NULL; i++)
+		if (key_is(k, n, keys[i])) {
+			if (s->keyline[i] > 0)
+				return tl_fail_at(s->ctx, TELLER_EDUP, line,
+				    (long)(k - a) + 1, "a second '# %s:' (the "
+				    "first is on line %ld)", keys[i],
+				    s->keyline[i]);
+			s->keyline[i] = line;
+			return TELLER_OK;
+		}
+	if (n > 17 && key_is(k, 17, "ALTERNATIVE NAME "))
+		return TELLER_OK; /* its number is checked where it is read */
+	if (n >= 6 && key_is(k, 6, "NUMBER"))
+		return tl_fail_at(s->ctx, TELLER_EPARSE, line,
+		    (long)(k - a) + 1, "unknown PrefLib key '%.*s' (teller "
+		    "reads NUMBER ALTERNATIVES, NUMBER VOTERS and NUMBER "
+		    "UNIQUE ORDERS)", (int)(n > 40 ? 40 : n), k);
+	if (n >= 11 && key_is(k, 11, "ALTERNATIVE"))
+		return tl_fail_at(s->ctx, TELLER_EPARSE, line,
+		    (long)(k - a) + 1, "unknown PrefLib key '%.*s' (did you "
+		    "mean 'ALTERNATIVE NAME k'?)", (int)(n > 40 ? 40 : n), k);
+	return TELLER_OK;
+}
+
 /* The PrefLib 2022 format. */
 static int
 parse_new(struct pl *s, const char *buf, size_t len)
@@ -360,18 +415,39 @@ parse_new(struct pl *s, const char *buf, size_t len)
 		if (p == e)
 			continue;
 		if (*p == '#') {
-			if (s->p != NULL)
-				continue; /* a comment among the orders */
 			k = skipws(p + 1, e);
 			colon = memchr(k, ':', (size_t)(e - k));
 			if (colon == NULL)
 				continue;
 			ke = rtrim(k, colon);
+			if (s->p != NULL) {
+				/* among the orders: a comment, unless it is
+				 * metadata teller reads, which would be
+				 * silently ignored here */
+				size_t kn = (size_t)(ke - k);
+				if ((kn >= 6 && key_is(k, 6, "NUMBER")) ||
+				    (kn >= 11 && key_is(k, 11,
+				    "ALTERNATIVE")) || key_is(k, kn,
+				    "DATA TYPE") || key_is(k, kn, "TITLE"))
+					return tl_fail_at(ctx, TELLER_EPARSE,
+					    l.line, (long)(k - a) + 1, "'# "
+					    "%.*s:' after the first order: "
+					    "metadata must come before it",
+					    (int)(kn > 40 ? 40 : kn), k);
+				continue;
+			}
 			v = skipws(colon + 1, e);
 			e = rtrim(v, e);
+			if ((rc = once(s, k, ke, l.line, a)) != TELLER_OK)
+				return rc;
 			if (key_is(k, (size_t)(ke - k), "NUMBER ALTERNATIVES")) {
 				const char *q = v;
 				nalt = number(&q, e, 1000000000);
+				if (nalt == -2 && q == e)
+					return tl_fail_at(ctx, TELLER_ELIMIT,
+					    l.line, (long)(v - a) + 1, "more "
+					    "than %d alternatives",
+					    ctx->lim.candidates);
 				if (nalt < 0 || q != e)
 					return tl_fail_at(ctx, TELLER_EPARSE,
 					    l.line, (long)(v - a) + 1, "NUMBER "
@@ -503,6 +579,10 @@ parse_old(struct pl *s, const char *buf, size_t len)
 		;
 	p = skipws(a, e);
 	v = number(&p, e, 1000000000);
+	if (v == -2)
+		return tl_fail_at(ctx, TELLER_ELIMIT, l.line,
+		    (long)(skipws(a, e) - a) + 1, "more than %d alternatives",
+		    ctx->lim.candidates);
 	if ((rc = setup(s, v, l.line, (long)(skipws(a, e) - a) + 1)) !=
 	    TELLER_OK)
 		return rc;

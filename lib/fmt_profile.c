@@ -182,6 +182,8 @@ struct rd {
 	const char *p, *end;
 	const char *a, *e; /* current line */
 	long line;
+	uint32_t *stamp;   /* [candidates]: == gen if marked at this rank */
+	uint32_t gen;      /* ranks read, wrapping past 0 */
 };
 
 static int
@@ -417,6 +419,11 @@ pat_line(struct rd *r, struct teller_profile *p, struct tl_vec *marks)
 			    ctx->lim.ranks);
 		marks->len = 0;
 		s = rs;
+		if (++r->gen == 0) {
+			memset(r->stamp, 0, (size_t)p->ncand *
+			    sizeof(uint32_t));
+			r->gen = 1;
+		}
 		if (*s == '-') {
 			s++;
 		} else {
@@ -439,10 +446,12 @@ pat_line(struct rd *r, struct teller_profile *p, struct tl_vec *marks)
 					    "candidate %lld is not in 1..%d",
 					    (long long)id, p->ncand);
 				cid = (tl_cid)(id - 1);
-				if (marks->len >= (size_t)p->ncand)
+				if (r->stamp[cid] == r->gen)
 					return tl_fail_at(ctx, TELLER_EPARSE,
 					    r->line, (long)(d - r->a) + 1,
-					    "more marks than candidates");
+					    "candidate %lld twice at one rank",
+					    (long long)id);
+				r->stamp[cid] = r->gen;
 				if (tl_vec_push(ctx, marks, &cid) == NULL)
 					return TELLER_ENOMEM;
 				if (s < r->e && *s == '=') {
@@ -519,7 +528,8 @@ profile_read(struct rd *rp, struct tl_behind *b, struct teller_contest **cp,
 		    "patterns but only %lld ballots", (long long)npat,
 		    (long long)ballots);
 	p = tl_profile_new(ctx, (int)ncand);
-	if (p == NULL)
+	r.stamp = tl_alloc(ctx, (size_t)ncand, sizeof(uint32_t));
+	if (p == NULL || r.stamp == NULL)
 		return TELLER_ENOMEM;
 	p->wdp = (int)wdp;
 	for (i = 0; i < npat; i++)

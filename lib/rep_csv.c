@@ -2,20 +2,31 @@
 /*
  * rep_csv.c -- the stages as CSV (RFC 4180): one row per stage and
  * candidate, plus non-transferable and loss-by-fractions rows, so a
- * spreadsheet can pivot it. Numbers are exact decimal strings.
+ * spreadsheet can pivot it. Numbers are exact decimal strings; text
+ * that a spreadsheet would run as a formula is neutralised.
  */
 #include <string.h>
 
 #include "tl_int.h"
 
+/*
+ * A text cell. One that a spreadsheet would take for a formula (it
+ * begins with '=', '+', '-', '@', TAB or CR: OWASP's CSV-injection rule)
+ * gets a leading '\''; then it is quoted if it holds ',', '"', CR or LF.
+ * Numbers do not come here (a negative change stays a number).
+ */
 static void
 field(struct tl_out *o, const char *s)
 {
+	bool formula = strchr("=+-@\t\r", s[0]) != NULL && s[0] != '\0';
+
 	if (strpbrk(s, ",\"\r\n") == NULL) {
+		if (formula)
+			tl_out_str(o, "'");
 		tl_out_str(o, s);
 		return;
 	}
-	tl_out_str(o, "\"");
+	tl_out_str(o, formula ? "\"'" : "\"");
 	for (; *s != '\0'; s++) {
 		if (*s == '"')
 			tl_out_str(o, "\"");

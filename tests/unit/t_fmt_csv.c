@@ -232,6 +232,77 @@ errors(void)
 	bad("id,weight\n1,1\n", TELLER_EPARSE, 1, 1);
 }
 
+/* '# key:' lines before the header: known keys are directives, unknown
+ * ones refused (with a hint when close to a known one); lines without
+ * the key shape stay comments (issue 10). */
+static void
+directives(void)
+{
+	ok("# just a comment\n# Ward 3: Smith\n# see https://x.org/a\n"
+	    "## note: kept\n#seats:1\n# 2024: count\n# note\nA,B\n1,2\n",
+	    "A B #1:A,B;");
+	ok("# TITLE: T\n# Seats : 1\nA\n1\n", "A #1:A;");
+	ok("A,B\n1,2\n# a comment among rows: fine\n# note: fine\n2,1\n",
+	    "A B #1:A,B;1:B,A;");
+	bad("# sets: 2\nA,B\n1,2\n", TELLER_EPARSE, 1, 3);
+	bad("# titel: x\nA,B\n1,2\n", TELLER_EPARSE, 1, 3);
+	bad("# candidates: A\nrank1\nA\n", TELLER_EPARSE, 1, 3);
+	bad("  #  seat : 2\nA,B\n1,2\n", TELLER_EPARSE, 1, 6);
+	bad("# note: hello\nA,B\n1,2\n", TELLER_EPARSE, 1, 3);
+	bad("# title: a\n# seats: 1\n# seats: 2\nA\n1\n", TELLER_EDUP, 3, 3);
+	bad("# title: a\n# title: b\nA\n1\n", TELLER_EDUP, 2, 3);
+	bad("A,B\n1,2\n# seats: 2\n", TELLER_EPARSE, 3, 3);
+	bad("A,B\n1,2\n# candidate: C\n", TELLER_EPARSE, 3, 3);
+	/* a '#' line among the rows that could be a paper: refused, never
+	 * dropped as a comment */
+	bad("id,A,B\n1,1,2\n#2,2,1\n", TELLER_EPARSE, 3, 1);
+	bad("id\tA\tB\n  #2\t2\t1\n", TELLER_EPARSE, 2, 3);
+	bad("rank1,rank2\n#A,B\n", TELLER_EPARSE, 2, 1);
+	ok("id,A,B\n\"#2\",2,1\n# batch 2\n# a, b\n# \"a,b,c\"\n",
+	    "A B #1:B,A;");
+	bad("# seats: 99999999999\nA\n1\n", TELLER_ERANGE, 1, 10);
+	bad("# seats: -1\nA\n1\n", TELLER_EPARSE, 1, 10);
+	bad("# seats: 2.0\nA\n1\n", TELLER_EPARSE, 1, 10);
+	bad("# seats:\nA\n1\n", TELLER_ERANGE, 1, 9);
+	bad("# seats 2\nA\n1\n", TELLER_EPARSE, 1, 3);
+	bad("# sets 2 \r\nA\n1\n", TELLER_EPARSE, 1, 3);
+	bad("# seats=2\nA\n1\n", TELLER_EPARSE, 1, 3);
+	bad("#title = Ward 3\nA\n1\n", TELLER_EPARSE, 1, 2);
+	ok("# seats are two this time\n# candidates listed below\n"
+	    "# title of the ward\n# seats 2 and 3\n# note=1\nA\n1\n",
+	    "A #1:A;");
+}
+
+/* X marks in candidate columns: all at rank 1 (issue 10). */
+static void
+xmarks(void)
+{
+	ok("A,B,C\nX,,\n,x,\nX,X,\n,,\n\xE2\x9C\x93,,\n,,\xE2\x9C\x94\n",
+	    "A B C #1:;1:A|B;1:B;1:C;2:A;");
+	ok("id,weight,A,B\n1,3, X ,\n", "A B #3:A;");
+	bad("A,B\nX,2\n", TELLER_EPARSE, 2, 3);
+	bad("A,B\n2,X\n", TELLER_EPARSE, 2, 3);
+	bad("A,B\nX,\n1,2\n", TELLER_EPARSE, 3, 1);
+	bad("A,B\n1,\n,X\n", TELLER_EPARSE, 3, 2);
+	bad("A,B\nXX,\n", TELLER_EPARSE, 2, 1);
+}
+
+/* Every paper as cast: blank rows with an id or weight, skipped and
+ * equal ranks; a header alone is a contest with no paper. */
+static void
+kept(void)
+{
+	ok("id,A,B,C\n1,,,\n2,1,,3\n3,2,2,\n4,,,\n",
+	    "A B C #1:-,A|B;1:A,-,C;2:;");
+	ok("id,rank1,rank2,rank3\n1,,,\n2,A,,B\n3,,A,\n4,A,A,\n",
+	    "A B #1:;1:-,A;1:A,-,B;1:A,A;");
+	ok("weight,A,B\n2.5,,\n", "A B #2.5:;");
+	ok("A,B,C\n", "A B C #");
+	ok("A,B,C\r\n\r\n", "A B C #");
+	ok("# candidate: A\n# candidate: B\nrank1,rank2\n", "A B #");
+	bad("rank1,rank2\n", TELLER_EPARSE, 1, 1);
+}
+
 /* Every allocation failing in turn gives ENOMEM, never a crash. */
 static void
 oom(void)
@@ -296,6 +367,9 @@ main(void)
 	layout_a();
 	layout_b();
 	errors();
+	directives();
+	xmarks();
+	kept();
 	speed();
 	shared_generic();
 	return h_done();

@@ -109,6 +109,12 @@ formats(void)
 	    "# ALTERNATIVE NAME 2: Y\n", "X Y #");
 	ok("3\n1,Alice\n2,Bob\n3,Carol\n6,6,3\n3,1,2,3\n2,2,{1,3}\n1,3\n",
 	    "Alice Bob Carol #3:1,2,3;2:2,1|3;1:3;");
+	/* every order kept as marked: a repeat at a later rank, a tie,
+	 * an empty order (a blank paper) (issue 10) */
+	ok(HDR("soi", "3") "1: 1,1\n2: 2,3,2\n", "1 2 3 #1:1,1;2:2,3,2; T=Tst");
+	ok(HDR("toc", "3") "1: 1,{2,3},1\n", "1 2 3 #1:1,2|3,1; T=Tst");
+	ok(HDR("toi", "3") "2:\n1: {1,2}\n", "1 2 3 #2:;1:1|2; T=Tst");
+	ok("2\n1,A\n2,B\n2,2,2\n1,1,1\n1\n", "A B #1:1,1;1:;");
 	/* not PrefLib: handed to the CSV reader */
 	ok("# title: Csv\nrank1,rank2\nA,B\n", "A B #1:1,2; T=Csv");
 }
@@ -118,7 +124,8 @@ errors(void)
 {
 	bad(HDR("soc", "3") "1: 1,2\n", TELLER_EPARSE, 5, 3);
 	bad(HDR("soc", "3") "1: {1,2},3\n", TELLER_EPARSE, 5, 3);
-	bad(HDR("soi", "3") "1: 1,1\n", TELLER_EPARSE, 5, 6);
+	bad(HDR("toi", "3") "1: 2,{1,3,1}\n", TELLER_EPARSE, 5, 11);
+	bad(HDR("toc", "3") "1: 1,2,1\n", TELLER_EPARSE, 5, 3);
 	bad(HDR("toi", "3") "1: 1,4\n", TELLER_ERANGE, 5, 6);
 	bad(HDR("toi", "3") "1: 0\n", TELLER_ERANGE, 5, 4);
 	bad(HDR("toi", "3") "1: {1,2\n", TELLER_EPARSE, 5, 8);
@@ -145,6 +152,28 @@ errors(void)
 	bad(HDR("soi", "2") "# NUMBER UNIQUE ORDERS: 3\n1: 1\n",
 	    TELLER_EPARSE, 5, 1);
 	bad(HDR("soi", "0") "1: 1\n", TELLER_ERANGE, 4, 1);
+	/* a key given twice, a mistyped NUMBER or ALTERNATIVE key, a
+	 * number of alternatives past any limit (issue 10) */
+	bad(HDR("soi", "3") "# NUMBER ALTERNATIVES: 2\n1: 1\n", TELLER_EDUP,
+	    5, 3);
+	bad(HDR("soi", "2") "# DATA TYPE: toc\n1: 1\n", TELLER_EDUP, 5, 3);
+	bad(HDR("soi", "2") "# NUMBER VOTERS: 1\n# NUMBER VOTERS: 1\n1: 1\n",
+	    TELLER_EDUP, 6, 3);
+	bad(HDR("soi", "2") "# TITLE: again\n1: 1\n", TELLER_EDUP, 5, 3);
+	bad(HDR("soi", "2") "# ALTERNATIVE NAMES 1: A\n1: 1\n",
+	    TELLER_EPARSE, 5, 3);
+	bad(HDR("soi", "2") "#  NUMBER VOTER: 1\n1: 1\n", TELLER_EPARSE, 5,
+	    4);
+	bad(HDR("soi", "99999999999") "1: 1\n", TELLER_ELIMIT, 4, 24);
+	bad("99999999999\n1,A\n", TELLER_ELIMIT, 1, 1);
+	bad(HDR("soi", "2") "1: 1\n# ALTERNATIVE NAME 2: B\n", TELLER_EPARSE,
+	    6, 3);
+	bad(HDR("soi", "2") "1: 1\n# NUMBER VOTERS: 2\n", TELLER_EPARSE, 6, 3);
+	ok(HDR("soi", "2") "1: 1\n# a comment: fine\n# another\n1: 2\n",
+	    "1 2 #1:1;1:2; T=Tst");
+	ok(HDR("soi", "2") "# DESCRIPTION: x\n# MODIFICATION TYPE: original\n"
+	    "# RELATES TO: a\n# PUBLICATION DATE: 2020-01-01\n1: 1\n",
+	    "1 2 #1:1; T=Tst");
 	bad(HDR("soi", "100000") "1: 1\n", TELLER_ELIMIT, 4, 1);
 	bad(HDR("soi", "2") "1: 1\xc3\n", TELLER_EENCODING, 5, 5);
 	bad("3\n1,A\n2,B\n", TELLER_EPARSE, 4, 1);

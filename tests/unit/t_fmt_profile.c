@@ -231,7 +231,10 @@ errors(void)
 	bad(H "patterns 1\n1: 1=\nend 1\n", TELLER_EPARSE, 10, 6);
 	bad(H "patterns 1\n1: x\nend 1\n", TELLER_EPARSE, 10, 4);
 	bad(H "patterns 1\n1:  1\nend 1\n", TELLER_EPARSE, 10, 0);
-	bad(H "patterns 1\n1: 1=2=1=2\nend 1\n", TELLER_EPARSE, 10, 0);
+	bad(H "patterns 1\n1: 1=2=1=2\nend 1\n", TELLER_EPARSE, 10, 8);
+	/* one candidate twice at one rank: no paper shows that */
+	bad(H "patterns 1\n1: 2 1=1\nend 1\n", TELLER_EPARSE, 10, 8);
+	bad(H "patterns 1\n1: 2=1 - 1=2=2\nend 1\n", TELLER_EPARSE, 10, 14);
 	bad(H "patterns 1\n0: 1\nend 0\n", TELLER_ERANGE, 10, 1);
 	bad(H "patterns 1\n1.5: 1\nend 1\n", TELLER_EPARSE, 10, 1);
 	bad(H "patterns 1\n-1: 1\nend 1\n", TELLER_EPARSE, 10, 1);
