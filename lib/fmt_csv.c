@@ -180,6 +180,21 @@ strtab_grow(teller_ctx *ctx, struct tl_strtab *t)
 	return TELLER_OK;
 }
 
+size_t
+tl_strtab_count(const struct tl_strtab *t)
+{
+	return t->ents->len;
+}
+
+const char *
+tl_strtab_get(const struct tl_strtab *t, size_t i, size_t *n)
+{
+	const struct tl_strent *e = &TL_VEC_AT(t->ents, struct tl_strent, i);
+
+	*n = e->len;
+	return (const char *)t->chars->data + e->off;
+}
+
 int
 tl_strtab_find(const struct tl_strtab *t, const char *s, size_t n)
 {
@@ -1465,6 +1480,13 @@ tl_fmt_csv(teller_ctx *ctx, const char *buf, size_t len,
 	rc = tl_behind_end(ctx, &b, csv_read(ctx, &r, &b, buf, len));
 	if (rc != TELLER_OK)
 		return rc;
+	if (tl_strtab_count(&r.ids) > 0) {
+		/* kept so that merged inputs can be checked (read.c) */
+		r.p->ids = tl_alloc(ctx, 1, sizeof(*r.p->ids));
+		if (r.p->ids == NULL)
+			return TELLER_ENOMEM;
+		*r.p->ids = r.ids;
+	}
 	*c = r.c;
 	*p = r.p;
 	return TELLER_OK;

@@ -176,11 +176,39 @@ teller_read(teller_ctx *ctx, enum teller_format fmt, const char *name,
 	return rc;
 }
 
+/* The same ballot id in two inputs is the same paper read twice:
+ * refused (EDUP) rather than counted twice. p keeps every id seen. */
+static int
+merge_ids(teller_ctx *ctx, teller_profile *p, const teller_profile *q)
+{
+	size_t i, n;
+
+	if (q->ids == NULL)
+		return TELLER_OK;
+	if (p->ids == NULL) {
+		p->ids = tl_alloc(ctx, 1, sizeof(*p->ids));
+		if (p->ids == NULL || tl_strtab_init(ctx, p->ids) != TELLER_OK)
+			return TELLER_ENOMEM;
+	}
+	for (i = 0; i < tl_strtab_count(q->ids); i++) {
+		const char *s = tl_strtab_get(q->ids, i, &n);
+		bool added;
+
+		if (tl_strtab_put(ctx, p->ids, s, n, &added) < 0)
+			return ctx->err;
+		if (!added)
+			return tl_fail(ctx, TELLER_EDUP, "ballot id \"%.*s\" "
+			    "is in an earlier input too: the same paper would "
+			    "be counted twice", (int)(n > 60 ? 60 : n), s);
+	}
+	return TELLER_OK;
+}
+
 int
 teller_profile_merge(teller_ctx *ctx, teller_contest *cp, teller_profile *p,
     const teller_contest *cq, const teller_profile *q)
 {
-	int i;
+	int i, rc;
 
 	if (cp->ncand != cq->ncand)
 		return tl_fail(ctx, TELLER_EPARSE, "has %d candidates, the "
@@ -195,6 +223,8 @@ teller_profile_merge(teller_ctx *ctx, teller_contest *cp, teller_profile *p,
 		    "input has %d", cq->seats, cp->seats);
 	if (cp->seats == 0)
 		cp->seats = cq->seats;
+	if ((rc = merge_ids(ctx, p, q)) != TELLER_OK)
+		return rc;
 	return tl_profile_merge(ctx, p, q);
 }
 

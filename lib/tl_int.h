@@ -201,6 +201,8 @@ struct teller_profile {
 	int64_t total;        /* sum of weights, scale 10^wdp */
 	int64_t lines;        /* ballots (lines/records) read, unweighted */
 	int64_t empty;        /* weight of ballots with no marks at all */
+	struct tl_strtab *ids; /* ballot ids read (copies), or NULL if the
+				* input gave none; see teller_profile_merge */
 };
 
 /* New empty contest / profile. */
@@ -609,6 +611,9 @@ struct tl_strtab {
 	struct tl_vec *slots; /* of uint64_t: hash << 32 | index + 1 */
 };
 int tl_strtab_init(teller_ctx *ctx, struct tl_strtab *t);
+/* Strings held, and the i-th (not NUL-ended; its length in *n). */
+size_t tl_strtab_count(const struct tl_strtab *t);
+const char *tl_strtab_get(const struct tl_strtab *t, size_t i, size_t *n);
 int tl_strtab_find(const struct tl_strtab *t, const char *s, size_t n);
 int tl_strtab_add(teller_ctx *ctx, struct tl_strtab *t, const char *s,
     size_t n);

@@ -91,6 +91,13 @@ else
 	fail=$((fail + 1))
 	echo "FAIL: an input was overwritten"
 fi
+# the same ballot id in two inputs is one paper read twice
+printf 'id,rank1\nb1,A\nb2,B\n' >"$d/i1.csv"
+printf 'id,rank1\nb3,A\nb2,B\n' >"$d/i2.csv"
+printf 'id,rank1\nb4,A\nb5,B\n' >"$d/i3.csv"
+expect 1 'ballot id "b2" is in an earlier input too' \
+    "$T" count "$d/i1.csv" "$d/i2.csv"
+expect 0 '^Ballot papers: 4$' "$T" count "$d/i1.csv" "$d/i3.csv"
 # option values out of range
 expect 2 'not a whole number' "$T" count --seed 99999999999999999999999 \
     "$d/tie.blt"
