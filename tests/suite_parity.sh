@@ -1,0 +1,202 @@
+#!/bin/sh
+# suite_parity.sh -- format parity (issue 10 item 7): the same ballot
+# papers, written by tests/parity_gen.py from a seed as BLT, ranked CSV
+# with rank columns and with candidate columns, PrefLib .toi, a profile
+# file (`teller profile` of the rank-column CSV) and a merged profile
+# (`teller merge` of the profiles of its two halves), must give the same
+# result JSON, apart from "inputs", under every method; or every format
+# must fail with the same exit status (noted). The rank-column CSV, which
+# can express every feature, is the reference. Each format is compared
+# only on corpora it can express (see parity_gen.py).
+#
+# PARITY_FEATURES (comma list of blank, repeat, overvote, skip, weights;
+# default all; empty or "none": plain rankings only) keeps only the
+# papers using those features. One line per
+# (seed, method); ends "N passed, N failed". Each method must also count
+# (exit 0) at least one corpus, so that a teller that refuses everything
+# alike cannot pass. Run from the repository root with B set.
+B=${B:-build}
+T=$B/teller
+PY=/usr/bin/python3
+PARITY_FEATURES=${PARITY_FEATURES-blank,repeat,overvote,skip,weights}
+[ "$PARITY_FEATURES" = none ] && PARITY_FEATURES=
+pass=0
+fail=0
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+if [ ! -x "$T" ]; then
+	echo "FAIL: $T is not built"
+	echo "0 passed, 1 failed"
+	exit 1
+fi
+if [ ! -x "$PY" ]; then
+	echo "SKIP: no $PY"
+	echo "0 passed, 0 failed"
+	exit 0
+fi
+echo "features: ${PARITY_FEATURES:-none}"
+
+# Compare the results of one (seed, method): arguments are groups of
+# CORPUS LABEL EXIT JSON STDERR; the first file of each corpus is the
+# reference. Prints what differs (exit 1) or the exit every file shared.
+cmp_py='
+import json, sys
+a = sys.argv[1:]
+groups = {}
+order = []
+for i in range(0, len(a), 5):
+    c, lab, rc, js, err = a[i:i + 5]
+    if c not in groups:
+        groups[c] = []
+        order.append(c)
+    groups[c].append((lab, int(rc), js, err))
+
+def load(p):
+    with open(p) as f:
+        d = json.load(f)
+    d.pop("inputs", None)
+    return d
+
+def key(path, k):
+    return path + ("." + k if k.replace("_", "").isalnum() else
+                   "[" + json.dumps(k) + "]")
+
+def first_diff(x, y, path):
+    if type(x) != type(y):
+        return path or "(top)"
+    if isinstance(x, dict):
+        for k in list(x) + [k for k in y if k not in x]:
+            if k not in x or k not in y:
+                return key(path, k) + (" missing" if k not in y else
+                                       " only here")
+            d = first_diff(x[k], y[k], key(path, k))
+            if d:
+                return d
+        if list(x) != list(y):
+            return path + " (key order)"
+        return None
+    if isinstance(x, list):
+        for k in range(min(len(x), len(y))):
+            d = first_diff(x[k], y[k], "%s[%d]" % (path, k))
+            if d:
+                return d
+        if len(x) != len(y):
+            return "%s (length %d vs %d)" % (path, len(y), len(x))
+        return None
+    return None if x == y else "%s: %s here, %s there" % (
+        path, json.dumps(y), json.dumps(x))
+
+def why(err):
+    with open(err) as f:
+        s = f.readline().strip()
+    return ": " + s[:150] if s else ""
+
+bad = 0
+notes = []
+for c in order:
+    g = groups[c]
+    rl, rrc, rjs, rerr = g[0]
+    ref = load(rjs) if rrc == 0 else None
+    for lab, rc, js, err in g[1:]:
+        if rc != rrc:
+            bad += 1
+            print("  %s: %s exit %d, %s exit %d%s" % (c, lab, rc, rl, rrc,
+                  why(err if rc else rerr)))
+            continue
+        if rc != 0:
+            continue
+        d = first_diff(ref, load(js), "")
+        if d:
+            bad += 1
+            print("  %s: %s differs from %s at %s" % (c, lab, rl, d))
+    if rrc != 0 and all(x[1] == rrc for x in g):
+        notes.append("%s: all %d exit %d%s" % (c, len(g), rrc, why(rerr)))
+for n in notes:
+    print("  note: " + n)
+sys.exit(1 if bad else 0)
+'
+
+methods=$(sed -n 's/^[[:space:]]*{ "\([a-z0-9-]*\)", "[A-Z].*/\1/p' \
+    lib/methods.c)
+counted=""
+# seed:papers:candidates -- six small contests and one larger one
+for sp in 1:40:4 2:40:5 3:50:6 4:30:4 5:60:5 6:40:6 7:1500:9; do
+	seed=${sp%%:*}
+	np=${sp#*:}
+	nc=${np#*:}
+	np=${np%:*}
+	S=$((2 + seed % 2))
+	d=$tmp/$seed
+	if ! $PY tests/parity_gen.py --seed "$seed" --papers "$np" \
+	    --cands "$nc" --seats "1,$S" --features "$PARITY_FEATURES" \
+	    --out "$d" 2>"$tmp/gen.err"; then
+		fail=$((fail + 1))
+		echo "FAIL: seed $seed: parity_gen.py: $(tail -n 1 "$tmp/gen.err")"
+		continue
+	fi
+	# the profile formats, made by teller from the rank-column CSV; a
+	# failure to make one stands for that format's count failing so
+	while read -r s v files; do
+		c=$d/s$s/$v
+		"$T" profile -o "$c/p.tp" "$c/rank.csv" 2>"$c/p.tp.err"
+		echo $? >"$c/p.tp.rc"
+		rc=0
+		"$T" profile -o "$c/h1.tp" "$c/half1.csv" 2>"$c/m.tp.err" &&
+		    "$T" profile -o "$c/h2.tp" "$c/half2.csv" \
+		    2>"$c/m.tp.err" &&
+		    "$T" merge -o "$c/m.tp" "$c/h1.tp" "$c/h2.tp" \
+		    2>"$c/m.tp.err" || rc=$?
+		echo $rc >"$c/m.tp.rc"
+	done <"$d/MANIFEST"
+	for m in $methods; do
+		case $m in
+		fptp | sv | irv) seats=1 ;;
+		*) seats=$S ;;
+		esac
+		set --
+		while read -r s v files; do
+			[ "$s" = "$seats" ] || continue
+			c=$d/s$s/$v
+			k=0
+			for f in rank.csv p.blt cand.csv p.toi p.tp m.tp; do
+				[ -f "$c/$f" ] || [ -f "$c/$f.rc" ] || continue
+				k=$((k + 1))
+				o=$c/$m.$k
+				rc=0
+				if [ -f "$c/$f.rc" ] &&
+				    [ "$(cat "$c/$f.rc")" != 0 ]; then
+					rc=$(cat "$c/$f.rc")
+					cp "$c/$f.err" "$o.err"
+				else
+					"$T" count -m "$m" -s "$seats" </dev/null \
+					    --json - "$c/$f" >"$o.json" \
+					    2>"$o.err" || rc=$?
+				fi
+				set -- "$@" "$v" "$f" "$rc" "$o.json" "$o.err"
+				[ "$f" = rank.csv ] && [ "$rc" = 0 ] &&
+				    counted="$counted $m"
+			done
+		done <"$d/MANIFEST"
+		if $PY -c "$cmp_py" "$@" >"$tmp/cmp.out" 2>&1; then
+			pass=$((pass + 1))
+			echo "ok: seed $seed $m -s $seats: $(($# / 5)) files agree"
+		else
+			fail=$((fail + 1))
+			echo "FAIL: seed $seed $m -s $seats: formats differ"
+		fi
+		cat "$tmp/cmp.out"
+	done
+done
+# a teller that refused every file alike would agree everywhere
+for m in $methods; do
+	case " $counted " in
+	*" $m "*) pass=$((pass + 1)) ;;
+	*)
+		fail=$((fail + 1))
+		echo "FAIL: $m counted no corpus of any seed"
+		;;
+	esac
+done
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
