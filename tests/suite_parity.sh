@@ -2,19 +2,22 @@
 # suite_parity.sh -- format parity (issue 10 item 7): the same ballot
 # papers, written by tests/parity_gen.py from a seed as BLT, ranked CSV
 # with rank columns and with candidate columns, PrefLib .toi, a profile
-# file (`teller profile` of the rank-column CSV) and a merged profile
-# (`teller merge` of the profiles of its two halves), must give the same
-# result JSON, apart from "inputs", under every method; or every format
-# must fail with the same exit status (noted). The rank-column CSV, which
-# can express every feature, is the reference. Each format is compared
-# only on corpora it can express (see parity_gen.py).
+# file (`teller profile` of the rank-column CSV), a merged profile
+# (`teller merge` of the profiles of its two halves) and the two halves
+# given to one count, must give the same result JSON, apart from
+# "inputs", under every method; or every file must fail with the same
+# exit status (noted). The rank-column CSV, which can express every
+# feature, is the reference. Each format is compared only on the corpora
+# it can express (see parity_gen.py).
 #
 # PARITY_FEATURES (comma list of blank, repeat, overvote, skip, weights;
 # default all; empty or "none": plain rankings only) keeps only the
-# papers using those features. One line per
-# (seed, method); ends "N passed, N failed". Each method must also count
-# (exit 0) at least one corpus, so that a teller that refuses everything
-# alike cannot pass. Run from the repository root with B set.
+# papers using those features. PARITY_SEEDS (list of
+# SEED:PAPERS:CANDIDATES) replaces the seven built-in contests.
+# One line per (seed, method); ends "N passed, N failed". Each method
+# must also count (exit 0) at least one corpus, so that a teller that
+# refuses everything alike cannot pass. Run from the repository root
+# with B set.
 B=${B:-build}
 T=$B/teller
 PY=/usr/bin/python3
@@ -117,11 +120,50 @@ for n in notes:
 sys.exit(1 if bad else 0)
 '
 
+# Count corpus directory $1's file $2 under method $m for seats $seats
+# into $3.json and $3.err; the exit status is the count's, or that of
+# making the file if that failed.
+count_one() {
+	if [ -f "$1/$2.rc" ] && [ "$(cat "$1/$2.rc")" != 0 ]; then
+		cp "$1/$2.err" "$3.err"
+		return "$(cat "$1/$2.rc")"
+	fi
+	if [ "$2" = halves ]; then
+		set -- "$3" "$1/half1.csv" "$1/half2.csv"
+	else
+		set -- "$3" "$1/$2"
+	fi
+	o=$1
+	shift
+	"$T" count -m "$m" -s "$seats" --json - "$@" </dev/null >"$o.json" \
+	    2>"$o.err"
+}
+
+# Make corpus directory $1's profile formats with teller, from the
+# rank-column CSV: p.tp by `teller profile`, m.tp by `teller merge` of
+# the profiles of the halves; FILE.rc holds the exit status of making
+# FILE, FILE.err its messages.
+make_profiles() {
+	"$T" profile -o "$1/p.tp" "$1/rank.csv" </dev/null 2>"$1/p.tp.err"
+	echo $? >"$1/p.tp.rc"
+	rc=0
+	"$T" profile -o "$1/h1.tp" "$1/half1.csv" </dev/null \
+	    2>"$1/m.tp.err" &&
+	    "$T" profile -o "$1/h2.tp" "$1/half2.csv" </dev/null \
+	    2>"$1/m.tp.err" &&
+	    "$T" merge -o "$1/m.tp" "$1/h1.tp" "$1/h2.tp" </dev/null \
+	    2>"$1/m.tp.err" || rc=$?
+	echo $rc >"$1/m.tp.rc"
+}
+
 methods=$(sed -n 's/^[[:space:]]*{ "\([a-z0-9-]*\)", "[A-Z].*/\1/p' \
     lib/methods.c)
+formats="rank.csv p.blt cand.csv p.toi p.tp m.tp halves"
 counted=""
-# seed:papers:candidates -- six small contests and one larger one
-for sp in 1:40:4 2:40:5 3:50:6 4:30:4 5:60:5 6:40:6 7:1500:9; do
+# seed:papers:candidates -- six small contests and one larger one;
+# PARITY_SEEDS replaces them (e.g. "8:20000:10" for a larger corpus)
+for sp in ${PARITY_SEEDS:-1:40:4 2:40:5 3:50:6 4:30:4 5:60:5 6:40:6 7:1500:9}
+do
 	seed=${sp%%:*}
 	np=${sp#*:}
 	nc=${np#*:}
@@ -132,22 +174,11 @@ for sp in 1:40:4 2:40:5 3:50:6 4:30:4 5:60:5 6:40:6 7:1500:9; do
 	    --cands "$nc" --seats "1,$S" --features "$PARITY_FEATURES" \
 	    --out "$d" 2>"$tmp/gen.err"; then
 		fail=$((fail + 1))
-		echo "FAIL: seed $seed: parity_gen.py: $(tail -n 1 "$tmp/gen.err")"
+		echo "FAIL: seed $seed: $(tail -n 1 "$tmp/gen.err")"
 		continue
 	fi
-	# the profile formats, made by teller from the rank-column CSV; a
-	# failure to make one stands for that format's count failing so
-	while read -r s v files; do
-		c=$d/s$s/$v
-		"$T" profile -o "$c/p.tp" "$c/rank.csv" 2>"$c/p.tp.err"
-		echo $? >"$c/p.tp.rc"
-		rc=0
-		"$T" profile -o "$c/h1.tp" "$c/half1.csv" 2>"$c/m.tp.err" &&
-		    "$T" profile -o "$c/h2.tp" "$c/half2.csv" \
-		    2>"$c/m.tp.err" &&
-		    "$T" merge -o "$c/m.tp" "$c/h1.tp" "$c/h2.tp" \
-		    2>"$c/m.tp.err" || rc=$?
-		echo $rc >"$c/m.tp.rc"
+	while read -r s v _; do
+		make_profiles "$d/s$s/$v"
 	done <"$d/MANIFEST"
 	for m in $methods; do
 		case $m in
@@ -155,32 +186,26 @@ for sp in 1:40:4 2:40:5 3:50:6 4:30:4 5:60:5 6:40:6 7:1500:9; do
 		*) seats=$S ;;
 		esac
 		set --
-		while read -r s v files; do
+		while read -r s v _; do
 			[ "$s" = "$seats" ] || continue
 			c=$d/s$s/$v
 			k=0
-			for f in rank.csv p.blt cand.csv p.toi p.tp m.tp; do
-				[ -f "$c/$f" ] || [ -f "$c/$f.rc" ] || continue
+			for f in $formats; do
+				[ -f "$c/$f" ] || [ -f "$c/$f.rc" ] ||
+				    [ "$f" = halves ] || continue
 				k=$((k + 1))
-				o=$c/$m.$k
 				rc=0
-				if [ -f "$c/$f.rc" ] &&
-				    [ "$(cat "$c/$f.rc")" != 0 ]; then
-					rc=$(cat "$c/$f.rc")
-					cp "$c/$f.err" "$o.err"
-				else
-					"$T" count -m "$m" -s "$seats" </dev/null \
-					    --json - "$c/$f" >"$o.json" \
-					    2>"$o.err" || rc=$?
-				fi
-				set -- "$@" "$v" "$f" "$rc" "$o.json" "$o.err"
+				count_one "$c" "$f" "$c/$m.$k" || rc=$?
+				set -- "$@" "$v" "$f" "$rc" "$c/$m.$k.json" \
+				    "$c/$m.$k.err"
 				[ "$f" = rank.csv ] && [ "$rc" = 0 ] &&
 				    counted="$counted $m"
 			done
 		done <"$d/MANIFEST"
+		n=$(($# / 5))
 		if $PY -c "$cmp_py" "$@" >"$tmp/cmp.out" 2>&1; then
 			pass=$((pass + 1))
-			echo "ok: seed $seed $m -s $seats: $(($# / 5)) files agree"
+			echo "ok: seed $seed $m -s $seats: $n files agree"
 		else
 			fail=$((fail + 1))
 			echo "FAIL: seed $seed $m -s $seats: formats differ"
