@@ -6,7 +6,7 @@
 # (`teller merge` of the profiles of its two halves) and the two halves
 # given to one count, must give the same result JSON, apart from
 # "inputs", under every method; or every file must fail with the same
-# exit status (noted). The rank-column CSV, which can express every
+# exit status and message (noted). The rank-column CSV, which can express every
 # feature, is the reference. Each format is compared only on the corpora
 # it can express (see parity_gen.py).
 #
@@ -42,9 +42,11 @@ echo "features: ${PARITY_FEATURES:-none}"
 
 # Compare the results of one (seed, method): arguments are groups of
 # CORPUS LABEL EXIT JSON STDERR; the first file of each corpus is the
-# reference. Prints what differs (exit 1) or the exit every file shared.
+# reference. Prints what differs (exit 1) or the exit every file shared:
+# files that fail must fail with the same status and message (but for
+# the file name and position).
 cmp_py='
-import json, sys
+import json, re, sys
 a = sys.argv[1:]
 groups = {}
 order = []
@@ -95,6 +97,11 @@ def why(err):
         s = f.readline().strip()
     return ": " + s[:150] if s else ""
 
+def what(err):
+    # the message without "teller: FILE:LINE:COL: ", which differ
+    with open(err) as f:
+        return re.sub(r"^teller: \S+?: ", "", f.readline().strip())
+
 bad = 0
 notes = []
 for c in order:
@@ -108,12 +115,17 @@ for c in order:
                   why(err if rc else rerr)))
             continue
         if rc != 0:
+            if what(err) != what(rerr):
+                bad += 1
+                print("  %s: %s fails otherwise than %s (exit %d)%s" %
+                      (c, lab, rl, rc, why(err)))
             continue
         d = first_diff(ref, load(js), "")
         if d:
             bad += 1
             print("  %s: %s differs from %s at %s" % (c, lab, rl, d))
-    if rrc != 0 and all(x[1] == rrc for x in g):
+    if rrc != 0 and all(x[1] == rrc and what(x[3]) == what(rerr)
+                        for x in g):
         notes.append("%s: all %d exit %d%s" % (c, len(g), rrc, why(rerr)))
 for n in notes:
     print("  note: " + n)
