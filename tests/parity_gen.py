@@ -16,7 +16,7 @@
 #   overvote  several candidates at one rank
 #   skip      an empty rank before a marked one (never a trailing one)
 #   weights   weights above 1 (without it every weight is 1)
-# --features (default: all) keeps only the papers whose features are all
+# --features (default: all; "none" or empty: none) keeps only the papers whose features are all
 # listed; a paper with none of them (a plain ranking) is always kept, so
 # the plain papers of a seed are the same whatever the features.
 #
@@ -32,17 +32,20 @@
 #   toi       PrefLib 2022 .toi: no repeats (an order ranks each
 #             alternative once) and no skipped ranks (an order has no rank
 #             numbers); "{a,b}" ties, "W:" with an empty order a blank.
-#             .toc is never written: it needs every alternative ranked.
+#   toc, soc  PrefLib complete orders, for the corpus "complete" below
+#             (.soc: no ties either).
 #   half1.csv, half2.csv  the papers of rank.csv split in two, for
 #             `teller profile` of each and `teller merge` (the profile
 #             formats themselves are made by the suite, with teller).
 # So that every format is compared on the papers it can express, each
-# seats directory holds up to three corpora ("variants"), each in every
+# seats directory holds up to four corpora ("variants"), each in every
 # format that can express all of its papers:
 #   full      all the papers: blt, rank.csv (+ cand.csv, toi if possible)
 #   norepeat  the papers without a repeat: + cand.csv
 #   strict    the papers without a repeat or a skip: + toi
-# A variant whose papers are those of the one before it is not written.
+#   complete  the papers that rank every candidate once: + toc (+ soc)
+# A variant with no papers, or the papers of the one before it, is not
+# written.
 # For each seat number S, DIR/sS/VARIANT/ holds the files, all stating
 # S seats (BLT header, "# seats:"; PrefLib cannot say, so pass -s), and
 # DIR/MANIFEST has one line per corpus: "S VARIANT FILE..." (paths
@@ -171,11 +174,13 @@ def write_cand_csv(path, title, names, seats, papers):
             f.write(",".join([str(w)] + cells) + "\n")
 
 
-def write_toi(path, title, names, papers):
+def write_preflib(path, title, names, papers):
+    """PrefLib 2022: .toi, or .toc/.soc (the extension says which) for
+    papers that rank every candidate (without ties for .soc)."""
     with open(path, "w") as f:
         f.write("# FILE NAME: %s\n" % os.path.basename(path))
         f.write("# TITLE: %s\n" % title)
-        f.write("# DATA TYPE: toi\n")
+        f.write("# DATA TYPE: %s\n" % path[-3:])
         f.write("# NUMBER ALTERNATIVES: %d\n" % len(names))
         f.write("# NUMBER VOTERS: %d\n" % sum(w for _, w, _ in papers))
         f.write("# NUMBER UNIQUE ORDERS: %d\n" % len(papers))
@@ -184,7 +189,7 @@ def write_toi(path, title, names, papers):
         for ranks, w, _ in papers:
             cells = []
             for r in ranks:
-                assert r, "a skipped rank in toi"
+                assert r, "a skipped rank in PrefLib"
                 if len(r) == 1:
                     cells.append(str(r[0] + 1))
                 else:
@@ -207,10 +212,10 @@ def main():
     ap.add_argument("--seats", default="1,2",
                     help="comma list of seat numbers (default 1,2)")
     ap.add_argument("--features", default=",".join(FEATURES),
-                    help="comma list of %s (default: all)"
+                    help="comma list of %s, or none (default: all)"
                     % ", ".join(FEATURES))
     a = ap.parse_args()
-    keep = set(x for x in a.features.split(",") if x)
+    keep = set(x for x in a.features.split(",") if x and x != "none")
     if keep - set(FEATURES):
         ap.error("unknown feature(s): %s"
                  % ", ".join(sorted(keep - set(FEATURES))))
@@ -225,16 +230,26 @@ def main():
     title = "Parity seed %d" % a.seed
     allp = papers_for(a.seed, a.papers, ncand, keep)
     variants = []
-    for v, drop, fmts in (("full", set(), ("cand", "toi")),
-                          ("norepeat", {"repeat"}, ("cand", "toi")),
-                          ("strict", {"repeat", "skip"}, ("cand", "toi"))):
+    for v, drop in (("full", set()),
+                    ("norepeat", {"repeat"}),
+                    ("strict", {"repeat", "skip"}),
+                    ("complete", {"repeat", "skip", "blank"})):
         ps = [p for p in allp if not p[2] & drop]
-        if variants and ps == variants[-1][1]:
+        if v == "complete":
+            ps = [p for p in ps
+                  if sum(len(r) for r in p[0]) == ncand]
+        if not ps or variants and ps == variants[-1][1]:
             continue
         used = set().union(*[p[2] for p in ps])
-        can = [x for x in fmts
-               if not (x == "cand" and "repeat" in used) and
-               not (x == "toi" and used & {"repeat", "skip"})]
+        can = []
+        if "repeat" not in used:
+            can.append("cand")
+            if "skip" not in used:
+                can.append("toi")
+        if v == "complete":
+            can.append("toc")
+            if "overvote" not in used:
+                can.append("soc")
         variants.append((v, ps, can))
     os.makedirs(a.out, exist_ok=True)
     man = []
@@ -251,9 +266,11 @@ def main():
                 write_cand_csv(os.path.join(d, "cand.csv"), title, names,
                                s, ps)
                 files.append("cand.csv")
-            if "toi" in can:
-                write_toi(os.path.join(d, "p.toi"), title, names, ps)
-                files.append("p.toi")
+            for x in ("toi", "toc", "soc"):
+                if x in can:
+                    write_preflib(os.path.join(d, "p." + x), title,
+                                  names, ps)
+                    files.append("p." + x)
             h = len(ps) // 2
             write_rank_csv(os.path.join(d, "half1.csv"), title, names, s,
                            ps[:h])

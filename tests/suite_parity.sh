@@ -1,14 +1,14 @@
 #!/bin/sh
 # suite_parity.sh -- format parity (issue 10 item 7): the same ballot
 # papers, written by tests/parity_gen.py from a seed as BLT, ranked CSV
-# with rank columns and with candidate columns, PrefLib .toi, a profile
-# file (`teller profile` of the rank-column CSV), a merged profile
-# (`teller merge` of the profiles of its two halves) and the two halves
-# given to one count, must give the same result JSON, apart from
-# "inputs", under every method; or every file must fail with the same
-# exit status and message (noted). The rank-column CSV, which can express every
-# feature, is the reference. Each format is compared only on the corpora
-# it can express (see parity_gen.py).
+# with rank columns and with candidate columns, PrefLib (.toi, .toc,
+# .soc), a profile file (`teller profile` of the rank-column CSV), a
+# merged profile (`teller merge` of the profiles of its two halves) and
+# the two halves given to one count, must give the same result JSON,
+# apart from "inputs", under every method; or every file must fail with
+# the same exit status and message (noted). The rank-column CSV, which
+# can express every feature, is the reference. Each format is compared
+# only on the corpora it can express (see parity_gen.py).
 #
 # PARITY_FEATURES (comma list of blank, repeat, overvote, skip, weights;
 # default all; empty or "none": plain rankings only) keeps only the
@@ -170,7 +170,7 @@ make_profiles() {
 
 methods=$(sed -n 's/^[[:space:]]*{ "\([a-z0-9-]*\)", "[A-Z].*/\1/p' \
     lib/methods.c)
-formats="rank.csv p.blt cand.csv p.toi p.tp m.tp halves"
+formats="rank.csv p.blt cand.csv p.toi p.toc p.soc p.tp m.tp halves"
 counted=""
 # seed:papers:candidates -- six small contests and one larger one;
 # PARITY_SEEDS replaces them (e.g. "8:20000:10" for a larger corpus)
