@@ -16,9 +16,10 @@
 #   overvote  several candidates at one rank
 #   skip      an empty rank before a marked one (never a trailing one)
 #   weights   weights above 1 (without it every weight is 1)
-# --features (default: all; "none" or empty: none) keeps only the papers whose features are all
-# listed; a paper with none of them (a plain ranking) is always kept, so
-# the plain papers of a seed are the same whatever the features.
+# --features (default: all; "none" or empty: none) keeps only the papers
+# whose features are all listed; a paper with none of them (a plain
+# ranking) is always kept, so the plain papers of a seed are the same
+# whatever the features.
 #
 # The formats, and what each can express:
 #   blt       everything: "W 0" blank, "-" skipped rank, "c1=c2" overvote,
@@ -31,7 +32,8 @@
 #             overvotes two candidates with one rank number.
 #   toi       PrefLib 2022 .toi: no repeats (an order ranks each
 #             alternative once) and no skipped ranks (an order has no rank
-#             numbers); "{a,b}" ties, "W:" with an empty order a blank.
+#             numbers); "{a,b}" ties; "W:" with an empty order a blank (the
+#             PrefLib spec does not forbid it; teller reads it).
 #   toc, soc  PrefLib complete orders, for the corpus "complete" below
 #             (.soc: no ties either).
 #   half1.csv, half2.csv  the papers of rank.csv split in two, for
@@ -43,7 +45,8 @@
 #   full      all the papers: blt, rank.csv (+ cand.csv, toi if possible)
 #   norepeat  the papers without a repeat: + cand.csv
 #   strict    the papers without a repeat or a skip: + toi
-#   complete  the papers that rank every candidate once: + toc (+ soc)
+#   complete  the papers marking every candidate once (ties allowed):
+#             + toc (+ soc)
 # A variant with no papers, or the papers of the one before it, is not
 # written.
 # For each seat number S, DIR/sS/VARIANT/ holds the files, all stating
