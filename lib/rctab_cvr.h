@@ -25,6 +25,7 @@
 struct tl_cvr_source {
 	const char *provider;   /* ess dominion cdf clearBallot hart genericCsv */
 	const char *path;       /* filePath resolved against the config folder */
+	const char *raw_path;   /* filePath as written in the config */
 	const char *contest_id; /* contestId */
 	int first_vote_col;     /* firstVoteColumnIndex */
 	int first_vote_row;     /* firstVoteRowIndex */
@@ -63,6 +64,7 @@ struct tl_cvr {
 	const char *precinct;     /* NULL if none */
 	const char *precinct_portion; /* NULL if none */
 	const char *batch;        /* NULL if none */
+	const char *tabulator_id; /* NULL if none (Dominion, Clear Ballot) */
 	const char *file;         /* where it came from (for messages) */
 	long line;                /* line / row / record number, 0 unknown */
 	int nslots;
