@@ -201,7 +201,7 @@ sink_close(void *ud, void *wud)
 int
 cmd_rctab(int argc, char **argv)
 {
-	const char *config = NULL, *dir = NULL;
+	const char *config = NULL, *dir = NULL, *hart_key = NULL;
 	char *cdir = NULL;
 	const char **ties;
 	struct tl_rctab_opts opts;
@@ -238,6 +238,24 @@ cmd_rctab(int argc, char **argv)
 			opts.convert_cdf = true;
 		} else if (strcmp(a, "--no-cvr-export") == 0) {
 			opts.cvr_csv = false;
+		} else if (strcmp(a, "--hart-key") == 0 && i + 1 < argc) {
+			hart_key = argv[++i];
+		} else if (strcmp(a, "--hart-signatures") == 0 &&
+		    i + 1 < argc) {
+			const char *v = argv[++i];
+			if (strcmp(v, "check") == 0) {
+				opts.hart_sig = TL_SIG_CHECK;
+			} else if (strcmp(v, "require") == 0) {
+				opts.hart_sig = TL_SIG_REQUIRE;
+			} else if (strcmp(v, "off") == 0) {
+				opts.hart_sig = TL_SIG_OFF;
+			} else {
+				fprintf(stderr, "teller: rctab: "
+				    "--hart-signatures wants check, require "
+				    "or off, not '%s'\n", v);
+				free(ties);
+				return 2;
+			}
 		} else if ((strcmp(a, "--threads") == 0 && i + 1 < argc) ||
 		    strncmp(a, "--threads=", 10) == 0) {
 			const char *v = a[9] == '=' ? a + 10 : argv[++i];
@@ -297,7 +315,12 @@ cmd_rctab(int argc, char **argv)
 	opts.sink.open = sink_open;
 	opts.sink.close = sink_close;
 	opts.sink.ud = &sk;
-	rc = tl_rctab_config_load(ctx, config, &cfg);
+	rc = TELLER_OK;
+	if (hart_key != NULL)
+		rc = tl_hart_key_load(ctx, hart_key, &opts.hart_modulus,
+		    &opts.hart_exponent);
+	if (rc == TELLER_OK)
+		rc = tl_rctab_config_load(ctx, config, &cfg);
 	if (rc == TELLER_OK && dir == NULL) {
 		/* no -o: the config's outputDirectory */
 		if ((cdir = config_outdir(cfg)) == NULL)

@@ -162,6 +162,8 @@ struct tl_rctab_opts {
 	struct tl_rctab_sink sink;
 	const char *generated_date; /* CDF GeneratedDate; NULL: omitted */
 	bool cvr_csv;            /* also write rctab_cvr.csv (rctab.md 8.6) */
+	int hart_sig;            /* TL_SIG_CHECK, _REQUIRE or _OFF */
+	const char *hart_modulus, *hart_exponent; /* NULL: RCTab's key */
 	bool convert_cdf;        /* read and write cdf_cvr.json (and
 				  * rctab_cvr.csv if cvr_csv), no tabulation:
 				  * RCTab's --convert-to-cdf */

@@ -46,7 +46,17 @@ struct tl_cvr_source {
 	 * (below) may be handed over as one record with weight > 1, whose
 	 * ids, precinct and batch are those of any one of them (or NULL). */
 	bool merge;
+	/* Hart FILE.sig.xml signatures (rctab.md 7.5), set by the
+	 * tabulator: TL_SIG_CHECK verifies those present, TL_SIG_REQUIRE
+	 * wants one for every CVR file (as RCTab's validating builds),
+	 * TL_SIG_OFF ignores them. The key they must be signed with, as
+	 * base64 RSAKeyValue Modulus and Exponent; NULL: the key RCTab
+	 * ships. */
+	int hart_sig;
+	const char *hart_modulus, *hart_exponent;
 };
+
+enum { TL_SIG_CHECK = 0, TL_SIG_REQUIRE, TL_SIG_OFF };
 
 /* One rank slot: the raw strings marked there, in reader order. A slot
  * with n == 0 is never passed (skipped ranks are simply absent). */
@@ -98,5 +108,15 @@ int tl_cvr_read_hart(teller_ctx *ctx, const struct tl_cvr_source *src,
     tl_cvr_fn fn, void *ud);
 int tl_cvr_read_csv(teller_ctx *ctx, const struct tl_cvr_source *src,
     tl_cvr_fn fn, void *ud);
+
+/* Verify Hart signature file sigpath for CVR file path, whose bytes are
+ * data[0..len), against src's key (cvr_hartsig.c). EPARSE naming
+ * sigpath when it is not a valid signature of that file by that key. */
+int tl_hart_sig_verify(teller_ctx *ctx, const struct tl_cvr_source *src,
+    const char *path, const char *sigpath, const char *data, size_t len);
+/* Read an <RSAKeyValue><Modulus>..</Modulus><Exponent>..</Exponent>
+ * file (as RCTab's public_key.txt) into base64 strings on ctx's arena. */
+int tl_hart_key_load(teller_ctx *ctx, const char *path,
+    const char **modulus, const char **exponent);
 
 #endif

@@ -674,6 +674,9 @@ read_all(struct tl_rtab *t)
 		 * each ballot's id, precinct or batch */
 		one.merge = !cfg->by_precinct && !cfg->by_batch && !t->cdf &&
 		    !t->cvx;
+		one.hart_sig = t->opts->hart_sig;
+		one.hart_modulus = t->opts->hart_modulus;
+		one.hart_exponent = t->opts->hart_exponent;
 		src = &one;
 		/* stable pointers are promised per reader call only */
 		stab_settle(t, true);
