@@ -148,6 +148,11 @@ struct tl_rtab {
 	int cvmax;                /* Rank 1..cvmax columns */
 	int cursrc;               /* source being read */
 	struct tl_vec *cvcell;    /* one rank cell being built */
+	/* per source: the row's first three fields, and each token's
+	 * one-name rank field, both as written (",name", quoted if need
+	 * be); cvoff[token] is 1 + offset in cvtxt, 0 not yet */
+	int cvsrc;
+	struct tl_vec *cvpre, *cvtxt, *cvoff;
 	/* records */
 	struct tl_vec *recs;      /* of struct rrec */
 	struct tl_vec *cells;     /* of uint32_t */
@@ -410,8 +415,13 @@ cvx_begin(struct tl_rtab *t)
 	int r;
 
 	t->cvcell = tl_vec_new(t->ctx, 1);
-	if (t->cvcell == NULL)
+	t->cvpre = tl_vec_new(t->ctx, 1);
+	t->cvtxt = tl_vec_new(t->ctx, 1);
+	t->cvoff = tl_vec_new(t->ctx, sizeof(uint32_t));
+	if (t->cvcell == NULL || t->cvpre == NULL || t->cvtxt == NULL ||
+	    t->cvoff == NULL)
 		return TELLER_ENOMEM;
+	t->cvsrc = -1;
 	if (k->open(k->ud, "rctab_cvr.csv", &w, &t->cvwud) != 0)
 		return tl_fail(t->ctx, TELLER_EWRITE, "rctab_cvr.csv: cannot "
 		    "write");
@@ -446,6 +456,86 @@ cvx_end(struct tl_rtab *t, int rc)
 	return rc != TELLER_OK ? rc : frc;
 }
 
+struct vecw {
+	teller_ctx *ctx;
+	struct tl_vec *v;
+};
+
+static int
+vec_write(void *ud, const char *p, size_t n)
+{
+	struct vecw *w = ud;
+
+	if (tl_vec_reserve(w->ctx, w->v, n) != TELLER_OK)
+		return 1;
+	memcpy((char *)w->v->data + w->v->len, p, n);
+	w->v->len += n;
+	return 0;
+}
+
+/* Append field s to v as tl_rctab_csvf writes it; with nul, a NUL
+ * after it. */
+static int
+vec_field(struct tl_rtab *t, struct tl_vec *v, bool first, const char *s,
+    bool nul)
+{
+	struct vecw w = { t->ctx, v };
+	struct tl_out o;
+
+	tl_out_init(&o, t->ctx, vec_write, &w);
+	tl_rctab_csvf(&o, &first, s);
+	if (nul)
+		tl_out_mem(&o, "", 1);
+	return tl_out_flush(&o);
+}
+
+/* The token of CVR string s (the pointer cache of on_cvr first). */
+static int
+cvx_tok(struct tl_rtab *t, const char *s)
+{
+	size_t ci = ((uintptr_t)s >> 3) & 63;
+	int ti;
+
+	if (t->cache[ci].p == s && strcmp(((const char **)
+	    t->toks.strs->data)[t->cache[ci].tok], s) == 0)
+		return t->cache[ci].tok;
+	if ((ti = tok_get(t, s)) < 0)
+		return -1;
+	t->cache[ci].p = s;
+	t->cache[ci].tok = ti;
+	return ti;
+}
+
+/* The rank field of a one-string rank, from the cache or made now. */
+static int
+cvx_one(struct tl_rtab *t, const struct tl_cvr_source *src, const char *s)
+{
+	int ti = cvx_tok(t, s);
+	uint32_t *off, z = 0, at;
+	const char *p;
+
+	if (ti < 0)
+		return TELLER_ENOMEM;
+	while (t->cvoff->len <= (size_t)ti)
+		if (tl_vec_push(t->ctx, t->cvoff, &z) == NULL)
+			return TELLER_ENOMEM;
+	off = &TL_VEC_AT(t->cvoff, uint32_t, ti);
+	if (*off == 0) {
+		if (t->cvtxt->len >= UINT32_MAX / 2)
+			return tl_fail(t->ctx, TELLER_ELIMIT, "too many "
+			    "candidate strings");
+		at = (uint32_t)t->cvtxt->len;
+		if (vec_field(t, t->cvtxt, false, cvx_name(t, src, s), true)
+		    != TELLER_OK)
+			return TELLER_ENOMEM;
+		off = &TL_VEC_AT(t->cvoff, uint32_t, ti);
+		*off = at + 1;
+	}
+	p = (const char *)t->cvtxt->data + *off - 1;
+	tl_out_str(&t->cvo, p);
+	return TELLER_OK;
+}
+
 static int
 cvx_row(struct tl_rtab *t, const struct tl_cvr *r)
 {
@@ -458,10 +548,22 @@ cvx_row(struct tl_rtab *t, const struct tl_cvr *r)
 	    strcmp(p, "clearBallot") == 0;
 	int rank, s = 0, j;
 
+	if (t->cvsrc != t->cursrc) {
+		/* a new source: its fields, and its write-in label */
+		t->cvsrc = t->cursrc;
+		t->cvpre->len = 0;
+		t->cvtxt->len = 0;
+		memset(t->cvoff->data, 0, t->cvoff->len * sizeof(uint32_t));
+		if (vec_field(t, t->cvpre, true, src->raw_path, false) !=
+		    TELLER_OK ||
+		    vec_field(t, t->cvpre, false, p, false) != TELLER_OK ||
+		    vec_field(t, t->cvpre, false, cid ? src->contest_id : "",
+		    false) != TELLER_OK)
+			return TELLER_ENOMEM;
+	}
+	tl_out_mem(o, t->cvpre->data, t->cvpre->len);
+	first = false;
 #define NN(x) ((x) != NULL ? (x) : "")
-	tl_rctab_csvf(o, &first, src->raw_path);
-	tl_rctab_csvf(o, &first, p);
-	tl_rctab_csvf(o, &first, cid ? src->contest_id : "");
 	tl_rctab_csvf(o, &first, NN(r->computed_id));
 	tl_rctab_csvf(o, &first, NN(r->tabulator_id));
 	tl_rctab_csvf(o, &first, NN(r->batch));
@@ -477,8 +579,13 @@ cvx_row(struct tl_rtab *t, const struct tl_cvr *r)
 			tl_rctab_csvf(o, &first, "undervote");
 			continue;
 		}
-		/* several strings at a rank: one per line in the cell */
 		sl = &r->slots[s];
+		if (sl->n == 1) {
+			if (cvx_one(t, src, sl->cands[0]) != TELLER_OK)
+				return TELLER_ENOMEM;
+			continue;
+		}
+		/* several strings at a rank: one per line in the cell */
 		t->cvcell->len = 0;
 		for (j = 0; j < sl->n; j++) {
 			const char *nm = cvx_name(t, src, sl->cands[j]);
