@@ -24,11 +24,12 @@
 
 /* The key RCTab 2.0.1 ships for Hart files (SecurityConfig). */
 static const char hart_modulus[] =
-    "vifu/KSlTnBHOtl0IuHEc1R3A4sH1vKCKU9G/8/LtD6Ih5aWq7Suyu"
-    "GYgIUUzErmFC92kv4chXKBFwti5wSfoHqtTpmlAvlIsLvi4zrllaoewShzUCG/sqAH3Zw4JBOb6wk20064bkiejX"
-    "baxEZticxgs08ZU9bHmpWrlldbIJmgt3gOjhG68+ATfShREpuLeAV9lGU2+Y6OdKtUHVewSeyIfz3+Rpajc/f2UP"
-    "tO6uA09FzmzryWhhtZHiXpev2oVWCpT1MH5JVgrWykX9fWcxJMTHdvZnMxYzJF6ox3vGtx6x8Eib8H4RT4KutWph"
-    "PPT3vLDkhYXP9TAP+B1edxwQ==";
+    "vifu/KSlTnBHOtl0IuHEc1R3A4sH1vKCKU9G/8/LtD6Ih5aWq7SuyuGYgIUUzErm"
+    "FC92kv4chXKBFwti5wSfoHqtTpmlAvlIsLvi4zrllaoewShzUCG/sqAH3Zw4JBOb"
+    "6wk20064bkiejXbaxEZticxgs08ZU9bHmpWrlldbIJmgt3gOjhG68+ATfShREpuL"
+    "eAV9lGU2+Y6OdKtUHVewSeyIfz3+Rpajc/f2UPtO6uA09FzmzryWhhtZHiXpev2o"
+    "VWCpT1MH5JVgrWykX9fWcxJMTHdvZnMxYzJF6ox3vGtx6x8Eib8H4RT4KutWphPP"
+    "T3vLDkhYXP9TAP+B1edxwQ==";
 static const char hart_exponent[] = "AQAB";
 
 enum { F_C14N, F_SIGM, F_URI, F_DIGM, F_DIGV, F_SIGV, F_MOD, F_EXP, F_N };

@@ -152,7 +152,8 @@ run(int mode, const char *keyfile)
 	    "\"alwaysSkipToNextRank\",\"winnerElectionMode\":"
 	    "\"singleWinnerMajority\",\"numberOfWinners\":\"1\","
 	    "\"decimalPlacesForVoteArithmetic\":\"4\","
-	    "\"maxSkippedRanksAllowed\":\"1\",\"maxRankingsAllowed\":\"max\"}}");
+	    "\"maxSkippedRanksAllowed\":\"1\","
+	    "\"maxRankingsAllowed\":\"max\"}}");
 	put("config.json", cfg);
 	snprintf(path, sizeof path, "%s/config.json", dir);
 	if (teller_ctx_new(NULL, &ctx) != TELLER_OK)
