@@ -17,6 +17,8 @@
 
 struct sink {
 	const char *dir;
+	char **paths;  /* files opened, for the report or the clean-up */
+	int n, cap;
 };
 
 static void
@@ -25,17 +27,27 @@ usage(FILE *f)
 	fprintf(f,
 	    "usage: teller rctab CONFIG.json [-o DIR] [--tiebreak NAME]... "
 	    "[--crlf]\n"
-	    "                    [--threads N]\n\n"
+	    "                    [--threads N] [--convert-to-cdf] "
+	    "[--no-cvr-export]\n"
+	    "                    [--hart-signatures check|require|off] "
+	    "[--hart-key FILE]\n\n"
 	    "Run an RCTab contest config (CVR paths are relative to the "
 	    "config's\nfolder) and write RCTab's detailed report:\n"
 	    "  DIR/summary.json, DIR/summary.csv     the contest\n"
 	    "  DIR/summary_K.json, DIR/summary_K.csv pass K of multiPassIrv\n"
 	    "  DIR/Tabulate by Precinct/ID_precinct_summary.{json,csv}\n"
 	    "  DIR/Tabulate by Batch/ID_batch_summary.{json,csv}\n"
+	    "  DIR/rctab_cvr.csv                     every CVR as read, one "
+	    "row each\n"
 	    "  DIR/cdf_cvr.json                      with generateCdfJson "
-	    "(NIST CDF)\n\n"
+	    "(NIST CDF)\n"
+	    "On success one line on stderr names the files written; on "
+	    "failure\nnone is left behind.\n\n"
 	    "options:\n"
-	    "  -o DIR           output folder (default: .)\n"
+	    "  -o DIR           output folder (default: the config's "
+	    "outputDirectory,\n"
+	    "                   relative to the config's folder; that "
+	    "folder if blank)\n"
 	    "  --tiebreak NAME  answer for a stopCountingAndAsk or "
 	    "previousRoundCountsThenAsk\n"
 	    "                   tie: the candidate chosen (repeat for "
@@ -44,6 +56,21 @@ usage(FILE *f)
 	    "  --threads N      threads reading a CVR (default 0: one per "
 	    "CPU; the\n"
 	    "                   result is the same whatever N is)\n"
+	    "  -x, --convert-to-cdf\n"
+	    "                   read the CVRs and write DIR/cdf_cvr.json "
+	    "and\n"
+	    "                   DIR/rctab_cvr.csv only, without "
+	    "tabulating\n"
+	    "  --no-cvr-export  do not write DIR/rctab_cvr.csv\n"
+	    "  --hart-signatures MODE\n"
+	    "                   Hart FILE.xml.sig.xml signatures: check "
+	    "those present\n"
+	    "                   (default), require one for every CVR file, "
+	    "or off\n"
+	    "  --hart-key FILE  the RSAKeyValue (Modulus, Exponent) Hart "
+	    "files must be\n"
+	    "                   signed with (default: the key RCTab "
+	    "ships)\n"
 	    "  -h, --help       this help\n\n"
 	    "exit status: 0 counted, 1 bad config or CVR, 2 usage, 3 "
 	    "system error,\n4 a tie needs a --tiebreak answer.\n");
@@ -90,10 +117,78 @@ sink_open(void *ud, const char *name, teller_write_fn *w, void **wud)
 		free(path);
 		return -1;
 	}
-	free(path);
+	if (s->n == s->cap) {
+		int nc = s->cap == 0 ? 16 : s->cap * 2;
+		char **np = realloc(s->paths, (size_t)nc * sizeof(char *));
+		if (np == NULL) {
+			fclose(f);
+			free(path);
+			return -1;
+		}
+		s->paths = np;
+		s->cap = nc;
+	}
+	s->paths[s->n++] = path;
 	*w = cli_write_file;
 	*wud = f;
 	return 0;
+}
+
+/* After a failure: remove what was written, so no partial result is
+ * left to be mistaken for a count. */
+static void
+sink_unlink(struct sink *s)
+{
+	int i;
+
+	for (i = 0; i < s->n; i++)
+		remove(s->paths[i]);
+}
+
+/* The one line on success, on stderr so stdout stays free for
+ * scripts: every file when a few, else a count and the folder. */
+static void
+sink_report(const struct sink *s)
+{
+	int i, show = s->n <= 8 ? s->n : 6;
+
+	fprintf(stderr, "teller: wrote ");
+	for (i = 0; i < show; i++)
+		fprintf(stderr, "%s%s", i > 0 ? ", " : "", s->paths[i]);
+	if (show < s->n)
+		fprintf(stderr, " and %d more in %s", s->n - show, s->dir);
+	fprintf(stderr, "\n");
+}
+
+static void
+sink_free(struct sink *s)
+{
+	int i;
+
+	for (i = 0; i < s->n; i++)
+		free(s->paths[i]);
+	free(s->paths);
+}
+
+/* outputDirectory (rctab.md 3.2): relative to the config's folder; the
+ * folder itself when blank. Returns a malloc'd path or NULL. */
+static char *
+config_outdir(const struct tl_rctab_cfg *cfg)
+{
+	const char *o = cfg->out_dir;
+	size_t n;
+	char *p;
+
+	while (o != NULL && (*o == ' ' || *o == '\t'))
+		o++;
+	if (o == NULL || *o == '\0')
+		return strdup(cfg->dir);
+	if (o[0] == '/' || strcmp(cfg->dir, ".") == 0)
+		return strdup(o);
+	n = strlen(cfg->dir) + strlen(o) + 2;
+	if ((p = malloc(n)) != NULL)
+		snprintf(p, n, "%s/%s", cfg->dir, o);
+	return p;
 }
 
 static int
@@ -106,7 +201,8 @@ sink_close(void *ud, void *wud)
 int
 cmd_rctab(int argc, char **argv)
 {
-	const char *config = NULL, *dir = ".";
+	const char *config = NULL, *dir = NULL, *hart_key = NULL;
+	char *cdir = NULL;
 	const char **ties;
 	struct tl_rctab_opts opts;
 	struct tl_rctab_cfg *cfg;
@@ -115,6 +211,9 @@ cmd_rctab(int argc, char **argv)
 	int i, nties = 0, rc, threads = 0;
 	char gendate[64];
 
+	memset(&opts, 0, sizeof opts);
+	memset(&sk, 0, sizeof sk);
+	opts.cvr_csv = true;
 	ties = calloc((size_t)argc + 1, sizeof(char *));
 	if (ties == NULL) {
 		fprintf(stderr, "teller: out of memory\n");
@@ -134,6 +233,29 @@ cmd_rctab(int argc, char **argv)
 			ties[nties++] = a + 11;
 		} else if (strcmp(a, "--crlf") == 0) {
 			opts.crlf = true;
+		} else if (strcmp(a, "--convert-to-cdf") == 0 ||
+		    strcmp(a, "-x") == 0) {
+			opts.convert_cdf = true;
+		} else if (strcmp(a, "--no-cvr-export") == 0) {
+			opts.cvr_csv = false;
+		} else if (strcmp(a, "--hart-key") == 0 && i + 1 < argc) {
+			hart_key = argv[++i];
+		} else if (strcmp(a, "--hart-signatures") == 0 &&
+		    i + 1 < argc) {
+			const char *v = argv[++i];
+			if (strcmp(v, "check") == 0) {
+				opts.hart_sig = TL_SIG_CHECK;
+			} else if (strcmp(v, "require") == 0) {
+				opts.hart_sig = TL_SIG_REQUIRE;
+			} else if (strcmp(v, "off") == 0) {
+				opts.hart_sig = TL_SIG_OFF;
+			} else {
+				fprintf(stderr, "teller: rctab: "
+				    "--hart-signatures wants check, require "
+				    "or off, not '%s'\n", v);
+				free(ties);
+				return 2;
+			}
 		} else if ((strcmp(a, "--threads") == 0 && i + 1 < argc) ||
 		    strncmp(a, "--threads=", 10) == 0) {
 			const char *v = a[9] == '=' ? a + 10 : argv[++i];
@@ -169,14 +291,6 @@ cmd_rctab(int argc, char **argv)
 		free(ties);
 		return 2;
 	}
-	{
-		bool crlf = false;
-		for (i = 1; i < argc; i++)
-			if (strcmp(argv[i], "--crlf") == 0)
-				crlf = true;
-		memset(&opts, 0, sizeof opts);
-		opts.crlf = crlf;
-	}
 	if (teller_ctx_new(NULL, &ctx) != TELLER_OK) {
 		fprintf(stderr, "teller: out of memory\n");
 		free(ties);
@@ -196,18 +310,35 @@ cmd_rctab(int argc, char **argv)
 		}
 	}
 	teller_ctx_set_threads(ctx, threads);
-	sk.dir = dir;
 	opts.ties = ties;
 	opts.nties = nties;
 	opts.sink.open = sink_open;
 	opts.sink.close = sink_close;
 	opts.sink.ud = &sk;
-	rc = tl_rctab_config_load(ctx, config, &cfg);
+	rc = TELLER_OK;
+	if (hart_key != NULL)
+		rc = tl_hart_key_load(ctx, hart_key, &opts.hart_modulus,
+		    &opts.hart_exponent);
+	if (rc == TELLER_OK)
+		rc = tl_rctab_config_load(ctx, config, &cfg);
+	if (rc == TELLER_OK && dir == NULL) {
+		/* no -o: the config's outputDirectory */
+		if ((cdir = config_outdir(cfg)) == NULL)
+			rc = tl_fail(ctx, TELLER_ENOMEM, "out of memory");
+		dir = cdir;
+	}
+	sk.dir = dir;
 	if (rc == TELLER_OK)
 		rc = tl_rctab_run(ctx, cfg, &opts);
-	if (rc != TELLER_OK)
+	if (rc != TELLER_OK) {
+		sink_unlink(&sk);
 		rc = cli_report_error(ctx);
+	} else {
+		sink_report(&sk);
+	}
+	sink_free(&sk);
 	teller_ctx_free(ctx);
+	free(cdir);
 	free(ties);
 	return rc;
 }

@@ -227,7 +227,7 @@ tl_cvr_read_clearballot(teller_ctx *ctx, const struct tl_cvr_source *src,
 	struct tl_cvrb b;
 	struct tl_map m;
 	struct cb c;
-	size_t pos = 0, n, i, oid, osid, oprec, ocomp;
+	size_t pos = 0, n, i, oid, osid, oprec, ocomp, otab;
 	long lineno = 1, row = 0, v;
 	char idbuf[64];
 	int err;
@@ -299,7 +299,8 @@ tl_cvr_read_clearballot(teller_ctx *ctx, const struct tl_cvr_source *src,
 		b.pool->len--; /* append the row number */
 		if ((err = tl_cvrb_add(&b, idbuf, strlen(idbuf), &oid)) != 0 ||
 		    (err = add_field(&b, &c, COL_BALLOT_ID, &osid)) != 0 ||
-		    (err = add_field(&b, &c, COL_PRECINCT_ID, &oprec)) != 0)
+		    (err = add_field(&b, &c, COL_PRECINCT_ID, &oprec)) != 0 ||
+		    (err = add_field(&b, &c, COL_SCAN_COMPUTER, &otab)) != 0)
 			goto out;
 		memset(&r, 0, sizeof(r));
 		if ((err = tl_cvrb_finish(&b, &r)) != TELLER_OK)
@@ -307,6 +308,7 @@ tl_cvr_read_clearballot(teller_ctx *ctx, const struct tl_cvr_source *src,
 		r.computed_id = tl_cvrb_str(&b, ocomp);
 		r.supplied_id = tl_cvrb_str(&b, osid);
 		r.precinct = tl_cvrb_str(&b, oprec);
+		r.tabulator_id = tl_cvrb_str(&b, otab);
 		r.file = src->path;
 		r.line = lineno;
 		if ((err = fn(ctx, ud, &r)) != TELLER_OK)

@@ -306,7 +306,8 @@ read_contest(struct dom *d, const struct tl_jv *contest, struct tl_jpath *p,
 {
 	teller_ctx *ctx = d->ctx;
 	const struct tl_jv *marks, *m;
-	size_t i, off_cid, off_sid, off_batch, off_prec = 0, off_port = 0;
+	size_t i, off_cid, off_sid, off_batch, off_prec = 0, off_port = 0,
+	    off_tab;
 	struct tl_cvr r;
 	long maxr = tl_cvr_max_ranks(d->src);
 	char buf[600];
@@ -405,7 +406,8 @@ read_contest(struct dom *d, const struct tl_jv *contest, struct tl_jpath *p,
 	}
 	if ((err = tl_cvrb_add(&d->b, buf, strlen(buf), &off_sid)) != 0 ||
 	    (err = tl_cvrb_add(&d->b, s->batch, strlen(s->batch),
-	    &off_batch)) != 0)
+	    &off_batch)) != 0 ||
+	    (err = tl_cvrb_add(&d->b, s->tab, strlen(s->tab), &off_tab)) != 0)
 		return err;
 	if (s->precinct != NULL && (err = tl_cvrb_add(&d->b, s->precinct,
 	    strlen(s->precinct), &off_prec)) != 0)
@@ -419,6 +421,7 @@ read_contest(struct dom *d, const struct tl_jv *contest, struct tl_jpath *p,
 	r.computed_id = tl_cvrb_str(&d->b, off_cid);
 	r.supplied_id = tl_cvrb_str(&d->b, off_sid);
 	r.batch = tl_cvrb_str(&d->b, off_batch);
+	r.tabulator_id = tl_cvrb_str(&d->b, off_tab);
 	r.precinct = s->precinct != NULL ? tl_cvrb_str(&d->b, off_prec) :
 	    NULL;
 	r.precinct_portion = s->portion != NULL ?

@@ -8,6 +8,7 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cvr_util.h"
 #include "tl_io.h"
@@ -282,12 +283,37 @@ file_path(teller_ctx *ctx, struct tl_vec *v, const char *dir,
 	return p;
 }
 
+/* RCTab's signature check of one CVR file (rctab.md 7.5): its
+ * PATH.sig.xml, when present or required, must verify. */
+static int
+signature(teller_ctx *ctx, const struct tl_cvr_source *src,
+    struct tl_vec *v, const char *path, const struct tl_map *m)
+{
+	size_t n = strlen(path);
+	struct stat st;
+	char *sp;
+
+	v->len = 0;
+	if (tl_vec_reserve(ctx, v, n + 9) != TELLER_OK)
+		return tl_oom(ctx);
+	sp = v->data;
+	memcpy(sp, path, n);
+	memcpy(sp + n, ".sig.xml", 9);
+	if (stat(sp, &st) != 0) {
+		if (src->hart_sig != TL_SIG_REQUIRE)
+			return TELLER_OK;
+		return tl_fail(ctx, TELLER_EPARSE, "no signature file %s "
+		    "(Hart signatures are required)", tl_cvr_basename(sp));
+	}
+	return tl_hart_sig_verify(ctx, src, path, sp, m->buf, m->len);
+}
+
 int
 tl_cvr_read_hart(teller_ctx *ctx, const struct tl_cvr_source *src,
     tl_cvr_fn fn, void *ud)
 {
 	const char *saved = ctx->file, **names;
-	struct tl_vec *pathbuf;
+	struct tl_vec *pathbuf, *sigbuf;
 	struct tl_xml x;
 	struct hart h;
 	size_t n, i;
@@ -303,8 +329,9 @@ tl_cvr_read_hart(teller_ctx *ctx, const struct tl_cvr_source *src,
 	h.marks = tl_vec_new(ctx, sizeof(struct hmark));
 	h.done = tl_vec_new(ctx, sizeof(struct hmark));
 	pathbuf = tl_vec_new(ctx, 1);
+	sigbuf = tl_vec_new(ctx, 1);
 	if (h.pool == NULL || h.marks == NULL || h.done == NULL ||
-	    pathbuf == NULL) {
+	    pathbuf == NULL || sigbuf == NULL) {
 		err = tl_oom(ctx);
 		goto out;
 	}
@@ -330,6 +357,13 @@ tl_cvr_read_hart(teller_ctx *ctx, const struct tl_cvr_source *src,
 		ctx->file = path;
 		if ((err = tl_io_map(ctx, path, &m)) != TELLER_OK)
 			break;
+		if (src->hart_sig != TL_SIG_OFF &&
+		    (err = signature(ctx, src, sigbuf, path, &m)) !=
+		    TELLER_OK) {
+			tl_io_unmap(&m);
+			break;
+		}
+		ctx->file = path;
 		h.pool->len = h.marks->len = h.done->len = 0;
 		h.has_batch = h.has_guid = h.has_split = false;
 		h.has_pname = h.has_pid = false;

@@ -113,6 +113,7 @@ struct tl_rctab_cfg {
 	const char *date;
 	const char *jurisdiction;
 	const char *office;
+	const char *out_dir;  /* outputDirectory as written, NULL if none */
 	bool by_precinct, by_batch, cdf_json;
 	struct tl_cvr_source *src;
 	int nsrc;
@@ -160,6 +161,12 @@ struct tl_rctab_opts {
 	bool crlf;               /* CSV lines end in CRLF, as RCTab writes */
 	struct tl_rctab_sink sink;
 	const char *generated_date; /* CDF GeneratedDate; NULL: omitted */
+	bool cvr_csv;            /* also write rctab_cvr.csv (rctab.md 8.6) */
+	int hart_sig;            /* TL_SIG_CHECK, _REQUIRE or _OFF */
+	const char *hart_modulus, *hart_exponent; /* NULL: RCTab's key */
+	bool convert_cdf;        /* read and write cdf_cvr.json (and
+				  * rctab_cvr.csv if cvr_csv), no tabulation:
+				  * RCTab's --convert-to-cdf */
 };
 
 /* Read the CVRs of a loaded config, tabulate, and write the outputs.
@@ -252,6 +259,9 @@ void tl_rctab_jstr(struct tl_out *o, const char *s);
 void tl_rctab_jindent(struct tl_out *o, int level);
 void tl_rctab_jfield(struct tl_out *o, int level, bool *first,
     const char *key);
+/* One CSV field with Commons CSV's minimal quoting (rctab.md 8.2),
+ * preceded by a comma unless *first; clears *first. */
+void tl_rctab_csvf(struct tl_out *o, bool *first, const char *s);
 
 /* sanitizeStringForOutput: every UTF-16 unit outside [a-zA-Z0-9_.-]
  * becomes '_' (a supplementary character gives two); lower: ASCII

@@ -183,6 +183,7 @@ load_source(teller_ctx *ctx, struct tl_rctab_cfg *cfg, json_t *o, int i,
 		return TELLER_ECONFIG;
 	if (blank(path))
 		return CFAIL(ctx, "cvrFileSources[%d].filePath: missing", i);
+	src->raw_path = path;
 	if (path[0] == '/' || strcmp(cfg->dir, ".") == 0) {
 		src->path = path;
 	} else {
@@ -604,6 +605,102 @@ check_names(teller_ctx *ctx, struct tl_rctab_cfg *cfg)
 	return TELLER_OK;
 }
 
+/* Length of the JSON number at s (RFC 8259 grammar), 0 if none. */
+static size_t
+json_number(const char *s, size_t n)
+{
+	size_t i = 0, d;
+
+	if (i < n && s[i] == '-')
+		i++;
+	if (i < n && s[i] == '0') {
+		i++;
+	} else {
+		for (d = i; i < n && s[i] >= '0' && s[i] <= '9'; i++)
+			;
+		if (i == d)
+			return 0;
+	}
+	if (i < n && s[i] == '.') {
+		for (d = ++i; i < n && s[i] >= '0' && s[i] <= '9'; i++)
+			;
+		if (i == d)
+			return 0;
+	}
+	if (i < n && (s[i] == 'e' || s[i] == 'E')) {
+		i++;
+		if (i < n && (s[i] == '+' || s[i] == '-'))
+			i++;
+		for (d = i; i < n && s[i] >= '0' && s[i] <= '9'; i++)
+			;
+		if (i == d)
+			return 0;
+	}
+	return i;
+}
+
+/* Copy the config text with every number literal outside strings made
+ * a string of the same text: Jackson hands a JSON number to RCTab's
+ * string-typed fields as the text written (rctab.md 3), so "0.5" and
+ * 0.5 mean the same and no value ever passes through a double. */
+static int
+quote_numbers(teller_ctx *ctx, const char *s, size_t n, char **out,
+    size_t *outn)
+{
+	size_t i, k = 0, cap = n + 64, len;
+	bool instr = false;
+	char *d = tl_alloc(ctx, cap, 1);
+
+	if (d == NULL)
+		return TELLER_ENOMEM;
+	for (i = 0; i < n;) {
+		if (k + 4 > cap) {
+			char *nd = tl_alloc(ctx, cap * 2, 1);
+			if (nd == NULL)
+				return TELLER_ENOMEM;
+			memcpy(nd, d, k);
+			d = nd;
+			cap *= 2;
+		}
+		if (instr) {
+			if (s[i] == '\\' && i + 1 < n) {
+				d[k++] = s[i++];
+			} else if (s[i] == '"') {
+				instr = false;
+			}
+			d[k++] = s[i++];
+			continue;
+		}
+		if (s[i] == '"') {
+			instr = true;
+			d[k++] = s[i++];
+			continue;
+		}
+		if ((s[i] == '-' || (s[i] >= '0' && s[i] <= '9')) &&
+		    (len = json_number(s + i, n - i)) > 0) {
+			if (k + len + 2 > cap) {
+				size_t nc = (k + len + 2) * 2;
+				char *nd = tl_alloc(ctx, nc, 1);
+				if (nd == NULL)
+					return TELLER_ENOMEM;
+				memcpy(nd, d, k);
+				d = nd;
+				cap = nc;
+			}
+			d[k++] = '"';
+			memcpy(d + k, s + i, len);
+			k += len;
+			d[k++] = '"';
+			i += len;
+			continue;
+		}
+		d[k++] = s[i++];
+	}
+	*out = d;
+	*outn = k;
+	return TELLER_OK;
+}
+
 int
 tl_rctab_config_load(teller_ctx *ctx, const char *path,
     struct tl_rctab_cfg **out)
@@ -613,7 +710,8 @@ tl_rctab_config_load(teller_ctx *ctx, const char *path,
 	json_error_t jerr;
 	json_t *root = NULL, *os, *srcs, *x;
 	const char *s, *slash;
-	size_t i;
+	char *q;
+	size_t i, qn;
 	int rc;
 
 	*out = NULL;
@@ -621,7 +719,17 @@ tl_rctab_config_load(teller_ctx *ctx, const char *path,
 	if ((rc = tl_io_map(ctx, path, &m)) != TELLER_OK)
 		return rc;
 	ctx->file = path;
-	root = json_loadb(m.buf, m.len, JSON_REJECT_DUPLICATES, &jerr);
+	if ((rc = quote_numbers(ctx, m.buf, m.len, &q, &qn)) != TELLER_OK) {
+		tl_io_unmap(&m);
+		return rc;
+	}
+	root = json_loadb(q, qn, JSON_REJECT_DUPLICATES, &jerr);
+	if (root == NULL) {
+		/* report the place in the file as written */
+		json_t *r0 = json_loadb(m.buf, m.len, JSON_REJECT_DUPLICATES,
+		    &jerr);
+		json_decref(r0);
+	}
 	tl_io_unmap(&m);
 	if (root == NULL)
 		return tl_fail_at(ctx, TELLER_EPARSE, jerr.line, jerr.column,
@@ -669,6 +777,8 @@ tl_rctab_config_load(teller_ctx *ctx, const char *path,
 		CFAIL(ctx, "outputSettings.contestName: missing");
 		goto out;
 	}
+	if (nfield(ctx, os, "outputDirectory", &cfg->out_dir) != TELLER_OK)
+		goto out;
 	if (bfield(ctx, os, "tabulateByPrecinct", "outputSettings.",
 	    &cfg->by_precinct) != TELLER_OK ||
 	    bfield(ctx, os, "tabulateByBatch", "outputSettings.",

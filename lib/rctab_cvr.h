@@ -25,6 +25,7 @@
 struct tl_cvr_source {
 	const char *provider;   /* ess dominion cdf clearBallot hart genericCsv */
 	const char *path;       /* filePath resolved against the config folder */
+	const char *raw_path;   /* filePath as written in the config */
 	const char *contest_id; /* contestId */
 	int first_vote_col;     /* firstVoteColumnIndex */
 	int first_vote_row;     /* firstVoteRowIndex */
@@ -45,7 +46,17 @@ struct tl_cvr_source {
 	 * (below) may be handed over as one record with weight > 1, whose
 	 * ids, precinct and batch are those of any one of them (or NULL). */
 	bool merge;
+	/* Hart FILE.sig.xml signatures (rctab.md 7.5), set by the
+	 * tabulator: TL_SIG_CHECK verifies those present, TL_SIG_REQUIRE
+	 * wants one for every CVR file (as RCTab's validating builds),
+	 * TL_SIG_OFF ignores them. The key they must be signed with, as
+	 * base64 RSAKeyValue Modulus and Exponent; NULL: the key RCTab
+	 * ships. */
+	int hart_sig;
+	const char *hart_modulus, *hart_exponent;
 };
+
+enum { TL_SIG_CHECK = 0, TL_SIG_REQUIRE, TL_SIG_OFF };
 
 /* One rank slot: the raw strings marked there, in reader order. A slot
  * with n == 0 is never passed (skipped ranks are simply absent). */
@@ -63,6 +74,7 @@ struct tl_cvr {
 	const char *precinct;     /* NULL if none */
 	const char *precinct_portion; /* NULL if none */
 	const char *batch;        /* NULL if none */
+	const char *tabulator_id; /* NULL if none (Dominion, Clear Ballot) */
 	const char *file;         /* where it came from (for messages) */
 	long line;                /* line / row / record number, 0 unknown */
 	int nslots;
@@ -96,5 +108,15 @@ int tl_cvr_read_hart(teller_ctx *ctx, const struct tl_cvr_source *src,
     tl_cvr_fn fn, void *ud);
 int tl_cvr_read_csv(teller_ctx *ctx, const struct tl_cvr_source *src,
     tl_cvr_fn fn, void *ud);
+
+/* Verify Hart signature file sigpath for CVR file path, whose bytes are
+ * data[0..len), against src's key (cvr_hartsig.c). EPARSE naming
+ * sigpath when it is not a valid signature of that file by that key. */
+int tl_hart_sig_verify(teller_ctx *ctx, const struct tl_cvr_source *src,
+    const char *path, const char *sigpath, const char *data, size_t len);
+/* Read an <RSAKeyValue><Modulus>..</Modulus><Exponent>..</Exponent>
+ * file (as RCTab's public_key.txt) into base64 strings on ctx's arena. */
+int tl_hart_key_load(teller_ctx *ctx, const char *path,
+    const char **modulus, const char **exponent);
 
 #endif

@@ -354,17 +354,16 @@ struct csv {
 	bool crlf;
 };
 
-/* One field with Commons CSV's minimal quoting (rctab.md 8.2). */
-static void
-cf(struct csv *c, const char *s)
+void
+tl_rctab_csvf(struct tl_out *o, bool *first, const char *s)
 {
 	size_t n = strlen(s), i;
 	bool q = false;
 
-	if (!c->first)
-		tl_out_mem(c->o, ",", 1);
+	if (!*first)
+		tl_out_mem(o, ",", 1);
 	if (n == 0) {
-		q = c->first;
+		q = *first;
 	} else if ((unsigned char)s[0] <= '#') {
 		q = true;
 	} else {
@@ -375,18 +374,24 @@ cf(struct csv *c, const char *s)
 		if ((unsigned char)s[n - 1] <= ' ')
 			q = true;
 	}
-	c->first = false;
+	*first = false;
 	if (!q) {
-		tl_out_mem(c->o, s, n);
+		tl_out_mem(o, s, n);
 		return;
 	}
-	tl_out_mem(c->o, "\"", 1);
+	tl_out_mem(o, "\"", 1);
 	for (i = 0; i < n; i++) {
 		if (s[i] == '"')
-			tl_out_mem(c->o, "\"", 1);
-		tl_out_mem(c->o, s + i, 1);
+			tl_out_mem(o, "\"", 1);
+		tl_out_mem(o, s + i, 1);
 	}
-	tl_out_mem(c->o, "\"", 1);
+	tl_out_mem(o, "\"", 1);
+}
+
+static void
+cf(struct csv *c, const char *s)
+{
+	tl_rctab_csvf(c->o, &c->first, s);
 }
 
 static void

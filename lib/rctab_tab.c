@@ -141,6 +141,18 @@ struct tl_rtab {
 	struct strtab cdfprec;    /* precincts in order of appearance */
 	const char *gendate;
 	bool any_prec, any_batch;
+	/* rctab_cvr.csv, written as the CVRs are read (rctab.md 8.6) */
+	bool cvx;
+	struct tl_out cvo;
+	void *cvwud;
+	int cvmax;                /* Rank 1..cvmax columns */
+	int cursrc;               /* source being read */
+	struct tl_vec *cvcell;    /* one rank cell being built */
+	/* per source: the row's first three fields, and each token's
+	 * one-name rank field, both as written (",name", quoted if need
+	 * be); cvoff[token] is 1 + offset in cvtxt, 0 not yet */
+	int cvsrc;
+	struct tl_vec *cvpre, *cvtxt, *cvoff;
 	/* records */
 	struct tl_vec *recs;      /* of struct rrec */
 	struct tl_vec *cells;     /* of uint32_t */
@@ -365,6 +377,236 @@ stab_settle(struct tl_rtab *t, bool clear)
 	}
 }
 
+/* ------------------------------------------------------------------ */
+/* rctab_cvr.csv: RCTab's simplified CVR export (rctab.md 8.6)         */
+
+/* The text RCTab prints for CVR string s of source src: the canonical
+ * name of a name or alias, the source's own label for a write-in,
+ * "overvote", or "" (Java null) for a string no candidate owns. */
+static const char *
+cvx_name(struct tl_rtab *t, const struct tl_cvr_source *src, const char *s)
+{
+	int ti;
+
+	if (strcmp(s, TL_CVR_UWI) == 0)
+		return src->uwi_label;
+	if (strcmp(s, TL_CVR_OVERVOTE) == 0)
+		return TL_CVR_OVERVOTE;
+	ti = strtab_get(t->ctx, &t->toks, s, false);
+	if (ti >= 0 && TOK(t, ti)->cand >= 0)
+		return TOK(t, ti)->cand == t->uwi ? src->uwi_label :
+		    t->names[TOK(t, ti)->cand];
+	if (*src->uwi_label != '\0' && strcmp(s, src->uwi_label) == 0)
+		return src->uwi_label;
+	return "";
+}
+
+static int
+cvx_begin(struct tl_rtab *t)
+{
+	const struct tl_rctab_sink *k = &t->opts->sink;
+	static const char *const head[] = { "Source Filepath",
+	    "CVR Provider", "Contest Id", "RCTab CVR Id", "Tabulator Id",
+	    "Batch Id", "Vendor Id", "Precinct", "Precinct Portion" };
+	teller_write_fn w;
+	char buf[32];
+	bool first = true;
+	size_t i;
+	int r;
+
+	t->cvcell = tl_vec_new(t->ctx, 1);
+	t->cvpre = tl_vec_new(t->ctx, 1);
+	t->cvtxt = tl_vec_new(t->ctx, 1);
+	t->cvoff = tl_vec_new(t->ctx, sizeof(uint32_t));
+	if (t->cvcell == NULL || t->cvpre == NULL || t->cvtxt == NULL ||
+	    t->cvoff == NULL)
+		return TELLER_ENOMEM;
+	t->cvsrc = -1;
+	if (k->open(k->ud, "rctab_cvr.csv", &w, &t->cvwud) != 0)
+		return tl_fail(t->ctx, TELLER_EWRITE, "rctab_cvr.csv: cannot "
+		    "write");
+	t->cvx = true;
+	/* maxRankingsAllowed, or the declared candidates for "max" */
+	t->cvmax = t->cfg->max_rank > 0 ? t->cfg->max_rank : t->cfg->ncand;
+	tl_out_init(&t->cvo, t->ctx, w, t->cvwud);
+	for (i = 0; i < sizeof head / sizeof head[0]; i++)
+		tl_rctab_csvf(&t->cvo, &first, head[i]);
+	for (r = 1; r <= t->cvmax; r++) {
+		snprintf(buf, sizeof buf, "Rank %d", r);
+		tl_rctab_csvf(&t->cvo, &first, buf);
+	}
+	tl_out_str(&t->cvo, t->opts->crlf ? "\r\n" : "\n");
+	return TELLER_OK;
+}
+
+/* Flush and close the export; rc is the reading's outcome. */
+static int
+cvx_end(struct tl_rtab *t, int rc)
+{
+	const struct tl_rctab_sink *k = &t->opts->sink;
+	int frc;
+
+	if (!t->cvx)
+		return rc;
+	t->cvx = false;
+	frc = tl_out_flush(&t->cvo);
+	if (k->close(k->ud, t->cvwud) != 0 && frc == TELLER_OK)
+		frc = tl_fail(t->ctx, TELLER_EWRITE, "rctab_cvr.csv: cannot "
+		    "write");
+	return rc != TELLER_OK ? rc : frc;
+}
+
+struct vecw {
+	teller_ctx *ctx;
+	struct tl_vec *v;
+};
+
+static int
+vec_write(void *ud, const char *p, size_t n)
+{
+	struct vecw *w = ud;
+
+	if (tl_vec_reserve(w->ctx, w->v, n) != TELLER_OK)
+		return 1;
+	memcpy((char *)w->v->data + w->v->len, p, n);
+	w->v->len += n;
+	return 0;
+}
+
+/* Append field s to v as tl_rctab_csvf writes it; with nul, a NUL
+ * after it. */
+static int
+vec_field(struct tl_rtab *t, struct tl_vec *v, bool first, const char *s,
+    bool nul)
+{
+	struct vecw w = { t->ctx, v };
+	struct tl_out o;
+
+	tl_out_init(&o, t->ctx, vec_write, &w);
+	tl_rctab_csvf(&o, &first, s);
+	if (nul)
+		tl_out_mem(&o, "", 1);
+	return tl_out_flush(&o);
+}
+
+/* The token of CVR string s (the pointer cache of on_cvr first). */
+static int
+cvx_tok(struct tl_rtab *t, const char *s)
+{
+	size_t ci = ((uintptr_t)s >> 3) & 63;
+	int ti;
+
+	if (t->cache[ci].p == s && strcmp(((const char **)
+	    t->toks.strs->data)[t->cache[ci].tok], s) == 0)
+		return t->cache[ci].tok;
+	if ((ti = tok_get(t, s)) < 0)
+		return -1;
+	t->cache[ci].p = s;
+	t->cache[ci].tok = ti;
+	return ti;
+}
+
+/* The rank field of a one-string rank, from the cache or made now. */
+static int
+cvx_one(struct tl_rtab *t, const struct tl_cvr_source *src, const char *s)
+{
+	int ti = cvx_tok(t, s);
+	uint32_t *off, z = 0, at;
+	const char *p;
+
+	if (ti < 0)
+		return TELLER_ENOMEM;
+	while (t->cvoff->len <= (size_t)ti)
+		if (tl_vec_push(t->ctx, t->cvoff, &z) == NULL)
+			return TELLER_ENOMEM;
+	off = &TL_VEC_AT(t->cvoff, uint32_t, ti);
+	if (*off == 0) {
+		if (t->cvtxt->len >= UINT32_MAX / 2)
+			return tl_fail(t->ctx, TELLER_ELIMIT, "too many "
+			    "candidate strings");
+		at = (uint32_t)t->cvtxt->len;
+		if (vec_field(t, t->cvtxt, false, cvx_name(t, src, s), true)
+		    != TELLER_OK)
+			return TELLER_ENOMEM;
+		off = &TL_VEC_AT(t->cvoff, uint32_t, ti);
+		*off = at + 1;
+	}
+	p = (const char *)t->cvtxt->data + *off - 1;
+	tl_out_str(&t->cvo, p);
+	return TELLER_OK;
+}
+
+static int
+cvx_row(struct tl_rtab *t, const struct tl_cvr *r)
+{
+	const struct tl_cvr_source *src = &t->cfg->src[t->cursrc];
+	const char *p = src->provider;
+	struct tl_out *o = &t->cvo;
+	bool first = true;
+	/* the readers that give RCTab's CVR a contest id */
+	bool cid = strcmp(p, "dominion") == 0 || strcmp(p, "hart") == 0 ||
+	    strcmp(p, "clearBallot") == 0;
+	int rank, s = 0, j;
+
+	if (t->cvsrc != t->cursrc) {
+		/* a new source: its fields, and its write-in label */
+		t->cvsrc = t->cursrc;
+		t->cvpre->len = 0;
+		t->cvtxt->len = 0;
+		memset(t->cvoff->data, 0, t->cvoff->len * sizeof(uint32_t));
+		if (vec_field(t, t->cvpre, true, src->raw_path, false) !=
+		    TELLER_OK ||
+		    vec_field(t, t->cvpre, false, p, false) != TELLER_OK ||
+		    vec_field(t, t->cvpre, false, cid ? src->contest_id : "",
+		    false) != TELLER_OK)
+			return TELLER_ENOMEM;
+	}
+	tl_out_mem(o, t->cvpre->data, t->cvpre->len);
+	first = false;
+#define NN(x) ((x) != NULL ? (x) : "")
+	tl_rctab_csvf(o, &first, NN(r->computed_id));
+	tl_rctab_csvf(o, &first, NN(r->tabulator_id));
+	tl_rctab_csvf(o, &first, NN(r->batch));
+	tl_rctab_csvf(o, &first, NN(r->supplied_id));
+	tl_rctab_csvf(o, &first, NN(r->precinct));
+	tl_rctab_csvf(o, &first, NN(r->precinct_portion));
+#undef NN
+	for (rank = 1; rank <= t->cvmax; rank++) {
+		const struct tl_cvr_slot *sl;
+		while (s < r->nslots && r->slots[s].rank < rank)
+			s++;
+		if (s == r->nslots || r->slots[s].rank != rank) {
+			tl_rctab_csvf(o, &first, "undervote");
+			continue;
+		}
+		sl = &r->slots[s];
+		if (sl->n == 1) {
+			if (cvx_one(t, src, sl->cands[0]) != TELLER_OK)
+				return TELLER_ENOMEM;
+			continue;
+		}
+		/* several strings at a rank: one per line in the cell */
+		t->cvcell->len = 0;
+		for (j = 0; j < sl->n; j++) {
+			const char *nm = cvx_name(t, src, sl->cands[j]);
+			size_t n = strlen(nm);
+			if (tl_vec_reserve(t->ctx, t->cvcell, n + 2) !=
+			    TELLER_OK)
+				return TELLER_ENOMEM;
+			if (j > 0)
+				((char *)t->cvcell->data)[t->cvcell->len++] =
+				    '\n';
+			memcpy((char *)t->cvcell->data + t->cvcell->len, nm,
+			    n);
+			t->cvcell->len += n;
+		}
+		((char *)t->cvcell->data)[t->cvcell->len] = '\0';
+		tl_rctab_csvf(o, &first, t->cvcell->data);
+	}
+	tl_out_str(o, t->opts->crlf ? "\r\n" : "\n");
+	return o->err != 0 ? TELLER_EWRITE : TELLER_OK;
+}
+
 static int
 on_cvr(teller_ctx *ctx, void *ud, const struct tl_cvr *r)
 {
@@ -376,6 +618,9 @@ on_cvr(teller_ctx *ctx, void *ud, const struct tl_cvr *r)
 	struct rrec *rec, z;
 	/* a merged record (rctab_cvr.h) stands for weight ballots */
 	int64_t w = r->weight > 0 ? r->weight : 1;
+
+	if (t->cvx && (s = cvx_row(t, r)) != TELLER_OK)
+		return s;
 
 	if (r->precinct != NULL) {
 		t->any_prec = true;
@@ -521,7 +766,7 @@ check_unrecognized(struct tl_rtab *t, const struct tl_cvr_source *src)
 }
 
 static int
-read_sources(struct tl_rtab *t)
+read_all(struct tl_rtab *t)
 {
 	const struct tl_rctab_cfg *cfg = t->cfg;
 	int i, rc;
@@ -531,9 +776,14 @@ read_sources(struct tl_rtab *t)
 		const char *p = src->provider;
 		struct tl_cvr_source one = *src;
 		t->ctx->file = src->path;
+		t->cursrc = i;
 		/* repeats may come merged when no slice or export needs
 		 * each ballot's id, precinct or batch */
-		one.merge = !cfg->by_precinct && !cfg->by_batch && !t->cdf;
+		one.merge = !cfg->by_precinct && !cfg->by_batch && !t->cdf &&
+		    !t->cvx;
+		one.hart_sig = t->opts->hart_sig;
+		one.hart_modulus = t->opts->hart_modulus;
+		one.hart_exponent = t->opts->hart_exponent;
 		src = &one;
 		/* stable pointers are promised per reader call only */
 		stab_settle(t, true);
@@ -560,6 +810,19 @@ read_sources(struct tl_rtab *t)
 		return tl_fail(t->ctx, TELLER_EPARSE, "No cast vote records "
 		    "found!");
 	return TELLER_OK;
+}
+
+/* Read every source in order, writing rctab_cvr.csv on the way when
+ * asked (RCTab writes it after reading, before tabulating). */
+static int
+read_sources(struct tl_rtab *t)
+{
+	int rc;
+
+	if (t->opts->cvr_csv && (rc = cvx_begin(t)) != TELLER_OK)
+		return rc;
+	rc = read_all(t);
+	return cvx_end(t, rc);
 }
 
 /* ------------------------------------------------------------------ */
@@ -1472,7 +1735,7 @@ setup(struct tl_rtab *t)
 	    strtab_init(ctx, &t->prec) != TELLER_OK ||
 	    strtab_init(ctx, &t->batch) != TELLER_OK)
 		return TELLER_ENOMEM;
-	t->cdf = cfg->cdf_json;
+	t->cdf = cfg->cdf_json || t->opts->convert_cdf;
 	if (t->cdf) {
 		t->cdfballots = tl_vec_new(ctx, sizeof(struct cdfballot));
 		t->cdfids = tl_vec_new(ctx, 1);
@@ -1892,7 +2155,11 @@ cdf_write(struct tl_rtab *t, teller_write_fn w, void *ud)
 		}
 		tl_out_str(&o, " ]");
 		tl_rctab_jfield(&o, 2, &f1, "CurrentSnapshotId");
-		snprintf(buf, sizeof buf, "ballot-%s-round-%d", sid, t->nround);
+		if (t->nround > 0)
+			snprintf(buf, sizeof buf, "ballot-%s-round-%d", sid,
+			    t->nround);
+		else
+			snprintf(buf, sizeof buf, "ballot-%s", sid);
 		tl_rctab_jstr(&o, buf);
 		tl_rctab_jfield(&o, 2, &f1, "ElectionId");
 		tl_rctab_jstr(&o, "election-001");
@@ -2052,6 +2319,23 @@ emit(struct tl_rtab *t, const struct tl_rview *v, const char *name,
 }
 
 static int
+cdf_emit(struct tl_rtab *t, const char *name)
+{
+	const struct tl_rctab_sink *k = &t->opts->sink;
+	teller_write_fn w;
+	void *wud;
+	int rc;
+
+	if (k->open(k->ud, name, &w, &wud) != 0)
+		return tl_fail(t->ctx, TELLER_EWRITE, "%s: cannot write",
+		    name);
+	rc = cdf_write(t, w, wud);
+	if (k->close(k->ud, wud) != 0 && rc == TELLER_OK)
+		rc = tl_fail(t->ctx, TELLER_EWRITE, "%s: cannot write", name);
+	return rc;
+}
+
+static int
 write_outputs(struct tl_rtab *t)
 {
 	struct tl_rview v;
@@ -2121,19 +2405,8 @@ write_outputs(struct tl_rtab *t)
 		}
 	}
 	if (t->cdf) {
-		const struct tl_rctab_sink *k = &t->opts->sink;
-		teller_write_fn w;
-		void *wud;
 		snprintf(name, sizeof name, "cdf_cvr%s.json", pfx);
-		if (k->open(k->ud, name, &w, &wud) != 0)
-			return tl_fail(t->ctx, TELLER_EWRITE, "%s: cannot "
-			    "write", name);
-		rc = cdf_write(t, w, wud);
-		if (k->close(k->ud, wud) != 0 && rc == TELLER_OK)
-			rc = tl_fail(t->ctx, TELLER_EWRITE, "%s: cannot "
-			    "write", name);
-		if (rc != TELLER_OK)
-			return rc;
+		return cdf_emit(t, name);
 	}
 	return TELLER_OK;
 }
@@ -2153,6 +2426,11 @@ tl_rctab_run(teller_ctx *ctx, const struct tl_rctab_cfg *cfg,
 	if ((rc = setup(t)) != TELLER_OK)
 		return rc;
 	ctx->file = cfg->path;
+	if (opts->convert_cdf) {
+		/* --convert-to-cdf: the original snapshots only */
+		t->nround = 0;
+		return cdf_emit(t, "cdf_cvr.json");
+	}
 	if (cfg->mode != TL_WM_MULTIPASS) {
 		if ((rc = start_pass(t, 0)) != TELLER_OK ||
 		    (rc = tabulate(t)) != TELLER_OK)

@@ -1097,6 +1097,11 @@ test_hart(void)
 	put("hart/notes.txt", "not read");
 	src_init(&src, "hart", tpath("hart"), "K");
 	src.uwi_label = "wi";
+	/* a .sig.xml is never a CVR; by default it is checked as the
+	 * signature of its file (t_cvr_hartsig.c has the good ones) */
+	EXPECT_FAIL(tl_cvr_read_hart, &src, TELLER_EPARSE, "a.xml.sig.xml",
+	    true, "hart signature not a signature");
+	src.hart_sig = TL_SIG_OFF;
 	rc = run(tl_cvr_read_hart, &src, &w, &l, &c, f, sizeof(f), m,
 	    sizeof(m));
 	CHECK(rc == TELLER_OK, "hart: %s", m);
