@@ -200,7 +200,7 @@ struct rd {
 	struct teller_profile *p;
 	int ncand, seats;
 	bool *withdrawn;        /* [ncand] */
-	uint32_t *seen;         /* [ncand] stamp of the ballot that marked it */
+	uint32_t *seen;         /* [ncand] stamp of the rank that marked it */
 	uint32_t stamp;
 	tl_cid *marks;          /* [ncand] marks of one rank */
 	int idmode;             /* 0 unknown, 1 Droop (id = 1 ballot),
@@ -410,9 +410,9 @@ at_line(teller_ctx *ctx, int rc, long line)
 /*
  * Read the line at lx->p if it is a plain ballot: "w c1 c2 ... 0" with
  * only spaces between the numbers (a final '\r' allowed), w a positive
- * integer without leading zeros, each rank one candidate in 1..ncand,
- * none repeated, at least one. Its cells go to cells and *out (weight
- * scaled by wscale). Returns the start of the next line, or NULL when the
+ * integer without leading zeros, each rank one candidate in 1..ncand
+ * (repeats kept as marked), fewer than maxr ranks; "w 0" is w blank
+ * papers. Its cells go to cells and *out (weight scaled by wscale). Returns the start of the next line, or NULL when the
  * line is anything else: the general path then reads it, with every
  * check and message, so both paths count the same lines the same way.
  */
@@ -436,10 +436,6 @@ plain_line(struct rd *r, const struct lines *lx, int64_t wscale,
 	if (nd > 18 || q >= end || *q != ' ' ||
 	    __builtin_mul_overflow((int64_t)v, wscale, &w))
 		return NULL;
-	if (++r->stamp == 0) {
-		memset(r->seen, 0, (size_t)r->ncand * sizeof(uint32_t));
-		r->stamp = 1;
-	}
 	for (;;) {
 		while (q < end && *q == ' ')
 			q++;
@@ -459,9 +455,8 @@ plain_line(struct rd *r, const struct lines *lx, int64_t wscale,
 			q++;
 		}
 		if (v > (uint64_t)r->ncand || q >= end || *q != ' ' ||
-		    r->seen[v - 1] == r->stamp || nr >= r->maxr)
+		    nr >= r->maxr)
 			return NULL;
-		r->seen[v - 1] = r->stamp;
 		cells[2 * nr] = 1;
 		cells[2 * nr + 1] = (tl_cid)(v - 1);
 		nr++;
@@ -471,7 +466,7 @@ plain_line(struct rd *r, const struct lines *lx, int64_t wscale,
 	if (q < end && *q == '\r' && lx->sep == '\n' &&
 	    (q + 1 == end || q[1] == '\n'))
 		q++;
-	if ((q < end && *q != (unsigned char)lx->sep) || nr == 0 ||
+	if ((q < end && *q != (unsigned char)lx->sep) ||
 	    (size_t)(q - s) > r->ctx->lim.line_bytes)
 		return NULL;
 	out->cells = cells;
@@ -483,7 +478,8 @@ plain_line(struct rd *r, const struct lines *lx, int64_t wscale,
 /*
  * plain_line for a reader that packs ballots (r->keys.bits > 0, at most
  * 63 candidates): the same lines, read to a key (*key) and a weight (*w)
- * with no cells. The line must start before safe, the last separator of
+ * with no cells (a blank paper: TL_KEY_BLANK). The line must start
+ * before safe, the last separator of
  * the input, so a separator ends it and stops every scan (none is a space
  * or a digit): no byte is checked against the end of the input. A last
  * line with no separator is left to the general path.
@@ -493,7 +489,7 @@ plain_key(struct rd *r, const struct lines *lx, const char *safe,
     int64_t wscale, uint64_t *key, int64_t *wout)
 {
 	const unsigned char *s = (const unsigned char *)lx->p, *q = s;
-	uint64_t v = 0, kv = 0, seen = 0, ncand = (uint64_t)r->ncand;
+	uint64_t v = 0, kv = 0, ncand = (uint64_t)r->ncand;
 	unsigned d;
 	int nd = 0, nr = 0, shift = 0;
 	int64_t w;
@@ -522,10 +518,8 @@ plain_key(struct rd *r, const struct lines *lx, const char *safe,
 		for (; (d = (unsigned)*q - '0') < 10; q++)
 			if ((v = v * 10 + d) > ncand)
 				return NULL;
-		if (v > ncand || *q != ' ' || (seen >> v & 1) != 0 ||
-		    nr >= r->maxr)
+		if (v > ncand || *q != ' ' || nr >= r->maxr)
 			return NULL;
-		seen |= (uint64_t)1 << v;
 		kv |= v << shift;
 		shift += r->keys.bits;
 		nr++;
@@ -534,10 +528,10 @@ plain_key(struct rd *r, const struct lines *lx, const char *safe,
 		q++;
 	if (*q == '\r' && lx->sep == '\n' && q[1] == '\n')
 		q++;
-	if (*q != (unsigned char)lx->sep || nr == 0 ||
+	if (*q != (unsigned char)lx->sep ||
 	    (size_t)(q - s) > r->ctx->lim.line_bytes)
 		return NULL;
-	*key = kv;
+	*key = nr > 0 ? kv : TL_KEY_BLANK;
 	*wout = w;
 	return (const char *)q + 1;
 }
@@ -909,6 +903,29 @@ parse_cand(struct rd *r, long line, long col, const char *s, const char *e,
 	return TELLER_OK;
 }
 
+/* Start a new rank: marks of earlier ranks no longer count as seen. */
+static void
+new_rank(struct rd *r)
+{
+	if (++r->stamp == 0) {
+		memset(r->seen, 0, (size_t)r->ncand * sizeof(uint32_t));
+		r->stamp = 1;
+	}
+}
+
+/* Put the *n skipped ranks held back (a mark follows them). */
+static int
+put_skips(struct rd *r, int *n)
+{
+	int rc;
+
+	for (; *n > 0; (*n)--)
+		if ((rc = tl_profile_rank(r->ctx, r->p, r->marks, 0)) !=
+		    TELLER_OK)
+			return rc;
+	return TELLER_OK;
+}
+
 /*
  * One ballot line, first token k already read. Returns TELLER_OK, or 1 if
  * the line was the lone 0 that ends the ballots.
@@ -918,8 +935,8 @@ ballot_line(struct rd *r, struct tkz *t, long line, struct tok *k)
 {
 	teller_ctx *ctx = r->ctx;
 	int64_t w = 1;
-	int nmarks = 0, nranks = 0, rc;
-	bool joined = false, ended = false, any = false;
+	int nmarks = 0, nranks = 0, nskip = 0, rc;
+	bool joined = false, ended = false;
 
 	if (k->s < k->e && *k->s == '(') {
 		if (k->e[-1] != ')' || k->e - k->s < 3)
@@ -951,11 +968,6 @@ ballot_line(struct rd *r, struct tkz *t, long line, struct tok *k)
 			return tl_fail_at(ctx, TELLER_ERANGE, line, k->col,
 			    "ballot multiplier must be positive");
 	}
-	r->stamp++;
-	if (r->stamp == 0) {
-		memset(r->seen, 0, (size_t)r->ncand * sizeof(uint32_t));
-		r->stamp = 1;
-	}
 	if ((rc = tl_profile_begin(ctx, r->p)) != TELLER_OK)
 		return rc;
 	for (;;) {
@@ -972,16 +984,17 @@ ballot_line(struct rd *r, struct tkz *t, long line, struct tok *k)
 			    v <= r->ncand)
 				v = v * 10 + (*d++ - '0');
 			if (v <= r->ncand && (d == t->e || *d == ' ') &&
-			    r->seen[v - 1] != r->stamp &&
 			    nranks < ctx->lim.ranks) {
 				if (nmarks > 0 && (rc = tl_profile_rank(ctx,
 				    r->p, r->marks, nmarks)) != TELLER_OK)
 					return rc;
+				if ((rc = put_skips(r, &nskip)) != TELLER_OK)
+					return rc;
 				nranks++;
+				new_rank(r);
 				r->seen[v - 1] = r->stamp;
 				r->marks[0] = (tl_cid)(v - 1);
 				nmarks = 1;
-				any = true;
 				t->p = d;
 				continue;
 			}
@@ -1015,15 +1028,20 @@ ballot_line(struct rd *r, struct tkz *t, long line, struct tok *k)
 				    "number");
 			if (++nranks > ctx->lim.ranks)
 				goto too_many;
-			if ((rc = tl_profile_rank(ctx, r->p, r->marks, 0)) !=
-			    TELLER_OK)
-				return rc;
+			nskip++; /* kept only if a mark follows */
 			continue;
 		}
-		if (!joined && ++nranks > ctx->lim.ranks)
-			goto too_many;
+		if (!joined) {
+			if (++nranks > ctx->lim.ranks)
+				goto too_many;
+			if ((rc = put_skips(r, &nskip)) != TELLER_OK)
+				return rc;
+			new_rank(r);
+		}
 		joined = false;
-		/* c1=c2=c3: one rank with several marks */
+		/* c1=c2=c3: one rank with several marks; a candidate marked
+		 * twice at one rank is one mark (as the CSV reader's A|A),
+		 * at two ranks kept as marked (the methods' rules apply) */
 		for (;;) {
 			tl_cid c;
 			q = memchr(s, '=', (size_t)(k->e - s));
@@ -1032,13 +1050,10 @@ ballot_line(struct rd *r, struct tkz *t, long line, struct tok *k)
 			if ((rc = parse_cand(r, line, k->col + (long)(s - k->s),
 			    s, q, &c)) != TELLER_OK)
 				return rc;
-			if (r->seen[c] == r->stamp)
-				return tl_fail_at(ctx, TELLER_EPARSE, line,
-				    k->col + (long)(s - k->s), "candidate %d "
-				    "repeated on ballot", (int)c + 1);
-			r->seen[c] = r->stamp;
-			r->marks[nmarks++] = c;
-			any = true;
+			if (r->seen[c] != r->stamp) {
+				r->seen[c] = r->stamp;
+				r->marks[nmarks++] = c;
+			}
 			if (q == k->e)
 				break;
 			s = q + 1;
@@ -1059,18 +1074,10 @@ ballot_line(struct rd *r, struct tkz *t, long line, struct tok *k)
 	if (nmarks > 0 && (rc = tl_profile_rank(ctx, r->p, r->marks,
 	    nmarks)) != TELLER_OK)
 		return rc;
-	if (!any) {
-		/* an empty ballot ("5 0") is not a paper: dropped */
-		struct tl_vec *cv = r->p->cells;
-		size_t start = 0;
-		if (r->p->pats->len > 0) {
-			struct tl_pat *last = TL_PAT(r->p, r->p->pats->len - 1);
-			start = (size_t)last->off + last->len;
-		}
-		cv->len = start;
-		return TELLER_OK;
-	}
-	/* give the profile's error a position */
+	/* Skipped ranks after the last mark say nothing and are dropped;
+	 * a ballot with no mark ("5 0") is that many blank papers, kept as
+	 * the empty pattern (the methods reject them as unmarked). Give
+	 * the profile's error a position. */
 	return at_line(ctx, tl_profile_end(ctx, r->p, w), line);
 too_many:
 	return tl_fail_at(ctx, TELLER_ELIMIT, line, k->col, "more than %d "

@@ -268,8 +268,11 @@ struct tl_keys {
 	struct tl_vec *wsum;  /* their summed weights (int64_t) */
 	int64_t total, lines; /* weight and ballots tallied */
 };
+/* The key of a blank paper (no rank marked). Rankings use at most 63
+ * bits (tl_keys_bits), so no ranking packs to it. */
+#define TL_KEY_BLANK ((uint64_t)1 << 63)
 /* Bits a rank for ncand candidates (ids 1..ncand), or 0 if a ranking of
- * up to maxr ranks does not fit in 64 bits. */
+ * up to maxr ranks does not fit in 63 bits. */
 int tl_keys_bits(int ncand, int maxr);
 /* Give back k's table (k can be used again: it starts empty). */
 void tl_keys_free(teller_ctx *ctx, struct tl_keys *k);
