@@ -6,6 +6,7 @@
  * that reads the seven name encodings found in the Scottish files.
  */
 #include <pthread.h>
+#include <stdio.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -224,6 +225,10 @@ struct rd {
 	bool tally;             /* a worker: packed lines tallied in keys,
 				   not counted in p */
 	bool par_tried;         /* the parallel read was tried (once) */
+	bool twin;              /* the Scottish archive's comma-separated
+				   twin ("10,4,"): ballots "w,p1,p2," with
+				   no terminating 0, names "Candidate k",
+				   "Name","Party" */
 };
 
 static int
@@ -1063,7 +1068,7 @@ ballot_line(struct rd *r, struct tkz *t, long line, struct tok *k)
 			}
 		}
 	}
-	if (!ended)
+	if (!ended && !r->twin)
 		return tl_fail_at(ctx, TELLER_EPARSE, line,
 		    (long)(t->e - t->ls) + 1, "ballot ends without a "
 		    "terminating 0");
@@ -1138,8 +1143,8 @@ struct part {
 
 /*
  * Split [s, s+n) into unquoted runs and CSV-quoted strings ("" is a
- * quote inside). The text goes to out (n bytes suffice). An unterminated
- * quote runs to the end.
+ * quote inside). The text goes to out (n bytes suffice). Returns the
+ * number of parts, or -1 - k for a quote at offset k never closed.
  */
 static int
 split_parts(const char *s, size_t n, char *out, struct part *pt)
@@ -1151,6 +1156,8 @@ split_parts(const char *s, size_t n, char *out, struct part *pt)
 		struct part x;
 		x.off = o;
 		if (s[i] == '"') {
+			size_t open = i;
+			bool closed = false;
 			x.q = true;
 			for (i++; i < n; i++) {
 				if (s[i] == '"') {
@@ -1160,10 +1167,13 @@ split_parts(const char *s, size_t n, char *out, struct part *pt)
 						continue;
 					}
 					i++;
+					closed = true;
 					break;
 				}
 				out[o++] = s[i];
 			}
+			if (!closed)
+				return -1 - (int)(open > 100000 ? 100000 : open);
 		} else {
 			x.q = false;
 			while (i < n && s[i] != '"')
@@ -1390,12 +1400,18 @@ name_record(struct rd *r, const struct rec *x, bool title)
 		pt[0].off = 0;
 		pt[0].len = n;
 		np = 1;
-	} else {
-		np = split_parts(x->s, n, a, pt);
+	} else if ((np = split_parts(x->s, n, a, pt)) < 0) {
+		return tl_fail_at(ctx, TELLER_EPARSE, x->no, x->col - 1 - np,
+		    "quote never closed in %s", title ? "the title" :
+		    "a candidate name");
 	}
 	/* a single quoted string holding quotes: one more CSV level */
 	while (np == 1 && pt[0].q && memchr(a + pt[0].off, '"', pt[0].len)) {
 		np = split_parts(a + pt[0].off, pt[0].len, b, pt);
+		if (np < 0)
+			return tl_fail_at(ctx, TELLER_EPARSE, x->no, x->col,
+			    "quote never closed inside the quoted %s",
+			    title ? "title" : "candidate name");
 		tmp = a;
 		a = b;
 		b = tmp;
@@ -1420,6 +1436,10 @@ name_record(struct rd *r, const struct rec *x, bool title)
 	if (nk == 0)
 		return tl_fail_at(ctx, TELLER_EPARSE, x->no, x->col,
 		    "empty candidate name");
+	if (nk > 2)
+		return tl_fail_at(ctx, TELLER_EPARSE, x->no, x->col,
+		    "a candidate's line holds %d parts; expected a name and "
+		    "at most a party", nk);
 	if (nk == 1) {
 		name = a + keep[0].off;
 		split_paren(name, keep[0].len, &nn, &po, &pl);
@@ -1442,47 +1462,6 @@ name_record(struct rd *r, const struct rec *x, bool title)
 		    "empty candidate name");
 	if (tl_contest_add(ctx, r->c, name, nn, party, pl) < 0)
 		return ctx->err;
-	return TELLER_OK;
-}
-
-/*
- * Droop's reading when the lines are too few for one name each: every
- * "..." string is one item (names, then title).
- */
-static int
-droop_names(struct rd *r, const struct rec *recs, size_t nrec, int *gotp)
-{
-	size_t i;
-	int got = 0;
-
-	*gotp = 0;
-	for (i = 0; i < nrec; i++) {
-		const char *s = recs[i].s, *e = recs[i].e, *q;
-		while (s < e) {
-			struct rec x;
-			int rc;
-			s = memchr(s, '"', (size_t)(e - s));
-			if (s == NULL)
-				break;
-			q = memchr(s + 1, '"', (size_t)(e - s - 1));
-			if (q == NULL)
-				q = e - 1;
-			x.s = s;
-			x.e = q + 1;
-			x.no = recs[i].no;
-			x.col = recs[i].col + (long)(s - recs[i].s);
-			if (got < r->ncand)
-				rc = name_record(r, &x, false);
-			else if (got == r->ncand)
-				rc = name_record(r, &x, true);
-			else
-				rc = TELLER_OK;
-			if (rc != TELLER_OK)
-				return rc;
-			*gotp = ++got;
-			s = q + 1;
-		}
-	}
 	return TELLER_OK;
 }
 
@@ -1534,24 +1513,298 @@ plain_strings(const struct rec *x)
 }
 
 /*
- * Are the first n records Droop's stream of quoted items rather than one
- * name per line? Yes when some line holds several plain strings but not
- * every line holds exactly two (the "Name" "Party" dialect).
+ * Where Droop's reading of the records (k[i]: plain_strings of each)
+ * goes wrong: the record holding too many items, or nrec if it fits.
+ * All lines must be "..." strings (else 0).
  */
-static bool
-droop_line(const struct rec *recs, size_t n)
+static size_t
+stream_bad(const struct rd *r, const int *k, size_t nrec)
 {
 	size_t i;
-	bool all2 = true, multi = false;
+	long before = 0;
 
-	for (i = 0; i < n; i++) {
-		int k = plain_strings(&recs[i]);
-		if (k != 2)
-			all2 = false;
-		if (k >= 2)
-			multi = true;
+	for (i = 0; i < nrec; i++)
+		if (k[i] < 1)
+			return 0;
+	for (i = 0; i < nrec && before + k[i] <= r->ncand; i++)
+		before += k[i];
+	if (i == nrec)
+		return before == r->ncand ? nrec : 0; /* no title */
+	if (k[i] - (r->ncand - before) > 3)
+		return i;
+	return i + 1;
+}
+
+/*
+ * Does Droop's reading fit the records (k[i]: plain_strings of each)?
+ * Every line is plain "..." strings, each one item: ncand names, then the
+ * title, then at most Droop's source and comment on the title's line
+ * (more lines would be names or titles too many).
+ */
+static bool
+stream_fits(const struct rd *r, const int *k, size_t nrec)
+{
+	return stream_bad(r, k, nrec) == nrec;
+}
+
+/* Droop's reading (stream_fits): every "..." string one item. */
+static int
+droop_names(struct rd *r, const struct rec *recs, size_t nrec)
+{
+	size_t i;
+	int got = 0, rc;
+
+	for (i = 0; i < nrec; i++) {
+		const char *s = recs[i].s, *e = recs[i].e, *q;
+		while (s < e && got <= r->ncand) {
+			struct rec x;
+			s = memchr(s, '"', (size_t)(e - s));
+			if (s == NULL)
+				break;
+			q = memchr(s + 1, '"', (size_t)(e - s - 1));
+			if (q == NULL)
+				return tl_fail(r->ctx, TELLER_EINTERNAL, "blt: "
+				    "a quote not closed in Droop's names");
+			x.s = s;
+			x.e = q + 1;
+			x.no = recs[i].no;
+			x.col = recs[i].col + (long)(s - recs[i].s);
+			if ((rc = name_record(r, &x, got == r->ncand)) !=
+			    TELLER_OK)
+				return rc;
+			got++;
+			s = q + 1;
+		}
 	}
-	return multi && !all2;
+	return TELLER_OK;
+}
+
+/*
+ * One record a line: ncand names, then the title. A title line of plain
+ * strings may carry Droop's source and comment after the title.
+ */
+static int
+line_names(struct rd *r, const struct rec *recs, size_t nrec, const int *k)
+{
+	size_t i, nc = (size_t)r->ncand;
+	int rc;
+
+	if (nrec > nc + 1)
+		return tl_fail_at(r->ctx, TELLER_EPARSE, recs[nc + 1].no,
+		    recs[nc + 1].col, "more lines than %d candidate names and "
+		    "a title", r->ncand);
+	for (i = 0; i < nc; i++)
+		if ((rc = name_record(r, &recs[i], false)) != TELLER_OK)
+			return rc;
+	if (nrec == nc)
+		return TELLER_OK;
+	if (k[nc] > 3)
+		return tl_fail_at(r->ctx, TELLER_EPARSE, recs[nc].no,
+		    recs[nc].col, "the title line holds %d quoted strings; "
+		    "expected the title and at most a source and a comment",
+		    k[nc]);
+	if (k[nc] >= 2) {
+		struct rec x = recs[nc];
+		x.e = (const char *)memchr(x.s + 1, '"', (size_t)(x.e - x.s -
+		    1)) + 1;
+		return name_record(r, &x, true);
+	}
+	return name_record(r, &recs[nc], true);
+}
+
+/*
+ * The name records when they are at least ncand: one a line (every
+ * encoding), or Droop's stream of "..." items. With a line holding
+ * several strings, one a line is taken when the lines are exactly the
+ * names and a title, each name line a name and at most a party (so an
+ * independent's "Name" among "Name" "Party" lines keeps every name in
+ * place), or when every line is "Name" "Party" and there is no title;
+ * else Droop's stream if it fits; else the lines are refused.
+ */
+static int
+names_lines(struct rd *r, const struct rec *recs, size_t nrec, const int *k)
+{
+	size_t i, nc = (size_t)r->ncand;
+	bool multi = false, all2 = true, le2 = true;
+
+	for (i = 0; i < nc; i++) {
+		multi = multi || k[i] >= 2;
+		all2 = all2 && k[i] == 2;
+		le2 = le2 && k[i] <= 2;
+	}
+	if (!multi || (le2 && nrec == nc + 1) || (all2 && nrec == nc))
+		return line_names(r, recs, nrec, k);
+	if (stream_fits(r, k, nrec))
+		return droop_names(r, recs, nrec);
+	for (i = 0; i < nrec && k[i] >= 1; i++)
+		;
+	if (i == nrec && nrec != nc + 1 && (i = stream_bad(r, k, nrec)) <
+	    nrec)
+		/* only "..." strings, not one record a line: Droop's
+		 * stream, with too much after the title */
+		return tl_fail_at(r->ctx, TELLER_EPARSE, recs[i].no,
+		    recs[i].col, "more quoted strings than %d candidate "
+		    "names, a title, and a source and a comment on the "
+		    "title's line", r->ncand);
+	if (nrec > nc + 1)
+		return line_names(r, recs, nrec, k); /* refuses */
+	for (i = 0; i < nc; i++)
+		if (k[i] > 2)
+			return tl_fail_at(r->ctx, TELLER_EPARSE, recs[i].no,
+			    recs[i].col, "a candidate's line holds %d quoted "
+			    "strings; expected a name and at most a party",
+			    k[i]);
+	for (i = 0; i < nc && k[i] < 2; i++)
+		;
+	return tl_fail_at(r->ctx, TELLER_EPARSE, recs[i].no, recs[i].col,
+	    "cannot tell names from parties: %zu lines for %d candidates "
+	    "and a title, some with two quoted strings, some not",
+	    nrec, r->ncand);
+}
+
+/*
+ * The fields of a CSV record [s, e) ("" a quote inside a quoted field)
+ * into out (e - s bytes suffice), at most max of them (f[i]: offset,
+ * len). Returns how many, or -1 - k for a malformed field at offset k.
+ */
+static int
+csv_fields(const char *s, const char *e, char *out, size_t (*f)[2],
+    int max)
+{
+	const char *b = s;
+	size_t o = 0;
+	int nf = 0;
+
+	for (;;) {
+		size_t off = o;
+		while (s < e && *s == ' ')
+			s++;
+		if (s < e && *s == '"') {
+			const char *open = s++;
+			for (;; s++) {
+				if (s >= e)
+					return -1 - (int)(open - b);
+				if (*s == '"' && s + 1 < e && s[1] == '"')
+					out[o++] = *s++;
+				else if (*s == '"')
+					break;
+				else
+					out[o++] = *s;
+			}
+			for (s++; s < e && *s == ' '; s++)
+				;
+			if (s < e && *s != ',')
+				return -1 - (int)(s - b);
+		} else {
+			while (s < e && *s != ',')
+				out[o++] = *s++;
+		}
+		if (nf >= max)
+			return -1 - (int)(s - b);
+		f[nf][0] = off;
+		f[nf][1] = o - off;
+		nf++;
+		if (s >= e)
+			return nf;
+		s++; /* the ',' */
+	}
+}
+
+/* One candidate line of the twin: "Candidate k","Name","Party". */
+static int
+twin_cand(struct rd *r, const struct rec *x, int k)
+{
+	teller_ctx *ctx = r->ctx;
+	size_t n = (size_t)(x->e - x->s), f[4][2], nn, pl;
+	char want[32], *a;
+	int nf, rc;
+
+	if ((rc = check_text(ctx, x)) != TELLER_OK)
+		return rc;
+	if ((a = tl_alloc(ctx, n + 1, 1)) == NULL)
+		return TELLER_ENOMEM;
+	nf = csv_fields(x->s, x->e, a, f, 4);
+	if (nf < 0)
+		return tl_fail_at(ctx, TELLER_EPARSE, x->no, x->col - 1 - nf,
+		    "expected \"Candidate %d\",\"Name\",\"Party\"", k);
+	snprintf(want, sizeof(want), "Candidate %d", k);
+	if (nf < 2 || nf > 3 || f[0][1] != strlen(want) ||
+	    memcmp(a + f[0][0], want, f[0][1]) != 0)
+		return tl_fail_at(ctx, TELLER_EPARSE, x->no, x->col,
+		    "expected \"Candidate %d\",\"Name\",\"Party\"", k);
+	nn = squeeze(a + f[1][0], f[1][1]);
+	pl = nf > 2 ? squeeze(a + f[2][0], f[2][1]) : 0;
+	if (nn == 0)
+		return tl_fail_at(ctx, TELLER_EPARSE, x->no, x->col,
+		    "empty candidate name");
+	if (tl_contest_add(ctx, r->c, a + f[1][0], nn, nf > 2 ? a + f[2][0] :
+	    "", pl) < 0)
+		return ctx->err;
+	return TELLER_OK;
+}
+
+/*
+ * The twin's title line: the ward, quoted once or more ("Ward 4",
+ * ""Ward 4"", """"Ward 4"" "") and perhaps a number after it ("Ward",4).
+ */
+static int
+twin_title(struct rd *r, const struct rec *x)
+{
+	teller_ctx *ctx = r->ctx;
+	const char *s = x->s, *e = x->e, *q, *lq = NULL;
+	size_t o = 0;
+	char *b;
+	int rc;
+
+	if ((rc = check_text(ctx, x)) != TELLER_OK)
+		return rc;
+	for (q = s; q < e; q++)
+		if (*q == '"')
+			lq = q;
+	if (lq != NULL) {
+		for (q = lq + 1; q < e; q++)
+			if (!is_space(*q) && *q != ',' && (*q < '0' ||
+			    *q > '9'))
+				return tl_fail_at(ctx, TELLER_EPARSE, x->no,
+				    x->col + (long)(q - s), "text after the "
+				    "quoted title");
+		e = lq + 1;
+	}
+	while (s < e && (*s == '"' || is_space(*s)))
+		s++;
+	while (e > s && (e[-1] == '"' || is_space(e[-1])))
+		e--;
+	if ((b = tl_alloc(ctx, (size_t)(e - s) + 1, 1)) == NULL)
+		return TELLER_ENOMEM;
+	for (q = s; q < e; q++) {
+		b[o++] = *q;
+		if (*q == '"' && q + 1 < e && q[1] == '"')
+			q++;
+	}
+	o = squeeze(b, o);
+	b[o] = '\0';
+	r->c->title = b;
+	return TELLER_OK;
+}
+
+/* The name part of the twin: a "Candidate k" line for each, a title. */
+static int
+twin_names(struct rd *r, const struct rec *recs, size_t nrec, long lastline)
+{
+	size_t i, nc = (size_t)r->ncand;
+	int rc;
+
+	if (nrec < nc)
+		return tl_fail_at(r->ctx, TELLER_EPARSE, lastline, 1, "%zu "
+		    "candidate lines for %d candidates", nrec, r->ncand);
+	if (nrec > nc + 1)
+		return tl_fail_at(r->ctx, TELLER_EPARSE, recs[nc + 1].no,
+		    recs[nc + 1].col, "more lines than %d candidates and a "
+		    "title", r->ncand);
+	for (i = 0; i < nc; i++)
+		if ((rc = twin_cand(r, &recs[i], (int)i + 1)) != TELLER_OK)
+			return rc;
+	return nrec > nc ? twin_title(r, &recs[nc]) : TELLER_OK;
 }
 
 /* Is there a "# ALTERNATIVE NAME k:" comment for every candidate? */
@@ -1577,7 +1830,7 @@ names_part(struct rd *r, struct lines *lx)
 	struct line l;
 	struct rec *recs;
 	size_t nrec, i;
-	int err = TELLER_OK, rc, got;
+	int err = TELLER_OK, rc, *k;
 	bool in_block = false;
 	long lastline = lx->no;
 
@@ -1639,24 +1892,16 @@ names_part(struct rd *r, struct lines *lx)
 		return err;
 	recs = rv->data;
 	nrec = rv->len;
-	if (nrec >= (size_t)r->ncand && droop_line(recs, (size_t)r->ncand)) {
-		/* "A" "B" then "C" "Title": Droop's items, not name/party */
-		if ((rc = droop_names(r, recs, nrec, &got)) != TELLER_OK)
-			return rc;
-		if (got >= r->ncand)
-			return TELLER_OK;
-		r->c->ncand = 0;
-		r->c->cands->len = 0;
-	}
-	if (nrec >= (size_t)r->ncand) {
-		for (i = 0; i < (size_t)r->ncand; i++)
-			if ((rc = name_record(r, &recs[i], false)) != TELLER_OK)
-				return rc;
-		if (nrec > i)
-			return name_record(r, &recs[i], true);
-		return TELLER_OK;
-	}
-	if (alt_complete(r)) {
+	if (r->twin)
+		return twin_names(r, recs, nrec, lastline);
+	k = tl_alloc(ctx, nrec + 1, sizeof(int));
+	if (k == NULL)
+		return TELLER_ENOMEM;
+	for (i = 0; i < nrec; i++)
+		k[i] = plain_strings(&recs[i]);
+	if (nrec >= (size_t)r->ncand)
+		return names_lines(r, recs, nrec, k);
+	if (alt_complete(r) && nrec <= 1) {
 		for (i = 0; i < (size_t)r->ncand; i++) {
 			struct idref *a = &TL_VEC_AT(r->alt, struct idref, i);
 			struct rec x;
@@ -1673,10 +1918,12 @@ names_part(struct rd *r, struct lines *lx)
 			return name_record(r, &recs[0], true);
 		return TELLER_OK;
 	}
-	if ((rc = droop_names(r, recs, nrec, &got)) != TELLER_OK)
-		return rc;
-	if (got >= r->ncand)
-		return TELLER_OK;
+	if (stream_fits(r, k, nrec))
+		return droop_names(r, recs, nrec);
+	if (alt_complete(r))
+		return tl_fail_at(ctx, TELLER_EPARSE, recs[1].no, recs[1].col,
+		    "names are in \"# ALTERNATIVE NAME\" comments, so only a "
+		    "title may follow the ballots");
 	return tl_fail_at(ctx, TELLER_EPARSE, lastline, 1, "%zu candidate "
 	    "names for %d candidates", nrec, r->ncand);
 }
@@ -1701,6 +1948,17 @@ header(struct rd *r, struct tkz *t, long no, const struct tok *k)
 		    "candidates");
 	if (parse_uint(k2.s, k2.e, INT64_MAX, &ns) != 0)
 		return bad_tok(ctx, no, &k2, "the number of seats");
+	/* "10,4,": a comma between and a comma after marks the twin (a
+	 * BLT with CSV residue has "5 1,", with terminating 0s) */
+	{
+		const char *q;
+		bool between = false, after = false;
+		for (q = k->e; q < k2.s; q++)
+			between = between || *q == ',';
+		for (q = k2.e; q < t->e && (is_space(*q) || *q == ','); q++)
+			after = after || *q == ',';
+		r->twin = between && after;
+	}
 	if (nc < 1)
 		return tl_fail_at(ctx, TELLER_ERANGE, no, k->col,
 		    "no candidates");
@@ -1807,6 +2065,17 @@ numeric_line(struct rd *r, struct tkz *t, const struct line *l,
 	return TELLER_OK;
 }
 
+/* Does line l start (after blanks) with a '"': the twin's names? */
+static bool
+twin_names_start(const struct line *l)
+{
+	const char *s = l->s;
+
+	while (s < l->e && is_space(*s))
+		s++;
+	return s < l->e && *s == '"';
+}
+
 int
 tl_fmt_blt(teller_ctx *ctx, const char *buf, size_t len,
     struct teller_contest **cp, struct teller_profile **pp)
@@ -1833,7 +2102,7 @@ tl_fmt_blt(teller_ctx *ctx, const char *buf, size_t len,
 	if (len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0)
 		lx.p += 3;
 	while (!done) {
-		if (r.ballots && !r.in_opt && !t.in_block) {
+		if (r.ballots && !r.in_opt && !t.in_block && !r.twin) {
 			if ((rc = fast_lines_par(&r, &lx)) != TELLER_OK)
 				return rc;
 			lastline = lx.no;
@@ -1841,6 +2110,13 @@ tl_fmt_blt(teller_ctx *ctx, const char *buf, size_t len,
 		if (!next_line(ctx, &lx, &l, &err))
 			break;
 		lastline = l.no;
+		if (r.twin && !t.in_block && twin_names_start(&l)) {
+			/* the twin has no lone 0: the names end the ballots */
+			lx.p = l.s;
+			lx.no = l.no - 1;
+			done = true;
+			break;
+		}
 		tkz_line(&t, &l);
 		if ((rc = numeric_line(&r, &t, &l, &lx, &done)) !=
 		    TELLER_OK)

@@ -329,6 +329,216 @@ t_names(void)
 	CHECK_STR(C->title, "By-election");
 }
 
+/* The "Name" "Party" dialect with an independent's line holding only
+ * "Name": every name stays in place (no shift, the title stays the
+ * title), for few candidates too, where Droop's stream of items would
+ * also fit; lines that cannot be split unambiguously are refused. */
+static void
+t_names_mixed(void)
+{
+	static const char *const w3[] = { "Ann LEE", "Lab", "Bob ROY", "",
+		"Cy DAY", "SNP" };
+	static const char *const w5[] = { "Ann LEE", "Lab", "Bob ROY",
+		"Con", "Cy DAY", "SNP", "Di FOX", "", "Ed GUY", "Grn" };
+	const char *head3 = "3 1\n4 1 2 0\n3 2 0\n2 3 0\n0\n";
+	char b[512];
+
+	snprintf(b, sizeof(b), "%s\"Ann LEE\" \"Lab\"\n\"Bob ROY\"\n"
+	    "\"Cy DAY\" \"SNP\"\n\"Ward 1\"\n", head3);
+	CHECK_INT(rd(b), TELLER_OK);
+	names("mixed 3", w3, 3);
+	CHECK_STR(C->title, "Ward 1");
+	CHECK_INT(rd("5 2\n1 1 2 0\n0\n\"Ann LEE\" \"Lab\"\n\"Bob ROY\" "
+	    "\"Con\"\n\"Cy DAY\"  \"SNP\"\n\"Di FOX\"\n\"Ed GUY\" \"Grn\"\n"
+	    "\"Ward 2\"\n"), TELLER_OK);
+	names("mixed 5", w5, 5);
+	CHECK_STR(C->title, "Ward 2");
+	/* an empty party string is the independent's too */
+	snprintf(b, sizeof(b), "%s\"Ann LEE\" \"Lab\"\n\"Bob ROY\" \"\"\n"
+	    "\"Cy DAY\" \"SNP\"\n\"Ward 1\"\n", head3);
+	CHECK_INT(rd(b), TELLER_OK);
+	names("empty party", w3, 3);
+	/* three strings on a candidate's line: refused, naming it */
+	snprintf(b, sizeof(b), "%s\"Ann LEE\" \"Lab\"\n\"Bob ROY\" \"X\" "
+	    "\"Y\"\n\"Cy DAY\" \"SNP\"\n\"Ward 1\"\n", head3);
+	err_at("three strings", b, TELLER_EPARSE, 7, 1, "3 quoted strings");
+	/* no title and a mix that Droop's stream does not fit either */
+	snprintf(b, sizeof(b), "%s\"Ann LEE\" \"Lab\"\nBob ROY (Con)\n"
+	    "\"Cy DAY\"\n", head3);
+	err_at("ambiguous", b, TELLER_EPARSE, 6, 1, "cannot tell names");
+}
+
+/* More lines than the names and a title are refused at the first extra
+ * line (Droop's source and comment go on the title's line); so are
+ * quotes never closed, with the column of the quote. */
+static void
+t_names_extra(void)
+{
+	static const char *const w[] = { "Ann", "", "Bob", "", "Cy", "" };
+	const char *head = "3 1\n4 1 2 0\n0\n";
+	char b[512];
+
+	snprintf(b, sizeof(b), "%s\"Ann\"\n\"Bob\"\n\"Cy\"\n\"Title\"\n"
+	    "\"Di\"\n", head);
+	err_at("extra quoted", b, TELLER_EPARSE, 8, 1, "more lines than 3");
+	snprintf(b, sizeof(b), "%sAnn\nBob\nCy\nTitle\n  Di (Lab)\n# c\n",
+	    head);
+	err_at("extra unquoted", b, TELLER_EPARSE, 8, 3, "more lines");
+	snprintf(b, sizeof(b), "%s\"Ann\" \"Bob\" \"Cy\"\n\"Title\" \"src\" "
+	    "\"comment\"\n", head);
+	CHECK_INT(rd(b), TELLER_OK);
+	names("droop source", w, 3);
+	CHECK_STR(C->title, "Title");
+	snprintf(b, sizeof(b), "%s\"Ann\"\n\"Bob\"\n\"Cy\"\n\"Title\" "
+	    "\"src\"\n", head);
+	CHECK_INT(rd(b), TELLER_OK);
+	names("droop source 2", w, 3);
+	CHECK_STR(C->title, "Title");
+	snprintf(b, sizeof(b), "%s\"Ann\" \"Bob\" \"Cy\"\n\"Title\"\n"
+	    "\"src\"\n", head);
+	err_at("droop extra line", b, TELLER_EPARSE, 6, 1, NULL);
+	snprintf(b, sizeof(b), "%s\"Ann\"\n\"Bob\"\n\"Cy\"\n\"T\" \"s\" "
+	    "\"c\" \"d\"\n", head);
+	err_at("title strings", b, TELLER_EPARSE, 7, 1, "title line");
+	/* quotes never closed */
+	snprintf(b, sizeof(b), "%s\"Ann\"\n  \"Bob Smith\n\"Cy\"\n\"T\"\n",
+	    head);
+	err_at("unterminated", b, TELLER_EPARSE, 5, 3, "never closed");
+	snprintf(b, sizeof(b), "%s\"Ann\" \"Lab\n\"Bob\"\n\"Cy\"\n\"T\"\n",
+	    head);
+	err_at("unterminated party", b, TELLER_EPARSE, 4, 7, "never closed");
+	snprintf(b, sizeof(b), "%s\"Ann\"\n\"Bob\"\n\"Cy\"\n\"The title\n",
+	    head);
+	err_at("unterminated title", b, TELLER_EPARSE, 7, 1, "title");
+	snprintf(b, sizeof(b), "%s\"Ann \"\"Lab\"\n\"Bob\"\n\"Cy\"\n\"T\"\n",
+	    head);
+	err_at("unterminated inner", b, TELLER_EPARSE, 4, 1, "never closed");
+	/* a quote inside an unquoted name is text */
+	snprintf(b, sizeof(b), "%sAnn \"Annie SMITH\nBob\nCy\nT\n", head);
+	CHECK_INT(rd(b), TELLER_OK);
+	CHECK_STR(teller_contest_name(C, 0), "Ann \"Annie SMITH");
+}
+
+/* A party is taken from parentheses only when they end the name; a
+ * nickname in the middle stays in the name. */
+static void
+t_names_paren(void)
+{
+	static const char *const w[] = { "Ann (Annie) Smith", "",
+		"Bo (Bobby) LEE", "Lab", "Cy (C) RAY", "Green",
+		"Di (Dee) WU", "Scottish National Party (SNP)" };
+
+	CHECK_INT(rd("4 1\n1 1 0\n0\n\"Ann (Annie) Smith\"\n"
+	    "\"Bo (Bobby) LEE (Lab)\"\n\"\"\"Cy (C) RAY\"\" \"\"Green\"\"\"\n"
+	    "Di (Dee) WU (Scottish National Party (SNP))\nT\n"), TELLER_OK);
+	names("parentheses", w, 4);
+	CHECK_INT(rd("2 1\n1 1 0\n0\n\"Ann (Annie) Smith\" \"Bo (B) Li\"\n"
+	    "\"T\"\n"), TELLER_OK);
+	CHECK_STR(teller_contest_name(C, 0), "Ann (Annie) Smith");
+	CHECK_STR(teller_contest_party(C, 0), "");
+	CHECK_STR(teller_contest_name(C, 1), "Bo (B) Li");
+}
+
+/* Old Mac line ends (CR only) are BLT lines, in detection and reading;
+ * CSV files stay CSV. */
+static void
+t_detect(void)
+{
+	static const char *const w[] = { "A", "", "B", "", "C", "" };
+	const char *cr = "3 1\r4 1 2 0\r3 2 0\r5 0\r0\r\"A\"\r\"B\"\r"
+	    "\"C\"\r\"T\"\r";
+
+	CHECK_INT(teller_format_detect(cr, strlen(cr)), TELLER_FMT_BLT);
+	teller_ctx_free(ctx);
+	ctx = NULL;
+	CHECK_INT(teller_ctx_new(NULL, &ctx), TELLER_OK);
+	CHECK_INT(teller_read(ctx, TELLER_FMT_AUTO, "t.blt", cr, strlen(cr),
+	    &C, &P), TELLER_OK);
+	names("cr", w, 3);
+	CHECK_INT(weight_of("1 2"), 4);
+	CHECK_INT(P->empty, 5);
+	CHECK_STR(C->title, "T");
+	CHECK_INT(teller_format_detect("# c\r3 1\r0\rA\rB\rC\r", 19),
+	    TELLER_FMT_BLT);
+	CHECK_INT(teller_format_detect("3,2,\n12,1,\n", 11), TELLER_FMT_BLT);
+	CHECK_INT(teller_format_detect("A,B,C\r1,2,3\r", 12), TELLER_FMT_CSV);
+	CHECK_INT(teller_format_detect("weight,rank1,rank2\n1,A,B\n", 25),
+	    TELLER_FMT_CSV);
+	CHECK_INT(teller_format_detect("A,B,C\n1,2,3\n", 12), TELLER_FMT_CSV);
+}
+
+/* The Scottish archive's comma-separated twin: "10,4," header, ballot
+ * lines "w,p1,p2," with no terminating 0 and no lone 0, "Candidate k"
+ * name lines, the ward as title in its several quotings. Lines without a
+ * terminating 0 are refused in every other BLT. */
+static void
+t_twin(void)
+{
+	static const char *const w[] = { "Alvin the First", "Party A (A)",
+		"Becca, the Second", "Party B (B)", "Carrie \"C\" Third", "" };
+	const char *body = "3,2,\n12,1,\n88,1,3,2,\n14,2,3,\n8,3,\n4,\n"
+	    "2,2,2,\n\"Candidate 1\",\"Alvin the First\",\"Party A (A)\",\n"
+	    "\"Candidate 2\",\"Becca, the Second\",\"Party B (B)\",\n"
+	    "\"Candidate 3\",\"Carrie \"\"C\"\" Third\",\n";
+	static const char *const titles[][2] = {
+		{ "\"Wardy McWard Town\",", "Wardy McWard Town" },
+		{ "\"\"Ward 11 - Bishopton, Bridge\"\",", "Ward 11 - Bishopton, "
+		  "Bridge" },
+		{ "\"\"\"\"Ward 5 - Kilmarnock South\"\" \"\",",
+		  "Ward 5 - Kilmarnock South" },
+		{ "\"Ward\",5", "Ward" },
+		{ "\"Ward\",5,", "Ward" },
+	};
+	char b[1024];
+	size_t i;
+
+	for (i = 0; i < sizeof(titles) / sizeof(titles[0]); i++) {
+		snprintf(b, sizeof(b), "%s%s", body, titles[i][0]);
+		CHECK_INT(teller_format_detect(b, strlen(b)), TELLER_FMT_BLT);
+		CHECK_INT(rd(b), TELLER_OK);
+		if (ctx->err != TELLER_OK)
+			continue;
+		names("twin", w, 3);
+		CHECK_STR(C->title, titles[i][1]);
+		CHECK_INT(C->seats, 2);
+		CHECK_INT(weight_of("1"), 12);
+		CHECK_INT(weight_of("1 3 2"), 88);
+		CHECK_INT(weight_of("2 3"), 14);
+		CHECK_INT(weight_of("3"), 8);
+		CHECK_INT(weight_of("2 2"), 2);
+		CHECK_INT(P->empty, 4);
+		CHECK_INT(P->total, 128);
+	}
+	/* CRLF, no final newline, a terminating 0 is allowed */
+	CHECK_INT(rd("2,1,\r\n3,1,2,\r\n2,2,0,\r\n\"Candidate 1\",\"A\",\"P\","
+	    "\r\n\"Candidate 2\",\"B\",\"Q\",\r\n\"W\","), TELLER_OK);
+	CHECK_INT(weight_of("1 2"), 3);
+	CHECK_INT(weight_of("2"), 2);
+	CHECK_STR(C->title, "W");
+	/* the candidate lines must be in order and well formed */
+	err_at("twin order", "2,1,\n3,1,\n\"Candidate 2\",\"A\",\"P\",\n"
+	    "\"Candidate 1\",\"B\",\"Q\",\n\"W\",", TELLER_EPARSE, 3, 1,
+	    "Candidate 1");
+	err_at("twin field", "2,1,\n3,1,\n\"Candidate 1\",\"A\" x,\"P\",\n"
+	    "\"Candidate 2\",\"B\",\"Q\",\n\"W\",", TELLER_EPARSE, 3, 19,
+	    NULL);
+	err_at("twin extra", "2,1,\n3,1,\n\"Candidate 1\",\"A\",\"P\",\n"
+	    "\"Candidate 2\",\"B\",\"Q\",\n\"W\",\n\"X\",", TELLER_EPARSE, 6,
+	    1, "more lines");
+	err_at("twin title", "2,1,\n3,1,\n\"Candidate 1\",\"A\",\"P\",\n"
+	    "\"Candidate 2\",\"B\",\"Q\",\n\"W\",x", TELLER_EPARSE, 5, 5,
+	    "after the quoted title");
+	err_at("twin range", "2,1,\n3,1,3,\n\"Candidate 1\",\"A\",\"P\",\n"
+	    "\"Candidate 2\",\"B\",\"Q\",\n\"W\",", TELLER_ERANGE, 2, 5,
+	    NULL);
+	/* not the twin: "5 1," (a BLT with CSV residue) and "5,1" need
+	 * terminating 0s */
+	err_at("no 0, spaces", "2 1,\n3 1,\n0,\nA\nB\n", TELLER_EPARSE, 2, 5,
+	    "terminating 0");
+	err_at("no 0, no comma", "2,1\n3,1,\n0\nA\nB\n", TELLER_EPARSE, 2, 5,
+	    "terminating 0");
+}
+
 /* Errors, each with its exact position. */
 static void
 t_errors(void)
@@ -541,6 +751,11 @@ main(void)
 	t_repeat();
 	t_lexical();
 	t_names();
+	t_names_mixed();
+	t_names_extra();
+	t_names_paren();
+	t_detect();
+	t_twin();
 	t_errors();
 	t_limits();
 	t_files();
