@@ -211,7 +211,12 @@ struct rd {
 	struct tl_vec *alt;     /* struct idref per candidate from
 				   "# ALTERNATIVE NAME k:" comments */
 	bool header, ballots;   /* header read; ballots begun */
-	bool in_opt, opt_wd;    /* inside a [option ...]; [withdrawn ...] */
+	bool in_opt;            /* inside a Droop [option ...] */
+	struct idref optname;   /* its name, line; optcol its column */
+	long optcol;
+	struct tl_vec *opt;     /* its words (struct optw) */
+	struct tl_strtab nicks; /* Droop [nick]: nickname k is candidate k */
+	bool have_nicks;
 	int maxr;               /* most ranks a plain line may have */
 	tl_cid *fcells;         /* [fcap] cells of the plain lines batched */
 	size_t fcap;
@@ -883,28 +888,36 @@ parse_weight(struct rd *r, long line, const struct tok *k, int64_t *w)
 	return TELLER_OK;
 }
 
-/* Parse a candidate number [s, e) at column col into *id (0-based). */
+/* Parse a candidate number [s, e) at column col, or a Droop [nick]
+ * nickname, into *id_out (0-based). */
 static int
 parse_cand(struct rd *r, long line, long col, const char *s, const char *e,
-    tl_cid *id)
+    tl_cid *id_out)
 {
 	int64_t v = 0;
 	int rc = parse_uint(s, e, INT64_MAX, &v);
 
 	if (rc == -1) {
 		struct tok k = { s, e, col };
+		int id;
 		if (s < e && *s == '-' && parse_uint(s + 1, e, INT64_MAX, &v)
 		    != -1)
 			return tl_fail_at(r->ctx, TELLER_ERANGE, line, col,
 			    "candidate number %.*s out of range 1..%d",
 			    (int)(e - s > 30 ? 30 : e - s), s, r->ncand);
-		return bad_tok(r->ctx, line, &k, "a candidate number");
+		if (!r->have_nicks)
+			return bad_tok(r->ctx, line, &k, "a candidate number");
+		if ((id = tl_strtab_find(&r->nicks, s, (size_t)(e - s))) < 0)
+			return bad_tok(r->ctx, line, &k, "a candidate number "
+			    "or [nick] nickname");
+		*id_out = (tl_cid)id;
+		return TELLER_OK;
 	}
 	if (rc == -2 || v < 1 || v > r->ncand)
 		return tl_fail_at(r->ctx, TELLER_ERANGE, line, col,
 		    "candidate number %.*s out of range 1..%d",
 		    (int)(e - s > 30 ? 30 : e - s), s, r->ncand);
-	*id = (tl_cid)(v - 1);
+	*id_out = (tl_cid)(v - 1);
 	return TELLER_OK;
 }
 
@@ -1987,35 +2000,200 @@ header(struct rd *r, struct tkz *t, long no, const struct tok *k)
 	return TELLER_OK;
 }
 
+/* A word of a Droop option, with its place. */
+struct optw {
+	const char *s, *e;
+	long line, col;
+};
+
+/* Candidate id of option word w: a number 1..ncand or a [nick]. */
+static int
+opt_cand(struct rd *r, const struct optw *w, tl_cid *c)
+{
+	int id;
+
+	if (parse_uint(w->s, w->e, INT64_MAX, &(int64_t){ 0 }) == 0)
+		return parse_cand(r, w->line, w->col, w->s, w->e, c);
+	if (r->have_nicks && (id = tl_strtab_find(&r->nicks, w->s,
+	    (size_t)(w->e - w->s))) >= 0) {
+		*c = (tl_cid)id;
+		return TELLER_OK;
+	}
+	return tl_fail_at(r->ctx, TELLER_EPARSE, w->line, w->col, "\"%.*s\" in "
+	    "[%.*s] is neither a candidate number nor a nickname",
+	    (int)(w->e - w->s > 40 ? 40 : w->e - w->s), w->s,
+	    (int)r->optname.n, r->optname.s);
+}
+
+/* [nick n1 n2 ...]: a nickname for each candidate, in order (Droop);
+ * ballot lines and options may then name candidates by them. */
+static int
+opt_nick(struct rd *r, const struct optw *w, size_t n)
+{
+	teller_ctx *ctx = r->ctx;
+	size_t i;
+	bool added;
+
+	if (r->have_nicks)
+		return tl_fail_at(ctx, TELLER_EPARSE, r->optname.no, r->optcol,
+		    "[nick] given twice");
+	if (n != (size_t)r->ncand)
+		return tl_fail_at(ctx, TELLER_EPARSE, r->optname.no, r->optcol,
+		    "[nick] gives %zu nicknames for %d candidates", n,
+		    r->ncand);
+	if (tl_strtab_init(ctx, &r->nicks) != TELLER_OK)
+		return TELLER_ENOMEM;
+	for (i = 0; i < n; i++) {
+		const char *q;
+		bool digits = true;
+		for (q = w[i].s; q < w[i].e; q++) {
+			if (*q < '0' || *q > '9')
+				digits = false;
+			if (*q == '=' || *q == '"' || *q == '(' || *q == '[' ||
+			    (q == w[i].s && *q == '-'))
+				break;
+		}
+		if (q < w[i].e || digits)
+			return tl_fail_at(ctx, TELLER_EPARSE, w[i].line,
+			    w[i].col, "nickname \"%.*s\" could be read as "
+			    "something else on a ballot line",
+			    (int)(w[i].e - w[i].s > 40 ? 40 : w[i].e - w[i].s),
+			    w[i].s);
+		if (tl_strtab_put(ctx, &r->nicks, w[i].s, (size_t)(w[i].e -
+		    w[i].s), &added) < 0)
+			return ctx->err;
+		if (!added)
+			return tl_fail_at(ctx, TELLER_EDUP, w[i].line,
+			    w[i].col, "nickname \"%.*s\" given twice",
+			    (int)(w[i].e - w[i].s > 40 ? 40 : w[i].e -
+			    w[i].s), w[i].s);
+	}
+	r->have_nicks = true;
+	return TELLER_OK;
+}
+
+/* [tie c1 c2 ...]: Droop's tie-breaking order, every candidate once
+ * (see struct teller_contest). */
+static int
+opt_tie(struct rd *r, const struct optw *w, size_t n)
+{
+	teller_ctx *ctx = r->ctx;
+	int *order;
+	size_t i;
+	tl_cid c;
+	int rc;
+
+	if (r->c->tie_order != NULL)
+		return tl_fail_at(ctx, TELLER_EPARSE, r->optname.no, r->optcol,
+		    "[tie] given twice");
+	if ((order = tl_alloc(ctx, (size_t)r->ncand, sizeof(int))) == NULL)
+		return TELLER_ENOMEM;
+	new_rank(r);
+	for (i = 0; i < n; i++) {
+		if ((rc = opt_cand(r, &w[i], &c)) != TELLER_OK)
+			return rc;
+		if (r->seen[c] == r->stamp)
+			return tl_fail_at(ctx, TELLER_EPARSE, w[i].line,
+			    w[i].col, "candidate %d is in [tie] twice",
+			    (int)c + 1);
+		r->seen[c] = r->stamp;
+		order[i] = c;
+	}
+	if (n != (size_t)r->ncand)
+		return tl_fail_at(ctx, TELLER_EPARSE, r->optname.no, r->optcol,
+		    "[tie] lists %zu of the %d candidates; Droop's tie order "
+		    "lists each exactly once", n, r->ncand);
+	r->c->tie_order = order;
+	r->c->ntie_order = r->ncand;
+	return TELLER_OK;
+}
+
+/* The Droop option just closed (its words in r->opt): read and applied,
+ * or refused by name; never skipped. */
+static int
+option_end(struct rd *r)
+{
+	static const struct {
+		const char *name, *why;
+	} no[] = {
+		{ "droop", "it sets Droop's rule and arithmetic; choose the "
+		  "method and its options on the teller command line" },
+		{ "elected", "candidates elected before the count (count-back) "
+		  "are not supported" },
+		{ "order", "ballots written in ballot-paper order are not "
+		  "supported" },
+		{ "lines", "Droop documents it as a future extension only" },
+		{ "one", "Droop documents it as a future extension only" },
+		{ "include", "ballots in another file are not read; give "
+		  "both files to teller" },
+		{ "option", "Droop documents it as a future extension only" },
+	};
+	const char *s = r->optname.s;
+	size_t n = r->optname.n, nw = r->opt->len, i;
+	const struct optw *w = r->opt->data;
+	int rc;
+	tl_cid c;
+
+	if (n == 4 && memcmp(s, "nick", 4) == 0)
+		return opt_nick(r, w, nw);
+	if (n == 3 && memcmp(s, "tie", 3) == 0)
+		return opt_tie(r, w, nw);
+	if (n == 9 && memcmp(s, "withdrawn", 9) == 0) {
+		for (i = 0; i < nw; i++) {
+			if ((rc = opt_cand(r, &w[i], &c)) != TELLER_OK)
+				return rc;
+			r->withdrawn[c] = true;
+		}
+		return TELLER_OK;
+	}
+	for (i = 0; i < sizeof(no) / sizeof(no[0]); i++)
+		if (strlen(no[i].name) == n && memcmp(no[i].name, s, n) == 0)
+			return tl_fail_at(r->ctx, TELLER_EPARSE, r->optname.no,
+			    r->optcol, "Droop option [%s] is not supported: %s",
+			    no[i].name, no[i].why);
+	return tl_fail_at(r->ctx, TELLER_EPARSE, r->optname.no, r->optcol,
+	    "unknown Droop option [%.*s]", (int)(n > 40 ? 40 : n), s);
+}
+
 /*
  * One token of Droop's bracket options before the ballots, which may span
- * tokens and lines: [withdrawn 1 2] withdraws, the others ([tie ...],
- * [nick ...], [droop ...], [undeclared ...]) are ignored.
+ * tokens and lines ("[tie 3 1 2]", "[nick a b\nc]"): the words are kept
+ * until the ']', then the option is read (option_end).
  */
 static int
 option_tok(struct rd *r, long no, const struct tok *k)
 {
 	const char *s = k->s, *e = k->e;
 	bool close = e > s && e[-1] == ']';
+	struct optw w;
 
-	if (!r->in_opt) {
-		s++;
-		r->opt_wd = (size_t)(e - s) >= 9 &&
-		    memcmp(s, "withdrawn", 9) == 0;
-		r->in_opt = true;
-		s = r->opt_wd ? s + 9 : e;
-	}
 	if (close)
 		e--;
-	if (r->opt_wd && s < e) {
-		struct tok w = { s, e, k->col + (long)(s - k->s) };
-		int rc = withdraw(r, no, &w, false);
-		if (rc != TELLER_OK)
-			return rc;
+	if (!r->in_opt) {
+		r->in_opt = true;
+		r->optname.s = s + 1;
+		r->optname.n = (size_t)(e - (s + 1));
+		r->optname.no = no;
+		r->optcol = k->col;
+		if (r->opt == NULL &&
+		    (r->opt = tl_vec_new(r->ctx, sizeof(struct optw))) == NULL)
+			return TELLER_ENOMEM;
+		r->opt->len = 0;
+		if (r->optname.n == 0)
+			return tl_fail_at(r->ctx, TELLER_EPARSE, no, k->col,
+			    "a Droop option needs a name after '['");
+	} else if (s < e) {
+		w.s = s;
+		w.e = e;
+		w.line = no;
+		w.col = k->col;
+		if (tl_vec_push(r->ctx, r->opt, &w) == NULL)
+			return TELLER_ENOMEM;
 	}
-	if (close)
-		r->in_opt = false;
-	return TELLER_OK;
+	if (!close)
+		return TELLER_OK;
+	r->in_opt = false;
+	return option_end(r);
 }
 
 /*
@@ -2137,6 +2315,10 @@ tl_fmt_blt(teller_ctx *ctx, const char *buf, size_t len,
 	if (!done && t.in_block)
 		return tl_fail_at(ctx, TELLER_EPARSE, t.cline, t.ccol,
 		    "comment /* is never closed");
+	if (!done && r.in_opt)
+		return tl_fail_at(ctx, TELLER_EPARSE, r.optname.no, r.optcol,
+		    "Droop option [%.*s] is never closed with ']'",
+		    (int)(r.optname.n > 40 ? 40 : r.optname.n), r.optname.s);
 	if (!done)
 		return tl_fail_at(ctx, TELLER_EPARSE, lastline, 1, "the "
 		    "ballots do not end with a line holding a lone 0");

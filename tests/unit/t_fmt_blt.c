@@ -118,8 +118,8 @@ t_plain(void)
 	CHECK_INT(weight_of("3"), 1);
 }
 
-/* Withdrawn candidates: a line of negatives, Droop's [withdrawn ...];
- * other bracket options are ignored. Marks stay in the profile. */
+/* Withdrawn candidates: a line of negatives, Droop's [withdrawn ...].
+ * Marks stay in the profile. */
 static void
 t_withdrawn(void)
 {
@@ -130,9 +130,67 @@ t_withdrawn(void)
 	    "withdrawn flags");
 	CHECK_INT(weight_of("2 1"), 3);
 	CHECK_STR(C->title, "");
+	CHECK(C->tie_order != NULL && C->ntie_order == 4 &&
+	    C->tie_order[0] == 2 && C->tie_order[1] == 0 &&
+	    C->tie_order[2] == 1 && C->tie_order[3] == 3, "tie order");
 	CHECK_INT(rd("3 1\n-1 -3\n1 2 0\n0\nA\nB\nC\n"), TELLER_OK);
 	CHECK(TL_CAND(C, 0)->withdrawn && TL_CAND(C, 2)->withdrawn,
 	    "two on one line");
+}
+
+/* Droop's bracketed options (BltFileFormat.md): [nick] names used in
+ * ballot lines and other options, [tie] kept in the contest in the order
+ * given, [withdrawn] by number or nickname; every other option refused
+ * by name, never skipped. */
+static void
+t_droop_options(void)
+{
+	CHECK_INT(rd("3 2\n[nick cas pol hel]\n[tie hel pol cas ]\n"
+	    "[withdrawn\n]\n4 cas pol 0\n2 hel 0\n1 pol=hel cas 0\n"
+	    "(x) 2 0\n0\n\"Castor\"\n\"Pollux\"\n\"Helen\"\n\"T\"\n"),
+	    TELLER_OK);
+	CHECK_INT(weight_of("1 2"), 4);
+	CHECK_INT(weight_of("3"), 2);
+	CHECK_INT(weight_of("2=3 1"), 1);
+	CHECK_INT(weight_of("2"), 1);
+	CHECK(C->tie_order != NULL && C->ntie_order == 3 &&
+	    C->tie_order[0] == 2 && C->tie_order[1] == 1 &&
+	    C->tie_order[2] == 0, "tie order by nicknames");
+	CHECK_INT(rd("3 1\n[nick a b c] [withdrawn b]\n1 a 0\n0\nA\nB\nC\n"),
+	    TELLER_OK);
+	CHECK(TL_CAND(C, 1)->withdrawn && !TL_CAND(C, 0)->withdrawn,
+	    "withdrawn by nickname");
+	CHECK_INT(rd("3 1\n1 1 0\n0\nA\nB\nC\n"), TELLER_OK);
+	CHECK(C->tie_order == NULL && C->ntie_order == 0, "no tie order");
+	err_at("[droop]", "3 1\n[droop rule=meek precision=8]\n1 1 0\n0\nA\n"
+	    "B\nC\n", TELLER_EPARSE, 2, 1,
+	    "Droop option [droop] is not supported");
+	err_at("[elected]", "3 1\n [elected 2]\n1 1 0\n0\nA\nB\nC\n",
+	    TELLER_EPARSE, 2, 2, "Droop option [elected] is not supported");
+	err_at("[include]", "3 1\n[include x.blt]\n1 1 0\n0\nA\nB\nC\n",
+	    TELLER_EPARSE, 2, 1, "[include]");
+	err_at("unknown", "3 1\n[title Ward 1]\n1 1 0\n0\nA\nB\nC\n",
+	    TELLER_EPARSE, 2, 1, "unknown Droop option [title]");
+	err_at("tie short", "3 1\n[tie 1 2]\n1 1 0\n0\nA\nB\nC\n",
+	    TELLER_EPARSE, 2, 1, "lists 2 of the 3");
+	err_at("tie twice", "3 1\n[tie 1 2 1]\n1 1 0\n0\nA\nB\nC\n",
+	    TELLER_EPARSE, 2, 10, "twice");
+	err_at("tie range", "3 1\n[tie 1 2 4]\n1 1 0\n0\nA\nB\nC\n",
+	    TELLER_ERANGE, 2, 10, NULL);
+	err_at("tie unknown", "3 1\n[tie 1 2 x]\n1 1 0\n0\nA\nB\nC\n",
+	    TELLER_EPARSE, 2, 10, "neither");
+	err_at("nick count", "3 1\n[nick a b]\n1 1 0\n0\nA\nB\nC\n",
+	    TELLER_EPARSE, 2, 1, "2 nicknames for 3");
+	err_at("nick dup", "3 1\n[nick a b a]\n1 1 0\n0\nA\nB\nC\n",
+	    TELLER_EDUP, 2, 11, NULL);
+	err_at("nick digits", "3 1\n[nick a 7 c]\n1 1 0\n0\nA\nB\nC\n",
+	    TELLER_EPARSE, 2, 9, NULL);
+	err_at("nick unknown", "3 1\n[nick a b c]\n1 a d 0\n0\nA\nB\nC\n",
+	    TELLER_EPARSE, 3, 5, "nickname");
+	err_at("no nicks", "3 1\n1 a 0\n0\nA\nB\nC\n", TELLER_EPARSE, 2, 3,
+	    "a candidate number");
+	err_at("unclosed", "3 1\n[tie 1 2 3\n1 1 0\n0\nA\nB\nC\n",
+	    TELLER_EPARSE, 2, 1, "never closed");
 }
 
 /* '=' equal rankings (one rank, several marks) and '-' skipped ranks. */
@@ -744,6 +802,7 @@ main(void)
 {
 	t_plain();
 	t_withdrawn();
+	t_droop_options();
 	t_ranks();
 	t_ids();
 	t_decimal();
