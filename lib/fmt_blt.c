@@ -716,13 +716,17 @@ line_after(const struct lines *lx, const char *p)
 	return nl != NULL ? nl + 1 : lx->end;
 }
 
+/* share_take's return when nothing can be taken (no TELLER_* code: an
+ * allocation failing in a merge must stop the read, not be read again). */
+#define SHARE_SKIP (-1)
+
 /*
  * Add what a worker read of its share (from its start up to sh->lx.p,
  * where it stopped) to r's profile and move lx there. Patterns come in
  * the share's order after r's own, so the profile is the one a single
  * thread builds: each pattern where it first occurs in the file. Returns
- * 1 when nothing of the share can be taken (the caller reads it), else
- * TELLER_OK or an error.
+ * SHARE_SKIP when nothing of the share can be taken (the caller reads
+ * it), else TELLER_OK or an error.
  */
 static int
 share_take(struct rd *r, struct lines *lx, struct share *sh)
@@ -735,13 +739,13 @@ share_take(struct rd *r, struct lines *lx, struct share *sh)
 
 	if (!sh->started || sh->rc != TELLER_OK || sh->ctx->err != TELLER_OK ||
 	    (sh->r.tally && k->bits != r->keys.bits))
-		return 1;
+		return SHARE_SKIP;
 	/* A limit the two together pass would be reported at the wrong
 	 * line; leave it to the sequential reader to find where. */
 	if (total > r->ctx->lim.ballots - r->p->total ||
 	    (sh->r.tally ? nk : q->pats->len) > r->ctx->lim.patterns -
 	    r->p->pats->len)
-		return 1;
+		return SHARE_SKIP;
 	if (!sh->r.tally)
 		rc = tl_profile_merge(r->ctx, r->p, q);
 	else if (nk == 0)
@@ -816,7 +820,7 @@ fast_lines_par(struct rd *r, struct lines *lx)
 	for (k = 1; k < nt; k++) {
 		if (going && cut[k + 1] > cut[k]) {
 			int t = share_take(r, lx, &sh[k]);
-			if (t != TELLER_OK && t != 1) {
+			if (t != TELLER_OK && t != SHARE_SKIP) {
 				rc = t;
 				going = false;
 			} else if (lx->p < cut[k + 1]) {
@@ -921,6 +925,9 @@ parse_cand(struct rd *r, long line, long col, const char *s, const char *e,
 	return TELLER_OK;
 }
 
+/* ballot_line's return for the lone 0 (no TELLER_* code). */
+#define BALLOTS_END (-1)
+
 /* Start a new rank: marks of earlier ranks no longer count as seen. */
 static void
 new_rank(struct rd *r)
@@ -945,8 +952,10 @@ put_skips(struct rd *r, int *n)
 }
 
 /*
- * One ballot line, first token k already read. Returns TELLER_OK, or 1 if
- * the line was the lone 0 that ends the ballots.
+ * One ballot line, first token k already read. Returns TELLER_OK, an
+ * error, or BALLOTS_END if the line was the lone 0 that ends the ballots
+ * (not 1, which is TELLER_ENOMEM: a failed allocation must not end the
+ * ballots).
  */
 static int
 ballot_line(struct rd *r, struct tkz *t, long line, struct tok *k)
@@ -976,7 +985,7 @@ ballot_line(struct rd *r, struct tkz *t, long line, struct tok *k)
 		if (tok_is(k, '0')) {
 			struct tok k2;
 			if (!tkz_next(t, &k2))
-				return 1;
+				return BALLOTS_END;
 			return tl_fail_at(ctx, TELLER_ERANGE, line, k->col,
 			    "ballot multiplier must be positive");
 		}
@@ -2234,7 +2243,7 @@ numeric_line(struct rd *r, struct tkz *t, const struct line *l,
 			r->idmode = id_dialect(rest);
 		}
 		rc = ballot_line(r, t, l->no, &k);
-		if (rc == 1) {
+		if (rc == BALLOTS_END) {
 			*done = true;
 			return TELLER_OK;
 		}

@@ -790,6 +790,11 @@ t_oom(void)
 		"# ALTERNATIVE NAME 2: Ann Lee\n2 1\n4 1 2 0\n0\ngovan",
 		"2 1\n1 1 0\n0\n\"Lab \"\"Al SMITH\"\" \"\n"
 		"\"\"\"Bo X\"\" \"\"Y\"\"\"\n",
+		"3 2\n[nick a b c] [tie c b a] [withdrawn b]\n4 a b b 0\n"
+		"5 0\n0\n\"A\" \"P\"\n\"B\"\n\"C\" \"Q\"\n\"T\"\n",
+		"2,1,\n3,1,2,\n4,\n\"Candidate 1\",\"A\",\"P\",\n"
+		"\"Candidate 2\",\"B\",\"Q\",\n\"\"W\"\",3",
+		"2 1\n1 1 0\n0\n\"A\" \"B\"\n\"T\" \"s\"\n",
 	};
 	size_t i;
 
