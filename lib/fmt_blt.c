@@ -1537,7 +1537,8 @@ plain_strings(const struct rec *x)
 /*
  * Where Droop's reading of the records (k[i]: plain_strings of each)
  * goes wrong: the record holding too many items, or nrec if it fits.
- * All lines must be "..." strings (else 0).
+ * All lines must be "..." strings (else 0), but for a last line right
+ * after the names: the title, in any form.
  */
 static size_t
 stream_bad(const struct rd *r, const int *k, size_t nrec)
@@ -1545,13 +1546,19 @@ stream_bad(const struct rd *r, const int *k, size_t nrec)
 	size_t i;
 	long before = 0;
 
-	for (i = 0; i < nrec; i++)
-		if (k[i] < 1)
+	for (i = 0; i < nrec; i++) {
+		if (k[i] >= 1)
+			before += k[i];
+		else if (i + 1 < nrec || before != r->ncand)
 			return 0;
-	for (i = 0; i < nrec && before + k[i] <= r->ncand; i++)
+	}
+	before = 0;
+	for (i = 0; i < nrec && k[i] >= 1 && before + k[i] <= r->ncand; i++)
 		before += k[i];
 	if (i == nrec)
 		return before == r->ncand ? nrec : 0; /* no title */
+	if (k[i] < 1)
+		return nrec; /* the last line, the title */
 	if (k[i] - (r->ncand - before) > 3)
 		return i;
 	return i + 1;
@@ -1578,6 +1585,8 @@ droop_names(struct rd *r, const struct rec *recs, size_t nrec)
 
 	for (i = 0; i < nrec; i++) {
 		const char *s = recs[i].s, *e = recs[i].e, *q;
+		if (got == r->ncand && plain_strings(&recs[i]) < 1)
+			return name_record(r, &recs[i], true);
 		while (s < e && got <= r->ncand) {
 			struct rec x;
 			s = memchr(s, '"', (size_t)(e - s));

@@ -455,6 +455,18 @@ t_names_extra(void)
 	snprintf(b, sizeof(b), "%s\"Ann\" \"Bob\" \"Cy\"\n\"Title\"\n"
 	    "\"src\"\n", head);
 	err_at("droop extra line", b, TELLER_EPARSE, 6, 1, NULL);
+	/* Droop's names with an unquoted title */
+	snprintf(b, sizeof(b), "%s\"Ann\" \"Bob\" \"Cy\"\nWard 1 Title\n",
+	    head);
+	CHECK_INT(rd(b), TELLER_OK);
+	names("droop unquoted title", w, 3);
+	CHECK_STR(C->title, "Ward 1 Title");
+	snprintf(b, sizeof(b), "%s\"Ann\" \"Bob\"\n\"Cy\"\nWard 1\n", head);
+	CHECK_INT(rd(b), TELLER_OK);
+	names("droop unquoted title 2", w, 3);
+	CHECK_STR(C->title, "Ward 1");
+	snprintf(b, sizeof(b), "%s\"Ann\" \"Bob\"\nWard 1\n", head);
+	err_at("droop too few", b, TELLER_EPARSE, 5, 1, "2 candidate names");
 	snprintf(b, sizeof(b), "%s\"Ann\"\n\"Bob\"\n\"Cy\"\n\"T\" \"s\" "
 	    "\"c\" \"d\"\n", head);
 	err_at("title strings", b, TELLER_EPARSE, 7, 1, "title line");
