@@ -509,6 +509,12 @@ t_names_paren(void)
 	CHECK_STR(teller_contest_name(C, 1), "Bo (B) Li");
 }
 
+static enum teller_format
+detect(const char *s)
+{
+	return teller_format_detect(s, strlen(s));
+}
+
 /* Old Mac line ends (CR only) are BLT lines, in detection and reading;
  * CSV files stay CSV. */
 static void
@@ -528,13 +534,13 @@ t_detect(void)
 	CHECK_INT(weight_of("1 2"), 4);
 	CHECK_INT(P->empty, 5);
 	CHECK_STR(C->title, "T");
-	CHECK_INT(teller_format_detect("# c\r3 1\r0\rA\rB\rC\r", 19),
+	CHECK_INT(detect("# c\r3 1\r0\rA\rB\rC\r"),
 	    TELLER_FMT_BLT);
-	CHECK_INT(teller_format_detect("3,2,\n12,1,\n", 11), TELLER_FMT_BLT);
-	CHECK_INT(teller_format_detect("A,B,C\r1,2,3\r", 12), TELLER_FMT_CSV);
-	CHECK_INT(teller_format_detect("weight,rank1,rank2\n1,A,B\n", 25),
+	CHECK_INT(detect("3,2,\n12,1,\n"), TELLER_FMT_BLT);
+	CHECK_INT(detect("A,B,C\r1,2,3\r"), TELLER_FMT_CSV);
+	CHECK_INT(detect("weight,rank1,rank2\n1,A,B\n"),
 	    TELLER_FMT_CSV);
-	CHECK_INT(teller_format_detect("A,B,C\n1,2,3\n", 12), TELLER_FMT_CSV);
+	CHECK_INT(detect("A,B,C\n1,2,3\n"), TELLER_FMT_CSV);
 }
 
 /* The Scottish archive's comma-separated twin: "10,4," header, ballot
