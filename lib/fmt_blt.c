@@ -2,8 +2,12 @@
 /*
  * fmt_blt.c -- the BLT ballot format (ERS / OpenSTV / Droop / eSTV) in all
  * the dialects of docs/stv.md sections 4-5: a strict numeric part (header,
- * withdrawn candidates, ballot lines, lone 0), then a tolerant name part
- * that reads the seven name encodings found in the Scottish files.
+ * withdrawn candidates, Droop's [options], ballot lines, lone 0), then a
+ * name part that reads the seven name encodings found in the Scottish
+ * files, or refuses lines it cannot split unambiguously. Also the
+ * Scottish archive's comma-separated twin ("10,4,", no terminating 0s).
+ * Papers are kept as marked: blank papers, repeated candidates, equal
+ * and skipped ranks; the methods apply the rules.
  */
 #include <pthread.h>
 #include <stdio.h>
