@@ -2,10 +2,15 @@
 /*
  * fmt_blt.c -- the BLT ballot format (ERS / OpenSTV / Droop / eSTV) in all
  * the dialects of docs/stv.md sections 4-5: a strict numeric part (header,
- * withdrawn candidates, ballot lines, lone 0), then a tolerant name part
- * that reads the seven name encodings found in the Scottish files.
+ * withdrawn candidates, Droop's [options], ballot lines, lone 0), then a
+ * name part that reads the seven name encodings found in the Scottish
+ * files, or refuses lines it cannot split unambiguously. Also the
+ * Scottish archive's comma-separated twin ("10,4,", no terminating 0s).
+ * Papers are kept as marked: blank papers, repeated candidates, equal
+ * and skipped ranks; the methods apply the rules.
  */
 #include <pthread.h>
+#include <stdio.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -200,7 +205,7 @@ struct rd {
 	struct teller_profile *p;
 	int ncand, seats;
 	bool *withdrawn;        /* [ncand] */
-	uint32_t *seen;         /* [ncand] stamp of the ballot that marked it */
+	uint32_t *seen;         /* [ncand] stamp of the rank that marked it */
 	uint32_t stamp;
 	tl_cid *marks;          /* [ncand] marks of one rank */
 	int idmode;             /* 0 unknown, 1 Droop (id = 1 ballot),
@@ -210,7 +215,12 @@ struct rd {
 	struct tl_vec *alt;     /* struct idref per candidate from
 				   "# ALTERNATIVE NAME k:" comments */
 	bool header, ballots;   /* header read; ballots begun */
-	bool in_opt, opt_wd;    /* inside a [option ...]; [withdrawn ...] */
+	bool in_opt;            /* inside a Droop [option ...] */
+	struct idref optname;   /* its name, line; optcol its column */
+	long optcol;
+	struct tl_vec *opt;     /* its words (struct optw) */
+	struct tl_strtab nicks; /* Droop [nick]: nickname k is candidate k */
+	bool have_nicks;
 	int maxr;               /* most ranks a plain line may have */
 	tl_cid *fcells;         /* [fcap] cells of the plain lines batched */
 	size_t fcap;
@@ -224,6 +234,10 @@ struct rd {
 	bool tally;             /* a worker: packed lines tallied in keys,
 				   not counted in p */
 	bool par_tried;         /* the parallel read was tried (once) */
+	bool twin;              /* the Scottish archive's comma-separated
+				   twin ("10,4,"): ballots "w,p1,p2," with
+				   no terminating 0, names "Candidate k",
+				   "Name","Party" */
 };
 
 static int
@@ -410,9 +424,9 @@ at_line(teller_ctx *ctx, int rc, long line)
 /*
  * Read the line at lx->p if it is a plain ballot: "w c1 c2 ... 0" with
  * only spaces between the numbers (a final '\r' allowed), w a positive
- * integer without leading zeros, each rank one candidate in 1..ncand,
- * none repeated, at least one. Its cells go to cells and *out (weight
- * scaled by wscale). Returns the start of the next line, or NULL when the
+ * integer without leading zeros, each rank one candidate in 1..ncand
+ * (repeats kept as marked), fewer than maxr ranks; "w 0" is w blank
+ * papers. Its cells go to cells and *out (weight scaled by wscale). Returns the start of the next line, or NULL when the
  * line is anything else: the general path then reads it, with every
  * check and message, so both paths count the same lines the same way.
  */
@@ -436,10 +450,6 @@ plain_line(struct rd *r, const struct lines *lx, int64_t wscale,
 	if (nd > 18 || q >= end || *q != ' ' ||
 	    __builtin_mul_overflow((int64_t)v, wscale, &w))
 		return NULL;
-	if (++r->stamp == 0) {
-		memset(r->seen, 0, (size_t)r->ncand * sizeof(uint32_t));
-		r->stamp = 1;
-	}
 	for (;;) {
 		while (q < end && *q == ' ')
 			q++;
@@ -459,9 +469,8 @@ plain_line(struct rd *r, const struct lines *lx, int64_t wscale,
 			q++;
 		}
 		if (v > (uint64_t)r->ncand || q >= end || *q != ' ' ||
-		    r->seen[v - 1] == r->stamp || nr >= r->maxr)
+		    nr >= r->maxr)
 			return NULL;
-		r->seen[v - 1] = r->stamp;
 		cells[2 * nr] = 1;
 		cells[2 * nr + 1] = (tl_cid)(v - 1);
 		nr++;
@@ -471,7 +480,7 @@ plain_line(struct rd *r, const struct lines *lx, int64_t wscale,
 	if (q < end && *q == '\r' && lx->sep == '\n' &&
 	    (q + 1 == end || q[1] == '\n'))
 		q++;
-	if ((q < end && *q != (unsigned char)lx->sep) || nr == 0 ||
+	if ((q < end && *q != (unsigned char)lx->sep) ||
 	    (size_t)(q - s) > r->ctx->lim.line_bytes)
 		return NULL;
 	out->cells = cells;
@@ -483,7 +492,8 @@ plain_line(struct rd *r, const struct lines *lx, int64_t wscale,
 /*
  * plain_line for a reader that packs ballots (r->keys.bits > 0, at most
  * 63 candidates): the same lines, read to a key (*key) and a weight (*w)
- * with no cells. The line must start before safe, the last separator of
+ * with no cells (a blank paper: TL_KEY_BLANK). The line must start
+ * before safe, the last separator of
  * the input, so a separator ends it and stops every scan (none is a space
  * or a digit): no byte is checked against the end of the input. A last
  * line with no separator is left to the general path.
@@ -493,7 +503,7 @@ plain_key(struct rd *r, const struct lines *lx, const char *safe,
     int64_t wscale, uint64_t *key, int64_t *wout)
 {
 	const unsigned char *s = (const unsigned char *)lx->p, *q = s;
-	uint64_t v = 0, kv = 0, seen = 0, ncand = (uint64_t)r->ncand;
+	uint64_t v = 0, kv = 0, ncand = (uint64_t)r->ncand;
 	unsigned d;
 	int nd = 0, nr = 0, shift = 0;
 	int64_t w;
@@ -522,10 +532,8 @@ plain_key(struct rd *r, const struct lines *lx, const char *safe,
 		for (; (d = (unsigned)*q - '0') < 10; q++)
 			if ((v = v * 10 + d) > ncand)
 				return NULL;
-		if (v > ncand || *q != ' ' || (seen >> v & 1) != 0 ||
-		    nr >= r->maxr)
+		if (v > ncand || *q != ' ' || nr >= r->maxr)
 			return NULL;
-		seen |= (uint64_t)1 << v;
 		kv |= v << shift;
 		shift += r->keys.bits;
 		nr++;
@@ -534,10 +542,10 @@ plain_key(struct rd *r, const struct lines *lx, const char *safe,
 		q++;
 	if (*q == '\r' && lx->sep == '\n' && q[1] == '\n')
 		q++;
-	if (*q != (unsigned char)lx->sep || nr == 0 ||
+	if (*q != (unsigned char)lx->sep ||
 	    (size_t)(q - s) > r->ctx->lim.line_bytes)
 		return NULL;
-	*key = kv;
+	*key = nr > 0 ? kv : TL_KEY_BLANK;
 	*wout = w;
 	return (const char *)q + 1;
 }
@@ -712,13 +720,17 @@ line_after(const struct lines *lx, const char *p)
 	return nl != NULL ? nl + 1 : lx->end;
 }
 
+/* share_take's return when nothing can be taken (no TELLER_* code: an
+ * allocation failing in a merge must stop the read, not be read again). */
+#define SHARE_SKIP (-1)
+
 /*
  * Add what a worker read of its share (from its start up to sh->lx.p,
  * where it stopped) to r's profile and move lx there. Patterns come in
  * the share's order after r's own, so the profile is the one a single
  * thread builds: each pattern where it first occurs in the file. Returns
- * 1 when nothing of the share can be taken (the caller reads it), else
- * TELLER_OK or an error.
+ * SHARE_SKIP when nothing of the share can be taken (the caller reads
+ * it), else TELLER_OK or an error.
  */
 static int
 share_take(struct rd *r, struct lines *lx, struct share *sh)
@@ -731,13 +743,13 @@ share_take(struct rd *r, struct lines *lx, struct share *sh)
 
 	if (!sh->started || sh->rc != TELLER_OK || sh->ctx->err != TELLER_OK ||
 	    (sh->r.tally && k->bits != r->keys.bits))
-		return 1;
+		return SHARE_SKIP;
 	/* A limit the two together pass would be reported at the wrong
 	 * line; leave it to the sequential reader to find where. */
 	if (total > r->ctx->lim.ballots - r->p->total ||
 	    (sh->r.tally ? nk : q->pats->len) > r->ctx->lim.patterns -
 	    r->p->pats->len)
-		return 1;
+		return SHARE_SKIP;
 	if (!sh->r.tally)
 		rc = tl_profile_merge(r->ctx, r->p, q);
 	else if (nk == 0)
@@ -812,7 +824,7 @@ fast_lines_par(struct rd *r, struct lines *lx)
 	for (k = 1; k < nt; k++) {
 		if (going && cut[k + 1] > cut[k]) {
 			int t = share_take(r, lx, &sh[k]);
-			if (t != TELLER_OK && t != 1) {
+			if (t != TELLER_OK && t != SHARE_SKIP) {
 				rc = t;
 				going = false;
 			} else if (lx->p < cut[k + 1]) {
@@ -884,42 +896,78 @@ parse_weight(struct rd *r, long line, const struct tok *k, int64_t *w)
 	return TELLER_OK;
 }
 
-/* Parse a candidate number [s, e) at column col into *id (0-based). */
+/* Parse a candidate number [s, e) at column col, or a Droop [nick]
+ * nickname, into *id_out (0-based). */
 static int
 parse_cand(struct rd *r, long line, long col, const char *s, const char *e,
-    tl_cid *id)
+    tl_cid *id_out)
 {
 	int64_t v = 0;
 	int rc = parse_uint(s, e, INT64_MAX, &v);
 
 	if (rc == -1) {
 		struct tok k = { s, e, col };
+		int id;
 		if (s < e && *s == '-' && parse_uint(s + 1, e, INT64_MAX, &v)
 		    != -1)
 			return tl_fail_at(r->ctx, TELLER_ERANGE, line, col,
 			    "candidate number %.*s out of range 1..%d",
 			    (int)(e - s > 30 ? 30 : e - s), s, r->ncand);
-		return bad_tok(r->ctx, line, &k, "a candidate number");
+		if (!r->have_nicks)
+			return bad_tok(r->ctx, line, &k, "a candidate number");
+		if ((id = tl_strtab_find(&r->nicks, s, (size_t)(e - s))) < 0)
+			return bad_tok(r->ctx, line, &k, "a candidate number "
+			    "or [nick] nickname");
+		*id_out = (tl_cid)id;
+		return TELLER_OK;
 	}
 	if (rc == -2 || v < 1 || v > r->ncand)
 		return tl_fail_at(r->ctx, TELLER_ERANGE, line, col,
 		    "candidate number %.*s out of range 1..%d",
 		    (int)(e - s > 30 ? 30 : e - s), s, r->ncand);
-	*id = (tl_cid)(v - 1);
+	*id_out = (tl_cid)(v - 1);
+	return TELLER_OK;
+}
+
+/* ballot_line's return for the lone 0 (no TELLER_* code). */
+#define BALLOTS_END (-1)
+
+/* Start a new rank: marks of earlier ranks no longer count as seen. */
+static void
+new_rank(struct rd *r)
+{
+	if (++r->stamp == 0) {
+		memset(r->seen, 0, (size_t)r->ncand * sizeof(uint32_t));
+		r->stamp = 1;
+	}
+}
+
+/* Put the *n skipped ranks held back (a mark follows them). */
+static int
+put_skips(struct rd *r, int *n)
+{
+	int rc;
+
+	for (; *n > 0; (*n)--)
+		if ((rc = tl_profile_rank(r->ctx, r->p, r->marks, 0)) !=
+		    TELLER_OK)
+			return rc;
 	return TELLER_OK;
 }
 
 /*
- * One ballot line, first token k already read. Returns TELLER_OK, or 1 if
- * the line was the lone 0 that ends the ballots.
+ * One ballot line, first token k already read. Returns TELLER_OK, an
+ * error, or BALLOTS_END if the line was the lone 0 that ends the ballots
+ * (not 1, which is TELLER_ENOMEM: a failed allocation must not end the
+ * ballots).
  */
 static int
 ballot_line(struct rd *r, struct tkz *t, long line, struct tok *k)
 {
 	teller_ctx *ctx = r->ctx;
 	int64_t w = 1;
-	int nmarks = 0, nranks = 0, rc;
-	bool joined = false, ended = false, any = false;
+	int nmarks = 0, nranks = 0, nskip = 0, rc;
+	bool joined = false, ended = false;
 
 	if (k->s < k->e && *k->s == '(') {
 		if (k->e[-1] != ')' || k->e - k->s < 3)
@@ -941,7 +989,7 @@ ballot_line(struct rd *r, struct tkz *t, long line, struct tok *k)
 		if (tok_is(k, '0')) {
 			struct tok k2;
 			if (!tkz_next(t, &k2))
-				return 1;
+				return BALLOTS_END;
 			return tl_fail_at(ctx, TELLER_ERANGE, line, k->col,
 			    "ballot multiplier must be positive");
 		}
@@ -950,11 +998,6 @@ ballot_line(struct rd *r, struct tkz *t, long line, struct tok *k)
 		if (w == 0)
 			return tl_fail_at(ctx, TELLER_ERANGE, line, k->col,
 			    "ballot multiplier must be positive");
-	}
-	r->stamp++;
-	if (r->stamp == 0) {
-		memset(r->seen, 0, (size_t)r->ncand * sizeof(uint32_t));
-		r->stamp = 1;
 	}
 	if ((rc = tl_profile_begin(ctx, r->p)) != TELLER_OK)
 		return rc;
@@ -972,16 +1015,17 @@ ballot_line(struct rd *r, struct tkz *t, long line, struct tok *k)
 			    v <= r->ncand)
 				v = v * 10 + (*d++ - '0');
 			if (v <= r->ncand && (d == t->e || *d == ' ') &&
-			    r->seen[v - 1] != r->stamp &&
 			    nranks < ctx->lim.ranks) {
 				if (nmarks > 0 && (rc = tl_profile_rank(ctx,
 				    r->p, r->marks, nmarks)) != TELLER_OK)
 					return rc;
+				if ((rc = put_skips(r, &nskip)) != TELLER_OK)
+					return rc;
 				nranks++;
+				new_rank(r);
 				r->seen[v - 1] = r->stamp;
 				r->marks[0] = (tl_cid)(v - 1);
 				nmarks = 1;
-				any = true;
 				t->p = d;
 				continue;
 			}
@@ -1015,15 +1059,20 @@ ballot_line(struct rd *r, struct tkz *t, long line, struct tok *k)
 				    "number");
 			if (++nranks > ctx->lim.ranks)
 				goto too_many;
-			if ((rc = tl_profile_rank(ctx, r->p, r->marks, 0)) !=
-			    TELLER_OK)
-				return rc;
+			nskip++; /* kept only if a mark follows */
 			continue;
 		}
-		if (!joined && ++nranks > ctx->lim.ranks)
-			goto too_many;
+		if (!joined) {
+			if (++nranks > ctx->lim.ranks)
+				goto too_many;
+			if ((rc = put_skips(r, &nskip)) != TELLER_OK)
+				return rc;
+			new_rank(r);
+		}
 		joined = false;
-		/* c1=c2=c3: one rank with several marks */
+		/* c1=c2=c3: one rank with several marks; a candidate marked
+		 * twice at one rank is one mark (as the CSV reader's A|A),
+		 * at two ranks kept as marked (the methods' rules apply) */
 		for (;;) {
 			tl_cid c;
 			q = memchr(s, '=', (size_t)(k->e - s));
@@ -1032,13 +1081,10 @@ ballot_line(struct rd *r, struct tkz *t, long line, struct tok *k)
 			if ((rc = parse_cand(r, line, k->col + (long)(s - k->s),
 			    s, q, &c)) != TELLER_OK)
 				return rc;
-			if (r->seen[c] == r->stamp)
-				return tl_fail_at(ctx, TELLER_EPARSE, line,
-				    k->col + (long)(s - k->s), "candidate %d "
-				    "repeated on ballot", (int)c + 1);
-			r->seen[c] = r->stamp;
-			r->marks[nmarks++] = c;
-			any = true;
+			if (r->seen[c] != r->stamp) {
+				r->seen[c] = r->stamp;
+				r->marks[nmarks++] = c;
+			}
 			if (q == k->e)
 				break;
 			s = q + 1;
@@ -1048,7 +1094,7 @@ ballot_line(struct rd *r, struct tkz *t, long line, struct tok *k)
 			}
 		}
 	}
-	if (!ended)
+	if (!ended && !r->twin)
 		return tl_fail_at(ctx, TELLER_EPARSE, line,
 		    (long)(t->e - t->ls) + 1, "ballot ends without a "
 		    "terminating 0");
@@ -1059,18 +1105,10 @@ ballot_line(struct rd *r, struct tkz *t, long line, struct tok *k)
 	if (nmarks > 0 && (rc = tl_profile_rank(ctx, r->p, r->marks,
 	    nmarks)) != TELLER_OK)
 		return rc;
-	if (!any) {
-		/* an empty ballot ("5 0") is not a paper: dropped */
-		struct tl_vec *cv = r->p->cells;
-		size_t start = 0;
-		if (r->p->pats->len > 0) {
-			struct tl_pat *last = TL_PAT(r->p, r->p->pats->len - 1);
-			start = (size_t)last->off + last->len;
-		}
-		cv->len = start;
-		return TELLER_OK;
-	}
-	/* give the profile's error a position */
+	/* Skipped ranks after the last mark say nothing and are dropped;
+	 * a ballot with no mark ("5 0") is that many blank papers, kept as
+	 * the empty pattern (the methods reject them as unmarked). Give
+	 * the profile's error a position. */
 	return at_line(ctx, tl_profile_end(ctx, r->p, w), line);
 too_many:
 	return tl_fail_at(ctx, TELLER_ELIMIT, line, k->col, "more than %d "
@@ -1131,8 +1169,8 @@ struct part {
 
 /*
  * Split [s, s+n) into unquoted runs and CSV-quoted strings ("" is a
- * quote inside). The text goes to out (n bytes suffice). An unterminated
- * quote runs to the end.
+ * quote inside). The text goes to out (n bytes suffice). Returns the
+ * number of parts, or -1 - k for a quote at offset k never closed.
  */
 static int
 split_parts(const char *s, size_t n, char *out, struct part *pt)
@@ -1144,6 +1182,8 @@ split_parts(const char *s, size_t n, char *out, struct part *pt)
 		struct part x;
 		x.off = o;
 		if (s[i] == '"') {
+			size_t open = i;
+			bool closed = false;
 			x.q = true;
 			for (i++; i < n; i++) {
 				if (s[i] == '"') {
@@ -1153,10 +1193,13 @@ split_parts(const char *s, size_t n, char *out, struct part *pt)
 						continue;
 					}
 					i++;
+					closed = true;
 					break;
 				}
 				out[o++] = s[i];
 			}
+			if (!closed)
+				return -1 - (int)(open > 100000 ? 100000 : open);
 		} else {
 			x.q = false;
 			while (i < n && s[i] != '"')
@@ -1383,12 +1426,18 @@ name_record(struct rd *r, const struct rec *x, bool title)
 		pt[0].off = 0;
 		pt[0].len = n;
 		np = 1;
-	} else {
-		np = split_parts(x->s, n, a, pt);
+	} else if ((np = split_parts(x->s, n, a, pt)) < 0) {
+		return tl_fail_at(ctx, TELLER_EPARSE, x->no, x->col - 1 - np,
+		    "quote never closed in %s", title ? "the title" :
+		    "a candidate name");
 	}
 	/* a single quoted string holding quotes: one more CSV level */
 	while (np == 1 && pt[0].q && memchr(a + pt[0].off, '"', pt[0].len)) {
 		np = split_parts(a + pt[0].off, pt[0].len, b, pt);
+		if (np < 0)
+			return tl_fail_at(ctx, TELLER_EPARSE, x->no, x->col,
+			    "quote never closed inside the quoted %s",
+			    title ? "title" : "candidate name");
 		tmp = a;
 		a = b;
 		b = tmp;
@@ -1413,6 +1462,10 @@ name_record(struct rd *r, const struct rec *x, bool title)
 	if (nk == 0)
 		return tl_fail_at(ctx, TELLER_EPARSE, x->no, x->col,
 		    "empty candidate name");
+	if (nk > 2)
+		return tl_fail_at(ctx, TELLER_EPARSE, x->no, x->col,
+		    "a candidate's line holds %d parts; expected a name and "
+		    "at most a party", nk);
 	if (nk == 1) {
 		name = a + keep[0].off;
 		split_paren(name, keep[0].len, &nn, &po, &pl);
@@ -1435,47 +1488,6 @@ name_record(struct rd *r, const struct rec *x, bool title)
 		    "empty candidate name");
 	if (tl_contest_add(ctx, r->c, name, nn, party, pl) < 0)
 		return ctx->err;
-	return TELLER_OK;
-}
-
-/*
- * Droop's reading when the lines are too few for one name each: every
- * "..." string is one item (names, then title).
- */
-static int
-droop_names(struct rd *r, const struct rec *recs, size_t nrec, int *gotp)
-{
-	size_t i;
-	int got = 0;
-
-	*gotp = 0;
-	for (i = 0; i < nrec; i++) {
-		const char *s = recs[i].s, *e = recs[i].e, *q;
-		while (s < e) {
-			struct rec x;
-			int rc;
-			s = memchr(s, '"', (size_t)(e - s));
-			if (s == NULL)
-				break;
-			q = memchr(s + 1, '"', (size_t)(e - s - 1));
-			if (q == NULL)
-				q = e - 1;
-			x.s = s;
-			x.e = q + 1;
-			x.no = recs[i].no;
-			x.col = recs[i].col + (long)(s - recs[i].s);
-			if (got < r->ncand)
-				rc = name_record(r, &x, false);
-			else if (got == r->ncand)
-				rc = name_record(r, &x, true);
-			else
-				rc = TELLER_OK;
-			if (rc != TELLER_OK)
-				return rc;
-			*gotp = ++got;
-			s = q + 1;
-		}
-	}
 	return TELLER_OK;
 }
 
@@ -1527,24 +1539,307 @@ plain_strings(const struct rec *x)
 }
 
 /*
- * Are the first n records Droop's stream of quoted items rather than one
- * name per line? Yes when some line holds several plain strings but not
- * every line holds exactly two (the "Name" "Party" dialect).
+ * Where Droop's reading of the records (k[i]: plain_strings of each)
+ * goes wrong: the record holding too many items, or nrec if it fits.
+ * All lines must be "..." strings (else 0), but for a last line right
+ * after the names: the title, in any form.
  */
-static bool
-droop_line(const struct rec *recs, size_t n)
+static size_t
+stream_bad(const struct rd *r, const int *k, size_t nrec)
 {
 	size_t i;
-	bool all2 = true, multi = false;
+	long before = 0;
 
-	for (i = 0; i < n; i++) {
-		int k = plain_strings(&recs[i]);
-		if (k != 2)
-			all2 = false;
-		if (k >= 2)
-			multi = true;
+	for (i = 0; i < nrec; i++) {
+		if (k[i] >= 1)
+			before += k[i];
+		else if (i + 1 < nrec || before != r->ncand)
+			return 0;
 	}
-	return multi && !all2;
+	before = 0;
+	for (i = 0; i < nrec && k[i] >= 1 && before + k[i] <= r->ncand; i++)
+		before += k[i];
+	if (i == nrec)
+		return before == r->ncand ? nrec : 0; /* no title */
+	if (k[i] < 1)
+		return nrec; /* the last line, the title */
+	if (k[i] - (r->ncand - before) > 3)
+		return i;
+	return i + 1;
+}
+
+/*
+ * Does Droop's reading fit the records (k[i]: plain_strings of each)?
+ * Every line is plain "..." strings, each one item: ncand names, then the
+ * title, then at most Droop's source and comment on the title's line
+ * (more lines would be names or titles too many).
+ */
+static bool
+stream_fits(const struct rd *r, const int *k, size_t nrec)
+{
+	return stream_bad(r, k, nrec) == nrec;
+}
+
+/* Droop's reading (stream_fits): every "..." string one item. */
+static int
+droop_names(struct rd *r, const struct rec *recs, size_t nrec)
+{
+	size_t i;
+	int got = 0, rc;
+
+	for (i = 0; i < nrec; i++) {
+		const char *s = recs[i].s, *e = recs[i].e, *q;
+		if (got == r->ncand && plain_strings(&recs[i]) < 1)
+			return name_record(r, &recs[i], true);
+		while (s < e && got <= r->ncand) {
+			struct rec x;
+			s = memchr(s, '"', (size_t)(e - s));
+			if (s == NULL)
+				break;
+			q = memchr(s + 1, '"', (size_t)(e - s - 1));
+			if (q == NULL)
+				return tl_fail(r->ctx, TELLER_EINTERNAL, "blt: "
+				    "a quote not closed in Droop's names");
+			x.s = s;
+			x.e = q + 1;
+			x.no = recs[i].no;
+			x.col = recs[i].col + (long)(s - recs[i].s);
+			if ((rc = name_record(r, &x, got == r->ncand)) !=
+			    TELLER_OK)
+				return rc;
+			got++;
+			s = q + 1;
+		}
+	}
+	return TELLER_OK;
+}
+
+/*
+ * One record a line: ncand names, then the title. A title line of plain
+ * strings may carry Droop's source and comment after the title.
+ */
+static int
+line_names(struct rd *r, const struct rec *recs, size_t nrec, const int *k)
+{
+	size_t i, nc = (size_t)r->ncand;
+	int rc;
+
+	if (nrec > nc + 1)
+		return tl_fail_at(r->ctx, TELLER_EPARSE, recs[nc + 1].no,
+		    recs[nc + 1].col, "more lines than %d candidate names and "
+		    "a title", r->ncand);
+	for (i = 0; i < nc; i++)
+		if ((rc = name_record(r, &recs[i], false)) != TELLER_OK)
+			return rc;
+	if (nrec == nc)
+		return TELLER_OK;
+	if (k[nc] > 3)
+		return tl_fail_at(r->ctx, TELLER_EPARSE, recs[nc].no,
+		    recs[nc].col, "the title line holds %d quoted strings; "
+		    "expected the title and at most a source and a comment",
+		    k[nc]);
+	if (k[nc] >= 2) {
+		struct rec x = recs[nc];
+		x.e = (const char *)memchr(x.s + 1, '"', (size_t)(x.e - x.s -
+		    1)) + 1;
+		return name_record(r, &x, true);
+	}
+	return name_record(r, &recs[nc], true);
+}
+
+/*
+ * The name records when they are at least ncand: one a line (every
+ * encoding), or Droop's stream of "..." items. With a line holding
+ * several strings, one a line is taken when the lines are exactly the
+ * names and a title, each name line a name and at most a party (so an
+ * independent's "Name" among "Name" "Party" lines keeps every name in
+ * place), or when every line is "Name" "Party" and there is no title;
+ * else Droop's stream if it fits; else the lines are refused.
+ */
+static int
+names_lines(struct rd *r, const struct rec *recs, size_t nrec, const int *k)
+{
+	size_t i, nc = (size_t)r->ncand;
+	bool multi = false, all2 = true, le2 = true;
+
+	for (i = 0; i < nc; i++) {
+		multi = multi || k[i] >= 2;
+		all2 = all2 && k[i] == 2;
+		le2 = le2 && k[i] <= 2;
+	}
+	if (!multi || (le2 && nrec == nc + 1) || (all2 && nrec == nc))
+		return line_names(r, recs, nrec, k);
+	if (stream_fits(r, k, nrec))
+		return droop_names(r, recs, nrec);
+	for (i = 0; i < nrec && k[i] >= 1; i++)
+		;
+	if (i == nrec && nrec != nc + 1 && (i = stream_bad(r, k, nrec)) <
+	    nrec)
+		/* only "..." strings, not one record a line: Droop's
+		 * stream, with too much after the title */
+		return tl_fail_at(r->ctx, TELLER_EPARSE, recs[i].no,
+		    recs[i].col, "more quoted strings than %d candidate "
+		    "names, a title, and a source and a comment on the "
+		    "title's line", r->ncand);
+	if (nrec > nc + 1)
+		return line_names(r, recs, nrec, k); /* refuses */
+	for (i = 0; i < nc; i++)
+		if (k[i] > 2)
+			return tl_fail_at(r->ctx, TELLER_EPARSE, recs[i].no,
+			    recs[i].col, "a candidate's line holds %d quoted "
+			    "strings; expected a name and at most a party",
+			    k[i]);
+	for (i = 0; i < nc && k[i] < 2; i++)
+		;
+	return tl_fail_at(r->ctx, TELLER_EPARSE, recs[i].no, recs[i].col,
+	    "cannot tell names from parties: %zu lines for %d candidates "
+	    "and a title, some with two quoted strings, some not",
+	    nrec, r->ncand);
+}
+
+/*
+ * The fields of a CSV record [s, e) ("" a quote inside a quoted field)
+ * into out (e - s bytes suffice), at most max of them (f[i]: offset,
+ * len). Returns how many, or -1 - k for a malformed field at offset k.
+ */
+static int
+csv_fields(const char *s, const char *e, char *out, size_t (*f)[2],
+    int max)
+{
+	const char *b = s;
+	size_t o = 0;
+	int nf = 0;
+
+	for (;;) {
+		size_t off = o;
+		while (s < e && *s == ' ')
+			s++;
+		if (s < e && *s == '"') {
+			const char *open = s++;
+			for (;; s++) {
+				if (s >= e)
+					return -1 - (int)(open - b);
+				if (*s == '"' && s + 1 < e && s[1] == '"')
+					out[o++] = *s++;
+				else if (*s == '"')
+					break;
+				else
+					out[o++] = *s;
+			}
+			for (s++; s < e && *s == ' '; s++)
+				;
+			if (s < e && *s != ',')
+				return -1 - (int)(s - b);
+		} else {
+			while (s < e && *s != ',')
+				out[o++] = *s++;
+		}
+		if (nf >= max)
+			return -1 - (int)(s - b);
+		f[nf][0] = off;
+		f[nf][1] = o - off;
+		nf++;
+		if (s >= e)
+			return nf;
+		s++; /* the ',' */
+	}
+}
+
+/* One candidate line of the twin: "Candidate k","Name","Party". */
+static int
+twin_cand(struct rd *r, const struct rec *x, int k)
+{
+	teller_ctx *ctx = r->ctx;
+	size_t n = (size_t)(x->e - x->s), f[4][2], nn, pl;
+	char want[32], *a;
+	int nf, rc;
+
+	if ((rc = check_text(ctx, x)) != TELLER_OK)
+		return rc;
+	if ((a = tl_alloc(ctx, n + 1, 1)) == NULL)
+		return TELLER_ENOMEM;
+	nf = csv_fields(x->s, x->e, a, f, 4);
+	if (nf < 0)
+		return tl_fail_at(ctx, TELLER_EPARSE, x->no, x->col - 1 - nf,
+		    "expected \"Candidate %d\",\"Name\",\"Party\"", k);
+	snprintf(want, sizeof(want), "Candidate %d", k);
+	if (nf < 2 || nf > 3 || f[0][1] != strlen(want) ||
+	    memcmp(a + f[0][0], want, f[0][1]) != 0)
+		return tl_fail_at(ctx, TELLER_EPARSE, x->no, x->col,
+		    "expected \"Candidate %d\",\"Name\",\"Party\"", k);
+	nn = squeeze(a + f[1][0], f[1][1]);
+	pl = nf > 2 ? squeeze(a + f[2][0], f[2][1]) : 0;
+	if (nn == 0)
+		return tl_fail_at(ctx, TELLER_EPARSE, x->no, x->col,
+		    "empty candidate name");
+	if (tl_contest_add(ctx, r->c, a + f[1][0], nn, nf > 2 ? a + f[2][0] :
+	    "", pl) < 0)
+		return ctx->err;
+	return TELLER_OK;
+}
+
+/*
+ * The twin's title line: the ward, quoted once or more ("Ward 4",
+ * ""Ward 4"", """"Ward 4"" "") and perhaps a number after it ("Ward",4).
+ */
+static int
+twin_title(struct rd *r, const struct rec *x)
+{
+	teller_ctx *ctx = r->ctx;
+	const char *s = x->s, *e = x->e, *q, *lq = NULL;
+	size_t o = 0;
+	char *b;
+	int rc;
+
+	if ((rc = check_text(ctx, x)) != TELLER_OK)
+		return rc;
+	for (q = s; q < e; q++)
+		if (*q == '"')
+			lq = q;
+	if (lq != NULL) {
+		for (q = lq + 1; q < e; q++)
+			if (!is_space(*q) && *q != ',' && (*q < '0' ||
+			    *q > '9'))
+				return tl_fail_at(ctx, TELLER_EPARSE, x->no,
+				    x->col + (long)(q - s), "text after the "
+				    "quoted title");
+		e = lq + 1;
+	}
+	while (s < e && (*s == '"' || is_space(*s)))
+		s++;
+	while (e > s && (e[-1] == '"' || is_space(e[-1])))
+		e--;
+	if ((b = tl_alloc(ctx, (size_t)(e - s) + 1, 1)) == NULL)
+		return TELLER_ENOMEM;
+	for (q = s; q < e; q++) {
+		b[o++] = *q;
+		if (*q == '"' && q + 1 < e && q[1] == '"')
+			q++;
+	}
+	o = squeeze(b, o);
+	b[o] = '\0';
+	r->c->title = b;
+	return TELLER_OK;
+}
+
+/* The name part of the twin: a "Candidate k" line for each, a title. */
+static int
+twin_names(struct rd *r, const struct rec *recs, size_t nrec, long lastline)
+{
+	size_t i, nc = (size_t)r->ncand;
+	int rc;
+
+	if (nrec < nc)
+		return tl_fail_at(r->ctx, TELLER_EPARSE, lastline, 1, "%zu "
+		    "candidate lines for %d candidates", nrec, r->ncand);
+	if (nrec > nc + 1)
+		return tl_fail_at(r->ctx, TELLER_EPARSE, recs[nc + 1].no,
+		    recs[nc + 1].col, "more lines than %d candidates and a "
+		    "title", r->ncand);
+	for (i = 0; i < nc; i++)
+		if ((rc = twin_cand(r, &recs[i], (int)i + 1)) != TELLER_OK)
+			return rc;
+	return nrec > nc ? twin_title(r, &recs[nc]) : TELLER_OK;
 }
 
 /* Is there a "# ALTERNATIVE NAME k:" comment for every candidate? */
@@ -1570,7 +1865,7 @@ names_part(struct rd *r, struct lines *lx)
 	struct line l;
 	struct rec *recs;
 	size_t nrec, i;
-	int err = TELLER_OK, rc, got;
+	int err = TELLER_OK, rc, *k;
 	bool in_block = false;
 	long lastline = lx->no;
 
@@ -1632,24 +1927,16 @@ names_part(struct rd *r, struct lines *lx)
 		return err;
 	recs = rv->data;
 	nrec = rv->len;
-	if (nrec >= (size_t)r->ncand && droop_line(recs, (size_t)r->ncand)) {
-		/* "A" "B" then "C" "Title": Droop's items, not name/party */
-		if ((rc = droop_names(r, recs, nrec, &got)) != TELLER_OK)
-			return rc;
-		if (got >= r->ncand)
-			return TELLER_OK;
-		r->c->ncand = 0;
-		r->c->cands->len = 0;
-	}
-	if (nrec >= (size_t)r->ncand) {
-		for (i = 0; i < (size_t)r->ncand; i++)
-			if ((rc = name_record(r, &recs[i], false)) != TELLER_OK)
-				return rc;
-		if (nrec > i)
-			return name_record(r, &recs[i], true);
-		return TELLER_OK;
-	}
-	if (alt_complete(r)) {
+	if (r->twin)
+		return twin_names(r, recs, nrec, lastline);
+	k = tl_alloc(ctx, nrec + 1, sizeof(int));
+	if (k == NULL)
+		return TELLER_ENOMEM;
+	for (i = 0; i < nrec; i++)
+		k[i] = plain_strings(&recs[i]);
+	if (nrec >= (size_t)r->ncand)
+		return names_lines(r, recs, nrec, k);
+	if (alt_complete(r) && nrec <= 1) {
 		for (i = 0; i < (size_t)r->ncand; i++) {
 			struct idref *a = &TL_VEC_AT(r->alt, struct idref, i);
 			struct rec x;
@@ -1666,10 +1953,12 @@ names_part(struct rd *r, struct lines *lx)
 			return name_record(r, &recs[0], true);
 		return TELLER_OK;
 	}
-	if ((rc = droop_names(r, recs, nrec, &got)) != TELLER_OK)
-		return rc;
-	if (got >= r->ncand)
-		return TELLER_OK;
+	if (stream_fits(r, k, nrec))
+		return droop_names(r, recs, nrec);
+	if (alt_complete(r))
+		return tl_fail_at(ctx, TELLER_EPARSE, recs[1].no, recs[1].col,
+		    "names are in \"# ALTERNATIVE NAME\" comments, so only a "
+		    "title may follow the ballots");
 	return tl_fail_at(ctx, TELLER_EPARSE, lastline, 1, "%zu candidate "
 	    "names for %d candidates", nrec, r->ncand);
 }
@@ -1694,6 +1983,17 @@ header(struct rd *r, struct tkz *t, long no, const struct tok *k)
 		    "candidates");
 	if (parse_uint(k2.s, k2.e, INT64_MAX, &ns) != 0)
 		return bad_tok(ctx, no, &k2, "the number of seats");
+	/* "10,4,": a comma between and a comma after marks the twin (a
+	 * BLT with CSV residue has "5 1,", with terminating 0s) */
+	{
+		const char *q;
+		bool between = false, after = false;
+		for (q = k->e; q < k2.s; q++)
+			between = between || *q == ',';
+		for (q = k2.e; q < t->e && (is_space(*q) || *q == ','); q++)
+			after = after || *q == ',';
+		r->twin = between && after;
+	}
 	if (nc < 1)
 		return tl_fail_at(ctx, TELLER_ERANGE, no, k->col,
 		    "no candidates");
@@ -1722,35 +2022,200 @@ header(struct rd *r, struct tkz *t, long no, const struct tok *k)
 	return TELLER_OK;
 }
 
+/* A word of a Droop option, with its place. */
+struct optw {
+	const char *s, *e;
+	long line, col;
+};
+
+/* Candidate id of option word w: a number 1..ncand or a [nick]. */
+static int
+opt_cand(struct rd *r, const struct optw *w, tl_cid *c)
+{
+	int id;
+
+	if (parse_uint(w->s, w->e, INT64_MAX, &(int64_t){ 0 }) == 0)
+		return parse_cand(r, w->line, w->col, w->s, w->e, c);
+	if (r->have_nicks && (id = tl_strtab_find(&r->nicks, w->s,
+	    (size_t)(w->e - w->s))) >= 0) {
+		*c = (tl_cid)id;
+		return TELLER_OK;
+	}
+	return tl_fail_at(r->ctx, TELLER_EPARSE, w->line, w->col, "\"%.*s\" in "
+	    "[%.*s] is neither a candidate number nor a nickname",
+	    (int)(w->e - w->s > 40 ? 40 : w->e - w->s), w->s,
+	    (int)r->optname.n, r->optname.s);
+}
+
+/* [nick n1 n2 ...]: a nickname for each candidate, in order (Droop);
+ * ballot lines and options may then name candidates by them. */
+static int
+opt_nick(struct rd *r, const struct optw *w, size_t n)
+{
+	teller_ctx *ctx = r->ctx;
+	size_t i;
+	bool added;
+
+	if (r->have_nicks)
+		return tl_fail_at(ctx, TELLER_EPARSE, r->optname.no, r->optcol,
+		    "[nick] given twice");
+	if (n != (size_t)r->ncand)
+		return tl_fail_at(ctx, TELLER_EPARSE, r->optname.no, r->optcol,
+		    "[nick] gives %zu nicknames for %d candidates", n,
+		    r->ncand);
+	if (tl_strtab_init(ctx, &r->nicks) != TELLER_OK)
+		return TELLER_ENOMEM;
+	for (i = 0; i < n; i++) {
+		const char *q;
+		bool digits = true;
+		for (q = w[i].s; q < w[i].e; q++) {
+			if (*q < '0' || *q > '9')
+				digits = false;
+			if (*q == '=' || *q == '"' || *q == '(' || *q == '[' ||
+			    (q == w[i].s && *q == '-'))
+				break;
+		}
+		if (q < w[i].e || digits)
+			return tl_fail_at(ctx, TELLER_EPARSE, w[i].line,
+			    w[i].col, "nickname \"%.*s\" could be read as "
+			    "something else on a ballot line",
+			    (int)(w[i].e - w[i].s > 40 ? 40 : w[i].e - w[i].s),
+			    w[i].s);
+		if (tl_strtab_put(ctx, &r->nicks, w[i].s, (size_t)(w[i].e -
+		    w[i].s), &added) < 0)
+			return ctx->err;
+		if (!added)
+			return tl_fail_at(ctx, TELLER_EDUP, w[i].line,
+			    w[i].col, "nickname \"%.*s\" given twice",
+			    (int)(w[i].e - w[i].s > 40 ? 40 : w[i].e -
+			    w[i].s), w[i].s);
+	}
+	r->have_nicks = true;
+	return TELLER_OK;
+}
+
+/* [tie c1 c2 ...]: Droop's tie-breaking order, every candidate once
+ * (see struct teller_contest). */
+static int
+opt_tie(struct rd *r, const struct optw *w, size_t n)
+{
+	teller_ctx *ctx = r->ctx;
+	int *order;
+	size_t i;
+	tl_cid c;
+	int rc;
+
+	if (r->c->tie_order != NULL)
+		return tl_fail_at(ctx, TELLER_EPARSE, r->optname.no, r->optcol,
+		    "[tie] given twice");
+	if ((order = tl_alloc(ctx, (size_t)r->ncand, sizeof(int))) == NULL)
+		return TELLER_ENOMEM;
+	new_rank(r);
+	for (i = 0; i < n; i++) {
+		if ((rc = opt_cand(r, &w[i], &c)) != TELLER_OK)
+			return rc;
+		if (r->seen[c] == r->stamp)
+			return tl_fail_at(ctx, TELLER_EPARSE, w[i].line,
+			    w[i].col, "candidate %d is in [tie] twice",
+			    (int)c + 1);
+		r->seen[c] = r->stamp;
+		order[i] = c;
+	}
+	if (n != (size_t)r->ncand)
+		return tl_fail_at(ctx, TELLER_EPARSE, r->optname.no, r->optcol,
+		    "[tie] lists %zu of the %d candidates; Droop's tie order "
+		    "lists each exactly once", n, r->ncand);
+	r->c->tie_order = order;
+	r->c->ntie_order = r->ncand;
+	return TELLER_OK;
+}
+
+/* The Droop option just closed (its words in r->opt): read and applied,
+ * or refused by name; never skipped. */
+static int
+option_end(struct rd *r)
+{
+	static const struct {
+		const char *name, *why;
+	} no[] = {
+		{ "droop", "it sets Droop's rule and arithmetic; choose the "
+		  "method and its options on the teller command line" },
+		{ "elected", "candidates elected before the count (count-back) "
+		  "are not supported" },
+		{ "order", "ballots written in ballot-paper order are not "
+		  "supported" },
+		{ "lines", "Droop documents it as a future extension only" },
+		{ "one", "Droop documents it as a future extension only" },
+		{ "include", "ballots in another file are not read; give "
+		  "both files to teller" },
+		{ "option", "Droop documents it as a future extension only" },
+	};
+	const char *s = r->optname.s;
+	size_t n = r->optname.n, nw = r->opt->len, i;
+	const struct optw *w = r->opt->data;
+	int rc;
+	tl_cid c;
+
+	if (n == 4 && memcmp(s, "nick", 4) == 0)
+		return opt_nick(r, w, nw);
+	if (n == 3 && memcmp(s, "tie", 3) == 0)
+		return opt_tie(r, w, nw);
+	if (n == 9 && memcmp(s, "withdrawn", 9) == 0) {
+		for (i = 0; i < nw; i++) {
+			if ((rc = opt_cand(r, &w[i], &c)) != TELLER_OK)
+				return rc;
+			r->withdrawn[c] = true;
+		}
+		return TELLER_OK;
+	}
+	for (i = 0; i < sizeof(no) / sizeof(no[0]); i++)
+		if (strlen(no[i].name) == n && memcmp(no[i].name, s, n) == 0)
+			return tl_fail_at(r->ctx, TELLER_EPARSE, r->optname.no,
+			    r->optcol, "Droop option [%s] is not supported: %s",
+			    no[i].name, no[i].why);
+	return tl_fail_at(r->ctx, TELLER_EPARSE, r->optname.no, r->optcol,
+	    "unknown Droop option [%.*s]", (int)(n > 40 ? 40 : n), s);
+}
+
 /*
  * One token of Droop's bracket options before the ballots, which may span
- * tokens and lines: [withdrawn 1 2] withdraws, the others ([tie ...],
- * [nick ...], [droop ...], [undeclared ...]) are ignored.
+ * tokens and lines ("[tie 3 1 2]", "[nick a b\nc]"): the words are kept
+ * until the ']', then the option is read (option_end).
  */
 static int
 option_tok(struct rd *r, long no, const struct tok *k)
 {
 	const char *s = k->s, *e = k->e;
 	bool close = e > s && e[-1] == ']';
+	struct optw w;
 
-	if (!r->in_opt) {
-		s++;
-		r->opt_wd = (size_t)(e - s) >= 9 &&
-		    memcmp(s, "withdrawn", 9) == 0;
-		r->in_opt = true;
-		s = r->opt_wd ? s + 9 : e;
-	}
 	if (close)
 		e--;
-	if (r->opt_wd && s < e) {
-		struct tok w = { s, e, k->col + (long)(s - k->s) };
-		int rc = withdraw(r, no, &w, false);
-		if (rc != TELLER_OK)
-			return rc;
+	if (!r->in_opt) {
+		r->in_opt = true;
+		r->optname.s = s + 1;
+		r->optname.n = (size_t)(e - (s + 1));
+		r->optname.no = no;
+		r->optcol = k->col;
+		if (r->opt == NULL &&
+		    (r->opt = tl_vec_new(r->ctx, sizeof(struct optw))) == NULL)
+			return TELLER_ENOMEM;
+		r->opt->len = 0;
+		if (r->optname.n == 0)
+			return tl_fail_at(r->ctx, TELLER_EPARSE, no, k->col,
+			    "a Droop option needs a name after '['");
+	} else if (s < e) {
+		w.s = s;
+		w.e = e;
+		w.line = no;
+		w.col = k->col;
+		if (tl_vec_push(r->ctx, r->opt, &w) == NULL)
+			return TELLER_ENOMEM;
 	}
-	if (close)
-		r->in_opt = false;
-	return TELLER_OK;
+	if (!close)
+		return TELLER_OK;
+	r->in_opt = false;
+	return option_end(r);
 }
 
 /*
@@ -1791,13 +2256,24 @@ numeric_line(struct rd *r, struct tkz *t, const struct line *l,
 			r->idmode = id_dialect(rest);
 		}
 		rc = ballot_line(r, t, l->no, &k);
-		if (rc == 1) {
+		if (rc == BALLOTS_END) {
 			*done = true;
 			return TELLER_OK;
 		}
 		return rc;
 	}
 	return TELLER_OK;
+}
+
+/* Does line l start (after blanks) with a '"': the twin's names? */
+static bool
+twin_names_start(const struct line *l)
+{
+	const char *s = l->s;
+
+	while (s < l->e && is_space(*s))
+		s++;
+	return s < l->e && *s == '"';
 }
 
 int
@@ -1826,7 +2302,7 @@ tl_fmt_blt(teller_ctx *ctx, const char *buf, size_t len,
 	if (len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0)
 		lx.p += 3;
 	while (!done) {
-		if (r.ballots && !r.in_opt && !t.in_block) {
+		if (r.ballots && !r.in_opt && !t.in_block && !r.twin) {
 			if ((rc = fast_lines_par(&r, &lx)) != TELLER_OK)
 				return rc;
 			lastline = lx.no;
@@ -1834,6 +2310,13 @@ tl_fmt_blt(teller_ctx *ctx, const char *buf, size_t len,
 		if (!next_line(ctx, &lx, &l, &err))
 			break;
 		lastline = l.no;
+		if (r.twin && !t.in_block && twin_names_start(&l)) {
+			/* the twin has no lone 0: the names end the ballots */
+			lx.p = l.s;
+			lx.no = l.no - 1;
+			done = true;
+			break;
+		}
 		tkz_line(&t, &l);
 		if ((rc = numeric_line(&r, &t, &l, &lx, &done)) !=
 		    TELLER_OK)
@@ -1854,6 +2337,10 @@ tl_fmt_blt(teller_ctx *ctx, const char *buf, size_t len,
 	if (!done && t.in_block)
 		return tl_fail_at(ctx, TELLER_EPARSE, t.cline, t.ccol,
 		    "comment /* is never closed");
+	if (!done && r.in_opt)
+		return tl_fail_at(ctx, TELLER_EPARSE, r.optname.no, r.optcol,
+		    "Droop option [%.*s] is never closed with ']'",
+		    (int)(r.optname.n > 40 ? 40 : r.optname.n), r.optname.s);
 	if (!done)
 		return tl_fail_at(ctx, TELLER_EPARSE, lastline, 1, "the "
 		    "ballots do not end with a line holding a lone 0");

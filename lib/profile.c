@@ -486,7 +486,7 @@ tl_keys_bits(int ncand, int maxr)
 
 	while (bits < 16 && (1 << bits) <= ncand)
 		bits++;
-	return (1 << bits) > ncand && maxr >= 0 && bits * maxr <= 64 ?
+	return (1 << bits) > ncand && maxr >= 0 && bits * maxr <= 63 ?
 	    bits : 0;
 }
 
@@ -562,6 +562,8 @@ keys_cells(const struct tl_keys *k, uint64_t key, tl_cid *cells)
 	uint64_t mask = ((uint64_t)1 << k->bits) - 1;
 	size_t n = 0;
 
+	if (key == TL_KEY_BLANK)
+		return 0;
 	for (; key != 0; key >>= k->bits) {
 		cells[n++] = 1;
 		cells[n++] = (tl_cid)((key & mask) - 1);
@@ -643,6 +645,8 @@ keys_adopt(struct tl_keys *k, const struct teller_profile *p)
 			key |= ((uint64_t)c[i + 1] + 1) << shift;
 			shift += k->bits;
 		}
+		if (pat->len == 0)
+			key = TL_KEY_BLANK;
 		if (i < pat->len || key == 0 || keys_find(k, key, &h) >= 0)
 			continue;
 		k->slot[h].key = key;
@@ -707,6 +711,8 @@ tl_profile_add_keys(teller_ctx *ctx, struct teller_profile *p,
 			TL_PAT(p, (size_t)pi)->w += w[j];
 			p->total = nt;
 			p->lines++;
+			if (key[j] == TL_KEY_BLANK)
+				p->empty += w[j];
 			(*done)++;
 			continue;
 		}
@@ -725,6 +731,8 @@ tl_profile_add_keys(teller_ctx *ctx, struct teller_profile *p,
 				return rc;
 			p->total = nt;
 			p->lines++;
+			if (len == 0)
+				p->empty += w[j];
 			k->known++;
 		} else if ((rc = insert(ctx, p, cells, len, hash_cells(cells,
 		    len), w[j], false, &at)) != TELLER_OK)

@@ -93,13 +93,16 @@ enum teller_format
 teller_format_detect(const char *buf, size_t len)
 {
 	const char *p = buf, *end = buf + len;
+	/* lines end in '\n' (or "\r\n"); in a file with no '\n' at all,
+	 * in '\r' (old Mac), as the readers split them */
+	char sep = memchr(buf, '\n', len) != NULL ? '\n' : '\r';
 
 	if (len >= 8 && memcmp(buf, "TELLERP1", 8) == 0)
 		return TELLER_FMT_PROFILE;
 	if (len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0)
 		p += 3;
 	while (p < end) {
-		const char *e = memchr(p, '\n', (size_t)(end - p));
+		const char *e = memchr(p, sep, (size_t)(end - p));
 		const char *l = p;
 		size_t n;
 		int k;

@@ -165,6 +165,23 @@ struct teller_contest {
 	int seats;            /* from the file; 0 if the file does not say */
 	int ncand;
 	struct tl_vec *cands; /* of struct tl_cand */
+	/*
+	 * Droop [tie]: candidate ids, in the order given; NULL if none.
+	 * Droop's semantics (jklundell/droop, BltFileFormat.md: "[tie ...]:
+	 * a list of candidate IDs or nicknames specifying a predetermined
+	 * tiebreaking order"; every rule's breakTie returns
+	 * C.byTieOrder(tied)[0], "choose the tied candidate who is earliest
+	 * in a predetermined random tiebreaking order"): whatever the tie
+	 * decides, the tied candidate EARLIEST in the list is the one
+	 * chosen -- excluded (defeated) in a tie for exclusion, elected in
+	 * a tie for election, taken first in a tie for which surplus to
+	 * transfer. So for exclusion the first listed loses; for election
+	 * the first listed wins. (Droop's scotland rule first tries the
+	 * earlier stages, then uses this order as the lot.) The list names
+	 * every candidate exactly once (ntie_order == ncand).
+	 */
+	int *tie_order;
+	int ntie_order;
 };
 #define TL_CAND(c, i) (&TL_VEC_AT((c)->cands, struct tl_cand, (i)))
 
@@ -270,8 +287,11 @@ struct tl_keys {
 	struct tl_vec *wsum;  /* their summed weights (int64_t) */
 	int64_t total, lines; /* weight and ballots tallied */
 };
+/* The key of a blank paper (no rank marked). Rankings use at most 63
+ * bits (tl_keys_bits), so no ranking packs to it. */
+#define TL_KEY_BLANK ((uint64_t)1 << 63)
 /* Bits a rank for ncand candidates (ids 1..ncand), or 0 if a ranking of
- * up to maxr ranks does not fit in 64 bits. */
+ * up to maxr ranks does not fit in 63 bits. */
 int tl_keys_bits(int ncand, int maxr);
 /* Give back k's table (k can be used again: it starts empty). */
 void tl_keys_free(teller_ctx *ctx, struct tl_keys *k);

@@ -118,8 +118,8 @@ t_plain(void)
 	CHECK_INT(weight_of("3"), 1);
 }
 
-/* Withdrawn candidates: a line of negatives, Droop's [withdrawn ...];
- * other bracket options are ignored. Marks stay in the profile. */
+/* Withdrawn candidates: a line of negatives, Droop's [withdrawn ...].
+ * Marks stay in the profile. */
 static void
 t_withdrawn(void)
 {
@@ -130,9 +130,67 @@ t_withdrawn(void)
 	    "withdrawn flags");
 	CHECK_INT(weight_of("2 1"), 3);
 	CHECK_STR(C->title, "");
+	CHECK(C->tie_order != NULL && C->ntie_order == 4 &&
+	    C->tie_order[0] == 2 && C->tie_order[1] == 0 &&
+	    C->tie_order[2] == 1 && C->tie_order[3] == 3, "tie order");
 	CHECK_INT(rd("3 1\n-1 -3\n1 2 0\n0\nA\nB\nC\n"), TELLER_OK);
 	CHECK(TL_CAND(C, 0)->withdrawn && TL_CAND(C, 2)->withdrawn,
 	    "two on one line");
+}
+
+/* Droop's bracketed options (BltFileFormat.md): [nick] names used in
+ * ballot lines and other options, [tie] kept in the contest in the order
+ * given, [withdrawn] by number or nickname; every other option refused
+ * by name, never skipped. */
+static void
+t_droop_options(void)
+{
+	CHECK_INT(rd("3 2\n[nick cas pol hel]\n[tie hel pol cas ]\n"
+	    "[withdrawn\n]\n4 cas pol 0\n2 hel 0\n1 pol=hel cas 0\n"
+	    "(x) 2 0\n0\n\"Castor\"\n\"Pollux\"\n\"Helen\"\n\"T\"\n"),
+	    TELLER_OK);
+	CHECK_INT(weight_of("1 2"), 4);
+	CHECK_INT(weight_of("3"), 2);
+	CHECK_INT(weight_of("2=3 1"), 1);
+	CHECK_INT(weight_of("2"), 1);
+	CHECK(C->tie_order != NULL && C->ntie_order == 3 &&
+	    C->tie_order[0] == 2 && C->tie_order[1] == 1 &&
+	    C->tie_order[2] == 0, "tie order by nicknames");
+	CHECK_INT(rd("3 1\n[nick a b c] [withdrawn b]\n1 a 0\n0\nA\nB\nC\n"),
+	    TELLER_OK);
+	CHECK(TL_CAND(C, 1)->withdrawn && !TL_CAND(C, 0)->withdrawn,
+	    "withdrawn by nickname");
+	CHECK_INT(rd("3 1\n1 1 0\n0\nA\nB\nC\n"), TELLER_OK);
+	CHECK(C->tie_order == NULL && C->ntie_order == 0, "no tie order");
+	err_at("[droop]", "3 1\n[droop rule=meek precision=8]\n1 1 0\n0\nA\n"
+	    "B\nC\n", TELLER_EPARSE, 2, 1,
+	    "Droop option [droop] is not supported");
+	err_at("[elected]", "3 1\n [elected 2]\n1 1 0\n0\nA\nB\nC\n",
+	    TELLER_EPARSE, 2, 2, "Droop option [elected] is not supported");
+	err_at("[include]", "3 1\n[include x.blt]\n1 1 0\n0\nA\nB\nC\n",
+	    TELLER_EPARSE, 2, 1, "[include]");
+	err_at("unknown", "3 1\n[title Ward 1]\n1 1 0\n0\nA\nB\nC\n",
+	    TELLER_EPARSE, 2, 1, "unknown Droop option [title]");
+	err_at("tie short", "3 1\n[tie 1 2]\n1 1 0\n0\nA\nB\nC\n",
+	    TELLER_EPARSE, 2, 1, "lists 2 of the 3");
+	err_at("tie twice", "3 1\n[tie 1 2 1]\n1 1 0\n0\nA\nB\nC\n",
+	    TELLER_EPARSE, 2, 10, "twice");
+	err_at("tie range", "3 1\n[tie 1 2 4]\n1 1 0\n0\nA\nB\nC\n",
+	    TELLER_ERANGE, 2, 10, NULL);
+	err_at("tie unknown", "3 1\n[tie 1 2 x]\n1 1 0\n0\nA\nB\nC\n",
+	    TELLER_EPARSE, 2, 10, "neither");
+	err_at("nick count", "3 1\n[nick a b]\n1 1 0\n0\nA\nB\nC\n",
+	    TELLER_EPARSE, 2, 1, "2 nicknames for 3");
+	err_at("nick dup", "3 1\n[nick a b a]\n1 1 0\n0\nA\nB\nC\n",
+	    TELLER_EDUP, 2, 11, NULL);
+	err_at("nick digits", "3 1\n[nick a 7 c]\n1 1 0\n0\nA\nB\nC\n",
+	    TELLER_EPARSE, 2, 9, NULL);
+	err_at("nick unknown", "3 1\n[nick a b c]\n1 a d 0\n0\nA\nB\nC\n",
+	    TELLER_EPARSE, 3, 5, "nickname");
+	err_at("no nicks", "3 1\n1 a 0\n0\nA\nB\nC\n", TELLER_EPARSE, 2, 3,
+	    "a candidate number");
+	err_at("unclosed", "3 1\n[tie 1 2 3\n1 1 0\n0\nA\nB\nC\n",
+	    TELLER_EPARSE, 2, 1, "never closed");
 }
 
 /* '=' equal rankings (one rank, several marks) and '-' skipped ranks. */
@@ -174,13 +232,45 @@ t_decimal(void)
 	CHECK_INT(weight_of("1 2"), 125);
 }
 
-/* Empty ballot lines are not papers; a lone 0 ends the ballots. */
+/* "5 0" is five blank papers, kept as the empty pattern (the methods
+ * reject them as unmarked), the same on the fast path and the general
+ * one; skipped ranks after the last mark are dropped, so "2 - 0" is two
+ * more. A lone 0 ends the ballots. */
 static void
 t_empty(void)
 {
 	CHECK_INT(rd("2 1\n5 0\n3 1 0\n0\nA\nB\n"), TELLER_OK);
-	CHECK_INT(P->total, 3);
-	CHECK_INT(P->pats->len, 1);
+	CHECK_INT(P->total, 8);
+	CHECK_INT(P->empty, 5);
+	CHECK_INT(P->lines, 2);
+	CHECK_INT(P->pats->len, 2);
+	CHECK_INT(weight_of(""), 5);
+	CHECK_INT(rd("2 1\n5\t0\n3 1 0\n2 - 0\n1 1 - 0\n4 0 # c\n0\nA\n"
+	    "B\n"), TELLER_OK);
+	CHECK_INT(P->empty, 11);
+	CHECK_INT(weight_of(""), 11);
+	CHECK_INT(weight_of("1"), 4);
+	CHECK_INT(P->lines, 5);
+	/* Droop ids: a blank paper with an id */
+	CHECK_INT(rd("2 1\n(a) 0\n(b) 1 0\n0\nA\nB\n"), TELLER_OK);
+	CHECK_INT(P->empty, 1);
+	CHECK_INT(P->total, 2);
+}
+
+/* A candidate marked at two ranks is kept as marked (SV's "second
+ * preference same as the first"; the methods apply their rule); at one
+ * rank (1=1) it is one mark, as the CSV reader's A|A. */
+static void
+t_repeat(void)
+{
+	CHECK_INT(rd("3 1\n4 1 2 2 0\n3 1 2 3 2 0\n2 2\t2 0\n1 1=1 2 0\n"
+	    "5 3 1=3 0\n0\nA\nB\nC\n"), TELLER_OK);
+	CHECK_INT(weight_of("1 2 2"), 4);
+	CHECK_INT(weight_of("1 2 3 2"), 3);
+	CHECK_INT(weight_of("2 2"), 2);
+	CHECK_INT(weight_of("1 2"), 1);
+	CHECK_INT(weight_of("3 1=3"), 5);
+	CHECK_INT(P->total, 15);
 }
 
 /* Comments, trailing commas, CRLF, BOM, no final newline, blank lines. */
@@ -297,6 +387,234 @@ t_names(void)
 	CHECK_STR(C->title, "By-election");
 }
 
+/* The "Name" "Party" dialect with an independent's line holding only
+ * "Name": every name stays in place (no shift, the title stays the
+ * title), for few candidates too, where Droop's stream of items would
+ * also fit; lines that cannot be split unambiguously are refused. */
+static void
+t_names_mixed(void)
+{
+	static const char *const w3[] = { "Ann LEE", "Lab", "Bob ROY", "",
+		"Cy DAY", "SNP" };
+	static const char *const w5[] = { "Ann LEE", "Lab", "Bob ROY",
+		"Con", "Cy DAY", "SNP", "Di FOX", "", "Ed GUY", "Grn" };
+	const char *head3 = "3 1\n4 1 2 0\n3 2 0\n2 3 0\n0\n";
+	char b[512];
+
+	snprintf(b, sizeof(b), "%s\"Ann LEE\" \"Lab\"\n\"Bob ROY\"\n"
+	    "\"Cy DAY\" \"SNP\"\n\"Ward 1\"\n", head3);
+	CHECK_INT(rd(b), TELLER_OK);
+	names("mixed 3", w3, 3);
+	CHECK_STR(C->title, "Ward 1");
+	CHECK_INT(rd("5 2\n1 1 2 0\n0\n\"Ann LEE\" \"Lab\"\n\"Bob ROY\" "
+	    "\"Con\"\n\"Cy DAY\"  \"SNP\"\n\"Di FOX\"\n\"Ed GUY\" \"Grn\"\n"
+	    "\"Ward 2\"\n"), TELLER_OK);
+	names("mixed 5", w5, 5);
+	CHECK_STR(C->title, "Ward 2");
+	/* an empty party string is the independent's too */
+	snprintf(b, sizeof(b), "%s\"Ann LEE\" \"Lab\"\n\"Bob ROY\" \"\"\n"
+	    "\"Cy DAY\" \"SNP\"\n\"Ward 1\"\n", head3);
+	CHECK_INT(rd(b), TELLER_OK);
+	names("empty party", w3, 3);
+	/* three strings on a candidate's line: refused, naming it */
+	snprintf(b, sizeof(b), "%s\"Ann LEE\" \"Lab\"\n\"Bob ROY\" \"X\" "
+	    "\"Y\"\n\"Cy DAY\" \"SNP\"\n\"Ward 1\"\n", head3);
+	err_at("three strings", b, TELLER_EPARSE, 7, 1, "3 quoted strings");
+	/* no title and a mix that Droop's stream does not fit either */
+	snprintf(b, sizeof(b), "%s\"Ann LEE\" \"Lab\"\nBob ROY (Con)\n"
+	    "\"Cy DAY\"\n", head3);
+	err_at("ambiguous", b, TELLER_EPARSE, 6, 1, "cannot tell names");
+}
+
+/* More lines than the names and a title are refused at the first extra
+ * line (Droop's source and comment go on the title's line); so are
+ * quotes never closed, with the column of the quote. */
+static void
+t_names_extra(void)
+{
+	static const char *const w[] = { "Ann", "", "Bob", "", "Cy", "" };
+	const char *head = "3 1\n4 1 2 0\n0\n";
+	char b[512];
+
+	snprintf(b, sizeof(b), "%s\"Ann\"\n\"Bob\"\n\"Cy\"\n\"Title\"\n"
+	    "\"Di\"\n", head);
+	err_at("extra quoted", b, TELLER_EPARSE, 8, 1, "more lines than 3");
+	snprintf(b, sizeof(b), "%sAnn\nBob\nCy\nTitle\n  Di (Lab)\n# c\n",
+	    head);
+	err_at("extra unquoted", b, TELLER_EPARSE, 8, 3, "more lines");
+	snprintf(b, sizeof(b), "%s\"Ann\" \"Bob\" \"Cy\"\n\"Title\" \"src\" "
+	    "\"comment\"\n", head);
+	CHECK_INT(rd(b), TELLER_OK);
+	names("droop source", w, 3);
+	CHECK_STR(C->title, "Title");
+	snprintf(b, sizeof(b), "%s\"Ann\"\n\"Bob\"\n\"Cy\"\n\"Title\" "
+	    "\"src\"\n", head);
+	CHECK_INT(rd(b), TELLER_OK);
+	names("droop source 2", w, 3);
+	CHECK_STR(C->title, "Title");
+	snprintf(b, sizeof(b), "%s\"Ann\" \"Bob\" \"Cy\"\n\"Title\"\n"
+	    "\"src\"\n", head);
+	err_at("droop extra line", b, TELLER_EPARSE, 6, 1, NULL);
+	/* Droop's names with an unquoted title */
+	snprintf(b, sizeof(b), "%s\"Ann\" \"Bob\" \"Cy\"\nWard 1 Title\n",
+	    head);
+	CHECK_INT(rd(b), TELLER_OK);
+	names("droop unquoted title", w, 3);
+	CHECK_STR(C->title, "Ward 1 Title");
+	snprintf(b, sizeof(b), "%s\"Ann\" \"Bob\"\n\"Cy\"\nWard 1\n", head);
+	CHECK_INT(rd(b), TELLER_OK);
+	names("droop unquoted title 2", w, 3);
+	CHECK_STR(C->title, "Ward 1");
+	snprintf(b, sizeof(b), "%s\"Ann\" \"Bob\"\nWard 1\n", head);
+	err_at("droop too few", b, TELLER_EPARSE, 5, 1, "2 candidate names");
+	snprintf(b, sizeof(b), "%s\"Ann\"\n\"Bob\"\n\"Cy\"\n\"T\" \"s\" "
+	    "\"c\" \"d\"\n", head);
+	err_at("title strings", b, TELLER_EPARSE, 7, 1, "title line");
+	/* quotes never closed */
+	snprintf(b, sizeof(b), "%s\"Ann\"\n  \"Bob Smith\n\"Cy\"\n\"T\"\n",
+	    head);
+	err_at("unterminated", b, TELLER_EPARSE, 5, 3, "never closed");
+	snprintf(b, sizeof(b), "%s\"Ann\" \"Lab\n\"Bob\"\n\"Cy\"\n\"T\"\n",
+	    head);
+	err_at("unterminated party", b, TELLER_EPARSE, 4, 7, "never closed");
+	snprintf(b, sizeof(b), "%s\"Ann\"\n\"Bob\"\n\"Cy\"\n\"The title\n",
+	    head);
+	err_at("unterminated title", b, TELLER_EPARSE, 7, 1, "title");
+	snprintf(b, sizeof(b), "%s\"Ann \"\"Lab\"\n\"Bob\"\n\"Cy\"\n\"T\"\n",
+	    head);
+	err_at("unterminated inner", b, TELLER_EPARSE, 4, 1, "never closed");
+	/* a quote inside an unquoted name is text */
+	snprintf(b, sizeof(b), "%sAnn \"Annie SMITH\nBob\nCy\nT\n", head);
+	CHECK_INT(rd(b), TELLER_OK);
+	CHECK_STR(teller_contest_name(C, 0), "Ann \"Annie SMITH");
+}
+
+/* A party is taken from parentheses only when they end the name; a
+ * nickname in the middle stays in the name. */
+static void
+t_names_paren(void)
+{
+	static const char *const w[] = { "Ann (Annie) Smith", "",
+		"Bo (Bobby) LEE", "Lab", "Cy (C) RAY", "Green",
+		"Di (Dee) WU", "Scottish National Party (SNP)" };
+
+	CHECK_INT(rd("4 1\n1 1 0\n0\n\"Ann (Annie) Smith\"\n"
+	    "\"Bo (Bobby) LEE (Lab)\"\n\"\"\"Cy (C) RAY\"\" \"\"Green\"\"\"\n"
+	    "Di (Dee) WU (Scottish National Party (SNP))\nT\n"), TELLER_OK);
+	names("parentheses", w, 4);
+	CHECK_INT(rd("2 1\n1 1 0\n0\n\"Ann (Annie) Smith\" \"Bo (B) Li\"\n"
+	    "\"T\"\n"), TELLER_OK);
+	CHECK_STR(teller_contest_name(C, 0), "Ann (Annie) Smith");
+	CHECK_STR(teller_contest_party(C, 0), "");
+	CHECK_STR(teller_contest_name(C, 1), "Bo (B) Li");
+}
+
+static enum teller_format
+detect(const char *s)
+{
+	return teller_format_detect(s, strlen(s));
+}
+
+/* Old Mac line ends (CR only) are BLT lines, in detection and reading;
+ * CSV files stay CSV. */
+static void
+t_detect(void)
+{
+	static const char *const w[] = { "A", "", "B", "", "C", "" };
+	const char *cr = "3 1\r4 1 2 0\r3 2 0\r5 0\r0\r\"A\"\r\"B\"\r"
+	    "\"C\"\r\"T\"\r";
+
+	CHECK_INT(teller_format_detect(cr, strlen(cr)), TELLER_FMT_BLT);
+	teller_ctx_free(ctx);
+	ctx = NULL;
+	CHECK_INT(teller_ctx_new(NULL, &ctx), TELLER_OK);
+	CHECK_INT(teller_read(ctx, TELLER_FMT_AUTO, "t.blt", cr, strlen(cr),
+	    &C, &P), TELLER_OK);
+	names("cr", w, 3);
+	CHECK_INT(weight_of("1 2"), 4);
+	CHECK_INT(P->empty, 5);
+	CHECK_STR(C->title, "T");
+	CHECK_INT(detect("# c\r3 1\r0\rA\rB\rC\r"),
+	    TELLER_FMT_BLT);
+	CHECK_INT(detect("3,2,\n12,1,\n"), TELLER_FMT_BLT);
+	CHECK_INT(detect("A,B,C\r1,2,3\r"), TELLER_FMT_CSV);
+	CHECK_INT(detect("weight,rank1,rank2\n1,A,B\n"),
+	    TELLER_FMT_CSV);
+	CHECK_INT(detect("A,B,C\n1,2,3\n"), TELLER_FMT_CSV);
+}
+
+/* The Scottish archive's comma-separated twin: "10,4," header, ballot
+ * lines "w,p1,p2," with no terminating 0 and no lone 0, "Candidate k"
+ * name lines, the ward as title in its several quotings. Lines without a
+ * terminating 0 are refused in every other BLT. */
+static void
+t_twin(void)
+{
+	static const char *const w[] = { "Alvin the First", "Party A (A)",
+		"Becca, the Second", "Party B (B)", "Carrie \"C\" Third", "" };
+	const char *body = "3,2,\n12,1,\n88,1,3,2,\n14,2,3,\n8,3,\n4,\n"
+	    "2,2,2,\n\"Candidate 1\",\"Alvin the First\",\"Party A (A)\",\n"
+	    "\"Candidate 2\",\"Becca, the Second\",\"Party B (B)\",\n"
+	    "\"Candidate 3\",\"Carrie \"\"C\"\" Third\",\n";
+	static const char *const titles[][2] = {
+		{ "\"Wardy McWard Town\",", "Wardy McWard Town" },
+		{ "\"\"Ward 11 - Bishopton, Bridge\"\",", "Ward 11 - Bishopton, "
+		  "Bridge" },
+		{ "\"\"\"\"Ward 5 - Kilmarnock South\"\" \"\",",
+		  "Ward 5 - Kilmarnock South" },
+		{ "\"Ward\",5", "Ward" },
+		{ "\"Ward\",5,", "Ward" },
+	};
+	char b[1024];
+	size_t i;
+
+	for (i = 0; i < sizeof(titles) / sizeof(titles[0]); i++) {
+		snprintf(b, sizeof(b), "%s%s", body, titles[i][0]);
+		CHECK_INT(teller_format_detect(b, strlen(b)), TELLER_FMT_BLT);
+		CHECK_INT(rd(b), TELLER_OK);
+		if (ctx->err != TELLER_OK)
+			continue;
+		names("twin", w, 3);
+		CHECK_STR(C->title, titles[i][1]);
+		CHECK_INT(C->seats, 2);
+		CHECK_INT(weight_of("1"), 12);
+		CHECK_INT(weight_of("1 3 2"), 88);
+		CHECK_INT(weight_of("2 3"), 14);
+		CHECK_INT(weight_of("3"), 8);
+		CHECK_INT(weight_of("2 2"), 2);
+		CHECK_INT(P->empty, 4);
+		CHECK_INT(P->total, 128);
+	}
+	/* CRLF, no final newline, a terminating 0 is allowed */
+	CHECK_INT(rd("2,1,\r\n3,1,2,\r\n2,2,0,\r\n\"Candidate 1\",\"A\",\"P\","
+	    "\r\n\"Candidate 2\",\"B\",\"Q\",\r\n\"W\","), TELLER_OK);
+	CHECK_INT(weight_of("1 2"), 3);
+	CHECK_INT(weight_of("2"), 2);
+	CHECK_STR(C->title, "W");
+	/* the candidate lines must be in order and well formed */
+	err_at("twin order", "2,1,\n3,1,\n\"Candidate 2\",\"A\",\"P\",\n"
+	    "\"Candidate 1\",\"B\",\"Q\",\n\"W\",", TELLER_EPARSE, 3, 1,
+	    "Candidate 1");
+	err_at("twin field", "2,1,\n3,1,\n\"Candidate 1\",\"A\" x,\"P\",\n"
+	    "\"Candidate 2\",\"B\",\"Q\",\n\"W\",", TELLER_EPARSE, 3, 19,
+	    NULL);
+	err_at("twin extra", "2,1,\n3,1,\n\"Candidate 1\",\"A\",\"P\",\n"
+	    "\"Candidate 2\",\"B\",\"Q\",\n\"W\",\n\"X\",", TELLER_EPARSE, 6,
+	    1, "more lines");
+	err_at("twin title", "2,1,\n3,1,\n\"Candidate 1\",\"A\",\"P\",\n"
+	    "\"Candidate 2\",\"B\",\"Q\",\n\"W\",x", TELLER_EPARSE, 5, 5,
+	    "after the quoted title");
+	err_at("twin range", "2,1,\n3,1,3,\n\"Candidate 1\",\"A\",\"P\",\n"
+	    "\"Candidate 2\",\"B\",\"Q\",\n\"W\",", TELLER_ERANGE, 2, 5,
+	    NULL);
+	/* not the twin: "5 1," (a BLT with CSV residue) and "5,1" need
+	 * terminating 0s */
+	err_at("no 0, spaces", "2 1,\n3 1,\n0,\nA\nB\n", TELLER_EPARSE, 2, 5,
+	    "terminating 0");
+	err_at("no 0, no comma", "2,1\n3,1,\n0\nA\nB\n", TELLER_EPARSE, 2, 5,
+	    "terminating 0");
+}
+
 /* Errors, each with its exact position. */
 static void
 t_errors(void)
@@ -307,10 +625,6 @@ t_errors(void)
 	    "out of range");
 	err_at("range 0 in =", "3 1\n1 1=0 0\n0\nA\nB\nC\n", TELLER_ERANGE, 2,
 	    5, NULL);
-	err_at("repeat", "3 1\n2 1 2 0\n1 3 2  3 0\n0\nA\nB\nC\n",
-	    TELLER_EPARSE, 3, 8, "candidate 3 repeated on ballot");
-	err_at("repeat in =", "3 1\n1 1=1 0\n0\nA\nB\nC\n", TELLER_EPARSE, 2,
-	    5, "candidate 1 repeated");
 	err_at("negative mult", "3 1\n1 1 0\n-2 1 0\n0\nA\nB\nC\n",
 	    TELLER_ERANGE, 3, 1, "negative");
 	err_at("huge mult", "3 1\n99999999999999999999 1 0\n0\nA\nB\nC\n",
@@ -494,6 +808,11 @@ t_oom(void)
 		"# ALTERNATIVE NAME 2: Ann Lee\n2 1\n4 1 2 0\n0\ngovan",
 		"2 1\n1 1 0\n0\n\"Lab \"\"Al SMITH\"\" \"\n"
 		"\"\"\"Bo X\"\" \"\"Y\"\"\"\n",
+		"3 2\n[nick a b c] [tie c b a] [withdrawn b]\n4 a b b 0\n"
+		"5 0\n0\n\"A\" \"P\"\n\"B\"\n\"C\" \"Q\"\n\"T\"\n",
+		"2,1,\n3,1,2,\n4,\n\"Candidate 1\",\"A\",\"P\",\n"
+		"\"Candidate 2\",\"B\",\"Q\",\n\"\"W\"\",3",
+		"2 1\n1 1 0\n0\n\"A\" \"B\"\n\"T\" \"s\"\n",
 	};
 	size_t i;
 
@@ -506,12 +825,19 @@ main(void)
 {
 	t_plain();
 	t_withdrawn();
+	t_droop_options();
 	t_ranks();
 	t_ids();
 	t_decimal();
 	t_empty();
+	t_repeat();
 	t_lexical();
 	t_names();
+	t_names_mixed();
+	t_names_extra();
+	t_names_paren();
+	t_detect();
+	t_twin();
 	t_errors();
 	t_limits();
 	t_files();

@@ -55,8 +55,10 @@ put(struct buf *b, const char *s)
  * A BLT of nb random ballots. sep is the blank between numbers (" " takes
  * the fast path, "\t" the general one). special: one line in 8 is one
  * the fast path hands over (skipped rank, equal ranks, comment, CRLF,
- * blank line, decimal weight). bad_at > 0: that ballot repeats a
- * candidate.
+ * blank line, decimal weight). One ballot in 16 is a blank paper
+ * ("w 0"), one in 16 marks a candidate again at a later rank: both are
+ * plain lines too (with no more ranks than candidates). bad_at > 0: that ballot has a candidate number out
+ * of range.
  */
 static void
 gen(struct buf *b, unsigned seed, int nb, const char *sep, bool special,
@@ -71,8 +73,11 @@ gen(struct buf *b, unsigned seed, int nb, const char *sep, bool special,
 	put(b, tmp);
 	for (i = 1; i <= nb; i++) {
 		int nr = 1 + (int)rnd(NC), kind = special ? (int)rnd(8) : 7;
+		int odd = (int)rnd(16);
 		if (i <= special_after)
 			kind = 7;
+		if (odd == 0)
+			nr = 0; /* a blank paper */
 		for (k = 0; k < nc; k++)
 			perm[k] = k + 1;
 		for (k = 0; k < nc; k++) {
@@ -94,8 +99,12 @@ gen(struct buf *b, unsigned seed, int nb, const char *sep, bool special,
 				snprintf(tmp, sizeof(tmp), "=%d", perm[k]);
 			put(b, tmp);
 		}
-		if (i == bad_at) {
+		if (odd == 1 && nr < nc) { /* a candidate marked again */
 			snprintf(tmp, sizeof(tmp), "%s%d", sep, perm[0]);
+			put(b, tmp);
+		}
+		if (i == bad_at) {
+			snprintf(tmp, sizeof(tmp), "%s%d", sep, nc + 1);
 			put(b, tmp);
 		}
 		put(b, sep);
@@ -175,6 +184,8 @@ compare(unsigned seed, int nb, bool special, int bad_at,
 		CHECK(same_profile(p1, p2), "%s seed %u: profiles differ",
 		    what, seed);
 		CHECK(p1->lines > 0, "%s seed %u: no ballots", what, seed);
+		CHECK(nb < 200 || p1->empty > 0, "%s seed %u: no blank "
+		    "paper counted", what, seed);
 	} else {
 		CHECK(r1.line == r2.line && r1.col == r2.col, "%s seed %u: "
 		    "at %ld:%ld vs %ld:%ld", what, seed, r1.line, r1.col,
@@ -463,7 +474,7 @@ test_parallel(int ntmax)
 		rel = compare_par(&b, nt, NULL, "plain", true);
 		CHECK(rel > b.n / 10 * 9, "plain, %d threads: %zu of %zu bytes "
 		    "released", nt, rel, b.n);
-		/* a repeated candidate early, in the middle, near the end */
+		/* a bad candidate number early, in the middle, near the end */
 		gen(&b, 200u + (unsigned)nt, nb, " ", false, nb / 7);
 		compare_par(&b, nt, NULL, "error early", false);
 		gen(&b, 300u + (unsigned)nt, nb, " ", false, nb / 2 + 3);
