@@ -14,6 +14,8 @@
  *   candidates N
  *   c FLAGS NAME\tPARTY   N times; FLAGS "-" or letters w (withdrawn),
  *                         x (write-in)
+ *   tie ID ID ...      optional: Droop's [tie] order, every candidate
+ *                      once, ids 1..N
  *   patterns N
  *   W: R R ...         N times, sorted; W the weight at wdp places, each
  *                      rank R "-" (skipped) or ids 1..N joined by '='
@@ -146,6 +148,12 @@ tl_profile_write(teller_ctx *ctx, const struct teller_contest *c,
 		put_esc(&o, cd->name);
 		tl_out_str(&o, "\t");
 		put_esc(&o, cd->party != NULL ? cd->party : "");
+		tl_out_str(&o, "\n");
+	}
+	if (c->tie_order != NULL) {
+		tl_out_str(&o, "tie");
+		for (k = 0; k < c->ntie_order; k++)
+			tl_out_fmt(&o, " %d", c->tie_order[k] + 1);
 		tl_out_str(&o, "\n");
 	}
 	tl_out_fmt(&o, "patterns %zu\n", n);
@@ -477,6 +485,42 @@ pat_line(struct rd *r, struct teller_profile *p, struct tl_vec *marks)
 	return TELLER_OK;
 }
 
+/* The current line "tie ID ID ...": every candidate once (Droop [tie]). */
+static int
+tie_line(struct rd *r, struct teller_contest *c)
+{
+	const char *s = r->a + 3;
+	int *order = tl_alloc(r->ctx, (size_t)c->ncand + 1, sizeof(int));
+	bool *seen = tl_alloc(r->ctx, (size_t)c->ncand + 1, sizeof(bool));
+	int n = 0;
+
+	if (order == NULL || seen == NULL)
+		return TELLER_ENOMEM;
+	while (s < r->e) {
+		const char *d = ++s;
+		int64_t id = 0;
+
+		while (s < r->e && *s >= '0' && *s <= '9' && id <= TL_CID_MAX)
+			id = id * 10 + (*s++ - '0');
+		if (s == d || (s < r->e && *s != ' '))
+			return tl_fail_at(r->ctx, TELLER_EPARSE, r->line,
+			    (long)(d - r->a) + 1, "expected a candidate "
+			    "number");
+		if (id < 1 || id > c->ncand || seen[id - 1] || n == c->ncand)
+			return tl_fail_at(r->ctx, TELLER_EPARSE, r->line,
+			    (long)(d - r->a) + 1, "the tie order must name "
+			    "each of candidates 1..%d once", c->ncand);
+		seen[id - 1] = true;
+		order[n++] = (int)(id - 1);
+	}
+	if (n != c->ncand)
+		return tl_fail_at(r->ctx, TELLER_EPARSE, r->line, 1, "the tie "
+		    "order names %d of %d candidates", n, c->ncand);
+	c->tie_order = order;
+	c->ntie_order = n;
+	return TELLER_OK;
+}
+
 /* Read the profile file after its magic line into *cp, *pp, its text
  * checked and released behind the reader through b. */
 static int
@@ -518,6 +562,10 @@ profile_read(struct rd *rp, struct tl_behind *b, struct teller_contest **cp,
 	for (i = 0; i < ncand; i++)
 		if ((rc = cand_line(&r, c)) != TELLER_OK)
 			return rc;
+	if (r.p + 4 <= r.end && memcmp(r.p, "tie ", 4) == 0 &&
+	    ((rc = next(&r, "tie")) != TELLER_OK ||
+	    (rc = tie_line(&r, c)) != TELLER_OK))
+		return rc;
 	if ((rc = kv_whole(&r, "patterns", INT64_MAX, &npat)) != TELLER_OK)
 		return rc;
 	if ((uint64_t)npat > (uint64_t)ctx->lim.patterns)

@@ -605,7 +605,7 @@ run(struct meek *m)
 		} else {
 			/* Defeat the lowest; anyone within the surplus of
 			 * the lowest counts as tied: tie order decides. */
-			int low = -1, n = 0;
+			int low = -1, n = 0, k, how, who;
 
 			for (i = 0; i < m->ncand; i++)
 				if (m->state[i] == STV_HOPEFUL && (low < 0 ||
@@ -616,18 +616,22 @@ run(struct meek *m)
 				    tl_g_cmp(m->vote[low] + m->surplus,
 				    m->vote[i]) >= 0)
 					tmp1[n++] = i;
-			if ((st = stage(m, TL_STAGE_EXCLUSION, tmp1[0])) ==
-			    NULL)
+			/* Droop: byTieOrder(tied)[0] -- the input's [tie]
+			 * order, else ballot order */
+			k = tl_tie_order_first(m->c, tmp1, n);
+			how = k < 0 ? TL_TIE_ORDER : TL_TIE_TIEORDER;
+			who = tmp1[k < 0 ? 0 : k];
+			if ((st = stage(m, TL_STAGE_EXCLUSION, who)) == NULL)
 				return TELLER_ENOMEM;
 			st->note = status == IS_OMEGA ? "lowest defeated "
 			    "(surplus <= omega)" : "lowest defeated (surplus "
 			    "stable)";
-			defeat(m, tmp1[0]);
-			if ((rc = tl_result_exclude(m->ctx, m->r, tmp1[0])))
+			defeat(m, who);
+			if ((rc = tl_result_exclude(m->ctx, m->r, who)))
 				return rc;
 			if (n > 1 && (rc = tl_result_tie(m->ctx, m->r,
-			    TL_TIEK_EXCLUDE, TL_TIE_ORDER, tmp1, n, tmp1[0],
-			    0)) != TELLER_OK)
+			    TL_TIEK_EXCLUDE, how, tmp1, n, who, 0)) !=
+			    TELLER_OK)
 				return rc;
 			lastkind = TL_STAGE_EXCLUSION;
 		}

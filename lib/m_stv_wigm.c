@@ -205,6 +205,16 @@ extreme(struct wigm *w, bool hi, bool pend, int *out)
 	return n;
 }
 
+/* Droop's byTieOrder(tied)[0]: the input's [tie] order, else ballot
+ * order (tied[] is in ballot order). */
+static int
+tie_pick(const struct teller_contest *c, const int *tied, int n)
+{
+	int k = tl_tie_order_first(c, tied, n);
+
+	return k < 0 ? 0 : k;
+}
+
 static int
 run(struct wigm *w)
 {
@@ -239,8 +249,9 @@ run(struct wigm *w)
 			return rc;
 		if ((n = extreme(w, true, true, tied)) > 0) {
 			/* Highest surplus = highest vote among pending; a
-			 * tie goes to the first in tie (ballot) order. */
-			subj = tied[0];
+			 * tie goes to the first in tie order: the input's
+			 * [tie], else ballot order (Droop byTieOrder). */
+			subj = tied[tie_pick(w->c, tied, n)];
 			tkind = TL_TIEK_SURPLUS;
 			w->pending[subj] = false;
 			if ((rc = tl_g_div(w->ctx, w->vote[subj] - w->quota,
@@ -252,7 +263,7 @@ run(struct wigm *w)
 			kind = TL_STAGE_SURPLUS;
 		} else if ((n = extreme(w, false, false, tied)) > 0) {
 			/* Defeat the lowest; a tie goes to tie order. */
-			subj = tied[0];
+			subj = tied[tie_pick(w->c, tied, n)];
 			tkind = TL_TIEK_EXCLUDE;
 			w->state[subj] = STV_DEFEATED;
 			w->nhopeful--;
@@ -269,7 +280,8 @@ run(struct wigm *w)
 		    (rc = tl_result_exclude(w->ctx, w->r, subj)) != 0)
 			return rc;
 		if (n > 1 && (rc = tl_result_tie(w->ctx, w->r, tkind,
-		    TL_TIE_ORDER, tied, n, subj, 0)) != TELLER_OK)
+		    w->c->tie_order != NULL ? TL_TIE_TIEORDER : TL_TIE_ORDER,
+		    tied, n, subj, 0)) != TELLER_OK)
 			return rc;
 		if ((rc = tl_result_check(w->ctx, w->r)) != TELLER_OK)
 			return rc;

@@ -226,6 +226,15 @@ teller_profile_merge(teller_ctx *ctx, teller_contest *cp, teller_profile *p,
 		    "input has %d", cq->seats, cp->seats);
 	if (cp->seats == 0)
 		cp->seats = cq->seats;
+	if (cq->tie_order != NULL && cp->tie_order != NULL &&
+	    memcmp(cq->tie_order, cp->tie_order, (size_t)cp->ncand *
+	    sizeof(int)) != 0)
+		return tl_fail(ctx, TELLER_EPARSE, "its tie order ([tie]) "
+		    "differs from the first input's");
+	if (cp->tie_order == NULL && cq->tie_order != NULL) {
+		cp->tie_order = cq->tie_order;
+		cp->ntie_order = cq->ntie_order;
+	}
 	if ((rc = merge_ids(ctx, p, q)) != TELLER_OK)
 		return rc;
 	return tl_profile_merge(ctx, p, q);

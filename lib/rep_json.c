@@ -10,7 +10,7 @@
 static const char *const kind_names[] = { "first_preferences", "surplus",
 	"exclusion", "second_preferences", "iteration", "final" };
 static const char *const how_names[] = { "earlier_stage", "lot",
-	"input_order", "first_preferences", "lot" };
+	"input_order", "first_preferences", "lot", "tie_order" };
 static const char *const tiekind_names[] = { "exclusion", "surplus",
 	"election", "order_of_election" };
 

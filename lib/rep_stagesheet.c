@@ -384,14 +384,14 @@ tl_rep_stagesheet(teller_ctx *ctx, const struct teller_result *r,
 		const struct tl_tie *t = &TL_VEC_AT(r->ties, struct tl_tie, s);
 		static const char *how[] = { "an earlier stage", "lot",
 			"candidate order", "first preferences",
-			"lot drawn by hand" };
+			"lot drawn by hand", "the input's tie order" };
 		tl_out_fmt(&o, "Tie at stage %d among", t->stage);
 		for (i = 0; i < t->ntied; i++)
 			tl_out_fmt(&o, "%s %s", i ? "," : "",
 			    TL_CAND(r->contest, t->tied[i])->name);
 		tl_out_fmt(&o, ": %s chosen by %s\n",
 		    TL_CAND(r->contest, t->chosen)->name,
-		    t->how >= 0 && t->how <= 4 ? how[t->how] : "?");
+		    t->how >= 0 && t->how <= 5 ? how[t->how] : "?");
 	}
 	return tl_out_flush(&o);
 }

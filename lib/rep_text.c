@@ -212,7 +212,8 @@ ties(struct tl_out *o, const struct teller_result *r)
 {
 	static const char *const how[] = { "by the totals at an earlier stage",
 		"by lot", "by order on the ballot paper",
-		"by first preferences", "by a lot drawn by hand" };
+		"by first preferences", "by a lot drawn by hand",
+		"by the tie order the input gives ([tie])" };
 	size_t i;
 	int k;
 

@@ -109,6 +109,33 @@ tl_lots_init(teller_ctx *ctx, struct tl_lots *l,
 	return TELLER_OK;
 }
 
+int
+tl_tie_order_first(const struct teller_contest *c, const int *cand, int n)
+{
+	int k, i;
+
+	if (c->tie_order == NULL)
+		return -1;
+	for (k = 0; k < c->ntie_order; k++)
+		for (i = 0; i < n; i++)
+			if (cand[i] == c->tie_order[k])
+				return i;
+	return -1;
+}
+
+/* Index in cand[0..n) of the candidate latest in c's tie order. */
+static int
+tie_order_last(const struct teller_contest *c, const int *cand, int n)
+{
+	int k, i;
+
+	for (k = c->ntie_order; k-- > 0;)
+		for (i = 0; i < n; i++)
+			if (cand[i] == c->tie_order[k])
+				return i;
+	return 0;
+}
+
 /* "A, B and C" into buf (names of cand[0..n)), or sep "<" for a spec. */
 static void
 names_into(const struct teller_contest *c, const int *cand, int n,
@@ -142,6 +169,14 @@ tl_lots_draw(teller_ctx *ctx, struct tl_lots *l, int stage, int kind,
 	int i, j;
 
 	if (l->rules->nlots <= l->used) {
+		int first = tl_tie_order_first(l->c, cand, n);
+		if (first >= 0) {
+			*idx = against == (kind == TL_TIEK_EXCLUDE) ? first
+			    : tie_order_last(l->c, cand, n);
+			*draw = 0;
+			*how = TL_TIE_TIEORDER;
+			return TELLER_OK;
+		}
 		if (!l->rules->no_seed) {
 			*idx = tl_tie_lot(&l->rng, n);
 			*draw = (uint64_t)*idx;

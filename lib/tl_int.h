@@ -410,7 +410,9 @@ int tl_lots_init(teller_ctx *ctx, struct tl_lots *l,
 /*
  * Settle by lot a tie of kind among cand[0..n) (n >= 2, input order) at
  * stage: *idx is the index in cand the lot falls on, against it (against:
- * the one excluded or passed over) or for it. A seeded draw takes the
+ * the one excluded or passed over) or for it. After the hand lots, an
+ * input's tie order (Droop [tie]) settles it as Droop does: the earliest
+ * listed is the one excluded, or the one favoured. A seeded draw takes the
  * same stream as tl_tie_lot. *draw is what the result records: the lot
  * index, or for a hand lot its number (1-based) in rules->lots. Errors:
  * ESTOP (the next hand lot is for another tie), ETIE (no_seed and no
@@ -419,6 +421,10 @@ int tl_lots_init(teller_ctx *ctx, struct tl_lots *l,
 int tl_lots_draw(teller_ctx *ctx, struct tl_lots *l, int stage, int kind,
     bool against, const int *cand, int n, int *idx, uint64_t *draw,
     int *how);
+/* Index in cand[0..n) of the candidate earliest in c's tie order (Droop
+ * [tie]), or -1 if c has none. */
+int tl_tie_order_first(const struct teller_contest *c, const int *cand,
+    int n);
 
 /* ------------------------------------------------------------------ */
 /* results (result.c)                                                  */
@@ -437,7 +443,8 @@ enum tl_tie_how {
 	TL_TIE_LOT,         /* settled by lot (seeded PRNG) */
 	TL_TIE_ORDER,       /* settled by input order (rule says so) */
 	TL_TIE_FIRSTPREF,   /* settled by first preferences */
-	TL_TIE_HAND         /* settled by a lot drawn by hand (--lot) */
+	TL_TIE_HAND,        /* settled by a lot drawn by hand (--lot) */
+	TL_TIE_TIEORDER     /* settled by the input's tie order ([tie]) */
 };
 
 enum tl_tie_kind {

@@ -129,4 +129,30 @@ for m in fptp sv stv-scottish stv-ers97; do
 	expect 4 "give it as --lot" "$T" count -m "$m" -s 1 --no-seed \
 	    "$d/tie.blt"
 done
+# Droop's [tie]: the earliest listed is the one picked (excluded here);
+# without it Droop's methods take ballot order, the others a seeded lot
+for t in '' '[tie 3 2 1]' '[tie 2 3 1]'; do
+	printf '3 1\n%s\n3 1 0\n2 2 1 0\n2 3 2 0\n0\n"A"\n"B"\n"C"\n"T"\n' \
+	    "$t" >"$d/t$t.blt"
+done
+for m in stv-meek stv-wigm; do
+	expect 0 'settled by order on the ballot paper: B' "$T" count -m $m \
+	    "$d/t.blt"
+	expect 0 'Elected: B' "$T" count -m $m "$d/t[tie 3 2 1].blt"
+	expect 0 'settled by the tie order the input gives \(\[tie\]\): C' \
+	    "$T" count -m $m "$d/t[tie 3 2 1].blt"
+	expect 0 'Elected: A' "$T" count -m $m "$d/t[tie 2 3 1].blt"
+done
+for m in irv stv-scottish stv-ers97; do
+	expect 0 '"resolved_by": "tie_order", "tied": \["B", "C"\], "chosen": "B"' \
+	    "$T" count -m $m --json - "$d/t[tie 2 3 1].blt"
+	# a hand lot comes first
+	expect 0 'settled by a lot drawn by hand: B' "$T" count -m $m \
+	    --lot '1:B<C' "$d/t[tie 3 2 1].blt"
+done
+# the tie order survives a profile file, and must agree when merged
+"$T" profile "$d/t[tie 3 2 1].blt" -o "$d/t.tp" 2>/dev/null
+expect 0 'Elected: B' "$T" count -m stv-meek "$d/t.tp"
+"$T" profile "$d/t[tie 2 3 1].blt" -o "$d/u.tp" 2>/dev/null
+expect 1 'tie order \(\[tie\]\) differs' "$T" count "$d/t.tp" "$d/u.tp"
 echo "$pass passed, $fail failed"
