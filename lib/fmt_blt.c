@@ -362,6 +362,27 @@ add_id(struct rd *r, long line, long col, const char *s, const char *e)
 	return TELLER_OK;
 }
 
+/* Copy the ballot ids seen into the profile (p->ids), so inputs merged
+ * later can be checked for a paper read twice (read.c). */
+static int
+keep_ids(struct rd *r)
+{
+	size_t i;
+
+	if (r->nids == 0)
+		return TELLER_OK;
+	r->p->ids = tl_alloc(r->ctx, 1, sizeof(*r->p->ids));
+	if (r->p->ids == NULL || tl_strtab_init(r->ctx, r->p->ids) != 0)
+		return TELLER_ENOMEM;
+	for (i = 0; i < r->ids->len; i++) {
+		const struct idref *e = &TL_VEC_AT(r->ids, struct idref, i);
+		if (e->s != NULL &&
+		    tl_strtab_add(r->ctx, r->p->ids, e->s, e->n) < 0)
+			return r->ctx->err;
+	}
+	return TELLER_OK;
+}
+
 /*
  * Decide the ballot-id dialect from the ballot lines starting at lx: it is
  * OpenSTV's ("(id) 1 c1 c2 ... 0") when every line with an id has the
@@ -2351,6 +2372,8 @@ tl_fmt_blt(teller_ctx *ctx, const char *buf, size_t len,
 		    "%d candidates", r.c->ncand, r.ncand);
 	for (i = 0; i < r.ncand; i++)
 		TL_CAND(r.c, i)->withdrawn = r.withdrawn[i];
+	if ((rc = keep_ids(&r)) != TELLER_OK)
+		return rc;
 	*cp = r.c;
 	*pp = r.p;
 	return TELLER_OK;

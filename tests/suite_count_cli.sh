@@ -98,6 +98,10 @@ printf 'id,rank1\nb4,A\nb5,B\n' >"$d/i3.csv"
 expect 1 'ballot id "b2" is in an earlier input too' \
     "$T" count "$d/i1.csv" "$d/i2.csv"
 expect 0 '^Ballot papers: 4$' "$T" count "$d/i1.csv" "$d/i3.csv"
+printf '2 1\n(a1) 1 2 0\n(a2) 2 0\n0\n"A"\n"B"\n"T"\n' >"$d/i1.blt"
+printf '2 1\n(a3) 1 2 0\n(a2) 2 0\n0\n"A"\n"B"\n"T"\n' >"$d/i2.blt"
+expect 1 'ballot id "a2" is in an earlier input too' \
+    "$T" count "$d/i1.blt" "$d/i2.blt"
 # option values out of range
 expect 2 'not a whole number' "$T" count --seed 99999999999999999999999 \
     "$d/tie.blt"
