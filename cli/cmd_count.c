@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 
 #include "cli.h"
+#include "lots.h"
 #include "opts.h"
 
 #define SYNOPSIS "teller count [-m METHOD] [-s SEATS] [-f FORMAT] " \
@@ -62,32 +63,22 @@ add_lot(struct count_args *a, const char *s, size_t n)
 	return 0;
 }
 
-/* --lots FILE: one spec a line; blank lines and '#' comments skipped. */
+static int
+on_lot(void *ud, const char *spec, size_t n)
+{
+	return add_lot(ud, spec, n);
+}
+
+/* --lots FILE (cli/lots.c: SPEC lines or a JSON lots[] array). */
 static int
 read_lots(struct count_args *a, const char *path)
 {
 	struct cli_input in;
-	const char *p, *e, *end;
-	int rc = 0;
+	int rc;
 
 	if (cli_load(path, &in) != 0)
 		return -1;
-	end = in.buf + in.len;
-	for (p = in.buf; rc == 0 && p < end; p = e + 1) {
-		const char *s = p, *t;
-		e = memchr(p, '\n', (size_t)(end - p));
-		if (e == NULL)
-			e = end;
-		t = e;
-		while (s < t && (*s == ' ' || *s == '\t'))
-			s++;
-		while (t > s && (t[-1] == ' ' || t[-1] == '\t' ||
-		    t[-1] == '\r'))
-			t--;
-		if (s == t || *s == '#')
-			continue;
-		rc = add_lot(a, s, (size_t)(t - s));
-	}
+	rc = cli_lots_parse(path, in.buf, in.len, on_lot, a);
 	cli_unload(&in);
 	return rc;
 }

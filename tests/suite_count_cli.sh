@@ -115,6 +115,21 @@ expect 0 'Elected: B' "$T" count -m irv --lot '1:A<B<C<D' \
     --lot '2:C<B<D' --lot '3:D<B' "$d/tie.blt"
 printf '# drawn in the hall\n1:A<B<C<D\n\n2:C<B<D\n3:D<B\n' >"$d/lots"
 expect 0 'Elected: B' "$T" count -m irv --lots "$d/lots" "$d/tie.blt"
+# the same lots as the manifest's lots[] (order: least favoured first)
+cat >"$d/lots.json" <<'X'
+[ { "n": 1, "stage": 1, "purpose": "exclusion", "tied": ["A","B","C","D"],
+    "rule": "r.49(3)", "source": "manual", "evidence": null,
+    "order": ["A","B","C","D"] },
+  { "stage": 2, "order": ["C", "B", "D"], "x": {"y": [1, 2.5e3, true, null]} },
+  { "stage": 3, "order": ["D", "\u0042"] } ]
+X
+expect 0 'Elected: B' "$T" count -m irv --lots "$d/lots.json" "$d/tie.blt"
+printf '[{"stage": 1, "order": ["A" "B"]}]' >"$d/bad.json"
+expect 2 'bad.json:1:29: expected .,. or .\]' "$T" count --lots "$d/bad.json" \
+    "$d/tie.blt"
+printf '[{"order": ["A","B"]}]' >"$d/bad.json"
+expect 2 'bad.json:1:2: a lot needs "stage" and "order"' "$T" count \
+    --lots "$d/bad.json" "$d/tie.blt"
 expect 4 'lot 1 .*2:A<B.* does not match the tie that arose: stage 1' \
     "$T" count -m irv --lot '2:A<B' "$d/tie.blt"
 printf '3 1\n2 1 0\n1 2 0\n1 3 0\n0\n"A"\n"B"\n"C"\n"One tie"\n' \
