@@ -13,7 +13,7 @@
 #include <time.h>
 
 #include "cli.h"
-#include "rctab.h"
+#include "rctab/rctab.h"
 
 struct sink {
 	const char *dir;
