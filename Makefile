@@ -33,6 +33,7 @@ PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -pthread
 
 CPPFLAGS += -Iinclude -Ilib -D_POSIX_C_SOURCE=200809L
+CLI_CPPFLAGS = -Iinclude -D_POSIX_C_SOURCE=200809L
 # Unit tests, fuzz replay and examples also see lib/rctab/'s headers.
 TEST_CPPFLAGS = $(CPPFLAGS) -Ilib/rctab
 CFLAGS += -std=c11 -pthread $(OPT) $(WARN) $(SANFLAGS) -MMD -MP
@@ -57,6 +58,11 @@ deps:
 $(B)/%.o: %.c | deps
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(PKG_CFLAGS) $(CFLAGS) -c -o $@ $<
+
+# cli/ sees the public header only (scripts/lint.sh checks that too).
+$(B)/cli/%.o: cli/%.c | deps
+	@mkdir -p $(@D)
+	$(CC) $(CLI_CPPFLAGS) $(PKG_CFLAGS) $(CFLAGS) -c -o $@ $<
 
 $(B)/libteller.a: $(LIB_OBJ)
 	rm -f $@

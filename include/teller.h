@@ -248,6 +248,73 @@ int teller_result_add_input(teller_ctx *ctx, teller_result *r,
 int teller_report(teller_ctx *ctx, const teller_result *r,
     enum teller_report_kind kind, teller_write_fn write, void *ud);
 
+/* ---- RCTab ---- */
+
+/* A loaded RCTab contest config (docs/rctab.md 3). */
+typedef struct teller_rctab teller_rctab;
+
+/* Named outputs: open(ud, path, &write, &wud) opens path for writing and
+ * gives the writer to write it with (0, or nonzero if it cannot);
+ * close(ud, wud) ends it (nonzero: it could not be finished). path is
+ * the output folder, '/', and a name the library chooses ("summary.json",
+ * "Tabulate by Precinct/P1_precinct_summary.csv"); just the name when
+ * the folder is "". */
+typedef struct teller_output {
+	int (*open)(void *ud, const char *path, teller_write_fn *write,
+	    void **wud);
+	int (*close)(void *ud, void *wud);
+	void *ud;
+} teller_output;
+
+/* Hart CVR signature files (FILE.xml.sig.xml). */
+enum teller_hart_sig {
+	TELLER_HART_SIG_CHECK = 0,   /* verify those present */
+	TELLER_HART_SIG_REQUIRE = 1, /* every CVR file must have one */
+	TELLER_HART_SIG_OFF = 2      /* ignore them */
+};
+
+typedef struct teller_rctab_options {
+	const char *output_dir; /* NULL: the config's outputDirectory,
+				 * relative to its folder (that folder if
+				 * blank) */
+	int threads;            /* as teller_ctx_set_threads (default 1) */
+	const char *const *ties; /* answers to interactive tie-breaks:
+				  * the candidate chosen, in order */
+	int nties;
+	int crlf;               /* CSV lines end in CRLF, as RCTab's */
+	int convert_to_cdf;     /* read the CVRs, write cdf_cvr.json (and
+				 * rctab_cvr.csv) only: no tabulation */
+	int no_cvr_export;      /* do not write rctab_cvr.csv */
+	int hart_signatures;    /* enum teller_hart_sig */
+	const char *hart_key;   /* file with the RSAKeyValue Hart files
+				 * must be signed with (read through the
+				 * input callbacks); NULL: RCTab's key */
+	const char *generated_date; /* CDF GeneratedDate; NULL: omitted */
+	teller_output output;   /* where the files go (required) */
+} teller_rctab_options;
+
+/* Initialise *o to the defaults (every flag off, one thread). */
+void teller_rctab_options_init(teller_rctab_options *o);
+
+/* Read the Hart key of o (if any), then load and check the config at
+ * path; o is borrowed until teller_rctab_run. Errors (naming the file
+ * and the field): ECONFIG, EPARSE, EIO, ELIMIT, ENOMEM. */
+int teller_rctab_load(teller_ctx *ctx, const char *path,
+    const teller_rctab_options *o, teller_rctab **out);
+
+/* The folder the outputs go to (borrowed from ctx). */
+const char *teller_rctab_output_dir(const teller_rctab *r);
+
+/* Read the CVRs, tabulate, and write the outputs through o->output.
+ * Errors: those of the CVR readers (EPARSE, EIO, ELIMIT, EENCODING...),
+ * ETIE (an interactive tie-break needs an answer not given), EWRITE,
+ * EOVERFLOW, ENOMEM. A failed run may leave outputs opened: the caller
+ * removes them. */
+int teller_rctab_run(teller_ctx *ctx, teller_rctab *r);
+
+/* Release r (its memory goes with ctx in any case). NULL is a no-op. */
+void teller_rctab_free(teller_rctab *r);
+
 #ifdef __cplusplus
 }
 #endif

@@ -4,11 +4,13 @@
 # randomness or clock, no exit/abort, no printing (bounded snprintf into
 # memory is fine; ctx.c and rep_util.c use vsnprintf). Comments and
 # string literals are ignored. Also: every source file starts with its
-# SPDX line; only lib/rctab/ includes <jansson.h>, <expat.h> or <zip.h>.
-# Prints each offence as FILE:LINE: what; exits 1 if any.
+# SPDX line; only lib/rctab/ includes <jansson.h>, <expat.h> or <zip.h>;
+# cli/ includes no private header of lib/ (it is built with -Iinclude
+# only). Prints each offence as FILE:LINE: what; exits 1 if any.
 cd "$(dirname "$0")/.." || exit 2
 status=0
-L=${LINT_LIB:-lib} # LINT_LIB: another tree, for testing the lint
+L=${LINT_LIB:-lib} # LINT_LIB, LINT_CLI: other trees, for testing the lint
+C=${LINT_CLI:-cli}
 tmp=$(mktemp)
 trap 'rm -f "$tmp"' EXIT
 
@@ -74,10 +76,9 @@ check "${W}(exit|_exit|_Exit|abort|quick_exit)[[:space:]]*\\(" \
 check "${W}(printf|fprintf|vprintf|vfprintf|puts|fputs|putchar|putc|fputc|perror|fwrite|dprintf)${E}" \
     "printing (lib/ never prints)" ""
 check "${W}(assert)[[:space:]]*\\(" "assert (record TELLER_EINTERNAL)" ""
-
 # The third-party libraries stay behind lib/rctab/ (RCTab, the CVR
 # readers, xlsx): nothing else in lib/, cli/ or include/ names them.
-for f in "$L"/*.c "$L"/*.h cli/*.c cli/*.h include/*.h; do
+for f in "$L"/*.c "$L"/*.h "$C"/*.c "$C"/*.h include/*.h; do
 	[ -f "$f" ] || continue
 	if grep -nE '^[[:space:]]*#[[:space:]]*include[[:space:]]*[<"](jansson|expat|zip)\.h[>"]' \
 	    "$f" >"$tmp"; then
@@ -87,8 +88,25 @@ for f in "$L"/*.c "$L"/*.h cli/*.c cli/*.h include/*.h; do
 	fi
 done
 
-for f in "$L"/*.c "$L"/*.h "$L"/rctab/*.c "$L"/rctab/*.h cli/*.c cli/*.h \
-    include/*.h; do
+# cli/ sees teller.h and its own headers only: a quoted include must name
+# a file in cli/ (or teller.h).
+for f in "$C"/*.c "$C"/*.h; do
+	[ -f "$f" ] || continue
+	grep -nE '^[[:space:]]*#[[:space:]]*include[[:space:]]*"' "$f" |
+	    while IFS= read -r line; do
+		h=$(echo "$line" | sed 's/^[^"]*"\([^"]*\)".*/\1/')
+		[ "$h" = teller.h ] && continue
+		case $h in */*) ;; *) [ -f "$C/$h" ] && continue ;; esac
+		echo "$f:${line%%:*}: private header \"$h\" (cli/ uses <teller.h> only)"
+	done >"$tmp"
+	if [ -s "$tmp" ]; then
+		cat "$tmp"
+		status=1
+	fi
+done
+
+for f in "$L"/*.c "$L"/*.h "$L"/rctab/*.c "$L"/rctab/*.h "$C"/*.c \
+    "$C"/*.h include/*.h; do
 	[ -f "$f" ] || continue
 	if ! head -n 1 "$f" | grep -q 'SPDX-License-Identifier: MIT'; then
 		echo "$f:1: no SPDX line"
@@ -97,6 +115,6 @@ for f in "$L"/*.c "$L"/*.h "$L"/rctab/*.c "$L"/rctab/*.h cli/*.c cli/*.h \
 done
 
 if [ "$status" -eq 0 ]; then
-	echo "lint: lib/ clean"
+	echo "lint: lib/ and cli/ clean"
 fi
 exit $status
