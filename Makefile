@@ -34,8 +34,9 @@ PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -pthread
 
 CPPFLAGS += -Iinclude -Ilib -D_POSIX_C_SOURCE=200809L
 CLI_CPPFLAGS = -Iinclude -D_POSIX_C_SOURCE=200809L
-# Unit tests, fuzz replay and examples also see lib/rctab/'s headers.
-TEST_CPPFLAGS = $(CPPFLAGS) -Ilib/rctab
+# Unit tests, fuzz replay and examples also see lib/rctab/'s headers, and
+# link cli/files.o (the input callbacks over the file system).
+TEST_CPPFLAGS = $(CPPFLAGS) -Ilib/rctab -Icli
 CFLAGS += -std=c11 -pthread $(OPT) $(WARN) $(SANFLAGS) -MMD -MP
 LDFLAGS += $(SANFLAGS)
 
@@ -72,16 +73,20 @@ $(B)/teller: $(CLI_OBJ) $(B)/libteller.a
 	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) $(B)/libteller.a $(PKG_LIBS)
 	@ln -sf $(B)/teller teller 2>/dev/null || true
 
-$(B)/tests/%: tests/unit/%.c $(B)/libteller.a tests/harness.h | deps
+$(B)/tests/%: tests/unit/%.c $(B)/libteller.a $(B)/cli/files.o \
+		$(B)/cli/util.o tests/harness.h | deps
 	@mkdir -p $(@D)
 	$(CC) $(TEST_CPPFLAGS) $(PKG_CFLAGS) $(CFLAGS) -Itests -o $@ $< \
-		$(B)/libteller.a $(PKG_LIBS) $(LDFLAGS)
+		$(B)/cli/files.o $(B)/cli/util.o $(B)/libteller.a \
+		$(PKG_LIBS) $(LDFLAGS)
 
 # Fuzz replay: each fuzz target linked with a plain-C main (gcc).
-$(B)/replay/%: fuzz/%.c fuzz/replay.c $(B)/libteller.a | deps
+$(B)/replay/%: fuzz/%.c fuzz/replay.c $(B)/libteller.a $(B)/cli/files.o \
+		$(B)/cli/util.o | deps
 	@mkdir -p $(@D)
 	$(CC) $(TEST_CPPFLAGS) $(PKG_CFLAGS) $(CFLAGS) -o $@ $< fuzz/replay.c \
-		$(B)/libteller.a $(PKG_LIBS) $(LDFLAGS)
+		$(B)/cli/files.o $(B)/cli/util.o $(B)/libteller.a \
+		$(PKG_LIBS) $(LDFLAGS)
 
 $(B)/examples/%: examples/%.c $(B)/libteller.a | deps
 	@mkdir -p $(@D)

@@ -287,6 +287,7 @@ cmd_rctab(int argc, char **argv)
 			opts.generated_date = gendate;
 		}
 	}
+	teller_ctx_set_input(ctx, &cli_files);
 	opts.ties = ties;
 	opts.nties = nties;
 	opts.output.open = sink_open;

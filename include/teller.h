@@ -248,6 +248,44 @@ int teller_result_add_input(teller_ctx *ctx, teller_result *r,
 int teller_report(teller_ctx *ctx, const teller_result *r,
     enum teller_report_kind kind, teller_write_fn write, void *ud);
 
+/* ---- inputs that name other files ---- */
+
+/* An RCTab config names CVR files and folders; the library reads them
+ * through these callbacks and touches no file itself. Paths are the
+ * config's path as given, and the config folder joined with what the
+ * config names ("DIR/cvr.csv"). The teller command maps files. */
+typedef struct teller_input {
+	/* Give the bytes of the regular file at path: *buf, *len (any
+	 * buffer for an empty file) until close(ud, *handle). Returns 0,
+	 * an errno value, or -1 when path is not a regular file. */
+	int (*open)(void *ud, const char *path, const char **buf,
+	    size_t *len, void **handle);
+	/* A hint: bytes [p, p + n) of an open input will not be read again
+	 * soon (they may be, which must keep working), so their whole pages
+	 * may be dropped. May be NULL. */
+	void (*release)(void *ud, void *handle, const char *p, size_t n);
+	void (*close)(void *ud, void *handle);
+	/* Call fn(fud, name) for each entry of folder dir but "." and ".."
+	 * (any order); stop and return fn's value when it is nonzero.
+	 * Returns 0, or an errno value. */
+	int (*list)(void *ud, const char *dir,
+	    int (*fn)(void *fud, const char *name), void *fud);
+	/* What path is: TELLER_PATH_NONE, _FILE or _DIR (or other). */
+	int (*kind)(void *ud, const char *path);
+	void *ud;
+} teller_input;
+
+enum teller_path_kind {
+	TELLER_PATH_NONE = 0,  /* nothing there (or not reachable) */
+	TELLER_PATH_FILE = 1,  /* a regular file */
+	TELLER_PATH_DIR = 2,   /* a folder */
+	TELLER_PATH_OTHER = 3  /* something else */
+};
+
+/* Install the input callbacks (copied; NULL removes them). Without them
+ * an input that names other files fails with TELLER_EIO. */
+void teller_ctx_set_input(teller_ctx *ctx, const teller_input *in);
+
 /* ---- RCTab ---- */
 
 /* A loaded RCTab contest config (docs/rctab.md 3). */

@@ -5,6 +5,7 @@
 # memory is fine; ctx.c and rep_util.c use vsnprintf). Comments and
 # string literals are ignored. Also: every source file starts with its
 # SPDX line; only lib/rctab/ includes <jansson.h>, <expat.h> or <zip.h>;
+# lib/ makes no file-system call (its inputs come through teller_input);
 # cli/ includes no private header of lib/ (it is built with -Iinclude
 # only). Prints each offence as FILE:LINE: what; exits 1 if any.
 cd "$(dirname "$0")/.." || exit 2
@@ -76,6 +77,13 @@ check "${W}(exit|_exit|_Exit|abort|quick_exit)[[:space:]]*\\(" \
 check "${W}(printf|fprintf|vprintf|vfprintf|puts|fputs|putchar|putc|fputc|perror|fwrite|dprintf)${E}" \
     "printing (lib/ never prints)" ""
 check "${W}(assert)[[:space:]]*\\(" "assert (record TELLER_EINTERNAL)" ""
+# Not after -> or . (a callback such as in->open is the caller's).
+F='(^|[^A-Za-z0-9_>.])'
+check "${F}(open|openat|creat|fopen|freopen|fdopen|tmpfile|opendir|fdopendir|readdir|scandir|mmap|munmap|madvise|posix_madvise|stat|fstat|lstat|fstatat|access|faccessat|mkdir|unlink|remove|rename|truncate|zip_open|json_load_file|json_dump_file)[[:space:]]*\\(" \
+    "file-system call (lib/ reads through teller_input)" ""
+check "^[[:space:]]*#[[:space:]]*include[[:space:]]*<(fcntl|dirent|sys/mman|sys/stat)\\.h>" \
+    "file-system header (lib/ reads through teller_input)" ""
+
 # The third-party libraries stay behind lib/rctab/ (RCTab, the CVR
 # readers, xlsx): nothing else in lib/, cli/ or include/ names them.
 for f in "$L"/*.c "$L"/*.h "$C"/*.c "$C"/*.h include/*.h; do

@@ -11,7 +11,6 @@
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/stat.h>
 
 #include "rctab.h"
 #include "tl_io.h"
@@ -204,12 +203,9 @@ load_source(teller_ctx *ctx, struct tl_rctab_cfg *cfg, json_t *o, int i,
 			return CFAIL(ctx, "cvrFileSources[%d].filePath: a CDF "
 			    "file must end in .json or .xml", i);
 	}
-	{
-		struct stat st;
-		if (stat(src->path, &st) != 0)
-			return CFAIL(ctx, "cvrFileSources[%d].filePath: %s "
-			    "does not exist", i, src->path);
-	}
+	if (tl_io_kind(ctx, src->path) == TELLER_PATH_NONE)
+		return CFAIL(ctx, "cvrFileSources[%d].filePath: %s does not "
+		    "exist", i, src->path);
 	if ((s = sfield(ctx, o, "contestId", "")) == NULL)
 		return TELLER_ECONFIG;
 	if (rowcol && !blank(s))

@@ -9,7 +9,6 @@
  * and shared string's text at ctx->lim.line_bytes, the file at
  * input_bytes; a DOCTYPE is refused in every part, as POI does.
  */
-#include <sys/stat.h>
 
 #include <expat.h>
 #include <stdio.h>
@@ -17,6 +16,7 @@
 #include <zip.h>
 
 #include "rctab.h"
+#include "tl_io.h"
 
 /* Local name of a possibly prefixed XML name (names are short: one
  * inline pass, no library call per element). */
@@ -553,18 +553,35 @@ tl_xlsx_read(teller_ctx *ctx, const char *path, tl_xlsx_row_fn fn, void *ud)
 	struct sheet sh;
 	XML_Parser p = NULL;
 	zip_t *za;
-	int zerr = 0, rc;
+	zip_source_t *zs;
+	zip_error_t ze;
+	struct tl_map m;
+	int rc;
 	char name[1100];
-	struct stat sb;
 
-	if (stat(path, &sb) == 0 && sb.st_size > 0 &&
-	    (uint64_t)sb.st_size > ctx->lim.input_bytes)
-		return tl_fail(ctx, TELLER_ELIMIT, "%lld bytes, more than the "
-		    "limit of %zu", (long long)sb.st_size,
-		    ctx->lim.input_bytes);
-	za = zip_open(path, ZIP_RDONLY, &zerr);
-	if (za == NULL)
+	/* The workbook's bytes come through the caller (tl_io); what is
+	 * not a regular file is not a workbook (as when libzip opened the
+	 * path itself). */
+	if (tl_io_kind(ctx, path) != TELLER_PATH_FILE)
 		return tl_fail(ctx, TELLER_EPARSE, "not an xlsx (zip) file");
+	if ((rc = tl_io_open(ctx, path, &m)) != TELLER_OK)
+		return rc;
+	if (m.len > ctx->lim.input_bytes) {
+		size_t len = m.len;
+		tl_io_unmap(&m);
+		return tl_fail(ctx, TELLER_ELIMIT, "%lld bytes, more than the "
+		    "limit of %zu", (long long)len, ctx->lim.input_bytes);
+	}
+	zip_error_init(&ze);
+	zs = zip_source_buffer_create(m.buf, m.len, 0, &ze);
+	za = zs == NULL ? NULL : zip_open_from_source(zs, ZIP_RDONLY, &ze);
+	zip_error_fini(&ze);
+	if (za == NULL) {
+		if (zs != NULL)
+			zip_source_free(zs);
+		tl_io_unmap(&m);
+		return tl_fail(ctx, TELLER_EPARSE, "not an xlsx (zip) file");
+	}
 	memset(&w, 0, sizeof w);
 	w.ctx = ctx;
 	p = XML_ParserCreate(NULL);
@@ -650,5 +667,6 @@ out:
 	if (p != NULL)
 		XML_ParserFree(p);
 	zip_discard(za);
+	tl_io_unmap(&m);
 	return rc;
 }
