@@ -147,6 +147,7 @@ struct tl_rtab {
 	void *cvwud;
 	int cvmax;                /* Rank 1..cvmax columns */
 	int cursrc;               /* source being read */
+	const struct tl_cvr_provider *curprov; /* its provider */
 	struct tl_vec *cvcell;    /* one rank cell being built */
 	/* per source: the row's first three fields, and each token's
 	 * one-name rank field, both as written (",name", quoted if need
@@ -540,23 +541,22 @@ static int
 cvx_row(struct tl_rtab *t, const struct tl_cvr *r)
 {
 	const struct tl_cvr_source *src = &t->cfg->src[t->cursrc];
-	const char *p = src->provider;
 	struct tl_out *o = &t->cvo;
 	bool first = true;
-	/* the readers that give RCTab's CVR a contest id */
-	bool cid = strcmp(p, "dominion") == 0 || strcmp(p, "hart") == 0 ||
-	    strcmp(p, "clearBallot") == 0;
 	int rank, s = 0, j;
 
 	if (t->cvsrc != t->cursrc) {
-		/* a new source: its fields, and its write-in label */
+		/* a new source: its fields, and its write-in label; the
+		 * readers that give RCTab's CVR a contest id */
+		bool cid = t->curprov->export_contest_id;
 		t->cvsrc = t->cursrc;
 		t->cvpre->len = 0;
 		t->cvtxt->len = 0;
 		memset(t->cvoff->data, 0, t->cvoff->len * sizeof(uint32_t));
 		if (vec_field(t, t->cvpre, true, src->raw_path, false) !=
 		    TELLER_OK ||
-		    vec_field(t, t->cvpre, false, p, false) != TELLER_OK ||
+		    vec_field(t, t->cvpre, false, src->provider, false) !=
+		    TELLER_OK ||
 		    vec_field(t, t->cvpre, false, cid ? src->contest_id : "",
 		    false) != TELLER_OK)
 			return TELLER_ENOMEM;
@@ -773,10 +773,15 @@ read_all(struct tl_rtab *t)
 
 	for (i = 0; i < cfg->nsrc; i++) {
 		const struct tl_cvr_source *src = &cfg->src[i];
-		const char *p = src->provider;
+		const struct tl_cvr_provider *pv =
+		    tl_cvr_provider_find(src->provider);
 		struct tl_cvr_source one = *src;
 		t->ctx->file = src->path;
 		t->cursrc = i;
+		t->curprov = pv;
+		if (pv == NULL)
+			return tl_fail(t->ctx, TELLER_EINTERNAL, "provider "
+			    "%s has no reader", src->provider);
 		/* repeats may come merged when no slice or export needs
 		 * each ballot's id, precinct or batch */
 		one.merge = !cfg->by_precinct && !cfg->by_batch && !t->cdf &&
@@ -787,18 +792,7 @@ read_all(struct tl_rtab *t)
 		src = &one;
 		/* stable pointers are promised per reader call only */
 		stab_settle(t, true);
-		if (strcmp(p, "ess") == 0)
-			rc = tl_cvr_read_ess(t->ctx, src, on_cvr, t);
-		else if (strcmp(p, "genericCsv") == 0)
-			rc = tl_cvr_read_csv(t->ctx, src, on_cvr, t);
-		else if (strcmp(p, "dominion") == 0)
-			rc = tl_cvr_read_dominion(t->ctx, src, on_cvr, t);
-		else if (strcmp(p, "cdf") == 0)
-			rc = tl_cvr_read_cdf(t->ctx, src, on_cvr, t);
-		else if (strcmp(p, "clearBallot") == 0)
-			rc = tl_cvr_read_clearballot(t->ctx, src, on_cvr, t);
-		else
-			rc = tl_cvr_read_hart(t->ctx, src, on_cvr, t);
+		rc = pv->read(t->ctx, src, on_cvr, t);
 		if (rc != TELLER_OK)
 			return t->ctx->err != TELLER_OK ? t->ctx->err : rc;
 		stab_settle(t, false);
