@@ -413,7 +413,9 @@ cvx_row(struct tl_rtab *t, const struct tl_cvr *r)
 		t->cvsrc = t->cursrc;
 		t->cvpre->len = 0;
 		t->cvtxt->len = 0;
-		memset(t->cvoff->data, 0, t->cvoff->len * sizeof(uint32_t));
+		if (t->cvoff->len > 0) /* data is NULL until first grown */
+			memset(t->cvoff->data, 0,
+			    t->cvoff->len * sizeof(uint32_t));
 		if (vec_field(t, t->cvpre, true, src->raw_path, false) !=
 		    TELLER_OK ||
 		    vec_field(t, t->cvpre, false, src->provider, false) !=
