@@ -44,7 +44,7 @@ void tl_io_release(const struct tl_map *m, const char *p, size_t n);
 void tl_io_rewind(struct tl_map *m);
 
 /* While a reader walks m, route tl_release(ctx, p, n) (used by helpers
- * that only see spans of the buffer, cvr_util.c) to tl_io_drop(m) for
+ * that only see spans of the buffer, cvr_json.c) to tl_io_drop(m) for
  * bytes inside m; calls for other bytes go on to the caller's hook.
  * tl_io_unwatch restores the hook. One reader thread only. */
 struct tl_io_watch {

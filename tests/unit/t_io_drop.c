@@ -5,7 +5,7 @@
  * drops whole pages every TL_IO_DROP_STEP bytes and the resident set
  * shrinks, the bytes read back unchanged, tl_io_watch routes tl_release
  * to the map (and other buffers to the caller's hook), and the JSON span
- * helpers of cvr_util.c release what they scan.
+ * helpers of cvr_json.c release what they scan.
  */
 #include <stdint.h>
 #include <stdio.h>
