@@ -33,10 +33,16 @@ PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -pthread
 
 CPPFLAGS += -Iinclude -Ilib -D_POSIX_C_SOURCE=200809L
+CLI_CPPFLAGS = -Iinclude -D_POSIX_C_SOURCE=200809L
+# Unit tests, fuzz replay and examples also see lib/rctab/'s headers, and
+# link cli/files.o (the input callbacks over the file system).
+TEST_CPPFLAGS = $(CPPFLAGS) -Ilib/rctab -Icli
 CFLAGS += -std=c11 -pthread $(OPT) $(WARN) $(SANFLAGS) -MMD -MP
 LDFLAGS += $(SANFLAGS)
 
-LIB_SRC = $(sort $(wildcard lib/*.c))
+# lib/rctab/: RCTab, the vendor CVR readers and xlsx, the only code that
+# uses jansson, expat and libzip (scripts/lint.sh checks that).
+LIB_SRC = $(sort $(wildcard lib/*.c)) $(sort $(wildcard lib/rctab/*.c))
 CLI_SRC = $(sort $(wildcard cli/*.c))
 UNIT_SRC = $(sort $(wildcard tests/unit/t_*.c))
 LIB_OBJ = $(LIB_SRC:%.c=$(B)/%.o)
@@ -54,6 +60,11 @@ $(B)/%.o: %.c | deps
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(PKG_CFLAGS) $(CFLAGS) -c -o $@ $<
 
+# cli/ sees the public header only (scripts/lint.sh checks that too).
+$(B)/cli/%.o: cli/%.c | deps
+	@mkdir -p $(@D)
+	$(CC) $(CLI_CPPFLAGS) $(PKG_CFLAGS) $(CFLAGS) -c -o $@ $<
+
 $(B)/libteller.a: $(LIB_OBJ)
 	rm -f $@
 	ar rcs $@ $^
@@ -62,20 +73,24 @@ $(B)/teller: $(CLI_OBJ) $(B)/libteller.a
 	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) $(B)/libteller.a $(PKG_LIBS)
 	@ln -sf $(B)/teller teller 2>/dev/null || true
 
-$(B)/tests/%: tests/unit/%.c $(B)/libteller.a tests/harness.h | deps
+$(B)/tests/%: tests/unit/%.c $(B)/libteller.a $(B)/cli/files.o \
+		$(B)/cli/util.o tests/harness.h | deps
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(PKG_CFLAGS) $(CFLAGS) -Itests -o $@ $< \
-		$(B)/libteller.a $(PKG_LIBS) $(LDFLAGS)
+	$(CC) $(TEST_CPPFLAGS) $(PKG_CFLAGS) $(CFLAGS) -Itests -o $@ $< \
+		$(B)/cli/files.o $(B)/cli/util.o $(B)/libteller.a \
+		$(PKG_LIBS) $(LDFLAGS)
 
 # Fuzz replay: each fuzz target linked with a plain-C main (gcc).
-$(B)/replay/%: fuzz/%.c fuzz/replay.c $(B)/libteller.a | deps
+$(B)/replay/%: fuzz/%.c fuzz/replay.c $(B)/libteller.a $(B)/cli/files.o \
+		$(B)/cli/util.o | deps
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(PKG_CFLAGS) $(CFLAGS) -o $@ $< fuzz/replay.c \
-		$(B)/libteller.a $(PKG_LIBS) $(LDFLAGS)
+	$(CC) $(TEST_CPPFLAGS) $(PKG_CFLAGS) $(CFLAGS) -o $@ $< fuzz/replay.c \
+		$(B)/cli/files.o $(B)/cli/util.o $(B)/libteller.a \
+		$(PKG_LIBS) $(LDFLAGS)
 
 $(B)/examples/%: examples/%.c $(B)/libteller.a | deps
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(PKG_CFLAGS) $(CFLAGS) -o $@ $< $(B)/libteller.a \
+	$(CC) $(TEST_CPPFLAGS) $(PKG_CFLAGS) $(CFLAGS) -o $@ $< $(B)/libteller.a \
 		$(PKG_LIBS) $(LDFLAGS)
 
 EXAMPLE_BIN = $(patsubst examples/%.c,$(B)/examples/%,$(wildcard examples/*.c))

@@ -50,6 +50,11 @@ void cli_release(void *ud, const char *p, size_t n);
  * behind it, so hashing never makes the whole file resident. */
 void cli_sha256_hex(const struct cli_input *in, char out[65]);
 
+/* The input callbacks over the file system (cli/files.c): regular files
+ * mapped, their pages dropped as released (cli_release), folders listed.
+ * For teller_ctx_set_input. */
+extern const teller_input cli_files;
+
 /* stdio writer callback for teller_report (ud is a FILE *). */
 int cli_write_file(void *ud, const char *p, size_t n);
 

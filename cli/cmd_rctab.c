@@ -13,7 +13,6 @@
 #include <time.h>
 
 #include "cli.h"
-#include "rctab.h"
 
 struct sink {
 	const char *dir;
@@ -99,13 +98,11 @@ static int
 sink_open(void *ud, const char *name, teller_write_fn *w, void **wud)
 {
 	struct sink *s = ud;
-	size_t n = strlen(s->dir) + strlen(name) + 2;
-	char *path = malloc(n);
+	char *path = strdup(name);
 	FILE *f;
 
 	if (path == NULL)
 		return -1;
-	snprintf(path, n, "%s/%s", s->dir, name);
 	if (make_parents(path) != 0) {
 		fprintf(stderr, "teller: %s: %s\n", path, strerror(errno));
 		free(path);
@@ -170,27 +167,6 @@ sink_free(struct sink *s)
 	free(s->paths);
 }
 
-/* outputDirectory (rctab.md 3.2): relative to the config's folder; the
- * folder itself when blank. Returns a malloc'd path or NULL. */
-static char *
-config_outdir(const struct tl_rctab_cfg *cfg)
-{
-	const char *o = cfg->out_dir;
-	size_t n;
-	char *p;
-
-	while (o != NULL && (*o == ' ' || *o == '\t'))
-		o++;
-	if (o == NULL || *o == '\0')
-		return strdup(cfg->dir);
-	if (o[0] == '/' || strcmp(cfg->dir, ".") == 0)
-		return strdup(o);
-	n = strlen(cfg->dir) + strlen(o) + 2;
-	if ((p = malloc(n)) != NULL)
-		snprintf(p, n, "%s/%s", cfg->dir, o);
-	return p;
-}
-
 static int
 sink_close(void *ud, void *wud)
 {
@@ -201,19 +177,18 @@ sink_close(void *ud, void *wud)
 int
 cmd_rctab(int argc, char **argv)
 {
-	const char *config = NULL, *dir = NULL, *hart_key = NULL;
-	char *cdir = NULL;
+	const char *config = NULL;
 	const char **ties;
-	struct tl_rctab_opts opts;
-	struct tl_rctab_cfg *cfg;
+	teller_rctab_options opts;
+	teller_rctab *r;
 	struct sink sk;
 	teller_ctx *ctx;
-	int i, nties = 0, rc, threads = 0;
+	int i, nties = 0, rc;
 	char gendate[64];
 
-	memset(&opts, 0, sizeof opts);
+	teller_rctab_options_init(&opts);
+	opts.threads = 0; /* one per CPU unless --threads says */
 	memset(&sk, 0, sizeof sk);
-	opts.cvr_csv = true;
 	ties = calloc((size_t)argc + 1, sizeof(char *));
 	if (ties == NULL) {
 		fprintf(stderr, "teller: out of memory\n");
@@ -226,29 +201,32 @@ cmd_rctab(int argc, char **argv)
 			free(ties);
 			return 0;
 		} else if (strcmp(a, "-o") == 0 && i + 1 < argc) {
-			dir = argv[++i];
+			opts.output_dir = argv[++i];
 		} else if (strcmp(a, "--tiebreak") == 0 && i + 1 < argc) {
 			ties[nties++] = argv[++i];
 		} else if (strncmp(a, "--tiebreak=", 11) == 0) {
 			ties[nties++] = a + 11;
 		} else if (strcmp(a, "--crlf") == 0) {
-			opts.crlf = true;
+			opts.crlf = 1;
 		} else if (strcmp(a, "--convert-to-cdf") == 0 ||
 		    strcmp(a, "-x") == 0) {
-			opts.convert_cdf = true;
+			opts.convert_to_cdf = 1;
 		} else if (strcmp(a, "--no-cvr-export") == 0) {
-			opts.cvr_csv = false;
+			opts.no_cvr_export = 1;
 		} else if (strcmp(a, "--hart-key") == 0 && i + 1 < argc) {
-			hart_key = argv[++i];
+			opts.hart_key = argv[++i];
 		} else if (strcmp(a, "--hart-signatures") == 0 &&
 		    i + 1 < argc) {
 			const char *v = argv[++i];
 			if (strcmp(v, "check") == 0) {
-				opts.hart_sig = TL_SIG_CHECK;
+				opts.hart_signatures =
+				    TELLER_HART_SIG_CHECK;
 			} else if (strcmp(v, "require") == 0) {
-				opts.hart_sig = TL_SIG_REQUIRE;
+				opts.hart_signatures =
+				    TELLER_HART_SIG_REQUIRE;
 			} else if (strcmp(v, "off") == 0) {
-				opts.hart_sig = TL_SIG_OFF;
+				opts.hart_signatures =
+				    TELLER_HART_SIG_OFF;
 			} else {
 				fprintf(stderr, "teller: rctab: "
 				    "--hart-signatures wants check, require "
@@ -271,7 +249,7 @@ cmd_rctab(int argc, char **argv)
 				free(ties);
 				return 2;
 			}
-			threads = (int)n;
+			opts.threads = (int)n;
 		} else if (a[0] == '-' && a[1] != '\0') {
 			fprintf(stderr, "teller: rctab: unknown option '%s'\n",
 			    a);
@@ -309,27 +287,19 @@ cmd_rctab(int argc, char **argv)
 			opts.generated_date = gendate;
 		}
 	}
-	teller_ctx_set_threads(ctx, threads);
+	teller_ctx_set_input(ctx, &cli_files);
 	opts.ties = ties;
 	opts.nties = nties;
-	opts.sink.open = sink_open;
-	opts.sink.close = sink_close;
-	opts.sink.ud = &sk;
-	rc = TELLER_OK;
-	if (hart_key != NULL)
-		rc = tl_hart_key_load(ctx, hart_key, &opts.hart_modulus,
-		    &opts.hart_exponent);
-	if (rc == TELLER_OK)
-		rc = tl_rctab_config_load(ctx, config, &cfg);
-	if (rc == TELLER_OK && dir == NULL) {
-		/* no -o: the config's outputDirectory */
-		if ((cdir = config_outdir(cfg)) == NULL)
-			rc = tl_fail(ctx, TELLER_ENOMEM, "out of memory");
-		dir = cdir;
+	opts.output.open = sink_open;
+	opts.output.close = sink_close;
+	opts.output.ud = &sk;
+	rc = teller_rctab_load(ctx, config, &opts, &r);
+	if (rc == TELLER_OK) {
+		/* -o, or the config's outputDirectory */
+		sk.dir = teller_rctab_output_dir(r);
+		rc = teller_rctab_run(ctx, r);
+		teller_rctab_free(r);
 	}
-	sk.dir = dir;
-	if (rc == TELLER_OK)
-		rc = tl_rctab_run(ctx, cfg, &opts);
 	if (rc != TELLER_OK) {
 		sink_unlink(&sk);
 		rc = cli_report_error(ctx);
@@ -338,7 +308,6 @@ cmd_rctab(int argc, char **argv)
 	}
 	sink_free(&sk);
 	teller_ctx_free(ctx);
-	free(cdir);
 	free(ties);
 	return rc;
 }

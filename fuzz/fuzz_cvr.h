@@ -20,6 +20,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cli.h"
 #include "fuzz_common.h"
 #include "rctab.h"
 
@@ -181,6 +182,7 @@ fz_ctx(void)
 
 	if (teller_ctx_new(NULL, &ctx) != TELLER_OK)
 		return NULL;
+	teller_ctx_set_input(ctx, &cli_files); /* the files it wrote */
 	fuzz_limits(ctx);
 	ctx->lim.unzip_bytes = UINT64_C(64) << 20;
 	return ctx;

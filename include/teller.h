@@ -248,6 +248,111 @@ int teller_result_add_input(teller_ctx *ctx, teller_result *r,
 int teller_report(teller_ctx *ctx, const teller_result *r,
     enum teller_report_kind kind, teller_write_fn write, void *ud);
 
+/* ---- inputs that name other files ---- */
+
+/* An RCTab config names CVR files and folders; the library reads them
+ * through these callbacks and touches no file itself. Paths are the
+ * config's path as given, and the config folder joined with what the
+ * config names ("DIR/cvr.csv"). The teller command maps files. */
+typedef struct teller_input {
+	/* Give the bytes of the regular file at path: *buf, *len (any
+	 * buffer for an empty file) until close(ud, *handle). Returns 0,
+	 * an errno value, or -1 when path is not a regular file. */
+	int (*open)(void *ud, const char *path, const char **buf,
+	    size_t *len, void **handle);
+	/* A hint: bytes [p, p + n) of an open input will not be read again
+	 * soon (they may be, which must keep working), so their whole pages
+	 * may be dropped. May be NULL. */
+	void (*release)(void *ud, void *handle, const char *p, size_t n);
+	void (*close)(void *ud, void *handle);
+	/* Call fn(fud, name) for each entry of folder dir but "." and ".."
+	 * (any order); stop and return fn's value when it is nonzero.
+	 * Returns 0, or an errno value. */
+	int (*list)(void *ud, const char *dir,
+	    int (*fn)(void *fud, const char *name), void *fud);
+	/* What path is: TELLER_PATH_NONE, _FILE or _DIR (or other). */
+	int (*kind)(void *ud, const char *path);
+	void *ud;
+} teller_input;
+
+enum teller_path_kind {
+	TELLER_PATH_NONE = 0,  /* nothing there (or not reachable) */
+	TELLER_PATH_FILE = 1,  /* a regular file */
+	TELLER_PATH_DIR = 2,   /* a folder */
+	TELLER_PATH_OTHER = 3  /* something else */
+};
+
+/* Install the input callbacks (copied; NULL removes them). Without them
+ * an input that names other files fails with TELLER_EIO. */
+void teller_ctx_set_input(teller_ctx *ctx, const teller_input *in);
+
+/* ---- RCTab ---- */
+
+/* A loaded RCTab contest config (docs/rctab.md 3). */
+typedef struct teller_rctab teller_rctab;
+
+/* Named outputs: open(ud, path, &write, &wud) opens path for writing and
+ * gives the writer to write it with (0, or nonzero if it cannot);
+ * close(ud, wud) ends it (nonzero: it could not be finished). path is
+ * the output folder, '/', and a name the library chooses ("summary.json",
+ * "Tabulate by Precinct/P1_precinct_summary.csv"); just the name when
+ * the folder is "". */
+typedef struct teller_output {
+	int (*open)(void *ud, const char *path, teller_write_fn *write,
+	    void **wud);
+	int (*close)(void *ud, void *wud);
+	void *ud;
+} teller_output;
+
+/* Hart CVR signature files (FILE.xml.sig.xml). */
+enum teller_hart_sig {
+	TELLER_HART_SIG_CHECK = 0,   /* verify those present */
+	TELLER_HART_SIG_REQUIRE = 1, /* every CVR file must have one */
+	TELLER_HART_SIG_OFF = 2      /* ignore them */
+};
+
+typedef struct teller_rctab_options {
+	const char *output_dir; /* NULL: the config's outputDirectory,
+				 * relative to its folder (that folder if
+				 * blank) */
+	int threads;            /* as teller_ctx_set_threads (default 1) */
+	const char *const *ties; /* answers to interactive tie-breaks:
+				  * the candidate chosen, in order */
+	int nties;
+	int crlf;               /* CSV lines end in CRLF, as RCTab's */
+	int convert_to_cdf;     /* read the CVRs, write cdf_cvr.json (and
+				 * rctab_cvr.csv) only: no tabulation */
+	int no_cvr_export;      /* do not write rctab_cvr.csv */
+	int hart_signatures;    /* enum teller_hart_sig */
+	const char *hart_key;   /* file with the RSAKeyValue Hart files
+				 * must be signed with (read through the
+				 * input callbacks); NULL: RCTab's key */
+	const char *generated_date; /* CDF GeneratedDate; NULL: omitted */
+	teller_output output;   /* where the files go (required) */
+} teller_rctab_options;
+
+/* Initialise *o to the defaults (every flag off, one thread). */
+void teller_rctab_options_init(teller_rctab_options *o);
+
+/* Read the Hart key of o (if any), then load and check the config at
+ * path; o is borrowed until teller_rctab_run. Errors (naming the file
+ * and the field): ECONFIG, EPARSE, EIO, ELIMIT, ENOMEM. */
+int teller_rctab_load(teller_ctx *ctx, const char *path,
+    const teller_rctab_options *o, teller_rctab **out);
+
+/* The folder the outputs go to (borrowed from ctx). */
+const char *teller_rctab_output_dir(const teller_rctab *r);
+
+/* Read the CVRs, tabulate, and write the outputs through o->output.
+ * Errors: those of the CVR readers (EPARSE, EIO, ELIMIT, EENCODING...),
+ * ETIE (an interactive tie-break needs an answer not given), EWRITE,
+ * EOVERFLOW, ENOMEM. A failed run may leave outputs opened: the caller
+ * removes them. */
+int teller_rctab_run(teller_ctx *ctx, teller_rctab *r);
+
+/* Release r (its memory goes with ctx in any case). NULL is a no-op. */
+void teller_rctab_free(teller_rctab *r);
+
 #ifdef __cplusplus
 }
 #endif

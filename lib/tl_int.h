@@ -35,6 +35,8 @@ struct teller_ctx {
 	int threads;          /* teller_ctx_set_threads (>= 1, resolved) */
 	teller_release_fn release; /* teller_ctx_set_release, or NULL */
 	void *release_ud;
+	teller_input input;   /* teller_ctx_set_input (lib/rctab/rctab_io.c) */
+	bool has_input;
 };
 
 /* Tell the caller (teller_ctx_set_release) that bytes [p, p + n) of the

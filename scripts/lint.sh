@@ -4,10 +4,14 @@
 # randomness or clock, no exit/abort, no printing (bounded snprintf into
 # memory is fine; ctx.c and rep_util.c use vsnprintf). Comments and
 # string literals are ignored. Also: every source file starts with its
-# SPDX line. Prints each offence as FILE:LINE: what; exits 1 if any.
+# SPDX line; only lib/rctab/ includes <jansson.h>, <expat.h> or <zip.h>;
+# lib/ makes no file-system call (its inputs come through teller_input);
+# cli/ includes no private header of lib/ (it is built with -Iinclude
+# only). Prints each offence as FILE:LINE: what; exits 1 if any.
 cd "$(dirname "$0")/.." || exit 2
 status=0
-L=${LINT_LIB:-lib} # LINT_LIB: another tree, for testing the lint
+L=${LINT_LIB:-lib} # LINT_LIB, LINT_CLI: other trees, for testing the lint
+C=${LINT_CLI:-cli}
 tmp=$(mktemp)
 trap 'rm -f "$tmp"' EXIT
 
@@ -45,7 +49,7 @@ check() {
 	re=$1
 	msg=$2
 	exempt=$3
-	for f in "$L"/*.c "$L"/*.h; do
+	for f in "$L"/*.c "$L"/*.h "$L"/rctab/*.c "$L"/rctab/*.h; do
 		[ -f "$f" ] || continue
 		b=$(basename "$f")
 		case " $exempt " in *" $b "*) continue ;; esac
@@ -73,8 +77,44 @@ check "${W}(exit|_exit|_Exit|abort|quick_exit)[[:space:]]*\\(" \
 check "${W}(printf|fprintf|vprintf|vfprintf|puts|fputs|putchar|putc|fputc|perror|fwrite|dprintf)${E}" \
     "printing (lib/ never prints)" ""
 check "${W}(assert)[[:space:]]*\\(" "assert (record TELLER_EINTERNAL)" ""
+# Not after -> or . (a callback such as in->open is the caller's).
+F='(^|[^A-Za-z0-9_>.])'
+check "${F}(open|openat|creat|fopen|freopen|fdopen|tmpfile|opendir|fdopendir|readdir|scandir|mmap|munmap|madvise|posix_madvise|stat|fstat|lstat|fstatat|access|faccessat|mkdir|unlink|remove|rename|truncate|zip_open|json_load_file|json_dump_file)[[:space:]]*\\(" \
+    "file-system call (lib/ reads through teller_input)" ""
+check "^[[:space:]]*#[[:space:]]*include[[:space:]]*<(fcntl|dirent|sys/mman|sys/stat)\\.h>" \
+    "file-system header (lib/ reads through teller_input)" ""
 
-for f in "$L"/*.c "$L"/*.h cli/*.c cli/*.h include/*.h; do
+# The third-party libraries stay behind lib/rctab/ (RCTab, the CVR
+# readers, xlsx): nothing else in lib/, cli/ or include/ names them.
+for f in "$L"/*.c "$L"/*.h "$C"/*.c "$C"/*.h include/*.h; do
+	[ -f "$f" ] || continue
+	if grep -nE '^[[:space:]]*#[[:space:]]*include[[:space:]]*[<"](jansson|expat|zip)\.h[>"]' \
+	    "$f" >"$tmp"; then
+		sed "s|^\([0-9]*\):.*|$f:\1: jansson/expat/libzip outside lib/rctab/|" \
+		    "$tmp"
+		status=1
+	fi
+done
+
+# cli/ sees teller.h and its own headers only: a quoted include must name
+# a file in cli/ (or teller.h).
+for f in "$C"/*.c "$C"/*.h; do
+	[ -f "$f" ] || continue
+	grep -nE '^[[:space:]]*#[[:space:]]*include[[:space:]]*"' "$f" |
+	    while IFS= read -r line; do
+		h=$(echo "$line" | sed 's/^[^"]*"\([^"]*\)".*/\1/')
+		[ "$h" = teller.h ] && continue
+		case $h in */*) ;; *) [ -f "$C/$h" ] && continue ;; esac
+		echo "$f:${line%%:*}: private header \"$h\" (cli/ uses <teller.h> only)"
+	done >"$tmp"
+	if [ -s "$tmp" ]; then
+		cat "$tmp"
+		status=1
+	fi
+done
+
+for f in "$L"/*.c "$L"/*.h "$L"/rctab/*.c "$L"/rctab/*.h "$C"/*.c \
+    "$C"/*.h include/*.h; do
 	[ -f "$f" ] || continue
 	if ! head -n 1 "$f" | grep -q 'SPDX-License-Identifier: MIT'; then
 		echo "$f:1: no SPDX line"
@@ -83,6 +123,6 @@ for f in "$L"/*.c "$L"/*.h cli/*.c cli/*.h include/*.h; do
 done
 
 if [ "$status" -eq 0 ]; then
-	echo "lint: lib/ clean"
+	echo "lint: lib/ and cli/ clean"
 fi
 exit $status

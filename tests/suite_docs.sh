@@ -1,8 +1,9 @@
 #!/bin/sh
 # suite_docs.sh -- the docs agree with the code: every long option in
-# cli/opts.c is in doc/teller.1, every error code in include/teller.h is in
-# doc/teller.3, every method in lib/methods.c is in teller.1 and README.md,
-# teller.h compiles as C++, and examples/count.c runs.
+# cli/opts.c is in doc/teller.1, every error code and public function in
+# include/teller.h is in doc/teller.3, every method in lib/methods.c is in
+# teller.1 and README.md, teller.h compiles as C++, and examples/count.c
+# runs.
 pass=0
 fail=0
 ok() { pass=$((pass + 1)); }
@@ -15,6 +16,12 @@ done
 for e in $(sed -n 's/^[[:space:]]*\(TELLER_E[A-Z]*\) = .*/\1/p' include/teller.h); do
 	if grep -q "Dv $e\$" doc/teller.3; then ok
 	else bad "error code $e missing from doc/teller.3"; fi
+done
+# every public function of teller.h has its .Fn line in teller.3
+for f in $(grep -E '^[a-z].*[ *]teller_[a-z0-9_]+\(' include/teller.h |
+    sed 's/^[^(]*[ *]\(teller_[a-z0-9_]*\)(.*/\1/'); do
+	if grep -q "^\.Fn $f\( \|\$\)" doc/teller.3; then ok
+	else bad "function $f missing from doc/teller.3"; fi
 done
 for m in $(sed -n 's/^[[:space:]]*{ "\([a-z0-9-]*\)", "[A-Z].*/\1/p' lib/methods.c); do
 	if grep -q "Cm $m" doc/teller.1 && grep -q "\`$m\`" README.md; then ok

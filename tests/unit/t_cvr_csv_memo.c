@@ -12,7 +12,20 @@
 #include <unistd.h>
 
 #include "harness.h"
+#include "cli.h"
 #include "rctab_cvr.h"
+
+/* A context whose inputs come from the file system, as the teller
+ * command's do (cli/files.c): the library reads no file itself. */
+static int
+tt_ctx_new(const teller_alloc *alloc, teller_ctx **ctx)
+{
+	int rc = teller_ctx_new(alloc, ctx);
+
+	if (rc == TELLER_OK)
+		teller_ctx_set_input(*ctx, &cli_files);
+	return rc;
+}
 
 static char log_[8192];
 static size_t logn;
@@ -75,7 +88,7 @@ readcsv(const char *text, bool merge, char *err, size_t errn)
 	logn = 0;
 	log_[0] = '\0';
 	total = 0;
-	if (teller_ctx_new(NULL, &ctx) != TELLER_OK)
+	if (tt_ctx_new(NULL, &ctx) != TELLER_OK)
 		return -1;
 	rc = tl_cvr_read_csv(ctx, &src, rec, NULL);
 	if (err != NULL)

@@ -16,8 +16,21 @@
 #include <jansson.h>
 
 #include "harness.h"
+#include "cli.h"
 #include "oom.h"
 #include "rctab_cvr.h"
+
+/* A context whose inputs come from the file system, as the teller
+ * command's do (cli/files.c): the library reads no file itself. */
+static int
+tt_ctx_new(const teller_alloc *alloc, teller_ctx **ctx)
+{
+	int rc = teller_ctx_new(alloc, ctx);
+
+	if (rc == TELLER_OK)
+		teller_ctx_set_input(*ctx, &cli_files);
+	return rc;
+}
 
 #define MAXC 64
 
@@ -441,7 +454,7 @@ run_case(const char *root, const char *name)
 	    "exhaustOnDuplicateCandidate"));
 	jtext(rules, "maxRankingsAllowed", buf, sizeof(buf));
 
-	teller_ctx_new(NULL, &ctx);
+	tt_ctx_new(NULL, &ctx);
 	srcs = json_object_get(cfg, "cvrFileSources");
 	json_array_foreach(srcs, i, v) {
 		struct tl_cvr_source src;
@@ -670,7 +683,7 @@ run(reader_fn rd, const struct tl_cvr_source *src, struct seen *w,
 	const char *ef;
 	int rc;
 
-	teller_ctx_new(NULL, &ctx);
+	tt_ctx_new(NULL, &ctx);
 	memset(w, 0, sizeof(*w) - sizeof(w->fail_at));
 	rc = rd(ctx, src, on_seen, w);
 	teller_errpos(ctx, &ef, line, col);
@@ -779,7 +792,7 @@ test_dominion(void)
 	w.fail_at = 2;
 	{
 		teller_ctx *ctx;
-		teller_ctx_new(NULL, &ctx);
+		tt_ctx_new(NULL, &ctx);
 		memset(&w, 0, sizeof(w));
 		w.fail_at = 1;
 		CHECK_INT(tl_cvr_read_dominion(ctx, &src, on_seen, &w),

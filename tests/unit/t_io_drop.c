@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * t_io_drop.c -- the page dropping of lib/io.c (issue 6): tl_io_drop
+ * t_io_drop.c -- the page dropping of lib/rctab/rctab_io.c and
+ * cli/files.c (issue 6; the library releases, the CLI drops): tl_io_drop
  * drops whole pages every TL_IO_DROP_STEP bytes and the resident set
  * shrinks, the bytes read back unchanged, tl_io_watch routes tl_release
  * to the map (and other buffers to the caller's hook), and the JSON span
- * helpers of cvr_util.c release what they scan.
+ * helpers of cvr_json.c release what they scan.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -15,8 +16,21 @@
 #include <jansson.h>
 
 #include "harness.h"
+#include "cli.h"
 #include "cvr_util.h"
 #include "tl_io.h"
+
+/* A context whose inputs come from the file system, as the teller
+ * command's do (cli/files.c): the library reads no file itself. */
+static int
+tt_ctx_new(const teller_alloc *alloc, teller_ctx **ctx)
+{
+	int rc = teller_ctx_new(alloc, ctx);
+
+	if (rc == TELLER_OK)
+		teller_ctx_set_input(*ctx, &cli_files);
+	return rc;
+}
 
 #define MIB ((size_t)1 << 20)
 
@@ -180,7 +194,7 @@ main(void)
 	teller_ctx *ctx;
 
 	snprintf(path, sizeof(path), "/tmp/t_io_drop.%ld", (long)getpid());
-	if (teller_ctx_new(NULL, &ctx) != TELLER_OK)
+	if (tt_ctx_new(NULL, &ctx) != TELLER_OK)
 		return 1;
 	test_drop(ctx, path);
 	test_json(ctx, path);

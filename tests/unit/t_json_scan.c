@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * t_json_scan.c -- the compact-tree JSON scanner of cvr_util.c (used for
+ * t_json_scan.c -- the compact-tree JSON scanner of cvr_json.c (used for
  * streamed Dominion sessions and CDF CVRs): values and escapes against
  * jansson's, the inputs it must leave to jansson (reals, \u0000, bad
  * UTF-8, ...), errors and their positions, and tl_jpath_push.

@@ -191,9 +191,52 @@ t_percent(void)
 	CHECK_STR(pct(9999994, 7, 1, 0), "99.99");
 }
 
+/* The provider table (cvr_provider.c): RCTab's six names in its order,
+ * each with its reader and rules; nothing else. */
+static void
+t_providers(void)
+{
+	static const char *const names[] = { "ess", "dominion", "cdf",
+	    "clearBallot", "hart", "genericCsv" };
+	const struct tl_cvr_provider *p;
+	int i;
+
+	for (i = 0; i < 6; i++) {
+		p = tl_cvr_provider_at(i);
+		CHECK(p != NULL && strcmp(p->name, names[i]) == 0, "%d", i);
+		CHECK(p != NULL && tl_cvr_provider_find(names[i]) == p &&
+		    p->read != NULL, "%s", names[i]);
+	}
+	CHECK(tl_cvr_provider_at(6) == NULL, "six");
+	CHECK(tl_cvr_provider_at(-1) == NULL, "-1");
+	CHECK(tl_cvr_provider_find("ESS") == NULL, "case counts");
+	CHECK(tl_cvr_provider_find("") == NULL, "empty");
+	p = tl_cvr_provider_find("ess");
+	CHECK(p->read == tl_cvr_read_ess && p->rowcol && p->overvote_label &&
+	    !p->export_contest_id, "ess");
+	p = tl_cvr_provider_find("genericCsv");
+	CHECK(p->read == tl_cvr_read_csv && p->rowcol && p->overvote_label,
+	    "genericCsv");
+	p = tl_cvr_provider_find("cdf");
+	CHECK(p->read == tl_cvr_read_cdf && !p->rowcol && p->overvote_label &&
+	    p->kind == TL_CVR_CDF, "cdf");
+	for (i = 1; i < 5; i++) {
+		if (i == 2)
+			continue;
+		p = tl_cvr_provider_at(i);
+		CHECK(!p->rowcol && !p->overvote_label && p->export_contest_id,
+		    "%s", p->name);
+	}
+	CHECK(tl_cvr_provider_find("dominion")->read == tl_cvr_read_dominion &&
+	    tl_cvr_provider_find("hart")->read == tl_cvr_read_hart &&
+	    tl_cvr_provider_find("clearBallot")->read ==
+	    tl_cvr_read_clearballot, "readers");
+}
+
 int
 main(void)
 {
+	t_providers();
 	t_random();
 	t_java_strings();
 	t_bigdecimal();

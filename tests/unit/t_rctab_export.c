@@ -12,7 +12,20 @@
 #include <unistd.h>
 
 #include "harness.h"
+#include "cli.h"
 #include "rctab.h"
+
+/* A context whose inputs come from the file system, as the teller
+ * command's do (cli/files.c): the library reads no file itself. */
+static int
+tt_ctx_new(const teller_alloc *alloc, teller_ctx **ctx)
+{
+	int rc = teller_ctx_new(alloc, ctx);
+
+	if (rc == TELLER_OK)
+		teller_ctx_set_input(*ctx, &cli_files);
+	return rc;
+}
 
 static char dir[64];
 static char got[4][65536];
@@ -83,7 +96,7 @@ run(const char *cfg, bool csv, bool convert, long *line)
 
 	put("config.json", cfg);
 	snprintf(path, sizeof path, "%s/config.json", dir);
-	if (teller_ctx_new(NULL, &ctx) != TELLER_OK)
+	if (tt_ctx_new(NULL, &ctx) != TELLER_OK)
 		return -1;
 	memset(&o, 0, sizeof o);
 	o.cvr_csv = csv;

@@ -15,7 +15,20 @@
 #include <zip.h>
 
 #include "harness.h"
+#include "cli.h"
 #include "rctab.h"
+
+/* A context whose inputs come from the file system, as the teller
+ * command's do (cli/files.c): the library reads no file itself. */
+static int
+tt_ctx_new(const teller_alloc *alloc, teller_ctx **ctx)
+{
+	int rc = teller_ctx_new(alloc, ctx);
+
+	if (rc == TELLER_OK)
+		teller_ctx_set_input(*ctx, &cli_files);
+	return rc;
+}
 
 static long long nrec;
 static char prec[64];
@@ -57,7 +70,7 @@ readcsv(const char *text, size_t n, char *err, size_t errn, long *line,
 	src.id_col = 1;
 	src.precinct_col = 2;
 	nrec = 0;
-	if (teller_ctx_new(NULL, &ctx) != TELLER_OK)
+	if (tt_ctx_new(NULL, &ctx) != TELLER_OK)
 		return -1;
 	ctx->file = path;
 	rc = tl_cvr_read_csv(ctx, &src, rec, NULL);
@@ -153,7 +166,7 @@ readx(size_t line_bytes, size_t input_bytes, char *err, size_t errn)
 	teller_limits lim;
 	int rc;
 
-	if (teller_ctx_new(NULL, &ctx) != TELLER_OK)
+	if (tt_ctx_new(NULL, &ctx) != TELLER_OK)
 		return -1;
 	teller_limits_init(&lim);
 	if (line_bytes > 0)
@@ -196,7 +209,7 @@ jstr(const char *s)
 
 	jn = 0;
 	jout[0] = '\0';
-	if (teller_ctx_new(NULL, &ctx) != TELLER_OK)
+	if (tt_ctx_new(NULL, &ctx) != TELLER_OK)
 		return "";
 	tl_out_init(&o, ctx, jw, NULL);
 	tl_rctab_jstr(&o, s);

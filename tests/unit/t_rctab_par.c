@@ -19,7 +19,20 @@
 #include <unistd.h>
 
 #include "harness.h"
+#include "cli.h"
 #include "rctab.h"
+
+/* A context whose inputs come from the file system, as the teller
+ * command's do (cli/files.c): the library reads no file itself. */
+static int
+tt_ctx_new(const teller_alloc *alloc, teller_ctx **ctx)
+{
+	int rc = teller_ctx_new(alloc, ctx);
+
+	if (rc == TELLER_OK)
+		teller_ctx_set_input(*ctx, &cli_files);
+	return rc;
+}
 
 /* ------------------------------------------------------------------ */
 /* a growable text buffer                                              */
@@ -153,7 +166,7 @@ readcsv(int nt, bool merge, const char *fail_id, struct got *g)
 	src.id_col = 1;
 	src.precinct_col = 2;
 	src.merge = merge;
-	if (teller_ctx_new(&alloc, &ctx) != TELLER_OK)
+	if (tt_ctx_new(&alloc, &ctx) != TELLER_OK)
 		abort();
 	teller_ctx_set_threads(ctx, nt);
 	ctx->file = path;
@@ -406,7 +419,7 @@ run(int nt, struct buf *all, char *msg, size_t msgn)
 	int rc, i;
 
 	snprintf(cfgpath, sizeof cfgpath, "%s/config.json", dir);
-	if (teller_ctx_new(&alloc, &ctx) != TELLER_OK)
+	if (tt_ctx_new(&alloc, &ctx) != TELLER_OK)
 		return -1;
 	teller_ctx_set_threads(ctx, nt);
 	memset(&o, 0, sizeof o);

@@ -4,7 +4,8 @@
  * cvr_cdf.c, cvr_clearballot.c, cvr_hart.c): a record builder that turns
  * (rank, string) marks into rank slots as RCTab's CandidateRankingsList
  * does, Java-like integer parsing, a JSON nesting pre-check and a JSON
- * loader that reports positions.
+ * loader that reports positions. Defined in cvr_build.c (the builder,
+ * integers, paths), cvr_json.c (JSON) and cvr_xml.c (XML).
  */
 #ifndef CVR_UTIL_H
 #define CVR_UTIL_H

@@ -9,7 +9,6 @@
  * and shared string's text at ctx->lim.line_bytes, the file at
  * input_bytes; a DOCTYPE is refused in every part, as POI does.
  */
-#include <sys/stat.h>
 
 #include <expat.h>
 #include <stdio.h>
@@ -17,6 +16,7 @@
 #include <zip.h>
 
 #include "rctab.h"
+#include "tl_io.h"
 
 /* Local name of a possibly prefixed XML name (names are short: one
  * inline pass, no library call per element). */
@@ -95,6 +95,95 @@ on_entity(void *ud, const XML_Char *name, int param, const XML_Char *val,
 
 /* Stream zip member `name` through parser p, whose user data starts
  * with pt. Missing member: returns -1 when optional, else an error. */
+/*
+ * The workbook as a libzip source: the bytes the caller gave (tl_io),
+ * handed back (tl_io_release) behind libzip as it reads a member's
+ * compressed data in order, so a mapped workbook never stays resident
+ * as a whole. What is released ends on a ZSRC_GAP boundary of the
+ * address space at least ZSRC_GAP behind the reader, so each release
+ * covers whole pages (the next one starts where it ended) and
+ * fault-around does not map released pages again. A seek (the central
+ * directory, a local header) starts a new run; what libzip reads again
+ * simply faults back in.
+ */
+#define ZSRC_GAP ((uintptr_t)64 << 10)
+
+struct zsrc {
+	const struct tl_map *m;
+	zip_uint64_t off;  /* libzip's position */
+	zip_uint64_t next; /* where the last read ended */
+	zip_uint64_t lo;   /* first byte of this run not released */
+	zip_error_t err;
+};
+
+static void
+zsrc_release(struct zsrc *z)
+{
+	const char *b = z->m->buf;
+	uintptr_t a = (uintptr_t)(b + z->off);
+
+	if (a < ZSRC_GAP)
+		return;
+	a = (a - ZSRC_GAP) & ~(ZSRC_GAP - 1);
+	if (a > (uintptr_t)(b + z->lo) + ZSRC_GAP) {
+		size_t end = (size_t)(a - (uintptr_t)b);
+		tl_io_release(z->m, b + z->lo, end - (size_t)z->lo);
+		z->lo = end;
+	}
+}
+
+static zip_int64_t
+zsrc_cb(void *ud, void *data, zip_uint64_t len, zip_source_cmd_t cmd)
+{
+	struct zsrc *z = ud;
+	zip_uint64_t size = z->m->len;
+
+	switch (cmd) {
+	case ZIP_SOURCE_OPEN:
+		z->off = z->next = z->lo = 0;
+		return 0;
+	case ZIP_SOURCE_READ:
+		if (len > size - z->off)
+			len = size - z->off;
+		if (z->off != z->next)
+			z->lo = z->off;
+		memcpy(data, z->m->buf + z->off, (size_t)len);
+		z->off += len;
+		z->next = z->off;
+		zsrc_release(z);
+		return (zip_int64_t)len;
+	case ZIP_SOURCE_CLOSE:
+	case ZIP_SOURCE_FREE:
+		return 0;
+	case ZIP_SOURCE_STAT: {
+		zip_stat_t *st = data;
+		if (len < sizeof *st)
+			return -1;
+		zip_stat_init(st);
+		st->size = size;
+		st->valid |= ZIP_STAT_SIZE;
+		return sizeof *st;
+	}
+	case ZIP_SOURCE_ERROR:
+		return zip_error_to_data(&z->err, data, len);
+	case ZIP_SOURCE_SEEK: {
+		zip_int64_t o = zip_source_seek_compute_offset(z->off, size,
+		    data, len, &z->err);
+		if (o < 0)
+			return -1;
+		z->off = (zip_uint64_t)o;
+		return 0;
+	}
+	case ZIP_SOURCE_TELL:
+		return (zip_int64_t)z->off;
+	case ZIP_SOURCE_SUPPORTS:
+		return ZIP_SOURCE_SUPPORTS_SEEKABLE;
+	default:
+		zip_error_set(&z->err, ZIP_ER_OPNOTSUPP, 0);
+		return -1;
+	}
+}
+
 static int
 parse_member(teller_ctx *ctx, zip_t *za, const char *name, XML_Parser p,
     struct part *pt, bool optional)
@@ -553,18 +642,40 @@ tl_xlsx_read(teller_ctx *ctx, const char *path, tl_xlsx_row_fn fn, void *ud)
 	struct sheet sh;
 	XML_Parser p = NULL;
 	zip_t *za;
-	int zerr = 0, rc;
+	zip_source_t *zs;
+	zip_error_t ze;
+	struct zsrc zsrc;
+	struct tl_map m;
+	int rc;
 	char name[1100];
-	struct stat sb;
 
-	if (stat(path, &sb) == 0 && sb.st_size > 0 &&
-	    (uint64_t)sb.st_size > ctx->lim.input_bytes)
-		return tl_fail(ctx, TELLER_ELIMIT, "%lld bytes, more than the "
-		    "limit of %zu", (long long)sb.st_size,
-		    ctx->lim.input_bytes);
-	za = zip_open(path, ZIP_RDONLY, &zerr);
-	if (za == NULL)
+	/* The workbook's bytes come through the caller (tl_io); what is
+	 * not a regular file is not a workbook (as when libzip opened the
+	 * path itself). */
+	if (tl_io_kind(ctx, path) != TELLER_PATH_FILE)
 		return tl_fail(ctx, TELLER_EPARSE, "not an xlsx (zip) file");
+	if ((rc = tl_io_open(ctx, path, &m)) != TELLER_OK)
+		return rc;
+	if (m.len > ctx->lim.input_bytes) {
+		size_t len = m.len;
+		tl_io_unmap(&m);
+		return tl_fail(ctx, TELLER_ELIMIT, "%lld bytes, more than the "
+		    "limit of %zu", (long long)len, ctx->lim.input_bytes);
+	}
+	zip_error_init(&ze);
+	memset(&zsrc, 0, sizeof zsrc);
+	zsrc.m = &m;
+	zip_error_init(&zsrc.err);
+	zs = zip_source_function_create(zsrc_cb, &zsrc, &ze);
+	za = zs == NULL ? NULL : zip_open_from_source(zs, ZIP_RDONLY, &ze);
+	zip_error_fini(&ze);
+	if (za == NULL) {
+		if (zs != NULL)
+			zip_source_free(zs);
+		zip_error_fini(&zsrc.err);
+		tl_io_unmap(&m);
+		return tl_fail(ctx, TELLER_EPARSE, "not an xlsx (zip) file");
+	}
 	memset(&w, 0, sizeof w);
 	w.ctx = ctx;
 	p = XML_ParserCreate(NULL);
@@ -650,5 +761,7 @@ out:
 	if (p != NULL)
 		XML_ParserFree(p);
 	zip_discard(za);
+	zip_error_fini(&zsrc.err);
+	tl_io_unmap(&m);
 	return rc;
 }

@@ -8,7 +8,6 @@
  */
 #include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "cvr_util.h"
 #include "tl_io.h"
@@ -290,7 +289,6 @@ signature(teller_ctx *ctx, const struct tl_cvr_source *src,
     struct tl_vec *v, const char *path, const struct tl_map *m)
 {
 	size_t n = strlen(path);
-	struct stat st;
 	char *sp;
 
 	v->len = 0;
@@ -299,7 +297,7 @@ signature(teller_ctx *ctx, const struct tl_cvr_source *src,
 	sp = v->data;
 	memcpy(sp, path, n);
 	memcpy(sp + n, ".sig.xml", 9);
-	if (stat(sp, &st) != 0) {
+	if (tl_io_kind(ctx, sp) == TELLER_PATH_NONE) {
 		if (src->hart_sig != TL_SIG_REQUIRE)
 			return TELLER_OK;
 		return tl_fail(ctx, TELLER_EPARSE, "no signature file %s "

@@ -389,8 +389,11 @@ tl_dec_pct(char *buf, struct tl_dec t, struct tl_dec d)
 	size_t len;
 	bool neg;
 
-	/* N = t.v * 10^d.s, D = d.v * 10^t.s (both scales small) */
-	if (!upscale(n, d.s, &n) || !upscale(dd, t.s, &dd) || dd == 0)
+	/* N = t.v * 10^d.s, D = d.v * 10^t.s (both scales small); a
+	 * D so large that D * 10^7 does not fit gives "" (the caller
+	 * reports it) rather than wrapped limits and an endless loop */
+	if (!upscale(n, d.s, &n) || !upscale(dd, t.s, &dd) || dd == 0 ||
+	    dd > I128_MAX / 10000000 || dd < -(I128_MAX / 10000000))
 		return (size_t)(buf[0] = '\0');
 	neg = (n < 0) != (dd < 0);
 	if (n < 0)

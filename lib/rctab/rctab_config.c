@@ -11,7 +11,6 @@
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/stat.h>
 
 #include "rctab.h"
 #include "tl_io.h"
@@ -159,8 +158,9 @@ static int
 load_source(teller_ctx *ctx, struct tl_rctab_cfg *cfg, json_t *o, int i,
     struct tl_cvr_source *src)
 {
+	const struct tl_cvr_provider *pv;
 	const char *prov, *path, *s;
-	bool ess, csv, rowcol;
+	bool ess, rowcol;
 	long long v;
 	size_t n;
 	int rc;
@@ -169,16 +169,22 @@ load_source(teller_ctx *ctx, struct tl_rctab_cfg *cfg, json_t *o, int i,
 		return CFAIL(ctx, "cvrFileSources[%d]: expected an object", i);
 	if ((prov = sfield(ctx, o, "provider", "")) == NULL)
 		return TELLER_ECONFIG;
-	if (strcmp(prov, "ess") != 0 && strcmp(prov, "dominion") != 0 &&
-	    strcmp(prov, "cdf") != 0 && strcmp(prov, "clearBallot") != 0 &&
-	    strcmp(prov, "hart") != 0 && strcmp(prov, "genericCsv") != 0)
+	if ((pv = tl_cvr_provider_find(prov)) == NULL) {
+		char names[128];
+		size_t k = 0;
+		int j;
+		const struct tl_cvr_provider *q;
+		names[0] = '\0';
+		for (j = 0; (q = tl_cvr_provider_at(j)) != NULL; j++)
+			k += (size_t)snprintf(names + k, k < sizeof names ?
+			    sizeof names - k : 0, "%s%s", j > 0 ? ", " : "",
+			    q->name);
 		return CFAIL(ctx, "cvrFileSources[%d].provider: \"%s\" is not "
-		    "one of ess, dominion, cdf, clearBallot, hart, genericCsv",
-		    i, prov);
+		    "one of %s", i, prov, names);
+	}
 	src->provider = prov;
-	ess = strcmp(prov, "ess") == 0;
-	csv = strcmp(prov, "genericCsv") == 0;
-	rowcol = ess || csv;
+	ess = pv->kind == TL_CVR_ESS;
+	rowcol = pv->rowcol;
 	if ((path = sfield(ctx, o, "filePath", "")) == NULL)
 		return TELLER_ECONFIG;
 	if (blank(path))
@@ -194,22 +200,19 @@ load_source(teller_ctx *ctx, struct tl_rctab_cfg *cfg, json_t *o, int i,
 		snprintf(p, n, "%s/%s", cfg->dir, path);
 		src->path = p;
 	}
-	if (strcmp(prov, "cdf") == 0 && cfg->by_precinct)
+	if (pv->kind == TL_CVR_CDF && cfg->by_precinct)
 		return CFAIL(ctx, "cvrFileSources[%d].provider: "
 		    "tabulateByPrecinct may not be used with CDF files", i);
-	if (strcmp(prov, "cdf") == 0) {
+	if (pv->kind == TL_CVR_CDF) {
 		n = strlen(path);
 		if (n < 5 || (strcasecmp(path + n - 5, ".json") != 0 &&
 		    strcasecmp(path + n - 4, ".xml") != 0))
 			return CFAIL(ctx, "cvrFileSources[%d].filePath: a CDF "
 			    "file must end in .json or .xml", i);
 	}
-	{
-		struct stat st;
-		if (stat(src->path, &st) != 0)
-			return CFAIL(ctx, "cvrFileSources[%d].filePath: %s "
-			    "does not exist", i, src->path);
-	}
+	if (tl_io_kind(ctx, src->path) == TELLER_PATH_NONE)
+		return CFAIL(ctx, "cvrFileSources[%d].filePath: %s does not "
+		    "exist", i, src->path);
 	if ((s = sfield(ctx, o, "contestId", "")) == NULL)
 		return TELLER_ECONFIG;
 	if (rowcol && !blank(s))
@@ -305,8 +308,7 @@ load_source(teller_ctx *ctx, struct tl_rctab_cfg *cfg, json_t *o, int i,
 			return CFAIL(ctx, "cvrFileSources[%d].overvoteLabel: "
 			    "needs overvoteRule alwaysSkipToNextRank or "
 			    "exhaustImmediately", i);
-		if (strcmp(prov, "ess") != 0 && strcmp(prov, "cdf") != 0 &&
-		    !csv)
+		if (!pv->overvote_label)
 			return CFAIL(ctx, "cvrFileSources[%d].overvoteLabel: "
 			    "not allowed for %s", i, prov);
 	}

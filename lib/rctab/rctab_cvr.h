@@ -109,6 +109,28 @@ int tl_cvr_read_hart(teller_ctx *ctx, const struct tl_cvr_source *src,
 int tl_cvr_read_csv(teller_ctx *ctx, const struct tl_cvr_source *src,
     tl_cvr_fn fn, void *ud);
 
+/* The CVR providers (cvr_provider.c): the name a config gives, the
+ * reader, and the rules that differ between them (rctab.md 7). */
+enum tl_cvr_kind {
+	TL_CVR_ESS, TL_CVR_DOMINION, TL_CVR_CDF, TL_CVR_CLEARBALLOT,
+	TL_CVR_HART, TL_CVR_CSV
+};
+struct tl_cvr_provider {
+	const char *name;       /* as in cvrFileSources[].provider */
+	enum tl_cvr_kind kind;
+	int (*read)(teller_ctx *ctx, const struct tl_cvr_source *src,
+	    tl_cvr_fn fn, void *ud);
+	bool rowcol;            /* a table: firstVoteColumnIndex and the
+				 * column fields, skippedRankLabel,
+				 * treatBlankAsUndeclaredWriteIn */
+	bool overvote_label;    /* overvoteLabel allowed */
+	bool export_contest_id; /* rctab_cvr.csv gives its contest id */
+};
+/* The provider called name, or NULL. */
+const struct tl_cvr_provider *tl_cvr_provider_find(const char *name);
+/* The i-th provider (0-based, RCTab's order), or NULL past the last. */
+const struct tl_cvr_provider *tl_cvr_provider_at(int i);
+
 /* Verify Hart signature file sigpath for CVR file path, whose bytes are
  * data[0..len), against src's key (cvr_hartsig.c). EPARSE naming
  * sigpath when it is not a valid signature of that file by that key. */

@@ -54,7 +54,8 @@ size_t tl_dec_str(char *buf, struct tl_dec a);
 int tl_dec_parse(const char *s, struct tl_dec *out);
 /* RCTab's "% of vote" cell without the '%' (rctab.md 8.2):
  * t.divide(d, DECIMAL32).scaleByPowerOfTen(4).intValue() / 100.0 as
- * Double.toString prints it. d must be non-zero. */
+ * Double.toString prints it. d must be non-zero. Returns 0 (and "")
+ * when N or D of the exact quotient does not fit. */
 size_t tl_dec_pct(char *buf, struct tl_dec t, struct tl_dec d);
 
 /* ------------------------------------------------------------------ */

@@ -31,15 +31,49 @@ stsum(const struct tl_rview *v, int round, int slice, int st)
 	return v->rounds[round - 1].st[(size_t)slice * TL_ST_N + (size_t)st];
 }
 
+/* a + b and a - b for the writers: the first failure (EOVERFLOW, on
+ * ctx) is kept in *err, which the writer returns once it has done, so a
+ * sum that does not fit never reaches a report that is kept. */
+static struct tl_dec
+dadd(teller_ctx *ctx, int *err, struct tl_dec a, struct tl_dec b)
+{
+	struct tl_dec r = a;
+	int rc = tl_dec_add(ctx, a, b, &r);
+
+	if (rc != TELLER_OK && *err == TELLER_OK)
+		*err = rc;
+	return r;
+}
+
+static struct tl_dec
+dsub(teller_ctx *ctx, int *err, struct tl_dec a, struct tl_dec b)
+{
+	struct tl_dec r = a;
+	int rc = tl_dec_sub(ctx, a, b, &r);
+
+	if (rc != TELLER_OK && *err == TELLER_OK)
+		*err = rc;
+	return r;
+}
+
 /* Active Ballots: ACTIVE + final-round surplus + locked-in winners. */
 static struct tl_dec
-active(teller_ctx *ctx, const struct tl_rview *v, int round, int slice)
+active(teller_ctx *ctx, int *err, const struct tl_rview *v, int round,
+    int slice)
 {
 	struct tl_dec a = stsum(v, round, slice, TL_ST_ACTIVE);
 
-	tl_dec_add(ctx, a, stsum(v, round, slice, TL_ST_FRS), &a);
-	tl_dec_add(ctx, a, v->rounds[round - 1].locked[slice], &a);
-	return a;
+	a = dadd(ctx, err, a, stsum(v, round, slice, TL_ST_FRS));
+	return dadd(ctx, err, a, v->rounds[round - 1].locked[slice]);
+}
+
+/* A writer's end: its first arithmetic error, else the flush's. */
+static int
+wend(struct tl_out *o, int err)
+{
+	int rc = tl_out_flush(o);
+
+	return err != TELLER_OK ? err : rc;
 }
 
 static void
@@ -222,7 +256,7 @@ tl_rctab_write_json(teller_ctx *ctx, const struct tl_rview *v, int slice,
 	const struct tl_rctab_cfg *cfg = v->cfg;
 	struct tl_out o;
 	struct tl_dec total;
-	int r, c, i, n, *ids;
+	int r, c, i, n, *ids, err = TELLER_OK;
 	bool first, f2;
 
 	ids = tl_alloc(ctx, (size_t)v->ncand + 1, sizeof(int));
@@ -334,7 +368,7 @@ tl_rctab_write_json(teller_ctx *ctx, const struct tl_rview *v, int slice,
 	tl_out_fmt(&o, "%d", v->seats);
 	total = stsum(v, 1, slice, TL_ST_ACTIVE);
 	for (i = 1; i < TL_ST_N; i++)
-		tl_dec_add(ctx, total, stsum(v, 1, slice, i), &total);
+		total = dadd(ctx, &err, total, stsum(v, 1, slice, i));
 	jdec_field(&o, 2, &f2, "totalNumBallots", total);
 	field(&o, 2, &f2, "undervotes");
 	out_dec(&o, stsum(v, 1, slice, TL_ST_UNDERVOTE));
@@ -342,7 +376,7 @@ tl_rctab_write_json(teller_ctx *ctx, const struct tl_rview *v, int slice,
 	tl_out_str(&o, "}");
 	indent(&o, 0);
 	tl_out_str(&o, "}");
-	return tl_out_flush(&o);
+	return wend(&o, err);
 }
 
 /* ------------------------------------------------------------------ */
@@ -476,6 +510,7 @@ tl_rctab_write_csv(teller_ctx *ctx, const struct tl_rview *v, int slice,
 	size_t len;
 	struct tl_dec total, d, t1, t2;
 	bool anytie = false;
+	int err = TELLER_OK;
 	static const int inact[4] = { TL_ST_OVERVOTE, TL_ST_SKIPPED,
 	    TL_ST_EXHAUSTED, TL_ST_REPEATED };
 	static const char *const inact_name[4] = {
@@ -553,7 +588,7 @@ tl_rctab_write_csv(teller_ctx *ctx, const struct tl_rview *v, int slice,
 	crow(&c, "Number of Candidates", buf);
 	total = stsum(v, 1, slice, TL_ST_ACTIVE);
 	for (i = 1; i < TL_ST_N; i++)
-		tl_dec_add(ctx, total, stsum(v, 1, slice, i), &total);
+		total = dadd(ctx, &err, total, stsum(v, 1, slice, i));
 	tl_dec_str(buf, total);
 	crow(&c, "Total Number of Ballots", buf);
 	tl_dec_str(buf, stsum(v, 1, slice, TL_ST_UNDERVOTE));
@@ -594,11 +629,16 @@ tl_rctab_write_csv(teller_ctx *ctx, const struct tl_rview *v, int slice,
 				dr = cfg->first_round ? 1 : r;
 			else
 				dr = 1;
-			div = active(ctx, v, dr, slice);
+			div = active(ctx, &err, v, dr, slice);
 			if (tl_dec_sign(div) == 0) {
 				cnull(&c);
 			} else {
 				len = tl_dec_pct(buf, t1, div);
+				if (len == 0 && err == TELLER_OK)
+					err = tl_fail(ctx, TELLER_EOVERFLOW,
+					    "%% of vote: %s's votes or the "
+					    "active ballots do not fit",
+					    v->names[cand]);
 				buf[len++] = '%';
 				buf[len] = '\0';
 				cf(&c, buf);
@@ -607,15 +647,14 @@ tl_rctab_write_csv(teller_ctx *ctx, const struct tl_rview *v, int slice,
 				cf(&c, "0");
 			} else {
 				t2 = tally(v, r + 1, slice, cand);
-				tl_dec_sub(ctx, t2, t1, &d);
-				cdec(&c, d);
+				cdec(&c, dsub(ctx, &err, t2, t1));
 			}
 		}
 		cend(&c);
 	}
 	cf(&c, "Active Ballots");
 	for (r = 1; r <= v->nround; r++) {
-		cdec(&c, active(ctx, v, r, slice));
+		cdec(&c, active(ctx, &err, v, r, slice));
 		cnull(&c);
 		cnull(&c);
 	}
@@ -640,8 +679,9 @@ tl_rctab_write_csv(teller_ctx *ctx, const struct tl_rview *v, int slice,
 				} else {
 					d = tl_dec_int(0);
 					for (st = 0; st < 4; st++)
-						tl_dec_add(ctx, d, stsum(v, rr,
-						    slice, inact[st]), &d);
+						d = dadd(ctx, &err, d,
+						    stsum(v, rr, slice,
+						    inact[st]));
 				}
 				if (i == 0)
 					t1 = d;
@@ -653,8 +693,7 @@ tl_rctab_write_csv(teller_ctx *ctx, const struct tl_rview *v, int slice,
 			if (r == v->nround) {
 				cf(&c, "0");
 			} else {
-				tl_dec_sub(ctx, t2, t1, &d);
-				cdec(&c, d);
+				cdec(&c, dsub(ctx, &err, t2, t1));
 			}
 		}
 		cend(&c);
@@ -696,5 +735,5 @@ tl_rctab_write_csv(teller_ctx *ctx, const struct tl_rview *v, int slice,
 		crow(&c, "*Tie resolved in accordance with election law",
 		    NULL);
 	}
-	return tl_out_flush(&o);
+	return wend(&o, err);
 }

@@ -10,15 +10,10 @@
  * file are read ahead in parallel and merged in file order (the parallel
  * read, at the end).
  */
-#define _DEFAULT_SOURCE /* madvise, MADV_DONTNEED (posix_madvise's is a
-			 * no-op on Linux) */
-#include <sys/mman.h>
-
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "rctab_cvr.h"
 #include "tl_io.h"
@@ -504,31 +499,12 @@ repeats(struct csvp *p, struct memo *m, int first, struct fld *pf,
  * bounded by the distinct records, not the file size. */
 #define DROP_AFTER ((size_t)8 << 20)
 
-/* Unmap the whole pages of m before upto (nothing before it is looked at
- * again: header names and memo keys are copies) and move m past them, so
- * that tl_io_unmap unmaps only the rest. */
-static void
-drop_read(struct tl_map *m, const char *upto)
-{
-	long pg = sysconf(_SC_PAGESIZE);
-	size_t cut;
-
-	if (pg <= 0)
-		return;
-	cut = (size_t)(upto - m->buf) / (size_t)pg * (size_t)pg;
-	if (cut == 0 || cut >= m->len ||
-	    munmap((void *)(uintptr_t)m->buf, cut) != 0)
-		return;
-	m->buf += cut;
-	m->len -= cut;
-}
-
 /*
  * Text check: every byte of the file must be valid UTF-8 without NUL
  * (tl_text_check), or a NUL would end a name early ("Bo\0b" read as
  * "Bo") and a bad byte would reach the reports raw. The file is checked
  * a piece at a time just behind the parser, while the piece is still in
- * cache and before drop_read hands its pages back (a separate pass
+ * cache and before part_drop hands its pages back (a separate pass
  * would fault the whole file in at once). A piece always ends at a
  * record start, which is never inside a UTF-8 sequence and whose line
  * is known, so errors keep their true line.
@@ -775,6 +751,7 @@ struct part {
 	int first, ncol;
 	const char *a, *b;    /* the part: [a, b), a at a line start */
 	bool mapped;          /* pages may be dropped behind the worker */
+	const struct tl_map *m; /* the file, for part_drop */
 	atomic_bool halt;     /* set by the calling thread: stop now */
 	pthread_t tid;
 	bool started;
@@ -786,20 +763,13 @@ struct part {
 	struct tl_vec *items; /* of struct pitem, in order */
 };
 
-/* Hand back whole pages in [from, to) (worker side; madvise, so the
- * mapping and its addresses stay as they are). */
+/* Hand back [from, to) of the file (the caller drops its whole pages;
+ * the mapping and its addresses stay as they are). Any thread. */
 static void
-part_drop(const char *from, const char *to)
+part_drop(const struct tl_map *m, const char *from, const char *to)
 {
-	long pg = sysconf(_SC_PAGESIZE);
-	uintptr_t x = (uintptr_t)from, y = (uintptr_t)to;
-
-	if (pg <= 0)
-		return;
-	x = (x + (uintptr_t)pg - 1) / (uintptr_t)pg * (uintptr_t)pg;
-	y = y / (uintptr_t)pg * (uintptr_t)pg;
-	if (y > x)
-		(void)madvise((void *)x, y - x, MADV_DONTNEED);
+	if (to > from)
+		tl_io_release(m, from, (size_t)(to - from));
 }
 
 /* Copy the record just scanned (fields pf[0..first-1], vote cells at
@@ -899,7 +869,7 @@ part_run(void *arg)
 			piece = pe;
 			if (w->mapped && (size_t)(rs0 - dropped) >=
 			    PAR_DROP) {
-				part_drop(dropped, rs0);
+				part_drop(w->m, dropped, rs0);
 				dropped = rs0;
 			}
 		}
@@ -967,7 +937,7 @@ part_cut(struct part *parts, int n, const char *s, const char *end)
 static void
 part_start(teller_ctx *ctx, struct part *parts, int n,
     const struct tl_cvr_source *src, const char *const *cands, int first,
-    int ncol, bool mapped)
+    int ncol, const struct tl_map *m)
 {
 	int k;
 
@@ -977,7 +947,8 @@ part_start(teller_ctx *ctx, struct part *parts, int n,
 		w->cands = cands;
 		w->first = first;
 		w->ncol = ncol;
-		w->mapped = mapped;
+		w->mapped = m->mapped;
+		w->m = m;
 		atomic_init(&w->halt, false);
 		w->stopped = w->a;
 		w->endline = 1;
@@ -1211,7 +1182,7 @@ tl_cvr_read_csv(teller_ctx *ctx, const struct tl_cvr_source *src,
 		memset(parts, 0, sizeof parts);
 		npart = part_cut(parts, want, p.s, p.end);
 		part_start(ctx, parts, npart, src, cands, first, ncol,
-		    m.mapped);
+		    &m);
 	}
 	for (;;) {
 		struct tl_cvr cvr;
@@ -1250,18 +1221,15 @@ tl_cvr_read_csv(teller_ctx *ctx, const struct tl_cvr_source *src,
 		recno++;
 		nl0 = p.nextline;
 		rs = p.s;
-		drop = m.mapped && (size_t)(rs - (pk < npart ? mdrop :
-		    m.buf)) >= DROP_AFTER;
+		drop = m.mapped && (size_t)(rs - mdrop) >= DROP_AFTER;
 		if ((drop || (size_t)(rs - chk.at) >= CHECK_EVERY) &&
 		    (rc = check_text(ctx, &chk, rs, nl0)) != TELLER_OK)
 			goto out;
-		if (drop && pk < npart) {
-			/* madvise while workers read: munmap would change the
-			 * mapping under their page faults */
-			part_drop(mdrop, rs);
+		if (drop) {
+			/* nothing before rs is looked at again: header
+			 * names and memo keys are copies */
+			part_drop(&m, mdrop, rs);
 			mdrop = rs;
-		} else if (drop) {
-			drop_read(&m, rs);
 		}
 		if (fast && scan_fast(&p, first, pf, &vs, &vn, &h)) {
 			keyed = true;
@@ -1275,8 +1243,8 @@ tl_cvr_read_csv(teller_ctx *ctx, const struct tl_cvr_source *src,
 					    chk.at, CHECK_EVERY);
 					e->pending++;
 					if (m.mapped)
-						lim = before(lim, pk < npart ?
-						    mdrop : m.buf, DROP_AFTER);
+						lim = before(lim, mdrop,
+						    DROP_AFTER);
 					if (pk < npart && parts[pk].a < lim)
 						lim = parts[pk].a;
 					repeats(&p, &memo, first, pf, lim,

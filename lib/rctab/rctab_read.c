@@ -1,0 +1,683 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * rctab_read.c -- the tabulator's reading (rctab.md 4.1, 7): every CVR
+ * source through the provider's reader, identical ballots (same rank
+ * slots and, when slices are asked for, the same precinct/batch) merged
+ * into weighted records, and the rctab_cvr.csv export written on the way.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "rctab_tab.h"
+
+/* ------------------------------------------------------------------ */
+/* interned strings                                                    */
+
+static uint32_t
+strhash(const char *s)
+{
+	uint32_t h = 2166136261u;
+
+	while (*s != '\0')
+		h = (h ^ (unsigned char)*s++) * 16777619u;
+	return h;
+}
+
+int
+tl_rtab_strtab_init(teller_ctx *ctx, struct strtab *t)
+{
+	t->strs = tl_vec_new(ctx, sizeof(char *));
+	t->nslots = 64;
+	t->slots = tl_alloc(ctx, t->nslots, sizeof(uint32_t));
+	return t->strs == NULL || t->slots == NULL ? TELLER_ENOMEM : TELLER_OK;
+}
+
+/* Index of s in t, adding it when add is set; -1 if absent, -2 on OOM. */
+int
+tl_rtab_strtab_get(teller_ctx *ctx, struct strtab *t, const char *s, bool add)
+{
+	size_t mask = t->nslots - 1, i, j;
+	uint32_t h = strhash(s);
+	const char **strs = t->strs->data;
+	char *copy;
+
+	for (i = h & mask; t->slots[i] != 0; i = (i + 1) & mask)
+		if (strcmp(strs[t->slots[i] - 1], s) == 0)
+			return (int)t->slots[i] - 1;
+	if (!add)
+		return -1;
+	if ((t->strs->len + 1) * 2 > t->nslots) {
+		size_t n = t->nslots * 2;
+		uint32_t *ns = tl_alloc(ctx, n, sizeof(uint32_t));
+		if (ns == NULL)
+			return -2;
+		for (j = 0; j < t->strs->len; j++) {
+			for (i = strhash(strs[j]) & (n - 1); ns[i] != 0;
+			    i = (i + 1) & (n - 1))
+				;
+			ns[i] = (uint32_t)j + 1;
+		}
+		t->slots = ns;
+		t->nslots = n;
+		mask = n - 1;
+		for (i = h & mask; t->slots[i] != 0; i = (i + 1) & mask)
+			;
+	}
+	copy = tl_strdup(ctx, s);
+	if (copy == NULL || tl_vec_push(ctx, t->strs, &copy) == NULL)
+		return -2;
+	t->slots[i] = (uint32_t)t->strs->len;
+	return (int)t->strs->len - 1;
+}
+
+int
+tl_rtab_tok_get(struct tl_rtab *t, const char *s)
+{
+	int i = tl_rtab_strtab_get(t->ctx, &t->toks, s, true);
+	struct tok z = { -1, false, false, 0 };
+
+	if (i == -2)
+		return -1;
+	if ((size_t)i == t->tokinfo->len) {
+		z.ov = strcmp(s, TL_CVR_OVERVOTE) == 0;
+		if (tl_vec_push(t->ctx, t->tokinfo, &z) == NULL)
+			return -1;
+	}
+	return i;
+}
+
+/* ------------------------------------------------------------------ */
+/* reading: one callback per CVR                                       */
+
+static uint32_t
+keyhash(const uint32_t *k, size_t n)
+{
+	uint64_t h = 0x9E3779B97F4A7C15u;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		h ^= k[i];
+		h *= 0xff51afd7ed558ccdu;
+		h ^= h >> 32;
+	}
+	return (uint32_t)h;
+}
+
+static int
+rec_grow(struct tl_rtab *t)
+{
+	size_t n = t->nrslots * 2, i, j;
+	uint32_t *ns = tl_alloc(t->ctx, n, sizeof(uint32_t));
+
+	if (ns == NULL)
+		return TELLER_ENOMEM;
+	for (j = 0; j < t->recs->len; j++) {
+		for (i = REC(t, j)->hash & (n - 1); ns[i] != 0;
+		    i = (i + 1) & (n - 1))
+			;
+		ns[i] = (uint32_t)j + 1;
+	}
+	t->rslots = ns;
+	t->nrslots = n;
+	return TELLER_OK;
+}
+
+/* Remember one ballot for the CDF export. */
+static int
+cdf_ballot(struct tl_rtab *t, const struct tl_cvr *r, uint32_t rec)
+{
+	struct cdfballot b;
+	size_t n = strlen(r->computed_id) + 1;
+
+	b.rec = rec;
+	b.idoff = (uint32_t)t->cdfids->len;
+	b.prec = -1;
+	if (r->precinct != NULL) {
+		b.prec = tl_rtab_strtab_get(t->ctx, &t->cdfprec, r->precinct, true);
+		if (b.prec < 0)
+			return TELLER_ENOMEM;
+	}
+	if (t->cdfids->len + n > UINT32_MAX ||
+	    tl_vec_reserve(t->ctx, t->cdfids, n) != TELLER_OK)
+		return tl_fail(t->ctx, TELLER_ELIMIT, "too many ballots for "
+		    "the CDF export");
+	memcpy((char *)t->cdfids->data + t->cdfids->len, r->computed_id, n);
+	t->cdfids->len += n;
+	return tl_vec_push(t->ctx, t->cdfballots, &b) == NULL ?
+	    TELLER_ENOMEM : TELLER_OK;
+}
+
+static size_t
+stab_hash(const void *p, const int *sl)
+{
+	uint64_t h = (uint64_t)(uintptr_t)p;
+
+	h ^= ((uint64_t)(uint32_t)sl[0] << 32) ^ (uint32_t)sl[1];
+	h *= 0x9E3779B97F4A7C15u;
+	return (size_t)(h >> 32);
+}
+
+/* The stable-slots entry for (p, sl): a hit, or the empty one. */
+static struct sent *
+stab_find(const struct tl_rtab *t, const void *p, const int *sl)
+{
+	size_t mask = t->nstabslots - 1, i;
+	struct sent *e;
+
+	for (i = stab_hash(p, sl) & mask;; i = (i + 1) & mask) {
+		e = &t->stab[i];
+		if (e->slots == NULL || (e->slots == p && e->sl[0] == sl[0] &&
+		    e->sl[1] == sl[1]))
+			return e;
+	}
+}
+
+/* Note a stable record's slots pointer (rctab_cvr.h) as keying record
+ * rec under slices sl. */
+static int
+remember(struct tl_rtab *t, const struct tl_cvr *r, const int *sl,
+    uint32_t rec)
+{
+	struct sent *e;
+	size_t i, j;
+
+	if (!r->stable)
+		return TELLER_OK;
+	if ((t->nstab + 1) * 2 > t->nstabslots) {
+		size_t n = t->nstabslots == 0 ? 1024 : t->nstabslots * 2;
+		struct sent *ns = tl_alloc(t->ctx, n, sizeof *ns);
+		if (ns == NULL)
+			return TELLER_ENOMEM;
+		for (i = 0; i < t->nstabslots; i++) {
+			if (t->stab[i].slots == NULL)
+				continue;
+			for (j = stab_hash(t->stab[i].slots, t->stab[i].sl) &
+			    (n - 1); ns[j].slots != NULL; j = (j + 1) & (n - 1))
+				;
+			ns[j] = t->stab[i];
+		}
+		t->stab = ns;
+		t->nstabslots = n;
+	}
+	e = stab_find(t, r->slots, sl);
+	if (e->slots == NULL)
+		t->nstab++;
+	e->slots = r->slots;
+	e->sl[0] = sl[0];
+	e->sl[1] = sl[1];
+	e->rec = rec;
+	return TELLER_OK;
+}
+
+/* Add the string counts owed by the stable-slots table (each hit is a
+ * ballot identical to its record) and zero them; then empty the table
+ * when clear is set (stable pointers hold for one reader call only). */
+static void
+stab_settle(struct tl_rtab *t, bool clear)
+{
+	size_t i;
+	uint32_t pos, end, j, n;
+
+	for (i = 0; i < t->nstabslots && t->nstab > 0; i++) {
+		struct sent *e = &t->stab[i];
+		const struct rrec *rec;
+		const uint32_t *c;
+		if (e->slots == NULL || e->hits == 0)
+			continue;
+		rec = REC(t, e->rec);
+		c = &TL_VEC_AT(t->cells, uint32_t, rec->off);
+		for (pos = 0, end = rec->len - 2; pos < end; pos += 2 + n) {
+			n = c[pos + 1];
+			for (j = 0; j < n; j++)
+				TOK(t, c[pos + 2 + j])->count += e->hits;
+		}
+		e->hits = 0;
+	}
+	if (clear && t->nstab > 0) {
+		memset(t->stab, 0, t->nstabslots * sizeof *t->stab);
+		t->nstab = 0;
+	}
+}
+
+/* ------------------------------------------------------------------ */
+/* rctab_cvr.csv: RCTab's simplified CVR export (rctab.md 8.6)         */
+
+/* The text RCTab prints for CVR string s of source src: the canonical
+ * name of a name or alias, the source's own label for a write-in,
+ * "overvote", or "" (Java null) for a string no candidate owns. */
+static const char *
+cvx_name(struct tl_rtab *t, const struct tl_cvr_source *src, const char *s)
+{
+	int ti;
+
+	if (strcmp(s, TL_CVR_UWI) == 0)
+		return src->uwi_label;
+	if (strcmp(s, TL_CVR_OVERVOTE) == 0)
+		return TL_CVR_OVERVOTE;
+	ti = tl_rtab_strtab_get(t->ctx, &t->toks, s, false);
+	if (ti >= 0 && TOK(t, ti)->cand >= 0)
+		return TOK(t, ti)->cand == t->uwi ? src->uwi_label :
+		    t->names[TOK(t, ti)->cand];
+	if (*src->uwi_label != '\0' && strcmp(s, src->uwi_label) == 0)
+		return src->uwi_label;
+	return "";
+}
+
+static int
+cvx_begin(struct tl_rtab *t)
+{
+	const struct tl_rctab_sink *k = &t->opts->sink;
+	static const char *const head[] = { "Source Filepath",
+	    "CVR Provider", "Contest Id", "RCTab CVR Id", "Tabulator Id",
+	    "Batch Id", "Vendor Id", "Precinct", "Precinct Portion" };
+	teller_write_fn w;
+	char buf[32];
+	bool first = true;
+	size_t i;
+	int r;
+
+	t->cvcell = tl_vec_new(t->ctx, 1);
+	t->cvpre = tl_vec_new(t->ctx, 1);
+	t->cvtxt = tl_vec_new(t->ctx, 1);
+	t->cvoff = tl_vec_new(t->ctx, sizeof(uint32_t));
+	if (t->cvcell == NULL || t->cvpre == NULL || t->cvtxt == NULL ||
+	    t->cvoff == NULL)
+		return TELLER_ENOMEM;
+	t->cvsrc = -1;
+	if (k->open(k->ud, "rctab_cvr.csv", &w, &t->cvwud) != 0)
+		return tl_fail(t->ctx, TELLER_EWRITE, "rctab_cvr.csv: cannot "
+		    "write");
+	t->cvx = true;
+	/* maxRankingsAllowed, or the declared candidates for "max" */
+	t->cvmax = t->cfg->max_rank > 0 ? t->cfg->max_rank : t->cfg->ncand;
+	tl_out_init(&t->cvo, t->ctx, w, t->cvwud);
+	for (i = 0; i < sizeof head / sizeof head[0]; i++)
+		tl_rctab_csvf(&t->cvo, &first, head[i]);
+	for (r = 1; r <= t->cvmax; r++) {
+		snprintf(buf, sizeof buf, "Rank %d", r);
+		tl_rctab_csvf(&t->cvo, &first, buf);
+	}
+	tl_out_str(&t->cvo, t->opts->crlf ? "\r\n" : "\n");
+	return TELLER_OK;
+}
+
+/* Flush and close the export; rc is the reading's outcome. */
+static int
+cvx_end(struct tl_rtab *t, int rc)
+{
+	const struct tl_rctab_sink *k = &t->opts->sink;
+	int frc;
+
+	if (!t->cvx)
+		return rc;
+	t->cvx = false;
+	frc = tl_out_flush(&t->cvo);
+	if (k->close(k->ud, t->cvwud) != 0 && frc == TELLER_OK)
+		frc = tl_fail(t->ctx, TELLER_EWRITE, "rctab_cvr.csv: cannot "
+		    "write");
+	return rc != TELLER_OK ? rc : frc;
+}
+
+struct vecw {
+	teller_ctx *ctx;
+	struct tl_vec *v;
+};
+
+static int
+vec_write(void *ud, const char *p, size_t n)
+{
+	struct vecw *w = ud;
+
+	if (tl_vec_reserve(w->ctx, w->v, n) != TELLER_OK)
+		return 1;
+	memcpy((char *)w->v->data + w->v->len, p, n);
+	w->v->len += n;
+	return 0;
+}
+
+/* Append field s to v as tl_rctab_csvf writes it; with nul, a NUL
+ * after it. */
+static int
+vec_field(struct tl_rtab *t, struct tl_vec *v, bool first, const char *s,
+    bool nul)
+{
+	struct vecw w = { t->ctx, v };
+	struct tl_out o;
+
+	tl_out_init(&o, t->ctx, vec_write, &w);
+	tl_rctab_csvf(&o, &first, s);
+	if (nul)
+		tl_out_mem(&o, "", 1);
+	return tl_out_flush(&o);
+}
+
+/* The token of CVR string s (the pointer cache of on_cvr first). */
+static int
+cvx_tok(struct tl_rtab *t, const char *s)
+{
+	size_t ci = ((uintptr_t)s >> 3) & 63;
+	int ti;
+
+	if (t->cache[ci].p == s && strcmp(((const char **)
+	    t->toks.strs->data)[t->cache[ci].tok], s) == 0)
+		return t->cache[ci].tok;
+	if ((ti = tl_rtab_tok_get(t, s)) < 0)
+		return -1;
+	t->cache[ci].p = s;
+	t->cache[ci].tok = ti;
+	return ti;
+}
+
+/* The rank field of a one-string rank, from the cache or made now. */
+static int
+cvx_one(struct tl_rtab *t, const struct tl_cvr_source *src, const char *s)
+{
+	int ti = cvx_tok(t, s);
+	uint32_t *off, z = 0, at;
+	const char *p;
+
+	if (ti < 0)
+		return TELLER_ENOMEM;
+	while (t->cvoff->len <= (size_t)ti)
+		if (tl_vec_push(t->ctx, t->cvoff, &z) == NULL)
+			return TELLER_ENOMEM;
+	off = &TL_VEC_AT(t->cvoff, uint32_t, ti);
+	if (*off == 0) {
+		if (t->cvtxt->len >= UINT32_MAX / 2)
+			return tl_fail(t->ctx, TELLER_ELIMIT, "too many "
+			    "candidate strings");
+		at = (uint32_t)t->cvtxt->len;
+		if (vec_field(t, t->cvtxt, false, cvx_name(t, src, s), true)
+		    != TELLER_OK)
+			return TELLER_ENOMEM;
+		off = &TL_VEC_AT(t->cvoff, uint32_t, ti);
+		*off = at + 1;
+	}
+	p = (const char *)t->cvtxt->data + *off - 1;
+	tl_out_str(&t->cvo, p);
+	return TELLER_OK;
+}
+
+static int
+cvx_row(struct tl_rtab *t, const struct tl_cvr *r)
+{
+	const struct tl_cvr_source *src = &t->cfg->src[t->cursrc];
+	struct tl_out *o = &t->cvo;
+	bool first = true;
+	int rank, s = 0, j;
+
+	if (t->cvsrc != t->cursrc) {
+		/* a new source: its fields, and its write-in label; the
+		 * readers that give RCTab's CVR a contest id */
+		bool cid = t->curprov->export_contest_id;
+		t->cvsrc = t->cursrc;
+		t->cvpre->len = 0;
+		t->cvtxt->len = 0;
+		if (t->cvoff->len > 0) /* data is NULL until first grown */
+			memset(t->cvoff->data, 0,
+			    t->cvoff->len * sizeof(uint32_t));
+		if (vec_field(t, t->cvpre, true, src->raw_path, false) !=
+		    TELLER_OK ||
+		    vec_field(t, t->cvpre, false, src->provider, false) !=
+		    TELLER_OK ||
+		    vec_field(t, t->cvpre, false, cid ? src->contest_id : "",
+		    false) != TELLER_OK)
+			return TELLER_ENOMEM;
+	}
+	tl_out_mem(o, t->cvpre->data, t->cvpre->len);
+	first = false;
+#define NN(x) ((x) != NULL ? (x) : "")
+	tl_rctab_csvf(o, &first, NN(r->computed_id));
+	tl_rctab_csvf(o, &first, NN(r->tabulator_id));
+	tl_rctab_csvf(o, &first, NN(r->batch));
+	tl_rctab_csvf(o, &first, NN(r->supplied_id));
+	tl_rctab_csvf(o, &first, NN(r->precinct));
+	tl_rctab_csvf(o, &first, NN(r->precinct_portion));
+#undef NN
+	for (rank = 1; rank <= t->cvmax; rank++) {
+		const struct tl_cvr_slot *sl;
+		while (s < r->nslots && r->slots[s].rank < rank)
+			s++;
+		if (s == r->nslots || r->slots[s].rank != rank) {
+			tl_rctab_csvf(o, &first, "undervote");
+			continue;
+		}
+		sl = &r->slots[s];
+		if (sl->n == 1) {
+			if (cvx_one(t, src, sl->cands[0]) != TELLER_OK)
+				return TELLER_ENOMEM;
+			continue;
+		}
+		/* several strings at a rank: one per line in the cell */
+		t->cvcell->len = 0;
+		for (j = 0; j < sl->n; j++) {
+			const char *nm = cvx_name(t, src, sl->cands[j]);
+			size_t n = strlen(nm);
+			if (tl_vec_reserve(t->ctx, t->cvcell, n + 2) !=
+			    TELLER_OK)
+				return TELLER_ENOMEM;
+			if (j > 0)
+				((char *)t->cvcell->data)[t->cvcell->len++] =
+				    '\n';
+			memcpy((char *)t->cvcell->data + t->cvcell->len, nm,
+			    n);
+			t->cvcell->len += n;
+		}
+		((char *)t->cvcell->data)[t->cvcell->len] = '\0';
+		tl_rctab_csvf(o, &first, t->cvcell->data);
+	}
+	tl_out_str(o, t->opts->crlf ? "\r\n" : "\n");
+	return o->err != 0 ? TELLER_EWRITE : TELLER_OK;
+}
+
+static int
+on_cvr(teller_ctx *ctx, void *ud, const struct tl_cvr *r)
+{
+	struct tl_rtab *t = ud;
+	const struct tl_rctab_cfg *cfg = t->cfg;
+	uint32_t *k, h;
+	size_t n = 0, need = 2, i, mask;
+	int s, j, last = 0, sl[2] = { -1, -1 };
+	struct rrec *rec, z;
+	/* a merged record (rctab_cvr.h) stands for weight ballots */
+	int64_t w = r->weight > 0 ? r->weight : 1;
+
+	if (t->cvx && (s = cvx_row(t, r)) != TELLER_OK)
+		return s;
+
+	if (r->precinct != NULL) {
+		t->any_prec = true;
+		if (cfg->by_precinct && r->precinct[0] != '\0') {
+			sl[0] = tl_rtab_strtab_get(ctx, &t->prec, r->precinct, true);
+			if (sl[0] < 0)
+				return TELLER_ENOMEM;
+		}
+	}
+	if (r->batch != NULL) {
+		t->any_batch = true;
+		if (cfg->by_batch && r->batch[0] != '\0') {
+			sl[1] = tl_rtab_strtab_get(ctx, &t->batch, r->batch, true);
+			if (sl[1] < 0)
+				return TELLER_ENOMEM;
+		}
+	}
+	if (r->stable && t->nstab > 0) {
+		/* the reader promises: same slots pointer, same slots, and
+		 * those slots were checked and keyed when first seen */
+		struct sent *e = stab_find(t, r->slots, sl);
+		if (e->slots != NULL) {
+			/* string counts settle after the source */
+			e->hits += w;
+			REC(t, e->rec)->w += w;
+			return t->cdf ? cdf_ballot(t, r, e->rec) : TELLER_OK;
+		}
+	}
+	for (s = 0; s < r->nslots; s++)
+		need += 2 + (size_t)r->slots[s].n;
+	if (need > t->maxtoks)
+		t->maxtoks = need;
+	if (t->keyv->cap < need &&
+	    tl_vec_reserve(ctx, t->keyv, need - t->keyv->len) != TELLER_OK)
+		return TELLER_ENOMEM;
+	k = t->keyv->data;
+	for (s = 0; s < r->nslots; s++) {
+		const struct tl_cvr_slot *sl0 = &r->slots[s];
+		if (sl0->rank <= last || sl0->n <= 0)
+			return tl_fail_at(ctx, TELLER_EPARSE, r->line, 0,
+			    "CVR \"%s\": ranks out of order", r->computed_id);
+		if (cfg->max_rank > 0 && sl0->rank > cfg->max_rank)
+			return tl_fail_at(ctx, TELLER_EPARSE, r->line, 0,
+			    "CVR \"%s\" has a ranking %d, but the contest has "
+			    "max ranking %d (maxRankingsAllowed)",
+			    r->computed_id, sl0->rank, cfg->max_rank);
+		last = sl0->rank;
+		k[n++] = (uint32_t)sl0->rank;
+		k[n++] = (uint32_t)sl0->n;
+		for (j = 0; j < sl0->n; j++) {
+			const char *cs = sl0->cands[j];
+			size_t ci = ((uintptr_t)cs >> 3) & 63;
+			int ti;
+			if (t->cache[ci].p == cs && strcmp(((const char **)
+			    t->toks.strs->data)[t->cache[ci].tok], cs) == 0) {
+				ti = t->cache[ci].tok;
+			} else {
+				ti = tl_rtab_tok_get(t, cs);
+				if (ti < 0)
+					return TELLER_ENOMEM;
+				t->cache[ci].p = cs;
+				t->cache[ci].tok = ti;
+			}
+			TOK(t, ti)->count += w;
+			k[n++] = (uint32_t)ti;
+		}
+	}
+	k[n++] = (uint32_t)sl[0];
+	k[n++] = (uint32_t)sl[1];
+	h = keyhash(k, n);
+	mask = t->nrslots - 1;
+	for (i = h & mask; t->rslots[i] != 0; i = (i + 1) & mask) {
+		rec = REC(t, t->rslots[i] - 1);
+		if (rec->hash == h && rec->len == n &&
+		    memcmp(&TL_VEC_AT(t->cells, uint32_t, rec->off), k,
+		    n * sizeof(uint32_t)) == 0) {
+			rec->w += w;
+			if (remember(t, r, sl, t->rslots[i] - 1) != TELLER_OK)
+				return TELLER_ENOMEM;
+			return t->cdf ? cdf_ballot(t, r, t->rslots[i] - 1) :
+			    TELLER_OK;
+		}
+	}
+	if (t->recs->len >= ctx->lim.patterns)
+		return tl_fail(ctx, TELLER_ELIMIT, "more than %zu distinct "
+		    "ballots", ctx->lim.patterns);
+	if (t->cells->len + n > UINT32_MAX)
+		return tl_fail(ctx, TELLER_ELIMIT, "ballot data too large");
+	memset(&z, 0, sizeof z);
+	z.off = (uint32_t)t->cells->len;
+	z.len = (uint32_t)n;
+	z.hash = h;
+	z.sl[0] = sl[0];
+	z.sl[1] = sl[1];
+	z.w = w;
+	z.maxrank = last;
+	z.nranks = r->nslots;
+	if (tl_vec_reserve(ctx, t->cells, n) != TELLER_OK)
+		return TELLER_ENOMEM;
+	memcpy(&TL_VEC_AT(t->cells, uint32_t, t->cells->len), k,
+	    n * sizeof(uint32_t));
+	t->cells->len += n;
+	if (tl_vec_push(ctx, t->recs, &z) == NULL)
+		return TELLER_ENOMEM;
+	t->rslots[i] = (uint32_t)t->recs->len;
+	if (remember(t, r, sl, (uint32_t)t->recs->len - 1) != TELLER_OK)
+		return TELLER_ENOMEM;
+	if (t->cdf && cdf_ballot(t, r, (uint32_t)t->recs->len - 1) !=
+	    TELLER_OK)
+		return TELLER_ENOMEM;
+	if (t->recs->len * 2 > t->nrslots)
+		return rec_grow(t);
+	return TELLER_OK;
+}
+
+/* After each source: every CVR string must be a candidate name or
+ * alias, or this source's write-in or overvote label (rctab.md 7,
+ * including the #889 quirk: the stored "overvote" string passes only
+ * when this source's overvoteLabel is literally "overvote"). */
+static int
+check_unrecognized(struct tl_rtab *t, const struct tl_cvr_source *src)
+{
+	const char **strs = t->toks.strs->data;
+	size_t i;
+
+	for (i = 0; i < t->tokinfo->len; i++) {
+		struct tok *k = TOK(t, i);
+		if (k->cand >= 0 || k->count == 0)
+			continue;
+		if (*src->uwi_label != '\0' && t->uwi >= 0 &&
+		    strcmp(strs[i], src->uwi_label) == 0) {
+			k->cand = t->uwi;
+			continue;
+		}
+		if (*src->overvote_label != '\0' &&
+		    strcmp(strs[i], src->overvote_label) == 0)
+			continue;
+		return tl_fail(t->ctx, TELLER_EPARSE, "Unrecognized candidate "
+		    "\"%s\" appears %lld time(s)!", strs[i],
+		    (long long)k->count);
+	}
+	return TELLER_OK;
+}
+
+static int
+read_all(struct tl_rtab *t)
+{
+	const struct tl_rctab_cfg *cfg = t->cfg;
+	int i, rc;
+
+	for (i = 0; i < cfg->nsrc; i++) {
+		const struct tl_cvr_source *src = &cfg->src[i];
+		const struct tl_cvr_provider *pv =
+		    tl_cvr_provider_find(src->provider);
+		struct tl_cvr_source one = *src;
+		t->ctx->file = src->path;
+		t->cursrc = i;
+		t->curprov = pv;
+		if (pv == NULL)
+			return tl_fail(t->ctx, TELLER_EINTERNAL, "provider "
+			    "%s has no reader", src->provider);
+		/* repeats may come merged when no slice or export needs
+		 * each ballot's id, precinct or batch */
+		one.merge = !cfg->by_precinct && !cfg->by_batch && !t->cdf &&
+		    !t->cvx;
+		one.hart_sig = t->opts->hart_sig;
+		one.hart_modulus = t->opts->hart_modulus;
+		one.hart_exponent = t->opts->hart_exponent;
+		src = &one;
+		/* stable pointers are promised per reader call only */
+		stab_settle(t, true);
+		rc = pv->read(t->ctx, src, on_cvr, t);
+		if (rc != TELLER_OK)
+			return t->ctx->err != TELLER_OK ? t->ctx->err : rc;
+		stab_settle(t, false);
+		if ((rc = check_unrecognized(t, src)) != TELLER_OK)
+			return rc;
+	}
+	t->ctx->file = cfg->path;
+	if (t->recs->len == 0)
+		return tl_fail(t->ctx, TELLER_EPARSE, "No cast vote records "
+		    "found!");
+	return TELLER_OK;
+}
+
+/* Read every source in order, writing rctab_cvr.csv on the way when
+ * asked (RCTab writes it after reading, before tabulating). */
+int
+tl_rtab_read_sources(struct tl_rtab *t)
+{
+	int rc;
+
+	if (t->opts->cvr_csv && (rc = cvx_begin(t)) != TELLER_OK)
+		return rc;
+	rc = read_all(t);
+	return cvx_end(t, rc);
+}

@@ -1,0 +1,391 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * rctab_tab.c -- RCTab's tabulator (rctab.md 4, 5): reads every CVR source
+ * through the readers of rctab_cvr.h, merging identical ballots (same rank
+ * slots and, when slices are asked for, the same precinct/batch) into
+ * weighted records, then runs RCTab's round loop over the records exactly
+ * as Tabulator.java runs it over single ballots, and hands the rounds to
+ * the writers. Multi-pass IRV re-runs the loop once per seat. This file
+ * sets a run up, runs its passes and writes the outputs; the reading,
+ * the round loop and the CDF export are rctab_read.c, rctab_round.c and
+ * rctab_cdf.c (rctab_tab.h holds the state they share).
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "rctab_tab.h"
+
+/* ------------------------------------------------------------------ */
+/* set-up, passes, outputs                                             */
+
+static int
+setup(struct tl_rtab *t)
+{
+	const struct tl_rctab_cfg *cfg = t->cfg;
+	teller_ctx *ctx = t->ctx;
+	int i, a, rc;
+
+	t->ndecl = cfg->ncand;
+	t->ncand = cfg->ncand + (cfg->uwi ? 1 : 0);
+	t->uwi = cfg->uwi ? cfg->ncand : -1;
+	if (t->ncand > 16000)
+		return tl_fail(ctx, TELLER_ELIMIT, "too many candidates");
+	t->names = tl_alloc(ctx, (size_t)t->ncand, sizeof(char *));
+	t->excluded = tl_alloc(ctx, (size_t)t->ncand, sizeof(bool));
+	t->won = tl_alloc(ctx, (size_t)t->ncand, sizeof(int));
+	t->elim = tl_alloc(ctx, (size_t)t->ncand, sizeof(int));
+	t->won_tie = tl_alloc(ctx, (size_t)t->ncand, sizeof(bool));
+	t->elim_tie = tl_alloc(ctx, (size_t)t->ncand, sizeof(bool));
+	t->perm = tl_alloc(ctx, (size_t)t->ncand, sizeof(int));
+	t->scratch = tl_alloc(ctx, (size_t)t->ncand + 64, sizeof(uint32_t));
+	t->scratch2 = tl_alloc(ctx, (size_t)t->ncand * 2 + 64, sizeof(int));
+	t->tie_used = tl_alloc(ctx, (size_t)t->opts->nties + 1, sizeof(bool));
+	t->tkeys = tl_alloc(ctx, (size_t)t->ncand + 1, sizeof(char *));
+	t->tord = tl_alloc(ctx, (size_t)t->ncand + 1, sizeof(int));
+	t->tgrp = tl_alloc(ctx, (size_t)t->ncand + 1, sizeof(int));
+	if (t->tkeys == NULL || t->tord == NULL || t->tgrp == NULL)
+		return TELLER_ENOMEM;
+	t->tokinfo = tl_vec_new(ctx, sizeof(struct tok));
+	t->recs = tl_vec_new(ctx, sizeof(struct rrec));
+	t->cells = tl_vec_new(ctx, sizeof(uint32_t));
+	t->keyv = tl_vec_new(ctx, sizeof(uint32_t));
+	t->kepts = tl_vec_new(ctx, sizeof(struct kept));
+	if (t->names == NULL || t->excluded == NULL || t->won == NULL ||
+	    t->elim == NULL || t->won_tie == NULL || t->elim_tie == NULL ||
+	    t->perm == NULL || t->scratch == NULL || t->scratch2 == NULL ||
+	    t->tie_used == NULL || t->tokinfo == NULL || t->recs == NULL ||
+	    t->cells == NULL || t->keyv == NULL || t->kepts == NULL ||
+	    tl_rtab_strtab_init(ctx, &t->toks) != TELLER_OK ||
+	    tl_rtab_strtab_init(ctx, &t->prec) != TELLER_OK ||
+	    tl_rtab_strtab_init(ctx, &t->batch) != TELLER_OK)
+		return TELLER_ENOMEM;
+	t->cdf = cfg->cdf_json || t->opts->convert_cdf;
+	if (t->cdf) {
+		t->cdfballots = tl_vec_new(ctx, sizeof(struct cdfballot));
+		t->cdfids = tl_vec_new(ctx, 1);
+		t->cdfev = tl_vec_new(ctx, sizeof(struct cdfev));
+		if (t->cdfballots == NULL || t->cdfids == NULL ||
+		    t->cdfev == NULL ||
+		    tl_rtab_strtab_init(ctx, &t->cdfprec) != TELLER_OK)
+			return TELLER_ENOMEM;
+	}
+	t->nrslots = 512;
+	t->rslots = tl_alloc(ctx, t->nrslots, sizeof(uint32_t));
+	if (t->rslots == NULL)
+		return TELLER_ENOMEM;
+	for (i = 0; i < cfg->ncand; i++)
+		t->names[i] = cfg->cands[i].name;
+	if (t->uwi >= 0)
+		t->names[t->uwi] = TL_CVR_UWI;
+	for (i = 0; i < t->ncand; i++) {
+		const struct tl_rctab_cand *cd = i < cfg->ncand ?
+		    &cfg->cands[i] : NULL;
+		int na = cd != NULL ? cd->naliases : 0;
+		for (a = -1; a < na; a++) {
+			int ti = tl_rtab_tok_get(t, a < 0 ? t->names[i] :
+			    cd->aliases[a]);
+			if (ti < 0)
+				return TELLER_ENOMEM;
+			TOK(t, ti)->cand = i;
+			TOK(t, ti)->is_name = a < 0;
+		}
+	}
+	if ((rc = tl_rtab_read_sources(t)) != TELLER_OK)
+		return rc;
+	if (cfg->by_precinct && !t->any_prec)
+		return tl_fail(ctx, TELLER_ERULE, "\"Tabulate by Precinct\" "
+		    "enabled, but CVRs don't list precincts.");
+	if (cfg->by_batch && !t->any_batch)
+		return tl_fail(ctx, TELLER_ERULE, "\"Tabulate by Batch\" "
+		    "enabled, but CVRs don't list batches.");
+	t->seen = tl_alloc(ctx, t->maxtoks + 1, sizeof(uint32_t));
+	if (t->seen == NULL)
+		return TELLER_ENOMEM;
+	t->nslice = 1 + (int)t->prec.strs->len + (int)t->batch.strs->len;
+	if (t->nslice >= (1 << 20))
+		return tl_fail(ctx, TELLER_ELIMIT, "too many precincts or "
+		    "batches");
+	return TELLER_OK;
+}
+
+/* Reset the per-pass state; pass 0 is a plain run, k >= 1 multi-pass. */
+static int
+start_pass(struct tl_rtab *t, int pass)
+{
+	const struct tl_rctab_cfg *cfg = t->cfg;
+	size_t i;
+	int c, j;
+
+	t->pass = pass;
+	t->seats = pass > 0 ? 1 : cfg->seats;
+	for (c = 0; c < t->ncand; c++) {
+		t->excluded[c] = (c < cfg->ncand && cfg->cands[c].excluded) ||
+		    t->won[c] != 0;
+	}
+	memset(t->won, 0, (size_t)t->ncand * sizeof(int));
+	memset(t->elim, 0, (size_t)t->ncand * sizeof(int));
+	memset(t->won_tie, 0, (size_t)t->ncand * sizeof(bool));
+	memset(t->elim_tie, 0, (size_t)t->ncand * sizeof(bool));
+	t->nwon = t->nelim = t->nround = 0;
+	t->rounds = tl_vec_new(t->ctx, sizeof(struct tl_rround));
+	t->kepts->len = 0;
+	if (t->cdf)
+		t->cdfev->len = 0;
+	t->nx = 0;
+	t->nxslots = 1024;
+	t->xkeys = tl_alloc(t->ctx, t->nxslots, sizeof(uint64_t));
+	t->xvals = tl_alloc(t->ctx, t->nxslots, sizeof(struct tl_dec));
+	if (t->rounds == NULL || t->xkeys == NULL || t->xvals == NULL)
+		return TELLER_ENOMEM;
+	for (i = 0; i < t->recs->len; i++) {
+		struct rrec *rec = REC(t, i);
+		rec->recip = -1;
+		rec->status = TL_ST_ACTIVE;
+		rec->kept = -1;
+		rec->evhead = rec->evtail = -1;
+		rec->ftv = tl_dec_int(1);
+	}
+	/* tie-break set-up (rctab.md 4.2, 5) */
+	t->nperm = 0;
+	for (c = 0; c < cfg->ncand; c++)
+		t->perm[t->nperm++] = c;
+	if (cfg->has_seed)
+		tl_jrand_seed(&t->rng, cfg->seed);
+	if (cfg->tiebreak == TL_TB_PERM) {
+		int x;
+		tl_rtab_sort_by_name(t, t->perm, t->nperm);
+		for (j = t->nperm; j > 1; j--) {
+			int r = tl_jrand_int(&t->rng, j);
+			x = t->perm[j - 1];
+			t->perm[j - 1] = t->perm[r];
+			t->perm[r] = x;
+		}
+	}
+	return TELLER_OK;
+}
+
+/* CSV candidate rows: round 1's tally map in HashMap order, stably
+ * sorted by round-1 tally descending, the write-in last (rctab.md 6.2). */
+static int
+row_order(struct tl_rtab *t, int *rows)
+{
+	const char **keys = tl_alloc(t->ctx, (size_t)t->ncand + 1,
+	    sizeof(char *));
+	int *set = tl_alloc(t->ctx, (size_t)t->ncand + 1, sizeof(int));
+	int *ord = tl_alloc(t->ctx, (size_t)t->ncand + 1, sizeof(int));
+	int *ids = tl_alloc(t->ctx, (size_t)t->ncand + 1, sizeof(int));
+	struct tl_rround *r1 = ROUND(t, 1);
+	int i, j, n = 0, x;
+
+	if (keys == NULL || set == NULL || ord == NULL || ids == NULL)
+		return -1;
+	/* candidateNames: a HashSet of all names, then the write-in */
+	for (i = 0; i < t->ncand; i++)
+		keys[i] = t->names[i];
+	tl_java_order(keys, t->ncand, tl_java_cap_default(t->ncand), set,
+	    t->scratch);
+	/* the round-1 tally map, filled in that order with the present */
+	for (i = 0; i < t->ncand; i++)
+		if (r1->present[set[i]])
+			ids[n++] = set[i];
+	for (i = 0; i < n; i++)
+		keys[i] = t->names[ids[i]];
+	tl_java_order(keys, n, tl_java_cap_default(n), ord, t->scratch);
+	for (i = 0; i < n; i++)
+		rows[i] = ids[ord[i]];
+	/* stable insertion sort: tally descending, write-in last */
+	for (i = 1; i < n; i++) {
+		x = rows[i];
+		for (j = i; j > 0; j--) {
+			int y = rows[j - 1];
+			bool after;
+			if (y == t->uwi)
+				after = true;
+			else if (x == t->uwi)
+				after = false;
+			else
+				after = tl_dec_cmp(r1->tally[x],
+				    r1->tally[y]) > 0;
+			if (!after)
+				break;
+			rows[j] = y;
+		}
+		rows[j] = x;
+	}
+	return n;
+}
+
+static int
+emit(struct tl_rtab *t, const struct tl_rview *v, const char *name,
+    int slice, const char *kind, const char *id, bool json)
+{
+	const struct tl_rctab_sink *k = &t->opts->sink;
+	teller_write_fn w;
+	void *wud;
+	int rc;
+
+	if (k->open(k->ud, name, &w, &wud) != 0)
+		return tl_fail(t->ctx, TELLER_EWRITE, "%s: cannot write",
+		    name);
+	rc = json ? tl_rctab_write_json(t->ctx, v, slice, kind, id, w, wud)
+	    : tl_rctab_write_csv(t->ctx, v, slice, kind, id, t->opts->crlf,
+	    w, wud);
+	if (k->close(k->ud, wud) != 0 && rc == TELLER_OK)
+		rc = tl_fail(t->ctx, TELLER_EWRITE, "%s: cannot write", name);
+	return rc;
+}
+
+static int
+cdf_emit(struct tl_rtab *t, const char *name)
+{
+	const struct tl_rctab_sink *k = &t->opts->sink;
+	teller_write_fn w;
+	void *wud;
+	int rc;
+
+	if (k->open(k->ud, name, &w, &wud) != 0)
+		return tl_fail(t->ctx, TELLER_EWRITE, "%s: cannot write",
+		    name);
+	rc = tl_rtab_cdf_write(t, w, wud);
+	if (k->close(k->ud, wud) != 0 && rc == TELLER_OK)
+		rc = tl_fail(t->ctx, TELLER_EWRITE, "%s: cannot write", name);
+	return rc;
+}
+
+static int
+write_outputs(struct tl_rtab *t)
+{
+	struct tl_rview v;
+	char name[600], sid[400], pfx[16];
+	int *rows = tl_alloc(t->ctx, (size_t)t->ncand + 1, sizeof(int));
+	int rc, s, kind;
+
+	if (rows == NULL)
+		return TELLER_ENOMEM;
+	memset(&v, 0, sizeof v);
+	v.cfg = t->cfg;
+	v.ncand = t->ncand;
+	v.names = t->names;
+	v.uwi = t->uwi;
+	v.seats = t->seats;
+	v.excluded = t->excluded;
+	v.won = t->won;
+	v.elim = t->elim;
+	v.won_tie = t->won_tie;
+	v.elim_tie = t->elim_tie;
+	v.nround = t->nround;
+	v.rounds = t->rounds->data;
+	v.nrow = row_order(t, rows);
+	if (v.nrow < 0)
+		return TELLER_ENOMEM;
+	v.roworder = rows;
+	v.uses_surplus = tl_rtab_uses_surplus(t);
+	v.tab = t;
+	pfx[0] = '\0';
+	if (t->pass > 0)
+		snprintf(pfx, sizeof pfx, "_%d", t->pass);
+	snprintf(name, sizeof name, "summary%s.json", pfx);
+	if ((rc = emit(t, &v, name, 0, NULL, NULL, true)) != TELLER_OK)
+		return rc;
+	snprintf(name, sizeof name, "summary%s.csv", pfx);
+	if ((rc = emit(t, &v, name, 0, NULL, NULL, false)) != TELLER_OK)
+		return rc;
+	for (kind = 0; kind < 2; kind++) {
+		struct strtab *st = kind == 0 ? &t->prec : &t->batch;
+		struct strtab seen;
+		const char **ids = st->strs->data;
+		int base = kind == 0 ? 1 : 1 + (int)t->prec.strs->len;
+		if (tl_rtab_strtab_init(t->ctx, &seen) != TELLER_OK)
+			return TELLER_ENOMEM;
+		for (s = 0; s < (int)st->strs->len; s++) {
+			int dup = 0;
+			char uniq[420];
+			tl_rctab_sanitize(sid, sizeof sid, ids[s], false);
+			snprintf(uniq, sizeof uniq, "%s", sid);
+			while (tl_rtab_strtab_get(t->ctx, &seen, uniq, false) >= 0)
+				snprintf(uniq, sizeof uniq, "%s_%d", sid,
+				    ++dup);
+			if (tl_rtab_strtab_get(t->ctx, &seen, uniq, true) < 0)
+				return TELLER_ENOMEM;
+			snprintf(name, sizeof name, "Tabulate by %s/%s%s_%s_"
+			    "summary.json", kind == 0 ? "Precinct" : "Batch",
+			    t->pass > 0 ? pfx + 1 : "", uniq,
+			    kind == 0 ? "precinct" : "batch");
+			if ((rc = emit(t, &v, name, base + s, kind == 0 ?
+			    "precinct" : "batch", ids[s], true)) != TELLER_OK)
+				return rc;
+			memcpy(name + strlen(name) - 4, "csv", 4);
+			if ((rc = emit(t, &v, name, base + s, kind == 0 ?
+			    "precinct" : "batch", ids[s], false)) !=
+			    TELLER_OK)
+				return rc;
+		}
+	}
+	if (t->cdf) {
+		snprintf(name, sizeof name, "cdf_cvr%s.json", pfx);
+		return cdf_emit(t, name);
+	}
+	return TELLER_OK;
+}
+
+int
+tl_rctab_run(teller_ctx *ctx, const struct tl_rctab_cfg *cfg,
+    const struct tl_rctab_opts *opts)
+{
+	struct tl_rtab *t = tl_alloc(ctx, 1, sizeof *t);
+	int rc, pass, c, newwin;
+
+	if (t == NULL)
+		return TELLER_ENOMEM;
+	t->ctx = ctx;
+	t->cfg = cfg;
+	t->opts = opts;
+	if ((rc = setup(t)) != TELLER_OK)
+		return rc;
+	ctx->file = cfg->path;
+	if (opts->convert_cdf) {
+		/* --convert-to-cdf: the original snapshots only */
+		t->nround = 0;
+		return cdf_emit(t, "cdf_cvr.json");
+	}
+	if (cfg->mode != TL_WM_MULTIPASS) {
+		if ((rc = start_pass(t, 0)) != TELLER_OK ||
+		    (rc = tl_rtab_tabulate(t)) != TELLER_OK)
+			return rc;
+		return write_outputs(t);
+	}
+	/* multi-pass IRV (rctab.md 4.8): one single-seat pass per seat,
+	 * earlier winners excluded */
+	{
+		int *prev = tl_alloc(ctx, (size_t)t->ncand, sizeof(int));
+		if (prev == NULL)
+			return TELLER_ENOMEM;
+		for (pass = 1; pass <= cfg->seats; pass++) {
+			memcpy(t->won, prev, (size_t)t->ncand * sizeof(int));
+			if ((rc = start_pass(t, pass)) != TELLER_OK ||
+			    (rc = tl_rtab_tabulate(t)) != TELLER_OK)
+				return rc;
+			newwin = -1;
+			for (c = 0; c < t->ncand; c++)
+				if (t->won[c] != 0) {
+					if (newwin >= 0)
+						return tl_fail(ctx,
+						    TELLER_ERULE, "pass %d "
+						    "elected more than one "
+						    "candidate", pass);
+					newwin = c;
+				}
+			if (newwin < 0)
+				return tl_fail(ctx, TELLER_ERULE, "pass %d "
+				    "elected no one", pass);
+			if ((rc = write_outputs(t)) != TELLER_OK)
+				return rc;
+			for (c = 0; c < t->ncand; c++)
+				if (t->excluded[c] && !(c < cfg->ncand &&
+				    cfg->cands[c].excluded))
+					prev[c] = 1;
+			prev[newwin] = 1;
+		}
+	}
+	return TELLER_OK;
+}
