@@ -297,23 +297,6 @@ add_names(struct pl *s, const char **names, const size_t *nlen)
 	return TELLER_OK;
 }
 
-static bool
-key_is(const char *k, size_t n, const char *lit)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		int a = (unsigned char)k[i];
-		if (lit[i] == '\0')
-			return false;
-		if (a >= 'a' && a <= 'z')
-			a -= 'a' - 'A';
-		if (a != lit[i])
-			return false;
-	}
-	return lit[n] == '\0';
-}
-
 struct meta_name {
 	int64_t k;
 	const char *s;
@@ -370,7 +353,7 @@ once(struct pl *s, const char *k, const char *ke, long line, const char *a)
 	int i;
 
 	for (i = 0; keys[i] != NULL; i++)
-		if (key_is(k, n, keys[i])) {
+		if (tl_text_ieq(k, n, keys[i])) {
 			if (s->keyline[i] > 0)
 				return tl_fail_at(s->ctx, TELLER_EDUP, line,
 				    (long)(k - a) + 1, "a second '# %s:' (the "
@@ -379,14 +362,14 @@ once(struct pl *s, const char *k, const char *ke, long line, const char *a)
 			s->keyline[i] = line;
 			return TELLER_OK;
 		}
-	if (n > 17 && key_is(k, 17, "ALTERNATIVE NAME "))
+	if (n > 17 && tl_text_ieq(k, 17, "ALTERNATIVE NAME "))
 		return TELLER_OK; /* its number is checked where it is read */
-	if (n >= 6 && key_is(k, 6, "NUMBER"))
+	if (n >= 6 && tl_text_ieq(k, 6, "NUMBER"))
 		return tl_fail_at(s->ctx, TELLER_EPARSE, line,
 		    (long)(k - a) + 1, "unknown PrefLib key '%.*s' (teller "
 		    "reads NUMBER ALTERNATIVES, NUMBER VOTERS and NUMBER "
 		    "UNIQUE ORDERS)", (int)(n > 40 ? 40 : n), k);
-	if (n >= 11 && key_is(k, 11, "ALTERNATIVE"))
+	if (n >= 11 && tl_text_ieq(k, 11, "ALTERNATIVE"))
 		return tl_fail_at(s->ctx, TELLER_EPARSE, line,
 		    (long)(k - a) + 1, "unknown PrefLib key '%.*s' (did you "
 		    "mean 'ALTERNATIVE NAME k'?)", (int)(n > 40 ? 40 : n), k);
@@ -425,10 +408,10 @@ parse_new(struct pl *s, const char *buf, size_t len)
 				 * metadata teller reads, which would be
 				 * silently ignored here */
 				size_t kn = (size_t)(ke - k);
-				if ((kn >= 6 && key_is(k, 6, "NUMBER")) ||
-				    (kn >= 11 && key_is(k, 11,
-				    "ALTERNATIVE")) || key_is(k, kn,
-				    "DATA TYPE") || key_is(k, kn, "TITLE"))
+				if ((kn >= 6 && tl_text_ieq(k, 6, "NUMBER")) ||
+				    (kn >= 11 && tl_text_ieq(k, 11,
+				    "ALTERNATIVE")) || tl_text_ieq(k, kn,
+				    "DATA TYPE") || tl_text_ieq(k, kn, "TITLE"))
 					return tl_fail_at(ctx, TELLER_EPARSE,
 					    l.line, (long)(k - a) + 1, "'# "
 					    "%.*s:' after the first order: "
@@ -440,7 +423,8 @@ parse_new(struct pl *s, const char *buf, size_t len)
 			e = rtrim(v, e);
 			if ((rc = once(s, k, ke, l.line, a)) != TELLER_OK)
 				return rc;
-			if (key_is(k, (size_t)(ke - k), "NUMBER ALTERNATIVES")) {
+			if (tl_text_ieq(k, (size_t)(ke - k),
+			    "NUMBER ALTERNATIVES")) {
 				const char *q = v;
 				nalt = number(&q, e, 1000000000);
 				if (nalt == -2 && q == e)
@@ -453,8 +437,8 @@ parse_new(struct pl *s, const char *buf, size_t len)
 					    l.line, (long)(v - a) + 1, "NUMBER "
 					    "ALTERNATIVES is not a number");
 				nalt_line = l.line;
-			} else if (key_is(k, (size_t)(ke - k),
-			    "NUMBER VOTERS") || key_is(k, (size_t)(ke - k),
+			} else if (tl_text_ieq(k, (size_t)(ke - k),
+			    "NUMBER VOTERS") || tl_text_ieq(k, (size_t)(ke - k),
 			    "NUMBER UNIQUE ORDERS")) {
 				const char *q = v;
 				int64_t x = number(&q, e, INT64_MAX);
@@ -470,20 +454,21 @@ parse_new(struct pl *s, const char *buf, size_t len)
 					uniq = x;
 					uniq_line = l.line;
 				}
-			} else if (key_is(k, (size_t)(ke - k), "TITLE")) {
+			} else if (tl_text_ieq(k, (size_t)(ke - k), "TITLE")) {
 				s->c->title = tl_strndup(ctx, v,
 				    (size_t)(e - v));
 				if (s->c->title == NULL)
 					return TELLER_ENOMEM;
-			} else if (key_is(k, (size_t)(ke - k), "DATA TYPE")) {
+			} else if (tl_text_ieq(k, (size_t)(ke - k),
+			    "DATA TYPE")) {
 				size_t n = (size_t)(e - v);
-				if (key_is(v, n, "SOC"))
+				if (tl_text_ieq(v, n, "SOC"))
 					s->type = T_SOC;
-				else if (key_is(v, n, "SOI"))
+				else if (tl_text_ieq(v, n, "SOI"))
 					s->type = T_SOI;
-				else if (key_is(v, n, "TOC"))
+				else if (tl_text_ieq(v, n, "TOC"))
 					s->type = T_TOC;
-				else if (key_is(v, n, "TOI"))
+				else if (tl_text_ieq(v, n, "TOI"))
 					s->type = T_TOI;
 				else
 					return tl_fail_at(ctx, TELLER_EPARSE,
@@ -492,7 +477,7 @@ parse_new(struct pl *s, const char *buf, size_t len)
 					    "one (soc, soi, toc, toi)",
 					    (int)(n > 20 ? 20 : n), v);
 			} else if ((size_t)(ke - k) > 17 &&
-			    key_is(k, 17, "ALTERNATIVE NAME ")) {
+			    tl_text_ieq(k, 17, "ALTERNATIVE NAME ")) {
 				const char *q = k + 17;
 				struct meta_name m;
 				m.k = number(&q, ke, 1000000000);
@@ -690,8 +675,8 @@ looks_new(const char *buf, size_t len)
 			continue;
 		if (*p == '#') {
 			p = skipws(p + 1, e);
-			if (key_is(p, (size_t)(e - p) < 19 ? (size_t)(e - p) :
-			    19, "NUMBER ALTERNATIVES"))
+			if (tl_text_ieq(p, (size_t)(e - p) < 19 ?
+			    (size_t)(e - p) : 19, "NUMBER ALTERNATIVES"))
 				meta = true;
 			continue;
 		}

@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "stv_common.h"
+#include "stv.h"
 
 #define ERS_DP 2
 #define P 100 /* one vote in hundredths */
@@ -671,7 +671,7 @@ tl_m_stv_ers97(teller_ctx *ctx, const struct teller_contest *c,
 	e.ctx = ctx;
 	e.c = c;
 	e.ncand = c->ncand;
-	if ((rc = stv_prepare(ctx, c, p, rules, "stv-ers97", false, &e.b,
+	if ((rc = tl_stv_prepare(ctx, c, p, rules, "stv-ers97", false, &e.b,
 	    &e.seats)) != TELLER_OK)
 		return rc;
 	if (e.b.total > INT64_C(1000000000000000))
@@ -701,12 +701,12 @@ tl_m_stv_ers97(teller_ctx *ctx, const struct teller_contest *c,
 		    (e.last[i] = tl_vec_new(ctx, sizeof(uint32_t))) == NULL ||
 		    (e.fresh[i] = tl_vec_new(ctx, sizeof(uint32_t))) == NULL)
 			return TELLER_ENOMEM;
-	e.ncont = stv_states(c, e.state);
+	e.ncont = tl_stv_states(c, e.state);
 	e.first_elim = true;
 	if ((rc = tl_lots_init(ctx, &e.lots, c, rules)) != TELLER_OK)
 		return rc;
 	e.r->valid = e.b.total * P;
-	if ((rc = stv_rejected(ctx, e.r, &e.b)) != TELLER_OK)
+	if ((rc = tl_stv_rejected(ctx, e.r, &e.b)) != TELLER_OK)
 		return rc;
 	e.r->has_quota = true;
 	if ((rc = run(&e)) != TELLER_OK)

@@ -23,7 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "stv_common.h"
+#include "stv.h"
 
 #define MEEK_DP 9
 
@@ -676,7 +676,7 @@ tl_m_stv_meek(teller_ctx *ctx, const struct teller_contest *c,
 	m.ctx = ctx;
 	m.c = c;
 	m.ncand = c->ncand;
-	if ((rc = stv_prepare(ctx, c, p, rules, "stv-meek", true, &m.b,
+	if ((rc = tl_stv_prepare(ctx, c, p, rules, "stv-meek", true, &m.b,
 	    &m.seats)) != TELLER_OK)
 		return rc;
 	if (m.b.total > INT64_C(9000000000))
@@ -690,7 +690,7 @@ tl_m_stv_meek(teller_ctx *ctx, const struct teller_contest *c,
 	if (m.r == NULL || m.state == NULL || m.kf == NULL ||
 	    m.vote == NULL || m.gv == NULL)
 		return TELLER_ENOMEM;
-	m.nhopeful = stv_states(c, m.state);
+	m.nhopeful = tl_stv_states(c, m.state);
 	if ((rc = build(&m)) != TELLER_OK)
 		return rc;
 	for (i = 0; i < m.ncand; i++)
@@ -701,7 +701,7 @@ tl_m_stv_meek(teller_ctx *ctx, const struct teller_contest *c,
 		return rc;
 	m.quota = n / (tl_g)(m.seats + 1);
 	m.r->valid = m.b.total * tl_num_pow10(MEEK_DP);
-	if ((rc = stv_rejected(ctx, m.r, &m.b)) != TELLER_OK)
+	if ((rc = tl_stv_rejected(ctx, m.r, &m.b)) != TELLER_OK)
 		return rc;
 	m.r->has_quota = true;
 	m.r->quota = tl_g_round(m.quota, MEEK_DP);

@@ -3,11 +3,11 @@
  * m_sv.c -- the statutory UK Supplementary Vote, as it stood 2000-2022
  * (LGA 2000 Sch.2; GLAA 1999 Sch.2 Part I; MER 2007 Sch.1 rr.48, 51, 52).
  * Only ranks 1 and 2 of a pattern exist: the first- and second-choice
- * columns. Papers are classified in m_plurality.c (tl_sv_paper).
+ * columns. Papers are classified in uk_paper.c (tl_uk_sv_paper).
  */
 #include <string.h>
 
-#include "m_plurality.h"
+#include "uk_paper.h"
 
 static const char R52[] = "MER 2007 Sch.1 r.52; LGA 2000 Sch.2 para 3(5)";
 
@@ -102,7 +102,7 @@ tl_m_sv(teller_ctx *ctx, const struct teller_contest *c,
 {
 	struct teller_result *r;
 	struct tl_uk_seen seen;
-	struct tl_sv_paper pp;
+	struct tl_uk_sv_paper pp;
 	tl_fix *first, *fin, too_many = 0, unmarked = 0, uncertain = 0;
 	tl_fix fate[TL_SVX_UNCERTAIN + 1], col2[TL_UK_SAME + 1];
 	bool *remain, *standing;
@@ -143,7 +143,7 @@ tl_m_sv(teller_ctx *ctx, const struct teller_contest *c,
 	for (pi = 0; pi < p->pats->len; pi++) {
 		const struct tl_pat *pat = TL_PAT(p, pi);
 
-		if ((rc = tl_sv_paper(ctx, c, p, pat, 0, &seen, &pp)) != 0)
+		if ((rc = tl_uk_sv_paper(ctx, c, p, pat, 0, &seen, &pp)) != 0)
 			return rc;
 		switch (pp.first_head) {
 		case TL_UK_VALID:
@@ -244,13 +244,13 @@ tl_m_sv(teller_ctx *ctx, const struct teller_contest *c,
 		fin[i] = remain[i] ? first[i] : 0;
 	for (pi = 0; pi < p->pats->len; pi++) {
 		const struct tl_pat *pat = TL_PAT(p, pi);
-		enum tl_sv_fate f;
+		enum tl_uk_sv_fate f;
 
-		if ((rc = tl_sv_paper(ctx, c, p, pat, 0, &seen, &pp)) != 0)
+		if ((rc = tl_uk_sv_paper(ctx, c, p, pat, 0, &seen, &pp)) != 0)
 			return rc;
 		if (pp.first_head != TL_UK_VALID)
 			continue;
-		f = tl_sv_fate(&pp, remain);
+		f = tl_uk_sv_fate(&pp, remain);
 		if (f == TL_SVX_TRANSFER)
 			rc = addw(ctx, &fin[pp.second], pat->w);
 		else

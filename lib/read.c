@@ -32,22 +32,6 @@ teller_format_parse(const char *name)
 	return -1;
 }
 
-/* Does line l (n bytes) start with word w, ignoring ASCII case? */
-static bool
-starts_ci(const char *l, size_t n, const char *w)
-{
-	size_t i;
-
-	for (i = 0; w[i] != '\0'; i++) {
-		char c = i < n ? l[i] : '\0';
-		if (c >= 'A' && c <= 'Z')
-			c = (char)(c - 'A' + 'a');
-		if (c != w[i])
-			return false;
-	}
-	return true;
-}
-
 /* Does l (n bytes) contain s? */
 static bool
 contains(const char *l, size_t n, const char *s)
@@ -120,9 +104,9 @@ teller_format_detect(const char *buf, size_t len)
 			    contains(l, n, "FILE NAME:") ||
 			    contains(l, n, "DATA TYPE:"))
 				return TELLER_FMT_PREFLIB;
-			if (starts_ci(l, n, "# title:") ||
-			    starts_ci(l, n, "# seats:") ||
-			    starts_ci(l, n, "# candidate:"))
+			if (tl_text_istarts(l, n, "# title:") ||
+			    tl_text_istarts(l, n, "# seats:") ||
+			    tl_text_istarts(l, n, "# candidate:"))
 				return TELLER_FMT_CSV;
 			continue;
 		}
