@@ -92,8 +92,10 @@ bench: deps all
 fuzz:
 	@$(MAKE) -f fuzz/Makefile
 
-lint:
+# linkgraph.sh reads the built objects: no circles in the link graph.
+lint: $(LIB_OBJ)
 	@sh scripts/lint.sh
+	@B=$(B) sh scripts/linkgraph.sh >/dev/null
 
 regen: deps all
 	@B=$(B) sh tests/golden/regen.sh

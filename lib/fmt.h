@@ -27,9 +27,11 @@ int tl_fmt_profile(teller_ctx *ctx, const char *buf, size_t len,
 int tl_profile_write(teller_ctx *ctx, const struct teller_contest *c,
     const struct teller_profile *p, teller_write_fn write, void *ud);
 
-/* Is (buf, len) PrefLib's pre-2022 numeric-header format? (fmt_preflib.c;
- * read.c hands such input to the PrefLib reader even when asked for
- * CSV.) */
+/* Is (buf, len) PrefLib's pre-2022 numeric-header format, or its 2022
+ * format? (fmt_preflib.c; read.c, which alone decides which reader gets
+ * an input, hands old PrefLib input to the PrefLib reader even when
+ * asked for CSV, and input neither format to the CSV reader.) */
 bool tl_preflib_sniff_old(const char *buf, size_t len);
+bool tl_preflib_sniff_new(const char *buf, size_t len);
 
 #endif /* TL_FMT_H */

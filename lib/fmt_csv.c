@@ -1193,10 +1193,6 @@ tl_fmt_csv(teller_ctx *ctx, const char *buf, size_t len,
 
 	*c = NULL;
 	*p = NULL;
-	if (tl_preflib_sniff_old(buf, len))
-		return tl_fmt_preflib(ctx, buf, len, c, p);
-	if (len >= 7 && memcmp(buf, "TELLERP", 7) == 0)
-		return tl_fmt_profile(ctx, buf, len, c, p); /* other versions */
 	memset(&r, 0, sizeof(r));
 	tl_behind_init(&b, buf, len);
 	rc = tl_behind_end(ctx, &b, csv_read(ctx, &r, &b, buf, len));

@@ -661,8 +661,8 @@ parse_old(struct pl *s, const char *buf, size_t len)
 
 /* PrefLib 2022 if a '# NUMBER ALTERNATIVES' line comes before the first
  * other line, or that line is "count: ...". */
-static bool
-looks_new(const char *buf, size_t len)
+bool
+tl_preflib_sniff_new(const char *buf, size_t len)
 {
 	struct lines l;
 	const char *a, *e, *p;
@@ -701,8 +701,9 @@ tl_fmt_preflib(teller_ctx *ctx, const char *buf, size_t len,
 
 	*c = NULL;
 	*p = NULL;
-	if (!old && !looks_new(buf, len))
-		return tl_fmt_csv(ctx, buf, len, c, p);
+	if (!old && !tl_preflib_sniff_new(buf, len))
+		return tl_fail(ctx, TELLER_EINTERNAL, "not PrefLib input "
+		    "(read.c hands it to the CSV reader)");
 	memset(&s, 0, sizeof(s));
 	s.ctx = ctx;
 	s.b = &b;

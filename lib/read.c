@@ -119,6 +119,30 @@ teller_format_detect(const char *buf, size_t len)
 	return TELLER_FMT_BLT;
 }
 
+/*
+ * The reader input (buf, len) goes to, asked for fmt. The only place
+ * that decides: the readers never hand input to each other. Past
+ * detection, two kind corrections are kept from the first readers: "csv"
+ * that is old PrefLib or a profile file of any version is read as such,
+ * and "preflib" that is neither PrefLib format is read as CSV (and so
+ * may be a profile file).
+ */
+static enum teller_format
+settle(enum teller_format fmt, const char *buf, size_t len)
+{
+	if (fmt == TELLER_FMT_AUTO)
+		fmt = teller_format_detect(buf, len);
+	if (fmt == TELLER_FMT_PREFLIB && !tl_preflib_sniff_old(buf, len) &&
+	    !tl_preflib_sniff_new(buf, len))
+		fmt = TELLER_FMT_CSV;
+	if (fmt == TELLER_FMT_CSV && tl_preflib_sniff_old(buf, len))
+		fmt = TELLER_FMT_PREFLIB;
+	else if (fmt == TELLER_FMT_CSV && len >= 7 &&
+	    memcmp(buf, "TELLERP", 7) == 0)
+		fmt = TELLER_FMT_PROFILE;
+	return fmt;
+}
+
 int
 teller_read(teller_ctx *ctx, enum teller_format fmt, const char *name,
     const char *buf, size_t len, teller_contest **contest,
@@ -132,9 +156,7 @@ teller_read(teller_ctx *ctx, enum teller_format fmt, const char *name,
 	if (len > ctx->lim.input_bytes)
 		return tl_fail(ctx, TELLER_ELIMIT, "input is %zu bytes, more "
 		    "than the limit of %zu", len, ctx->lim.input_bytes);
-	if (fmt == TELLER_FMT_AUTO)
-		fmt = teller_format_detect(buf, len);
-	switch (fmt) {
+	switch (settle(fmt, buf, len)) {
 	case TELLER_FMT_BLT:
 		rc = tl_fmt_blt(ctx, buf, len, contest, profile);
 		break;

@@ -12,12 +12,11 @@ tl_result_new(teller_ctx *ctx, const struct teller_contest *c,
     const char *method, int seats, int dp)
 {
 	struct teller_result *r = tl_alloc(ctx, 1, sizeof(*r));
-	const struct tl_method *m = tl_method_find(method);
 
 	if (r == NULL)
 		return NULL;
 	r->method = method;
-	r->method_title = m != NULL ? m->title : method;
+	r->method_title = method; /* teller_count puts the table's title */
 	r->contest = c;
 	r->ncand = c->ncand;
 	r->seats = seats;
