@@ -169,8 +169,8 @@ on_opt(void *ud, int id, const char *arg)
 
 /* Write report kind to path ("-" = stdout). Returns an exit status. */
 static int
-write_report(teller_ctx *ctx, const teller_result *r, int kind,
-    const char *path)
+write_report(teller_ctx *ctx, const teller_result *r,
+    enum teller_report_kind kind, const char *path)
 {
 	FILE *f = strcmp(path, "-") == 0 ? stdout : fopen(path, "w");
 	int rc;
@@ -179,8 +179,7 @@ write_report(teller_ctx *ctx, const teller_result *r, int kind,
 		perror(path);
 		return 3;
 	}
-	rc = teller_report(ctx, r, (enum teller_report_kind)kind,
-	    cli_write_file, f);
+	rc = teller_report(ctx, r, kind, cli_write_file, f);
 	if (f != stdout) {
 		if (fclose(f) != 0 && rc == TELLER_OK)
 			rc = TELLER_EWRITE;

@@ -116,14 +116,14 @@ tl_preflib_sniff_old(const char *buf, size_t len)
 	return e - a >= 2 && a[0] == '1' && a[1] == ',';
 }
 
-enum { T_ANY = 0, T_SOC, T_SOI, T_TOC, T_TOI };
+enum pl_type { T_ANY = 0, T_SOC, T_SOI, T_TOC, T_TOI };
 
 struct pl {
 	teller_ctx *ctx;
 	struct teller_contest *c;
 	struct teller_profile *p;
 	int n;            /* alternatives */
-	int type;
+	enum pl_type type;
 	uint32_t *seen;   /* [n]: == gen if in the current order */
 	uint32_t gen;     /* orders begun, wrapping past 0 */
 	uint32_t *rseen;  /* [n]: == rgen if at the current rank */

@@ -98,10 +98,12 @@ next_pref(const struct irv *v, const struct tl_pat *pat, uint32_t *off)
  */
 static int
 pick_lowest(teller_ctx *ctx, struct teller_result *r, const int *tied,
-    int n, struct tl_lots *lots, int kind, int *scratch, int *loser)
+    int n, struct tl_lots *lots, enum tl_tie_kind kind, int *scratch,
+    int *loser)
 {
 	size_t s, last = r->stages->len - 1;
-	int m = n, i, k, how = TL_TIE_EARLIER, d = 0;
+	int m = n, i, k, d = 0;
+	enum tl_tie_how how = TL_TIE_EARLIER;
 	uint64_t dr = 0;
 
 	memcpy(scratch, tied, (size_t)n * sizeof(int));

@@ -58,7 +58,8 @@ elect_top(teller_ctx *ctx, struct teller_result *r,
 	if ((rc = tl_lots_init(ctx, &lots, c, rules)) != TELLER_OK)
 		return rc;
 	while (need-- > 0) {
-		int d, who, how;
+		int d, who;
+		enum tl_tie_how how;
 		uint64_t draw;
 
 		if ((rc = tl_lots_draw(ctx, &lots, 1, TL_TIEK_ELECT, false,

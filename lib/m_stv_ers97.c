@@ -212,11 +212,12 @@ at_stage(const struct ers *e, size_t s, int i)
  * throughout, by lot. Records the tie (kind) when there was one.
  */
 static int
-weak_tie(struct ers *e, const int *list, int n, bool most, int kind,
-    int *out)
+weak_tie(struct ers *e, const int *list, int n, bool most,
+    enum tl_tie_kind kind, int *out)
 {
 	size_t ns = e->r->stages->len, s;
-	int *t = e->tmp2, nt = 0, i, best, how = TL_TIE_EARLIER, rc;
+	int *t = e->tmp2, nt = 0, i, best, rc;
+	enum tl_tie_how how = TL_TIE_EARLIER;
 	uint64_t draw = 0;
 
 	for (i = 0; i < n; i++) {
@@ -324,7 +325,7 @@ update_winners(struct ers *e)
 /* Recount, push the stage, then deem candidates elected (OpenSTV
  * updateRound). */
 static struct tl_stage *
-round_end(struct ers *e, int kind, int subject, int64_t value)
+round_end(struct ers *e, enum tl_stage_kind kind, int subject, int64_t value)
 {
 	struct tl_stage *st;
 	int64_t sum = 0;

@@ -372,7 +372,7 @@ defeat(struct meek *m, int i)
 /* Record a stage with the current votes (rounded at MEEK_DP), the
  * non-transferable weight, and the loss making up the rest. */
 static struct tl_stage *
-stage(struct meek *m, int kind, int subject)
+stage(struct meek *m, enum tl_stage_kind kind, int subject)
 {
 	tl_fix *v = tl_alloc(m->ctx, (size_t)m->ncand + 1, sizeof(tl_fix));
 	tl_fix nt, sum = 0;
@@ -605,7 +605,8 @@ run(struct meek *m)
 		} else {
 			/* Defeat the lowest; anyone within the surplus of
 			 * the lowest counts as tied: tie order decides. */
-			int low = -1, n = 0, k, how, who;
+			int low = -1, n = 0, k, who;
+			enum tl_tie_how how;
 
 			for (i = 0; i < m->ncand; i++)
 				if (m->state[i] == STV_HOPEFUL && (low < 0 ||

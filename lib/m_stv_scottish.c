@@ -84,9 +84,11 @@ give(struct st *s, const struct parcel *g)
  * Records the tie and returns the chosen candidate, or -1 on error.
  */
 static int
-settle(struct st *s, const int *tied, int nt, bool want_high, int kind)
+settle(struct st *s, const int *tied, int nt, bool want_high,
+    enum tl_tie_kind kind)
 {
-	int *cur, ncur = nt, i, j, how;
+	int *cur, ncur = nt, i, j;
+	enum tl_tie_how how;
 	size_t k;
 	uint64_t draw = 0;
 	int chosen;
@@ -207,7 +209,8 @@ drop(struct st *s, struct tl_vec *h)
 
 /* Record the stage just counted. */
 static struct tl_stage *
-stage(struct st *s, int kind, int subject, const char *note)
+stage(struct st *s, enum tl_stage_kind kind, int subject,
+    const char *note)
 {
 	struct tl_stage *g = tl_result_stage(s->ctx, s->r, kind, subject,
 	    s->votes, s->nontrans, s->loss);

@@ -65,7 +65,7 @@ advance(struct wigm *w, uint32_t k)
 /* Record a stage: votes and non-transferable rounded at WIGM_DP, and the
  * loss taking up the rest, so conservation holds exactly. */
 static struct tl_stage *
-stage(struct wigm *w, int kind, int subject)
+stage(struct wigm *w, enum tl_stage_kind kind, int subject)
 {
 	tl_fix *v = tl_alloc(w->ctx, (size_t)w->ncand + 1, sizeof(tl_fix));
 	tl_fix nt, sum = 0;

@@ -18,7 +18,8 @@ elect_most(teller_ctx *ctx, struct teller_result *r, const tl_fix *votes,
     const bool *in, int ncand, struct tl_lots *lots, int *tied)
 {
 	tl_fix best = -1;
-	int i, n = 0, who, d, how, rc;
+	int i, n = 0, who, d, rc;
+	enum tl_tie_how how;
 	uint64_t draw;
 
 	for (i = 0; i < ncand; i++)

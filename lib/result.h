@@ -12,6 +12,7 @@
 
 #include "num.h"
 #include "profile.h"
+#include "tie.h"
 
 enum tl_stage_kind {
 	TL_STAGE_FIRST = 0,  /* first preferences / the poll */
@@ -22,26 +23,10 @@ enum tl_stage_kind {
 	TL_STAGE_FINAL       /* last vacancies filled, no transfer */
 };
 
-enum tl_tie_how {
-	TL_TIE_EARLIER = 0, /* settled by an earlier stage's totals */
-	TL_TIE_LOT,         /* settled by lot (seeded PRNG) */
-	TL_TIE_ORDER,       /* settled by input order (rule says so) */
-	TL_TIE_FIRSTPREF,   /* settled by first preferences */
-	TL_TIE_HAND,        /* settled by a lot drawn by hand (--lot) */
-	TL_TIE_TIEORDER     /* settled by the input's tie order ([tie]) */
-};
-
-enum tl_tie_kind {
-	TL_TIEK_EXCLUDE = 0, /* who is excluded */
-	TL_TIEK_SURPLUS,     /* whose surplus goes first */
-	TL_TIEK_ELECT,       /* who is elected (last seat, final stage) */
-	TL_TIEK_ORDER        /* order of election among equals */
-};
-
 struct tl_tie {
 	int stage;      /* stage number at which it was decided */
-	int kind;       /* enum tl_tie_kind */
-	int how;        /* enum tl_tie_how */
+	enum tl_tie_kind kind;
+	enum tl_tie_how how;
 	int ntied;
 	int *tied;      /* candidate ids */
 	int chosen;     /* the candidate chosen */
@@ -50,7 +35,7 @@ struct tl_tie {
 
 struct tl_stage {
 	int number;         /* 1-based */
-	int kind;           /* enum tl_stage_kind */
+	enum tl_stage_kind kind;
 	int subject;        /* candidate whose surplus/papers moved, or -1 */
 	tl_fix *votes;      /* [ncand] totals at the end of the stage */
 	tl_fix nontrans;    /* cumulative non-transferable (exhausted) */
@@ -109,14 +94,15 @@ struct teller_result *tl_result_new(teller_ctx *ctx,
     const struct teller_contest *c, const char *method, int seats, int dp);
 /* Append a stage with a copy of votes[ncand]; returns it or NULL. */
 struct tl_stage *tl_result_stage(teller_ctx *ctx, struct teller_result *r,
-    int kind, int subject, const tl_fix *votes, tl_fix nontrans,
-    tl_fix loss);
+    enum tl_stage_kind kind, int subject, const tl_fix *votes,
+    tl_fix nontrans, tl_fix loss);
 /* Record events on the newest stage and in the result's order lists. */
 int tl_result_elect(teller_ctx *ctx, struct teller_result *r, int cand);
 int tl_result_exclude(teller_ctx *ctx, struct teller_result *r, int cand);
 /* Record a tie (tied copied). */
-int tl_result_tie(teller_ctx *ctx, struct teller_result *r, int kind,
-    int how, const int *tied, int ntied, int chosen, uint64_t draw);
+int tl_result_tie(teller_ctx *ctx, struct teller_result *r,
+    enum tl_tie_kind kind, enum tl_tie_how how, const int *tied, int ntied,
+    int chosen, uint64_t draw);
 int tl_result_tally(teller_ctx *ctx, struct teller_result *r, bool rejected,
     const char *name, const char *cite, tl_fix n);
 /* Conservation: sum(votes) + nontrans + loss == valid at the newest stage;

@@ -12,6 +12,23 @@
 
 #include "profile.h"
 
+/* How a tie was settled, and what it was about (kept in the result). */
+enum tl_tie_how {
+	TL_TIE_EARLIER = 0, /* settled by an earlier stage's totals */
+	TL_TIE_LOT,         /* settled by lot (seeded PRNG) */
+	TL_TIE_ORDER,       /* settled by input order (rule says so) */
+	TL_TIE_FIRSTPREF,   /* settled by first preferences */
+	TL_TIE_HAND,        /* settled by a lot drawn by hand (--lot) */
+	TL_TIE_TIEORDER     /* settled by the input's tie order ([tie]) */
+};
+
+enum tl_tie_kind {
+	TL_TIEK_EXCLUDE = 0, /* who is excluded */
+	TL_TIEK_SURPLUS,     /* whose surplus goes first */
+	TL_TIEK_ELECT,       /* who is elected (last seat, final stage) */
+	TL_TIEK_ORDER        /* order of election among equals */
+};
+
 /* SplitMix64 stream: documented in tie.c and teller.3. */
 struct tl_rng {
 	uint64_t state;
@@ -57,9 +74,9 @@ int tl_lots_init(teller_ctx *ctx, struct tl_lots *l,
  * ESTOP (the next hand lot is for another tie), ETIE (no_seed and no
  * hand lot left).
  */
-int tl_lots_draw(teller_ctx *ctx, struct tl_lots *l, int stage, int kind,
-    bool against, const int *cand, int n, int *idx, uint64_t *draw,
-    int *how);
+int tl_lots_draw(teller_ctx *ctx, struct tl_lots *l, int stage,
+    enum tl_tie_kind kind, bool against, const int *cand, int n, int *idx,
+    uint64_t *draw, enum tl_tie_how *how);
 /* Index in cand[0..n) of the candidate earliest in c's tie order (Droop
  * [tie]), or -1 if c has none. */
 int tl_tie_order_first(const struct teller_contest *c, const int *cand,
