@@ -144,13 +144,7 @@ on_opt(void *ud, int id, const char *arg)
 		a->seed = v;
 		break;
 	case 'j':
-		if (parse_uint(arg, 1024, &v) != 0) {
-			fprintf(stderr, "teller: --threads: '%s' is not a "
-			    "whole number from 0 to 1024\n", arg);
-			return -1;
-		}
-		a->threads = (int)v;
-		break;
+		return cli_threads(arg, &a->threads);
 	case OPT_LOT:
 		return add_lot(a, arg, strlen(arg));
 	case OPT_LOTS:
