@@ -376,6 +376,160 @@ once(struct pl *s, const char *k, const char *ke, long line, const char *a)
 	return TELLER_OK;
 }
 
+/* What the 2022 format's header has said so far. */
+struct meta {
+	struct tl_vec *names; /* of struct meta_name */
+	int64_t nalt, voters, uniq; /* -1 if not given */
+	long nalt_line, voters_line, uniq_line;
+};
+
+/* A header key [k, ke) with value [v, e) on line (which starts at a):
+ * the keys teller reads; others are comments. */
+static int
+meta_value(struct pl *s, struct meta *m, const char *k, const char *ke,
+    const char *v, const char *e, const char *a, long line)
+{
+	teller_ctx *ctx = s->ctx;
+	size_t kn = (size_t)(ke - k);
+
+	if (tl_text_ieq(k, kn, "NUMBER ALTERNATIVES")) {
+		const char *q = v;
+		m->nalt = number(&q, e, 1000000000);
+		if (m->nalt == -2 && q == e)
+			return tl_fail_at(ctx, TELLER_ELIMIT, line,
+			    (long)(v - a) + 1, "more than %d alternatives",
+			    ctx->lim.candidates);
+		if (m->nalt < 0 || q != e)
+			return tl_fail_at(ctx, TELLER_EPARSE, line,
+			    (long)(v - a) + 1, "NUMBER ALTERNATIVES is not a "
+			    "number");
+		m->nalt_line = line;
+	} else if (tl_text_ieq(k, kn, "NUMBER VOTERS") ||
+	    tl_text_ieq(k, kn, "NUMBER UNIQUE ORDERS")) {
+		const char *q = v;
+		int64_t x = number(&q, e, INT64_MAX);
+		if (x < 0 || q != e)
+			return tl_fail_at(ctx, TELLER_EPARSE, line,
+			    (long)(v - a) + 1, "%.*s is not a number",
+			    (int)(ke - k), k);
+		if (kn == 13) {
+			m->voters = x;
+			m->voters_line = line;
+		} else {
+			m->uniq = x;
+			m->uniq_line = line;
+		}
+	} else if (tl_text_ieq(k, kn, "TITLE")) {
+		s->c->title = tl_strndup(ctx, v, (size_t)(e - v));
+		if (s->c->title == NULL)
+			return TELLER_ENOMEM;
+	} else if (tl_text_ieq(k, kn, "DATA TYPE")) {
+		size_t n = (size_t)(e - v);
+		if (tl_text_ieq(v, n, "SOC"))
+			s->type = T_SOC;
+		else if (tl_text_ieq(v, n, "SOI"))
+			s->type = T_SOI;
+		else if (tl_text_ieq(v, n, "TOC"))
+			s->type = T_TOC;
+		else if (tl_text_ieq(v, n, "TOI"))
+			s->type = T_TOI;
+		else
+			return tl_fail_at(ctx, TELLER_EPARSE, line,
+			    (long)(v - a) + 1, "data type \"%.*s\" is not an "
+			    "ordinal one (soc, soi, toc, toi)",
+			    (int)(n > 20 ? 20 : n), v);
+	} else if (kn > 17 && tl_text_ieq(k, 17, "ALTERNATIVE NAME ")) {
+		const char *q = k + 17;
+		struct meta_name mn;
+		mn.k = number(&q, ke, 1000000000);
+		if (mn.k < 0 || q != ke)
+			return tl_fail_at(ctx, TELLER_EPARSE, line,
+			    (long)(k - a) + 18, "ALTERNATIVE NAME needs a "
+			    "number");
+		mn.s = v;
+		mn.n = (size_t)(e - v);
+		mn.line = line;
+		mn.col = (long)(k - a) + 18;
+		if (tl_vec_push(ctx, m->names, &mn) == NULL)
+			return TELLER_ENOMEM;
+	}
+	return TELLER_OK;
+}
+
+/* A '#' line [a, e), p at its '#': metadata in the header; among the
+ * orders a comment, unless it is metadata teller reads, which would be
+ * silently ignored there. */
+static int
+meta_line(struct pl *s, struct meta *m, const char *a, const char *p,
+    const char *e, long line)
+{
+	const char *colon, *k, *ke, *v;
+	int rc;
+
+	k = skipws(p + 1, e);
+	colon = memchr(k, ':', (size_t)(e - k));
+	if (colon == NULL)
+		return TELLER_OK;
+	ke = rtrim(k, colon);
+	if (s->p != NULL) {
+		size_t kn = (size_t)(ke - k);
+		if ((kn >= 6 && tl_text_ieq(k, 6, "NUMBER")) ||
+		    (kn >= 11 && tl_text_ieq(k, 11, "ALTERNATIVE")) ||
+		    tl_text_ieq(k, kn, "DATA TYPE") ||
+		    tl_text_ieq(k, kn, "TITLE"))
+			return tl_fail_at(s->ctx, TELLER_EPARSE, line,
+			    (long)(k - a) + 1, "'# %.*s:' after the first "
+			    "order: metadata must come before it",
+			    (int)(kn > 40 ? 40 : kn), k);
+		return TELLER_OK;
+	}
+	v = skipws(colon + 1, e);
+	e = rtrim(v, e);
+	if ((rc = once(s, k, ke, line, a)) != TELLER_OK)
+		return rc;
+	return meta_value(s, m, k, ke, v, e, a, line);
+}
+
+/* An order line "count: order" [a, e), p at its first non-blank. */
+static int
+order_line(struct pl *s, struct meta *m, const char *a, const char *p,
+    const char *e, long line)
+{
+	teller_ctx *ctx = s->ctx;
+	int64_t cnt;
+	int rc;
+
+	/* lines before this one are done with (names and title were
+	 * copied when the first order came) */
+	if (s->p != NULL && (rc = tl_behind(ctx, s->b, a)) != TELLER_OK)
+		return rc;
+	if (s->p == NULL) {
+		/* first order: the header is complete */
+		if (m->nalt < 0)
+			return tl_fail_at(ctx, TELLER_EPARSE, line, 1, "no "
+			    "'# NUMBER ALTERNATIVES:' line before the first "
+			    "order");
+		if ((rc = setup(s, m->nalt, m->nalt_line, 1)) != TELLER_OK ||
+		    (rc = resolve_names(s, m->names)) != TELLER_OK)
+			return rc;
+	}
+	cnt = number(&p, e, INT64_MAX);
+	if (cnt == -1)
+		return tl_fail_at(ctx, TELLER_EPARSE, line, (long)(p - a) + 1,
+		    "expected 'count: order'");
+	if (cnt == -2)
+		return tl_fail_at(ctx, TELLER_EOVERFLOW, line,
+		    (long)(skipws(a, e) - a) + 1, "count too large");
+	if (cnt == 0)
+		return tl_fail_at(ctx, TELLER_ERANGE, line,
+		    (long)(skipws(a, e) - a) + 1, "count must be positive");
+	p = skipws(p, e);
+	if (p == e || *p != ':')
+		return tl_fail_at(ctx, TELLER_EPARSE, line, (long)(p - a) + 1,
+		    "expected ':' after the count");
+	return order(s, p + 1, e, a, line, cnt);
+}
+
 /* The PrefLib 2022 format. */
 static int
 parse_new(struct pl *s, const char *buf, size_t len)
@@ -383,166 +537,41 @@ parse_new(struct pl *s, const char *buf, size_t len)
 	teller_ctx *ctx = s->ctx;
 	struct lines l;
 	const char *a, *e;
-	struct tl_vec *names = tl_vec_new(ctx, sizeof(struct meta_name));
-	int64_t nalt = -1, voters = -1, uniq = -1;
-	long nalt_line = 0, voters_line = 0, uniq_line = 0;
+	struct meta m;
 	int rc;
 
-	if (names == NULL)
+	memset(&m, 0, sizeof(m));
+	m.nalt = m.voters = m.uniq = -1;
+	if ((m.names = tl_vec_new(ctx, sizeof(struct meta_name))) == NULL)
 		return TELLER_ENOMEM;
 	lines_init(&l, buf, len);
 	while (next_line(&l, &a, &e)) {
-		const char *p = skipws(a, e), *colon, *k, *ke, *v;
-		int64_t cnt;
+		const char *p = skipws(a, e);
 
 		if (p == e)
 			continue;
-		if (*p == '#') {
-			k = skipws(p + 1, e);
-			colon = memchr(k, ':', (size_t)(e - k));
-			if (colon == NULL)
-				continue;
-			ke = rtrim(k, colon);
-			if (s->p != NULL) {
-				/* among the orders: a comment, unless it is
-				 * metadata teller reads, which would be
-				 * silently ignored here */
-				size_t kn = (size_t)(ke - k);
-				if ((kn >= 6 && tl_text_ieq(k, 6, "NUMBER")) ||
-				    (kn >= 11 && tl_text_ieq(k, 11,
-				    "ALTERNATIVE")) || tl_text_ieq(k, kn,
-				    "DATA TYPE") || tl_text_ieq(k, kn, "TITLE"))
-					return tl_fail_at(ctx, TELLER_EPARSE,
-					    l.line, (long)(k - a) + 1, "'# "
-					    "%.*s:' after the first order: "
-					    "metadata must come before it",
-					    (int)(kn > 40 ? 40 : kn), k);
-				continue;
-			}
-			v = skipws(colon + 1, e);
-			e = rtrim(v, e);
-			if ((rc = once(s, k, ke, l.line, a)) != TELLER_OK)
-				return rc;
-			if (tl_text_ieq(k, (size_t)(ke - k),
-			    "NUMBER ALTERNATIVES")) {
-				const char *q = v;
-				nalt = number(&q, e, 1000000000);
-				if (nalt == -2 && q == e)
-					return tl_fail_at(ctx, TELLER_ELIMIT,
-					    l.line, (long)(v - a) + 1, "more "
-					    "than %d alternatives",
-					    ctx->lim.candidates);
-				if (nalt < 0 || q != e)
-					return tl_fail_at(ctx, TELLER_EPARSE,
-					    l.line, (long)(v - a) + 1, "NUMBER "
-					    "ALTERNATIVES is not a number");
-				nalt_line = l.line;
-			} else if (tl_text_ieq(k, (size_t)(ke - k),
-			    "NUMBER VOTERS") || tl_text_ieq(k, (size_t)(ke - k),
-			    "NUMBER UNIQUE ORDERS")) {
-				const char *q = v;
-				int64_t x = number(&q, e, INT64_MAX);
-				if (x < 0 || q != e)
-					return tl_fail_at(ctx, TELLER_EPARSE,
-					    l.line, (long)(v - a) + 1, "%.*s "
-					    "is not a number", (int)(ke - k),
-					    k);
-				if (ke - k == 13) {
-					voters = x;
-					voters_line = l.line;
-				} else {
-					uniq = x;
-					uniq_line = l.line;
-				}
-			} else if (tl_text_ieq(k, (size_t)(ke - k), "TITLE")) {
-				s->c->title = tl_strndup(ctx, v,
-				    (size_t)(e - v));
-				if (s->c->title == NULL)
-					return TELLER_ENOMEM;
-			} else if (tl_text_ieq(k, (size_t)(ke - k),
-			    "DATA TYPE")) {
-				size_t n = (size_t)(e - v);
-				if (tl_text_ieq(v, n, "SOC"))
-					s->type = T_SOC;
-				else if (tl_text_ieq(v, n, "SOI"))
-					s->type = T_SOI;
-				else if (tl_text_ieq(v, n, "TOC"))
-					s->type = T_TOC;
-				else if (tl_text_ieq(v, n, "TOI"))
-					s->type = T_TOI;
-				else
-					return tl_fail_at(ctx, TELLER_EPARSE,
-					    l.line, (long)(v - a) + 1, "data "
-					    "type \"%.*s\" is not an ordinal "
-					    "one (soc, soi, toc, toi)",
-					    (int)(n > 20 ? 20 : n), v);
-			} else if ((size_t)(ke - k) > 17 &&
-			    tl_text_ieq(k, 17, "ALTERNATIVE NAME ")) {
-				const char *q = k + 17;
-				struct meta_name m;
-				m.k = number(&q, ke, 1000000000);
-				if (m.k < 0 || q != ke)
-					return tl_fail_at(ctx, TELLER_EPARSE,
-					    l.line, (long)(k - a) + 18,
-					    "ALTERNATIVE NAME needs a number");
-				m.s = v;
-				m.n = (size_t)(e - v);
-				m.line = l.line;
-				m.col = (long)(k - a) + 18;
-				if (tl_vec_push(ctx, names, &m) == NULL)
-					return TELLER_ENOMEM;
-			}
-			continue;
-		}
-		/* lines before this one are done with (names and title
-		 * were copied when the first order came) */
-		if (s->p != NULL && (rc = tl_behind(ctx, s->b, a)) != TELLER_OK)
-			return rc;
-		if (s->p == NULL) {
-			/* first order: the header is complete */
-			if (nalt < 0)
-				return tl_fail_at(ctx, TELLER_EPARSE, l.line,
-				    1, "no '# NUMBER ALTERNATIVES:' line "
-				    "before the first order");
-			if ((rc = setup(s, nalt, nalt_line, 1)) != TELLER_OK ||
-			    (rc = resolve_names(s, names)) != TELLER_OK)
-				return rc;
-		}
-		cnt = number(&p, e, INT64_MAX);
-		if (cnt == -1)
-			return tl_fail_at(ctx, TELLER_EPARSE, l.line,
-			    (long)(p - a) + 1, "expected 'count: order'");
-		if (cnt == -2)
-			return tl_fail_at(ctx, TELLER_EOVERFLOW, l.line,
-			    (long)(skipws(a, e) - a) + 1, "count too large");
-		if (cnt == 0)
-			return tl_fail_at(ctx, TELLER_ERANGE, l.line,
-			    (long)(skipws(a, e) - a) + 1, "count must be "
-			    "positive");
-		p = skipws(p, e);
-		if (p == e || *p != ':')
-			return tl_fail_at(ctx, TELLER_EPARSE, l.line,
-			    (long)(p - a) + 1, "expected ':' after the count");
-		if ((rc = order(s, p + 1, e, a, l.line, cnt)) != TELLER_OK)
+		rc = *p == '#' ? meta_line(s, &m, a, p, e, l.line) :
+		    order_line(s, &m, a, p, e, l.line);
+		if (rc != TELLER_OK)
 			return rc;
 	}
 	if (s->p == NULL) {
-		if (nalt < 0)
+		if (m.nalt < 0)
 			return tl_fail_at(ctx, TELLER_EPARSE, l.line > 0 ?
 			    l.line : 1, 1, "no '# NUMBER ALTERNATIVES:' line");
-		if ((rc = setup(s, nalt, nalt_line, 1)) != TELLER_OK)
+		if ((rc = setup(s, m.nalt, m.nalt_line, 1)) != TELLER_OK)
 			return rc;
-		if ((rc = resolve_names(s, names)) != TELLER_OK)
+		if ((rc = resolve_names(s, m.names)) != TELLER_OK)
 			return rc;
 	}
-	if (voters >= 0 && voters != s->p->total)
-		return tl_fail_at(ctx, TELLER_EPARSE, voters_line, 1, "NUMBER "
-		    "VOTERS is %lld but the orders count %lld",
-		    (long long)voters, (long long)s->p->total);
-	if (uniq >= 0 && uniq != s->orders)
-		return tl_fail_at(ctx, TELLER_EPARSE, uniq_line, 1, "NUMBER "
+	if (m.voters >= 0 && m.voters != s->p->total)
+		return tl_fail_at(ctx, TELLER_EPARSE, m.voters_line, 1,
+		    "NUMBER VOTERS is %lld but the orders count %lld",
+		    (long long)m.voters, (long long)s->p->total);
+	if (m.uniq >= 0 && m.uniq != s->orders)
+		return tl_fail_at(ctx, TELLER_EPARSE, m.uniq_line, 1, "NUMBER "
 		    "UNIQUE ORDERS is %lld but there are %lld order lines",
-		    (long long)uniq, (long long)s->orders);
+		    (long long)m.uniq, (long long)s->orders);
 	return TELLER_OK;
 }
 
