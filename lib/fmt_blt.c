@@ -1060,7 +1060,10 @@ joined_marks(struct rd *r, long line, const struct tok *k, int *nmarks,
  * One ballot line, first token k already read. Returns TELLER_OK, an
  * error, or BALLOTS_END if the line was the lone 0 that ends the ballots
  * (not 1, which is TELLER_ENOMEM: a failed allocation must not end the
- * ballots).
+ * ballots). One piece: the reader's hot loop; its fast path (a plain
+ * candidate number) and the token path share the rank state (nmarks,
+ * nskip, joined, ended), which split functions would pass by pointer on
+ * every mark.
  */
 static int
 ballot_line(struct rd *r, struct tkz *t, long line, struct tok *k)
@@ -1908,26 +1911,22 @@ alt_complete(const struct rd *r)
 	return true;
 }
 
-/* Read the name part: the lines after the lone 0. */
+/* The records of the name part (the lines after the lone 0), without
+ * blanks, comments and CSV residue, into rv; *lastline: the last line. */
 static int
-names_part(struct rd *r, struct lines *lx)
+name_records(struct rd *r, struct lines *lx, struct tl_vec *rv,
+    long *lastline)
 {
 	teller_ctx *ctx = r->ctx;
-	struct tl_vec *rv = tl_vec_new(ctx, sizeof(struct rec));
 	struct line l;
-	struct rec *recs;
-	size_t nrec, i;
-	int err = TELLER_OK, rc, *k;
+	int err = TELLER_OK, rc;
 	bool in_block = false;
-	long lastline = lx->no;
 
-	if (rv == NULL)
-		return TELLER_ENOMEM;
 	while (next_line(ctx, lx, &l, &err)) {
 		const char *s = l.s, *e = l.e;
 		struct rec x;
 
-		lastline = l.no;
+		*lastline = l.no;
 		if (in_block) {
 			const char *q = s;
 			while (q + 1 < e && !(q[0] == '*' && q[1] == '/'))
@@ -1975,8 +1974,24 @@ names_part(struct rd *r, struct lines *lx)
 		if (tl_vec_push(ctx, rv, &x) == NULL)
 			return TELLER_ENOMEM;
 	}
-	if (err != TELLER_OK)
-		return err;
+	return err;
+}
+
+/* Read the name part: the lines after the lone 0. */
+static int
+names_part(struct rd *r, struct lines *lx)
+{
+	teller_ctx *ctx = r->ctx;
+	struct tl_vec *rv = tl_vec_new(ctx, sizeof(struct rec));
+	struct rec *recs;
+	size_t nrec, i;
+	int rc, *k;
+	long lastline = lx->no;
+
+	if (rv == NULL)
+		return TELLER_ENOMEM;
+	if ((rc = name_records(r, lx, rv, &lastline)) != TELLER_OK)
+		return rc;
 	recs = rv->data;
 	nrec = rv->len;
 	if (r->twin)

@@ -670,7 +670,11 @@ ignored_column(const char *s, size_t n)
 	return false;
 }
 
-/* Classify the header record; decide the layout. */
+/*
+ * Classify the header record; decide the layout. One piece: one pass
+ * over the cells (id, weight, skipped, rank or candidate column), whose
+ * counts and rank numbers the layout decision at the end reads together.
+ */
 static int
 header(struct rd *r)
 {

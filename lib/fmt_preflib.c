@@ -134,6 +134,37 @@ struct pl {
 	long keyline[5];  /* line of each key once() knows, 0 if not yet */
 };
 
+/* One alternative number at *p of a rank (line starts at ls), into
+ * s->marks; *nmarked counts distinct alternatives on the order. */
+static int
+one_alt(struct pl *s, const char **p, const char *e, const char *ls,
+    long line, int *nmarked)
+{
+	teller_ctx *ctx = s->ctx;
+	const char *at = *p;
+	int64_t v = number(p, e, 1000000);
+	tl_cid id;
+
+	if (v == -1)
+		return tl_fail_at(ctx, TELLER_EPARSE, line, (long)(at - ls) + 1,
+		    "expected an alternative number");
+	if (v < 1 || v > s->n)
+		return tl_fail_at(ctx, TELLER_ERANGE, line, (long)(at - ls) + 1,
+		    "alternative %.*s is not in 1..%d", (int)(*p - at), at,
+		    s->n);
+	if (s->rseen[v - 1] == s->rgen)
+		return tl_fail_at(ctx, TELLER_EPARSE, line, (long)(at - ls) + 1,
+		    "alternative %d appears twice in one tie", (int)v);
+	s->rseen[v - 1] = s->rgen;
+	if (s->seen[v - 1] != s->gen)
+		(*nmarked)++; /* alternatives, not repeats */
+	s->seen[v - 1] = s->gen;
+	id = (tl_cid)(v - 1);
+	if (tl_vec_push(ctx, s->marks, &id) == NULL)
+		return TELLER_ENOMEM;
+	return TELLER_OK;
+}
+
 /*
  * One order "1,{2,3},4" in [a, e) of line `line` (ls = the line's start,
  * for columns), with weight w, kept as marked: an alternative repeated at
@@ -159,7 +190,6 @@ order(struct pl *s, const char *a, const char *e, const char *ls, long line,
 		return rc;
 	while (p < e) {
 		bool brace = *p == '{';
-		int64_t v;
 
 		s->marks->len = 0;
 		if (++s->rgen == 0) {
@@ -174,33 +204,12 @@ order(struct pl *s, const char *a, const char *e, const char *ls, long line,
 		if (brace)
 			p = skipws(p + 1, e);
 		for (;;) {
-			const char *at = p;
-			tl_cid id;
-
 			if (brace && p < e && *p == '}' && s->marks->len == 0)
 				return tl_fail_at(ctx, TELLER_EPARSE, line,
 				    (long)(p - ls) + 1, "empty braces");
-			v = number(&p, e, 1000000);
-			if (v == -1)
-				return tl_fail_at(ctx, TELLER_EPARSE, line,
-				    (long)(at - ls) + 1, "expected an "
-				    "alternative number");
-			if (v < 1 || v > s->n)
-				return tl_fail_at(ctx, TELLER_ERANGE, line,
-				    (long)(at - ls) + 1, "alternative %.*s "
-				    "is not in 1..%d", (int)(p - at), at,
-				    s->n);
-			if (s->rseen[v - 1] == s->rgen)
-				return tl_fail_at(ctx, TELLER_EPARSE, line,
-				    (long)(at - ls) + 1, "alternative %d "
-				    "appears twice in one tie", (int)v);
-			s->rseen[v - 1] = s->rgen;
-			if (s->seen[v - 1] != s->gen)
-				nmarked++; /* alternatives, not repeats */
-			s->seen[v - 1] = s->gen;
-			id = (tl_cid)(v - 1);
-			if (tl_vec_push(ctx, s->marks, &id) == NULL)
-				return TELLER_ENOMEM;
+			if ((rc = one_alt(s, &p, e, ls, line, &nmarked)) !=
+			    TELLER_OK)
+				return rc;
 			p = skipws(p, e);
 			if (!brace)
 				break;
@@ -576,7 +585,8 @@ parse_new(struct pl *s, const char *buf, size_t len)
 }
 
 /* The older format: N, N lines "k,name", "voters,sum,unique", then
- * "count,order" lines. */
+ * "count,order" lines. One piece: the format is positional, read top to
+ * bottom in one pass, each part checked against the one before. */
 static int
 parse_old(struct pl *s, const char *buf, size_t len)
 {

@@ -549,6 +549,12 @@ iterate(struct meek *m, int *status, int *batch, int *nbatch, int *tmp1,
 	}
 }
 
+/*
+ * The count: round 0 (first preferences, equal first preferences split),
+ * then iterate to convergence, defeat or elect, and record each stage,
+ * until the seats are filled. One piece: the batch, the status and the
+ * last stage's kind carry from one round to the next.
+ */
 static int
 run(struct meek *m)
 {
