@@ -107,8 +107,12 @@ bench: deps all
 fuzz:
 	@$(MAKE) -f fuzz/Makefile
 
-lint:
+# linkgraph.sh reads the built objects: no circles in the link graph;
+# funclen.sh -c: the function-length limits.
+lint: $(LIB_OBJ)
 	@sh scripts/lint.sh
+	@B=$(B) sh scripts/linkgraph.sh >/dev/null
+	@sh scripts/funclen.sh -c
 
 regen: deps all
 	@B=$(B) sh tests/golden/regen.sh

@@ -144,13 +144,7 @@ on_opt(void *ud, int id, const char *arg)
 		a->seed = v;
 		break;
 	case 'j':
-		if (parse_uint(arg, 1024, &v) != 0) {
-			fprintf(stderr, "teller: --threads: '%s' is not a "
-			    "whole number from 0 to 1024\n", arg);
-			return -1;
-		}
-		a->threads = (int)v;
-		break;
+		return cli_threads(arg, &a->threads);
 	case OPT_LOT:
 		return add_lot(a, arg, strlen(arg));
 	case OPT_LOTS:
@@ -169,8 +163,8 @@ on_opt(void *ud, int id, const char *arg)
 
 /* Write report kind to path ("-" = stdout). Returns an exit status. */
 static int
-write_report(teller_ctx *ctx, const teller_result *r, int kind,
-    const char *path)
+write_report(teller_ctx *ctx, const teller_result *r,
+    enum teller_report_kind kind, const char *path)
 {
 	FILE *f = strcmp(path, "-") == 0 ? stdout : fopen(path, "w");
 	int rc;
@@ -179,8 +173,7 @@ write_report(teller_ctx *ctx, const teller_result *r, int kind,
 		perror(path);
 		return 3;
 	}
-	rc = teller_report(ctx, r, (enum teller_report_kind)kind,
-	    cli_write_file, f);
+	rc = teller_report(ctx, r, kind, cli_write_file, f);
 	if (f != stdout) {
 		if (fclose(f) != 0 && rc == TELLER_OK)
 			rc = TELLER_EWRITE;
@@ -231,6 +224,59 @@ to_stdout(const char *p)
 	return p != NULL && strcmp(p, "-") == 0;
 }
 
+/* Count the merged profile under a's options (the method by default irv,
+ * or stv-scottish for several seats). Returns an exit status. */
+static int
+count(teller_ctx *ctx, const struct count_args *a,
+    const teller_contest *contest, const teller_profile *profile,
+    teller_result **res)
+{
+	const char *m = a->method;
+	teller_rules rules;
+
+	if (m == NULL)
+		m = (a->seats > 1 || (a->seats == 0 &&
+		    teller_contest_seats(contest) > 1)) ? "stv-scottish" :
+		    "irv";
+	teller_rules_init(&rules, m);
+	rules.seats = a->seats;
+	rules.seed = a->seed;
+	rules.lots = (const char *const *)a->lots;
+	rules.nlots = a->nlots;
+	rules.no_seed = a->no_seed;
+	if (a->seats > 0 && teller_contest_seats(contest) > 0 &&
+	    a->seats != teller_contest_seats(contest))
+		fprintf(stderr, "teller: note: the input says %d seat%s; "
+		    "counting %d as -s says\n", teller_contest_seats(contest),
+		    teller_contest_seats(contest) == 1 ? "" : "s", a->seats);
+	if (teller_count(ctx, contest, profile, &rules, res) != TELLER_OK)
+		return cli_report_error(ctx);
+	return 0;
+}
+
+/* Write every report a asks for; the one on standard output first.
+ * Returns an exit status. */
+static int
+write_reports(teller_ctx *ctx, const teller_result *res,
+    const struct count_args *a)
+{
+	int status = 0;
+
+	if (a->report >= 0 && !to_stdout(a->json) && !to_stdout(a->csv) &&
+	    !to_stdout(a->html) && !to_stdout(a->stages))
+		status = write_report(ctx, res, a->report, "-");
+	if (status == 0 && a->json != NULL)
+		status = write_report(ctx, res, TELLER_REP_JSON, a->json);
+	if (status == 0 && a->csv != NULL)
+		status = write_report(ctx, res, TELLER_REP_CSV, a->csv);
+	if (status == 0 && a->html != NULL)
+		status = write_report(ctx, res, TELLER_REP_HTML, a->html);
+	if (status == 0 && a->stages != NULL)
+		status = write_report(ctx, res, TELLER_REP_STAGESHEET,
+		    a->stages);
+	return status;
+}
+
 int
 cmd_count(int argc, char **argv)
 {
@@ -240,7 +286,6 @@ cmd_count(int argc, char **argv)
 	teller_contest *contest = NULL;
 	teller_profile *profile = NULL;
 	teller_result *res = NULL;
-	teller_rules rules;
 	char **hashes;
 	int first, i, nfiles, status = 0;
 
@@ -312,45 +357,14 @@ cmd_count(int argc, char **argv)
 		teller_ctx_set_release(ctx, NULL, NULL);
 		cli_unload(&in);
 	}
-	if (status == 0) {
-		const char *m = a.method;
-		if (m == NULL)
-			m = (a.seats > 1 || (a.seats == 0 &&
-			    teller_contest_seats(contest) > 1))
-			    ? "stv-scottish" : "irv";
-		teller_rules_init(&rules, m);
-		rules.seats = a.seats;
-		rules.seed = a.seed;
-		rules.lots = (const char *const *)a.lots;
-		rules.nlots = a.nlots;
-		rules.no_seed = a.no_seed;
-		if (a.seats > 0 && teller_contest_seats(contest) > 0 &&
-		    a.seats != teller_contest_seats(contest))
-			fprintf(stderr, "teller: note: the input says %d "
-			    "seat%s; counting %d as -s says\n",
-			    teller_contest_seats(contest),
-			    teller_contest_seats(contest) == 1 ? "" : "s",
-			    a.seats);
-		if (teller_count(ctx, contest, profile, &rules, &res) !=
-		    TELLER_OK)
-			status = cli_report_error(ctx);
-	}
+	if (status == 0)
+		status = count(ctx, &a, contest, profile, &res);
 	for (i = 0; status == 0 && i < nfiles; i++)
 		if (teller_result_add_input(ctx, res, argv[first + i],
 		    hashes[i] != NULL ? hashes[i] : "") != TELLER_OK)
 			status = cli_report_error(ctx);
-	if (status == 0 && a.report >= 0 && !to_stdout(a.json) &&
-	    !to_stdout(a.csv) && !to_stdout(a.html) && !to_stdout(a.stages))
-		status = write_report(ctx, res, a.report, "-");
-	if (status == 0 && a.json != NULL)
-		status = write_report(ctx, res, TELLER_REP_JSON, a.json);
-	if (status == 0 && a.csv != NULL)
-		status = write_report(ctx, res, TELLER_REP_CSV, a.csv);
-	if (status == 0 && a.html != NULL)
-		status = write_report(ctx, res, TELLER_REP_HTML, a.html);
-	if (status == 0 && a.stages != NULL)
-		status = write_report(ctx, res, TELLER_REP_STAGESHEET,
-		    a.stages);
+	if (status == 0)
+		status = write_reports(ctx, res, &a);
 	for (i = 0; i < nfiles; i++)
 		free(hashes[i]);
 	free(hashes);

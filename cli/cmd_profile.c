@@ -47,8 +47,6 @@ on_opt(void *ud, int id, const char *arg)
 {
 	struct pargs *a = ud;
 	int v;
-	char *end;
-	unsigned long t;
 
 	switch (id) {
 	case 'o':
@@ -62,16 +60,7 @@ on_opt(void *ud, int id, const char *arg)
 		a->fmt = (enum teller_format)v;
 		break;
 	case 'j':
-		t = arg[0] >= '0' && arg[0] <= '9' ? strtoul(arg, &end, 10) :
-		    0;
-		if (arg[0] < '0' || arg[0] > '9' || *end != '\0' ||
-		    t > 1024) {
-			fprintf(stderr, "teller: --threads: '%s' is not a "
-			    "whole number from 0 to 1024\n", arg);
-			return 1;
-		}
-		a->threads = (int)t;
-		break;
+		return cli_threads(arg, &a->threads) != 0;
 	case 'h':
 		a->help = true;
 		break;

@@ -9,10 +9,10 @@
 #include <string.h>
 
 #include "opts.h"
+#include "teller.h"
 
 const struct cli_opt count_opts[] = {
-	{ "method", 'm', "METHOD", "counting method (fptp, block, sv, irv, "
-	    "stv-scottish, stv-ers97, stv-wigm, stv-meek); default irv, or "
+	{ "method", 'm', "METHOD", "counting method (%m); default irv, or "
 	    "stv-scottish for several seats" },
 	{ "seats", 's', "N", "seats to fill (default: from the file, else 1)" },
 	{ "format", 'f', "FORMAT", "input format: blt, csv, preflib, profile "
@@ -77,6 +77,41 @@ cli_getopt(int argc, char **argv, const struct cli_opt *table,
 	return optind;
 }
 
+int
+cli_threads(const char *arg, int *out)
+{
+	unsigned long t = 0;
+	char *end = NULL;
+
+	if (arg[0] >= '0' && arg[0] <= '9')
+		t = strtoul(arg, &end, 10);
+	if (end == NULL || *end != '\0' || t > 1024) {
+		fprintf(stderr, "teller: --threads: '%s' is not a whole number "
+		    "from 0 to 1024\n", arg);
+		return -1;
+	}
+	*out = (int)t;
+	return 0;
+}
+
+/* Print help text h, "%m" replaced by the methods of the library's table
+ * (teller_method_name), so the list cannot fall behind it. */
+static void
+help_text(FILE *f, const char *h)
+{
+	const char *m;
+	int i;
+
+	while ((m = strstr(h, "%m")) != NULL) {
+		fwrite(h, 1, (size_t)(m - h), f);
+		for (i = 0; teller_method_name(i) != NULL; i++)
+			fprintf(f, "%s%s", i > 0 ? ", " : "",
+			    teller_method_name(i));
+		h = m + 2;
+	}
+	fputs(h, f);
+}
+
 void
 cli_help(FILE *f, const char *synopsis, const struct cli_opt *t)
 {
@@ -89,6 +124,8 @@ cli_help(FILE *f, const char *synopsis, const struct cli_opt *t)
 		else
 			snprintf(left, sizeof(left), "    --%s%s%s", t->lng,
 			    t->arg ? " " : "", t->arg ? t->arg : "");
-		fprintf(f, "  %-24s %s\n", left, t->help);
+		fprintf(f, "  %-24s ", left);
+		help_text(f, t->help);
+		fputc('\n', f);
 	}
 }

@@ -27,7 +27,12 @@ extern const struct cli_opt count_opts[];
 int cli_getopt(int argc, char **argv, const struct cli_opt *table,
     int (*fn)(void *ud, int id, const char *arg), void *ud);
 
-/* Print the table as --help text. */
+/* Parse the argument of --threads (0..1024, 0 = one per CPU) into *out.
+ * Returns 0, or prints "teller: --threads: ..." and returns -1. */
+int cli_threads(const char *arg, int *out);
+
+/* Print the table as --help text ("%m" in a help line: the method
+ * list, from the library's method table). */
 void cli_help(FILE *f, const char *synopsis, const struct cli_opt *table);
 
 #endif

@@ -977,18 +977,16 @@ put_skips(struct rd *r, int *n)
 }
 
 /*
- * One ballot line, first token k already read. Returns TELLER_OK, an
- * error, or BALLOTS_END if the line was the lone 0 that ends the ballots
- * (not 1, which is TELLER_ENOMEM: a failed allocation must not end the
- * ballots).
+ * The start of a ballot line, its first token k: a ballot id "(id)"
+ * (weight 1, then with idmode 2 a multiplier that must be 1) or the
+ * multiplier, into *w. Returns as ballot_line.
  */
 static int
-ballot_line(struct rd *r, struct tkz *t, long line, struct tok *k)
+ballot_head(struct rd *r, struct tkz *t, long line, struct tok *k,
+    int64_t *w)
 {
 	teller_ctx *ctx = r->ctx;
-	int64_t w = 1;
-	int nmarks = 0, nranks = 0, nskip = 0, rc;
-	bool joined = false, ended = false;
+	int rc;
 
 	if (k->s < k->e && *k->s == '(') {
 		if (k->e[-1] != ')' || k->e - k->s < 3)
@@ -1005,25 +1003,82 @@ ballot_line(struct rd *r, struct tkz *t, long line, struct tok *k)
 				return bad_tok(ctx, line, k, "multiplier 1 "
 				    "after a ballot id");
 		}
-		w = tl_num_pow10(r->p->wdp);
-	} else {
-		if (tok_is(k, '0')) {
-			struct tok k2;
-			if (!tkz_next(t, &k2))
-				return BALLOTS_END;
-			return tl_fail_at(ctx, TELLER_ERANGE, line, k->col,
-			    "ballot multiplier must be positive");
-		}
-		if ((rc = parse_weight(r, line, k, &w)) != TELLER_OK)
-			return rc;
-		if (w == 0)
-			return tl_fail_at(ctx, TELLER_ERANGE, line, k->col,
-			    "ballot multiplier must be positive");
+		*w = tl_num_pow10(r->p->wdp);
+		return TELLER_OK;
 	}
+	if (tok_is(k, '0')) {
+		struct tok k2;
+		if (!tkz_next(t, &k2))
+			return BALLOTS_END;
+		return tl_fail_at(ctx, TELLER_ERANGE, line, k->col,
+		    "ballot multiplier must be positive");
+	}
+	if ((rc = parse_weight(r, line, k, w)) != TELLER_OK)
+		return rc;
+	if (*w == 0)
+		return tl_fail_at(ctx, TELLER_ERANGE, line, k->col,
+		    "ballot multiplier must be positive");
+	return TELLER_OK;
+}
+
+/*
+ * The marks of token k, c1=c2=c3: one rank with several marks, added to
+ * r->marks[*nmarks..]; a candidate marked twice at one rank is one mark
+ * (as the CSV reader's A|A), at two ranks kept as marked (the methods'
+ * rules apply). A trailing '=' sets *joined (the next token joins in).
+ */
+static int
+joined_marks(struct rd *r, long line, const struct tok *k, int *nmarks,
+    bool *joined)
+{
+	const char *s = k->s, *q;
+	int rc;
+
+	for (;;) {
+		tl_cid c;
+		q = memchr(s, '=', (size_t)(k->e - s));
+		if (q == NULL)
+			q = k->e;
+		if ((rc = parse_cand(r, line, k->col + (long)(s - k->s), s, q,
+		    &c)) != TELLER_OK)
+			return rc;
+		if (r->seen[c] != r->stamp) {
+			r->seen[c] = r->stamp;
+			r->marks[(*nmarks)++] = c;
+		}
+		if (q == k->e)
+			return TELLER_OK;
+		s = q + 1;
+		if (s == k->e) {
+			*joined = true;
+			return TELLER_OK;
+		}
+	}
+}
+
+/*
+ * One ballot line, first token k already read. Returns TELLER_OK, an
+ * error, or BALLOTS_END if the line was the lone 0 that ends the ballots
+ * (not 1, which is TELLER_ENOMEM: a failed allocation must not end the
+ * ballots). One piece: the reader's hot loop; its fast path (a plain
+ * candidate number) and the token path share the rank state (nmarks,
+ * nskip, joined, ended), which split functions would pass by pointer on
+ * every mark.
+ */
+static int
+ballot_line(struct rd *r, struct tkz *t, long line, struct tok *k)
+{
+	teller_ctx *ctx = r->ctx;
+	int64_t w = 1;
+	int nmarks = 0, nranks = 0, nskip = 0, rc;
+	bool joined = false, ended = false;
+
+	if ((rc = ballot_head(r, t, line, k, &w)) != TELLER_OK)
+		return rc;
 	if ((rc = tl_profile_begin(ctx, r->p)) != TELLER_OK)
 		return rc;
 	for (;;) {
-		const char *s, *q;
+		const char *q;
 
 		/* fast path: a plain candidate number between blanks */
 		for (q = t->p; q < t->e && *q == ' '; q++)
@@ -1053,7 +1108,6 @@ ballot_line(struct rd *r, struct tkz *t, long line, struct tok *k)
 		}
 		if (!tkz_next(t, k))
 			break;
-		s = k->s;
 		if (ended)
 			return bad_tok(ctx, line, k, "the end of the line "
 			    "after the terminating 0");
@@ -1091,29 +1145,9 @@ ballot_line(struct rd *r, struct tkz *t, long line, struct tok *k)
 			new_rank(r);
 		}
 		joined = false;
-		/* c1=c2=c3: one rank with several marks; a candidate marked
-		 * twice at one rank is one mark (as the CSV reader's A|A),
-		 * at two ranks kept as marked (the methods' rules apply) */
-		for (;;) {
-			tl_cid c;
-			q = memchr(s, '=', (size_t)(k->e - s));
-			if (q == NULL)
-				q = k->e;
-			if ((rc = parse_cand(r, line, k->col + (long)(s - k->s),
-			    s, q, &c)) != TELLER_OK)
-				return rc;
-			if (r->seen[c] != r->stamp) {
-				r->seen[c] = r->stamp;
-				r->marks[nmarks++] = c;
-			}
-			if (q == k->e)
-				break;
-			s = q + 1;
-			if (s == k->e) {
-				joined = true;
-				break;
-			}
-		}
+		if ((rc = joined_marks(r, line, k, &nmarks, &joined)) !=
+		    TELLER_OK)
+			return rc;
 	}
 	if (!ended && !r->twin)
 		return tl_fail_at(ctx, TELLER_EPARSE, line,
@@ -1877,26 +1911,22 @@ alt_complete(const struct rd *r)
 	return true;
 }
 
-/* Read the name part: the lines after the lone 0. */
+/* The records of the name part (the lines after the lone 0), without
+ * blanks, comments and CSV residue, into rv; *lastline: the last line. */
 static int
-names_part(struct rd *r, struct lines *lx)
+name_records(struct rd *r, struct lines *lx, struct tl_vec *rv,
+    long *lastline)
 {
 	teller_ctx *ctx = r->ctx;
-	struct tl_vec *rv = tl_vec_new(ctx, sizeof(struct rec));
 	struct line l;
-	struct rec *recs;
-	size_t nrec, i;
-	int err = TELLER_OK, rc, *k;
+	int err = TELLER_OK, rc;
 	bool in_block = false;
-	long lastline = lx->no;
 
-	if (rv == NULL)
-		return TELLER_ENOMEM;
 	while (next_line(ctx, lx, &l, &err)) {
 		const char *s = l.s, *e = l.e;
 		struct rec x;
 
-		lastline = l.no;
+		*lastline = l.no;
 		if (in_block) {
 			const char *q = s;
 			while (q + 1 < e && !(q[0] == '*' && q[1] == '/'))
@@ -1944,8 +1974,24 @@ names_part(struct rd *r, struct lines *lx)
 		if (tl_vec_push(ctx, rv, &x) == NULL)
 			return TELLER_ENOMEM;
 	}
-	if (err != TELLER_OK)
-		return err;
+	return err;
+}
+
+/* Read the name part: the lines after the lone 0. */
+static int
+names_part(struct rd *r, struct lines *lx)
+{
+	teller_ctx *ctx = r->ctx;
+	struct tl_vec *rv = tl_vec_new(ctx, sizeof(struct rec));
+	struct rec *recs;
+	size_t nrec, i;
+	int rc, *k;
+	long lastline = lx->no;
+
+	if (rv == NULL)
+		return TELLER_ENOMEM;
+	if ((rc = name_records(r, lx, rv, &lastline)) != TELLER_OK)
+		return rc;
 	recs = rv->data;
 	nrec = rv->len;
 	if (r->twin)

@@ -5,270 +5,12 @@
  * comments); then either rank columns
  * (layout A: a cell names the candidates marked at that rank, "A|B" for
  * several) or candidate columns (layout B: a cell holds the rank given to
- * that candidate; precinct and batch columns are skipped). Also
- * tl_text_check, the NUL / UTF-8 scan shared by the text readers, and
- * tl_strtab, a small string hash set.
+ * that candidate; precinct and batch columns are skipped).
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "tl_int.h"
-
-/* ------------------------------------------------------------------ */
-/* text checks                                                        */
-
-/*
- * Scan s from i while i < stop (the sequence at stop - 1 may run on, up
- * to len). Returns where it stopped: >= stop if all was valid, else the
- * offset of the first NUL or invalid UTF-8 byte.
- */
-static size_t
-text_scan(const unsigned char *s, size_t i, size_t stop, size_t len)
-{
-	size_t l;
-
-	while (i < stop) {
-		/* ASCII fast path, eight bytes at a time */
-		while (i + 8 <= stop) {
-			uint64_t v;
-			memcpy(&v, s + i, 8);
-			if (((v | ((v - UINT64_C(0x0101010101010101)) & ~v)) &
-			    UINT64_C(0x8080808080808080)) != 0)
-				break;
-			i += 8;
-		}
-		if (i >= stop)
-			break;
-		l = tl_utf8_len(s + i, len - i);
-		if (l == 0)
-			return i;
-		i += l;
-	}
-	return i;
-}
-
-/* EENCODING for the bad byte at s[i], at its line and column in s. */
-static int
-text_fail(teller_ctx *ctx, const unsigned char *s, size_t i)
-{
-	size_t k, ls = 0;
-	long line = 1;
-
-	for (k = 0; k < i; k++)
-		if (s[k] == '\n') {
-			line++;
-			ls = k + 1;
-		}
-	return tl_fail_at(ctx, TELLER_EENCODING, line, (long)(i - ls) + 1,
-	    s[i] == 0 ? "NUL byte in text" : "invalid UTF-8");
-}
-
-int
-tl_text_check(teller_ctx *ctx, const char *buf, size_t len)
-{
-	const unsigned char *s = (const unsigned char *)buf;
-	size_t i = text_scan(s, 0, len, len);
-
-	return i >= len ? TELLER_OK : text_fail(ctx, s, i);
-}
-
-void
-tl_behind_init(struct tl_behind *b, const char *buf, size_t len)
-{
-	b->buf = buf;
-	b->end = buf + len;
-	b->kept = buf;
-}
-
-/* Check [b->kept, p) (p <= b->end) and release it. */
-int
-tl_behind_flush(teller_ctx *ctx, struct tl_behind *b, const char *p)
-{
-	const unsigned char *s = (const unsigned char *)b->buf;
-	size_t len = (size_t)(b->end - b->buf), from, i;
-
-	if (p <= b->kept)
-		return TELLER_OK;
-	from = (size_t)(b->kept - b->buf);
-	i = text_scan(s, from, (size_t)(p - b->buf), len);
-	if (i < (size_t)(p - b->buf))
-		return text_fail(ctx, s, i);
-	/* a sequence may have run past p: the next check starts after it */
-	tl_release(ctx, b->kept, i - from);
-	b->kept = b->buf + i;
-	return TELLER_OK;
-}
-
-int
-tl_behind_end(teller_ctx *ctx, struct tl_behind *b, int rc)
-{
-	const unsigned char *s = (const unsigned char *)b->buf;
-	size_t len = (size_t)(b->end - b->buf);
-	size_t i = text_scan(s, (size_t)(b->kept - b->buf), len, len);
-
-	if (i < len) {
-		/* tl_text_check ran first before: its error wins */
-		if (rc != TELLER_OK)
-			teller_errclear(ctx);
-		return text_fail(ctx, s, i);
-	}
-	if (rc == TELLER_OK && b->kept < b->end)
-		tl_release(ctx, b->kept, (size_t)(b->end - b->kept));
-	b->kept = b->end;
-	return rc;
-}
-
-/* ------------------------------------------------------------------ */
-/* string table                                                       */
-
-static uint32_t
-str_hash(const char *s, size_t n)
-{
-	uint32_t h = 2166136261u;
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		h ^= (unsigned char)s[i];
-		h *= 16777619u;
-	}
-	/* finish (murmur3 fmix32) so that the low bits, used as the slot,
-	 * depend on every byte: ids "1", "2", ... would cluster otherwise */
-	h ^= h >> 16;
-	h *= 0x85ebca6bu;
-	h ^= h >> 13;
-	h *= 0xc2b2ae35u;
-	h ^= h >> 16;
-	return h;
-}
-
-struct tl_strent {
-	size_t off;
-	size_t len;
-	uint32_t hash;
-};
-
-int
-tl_strtab_init(teller_ctx *ctx, struct tl_strtab *t)
-{
-	t->ents = tl_vec_new(ctx, sizeof(struct tl_strent));
-	t->chars = tl_vec_new(ctx, 1);
-	t->slots = tl_vec_new(ctx, sizeof(uint64_t));
-	if (t->ents == NULL || t->chars == NULL || t->slots == NULL)
-		return TELLER_ENOMEM;
-	return TELLER_OK;
-}
-
-static int
-strtab_grow(teller_ctx *ctx, struct tl_strtab *t)
-{
-	size_t n = t->slots->len ? t->slots->len * 2 : 64, i, h;
-	uint64_t *sl;
-
-	t->slots->len = 0;
-	if (tl_vec_reserve(ctx, t->slots, n) != TELLER_OK)
-		return TELLER_ENOMEM;
-	t->slots->len = n;
-	sl = t->slots->data;
-	memset(sl, 0, n * sizeof(uint64_t));
-	for (i = 0; i < t->ents->len; i++) {
-		uint32_t hash = TL_VEC_AT(t->ents, struct tl_strent, i).hash;
-		h = hash & (n - 1);
-		while (sl[h] != 0)
-			h = (h + 1) & (n - 1);
-		sl[h] = (uint64_t)hash << 32 | (uint64_t)(i + 1);
-	}
-	return TELLER_OK;
-}
-
-size_t
-tl_strtab_count(const struct tl_strtab *t)
-{
-	return t->ents->len;
-}
-
-const char *
-tl_strtab_get(const struct tl_strtab *t, size_t i, size_t *n)
-{
-	const struct tl_strent *e = &TL_VEC_AT(t->ents, struct tl_strent, i);
-
-	*n = e->len;
-	return (const char *)t->chars->data + e->off;
-}
-
-int
-tl_strtab_find(const struct tl_strtab *t, const char *s, size_t n)
-{
-	uint32_t hash = str_hash(s, n);
-	size_t mask, h;
-	const uint64_t *sl = t->slots->data;
-
-	if (t->slots->len == 0)
-		return -1;
-	mask = t->slots->len - 1;
-	for (h = hash & mask; sl[h] != 0; h = (h + 1) & mask) {
-		const struct tl_strent *e;
-		uint32_t idx = (uint32_t)sl[h];
-
-		if ((uint32_t)(sl[h] >> 32) != hash)
-			continue;
-		e = &TL_VEC_AT(t->ents, struct tl_strent, idx - 1);
-		if (e->len == n && (n == 0 ||
-		    memcmp((const char *)t->chars->data + e->off, s, n) == 0))
-			return (int)(idx - 1);
-	}
-	return -1;
-}
-
-int
-tl_strtab_put(teller_ctx *ctx, struct tl_strtab *t, const char *s, size_t n,
-    bool *added)
-{
-	struct tl_strent e;
-	uint64_t *sl;
-	size_t mask, h;
-	uint32_t hash = str_hash(s, n);
-
-	*added = false;
-	if (t->ents->len >= UINT32_MAX - 1)
-		return tl_fail(ctx, TELLER_ELIMIT, "too many strings");
-	if ((t->ents->len + 1) * 2 > t->slots->len &&
-	    strtab_grow(ctx, t) != TELLER_OK)
-		return -1;
-	sl = t->slots->data;
-	mask = t->slots->len - 1;
-	for (h = hash & mask; sl[h] != 0; h = (h + 1) & mask) {
-		const struct tl_strent *o;
-		uint32_t idx = (uint32_t)sl[h];
-
-		if ((uint32_t)(sl[h] >> 32) != hash)
-			continue;
-		o = &TL_VEC_AT(t->ents, struct tl_strent, idx - 1);
-		if (o->len == n && (n == 0 ||
-		    memcmp((const char *)t->chars->data + o->off, s, n) == 0))
-			return (int)(idx - 1);
-	}
-	if (tl_vec_reserve(ctx, t->chars, n) != TELLER_OK)
-		return -1;
-	e.off = t->chars->len;
-	e.len = n;
-	e.hash = hash;
-	if (n > 0)
-		memcpy((char *)t->chars->data + e.off, s, n);
-	t->chars->len += n;
-	if (tl_vec_push(ctx, t->ents, &e) == NULL)
-		return -1;
-	sl[h] = (uint64_t)hash << 32 | (uint64_t)t->ents->len;
-	*added = true;
-	return (int)(t->ents->len - 1);
-}
-
-int
-tl_strtab_add(teller_ctx *ctx, struct tl_strtab *t, const char *s, size_t n)
-{
-	bool added;
-
-	return tl_strtab_put(ctx, t, s, n, &added);
-}
 
 /* ------------------------------------------------------------------ */
 /* CSV records                                                        */
@@ -521,23 +263,6 @@ trim(const char **s, size_t *n)
 		(*n)--;
 }
 
-static bool
-ieq(const char *s, size_t n, const char *lit)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		int a = (unsigned char)s[i], b = (unsigned char)lit[i];
-		if (b == 0)
-			return false;
-		if (a >= 'A' && a <= 'Z')
-			a += 'a' - 'A';
-		if (a != b)
-			return false;
-	}
-	return lit[n] == '\0';
-}
-
 static const char *const ordinals[] = { "first", "second", "third",
 	"fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth",
 	"eleventh", "twelfth", "thirteenth", "fourteenth", "fifteenth",
@@ -585,9 +310,7 @@ header_rank(const char *s, size_t n)
 			continue;
 		if (m == sizeof(b))
 			return 0;
-		if (ch >= 'A' && ch <= 'Z')
-			ch += 'a' - 'A';
-		b[m++] = (char)ch;
+		b[m++] = (char)tl_text_lower(ch);
 	}
 	for (i = 0; pre[i] != NULL; i++)
 		if (strip_word(b, &m, pre[i], true))
@@ -736,16 +459,13 @@ edit_dist(const char *s, size_t n, const char *lit)
 	for (j = 0; j <= m; j++)
 		d[0][j] = (int)j;
 	for (i = 1; i <= n; i++) {
-		int a = (unsigned char)s[i - 1];
+		int a = tl_text_lower((unsigned char)s[i - 1]);
 
-		if (a >= 'A' && a <= 'Z')
-			a += 'a' - 'A';
 		for (j = 1; j <= m; j++) {
 			int c = d[i - 1][j - 1] + (a != lit[j - 1]);
-			int pa = i > 1 ? (unsigned char)s[i - 2] : 0;
+			int pa = i > 1 ? tl_text_lower((unsigned char)s[i - 2])
+			    : 0;
 
-			if (pa >= 'A' && pa <= 'Z')
-				pa += 'a' - 'A';
 			if (d[i - 1][j] + 1 < c)
 				c = d[i - 1][j] + 1;
 			if (d[i][j - 1] + 1 < c)
@@ -833,7 +553,7 @@ directive(struct rd *r, const char *a, const char *e, long line)
 	kcol = (long)(k - r->s.lstart) + 1;
 	vn = (size_t)(e - v);
 	trim(&v, &vn);
-	if (ieq(k, kn, "title")) {
+	if (tl_text_ieq(k, kn, "title")) {
 		if (r->title_line > 0)
 			return tl_fail_at(ctx, TELLER_EDUP, line, kcol,
 			    "a second '# title:' (the first is on line %ld)",
@@ -842,7 +562,7 @@ directive(struct rd *r, const char *a, const char *e, long line)
 		r->c->title = tl_strndup(ctx, v, vn);
 		return r->c->title != NULL ? TELLER_OK : TELLER_ENOMEM;
 	}
-	if (ieq(k, kn, "seats")) {
+	if (tl_text_ieq(k, kn, "seats")) {
 		long n = 0, vcol = (long)(v - r->s.lstart) + 1;
 		size_t i;
 
@@ -866,7 +586,7 @@ directive(struct rd *r, const char *a, const char *e, long line)
 		r->c->seats = (int)n;
 		return TELLER_OK;
 	}
-	if (ieq(k, kn, "candidate")) {
+	if (tl_text_ieq(k, kn, "candidate")) {
 		const char *bar = memchr(v, '|', vn), *pa = NULL;
 		size_t nn = vn, pn = 0;
 		long col = (long)(v - r->s.lstart) + 1;
@@ -945,12 +665,16 @@ ignored_column(const char *s, size_t n)
 	size_t i;
 
 	for (i = 0; names[i] != NULL; i++)
-		if (ieq(s, n, names[i]))
+		if (tl_text_ieq(s, n, names[i]))
 			return true;
 	return false;
 }
 
-/* Classify the header record; decide the layout. */
+/*
+ * Classify the header record; decide the layout. One piece: one pass
+ * over the cells (id, weight, skipped, rank or candidate column), whose
+ * counts and rank numbers the layout decision at the end reads together.
+ */
 static int
 header(struct rd *r)
 {
@@ -975,9 +699,11 @@ header(struct rd *r)
 		if (n == 0)
 			return tl_fail_at(ctx, TELLER_EPARSE, f[i].line,
 			    f[i].col, "empty column name in the header");
-		if (ieq(s, n, "id") || ieq(s, n, "ballot_id") ||
-		    ieq(s, n, "ballotid") || ieq(s, n, "ballot id") ||
-		    ieq(s, n, "response id") || ieq(s, n, "cvr id")) {
+		if (tl_text_ieq(s, n, "id") || tl_text_ieq(s, n, "ballot_id") ||
+		    tl_text_ieq(s, n, "ballotid") ||
+		    tl_text_ieq(s, n, "ballot id") ||
+		    tl_text_ieq(s, n, "response id") ||
+		    tl_text_ieq(s, n, "cvr id")) {
 			if (r->idcol >= 0)
 				return tl_fail_at(ctx, TELLER_EPARSE,
 				    f[i].line, f[i].col, "two ballot id "
@@ -985,8 +711,8 @@ header(struct rd *r)
 			r->idcol = (int)i;
 			continue;
 		}
-		if (ieq(s, n, "weight") || ieq(s, n, "count") ||
-		    ieq(s, n, "votes")) {
+		if (tl_text_ieq(s, n, "weight") || tl_text_ieq(s, n, "count") ||
+		    tl_text_ieq(s, n, "votes")) {
 			if (r->wcol >= 0)
 				return tl_fail_at(ctx, TELLER_EPARSE,
 				    f[i].line, f[i].col, "two weight "
@@ -1471,10 +1197,6 @@ tl_fmt_csv(teller_ctx *ctx, const char *buf, size_t len,
 
 	*c = NULL;
 	*p = NULL;
-	if (tl_preflib_sniff_old(buf, len))
-		return tl_fmt_preflib(ctx, buf, len, c, p);
-	if (len >= 7 && memcmp(buf, "TELLERP", 7) == 0)
-		return tl_fmt_profile(ctx, buf, len, c, p); /* other versions */
 	memset(&r, 0, sizeof(r));
 	tl_behind_init(&b, buf, len);
 	rc = tl_behind_end(ctx, &b, csv_read(ctx, &r, &b, buf, len));

@@ -116,14 +116,14 @@ tl_preflib_sniff_old(const char *buf, size_t len)
 	return e - a >= 2 && a[0] == '1' && a[1] == ',';
 }
 
-enum { T_ANY = 0, T_SOC, T_SOI, T_TOC, T_TOI };
+enum pl_type { T_ANY = 0, T_SOC, T_SOI, T_TOC, T_TOI };
 
 struct pl {
 	teller_ctx *ctx;
 	struct teller_contest *c;
 	struct teller_profile *p;
 	int n;            /* alternatives */
-	int type;
+	enum pl_type type;
 	uint32_t *seen;   /* [n]: == gen if in the current order */
 	uint32_t gen;     /* orders begun, wrapping past 0 */
 	uint32_t *rseen;  /* [n]: == rgen if at the current rank */
@@ -133,6 +133,37 @@ struct pl {
 	struct tl_behind *b; /* checks and releases the input behind us */
 	long keyline[5];  /* line of each key once() knows, 0 if not yet */
 };
+
+/* One alternative number at *p of a rank (line starts at ls), into
+ * s->marks; *nmarked counts distinct alternatives on the order. */
+static int
+one_alt(struct pl *s, const char **p, const char *e, const char *ls,
+    long line, int *nmarked)
+{
+	teller_ctx *ctx = s->ctx;
+	const char *at = *p;
+	int64_t v = number(p, e, 1000000);
+	tl_cid id;
+
+	if (v == -1)
+		return tl_fail_at(ctx, TELLER_EPARSE, line, (long)(at - ls) + 1,
+		    "expected an alternative number");
+	if (v < 1 || v > s->n)
+		return tl_fail_at(ctx, TELLER_ERANGE, line, (long)(at - ls) + 1,
+		    "alternative %.*s is not in 1..%d", (int)(*p - at), at,
+		    s->n);
+	if (s->rseen[v - 1] == s->rgen)
+		return tl_fail_at(ctx, TELLER_EPARSE, line, (long)(at - ls) + 1,
+		    "alternative %d appears twice in one tie", (int)v);
+	s->rseen[v - 1] = s->rgen;
+	if (s->seen[v - 1] != s->gen)
+		(*nmarked)++; /* alternatives, not repeats */
+	s->seen[v - 1] = s->gen;
+	id = (tl_cid)(v - 1);
+	if (tl_vec_push(ctx, s->marks, &id) == NULL)
+		return TELLER_ENOMEM;
+	return TELLER_OK;
+}
 
 /*
  * One order "1,{2,3},4" in [a, e) of line `line` (ls = the line's start,
@@ -159,7 +190,6 @@ order(struct pl *s, const char *a, const char *e, const char *ls, long line,
 		return rc;
 	while (p < e) {
 		bool brace = *p == '{';
-		int64_t v;
 
 		s->marks->len = 0;
 		if (++s->rgen == 0) {
@@ -174,33 +204,12 @@ order(struct pl *s, const char *a, const char *e, const char *ls, long line,
 		if (brace)
 			p = skipws(p + 1, e);
 		for (;;) {
-			const char *at = p;
-			tl_cid id;
-
 			if (brace && p < e && *p == '}' && s->marks->len == 0)
 				return tl_fail_at(ctx, TELLER_EPARSE, line,
 				    (long)(p - ls) + 1, "empty braces");
-			v = number(&p, e, 1000000);
-			if (v == -1)
-				return tl_fail_at(ctx, TELLER_EPARSE, line,
-				    (long)(at - ls) + 1, "expected an "
-				    "alternative number");
-			if (v < 1 || v > s->n)
-				return tl_fail_at(ctx, TELLER_ERANGE, line,
-				    (long)(at - ls) + 1, "alternative %.*s "
-				    "is not in 1..%d", (int)(p - at), at,
-				    s->n);
-			if (s->rseen[v - 1] == s->rgen)
-				return tl_fail_at(ctx, TELLER_EPARSE, line,
-				    (long)(at - ls) + 1, "alternative %d "
-				    "appears twice in one tie", (int)v);
-			s->rseen[v - 1] = s->rgen;
-			if (s->seen[v - 1] != s->gen)
-				nmarked++; /* alternatives, not repeats */
-			s->seen[v - 1] = s->gen;
-			id = (tl_cid)(v - 1);
-			if (tl_vec_push(ctx, s->marks, &id) == NULL)
-				return TELLER_ENOMEM;
+			if ((rc = one_alt(s, &p, e, ls, line, &nmarked)) !=
+			    TELLER_OK)
+				return rc;
 			p = skipws(p, e);
 			if (!brace)
 				break;
@@ -297,23 +306,6 @@ add_names(struct pl *s, const char **names, const size_t *nlen)
 	return TELLER_OK;
 }
 
-static bool
-key_is(const char *k, size_t n, const char *lit)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		int a = (unsigned char)k[i];
-		if (lit[i] == '\0')
-			return false;
-		if (a >= 'a' && a <= 'z')
-			a -= 'a' - 'A';
-		if (a != lit[i])
-			return false;
-	}
-	return lit[n] == '\0';
-}
-
 struct meta_name {
 	int64_t k;
 	const char *s;
@@ -370,7 +362,7 @@ once(struct pl *s, const char *k, const char *ke, long line, const char *a)
 	int i;
 
 	for (i = 0; keys[i] != NULL; i++)
-		if (key_is(k, n, keys[i])) {
+		if (tl_text_ieq(k, n, keys[i])) {
 			if (s->keyline[i] > 0)
 				return tl_fail_at(s->ctx, TELLER_EDUP, line,
 				    (long)(k - a) + 1, "a second '# %s:' (the "
@@ -379,18 +371,172 @@ once(struct pl *s, const char *k, const char *ke, long line, const char *a)
 			s->keyline[i] = line;
 			return TELLER_OK;
 		}
-	if (n > 17 && key_is(k, 17, "ALTERNATIVE NAME "))
+	if (n > 17 && tl_text_ieq(k, 17, "ALTERNATIVE NAME "))
 		return TELLER_OK; /* its number is checked where it is read */
-	if (n >= 6 && key_is(k, 6, "NUMBER"))
+	if (n >= 6 && tl_text_ieq(k, 6, "NUMBER"))
 		return tl_fail_at(s->ctx, TELLER_EPARSE, line,
 		    (long)(k - a) + 1, "unknown PrefLib key '%.*s' (teller "
 		    "reads NUMBER ALTERNATIVES, NUMBER VOTERS and NUMBER "
 		    "UNIQUE ORDERS)", (int)(n > 40 ? 40 : n), k);
-	if (n >= 11 && key_is(k, 11, "ALTERNATIVE"))
+	if (n >= 11 && tl_text_ieq(k, 11, "ALTERNATIVE"))
 		return tl_fail_at(s->ctx, TELLER_EPARSE, line,
 		    (long)(k - a) + 1, "unknown PrefLib key '%.*s' (did you "
 		    "mean 'ALTERNATIVE NAME k'?)", (int)(n > 40 ? 40 : n), k);
 	return TELLER_OK;
+}
+
+/* What the 2022 format's header has said so far. */
+struct meta {
+	struct tl_vec *names; /* of struct meta_name */
+	int64_t nalt, voters, uniq; /* -1 if not given */
+	long nalt_line, voters_line, uniq_line;
+};
+
+/* A header key [k, ke) with value [v, e) on line (which starts at a):
+ * the keys teller reads; others are comments. */
+static int
+meta_value(struct pl *s, struct meta *m, const char *k, const char *ke,
+    const char *v, const char *e, const char *a, long line)
+{
+	teller_ctx *ctx = s->ctx;
+	size_t kn = (size_t)(ke - k);
+
+	if (tl_text_ieq(k, kn, "NUMBER ALTERNATIVES")) {
+		const char *q = v;
+		m->nalt = number(&q, e, 1000000000);
+		if (m->nalt == -2 && q == e)
+			return tl_fail_at(ctx, TELLER_ELIMIT, line,
+			    (long)(v - a) + 1, "more than %d alternatives",
+			    ctx->lim.candidates);
+		if (m->nalt < 0 || q != e)
+			return tl_fail_at(ctx, TELLER_EPARSE, line,
+			    (long)(v - a) + 1, "NUMBER ALTERNATIVES is not a "
+			    "number");
+		m->nalt_line = line;
+	} else if (tl_text_ieq(k, kn, "NUMBER VOTERS") ||
+	    tl_text_ieq(k, kn, "NUMBER UNIQUE ORDERS")) {
+		const char *q = v;
+		int64_t x = number(&q, e, INT64_MAX);
+		if (x < 0 || q != e)
+			return tl_fail_at(ctx, TELLER_EPARSE, line,
+			    (long)(v - a) + 1, "%.*s is not a number",
+			    (int)(ke - k), k);
+		if (kn == 13) {
+			m->voters = x;
+			m->voters_line = line;
+		} else {
+			m->uniq = x;
+			m->uniq_line = line;
+		}
+	} else if (tl_text_ieq(k, kn, "TITLE")) {
+		s->c->title = tl_strndup(ctx, v, (size_t)(e - v));
+		if (s->c->title == NULL)
+			return TELLER_ENOMEM;
+	} else if (tl_text_ieq(k, kn, "DATA TYPE")) {
+		size_t n = (size_t)(e - v);
+		if (tl_text_ieq(v, n, "SOC"))
+			s->type = T_SOC;
+		else if (tl_text_ieq(v, n, "SOI"))
+			s->type = T_SOI;
+		else if (tl_text_ieq(v, n, "TOC"))
+			s->type = T_TOC;
+		else if (tl_text_ieq(v, n, "TOI"))
+			s->type = T_TOI;
+		else
+			return tl_fail_at(ctx, TELLER_EPARSE, line,
+			    (long)(v - a) + 1, "data type \"%.*s\" is not an "
+			    "ordinal one (soc, soi, toc, toi)",
+			    (int)(n > 20 ? 20 : n), v);
+	} else if (kn > 17 && tl_text_ieq(k, 17, "ALTERNATIVE NAME ")) {
+		const char *q = k + 17;
+		struct meta_name mn;
+		mn.k = number(&q, ke, 1000000000);
+		if (mn.k < 0 || q != ke)
+			return tl_fail_at(ctx, TELLER_EPARSE, line,
+			    (long)(k - a) + 18, "ALTERNATIVE NAME needs a "
+			    "number");
+		mn.s = v;
+		mn.n = (size_t)(e - v);
+		mn.line = line;
+		mn.col = (long)(k - a) + 18;
+		if (tl_vec_push(ctx, m->names, &mn) == NULL)
+			return TELLER_ENOMEM;
+	}
+	return TELLER_OK;
+}
+
+/* A '#' line [a, e), p at its '#': metadata in the header; among the
+ * orders a comment, unless it is metadata teller reads, which would be
+ * silently ignored there. */
+static int
+meta_line(struct pl *s, struct meta *m, const char *a, const char *p,
+    const char *e, long line)
+{
+	const char *colon, *k, *ke, *v;
+	int rc;
+
+	k = skipws(p + 1, e);
+	colon = memchr(k, ':', (size_t)(e - k));
+	if (colon == NULL)
+		return TELLER_OK;
+	ke = rtrim(k, colon);
+	if (s->p != NULL) {
+		size_t kn = (size_t)(ke - k);
+		if ((kn >= 6 && tl_text_ieq(k, 6, "NUMBER")) ||
+		    (kn >= 11 && tl_text_ieq(k, 11, "ALTERNATIVE")) ||
+		    tl_text_ieq(k, kn, "DATA TYPE") ||
+		    tl_text_ieq(k, kn, "TITLE"))
+			return tl_fail_at(s->ctx, TELLER_EPARSE, line,
+			    (long)(k - a) + 1, "'# %.*s:' after the first "
+			    "order: metadata must come before it",
+			    (int)(kn > 40 ? 40 : kn), k);
+		return TELLER_OK;
+	}
+	v = skipws(colon + 1, e);
+	e = rtrim(v, e);
+	if ((rc = once(s, k, ke, line, a)) != TELLER_OK)
+		return rc;
+	return meta_value(s, m, k, ke, v, e, a, line);
+}
+
+/* An order line "count: order" [a, e), p at its first non-blank. */
+static int
+order_line(struct pl *s, struct meta *m, const char *a, const char *p,
+    const char *e, long line)
+{
+	teller_ctx *ctx = s->ctx;
+	int64_t cnt;
+	int rc;
+
+	/* lines before this one are done with (names and title were
+	 * copied when the first order came) */
+	if (s->p != NULL && (rc = tl_behind(ctx, s->b, a)) != TELLER_OK)
+		return rc;
+	if (s->p == NULL) {
+		/* first order: the header is complete */
+		if (m->nalt < 0)
+			return tl_fail_at(ctx, TELLER_EPARSE, line, 1, "no "
+			    "'# NUMBER ALTERNATIVES:' line before the first "
+			    "order");
+		if ((rc = setup(s, m->nalt, m->nalt_line, 1)) != TELLER_OK ||
+		    (rc = resolve_names(s, m->names)) != TELLER_OK)
+			return rc;
+	}
+	cnt = number(&p, e, INT64_MAX);
+	if (cnt == -1)
+		return tl_fail_at(ctx, TELLER_EPARSE, line, (long)(p - a) + 1,
+		    "expected 'count: order'");
+	if (cnt == -2)
+		return tl_fail_at(ctx, TELLER_EOVERFLOW, line,
+		    (long)(skipws(a, e) - a) + 1, "count too large");
+	if (cnt == 0)
+		return tl_fail_at(ctx, TELLER_ERANGE, line,
+		    (long)(skipws(a, e) - a) + 1, "count must be positive");
+	p = skipws(p, e);
+	if (p == e || *p != ':')
+		return tl_fail_at(ctx, TELLER_EPARSE, line, (long)(p - a) + 1,
+		    "expected ':' after the count");
+	return order(s, p + 1, e, a, line, cnt);
 }
 
 /* The PrefLib 2022 format. */
@@ -400,169 +546,47 @@ parse_new(struct pl *s, const char *buf, size_t len)
 	teller_ctx *ctx = s->ctx;
 	struct lines l;
 	const char *a, *e;
-	struct tl_vec *names = tl_vec_new(ctx, sizeof(struct meta_name));
-	int64_t nalt = -1, voters = -1, uniq = -1;
-	long nalt_line = 0, voters_line = 0, uniq_line = 0;
+	struct meta m;
 	int rc;
 
-	if (names == NULL)
+	memset(&m, 0, sizeof(m));
+	m.nalt = m.voters = m.uniq = -1;
+	if ((m.names = tl_vec_new(ctx, sizeof(struct meta_name))) == NULL)
 		return TELLER_ENOMEM;
 	lines_init(&l, buf, len);
 	while (next_line(&l, &a, &e)) {
-		const char *p = skipws(a, e), *colon, *k, *ke, *v;
-		int64_t cnt;
+		const char *p = skipws(a, e);
 
 		if (p == e)
 			continue;
-		if (*p == '#') {
-			k = skipws(p + 1, e);
-			colon = memchr(k, ':', (size_t)(e - k));
-			if (colon == NULL)
-				continue;
-			ke = rtrim(k, colon);
-			if (s->p != NULL) {
-				/* among the orders: a comment, unless it is
-				 * metadata teller reads, which would be
-				 * silently ignored here */
-				size_t kn = (size_t)(ke - k);
-				if ((kn >= 6 && key_is(k, 6, "NUMBER")) ||
-				    (kn >= 11 && key_is(k, 11,
-				    "ALTERNATIVE")) || key_is(k, kn,
-				    "DATA TYPE") || key_is(k, kn, "TITLE"))
-					return tl_fail_at(ctx, TELLER_EPARSE,
-					    l.line, (long)(k - a) + 1, "'# "
-					    "%.*s:' after the first order: "
-					    "metadata must come before it",
-					    (int)(kn > 40 ? 40 : kn), k);
-				continue;
-			}
-			v = skipws(colon + 1, e);
-			e = rtrim(v, e);
-			if ((rc = once(s, k, ke, l.line, a)) != TELLER_OK)
-				return rc;
-			if (key_is(k, (size_t)(ke - k), "NUMBER ALTERNATIVES")) {
-				const char *q = v;
-				nalt = number(&q, e, 1000000000);
-				if (nalt == -2 && q == e)
-					return tl_fail_at(ctx, TELLER_ELIMIT,
-					    l.line, (long)(v - a) + 1, "more "
-					    "than %d alternatives",
-					    ctx->lim.candidates);
-				if (nalt < 0 || q != e)
-					return tl_fail_at(ctx, TELLER_EPARSE,
-					    l.line, (long)(v - a) + 1, "NUMBER "
-					    "ALTERNATIVES is not a number");
-				nalt_line = l.line;
-			} else if (key_is(k, (size_t)(ke - k),
-			    "NUMBER VOTERS") || key_is(k, (size_t)(ke - k),
-			    "NUMBER UNIQUE ORDERS")) {
-				const char *q = v;
-				int64_t x = number(&q, e, INT64_MAX);
-				if (x < 0 || q != e)
-					return tl_fail_at(ctx, TELLER_EPARSE,
-					    l.line, (long)(v - a) + 1, "%.*s "
-					    "is not a number", (int)(ke - k),
-					    k);
-				if (ke - k == 13) {
-					voters = x;
-					voters_line = l.line;
-				} else {
-					uniq = x;
-					uniq_line = l.line;
-				}
-			} else if (key_is(k, (size_t)(ke - k), "TITLE")) {
-				s->c->title = tl_strndup(ctx, v,
-				    (size_t)(e - v));
-				if (s->c->title == NULL)
-					return TELLER_ENOMEM;
-			} else if (key_is(k, (size_t)(ke - k), "DATA TYPE")) {
-				size_t n = (size_t)(e - v);
-				if (key_is(v, n, "SOC"))
-					s->type = T_SOC;
-				else if (key_is(v, n, "SOI"))
-					s->type = T_SOI;
-				else if (key_is(v, n, "TOC"))
-					s->type = T_TOC;
-				else if (key_is(v, n, "TOI"))
-					s->type = T_TOI;
-				else
-					return tl_fail_at(ctx, TELLER_EPARSE,
-					    l.line, (long)(v - a) + 1, "data "
-					    "type \"%.*s\" is not an ordinal "
-					    "one (soc, soi, toc, toi)",
-					    (int)(n > 20 ? 20 : n), v);
-			} else if ((size_t)(ke - k) > 17 &&
-			    key_is(k, 17, "ALTERNATIVE NAME ")) {
-				const char *q = k + 17;
-				struct meta_name m;
-				m.k = number(&q, ke, 1000000000);
-				if (m.k < 0 || q != ke)
-					return tl_fail_at(ctx, TELLER_EPARSE,
-					    l.line, (long)(k - a) + 18,
-					    "ALTERNATIVE NAME needs a number");
-				m.s = v;
-				m.n = (size_t)(e - v);
-				m.line = l.line;
-				m.col = (long)(k - a) + 18;
-				if (tl_vec_push(ctx, names, &m) == NULL)
-					return TELLER_ENOMEM;
-			}
-			continue;
-		}
-		/* lines before this one are done with (names and title
-		 * were copied when the first order came) */
-		if (s->p != NULL && (rc = tl_behind(ctx, s->b, a)) != TELLER_OK)
-			return rc;
-		if (s->p == NULL) {
-			/* first order: the header is complete */
-			if (nalt < 0)
-				return tl_fail_at(ctx, TELLER_EPARSE, l.line,
-				    1, "no '# NUMBER ALTERNATIVES:' line "
-				    "before the first order");
-			if ((rc = setup(s, nalt, nalt_line, 1)) != TELLER_OK ||
-			    (rc = resolve_names(s, names)) != TELLER_OK)
-				return rc;
-		}
-		cnt = number(&p, e, INT64_MAX);
-		if (cnt == -1)
-			return tl_fail_at(ctx, TELLER_EPARSE, l.line,
-			    (long)(p - a) + 1, "expected 'count: order'");
-		if (cnt == -2)
-			return tl_fail_at(ctx, TELLER_EOVERFLOW, l.line,
-			    (long)(skipws(a, e) - a) + 1, "count too large");
-		if (cnt == 0)
-			return tl_fail_at(ctx, TELLER_ERANGE, l.line,
-			    (long)(skipws(a, e) - a) + 1, "count must be "
-			    "positive");
-		p = skipws(p, e);
-		if (p == e || *p != ':')
-			return tl_fail_at(ctx, TELLER_EPARSE, l.line,
-			    (long)(p - a) + 1, "expected ':' after the count");
-		if ((rc = order(s, p + 1, e, a, l.line, cnt)) != TELLER_OK)
+		rc = *p == '#' ? meta_line(s, &m, a, p, e, l.line) :
+		    order_line(s, &m, a, p, e, l.line);
+		if (rc != TELLER_OK)
 			return rc;
 	}
 	if (s->p == NULL) {
-		if (nalt < 0)
+		if (m.nalt < 0)
 			return tl_fail_at(ctx, TELLER_EPARSE, l.line > 0 ?
 			    l.line : 1, 1, "no '# NUMBER ALTERNATIVES:' line");
-		if ((rc = setup(s, nalt, nalt_line, 1)) != TELLER_OK)
+		if ((rc = setup(s, m.nalt, m.nalt_line, 1)) != TELLER_OK)
 			return rc;
-		if ((rc = resolve_names(s, names)) != TELLER_OK)
+		if ((rc = resolve_names(s, m.names)) != TELLER_OK)
 			return rc;
 	}
-	if (voters >= 0 && voters != s->p->total)
-		return tl_fail_at(ctx, TELLER_EPARSE, voters_line, 1, "NUMBER "
-		    "VOTERS is %lld but the orders count %lld",
-		    (long long)voters, (long long)s->p->total);
-	if (uniq >= 0 && uniq != s->orders)
-		return tl_fail_at(ctx, TELLER_EPARSE, uniq_line, 1, "NUMBER "
+	if (m.voters >= 0 && m.voters != s->p->total)
+		return tl_fail_at(ctx, TELLER_EPARSE, m.voters_line, 1,
+		    "NUMBER VOTERS is %lld but the orders count %lld",
+		    (long long)m.voters, (long long)s->p->total);
+	if (m.uniq >= 0 && m.uniq != s->orders)
+		return tl_fail_at(ctx, TELLER_EPARSE, m.uniq_line, 1, "NUMBER "
 		    "UNIQUE ORDERS is %lld but there are %lld order lines",
-		    (long long)uniq, (long long)s->orders);
+		    (long long)m.uniq, (long long)s->orders);
 	return TELLER_OK;
 }
 
 /* The older format: N, N lines "k,name", "voters,sum,unique", then
- * "count,order" lines. */
+ * "count,order" lines. One piece: the format is positional, read top to
+ * bottom in one pass, each part checked against the one before. */
 static int
 parse_old(struct pl *s, const char *buf, size_t len)
 {
@@ -676,8 +700,8 @@ parse_old(struct pl *s, const char *buf, size_t len)
 
 /* PrefLib 2022 if a '# NUMBER ALTERNATIVES' line comes before the first
  * other line, or that line is "count: ...". */
-static bool
-looks_new(const char *buf, size_t len)
+bool
+tl_preflib_sniff_new(const char *buf, size_t len)
 {
 	struct lines l;
 	const char *a, *e, *p;
@@ -690,8 +714,8 @@ looks_new(const char *buf, size_t len)
 			continue;
 		if (*p == '#') {
 			p = skipws(p + 1, e);
-			if (key_is(p, (size_t)(e - p) < 19 ? (size_t)(e - p) :
-			    19, "NUMBER ALTERNATIVES"))
+			if (tl_text_ieq(p, (size_t)(e - p) < 19 ?
+			    (size_t)(e - p) : 19, "NUMBER ALTERNATIVES"))
 				meta = true;
 			continue;
 		}
@@ -716,8 +740,9 @@ tl_fmt_preflib(teller_ctx *ctx, const char *buf, size_t len,
 
 	*c = NULL;
 	*p = NULL;
-	if (!old && !looks_new(buf, len))
-		return tl_fmt_csv(ctx, buf, len, c, p);
+	if (!old && !tl_preflib_sniff_new(buf, len))
+		return tl_fail(ctx, TELLER_EINTERNAL, "not PrefLib input "
+		    "(read.c hands it to the CSV reader)");
 	memset(&s, 0, sizeof(s));
 	s.ctx = ctx;
 	s.b = &b;

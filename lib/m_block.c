@@ -5,7 +5,7 @@
  * with most votes, up to the number of seats, are elected (LEPAR 2006
  * Sch.2 r.46); an equality at the seat boundary by lot (r.49).
  */
-#include "m_plurality.h"
+#include "uk_paper.h"
 
 /* Seats: rules->seats if > 0, else the contest's, else 1. */
 int

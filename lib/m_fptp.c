@@ -4,7 +4,7 @@
  * votes is returned (LEPAR 2006 Sch.2 r.46), an equality by lot (r.49).
  * The count itself is the plurality count in m_plurality.c.
  */
-#include "m_plurality.h"
+#include "uk_paper.h"
 
 /* Count one seat; rules->seats > 1 is a usage error (TELLER_EINVAL). */
 int

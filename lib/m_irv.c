@@ -19,12 +19,20 @@ enum {
 };
 
 struct irv {
+	teller_ctx *ctx;
 	const struct teller_contest *c;
 	const struct teller_profile *p;
-	const bool *cont;     /* [ncand] continuing */
+	struct teller_result *r;
+	struct tl_lots lots;
+	bool *cont;           /* [ncand] continuing */
+	int ncont;            /* how many */
 	uint32_t *at;         /* [npat] cell offset of the current rank */
 	uint32_t *next;       /* [npat] pile link */
 	uint32_t *head;       /* [ncand] pile of each candidate */
+	tl_fix *votes;        /* [ncand] current totals */
+	int *tied, *scratch;  /* [ncand] each */
+	tl_fix nontrans;      /* non-transferable so far */
+	tl_fix nt_over;       /* of which at a rank naming several */
 };
 
 /* Does id appear in the cells of pat before offset end? */
@@ -98,10 +106,12 @@ next_pref(const struct irv *v, const struct tl_pat *pat, uint32_t *off)
  */
 static int
 pick_lowest(teller_ctx *ctx, struct teller_result *r, const int *tied,
-    int n, struct tl_lots *lots, int kind, int *scratch, int *loser)
+    int n, struct tl_lots *lots, enum tl_tie_kind kind, int *scratch,
+    int *loser)
 {
 	size_t s, last = r->stages->len - 1;
-	int m = n, i, k, how = TL_TIE_EARLIER, d = 0;
+	int m = n, i, k, d = 0;
+	enum tl_tie_how how = TL_TIE_EARLIER;
 	uint64_t dr = 0;
 
 	memcpy(scratch, tied, (size_t)n * sizeof(int));
@@ -134,6 +144,203 @@ pick_lowest(teller_ctx *ctx, struct teller_result *r, const int *tied,
 	return tl_result_tie(ctx, r, kind, how, tied, n, *loser, dr);
 }
 
+/* Allocate v's arrays and result; who continues. */
+static int
+irv_init(struct irv *v, const teller_rules *rules)
+{
+	const struct teller_contest *c = v->c;
+	teller_ctx *ctx = v->ctx;
+	size_t npat = v->p->pats->len;
+	int i, rc;
+
+	v->r = tl_result_new(ctx, c, "irv", 1, v->p->wdp);
+	v->votes = tl_alloc(ctx, (size_t)c->ncand + 1, sizeof(tl_fix));
+	v->cont = tl_alloc(ctx, (size_t)c->ncand + 1, sizeof(bool));
+	v->tied = tl_alloc(ctx, (size_t)c->ncand + 1, sizeof(int));
+	v->scratch = tl_alloc(ctx, (size_t)c->ncand + 1, sizeof(int));
+	v->at = tl_alloc(ctx, npat + 1, sizeof(uint32_t));
+	v->next = tl_alloc(ctx, npat + 1, sizeof(uint32_t));
+	v->head = tl_alloc(ctx, (size_t)c->ncand + 1, sizeof(uint32_t));
+	if (v->r == NULL || v->votes == NULL || v->cont == NULL ||
+	    v->tied == NULL || v->scratch == NULL || v->at == NULL ||
+	    v->next == NULL || v->head == NULL)
+		return TELLER_ENOMEM;
+	if ((rc = tl_lots_init(ctx, &v->lots, c, rules)) != TELLER_OK)
+		return rc;
+	for (i = 0; i < c->ncand; i++) {
+		v->cont[i] = !TL_CAND(c, i)->withdrawn;
+		v->ncont += v->cont[i];
+		v->head[i] = NONE;
+	}
+	if (v->ncont == 0)
+		return tl_fail(ctx, TELLER_ERULE, "irv: no candidate standing");
+	return TELLER_OK;
+}
+
+/* Stage 1: first preferences; each paper goes on its candidate's pile. */
+static int
+first_prefs(struct irv *v)
+{
+	const struct teller_profile *p = v->p;
+	teller_ctx *ctx = v->ctx;
+	tl_fix unmarked = 0, over1 = 0;
+	size_t pi;
+	int i, rc;
+
+	for (pi = p->pats->len; pi-- > 0;) {
+		const struct tl_pat *pat = TL_PAT(p, pi);
+		const tl_cid *cells = TL_CELLS(p, pat);
+		uint32_t k;
+		int who;
+
+		for (k = 0; k < pat->len; k += (uint32_t)cells[k] + 1)
+			for (i = 1; i <= cells[k]; i++)
+				if (cells[k + (uint32_t)i] >= v->c->ncand)
+					return tl_fail(ctx, TELLER_EINTERNAL,
+					    "a ballot marks candidate %d of "
+					    "%d", cells[k + (uint32_t)i] + 1,
+					    v->c->ncand);
+		v->at[pi] = 0;
+		who = next_pref(v, pat, &v->at[pi]);
+		if (who >= 0) {
+			v->next[pi] = v->head[who];
+			v->head[who] = (uint32_t)pi;
+			rc = tl_num_add(ctx, v->votes[who], pat->w,
+			    &v->votes[who]);
+		} else if (who == NEXT_OVERVOTE) {
+			rc = tl_num_add(ctx, over1, pat->w, &over1);
+		} else {
+			rc = tl_num_add(ctx, unmarked, pat->w, &unmarked);
+		}
+		if (rc != TELLER_OK)
+			return rc;
+	}
+	v->r->valid = 0;
+	for (i = 0; i < v->c->ncand; i++)
+		if (tl_num_add(ctx, v->r->valid, v->votes[i], &v->r->valid))
+			return TELLER_EOVERFLOW;
+	if (tl_result_stage(ctx, v->r, TL_STAGE_FIRST, -1, v->votes, 0, 0) ==
+	    NULL)
+		return TELLER_ENOMEM;
+	TL_STAGE(v->r, 0)->note = "first preferences";
+	if (tl_result_tally(ctx, v->r, true, "unmarked or void for "
+	    "uncertainty (no preference for a candidate)", "", unmarked) ||
+	    tl_result_tally(ctx, v->r, true, "more than one first "
+	    "preference", "", over1))
+		return TELLER_ENOMEM;
+	return tl_result_check(ctx, v->r);
+}
+
+/* Exclude loser (chosen among ntied): its papers go to their next
+ * preference, or are non-transferable; a stage records it. */
+static int
+exclude(struct irv *v, int loser, int ntied)
+{
+	teller_ctx *ctx = v->ctx;
+	struct tl_stage *st;
+	uint32_t q, nq;
+	int rc;
+
+	v->cont[loser] = false;
+	v->ncont--;
+	for (q = v->head[loser]; q != NONE; q = nq) {
+		const struct tl_pat *pat = TL_PAT(v->p, q);
+		const tl_cid *cells = TL_CELLS(v->p, pat);
+		int who;
+
+		nq = v->next[q];
+		v->at[q] += (uint32_t)cells[v->at[q]] + 1;
+		who = next_pref(v, pat, &v->at[q]);
+		if (who >= 0) {
+			v->next[q] = v->head[who];
+			v->head[who] = q;
+			rc = tl_num_add(ctx, v->votes[who], pat->w,
+			    &v->votes[who]);
+		} else {
+			rc = tl_num_add(ctx, v->nontrans, pat->w,
+			    &v->nontrans);
+			if (rc == TELLER_OK && who == NEXT_OVERVOTE)
+				rc = tl_num_add(ctx, v->nt_over, pat->w,
+				    &v->nt_over);
+		}
+		if (rc != TELLER_OK)
+			return rc;
+	}
+	v->head[loser] = NONE;
+	v->votes[loser] = 0;
+	st = tl_result_stage(ctx, v->r, TL_STAGE_EXCLUSION, loser, v->votes,
+	    v->nontrans, 0);
+	if (st == NULL)
+		return TELLER_ENOMEM;
+	st->note = ntied > 1 ? "fewest votes excluded; tie: PER "
+	    "r.49 (PVSCA 2011 Sch.10 para 7)" : "fewest votes "
+	    "excluded";
+	if ((rc = tl_result_exclude(ctx, v->r, loser)) != TELLER_OK)
+		return rc;
+	return tl_result_check(ctx, v->r);
+}
+
+/* The continuing candidates on the fewest votes, into v->tied. */
+static int
+fewest(const struct irv *v)
+{
+	tl_fix low = 0;
+	int i, ntied = 0;
+
+	for (i = 0; i < v->c->ncand; i++)
+		if (v->cont[i] && (ntied == 0 || v->votes[i] < low)) {
+			low = v->votes[i];
+			ntied = 0;
+			v->tied[ntied++] = i;
+		} else if (v->cont[i] && v->votes[i] == low) {
+			v->tied[ntied++] = i;
+		}
+	return ntied;
+}
+
+/*
+ * One round: *done when a candidate is elected (a majority of the
+ * continuing votes, the last one left, or r.49A between two equal);
+ * else the one with fewest votes is excluded.
+ */
+static int
+irv_round(struct irv *v, bool *done)
+{
+	teller_ctx *ctx = v->ctx;
+	tl_fix best = -1, live, rest;
+	int top = -1, ntied, loser, i, rc;
+
+	*done = true;
+	if (tl_num_sub(ctx, v->r->valid, v->nontrans, &live))
+		return TELLER_EOVERFLOW;
+	for (i = 0; i < v->c->ncand; i++)
+		if (v->cont[i] && v->votes[i] > best) {
+			best = v->votes[i];
+			top = i;
+		}
+	if (tl_num_sub(ctx, live, best, &rest))
+		return TELLER_EOVERFLOW;
+	if (v->ncont == 1 || best > rest)
+		/* a majority of the continuing votes */
+		return tl_result_elect(ctx, v->r, top);
+	ntied = fewest(v);
+	if (v->ncont == 2 && ntied == 2) {
+		/* two left and equal (else one has a majority): r.49A
+		 * decides who is elected */
+		if ((rc = pick_lowest(ctx, v->r, v->tied, ntied, &v->lots,
+		    TL_TIEK_ELECT, v->scratch, &loser)) != TELLER_OK)
+			return rc;
+		return tl_result_elect(ctx, v->r, v->tied[0] == loser ?
+		    v->tied[1] : v->tied[0]);
+	}
+	*done = false;
+	loser = v->tied[0];
+	if (ntied > 1 && (rc = pick_lowest(ctx, v->r, v->tied, ntied,
+	    &v->lots, TL_TIEK_EXCLUDE, v->scratch, &loser)) != 0)
+		return rc;
+	return exclude(v, loser, ntied);
+}
+
 /*
  * Count one seat. A ballot counts for its highest-ranked continuing
  * candidate: empty ranks are skipped, a repeated candidate is skipped,
@@ -148,180 +355,34 @@ tl_m_irv(teller_ctx *ctx, const struct teller_contest *c,
     const struct teller_profile *p, const teller_rules *rules,
     struct teller_result **out)
 {
-	struct teller_result *r;
 	struct irv v;
-	struct tl_lots lots;
-	tl_fix *votes, nontrans = 0, unmarked = 0, over1 = 0, nt_over = 0;
-	bool *cont;
-	int *tied, *scratch, ncont = 0, i, rc;
-	size_t npat = p->pats->len, pi;
+	tl_fix none;
+	bool done = false;
+	int rc;
 
 	*out = NULL;
 	if (rules->seats > 1)
 		return tl_fail(ctx, TELLER_EINVAL, "irv elects one candidate, "
 		    "not %d (use an STV method)", rules->seats);
-	if (npat >= NONE)
+	if (p->pats->len >= NONE)
 		return tl_fail(ctx, TELLER_ELIMIT, "too many ballot patterns");
-	r = tl_result_new(ctx, c, "irv", 1, p->wdp);
-	votes = tl_alloc(ctx, (size_t)c->ncand + 1, sizeof(tl_fix));
-	cont = tl_alloc(ctx, (size_t)c->ncand + 1, sizeof(bool));
-	tied = tl_alloc(ctx, (size_t)c->ncand + 1, sizeof(int));
-	scratch = tl_alloc(ctx, (size_t)c->ncand + 1, sizeof(int));
-	v.at = tl_alloc(ctx, npat + 1, sizeof(uint32_t));
-	v.next = tl_alloc(ctx, npat + 1, sizeof(uint32_t));
-	v.head = tl_alloc(ctx, (size_t)c->ncand + 1, sizeof(uint32_t));
-	if (r == NULL || votes == NULL || cont == NULL || tied == NULL ||
-	    scratch == NULL || v.at == NULL || v.next == NULL ||
-	    v.head == NULL)
-		return TELLER_ENOMEM;
-	if ((rc = tl_lots_init(ctx, &lots, c, rules)) != TELLER_OK)
-		return rc;
+	memset(&v, 0, sizeof(v));
+	v.ctx = ctx;
 	v.c = c;
 	v.p = p;
-	v.cont = cont;
-	for (i = 0; i < c->ncand; i++) {
-		cont[i] = !TL_CAND(c, i)->withdrawn;
-		ncont += cont[i];
-		v.head[i] = NONE;
-	}
-	if (ncont == 0)
-		return tl_fail(ctx, TELLER_ERULE, "irv: no candidate standing");
-
-	/* stage 1: first preferences */
-	for (pi = npat; pi-- > 0;) {
-		const struct tl_pat *pat = TL_PAT(p, pi);
-		const tl_cid *cells = TL_CELLS(p, pat);
-		uint32_t k;
-		int who;
-
-		for (k = 0; k < pat->len; k += (uint32_t)cells[k] + 1)
-			for (i = 1; i <= cells[k]; i++)
-				if (cells[k + (uint32_t)i] >= c->ncand)
-					return tl_fail(ctx, TELLER_EINTERNAL,
-					    "a ballot marks candidate %d of "
-					    "%d", cells[k + (uint32_t)i] + 1,
-					    c->ncand);
-		v.at[pi] = 0;
-		who = next_pref(&v, pat, &v.at[pi]);
-		if (who >= 0) {
-			v.next[pi] = v.head[who];
-			v.head[who] = (uint32_t)pi;
-			rc = tl_num_add(ctx, votes[who], pat->w, &votes[who]);
-		} else if (who == NEXT_OVERVOTE) {
-			rc = tl_num_add(ctx, over1, pat->w, &over1);
-		} else {
-			rc = tl_num_add(ctx, unmarked, pat->w, &unmarked);
-		}
-		if (rc != TELLER_OK)
-			return rc;
-	}
-	r->valid = 0;
-	for (i = 0; i < c->ncand; i++)
-		if (tl_num_add(ctx, r->valid, votes[i], &r->valid))
-			return TELLER_EOVERFLOW;
-	if (tl_result_stage(ctx, r, TL_STAGE_FIRST, -1, votes, 0, 0) == NULL)
-		return TELLER_ENOMEM;
-	TL_STAGE(r, 0)->note = "first preferences";
-	if (tl_result_tally(ctx, r, true, "unmarked or void for uncertainty "
-	    "(no preference for a candidate)", "", unmarked) ||
-	    tl_result_tally(ctx, r, true, "more than one first preference",
-	    "", over1))
-		return TELLER_ENOMEM;
-	if ((rc = tl_result_check(ctx, r)) != TELLER_OK)
+	if ((rc = irv_init(&v, rules)) != TELLER_OK ||
+	    (rc = first_prefs(&v)) != TELLER_OK)
 		return rc;
-
-	for (;;) {
-		tl_fix best = -1, low = 0, live, rest;
-		int top = -1, ntied = 0, loser;
-		uint32_t q, nq;
-		struct tl_stage *st;
-
-		if (tl_num_sub(ctx, r->valid, nontrans, &live))
-			return TELLER_EOVERFLOW;
-		for (i = 0; i < c->ncand; i++)
-			if (cont[i] && votes[i] > best) {
-				best = votes[i];
-				top = i;
-			}
-		if (tl_num_sub(ctx, live, best, &rest))
-			return TELLER_EOVERFLOW;
-		if (ncont == 1 || best > rest) {
-			/* a majority of the continuing votes */
-			if ((rc = tl_result_elect(ctx, r, top)) != TELLER_OK)
-				return rc;
-			break;
-		}
-		for (i = 0; i < c->ncand; i++)
-			if (cont[i] && (ntied == 0 || votes[i] < low)) {
-				low = votes[i];
-				ntied = 0;
-				tied[ntied++] = i;
-			} else if (cont[i] && votes[i] == low) {
-				tied[ntied++] = i;
-			}
-		if (ncont == 2 && ntied == 2) {
-			/* two left and equal (else one has a majority):
-			 * r.49A decides who is elected */
-			if ((rc = pick_lowest(ctx, r, tied, ntied, &lots,
-			    TL_TIEK_ELECT, scratch, &loser)) != TELLER_OK ||
-			    (rc = tl_result_elect(ctx, r, tied[0] == loser ?
-			    tied[1] : tied[0])) != TELLER_OK)
-				return rc;
-			break;
-		}
-		loser = tied[0];
-		if (ntied > 1 && (rc = pick_lowest(ctx, r, tied, ntied,
-		    &lots, TL_TIEK_EXCLUDE, scratch, &loser)) != 0)
+	while (!done)
+		if ((rc = irv_round(&v, &done)) != TELLER_OK)
 			return rc;
-		/* exclude: the loser's ballots go to their next preference */
-		cont[loser] = false;
-		ncont--;
-		for (q = v.head[loser]; q != NONE; q = nq) {
-			const struct tl_pat *pat = TL_PAT(p, q);
-			const tl_cid *cells = TL_CELLS(p, pat);
-			int who;
-
-			nq = v.next[q];
-			v.at[q] += (uint32_t)cells[v.at[q]] + 1;
-			who = next_pref(&v, pat, &v.at[q]);
-			if (who >= 0) {
-				v.next[q] = v.head[who];
-				v.head[who] = q;
-				rc = tl_num_add(ctx, votes[who], pat->w,
-				    &votes[who]);
-			} else {
-				rc = tl_num_add(ctx, nontrans, pat->w,
-				    &nontrans);
-				if (rc == TELLER_OK && who == NEXT_OVERVOTE)
-					rc = tl_num_add(ctx, nt_over, pat->w,
-					    &nt_over);
-			}
-			if (rc != TELLER_OK)
-				return rc;
-		}
-		v.head[loser] = NONE;
-		votes[loser] = 0;
-		st = tl_result_stage(ctx, r, TL_STAGE_EXCLUSION, loser, votes,
-		    nontrans, 0);
-		if (st == NULL)
-			return TELLER_ENOMEM;
-		st->note = ntied > 1 ? "fewest votes excluded; tie: PER "
-		    "r.49 (PVSCA 2011 Sch.10 para 7)" : "fewest votes "
-		    "excluded";
-		if ((rc = tl_result_exclude(ctx, r, loser)) != TELLER_OK ||
-		    (rc = tl_result_check(ctx, r)) != TELLER_OK)
-			return rc;
-	}
-	{
-		tl_fix none;
-		if (tl_num_sub(ctx, nontrans, nt_over, &none))
-			return TELLER_EOVERFLOW;
-		if (tl_result_tally(ctx, r, false, "non-transferable: no "
-		    "further preference", "", none) ||
-		    tl_result_tally(ctx, r, false, "non-transferable: several "
-		    "candidates at the next preference", "", nt_over))
-			return TELLER_ENOMEM;
-	}
-	*out = r;
+	if (tl_num_sub(ctx, v.nontrans, v.nt_over, &none))
+		return TELLER_EOVERFLOW;
+	if (tl_result_tally(ctx, v.r, false, "non-transferable: no "
+	    "further preference", "", none) ||
+	    tl_result_tally(ctx, v.r, false, "non-transferable: several "
+	    "candidates at the next preference", "", v.nt_over))
+		return TELLER_ENOMEM;
+	*out = v.r;
 	return TELLER_OK;
 }

@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "stv_common.h"
+#include "stv.h"
 
 #define ERS_DP 2
 #define P 100 /* one vote in hundredths */
@@ -212,11 +212,12 @@ at_stage(const struct ers *e, size_t s, int i)
  * throughout, by lot. Records the tie (kind) when there was one.
  */
 static int
-weak_tie(struct ers *e, const int *list, int n, bool most, int kind,
-    int *out)
+weak_tie(struct ers *e, const int *list, int n, bool most,
+    enum tl_tie_kind kind, int *out)
 {
 	size_t ns = e->r->stages->len, s;
-	int *t = e->tmp2, nt = 0, i, best, how = TL_TIE_EARLIER, rc;
+	int *t = e->tmp2, nt = 0, i, best, rc;
+	enum tl_tie_how how = TL_TIE_EARLIER;
 	uint64_t draw = 0;
 
 	for (i = 0; i < n; i++) {
@@ -324,7 +325,7 @@ update_winners(struct ers *e)
 /* Recount, push the stage, then deem candidates elected (OpenSTV
  * updateRound). */
 static struct tl_stage *
-round_end(struct ers *e, int kind, int subject, int64_t value)
+round_end(struct ers *e, enum tl_stage_kind kind, int subject, int64_t value)
 {
 	struct tl_stage *st;
 	int64_t sum = 0;
@@ -671,7 +672,7 @@ tl_m_stv_ers97(teller_ctx *ctx, const struct teller_contest *c,
 	e.ctx = ctx;
 	e.c = c;
 	e.ncand = c->ncand;
-	if ((rc = stv_prepare(ctx, c, p, rules, "stv-ers97", false, &e.b,
+	if ((rc = tl_stv_prepare(ctx, c, p, rules, "stv-ers97", false, &e.b,
 	    &e.seats)) != TELLER_OK)
 		return rc;
 	if (e.b.total > INT64_C(1000000000000000))
@@ -701,12 +702,12 @@ tl_m_stv_ers97(teller_ctx *ctx, const struct teller_contest *c,
 		    (e.last[i] = tl_vec_new(ctx, sizeof(uint32_t))) == NULL ||
 		    (e.fresh[i] = tl_vec_new(ctx, sizeof(uint32_t))) == NULL)
 			return TELLER_ENOMEM;
-	e.ncont = stv_states(c, e.state);
+	e.ncont = tl_stv_states(c, e.state);
 	e.first_elim = true;
 	if ((rc = tl_lots_init(ctx, &e.lots, c, rules)) != TELLER_OK)
 		return rc;
 	e.r->valid = e.b.total * P;
-	if ((rc = stv_rejected(ctx, e.r, &e.b)) != TELLER_OK)
+	if ((rc = tl_stv_rejected(ctx, e.r, &e.b)) != TELLER_OK)
 		return rc;
 	e.r->has_quota = true;
 	if ((rc = run(&e)) != TELLER_OK)

@@ -23,7 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "stv_common.h"
+#include "stv.h"
 
 #define MEEK_DP 9
 
@@ -372,7 +372,7 @@ defeat(struct meek *m, int i)
 /* Record a stage with the current votes (rounded at MEEK_DP), the
  * non-transferable weight, and the loss making up the rest. */
 static struct tl_stage *
-stage(struct meek *m, int kind, int subject)
+stage(struct meek *m, enum tl_stage_kind kind, int subject)
 {
 	tl_fix *v = tl_alloc(m->ctx, (size_t)m->ncand + 1, sizeof(tl_fix));
 	tl_fix nt, sum = 0;
@@ -549,6 +549,12 @@ iterate(struct meek *m, int *status, int *batch, int *nbatch, int *tmp1,
 	}
 }
 
+/*
+ * The count: round 0 (first preferences, equal first preferences split),
+ * then iterate to convergence, defeat or elect, and record each stage,
+ * until the seats are filled. One piece: the batch, the status and the
+ * last stage's kind carry from one round to the next.
+ */
 static int
 run(struct meek *m)
 {
@@ -605,7 +611,8 @@ run(struct meek *m)
 		} else {
 			/* Defeat the lowest; anyone within the surplus of
 			 * the lowest counts as tied: tie order decides. */
-			int low = -1, n = 0, k, how, who;
+			int low = -1, n = 0, k, who;
+			enum tl_tie_how how;
 
 			for (i = 0; i < m->ncand; i++)
 				if (m->state[i] == STV_HOPEFUL && (low < 0 ||
@@ -676,7 +683,7 @@ tl_m_stv_meek(teller_ctx *ctx, const struct teller_contest *c,
 	m.ctx = ctx;
 	m.c = c;
 	m.ncand = c->ncand;
-	if ((rc = stv_prepare(ctx, c, p, rules, "stv-meek", true, &m.b,
+	if ((rc = tl_stv_prepare(ctx, c, p, rules, "stv-meek", true, &m.b,
 	    &m.seats)) != TELLER_OK)
 		return rc;
 	if (m.b.total > INT64_C(9000000000))
@@ -690,7 +697,7 @@ tl_m_stv_meek(teller_ctx *ctx, const struct teller_contest *c,
 	if (m.r == NULL || m.state == NULL || m.kf == NULL ||
 	    m.vote == NULL || m.gv == NULL)
 		return TELLER_ENOMEM;
-	m.nhopeful = stv_states(c, m.state);
+	m.nhopeful = tl_stv_states(c, m.state);
 	if ((rc = build(&m)) != TELLER_OK)
 		return rc;
 	for (i = 0; i < m.ncand; i++)
@@ -701,7 +708,7 @@ tl_m_stv_meek(teller_ctx *ctx, const struct teller_contest *c,
 		return rc;
 	m.quota = n / (tl_g)(m.seats + 1);
 	m.r->valid = m.b.total * tl_num_pow10(MEEK_DP);
-	if ((rc = stv_rejected(ctx, m.r, &m.b)) != TELLER_OK)
+	if ((rc = tl_stv_rejected(ctx, m.r, &m.b)) != TELLER_OK)
 		return rc;
 	m.r->has_quota = true;
 	m.r->quota = tl_g_round(m.quota, MEEK_DP);

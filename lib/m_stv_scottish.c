@@ -84,9 +84,11 @@ give(struct st *s, const struct parcel *g)
  * Records the tie and returns the chosen candidate, or -1 on error.
  */
 static int
-settle(struct st *s, const int *tied, int nt, bool want_high, int kind)
+settle(struct st *s, const int *tied, int nt, bool want_high,
+    enum tl_tie_kind kind)
 {
-	int *cur, ncur = nt, i, j, how;
+	int *cur, ncur = nt, i, j;
+	enum tl_tie_how how;
 	size_t k;
 	uint64_t draw = 0;
 	int chosen;
@@ -207,7 +209,8 @@ drop(struct st *s, struct tl_vec *h)
 
 /* Record the stage just counted. */
 static struct tl_stage *
-stage(struct st *s, int kind, int subject, const char *note)
+stage(struct st *s, enum tl_stage_kind kind, int subject,
+    const char *note)
 {
 	struct tl_stage *g = tl_result_stage(s->ctx, s->r, kind, subject,
 	    s->votes, s->nontrans, s->loss);
@@ -378,6 +381,36 @@ preferences(struct st *s, const struct teller_profile *p,
 	return n;
 }
 
+/* Allocate s's arrays (p's preferences fit in s->prefs) and result. */
+static int
+scot_init(struct st *s, const struct teller_profile *p)
+{
+	teller_ctx *ctx = s->ctx;
+	int k;
+
+	s->prefs = tl_alloc(ctx, p->cells->len + 1, sizeof(tl_cid));
+	s->state = tl_alloc(ctx, (size_t)s->ncand + 1, sizeof(int));
+	s->pending = tl_alloc(ctx, (size_t)s->ncand + 1, sizeof(bool));
+	s->votes = tl_alloc(ctx, (size_t)s->ncand + 1, sizeof(tl_fix));
+	s->held = tl_alloc(ctx, (size_t)s->ncand + 1, sizeof(*s->held));
+	s->seen = tl_alloc(ctx, (size_t)s->ncand + 1, sizeof(uint32_t));
+	if (s->seen == NULL || s->prefs == NULL || s->state == NULL ||
+	    s->pending == NULL || s->votes == NULL || s->held == NULL)
+		return TELLER_ENOMEM;
+	for (k = 0; k < s->ncand; k++) {
+		s->held[k] = tl_vec_new(ctx, sizeof(struct parcel));
+		if (s->held[k] == NULL)
+			return TELLER_ENOMEM;
+		if (TL_CAND(s->c, k)->withdrawn)
+			s->state[k] = EXCLUDED; /* stv.md 4: never counted */
+	}
+	s->r = tl_result_new(ctx, s->c, "stv-scottish", s->seats, DP);
+	return s->r == NULL ? TELLER_ENOMEM : TELLER_OK;
+}
+
+/* The count, in the order of the rules: 45 (papers sorted by first
+ * preference), 46 (the quota), then one stage at a time, 49 (surpluses)
+ * or 50-51 (exclusions). One piece: it reads as the rules do. */
 int
 tl_m_stv_scottish(teller_ctx *ctx, const struct teller_contest *c,
     const struct teller_profile *p, const teller_rules *rules,
@@ -388,7 +421,7 @@ tl_m_stv_scottish(teller_ctx *ctx, const struct teller_contest *c,
 	tl_cid *buf;
 	size_t i, npref = 0;
 	int64_t n = 0, unit = tl_num_pow10(p->wdp), unmarked = 0, over1 = 0;
-	int *ids, rc, k;
+	int *ids, rc;
 	bool done = false;
 
 	*out = NULL;
@@ -403,28 +436,11 @@ tl_m_stv_scottish(teller_ctx *ctx, const struct teller_contest *c,
 	if ((rc = tl_lots_init(ctx, &s.lots, c, rules)) != TELLER_OK)
 		return rc;
 	buf = tl_alloc(ctx, (size_t)s.ncand + 1, sizeof(tl_cid));
-	s.prefs = tl_alloc(ctx, p->cells->len + 1, sizeof(tl_cid));
-	s.state = tl_alloc(ctx, (size_t)s.ncand + 1, sizeof(int));
-	s.pending = tl_alloc(ctx, (size_t)s.ncand + 1, sizeof(bool));
-	s.votes = tl_alloc(ctx, (size_t)s.ncand + 1, sizeof(tl_fix));
-	s.held = tl_alloc(ctx, (size_t)s.ncand + 1, sizeof(*s.held));
 	ids = tl_alloc(ctx, (size_t)s.ncand + 1, sizeof(int));
-	s.seen = tl_alloc(ctx, (size_t)s.ncand + 1, sizeof(uint32_t));
-	if (s.seen == NULL || buf == NULL || s.prefs == NULL || s.state == NULL ||
-	    s.pending == NULL || s.votes == NULL || s.held == NULL ||
-	    ids == NULL)
+	if (buf == NULL || ids == NULL ||
+	    (rc = scot_init(&s, p)) != TELLER_OK)
 		return TELLER_ENOMEM;
-	for (k = 0; k < s.ncand; k++) {
-		s.held[k] = tl_vec_new(ctx, sizeof(struct parcel));
-		if (s.held[k] == NULL)
-			return TELLER_ENOMEM;
-		if (TL_CAND(c, k)->withdrawn)
-			s.state[k] = EXCLUDED; /* stv.md 4: never counted */
-	}
-	r = tl_result_new(ctx, c, "stv-scottish", s.seats, DP);
-	if (r == NULL)
-		return TELLER_ENOMEM;
-	s.r = r;
+	r = s.r;
 	/* Rule 45: sort the papers by first preference. Withdrawn
 	 * candidates are struck out; a paper left blank is not valid. */
 	for (i = 0; i < p->pats->len; i++) {

@@ -10,7 +10,7 @@
  */
 #include <string.h>
 
-#include "stv_common.h"
+#include "stv.h"
 
 #define WIGM_DP 9
 
@@ -65,7 +65,7 @@ advance(struct wigm *w, uint32_t k)
 /* Record a stage: votes and non-transferable rounded at WIGM_DP, and the
  * loss taking up the rest, so conservation holds exactly. */
 static struct tl_stage *
-stage(struct wigm *w, int kind, int subject)
+stage(struct wigm *w, enum tl_stage_kind kind, int subject)
 {
 	tl_fix *v = tl_alloc(w->ctx, (size_t)w->ncand + 1, sizeof(tl_fix));
 	tl_fix nt, sum = 0;
@@ -315,7 +315,7 @@ tl_m_stv_wigm(teller_ctx *ctx, const struct teller_contest *c,
 	w.ctx = ctx;
 	w.c = c;
 	w.ncand = c->ncand;
-	if ((rc = stv_prepare(ctx, c, p, rules, "stv-wigm", false, &w.b,
+	if ((rc = tl_stv_prepare(ctx, c, p, rules, "stv-wigm", false, &w.b,
 	    &w.seats)) != TELLER_OK)
 		return rc;
 	if (w.b.total > INT64_C(9000000000))
@@ -334,14 +334,14 @@ tl_m_stv_wigm(teller_ctx *ctx, const struct teller_contest *c,
 	for (i = 0; i < w.ncand; i++)
 		if ((w.at[i] = tl_vec_new(ctx, sizeof(uint32_t))) == NULL)
 			return TELLER_ENOMEM;
-	w.nhopeful = stv_states(c, w.state);
+	w.nhopeful = tl_stv_states(c, w.state);
 	if ((rc = tl_g_from_int(ctx, w.b.total, &n)) != TELLER_OK)
 		return rc;
 	/* Quota N/(S+1), fractional and static (Droop wigm calcQuota with
 	 * exact arithmetic: V(nBallots) / V(nSeats+1)). */
 	w.quota = n / (tl_g)(w.seats + 1);
 	w.r->valid = w.b.total * tl_num_pow10(WIGM_DP);
-	if ((rc = stv_rejected(ctx, w.r, &w.b)) != TELLER_OK)
+	if ((rc = tl_stv_rejected(ctx, w.r, &w.b)) != TELLER_OK)
 		return rc;
 	w.r->has_quota = true;
 	w.r->quota = tl_g_round(w.quota, WIGM_DP);

@@ -231,10 +231,12 @@ teller_count(teller_ctx *ctx, const teller_contest *contest,
 	    (rc = check_seats(ctx, m, contest, rules)) != TELLER_OK)
 		return rc;
 	rc = m->fn(ctx, contest, profile, rules, out);
-	if (rc == TELLER_OK && *out != NULL) {
-		(*out)->seed = rules->seed;
+	if (*out != NULL) {
 		(*out)->method = m->name;
 		(*out)->method_title = m->title;
+	}
+	if (rc == TELLER_OK && *out != NULL) {
+		(*out)->seed = rules->seed;
 		if ((rc = reconcile(ctx, profile, *out)) != TELLER_OK ||
 		    (rc = keep_lots(ctx, rules, *out)) != TELLER_OK)
 			*out = NULL;

@@ -53,43 +53,6 @@ tl_contest_find(const struct teller_contest *c, const char *name, size_t n)
 	return -1;
 }
 
-/* Length of the valid UTF-8 sequence at s (max n bytes, n >= 1), or 0
- * for a NUL byte, an overlong form, a surrogate or a code point past
- * U+10FFFF. Shared by the text readers (declared in tl_int.h). */
-size_t
-tl_utf8_len(const unsigned char *s, size_t n)
-{
-	size_t len, i;
-	uint32_t cp;
-
-	if (s[0] < 0x80)
-		return s[0] != 0;
-	if ((s[0] & 0xE0) == 0xC0) {
-		len = 2;
-		cp = s[0] & 0x1Fu;
-	} else if ((s[0] & 0xF0) == 0xE0) {
-		len = 3;
-		cp = s[0] & 0x0Fu;
-	} else if ((s[0] & 0xF8) == 0xF0) {
-		len = 4;
-		cp = s[0] & 0x07u;
-	} else {
-		return 0;
-	}
-	if (len > n)
-		return 0;
-	for (i = 1; i < len; i++) {
-		if ((s[i] & 0xC0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (s[i] & 0x3Fu);
-	}
-	if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) ||
-	    (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)) ||
-	    (cp >= 0xD800 && cp <= 0xDFFF))
-		return 0;
-	return len;
-}
-
 int
 tl_contest_check_names(teller_ctx *ctx, const struct teller_contest *c)
 {
@@ -477,184 +440,6 @@ tl_profile_add_cells(teller_ctx *ctx, struct teller_profile *p,
 	return add_cells(ctx, p, b, n, done, NULL);
 }
 
-/* ---- packed ballots ---- */
-
-int
-tl_keys_bits(int ncand, int maxr)
-{
-	int bits = 1;
-
-	while (bits < 16 && (1 << bits) <= ncand)
-		bits++;
-	return (1 << bits) > ncand && maxr >= 0 && bits * maxr <= 63 ?
-	    bits : 0;
-}
-
-static size_t
-key_slot(uint64_t key, size_t nslots)
-{
-	key *= 0x9E3779B97F4A7C15u;
-	return (size_t)(key >> 32) & (nslots - 1);
-}
-
-/* Double k's table (owned by k->own). */
-static int
-keys_grow(teller_ctx *ctx, struct tl_keys *k)
-{
-	size_t n = k->nslots ? k->nslots * 2 : 4096, i, h;
-	struct tl_vec *v = k->own;
-	struct tl_kslot *slot;
-
-	if (v == NULL && (v = k->own = tl_vec_new(ctx, 1)) == NULL)
-		return TELLER_ENOMEM;
-	if (n > SIZE_MAX / sizeof(*slot))
-		return tl_oom(ctx);
-	if ((slot = tl_realloc(ctx, NULL, 0, n * sizeof(*slot))) == NULL)
-		return TELLER_ENOMEM;
-	memset(slot, 0, n * sizeof(*slot));
-	for (i = 0; i < k->nslots; i++) {
-		if (k->slot[i].key == 0)
-			continue;
-		for (h = key_slot(k->slot[i].key, n); slot[h].key != 0;
-		    h = (h + 1) & (n - 1))
-			;
-		slot[h] = k->slot[i];
-	}
-	tl_free(ctx, v->data, v->cap * v->size);
-	v->data = slot;
-	v->len = v->cap = n * sizeof(*slot);
-	k->slot = slot;
-	k->nslots = n;
-	return TELLER_OK;
-}
-
-void
-tl_keys_free(teller_ctx *ctx, struct tl_keys *k)
-{
-	struct tl_vec *v = k->own;
-
-	if (v != NULL && v->data != NULL) {
-		tl_free(ctx, v->data, v->cap * v->size);
-		v->data = NULL;
-		v->len = v->cap = 0;
-	}
-	k->slot = NULL;
-	k->nslots = k->n = 0;
-}
-
-/* The pattern of key, or -1 if k has not seen it (*h: where it ends). */
-static int64_t
-keys_find(const struct tl_keys *k, uint64_t key, size_t *h)
-{
-	size_t mask = k->nslots - 1;
-
-	for (*h = key_slot(key, k->nslots); k->slot[*h].key != 0;
-	    *h = (*h + 1) & mask)
-		if (k->slot[*h].key == key)
-			return (int64_t)k->slot[*h].idx;
-	return -1;
-}
-
-/* A key unpacked into cells (one candidate a rank); returns the count. */
-static size_t
-keys_cells(const struct tl_keys *k, uint64_t key, tl_cid *cells)
-{
-	uint64_t mask = ((uint64_t)1 << k->bits) - 1;
-	size_t n = 0;
-
-	if (key == TL_KEY_BLANK)
-		return 0;
-	for (; key != 0; key >>= k->bits) {
-		cells[n++] = 1;
-		cells[n++] = (tl_cid)((key & mask) - 1);
-	}
-	return n;
-}
-
-int
-tl_keys_tally(teller_ctx *ctx, struct tl_keys *k, const uint64_t *key,
-    const int64_t *w, size_t n)
-{
-	size_t i, h;
-	int64_t pi, nt, *ws;
-
-	if (k->order == NULL &&
-	    ((k->order = tl_vec_new(ctx, sizeof(uint64_t))) == NULL ||
-	    (k->wsum = tl_vec_new(ctx, sizeof(int64_t))) == NULL))
-		return TELLER_ENOMEM;
-	while ((k->n + n) * 4 > k->nslots * 3)
-		if (keys_grow(ctx, k) != TELLER_OK)
-			return TELLER_ENOMEM;
-	for (i = 0; i < n; i++)
-		if (key[i] == 0 || w[i] <= 0)
-			return tl_fail(ctx, TELLER_EINTERNAL, "keys: an empty "
-			    "ballot or a weight not above 0");
-	for (i = 0; i < n; i++) {
-		if (i + 8 < n)
-			__builtin_prefetch(&k->slot[key_slot(key[i + 8],
-			    k->nslots)]);
-		if (__builtin_add_overflow(k->total, w[i], &nt) ||
-		    nt > ctx->lim.ballots)
-			return tl_fail(ctx, TELLER_ELIMIT, "total ballot "
-			    "weight exceeds the limit");
-		pi = keys_find(k, key[i], &h);
-		if (pi < 0) {
-			if (k->order->len >= ctx->lim.patterns)
-				return tl_fail(ctx, TELLER_ELIMIT, "more than "
-				    "%zu distinct ballot patterns",
-				    ctx->lim.patterns);
-			if (tl_vec_push(ctx, k->order, &key[i]) == NULL ||
-			    tl_vec_push(ctx, k->wsum, &(int64_t){ 0 }) ==
-			    NULL)
-				return TELLER_ENOMEM;
-			pi = (int64_t)k->order->len - 1;
-			k->slot[h].key = key[i];
-			k->slot[h].idx = (uint64_t)pi;
-			k->n++;
-		}
-		ws = k->wsum->data;
-		ws[pi] += w[i]; /* cannot overflow: the total did not */
-		k->total = nt;
-		k->lines++;
-	}
-	return TELLER_OK;
-}
-
-/* Put in k the patterns of p it does not know yet that pack (one
- * candidate a rank, every id below 2^bits - 1, 64 bits in all); others
- * can never equal a packed ballot. The table has room (the caller). */
-static void
-keys_adopt(struct tl_keys *k, const struct teller_profile *p)
-{
-	const struct tl_pat *pat;
-	const tl_cid *c;
-	uint64_t key;
-	size_t i, h;
-	int shift;
-
-	for (; k->known < p->pats->len; k->known++) {
-		pat = TL_PAT(p, k->known);
-		c = TL_CELLS(p, pat);
-		key = 0;
-		shift = 0;
-		for (i = 0; i < pat->len; i += 2) {
-			if (c[i] != 1 || i + 1 >= pat->len ||
-			    (uint64_t)c[i + 1] + 1 >= (uint64_t)1 << k->bits ||
-			    shift + k->bits > 64)
-				break;
-			key |= ((uint64_t)c[i + 1] + 1) << shift;
-			shift += k->bits;
-		}
-		if (pat->len == 0)
-			key = TL_KEY_BLANK;
-		if (i < pat->len || key == 0 || keys_find(k, key, &h) >= 0)
-			continue;
-		k->slot[h].key = key;
-		k->slot[h].idx = k->known;
-		k->n++;
-	}
-}
-
 /* tl_profile_add_keys works as a pipeline too: the slot of ballot i is
  * prefetched, looked up KEY_DIST ballots later (its pattern prefetched on
  * a hit), and counted KEY_DIST after that. */
@@ -688,16 +473,16 @@ tl_profile_add_keys(teller_ctx *ctx, struct teller_profile *p,
 			return tl_fail(ctx, TELLER_EINTERNAL, "profile: an "
 			    "empty packed ballot");
 	while ((k->n + n + p->pats->len - k->known) * 4 > k->nslots * 3)
-		if (keys_grow(ctx, k) != TELLER_OK)
+		if (tl_keys_grow(ctx, k) != TELLER_OK)
 			return TELLER_ENOMEM;
-	keys_adopt(k, p);
+	tl_keys_adopt(k, p);
 	for (i = 0; i < n + 2 * KEY_DIST; i++) {
 		if (i < n)
-			__builtin_prefetch(&k->slot[key_slot(key[i],
+			__builtin_prefetch(&k->slot[tl_keys_slot(key[i],
 			    k->nslots)]);
 		j = i - KEY_DIST;
 		if (i >= KEY_DIST && j < n) {
-			found[j % KEY_RING] = pi = keys_find(k, key[j], &h);
+			found[j % KEY_RING] = pi = tl_keys_find(k, key[j], &h);
 			if (pi >= 0)
 				__builtin_prefetch(&TL_PAT(p, (size_t)pi)->w);
 		}
@@ -717,8 +502,8 @@ tl_profile_add_keys(teller_ctx *ctx, struct teller_profile *p,
 			continue;
 		}
 		if (pi < 0)
-			pi = keys_find(k, key[j], &h);
-		len = keys_cells(k, key[j], cells);
+			pi = tl_keys_find(k, key[j], &h);
+		len = tl_keys_cells(k, key[j], cells);
 		if (pi < 0 && k->known == p->pats->len && w[j] > 0 &&
 		    !__builtin_add_overflow(p->total, w[j], &nt) &&
 		    nt <= ctx->lim.ballots) {

@@ -32,22 +32,6 @@ teller_format_parse(const char *name)
 	return -1;
 }
 
-/* Does line l (n bytes) start with word w, ignoring ASCII case? */
-static bool
-starts_ci(const char *l, size_t n, const char *w)
-{
-	size_t i;
-
-	for (i = 0; w[i] != '\0'; i++) {
-		char c = i < n ? l[i] : '\0';
-		if (c >= 'A' && c <= 'Z')
-			c = (char)(c - 'A' + 'a');
-		if (c != w[i])
-			return false;
-	}
-	return true;
-}
-
 /* Does l (n bytes) contain s? */
 static bool
 contains(const char *l, size_t n, const char *s)
@@ -120,9 +104,9 @@ teller_format_detect(const char *buf, size_t len)
 			    contains(l, n, "FILE NAME:") ||
 			    contains(l, n, "DATA TYPE:"))
 				return TELLER_FMT_PREFLIB;
-			if (starts_ci(l, n, "# title:") ||
-			    starts_ci(l, n, "# seats:") ||
-			    starts_ci(l, n, "# candidate:"))
+			if (tl_text_istarts(l, n, "# title:") ||
+			    tl_text_istarts(l, n, "# seats:") ||
+			    tl_text_istarts(l, n, "# candidate:"))
 				return TELLER_FMT_CSV;
 			continue;
 		}
@@ -133,6 +117,30 @@ teller_format_detect(const char *buf, size_t len)
 		    : k == 1 ? TELLER_FMT_PREFLIB : TELLER_FMT_CSV;
 	}
 	return TELLER_FMT_BLT;
+}
+
+/*
+ * The reader input (buf, len) goes to, asked for fmt. The only place
+ * that decides: the readers never hand input to each other. Past
+ * detection, two kind corrections are kept from the first readers: "csv"
+ * that is old PrefLib or a profile file of any version is read as such,
+ * and "preflib" that is neither PrefLib format is read as CSV (and so
+ * may be a profile file).
+ */
+static enum teller_format
+settle(enum teller_format fmt, const char *buf, size_t len)
+{
+	if (fmt == TELLER_FMT_AUTO)
+		fmt = teller_format_detect(buf, len);
+	if (fmt == TELLER_FMT_PREFLIB && !tl_preflib_sniff_old(buf, len) &&
+	    !tl_preflib_sniff_new(buf, len))
+		fmt = TELLER_FMT_CSV;
+	if (fmt == TELLER_FMT_CSV && tl_preflib_sniff_old(buf, len))
+		fmt = TELLER_FMT_PREFLIB;
+	else if (fmt == TELLER_FMT_CSV && len >= 7 &&
+	    memcmp(buf, "TELLERP", 7) == 0)
+		fmt = TELLER_FMT_PROFILE;
+	return fmt;
 }
 
 int
@@ -148,9 +156,7 @@ teller_read(teller_ctx *ctx, enum teller_format fmt, const char *name,
 	if (len > ctx->lim.input_bytes)
 		return tl_fail(ctx, TELLER_ELIMIT, "input is %zu bytes, more "
 		    "than the limit of %zu", len, ctx->lim.input_bytes);
-	if (fmt == TELLER_FMT_AUTO)
-		fmt = teller_format_detect(buf, len);
-	switch (fmt) {
+	switch (settle(fmt, buf, len)) {
 	case TELLER_FMT_BLT:
 		rc = tl_fmt_blt(ctx, buf, len, contest, profile);
 		break;

@@ -289,73 +289,124 @@ block(struct sheet *sh, size_t a, size_t b)
 	}
 }
 
+/* The sheet's heading: contest, method, rejected ballots, valid votes,
+ * quota. */
+static void
+sheet_head(struct tl_out *o, const struct teller_result *r)
+{
+	char buf[TL_NUM_BUFSZ + 8];
+	size_t s;
+
+	tl_out_str(o, "STAGE SHEET\n");
+	if (r->contest->title[0] != '\0')
+		tl_out_fmt(o, "%s\n", r->contest->title);
+	tl_out_fmt(o, "Method: %s\n", r->method_title);
+	tl_out_fmt(o, "Seats: %d\n", r->seats);
+	if (r->rejected->len > 0)
+		tl_out_str(o, "Rejected ballots:\n");
+	for (s = 0; s < r->rejected->len; s++) {
+		const struct tl_tally *t = &TL_VEC_AT(r->rejected,
+		    struct tl_tally, s);
+		tl_num_fmt(buf, t->n, r->dp);
+		tl_out_fmt(o, "  %s  %s\n", buf, t->name);
+	}
+	tl_num_fmt(buf, r->valid, r->dp);
+	tl_out_fmt(o, "Valid votes: %s\n", buf);
+	if (r->has_quota) {
+		tl_num_fmt(buf, r->quota, r->dp);
+		tl_out_fmt(o, "Quota: %s\n", buf);
+	}
+}
+
+/* Column widths: names, parties, numbers (totals and changes). */
+static void
+sheet_widths(struct sheet *sh)
+{
+	const struct teller_result *r = sh->r;
+	char buf[TL_NUM_BUFSZ + 8];
+	size_t s, n = r->stages->len;
+	int i, row;
+
+	sh->namew = dwidth("Loss by fractions");
+	for (i = 0; i < r->ncand; i++) {
+		const struct tl_cand *cd = TL_CAND(r->contest, i);
+		int nw = dwidth(cd->name), pw = dwidth(cd->party);
+		if (cd->withdrawn)
+			continue;
+		if (nw > sh->namew)
+			sh->namew = nw < NAME_MAX_W ? nw : NAME_MAX_W;
+		if (pw > sh->partyw)
+			sh->partyw = pw < PARTY_MAX_W ? pw : PARTY_MAX_W;
+	}
+	sh->party = sh->partyw > 0;
+	if (sh->party && sh->partyw < 5)
+		sh->partyw = 5;
+	sh->numw = 5;
+	for (s = 0; s < n; s++)
+		for (row = 0; row < r->ncand + 3; row++) {
+			int l = (int)tl_num_fmt(buf, cell(r, s, row), r->dp);
+			if (l > sh->numw)
+				sh->numw = l;
+			if (s > 0) {
+				fmt_delta(buf, cell(r, s, row) -
+				    cell(r, s - 1, row), r->dp);
+				l = dwidth(buf);
+				if (l > sh->numw)
+					sh->numw = l;
+			}
+		}
+}
+
+/* The footer: the key, who was elected when, and every tie. */
+static void
+sheet_foot(struct tl_out *o, const struct teller_result *r)
+{
+	static const char *how[] = { "an earlier stage", "lot",
+		"candidate order", "first preferences", "lot drawn by hand",
+		"the input's tie order" };
+	size_t s;
+	int i;
+
+	tl_out_str(o, "\n* elected at this stage; x excluded at this "
+	    "stage\n");
+	tl_out_str(o, "Elected, in order:\n");
+	for (s = 0; s < r->stages->len; s++) {
+		const struct tl_stage *st = TL_STAGE(r, s);
+		for (i = 0; i < st->nelected; i++)
+			tl_out_fmt(o, "  %s (stage %d)\n", TL_CAND(r->contest,
+			    st->elected[i])->name, st->number);
+	}
+	for (s = 0; s < r->ties->len; s++) {
+		const struct tl_tie *t = &TL_VEC_AT(r->ties, struct tl_tie, s);
+		tl_out_fmt(o, "Tie at stage %d among", t->stage);
+		for (i = 0; i < t->ntied; i++)
+			tl_out_fmt(o, "%s %s", i ? "," : "",
+			    TL_CAND(r->contest, t->tied[i])->name);
+		tl_out_fmt(o, ": %s chosen by %s\n",
+		    TL_CAND(r->contest, t->chosen)->name,
+		    t->how >= 0 && t->how <= 5 ? how[t->how] : "?");
+	}
+}
+
 int
 tl_rep_stagesheet(teller_ctx *ctx, const struct teller_result *r,
     teller_write_fn w, void *ud)
 {
 	struct tl_out o;
 	struct sheet sh;
-	char buf[TL_NUM_BUFSZ + 8];
-	size_t s, a, n = r->stages->len;
-	int i, row, lead;
+	size_t a, n = r->stages->len;
+	int lead;
 
 	tl_out_init(&o, ctx, w, ud);
 	memset(&sh, 0, sizeof(sh));
 	sh.r = r;
 	sh.o = &o;
-	/* header */
-	tl_out_str(&o, "STAGE SHEET\n");
-	if (r->contest->title[0] != '\0')
-		tl_out_fmt(&o, "%s\n", r->contest->title);
-	tl_out_fmt(&o, "Method: %s\n", r->method_title);
-	tl_out_fmt(&o, "Seats: %d\n", r->seats);
-	if (r->rejected->len > 0)
-		tl_out_str(&o, "Rejected ballots:\n");
-	for (s = 0; s < r->rejected->len; s++) {
-		const struct tl_tally *t = &TL_VEC_AT(r->rejected,
-		    struct tl_tally, s);
-		tl_num_fmt(buf, t->n, r->dp);
-		tl_out_fmt(&o, "  %s  %s\n", buf, t->name);
-	}
-	tl_num_fmt(buf, r->valid, r->dp);
-	tl_out_fmt(&o, "Valid votes: %s\n", buf);
-	if (r->has_quota) {
-		tl_num_fmt(buf, r->quota, r->dp);
-		tl_out_fmt(&o, "Quota: %s\n", buf);
-	}
+	sheet_head(&o, r);
 	if (n == 0) {
 		tl_out_str(&o, "\nNo stages.\n");
 		return tl_out_flush(&o);
 	}
-	/* widths */
-	sh.namew = dwidth("Loss by fractions");
-	for (i = 0; i < r->ncand; i++) {
-		const struct tl_cand *cd = TL_CAND(r->contest, i);
-		int nw = dwidth(cd->name), pw = dwidth(cd->party);
-		if (cd->withdrawn)
-			continue;
-		if (nw > sh.namew)
-			sh.namew = nw < NAME_MAX_W ? nw : NAME_MAX_W;
-		if (pw > sh.partyw)
-			sh.partyw = pw < PARTY_MAX_W ? pw : PARTY_MAX_W;
-	}
-	sh.party = sh.partyw > 0;
-	if (sh.party && sh.partyw < 5)
-		sh.partyw = 5;
-	sh.numw = 5;
-	for (s = 0; s < n; s++)
-		for (row = 0; row < r->ncand + 3; row++) {
-			int l = (int)tl_num_fmt(buf, cell(r, s, row), r->dp);
-			if (l > sh.numw)
-				sh.numw = l;
-			if (s > 0) {
-				fmt_delta(buf, cell(r, s, row) -
-				    cell(r, s - 1, row), r->dp);
-				l = dwidth(buf);
-				if (l > sh.numw)
-					sh.numw = l;
-			}
-		}
+	sheet_widths(&sh);
 	lead = sh.namew + (sh.party ? sh.partyw + 2 : 0);
 	/* blocks of stages that fit in SHEET_COLS (at least one each) */
 	for (a = 0; a < n; ) {
@@ -370,28 +421,6 @@ tl_rep_stagesheet(teller_ctx *ctx, const struct teller_result *r,
 		block(&sh, a, b);
 		a = b;
 	}
-	/* footer */
-	tl_out_str(&o, "\n* elected at this stage; x excluded at this "
-	    "stage\n");
-	tl_out_str(&o, "Elected, in order:\n");
-	for (s = 0; s < n; s++) {
-		const struct tl_stage *st = TL_STAGE(r, s);
-		for (i = 0; i < st->nelected; i++)
-			tl_out_fmt(&o, "  %s (stage %d)\n", TL_CAND(r->contest,
-			    st->elected[i])->name, st->number);
-	}
-	for (s = 0; s < r->ties->len; s++) {
-		const struct tl_tie *t = &TL_VEC_AT(r->ties, struct tl_tie, s);
-		static const char *how[] = { "an earlier stage", "lot",
-			"candidate order", "first preferences",
-			"lot drawn by hand", "the input's tie order" };
-		tl_out_fmt(&o, "Tie at stage %d among", t->stage);
-		for (i = 0; i < t->ntied; i++)
-			tl_out_fmt(&o, "%s %s", i ? "," : "",
-			    TL_CAND(r->contest, t->tied[i])->name);
-		tl_out_fmt(&o, ": %s chosen by %s\n",
-		    TL_CAND(r->contest, t->chosen)->name,
-		    t->how >= 0 && t->how <= 5 ? how[t->how] : "?");
-	}
+	sheet_foot(&o, r);
 	return tl_out_flush(&o);
 }

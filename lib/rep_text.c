@@ -44,7 +44,7 @@ num_col(struct tl_out *o, tl_fix v, int dp, int w, bool plus)
 }
 
 static const char *
-kind_label(int kind)
+kind_label(enum tl_stage_kind kind)
 {
 	switch (kind) {
 	case TL_STAGE_FIRST: return "first preferences";

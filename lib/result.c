@@ -12,12 +12,11 @@ tl_result_new(teller_ctx *ctx, const struct teller_contest *c,
     const char *method, int seats, int dp)
 {
 	struct teller_result *r = tl_alloc(ctx, 1, sizeof(*r));
-	const struct tl_method *m = tl_method_find(method);
 
 	if (r == NULL)
 		return NULL;
 	r->method = method;
-	r->method_title = m != NULL ? m->title : method;
+	r->method_title = method; /* teller_count puts the table's title */
 	r->contest = c;
 	r->ncand = c->ncand;
 	r->seats = seats;
@@ -38,8 +37,9 @@ tl_result_new(teller_ctx *ctx, const struct teller_contest *c,
 }
 
 struct tl_stage *
-tl_result_stage(teller_ctx *ctx, struct teller_result *r, int kind,
-    int subject, const tl_fix *votes, tl_fix nontrans, tl_fix loss)
+tl_result_stage(teller_ctx *ctx, struct teller_result *r,
+    enum tl_stage_kind kind, int subject, const tl_fix *votes,
+    tl_fix nontrans, tl_fix loss)
 {
 	struct tl_stage s = { 0 }, *sp;
 
@@ -102,7 +102,8 @@ tl_result_exclude(teller_ctx *ctx, struct teller_result *r, int cand)
 }
 
 int
-tl_result_tie(teller_ctx *ctx, struct teller_result *r, int kind, int how,
+tl_result_tie(teller_ctx *ctx, struct teller_result *r,
+    enum tl_tie_kind kind, enum tl_tie_how how,
     const int *tied, int ntied, int chosen, uint64_t draw)
 {
 	struct tl_tie t = { 0 };

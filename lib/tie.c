@@ -160,9 +160,9 @@ static const char *const lot_purpose[] = { "exclusion", "surplus",
 	"election", "order of election" };
 
 int
-tl_lots_draw(teller_ctx *ctx, struct tl_lots *l, int stage, int kind,
-    bool against, const int *cand, int n, int *idx, uint64_t *draw,
-    int *how)
+tl_lots_draw(teller_ctx *ctx, struct tl_lots *l, int stage,
+    enum tl_tie_kind kind, bool against, const int *cand, int n, int *idx,
+    uint64_t *draw, enum tl_tie_how *how)
 {
 	const struct tl_hand_lot *h;
 	char names[512], spec[512];

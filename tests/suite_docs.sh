@@ -2,8 +2,8 @@
 # suite_docs.sh -- the docs agree with the code: every long option in
 # cli/opts.c is in doc/teller.1, every error code and public function in
 # include/teller.h is in doc/teller.3, every method in lib/methods.c is in
-# teller.1 and README.md, teller.h compiles as C++, and examples/count.c
-# runs.
+# teller.1 and README.md, teller.h compiles as C++, examples/count.c runs,
+# and count --help's method list comes from the method table.
 pass=0
 fail=0
 ok() { pass=$((pass + 1)); }
@@ -26,6 +26,19 @@ done
 for m in $(sed -n 's/^[[:space:]]*{ "\([a-z0-9-]*\)", "[A-Z].*/\1/p' lib/methods.c); do
 	if grep -q "Cm $m" doc/teller.1 && grep -q "\`$m\`" README.md; then ok
 	else bad "method $m missing from doc/teller.1 or README.md"; fi
+done
+# `teller count --help` lists every method of the table, in its order,
+# and cli/ spells none out itself (the list comes from teller_method_name)
+want=$(sed -n 's/^[[:space:]]*{ "\([a-z0-9-]*\)", "[A-Z].*/\1/p' lib/methods.c |
+    paste -sd, - | sed 's/,/, /g')
+if "$B/teller" count --help | grep -qF "counting method ($want);"; then ok
+else bad "count --help does not list the methods ($want)"; fi
+for m in $(sed -n 's/^[[:space:]]*{ "\([a-z0-9-]*\)", "[A-Z].*/\1/p' lib/methods.c); do
+	[ "$m" = irv ] && continue # the default, named as such
+	[ "$m" = stv-scottish ] && continue # the default for several seats
+	if grep -q "\"[^\"]*\b$m\b" cli/opts.c; then
+		bad "cli/opts.c spells out method $m (use %m)"
+	else ok; fi
 done
 if command -v g++ >/dev/null 2>&1; then
 	if echo '#include "teller.h"

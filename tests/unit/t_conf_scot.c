@@ -159,7 +159,7 @@ one(const char *shared, const char *jpath)
 		json_t *es = json_array_get(stages, i), *v;
 		const struct tl_stage *g;
 		const char *kind;
-		int want_kind;
+		enum tl_stage_kind want_kind;
 
 		if (empty_stage(stages, i)) {
 			map[i + 1] = nstage;

@@ -119,6 +119,37 @@ formats(void)
 	ok("# title: Csv\nrank1,rank2\nA,B\n", "A B #1:1,2; T=Csv");
 }
 
+/*
+ * read.c alone decides which reader gets an input (issue 16): asked for
+ * "csv", old PrefLib is read as PrefLib; asked for "preflib", text in
+ * neither PrefLib format is read as CSV. The readers themselves no
+ * longer hand input to each other.
+ */
+static void
+handover(void)
+{
+	static const char old[] = "3\n1,Alice\n2,Bob\n3,Carol\n6,6,3\n"
+	    "3,1,2,3\n2,2,{1,3}\n1,3\n";
+	static const char csv[] = "# title: Csv\nrank1,rank2\nA,B\n";
+	struct teller_contest *c;
+	struct teller_profile *p;
+	teller_ctx *ctx;
+	char out[4096];
+	long l, col;
+	int rc;
+
+	rc = rd(old, TELLER_FMT_CSV, out, sizeof(out), &l, &col);
+	CHECK(rc == TELLER_OK, "rc %d (%s)", rc, out);
+	CHECK_STR(out, "Alice Bob Carol #3:1,2,3;2:2,1|3;1:3;");
+	rc = rd(csv, TELLER_FMT_PREFLIB, out, sizeof(out), &l, &col);
+	CHECK(rc == TELLER_OK, "rc %d (%s)", rc, out);
+	CHECK_STR(out, "A B #1:1,2; T=Csv");
+	teller_ctx_new(NULL, &ctx);
+	rc = tl_fmt_preflib(ctx, csv, strlen(csv), &c, &p);
+	CHECK(rc == TELLER_EINTERNAL, "PrefLib reader read CSV: rc %d", rc);
+	teller_ctx_free(ctx);
+}
+
 static void
 errors(void)
 {
@@ -202,6 +233,7 @@ main(void)
 		return h_done();
 	}
 	formats();
+	handover();
 	errors();
 	return h_done();
 }

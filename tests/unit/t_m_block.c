@@ -7,7 +7,7 @@
 #include <stdlib.h>
 
 #include "harness.h"
-#include "m_plurality.h"
+#include "uk_paper.h"
 #include "tl_int.h"
 #include "testlib.h"
 
@@ -118,20 +118,20 @@ static void
 heads(void)
 {
 	/* bl-01: four marks, three seats: whole paper void */
-	CHECK_INT(tl_block_head(4, 0, 3, 0), TL_UK_TOO_MANY);
+	CHECK_INT(tl_uk_block_head(4, 0, 3, 0), TL_UK_TOO_MANY);
 	/* bl-02: plumping */
-	CHECK_INT(tl_block_head(1, 0, 3, 0), TL_UK_VALID);
+	CHECK_INT(tl_uk_block_head(1, 0, 3, 0), TL_UK_VALID);
 	/* bl-03: A, B and an uncertain mark: rejected in part */
-	CHECK_INT(tl_block_head(2, 1, 3, 0), TL_UK_PART);
-	CHECK_INT(tl_block_head(0, 0, 3, 0), TL_UK_UNMARKED);
-	CHECK_INT(tl_block_head(0, 2, 3, 0), TL_UK_UNCERTAIN);
-	CHECK_INT(tl_block_head(3, 1, 3, 0), TL_UK_UNCERTAIN);
-	CHECK_INT(tl_block_head(1, 1, 1, 0), TL_UK_UNCERTAIN);
-	CHECK_INT(tl_block_head(3, 0, 3, TL_PAPER_NO_OFFICIAL_MARK),
+	CHECK_INT(tl_uk_block_head(2, 1, 3, 0), TL_UK_PART);
+	CHECK_INT(tl_uk_block_head(0, 0, 3, 0), TL_UK_UNMARKED);
+	CHECK_INT(tl_uk_block_head(0, 2, 3, 0), TL_UK_UNCERTAIN);
+	CHECK_INT(tl_uk_block_head(3, 1, 3, 0), TL_UK_UNCERTAIN);
+	CHECK_INT(tl_uk_block_head(1, 1, 1, 0), TL_UK_UNCERTAIN);
+	CHECK_INT(tl_uk_block_head(3, 0, 3, TL_PAPER_NO_OFFICIAL_MARK),
 	    TL_UK_NO_OFFICIAL);
-	CHECK_INT(tl_block_head(2, 0, 3, TL_PAPER_IDENTIFYING),
+	CHECK_INT(tl_uk_block_head(2, 0, 3, TL_PAPER_IDENTIFYING),
 	    TL_UK_IDENTIFYING);
-	CHECK_INT(tl_block_head(4, 0, 3, TL_PAPER_IDENTIFYING),
+	CHECK_INT(tl_uk_block_head(4, 0, 3, TL_PAPER_IDENTIFYING),
 	    TL_UK_TOO_MANY);
 }
 

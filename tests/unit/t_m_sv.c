@@ -9,7 +9,7 @@
 
 #include "harness.h"
 #include "oom.h"
-#include "m_plurality.h"
+#include "uk_paper.h"
 #include "tl_int.h"
 #include "testlib.h"
 
@@ -284,17 +284,18 @@ oom(void)
 }
 
 /* Classify the one pattern spec on candidates ABCD? with flags. */
-static struct tl_sv_paper
+static struct tl_uk_sv_paper
 paper(const char *spec, unsigned flags)
 {
 	struct bx b;
 	struct tl_uk_seen s;
-	struct tl_sv_paper pp;
+	struct tl_uk_sv_paper pp;
 
 	bx_init(&b, "ABCD?");
 	bx_add(&b, spec, 1);
 	if (tl_uk_seen_init(b.ctx, &s, b.c->ncand) != TELLER_OK ||
-	    tl_sv_paper(b.ctx, b.c, b.p, TL_PAT(b.p, 0), flags, &s, &pp) != 0)
+	    tl_uk_sv_paper(b.ctx, b.c, b.p, TL_PAT(b.p, 0), flags, &s,
+	    &pp) != 0)
 		abort();
 	bx_free(&b);
 	return pp;
@@ -315,7 +316,7 @@ remain_of(bool *rem, const char *letters)
 static void
 ballot_cases(void)
 {
-	struct tl_sv_paper pp;
+	struct tl_uk_sv_paper pp;
 	bool rem[5];
 
 	/* sv-01: F={A}, S={B}: para 3(5) */
@@ -325,11 +326,11 @@ ballot_cases(void)
 	CHECK_INT(pp.second_head, TL_UK_VALID);
 	CHECK_INT(pp.second, 1);
 	remain_of(rem, "AB");
-	CHECK_INT(tl_sv_fate(&pp, rem), TL_SVX_REMAINS);
+	CHECK_INT(tl_uk_sv_fate(&pp, rem), TL_SVX_REMAINS);
 	remain_of(rem, "BC");
-	CHECK_INT(tl_sv_fate(&pp, rem), TL_SVX_TRANSFER);
+	CHECK_INT(tl_uk_sv_fate(&pp, rem), TL_SVX_TRANSFER);
 	remain_of(rem, "CD");
-	CHECK_INT(tl_sv_fate(&pp, rem), TL_SVX_ELIMINATED);
+	CHECK_INT(tl_uk_sv_fate(&pp, rem), TL_SVX_ELIMINATED);
 
 	/* sv-02: F={A}, S={}: unused, unmarked (r.48(3)) */
 	pp = paper("A", 0);
@@ -339,7 +340,7 @@ ballot_cases(void)
 	CHECK_INT(pp.first_head, TL_UK_VALID);
 	CHECK_INT(pp.second_head, TL_UK_UNMARKED);
 	remain_of(rem, "BC");
-	CHECK_INT(tl_sv_fate(&pp, rem), TL_SVX_UNMARKED);
+	CHECK_INT(tl_uk_sv_fate(&pp, rem), TL_SVX_UNMARKED);
 
 	/* sv-03: F={}, S={B}: whole paper rejected, r.48(1)(d), r.52(2) */
 	pp = paper(",B", 0);
@@ -351,9 +352,9 @@ ballot_cases(void)
 	CHECK_INT(pp.first_head, TL_UK_VALID);
 	CHECK_INT(pp.second_head, TL_UK_SAME);
 	remain_of(rem, "BC");
-	CHECK_INT(tl_sv_fate(&pp, rem), TL_SVX_SAME);
+	CHECK_INT(tl_uk_sv_fate(&pp, rem), TL_SVX_SAME);
 	remain_of(rem, "AB");
-	CHECK_INT(tl_sv_fate(&pp, rem), TL_SVX_REMAINS);
+	CHECK_INT(tl_uk_sv_fate(&pp, rem), TL_SVX_REMAINS);
 
 	/* sv-05: F={A,B}, S={C}: more than one first preference */
 	pp = paper("A|B,C", 0);
@@ -365,14 +366,14 @@ ballot_cases(void)
 	CHECK_INT(pp.first_head, TL_UK_VALID);
 	CHECK_INT(pp.second_head, TL_UK_TOO_MANY);
 	remain_of(rem, "BC");
-	CHECK_INT(tl_sv_fate(&pp, rem), TL_SVX_TOO_MANY);
+	CHECK_INT(tl_uk_sv_fate(&pp, rem), TL_SVX_TOO_MANY);
 
 	/* sv-07: F={A}, S=? (illegible): second void for uncertainty */
 	pp = paper("A,?", 0);
 	CHECK_INT(pp.first_head, TL_UK_VALID);
 	CHECK_INT(pp.second_head, TL_UK_UNCERTAIN);
 	remain_of(rem, "BC");
-	CHECK_INT(tl_sv_fate(&pp, rem), TL_SVX_UNCERTAIN);
+	CHECK_INT(tl_uk_sv_fate(&pp, rem), TL_SVX_UNCERTAIN);
 
 	/* sv-08: no official mark: r.48(1)(a) */
 	pp = paper("A,B", TL_PAPER_NO_OFFICIAL_MARK);

@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * stv_common.h -- helpers shared by stv-ers97, stv-wigm and stv-meek:
+ * stv.h -- helpers shared by stv-ers97, stv-wigm and stv-meek (stv.c):
  * the ballots as clean preference lists (withdrawn candidates and skipped
  * ranks removed, empty ballots dropped), the seat count, candidate states.
  */
-#ifndef STV_COMMON_H
-#define STV_COMMON_H
+#ifndef TL_STV_H
+#define TL_STV_H
 
 #include "tl_int.h"
 
@@ -46,16 +46,16 @@ struct stv_ballots {
  * apart in the eq* fields: withdrawn candidates, repeats and empty ranks
  * removed.
  */
-int stv_prepare(teller_ctx *ctx, const struct teller_contest *c,
+int tl_stv_prepare(teller_ctx *ctx, const struct teller_contest *c,
     const struct teller_profile *p, const teller_rules *rules,
     const char *method, bool allow_equal, struct stv_ballots *b,
     int *seats);
 
 /* Record b's rejected papers on r (at dp places, weights whole). */
-int stv_rejected(teller_ctx *ctx, struct teller_result *r,
+int tl_stv_rejected(teller_ctx *ctx, struct teller_result *r,
     const struct stv_ballots *b);
 
 /* Initial states: STV_WITHDRAWN or STV_HOPEFUL; returns the hopefuls. */
-int stv_states(const struct teller_contest *c, int *state);
+int tl_stv_states(const struct teller_contest *c, int *state);
 
-#endif /* STV_COMMON_H */
+#endif /* TL_STV_H */

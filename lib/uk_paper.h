@@ -1,12 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * m_plurality.h -- what the UK statutory methods share (m_plurality.c):
+ * uk_paper.h -- what the UK statutory methods share (uk_paper.c):
  * classifying one ballot paper under the statutory heads of rejection
  * (block vote and FPTP: LEPAR 2006 Sch.2 r.47; Supplementary Vote: MER
  * 2007 Sch.1 rr.48, 52) and the plurality count behind fptp and block.
  */
-#ifndef M_PLURALITY_H
-#define M_PLURALITY_H
+#ifndef TL_UK_PAPER_H
+#define TL_UK_PAPER_H
 
 #include "tl_int.h"
 
@@ -68,10 +68,10 @@ int tl_uk_marks(teller_ctx *ctx, const struct teller_contest *c,
  * otherwise the certain marks count, and a paper with uncertain marks
  * is "rejected in part".
  */
-enum tl_uk_head tl_block_head(int k, int u, int seats, unsigned flags);
+enum tl_uk_head tl_uk_block_head(int k, int u, int seats, unsigned flags);
 
 /* An SV paper read under MER 2007 Sch.1 rr.48, 52. */
-struct tl_sv_paper {
+struct tl_uk_sv_paper {
 	enum tl_uk_head first_head;  /* TL_UK_VALID or why rejected */
 	int first;                   /* the first preference, or -1 */
 	enum tl_uk_head second_head; /* VALID (a good second preference for
@@ -93,13 +93,13 @@ struct tl_sv_paper {
  * second counts only if not more than one is marked and the first is
  * valid. Returns TELLER_OK or TELLER_EINTERNAL (bad id).
  */
-int tl_sv_paper(teller_ctx *ctx, const struct teller_contest *c,
+int tl_uk_sv_paper(teller_ctx *ctx, const struct teller_contest *c,
     const struct teller_profile *p, const struct tl_pat *pat,
-    unsigned flags, struct tl_uk_seen *s, struct tl_sv_paper *out);
+    unsigned flags, struct tl_uk_seen *s, struct tl_uk_sv_paper *out);
 
 /* What stage 2 does with a paper whose first preference is valid, given
  * remain[cand] (the candidates remaining after stage 1). */
-enum tl_sv_fate {
+enum tl_uk_sv_fate {
 	TL_SVX_REMAINS = 0, /* first preference remains: not examined */
 	TL_SVX_TRANSFER,    /* second preference added to a remaining one */
 	TL_SVX_UNMARKED,    /* not transferred: second column unmarked */
@@ -109,12 +109,14 @@ enum tl_sv_fate {
 	TL_SVX_UNCERTAIN    /* rejected on second preference: uncertain */
 };
 /* LGA 2000 Sch.2 para 3(5); MER 2007 Sch.1 r.52(1)-(3). */
-enum tl_sv_fate tl_sv_fate(const struct tl_sv_paper *pp, const bool *remain);
+enum tl_uk_sv_fate tl_uk_sv_fate(const struct tl_uk_sv_paper *pp,
+    const bool *remain);
 
 /*
- * Count fptp or block: a paper's votes are the set of candidates marked
- * anywhere on it (LEPAR 2006 Sch.2 r.46); the top `seats` are elected; a
- * tie at the seat boundary is decided by lot (r.49). One stage.
+ * Count fptp or block (m_plurality.c): a paper's votes are the set of
+ * candidates marked anywhere on it (LEPAR 2006 Sch.2 r.46); the top
+ * `seats` are elected; a tie at the seat boundary is decided by lot
+ * (r.49). One stage.
  */
 int tl_plurality_count(teller_ctx *ctx, const struct teller_contest *c,
     const struct teller_profile *p, const teller_rules *rules,
@@ -123,4 +125,4 @@ int tl_plurality_count(teller_ctx *ctx, const struct teller_contest *c,
 /* Can candidate i stand in a UK count (not withdrawn, not a write-in)? */
 bool tl_uk_standing(const struct teller_contest *c, int i);
 
-#endif /* M_PLURALITY_H */
+#endif /* TL_UK_PAPER_H */

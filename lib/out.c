@@ -1,14 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * rep_util.c -- buffered output for writers (errors are sticky, so a
- * writer checks once at the end), exact numbers, JSON strings, padding;
- * and teller_report(), the dispatch to each writer.
+ * out.c -- buffered output for writers (errors are sticky, so a writer
+ * checks once at the end), exact numbers, JSON strings, padding.
  */
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "tl_int.h"
+#include "out.h"
 
 void
 tl_out_init(struct tl_out *o, teller_ctx *ctx, teller_write_fn w, void *ud)
@@ -129,18 +128,4 @@ tl_out_flush(struct tl_out *o)
 {
 	drain(o);
 	return o->err;
-}
-
-int
-teller_report(teller_ctx *ctx, const teller_result *r,
-    enum teller_report_kind kind, teller_write_fn write, void *ud)
-{
-	switch (kind) {
-	case TELLER_REP_TEXT: return tl_rep_text(ctx, r, write, ud);
-	case TELLER_REP_JSON: return tl_rep_json(ctx, r, write, ud);
-	case TELLER_REP_CSV: return tl_rep_csv(ctx, r, write, ud);
-	case TELLER_REP_STAGESHEET: return tl_rep_stagesheet(ctx, r, write, ud);
-	case TELLER_REP_HTML: return tl_rep_html(ctx, r, write, ud);
-	}
-	return tl_fail(ctx, TELLER_EINVAL, "unknown report kind");
 }

@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * stv_common.c -- shared set-up for the STV methods other than the
+ * stv.c -- shared set-up for the STV methods other than the
  * Scottish one: seats, clean preference lists, candidate states.
  */
 #include <string.h>
 
-#include "stv_common.h"
+#include "stv.h"
 
 /* Keep pattern pat (which has an equal ranking) as rank groups. */
 static int
@@ -44,7 +44,7 @@ keep_equal(teller_ctx *ctx, const struct teller_contest *c,
 }
 
 int
-stv_prepare(teller_ctx *ctx, const struct teller_contest *c,
+tl_stv_prepare(teller_ctx *ctx, const struct teller_contest *c,
     const struct teller_profile *p, const teller_rules *rules,
     const char *method, bool allow_equal, struct stv_ballots *b,
     int *seats)
@@ -120,7 +120,7 @@ stv_prepare(teller_ctx *ctx, const struct teller_contest *c,
 }
 
 int
-stv_rejected(teller_ctx *ctx, struct teller_result *r,
+tl_stv_rejected(teller_ctx *ctx, struct teller_result *r,
     const struct stv_ballots *b)
 {
 	int64_t one = tl_num_pow10(r->dp), u, o;
@@ -137,7 +137,7 @@ stv_rejected(teller_ctx *ctx, struct teller_result *r,
 }
 
 int
-stv_states(const struct teller_contest *c, int *state)
+tl_stv_states(const struct teller_contest *c, int *state)
 {
 	int i, h = 0;
 

@@ -1,0 +1,79 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * ctx.h -- the context: first error, allocator, arena and growable
+ * vectors (ctx.c).
+ */
+#ifndef TL_CTX_H
+#define TL_CTX_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "teller.h"
+
+struct tl_vec;
+
+struct teller_ctx {
+	teller_alloc alloc;
+	teller_limits lim;
+	int err;              /* first error code, TELLER_OK if none */
+	char msg[256];        /* its message */
+	const char *file;     /* current input name (borrowed from caller) */
+	char errfile[256];    /* input name at the time of the error */
+	long line, col;       /* its position, 0 if unknown */
+	bool oom;             /* sticky out-of-memory flag */
+	struct tl_block *blocks; /* arena blocks, newest first */
+	struct tl_vec **vecs; /* growable vectors to free at the end */
+	size_t nvecs, capvecs;
+	int threads;          /* teller_ctx_set_threads (>= 1, resolved) */
+	teller_release_fn release; /* teller_ctx_set_release, or NULL */
+	void *release_ud;
+	teller_input input;   /* teller_ctx_set_input (lib/rctab/rctab_io.c) */
+	bool has_input;
+};
+
+/* Tell the caller (teller_ctx_set_release) that bytes [p, p + n) of the
+ * input buffer will not be needed again. Safe from any reader thread. */
+void tl_release(teller_ctx *ctx, const char *p, size_t n);
+
+/* Record err as the context's first error (later ones are ignored) and
+ * return err, so callers write `return tl_fail(ctx, ...)`. Position is
+ * unknown. */
+int tl_fail(teller_ctx *ctx, int err, const char *fmt, ...)
+    TELLER_PRINTF(3, 4);
+
+/* As tl_fail, with a 1-based line and column in ctx->file. */
+int tl_fail_at(teller_ctx *ctx, int err, long line, long col,
+    const char *fmt, ...) TELLER_PRINTF(5, 6);
+
+/* Record out-of-memory (static message; never allocates). */
+int tl_oom(teller_ctx *ctx);
+
+/* Raw allocation through the caller allocator. NULL on failure (and the
+ * OOM flag set). */
+void *tl_realloc(teller_ctx *ctx, void *p, size_t old, size_t sz);
+void tl_free(teller_ctx *ctx, void *p, size_t sz);
+
+/* Arena: zeroed memory living until teller_ctx_free. NULL on OOM (error
+ * recorded). Size overflow is checked. */
+void *tl_alloc(teller_ctx *ctx, size_t n, size_t size);
+char *tl_strndup(teller_ctx *ctx, const char *s, size_t n);
+char *tl_strdup(teller_ctx *ctx, const char *s);
+
+/* Growable vector of fixed-size elements, freed with the context.
+ * Allocate with tl_vec_new; grow with tl_vec_reserve / tl_vec_push. */
+struct tl_vec {
+	void *data;
+	size_t len;  /* elements in use */
+	size_t cap;  /* elements allocated */
+	size_t size; /* bytes per element */
+};
+struct tl_vec *tl_vec_new(teller_ctx *ctx, size_t elem_size);
+/* Ensure room for `more` further elements. */
+int tl_vec_reserve(teller_ctx *ctx, struct tl_vec *v, size_t more);
+/* Append one element (copied from elem); returns pointer to it or NULL. */
+void *tl_vec_push(teller_ctx *ctx, struct tl_vec *v, const void *elem);
+#define TL_VEC_AT(v, type, i) (((type *)(v)->data)[i])
+
+#endif /* TL_CTX_H */

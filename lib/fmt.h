@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * fmt.h -- the input readers (fmt_*.c), called by read.c, which alone
+ * decides which reader gets an input.
+ */
+#ifndef TL_FMT_H
+#define TL_FMT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "profile.h"
+
+/* Readers: parse (buf, len) (ctx->file names it in errors). */
+int tl_fmt_blt(teller_ctx *ctx, const char *buf, size_t len,
+    struct teller_contest **c, struct teller_profile **p);
+int tl_fmt_csv(teller_ctx *ctx, const char *buf, size_t len,
+    struct teller_contest **c, struct teller_profile **p);
+int tl_fmt_preflib(teller_ctx *ctx, const char *buf, size_t len,
+    struct teller_contest **c, struct teller_profile **p);
+int tl_fmt_profile(teller_ctx *ctx, const char *buf, size_t len,
+    struct teller_contest **c, struct teller_profile **p);
+
+/* Write contest + profile as a TELLERP1 profile file (fmt_profile.c).
+ * Patterns are sorted, so equal profiles give equal bytes. */
+int tl_profile_write(teller_ctx *ctx, const struct teller_contest *c,
+    const struct teller_profile *p, teller_write_fn write, void *ud);
+
+/* Is (buf, len) PrefLib's pre-2022 numeric-header format, or its 2022
+ * format? (fmt_preflib.c; read.c, which alone decides which reader gets
+ * an input, hands old PrefLib input to the PrefLib reader even when
+ * asked for CSV, and input neither format to the CSV reader.) */
+bool tl_preflib_sniff_old(const char *buf, size_t len);
+bool tl_preflib_sniff_new(const char *buf, size_t len);
+
+#endif /* TL_FMT_H */

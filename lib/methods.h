@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * methods.h -- the method table (methods.c) and the counting methods
+ * (m_*.c).
+ */
+#ifndef TL_METHODS_H
+#define TL_METHODS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "result.h"
+
+typedef int (*tl_method_fn)(teller_ctx *ctx, const struct teller_contest *c,
+    const struct teller_profile *p, const teller_rules *rules,
+    struct teller_result **out);
+
+struct tl_method {
+	const char *name;  /* CLI name */
+	const char *title; /* for reports, with its legal source */
+	tl_method_fn fn;
+	bool single;       /* elects one candidate only */
+};
+
+/* The one method table (methods.c); NULL-name terminated. */
+extern const struct tl_method tl_methods[];
+const struct tl_method *tl_method_find(const char *name);
+
+int tl_m_fptp(teller_ctx *, const struct teller_contest *,
+    const struct teller_profile *, const teller_rules *,
+    struct teller_result **);
+int tl_m_block(teller_ctx *, const struct teller_contest *,
+    const struct teller_profile *, const teller_rules *,
+    struct teller_result **);
+int tl_m_sv(teller_ctx *, const struct teller_contest *,
+    const struct teller_profile *, const teller_rules *,
+    struct teller_result **);
+int tl_m_irv(teller_ctx *, const struct teller_contest *,
+    const struct teller_profile *, const teller_rules *,
+    struct teller_result **);
+int tl_m_stv_scottish(teller_ctx *, const struct teller_contest *,
+    const struct teller_profile *, const teller_rules *,
+    struct teller_result **);
+int tl_m_stv_ers97(teller_ctx *, const struct teller_contest *,
+    const struct teller_profile *, const teller_rules *,
+    struct teller_result **);
+int tl_m_stv_wigm(teller_ctx *, const struct teller_contest *,
+    const struct teller_profile *, const teller_rules *,
+    struct teller_result **);
+int tl_m_stv_meek(teller_ctx *, const struct teller_contest *,
+    const struct teller_profile *, const teller_rules *,
+    struct teller_result **);
+
+#endif /* TL_METHODS_H */

@@ -1,0 +1,112 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * result.h -- a count's result: stages, events, ties, tallies, and the
+ * conservation check (result.c).
+ */
+#ifndef TL_RESULT_H
+#define TL_RESULT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "num.h"
+#include "profile.h"
+#include "tie.h"
+
+enum tl_stage_kind {
+	TL_STAGE_FIRST = 0,  /* first preferences / the poll */
+	TL_STAGE_SURPLUS,    /* transfer of a surplus */
+	TL_STAGE_EXCLUSION,  /* exclusion of one or more candidates */
+	TL_STAGE_SECOND,     /* SV: second preferences of the excluded */
+	TL_STAGE_ITERATION,  /* Meek: one converged round */
+	TL_STAGE_FINAL       /* last vacancies filled, no transfer */
+};
+
+struct tl_tie {
+	int stage;      /* stage number at which it was decided */
+	enum tl_tie_kind kind;
+	enum tl_tie_how how;
+	int ntied;
+	int *tied;      /* candidate ids */
+	int chosen;     /* the candidate chosen */
+	uint64_t draw;  /* for TL_TIE_LOT: the lot index drawn */
+};
+
+struct tl_stage {
+	int number;         /* 1-based */
+	enum tl_stage_kind kind;
+	int subject;        /* candidate whose surplus/papers moved, or -1 */
+	tl_fix *votes;      /* [ncand] totals at the end of the stage */
+	tl_fix nontrans;    /* cumulative non-transferable (exhausted) */
+	tl_fix loss;        /* cumulative loss by fractions */
+	tl_fix value;       /* transfer value used, if any (else -1) */
+	int *elected;       /* candidates elected at this stage */
+	int nelected;
+	int *excluded;      /* candidates excluded at this stage */
+	int nexcluded;
+	const char *note;   /* clause or remark, "" if none */
+};
+
+/* A named count of rejected or non-transferable ballots. */
+struct tl_tally {
+	const char *name;   /* e.g. "unmarked or void for uncertainty" */
+	const char *cite;   /* clause, "" if none */
+	tl_fix n;           /* at the result's dp */
+};
+
+struct tl_input {
+	const char *path;
+	const char *sha256;
+};
+
+struct teller_result {
+	const char *method;
+	const char *method_title; /* e.g. "Supplementary Vote (LGA 2000
+				   * Sch.2)" */
+	const struct teller_contest *contest;
+	int ncand;
+	int seats;
+	int dp;             /* decimal places of every number */
+	bool has_quota;
+	tl_fix quota;
+	tl_fix valid;       /* valid ballots (weight) at dp */
+	tl_fix papers;      /* ballot papers read (weight) at dp; set by
+			     * teller_count from the profile */
+	tl_fix valid_papers; /* papers that count: valid for single-vote
+			      * methods, set by the method otherwise (block:
+			      * papers, not votes); -1 = same as valid */
+	uint64_t seed;
+	struct tl_vec *stages;   /* of struct tl_stage */
+	struct tl_vec *elected;  /* of int, in order of election */
+	struct tl_vec *excluded; /* of int, in order of exclusion */
+	struct tl_vec *ties;     /* of struct tl_tie */
+	struct tl_vec *rejected; /* of struct tl_tally: rejected ballots */
+	struct tl_vec *notes;    /* of struct tl_tally: other counts (SV) */
+	struct tl_vec *inputs;   /* of struct tl_input */
+	const char **lots;       /* the hand lots given (copies), [nlots] */
+	int nlots;
+};
+#define TL_STAGE(r, i) (&TL_VEC_AT((r)->stages, struct tl_stage, (i)))
+
+/* New empty result for method over contest, numbers at dp places. */
+struct teller_result *tl_result_new(teller_ctx *ctx,
+    const struct teller_contest *c, const char *method, int seats, int dp);
+/* Append a stage with a copy of votes[ncand]; returns it or NULL. */
+struct tl_stage *tl_result_stage(teller_ctx *ctx, struct teller_result *r,
+    enum tl_stage_kind kind, int subject, const tl_fix *votes,
+    tl_fix nontrans, tl_fix loss);
+/* Record events on the newest stage and in the result's order lists. */
+int tl_result_elect(teller_ctx *ctx, struct teller_result *r, int cand);
+int tl_result_exclude(teller_ctx *ctx, struct teller_result *r, int cand);
+/* Record a tie (tied copied). */
+int tl_result_tie(teller_ctx *ctx, struct teller_result *r,
+    enum tl_tie_kind kind, enum tl_tie_how how, const int *tied, int ntied,
+    int chosen, uint64_t draw);
+int tl_result_tally(teller_ctx *ctx, struct teller_result *r, bool rejected,
+    const char *name, const char *cite, tl_fix n);
+/* Conservation: sum(votes) + nontrans + loss == valid at the newest stage;
+ * else TELLER_EINTERNAL naming the stage. */
+int tl_result_check(teller_ctx *ctx, const struct teller_result *r);
+
+#endif /* TL_RESULT_H */

@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * text.h -- byte-level text helpers shared by the readers (text.c): UTF-8
+ * validity, the NUL / UTF-8 check run behind a forward-only reader,
+ * ASCII case folding (never the locale's) and decimal digits.
+ */
+#ifndef TL_TEXT_H
+#define TL_TEXT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ctx.h"
+
+/* Length of the valid UTF-8 sequence at s (n >= 1 bytes available), or 0
+ * for NUL, a bad or overlong sequence, a surrogate, or past U+10FFFF. */
+size_t tl_utf8_len(const unsigned char *s, size_t n);
+
+/* Refuse NUL bytes and invalid UTF-8 with EENCODING at line:col. */
+int tl_text_check(teller_ctx *ctx, const char *buf, size_t len);
+
+/*
+ * The input a forward-only text reader has consumed but not yet checked
+ * (tl_text_check's rules) and released (tl_release), so it is checked and
+ * dropped a few MiB at a time behind the reader instead of all at once
+ * before it. Init it where checking starts; call tl_behind with the start
+ * of what the reader still needs (once a line is cheap); finish with
+ * tl_behind_end, which checks the rest: an encoding error anywhere
+ * replaces any other error, as if all was checked first.
+ */
+#define TL_RELEASE_STEP ((size_t)4 << 20)
+struct tl_behind {
+	const char *buf, *end; /* the whole input */
+	const char *kept;      /* first byte not yet checked and released */
+};
+void tl_behind_init(struct tl_behind *b, const char *buf, size_t len);
+int tl_behind_flush(teller_ctx *ctx, struct tl_behind *b, const char *p);
+int tl_behind_end(teller_ctx *ctx, struct tl_behind *b, int rc);
+static inline int
+tl_behind(teller_ctx *ctx, struct tl_behind *b, const char *p)
+{
+	if ((size_t)(p - b->kept) < TL_RELEASE_STEP)
+		return TELLER_OK;
+	return tl_behind_flush(ctx, b, p);
+}
+
+/* ASCII lower case of byte c (0..255); other bytes unchanged. Inline:
+ * readers fold every byte of a header. */
+static inline int
+tl_text_lower(int c)
+{
+	return c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c;
+}
+
+/* Is s[0..n) equal to the NUL-ended lit, ignoring ASCII case? */
+bool tl_text_ieq(const char *s, size_t n, const char *lit);
+/* Does s[0..n) start with lit, ignoring ASCII case? */
+bool tl_text_istarts(const char *s, size_t n, const char *lit);
+
+/* Is c an ASCII decimal digit? */
+static inline bool
+tl_text_digit(int c)
+{
+	return c >= '0' && c <= '9';
+}
+
+/*
+ * Read the decimal digits at s[0..n) (no sign, no blanks) into *v, at
+ * most max. Returns how many bytes were digits (0 if none), or -1 if
+ * the number passes max (*v is then unset).
+ */
+long tl_text_uint(const char *s, size_t n, uint64_t max, uint64_t *v);
+
+#endif /* TL_TEXT_H */
