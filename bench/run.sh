@@ -66,6 +66,8 @@ echo "  cross-check: $(python3 bench/crosscheck_rctab.py "$cvr" \
 row "rctab 1M generic CSV (STV, 3 seats)" 1000000 \
     "$O/cvr1m_stv/synthetic_cvr.csv" "$B/teller" rctab \
     "$O/cvr1m_stv/synthetic_config.json" -o "$O/rctab1m_stv"
+row "rctab 1M generic CSV, --no-cvr-export" 1000000 "$cvr" \
+    "$B/teller" rctab --no-cvr-export "$cfg" -o "$O/rctab1m_noexp"
 row "rctab 1M generic CSV, 1 thread" 1000000 "$cvr" \
     "$B/teller" rctab --threads 1 "$cfg" -o "$O/rctab1m"
 row "stv-scottish, 1M BLT lines, 1 thread" 1000000 "$O/1m_lines.blt" \
