@@ -195,12 +195,12 @@ static bool
 is_input(const char *out, char **in, int n)
 {
 	struct stat so, si;
-	bool have = out != NULL && strcmp(out, "-") != 0 &&
-	    stat(out, &so) == 0;
+	bool have;
 	int i;
 
 	if (out == NULL || strcmp(out, "-") == 0)
 		return false;
+	have = stat(out, &so) == 0;
 	for (i = 0; i < n; i++)
 		if (strcmp(out, in[i]) == 0 || (have && stat(in[i], &si) == 0 &&
 		    si.st_dev == so.st_dev && si.st_ino == so.st_ino))

@@ -128,12 +128,10 @@ pick_lowest(teller_ctx *ctx, struct teller_result *r, const int *tied,
 		m = k;
 	}
 	if (m > 1) {
-		uint64_t draw;
 		int rc = tl_lots_draw(ctx, lots, (int)r->stages->len, kind,
-		    true, scratch, m, &d, &draw, &how);
+		    true, scratch, m, &d, &dr, &how);
 		if (rc != TELLER_OK)
 			return rc;
-		dr = draw;
 	}
 	*loser = scratch[d];
 	if (kind == TL_TIEK_ELECT) {
