@@ -241,6 +241,161 @@ const char *teller_result_elected(const teller_result *r, int i);
 int teller_result_add_input(teller_ctx *ctx, teller_result *r,
     const char *path, const char *sha256_hex);
 
+/* ---- tally-level counting (a manual count's figures) ---- */
+
+/*
+ * A manual count produces tallies, not ballots: votes per candidate, valid
+ * papers, rejected papers by reason, and for the Supplementary Vote the
+ * second stage's transfers. A teller_tally takes those figures and counts
+ * them through the same code as teller_count (the caller never decides
+ * who is elected), into a teller_result that teller_report renders. For
+ * the same election the reports are byte-identical to a profile count's.
+ * A teller_tally lives in ctx's memory: strings given are copied.
+ */
+typedef struct teller_tally teller_tally;
+
+/* Why a paper of an eliminated candidate is not transferred at the SV
+ * second stage (LGA 2000 Sch.2 para 3(5); MER 2007 Sch.1 r.52; the names
+ * of docs/desk.md 2.10). */
+enum teller_nontransferable {
+	TELLER_NT_NO_SECOND_PREFERENCE = 1,   /* no_second_preference */
+	TELLER_NT_SECOND_SAME_AS_FIRST = 2,   /* second_same_as_first */
+	TELLER_NT_SECOND_FOR_ELIMINATED = 3,  /* second_for_eliminated */
+	TELLER_NT_REJECTED_SECOND_TOO_MANY = 4, /* rejected_second:too_many */
+	TELLER_NT_REJECTED_SECOND_UNCERTAIN = 5, /* rejected_second:uncertain */
+	TELLER_NT_SECOND_GOOD = 6 /* teller_tally_set_second_column only: a
+				   * good second preference for another
+				   * candidate */
+};
+
+/* Where a count stands (teller_result_status). */
+enum teller_status {
+	TELLER_STATUS_FINAL = 0,         /* complete: the elected are known */
+	TELLER_STATUS_STAGE2_NEEDED = 1, /* SV: no majority; the second
+					  * stage is to be counted among
+					  * the remaining candidates
+					  * (teller_result_remaining) */
+	TELLER_STATUS_LOT_NEEDED = 2     /* stopped: an equality of votes
+					  * that only a lot can settle (the
+					  * tie is in the result, unsettled) */
+};
+
+/* New tally for method "fptp", "block" or "sv", seats (1 for fptp and
+ * sv), ncand candidates numbered 0..ncand-1 in ballot order (named
+ * "Candidate 1"... until teller_tally_set_candidate). Every figure starts
+ * unset (0). Returns NULL with the error in ctx: EINVAL (unknown method,
+ * bad seats, fewer than one candidate or fewer than seats), ELIMIT,
+ * ENOMEM. */
+teller_tally *teller_tally_new(teller_ctx *ctx, const char *method,
+    int seats, size_t ncand);
+
+/* The contest's title ("" by default) and candidate cand's name and
+ * party (party may be NULL), as printed on the ballot paper (copied).
+ * Errors: EINVAL (cand out of range), EENCODING, EDUP (a name given
+ * twice), ENOMEM. */
+int teller_tally_set_title(teller_tally *t, const char *title);
+int teller_tally_set_candidate(teller_tally *t, size_t cand,
+    const char *name, const char *party);
+
+/* Candidate cand's votes (for sv: valid first preferences). Replaces any
+ * earlier figure. Errors: EINVAL (cand out of range), ERANGE (negative). */
+int teller_tally_set_votes(teller_tally *t, size_t cand, int64_t votes);
+
+/* Valid ballot papers. Required for block (votes are not papers there:
+ * rejected-in-part papers are inside it); for fptp and sv, if given, it
+ * must equal the sum of the votes. Errors: ERANGE (negative). */
+int teller_tally_set_valid_papers(teller_tally *t, int64_t papers);
+
+/* Rejected papers under reason code (docs/desk.md 2.8) of regime:
+ * regime "lepar2006" or "lepcr2006" (fptp, block), "rpa1983" or
+ * "mer-fptp-2023" (fptp), "mer2007-sv" (sv); code "no_official_mark",
+ * "too_many", "identifying_mark", "unmarked", "uncertain", and for
+ * lepar2006/lepcr2006 block "rejected_in_part" (papers counted in part:
+ * inside the valid papers, not rejected). The regime maps codes to the
+ * printed heads; "unmarked" and "uncertain" print under one head. Every
+ * call on one tally names the same regime. "too_many", "unmarked" and
+ * "uncertain" are always printed (0 if not given); the others only once
+ * given. Replaces an earlier figure for the code. Errors: EINVAL
+ * (unknown regime or code, a regime for another method, a second
+ * regime), ERANGE (negative). */
+int teller_tally_set_rejected(teller_tally *t, const char *regime,
+    const char *code, int64_t papers);
+
+/* SV second stage: papers of eliminated candidate from whose second
+ * preference is for remaining candidate to (para 3(5)-(6)). Replaces an
+ * earlier figure for the pair. Who is eliminated is checked by
+ * teller_tally_count. Errors: EINVAL (not sv, from == to, out of range),
+ * ERANGE (negative). */
+int teller_tally_set_transfer(teller_tally *t, size_t from, size_t to,
+    int64_t papers);
+
+/* SV second stage: papers of eliminated candidate from not transferred,
+ * for reason (enum teller_nontransferable, not TELLER_NT_SECOND_GOOD).
+ * Replaces an earlier figure. Errors: EINVAL, ERANGE as above. */
+int teller_tally_set_nontransferable(teller_tally *t, size_t from,
+    int reason, int64_t papers);
+
+/* Optional, SV: the second column of every valid paper, as an e-count
+ * declares it (GLA Rules 2007 Sch.3 r.57(2)(e)), by head: TELLER_NT_
+ * SECOND_GOOD (for another candidate), _SECOND_SAME_AS_FIRST,
+ * _NO_SECOND_PREFERENCE (unmarked), _REJECTED_SECOND_TOO_MANY,
+ * _REJECTED_SECOND_UNCERTAIN. Printed with the second stage only if
+ * given; the five then sum to the valid papers. Errors: EINVAL (not sv,
+ * bad head), ERANGE (negative). */
+int teller_tally_set_second_column(teller_tally *t, int head,
+    int64_t papers);
+
+/* A lot drawn by hand among tied[0..n) (candidate numbers, n >= 2,
+ * each once) that favoured drawn (one of them: the candidate elected,
+ * or allotted the additional vote, LEPAR 2006 Sch.2 r.49; LGA 2000
+ * Sch.2 para 3(8)). Lots are used in the order added, one for each
+ * equality the count meets (block: one a seat); each must match a tie
+ * that arises. Errors: EINVAL (bad numbers, drawn not among tied),
+ * ENOMEM. */
+int teller_tally_add_lot(teller_tally *t, const size_t *tied, size_t n,
+    size_t drawn);
+
+/*
+ * Count the figures. *out is borrowed from ctx (valid until
+ * teller_ctx_free) and set whenever a result exists, also when the count
+ * stops. Returns:
+ * - TELLER_OK with teller_result_status(*out) TELLER_STATUS_FINAL: the
+ *   elected are known;
+ * - TELLER_OK with TELLER_STATUS_STAGE2_NEEDED (sv, no transfer or
+ *   non-transferable given, no candidate with more than half the valid
+ *   first preferences): *out holds stage 1 and the remaining set; the
+ *   result JSON says "status": "stage2_needed" and "remaining": [names];
+ * - TELLER_ETIE (count stopped, exit 4) with TELLER_STATUS_LOT_NEEDED:
+ *   an equality of votes needs a lot (teller_tally_add_lot); *out holds
+ *   the count so far and the tie ("resolved_by": "pending" in the JSON,
+ *   "status": "lot_needed");
+ * - TELLER_ESTOP (*out NULL): no valid paper, or a lot that does not
+ *   match the tie that arose, or one not used;
+ * - ERANGE (*out NULL) for figures that cannot be right: a block total
+ *   over seats x valid papers or a candidate's over the valid papers;
+ *   valid papers that differ from the votes (fptp, sv); transfers from a
+ *   candidate that is not eliminated or to one that is not remaining; an
+ *   eliminated candidate's second-stage papers that do not add up to
+ *   their first preferences (too many or too few); a second column that
+ *   does not add up; EINVAL (block without valid papers; a second stage
+ *   after a majority or with two candidates); EOVERFLOW; ENOMEM.
+ * The message names the candidate and the figures. The figures may be
+ * changed and the tally counted again.
+ */
+int teller_tally_count(teller_tally *t, teller_result **out);
+
+/* Release t (its memory goes with ctx in any case). NULL is a no-op. */
+void teller_tally_free(teller_tally *t);
+
+/* Where result r stands (enum teller_status); a profile count's result
+ * is always TELLER_STATUS_FINAL. */
+int teller_result_status(const teller_result *r);
+
+/* Nonzero if candidate cand remains for the SV second stage (status
+ * TELLER_STATUS_STAGE2_NEEDED, or a final sv result with a second
+ * stage). */
+int teller_result_remaining(const teller_result *r, size_t cand);
+
 /* ---- reports ---- */
 
 /* Render result r as kind through write(ud, ...). Errors: EWRITE (the
