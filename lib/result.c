@@ -122,6 +122,28 @@ tl_result_tie(teller_ctx *ctx, struct teller_result *r,
 }
 
 int
+tl_result_pending(teller_ctx *ctx, struct teller_result *r,
+    enum tl_tie_kind kind, const int *tied, int ntied)
+{
+	r->status = TELLER_STATUS_LOT_NEEDED;
+	return tl_result_tie(ctx, r, kind, TL_TIE_PENDING, tied, ntied, -1,
+	    0);
+}
+
+int
+teller_result_status(const teller_result *r)
+{
+	return r->status;
+}
+
+int
+teller_result_remaining(const teller_result *r, size_t cand)
+{
+	return r->remain != NULL && cand < (size_t)r->ncand &&
+	    r->remain[cand];
+}
+
+int
 tl_result_tally(teller_ctx *ctx, struct teller_result *r, bool rejected,
     const char *name, const char *cite, tl_fix n)
 {

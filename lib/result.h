@@ -86,6 +86,10 @@ struct teller_result {
 	struct tl_vec *inputs;   /* of struct tl_input */
 	const char **lots;       /* the hand lots given (copies), [nlots] */
 	int nlots;
+	int status;              /* enum teller_status: FINAL unless a
+				  * tally count stopped short */
+	bool *remain;            /* [ncand] SV: remaining for stage 2, or
+				  * NULL (no second stage) */
 };
 #define TL_STAGE(r, i) (&TL_VEC_AT((r)->stages, struct tl_stage, (i)))
 
@@ -105,6 +109,10 @@ int tl_result_tie(teller_ctx *ctx, struct teller_result *r,
     int chosen, uint64_t draw);
 int tl_result_tally(teller_ctx *ctx, struct teller_result *r, bool rejected,
     const char *name, const char *cite, tl_fix n);
+/* Record a tie the count stopped at, unsettled (TL_TIE_PENDING), and
+ * set r's status to TELLER_STATUS_LOT_NEEDED. */
+int tl_result_pending(teller_ctx *ctx, struct teller_result *r,
+    enum tl_tie_kind kind, const int *tied, int ntied);
 /* Conservation: sum(votes) + nontrans + loss == valid at the newest stage;
  * else TELLER_EINTERNAL naming the stage. */
 int tl_result_check(teller_ctx *ctx, const struct teller_result *r);

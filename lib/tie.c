@@ -193,7 +193,7 @@ tl_lots_draw(teller_ctx *ctx, struct tl_lots *l, int stage,
 	}
 	h = &l->hand[l->used];
 	names_into(l->c, cand, n, NULL, names, sizeof(names));
-	if (h->stage != stage || h->n != n)
+	if ((h->stage != 0 && h->stage != stage) || h->n != n)
 		goto mismatch;
 	for (i = 0; i < n; i++) {
 		for (j = 0; j < n && h->order[j] != cand[i]; j++)

@@ -19,7 +19,9 @@ enum tl_tie_how {
 	TL_TIE_ORDER,       /* settled by input order (rule says so) */
 	TL_TIE_FIRSTPREF,   /* settled by first preferences */
 	TL_TIE_HAND,        /* settled by a lot drawn by hand (--lot) */
-	TL_TIE_TIEORDER     /* settled by the input's tie order ([tie]) */
+	TL_TIE_TIEORDER,    /* settled by the input's tie order ([tie]) */
+	TL_TIE_PENDING      /* not settled: the count stopped for a lot
+			     * (a tally count; chosen is -1) */
 };
 
 enum tl_tie_kind {
@@ -44,7 +46,8 @@ int tl_tie_lot(struct tl_rng *r, int n);
  * with rules->no_seed a stop (TELLER_ETIE) that prints the --lot syntax.
  */
 struct tl_hand_lot {
-	int stage;    /* the stage the tie is recorded at */
+	int stage;    /* the stage the tie is recorded at; 0: any (a
+		       * tally's lot, which names no stage) */
 	int n;
 	int *order;   /* candidate ids in increasing favour */
 	const char *spec;

@@ -170,3 +170,38 @@ tl_uk_sv_fate(const struct tl_uk_sv_paper *pp, const bool *remain)
 		return TL_SVX_UNMARKED;
 	}
 }
+
+static const char *const regime_names[] = {
+	[TL_REG_LEPAR2006] = "lepar2006",
+	[TL_REG_LEPCR2006] = "lepcr2006",
+	[TL_REG_RPA1983] = "rpa1983",
+	[TL_REG_MER_FPTP_2023] = "mer-fptp-2023",
+	[TL_REG_MER2007_SV] = "mer2007-sv",
+};
+
+int
+tl_uk_regime_find(const char *name)
+{
+	int i;
+
+	for (i = 0; name != NULL && i <= TL_REG_MER2007_SV; i++)
+		if (strcmp(regime_names[i], name) == 0)
+			return i;
+	return -1;
+}
+
+bool
+tl_uk_regime_fits(enum tl_uk_regime regime, const char *method)
+{
+	switch (regime) {
+	case TL_REG_LEPAR2006:
+	case TL_REG_LEPCR2006:
+		return strcmp(method, "fptp") == 0 ||
+		    strcmp(method, "block") == 0;
+	case TL_REG_RPA1983:
+	case TL_REG_MER_FPTP_2023:
+		return strcmp(method, "fptp") == 0;
+	default:
+		return strcmp(method, "sv") == 0;
+	}
+}

@@ -113,6 +113,53 @@ enum tl_uk_sv_fate tl_uk_sv_fate(const struct tl_uk_sv_paper *pp,
     const bool *remain);
 
 /*
+ * The statutory regime whose heads of rejection a count prints (docs/
+ * desk.md 2.8): the rules for English local elections (LEPAR 2006, and
+ * LEPCR 2006 for parishes), UK Parliamentary (RPA 1983), FPTP mayors
+ * from 2023, and SV mayors (MER 2007). A profile count of fptp or block
+ * prints LEPAR's, of sv MER's.
+ */
+enum tl_uk_regime {
+	TL_REG_LEPAR2006 = 0,
+	TL_REG_LEPCR2006,
+	TL_REG_RPA1983,
+	TL_REG_MER_FPTP_2023,
+	TL_REG_MER2007_SV
+};
+/* The regime named name ("lepar2006"...), or -1. */
+int tl_uk_regime_find(const char *name);
+/* Can a count of method ("fptp", "block", "sv") use regime? */
+bool tl_uk_regime_fits(enum tl_uk_regime regime, const char *method);
+
+/* Papers by head of rejection (rejected in part: TL_UK_PART, counted
+ * among the valid papers). The heads for too many and unmarked or void
+ * are always printed; want of official mark and identifying mark only
+ * when given, as a profile cannot know them. */
+struct tl_uk_rejected {
+	tl_fix n[TL_UK_SAME + 1]; /* papers by enum tl_uk_head */
+	unsigned given;           /* 1u << head: print this optional head */
+};
+
+/*
+ * Record the rejected papers of a plurality count on r under regime's
+ * heads (LEPAR 2006 Sch.2 r.47 and its like), and with several seats
+ * the valid papers and those rejected in part (votes are not papers).
+ */
+int tl_plurality_rejected(teller_ctx *ctx, struct teller_result *r,
+    enum tl_uk_regime regime, const struct tl_uk_rejected *rj,
+    tl_fix papers);
+
+/*
+ * Elect the `seats` standing candidates of c with most votes (r.46), an
+ * equality at the seat boundary by lots (r.49, one draw a seat). If a
+ * lot is needed and none is left (TELLER_ETIE), the tie is recorded on
+ * r unsettled (tl_result_pending) before returning.
+ */
+int tl_plurality_elect(teller_ctx *ctx, struct teller_result *r,
+    const struct teller_contest *c, const tl_fix *votes, int seats,
+    struct tl_lots *lots);
+
+/*
  * Count fptp or block (m_plurality.c): a paper's votes are the set of
  * candidates marked anywhere on it (LEPAR 2006 Sch.2 r.46); the top
  * `seats` are elected; a tie at the seat boundary is decided by lot
