@@ -12,7 +12,8 @@
 static const char R52[] = "MER 2007 Sch.1 r.52; LGA 2000 Sch.2 para 3(5)";
 
 /* Elect the candidate with most votes among cand[i] with in[i] set; an
- * equality by lot among the tied in input order (para 3(8); r.51(5)). */
+ * equality by lot among the tied in input order (para 3(8); r.51(5)). A
+ * lot needed and not given is recorded unsettled (TELLER_ETIE). */
 static int
 elect_most(teller_ctx *ctx, struct teller_result *r, const tl_fix *votes,
     const bool *in, int ncand, struct tl_lots *lots, int *tied)
@@ -34,8 +35,12 @@ elect_most(teller_ctx *ctx, struct teller_result *r, const tl_fix *votes,
 		return tl_result_elect(ctx, r, tied[0]);
 	/* each equality draws afresh from the seed */
 	tl_tie_seed(&lots->rng, lots->rules->seed);
-	if ((rc = tl_lots_draw(ctx, lots, (int)r->stages->len,
-	    TL_TIEK_ELECT, false, tied, n, &d, &draw, &how)) != TELLER_OK)
+	rc = tl_lots_draw(ctx, lots, (int)r->stages->len, TL_TIEK_ELECT,
+	    false, tied, n, &d, &draw, &how);
+	if (rc == TELLER_ETIE && tl_result_pending(ctx, r, TL_TIEK_ELECT,
+	    tied, n) != TELLER_OK)
+		return TELLER_ENOMEM;
+	if (rc != TELLER_OK)
 		return rc;
 	who = tied[d];
 	if (tl_result_tie(ctx, r, TL_TIEK_ELECT, how, tied, n, who,
@@ -51,8 +56,9 @@ elect_most(teller_ctx *ctx, struct teller_result *r, const tl_fix *votes,
  * 319,978, rejected 965 + 7,037). A manual count examines only the
  * eliminated candidates' papers; these figures are then for information.
  */
-static int
-all_seconds(teller_ctx *ctx, struct teller_result *r, const tl_fix *col2)
+int
+tl_sv_all_seconds(teller_ctx *ctx, struct teller_result *r,
+    const tl_fix *col2)
 {
 	static const char cite[] = "GLA Rules 2007 Sch.3 r.57(2)(e)";
 	tl_fix good;
@@ -83,121 +89,73 @@ addw(teller_ctx *ctx, tl_fix *a, tl_fix w)
 	return tl_num_add(ctx, *a, w, a);
 }
 
-/* One SV count: the profile and what the stages build. */
-struct sv {
-	teller_ctx *ctx;
-	const struct teller_contest *c;
-	const struct teller_profile *p;
-	struct teller_result *r;
-	struct tl_uk_seen seen;
-	struct tl_lots lots;
-	tl_fix *first;     /* [ncand] valid first preferences (stage 1) */
-	tl_fix *fin;       /* [ncand] totals after stage 2 */
-	bool *remain;      /* [ncand] remaining after stage 1 */
-	bool *standing;    /* [ncand] standing in a UK count */
-	int *tied;         /* [ncand] scratch for elect_most */
-	int nstand;
-	tl_fix col2[TL_UK_SAME + 1]; /* valid papers by their second column */
-};
-
-/* Allocate s's arrays and result; find who stands. */
-static int
-sv_init(struct sv *s, const teller_rules *rules)
+int
+tl_sv_init(teller_ctx *ctx, struct tl_sv *s, const struct teller_contest *c,
+    int dp)
 {
-	const struct teller_contest *c = s->c;
-	teller_ctx *ctx = s->ctx;
-	size_t pi;
-	int i, rc;
+	int i;
 
+	memset(s, 0, sizeof(*s));
+	s->ctx = ctx;
+	s->c = c;
 	s->first = tl_alloc(ctx, (size_t)c->ncand + 1, sizeof(tl_fix));
 	s->fin = tl_alloc(ctx, (size_t)c->ncand + 1, sizeof(tl_fix));
 	s->remain = tl_alloc(ctx, (size_t)c->ncand + 1, sizeof(bool));
 	s->standing = tl_alloc(ctx, (size_t)c->ncand + 1, sizeof(bool));
 	s->tied = tl_alloc(ctx, (size_t)c->ncand + 1, sizeof(int));
-	s->r = tl_result_new(ctx, c, "sv", 1, s->p->wdp);
+	s->r = tl_result_new(ctx, c, "sv", 1, dp);
 	if (s->first == NULL || s->fin == NULL || s->remain == NULL ||
-	    s->standing == NULL || s->tied == NULL || s->r == NULL ||
-	    tl_uk_seen_init(ctx, &s->seen, c->ncand) != TELLER_OK)
+	    s->standing == NULL || s->tied == NULL || s->r == NULL)
 		return TELLER_ENOMEM;
-	if ((rc = tl_lots_init(ctx, &s->lots, c, rules)) != TELLER_OK)
-		return rc;
 	for (i = 0; i < c->ncand; i++)
 		if ((s->standing[i] = tl_uk_standing(c, i)))
 			s->nstand++;
 	if (s->nstand == 0)
 		return tl_fail(ctx, TELLER_ERULE, "sv: no candidate standing");
-	/* strict: an SV paper has two columns (LGA 2000 Sch.2 para 1) */
-	for (pi = 0; rules->strict && pi < s->p->pats->len; pi++)
-		if (TL_PAT(s->p, pi)->nranks > 2)
-			return tl_fail(ctx, TELLER_ERULE, "sv: a ballot has %u "
-			    "preferences; a Supplementary Vote paper has two "
-			    "columns", (unsigned)TL_PAT(s->p, pi)->nranks);
 	return TELLER_OK;
 }
 
-/* The rejected papers of the first count: r.48(5) heads; PCC Order 2012
- * Sch.3 r.53 and the GLRO print unmarked and uncertain apart (notes). */
+/* The rejected papers of the first count: r.48(5) heads (want of
+ * official mark and identifying mark when given); PCC Order 2012 Sch.3
+ * r.53 and the GLRO print unmarked and uncertain apart (notes). */
 static int
-first_rejected(struct sv *s, tl_fix too_many, tl_fix unmarked,
-    tl_fix uncertain)
+first_rejected(struct tl_sv *s, const struct tl_uk_rejected *rj)
 {
+	static const char pcc[] = "PCC Order 2012 Sch.3 r.53";
+	teller_ctx *ctx = s->ctx;
+	struct teller_result *r = s->r;
 	tl_fix voidall;
 
-	if (tl_num_add(s->ctx, unmarked, uncertain, &voidall))
+	if (tl_num_add(ctx, rj->n[TL_UK_UNMARKED], rj->n[TL_UK_UNCERTAIN],
+	    &voidall))
 		return TELLER_EOVERFLOW;
-	if (tl_result_tally(s->ctx, s->r, true, "voting for more than one "
+	if (((rj->given & (1u << TL_UK_NO_OFFICIAL)) &&
+	    tl_result_tally(ctx, r, true, "want of official mark",
+	    "MER 2007 Sch.1 r.48(1)(a), (5)(a)", rj->n[TL_UK_NO_OFFICIAL])) ||
+	    tl_result_tally(ctx, r, true, "voting for more than one "
 	    "candidate as to the first preference vote",
-	    "MER 2007 Sch.1 r.48(1)(b), (5)(b)", too_many) ||
-	    tl_result_tally(s->ctx, s->r, true, "unmarked or void for "
+	    "MER 2007 Sch.1 r.48(1)(b), (5)(b)", rj->n[TL_UK_TOO_MANY]) ||
+	    ((rj->given & (1u << TL_UK_IDENTIFYING)) &&
+	    tl_result_tally(ctx, r, true, "writing or mark by which the "
+	    "voter could be identified", "MER 2007 Sch.1 r.48(1)(c), "
+	    "(5)(c)", rj->n[TL_UK_IDENTIFYING])) ||
+	    tl_result_tally(ctx, r, true, "unmarked or void for "
 	    "uncertainty as to the first preference vote",
 	    "MER 2007 Sch.1 r.48(1)(d), (5)(d)", voidall) ||
-	    tl_result_tally(s->ctx, s->r, false, "rejected first "
-	    "preference, of which unmarked", "PCC Order 2012 Sch.3 "
-	    "r.53", unmarked) ||
-	    tl_result_tally(s->ctx, s->r, false, "rejected first "
-	    "preference, of which void for uncertainty",
-	    "PCC Order 2012 Sch.3 r.53", uncertain))
+	    tl_result_tally(ctx, r, false, "rejected first "
+	    "preference, of which unmarked", pcc, rj->n[TL_UK_UNMARKED]) ||
+	    tl_result_tally(ctx, r, false, "rejected first "
+	    "preference, of which void for uncertainty", pcc,
+	    rj->n[TL_UK_UNCERTAIN]))
 		return TELLER_ENOMEM;
 	return TELLER_OK;
 }
 
-/* Stage 1, the first count (r.48): valid first preferences, and the
- * second column of each valid paper (for all_seconds). */
-static int
-first_count(struct sv *s)
+int
+tl_sv_first_stage(struct tl_sv *s, const struct tl_uk_rejected *rj)
 {
-	tl_fix too_many = 0, unmarked = 0, uncertain = 0;
-	struct tl_uk_sv_paper pp;
-	size_t pi;
 	int i, rc;
 
-	memset(s->col2, 0, sizeof(s->col2));
-	for (pi = 0; pi < s->p->pats->len; pi++) {
-		const struct tl_pat *pat = TL_PAT(s->p, pi);
-
-		if ((rc = tl_uk_sv_paper(s->ctx, s->c, s->p, pat, 0, &s->seen,
-		    &pp)) != 0)
-			return rc;
-		switch (pp.first_head) {
-		case TL_UK_VALID:
-			rc = addw(s->ctx, &s->first[pp.first], pat->w);
-			if (rc == TELLER_OK)
-				rc = addw(s->ctx, &s->col2[pp.second_head],
-				    pat->w);
-			break;
-		case TL_UK_TOO_MANY:
-			rc = addw(s->ctx, &too_many, pat->w);
-			break;
-		case TL_UK_UNMARKED:
-			rc = addw(s->ctx, &unmarked, pat->w);
-			break;
-		default:
-			rc = addw(s->ctx, &uncertain, pat->w);
-			break;
-		}
-		if (rc != TELLER_OK)
-			return rc;
-	}
 	s->r->valid = 0;
 	for (i = 0; i < s->c->ncand; i++)
 		if (addw(s->ctx, &s->r->valid, s->first[i]) != TELLER_OK)
@@ -205,15 +163,14 @@ first_count(struct sv *s)
 	if (tl_result_stage(s->ctx, s->r, TL_STAGE_FIRST, -1, s->first, 0,
 	    0) == NULL)
 		return TELLER_ENOMEM;
-	if ((rc = first_rejected(s, too_many, unmarked, uncertain)) !=
-	    TELLER_OK)
+	if ((rc = first_rejected(s, rj)) != TELLER_OK)
 		return rc;
 	return tl_result_check(s->ctx, s->r);
 }
 
 /* para 3(2)-(3): the top two remain, and all tied with them. */
 static void
-pick_remaining(struct sv *s)
+pick_remaining(struct tl_sv *s)
 {
 	tl_fix top = -1, second = -1;
 	int ntop = 0, i;
@@ -234,9 +191,41 @@ pick_remaining(struct sv *s)
 		    (ntop == 1 && s->first[i] == second));
 }
 
+int
+tl_sv_decide(struct tl_sv *s, bool *done)
+{
+	teller_ctx *ctx = s->ctx;
+	int i, rc;
+
+	*done = true;
+	if (s->nstand <= 2) {
+		/* r.51(4)-(5): two candidates, a simple majority */
+		TL_STAGE(s->r, 0)->note = "MER 2007 Sch.1 r.51(4)-(5)";
+		return elect_most(ctx, s->r, s->first, s->standing,
+		    s->c->ncand, &s->lots, s->tied);
+	}
+	TL_STAGE(s->r, 0)->note = "LGA 2000 Sch.2 para 2";
+	for (i = 0; i < s->c->ncand; i++) {
+		tl_fix others;
+
+		if (tl_num_sub(ctx, s->r->valid, s->first[i], &others))
+			return TELLER_EOVERFLOW;
+		/* para 2: more than half of the first preferences */
+		if (s->standing[i] && s->first[i] > others) {
+			if ((rc = tl_result_elect(ctx, s->r, i)) != TELLER_OK)
+				return rc;
+			return TELLER_OK;
+		}
+	}
+	pick_remaining(s);
+	s->r->remain = s->remain;
+	*done = false;
+	return TELLER_OK;
+}
+
 /* The papers stage 2 does not transfer, by why (r.52). */
 static int
-not_transferred(struct sv *s, const tl_fix *fate)
+not_transferred(struct tl_sv *s, const tl_fix *fate)
 {
 	teller_ctx *ctx = s->ctx;
 	struct teller_result *r = s->r;
@@ -258,37 +247,13 @@ not_transferred(struct sv *s, const tl_fix *fate)
 	return TELLER_OK;
 }
 
-/* Stage 2, para 3(4)-(6): the others are eliminated, and the second
- * preferences on their papers for a remaining candidate are added. */
-static int
-second_count(struct sv *s)
+int
+tl_sv_second_stage(struct tl_sv *s, const tl_fix *fate)
 {
-	tl_fix fate[TL_SVX_UNCERTAIN + 1], nt = 0;
-	struct tl_uk_sv_paper pp;
 	struct tl_stage *st;
+	tl_fix nt = 0;
 	int i, rc, nex = 0, ex = -1;
-	size_t pi;
 
-	memset(fate, 0, sizeof(fate));
-	for (i = 0; i < s->c->ncand; i++)
-		s->fin[i] = s->remain[i] ? s->first[i] : 0;
-	for (pi = 0; pi < s->p->pats->len; pi++) {
-		const struct tl_pat *pat = TL_PAT(s->p, pi);
-		enum tl_uk_sv_fate f;
-
-		if ((rc = tl_uk_sv_paper(s->ctx, s->c, s->p, pat, 0, &s->seen,
-		    &pp)) != 0)
-			return rc;
-		if (pp.first_head != TL_UK_VALID)
-			continue;
-		f = tl_uk_sv_fate(&pp, s->remain);
-		if (f == TL_SVX_TRANSFER)
-			rc = addw(s->ctx, &s->fin[pp.second], pat->w);
-		else
-			rc = addw(s->ctx, &fate[f], pat->w);
-		if (rc != TELLER_OK)
-			return rc;
-	}
 	for (i = TL_SVX_UNMARKED; i <= TL_SVX_UNCERTAIN; i++)
 		if (addw(s->ctx, &nt, fate[i]) != TELLER_OK)
 			return TELLER_EOVERFLOW;
@@ -308,10 +273,125 @@ second_count(struct sv *s)
 		if (s->standing[i] && !s->remain[i] &&
 		    (rc = tl_result_exclude(s->ctx, s->r, i)) != TELLER_OK)
 			return rc;
-	if ((rc = not_transferred(s, fate)) != TELLER_OK ||
-	    (rc = all_seconds(s->ctx, s->r, s->col2)) != TELLER_OK)
+	return not_transferred(s, fate);
+}
+
+int
+tl_sv_elect(struct tl_sv *s)
+{
+	int rc;
+
+	if ((rc = tl_result_check(s->ctx, s->r)) != TELLER_OK)
 		return rc;
-	return tl_result_check(s->ctx, s->r);
+	/* para 3(7)-(8): the most votes wins; an equality by lot */
+	return elect_most(s->ctx, s->r, s->fin, s->remain, s->c->ncand,
+	    &s->lots, s->tied);
+}
+
+/* A profile's SV count: the shared state and the papers. */
+struct svp {
+	struct tl_sv s;
+	const struct teller_profile *p;
+	struct tl_uk_seen seen;
+	tl_fix col2[TL_UK_SAME + 1]; /* valid papers by their second column */
+};
+
+/* Stage 1, the first count (r.48): valid first preferences, and the
+ * second column of each valid paper (for tl_sv_all_seconds). */
+static int
+first_count(struct svp *v)
+{
+	struct tl_sv *s = &v->s;
+	struct tl_uk_rejected rj;
+	struct tl_uk_sv_paper pp;
+	size_t pi;
+	int rc;
+
+	memset(&rj, 0, sizeof(rj));
+	memset(v->col2, 0, sizeof(v->col2));
+	for (pi = 0; pi < v->p->pats->len; pi++) {
+		const struct tl_pat *pat = TL_PAT(v->p, pi);
+
+		if ((rc = tl_uk_sv_paper(s->ctx, s->c, v->p, pat, 0, &v->seen,
+		    &pp)) != 0)
+			return rc;
+		if (pp.first_head == TL_UK_VALID) {
+			rc = addw(s->ctx, &s->first[pp.first], pat->w);
+			if (rc == TELLER_OK)
+				rc = addw(s->ctx, &v->col2[pp.second_head],
+				    pat->w);
+		} else {
+			/* r.48(1)(a)-(c) cannot arise from a profile */
+			rc = addw(s->ctx, &rj.n[pp.first_head == TL_UK_TOO_MANY
+			    || pp.first_head == TL_UK_UNMARKED ?
+			    pp.first_head : TL_UK_UNCERTAIN], pat->w);
+		}
+		if (rc != TELLER_OK)
+			return rc;
+	}
+	return tl_sv_first_stage(s, &rj);
+}
+
+/* Stage 2, para 3(4)-(6): the others are eliminated, and the second
+ * preferences on their papers for a remaining candidate are added. */
+static int
+second_count(struct svp *v)
+{
+	struct tl_sv *s = &v->s;
+	tl_fix fate[TL_SVX_UNCERTAIN + 1];
+	struct tl_uk_sv_paper pp;
+	int i, rc;
+	size_t pi;
+
+	memset(fate, 0, sizeof(fate));
+	for (i = 0; i < s->c->ncand; i++)
+		s->fin[i] = s->remain[i] ? s->first[i] : 0;
+	for (pi = 0; pi < v->p->pats->len; pi++) {
+		const struct tl_pat *pat = TL_PAT(v->p, pi);
+		enum tl_uk_sv_fate f;
+
+		if ((rc = tl_uk_sv_paper(s->ctx, s->c, v->p, pat, 0, &v->seen,
+		    &pp)) != 0)
+			return rc;
+		if (pp.first_head != TL_UK_VALID)
+			continue;
+		f = tl_uk_sv_fate(&pp, s->remain);
+		if (f == TL_SVX_TRANSFER)
+			rc = addw(s->ctx, &s->fin[pp.second], pat->w);
+		else
+			rc = addw(s->ctx, &fate[f], pat->w);
+		if (rc != TELLER_OK)
+			return rc;
+	}
+	if ((rc = tl_sv_second_stage(s, fate)) != TELLER_OK)
+		return rc;
+	return tl_sv_all_seconds(s->ctx, s->r, v->col2);
+}
+
+/* Allocate v's state; refuse (strict) a paper with more than two
+ * columns. */
+static int
+svp_init(teller_ctx *ctx, struct svp *v, const struct teller_contest *c,
+    const struct teller_profile *p, const teller_rules *rules)
+{
+	size_t pi;
+	int rc;
+
+	memset(v, 0, sizeof(*v));
+	v->p = p;
+	if ((rc = tl_sv_init(ctx, &v->s, c, p->wdp)) != TELLER_OK)
+		return rc;
+	if (tl_uk_seen_init(ctx, &v->seen, c->ncand) != TELLER_OK)
+		return TELLER_ENOMEM;
+	if ((rc = tl_lots_init(ctx, &v->s.lots, c, rules)) != TELLER_OK)
+		return rc;
+	/* strict: an SV paper has two columns (LGA 2000 Sch.2 para 1) */
+	for (pi = 0; rules->strict && pi < p->pats->len; pi++)
+		if (TL_PAT(p, pi)->nranks > 2)
+			return tl_fail(ctx, TELLER_ERULE, "sv: a ballot has %u "
+			    "preferences; a Supplementary Vote paper has two "
+			    "columns", (unsigned)TL_PAT(p, pi)->nranks);
+	return TELLER_OK;
 }
 
 /*
@@ -332,50 +412,21 @@ tl_m_sv(teller_ctx *ctx, const struct teller_contest *c,
     const struct teller_profile *p, const teller_rules *rules,
     struct teller_result **out)
 {
-	struct sv s;
-	int i, rc;
+	struct svp v;
+	bool done;
+	int rc;
 
 	*out = NULL;
 	if (rules->seats > 1)
 		return tl_fail(ctx, TELLER_EINVAL, "sv elects one candidate, "
 		    "not %d", rules->seats);
-	memset(&s, 0, sizeof(s));
-	s.ctx = ctx;
-	s.c = c;
-	s.p = p;
-	if ((rc = sv_init(&s, rules)) != TELLER_OK ||
-	    (rc = first_count(&s)) != TELLER_OK)
+	if ((rc = svp_init(ctx, &v, c, p, rules)) != TELLER_OK ||
+	    (rc = first_count(&v)) != TELLER_OK ||
+	    (rc = tl_sv_decide(&v.s, &done)) != TELLER_OK)
 		return rc;
-	if (s.nstand <= 2) {
-		/* r.51(4)-(5): two candidates, a simple majority */
-		TL_STAGE(s.r, 0)->note = "MER 2007 Sch.1 r.51(4)-(5)";
-		if ((rc = elect_most(ctx, s.r, s.first, s.standing, c->ncand,
-		    &s.lots, s.tied)) != TELLER_OK)
-			return rc;
-		*out = s.r;
-		return TELLER_OK;
-	}
-	TL_STAGE(s.r, 0)->note = "LGA 2000 Sch.2 para 2";
-	for (i = 0; i < c->ncand; i++) {
-		tl_fix others;
-
-		if (tl_num_sub(ctx, s.r->valid, s.first[i], &others))
-			return TELLER_EOVERFLOW;
-		if (s.standing[i] && s.first[i] > others) {
-			/* para 2: more than half of the first preferences */
-			if ((rc = tl_result_elect(ctx, s.r, i)) != TELLER_OK)
-				return rc;
-			*out = s.r;
-			return TELLER_OK;
-		}
-	}
-	pick_remaining(&s);
-	if ((rc = second_count(&s)) != TELLER_OK)
+	if (!done && ((rc = second_count(&v)) != TELLER_OK ||
+	    (rc = tl_sv_elect(&v.s)) != TELLER_OK))
 		return rc;
-	/* para 3(7)-(8): the most votes wins; an equality by lot */
-	if ((rc = elect_most(ctx, s.r, s.fin, s.remain, c->ncand, &s.lots,
-	    s.tied)) != TELLER_OK)
-		return rc;
-	*out = s.r;
+	*out = v.s.r;
 	return TELLER_OK;
 }

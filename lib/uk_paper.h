@@ -169,6 +169,48 @@ int tl_plurality_count(teller_ctx *ctx, const struct teller_contest *c,
     const struct teller_profile *p, const teller_rules *rules,
     const char *method, int seats, struct teller_result **out);
 
+/*
+ * The Supplementary Vote's decisions (m_sv.c), shared by the profile
+ * count and the tally count: the caller fills first[] (valid first
+ * preferences), calls tl_sv_first_stage, then tl_sv_decide; if not done,
+ * fills fin[] (first preferences of the remaining candidates plus the
+ * second preferences transferred to them, 0 for the others) and calls
+ * tl_sv_second_stage, optionally tl_sv_all_seconds, and tl_sv_elect.
+ */
+struct tl_sv {
+	teller_ctx *ctx;
+	const struct teller_contest *c;
+	struct teller_result *r;
+	struct tl_lots lots; /* initialised by the caller */
+	tl_fix *first;       /* [ncand] valid first preferences (stage 1) */
+	tl_fix *fin;         /* [ncand] totals after stage 2 */
+	bool *remain;        /* [ncand] remaining after stage 1 */
+	bool *standing;      /* [ncand] standing in a UK count */
+	int *tied;           /* [ncand] scratch for the election */
+	int nstand;
+};
+/* Allocate s and its result over c at dp places (ERULE: no one stands). */
+int tl_sv_init(teller_ctx *ctx, struct tl_sv *s,
+    const struct teller_contest *c, int dp);
+/* Stage 1 (r.48): the valid votes, the stage, the rejected papers by
+ * head (MER 2007 Sch.1 r.48(5)), the conservation check. */
+int tl_sv_first_stage(struct tl_sv *s, const struct tl_uk_rejected *rj);
+/* After stage 1: with two standing, elect by simple majority (r.51(4)-
+ * (5)); else elect one with more than half the valid first preferences
+ * (para 2); else mark the remaining (para 3(2)-(3), r->remain) and set
+ * *done false. A lot needed and not given: TELLER_ETIE, tie recorded. */
+int tl_sv_decide(struct tl_sv *s, bool *done);
+/* Stage 2 (para 3(4)-(6)) from fin[] and the papers not transferred by
+ * fate[enum tl_uk_sv_fate]: the stage, the eliminated, r.52's notes. */
+int tl_sv_second_stage(struct tl_sv *s, const tl_fix *fate);
+/* The second column of every valid paper by head (col2[enum
+ * tl_uk_head]: VALID, SAME, UNMARKED, UNCERTAIN, TOO_MANY), as notes. */
+int tl_sv_all_seconds(teller_ctx *ctx, struct teller_result *r,
+    const tl_fix *col2);
+/* The conservation check, then the most votes among the remaining wins,
+ * an equality by lot (para 3(7)-(8)); TELLER_ETIE as tl_sv_decide. */
+int tl_sv_elect(struct tl_sv *s);
+
 /* Can candidate i stand in a UK count (not withdrawn, not a write-in)? */
 bool tl_uk_standing(const struct teller_contest *c, int i);
 
