@@ -10,7 +10,7 @@
 static const char *const kind_names[] = { "first_preferences", "surplus",
 	"exclusion", "second_preferences", "iteration", "final" };
 static const char *const how_names[] = { "earlier_stage", "lot",
-	"input_order", "first_preferences", "lot", "tie_order" };
+	"input_order", "first_preferences", "lot", "tie_order", "pending" };
 static const char *const tiekind_names[] = { "exclusion", "surplus",
 	"election", "order_of_election" };
 
@@ -96,6 +96,27 @@ stage(struct tl_out *o, const struct teller_result *r,
 	tl_out_str(o, "\n    }");
 }
 
+/* A count that stopped short (a tally count): "status", and for the SV
+ * second stage the "remaining" candidates. A final result has neither. */
+static void
+status(struct tl_out *o, const struct teller_result *r)
+{
+	int i, n = 0;
+
+	if (r->status == TELLER_STATUS_LOT_NEEDED)
+		tl_out_str(o, "  \"status\": \"lot_needed\",\n");
+	if (r->status != TELLER_STATUS_STAGE2_NEEDED)
+		return;
+	tl_out_str(o, "  \"status\": \"stage2_needed\",\n"
+	    "  \"remaining\": [");
+	for (i = 0; i < r->ncand; i++)
+		if (r->remain != NULL && r->remain[i]) {
+			tl_out_str(o, n++ > 0 ? ", " : "");
+			tl_out_json_str(o, name_of(r, i));
+		}
+	tl_out_str(o, "],\n");
+}
+
 int
 tl_rep_json(teller_ctx *ctx, const struct teller_result *r,
     teller_write_fn w, void *ud)
@@ -159,7 +180,10 @@ tl_rep_json(teller_ctx *ctx, const struct teller_result *r,
 		    tiekind_names[t->kind], how_names[t->how]);
 		names(&o, r, t->tied, t->ntied);
 		tl_out_str(&o, ", \"chosen\": ");
-		tl_out_json_str(&o, name_of(r, t->chosen));
+		if (t->chosen >= 0)
+			tl_out_json_str(&o, name_of(r, t->chosen));
+		else
+			tl_out_str(&o, "null");
 		if (t->how == TL_TIE_LOT)
 			tl_out_fmt(&o, ", \"lot_source\": \"seed\", "
 			    "\"lot_index\": %llu",
@@ -174,6 +198,7 @@ tl_rep_json(teller_ctx *ctx, const struct teller_result *r,
 		tl_out_str(&o, "}");
 	}
 	tl_out_str(&o, r->ties->len > 0 ? "\n  ],\n" : "],\n");
+	status(&o, r);
 	tl_out_str(&o, "  \"inputs\": [");
 	for (i = 0; i < r->inputs->len; i++) {
 		const struct tl_input *in =

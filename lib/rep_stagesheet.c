@@ -382,6 +382,10 @@ sheet_foot(struct tl_out *o, const struct teller_result *r)
 		for (i = 0; i < t->ntied; i++)
 			tl_out_fmt(o, "%s %s", i ? "," : "",
 			    TL_CAND(r->contest, t->tied[i])->name);
+		if (t->how == TL_TIE_PENDING) {
+			tl_out_str(o, ": not settled, a lot is needed\n");
+			continue;
+		}
 		tl_out_fmt(o, ": %s chosen by %s\n",
 		    TL_CAND(r->contest, t->chosen)->name,
 		    t->how >= 0 && t->how <= 5 ? how[t->how] : "?");

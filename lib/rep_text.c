@@ -213,7 +213,7 @@ ties(struct tl_out *o, const struct teller_result *r)
 	static const char *const how[] = { "by the totals at an earlier stage",
 		"by lot", "by order on the ballot paper",
 		"by first preferences", "by a lot drawn by hand",
-		"by the tie order the input gives ([tie])" };
+		"by the tie order the input gives ([tie])", "" };
 	size_t i;
 	int k;
 
@@ -227,6 +227,11 @@ ties(struct tl_out *o, const struct teller_result *r)
 			if (k > 0)
 				tl_out_str(o, ", ");
 			tl_out_str(o, TL_CAND(r->contest, t->tied[k])->name);
+		}
+		if (t->how == TL_TIE_PENDING) {
+			tl_out_str(o, " tied; not settled: the count stopped "
+			    "for a lot\n");
+			continue;
 		}
 		tl_out_str(o, " tied; settled ");
 		tl_out_str(o, how[t->how]);
@@ -282,6 +287,27 @@ tally_list(struct tl_out *o, const struct teller_result *r,
 	}
 }
 
+/* A count that stopped short (a tally count) says so under "Elected". */
+static void
+status(struct tl_out *o, const struct teller_result *r)
+{
+	int i, n = 0;
+
+	if (r->status == TELLER_STATUS_LOT_NEEDED)
+		tl_out_str(o, "Count stopped: an equality of votes is to be "
+		    "settled by lot\n");
+	if (r->status != TELLER_STATUS_STAGE2_NEEDED)
+		return;
+	tl_out_str(o, "No majority: the second stage is to be counted; "
+	    "remaining: ");
+	for (i = 0; i < r->ncand; i++)
+		if (r->remain != NULL && r->remain[i]) {
+			tl_out_str(o, n++ > 0 ? "; " : "");
+			tl_out_str(o, TL_CAND(r->contest, i)->name);
+		}
+	tl_out_str(o, "\n");
+}
+
 int
 tl_rep_text(teller_ctx *ctx, const struct teller_result *r,
     teller_write_fn w, void *ud)
@@ -322,6 +348,7 @@ tl_rep_text(teller_ctx *ctx, const struct teller_result *r,
 		    TL_VEC_AT(r->elected, int, i))->name);
 	}
 	tl_out_str(&o, r->elected->len == 0 ? "(none)\n" : "\n");
+	status(&o, r);
 	tally_list(&o, r, r->rejected, "Rejected ballot papers", true);
 	tally_list(&o, r, r->notes, "Other counts", false);
 	stage_table(&o, r, nw);
