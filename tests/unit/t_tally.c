@@ -33,6 +33,7 @@ struct elec {
 	const char *party[MAXC];
 	const struct row *rows;
 	const char *lots[4];
+	const char *raw; /* the CSV file itself, if read from one */
 };
 
 /* A growable buffer the writers append to. */
@@ -222,7 +223,10 @@ by_profile(const struct elec *e, int no_seed, struct buf *text,
 	teller_rules rules;
 	int rc, i;
 
-	to_csv(e, &csv);
+	if (e->raw != NULL)
+		bput(&csv, e->raw, strlen(e->raw));
+	else
+		to_csv(e, &csv);
 	if (teller_ctx_new(NULL, &ctx) != TELLER_OK)
 		abort();
 	rc = teller_read(ctx, TELLER_FMT_CSV, "t.csv", csv.p, csv.n, &c, &p);
@@ -375,7 +379,7 @@ static const struct row fptp_rows[] = {
 static const struct elec fptp_tie = {
 	"fptp", 1, "Little Snoring, Ward 1",
 	{ "Ann", "Bob", "Cy" }, { "Red", "Blue", "" }, fptp_rows,
-	{ "1:Ann<Bob" }
+	{ "1:Ann<Bob" }, NULL
 };
 static const struct row fptp_rows2[] = {
 	{ 1234, "Ann", "" }, { 999, "Bob", "" }, { 1500, "Cy", "" },
@@ -384,7 +388,7 @@ static const struct row fptp_rows2[] = {
 static const struct elec fptp_plain = {
 	"fptp", 1, "Little Snoring, Ward 2",
 	{ "Ann", "Bob", "Cy" }, { "Red", "Blue", "Green" }, fptp_rows2,
-	{ NULL }
+	{ NULL }, NULL
 };
 static const struct row block_rows[] = {
 	{ 300, "Ann|Bob", "" }, { 120, "Cy|Dee", "" }, { 80, "Bob", "" },
@@ -395,7 +399,7 @@ static const struct row block_rows[] = {
 static const struct elec block_plain = {
 	"block", 2, "Much Wenlock, Town Ward",
 	{ "Ann", "Bob", "Cy", "Dee" }, { "A", "B", "C", "D" }, block_rows,
-	{ NULL }
+	{ NULL }, NULL
 };
 static const struct row block_rows2[] = {
 	{ 300, "Ann", "" }, { 200, "Bob|Cy", "" }, { 40, "Dee|Ann", "" },
@@ -405,7 +409,7 @@ static const struct row block_rows2[] = {
 static const struct elec block_tie = {
 	"block", 2, "Much Wenlock, Farley Ward",
 	{ "Ann", "Bob", "Cy", "Dee" }, { "A", "B", "C", "D" }, block_rows2,
-	{ "1:Bob<Cy" }
+	{ "1:Bob<Cy" }, NULL
 };
 static const struct row sv_rows[] = {
 	{ 400, "Ann", "" }, { 80, "Ann", "Bob" }, { 350, "Bob", "Ann" },
@@ -418,7 +422,7 @@ static const struct row sv_rows[] = {
 static const struct elec sv_two = {
 	"sv", 1, "Mayor of Borsetshire",
 	{ "Ann", "Bob", "Cy", "Dee" }, { "Red", "Blue", "Green", "" },
-	sv_rows, { NULL }
+	sv_rows, { NULL }, NULL
 };
 static const struct row sv_rows2[] = {
 	{ 500, "Ann", "" }, { 500, "Bob", "" }, { 300, "Cy", "Ann" },
@@ -429,7 +433,7 @@ static const struct row sv_rows2[] = {
 static const struct elec sv_three = {
 	"sv", 1, "Mayor of Ambridge",
 	{ "Ann", "Bob", "Cy", "Dee" }, { "", "", "", "" }, sv_rows2,
-	{ NULL }
+	{ NULL }, NULL
 };
 static const struct row sv_rows4[] = {
 	{ 500, "Ann", "" }, { 450, "Bob", "" }, { 100, "Cy", "Ann" },
@@ -440,7 +444,7 @@ static const struct row sv_rows4[] = {
 static const struct elec sv_lot = {
 	"sv", 1, "Mayor of Felpersham",
 	{ "Ann", "Bob", "Cy", "Dee" }, { "", "", "", "" }, sv_rows4,
-	{ "2:Ann<Bob" }
+	{ "2:Ann<Bob" }, NULL
 };
 
 static void
@@ -455,9 +459,373 @@ test_tally_same_reports(void)
 	same_reports(&sv_lot);
 }
 
+/* examples/tower-hamlets-2014/ballots.csv (tests run from the repo
+ * root) into e: directives, then weight,rank1,rank2 rows. Cells point
+ * into the buffer returned (the caller frees it and rows). */
+static char *
+read_example(struct elec *e, struct row **rows)
+{
+	FILE *f = fopen("examples/tower-hamlets-2014/ballots.csv", "rb");
+	char *buf, *line, *save = NULL;
+	size_t len, nrow = 0, nc = 0;
+
+	if (f == NULL)
+		return NULL;
+	buf = malloc(1 << 16);
+	len = fread(buf, 1, (1 << 16) - 1, f);
+	fclose(f);
+	buf[len] = '\0';
+	e->raw = strdup(buf);
+	*rows = calloc(256, sizeof(**rows));
+	for (line = strtok_r(buf, "\n", &save); line != NULL;
+	    line = strtok_r(NULL, "\n", &save)) {
+		char *c1, *c2, *bar;
+
+		if (strncmp(line, "# title: ", 9) == 0)
+			e->title = line + 9;
+		else if (strncmp(line, "# candidate: ", 13) == 0 &&
+		    (bar = strstr(line, " | ")) != NULL) {
+			*bar = '\0';
+			e->cand[nc] = line + 13;
+			e->party[nc++] = bar + 3;
+		} else if (line[0] >= '1' && line[0] <= '9' && nrow < 255 &&
+		    (c1 = strchr(line, ',')) != NULL &&
+		    (c2 = strchr(c1 + 1, ',')) != NULL) {
+			*c1++ = '\0';
+			*c2++ = '\0';
+			(*rows)[nrow].w = atoll(line);
+			(*rows)[nrow].c1 = c1;
+			(*rows)[nrow++].c2 = c2;
+		}
+	}
+	e->rows = *rows;
+	return buf;
+}
+
+/* The Tower Hamlets 2014 mayoral count, by profile and by tally. */
+static void
+test_tally_tower_hamlets(void)
+{
+	struct elec e = { "sv", 1, "", { NULL }, { NULL }, NULL, { NULL },
+		NULL };
+	struct row *rows = NULL;
+	char *buf = read_example(&e, &rows);
+
+	CHECK(buf != NULL && e.title[0] != '\0' && ncand(&e) == 10,
+	    "read the Tower Hamlets example");
+	if (buf != NULL)
+		same_reports(&e);
+	free(buf);
+	free(rows);
+	free((char *)e.raw);
+}
+
+/* Count e's figures by tally with or without the second stage and the
+ * lots: returns the code; *out the result (in ctx). */
+static int
+count_tally(teller_ctx *ctx, const struct elec *e, int stage2, int lots,
+    teller_result **out)
+{
+	struct elec copy = *e;
+	struct buf text = { 0 }, json = { 0 };
+	struct figs f;
+	int remain[MAXC] = { 0 }, rc;
+	teller_tally *t;
+
+	*out = NULL;
+	if (!lots)
+		memset(copy.lots, 0, sizeof(copy.lots));
+	rc = by_profile(e, 0, &text, &json, remain);
+	CHECK_INT(rc, TELLER_OK);
+	free(text.p);
+	free(json.p);
+	memset(&f, 0, sizeof(f));
+	if (strcmp(e->method, "sv") == 0)
+		derive_sv(e, remain, &f);
+	else
+		derive_plurality(e, &f);
+	if ((t = tally_of(ctx, &copy, &f, stage2, 0)) == NULL)
+		return -1;
+	return teller_tally_count(t, out);
+}
+
+/* Render r as JSON into a fresh buffer (the caller frees b->p). */
+static void
+json_of(teller_ctx *ctx, const teller_result *r, struct buf *b)
+{
+	memset(b, 0, sizeof(*b));
+	CHECK_INT(teller_report(ctx, r, TELLER_REP_JSON, bput, b), TELLER_OK);
+	if (b->p == NULL)
+		bput(b, "", 0);
+}
+
+/* A tie without a recorded lot stops the count with the tie in the
+ * result, as a profile count with no seed stops (exit 4). */
+static void
+test_tally_lot_needed(void)
+{
+	const struct elec *cases[] = { &fptp_tie, &block_tie, &sv_lot };
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct elec nolot = *cases[i];
+		teller_result *r;
+		teller_ctx *ctx;
+		struct buf j, txt = { 0 };
+		int rc;
+
+		memset(nolot.lots, 0, sizeof(nolot.lots));
+		CHECK_INT(by_profile(&nolot, 1, &txt, &txt, NULL),
+		    TELLER_ETIE);
+		free(txt.p);
+		if (teller_ctx_new(NULL, &ctx) != TELLER_OK)
+			abort();
+		rc = count_tally(ctx, cases[i], 1, 0, &r);
+		CHECK_INT(rc, TELLER_ETIE);
+		CHECK_INT(teller_exit_status(rc), 4);
+		CHECK(strstr(teller_errmsg(ctx), "tied for election") &&
+		    strstr(teller_errmsg(ctx), "teller_tally_add_lot"), "%s",
+		    teller_errmsg(ctx));
+		CHECK(r != NULL, "no result with the tie");
+		if (r == NULL) {
+			teller_ctx_free(ctx);
+			continue;
+		}
+		CHECK_INT(teller_result_status(r), TELLER_STATUS_LOT_NEEDED);
+		json_of(ctx, r, &j);
+		CHECK(strstr(j.p, "\"resolved_by\": \"pending\"") &&
+		    strstr(j.p, "\"chosen\": null") &&
+		    strstr(j.p, "\"status\": \"lot_needed\""), "%s", j.p);
+		free(j.p);
+		CHECK_INT(teller_report(ctx, r, TELLER_REP_TEXT, bput, &txt),
+		    TELLER_OK);
+		CHECK(txt.p && strstr(txt.p, "not settled") &&
+		    strstr(txt.p, "Count stopped"), "%s", txt.p);
+		free(txt.p);
+		txt.p = NULL;
+		txt.n = txt.cap = 0;
+		CHECK_INT(teller_report(ctx, r, TELLER_REP_STAGESHEET, bput,
+		    &txt), TELLER_OK);
+		free(txt.p);
+		txt.p = NULL;
+		txt.n = txt.cap = 0;
+		teller_ctx_free(ctx);
+	}
+}
+
+/* SV with stage-1 figures only: the remaining set, or the winner. */
+static void
+test_tally_sv_stage1(void)
+{
+	teller_result *r;
+	teller_ctx *ctx;
+	struct buf j;
+
+	if (teller_ctx_new(NULL, &ctx) != TELLER_OK)
+		abort();
+	CHECK_INT(count_tally(ctx, &sv_two, 0, 0, &r), TELLER_OK);
+	CHECK(r != NULL, "no result");
+	if (r != NULL) {
+		CHECK_INT(teller_result_status(r),
+		    TELLER_STATUS_STAGE2_NEEDED);
+		CHECK_INT(teller_result_nelected(r), 0);
+		CHECK(teller_result_remaining(r, 0) &&
+		    !teller_result_remaining(r, 1) &&
+		    teller_result_remaining(r, 2) &&
+		    !teller_result_remaining(r, 3) &&
+		    !teller_result_remaining(r, 99), "remaining: Ann, Cy");
+		json_of(ctx, r, &j);
+		CHECK(strstr(j.p, "\"status\": \"stage2_needed\",\n"
+		    "  \"remaining\": [\"Ann\", \"Cy\"],") != NULL, "%s",
+		    j.p);
+		free(j.p);
+	}
+	/* all tied for second remain (LGA 2000 Sch.2 para 3(3)) */
+	CHECK_INT(count_tally(ctx, &sv_three, 0, 0, &r), TELLER_OK);
+	if (r != NULL) {
+		CHECK_INT(teller_result_status(r),
+		    TELLER_STATUS_STAGE2_NEEDED);
+		json_of(ctx, r, &j);
+		CHECK(strstr(j.p, "\"remaining\": [\"Ann\", \"Bob\", "
+		    "\"Cy\"]") != NULL, "%s", j.p);
+		free(j.p);
+	}
+	teller_ctx_free(ctx);
+}
+
+/* An SV tally of four candidates for the refusals below. */
+static teller_tally *
+sv4(teller_ctx *ctx, long long a, long long b, long long c, long long d)
+{
+	teller_tally *t = teller_tally_new(ctx, "sv", 1, 4);
+
+	if (t == NULL)
+		abort();
+	teller_tally_set_votes(t, 0, a);
+	teller_tally_set_votes(t, 1, b);
+	teller_tally_set_votes(t, 2, c);
+	teller_tally_set_votes(t, 3, d);
+	return t;
+}
+
+/* Figures that cannot be right are refused, naming what is wrong. */
+static void
+test_tally_refused(void)
+{
+	teller_result *r;
+	teller_ctx *ctx;
+	teller_tally *t;
+	size_t tied[2] = { 0, 1 };
+
+#define FRESH()                                                         \
+	do {                                                            \
+		teller_ctx_free(ctx);                                   \
+		if (teller_ctx_new(NULL, &ctx) != TELLER_OK)            \
+			abort();                                        \
+	} while (0)
+#define REFUSED(call, code, text)                                        \
+	do {                                                            \
+		CHECK_INT((call), (code));                              \
+		CHECK(strstr(teller_errmsg(ctx), (text)) != NULL, "%s", \
+		    teller_errmsg(ctx));                                \
+		FRESH();                                                \
+	} while (0)
+
+	if (teller_ctx_new(NULL, &ctx) != TELLER_OK)
+		abort();
+	/* new */
+	CHECK(teller_tally_new(ctx, "irv", 1, 3) == NULL, "irv refused");
+	CHECK_INT(teller_errcode(ctx), TELLER_EINVAL);
+	FRESH();
+	CHECK(teller_tally_new(ctx, "fptp", 2, 3) == NULL, "fptp 2 seats");
+	FRESH();
+	CHECK(teller_tally_new(ctx, "block", 3, 2) == NULL, "3 seats, 2");
+	FRESH();
+	/* setters */
+	t = sv4(ctx, 1, 1, 1, 1);
+	REFUSED(teller_tally_set_votes(t, 0, -1), TELLER_ERANGE, "-1");
+	t = sv4(ctx, 1, 1, 1, 1);
+	REFUSED(teller_tally_set_votes(t, 4, 1), TELLER_EINVAL,
+	    "not a candidate");
+	t = sv4(ctx, 1, 1, 1, 1);
+	REFUSED(teller_tally_set_rejected(t, "lepar2006", "too_many", 1),
+	    TELLER_EINVAL, "not one for sv");
+	t = sv4(ctx, 1, 1, 1, 1);
+	REFUSED(teller_tally_set_rejected(t, "mer2007-sv", "bogus", 1),
+	    TELLER_EINVAL, "no reason code 'bogus'");
+	t = sv4(ctx, 1, 1, 1, 1);
+	REFUSED(teller_tally_set_nontransferable(t, 0, 7, 1), TELLER_EINVAL,
+	    "not a reason");
+	t = sv4(ctx, 1, 1, 1, 1);
+	REFUSED(teller_tally_set_transfer(t, 1, 1, 1), TELLER_EINVAL,
+	    "to itself");
+	t = sv4(ctx, 1, 1, 1, 1);
+	REFUSED(teller_tally_set_candidate(t, 1, "Candidate 1", NULL),
+	    TELLER_EDUP, "");
+	t = sv4(ctx, 1, 1, 1, 1);
+	REFUSED(teller_tally_add_lot(t, tied, 2, 2), TELLER_EINVAL,
+	    "not among the tied");
+	t = teller_tally_new(ctx, "fptp", 1, 3);
+	REFUSED(teller_tally_set_transfer(t, 0, 1, 1), TELLER_EINVAL,
+	    "no second stage");
+
+	/* fptp: valid papers are the votes */
+	t = teller_tally_new(ctx, "fptp", 1, 2);
+	teller_tally_set_votes(t, 0, 10);
+	teller_tally_set_votes(t, 1, 5);
+	teller_tally_set_valid_papers(t, 16);
+	REFUSED(teller_tally_count(t, &r), TELLER_ERANGE,
+	    "16 valid papers but 15 votes");
+	/* block: valid papers required; votes within seats x papers */
+	t = teller_tally_new(ctx, "block", 2, 3);
+	teller_tally_set_votes(t, 0, 10);
+	REFUSED(teller_tally_count(t, &r), TELLER_EINVAL,
+	    "valid papers are needed");
+	t = teller_tally_new(ctx, "block", 2, 3);
+	teller_tally_set_votes(t, 0, 10);
+	teller_tally_set_votes(t, 1, 10);
+	teller_tally_set_votes(t, 2, 10);
+	teller_tally_set_valid_papers(t, 14);
+	REFUSED(teller_tally_count(t, &r), TELLER_ERANGE,
+	    "30 votes from 14 valid papers: more than 2 a paper");
+	t = teller_tally_new(ctx, "block", 2, 3);
+	teller_tally_set_votes(t, 0, 10);
+	teller_tally_set_valid_papers(t, 9);
+	REFUSED(teller_tally_count(t, &r), TELLER_ERANGE,
+	    "Candidate 1 has 10 votes from 9 valid papers");
+	t = teller_tally_new(ctx, "block", 2, 3);
+	teller_tally_set_votes(t, 0, 5);
+	teller_tally_set_votes(t, 1, 4);
+	teller_tally_set_valid_papers(t, 10);
+	REFUSED(teller_tally_count(t, &r), TELLER_ERANGE,
+	    "each valid paper has a vote");
+	/* no valid paper */
+	t = teller_tally_new(ctx, "fptp", 1, 2);
+	teller_tally_set_rejected(t, "rpa1983", "unmarked", 3);
+	REFUSED(teller_tally_count(t, &r), TELLER_ESTOP, "no valid paper");
+
+	/* sv: first 40, 30, 20, 10: Ann and Bob remain */
+	t = sv4(ctx, 40, 30, 20, 10);
+	teller_tally_set_transfer(t, 0, 1, 5);
+	REFUSED(teller_tally_count(t, &r), TELLER_ERANGE,
+	    "Candidate 1 remains");
+	t = sv4(ctx, 40, 30, 20, 10);
+	teller_tally_set_transfer(t, 2, 3, 20);
+	REFUSED(teller_tally_count(t, &r), TELLER_ERANGE,
+	    "to Candidate 4, who does not remain");
+	t = sv4(ctx, 40, 30, 20, 10);
+	teller_tally_set_transfer(t, 2, 0, 15);
+	teller_tally_set_nontransferable(t, 2,
+	    TELLER_NT_NO_SECOND_PREFERENCE, 6);
+	teller_tally_set_nontransferable(t, 3,
+	    TELLER_NT_NO_SECOND_PREFERENCE, 10);
+	REFUSED(teller_tally_count(t, &r), TELLER_ERANGE,
+	    "Candidate 3's papers at the second stage: 21 sorted, but 20");
+	t = sv4(ctx, 40, 30, 20, 10);
+	teller_tally_set_transfer(t, 2, 0, 15);
+	teller_tally_set_nontransferable(t, 2,
+	    TELLER_NT_NO_SECOND_PREFERENCE, 5);
+	REFUSED(teller_tally_count(t, &r), TELLER_ERANGE,
+	    "Candidate 4's papers at the second stage: 0 sorted, but 10");
+	/* exactly half is not a majority (uk-rules.md 1.4 case 12) */
+	t = sv4(ctx, 60, 30, 20, 10);
+	CHECK_INT(teller_tally_count(t, &r), TELLER_OK);
+	CHECK(r != NULL && teller_result_status(r) ==
+	    TELLER_STATUS_STAGE2_NEEDED, "60 of 120 is no majority");
+	t = sv4(ctx, 61, 30, 20, 10);
+	CHECK_INT(teller_tally_count(t, &r), TELLER_OK);
+	CHECK(r != NULL && teller_result_status(r) == TELLER_STATUS_FINAL &&
+	    teller_result_nelected(r) == 1, "61 of 121 is a majority");
+	/* a majority: no second stage */
+	t = sv4(ctx, 70, 30, 20, 10);
+	teller_tally_set_transfer(t, 2, 0, 5);
+	REFUSED(teller_tally_count(t, &r), TELLER_EINVAL, "no second stage");
+	/* and the good figures count: Ann 40 + 15, Bob 30 + 10 */
+	t = sv4(ctx, 40, 30, 20, 10);
+	teller_tally_set_transfer(t, 2, 0, 15);
+	teller_tally_set_nontransferable(t, 2,
+	    TELLER_NT_SECOND_FOR_ELIMINATED, 5);
+	teller_tally_set_transfer(t, 3, 1, 10);
+	CHECK_INT(teller_tally_count(t, &r), TELLER_OK);
+	CHECK(r != NULL && teller_result_nelected(r) == 1 &&
+	    strcmp(teller_result_elected(r, 0), "Candidate 1") == 0,
+	    "Ann elected");
+	/* a lot that matches no tie */
+	teller_tally_add_lot(t, tied, 2, 1);
+	REFUSED(teller_tally_count(t, &r), TELLER_ESTOP, "was not used");
+	teller_tally_free(NULL);
+	teller_ctx_free(ctx);
+#undef REFUSED
+#undef FRESH
+}
+
 int
 main(void)
 {
 	test_tally_same_reports();
+	test_tally_tower_hamlets();
+	test_tally_lot_needed();
+	test_tally_sv_stage1();
+	test_tally_refused();
 	return h_done();
 }
