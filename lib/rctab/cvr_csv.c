@@ -1295,9 +1295,10 @@ csv_step(struct rdr *d)
 	struct vkey k = { NULL, 0, 0, false };
 	struct memo_ent *e;
 	struct tl_cvr cvr;
+	const struct tl_cvr_slot *sl = NULL;
 	const char *rs, *s0 = p->s;
 	long nl0, l0 = p->nextline;
-	int rc;
+	int nsl = 0, rc;
 
 	if (!skip_blank(p))
 		return check_text(d->ctx, &d->chk, p->end, p->nextline);
@@ -1308,7 +1309,6 @@ csv_step(struct rdr *d)
 	rs = p->s;
 	if ((rc = step_pages(d, rs, nl0)) != TELLER_OK)
 		return rc;
-	memset(&cvr, 0, sizeof cvr);
 	if (d->fast && scan_fast(p, d->first, d->pf, &k.vs, &k.vn, &k.h)) {
 		k.keyed = true;
 		e = d->memo.cap > 0 ? memo_find(&d->memo, k.vs, k.vn, k.h) :
@@ -1318,15 +1318,19 @@ csv_step(struct rdr *d)
 			return STEP_MORE;
 		}
 		if (e != NULL && e->lenp1 != 0) {
-			cvr.slots = MEMO_COLD(&d->memo, e)->slots;
-			cvr.nslots = e->nslots;
-			cvr.stable = true;
+			sl = MEMO_COLD(&d->memo, e)->slots;
+			nsl = e->nslots;
 		} else {
 			/* first sight: parse it in full */
 			p->s = rs;
 			p->nextline = nl0;
 		}
 	}
+	/* (not before: most records end at the return above) */
+	memset(&cvr, 0, sizeof cvr);
+	cvr.slots = sl;
+	cvr.nslots = nsl;
+	cvr.stable = sl != NULL;
 	if (cvr.slots != NULL)
 		rc = id_cells(d->ctx, d->src, d->pf, d->first, &d->scratch,
 		    &d->scap, &cvr);
