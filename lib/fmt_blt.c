@@ -209,8 +209,7 @@ struct rd {
 	tl_cid *marks;          /* [ncand] marks of one rank */
 	int idmode;             /* 0 unknown, 1 Droop (id = 1 ballot),
 				   2 OpenSTV (id then multiplier 1) */
-	struct tl_vec *ids;     /* hash table of struct idref */
-	size_t nids;
+	struct tl_strtab *ids;  /* the ballot ids seen, or NULL */
 	struct tl_vec *alt;     /* struct idref per candidate from
 				   "# ALTERNATIVE NAME k:" comments */
 	bool header, ballots;   /* header read; ballots begun */
@@ -303,84 +302,34 @@ note_comment(struct rd *r, long no, const char *s, const char *e)
 	return TELLER_OK;
 }
 
-static uint64_t
-hash_bytes(const char *s, size_t n)
-{
-	uint64_t h = 0xcbf29ce484222325u;
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		h ^= (unsigned char)s[i];
-		h *= 0x100000001b3u;
-	}
-	return h;
-}
-
 /* Remember ballot id [s, e); EDUP if it was seen before. */
 static int
 add_id(struct rd *r, long line, long col, const char *s, const char *e)
 {
-	size_t n = (size_t)(e - s), cap, h, i;
-	struct idref *t;
+	size_t n = (size_t)(e - s);
+	bool added;
 
-	if (r->ids == NULL || (r->nids + 1) * 2 > r->ids->len) {
-		struct tl_vec *old = r->ids, *nv;
-		cap = old != NULL ? old->len * 2 : 1024;
-		nv = tl_vec_new(r->ctx, sizeof(struct idref));
-		if (nv == NULL || tl_vec_reserve(r->ctx, nv, cap) != TELLER_OK)
+	if (r->ids == NULL) {
+		r->ids = tl_alloc(r->ctx, 1, sizeof(*r->ids));
+		if (r->ids == NULL || tl_strtab_init(r->ctx, r->ids) !=
+		    TELLER_OK)
 			return TELLER_ENOMEM;
-		nv->len = cap;
-		memset(nv->data, 0, cap * sizeof(struct idref));
-		t = nv->data;
-		for (i = 0; old != NULL && i < old->len; i++) {
-			struct idref *o = &TL_VEC_AT(old, struct idref, i);
-			if (o->s == NULL)
-				continue;
-			h = (size_t)hash_bytes(o->s, o->n) & (cap - 1);
-			while (t[h].s != NULL)
-				h = (h + 1) & (cap - 1);
-			t[h] = *o;
-		}
-		if (old != NULL) {
-			tl_free(r->ctx, old->data, old->cap * old->size);
-			old->data = NULL;
-			old->len = old->cap = 0;
-		}
-		r->ids = nv;
 	}
-	cap = r->ids->len;
-	t = r->ids->data;
-	for (h = (size_t)hash_bytes(s, n) & (cap - 1); t[h].s != NULL;
-	     h = (h + 1) & (cap - 1))
-		if (t[h].n == n && memcmp(t[h].s, s, n) == 0)
-			return tl_fail_at(r->ctx, TELLER_EDUP, line, col,
-			    "ballot id (%.*s) used twice", (int)(n > 40 ? 40 :
-			    n), s);
-	t[h].s = s;
-	t[h].n = n;
-	r->nids++;
+	if (tl_strtab_put(r->ctx, r->ids, s, n, &added) < 0)
+		return r->ctx->err;
+	if (!added)
+		return tl_fail_at(r->ctx, TELLER_EDUP, line, col,
+		    "ballot id (%.*s) used twice", (int)(n > 40 ? 40 : n), s);
 	return TELLER_OK;
 }
 
-/* Copy the ballot ids seen into the profile (p->ids), so inputs merged
- * later can be checked for a paper read twice (read.c). */
-static int
+/* Hand the ballot ids seen, in order, to the profile (p->ids), so inputs
+ * merged later can be checked for a paper read twice (read.c). */
+static void
 keep_ids(struct rd *r)
 {
-	size_t i;
-
-	if (r->nids == 0)
-		return TELLER_OK;
-	r->p->ids = tl_alloc(r->ctx, 1, sizeof(*r->p->ids));
-	if (r->p->ids == NULL || tl_strtab_init(r->ctx, r->p->ids) != 0)
-		return TELLER_ENOMEM;
-	for (i = 0; i < r->ids->len; i++) {
-		const struct idref *e = &TL_VEC_AT(r->ids, struct idref, i);
-		if (e->s != NULL &&
-		    tl_strtab_add(r->ctx, r->p->ids, e->s, e->n) < 0)
-			return r->ctx->err;
-	}
-	return TELLER_OK;
+	if (r->ids != NULL && tl_strtab_count(r->ids) > 0)
+		r->p->ids = r->ids;
 }
 
 /*
@@ -2393,8 +2342,7 @@ tl_fmt_blt(teller_ctx *ctx, const char *buf, size_t len,
 		    "%d candidates", r.c->ncand, r.ncand);
 	for (i = 0; i < r.ncand; i++)
 		TL_CAND(r.c, i)->withdrawn = r.withdrawn[i];
-	if ((rc = keep_ids(&r)) != TELLER_OK)
-		return rc;
+	keep_ids(&r);
 	*cp = r.c;
 	*pp = r.p;
 	return TELLER_OK;
