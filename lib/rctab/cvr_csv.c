@@ -181,7 +181,11 @@ struct pair {
  * when those bytes were first seen (passed as stable, rctab_cvr.h).
  * Conversion is a pure function of those bytes and the header, so a hit
  * gives exactly what parsing would. Bounded: past MEMO_MAX entries or
- * MEMO_BYTES of cell text, records are simply parsed.
+ * MEMO_BYTES of cell text, records are simply parsed. Its own table, not
+ * a tl_strtab: it is probed once per record of files of millions, so an
+ * entry is one cache line with short keys inline and the hash compared
+ * first (one miss a lookup), it carries the converted slots and pending
+ * counts, and the parallel read merges whole memos (part_apply).
  */
 #define MEMO_MAX   (1u << 16)
 #define MEMO_BYTES ((size_t)16 << 20)

@@ -156,7 +156,10 @@ stab_hash(const void *p, const int *sl)
 	return (size_t)(h >> 32);
 }
 
-/* The stable-slots entry for (p, sl): a hit, or the empty one. */
+/* The stable-slots entry for (p, sl): a hit, or the empty one. The
+ * table is keyed by a pointer and two slice numbers, not by a string
+ * (one probe per ballot that a reader passed as stable), so it is not a
+ * tl_strtab. */
 static struct sent *
 stab_find(const struct tl_rtab *t, const void *p, const int *sl)
 {
