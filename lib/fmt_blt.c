@@ -9,13 +9,12 @@
  * Papers are kept as marked: blank papers, repeated candidates, equal
  * and skipped ranks; the methods apply the rules.
  */
-#include <pthread.h>
 #include <stdio.h>
-#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "tl_int.h"
+#include "par.h"
 
 /* ------------------------------------------------------------------ */
 /* lines and tokens                                                    */
@@ -210,8 +209,7 @@ struct rd {
 	tl_cid *marks;          /* [ncand] marks of one rank */
 	int idmode;             /* 0 unknown, 1 Droop (id = 1 ballot),
 				   2 OpenSTV (id then multiplier 1) */
-	struct tl_vec *ids;     /* hash table of struct idref */
-	size_t nids;
+	struct tl_strtab *ids;  /* the ballot ids seen, or NULL */
 	struct tl_vec *alt;     /* struct idref per candidate from
 				   "# ALTERNATIVE NAME k:" comments */
 	bool header, ballots;   /* header read; ballots begun */
@@ -230,7 +228,8 @@ struct rd {
 	uint64_t *fkey;         /* [FAST_BATCH] their keys */
 	int64_t *fw;            /* [FAST_BATCH] their weights */
 	const char *kept;       /* input from here on not yet released */
-	atomic_bool *stop;      /* a worker's signal to give up, or NULL */
+	const struct tl_par_part *part; /* a worker's part (its signal to
+				   give up), or NULL */
 	bool tally;             /* a worker: packed lines tallied in keys,
 				   not counted in p */
 	bool par_tried;         /* the parallel read was tried (once) */
@@ -303,84 +302,34 @@ note_comment(struct rd *r, long no, const char *s, const char *e)
 	return TELLER_OK;
 }
 
-static uint64_t
-hash_bytes(const char *s, size_t n)
-{
-	uint64_t h = 0xcbf29ce484222325u;
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		h ^= (unsigned char)s[i];
-		h *= 0x100000001b3u;
-	}
-	return h;
-}
-
 /* Remember ballot id [s, e); EDUP if it was seen before. */
 static int
 add_id(struct rd *r, long line, long col, const char *s, const char *e)
 {
-	size_t n = (size_t)(e - s), cap, h, i;
-	struct idref *t;
+	size_t n = (size_t)(e - s);
+	bool added;
 
-	if (r->ids == NULL || (r->nids + 1) * 2 > r->ids->len) {
-		struct tl_vec *old = r->ids, *nv;
-		cap = old != NULL ? old->len * 2 : 1024;
-		nv = tl_vec_new(r->ctx, sizeof(struct idref));
-		if (nv == NULL || tl_vec_reserve(r->ctx, nv, cap) != TELLER_OK)
+	if (r->ids == NULL) {
+		r->ids = tl_alloc(r->ctx, 1, sizeof(*r->ids));
+		if (r->ids == NULL || tl_strtab_init(r->ctx, r->ids) !=
+		    TELLER_OK)
 			return TELLER_ENOMEM;
-		nv->len = cap;
-		memset(nv->data, 0, cap * sizeof(struct idref));
-		t = nv->data;
-		for (i = 0; old != NULL && i < old->len; i++) {
-			struct idref *o = &TL_VEC_AT(old, struct idref, i);
-			if (o->s == NULL)
-				continue;
-			h = (size_t)hash_bytes(o->s, o->n) & (cap - 1);
-			while (t[h].s != NULL)
-				h = (h + 1) & (cap - 1);
-			t[h] = *o;
-		}
-		if (old != NULL) {
-			tl_free(r->ctx, old->data, old->cap * old->size);
-			old->data = NULL;
-			old->len = old->cap = 0;
-		}
-		r->ids = nv;
 	}
-	cap = r->ids->len;
-	t = r->ids->data;
-	for (h = (size_t)hash_bytes(s, n) & (cap - 1); t[h].s != NULL;
-	     h = (h + 1) & (cap - 1))
-		if (t[h].n == n && memcmp(t[h].s, s, n) == 0)
-			return tl_fail_at(r->ctx, TELLER_EDUP, line, col,
-			    "ballot id (%.*s) used twice", (int)(n > 40 ? 40 :
-			    n), s);
-	t[h].s = s;
-	t[h].n = n;
-	r->nids++;
+	if (tl_strtab_put(r->ctx, r->ids, s, n, &added) < 0)
+		return r->ctx->err;
+	if (!added)
+		return tl_fail_at(r->ctx, TELLER_EDUP, line, col,
+		    "ballot id (%.*s) used twice", (int)(n > 40 ? 40 : n), s);
 	return TELLER_OK;
 }
 
-/* Copy the ballot ids seen into the profile (p->ids), so inputs merged
- * later can be checked for a paper read twice (read.c). */
-static int
+/* Hand the ballot ids seen, in order, to the profile (p->ids), so inputs
+ * merged later can be checked for a paper read twice (read.c). */
+static void
 keep_ids(struct rd *r)
 {
-	size_t i;
-
-	if (r->nids == 0)
-		return TELLER_OK;
-	r->p->ids = tl_alloc(r->ctx, 1, sizeof(*r->p->ids));
-	if (r->p->ids == NULL || tl_strtab_init(r->ctx, r->p->ids) != 0)
-		return TELLER_ENOMEM;
-	for (i = 0; i < r->ids->len; i++) {
-		const struct idref *e = &TL_VEC_AT(r->ids, struct idref, i);
-		if (e->s != NULL &&
-		    tl_strtab_add(r->ctx, r->p->ids, e->s, e->n) < 0)
-			return r->ctx->err;
-	}
-	return TELLER_OK;
+	if (r->ids != NULL && tl_strtab_count(r->ids) > 0)
+		r->p->ids = r->ids;
 }
 
 /*
@@ -640,8 +589,7 @@ fast_lines(struct rd *r, struct lines *lx)
 			if ((rc = fast_flush(r, n)) != TELLER_OK)
 				return rc;
 			n = used = 0;
-			if (r->stop != NULL && atomic_load_explicit(r->stop,
-			    memory_order_relaxed))
+			if (r->part != NULL && tl_par_halted(r->part))
 				return TELLER_OK;
 			if (lx->p - r->kept >= RELEASE_STEP) {
 				tl_release(r->ctx, r->kept,
@@ -672,11 +620,11 @@ fast_lines(struct rd *r, struct lines *lx)
 #define PAR_MIN ((size_t)2 << 20)
 
 /*
- * One worker's share of a speculative parallel read: the plain lines of
- * [lx.p, lx.end), tallied by key (r.tally) or read into a profile of its
- * own, in a context of its own. It stops at the first line that is not
- * plain (or on any failure, or when told to), so it never gives an error:
- * the reader reads whatever it left, with every check and message.
+ * One worker's share of a speculative parallel read (par.h): the plain
+ * lines of its part, tallied by key (r.tally) or read into a profile of
+ * its own, in a context of its own. It stops at the first line that is
+ * not plain (or on any failure, or when told to), so it never gives an
+ * error: the reader reads whatever it left, with every check and message.
  */
 struct share {
 	struct rd r;
@@ -684,26 +632,25 @@ struct share {
 	struct lines lx;
 	int rc;
 	bool started;
-	pthread_t tid;
 };
 
-static void *
-share_run(void *arg)
+static void
+share_run(void *arg, const struct tl_par_part *pt)
 {
 	struct share *sh = arg;
 
+	sh->r.part = pt;
 	sh->rc = fast_lines(&sh->r, &sh->lx);
 	if (sh->r.kept != NULL && sh->lx.p > sh->r.kept)
 		tl_release(sh->ctx, sh->r.kept,
 		    (size_t)(sh->lx.p - sh->r.kept));
-	return NULL;
 }
 
 /* Set up share sh over [p, end) for the reader r; false if it cannot
  * be (the share is then simply not read in parallel). */
 static bool
 share_init(struct share *sh, const struct rd *r, const struct lines *lx,
-    const char *p, const char *end, atomic_bool *stop)
+    const char *p, const char *end)
 {
 	teller_ctx *ctx = r->ctx;
 
@@ -715,7 +662,6 @@ share_init(struct share *sh, const struct rd *r, const struct lines *lx,
 	sh->ctx->file = ctx->file;
 	sh->r.ctx = sh->ctx;
 	sh->r.ncand = r->ncand;
-	sh->r.stop = stop;
 	sh->r.tally = r->keys.bits > 0;
 	sh->r.p = tl_profile_new(sh->ctx, r->ncand);
 	sh->r.seen = tl_alloc(sh->ctx, (size_t)r->ncand, sizeof(uint32_t));
@@ -727,18 +673,6 @@ share_init(struct share *sh, const struct rd *r, const struct lines *lx,
 	sh->lx.end = end;
 	sh->lx.no = 0;
 	return true;
-}
-
-/* Start of the line holding p (p inside [lx->p, lx->end]), or past it. */
-static const char *
-line_after(const struct lines *lx, const char *p)
-{
-	const char *nl;
-
-	if (p >= lx->end)
-		return lx->end;
-	nl = memchr(p, lx->sep, (size_t)(lx->end - p));
-	return nl != NULL ? nl + 1 : lx->end;
 }
 
 /* share_take's return when nothing can be taken (no TELLER_* code: an
@@ -785,26 +719,41 @@ share_take(struct rd *r, struct lines *lx, struct share *sh)
 	return TELLER_OK;
 }
 
+/* Read [lx->p, end) here, as the sequential reader does, releasing
+ * what was read; lx moves to where it stopped. */
+static int
+read_here(struct rd *r, struct lines *lx, const char *end)
+{
+	struct lines mine = *lx;
+	int rc;
+
+	mine.end = end;
+	rc = fast_lines(r, &mine);
+	if (r->kept != NULL && mine.p > r->kept)
+		tl_release(r->ctx, r->kept, (size_t)(mine.p - r->kept));
+	lx->p = mine.p;
+	lx->no = mine.no;
+	return rc;
+}
+
 /*
  * The plain lines at lx, read by up to ctx->threads threads at once the
  * first time there are at least PAR_MIN bytes left (else fast_lines):
- * the rest of the input is cut at line starts into shares; this thread
- * reads the first, workers the others. When this thread is done with its
- * share the workers stop, and the shares are taken in order: what a
- * worker read, then the rest of its share read here, for as long as each
- * share ends in plain lines up to the next; from the first that does
- * not, the sequential reader goes on as if alone, so errors, limits and
- * the profile are exactly those of one thread.
+ * the rest of the input is cut at line starts into shares (tl_par_cut);
+ * this thread reads the first, workers the others. When this thread is
+ * done with its share the workers stop, and the shares are taken in
+ * order: what a worker read, then the rest of its share read here, for
+ * as long as each share ends in plain lines up to the next; from the
+ * first that does not, the sequential reader goes on as if alone, so
+ * errors, limits and the profile are exactly those of one thread.
  */
 static int
 fast_lines_par(struct rd *r, struct lines *lx)
 {
-	struct share sh[16];
-	struct lines mine;
-	const char *cut[17];
-	atomic_bool stop;
+	struct share sh[TL_PAR_MAX];
+	struct tl_par par;
 	size_t left = (size_t)(lx->end - lx->p);
-	int nt = r->ctx->threads, i, k, rc;
+	int nt = r->ctx->threads, k, rc, t;
 	bool going;
 
 	if (nt <= 1 || r->par_tried || left < PAR_MIN)
@@ -812,53 +761,28 @@ fast_lines_par(struct rd *r, struct lines *lx)
 	r->par_tried = true;
 	if ((rc = fast_init(r)) != TELLER_OK)
 		return rc;
-	if (nt > 16)
-		nt = 16;
-	cut[0] = lx->p;
-	for (i = 1; i < nt; i++)
-		cut[i] = line_after(lx, lx->p + left / (size_t)nt *
-		    (size_t)i);
-	cut[nt] = lx->end;
-	atomic_init(&stop, false);
+	tl_par_cut(&par, lx->p, lx->end, lx->sep, nt);
 	memset(sh, 0, sizeof(sh));
-	for (k = 1; k < nt; k++) {
-		if (cut[k + 1] <= cut[k] || !share_init(&sh[k], r, lx, cut[k],
-		    cut[k + 1], &stop))
-			continue;
-		sh[k].started = pthread_create(&sh[k].tid, NULL, share_run,
-		    &sh[k]) == 0;
-	}
-	mine = *lx;
-	mine.end = cut[1];
-	rc = fast_lines(r, &mine);
+	for (k = 1; k < par.n; k++)
+		sh[k].started = share_init(&sh[k], r, lx, par.part[k].a,
+		    par.part[k].b) && tl_par_start(&par, k, share_run,
+		    &sh[k]);
+	rc = read_here(r, lx, par.part[0].b);
 	/* The workers stop where they are; what is left of a share this
 	 * thread reads, so a worker slowed down is never waited for. */
-	atomic_store(&stop, true);
-	for (k = 1; k < nt; k++)
-		if (sh[k].started)
-			pthread_join(sh[k].tid, NULL);
-	if (r->kept != NULL && mine.p > r->kept)
-		tl_release(r->ctx, r->kept, (size_t)(mine.p - r->kept));
-	lx->p = mine.p;
-	lx->no = mine.no;
-	going = rc == TELLER_OK && mine.p == cut[1];
-	for (k = 1; k < nt; k++) {
-		if (going && cut[k + 1] > cut[k]) {
-			int t = share_take(r, lx, &sh[k]);
+	tl_par_stop(&par, 1, par.n);
+	going = rc == TELLER_OK && lx->p == par.part[0].b;
+	for (k = 1; k < par.n; k++) {
+		const char *b = par.part[k].b;
+		if (going) {
+			t = share_take(r, lx, &sh[k]);
 			if (t != TELLER_OK && t != SHARE_SKIP) {
 				rc = t;
 				going = false;
-			} else if (lx->p < cut[k + 1]) {
-				mine = *lx;
-				mine.end = cut[k + 1];
-				r->kept = mine.p;
-				rc = fast_lines(r, &mine);
-				if (mine.p > r->kept)
-					tl_release(r->ctx, r->kept,
-					    (size_t)(mine.p - r->kept));
-				lx->p = mine.p;
-				lx->no = mine.no;
-				going = rc == TELLER_OK && mine.p == cut[k + 1];
+			} else if (lx->p < b) {
+				r->kept = lx->p;
+				rc = read_here(r, lx, b);
+				going = rc == TELLER_OK && lx->p == b;
 			}
 		}
 		teller_ctx_free(sh[k].ctx);
@@ -2418,8 +2342,7 @@ tl_fmt_blt(teller_ctx *ctx, const char *buf, size_t len,
 		    "%d candidates", r.c->ncand, r.ncand);
 	for (i = 0; i < r.ncand; i++)
 		TL_CAND(r.c, i)->withdrawn = r.withdrawn[i];
-	if ((rc = keep_ids(&r)) != TELLER_OK)
-		return rc;
+	keep_ids(&r);
 	*cp = r.c;
 	*pp = r.p;
 	return TELLER_OK;

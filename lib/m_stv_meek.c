@@ -91,7 +91,9 @@ hash_put(struct meek *m, const struct node *nodes, int32_t i)
  * -1 on OOM. A child is always stored after its parent. Narrow nodes
  * keep a list of children; the children of a node with more than WIDE
  * of them also go in a hash table (open addressing, at least twice the
- * largest tree), so wide nodes cost constant time too. */
+ * largest tree), so wide nodes cost constant time too. Its own table,
+ * not a tl_strtab: keys are (node, candidate) integer pairs, and it is
+ * emptied and refilled each time the tree is rebuilt. */
 static int32_t
 child(struct meek *m, struct tl_vec *v, int32_t parent, int cand)
 {

@@ -2,7 +2,10 @@
 /*
  * profile.c -- the contest (candidates, parties, withdrawn) and the ballot
  * profile: a multiset of distinct ballot patterns, identical ballots merged
- * as they are read through an open-addressing hash table.
+ * as they are read through an open-addressing hash table. That table is
+ * not a tl_strtab (strtab.c) on purpose: its keys are candidate-id
+ * patterns already stored in the profile's cells, hashed once and probed
+ * in a prefetching pipeline (add_cells), the hottest loop of every read.
  */
 #include <string.h>
 

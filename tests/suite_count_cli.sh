@@ -102,6 +102,13 @@ printf '2 1\n(a1) 1 2 0\n(a2) 2 0\n0\n"A"\n"B"\n"T"\n' >"$d/i1.blt"
 printf '2 1\n(a3) 1 2 0\n(a2) 2 0\n0\n"A"\n"B"\n"T"\n' >"$d/i2.blt"
 expect 1 'ballot id "a2" is in an earlier input too' \
     "$T" count "$d/i1.blt" "$d/i2.blt"
+# several shared: the first in the later file's order is named (BLT as CSV)
+printf '2 1\n(x) 1 2 0\n(y) 2 0\n0\n"A"\n"B"\n"T"\n' >"$d/i4.blt"
+expect 1 'ballot id "x" is in an earlier input too' \
+    "$T" count "$d/i4.blt" "$d/i4.blt"
+printf 'id,rank1\nx,A\ny,B\n' >"$d/i4.csv"
+expect 1 'ballot id "x" is in an earlier input too' \
+    "$T" count "$d/i4.csv" "$d/i4.csv"
 # option values out of range
 expect 2 'not a whole number' "$T" count --seed 99999999999999999999999 \
     "$d/tie.blt"

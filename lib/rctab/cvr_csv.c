@@ -10,11 +10,10 @@
  * file are read ahead in parallel and merged in file order (the parallel
  * read, at the end).
  */
-#include <pthread.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "par.h"
 #include "rctab_cvr.h"
 #include "tl_io.h"
 
@@ -182,7 +181,11 @@ struct pair {
  * when those bytes were first seen (passed as stable, rctab_cvr.h).
  * Conversion is a pure function of those bytes and the header, so a hit
  * gives exactly what parsing would. Bounded: past MEMO_MAX entries or
- * MEMO_BYTES of cell text, records are simply parsed.
+ * MEMO_BYTES of cell text, records are simply parsed. Its own table, not
+ * a tl_strtab: it is probed once per record of files of millions, so an
+ * entry is one cache line with short keys inline and the hash compared
+ * first (one miss a lookup), it carries the converted slots and pending
+ * counts, and the parallel read merges whole memos (part_apply).
  */
 #define MEMO_MAX   (1u << 16)
 #define MEMO_BYTES ((size_t)16 << 20)
@@ -706,14 +709,15 @@ id_cells(teller_ctx *ctx, const struct tl_cvr_source *src,
 
 /*
  * The parallel read (threads > 1, merged repeats, the fast layout, a
- * large file). The bytes after the header are cut into parts at line
- * starts; the calling thread reads the first part as always, and one
- * worker per later part reads ahead only what it can take for certain:
- * plain records (scan_fast) that end with a newline, start a line,
- * convert without error, in text that passes tl_text_check, while its
- * own memo has room. It stops at the first record it cannot take. Each
- * worker has its own context (same allocator) and memo and keeps, in
- * order, a copy of each record it saw first.
+ * large file; the frame is par.h's). The bytes after the header are cut
+ * into parts at line starts; the calling thread reads the first part as
+ * always, and one worker per later part reads ahead only what it can
+ * take for certain: plain records (scan_fast) that end with a newline,
+ * start a line, convert without error, in text that passes
+ * tl_text_check, while its own memo has room. It stops at the first
+ * record it cannot take. Each worker has its own context (same
+ * allocator) and memo and keeps, in order, a copy of each record it saw
+ * first.
  *
  * When the calling thread reaches a part's cut exactly, it stops that
  * worker (which ends at a record boundary: a worker slowed down by a busy
@@ -731,7 +735,6 @@ id_cells(teller_ctx *ctx, const struct tl_cvr_source *src,
  * parts), hence src->merge.
  */
 #define PAR_MIN  ((size_t)256 << 10) /* smallest part worth a thread */
-#define PAR_MAX  16
 /* A worker hands its pages back more often than the calling thread
  * (DROP_AFTER), so that two readers keep no more than one. */
 #define PAR_DROP ((size_t)4 << 20)
@@ -746,21 +749,26 @@ struct pitem {
 
 struct part {
 	teller_ctx *ctx;      /* the worker's own */
-	const struct tl_cvr_source *src;
 	const char *const *cands;
 	int first, ncol;
 	const char *a, *b;    /* the part: [a, b), a at a line start */
 	bool mapped;          /* pages may be dropped behind the worker */
 	const struct tl_map *m; /* the file, for part_drop */
-	atomic_bool halt;     /* set by the calling thread: stop now */
-	pthread_t tid;
-	bool started;
 	/* results */
 	const char *stopped;  /* where it stopped: b when it took all */
 	long long nrec;       /* records taken */
 	long endline;         /* line of stopped, counted from 1 at a */
 	struct memo memo;     /* recno and line counted from a */
 	struct tl_vec *items; /* of struct pitem, in order */
+};
+
+/* A worker's scratch while it reads its part. */
+struct pscan {
+	struct csvp p;
+	struct tl_vec *pairs, *slots, *ptrs;
+	struct fld *pf;
+	const char *piece;    /* text checked up to here */
+	const char *dropped;  /* pages handed back up to here */
 };
 
 /* Hand back [from, to) of the file (the caller drops its whole pages;
@@ -800,81 +808,126 @@ part_item(struct part *w, const struct fld *pf, const char *vs, size_t vn,
 	return TELLER_OK;
 }
 
-/* The worker: read part w as far as it can be taken for certain. */
-static void *
-part_run(void *arg)
+/* Set up worker w's scratch ps; false if it cannot (nothing read). */
+static bool
+part_setup(struct part *w, struct pscan *ps)
 {
-	struct part *w = arg;
 	teller_ctx *ctx = w->ctx;
-	struct csvp p;
-	struct tl_vec *pairs, *slots, *ptrs;
-	struct fld *pf;
-	struct chk dummy;
-	const char *piece = w->a, *dropped = w->a;
 	size_t nc = (size_t)w->ncol + 1;
 
-	memset(&p, 0, sizeof p);
-	p.ctx = ctx;
-	p.s = w->a;
-	p.end = w->b;
-	p.nextline = 1;
+	memset(ps, 0, sizeof *ps);
+	ps->p.ctx = ctx;
+	ps->p.s = w->a;
+	ps->p.end = w->b;
+	ps->p.nextline = 1;
+	ps->piece = w->a;
+	ps->dropped = w->a;
 	w->stopped = w->a;
 	w->endline = 1;
-	p.flds = tl_vec_new(ctx, sizeof(struct fld));
-	p.buf = tl_vec_new(ctx, 1);
-	pairs = tl_vec_new(ctx, sizeof(struct pair));
-	slots = tl_vec_new(ctx, sizeof(struct tl_cvr_slot));
-	ptrs = tl_vec_new(ctx, sizeof(char *));
+	ps->p.flds = tl_vec_new(ctx, sizeof(struct fld));
+	ps->p.buf = tl_vec_new(ctx, 1);
+	ps->pairs = tl_vec_new(ctx, sizeof(struct pair));
+	ps->slots = tl_vec_new(ctx, sizeof(struct tl_cvr_slot));
+	ps->ptrs = tl_vec_new(ctx, sizeof(char *));
 	w->items = tl_vec_new(ctx, sizeof(struct pitem));
-	pf = tl_alloc(ctx, (size_t)w->first + 1, sizeof *pf);
-	if (p.flds == NULL || p.buf == NULL || pairs == NULL ||
-	    slots == NULL || ptrs == NULL || w->items == NULL || pf == NULL ||
-	    tl_vec_reserve(ctx, pairs, nc) != TELLER_OK ||
-	    tl_vec_reserve(ctx, ptrs, nc) != TELLER_OK ||
-	    tl_vec_reserve(ctx, slots, nc) != TELLER_OK)
-		return NULL;
+	ps->pf = tl_alloc(ctx, (size_t)w->first + 1, sizeof *ps->pf);
+	return ps->p.flds != NULL && ps->p.buf != NULL && ps->pairs != NULL &&
+	    ps->slots != NULL && ps->ptrs != NULL && w->items != NULL &&
+	    ps->pf != NULL &&
+	    tl_vec_reserve(ctx, ps->pairs, nc) == TELLER_OK &&
+	    tl_vec_reserve(ctx, ps->ptrs, nc) == TELLER_OK &&
+	    tl_vec_reserve(ctx, ps->slots, nc) == TELLER_OK;
+}
+
+/* The record at rs0 (a record start) is at or past the text checked:
+ * check a piece ahead, to a line end, and hand back the pages behind.
+ * False if the text fails the check. */
+static bool
+part_ahead(struct part *w, struct pscan *ps, const char *rs0)
+{
+	const char *pe = ps->piece + CHECK_EVERY;
+
+	if (pe >= w->b) {
+		pe = w->b;
+	} else {
+		pe = memchr(pe, '\n', (size_t)(w->b - pe));
+		pe = pe == NULL ? w->b : pe + 1;
+	}
+	if (tl_text_check(w->ctx, ps->piece, (size_t)(pe - ps->piece)) !=
+	    TELLER_OK)
+		return false;
+	ps->piece = pe;
+	if (w->mapped && (size_t)(rs0 - ps->dropped) >= PAR_DROP) {
+		part_drop(w->m, ps->dropped, rs0);
+		ps->dropped = rs0;
+	}
+	return true;
+}
+
+/* The record at rs (line nl0), vote cells (vs, vn, h), seen first by
+ * worker w: parse and convert it as the reader would and keep it. False
+ * if it cannot be taken for certain. */
+static bool
+part_first(struct part *w, struct pscan *ps, const char *rs, long nl0,
+    const char *vs, size_t vn, uint64_t h)
+{
+	const struct tl_cvr_slot *cs = NULL;
+	struct chk dummy;
+
+	ps->p.s = rs;
+	ps->p.nextline = nl0;
+	if (next_record(&ps->p) != 1)
+		return false;
+	dummy.at = rs;
+	dummy.line = nl0;
+	dummy.col = 1;
+	if (convert(&ps->p, &dummy, w->first, w->ncol, w->cands,
+	    w->nrec + 1, ps->pairs, ps->slots, ps->ptrs) != TELLER_OK)
+		return false;
+	if (memo_add(w->ctx, &w->memo, vs, vn, h, ps->slots->data,
+	    (int)ps->slots->len, w->nrec + 1, ps->p.line, &cs) != TELLER_OK ||
+	    cs == NULL)
+		return false;
+	/* on failure the memo entry is never looked at again */
+	if (part_item(w, ps->pf, vs, vn, h) != TELLER_OK)
+		return false;
+	w->nrec++;
+	return true;
+}
+
+/* The worker (a tl_par_fn): read part w as far as it can be taken for
+ * certain. */
+static void
+part_run(void *arg, const struct tl_par_part *pt)
+{
+	struct part *w = arg;
+	struct pscan ps;
+
+	if (!part_setup(w, &ps))
+		return;
 	for (;;) {
-		const char *rs0 = p.s, *rs, *vs = NULL, *pe;
-		long nl00 = p.nextline, nl0;
+		const char *rs0 = ps.p.s, *rs, *vs = NULL;
+		long nl00 = ps.p.nextline, nl0;
 		size_t vn = 0;
 		uint64_t h = 0;
 		struct memo_ent *e;
-		const struct tl_cvr_slot *cs = NULL;
 
-		if (!skip_blank(&p)) {
-			w->stopped = p.s;
-			w->endline = p.nextline;
+		if (!skip_blank(&ps.p)) {
+			w->stopped = ps.p.s;
+			w->endline = ps.p.nextline;
 			break;
 		}
 		w->stopped = rs0;
 		w->endline = nl00;
-		rs = p.s;
-		nl0 = p.nextline;
+		rs = ps.p.s;
+		nl0 = ps.p.nextline;
 		/* every record start a line start */
-		if (rs[-1] != '\n' || atomic_load_explicit(&w->halt,
-		    memory_order_relaxed))
+		if (rs[-1] != '\n' || tl_par_halted(pt))
 			break;
-		if (rs >= piece) {
-			/* check the text a piece ahead, to a line end */
-			pe = piece + CHECK_EVERY;
-			if (pe >= w->b) {
-				pe = w->b;
-			} else {
-				pe = memchr(pe, '\n', (size_t)(w->b - pe));
-				pe = pe == NULL ? w->b : pe + 1;
-			}
-			if (tl_text_check(ctx, piece, (size_t)(pe - piece)) !=
-			    TELLER_OK)
-				break;
-			piece = pe;
-			if (w->mapped && (size_t)(rs0 - dropped) >=
-			    PAR_DROP) {
-				part_drop(w->m, dropped, rs0);
-				dropped = rs0;
-			}
-		}
-		if (!scan_fast(&p, w->first, pf, &vs, &vn, &h) ||
-		    (p.s < w->b && p.s[-1] != '\n'))
+		if (rs >= ps.piece && !part_ahead(w, &ps, rs0))
+			break;
+		if (!scan_fast(&ps.p, w->first, ps.pf, &vs, &vn, &h) ||
+		    (ps.p.s < w->b && ps.p.s[-1] != '\n'))
 			break;
 		e = w->memo.cap > 0 ? memo_find(&w->memo, vs, vn, h) : NULL;
 		if (e != NULL && e->lenp1 != 0) {
@@ -882,99 +935,82 @@ part_run(void *arg)
 			w->nrec++;
 			continue;
 		}
-		/* first sight: parse and convert it as the reader would */
-		p.s = rs;
-		p.nextline = nl0;
-		if (next_record(&p) != 1)
+		if (!part_first(w, &ps, rs, nl0, vs, vn, h))
 			break;
-		dummy.at = rs;
-		dummy.line = nl0;
-		dummy.col = 1;
-		if (convert(&p, &dummy, w->first, w->ncol, w->cands,
-		    w->nrec + 1, pairs, slots, ptrs) != TELLER_OK)
-			break;
-		if (memo_add(ctx, &w->memo, vs, vn, h, slots->data,
-		    (int)slots->len, w->nrec + 1, p.line, &cs) != TELLER_OK ||
-		    cs == NULL)
-			break;
-		/* on failure the memo entry is never looked at again */
-		if (part_item(w, pf, vs, vn, h) != TELLER_OK)
-			break;
-		w->nrec++;
 	}
-	return NULL;
 }
 
-/* Cut [s, end) into up to n parts at line starts; parts[1..] get a and
- * b (parts[0].a is the first cut). Returns the number of parts. */
-static int
-part_cut(struct part *parts, int n, const char *s, const char *end)
-{
-	size_t len = (size_t)(end - s), step = len / (size_t)n;
-	const char *prev = s, *q;
-	int k = 0, i;
+/* The state of one read: tl_cvr_read_csv's, shared by its steps. */
+struct rdr {
+	teller_ctx *ctx;
+	const struct tl_cvr_source *src;
+	tl_cvr_fn fn;
+	void *ud;
+	struct tl_map m;
+	struct csvp p;
+	const char **cands;     /* [ncol]: names of the vote columns */
+	int ncol, first;
+	struct tl_vec *pairs, *slots, *ptrs;
+	struct fld *pf;         /* the fields before the vote cells */
+	struct memo memo;
+	struct chk chk;
+	bool fast;              /* id cells before the vote cells */
+	const char *mdrop;      /* pages handed back up to here */
+	char idbuf[32];
+	char *scratch;          /* id_cells' */
+	size_t scap;
+	long long recno;        /* records read */
+	struct tl_par par;      /* the parallel read (par.n == 0: none) */
+	struct part parts[TL_PAR_MAX]; /* [1..par.n - 1], the workers' */
+	int pk;                 /* the next part to take */
+};
 
-	for (i = 1; i < n; i++) {
-		const char *x = s + step * (size_t)i;
-		if (x <= prev)
-			continue;
-		q = memchr(x, '\n', (size_t)(end - x));
-		if (q == NULL || q + 1 >= end)
-			break;
-		parts[k].a = q + 1;
-		if (k > 0)
-			parts[k - 1].b = q + 1;
-		prev = q + 1;
-		k++;
-	}
-	if (k > 0)
-		parts[k - 1].b = end;
-	return k;
-}
-
-/* Start the workers of parts[0..n-1] (those that fail to start simply
- * stop at once). */
+/* Start the parallel read of d's records if it is worth it (the workers
+ * that fail to start simply read nothing). */
 static void
-part_start(teller_ctx *ctx, struct part *parts, int n,
-    const struct tl_cvr_source *src, const char *const *cands, int first,
-    int ncol, const struct tl_map *m)
+part_begin(struct rdr *d)
 {
-	int k;
+	teller_ctx *ctx = d->ctx;
+	size_t left = (size_t)(d->p.end - d->p.s), most = left / PAR_MIN;
+	int want = ctx->threads, k;
 
-	for (k = 0; k < n; k++) {
-		struct part *w = &parts[k];
-		w->src = src;
-		w->cands = cands;
-		w->first = first;
-		w->ncol = ncol;
-		w->mapped = m->mapped;
-		w->m = m;
-		atomic_init(&w->halt, false);
+	d->pk = 1;
+	if (!d->fast || !d->src->merge || ctx->threads <= 1 ||
+	    left < 2 * PAR_MIN)
+		return;
+	if ((size_t)want > most)
+		want = (int)most;
+	tl_par_cut(&d->par, d->p.s, d->p.end, '\n', want);
+	for (k = 1; k < d->par.n; k++) {
+		struct part *w = &d->parts[k];
+		memset(w, 0, sizeof *w);
+		w->cands = d->cands;
+		w->first = d->first;
+		w->ncol = d->ncol;
+		w->a = d->par.part[k].a;
+		w->b = d->par.part[k].b;
+		w->mapped = d->m.mapped;
+		w->m = &d->m;
 		w->stopped = w->a;
 		w->endline = 1;
-		w->started = false;
 		if (teller_ctx_new(&ctx->alloc, &w->ctx) != TELLER_OK)
 			continue;
 		w->ctx->lim = ctx->lim;
-		w->started = pthread_create(&w->tid, NULL, part_run, w) == 0;
+		tl_par_start(&d->par, k, part_run, w);
 	}
 }
 
-/* Stop and join the workers of parts[0..n-1] still running and free
+/* Stop and join the workers of parts [from, to) still running and free
  * their contexts. */
 static void
-part_end(struct part *parts, int n)
+part_end(struct rdr *d, int from, int to)
 {
 	int k;
 
-	for (k = 0; k < n; k++)
-		atomic_store(&parts[k].halt, true);
-	for (k = 0; k < n; k++) {
-		if (parts[k].started)
-			pthread_join(parts[k].tid, NULL);
-		parts[k].started = false;
-		teller_ctx_free(parts[k].ctx);
-		parts[k].ctx = NULL;
+	tl_par_stop(&d->par, from, to);
+	for (k = from; k < to; k++) {
+		teller_ctx_free(d->parts[k].ctx);
+		d->parts[k].ctx = NULL;
 	}
 }
 
@@ -997,14 +1033,54 @@ part_fits(const struct memo *m, const struct part *w)
 	return m->n + nn <= MEMO_MAX && m->bytes + nb <= MEMO_BYTES;
 }
 
-/* Hand over the records part w saw first, as the sequential read would
- * have met them: recno and line are those at w->a. */
+/* Hand over item it of part w (entry we of its memo), a record seen
+ * first in the part, as the sequential read would have met it: recno
+ * and line are those at w->a. */
 static int
-part_apply(teller_ctx *ctx, const struct tl_cvr_source *src, tl_cvr_fn fn,
-    void *ud, struct memo *m, const struct part *w, long long recno,
-    long line, char **scratch, size_t *scap)
+part_apply_one(struct rdr *d, const struct pitem *it,
+    const struct memo_ent *we, const struct memo_cold *wc, long long recno,
+    long line)
 {
-	char idbuf[32];
+	const struct tl_cvr_source *src = d->src;
+	struct memo *m = &d->memo;
+	struct memo_ent *e = m->cap > 0 ? memo_find(m, it->key, it->vn,
+	    it->h) : NULL;
+	const struct tl_cvr_slot *cs = NULL;
+	struct tl_cvr cvr;
+	long long rg = recno + wc->recno;
+	long lg = line + wc->line - 1;
+	int rc;
+
+	if (e != NULL && e->lenp1 != 0) {
+		e->pending += 1 + we->pending;
+		return TELLER_OK;
+	}
+	if ((rc = memo_add(d->ctx, m, it->key, it->vn, it->h, wc->slots,
+	    we->nslots, rg, lg, &cs)) != TELLER_OK)
+		return rc;
+	if (cs == NULL)		/* part_fits said it would */
+		return tl_fail(d->ctx, TELLER_EINTERNAL, "parallel CSV "
+		    "read: memo full");
+	memset(&cvr, 0, sizeof cvr);
+	if ((rc = id_cells(d->ctx, src, it->pf, src->first_vote_col - 1,
+	    &d->scratch, &d->scap, &cvr)) != TELLER_OK)
+		return rc;
+	cvr.computed_id = fmt_id(d->idbuf, rg);
+	cvr.file = src->path;
+	cvr.line = lg;
+	cvr.nslots = we->nslots;
+	cvr.slots = cs;
+	cvr.stable = true;
+	if ((rc = d->fn(d->ctx, d->ud, &cvr)) != TELLER_OK)
+		return rc;
+	memo_find(m, it->key, it->vn, it->h)->pending += we->pending;
+	return TELLER_OK;
+}
+
+/* Hand over the records part w saw first, in order. */
+static int
+part_apply(struct rdr *d, const struct part *w, long long recno, long line)
+{
 	size_t i;
 	int rc;
 
@@ -1013,80 +1089,292 @@ part_apply(teller_ctx *ctx, const struct tl_cvr_source *src, tl_cvr_fn fn,
 		    i);
 		const struct memo_ent *we = memo_find(&w->memo, it->key,
 		    it->vn, it->h);
-		struct memo_ent *e = m->cap > 0 ? memo_find(m, it->key,
-		    it->vn, it->h) : NULL;
-		const struct memo_cold *wc = MEMO_COLD(&w->memo, we);
-		const struct tl_cvr_slot *cs = NULL;
-		struct tl_cvr cvr;
-		long long rg = recno + wc->recno;
-		long lg = line + wc->line - 1;
-
-		if (e != NULL && e->lenp1 != 0) {
-			e->pending += 1 + we->pending;
-			continue;
-		}
-		if ((rc = memo_add(ctx, m, it->key, it->vn, it->h, wc->slots,
-		    we->nslots, rg, lg, &cs)) != TELLER_OK)
+		if ((rc = part_apply_one(d, it, we, MEMO_COLD(&w->memo, we),
+		    recno, line)) != TELLER_OK)
 			return rc;
-		if (cs == NULL)		/* part_fits said it would */
-			return tl_fail(ctx, TELLER_EINTERNAL, "parallel CSV "
-			    "read: memo full");
-		memset(&cvr, 0, sizeof cvr);
-		if ((rc = id_cells(ctx, src, it->pf, src->first_vote_col - 1,
-		    scratch, scap, &cvr)) != TELLER_OK)
-			return rc;
-		cvr.computed_id = fmt_id(idbuf, rg);
-		cvr.file = src->path;
-		cvr.line = lg;
-		cvr.nslots = we->nslots;
-		cvr.slots = cs;
-		cvr.stable = true;
-		if ((rc = fn(ctx, ud, &cvr)) != TELLER_OK)
-			return rc;
-		memo_find(m, it->key, it->vn, it->h)->pending += we->pending;
 	}
 	return TELLER_OK;
 }
 
-/* The calling thread stands at the cut of part w (w->a, on line `line`)
- * with *recno records read: stop the worker, merge what it read if it
- * can, and free it. Moves p, chk and *recno past what was merged.
+/* The calling thread stands at the cut of part k (its a, on line `line`)
+ * with d->recno records read: stop the worker, merge what it read if it
+ * can, and free it. Moves d->p, d->chk and d->recno past what was merged.
  * TELLER_OK or the error of a record handed over. */
 static int
-part_take(teller_ctx *ctx, const struct tl_cvr_source *src, tl_cvr_fn fn,
-    void *ud, struct part *w, struct memo *m, struct csvp *p,
-    struct chk *chk, long line, long long *recno, char **scratch,
-    size_t *scap)
+part_take(struct rdr *d, int k, long line)
 {
+	struct part *w = &d->parts[k];
 	teller_ctx *tmp;
 	bool ok = false;
 	int rc = TELLER_OK;
 
-	atomic_store(&w->halt, true);
-	if (w->started)
-		pthread_join(w->tid, NULL);
-	w->started = false;
+	tl_par_stop(&d->par, k, k + 1);
 	/* the text before the cut not checked yet must pass, or its error
 	 * would come later in the sequential read than a record's here */
-	if (teller_ctx_new(&ctx->alloc, &tmp) == TELLER_OK) {
-		ok = tl_text_check(tmp, chk->at, (size_t)(w->a - chk->at)) ==
-		    TELLER_OK;
+	if (teller_ctx_new(&d->ctx->alloc, &tmp) == TELLER_OK) {
+		ok = tl_text_check(tmp, d->chk.at, (size_t)(w->a -
+		    d->chk.at)) == TELLER_OK;
 		teller_ctx_free(tmp);
 	}
-	if (ok && w->items != NULL && part_fits(m, w)) {
-		rc = part_apply(ctx, src, fn, ud, m, w, *recno, line, scratch,
-		    scap);
+	if (ok && w->items != NULL && part_fits(&d->memo, w)) {
+		rc = part_apply(d, w, d->recno, line);
 		if (rc == TELLER_OK && w->stopped != w->a) {
 			line += w->endline - 1;
-			*recno += w->nrec;
-			p->s = w->stopped;
-			p->nextline = line;
-			chk->at = w->stopped;
-			chk->line = line;
-			chk->col = 1;
+			d->recno += w->nrec;
+			d->p.s = w->stopped;
+			d->p.nextline = line;
+			d->chk.at = w->stopped;
+			d->chk.line = line;
+			d->chk.col = 1;
 		}
 	}
-	part_end(w, 1);
+	part_end(d, k, k + 1);
+	return rc;
+}
+
+/* The header row: the candidates' names (d->cands), d->ncol, d->pf and
+ * the scratch vectors. */
+static int
+csv_header(struct rdr *d)
+{
+	teller_ctx *ctx = d->ctx;
+	struct csvp *p = &d->p;
+	const char *buf = d->m.buf;
+	int rc, i;
+
+	p->ctx = ctx;
+	p->s = buf;
+	p->end = buf + d->m.len;
+	p->nextline = 1;
+	if (d->m.len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0)
+		p->s += 3;
+	p->flds = tl_vec_new(ctx, sizeof(struct fld));
+	p->buf = tl_vec_new(ctx, 1);
+	d->pairs = tl_vec_new(ctx, sizeof(struct pair));
+	d->slots = tl_vec_new(ctx, sizeof(struct tl_cvr_slot));
+	d->ptrs = tl_vec_new(ctx, sizeof(char *));
+	if (p->flds == NULL || p->buf == NULL || d->pairs == NULL ||
+	    d->slots == NULL || d->ptrs == NULL)
+		return TELLER_ENOMEM;
+	rc = next_record(p);
+	if (rc <= 0)
+		return rc == 0 ? tl_fail(ctx, TELLER_EPARSE, "no header row") :
+		    -rc;
+	d->chk.at = buf;
+	d->chk.line = 1;
+	d->chk.col = 1;
+	if ((rc = check_text(ctx, &d->chk, p->s, p->nextline)) != TELLER_OK)
+		return rc;
+	fix_fields(p, buf, d->m.len);
+	d->ncol = (int)p->flds->len;
+	d->cands = tl_alloc(ctx, (size_t)d->ncol + 1, sizeof(char *));
+	d->pf = tl_alloc(ctx, (size_t)(d->first > 0 ? d->first : 0) + 1,
+	    sizeof *d->pf);
+	if (d->cands == NULL || d->pf == NULL || tl_vec_reserve(ctx,
+	    d->pairs, (size_t)d->ncol + 1) != TELLER_OK || tl_vec_reserve(ctx,
+	    d->ptrs, (size_t)d->ncol + 1) != TELLER_OK || tl_vec_reserve(ctx,
+	    d->slots, (size_t)d->ncol + 1) != TELLER_OK)
+		return TELLER_ENOMEM;
+	for (i = d->first; i < d->ncol; i++) {
+		struct fld *f = &TL_VEC_AT(p->flds, struct fld, i);
+		if (is_blank(f->p, f->n))
+			return tl_fail_at(ctx, TELLER_EPARSE, 1, 0, "column %d: "
+			    "blank candidate name in the header", i + 1);
+		d->cands[i] = tl_strndup(ctx, f->p, f->n);
+		if (d->cands[i] == NULL)
+			return TELLER_ENOMEM;
+		if (*d->src->uwi_label != '\0' &&
+		    strcmp(d->cands[i], d->src->uwi_label) == 0)
+			d->cands[i] = TL_CVR_UWI;
+	}
+	return TELLER_OK;
+}
+
+/* csv_step's return to go on with the next record (no TELLER_* code). */
+#define STEP_MORE (-1)
+
+/* At the cut of part d->pk: merge the part read ahead, if the cut was
+ * reached at a record boundary (the step began at s0, on line l0). */
+static int
+at_cut(struct rdr *d, const char *s0, long l0)
+{
+	int k = d->pk++, rc = TELLER_OK;
+	const char *a = d->parts[k].a;
+
+	if (s0 <= a) {
+		for (; s0 < a; s0++)
+			if (*s0 == '\n')
+				l0++;
+		rc = part_take(d, k, l0);
+	}
+	part_end(d, k, k + 1);
+	return rc != TELLER_OK ? rc : STEP_MORE;
+}
+
+/* Before the record at rs (line nl0): check the text behind it when due,
+ * and hand back the pages read. */
+static int
+step_pages(struct rdr *d, const char *rs, long nl0)
+{
+	bool drop = d->m.mapped && (size_t)(rs - d->mdrop) >= DROP_AFTER;
+	int rc;
+
+	if ((drop || (size_t)(rs - d->chk.at) >= CHECK_EVERY) &&
+	    (rc = check_text(d->ctx, &d->chk, rs, nl0)) != TELLER_OK)
+		return rc;
+	if (drop) {
+		/* nothing before rs is looked at again: header names and
+		 * memo keys are copies */
+		part_drop(&d->m, d->mdrop, rs);
+		d->mdrop = rs;
+	}
+	return TELLER_OK;
+}
+
+/* A repeat of memo entry e, merged: handed over after the file; so are
+ * the plain repeats that follow, up to the next text check, drop or
+ * cut. */
+static void
+merged_repeat(struct rdr *d, struct memo_ent *e)
+{
+	const char *lim = before(d->p.end, d->chk.at, CHECK_EVERY);
+
+	e->pending++;
+	if (d->m.mapped)
+		lim = before(lim, d->mdrop, DROP_AFTER);
+	if (d->pk < d->par.n && d->par.part[d->pk].a < lim)
+		lim = d->par.part[d->pk].a;
+	repeats(&d->p, &d->memo, d->first, d->pf, lim, &d->recno);
+}
+
+/* The vote cells of the record being read, when scanned fast. */
+struct vkey {
+	const char *vs;
+	size_t vn;
+	uint64_t h;
+	bool keyed;             /* scanned fast: (vs, vn, h) are set */
+};
+
+/* Parse the record at d->p.s in full into cvr (slots converted, and
+ * kept in the memo when keyed). STEP_MORE when cvr is ready, else what
+ * csv_step returns (TELLER_OK at the end of the file, or an error). */
+static int
+full_record(struct rdr *d, const struct vkey *k, struct tl_cvr *cvr)
+{
+	struct csvp *p = &d->p;
+	const struct tl_cvr_slot *cs = NULL;
+	int rc = next_record(p);
+
+	if (rc <= 0)
+		return rc < 0 ? -rc : check_text(d->ctx, &d->chk, p->end,
+		    p->nextline);
+	fix_fields(p, d->m.buf, d->m.len);
+	if ((rc = convert(p, &d->chk, d->first, d->ncol, d->cands, d->recno,
+	    d->pairs, d->slots, d->ptrs)) != TELLER_OK)
+		return rc;
+	cvr->slots = d->slots->data;
+	cvr->nslots = (int)d->slots->len;
+	if (k->keyed) {
+		if ((rc = memo_add(d->ctx, &d->memo, k->vs, k->vn, k->h,
+		    cvr->slots, cvr->nslots, d->recno, p->line, &cs)) !=
+		    TELLER_OK)
+			return rc;
+		if (cs != NULL) {
+			cvr->slots = cs;
+			cvr->stable = true;
+		}
+	}
+	if ((rc = id_cells(d->ctx, d->src, p->flds->data, (int)p->flds->len,
+	    &d->scratch, &d->scap, cvr)) != TELLER_OK)
+		return rc;
+	return STEP_MORE;
+}
+
+/* Read the next record and hand it over (or count it, a merged repeat).
+ * STEP_MORE to go on; TELLER_OK at the end of the file, or an error. */
+static int
+csv_step(struct rdr *d)
+{
+	struct csvp *p = &d->p;
+	struct vkey k = { NULL, 0, 0, false };
+	struct memo_ent *e;
+	struct tl_cvr cvr;
+	const struct tl_cvr_slot *sl = NULL;
+	const char *rs, *s0 = p->s;
+	long nl0, l0 = p->nextline;
+	int nsl = 0, rc;
+
+	if (!skip_blank(p))
+		return check_text(d->ctx, &d->chk, p->end, p->nextline);
+	if (d->pk < d->par.n && p->s >= d->par.part[d->pk].a)
+		return at_cut(d, s0, l0);
+	d->recno++;
+	nl0 = p->nextline;
+	rs = p->s;
+	if ((rc = step_pages(d, rs, nl0)) != TELLER_OK)
+		return rc;
+	if (d->fast && scan_fast(p, d->first, d->pf, &k.vs, &k.vn, &k.h)) {
+		k.keyed = true;
+		e = d->memo.cap > 0 ? memo_find(&d->memo, k.vs, k.vn, k.h) :
+		    NULL;
+		if (e != NULL && e->lenp1 != 0 && d->src->merge) {
+			merged_repeat(d, e);
+			return STEP_MORE;
+		}
+		if (e != NULL && e->lenp1 != 0) {
+			sl = MEMO_COLD(&d->memo, e)->slots;
+			nsl = e->nslots;
+		} else {
+			/* first sight: parse it in full */
+			p->s = rs;
+			p->nextline = nl0;
+		}
+	}
+	/* (not before: most records end at the return above) */
+	memset(&cvr, 0, sizeof cvr);
+	cvr.slots = sl;
+	cvr.nslots = nsl;
+	cvr.stable = sl != NULL;
+	if (cvr.slots != NULL)
+		rc = id_cells(d->ctx, d->src, d->pf, d->first, &d->scratch,
+		    &d->scap, &cvr);
+	else if ((rc = full_record(d, &k, &cvr)) == STEP_MORE)
+		rc = TELLER_OK;
+	else
+		return rc;
+	if (rc != TELLER_OK)
+		return rc;
+	cvr.computed_id = fmt_id(d->idbuf, d->recno);
+	cvr.file = d->src->path;
+	cvr.line = p->line;
+	if ((rc = d->fn(d->ctx, d->ud, &cvr)) != TELLER_OK)
+		return rc;
+	return STEP_MORE;
+}
+
+/* Merged repeats: one record per memo entry, weighted, after the file. */
+static int
+hand_merged(struct rdr *d)
+{
+	struct memo *m = &d->memo;
+	size_t mi;
+	int rc = TELLER_OK;
+
+	for (mi = 0; rc == TELLER_OK && mi < m->cap; mi++) {
+		struct tl_cvr cvr;
+		struct memo_ent *e = &m->tab[mi];
+		if (e->lenp1 == 0 || e->pending == 0)
+			continue;
+		memset(&cvr, 0, sizeof cvr);
+		cvr.computed_id = fmt_id(d->idbuf, MEMO_COLD(m, e)->recno);
+		cvr.file = d->src->path;
+		cvr.line = MEMO_COLD(m, e)->line;
+		cvr.nslots = e->nslots;
+		cvr.slots = MEMO_COLD(m, e)->slots;
+		cvr.stable = true;
+		cvr.weight = e->pending;
+		rc = d->fn(d->ctx, d->ud, &cvr);
+	}
 	return rc;
 }
 
@@ -1094,238 +1382,30 @@ int
 tl_cvr_read_csv(teller_ctx *ctx, const struct tl_cvr_source *src,
     tl_cvr_fn fn, void *ud)
 {
-	struct tl_map m;
-	struct csvp p;
-	const char **cands = NULL;
-	int ncol = 0, first = src->first_vote_col - 1, rc, i;
-	struct tl_vec *pairs, *slots, *ptrs;
-	struct fld *pf = NULL;
-	struct memo memo;
-	struct chk chk;
-	bool fast, drop;
-	const char *mdrop;
-	char idbuf[32], *scratch = NULL;
-	size_t scap = 0, mi;
-	long long recno = 0;
-	struct part parts[PAR_MAX];
-	int npart = 0, pk = 0;
+	struct rdr d;
+	int rc;
 
-	if ((rc = tl_io_map(ctx, src->path, &m)) != TELLER_OK)
+	memset(&d, 0, sizeof d);
+	d.ctx = ctx;
+	d.src = src;
+	d.fn = fn;
+	d.ud = ud;
+	d.first = src->first_vote_col - 1;
+	if ((rc = tl_io_map(ctx, src->path, &d.m)) != TELLER_OK)
 		return rc;
-	memset(&p, 0, sizeof p);
-	memset(&memo, 0, sizeof memo);
-	p.ctx = ctx;
-	p.s = m.buf;
-	p.end = m.buf + m.len;
-	p.nextline = 1;
-	if (m.len >= 3 && memcmp(m.buf, "\xEF\xBB\xBF", 3) == 0)
-		p.s += 3;
-	p.flds = tl_vec_new(ctx, sizeof(struct fld));
-	p.buf = tl_vec_new(ctx, 1);
-	pairs = tl_vec_new(ctx, sizeof(struct pair));
-	slots = tl_vec_new(ctx, sizeof(struct tl_cvr_slot));
-	ptrs = tl_vec_new(ctx, sizeof(char *));
-	if (p.flds == NULL || p.buf == NULL || pairs == NULL ||
-	    slots == NULL || ptrs == NULL) {
-		rc = TELLER_ENOMEM;
-		goto out;
+	if ((rc = csv_header(&d)) == TELLER_OK) {
+		/* the fast path needs the id cells before the vote cells */
+		d.fast = d.first >= 0 && src->id_col <= d.first &&
+		    src->precinct_col <= d.first &&
+		    src->batch_col <= d.first;
+		d.mdrop = d.m.buf;
+		part_begin(&d);
+		while ((rc = csv_step(&d)) == STEP_MORE)
+			;
+		if (rc == TELLER_OK)
+			rc = hand_merged(&d);
 	}
-	/* header */
-	rc = next_record(&p);
-	if (rc <= 0) {
-		rc = rc == 0 ? tl_fail(ctx, TELLER_EPARSE, "no header row") :
-		    -rc;
-		goto out;
-	}
-	chk.at = m.buf;
-	chk.line = 1;
-	chk.col = 1;
-	if ((rc = check_text(ctx, &chk, p.s, p.nextline)) != TELLER_OK)
-		goto out;
-	fix_fields(&p, m.buf, m.len);
-	ncol = (int)p.flds->len;
-	cands = tl_alloc(ctx, (size_t)ncol + 1, sizeof(char *));
-	pf = tl_alloc(ctx, (size_t)(first > 0 ? first : 0) + 1, sizeof *pf);
-	if (cands == NULL || pf == NULL || tl_vec_reserve(ctx, pairs,
-	    (size_t)ncol + 1) != TELLER_OK || tl_vec_reserve(ctx, ptrs,
-	    (size_t)ncol + 1) != TELLER_OK || tl_vec_reserve(ctx, slots,
-	    (size_t)ncol + 1) != TELLER_OK) {
-		rc = TELLER_ENOMEM;
-		goto out;
-	}
-	for (i = first; i < ncol; i++) {
-		struct fld *f = &TL_VEC_AT(p.flds, struct fld, i);
-		if (is_blank(f->p, f->n)) {
-			rc = tl_fail_at(ctx, TELLER_EPARSE, 1, 0, "column %d: "
-			    "blank candidate name in the header", i + 1);
-			goto out;
-		}
-		cands[i] = tl_strndup(ctx, f->p, f->n);
-		if (cands[i] == NULL) {
-			rc = TELLER_ENOMEM;
-			goto out;
-		}
-		if (*src->uwi_label != '\0' &&
-		    strcmp(cands[i], src->uwi_label) == 0)
-			cands[i] = TL_CVR_UWI;
-	}
-	/* the fast path needs the id cells before the vote cells */
-	fast = first >= 0 && src->id_col <= first &&
-	    src->precinct_col <= first && src->batch_col <= first;
-	mdrop = m.buf;
-	if (fast && src->merge && ctx->threads > 1 &&
-	    (size_t)(p.end - p.s) >= 2 * PAR_MIN) {
-		size_t most = (size_t)(p.end - p.s) / PAR_MIN;
-		int want = ctx->threads < PAR_MAX ? ctx->threads : PAR_MAX;
-		if ((size_t)want > most)
-			want = (int)most;
-		memset(parts, 0, sizeof parts);
-		npart = part_cut(parts, want, p.s, p.end);
-		part_start(ctx, parts, npart, src, cands, first, ncol,
-		    &m);
-	}
-	for (;;) {
-		struct tl_cvr cvr;
-		const struct tl_cvr_slot *sl = NULL;
-		const char *vs = NULL;
-		size_t vn = 0;
-		uint64_t h = 0;
-		struct memo_ent *e = NULL;
-		bool keyed = false;
-		const char *rs, *s0 = p.s;
-		long nl0, l0 = p.nextline;
-		int nsl = 0;
-		bool stable = false;
-
-		if (!skip_blank(&p)) {
-			rc = check_text(ctx, &chk, p.end, p.nextline);
-			break;
-		}
-		if (pk < npart && p.s >= parts[pk].a) {
-			/* at a cut: merge the part read ahead, if the cut was
-			 * reached at a record boundary */
-			struct part *w = &parts[pk++];
-			rc = TELLER_OK;
-			if (s0 <= w->a) {
-				for (; s0 < w->a; s0++)
-					if (*s0 == '\n')
-						l0++;
-				rc = part_take(ctx, src, fn, ud, w, &memo, &p,
-				    &chk, l0, &recno, &scratch, &scap);
-			}
-			part_end(w, 1);
-			if (rc != TELLER_OK)
-				goto out;
-			continue;
-		}
-		recno++;
-		nl0 = p.nextline;
-		rs = p.s;
-		drop = m.mapped && (size_t)(rs - mdrop) >= DROP_AFTER;
-		if ((drop || (size_t)(rs - chk.at) >= CHECK_EVERY) &&
-		    (rc = check_text(ctx, &chk, rs, nl0)) != TELLER_OK)
-			goto out;
-		if (drop) {
-			/* nothing before rs is looked at again: header
-			 * names and memo keys are copies */
-			part_drop(&m, mdrop, rs);
-			mdrop = rs;
-		}
-		if (fast && scan_fast(&p, first, pf, &vs, &vn, &h)) {
-			keyed = true;
-			if (memo.cap > 0) {
-				e = memo_find(&memo, vs, vn, h);
-				if (e->lenp1 != 0 && src->merge) {
-					/* handed over after the file; so are
-					 * the plain repeats that follow, up to
-					 * the next text check, drop or cut */
-					const char *lim = before(p.end,
-					    chk.at, CHECK_EVERY);
-					e->pending++;
-					if (m.mapped)
-						lim = before(lim, mdrop,
-						    DROP_AFTER);
-					if (pk < npart && parts[pk].a < lim)
-						lim = parts[pk].a;
-					repeats(&p, &memo, first, pf, lim,
-					    &recno);
-					continue;
-				}
-				if (e->lenp1 != 0) {
-					sl = MEMO_COLD(&memo, e)->slots;
-					nsl = e->nslots;
-					stable = true;
-				}
-			}
-			if (sl == NULL) {
-				/* first sight: parse it in full */
-				p.s = rs;
-				p.nextline = nl0;
-			}
-		}
-		/* (not before: most records end at the continue above) */
-		memset(&cvr, 0, sizeof cvr);
-		cvr.nslots = nsl;
-		cvr.stable = stable;
-		if (sl != NULL) {
-			if ((rc = id_cells(ctx, src, pf, first, &scratch,
-			    &scap, &cvr)) != TELLER_OK)
-				goto out;
-		} else {
-			rc = next_record(&p);
-			if (rc <= 0) {
-				rc = rc < 0 ? -rc : check_text(ctx, &chk,
-				    p.end, p.nextline);
-				break;
-			}
-			fix_fields(&p, m.buf, m.len);
-			if ((rc = convert(&p, &chk, first, ncol, cands, recno,
-			    pairs, slots, ptrs)) != TELLER_OK)
-				goto out;
-			sl = slots->data;
-			cvr.nslots = (int)slots->len;
-			if (keyed) {
-				const struct tl_cvr_slot *cs = NULL;
-				if ((rc = memo_add(ctx, &memo, vs, vn, h, sl,
-				    cvr.nslots, recno, p.line, &cs)) !=
-				    TELLER_OK)
-					goto out;
-				if (cs != NULL) {
-					sl = cs;
-					cvr.stable = true;
-				}
-			}
-			if ((rc = id_cells(ctx, src, p.flds->data,
-			    (int)p.flds->len, &scratch, &scap, &cvr)) !=
-			    TELLER_OK)
-				goto out;
-		}
-		cvr.computed_id = fmt_id(idbuf, recno);
-		cvr.file = src->path;
-		cvr.line = p.line;
-		cvr.slots = sl;
-		if ((rc = fn(ctx, ud, &cvr)) != TELLER_OK)
-			goto out;
-	}
-	/* merged repeats: one record per memo entry, weighted */
-	for (mi = 0; rc == TELLER_OK && mi < memo.cap; mi++) {
-		struct tl_cvr cvr;
-		struct memo_ent *e = &memo.tab[mi];
-		if (e->lenp1 == 0 || e->pending == 0)
-			continue;
-		memset(&cvr, 0, sizeof cvr);
-		cvr.computed_id = fmt_id(idbuf, MEMO_COLD(&memo, e)->recno);
-		cvr.file = src->path;
-		cvr.line = MEMO_COLD(&memo, e)->line;
-		cvr.nslots = e->nslots;
-		cvr.slots = MEMO_COLD(&memo, e)->slots;
-		cvr.stable = true;
-		cvr.weight = e->pending;
-		rc = fn(ctx, ud, &cvr);
-	}
-out:
-	if (npart > 0)
-		part_end(parts, npart);
-	tl_io_unmap(&m);
+	part_end(&d, 1, d.par.n);
+	tl_io_unmap(&d.m);
 	return rc;
 }

@@ -652,6 +652,55 @@ static const unsigned char jp_plain[256] = {
 	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
 };
 
+/* Code point u (at most U+10FFFF) as UTF-8 at d; returns the end. */
+static char *
+jp_put_utf8(char *d, unsigned u)
+{
+	if (u < 0x80) {
+		*d++ = (char)u;
+	} else if (u < 0x800) {
+		*d++ = (char)(0xC0 | (u >> 6));
+		*d++ = (char)(0x80 | (u & 0x3F));
+	} else if (u < 0x10000) {
+		*d++ = (char)(0xE0 | (u >> 12));
+		*d++ = (char)(0x80 | ((u >> 6) & 0x3F));
+		*d++ = (char)(0x80 | (u & 0x3F));
+	} else {
+		*d++ = (char)(0xF0 | (u >> 18));
+		*d++ = (char)(0x80 | ((u >> 12) & 0x3F));
+		*d++ = (char)(0x80 | ((u >> 6) & 0x3F));
+		*d++ = (char)(0x80 | (u & 0x3F));
+	}
+	return d;
+}
+
+/* The four hex digits at *sp (just past "\u"; a surrogate pair takes
+ * the next escape too) decoded as UTF-8 at *dp; both move past. False
+ * to give up (bad digits, \u0000, a lone surrogate). */
+static bool
+jp_uescape(const unsigned char **sp, const unsigned char *end, char **dp)
+{
+	const unsigned char *s = *sp;
+	unsigned u, lo;
+
+	if (end - s < 4 || jp_hex((const char *)s, &u) != 0)
+		return false;
+	s += 4;
+	if (u == 0 || (u >= 0xDC00 && u <= 0xDFFF))
+		return false;
+	if (u >= 0xD800 && u <= 0xDBFF) {
+		if (end - s < 6 || s[0] != '\\' || s[1] != 'u' ||
+		    jp_hex((const char *)s + 2, &lo) != 0 ||
+		    lo < 0xDC00 || lo > 0xDFFF)
+			return false;
+		s += 6;
+		u = 0x10000 + ((u - 0xD800) << 10) + (lo - 0xDC00);
+	}
+	*dp = jp_put_utf8(*dp, u);
+	*sp = s;
+	return true;
+}
+
 /* A string at j->p (on its '"') decoded into the pool; *out its start,
  * *len its length. False to give up. */
 static bool
@@ -712,41 +761,10 @@ jp_string(struct jp *j, size_t *out, size_t *len)
 		case 'n': *d++ = '\n'; break;
 		case 'r': *d++ = '\r'; break;
 		case 't': *d++ = '\t'; break;
-		case 'u': {
-			unsigned u, lo;
-
-			if (end - s < 4 || jp_hex((const char *)s, &u) != 0)
+		case 'u':
+			if (!jp_uescape(&s, end, &d))
 				return false;
-			s += 4;
-			if (u == 0 || (u >= 0xDC00 && u <= 0xDFFF))
-				return false;
-			if (u >= 0xD800 && u <= 0xDBFF) {
-				if (end - s < 6 || s[0] != '\\' ||
-				    s[1] != 'u' ||
-				    jp_hex((const char *)s + 2, &lo) != 0 ||
-				    lo < 0xDC00 || lo > 0xDFFF)
-					return false;
-				s += 6;
-				u = 0x10000 + ((u - 0xD800) << 10) +
-				    (lo - 0xDC00);
-			}
-			if (u < 0x80) {
-				*d++ = (char)u;
-			} else if (u < 0x800) {
-				*d++ = (char)(0xC0 | (u >> 6));
-				*d++ = (char)(0x80 | (u & 0x3F));
-			} else if (u < 0x10000) {
-				*d++ = (char)(0xE0 | (u >> 12));
-				*d++ = (char)(0x80 | ((u >> 6) & 0x3F));
-				*d++ = (char)(0x80 | (u & 0x3F));
-			} else {
-				*d++ = (char)(0xF0 | (u >> 18));
-				*d++ = (char)(0x80 | ((u >> 12) & 0x3F));
-				*d++ = (char)(0x80 | ((u >> 6) & 0x3F));
-				*d++ = (char)(0x80 | (u & 0x3F));
-			}
 			break;
-		}
 		default:
 			return false;
 		}
@@ -768,7 +786,6 @@ jp_lit(struct jp *j, const char *w, size_t n)
 	return true;
 }
 
-/* One value at j->p (no leading blanks): its node index or JP_FAIL. */
 /* A member name at j->p (on its '"'): pointing into the text when it
  * has no escapes nor other bytes to check, else decoded into the pool.
  * Only k's key, klen and koff are set. */
@@ -791,66 +808,110 @@ jp_key(struct jp *j, struct tl_jv *k)
 	return jp_string(j, &k->koff, &k->klen);
 }
 
+static size_t jp_value(struct jp *j, const struct tl_jv *key);
+
+/* An object or array at j->p (on its '{' or '['), member name key:
+ * its node index or JP_FAIL. */
+static size_t
+jp_container(struct jp *j, const struct tl_jv *key)
+{
+	bool obj = *j->p == '{';
+	char close = obj ? '}' : ']';
+	size_t at, prev = JP_FAIL, kid, cnt = 0;
+
+	if (++j->depth > j->maxdepth ||
+	    (at = jp_push(j, obj ? TL_JOBJ : TL_JARR, key)) == JP_FAIL)
+		return JP_FAIL;
+	j->p++;
+	jp_ws(j);
+	if (j->p < j->end && *j->p == close) {
+		j->p++;
+		j->depth--;
+		return at;
+	}
+	for (;;) {
+		struct tl_jv k = { .koff = JP_FAIL };
+
+		if (obj) {
+			if (j->p >= j->end || *j->p != '"' || !jp_key(j, &k))
+				return JP_FAIL;
+			jp_ws(j);
+			if (j->p >= j->end || *j->p != ':')
+				return JP_FAIL;
+			j->p++;
+			jp_ws(j);
+		}
+		if ((kid = jp_value(j, &k)) == JP_FAIL)
+			return JP_FAIL;
+		if (prev != JP_FAIL)
+			jp_node(j, prev)->next = kid - prev;
+		prev = kid;
+		cnt++;
+		jp_ws(j);
+		if (j->p >= j->end)
+			return JP_FAIL;
+		if (*j->p == ',') {
+			j->p++;
+			jp_ws(j);
+			continue;
+		}
+		if (*j->p != close)
+			return JP_FAIL;
+		j->p++;
+		j->depth--;
+		jp_node(j, at)->n = cnt;
+		return at;
+	}
+}
+
+/* An integer at j->p, -?(0|[1-9][0-9]*) of at most 18 digits: its node
+ * index or JP_FAIL (anything else, a real included). */
+static size_t
+jp_int(struct jp *j, const struct tl_jv *key)
+{
+	const char *p = j->p;
+	bool neg = false;
+	long long v = 0;
+	size_t nd = 0, at;
+
+	if (*p == '-') {
+		neg = true;
+		p++;
+	}
+	if (p < j->end && *p == '0') {
+		p++;
+		nd = 1;
+	} else {
+		/* A 19th digit only makes it give up. */
+		while (p < j->end && *p >= '0' && *p <= '9' && nd < 19) {
+			if (nd < 18)
+				v = v * 10 + (*p - '0');
+			p++;
+			nd++;
+		}
+	}
+	if (nd == 0 || nd > 18 || (p < j->end && ((*p >= '0' &&
+	    *p <= '9') || *p == '.' || *p == 'e' || *p == 'E')))
+		return JP_FAIL;
+	j->p = p;
+	if ((at = jp_push(j, TL_JINT, key)) == JP_FAIL)
+		return JP_FAIL;
+	jp_node(j, at)->u.i = (json_int_t)(neg ? -v : v);
+	return at;
+}
+
+/* One value at j->p (no leading blanks): its node index or JP_FAIL. */
 static size_t
 jp_value(struct jp *j, const struct tl_jv *key)
 {
-	size_t at, prev, kid, cnt = 0;
-	size_t s, n;
+	size_t at, s, n;
 
 	if (j->p >= j->end)
 		return JP_FAIL;
 	switch (*j->p) {
 	case '{':
-	case '[': {
-		bool obj = *j->p == '{';
-		char close = obj ? '}' : ']';
-
-		if (++j->depth > j->maxdepth ||
-		    (at = jp_push(j, obj ? TL_JOBJ : TL_JARR, key)) == JP_FAIL)
-			return JP_FAIL;
-		j->p++;
-		jp_ws(j);
-		if (j->p < j->end && *j->p == close) {
-			j->p++;
-			j->depth--;
-			return at;
-		}
-		prev = JP_FAIL;
-		for (;;) {
-			struct tl_jv k = { .koff = JP_FAIL };
-
-			if (obj) {
-				if (j->p >= j->end || *j->p != '"' ||
-				    !jp_key(j, &k))
-					return JP_FAIL;
-				jp_ws(j);
-				if (j->p >= j->end || *j->p != ':')
-					return JP_FAIL;
-				j->p++;
-				jp_ws(j);
-			}
-			if ((kid = jp_value(j, &k)) == JP_FAIL)
-				return JP_FAIL;
-			if (prev != JP_FAIL)
-				jp_node(j, prev)->next = kid - prev;
-			prev = kid;
-			cnt++;
-			jp_ws(j);
-			if (j->p >= j->end)
-				return JP_FAIL;
-			if (*j->p == ',') {
-				j->p++;
-				jp_ws(j);
-				continue;
-			}
-			if (*j->p != close)
-				return JP_FAIL;
-			j->p++;
-			j->depth--;
-			jp_node(j, at)->n = cnt;
-			return at;
-		}
-	}
+	case '[':
+		return jp_container(j, key);
 	case '"':
 		if (!jp_string(j, &s, &n) ||
 		    (at = jp_push(j, TL_JSTR, key)) == JP_FAIL)
@@ -867,39 +928,8 @@ jp_value(struct jp *j, const struct tl_jv *key)
 	case 'n':
 		return jp_lit(j, "null", 4) ? jp_push(j, TL_JNULL, key) :
 		    JP_FAIL;
-	default: {
-		/* An integer: -?(0|[1-9][0-9]*), at most 18 digits. */
-		const char *p = j->p;
-		bool neg = false;
-		long long v = 0;
-		size_t nd = 0;
-
-		if (*p == '-') {
-			neg = true;
-			p++;
-		}
-		if (p < j->end && *p == '0') {
-			p++;
-			nd = 1;
-		} else {
-			/* A 19th digit only makes it give up. */
-			while (p < j->end && *p >= '0' && *p <= '9' &&
-			    nd < 19) {
-				if (nd < 18)
-					v = v * 10 + (*p - '0');
-				p++;
-				nd++;
-			}
-		}
-		if (nd == 0 || nd > 18 || (p < j->end && ((*p >= '0' &&
-		    *p <= '9') || *p == '.' || *p == 'e' || *p == 'E')))
-			return JP_FAIL;
-		j->p = p;
-		if ((at = jp_push(j, TL_JINT, key)) == JP_FAIL)
-			return JP_FAIL;
-		jp_node(j, at)->u.i = (json_int_t)(neg ? -v : v);
-		return at;
-	}
+	default:
+		return jp_int(j, key);
 	}
 }
 

@@ -11,63 +11,57 @@
 #include "rctab_tab.h"
 
 /* ------------------------------------------------------------------ */
-/* interned strings                                                    */
+/* tables                                                              */
 
-static uint32_t
-strhash(const char *s)
+struct tl_vec *
+tl_rtab_table_new(teller_ctx *ctx, size_t n, size_t size)
 {
-	uint32_t h = 2166136261u;
+	struct tl_vec *v = tl_vec_new(ctx, size);
 
-	while (*s != '\0')
-		h = (h ^ (unsigned char)*s++) * 16777619u;
-	return h;
+	if (v == NULL || tl_vec_reserve(ctx, v, n) != TELLER_OK)
+		return NULL;
+	memset(v->data, 0, n * size);
+	v->len = n;
+	return v;
 }
+
+void
+tl_rtab_table_free(teller_ctx *ctx, struct tl_vec *v)
+{
+	if (v == NULL)
+		return;
+	tl_free(ctx, v->data, v->cap * v->size);
+	v->data = NULL;
+	v->len = v->cap = 0;
+}
+
+/* Interned strings: tl_strtab, and a NUL-terminated copy of each. */
 
 int
 tl_rtab_strtab_init(teller_ctx *ctx, struct strtab *t)
 {
 	t->strs = tl_vec_new(ctx, sizeof(char *));
-	t->nslots = 64;
-	t->slots = tl_alloc(ctx, t->nslots, sizeof(uint32_t));
-	return t->strs == NULL || t->slots == NULL ? TELLER_ENOMEM : TELLER_OK;
+	return t->strs == NULL || tl_strtab_init(ctx, &t->set) != TELLER_OK ?
+	    TELLER_ENOMEM : TELLER_OK;
 }
 
 /* Index of s in t, adding it when add is set; -1 if absent, -2 on OOM. */
 int
 tl_rtab_strtab_get(teller_ctx *ctx, struct strtab *t, const char *s, bool add)
 {
-	size_t mask = t->nslots - 1, i, j;
-	uint32_t h = strhash(s);
-	const char **strs = t->strs->data;
+	size_t n = strlen(s);
+	bool added;
 	char *copy;
+	int i;
 
-	for (i = h & mask; t->slots[i] != 0; i = (i + 1) & mask)
-		if (strcmp(strs[t->slots[i] - 1], s) == 0)
-			return (int)t->slots[i] - 1;
 	if (!add)
-		return -1;
-	if ((t->strs->len + 1) * 2 > t->nslots) {
-		size_t n = t->nslots * 2;
-		uint32_t *ns = tl_alloc(ctx, n, sizeof(uint32_t));
-		if (ns == NULL)
-			return -2;
-		for (j = 0; j < t->strs->len; j++) {
-			for (i = strhash(strs[j]) & (n - 1); ns[i] != 0;
-			    i = (i + 1) & (n - 1))
-				;
-			ns[i] = (uint32_t)j + 1;
-		}
-		t->slots = ns;
-		t->nslots = n;
-		mask = n - 1;
-		for (i = h & mask; t->slots[i] != 0; i = (i + 1) & mask)
-			;
-	}
-	copy = tl_strdup(ctx, s);
-	if (copy == NULL || tl_vec_push(ctx, t->strs, &copy) == NULL)
+		return tl_strtab_find(&t->set, s, n);
+	if ((i = tl_strtab_put(ctx, &t->set, s, n, &added)) < 0)
 		return -2;
-	t->slots[i] = (uint32_t)t->strs->len;
-	return (int)t->strs->len - 1;
+	if (added && ((copy = tl_strndup(ctx, s, n)) == NULL ||
+	    tl_vec_push(ctx, t->strs, &copy) == NULL))
+		return -2;
+	return i;
 }
 
 int
@@ -103,20 +97,25 @@ keyhash(const uint32_t *k, size_t n)
 	return (uint32_t)h;
 }
 
+/* Double the record table (rehashed from the records). */
 static int
 rec_grow(struct tl_rtab *t)
 {
 	size_t n = t->nrslots * 2, i, j;
-	uint32_t *ns = tl_alloc(t->ctx, n, sizeof(uint32_t));
+	struct tl_vec *nv = tl_rtab_table_new(t->ctx, n, sizeof(uint32_t));
+	uint32_t *ns;
 
-	if (ns == NULL)
+	if (nv == NULL)
 		return TELLER_ENOMEM;
+	ns = nv->data;
 	for (j = 0; j < t->recs->len; j++) {
 		for (i = REC(t, j)->hash & (n - 1); ns[i] != 0;
 		    i = (i + 1) & (n - 1))
 			;
 		ns[i] = (uint32_t)j + 1;
 	}
+	tl_rtab_table_free(t->ctx, t->rslotv);
+	t->rslotv = nv;
 	t->rslots = ns;
 	t->nrslots = n;
 	return TELLER_OK;
@@ -157,7 +156,10 @@ stab_hash(const void *p, const int *sl)
 	return (size_t)(h >> 32);
 }
 
-/* The stable-slots entry for (p, sl): a hit, or the empty one. */
+/* The stable-slots entry for (p, sl): a hit, or the empty one. The
+ * table is keyed by a pointer and two slice numbers, not by a string
+ * (one probe per ballot that a reader passed as stable), so it is not a
+ * tl_strtab. */
 static struct sent *
 stab_find(const struct tl_rtab *t, const void *p, const int *sl)
 {
@@ -185,9 +187,12 @@ remember(struct tl_rtab *t, const struct tl_cvr *r, const int *sl,
 		return TELLER_OK;
 	if ((t->nstab + 1) * 2 > t->nstabslots) {
 		size_t n = t->nstabslots == 0 ? 1024 : t->nstabslots * 2;
-		struct sent *ns = tl_alloc(t->ctx, n, sizeof *ns);
-		if (ns == NULL)
+		struct tl_vec *nv = tl_rtab_table_new(t->ctx, n, sizeof
+		    (struct sent));
+		struct sent *ns;
+		if (nv == NULL)
 			return TELLER_ENOMEM;
+		ns = nv->data;
 		for (i = 0; i < t->nstabslots; i++) {
 			if (t->stab[i].slots == NULL)
 				continue;
@@ -196,6 +201,8 @@ remember(struct tl_rtab *t, const struct tl_cvr *r, const int *sl,
 				;
 			ns[j] = t->stab[i];
 		}
+		tl_rtab_table_free(t->ctx, t->stabv);
+		t->stabv = nv;
 		t->stab = ns;
 		t->nstabslots = n;
 	}

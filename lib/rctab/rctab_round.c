@@ -29,10 +29,16 @@ xfer_add(struct tl_rtab *t, int round, int slice, int src, int dst,
 
 	if ((t->nx + 1) * 2 > t->nxslots) {
 		size_t n = t->nxslots * 2, j;
-		uint64_t *nk = tl_alloc(t->ctx, n, sizeof(uint64_t));
-		struct tl_dec *nv = tl_alloc(t->ctx, n, sizeof(struct tl_dec));
-		if (nk == NULL || nv == NULL)
+		struct tl_vec *kv = tl_rtab_table_new(t->ctx, n,
+		    sizeof(uint64_t));
+		struct tl_vec *vv = tl_rtab_table_new(t->ctx, n,
+		    sizeof(struct tl_dec));
+		uint64_t *nk;
+		struct tl_dec *nv;
+		if (kv == NULL || vv == NULL)
 			return TELLER_ENOMEM;
+		nk = kv->data;
+		nv = vv->data;
 		for (j = 0; j < t->nxslots; j++) {
 			if (t->xkeys[j] == 0)
 				continue;
@@ -43,6 +49,10 @@ xfer_add(struct tl_rtab *t, int round, int slice, int src, int dst,
 			nk[i] = t->xkeys[j];
 			nv[i] = t->xvals[j];
 		}
+		tl_rtab_table_free(t->ctx, t->xkeyv);
+		tl_rtab_table_free(t->ctx, t->xvalv);
+		t->xkeyv = kv;
+		t->xvalv = vv;
 		t->xkeys = nk;
 		t->xvals = nv;
 		t->nxslots = n;

@@ -14,10 +14,11 @@
 /* ------------------------------------------------------------------ */
 /* interned strings                                                    */
 
+/* The lookup is the one string set (tl_strtab); strs keeps a
+ * NUL-terminated copy of each string, in index order, for the writers. */
 struct strtab {
+	struct tl_strtab set;
 	struct tl_vec *strs;  /* of const char * */
-	uint32_t *slots;      /* index + 1 */
-	size_t nslots;
 };
 
 /* ------------------------------------------------------------------ */
@@ -99,8 +100,11 @@ struct tl_rtab {
 	/* records */
 	struct tl_vec *recs;      /* of struct rrec */
 	struct tl_vec *cells;     /* of uint32_t */
-	uint32_t *rslots;
+	uint32_t *rslots;         /* record hash -> index + 1 (open
+				   * addressing over uint32 keys, not
+				   * strings: not a tl_strtab) */
 	size_t nrslots;
+	struct tl_vec *rslotv;    /* rslots once grown, or NULL */
 	struct tl_vec *keyv;      /* scratch key */
 	struct tl_vec *kepts;     /* of struct kept */
 	const char *cur_file;
@@ -116,6 +120,7 @@ struct tl_rtab {
 	} *stab;                  /* stable slots pointer and slices ->
 				   * record, open addressing */
 	size_t nstab, nstabslots;
+	struct tl_vec *stabv;     /* stab's storage, or NULL */
 	/* per pass */
 	int seats, pass, nslice;
 	bool *excluded;
@@ -124,9 +129,11 @@ struct tl_rtab {
 	int nwon, nelim;
 	int nround;
 	struct tl_vec *rounds;    /* of struct tl_rround */
-	uint64_t *xkeys;          /* transfer map */
+	uint64_t *xkeys;          /* transfer map: (round, slice, from,
+				   * to) packed -> xvals, open addressing */
 	struct tl_dec *xvals;
 	size_t nx, nxslots;
+	struct tl_vec *xkeyv, *xvalv; /* their storage once grown */
 	struct tl_jrand rng;
 	int *perm;                /* tie-break order (config or generated) */
 	int nperm;
@@ -153,6 +160,12 @@ tl_rtab_uses_surplus(const struct tl_rtab *t)
 
 /* interned strings (rctab_read.c): index of s, added if add; -1 absent,
  * -2 out of memory */
+/* The specialised hash tables' storage once grown: a new table of n
+ * zeroed elements of size bytes (NULL on OOM), and the storage of the
+ * one it replaced freed once its entries have moved (NULL: the first
+ * table, in the arena, stays). */
+struct tl_vec *tl_rtab_table_new(teller_ctx *ctx, size_t n, size_t size);
+void tl_rtab_table_free(teller_ctx *ctx, struct tl_vec *v);
 int tl_rtab_strtab_init(teller_ctx *ctx, struct strtab *t);
 int tl_rtab_strtab_get(teller_ctx *ctx, struct strtab *t, const char *s,
     bool add);
