@@ -1232,23 +1232,6 @@ out:
 
 /* ------------------------------------------------------------------ */
 
-static bool
-ends_with_ci(const char *s, const char *suffix)
-{
-	size_t n = strlen(s), k = strlen(suffix), i;
-
-	if (n < k)
-		return false;
-	for (i = 0; i < k; i++) {
-		char a = s[n - k + i];
-		if (a >= 'A' && a <= 'Z')
-			a = (char)(a - 'A' + 'a');
-		if (a != suffix[i])
-			return false;
-	}
-	return true;
-}
-
 int
 tl_cvr_read_cdf(teller_ctx *ctx, const struct tl_cvr_source *src,
     tl_cvr_fn fn, void *ud)
@@ -1266,9 +1249,9 @@ tl_cvr_read_cdf(teller_ctx *ctx, const struct tl_cvr_source *src,
 	ctx->file = src->path;
 	if ((err = tl_cvrb_init(ctx, &c.b)) != TELLER_OK)
 		goto out;
-	if (ends_with_ci(src->path, ".xml"))
+	if (tl_text_iends(src->path, strlen(src->path), ".xml"))
 		err = read_xml(&c);
-	else if (ends_with_ci(src->path, ".json"))
+	else if (tl_text_iends(src->path, strlen(src->path), ".json"))
 		err = read_json(&c);
 	else
 		err = tl_fail(ctx, TELLER_EPARSE, "a CDF file name must end "

@@ -6,11 +6,9 @@
  * kept: string fields take numbers, boolean fields take "true"/"false"
  * strings, unknown keys are ignored.
  */
-#include <ctype.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <string.h>
-#include <strings.h>
 
 #include "rctab.h"
 #include "tl_io.h"
@@ -66,9 +64,9 @@ bfield(teller_ctx *ctx, json_t *obj, const char *key, const char *where,
 	}
 	if (json_is_string(v)) {
 		const char *s = json_string_value(v);
-		if (strcasecmp(s, "true") == 0 || strcasecmp(s, "false") == 0
-		    || *s == '\0') {
-			*out = strcasecmp(s, "true") == 0;
+		if (tl_text_ieqz(s, "true") || tl_text_ieqz(s, "false") ||
+		    *s == '\0') {
+			*out = tl_text_ieqz(s, "true");
 			return TELLER_OK;
 		}
 	}
@@ -78,7 +76,7 @@ bfield(teller_ctx *ctx, json_t *obj, const char *key, const char *where,
 static bool
 blank(const char *s)
 {
-	while (*s != '\0' && isspace((unsigned char)*s))
+	while (*s != '\0' && tl_text_space((unsigned char)*s))
 		s++;
 	return *s == '\0';
 }
@@ -126,9 +124,8 @@ trim(teller_ctx *ctx, const char *s)
 static bool
 reserved(const char *s)
 {
-	return strcasecmp(s, "residual surplus") == 0 ||
-	    strcasecmp(s, "exhausted") == 0 ||
-	    strcasecmp(s, "uncounted") == 0;
+	return tl_text_ieqz(s, "residual surplus") ||
+	    tl_text_ieqz(s, "exhausted") || tl_text_ieqz(s, "uncounted");
 }
 
 /* An optional 1-based column index in [1, 1000]: 0 when blank. */
@@ -209,8 +206,8 @@ src_path(teller_ctx *ctx, struct tl_rctab_cfg *cfg, json_t *o, int i,
 		    "tabulateByPrecinct may not be used with CDF files", i);
 	if (pv->kind == TL_CVR_CDF) {
 		n = strlen(path);
-		if (n < 5 || (strcasecmp(path + n - 5, ".json") != 0 &&
-		    strcasecmp(path + n - 4, ".xml") != 0))
+		if (n < 5 || (!tl_text_iends(path, n, ".json") &&
+		    !tl_text_iends(path, n, ".xml")))
 			return CFAIL(ctx, "cvrFileSources[%d].filePath: a CDF "
 			    "file must end in .json or .xml", i);
 	}
@@ -301,7 +298,7 @@ src_delimiter(teller_ctx *ctx, int i, bool rowcol,
 		return CFAIL(ctx, "cvrFileSources[%d].overvoteDelimiter: must "
 		    "not contain a backslash", i);
 	for (p = s; *p != '\0'; p++)
-		if (!isalnum((unsigned char)*p) &&
+		if (!tl_text_alnum((unsigned char)*p) &&
 		    strchr(".',-\" \t\r\n\f\v", *p) == NULL)
 			onlysafe = false;
 	if (onlysafe)
@@ -330,7 +327,7 @@ src_label_clash(teller_ctx *ctx, int i, const struct tl_cvr_source *src)
 			return CFAIL(ctx, "cvrFileSources[%d].%s: \"%s\" is a "
 			    "reserved word", i, lname[a], lab[a]);
 		for (b = a + 1; b < 3; b++)
-			if (strcasecmp(lab[a], lab[b]) == 0)
+			if (tl_text_ieqz(lab[a], lab[b]))
 				return CFAIL(ctx, "cvrFileSources[%d].%s: same "
 				    "as %s", i, lname[b], lname[a]);
 	}
@@ -501,7 +498,7 @@ rules_numbers(teller_ctx *ctx, struct tl_rctab_cfg *cfg, json_t *r)
 	cfg->dp = (int)v;
 	if ((s = sfield(ctx, r, "maxSkippedRanksAllowed", "rules.")) == NULL)
 		return TELLER_ECONFIG;
-	if (strcasecmp(s, "unlimited") == 0)
+	if (tl_text_ieqz(s, "unlimited"))
 		cfg->max_skip = -1;
 	else if (parse_int(s, 0, 1000000, &v))
 		cfg->max_skip = (int)v;
@@ -705,9 +702,9 @@ check_names(teller_ctx *ctx, struct tl_rctab_cfg *cfg)
 				const char *ov = src->overvote_label;
 				const char *sk = src->skipped_rank_label;
 				const char *uw = src->uwi_label;
-				if ((*ov != '\0' && strcasecmp(x, ov) == 0) ||
-				    (*sk != '\0' && strcasecmp(x, sk) == 0) ||
-				    (*uw != '\0' && strcasecmp(x, uw) == 0))
+				if ((*ov != '\0' && tl_text_ieqz(x, ov)) ||
+				    (*sk != '\0' && tl_text_ieqz(x, sk)) ||
+				    (*uw != '\0' && tl_text_ieqz(x, uw)))
 					return CFAIL(ctx, "candidates[%d]: "
 					    "\"%s\" is also a CVR label", i, x);
 			}
