@@ -230,8 +230,8 @@ src_first(teller_ctx *ctx, json_t *o, const char *key, int i, bool rowcol,
 		return TELLER_ECONFIG;
 	if (rowcol) {
 		if (!parse_int(s, 1, max, &v))
-			return CFAIL(ctx, "cvrFileSources[%d].%s: \"%s\" is not "
-			    "an integer from 1 to %lld", i, key, s, max);
+			return CFAIL(ctx, "cvrFileSources[%d].%s: \"%s\" is "
+			    "not an integer from 1 to %lld", i, key, s, max);
 		*out = (int)v;
 	} else if (!blank(s)) {
 		return CFAIL(ctx, "cvrFileSources[%d].%s: not allowed for %s",
