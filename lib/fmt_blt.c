@@ -239,23 +239,6 @@ struct rd {
 				   "Name","Party" */
 };
 
-static int
-ascii_ncasecmp(const char *a, const char *b, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		char x = a[i], y = b[i];
-		if (x >= 'a' && x <= 'z')
-			x = (char)(x - 'a' + 'A');
-		if (y >= 'a' && y <= 'z')
-			y = (char)(y - 'a' + 'A');
-		if (x != y)
-			return 1;
-	}
-	return 0;
-}
-
 /*
  * A '#' comment [s, e): keep "# ALTERNATIVE NAME k: text" (PrefLib style,
  * Glasgow 2007) as a fallback name for candidate k.
@@ -271,8 +254,7 @@ note_comment(struct rd *r, long no, const char *s, const char *e)
 
 	while (q < e && is_space(*q))
 		q++;
-	if ((size_t)(e - q) < sizeof(key) - 1 ||
-	    ascii_ncasecmp(q, key, sizeof(key) - 1) != 0)
+	if (!tl_text_istarts(q, (size_t)(e - q), key))
 		return TELLER_OK;
 	q += sizeof(key) - 1;
 	while (q < e && is_space(*q))
@@ -1284,8 +1266,7 @@ party_like(const char *s, size_t n)
 		for (j = i; j < n && s[j] != ' '; j++)
 			;
 		for (k = 0; words[k] != NULL; k++)
-			if (strlen(words[k]) == j - i &&
-			    ascii_ncasecmp(s + i, words[k], j - i) == 0)
+			if (tl_text_ieq(s + i, j - i, words[k]))
 				return true;
 		i = j + 1;
 	}

@@ -176,6 +176,24 @@ tl_text_istarts(const char *s, size_t n, const char *lit)
 	return n >= k && tl_text_ieq(s, k, lit);
 }
 
+bool
+tl_text_iends(const char *s, size_t n, const char *lit)
+{
+	size_t k = strlen(lit);
+
+	return n >= k && tl_text_ieq(s + n - k, k, lit);
+}
+
+bool
+tl_text_ieqz(const char *a, const char *b)
+{
+	for (; *a != '\0'; a++, b++)
+		if (tl_text_lower((unsigned char)*a) !=
+		    tl_text_lower((unsigned char)*b))
+			return false;
+	return *b == '\0';
+}
+
 long
 tl_text_uint(const char *s, size_t n, uint64_t max, uint64_t *v)
 {

@@ -57,6 +57,27 @@ tl_text_lower(int c)
 bool tl_text_ieq(const char *s, size_t n, const char *lit);
 /* Does s[0..n) start with lit, ignoring ASCII case? */
 bool tl_text_istarts(const char *s, size_t n, const char *lit);
+/* Does s[0..n) end with lit, ignoring ASCII case? */
+bool tl_text_iends(const char *s, size_t n, const char *lit);
+/* Are the NUL-ended a and b equal, ignoring ASCII case (strcasecmp() == 0
+ * in the C locale, whatever the locale)? */
+bool tl_text_ieqz(const char *a, const char *b);
+
+/* Is c ASCII white space (isspace() in the C locale: ' ', \t, \n, \v,
+ * \f, \r)? */
+static inline bool
+tl_text_space(int c)
+{
+	return c == ' ' || (c >= '\t' && c <= '\r');
+}
+
+/* Is c an ASCII letter or digit (isalnum() in the C locale)? */
+static inline bool
+tl_text_alnum(int c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
+	    (c >= 'A' && c <= 'Z');
+}
 
 /* Is c an ASCII decimal digit? */
 static inline bool

@@ -1,17 +1,16 @@
 #!/bin/sh
-# funclen.sh -- length of each top-level function in lib/*.c (and cli/*.c
+# funclen.sh -- length of each top-level function in lib/ (and cli/*.c
 # with -a): lines from its opening brace to its closing one, both in
 # column 0 as the house style puts them. Prints "LINES FILE:LINE NAME",
 # longest first, for those over MIN lines (default 100).
 # With -c, checks the limits instead (exit 1 on a breach): none over 150
 # lines, at most MAXLONG (default 5) over 100, and each of those with a
 # comment just before it that says why it is one piece ("one piece").
-# RCTab (lib/rctab/, and the flat files matching RCTAB_FLAT) is left
-# out; it has its own owner.
+# The library is lib/*.c and its subfolders' .c files (lib/rctab/), as
+# one: the limits are the whole library's.
 cd "$(dirname "$0")/.." || exit 2
 MIN=${MIN:-100}
 MAXLONG=${MAXLONG:-5}
-RCTAB_FLAT=${RCTAB_FLAT:-'rctab_* cvr_* xlsx io'}
 L=${FUNCLEN_LIB:-lib}
 check=0
 dirs="$L"
@@ -25,15 +24,10 @@ done
 
 files=
 for d in $dirs; do
-	for f in "$d"/*.c; do
-		[ -f "$f" ] || continue
-		m=$(basename "$f" .c)
-		skip=0
-		for pat in $RCTAB_FLAT; do
-			# shellcheck disable=SC2254
-			case $m in $pat) skip=1 ;; esac
-		done
-		[ "$skip" -eq 0 ] && files="$files $f"
+	subs="$d/*/*.c"
+	[ "$d" = cli ] && subs=
+	for f in "$d"/*.c $subs; do
+		[ -f "$f" ] && files="$files $f"
 	done
 done
 

@@ -1,30 +1,27 @@
 #!/bin/sh
 # linkgraph.sh -- the library's module dependency graph, from `nm` of the
-# built objects ($B/lib/*.o, B=build by default; only those whose source
-# is in lib/ today, so stale objects do not count): one line per module,
-# "module: the modules it calls". A module is one .c file; A -> B when A
-# uses a symbol B defines. Fails (exit 1), naming the modules, if the
-# graph has a circle. RCTab (lib/rctab/, and while it is still flat in
-# lib/ the files matching RCTAB_FLAT) is left out: it is one subsystem
-# with its own internal graph. Run by `make lint` after a build.
+# built objects ($B/lib/*.o and $B/lib/<sub>/*.o for lib/'s subfolders
+# such as lib/rctab/, B=build by default; only those whose source is in
+# lib/ today, so stale objects do not count): one line per module,
+# "module: the modules it calls". A module is one .c file, named by its
+# path under lib/ less .c (ctx, rctab/rctab_out); A -> B when A uses a
+# symbol B defines. Fails (exit 1), naming the modules, if the graph has
+# a circle. Run by `make lint` after a build.
 # LINK_LIB: another source tree, its objects in $B/lib (for testing).
 cd "$(dirname "$0")/.." || exit 2
 B=${B:-build}
 L=${LINK_LIB:-lib}
-RCTAB_FLAT=${RCTAB_FLAT:-'rctab_* cvr_* xlsx io'}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
+# module (path under lib/ less .c) of object $1
+modof() { m=${1#"$B/lib/"}; echo "${m%.o}"; }
+
 objs=
-for src in "$L"/*.c; do
-	m=$(basename "$src" .c)
-	skip=0
-	for pat in $RCTAB_FLAT; do
-		# shellcheck disable=SC2254
-		case $m in $pat) skip=1 ;; esac
-	done
-	[ "$skip" -eq 1 ] && continue
-	o="$B/lib/$m.o"
+for src in "$L"/*.c "$L"/*/*.c; do
+	[ -f "$src" ] || continue
+	m=${src#"$L/"}
+	o="$B/lib/${m%.c}.o"
 	if [ ! -f "$o" ] || [ "$o" -ot "$src" ]; then
 		echo "linkgraph: $o missing or older than $src: build first" >&2
 		exit 2
@@ -34,7 +31,7 @@ done
 
 # defs: "symbol module"; uses: "module symbol"
 for o in $objs; do
-	m=$(basename "$o" .o)
+	m=$(modof "$o")
 	nm -g --defined-only "$o" | awk -v m="$m" 'NF >= 3 { print $3, m }'
 	nm -u "$o" | awk -v m="$m" '{ print m, $NF }' >>"$tmp/uses"
 done | sort -u >"$tmp/defs"
@@ -44,7 +41,7 @@ awk 'NR == FNR { def[$1] = $2; next }
 	($2 in def) && def[$2] != $1 { print $1, def[$2] }' \
     "$tmp/defs" "$tmp/uses" | sort -u >"$tmp/edges"
 for o in $objs; do
-	m=$(basename "$o" .o)
+	m=$(modof "$o")
 	printf '%s:%s\n' "$m" "$(awk -v m="$m" '$1 == m { printf " %s", $2 }' \
 	    "$tmp/edges")"
 done

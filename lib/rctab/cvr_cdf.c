@@ -292,21 +292,16 @@ vjis(const struct tl_jv *o, const char *key, const char *s)
 	return tl_jv_is(v, TL_JSTR) && strcmp(v->u.s, s) == 0;
 }
 
-/* Election data: GpUnits, Candidates, the contest and its selections. */
+/* The GpUnits: @id to Name, sorted, no @id twice. */
 static int
-json_static(struct cdf *c, const json_t *root)
+static_gpus(struct cdf *c, const json_t *gpus)
 {
 	teller_ctx *ctx = c->ctx;
-	const json_t *gpus, *elecs, *e, *x, *arr;
-	const json_t *contest = NULL;
 	struct tl_jpath p;
-	size_t i, j, k, dup;
+	const json_t *x;
+	size_t i, dup;
 	int err;
 
-	tl_jpath_init(&p);
-	if ((err = jarr(ctx, root, "GpUnit", &p, &gpus)) != TELLER_OK ||
-	    (err = jarr(ctx, root, "Election", &p, &elecs)) != TELLER_OK)
-		return err;
 	c->gpus = tl_alloc(ctx, json_array_size(gpus) + 1, sizeof(struct kv));
 	if (c->gpus == NULL)
 		return TELLER_ENOMEM;
@@ -322,9 +317,54 @@ json_static(struct cdf *c, const json_t *root)
 	    cmp_kv)) != 0)
 		return tl_fail(ctx, TELLER_EPARSE, "GpUnit '%s' appears "
 		    "more than once", show(c->gpus[dup - 1].k));
-	/* Candidates of every Election; the contest is the first with a
-	 * matching Name in the last Election that has one. */
-	k = 0;
+	return TELLER_OK;
+}
+
+/* Election i's contest named as the config's contest id, if any, into
+ * *contest. */
+static int
+static_contest(struct cdf *c, const json_t *e, size_t i,
+    const json_t **contest)
+{
+	teller_ctx *ctx = c->ctx;
+	const json_t *arr, *x;
+	struct tl_jpath p;
+	const char *name;
+	size_t j;
+	int err;
+
+	tl_jpath_init(&p);
+	tl_jpath_push(&p, "Election[%zu]", i);
+	if ((err = jarr(ctx, e, "Contest", &p, &arr)) != 0)
+		return err;
+	json_array_foreach(arr, j, x) {
+		tl_jpath_init(&p);
+		tl_jpath_push(&p, "Election[%zu].Contest[%zu]", i, j);
+		if ((err = jstr(ctx, x, "Name", &p, &name)) != 0)
+			return err;
+		if (name == NULL) {
+			tl_jpath_push(&p, ".Name");
+			return jfail(ctx, &p, "missing");
+		}
+		if (strcmp(name, c->src->contest_id) == 0) {
+			*contest = x;
+			break;
+		}
+	}
+	return TELLER_OK;
+}
+
+/* Candidates of every Election; the contest is the first with a
+ * matching Name in the last Election that has one. */
+static int
+static_elections(struct cdf *c, const json_t *elecs, const json_t **contest)
+{
+	teller_ctx *ctx = c->ctx;
+	const json_t *e, *x, *arr;
+	struct tl_jpath p;
+	size_t i, j, k = 0;
+	int err;
+
 	json_array_foreach(elecs, i, e) {
 		tl_jpath_init(&p);
 		tl_jpath_push(&p, "Election[%zu]", i);
@@ -347,35 +387,23 @@ json_static(struct cdf *c, const json_t *root)
 				return err;
 			c->ncands++;
 		}
-		tl_jpath_init(&p);
-		tl_jpath_push(&p, "Election[%zu]", i);
-		if ((err = jarr(ctx, e, "Contest", &p, &arr)) != 0)
+		if ((err = static_contest(c, e, i, contest)) != 0)
 			return err;
-		json_array_foreach(arr, j, x) {
-			const char *name;
-
-			tl_jpath_init(&p);
-			tl_jpath_push(&p, "Election[%zu].Contest[%zu]", i, j);
-			if ((err = jstr(ctx, x, "Name", &p, &name)) != 0)
-				return err;
-			if (name == NULL) {
-				tl_jpath_push(&p, ".Name");
-				return jfail(ctx, &p, "missing");
-			}
-			if (strcmp(name, c->src->contest_id) == 0) {
-				contest = x;
-				break;
-			}
-		}
 	}
-	if ((dup = sort_unique(c->cands, c->ncands, sizeof(struct kv),
-	    cmp_kv)) != 0)
-		return tl_fail(ctx, TELLER_EPARSE, "Candidate '%s' appears "
-		    "more than once", show(c->cands[dup - 1].k));
-	if (contest == NULL)
-		return tl_fail(ctx, TELLER_EPARSE, "contest '%s' from the "
-		    "config not found", c->src->contest_id);
-	c->found = true;
+	return TELLER_OK;
+}
+
+/* The contest's ContestSelections: @id, write-in flag and first
+ * candidate id, sorted, no @id twice. */
+static int
+static_selections(struct cdf *c, const json_t *contest)
+{
+	teller_ctx *ctx = c->ctx;
+	const json_t *arr, *x, *ids;
+	struct tl_jpath p;
+	size_t i, dup, old;
+	int err;
+
 	tl_jpath_init(&p);
 	tl_jpath_push(&p, "Contest '%s'", c->src->contest_id);
 	if ((err = jstr(ctx, contest, "@id", &p, &c->contest_k)) != 0 ||
@@ -385,10 +413,9 @@ json_static(struct cdf *c, const json_t *root)
 	if (c->sels == NULL)
 		return TELLER_ENOMEM;
 	json_array_foreach(arr, i, x) {
-		const json_t *ids;
 		struct csel *s = &c->sels[i];
-		size_t old = tl_jpath_push(&p, ".ContestSelection[%zu]", i);
 
+		old = tl_jpath_push(&p, ".ContestSelection[%zu]", i);
 		if ((err = jstr(ctx, x, "@id", &p, &s->k)) != 0)
 			return err;
 		s->writein = jis(x, "IsWriteIn", "true");
@@ -413,6 +440,33 @@ json_static(struct cdf *c, const json_t *root)
 		return tl_fail(ctx, TELLER_EPARSE, "Contest Selection '%s' "
 		    "appears more than once", show(c->sels[dup - 1].k));
 	return TELLER_OK;
+}
+
+/* Election data: GpUnits, Candidates, the contest and its selections. */
+static int
+json_static(struct cdf *c, const json_t *root)
+{
+	teller_ctx *ctx = c->ctx;
+	const json_t *gpus, *elecs, *contest = NULL;
+	struct tl_jpath p;
+	size_t dup;
+	int err;
+
+	tl_jpath_init(&p);
+	if ((err = jarr(ctx, root, "GpUnit", &p, &gpus)) != TELLER_OK ||
+	    (err = jarr(ctx, root, "Election", &p, &elecs)) != TELLER_OK ||
+	    (err = static_gpus(c, gpus)) != TELLER_OK ||
+	    (err = static_elections(c, elecs, &contest)) != TELLER_OK)
+		return err;
+	if ((dup = sort_unique(c->cands, c->ncands, sizeof(struct kv),
+	    cmp_kv)) != 0)
+		return tl_fail(ctx, TELLER_EPARSE, "Candidate '%s' appears "
+		    "more than once", show(c->cands[dup - 1].k));
+	if (contest == NULL)
+		return tl_fail(ctx, TELLER_EPARSE, "contest '%s' from the "
+		    "config not found", c->src->contest_id);
+	c->found = true;
+	return static_selections(c, contest);
 }
 
 /* The marks of one CVRContestSelection (JSON rules). */
@@ -1178,23 +1232,6 @@ out:
 
 /* ------------------------------------------------------------------ */
 
-static bool
-ends_with_ci(const char *s, const char *suffix)
-{
-	size_t n = strlen(s), k = strlen(suffix), i;
-
-	if (n < k)
-		return false;
-	for (i = 0; i < k; i++) {
-		char a = s[n - k + i];
-		if (a >= 'A' && a <= 'Z')
-			a = (char)(a - 'A' + 'a');
-		if (a != suffix[i])
-			return false;
-	}
-	return true;
-}
-
 int
 tl_cvr_read_cdf(teller_ctx *ctx, const struct tl_cvr_source *src,
     tl_cvr_fn fn, void *ud)
@@ -1212,9 +1249,9 @@ tl_cvr_read_cdf(teller_ctx *ctx, const struct tl_cvr_source *src,
 	ctx->file = src->path;
 	if ((err = tl_cvrb_init(ctx, &c.b)) != TELLER_OK)
 		goto out;
-	if (ends_with_ci(src->path, ".xml"))
+	if (tl_text_iends(src->path, strlen(src->path), ".xml"))
 		err = read_xml(&c);
-	else if (ends_with_ci(src->path, ".json"))
+	else if (tl_text_iends(src->path, strlen(src->path), ".json"))
 		err = read_json(&c);
 	else
 		err = tl_fail(ctx, TELLER_EPARSE, "a CDF file name must end "

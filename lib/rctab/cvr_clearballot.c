@@ -219,6 +219,77 @@ add_field(struct tl_cvrb *b, const struct cb *c, size_t col, size_t *off)
 	return tl_cvrb_add(b, f->s, f->n, off);
 }
 
+/* The marks of a data row (line, n bytes, the fields split): each
+ * choice column holds 0 or 1, a 1 marks its name at its rank. */
+static int
+row_marks(struct cb *c, struct tl_cvrb *b, const char *line, size_t n,
+    long lineno)
+{
+	teller_ctx *ctx = c->ctx;
+	size_t nf = c->fields->len, i;
+	const struct field *f;
+	const char *name;
+	long v;
+	int err;
+
+	for (i = 0; i < c->nch; i++) {
+		if (c->ch[i].col >= nf)
+			return tl_fail_at(ctx, TELLER_EPARSE, lineno,
+			    (long)n + 1, "%zu fields, no choice column %zu",
+			    nf, c->ch[i].col + 1);
+		f = &TL_VEC_AT(c->fields, struct field, c->ch[i].col);
+		if (!tl_cvr_parse_int(f->s, f->n, &v))
+			return tl_fail_at(ctx, TELLER_EPARSE, lineno,
+			    (long)(f->s - line) + 1, "choice column %zu: "
+			    "'%.*s' is not an integer", c->ch[i].col + 1,
+			    (int)(f->n > 40 ? 40 : f->n), f->s);
+		name = (const char *)c->names->data + c->ch[i].off;
+		if (v == 1 && (err = tl_cvrb_mark(b, c->ch[i].rank, name,
+		    strlen(name))) != TELLER_OK)
+			return err;
+	}
+	return TELLER_OK;
+}
+
+/* The record of data row number row (line lineno, n bytes) with the
+ * marks in b, handed to fn. */
+static int
+row_record(struct cb *c, struct tl_cvrb *b, const struct tl_cvr_source *src,
+    size_t n, long lineno, long row, tl_cvr_fn fn, void *ud)
+{
+	teller_ctx *ctx = c->ctx;
+	size_t nf = c->fields->len, oid, osid, oprec, ocomp, otab;
+	const char *base = tl_cvr_basename(src->path);
+	struct tl_cvr r;
+	char idbuf[64];
+	int err;
+
+	if (nf <= COL_SCAN_COMPUTER)
+		return tl_fail_at(ctx, TELLER_EPARSE, lineno, (long)n + 1,
+		    "only %zu fields", nf);
+	/* No computed ID in RCTab's Clear Ballot reader; the file name and
+	 * row number stand in for it. */
+	snprintf(idbuf, sizeof(idbuf), "-%ld", row);
+	if ((err = tl_cvrb_add(b, base, strlen(base), &ocomp)) != 0)
+		return err;
+	b->pool->len--; /* append the row number */
+	if ((err = tl_cvrb_add(b, idbuf, strlen(idbuf), &oid)) != 0 ||
+	    (err = add_field(b, c, COL_BALLOT_ID, &osid)) != 0 ||
+	    (err = add_field(b, c, COL_PRECINCT_ID, &oprec)) != 0 ||
+	    (err = add_field(b, c, COL_SCAN_COMPUTER, &otab)) != 0)
+		return err;
+	memset(&r, 0, sizeof(r));
+	if ((err = tl_cvrb_finish(b, &r)) != TELLER_OK)
+		return err;
+	r.computed_id = tl_cvrb_str(b, ocomp);
+	r.supplied_id = tl_cvrb_str(b, osid);
+	r.precinct = tl_cvrb_str(b, oprec);
+	r.tabulator_id = tl_cvrb_str(b, otab);
+	r.file = src->path;
+	r.line = lineno;
+	return fn(ctx, ud, &r);
+}
+
 int
 tl_cvr_read_clearballot(teller_ctx *ctx, const struct tl_cvr_source *src,
     tl_cvr_fn fn, void *ud)
@@ -227,9 +298,8 @@ tl_cvr_read_clearballot(teller_ctx *ctx, const struct tl_cvr_source *src,
 	struct tl_cvrb b;
 	struct tl_map m;
 	struct cb c;
-	size_t pos = 0, n, i, oid, osid, oprec, ocomp, otab;
-	long lineno = 1, row = 0, v;
-	char idbuf[64];
+	size_t pos = 0, n;
+	long lineno = 1, row = 0;
 	int err;
 
 	memset(&c, 0, sizeof(c));
@@ -252,66 +322,14 @@ tl_cvr_read_clearballot(teller_ctx *ctx, const struct tl_cvr_source *src,
 	if ((err = read_header(&c, src, line, n)) != TELLER_OK)
 		goto out;
 	while (next_line(m.buf, m.len, &pos, &line, &n)) {
-		struct tl_cvr r;
-		size_t nf;
-
 		lineno++;
 		row++;
 		if ((err = split_line(&c, line, n)) != TELLER_OK)
 			goto out;
-		nf = c.fields->len;
 		tl_cvrb_reset(&b);
-		for (i = 0; i < c.nch; i++) {
-			const struct field *f;
-
-			if (c.ch[i].col >= nf) {
-				err = tl_fail_at(ctx, TELLER_EPARSE, lineno,
-				    (long)n + 1, "%zu fields, no choice column "
-				    "%zu", nf, c.ch[i].col + 1);
-				goto out;
-			}
-			f = &TL_VEC_AT(c.fields, struct field, c.ch[i].col);
-			if (!tl_cvr_parse_int(f->s, f->n, &v)) {
-				err = tl_fail_at(ctx, TELLER_EPARSE, lineno,
-				    (long)(f->s - line) + 1, "choice column "
-				    "%zu: '%.*s' is not an integer",
-				    c.ch[i].col + 1, (int)(f->n > 40 ? 40 :
-				    f->n), f->s);
-				goto out;
-			}
-			if (v == 1 && (err = tl_cvrb_mark(&b, c.ch[i].rank,
-			    (const char *)c.names->data + c.ch[i].off,
-			    strlen((const char *)c.names->data +
-			    c.ch[i].off))) != TELLER_OK)
-				goto out;
-		}
-		if (nf <= COL_SCAN_COMPUTER) {
-			err = tl_fail_at(ctx, TELLER_EPARSE, lineno,
-			    (long)n + 1, "only %zu fields", nf);
-			goto out;
-		}
-		/* No computed ID in RCTab's Clear Ballot reader; the file
-		 * name and row number stand in for it. */
-		snprintf(idbuf, sizeof(idbuf), "-%ld", row);
-		if ((err = tl_cvrb_add(&b, tl_cvr_basename(src->path),
-		    strlen(tl_cvr_basename(src->path)), &ocomp)) != 0)
-			goto out;
-		b.pool->len--; /* append the row number */
-		if ((err = tl_cvrb_add(&b, idbuf, strlen(idbuf), &oid)) != 0 ||
-		    (err = add_field(&b, &c, COL_BALLOT_ID, &osid)) != 0 ||
-		    (err = add_field(&b, &c, COL_PRECINCT_ID, &oprec)) != 0 ||
-		    (err = add_field(&b, &c, COL_SCAN_COMPUTER, &otab)) != 0)
-			goto out;
-		memset(&r, 0, sizeof(r));
-		if ((err = tl_cvrb_finish(&b, &r)) != TELLER_OK)
-			goto out;
-		r.computed_id = tl_cvrb_str(&b, ocomp);
-		r.supplied_id = tl_cvrb_str(&b, osid);
-		r.precinct = tl_cvrb_str(&b, oprec);
-		r.tabulator_id = tl_cvrb_str(&b, otab);
-		r.file = src->path;
-		r.line = lineno;
-		if ((err = fn(ctx, ud, &r)) != TELLER_OK)
+		if ((err = row_marks(&c, &b, line, n, lineno)) != TELLER_OK ||
+		    (err = row_record(&c, &b, src, n, lineno, row, fn, ud)) !=
+		    TELLER_OK)
 			goto out;
 		/* rows behind us are done: keep memory flat (issue 6) */
 		tl_io_drop(&m, pos);

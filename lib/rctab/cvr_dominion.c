@@ -299,6 +299,88 @@ struct sess {
 	long recno; /* session number in the file, 1-based */
 };
 
+/* One mark of the contest's Marks (p names it): an ambiguous mark is
+ * left out; else its candidate and rank go to the record. maxr: the
+ * source's ranking limit (0 for none). */
+static int
+read_mark(struct dom *d, const struct tl_jv *m, struct tl_jpath *p,
+    long maxr)
+{
+	teller_ctx *ctx = d->ctx;
+	const struct tl_jv *amb = tl_jv_jget(m, "IsAmbiguous");
+	char code[256], buf[600];
+	long rank;
+
+	if (!tl_jv_isbool(amb)) {
+		tl_jpath_push(p, ".IsAmbiguous");
+		return jfail(ctx, p, "expected true or false");
+	}
+	if (tl_jv_is(amb, TL_JTRUE))
+		return TELLER_OK;
+	if (!tl_jv_text(tl_jv_jget(m, "CandidateId"), code, sizeof(code))) {
+		tl_jpath_push(p, ".CandidateId");
+		return jfail(ctx, p, "expected an integer");
+	}
+	if (!tl_jv_int(tl_jv_jget(m, "Rank"), &rank)) {
+		tl_jpath_push(p, ".Rank");
+		return jfail(ctx, p, "expected an integer");
+	}
+	if (d->src->uwi_label[0] != '\0' &&
+	    strcmp(code, d->src->uwi_label) == 0) {
+		snprintf(code, sizeof(code), "%s", TL_CVR_UWI);
+	} else if (!has_code(d, code)) {
+		snprintf(buf, sizeof(buf), "candidate Id '%s' is not a "
+		    "candidate of contest '%s' in CandidateManifest.json",
+		    code, d->src->contest_id);
+		return jfail(ctx, p, buf);
+	}
+	/* Ranks above NumOfRanks or maxRankingsAllowed are fatal. */
+	if ((d->num_of_ranks > 0 && rank > d->num_of_ranks) ||
+	    (maxr > 0 && rank > maxr)) {
+		snprintf(buf, sizeof(buf), "rank %ld is more than the %ld "
+		    "ranks allowed", rank, d->num_of_ranks > 0 && (maxr == 0 ||
+		    d->num_of_ranks < maxr) ? d->num_of_ranks : maxr);
+		return jfail(ctx, p, buf);
+	}
+	if (rank < 1 || rank > ctx->lim.ranks) {
+		tl_jpath_push(p, ".Rank");
+		return tl_fail(ctx, rank < 1 ? TELLER_EPARSE : TELLER_ELIMIT,
+		    "%s: rank %ld is not from 1 to %d", p->b, rank,
+		    ctx->lim.ranks);
+	}
+	return tl_cvrb_mark(&d->b, rank, code, strlen(code));
+}
+
+/* The record's ids: "%s-%s-%ld" of tabulator, batch and record (tab and
+ * batch are under 128 bytes each) at *off_cid, the record alone at
+ * *off_sid. */
+static int
+add_ids(struct dom *d, const struct sess *s, size_t *off_cid,
+    size_t *off_sid)
+{
+	char buf[600], num[24], *e = num + sizeof(num), *q = e;
+	unsigned long u = s->record < 0 ? 0UL - (unsigned long)s->record :
+	    (unsigned long)s->record;
+	size_t lt = strlen(s->tab), lb = strlen(s->batch), ln;
+	int err;
+
+	do {
+		*--q = (char)('0' + u % 10);
+		u /= 10;
+	} while (u != 0);
+	if (s->record < 0)
+		*--q = '-';
+	ln = (size_t)(e - q);
+	memcpy(buf, s->tab, lt);
+	buf[lt] = '-';
+	memcpy(buf + lt + 1, s->batch, lb);
+	buf[lt + 1 + lb] = '-';
+	memcpy(buf + lt + lb + 2, q, ln);
+	if ((err = tl_cvrb_add(&d->b, buf, lt + lb + 2 + ln, off_cid)) != 0)
+		return err;
+	return tl_cvrb_add(&d->b, q, ln, off_sid);
+}
+
 /* One contest object of the configured contest: one record. */
 static int
 read_contest(struct dom *d, const struct tl_jv *contest, struct tl_jpath *p,
@@ -306,11 +388,10 @@ read_contest(struct dom *d, const struct tl_jv *contest, struct tl_jpath *p,
 {
 	teller_ctx *ctx = d->ctx;
 	const struct tl_jv *marks, *m;
-	size_t i, off_cid, off_sid, off_batch, off_prec = 0, off_port = 0,
-	    off_tab;
+	size_t i, old, off_cid, off_sid, off_batch, off_prec = 0,
+	    off_port = 0, off_tab;
 	struct tl_cvr r;
 	long maxr = tl_cvr_max_ranks(d->src);
-	char buf[600];
 	int err;
 
 	if (!d->contest_found)
@@ -327,84 +408,12 @@ read_contest(struct dom *d, const struct tl_jv *contest, struct tl_jpath *p,
 	tl_cvrb_reset(&d->b);
 	for (i = 0, m = tl_jv_first(marks); m != NULL;
 	    i++, m = tl_jv_next(m)) {
-		const struct tl_jv *amb = tl_jv_jget(m, "IsAmbiguous");
-		char code[256];
-		long rank;
-		size_t old = tl_jpath_idx(p, ".Marks", i);
-
-		if (!tl_jv_isbool(amb)) {
-			tl_jpath_push(p, ".IsAmbiguous");
-			return jfail(ctx, p, "expected true or false");
-		}
-		if (tl_jv_is(amb, TL_JTRUE)) {
-			tl_jpath_pop(p, old);
-			continue;
-		}
-		if (!tl_jv_text(tl_jv_jget(m, "CandidateId"), code,
-		    sizeof(code))) {
-			tl_jpath_push(p, ".CandidateId");
-			return jfail(ctx, p, "expected an integer");
-		}
-		if (!tl_jv_int(tl_jv_jget(m, "Rank"), &rank)) {
-			tl_jpath_push(p, ".Rank");
-			return jfail(ctx, p, "expected an integer");
-		}
-		if (d->src->uwi_label[0] != '\0' &&
-		    strcmp(code, d->src->uwi_label) == 0) {
-			snprintf(code, sizeof(code), "%s", TL_CVR_UWI);
-		} else if (!has_code(d, code)) {
-			snprintf(buf, sizeof(buf), "candidate Id '%s' is not a "
-			    "candidate of contest '%s' in "
-			    "CandidateManifest.json", code, d->src->contest_id);
-			return jfail(ctx, p, buf);
-		}
-		/* Ranks above NumOfRanks or maxRankingsAllowed are fatal. */
-		if ((d->num_of_ranks > 0 && rank > d->num_of_ranks) ||
-		    (maxr > 0 && rank > maxr)) {
-			snprintf(buf, sizeof(buf), "rank %ld is more than the "
-			    "%ld ranks allowed", rank,
-			    d->num_of_ranks > 0 && (maxr == 0 ||
-			    d->num_of_ranks < maxr) ? d->num_of_ranks : maxr);
-			return jfail(ctx, p, buf);
-		}
-		if (rank < 1 || rank > ctx->lim.ranks) {
-			tl_jpath_push(p, ".Rank");
-			return tl_fail(ctx, rank < 1 ? TELLER_EPARSE :
-			    TELLER_ELIMIT, "%s: rank %ld is not from 1 to %d",
-			    p->b, rank, ctx->lim.ranks);
-		}
-		if ((err = tl_cvrb_mark(&d->b, rank, code, strlen(code))) !=
-		    TELLER_OK)
+		old = tl_jpath_idx(p, ".Marks", i);
+		if ((err = read_mark(d, m, p, maxr)) != TELLER_OK)
 			return err;
 		tl_jpath_pop(p, old);
 	}
-	/* "%s-%s-%ld" of tabulator, batch and record (tab and batch are
-	 * under 128 bytes each), then the record alone. */
-	{
-		char num[24], *e = num + sizeof(num), *q = e;
-		unsigned long u = s->record < 0 ?
-		    0UL - (unsigned long)s->record : (unsigned long)s->record;
-		size_t lt = strlen(s->tab), lb = strlen(s->batch), ln;
-
-		do {
-			*--q = (char)('0' + u % 10);
-			u /= 10;
-		} while (u != 0);
-		if (s->record < 0)
-			*--q = '-';
-		ln = (size_t)(e - q);
-		memcpy(buf, s->tab, lt);
-		buf[lt] = '-';
-		memcpy(buf + lt + 1, s->batch, lb);
-		buf[lt + 1 + lb] = '-';
-		memcpy(buf + lt + lb + 2, q, ln);
-		if ((err = tl_cvrb_add(&d->b, buf, lt + lb + 2 + ln,
-		    &off_cid)) != 0)
-			return err;
-		memcpy(buf, q, ln);
-		buf[ln] = '\0';
-	}
-	if ((err = tl_cvrb_add(&d->b, buf, strlen(buf), &off_sid)) != 0 ||
+	if ((err = add_ids(d, s, &off_cid, &off_sid)) != 0 ||
 	    (err = tl_cvrb_add(&d->b, s->batch, strlen(s->batch),
 	    &off_batch)) != 0 ||
 	    (err = tl_cvrb_add(&d->b, s->tab, strlen(s->tab), &off_tab)) != 0)

@@ -116,19 +116,101 @@ split_cell(teller_ctx *ctx, struct ess *x, const char *s, const char *e,
 	}
 }
 
+/* The row's ranking cells from column first: each split and mapped to
+ * a slot. With treatBlankAsUndeclaredWriteIn, empty cells before the
+ * last present one (lastpresent), or up to a numeric max (last), are
+ * write-ins. */
+static int
+ranks(teller_ctx *ctx, struct ess *x, const struct tl_xlsx_cell *c, int n,
+    long row, int first, int last, int lastpresent)
+{
+	const struct tl_cvr_source *src = x->src;
+	int fill_to = 0, col, ci = 0, rc;
+	struct tl_cvr_slot *sl;
+
+	if (src->blank_is_uwi)
+		fill_to = src->max_rankings > 0 ? last : lastpresent;
+	for (col = first; col <= (lastpresent > fill_to ? lastpresent :
+	    fill_to); col++) {
+		int np = 0;
+		size_t p0 = x->ptrs->len;
+		const char *s, *e;
+		while (ci < n && c[ci].col < col)
+			ci++;
+		if (ci < n && c[ci].col == col) {
+			s = c[ci].text;
+			e = s + strlen(s);
+			trim(&s, &e);
+			if ((rc = split_cell(ctx, x, s, e, row, col, &np)) !=
+			    TELLER_OK)
+				return rc;
+		} else if (src->blank_is_uwi && col <= fill_to) {
+			const char *u = s_uwi;
+			if (tl_vec_push(ctx, x->ptrs, &u) == NULL)
+				return TELLER_ENOMEM;
+			np = 1;
+		}
+		if (np == 0)
+			continue;
+		sl = tl_vec_push(ctx, x->slots, NULL);
+		if (sl == NULL)
+			return TELLER_ENOMEM;
+		sl->rank = col - first + 1;
+		sl->n = np;
+		sl->cands = (const char *const *)(uintptr_t)p0;
+	}
+	return TELLER_OK;
+}
+
+/* Turn the offsets kept in the slots and parts into pointers, now that
+ * the buffers are final. */
+static void
+fix_pointers(struct ess *x)
+{
+	const char **pp = x->ptrs->data;
+	const char *base = x->buf->data;
+	struct tl_cvr_slot *sl = x->slots->data;
+	size_t k;
+
+	for (k = 0; k < x->ptrs->len; k++) {
+		uintptr_t v = (uintptr_t)pp[k];
+		if (pp[k] != s_uwi && pp[k] != s_ov)
+			pp[k] = base + (v - 1);
+	}
+	for (k = 0; k < x->slots->len; k++)
+		sl[k].cands = pp + (uintptr_t)sl[k].cands;
+}
+
+/* The computed id: "<file name>-<data row number>". */
+static void
+computed_id(const struct ess *x, char cid[300])
+{
+	size_t fl = strlen(x->fname), k2 = 0;
+	char tmp[24];
+	long q = x->n;
+
+	memcpy(cid, x->fname, fl);
+	cid[fl++] = '-';
+	do {
+		tmp[k2++] = (char)('0' + q % 10);
+		q /= 10;
+	} while (q > 0);
+	while (k2 > 0)
+		cid[fl++] = tmp[--k2];
+	cid[fl] = '\0';
+}
+
 static int
 on_row(teller_ctx *ctx, void *ud, long row, const struct tl_xlsx_cell *c,
     int n)
 {
 	struct ess *x = ud;
 	const struct tl_cvr_source *src = x->src;
-	int first = src->first_vote_col, last, i, rank, rc;
+	int first = src->first_vote_col, last, i, rc;
 	int maxr = src->max_rankings;
 	const char *id = NULL, *prec = NULL, *batch = NULL;
 	char cid[300];
 	struct tl_cvr cvr;
-	struct tl_cvr_slot *sl;
-	size_t nslot, k;
 	int lastpresent = 0;
 
 	if (row < src->first_vote_row)
@@ -151,72 +233,11 @@ on_row(teller_ctx *ctx, void *ud, long row, const struct tl_xlsx_cell *c,
 	if (src->id_col > 0 && id == NULL)
 		return tl_fail_at(ctx, TELLER_EPARSE, row, src->id_col,
 		    "Cast vote record identifier missing");
-	/* ranking cells; with treatBlankAsUndeclaredWriteIn, empty cells
-	 * before the last present one (or up to a numeric max) are
-	 * write-ins */
-	{
-		int fill_to = 0, col, ci = 0;
-		if (src->blank_is_uwi)
-			fill_to = maxr > 0 ? last : lastpresent;
-		for (col = first; col <= (lastpresent > fill_to ? lastpresent
-		    : fill_to); col++) {
-			int np = 0;
-			size_t p0 = x->ptrs->len;
-			const char *s, *e;
-			while (ci < n && c[ci].col < col)
-				ci++;
-			rank = col - first + 1;
-			if (ci < n && c[ci].col == col) {
-				s = c[ci].text;
-				e = s + strlen(s);
-				trim(&s, &e);
-				if ((rc = split_cell(ctx, x, s, e, row, col,
-				    &np)) != TELLER_OK)
-					return rc;
-			} else if (src->blank_is_uwi && col <= fill_to) {
-				const char *u = s_uwi;
-				if (tl_vec_push(ctx, x->ptrs, &u) == NULL)
-					return TELLER_ENOMEM;
-				np = 1;
-			}
-			if (np == 0)
-				continue;
-			sl = tl_vec_push(ctx, x->slots, NULL);
-			if (sl == NULL)
-				return TELLER_ENOMEM;
-			sl->rank = rank;
-			sl->n = np;
-			sl->cands = (const char *const *)(uintptr_t)p0;
-		}
-	}
-	/* fix up pointers now that the buffers are final */
-	{
-		const char **pp = x->ptrs->data;
-		const char *base = x->buf->data;
-		for (k = 0; k < x->ptrs->len; k++) {
-			uintptr_t v = (uintptr_t)pp[k];
-			if (pp[k] != s_uwi && pp[k] != s_ov)
-				pp[k] = base + (v - 1);
-		}
-		nslot = x->slots->len;
-		sl = x->slots->data;
-		for (k = 0; k < nslot; k++)
-			sl[k].cands = pp + (uintptr_t)sl[k].cands;
-	}
-	{
-		size_t fl = strlen(x->fname), k2 = 0;
-		char tmp[24];
-		long q = x->n;
-		memcpy(cid, x->fname, fl);
-		cid[fl++] = '-';
-		do {
-			tmp[k2++] = (char)('0' + q % 10);
-			q /= 10;
-		} while (q > 0);
-		while (k2 > 0)
-			cid[fl++] = tmp[--k2];
-		cid[fl] = '\0';
-	}
+	if ((rc = ranks(ctx, x, c, n, row, first, last, lastpresent)) !=
+	    TELLER_OK)
+		return rc;
+	fix_pointers(x);
+	computed_id(x, cid);
 	memset(&cvr, 0, sizeof cvr);
 	cvr.computed_id = cid;
 	cvr.supplied_id = id;
@@ -226,7 +247,7 @@ on_row(teller_ctx *ctx, void *ud, long row, const struct tl_xlsx_cell *c,
 		cvr.batch = batch != NULL ? batch : "missing_batch_id";
 	cvr.file = src->path;
 	cvr.line = row;
-	cvr.nslots = (int)nslot;
+	cvr.nslots = (int)x->slots->len;
 	cvr.slots = x->slots->data;
 	return x->fn(ctx, x->ud, &cvr);
 }

@@ -248,17 +248,9 @@ static bool
 is_cvr_name(const char *name)
 {
 	size_t n = strlen(name);
-	char low[9];
-	size_t i, k = n < 8 ? n : 8;
 
-	for (i = 0; i < k; i++) {
-		char c = name[n - k + i];
-		low[i] = c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
-	}
-	low[k] = '\0';
-	if (k < 3 || strcmp(low + k - 3, "xml") != 0)
-		return false;
-	return !(k == 8 && strcmp(low, ".sig.xml") == 0);
+	return tl_text_iends(name, n, "xml") &&
+	    !tl_text_iends(name, n, ".sig.xml");
 }
 
 /* dir/name in the reusable buffer v (one file's path at a time: the

@@ -6,11 +6,9 @@
  * kept: string fields take numbers, boolean fields take "true"/"false"
  * strings, unknown keys are ignored.
  */
-#include <ctype.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <string.h>
-#include <strings.h>
 
 #include "rctab.h"
 #include "tl_io.h"
@@ -66,9 +64,9 @@ bfield(teller_ctx *ctx, json_t *obj, const char *key, const char *where,
 	}
 	if (json_is_string(v)) {
 		const char *s = json_string_value(v);
-		if (strcasecmp(s, "true") == 0 || strcasecmp(s, "false") == 0
-		    || *s == '\0') {
-			*out = strcasecmp(s, "true") == 0;
+		if (tl_text_ieqz(s, "true") || tl_text_ieqz(s, "false") ||
+		    *s == '\0') {
+			*out = tl_text_ieqz(s, "true");
 			return TELLER_OK;
 		}
 	}
@@ -78,7 +76,7 @@ bfield(teller_ctx *ctx, json_t *obj, const char *key, const char *where,
 static bool
 blank(const char *s)
 {
-	while (*s != '\0' && isspace((unsigned char)*s))
+	while (*s != '\0' && tl_text_space((unsigned char)*s))
 		s++;
 	return *s == '\0';
 }
@@ -126,9 +124,8 @@ trim(teller_ctx *ctx, const char *s)
 static bool
 reserved(const char *s)
 {
-	return strcasecmp(s, "residual surplus") == 0 ||
-	    strcasecmp(s, "exhausted") == 0 ||
-	    strcasecmp(s, "uncounted") == 0;
+	return tl_text_ieqz(s, "residual surplus") ||
+	    tl_text_ieqz(s, "exhausted") || tl_text_ieqz(s, "uncounted");
 }
 
 /* An optional 1-based column index in [1, 1000]: 0 when blank. */
@@ -154,26 +151,20 @@ colfield(teller_ctx *ctx, json_t *o, const char *key, int i, int *out,
 	return TELLER_OK;
 }
 
+/* The source's provider, found in the provider table. */
 static int
-load_source(teller_ctx *ctx, struct tl_rctab_cfg *cfg, json_t *o, int i,
-    struct tl_cvr_source *src)
+src_provider(teller_ctx *ctx, json_t *o, int i,
+    const struct tl_cvr_provider **pv, struct tl_cvr_source *src)
 {
-	const struct tl_cvr_provider *pv;
-	const char *prov, *path, *s;
-	bool ess, rowcol;
-	long long v;
-	size_t n;
-	int rc;
+	const struct tl_cvr_provider *q;
+	const char *prov;
+	char names[128];
+	size_t k = 0;
+	int j;
 
-	if (!json_is_object(o))
-		return CFAIL(ctx, "cvrFileSources[%d]: expected an object", i);
 	if ((prov = sfield(ctx, o, "provider", "")) == NULL)
 		return TELLER_ECONFIG;
-	if ((pv = tl_cvr_provider_find(prov)) == NULL) {
-		char names[128];
-		size_t k = 0;
-		int j;
-		const struct tl_cvr_provider *q;
+	if ((*pv = tl_cvr_provider_find(prov)) == NULL) {
 		names[0] = '\0';
 		for (j = 0; (q = tl_cvr_provider_at(j)) != NULL; j++)
 			k += (size_t)snprintf(names + k, k < sizeof names ?
@@ -183,8 +174,18 @@ load_source(teller_ctx *ctx, struct tl_rctab_cfg *cfg, json_t *o, int i,
 		    "one of %s", i, prov, names);
 	}
 	src->provider = prov;
-	ess = pv->kind == TL_CVR_ESS;
-	rowcol = pv->rowcol;
+	return TELLER_OK;
+}
+
+/* The source's filePath, made relative to the config's folder, which
+ * must name something that exists (and for CDF, end in .json or .xml). */
+static int
+src_path(teller_ctx *ctx, struct tl_rctab_cfg *cfg, json_t *o, int i,
+    const struct tl_cvr_provider *pv, struct tl_cvr_source *src)
+{
+	const char *path;
+	size_t n;
+
 	if ((path = sfield(ctx, o, "filePath", "")) == NULL)
 		return TELLER_ECONFIG;
 	if (blank(path))
@@ -205,14 +206,49 @@ load_source(teller_ctx *ctx, struct tl_rctab_cfg *cfg, json_t *o, int i,
 		    "tabulateByPrecinct may not be used with CDF files", i);
 	if (pv->kind == TL_CVR_CDF) {
 		n = strlen(path);
-		if (n < 5 || (strcasecmp(path + n - 5, ".json") != 0 &&
-		    strcasecmp(path + n - 4, ".xml") != 0))
+		if (n < 5 || (!tl_text_iends(path, n, ".json") &&
+		    !tl_text_iends(path, n, ".xml")))
 			return CFAIL(ctx, "cvrFileSources[%d].filePath: a CDF "
 			    "file must end in .json or .xml", i);
 	}
 	if (tl_io_kind(ctx, src->path) == TELLER_PATH_NONE)
 		return CFAIL(ctx, "cvrFileSources[%d].filePath: %s does not "
 		    "exist", i, src->path);
+	return TELLER_OK;
+}
+
+/* A first vote column or row index: an integer from 1 to max for a
+ * row-and-column provider (rowcol), blank for the others. */
+static int
+src_first(teller_ctx *ctx, json_t *o, const char *key, int i, bool rowcol,
+    const char *prov, long long max, int *out)
+{
+	const char *s;
+	long long v;
+
+	if ((s = sfield(ctx, o, key, "")) == NULL)
+		return TELLER_ECONFIG;
+	if (rowcol) {
+		if (!parse_int(s, 1, max, &v))
+			return CFAIL(ctx, "cvrFileSources[%d].%s: \"%s\" is "
+			    "not an integer from 1 to %lld", i, key, s, max);
+		*out = (int)v;
+	} else if (!blank(s)) {
+		return CFAIL(ctx, "cvrFileSources[%d].%s: not allowed for %s",
+		    i, key, prov);
+	}
+	return TELLER_OK;
+}
+
+/* The source's contestId and column and row indexes. */
+static int
+src_columns(teller_ctx *ctx, struct tl_rctab_cfg *cfg, json_t *o, int i,
+    const struct tl_cvr_provider *pv, struct tl_cvr_source *src)
+{
+	const char *prov = src->provider, *s;
+	bool ess = pv->kind == TL_CVR_ESS, rowcol = pv->rowcol;
+	int rc;
+
 	if ((s = sfield(ctx, o, "contestId", "")) == NULL)
 		return TELLER_ECONFIG;
 	if (rowcol && !blank(s))
@@ -222,30 +258,11 @@ load_source(teller_ctx *ctx, struct tl_rctab_cfg *cfg, json_t *o, int i,
 		return CFAIL(ctx, "cvrFileSources[%d].contestId: required for "
 		    "%s", i, prov);
 	src->contest_id = s;
-	if ((s = sfield(ctx, o, "firstVoteColumnIndex", "")) == NULL)
-		return TELLER_ECONFIG;
-	if (rowcol) {
-		if (!parse_int(s, 1, 1000, &v))
-			return CFAIL(ctx, "cvrFileSources[%d]."
-			    "firstVoteColumnIndex: \"%s\" is not an integer "
-			    "from 1 to 1000", i, s);
-		src->first_vote_col = (int)v;
-	} else if (!blank(s)) {
-		return CFAIL(ctx, "cvrFileSources[%d].firstVoteColumnIndex: "
-		    "not allowed for %s", i, prov);
-	}
-	if ((s = sfield(ctx, o, "firstVoteRowIndex", "")) == NULL)
-		return TELLER_ECONFIG;
-	if (rowcol) {
-		if (!parse_int(s, 1, 100000, &v))
-			return CFAIL(ctx, "cvrFileSources[%d]."
-			    "firstVoteRowIndex: \"%s\" is not an integer "
-			    "from 1 to 100000", i, s);
-		src->first_vote_row = (int)v;
-	} else if (!blank(s)) {
-		return CFAIL(ctx, "cvrFileSources[%d].firstVoteRowIndex: "
-		    "not allowed for %s", i, prov);
-	}
+	if ((rc = src_first(ctx, o, "firstVoteColumnIndex", i, rowcol, prov,
+	    1000, &src->first_vote_col)) != TELLER_OK ||
+	    (rc = src_first(ctx, o, "firstVoteRowIndex", i, rowcol, prov,
+	    100000, &src->first_vote_row)) != TELLER_OK)
+		return rc;
 	if ((rc = colfield(ctx, o, "idColumnIndex", i, &src->id_col,
 	    rowcol)) != TELLER_OK ||
 	    (rc = colfield(ctx, o, "precinctColumnIndex", i,
@@ -259,6 +276,74 @@ load_source(teller_ctx *ctx, struct tl_rctab_cfg *cfg, json_t *o, int i,
 	if (ess && cfg->by_batch && src->batch_col == 0)
 		return CFAIL(ctx, "cvrFileSources[%d].batchColumnIndex: "
 		    "required when tabulateByBatch is set", i);
+	return TELLER_OK;
+}
+
+/* The source's overvote delimiter: only for row-and-column providers,
+ * no backslash, not only letters, digits and safe punctuation, and not
+ * with an overvote label. */
+static int
+src_delimiter(teller_ctx *ctx, int i, bool rowcol,
+    const struct tl_cvr_source *src)
+{
+	const char *s = src->overvote_delimiter, *p;
+	bool onlysafe = true;
+
+	if (*s == '\0')
+		return TELLER_OK;
+	if (!rowcol)
+		return CFAIL(ctx, "cvrFileSources[%d].overvoteDelimiter: not "
+		    "allowed for %s", i, src->provider);
+	if (strchr(s, '\\') != NULL)
+		return CFAIL(ctx, "cvrFileSources[%d].overvoteDelimiter: must "
+		    "not contain a backslash", i);
+	for (p = s; *p != '\0'; p++)
+		if (!tl_text_alnum((unsigned char)*p) &&
+		    strchr(".',-\" \t\r\n\f\v", *p) == NULL)
+			onlysafe = false;
+	if (onlysafe)
+		return CFAIL(ctx, "cvrFileSources[%d].overvoteDelimiter: "
+		    "\"%s\" is not a valid delimiter", i, s);
+	if (*src->overvote_label != '\0')
+		return CFAIL(ctx, "cvrFileSources[%d].overvoteDelimiter: "
+		    "cannot be combined with overvoteLabel", i);
+	return TELLER_OK;
+}
+
+/* The source's three labels: none a reserved word, no two the same. */
+static int
+src_label_clash(teller_ctx *ctx, int i, const struct tl_cvr_source *src)
+{
+	const char *lab[3] = { src->overvote_label, src->skipped_rank_label,
+	    src->uwi_label };
+	static const char *const lname[3] = { "overvoteLabel",
+	    "skippedRankLabel", "undeclaredWriteInLabel" };
+	int a, b;
+
+	for (a = 0; a < 3; a++) {
+		if (*lab[a] == '\0')
+			continue;
+		if (reserved(lab[a]))
+			return CFAIL(ctx, "cvrFileSources[%d].%s: \"%s\" is a "
+			    "reserved word", i, lname[a], lab[a]);
+		for (b = a + 1; b < 3; b++)
+			if (tl_text_ieqz(lab[a], lab[b]))
+				return CFAIL(ctx, "cvrFileSources[%d].%s: same "
+				    "as %s", i, lname[b], lname[a]);
+	}
+	return TELLER_OK;
+}
+
+/* The source's labels and overvote delimiter, each checked against the
+ * provider and the rules. */
+static int
+src_labels(teller_ctx *ctx, struct tl_rctab_cfg *cfg, json_t *o, int i,
+    const struct tl_cvr_provider *pv, struct tl_cvr_source *src)
+{
+	const char *prov = src->provider;
+	bool rowcol = pv->rowcol;
+	int rc;
+
 	if ((src->overvote_delimiter = sfield(ctx, o, "overvoteDelimiter",
 	    "")) == NULL ||
 	    (src->overvote_label = sfield(ctx, o, "overvoteLabel", "")) ==
@@ -277,28 +362,10 @@ load_source(teller_ctx *ctx, struct tl_rctab_cfg *cfg, json_t *o, int i,
 	if ((rc = bfield(ctx, o, "treatBlankAsUndeclaredWriteIn",
 	    "cvrFileSources[].", &src->blank_is_uwi)) != TELLER_OK)
 		return rc;
-	s = src->overvote_delimiter;
-	if (*s != '\0') {
-		const char *p;
-		bool onlysafe = true;
-		if (!rowcol)
-			return CFAIL(ctx, "cvrFileSources[%d].overvoteDelimiter"
-			    ": not allowed for %s", i, prov);
-		if (strchr(s, '\\') != NULL)
-			return CFAIL(ctx, "cvrFileSources[%d].overvoteDelimiter"
-			    ": must not contain a backslash", i);
-		for (p = s; *p != '\0'; p++)
-			if (!isalnum((unsigned char)*p) &&
-			    strchr(".',-\" \t\r\n\f\v", *p) == NULL)
-				onlysafe = false;
-		if (onlysafe)
-			return CFAIL(ctx, "cvrFileSources[%d].overvoteDelimiter"
-			    ": \"%s\" is not a valid delimiter", i, s);
-		if (*src->overvote_label != '\0')
-			return CFAIL(ctx, "cvrFileSources[%d].overvoteDelimiter"
-			    ": cannot be combined with overvoteLabel", i);
-	}
-	if (ess && cfg->overvote == TL_OV_MULTI && *s == '\0')
+	if ((rc = src_delimiter(ctx, i, rowcol, src)) != TELLER_OK)
+		return rc;
+	if (pv->kind == TL_CVR_ESS && cfg->overvote == TL_OV_MULTI &&
+	    *src->overvote_delimiter == '\0')
 		return CFAIL(ctx, "cvrFileSources[%d].overvoteDelimiter: "
 		    "required when overvoteRule is "
 		    "exhaustIfMultipleContinuing", i);
@@ -319,73 +386,78 @@ load_source(teller_ctx *ctx, struct tl_rctab_cfg *cfg, json_t *o, int i,
 		return CFAIL(ctx, "cvrFileSources[%d]."
 		    "treatBlankAsUndeclaredWriteIn: not allowed for %s", i,
 		    prov);
-	{
-		const char *lab[3] = { src->overvote_label,
-		    src->skipped_rank_label, src->uwi_label };
-		static const char *const lname[3] = { "overvoteLabel",
-		    "skippedRankLabel", "undeclaredWriteInLabel" };
-		int a, b;
-		for (a = 0; a < 3; a++) {
-			if (*lab[a] == '\0')
-				continue;
-			if (reserved(lab[a]))
-				return CFAIL(ctx, "cvrFileSources[%d].%s: "
-				    "\"%s\" is a reserved word", i, lname[a],
-				    lab[a]);
-			for (b = a + 1; b < 3; b++)
-				if (strcasecmp(lab[a], lab[b]) == 0)
-					return CFAIL(ctx, "cvrFileSources[%d]."
-					    "%s: same as %s", i, lname[b],
-					    lname[a]);
-		}
-	}
+	return src_label_clash(ctx, i, src);
+}
+
+static int
+load_source(teller_ctx *ctx, struct tl_rctab_cfg *cfg, json_t *o, int i,
+    struct tl_cvr_source *src)
+{
+	const struct tl_cvr_provider *pv;
+	int rc;
+
+	if (!json_is_object(o))
+		return CFAIL(ctx, "cvrFileSources[%d]: expected an object", i);
+	if ((rc = src_provider(ctx, o, i, &pv, src)) != TELLER_OK ||
+	    (rc = src_path(ctx, cfg, o, i, pv, src)) != TELLER_OK ||
+	    (rc = src_columns(ctx, cfg, o, i, pv, src)) != TELLER_OK ||
+	    (rc = src_labels(ctx, cfg, o, i, pv, src)) != TELLER_OK)
+		return rc;
 	if (*src->uwi_label != '\0' || src->blank_is_uwi)
 		cfg->uwi = true;
 	return TELLER_OK;
 }
 
+static const char *const tbs[] = { "random", "stopCountingAndAsk",
+    "previousRoundCountsThenRandom", "previousRoundCountsThenAsk",
+    "useCandidateOrder", "generatePermutation", NULL };
+
+/* rules.<key>, one of names: its index into *out. what: the kind of
+ * value, for the message. */
 static int
-load_rules(teller_ctx *ctx, struct tl_rctab_cfg *cfg, json_t *r)
+rules_enum(teller_ctx *ctx, json_t *r, const char *key,
+    const char *const *names, const char *what, int *out)
 {
 	const char *s;
-	long long v;
-	int rc;
-	static const char *const tbs[] = { "random", "stopCountingAndAsk",
-	    "previousRoundCountsThenRandom", "previousRoundCountsThenAsk",
-	    "useCandidateOrder", "generatePermutation", NULL };
+	int k;
+
+	if ((s = sfield(ctx, r, key, "rules.")) == NULL)
+		return TELLER_ECONFIG;
+	for (k = 0; names[k] != NULL && strcmp(names[k], s) != 0; k++)
+		;
+	if (names[k] == NULL)
+		return CFAIL(ctx, "rules.%s: \"%s\" is not a valid %s", key, s,
+		    what);
+	*out = k;
+	return TELLER_OK;
+}
+
+/* The tie-break mode, overvote rule and winner election mode, and the
+ * random seed (required by the random tie-break modes). */
+static int
+rules_modes(teller_ctx *ctx, struct tl_rctab_cfg *cfg, json_t *r)
+{
 	static const char *const ovs[] = { "alwaysSkipToNextRank",
 	    "exhaustImmediately", "exhaustIfMultipleContinuing", NULL };
 	static const char *const wms[] = { "singleWinnerMajority",
 	    "multiWinnerAllowOnlyOneWinnerPerRound",
 	    "multiWinnerAllowMultipleWinnersPerRound", "bottomsUp",
 	    "bottomsUpUsingPercentageThreshold", "multiPassIrv", NULL };
-	int k;
+	const char *s;
+	long long v;
+	int rc, k;
 
-	if (!json_is_object(r))
-		return CFAIL(ctx, "rules: missing");
-	if ((s = sfield(ctx, r, "tiebreakMode", "rules.")) == NULL)
-		return TELLER_ECONFIG;
-	for (k = 0; tbs[k] != NULL && strcmp(tbs[k], s) != 0; k++)
-		;
-	if (tbs[k] == NULL)
-		return CFAIL(ctx, "rules.tiebreakMode: \"%s\" is not a valid "
-		    "tie-break mode", s);
+	if ((rc = rules_enum(ctx, r, "tiebreakMode", tbs, "tie-break mode",
+	    &k)) != TELLER_OK)
+		return rc;
 	cfg->tiebreak = k;
-	if ((s = sfield(ctx, r, "overvoteRule", "rules.")) == NULL)
-		return TELLER_ECONFIG;
-	for (k = 0; ovs[k] != NULL && strcmp(ovs[k], s) != 0; k++)
-		;
-	if (ovs[k] == NULL)
-		return CFAIL(ctx, "rules.overvoteRule: \"%s\" is not a valid "
-		    "overvote rule", s);
+	if ((rc = rules_enum(ctx, r, "overvoteRule", ovs, "overvote rule",
+	    &k)) != TELLER_OK)
+		return rc;
 	cfg->overvote = k;
-	if ((s = sfield(ctx, r, "winnerElectionMode", "rules.")) == NULL)
-		return TELLER_ECONFIG;
-	for (k = 0; wms[k] != NULL && strcmp(wms[k], s) != 0; k++)
-		;
-	if (wms[k] == NULL)
-		return CFAIL(ctx, "rules.winnerElectionMode: \"%s\" is not a "
-		    "valid winner election mode", s);
+	if ((rc = rules_enum(ctx, r, "winnerElectionMode", wms,
+	    "winner election mode", &k)) != TELLER_OK)
+		return rc;
 	cfg->mode = k;
 	if ((s = sfield(ctx, r, "randomSeed", "rules.")) == NULL)
 		return TELLER_ECONFIG;
@@ -401,6 +473,16 @@ load_rules(teller_ctx *ctx, struct tl_rctab_cfg *cfg, json_t *r)
 		return CFAIL(ctx, "rules.randomSeed: required for tiebreakMode "
 		    "\"%s\"", tbs[cfg->tiebreak]);
 	}
+	return TELLER_OK;
+}
+
+/* Seats, decimal places and the skipped-rank and ranking limits. */
+static int
+rules_numbers(teller_ctx *ctx, struct tl_rctab_cfg *cfg, json_t *r)
+{
+	const char *s;
+	long long v;
+
 	if ((s = sfield(ctx, r, "numberOfWinners", "rules.")) == NULL)
 		return TELLER_ECONFIG;
 	if (!parse_int(s, 0, 1000000, &v))
@@ -416,7 +498,7 @@ load_rules(teller_ctx *ctx, struct tl_rctab_cfg *cfg, json_t *r)
 	cfg->dp = (int)v;
 	if ((s = sfield(ctx, r, "maxSkippedRanksAllowed", "rules.")) == NULL)
 		return TELLER_ECONFIG;
-	if (strcasecmp(s, "unlimited") == 0)
+	if (tl_text_ieqz(s, "unlimited"))
 		cfg->max_skip = -1;
 	else if (parse_int(s, 0, 1000000, &v))
 		cfg->max_skip = (int)v;
@@ -432,6 +514,17 @@ load_rules(teller_ctx *ctx, struct tl_rctab_cfg *cfg, json_t *r)
 	else
 		return CFAIL(ctx, "rules.maxRankingsAllowed: \"%s\" is not "
 		    "\"max\" or an integer >= 1", s);
+	return TELLER_OK;
+}
+
+/* The boolean rules and stopTabulationEarlyAfterRound. */
+static int
+rules_flags(teller_ctx *ctx, struct tl_rctab_cfg *cfg, json_t *r)
+{
+	const char *s;
+	long long v;
+	int rc;
+
 	if ((rc = bfield(ctx, r, "nonIntegerWinningThreshold", "rules.",
 	    &cfg->non_integer)) != TELLER_OK ||
 	    (rc = bfield(ctx, r, "hareQuota", "rules.", &cfg->hare)) !=
@@ -457,24 +550,35 @@ load_rules(teller_ctx *ctx, struct tl_rctab_cfg *cfg, json_t *r)
 			    "integer >= 1", s);
 		cfg->stop_after = (int)v;
 	}
+	return TELLER_OK;
+}
+
+/* multiSeatBottomsUpPercentageThreshold, as a fraction of 1. */
+static int
+rules_pct(teller_ctx *ctx, struct tl_rctab_cfg *cfg, json_t *r)
+{
+	struct tl_dec p, hundred = tl_dec_int(100);
+	const char *s;
+
 	if ((s = sfield(ctx, r, "multiSeatBottomsUpPercentageThreshold",
 	    "rules.")) == NULL)
 		return TELLER_ECONFIG;
 	cfg->pct_text = s;
-	if (cfg->seats == 0 || cfg->mode == TL_WM_BOTTOMS_PCT || !blank(s)) {
-		struct tl_dec p, hundred = tl_dec_int(100);
-		if (tl_dec_parse(s, &p) != 0 ||
-		    tl_dec_cmp(p, tl_dec_int(1)) < 0 ||
-		    tl_dec_cmp(p, hundred) > 0)
-			return CFAIL(ctx, "rules.multiSeatBottomsUpPercentage"
-			    "Threshold: \"%s\" is not a number from 1 to 100",
-			    s);
-		/* pct.divide(100, scale + 2, HALF_UP) (rctab.md 3.5) */
-		if ((rc = tl_dec_div(ctx, p, hundred, p.s + 2,
-		    TL_DEC_HALF_UP, &cfg->pct)) != TELLER_OK)
-			return rc;
-	}
-	/* cross-field rules (rctab.md 3.5) */
+	if (cfg->seats != 0 && cfg->mode != TL_WM_BOTTOMS_PCT && blank(s))
+		return TELLER_OK;
+	if (tl_dec_parse(s, &p) != 0 || tl_dec_cmp(p, tl_dec_int(1)) < 0 ||
+	    tl_dec_cmp(p, hundred) > 0)
+		return CFAIL(ctx, "rules.multiSeatBottomsUpPercentageThreshold"
+		    ": \"%s\" is not a number from 1 to 100", s);
+	/* pct.divide(100, scale + 2, HALF_UP) (rctab.md 3.5) */
+	return tl_dec_div(ctx, p, hundred, p.s + 2, TL_DEC_HALF_UP,
+	    &cfg->pct);
+}
+
+/* The rules that tie fields together (rctab.md 3.5). */
+static int
+rules_cross(teller_ctx *ctx, const struct tl_rctab_cfg *cfg)
+{
 	if (cfg->seats == 1 && cfg->mode != TL_WM_SINGLE)
 		return CFAIL(ctx, "rules.winnerElectionMode: must be "
 		    "singleWinnerMajority with one seat");
@@ -500,6 +604,21 @@ load_rules(teller_ctx *ctx, struct tl_rctab_cfg *cfg, json_t *r)
 		return CFAIL(ctx, "rules.doesFirstRoundDetermineThreshold: not "
 		    "allowed with more than one seat");
 	return TELLER_OK;
+}
+
+static int
+load_rules(teller_ctx *ctx, struct tl_rctab_cfg *cfg, json_t *r)
+{
+	int rc;
+
+	if (!json_is_object(r))
+		return CFAIL(ctx, "rules: missing");
+	if ((rc = rules_modes(ctx, cfg, r)) != TELLER_OK ||
+	    (rc = rules_numbers(ctx, cfg, r)) != TELLER_OK ||
+	    (rc = rules_flags(ctx, cfg, r)) != TELLER_OK ||
+	    (rc = rules_pct(ctx, cfg, r)) != TELLER_OK)
+		return rc;
+	return rules_cross(ctx, cfg);
 }
 
 static int
@@ -583,9 +702,9 @@ check_names(teller_ctx *ctx, struct tl_rctab_cfg *cfg)
 				const char *ov = src->overvote_label;
 				const char *sk = src->skipped_rank_label;
 				const char *uw = src->uwi_label;
-				if ((*ov != '\0' && strcasecmp(x, ov) == 0) ||
-				    (*sk != '\0' && strcasecmp(x, sk) == 0) ||
-				    (*uw != '\0' && strcasecmp(x, uw) == 0))
+				if ((*ov != '\0' && tl_text_ieqz(x, ov)) ||
+				    (*sk != '\0' && tl_text_ieqz(x, sk)) ||
+				    (*uw != '\0' && tl_text_ieqz(x, uw)))
 					return CFAIL(ctx, "candidates[%d]: "
 					    "\"%s\" is also a CVR label", i, x);
 			}
@@ -703,20 +822,16 @@ quote_numbers(teller_ctx *ctx, const char *s, size_t n, char **out,
 	return TELLER_OK;
 }
 
-int
-tl_rctab_config_load(teller_ctx *ctx, const char *path,
-    struct tl_rctab_cfg **out)
+/* Map and parse the config at path into *root (numbers quoted). */
+static int
+config_parse(teller_ctx *ctx, const char *path, json_t **root)
 {
-	struct tl_rctab_cfg *cfg;
 	struct tl_map m;
 	json_error_t jerr;
-	json_t *root = NULL, *os, *srcs, *x;
-	const char *s, *slash;
 	char *q;
-	size_t i, qn;
+	size_t qn;
 	int rc;
 
-	*out = NULL;
 	ctx->file = NULL; /* tl_io_map names the path itself */
 	if ((rc = tl_io_map(ctx, path, &m)) != TELLER_OK)
 		return rc;
@@ -725,17 +840,135 @@ tl_rctab_config_load(teller_ctx *ctx, const char *path,
 		tl_io_unmap(&m);
 		return rc;
 	}
-	root = json_loadb(q, qn, JSON_REJECT_DUPLICATES, &jerr);
-	if (root == NULL) {
+	*root = json_loadb(q, qn, JSON_REJECT_DUPLICATES, &jerr);
+	if (*root == NULL) {
 		/* report the place in the file as written */
 		json_t *r0 = json_loadb(m.buf, m.len, JSON_REJECT_DUPLICATES,
 		    &jerr);
 		json_decref(r0);
 	}
 	tl_io_unmap(&m);
-	if (root == NULL)
+	if (*root == NULL)
 		return tl_fail_at(ctx, TELLER_EPARSE, jerr.line, jerr.column,
 		    "%s", jerr.text);
+	return TELLER_OK;
+}
+
+/* The tabulator version and the output settings. Any failure is
+ * ECONFIG. */
+static int
+load_head(teller_ctx *ctx, struct tl_rctab_cfg *cfg, json_t *root)
+{
+	json_t *os;
+	const char *s;
+
+	if (!json_is_object(root))
+		return CFAIL(ctx, "expected a JSON object");
+	if ((s = sfield(ctx, root, "tabulatorVersion", "")) == NULL)
+		return TELLER_ECONFIG;
+	if (blank(s))
+		return CFAIL(ctx, "tabulatorVersion: missing");
+	if (strcmp(s, "TEST") != 0 && strcmp(s, "2.0.1") != 0)
+		return CFAIL(ctx, "tabulatorVersion: \"%s\" is not supported",
+		    s);
+	os = json_object_get(root, "outputSettings");
+	if (!json_is_object(os))
+		return CFAIL(ctx, "outputSettings: missing");
+	if (nfield(ctx, os, "contestName", &cfg->contest) != TELLER_OK ||
+	    nfield(ctx, os, "contestDate", &cfg->date) != TELLER_OK ||
+	    nfield(ctx, os, "contestJurisdiction", &cfg->jurisdiction) !=
+	    TELLER_OK ||
+	    nfield(ctx, os, "contestOffice", &cfg->office) != TELLER_OK)
+		return TELLER_ECONFIG;
+	if (cfg->contest == NULL || blank(cfg->contest))
+		return CFAIL(ctx, "outputSettings.contestName: missing");
+	if (nfield(ctx, os, "outputDirectory", &cfg->out_dir) != TELLER_OK)
+		return TELLER_ECONFIG;
+	if (bfield(ctx, os, "tabulateByPrecinct", "outputSettings.",
+	    &cfg->by_precinct) != TELLER_OK ||
+	    bfield(ctx, os, "tabulateByBatch", "outputSettings.",
+	    &cfg->by_batch) != TELLER_OK ||
+	    bfield(ctx, os, "generateCdfJson", "outputSettings.",
+	    &cfg->cdf_json) != TELLER_OK)
+		return TELLER_ECONFIG;
+	return TELLER_OK;
+}
+
+/* cvrFileSources: each source, no two with the same path. */
+static int
+load_sources(teller_ctx *ctx, struct tl_rctab_cfg *cfg, json_t *srcs)
+{
+	json_t *x;
+	size_t i, j;
+	int rc;
+
+	if (!json_is_array(srcs) || json_array_size(srcs) == 0)
+		return CFAIL(ctx, "cvrFileSources: no CVR files specified");
+	cfg->nsrc = (int)json_array_size(srcs);
+	cfg->src = tl_alloc(ctx, (size_t)cfg->nsrc, sizeof *cfg->src);
+	if (cfg->src == NULL)
+		return TELLER_ENOMEM;
+	json_array_foreach(srcs, i, x) {
+		if ((rc = load_source(ctx, cfg, x, (int)i, &cfg->src[i])) !=
+		    TELLER_OK)
+			return rc;
+		for (j = 0; j < i; j++)
+			if (strcmp(cfg->src[j].path, cfg->src[i].path) == 0)
+				return CFAIL(ctx, "cvrFileSources[%zu].filePath"
+				    ": duplicate of cvrFileSources[%zu]", i, j);
+		cfg->src[i].max_rankings = cfg->max_rank;
+	}
+	return TELLER_OK;
+}
+
+/* Give every source the candidates' names. */
+static int
+share_names(teller_ctx *ctx, struct tl_rctab_cfg *cfg)
+{
+	const char **names = tl_alloc(ctx, (size_t)cfg->ncand + 1,
+	    sizeof(char *));
+	int k;
+
+	if (names == NULL)
+		return TELLER_ENOMEM;
+	for (k = 0; k < cfg->ncand; k++)
+		names[k] = cfg->cands[k].name;
+	for (k = 0; k < cfg->nsrc; k++) {
+		cfg->src[k].ncand = cfg->ncand;
+		cfg->src[k].cand_names = names;
+	}
+	return TELLER_OK;
+}
+
+/* The config in root, read into cfg. */
+static int
+load_root(teller_ctx *ctx, struct tl_rctab_cfg *cfg, json_t *root)
+{
+	int rc;
+
+	if ((rc = load_head(ctx, cfg, root)) != TELLER_OK ||
+	    (rc = load_rules(ctx, cfg, json_object_get(root, "rules"))) !=
+	    TELLER_OK ||
+	    (rc = load_sources(ctx, cfg, json_object_get(root,
+	    "cvrFileSources"))) != TELLER_OK ||
+	    (rc = load_cands(ctx, cfg, json_object_get(root, "candidates")))
+	    != TELLER_OK || (rc = check_names(ctx, cfg)) != TELLER_OK)
+		return rc;
+	return share_names(ctx, cfg);
+}
+
+int
+tl_rctab_config_load(teller_ctx *ctx, const char *path,
+    struct tl_rctab_cfg **out)
+{
+	struct tl_rctab_cfg *cfg;
+	json_t *root = NULL;
+	const char *slash;
+	int rc;
+
+	*out = NULL;
+	if ((rc = config_parse(ctx, path, &root)) != TELLER_OK)
+		return rc;
 	cfg = tl_alloc(ctx, 1, sizeof *cfg);
 	if (cfg == NULL) {
 		rc = TELLER_ENOMEM;
@@ -749,93 +982,8 @@ tl_rctab_config_load(teller_ctx *ctx, const char *path,
 		rc = TELLER_ENOMEM;
 		goto out;
 	}
-	rc = TELLER_ECONFIG;
-	if (!json_is_object(root)) {
-		CFAIL(ctx, "expected a JSON object");
-		goto out;
-	}
-	if ((s = sfield(ctx, root, "tabulatorVersion", "")) == NULL)
-		goto out;
-	if (blank(s)) {
-		CFAIL(ctx, "tabulatorVersion: missing");
-		goto out;
-	}
-	if (strcmp(s, "TEST") != 0 && strcmp(s, "2.0.1") != 0) {
-		CFAIL(ctx, "tabulatorVersion: \"%s\" is not supported", s);
-		goto out;
-	}
-	os = json_object_get(root, "outputSettings");
-	if (!json_is_object(os)) {
-		CFAIL(ctx, "outputSettings: missing");
-		goto out;
-	}
-	if (nfield(ctx, os, "contestName", &cfg->contest) != TELLER_OK ||
-	    nfield(ctx, os, "contestDate", &cfg->date) != TELLER_OK ||
-	    nfield(ctx, os, "contestJurisdiction", &cfg->jurisdiction) !=
-	    TELLER_OK ||
-	    nfield(ctx, os, "contestOffice", &cfg->office) != TELLER_OK)
-		goto out;
-	if (cfg->contest == NULL || blank(cfg->contest)) {
-		CFAIL(ctx, "outputSettings.contestName: missing");
-		goto out;
-	}
-	if (nfield(ctx, os, "outputDirectory", &cfg->out_dir) != TELLER_OK)
-		goto out;
-	if (bfield(ctx, os, "tabulateByPrecinct", "outputSettings.",
-	    &cfg->by_precinct) != TELLER_OK ||
-	    bfield(ctx, os, "tabulateByBatch", "outputSettings.",
-	    &cfg->by_batch) != TELLER_OK ||
-	    bfield(ctx, os, "generateCdfJson", "outputSettings.",
-	    &cfg->cdf_json) != TELLER_OK)
-		goto out;
-	if ((rc = load_rules(ctx, cfg, json_object_get(root, "rules"))) !=
-	    TELLER_OK)
-		goto out;
-	rc = TELLER_ECONFIG;
-	srcs = json_object_get(root, "cvrFileSources");
-	if (!json_is_array(srcs) || json_array_size(srcs) == 0) {
-		CFAIL(ctx, "cvrFileSources: no CVR files specified");
-		goto out;
-	}
-	cfg->nsrc = (int)json_array_size(srcs);
-	cfg->src = tl_alloc(ctx, (size_t)cfg->nsrc, sizeof *cfg->src);
-	if (cfg->src == NULL) {
-		rc = TELLER_ENOMEM;
-		goto out;
-	}
-	json_array_foreach(srcs, i, x) {
-		size_t j;
-		if ((rc = load_source(ctx, cfg, x, (int)i, &cfg->src[i])) !=
-		    TELLER_OK)
-			goto out;
-		for (j = 0; j < i; j++)
-			if (strcmp(cfg->src[j].path, cfg->src[i].path) == 0) {
-				rc = CFAIL(ctx, "cvrFileSources[%zu].filePath: "
-				    "duplicate of cvrFileSources[%zu]", i, j);
-				goto out;
-			}
-		cfg->src[i].max_rankings = cfg->max_rank;
-	}
-	if ((rc = load_cands(ctx, cfg, json_object_get(root, "candidates")))
-	    != TELLER_OK || (rc = check_names(ctx, cfg)) != TELLER_OK)
-		goto out;
-	{
-		const char **names = tl_alloc(ctx, (size_t)cfg->ncand + 1,
-		    sizeof(char *));
-		int k;
-		if (names == NULL) {
-			rc = TELLER_ENOMEM;
-			goto out;
-		}
-		for (k = 0; k < cfg->ncand; k++)
-			names[k] = cfg->cands[k].name;
-		for (k = 0; k < cfg->nsrc; k++) {
-			cfg->src[k].ncand = cfg->ncand;
-			cfg->src[k].cand_names = names;
-		}
-	}
-	*out = cfg;
-	rc = TELLER_OK;
+	if ((rc = load_root(ctx, cfg, root)) == TELLER_OK)
+		*out = cfg;
 out:
 	json_decref(root);
 	return rc;

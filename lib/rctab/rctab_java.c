@@ -228,8 +228,7 @@ tl_rctab_sanitize(char *d, size_t cap, const char *s, bool lower)
 		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
 		    (c >= '0' && c <= '9') || c == '_' || c == '-' ||
 		    c == '.') {
-			d[n++] = lower && c >= 'A' && c <= 'Z' ?
-			    (char)(c + 32) : (char)c;
+			d[n++] = (char)(lower ? tl_text_lower(c) : c);
 			p++;
 			continue;
 		}

@@ -248,16 +248,164 @@ transfers(struct tl_out *o, const struct tl_rview *v, int round, int slice,
 	tl_out_str(o, "}");
 }
 
+/* The "config" object: contest, date, office and so on (with the slice's
+ * batch or precinct when it is one). */
+static void
+json_config(struct tl_out *o, const struct tl_rctab_cfg *cfg,
+    const char *slice_kind, const char *slice_id)
+{
+	bool f2 = true;
+
+	tl_out_str(o, "{");
+	if (slice_kind != NULL && strcmp(slice_kind, "batch") == 0)
+		jstr_field(o, 2, &f2, "batch", slice_id);
+	jstr_field(o, 2, &f2, "contest", cfg->contest);
+	jstr_field(o, 2, &f2, "date", cfg->date);
+	jstr_field(o, 2, &f2, "generatedBy", GENERATED_BY);
+	jstr_field(o, 2, &f2, "jurisdiction", cfg->jurisdiction);
+	jstr_field(o, 2, &f2, "office", cfg->office);
+	if (slice_kind != NULL && strcmp(slice_kind, "precinct") == 0)
+		jstr_field(o, 2, &f2, "precinct", slice_id);
+	indent(o, 1);
+	tl_out_str(o, "}");
+}
+
+/* A round's "inactiveBallots" object. */
+static void
+json_inactive(struct tl_out *o, const struct tl_rview *v, int r, int slice)
+{
+	bool f3 = true;
+
+	tl_out_str(o, "{");
+	jdec_field(o, 3, &f3, "exhaustedChoices",
+	    stsum(v, r, slice, TL_ST_EXHAUSTED));
+	if (v->uses_surplus && r == v->nround)
+		jdec_field(o, 3, &f3, "finalRoundSurplus",
+		    stsum(v, r, slice, TL_ST_FRS));
+	jdec_field(o, 3, &f3, "overvotes", stsum(v, r, slice, TL_ST_OVERVOTE));
+	jdec_field(o, 3, &f3, "repeatedRankings",
+	    stsum(v, r, slice, TL_ST_REPEATED));
+	jdec_field(o, 3, &f3, "skippedRankings",
+	    stsum(v, r, slice, TL_ST_SKIPPED));
+	indent(o, 2);
+	tl_out_str(o, "}");
+}
+
+/* A round's "tally" object: the candidates still in it, by name. */
+static void
+json_tally(struct tl_out *o, const struct tl_rview *v, int r, int slice,
+    int *ids)
+{
+	const struct tl_rround *rr = &v->rounds[r - 1];
+	bool f3 = true;
+	int c, i, n = 0;
+
+	for (c = 0; c < v->ncand; c++)
+		if (rr->present[c])
+			ids[n++] = c;
+	sort_ids(v, ids, n);
+	if (n == 0) {
+		tl_out_str(o, "{ }");
+		return;
+	}
+	tl_out_str(o, "{");
+	for (i = 0; i < n; i++)
+		jdec_field(o, 3, &f3, v->names[ids[i]],
+		    tally(v, r, slice, ids[i]));
+	indent(o, 2);
+	tl_out_str(o, "}");
+}
+
+/* A round's "tallyResults" array: those elected, then those eliminated,
+ * each group by name, each with its transfers. */
+static void
+json_results(struct tl_out *o, const struct tl_rview *v, int r, int slice,
+    int *ids)
+{
+	int c, i, n = 0, ne;
+
+	for (c = 0; c < v->ncand; c++)
+		if (v->won[c] == r)
+			ids[n++] = c;
+	sort_ids(v, ids, n);
+	ne = n;
+	for (c = 0; c < v->ncand; c++)
+		if (v->elim[c] == r)
+			ids[n++] = c;
+	sort_ids(v, ids + ne, n - ne);
+	if (n == 0)
+		tl_out_str(o, "[ ]");
+	else
+		tl_out_str(o, "[");
+	for (i = 0; i < n; i++) {
+		bool f3 = true;
+		tl_out_str(o, i == 0 ? " {" : ", {");
+		jstr_field(o, 3, &f3, i < ne ? "elected" : "eliminated",
+		    v->names[ids[i]]);
+		field(o, 3, &f3, "transfers");
+		transfers(o, v, r, slice, ids[i], 3);
+		indent(o, 2);
+		tl_out_str(o, "}");
+	}
+	if (n > 0)
+		tl_out_str(o, " ]");
+}
+
+/* One element of "results": round r. */
+static void
+json_round(struct tl_out *o, const struct tl_rview *v, int r, int slice,
+    int *ids)
+{
+	bool f2 = true;
+
+	tl_out_str(o, r == 1 ? " {" : ", {");
+	field(o, 2, &f2, "inactiveBallots");
+	json_inactive(o, v, r, slice);
+	field(o, 2, &f2, "round");
+	tl_out_fmt(o, "%d", r);
+	field(o, 2, &f2, "tally");
+	json_tally(o, v, r, slice, ids);
+	field(o, 2, &f2, "tallyResults");
+	json_results(o, v, r, slice, ids);
+	jdec_field(o, 2, &f2, "threshold", v->rounds[r - 1].threshold);
+	indent(o, 1);
+	tl_out_str(o, "}");
+}
+
+/* The "summary" object. */
+static void
+json_summary(teller_ctx *ctx, int *err, struct tl_out *o,
+    const struct tl_rview *v, int slice)
+{
+	struct tl_dec total;
+	bool f2 = true;
+	int i;
+
+	tl_out_str(o, "{");
+	jdec_field(o, 2, &f2, "finalThreshold",
+	    v->rounds[v->nround - 1].threshold);
+	field(o, 2, &f2, "numCandidates");
+	tl_out_fmt(o, "%d", v->ncand);
+	field(o, 2, &f2, "numWinners");
+	tl_out_fmt(o, "%d", v->seats);
+	total = stsum(v, 1, slice, TL_ST_ACTIVE);
+	for (i = 1; i < TL_ST_N; i++)
+		total = dadd(ctx, err, total, stsum(v, 1, slice, i));
+	jdec_field(o, 2, &f2, "totalNumBallots", total);
+	field(o, 2, &f2, "undervotes");
+	out_dec(o, stsum(v, 1, slice, TL_ST_UNDERVOTE));
+	indent(o, 1);
+	tl_out_str(o, "}");
+}
+
 int
 tl_rctab_write_json(teller_ctx *ctx, const struct tl_rview *v, int slice,
     const char *slice_kind, const char *slice_id, teller_write_fn w,
     void *ud)
 {
-	const struct tl_rctab_cfg *cfg = v->cfg;
 	struct tl_out o;
-	struct tl_dec total;
-	int r, c, i, n, *ids, err = TELLER_OK;
-	bool first, f2;
+	int r, *ids, err = TELLER_OK;
+	bool first;
 
 	ids = tl_alloc(ctx, (size_t)v->ncand + 1, sizeof(int));
 	if (ids == NULL)
@@ -266,114 +414,15 @@ tl_rctab_write_json(teller_ctx *ctx, const struct tl_rview *v, int slice,
 	tl_out_str(&o, "{");
 	first = true;
 	field(&o, 1, &first, "config");
-	tl_out_str(&o, "{");
-	f2 = true;
-	if (slice_kind != NULL && strcmp(slice_kind, "batch") == 0)
-		jstr_field(&o, 2, &f2, "batch", slice_id);
-	jstr_field(&o, 2, &f2, "contest", cfg->contest);
-	jstr_field(&o, 2, &f2, "date", cfg->date);
-	jstr_field(&o, 2, &f2, "generatedBy", GENERATED_BY);
-	jstr_field(&o, 2, &f2, "jurisdiction", cfg->jurisdiction);
-	jstr_field(&o, 2, &f2, "office", cfg->office);
-	if (slice_kind != NULL && strcmp(slice_kind, "precinct") == 0)
-		jstr_field(&o, 2, &f2, "precinct", slice_id);
-	indent(&o, 1);
-	tl_out_str(&o, "}");
+	json_config(&o, v->cfg, slice_kind, slice_id);
 	jstr_field(&o, 1, &first, "jsonFormatVersion", "1");
 	field(&o, 1, &first, "results");
 	tl_out_str(&o, "[");
-	for (r = 1; r <= v->nround; r++) {
-		const struct tl_rround *rr = &v->rounds[r - 1];
-		tl_out_str(&o, r == 1 ? " {" : ", {");
-		f2 = true;
-		field(&o, 2, &f2, "inactiveBallots");
-		{
-			bool f3 = true;
-			tl_out_str(&o, "{");
-			jdec_field(&o, 3, &f3, "exhaustedChoices",
-			    stsum(v, r, slice, TL_ST_EXHAUSTED));
-			if (v->uses_surplus && r == v->nround)
-				jdec_field(&o, 3, &f3, "finalRoundSurplus",
-				    stsum(v, r, slice, TL_ST_FRS));
-			jdec_field(&o, 3, &f3, "overvotes",
-			    stsum(v, r, slice, TL_ST_OVERVOTE));
-			jdec_field(&o, 3, &f3, "repeatedRankings",
-			    stsum(v, r, slice, TL_ST_REPEATED));
-			jdec_field(&o, 3, &f3, "skippedRankings",
-			    stsum(v, r, slice, TL_ST_SKIPPED));
-			indent(&o, 2);
-			tl_out_str(&o, "}");
-		}
-		field(&o, 2, &f2, "round");
-		tl_out_fmt(&o, "%d", r);
-		field(&o, 2, &f2, "tally");
-		n = 0;
-		for (c = 0; c < v->ncand; c++)
-			if (rr->present[c])
-				ids[n++] = c;
-		sort_ids(v, ids, n);
-		if (n == 0) {
-			tl_out_str(&o, "{ }");
-		} else {
-			bool f3 = true;
-			tl_out_str(&o, "{");
-			for (i = 0; i < n; i++)
-				jdec_field(&o, 3, &f3, v->names[ids[i]],
-				    tally(v, r, slice, ids[i]));
-			indent(&o, 2);
-			tl_out_str(&o, "}");
-		}
-		field(&o, 2, &f2, "tallyResults");
-		n = 0;
-		for (c = 0; c < v->ncand; c++)
-			if (v->won[c] == r)
-				ids[n++] = c;
-		sort_ids(v, ids, n);
-		{
-			int ne = n;
-			for (c = 0; c < v->ncand; c++)
-				if (v->elim[c] == r)
-					ids[n++] = c;
-			sort_ids(v, ids + ne, n - ne);
-			if (n == 0)
-				tl_out_str(&o, "[ ]");
-			else
-				tl_out_str(&o, "[");
-			for (i = 0; i < n; i++) {
-				bool f3 = true;
-				tl_out_str(&o, i == 0 ? " {" : ", {");
-				jstr_field(&o, 3, &f3, i < ne ? "elected" :
-				    "eliminated", v->names[ids[i]]);
-				field(&o, 3, &f3, "transfers");
-				transfers(&o, v, r, slice, ids[i], 3);
-				indent(&o, 2);
-				tl_out_str(&o, "}");
-			}
-			if (n > 0)
-				tl_out_str(&o, " ]");
-		}
-		jdec_field(&o, 2, &f2, "threshold", rr->threshold);
-		indent(&o, 1);
-		tl_out_str(&o, "}");
-	}
-	tl_out_str(&o, v->nround > 0 ? " ]" : " ]");
+	for (r = 1; r <= v->nround; r++)
+		json_round(&o, v, r, slice, ids);
+	tl_out_str(&o, " ]");
 	field(&o, 1, &first, "summary");
-	tl_out_str(&o, "{");
-	f2 = true;
-	jdec_field(&o, 2, &f2, "finalThreshold",
-	    v->rounds[v->nround - 1].threshold);
-	field(&o, 2, &f2, "numCandidates");
-	tl_out_fmt(&o, "%d", v->ncand);
-	field(&o, 2, &f2, "numWinners");
-	tl_out_fmt(&o, "%d", v->seats);
-	total = stsum(v, 1, slice, TL_ST_ACTIVE);
-	for (i = 1; i < TL_ST_N; i++)
-		total = dadd(ctx, &err, total, stsum(v, 1, slice, i));
-	jdec_field(&o, 2, &f2, "totalNumBallots", total);
-	field(&o, 2, &f2, "undervotes");
-	out_dec(&o, stsum(v, 1, slice, TL_ST_UNDERVOTE));
-	indent(&o, 1);
-	tl_out_str(&o, "}");
+	json_summary(ctx, &err, &o, v, slice);
 	indent(&o, 0);
 	tl_out_str(&o, "}");
 	return wend(&o, err);
@@ -497,56 +546,37 @@ decided(struct csv *c, const struct tl_rview *v, int r, bool elected,
 	cf(c, buf);
 }
 
-int
-tl_rctab_write_csv(teller_ctx *ctx, const struct tl_rview *v, int slice,
-    const char *slice_kind, const char *slice_id, bool crlf,
-    teller_write_fn w, void *ud)
+/* A label and a field that may be null (an empty cell). */
+static void
+crow_opt(struct csv *c, const char *label, const char *s)
+{
+	cf(c, label);
+	if (s != NULL)
+		cf(c, s);
+	else
+		cnull(c);
+	cend(c);
+}
+
+/* The "Contest Information" block, with its blank line after. */
+static void
+csv_info(struct csv *c, const struct tl_rview *v, const char *slice_kind,
+    const char *slice_id, int *ids)
 {
 	const struct tl_rctab_cfg *cfg = v->cfg;
-	struct tl_out o;
-	struct csv c = { &o, true, crlf };
 	char buf[TL_DEC_BUFSZ * 2], wbuf[8192];
-	int *ids, n, r, i, k, st;
 	size_t len;
-	struct tl_dec total, d, t1, t2;
-	bool anytie = false;
-	int err = TELLER_OK;
-	static const int inact[4] = { TL_ST_OVERVOTE, TL_ST_SKIPPED,
-	    TL_ST_EXHAUSTED, TL_ST_REPEATED };
-	static const char *const inact_name[4] = {
-	    "Inactive Ballots by Overvotes",
-	    "Inactive Ballots by Skipped Rankings",
-	    "Inactive Ballots by Exhausted Choices",
-	    "Inactive Ballots by Repeated Rankings" };
+	int n, i;
 
-	ids = tl_alloc(ctx, (size_t)v->ncand + 1, sizeof(int));
-	if (ids == NULL)
-		return TELLER_ENOMEM;
-	tl_out_init(&o, ctx, w, ud);
-	crow(&c, "Contest Information", NULL);
-	crow(&c, "Generated By", GENERATED_BY);
-	crow(&c, "CSV Format Version", "1");
-	crow(&c, "Type of Election", cfg->mode == TL_WM_SINGLE ?
+	crow(c, "Contest Information", NULL);
+	crow(c, "Generated By", GENERATED_BY);
+	crow(c, "CSV Format Version", "1");
+	crow(c, "Type of Election", cfg->mode == TL_WM_SINGLE ?
 	    "Single-Winner" : "Multi-Winner");
-	crow(&c, "Contest", cfg->contest);
-	cf(&c, "Jurisdiction");
-	if (cfg->jurisdiction != NULL)
-		cf(&c, cfg->jurisdiction);
-	else
-		cnull(&c);
-	cend(&c);
-	cf(&c, "Office");
-	if (cfg->office != NULL)
-		cf(&c, cfg->office);
-	else
-		cnull(&c);
-	cend(&c);
-	cf(&c, "Date");
-	if (cfg->date != NULL)
-		cf(&c, cfg->date);
-	else
-		cnull(&c);
-	cend(&c);
+	crow(c, "Contest", cfg->contest);
+	crow_opt(c, "Jurisdiction", cfg->jurisdiction);
+	crow_opt(c, "Office", cfg->office);
+	crow_opt(c, "Date", cfg->date);
 	n = winners(v, ids);
 	len = 0;
 	wbuf[0] = '\0';
@@ -561,167 +591,271 @@ tl_rctab_write_csv(teller_ctx *ctx, const struct tl_rview *v, int slice,
 		memcpy(wbuf + len, v->names[ids[i]], nl + 1);
 		len += nl;
 	}
-	crow(&c, "Winner(s)", wbuf);
+	crow(c, "Winner(s)", wbuf);
 	if (slice_kind == NULL) {
 		tl_dec_str(buf, v->rounds[v->nround - 1].threshold);
-		crow(&c, "Final Threshold", buf);
+		crow(c, "Final Threshold", buf);
 	} else {
-		crow(&c, strcmp(slice_kind, "precinct") == 0 ? "Precinct" :
+		crow(c, strcmp(slice_kind, "precinct") == 0 ? "Precinct" :
 		    "Batch", slice_id);
 	}
-	cend(&c);
-	crow(&c, "Contest Summary", NULL);
-	cf(&c, "Number to be Elected");
+	cend(c);
+}
+
+/* The "Contest Summary" block, with its blank line after. */
+static void
+csv_summary(teller_ctx *ctx, int *err, struct csv *c,
+    const struct tl_rview *v, int slice)
+{
+	const struct tl_rctab_cfg *cfg = v->cfg;
+	char buf[TL_DEC_BUFSZ * 2];
+	struct tl_dec total;
+	int i, k;
+
+	crow(c, "Contest Summary", NULL);
+	cf(c, "Number to be Elected");
 	if (cfg->mode == TL_WM_BOTTOMS_PCT) {
 		char pbuf[512];
 		snprintf(pbuf, sizeof pbuf, "All candidates over the %s%% "
 		    "threshold", cfg->pct_text);
-		cf(&c, pbuf);
+		cf(c, pbuf);
 	} else {
 		snprintf(buf, sizeof buf, "%d", v->seats);
-		cf(&c, buf);
+		cf(c, buf);
 	}
-	cend(&c);
+	cend(c);
 	for (k = 0, i = 0; i < v->ncand; i++)
 		k += !v->excluded[i];
 	snprintf(buf, sizeof buf, "%d", k);
-	crow(&c, "Number of Candidates", buf);
+	crow(c, "Number of Candidates", buf);
 	total = stsum(v, 1, slice, TL_ST_ACTIVE);
 	for (i = 1; i < TL_ST_N; i++)
-		total = dadd(ctx, &err, total, stsum(v, 1, slice, i));
+		total = dadd(ctx, err, total, stsum(v, 1, slice, i));
 	tl_dec_str(buf, total);
-	crow(&c, "Total Number of Ballots", buf);
+	crow(c, "Total Number of Ballots", buf);
 	tl_dec_str(buf, stsum(v, 1, slice, TL_ST_UNDERVOTE));
-	crow(&c, "Number of Undervotes (No Rankings)", buf);
-	cend(&c);
-	cf(&c, "Rounds");
+	crow(c, "Number of Undervotes (No Rankings)", buf);
+	cend(c);
+}
+
+/* The "Rounds" header and the Eliminated / Elected rows. */
+static void
+csv_decisions(struct csv *c, const struct tl_rview *v,
+    const char *slice_kind, int *ids, bool *anytie)
+{
+	char buf[TL_DEC_BUFSZ * 2];
+	int r, k;
+
+	cf(c, "Rounds");
 	for (r = 1; r <= v->nround; r++) {
 		snprintf(buf, sizeof buf, "Round %d Votes", r);
-		cf(&c, buf);
-		cf(&c, "% of vote");
-		cf(&c, "transfer");
+		cf(c, buf);
+		cf(c, "% of vote");
+		cf(c, "transfer");
 	}
-	cend(&c);
+	cend(c);
 	for (k = 0; k < 2; k++) {
 		if (slice_kind == NULL)
-			cf(&c, k == 0 ? "Eliminated" : "Elected");
+			cf(c, k == 0 ? "Eliminated" : "Elected");
 		else
-			cf(&c, k == 0 ? "Eliminated\xe2\x80\xa0" :
+			cf(c, k == 0 ? "Eliminated\xe2\x80\xa0" :
 			    "Elected\xe2\x80\xa0");
 		for (r = 1; r <= v->nround; r++) {
-			decided(&c, v, r, k == 1, ids, &anytie);
-			cnull(&c);
-			cnull(&c);
+			decided(c, v, r, k == 1, ids, anytie);
+			cnull(c);
+			cnull(c);
 		}
-		cend(&c);
+		cend(c);
 	}
+}
+
+/* One candidate's "% of vote" cell in round r (rctab.md 8.2): its votes
+ * t over the active ballots of the round the mode divides by. */
+static void
+csv_pct(teller_ctx *ctx, int *err, struct csv *c, const struct tl_rview *v,
+    int slice, int cand, int r, struct tl_dec t)
+{
+	const struct tl_rctab_cfg *cfg = v->cfg;
+	char buf[TL_DEC_BUFSZ * 2];
+	struct tl_dec div;
+	size_t len;
+	int dr;
+
+	if (cfg->mode == TL_WM_SINGLE || cfg->mode == TL_WM_BOTTOMS_PCT)
+		dr = cfg->first_round ? 1 : r;
+	else
+		dr = 1;
+	div = active(ctx, err, v, dr, slice);
+	if (tl_dec_sign(div) == 0) {
+		cnull(c);
+		return;
+	}
+	len = tl_dec_pct(buf, t, div);
+	if (len == 0 && *err == TELLER_OK)
+		*err = tl_fail(ctx, TELLER_EOVERFLOW, "%% of vote: %s's votes "
+		    "or the active ballots do not fit", v->names[cand]);
+	buf[len++] = '%';
+	buf[len] = '\0';
+	cf(c, buf);
+}
+
+/* One row a candidate: votes, % of vote and transfer, round by round. */
+static void
+csv_candidates(teller_ctx *ctx, int *err, struct csv *c,
+    const struct tl_rview *v, int slice)
+{
+	struct tl_dec t1, t2;
+	int i, r, cand;
+
 	for (i = 0; i < v->nrow; i++) {
-		int cand = v->roworder[i];
-		cf(&c, v->names[cand]);
+		cand = v->roworder[i];
+		cf(c, v->names[cand]);
 		for (r = 1; r <= v->nround; r++) {
-			struct tl_dec div;
-			int dr;
 			t1 = tally(v, r, slice, cand);
-			cdec(&c, t1);
-			/* % of vote (rctab.md 8.2) */
-			if (cfg->mode == TL_WM_SINGLE ||
-			    cfg->mode == TL_WM_BOTTOMS_PCT)
-				dr = cfg->first_round ? 1 : r;
-			else
-				dr = 1;
-			div = active(ctx, &err, v, dr, slice);
-			if (tl_dec_sign(div) == 0) {
-				cnull(&c);
-			} else {
-				len = tl_dec_pct(buf, t1, div);
-				if (len == 0 && err == TELLER_OK)
-					err = tl_fail(ctx, TELLER_EOVERFLOW,
-					    "%% of vote: %s's votes or the "
-					    "active ballots do not fit",
-					    v->names[cand]);
-				buf[len++] = '%';
-				buf[len] = '\0';
-				cf(&c, buf);
-			}
+			cdec(c, t1);
+			csv_pct(ctx, err, c, v, slice, cand, r, t1);
 			if (r == v->nround) {
-				cf(&c, "0");
+				cf(c, "0");
 			} else {
 				t2 = tally(v, r + 1, slice, cand);
-				cdec(&c, dsub(ctx, &err, t2, t1));
+				cdec(c, dsub(ctx, err, t2, t1));
 			}
 		}
-		cend(&c);
+		cend(c);
 	}
-	cf(&c, "Active Ballots");
+}
+
+/* The "Active Ballots" row and, for the whole contest, the thresholds. */
+static void
+csv_active(teller_ctx *ctx, int *err, struct csv *c,
+    const struct tl_rview *v, int slice, const char *slice_kind)
+{
+	int r;
+
+	cf(c, "Active Ballots");
 	for (r = 1; r <= v->nround; r++) {
-		cdec(&c, active(ctx, &err, v, r, slice));
-		cnull(&c);
-		cnull(&c);
+		cdec(c, active(ctx, err, v, r, slice));
+		cnull(c);
+		cnull(c);
 	}
-	cend(&c);
-	if (slice_kind == NULL) {
-		cf(&c, "Current Round Threshold");
-		for (r = 1; r <= v->nround; r++) {
-			cdec(&c, v->rounds[r - 1].threshold);
-			cnull(&c);
-			cnull(&c);
-		}
-		cend(&c);
+	cend(c);
+	if (slice_kind != NULL)
+		return;
+	cf(c, "Current Round Threshold");
+	for (r = 1; r <= v->nround; r++) {
+		cdec(c, v->rounds[r - 1].threshold);
+		cnull(c);
+		cnull(c);
 	}
+	cend(c);
+}
+
+static const int inact[4] = { TL_ST_OVERVOTE, TL_ST_SKIPPED,
+    TL_ST_EXHAUSTED, TL_ST_REPEATED };
+
+/* Inactive ballots of kind k (0..3: inact[k]; 4: all four) in round r. */
+static struct tl_dec
+inact_sum(teller_ctx *ctx, int *err, const struct tl_rview *v, int r,
+    int slice, int k)
+{
+	struct tl_dec d;
+	int st;
+
+	if (k < 4)
+		return stsum(v, r, slice, inact[k]);
+	d = tl_dec_int(0);
+	for (st = 0; st < 4; st++)
+		d = dadd(ctx, err, d, stsum(v, r, slice, inact[st]));
+	return d;
+}
+
+/* The four "Inactive Ballots by ..." rows and their total. */
+static void
+csv_inactive(teller_ctx *ctx, int *err, struct csv *c,
+    const struct tl_rview *v, int slice)
+{
+	static const char *const inact_name[4] = {
+	    "Inactive Ballots by Overvotes",
+	    "Inactive Ballots by Skipped Rankings",
+	    "Inactive Ballots by Exhausted Choices",
+	    "Inactive Ballots by Repeated Rankings" };
+	struct tl_dec t1, t2;
+	int k, r;
+
 	for (k = 0; k <= 4; k++) {
-		cf(&c, k < 4 ? inact_name[k] : "Inactive Ballots Total");
+		cf(c, k < 4 ? inact_name[k] : "Inactive Ballots Total");
 		for (r = 1; r <= v->nround; r++) {
-			for (i = 0; i < 2 && (i == 0 || r < v->nround); i++) {
-				int rr = r + i;
-				if (k < 4) {
-					st = inact[k];
-					d = stsum(v, rr, slice, st);
-				} else {
-					d = tl_dec_int(0);
-					for (st = 0; st < 4; st++)
-						d = dadd(ctx, &err, d,
-						    stsum(v, rr, slice,
-						    inact[st]));
-				}
-				if (i == 0)
-					t1 = d;
-				else
-					t2 = d;
-			}
-			cdec(&c, t1);
-			cnull(&c);
+			t1 = inact_sum(ctx, err, v, r, slice, k);
+			cdec(c, t1);
+			cnull(c);
 			if (r == v->nround) {
-				cf(&c, "0");
+				cf(c, "0");
 			} else {
-				cdec(&c, dsub(ctx, &err, t2, t1));
+				t2 = inact_sum(ctx, err, v, r + 1, slice, k);
+				cdec(c, dsub(ctx, err, t2, t1));
 			}
 		}
-		cend(&c);
+		cend(c);
 	}
+}
+
+/* The "Residual surplus" (whole contest, when there is one) and "Final
+ * Round Surplus" (when the rules use it) rows. */
+static void
+csv_surplus(struct csv *c, const struct tl_rview *v, int slice,
+    const char *slice_kind)
+{
+	struct tl_dec d;
+	int r;
+
 	if (slice_kind == NULL &&
 	    tl_dec_sign(v->rounds[v->nround - 1].residual) > 0) {
-		cf(&c, "Residual surplus");
+		cf(c, "Residual surplus");
 		for (r = 1; r <= v->nround; r++) {
-			cdec(&c, v->rounds[r - 1].residual);
-			cnull(&c);
-			cnull(&c);
+			cdec(c, v->rounds[r - 1].residual);
+			cnull(c);
+			cnull(c);
 		}
-		cend(&c);
+		cend(c);
 	}
-	if (v->uses_surplus) {
-		cf(&c, "Final Round Surplus");
-		for (r = 1; r <= v->nround; r++) {
-			d = stsum(v, r, slice, TL_ST_FRS);
-			/* empty when it equals BigDecimal.ZERO (scale 0) */
-			if (d.v != 0 || d.s != 0)
-				cdec(&c, d);
-			else
-				cnull(&c);
-			cnull(&c);
-			cnull(&c);
-		}
-		cend(&c);
+	if (!v->uses_surplus)
+		return;
+	cf(c, "Final Round Surplus");
+	for (r = 1; r <= v->nround; r++) {
+		d = stsum(v, r, slice, TL_ST_FRS);
+		/* empty when it equals BigDecimal.ZERO (scale 0) */
+		if (d.v != 0 || d.s != 0)
+			cdec(c, d);
+		else
+			cnull(c);
+		cnull(c);
+		cnull(c);
 	}
+	cend(c);
+}
+
+int
+tl_rctab_write_csv(teller_ctx *ctx, const struct tl_rview *v, int slice,
+    const char *slice_kind, const char *slice_id, bool crlf,
+    teller_write_fn w, void *ud)
+{
+	struct tl_out o;
+	struct csv c = { &o, true, crlf };
+	int *ids;
+	bool anytie = false;
+	int err = TELLER_OK;
+
+	ids = tl_alloc(ctx, (size_t)v->ncand + 1, sizeof(int));
+	if (ids == NULL)
+		return TELLER_ENOMEM;
+	tl_out_init(&o, ctx, w, ud);
+	csv_info(&c, v, slice_kind, slice_id, ids);
+	csv_summary(ctx, &err, &c, v, slice);
+	csv_decisions(&c, v, slice_kind, ids, &anytie);
+	csv_candidates(ctx, &err, &c, v, slice);
+	csv_active(ctx, &err, &c, v, slice, slice_kind);
+	csv_inactive(ctx, &err, &c, v, slice);
+	csv_surplus(&c, v, slice, slice_kind);
 	if (slice_kind != NULL) {
 		cend(&c);
 		char nb[160];

@@ -358,7 +358,9 @@ vec_field(struct tl_rtab *t, struct tl_vec *v, bool first, const char *s,
 	return tl_out_flush(&o);
 }
 
-/* The token of CVR string s (the pointer cache of on_cvr first). */
+/* The token of CVR string s, through a small cache keyed by its address
+ * (readers hand the same pointer for the same string); -1 when out of
+ * memory. */
 static int
 cvx_tok(struct tl_rtab *t, const char *s)
 {
@@ -477,25 +479,17 @@ cvx_row(struct tl_rtab *t, const struct tl_cvr *r)
 	return o->err != 0 ? TELLER_EWRITE : TELLER_OK;
 }
 
+/* The record's precinct and batch slice ids into sl (-1: none). */
 static int
-on_cvr(teller_ctx *ctx, void *ud, const struct tl_cvr *r)
+on_slices(struct tl_rtab *t, const struct tl_cvr *r, int sl[2])
 {
-	struct tl_rtab *t = ud;
 	const struct tl_rctab_cfg *cfg = t->cfg;
-	uint32_t *k, h;
-	size_t n = 0, need = 2, i, mask;
-	int s, j, last = 0, sl[2] = { -1, -1 };
-	struct rrec *rec, z;
-	/* a merged record (rctab_cvr.h) stands for weight ballots */
-	int64_t w = r->weight > 0 ? r->weight : 1;
-
-	if (t->cvx && (s = cvx_row(t, r)) != TELLER_OK)
-		return s;
 
 	if (r->precinct != NULL) {
 		t->any_prec = true;
 		if (cfg->by_precinct && r->precinct[0] != '\0') {
-			sl[0] = tl_rtab_strtab_get(ctx, &t->prec, r->precinct, true);
+			sl[0] = tl_rtab_strtab_get(t->ctx, &t->prec,
+			    r->precinct, true);
 			if (sl[0] < 0)
 				return TELLER_ENOMEM;
 		}
@@ -503,37 +497,42 @@ on_cvr(teller_ctx *ctx, void *ud, const struct tl_cvr *r)
 	if (r->batch != NULL) {
 		t->any_batch = true;
 		if (cfg->by_batch && r->batch[0] != '\0') {
-			sl[1] = tl_rtab_strtab_get(ctx, &t->batch, r->batch, true);
+			sl[1] = tl_rtab_strtab_get(t->ctx, &t->batch, r->batch,
+			    true);
 			if (sl[1] < 0)
 				return TELLER_ENOMEM;
 		}
 	}
-	if (r->stable && t->nstab > 0) {
-		/* the reader promises: same slots pointer, same slots, and
-		 * those slots were checked and keyed when first seen */
-		struct sent *e = stab_find(t, r->slots, sl);
-		if (e->slots != NULL) {
-			/* string counts settle after the source */
-			e->hits += w;
-			REC(t, e->rec)->w += w;
-			return t->cdf ? cdf_ballot(t, r, e->rec) : TELLER_OK;
-		}
-	}
+	return TELLER_OK;
+}
+
+/* The record's key into t->keyv: (rank, n, n tokens) a slot, then the
+ * two slice ids; its length into *np, its highest rank into *lastp.
+ * Counts each string's use (w ballots). */
+static int
+on_key(struct tl_rtab *t, const struct tl_cvr *r, const int sl[2],
+    int64_t w, size_t *np, int *lastp)
+{
+	const struct tl_rctab_cfg *cfg = t->cfg;
+	size_t n = 0, need = 2;
+	int s, j, ti, last = 0;
+	uint32_t *k;
+
 	for (s = 0; s < r->nslots; s++)
 		need += 2 + (size_t)r->slots[s].n;
 	if (need > t->maxtoks)
 		t->maxtoks = need;
 	if (t->keyv->cap < need &&
-	    tl_vec_reserve(ctx, t->keyv, need - t->keyv->len) != TELLER_OK)
+	    tl_vec_reserve(t->ctx, t->keyv, need - t->keyv->len) != TELLER_OK)
 		return TELLER_ENOMEM;
 	k = t->keyv->data;
 	for (s = 0; s < r->nslots; s++) {
 		const struct tl_cvr_slot *sl0 = &r->slots[s];
 		if (sl0->rank <= last || sl0->n <= 0)
-			return tl_fail_at(ctx, TELLER_EPARSE, r->line, 0,
+			return tl_fail_at(t->ctx, TELLER_EPARSE, r->line, 0,
 			    "CVR \"%s\": ranks out of order", r->computed_id);
 		if (cfg->max_rank > 0 && sl0->rank > cfg->max_rank)
-			return tl_fail_at(ctx, TELLER_EPARSE, r->line, 0,
+			return tl_fail_at(t->ctx, TELLER_EPARSE, r->line, 0,
 			    "CVR \"%s\" has a ranking %d, but the contest has "
 			    "max ranking %d (maxRankingsAllowed)",
 			    r->computed_id, sl0->rank, cfg->max_rank);
@@ -541,39 +540,28 @@ on_cvr(teller_ctx *ctx, void *ud, const struct tl_cvr *r)
 		k[n++] = (uint32_t)sl0->rank;
 		k[n++] = (uint32_t)sl0->n;
 		for (j = 0; j < sl0->n; j++) {
-			const char *cs = sl0->cands[j];
-			size_t ci = ((uintptr_t)cs >> 3) & 63;
-			int ti;
-			if (t->cache[ci].p == cs && strcmp(((const char **)
-			    t->toks.strs->data)[t->cache[ci].tok], cs) == 0) {
-				ti = t->cache[ci].tok;
-			} else {
-				ti = tl_rtab_tok_get(t, cs);
-				if (ti < 0)
-					return TELLER_ENOMEM;
-				t->cache[ci].p = cs;
-				t->cache[ci].tok = ti;
-			}
+			if ((ti = cvx_tok(t, sl0->cands[j])) < 0)
+				return TELLER_ENOMEM;
 			TOK(t, ti)->count += w;
 			k[n++] = (uint32_t)ti;
 		}
 	}
 	k[n++] = (uint32_t)sl[0];
 	k[n++] = (uint32_t)sl[1];
-	h = keyhash(k, n);
-	mask = t->nrslots - 1;
-	for (i = h & mask; t->rslots[i] != 0; i = (i + 1) & mask) {
-		rec = REC(t, t->rslots[i] - 1);
-		if (rec->hash == h && rec->len == n &&
-		    memcmp(&TL_VEC_AT(t->cells, uint32_t, rec->off), k,
-		    n * sizeof(uint32_t)) == 0) {
-			rec->w += w;
-			if (remember(t, r, sl, t->rslots[i] - 1) != TELLER_OK)
-				return TELLER_ENOMEM;
-			return t->cdf ? cdf_ballot(t, r, t->rslots[i] - 1) :
-			    TELLER_OK;
-		}
-	}
+	*np = n;
+	*lastp = last;
+	return TELLER_OK;
+}
+
+/* A record not seen before: key k[0..n) with hash h, into the empty
+ * slot i of the record table. */
+static int
+on_new(struct tl_rtab *t, const struct tl_cvr *r, const int sl[2],
+    const uint32_t *k, size_t n, uint32_t h, size_t i, int last, int64_t w)
+{
+	teller_ctx *ctx = t->ctx;
+	struct rrec z;
+
 	if (t->recs->len >= ctx->lim.patterns)
 		return tl_fail(ctx, TELLER_ELIMIT, "more than %zu distinct "
 		    "ballots", ctx->lim.patterns);
@@ -604,6 +592,53 @@ on_cvr(teller_ctx *ctx, void *ud, const struct tl_cvr *r)
 	if (t->recs->len * 2 > t->nrslots)
 		return rec_grow(t);
 	return TELLER_OK;
+}
+
+static int
+on_cvr(teller_ctx *ctx, void *ud, const struct tl_cvr *r)
+{
+	struct tl_rtab *t = ud;
+	uint32_t *k, h;
+	size_t n = 0, i, mask;
+	int s, last = 0, sl[2] = { -1, -1 };
+	struct rrec *rec;
+	/* a merged record (rctab_cvr.h) stands for weight ballots */
+	int64_t w = r->weight > 0 ? r->weight : 1;
+
+	(void)ctx;
+	if (t->cvx && (s = cvx_row(t, r)) != TELLER_OK)
+		return s;
+	if ((s = on_slices(t, r, sl)) != TELLER_OK)
+		return s;
+	if (r->stable && t->nstab > 0) {
+		/* the reader promises: same slots pointer, same slots, and
+		 * those slots were checked and keyed when first seen */
+		struct sent *e = stab_find(t, r->slots, sl);
+		if (e->slots != NULL) {
+			/* string counts settle after the source */
+			e->hits += w;
+			REC(t, e->rec)->w += w;
+			return t->cdf ? cdf_ballot(t, r, e->rec) : TELLER_OK;
+		}
+	}
+	if ((s = on_key(t, r, sl, w, &n, &last)) != TELLER_OK)
+		return s;
+	k = t->keyv->data;
+	h = keyhash(k, n);
+	mask = t->nrslots - 1;
+	for (i = h & mask; t->rslots[i] != 0; i = (i + 1) & mask) {
+		rec = REC(t, t->rslots[i] - 1);
+		if (rec->hash == h && rec->len == n &&
+		    memcmp(&TL_VEC_AT(t->cells, uint32_t, rec->off), k,
+		    n * sizeof(uint32_t)) == 0) {
+			rec->w += w;
+			if (remember(t, r, sl, t->rslots[i] - 1) != TELLER_OK)
+				return TELLER_ENOMEM;
+			return t->cdf ? cdf_ballot(t, r, t->rslots[i] - 1) :
+			    TELLER_OK;
+		}
+	}
+	return on_new(t, r, sl, k, n, h, i, last, w);
 }
 
 /* After each source: every CVR string must be a candidate name or

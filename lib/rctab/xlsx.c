@@ -634,132 +634,156 @@ sh_end(void *ud, const char *name)
 		XML_StopParser(s->p, XML_FALSE);
 }
 
-int
-tl_xlsx_read(teller_ctx *ctx, const char *path, tl_xlsx_row_fn fn, void *ud)
+/* Open the workbook at path as a zip archive read from m (mapped
+ * through the caller) by zs. On failure nothing is left open. */
+static int
+open_zip(teller_ctx *ctx, const char *path, struct tl_map *m,
+    struct zsrc *z, zip_t **za)
 {
-	struct wb w;
-	struct sst sst;
-	struct sheet sh;
-	XML_Parser p = NULL;
-	zip_t *za;
 	zip_source_t *zs;
 	zip_error_t ze;
-	struct zsrc zsrc;
-	struct tl_map m;
 	int rc;
-	char name[1100];
 
 	/* The workbook's bytes come through the caller (tl_io); what is
 	 * not a regular file is not a workbook (as when libzip opened the
 	 * path itself). */
 	if (tl_io_kind(ctx, path) != TELLER_PATH_FILE)
 		return tl_fail(ctx, TELLER_EPARSE, "not an xlsx (zip) file");
-	if ((rc = tl_io_open(ctx, path, &m)) != TELLER_OK)
+	if ((rc = tl_io_open(ctx, path, m)) != TELLER_OK)
 		return rc;
-	if (m.len > ctx->lim.input_bytes) {
-		size_t len = m.len;
-		tl_io_unmap(&m);
+	if (m->len > ctx->lim.input_bytes) {
+		size_t len = m->len;
+		tl_io_unmap(m);
 		return tl_fail(ctx, TELLER_ELIMIT, "%lld bytes, more than the "
 		    "limit of %zu", (long long)len, ctx->lim.input_bytes);
 	}
 	zip_error_init(&ze);
-	memset(&zsrc, 0, sizeof zsrc);
-	zsrc.m = &m;
-	zip_error_init(&zsrc.err);
-	zs = zip_source_function_create(zsrc_cb, &zsrc, &ze);
-	za = zs == NULL ? NULL : zip_open_from_source(zs, ZIP_RDONLY, &ze);
+	memset(z, 0, sizeof *z);
+	z->m = m;
+	zip_error_init(&z->err);
+	zs = zip_source_function_create(zsrc_cb, z, &ze);
+	*za = zs == NULL ? NULL : zip_open_from_source(zs, ZIP_RDONLY, &ze);
 	zip_error_fini(&ze);
-	if (za == NULL) {
+	if (*za == NULL) {
 		if (zs != NULL)
 			zip_source_free(zs);
-		zip_error_fini(&zsrc.err);
-		tl_io_unmap(&m);
+		zip_error_fini(&z->err);
+		tl_io_unmap(m);
 		return tl_fail(ctx, TELLER_EPARSE, "not an xlsx (zip) file");
 	}
-	memset(&w, 0, sizeof w);
-	w.ctx = ctx;
-	p = XML_ParserCreate(NULL);
-	if (p == NULL) {
-		rc = tl_oom(ctx);
-		goto out;
-	}
-	XML_SetUserData(p, &w);
-	XML_SetStartElementHandler(p, wb_start);
-	if ((rc = parse_member(ctx, za, "xl/workbook.xml", p, &w.pt, false)) !=
-	    TELLER_OK)
-		goto out;
+	return TELLER_OK;
+}
+
+/* Parse member name of za (optional: -1 if it is missing) with a new
+ * parser calling start, end and text with ud; if keep is not NULL it
+ * holds the parser while it runs. */
+static int
+parse_with(teller_ctx *ctx, zip_t *za, const char *name, bool optional,
+    struct part *pt, void *ud, XML_StartElementHandler start,
+    XML_EndElementHandler end, XML_CharacterDataHandler text,
+    XML_Parser *keep)
+{
+	XML_Parser p = XML_ParserCreate(NULL);
+	int rc;
+
+	if (p == NULL)
+		return tl_oom(ctx);
+	if (keep != NULL)
+		*keep = p;
+	XML_SetUserData(p, ud);
+	XML_SetElementHandler(p, start, end);
+	XML_SetCharacterDataHandler(p, text);
+	rc = parse_member(ctx, za, name, p, pt, optional);
 	XML_ParserFree(p);
-	p = XML_ParserCreate(NULL);
-	if (p == NULL) {
-		rc = tl_oom(ctx);
-		goto out;
-	}
-	XML_SetUserData(p, &w);
-	XML_SetStartElementHandler(p, rels_start);
-	rc = parse_member(ctx, za, "xl/_rels/workbook.xml.rels", p, &w.pt,
-	    true);
-	if (rc != TELLER_OK && rc != -1)
-		goto out;
-	XML_ParserFree(p);
-	p = NULL;
-	/* shared strings */
-	memset(&sst, 0, sizeof sst);
-	sst.ctx = ctx;
-	sst.strs = tl_vec_new(ctx, sizeof(char *));
-	sst.text = tl_vec_new(ctx, 1);
-	if (sst.strs == NULL || sst.text == NULL) {
-		rc = TELLER_ENOMEM;
-		goto out;
-	}
-	p = XML_ParserCreate(NULL);
-	if (p == NULL) {
-		rc = tl_oom(ctx);
-		goto out;
-	}
-	XML_SetUserData(p, &sst);
-	XML_SetElementHandler(p, sst_start, sst_end);
-	XML_SetCharacterDataHandler(p, sst_text);
-	if (w.sst[0] != '\0')
-		part(name, sizeof name, w.sst);
+	return rc;
+}
+
+/* The workbook and its relations: where the shared strings and the
+ * first sheet are. */
+static int
+read_workbook(teller_ctx *ctx, zip_t *za, struct wb *w)
+{
+	int rc;
+
+	memset(w, 0, sizeof *w);
+	w->ctx = ctx;
+	if ((rc = parse_with(ctx, za, "xl/workbook.xml", false, &w->pt, w,
+	    wb_start, NULL, NULL, NULL)) != TELLER_OK)
+		return rc;
+	rc = parse_with(ctx, za, "xl/_rels/workbook.xml.rels", true, &w->pt,
+	    w, rels_start, NULL, NULL, NULL);
+	return rc == -1 ? TELLER_OK : rc;
+}
+
+/* The shared strings (none if the workbook has no such part). */
+static int
+read_sst(teller_ctx *ctx, zip_t *za, const struct wb *w, struct sst *sst)
+{
+	char name[1100];
+	int rc;
+
+	memset(sst, 0, sizeof *sst);
+	sst->ctx = ctx;
+	sst->strs = tl_vec_new(ctx, sizeof(char *));
+	sst->text = tl_vec_new(ctx, 1);
+	if (sst->strs == NULL || sst->text == NULL)
+		return TELLER_ENOMEM;
+	if (w->sst[0] != '\0')
+		part(name, sizeof name, w->sst);
 	else
 		snprintf(name, sizeof name, "xl/sharedStrings.xml");
-	rc = parse_member(ctx, za, name, p, &sst.pt, true);
+	rc = parse_with(ctx, za, name, true, &sst->pt, sst, sst_start,
+	    sst_end, sst_text, NULL);
 	if (rc != TELLER_OK && rc != -1)
-		goto out;
-	if (sst.err != TELLER_OK) {
-		rc = sst.err;
-		goto out;
-	}
-	XML_ParserFree(p);
-	/* the first sheet */
-	if (w.target[0] != '\0')
-		part(name, sizeof name, w.target);
+		return rc;
+	return sst->err;
+}
+
+/* The first sheet, row by row to fn. */
+static int
+read_sheet(teller_ctx *ctx, zip_t *za, const struct wb *w,
+    const struct sst *sst, tl_xlsx_row_fn fn, void *ud)
+{
+	struct sheet sh;
+	char name[1100];
+	int rc;
+
+	if (w->target[0] != '\0')
+		part(name, sizeof name, w->target);
 	else
 		snprintf(name, sizeof name, "xl/worksheets/sheet1.xml");
 	memset(&sh, 0, sizeof sh);
 	sh.ctx = ctx;
-	sh.sst = sst.strs;
+	sh.sst = sst->strs;
 	sh.fn = fn;
 	sh.ud = ud;
 	sh.val = tl_vec_new(ctx, 1);
 	sh.cells = tl_vec_new(ctx, sizeof(struct tl_xlsx_cell));
 	sh.texts = tl_vec_new(ctx, 1);
-	p = XML_ParserCreate(NULL);
-	if (p == NULL || sh.val == NULL || sh.cells == NULL ||
-	    sh.texts == NULL) {
-		rc = tl_oom(ctx);
-		goto out;
-	}
-	sh.p = p;
-	XML_SetUserData(p, &sh);
-	XML_SetElementHandler(p, sh_start, sh_end);
-	XML_SetCharacterDataHandler(p, sh_text);
-	rc = parse_member(ctx, za, name, p, &sh.pt, false);
+	if (sh.val == NULL || sh.cells == NULL || sh.texts == NULL)
+		return tl_oom(ctx);
+	rc = parse_with(ctx, za, name, false, &sh.pt, &sh, sh_start, sh_end,
+	    sh_text, &sh.p);
 	if (rc == TELLER_OK && sh.err != TELLER_OK)
 		rc = sh.err;
-out:
-	if (p != NULL)
-		XML_ParserFree(p);
+	return rc;
+}
+
+int
+tl_xlsx_read(teller_ctx *ctx, const char *path, tl_xlsx_row_fn fn, void *ud)
+{
+	struct wb w;
+	struct sst sst;
+	struct zsrc zsrc;
+	struct tl_map m;
+	zip_t *za;
+	int rc;
+
+	if ((rc = open_zip(ctx, path, &m, &zsrc, &za)) != TELLER_OK)
+		return rc;
+	if ((rc = read_workbook(ctx, za, &w)) == TELLER_OK &&
+	    (rc = read_sst(ctx, za, &w, &sst)) == TELLER_OK)
+		rc = read_sheet(ctx, za, &w, &sst, fn, ud);
 	zip_discard(za);
 	zip_error_fini(&zsrc.err);
 	tl_io_unmap(&m);
