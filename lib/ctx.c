@@ -343,6 +343,28 @@ tl_vec_push(teller_ctx *ctx, struct tl_vec *v, const void *elem)
 	return p;
 }
 
+struct tl_vec *
+tl_vec_zeroed(teller_ctx *ctx, size_t n, size_t elem_size)
+{
+	struct tl_vec *v = tl_vec_new(ctx, elem_size);
+
+	if (v == NULL || tl_vec_reserve(ctx, v, n) != TELLER_OK)
+		return NULL;
+	memset(v->data, 0, n * elem_size);
+	v->len = n;
+	return v;
+}
+
+void
+tl_vec_release(teller_ctx *ctx, struct tl_vec *v)
+{
+	if (v == NULL)
+		return;
+	tl_free(ctx, v->data, v->cap * v->size);
+	v->data = NULL;
+	v->len = v->cap = 0;
+}
+
 const char *
 teller_strerror(int code)
 {

@@ -74,6 +74,11 @@ struct tl_vec *tl_vec_new(teller_ctx *ctx, size_t elem_size);
 int tl_vec_reserve(teller_ctx *ctx, struct tl_vec *v, size_t more);
 /* Append one element (copied from elem); returns pointer to it or NULL. */
 void *tl_vec_push(teller_ctx *ctx, struct tl_vec *v, const void *elem);
+/* A vector of n zeroed elements in use (a hash table's slots), or NULL. */
+struct tl_vec *tl_vec_zeroed(teller_ctx *ctx, size_t n, size_t elem_size);
+/* Give back v's storage now rather than with the context (a table
+ * outgrown); v stays registered, empty. NULL is a no-op. */
+void tl_vec_release(teller_ctx *ctx, struct tl_vec *v);
 #define TL_VEC_AT(v, type, i) (((type *)(v)->data)[i])
 
 #endif /* TL_CTX_H */

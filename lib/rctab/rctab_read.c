@@ -10,31 +10,6 @@
 
 #include "rctab_tab.h"
 
-/* ------------------------------------------------------------------ */
-/* tables                                                              */
-
-struct tl_vec *
-tl_rtab_table_new(teller_ctx *ctx, size_t n, size_t size)
-{
-	struct tl_vec *v = tl_vec_new(ctx, size);
-
-	if (v == NULL || tl_vec_reserve(ctx, v, n) != TELLER_OK)
-		return NULL;
-	memset(v->data, 0, n * size);
-	v->len = n;
-	return v;
-}
-
-void
-tl_rtab_table_free(teller_ctx *ctx, struct tl_vec *v)
-{
-	if (v == NULL)
-		return;
-	tl_free(ctx, v->data, v->cap * v->size);
-	v->data = NULL;
-	v->len = v->cap = 0;
-}
-
 /* Interned strings: tl_strtab, and a NUL-terminated copy of each. */
 
 int
@@ -102,7 +77,7 @@ static int
 rec_grow(struct tl_rtab *t)
 {
 	size_t n = t->nrslots * 2, i, j;
-	struct tl_vec *nv = tl_rtab_table_new(t->ctx, n, sizeof(uint32_t));
+	struct tl_vec *nv = tl_vec_zeroed(t->ctx, n, sizeof(uint32_t));
 	uint32_t *ns;
 
 	if (nv == NULL)
@@ -114,7 +89,7 @@ rec_grow(struct tl_rtab *t)
 			;
 		ns[i] = (uint32_t)j + 1;
 	}
-	tl_rtab_table_free(t->ctx, t->rslotv);
+	tl_vec_release(t->ctx, t->rslotv);
 	t->rslotv = nv;
 	t->rslots = ns;
 	t->nrslots = n;
@@ -187,7 +162,7 @@ remember(struct tl_rtab *t, const struct tl_cvr *r, const int *sl,
 		return TELLER_OK;
 	if ((t->nstab + 1) * 2 > t->nstabslots) {
 		size_t n = t->nstabslots == 0 ? 1024 : t->nstabslots * 2;
-		struct tl_vec *nv = tl_rtab_table_new(t->ctx, n, sizeof
+		struct tl_vec *nv = tl_vec_zeroed(t->ctx, n, sizeof
 		    (struct sent));
 		struct sent *ns;
 		if (nv == NULL)
@@ -201,7 +176,7 @@ remember(struct tl_rtab *t, const struct tl_cvr *r, const int *sl,
 				;
 			ns[j] = t->stab[i];
 		}
-		tl_rtab_table_free(t->ctx, t->stabv);
+		tl_vec_release(t->ctx, t->stabv);
 		t->stabv = nv;
 		t->stab = ns;
 		t->nstabslots = n;

@@ -29,9 +29,9 @@ xfer_add(struct tl_rtab *t, int round, int slice, int src, int dst,
 
 	if ((t->nx + 1) * 2 > t->nxslots) {
 		size_t n = t->nxslots * 2, j;
-		struct tl_vec *kv = tl_rtab_table_new(t->ctx, n,
+		struct tl_vec *kv = tl_vec_zeroed(t->ctx, n,
 		    sizeof(uint64_t));
-		struct tl_vec *vv = tl_rtab_table_new(t->ctx, n,
+		struct tl_vec *vv = tl_vec_zeroed(t->ctx, n,
 		    sizeof(struct tl_dec));
 		uint64_t *nk;
 		struct tl_dec *nv;
@@ -49,8 +49,8 @@ xfer_add(struct tl_rtab *t, int round, int slice, int src, int dst,
 			nk[i] = t->xkeys[j];
 			nv[i] = t->xvals[j];
 		}
-		tl_rtab_table_free(t->ctx, t->xkeyv);
-		tl_rtab_table_free(t->ctx, t->xvalv);
+		tl_vec_release(t->ctx, t->xkeyv);
+		tl_vec_release(t->ctx, t->xvalv);
 		t->xkeyv = kv;
 		t->xvalv = vv;
 		t->xkeys = nk;

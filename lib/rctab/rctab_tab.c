@@ -133,8 +133,8 @@ start_pass(struct tl_rtab *t, int pass)
 		t->cdfev->len = 0;
 	t->nx = 0;
 	/* the last pass's map (its outputs are written) */
-	tl_rtab_table_free(t->ctx, t->xkeyv);
-	tl_rtab_table_free(t->ctx, t->xvalv);
+	tl_vec_release(t->ctx, t->xkeyv);
+	tl_vec_release(t->ctx, t->xvalv);
 	t->xkeyv = t->xvalv = NULL;
 	t->nxslots = 1024;
 	t->xkeys = tl_alloc(t->ctx, t->nxslots, sizeof(uint64_t));

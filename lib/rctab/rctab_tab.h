@@ -160,12 +160,6 @@ tl_rtab_uses_surplus(const struct tl_rtab *t)
 
 /* interned strings (rctab_read.c): index of s, added if add; -1 absent,
  * -2 out of memory */
-/* The specialised hash tables' storage once grown: a new table of n
- * zeroed elements of size bytes (NULL on OOM), and the storage of the
- * one it replaced freed once its entries have moved (NULL: the first
- * table, in the arena, stays). */
-struct tl_vec *tl_rtab_table_new(teller_ctx *ctx, size_t n, size_t size);
-void tl_rtab_table_free(teller_ctx *ctx, struct tl_vec *v);
 int tl_rtab_strtab_init(teller_ctx *ctx, struct strtab *t);
 int tl_rtab_strtab_get(teller_ctx *ctx, struct strtab *t, const char *s,
     bool add);
