@@ -18,7 +18,7 @@
 
 #define SYNOPSIS "teller count [-m METHOD] [-s SEATS] [-f FORMAT] " \
 	"[-r KIND] [--json FILE] [--csv FILE] [--html FILE] [--stages FILE] " \
-	"[--seed N] [--lot SPEC]... [--lots FILE] [--no-seed] [-j N] FILE..."
+	"[--seed S] [--lot SPEC]... [--lots FILE] [--no-seed] [-j N] FILE..."
 
 struct count_args {
 	const char *method;
@@ -26,7 +26,7 @@ struct count_args {
 	int format;
 	int report; /* teller_report_kind, or -1 for none */
 	const char *json, *csv, *html, *stages;
-	unsigned long long seed;
+	const char *seed; /* rivest-sha256 seed string */
 	int threads; /* teller_ctx_set_threads: 0 = one per CPU */
 	char **lots; /* --lot and --lots specs, in order (malloc'd) */
 	int nlots;
@@ -136,12 +136,11 @@ on_opt(void *ud, int id, const char *arg)
 	case OPT_HTML: a->html = arg; break;
 	case OPT_STAGES: a->stages = arg; break;
 	case OPT_SEED:
-		if (parse_uint(arg, ULLONG_MAX, &v) != 0) {
-			fprintf(stderr, "teller: --seed: '%s' is not a "
-			    "whole number from 0 to %llu\n", arg, ULLONG_MAX);
+		if (arg[0] == '\0') {
+			fprintf(stderr, "teller: --seed: the seed is empty\n");
 			return -1;
 		}
-		a->seed = v;
+		a->seed = arg;
 		break;
 	case 'j':
 		return cli_threads(arg, &a->threads);
@@ -281,7 +280,7 @@ int
 cmd_count(int argc, char **argv)
 {
 	struct count_args a = { NULL, 0, TELLER_FMT_AUTO, TELLER_REP_TEXT,
-		NULL, NULL, NULL, NULL, 1, 0, NULL, 0, 0 };
+		NULL, NULL, NULL, NULL, "1", 0, NULL, 0, 0 };
 	teller_ctx *ctx = NULL;
 	teller_contest *contest = NULL;
 	teller_profile *profile = NULL;

@@ -25,7 +25,8 @@ const struct cli_opt count_opts[] = {
 	{ "csv", OPT_CSV, "FILE", "write the stages as CSV to FILE" },
 	{ "html", OPT_HTML, "FILE", "write an HTML report with charts to FILE" },
 	{ "stages", OPT_STAGES, "FILE", "write the stage sheet to FILE" },
-	{ "seed", OPT_SEED, "N", "seed for ties decided by lot (default 1)" },
+	{ "seed", OPT_SEED, "S", "seed string of the rivest-sha256 sampler "
+	    "for ties decided by lot (default 1)" },
 	{ "lot", OPT_LOT, "SPEC", "a lot drawn by hand, STAGE:NAME<NAME<... "
 	    "in increasing favour (repeatable, used in order)" },
 	{ "lots", OPT_LOTS, "FILE", "lots drawn by hand, one SPEC a line "

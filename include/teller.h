@@ -98,7 +98,9 @@ enum teller_report_kind {
 typedef struct teller_rules {
 	const char *method; /* "fptp", "block", "sv", "irv", "stv-scottish"... */
 	int seats;          /* 0 = from the input file, else 1 */
-	uint64_t seed;      /* tie-break PRNG seed (recorded in the result) */
+	const char *seed;   /* seed string of the rivest-sha256 sampler
+			     * for lots (audit.md 4.4; NULL = "1"; copied
+			     * into the result) */
 	int strict;         /* nonzero: refuse input the rule has no answer for */
 	/* Lots drawn by hand (audit.md 4.4), used in order: each
 	 * "STAGE:NAME<NAME<..." lists the tied candidates in increasing
@@ -213,7 +215,7 @@ size_t teller_profile_npatterns(const teller_profile *p);
 
 /* ---- counting ---- */
 
-/* Initialise *r for method (default seats 0 = from input, seed 1). */
+/* Initialise *r for method (default seats 0 = from input, seed "1"). */
 void teller_rules_init(teller_rules *r, const char *method);
 
 /* Is name a known method? (nonzero if so) */

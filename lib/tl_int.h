@@ -10,6 +10,7 @@
  *   strtab.h  tl_strtab_                           (strtab.c)
  *   profile.h tl_contest_, tl_profile_, tl_pat_    (profile.c)
  *   keys.h    tl_keys_                             (keys.c)
+ *   sha256.h  tl_sha256_                         (sha256.c)
  *   tie.h     tl_tie_, tl_lot_, tl_lots_           (tie.c)
  *   result.h  tl_result_                           (result.c)
  *   methods.h tl_method_, tl_m_*                   (methods.c, m_*.c)
@@ -29,6 +30,7 @@
 #include "strtab.h"
 #include "profile.h"
 #include "keys.h"
+#include "sha256.h"
 #include "tie.h"
 #include "result.h"
 #include "methods.h"
