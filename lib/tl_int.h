@@ -17,6 +17,7 @@
  *   fmt.h     tl_fmt_* readers                     (fmt_*.c, read.c)
  *   out.h     tl_out_                              (out.c)
  *   report.h  tl_rep_* writers                     (rep_*.c, report.c)
+ *   canon.h   tl_canon_                            (canon.c)
  *
  * Method-private headers (uk_paper.h, stv.h) are included by the methods
  * that use them only. A file may include just the headers it needs.
@@ -37,5 +38,6 @@
 #include "fmt.h"
 #include "out.h"
 #include "report.h"
+#include "canon.h"
 
 #endif /* TL_INT_H */
