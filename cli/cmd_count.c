@@ -414,8 +414,8 @@ input_files(char **paths, int n, const struct cli_in_info *info,
 		rel[i] = mdir != NULL ? cli_relpath(mdir, paths[i]) :
 		    strdup(paths[i]);
 		if (rel[i] == NULL) {
-			fprintf(stderr, "teller: %s: cannot resolve its path\n",
-			    paths[i]);
+			fprintf(stderr, "teller: %s: cannot give its path from "
+			    "the manifest's folder %s\n", paths[i], mdir);
 			return 3;
 		}
 		f[i].path = rel[i];
