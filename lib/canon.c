@@ -12,9 +12,9 @@
 #include "tl_int.h"
 #include "uk_paper.h"
 
-/* One profile line being built: its rank text and weight. */
+/* One profile line: its rank text (then its whole text) and weight. */
 struct cline {
-	size_t off;    /* rank text in the chars vector, then... */
+	size_t off;    /* text in the chars vector, then... */
 	size_t len;
 	const char *s; /* ...its address once the vector stops growing */
 	int64_t w;
@@ -28,7 +28,12 @@ struct canon {
 	int *j;               /* [ncand] position in name order, -1 if not
 			       * listed (write-ins; withdrawn if effective) */
 	struct tl_vec *chars; /* of char: rank texts, then full lines */
-	struct tl_vec *lines; /* of struct cline */
+	struct tl_vec *lines; /* of struct cline: distinct rank texts */
+	uint32_t *slots;      /* open addressing over lines: index + 1, or
+			       * 0 for empty (tl_realloc'd) */
+	size_t nslots;        /* a power of two, or 0 */
+	size_t cur;           /* start of the line being built */
+	int64_t curw;         /* its weight */
 	tl_cid *buf;          /* [ncand] scratch */
 	int *ids;             /* [nids] scratch */
 	size_t nids;
@@ -57,9 +62,12 @@ put_esc(struct canon *k, const char *s, size_t n)
 static int
 put(struct canon *k, const char *s)
 {
-	for (; *s != '\0'; s++)
-		if (tl_vec_push(k->ctx, k->chars, s) == NULL)
-			return TELLER_ENOMEM;
+	size_t n = strlen(s);
+
+	if (tl_vec_reserve(k->ctx, k->chars, n) != TELLER_OK)
+		return TELLER_ENOMEM;
+	memcpy((char *)k->chars->data + k->chars->len, s, n);
+	k->chars->len += n;
 	return TELLER_OK;
 }
 
@@ -106,6 +114,8 @@ put_rank(struct canon *k, const tl_cid *ids, int n)
 
 	if (n == 0)
 		return put(k, "-");
+	if (n == 1)
+		return put_mark(k, ids[0]);
 	if ((size_t)n > k->nids) {
 		/* a rank can repeat a mark: more marks than candidates */
 		k->ids = tl_alloc(k->ctx, (size_t)n, sizeof(int));
@@ -127,22 +137,83 @@ put_rank(struct canon *k, const tl_cid *ids, int n)
 	return TELLER_OK;
 }
 
-/* Start a line of weight w; the caller appends "\t<rank>" per rank. */
+/* Start a line of weight w; the caller appends "\t<rank>" per rank,
+ * then calls line_end. */
 static int
 line_begin(struct canon *k, int64_t w)
 {
-	struct cline l = { k->chars->len, 0, NULL, w };
-
-	return tl_vec_push(k->ctx, k->lines, &l) == NULL ? TELLER_ENOMEM : 0;
+	k->cur = k->chars->len;
+	k->curw = w;
+	return TELLER_OK;
 }
 
-static void
+/* FNV-1a of n bytes at s. */
+static uint32_t
+fnv(const char *s, size_t n)
+{
+	uint32_t h = 2166136261u;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		h = (h ^ (unsigned char)s[i]) * 16777619u;
+	return h;
+}
+
+/* Double the table (or make it) and put every line back in. */
+static int
+grow(struct canon *k)
+{
+	size_t n = k->nslots ? k->nslots * 2 : 1024, i, j;
+	uint32_t *t = tl_realloc(k->ctx, NULL, 0, n * sizeof(uint32_t));
+	const char *base = k->chars->data;
+
+	if (t == NULL)
+		return TELLER_ENOMEM;
+	memset(t, 0, n * sizeof(uint32_t));
+	for (i = 0; i < k->lines->len; i++) {
+		const struct cline *l = &TL_VEC_AT(k->lines, struct cline, i);
+		for (j = fnv(base + l->off, l->len) & (n - 1); t[j] != 0;
+		    j = (j + 1) & (n - 1))
+			;
+		t[j] = (uint32_t)i + 1;
+	}
+	if (k->slots != NULL)
+		tl_free(k->ctx, k->slots, k->nslots * sizeof(uint32_t));
+	k->slots = t;
+	k->nslots = n;
+	return TELLER_OK;
+}
+
+/* End the line: a rank text seen before adds its weight to that line
+ * (4.3 step 4: identical lines merged) and is dropped; a new one is
+ * kept. */
+static int
 line_end(struct canon *k)
 {
-	struct cline *l = &TL_VEC_AT(k->lines, struct cline,
-	    k->lines->len - 1);
+	const char *base = k->chars->data, *s = base + k->cur;
+	size_t n = k->chars->len - k->cur, j;
+	struct cline l = { k->cur, n, NULL, k->curw };
+	int rc;
 
-	l->len = k->chars->len - l->off;
+	if (2 * (k->lines->len + 1) > k->nslots && (rc = grow(k)))
+		return rc;
+	for (j = fnv(s, n) & (k->nslots - 1); k->slots[j] != 0;
+	    j = (j + 1) & (k->nslots - 1)) {
+		struct cline *o = &TL_VEC_AT(k->lines, struct cline,
+		    k->slots[j] - 1);
+		if (o->len == n && memcmp(base + o->off, s, n) == 0) {
+			k->chars->len = k->cur;
+			return tl_num_add(k->ctx, o->w, k->curw, &o->w) ?
+			    TELLER_EOVERFLOW : TELLER_OK;
+		}
+	}
+	if (k->lines->len >= UINT32_MAX - 1)
+		return tl_fail(k->ctx, TELLER_ELIMIT, "canon: too many "
+		    "distinct lines");
+	if (tl_vec_push(k->ctx, k->lines, &l) == NULL)
+		return TELLER_ENOMEM;
+	k->slots[j] = (uint32_t)k->lines->len;
+	return TELLER_OK;
 }
 
 /* The marked line of pat: every rank as marked. */
@@ -157,8 +228,7 @@ marked_line(struct canon *k, const struct tl_pat *pat)
 	    r = tl_rank_next(r))
 		if (put(k, "\t") || put_rank(k, r.ids, r.n))
 			return TELLER_ENOMEM;
-	line_end(k);
-	return TELLER_OK;
+	return line_end(k);
 }
 
 /* Effective line of single candidates ids[0..n) (n == 0: none). */
@@ -175,8 +245,7 @@ single_line(struct canon *k, const struct tl_pat *pat, const int *ids,
 	for (i = 0; i < n; i++)
 		if (put(k, "\t") || put_mark(k, (tl_cid)ids[i]))
 			return TELLER_ENOMEM;
-	line_end(k);
-	return TELLER_OK;
+	return line_end(k);
 }
 
 /* The effective line of pat under method m, seats seats. */
@@ -211,8 +280,7 @@ effective_line(struct canon *k, const struct tl_method *m, int seats,
 		if (line_begin(k, pat->w) || put(k, "\t") ||
 		    put_rank(k, k->buf, n))
 			return TELLER_ENOMEM;
-		line_end(k);
-		return TELLER_OK;
+		return line_end(k);
 	}
 	/* irv and stv-*: the clean list, cut at an equal rank */
 	n = tl_pat_clean(k->c, k->p, pat, k->buf, k->c->ncand, NULL);
@@ -222,9 +290,10 @@ effective_line(struct canon *k, const struct tl_method *m, int seats,
 }
 
 static int
-cmp_rank(const void *a, const void *b)
+cmp_line(const void *a, const void *b)
 {
-	const struct cline *x = a, *y = b;
+	const struct cline *x = *(const struct cline *const *)a;
+	const struct cline *y = *(const struct cline *const *)b;
 	size_t n = x->len < y->len ? x->len : y->len;
 	int d = memcmp(x->s, y->s, n);
 
@@ -273,41 +342,36 @@ number(struct canon *k, bool effective)
 	return n;
 }
 
-/* Merge lines with equal rank text (weights added), then make each
- * full line "<weight>[\t<ranks>]" and sort those by bytes. */
+/* Make each line "<weight>[\t<ranks>]" and sort them by bytes into
+ * *out (k->lines->len of them, in the arena). */
 static int
-merge_sort(struct canon *k, size_t *nout)
+full_lines(struct canon *k, const struct cline ***out)
 {
-	struct cline *l = k->lines->data;
-	size_t n = k->lines->len, i, o = 0;
+	size_t n = k->lines->len, i;
+	const struct cline **v;
 	char w[TL_NUM_BUFSZ];
 
-	for (i = 0; i < n; i++)
-		l[i].s = (const char *)k->chars->data + l[i].off;
-	qsort(l, n, sizeof(*l), cmp_rank);
+	*out = v = tl_alloc(k->ctx, n + 1, sizeof(*v));
+	if (v == NULL)
+		return TELLER_ENOMEM;
 	for (i = 0; i < n; i++) {
-		if (o > 0 && cmp_rank(&l[o - 1], &l[i]) == 0) {
-			if (tl_num_add(k->ctx, l[o - 1].w, l[i].w, &l[o - 1].w))
-				return TELLER_EOVERFLOW;
-		} else {
-			l[o++] = l[i];
-		}
-	}
-	for (i = 0; i < o; i++) {
+		struct cline *l = &TL_VEC_AT(k->lines, struct cline, i);
 		size_t at = k->chars->len;
-		weight_text(w, l[i].w, k->p->wdp);
-		if (put(k, w) || tl_vec_reserve(k->ctx, k->chars, l[i].len))
+		weight_text(w, l->w, k->p->wdp);
+		if (put(k, w) || tl_vec_reserve(k->ctx, k->chars, l->len))
 			return TELLER_ENOMEM;
 		memcpy((char *)k->chars->data + k->chars->len,
-		    (const char *)k->chars->data + l[i].off, l[i].len);
-		k->chars->len += l[i].len;
-		l[i].off = at;
-		l[i].len = k->chars->len - at;
+		    (const char *)k->chars->data + l->off, l->len);
+		k->chars->len += l->len;
+		l->off = at;
+		l->len = k->chars->len - at;
 	}
-	for (i = 0; i < o; i++)
-		l[i].s = (const char *)k->chars->data + l[i].off;
-	qsort(l, o, sizeof(*l), cmp_rank);
-	*nout = o;
+	for (i = 0; i < n; i++) {
+		struct cline *l = &TL_VEC_AT(k->lines, struct cline, i);
+		l->s = (const char *)k->chars->data + l->off;
+		v[i] = l;
+	}
+	qsort(v, n, sizeof(*v), cmp_line);
 	return TELLER_OK;
 }
 
@@ -324,6 +388,8 @@ canon_init(teller_ctx *ctx, struct canon *k, const struct teller_contest *c,
 	k->buf = tl_alloc(ctx, (size_t)c->ncand + 1, sizeof(tl_cid));
 	k->chars = tl_vec_new(ctx, 1);
 	k->lines = tl_vec_new(ctx, sizeof(struct cline));
+	k->slots = NULL;
+	k->nslots = 0;
 	if (k->j == NULL || k->ids == NULL || k->buf == NULL ||
 	    k->chars == NULL || k->lines == NULL)
 		return TELLER_ENOMEM;
@@ -346,7 +412,8 @@ canon_profile(teller_ctx *ctx, const struct teller_contest *c,
 {
 	struct canon k;
 	struct tl_uk_seen seen;
-	size_t i, n;
+	const struct cline **v;
+	size_t i;
 	int rc, nc, a;
 
 	if ((rc = canon_init(ctx, &k, c, p)) != TELLER_OK ||
@@ -365,20 +432,19 @@ canon_profile(teller_ctx *ctx, const struct teller_contest *c,
 		tl_out_str(o, "\n");
 		k.chars->len = at;
 	}
-	for (i = 0; i < p->pats->len; i++) {
+	for (i = 0, rc = 0; i < p->pats->len && rc == 0; i++) {
 		const struct tl_pat *pat = TL_PAT(p, i);
 		rc = m == NULL ? marked_line(&k, pat) :
 		    effective_line(&k, m, seats, &seen, pat);
-		if (rc != TELLER_OK)
-			return rc;
 	}
-	if ((rc = merge_sort(&k, &n)) != TELLER_OK)
+	if (k.slots != NULL)
+		tl_free(ctx, k.slots, k.nslots * sizeof(uint32_t));
+	if (rc != TELLER_OK || (rc = full_lines(&k, &v)) != TELLER_OK)
 		return rc;
 	if (npat != NULL)
-		*npat = n;
-	for (i = 0; i < n; i++) {
-		const struct cline *l = &TL_VEC_AT(k.lines, struct cline, i);
-		tl_out_mem(o, l->s, l->len);
+		*npat = k.lines->len;
+	for (i = 0; i < k.lines->len; i++) {
+		tl_out_mem(o, v[i]->s, v[i]->len);
 		tl_out_str(o, "\n");
 	}
 	return TELLER_OK;

@@ -103,14 +103,22 @@ profile(teller_ctx *ctx, struct tl_out *o, const struct teller_contest *c,
     const struct teller_result *r)
 {
 	char hm[65], he[65], num[TL_NUM_BUFSZ];
-	size_t npat = 0;
+	size_t npat = 0, n;
 	int rc;
 
 	if ((rc = teller_canon_sha256(ctx, c, p, rules, TELLER_CANON_MARKED,
 	    hm)) != TELLER_OK ||
 	    (rc = tl_canon_effective(ctx, c, p, rules, he, &npat)))
 		return rc;
-	tl_num_fmt(num, r->papers, r->dp);
+	/* a canonical decimal: no trailing fractional zeros */
+	n = tl_num_fmt(num, r->papers, r->dp);
+	if (r->dp > 0) {
+		while (n > 0 && num[n - 1] == '0')
+			n--;
+		if (n > 0 && num[n - 1] == '.')
+			n--;
+		num[n] = '\0';
+	}
 	tl_out_str(o, ",\n  \"profile\": { \"canon\": \"teller-profile/1\", "
 	    "\"papers\": ");
 	tl_out_json_str(o, num);
