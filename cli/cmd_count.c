@@ -156,7 +156,14 @@ on_opt(void *ud, int id, const char *arg)
 	case OPT_NO_SEED:
 		a->no_seed = 1;
 		break;
-	case OPT_MANIFEST: a->manifest = arg; break;
+	case OPT_MANIFEST:
+		if (strcmp(arg, "-") == 0 || arg[0] == '\0') {
+			fprintf(stderr, "teller: --manifest: give a file (its "
+			    "sidecar goes beside it)\n");
+			return -1;
+		}
+		a->manifest = arg;
+		break;
 	case OPT_NO_MANIFEST: a->no_manifest = 1; break;
 	case OPT_DATE:
 		if (!cli_date_ok(arg)) {

@@ -412,11 +412,18 @@ recount(struct run *r, const struct mj *m, char **paths, size_t nin,
 	compare(r, "contest", m, fresh, "contest", "sha256", "differs");
 	for (i = 0; i < 2; i++) {
 		const char *key = i == 0 ? "sha256_marked" : "sha256_effective";
-		const char *x = mj_str(mj_get(m, "profile"), key);
-		const char *y = mj_str(mj_get(fresh, "profile"), key);
+		const struct mj *po = mj_get(m, "profile");
+		const struct mj *pf = mj_get(fresh, "profile");
+		const char *x = mj_str(po, key), *y = mj_str(pf, key);
+		/* the counts beside the hashes must agree too */
+		const char *xs = mj_str(po, i == 0 ? "papers" : "patterns");
+		const char *ys = mj_str(pf, i == 0 ? "papers" : "patterns");
+		bool same = x != NULL && y != NULL && strcmp(x, y) == 0 &&
+		    xs != NULL && ys != NULL && strcmp(xs, ys) == 0;
 		add_item(r, i == 0 ? "profile:marked" : "profile:effective", "",
-		    x, y, x != NULL && y != NULL && strcmp(x, y) == 0 ? "ok" :
-		    "differs", NULL);
+		    x, y, same ? "ok" : "differs", xs != NULL && ys != NULL &&
+		    strcmp(xs, ys) != 0 ? (i == 0 ? "papers differ" :
+		    "patterns differ") : NULL);
 	}
 	compare(r, "rules", m, fresh, "rules", "sha256", "differs");
 	{
@@ -602,8 +609,9 @@ verify(struct run *r, const char *path, const struct verify_args *a,
 		recount(r, m, paths, nin, a, mdir);
 	} else {
 		add_item(r, "result", "", mj_str(mj_get(m, "result"),
-		    "sha256"), NULL, "differs", "not re-counted: an input "
-		    "is missing");
+		    "sha256"), NULL, "differs", nin == 0 ? "not re-counted: "
+		    "the manifest records no input" : "not re-counted: an "
+		    "input is missing");
 	}
 	for (i = 0; paths != NULL && i < nin; i++)
 		free(paths[i]);

@@ -114,6 +114,7 @@ expect 0 '"path": "in/ward\.blt"' cat "$d/m.json"
 expect 0 'verdict: ok' "$T" verify "$d/m.json"
 expect 2 'that is an input file' "$T" count --manifest "$d/in/ward.blt" \
     "$d/in/ward.blt"
+expect 2 '--manifest: give a file' "$T" count --manifest - "$d/in/ward.blt"
 
 # flip FILE POS: change the byte at POS (0-based) to another one
 flip() {
