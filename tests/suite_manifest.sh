@@ -154,6 +154,22 @@ mv "$o/sheet.txt" "$d/sheet.txt"
 expect 0 'output:sheet\.txt .* absent' "$T" verify "$o/manifest.json"
 mv "$d/sheet.txt" "$o/"
 
+# under another engine version an output rendered otherwise is noted and
+# the result item decides (audit.md 4.6 step 7); under the same, it fails
+z=0000000000000000000000000000000000000000000000000000000000000000
+h=$(cut -c1-64 "$o/sheet.txt.sha256")
+mv "$o/sheet.txt" "$d/sheet.txt"
+sed "s/$h/$z/" "$o/manifest.json" >"$o/m2.json"
+(cd "$o" && sha256sum m2.json >m2.json.sha256)
+expect 5 'output:sheet\.txt differs' "$T" verify "$o/m2.json"
+sed -e "s/$h/$z/" -e 's/"version": "[^"]*"/"version": "0.0.1"/' \
+    "$o/manifest.json" >"$o/m2.json"
+(cd "$o" && sha256sum m2.json >m2.json.sha256)
+expect 0 'output:sheet\.txt .* differs  # engine 0\.0\.1 -> ' \
+    "$T" verify "$o/m2.json"
+mv "$d/sheet.txt" "$o/"
+rm -f "$o/m2.json" "$o/m2.json.sha256"
+
 # lots: a seeded lot and a lot drawn by hand both verify; a changed lot
 # record (sidecar made to match) is a lot-mismatch
 cat >"$d/in/tie.blt" <<'X'
