@@ -573,26 +573,79 @@ tl_canon_hash_write(void *ud, const char *p, size_t n)
 	return 0;
 }
 
+/* Is every paper of p one candidate a rank, none twice, none withdrawn
+ * or written in, none blank? Then a ranked method's effective profile is
+ * the marked one, byte for byte. */
+static int
+plain(teller_ctx *ctx, const struct teller_contest *c,
+    const struct teller_profile *p, bool *yes)
+{
+	uint32_t *seen, stamp = 0;
+	size_t i;
+	int k;
+
+	*yes = false;
+	for (k = 0; k < c->ncand; k++)
+		if (TL_CAND(c, k)->withdrawn || TL_CAND(c, k)->writein)
+			return TELLER_OK;
+	if ((seen = tl_alloc(ctx, (size_t)c->ncand + 1,
+	    sizeof(uint32_t))) == NULL)
+		return TELLER_ENOMEM;
+	for (i = 0; i < p->pats->len; i++) {
+		const struct tl_pat *pat = TL_PAT(p, i);
+		const tl_cid *cells = TL_CELLS(p, pat);
+		uint32_t j;
+
+		stamp++;
+		if (pat->len == 0)
+			return TELLER_OK;
+		for (j = 0; j < pat->len; j += 2) {
+			if (cells[j] != 1 || j + 1 >= pat->len ||
+			    seen[cells[j + 1]] == stamp)
+				return TELLER_OK;
+			seen[cells[j + 1]] = stamp;
+		}
+	}
+	*yes = true;
+	return TELLER_OK;
+}
+
 int
-tl_canon_effective(teller_ctx *ctx, const struct teller_contest *c,
+tl_canon_profiles(teller_ctx *ctx, const struct teller_contest *c,
     const struct teller_profile *p, const teller_rules *rules,
-    char out[65], size_t *npat)
+    char marked[65], char effective[65], size_t *npat)
 {
 	const struct tl_method *m = tl_method_find(rules->method);
 	struct tl_sha256 s;
 	struct tl_out o;
+	bool same = false;
 	int rc;
 
-	out[0] = '\0';
+	marked[0] = effective[0] = '\0';
 	if (m == NULL)
 		return tl_fail(ctx, TELLER_EINVAL, "canon: unknown method "
 		    "'%s'", rules->method != NULL ? rules->method : "(none)");
+	/* irv and stv-* read a plain paper as marked (tl_pat_clean) */
+	if (strcmp(m->name, "sv") != 0 && strcmp(m->name, "fptp") != 0 &&
+	    strcmp(m->name, "block") != 0 &&
+	    (rc = plain(ctx, c, p, &same)) != TELLER_OK)
+		return rc;
+	tl_sha256_init(&s);
+	tl_out_init(&o, ctx, tl_canon_hash_write, &s);
+	if ((rc = canon_profile(ctx, c, p, NULL, 0, &o, npat)) != TELLER_OK ||
+	    (rc = tl_out_flush(&o)) != TELLER_OK)
+		return rc;
+	tl_sha256_hex(&s, marked);
+	if (same) {
+		memcpy(effective, marked, 65);
+		return TELLER_OK;
+	}
 	tl_sha256_init(&s);
 	tl_out_init(&o, ctx, tl_canon_hash_write, &s);
 	if ((rc = canon_profile(ctx, c, p, m, seats_of(c, rules), &o,
 	    npat)) != TELLER_OK || (rc = tl_out_flush(&o)) != TELLER_OK)
 		return rc;
-	tl_sha256_hex(&s, out);
+	tl_sha256_hex(&s, effective);
 	return TELLER_OK;
 }
 

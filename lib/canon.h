@@ -18,10 +18,11 @@ void tl_canon_rules_options(struct tl_out *o, const struct teller_contest *c,
 
 /* teller_write_fn that feeds a struct tl_sha256 (ud). */
 int tl_canon_hash_write(void *ud, const char *p, size_t n);
-/* SHA-256 of the effective profile text into out, and its pattern lines
- * into *npat. */
-int tl_canon_effective(teller_ctx *ctx, const struct teller_contest *c,
+/* SHA-256 of the marked and the effective profile texts, and the
+ * effective profile's pattern lines into *npat (a plain profile, read
+ * as marked by a ranked method, is hashed once). */
+int tl_canon_profiles(teller_ctx *ctx, const struct teller_contest *c,
     const struct teller_profile *p, const teller_rules *rules,
-    char out[65], size_t *npat);
+    char marked[65], char effective[65], size_t *npat);
 
 #endif /* TL_CANON_H */

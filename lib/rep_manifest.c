@@ -106,9 +106,7 @@ profile(teller_ctx *ctx, struct tl_out *o, const struct teller_contest *c,
 	size_t npat = 0, n;
 	int rc;
 
-	if ((rc = teller_canon_sha256(ctx, c, p, rules, TELLER_CANON_MARKED,
-	    hm)) != TELLER_OK ||
-	    (rc = tl_canon_effective(ctx, c, p, rules, he, &npat)))
+	if ((rc = tl_canon_profiles(ctx, c, p, rules, hm, he, &npat)))
 		return rc;
 	/* a canonical decimal: no trailing fractional zeros */
 	n = tl_num_fmt(num, r->papers, r->dp);

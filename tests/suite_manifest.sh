@@ -96,6 +96,24 @@ for k in "--contest" "--profile marked" "--profile effective" "--rules"; do
 	else bad "canon $k hashes to $h, not in the manifest"; fi
 done
 
+# ... also for papers the rules read otherwise than as marked (an
+# overvote, a skipped rank, a repeat, a withdrawn candidate, a blank)
+printf '4 1\n-4\n2 1=2 3 0\n1 2 - 3 0\n3 3 3 1 0\n1 4 2 0\n2 0\n1 2 0\n0\n'\
+'"Ann"\n"Bob"\n"Cat"\n"Dan"\n"Odd"\n' >"$d/in/odd.blt"
+for m in irv stv-scottish sv fptp; do
+	"$T" count -m $m --manifest "$d/odd.json" -r none "$d/in/odd.blt"
+	for k in marked effective; do
+		h=$("$T" canon -m $m --profile $k "$d/in/odd.blt" | sha256sum |
+		    cut -c1-64)
+		if grep -q "\"sha256_$k\": \"$h\"" "$d/odd.json"; then ok
+		else bad "$m: canon --profile $k is not the manifest's"; fi
+	done
+done
+if grep -q "$(grep sha256_marked "$d/odd.json" | cut -d'"' -f4)" \
+    "$d/odd.json" && [ "$(grep -c "$(grep sha256_marked "$d/odd.json" |
+    cut -d'"' -f4)" "$d/odd.json")" = 1 ]; then ok
+else bad "odd.blt: marked and effective hashes agree"; fi
+
 # --date, SOURCE_DATE_EPOCH; --manifest, --no-manifest
 expect 0 '"date": "2025-05-02"' sh -c "'$T' count --date 2025-05-02 \
     --json '$d/x.json' '$d/in/ward.blt' >/dev/null && cat '$d/manifest.json'"
