@@ -167,6 +167,24 @@ mv "$d/elsewhere/ward.blt" "$d/elsewhere/in/"
 expect 0 'verdict: ok' "$T" verify --inputs-dir "$d/elsewhere/out" \
     "$o/manifest.json"
 mv "$d/elsewhere/in/ward.blt" "$d/in/"
+# outputs found elsewhere with --outputs-dir; --json FILE
+mkdir -p "$d/copy"
+cp "$o"/*.json "$o"/*.csv "$o"/*.html "$o"/*.txt "$d/copy/"
+mv "$o/result.json" "$d/result.json"
+expect 0 'output:result\.json .* absent' "$T" verify "$o/manifest.json"
+expect 0 'output:result\.json .* ok' "$T" verify --outputs-dir "$d/copy" \
+    "$o/manifest.json"
+mv "$d/result.json" "$o/"
+flip "$d/copy/stages.csv" 10
+expect 5 'output:stages\.csv changed' "$T" verify --outputs-dir "$d/copy" \
+    --json "$d/v.json" "$o/manifest.json"
+expect 0 '"item": "output:stages\.csv", "expected": "[0-9a-f]{64}", "got": "[0-9a-f]{64}", "status": "changed"' \
+    cat "$d/v.json"
+expect 0 '"verdict": "failed"' cat "$d/v.json"
+expect 0 '"items": \[\s*$' cat "$d/v.json"
+if sed -n 's/.*"item": "\([^"]*\)".*/\1/p' "$d/v.json" | tr '\n' ' ' |
+    grep -q '^manifest input:\.\./in/ward\.blt contest profile:marked profile:effective rules lots result output:result\.json output:stages\.csv output:report\.html output:sheet\.txt $'; then ok
+else bad "verify --json: items not in the order of audit.md 8.5"; fi
 # an output not there is absent, not a failure
 mv "$o/sheet.txt" "$d/sheet.txt"
 expect 0 'output:sheet\.txt .* absent' "$T" verify "$o/manifest.json"
