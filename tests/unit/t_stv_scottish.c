@@ -265,7 +265,7 @@ rule51_2_a_earlier_stage(void)
 
 /*
  * rule51_2_b_lot: equal lowest at every stage: lot. The draw is the
- * seeded SplitMix64 stream of tie.c over the tied candidates in input
+ * rivest-sha256 sampler of tie.c over the tied candidates in input
  * order; the test repeats the draw to know the answer, and checks that
  * the same seed always gives the same result.
  * 11 papers, 1 seat: quota 6. Stage 1: A 4, B 2, C 2, D 3.
