@@ -125,11 +125,13 @@ check-oom: deps all $(UNIT_BIN)
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib \
-		$(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/share/man/man1
+		$(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/share/man/man1 \
+		$(DESTDIR)$(PREFIX)/share/man/man7
 	install -m 755 $(B)/teller $(DESTDIR)$(PREFIX)/bin/teller
 	install -m 644 $(B)/libteller.a $(DESTDIR)$(PREFIX)/lib/
 	install -m 644 include/teller.h $(DESTDIR)$(PREFIX)/include/
 	install -m 644 doc/teller.1 $(DESTDIR)$(PREFIX)/share/man/man1/
+	install -m 644 doc/teller-audit.7 $(DESTDIR)$(PREFIX)/share/man/man7/
 
 clean:
 	rm -rf build build-san teller

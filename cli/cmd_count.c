@@ -12,13 +12,15 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "audit.h"
 #include "cli.h"
 #include "lots.h"
 #include "opts.h"
 
 #define SYNOPSIS "teller count [-m METHOD] [-s SEATS] [-f FORMAT] " \
 	"[-r KIND] [--json FILE] [--csv FILE] [--html FILE] [--stages FILE] " \
-	"[--seed N] [--lot SPEC]... [--lots FILE] [--no-seed] [-j N] FILE..."
+	"[--seed S] [--lot SPEC]... [--lots FILE] [--no-seed] [-j N] " \
+	"[--manifest FILE | --no-manifest] [--date YYYY-MM-DD] FILE..."
 
 struct count_args {
 	const char *method;
@@ -26,11 +28,14 @@ struct count_args {
 	int format;
 	int report; /* teller_report_kind, or -1 for none */
 	const char *json, *csv, *html, *stages;
-	unsigned long long seed;
+	const char *seed; /* rivest-sha256 seed string */
 	int threads; /* teller_ctx_set_threads: 0 = one per CPU */
 	char **lots; /* --lot and --lots specs, in order (malloc'd) */
 	int nlots;
 	int no_seed;
+	const char *manifest; /* --manifest FILE, or NULL */
+	int no_manifest;
+	const char *date;     /* --date, or NULL */
 };
 
 static int
@@ -136,12 +141,11 @@ on_opt(void *ud, int id, const char *arg)
 	case OPT_HTML: a->html = arg; break;
 	case OPT_STAGES: a->stages = arg; break;
 	case OPT_SEED:
-		if (parse_uint(arg, ULLONG_MAX, &v) != 0) {
-			fprintf(stderr, "teller: --seed: '%s' is not a "
-			    "whole number from 0 to %llu\n", arg, ULLONG_MAX);
+		if (arg[0] == '\0') {
+			fprintf(stderr, "teller: --seed: the seed is empty\n");
 			return -1;
 		}
-		a->seed = v;
+		a->seed = arg;
 		break;
 	case 'j':
 		return cli_threads(arg, &a->threads);
@@ -151,6 +155,23 @@ on_opt(void *ud, int id, const char *arg)
 		return read_lots(a, arg);
 	case OPT_NO_SEED:
 		a->no_seed = 1;
+		break;
+	case OPT_MANIFEST:
+		if (strcmp(arg, "-") == 0 || arg[0] == '\0') {
+			fprintf(stderr, "teller: --manifest: give a file (its "
+			    "sidecar goes beside it)\n");
+			return -1;
+		}
+		a->manifest = arg;
+		break;
+	case OPT_NO_MANIFEST: a->no_manifest = 1; break;
+	case OPT_DATE:
+		if (!cli_date_ok(arg)) {
+			fprintf(stderr, "teller: --date: '%s' is not a date "
+			    "YYYY-MM-DD\n", arg);
+			return -1;
+		}
+		a->date = arg;
 		break;
 	case 'h':
 		cli_help(stdout, SYNOPSIS, count_opts);
@@ -229,27 +250,26 @@ to_stdout(const char *p)
 static int
 count(teller_ctx *ctx, const struct count_args *a,
     const teller_contest *contest, const teller_profile *profile,
-    teller_result **res)
+    teller_rules *rules, teller_result **res)
 {
 	const char *m = a->method;
-	teller_rules rules;
 
 	if (m == NULL)
 		m = (a->seats > 1 || (a->seats == 0 &&
 		    teller_contest_seats(contest) > 1)) ? "stv-scottish" :
 		    "irv";
-	teller_rules_init(&rules, m);
-	rules.seats = a->seats;
-	rules.seed = a->seed;
-	rules.lots = (const char *const *)a->lots;
-	rules.nlots = a->nlots;
-	rules.no_seed = a->no_seed;
+	teller_rules_init(rules, m);
+	rules->seats = a->seats;
+	rules->seed = a->seed;
+	rules->lots = (const char *const *)a->lots;
+	rules->nlots = a->nlots;
+	rules->no_seed = a->no_seed;
 	if (a->seats > 0 && teller_contest_seats(contest) > 0 &&
 	    a->seats != teller_contest_seats(contest))
 		fprintf(stderr, "teller: note: the input says %d seat%s; "
 		    "counting %d as -s says\n", teller_contest_seats(contest),
 		    teller_contest_seats(contest) == 1 ? "" : "s", a->seats);
-	if (teller_count(ctx, contest, profile, &rules, res) != TELLER_OK)
+	if (teller_count(ctx, contest, profile, rules, res) != TELLER_OK)
 		return cli_report_error(ctx);
 	return 0;
 }
@@ -277,17 +297,232 @@ write_reports(teller_ctx *ctx, const teller_result *res,
 	return status;
 }
 
-int
-cmd_count(int argc, char **argv)
+/* The manifest's path: --manifest, else manifest.json beside the first
+ * output file (json, csv, html, stages), unless --no-manifest; NULL for
+ * none. malloc'd. */
+static char *
+manifest_path(const struct count_args *a)
 {
-	struct count_args a = { NULL, 0, TELLER_FMT_AUTO, TELLER_REP_TEXT,
-		NULL, NULL, NULL, NULL, 1, 0, NULL, 0, 0 };
+	const char *outs[] = { a->json, a->csv, a->html, a->stages };
+	char *dir, *m;
+	int i;
+
+	if (a->manifest != NULL)
+		return strdup(a->manifest);
+	if (a->no_manifest)
+		return NULL;
+	for (i = 0; i < 4; i++)
+		if (outs[i] != NULL && !to_stdout(outs[i]))
+			break;
+	if (i == 4 || (dir = cli_dirname(outs[i])) == NULL)
+		return NULL;
+	m = cli_join(dir, "manifest.json");
+	free(dir);
+	return m;
+}
+
+/* Refuse outputs that are inputs. Returns 0 or 2. */
+static int
+check_outputs(const struct count_args *a, char **in, int n,
+    const char *mpath)
+{
+	const char *outs[] = { a->json, a->csv, a->html, a->stages, mpath };
+	const char *flag[] = { "json", "csv", "html", "stages", "manifest" };
+	int i;
+
+	for (i = 0; i < 5; i++)
+		if (is_input(outs[i], in, n)) {
+			fprintf(stderr, "teller: --%s %s: that is an input "
+			    "file; refusing to overwrite it\n", flag[i],
+			    outs[i]);
+			return 2;
+		}
+	return 0;
+}
+
+/* The date a manifest records: --date, else SOURCE_DATE_EPOCH's UTC
+ * day, else none. */
+static const char *
+manifest_date(const struct count_args *a, char buf[16])
+{
+	return a->date != NULL ? a->date : cli_source_date(buf);
+}
+
+/* Hash each output file written, write its sidecar, and record it for
+ * the manifest in out[]; *n of them. Returns an exit status. */
+static int
+outputs(const struct count_args *a, const char *mdir,
+    teller_manifest_file *out, char (*hex)[65], char **rel, int *n)
+{
+	const char *outs[] = { a->json, a->csv, a->html, a->stages };
+	const char *writer[] = { "json", "csv", "html", "stages" };
+	int i;
+
+	*n = 0;
+	for (i = 0; i < 4; i++) {
+		if (outs[i] == NULL || to_stdout(outs[i]))
+			continue;
+		if (cli_file_sha256(outs[i], hex[*n], NULL) != 0 ||
+		    (rel[*n] = cli_relpath(mdir, outs[i])) == NULL) {
+			fprintf(stderr, "teller: %s: cannot be read back\n",
+			    outs[i]);
+			return 3;
+		}
+		if (cli_write_sidecar(outs[i], hex[*n]) != 0)
+			return 3;
+		out[*n].path = rel[*n];
+		out[*n].kind = writer[i];
+		out[*n].format = NULL;
+		out[*n].bytes = 0;
+		out[*n].sha256 = hex[*n];
+		(*n)++;
+	}
+	return 0;
+}
+
+/* Write the manifest at mpath and its sidecar. Returns an exit status. */
+static int
+write_manifest(teller_ctx *ctx, const teller_manifest_info *m,
+    const teller_contest *c, const teller_profile *p,
+    const teller_rules *rules, const teller_result *res, const char *mpath)
+{
+	FILE *f = fopen(mpath, "w");
+	char hex[65];
+	int rc;
+
+	if (f == NULL) {
+		perror(mpath);
+		return 3;
+	}
+	rc = teller_manifest_write(ctx, c, p, rules, res, m, cli_write_file,
+	    f);
+	if (fclose(f) != 0 && rc == TELLER_OK)
+		rc = TELLER_EWRITE;
+	if (rc != TELLER_OK) {
+		if (teller_errcode(ctx) != TELLER_OK)
+			return cli_report_error(ctx);
+		fprintf(stderr, "teller: %s: write failed\n", mpath);
+		return 3;
+	}
+	if (cli_file_sha256(mpath, hex, NULL) != 0 ||
+	    cli_write_sidecar(mpath, hex) != 0)
+		return 3;
+	return 0;
+}
+
+/* The manifest's record of the inputs, paths relative to mdir. */
+static int
+input_files(char **paths, int n, const struct cli_in_info *info,
+    const char *mdir, teller_manifest_file *f, char **rel)
+{
+	int i;
+
+	for (i = 0; i < n; i++) {
+		rel[i] = mdir != NULL ? cli_relpath(mdir, paths[i]) :
+		    strdup(paths[i]);
+		if (rel[i] == NULL) {
+			fprintf(stderr, "teller: %s: cannot give its path from "
+			    "the manifest's folder %s\n", paths[i], mdir);
+			return 3;
+		}
+		f[i].path = rel[i];
+		f[i].kind = "ballots";
+		f[i].format = info[i].format;
+		f[i].bytes = info[i].bytes;
+		f[i].sha256 = info[i].sha256;
+	}
+	return 0;
+}
+
+/* Everything after the options: read, count, write. */
+static int
+run(const struct count_args *a, int argc, char **argv, int first)
+{
+	int nfiles = argc - first, i, status, nout = 0;
+	char *mpath = manifest_path(a), *mdir = NULL, **rel = NULL;
+	char *orel[4] = { NULL, NULL, NULL, NULL }, ohex[4][65], date[16];
+	teller_manifest_file *inf = NULL, outf[4];
+	struct cli_in_info *info = NULL;
 	teller_ctx *ctx = NULL;
 	teller_contest *contest = NULL;
 	teller_profile *profile = NULL;
 	teller_result *res = NULL;
-	char **hashes;
-	int first, i, nfiles, status = 0;
+	teller_rules rules;
+
+	if ((status = check_outputs(a, argv + first, nfiles, mpath)) != 0)
+		goto out;
+	status = 3;
+	info = calloc((size_t)nfiles, sizeof(*info));
+	inf = calloc((size_t)nfiles, sizeof(*inf));
+	rel = calloc((size_t)nfiles, sizeof(*rel));
+	if (info == NULL || inf == NULL || rel == NULL ||
+	    (mpath != NULL && (mdir = cli_dirname(mpath)) == NULL) ||
+	    teller_ctx_new(NULL, &ctx) != TELLER_OK) {
+		fprintf(stderr, "teller: out of memory\n");
+		goto out;
+	}
+	teller_ctx_set_threads(ctx, a->threads);
+	status = cli_read_inputs(ctx, NULL, a->format, argv + first, nfiles,
+	    mpath != NULL || a->report == TELLER_REP_JSON || a->json != NULL ?
+	    info : NULL, &contest, &profile);
+	if (status == 0)
+		status = count(ctx, a, contest, profile, &rules, &res);
+	/* with a manifest, the result names inputs as the manifest does */
+	if (status == 0)
+		status = input_files(argv + first, nfiles, info, mdir, inf,
+		    rel);
+	for (i = 0; status == 0 && i < nfiles; i++)
+		if (teller_result_add_input(ctx, res, rel[i],
+		    info[i].sha256) != TELLER_OK)
+			status = cli_report_error(ctx);
+	if (status == 0)
+		status = write_reports(ctx, res, a);
+	if (status == 0 && mpath != NULL)
+		status = outputs(a, mdir, outf, ohex, orel, &nout);
+	if (status == 0 && mpath != NULL) {
+		const char **av = calloc((size_t)first + (size_t)nfiles + 1,
+		    sizeof(char *));
+		teller_manifest_info m;
+
+		if (av == NULL) {
+			fprintf(stderr, "teller: out of memory\n");
+			status = 3;
+			goto out;
+		}
+		av[0] = "teller";
+		for (i = 0; i < argc; i++)
+			av[i + 1] = argv[i];
+		m.argv = av;
+		m.argc = argc + 1;
+		m.date = manifest_date(a, date);
+		m.inputs = inf;
+		m.ninputs = nfiles;
+		m.outputs = outf;
+		m.noutputs = nout;
+		status = write_manifest(ctx, &m, contest, profile, &rules, res,
+		    mpath);
+		free(av);
+	}
+out:
+	for (i = 0; rel != NULL && i < nfiles; i++)
+		free(rel[i]);
+	for (i = 0; i < 4; i++)
+		free(orel[i]);
+	free(rel);
+	free(inf);
+	free(info);
+	free(mdir);
+	free(mpath);
+	teller_ctx_free(ctx);
+	return status;
+}
+
+int
+cmd_count(int argc, char **argv)
+{
+	struct count_args a = { NULL, 0, TELLER_FMT_AUTO, TELLER_REP_TEXT,
+		NULL, NULL, NULL, NULL, "1", 0, NULL, 0, 0, NULL, 0, NULL };
+	int first, status;
 
 	first = cli_getopt(argc, argv, count_opts, on_opt, &a);
 	if (first < 0) {
@@ -295,80 +530,13 @@ cmd_count(int argc, char **argv)
 		free_lots(&a);
 		return 2;
 	}
-	nfiles = argc - first;
-	if (nfiles < 1) {
+	if (argc - first < 1) {
 		fprintf(stderr, "teller: count: no input file\nusage: %s\n",
 		    SYNOPSIS);
 		free_lots(&a);
 		return 2;
 	}
-	{
-		const char *outs[] = { a.json, a.csv, a.html, a.stages };
-		const char *flag[] = { "json", "csv", "html", "stages" };
-		for (i = 0; i < 4; i++)
-			if (is_input(outs[i], argv + first, nfiles)) {
-				fprintf(stderr, "teller: --%s %s: that is an "
-				    "input file; refusing to overwrite it\n",
-				    flag[i], outs[i]);
-				free_lots(&a);
-				return 2;
-			}
-	}
-	if (teller_ctx_new(NULL, &ctx) != TELLER_OK) {
-		fprintf(stderr, "teller: out of memory\n");
-		return 3;
-	}
-	teller_ctx_set_threads(ctx, a.threads);
-	hashes = calloc((size_t)nfiles, sizeof(*hashes));
-	if (hashes == NULL) {
-		teller_ctx_free(ctx);
-		fprintf(stderr, "teller: out of memory\n");
-		return 3;
-	}
-	for (i = 0; i < nfiles && status == 0; i++) {
-		const char *path = argv[first + i];
-		teller_contest *c;
-		teller_profile *p;
-		struct cli_input in;
-
-		if (cli_load(path, &in) != 0) {
-			status = 1;
-			break;
-		}
-		/* hash first, dropping pages behind; the reader then drops
-		 * what it has consumed (cli_release). Only the result JSON
-		 * shows the hashes (rep_json.c): without it none is taken
-		 * (a writer that shows them must be added here). */
-		if (a.report == TELLER_REP_JSON || a.json != NULL) {
-			hashes[i] = malloc(65);
-			if (hashes[i] != NULL)
-				cli_sha256_hex(&in, hashes[i]);
-		}
-		teller_ctx_set_release(ctx, cli_release, &in);
-		if (teller_read(ctx, (enum teller_format)a.format, path,
-		    in.buf, in.len, &c, &p) != TELLER_OK ||
-		    (contest != NULL && teller_profile_merge(ctx, contest,
-		    profile, c, p) != TELLER_OK)) {
-			status = cli_report_error(ctx);
-		} else if (contest == NULL) {
-			contest = c;
-			profile = p;
-		}
-		teller_ctx_set_release(ctx, NULL, NULL);
-		cli_unload(&in);
-	}
-	if (status == 0)
-		status = count(ctx, &a, contest, profile, &res);
-	for (i = 0; status == 0 && i < nfiles; i++)
-		if (teller_result_add_input(ctx, res, argv[first + i],
-		    hashes[i] != NULL ? hashes[i] : "") != TELLER_OK)
-			status = cli_report_error(ctx);
-	if (status == 0)
-		status = write_reports(ctx, res, &a);
-	for (i = 0; i < nfiles; i++)
-		free(hashes[i]);
-	free(hashes);
+	status = run(&a, argc, argv, first);
 	free_lots(&a);
-	teller_ctx_free(ctx);
 	return status;
 }

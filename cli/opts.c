@@ -25,7 +25,8 @@ const struct cli_opt count_opts[] = {
 	{ "csv", OPT_CSV, "FILE", "write the stages as CSV to FILE" },
 	{ "html", OPT_HTML, "FILE", "write an HTML report with charts to FILE" },
 	{ "stages", OPT_STAGES, "FILE", "write the stage sheet to FILE" },
-	{ "seed", OPT_SEED, "N", "seed for ties decided by lot (default 1)" },
+	{ "seed", OPT_SEED, "S", "seed string of the rivest-sha256 sampler "
+	    "for ties decided by lot (default 1)" },
 	{ "lot", OPT_LOT, "SPEC", "a lot drawn by hand, STAGE:NAME<NAME<... "
 	    "in increasing favour (repeatable, used in order)" },
 	{ "lots", OPT_LOTS, "FILE", "lots drawn by hand, one SPEC a line "
@@ -34,6 +35,35 @@ const struct cli_opt count_opts[] = {
 	    "that no --lot gives, instead of drawing it" },
 	{ "threads", 'j', "N", "threads reading the input (default 0: one "
 	    "per CPU, at most 16; 1 reads in one thread)" },
+	{ "manifest", OPT_MANIFEST, "FILE", "write the manifest to FILE "
+	    "(default: manifest.json beside the first output file)" },
+	{ "no-manifest", OPT_NO_MANIFEST, NULL, "write no manifest" },
+	{ "date", OPT_DATE, "YYYY-MM-DD", "the date the manifest records "
+	    "(default: from SOURCE_DATE_EPOCH, else none)" },
+	{ "help", 'h', NULL, "show this help" },
+	{ NULL, 0, NULL, NULL }
+};
+
+const struct cli_opt canon_opts[] = {
+	{ "method", 'm', "METHOD", "the rules for --profile effective and "
+	    "--rules (%m); default irv, or stv-scottish for several seats" },
+	{ "seats", 's', "N", "seats to fill (default: from the file, else 1)" },
+	{ "format", 'f', "FORMAT", "input format (default: detected)" },
+	{ "contest", OPT_CONTEST, NULL, "the contest text (teller-contest/1)" },
+	{ "profile", OPT_PROFILE, "KIND", "the profile text "
+	    "(teller-profile/1): marked or effective" },
+	{ "rules", OPT_RULES, NULL, "the rules as RFC 8785 JSON" },
+	{ "help", 'h', NULL, "show this help" },
+	{ NULL, 0, NULL, NULL }
+};
+
+const struct cli_opt verify_opts[] = {
+	{ "inputs-dir", OPT_INPUTS_DIR, "D", "find the inputs under D "
+	    "(default: the manifest's folder)" },
+	{ "outputs-dir", OPT_OUTPUTS_DIR, "D", "find the outputs under D "
+	    "(default: the manifest's folder)" },
+	{ "json", OPT_JSON, "FILE", "write the verification as JSON to FILE "
+	    "(- for standard output)" },
 	{ "help", 'h', NULL, "show this help" },
 	{ NULL, 0, NULL, NULL }
 };

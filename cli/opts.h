@@ -16,10 +16,14 @@ struct cli_opt {
 /* Option ids for `teller count`. */
 enum {
 	OPT_JSON = 256, OPT_CSV, OPT_HTML, OPT_STAGES, OPT_SEED, OPT_HELP2,
-	OPT_LOT, OPT_LOTS, OPT_NO_SEED
+	OPT_LOT, OPT_LOTS, OPT_NO_SEED, OPT_MANIFEST, OPT_NO_MANIFEST,
+	OPT_DATE, OPT_CONTEST, OPT_PROFILE, OPT_RULES, OPT_INPUTS_DIR,
+	OPT_OUTPUTS_DIR
 };
 
 extern const struct cli_opt count_opts[];
+extern const struct cli_opt canon_opts[];  /* teller canon */
+extern const struct cli_opt verify_opts[]; /* teller verify */
 
 /* Parse argv against table (NULL-lng terminated). Calls fn(ud, id, arg)
  * for each option; returns the index of the first operand, or -1 after

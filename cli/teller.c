@@ -14,6 +14,8 @@ static const struct {
 	{ "rctab", cmd_rctab, "run an RCTab contest config" },
 	{ "profile", cmd_profile, "read ballots into a compact profile file" },
 	{ "merge", cmd_merge, "sum profile files exactly" },
+	{ "canon", cmd_canon, "write a contest, profile or rules canonically" },
+	{ "verify", cmd_verify, "re-count a manifest's run and compare" },
 };
 
 static void

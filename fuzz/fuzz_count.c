@@ -37,7 +37,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		teller_result *res;
 
 		teller_rules_init(&rules, m->name);
-		rules.seed = 42;
+		rules.seed = "42";
 		teller_errclear(ctx);
 		rc = teller_count(ctx, c, p, &rules, &res);
 		if (rc != TELLER_OK) {

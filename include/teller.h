@@ -98,7 +98,9 @@ enum teller_report_kind {
 typedef struct teller_rules {
 	const char *method; /* "fptp", "block", "sv", "irv", "stv-scottish"... */
 	int seats;          /* 0 = from the input file, else 1 */
-	uint64_t seed;      /* tie-break PRNG seed (recorded in the result) */
+	const char *seed;   /* seed string of the rivest-sha256 sampler
+			     * for lots (audit.md 4.4; NULL = "1"; copied
+			     * into the result) */
 	int strict;         /* nonzero: refuse input the rule has no answer for */
 	/* Lots drawn by hand (audit.md 4.4), used in order: each
 	 * "STAGE:NAME<NAME<..." lists the tied candidates in increasing
@@ -213,7 +215,7 @@ size_t teller_profile_npatterns(const teller_profile *p);
 
 /* ---- counting ---- */
 
-/* Initialise *r for method (default seats 0 = from input, seed 1). */
+/* Initialise *r for method (default seats 0 = from input, seed "1"). */
 void teller_rules_init(teller_rules *r, const char *method);
 
 /* Is name a known method? (nonzero if so) */
@@ -402,6 +404,65 @@ int teller_result_remaining(const teller_result *r, size_t cand);
  * callback failed), ENOMEM, EINVAL (unknown kind). */
 int teller_report(teller_ctx *ctx, const teller_result *r,
     enum teller_report_kind kind, teller_write_fn write, void *ud);
+
+/* ---- canonical forms and the manifest (audit.md 4) ---- */
+
+/* Canonical texts (audit.md 4.3): what a manifest's hashes are taken
+ * over. */
+enum teller_canon_kind {
+	TELLER_CANON_CONTEST = 0,   /* teller-contest/1 */
+	TELLER_CANON_MARKED = 1,    /* teller-profile/1, papers as read */
+	TELLER_CANON_EFFECTIVE = 2, /* teller-profile/1, as rules counts */
+	TELLER_CANON_RULES = 3      /* the rules object, RFC 8785 JCS */
+};
+
+/* Write the canonical text of kind for contest c, profile p and rules
+ * (rules may be NULL for CONTEST and MARKED) through write(ud, ...).
+ * Equal profiles give equal bytes whatever the ballot order, however the
+ * lines are split and whatever the candidates' declared order. Errors:
+ * EINVAL (unknown method or kind), EOVERFLOW, EWRITE, ENOMEM. */
+int teller_canon(teller_ctx *ctx, const teller_contest *c,
+    const teller_profile *p, const teller_rules *rules,
+    enum teller_canon_kind kind, teller_write_fn write, void *ud);
+
+/* As teller_canon, but its SHA-256 as 64 lower-case hex digits into
+ * out (NUL-ended; "" on error). */
+int teller_canon_sha256(teller_ctx *ctx, const teller_contest *c,
+    const teller_profile *p, const teller_rules *rules,
+    enum teller_canon_kind kind, char out[65]);
+
+/* A file a manifest records: an input or an output. */
+typedef struct teller_manifest_file {
+	const char *path;   /* relative to the manifest's folder,
+			     * '/'-separated; "-" for standard input */
+	const char *kind;   /* input: role ("ballots", NULL = that);
+			     * output: writer ("json", "csv", "html",
+			     * "stages") */
+	const char *format; /* input: format name ("blt"...); else NULL */
+	uint64_t bytes;     /* input: size in bytes */
+	const char *sha256; /* SHA-256, 64 lower-case hex digits */
+} teller_manifest_file;
+
+/* What the caller knows of a count for its manifest. Borrowed. */
+typedef struct teller_manifest_info {
+	const char *const *argv; /* the invocation */
+	int argc;
+	const char *date;        /* YYYY-MM-DD, or NULL (no clock time) */
+	const teller_manifest_file *inputs;
+	int ninputs;
+	const teller_manifest_file *outputs;
+	int noutputs;
+} teller_manifest_info;
+
+/* Write the manifest (audit.md 4.2, "teller_manifest": 1) of result r,
+ * counted from c and p under rules, through write(ud, ...): m's files,
+ * the canonical hashes, the rules, seed and every lot, the result JSON's
+ * hash. Equal counts give equal bytes. Errors: EWRITE, EOVERFLOW,
+ * EINVAL, ENOMEM. */
+int teller_manifest_write(teller_ctx *ctx, const teller_contest *c,
+    const teller_profile *p, const teller_rules *rules,
+    const teller_result *r, const teller_manifest_info *m,
+    teller_write_fn write, void *ud);
 
 /* ---- inputs that name other files ---- */
 

@@ -56,7 +56,7 @@ teller_rules_init(teller_rules *r, const char *method)
 {
 	memset(r, 0, sizeof(*r));
 	r->method = method;
-	r->seed = 1;
+	r->seed = "1";
 }
 
 /* Candidates who can be elected: not withdrawn, not write-ins. */
@@ -236,8 +236,12 @@ teller_count(teller_ctx *ctx, const teller_contest *contest,
 		(*out)->method_title = m->title;
 	}
 	if (rc == TELLER_OK && *out != NULL) {
-		(*out)->seed = rules->seed;
-		if ((rc = reconcile(ctx, profile, *out)) != TELLER_OK ||
+		(*out)->seed = tl_strdup(ctx, rules->seed != NULL ?
+		    rules->seed : "1");
+		if ((*out)->seed == NULL)
+			rc = TELLER_ENOMEM;
+		if (rc != TELLER_OK ||
+		    (rc = reconcile(ctx, profile, *out)) != TELLER_OK ||
 		    (rc = keep_lots(ctx, rules, *out)) != TELLER_OK)
 			*out = NULL;
 	}

@@ -134,8 +134,9 @@ tl_rep_json(teller_ctx *ctx, const struct teller_result *r,
 	tl_out_str(&o, ",\n  \"title\": ");
 	tl_out_json_str(&o, r->contest->title);
 	tl_out_fmt(&o, ",\n  \"seats\": %d,\n  \"decimal_places\": %d,\n"
-	    "  \"seed\": %llu,\n  \"candidates\": [", r->seats, r->dp,
-	    (unsigned long long)r->seed);
+	    "  \"seed\": ", r->seats, r->dp);
+	tl_out_json_str(&o, r->seed);
+	tl_out_str(&o, ",\n  \"candidates\": [");
 	for (k = 0; k < r->ncand; k++) {
 		const struct tl_cand *c = TL_CAND(r->contest, k);
 		tl_out_str(&o, k > 0 ? ",\n    {\"name\": " : "\n    {\"name\": ");

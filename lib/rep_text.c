@@ -238,8 +238,7 @@ ties(struct tl_out *o, const struct teller_result *r)
 		tl_out_str(o, ": ");
 		tl_out_str(o, TL_CAND(r->contest, t->chosen)->name);
 		if (t->how == TL_TIE_LOT)
-			tl_out_fmt(o, " (seed %llu, draw %llu)",
-			    (unsigned long long)r->seed,
+			tl_out_fmt(o, " (seed %s, draw %llu)", r->seed,
 			    (unsigned long long)t->draw);
 		if (t->how == TL_TIE_HAND && t->draw >= 1 &&
 		    t->draw <= (uint64_t)r->nlots)

@@ -22,6 +22,7 @@ tl_result_new(teller_ctx *ctx, const struct teller_contest *c,
 	r->seats = seats;
 	r->dp = dp;
 	r->valid_papers = -1;
+	r->seed = "1";
 	r->stages = tl_vec_new(ctx, sizeof(struct tl_stage));
 	r->elected = tl_vec_new(ctx, sizeof(int));
 	r->excluded = tl_vec_new(ctx, sizeof(int));

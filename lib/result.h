@@ -76,7 +76,7 @@ struct teller_result {
 	tl_fix valid_papers; /* papers that count: valid for single-vote
 			      * methods, set by the method otherwise (block:
 			      * papers, not votes); -1 = same as valid */
-	uint64_t seed;
+	const char *seed;   /* the lots' seed string (a copy) */
 	struct tl_vec *stages;   /* of struct tl_stage */
 	struct tl_vec *elected;  /* of int, in order of election */
 	struct tl_vec *excluded; /* of int, in order of exclusion */

@@ -1,46 +1,75 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * tie.c -- drawing lots reproducibly. The stream is SplitMix64 (Steele,
- * Lea and Flood 2014): state += 0x9E3779B97F4A7C15; z = state;
- * z = (z ^ z>>30) * 0xBF58476D1CE4E5B9; z = (z ^ z>>27) *
- * 0x94D049BB133111EB; return z ^ z>>31. A lot among n tied candidates
- * (listed in input order) draws until z < n * floor(2^64 / n) and takes
- * z % n, so every candidate is equally likely. The seed is the caller's
- * and is printed in every report.
+ * tie.c -- drawing lots reproducibly: the rivest-sha256 sampler (Rivest's
+ * sampler.py, as OpenTally's docs/rng.md states it; audit.md 4.1, 4.4).
+ * Try c (from 0, +1 a try, for the whole count) takes k = SHA-256 of the
+ * UTF-8 bytes of seed "," c (c in decimal) as a big-endian 256-bit
+ * integer; a lot among n tied candidates (listed in input order) rejects
+ * k >= floor(2^256 / n) * n and takes k mod n, so every candidate is
+ * equally likely. The seed is the caller's string (a public dice
+ * ceremony can make it) and is printed in every report.
  */
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "tl_int.h"
 
 void
-tl_tie_seed(struct tl_rng *r, uint64_t seed)
+tl_tie_seed(struct tl_rng *r, const char *seed)
 {
-	r->state = seed;
+	r->seed = seed != NULL ? seed : "1";
+	r->tries = 0;
 }
 
-uint64_t
-tl_tie_next(struct tl_rng *r)
+void
+tl_tie_next(struct tl_rng *r, unsigned char k[32])
 {
-	uint64_t z = (r->state += UINT64_C(0x9E3779B97F4A7C15));
+	struct tl_sha256 s;
+	char num[24];
+	int n = snprintf(num, sizeof(num), ",%llu",
+	    (unsigned long long)r->tries++);
 
-	z = (z ^ (z >> 30)) * UINT64_C(0xBF58476D1CE4E5B9);
-	z = (z ^ (z >> 27)) * UINT64_C(0x94D049BB133111EB);
-	return z ^ (z >> 31);
+	tl_sha256_init(&s);
+	tl_sha256_update(&s, r->seed, strlen(r->seed));
+	tl_sha256_update(&s, num, (size_t)n);
+	tl_sha256_final(&s, k);
+}
+
+/* Is k >= 2^256 - t, i.e. is the 256-bit complement of k below t?
+ * (t < 2^31, so the complement's top 24 bytes must be zero.) */
+static bool
+rejected(const unsigned char k[32], uint64_t t)
+{
+	uint64_t low = 0;
+	int i;
+
+	for (i = 0; i < 24; i++)
+		if (k[i] != 0xff)
+			return false;
+	for (; i < 32; i++)
+		low = low << 8 | (uint8_t)~k[i];
+	return low < t;
 }
 
 int
 tl_tie_lot(struct tl_rng *r, int n)
 {
-	uint64_t lim, z;
+	unsigned char k[32];
+	uint64_t t = 1, m = 0;
+	int i;
 
 	if (n <= 1)
 		return 0;
-	lim = (UINT64_MAX / (uint64_t)n) * (uint64_t)n;
+	/* t = 2^256 mod n: floor(2^256 / n) * n = 2^256 - t */
+	for (i = 0; i < 32; i++)
+		t = (t << 8) % (uint64_t)n;
 	do
-		z = tl_tie_next(r);
-	while (z >= lim);
-	return (int)(z % (uint64_t)n);
+		tl_tie_next(r, k);
+	while (rejected(k, t));
+	for (i = 0; i < 32; i++)
+		m = ((m << 8) | k[i]) % (uint64_t)n;
+	return (int)m;
 }
 
 int

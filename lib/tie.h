@@ -15,7 +15,7 @@
 /* How a tie was settled, and what it was about (kept in the result). */
 enum tl_tie_how {
 	TL_TIE_EARLIER = 0, /* settled by an earlier stage's totals */
-	TL_TIE_LOT,         /* settled by lot (seeded PRNG) */
+	TL_TIE_LOT,         /* settled by lot (rivest-sha256 sampler) */
 	TL_TIE_ORDER,       /* settled by input order (rule says so) */
 	TL_TIE_FIRSTPREF,   /* settled by first preferences */
 	TL_TIE_HAND,        /* settled by a lot drawn by hand (--lot) */
@@ -31,13 +31,16 @@ enum tl_tie_kind {
 	TL_TIEK_ORDER        /* order of election among equals */
 };
 
-/* SplitMix64 stream: documented in tie.c and teller.3. */
+/* The rivest-sha256 sampler: documented in tie.c and teller.3. */
 struct tl_rng {
-	uint64_t state;
+	const char *seed; /* borrowed; never NULL after tl_tie_seed */
+	uint64_t tries;   /* the counter: tries so far */
 };
-void tl_tie_seed(struct tl_rng *r, uint64_t seed);
-uint64_t tl_tie_next(struct tl_rng *r);
-/* Uniform index in [0, n) by rejection sampling (n >= 1). */
+/* Start the stream of seed (NULL: "1") at try 0. */
+void tl_tie_seed(struct tl_rng *r, const char *seed);
+/* The next try's 256-bit number, big-endian, into k. */
+void tl_tie_next(struct tl_rng *r, unsigned char k[32]);
+/* Uniform index in [0, n) by rejection sampling (1 <= n < 2^31). */
 int tl_tie_lot(struct tl_rng *r, int n);
 
 /*

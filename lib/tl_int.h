@@ -10,12 +10,14 @@
  *   strtab.h  tl_strtab_                           (strtab.c)
  *   profile.h tl_contest_, tl_profile_, tl_pat_    (profile.c)
  *   keys.h    tl_keys_                             (keys.c)
+ *   sha256.h  tl_sha256_                         (sha256.c)
  *   tie.h     tl_tie_, tl_lot_, tl_lots_           (tie.c)
  *   result.h  tl_result_                           (result.c)
  *   methods.h tl_method_, tl_m_*                   (methods.c, m_*.c)
  *   fmt.h     tl_fmt_* readers                     (fmt_*.c, read.c)
  *   out.h     tl_out_                              (out.c)
  *   report.h  tl_rep_* writers                     (rep_*.c, report.c)
+ *   canon.h   tl_canon_                            (canon.c)
  *
  * Method-private headers (uk_paper.h, stv.h) are included by the methods
  * that use them only. A file may include just the headers it needs.
@@ -29,11 +31,13 @@
 #include "strtab.h"
 #include "profile.h"
 #include "keys.h"
+#include "sha256.h"
 #include "tie.h"
 #include "result.h"
 #include "methods.h"
 #include "fmt.h"
 #include "out.h"
 #include "report.h"
+#include "canon.h"
 
 #endif /* TL_INT_H */

@@ -110,9 +110,10 @@ printf 'id,rank1\nx,A\ny,B\n' >"$d/i4.csv"
 expect 1 'ballot id "x" is in an earlier input too' \
     "$T" count "$d/i4.csv" "$d/i4.csv"
 # option values out of range
-expect 2 'not a whole number' "$T" count --seed 99999999999999999999999 \
-    "$d/tie.blt"
-expect 2 'not a whole number' "$T" count --seed -1 "$d/tie.blt"
+expect 2 'the seed is empty' "$T" count --seed '' "$d/tie.blt"
+# the seed is a string (audit.md 4.4): a dice ceremony's words will do
+expect 0 'settled by lot: .* \(seed 2025-05-02 dice 4 1 6, draw' \
+    "$T" count -m irv --seed '2025-05-02 dice 4 1 6' "$d/tie.blt"
 # lots drawn by hand
 expect 0 'settled by a lot drawn by hand: A \(lot 1: 1:A<B<C<D\)' \
     "$T" count -m irv --lot '1:A<B<C<D' "$d/tie.blt"

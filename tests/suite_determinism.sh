@@ -1,7 +1,9 @@
 #!/bin/sh
 # suite_determinism.sh -- every method, run twice over the same input,
 # gives byte-identical JSON and text (no hidden state, no clock, seeded
-# lots). Inputs: the golden inputs and the examples.
+# lots), the second time under LC_ALL=de_DE.UTF-8 and TZ=Pacific/Chatham
+# (audit.md 4.5: outputs identical under any LC_ALL and TZ). Inputs: the
+# golden inputs and the examples.
 pass=0
 fail=0
 d=$(mktemp -d)
@@ -10,8 +12,10 @@ for in in tests/golden/*/*.in examples/*/*.csv examples/*/*.blt; do
 	[ -f "$in" ] || continue
 	for m in $methods; do
 		for k in 1 2; do
-			"$B/teller" count -m "$m" --json "$d/j$k" --csv "$d/c$k" \
-			    --stages "$d/s$k" "$in" >"$d/t$k" 2>&1
+			if [ $k = 1 ]; then e="LC_ALL=C TZ=UTC"
+			else e="LC_ALL=de_DE.UTF-8 TZ=Pacific/Chatham"; fi
+			env $e "$B/teller" count -m "$m" --json "$d/j$k" \
+			    --csv "$d/c$k" --stages "$d/s$k" "$in" >"$d/t$k" 2>&1
 			echo "exit $?" >>"$d/t$k"
 		done
 		if cmp -s "$d/t1" "$d/t2" && { [ ! -f "$d/j1" ] ||

@@ -26,6 +26,16 @@
 
 /* ---- general ---- */
 
+/* The seed string the CLI's --seed N gives (valid until the next call). */
+static inline const char *
+tt_seed(uint64_t seed)
+{
+	static char buf[24];
+
+	snprintf(buf, sizeof(buf), "%llu", (unsigned long long)seed);
+	return buf;
+}
+
 /* The tally named `name` among r's rejected papers (rej) or its notes;
  * -1 if there is no such tally. */
 static inline long long
@@ -177,7 +187,7 @@ bx_count(struct bx *b, const char *method, int seats, uint64_t seed)
 
 	teller_rules_init(&ru, method);
 	ru.seats = seats;
-	ru.seed = seed;
+	ru.seed = tt_seed(seed);
 	b->r = NULL;
 	b->rc = teller_count(b->ctx, b->c, b->p, &ru, &b->r);
 	if (b->rc != TELLER_OK)
@@ -344,7 +354,7 @@ tt_count(teller_ctx *ctx, const char *method, struct teller_contest *c,
 	struct teller_result *r = NULL;
 
 	teller_rules_init(&rules, method);
-	rules.seed = seed;
+	rules.seed = tt_seed(seed);
 	*rc = teller_count(ctx, c, p, &rules, &r);
 	return r;
 }

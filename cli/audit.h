@@ -1,0 +1,87 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * audit.h -- what `teller count`, `canon` and `verify` share (cli/audit.c):
+ * reading and merging the inputs with their hashes, paths relative to a
+ * manifest's folder, sha256sum sidecars; and a small JSON reader for
+ * manifests (cli/mjson.c).
+ */
+#ifndef AUDIT_H
+#define AUDIT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "teller.h"
+
+/* What a manifest records of one input. */
+struct cli_in_info {
+	char sha256[65];          /* hex; "" if not taken */
+	unsigned long long bytes;
+	const char *format;       /* format name read with (static) */
+};
+
+/*
+ * Read paths[0..n) (fmts[i] each, or fmt for all when fmts is NULL) and
+ * merge them into *c, *p. With info, hash each input into info[i].
+ * Returns an exit status (0, or 1/3 after printing the error).
+ */
+int cli_read_inputs(teller_ctx *ctx, const int *fmts, int fmt,
+    char *const *paths, int n, struct cli_in_info *info, teller_contest **c,
+    teller_profile **p);
+
+/* SHA-256 (hex) and size of the file at path. Returns 0, or -1 if it
+ * cannot be read (errno kept). */
+int cli_file_sha256(const char *path, char hex[65], unsigned long long *bytes);
+
+/* SHA-256 (hex) of (buf, len). */
+void cli_mem_sha256(const char *buf, size_t len, char hex[65]);
+
+/* Write PATH.sha256: "<hex>  <base name of path>\n". Returns 0 or -1
+ * after printing the error. */
+int cli_write_sidecar(const char *path, const char *hex);
+
+/* The folder of path ("." if none), malloc'd. */
+char *cli_dirname(const char *path);
+
+/* path relative to folder dir, '/'-separated (both resolved through
+ * realpath; path must exist), malloc'd; "-" stays "-". NULL if either
+ * cannot be resolved. */
+char *cli_relpath(const char *dir, const char *path);
+
+/* dir "/" rel, malloc'd (rel as is when absolute or dir is "."). */
+char *cli_join(const char *dir, const char *rel);
+
+/* Is s a date YYYY-MM-DD (month 01-12, day 01-31)? */
+bool cli_date_ok(const char *s);
+
+/* SOURCE_DATE_EPOCH's UTC day as YYYY-MM-DD in buf, or NULL if it is not
+ * set or not a number (reproducible-builds.org). */
+const char *cli_source_date(char buf[16]);
+
+/* ---- mjson.c: a small JSON tree, enough for a manifest ---- */
+
+enum mj_type { MJ_NULL, MJ_BOOL, MJ_NUM, MJ_STR, MJ_ARR, MJ_OBJ };
+
+struct mj {
+	enum mj_type type;
+	char *s;          /* MJ_STR: the decoded string; MJ_NUM: its text;
+			   * MJ_BOOL: "true"/"false" */
+	char *key;        /* the member name when inside an object */
+	struct mj *kid;   /* first element or member */
+	struct mj *next;  /* next sibling */
+	size_t n;         /* elements or members */
+};
+
+/* Parse (buf, len); NULL if it is not JSON (or out of memory). */
+struct mj *mj_parse(const char *buf, size_t len);
+void mj_free(struct mj *v);
+/* Member key of object o, or NULL. */
+const struct mj *mj_get(const struct mj *o, const char *key);
+/* The string of a member (MJ_STR or MJ_NUM), or NULL. */
+const char *mj_str(const struct mj *o, const char *key);
+/* The i-th element of an array, or NULL. */
+const struct mj *mj_at(const struct mj *a, size_t i);
+/* v written back as compact JSON (keys in their order), malloc'd. */
+char *mj_text(const struct mj *v);
+
+#endif

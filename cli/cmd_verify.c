@@ -1,0 +1,664 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * cmd_verify.c -- `teller verify MANIFEST` (audit.md 4.6, 8.5): check the
+ * manifest against its sidecar, the inputs against their hashes, re-read
+ * them with the recorded formats, re-count with the recorded rules, seed
+ * and lots, render the recorded outputs again, and compare everything
+ * with the manifest, item by item. Exit 0 verified, 5 failed.
+ */
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "audit.h"
+#include "cli.h"
+#include "opts.h"
+
+#define SYNOPSIS "teller verify MANIFEST [--inputs-dir D] " \
+	"[--outputs-dir D] [--json FILE]"
+
+struct verify_args {
+	const char *inputs_dir, *outputs_dir, *json;
+};
+
+struct item {
+	char *name;
+	char *expected, *got;
+	const char *status; /* ok absent missing changed differs
+			     * lot-mismatch */
+	char *note;
+	bool soft;          /* an output rendered otherwise by another
+			     * engine version: the result item decides */
+};
+
+struct run {
+	struct item *items;
+	size_t n, cap;
+	int oom;
+};
+
+struct membuf {
+	char *s;
+	size_t n, cap;
+};
+
+static int
+on_opt(void *ud, int id, const char *arg)
+{
+	struct verify_args *a = ud;
+
+	switch (id) {
+	case OPT_INPUTS_DIR: a->inputs_dir = arg; return 0;
+	case OPT_OUTPUTS_DIR: a->outputs_dir = arg; return 0;
+	case OPT_JSON: a->json = arg; return 0;
+	case 'h':
+		cli_help(stdout, SYNOPSIS, verify_opts);
+		exit(0);
+	default:
+		return -1;
+	}
+}
+
+static char *
+dup_or_null(const char *s)
+{
+	return s != NULL ? strdup(s) : NULL;
+}
+
+/* Record item name (a prefix and a path) with its values and status. */
+static void
+add_item(struct run *r, const char *pre, const char *name,
+    const char *expected, const char *got, const char *status,
+    const char *note)
+{
+	struct item *it;
+	size_t a = strlen(pre), b = strlen(name);
+
+	if (r->n == r->cap) {
+		size_t cap = r->cap ? r->cap * 2 : 16;
+		struct item *t = realloc(r->items, cap * sizeof(*t));
+		if (t == NULL) {
+			r->oom = 1;
+			return;
+		}
+		r->items = t;
+		r->cap = cap;
+	}
+	it = &r->items[r->n];
+	if ((it->name = malloc(a + b + 1)) == NULL) {
+		r->oom = 1;
+		return;
+	}
+	memcpy(it->name, pre, a);
+	memcpy(it->name + a, name, b + 1);
+	it->expected = dup_or_null(expected);
+	it->got = dup_or_null(got);
+	it->status = status;
+	it->note = dup_or_null(note);
+	it->soft = false;
+	r->n++;
+}
+
+static int
+mem_write(void *ud, const char *p, size_t n)
+{
+	struct membuf *b = ud;
+
+	if (b->n + n + 1 > b->cap) {
+		size_t cap = (b->n + n + 1) * 2;
+		char *t = realloc(b->s, cap);
+		if (t == NULL)
+			return -1;
+		b->s = t;
+		b->cap = cap;
+	}
+	memcpy(b->s + b->n, p, n);
+	b->n += n;
+	b->s[b->n] = '\0';
+	return 0;
+}
+
+/* The manifest's bytes against MANIFEST.sha256. Returns true if the
+ * sidecar is there and disagrees. */
+static bool
+check_sidecar(struct run *r, const char *path, const char *buf, size_t len)
+{
+	char want[65], got[65], *side;
+	FILE *f;
+	bool bad = false;
+
+	cli_mem_sha256(buf, len, got);
+	if ((side = malloc(strlen(path) + 8)) == NULL) {
+		r->oom = 1;
+		return false;
+	}
+	memcpy(side, path, strlen(path));
+	memcpy(side + strlen(path), ".sha256", 8);
+	f = fopen(side, "r");
+	free(side);
+	if (f == NULL) {
+		add_item(r, "manifest", "", NULL, got, "absent",
+		    "no sidecar");
+		return false;
+	}
+	if (fscanf(f, "%64s", want) != 1)
+		want[0] = '\0';
+	fclose(f);
+	bad = strcmp(want, got) != 0;
+	add_item(r, "manifest", "", want, got, bad ? "changed" : "ok", NULL);
+	return bad;
+}
+
+/* Each recorded input: there, the same size, the same SHA-256?
+ * paths[i] gets where it was found. Returns false if any is missing. */
+static bool
+check_inputs(struct run *r, const struct mj *ins, const char *base,
+    char **paths)
+{
+	const struct mj *in;
+	bool all = true;
+	size_t i;
+
+	for (i = 0; (in = mj_at(ins, i)) != NULL; i++) {
+		const char *p = mj_str(in, "path"), *want = mj_str(in, "sha256");
+		const char *bytes = mj_str(in, "bytes");
+		unsigned long long n = 0;
+		char got[65], nb[32];
+
+		if (p == NULL || want == NULL) {
+			add_item(r, "input:", "?", NULL, NULL, "differs",
+			    "the manifest records no path or sha256");
+			all = false;
+			continue;
+		}
+		paths[i] = cli_join(base, p);
+		if (paths[i] == NULL || cli_file_sha256(paths[i], got,
+		    &n) != 0) {
+			add_item(r, "input:", p, want, NULL, "missing",
+			    strerror(errno));
+			all = false;
+			continue;
+		}
+		snprintf(nb, sizeof(nb), "%llu", n);
+		if (strcmp(want, got) != 0 || bytes == NULL ||
+		    strcmp(bytes, nb) != 0)
+			add_item(r, "input:", p, want, got, "changed",
+			    bytes != NULL && strcmp(bytes, nb) != 0 ?
+			    "size differs" : NULL);
+		else
+			add_item(r, "input:", p, want, got, "ok", NULL);
+	}
+	return all;
+}
+
+/* The manual lots of the manifest as --lot specs "STAGE:A<B<...". */
+static int
+hand_lots(const struct mj *lots, char ***out, int *n)
+{
+	const struct mj *l, *o;
+	size_t i, k;
+
+	*out = NULL;
+	*n = 0;
+	for (i = 0; (l = mj_at(lots, i)) != NULL; i++) {
+		const char *src = mj_str(l, "source"), *st = mj_str(l, "stage");
+		struct membuf b = { NULL, 0, 0 };
+		char **t;
+
+		if (src == NULL || strcmp(src, "manual") != 0 || st == NULL)
+			continue;
+		if (mem_write(&b, st, strlen(st)) || mem_write(&b, ":", 1))
+			return -1;
+		o = mj_get(l, "order");
+		for (k = 0; mj_at(o, k) != NULL; k++) {
+			const struct mj *e = mj_at(o, k);
+			if ((k > 0 && mem_write(&b, "<", 1)) ||
+			    e->type != MJ_STR ||
+			    mem_write(&b, e->s, strlen(e->s)))
+				return -1;
+		}
+		t = realloc(*out, ((size_t)*n + 1) * sizeof(*t));
+		if (t == NULL)
+			return -1;
+		*out = t;
+		t[(*n)++] = b.s;
+	}
+	return 0;
+}
+
+/* The rules the manifest records. Returns 0, or -1 if they are not
+ * there. */
+static int
+recorded_rules(const struct mj *m, teller_rules *rules)
+{
+	const struct mj *ru = mj_get(m, "rules");
+	const struct mj *op = mj_get(ru, "options");
+	const struct mj *strict = mj_get(op, "strict");
+	const char *method = mj_str(ru, "method"), *seats = mj_str(op, "seats");
+	const char *lots = mj_str(op, "lots");
+
+	if (method == NULL || !teller_method_known(method))
+		return -1;
+	teller_rules_init(rules, method);
+	rules->seats = seats != NULL ? (int)strtol(seats, NULL, 10) : 0;
+	if (rules->seats < 0 || rules->seats > 100000)
+		return -1;
+	rules->strict = strict != NULL && strict->type == MJ_BOOL &&
+	    strcmp(strict->s, "true") == 0;
+	rules->no_seed = lots != NULL && strcmp(lots, "manual") == 0;
+	rules->seed = mj_str(mj_get(m, "randomness"), "seed");
+	return 0;
+}
+
+/* Compare one value the fresh manifest re-derives with the recorded
+ * one: member key of the objects at sub, as text. */
+static void
+compare(struct run *r, const char *item, const struct mj *old,
+    const struct mj *fresh, const char *sub, const char *key,
+    const char *bad)
+{
+	const struct mj *o = sub != NULL ? mj_get(old, sub) : old;
+	const struct mj *f = sub != NULL ? mj_get(fresh, sub) : fresh;
+	char *a = mj_text(o), *b = mj_text(f);
+	const char *ha = key != NULL ? mj_str(o, key) : NULL;
+	const char *hb = key != NULL ? mj_str(f, key) : NULL;
+
+	if (a == NULL || b == NULL)
+		r->oom = 1;
+	else
+		add_item(r, item, "", ha != NULL ? ha : a, hb != NULL ? hb : b,
+		    strcmp(a, b) == 0 ? "ok" : bad, NULL);
+	free(a);
+	free(b);
+}
+
+static const struct {
+	const char *writer;
+	enum teller_report_kind kind;
+} writers[] = {
+	{ "json", TELLER_REP_JSON }, { "csv", TELLER_REP_CSV },
+	{ "html", TELLER_REP_HTML }, { "stages", TELLER_REP_STAGESHEET },
+	{ "text", TELLER_REP_TEXT },
+};
+
+/* Each recorded output: rendered again (differs), and on disk (changed,
+ * or absent). */
+static void
+check_outputs(struct run *r, teller_ctx *ctx, const teller_result *res,
+    const struct mj *outs, const char *base, const char *engine_note)
+{
+	const struct mj *o;
+	size_t i, k;
+
+	for (i = 0; (o = mj_at(outs, i)) != NULL; i++) {
+		const char *p = mj_str(o, "path"), *w = mj_str(o, "writer");
+		const char *want = mj_str(o, "sha256"), *st = "ok", *note = NULL;
+		struct membuf b = { NULL, 0, 0 };
+		char re[65] = "", disk[65] = "", *path;
+
+		if (p == NULL || w == NULL || want == NULL) {
+			add_item(r, "output:", p != NULL ? p : "?", want, NULL,
+			    "differs", "incomplete record");
+			continue;
+		}
+		for (k = 0; k < sizeof(writers) / sizeof(*writers); k++)
+			if (strcmp(writers[k].writer, w) == 0)
+				break;
+		if (res == NULL || k == sizeof(writers) / sizeof(*writers) ||
+		    teller_report(ctx, res, writers[k].kind, mem_write,
+		    &b) != TELLER_OK) {
+			teller_errclear(ctx);
+			st = "differs";
+			note = res == NULL ? "not re-counted" : "cannot render";
+		} else {
+			cli_mem_sha256(b.s != NULL ? b.s : "", b.n, re);
+			if (strcmp(re, want) != 0) {
+				st = "differs";
+				note = engine_note;
+			}
+		}
+		free(b.s);
+		path = cli_join(base, p);
+		if (path == NULL || cli_file_sha256(path, disk, NULL) != 0) {
+			if (strcmp(st, "ok") == 0)
+				st = "absent";
+		} else if (strcmp(disk, want) != 0) {
+			st = "changed";
+		}
+		free(path);
+		add_item(r, "output:", p, want, strcmp(st, "changed") == 0 ||
+		    re[0] == '\0' ? disk : re, st, note);
+		/* 4.6 step 7: under another engine version an output
+		 * rendered otherwise is noted, not a failure */
+		if (engine_note != NULL && note == engine_note && r->n > 0 &&
+		    strcmp(st, "differs") == 0)
+			r->items[r->n - 1].soft = true;
+	}
+}
+
+/* Re-read, re-count and compare (steps 3-6). */
+static void
+recount(struct run *r, const struct mj *m, char **paths, size_t nin,
+    const struct verify_args *a, const char *mdir)
+{
+	const struct mj *ins = mj_get(m, "inputs"), *fresh = NULL;
+	char **lots = NULL;
+	int *fmts = calloc(nin + 1, sizeof(int)), nlots = 0, rc, i;
+	struct cli_in_info *info = calloc(nin + 1, sizeof(*info));
+	struct membuf mb = { NULL, 0, 0 };
+	teller_ctx *ctx = NULL;
+	teller_contest *c = NULL;
+	teller_profile *p = NULL;
+	teller_result *res = NULL;
+	teller_rules rules;
+	teller_manifest_info mi;
+	const char *rec_ver = mj_str(mj_get(m, "engine"), "version");
+	const char *note = NULL;
+	char enote[128];
+	size_t k;
+
+	if (rec_ver != NULL && strcmp(rec_ver, TELLER_VERSION) != 0) {
+		snprintf(enote, sizeof(enote), "engine %s -> %s", rec_ver,
+		    TELLER_VERSION);
+		note = enote;
+	}
+	if (fmts == NULL || info == NULL || teller_ctx_new(NULL, &ctx)) {
+		r->oom = 1;
+		goto out;
+	}
+	for (k = 0; k < nin; k++) {
+		const char *f = mj_str(mj_at(ins, k), "format");
+		fmts[k] = f != NULL ? teller_format_parse(f) : TELLER_FMT_AUTO;
+		if (fmts[k] < 0)
+			fmts[k] = TELLER_FMT_AUTO;
+	}
+	if (recorded_rules(m, &rules) != 0) {
+		add_item(r, "rules", "", NULL, NULL, "differs",
+		    "the manifest records no known method");
+		goto out;
+	}
+	if (hand_lots(mj_get(m, "lots"), &lots, &nlots) != 0) {
+		r->oom = 1;
+		goto out;
+	}
+	rules.lots = (const char *const *)lots;
+	rules.nlots = nlots;
+	if (cli_read_inputs(ctx, fmts, 0, paths, (int)nin, info, &c,
+	    &p) != 0) {
+		add_item(r, "contest", "", NULL, NULL, "differs",
+		    "the inputs cannot be read again");
+		goto out;
+	}
+	rc = teller_count(ctx, c, p, &rules, &res);
+	if (rc == TELLER_ESTOP || rc == TELLER_ETIE) {
+		add_item(r, "lots", "", NULL, NULL, "lot-mismatch",
+		    teller_errmsg(ctx));
+		add_item(r, "result", "", mj_str(mj_get(m, "result"),
+		    "sha256"), NULL, "differs", "not re-counted");
+		goto out;
+	}
+	if (rc != TELLER_OK) {
+		add_item(r, "result", "", NULL, NULL, "differs",
+		    teller_errmsg(ctx));
+		goto out;
+	}
+	for (k = 0; k < nin; k++)
+		if (teller_result_add_input(ctx, res,
+		    mj_str(mj_at(ins, k), "path"), info[k].sha256) != 0) {
+			r->oom = 1;
+			goto out;
+		}
+	memset(&mi, 0, sizeof(mi));
+	if (teller_manifest_write(ctx, c, p, &rules, res, &mi, mem_write,
+	    &mb) != TELLER_OK || (fresh = mj_parse(mb.s, mb.n)) == NULL) {
+		add_item(r, "result", "", NULL, NULL, "differs",
+		    "cannot write the manifest again");
+		goto out;
+	}
+	compare(r, "contest", m, fresh, "contest", "sha256", "differs");
+	for (i = 0; i < 2; i++) {
+		const char *key = i == 0 ? "sha256_marked" : "sha256_effective";
+		const struct mj *po = mj_get(m, "profile");
+		const struct mj *pf = mj_get(fresh, "profile");
+		const char *x = mj_str(po, key), *y = mj_str(pf, key);
+		/* the counts beside the hashes must agree too */
+		const char *xs = mj_str(po, i == 0 ? "papers" : "patterns");
+		const char *ys = mj_str(pf, i == 0 ? "papers" : "patterns");
+		bool same = x != NULL && y != NULL && strcmp(x, y) == 0 &&
+		    xs != NULL && ys != NULL && strcmp(xs, ys) == 0;
+		add_item(r, i == 0 ? "profile:marked" : "profile:effective", "",
+		    x, y, same ? "ok" : "differs", xs != NULL && ys != NULL &&
+		    strcmp(xs, ys) != 0 ? (i == 0 ? "papers differ" :
+		    "patterns differ") : NULL);
+	}
+	compare(r, "rules", m, fresh, "rules", "sha256", "differs");
+	{
+		/* the seed and every lot */
+		char *x = mj_text(mj_get(m, "lots"));
+		char *y = mj_text(mj_get(fresh, "lots"));
+		char *u = mj_text(mj_get(m, "randomness"));
+		char *v = mj_text(mj_get(fresh, "randomness"));
+		if (x == NULL || y == NULL || u == NULL || v == NULL)
+			r->oom = 1;
+		else
+			add_item(r, "lots", "", x, y, strcmp(x, y) == 0 &&
+			    strcmp(u, v) == 0 ? "ok" : "lot-mismatch", NULL);
+		free(x);
+		free(y);
+		free(u);
+		free(v);
+	}
+	compare(r, "result", m, fresh, "result", "sha256", "differs");
+out:
+	check_outputs(r, ctx, res, mj_get(m, "outputs"), a->outputs_dir ?
+	    a->outputs_dir : mdir, note);
+	mj_free((struct mj *)fresh);
+	free(mb.s);
+	for (i = 0; i < nlots; i++)
+		free(lots[i]);
+	free(lots);
+	free(fmts);
+	free(info);
+	teller_ctx_free(ctx);
+}
+
+static bool
+failed(const struct item *it)
+{
+	return strcmp(it->status, "ok") != 0 &&
+	    strcmp(it->status, "absent") != 0 && !it->soft;
+}
+
+static void
+json_str(FILE *f, const char *s)
+{
+	if (s == NULL) {
+		fputs("null", f);
+		return;
+	}
+	fputc('"', f);
+	for (; *s != '\0'; s++) {
+		if (*s == '"' || *s == '\\')
+			fprintf(f, "\\%c", *s);
+		else if ((unsigned char)*s < 0x20)
+			fprintf(f, "\\u%04x", (unsigned char)*s);
+		else
+			fputc(*s, f);
+	}
+	fputc('"', f);
+}
+
+/* --json FILE: audit.md 8.5. Returns 0 or 3. */
+static int
+write_json(const struct run *r, const char *path, const char *manifest,
+    const char *recorded, bool ok)
+{
+	FILE *f = strcmp(path, "-") == 0 ? stdout : fopen(path, "w");
+	size_t i;
+	int bad;
+
+	if (f == NULL) {
+		perror(path);
+		return 3;
+	}
+	fputs("{ \"teller_verify\": 1, \"manifest\": ", f);
+	json_str(f, manifest);
+	fputs(",\n  \"engine\": { \"recorded\": ", f);
+	json_str(f, recorded);
+	fputs(", \"running\": \"" TELLER_VERSION "\" },\n  \"items\": [", f);
+	for (i = 0; i < r->n; i++) {
+		const struct item *it = &r->items[i];
+		fputs(i > 0 ? ",\n    { \"item\": " : "\n    { \"item\": ", f);
+		json_str(f, it->name);
+		fputs(", \"expected\": ", f);
+		json_str(f, it->expected);
+		fputs(", \"got\": ", f);
+		json_str(f, it->got);
+		fprintf(f, ", \"status\": \"%s\"", it->status);
+		if (it->note != NULL) {
+			fputs(", \"note\": ", f);
+			json_str(f, it->note);
+		}
+		fputs(" }", f);
+	}
+	fprintf(f, " ],\n  \"verdict\": \"%s\" }\n", ok ? "ok" : "failed");
+	bad = f == stdout ? fflush(f) != 0 : fclose(f) != 0;
+	if (bad) {
+		fprintf(stderr, "teller: %s: write failed\n", path);
+		return 3;
+	}
+	return 0;
+}
+
+/* The table, the verdict; failures named on stderr. */
+static bool
+report(const struct run *r, const char *manifest, bool to_stdout)
+{
+	bool ok = true;
+	size_t i;
+
+	for (i = 0; i < r->n; i++) {
+		const struct item *it = &r->items[i];
+		if (!to_stdout)
+			printf("%-28s %s  %s  %s%s%s\n", it->name,
+			    it->expected != NULL && it->expected[0] ?
+			    it->expected : "-", it->got != NULL &&
+			    it->got[0] ? it->got : "-", it->status,
+			    it->note != NULL ? "  # " : "",
+			    it->note != NULL ? it->note : "");
+		if (failed(it)) {
+			ok = false;
+			fprintf(stderr, "teller: %s: %s %s%s%s\n", manifest,
+			    it->name, it->status, it->note != NULL ? ": " : "",
+			    it->note != NULL ? it->note : "");
+		}
+	}
+	if (!to_stdout)
+		printf("verdict: %s\n", ok ? "ok" : "failed");
+	if (!ok)
+		fprintf(stderr, "teller: %s: verification failed\n", manifest);
+	return ok;
+}
+
+static void
+free_run(struct run *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->n; i++) {
+		free(r->items[i].name);
+		free(r->items[i].expected);
+		free(r->items[i].got);
+		free(r->items[i].note);
+	}
+	free(r->items);
+}
+
+/* Steps 1-6 on the manifest at path; *rec: the recorded version. */
+static int
+verify(struct run *r, const char *path, const struct verify_args *a,
+    struct mj **out)
+{
+	char *buf = NULL, *mdir = cli_dirname(path), **paths = NULL;
+	const struct mj *ins, *v;
+	struct mj *m;
+	size_t len = 0, nin = 0, i;
+	bool side_bad;
+	int status = 0;
+
+	*out = NULL;
+	if (mdir == NULL || cli_slurp(path, &buf, &len) != 0) {
+		free(mdir);
+		return 1;
+	}
+	side_bad = check_sidecar(r, path, buf, len);
+	m = mj_parse(buf, len);
+	free(buf);
+	v = mj_get(m, "teller_manifest");
+	if (m == NULL || v == NULL || v->type != MJ_NUM ||
+	    strcmp(v->s, "1") != 0) {
+		mj_free(m);
+		free(mdir);
+		if (side_bad)
+			return 0;
+		fprintf(stderr, "teller: %s: %s\n", path, m == NULL ?
+		    "not JSON" : "not a teller manifest of version 1");
+		return 1;
+	}
+	*out = m;
+	ins = mj_get(m, "inputs");
+	nin = ins != NULL ? ins->n : 0;
+	if ((paths = calloc(nin + 1, sizeof(*paths))) == NULL) {
+		r->oom = 1;
+	} else if (check_inputs(r, ins, a->inputs_dir != NULL ?
+	    a->inputs_dir : mdir, paths) && nin > 0) {
+		recount(r, m, paths, nin, a, mdir);
+	} else {
+		add_item(r, "result", "", mj_str(mj_get(m, "result"),
+		    "sha256"), NULL, "differs", nin == 0 ? "not re-counted: "
+		    "the manifest records no input" : "not re-counted: an "
+		    "input is missing");
+	}
+	for (i = 0; paths != NULL && i < nin; i++)
+		free(paths[i]);
+	free(paths);
+	free(mdir);
+	return status;
+}
+
+int
+cmd_verify(int argc, char **argv)
+{
+	struct verify_args a = { NULL, NULL, NULL };
+	struct run r = { NULL, 0, 0, 0 };
+	struct mj *m = NULL;
+	int first, status;
+	bool ok;
+
+	first = cli_getopt(argc, argv, verify_opts, on_opt, &a);
+	if (first < 0 || argc - first != 1) {
+		if (first >= 0)
+			fprintf(stderr, "teller: verify: give one manifest\n");
+		fprintf(stderr, "usage: %s\n", SYNOPSIS);
+		return 2;
+	}
+	status = verify(&r, argv[first], &a, &m);
+	if (status == 0 && r.oom) {
+		fprintf(stderr, "teller: out of memory\n");
+		status = 3;
+	}
+	if (status == 0) {
+		ok = report(&r, argv[first], a.json != NULL &&
+		    strcmp(a.json, "-") == 0);
+		if (a.json != NULL)
+			status = write_json(&r, a.json, argv[first],
+			    mj_str(mj_get(m, "engine"), "version"), ok);
+		if (status == 0 && !ok)
+			status = 5;
+	}
+	mj_free(m);
+	free_run(&r);
+	return status;
+}

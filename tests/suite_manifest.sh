@@ -1,0 +1,259 @@
+#!/bin/sh
+# suite_manifest.sh -- the manifest on every count and `teller verify`
+# (audit.md 4.2, 4.6, 8.4, 8.5, 9): sidecars sha256sum accepts, verify
+# passes untouched (from another folder, under another locale and time
+# zone), outputs identical under any LC_ALL and TZ, canon's bytes hash to
+# the manifest's values, and any single changed byte in an input, the
+# manifest or an output, a missing input or a changed lot record fails
+# with exit 5 naming the item.
+T=$(cd "$(dirname "${B:-build}/teller")" && pwd)/teller
+pass=0
+fail=0
+d=$(mktemp -d)
+trap 'rm -rf "$d"' EXIT
+
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
+
+# expect STATUS PATTERN CMD...: CMD exits STATUS and its output (stdout
+# and stderr) matches the grep -E PATTERN.
+expect() {
+	want=$1
+	pat=$2
+	shift 2
+	"$@" >"$d/log" 2>&1
+	got=$?
+	if [ "$got" -eq "$want" ] && grep -Eq -- "$pat" "$d/log"; then ok
+	else
+		bad "$* -> exit $got (want $want, /$pat/)"
+		head -n 12 "$d/log"
+	fi
+}
+
+mkdir -p "$d/in" "$d/out" "$d/elsewhere"
+cat >"$d/in/ward.blt" <<'X'
+4 2
+3 1 2 0
+2 2 1 3 0
+2 3 4 0
+1 4 3 1 0
+2 1 0
+1 2 0
+0
+"Ann"
+"Bob"
+"Cat"
+"Dan"
+"Ward 1"
+X
+o="$d/out"
+run() {
+	"$T" count -m stv-scottish --json "$o/result.json" --csv "$o/stages.csv" \
+	    --html "$o/report.html" --stages "$o/sheet.txt" "$d/in/ward.blt" \
+	    "$@" >/dev/null
+}
+if run; then ok; else bad "count with every output failed"; fi
+for f in manifest.json result.json stages.csv report.html sheet.txt; do
+	if [ -f "$o/$f.sha256" ] && (cd "$o" && sha256sum -c --quiet \
+	    "$f.sha256"); then ok
+	else bad "$f.sha256 missing or wrong"; fi
+done
+expect 0 '"teller_manifest": 1,' cat "$o/manifest.json"
+expect 0 '"path": "\.\./in/ward\.blt", "role": "ballots", "format": "blt"' \
+    cat "$o/manifest.json"
+expect 0 '"date": null' cat "$o/manifest.json"
+expect 0 '"rng": "rivest-sha256", "seed": "1"' cat "$o/manifest.json"
+expect 0 '"writer": "html"' cat "$o/manifest.json"
+# the result names its inputs as the manifest does
+expect 0 '"path": "\.\./in/ward\.blt"' cat "$o/result.json"
+
+# verify: untouched, from here, from another folder, another locale
+expect 0 'verdict: ok' "$T" verify "$o/manifest.json"
+expect 0 'output:report.html +[0-9a-f]{64}  [0-9a-f]{64}  ok' \
+    "$T" verify "$o/manifest.json"
+expect 0 'verdict: ok' sh -c "cd '$d/elsewhere' && '$T' verify ../out/manifest.json"
+expect 0 'verdict: ok' sh -c "cd '$o' && LC_ALL=de_DE.UTF-8 \
+    TZ=Pacific/Chatham '$T' verify manifest.json"
+expect 0 '"verdict": "ok"' "$T" verify --json - "$o/manifest.json"
+expect 0 '"teller_verify": 1' "$T" verify --json - "$o/manifest.json"
+
+# outputs identical under any LC_ALL and TZ (audit.md 4.5)
+mkdir -p "$d/o2"
+cp "$o"/*.json "$o"/*.csv "$o"/*.html "$o"/*.txt "$d/o2/" 2>/dev/null
+LC_ALL=de_DE.UTF-8 TZ=Pacific/Chatham run
+for f in manifest.json result.json stages.csv report.html sheet.txt; do
+	if cmp -s "$o/$f" "$d/o2/$f"; then ok
+	else bad "$f differs under LC_ALL=de_DE.UTF-8 TZ=Pacific/Chatham"; fi
+done
+
+# teller canon writes the bytes the manifest's hashes are taken over
+m=$(cat "$o/manifest.json")
+for k in "--contest" "--profile marked" "--profile effective" "--rules"; do
+	# shellcheck disable=SC2086
+	h=$("$T" canon -m stv-scottish $k "$d/in/ward.blt" | sha256sum |
+	    cut -c1-64)
+	if echo "$m" | grep -q "$h"; then ok
+	else bad "canon $k hashes to $h, not in the manifest"; fi
+done
+
+# ... also for papers the rules read otherwise than as marked (an
+# overvote, a skipped rank, a repeat, a withdrawn candidate, a blank)
+printf '4 1\n-4\n2 1=2 3 0\n1 2 - 3 0\n3 3 3 1 0\n1 4 2 0\n2 0\n1 2 0\n0\n'\
+'"Ann"\n"Bob"\n"Cat"\n"Dan"\n"Odd"\n' >"$d/in/odd.blt"
+for m in irv stv-scottish sv fptp; do
+	"$T" count -m $m --manifest "$d/odd.json" -r none "$d/in/odd.blt"
+	for k in marked effective; do
+		h=$("$T" canon -m $m --profile $k "$d/in/odd.blt" | sha256sum |
+		    cut -c1-64)
+		if grep -q "\"sha256_$k\": \"$h\"" "$d/odd.json"; then ok
+		else bad "$m: canon --profile $k is not the manifest's"; fi
+	done
+done
+if grep -q "$(grep sha256_marked "$d/odd.json" | cut -d'"' -f4)" \
+    "$d/odd.json" && [ "$(grep -c "$(grep sha256_marked "$d/odd.json" |
+    cut -d'"' -f4)" "$d/odd.json")" = 1 ]; then ok
+else bad "odd.blt: marked and effective hashes agree"; fi
+
+# --date, SOURCE_DATE_EPOCH; --manifest, --no-manifest
+expect 0 '"date": "2025-05-02"' sh -c "'$T' count --date 2025-05-02 \
+    --json '$d/x.json' '$d/in/ward.blt' >/dev/null && cat '$d/manifest.json'"
+expect 0 '"date": "1970-01-02"' sh -c "SOURCE_DATE_EPOCH=86400 '$T' count \
+    --json '$d/x.json' '$d/in/ward.blt' >/dev/null && cat '$d/manifest.json'"
+expect 2 "--date: '2025-13-01' is not a date" "$T" count --date 2025-13-01 \
+    "$d/in/ward.blt"
+rm -f "$d/manifest.json"*
+expect 0 '' "$T" count --no-manifest --json "$d/x.json" "$d/in/ward.blt"
+if [ ! -f "$d/manifest.json" ]; then ok; else bad "--no-manifest wrote one"; fi
+expect 0 '' "$T" count --json - "$d/in/ward.blt"
+if [ ! -f "$d/in/manifest.json" ] && [ ! -f manifest.json ]; then ok
+else bad "--json - wrote a manifest"; fi
+expect 0 '' "$T" count --manifest "$d/in/../m.json" "$d/in/ward.blt"
+expect 0 '"path": "in/ward\.blt"' cat "$d/m.json"
+expect 0 'verdict: ok' "$T" verify "$d/m.json"
+expect 2 'that is an input file' "$T" count --manifest "$d/in/ward.blt" \
+    "$d/in/ward.blt"
+expect 2 '--manifest: give a file' "$T" count --manifest - "$d/in/ward.blt"
+
+# flip FILE POS: change the byte at POS (0-based) to another one
+flip() {
+	c=$(dd if="$1" bs=1 skip="$2" count=1 2>/dev/null)
+	if [ "$c" = x ]; then n=y; else n=x; fi
+	printf '%s' "$n" | dd of="$1" bs=1 seek="$2" conv=notrunc 2>/dev/null
+}
+# corrupt FILE ITEM: for bytes near the start, middle and end of FILE,
+# a changed byte makes verify exit 5 naming ITEM
+corrupt() {
+	size=$(wc -c <"$1")
+	for pos in 0 1 $((size / 3)) $((size / 2)) $((size - 2)); do
+		cp "$1" "$d/saved"
+		flip "$1" "$pos"
+		expect 5 "teller: .*manifest.json: $2 (changed|differs)" \
+		    "$T" verify "$o/manifest.json"
+		cp "$d/saved" "$1"
+	done
+	expect 0 'verdict: ok' "$T" verify "$o/manifest.json"
+}
+corrupt "$d/in/ward.blt" 'input:\.\./in/ward\.blt'
+corrupt "$o/manifest.json" 'manifest'
+corrupt "$o/result.json" 'output:result\.json'
+corrupt "$o/stages.csv" 'output:stages\.csv'
+corrupt "$o/report.html" 'output:report\.html'
+
+# a missing input; found again with --inputs-dir
+mv "$d/in/ward.blt" "$d/elsewhere/"
+expect 5 'input:\.\./in/ward\.blt missing' "$T" verify "$o/manifest.json"
+mkdir -p "$d/elsewhere/in" "$d/elsewhere/out"
+mv "$d/elsewhere/ward.blt" "$d/elsewhere/in/"
+expect 0 'verdict: ok' "$T" verify --inputs-dir "$d/elsewhere/out" \
+    "$o/manifest.json"
+mv "$d/elsewhere/in/ward.blt" "$d/in/"
+# outputs found elsewhere with --outputs-dir; --json FILE
+mkdir -p "$d/copy"
+cp "$o"/*.json "$o"/*.csv "$o"/*.html "$o"/*.txt "$d/copy/"
+mv "$o/result.json" "$d/result.json"
+expect 0 'output:result\.json .* absent' "$T" verify "$o/manifest.json"
+expect 0 'output:result\.json .* ok' "$T" verify --outputs-dir "$d/copy" \
+    "$o/manifest.json"
+mv "$d/result.json" "$o/"
+flip "$d/copy/stages.csv" 10
+expect 5 'output:stages\.csv changed' "$T" verify --outputs-dir "$d/copy" \
+    --json "$d/v.json" "$o/manifest.json"
+expect 0 '"item": "output:stages\.csv", "expected": "[0-9a-f]{64}", "got": "[0-9a-f]{64}", "status": "changed"' \
+    cat "$d/v.json"
+expect 0 '"verdict": "failed"' cat "$d/v.json"
+expect 0 '"items": \[\s*$' cat "$d/v.json"
+if sed -n 's/.*"item": "\([^"]*\)".*/\1/p' "$d/v.json" | tr '\n' ' ' |
+    grep -q '^manifest input:\.\./in/ward\.blt contest profile:marked profile:effective rules lots result output:result\.json output:stages\.csv output:report\.html output:sheet\.txt $'; then ok
+else bad "verify --json: items not in the order of audit.md 8.5"; fi
+# an output not there is absent, not a failure
+mv "$o/sheet.txt" "$d/sheet.txt"
+expect 0 'output:sheet\.txt .* absent' "$T" verify "$o/manifest.json"
+mv "$d/sheet.txt" "$o/"
+
+# under another engine version an output rendered otherwise is noted and
+# the result item decides (audit.md 4.6 step 7); under the same, it fails
+z=0000000000000000000000000000000000000000000000000000000000000000
+h=$(cut -c1-64 "$o/sheet.txt.sha256")
+mv "$o/sheet.txt" "$d/sheet.txt"
+sed "s/$h/$z/" "$o/manifest.json" >"$o/m2.json"
+(cd "$o" && sha256sum m2.json >m2.json.sha256)
+expect 5 'output:sheet\.txt differs' "$T" verify "$o/m2.json"
+sed -e "s/$h/$z/" -e 's/"version": "[^"]*"/"version": "0.0.1"/' \
+    "$o/manifest.json" >"$o/m2.json"
+(cd "$o" && sha256sum m2.json >m2.json.sha256)
+expect 0 'output:sheet\.txt .* differs  # engine 0\.0\.1 -> ' \
+    "$T" verify "$o/m2.json"
+mv "$d/sheet.txt" "$o/"
+rm -f "$o/m2.json" "$o/m2.json.sha256"
+
+# lots: a seeded lot and a lot drawn by hand both verify; a changed lot
+# record (sidecar made to match) is a lot-mismatch
+cat >"$d/in/tie.blt" <<'X'
+3 1
+1 1 0
+1 2 0
+1 3 0
+0
+"A"
+"B"
+"C"
+"Tie"
+X
+mkdir -p "$d/t"
+expect 0 '' "$T" count -m irv --seed 'dice 3 1 4' --json "$d/t/r.json" \
+    "$d/in/tie.blt"
+expect 0 '"source": "seed"' cat "$d/t/manifest.json"
+expect 0 '"seed": "dice 3 1 4", "draws": 2' cat "$d/t/manifest.json"
+expect 0 'lots .* ok' "$T" verify "$d/t/manifest.json"
+sed 's/"seed": "dice 3 1 4"/"seed": "dice 3 1 5"/' "$d/t/manifest.json" \
+    >"$d/t/m2.json"
+(cd "$d/t" && sha256sum m2.json >m2.json.sha256)
+expect 5 'lots lot-mismatch' "$T" verify "$d/t/m2.json"
+sed 's/"order": \["A", "B"\]/"order": ["B", "A"]/' "$d/t/manifest.json" \
+    >"$d/t/m2.json"
+(cd "$d/t" && sha256sum m2.json >m2.json.sha256)
+if cmp -s "$d/t/m2.json" "$d/t/manifest.json"; then
+	bad "the seeded lots do not end A, B"
+fi
+expect 5 'lots lot-mismatch' "$T" verify "$d/t/m2.json"
+expect 0 '' "$T" count -m irv --lot '1:C<A<B' --lot '2:B<A' \
+    --json "$d/t/r.json" "$d/in/tie.blt"
+expect 0 '"source": "manual"' cat "$d/t/manifest.json"
+expect 0 'verdict: ok' "$T" verify "$d/t/manifest.json"
+# a lot drawn by hand is re-played as recorded: a changed record changes
+# the result
+sed 's/"order": \["B", "A"\]/"order": ["A", "B"]/' "$d/t/manifest.json" \
+    >"$d/t/m2.json"
+(cd "$d/t" && sha256sum m2.json >m2.json.sha256)
+expect 5 'm2.json: result differs' "$T" verify "$d/t/m2.json"
+
+# unreadable manifests: exit 1; usage: exit 2
+printf 'not json' >"$d/bad.json"
+expect 1 'bad.json: not JSON' "$T" verify "$d/bad.json"
+printf '{"teller_manifest": 2}' >"$d/bad.json"
+expect 1 'not a teller manifest of version 1' "$T" verify "$d/bad.json"
+expect 1 'nosuch.json' "$T" verify "$d/nosuch.json"
+expect 2 'usage: teller verify' "$T" verify
+expect 2 'usage: teller canon' "$T" canon "$d/in/ward.blt"
+
+echo "$pass passed, $fail failed"
