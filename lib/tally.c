@@ -429,7 +429,7 @@ finish(teller_tally *t, struct teller_result *r, int rc)
 
 	r->method = t->m->name;
 	r->method_title = t->m->title;
-	r->seed = 1;
+	r->seed = "1";
 	r->nlots = (int)t->lots->len;
 	r->lots = tl_alloc(t->ctx, t->lots->len + 1, sizeof(char *));
 	if (r->lots == NULL)
