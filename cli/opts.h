@@ -19,7 +19,17 @@ enum {
 	OPT_LOT, OPT_LOTS, OPT_NO_SEED
 };
 
+/* Option ids for `teller rctab`. */
+enum {
+	OPT_TIEBREAK = 300, OPT_CRLF, OPT_THREADS, OPT_NO_CVR_EXPORT,
+	OPT_HART_SIGS, OPT_HART_KEY
+};
+
+/* The tables: count, rctab, profile and merge (opts.c). */
 extern const struct cli_opt count_opts[];
+extern const struct cli_opt rctab_opts[];
+extern const struct cli_opt profile_opts[];
+extern const struct cli_opt merge_opts[];
 
 /* Parse argv against table (NULL-lng terminated). Calls fn(ud, id, arg)
  * for each option; returns the index of the first operand, or -1 after
