@@ -2,9 +2,10 @@
 # suite_docs.sh -- the docs agree with the code: every option of the
 # tables in cli/opts.c is in doc/teller.1 (with its letter) and every
 # option teller.1 names is in a table, every error code and public
-# function in include/teller.h is in doc/teller.3, every method in lib/methods.c is in
-# teller.1 and README.md, teller.h compiles as C++, examples/count.c runs,
-# and count --help's method list comes from the method table.
+# function in include/teller.h is in doc/teller.3, every method in
+# lib/methods.c is in teller.1 and README.md, teller.h compiles as C++,
+# examples/count.c runs, and count --help's method list comes from the
+# method table.
 pass=0
 fail=0
 ok() { pass=$((pass + 1)); }
