@@ -447,8 +447,9 @@ at_line(teller_ctx *ctx, int rc, long line)
  * only spaces between the numbers (a final '\r' allowed), w a positive
  * integer without leading zeros, each rank one candidate in 1..ncand
  * (repeats kept as marked), fewer than maxr ranks; "w 0" is w blank
- * papers. Its cells go to cells and *out (weight scaled by wscale). Returns the start of the next line, or NULL when the
- * line is anything else: the general path then reads it, with every
+ * papers. Its cells go to cells and *out (weight scaled by wscale).
+ * Returns the start of the next line, or NULL when the line is anything
+ * else: the general path then reads it, with every
  * check and message, so both paths count the same lines the same way.
  */
 static const char *
@@ -1254,7 +1255,8 @@ split_parts(const char *s, size_t n, char *out, struct part *pt)
 				out[o++] = s[i];
 			}
 			if (!closed)
-				return -1 - (int)(open > 100000 ? 100000 : open);
+				return -1 - (int)(open > 100000 ? 100000 :
+				    open);
 		} else {
 			x.q = false;
 			while (i < n && s[i] != '"')

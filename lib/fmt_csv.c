@@ -119,7 +119,8 @@ rec_slow(struct csv *s, size_t maxf)
 				return too_many(s, t, maxf);
 			t++;
 			for (;;) {
-				const char *q = memchr(t, '"', (size_t)(end - t));
+				const char *q = memchr(t, '"',
+				    (size_t)(end - t));
 				const char *nl = t;
 
 				if (q == NULL)

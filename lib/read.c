@@ -13,7 +13,8 @@ static const char *const fmt_names[] = { "auto", "blt", "csv", "preflib",
 const char *
 teller_format_name(enum teller_format fmt)
 {
-	if ((int)fmt < 0 || (size_t)fmt >= sizeof(fmt_names) / sizeof(*fmt_names))
+	if ((int)fmt < 0 ||
+	    (size_t)fmt >= sizeof(fmt_names) / sizeof(*fmt_names))
 		return NULL;
 	return fmt_names[fmt];
 }

@@ -71,9 +71,9 @@ tl_lot_parse(teller_ctx *ctx, const struct teller_contest *c, const char *s,
 			    "candidate is named '%.*s'", s, (int)(e - p), p);
 		for (i = 0; i < n; i++)
 			if (out->order[i] == id)
-				return tl_fail(ctx, TELLER_EINVAL, "--lot '%s': "
-				    "'%.*s' is named twice", s, (int)(e - p),
-				    p);
+				return tl_fail(ctx, TELLER_EINVAL,
+				    "--lot '%s': '%.*s' is named twice", s,
+				    (int)(e - p), p);
 		out->order[n++] = id;
 		if (*e == '\0')
 			break;

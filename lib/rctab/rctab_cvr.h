@@ -23,8 +23,10 @@
 /* One cvrFileSources[] entry, validated by the config reader. Strings
  * are NUL-terminated, "" when unset; indexes are 1-based, 0 when unset. */
 struct tl_cvr_source {
-	const char *provider;   /* ess dominion cdf clearBallot hart genericCsv */
-	const char *path;       /* filePath resolved against the config folder */
+	const char *provider;   /* ess dominion cdf clearBallot hart
+				 * genericCsv */
+	const char *path;       /* filePath resolved against the config
+				 * folder */
 	const char *raw_path;   /* filePath as written in the config */
 	const char *contest_id; /* contestId */
 	int first_vote_col;     /* firstVoteColumnIndex */

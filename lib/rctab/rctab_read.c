@@ -133,7 +133,8 @@ cdf_ballot(struct tl_rtab *t, const struct tl_cvr *r, uint32_t rec)
 	b.idoff = (uint32_t)t->cdfids->len;
 	b.prec = -1;
 	if (r->precinct != NULL) {
-		b.prec = tl_rtab_strtab_get(t->ctx, &t->cdfprec, r->precinct, true);
+		b.prec = tl_rtab_strtab_get(t->ctx, &t->cdfprec,
+		    r->precinct, true);
 		if (b.prec < 0)
 			return TELLER_ENOMEM;
 	}
@@ -488,7 +489,8 @@ on_cvr(teller_ctx *ctx, void *ud, const struct tl_cvr *r)
 	if (r->precinct != NULL) {
 		t->any_prec = true;
 		if (cfg->by_precinct && r->precinct[0] != '\0') {
-			sl[0] = tl_rtab_strtab_get(ctx, &t->prec, r->precinct, true);
+			sl[0] = tl_rtab_strtab_get(ctx, &t->prec,
+			    r->precinct, true);
 			if (sl[0] < 0)
 				return TELLER_ENOMEM;
 		}
@@ -496,7 +498,8 @@ on_cvr(teller_ctx *ctx, void *ud, const struct tl_cvr *r)
 	if (r->batch != NULL) {
 		t->any_batch = true;
 		if (cfg->by_batch && r->batch[0] != '\0') {
-			sl[1] = tl_rtab_strtab_get(ctx, &t->batch, r->batch, true);
+			sl[1] = tl_rtab_strtab_get(ctx, &t->batch,
+			    r->batch, true);
 			if (sl[1] < 0)
 				return TELLER_ENOMEM;
 		}

@@ -57,8 +57,8 @@ put(struct buf *b, const char *s)
  * the fast path hands over (skipped rank, equal ranks, comment, CRLF,
  * blank line, decimal weight). One ballot in 16 is a blank paper
  * ("w 0"), one in 16 marks a candidate again at a later rank: both are
- * plain lines too (with no more ranks than candidates). bad_at > 0: that ballot has a candidate number out
- * of range.
+ * plain lines too (with no more ranks than candidates). bad_at > 0: that
+ * ballot has a candidate number out of range.
  */
 static void
 gen(struct buf *b, unsigned seed, int nb, const char *sep, bool special,

@@ -14,11 +14,13 @@ reference(void)
 		uint64_t seed;
 		uint64_t out[5];
 	} ref[] = {
-		{ 0, { UINT64_C(0xe220a8397b1dcdaf), UINT64_C(0x6e789e6aa1b965f4),
-		    UINT64_C(0x06c45d188009454f), UINT64_C(0xf88bb8a8724c81ec),
+		{ 0, { UINT64_C(0xe220a8397b1dcdaf),
+		    UINT64_C(0x6e789e6aa1b965f4), UINT64_C(0x06c45d188009454f),
+		    UINT64_C(0xf88bb8a8724c81ec),
 		    UINT64_C(0x1b39896a51a8749b) } },
-		{ 1, { UINT64_C(0x910a2dec89025cc1), UINT64_C(0xbeeb8da1658eec67),
-		    UINT64_C(0xf893a2eefb32555e), UINT64_C(0x71c18690ee42c90b),
+		{ 1, { UINT64_C(0x910a2dec89025cc1),
+		    UINT64_C(0xbeeb8da1658eec67), UINT64_C(0xf893a2eefb32555e),
+		    UINT64_C(0x71c18690ee42c90b),
 		    UINT64_C(0x71bb54d8d101b5b9) } },
 		{ 1234567, { UINT64_C(0x599ed017fb08fc85),
 		    UINT64_C(0x2c73f08458540fa5), UINT64_C(0x883ebce5a3f27c77),
