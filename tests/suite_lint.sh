@@ -65,6 +65,22 @@ if LINT_LIB="$tmp/t/lib" LINT_CLI="$tmp/t/cli" sh scripts/lint.sh \
     >"$tmp/out" 2>&1; then ok
 else bad "lint refuses lines of 80 columns: $(head -n 3 "$tmp/out")"; fi
 
+# TL_MUST_CHECK: ignoring the result of a fallible internal function is
+# a compile error under -Werror (CI)
+if command -v "${CC:-gcc}" >/dev/null 2>&1; then
+	for call in 'tl_vec_new(c, 4)' 'tl_text_check(c, "", 0)' \
+	    'tl_profile_begin(c, 0)' 'tl_result_elect(c, 0, 0)' \
+	    'tl_out_flush(0)' 'tl_fmt_csv(c, "", 0, 0, 0)'; do
+		printf '#include "tl_int.h"\nvoid f(teller_ctx *c);\n%s\n' \
+		    "void f(teller_ctx *c) { (void)c; $call; }" >"$tmp/mc.c"
+		if "${CC:-gcc}" -std=c11 -Iinclude -Ilib -Werror=unused-result \
+		    -c -o "$tmp/mc.o" "$tmp/mc.c" >"$tmp/out" 2>&1; then
+			bad "an ignored $call compiles"
+		elif grep -q 'unused-result' "$tmp/out"; then ok
+		else bad "$call: $(head -n 3 "$tmp/out")"; fi
+	done
+fi
+
 # a callback named open is the caller's, not a file-system call
 rm -rf "$tmp/t"
 mkdir -p "$tmp/t"

@@ -238,9 +238,9 @@ contest(void)
 
 	teller_ctx_new(NULL, &ctx);
 	c = tl_contest_new(ctx);
-	tl_contest_add(ctx, c, "Ann Lee", 3, "Red", 3); /* "Ann" */
-	tl_contest_add(ctx, c, "Bob", 3, NULL, 0);
-	tl_contest_add(ctx, c, "Cy", 2, "", 0);
+	CHECK_INT(tl_contest_add(ctx, c, "Ann Lee", 3, "Red", 3), 0); /* Ann */
+	CHECK_INT(tl_contest_add(ctx, c, "Bob", 3, NULL, 0), 1);
+	CHECK_INT(tl_contest_add(ctx, c, "Cy", 2, "", 0), 2);
 	CHECK_INT(teller_contest_ncand(c), 3);
 	CHECK_STR(teller_contest_name(c, 0), "Ann");
 	CHECK_STR(teller_contest_party(c, 0), "Red");
@@ -267,23 +267,24 @@ contest(void)
 	n = tl_pat_clean(c, p, TL_PAT(p, 0), out, 1, NULL);
 	CHECK(n == 1 && out[0] == 1, "max respected");
 
-	tl_contest_add(ctx, c, "Bob", 3, NULL, 0);
+	CHECK_INT(tl_contest_add(ctx, c, "Bob", 3, NULL, 0), 3);
 	CHECK_INT(tl_contest_check_names(ctx, c), TELLER_EDUP);
 	teller_ctx_free(ctx);
 
 	teller_ctx_new(NULL, &ctx);
 	c = tl_contest_new(ctx);
-	tl_contest_add(ctx, c, "", 0, NULL, 0);
+	CHECK_INT(tl_contest_add(ctx, c, "", 0, NULL, 0), 0);
 	CHECK_INT(tl_contest_check_names(ctx, c), TELLER_EPARSE);
 	teller_ctx_free(ctx);
 	teller_ctx_new(NULL, &ctx);
 	c = tl_contest_new(ctx);
-	tl_contest_add(ctx, c, "Zo\xc3", 3, NULL, 0);
+	CHECK_INT(tl_contest_add(ctx, c, "Zo\xc3", 3, NULL, 0), 0);
 	CHECK_INT(tl_contest_check_names(ctx, c), TELLER_EENCODING);
 	teller_ctx_free(ctx);
 	teller_ctx_new(NULL, &ctx);
 	c = tl_contest_new(ctx);
-	tl_contest_add(ctx, c, "\xed\xa0\x80", 3, NULL, 0); /* surrogate */
+	/* a surrogate */
+	CHECK_INT(tl_contest_add(ctx, c, "\xed\xa0\x80", 3, NULL, 0), 0);
 	CHECK_INT(tl_contest_check_names(ctx, c), TELLER_EENCODING);
 	teller_ctx_free(ctx);
 }

@@ -337,8 +337,9 @@ test_add_cells(void)
 			    p2->pats->len && TL_PAT(q, 0)->w == 2 *
 			    TL_PAT(p2, 0)->w, "merge twice");
 			/* an open pattern refuses add_cells */
-			tl_profile_begin(c2, q);
-			tl_profile_rank(c2, q, cells[0], 0);
+			CHECK(tl_profile_begin(c2, q) == TELLER_OK &&
+			    tl_profile_rank(c2, q, cells[0], 0) == TELLER_OK,
+			    "open a pattern");
 			CHECK(tl_profile_add_cells(c2, q, b, 1, &done) ==
 			    TELLER_EINTERNAL, "open pattern");
 		}
