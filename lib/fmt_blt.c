@@ -367,17 +367,17 @@ add_id(struct rd *r, long line, long col, const char *s, const char *e)
 static int
 keep_ids(struct rd *r)
 {
+	struct tl_strtab *ids;
 	size_t i;
 
 	if (r->nids == 0)
 		return TELLER_OK;
-	r->p->ids = tl_alloc(r->ctx, 1, sizeof(*r->p->ids));
-	if (r->p->ids == NULL || tl_strtab_init(r->ctx, r->p->ids) != 0)
+	if ((ids = tl_profile_ids(r->ctx, r->p)) == NULL)
 		return TELLER_ENOMEM;
 	for (i = 0; i < r->ids->len; i++) {
 		const struct idref *e = &TL_VEC_AT(r->ids, struct idref, i);
 		if (e->s != NULL &&
-		    tl_strtab_add(r->ctx, r->p->ids, e->s, e->n) < 0)
+		    tl_strtab_add(r->ctx, ids, e->s, e->n) < 0)
 			return r->ctx->err;
 	}
 	return TELLER_OK;
@@ -778,7 +778,8 @@ share_take(struct rd *r, struct lines *lx, struct share *sh)
 		rc = TELLER_OK;
 	else if ((rc = tl_profile_add_keys(r->ctx, r->p, &r->keys,
 	    k->order->data, k->wsum->data, nk, &done)) == TELLER_OK)
-		r->p->lines += k->lines - (int64_t)nk;
+		tl_profile_set_lines(r->p, r->p->lines + k->lines -
+		    (int64_t)nk);
 	if (rc != TELLER_OK)
 		return rc;
 	lx->p = sh->lx.p;

@@ -405,7 +405,7 @@ add_cand(struct rd *r, const char *name, size_t n, const char *party,
 	id = tl_strtab_add(r->ctx, &r->names, name, n);
 	if (id >= 0 && tl_vec_push(r->ctx, r->stamp, NULL) == NULL)
 		return -1;
-	r->p->ncand = r->c->ncand;
+	tl_profile_set_ncand(r->p, r->c->ncand);
 	return id;
 }
 
@@ -1184,7 +1184,7 @@ csv_read(teller_ctx *ctx, struct rd *r, struct tl_behind *b, const char *buf,
 		    "candidate, so add '# candidate:' lines" : "no "
 		    "candidates: add '# candidate:' lines or mark some "
 		    "ballots");
-	r->p->ncand = r->c->ncand;
+	tl_profile_set_ncand(r->p, r->c->ncand);
 	return TELLER_OK;
 }
 
@@ -1203,13 +1203,10 @@ tl_fmt_csv(teller_ctx *ctx, const char *buf, size_t len,
 	rc = tl_behind_end(ctx, &b, csv_read(ctx, &r, &b, buf, len));
 	if (rc != TELLER_OK)
 		return rc;
-	if (tl_strtab_count(&r.ids) > 0) {
-		/* kept so that merged inputs can be checked (read.c) */
-		r.p->ids = tl_alloc(ctx, 1, sizeof(*r.p->ids));
-		if (r.p->ids == NULL)
-			return TELLER_ENOMEM;
-		*r.p->ids = r.ids;
-	}
+	/* kept so that merged inputs can be checked (read.c) */
+	if (tl_strtab_count(&r.ids) > 0 &&
+	    (rc = tl_profile_take_ids(ctx, r.p, &r.ids)) != TELLER_OK)
+		return rc;
 	*c = r.c;
 	*p = r.p;
 	return TELLER_OK;

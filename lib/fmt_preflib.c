@@ -752,7 +752,8 @@ tl_fmt_preflib(teller_ctx *ctx, const char *buf, size_t len,
 	    parse_new(&s, buf, len);
 	if ((rc = tl_behind_end(ctx, &b, rc)) != TELLER_OK)
 		return rc;
-	s.p->lines = s.p->total; /* a count is that many ballots */
+	/* a count is that many ballots */
+	tl_profile_set_lines(s.p, s.p->total);
 	*c = s.c;
 	*p = s.p;
 	return TELLER_OK;

@@ -579,7 +579,8 @@ profile_read(struct rd *rp, struct tl_behind *b, struct teller_contest **cp,
 	r.stamp = tl_alloc(ctx, (size_t)ncand, sizeof(uint32_t));
 	if (p == NULL || r.stamp == NULL)
 		return TELLER_ENOMEM;
-	p->wdp = (int)wdp;
+	if ((rc = tl_profile_set_wdp(ctx, p, (int)wdp)) != TELLER_OK)
+		return rc; /* cannot be: wdp <= 9, the profile empty */
 	for (i = 0; i < npat; i++)
 		if ((rc = tl_behind(ctx, b, r.p)) != TELLER_OK ||
 		    (rc = pat_line(&r, p, marks)) != TELLER_OK)
@@ -596,7 +597,7 @@ profile_read(struct rd *rp, struct tl_behind *b, struct teller_contest **cp,
 	if (r.p != r.end)
 		return tl_fail_at(ctx, TELLER_EPARSE, r.line + 1, 1, "text "
 		    "after the end line");
-	p->lines = ballots;
+	tl_profile_set_lines(p, ballots);
 	*cp = c;
 	*pp = p;
 	return TELLER_OK;

@@ -130,6 +130,22 @@ int tl_profile_set_wdp(teller_ctx *ctx, struct teller_profile *p, int wdp)
     TL_MUST_CHECK;
 
 /* Sum another profile into p (same ncand; weights rescaled). */
+/* A reader's last word on what it read, instead of writing p's fields
+ * itself: p->ncand follows the contest as a reader adds candidates
+ * (never fewer); p->lines is the ballots read when that is not one a
+ * pattern added (a count column, a profile file's header, packed keys
+ * tallied apart). */
+void tl_profile_set_ncand(struct teller_profile *p, int ncand);
+void tl_profile_set_lines(struct teller_profile *p, int64_t lines);
+
+/* p's set of ballot ids, made empty the first time; NULL on OOM. */
+struct tl_strtab *tl_profile_ids(teller_ctx *ctx, struct teller_profile *p)
+    TL_MUST_CHECK;
+/* p, which has no ids yet, takes the reader's set *ids (made in ctx;
+ * the reader drops it). ENOMEM. */
+int tl_profile_take_ids(teller_ctx *ctx, struct teller_profile *p,
+    const struct tl_strtab *ids) TL_MUST_CHECK;
+
 int tl_profile_merge(teller_ctx *ctx, struct teller_profile *p,
     const struct teller_profile *q) TL_MUST_CHECK;
 
