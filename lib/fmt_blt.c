@@ -157,18 +157,14 @@ tok_is(const struct tok *k, char ch)
 static int
 parse_uint(const char *s, const char *e, int64_t max, int64_t *v)
 {
-	int64_t x = 0;
+	uint64_t x;
+	long k = tl_text_uint(s, (size_t)(e - s), (uint64_t)max, &x);
 
-	if (s >= e)
+	if (k < 0)
+		return -2;
+	if (k == 0 || k != e - s)
 		return -1;
-	for (; s < e; s++) {
-		if (*s < '0' || *s > '9')
-			return -1;
-		if (x > (max - (*s - '0')) / 10)
-			return -2;
-		x = x * 10 + (*s - '0');
-	}
-	*v = x;
+	*v = (int64_t)x;
 	return 0;
 }
 

@@ -302,7 +302,7 @@ header_rank(const char *s, size_t n)
 		"rank", "vote", NULL };
 	char b[48];
 	size_t m = 0, i;
-	long v = 0;
+	uint64_t u;
 
 	for (i = 0; i < n; i++) {
 		int ch = (unsigned char)s[i];
@@ -325,14 +325,9 @@ header_rank(const char *s, size_t n)
 	if (m >= 3 && !strip_word(b, &m, "st", false) &&
 	    !strip_word(b, &m, "nd", false) && !strip_word(b, &m, "rd", false))
 		(void)strip_word(b, &m, "th", false);
-	if (m == 0 || m > 6)
+	if (m == 0 || m > 6 || tl_text_uint(b, m, 999999, &u) != (long)m)
 		return 0;
-	for (i = 0; i < m; i++) {
-		if (b[i] < '0' || b[i] > '9')
-			return 0;
-		v = v * 10 + (b[i] - '0');
-	}
-	return v;
+	return (long)u;
 }
 
 /* Separator of the header line at p: the most frequent of , TAB ;

@@ -69,21 +69,20 @@ static int64_t
 number(const char **pp, const char *e, int64_t max)
 {
 	const char *p = *pp;
-	int64_t v = 0;
+	uint64_t v;
+	long k = p < e ? tl_text_uint(p, (size_t)(e - p), (uint64_t)max, &v) :
+	    0;
 
-	if (p >= e || *p < '0' || *p > '9')
+	if (k == 0)
 		return -1;
-	for (; p < e && *p >= '0' && *p <= '9'; p++) {
-		if (v > (max - (*p - '0')) / 10) {
-			while (p < e && *p >= '0' && *p <= '9')
-				p++;
-			*pp = p;
-			return -2;
-		}
-		v = v * 10 + (*p - '0');
+	if (k < 0) {
+		while (p < e && tl_text_digit((unsigned char)*p))
+			p++;
+		*pp = p;
+		return -2;
 	}
-	*pp = p;
-	return v;
+	*pp = p + k;
+	return (int64_t)v;
 }
 
 static bool

@@ -235,23 +235,23 @@ static int
 whole(struct rd *r, const char *a, const char *e, int64_t max,
     const char *what, int64_t *out)
 {
-	int64_t v = 0;
-	const char *s;
+	uint64_t u;
+	int64_t v;
+	long k;
 
 	if (a == e || e - a > 19)
 		return tl_fail_at(r->ctx, TELLER_EPARSE, r->line,
 		    (long)(a - r->a) + 1, "%s: expected a whole number", what);
-	for (s = a; s < e; s++) {
-		if (*s < '0' || *s > '9')
-			return tl_fail_at(r->ctx, TELLER_EPARSE, r->line,
-			    (long)(s - r->a) + 1, "%s: expected a whole "
-			    "number", what);
-		if (v > (INT64_MAX - (*s - '0')) / 10)
-			return tl_fail_at(r->ctx, TELLER_EOVERFLOW, r->line,
-			    (long)(a - r->a) + 1, "%s: number too large",
-			    what);
-		v = v * 10 + (*s - '0');
-	}
+	/* at most 19 bytes: a number past INT64_MAX is all digits */
+	k = tl_text_uint(a, (size_t)(e - a), INT64_MAX, &u);
+	if (k < 0)
+		return tl_fail_at(r->ctx, TELLER_EOVERFLOW, r->line,
+		    (long)(a - r->a) + 1, "%s: number too large", what);
+	if (k != e - a)
+		return tl_fail_at(r->ctx, TELLER_EPARSE, r->line,
+		    (long)(a + k - r->a) + 1, "%s: expected a whole number",
+		    what);
+	v = (int64_t)u;
 	if (v > max)
 		return tl_fail_at(r->ctx, TELLER_ERANGE, r->line,
 		    (long)(a - r->a) + 1, "%s %lld is more than %lld", what,
@@ -437,14 +437,18 @@ pat_line(struct rd *r, struct teller_profile *p, struct tl_vec *marks)
 		} else {
 			for (;;) {
 				const char *d = s;
-				int64_t id = 0;
+				uint64_t u = 0;
+				int64_t id;
 				tl_cid cid;
+				/* as the digits were once read: those past a
+				 * prefix over 100000 are "not a candidate
+				 * number", so 1000010 and up */
+				long k = tl_text_uint_sat(s,
+				    (size_t)(r->e - s), 1000009, &u);
 
-				while (s < r->e && *s >= '0' && *s <= '9' &&
-				    id <= 100000)
-					id = id * 10 + (*s++ - '0');
-				if (s == d || (s < r->e && *s >= '0' &&
-				    *s <= '9'))
+				s += k;
+				id = (int64_t)u;
+				if (k == 0 || u > 1000009)
 					return tl_fail_at(ctx, TELLER_EPARSE,
 					    r->line, (long)(d - r->a) + 1,
 					    "expected a candidate number");
@@ -498,11 +502,15 @@ tie_line(struct rd *r, struct teller_contest *c)
 		return TELLER_ENOMEM;
 	while (s < r->e) {
 		const char *d = ++s;
-		int64_t id = 0;
+		uint64_t u = 0;
+		/* digits past a prefix over TL_CID_MAX are not a number */
+		long k = tl_text_uint_sat(s, (size_t)(r->e - s),
+		    TL_CID_MAX * 10 + 9, &u);
+		int64_t id = (int64_t)u;
 
-		while (s < r->e && *s >= '0' && *s <= '9' && id <= TL_CID_MAX)
-			id = id * 10 + (*s++ - '0');
-		if (s == d || (s < r->e && *s != ' '))
+		s += k;
+		if (k == 0 || u > TL_CID_MAX * 10 + 9 ||
+		    (s < r->e && *s != ' '))
 			return tl_fail_at(r->ctx, TELLER_EPARSE, r->line,
 			    (long)(d - r->a) + 1, "expected a candidate "
 			    "number");

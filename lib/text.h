@@ -74,4 +74,13 @@ tl_text_digit(int c)
 long tl_text_uint(const char *s, size_t n, uint64_t max, uint64_t *v)
     TL_MUST_CHECK;
 
+/*
+ * As tl_text_uint, but a number past max (< UINT64_MAX) reads as
+ * max + 1 and every digit is still consumed, for readers that tell
+ * "too large" from "not a number" themselves. Returns how many bytes
+ * were digits (0 if none).
+ */
+long tl_text_uint_sat(const char *s, size_t n, uint64_t max, uint64_t *v)
+    TL_MUST_CHECK;
+
 #endif /* TL_TEXT_H */
