@@ -2,10 +2,12 @@
 /*
  * t_text.c -- lib/text.c's digit readers: tl_text_uint (fails past max)
  * and tl_text_uint_sat (reads a number past max as max + 1), which the
- * readers' number loops go through.
+ * readers' number loops go through; and tl_cvr_parse_int on them (Java's
+ * Integer.parseInt).
  */
 #include "harness.h"
 #include "tl_int.h"
+#include "cvr_util.h"
 
 /* Run both readers on s with max; want k (digits read, or -1), value. */
 static void
@@ -59,6 +61,31 @@ main(void)
 		    "n bounds: %llu", (unsigned long long)v);
 		CHECK(tl_text_uint_sat("12345", 3, 100, &v) == 3 && v == 101,
 		    "n bounds (sat): %llu", (unsigned long long)v);
+	}
+	{
+		static const struct {
+			const char *s;
+			bool ok;
+			long v;
+		} pi[] = {
+			{ "0", true, 0 }, { "-0", true, 0 }, { "+7", true, 7 },
+			{ "007", true, 7 }, { "2147483647", true, 2147483647 },
+			{ "-2147483648", true, -2147483647L - 1 },
+			{ "2147483648", false, 0 }, { "-2147483649", false, 0 },
+			{ "99999999999999999999", false, 0 }, { "", false, 0 },
+			{ "-", false, 0 }, { "+", false, 0 }, { "1x", false, 0 },
+			{ " 1", false, 0 }, { "--1", false, 0 },
+		};
+		size_t i;
+
+		for (i = 0; i < sizeof(pi) / sizeof(*pi); i++) {
+			long v = 42;
+			bool ok = tl_cvr_parse_int(pi[i].s, strlen(pi[i].s),
+			    &v);
+			CHECK(ok == pi[i].ok && (!ok ? v == 42 : v == pi[i].v),
+			    "tl_cvr_parse_int(\"%s\"): %d %ld", pi[i].s, ok,
+			    v);
+		}
 	}
 	return h_done();
 }
