@@ -382,6 +382,23 @@ cand_line(struct rd *r, struct teller_contest *c)
 }
 
 /* One pattern line "W: R R ...". */
+/*
+ * The candidate number at *sp, moved past its digits, into *id. False
+ * if there is none, or if a prefix of it passes cap: the digits after
+ * such a prefix were never read as part of a number, so cap * 10 + 9 is
+ * the largest accepted (the caller checks the range).
+ */
+static bool
+cand_number(const char **sp, const char *e, int64_t cap, int64_t *id)
+{
+	uint64_t u = 0, max = (uint64_t)cap * 10 + 9;
+	long k = tl_text_uint_sat(*sp, (size_t)(e - *sp), max, &u);
+
+	*sp += k;
+	*id = (int64_t)u;
+	return k > 0 && u <= max;
+}
+
 static int
 pat_line(struct rd *r, struct teller_profile *p, struct tl_vec *marks)
 {
@@ -437,18 +454,10 @@ pat_line(struct rd *r, struct teller_profile *p, struct tl_vec *marks)
 		} else {
 			for (;;) {
 				const char *d = s;
-				uint64_t u = 0;
 				int64_t id;
 				tl_cid cid;
-				/* as the digits were once read: those past a
-				 * prefix over 100000 are "not a candidate
-				 * number", so 1000010 and up */
-				long k = tl_text_uint_sat(s,
-				    (size_t)(r->e - s), 1000009, &u);
 
-				s += k;
-				id = (int64_t)u;
-				if (k == 0 || u > 1000009)
+				if (!cand_number(&s, r->e, 100000, &id))
 					return tl_fail_at(ctx, TELLER_EPARSE,
 					    r->line, (long)(d - r->a) + 1,
 					    "expected a candidate number");
@@ -502,14 +511,9 @@ tie_line(struct rd *r, struct teller_contest *c)
 		return TELLER_ENOMEM;
 	while (s < r->e) {
 		const char *d = ++s;
-		uint64_t u = 0;
-		/* digits past a prefix over TL_CID_MAX are not a number */
-		long k = tl_text_uint_sat(s, (size_t)(r->e - s),
-		    TL_CID_MAX * 10 + 9, &u);
-		int64_t id = (int64_t)u;
+		int64_t id;
 
-		s += k;
-		if (k == 0 || u > TL_CID_MAX * 10 + 9 ||
+		if (!cand_number(&s, r->e, TL_CID_MAX, &id) ||
 		    (s < r->e && *s != ' '))
 			return tl_fail_at(r->ctx, TELLER_EPARSE, r->line,
 			    (long)(d - r->a) + 1, "expected a candidate "
