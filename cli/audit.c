@@ -41,7 +41,8 @@ cli_read_inputs(teller_ctx *ctx, const int *fmts, int fmt,
 		if (info != NULL) {
 			cli_sha256_hex(&in, info[i].sha256);
 			info[i].bytes = in.len;
-			info[i].format = teller_format_name(f != TELLER_FMT_AUTO ?
+			info[i].format = teller_format_name(
+			    f != TELLER_FMT_AUTO ?
 			    (enum teller_format)f :
 			    teller_format_detect(in.buf, in.len));
 		}

@@ -17,24 +17,6 @@
 	"FILE..."
 #define MERGE_SYNOPSIS "teller merge [-o OUT] PART..."
 
-/* The option tables (cli_getopt, cli_help). */
-static const struct cli_opt profile_opts[] = {
-	{ "output", 'o', "OUT", "write the profile file to OUT (default: "
-	    "standard output)" },
-	{ "format", 'f', "FORMAT", "input format: blt, csv, preflib, profile "
-	    "(default: detected from content)" },
-	{ "threads", 'j', "N", "threads reading the input (default 0: one "
-	    "per CPU, at most 16; 1 reads in one thread)" },
-	{ "help", 'h', NULL, "show this help" },
-	{ NULL, 0, NULL, NULL }
-};
-static const struct cli_opt merge_opts[] = {
-	{ "output", 'o', "OUT", "write the summed profile file to OUT "
-	    "(default: standard output)" },
-	{ "help", 'h', NULL, "show this help" },
-	{ NULL, 0, NULL, NULL }
-};
-
 struct pargs {
 	const char *out;
 	enum teller_format fmt;

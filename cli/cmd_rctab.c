@@ -6,6 +6,7 @@
  * files). The library names the files; this command opens them.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +14,7 @@
 #include <time.h>
 
 #include "cli.h"
+#include "opts.h"
 
 struct sink {
 	const char *dir;
@@ -20,59 +22,83 @@ struct sink {
 	int n, cap;
 };
 
-static void
-usage(FILE *f)
+#define SYNOPSIS "teller rctab CONFIG.json [-o DIR] [--tiebreak NAME]... " \
+	"[--crlf] [--threads N] [-x] [--no-cvr-export] " \
+	"[--hart-signatures MODE] [--hart-key FILE]"
+
+/* The --help text after the options (cli_help renders the table). */
+static const char about[] =
+    "\nRun an RCTab contest config (CVR paths are relative to the "
+    "config's\nfolder) and write RCTab's detailed report:\n"
+    "  DIR/summary.json, DIR/summary.csv     the contest\n"
+    "  DIR/summary_K.json, DIR/summary_K.csv pass K of multiPassIrv\n"
+    "  DIR/Tabulate by Precinct/ID_precinct_summary.{json,csv}\n"
+    "  DIR/Tabulate by Batch/ID_batch_summary.{json,csv}\n"
+    "  DIR/rctab_cvr.csv                     every CVR as read, one "
+    "row each\n"
+    "  DIR/cdf_cvr.json                      with generateCdfJson "
+    "(NIST CDF)\n"
+    "On success one line on stderr names the files written; on "
+    "failure\nnone is left behind.\n\n"
+    "exit status: 0 counted, 1 bad config or CVR, 2 usage, 3 "
+    "system error,\n4 a tie needs a --tiebreak answer.\n";
+
+/* What the options say: the library's options and the --tiebreak
+ * answers (ties has room for every argument). */
+struct rargs {
+	teller_rctab_options opts;
+	const char **ties;
+	int nties;
+	bool help;
+};
+
+static int
+on_opt(void *ud, int id, const char *arg)
 {
-	fprintf(f,
-	    "usage: teller rctab CONFIG.json [-o DIR] [--tiebreak NAME]... "
-	    "[--crlf]\n"
-	    "                    [--threads N] [--convert-to-cdf] "
-	    "[--no-cvr-export]\n"
-	    "                    [--hart-signatures check|require|off] "
-	    "[--hart-key FILE]\n\n"
-	    "Run an RCTab contest config (CVR paths are relative to the "
-	    "config's\nfolder) and write RCTab's detailed report:\n"
-	    "  DIR/summary.json, DIR/summary.csv     the contest\n"
-	    "  DIR/summary_K.json, DIR/summary_K.csv pass K of multiPassIrv\n"
-	    "  DIR/Tabulate by Precinct/ID_precinct_summary.{json,csv}\n"
-	    "  DIR/Tabulate by Batch/ID_batch_summary.{json,csv}\n"
-	    "  DIR/rctab_cvr.csv                     every CVR as read, one "
-	    "row each\n"
-	    "  DIR/cdf_cvr.json                      with generateCdfJson "
-	    "(NIST CDF)\n"
-	    "On success one line on stderr names the files written; on "
-	    "failure\nnone is left behind.\n\n"
-	    "options:\n"
-	    "  -o DIR           output folder (default: the config's "
-	    "outputDirectory,\n"
-	    "                   relative to the config's folder; that "
-	    "folder if blank)\n"
-	    "  --tiebreak NAME  answer for a stopCountingAndAsk or "
-	    "previousRoundCountsThenAsk\n"
-	    "                   tie: the candidate chosen (repeat for "
-	    "later ties)\n"
-	    "  --crlf           end CSV lines with CRLF, as RCTab does\n"
-	    "  --threads N      threads reading a CVR (default 0: one per "
-	    "CPU; the\n"
-	    "                   result is the same whatever N is)\n"
-	    "  -x, --convert-to-cdf\n"
-	    "                   read the CVRs and write DIR/cdf_cvr.json "
-	    "and\n"
-	    "                   DIR/rctab_cvr.csv only, without "
-	    "tabulating\n"
-	    "  --no-cvr-export  do not write DIR/rctab_cvr.csv\n"
-	    "  --hart-signatures MODE\n"
-	    "                   Hart FILE.xml.sig.xml signatures: check "
-	    "those present\n"
-	    "                   (default), require one for every CVR file, "
-	    "or off\n"
-	    "  --hart-key FILE  the RSAKeyValue (Modulus, Exponent) Hart "
-	    "files must be\n"
-	    "                   signed with (default: the key RCTab "
-	    "ships)\n"
-	    "  -h, --help       this help\n\n"
-	    "exit status: 0 counted, 1 bad config or CVR, 2 usage, 3 "
-	    "system error,\n4 a tie needs a --tiebreak answer.\n");
+	struct rargs *a = ud;
+
+	switch (id) {
+	case 'o': a->opts.output_dir = arg; break;
+	case OPT_TIEBREAK: a->ties[a->nties++] = arg; break;
+	case OPT_CRLF: a->opts.crlf = 1; break;
+	case OPT_THREADS: return cli_threads(arg, &a->opts.threads);
+	case 'x': a->opts.convert_to_cdf = 1; break;
+	case OPT_NO_CVR_EXPORT: a->opts.no_cvr_export = 1; break;
+	case OPT_HART_KEY: a->opts.hart_key = arg; break;
+	case OPT_HART_SIGS:
+		if (strcmp(arg, "check") == 0)
+			a->opts.hart_signatures = TELLER_HART_SIG_CHECK;
+		else if (strcmp(arg, "require") == 0)
+			a->opts.hart_signatures = TELLER_HART_SIG_REQUIRE;
+		else if (strcmp(arg, "off") == 0)
+			a->opts.hart_signatures = TELLER_HART_SIG_OFF;
+		else {
+			fprintf(stderr, "teller: rctab: --hart-signatures "
+			    "wants check, require or off, not '%s'\n", arg);
+			return -1;
+		}
+		break;
+	case 'h': a->help = true; break;
+	default: return -1;
+	}
+	return 0;
+}
+
+/* GeneratedDate of the CDF export: local time, ISO 8601 with a colon in
+ * the zone; NULL if the clock fails. */
+static const char *
+gen_date(char *buf, size_t size)
+{
+	time_t now = time(NULL);
+	struct tm tmv;
+	size_t n;
+
+	if (localtime_r(&now, &tmv) == NULL ||
+	    (n = strftime(buf, size - 1, "%Y-%m-%dT%H:%M:%S%z", &tmv)) < 5)
+		return NULL;
+	memmove(buf + n - 1, buf + n - 2, 3);
+	buf[n - 2] = ':';
+	return buf;
 }
 
 /* mkdir -p for the folders of path (not the last component). */
@@ -174,140 +200,76 @@ sink_close(void *ud, void *wud)
 	return fclose((FILE *)wud) != 0;
 }
 
-int
-cmd_rctab(int argc, char **argv)
+/* Load and run the config with a's options, writing through sk.
+ * Returns an exit status. */
+static int
+run(const char *config, struct rargs *a, struct sink *sk)
 {
-	const char *config = NULL;
-	const char **ties;
-	teller_rctab_options opts;
 	teller_rctab *r;
-	struct sink sk;
 	teller_ctx *ctx;
-	int i, nties = 0, rc;
 	char gendate[64];
+	int rc;
 
-	teller_rctab_options_init(&opts);
-	opts.threads = 0; /* one per CPU unless --threads says */
-	memset(&sk, 0, sizeof sk);
-	ties = calloc((size_t)argc + 1, sizeof(char *));
-	if (ties == NULL) {
-		fprintf(stderr, "teller: out of memory\n");
-		return 3;
-	}
-	for (i = 1; i < argc; i++) {
-		const char *a = argv[i];
-		if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
-			usage(stdout);
-			free(ties);
-			return 0;
-		} else if (strcmp(a, "-o") == 0 && i + 1 < argc) {
-			opts.output_dir = argv[++i];
-		} else if (strcmp(a, "--tiebreak") == 0 && i + 1 < argc) {
-			ties[nties++] = argv[++i];
-		} else if (strncmp(a, "--tiebreak=", 11) == 0) {
-			ties[nties++] = a + 11;
-		} else if (strcmp(a, "--crlf") == 0) {
-			opts.crlf = 1;
-		} else if (strcmp(a, "--convert-to-cdf") == 0 ||
-		    strcmp(a, "-x") == 0) {
-			opts.convert_to_cdf = 1;
-		} else if (strcmp(a, "--no-cvr-export") == 0) {
-			opts.no_cvr_export = 1;
-		} else if (strcmp(a, "--hart-key") == 0 && i + 1 < argc) {
-			opts.hart_key = argv[++i];
-		} else if (strcmp(a, "--hart-signatures") == 0 &&
-		    i + 1 < argc) {
-			const char *v = argv[++i];
-			if (strcmp(v, "check") == 0) {
-				opts.hart_signatures =
-				    TELLER_HART_SIG_CHECK;
-			} else if (strcmp(v, "require") == 0) {
-				opts.hart_signatures =
-				    TELLER_HART_SIG_REQUIRE;
-			} else if (strcmp(v, "off") == 0) {
-				opts.hart_signatures =
-				    TELLER_HART_SIG_OFF;
-			} else {
-				fprintf(stderr, "teller: rctab: "
-				    "--hart-signatures wants check, require "
-				    "or off, not '%s'\n", v);
-				free(ties);
-				return 2;
-			}
-		} else if ((strcmp(a, "--threads") == 0 && i + 1 < argc) ||
-		    strncmp(a, "--threads=", 10) == 0) {
-			const char *v = a[9] == '=' ? a + 10 : argv[++i];
-			char *e;
-			long n;
-			errno = 0;
-			n = strtol(v, &e, 10);
-			if (errno != 0 || e == v || *e != '\0' || n < 0 ||
-			    n > 1024) {
-				fprintf(stderr, "teller: rctab: --threads "
-				    "wants a number from 0 to 1024, not "
-				    "'%s'\n", v);
-				free(ties);
-				return 2;
-			}
-			opts.threads = (int)n;
-		} else if (a[0] == '-' && a[1] != '\0') {
-			fprintf(stderr, "teller: rctab: unknown option '%s'\n",
-			    a);
-			usage(stderr);
-			free(ties);
-			return 2;
-		} else if (config == NULL) {
-			config = a;
-		} else {
-			fprintf(stderr, "teller: rctab: one config only\n");
-			free(ties);
-			return 2;
-		}
-	}
-	if (config == NULL) {
-		usage(stderr);
-		free(ties);
-		return 2;
-	}
 	if (teller_ctx_new(NULL, &ctx) != TELLER_OK) {
 		fprintf(stderr, "teller: out of memory\n");
-		free(ties);
 		return 3;
 	}
-	{
-		/* GeneratedDate of the CDF export: local time, ISO 8601 */
-		time_t now = time(NULL);
-		struct tm tmv;
-		size_t n;
-		if (localtime_r(&now, &tmv) != NULL &&
-		    (n = strftime(gendate, sizeof gendate - 1,
-		    "%Y-%m-%dT%H:%M:%S%z", &tmv)) >= 5) {
-			memmove(gendate + n - 1, gendate + n - 2, 3);
-			gendate[n - 2] = ':';
-			opts.generated_date = gendate;
-		}
-	}
+	a->opts.generated_date = gen_date(gendate, sizeof gendate);
 	teller_ctx_set_input(ctx, &cli_files);
-	opts.ties = ties;
-	opts.nties = nties;
-	opts.output.open = sink_open;
-	opts.output.close = sink_close;
-	opts.output.ud = &sk;
-	rc = teller_rctab_load(ctx, config, &opts, &r);
+	a->opts.ties = a->ties;
+	a->opts.nties = a->nties;
+	a->opts.output.open = sink_open;
+	a->opts.output.close = sink_close;
+	a->opts.output.ud = sk;
+	rc = teller_rctab_load(ctx, config, &a->opts, &r);
 	if (rc == TELLER_OK) {
 		/* -o, or the config's outputDirectory */
-		sk.dir = teller_rctab_output_dir(r);
+		sk->dir = teller_rctab_output_dir(r);
 		rc = teller_rctab_run(ctx, r);
 		teller_rctab_free(r);
 	}
 	if (rc != TELLER_OK) {
-		sink_unlink(&sk);
+		sink_unlink(sk);
 		rc = cli_report_error(ctx);
 	} else {
-		sink_report(&sk);
+		sink_report(sk);
+	}
+	teller_ctx_free(ctx);
+	return rc;
+}
+
+int
+cmd_rctab(int argc, char **argv)
+{
+	struct rargs a;
+	struct sink sk;
+	int first, rc = 2;
+
+	memset(&a, 0, sizeof a);
+	memset(&sk, 0, sizeof sk);
+	teller_rctab_options_init(&a.opts);
+	a.opts.threads = 0; /* one per CPU unless --threads says */
+	a.ties = calloc((size_t)argc + 1, sizeof(char *));
+	if (a.ties == NULL) {
+		fprintf(stderr, "teller: out of memory\n");
+		return 3;
+	}
+	first = cli_getopt(argc, argv, rctab_opts, on_opt, &a);
+	if (first < 0) {
+		fprintf(stderr, "usage: %s\n", SYNOPSIS);
+	} else if (a.help) {
+		cli_help(stdout, SYNOPSIS, rctab_opts);
+		fputs(about, stdout);
+		rc = 0;
+	} else if (first >= argc) {
+		cli_help(stderr, SYNOPSIS, rctab_opts);
+		fputs(about, stderr);
+	} else if (first + 1 < argc) {
+		fprintf(stderr, "teller: rctab: one config only\n");
+	} else {
+		rc = run(argv[first], &a, &sk);
 	}
 	sink_free(&sk);
-	teller_ctx_free(ctx);
-	free(ties);
+	free(a.ties);
 	return rc;
 }

@@ -162,7 +162,8 @@ check_inputs(struct run *r, const struct mj *ins, const char *base,
 	size_t i;
 
 	for (i = 0; (in = mj_at(ins, i)) != NULL; i++) {
-		const char *p = mj_str(in, "path"), *want = mj_str(in, "sha256");
+		const char *p = mj_str(in, "path");
+		const char *want = mj_str(in, "sha256");
 		const char *bytes = mj_str(in, "bytes");
 		unsigned long long n = 0;
 		char got[65], nb[32];
@@ -294,7 +295,8 @@ check_outputs(struct run *r, teller_ctx *ctx, const teller_result *res,
 
 	for (i = 0; (o = mj_at(outs, i)) != NULL; i++) {
 		const char *p = mj_str(o, "path"), *w = mj_str(o, "writer");
-		const char *want = mj_str(o, "sha256"), *st = "ok", *note = NULL;
+		const char *want = mj_str(o, "sha256"), *st = "ok";
+		const char *note = NULL;
 		struct membuf b = { NULL, 0, 0 };
 		char re[65] = "", disk[65] = "", *path;
 

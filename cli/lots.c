@@ -78,6 +78,32 @@ hex4(const char *p, unsigned *out)
 	return 0;
 }
 
+/* Code point u (below 0x110000) as UTF-8 into tmp; returns its length. */
+static size_t
+utf8_put(char tmp[4], unsigned u)
+{
+	if (u < 0x80) {
+		tmp[0] = (char)u;
+		return 1;
+	}
+	if (u < 0x800) {
+		tmp[0] = (char)(0xc0 | (u >> 6));
+		tmp[1] = (char)(0x80 | (u & 0x3f));
+		return 2;
+	}
+	if (u < 0x10000) {
+		tmp[0] = (char)(0xe0 | (u >> 12));
+		tmp[1] = (char)(0x80 | ((u >> 6) & 0x3f));
+		tmp[2] = (char)(0x80 | (u & 0x3f));
+		return 3;
+	}
+	tmp[0] = (char)(0xf0 | (u >> 18));
+	tmp[1] = (char)(0x80 | ((u >> 12) & 0x3f));
+	tmp[2] = (char)(0x80 | ((u >> 6) & 0x3f));
+	tmp[3] = (char)(0x80 | (u & 0x3f));
+	return 4;
+}
+
 /* A JSON string into buf (cap bytes, NUL-ended), UTF-8. */
 static int
 str(struct jr *j, char *buf, size_t cap)
@@ -108,13 +134,14 @@ str(struct jr *j, char *buf, size_t cap)
 			case 'r': tmp[0] = '\r'; break;
 			case 't': tmp[0] = '\t'; break;
 			case 'u':
-				if (j->end - j->p < 5 || hex4(j->p + 1, &u) != 0)
+				if (j->end - j->p < 5 ||
+				    hex4(j->p + 1, &u) != 0)
 					return bad(j, at, "bad \\u escape");
 				j->p += 4;
 				if (u >= 0xd800 && u < 0xdc00) {
 					unsigned lo;
-					if (j->end - j->p < 7 || j->p[1] != '\\' ||
-					    j->p[2] != 'u' ||
+					if (j->end - j->p < 7 ||
+					    j->p[1] != '\\' || j->p[2] != 'u' ||
 					    hex4(j->p + 3, &lo) != 0 ||
 					    lo < 0xdc00 || lo > 0xdfff)
 						return bad(j, at, "lone "
@@ -128,24 +155,7 @@ str(struct jr *j, char *buf, size_t cap)
 				}
 				if (u == 0)
 					return bad(j, at, "NUL in a string");
-				if (u < 0x80) {
-					tmp[0] = (char)u;
-				} else if (u < 0x800) {
-					tmp[0] = (char)(0xc0 | (u >> 6));
-					tmp[1] = (char)(0x80 | (u & 0x3f));
-					k = 2;
-				} else if (u < 0x10000) {
-					tmp[0] = (char)(0xe0 | (u >> 12));
-					tmp[1] = (char)(0x80 | ((u >> 6) & 0x3f));
-					tmp[2] = (char)(0x80 | (u & 0x3f));
-					k = 3;
-				} else {
-					tmp[0] = (char)(0xf0 | (u >> 18));
-					tmp[1] = (char)(0x80 | ((u >> 12) & 0x3f));
-					tmp[2] = (char)(0x80 | ((u >> 6) & 0x3f));
-					tmp[3] = (char)(0x80 | (u & 0x3f));
-					k = 4;
-				}
+				k = utf8_put(tmp, u);
 				break;
 			default:
 				return bad(j, at, "bad escape in a string");

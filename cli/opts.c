@@ -2,7 +2,7 @@
 /*
  * opts.c -- the one option table per subcommand. getopt_long's arrays and
  * the --help text are built from it, and tests/suite_docs.sh checks that
- * every long option here appears in doc/teller.1.
+ * every option here appears in doc/teller.1 and the reverse.
  */
 #include <getopt.h>
 #include <stdlib.h>
@@ -23,7 +23,8 @@ const struct cli_opt count_opts[] = {
 	{ "json", OPT_JSON, "FILE", "write the result JSON to FILE (- for "
 	    "standard output)" },
 	{ "csv", OPT_CSV, "FILE", "write the stages as CSV to FILE" },
-	{ "html", OPT_HTML, "FILE", "write an HTML report with charts to FILE" },
+	{ "html", OPT_HTML, "FILE", "write an HTML report with charts to "
+	    "FILE" },
 	{ "stages", OPT_STAGES, "FILE", "write the stage sheet to FILE" },
 	{ "seed", OPT_SEED, "S", "seed string of the rivest-sha256 sampler "
 	    "for ties decided by lot (default 1)" },
@@ -64,6 +65,49 @@ const struct cli_opt verify_opts[] = {
 	    "(default: the manifest's folder)" },
 	{ "json", OPT_JSON, "FILE", "write the verification as JSON to FILE "
 	    "(- for standard output)" },
+	{ "help", 'h', NULL, "show this help" },
+	{ NULL, 0, NULL, NULL }
+};
+
+const struct cli_opt rctab_opts[] = {
+	{ "output", 'o', "DIR", "output folder (default: the config's "
+	    "outputDirectory, relative to the config's folder; that folder "
+	    "if blank)" },
+	{ "tiebreak", OPT_TIEBREAK, "NAME", "answer for a stopCountingAndAsk "
+	    "or previousRoundCountsThenAsk tie: the candidate chosen (repeat "
+	    "for later ties)" },
+	{ "crlf", OPT_CRLF, NULL, "end CSV lines with CRLF, as RCTab does" },
+	{ "threads", OPT_THREADS, "N", "threads reading a CVR (default 0: one "
+	    "per CPU; the result is the same whatever N is)" },
+	{ "convert-to-cdf", 'x', NULL, "read the CVRs and write "
+	    "DIR/cdf_cvr.json and DIR/rctab_cvr.csv only, without "
+	    "tabulating" },
+	{ "no-cvr-export", OPT_NO_CVR_EXPORT, NULL, "do not write "
+	    "DIR/rctab_cvr.csv" },
+	{ "hart-signatures", OPT_HART_SIGS, "MODE", "Hart FILE.xml.sig.xml "
+	    "signatures: check those present (default), require one for "
+	    "every CVR file, or off" },
+	{ "hart-key", OPT_HART_KEY, "FILE", "the RSAKeyValue (Modulus, "
+	    "Exponent) Hart files must be signed with (default: the key "
+	    "RCTab ships)" },
+	{ "help", 'h', NULL, "show this help" },
+	{ NULL, 0, NULL, NULL }
+};
+
+const struct cli_opt profile_opts[] = {
+	{ "output", 'o', "OUT", "write the profile file to OUT (default: "
+	    "standard output)" },
+	{ "format", 'f', "FORMAT", "input format: blt, csv, preflib, profile "
+	    "(default: detected from content)" },
+	{ "threads", 'j', "N", "threads reading the input (default 0: one "
+	    "per CPU, at most 16; 1 reads in one thread)" },
+	{ "help", 'h', NULL, "show this help" },
+	{ NULL, 0, NULL, NULL }
+};
+
+const struct cli_opt merge_opts[] = {
+	{ "output", 'o', "OUT", "write the summed profile file to OUT "
+	    "(default: standard output)" },
 	{ "help", 'h', NULL, "show this help" },
 	{ NULL, 0, NULL, NULL }
 };

@@ -21,9 +21,19 @@ enum {
 	OPT_OUTPUTS_DIR
 };
 
+/* Option ids for `teller rctab`. */
+enum {
+	OPT_TIEBREAK = 300, OPT_CRLF, OPT_THREADS, OPT_NO_CVR_EXPORT,
+	OPT_HART_SIGS, OPT_HART_KEY
+};
+
+/* The tables: count, rctab, profile and merge (opts.c). */
 extern const struct cli_opt count_opts[];
 extern const struct cli_opt canon_opts[];  /* teller canon */
 extern const struct cli_opt verify_opts[]; /* teller verify */
+extern const struct cli_opt rctab_opts[];
+extern const struct cli_opt profile_opts[];
+extern const struct cli_opt merge_opts[];
 
 /* Parse argv against table (NULL-lng terminated). Calls fn(ud, id, arg)
  * for each option; returns the index of the first operand, or -1 after

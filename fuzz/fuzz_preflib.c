@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * fuzz_preflib.c -- libFuzzer target for the preflib reader: every input must be
- * read or refused cleanly; what is read must keep the profile invariants
- * and survive a profile-file round trip (fuzz_common.h).
+ * fuzz_preflib.c -- libFuzzer target for the preflib reader: every input
+ * must be read or refused cleanly; what is read must keep the profile
+ * invariants and survive a profile-file round trip (fuzz_common.h).
  */
 #include "fuzz_common.h"
 

@@ -96,12 +96,14 @@ enum teller_report_kind {
 
 /* Rules for a count: the method and its typed options. */
 typedef struct teller_rules {
-	const char *method; /* "fptp", "block", "sv", "irv", "stv-scottish"... */
+	const char *method; /* "fptp", "block", "sv", "irv",
+			     * "stv-scottish"... */
 	int seats;          /* 0 = from the input file, else 1 */
 	const char *seed;   /* seed string of the rivest-sha256 sampler
 			     * for lots (audit.md 4.4; NULL = "1"; copied
 			     * into the result) */
-	int strict;         /* nonzero: refuse input the rule has no answer for */
+	int strict;         /* nonzero: refuse input the rule has no
+			     * answer for */
 	/* Lots drawn by hand (audit.md 4.4), used in order: each
 	 * "STAGE:NAME<NAME<..." lists the tied candidates in increasing
 	 * favour (the lot goes against the first). Borrowed. */

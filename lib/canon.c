@@ -659,7 +659,8 @@ teller_canon_sha256(teller_ctx *ctx, const teller_contest *c,
 
 	out[0] = '\0';
 	tl_sha256_init(&s);
-	if ((rc = teller_canon(ctx, c, p, rules, kind, tl_canon_hash_write, &s)))
+	if ((rc = teller_canon(ctx, c, p, rules, kind, tl_canon_hash_write,
+	    &s)))
 		return rc;
 	tl_sha256_hex(&s, out);
 	return TELLER_OK;

@@ -12,6 +12,16 @@
 
 #include "teller.h"
 
+/* On a fallible internal function: its result (an error code, or NULL
+ * on failure) must be looked at. Guarded: num.h defines the same. */
+#ifndef TL_MUST_CHECK
+#if defined(__GNUC__) || defined(__clang__)
+#define TL_MUST_CHECK __attribute__((warn_unused_result))
+#else
+#define TL_MUST_CHECK
+#endif
+#endif
+
 struct tl_vec;
 
 struct teller_ctx {
@@ -52,14 +62,14 @@ int tl_oom(teller_ctx *ctx);
 
 /* Raw allocation through the caller allocator. NULL on failure (and the
  * OOM flag set). */
-void *tl_realloc(teller_ctx *ctx, void *p, size_t old, size_t sz);
+void *tl_realloc(teller_ctx *ctx, void *p, size_t old, size_t sz) TL_MUST_CHECK;
 void tl_free(teller_ctx *ctx, void *p, size_t sz);
 
 /* Arena: zeroed memory living until teller_ctx_free. NULL on OOM (error
  * recorded). Size overflow is checked. */
-void *tl_alloc(teller_ctx *ctx, size_t n, size_t size);
-char *tl_strndup(teller_ctx *ctx, const char *s, size_t n);
-char *tl_strdup(teller_ctx *ctx, const char *s);
+void *tl_alloc(teller_ctx *ctx, size_t n, size_t size) TL_MUST_CHECK;
+char *tl_strndup(teller_ctx *ctx, const char *s, size_t n) TL_MUST_CHECK;
+char *tl_strdup(teller_ctx *ctx, const char *s) TL_MUST_CHECK;
 
 /* Growable vector of fixed-size elements, freed with the context.
  * Allocate with tl_vec_new; grow with tl_vec_reserve / tl_vec_push. */
@@ -69,13 +79,16 @@ struct tl_vec {
 	size_t cap;  /* elements allocated */
 	size_t size; /* bytes per element */
 };
-struct tl_vec *tl_vec_new(teller_ctx *ctx, size_t elem_size);
+struct tl_vec *tl_vec_new(teller_ctx *ctx, size_t elem_size) TL_MUST_CHECK;
 /* Ensure room for `more` further elements. */
-int tl_vec_reserve(teller_ctx *ctx, struct tl_vec *v, size_t more);
+int tl_vec_reserve(teller_ctx *ctx, struct tl_vec *v, size_t more)
+    TL_MUST_CHECK;
 /* Append one element (copied from elem); returns pointer to it or NULL. */
-void *tl_vec_push(teller_ctx *ctx, struct tl_vec *v, const void *elem);
+void *tl_vec_push(teller_ctx *ctx, struct tl_vec *v, const void *elem)
+    TL_MUST_CHECK;
 /* A vector of n zeroed elements in use (a hash table's slots), or NULL. */
-struct tl_vec *tl_vec_zeroed(teller_ctx *ctx, size_t n, size_t elem_size);
+struct tl_vec *tl_vec_zeroed(teller_ctx *ctx, size_t n, size_t elem_size)
+    TL_MUST_CHECK;
 /* Give back v's storage now rather than with the context (a table
  * outgrown); v stays registered, empty. NULL is a no-op. */
 void tl_vec_release(teller_ctx *ctx, struct tl_vec *v);

@@ -14,18 +14,19 @@
 
 /* Readers: parse (buf, len) (ctx->file names it in errors). */
 int tl_fmt_blt(teller_ctx *ctx, const char *buf, size_t len,
-    struct teller_contest **c, struct teller_profile **p);
+    struct teller_contest **c, struct teller_profile **p) TL_MUST_CHECK;
 int tl_fmt_csv(teller_ctx *ctx, const char *buf, size_t len,
-    struct teller_contest **c, struct teller_profile **p);
+    struct teller_contest **c, struct teller_profile **p) TL_MUST_CHECK;
 int tl_fmt_preflib(teller_ctx *ctx, const char *buf, size_t len,
-    struct teller_contest **c, struct teller_profile **p);
+    struct teller_contest **c, struct teller_profile **p) TL_MUST_CHECK;
 int tl_fmt_profile(teller_ctx *ctx, const char *buf, size_t len,
-    struct teller_contest **c, struct teller_profile **p);
+    struct teller_contest **c, struct teller_profile **p) TL_MUST_CHECK;
 
 /* Write contest + profile as a TELLERP1 profile file (fmt_profile.c).
  * Patterns are sorted, so equal profiles give equal bytes. */
 int tl_profile_write(teller_ctx *ctx, const struct teller_contest *c,
-    const struct teller_profile *p, teller_write_fn write, void *ud);
+    const struct teller_profile *p, teller_write_fn write, void *ud)
+    TL_MUST_CHECK;
 
 /* Is (buf, len) PrefLib's pre-2022 numeric-header format, or its 2022
  * format? (fmt_preflib.c; read.c, which alone decides which reader gets

@@ -156,18 +156,14 @@ tok_is(const struct tok *k, char ch)
 static int
 parse_uint(const char *s, const char *e, int64_t max, int64_t *v)
 {
-	int64_t x = 0;
+	uint64_t x;
+	long k = tl_text_uint(s, (size_t)(e - s), (uint64_t)max, &x);
 
-	if (s >= e)
+	if (k < 0)
+		return -2;
+	if (k == 0 || k != e - s)
 		return -1;
-	for (; s < e; s++) {
-		if (*s < '0' || *s > '9')
-			return -1;
-		if (x > (max - (*s - '0')) / 10)
-			return -2;
-		x = x * 10 + (*s - '0');
-	}
-	*v = x;
+	*v = (int64_t)x;
 	return 0;
 }
 
@@ -307,11 +303,12 @@ add_id(struct rd *r, long line, long col, const char *s, const char *e)
 
 /* Hand the ballot ids seen, in order, to the profile (p->ids), so inputs
  * merged later can be checked for a paper read twice (read.c). */
-static void
+static int
 keep_ids(struct rd *r)
 {
-	if (r->ids != NULL && tl_strtab_count(r->ids) > 0)
-		r->p->ids = r->ids;
+	if (r->ids == NULL || tl_strtab_count(r->ids) == 0)
+		return TELLER_OK;
+	return tl_profile_take_ids(r->ctx, r->p, r->ids);
 }
 
 /*
@@ -378,8 +375,9 @@ at_line(teller_ctx *ctx, int rc, long line)
  * only spaces between the numbers (a final '\r' allowed), w a positive
  * integer without leading zeros, each rank one candidate in 1..ncand
  * (repeats kept as marked), fewer than maxr ranks; "w 0" is w blank
- * papers. Its cells go to cells and *out (weight scaled by wscale). Returns the start of the next line, or NULL when the
- * line is anything else: the general path then reads it, with every
+ * papers. Its cells go to cells and *out (weight scaled by wscale).
+ * Returns the start of the next line, or NULL when the line is anything
+ * else: the general path then reads it, with every
  * check and message, so both paths count the same lines the same way.
  */
 static const char *
@@ -693,7 +691,8 @@ share_take(struct rd *r, struct lines *lx, struct share *sh)
 		rc = TELLER_OK;
 	else if ((rc = tl_profile_add_keys(r->ctx, r->p, &r->keys,
 	    k->order->data, k->wsum->data, nk, &done)) == TELLER_OK)
-		r->p->lines += k->lines - (int64_t)nk;
+		tl_profile_set_lines(r->p, r->p->lines + k->lines -
+		    (int64_t)nk);
 	if (rc != TELLER_OK)
 		return rc;
 	lx->p = sh->lx.p;
@@ -1160,7 +1159,8 @@ split_parts(const char *s, size_t n, char *out, struct part *pt)
 				out[o++] = s[i];
 			}
 			if (!closed)
-				return -1 - (int)(open > 100000 ? 100000 : open);
+				return -1 - (int)(open > 100000 ? 100000 :
+				    open);
 		} else {
 			x.q = false;
 			while (i < n && s[i] != '"')
@@ -2323,7 +2323,8 @@ tl_fmt_blt(teller_ctx *ctx, const char *buf, size_t len,
 		    "%d candidates", r.c->ncand, r.ncand);
 	for (i = 0; i < r.ncand; i++)
 		TL_CAND(r.c, i)->withdrawn = r.withdrawn[i];
-	keep_ids(&r);
+	if ((rc = keep_ids(&r)) != TELLER_OK)
+		return rc;
 	*cp = r.c;
 	*pp = r.p;
 	return TELLER_OK;

@@ -119,7 +119,8 @@ rec_slow(struct csv *s, size_t maxf)
 				return too_many(s, t, maxf);
 			t++;
 			for (;;) {
-				const char *q = memchr(t, '"', (size_t)(end - t));
+				const char *q = memchr(t, '"',
+				    (size_t)(end - t));
 				const char *nl = t;
 
 				if (q == NULL)
@@ -301,7 +302,7 @@ header_rank(const char *s, size_t n)
 		"rank", "vote", NULL };
 	char b[48];
 	size_t m = 0, i;
-	long v = 0;
+	uint64_t u;
 
 	for (i = 0; i < n; i++) {
 		int ch = (unsigned char)s[i];
@@ -324,14 +325,9 @@ header_rank(const char *s, size_t n)
 	if (m >= 3 && !strip_word(b, &m, "st", false) &&
 	    !strip_word(b, &m, "nd", false) && !strip_word(b, &m, "rd", false))
 		(void)strip_word(b, &m, "th", false);
-	if (m == 0 || m > 6)
+	if (m == 0 || m > 6 || tl_text_uint(b, m, 999999, &u) != (long)m)
 		return 0;
-	for (i = 0; i < m; i++) {
-		if (b[i] < '0' || b[i] > '9')
-			return 0;
-		v = v * 10 + (b[i] - '0');
-	}
-	return v;
+	return (long)u;
 }
 
 /* Separator of the header line at p: the most frequent of , TAB ;
@@ -404,7 +400,7 @@ add_cand(struct rd *r, const char *name, size_t n, const char *party,
 	id = tl_strtab_add(r->ctx, &r->names, name, n);
 	if (id >= 0 && tl_vec_push(r->ctx, r->stamp, NULL) == NULL)
 		return -1;
-	r->p->ncand = r->c->ncand;
+	tl_profile_set_ncand(r->p, r->c->ncand);
 	return id;
 }
 
@@ -1183,7 +1179,7 @@ csv_read(teller_ctx *ctx, struct rd *r, struct tl_behind *b, const char *buf,
 		    "candidate, so add '# candidate:' lines" : "no "
 		    "candidates: add '# candidate:' lines or mark some "
 		    "ballots");
-	r->p->ncand = r->c->ncand;
+	tl_profile_set_ncand(r->p, r->c->ncand);
 	return TELLER_OK;
 }
 
@@ -1202,13 +1198,10 @@ tl_fmt_csv(teller_ctx *ctx, const char *buf, size_t len,
 	rc = tl_behind_end(ctx, &b, csv_read(ctx, &r, &b, buf, len));
 	if (rc != TELLER_OK)
 		return rc;
-	if (tl_strtab_count(&r.ids) > 0) {
-		/* kept so that merged inputs can be checked (read.c) */
-		r.p->ids = tl_alloc(ctx, 1, sizeof(*r.p->ids));
-		if (r.p->ids == NULL)
-			return TELLER_ENOMEM;
-		*r.p->ids = r.ids;
-	}
+	/* kept so that merged inputs can be checked (read.c) */
+	if (tl_strtab_count(&r.ids) > 0 &&
+	    (rc = tl_profile_take_ids(ctx, r.p, &r.ids)) != TELLER_OK)
+		return rc;
 	*c = r.c;
 	*p = r.p;
 	return TELLER_OK;

@@ -69,21 +69,20 @@ static int64_t
 number(const char **pp, const char *e, int64_t max)
 {
 	const char *p = *pp;
-	int64_t v = 0;
+	uint64_t v;
+	long k = p < e ? tl_text_uint(p, (size_t)(e - p), (uint64_t)max, &v) :
+	    0;
 
-	if (p >= e || *p < '0' || *p > '9')
+	if (k == 0)
 		return -1;
-	for (; p < e && *p >= '0' && *p <= '9'; p++) {
-		if (v > (max - (*p - '0')) / 10) {
-			while (p < e && *p >= '0' && *p <= '9')
-				p++;
-			*pp = p;
-			return -2;
-		}
-		v = v * 10 + (*p - '0');
+	if (k < 0) {
+		while (p < e && tl_text_digit((unsigned char)*p))
+			p++;
+		*pp = p;
+		return -2;
 	}
-	*pp = p;
-	return v;
+	*pp = p + k;
+	return (int64_t)v;
 }
 
 static bool
@@ -752,7 +751,8 @@ tl_fmt_preflib(teller_ctx *ctx, const char *buf, size_t len,
 	    parse_new(&s, buf, len);
 	if ((rc = tl_behind_end(ctx, &b, rc)) != TELLER_OK)
 		return rc;
-	s.p->lines = s.p->total; /* a count is that many ballots */
+	/* a count is that many ballots */
+	tl_profile_set_lines(s.p, s.p->total);
 	*c = s.c;
 	*p = s.p;
 	return TELLER_OK;

@@ -235,23 +235,23 @@ static int
 whole(struct rd *r, const char *a, const char *e, int64_t max,
     const char *what, int64_t *out)
 {
-	int64_t v = 0;
-	const char *s;
+	uint64_t u;
+	int64_t v;
+	long k;
 
 	if (a == e || e - a > 19)
 		return tl_fail_at(r->ctx, TELLER_EPARSE, r->line,
 		    (long)(a - r->a) + 1, "%s: expected a whole number", what);
-	for (s = a; s < e; s++) {
-		if (*s < '0' || *s > '9')
-			return tl_fail_at(r->ctx, TELLER_EPARSE, r->line,
-			    (long)(s - r->a) + 1, "%s: expected a whole "
-			    "number", what);
-		if (v > (INT64_MAX - (*s - '0')) / 10)
-			return tl_fail_at(r->ctx, TELLER_EOVERFLOW, r->line,
-			    (long)(a - r->a) + 1, "%s: number too large",
-			    what);
-		v = v * 10 + (*s - '0');
-	}
+	/* at most 19 bytes: a number past INT64_MAX is all digits */
+	k = tl_text_uint(a, (size_t)(e - a), INT64_MAX, &u);
+	if (k < 0)
+		return tl_fail_at(r->ctx, TELLER_EOVERFLOW, r->line,
+		    (long)(a - r->a) + 1, "%s: number too large", what);
+	if (k != e - a)
+		return tl_fail_at(r->ctx, TELLER_EPARSE, r->line,
+		    (long)(a + k - r->a) + 1, "%s: expected a whole number",
+		    what);
+	v = (int64_t)u;
 	if (v > max)
 		return tl_fail_at(r->ctx, TELLER_ERANGE, r->line,
 		    (long)(a - r->a) + 1, "%s %lld is more than %lld", what,
@@ -382,6 +382,23 @@ cand_line(struct rd *r, struct teller_contest *c)
 }
 
 /* One pattern line "W: R R ...". */
+/*
+ * The candidate number at *sp, moved past its digits, into *id. False
+ * if there is none, or if a prefix of it passes cap: the digits after
+ * such a prefix were never read as part of a number, so cap * 10 + 9 is
+ * the largest accepted (the caller checks the range).
+ */
+static bool
+cand_number(const char **sp, const char *e, int64_t cap, int64_t *id)
+{
+	uint64_t u = 0, max = (uint64_t)cap * 10 + 9;
+	long k = tl_text_uint_sat(*sp, (size_t)(e - *sp), max, &u);
+
+	*sp += k;
+	*id = (int64_t)u;
+	return k > 0 && u <= max;
+}
+
 static int
 pat_line(struct rd *r, struct teller_profile *p, struct tl_vec *marks)
 {
@@ -437,14 +454,10 @@ pat_line(struct rd *r, struct teller_profile *p, struct tl_vec *marks)
 		} else {
 			for (;;) {
 				const char *d = s;
-				int64_t id = 0;
+				int64_t id;
 				tl_cid cid;
 
-				while (s < r->e && *s >= '0' && *s <= '9' &&
-				    id <= 100000)
-					id = id * 10 + (*s++ - '0');
-				if (s == d || (s < r->e && *s >= '0' &&
-				    *s <= '9'))
+				if (!cand_number(&s, r->e, 100000, &id))
 					return tl_fail_at(ctx, TELLER_EPARSE,
 					    r->line, (long)(d - r->a) + 1,
 					    "expected a candidate number");
@@ -498,11 +511,10 @@ tie_line(struct rd *r, struct teller_contest *c)
 		return TELLER_ENOMEM;
 	while (s < r->e) {
 		const char *d = ++s;
-		int64_t id = 0;
+		int64_t id;
 
-		while (s < r->e && *s >= '0' && *s <= '9' && id <= TL_CID_MAX)
-			id = id * 10 + (*s++ - '0');
-		if (s == d || (s < r->e && *s != ' '))
+		if (!cand_number(&s, r->e, TL_CID_MAX, &id) ||
+		    (s < r->e && *s != ' '))
 			return tl_fail_at(r->ctx, TELLER_EPARSE, r->line,
 			    (long)(d - r->a) + 1, "expected a candidate "
 			    "number");
@@ -579,7 +591,8 @@ profile_read(struct rd *rp, struct tl_behind *b, struct teller_contest **cp,
 	r.stamp = tl_alloc(ctx, (size_t)ncand, sizeof(uint32_t));
 	if (p == NULL || r.stamp == NULL)
 		return TELLER_ENOMEM;
-	p->wdp = (int)wdp;
+	if ((rc = tl_profile_set_wdp(ctx, p, (int)wdp)) != TELLER_OK)
+		return rc; /* cannot be: wdp <= 9, the profile empty */
 	for (i = 0; i < npat; i++)
 		if ((rc = tl_behind(ctx, b, r.p)) != TELLER_OK ||
 		    (rc = pat_line(&r, p, marks)) != TELLER_OK)
@@ -596,7 +609,7 @@ profile_read(struct rd *rp, struct tl_behind *b, struct teller_contest **cp,
 	if (r.p != r.end)
 		return tl_fail_at(ctx, TELLER_EPARSE, r.line + 1, 1, "text "
 		    "after the end line");
-	p->lines = ballots;
+	tl_profile_set_lines(p, ballots);
 	*cp = c;
 	*pp = p;
 	return TELLER_OK;

@@ -48,11 +48,11 @@ void tl_keys_free(teller_ctx *ctx, struct tl_keys *k);
  * with tl_profile_add_keys. Fails (ELIMIT) past lim.ballots in weight or
  * lim.patterns in keys, so the caller can read the ballots again. */
 int tl_keys_tally(teller_ctx *ctx, struct tl_keys *k, const uint64_t *key,
-    const int64_t *w, size_t n);
+    const int64_t *w, size_t n) TL_MUST_CHECK;
 /* As tl_profile_add_cells for n packed ballots key[i] of weight w[i]. */
 int tl_profile_add_keys(teller_ctx *ctx, struct teller_profile *p,
     struct tl_keys *k, const uint64_t *key, const int64_t *w, size_t n,
-    size_t *done);
+    size_t *done) TL_MUST_CHECK;
 
 /* For tl_profile_add_keys (profile.c): the table's first slot for key;
  * the pattern of key, or -1 if k has not seen it (*h: the slot where the
@@ -78,7 +78,7 @@ tl_keys_find(const struct tl_keys *k, uint64_t key, size_t *h)
 	return -1;
 }
 
-int tl_keys_grow(teller_ctx *ctx, struct tl_keys *k);
+int tl_keys_grow(teller_ctx *ctx, struct tl_keys *k) TL_MUST_CHECK;
 size_t tl_keys_cells(const struct tl_keys *k, uint64_t key, tl_cid *cells);
 void tl_keys_adopt(struct tl_keys *k, const struct teller_profile *p);
 

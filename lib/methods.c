@@ -9,9 +9,12 @@
 #include "tl_int.h"
 
 const struct tl_method tl_methods[] = {
-	{ "fptp", "First past the post (LEPAR 2006 Sch.2 rr.46, 49)", tl_m_fptp, true },
-	{ "block", "Block vote (LEPAR 2006 Sch.2 rr.46, 49)", tl_m_block, false },
-	{ "sv", "Supplementary Vote (LGA 2000 Sch.2; pre-2023)", tl_m_sv, true },
+	{ "fptp", "First past the post (LEPAR 2006 Sch.2 rr.46, 49)",
+	    tl_m_fptp, true },
+	{ "block", "Block vote (LEPAR 2006 Sch.2 rr.46, 49)", tl_m_block,
+	    false },
+	{ "sv", "Supplementary Vote (LGA 2000 Sch.2; pre-2023)", tl_m_sv,
+	    true },
 	{ "irv", "Instant-runoff / alternative vote", tl_m_irv,
 	    true },
 	{ "stv-scottish", "STV, Scottish rules (SSI 2007/42 Sch.1 rr.45-52)",

@@ -29,27 +29,27 @@ const struct tl_method *tl_method_find(const char *name);
 
 int tl_m_fptp(teller_ctx *, const struct teller_contest *,
     const struct teller_profile *, const teller_rules *,
-    struct teller_result **);
+    struct teller_result **) TL_MUST_CHECK;
 int tl_m_block(teller_ctx *, const struct teller_contest *,
     const struct teller_profile *, const teller_rules *,
-    struct teller_result **);
+    struct teller_result **) TL_MUST_CHECK;
 int tl_m_sv(teller_ctx *, const struct teller_contest *,
     const struct teller_profile *, const teller_rules *,
-    struct teller_result **);
+    struct teller_result **) TL_MUST_CHECK;
 int tl_m_irv(teller_ctx *, const struct teller_contest *,
     const struct teller_profile *, const teller_rules *,
-    struct teller_result **);
+    struct teller_result **) TL_MUST_CHECK;
 int tl_m_stv_scottish(teller_ctx *, const struct teller_contest *,
     const struct teller_profile *, const teller_rules *,
-    struct teller_result **);
+    struct teller_result **) TL_MUST_CHECK;
 int tl_m_stv_ers97(teller_ctx *, const struct teller_contest *,
     const struct teller_profile *, const teller_rules *,
-    struct teller_result **);
+    struct teller_result **) TL_MUST_CHECK;
 int tl_m_stv_wigm(teller_ctx *, const struct teller_contest *,
     const struct teller_profile *, const teller_rules *,
-    struct teller_result **);
+    struct teller_result **) TL_MUST_CHECK;
 int tl_m_stv_meek(teller_ctx *, const struct teller_contest *,
     const struct teller_profile *, const teller_rules *,
-    struct teller_result **);
+    struct teller_result **) TL_MUST_CHECK;
 
 #endif /* TL_METHODS_H */

@@ -94,7 +94,8 @@ static int
 narrow(teller_ctx *ctx, wide v, int64_t *out)
 {
 	if (v > INT64_MAX || v < INT64_MIN)
-		return tl_fail(ctx, TELLER_EOVERFLOW, "value overflows 64 bits");
+		return tl_fail(ctx, TELLER_EOVERFLOW,
+		    "value overflows 64 bits");
 	*out = (int64_t)v;
 	return TELLER_OK;
 }

@@ -32,6 +32,6 @@ void tl_out_json_str(struct tl_out *o, const char *s);
 /* Pad s to width w (UTF-8 aware) left- or right-aligned. */
 void tl_out_pad(struct tl_out *o, const char *s, int w, bool right);
 /* Flush; returns TELLER_OK or the recorded error. */
-int tl_out_flush(struct tl_out *o);
+int tl_out_flush(struct tl_out *o) TL_MUST_CHECK;
 
 #endif /* TL_OUT_H */

@@ -570,6 +570,44 @@ tl_profile_set_wdp(teller_ctx *ctx, struct teller_profile *p, int wdp)
 	return TELLER_OK;
 }
 
+void
+tl_profile_set_ncand(struct teller_profile *p, int ncand)
+{
+	if (ncand > p->ncand)
+		p->ncand = ncand;
+}
+
+void
+tl_profile_set_lines(struct teller_profile *p, int64_t lines)
+{
+	p->lines = lines;
+}
+
+struct tl_strtab *
+tl_profile_ids(teller_ctx *ctx, struct teller_profile *p)
+{
+	if (p->ids != NULL)
+		return p->ids;
+	p->ids = tl_alloc(ctx, 1, sizeof(*p->ids));
+	if (p->ids != NULL && tl_strtab_init(ctx, p->ids) != TELLER_OK)
+		p->ids = NULL;
+	return p->ids;
+}
+
+int
+tl_profile_take_ids(teller_ctx *ctx, struct teller_profile *p,
+    const struct tl_strtab *ids)
+{
+	if (p->ids != NULL)
+		return tl_fail(ctx, TELLER_EINTERNAL, "profile: ballot ids "
+		    "taken twice");
+	p->ids = tl_alloc(ctx, 1, sizeof(*p->ids));
+	if (p->ids == NULL)
+		return TELLER_ENOMEM;
+	*p->ids = *ids;
+	return TELLER_OK;
+}
+
 int
 tl_profile_merge(teller_ctx *ctx, struct teller_profile *p,
     const struct teller_profile *q)

@@ -84,30 +84,33 @@ struct teller_profile {
 };
 
 /* New empty contest / profile. */
-struct teller_contest *tl_contest_new(teller_ctx *ctx);
+struct teller_contest *tl_contest_new(teller_ctx *ctx) TL_MUST_CHECK;
 /* Append a candidate (name and party copied; party may be NULL). Returns
  * its id, or -1 with the error recorded (ELIMIT past limits.candidates). */
 int tl_contest_add(teller_ctx *ctx, struct teller_contest *c,
-    const char *name, size_t nlen, const char *party, size_t plen);
+    const char *name, size_t nlen, const char *party, size_t plen)
+    TL_MUST_CHECK;
 /* Check names: non-empty, valid UTF-8, no NUL, unique. EDUP / EENCODING. */
-int tl_contest_check_names(teller_ctx *ctx, const struct teller_contest *c);
+int tl_contest_check_names(teller_ctx *ctx, const struct teller_contest *c)
+    TL_MUST_CHECK;
 /* Candidate id with exactly this name, or -1. */
 int tl_contest_find(const struct teller_contest *c, const char *name,
     size_t n);
 
-struct teller_profile *tl_profile_new(teller_ctx *ctx, int ncand);
+struct teller_profile *tl_profile_new(teller_ctx *ctx, int ncand) TL_MUST_CHECK;
 
 /* Builder for one pattern: call tl_profile_begin, then tl_profile_rank
  * once per rank with that rank's marks, then tl_profile_end with the
  * weight (scale 10^wdp). Identical patterns are merged. */
-int tl_profile_begin(teller_ctx *ctx, struct teller_profile *p);
+int tl_profile_begin(teller_ctx *ctx, struct teller_profile *p) TL_MUST_CHECK;
 int tl_profile_rank(teller_ctx *ctx, struct teller_profile *p,
-    const tl_cid *marks, int n);
-int tl_profile_end(teller_ctx *ctx, struct teller_profile *p, int64_t w);
+    const tl_cid *marks, int n) TL_MUST_CHECK;
+int tl_profile_end(teller_ctx *ctx, struct teller_profile *p, int64_t w)
+    TL_MUST_CHECK;
 
 /* Add a whole pattern of single marks (ids[i] at rank i+1). */
 int tl_profile_add_simple(teller_ctx *ctx, struct teller_profile *p,
-    const tl_cid *ids, int n, int64_t w);
+    const tl_cid *ids, int n, int64_t w) TL_MUST_CHECK;
 
 /* A pattern already laid out as cells (see struct tl_pat), for
  * tl_profile_add_cells. */
@@ -120,14 +123,31 @@ struct tl_cells {
  * merging, limits, errors), but hashing and prefetching them in batches.
  * No pattern may be open. *done: how many were added before an error. */
 int tl_profile_add_cells(teller_ctx *ctx, struct teller_profile *p,
-    const struct tl_cells *b, size_t n, size_t *done);
+    const struct tl_cells *b, size_t n, size_t *done) TL_MUST_CHECK;
 
 /* Raise the weight scale to wdp (existing weights multiplied). */
-int tl_profile_set_wdp(teller_ctx *ctx, struct teller_profile *p, int wdp);
+int tl_profile_set_wdp(teller_ctx *ctx, struct teller_profile *p, int wdp)
+    TL_MUST_CHECK;
 
 /* Sum another profile into p (same ncand; weights rescaled). */
+/* A reader's last word on what it read, instead of writing p's fields
+ * itself: p->ncand follows the contest as a reader adds candidates
+ * (never fewer); p->lines is the ballots read when that is not one a
+ * pattern added (a count column, a profile file's header, packed keys
+ * tallied apart). */
+void tl_profile_set_ncand(struct teller_profile *p, int ncand);
+void tl_profile_set_lines(struct teller_profile *p, int64_t lines);
+
+/* p's set of ballot ids, made empty the first time; NULL on OOM. */
+struct tl_strtab *tl_profile_ids(teller_ctx *ctx, struct teller_profile *p)
+    TL_MUST_CHECK;
+/* p, which has no ids yet, takes the reader's set *ids (made in ctx;
+ * the reader drops it). ENOMEM. */
+int tl_profile_take_ids(teller_ctx *ctx, struct teller_profile *p,
+    const struct tl_strtab *ids) TL_MUST_CHECK;
+
 int tl_profile_merge(teller_ctx *ctx, struct teller_profile *p,
-    const struct teller_profile *q);
+    const struct teller_profile *q) TL_MUST_CHECK;
 
 #define TL_PAT(p, i) (&TL_VEC_AT((p)->pats, struct tl_pat, (i)))
 #define TL_CELLS(p, pat) (&TL_VEC_AT((p)->cells, tl_cid, (pat)->off))

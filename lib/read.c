@@ -13,7 +13,8 @@ static const char *const fmt_names[] = { "auto", "blt", "csv", "preflib",
 const char *
 teller_format_name(enum teller_format fmt)
 {
-	if ((int)fmt < 0 || (size_t)fmt >= sizeof(fmt_names) / sizeof(*fmt_names))
+	if ((int)fmt < 0 ||
+	    (size_t)fmt >= sizeof(fmt_names) / sizeof(*fmt_names))
 		return NULL;
 	return fmt_names[fmt];
 }
@@ -190,20 +191,18 @@ teller_read(teller_ctx *ctx, enum teller_format fmt, const char *name,
 static int
 merge_ids(teller_ctx *ctx, teller_profile *p, const teller_profile *q)
 {
+	struct tl_strtab *ids;
 	size_t i, n;
 
 	if (q->ids == NULL)
 		return TELLER_OK;
-	if (p->ids == NULL) {
-		p->ids = tl_alloc(ctx, 1, sizeof(*p->ids));
-		if (p->ids == NULL || tl_strtab_init(ctx, p->ids) != TELLER_OK)
-			return TELLER_ENOMEM;
-	}
+	if ((ids = tl_profile_ids(ctx, p)) == NULL)
+		return TELLER_ENOMEM;
 	for (i = 0; i < tl_strtab_count(q->ids); i++) {
 		const char *s = tl_strtab_get(q->ids, i, &n);
 		bool added;
 
-		if (tl_strtab_put(ctx, p->ids, s, n, &added) < 0)
+		if (tl_strtab_put(ctx, ids, s, n, &added) < 0)
 			return ctx->err;
 		if (!added)
 			return tl_fail(ctx, TELLER_EDUP, "ballot id \"%.*s\" "

@@ -139,7 +139,8 @@ tl_rep_json(teller_ctx *ctx, const struct teller_result *r,
 	tl_out_str(&o, ",\n  \"candidates\": [");
 	for (k = 0; k < r->ncand; k++) {
 		const struct tl_cand *c = TL_CAND(r->contest, k);
-		tl_out_str(&o, k > 0 ? ",\n    {\"name\": " : "\n    {\"name\": ");
+		tl_out_str(&o, k > 0 ? ",\n    {\"name\": " :
+		    "\n    {\"name\": ");
 		tl_out_json_str(&o, c->name);
 		tl_out_str(&o, ", \"party\": ");
 		tl_out_json_str(&o, c->party);
@@ -204,7 +205,8 @@ tl_rep_json(teller_ctx *ctx, const struct teller_result *r,
 	for (i = 0; i < r->inputs->len; i++) {
 		const struct tl_input *in =
 		    &TL_VEC_AT(r->inputs, struct tl_input, i);
-		tl_out_str(&o, i > 0 ? ",\n    {\"path\": " : "\n    {\"path\": ");
+		tl_out_str(&o, i > 0 ? ",\n    {\"path\": " :
+		    "\n    {\"path\": ");
 		tl_out_json_str(&o, in->path);
 		tl_out_str(&o, ", \"sha256\": ");
 		tl_out_json_str(&o, in->sha256);

@@ -196,12 +196,14 @@ stage_table(struct tl_out *o, const struct teller_result *r, int nw)
 		tl_out_str(o, "\n");
 		for (k = 0; k < st->nexcluded; k++) {
 			tl_out_str(o, "  excluded: ");
-			tl_out_str(o, TL_CAND(r->contest, st->excluded[k])->name);
+			tl_out_str(o,
+			    TL_CAND(r->contest, st->excluded[k])->name);
 			tl_out_str(o, "\n");
 		}
 		for (k = 0; k < st->nelected; k++) {
 			tl_out_str(o, "  elected: ");
-			tl_out_str(o, TL_CAND(r->contest, st->elected[k])->name);
+			tl_out_str(o,
+			    TL_CAND(r->contest, st->elected[k])->name);
 			tl_out_str(o, "\n");
 		}
 	}

@@ -14,14 +14,14 @@
 
 /* Writers, one a report kind (rep_<kind>.c). */
 int tl_rep_text(teller_ctx *, const struct teller_result *, teller_write_fn,
-    void *);
+    void *) TL_MUST_CHECK;
 int tl_rep_json(teller_ctx *, const struct teller_result *, teller_write_fn,
-    void *);
+    void *) TL_MUST_CHECK;
 int tl_rep_csv(teller_ctx *, const struct teller_result *, teller_write_fn,
-    void *);
+    void *) TL_MUST_CHECK;
 int tl_rep_stagesheet(teller_ctx *, const struct teller_result *,
-    teller_write_fn, void *);
+    teller_write_fn, void *) TL_MUST_CHECK;
 int tl_rep_html(teller_ctx *, const struct teller_result *, teller_write_fn,
-    void *);
+    void *) TL_MUST_CHECK;
 
 #endif /* TL_REPORT_H */

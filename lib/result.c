@@ -80,7 +80,8 @@ tl_result_elect(teller_ctx *ctx, struct teller_result *r, int cand)
 	struct tl_stage *s;
 
 	if (r->stages->len == 0)
-		return tl_fail(ctx, TELLER_EINTERNAL, "election before stage 1");
+		return tl_fail(ctx, TELLER_EINTERNAL,
+		    "election before stage 1");
 	s = TL_STAGE(r, r->stages->len - 1);
 	if (push_id(ctx, &s->elected, &s->nelected, cand) != TELLER_OK)
 		return TELLER_ENOMEM;
@@ -94,7 +95,8 @@ tl_result_exclude(teller_ctx *ctx, struct teller_result *r, int cand)
 	struct tl_stage *s;
 
 	if (r->stages->len == 0)
-		return tl_fail(ctx, TELLER_EINTERNAL, "exclusion before stage 1");
+		return tl_fail(ctx, TELLER_EINTERNAL,
+		    "exclusion before stage 1");
 	s = TL_STAGE(r, r->stages->len - 1);
 	if (push_id(ctx, &s->excluded, &s->nexcluded, cand) != TELLER_OK)
 		return TELLER_ENOMEM;

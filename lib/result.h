@@ -95,26 +95,30 @@ struct teller_result {
 
 /* New empty result for method over contest, numbers at dp places. */
 struct teller_result *tl_result_new(teller_ctx *ctx,
-    const struct teller_contest *c, const char *method, int seats, int dp);
+    const struct teller_contest *c, const char *method, int seats, int dp)
+    TL_MUST_CHECK;
 /* Append a stage with a copy of votes[ncand]; returns it or NULL. */
 struct tl_stage *tl_result_stage(teller_ctx *ctx, struct teller_result *r,
     enum tl_stage_kind kind, int subject, const tl_fix *votes,
-    tl_fix nontrans, tl_fix loss);
+    tl_fix nontrans, tl_fix loss) TL_MUST_CHECK;
 /* Record events on the newest stage and in the result's order lists. */
-int tl_result_elect(teller_ctx *ctx, struct teller_result *r, int cand);
-int tl_result_exclude(teller_ctx *ctx, struct teller_result *r, int cand);
+int tl_result_elect(teller_ctx *ctx, struct teller_result *r, int cand)
+    TL_MUST_CHECK;
+int tl_result_exclude(teller_ctx *ctx, struct teller_result *r, int cand)
+    TL_MUST_CHECK;
 /* Record a tie (tied copied). */
 int tl_result_tie(teller_ctx *ctx, struct teller_result *r,
     enum tl_tie_kind kind, enum tl_tie_how how, const int *tied, int ntied,
-    int chosen, uint64_t draw);
+    int chosen, uint64_t draw) TL_MUST_CHECK;
 int tl_result_tally(teller_ctx *ctx, struct teller_result *r, bool rejected,
-    const char *name, const char *cite, tl_fix n);
+    const char *name, const char *cite, tl_fix n) TL_MUST_CHECK;
 /* Record a tie the count stopped at, unsettled (TL_TIE_PENDING), and
  * set r's status to TELLER_STATUS_LOT_NEEDED. */
 int tl_result_pending(teller_ctx *ctx, struct teller_result *r,
-    enum tl_tie_kind kind, const int *tied, int ntied);
+    enum tl_tie_kind kind, const int *tied, int ntied) TL_MUST_CHECK;
 /* Conservation: sum(votes) + nontrans + loss == valid at the newest stage;
  * else TELLER_EINTERNAL naming the stage. */
-int tl_result_check(teller_ctx *ctx, const struct teller_result *r);
+int tl_result_check(teller_ctx *ctx, const struct teller_result *r)
+    TL_MUST_CHECK;
 
 #endif /* TL_RESULT_H */

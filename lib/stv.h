@@ -49,11 +49,11 @@ struct stv_ballots {
 int tl_stv_prepare(teller_ctx *ctx, const struct teller_contest *c,
     const struct teller_profile *p, const teller_rules *rules,
     const char *method, bool allow_equal, struct stv_ballots *b,
-    int *seats);
+    int *seats) TL_MUST_CHECK;
 
 /* Record b's rejected papers on r (at dp places, weights whole). */
 int tl_stv_rejected(teller_ctx *ctx, struct teller_result *r,
-    const struct stv_ballots *b);
+    const struct stv_ballots *b) TL_MUST_CHECK;
 
 /* Initial states: STV_WITHDRAWN or STV_HOPEFUL; returns the hopefuls. */
 int tl_stv_states(const struct teller_contest *c, int *state);

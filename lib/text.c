@@ -211,3 +211,20 @@ tl_text_uint(const char *s, size_t n, uint64_t max, uint64_t *v)
 		*v = x;
 	return (long)i;
 }
+
+long
+tl_text_uint_sat(const char *s, size_t n, uint64_t max, uint64_t *v)
+{
+	uint64_t x = 0;
+	size_t i;
+
+	for (i = 0; i < n && tl_text_digit((unsigned char)s[i]); i++) {
+		unsigned d = (unsigned)(s[i] - '0');
+
+		x = x > (max - d) / 10 || x * 10 + d > max ? max + 1 :
+		    x * 10 + d;
+	}
+	if (i > 0)
+		*v = x;
+	return (long)i;
+}

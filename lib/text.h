@@ -18,7 +18,7 @@
 size_t tl_utf8_len(const unsigned char *s, size_t n);
 
 /* Refuse NUL bytes and invalid UTF-8 with EENCODING at line:col. */
-int tl_text_check(teller_ctx *ctx, const char *buf, size_t len);
+int tl_text_check(teller_ctx *ctx, const char *buf, size_t len) TL_MUST_CHECK;
 
 /*
  * The input a forward-only text reader has consumed but not yet checked
@@ -35,9 +35,10 @@ struct tl_behind {
 	const char *kept;      /* first byte not yet checked and released */
 };
 void tl_behind_init(struct tl_behind *b, const char *buf, size_t len);
-int tl_behind_flush(teller_ctx *ctx, struct tl_behind *b, const char *p);
-int tl_behind_end(teller_ctx *ctx, struct tl_behind *b, int rc);
-static inline int
+int tl_behind_flush(teller_ctx *ctx, struct tl_behind *b, const char *p)
+    TL_MUST_CHECK;
+int tl_behind_end(teller_ctx *ctx, struct tl_behind *b, int rc) TL_MUST_CHECK;
+TL_MUST_CHECK static inline int
 tl_behind(teller_ctx *ctx, struct tl_behind *b, const char *p)
 {
 	if ((size_t)(p - b->kept) < TL_RELEASE_STEP)
@@ -91,6 +92,16 @@ tl_text_digit(int c)
  * most max. Returns how many bytes were digits (0 if none), or -1 if
  * the number passes max (*v is then unset).
  */
-long tl_text_uint(const char *s, size_t n, uint64_t max, uint64_t *v);
+long tl_text_uint(const char *s, size_t n, uint64_t max, uint64_t *v)
+    TL_MUST_CHECK;
+
+/*
+ * As tl_text_uint, but a number past max (< UINT64_MAX) reads as
+ * max + 1 and every digit is still consumed, for readers that tell
+ * "too large" from "not a number" themselves. Returns how many bytes
+ * were digits (0 if none).
+ */
+long tl_text_uint_sat(const char *s, size_t n, uint64_t max, uint64_t *v)
+    TL_MUST_CHECK;
 
 #endif /* TL_TEXT_H */

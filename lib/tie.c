@@ -77,12 +77,13 @@ tl_lot_parse(teller_ctx *ctx, const struct teller_contest *c, const char *s,
     struct tl_hand_lot *out)
 {
 	const char *p = s, *e;
-	long stage = 0;
+	uint64_t stage = 0;
+	long k = tl_text_uint(s, strlen(s), 1000000, &stage);
 	int n = 0, i;
 
-	while (*p >= '0' && *p <= '9' && stage <= 1000000)
-		stage = stage * 10 + (*p++ - '0');
-	if (p == s || *p != ':' || stage < 1 || stage > 1000000)
+	if (k > 0)
+		p = s + k;
+	if (k <= 0 || *p != ':' || stage < 1)
 		return tl_fail(ctx, TELLER_EINVAL, "--lot '%s': expected "
 		    "STAGE:NAME<NAME<... (a stage number first)", s);
 	out->order = tl_alloc(ctx, (size_t)c->ncand + 1, sizeof(int));
@@ -100,9 +101,9 @@ tl_lot_parse(teller_ctx *ctx, const struct teller_contest *c, const char *s,
 			    "candidate is named '%.*s'", s, (int)(e - p), p);
 		for (i = 0; i < n; i++)
 			if (out->order[i] == id)
-				return tl_fail(ctx, TELLER_EINVAL, "--lot '%s': "
-				    "'%.*s' is named twice", s, (int)(e - p),
-				    p);
+				return tl_fail(ctx, TELLER_EINVAL,
+				    "--lot '%s': '%.*s' is named twice", s,
+				    (int)(e - p), p);
 		out->order[n++] = id;
 		if (*e == '\0')
 			break;

@@ -65,10 +65,10 @@ struct tl_lots {
 /* Parse lot spec s against contest c into *out (EINVAL naming the spec
  * on a bad stage, an unknown or repeated name, fewer than two names). */
 int tl_lot_parse(teller_ctx *ctx, const struct teller_contest *c,
-    const char *s, struct tl_hand_lot *out);
+    const char *s, struct tl_hand_lot *out) TL_MUST_CHECK;
 /* Seed the generator and parse the hand lots of rules. */
 int tl_lots_init(teller_ctx *ctx, struct tl_lots *l,
-    const struct teller_contest *c, const teller_rules *rules);
+    const struct teller_contest *c, const teller_rules *rules) TL_MUST_CHECK;
 /*
  * Settle by lot a tie of kind among cand[0..n) (n >= 2, input order) at
  * stage: *idx is the index in cand the lot falls on, against it (against:
@@ -82,7 +82,7 @@ int tl_lots_init(teller_ctx *ctx, struct tl_lots *l,
  */
 int tl_lots_draw(teller_ctx *ctx, struct tl_lots *l, int stage,
     enum tl_tie_kind kind, bool against, const int *cand, int n, int *idx,
-    uint64_t *draw, enum tl_tie_how *how);
+    uint64_t *draw, enum tl_tie_how *how) TL_MUST_CHECK;
 /* Index in cand[0..n) of the candidate earliest in c's tie order (Droop
  * [tie]), or -1 if c has none. */
 int tl_tie_order_first(const struct teller_contest *c, const int *cand,

@@ -41,7 +41,8 @@ struct tl_uk_seen {
 	uint32_t stamp;
 	int ncand;
 };
-int tl_uk_seen_init(teller_ctx *ctx, struct tl_uk_seen *s, int ncand);
+int tl_uk_seen_init(teller_ctx *ctx, struct tl_uk_seen *s, int ncand)
+    TL_MUST_CHECK;
 
 /*
  * The marks of ranks [from, to) of pat (to < 0: every rank), as a UK
@@ -56,7 +57,8 @@ int tl_uk_seen_init(teller_ctx *ctx, struct tl_uk_seen *s, int ncand);
  */
 int tl_uk_marks(teller_ctx *ctx, const struct teller_contest *c,
     const struct teller_profile *p, const struct tl_pat *pat, int from,
-    int to, struct tl_uk_seen *s, int *ids, int *k, int *u, int *any);
+    int to, struct tl_uk_seen *s, int *ids, int *k, int *u, int *any)
+    TL_MUST_CHECK;
 
 /*
  * Block vote / FPTP paper with k certain and u uncertain marks, seats to
@@ -95,7 +97,8 @@ struct tl_uk_sv_paper {
  */
 int tl_uk_sv_paper(teller_ctx *ctx, const struct teller_contest *c,
     const struct teller_profile *p, const struct tl_pat *pat,
-    unsigned flags, struct tl_uk_seen *s, struct tl_uk_sv_paper *out);
+    unsigned flags, struct tl_uk_seen *s, struct tl_uk_sv_paper *out)
+    TL_MUST_CHECK;
 
 /* What stage 2 does with a paper whose first preference is valid, given
  * remain[cand] (the candidates remaining after stage 1). */
@@ -167,7 +170,7 @@ int tl_plurality_elect(teller_ctx *ctx, struct teller_result *r,
  */
 int tl_plurality_count(teller_ctx *ctx, const struct teller_contest *c,
     const struct teller_profile *p, const teller_rules *rules,
-    const char *method, int seats, struct teller_result **out);
+    const char *method, int seats, struct teller_result **out) TL_MUST_CHECK;
 
 /*
  * The Supplementary Vote's decisions (m_sv.c), shared by the profile

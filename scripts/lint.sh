@@ -7,7 +7,8 @@
 # SPDX line; only lib/rctab/ includes <jansson.h>, <expat.h> or <zip.h>;
 # lib/ makes no file-system call (its inputs come through teller_input);
 # cli/ includes no private header of lib/ (it is built with -Iinclude
-# only). Prints each offence as FILE:LINE: what; exits 1 if any.
+# only); no line of C in lib/, cli/, include/, tests/unit/ or fuzz/ runs
+# past 80 columns. Prints each offence as FILE:LINE: what; exits 1 if any.
 cd "$(dirname "$0")/.." || exit 2
 status=0
 L=${LINT_LIB:-lib} # LINT_LIB, LINT_CLI: other trees, for testing the lint
@@ -118,6 +119,24 @@ for f in "$L"/*.c "$L"/*.h "$L"/rctab/*.c "$L"/rctab/*.h "$C"/*.c \
 	[ -f "$f" ] || continue
 	if ! head -n 1 "$f" | grep -q 'SPDX-License-Identifier: MIT'; then
 		echo "$f:1: no SPDX line"
+		status=1
+	fi
+done
+
+# The 80-column rule (tabs count as 8; a UTF-8 character as one) on the
+# C of lib/, cli/, include/, tests/unit/ and fuzz/. .clang-format says
+# the rest of the house style for editors; only this rule is checked.
+for f in "$L"/*.[ch] "$L"/rctab/*.[ch] "$C"/*.[ch] include/*.h \
+    tests/unit/*.[ch] fuzz/*.[ch]; do
+	[ -f "$f" ] || continue
+	LC_ALL=C awk -v f="$f" '{
+		s = $0; gsub(/[\200-\277]/, "", s); w = 0; n = length(s)
+		for (i = 1; i <= n; i++)
+			if (substr(s, i, 1) == "\t") w += 8 - w % 8; else w++
+		if (w > 80) printf "%s:%d: line of %d columns (over 80)\n", f, NR, w
+	}' "$f" >"$tmp"
+	if [ -s "$tmp" ]; then
+		cat "$tmp"
 		status=1
 	fi
 done

@@ -1,18 +1,47 @@
 #!/bin/sh
-# suite_docs.sh -- the docs agree with the code: every long option in
-# cli/opts.c is in doc/teller.1, every error code and public function in
-# include/teller.h is in doc/teller.3, every method in lib/methods.c is in
-# teller.1 and README.md, teller.h compiles as C++, examples/count.c runs,
-# and count --help's method list comes from the method table.
+# suite_docs.sh -- the docs agree with the code: every option of the
+# tables in cli/opts.c is in doc/teller.1 (with its letter) and every
+# option teller.1 names is in a table, every error code and public
+# function in include/teller.h is in doc/teller.3, every method in
+# lib/methods.c is in teller.1 and README.md, teller.h compiles as C++,
+# examples/count.c runs, and count --help's method list comes from the
+# method table.
 pass=0
 fail=0
 ok() { pass=$((pass + 1)); }
 bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
 
-for o in $(sed -n 's/^[[:space:]]*{ "\([a-z-]*\)", .*/\1/p' cli/opts.c); do
+# The option tables of cli/opts.c (count, rctab, profile, merge), one
+# "LONG SHORT" a line, SHORT "-" when the option has no letter.
+opts=$(sed -n "s/^[[:space:]]*{ \"\([a-z-]*\)\", '\(.\)'.*/\1 \2/p
+    s/^[[:space:]]*{ \"\([a-z-]*\)\", OPT_.*/\1 -/p" cli/opts.c)
+[ -n "$opts" ] && ok || bad "no option table found in cli/opts.c"
+for o in $(echo "$opts" | cut -d' ' -f1); do
 	if grep -q "Fl Fl $o\b\|Fl Fl $o$\|Fl Fl $o " doc/teller.1; then ok
 	else bad "option --$o missing from doc/teller.1"; fi
 done
+# a letter is documented beside its long name: .It Fl x , Fl Fl long
+echo "$opts" | while read -r o c; do
+	[ "$c" = - ] && continue
+	grep -q "^\.It Fl $c , Fl Fl $o\( \|\$\)" doc/teller.1 ||
+	    echo "option -$c, --$o missing from doc/teller.1"
+done >/tmp/teller-docs.$$
+if [ -s /tmp/teller-docs.$$ ]; then bad "$(cat /tmp/teller-docs.$$)"; else ok; fi
+# and the reverse: every option teller.1 names is in a table, with the
+# letter the table gives it
+for o in $(grep -o "Fl Fl [a-z][a-z-]*" doc/teller.1 | cut -d' ' -f3 |
+    sort -u); do
+	if echo "$opts" | grep -q "^$o "; then ok
+	else bad "doc/teller.1 names --$o, which no table in cli/opts.c has"
+	fi
+done
+sed -n 's/^\.It Fl \([a-z]\) , Fl Fl \([a-z-]*\).*/\2 \1/p' doc/teller.1 |
+    sort -u | while read -r o c; do
+	echo "$opts" | grep -q "^$o $c\$" ||
+	    echo "doc/teller.1 gives --$o the letter -$c; no table does"
+done >/tmp/teller-docs.$$
+if [ -s /tmp/teller-docs.$$ ]; then bad "$(cat /tmp/teller-docs.$$)"; else ok; fi
+rm -f /tmp/teller-docs.$$
 for e in $(sed -n 's/^[[:space:]]*\(TELLER_E[A-Z]*\) = .*/\1/p' include/teller.h); do
 	if grep -q "Dv $e\$" doc/teller.3; then ok
 	else bad "error code $e missing from doc/teller.3"; fi

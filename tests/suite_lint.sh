@@ -3,8 +3,8 @@
 # suite_lint.sh -- scripts/lint.sh (make lint) passes on the tree and
 # refuses what the layout forbids, each on a copy of lib/ and cli/ with
 # one offence planted: jansson/expat/libzip outside lib/rctab/, a
-# file-system call or header in lib/, a private header in cli/, and the
-# old rules reaching into lib/rctab/. Ends "N passed, N failed".
+# file-system call or header in lib/, a private header in cli/, the old
+# rules reaching into lib/rctab/, and a line over 80 columns. Ends "N passed, N failed".
 pass=0
 fail=0
 tmp=$(mktemp -d)
@@ -47,6 +47,39 @@ plant cli/cmd_rctab.c '#include "rctab.h"' 'private header'
 plant cli/cmd_count.c '#include "tl_int.h"' 'private header'
 plant cli/util.c '#include "../lib/rctab/rctab.h"' 'private header'
 plant lib/rctab/rctab_tab.c 'static double x;' 'floating point'
+# the 80-column rule: 81 characters; ten tabs and a character (81
+# columns in 11 bytes); a comment is no exception
+plant lib/ctx.c "/* $(printf '%075d' 0) */" 'line of 81 columns'
+plant cli/util.c "$(printf '\t\t\t\t\t\t\t\t\t\t;')" 'line of 81 columns'
+plant lib/rctab/cvr_ess.c "static int x = $(printf '%065d' 0);" \
+    'line of 81 columns'
+
+# 80 columns, tabs and UTF-8 characters counted as the eye sees them,
+# is within the rule
+rm -rf "$tmp/t"
+mkdir -p "$tmp/t"
+cp -R lib cli "$tmp/t/"
+printf '\t/* %066d */\n\t\t\t\t\t\t\t\t\t/*1234*/\n/* \303\251%073d */\n' 0 0 \
+    >>"$tmp/t/lib/ctx.c"
+if LINT_LIB="$tmp/t/lib" LINT_CLI="$tmp/t/cli" sh scripts/lint.sh \
+    >"$tmp/out" 2>&1; then ok
+else bad "lint refuses lines of 80 columns: $(head -n 3 "$tmp/out")"; fi
+
+# TL_MUST_CHECK: ignoring the result of a fallible internal function is
+# a compile error under -Werror (CI)
+if command -v "${CC:-gcc}" >/dev/null 2>&1; then
+	for call in 'tl_vec_new(c, 4)' 'tl_text_check(c, "", 0)' \
+	    'tl_profile_begin(c, 0)' 'tl_result_elect(c, 0, 0)' \
+	    'tl_out_flush(0)' 'tl_fmt_csv(c, "", 0, 0, 0)'; do
+		printf '#include "tl_int.h"\nvoid f(teller_ctx *c);\n%s\n' \
+		    "void f(teller_ctx *c) { (void)c; $call; }" >"$tmp/mc.c"
+		if "${CC:-gcc}" -std=c11 -Iinclude -Ilib -Werror=unused-result \
+		    -c -o "$tmp/mc.o" "$tmp/mc.c" >"$tmp/out" 2>&1; then
+			bad "an ignored $call compiles"
+		elif grep -q 'unused-result' "$tmp/out"; then ok
+		else bad "$call: $(head -n 3 "$tmp/out")"; fi
+	done
+fi
 
 # a callback named open is the caller's, not a file-system call
 rm -rf "$tmp/t"

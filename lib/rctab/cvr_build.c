@@ -154,7 +154,8 @@ tl_cvrb_finish(struct tl_cvrb *b, struct tl_cvr *r)
 bool
 tl_cvr_parse_int(const char *s, size_t n, long *out)
 {
-	int64_t v = 0;
+	int64_t v;
+	uint64_t u;
 	bool neg = false;
 	size_t i = 0;
 
@@ -163,16 +164,11 @@ tl_cvr_parse_int(const char *s, size_t n, long *out)
 	if (s[0] == '-' || s[0] == '+') {
 		neg = s[0] == '-';
 		i = 1;
-		if (n == 1)
-			return false;
 	}
-	for (; i < n; i++) {
-		if (s[i] < '0' || s[i] > '9')
-			return false;
-		v = v * 10 + (s[i] - '0');
-		if (v > (int64_t)INT32_MAX + 1)
-			return false;
-	}
+	if (tl_text_uint(s + i, n - i, (uint64_t)INT32_MAX + 1, &u) !=
+	    (long)(n - i) || i == n)
+		return false;
+	v = (int64_t)u;
 	if (neg)
 		v = -v;
 	if (v > INT32_MAX || v < INT32_MIN)

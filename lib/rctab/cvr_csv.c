@@ -1178,8 +1178,9 @@ csv_header(struct rdr *d)
 	for (i = d->first; i < d->ncol; i++) {
 		struct fld *f = &TL_VEC_AT(p->flds, struct fld, i);
 		if (is_blank(f->p, f->n))
-			return tl_fail_at(ctx, TELLER_EPARSE, 1, 0, "column %d: "
-			    "blank candidate name in the header", i + 1);
+			return tl_fail_at(ctx, TELLER_EPARSE, 1, 0,
+			    "column %d: blank candidate name in the header",
+			    i + 1);
 		d->cands[i] = tl_strndup(ctx, f->p, f->n);
 		if (d->cands[i] == NULL)
 			return TELLER_ENOMEM;

@@ -29,16 +29,18 @@ struct tl_cvrb {
 };
 
 /* Set up b (vectors freed with the context). ENOMEM. */
-int tl_cvrb_init(teller_ctx *ctx, struct tl_cvrb *b);
+int tl_cvrb_init(teller_ctx *ctx, struct tl_cvrb *b) TL_MUST_CHECK;
 /* Forget the current record. */
 void tl_cvrb_reset(struct tl_cvrb *b);
 /* Copy s[0..n) into the pool, NUL-ended; *off is its offset. ENOMEM. */
-int tl_cvrb_add(struct tl_cvrb *b, const char *s, size_t n, size_t *off);
+int tl_cvrb_add(struct tl_cvrb *b, const char *s, size_t n, size_t *off)
+    TL_MUST_CHECK;
 /* Pointer to the pooled string at off (valid until the next add). */
 const char *tl_cvrb_str(const struct tl_cvrb *b, size_t off);
 /* Add a mark: candidate string s at rank. Ranks must be >= 1 and at
  * most ctx->lim.ranks (EPARSE / ELIMIT, message names the rank). */
-int tl_cvrb_mark(struct tl_cvrb *b, long rank, const char *s, size_t n);
+int tl_cvrb_mark(struct tl_cvrb *b, long rank, const char *s, size_t n)
+    TL_MUST_CHECK;
 /* Number of marks so far. */
 size_t tl_cvrb_nmarks(const struct tl_cvrb *b);
 /* Highest rank marked, 0 if none. */
@@ -46,7 +48,7 @@ long tl_cvrb_maxrank(const struct tl_cvrb *b);
 /* Group the marks into r->slots / r->nslots: increasing rank, strings at
  * one rank in the order they were added (CandidateRankingsList). The
  * other fields of r are left alone. ENOMEM. */
-int tl_cvrb_finish(struct tl_cvrb *b, struct tl_cvr *r);
+int tl_cvrb_finish(struct tl_cvrb *b, struct tl_cvr *r) TL_MUST_CHECK;
 
 /* Java Integer.parseInt on s[0..n): optional sign, ASCII digits, fits in
  * 32 bits. Returns false if Java would throw. */
@@ -59,13 +61,15 @@ int tl_cvr_max_ranks(const struct tl_cvr_source *src);
 /* Refuse JSON nested deeper than ctx->lim.depth (ELIMIT at the line and
  * column of the bracket that goes too deep; ctx->file names the input).
  * Strings are skipped correctly; the text need not be valid JSON. */
-int tl_cvr_json_depth(teller_ctx *ctx, const char *buf, size_t len);
+int tl_cvr_json_depth(teller_ctx *ctx, const char *buf, size_t len)
+    TL_MUST_CHECK;
 
 /* Map path, check depth, parse it with jansson. On success *root is a
  * new reference the caller must json_decref. Errors: EIO / ELIMIT from
  * mapping, EPARSE with jansson's line and column. ctx->file must be
  * set to path by the caller. */
-int tl_cvr_json_load(teller_ctx *ctx, const char *path, json_t **root);
+int tl_cvr_json_load(teller_ctx *ctx, const char *path, json_t **root)
+    TL_MUST_CHECK;
 
 /*
  * Streaming over a large JSON document without building it whole: the
@@ -87,14 +91,15 @@ struct tl_jmember {
  * (arena). EPARSE at the position of a syntax error found while scanning
  * (values are fully checked only when parsed), ELIMIT past lim.depth. */
 int tl_json_members(teller_ctx *ctx, const char *buf, size_t len,
-    struct tl_jmember **members, size_t *n);
+    struct tl_jmember **members, size_t *n) TL_MUST_CHECK;
 /* Parse one span (any JSON value) with file positions in errors. */
-int tl_json_span(teller_ctx *ctx, const struct tl_jspan *s, json_t **out);
+int tl_json_span(teller_ctx *ctx, const struct tl_jspan *s, json_t **out)
+    TL_MUST_CHECK;
 /* Call fn for each element of the array in span s, parsed alone. fn
  * gets a borrowed element (freed after it returns) and its index. */
 typedef int (*tl_json_elem_fn)(void *ud, size_t i, const json_t *elem);
 int tl_json_elements(teller_ctx *ctx, const struct tl_jspan *s,
-    tl_json_elem_fn fn, void *ud);
+    tl_json_elem_fn fn, void *ud) TL_MUST_CHECK;
 
 /*
  * Compact trees for the hot per-record values (a Dominion session, a CDF
@@ -129,21 +134,21 @@ struct tl_jdoc {
 	json_t *fb;           /* jansson tree of a fallback parse, or NULL */
 };
 /* Set up d (vectors freed with the context). ENOMEM. */
-int tl_jdoc_init(teller_ctx *ctx, struct tl_jdoc *d);
+int tl_jdoc_init(teller_ctx *ctx, struct tl_jdoc *d) TL_MUST_CHECK;
 /* Parse span s into d; *root valid until the next parse or free. Errors
  * are jansson's (tl_json_span), ELIMIT / ENOMEM. */
 int tl_jdoc_parse(teller_ctx *ctx, struct tl_jdoc *d,
-    const struct tl_jspan *s, const struct tl_jv **root);
+    const struct tl_jspan *s, const struct tl_jv **root) TL_MUST_CHECK;
 /* Release a fallback tree (the vectors stay for reuse). */
 void tl_jdoc_free(struct tl_jdoc *d);
 /* Scan buf[0..n) alone (tests): TELLER_OK if the fast scanner takes it
  * whole, else nonzero (no error recorded). */
 int tl_jdoc_fast(teller_ctx *ctx, struct tl_jdoc *d, const char *buf,
-    size_t n, const struct tl_jv **root);
+    size_t n, const struct tl_jv **root) TL_MUST_CHECK;
 /* tl_json_elements over compact trees. */
 typedef int (*tl_jv_elem_fn)(void *ud, size_t i, const struct tl_jv *e);
 int tl_json_elements_v(teller_ctx *ctx, const struct tl_jspan *s,
-    tl_jv_elem_fn fn, void *ud);
+    tl_jv_elem_fn fn, void *ud) TL_MUST_CHECK;
 
 /* First element of an array, NULL if none or v is not an array (as
  * json_array_foreach); the next sibling, NULL after the last. */
@@ -200,7 +205,8 @@ size_t tl_jpath_idx(struct tl_jpath *p, const char *name, size_t i);
 void tl_jpath_pop(struct tl_jpath *p, size_t old);
 
 /* Join dir and name with one '/' into a new arena string (NULL on OOM). */
-char *tl_cvr_path(teller_ctx *ctx, const char *dir, const char *name);
+char *tl_cvr_path(teller_ctx *ctx, const char *dir, const char *name)
+    TL_MUST_CHECK;
 
 /* The last component of path (after the last '/'). */
 const char *tl_cvr_basename(const char *path);
@@ -235,7 +241,7 @@ struct tl_xml {
 /* Parse buf (ctx->file names it). x->start/end/ud set by the caller;
  * zero x once, then reuse it for several files. */
 int tl_xml_parse(teller_ctx *ctx, struct tl_xml *x, const char *buf,
-    size_t len);
+    size_t len) TL_MUST_CHECK;
 /* Record an error at the parser's current line and column. */
 int tl_xml_fail(struct tl_xml *x, int err, const char *fmt, ...)
     TELLER_PRINTF(3, 4);

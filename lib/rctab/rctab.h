@@ -141,7 +141,7 @@ struct tl_rctab_cfg {
 /* Load and validate config path. Errors name the file and the field:
  * ECONFIG (invalid), EIO, EPARSE (not JSON). */
 int tl_rctab_config_load(teller_ctx *ctx, const char *path,
-    struct tl_rctab_cfg **out);
+    struct tl_rctab_cfg **out) TL_MUST_CHECK;
 
 /* ------------------------------------------------------------------ */
 /* running a config                                                     */
@@ -173,7 +173,7 @@ struct tl_rctab_opts {
 /* Read the CVRs of a loaded config, tabulate, and write the outputs.
  * ETIE when an interactive tie-break needs an answer not given. */
 int tl_rctab_run(teller_ctx *ctx, const struct tl_rctab_cfg *cfg,
-    const struct tl_rctab_opts *opts);
+    const struct tl_rctab_opts *opts) TL_MUST_CHECK;
 
 /* ------------------------------------------------------------------ */
 /* tabulation state shared by rctab_tab.c and rctab_out.c              */
@@ -229,10 +229,10 @@ struct tl_rview {
  * or "batch" and slice_id otherwise) as RCTab's JSON / CSV. */
 int tl_rctab_write_json(teller_ctx *ctx, const struct tl_rview *v,
     int slice, const char *slice_kind, const char *slice_id,
-    teller_write_fn w, void *ud);
+    teller_write_fn w, void *ud) TL_MUST_CHECK;
 int tl_rctab_write_csv(teller_ctx *ctx, const struct tl_rview *v,
     int slice, const char *slice_kind, const char *slice_id, bool crlf,
-    teller_write_fn w, void *ud);
+    teller_write_fn w, void *ud) TL_MUST_CHECK;
 
 /* ------------------------------------------------------------------ */
 /* xlsx (xlsx.c)                                                       */
@@ -251,7 +251,7 @@ typedef int (*tl_xlsx_row_fn)(teller_ctx *ctx, void *ud, long row,
 /* Stream the first worksheet of the workbook at path. EPARSE (not a
  * workbook, bad XML), ELIMIT (a member decompresses beyond the limits). */
 int tl_xlsx_read(teller_ctx *ctx, const char *path, tl_xlsx_row_fn fn,
-    void *ud);
+    void *ud) TL_MUST_CHECK;
 
 /* JSON pieces in Jackson's pretty-printer layout (rctab_out.c): a string
  * literal, a newline with the indent of a nesting level, and the start of

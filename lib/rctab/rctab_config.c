@@ -85,20 +85,17 @@ blank(const char *s)
 static bool
 parse_int(const char *s, long long lo, long long hi, long long *out)
 {
-	long long v = 0;
+	long long v;
+	uint64_t u;
 	bool neg = false;
+	long k;
 
 	if (*s == '-' || *s == '+')
 		neg = *s++ == '-';
-	if (*s == '\0')
+	k = tl_text_uint(s, strlen(s), (uint64_t)1 << 48, &u);
+	if (k <= 0 || s[k] != '\0')
 		return false;
-	for (; *s != '\0'; s++) {
-		if (*s < '0' || *s > '9')
-			return false;
-		v = v * 10 + (*s - '0');
-		if (v > (1LL << 48))
-			return false;
-	}
+	v = (long long)u;
 	if (neg)
 		v = -v;
 	if (v < lo || v > hi)

@@ -23,8 +23,10 @@
 /* One cvrFileSources[] entry, validated by the config reader. Strings
  * are NUL-terminated, "" when unset; indexes are 1-based, 0 when unset. */
 struct tl_cvr_source {
-	const char *provider;   /* ess dominion cdf clearBallot hart genericCsv */
-	const char *path;       /* filePath resolved against the config folder */
+	const char *provider;   /* ess dominion cdf clearBallot hart
+				 * genericCsv */
+	const char *path;       /* filePath resolved against the config
+				 * folder */
 	const char *raw_path;   /* filePath as written in the config */
 	const char *contest_id; /* contestId */
 	int first_vote_col;     /* firstVoteColumnIndex */
@@ -97,17 +99,17 @@ typedef int (*tl_cvr_fn)(teller_ctx *ctx, void *ud, const struct tl_cvr *r);
  * order. Errors name the file and the line/row, JSON path or zip member:
  * EIO (missing file/folder), EPARSE, ELIMIT (zip bomb, depth), ENOMEM. */
 int tl_cvr_read_ess(teller_ctx *ctx, const struct tl_cvr_source *src,
-    tl_cvr_fn fn, void *ud);
+    tl_cvr_fn fn, void *ud) TL_MUST_CHECK;
 int tl_cvr_read_dominion(teller_ctx *ctx, const struct tl_cvr_source *src,
-    tl_cvr_fn fn, void *ud);
+    tl_cvr_fn fn, void *ud) TL_MUST_CHECK;
 int tl_cvr_read_cdf(teller_ctx *ctx, const struct tl_cvr_source *src,
-    tl_cvr_fn fn, void *ud);
+    tl_cvr_fn fn, void *ud) TL_MUST_CHECK;
 int tl_cvr_read_clearballot(teller_ctx *ctx, const struct tl_cvr_source *src,
-    tl_cvr_fn fn, void *ud);
+    tl_cvr_fn fn, void *ud) TL_MUST_CHECK;
 int tl_cvr_read_hart(teller_ctx *ctx, const struct tl_cvr_source *src,
-    tl_cvr_fn fn, void *ud);
+    tl_cvr_fn fn, void *ud) TL_MUST_CHECK;
 int tl_cvr_read_csv(teller_ctx *ctx, const struct tl_cvr_source *src,
-    tl_cvr_fn fn, void *ud);
+    tl_cvr_fn fn, void *ud) TL_MUST_CHECK;
 
 /* The CVR providers (cvr_provider.c): the name a config gives, the
  * reader, and the rules that differ between them (rctab.md 7). */
@@ -135,10 +137,11 @@ const struct tl_cvr_provider *tl_cvr_provider_at(int i);
  * data[0..len), against src's key (cvr_hartsig.c). EPARSE naming
  * sigpath when it is not a valid signature of that file by that key. */
 int tl_hart_sig_verify(teller_ctx *ctx, const struct tl_cvr_source *src,
-    const char *path, const char *sigpath, const char *data, size_t len);
+    const char *path, const char *sigpath, const char *data, size_t len)
+    TL_MUST_CHECK;
 /* Read an <RSAKeyValue><Modulus>..</Modulus><Exponent>..</Exponent>
  * file (as RCTab's public_key.txt) into base64 strings on ctx's arena. */
 int tl_hart_key_load(teller_ctx *ctx, const char *path,
-    const char **modulus, const char **exponent);
+    const char **modulus, const char **exponent) TL_MUST_CHECK;
 
 #endif

@@ -107,7 +107,8 @@ cdf_ballot(struct tl_rtab *t, const struct tl_cvr *r, uint32_t rec)
 	b.idoff = (uint32_t)t->cdfids->len;
 	b.prec = -1;
 	if (r->precinct != NULL) {
-		b.prec = tl_rtab_strtab_get(t->ctx, &t->cdfprec, r->precinct, true);
+		b.prec = tl_rtab_strtab_get(t->ctx, &t->cdfprec,
+		    r->precinct, true);
 		if (b.prec < 0)
 			return TELLER_ENOMEM;
 	}

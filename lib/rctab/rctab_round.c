@@ -574,8 +574,8 @@ identify_winners(struct tl_rtab *t, int round, int *win, bool *tie)
 	    (t->seats == 1 && n == 0 && nact == 2 && unfilled == 1)) {
 		n = with_tally(t, round, extreme(t, round, true), win);
 		if (n > 1) {
-			if ((rc = tl_rtab_tiebreak(t, round, win, n, true, &c)) !=
-			    TELLER_OK)
+			if ((rc = tl_rtab_tiebreak(t, round, win, n, true,
+			    &c)) != TELLER_OK)
 				return -1;
 			win[0] = c;
 			n = 1;
@@ -666,7 +666,8 @@ eliminate(struct tl_rtab *t, int round, int *out, bool *tie)
 	}
 	n = with_tally(t, round, extreme(t, round, false), out);
 	if (n > 1) {
-		if ((rc = tl_rtab_tiebreak(t, round, out, n, false, &c)) != TELLER_OK)
+		if ((rc = tl_rtab_tiebreak(t, round, out, n, false,
+		    &c)) != TELLER_OK)
 			return -1;
 		out[0] = c;
 		*tie = true;

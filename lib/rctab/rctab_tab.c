@@ -306,7 +306,8 @@ write_outputs(struct tl_rtab *t)
 			char uniq[420];
 			tl_rctab_sanitize(sid, sizeof sid, ids[s], false);
 			snprintf(uniq, sizeof uniq, "%s", sid);
-			while (tl_rtab_strtab_get(t->ctx, &seen, uniq, false) >= 0)
+			while (tl_rtab_strtab_get(t->ctx, &seen, uniq,
+			    false) >= 0)
 				snprintf(uniq, sizeof uniq, "%s_%d", sid,
 				    ++dup);
 			if (tl_rtab_strtab_get(t->ctx, &seen, uniq, true) < 0)

@@ -160,19 +160,20 @@ tl_rtab_uses_surplus(const struct tl_rtab *t)
 
 /* interned strings (rctab_read.c): index of s, added if add; -1 absent,
  * -2 out of memory */
-int tl_rtab_strtab_init(teller_ctx *ctx, struct strtab *t);
+int tl_rtab_strtab_init(teller_ctx *ctx, struct strtab *t) TL_MUST_CHECK;
 int tl_rtab_strtab_get(teller_ctx *ctx, struct strtab *t, const char *s,
-    bool add);
+    bool add) TL_MUST_CHECK;
 /* The token of a CVR string, added if new; -1 out of memory. */
 int tl_rtab_tok_get(struct tl_rtab *t, const char *s);
 /* Read every source in order into t's records (rctab_read.c). */
-int tl_rtab_read_sources(struct tl_rtab *t);
+int tl_rtab_read_sources(struct tl_rtab *t) TL_MUST_CHECK;
 /* The round loop of one pass (rctab_round.c). */
-int tl_rtab_tabulate(struct tl_rtab *t);
+int tl_rtab_tabulate(struct tl_rtab *t) TL_MUST_CHECK;
 int tl_rtab_tiebreak(struct tl_rtab *t, int round, int *tied, int n,
-    bool winner, int *out);
+    bool winner, int *out) TL_MUST_CHECK;
 void tl_rtab_sort_by_name(const struct tl_rtab *t, int *ids, int n);
 /* The CDF export of the records read (rctab_cdf.c). */
-int tl_rtab_cdf_write(struct tl_rtab *t, teller_write_fn w, void *ud);
+int tl_rtab_cdf_write(struct tl_rtab *t, teller_write_fn w, void *ud)
+    TL_MUST_CHECK;
 
 #endif

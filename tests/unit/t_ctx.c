@@ -133,9 +133,10 @@ memory(void)
 
 	v = tl_vec_new(ctx, sizeof(int));
 	CHECK(v != NULL, "vec");
-	for (i = 0; v != NULL && i < 10000; i++)
-		tl_vec_push(ctx, v, &i);
-	ok = v != NULL && v->len == 10000;
+	ok = true;
+	for (i = 0; ok && v != NULL && i < 10000; i++)
+		ok = tl_vec_push(ctx, v, &i) != NULL;
+	ok = ok && v != NULL && v->len == 10000;
 	for (i = 0; ok && i < 10000; i++)
 		if (TL_VEC_AT(v, int, i) != i)
 			ok = 0;

@@ -558,8 +558,8 @@ t_twin(void)
 	    "\"Candidate 3\",\"Carrie \"\"C\"\" Third\",\n";
 	static const char *const titles[][2] = {
 		{ "\"Wardy McWard Town\",", "Wardy McWard Town" },
-		{ "\"\"Ward 11 - Bishopton, Bridge\"\",", "Ward 11 - Bishopton, "
-		  "Bridge" },
+		{ "\"\"Ward 11 - Bishopton, Bridge\"\",",
+		  "Ward 11 - Bishopton, Bridge" },
 		{ "\"\"\"\"Ward 5 - Kilmarnock South\"\" \"\",",
 		  "Ward 5 - Kilmarnock South" },
 		{ "\"Ward\",5", "Ward" },

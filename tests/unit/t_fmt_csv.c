@@ -73,7 +73,8 @@ rd(const char *src, size_t len, char *out, size_t cap, long *line, long *col)
 	if (rc == TELLER_OK) {
 		char d[4096];
 		for (i = 0; i < c->ncand; i++) {
-			strncat(out, TL_CAND(c, i)->name, cap - strlen(out) - 1);
+			strncat(out, TL_CAND(c, i)->name,
+			    cap - strlen(out) - 1);
 			if (TL_CAND(c, i)->party[0] != '\0') {
 				strncat(out, "/", cap - strlen(out) - 1);
 				strncat(out, TL_CAND(c, i)->party,
@@ -143,7 +144,8 @@ layout_a(void)
 	    "C/Green A #1:A,C;");
 	ok("rank1,rank2\n\"Smith, J\",\"O\"\"Neil\"\n",
 	    "Smith, J O\"Neil #1:Smith, J,O\"Neil;");
-	ok("rank1,rank2\n\"multi\nline\",B\n", "multi\nline B #1:multi\nline,B;");
+	ok("rank1,rank2\n\"multi\nline\",B\n",
+	    "multi\nline B #1:multi\nline,B;");
 	ok("rank1\nA\n\n\nB\n", "A B #1:A;1:B;");
 	ok("rank1,rank2\n A , B \n", "A B #1:A,B;");
 	ok("rank1,rank2\nA|A,B\n", "A B #1:A,B;");
@@ -188,7 +190,8 @@ shared_generic(void)
 	CHECK(teller_read(ctx, TELLER_FMT_AUTO, path, buf, n, &c, &p) ==
 	    TELLER_OK, "%s", teller_errmsg(ctx));
 	if (teller_errcode(ctx) == TELLER_OK) {
-		CHECK_INT(c->ncand, 5); /* Response ID, precinct, batch skipped */
+		/* Response ID, precinct, batch skipped */
+		CHECK_INT(c->ncand, 5);
 		CHECK_STR(TL_CAND(c, 0)->name, "Lettuce");
 		CHECK_STR(TL_CAND(c, 4)->name, "Write-In");
 		CHECK_INT(p->lines, 26);
@@ -319,7 +322,8 @@ oom(void)
 		char *big = malloc(cap);
 		int i;
 
-		n += (size_t)snprintf(big, cap, "id,weight,rank1,rank2,rank3\n");
+		n += (size_t)snprintf(big, cap,
+		    "id,weight,rank1,rank2,rank3\n");
 		for (i = 0; i < 3000 && n + 64 < cap; i++)
 			n += (size_t)snprintf(big + n, cap - n,
 			    "b%d,%d.%d,C%d,C%d|C%d,\"C%d\"\n", i, i % 7 + 1,

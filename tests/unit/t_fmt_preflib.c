@@ -49,7 +49,8 @@ rd(const char *src, enum teller_format fmt, char *out, size_t cap,
 		     r = tl_rank_next(r)) {
 			int q;
 			if (!first)
-				m += (size_t)snprintf(b + m, sizeof(b) - m, ",");
+				m += (size_t)snprintf(b + m, sizeof(b) - m,
+				    ",");
 			first = false;
 			for (q = 0; q < r.n; q++)
 				m += (size_t)snprintf(b + m, sizeof(b) - m,

@@ -107,7 +107,8 @@ arithmetic(void)
 	CHECK_INT(tl_num_div(ctx, INT64_MIN, -1, TL_ROUND_DOWN, &r),
 	    TELLER_EOVERFLOW);
 	teller_errclear(ctx);
-	/* surplus-style: 1234567 * 3 / 7 at HALF_EVEN, exact answer 529100.142.. */
+	/* surplus-style: 1234567 * 3 / 7 at HALF_EVEN, exact answer
+	 * 529100.142.. */
 	CHECK_INT(tl_num_muldiv(ctx, 1234567, 3, 7, TL_ROUND_HALF_EVEN, &r),
 	    TELLER_OK);
 	CHECK_INT(r, 529100);

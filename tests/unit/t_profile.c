@@ -238,9 +238,9 @@ contest(void)
 
 	teller_ctx_new(NULL, &ctx);
 	c = tl_contest_new(ctx);
-	tl_contest_add(ctx, c, "Ann Lee", 3, "Red", 3); /* "Ann" */
-	tl_contest_add(ctx, c, "Bob", 3, NULL, 0);
-	tl_contest_add(ctx, c, "Cy", 2, "", 0);
+	CHECK_INT(tl_contest_add(ctx, c, "Ann Lee", 3, "Red", 3), 0); /* Ann */
+	CHECK_INT(tl_contest_add(ctx, c, "Bob", 3, NULL, 0), 1);
+	CHECK_INT(tl_contest_add(ctx, c, "Cy", 2, "", 0), 2);
 	CHECK_INT(teller_contest_ncand(c), 3);
 	CHECK_STR(teller_contest_name(c, 0), "Ann");
 	CHECK_STR(teller_contest_party(c, 0), "Red");
@@ -267,24 +267,68 @@ contest(void)
 	n = tl_pat_clean(c, p, TL_PAT(p, 0), out, 1, NULL);
 	CHECK(n == 1 && out[0] == 1, "max respected");
 
-	tl_contest_add(ctx, c, "Bob", 3, NULL, 0);
+	CHECK_INT(tl_contest_add(ctx, c, "Bob", 3, NULL, 0), 3);
 	CHECK_INT(tl_contest_check_names(ctx, c), TELLER_EDUP);
 	teller_ctx_free(ctx);
 
 	teller_ctx_new(NULL, &ctx);
 	c = tl_contest_new(ctx);
-	tl_contest_add(ctx, c, "", 0, NULL, 0);
+	CHECK_INT(tl_contest_add(ctx, c, "", 0, NULL, 0), 0);
 	CHECK_INT(tl_contest_check_names(ctx, c), TELLER_EPARSE);
 	teller_ctx_free(ctx);
 	teller_ctx_new(NULL, &ctx);
 	c = tl_contest_new(ctx);
-	tl_contest_add(ctx, c, "Zo\xc3", 3, NULL, 0);
+	CHECK_INT(tl_contest_add(ctx, c, "Zo\xc3", 3, NULL, 0), 0);
 	CHECK_INT(tl_contest_check_names(ctx, c), TELLER_EENCODING);
 	teller_ctx_free(ctx);
 	teller_ctx_new(NULL, &ctx);
 	c = tl_contest_new(ctx);
-	tl_contest_add(ctx, c, "\xed\xa0\x80", 3, NULL, 0); /* surrogate */
+	/* a surrogate */
+	CHECK_INT(tl_contest_add(ctx, c, "\xed\xa0\x80", 3, NULL, 0), 0);
 	CHECK_INT(tl_contest_check_names(ctx, c), TELLER_EENCODING);
+	teller_ctx_free(ctx);
+}
+
+/* What readers set through profile.c rather than by hand: ncand grows
+ * only, lines, and the ids (made once, taken once). */
+static void
+readers(void)
+{
+	teller_ctx *ctx;
+	struct teller_profile *p;
+	struct tl_strtab *ids, mine;
+
+	if (teller_ctx_new(NULL, &ctx) != TELLER_OK)
+		return;
+	p = tl_profile_new(ctx, 2);
+	CHECK(p != NULL, "profile");
+	if (p == NULL) {
+		teller_ctx_free(ctx);
+		return;
+	}
+	tl_profile_set_ncand(p, 4);
+	CHECK_INT(p->ncand, 4);
+	tl_profile_set_ncand(p, 3);
+	CHECK_INT(p->ncand, 4);
+	CHECK_INT(add(ctx, p, "A", 3), TELLER_OK);
+	CHECK_INT(p->lines, 1);
+	tl_profile_set_lines(p, 3);
+	CHECK_INT(p->lines, 3);
+	CHECK(p->ids == NULL, "no ids before they are asked for");
+	ids = tl_profile_ids(ctx, p);
+	CHECK(ids != NULL && ids == p->ids, "ids made");
+	CHECK(ids != NULL && tl_strtab_add(ctx, ids, "x", 1) == 0, "id");
+	CHECK(tl_profile_ids(ctx, p) == ids, "the same ids again");
+	CHECK(tl_strtab_init(ctx, &mine) == TELLER_OK, "strtab");
+	CHECK_INT(tl_profile_take_ids(ctx, p, &mine), TELLER_EINTERNAL);
+	teller_ctx_free(ctx);
+	if (teller_ctx_new(NULL, &ctx) != TELLER_OK)
+		return;
+	p = tl_profile_new(ctx, 2);
+	CHECK(p != NULL && tl_strtab_init(ctx, &mine) == TELLER_OK &&
+	    tl_strtab_add(ctx, &mine, "y", 1) == 0, "setup");
+	CHECK(p != NULL && tl_profile_take_ids(ctx, p, &mine) == TELLER_OK &&
+	    p->ids != NULL && tl_strtab_find(p->ids, "y", 1) == 0, "taken");
 	teller_ctx_free(ctx);
 }
 
@@ -330,5 +374,6 @@ main(void)
 	weights();
 	limits();
 	contest();
+	readers();
 	return h_done();
 }

@@ -213,7 +213,8 @@ jstr(const char *s)
 		return "";
 	tl_out_init(&o, ctx, jw, NULL);
 	tl_rctab_jstr(&o, s);
-	tl_out_flush(&o);
+	if (tl_out_flush(&o) != TELLER_OK)
+		jout[0] = '\0';
 	teller_ctx_free(ctx);
 	return jout;
 }

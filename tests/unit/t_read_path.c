@@ -57,8 +57,8 @@ put(struct buf *b, const char *s)
  * the fast path hands over (skipped rank, equal ranks, comment, CRLF,
  * blank line, decimal weight). One ballot in 16 is a blank paper
  * ("w 0"), one in 16 marks a candidate again at a later rank: both are
- * plain lines too (with no more ranks than candidates). bad_at > 0: that ballot has a candidate number out
- * of range.
+ * plain lines too (with no more ranks than candidates). bad_at > 0: that
+ * ballot has a candidate number out of range.
  */
 static void
 gen(struct buf *b, unsigned seed, int nb, const char *sep, bool special,
@@ -337,8 +337,9 @@ test_add_cells(void)
 			    p2->pats->len && TL_PAT(q, 0)->w == 2 *
 			    TL_PAT(p2, 0)->w, "merge twice");
 			/* an open pattern refuses add_cells */
-			tl_profile_begin(c2, q);
-			tl_profile_rank(c2, q, cells[0], 0);
+			CHECK(tl_profile_begin(c2, q) == TELLER_OK &&
+			    tl_profile_rank(c2, q, cells[0], 0) == TELLER_OK,
+			    "open a pattern");
 			CHECK(tl_profile_add_cells(c2, q, b, 1, &done) ==
 			    TELLER_EINTERNAL, "open pattern");
 		}

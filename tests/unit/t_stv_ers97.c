@@ -246,9 +246,9 @@ refusals(void)
 		CHECK_STAGE(r, 1, 1, "5.00", "5.1.2 (withdrawn passed over)");
 	}
 	TL_CAND(c, 0)->withdrawn = false;
-	tl_profile_begin(ctx, p);
-	tl_profile_rank(ctx, p, eq, 2);
-	tl_profile_end(ctx, p, 1);
+	CHECK(tl_profile_begin(ctx, p) == TELLER_OK &&
+	    tl_profile_rank(ctx, p, eq, 2) == TELLER_OK &&
+	    tl_profile_end(ctx, p, 1) == TELLER_OK, "add a paper");
 	/* an equal ranking at the first preference rejects the paper */
 	r = tt_count(ctx, "stv-ers97", c, p, 1, &rc);
 	CHECK_INT(rc, TELLER_OK);

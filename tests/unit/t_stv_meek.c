@@ -160,9 +160,9 @@ case_equal(void)
 
 	teller_ctx_new(NULL, &ctx);
 	CHECK(tt_build(ctx, "A B C", b, 1, &c, &p) == 0, "build");
-	tl_profile_begin(ctx, p);
-	tl_profile_rank(ctx, p, ab, 2);
-	tl_profile_end(ctx, p, 4);
+	CHECK(tl_profile_begin(ctx, p) == TELLER_OK &&
+	    tl_profile_rank(ctx, p, ab, 2) == TELLER_OK &&
+	    tl_profile_end(ctx, p, 4) == TELLER_OK, "add a paper");
 	r = tt_count(ctx, "stv-meek", c, p, 1, &rc);
 	CHECK_INT(rc, TELLER_OK);
 	if (r == NULL)

@@ -177,9 +177,9 @@ refusal(void)
 
 	teller_ctx_new(NULL, &ctx);
 	CHECK(tt_build(ctx, "A B C", b, 1, &c, &p) == 0, "build");
-	tl_profile_begin(ctx, p);
-	tl_profile_rank(ctx, p, ab, 2);
-	tl_profile_end(ctx, p, 1);
+	CHECK(tl_profile_begin(ctx, p) == TELLER_OK &&
+	    tl_profile_rank(ctx, p, ab, 2) == TELLER_OK &&
+	    tl_profile_end(ctx, p, 1) == TELLER_OK, "add a paper");
 	/* equal first preferences: that paper is rejected, the count goes
 	 * on (A: 3 + 1 = 4 of 6 papers, 1 rejected) */
 	CHECK(tt_count(ctx, "stv-wigm", c, p, 1, &rc) != NULL, "a result");

@@ -100,7 +100,8 @@ to_csv(const struct elec *e, struct buf *b)
 	}
 	bput(b, "weight,rank1,rank2\n", 19);
 	for (r = e->rows; r->w > 0; r++) {
-		snprintf(line, sizeof(line), "%lld,%s,%s\n", r->w, r->c1, r->c2);
+		snprintf(line, sizeof(line), "%lld,%s,%s\n", r->w, r->c1,
+		    r->c2);
 		bput(b, line, strlen(line));
 	}
 }
