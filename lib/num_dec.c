@@ -8,7 +8,7 @@
  */
 #include <string.h>
 
-#include "rctab.h"
+#include "rctab/rctab.h"
 
 static const tl_i128 I128_MAX = (tl_i128)(((tl_u128)1 << 127) - 1);
 
