@@ -99,8 +99,8 @@ cdf_snapshot(struct tl_rtab *t, struct tl_out *o, const struct rrec *rec,
 		const char *name = strs[sel[i].tok];
 		const char *alloc = "unknown";
 		struct tl_dec nv = tl_dec_int(1);
-		char frac[TL_DEC_BUFSZ] = "";
-		tl_i128 ip, one = 1;
+		char frac[TL_DEC_BUFSZ] = "", ibuf[TL_DEC_BUFSZ];
+		struct tl_dec ip, rem;
 		if (ev != NULL) {
 			/* the snapshot data: kept values of earlier winners,
 			 * then the recipient with its FTV */
@@ -123,11 +123,9 @@ cdf_snapshot(struct tl_rtab *t, struct tl_out *o, const struct rrec *rec,
 			}
 			alloc = found ? "yes" : "no";
 		}
-		for (j = 0; j < nv.s; j++)
-			one *= 10;
-		ip = nv.v / one;
-		if (!(nv.v == 1 && nv.s == 0) && nv.v % one > 0) {
-			struct tl_dec rem = { nv.v % one, nv.s };
+		tl_dec_split(nv, &ip, &rem);
+		tl_dec_str(ibuf, ip);
+		if (tl_dec_sign(rem) > 0) {
 			tl_dec_str(frac, rem);
 			memmove(frac, frac + 1, strlen(frac));
 		}
@@ -155,7 +153,7 @@ cdf_snapshot(struct tl_rtab *t, struct tl_out *o, const struct rrec *rec,
 			tl_rctab_jfield(o, 6, &f4, "IsAllocable");
 			tl_rctab_jstr(o, alloc);
 			tl_rctab_jfield(o, 6, &f4, "NumberVotes");
-			tl_out_fmt(o, "%lld", (long long)ip);
+			tl_out_str(o, ibuf);
 			tl_rctab_jfield(o, 6, &f4, "Rank");
 			tl_out_fmt(o, "%d", sel[i].ranks[j]);
 			tl_rctab_jindent(o, 5);

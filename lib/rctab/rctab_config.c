@@ -471,7 +471,7 @@ load_rules(teller_ctx *ctx, struct tl_rctab_cfg *cfg, json_t *r)
 			    s);
 		/* pct.divide(100, scale + 2, HALF_UP) (rctab.md 3.5) */
 		if ((rc = tl_dec_div(ctx, p, hundred, p.s + 2,
-		    TL_DEC_HALF_UP, &cfg->pct)) != TELLER_OK)
+		    TL_ROUND_HALF_UP, &cfg->pct)) != TELLER_OK)
 			return rc;
 	}
 	/* cross-field rules (rctab.md 3.5) */

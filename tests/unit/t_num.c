@@ -24,7 +24,8 @@ div_modes(int64_t a, int64_t c, const int64_t want[6])
 		    (long long)a, (long long)c, m, (long long)q,
 		    (long long)want[m]);
 		/* muldiv with b = 1 must agree */
-		tl_num_muldiv(ctx, a, 1, c, (enum tl_round)m, &q2);
+		CHECK_INT(tl_num_muldiv(ctx, a, 1, c, (enum tl_round)m, &q2),
+		    TELLER_OK);
 		CHECK(q2 == want[m], "muldiv %lld/%lld mode %d = %lld",
 		    (long long)a, (long long)c, m, (long long)q2);
 	}
