@@ -25,17 +25,66 @@ u_make(uint64_t hi, uint64_t lo)
 	return ((u128)hi << 64) | lo;
 }
 
-static inline uint64_t u_lo(u128 a) { return (uint64_t)a; }
-static inline uint64_t u_hi(u128 a) { return (uint64_t)(a >> 64); }
-static inline u128 u_add(u128 a, u128 b) { return a + b; }
-static inline u128 u_sub(u128 a, u128 b) { return a - b; }
+static inline uint64_t
+u_lo(u128 a)
+{
+	return (uint64_t)a;
+}
+
+static inline uint64_t
+u_hi(u128 a)
+{
+	return (uint64_t)(a >> 64);
+}
+
+static inline u128
+u_add(u128 a, u128 b)
+{
+	return a + b;
+}
+
+static inline u128
+u_sub(u128 a, u128 b)
+{
+	return a - b;
+}
+
 /* the low 128 bits of a * b */
-static inline u128 u_mul(u128 a, u128 b) { return a * b; }
-static inline u128 u_mul64(uint64_t a, uint64_t b) { return (u128)a * b; }
-static inline bool u_lt(u128 a, u128 b) { return a < b; }
-static inline bool u_eq(u128 a, u128 b) { return a == b; }
-static inline bool s_lt(u128 a, u128 b) { return (s128)a < (s128)b; }
-static inline u128 u_shl1(u128 a) { return a << 1; }
+static inline u128
+u_mul(u128 a, u128 b)
+{
+	return a * b;
+}
+
+static inline u128
+u_mul64(uint64_t a, uint64_t b)
+{
+	return (u128)a * b;
+}
+
+static inline bool
+u_lt(u128 a, u128 b)
+{
+	return a < b;
+}
+
+static inline bool
+u_eq(u128 a, u128 b)
+{
+	return a == b;
+}
+
+static inline bool
+s_lt(u128 a, u128 b)
+{
+	return (s128)a < (s128)b;
+}
+
+static inline u128
+u_shl1(u128 a)
+{
+	return a << 1;
+}
 
 /* a / b and *rem = a % b, b != 0. */
 static inline u128
@@ -90,8 +139,17 @@ u_make(uint64_t hi, uint64_t lo)
 	return r;
 }
 
-static inline uint64_t u_lo(u128 a) { return a.lo; }
-static inline uint64_t u_hi(u128 a) { return a.hi; }
+static inline uint64_t
+u_lo(u128 a)
+{
+	return a.lo;
+}
+
+static inline uint64_t
+u_hi(u128 a)
+{
+	return a.hi;
+}
 
 static inline u128
 u_add(u128 a, u128 b)
@@ -232,11 +290,35 @@ s_mul_ovf(u128 a, u128 b, u128 *out)
 #endif
 
 /* Built on the primitives above, the same for both variants. */
-static inline u128 u_of(uint64_t v) { return u_make(0, v); }
-static inline bool u_is0(u128 a) { return (u_lo(a) | u_hi(a)) == 0; }
-static inline bool s_neg(u128 a) { return (u_hi(a) >> 63) != 0; }
-static inline u128 s_negate(u128 a) { return u_sub(u_of(0), a); }
-static inline u128 s_abs(u128 a) { return s_neg(a) ? s_negate(a) : a; }
+static inline u128
+u_of(uint64_t v)
+{
+	return u_make(0, v);
+}
+
+static inline bool
+u_is0(u128 a)
+{
+	return (u_lo(a) | u_hi(a)) == 0;
+}
+
+static inline bool
+s_neg(u128 a)
+{
+	return (u_hi(a) >> 63) != 0;
+}
+
+static inline u128
+s_negate(u128 a)
+{
+	return u_sub(u_of(0), a);
+}
+
+static inline u128
+s_abs(u128 a)
+{
+	return s_neg(a) ? s_negate(a) : a;
+}
 
 static inline u128
 s_of(int64_t v)
@@ -245,7 +327,11 @@ s_of(int64_t v)
 }
 
 /* 2^127 - 1, the largest signed value. */
-static inline u128 s_max(void) { return u_make(UINT64_MAX >> 1, UINT64_MAX); }
+static inline u128
+s_max(void)
+{
+	return u_make(UINT64_MAX >> 1, UINT64_MAX);
+}
 
 /* a << n and a >> n, 0 <= n < 128. */
 static u128
@@ -511,7 +597,6 @@ tl_num_parse(const char *s, size_t n, int dp, tl_fix *out)
 	*out = neg ? -(int64_t)acc : (int64_t)acc;
 	return 0;
 }
-
 
 int64_t
 tl_num_fmul53(uint64_t m, uint32_t n)
