@@ -81,7 +81,7 @@ $(B)/tests/%: tests/unit/%.c $(B)/libteller.a $(B)/cli/files.o \
 		$(PKG_LIBS) $(LDFLAGS)
 
 # t_num once more with the numeric module built -DTL_NO_INT128: the
-# portable 64-bit limbs must give what the compiler's __int128 gives.
+# portable 64-bit limbs must give what the compiler's 128-bit type gives.
 NUM_SRC = lib/num.c lib/num_dec.c
 $(B)/tests/t_num_limbs: tests/unit/t_num.c $(NUM_SRC) $(B)/libteller.a \
 		tests/harness.h | deps

@@ -480,7 +480,7 @@ decimals(void)
 }
 
 /* FNV-1a over the results of many pseudo-random operations on values of
- * every size: the figure is the __int128 build's, and the limbs build
+ * every size: the figure is the 128-bit type's build, and the limbs build
  * must reach the same one. */
 static uint64_t fnv = UINT64_C(14695981039346656037);
 
