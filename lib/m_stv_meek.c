@@ -256,7 +256,7 @@ dist_eq(struct meek *m, size_t k, uint32_t i, tl_g w, long *work)
 		if (m->state[c] != STV_HOPEFUL && m->state[c] != STV_ELECTED)
 			continue;
 		if ((rc = tl_g_mul(m->ctx, share, m->kf[c], &keep)) != 0 ||
-		    (rc = tl_g_sub(m->ctx, tl_g_one(), m->kf[c], &left)) ||
+		    (rc = tl_g_sub(m->ctx, tl_g_one(), m->kf[c], &left)) != 0 ||
 		    (rc = tl_g_mul(m->ctx, share, left, &rest)) != 0 ||
 		    (rc = gadd(m, &m->vote[c], keep, mult)) != 0 ||
 		    (rc = dist_eq(m, k, i + 1, rest, work)) != 0)

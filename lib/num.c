@@ -477,7 +477,8 @@ static int
 narrow(teller_ctx *ctx, u128 v, int64_t *out)
 {
 	if (u_hi(v) != (uint64_t)((int64_t)u_lo(v) >> 63))
-		return tl_fail(ctx, TELLER_EOVERFLOW, "value overflows 64 bits");
+		return tl_fail(ctx, TELLER_EOVERFLOW, "value overflows 64 "
+		    "bits");
 	*out = (int64_t)u_lo(v);
 	return TELLER_OK;
 }

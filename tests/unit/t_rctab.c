@@ -138,14 +138,17 @@ t_arith(void)
 	CHECK_STR(ddstr(q), "0.9999");
 	/* Droop: 29 / 4 -> 7 + 1 = 8; HB at 4 places: 7.2500 + 0.0001 */
 	v = tl_dec_int(29);
-	CHECK_INT(tl_dec_div(ctx, v, tl_dec_int(4), 0, TL_ROUND_DOWN, &q), TELLER_OK);
+	CHECK_INT(tl_dec_div(ctx, v, tl_dec_int(4), 0, TL_ROUND_DOWN, &q),
+	    TELLER_OK);
 	CHECK_STR(ddstr(q), "7");
-	CHECK_INT(tl_dec_div(ctx, v, tl_dec_int(4), 4, TL_ROUND_DOWN, &q), TELLER_OK);
+	CHECK_INT(tl_dec_div(ctx, v, tl_dec_int(4), 4, TL_ROUND_DOWN, &q),
+	    TELLER_OK);
 	p = tl_dec_make(1, 4);
 	CHECK_INT(tl_dec_add(ctx, q, p, &r), TELLER_OK);
 	CHECK_STR(ddstr(r), "7.2501");
 	/* Hare rounds up: 29 / 3 -> 10 */
-	CHECK_INT(tl_dec_div(ctx, v, tl_dec_int(3), 0, TL_ROUND_UP, &q), TELLER_OK);
+	CHECK_INT(tl_dec_div(ctx, v, tl_dec_int(3), 0, TL_ROUND_UP, &q),
+	    TELLER_OK);
 	CHECK_STR(ddstr(q), "10");
 	/* surplus fraction 2/10 at 4 places; 1 x 0.2000 = 0.2000 */
 	CHECK_INT(tl_dec_div(ctx, tl_dec_int(2), tl_dec_int(10), 4,
