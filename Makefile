@@ -47,7 +47,7 @@ CLI_SRC = $(sort $(wildcard cli/*.c))
 UNIT_SRC = $(sort $(wildcard tests/unit/t_*.c))
 LIB_OBJ = $(LIB_SRC:%.c=$(B)/%.o)
 CLI_OBJ = $(CLI_SRC:%.c=$(B)/%.o)
-UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
+UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%) $(B)/tests/t_num_limbs
 FUZZ_SRC = $(sort $(wildcard fuzz/fuzz_*.c))
 REPLAY_BIN = $(FUZZ_SRC:fuzz/%.c=$(B)/replay/%)
 
@@ -78,6 +78,16 @@ $(B)/tests/%: tests/unit/%.c $(B)/libteller.a $(B)/cli/files.o \
 	@mkdir -p $(@D)
 	$(CC) $(TEST_CPPFLAGS) $(PKG_CFLAGS) $(CFLAGS) -Itests -o $@ $< \
 		$(B)/cli/files.o $(B)/cli/util.o $(B)/libteller.a \
+		$(PKG_LIBS) $(LDFLAGS)
+
+# t_num once more with the numeric module built -DTL_NO_INT128: the
+# portable 64-bit limbs must give what the compiler's 128-bit type gives.
+NUM_SRC = lib/num.c lib/num_dec.c
+$(B)/tests/t_num_limbs: tests/unit/t_num.c $(NUM_SRC) $(B)/libteller.a \
+		tests/harness.h | deps
+	@mkdir -p $(@D)
+	$(CC) $(TEST_CPPFLAGS) $(PKG_CFLAGS) $(CFLAGS) -DTL_NO_INT128 -Itests \
+		-o $@ tests/unit/t_num.c $(NUM_SRC) $(B)/libteller.a \
 		$(PKG_LIBS) $(LDFLAGS)
 
 # Fuzz replay: each fuzz target linked with a plain-C main (gcc).

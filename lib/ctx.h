@@ -24,6 +24,15 @@
 
 struct tl_vec;
 
+/* A fallible internal function: the caller must look at what it returns. */
+#ifndef TL_MUST_CHECK
+#if defined(__GNUC__) || defined(__clang__)
+#define TL_MUST_CHECK __attribute__((warn_unused_result))
+#else
+#define TL_MUST_CHECK
+#endif
+#endif
+
 struct teller_ctx {
 	teller_alloc alloc;
 	teller_limits lim;

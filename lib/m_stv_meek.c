@@ -211,27 +211,10 @@ rebuild(struct meek *m)
 static int
 gadd(struct meek *m, tl_g *acc, tl_g w, int64_t n)
 {
-	tl_g v;
-
-	if (__builtin_mul_overflow(w, (tl_g)n, &v) ||
-	    __builtin_add_overflow(*acc, v, acc))
-		return tl_fail(m->ctx, TELLER_EOVERFLOW, "vote total "
-		    "overflows");
-	return TELLER_OK;
+	return tl_g_addmul(m->ctx, acc, w, n);
 }
 
 #define EQ_WORK_MAX 50000000 /* recursion steps per distribution */
-
-/* floor(w / n) for n > 0 (Droop: weight / V(n)). */
-static tl_g
-gfloordiv(tl_g w, int n)
-{
-	tl_g q = w / n;
-
-	if (w < 0 && q * n != w)
-		q--;
-	return q;
-}
 
 /*
  * Droop meek distributeVotes(), ballots with equal rankings: at rank i the
@@ -250,12 +233,12 @@ dist_eq(struct meek *m, size_t k, uint32_t i, tl_g w, long *work)
 	int64_t mult = TL_VEC_AT(b->eqw, int64_t, k);
 	uint32_t a, z, j;
 	int n = 0, rc;
-	tl_g share, keep, rest;
+	tl_g share, keep, rest, left;
 
 	if (++*work > EQ_WORK_MAX)
 		return tl_fail(m->ctx, TELLER_ELIMIT, "stv-meek: equal "
 		    "rankings branch too much to distribute");
-	if (w == 0)
+	if (tl_g_eq(w, tl_g_zero()))
 		return TELLER_OK;
 	if (i >= nr)
 		return gadd(m, &m->exhausted, w, mult);
@@ -269,14 +252,14 @@ dist_eq(struct meek *m, size_t k, uint32_t i, tl_g w, long *work)
 	}
 	if (n == 0)
 		return gadd(m, &m->exhausted, w, mult);
-	share = gfloordiv(w, n);
+	share = tl_g_div_int(w, n); /* Droop: weight / V(n), floored */
 	for (j = a; j < z; j++) {
 		int c = TL_VEC_AT(b->eqids, tl_cid, j);
 		if (m->state[c] != STV_HOPEFUL && m->state[c] != STV_ELECTED)
 			continue;
 		if ((rc = tl_g_mul(m->ctx, share, m->kf[c], &keep)) != 0 ||
-		    (rc = tl_g_mul(m->ctx, share, tl_g_one() - m->kf[c],
-		    &rest)) != 0 ||
+		    (rc = tl_g_sub(m->ctx, tl_g_one(), m->kf[c], &left)) != 0 ||
+		    (rc = tl_g_mul(m->ctx, share, left, &rest)) != 0 ||
 		    (rc = gadd(m, &m->vote[c], keep, mult)) != 0 ||
 		    (rc = dist_eq(m, k, i + 1, rest, work)) != 0)
 			return rc;
@@ -294,7 +277,7 @@ dist_eq(struct meek *m, size_t k, uint32_t i, tl_g w, long *work)
 static int
 distribute(struct meek *m)
 {
-	tl_g one = tl_g_one();
+	tl_g one = tl_g_one(), zero = tl_g_zero();
 	size_t sp = 0;
 	int i, rc;
 
@@ -305,8 +288,8 @@ distribute(struct meek *m)
 		return rc;
 	m->visits = m->dead = 0;
 	for (i = 0; i < m->ncand; i++)
-		m->vote[i] = 0;
-	m->exhausted = 0;
+		m->vote[i] = zero;
+	m->exhausted = zero;
 	if ((rc = gadd(m, &m->exhausted, one, NODE(m, 0)->mend)) != 0)
 		return rc;
 	for (int32_t ch = NODE(m, 0)->child; ch >= 0; ch = NODE(m, ch)->next) {
@@ -315,27 +298,28 @@ distribute(struct meek *m)
 	}
 	while (sp > 0) {
 		int32_t n = m->stack_n[--sp];
-		tl_g w = m->stack_w[sp], kf, keep, rest;
+		tl_g w = m->stack_w[sp], kf, keep, rest, left;
 		const struct node *nd = NODE(m, n);
 		int c = nd->cand;
 
 		kf = m->kf[c];
 		m->visits++;
-		if (kf == 0) {
+		if (tl_g_eq(kf, zero)) {
 			m->dead++;
 			rest = w; /* defeated: passed over */
-		} else if (kf == one) {
+		} else if (tl_g_eq(kf, one)) {
 			/* keep = w, rest = floor(w * 0) = 0: stop */
 			if ((rc = gadd(m, &m->vote[c], w, nd->m)) != 0)
 				return rc;
 			continue;
 		} else {
 			if ((rc = tl_g_mul(m->ctx, w, kf, &keep)) != 0 ||
-			    (rc = tl_g_mul(m->ctx, w, one - kf, &rest)) != 0)
+			    (rc = tl_g_sub(m->ctx, one, kf, &left)) != 0 ||
+			    (rc = tl_g_mul(m->ctx, w, left, &rest)) != 0)
 				return rc;
 			if ((rc = gadd(m, &m->vote[c], keep, nd->m)) != 0)
 				return rc;
-			if (tl_g_cmp(rest, 0) <= 0)
+			if (tl_g_cmp(rest, zero) <= 0)
 				continue; /* what is left is lost */
 		}
 		if ((rc = gadd(m, &m->exhausted, rest, nd->mend)) != 0)
@@ -368,7 +352,7 @@ defeat(struct meek *m, int i)
 {
 	m->state[i] = STV_DEFEATED;
 	m->nhopeful--;
-	m->kf[i] = 0;
+	m->kf[i] = tl_g_zero();
 }
 
 /* Record a stage with the current votes (rounded at MEEK_DP), the
@@ -403,9 +387,10 @@ static int
 by_gv(const void *x, const void *y)
 {
 	const struct gv *a = x, *b = y;
+	int d = tl_g_cmp_exact(a->v, b->v);
 
-	if (a->v != b->v)
-		return a->v < b->v ? -1 : 1;
+	if (d != 0)
+		return d;
 	return (a->i > b->i) - (a->i < b->i);
 }
 
@@ -433,22 +418,25 @@ by_vote(struct meek *m, int *a, int n)
  * Droop meek batchDefeat(): group the hopefuls by vote (a candidate within
  * `surplus` of the group's first joins it), then take the longest run of
  * lowest groups whose total plus the surplus is below the next group's
- * lowest vote, leaving enough hopefuls for the seats. Returns the batch
- * size; batch[] in ballot order.
+ * lowest vote, leaving enough hopefuls for the seats. The batch size
+ * goes to *nbatch, batch[] in ballot order.
  */
 static int
-batch_defeat(struct meek *m, int *batch, int *sorted, int *gstart)
+batch_defeat(struct meek *m, int *batch, int *sorted, int *gstart,
+    int *nbatch)
 {
-	int n = 0, ng = 0, i, g, maxg = -1, ncand = 0, maxdef;
-	tl_g gv = 0, tot = 0;
+	int n = 0, ng = 0, i, g, maxg = -1, ncand = 0, maxdef, rc;
+	tl_g gv = tl_g_zero(), tot = tl_g_zero(), t;
 
 	for (i = 0; i < m->ncand; i++)
 		if (m->state[i] == STV_HOPEFUL)
 			sorted[n++] = i;
 	by_vote(m, sorted, n);
+	*nbatch = 0;
 	for (i = 0; i < n; i++) {
-		if (ng > 0 && tl_g_cmp(gv + m->surplus,
-		    m->vote[sorted[i]]) >= 0)
+		if (ng > 0 && (rc = tl_g_add(m->ctx, gv, m->surplus, &t)) != 0)
+			return rc;
+		if (ng > 0 && tl_g_cmp(t, m->vote[sorted[i]]) >= 0)
 			continue; /* joins the current group */
 		if (ng == 0 && tl_g_cmp(m->surplus, m->vote[sorted[i]]) >= 0) {
 			gstart[ng++] = i; /* first group starts at vote 0 */
@@ -464,19 +452,23 @@ batch_defeat(struct meek *m, int *batch, int *sorted, int *gstart)
 		if (ncand > maxdef)
 			break;
 		for (i = gstart[g]; i < gstart[g + 1]; i++)
-			tot += m->vote[sorted[i]];
-		if (tl_g_cmp(tot + m->surplus, m->vote[sorted[gstart[g + 1]]])
-		    < 0)
+			if ((rc = tl_g_add(m->ctx, tot, m->vote[sorted[i]],
+			    &tot)) != 0)
+				return rc;
+		if ((rc = tl_g_add(m->ctx, tot, m->surplus, &t)) != 0)
+			return rc;
+		if (tl_g_cmp(t, m->vote[sorted[gstart[g + 1]]]) < 0)
 			maxg = g;
 	}
 	if (maxg < 0)
-		return 0;
+		return TELLER_OK;
 	n = 0;
 	for (i = 0; i < m->ncand; i++)
 		for (g = 0; g < gstart[maxg + 1]; g++)
 			if (sorted[g] == i)
 				batch[n++] = i;
-	return n;
+	*nbatch = n;
+	return TELLER_OK;
 }
 
 enum { IS_ELECTED, IS_OMEGA, IS_STABLE, IS_BATCH };
@@ -498,13 +490,15 @@ iterate(struct meek *m, int *status, int *batch, int *nbatch, int *tmp1,
 	for (;;) {
 		if ((rc = distribute(m)) != TELLER_OK)
 			return rc;
-		m->votes = 0;
+		m->votes = tl_g_zero();
 		for (i = 0; i < m->ncand; i++)
-			if (m->state[i] == STV_HOPEFUL ||
-			    m->state[i] == STV_ELECTED)
-				m->votes += m->vote[i];
+			if ((m->state[i] == STV_HOPEFUL ||
+			    m->state[i] == STV_ELECTED) &&
+			    (rc = tl_g_add(m->ctx, m->votes, m->vote[i],
+			    &m->votes)) != TELLER_OK)
+				return rc;
 		/* D.3: quota = votes / (seats + 1) */
-		m->quota = m->votes / (tl_g)(m->seats + 1);
+		m->quota = tl_g_div_int(m->votes, m->seats + 1);
 		/* D.4: elect hopefuls with vote > quota */
 		any = 0;
 		for (i = 0; i < m->ncand; i++)
@@ -518,10 +512,13 @@ iterate(struct meek *m, int *status, int *batch, int *nbatch, int *tmp1,
 					return rc;
 			}
 		/* D.6: total surplus of the elected */
-		m->surplus = 0;
+		m->surplus = tl_g_zero();
 		for (i = 0; i < m->ncand; i++)
-			if (m->state[i] == STV_ELECTED)
-				m->surplus += m->vote[i] - m->quota;
+			if (m->state[i] == STV_ELECTED && ((rc = tl_g_sub(
+			    m->ctx, m->vote[i], m->quota, &t)) != TELLER_OK ||
+			    (rc = tl_g_add(m->ctx, m->surplus, t,
+			    &m->surplus)) != TELLER_OK))
+				return rc;
 		/* D.7: iteration complete? */
 		if (any) {
 			*status = IS_ELECTED;
@@ -535,7 +532,9 @@ iterate(struct meek *m, int *status, int *batch, int *nbatch, int *tmp1,
 			*status = IS_STABLE;
 			return TELLER_OK;
 		}
-		if ((*nbatch = batch_defeat(m, batch, tmp1, tmp2)) > 0) {
+		if ((rc = batch_defeat(m, batch, tmp1, tmp2, nbatch)) != 0)
+			return rc;
+		if (*nbatch > 0) {
 			*status = IS_BATCH;
 			return TELLER_OK;
 		}
@@ -583,7 +582,7 @@ run(struct meek *m)
 		    uint32_t, r0 + 1) : (uint32_t)m->b.eqids->len;
 		for (uint32_t q = j; q < z; q++)
 			if ((rc = gadd(m, &m->vote[TL_VEC_AT(m->b.eqids, tl_cid,
-			    q)], gfloordiv(tl_g_one(), (int)(z - j)), mult)))
+			    q)], tl_g_div_int(tl_g_one(), z - j), mult)))
 				return rc;
 	}
 	if (stage(m, TL_STAGE_FIRST, -1) == NULL)
@@ -614,16 +613,20 @@ run(struct meek *m)
 			/* Defeat the lowest; anyone within the surplus of
 			 * the lowest counts as tied: tie order decides. */
 			int low = -1, n = 0, k, who;
+			tl_g band;
 			enum tl_tie_how how;
 
 			for (i = 0; i < m->ncand; i++)
 				if (m->state[i] == STV_HOPEFUL && (low < 0 ||
-				    m->vote[i] < m->vote[low]))
+				    tl_g_cmp_exact(m->vote[i],
+				    m->vote[low]) < 0))
 					low = i;
+			if ((rc = tl_g_add(m->ctx, m->vote[low], m->surplus,
+			    &band)) != TELLER_OK)
+				return rc;
 			for (i = 0; i < m->ncand; i++)
 				if (m->state[i] == STV_HOPEFUL &&
-				    tl_g_cmp(m->vote[low] + m->surplus,
-				    m->vote[i]) >= 0)
+				    tl_g_cmp(band, m->vote[i]) >= 0)
 					tmp1[n++] = i;
 			/* Droop: byTieOrder(tied)[0] -- the input's [tie]
 			 * order, else ballot order */
@@ -703,12 +706,12 @@ tl_m_stv_meek(teller_ctx *ctx, const struct teller_contest *c,
 	if ((rc = build(&m)) != TELLER_OK)
 		return rc;
 	for (i = 0; i < m.ncand; i++)
-		m.kf[i] = m.state[i] == STV_HOPEFUL ? tl_g_one() : 0;
+		m.kf[i] = m.state[i] == STV_HOPEFUL ? tl_g_one() : tl_g_zero();
 	/* omega = 1/10^9 (Droop: precision // 2 with guarded arithmetic) */
-	m.omega = tl_g_one() / 1000000000;
+	m.omega = tl_g_div_int(tl_g_one(), 1000000000);
 	if ((rc = tl_g_from_int(ctx, m.b.total, &n)) != TELLER_OK)
 		return rc;
-	m.quota = n / (tl_g)(m.seats + 1);
+	m.quota = tl_g_div_int(n, m.seats + 1);
 	m.r->valid = m.b.total * tl_num_pow10(MEEK_DP);
 	if ((rc = tl_stv_rejected(ctx, m.r, &m.b)) != TELLER_OK)
 		return rc;

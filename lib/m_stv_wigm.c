@@ -33,13 +33,7 @@ struct wigm {
 static int
 add_bal(struct wigm *w, size_t k, tl_g *acc)
 {
-	tl_g v;
-
-	if (__builtin_mul_overflow(w->wt[k], (tl_g)w->b.w[k], &v) ||
-	    __builtin_add_overflow(*acc, v, acc))
-		return tl_fail(w->ctx, TELLER_EOVERFLOW, "vote total "
-		    "overflows");
-	return TELLER_OK;
+	return tl_g_addmul(w->ctx, acc, w->wt[k], w->b.w[k]);
 }
 
 /*
@@ -92,11 +86,13 @@ static int
 xfer_surplus(struct wigm *w, int e)
 {
 	struct tl_vec *held = w->at[e];
-	tl_g surplus = w->vote[e] - w->quota, total = w->vote[e];
+	tl_g surplus, total = w->vote[e];
 	tl_g oldw[16], neww[16];
 	int ncache = 0, rc;
 	size_t i;
 
+	if ((rc = tl_g_sub(w->ctx, w->vote[e], w->quota, &surplus)) != 0)
+		return rc;
 	w->at[e] = tl_vec_new(w->ctx, sizeof(uint32_t));
 	if (w->at[e] == NULL)
 		return TELLER_ENOMEM;
@@ -105,7 +101,7 @@ xfer_surplus(struct wigm *w, int e)
 		int j;
 		tl_g nw;
 
-		for (j = 0; j < ncache && oldw[j] != w->wt[k]; j++)
+		for (j = 0; j < ncache && !tl_g_eq(oldw[j], w->wt[k]); j++)
 			;
 		if (j < ncache) {
 			nw = neww[j];
@@ -140,7 +136,7 @@ xfer_defeat(struct wigm *w, int d)
 	for (i = 0; i < held->len; i++)
 		if ((rc = advance(w, TL_VEC_AT(held, uint32_t, i))) != 0)
 			return rc;
-	w->vote[d] = 0;
+	w->vote[d] = tl_g_zero();
 	return TELLER_OK;
 }
 
@@ -190,8 +186,8 @@ extreme(struct wigm *w, bool hi, bool pend, int *out)
 	for (i = 0; i < w->ncand; i++) {
 		bool ok = pend ? (w->state[i] == STV_ELECTED && w->pending[i])
 			       : w->state[i] == STV_HOPEFUL;
-		if (ok && (ext < 0 || (hi ? w->vote[i] > w->vote[ext]
-					  : w->vote[i] < w->vote[ext])))
+		if (ok && (ext < 0 || tl_g_cmp_exact(w->vote[i],
+		    w->vote[ext]) == (hi ? 1 : -1)))
 			ext = i;
 	}
 	if (ext < 0)
@@ -254,8 +250,10 @@ run(struct wigm *w)
 			subj = tied[tie_pick(w->c, tied, n)];
 			tkind = TL_TIEK_SURPLUS;
 			w->pending[subj] = false;
-			if ((rc = tl_g_div(w->ctx, w->vote[subj] - w->quota,
-			    w->vote[subj], &tv)) != TELLER_OK)
+			if ((rc = tl_g_sub(w->ctx, w->vote[subj], w->quota,
+			    &tv)) != TELLER_OK ||
+			    (rc = tl_g_div(w->ctx, tv, w->vote[subj], &tv)) !=
+			    TELLER_OK)
 				return rc;
 			value = tl_g_round(tv, WIGM_DP);
 			if ((rc = xfer_surplus(w, subj)) != TELLER_OK)
@@ -339,7 +337,7 @@ tl_m_stv_wigm(teller_ctx *ctx, const struct teller_contest *c,
 		return rc;
 	/* Quota N/(S+1), fractional and static (Droop wigm calcQuota with
 	 * exact arithmetic: V(nBallots) / V(nSeats+1)). */
-	w.quota = n / (tl_g)(w.seats + 1);
+	w.quota = tl_g_div_int(n, w.seats + 1);
 	w.r->valid = w.b.total * tl_num_pow10(WIGM_DP);
 	if ((rc = tl_stv_rejected(ctx, w.r, &w.b)) != TELLER_OK)
 		return rc;

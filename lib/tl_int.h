@@ -6,6 +6,7 @@
  *
  *   ctx.h     tl_ctx_, tl_fail, tl_alloc, tl_vec_   (ctx.c)
  *   num.h     tl_num_, tl_g_                       (num.c)
+ *             tl_dec_                              (num_dec.c)
  *   text.h    tl_utf8_len, tl_text_, tl_behind_    (text.c)
  *   strtab.h  tl_strtab_                           (strtab.c)
  *   profile.h tl_contest_, tl_profile_, tl_pat_    (profile.c)

@@ -5,10 +5,12 @@
 # memory is fine; ctx.c and rep_util.c use vsnprintf). Comments and
 # string literals are ignored. Also: every source file starts with its
 # SPDX line; only lib/rctab/ includes <jansson.h>, <expat.h> or <zip.h>;
-# lib/ makes no file-system call (its inputs come through teller_input);
-# cli/ includes no private header of lib/ (it is built with -Iinclude
-# only); no line of C in lib/, cli/, include/, tests/unit/ or fuzz/ runs
-# past 80 columns. Prints each offence as FILE:LINE: what; exits 1 if any.
+# the compiler's 128-bit type appears in the numeric module's .c files
+# only (lib/num.c, lib/num_dec.c); lib/ makes no file-system call (its
+# inputs come through teller_input); cli/ includes no private header of
+# lib/ (it is built with -Iinclude only); no line of C in lib/, cli/,
+# include/, tests/unit/ or fuzz/ runs past 80 columns. Prints each offence
+# as FILE:LINE: what; exits 1 if any.
 cd "$(dirname "$0")/.." || exit 2
 status=0
 L=${LINT_LIB:-lib} # LINT_LIB, LINT_CLI: other trees, for testing the lint
@@ -84,6 +86,24 @@ check "${F}(open|openat|creat|fopen|freopen|fdopen|tmpfile|opendir|fdopendir|rea
     "file-system call (lib/ reads through teller_input)" ""
 check "^[[:space:]]*#[[:space:]]*include[[:space:]]*<(fcntl|dirent|sys/mman|sys/stat)\\.h>" \
     "file-system header (lib/ reads through teller_input)" ""
+
+# 128-bit integers stay inside the numeric module's .c files (lib/num.c,
+# lib/num_dec.c): everything else uses tl_g and struct tl_dec by value.
+# (The type's name is spelt in two parts, so that a search for it finds
+# the numeric module alone.)
+I128=__int
+I128=${I128}128
+msg="$I128 outside lib/num.c and lib/num_dec.c"
+for f in "$L"/*.c "$L"/*.h "$L"/rctab/*.c "$L"/rctab/*.h "$C"/*.c "$C"/*.h \
+    include/*.h; do
+	[ -f "$f" ] || continue
+	case $f in "$L"/num.c | "$L"/num_dec.c) continue ;; esac
+	strip "$f" | grep -nE "${W}${I128}${E}" >"$tmp"
+	if [ -s "$tmp" ]; then
+		sed "s|^\([0-9]*\):.*|$f:\1: $msg|" "$tmp"
+		status=1
+	fi
+done
 
 # The third-party libraries stay behind lib/rctab/ (RCTab, the CVR
 # readers, xlsx): nothing else in lib/, cli/ or include/ names them.

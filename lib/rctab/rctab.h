@@ -1,62 +1,15 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * rctab.h -- the RCTab engine inside libteller: Java BigDecimal-style
- * decimals (rctab_dec.c), java.util.Random and HashMap order
- * (rctab_java.c), the contest config (rctab_config.c), the tabulator
- * (rctab_tab.c) and its JSON/CSV writers (rctab_out.c). docs/rctab.md is
- * the specification every clause cited here refers to.
+ * rctab.h -- the RCTab engine inside libteller: java.util.Random and
+ * HashMap order (rctab_java.c), the contest config (rctab_config.c), the
+ * tabulator (rctab_tab.c) and its JSON/CSV writers (rctab_out.c). Vote
+ * values are num.h's decimals (num_dec.c). docs/rctab.md is the
+ * specification every clause cited here refers to.
  */
 #ifndef RCTAB_H
 #define RCTAB_H
 
 #include "rctab_cvr.h"
-
-__extension__ typedef __int128 tl_i128;
-__extension__ typedef unsigned __int128 tl_u128;
-
-/* ------------------------------------------------------------------ */
-/* decimals with a scale, as java.math.BigDecimal (rctab.md 6.1)       */
-
-/* The value v * 10^-s; s >= 0. Scale is part of the value's identity
- * for printing ("8" and "8.0000" differ) but not for comparison. */
-struct tl_dec {
-	tl_i128 v;
-	int s;
-};
-
-enum tl_dec_round { TL_DEC_DOWN, TL_DEC_UP, TL_DEC_HALF_UP, TL_DEC_HALF_EVEN };
-
-#define TL_DEC_SCALE_MAX 38
-#define TL_DEC_BUFSZ 96
-
-struct tl_dec tl_dec_int(int64_t n);
-int tl_dec_sign(struct tl_dec a);
-/* Numeric comparison ignoring scale: <0, 0, >0. */
-int tl_dec_cmp(struct tl_dec a, struct tl_dec b);
-/* Exact sum/difference, scale max(a.s, b.s). EOVERFLOW on overflow. */
-int tl_dec_add(teller_ctx *ctx, struct tl_dec a, struct tl_dec b,
-    struct tl_dec *out);
-int tl_dec_sub(teller_ctx *ctx, struct tl_dec a, struct tl_dec b,
-    struct tl_dec *out);
-/* a * n exactly (scale of a). */
-int tl_dec_mul_int(teller_ctx *ctx, struct tl_dec a, int64_t n,
-    struct tl_dec *out);
-/* (a * b).setScale(s, mode). */
-int tl_dec_mul(teller_ctx *ctx, struct tl_dec a, struct tl_dec b, int s,
-    enum tl_dec_round mode, struct tl_dec *out);
-/* a.divide(b, s, mode); b != 0. */
-int tl_dec_div(teller_ctx *ctx, struct tl_dec a, struct tl_dec b, int s,
-    enum tl_dec_round mode, struct tl_dec *out);
-/* BigDecimal.toString() into buf (TL_DEC_BUFSZ); returns the length. */
-size_t tl_dec_str(char *buf, struct tl_dec a);
-/* Parse a plain decimal literal ("15", "-3", "99.99"); its scale is the
- * number of fraction digits. Returns 0 or -1. */
-int tl_dec_parse(const char *s, struct tl_dec *out);
-/* RCTab's "% of vote" cell without the '%' (rctab.md 8.2):
- * t.divide(d, DECIMAL32).scaleByPowerOfTen(4).intValue() / 100.0 as
- * Double.toString prints it. d must be non-zero. Returns 0 (and "")
- * when N or D of the exact quotient does not fit. */
-size_t tl_dec_pct(char *buf, struct tl_dec t, struct tl_dec d);
 
 /* ------------------------------------------------------------------ */
 /* Java behaviour (rctab.md 5.2, 6.2)                                  */

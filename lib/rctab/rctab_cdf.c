@@ -90,29 +90,26 @@ cdf_value(struct tl_rtab *t, const struct rrec *rec, const struct cdfev *ev,
 	return "no";
 }
 
-/* Split nv into its whole votes (returned) and, when it has any, its
- * fraction's digits after the point into frac (else frac is ""). */
-static long long
-cdf_split(struct tl_dec nv, char frac[TL_DEC_BUFSZ])
+/* Split nv into its whole votes, printed into ibuf, and, when it has
+ * any, its fraction's digits after the point into frac (else ""). */
+static void
+cdf_split(struct tl_dec nv, char ibuf[TL_DEC_BUFSZ], char frac[TL_DEC_BUFSZ])
 {
-	tl_i128 one = 1;
-	int j;
+	struct tl_dec ip, rem;
 
 	frac[0] = '\0';
-	for (j = 0; j < nv.s; j++)
-		one *= 10;
-	if (!(nv.v == 1 && nv.s == 0) && nv.v % one > 0) {
-		struct tl_dec rem = { nv.v % one, nv.s };
+	tl_dec_split(nv, &ip, &rem);
+	tl_dec_str(ibuf, ip);
+	if (tl_dec_sign(rem) > 0) {
 		tl_dec_str(frac, rem);
 		memmove(frac, frac + 1, strlen(frac));
 	}
-	return (long long)(nv.v / one);
 }
 
 /* A selection's "SelectionPosition" array: one position a rank. */
 static void
 cdf_positions(struct tl_out *o, const struct cdfsel *sel, const char *frac,
-    const char *alloc, long long ip)
+    const char *alloc, const char *ip)
 {
 	bool f4;
 	int j;
@@ -132,7 +129,7 @@ cdf_positions(struct tl_out *o, const struct cdfsel *sel, const char *frac,
 		tl_rctab_jfield(o, 6, &f4, "IsAllocable");
 		tl_rctab_jstr(o, alloc);
 		tl_rctab_jfield(o, 6, &f4, "NumberVotes");
-		tl_out_fmt(o, "%lld", ip);
+		tl_out_str(o, ip);
 		tl_rctab_jfield(o, 6, &f4, "Rank");
 		tl_out_fmt(o, "%d", sel->ranks[j]);
 		tl_rctab_jindent(o, 5);
@@ -154,11 +151,11 @@ cdf_selection(struct tl_rtab *t, struct tl_out *o, const struct rrec *rec,
 	const char *alloc;
 	struct tl_dec nv;
 	char frac[TL_DEC_BUFSZ], buf[600];
-	long long ip;
+	char ip[TL_DEC_BUFSZ];
 	bool f3 = true;
 
 	alloc = cdf_value(t, rec, ev, name, &nv);
-	ip = cdf_split(nv, frac);
+	cdf_split(nv, ip, frac);
 	tl_out_str(o, first ? " {" : ", {");
 	tl_rctab_jfield(o, 5, &f3, "@type");
 	tl_rctab_jstr(o, "CVR.CVRContestSelection");

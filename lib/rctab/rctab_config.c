@@ -568,7 +568,7 @@ rules_pct(teller_ctx *ctx, struct tl_rctab_cfg *cfg, json_t *r)
 		return CFAIL(ctx, "rules.multiSeatBottomsUpPercentageThreshold"
 		    ": \"%s\" is not a number from 1 to 100", s);
 	/* pct.divide(100, scale + 2, HALF_UP) (rctab.md 3.5) */
-	return tl_dec_div(ctx, p, hundred, p.s + 2, TL_DEC_HALF_UP,
+	return tl_dec_div(ctx, p, hundred, p.s + 2, TL_ROUND_HALF_UP,
 	    &cfg->pct);
 }
 

@@ -56,22 +56,7 @@ tl_jrand_index(struct tl_jrand *r, int n)
 {
 	/* nextDouble() * n is m * n * 2^-53 rounded to a 53-bit double
 	 * (half-even); the int cast floors it. */
-	tl_u128 p = (tl_u128)tl_jrand_double53(r) * (unsigned)n, q, rem,
-	    half;
-	int bits = 0, sh;
-
-	for (q = p; q != 0; q >>= 1)
-		bits++;
-	if (bits > 53) {
-		sh = bits - 53;
-		q = p >> sh;
-		rem = p & ((((tl_u128)1) << sh) - 1);
-		half = ((tl_u128)1) << (sh - 1);
-		if (rem > half || (rem == half && (q & 1) != 0))
-			q++;
-		p = q << sh;
-	}
-	return (int)(p >> 53);
+	return (int)tl_num_fmul53(tl_jrand_double53(r), (uint32_t)n);
 }
 
 /* Next UTF-16 code unit(s) of a UTF-8 string: decodes one code point at

@@ -824,7 +824,7 @@ csv_surplus(struct csv *c, const struct tl_rview *v, int slice,
 	for (r = 1; r <= v->nround; r++) {
 		d = stsum(v, r, slice, TL_ST_FRS);
 		/* empty when it equals BigDecimal.ZERO (scale 0) */
-		if (d.v != 0 || d.s != 0)
+		if (tl_dec_sign(d) != 0 || tl_dec_scale(d) != 0)
 			cdec(c, d);
 		else
 			cnull(c);

@@ -346,16 +346,15 @@ set_threshold(struct tl_rtab *t, int round)
 		return rc;
 	if (cfg->mode == TL_WM_BOTTOMS_PCT)
 		return tl_dec_mul(t->ctx, v, cfg->pct, v.s + cfg->pct.s,
-		    TL_DEC_DOWN, &r->threshold);
+		    TL_ROUND_DOWN, &r->threshold);
 	if (cfg->hare)
 		return tl_dec_div(t->ctx, v, tl_dec_int(t->seats), 0,
-		    TL_DEC_UP, &r->threshold);
+		    TL_ROUND_UP, &r->threshold);
 	dec = cfg->non_integer ? cfg->dp : 0;
 	if ((rc = tl_dec_div(t->ctx, v, tl_dec_int(t->seats + 1), dec,
-	    TL_DEC_DOWN, &q)) != TELLER_OK)
+	    TL_ROUND_DOWN, &q)) != TELLER_OK)
 		return rc;
-	aug.v = 1;
-	aug.s = dec;
+	aug = tl_dec_make(1, dec);
 	return tl_dec_add(t->ctx, q, aug, &r->threshold);
 }
 
@@ -458,7 +457,7 @@ tl_rtab_tiebreak(struct tl_rtab *t, int round, int *tied, int n, bool winner,
 	for (rr = round - 1; rr >= 1 && ncont > 1; rr--) {
 		const char **keys = t->tkeys;
 		int *order = t->tord, *grp = t->tgrp, ng = 0, m = ncont;
-		struct tl_dec bestv = { 0, 0 };
+		struct tl_dec bestv = tl_dec_int(0);
 		for (i = 0; i < m; i++)
 			keys[i] = t->names[cont[i]];
 		tl_java_order(keys, m, tl_java_cap_copy(m), order,
@@ -518,7 +517,7 @@ static struct tl_dec
 extreme(struct tl_rtab *t, int round, bool high)
 {
 	struct tl_rround *r = ROUND(t, round);
-	struct tl_dec b = { 0, 0 };
+	struct tl_dec b = tl_dec_int(0);
 	bool any = false;
 	int c;
 
@@ -592,7 +591,7 @@ batch_eliminate(struct tl_rtab *t, int round, int *out)
 	struct tl_rround *r = ROUND(t, round);
 	int *seen = t->scratch2, nseen = 0, nel = 0, prev = 0, c, i, rc;
 	int ncand_pass = 0;
-	struct tl_dec run = { 0, 0 }, cur, add;
+	struct tl_dec run = tl_dec_int(0), cur, add;
 	bool have = false;
 
 	for (c = 0; c < t->ncand; c++)
@@ -624,7 +623,7 @@ batch_eliminate(struct tl_rtab *t, int round, int *out)
 				cnt++;
 			}
 		if ((rc = tl_dec_mul(t->ctx, cur, tl_dec_int(cnt), t->cfg->dp,
-		    TL_DEC_DOWN, &add)) != TELLER_OK ||
+		    TL_ROUND_DOWN, &add)) != TELLER_OK ||
 		    (rc = tl_dec_add(t->ctx, run, add, &run)) != TELLER_OK)
 			return -1;
 		if (nel > before)
@@ -680,7 +679,7 @@ static int
 transfer_surplus(struct tl_rtab *t, int round, int w)
 {
 	struct tl_rround *r = ROUND(t, round);
-	struct tl_dec extra, f = { 0, 0 }, tv, keptv;
+	struct tl_dec extra, f = tl_dec_int(0), tv, keptv;
 	struct kept z;
 	size_t i;
 	int rc;
@@ -689,14 +688,14 @@ transfer_surplus(struct tl_rtab *t, int round, int w)
 	    TELLER_OK)
 		return rc;
 	if (tl_dec_sign(extra) > 0 && (rc = tl_dec_div(t->ctx, extra,
-	    r->tally[w], t->cfg->dp, TL_DEC_DOWN, &f)) != TELLER_OK)
+	    r->tally[w], t->cfg->dp, TL_ROUND_DOWN, &f)) != TELLER_OK)
 		return rc;
 	for (i = 0; i < t->recs->len; i++) {
 		struct rrec *rec = REC(t, i);
 		if (rec->recip != w || rec->status != TL_ST_ACTIVE)
 			continue;
 		if ((rc = tl_dec_mul(t->ctx, rec->ftv, f, t->cfg->dp,
-		    TL_DEC_DOWN, &tv)) != TELLER_OK ||
+		    TL_ROUND_DOWN, &tv)) != TELLER_OK ||
 		    (rc = tl_dec_sub(t->ctx, rec->ftv, tv, &keptv)) !=
 		    TELLER_OK)
 			return rc;

@@ -3,7 +3,12 @@
  * t_num.c -- exact numbers: every rounding mode on positive, negative and
  * exact quotients, the 128-bit intermediate of muldiv, overflow as
  * EOVERFLOW, rescaling, exact printing and parsing (and their round
- * trip), decimal places.
+ * trip), decimal places; 128-bit integers (tl_num_w*), guarded fixed
+ * point and decimals at their overflow edges, and a checksum over many
+ * pseudo-random operations. The same file builds twice: t_num against
+ * libteller, and t_num_limbs with lib/num.c and lib/num_dec.c compiled
+ * with -DTL_NO_INT128 (the portable 64-bit limbs, see the Makefile), so
+ * both variants must give the same answers.
  */
 #include "harness.h"
 #include "tl_int.h"
@@ -24,7 +29,8 @@ div_modes(int64_t a, int64_t c, const int64_t want[6])
 		    (long long)a, (long long)c, m, (long long)q,
 		    (long long)want[m]);
 		/* muldiv with b = 1 must agree */
-		tl_num_muldiv(ctx, a, 1, c, (enum tl_round)m, &q2);
+		CHECK_INT(tl_num_muldiv(ctx, a, 1, c, (enum tl_round)m, &q2),
+		    TELLER_OK);
 		CHECK(q2 == want[m], "muldiv %lld/%lld mode %d = %lld",
 		    (long long)a, (long long)c, m, (long long)q2);
 	}
@@ -242,6 +248,330 @@ parsing(void)
 	CHECK(bad == 0, "%d of 20000 values did not round-trip", bad);
 }
 
+/* A 128-bit value from a sign and 64-bit halves of the magnitude. */
+static struct tl_wide
+W(int neg, uint64_t hi, uint64_t lo)
+{
+	struct tl_wide w = { lo, hi }, r;
+
+	if (neg && !tl_num_wsub(tl_num_wide(0), w, &r))
+		return w; /* -2^127: its own negation */
+	return neg ? r : w;
+}
+
+static int
+weq(struct tl_wide a, struct tl_wide b)
+{
+	return a.lo == b.lo && a.hi == b.hi;
+}
+
+static const char *
+wstr(struct tl_wide a)
+{
+	static char buf[48];
+
+	buf[0] = tl_num_wsign(a) < 0 ? '-' : '+';
+	tl_num_wdigits(buf + 1, a);
+	return buf;
+}
+
+static void
+wide(void)
+{
+	struct tl_wide max = W(0, UINT64_MAX >> 1, UINT64_MAX);
+	struct tl_wide min = W(0, UINT64_C(1) << 63, 0), one = tl_num_wide(1);
+	struct tl_wide r = tl_num_wide(0), ten = tl_num_wide(10);
+	char buf[48];
+
+	CHECK_STR(wstr(max), "+170141183460469231731687303715884105727");
+	CHECK_STR(wstr(min), "-170141183460469231731687303715884105728");
+	CHECK_STR(wstr(tl_num_wide(INT64_MIN)), "-9223372036854775808");
+	CHECK_INT(tl_num_wcmp(min, max), -1);
+	CHECK_INT(tl_num_wcmp(max, min), 1);
+	CHECK_INT(tl_num_wcmp(tl_num_wide(-1), tl_num_wide(0)), -1);
+	CHECK_INT(tl_num_wsign(min), -1);
+	/* add, sub, mul: exactly at and one past the edges */
+	CHECK(!tl_num_wadd(max, one, &r), "max + 1 overflows");
+	CHECK(tl_num_wadd(max, tl_num_wide(-1), &r) && tl_num_wcmp(r, max)
+	    < 0, "max - 1");
+	CHECK(!tl_num_wsub(min, one, &r), "min - 1 overflows");
+	CHECK(tl_num_wsub(tl_num_wide(-1), max, &r) && weq(r, min),
+	    "-1 - max = min");
+	CHECK(!tl_num_wsub(tl_num_wide(0), min, &r), "-min overflows");
+	CHECK(tl_num_wmul(W(0, UINT64_C(1) << 62, 0), tl_num_wide(-2), &r) &&
+	    weq(r, min), "2^126 * -2 = min");
+	CHECK(!tl_num_wmul(W(0, UINT64_C(1) << 62, 0), tl_num_wide(2), &r),
+	    "2^126 * 2 overflows");
+	CHECK(!tl_num_wmul(min, tl_num_wide(-1), &r), "min * -1 overflows");
+	CHECK(!tl_num_wmul(W(0, 1, 0), W(0, 1, 0), &r), "2^64 * 2^64");
+	CHECK(!tl_num_wmul(W(0, 0, UINT64_MAX), W(0, 0, UINT64_MAX), &r),
+	    "(2^64-1)^2 overflows");
+	CHECK(tl_num_wmul(W(0, 0, UINT64_MAX), W(1, 0, UINT64_MAX >> 1), &r) &&
+	    weq(r, W(1, UINT64_C(0x7ffffffffffffffe),
+	    UINT64_C(0x8000000000000001))), "(2^64-1) * -(2^63-1)");
+	CHECK(!tl_num_wmul(W(0, 0, UINT64_MAX), W(0, 0xffffffffu, 0), &r),
+	    "(2^64-1) * 2^96 overflows");
+	/* powers of ten up to 10^38, not 10^39 */
+	CHECK(tl_num_wscale(one, 38, &r), "10^38 fits");
+	CHECK_STR(wstr(r), "+100000000000000000000000000000000000000");
+	CHECK(!tl_num_wscale(one, 39, &r), "10^39 does not");
+	CHECK(!tl_num_wscale(tl_num_wide(2), 38, &r), "2 * 10^38 does not");
+	CHECK(tl_num_wscale(tl_num_wide(0), 90, &r) && tl_num_wsign(r) == 0,
+	    "0 * 10^90");
+	CHECK(tl_num_wscale(tl_num_wide(-17), 37, &r), "-1.7 * 10^38 fits");
+	/* division: each mode, signs, a wide divisor */
+	CHECK_STR(wstr(tl_num_wdiv(tl_num_wide(-7), tl_num_wide(2),
+	    TL_ROUND_FLOOR)), "-4");
+	CHECK_STR(wstr(tl_num_wdiv(tl_num_wide(-5), tl_num_wide(2),
+	    TL_ROUND_HALF_EVEN)), "-2");
+	CHECK_STR(wstr(tl_num_wdiv(tl_num_wide(-5), tl_num_wide(-2),
+	    TL_ROUND_HALF_UP)), "+3");
+	CHECK_STR(wstr(tl_num_wdiv(max, W(0, 1, 0), TL_ROUND_DOWN)),
+	    "+9223372036854775807");
+	CHECK_STR(wstr(tl_num_wdiv(max, W(0, 1, 0), TL_ROUND_CEIL)),
+	    "+9223372036854775808");
+	CHECK_STR(wstr(tl_num_wdiv(min, max, TL_ROUND_DOWN)), "-1");
+	CHECK_STR(wstr(tl_num_wdiv(min, max, TL_ROUND_UP)), "-2");
+	CHECK_STR(wstr(tl_num_wdiv(max, max, TL_ROUND_HALF_EVEN)), "+1");
+	CHECK_STR(wstr(tl_num_wdiv10(max, 38, TL_ROUND_DOWN)), "+1");
+	CHECK_STR(wstr(tl_num_wdiv10(max, 38, TL_ROUND_HALF_UP)), "+2");
+	CHECK_STR(wstr(tl_num_wrem10(tl_num_wide(-12345), 2)), "-45");
+	CHECK_STR(wstr(tl_num_wrem10(max, 20)), "+31687303715884105727");
+	/* 256-bit products, and long division past 128 bits */
+	CHECK(tl_num_wmul_down(max, min, 39, &r), "max * min / 10^39");
+	CHECK_STR(wstr(r), "+28948022309329048855892746252171976963");
+	CHECK(!tl_num_wmul_down(max, max, 38, &r), "max^2 / 10^38");
+	CHECK(!tl_num_wmul_down(max, ten, 0, &r), "max * 10");
+	CHECK(tl_num_wdiv_long(one, tl_num_wide(-3), 38, TL_ROUND_UP, &r),
+	    "1 * 10^38 / -3");
+	CHECK_STR(wstr(r), "-33333333333333333333333333333333333334");
+	CHECK(!tl_num_wdiv_long(max, one, 1, TL_ROUND_DOWN, &r),
+	    "max * 10 / 1");
+	CHECK(tl_num_wdiv_long(max, ten, 1, TL_ROUND_DOWN, &r) &&
+	    weq(r, max), "max * 10 / 10");
+	CHECK_INT(tl_num_wdigits(buf, tl_num_wide(0)), 1);
+	CHECK_STR(buf, "0");
+	/* Java's (int)(nextDouble() * n): exact below 2^53, rounded above */
+	CHECK_INT(tl_num_fmul53(UINT64_C(1) << 52, 10), 5);
+	CHECK_INT(tl_num_fmul53((UINT64_C(1) << 53) - 1, 1000000000),
+	    999999999);
+	CHECK_INT(tl_num_fmul53((UINT64_C(1) << 53) - 1, 2147483647),
+	    2147483646);
+	CHECK_INT(tl_num_fmul53(0, 7), 0);
+}
+
+static void
+guarded(void)
+{
+	tl_g one = tl_g_one(), big, x, y;
+	tl_g ulp = tl_g_div_int(tl_g_div_int(one,
+	    INT64_C(1000000000000000000)), 1000000000);
+
+	CHECK(tl_g_eq(tl_g_div_int(one, 1000000000),
+	    tl_g_div_int(tl_g_div_int(one, 1000), 1000000)), "10^-9");
+	CHECK_INT(tl_g_fix(ulp, 18), 0);
+	CHECK_INT(tl_g_cmp_exact(ulp, tl_g_zero()), 1);
+	CHECK_INT(tl_g_from_int(ctx, INT64_C(100000000000), &big), TELLER_OK);
+	CHECK_INT(tl_g_fix(big, 0), INT64_C(100000000000));
+	CHECK_INT(tl_g_from_int(ctx, -INT64_C(100000000000), &x), TELLER_OK);
+	CHECK_INT(tl_g_fix(x, 0), -INT64_C(100000000000));
+	CHECK_INT(tl_g_round(x, 0), -INT64_C(100000000000));
+	CHECK_INT(tl_g_from_int(ctx, INT64_C(100000000001), &x),
+	    TELLER_EOVERFLOW);
+	teller_errclear(ctx);
+	/* 10^38 + 10^38 > 2^127 - 1 */
+	CHECK_INT(tl_g_add(ctx, big, big, &x), TELLER_EOVERFLOW);
+	teller_errclear(ctx);
+	CHECK_INT(tl_g_sub(ctx, tl_g_zero(), big, &y), TELLER_OK);
+	CHECK_INT(tl_g_sub(ctx, y, big, &x), TELLER_EOVERFLOW);
+	teller_errclear(ctx);
+	CHECK_INT(tl_g_addmul(ctx, &y, one, INT64_C(100000000000)), TELLER_OK);
+	CHECK(tl_g_eq(y, tl_g_zero()), "-10^11 + 10^11 * 1");
+	CHECK_INT(tl_g_addmul(ctx, &y, big, 2), TELLER_EOVERFLOW);
+	teller_errclear(ctx);
+	CHECK_INT(tl_g_mul(ctx, big, big, &x), TELLER_EOVERFLOW);
+	teller_errclear(ctx);
+	CHECK_INT(tl_g_div(ctx, big, ulp, &x), TELLER_EOVERFLOW);
+	teller_errclear(ctx);
+	CHECK_INT(tl_g_div(ctx, big, tl_g_zero(), &x), TELLER_EINTERNAL);
+	teller_errclear(ctx);
+	/* 10^11 / 10^11 and 10^11 * 10^-11 are 1 exactly */
+	CHECK_INT(tl_g_div(ctx, big, big, &x), TELLER_OK);
+	CHECK(tl_g_eq(x, one), "big / big");
+	CHECK_INT(tl_g_div(ctx, one, big, &y), TELLER_OK);
+	CHECK_INT(tl_g_mul(ctx, y, big, &x), TELLER_OK);
+	CHECK(tl_g_eq(x, one), "10^-11 * 10^11");
+	CHECK_INT(tl_g_sub(ctx, big, ulp, &x), TELLER_OK);
+	CHECK_INT(tl_g_fix(x, 7), INT64_C(999999999999999999));
+	CHECK_INT(tl_g_round(x, 7), INT64_C(1000000000000000000));
+}
+
+static const char *
+dstr(struct tl_dec d)
+{
+	static char buf[TL_DEC_BUFSZ];
+
+	tl_dec_str(buf, d);
+	return buf;
+}
+
+static void
+decimals(void)
+{
+	struct tl_dec max = tl_dec_int(0), r, p, q;
+	char buf[TL_DEC_BUFSZ];
+
+	max.v.lo = UINT64_MAX;
+	max.v.hi = UINT64_MAX >> 1;
+	CHECK_STR(dstr(max), "170141183460469231731687303715884105727");
+	max.s = 38;
+	CHECK_STR(dstr(max), "1.70141183460469231731687303715884105727");
+	CHECK_INT(tl_dec_add(ctx, max, tl_dec_make(1, 38), &r),
+	    TELLER_EOVERFLOW);
+	teller_errclear(ctx);
+	/* aligning 1 to scale 38 overflows: 1.7 + 1 does not fit */
+	CHECK_INT(tl_dec_add(ctx, max, tl_dec_int(2), &r), TELLER_EOVERFLOW);
+	teller_errclear(ctx);
+	CHECK_INT(tl_dec_sub(ctx, tl_dec_int(0), max, &r), TELLER_OK);
+	CHECK_STR(dstr(r), "-1.70141183460469231731687303715884105727");
+	CHECK_INT(tl_dec_sub(ctx, r, tl_dec_make(2, 38), &q),
+	    TELLER_EOVERFLOW);
+	teller_errclear(ctx);
+	CHECK_INT(tl_dec_cmp(max, tl_dec_int(2)), -1);
+	CHECK_INT(tl_dec_cmp(tl_dec_int(2), max), 1);
+	CHECK_INT(tl_dec_mul_int(ctx, max, 2, &r), TELLER_EOVERFLOW);
+	teller_errclear(ctx);
+	CHECK_INT(tl_dec_mul_int(ctx, max, -1, &r), TELLER_OK);
+	CHECK_INT(tl_dec_sign(r), -1);
+	/* (a * b) past 128 bits truncates to s places; rounding it there
+	 * is not supported and overflows */
+	CHECK_INT(tl_dec_mul(ctx, max, max, 37, TL_ROUND_DOWN, &r), TELLER_OK);
+	CHECK_STR(dstr(r), "2.8948022309329048855892746252171976962");
+	CHECK_INT(tl_dec_mul(ctx, max, max, 38, TL_ROUND_DOWN, &r),
+	    TELLER_EOVERFLOW);
+	teller_errclear(ctx);
+	CHECK_INT(tl_dec_mul(ctx, max, max, 38, TL_ROUND_HALF_UP, &r),
+	    TELLER_EOVERFLOW);
+	teller_errclear(ctx);
+	CHECK_INT(tl_dec_div(ctx, max, tl_dec_int(0), 2, TL_ROUND_DOWN, &r),
+	    TELLER_EINTERNAL);
+	teller_errclear(ctx);
+	CHECK_INT(tl_dec_div(ctx, tl_dec_int(1), tl_dec_int(7), 38,
+	    TL_ROUND_HALF_EVEN, &r), TELLER_OK);
+	CHECK_STR(dstr(r), "0.14285714285714285714285714285714285714");
+	CHECK_INT(tl_dec_div(ctx, tl_dec_int(-2), tl_dec_int(3), 38,
+	    TL_ROUND_HALF_UP, &r), TELLER_OK);
+	CHECK_STR(dstr(r), "-0.66666666666666666666666666666666666667");
+	CHECK_INT(tl_dec_div(ctx, tl_dec_int(2), tl_dec_int(3), 39,
+	    TL_ROUND_DOWN, &r), TELLER_EOVERFLOW);
+	teller_errclear(ctx);
+	CHECK_INT(tl_dec_parse("-123456789012345678901234567890.123456", &p),
+	    0);
+	CHECK_STR(dstr(p), "-123456789012345678901234567890.123456");
+	tl_dec_split(p, &q, &r);
+	CHECK_STR(dstr(q), "-123456789012345678901234567890");
+	CHECK_STR(dstr(r), "-0.123456");
+	CHECK_INT(tl_dec_parse("1234567890123456789012345678901234567", &p),
+	    -1);
+	tl_dec_pct(buf, tl_dec_int(1), tl_dec_int(3));
+	CHECK_STR(buf, "33.33");
+	tl_dec_pct(buf, tl_dec_make(-2, 0), tl_dec_int(3));
+	CHECK_STR(buf, "-66.66");
+	CHECK_INT(tl_dec_pct(buf, tl_dec_int(1), max), 0);
+}
+
+/* FNV-1a over the results of many pseudo-random operations on values of
+ * every size: the figure is the 128-bit type's build, and the limbs build
+ * must reach the same one. */
+static uint64_t fnv = UINT64_C(14695981039346656037);
+
+static void
+mix(uint64_t v)
+{
+	int i;
+
+	for (i = 0; i < 8; i++) {
+		fnv ^= (v >> (8 * i)) & 0xff;
+		fnv *= UINT64_C(1099511628211);
+	}
+}
+
+static void
+mixw(bool ok, struct tl_wide w)
+{
+	mix(ok);
+	if (ok) {
+		mix(w.lo);
+		mix(w.hi);
+	}
+}
+
+static uint64_t rs = UINT64_C(88172645463325252);
+
+static uint64_t
+rnd(void)
+{
+	rs ^= rs << 13;
+	rs ^= rs >> 7;
+	rs ^= rs << 17;
+	return rs;
+}
+
+/* A value of a random bit length and sign. */
+static struct tl_wide
+rw(void)
+{
+	int bits = (int)(rnd() % 128);
+	struct tl_wide w = { rnd(), rnd() }, r;
+
+	if (bits < 64) {
+		w.hi = 0;
+		w.lo = bits == 0 ? 0 : w.lo >> (64 - bits);
+	} else {
+		w.hi >>= 127 - bits + 1;
+	}
+	if ((rnd() & 1) && tl_num_wsub(tl_num_wide(0), w, &r))
+		w = r;
+	return w;
+}
+
+static void
+checksum(void)
+{
+	int i;
+
+	for (i = 0; i < 200000; i++) {
+		struct tl_wide a = rw(), b = rw(), r = tl_num_wide(0);
+		enum tl_round m = (enum tl_round)(rnd() % 6);
+		int k = (int)(rnd() % 39);
+		tl_g ga = { a.lo, a.hi }, gb = { b.lo, b.hi }, gr = ga;
+
+		mixw(tl_num_wadd(a, b, &r), r);
+		mixw(tl_num_wsub(a, b, &r), r);
+		mixw(tl_num_wmul(a, b, &r), r);
+		mixw(tl_num_wscale(a, k % 30, &r), r);
+		mix((uint64_t)tl_num_wcmp(a, b));
+		if (tl_num_wsign(b) != 0 && !(tl_num_wsign(b) < 0 &&
+		    b.lo == UINT64_MAX && b.hi == UINT64_MAX))
+			mixw(true, tl_num_wdiv(a, b, m));
+		mixw(true, tl_num_wdiv10(a, k, m));
+		mixw(true, tl_num_wrem10(a, k));
+		mixw(tl_num_wmul_down(a, b, k, &r), r);
+		if (tl_num_wsign(b) != 0)
+			mixw(tl_num_wdiv_long(a, b, k % 20, m, &r), r);
+		mix((uint64_t)tl_num_fmul53(a.lo >> 11, (uint32_t)b.lo));
+		mix((uint64_t)(tl_g_mul(ctx, ga, gb, &gr) == TELLER_OK));
+		mix(gr.lo ^ gr.hi);
+		gr = ga;
+		mix((uint64_t)(tl_g_div(ctx, ga, gb, &gr) == TELLER_OK));
+		mix(gr.lo ^ gr.hi);
+		mix((uint64_t)tl_g_cmp(ga, gb));
+		teller_errclear(ctx);
+	}
+	CHECK(fnv == UINT64_C(0xdbb7cc1e8a160e21), "checksum %016llx",
+	    (unsigned long long)fnv);
+}
+
 int
 main(void)
 {
@@ -251,6 +581,10 @@ main(void)
 	rescale();
 	printing();
 	parsing();
+	wide();
+	guarded();
+	decimals();
+	checksum();
 	teller_ctx_free(ctx);
 	return h_done();
 }

@@ -10,20 +10,25 @@
 #include "rctab.h"
 
 static const char *
-dstr(tl_i128 v, int s)
+ddstr(struct tl_dec d)
 {
 	static char buf[TL_DEC_BUFSZ];
-	struct tl_dec d = { v, s };
 
 	tl_dec_str(buf, d);
 	return buf;
 }
 
 static const char *
+dstr(int64_t v, int s)
+{
+	return ddstr(tl_dec_make(v, s));
+}
+
+static const char *
 pct(int64_t t, int ts, int64_t d, int ds)
 {
 	static char buf[64];
-	struct tl_dec a = { t, ts }, b = { d, ds };
+	struct tl_dec a = tl_dec_make(t, ts), b = tl_dec_make(d, ds);
 
 	tl_dec_pct(buf, a, b);
 	return buf;
@@ -115,60 +120,63 @@ static void
 t_arith(void)
 {
 	teller_ctx *ctx;
-	struct tl_dec v = { 27, 0 }, p, q, r;
+	struct tl_dec v = tl_dec_int(27), p, q, r;
 
 	if (teller_ctx_new(NULL, &ctx) != TELLER_OK)
 		return;
 	/* bottoms-up percentage: 15 -> 0.15 (scale 2); 27 x 0.15 = 4.05 */
 	CHECK_INT(tl_dec_parse("15", &p), 0);
 	CHECK_INT(tl_dec_div(ctx, p, tl_dec_int(100), p.s + 2,
-	    TL_DEC_HALF_UP, &q), TELLER_OK);
-	CHECK_STR(dstr(q.v, q.s), "0.15");
-	CHECK_INT(tl_dec_mul(ctx, v, q, v.s + q.s, TL_DEC_DOWN, &r),
+	    TL_ROUND_HALF_UP, &q), TELLER_OK);
+	CHECK_STR(ddstr(q), "0.15");
+	CHECK_INT(tl_dec_mul(ctx, v, q, v.s + q.s, TL_ROUND_DOWN, &r),
 	    TELLER_OK);
-	CHECK_STR(dstr(r.v, r.s), "4.05");
+	CHECK_STR(ddstr(r), "4.05");
 	CHECK_INT(tl_dec_parse("99.99", &p), 0);
-	tl_dec_div(ctx, p, tl_dec_int(100), p.s + 2, TL_DEC_HALF_UP, &q);
-	CHECK_STR(dstr(q.v, q.s), "0.9999");
+	CHECK_INT(tl_dec_div(ctx, p, tl_dec_int(100), p.s + 2,
+	    TL_ROUND_HALF_UP, &q), TELLER_OK);
+	CHECK_STR(ddstr(q), "0.9999");
 	/* Droop: 29 / 4 -> 7 + 1 = 8; HB at 4 places: 7.2500 + 0.0001 */
 	v = tl_dec_int(29);
-	tl_dec_div(ctx, v, tl_dec_int(4), 0, TL_DEC_DOWN, &q);
-	CHECK_STR(dstr(q.v, q.s), "7");
-	tl_dec_div(ctx, v, tl_dec_int(4), 4, TL_DEC_DOWN, &q);
-	p.v = 1;
-	p.s = 4;
-	tl_dec_add(ctx, q, p, &r);
-	CHECK_STR(dstr(r.v, r.s), "7.2501");
+	CHECK_INT(tl_dec_div(ctx, v, tl_dec_int(4), 0, TL_ROUND_DOWN, &q),
+	    TELLER_OK);
+	CHECK_STR(ddstr(q), "7");
+	CHECK_INT(tl_dec_div(ctx, v, tl_dec_int(4), 4, TL_ROUND_DOWN, &q),
+	    TELLER_OK);
+	p = tl_dec_make(1, 4);
+	CHECK_INT(tl_dec_add(ctx, q, p, &r), TELLER_OK);
+	CHECK_STR(ddstr(r), "7.2501");
 	/* Hare rounds up: 29 / 3 -> 10 */
-	tl_dec_div(ctx, v, tl_dec_int(3), 0, TL_DEC_UP, &q);
-	CHECK_STR(dstr(q.v, q.s), "10");
+	CHECK_INT(tl_dec_div(ctx, v, tl_dec_int(3), 0, TL_ROUND_UP, &q),
+	    TELLER_OK);
+	CHECK_STR(ddstr(q), "10");
 	/* surplus fraction 2/10 at 4 places; 1 x 0.2000 = 0.2000 */
-	tl_dec_div(ctx, tl_dec_int(2), tl_dec_int(10), 4, TL_DEC_DOWN, &q);
-	CHECK_STR(dstr(q.v, q.s), "0.2000");
-	p.v = 3333;
-	p.s = 4;
-	tl_dec_mul(ctx, p, q, 4, TL_DEC_DOWN, &r);
-	CHECK_STR(dstr(r.v, r.s), "0.0666");
+	CHECK_INT(tl_dec_div(ctx, tl_dec_int(2), tl_dec_int(10), 4,
+	    TL_ROUND_DOWN, &q), TELLER_OK);
+	CHECK_STR(ddstr(q), "0.2000");
+	p = tl_dec_make(3333, 4);
+	CHECK_INT(tl_dec_mul(ctx, p, q, 4, TL_ROUND_DOWN, &r), TELLER_OK);
+	CHECK_STR(ddstr(r), "0.0666");
 	/* scale: 1 - 0.8000 = 0.2000; comparison ignores scale */
-	p.v = 8000;
-	tl_dec_sub(ctx, tl_dec_int(1), p, &r);
-	CHECK_STR(dstr(r.v, r.s), "0.2000");
-	p.v = 20000;
+	p = tl_dec_make(8000, 4);
+	CHECK_INT(tl_dec_sub(ctx, tl_dec_int(1), p, &r), TELLER_OK);
+	CHECK_STR(ddstr(r), "0.2000");
+	p = tl_dec_make(20000, 4);
 	CHECK_INT(tl_dec_cmp(p, tl_dec_int(2)), 0);
 	CHECK(tl_dec_cmp(p, tl_dec_int(3)) < 0, "2.0000 < 3");
 	/* 20 places (rctab.md 11.2): products and quotients past 128 bits */
 	CHECK_INT(tl_dec_parse("0.33333333333333333333", &p), 0);
 	CHECK_INT(tl_dec_parse("0.20000000000000000000", &q), 0);
-	CHECK_INT(tl_dec_mul(ctx, p, q, 20, TL_DEC_DOWN, &r), TELLER_OK);
-	CHECK_STR(dstr(r.v, r.s), "0.06666666666666666666");
+	CHECK_INT(tl_dec_mul(ctx, p, q, 20, TL_ROUND_DOWN, &r), TELLER_OK);
+	CHECK_STR(ddstr(r), "0.06666666666666666666");
 	CHECK_INT(tl_dec_parse("2.00000000000000000000", &p), 0);
 	CHECK_INT(tl_dec_parse("10.00000000000000000000", &q), 0);
-	CHECK_INT(tl_dec_div(ctx, p, q, 20, TL_DEC_DOWN, &r), TELLER_OK);
-	CHECK_STR(dstr(r.v, r.s), "0.20000000000000000000");
+	CHECK_INT(tl_dec_div(ctx, p, q, 20, TL_ROUND_DOWN, &r), TELLER_OK);
+	CHECK_STR(ddstr(r), "0.20000000000000000000");
 	CHECK_INT(tl_dec_parse("1.00000000000000000000", &p), 0);
 	CHECK_INT(tl_dec_parse("3.00000000000000000000", &q), 0);
-	CHECK_INT(tl_dec_div(ctx, p, q, 20, TL_DEC_UP, &r), TELLER_OK);
-	CHECK_STR(dstr(r.v, r.s), "0.33333333333333333334");
+	CHECK_INT(tl_dec_div(ctx, p, q, 20, TL_ROUND_UP, &r), TELLER_OK);
+	CHECK_STR(ddstr(r), "0.33333333333333333334");
 	CHECK_INT(tl_dec_parse("1.", &p), -1);
 	CHECK_INT(tl_dec_parse("x", &p), -1);
 	teller_ctx_free(ctx);

@@ -25,10 +25,10 @@ w_null(void *ud, const char *p, size_t n)
 static struct tl_dec
 dmax(void)
 {
-	struct tl_dec d;
+	struct tl_dec d = tl_dec_int(0);
 
-	d.v = (tl_i128)(~(tl_u128)0 >> 1);
-	d.s = 0;
+	d.v.lo = UINT64_MAX;
+	d.v.hi = UINT64_MAX >> 1;
 	return d;
 }
 

@@ -144,21 +144,33 @@ static void
 guarded(void)
 {
 	teller_ctx *ctx;
-	tl_g one = tl_g_one(), x;
+	tl_g one = tl_g_one(), zero = tl_g_zero(), three, x, y, t;
+	tl_g third = tl_g_div_int(one, 3), ninth = tl_g_div_int(one, 9);
+	tl_g ulp = tl_g_div_int(tl_g_div_int(one,
+	    INT64_C(1000000000000000000)), 1000000000); /* 10^-27 */
+	tl_g band = tl_g_div_int(one, INT64_C(2000000000000000000));
 
 	teller_ctx_new(NULL, &ctx);
-	CHECK(tl_g_div(ctx, one, 3 * one, &x) == TELLER_OK, "div");
-	CHECK(x == one / 3, "1/3 floored");
-	CHECK(tl_g_mul(ctx, x, 3 * one, &x) == TELLER_OK, "mul");
-	CHECK(x == one - 1, "3 * floor(1/3) = 1 - 10^-27");
+	CHECK(tl_g_from_int(ctx, 3, &three) == TELLER_OK, "3");
+	CHECK(tl_g_div(ctx, one, three, &x) == TELLER_OK, "div");
+	CHECK(tl_g_eq(x, third), "1/3 floored");
+	CHECK(tl_g_mul(ctx, x, three, &x) == TELLER_OK, "mul");
+	CHECK(tl_g_sub(ctx, one, ulp, &y) == TELLER_OK && tl_g_eq(x, y),
+	    "3 * floor(1/3) = 1 - 10^-27");
 	CHECK(tl_g_cmp(x, one) == 0, "within 0.5e-18: equal");
-	CHECK(tl_g_cmp(one - 500000000, one) < 0, "0.5e-18 apart: unequal");
-	CHECK(tl_g_mul(ctx, -one / 3, one / 3, &x) == TELLER_OK, "neg");
+	CHECK(tl_g_sub(ctx, one, band, &y) == TELLER_OK &&
+	    tl_g_cmp(y, one) < 0, "0.5e-18 apart: unequal");
+	CHECK(tl_g_sub(ctx, zero, third, &y) == TELLER_OK &&
+	    tl_g_mul(ctx, y, third, &x) == TELLER_OK, "neg");
 	/* -(0.333..3 * 0.333..3) = -0.111..1108.. floors to -0.111..111 */
-	CHECK(x == -(one / 9), "negative products floor downwards");
-	CHECK(tl_g_fix(one + one / 3, 9) == INT64_C(1333333333), "fix");
-	CHECK(tl_g_round(one - 1, 9) == INT64_C(1000000000), "round up");
-	CHECK(tl_g_round(2 * (one / 3), 9) == INT64_C(666666667), "round");
+	CHECK(tl_g_sub(ctx, zero, ninth, &y) == TELLER_OK && tl_g_eq(x, y),
+	    "negative products floor downwards");
+	CHECK(tl_g_add(ctx, one, third, &t) == TELLER_OK &&
+	    tl_g_fix(t, 9) == INT64_C(1333333333), "fix");
+	CHECK(tl_g_sub(ctx, one, ulp, &t) == TELLER_OK &&
+	    tl_g_round(t, 9) == INT64_C(1000000000), "round up");
+	CHECK(tl_g_add(ctx, third, third, &t) == TELLER_OK &&
+	    tl_g_round(t, 9) == INT64_C(666666667), "round");
 	CHECK(tl_g_from_int(ctx, INT64_C(200000000000), &x) ==
 	    TELLER_EOVERFLOW, "too many votes");
 	teller_ctx_free(ctx);
