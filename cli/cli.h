@@ -10,6 +10,14 @@ int cmd_count(int argc, char **argv);   /* cli/cmd_count.c */
 int cmd_rctab(int argc, char **argv);   /* cli/cmd_rctab.c */
 int cmd_profile(int argc, char **argv); /* cli/cmd_profile.c */
 int cmd_merge(int argc, char **argv);   /* cli/cmd_profile.c */
+int cmd_margin(int argc, char **argv);  /* cli/cmd_margin.c */
+int cmd_raire(int argc, char **argv);   /* cli/cmd_raire.c */
+
+/* Read files[0..n) in format (TELLER_FMT_AUTO: detected) and merge them
+ * into *contest and *profile (cli/inputs.c). Returns an exit status,
+ * having printed any error. */
+int cli_read_inputs(teller_ctx *ctx, int format, char **files, int n,
+    teller_contest **contest, teller_profile **profile);
 
 /* Print "teller: FILE:LINE:COL: message" (or "teller: message") for the
  * context's error and return its exit status (cli/util.c). */

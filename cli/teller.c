@@ -14,6 +14,8 @@ static const struct {
 	{ "rctab", cmd_rctab, "run an RCTab contest config" },
 	{ "profile", cmd_profile, "read ballots into a compact profile file" },
 	{ "merge", cmd_merge, "sum profile files exactly" },
+	{ "margin", cmd_margin, "margin of victory, with a witness" },
+	{ "raire", cmd_raire, "RAIRE assertions for an IRV audit" },
 };
 
 static void

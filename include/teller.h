@@ -420,9 +420,10 @@ typedef struct teller_raire_opts {
 	 * point, so the caller computes it. cmp < 0 when (w1, l1) is less
 	 * difficult than (w2, l2); text writes it as a JSON number. NULL:
 	 * margins only (cmp by margin; "difficulty" omitted). */
-	int (*cmp)(void *ud, int64_t w1, int64_t l1, int64_t w2,
+	int (*cmp)(void *ud, int64_t n, int64_t w1, int64_t l1, int64_t w2,
 	    int64_t l2);
-	int (*text)(void *ud, int64_t w, int64_t l, char *buf, size_t n);
+	int (*text)(void *ud, int64_t n, int64_t w, int64_t l, char *buf,
+	    size_t size);
 	void *ud;
 	int timing;                 /* unused by the library: seconds 0 */
 } teller_raire_opts;

@@ -82,8 +82,10 @@ struct tl_asrt {
  * tallies (w1, l1) are less difficult than (w2, l2) (margin w - l <= 0
  * is infinitely difficult); NULL: by margin alone (larger is easier). */
 struct tl_diff {
-	int (*cmp)(void *ud, int64_t w1, int64_t l1, int64_t w2, int64_t l2);
+	int (*cmp)(void *ud, int64_t n, int64_t w1, int64_t l1, int64_t w2,
+	    int64_t l2);
 	void *ud;
+	int64_t n;       /* auditable papers */
 };
 int tl_diff_cmp(const struct tl_diff *d, int64_t w1, int64_t l1, int64_t w2,
     int64_t l2);

@@ -19,7 +19,7 @@ tl_diff_cmp(const struct tl_diff *d, int64_t w1, int64_t l1, int64_t w2,
 	int64_t m1 = w1 - l1, m2 = w2 - l2;
 
 	if (d != NULL && d->cmp != NULL)
-		return d->cmp(d->ud, w1, l1, w2, l2);
+		return d->cmp(d->ud, d->n, w1, l1, w2, l2);
 	if (m1 <= 0 && m2 <= 0)
 		return 0;
 	if (m1 <= 0)

@@ -66,6 +66,7 @@ prepare(teller_ctx *ctx, const teller_contest *c, const teller_profile *p,
 	j->auditable = o->auditable > 0 ? o->auditable : p->total;
 	j->diff.cmp = o->cmp;
 	j->diff.ud = o->ud;
+	j->diff.n = j->auditable;
 	return TELLER_OK;
 }
 
@@ -148,7 +149,8 @@ difficulty(struct tl_out *o, const struct rj *j, int64_t w, int64_t l)
 
 	if (j->o->text == NULL)
 		return TELLER_OK;
-	if (j->o->text(j->o->ud, w, l, buf, sizeof(buf)) != 0)
+	if (j->o->text(j->o->ud, j->auditable, w, l, buf,
+	    sizeof(buf)) != 0)
 		return tl_fail(j->ctx, TELLER_EINVAL, "raire: difficulty of "
 		    "%lld over %lld cannot be written", (long long)w,
 		    (long long)l);
