@@ -224,6 +224,8 @@ tl_ab_recount(teller_ctx *ctx, const struct teller_contest *c,
 		    (int)(b->off[i + 1] - b->off[i]), b->w[i])) != TELLER_OK)
 			return rc;
 	}
+	if (p->total == 0)
+		return TELLER_OK; /* every paper removed: nothing to count */
 	ru.lots = NULL;
 	ru.nlots = 0;
 	ru.no_seed = 0;

@@ -271,6 +271,13 @@ confirm(struct plu *s, const teller_rules *rules, struct teller_margin *m)
 	if (can == s->won && __builtin_popcountll(can) == s->seats)
 		return tl_fail(s->ctx, TELLER_EINTERNAL, "margin: the witness "
 		    "does not change the outcome (a bug)");
+	if (p->total == 0) {
+		/* every paper removed: all tie at nothing, no count to run */
+		for (x = 0; x < s->c->ncand; x++)
+			if (can >> x & 1)
+				m->after[m->nafter++] = x;
+		return TELLER_OK;
+	}
 	if ((rc = teller_count(s->ctx, s->c, p, rules, &r)) != TELLER_OK)
 		return rc;
 	for (k = 0; k < teller_result_nelected(r); k++)
