@@ -40,7 +40,7 @@ const struct cli_opt count_opts[] = {
 
 const struct cli_opt margin_opts[] = {
 	{ "method", 'm', "METHOD", "counting method (%m); default irv, or "
-	    "block for several seats" },
+	    "the multi-member plurality vote for several seats" },
 	{ "seats", 's', "N", "seats to fill (default: from the file, else 1)" },
 	{ "format", 'f', "FORMAT", "input format: blt, csv, preflib, profile "
 	    "(default: detected from content)" },
