@@ -136,6 +136,9 @@ struct tl_lp {
 	int8_t *a;              /* [nrow * ncol] */
 	int64_t *rhs;           /* [nrow] */
 	bool *eq;               /* [nrow] */
+	int64_t cutoff;         /* integer programs: > 0 and the LP bound
+				 * already >= cutoff: no integer search
+				 * (*bound is that LP bound, x unset) */
 };
 
 /* Solve; integer: all columns integer. On success *bound = a lower bound

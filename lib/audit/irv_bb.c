@@ -168,7 +168,7 @@ distance(struct bb *s, const uint8_t *seq, int k, bool integer,
 	col = 0;
 	for (c = 1; (int)c <= np; c++, col++) {
 		colcls[col] = (int)c;
-		lp.hi[col] = -1;
+		lp.hi[col] = s->b->total + 1; /* finite integer search */
 		lp.obj[col] = 1;
 	}
 	for (c = 0; c < ncls && model != TELLER_MARGIN_ADD; c++)
@@ -201,9 +201,12 @@ distance(struct bb *s, const uint8_t *seq, int k, bool integer,
 			a[col] = col < np ? 1 : -1;
 		lp.eq[row] = true;
 	}
+	if (integer)
+		lp.cutoff = s->io->upper;
 	s->io->lps++;
 	rc = tl_lp_solve(s->ctx, &lp, integer, bound, infeasible, x);
-	if (rc == TELLER_OK && !*infeasible && integer)
+	if (rc == TELLER_OK && !*infeasible && integer &&
+	    *bound < lp.cutoff)
 		rc = tl_bb_witness(s->ctx, s->b, seq, k, s->mask, colcls, np,
 		    lp.ncol, x, ch, nch);
 	tl_free(s->ctx, mem, sz);

@@ -115,6 +115,10 @@ tl_lp_solve(teller_ctx *ctx, const struct tl_lp *lp, bool integer,
 		    "(glp_simplex %d, status %d)", rc, st);
 	}
 	*bound = up(glp_get_obj_val(prob));
+	if (integer && lp->cutoff > 0 && *bound >= lp->cutoff) {
+		glp_delete_prob(prob);
+		return TELLER_OK;
+	}
 	if (integer) {
 		glp_init_iocp(&ip);
 		ip.msg_lev = GLP_MSG_OFF;

@@ -367,9 +367,11 @@ teller_margin_find(teller_ctx *ctx, const teller_contest *c,
 	else if (strcmp(meth->name, "fptp") == 0 ||
 	    strcmp(meth->name, "block") == 0)
 		rc = tl_m_plurality_margin(ctx, c, rules, m);
+	else if (strcmp(meth->name, "sv") == 0)
+		rc = tl_m_sv_margin(ctx, c, rules, m);
 	else
 		rc = tl_fail(ctx, TELLER_ERULE, "margin: not yet for %s "
-		    "(irv, fptp and block have exact margins)", meth->name);
+		    "(fptp, block, sv and irv have exact margins)", meth->name);
 	if (rc != TELLER_OK)
 		return rc;
 	m->complete = m->lower >= m->upper;

@@ -83,4 +83,8 @@ struct teller_margin {
 int tl_m_plurality_margin(teller_ctx *ctx, const struct teller_contest *c,
     const teller_rules *rules, struct teller_margin *m);
 
+/* The exact SV margin (sv.c), with strict and the last-round figure. */
+int tl_m_sv_margin(teller_ctx *ctx, const struct teller_contest *c,
+    const teller_rules *rules, struct teller_margin *m);
+
 #endif /* TL_MARGIN_H */

@@ -4,7 +4,8 @@
  * at least 1,000 random tiny profiles per method (fptp, block, irv),
  * the exact margin k must be reachable (its witness, applied here with
  * an independent count, changes the outcome) and no k - 1 changes may
- * change it (every neighbourhood enumerated). Also the IRV branch and
+ * change it (every neighbourhood enumerated). SV too, with its
+ * statutory remaining set (all tied for second remain, no lot). Also the IRV branch and
  * bound alone (without the RAIRE bound), and RAIRE's optimum against
  * every NEB/NEN assertion on up to 5 candidates.
  */
@@ -25,7 +26,68 @@ struct box {
 	int cnt[MAXR];       /* papers of each type */
 	int seats;           /* plurality methods */
 	int irv;             /* types are rankings (else mark sets) */
+	int sv;              /* types are (first, second) papers */
 };
+
+/* SV papers: (f) and (f, s), s != f. */
+static void
+gen_sv(struct box *b)
+{
+	int f, k;
+
+	for (f = 0; f < b->nc; f++) {
+		b->rk[b->nr][0] = f;
+		b->len[b->nr++] = 1;
+		for (k = 0; k < b->nc; k++)
+			if (k != f) {
+				b->rk[b->nr][0] = f;
+				b->rk[b->nr][1] = k;
+				b->len[b->nr++] = 2;
+			}
+	}
+}
+
+/* SV (LGA 2000 Sch.2 para 3): a majority of first preferences wins;
+ * else the top two and all tied for second (all tied for first, if
+ * several) remain, the others' second preferences for them are added,
+ * and any of the most votes can win (a lot). */
+static unsigned
+sv_can(const struct box *b, const int *cnt)
+{
+	int fp[4] = { 0 }, tot[4], n = 0, r, i, top = -1, sec = -1, ntop = 0;
+	int best = -1;
+	unsigned rem = 0, win = 0;
+
+	for (r = 0; r < b->nr; r++) {
+		fp[b->rk[r][0]] += cnt[r];
+		n += cnt[r];
+	}
+	for (i = 0; i < b->nc; i++)
+		if (2 * fp[i] > n)
+			return 1u << i;
+	for (i = 0; i < b->nc; i++)
+		top = fp[i] > top ? fp[i] : top;
+	for (i = 0; i < b->nc; i++)
+		if (fp[i] == top)
+			ntop++;
+		else if (fp[i] > sec)
+			sec = fp[i];
+	for (i = 0; i < b->nc; i++)
+		if (fp[i] == top || (ntop == 1 && fp[i] == sec))
+			rem |= 1u << i;
+	memcpy(tot, fp, sizeof(tot));
+	for (r = 0; r < b->nr; r++)
+		if (!(rem >> b->rk[r][0] & 1) && b->len[r] == 2 &&
+		    rem >> b->rk[r][1] & 1)
+			tot[b->rk[r][1]] += cnt[r];
+	for (i = 0; i < b->nc; i++)
+		if (rem >> i & 1 && tot[i] > best)
+			best = tot[i];
+	for (i = 0; i < b->nc; i++)
+		if (rem >> i & 1 && tot[i] == best)
+			win |= 1u << i;
+	return win;
+}
 
 static void
 gen_rankings(struct box *b, int *cur, int k, unsigned used)
@@ -111,6 +173,8 @@ plu_can(const struct box *b, const int *cnt)
 static unsigned
 outcome(const struct box *b, const int *cnt)
 {
+	if (b->sv)
+		return sv_can(b, cnt);
 	return b->irv ? irv_can(b, cnt, (1u << b->nc) - 1) : plu_can(b, cnt);
 }
 
@@ -118,7 +182,8 @@ outcome(const struct box *b, const int *cnt)
 static bool
 sure(const struct box *b, unsigned o, unsigned won)
 {
-	return o == won && (b->irv || __builtin_popcount(o) == b->seats);
+	return o == won && (b->irv || b->sv ||
+	    __builtin_popcount(o) == b->seats);
 }
 
 /* ---- enumerating every change of exactly k papers ---- */
@@ -217,7 +282,7 @@ type_of(const struct box *b, const int *ids, int n)
 			continue;
 		for (i = 0; i < n; i++) {
 			int j, in = 0;
-			if (b->irv) {
+			if (b->irv || b->sv) {
 				in = b->rk[t][i] == ids[i];
 			} else {
 				for (j = 0; j < n; j++)
@@ -232,8 +297,8 @@ type_of(const struct box *b, const int *ids, int n)
 	return -1;
 }
 
-static const char *const method_names[] = { "fptp", "block", "irv" };
-static int checked[3], skipped[3];
+static const char *const method_names[] = { "fptp", "block", "irv", "sv" };
+static int checked[4], skipped[4];
 
 /* Build b's profile in a context, find the margin, compare. */
 static void
@@ -283,10 +348,16 @@ one(const struct box *b, int method, int model)
 	for (j = 0; m->changes != NULL && j < m->changes->len; j++) {
 		const struct tl_mchg *c = &TL_VEC_AT(m->changes,
 		    struct tl_mchg, j);
+		int tf = c->nfrom >= 0 ? type_of(b, c->from, c->nfrom) : 0;
+		int tt = c->nto >= 0 ? type_of(b, c->to, c->nto) : 0;
+		CHECK(tf >= 0 && tt >= 0, "%s: witness paper of no type",
+		    method_names[method]);
+		if (tf < 0 || tt < 0)
+			continue;
 		if (c->nfrom >= 0)
-			after[type_of(b, c->from, c->nfrom)] -= (int)c->papers;
+			after[tf] -= (int)c->papers;
 		if (c->nto >= 0)
-			after[type_of(b, c->to, c->nto)] += (int)c->papers;
+			after[tt] += (int)c->papers;
 	}
 	CHECK(won >> 31 || !sure(b, outcome(b, after), won),
 	    "%s: witness of %d does not change the outcome",
@@ -314,8 +385,11 @@ random_box(struct box *b, int nc, int nballots, int method)
 	memset(b, 0, sizeof(*b));
 	b->nc = nc;
 	b->irv = method == 2;
+	b->sv = method == 3;
 	b->seats = method == 1 ? 2 : 1;
-	if (b->irv)
+	if (b->sv)
+		gen_sv(b);
+	else if (b->irv)
 		gen_rankings(b, cur, 0, 0);
 	else
 		gen_sets(b);
@@ -329,12 +403,14 @@ test_margin_brute_force(void)
 	struct box b;
 	int method, i;
 
-	for (method = 0; method < 3; method++) {
+	for (method = 0; method < 4; method++) {
 		for (i = 0; i < 1100; i++) {
 			int nc = method == 1 ? 3 + tt_rnd(2) : 2 + tt_rnd(3);
 			random_box(&b, nc, 1 + tt_rnd(method == 2 && nc == 4 ?
 			    10 : 14), method);
-			one(&b, method, i % 7 == 5 ? 1 : i % 7 == 6 ? 2 : 0);
+			/* one-sided models: not for sv */
+			one(&b, method, method == 3 ? 0 : i % 7 == 5 ? 1 :
+			    i % 7 == 6 ? 2 : 0);
 		}
 		printf("%s: %d profiles checked against brute force, %d too "
 		    "big\n", method_names[method], checked[method],
