@@ -378,7 +378,8 @@ typedef struct teller_margin teller_margin;
 void teller_margin_opts_init(teller_margin_opts *o);
 
 /* Count profile under rules, then find the margin of victory: exact
- * where audit.md 2 says exact (fptp, block, sv, irv; STV: not yet);
+ * where audit.md 2 says exact (fptp, block, sv, irv; STV: an upper
+ * bound, labelled);
  * every upper bound comes with a witness that a re-count through
  * teller_count confirms. *res and *out are borrowed from ctx. Errors:
  * those of teller_count; ERULE (a method without margins yet, weighted

@@ -44,7 +44,7 @@ status 2 "$T" margin --adds-only --deletes-only "$th"
 status 2 "$T" margin --max-nodes 0 "$th"
 status 2 "$T" margin --budget x "$th"
 status 2 "$T" margin
-status 1 "$T" margin -m stv-scottish "$th"
+status 1 "$T" margin -m stv-scottish --adds-only "$th"
 status 1 "$T" margin -m sv --adds-only "$th"
 status 2 "$T" raire --audit BRAVO "$th"
 status 2 "$T" raire --audit MACRO --risk-limit 0.05 "$th"

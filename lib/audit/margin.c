@@ -167,9 +167,8 @@ lrm_witness(teller_ctx *ctx, const struct tl_ab *b, int w, int r, int64_t n,
 	return TELLER_OK;
 }
 
-/* Copy the witness ch (local ids) into m's changes (contest ids). */
-static int
-keep_witness(teller_ctx *ctx, struct teller_margin *m, const struct tl_ab *b,
+int
+tl_m_keep_witness(teller_ctx *ctx, struct teller_margin *m, const struct tl_ab *b,
     const struct tl_chg *ch, size_t nch)
 {
 	size_t i;
@@ -233,7 +232,8 @@ confirm(teller_ctx *ctx, const struct teller_contest *c,
 	for (i = 0; i < b->nc; i++)
 		if (mask >> i & 1)
 			m->after[m->nafter++] = b->cand[i];
-	return keep_witness(ctx, m, b, ch, nch);
+	m->by_lot = m->nafter > 1;
+	return tl_m_keep_witness(ctx, m, b, ch, nch);
 }
 
 static int64_t
@@ -296,6 +296,7 @@ irv(teller_ctx *ctx, const struct teller_contest *c, const teller_rules *ru,
 		for (i = 0; i < b->nc; i++)
 			if (mask >> i & 1)
 				m->after[m->nafter++] = b->cand[i];
+		m->by_lot = true;
 		m->proof = TL_PROOF_CLOSED;
 		return m->changes ? TELLER_OK : TELLER_ENOMEM;
 	}
@@ -369,9 +370,11 @@ teller_margin_find(teller_ctx *ctx, const teller_contest *c,
 		rc = tl_m_plurality_margin(ctx, c, rules, m);
 	else if (strcmp(meth->name, "sv") == 0)
 		rc = tl_m_sv_margin(ctx, c, rules, m);
+	else if (strncmp(meth->name, "stv-", 4) == 0)
+		rc = tl_m_stv_margin(ctx, c, rules, m);
 	else
-		rc = tl_fail(ctx, TELLER_ERULE, "margin: not yet for %s "
-		    "(fptp, block, sv and irv have exact margins)", meth->name);
+		rc = tl_fail(ctx, TELLER_ERULE, "margin: not yet for %s",
+		    meth->name);
 	if (rc != TELLER_OK)
 		return rc;
 	m->complete = m->lower >= m->upper;

@@ -69,6 +69,9 @@ struct teller_margin {
 	int64_t upper_papers;      /* sum of the changes' papers */
 	int *after;                /* who can win after the witness */
 	int nafter;
+	bool by_lot;               /* ... when lots go either way */
+	bool bound_only;           /* STV: upper is a bound, never exact
+				    * unless it meets lower */
 	enum tl_proof proof;
 	struct tl_raire raire;     /* TL_PROOF_RAIRE: the assertions */
 	int64_t min_votes;         /* their smallest margin */
@@ -82,6 +85,14 @@ struct teller_margin {
  * marks, with a witness re-counted through teller_count. */
 int tl_m_plurality_margin(teller_ctx *ctx, const struct teller_contest *c,
     const teller_rules *rules, struct teller_margin *m);
+
+/* STV: an upper bound from re-counted manipulations (stv_margin.c). */
+int tl_m_stv_margin(teller_ctx *ctx, const struct teller_contest *c,
+    const teller_rules *rules, struct teller_margin *m);
+
+/* Copy witness ch (local ids of b) into m->changes (contest ids). */
+int tl_m_keep_witness(teller_ctx *ctx, struct teller_margin *m,
+    const struct tl_ab *b, const struct tl_chg *ch, size_t nch);
 
 /* The exact SV margin (sv.c), with strict and the last-round figure. */
 int tl_m_sv_margin(teller_ctx *ctx, const struct teller_contest *c,

@@ -19,7 +19,7 @@ kind(const struct teller_margin *m)
 		return 0;
 	if (m->upper < 0)
 		return 2;
-	return m->lower > 0 ? 3 : 1;
+	return m->lower > 0 && !m->bound_only ? 3 : 1;
 }
 
 static const char *
@@ -77,7 +77,7 @@ witness(struct tl_out *o, const struct teller_margin *m)
 	tl_out_str(o, m->changes->len ? "],\n    \"winners\": " :
 	    "],\n    \"winners\": ");
 	names(o, m, m->after, m->nafter);
-	tl_out_fmt(o, ",\n    \"by_lot\": %s}", m->nafter > 1 ? "true" :
+	tl_out_fmt(o, ",\n    \"by_lot\": %s}", m->by_lot ? "true" :
 	    "false");
 }
 
@@ -200,6 +200,10 @@ teller_margin_report(teller_ctx *ctx, const teller_result *r,
 		if (k == 0)
 			tl_out_fmt(&o, "margin: %lld ballot%s (exact",
 			    (long long)m->upper, m->upper == 1 ? "" : "s");
+		else if (k == 2)
+			tl_out_fmt(&o, "margin: at least %lld ballot%s (%s",
+			    (long long)m->lower, m->lower == 1 ? "" : "s",
+			    kinds[k]);
 		else
 			tl_out_fmt(&o, "margin: %lld to %lld ballots (%s",
 			    (long long)m->lower, (long long)m->upper,

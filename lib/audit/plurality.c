@@ -276,6 +276,7 @@ confirm(struct plu *s, const teller_rules *rules, struct teller_margin *m)
 		for (x = 0; x < s->c->ncand; x++)
 			if (can >> x & 1)
 				m->after[m->nafter++] = x;
+		m->by_lot = m->nafter > s->seats;
 		return TELLER_OK;
 	}
 	if ((rc = teller_count(s->ctx, s->c, p, rules, &r)) != TELLER_OK)
@@ -288,6 +289,7 @@ confirm(struct plu *s, const teller_rules *rules, struct teller_margin *m)
 	for (x = 0; x < s->c->ncand; x++)
 		if (can >> x & 1)
 			m->after[m->nafter++] = x;
+	m->by_lot = m->nafter > s->seats;
 	return TELLER_OK;
 }
 

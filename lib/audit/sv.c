@@ -567,6 +567,7 @@ tl_m_sv_margin(teller_ctx *ctx, const struct teller_contest *c,
 		for (i = 0; i < s.nc; i++)
 			if (mask >> i & 1)
 				m->after[m->nafter++] = s.cand[i];
+		m->by_lot = true;
 		return m->changes ? TELLER_OK : TELLER_ENOMEM;
 	}
 	case_a(&s);
@@ -589,5 +590,6 @@ tl_m_sv_margin(teller_ctx *ctx, const struct teller_contest *c,
 	for (i = 0; i < s.nc; i++)
 		if (mask >> i & 1)
 			m->after[m->nafter++] = s.cand[i];
+	m->by_lot = m->nafter > 1;
 	return recount(&s, rules, after, mask);
 }

@@ -546,6 +546,85 @@ test_raire_optimum(void)
 	CHECK(n > 300, "only %d", n);
 }
 
+/* STV: an upper bound only, labelled so, each with a witness whose
+ * re-count through teller_count elects another set. */
+static void
+test_margin_stv_bound(void)
+{
+	int i, n = 0;
+
+	for (i = 0; i < 60; i++) {
+		teller_margin *m;
+		teller_result *r, *r2;
+		teller_rules ru;
+		struct teller_profile *p;
+		struct bx x;
+		size_t j;
+		int k, same = 0;
+
+		bx_random(&x, "ABCDE", 10 + tt_rnd(30));
+		teller_rules_init(&ru, i % 2 ? "stv-wigm" : "stv-scottish");
+		ru.seats = 2;
+		if (teller_margin_find(x.ctx, x.c, x.p, &ru, NULL, &r, &m) !=
+		    TELLER_OK) {
+			CHECK(teller_errcode(x.ctx) == TELLER_ESTOP ||
+			    teller_errcode(x.ctx) == TELLER_ERULE, "%s",
+			    teller_errmsg(x.ctx));
+			bx_free(&x);
+			continue;
+		}
+		CHECK(m->bound_only && m->lower <= 1, "stv: not a bound");
+		if (m->upper < 0) {
+			bx_free(&x);
+			continue;
+		}
+		CHECK(m->upper_papers == m->upper, "papers %lld != %lld",
+		    (long long)m->upper_papers, (long long)m->upper);
+		/* apply the witness to rankings and count again */
+		p = tl_profile_new(x.ctx, x.c->ncand);
+		for (j = 0; j < m->ab->n; j++) {
+			tl_cid ids[8];
+			int64_t w = m->ab->w[j];
+			size_t q;
+			for (q = 0; q < m->changes->len; q++) {
+				const struct tl_mchg *c = &TL_VEC_AT(m->changes,
+				    struct tl_mchg, q);
+				uint32_t o = m->ab->off[j];
+				bool eq = c->nfrom == (int)(m->ab->off[j + 1] - o);
+				for (k = 0; eq && k < c->nfrom; k++)
+					eq = c->from[k] == m->ab->cand[m->ab->ids[o +
+					    (uint32_t)k]];
+				if (eq && w >= c->papers) {
+					w -= c->papers;
+					ids[0] = (tl_cid)c->to[0];
+					tl_profile_add_simple(x.ctx, p, ids, 1,
+					    c->papers);
+				}
+			}
+			for (k = 0; k < (int)(m->ab->off[j + 1] - m->ab->off[j]);
+			    k++)
+				ids[k] = (tl_cid)m->ab->cand[m->ab->ids[
+				    m->ab->off[j] + (uint32_t)k]];
+			if (w > 0)
+				tl_profile_add_simple(x.ctx, p, ids, k, w);
+		}
+		CHECK(teller_count(x.ctx, x.c, p, &ru, &r2) == TELLER_OK, "%s",
+		    teller_errmsg(x.ctx));
+		for (j = 0; j < r2->elected->len; j++)
+			for (k = 0; k < (int)r->elected->len; k++)
+				same += TL_VEC_AT(r2->elected, int, j) ==
+				    TL_VEC_AT(r->elected, int, k);
+		for (j = 0; j < r2->ties->len; j++)
+			same -= TL_VEC_AT(r2->ties, struct tl_tie, j).how ==
+			    TL_TIE_LOT ? 100 : 0;
+		CHECK(same < (int)r->elected->len,
+		    "stv witness does not change the outcome");
+		n++;
+		bx_free(&x);
+	}
+	CHECK(n >= 30, "only %d stv bounds", n);
+}
+
 /* Hunter's Hill, NSW 2021 (audit.md 9): exact 109 with a witness. */
 static void
 test_margin_nsw_hunters_hill(void)
@@ -587,6 +666,7 @@ main(void)
 	test_margin_brute_force();
 	test_margin_bb_alone();
 	test_raire_optimum();
+	test_margin_stv_bound();
 	test_margin_nsw_hunters_hill();
 	return h_done();
 }
