@@ -31,18 +31,22 @@ PKGS = jansson expat libzip libcrypto
 # Recursive (=) so pkg-config runs after `deps` has installed them.
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -pthread
+# GLPK (lib/audit/lp_glpk.c, the LP behind exact margins) has no .pc file.
+PKG_LIBS += -lglpk -lm
 
 CPPFLAGS += -Iinclude -Ilib -D_POSIX_C_SOURCE=200809L
 CLI_CPPFLAGS = -Iinclude -D_POSIX_C_SOURCE=200809L
 # Unit tests, fuzz replay and examples also see lib/rctab/'s headers, and
 # link cli/files.o (the input callbacks over the file system).
-TEST_CPPFLAGS = $(CPPFLAGS) -Ilib/rctab -Icli
+TEST_CPPFLAGS = $(CPPFLAGS) -Ilib/rctab -Ilib/audit -Icli
 CFLAGS += -std=c11 -pthread $(OPT) $(WARN) $(SANFLAGS) -MMD -MP
 LDFLAGS += $(SANFLAGS)
 
 # lib/rctab/: RCTab, the vendor CVR readers and xlsx, the only code that
 # uses jansson, expat and libzip (scripts/lint.sh checks that).
-LIB_SRC = $(sort $(wildcard lib/*.c)) $(sort $(wildcard lib/rctab/*.c))
+# lib/audit/: margins and RAIRE, the only code that uses GLPK.
+LIB_SRC = $(sort $(wildcard lib/*.c)) $(sort $(wildcard lib/rctab/*.c)) \
+	$(sort $(wildcard lib/audit/*.c))
 CLI_SRC = $(sort $(wildcard cli/*.c))
 UNIT_SRC = $(sort $(wildcard tests/unit/t_*.c))
 LIB_OBJ = $(LIB_SRC:%.c=$(B)/%.o)

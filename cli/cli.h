@@ -12,6 +12,8 @@ int cmd_profile(int argc, char **argv); /* cli/cmd_profile.c */
 int cmd_merge(int argc, char **argv);   /* cli/cmd_profile.c */
 int cmd_canon(int argc, char **argv);   /* cli/cmd_canon.c */
 int cmd_verify(int argc, char **argv);  /* cli/cmd_verify.c */
+int cmd_margin(int argc, char **argv);  /* cli/cmd_margin.c */
+int cmd_raire(int argc, char **argv);   /* cli/cmd_raire.c */
 
 /* Print "teller: FILE:LINE:COL: message" (or "teller: message") for the
  * context's error and return its exit status (cli/util.c). */

@@ -112,6 +112,53 @@ const struct cli_opt merge_opts[] = {
 	{ NULL, 0, NULL, NULL }
 };
 
+const struct cli_opt margin_opts[] = {
+	{ "method", 'm', "METHOD", "counting method (%m); default irv, or "
+	    "the multi-member plurality vote for several seats" },
+	{ "seats", 's', "N", "seats to fill (default: from the file, else 1)" },
+	{ "format", 'f', "FORMAT", "input format: blt, csv, preflib, profile "
+	    "(default: detected from content)" },
+	{ "adds-only", OPT_ADDS_ONLY, NULL, "margin in papers added only" },
+	{ "deletes-only", OPT_DELETES_ONLY, NULL, "margin in papers removed "
+	    "only" },
+	{ "max-nodes", OPT_MAX_NODES, "N", "stop the IRV search after N "
+	    "nodes, giving an interval (default 1000000)" },
+	{ "budget", OPT_BUDGET, "SECS", "stop the IRV search after SECS "
+	    "seconds of wall clock, giving an interval" },
+	{ "json", OPT_JSON, "FILE", "write the result JSON with its margin to "
+	    "FILE (- for standard output)" },
+	{ "threads", 'j', "N", "threads reading the input (as for count)" },
+	{ "help", 'h', NULL, "show this help" },
+	{ NULL, 0, NULL, NULL }
+};
+
+const struct cli_opt raire_opts[] = {
+	{ "input-format", 'f', "FORMAT", "input format: blt, csv, preflib, "
+	    "profile (default: detected from content)" },
+	{ "audit", OPT_AUDIT, "TYPE", "OneOnMargin (default), OneOnMarginSq, "
+	    "BRAVO, MACRO (aliases Margin, MarginSq)" },
+	{ "auditable", OPT_AUDITABLE, "N", "total auditable ballots (default: "
+	    "every paper read)" },
+	{ "risk-limit", OPT_RISK_LIMIT, "ALPHA", "risk limit (BRAVO, MACRO: "
+	    "required)" },
+	{ "error-inflation", OPT_ERROR_INFLATION, "GAMMA", "error inflation "
+	    "factor, >= 1 (MACRO: required)" },
+	{ "trim", OPT_TRIM, "ALGO", "None, MinimizeTree (default), "
+	    "MinimizeAssertions" },
+	{ "assertions", OPT_ASSERTIONS, NULL, "write the solution JSON "
+	    "(assertions) instead of the problem JSON" },
+	{ "check", OPT_CHECK, "SOLUTION", "check that SOLUTION's assertions "
+	    "prove the winner (exit 5 if not)" },
+	{ "format", OPT_RFORMAT, "FMT", "with --assertions: raire (default) "
+	    "or shangrla" },
+	{ "timing", OPT_TIMING, NULL, "accepted; seconds are written as 0 so "
+	    "output is byte-reproducible" },
+	{ "output", 'o', "FILE", "write to FILE (default standard output)" },
+	{ "threads", 'j', "N", "threads reading the input (as for count)" },
+	{ "help", 'h', NULL, "show this help" },
+	{ NULL, 0, NULL, NULL }
+};
+
 int
 cli_getopt(int argc, char **argv, const struct cli_opt *table,
     int (*fn)(void *ud, int id, const char *arg), void *ud)

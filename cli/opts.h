@@ -35,6 +35,17 @@ extern const struct cli_opt rctab_opts[];
 extern const struct cli_opt profile_opts[];
 extern const struct cli_opt merge_opts[];
 
+/* Option ids for `teller margin` and `teller raire` (cmd_margin.c,
+ * cmd_raire.c). */
+enum {
+	OPT_ADDS_ONLY = 300, OPT_DELETES_ONLY, OPT_MAX_NODES, OPT_BUDGET,
+	OPT_AUDIT, OPT_AUDITABLE, OPT_RISK_LIMIT, OPT_ERROR_INFLATION,
+	OPT_TRIM, OPT_ASSERTIONS, OPT_CHECK, OPT_RFORMAT, OPT_TIMING
+};
+
+extern const struct cli_opt margin_opts[];
+extern const struct cli_opt raire_opts[];
+
 /* Parse argv against table (NULL-lng terminated). Calls fn(ud, id, arg)
  * for each option; returns the index of the first operand, or -1 after
  * printing a usage error (exit 2). */

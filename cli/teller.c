@@ -16,6 +16,8 @@ static const struct {
 	{ "merge", cmd_merge, "sum profile files exactly" },
 	{ "canon", cmd_canon, "write a contest, profile or rules canonically" },
 	{ "verify", cmd_verify, "re-count a manifest's run and compare" },
+	{ "margin", cmd_margin, "margin of victory, with a witness" },
+	{ "raire", cmd_raire, "RAIRE assertions for an IRV audit" },
 };
 
 static void

@@ -44,8 +44,9 @@ enum teller_err {
 	TELLER_EDUP = 12,      /* a duplicate (candidate name, ballot id) */
 	TELLER_ERANGE = 13,    /* a number out of its allowed range */
 	TELLER_EENCODING = 14, /* invalid UTF-8 or NUL byte in text */
-	TELLER_ESTOP = 15      /* count stopped: no valid paper, or a lot
+	TELLER_ESTOP = 15,     /* count stopped: no valid paper, or a lot
 				* given that does not match the tie */
+	TELLER_EVERIFY = 16    /* verification failed (raire --check) */
 };
 
 /* Opaque handles. */
@@ -170,7 +171,7 @@ void teller_errclear(teller_ctx *ctx);
 const char *teller_strerror(int code);
 
 /* Process exit status for an error code: 0 ok, 1 bad input, 2 usage,
- * 3 system/internal, 4 count stopped. */
+ * 3 system/internal, 4 count stopped, 5 verification failed. */
 int teller_exit_status(int code);
 
 /* ---- input ---- */
@@ -570,6 +571,107 @@ int teller_rctab_run(teller_ctx *ctx, teller_rctab *r);
 
 /* Release r (its memory goes with ctx in any case). NULL is a no-op. */
 void teller_rctab_free(teller_rctab *r);
+
+/* ---- audit: margins of victory and RAIRE (lib/audit/, audit.md) ---- */
+
+/* Change models of a margin (audit.md 1). */
+enum teller_margin_model {
+	TELLER_MARGIN_CHANGE = 0, /* papers' rankings replaced */
+	TELLER_MARGIN_ADD = 1,    /* papers added only */
+	TELLER_MARGIN_DELETE = 2  /* papers removed only */
+};
+
+typedef struct teller_margin_opts {
+	int model;            /* enum teller_margin_model */
+	long max_nodes;       /* IRV branch and bound nodes (default 1e6) */
+	/* Polled during long searches: nonzero means the time budget is
+	 * spent (the library has no clock). May be NULL. */
+	int (*stop)(void *ud);
+	void *stop_ud;
+} teller_margin_opts;
+
+typedef struct teller_margin teller_margin;
+
+/* Defaults: change model, 1000000 nodes, no budget. */
+void teller_margin_opts_init(teller_margin_opts *o);
+
+/* Count profile under rules, then find the margin of victory: exact
+ * where audit.md 2 says exact (fptp, block, sv, irv; STV: an upper
+ * bound, labelled);
+ * every upper bound comes with a witness that a re-count through
+ * teller_count confirms. *res and *out are borrowed from ctx. Errors:
+ * those of teller_count; ERULE (a method without margins yet, weighted
+ * papers), ELIMIT (more than 64 candidates), EINTERNAL (a witness
+ * failed its re-count), ENOMEM. */
+int teller_margin_find(teller_ctx *ctx, const teller_contest *contest,
+    const teller_profile *profile, const teller_rules *rules,
+    const teller_margin_opts *opts, teller_result **res,
+    teller_margin **out);
+
+/* Write the margin: json 0, one line ("margin: 109 ballots (exact;
+ * last-round 192)"); json 1, the result JSON of the count with a
+ * top-level "margin" (audit.md 8.2). Errors: EWRITE, ENOMEM. */
+int teller_margin_report(teller_ctx *ctx, const teller_result *r,
+    const teller_margin *m, int json, teller_write_fn write, void *ud);
+
+/* RAIRE audit types (audit.md 3.2) and trimming algorithms. */
+enum teller_raire_audit {
+	TELLER_RAIRE_ONE_ON_MARGIN = 0,
+	TELLER_RAIRE_ONE_ON_MARGIN_SQ = 1,
+	TELLER_RAIRE_BRAVO = 2,
+	TELLER_RAIRE_MACRO = 3
+};
+enum teller_raire_trim {
+	TELLER_TRIM_NONE = 0,
+	TELLER_TRIM_MINIMIZE_TREE = 1,
+	TELLER_TRIM_MINIMIZE_ASSERTIONS = 2
+};
+
+typedef struct teller_raire_opts {
+	int audit;                  /* enum teller_raire_audit */
+	int64_t auditable;          /* total_auditable_ballots; 0: papers */
+	const char *risk_limit;     /* JSON number text, or NULL */
+	const char *error_inflation; /* JSON number text, or NULL */
+	int trim;                   /* enum teller_raire_trim */
+	int shangrla;               /* write SHANGRLA's JSON instead */
+	/* Difficulty (audit.md 3.2) of an assertion with winner and loser
+	 * tallies w, l over n auditable papers: the library has no floating
+	 * point, so the caller computes it. cmp < 0 when (w1, l1) is less
+	 * difficult than (w2, l2); text writes it as a JSON number. NULL:
+	 * margins only (cmp by margin; "difficulty" omitted). */
+	int (*cmp)(void *ud, int64_t n, int64_t w1, int64_t l1, int64_t w2,
+	    int64_t l2);
+	int (*text)(void *ud, int64_t n, int64_t w, int64_t l, char *buf,
+	    size_t size);
+	void *ud;
+	int timing;                 /* unused by the library: seconds 0 */
+} teller_raire_opts;
+
+void teller_raire_opts_init(teller_raire_opts *o);
+
+/* Write the RAIRE problem JSON (audit.md 3.3) of the effective profile;
+ * the winner is teller's count's. Errors: ERULE (not single-winner
+ * ranked papers), ETIE (winner by lot), EWRITE, ENOMEM. */
+int teller_raire_problem(teller_ctx *ctx, const teller_contest *contest,
+    const teller_profile *profile, const teller_rules *rules,
+    const teller_raire_opts *o, teller_write_fn write, void *ud);
+
+/* Find optimal assertions and write the solution JSON (audit.md 3.4) or
+ * SHANGRLA's (3.5). Errors: as teller_raire_problem. */
+int teller_raire_solve(teller_ctx *ctx, const teller_contest *contest,
+    const teller_profile *profile, const teller_rules *rules,
+    const teller_raire_opts *o, teller_write_fn write, void *ud);
+
+/* Check a solution JSON (sol, len; name for messages) against the
+ * profile: every stated margin recomputed, each positive, and every
+ * elimination order ending in another winner contradicted (audit.md
+ * 3.6 item 4). TELLER_OK when sufficient; TELLER_EVERIFY with the first
+ * failing assertion or uncontradicted order in the message; EPARSE for
+ * a malformed solution. */
+int teller_raire_check(teller_ctx *ctx, const teller_contest *contest,
+    const teller_profile *profile, const teller_rules *rules,
+    const teller_raire_opts *o, const char *name, const char *sol,
+    size_t len);
 
 #ifdef __cplusplus
 }

@@ -385,6 +385,7 @@ teller_strerror(int code)
 	case TELLER_ERANGE: return "number out of range";
 	case TELLER_EENCODING: return "invalid text encoding";
 	case TELLER_ESTOP: return "the count stopped";
+	case TELLER_EVERIFY: return "verification failed";
 	}
 	return "unknown error";
 }
@@ -400,6 +401,7 @@ teller_exit_status(int code)
 	case TELLER_EWRITE: return 3;
 	case TELLER_ETIE:
 	case TELLER_ESTOP: return 4;
+	case TELLER_EVERIFY: return 5;
 	default: return 1;
 	}
 }

@@ -4,13 +4,13 @@
 # randomness or clock, no exit/abort, no printing (bounded snprintf into
 # memory is fine; ctx.c and rep_util.c use vsnprintf). Comments and
 # string literals are ignored. Also: every source file starts with its
-# SPDX line; only lib/rctab/ includes <jansson.h>, <expat.h> or <zip.h>;
-# the compiler's 128-bit type appears in the numeric module's .c files
-# only (lib/num.c, lib/num_dec.c); lib/ makes no file-system call (its
-# inputs come through teller_input); cli/ includes no private header of
-# lib/ (it is built with -Iinclude only); no line of C in lib/, cli/,
-# include/, tests/unit/ or fuzz/ runs past 80 columns. Prints each offence
-# as FILE:LINE: what; exits 1 if any.
+# SPDX line; only lib/rctab/ includes <jansson.h>, <expat.h> or <zip.h>,
+# only lib/audit/ <glpk.h>; the compiler's 128-bit type appears in the
+# numeric module's .c files only (lib/num.c, lib/num_dec.c); lib/ makes
+# no file-system call (its inputs come through teller_input); cli/
+# includes no private header of lib/ (it is built with -Iinclude only);
+# no line of C in lib/, cli/, include/, tests/unit/ or fuzz/ runs past 80
+# columns. Prints each offence as FILE:LINE: what; exits 1 if any.
 cd "$(dirname "$0")/.." || exit 2
 status=0
 L=${LINT_LIB:-lib} # LINT_LIB, LINT_CLI: other trees, for testing the lint
@@ -52,7 +52,8 @@ check() {
 	re=$1
 	msg=$2
 	exempt=$3
-	for f in "$L"/*.c "$L"/*.h "$L"/rctab/*.c "$L"/rctab/*.h; do
+	for f in "$L"/*.c "$L"/*.h "$L"/rctab/*.c "$L"/rctab/*.h \
+	    "$L"/audit/*.c "$L"/audit/*.h; do
 		[ -f "$f" ] || continue
 		b=$(basename "$f")
 		case " $exempt " in *" $b "*) continue ;; esac
@@ -66,7 +67,9 @@ check() {
 
 W='(^|[^A-Za-z0-9_])'
 E='([^A-Za-z0-9_]|$)'
-check "${W}(float|double|long double)${E}" "floating point" ""
+# lp_glpk.c is the one LP module (audit.md 2.4.7): GLPK computes in
+# doubles; its answers become exact integer bounds there and are checked.
+check "${W}(float|double|long double)${E}" "floating point" "lp_glpk.c"
 check "${W}(atoi|atol|atoll|atof|strtod|strtof|strtold)${E}" \
     "unchecked conversion (use tl_num_parse)" ""
 check "${W}(sprintf|vsprintf|strcpy|strcat|gets|strtok)${E}" \
@@ -107,12 +110,24 @@ done
 
 # The third-party libraries stay behind lib/rctab/ (RCTab, the CVR
 # readers, xlsx): nothing else in lib/, cli/ or include/ names them.
-for f in "$L"/*.c "$L"/*.h "$C"/*.c "$C"/*.h include/*.h; do
+for f in "$L"/*.c "$L"/*.h "$L"/audit/*.c "$L"/audit/*.h "$C"/*.c \
+    "$C"/*.h include/*.h; do
 	[ -f "$f" ] || continue
 	if grep -nE '^[[:space:]]*#[[:space:]]*include[[:space:]]*[<"](jansson|expat|zip)\.h[>"]' \
 	    "$f" >"$tmp"; then
 		sed "s|^\([0-9]*\):.*|$f:\1: jansson/expat/libzip outside lib/rctab/|" \
 		    "$tmp"
+		status=1
+	fi
+done
+
+# GLPK stays behind lib/audit/ (margins; the LP module lp_glpk.c).
+for f in "$L"/*.c "$L"/*.h "$L"/rctab/*.c "$L"/rctab/*.h "$C"/*.c \
+    "$C"/*.h include/*.h; do
+	[ -f "$f" ] || continue
+	if grep -nE '^[[:space:]]*#[[:space:]]*include[[:space:]]*[<"]glpk\.h[>"]' \
+	    "$f" >"$tmp"; then
+		sed "s|^\([0-9]*\):.*|$f:\1: glpk.h outside lib/audit/|" "$tmp"
 		status=1
 	fi
 done
@@ -134,8 +149,8 @@ for f in "$C"/*.c "$C"/*.h; do
 	fi
 done
 
-for f in "$L"/*.c "$L"/*.h "$L"/rctab/*.c "$L"/rctab/*.h "$C"/*.c \
-    "$C"/*.h include/*.h; do
+for f in "$L"/*.c "$L"/*.h "$L"/rctab/*.c "$L"/rctab/*.h "$L"/audit/*.c \
+    "$L"/audit/*.h "$C"/*.c "$C"/*.h include/*.h; do
 	[ -f "$f" ] || continue
 	if ! head -n 1 "$f" | grep -q 'SPDX-License-Identifier: MIT'; then
 		echo "$f:1: no SPDX line"

@@ -72,7 +72,7 @@ errors(void)
 	    strlen(teller_errmsg(ctx)));
 	teller_errclear(ctx);
 
-	for (code = TELLER_OK; code <= TELLER_EENCODING; code++)
+	for (code = TELLER_OK; code <= TELLER_EVERIFY; code++)
 		CHECK(strcmp(teller_strerror(code), "unknown error") != 0,
 		    "code %d has no text", code);
 	CHECK_STR(teller_strerror(99), "unknown error");
@@ -84,6 +84,7 @@ errors(void)
 	CHECK_INT(teller_exit_status(TELLER_EINTERNAL), 3);
 	CHECK_INT(teller_exit_status(TELLER_EWRITE), 3);
 	CHECK_INT(teller_exit_status(TELLER_ETIE), 4);
+	CHECK_INT(teller_exit_status(TELLER_EVERIFY), 5);
 	teller_ctx_free(ctx);
 	teller_ctx_free(NULL);
 }
