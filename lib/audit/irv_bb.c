@@ -207,7 +207,7 @@ distance(struct bb *s, const uint8_t *seq, int k, bool integer,
 	rc = tl_lp_solve(s->ctx, &lp, integer, bound, infeasible, x);
 	if (rc == TELLER_OK && !*infeasible && integer &&
 	    *bound < lp.cutoff)
-		rc = tl_bb_witness(s->ctx, s->b, seq, k, s->mask, colcls, np,
+		rc = tl_witness_from_bb(s->ctx, s->b, seq, k, s->mask, colcls, np,
 		    lp.ncol, x, ch, nch);
 	tl_free(s->ctx, mem, sz);
 	return rc;
@@ -252,7 +252,7 @@ leaf(struct bb *s, const uint8_t *seq, int k)
 	if ((rc = distance(s, seq, k, true, &v, &inf, &ch, &nch)) !=
 	    TELLER_OK || inf || v >= s->io->upper)
 		return rc;
-	if ((rc = tl_bb_check(s->ctx, s->b, s->io->winner, ch, nch)) !=
+	if ((rc = tl_witness_check(s->ctx, s->b, s->io->winner, ch, nch)) !=
 	    TELLER_OK)
 		return rc;
 	s->io->upper = v;

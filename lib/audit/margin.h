@@ -28,18 +28,18 @@ struct tl_bb {
  * search completed. */
 int tl_bb_run(teller_ctx *ctx, const struct tl_ab *b, struct tl_bb *io);
 
-/* The witness of an integer DistanceTo solution x over columns (p for
+/* witness.c: the witness of an integer DistanceTo solution x over (p for
  * classes colcls[0..np), then m for classes colcls[np..ncol)) under
  * suffix seq[0..k): papers out of a class are taken from its real
  * rankings (mask[] gives each ranking's class), papers into class
  * {j1 < j2 < ...} get ranking seq[j1], seq[j2], .... */
-int tl_bb_witness(teller_ctx *ctx, const struct tl_ab *b,
+int tl_witness_from_bb(teller_ctx *ctx, const struct tl_ab *b,
     const uint8_t *seq, int k, const uint32_t *mask, const int *colcls,
     int np, int ncol, const int64_t *x, struct tl_chg **ch, size_t *nch);
 
-/* Apply ch to b and check that winner is then not the sure winner
+/* witness.c: apply ch to b; check winner is then not the sure winner
  * (EINTERNAL otherwise: a witness that fails is a bug). */
-int tl_bb_check(teller_ctx *ctx, const struct tl_ab *b, int winner,
+int tl_witness_check(teller_ctx *ctx, const struct tl_ab *b, int winner,
     const struct tl_chg *ch, size_t nch);
 
 /* One change of a reported witness, in contest ids. */
@@ -90,8 +90,8 @@ int tl_m_plurality_margin(teller_ctx *ctx, const struct teller_contest *c,
 int tl_m_stv_margin(teller_ctx *ctx, const struct teller_contest *c,
     const teller_rules *rules, struct teller_margin *m);
 
-/* Copy witness ch (local ids of b) into m->changes (contest ids). */
-int tl_m_keep_witness(teller_ctx *ctx, struct teller_margin *m,
+/* witness.c: copy witness ch (local ids of b) into m->changes. */
+int tl_witness_keep(teller_ctx *ctx, struct teller_margin *m,
     const struct tl_ab *b, const struct tl_chg *ch, size_t nch);
 
 /* The exact SV margin (sv.c), with strict and the last-round figure. */

@@ -197,5 +197,5 @@ tl_m_stv_margin(teller_ctx *ctx, const struct teller_contest *c,
 	for (i = 0; i < c->ncand; i++)
 		if (el >> i & 1)
 			m->after[m->nafter++] = i;
-	return tl_m_keep_witness(ctx, m, b, s.ch, (size_t)s.nch);
+	return tl_witness_keep(ctx, m, b, s.ch, (size_t)s.nch);
 }
