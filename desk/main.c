@@ -1,0 +1,596 @@
+/* SPDX-License-Identifier: MIT */
+/* main.c -- teller-desk: the commands init, serve, user, export, import
+ * and verify (§7). Exit codes as teller: 0 done, 1 bad input, 2 bad
+ * usage, 3 system error; verify 5 when the book fails. */
+#include "desk.h"
+
+#include <errno.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+json_t *d_plan_load(const char *file, const char *text, size_t len,
+    char *err, size_t n);
+
+static char *
+slurp(FILE *f, size_t *len)
+{
+	size_t cap = 65536, n = 0;
+	char *b = malloc(cap);
+
+	while (b) {
+		size_t r = fread(b + n, 1, cap - n - 1, f);
+
+		n += r;
+		if (r == 0)
+			break;
+		if (n + 1 == cap) {
+			char *nb = realloc(b, cap * 2);
+
+			if (!nb) {
+				free(b);
+				return NULL;
+			}
+			b = nb;
+			cap *= 2;
+		}
+	}
+	if (b)
+		b[n] = 0;
+	*len = n;
+	return b;
+}
+
+static char *
+read_file(const char *path, size_t *len)
+{
+	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+	char *b;
+
+	if (!f)
+		return NULL;
+	b = slurp(f, len);
+	if (f != stdin)
+		fclose(f);
+	return b;
+}
+
+int d_reload(struct desk *d);
+
+int
+d_reload(struct desk *d)
+{
+	char err[400];
+	json_t *plan = d->plan;
+
+	d_model_free(d);
+	d->plan = NULL;
+	json_decref(plan);
+	d->seq = d->entries = 0;
+	return d_load(d, err, sizeof err);
+}
+
+static void
+strip_secrets(json_t *plan)
+{
+	size_t i;
+	json_t *x;
+
+	json_array_foreach(json_object_get(plan, "users"), i, x)
+		json_object_del(x, "password");
+	json_array_foreach(json_object_get(plan, "devices"), i, x)
+		json_object_del(x, "token");
+}
+
+static int
+init_users(struct desk *d, const json_t *full)
+{
+	size_t i;
+	json_t *x;
+
+	json_array_foreach(json_object_get(full, "users"), i, x) {
+		const char *un = json_string_value(json_object_get(x,
+		    "username"));
+		const char *role = json_string_value(json_object_get(x,
+		    "role"));
+		const json_t *pw = json_object_get(x, "password");
+		const json_t *mc = json_object_get(x, "must_change_password");
+		char gen[128], hash[128], sql[512];
+
+		if (pw)
+			snprintf(gen, sizeof gen, "%s", json_string_value(pw));
+		else {
+			d_words(gen, sizeof gen);
+			printf("password %s %s\n", un, gen);
+		}
+		if (d_pw_hash(gen, role, hash))
+			return -1;
+		sqlite3_snprintf(sizeof sql, sql, "INSERT INTO user VALUES(%Q,"
+		    " %Q, %d, 0)", un, hash, mc ? json_is_true(mc) : 1);
+		if (sqlite3_exec(d->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+			return -1;
+	}
+	json_array_foreach(json_object_get(full, "devices"), i, x) {
+		const json_t *r = json_object_get(x, "roles");
+		char th[65], roles[256] = "", sql[600];
+		size_t k;
+		json_t *y;
+
+		d_token_hash(json_string_value(json_object_get(x, "token")),
+		    th);
+		json_array_foreach(r, k, y)
+			snprintf(roles + strlen(roles), sizeof roles -
+			    strlen(roles), "%s%s", k ? " " : "",
+			    json_string_value(y));
+		sqlite3_snprintf(sizeof sql, sql, "INSERT INTO device VALUES("
+		    "%Q, %Q, %Q)", json_string_value(json_object_get(x,
+		    "name")), th, roles);
+		if (sqlite3_exec(d->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+			return -1;
+	}
+	return 0;
+}
+
+static int
+init_entry(struct desk *d, const char *action, json_t *body)
+{
+	struct d_req rq;
+	struct d_out out;
+	struct d_err e;
+	struct d_user *ro = NULL;
+	char at[40], key[32], hash[65], *line = NULL;
+	json_t *ev;
+	int rc;
+
+	for (int i = 0; i < d->nusers; i++)
+		if (strcmp(d->users[i].role, "ro") == 0)
+			ro = &d->users[i];
+	memset(&rq, 0, sizeof rq);
+	memset(&e, 0, sizeof e);
+	d_now(at, sizeof at);
+	rq.action = action;
+	rq.contest = -1;
+	rq.user = ro;
+	rq.device = "init";
+	rq.at = at;
+	rq.entry = d->entries + 1;
+	rq.body = body;
+	if (d_exec(d, &rq, &out, &e)) {
+		fprintf(stderr, "teller-desk: plan %s: %s\n", action, e.msg);
+		json_decref(body);
+		return -1;
+	}
+	snprintf(key, sizeof key, "init-%lld", rq.entry);
+	ev = d_event_line(d, &rq, &out, key, d_states(d, &out));
+	rc = d_seal(d, ev, &line, hash) || d_commit(d, line, d->seq + 1,
+	    rq.entry, action, hash, NULL, NULL, NULL, NULL);
+	if (!rc)
+		d->entries = rq.entry;
+	free(line);
+	json_decref(ev);
+	d_out_clear(&out);
+	json_decref(body);
+	return rc ? -1 : 0;
+}
+
+/* The plan's ledger facts as entries 1, 2, 3 ... (§8). */
+static int
+init_entries(struct desk *d, const json_t *plan)
+{
+	size_t i, j;
+	json_t *x, *t;
+
+	json_array_foreach(json_object_get(plan, "users"), i, x)
+		json_array_foreach(json_object_get(x, "tables"), j, t) {
+			json_t *b = json_is_integer(t) ? json_pack("{s:O,"
+			    " s:O, s:O, s:n}", "user", json_object_get(x,
+			    "username"), "table", t, "role",
+			    json_object_get(x, "role"), "until") :
+			    json_pack("{s:O, s:O, s:O, s:n}", "user",
+			    json_object_get(x, "username"), "table",
+			    json_object_get(t, "table"), "role",
+			    json_object_get(t, "role"), "until");
+
+			if (init_entry(d, "assignment.record", b))
+				return -1;
+		}
+	json_array_foreach(json_object_get(plan, "agents"), i, x)
+		if (init_entry(d, "agent.appoint", json_deep_copy(x)))
+			return -1;
+	json_array_foreach(json_object_get(plan, "delegations"), i, x)
+		if (init_entry(d, "delegation.record", json_deep_copy(x)))
+			return -1;
+	return 0;
+}
+
+static void
+make_genesis(const json_t *plan, char out[65])
+{
+	const json_t *el = json_object_get(plan, "election");
+	unsigned char rnd[32], h[32];
+	crypto_hash_sha256_state st;
+	const char *name = json_string_value(json_object_get(el, "name"));
+	const char *pd = json_string_value(json_object_get(el, "poll_date"));
+
+	randombytes_buf(rnd, sizeof rnd);
+	crypto_hash_sha256_init(&st);
+	crypto_hash_sha256_update(&st, (const unsigned char *)
+	    "teller-desk genesis", 19);
+	crypto_hash_sha256_update(&st, (const unsigned char *)name,
+	    strlen(name));
+	crypto_hash_sha256_update(&st, (const unsigned char *)pd, strlen(pd));
+	crypto_hash_sha256_update(&st, rnd, sizeof rnd);
+	crypto_hash_sha256_final(&st, h);
+	sodium_bin2hex(out, 65, h, 32);
+}
+
+/* Create the book's tables and configuration from plan (no secrets) */
+static int
+create_book(struct desk *d, const char *db, json_t *plan,
+    const char *sha, const char *genesis, char *err, size_t n)
+{
+	char *canon;
+
+	if (access(db, F_OK) == 0) {
+		snprintf(err, n, "%s exists already", db);
+		return 1;
+	}
+	if (d_db_open(d, db, 1, 1, err, n) || d_db_schema(d))
+		return 3;
+	canon = d_canon(plan);
+	if (d_db_meta_set(d, "plan", canon) ||
+	    d_db_meta_set(d, "plan_sha256", sha) ||
+	    d_db_meta_set(d, "genesis", genesis)) {
+		free(canon);
+		return 3;
+	}
+	free(canon);
+	d->plan = plan;
+	snprintf(d->genesis, sizeof d->genesis, "%s", genesis);
+	snprintf(d->last_hash, sizeof d->last_hash, "%s", genesis);
+	snprintf(d->plan_sha, sizeof d->plan_sha, "%s", sha);
+	return d_model_config(d, plan, err, n) ? 1 : 0;
+}
+
+static int
+cmd_init(const char *db, const char *planf)
+{
+	struct desk d;
+	size_t len;
+	char *text = read_file(planf, &len), err[600], sha[65], gen[65];
+	unsigned char h[32];
+	json_t *full, *plan;
+	int rc;
+
+	memset(&d, 0, sizeof d);
+	if (!text) {
+		fprintf(stderr, "teller-desk: %s: %s\n", planf,
+		    strerror(errno));
+		return 1;
+	}
+	if (!(full = d_plan_load(planf, text, len, err, sizeof err))) {
+		fprintf(stderr, "teller-desk: %s\n", err);
+		free(text);
+		return 1;
+	}
+	crypto_hash_sha256(h, (const unsigned char *)text, len);
+	sodium_bin2hex(sha, sizeof sha, h, 32);
+	free(text);
+	plan = json_deep_copy(full);
+	strip_secrets(plan);
+	make_genesis(plan, gen);
+	rc = create_book(&d, db, plan, sha, gen, err, sizeof err);
+	if (rc == 0 && (init_users(&d, full) || init_entries(&d, full)))
+		rc = 1;
+	json_decref(full);
+	d_close(&d);
+	if (rc) {
+		if (err[0] && rc != 1)
+			fprintf(stderr, "teller-desk: %s\n", err);
+		else if (rc == 1 && strstr(err, "exists"))
+			fprintf(stderr, "teller-desk: %s\n", err);
+		if (!strstr(err, "exists")) {
+			char p[4096];
+
+			unlink(db);
+			snprintf(p, sizeof p, "%s-wal", db);
+			unlink(p);
+			snprintf(p, sizeof p, "%s-shm", db);
+			unlink(p);
+		}
+		return rc;
+	}
+	printf("genesis %s\n", gen);
+	return 0;
+}
+
+static int
+open_book(struct desk *d, const char *db, int lock)
+{
+	char err[600];
+
+	memset(d, 0, sizeof *d);
+	if (access(db, F_OK) != 0) {
+		fprintf(stderr, "teller-desk: %s: %s\n", db, strerror(errno));
+		return 1;
+	}
+	if (d_db_open(d, db, 0, lock, err, sizeof err)) {
+		fprintf(stderr, "teller-desk: %s\n", err);
+		return 3;
+	}
+	if (d_load(d, err, sizeof err)) {
+		fprintf(stderr, "teller-desk: %s: %s\n", db, err);
+		return 5;
+	}
+	return 0;
+}
+
+static int
+cmd_serve(int argc, char **argv)
+{
+	const char *listen = "0.0.0.0:443";
+	int insecure = 0, rc;
+	struct desk d;
+
+	for (int i = 3; i < argc; i++) {
+		if (strcmp(argv[i], "--listen") == 0 && i + 1 < argc)
+			listen = argv[++i];
+		else if (strcmp(argv[i], "--insecure-http") == 0)
+			insecure = 1;
+		else if ((strcmp(argv[i], "--host") == 0 ||
+		    strcmp(argv[i], "--origin") == 0) && i + 1 < argc)
+			i++;
+		else {
+			fprintf(stderr, "teller-desk: unknown option %s\n",
+			    argv[i]);
+			return 2;
+		}
+	}
+	if ((rc = open_book(&d, argv[2], 1))) {
+		if (rc == 5)
+			return 3;
+		return rc;
+	}
+	rc = d_serve(&d, listen, insecure);
+	d_close(&d);
+	return rc;
+}
+
+static int
+cmd_export(const char *db, const char *out)
+{
+	struct desk d;
+	sqlite3_stmt *st;
+	FILE *f = stdout;
+	json_t *h;
+	char *line;
+	int rc = open_book(&d, db, 0);
+
+	if (rc)
+		return rc;
+	if (out && !(f = fopen(out, "w"))) {
+		fprintf(stderr, "teller-desk: %s: %s\n", out, strerror(errno));
+		d_close(&d);
+		return 3;
+	}
+	h = d_header(&d);
+	line = d_canon(h);
+	fprintf(f, "%s\n", line);
+	free(line);
+	json_decref(h);
+	sqlite3_exec(d.db, "BEGIN", NULL, NULL, NULL);
+	sqlite3_prepare_v2(d.db, "SELECT line FROM event ORDER BY seq", -1,
+	    &st, NULL);
+	while (sqlite3_step(st) == SQLITE_ROW)
+		fprintf(f, "%s\n", (const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	sqlite3_exec(d.db, "COMMIT", NULL, NULL, NULL);
+	rc = fflush(f) || ferror(f) ? 3 : 0;
+	if (f != stdout)
+		fclose(f);
+	d_close(&d);
+	return rc;
+}
+
+static void
+unlink_book(const char *db)
+{
+	char p[4096];
+
+	unlink(db);
+	snprintf(p, sizeof p, "%s-wal", db);
+	unlink(p);
+	snprintf(p, sizeof p, "%s-shm", db);
+	unlink(p);
+}
+
+/* Import (store) or verify (db NULL) a journal, line by line. */
+static int
+run_journal(const char *db, const char *file, char *text)
+{
+	struct desk d;
+	char *save = NULL, *ln, err[600];
+	json_t *hd, *plan;
+	json_error_t je;
+	int lineno = 1, rc = 0;
+
+	memset(&d, 0, sizeof d);
+	ln = strtok_r(text, "\n", &save);
+	hd = ln ? json_loads(ln, 0, &je) : NULL;
+	plan = json_deep_copy(json_object_get(hd, "plan"));
+	if (!hd || !plan || !json_is_string(json_object_get(hd, "genesis")) ||
+	    !json_is_string(json_object_get(hd, "plan_sha256"))) {
+		fprintf(stderr, "teller-desk: %s:1: no journal header\n", file);
+		json_decref(hd);
+		json_decref(plan);
+		return 1;
+	}
+	if (db) {
+		rc = create_book(&d, db, plan, json_string_value(
+		    json_object_get(hd, "plan_sha256")), json_string_value(
+		    json_object_get(hd, "genesis")), err, sizeof err);
+		if (rc) {
+			fprintf(stderr, "teller-desk: %s\n", err);
+			json_decref(hd);
+			if (!d.plan)
+				json_decref(plan);
+			d_close(&d);
+			return rc;
+		}
+		sqlite3_exec(d.db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+	} else {
+		d.plan = plan;
+		snprintf(d.genesis, sizeof d.genesis, "%s", json_string_value(
+		    json_object_get(hd, "genesis")));
+		snprintf(d.last_hash, sizeof d.last_hash, "%s", d.genesis);
+		if (d_model_config(&d, plan, err, sizeof err))
+			rc = 1;
+	}
+	json_decref(hd);
+	while (rc == 0 && (ln = strtok_r(NULL, "\n", &save))) {
+		json_t *ev = json_loads(ln, 0, &je);
+
+		lineno++;
+		if (!ev || d_replay_line(&d, ev, db != NULL, ln, err,
+		    sizeof err)) {
+			fprintf(stderr, "teller-desk: %s:%d: seq %lld: %s\n",
+			    file, lineno, d.seq + 1, ev ? err : "not JSON");
+			rc = db ? 1 : 5;
+		}
+		json_decref(ev);
+	}
+	if (db) {
+		sqlite3_exec(d.db, rc ? "ROLLBACK" : "COMMIT", NULL, NULL,
+		    NULL);
+		if (!rc)
+			sqlite3_exec(d.db, "INSERT INTO user(username, pw_hash)"
+			    " SELECT value ->> 'username', NULL FROM"
+			    " json_each((SELECT value FROM meta WHERE key ="
+			    " 'plan') -> 'users')", NULL, NULL, NULL);
+	}
+	d_close(&d);
+	if (rc && db)
+		unlink_book(db);
+	return rc;
+}
+
+static int
+cmd_journal(const char *db, const char *file)
+{
+	size_t len;
+	char *text = read_file(file, &len);
+	int rc;
+
+	if (!text) {
+		fprintf(stderr, "teller-desk: %s: %s\n", file,
+		    strerror(errno));
+		return 1;
+	}
+	rc = run_journal(db, file, text);
+	free(text);
+	return rc;
+}
+
+static int
+cmd_verify(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	char head[16] = "";
+	struct desk d;
+	int rc;
+
+	if (!f) {
+		fprintf(stderr, "teller-desk: %s: %s\n", path, strerror(errno));
+		return 1;
+	}
+	if (fread(head, 1, 15, f) < 1)
+		head[0] = 0;
+	fclose(f);
+	if (strncmp(head, "SQLite format 3", 15) != 0) {
+		rc = cmd_journal(NULL, path);
+		return rc == 0 ? 0 : 5;
+	}
+	rc = open_book(&d, path, 0);
+	if (rc == 0)
+		d_close(&d);
+	return rc == 0 ? 0 : rc == 5 ? 5 : 1;
+}
+
+static int
+cmd_user(int argc, char **argv)
+{
+	struct desk d;
+	char hash[128], gen[128], sql[512];
+	struct d_user *u;
+	int rc;
+
+	if (argc < 5 || strcmp(argv[3], "password") != 0) {
+		fprintf(stderr, "usage: teller-desk user DB password USERNAME"
+		    " [PASSWORD]\n");
+		return 2;
+	}
+	if ((rc = open_book(&d, argv[2], 1)))
+		return rc;
+	if (!(u = d_user_find(&d, argv[4]))) {
+		fprintf(stderr, "teller-desk: no user %s\n", argv[4]);
+		d_close(&d);
+		return 1;
+	}
+	if (argc > 5)
+		snprintf(gen, sizeof gen, "%s", argv[5]);
+	else {
+		d_words(gen, sizeof gen);
+		printf("password %s %s\n", u->username, gen);
+	}
+	d_pw_hash(gen, u->role, hash);
+	sqlite3_snprintf(sizeof sql, sql, "INSERT INTO user(username, pw_hash,"
+	    " must_change) VALUES(%Q, %Q, %d) ON CONFLICT(username) DO UPDATE"
+	    " SET pw_hash = excluded.pw_hash, must_change ="
+	    " excluded.must_change", u->username, hash, argc > 5 ? 0 : 1);
+	rc = sqlite3_exec(d.db, sql, NULL, NULL, NULL) == SQLITE_OK ? 0 : 3;
+	if (!rc)
+		d_log_event(&d, "user.password", NULL, NULL, NULL,
+		    json_pack("{s:s}", "username", u->username));
+	d_close(&d);
+	return rc;
+}
+
+static int
+usage(void)
+{
+	fprintf(stderr, "usage: teller-desk init DB --plan PLAN.json\n"
+	    "       teller-desk serve DB --listen ADDR:PORT --insecure-http\n"
+	    "       teller-desk user DB password USERNAME [PASSWORD]\n"
+	    "       teller-desk export DB [-o FILE]\n"
+	    "       teller-desk import DB JOURNAL.jsonl\n"
+	    "       teller-desk verify DB|JOURNAL\n");
+	return 2;
+}
+
+int
+main(int argc, char **argv)
+{
+	if (sodium_init() < 0) {
+		fprintf(stderr, "teller-desk: libsodium failed\n");
+		return 3;
+	}
+	if (argc < 3)
+		return usage();
+	if (strcmp(argv[1], "init") == 0 && argc == 5 &&
+	    strcmp(argv[3], "--plan") == 0)
+		return cmd_init(argv[2], argv[4]);
+	if (strcmp(argv[1], "serve") == 0)
+		return cmd_serve(argc, argv);
+	if (strcmp(argv[1], "user") == 0)
+		return cmd_user(argc, argv);
+	if (strcmp(argv[1], "export") == 0)
+		return cmd_export(argv[2], argc == 5 &&
+		    strcmp(argv[3], "-o") == 0 ? argv[4] : NULL);
+	if (strcmp(argv[1], "import") == 0 && argc == 4)
+		return cmd_journal(argv[2], argv[3]);
+	if (strcmp(argv[1], "verify") == 0 && argc == 3)
+		return cmd_verify(argv[2]);
+	return usage();
+}

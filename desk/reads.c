@@ -1,0 +1,298 @@
+/* SPDX-License-Identifier: MIT */
+/* reads.c -- the API's reads (§9.3, §9.5), as §3.4 allows. */
+#include "desk.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static void
+give(struct d_http *h, int status, json_t *o)
+{
+	h->status = status;
+	h->resp = d_canon(o);
+	json_decref(o);
+}
+
+static void
+nf(struct d_http *h, const char *msg)
+{
+	give(h, 404, json_pack("{s:{s:s, s:s}}", "error", "code", "not_found",
+	    "message", msg));
+}
+
+static void
+forbidden(struct d_http *h)
+{
+	give(h, 403, json_pack("{s:{s:s, s:s, s:{s:s}}}", "error", "code",
+	    "forbidden", "message", "§3.4: not for this role", "details",
+	    "why", "role"));
+}
+
+static json_t *
+checkpoint_of(struct desk *d, int entry)
+{
+	sqlite3_stmt *st;
+	json_t *o = json_null();
+
+	if (sqlite3_prepare_v2(d->db, "SELECT seq, hash FROM event WHERE"
+	    " entry = ?", -1, &st, NULL) != SQLITE_OK)
+		return o;
+	sqlite3_bind_int(st, 1, entry);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		o = json_pack("{s:I, s:s}", "seq",
+		    (json_int_t)sqlite3_column_int64(st, 0), "hash",
+		    (const char *)sqlite3_column_text(st, 1));
+	sqlite3_finalize(st);
+	return o;
+}
+
+static json_t *
+decl_public(struct desk *d, int c)
+{
+	const struct d_contest *k = &d->cs[c];
+	json_t *o = json_deep_copy(k->decl);
+
+	json_object_set_new(o, "checkpoint", checkpoint_of(d, k->decl_entry));
+	if (k->has_electorate) {
+		long long papers = json_integer_value(json_object_get(o,
+		    "papers"));
+		long long bp = k->electorate ? (papers * 100000 /
+		    k->electorate + 5) / 10 : 0;
+		char t[32];
+
+		snprintf(t, sizeof t, "%lld.%02lld", bp / 100, bp % 100);
+		json_object_set_new(o, "electorate",
+		    json_integer(k->electorate));
+		json_object_set_new(o, "turnout", json_string(t));
+	}
+	return o;
+}
+
+static void
+public_results(struct desk *d, struct d_http *h, const char *cid)
+{
+	json_t *cs = json_array();
+
+	h->nocache = 2;
+	if (cid) {
+		int c = d_contest_find(d, cid);
+
+		if (c < 0 || d->cs[c].state < S_DECLARED)
+			{
+		nf(h, "no declared result for this contest");
+		return;
+	}
+		{
+		give(h, 200, decl_public(d, c));
+		return;
+	}
+	}
+	for (int c = 0; c < d->ncs; c++)
+		if (d->cs[c].state >= S_DECLARED)
+			json_array_append_new(cs, decl_public(d, c));
+	give(h, 200, json_pack("{s:O, s:{s:I, s:s}, s:o}", "election",
+	    json_object_get(d->election, "name"), "checkpoint", "seq",
+	    (json_int_t)d->seq, "hash", d->last_hash, "contests", cs));
+}
+
+static json_t *
+contest_obj(struct desk *d, int c)
+{
+	const struct d_contest *k = &d->cs[c];
+	json_t *areas = json_array(), *cands = json_array();
+	json_t *rem = json_null(), *el = json_null();
+
+	for (int a = 0; a < k->nareas; a++)
+		json_array_append_new(areas, json_pack("{s:s, s:s, s:I}",
+		    "id", k->areas[a].id, "name", k->areas[a].name,
+		    "verified", (json_int_t)d_verified_area(d, c, a)));
+	for (int p = 0; p < k->ncands; p++) {
+		const struct d_cand *x = &k->cands[p];
+		char name[512], cn[512];
+
+		snprintf(name, sizeof name, "%s %s", x->forenames, x->surname);
+		snprintf(cn, sizeof cn, "%s %s", x->cfore ? x->cfore :
+		    x->forenames, x->csur ? x->csur : x->surname);
+		json_array_append_new(cands, json_pack("{s:i, s:s, s:s, s:s,"
+		    " s:s?, s:s?}", "position", x->pos, "name", name,
+		    "surname", x->surname, "forenames", x->forenames,
+		    "common_name", (x->csur || x->cfore) ? cn : NULL,
+		    "description", x->desc));
+	}
+	if (strcmp(k->kind, "sv") == 0 && k->state >= S_STAGE1_DONE &&
+	    !k->majority) {
+		rem = json_array();
+		el = json_array();
+		for (int p = 0; p < k->ncands; p++) {
+			if (k->remaining[p])
+				json_array_append_new(rem, json_integer(p + 1));
+			if (k->eliminated[p])
+				json_array_append_new(el, json_integer(p + 1));
+		}
+	}
+	return json_pack("{s:s, s:s, s:s, s:i, s:s, s:i, s:s, s:b, s:i,"
+	    " s:[], s:o, s:o, s:o, s:o, s:o}", "id", k->id, "name", k->name,
+	    "kind", k->kind, "seats", k->seats, "regime", k->regime,
+	    "bundle_size", k->bundle_size, "state", d_state_name(k->state),
+	    "suspended", k->suspended, "round", k->round, "stages_closed",
+	    "areas", areas, "candidates", cands, "remaining", rem,
+	    "eliminated", el, "released_version", k->released ?
+	    json_integer(k->released) : json_null());
+}
+
+static int
+staff_all(const struct d_user *u)
+{
+	return strcmp(u->role, "ro") == 0 || strcmp(u->role, "dro") == 0 ||
+	    strcmp(u->role, "manager") == 0;
+}
+
+json_t *d_statement(struct desk *d, int c);
+
+static void
+contest_read(struct desk *d, struct d_http *h, const struct d_user *u,
+    int c, const char *rest)
+{
+	const struct d_contest *k = &d->cs[c];
+	int agent = strcmp(u->role, "agent") == 0 ||
+	    strcmp(u->role, "observer") == 0;
+
+	if (!*rest)
+		{
+		give(h, 200, contest_obj(d, c));
+		return;
+	}
+	if (strcmp(rest, "provisional") == 0) {
+		json_t *o;
+
+		if (!staff_all(u) && !agent)
+			{
+		forbidden(h);
+		return;
+	}
+		if (!k->prov)
+			{
+		nf(h, "no provisional result released");
+		return;
+	}
+		o = json_deep_copy(k->prov);
+		json_object_set_new(o, "version", json_integer(k->released));
+		json_object_set_new(o, "round", json_integer(k->round));
+		json_object_set_new(o, "checkpoint",
+		    checkpoint_of(d, k->prov_entry));
+		{
+		give(h, 200, o);
+		return;
+	}
+	}
+	if (strcmp(rest, "declaration") == 0) {
+		if (k->state < S_DECLARED)
+			{
+		nf(h, "not declared");
+		return;
+	}
+		{
+		give(h, 200, decl_public(d, c));
+		return;
+	}
+	}
+	if (strcmp(rest, "verification") == 0) {
+		if (!staff_all(u) && !agent)
+			{
+		forbidden(h);
+		return;
+	}
+		if (k->state < S_VERIFIED)
+			{
+		nf(h, "the statement is not issued");
+		return;
+	}
+		{
+		give(h, 200, d_statement(d, c));
+		return;
+	}
+	}
+	if (strcmp(rest, "reconciliation") == 0) {
+		char why[200] = "";
+		int ok;
+
+		if (!staff_all(u))
+			{
+		forbidden(h);
+		return;
+	}
+		ok = d_reconciled(d, c, why, sizeof why);
+		{
+		give(h, 200, json_pack("{s:b, s:s, s:I, s:I}",
+		    "reconciled", ok, "difference", why, "verified",
+		    (json_int_t)d_verified_contest(d, c), "papers",
+		    (json_int_t)d_papers_area(d, c, k->round, -1, 1)));
+		return;
+	}
+	}
+	nf(h, "no such path");
+}
+
+int d_api_read(struct desk *d, struct d_http *h, const struct d_user *u,
+    const char *path);
+
+int
+d_api_read(struct desk *d, struct d_http *h, const struct d_user *u,
+    const char *path)
+{
+	if (strcmp(path, "health") == 0) {
+		give(h, 200, json_pack("{s:b, s:b, s:s}", "ok", 1, "read_only",
+		    d->read_only, "version", "teller-desk 0.1.0"));
+		return 0;
+	}
+	if (strcmp(path, "public/results") == 0) {
+		public_results(d, h, NULL);
+		return 0;
+	}
+	if (strncmp(path, "public/results/", 15) == 0) {
+		public_results(d, h, path + 15);
+		return 0;
+	}
+	if (!u) {
+		nf(h, "no such path");
+		return 0;
+	}
+	if (strcmp(path, "election") == 0) {
+		json_t *cs = json_array();
+
+		for (int c = 0; c < d->ncs; c++)
+			json_array_append_new(cs, json_pack("{s:s, s:s, s:s,"
+			    " s:i, s:s, s:b}", "id", d->cs[c].id, "name",
+			    d->cs[c].name, "kind", d->cs[c].kind, "seats",
+			    d->cs[c].seats, "state",
+			    d_state_name(d->cs[c].state), "suspended",
+			    d->cs[c].suspended));
+		give(h, 200, json_pack("{s:O, s:O, s:O, s:o}", "name",
+		    json_object_get(d->election, "name"), "poll_date",
+		    json_object_get(d->election, "poll_date"),
+		    "close_of_poll", json_object_get(d->election,
+		    "close_of_poll"), "contests", cs));
+		return 0;
+	}
+	if (strncmp(path, "contests/", 9) == 0) {
+		const char *s = strchr(path + 9, '/');
+		char id[40];
+		size_t n = s ? (size_t)(s - path - 9) : strlen(path + 9);
+		int c;
+
+		if (n >= sizeof id) {
+			nf(h, "no such contest");
+			return 0;
+		}
+		memcpy(id, path + 9, n);
+		id[n] = 0;
+		if ((c = d_contest_find(d, id)) < 0) {
+			nf(h, "no such contest");
+			return 0;
+		}
+		contest_read(d, h, u, c, s ? s + 1 : "");
+		return 0;
+	}
+	nf(h, "no such path");
+	return 0;
+}
