@@ -102,9 +102,11 @@ d_commit(struct desk *d, const char *line, long long seq, long long entry,
 	const char *t1[] = { action, line, hash, NULL };
 	const char *t2[] = { idem_user, idem_key, body_sha, response, NULL };
 	long long n1[2] = { seq, entry > 0 ? entry : -1 };
-	int rc;
+	/* Inside import's one transaction: no transaction of its own. */
+	int outer = !sqlite3_get_autocommit(d->db), rc = SQLITE_OK;
 
-	rc = sqlite3_exec(d->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+	if (!outer)
+		rc = sqlite3_exec(d->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
 	if (rc != SQLITE_OK)
 		return rc;
 	rc = step(d->db, "INSERT INTO event(action, line, hash, seq, entry)"
@@ -127,12 +129,13 @@ d_commit(struct desk *d, const char *line, long long seq, long long entry,
 			rc = rc == SQLITE_DONE ? SQLITE_OK : rc;
 		}
 	}
-	if (rc == SQLITE_OK)
+	if (rc == SQLITE_OK && !outer)
 		rc = sqlite3_exec(d->db, "COMMIT", NULL, NULL, NULL);
 	if (rc != SQLITE_OK) {
 		int ec = sqlite3_extended_errcode(d->db);
 
-		sqlite3_exec(d->db, "ROLLBACK", NULL, NULL, NULL);
+		if (!outer)
+			sqlite3_exec(d->db, "ROLLBACK", NULL, NULL, NULL);
 		return (ec & 0xff) ? (ec & 0xff) : rc;
 	}
 	d->seq = seq;
@@ -259,8 +262,13 @@ replay_entry(struct desk *d, json_t *ev, struct d_out *out, char *err,
 	rq.device = json_string_value(json_object_get(ev, "device"));
 	rq.ip = json_string_value(json_object_get(ev, "ip"));
 	rq.replay = 1;
+	rq.reauth_ok = 1;	/* session checks are not replayed (§10) */
 	rq.entry = d->entries + 1;
 	rq.body = json_deep_copy(json_object_get(ev, "data"));
+	/* The number in the path (rounds/R/close) is kept in data. */
+	if (strchr(a->path, '#'))
+		rq.sub = (int)json_integer_value(json_object_get(rq.body,
+		    "round"));
 	for (int i = 0; a->assigned && a->assigned[i]; i++)
 		json_object_del(rq.body, a->assigned[i]);
 	if ((cid && rq.contest < 0) || !rq.user || !rq.at) {

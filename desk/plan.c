@@ -58,7 +58,7 @@ skip_value(const char *p)
 /* The start of the value at path (segments: "key" or "#index"), or of
  * the innermost value found. */
 static const char *
-locate(const char *text, const char *const *path, int n)
+locate(const char *text, const char *const *path, int n, int at_key)
 {
 	const char *p = ws(text);
 
@@ -77,7 +77,8 @@ locate(const char *text, const char *const *path, int n)
 					q = ws(q + 1);
 				if ((size_t)(e - k - 1) == kl &&
 				    strncmp(k, seg, kl) == 0)
-					found = q;
+					found = (at_key && s == n - 1) ?
+					    k - 1 : q;
 				q = ws(skip_value(q));
 				if (*q == ',')
 					q = ws(q + 1);
@@ -128,7 +129,7 @@ struct pc {
 };
 
 static int
-perr(struct pc *c, const char *key, const char *msg)
+perr_at(struct pc *c, const char *key, const char *msg, int at_key)
 {
 	const char *path[9];
 	int n = c->depth, line, col;
@@ -136,10 +137,16 @@ perr(struct pc *c, const char *key, const char *msg)
 	memcpy(path, c->path, sizeof c->path);
 	if (key)
 		path[n++] = key;
-	linecol(c->text, locate(c->text, path, n), &line, &col);
+	linecol(c->text, locate(c->text, path, n, at_key), &line, &col);
 	snprintf(c->err, sizeof c->err, "%s:%d:%d: %s", c->file, line, col,
 	    msg);
 	return -1;
+}
+
+static int
+perr(struct pc *c, const char *key, const char *msg)
+{
+	return perr_at(c, key, msg, 0);
 }
 
 static void
@@ -169,7 +176,7 @@ keys(struct pc *c, const json_t *o, const char *const *allowed)
 			ok |= strcmp(allowed[i], k) == 0;
 		if (!ok) {
 			snprintf(m, sizeof m, "unknown member \"%s\"", k);
-			return perr(c, k, m);
+			return perr_at(c, k, m, 1);
 		}
 	}
 	return 0;
@@ -287,7 +294,8 @@ contest(struct pc *c, const json_t *x)
 	    num(c, x, "tolerance", 0, 0, 1000000) ||
 	    num(c, x, "min_recounts", 0, 2, 100) ||
 	    num(c, x, "electorate", 0, 0, 100000000) ||
-	    arr(c, x, "areas", 1) || arr(c, x, "candidates", 2))
+	    (json_object_get(x, "areas") && arr(c, x, "areas", 1)) ||
+	    arr(c, x, "candidates", 2))
 		return -1;
 	kind = json_string_value(json_object_get(x, "kind"));
 	if (strcmp(kind, "sv") == 0 ? oneof(c, x, "regime", " mer2007-sv ") :

@@ -1,0 +1,471 @@
+#!/usr/bin/python3
+# desk_api.py -- teller-desk over HTTP on loopback (docs/desk.md §9-§11):
+# a small SV mayoral count end to end (S2's figures), the refusals
+# 401/403/409 with their rules, idempotency (A3), kill -9 during entry
+# (acknowledged entries survive), public results empty until the
+# declaration, export -> import byte-identical (J1), a tampered journal
+# refused (J2). Usage: desk_api.py BUILD_DIR. Prints "N passed, N failed".
+import http.client
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+B = sys.argv[1] if len(sys.argv) > 1 else "build"
+DESK = os.path.abspath(os.path.join(B, "teller-desk"))
+HERE = os.path.dirname(os.path.abspath(__file__))
+PLAN = os.path.join(HERE, "..", "..", "examples", "desk", "plan-mayor.json")
+DEVICE = "8f3c1a9b7e2d4c6f8a0b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f708192a3b4c5"
+passed = failed = 0
+
+
+def check(cond, what):
+    global passed, failed
+    if cond:
+        passed += 1
+    else:
+        failed += 1
+        print("FAIL:", what, flush=True)
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    p = s.getsockname()[1]
+    s.close()
+    return p
+
+
+class Server:
+    def __init__(self, db):
+        self.db = db
+        self.proc = None
+        self.port = None
+
+    def start(self):
+        for _ in range(20):
+            self.port = free_port()
+            self.proc = subprocess.Popen(
+                [DESK, "serve", self.db, "--listen",
+                 "127.0.0.1:%d" % self.port, "--insecure-http"],
+                stderr=subprocess.DEVNULL)
+            for _ in range(100):
+                try:
+                    if call("GET", "health", port=self.port)[0] == 200:
+                        return
+                except OSError:
+                    pass
+                if self.proc.poll() is not None:
+                    break
+                time.sleep(0.05)
+            if self.proc.poll() is None:
+                self.proc.kill()
+            self.proc.wait()
+        raise SystemExit("teller-desk serve did not start")
+
+    def stop(self, sig=signal.SIGTERM):
+        self.proc.send_signal(sig)
+        return self.proc.wait(timeout=30)
+
+
+def call(method, path, body=None, token=None, key=None, port=None,
+         ctype="application/json"):
+    c = http.client.HTTPConnection("127.0.0.1", port or SRV.port, timeout=60)
+    h = {}
+    if token:
+        h["Authorization"] = "Bearer " + token
+    if key:
+        h["Idempotency-Key"] = key
+    data = None
+    if body is not None:
+        data = json.dumps(body).encode()
+        h["Content-Type"] = ctype
+    c.request(method, "/api/v1/" + path, data, h)
+    r = c.getresponse()
+    raw = r.read()
+    c.close()
+    js = json.loads(raw) if raw else None
+    return r.status, js, dict(r.getheaders())
+
+
+def login(user, pw, device=None):
+    b = {"username": user, "password": pw}
+    if device:
+        b["device"] = device
+    st, js, _ = call("POST", "login", b)
+    assert st == 200, (user, st, js)
+    return js["token"]
+
+
+def post(tok, path, body, want=201, rule=None, why=None, key=None,
+         what=None):
+    st, js, hd = call("POST", path, body, tok, key)
+    ok = st == want
+    if ok and rule:
+        ok = js["error"].get("rule") == rule
+    if ok and why:
+        ok = js["error"].get("details", {}).get("why") == why
+    check(ok, "%s %s -> %d %s (want %d %s %s)" % (
+        what or path, json.dumps(body)[:80], st, json.dumps(js)[:300], want,
+        rule or "", why or ""))
+    return js, hd
+
+
+C = "contests/mayor/"
+tmp = tempfile.mkdtemp(prefix="desk-test-")
+DB = os.path.join(tmp, "count.db")
+SRV = Server(DB)
+
+
+def init_and_start():
+    r = subprocess.run([DESK, "init", DB, "--plan", PLAN],
+                       capture_output=True, text=True)
+    check(r.returncode == 0 and "genesis" in r.stdout, "init")
+    SRV.start()
+
+
+def verification(ro, mgr, sup, c1, c2, rcpt):
+    post(None, "plan/approve", {}, 401, what="no token")
+    post(c1, "plan/approve", {}, 403, why="role")
+    post(ro, "plan/approve", {})
+    post(mgr, "poll/close", {})
+    boxes = {"M1": 300, "M2": 250, "M3": 230, "PV1": 220}
+    for b in boxes:
+        post(rcpt, "receipts", {"box": b, "seals_intact": True,
+                                "packets": ["bpa"]})
+    for b, t in (("M1", 1), ("M2", 1), ("M3", 2), ("PV1", 2)):
+        post(sup, "boxes/open", {"box": b, "table": t})
+    for b, n in boxes.items():
+        js, _ = post(c1, C + "bpa", {"box": b, "issued_to_voters": n})
+        check(js and js["status"] == "awaiting_second", "bpa entry 1")
+        post(c1, C + "bpa", {"box": b, "issued_to_voters": n}, 403,
+             why="second_person")
+        js, _ = post(c2, C + "bpa", {"box": b, "issued_to_voters": n})
+        check(js and js["status"] == "agreed", "bpa agreed")
+        post(c1, C + "counts", {"box": b, "attempt": 0, "papers": n})
+        post(c2, C + "counts", {"box": b, "attempt": 0, "papers": n})
+    post(c1, C + "decisions", {"box": "M1", "outcome": "agreed"}, 403,
+         why="role")
+    post(ro, C + "verification", {}, 409, rule="I5")
+    for b in boxes:
+        post(sup, C + "decisions", {"box": b, "outcome": "agreed"})
+    js, _ = post(ro, C + "verification", {})
+    check(js and js["statement"]["total"] == 1000, "F6 total 1,000")
+    post(mgr, C + "mixing", {"area": "main", "groups": [["PV1"]]}, 409,
+         rule="I6")
+    post(mgr, C + "mixing", {"area": "main",
+                             "groups": [["M1", "M2"], ["M3", "PV1"]]})
+    js, _ = post(mgr, C + "rounds", {})
+    check(js and js["round"] == 1 and js["states"]["mayor"] == "COUNTING",
+          "round 1")
+
+
+def bundle(slip, table, cand, papers, stage=1, source=None, dest=None):
+    b = {"round": 1, "area": "main", "table": table, "stage": stage,
+         "slip": slip, "papers": papers, "counted_by": "CA1",
+         "checked_by": "CA2"}
+    if stage == 1:
+        b.update(kind="candidate", candidate=cand)
+    else:
+        b.update(kind="stage2", source=source, dest=dest)
+    if papers < 25:
+        b["part"] = True
+    return b
+
+
+def stage1_bundles():
+    out = []
+    for cand, total in ((1, 418), (2, 309), (3, 149), (4, 99)):
+        n = 0
+        while total > 0:
+            p = min(25, total)
+            n += 1
+            out.append(bundle("1-%d-%02d" % (cand, n), 1 + n % 2, cand, p))
+            total -= p
+    return out
+
+
+def crash_during_entry(c1, c2, todo):
+    """Bundles in flight from two clerks; kill -9; what was answered 201
+    is in the book after a restart; resending with the keys completes."""
+    acked = []
+    lock = threading.Lock()
+
+    def worker(tok, items):
+        for key, b in items:
+            try:
+                st, js, _ = call("POST", C + "bundles", b, tok, key)
+            except OSError:
+                return
+            if st == 201:
+                with lock:
+                    acked.append((key, js["entry"]))
+
+    items = [("b-%s" % b["slip"], b) for b in todo]
+    ts = [threading.Thread(target=worker, args=(c1, items[0::2])),
+          threading.Thread(target=worker, args=(c2, items[1::2]))]
+    for t in ts:
+        t.start()
+    for _ in range(400):
+        with lock:
+            if len(acked) >= 6:
+                break
+        time.sleep(0.005)
+    SRV.stop(signal.SIGKILL)
+    for t in ts:
+        t.join()
+    check(0 < len(acked) < len(items), "some but not all bundles acked "
+          "before kill -9 (%d of %d)" % (len(acked), len(items)))
+    SRV.start()
+    exp = subprocess.run([DESK, "export", DB], capture_output=True,
+                         text=True).stdout.splitlines()
+    book = {}
+    for line in exp[1:]:
+        ev = json.loads(line)
+        if ev["action"] == "bundle.add":
+            book[ev["idem"]] = ev["entry"]
+    check(all(book.get(k) == e for k, e in acked),
+          "every acknowledged entry survives kill -9")
+    check(subprocess.run([DESK, "verify", DB]).returncode == 0,
+          "verify after kill -9")
+    return items
+
+
+def stage1(ro, mgr, sup, c1, c2, c3):
+    todo = stage1_bundles()
+    post(c1, C + "bundles", dict(todo[0], papers=26), 409, rule="I7")
+    post(c3, C + "bundles", dict(todo[0], table=1), 403, why="table")
+    b = dict(todo[0], papers=20)
+    b.pop("part", None)
+    js, _ = post(c1, C + "bundles", b, 409)
+    check(js and js["error"]["code"] == "unacknowledged_warning",
+          "part bundle warning")
+    items = crash_during_entry(c1, c2, todo)
+    # Resend all with their keys: the acknowledged ones are replayed.
+    replays = 0
+    for i, (key, b) in enumerate(items):
+        st, js, hd = call("POST", C + "bundles", b, c1 if i % 2 == 0 else c2,
+                          key)
+        check(st == 201, "resend %s -> %d %s" % (key, st, js))
+        replays += hd.get("Idempotency-Replayed") == "true"
+    check(replays > 0, "replayed answers carry Idempotency-Replayed")
+    st, js, _ = call("POST", C + "bundles", dict(items[0][1], papers=24),
+                     c1, items[0][0])
+    check(st == 409 and js["error"]["code"] == "idempotency_conflict",
+          "a reused key with another body is 409")
+    post(c1, C + "bundles", bundle("1-1-01", 1, 1, 5), 409, rule="I7",
+         what="used slip")
+    # 25 doubtful: 5 allowed, 20 rejected under their heads.
+    post(c1, C + "doubtful", {"round": 1, "area": "main", "table": 1,
+                              "stage": 1, "papers": 1,
+                              "description": "ballot 12345"}, 400)
+    dec = [("valid", 1, 2), ("valid", 2, 1), ("valid", 3, 1), ("valid", 4, 1),
+           ("no_official_mark", None, 1), ("too_many", None, 5),
+           ("identifying_mark", None, 2), ("unmarked", None, 12)]
+    ds = []
+    for d, pos, n in dec:
+        js, _ = post(c1, C + "doubtful", {
+            "round": 1, "area": "main", "table": 1, "stage": 1, "papers": n,
+            "description": "mark outside the box"})
+        ds.append((js["entry"], d, pos))
+    post(c1, C + "bundles", bundle("1-9-99", 1, 1, 1), 409, rule="I10")
+    post(sup, C + "sheets/close", {"round": 1, "area": "main", "table": 1,
+                                   "stage": 1}, 409, rule="I12")
+    dro = login("dro", "dro-password-long-1", DEVICE)
+    for entry, d, pos in ds:
+        body = {"doubtful": entry, "agents_present": ["a1"]}
+        if d == "valid":
+            body.update(decision="valid", positions=[pos])
+        else:
+            body.update(decision="rejected", head=d)
+        post(c1, C + "adjudications", body, 403, why="role")
+        js, _ = post(dro, C + "adjudications", body)
+    for t in (1, 2):
+        post(sup, C + "sheets/close", {"round": 1, "area": "main",
+                                       "table": t, "stage": 1})
+    js, _ = post(mgr, "contests/mayor/rounds/1/close", {"stage": 1})
+    check(js and js["states"]["mayor"] == "STAGE1_DONE", "STAGE1_DONE")
+    st, js, _ = call("GET", C[:-1], token=ro)
+    check(js["remaining"] == [1, 2] and js["eliminated"] == [3, 4],
+          "remaining {A, B} from libteller: %s" % js)
+
+
+def stage2(ro, mgr, sup, c1, c2):
+    post(c1, C + "stage2", {"notice": "x"}, 403, why="role")
+    js, _ = post(ro, C + "stage2", {"notice": "Second count at 02:00 in"
+                                    " the main hall"})
+    check(js and js["remaining"] == [1, 2], "stage 2 remaining")
+    sorts = {3: [(1, 40), (2, 70), ("no_second_preference", 25),
+                 ("second_same_as_first", 5), ("second_for_eliminated", 6),
+                 ("rejected_second:uncertain", 3),
+                 ("rejected_second:too_many", 1)],
+             4: [(1, 20), (2, 25), ("no_second_preference", 40),
+                 ("second_same_as_first", 5), ("second_for_eliminated", 6),
+                 ("rejected_second:uncertain", 2),
+                 ("rejected_second:too_many", 2)]}
+    post(c1, C + "bundles", bundle("2-x", 1, None, 5, 2, 1, 2), 409,
+         rule="I14", what="stage-2 bundle from a remaining candidate")
+    post(c1, C + "bundles", bundle("2-y", 1, None, 5, 2, 3, 4), 409,
+         rule="I14", what="stage-2 bundle to an eliminated candidate")
+    n = 0
+    last = None
+    for src, piles in sorts.items():
+        for dest, papers in piles:
+            while papers > 0:
+                p = min(25, papers)
+                n += 1
+                b = bundle("2-%d" % n, 1, None, p, 2, src, dest)
+                if src == 3 and dest == 1 and papers == 40 and last is None:
+                    last = b
+                    papers -= p
+                    continue  # C: 149 of 150 sorted until the last
+                post(c1, C + "bundles", b)
+                papers -= p
+    post(sup, C + "sheets/close", {"round": 1, "area": "main", "table": 1,
+                                   "stage": 2})
+    post(mgr, "contests/mayor/rounds/1/close", {"stage": 2}, 409,
+         rule="I14")
+    return last
+
+
+def result(ro, mgr, sup, c1, last, agent):
+    st, js, _ = call("GET", "public/results")
+    check(st == 200 and js["contests"] == [], "public results empty")
+    st, _, _ = call("GET", "public/results/mayor")
+    check(st == 404, "public result 404 before the declaration")
+    st, _, _ = call("GET", C + "provisional", token=agent)
+    check(st == 404, "agent: no provisional before release")
+    # The sheet of table 1 stage 2 is closed: the last bundle at table 2.
+    last["table"] = 2
+    post(c1, C + "bundles", last)
+    post(sup, C + "sheets/close", {"round": 1, "area": "main", "table": 2,
+                                   "stage": 2})
+    post(mgr, "contests/mayor/rounds/1/close", {"stage": 2})
+    js, _ = post(ro, C + "provisional", {"present": ["a1"]})
+    p = js and js["provisional"]
+    cands = {c["position"]: c for c in p["candidates"]} if p else {}
+    check(p and cands[1]["total"] == 480 and cands[2]["total"] == 405 and
+          p["elected"] == [1], "A 420 + 60 = 480, B 310 + 95 = 405")
+    check(p and sum(p["not_transferred"].values()) == 95,
+          "95 not transferred")
+    st, js, _ = call("GET", C + "provisional", token=agent)
+    check(st == 200 and js["version"] == 1, "agent sees the release")
+    post(c1, C + "declaration", {"version": 1}, 403, why="role")
+    post(ro, C + "declaration", {"version": 1}, 409, rule="§2.2",
+         what="declare before ready")
+    post(ro, C + "ready", {"version": 1, "note": "no request"})
+    st, _, _ = call("POST", "reauth", {"password": "correct-horse-battery-1"},
+                    ro)
+    check(st == 200, "reauth")
+    js, _ = post(ro, C + "declaration", {"version": 1})
+    check(js and js["states"]["mayor"] == "DECLARED", "declared")
+    st, js, _ = call("GET", "public/results")
+    check(st == 200 and len(js["contests"]) == 1 and
+          js["contests"][0]["elected"] == [1] and
+          js["contests"][0]["turnout"] == "25.00", "public results")
+    post(c1, C + "bundles", bundle("1-z", 1, 1, 5), 409, rule="I16")
+
+
+def journal_checks():
+    j1 = os.path.join(tmp, "j1.jsonl")
+    r = subprocess.run([DESK, "export", DB, "-o", j1])
+    check(r.returncode == 0, "export")
+    db2 = os.path.join(tmp, "copy.db")
+    r = subprocess.run([DESK, "import", db2, j1], capture_output=True,
+                       text=True)
+    check(r.returncode == 0, "import: " + r.stderr)
+    out = subprocess.run([DESK, "export", db2], capture_output=True).stdout
+    check(out == open(j1, "rb").read(), "export -> import byte-identical")
+    check(subprocess.run([DESK, "verify", j1]).returncode == 0,
+          "verify journal")
+    lines = open(j1, "rb").read().split(b"\n")
+    k = len(lines) // 2
+    lines[k] = lines[k].replace(b'"papers":25', b'"papers":24', 1)
+    bad = os.path.join(tmp, "bad.jsonl")
+    open(bad, "wb").write(b"\n".join(lines))
+    r = subprocess.run([DESK, "verify", bad], capture_output=True, text=True)
+    check(r.returncode == 5 and "chain broken" in r.stderr,
+          "tampered journal: exit 5 naming the chain (%d %s)" %
+          (r.returncode, r.stderr.strip()))
+    db3 = os.path.join(tmp, "bad.db")
+    r = subprocess.run([DESK, "import", db3, bad], capture_output=True)
+    check(r.returncode == 1 and not os.path.exists(db3),
+          "tampered journal: import refused, no book left")
+    # A re-sealed journal that breaks a rule: a bundle over bundle_size.
+    import hashlib
+    evs = [json.loads(x) for x in open(j1).read().splitlines()]
+    for ev in evs[1:]:
+        if ev["action"] == "bundle.add" and ev["data"]["papers"] == 25:
+            ev["data"]["papers"] = 26
+            break
+    prev = evs[0]["genesis"]
+    for ev in evs[1:]:
+        ev["prev"] = prev
+        p = json.dumps({k: v for k, v in ev.items()
+                        if k not in ("seq", "prev", "hash")},
+                       sort_keys=True, separators=(",", ":"),
+                       ensure_ascii=False).encode()
+        ev["hash"] = hashlib.sha256(
+            b"teller-desk/1" + ev["seq"].to_bytes(8, "big") +
+            bytes.fromhex(prev) + len(p).to_bytes(4, "big") + p).hexdigest()
+        prev = ev["hash"]
+    res = os.path.join(tmp, "resealed.jsonl")
+    open(res, "w").write("".join(
+        json.dumps(e, sort_keys=True, separators=(",", ":"),
+                   ensure_ascii=False) + "\n" for e in evs))
+    r = subprocess.run([DESK, "verify", res], capture_output=True, text=True)
+    check(r.returncode == 5 and "I7" in r.stderr,
+          "re-sealed journal breaking I7 refused (%s)" % r.stderr.strip())
+
+
+def plan_errors():
+    bad = os.path.join(tmp, "bad-plan.json")
+    text = open(PLAN).read().replace('"bundle_size": 25',
+                                     '"bundle_size": 25, "colour": 1')
+    open(bad, "w").write(text)
+    db = os.path.join(tmp, "bad-plan.db")
+    r = subprocess.run([DESK, "init", db, "--plan", bad],
+                       capture_output=True, text=True)
+    check(r.returncode == 1 and r.stderr.startswith(
+        "teller-desk: %s:7:25: unknown member \"colour\"" % bad) and
+        not os.path.exists(db), "plan error at LINE:COL: " + r.stderr)
+
+
+def main():
+    try:
+        plan_errors()
+        init_and_start()
+        st, js, _ = call("GET", "election")
+        check(st == 401 and js["error"]["code"] == "unauthenticated", "401")
+        ro = login("ro", "correct-horse-battery-1", DEVICE)
+        mgr = login("mgr", "mgr-password-long-1", DEVICE)
+        st, _, _ = call("POST", "login", {"username": "mgr",
+                                          "password": "mgr-password-long-1"})
+        check(st == 403, "manager without an enrolled device: 403")
+        rcpt = login("rcpt", "rcpt-password-long-1")
+        sup = login("sup1", "sup1-password-long-1")
+        c1 = login("clerk1", "clerk1-password-long")
+        c2 = login("clerk2", "clerk2-password-long")
+        c3 = login("clerk3", "clerk3-password-long")
+        agent = login("brown-ea", "agent-password-long-1")
+        verification(ro, mgr, sup, c1, c2, rcpt)
+        stage1(ro, mgr, sup, c1, c2, c3)
+        last = stage2(ro, mgr, sup, c1, c2)
+        result(ro, mgr, sup, c1, last, agent)
+        check(SRV.stop() == 0, "SIGTERM: exit 0")
+        journal_checks()
+    finally:
+        if SRV.proc and SRV.proc.poll() is None:
+            SRV.proc.kill()
+        shutil.rmtree(tmp, ignore_errors=True)
+    print("%d passed, %d failed" % (passed, failed))
+    return 1 if failed else 0
+
+
+sys.exit(main())
