@@ -463,7 +463,10 @@ def main():
     finally:
         if SRV.proc and SRV.proc.poll() is None:
             SRV.proc.kill()
-        shutil.rmtree(tmp, ignore_errors=True)
+        if not os.environ.get("DESK_KEEP"):
+            shutil.rmtree(tmp, ignore_errors=True)
+        else:
+            print("kept", tmp)
     print("%d passed, %d failed" % (passed, failed))
     return 1 if failed else 0
 
