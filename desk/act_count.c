@@ -87,13 +87,15 @@ where(struct desk *d, struct d_req *rq, int *area, int *table, int *stage,
 		return d_fail(e, 409, "wrong_state", "§2.2",
 		    "round %lld is not the current round %d", r, c->round);
 	if (c->stage_closed[s] || d_sheet_closed(d, rq->contest, (int)r,
-	    *area, *table, (int)s))
-		return d_fail(e, 409, "wrong_state", "§2.6", "the sheet of"
-		    " table %lld, stage %lld is closed", t, s);
-	if (c->state == S_RECONCILING && !json_is_string(json_object_get(
-	    rq->body, "reason_text")))
-		return d_fail(e, 400, "bad_request", "§2.6", "an entry after"
-		    " the stage closed needs reason_text");
+	    *area, *table, (int)s)) {
+		/* After closing: a supervisor or manager, with a reason. */
+		if (!sup && strcmp(rq->user->role, "manager") != 0)
+			return d_fail(e, 409, "wrong_state", "§2.6", "the sheet"
+			    " of table %lld, stage %lld is closed", t, s);
+		if (!json_is_string(json_object_get(rq->body, "reason_text")))
+			return d_fail(e, 400, "bad_request", "§2.6", "an entry"
+			    " to a closed sheet needs reason_text");
+	}
 	return 0;
 }
 
@@ -224,6 +226,7 @@ a_bundle(struct desk *d, struct d_req *rq, struct d_out *out,
 		"acknowledge", "paper_time", "reason_text", NULL };
 	struct d_contest *c = &d->cs[rq->contest];
 	struct d_bundle nb, *b;
+
 	const char *slip, *cb, *kb;
 	char dest[40] = "";
 	long long papers;
@@ -497,8 +500,6 @@ sheets_done(struct desk *d, int c, int stage, struct d_err *e)
 }
 
 /* SV: stage 1 reconciled; libteller finds a majority or the set. */
-int d_sv_stage1(struct desk *d, int c, struct d_err *e);
-
 int
 a_stage_close(struct desk *d, struct d_req *rq, struct d_out *out,
     struct d_err *e)

@@ -11,8 +11,6 @@ static const char *const nt_codes[] = { "no_second_preference",
 	"second_same_as_first", "second_for_eliminated",
 	"rejected_second:too_many", "rejected_second:uncertain", NULL };
 
-int d_sv_stage1(struct desk *d, int c, struct d_err *e);
-
 int
 d_sv_stage1(struct desk *d, int c, struct d_err *e)
 {

@@ -379,9 +379,32 @@ a_decide(struct desk *d, struct d_req *rq, struct d_out *out,
 	return 0;
 }
 
-/* F6's figures (§2.4). */
-json_t *d_statement(struct desk *d, int c);
+/* A box's figures for GET contests/C/boxes: agreed figures only. */
+json_t *
+d_box_view(struct desk *d, int b, int poll)
+{
+	const struct d_box *bx = &d->boxes[b];
+	const struct d_vpoll *p = &bx->polls[poll];
+	json_t *counts = json_array();
+	long long bpa = 0, v = 0, c0 = 0;
+	int hb = effective(p, 0, 0, &bpa) == 1;
+	int hc = effective(p, 1, 0, &c0) == 1;
 
+	for (int a = 0; a <= p->recounts; a++)
+		if (effective(p, 1, a, &v) == 1)
+			json_array_append_new(counts, json_pack("{s:i, s:I}",
+			    "attempt", a, "papers", (json_int_t)v));
+	return json_pack("{s:s, s:s, s:s, s:o, s:s, s:o, s:o, s:o, s:s?,"
+	    " s:o}", "box", bx->code, "kind", bx->kind, "area",
+	    d->cs[p->contest].areas[p->area].id, "table", bx->table ?
+	    json_integer(bx->table) : json_null(), "state", box_state(bx, p),
+	    "bpa", hb ? json_integer(bpa) : json_null(), "counts", counts,
+	    "variance", hb && hc ? json_integer((p->recounts ? v : c0) - bpa) :
+	    json_null(), "outcome", p->outcome, "verified", p->decided ?
+	    json_integer(p->verified) : json_null());
+}
+
+/* F6's figures (§2.4). */
 json_t *
 d_statement(struct desk *d, int c)
 {

@@ -157,6 +157,24 @@ d_out_clear(struct d_out *o)
 	memset(o, 0, sizeof *o);
 }
 
+/* SV: stage 1 closed but not reconciled (RECONCILING); the entry that
+ * makes I10 hold moves on to STAGE1_DONE (§9.4 stage.close). */
+static int
+advance(struct desk *d, int c, struct d_err *e)
+{
+	struct d_contest *k = &d->cs[c];
+	char why[200];
+
+	if (k->state != S_RECONCILING || strcmp(k->kind, "sv") != 0 ||
+	    !k->stage_closed[1] || !d_reconciled(d, c, why, sizeof why) ||
+	    d_open_doubtful(d, c, k->round, -1, -1, 1))
+		return 0;
+	if (d_sv_stage1(d, c, e))
+		return -1;
+	k->state = S_STAGE1_DONE;
+	return 0;
+}
+
 /* Run one action: who, then the action's own checks and change. */
 int
 d_exec(struct desk *d, struct d_req *rq, struct d_out *out, struct d_err *e)
@@ -179,6 +197,10 @@ d_exec(struct desk *d, struct d_req *rq, struct d_out *out, struct d_err *e)
 		out->ncontests = 1;
 	}
 	if (a->fn(d, rq, out, e)) {
+		d_out_clear(out);
+		return -1;
+	}
+	if (a->per_contest && advance(d, rq->contest, e)) {
 		d_out_clear(out);
 		return -1;
 	}

@@ -78,6 +78,14 @@ d_db_open(struct desk *d, const char *path, int create, int lock, char *err,
 		snprintf(err, n, "%s: %s", path, sqlite3_errmsg(d->db));
 		return -1;
 	}
+	/* Tests: a small page limit stands in for a full disk (§11 F3). */
+	if (getenv("TELLER_DESK_MAX_PAGES")) {
+		char sql[64];
+
+		snprintf(sql, sizeof sql, "PRAGMA max_page_count = %ld;",
+		    strtol(getenv("TELLER_DESK_MAX_PAGES"), NULL, 10));
+		sqlite3_exec(d->db, sql, NULL, NULL, NULL);
+	}
 	return 0;
 }
 

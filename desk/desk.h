@@ -276,6 +276,10 @@ int d_sheet_closed(const struct desk *d, int c, int round, int area,
     int table, int stage);
 void d_commas(long long v, char *buf, size_t n);
 
+int d_sv_stage1(struct desk *d, int c, struct d_err *e);
+json_t *d_statement(struct desk *d, int c);
+json_t *d_box_view(struct desk *d, int b, int poll);
+
 /* engine.c: libteller decides */
 json_t *d_engine_result(struct desk *d, int c, int stage2, struct d_err *e);
 

@@ -140,14 +140,58 @@ contest_obj(struct desk *d, int c)
 	    json_integer(k->released) : json_null());
 }
 
+/* F13: the SV statement after the first count. */
+static json_t *
+stage1_obj(struct desk *d, int c)
+{
+	const struct d_contest *k = &d->cs[c];
+	struct d_err e;
+	json_t *er = d_engine_result(d, c, 0, &e), *res, *rej, *first, *o;
+	json_t *rem = json_array(), *el = json_array(), *v;
+	long long valid = 0, rt = 0;
+	const char *key;
+
+	if (!er)
+		return NULL;
+	res = json_object_get(er, "result");
+	rej = json_array();
+	first = json_array();
+	json_object_foreach(json_object_get(res, "rejected"), key, v) {
+		long long n = strtoll(json_string_value(v), NULL, 10);
+
+		rt += n;
+		json_array_append_new(rej, json_pack("{s:s, s:I}", "head", key,
+		    "papers", (json_int_t)n));
+	}
+	for (int p = 1; p <= k->ncands; p++) {
+		char name[512];
+		long long f = d_first(d, c, k->round, p);
+
+		valid += f;
+		snprintf(name, sizeof name, "%s %s", k->cands[p - 1].forenames,
+		    k->cands[p - 1].surname);
+		json_array_append_new(first, json_pack("{s:i, s:s, s:I}",
+		    "position", p, "name", name, "votes", (json_int_t)f));
+		if (k->remaining[p - 1])
+			json_array_append_new(rem, json_integer(p));
+		if (k->eliminated[p - 1])
+			json_array_append_new(el, json_integer(p));
+	}
+	o = json_pack("{s:I, s:o, s:I, s:o, s:o, s:o, s:o}", "papers",
+	    (json_int_t)(valid + rt), "rejected", rej, "valid",
+	    (json_int_t)valid, "first", first, "majority", k->majority ?
+	    json_integer(k->majority) : json_null(), "remaining", rem,
+	    "eliminated", el);
+	json_decref(er);
+	return o;
+}
+
 static int
 staff_all(const struct d_user *u)
 {
 	return strcmp(u->role, "ro") == 0 || strcmp(u->role, "dro") == 0 ||
 	    strcmp(u->role, "manager") == 0;
 }
-
-json_t *d_statement(struct desk *d, int c);
 
 static void
 contest_read(struct desk *d, struct d_http *h, const struct d_user *u,
@@ -212,6 +256,38 @@ contest_read(struct desk *d, struct d_http *h, const struct d_user *u,
 		return;
 	}
 	}
+	if (strcmp(rest, "boxes") == 0) {
+		json_t *a = json_array();
+
+		if (strcmp(u->role, "screen") == 0 ||
+		    strcmp(u->role, "auditor") == 0 ||
+		    strcmp(u->role, "admin") == 0) {
+			forbidden(h);
+			return;
+		}
+		for (int b = 0; b < d->nboxes; b++)
+			for (int p = 0; p < d->boxes[b].npolls; p++)
+				if (d->boxes[b].polls[p].contest == c)
+					json_array_append_new(a,
+					    d_box_view(d, b, p));
+		give(h, 200, a);
+		return;
+	}
+	if (strcmp(rest, "stage1") == 0) {
+		json_t *o;
+
+		if (!staff_all(u) && !agent) {
+			forbidden(h);
+			return;
+		}
+		if (strcmp(k->kind, "sv") != 0 || k->state < S_STAGE1_DONE ||
+		    !(o = stage1_obj(d, c))) {
+			nf(h, "no first-count statement");
+			return;
+		}
+		give(h, 200, o);
+		return;
+	}
 	if (strcmp(rest, "reconciliation") == 0) {
 		char why[200] = "";
 		int ok;
@@ -231,6 +307,107 @@ contest_read(struct desk *d, struct d_http *h, const struct d_user *u,
 	}
 	}
 	nf(h, "no such path");
+}
+
+static int
+role_is(const struct d_user *u, const char *roles)
+{
+	char k[24];
+
+	snprintf(k, sizeof k, " %s ", u->role);
+	return strstr(roles, k) != NULL;
+}
+
+static void
+entry_read(struct desk *d, struct d_http *h, const struct d_user *u,
+    const char *num)
+{
+	sqlite3_stmt *st;
+	char *end;
+	long long n = strtoll(num, &end, 10);
+	json_t *o = NULL;
+
+	if (!role_is(u, " ro dro manager auditor ")) {
+		forbidden(h);
+		return;
+	}
+	if (*end || n < 1 || sqlite3_prepare_v2(d->db, "SELECT line FROM"
+	    " event WHERE entry = ?", -1, &st, NULL) != SQLITE_OK) {
+		nf(h, "no such entry");
+		return;
+	}
+	sqlite3_bind_int64(st, 1, n);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		o = json_loads((const char *)sqlite3_column_text(st, 0), 0,
+		    NULL);
+	sqlite3_finalize(st);
+	if (!o) {
+		nf(h, "no such entry");
+		return;
+	}
+	json_object_set_new(o, "superseded_by", json_null());
+	give(h, 200, o);
+}
+
+/* The journal (§10) as application/x-ndjson; an export.made follows. */
+static void
+export_read(struct desk *d, struct d_http *h, const struct d_user *u)
+{
+	sqlite3_stmt *st;
+	json_t *hd;
+	char *line;
+	size_t n = 0, cap = 1 << 16;
+	char *buf;
+
+	if (!role_is(u, " ro manager admin ")) {
+		forbidden(h);
+		return;
+	}
+	hd = d_header(d);
+	line = d_canon(hd);
+	json_decref(hd);
+	buf = malloc(cap);
+	if (!buf || !line || sqlite3_prepare_v2(d->db, "SELECT line FROM"
+	    " event ORDER BY seq", -1, &st, NULL) != SQLITE_OK) {
+		free(buf);
+		free(line);
+		nf(h, "cannot read the book");
+		return;
+	}
+	for (int first = 1; buf; first = 0) {
+		const char *l = first ? line :
+		    (sqlite3_step(st) == SQLITE_ROW ?
+		    (const char *)sqlite3_column_text(st, 0) : NULL);
+		size_t k;
+
+		if (!l)
+			break;
+		k = strlen(l);
+		while (buf && n + k + 2 > cap) {
+			char *nb = realloc(buf, cap * 2);
+
+			if (!nb)
+				free(buf);
+			buf = nb;
+			cap *= 2;
+		}
+		if (!buf)
+			break;
+		memcpy(buf + n, l, k);
+		n += k;
+		buf[n++] = '\n';
+		buf[n] = 0;
+	}
+	sqlite3_finalize(st);
+	free(line);
+	if (!buf) {
+		nf(h, "out of memory");
+		return;
+	}
+	h->status = 200;
+	h->resp = buf;
+	h->ctype_out = "application/x-ndjson";
+	d_log_event(d, "export.made", u->username, u->role, h->ip, NULL);
 }
 
 int d_api_read(struct desk *d, struct d_http *h, const struct d_user *u,
@@ -272,6 +449,14 @@ d_api_read(struct desk *d, struct d_http *h, const struct d_user *u,
 		    json_object_get(d->election, "poll_date"),
 		    "close_of_poll", json_object_get(d->election,
 		    "close_of_poll"), "contests", cs));
+		return 0;
+	}
+	if (strncmp(path, "entries/", 8) == 0) {
+		entry_read(d, h, u, path + 8);
+		return 0;
+	}
+	if (strcmp(path, "export") == 0) {
+		export_read(d, h, u);
 		return 0;
 	}
 	if (strncmp(path, "contests/", 9) == 0) {

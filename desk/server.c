@@ -22,7 +22,8 @@ struct conn {
 static void
 headers(struct MHD_Response *r, const struct d_http *h)
 {
-	MHD_add_response_header(r, "Content-Type", "application/json");
+	MHD_add_response_header(r, "Content-Type", h->ctype_out ?
+	    h->ctype_out : "application/json");
 	MHD_add_response_header(r, "Content-Security-Policy",
 	    "default-src 'none'; script-src 'self'; style-src 'self'; img-src"
 	    " 'self'; connect-src 'self'; form-action 'self'; frame-ancestors"

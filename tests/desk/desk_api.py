@@ -90,7 +90,10 @@ def call(method, path, body=None, token=None, key=None, port=None,
     r = c.getresponse()
     raw = r.read()
     c.close()
-    js = json.loads(raw) if raw else None
+    try:
+        js = json.loads(raw) if raw else None
+    except ValueError:
+        js = raw
     return r.status, js, dict(r.getheaders())
 
 
@@ -294,6 +297,13 @@ def stage1(ro, mgr, sup, c1, c2, c3):
     st, js, _ = call("GET", C[:-1], token=ro)
     check(js["remaining"] == [1, 2] and js["eliminated"] == [3, 4],
           "remaining {A, B} from libteller: %s" % js)
+    st, js, _ = call("GET", C + "stage1", token=ro)
+    check(st == 200 and [f["votes"] for f in js["first"]] ==
+          [420, 310, 150, 100] and js["valid"] == 980 and
+          js["papers"] == 1000 and js["majority"] is None, "F13 %s" % js)
+    st, js, _ = call("GET", C + "boxes", token=ro)
+    check(st == 200 and [b["verified"] for b in js] == [300, 250, 230, 220],
+          "boxes")
 
 
 def stage2(ro, mgr, sup, c1, c2):
@@ -437,6 +447,50 @@ def plan_errors():
         not os.path.exists(db), "plan error at LINE:COL: " + r.stderr)
 
 
+def disk_full():
+    """F3: the book cannot grow; the entry is refused 507 NOT SAVED,
+    nothing of it is kept, the desk turns read-only."""
+    global SRV
+    db = os.path.join(tmp, "full.db")
+    subprocess.run([DESK, "init", db, "--plan", PLAN], capture_output=True)
+    pages = int(subprocess.run(
+        ["/usr/bin/python3", "-c", "import sqlite3,sys;"
+         "print(sqlite3.connect(sys.argv[1]).execute("
+         "'pragma page_count').fetchone()[0])", db],
+        capture_output=True, text=True).stdout)
+    os.environ["TELLER_DESK_MAX_PAGES"] = str(pages + 6)
+    keep, SRV = SRV, Server(db)
+    SRV.start()
+    del os.environ["TELLER_DESK_MAX_PAGES"]
+    ro = login("ro", "correct-horse-battery-1", DEVICE)
+    acked, last = [], None
+    for i in range(400):
+        st, js, _ = call("POST", "assignments", {"user": "clerk3",
+                         "table": 1, "role": "clerk"}, ro, "full-%d" % i)
+        last = (st, js)
+        if st != 201:
+            break
+        acked.append(js["entry"])
+    check(last[0] == 507 and last[1]["error"]["code"] == "not_saved",
+          "disk full: 507 not_saved (%s)" % (last,))
+    st, js, _ = call("GET", "health")
+    check(js["read_only"] is True, "read-only after a full disk")
+    st, js, _ = call("POST", "assignments", {"user": "clerk3", "table": 1,
+                     "role": "clerk"}, ro)
+    check(st == 503, "no write while read-only")
+    SRV.stop()
+    SRV = keep
+    out = subprocess.run([DESK, "export", db], capture_output=True,
+                         text=True).stdout.splitlines()
+    entries = [json.loads(x)["entry"] for x in out[1:]]
+    entries = [e for e in entries if e is not None]
+    check(entries[-len(acked):] == acked and
+          len(entries) == len(acked) + 9,
+          "only acknowledged entries kept (%s %s)" % (entries[-3:], acked[-3:]))
+    check(subprocess.run([DESK, "verify", db]).returncode == 0,
+          "verify after a full disk")
+
+
 def main():
     try:
         plan_errors()
@@ -458,8 +512,15 @@ def main():
         stage1(ro, mgr, sup, c1, c2, c3)
         last = stage2(ro, mgr, sup, c1, c2)
         result(ro, mgr, sup, c1, last, agent)
+        st, js, hd = call("GET", "export", token=ro)
+        check(st == 200 and hd.get("Content-Type") ==
+              "application/x-ndjson", "GET export")
+        st, js, _ = call("GET", "entries/1", token=ro)
+        check(st == 200 and js["action"] == "assignment.record",
+              "GET entries/1")
         check(SRV.stop() == 0, "SIGTERM: exit 0")
         journal_checks()
+        disk_full()
     finally:
         if SRV.proc and SRV.proc.poll() is None:
             SRV.proc.kill()
