@@ -144,6 +144,39 @@ result_object(struct desk *d, int c, const json_t *er)
 	    k->lot ? k->lot : json_null(), "result", res);
 }
 
+/* The candidates tied at the seat boundary, as positions: those whose
+ * total equals the seats-th highest (libteller has said a lot is
+ * needed; this only names them for the RO's lot entry). */
+static json_t *
+tied_at_boundary(struct desk *d, int c)
+{
+	const struct d_contest *k = &d->cs[c];
+	long long tot[D_MAXC], sorted[D_MAXC], edge;
+	int stage2 = k->stage_closed[2], n = 0;
+	json_t *a = json_array();
+
+	for (int p = 1; p <= k->ncands; p++) {
+		tot[p - 1] = -1;
+		if (stage2 && !k->remaining[p - 1])
+			continue;
+		tot[p - 1] = d_first(d, c, k->round, p) +
+		    (stage2 ? second_for(d, c, p, NULL) : 0);
+		sorted[n++] = tot[p - 1];
+	}
+	for (int i = 1; i < n; i++)
+		for (int j = i; j > 0 && sorted[j] > sorted[j - 1]; j--) {
+			long long t = sorted[j];
+
+			sorted[j] = sorted[j - 1];
+			sorted[j - 1] = t;
+		}
+	edge = sorted[k->seats <= n ? k->seats - 1 : n - 1];
+	for (int p = 1; p <= k->ncands; p++)
+		if (tot[p - 1] == edge)
+			json_array_append_new(a, json_integer(p));
+	return a;
+}
+
 static int
 release_state_ok(const struct d_contest *c)
 {
@@ -180,9 +213,9 @@ a_provisional(struct desk *d, struct d_req *rq, struct d_out *out,
 	    "lot_needed") == 0) {
 		c->lot_state = c->state;
 		c->state = S_LOT;
-		out->answer = json_pack("{s:{s:s, s:O}}", "lot", "purpose",
+		out->answer = json_pack("{s:{s:s, s:o}}", "lot", "purpose",
 		    strcmp(c->kind, "sv") == 0 ? "sv_final" : "last_seat",
-		    "tied", json_object_get(er, "remaining"));
+		    "tied", tied_at_boundary(d, rq->contest));
 		json_decref(er);
 		return 0;
 	}

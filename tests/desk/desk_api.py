@@ -491,6 +491,82 @@ def disk_full():
           "verify after a full disk")
 
 
+def fptp_lot():
+    """S4: FPTP A 612, B 612, C 200, rejected 6: LOT; the RO records the
+    lot (A drawn); the provisional result names the lot. Also: a user who
+    must change the password may do nothing else first."""
+    global SRV
+    plan = os.path.join(HERE, "plan-fptp.json")
+    db = os.path.join(tmp, "fptp.db")
+    r = subprocess.run([DESK, "init", db, "--plan", plan],
+                       capture_output=True, text=True)
+    pw = [l.split()[2] for l in r.stdout.splitlines()
+          if l.startswith("password clerk2 ")]
+    check(r.returncode == 0 and len(pw) == 1, "generated password printed")
+    keep, SRV = SRV, Server(db)
+    SRV.start()
+    W = "contests/west/"
+    ro = login("ro", "correct-horse-battery-1")
+    sup = login("sup1", "sup1-password-long-1")
+    c1 = login("clerk1", "clerk1-password-long")
+    c2 = login("clerk2", pw[0])
+    post(c2, W + "bpa", {"box": "W1", "issued_to_voters": 1}, 403,
+         why="must_change_password")
+    st, _, _ = call("POST", "password", {"old": pw[0],
+                    "new": "clerk2-new-password"}, c2)
+    check(st == 204, "password changed")
+    post(ro, "plan/approve", {})
+    post(ro, "poll/close", {})
+    for b, n in (("W1", 700), ("W2", 730)):
+        post(ro, "receipts", {"box": b, "seals_intact": True,
+                              "packets": []})
+        post(sup, "boxes/open", {"box": b, "table": 1})
+        for tok in (c1, c2):
+            post(tok, W + "bpa", {"box": b, "issued_to_voters": n})
+            post(tok, W + "counts", {"box": b, "attempt": 0, "papers": n})
+        post(sup, W + "decisions", {"box": b, "outcome": "agreed"})
+    post(ro, W + "verification", {})
+    post(sup, W + "mixing", {"area": "main", "groups": [["W1", "W2"]]})
+    post(ro, W + "rounds", {})
+    n = 0
+    for cand, total in ((1, 612), (2, 612), (3, 200)):
+        while total:
+            p = min(25, total)
+            n += 1
+            b = {"round": 1, "area": "main", "table": 1, "stage": 1,
+                 "slip": "s%d" % n, "kind": "candidate", "candidate": cand,
+                 "papers": p, "counted_by": "A", "checked_by": "B"}
+            if p < 25:
+                b["acknowledge"] = ["part_bundle"]
+            js, _ = post(c1, W + "bundles", b)
+            total -= p
+    js, _ = post(c1, W + "doubtful", {"round": 1, "area": "main",
+                 "table": 1, "stage": 1, "papers": 6,
+                 "description": "blank papers"})
+    post(ro, W + "adjudications", {"doubtful": js["entry"],
+         "decision": "rejected", "head": "unmarked", "agents_present": []})
+    post(sup, W + "sheets/close", {"round": 1, "area": "main", "table": 1,
+                                   "stage": 1})
+    js, _ = post(ro, "contests/west/rounds/1/close", {"stage": 1})
+    check(js and js["states"]["west"] == "RECONCILING", "RECONCILING")
+    js, _ = post(ro, W + "provisional", {"present": []})
+    check(js and js["states"]["west"] == "LOT" and
+          js["lot"]["tied"] == [1, 2], "LOT for A and B: %s" % js)
+    post(ro, W + "lots", {"purpose": "last_seat", "tied": [1, 2],
+                          "method": "names in envelopes",
+                          "witnesses": ["candidates"], "drawn": 1})
+    js, _ = post(ro, W + "provisional", {"present": []})
+    p = js and js.get("provisional")
+    check(p and p["elected"] == [1] and p["lot"]["drawn"] == 1 and
+          p["candidates"][0]["common_name"] == "Rachel COLLINSON" and
+          p["candidates"][0]["votes"] == 612,
+          "A elected after the lot: %s" % json.dumps(p)[:300])
+    SRV.stop()
+    SRV = keep
+    check(subprocess.run([DESK, "verify", db]).returncode == 0,
+          "verify fptp book")
+
+
 def main():
     try:
         plan_errors()
@@ -521,6 +597,7 @@ def main():
         check(SRV.stop() == 0, "SIGTERM: exit 0")
         journal_checks()
         disk_full()
+        fptp_lot()
     finally:
         if SRV.proc and SRV.proc.poll() is None:
             SRV.proc.kill()
