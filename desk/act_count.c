@@ -279,6 +279,7 @@ a_bundle(struct desk *d, struct d_req *rq, struct d_out *out,
 	b->stage = stage;
 	b->papers = papers;
 	b->slip = d_intern(d, slip);
+	b->user = d_intern(d, rq->user->username);
 	b->dest = stage == 2 ? d_intern(d, dest) : NULL;
 	out->data = d_norm(rq->body, keys);
 	json_object_set_new(out->data, "part", json_boolean(part));
@@ -338,6 +339,7 @@ a_doubtful(struct desk *d, struct d_req *rq, struct d_out *out,
 	b->stage = stage;
 	b->kind = 'd';
 	b->papers = papers;
+	b->user = d_intern(d, rq->user->username);
 	b->source = stage == 2 ? (int)src : 0;
 	out->data = d_norm(rq->body, keys);
 	return 0;

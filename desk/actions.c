@@ -8,6 +8,7 @@
 #include <string.h>
 
 static const char *const as_round[] = { "round", NULL };
+static const char *const as_entry[] = { "entry", NULL };
 static const char *const as_entry_no[] = { "entry_no", NULL };
 static const char *const as_version[] = { "version", NULL };
 static const char *const as_prov[] = { "version", "provisional", NULL };
@@ -31,6 +32,8 @@ static const struct d_action actions[] = {
 	{ "suspension.suspend", "POST", "suspend", 0, W, NULL, a_suspend,
 	    NULL },
 	{ "suspension.resume", "POST", "resume", 0, W, NULL, a_resume, NULL },
+	{ "entry.withdraw", "POST", "entries/#/withdrawal", 0,
+	    " ro dro mgr sup clerk ", NULL, a_withdraw, as_entry },
 	{ "bpa.enter", "POST", "bpa", 1, " clerk sup ", NULL, a_bpa,
 	    as_entry_no },
 	{ "count.enter", "POST", "counts", 1, " clerk sup ", NULL, a_count,

@@ -97,7 +97,7 @@ struct d_user {
 
 struct d_bundle {		/* a bundle, or a doubtful entry (kind 'd') */
 	int entry, round, area, table, stage, kind;	/* 'c', 'p', 's', 'd' */
-	const char *slip;
+	const char *slip, *user;
 	int cand, source;	/* positions; source for stage 2 */
 	unsigned long long pat;	/* pattern bundle: positions as bits */
 	const char *dest;	/* stage 2: a position as text or a code */
@@ -168,7 +168,8 @@ struct d_req {
 struct d_out {
 	json_t *data, *answer, *warnings;
 	int contests[8], ncontests;
-	const char *supersedes, *reason_code, *reason_text;
+	long long supersedes;	/* the entry withdrawn, 0 none */
+	const char *reason_code, *reason_text;
 };
 
 typedef int (*d_act_fn)(struct desk *, struct d_req *, struct d_out *,
@@ -260,6 +261,8 @@ int a_declare(struct desk *, struct d_req *, struct d_out *,
 int a_suspend(struct desk *, struct d_req *, struct d_out *,
     struct d_err *);
 int a_resume(struct desk *, struct d_req *, struct d_out *, struct d_err *);
+int a_withdraw(struct desk *, struct d_req *, struct d_out *,
+    struct d_err *);
 
 /* invariants.c: the figures the rules are stated on */
 long long d_verified_area(const struct desk *d, int c, int area);

@@ -44,7 +44,8 @@ d_event_line(struct desk *d, const struct d_req *rq, const struct d_out *out,
 	json_object_set_new(ev, "role", jstr(rq->user ? rq->user->role :
 	    NULL));
 	json_object_set_new(ev, "states", states);
-	json_object_set_new(ev, "supersedes", jstr(out->supersedes));
+	json_object_set_new(ev, "supersedes", out->supersedes ?
+	    json_integer(out->supersedes) : json_null());
 	json_object_set_new(ev, "user", jstr(rq->user ? rq->user->username :
 	    NULL));
 	json_object_set(ev, "warnings", out->warnings ? out->warnings :
@@ -265,10 +266,11 @@ replay_entry(struct desk *d, json_t *ev, struct d_out *out, char *err,
 	rq.reauth_ok = 1;	/* session checks are not replayed (§10) */
 	rq.entry = d->entries + 1;
 	rq.body = json_deep_copy(json_object_get(ev, "data"));
-	/* The number in the path (rounds/R/close) is kept in data. */
+	/* The number in the path (rounds/R/close, entries/N/withdrawal)
+	 * is kept in data. */
 	if (strchr(a->path, '#'))
 		rq.sub = (int)json_integer_value(json_object_get(rq.body,
-		    "round"));
+		    strncmp(a->path, "rounds", 6) == 0 ? "round" : "entry"));
 	for (int i = 0; a->assigned && a->assigned[i]; i++)
 		json_object_del(rq.body, a->assigned[i]);
 	if ((cid && rq.contest < 0) || !rq.user || !rq.at) {

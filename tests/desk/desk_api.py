@@ -144,6 +144,24 @@ def verification(ro, mgr, sup, c1, c2, rcpt):
                                 "packets": ["bpa"]})
     for b, t in (("M1", 1), ("M2", 1), ("M3", 2), ("PV1", 2)):
         post(sup, "boxes/open", {"box": b, "table": t})
+    # A double-entry difference (I20), resolved by withdrawing one.
+    js, _ = post(c1, C + "counts", {"box": "M3", "attempt": 0,
+                                    "papers": 231})
+    bad = js["entry"]
+    js, _ = post(c2, C + "counts", {"box": "M3", "attempt": 0,
+                                    "papers": 230})
+    check(js["status"] == "different", "I20: different")
+    post(c2, "entries/%d/withdrawal" % bad, {"reason_code": "typo"}, 403,
+         why="own_entry")
+    js, _ = post(sup, "entries/%d/withdrawal" % bad,
+                 {"reason_code": "typo"})
+    check(js and js["states"] == {"mayor": "VERIFYING"}, "withdrawn")
+    post(c2, C + "counts", {"box": "M3", "attempt": 0, "papers": 230}, 403,
+         why="second_person")
+    js, _ = post(c1, C + "counts", {"box": "M3", "attempt": 0,
+                                    "papers": 230})
+    check(js["status"] == "agreed" and js["box_state"] == "OPENED",
+          "agreed after the withdrawal")
     for b, n in boxes.items():
         js, _ = post(c1, C + "bpa", {"box": b, "issued_to_voters": n})
         check(js and js["status"] == "awaiting_second", "bpa entry 1")
@@ -151,6 +169,8 @@ def verification(ro, mgr, sup, c1, c2, rcpt):
              why="second_person")
         js, _ = post(c2, C + "bpa", {"box": b, "issued_to_voters": n})
         check(js and js["status"] == "agreed", "bpa agreed")
+        if b == "M3":
+            continue
         post(c1, C + "counts", {"box": b, "attempt": 0, "papers": n})
         post(c2, C + "counts", {"box": b, "attempt": 0, "papers": n})
     post(c1, C + "decisions", {"box": "M1", "outcome": "agreed"}, 403,
@@ -264,6 +284,13 @@ def stage1(ro, mgr, sup, c1, c2, c3):
           "a reused key with another body is 409")
     post(c1, C + "bundles", bundle("1-1-01", 1, 1, 5), 409, rule="I7",
          what="used slip")
+    js, _ = post(c1, C + "bundles", bundle("1-w", 1, 3, 5))
+    post(c2, "entries/%d/withdrawal" % js["entry"],
+         {"reason_code": "duplicate"}, 403, why="own_entry")
+    post(c1, "entries/%d/withdrawal" % js["entry"],
+         {"reason_code": "duplicate"})
+    post(c1, "entries/%d/withdrawal" % js["entry"],
+         {"reason_code": "duplicate"}, 404, what="withdrawn twice")
     # 25 doubtful: 5 allowed, 20 rejected under their heads.
     post(c1, C + "doubtful", {"round": 1, "area": "main", "table": 1,
                               "stage": 1, "papers": 1,
