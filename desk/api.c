@@ -183,6 +183,74 @@ iso(long long t, char *buf, size_t n)
 	strftime(buf, n, "%Y-%m-%dT%H:%M:%S.000Z", &tm);
 }
 
+/* Throttling, not lockout (§6.2): after 5 failures for an account or a
+ * source address, each try waits 1, 2, 4 ... 60 s. */
+static long long
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+struct throttle {
+	char key[80];
+	int failures;
+	long long next;
+};
+static struct throttle thr[256];
+
+static struct throttle *
+thr_find(const char *kind, const char *k, int make)
+{
+	char key[80];
+	struct throttle *t = NULL;
+
+	snprintf(key, sizeof key, "%s:%s", kind, k ? k : "");
+	for (int i = 0; i < 256; i++) {
+		if (strcmp(thr[i].key, key) == 0)
+			return &thr[i];
+		if (!t && !thr[i].key[0])
+			t = &thr[i];
+	}
+	if (!make)
+		return NULL;
+	if (!t)
+		t = &thr[now_ms() % 256];
+	memset(t, 0, sizeof *t);
+	snprintf(t->key, sizeof t->key, "%s", key);
+	return t;
+}
+
+static long long
+thr_wait(const char *user, const char *ip)
+{
+	struct throttle *a = thr_find("u", user, 0), *b = thr_find("ip", ip,
+	    0);
+	long long w = 0;
+
+	if (a && a->next > now_ms())
+		w = a->next - now_ms();
+	if (b && b->next > now_ms() && b->next - now_ms() > w)
+		w = b->next - now_ms();
+	return (w + 999) / 1000;
+}
+
+static void
+thr_fail(const char *kind, const char *k)
+{
+	struct throttle *t = thr_find(kind, k, 1);
+	long long delay = 1;
+
+	t->failures++;
+	if (t->failures < 5)
+		return;
+	for (int i = 5; i < t->failures && delay < 60; i++)
+		delay *= 2;
+	t->next = now_ms() + 1000 * (delay > 60 ? 60 : delay);
+}
+
 static void
 login(struct desk *d, struct d_http *h, json_t *b)
 {
@@ -204,10 +272,16 @@ login(struct desk *d, struct d_http *h, json_t *b)
 		error(h, &e);
 		return;
 	}
+	if ((h->retry_after = thr_wait(un, h->ip)) > 0) {
+		fail(h, 429, "throttled", "too many failed logins: wait");
+		return;
+	}
 	u = d_user_find(d, un);
 	hash = u ? pw_hash_of(d, u->username) : NULL;
 	if (!u || !d_pw_check(hash, pw)) {
 		free(hash);
+		thr_fail("u", un);
+		thr_fail("ip", h->ip);
 		d_log_event(d, "session.login_failed", NULL, NULL, h->ip,
 		    json_pack("{s:s}", "username", un));
 		{
@@ -217,6 +291,8 @@ login(struct desk *d, struct d_http *h, json_t *b)
 	}
 	}
 	free(hash);
+	if (thr_find("u", un, 0))
+		thr_find("u", un, 0)->failures = 0;
 	if (!device_ok(d, u->role, dev)) {
 		d_fail(&e, 403, "forbidden", "§6.2", "a %s logs in from an"
 		    " enrolled device only", u->role);

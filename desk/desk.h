@@ -317,6 +317,8 @@ int d_replay_line(struct desk *d, json_t *ev, int store, const char *raw,
     char *err, size_t n);
 
 /* auth.c */
+#include <pthread.h>
+void d_auth_init(pthread_mutex_t *lock);
 int d_pw_hash(const char *pw, const char *role, char out[128]);
 int d_pw_check(const char *hash, const char *pw);
 void d_words(char *buf, size_t n);
@@ -334,6 +336,7 @@ struct d_http {
 	char *resp;		/* malloc'ed JSON */
 	const char *ctype_out;
 	int replayed, nocache;
+	long long retry_after;
 };
 void d_api(struct desk *d, struct d_http *h);
 

@@ -63,11 +63,20 @@ int
 d_reload(struct desk *d)
 {
 	char err[400];
-	json_t *plan = d->plan;
 
-	d_model_free(d);
+	/* The old model is left allocated (a rare path: a write that could
+	 * not be saved): requests waiting on the lock may still hold
+	 * pointers to its users. */
+	d->cs = NULL;
+	d->boxes = NULL;
+	d->users = NULL;
+	d->bs = NULL;
+	d->sheets = NULL;
+	d->delegs = NULL;
+	d->pool = NULL;
+	d->ncs = d->nboxes = d->nusers = d->nbs = d->nsheets = 0;
+	d->capbs = d->capsheets = 0;
 	d->plan = NULL;
-	json_decref(plan);
 	d->seq = d->entries = 0;
 	return d_load(d, err, sizeof err);
 }

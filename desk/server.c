@@ -34,6 +34,12 @@ headers(struct MHD_Response *r, const struct d_http *h)
 	    "camera=(), microphone=(), geolocation=()");
 	MHD_add_response_header(r, "Cache-Control", h->nocache == 2 ?
 	    "no-cache" : "no-store");
+	if (h->retry_after > 0) {
+		char ra[24];
+
+		snprintf(ra, sizeof ra, "%lld", h->retry_after);
+		MHD_add_response_header(r, "Retry-After", ra);
+	}
 	if (h->replayed)
 		MHD_add_response_header(r, "Idempotency-Replayed", "true");
 }
@@ -162,6 +168,7 @@ d_serve(struct desk *d, const char *listen, int insecure)
 		    " loopback only\n");
 		return 2;
 	}
+	d_auth_init(&lock);
 	sigemptyset(&set);
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGINT);

@@ -588,6 +588,16 @@ def fptp_lot():
           p["candidates"][0]["common_name"] == "Rachel COLLINSON" and
           p["candidates"][0]["votes"] == 612,
           "A elected after the lot: %s" % json.dumps(p)[:300])
+    # X5: throttling, not lockout.
+    for i in range(5):
+        st, js, _ = call("POST", "login", {"username": "clerk1",
+                                           "password": "wrong-%d" % i})
+        check(st == 401 and js["error"]["code"] == "bad_credentials",
+              "wrong password %d: 401" % i)
+    st, js, hd = call("POST", "login", {"username": "clerk1",
+                                        "password": "clerk1-password-long"})
+    check(st == 429 and js["error"]["code"] == "throttled" and
+          int(hd.get("Retry-After", "0")) >= 1, "throttled: 429")
     SRV.stop()
     SRV = keep
     check(subprocess.run([DESK, "verify", db]).returncode == 0,
