@@ -315,6 +315,18 @@ cmd_init(const char *db, const char *planf)
 	return 0;
 }
 
+static void
+unlink_book(const char *db)
+{
+	char p[4096];
+
+	unlink(db);
+	snprintf(p, sizeof p, "%s-wal", db);
+	unlink(p);
+	snprintf(p, sizeof p, "%s-shm", db);
+	unlink(p);
+}
+
 static int
 open_book(struct desk *d, const char *db, int lock)
 {
@@ -403,17 +415,6 @@ cmd_export(const char *db, const char *out)
 	return rc;
 }
 
-static void
-unlink_book(const char *db)
-{
-	char p[4096];
-
-	unlink(db);
-	snprintf(p, sizeof p, "%s-wal", db);
-	unlink(p);
-	snprintf(p, sizeof p, "%s-shm", db);
-	unlink(p);
-}
 
 /* Import (store) or verify (db NULL) a journal, line by line. */
 static int
@@ -566,6 +567,91 @@ cmd_user(int argc, char **argv)
 	return rc;
 }
 
+/* Copy a book with SQLite's online backup (it may run beside serve). */
+static int
+copy_book(sqlite3 *from, const char *to)
+{
+	sqlite3 *dst;
+	sqlite3_backup *bk;
+	int rc;
+
+	if (sqlite3_open_v2(to, &dst, SQLITE_OPEN_READWRITE |
+	    SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
+		sqlite3_close(dst);
+		return -1;
+	}
+	bk = sqlite3_backup_init(dst, "main", from, "main");
+	if (!bk) {
+		sqlite3_close(dst);
+		return -1;
+	}
+	do
+		rc = sqlite3_backup_step(bk, 256);
+	while (rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED);
+	sqlite3_backup_finish(bk);
+	if (rc == SQLITE_DONE)
+		rc = sqlite3_exec(dst, "PRAGMA journal_mode=WAL", NULL, NULL,
+		    NULL);
+	sqlite3_close(dst);
+	return rc == SQLITE_OK ? 0 : -1;
+}
+
+/* backup DB DIR: DIR/count-SEQ.db, then checked like verify. */
+static int
+cmd_backup(const char *db, const char *dir)
+{
+	struct desk d, chk;
+	char path[4096];
+	int rc = open_book(&d, db, 0);
+
+	if (rc)
+		return rc;
+	snprintf(path, sizeof path, "%s/count-%06lld.db", dir, d.seq);
+	if (access(path, F_OK) == 0 || copy_book(d.db, path)) {
+		fprintf(stderr, "teller-desk: %s: cannot write the backup\n",
+		    path);
+		d_close(&d);
+		return 3;
+	}
+	d_close(&d);
+	if ((rc = open_book(&chk, path, 0)) != 0) {
+		fprintf(stderr, "teller-desk: %s: the backup fails its"
+		    " check\n", path);
+		unlink_book(path);
+		return 3;
+	}
+	printf("%s #%lld %.16s\n", path, chk.seq, chk.last_hash);
+	d_close(&chk);
+	return 0;
+}
+
+/* restore BACKUP DB: the backup's chain and rules first; then a new
+ * book DB (refusing an existing one). */
+static int
+cmd_restore(const char *backup, const char *db)
+{
+	struct desk b;
+	int rc = open_book(&b, backup, 0);
+
+	if (rc) {
+		fprintf(stderr, "teller-desk: %s: refused, the book is"
+		    " untouched\n", backup);
+		return rc == 5 ? 1 : rc;
+	}
+	if (access(db, F_OK) == 0) {
+		fprintf(stderr, "teller-desk: %s exists already\n", db);
+		d_close(&b);
+		return 1;
+	}
+	rc = copy_book(b.db, db) ? 3 : 0;
+	d_close(&b);
+	if (rc) {
+		unlink_book(db);
+		fprintf(stderr, "teller-desk: %s: cannot write\n", db);
+	}
+	return rc;
+}
+
 static int
 usage(void)
 {
@@ -574,7 +660,9 @@ usage(void)
 	    "       teller-desk user DB password USERNAME [PASSWORD]\n"
 	    "       teller-desk export DB [-o FILE]\n"
 	    "       teller-desk import DB JOURNAL.jsonl\n"
-	    "       teller-desk verify DB|JOURNAL\n");
+	    "       teller-desk verify DB|JOURNAL\n"
+	    "       teller-desk backup DB DIR\n"
+	    "       teller-desk restore BACKUP DB\n");
 	return 2;
 }
 
@@ -599,6 +687,10 @@ main(int argc, char **argv)
 		    strcmp(argv[3], "-o") == 0 ? argv[4] : NULL);
 	if (strcmp(argv[1], "import") == 0 && argc == 4)
 		return cmd_journal(argv[2], argv[3]);
+	if (strcmp(argv[1], "backup") == 0 && argc == 4)
+		return cmd_backup(argv[2], argv[3]);
+	if (strcmp(argv[1], "restore") == 0 && argc == 4)
+		return cmd_restore(argv[2], argv[3]);
 	if (strcmp(argv[1], "verify") == 0 && argc == 3)
 		return cmd_verify(argv[2]);
 	return usage();

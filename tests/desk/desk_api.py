@@ -421,6 +421,23 @@ def journal_checks():
     check(out == open(j1, "rb").read(), "export -> import byte-identical")
     check(subprocess.run([DESK, "verify", j1]).returncode == 0,
           "verify journal")
+    bdir = os.path.join(tmp, "backups")
+    os.mkdir(bdir)
+    r = subprocess.run([DESK, "backup", DB, bdir], capture_output=True,
+                       text=True)
+    bk = r.stdout.split()[0] if r.stdout else ""
+    check(r.returncode == 0 and os.path.exists(bk), "backup")
+    db4 = os.path.join(tmp, "restored.db")
+    r = subprocess.run([DESK, "restore", bk, db4])
+    out4 = subprocess.run([DESK, "export", db4], capture_output=True).stdout
+    check(r.returncode == 0 and out4 == open(j1, "rb").read(),
+          "restore gives the same book")
+    data = open(bk, "rb").read()
+    open(bk, "wb").write(data[:len(data) // 2])
+    db5 = os.path.join(tmp, "restored2.db")
+    r = subprocess.run([DESK, "restore", bk, db5], capture_output=True)
+    check(r.returncode != 0 and not os.path.exists(db5),
+          "a broken backup is refused")
     lines = open(j1, "rb").read().split(b"\n")
     k = len(lines) // 2
     lines[k] = lines[k].replace(b'"papers":25', b'"papers":24', 1)
@@ -646,4 +663,5 @@ def main():
     return 1 if failed else 0
 
 
-sys.exit(main())
+if __name__ == "__main__":
+    sys.exit(main())
