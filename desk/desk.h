@@ -326,6 +326,7 @@ void d_token_hash(const char *token, char out[65]);
 
 /* server.c */
 int d_serve(struct desk *d, const char *listen, int insecure);
+void d_serve_host(const char *name);
 
 /* api.c */
 struct d_http {

@@ -360,8 +360,9 @@ cmd_serve(int argc, char **argv)
 			listen = argv[++i];
 		else if (strcmp(argv[i], "--insecure-http") == 0)
 			insecure = 1;
-		else if ((strcmp(argv[i], "--host") == 0 ||
-		    strcmp(argv[i], "--origin") == 0) && i + 1 < argc)
+		else if (strcmp(argv[i], "--host") == 0 && i + 1 < argc)
+			d_serve_host(argv[++i]);
+		else if (strcmp(argv[i], "--origin") == 0 && i + 1 < argc)
 			i++;
 		else {
 			fprintf(stderr, "teller-desk: unknown option %s\n",

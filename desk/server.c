@@ -10,8 +10,42 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* Host allow-list against DNS rebinding (§6.3): the listen address,
+ * localhost on loopback, and each --host. */
+static const char *hosts[16];
+static int nhosts;
+
+static int
+host_ok(const char *host)
+{
+	char h[256];
+	size_t n;
+
+	if (!host)
+		return 0;
+	snprintf(h, sizeof h, "%s", host);
+	n = strlen(h);
+	if (h[0] == '[')
+		return 0;
+	if (strchr(h, ':'))
+		*strchr(h, ':') = 0;
+	(void)n;
+	for (int i = 0; i < nhosts; i++)
+		if (strcasecmp(hosts[i], h) == 0)
+			return 1;
+	return 0;
+}
+
+void
+d_serve_host(const char *name)
+{
+	if (nhosts < 16)
+		hosts[nhosts++] = name;
+}
 
 struct conn {
 	char *body;
@@ -95,9 +129,16 @@ handle(void *cls, struct MHD_Connection *mc, const char *url,
 	h.ip = ip;
 	h.body = c->body;
 	h.blen = c->big ? 65537 : c->n;
-	pthread_mutex_lock(&lock);
-	d_api(d, &h);
-	pthread_mutex_unlock(&lock);
+	if (!host_ok(MHD_lookup_connection_value(mc, MHD_HEADER_KIND,
+	    "Host"))) {
+		h.status = 421;
+		h.resp = d_strdup("{\"error\":{\"code\":\"misdirected\","
+		    "\"message\":\"§6.3: this Host is not served here\"}}");
+	} else {
+		pthread_mutex_lock(&lock);
+		d_api(d, &h);
+		pthread_mutex_unlock(&lock);
+	}
 	fprintf(stderr, "%s %s %s %d\n", ip, method, url, h.status);
 	r = MHD_create_response_from_buffer(h.resp ? strlen(h.resp) : 0,
 	    h.resp ? h.resp : (char *)"", h.resp ? MHD_RESPMEM_MUST_FREE :
@@ -167,6 +208,14 @@ d_serve(struct desk *d, const char *listen, int insecure)
 		fprintf(stderr, "teller-desk: --insecure-http listens on"
 		    " loopback only\n");
 		return 2;
+	}
+	{
+		static char ip[64];
+		const char *colon = strrchr(listen, ':');
+
+		snprintf(ip, sizeof ip, "%.*s", (int)(colon - listen), listen);
+		d_serve_host(ip);
+		d_serve_host("localhost");
 	}
 	d_auth_init(&lock);
 	sigemptyset(&set);

@@ -625,6 +625,16 @@ def main():
     try:
         plan_errors()
         init_and_start()
+        c = http.client.HTTPConnection("127.0.0.1", SRV.port, timeout=10)
+        c.request("GET", "/api/v1/health", headers={"Host": "evil.example"})
+        r = c.getresponse()
+        check(r.status == 421 and b"misdirected" in r.read(),
+              "X6: a foreign Host is 421")
+        c.close()
+        st, js, hd = call("GET", "health")
+        check(st == 200 and "default-src 'none'" in
+              hd.get("Content-Security-Policy", "") and
+              hd.get("X-Content-Type-Options") == "nosniff", "X1 headers")
         st, js, _ = call("GET", "election")
         check(st == 401 and js["error"]["code"] == "unauthenticated", "401")
         ro = login("ro", "correct-horse-battery-1", DEVICE)
