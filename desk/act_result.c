@@ -350,3 +350,72 @@ a_declare(struct desk *d, struct d_req *rq, struct d_out *out,
 	out->answer = json_pack("{s:O}", "declaration", obj);
 	return 0;
 }
+
+int
+a_correct(struct desk *d, struct d_req *rq, struct d_out *out,
+    struct d_err *e)
+{
+	static const char *const keys[] = { "said", "corrected", NULL };
+	struct d_contest *c = &d->cs[rq->contest];
+	const char *said, *corr;
+
+	if (d_body_keys(rq->body, keys, e) ||
+	    d_get_str(rq->body, "said", 1, 2000, &said, e) < 0 ||
+	    d_get_str(rq->body, "corrected", 1, 2000, &corr, e) < 0)
+		return -1;
+	if (c->state < S_DECLARED)
+		return d_fail(e, 409, "wrong_state", "§2.13", "an oral"
+		    " correction follows the declaration");
+	json_array_append_new(json_object_get(c->decl, "corrections"),
+	    json_pack("{s:s, s:s, s:s, s:I}", "said", said, "corrected", corr,
+	    "at", rq->at, "entry", (json_int_t)rq->entry));
+	out->data = d_norm(rq->body, keys);
+	return 0;
+}
+
+int
+a_court(struct desk *d, struct d_req *rq, struct d_out *out,
+    struct d_err *e)
+{
+	static const char *const keys[] = { "reference", "summary", "figures",
+		NULL };
+	struct d_contest *c = &d->cs[rq->contest];
+	const char *ref, *sum;
+
+	if (d_body_keys(rq->body, keys, e) ||
+	    d_get_str(rq->body, "reference", 1, 200, &ref, e) < 0 ||
+	    d_get_str(rq->body, "summary", 1, 4000, &sum, e) < 0)
+		return -1;
+	if (c->state < S_DECLARED)
+		return d_fail(e, 409, "wrong_state", "§2.13", "a court order"
+		    " follows the declaration");
+	if (!rq->reauth_ok)
+		return d_fail(e, 401, "reauth_required", "§6.3",
+		    "re-authenticate to record a court order");
+	out->data = d_norm(rq->body, keys);
+	json_array_append_new(json_object_get(c->decl, "court_orders"),
+	    json_pack("{s:s, s:s, s:O, s:I}", "reference", ref, "summary",
+	    sum, "figures", json_object_get(out->data, "figures"), "entry",
+	    (json_int_t)rq->entry));
+	return 0;
+}
+
+int
+a_close(struct desk *d, struct d_req *rq, struct d_out *out,
+    struct d_err *e)
+{
+	static const char *const keys[] = { "packets", NULL };
+	struct d_contest *c = &d->cs[rq->contest];
+
+	if (d_body_keys(rq->body, keys, e))
+		return -1;
+	if (!json_is_array(json_object_get(rq->body, "packets")))
+		return d_fail(e, 400, "bad_request", NULL,
+		    "member \"packets\" must be an array");
+	if (c->state != S_DECLARED)
+		return d_fail(e, 409, "wrong_state", "§2.2", "a contest closes"
+		    " from DECLARED, not %s", d_state_name(c->state));
+	c->state = S_CLOSED;
+	out->data = d_norm(rq->body, keys);
+	return 0;
+}

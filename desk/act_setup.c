@@ -363,3 +363,51 @@ a_resume(struct desk *d, struct d_req *rq, struct d_out *out,
 
 	return suspend_common(d, rq, out, e, 0, keys);
 }
+
+int
+a_escalate(struct desk *d, struct d_req *rq, struct d_out *out,
+    struct d_err *e)
+{
+	static const char *const keys[] = { "box", "note", NULL };
+	const char *note;
+	int b;
+
+	if (d_body_keys(rq->body, keys, e) ||
+	    (b = body_box(d, rq->body, "box", e)) < 0 ||
+	    d_get_str(rq->body, "note", 1, 2000, &note, e) < 0)
+		return -1;
+	if (d->boxes[b].received)
+		return d_fail(e, 409, "wrong_state", "§2.3", "box %s is"
+		    " received", d->boxes[b].code);
+	for (int i = 0; i < d->boxes[b].npolls; i++) {
+		int s = d->cs[d->boxes[b].polls[i].contest].state;
+
+		if (s != S_RECEIVING && s != S_VERIFYING)
+			return d_fail(e, 409, "wrong_state", "§2.2",
+			    "no escalation in %s", d_state_name(s));
+	}
+	d->boxes[b].escalated = 1;
+	box_contests(d, &d->boxes[b], out);
+	out->data = d_norm(rq->body, keys);
+	return 0;
+}
+
+int
+a_announce(struct desk *d, struct d_req *rq, struct d_out *out,
+    struct d_err *e)
+{
+	static const char *const keys[] = { "code", "text", "contests", NULL };
+	const char *code, *text;
+
+	if (d_body_keys(rq->body, keys, e) ||
+	    d_get_str(rq->body, "code", 1, 8, &code, e) < 0 ||
+	    d_get_str(rq->body, "text", 1, 2000, &text, e) < 0)
+		return -1;
+	if (strlen(code) != 2 || code[0] != 'A' || code[1] < '1' ||
+	    code[1] > '7')
+		return d_fail(e, 400, "bad_request", NULL, "code is A1..A7");
+	out->ncontests = 0;
+	out->data = d_norm(rq->body, keys);
+	(void)d;
+	return 0;
+}

@@ -29,6 +29,10 @@ static const struct d_action actions[] = {
 	    a_receipt, NULL },
 	{ "box.open", "POST", "boxes/open", 0, " sup mgr dro ro ", NULL,
 	    a_box_open, NULL },
+	{ "box.escalate", "POST", "boxes/escalate", 0, " rcpt mgr dro ro ",
+	    NULL, a_escalate, NULL },
+	{ "announcement.make", "POST", "announcements", 0, " mgr ro ", NULL,
+	    a_announce, NULL },
 	{ "suspension.suspend", "POST", "suspend", 0, W, NULL, a_suspend,
 	    NULL },
 	{ "suspension.resume", "POST", "resume", 0, W, NULL, a_resume, NULL },
@@ -66,6 +70,11 @@ static const struct d_action actions[] = {
 	    a_ready, NULL },
 	{ "declaration.make", "POST", "declaration", 1, " ro dro ",
 	    "declare", a_declare, NULL },
+	{ "declaration.correct", "POST", "declaration/corrections", 1,
+	    " ro ", NULL, a_correct, NULL },
+	{ "court_order.record", "POST", "court-orders", 1, " ro ", NULL,
+	    a_court, NULL },
+	{ "contest.close", "POST", "close", 1, " ro ", NULL, a_close, NULL },
 	{ NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL }
 };
 

@@ -261,6 +261,14 @@ int a_declare(struct desk *, struct d_req *, struct d_out *,
 int a_suspend(struct desk *, struct d_req *, struct d_out *,
     struct d_err *);
 int a_resume(struct desk *, struct d_req *, struct d_out *, struct d_err *);
+int a_correct(struct desk *, struct d_req *, struct d_out *,
+    struct d_err *);
+int a_court(struct desk *, struct d_req *, struct d_out *, struct d_err *);
+int a_close(struct desk *, struct d_req *, struct d_out *, struct d_err *);
+int a_escalate(struct desk *, struct d_req *, struct d_out *,
+    struct d_err *);
+int a_announce(struct desk *, struct d_req *, struct d_out *,
+    struct d_err *);
 int a_withdraw(struct desk *, struct d_req *, struct d_out *,
     struct d_err *);
 

@@ -407,6 +407,20 @@ def result(ro, mgr, sup, c1, last, agent):
           js["contests"][0]["elected"] == [1] and
           js["contests"][0]["turnout"] == "25.00", "public results")
     post(c1, C + "bundles", bundle("1-z", 1, 1, 5), 409, rule="I16")
+    # S13: an oral correction and a court order; the result unchanged.
+    before = call("GET", "public/results/mayor")[1]
+    post(ro, C + "declaration/corrections", {"said": "481",
+                                             "corrected": "480"})
+    post(ro, C + "court-orders", {"reference": "EP 1/2026",
+                                  "summary": "petition lodged"})
+    after = call("GET", "public/results/mayor")[1]
+    check(after["corrections"][0]["said"] == "481" and
+          len(after["court_orders"]) == 1 and
+          after["candidates"] == before["candidates"], "S13")
+    post(ro, C + "close", {"packets": [{"description": "counted papers",
+                                        "seal": "S-1"}]})
+    st, js, _ = call("GET", "public/results")
+    check(len(js["contests"]) == 1, "a closed contest stays public")
 
 
 def journal_checks():
