@@ -374,6 +374,7 @@ a_decide(struct desk *d, struct d_req *rq, struct d_out *out,
 	p->decided = 1;
 	p->verified = ver;
 	p->outcome = d_intern(d, o);
+	p->explanation = d_intern(d, ex);
 	out->data = d_norm(rq->body, keys);
 	out->answer = json_pack("{s:I}", "verified", (json_int_t)ver);
 	return 0;
@@ -416,26 +417,39 @@ d_statement(struct desk *d, int c)
 			struct d_vpoll *p = &d->boxes[i].polls[j];
 			int postal = strcmp(d->boxes[i].kind, "station") != 0;
 			long long bpa = 0;
+			const char *place = NULL;
 
 			if (p->contest != c)
 				continue;
 			if (effective(p, 0, 0, &bpa) != 1)
 				bpa = 0;
+			for (size_t k = 0; d->boxes[i].station &&
+			    k < json_array_size(d->stations); k++) {
+				const json_t *x = json_array_get(d->stations, k);
+
+				if (strcmp(json_string_value(json_object_get(x,
+				    "code")), d->boxes[i].station) == 0)
+					place = json_string_value(
+					    json_object_get(x, "place"));
+			}
 			*(postal ? &po : &st) += p->verified;
 			json_array_append_new(boxes, json_pack("{s:s, s:s,"
-			    " s:s?, s:s, s:I, s:I, s:i, s:I, s:I, s:s?}",
-			    "box", d->boxes[i].code, "kind", d->boxes[i].kind,
-			    "station", d->boxes[i].station, "area",
-			    d->cs[c].areas[p->area].id, "bpa", (json_int_t)bpa,
-			    "first_count", (json_int_t)p->first_count,
-			    "recounts", p->recounts, "verified",
-			    (json_int_t)p->verified, "variance",
-			    (json_int_t)(p->verified - bpa), "outcome",
-			    p->outcome));
+			    " s:s?, s:s?, s:s, s:I, s:I, s:i, s:I, s:I, s:s?,"
+			    " s:s?}", "box", d->boxes[i].code, "kind",
+			    d->boxes[i].kind, "station", d->boxes[i].station,
+			    "place", place, "area", d->cs[c].areas[p->area].id,
+			    "bpa", (json_int_t)bpa, "first_count",
+			    (json_int_t)p->first_count, "recounts",
+			    p->recounts, "verified", (json_int_t)p->verified,
+			    "variance", (json_int_t)(p->verified - bpa),
+			    "outcome", p->outcome, "explanation",
+			    p->explanation));
 		}
-	return json_pack("{s:o, s:I, s:I, s:I}", "boxes", boxes,
-	    "station_total", (json_int_t)st, "postal_total", (json_int_t)po,
-	    "total", (json_int_t)(st + po));
+	return json_pack("{s:s, s:s, s:i, s:o, s:[], s:I, s:I, s:I, s:n}",
+	    "form", "F6", "contest", d->cs[c].id, "version", 1, "boxes",
+	    boxes, "transfers", "station_total", (json_int_t)st,
+	    "postal_total", (json_int_t)po, "total", (json_int_t)(st + po),
+	    "superseded_by");
 }
 
 int
@@ -460,6 +474,7 @@ a_vissue(struct desk *d, struct d_req *rq, struct d_out *out,
 				    d->boxes[i].code, d->boxes[i].received ?
 				    "not decided" : "not received");
 	c->state = S_VERIFIED;
+	c->f6_entry = (int)rq->entry;
 	out->data = json_pack("{s:i}", "version", 1);
 	out->answer = json_pack("{s:i, s:o}", "version", 1, "statement",
 	    d_statement(d, rq->contest));

@@ -48,7 +48,7 @@ struct d_contest {
 	int stage2;		/* remaining set known */
 	unsigned char remaining[D_MAXC], eliminated[D_MAXC];
 	int majority;		/* position, 0 none */
-	int version, released, prov_entry, decl_entry;
+	int version, released, prov_entry, decl_entry, f6_entry;
 	json_t *prov;		/* latest version's result object */
 	json_t *decl;		/* declaration object */
 	int lot_state;		/* state to return to from LOT */
@@ -70,7 +70,7 @@ struct d_vpoll {		/* a box's verification for one contest */
 	unsigned checks;	/* bit per check item done or not */
 	int decided;
 	long long verified, first_count;
-	const char *outcome;
+	const char *outcome, *explanation;
 	int recounts;
 	int mixed;
 };
@@ -339,6 +339,7 @@ void d_serve_host(const char *name);
 /* api.c */
 struct d_http {
 	const char *method, *url, *auth, *ctype, *idem, *ip;
+	const char *q_box, *q_stage;	/* query parameters */
 	const char *body;
 	size_t blen;
 	int status;

@@ -5,25 +5,26 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void
+static int
 give(struct d_http *h, int status, json_t *o)
 {
 	h->status = status;
 	h->resp = d_canon(o);
 	json_decref(o);
+	return 0;
 }
 
-static void
+static int
 nf(struct d_http *h, const char *msg)
 {
-	give(h, 404, json_pack("{s:{s:s, s:s}}", "error", "code", "not_found",
+	return give(h, 404, json_pack("{s:{s:s, s:s}}", "error", "code", "not_found",
 	    "message", msg));
 }
 
-static void
+static int
 forbidden(struct d_http *h)
 {
-	give(h, 403, json_pack("{s:{s:s, s:s, s:{s:s}}}", "error", "code",
+	return give(h, 403, json_pack("{s:{s:s, s:s, s:{s:s}}}", "error", "code",
 	    "forbidden", "message", "§3.4: not for this role", "details",
 	    "why", "role"));
 }
@@ -42,6 +43,22 @@ checkpoint_of(struct desk *d, int entry)
 		o = json_pack("{s:I, s:s}", "seq",
 		    (json_int_t)sqlite3_column_int64(st, 0), "hash",
 		    (const char *)sqlite3_column_text(st, 1));
+	sqlite3_finalize(st);
+	return o;
+}
+
+static json_t *
+event_at(struct desk *d, int entry)
+{
+	sqlite3_stmt *st;
+	json_t *o = json_null();
+
+	if (sqlite3_prepare_v2(d->db, "SELECT line ->> 'at' FROM event WHERE"
+	    " entry = ?", -1, &st, NULL) != SQLITE_OK)
+		return o;
+	sqlite3_bind_int(st, 1, entry);
+	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+		o = json_string((const char *)sqlite3_column_text(st, 0));
 	sqlite3_finalize(st);
 	return o;
 }
@@ -100,7 +117,7 @@ contest_obj(struct desk *d, int c)
 {
 	const struct d_contest *k = &d->cs[c];
 	json_t *areas = json_array(), *cands = json_array();
-	json_t *rem = json_null(), *el = json_null();
+	json_t *rem = json_null(), *el = json_null(), *sc;
 
 	for (int a = 0; a < k->nareas; a++)
 		json_array_append_new(areas, json_pack("{s:s, s:s, s:I}",
@@ -130,12 +147,16 @@ contest_obj(struct desk *d, int c)
 				json_array_append_new(el, json_integer(p + 1));
 		}
 	}
+	sc = json_array();
+	for (int st = 1; st <= 2; st++)
+		if (k->stage_closed[st])
+			json_array_append_new(sc, json_integer(st));
 	return json_pack("{s:s, s:s, s:s, s:i, s:s, s:i, s:s, s:b, s:i,"
-	    " s:[], s:o, s:o, s:o, s:o, s:o}", "id", k->id, "name", k->name,
+	    " s:o, s:o, s:o, s:o, s:o, s:o}", "id", k->id, "name", k->name,
 	    "kind", k->kind, "seats", k->seats, "regime", k->regime,
 	    "bundle_size", k->bundle_size, "state", d_state_name(k->state),
 	    "suspended", k->suspended, "round", k->round, "stages_closed",
-	    "areas", areas, "candidates", cands, "remaining", rem,
+	    sc, "areas", areas, "candidates", cands, "remaining", rem,
 	    "eliminated", el, "released_version", k->released ?
 	    json_integer(k->released) : json_null());
 }
@@ -186,6 +207,61 @@ stage1_obj(struct desk *d, int c)
 	return o;
 }
 
+static json_t *
+statement(struct desk *d, int c)
+{
+	json_t *o = d_statement(d, c);
+	json_t *cp = checkpoint_of(d, d->cs[c].f6_entry);
+
+	json_object_set_new(o, "entry", json_integer(d->cs[c].f6_entry));
+	json_object_set(o, "issued_at", event_at(d, d->cs[c].f6_entry));
+	json_object_set_new(o, "checkpoint", cp);
+	return o;
+}
+
+/* F12: per area, the papers by kind against the verified total. */
+static json_t *
+reconciliation(struct desk *d, int c, int stage)
+{
+	const struct d_contest *k = &d->cs[c];
+	json_t *areas = json_array(), *cands = json_array();
+	char why[200];
+	int ok = d_reconciled(d, c, why, sizeof why);
+
+	for (int a = 0; a < k->nareas; a++) {
+		long long bu = 0, ad = 0, rj = 0, pd = 0;
+		long long v = d_verified_area(d, c, a);
+
+		for (int i = 0; i < d->nbs; i++) {
+			const struct d_bundle *b = &d->bs[i];
+
+			if (b->contest != c || b->round != k->round ||
+			    b->stage != stage || b->area != a || b->withdrawn)
+				continue;
+			if (b->kind != 'd')
+				bu += b->papers;
+			else if (b->decided == 'v')
+				ad += b->papers;
+			else if (b->decided == 'r')
+				rj += b->papers;
+			else
+				pd += b->papers;
+		}
+		json_array_append_new(areas, json_pack("{s:s, s:I, s:I, s:i,"
+		    " s:I, s:I, s:I, s:I, s:I}", "area", k->areas[a].id,
+		    "verified", (json_int_t)v, "bundles", (json_int_t)bu,
+		    "tally_sheets", 0, "allowed_doubtful", (json_int_t)ad,
+		    "rejected", (json_int_t)rj, "pending_doubtful",
+		    (json_int_t)pd, "papers", (json_int_t)(bu + ad + rj + pd),
+		    "difference", (json_int_t)(bu + ad + rj + pd - v)));
+	}
+	for (int p = 1; p <= k->ncands; p++)
+		json_array_append_new(cands, json_pack("{s:i, s:I}", "position",
+		    p, "votes", (json_int_t)d_first(d, c, k->round, p)));
+	return json_pack("{s:o, s:b, s:o}", "areas", areas, "reconciled", ok,
+	    "candidates", cands);
+}
+
 static int
 staff_all(const struct d_user *u)
 {
@@ -193,120 +269,78 @@ staff_all(const struct d_user *u)
 	    strcmp(u->role, "manager") == 0;
 }
 
-static void
+/* Query parameter "stage" (1 or 2), from the URL's query string. */
+static int
+stage_param(const struct d_http *h)
+{
+	return h->q_stage && strcmp(h->q_stage, "2") == 0 ? 2 : 1;
+}
+
+static int
 contest_read(struct desk *d, struct d_http *h, const struct d_user *u,
     int c, const char *rest)
 {
 	const struct d_contest *k = &d->cs[c];
 	int agent = strcmp(u->role, "agent") == 0 ||
 	    strcmp(u->role, "observer") == 0;
+	json_t *o;
 
-	if (!*rest)
-		{
+	if (!*rest) {
 		give(h, 200, contest_obj(d, c));
-		return;
-	}
-	if (strcmp(rest, "provisional") == 0) {
-		json_t *o;
-
+	} else if (strcmp(rest, "provisional") == 0) {
 		if (!staff_all(u) && !agent)
-			{
-		forbidden(h);
-		return;
-	}
+			return forbidden(h);
 		if (!k->prov)
-			{
-		nf(h, "no provisional result released");
-		return;
-	}
+			return nf(h, "no provisional result released");
 		o = json_deep_copy(k->prov);
 		json_object_set_new(o, "version", json_integer(k->released));
 		json_object_set_new(o, "round", json_integer(k->round));
+		json_object_set_new(o, "scope", json_string("first"));
+		json_object_set(o, "released_at", event_at(d, k->prov_entry));
 		json_object_set_new(o, "checkpoint",
 		    checkpoint_of(d, k->prov_entry));
-		{
 		give(h, 200, o);
-		return;
-	}
-	}
-	if (strcmp(rest, "declaration") == 0) {
+	} else if (strcmp(rest, "declaration") == 0) {
 		if (k->state < S_DECLARED)
-			{
-		nf(h, "not declared");
-		return;
-	}
-		{
+			return nf(h, "not declared");
 		give(h, 200, decl_public(d, c));
-		return;
-	}
-	}
-	if (strcmp(rest, "verification") == 0) {
+	} else if (strcmp(rest, "verification") == 0) {
 		if (!staff_all(u) && !agent)
-			{
-		forbidden(h);
-		return;
-	}
+			return forbidden(h);
 		if (k->state < S_VERIFIED)
-			{
-		nf(h, "the statement is not issued");
-		return;
-	}
-		{
-		give(h, 200, d_statement(d, c));
-		return;
-	}
-	}
-	if (strcmp(rest, "boxes") == 0) {
+			return nf(h, "the statement is not issued");
+		give(h, 200, statement(d, c));
+	} else if (strcmp(rest, "boxes") == 0) {
 		json_t *a = json_array();
 
 		if (strcmp(u->role, "screen") == 0 ||
 		    strcmp(u->role, "auditor") == 0 ||
 		    strcmp(u->role, "admin") == 0) {
-			forbidden(h);
-			return;
+			json_decref(a);
+			return forbidden(h);
 		}
 		for (int b = 0; b < d->nboxes; b++)
 			for (int p = 0; p < d->boxes[b].npolls; p++)
-				if (d->boxes[b].polls[p].contest == c)
+				if (d->boxes[b].polls[p].contest == c &&
+				    (!h->q_box || strcmp(h->q_box,
+				    d->boxes[b].code) == 0))
 					json_array_append_new(a,
 					    d_box_view(d, b, p));
 		give(h, 200, a);
-		return;
-	}
-	if (strcmp(rest, "stage1") == 0) {
-		json_t *o;
-
-		if (!staff_all(u) && !agent) {
-			forbidden(h);
-			return;
-		}
+	} else if (strcmp(rest, "stage1") == 0) {
+		if (!staff_all(u) && !agent)
+			return forbidden(h);
 		if (strcmp(k->kind, "sv") != 0 || k->state < S_STAGE1_DONE ||
-		    !(o = stage1_obj(d, c))) {
-			nf(h, "no first-count statement");
-			return;
-		}
+		    !(o = stage1_obj(d, c)))
+			return nf(h, "no first-count statement");
 		give(h, 200, o);
-		return;
-	}
-	if (strcmp(rest, "reconciliation") == 0) {
-		char why[200] = "";
-		int ok;
-
+	} else if (strcmp(rest, "reconciliation") == 0) {
 		if (!staff_all(u))
-			{
-		forbidden(h);
-		return;
-	}
-		ok = d_reconciled(d, c, why, sizeof why);
-		{
-		give(h, 200, json_pack("{s:b, s:s, s:I, s:I}",
-		    "reconciled", ok, "difference", why, "verified",
-		    (json_int_t)d_verified_contest(d, c), "papers",
-		    (json_int_t)d_papers_area(d, c, k->round, -1, 1)));
-		return;
-	}
-	}
-	nf(h, "no such path");
+			return forbidden(h);
+		give(h, 200, reconciliation(d, c, stage_param(h)));
+	} else
+		nf(h, "no such path");
+	return 0;
 }
 
 static int

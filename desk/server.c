@@ -122,6 +122,10 @@ handle(void *cls, struct MHD_Connection *mc, const char *url,
 	    "Content-Type");
 	h.idem = MHD_lookup_connection_value(mc, MHD_HEADER_KIND,
 	    "Idempotency-Key");
+	h.q_box = MHD_lookup_connection_value(mc, MHD_GET_ARGUMENT_KIND,
+	    "box");
+	h.q_stage = MHD_lookup_connection_value(mc, MHD_GET_ARGUMENT_KIND,
+	    "stage");
 	ci = MHD_get_connection_info(mc, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
 	if (ci && ci->client_addr && ci->client_addr->sa_family == AF_INET)
 		inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)

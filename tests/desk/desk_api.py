@@ -180,6 +180,10 @@ def verification(ro, mgr, sup, c1, c2, rcpt):
         post(sup, C + "decisions", {"box": b, "outcome": "agreed"})
     js, _ = post(ro, C + "verification", {})
     check(js and js["statement"]["total"] == 1000, "F6 total 1,000")
+    st, js, _ = call("GET", C + "verification", token=ro)
+    check(st == 200 and js["form"] == "F6" and js["station_total"] == 780 and
+          js["postal_total"] == 220 and js["boxes"][0]["place"] == "p1" and
+          len(js["checkpoint"]["hash"]) == 64, "GET F6: %s" % js)
     post(mgr, C + "mixing", {"area": "main", "groups": [["PV1"]]}, 409,
          rule="I6")
     post(mgr, C + "mixing", {"area": "main",
@@ -321,6 +325,13 @@ def stage1(ro, mgr, sup, c1, c2, c3):
                                        "table": t, "stage": 1})
     js, _ = post(mgr, "contests/mayor/rounds/1/close", {"stage": 1})
     check(js and js["states"]["mayor"] == "STAGE1_DONE", "STAGE1_DONE")
+    st, js, _ = call("GET", C + "reconciliation?stage=1", token=mgr)
+    a = js["areas"][0]
+    check(js["reconciled"] and a["difference"] == 0 and a["rejected"] == 20
+          and a["allowed_doubtful"] == 5 and a["bundles"] == 975,
+          "F12: %s" % js)
+    st, js, _ = call("GET", C + "reconciliation", token=c1)
+    check(st == 403, "a clerk may not read F12")
     st, js, _ = call("GET", C[:-1], token=ro)
     check(js["remaining"] == [1, 2] and js["eliminated"] == [3, 4],
           "remaining {A, B} from libteller: %s" % js)
