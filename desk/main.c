@@ -504,13 +504,76 @@ cmd_journal(const char *db, const char *file)
 	return rc;
 }
 
-static int
-cmd_verify(const char *path)
+/* The hash of event seq in a book or a journal, or "" if none. */
+static void
+hash_of(const char *path, int is_db, long long seq, char out[65])
 {
+	out[0] = 0;
+	if (is_db) {
+		sqlite3 *db;
+		sqlite3_stmt *st;
+
+		if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) ==
+		    SQLITE_OK && sqlite3_prepare_v2(db, "SELECT hash FROM event"
+		    " WHERE seq = ?", -1, &st, NULL) == SQLITE_OK) {
+			sqlite3_bind_int64(st, 1, seq);
+			if (sqlite3_step(st) == SQLITE_ROW)
+				snprintf(out, 65, "%s", (const char *)
+				    sqlite3_column_text(st, 0));
+			sqlite3_finalize(st);
+		}
+		sqlite3_close(db);
+	} else {
+		size_t len;
+		char *text = read_file(path, &len), *save = NULL, *ln;
+
+		for (ln = text ? strtok_r(text, "\n", &save) : NULL; ln;
+		    ln = strtok_r(NULL, "\n", &save)) {
+			json_t *ev = json_loads(ln, 0, NULL);
+
+			if (json_integer_value(json_object_get(ev, "seq")) ==
+			    seq)
+				snprintf(out, 65, "%s", json_string_value(
+				    json_object_get(ev, "hash")));
+			json_decref(ev);
+		}
+		free(text);
+	}
+}
+
+/* Each --checkpoint SEQ:HASH (a prefix of the hash, as printed on the
+ * forms) must match the event of that seq. */
+static int
+checkpoints(const char *path, int is_db, int argc, char **argv)
+{
+	for (int i = 3; i < argc; i++) {
+		char h[65], *colon;
+		long long seq;
+
+		if (strcmp(argv[i], "--checkpoint") != 0 || i + 1 >= argc)
+			return 2;
+		seq = strtoll(argv[++i], &colon, 10);
+		if (*colon != ':' || seq < 1 || strlen(colon + 1) < 8)
+			return 2;
+		hash_of(path, is_db, seq, h);
+		if (strncmp(h, colon + 1, strlen(colon + 1)) != 0) {
+			fprintf(stderr, "teller-desk: %s: seq %lld: checkpoint"
+			    " differs: the book is not the one on paper\n",
+			    path, seq);
+			return 5;
+		}
+	}
+	return 0;
+}
+
+static int
+cmd_verify(int argc, char **argv)
+{
+	const char *path = argv[2];
 	FILE *f = fopen(path, "rb");
 	char head[16] = "";
 	struct desk d;
-	int rc;
+	int rc, db;
 
 	if (!f) {
 		fprintf(stderr, "teller-desk: %s: %s\n", path, strerror(errno));
@@ -519,14 +582,16 @@ cmd_verify(const char *path)
 	if (fread(head, 1, 15, f) < 1)
 		head[0] = 0;
 	fclose(f);
-	if (strncmp(head, "SQLite format 3", 15) != 0) {
-		rc = cmd_journal(NULL, path);
-		return rc == 0 ? 0 : 5;
+	db = strncmp(head, "SQLite format 3", 15) == 0;
+	if (!db) {
+		rc = cmd_journal(NULL, path) == 0 ? 0 : 5;
+	} else {
+		rc = open_book(&d, path, 0);
+		if (rc == 0)
+			d_close(&d);
+		rc = rc == 0 ? 0 : rc == 5 ? 5 : 1;
 	}
-	rc = open_book(&d, path, 0);
-	if (rc == 0)
-		d_close(&d);
-	return rc == 0 ? 0 : rc == 5 ? 5 : 1;
+	return rc ? rc : checkpoints(path, db, argc, argv);
 }
 
 static int
@@ -661,7 +726,7 @@ usage(void)
 	    "       teller-desk user DB password USERNAME [PASSWORD]\n"
 	    "       teller-desk export DB [-o FILE]\n"
 	    "       teller-desk import DB JOURNAL.jsonl\n"
-	    "       teller-desk verify DB|JOURNAL\n"
+	    "       teller-desk verify DB|JOURNAL [--checkpoint SEQ:HASH]...\n"
 	    "       teller-desk backup DB DIR\n"
 	    "       teller-desk restore BACKUP DB\n");
 	return 2;
@@ -692,7 +757,7 @@ main(int argc, char **argv)
 		return cmd_backup(argv[2], argv[3]);
 	if (strcmp(argv[1], "restore") == 0 && argc == 4)
 		return cmd_restore(argv[2], argv[3]);
-	if (strcmp(argv[1], "verify") == 0 && argc == 3)
-		return cmd_verify(argv[2]);
+	if (strcmp(argv[1], "verify") == 0)
+		return cmd_verify(argc, argv);
 	return usage();
 }

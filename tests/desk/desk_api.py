@@ -446,6 +446,17 @@ def journal_checks():
     check(out == open(j1, "rb").read(), "export -> import byte-identical")
     check(subprocess.run([DESK, "verify", j1]).returncode == 0,
           "verify journal")
+    ev = json.loads(open(j1).read().splitlines()[20])
+    cp = "%d:%s" % (ev["seq"], ev["hash"][:16])
+    check(subprocess.run([DESK, "verify", DB, "--checkpoint", cp])
+          .returncode == 0, "verify --checkpoint (book)")
+    check(subprocess.run([DESK, "verify", j1, "--checkpoint", cp])
+          .returncode == 0, "verify --checkpoint (journal)")
+    bad_cp = "%d:%s" % (ev["seq"], "0" * 16)
+    r = subprocess.run([DESK, "verify", DB, "--checkpoint", bad_cp],
+                       capture_output=True, text=True)
+    check(r.returncode == 5 and "seq %d" % ev["seq"] in r.stderr,
+          "an older or other book fails --checkpoint")
     bdir = os.path.join(tmp, "backups")
     os.mkdir(bdir)
     r = subprocess.run([DESK, "backup", DB, bdir], capture_output=True,
