@@ -143,6 +143,9 @@ install: all
 	install -m 644 $(B)/libteller.a $(DESTDIR)$(PREFIX)/lib/
 	install -m 644 include/teller.h $(DESTDIR)$(PREFIX)/include/
 	install -m 644 doc/teller.1 $(DESTDIR)$(PREFIX)/share/man/man1/
+	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/share/man/man8
+	install -m 755 $(B)/teller-desk $(DESTDIR)$(PREFIX)/sbin/teller-desk
+	install -m 644 doc/teller-desk.8 $(DESTDIR)$(PREFIX)/share/man/man8/
 
 clean:
 	rm -rf build build-san teller
