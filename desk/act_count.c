@@ -160,6 +160,33 @@ dest_of(const struct d_contest *c, const json_t *v, char *buf, size_t n,
 	    " remaining position or a code of §2.10");
 }
 
+/* A pattern: 1..seats distinct positions (I7); every candidate in it
+ * gets the bundle's papers as votes, computed, never typed. */
+static int
+pattern_of(const struct d_contest *c, const json_t *pat, struct d_bundle *nb,
+    struct d_err *e)
+{
+	size_t n = json_array_size(pat);
+
+	if (!json_is_array(pat) || n < 1 || n > (size_t)c->seats)
+		return d_fail(e, 409, "invariant", "I7", "I7: a pattern holds"
+		    " 1..%d positions", c->seats);
+	for (size_t i = 0; i < n; i++) {
+		const json_t *v = json_array_get(pat, i);
+		long long p = json_is_integer(v) ? json_integer_value(v) : 0;
+
+		if (p < 1 || p > c->ncands)
+			return d_fail(e, 400, "unknown_reference", NULL,
+			    "no candidate in the pattern at %zu", i);
+		if (nb->pat & (1ULL << (p - 1)))
+			return d_fail(e, 409, "invariant", "I7", "I7: position"
+			    " %lld twice in the pattern", p);
+		nb->pat |= 1ULL << (p - 1);
+	}
+	nb->kind = 'p';
+	return 0;
+}
+
 static int
 bundle_kind(struct desk *d, struct d_req *rq, struct d_bundle *nb,
     int stage, char *dest, size_t dn, struct d_err *e)
@@ -180,6 +207,10 @@ bundle_kind(struct desk *d, struct d_req *rq, struct d_bundle *nb,
 		nb->cand = (int)v;
 		return 0;
 	}
+	if (strcmp(kind, "pattern") == 0 && stage == 1 &&
+	    strcmp(c->kind, "block") == 0)
+		return pattern_of(c, json_object_get(rq->body, "pattern"), nb,
+		    e);
 	if (strcmp(kind, "stage2") == 0 && stage == 2) {
 		if (d_get_int(rq->body, "source", 1, 1, D_MAXC, &v, e) < 0)
 			return -1;
@@ -189,7 +220,8 @@ bundle_kind(struct desk *d, struct d_req *rq, struct d_bundle *nb,
 		    e);
 	}
 	return d_fail(e, 400, "bad_request", NULL, "kind %s at stage %d is"
-	    " not supported (candidate at 1, stage2 at 2)", kind, stage);
+	    " not for this contest (candidate or pattern at 1, stage2 at 2)",
+	    kind, stage);
 }
 
 static int
@@ -370,9 +402,30 @@ adj_apply(struct desk *d, struct d_req *rq, struct d_bundle *b,
 		return d_fail(e, 400, "bad_request", NULL, "unknown head %s",
 		    head);
 	}
+	if (strcmp(dec, "rejected_in_part") == 0 &&
+	    strcmp(c->kind, "block") == 0 && b->stage == 1) {
+		struct d_bundle t = *b;
+
+		if (pattern_of(c, pos, &t, e))
+			return -1;
+		b->pat = t.pat;
+		b->decided = 'v';
+		b->rip = 1;
+		return 0;
+	}
 	if (strcmp(dec, "valid") != 0)
 		return d_fail(e, 400, "bad_request", NULL, "decision %s is"
-		    " not supported (valid, rejected)", dec);
+		    " not known here (valid, rejected, rejected_in_part for a"
+		    " block vote)", dec);
+	if (strcmp(c->kind, "block") == 0 && b->stage == 1) {
+		struct d_bundle t = *b;
+
+		if (pattern_of(c, pos, &t, e))
+			return -1;
+		b->pat = t.pat;
+		b->decided = 'v';
+		return 0;
+	}
 	if (b->stage == 2) {
 		if (dest_of(c, json_object_get(rq->body, "dest"), dest,
 		    sizeof dest, e))
@@ -488,6 +541,19 @@ sheets_done(struct desk *d, int c, int stage, struct d_err *e)
 	if (open)
 		return d_fail(e, 409, "invariant", "I12", "I12: doubtful"
 		    " entry %d is undecided", open);
+	for (int i = 0; stage == 1 && i < d->ntallies; i++) {
+		const struct d_tally *t = &d->tallies[i];
+
+		if (t->contest == c && t->round == k->round && !t->withdrawn &&
+		    !d_tally_agreed(d, t))
+			return d_fail(e, 409, "invariant", "I20", "I20: tally"
+			    " sheet %s has no two agreeing entries", t->sheet);
+		if (t->contest == c && t->round == k->round && !t->withdrawn &&
+		    !d_sheet_closed(d, c, t->round, t->area, t->table, 1))
+			return d_fail(e, 409, "invariant", "I12", "I12: the"
+			    " sheet of table %d in area %s is open", t->table,
+			    k->areas[t->area].id);
+	}
 	for (int i = 0; i < d->nbs; i++) {
 		const struct d_bundle *b = &d->bs[i];
 
@@ -571,5 +637,136 @@ a_stage2(struct desk *d, struct d_req *rq, struct d_out *out,
 	out->answer = json_pack("{s:o, s:o}", "remaining",
 	    positions(c->remaining, c->ncands), "eliminated",
 	    positions(c->eliminated, c->ncands));
+	return 0;
+}
+
+/* The votes of a tally sheet: {"<position>": n}, each n <= papers, the
+ * sum <= seats x papers (I8). */
+static int
+tally_votes(const struct d_contest *c, const json_t *v, long long papers,
+    long long *votes, struct d_err *e)
+{
+	const char *k;
+	json_t *x;
+	long long sum = 0;
+
+	if (!json_is_object(v))
+		return d_fail(e, 400, "bad_request", NULL,
+		    "member \"votes\" must be an object");
+	json_object_foreach((json_t *)v, k, x) {
+		char *end;
+		long p = strtol(k, &end, 10);
+		long long n = json_is_integer(x) ? json_integer_value(x) : -1;
+
+		if (*end || p < 1 || p > c->ncands)
+			return d_fail(e, 400, "unknown_reference", NULL,
+			    "no candidate %s", k);
+		if (n < 0)
+			return d_fail(e, 400, "bad_request", NULL,
+			    "votes must be integers >= 0");
+		if (n > papers)
+			return d_fail(e, 409, "invariant", "I8", "I8: %lld"
+			    " votes for %ld on %lld papers", n, p, papers);
+		votes[p - 1] = n;
+		sum += n;
+	}
+	if (sum > c->seats * papers)
+		return d_fail(e, 409, "invariant", "I8", "I8: %lld votes on"
+		    " %lld papers, above %d x %lld", sum, papers, c->seats,
+		    papers);
+	return 0;
+}
+
+static int
+tally_slot(struct desk *d, struct d_req *rq, int area, const char *sheet,
+    int *entry_no, struct d_err *e)
+{
+	const struct d_contest *c = &d->cs[rq->contest];
+	const struct d_tally *first = NULL;
+	int n = 0;
+
+	for (int i = 0; i < d->ntallies; i++) {
+		const struct d_tally *t = &d->tallies[i];
+
+		if (t->contest == rq->contest && t->round == c->round &&
+		    t->area == area && !t->withdrawn &&
+		    strcmp(t->sheet, sheet) == 0) {
+			n++;
+			first = first ? first : t;
+		}
+	}
+	if (n >= 2)
+		return d_fail(e, 409, "invariant", "I8", "I8: sheet %s has"
+		    " two entries already (entry %d and another)", sheet,
+		    first->entry);
+	if (n == 1 && strcmp(first->user, rq->user->username) == 0)
+		return d_forbid(e, "second_person", "I20: entry 2 must be by"
+		    " another user than entry 1");
+	*entry_no = n + 1;
+	return 0;
+}
+
+int
+a_tally(struct desk *d, struct d_req *rq, struct d_out *out, struct d_err *e)
+{
+	static const char *const keys[] = { "round", "area", "table",
+		"sheet", "papers", "votes", "paper_time", "reason_text",
+		NULL };
+	const struct d_contest *c = &d->cs[rq->contest];
+	struct d_tally nt, *t;
+	const char *sheet;
+	long long papers;
+	int area, table, stage, no, rc;
+	json_t *body = rq->body;
+
+	memset(&nt, 0, sizeof nt);
+	if (d_body_keys(body, keys, e) ||
+	    d_get_str(body, "sheet", 1, 16, &sheet, e) < 0 ||
+	    d_get_int(body, "papers", 1, 1, 1000, &papers, e) < 0)
+		return -1;
+	if (strcmp(c->kind, "block") != 0)
+		return d_fail(e, 400, "bad_request", NULL,
+		    "tally sheets are for block votes");
+	rq->body = json_deep_copy(body);
+	json_object_set_new(rq->body, "stage", json_integer(1));
+	rc = where(d, rq, &area, &table, &stage, e);
+	json_decref(rq->body);
+	rq->body = body;
+	if (rc || tally_votes(c, json_object_get(body, "votes"), papers,
+	    nt.votes, e))
+		return -1;
+	if (papers > c->tally_capacity)
+		return d_fail(e, 409, "invariant", "I8", "I8: %lld papers,"
+		    " above the tally capacity %d", papers, c->tally_capacity);
+	if (tally_slot(d, rq, area, sheet, &no, e))
+		return -1;
+	if (no == 1 && i10_bound(d, rq->contest, area, 1, papers, e))
+		return -1;
+	if (d->ntallies == d->captallies) {
+		int cap = d->captallies ? d->captallies * 2 : 64;
+		struct d_tally *n2 = realloc(d->tallies, (size_t)cap *
+		    sizeof *n2);
+
+		if (!n2)
+			return d_fail(e, 500, "internal", NULL, "no memory");
+		d->tallies = n2;
+		d->captallies = cap;
+	}
+	t = &d->tallies[d->ntallies++];
+	*t = nt;
+	t->entry = (int)rq->entry;
+	t->contest = rq->contest;
+	t->round = c->round;
+	t->area = area;
+	t->table = table;
+	t->entry_no = no;
+	t->sheet = d_intern(d, sheet);
+	t->user = d_intern(d, rq->user->username);
+	t->papers = papers;
+	out->data = d_norm(body, keys);
+	json_object_set_new(out->data, "entry_no", json_integer(no));
+	out->answer = json_pack("{s:i, s:s}", "entry_no", no, "status",
+	    no == 1 ? "awaiting_second" : d_tally_agreed(d, t) ? "agreed" :
+	    "different");
 	return 0;
 }

@@ -114,7 +114,7 @@ result_object(struct desk *d, int c, const json_t *er)
 	const json_t *el = json_object_get(er, "elected");
 	int sv = strcmp(k->kind, "sv") == 0, stage2 = sv && k->stage_closed[2];
 	json_t *rej = json_array(), *cands = json_array(), *nt = json_null();
-	long long valid = 0, rtotal = 0;
+	long long valid = 0;
 	const char *key;
 	json_t *v;
 
@@ -122,7 +122,6 @@ result_object(struct desk *d, int c, const json_t *er)
 	    v) {
 		long long n = strtoll(json_string_value(v), NULL, 10);
 
-		rtotal += n;
 		json_array_append_new(rej, json_pack("{s:s, s:I}", "head", key,
 		    "papers", (json_int_t)n));
 	}
@@ -131,14 +130,15 @@ result_object(struct desk *d, int c, const json_t *er)
 		for (int i = 0; nt_codes[i]; i++)
 			json_object_set_new(nt, nt_codes[i], json_integer(0));
 	}
+	valid = d_valid(d, c, k->round);
 	for (int p = 1; p <= k->ncands; p++) {
-		valid += d_first(d, c, k->round, p);
 		json_array_append_new(cands, cand_obj(d, c, p, el, sv, stage2,
 		    p == 1 && stage2 ? nt : NULL));
 	}
 	return json_pack("{s:s, s:s, s:s, s:i, s:I, s:I, s:o, s:o, s:o,"
 	    " s:O, s:O, s:O}", "contest", k->id, "name", k->name, "kind",
-	    k->kind, "seats", k->seats, "papers", (json_int_t)(valid + rtotal),
+	    k->kind, "seats", k->seats, "papers",
+	    (json_int_t)d_papers_area(d, c, k->round, -1, 1),
 	    "valid", (json_int_t)valid, "rejected", rej, "candidates", cands,
 	    "not_transferred", nt, "elected", el, "lot",
 	    k->lot ? k->lot : json_null(), "result", res);

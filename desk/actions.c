@@ -53,6 +53,8 @@ static const struct d_action actions[] = {
 	{ "round.start", "POST", "rounds", 1, W, NULL, a_round, as_round },
 	{ "bundle.add", "POST", "bundles", 1, " clerk sup mgr ", NULL,
 	    a_bundle, NULL },
+	{ "tally.enter", "POST", "tallies", 1, " clerk sup ", NULL, a_tally,
+	    as_entry_no },
 	{ "doubtful.raise", "POST", "doubtful", 1,
 	    " clerk sup mgr dro ro ", NULL, a_doubtful, NULL },
 	{ "adjudication.decide", "POST", "adjudications", 1, " ro dro ",

@@ -105,8 +105,15 @@ struct d_bundle {		/* a bundle, or a doubtful entry (kind 'd') */
 	int contest;
 	/* doubtful: decision */
 	int decided;		/* 0 open, 'v' valid, 'r' rejected */
+	int rip;		/* valid, rejected in part (block) */
 	const char *head;
 	int withdrawn;
+};
+
+struct d_tally {		/* one entry of a tally sheet (block, I8) */
+	int entry, contest, round, area, table, entry_no, withdrawn;
+	const char *sheet, *user;
+	long long papers, votes[D_MAXC];
 };
 
 struct d_sheet {
@@ -128,6 +135,8 @@ struct desk {
 	int nbs, capbs;
 	struct d_sheet *sheets;
 	int nsheets, capsheets;
+	struct d_tally *tallies;
+	int ntallies, captallies;
 	long long seq, entries;
 	char last_hash[65];
 	int read_only;
@@ -269,6 +278,7 @@ int a_escalate(struct desk *, struct d_req *, struct d_out *,
     struct d_err *);
 int a_announce(struct desk *, struct d_req *, struct d_out *,
     struct d_err *);
+int a_tally(struct desk *, struct d_req *, struct d_out *, struct d_err *);
 int a_withdraw(struct desk *, struct d_req *, struct d_out *,
     struct d_err *);
 
@@ -278,6 +288,9 @@ long long d_verified_contest(const struct desk *d, int c);
 long long d_papers_area(const struct desk *d, int c, int round, int area,
     int stage);
 long long d_first(const struct desk *d, int c, int round, int pos);
+long long d_valid(const struct desk *d, int c, int round);
+long long d_tally_papers(const struct desk *d, int c, int round, int area);
+int d_tally_agreed(const struct desk *d, const struct d_tally *t);
 long long d_sorted_from(const struct desk *d, int c, int round, int pos);
 int d_reconciled(const struct desk *d, int c, char *why, size_t n);
 int d_i14(const struct desk *d, int c, char *why, size_t n);

@@ -80,7 +80,7 @@ stage1_figures(struct desk *d, int c, teller_tally *t)
 	const struct d_contest *k = &d->cs[c];
 	static const char *const heads[] = { "no_official_mark", "too_many",
 		"identifying_mark", "unmarked", "uncertain", NULL };
-	long long rej[5] = { 0 }, valid = 0;
+	long long rej[5] = { 0 }, rip = 0;
 	char name[512];
 
 	teller_tally_set_title(t, k->name);
@@ -93,13 +93,16 @@ stage1_figures(struct desk *d, int c, teller_tally *t)
 		if (teller_tally_set_candidate(t, (size_t)p - 1, name,
 		    cd->desc) || teller_tally_set_votes(t, (size_t)p - 1, v))
 			return -1;
-		valid += v;
 	}
 	for (int i = 0; i < d->nbs; i++) {
 		const struct d_bundle *b = &d->bs[i];
 
 		if (b->contest != c || b->round != k->round || b->stage != 1 ||
-		    b->kind != 'd' || b->decided != 'r' || b->withdrawn)
+		    b->kind != 'd' || b->withdrawn)
+			continue;
+		if (b->decided == 'v' && b->rip)
+			rip += b->papers;
+		if (b->decided != 'r')
 			continue;
 		for (int h = 0; heads[h]; h++)
 			if (strcmp(heads[h], b->head) == 0)
@@ -109,7 +112,10 @@ stage1_figures(struct desk *d, int c, teller_tally *t)
 		if ((rej[h] || h == 1 || h >= 3) && teller_tally_set_rejected(t,
 		    k->regime, heads[h], rej[h]))
 			return -1;
-	return teller_tally_set_valid_papers(t, valid);
+	if (rip && teller_tally_set_rejected(t, k->regime, "rejected_in_part",
+	    rip))
+		return -1;
+	return teller_tally_set_valid_papers(t, d_valid(d, c, k->round));
 }
 
 static void

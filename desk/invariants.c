@@ -29,12 +29,60 @@ d_verified_contest(const struct desk *d, int c)
 	return d_verified_area(d, c, -1);
 }
 
-/* Papers of a (round, area, stage): bundles and doubtful papers,
- * decided or not. */
+/* The other current entry of t's sheet (entry 1 or 2), or NULL. */
+static const struct d_tally *
+partner(const struct desk *d, const struct d_tally *t)
+{
+	for (int i = 0; i < d->ntallies; i++) {
+		const struct d_tally *o = &d->tallies[i];
+
+		if (o != t && !o->withdrawn && o->contest == t->contest &&
+		    o->round == t->round && o->area == t->area &&
+		    strcmp(o->sheet, t->sheet) == 0)
+			return o;
+	}
+	return NULL;
+}
+
+/* I20: two current entries by different users with the same figures. */
+int
+d_tally_agreed(const struct desk *d, const struct d_tally *t)
+{
+	const struct d_tally *o = partner(d, t);
+
+	if (!o || strcmp(o->user, t->user) == 0 || o->papers != t->papers)
+		return 0;
+	return memcmp(o->votes, t->votes, sizeof o->votes) == 0;
+}
+
+/* Tally-sheet papers of a (round, area): each sheet once (the larger
+ * of its two entries while they differ). */
+long long
+d_tally_papers(const struct desk *d, int c, int round, int area)
+{
+	long long t = 0;
+
+	for (int i = 0; i < d->ntallies; i++) {
+		const struct d_tally *x = &d->tallies[i];
+		const struct d_tally *o;
+
+		if (x->contest != c || x->round != round || x->withdrawn ||
+		    (area >= 0 && x->area != area))
+			continue;
+		o = partner(d, x);
+		if (!o || x->entry < o->entry)
+			t += (o && o->papers > x->papers) ? o->papers :
+			    x->papers;
+	}
+	return t;
+}
+
+/* Papers of a (round, area, stage): bundles, tally sheets and doubtful
+ * papers, decided or not. */
 long long
 d_papers_area(const struct desk *d, int c, int round, int area, int stage)
 {
-	long long t = 0;
+	long long t = stage == 1 ? d_tally_papers(d, c, round, area) : 0;
 
 	for (int i = 0; i < d->nbs; i++) {
 		const struct d_bundle *b = &d->bs[i];
@@ -46,21 +94,52 @@ d_papers_area(const struct desk *d, int c, int round, int area, int stage)
 	return t;
 }
 
-/* Valid first preferences for pos in round (bundles and allowed
- * doubtful papers of stage 1). */
+/* Valid papers of stage 1: all but the wholly rejected (I11). */
+long long
+d_valid(const struct desk *d, int c, int round)
+{
+	long long t = d_papers_area(d, c, round, -1, 1);
+
+	for (int i = 0; i < d->nbs; i++) {
+		const struct d_bundle *b = &d->bs[i];
+
+		if (b->contest == c && b->round == round && b->stage == 1 &&
+		    !b->withdrawn && b->kind == 'd' && b->decided != 'v')
+			t -= b->papers;
+	}
+	return t;
+}
+
+/* Votes for pos in round, stage 1 (I9): candidate bundles, pattern
+ * bundles holding pos, allowed doubtful papers, agreed tally sheets. */
 long long
 d_first(const struct desk *d, int c, int round, int pos)
 {
+	unsigned long long bit = 1ULL << (pos - 1);
 	long long t = 0;
 
 	for (int i = 0; i < d->nbs; i++) {
 		const struct d_bundle *b = &d->bs[i];
 
 		if (b->contest != c || b->round != round || b->stage != 1 ||
-		    b->withdrawn || b->cand != pos)
+		    b->withdrawn)
 			continue;
-		if (b->kind == 'c' || (b->kind == 'd' && b->decided == 'v'))
+		if ((b->kind == 'c' && b->cand == pos) ||
+		    (b->kind == 'p' && (b->pat & bit)) ||
+		    (b->kind == 'd' && b->decided == 'v' &&
+		    (b->cand == pos || (b->pat & bit))))
 			t += b->papers;
+	}
+	for (int i = 0; i < d->ntallies; i++) {
+		const struct d_tally *x = &d->tallies[i];
+		const struct d_tally *o;
+
+		if (x->contest != c || x->round != round || x->withdrawn ||
+		    !d_tally_agreed(d, x))
+			continue;
+		o = partner(d, x);
+		if (x->entry < o->entry)
+			t += x->votes[pos - 1];
 	}
 	return t;
 }

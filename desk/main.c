@@ -72,6 +72,8 @@ d_reload(struct desk *d)
 	d->users = NULL;
 	d->bs = NULL;
 	d->sheets = NULL;
+	d->tallies = NULL;
+	d->ntallies = d->captallies = 0;
 	d->delegs = NULL;
 	d->pool = NULL;
 	d->ncs = d->nboxes = d->nusers = d->nbs = d->nsheets = 0;

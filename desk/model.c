@@ -295,6 +295,9 @@ d_model_free(struct desk *d)
 	free(d->users);
 	free(d->bs);
 	free(d->sheets);
+	free(d->tallies);
+	d->tallies = NULL;
+	d->ntallies = d->captallies = 0;
 	json_decref(d->delegs);
 	json_decref(d->pool);
 	d->pool = NULL;

@@ -229,7 +229,7 @@ reconciliation(struct desk *d, int c, int stage)
 	int ok = d_reconciled(d, c, why, sizeof why);
 
 	for (int a = 0; a < k->nareas; a++) {
-		long long bu = 0, ad = 0, rj = 0, pd = 0;
+		long long bu = 0, ad = 0, rj = 0, pd = 0, ts;
 		long long v = d_verified_area(d, c, a);
 
 		for (int i = 0; i < d->nbs; i++) {
@@ -247,13 +247,15 @@ reconciliation(struct desk *d, int c, int stage)
 			else
 				pd += b->papers;
 		}
-		json_array_append_new(areas, json_pack("{s:s, s:I, s:I, s:i,"
+		ts = stage == 1 ? d_tally_papers(d, c, k->round, a) : 0;
+		json_array_append_new(areas, json_pack("{s:s, s:I, s:I, s:I,"
 		    " s:I, s:I, s:I, s:I, s:I}", "area", k->areas[a].id,
 		    "verified", (json_int_t)v, "bundles", (json_int_t)bu,
-		    "tally_sheets", 0, "allowed_doubtful", (json_int_t)ad,
-		    "rejected", (json_int_t)rj, "pending_doubtful",
-		    (json_int_t)pd, "papers", (json_int_t)(bu + ad + rj + pd),
-		    "difference", (json_int_t)(bu + ad + rj + pd - v)));
+		    "tally_sheets", (json_int_t)ts, "allowed_doubtful",
+		    (json_int_t)ad, "rejected", (json_int_t)rj,
+		    "pending_doubtful", (json_int_t)pd, "papers",
+		    (json_int_t)(bu + ts + ad + rj + pd), "difference",
+		    (json_int_t)(bu + ts + ad + rj + pd - v)));
 	}
 	for (int p = 1; p <= k->ncands; p++)
 		json_array_append_new(cands, json_pack("{s:i, s:I}", "position",

@@ -657,6 +657,80 @@ def fptp_lot():
           "verify fptp book")
 
 
+def block_count():
+    """S7/S8 in small: a 3-seat block vote by pattern bundles (votes
+    computed, never typed), a tally sheet entered twice (I20) and bounded
+    (I8), a paper rejected in part; the provisional result."""
+    global SRV
+    db = os.path.join(tmp, "block.db")
+    subprocess.run([DESK, "init", db, "--plan",
+                    os.path.join(HERE, "plan-block.json")],
+                   capture_output=True)
+    keep, SRV = SRV, Server(db)
+    SRV.start()
+    N = "contests/north/"
+    ro = login("ro", "correct-horse-battery-1")
+    sup = login("sup1", "sup1-password-long-1")
+    c1 = login("clerk1", "clerk1-password-long")
+    c2 = login("clerk2", "clerk2-password-long")
+    c3 = login("clerk3", "clerk3-password-long")
+    post(ro, "plan/approve", {})
+    post(ro, "poll/close", {})
+    for b, n in (("N1", 60), ("PV", 40)):
+        post(ro, "receipts", {"box": b, "seals_intact": True, "packets": []})
+        post(sup, "boxes/open", {"box": b, "table": 1})
+        for tok in (c1, c2):
+            post(tok, N + "bpa", {"box": b, "issued_to_voters": n})
+            post(tok, N + "counts", {"box": b, "attempt": 0, "papers": n})
+        post(sup, N + "decisions", {"box": b, "outcome": "agreed"})
+    post(ro, N + "verification", {})
+    post(sup, N + "mixing", {"area": "main", "groups": [["N1", "PV"]]})
+    post(ro, N + "rounds", {})
+
+    def pb(slip, pat, papers=25):
+        return {"round": 1, "area": "main", "table": 1, "stage": 1,
+                "slip": slip, "kind": "pattern", "pattern": pat,
+                "papers": papers, "counted_by": "A", "checked_by": "B"}
+    post(c1, N + "bundles", pb("x", [1, 2, 3, 4]), 409, rule="I7")
+    post(c1, N + "bundles", pb("x", [1, 1]), 409, rule="I7")
+    post(c1, N + "bundles", pb("p1", [1, 2, 3]))
+    post(c1, N + "bundles", pb("p2", [1, 2, 3]))
+    post(c1, N + "bundles", pb("p3", [4, 5, 6]))
+    sheet = {"round": 1, "area": "main", "table": 1, "sheet": "T1",
+             "papers": 20, "votes": {"1": 10, "4": 15, "2": 5, "5": 12}}
+    post(c1, N + "tallies", dict(sheet, votes={"1": 25}), 409, rule="I8")
+    post(c1, N + "tallies", dict(sheet, votes={"1": 20, "2": 20, "3": 20,
+                                               "4": 1}), 409, rule="I8")
+    post(c1, N + "tallies", dict(sheet, papers=51), 409, rule="I8")
+    js, _ = post(c1, N + "tallies", sheet)
+    check(js and js["status"] == "awaiting_second", "tally entry 1")
+    post(c1, N + "tallies", sheet, 403, why="second_person")
+    js, _ = post(c2, N + "tallies", sheet)
+    check(js and js["status"] == "agreed", "tally agreed")
+    post(c3, N + "tallies", sheet, 409, rule="I8",
+         what="S8: the sheet entered again")
+    for n, dec in ((3, {"decision": "rejected", "head": "too_many"}),
+                   (2, {"decision": "rejected_in_part", "positions": [1]})):
+        js, _ = post(c1, N + "doubtful", {"round": 1, "area": "main",
+                     "table": 1, "stage": 1, "papers": n,
+                     "description": "more crosses than seats"})
+        post(ro, N + "adjudications", dict(dec, doubtful=js["entry"],
+                                           agents_present=[]))
+    post(sup, N + "sheets/close", {"round": 1, "area": "main", "table": 1,
+                                   "stage": 1})
+    js, _ = post(ro, "contests/north/rounds/1/close", {"stage": 1})
+    js, _ = post(ro, N + "provisional", {"present": []})
+    p = js and js.get("provisional")
+    votes = [c["votes"] for c in p["candidates"]] if p else []
+    check(p and votes == [62, 55, 50, 40, 37, 25] and p["valid"] == 97 and
+          p["papers"] == 100 and p["elected"] == [1, 2, 3],
+          "block result: %s" % json.dumps(p)[:400])
+    SRV.stop()
+    SRV = keep
+    check(subprocess.run([DESK, "verify", db]).returncode == 0,
+          "verify block book")
+
+
 def main():
     try:
         plan_errors()
@@ -698,6 +772,7 @@ def main():
         journal_checks()
         disk_full()
         fptp_lot()
+        block_count()
     finally:
         if SRV.proc and SRV.proc.poll() is None:
             SRV.proc.kill()
