@@ -141,7 +141,8 @@ result_object(struct desk *d, int c, const json_t *er)
 	    (json_int_t)d_papers_area(d, c, k->round, -1, 1),
 	    "valid", (json_int_t)valid, "rejected", rej, "candidates", cands,
 	    "not_transferred", nt, "elected", el, "lot",
-	    k->lot ? k->lot : json_null(), "result", res);
+	    k->lot && k->lot_round == k->round ? k->lot : json_null(), "result",
+	    res);
 }
 
 /* The candidates tied at the seat boundary, as positions: those whose
@@ -224,7 +225,8 @@ a_provisional(struct desk *d, struct d_req *rq, struct d_out *out,
 	c->version++;
 	c->released = c->version;
 	c->prov_entry = (int)rq->entry;
-	json_decref(c->prov);
+	json_decref(c->prev_prov);
+	c->prev_prov = c->prov;
 	c->prov = obj;
 	c->state = S_PROVISIONAL;
 	json_object_set_new(out->data, "version", json_integer(c->version));
@@ -264,6 +266,7 @@ a_lot(struct desk *d, struct d_req *rq, struct d_out *out, struct d_err *e)
 		    "re-authenticate to record a lot");
 	json_decref(c->lot);
 	c->lot = d_norm(rq->body, keys);
+	c->lot_round = c->round;
 	c->state = c->lot_state;
 	out->data = d_norm(rq->body, keys);
 	return 0;
@@ -287,6 +290,9 @@ a_ready(struct desk *d, struct d_req *rq, struct d_out *out,
 	if (v != c->released)
 		return d_fail(e, 409, "invariant", "I15", "I15: version %lld"
 		    " is not the latest released (%d)", v, c->released);
+	if (c->pending)
+		return d_fail(e, 409, "invariant", "I15", "I15: recount"
+		    " request entry %d is not decided", c->pending);
 	c->state = S_READY_TO_DECLARE;
 	out->data = d_norm(rq->body, keys);
 	return 0;
@@ -417,5 +423,97 @@ a_close(struct desk *d, struct d_req *rq, struct d_out *out,
 		    " from DECLARED, not %s", d_state_name(c->state));
 	c->state = S_CLOSED;
 	out->data = d_norm(rq->body, keys);
+	return 0;
+}
+
+int
+a_rc_request(struct desk *d, struct d_req *rq, struct d_out *out,
+    struct d_err *e)
+{
+	static const char *const keys[] = { "agent", "requester_name",
+		"capacity", "scope", "piles", "grounds", NULL };
+	struct d_contest *c = &d->cs[rq->contest];
+	const char *name, *cap, *scope, *grounds, *agent;
+
+	if (d_body_keys(rq->body, keys, e) ||
+	    d_get_str(rq->body, "agent", 0, 32, &agent, e) < 0 ||
+	    d_get_str(rq->body, "requester_name", 1, 200, &name, e) < 0 ||
+	    d_get_str(rq->body, "capacity", 1, 32, &cap, e) < 0 ||
+	    d_get_str(rq->body, "scope", 0, 32, &scope, e) < 0 ||
+	    d_get_str(rq->body, "grounds", 1, 2000, &grounds, e) < 0)
+		return -1;
+	if (c->state != S_PROVISIONAL && c->state != S_READY_TO_DECLARE)
+		return d_fail(e, 409, "wrong_state", "§2.11", "a recount is"
+		    " requested in PROVISIONAL or READY_TO_DECLARE, not %s",
+		    d_state_name(c->state));
+	if (c->pending)
+		return d_fail(e, 409, "invariant", "§2.11", "request entry %d"
+		    " is not decided yet", c->pending);
+	c->pending = (int)rq->entry;
+	c->state = S_PROVISIONAL;
+	out->data = d_norm(rq->body, keys);
+	if (!c->recounts)
+		c->recounts = json_array();
+	json_array_append_new(c->recounts, json_pack("{s:s, s:I, s:O}",
+	    "kind", "request", "entry", (json_int_t)rq->entry, "data",
+	    out->data));
+	return 0;
+}
+
+/* A full recount: round r+1 entered from empty (§2.11). */
+static void
+new_round(struct d_contest *c)
+{
+	c->round++;
+	c->stage_closed[1] = c->stage_closed[2] = 0;
+	c->majority = 0;
+	memset(c->remaining, 0, sizeof c->remaining);
+	memset(c->eliminated, 0, sizeof c->eliminated);
+	c->state = S_COUNTING;
+}
+
+int
+a_rc_decide(struct desk *d, struct d_req *rq, struct d_out *out,
+    struct d_err *e)
+{
+	static const char *const keys[] = { "request", "decision", "scope",
+		"piles", "reason", NULL };
+	struct d_contest *c = &d->cs[rq->contest];
+	const char *dec, *scope, *reason;
+	long long req = 0;
+	int r;
+
+	if (d_body_keys(rq->body, keys, e) ||
+	    (r = d_get_int(rq->body, "request", 0, 1, 1LL << 40, &req, e)) < 0 ||
+	    d_get_str(rq->body, "decision", 1, 32, &dec, e) < 0 ||
+	    d_get_str(rq->body, "scope", 0, 32, &scope, e) < 0 ||
+	    d_get_str(rq->body, "reason", 1, 2000, &reason, e) < 0)
+		return -1;
+	if (strcmp(dec, "granted") != 0 && strcmp(dec, "refused") != 0 &&
+	    strcmp(dec, "bundle_inspection") != 0)
+		return d_fail(e, 400, "bad_request", NULL, "decision is"
+		    " granted, refused or bundle_inspection");
+	if (strcmp(dec, "granted") == 0 && scope && strcmp(scope, "full"))
+		return d_fail(e, 400, "bad_request", NULL, "only a full"
+		    " recount is supported in this version");
+	if (c->state != S_PROVISIONAL)
+		return d_fail(e, 409, "wrong_state", "§2.11", "a recount is"
+		    " decided in PROVISIONAL, not %s", d_state_name(c->state));
+	if (r == 0 && req != c->pending)
+		return d_fail(e, 400, "unknown_reference", NULL, "entry %lld"
+		    " is not the pending request", req);
+	c->pending = 0;
+	if (strcmp(dec, "granted") == 0)
+		new_round(c);
+	out->data = d_norm(rq->body, keys);
+	if (!c->recounts)
+		c->recounts = json_array();
+	json_array_append_new(c->recounts, json_pack("{s:s, s:I, s:O}",
+	    "kind", "decision", "entry", (json_int_t)rq->entry, "data",
+	    out->data));
+	if (strcmp(dec, "granted") == 0) {
+		json_object_set_new(out->data, "round", json_integer(c->round));
+		out->answer = json_pack("{s:i}", "round", c->round);
+	}
 	return 0;
 }

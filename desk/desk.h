@@ -53,6 +53,10 @@ struct d_contest {
 	json_t *decl;		/* declaration object */
 	int lot_state;		/* state to return to from LOT */
 	json_t *lot;		/* recorded lot, or NULL */
+	int lot_round;		/* the round the lot belongs to */
+	int pending;		/* recount request awaiting a decision */
+	json_t *prev_prov;	/* the version before, for F16 */
+	json_t *recounts;	/* requests and decisions (F16) */
 	int *mixed;		/* per area: mixing recorded */
 };
 
@@ -279,6 +283,10 @@ int a_escalate(struct desk *, struct d_req *, struct d_out *,
 int a_announce(struct desk *, struct d_req *, struct d_out *,
     struct d_err *);
 int a_tally(struct desk *, struct d_req *, struct d_out *, struct d_err *);
+int a_rc_request(struct desk *, struct d_req *, struct d_out *,
+    struct d_err *);
+int a_rc_decide(struct desk *, struct d_req *, struct d_out *,
+    struct d_err *);
 int a_withdraw(struct desk *, struct d_req *, struct d_out *,
     struct d_err *);
 

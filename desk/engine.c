@@ -125,7 +125,7 @@ lot_figures(struct desk *d, int c, teller_tally *t)
 	const json_t *tied = json_object_get(lot, "tied");
 	size_t ids[D_MAXC], n = 0;
 
-	if (!lot)
+	if (!lot || d->cs[c].lot_round != d->cs[c].round)
 		return;
 	for (size_t i = 0; i < json_array_size(tied) && n < D_MAXC; i++)
 		ids[n++] = (size_t)json_integer_value(json_array_get(tied, i))

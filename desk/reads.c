@@ -207,6 +207,29 @@ stage1_obj(struct desk *d, int c)
 	return o;
 }
 
+/* F16: per candidate, this version's figure less the one before. */
+static json_t *
+differences(const struct d_contest *k)
+{
+	json_t *a = json_array();
+	const json_t *now = json_object_get(k->prov, "candidates");
+	const json_t *was = json_object_get(k->prev_prov, "candidates");
+
+	if (!k->prev_prov)
+		return a;
+	for (size_t i = 0; i < json_array_size(now); i++) {
+		const json_t *x = json_array_get(now, i);
+		const json_t *y = json_array_get(was, i);
+		const char *f = json_object_get(x, "votes") ? "votes" : "total";
+
+		json_array_append_new(a, json_pack("{s:O, s:I}", "position",
+		    json_object_get(x, "position"), "difference",
+		    (json_int_t)(json_integer_value(json_object_get(x, f)) -
+		    json_integer_value(json_object_get(y, f)))));
+	}
+	return a;
+}
+
 static json_t *
 statement(struct desk *d, int c)
 {
@@ -301,6 +324,7 @@ contest_read(struct desk *d, struct d_http *h, const struct d_user *u,
 		json_object_set(o, "released_at", event_at(d, k->prov_entry));
 		json_object_set_new(o, "checkpoint",
 		    checkpoint_of(d, k->prov_entry));
+		json_object_set_new(o, "differences", differences(k));
 		give(h, 200, o);
 	} else if (strcmp(rest, "declaration") == 0) {
 		if (k->state < S_DECLARED)

@@ -641,6 +641,43 @@ def fptp_lot():
           p["candidates"][0]["common_name"] == "Rachel COLLINSON" and
           p["candidates"][0]["votes"] == 612,
           "A elected after the lot: %s" % json.dumps(p)[:300])
+    # A recount (full): requested, refusing "ready" while pending; granted
+    # -> round 2 entered afresh; version 2 with its differences (F16).
+    js, _ = post(ro, W + "recount-requests", {"requester_name": "Ann BAKER",
+                 "capacity": "candidate", "scope": "full",
+                 "grounds": "a one-vote margin"})
+    req = js["entry"]
+    post(ro, W + "ready", {"version": 1, "note": "-"}, 409, rule="I15")
+    post(c1, W + "recount-decisions", {"request": req, "decision": "granted",
+         "scope": "full", "reason": "close"}, 403, why="role")
+    js, _ = post(ro, W + "recount-decisions", {"request": req,
+                 "decision": "granted", "scope": "full", "reason": "close"})
+    check(js and js["round"] == 2 and js["states"]["west"] == "COUNTING",
+          "recount granted: round 2")
+    for n, (cand, p) in enumerate(((1, 613), (2, 611), (3, 200))):
+        k = 0
+        while p:
+            q = min(25, p)
+            k += 1
+            post(c1, W + "bundles", {"round": 2, "area": "main", "table": 1,
+                 "stage": 1, "slip": "r2-%d-%d" % (cand, k),
+                 "kind": "candidate", "candidate": cand, "papers": q,
+                 "part": q < 25, "counted_by": "A", "checked_by": "B"})
+            p -= q
+    js, _ = post(c1, W + "doubtful", {"round": 2, "area": "main",
+                 "table": 1, "stage": 1, "papers": 6,
+                 "description": "blank papers"})
+    post(ro, W + "adjudications", {"doubtful": js["entry"],
+         "decision": "rejected", "head": "unmarked", "agents_present": []})
+    post(sup, W + "sheets/close", {"round": 2, "area": "main", "table": 1,
+                                   "stage": 1})
+    post(ro, "contests/west/rounds/2/close", {"stage": 1})
+    js, _ = post(ro, W + "provisional", {"present": []})
+    check(js and js["version"] == 2 and js["provisional"]["lot"] is None and
+          js["provisional"]["elected"] == [1], "version 2 after the recount")
+    st, js, _ = call("GET", W + "provisional", token=ro)
+    check([x["difference"] for x in js["differences"]] == [1, -1, 0],
+          "F16 differences: %s" % js.get("differences"))
     # X5: throttling, not lockout.
     for i in range(5):
         st, js, _ = call("POST", "login", {"username": "clerk1",
