@@ -150,8 +150,8 @@ role_in(const char *roles, const char *role)
 
 /* Who may (§3.2): the role, then a DRO's delegation. A clerk or
  * supervisor's tables are checked by the action, with the body. */
-static int
-allowed(struct desk *d, const struct d_action *a, struct d_req *rq,
+int
+d_allowed(struct desk *d, const struct d_action *a, struct d_req *rq,
     struct d_err *e)
 {
 	const char *role = rq->user->role;
@@ -204,7 +204,7 @@ d_exec(struct desk *d, struct d_req *rq, struct d_out *out, struct d_err *e)
 		return d_fail(e, 404, "not_found", NULL, "no such action");
 	if (a->per_contest && rq->contest < 0)
 		return d_fail(e, 404, "not_found", NULL, "no such contest");
-	if (allowed(d, a, rq, e))
+	if (d_allowed(d, a, rq, e))
 		return -1;
 	if (a->per_contest && d->cs[rq->contest].suspended &&
 	    strcmp(a->name, "suspension.resume") != 0)

@@ -574,6 +574,22 @@ api_write(struct desk *d, struct d_http *h, struct d_user *u,
 		fail(h, 404, "not_found", "no such path");
 		return;
 	}
+	rq.user = u;
+	rq.contest = c;
+	/* What needs no body comes first (§9.1): who may. */
+	{
+		struct d_err e;
+
+		memset(&e, 0, sizeof e);
+		if (d_allowed(d, a, &rq, &e)) {
+			d_log_event(d, "request.forbidden", u->username,
+			    u->role, h->ip, json_pack("{s:s, s:s, s:s}",
+			    "method", h->method, "path", h->url, "why",
+			    e.why));
+			error(h, &e);
+			return;
+		}
+	}
 	if (!h->ctype || strncmp(h->ctype, "application/json", 16) != 0)
 		{
 		fail(h, 415, "unsupported_media_type",

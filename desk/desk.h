@@ -229,6 +229,8 @@ int d_get_bool(const json_t *o, const char *k, int req, int *v,
 const struct d_action *d_action_find(const char *name);
 const struct d_action *d_action_route(const char *method, const char *path,
     int percontest, int *sub);
+int d_allowed(struct desk *d, const struct d_action *a, struct d_req *rq,
+    struct d_err *e);
 int d_exec(struct desk *d, struct d_req *rq, struct d_out *out,
     struct d_err *e);
 json_t *d_states(struct desk *d, const struct d_out *out);

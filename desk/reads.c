@@ -369,6 +369,50 @@ contest_read(struct desk *d, struct d_http *h, const struct d_user *u,
 	return 0;
 }
 
+/* S-19's data: progress without candidate figures before the
+ * declaration (unless the plan shows released provisional totals). */
+static json_t *
+board(struct desk *d)
+{
+	json_t *cs = json_array();
+
+	for (int c = 0; c < d->ncs; c++) {
+		const struct d_contest *k = &d->cs[c];
+		int exp = 0, rec = 0, ver = 0, open = 0;
+		long long vt = d_verified_contest(d, c), papers, pct;
+		json_t *res = json_null();
+
+		for (int b = 0; b < d->nboxes; b++)
+			for (int p = 0; p < d->boxes[b].npolls; p++)
+				if (d->boxes[b].polls[p].contest == c) {
+					exp++;
+					rec += d->boxes[b].received;
+					ver += d->boxes[b].polls[p].decided;
+				}
+		for (int i = 0; i < d->nbs; i++)
+			open += d->bs[i].contest == c && d->bs[i].kind == 'd' &&
+			    !d->bs[i].decided && !d->bs[i].withdrawn &&
+			    d->bs[i].round == k->round;
+		papers = k->round ? d_papers_area(d, c, k->round, -1, 1) : 0;
+		pct = vt ? (papers * 1000 / vt + 5) / 10 : 0;
+		if (k->state >= S_DECLARED)
+			res = decl_public(d, c);
+		else if (k->prov && strcmp(k->show, "provisional") == 0)
+			res = json_deep_copy(k->prov);
+		json_array_append_new(cs, json_pack("{s:s, s:s, s:s, s:b, s:i,"
+		    " s:i, s:i, s:I, s:I, s:i, s:b, s:o}", "id", k->id, "name",
+		    k->name, "state", d_state_name(k->state), "suspended",
+		    k->suspended, "boxes_expected", exp, "boxes_received", rec,
+		    "boxes_verified", ver, "papers_to_count", (json_int_t)(
+		    k->state >= S_VERIFIED ? vt : 0), "progress_percent",
+		    (json_int_t)pct, "doubtful_queue", open, "recount",
+		    k->pending != 0, "result", res));
+	}
+	return json_pack("{s:O, s:{s:I, s:s}, s:o}", "election",
+	    json_object_get(d->election, "name"), "checkpoint", "seq",
+	    (json_int_t)d->seq, "hash", d->last_hash, "contests", cs);
+}
+
 static int
 role_is(const struct d_user *u, const char *roles)
 {
@@ -514,6 +558,11 @@ d_api_read(struct desk *d, struct d_http *h, const struct d_user *u,
 	if (strncmp(path, "entries/", 8) == 0) {
 		entry_read(d, h, u, path + 8);
 		return 0;
+	}
+	if (strcmp(path, "board") == 0) {
+		if (role_is(u, " admin auditor "))
+			return forbidden(h);
+		return give(h, 200, board(d));
 	}
 	if (strcmp(path, "export") == 0) {
 		export_read(d, h, u);

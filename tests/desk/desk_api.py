@@ -385,6 +385,11 @@ def stage2(ro, mgr, sup, c1, c2):
 def result(ro, mgr, sup, c1, last, agent):
     st, js, _ = call("GET", "public/results")
     check(st == 200 and js["contests"] == [], "public results empty")
+    st, js, _ = call("GET", "board", token=agent)
+    b = js["contests"][0] if st == 200 else {}
+    check(b.get("boxes_verified") == 4 and b.get("result") is None and
+          b.get("papers_to_count") == 1000 and
+          "candidates" not in json.dumps(b), "board without figures")
     st, _, _ = call("GET", "public/results/mayor")
     check(st == 404, "public result 404 before the declaration")
     st, _, _ = call("GET", C + "provisional", token=agent)
@@ -405,6 +410,8 @@ def result(ro, mgr, sup, c1, last, agent):
     st, js, _ = call("GET", C + "provisional", token=agent)
     check(st == 200 and js["version"] == 1, "agent sees the release")
     post(c1, C + "declaration", {"version": 1}, 403, why="role")
+    st, js, _ = call("POST", C + "declaration", None, c1)
+    check(st == 403, "a clerk's declaration is 403 before the body is read")
     post(ro, C + "declaration", {"version": 1}, 409, rule="§2.2",
          what="declare before ready")
     post(ro, C + "ready", {"version": 1, "note": "no request"})
