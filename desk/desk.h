@@ -174,6 +174,7 @@ struct d_req {
 	json_t *body;
 	int sub;		/* number from the path (round R, entry N) */
 	int reauth_ok;		/* re-authenticated within 5 minutes */
+	const char *paper_time;	/* a back-filled entry's time on paper */
 };
 
 /* What an action gives back: the journal's data and the answer's extra

@@ -27,10 +27,14 @@ d_event_line(struct desk *d, const struct d_req *rq, const struct d_out *out,
     const char *idem, json_t *states)
 {
 	json_t *ev = json_object();
+	const char *pt;
 
 	json_object_set_new(ev, "action", json_string(rq->action));
 	json_object_set_new(ev, "at", json_string(rq->at));
-	json_object_set_new(ev, "backfilled", json_false());
+	pt = rq->paper_time;
+	if (!pt && json_is_string(json_object_get(rq->body, "paper_time")))
+		pt = json_string_value(json_object_get(rq->body, "paper_time"));
+	json_object_set_new(ev, "backfilled", json_boolean(pt != NULL));
 	json_object_set_new(ev, "contest", rq->contest >= 0 ?
 	    json_string(d->cs[rq->contest].id) : json_null());
 	json_object_set(ev, "data", out->data);
@@ -38,7 +42,7 @@ d_event_line(struct desk *d, const struct d_req *rq, const struct d_out *out,
 	json_object_set_new(ev, "entry", json_integer(rq->entry));
 	json_object_set_new(ev, "idem", jstr(idem));
 	json_object_set_new(ev, "ip", jstr(rq->ip));
-	json_object_set_new(ev, "paper_time", json_null());
+	json_object_set_new(ev, "paper_time", jstr(pt));
 	json_object_set_new(ev, "reason_code", jstr(out->reason_code));
 	json_object_set_new(ev, "reason_text", jstr(out->reason_text));
 	json_object_set_new(ev, "role", jstr(rq->user ? rq->user->role :

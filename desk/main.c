@@ -419,72 +419,203 @@ cmd_export(const char *db, const char *out)
 }
 
 
-/* Import (store) or verify (db NULL) a journal, line by line. */
+/* A paper line (§10): that user's API call now, flagged back-filled,
+ * on the device "import"; stored when store. */
+static int
+paper_line(struct desk *d, json_t *ev, int store, char *err, size_t n)
+{
+	static const char *const ok[] = { "action", "contest", "user", "data",
+		"paper_time", "idem", "supersedes", "reason_code",
+		"reason_text", NULL };
+	const char *act = json_string_value(json_object_get(ev, "action"));
+	const char *cid = json_string_value(json_object_get(ev, "contest"));
+	const char *un = json_string_value(json_object_get(ev, "user"));
+	const char *pt = json_string_value(json_object_get(ev, "paper_time"));
+	const char *idem = json_string_value(json_object_get(ev, "idem"));
+	const struct d_action *a = act ? d_action_find(act) : NULL;
+	struct d_req rq;
+	struct d_out out;
+	struct d_err e;
+	char at[40], key[40], hash[65], *line = NULL;
+	json_t *line_ev;
+	int rc;
+
+	memset(&rq, 0, sizeof rq);
+	memset(&e, 0, sizeof e);
+	if (d_body_keys(ev, ok, &e) || !a || !un || !pt ||
+	    !json_is_object(json_object_get(ev, "data"))) {
+		snprintf(err, n, "paper line: %s", e.msg[0] ? e.msg :
+		    "action, user, data and paper_time are required");
+		return -1;
+	}
+	d_now(at, sizeof at);
+	rq.action = a->name;
+	rq.contest = cid ? d_contest_find(d, cid) : -1;
+	rq.user = d_user_find(d, un);
+	rq.device = "import";
+	rq.at = at;
+	rq.entry = d->entries + 1;
+	rq.body = json_object_get(ev, "data");
+	rq.paper_time = pt;
+	rq.reauth_ok = 1;
+	if ((cid && rq.contest < 0) || !rq.user) {
+		snprintf(err, n, "paper line: unknown contest or user");
+		return -1;
+	}
+	if (d_exec(d, &rq, &out, &e)) {
+		snprintf(err, n, "entry %lld (%s): %s", rq.entry, act, e.msg);
+		return -1;
+	}
+	snprintf(key, sizeof key, "%s", idem ? idem : "");
+	if (!idem)
+		snprintf(key, sizeof key, "paper-%lld", rq.entry);
+	line_ev = d_event_line(d, &rq, &out, key, d_states(d, &out));
+	rc = d_seal(d, line_ev, &line, hash);
+	if (rc == 0 && store)
+		rc = d_commit(d, line, d->seq + 1, rq.entry, act, hash, NULL,
+		    NULL, NULL, NULL);
+	else if (rc == 0) {
+		d->seq++;
+		snprintf(d->last_hash, sizeof d->last_hash, "%s", hash);
+	}
+	if (rc == 0)
+		d->entries = rq.entry;
+	else
+		snprintf(err, n, "entry %lld (%s): cannot write", rq.entry, act);
+	free(line);
+	json_decref(line_ev);
+	d_out_clear(&out);
+	return rc ? -1 : 0;
+}
+
+/* A sealed line the book holds already (seq <= its last): the same
+ * hash, skipped. */
+static int
+held_line(struct desk *d, const json_t *ev, char *err, size_t n)
+{
+	long long seq = json_integer_value(json_object_get(ev, "seq"));
+	const char *h = json_string_value(json_object_get(ev, "hash"));
+	sqlite3_stmt *st;
+	int same = 0;
+
+	if (sqlite3_prepare_v2(d->db, "SELECT hash FROM event WHERE seq = ?",
+	    -1, &st, NULL) == SQLITE_OK) {
+		sqlite3_bind_int64(st, 1, seq);
+		same = sqlite3_step(st) == SQLITE_ROW && h &&
+		    strcmp((const char *)sqlite3_column_text(st, 0), h) == 0;
+		sqlite3_finalize(st);
+	}
+	if (!same)
+		snprintf(err, n, "chain broken: the book's seq %lld differs",
+		    seq);
+	return same ? 0 : -1;
+}
+
+/* Open what a journal goes into: a new book from its header, the
+ * existing book, or (db NULL, verify) memory only. 0 or an exit code. */
+static int
+journal_target(struct desk *d, const char *db, const json_t *hd,
+    const char *file, int *existing)
+{
+	char err[600];
+	json_t *plan = json_deep_copy(json_object_get(hd, "plan"));
+	const char *gen = json_string_value(json_object_get(hd, "genesis"));
+	const char *sha = json_string_value(json_object_get(hd,
+	    "plan_sha256"));
+	int rc;
+
+	*existing = db && access(db, F_OK) == 0;
+	if (*existing) {
+		json_decref(plan);
+		if ((rc = open_book(d, db, 1)))
+			return rc == 5 ? 1 : rc;
+		if (hd && (!gen || !sha || strcmp(gen, d->genesis) ||
+		    strcmp(sha, d->plan_sha))) {
+			fprintf(stderr, "teller-desk: %s:1: the header is not"
+			    " this book's (genesis or plan)\n", file);
+			return 1;
+		}
+	} else if (!hd || !plan || !gen || !sha) {
+		fprintf(stderr, "teller-desk: %s:1: no journal header\n", file);
+		json_decref(plan);
+		return 1;
+	} else if (db) {
+		rc = create_book(d, db, plan, sha, gen, err, sizeof err);
+		if (rc) {
+			fprintf(stderr, "teller-desk: %s\n", err);
+			if (!d->plan)
+				json_decref(plan);
+			return rc;
+		}
+	} else {
+		d->plan = plan;
+		snprintf(d->genesis, sizeof d->genesis, "%s", gen);
+		snprintf(d->last_hash, sizeof d->last_hash, "%s", gen);
+		if (d_model_config(d, plan, err, sizeof err))
+			return 1;
+	}
+	if (db)
+		sqlite3_exec(d->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+	return 0;
+}
+
+/* Import (store) or verify (db NULL) a journal, line by line; all or
+ * nothing. */
 static int
 run_journal(const char *db, const char *file, char *text)
 {
 	struct desk d;
 	char *save = NULL, *ln, err[600];
-	json_t *hd, *plan;
-	json_error_t je;
-	int lineno = 1, rc = 0;
+	json_t *hd;
+	int lineno = 1, rc, existing, paper = 0;
 
 	memset(&d, 0, sizeof d);
 	ln = strtok_r(text, "\n", &save);
-	hd = ln ? json_loads(ln, 0, &je) : NULL;
-	plan = json_deep_copy(json_object_get(hd, "plan"));
-	if (!hd || !plan || !json_is_string(json_object_get(hd, "genesis")) ||
-	    !json_is_string(json_object_get(hd, "plan_sha256"))) {
-		fprintf(stderr, "teller-desk: %s:1: no journal header\n", file);
+	hd = ln ? json_loads(ln, 0, NULL) : NULL;
+	if (hd && !json_is_string(json_object_get(hd, "format"))) {
 		json_decref(hd);
-		json_decref(plan);
-		return 1;
-	}
-	if (db) {
-		rc = create_book(&d, db, plan, json_string_value(
-		    json_object_get(hd, "plan_sha256")), json_string_value(
-		    json_object_get(hd, "genesis")), err, sizeof err);
-		if (rc) {
-			fprintf(stderr, "teller-desk: %s\n", err);
-			json_decref(hd);
-			if (!d.plan)
-				json_decref(plan);
-			d_close(&d);
-			return rc;
-		}
-		sqlite3_exec(d.db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
-	} else {
-		d.plan = plan;
-		snprintf(d.genesis, sizeof d.genesis, "%s", json_string_value(
-		    json_object_get(hd, "genesis")));
-		snprintf(d.last_hash, sizeof d.last_hash, "%s", d.genesis);
-		if (d_model_config(&d, plan, err, sizeof err))
-			rc = 1;
-	}
+		hd = NULL;	/* no header: the first line is an event */
+	} else
+		ln = strtok_r(NULL, "\n", &save), lineno++;
+	rc = journal_target(&d, db, hd, file, &existing);
 	json_decref(hd);
-	while (rc == 0 && (ln = strtok_r(NULL, "\n", &save))) {
-		json_t *ev = json_loads(ln, 0, &je);
+	for (; rc == 0 && ln; ln = strtok_r(NULL, "\n", &save), lineno++) {
+		json_t *ev = json_loads(ln, 0, NULL);
+		int sealed = ev && json_object_get(ev, "seq") != NULL;
+		long long seq = json_integer_value(json_object_get(ev, "seq"));
+		int bad;
 
-		lineno++;
-		if (!ev || d_replay_line(&d, ev, db != NULL, ln, err,
-		    sizeof err)) {
+		if (!ev)
+			bad = snprintf(err, sizeof err, "not JSON") > 0;
+		else if (sealed && paper)
+			bad = snprintf(err, sizeof err, "a sealed line after"
+			    " a paper line") > 0;
+		else if (sealed && existing && seq <= d.seq && seq > 0)
+			bad = held_line(&d, ev, err, sizeof err);
+		else if (sealed)
+			bad = d_replay_line(&d, ev, db != NULL, ln, err,
+			    sizeof err);
+		else
+			bad = (paper = 1, paper_line(&d, ev, db != NULL, err,
+			    sizeof err));
+		if (bad) {
 			fprintf(stderr, "teller-desk: %s:%d: seq %lld: %s\n",
-			    file, lineno, d.seq + 1, ev ? err : "not JSON");
+			    file, lineno, d.seq + 1, err);
 			rc = db ? 1 : 5;
 		}
 		json_decref(ev);
 	}
-	if (db) {
+	if (db && d.db) {
 		sqlite3_exec(d.db, rc ? "ROLLBACK" : "COMMIT", NULL, NULL,
 		    NULL);
 		if (!rc)
-			sqlite3_exec(d.db, "INSERT INTO user(username, pw_hash)"
-			    " SELECT value ->> 'username', NULL FROM"
+			sqlite3_exec(d.db, "INSERT OR IGNORE INTO user(username,"
+			    " pw_hash) SELECT value ->> 'username', NULL FROM"
 			    " json_each((SELECT value FROM meta WHERE key ="
 			    " 'plan') -> 'users')", NULL, NULL, NULL);
 	}
 	d_close(&d);
-	if (rc && db)
+	if (rc && db && !existing)
 		unlink_book(db);
 	return rc;
 }

@@ -453,6 +453,36 @@ def journal_checks():
     check(out == open(j1, "rb").read(), "export -> import byte-identical")
     check(subprocess.run([DESK, "verify", j1]).returncode == 0,
           "verify journal")
+    # S14/J4 in small: paper lines appended to a book, back-filled.
+    pl = os.path.join(tmp, "paper.jsonl")
+    open(pl, "w").write(json.dumps({
+        "action": "announcement.make", "contest": None, "user": "mgr",
+        "data": {"code": "A6", "text": "the desk was down 20 minutes"},
+        "paper_time": "2026-05-08T01:10:00Z"}) + "\n")
+    r = subprocess.run([DESK, "import", db2, pl], capture_output=True,
+                       text=True)
+    check(r.returncode == 0, "paper line imported: " + r.stderr)
+    last = json.loads(subprocess.run([DESK, "export", db2],
+                      capture_output=True, text=True).stdout
+                      .splitlines()[-1])
+    check(last["backfilled"] is True and last["device"] == "import" and
+          last["paper_time"] == "2026-05-08T01:10:00Z" and
+          last["user"] == "mgr", "back-filled entry: %s" % last)
+    n_before = len(subprocess.run([DESK, "export", db2],
+                   capture_output=True).stdout.splitlines())
+    open(pl, "w").write(json.dumps({
+        "action": "bundle.add", "contest": "mayor", "user": "clerk1",
+        "data": bundle("p-1", 1, 1, 5), "paper_time": "2026-05-08T01:00:00Z"})
+        + "\n")
+    r = subprocess.run([DESK, "import", db2, pl], capture_output=True,
+                       text=True)
+    n_after = len(subprocess.run([DESK, "export", db2],
+                  capture_output=True).stdout.splitlines())
+    check(r.returncode == 1 and "I16" in r.stderr and n_after == n_before,
+          "a paper line breaking I16: refused, nothing written (%s)" %
+          r.stderr.strip())
+    check(subprocess.run([DESK, "verify", db2]).returncode == 0,
+          "verify after paper lines")
     ev = json.loads(open(j1).read().splitlines()[20])
     cp = "%d:%s" % (ev["seq"], ev["hash"][:16])
     check(subprocess.run([DESK, "verify", DB, "--checkpoint", cp])
