@@ -453,6 +453,10 @@ def journal_checks():
     check(out == open(j1, "rb").read(), "export -> import byte-identical")
     check(subprocess.run([DESK, "verify", j1]).returncode == 0,
           "verify journal")
+    text = open(j1).read()
+    check("correct-horse-battery-1" not in text and DEVICE not in text and
+          '"token"' not in text and '"password"' not in text,
+          "J5: no password or token in the journal")
     # S14/J4 in small: paper lines appended to a book, back-filled.
     pl = os.path.join(tmp, "paper.jsonl")
     open(pl, "w").write(json.dumps({
@@ -805,6 +809,45 @@ def block_count():
           "verify block book")
 
 
+def sv_majority():
+    """SV with a majority at the first stage: STAGE1_DONE, no second
+    stage (409), the provisional result straight away."""
+    global SRV
+    db = os.path.join(tmp, "majority.db")
+    subprocess.run([DESK, "init", db, "--plan", PLAN], capture_output=True)
+    keep, SRV = SRV, Server(db)
+    SRV.start()
+    ro = login("ro", "correct-horse-battery-1", DEVICE)
+    mgr = login("mgr", "mgr-password-long-1", DEVICE)
+    rcpt = login("rcpt", "rcpt-password-long-1")
+    sup = login("sup1", "sup1-password-long-1")
+    c1 = login("clerk1", "clerk1-password-long")
+    c2 = login("clerk2", "clerk2-password-long")
+    verification(ro, mgr, sup, c1, c2, rcpt)
+    n = 0
+    for cand, total in ((1, 600), (2, 200), (3, 100), (4, 100)):
+        while total:
+            n += 1
+            p = min(25, total)
+            post(c1, C + "bundles", bundle("m-%d" % n, 1, cand, p))
+            total -= p
+    post(sup, C + "sheets/close", {"round": 1, "area": "main", "table": 1,
+                                   "stage": 1})
+    js, _ = post(mgr, "contests/mayor/rounds/1/close", {"stage": 1})
+    check(js and js["states"]["mayor"] == "STAGE1_DONE", "STAGE1_DONE")
+    post(ro, C + "stage2", {"notice": "-"}, 409, rule="I14",
+         what="no second stage after a majority")
+    st, js, _ = call("GET", C + "stage1", token=ro)
+    check(js.get("majority") == 1, "F13 majority: %s" % js)
+    js, _ = post(ro, C + "provisional", {"present": []})
+    p = js and js.get("provisional")
+    check(p and p["elected"] == [1] and p["candidates"][0]["first"] == 600
+          and p["candidates"][0]["second"] is None,
+          "elected on first preferences: %s" % json.dumps(p)[:300])
+    SRV.stop()
+    SRV = keep
+
+
 def main():
     try:
         plan_errors()
@@ -847,6 +890,7 @@ def main():
         disk_full()
         fptp_lot()
         block_count()
+        sv_majority()
     finally:
         if SRV.proc and SRV.proc.poll() is None:
             SRV.proc.kill()
