@@ -88,6 +88,22 @@ session_user(struct desk *d, const char *auth, char th[65],
 	return u;
 }
 
+static long long
+session_expiry(struct desk *d, const char *th)
+{
+	sqlite3_stmt *st;
+	long long t = 0;
+
+	if (sqlite3_prepare_v2(d->db, "SELECT expires_at FROM session WHERE"
+	    " token_hash = ?", -1, &st, NULL) != SQLITE_OK)
+		return 0;
+	sqlite3_bind_text(st, 1, th, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		t = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return t;
+}
+
 static int
 must_change(struct desk *d, const char *user)
 {
@@ -679,11 +695,12 @@ d_api(struct desk *d, struct d_http *h)
 	    strcmp(path, "password") == 0 && body)
 		password(d, h, u, body);
 	else if (strcmp(path, "session") == 0) {
-		char until[40];
+		char until[40], exp[40];
 
 		iso(reauth + 300, until, sizeof until);
-		answer(h, 200, json_pack("{s:o, s:n, s:s, s:n}", "user",
-		    user_obj(d, u), "expires_at", "reauth_until", until,
+		iso(session_expiry(d, th), exp, sizeof exp);
+		answer(h, 200, json_pack("{s:o, s:s, s:s, s:n}", "user",
+		    user_obj(d, u), "expires_at", exp, "reauth_until", until,
 		    "csrf"));
 	} else if (must_change(d, u->username)) {
 		struct d_err e;

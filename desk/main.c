@@ -270,7 +270,7 @@ cmd_init(const char *db, const char *planf)
 {
 	struct desk d;
 	size_t len;
-	char *text = read_file(planf, &len), err[600], sha[65], gen[65];
+	char *text = read_file(planf, &len), err[600] = "", sha[65], gen[65];
 	unsigned char h[32];
 	json_t *full, *plan;
 	int rc;

@@ -397,6 +397,60 @@ user(struct pc *c, const json_t *x, int *ros)
 	return 0;
 }
 
+/* The members of the smaller arrays: places, stations, tables, devices,
+ * agents, delegations (their references are checked by the entries
+ * init makes from them). */
+static int
+others(struct pc *c, const json_t *p)
+{
+	static const char *const pk[] = { "id", "name", NULL };
+	static const char *const sk[] = { "code", "name", "place", NULL };
+	static const char *const tk[] = { "number", "name", NULL };
+	static const char *const dk[] = { "name", "token", "roles", NULL };
+	static const char *const ak[] = { "id", "contest", "candidate",
+		"capacity", "name", "may_require_recount", "notified_at",
+		NULL };
+	static const char *const gk[] = { "dro", "powers", "contests",
+		"instrument_ref", NULL };
+	static const struct {
+		const char *name;
+		const char *const *keys;
+	} arrs[] = { { "places", pk }, { "stations", sk }, { "tables", tk },
+		{ "devices", dk }, { "agents", ak }, { "delegations", gk } };
+
+	for (size_t k = 0; k < sizeof arrs / sizeof *arrs; k++) {
+		const json_t *a = json_object_get(p, arrs[k].name);
+
+		if (arr(c, p, arrs[k].name, 0))
+			return -1;
+		for (size_t i = 0; i < json_array_size(a); i++) {
+			const json_t *x = json_array_get(a, i);
+
+			push(c, arrs[k].name, -1);
+			push(c, NULL, (long)i);
+			if (keys(c, x, arrs[k].keys))
+				return -1;
+			if (strcmp(arrs[k].name, "tables") == 0 &&
+			    num(c, x, "number", 1, 1, 999))
+				return -1;
+			if (strcmp(arrs[k].name, "devices") == 0) {
+				const json_t *t = json_object_get(x, "token");
+
+				if (!json_is_string(t) || strlen(
+				    json_string_value(t)) != 64 ||
+				    strspn(json_string_value(t),
+				    "0123456789abcdefABCDEF") != 64)
+					return perr(c, t ? "token" : NULL,
+					    "a device token is 64 hex digits");
+				if (arr(c, x, "roles", 1))
+					return -1;
+			}
+			c->depth -= 2;
+		}
+	}
+	return 0;
+}
+
 /* One piece: the plan's top-level members in their order. */
 static int
 check(struct pc *c, const json_t *p)
@@ -452,7 +506,7 @@ check(struct pc *c, const json_t *p)
 	}
 	if (ros != 1)
 		return perr(c, "users", "exactly one user has the role ro");
-	return 0;
+	return others(c, p);
 }
 
 /* Parse and check the plan; NULL with a message "FILE:LINE:COL: what"

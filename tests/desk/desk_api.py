@@ -866,6 +866,11 @@ def main():
         check(st == 401 and js["error"]["code"] == "unauthenticated", "401")
         ro = login("ro", "correct-horse-battery-1", DEVICE)
         mgr = login("mgr", "mgr-password-long-1", DEVICE)
+        st, js, _ = call("GET", "session", token=ro)
+        check(st == 200 and js["user"]["role"] == "ro" and
+              js["expires_at"].endswith("Z") and js["csrf"] is None and
+              js["user"]["powers"]["mayor"][0] == "verify_approve",
+              "GET session: %s" % js)
         st, _, _ = call("POST", "login", {"username": "mgr",
                                           "password": "mgr-password-long-1"})
         check(st == 403, "manager without an enrolled device: 403")
