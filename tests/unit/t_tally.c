@@ -13,6 +13,7 @@
 
 #include "harness.h"
 #include "teller.h"
+#include "oom.h"
 
 #define MAXC 16
 
@@ -819,6 +820,57 @@ test_tally_refused(void)
 #undef FRESH
 }
 
+static int
+discard(void *ud, const char *p, size_t n)
+{
+	(void)ud;
+	(void)p;
+	(void)n;
+	return 0;
+}
+
+/* A whole tally count with a second stage, a lot and both reports. */
+static int
+oom_tally(teller_ctx *ctx, void *arg)
+{
+	static const size_t tied[2] = { 0, 1 };
+	teller_result *r;
+	teller_tally *t;
+	int rc;
+
+	(void)arg;
+	if ((t = teller_tally_new(ctx, "sv", 1, 4)) == NULL)
+		return teller_errcode(ctx);
+	if ((rc = teller_tally_set_title(t, "Mayor")) != TELLER_OK ||
+	    (rc = teller_tally_set_candidate(t, 0, "Ann", "Red")) != 0 ||
+	    (rc = teller_tally_set_candidate(t, 1, "Bob", NULL)) != 0 ||
+	    (rc = teller_tally_set_votes(t, 0, 40)) != TELLER_OK ||
+	    (rc = teller_tally_set_votes(t, 1, 40)) != TELLER_OK ||
+	    (rc = teller_tally_set_votes(t, 2, 20)) != TELLER_OK ||
+	    (rc = teller_tally_set_rejected(t, "mer2007-sv", "unmarked",
+	    3)) != TELLER_OK ||
+	    (rc = teller_tally_set_transfer(t, 2, 0, 5)) != TELLER_OK ||
+	    (rc = teller_tally_set_transfer(t, 2, 1, 5)) != TELLER_OK ||
+	    (rc = teller_tally_set_nontransferable(t, 2,
+	    TELLER_NT_NO_SECOND_PREFERENCE, 10)) != TELLER_OK ||
+	    (rc = teller_tally_add_lot(t, tied, 2, 1)) != TELLER_OK ||
+	    (rc = teller_tally_count(t, &r)) != TELLER_OK ||
+	    (rc = teller_report(ctx, r, TELLER_REP_TEXT, discard, NULL)) !=
+	    TELLER_OK)
+		return rc;
+	return teller_report(ctx, r, TELLER_REP_JSON, discard, NULL);
+}
+
+/* Every allocation of a tally count may fail: ENOMEM, nothing leaked. */
+static void
+test_tally_oom(void)
+{
+	if (oom_enabled())
+		oom_loop("tally", oom_tally, NULL);
+	else
+		CHECK_INT(oom_run_fn(oom_tally, NULL, 0, NULL), TELLER_OK);
+}
+
 int
 main(void)
 {
@@ -827,5 +879,6 @@ main(void)
 	test_tally_lot_needed();
 	test_tally_sv_stage1();
 	test_tally_refused();
+	test_tally_oom();
 	return h_done();
 }
