@@ -484,7 +484,8 @@ a_rc_decide(struct desk *d, struct d_req *rq, struct d_out *out,
 	int r;
 
 	if (d_body_keys(rq->body, keys, e) ||
-	    (r = d_get_int(rq->body, "request", 0, 1, 1LL << 40, &req, e)) < 0 ||
+	    (r = d_get_int(rq->body, "request", 0, 1, 1LL << 40, &req,
+	    e)) < 0 ||
 	    d_get_str(rq->body, "decision", 1, 32, &dec, e) < 0 ||
 	    d_get_str(rq->body, "scope", 0, 32, &scope, e) < 0 ||
 	    d_get_str(rq->body, "reason", 1, 2000, &reason, e) < 0)

@@ -143,6 +143,27 @@ add_fig(struct desk *d, struct d_req *rq, struct d_vpoll *p, int kind,
 	return 0;
 }
 
+/* A warning (§9.1) not in the body's "acknowledge": 409
+ * unacknowledged_warning; an acknowledged one goes with the entry. */
+static int
+warn(const json_t *body, struct d_out *out, const char *w, struct d_err *e,
+    const char *what)
+{
+	const json_t *a = json_object_get(body, "acknowledge");
+
+	for (size_t i = 0; i < json_array_size(a); i++)
+		if (json_is_string(json_array_get(a, i)) && strcmp(w,
+		    json_string_value(json_array_get(a, i))) == 0) {
+			if (!out->warnings)
+				out->warnings = json_array();
+			json_array_append_new(out->warnings, json_string(w));
+			return 0;
+		}
+	d_fail(e, 409, "unacknowledged_warning", NULL, "%s: %s", w, what);
+	e->details = json_pack("{s:[s]}", "warnings", w);
+	return -1;
+}
+
 static const char *
 fig_status(const struct d_vpoll *p, int kind, int attempt)
 {
@@ -150,6 +171,24 @@ fig_status(const struct d_vpoll *p, int kind, int attempt)
 	int s = effective(p, kind, attempt, &v);
 
 	return s == 1 ? "agreed" : s == 0 ? "awaiting_second" : "different";
+}
+
+/* I3: issued_to_station = to voters + unused + spoilt + tendered, when
+ * those heads are entered. */
+static int
+bpa_arith(const json_t *b)
+{
+	const json_t *st = json_object_get(b, "issued_to_station");
+	long long sum = json_integer_value(json_object_get(b,
+	    "issued_to_voters"));
+	static const char *const heads[] = { "unused", "spoilt", "tendered",
+		NULL };
+
+	if (!json_is_integer(st))
+		return 0;
+	for (int i = 0; heads[i]; i++)
+		sum += json_integer_value(json_object_get(b, heads[i]));
+	return sum != json_integer_value(st);
 }
 
 int
@@ -172,9 +211,16 @@ a_bpa(struct desk *d, struct d_req *rq, struct d_out *out, struct d_err *e)
 	if (p->decided)
 		return d_fail(e, 409, "wrong_state", "§2.3",
 		    "box %s is verified already", d->boxes[b].code);
-	if (entering(d, rq, &d->boxes[b], e) ||
-	    add_fig(d, rq, p, 0, 0, v, &no, e))
+	if (entering(d, rq, &d->boxes[b], e))
 		return -1;
+	if (bpa_arith(rq->body) && warn(rq->body, out, "bpa_arithmetic", e,
+	    "I3: issued to the station is not the sum of the heads"))
+		return -1;
+	if (add_fig(d, rq, p, 0, 0, v, &no, e)) {
+		json_decref(out->warnings);
+		out->warnings = NULL;
+		return -1;
+	}
 	out->data = d_norm(rq->body, keys);
 	json_object_set_new(out->data, "entry_no", json_integer(no));
 	out->answer = json_pack("{s:i, s:s}", "entry_no", no, "status",
@@ -210,9 +256,18 @@ a_count(struct desk *d, struct d_req *rq, struct d_out *out,
 			    " or RECOUNTING, the count before it agreed",
 			    at, d->boxes[b].code);
 	}
-	if (entering(d, rq, &d->boxes[b], e) ||
-	    add_fig(d, rq, p, 1, (int)at, v, &no, e))
+	if (entering(d, rq, &d->boxes[b], e))
 		return -1;
+	/* variance_large: |counted - BPA| above 2 % of the agreed BPA. */
+	if (effective(p, 0, 0, &bpa) == 1 && llabs(v - bpa) * 50 > bpa &&
+	    warn(rq->body, out, "variance_large", e, "the count differs from"
+	    " the BPA by more than 2 %"))
+		return -1;
+	if (add_fig(d, rq, p, 1, (int)at, v, &no, e)) {
+		json_decref(out->warnings);
+		out->warnings = NULL;
+		return -1;
+	}
 	if (at > p->recounts && effective(p, 1, (int)at, &prev) == 1)
 		p->recounts = (int)at;
 	if (at == 0 && effective(p, 1, 0, &prev) == 1)
@@ -425,7 +480,8 @@ d_statement(struct desk *d, int c)
 				bpa = 0;
 			for (size_t k = 0; d->boxes[i].station &&
 			    k < json_array_size(d->stations); k++) {
-				const json_t *x = json_array_get(d->stations, k);
+				const json_t *x = json_array_get(d->stations,
+				    k);
 
 				if (strcmp(json_string_value(json_object_get(x,
 				    "code")), d->boxes[i].station) == 0)

@@ -283,8 +283,7 @@ login(struct desk *d, struct d_http *h, json_t *b)
 	if (d_body_keys(b, keys, &e) ||
 	    d_get_str(b, "username", 1, 64, &un, &e) < 0 ||
 	    d_get_str(b, "password", 1, 1024, &pw, &e) < 0 ||
-	    d_get_str(b, "device", 0, 64, &dev, &e) < 0)
-		{
+	    d_get_str(b, "device", 0, 64, &dev, &e) < 0) {
 		error(h, &e);
 		return;
 	}
@@ -300,11 +299,9 @@ login(struct desk *d, struct d_http *h, json_t *b)
 		thr_fail("ip", h->ip);
 		d_log_event(d, "session.login_failed", NULL, NULL, h->ip,
 		    json_pack("{s:s}", "username", un));
-		{
 		fail(h, 401, "bad_credentials",
 		    "wrong username or password");
 		return;
-	}
 	}
 	free(hash);
 	if (thr_find("u", un, 0))
@@ -313,10 +310,8 @@ login(struct desk *d, struct d_http *h, json_t *b)
 		d_fail(&e, 403, "forbidden", "§6.2", "a %s logs in from an"
 		    " enrolled device only", u->role);
 		snprintf(e.why, sizeof e.why, "device");
-		{
 		error(h, &e);
 		return;
-	}
 	}
 	randombytes_buf(raw, sizeof raw);
 	sodium_bin2base64(tok, sizeof tok, raw, sizeof raw,
@@ -355,16 +350,14 @@ do_reauth(struct desk *d, struct d_http *h, const struct d_user *u,
 
 	memset(&e, 0, sizeof e);
 	if (d_body_keys(b, keys, &e) ||
-	    d_get_str(b, "password", 1, 1024, &pw, &e) < 0)
-		{
+	    d_get_str(b, "password", 1, 1024, &pw, &e) < 0) {
 		error(h, &e);
 		return;
 	}
 	hash = pw_hash_of(d, u->username);
 	ok = d_pw_check(hash, pw);
 	free(hash);
-	if (!ok)
-		{
+	if (!ok) {
 		fail(h, 401, "bad_credentials", "wrong password");
 		return;
 	}
@@ -389,27 +382,23 @@ password(struct desk *d, struct d_http *h, const struct d_user *u,
 	memset(&e, 0, sizeof e);
 	if (d_body_keys(b, keys, &e) ||
 	    d_get_str(b, "old", 1, 1024, &o, &e) < 0 ||
-	    d_get_str(b, "new", 1, 1024, &n, &e) < 0)
-		{
+	    d_get_str(b, "new", 1, 1024, &n, &e) < 0) {
 		error(h, &e);
 		return;
 	}
 	hash = pw_hash_of(d, u->username);
 	ok = d_pw_check(hash, o);
 	free(hash);
-	if (!ok)
-		{
+	if (!ok) {
 		fail(h, 401, "bad_credentials", "wrong password");
 		return;
 	}
-	if (strlen(n) < 12)
-		{
+	if (strlen(n) < 12) {
 		fail(h, 400, "bad_request",
-		    "a password has at least 12 characters");
+		"a password has at least 12 characters");
 		return;
 	}
-	if (d_pw_hash(n, u->role, nh))
-		{
+	if (d_pw_hash(n, u->role, nh)) {
 		fail(h, 503, "read_only", "cannot hash");
 		return;
 	}
@@ -485,10 +474,8 @@ write_entry(struct desk *d, struct d_http *h, struct d_req *rq)
 	memset(&e, 0, sizeof e);
 	if (h->idem && !idem_key_ok(h->idem)) {
 		free(bs);
-		{
 		fail(h, 400, "bad_request", "bad Idempotency-Key");
 		return;
-	}
 	}
 	if (h->idem)
 		snprintf(key, sizeof key, "%s", h->idem);
@@ -502,22 +489,19 @@ write_entry(struct desk *d, struct d_http *h, struct d_req *rq)
 	free(bs);
 	if (idem_lookup(d, h, rq->user->username, key, sha))
 		return;
-	if (d->read_only)
-		{
+	if (d->read_only) {
 		fail(h, 503, "read_only", "the book is read-only");
 		return;
 	}
 	if (d_exec(d, rq, &out, &e)) {
-		json_decref(e.details);
 		if (e.status == 403)
 			d_log_event(d, "request.forbidden", rq->user->username,
 			    rq->user->role, h->ip, json_pack("{s:s, s:s,"
 			    " s:s}", "method", h->method, "path", h->url,
 			    "why", e.why));
-		{
 		error(h, &e);
+		json_decref(e.details);
 		return;
-	}
 	}
 	ev = d_event_line(d, rq, &out, key, d_states(d, &out));
 	rc = d_seal(d, ev, &line, hash);
@@ -541,17 +525,13 @@ write_entry(struct desk *d, struct d_http *h, struct d_req *rq)
 		d_reload(d);
 		if (rc == SQLITE_FULL) {
 			d->read_only = 1;
-			{
 		fail(h, 507, "not_saved", "NOT SAVED \xe2\x80\x94"
 			    " tell the count manager (disk full)");
 		return;
-	}
 		}
-		{
 		fail(h, 503, "read_only", "NOT SAVED: the book could"
 		    " not be written");
 		return;
-	}
 	}
 }
 
@@ -570,50 +550,44 @@ api_write(struct desk *d, struct d_http *h, struct d_user *u,
 		const char *s = strchr(path + 9, '/');
 		char id[40];
 
-		if (!s || (size_t)(s - path - 9) >= sizeof id)
-			{
-		fail(h, 404, "not_found", "no such path");
-		return;
-	}
+		if (!s || (size_t)(s - path - 9) >= sizeof id) {
+			fail(h, 404, "not_found", "no such path");
+			return;
+		}
 		memcpy(id, path + 9, (size_t)(s - path - 9));
 		id[s - path - 9] = 0;
-		if ((c = d_contest_find(d, id)) < 0)
-			{
-		fail(h, 404, "not_found", "no such contest");
-		return;
-	}
+		if ((c = d_contest_find(d, id)) < 0) {
+			fail(h, 404, "not_found", "no such contest");
+			return;
+		}
 		a = d_action_route("POST", s + 1, 1, &sub);
 	} else
 		a = d_action_route("POST", path, 0, &sub);
-	if (!a)
-		{
+	if (!a) {
 		fail(h, 404, "not_found", "no such path");
 		return;
 	}
 	rq.user = u;
 	rq.contest = c;
-	/* What needs no body comes first (§9.1): who may. */
-	{
+	/* What needs no body comes first (§9.1): who may. */ {
 		struct d_err e;
-
+		
 		memset(&e, 0, sizeof e);
 		if (d_allowed(d, a, &rq, &e)) {
-			d_log_event(d, "request.forbidden", u->username,
-			    u->role, h->ip, json_pack("{s:s, s:s, s:s}",
-			    "method", h->method, "path", h->url, "why",
-			    e.why));
-			error(h, &e);
-			return;
+		d_log_event(d, "request.forbidden", u->username,
+		u->role, h->ip, json_pack("{s:s, s:s, s:s}",
+		"method", h->method, "path", h->url, "why",
+		e.why));
+		error(h, &e);
+		return;
 		}
 	}
-	if (!h->ctype || strncmp(h->ctype, "application/json", 16) != 0)
-		{
+	if (!h->ctype || strncmp(h->ctype, "application/json", 16) != 0) {
 		fail(h, 415, "unsupported_media_type",
-		    "a write must be application/json");
+		"a write must be application/json");
 		return;
 	}
-	if (!body)
-		{
+	if (!body) {
 		fail(h, 400, "bad_request", "malformed JSON");
 		return;
 	}
@@ -640,19 +614,18 @@ d_api(struct desk *d, struct d_http *h)
 	long long reauth = 0;
 	char th[65] = "";
 
-	if (strncmp(path, "/api/v1/", 8) != 0)
-		{
+	if (strncmp(path, "/api/v1/", 8) != 0) {
 		fail(h, 404, "not_found", "no such path");
 		return;
 	}
 	path += 8;
-	if (h->blen > 65536)
-		{
+	if (h->blen > 65536) {
 		fail(h, 413, "too_large", "a body is at most 64 KiB");
 		return;
 	}
 	if (h->blen)
-		body = json_loadb(h->body, h->blen, JSON_REJECT_DUPLICATES, &je);
+		body = json_loadb(h->body, h->blen, JSON_REJECT_DUPLICATES,
+		    &je);
 	else if (strcmp(h->method, "POST") == 0)
 		body = json_object();
 	if (strcmp(path, "health") == 0 || strncmp(path, "public/", 7) == 0 ||
@@ -662,21 +635,18 @@ d_api(struct desk *d, struct d_http *h)
 		return;
 	}
 	if (strcmp(path, "login") == 0 && strcmp(h->method, "POST") == 0) {
-		if (!body)
-			{
-		fail(h, 400, "bad_request", "malformed JSON");
-		return;
-	}
+		if (!body) {
+			fail(h, 400, "bad_request", "malformed JSON");
+			return;
+		}
 		login(d, h, body);
 		json_decref(body);
 		return;
 	}
 	if (!(u = session_user(d, h->auth, th, &reauth))) {
 		json_decref(body);
-		{
 		fail(h, 401, "unauthenticated", "log in first");
 		return;
-	}
 	}
 	h->nocache = 1;
 	if (strcmp(h->method, "POST") == 0 && strcmp(path, "logout") == 0) {

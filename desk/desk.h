@@ -100,7 +100,8 @@ struct d_user {
 };
 
 struct d_bundle {		/* a bundle, or a doubtful entry (kind 'd') */
-	int entry, round, area, table, stage, kind;	/* 'c', 'p', 's', 'd' */
+	int entry, round, area, table, stage;
+	int kind;		/* 'c', 'p', 's', 'd' */
 	const char *slip, *user;
 	int cand, source;	/* positions; source for stage 2 */
 	unsigned long long pat;	/* pattern bundle: positions as bits */
@@ -145,7 +146,7 @@ struct desk {
 	char last_hash[65];
 	int read_only;
 	char fail[256];		/* load or replay failure */
-	json_t *delegs;		/* current delegations: array of entries */
+	json_t *delegs;		/* current delegations */
 	json_t *pool;		/* strings the model keeps */
 };
 

@@ -121,8 +121,8 @@ d_commit(struct desk *d, const char *line, long long seq, long long entry,
 		sqlite3_stmt *st;
 
 		(void)n2;
-		rc = sqlite3_prepare_v2(d->db, "INSERT INTO idem VALUES(?, ?, ?,"
-		    " ?, ?)", -1, &st, NULL);
+		rc = sqlite3_prepare_v2(d->db, "INSERT INTO idem"
+		    " VALUES(?, ?, ?, ?, ?)", -1, &st, NULL);
 		if (rc == SQLITE_OK) {
 			sqlite3_bind_text(st, 1, t2[0], -1, SQLITE_STATIC);
 			sqlite3_bind_text(st, 2, t2[1], -1, SQLITE_STATIC);

@@ -481,7 +481,8 @@ paper_line(struct desk *d, json_t *ev, int store, char *err, size_t n)
 	if (rc == 0)
 		d->entries = rq.entry;
 	else
-		snprintf(err, n, "entry %lld (%s): cannot write", rq.entry, act);
+		snprintf(err, n, "entry %lld (%s): cannot write", rq.entry,
+		    act);
 	free(line);
 	json_decref(line_ev);
 	d_out_clear(&out);
@@ -609,10 +610,11 @@ run_journal(const char *db, const char *file, char *text)
 		sqlite3_exec(d.db, rc ? "ROLLBACK" : "COMMIT", NULL, NULL,
 		    NULL);
 		if (!rc)
-			sqlite3_exec(d.db, "INSERT OR IGNORE INTO user(username,"
-			    " pw_hash) SELECT value ->> 'username', NULL FROM"
-			    " json_each((SELECT value FROM meta WHERE key ="
-			    " 'plan') -> 'users')", NULL, NULL, NULL);
+			sqlite3_exec(d.db, "INSERT OR IGNORE INTO"
+			    " user(username, pw_hash) SELECT value ->>"
+			    " 'username', NULL FROM json_each((SELECT value"
+			    " FROM meta WHERE key = 'plan') -> 'users')",
+			    NULL, NULL, NULL);
 	}
 	d_close(&d);
 	if (rc && db && !existing)

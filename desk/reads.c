@@ -17,16 +17,16 @@ give(struct d_http *h, int status, json_t *o)
 static int
 nf(struct d_http *h, const char *msg)
 {
-	return give(h, 404, json_pack("{s:{s:s, s:s}}", "error", "code", "not_found",
-	    "message", msg));
+	return give(h, 404, json_pack("{s:{s:s, s:s}}", "error", "code",
+	    "not_found", "message", msg));
 }
 
 static int
 forbidden(struct d_http *h)
 {
-	return give(h, 403, json_pack("{s:{s:s, s:s, s:{s:s}}}", "error", "code",
-	    "forbidden", "message", "§3.4: not for this role", "details",
-	    "why", "role"));
+	return give(h, 403, json_pack("{s:{s:s, s:s, s:{s:s}}}", "error",
+	    "code", "forbidden", "message", "§3.4: not for this role",
+	    "details", "why", "role"));
 }
 
 static json_t *
@@ -94,15 +94,12 @@ public_results(struct desk *d, struct d_http *h, const char *cid)
 	if (cid) {
 		int c = d_contest_find(d, cid);
 
-		if (c < 0 || d->cs[c].state < S_DECLARED)
-			{
-		nf(h, "no declared result for this contest");
-		return;
-	}
-		{
+		if (c < 0 || d->cs[c].state < S_DECLARED) {
+			nf(h, "no declared result for this contest");
+			return;
+		}
 		give(h, 200, decl_public(d, c));
 		return;
-	}
 	}
 	for (int c = 0; c < d->ncs; c++)
 		if (d->cs[c].state >= S_DECLARED)

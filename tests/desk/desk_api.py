@@ -642,8 +642,19 @@ def fptp_lot():
         post(ro, "receipts", {"box": b, "seals_intact": True,
                               "packets": []})
         post(sup, "boxes/open", {"box": b, "table": 1})
+        js, _ = post(c1, W + "bpa", {"box": b, "issued_to_voters": n,
+                                     "issued_to_station": n + 10,
+                                     "unused": 5}, 409)
+        check(js and js["error"]["details"]["warnings"] ==
+              ["bpa_arithmetic"], "I3 warning")
         for tok in (c1, c2):
             post(tok, W + "bpa", {"box": b, "issued_to_voters": n})
+        js, _ = post(c1, W + "counts", {"box": b, "attempt": 0,
+                                        "papers": n + 20}, 409)
+        check(js and js["error"]["code"] == "unacknowledged_warning" and
+              js["error"]["details"]["warnings"] == ["variance_large"],
+              "variance_large warning")
+        for tok in (c1, c2):
             post(tok, W + "counts", {"box": b, "attempt": 0, "papers": n})
         post(sup, W + "decisions", {"box": b, "outcome": "agreed"})
     post(ro, W + "verification", {})
