@@ -55,7 +55,20 @@ UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%) $(B)/tests/t_num_limbs
 FUZZ_SRC = $(sort $(wildcard fuzz/fuzz_*.c))
 REPLAY_BIN = $(FUZZ_SRC:fuzz/%.c=$(B)/replay/%)
 
-all: $(B)/teller $(B)/libteller.a
+all: $(B)/teller $(B)/libteller.a $(B)/teller-desk
+
+# desk/: teller-desk, the only code using SQLite, HTTP and libsodium.
+DESK_SRC = $(sort $(wildcard desk/*.c))
+DESK_OBJ = $(DESK_SRC:%.c=$(B)/%.o)
+DESK_PKGS = sqlite3 libmicrohttpd libsodium jansson
+$(B)/desk/%.o: desk/%.c | deps
+	@mkdir -p $(@D)
+	$(CC) -Iinclude -D_GNU_SOURCE $(shell pkg-config --cflags $(DESK_PKGS) \
+		2>/dev/null) $(CFLAGS) -c -o $@ $<
+
+$(B)/teller-desk: $(DESK_OBJ) $(B)/libteller.a
+	$(CC) $(LDFLAGS) -o $@ $(DESK_OBJ) $(B)/libteller.a $(PKG_LIBS) \
+		$(shell pkg-config --libs $(DESK_PKGS) 2>/dev/null)
 
 deps:
 	@sh scripts/deps.sh
@@ -146,6 +159,9 @@ install: all
 	install -m 644 include/teller.h $(DESTDIR)$(PREFIX)/include/
 	install -m 644 doc/teller.1 $(DESTDIR)$(PREFIX)/share/man/man1/
 	install -m 644 doc/teller-audit.7 $(DESTDIR)$(PREFIX)/share/man/man7/
+	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/share/man/man8
+	install -m 755 $(B)/teller-desk $(DESTDIR)$(PREFIX)/sbin/teller-desk
+	install -m 644 doc/teller-desk.8 $(DESTDIR)$(PREFIX)/share/man/man8/
 
 clean:
 	rm -rf build build-san teller
@@ -153,4 +169,4 @@ clean:
 .PHONY: all deps check demo bench fuzz lint regen check-valgrind \
 	check-oom install clean
 
--include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(UNIT_BIN:=.d) $(REPLAY_BIN:=.d)
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(DESK_OBJ:.o=.d) $(UNIT_BIN:=.d) $(REPLAY_BIN:=.d)

@@ -5,7 +5,7 @@
 # are in README.md ("Dependencies").
 set -e
 PKGS="gcc libc6-dev make pkg-config libjansson-dev libexpat1-dev libzip-dev
-libssl-dev libglpk-dev python3"
+libssl-dev libglpk-dev python3 libsqlite3-dev libmicrohttpd-dev libsodium-dev"
 missing=""
 for p in $PKGS; do
 	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null |

@@ -1,0 +1,413 @@
+/* SPDX-License-Identifier: MIT */
+/* act_setup.c -- actions before the count: plan approval, close of
+ * poll, assignments, delegations, agents, box receipt and opening,
+ * suspension (§2.2, §2.3, §2.14, §9.4). */
+#include "desk.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+int
+d_table_known(const struct desk *d, long long t)
+{
+	for (size_t i = 0; i < json_array_size(d->tables); i++)
+		if (json_integer_value(json_object_get(json_array_get(
+		    d->tables, i), "number")) == t)
+			return 1;
+	return 0;
+}
+
+static void
+all_contests(const struct desk *d, struct d_out *out)
+{
+	out->ncontests = 0;
+	for (int i = 0; i < d->ncs && i < 8; i++)
+		out->contests[out->ncontests++] = i;
+}
+
+int
+a_plan_approve(struct desk *d, struct d_req *rq, struct d_out *out,
+    struct d_err *e)
+{
+	static const char *const keys[] = { NULL };
+
+	if (d_body_keys(rq->body, keys, e))
+		return -1;
+	for (int i = 0; i < d->ncs; i++)
+		if (d->cs[i].state != S_SETUP)
+			return d_fail(e, 409, "wrong_state", "§2.2",
+			    "the plan is approved already");
+	for (int i = 0; i < d->ncs; i++)
+		d->cs[i].state = S_READY;
+	all_contests(d, out);
+	out->data = json_object();
+	return 0;
+}
+
+int
+a_poll_close(struct desk *d, struct d_req *rq, struct d_out *out,
+    struct d_err *e)
+{
+	static const char *const keys[] = { NULL };
+	const char *cop = json_string_value(json_object_get(d->election,
+	    "close_of_poll"));
+
+	if (d_body_keys(rq->body, keys, e))
+		return -1;
+	for (int i = 0; i < d->ncs; i++)
+		if (d->cs[i].state != S_READY)
+			return d_fail(e, 409, "wrong_state", "§2.2",
+			    "the poll can close only when every contest is"
+			    " READY");
+	/* Both times are UTC ISO 8601: text order is time order. */
+	if (cop && strncmp(rq->at, cop, 19) < 0)
+		return d_fail(e, 409, "wrong_state", "§2.2",
+		    "the close of poll (%s) is not yet reached", cop);
+	for (int i = 0; i < d->ncs; i++)
+		d->cs[i].state = S_RECEIVING;
+	all_contests(d, out);
+	out->data = json_object();
+	return 0;
+}
+
+int
+a_assignment(struct desk *d, struct d_req *rq, struct d_out *out,
+    struct d_err *e)
+{
+	static const char *const keys[] = { "user", "table", "role", "until",
+		NULL };
+	const char *un, *role, *until;
+	long long t;
+	struct d_user *u;
+	struct d_tab *nt;
+
+	if (d_body_keys(rq->body, keys, e) ||
+	    d_get_str(rq->body, "user", 1, 32, &un, e) < 0 ||
+	    d_get_int(rq->body, "table", 1, 1, 999, &t, e) < 0 ||
+	    d_get_str(rq->body, "role", 1, 12, &role, e) < 0 ||
+	    d_get_str(rq->body, "until", 0, 32, &until, e) < 0)
+		return -1;
+	if (!(u = d_user_find(d, un)) || !d_table_known(d, t))
+		return d_fail(e, 400, "unknown_reference", NULL,
+		    "no such user or table");
+	if (strcmp(role, "clerk") != 0 && strcmp(role, "supervisor") != 0)
+		return d_fail(e, 400, "bad_request", NULL,
+		    "role must be clerk or supervisor");
+	nt = realloc(u->tabs, (size_t)(u->ntabs + 1) * sizeof *nt);
+	if (!nt)
+		return d_fail(e, 500, "internal", NULL, "out of memory");
+	u->tabs = nt;
+	nt[u->ntabs].table = (int)t;
+	snprintf(nt[u->ntabs].role, sizeof nt->role, "%s", role);
+	u->ntabs++;
+	out->ncontests = 0;
+	out->data = d_norm(rq->body, keys);
+	return 0;
+}
+
+static const char *const power_names[] = {
+	"verify_approve", "adjudicate", "recount_decide",
+	"provisional_release", "declare", "lot", NULL
+};
+
+int
+a_delegation(struct desk *d, struct d_req *rq, struct d_out *out,
+    struct d_err *e)
+{
+	static const char *const keys[] = { "dro", "powers", "contests",
+		"instrument_ref", NULL };
+	const char *un, *ref;
+	json_t *pw = json_object_get(rq->body, "powers");
+	json_t *cs = json_object_get(rq->body, "contests");
+	unsigned bits = 0;
+	struct d_user *u;
+	size_t i;
+
+	if (d_body_keys(rq->body, keys, e) ||
+	    d_get_str(rq->body, "dro", 1, 32, &un, e) < 0 ||
+	    d_get_str(rq->body, "instrument_ref", 1, 200, &ref, e) < 0)
+		return -1;
+	if (!json_is_array(pw) || !json_is_array(cs))
+		return d_fail(e, 400, "bad_request", NULL,
+		    "powers and contests must be arrays");
+	if (!(u = d_user_find(d, un)) || strcmp(u->role, "dro") != 0)
+		return d_fail(e, 400, "unknown_reference", NULL,
+		    "no DRO named %s", un);
+	for (i = 0; i < json_array_size(pw); i++) {
+		const char *p = json_string_value(json_array_get(pw, i));
+		int k;
+
+		for (k = 0; p && power_names[k]; k++)
+			if (strcmp(power_names[k], p) == 0)
+				break;
+		if (!p || !power_names[k])
+			return d_fail(e, 400, "bad_request", NULL,
+			    "unknown power");
+		bits |= 1u << k;
+	}
+	for (i = 0; i < json_array_size(cs); i++) {
+		const char *c = json_string_value(json_array_get(cs, i));
+
+		if (!c || d_contest_find(d, c) < 0)
+			return d_fail(e, 400, "unknown_reference", NULL,
+			    "no such contest");
+	}
+	out->ncontests = 0;
+	for (i = 0; i < json_array_size(cs); i++) {
+		int c = d_contest_find(d, json_string_value(json_array_get(cs,
+		    i)));
+
+		if (c < 8)
+			u->powers[c] |= bits;
+	}
+	out->data = d_norm(rq->body, keys);
+	return 0;
+}
+
+int
+a_agent(struct desk *d, struct d_req *rq, struct d_out *out, struct d_err *e)
+{
+	static const char *const keys[] = { "id", "contest", "candidate",
+		"capacity", "name", "may_require_recount", "notified_at",
+		NULL };
+	const char *id, *c, *cap, *name, *na;
+	long long pos;
+	int mrr, ci;
+
+	if (d_body_keys(rq->body, keys, e) ||
+	    d_get_str(rq->body, "id", 1, 32, &id, e) < 0 ||
+	    d_get_str(rq->body, "contest", 1, 32, &c, e) < 0 ||
+	    d_get_int(rq->body, "candidate", 1, 1, D_MAXC, &pos, e) < 0 ||
+	    d_get_str(rq->body, "capacity", 1, 20, &cap, e) < 0 ||
+	    d_get_str(rq->body, "name", 1, 200, &name, e) < 0 ||
+	    d_get_bool(rq->body, "may_require_recount", 0, &mrr, e) < 0 ||
+	    d_get_str(rq->body, "notified_at", 0, 32, &na, e) < 0)
+		return -1;
+	ci = d_contest_find(d, c);
+	if (ci < 0 || pos > d->cs[ci].ncands)
+		return d_fail(e, 400, "unknown_reference", NULL,
+		    "no such contest or candidate");
+	out->ncontests = 0;
+	out->data = d_norm(rq->body, keys);
+	json_object_set_new(out->data, "may_require_recount",
+	    json_boolean(mrr));
+	return 0;
+}
+
+/* The box named by member k of the body, or an error. */
+static int
+body_box(struct desk *d, const json_t *body, const char *k, struct d_err *e)
+{
+	const char *code;
+	int b;
+
+	if (d_get_str(body, k, 1, 16, &code, e) < 0)
+		return -1;
+	if ((b = d_box_find(d, code)) < 0)
+		return d_fail(e, 400, "unknown_reference", NULL,
+		    "no box %s", code);
+	return b;
+}
+
+static void
+box_contests(const struct desk *d, const struct d_box *b, struct d_out *out)
+{
+	out->ncontests = 0;
+	for (int i = 0; i < b->npolls && i < 8; i++)
+		out->contests[out->ncontests++] = b->polls[i].contest;
+	(void)d;
+}
+
+int
+a_receipt(struct desk *d, struct d_req *rq, struct d_out *out,
+    struct d_err *e)
+{
+	static const char *const keys[] = { "box", "po_name", "seals_intact",
+		"seal_numbers", "packets", "unexpected", NULL };
+	const char *po, *sn;
+	int b, seals;
+	struct d_box *bx;
+
+	if (d_body_keys(rq->body, keys, e) ||
+	    (b = body_box(d, rq->body, "box", e)) < 0 ||
+	    d_get_str(rq->body, "po_name", 0, 200, &po, e) < 0 ||
+	    d_get_bool(rq->body, "seals_intact", 1, &seals, e) < 0 ||
+	    d_get_str(rq->body, "seal_numbers", 0, 200, &sn, e) < 0)
+		return -1;
+	if (!json_is_array(json_object_get(rq->body, "packets")))
+		return d_fail(e, 400, "bad_request", NULL,
+		    "member \"packets\" must be an array");
+	if (json_object_get(rq->body, "unexpected") &&
+	    !json_is_null(json_object_get(rq->body, "unexpected")))
+		return d_fail(e, 400, "bad_request", NULL,
+		    "unexpected boxes are not supported in this version");
+	bx = &d->boxes[b];
+	if (bx->received)
+		return d_fail(e, 409, "invariant", "I1",
+		    "I1: box %s is received already", bx->code);
+	for (int i = 0; i < bx->npolls; i++) {
+		int s = d->cs[bx->polls[i].contest].state;
+		int postal = strcmp(bx->kind, "station") != 0;
+
+		if (!(s == S_RECEIVING || s == S_VERIFYING ||
+		    (s == S_READY && postal)))
+			return d_fail(e, 409, "wrong_state", "§2.2",
+			    "box %s cannot be received in state %s",
+			    bx->code, d_state_name(s));
+	}
+	bx->received = 1;
+	box_contests(d, bx, out);
+	out->data = d_norm(rq->body, keys);
+	return 0;
+}
+
+int
+a_box_open(struct desk *d, struct d_req *rq, struct d_out *out,
+    struct d_err *e)
+{
+	static const char *const keys[] = { "box", "table", "agent_seals",
+		NULL };
+	long long t;
+	int b;
+	struct d_box *bx;
+
+	if (d_body_keys(rq->body, keys, e) ||
+	    (b = body_box(d, rq->body, "box", e)) < 0 ||
+	    d_get_int(rq->body, "table", 1, 1, 999, &t, e) < 0)
+		return -1;
+	if (!d_table_known(d, t))
+		return d_fail(e, 400, "unknown_reference", NULL,
+		    "no table %lld", t);
+	if (strcmp(rq->user->role, "supervisor") == 0 &&
+	    !d_user_table_role(rq->user, (int)t, "supervisor"))
+		return d_forbid(e, "table", "§3.2: table %lld is not yours",
+		    t);
+	bx = &d->boxes[b];
+	if (!bx->received || bx->table)
+		return d_fail(e, 409, "wrong_state", "§2.3",
+		    "box %s is %s", bx->code, bx->table ? "open already" :
+		    "not received");
+	for (int i = 0; i < bx->npolls; i++) {
+		int s = d->cs[bx->polls[i].contest].state;
+
+		if (s != S_RECEIVING && s != S_VERIFYING)
+			return d_fail(e, 409, "wrong_state", "§2.2",
+			    "boxes open in RECEIVING or VERIFYING, not %s",
+			    d_state_name(s));
+	}
+	bx->table = (int)t;
+	for (int i = 0; i < bx->npolls; i++)
+		d->cs[bx->polls[i].contest].state = S_VERIFYING;
+	box_contests(d, bx, out);
+	out->data = d_norm(rq->body, keys);
+	return 0;
+}
+
+static int
+suspend_common(struct desk *d, struct d_req *rq, struct d_out *out,
+    struct d_err *e, int on, const char *const *keys)
+{
+	const char *cid;
+	int lo = 0, hi = d->ncs;
+
+	if (d_body_keys(rq->body, keys, e) ||
+	    d_get_str(rq->body, "contest", 0, 32, &cid, e) < 0)
+		return -1;
+	if (cid) {
+		if ((lo = d_contest_find(d, cid)) < 0)
+			return d_fail(e, 400, "unknown_reference", NULL,
+			    "no contest %s", cid);
+		hi = lo + 1;
+	}
+	for (int i = lo; i < hi; i++) {
+		int s = d->cs[i].state;
+
+		if (s < S_RECEIVING || s >= S_DECLARED)
+			return d_fail(e, 409, "wrong_state", "§2.14",
+			    "%s cannot be suspended or resumed in %s",
+			    d->cs[i].id, d_state_name(s));
+		if (d->cs[i].suspended == on)
+			return d_fail(e, 409, "wrong_state", "§2.14",
+			    "%s is %s already", d->cs[i].id,
+			    on ? "suspended" : "not suspended");
+	}
+	out->ncontests = 0;
+	for (int i = lo; i < hi; i++) {
+		d->cs[i].suspended = on;
+		if (out->ncontests < 8)
+			out->contests[out->ncontests++] = i;
+	}
+	out->data = d_norm(rq->body, keys);
+	return 0;
+}
+
+int
+a_suspend(struct desk *d, struct d_req *rq, struct d_out *out,
+    struct d_err *e)
+{
+	static const char *const keys[] = { "contest", "reason", "seals",
+		"agents_sealed", NULL };
+
+	if (!json_is_string(json_object_get(rq->body, "reason")))
+		return d_fail(e, 400, "bad_request", NULL,
+		    "member \"reason\" is required");
+	return suspend_common(d, rq, out, e, 1, keys);
+}
+
+int
+a_resume(struct desk *d, struct d_req *rq, struct d_out *out,
+    struct d_err *e)
+{
+	static const char *const keys[] = { "contest", "seals_intact", "note",
+		NULL };
+
+	return suspend_common(d, rq, out, e, 0, keys);
+}
+
+int
+a_escalate(struct desk *d, struct d_req *rq, struct d_out *out,
+    struct d_err *e)
+{
+	static const char *const keys[] = { "box", "note", NULL };
+	const char *note;
+	int b;
+
+	if (d_body_keys(rq->body, keys, e) ||
+	    (b = body_box(d, rq->body, "box", e)) < 0 ||
+	    d_get_str(rq->body, "note", 1, 2000, &note, e) < 0)
+		return -1;
+	if (d->boxes[b].received)
+		return d_fail(e, 409, "wrong_state", "§2.3", "box %s is"
+		    " received", d->boxes[b].code);
+	for (int i = 0; i < d->boxes[b].npolls; i++) {
+		int s = d->cs[d->boxes[b].polls[i].contest].state;
+
+		if (s != S_RECEIVING && s != S_VERIFYING)
+			return d_fail(e, 409, "wrong_state", "§2.2",
+			    "no escalation in %s", d_state_name(s));
+	}
+	d->boxes[b].escalated = 1;
+	box_contests(d, &d->boxes[b], out);
+	out->data = d_norm(rq->body, keys);
+	return 0;
+}
+
+int
+a_announce(struct desk *d, struct d_req *rq, struct d_out *out,
+    struct d_err *e)
+{
+	static const char *const keys[] = { "code", "text", "contests", NULL };
+	const char *code, *text;
+
+	if (d_body_keys(rq->body, keys, e) ||
+	    d_get_str(rq->body, "code", 1, 8, &code, e) < 0 ||
+	    d_get_str(rq->body, "text", 1, 2000, &text, e) < 0)
+		return -1;
+	if (strlen(code) != 2 || code[0] != 'A' || code[1] < '1' ||
+	    code[1] > '7')
+		return d_fail(e, 400, "bad_request", NULL, "code is A1..A7");
+	out->ncontests = 0;
+	out->data = d_norm(rq->body, keys);
+	(void)d;
+	return 0;
+}

@@ -1,0 +1,627 @@
+/* SPDX-License-Identifier: MIT */
+/* act_verify.c -- box verification (§2.3): BPA and counted figures by
+ * blind double entry (I20), the preliminary checks, decisions (I4), the
+ * statement (I5) and mixing (I6). */
+#include "desk.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const check_items[] = { "bpa_arithmetic",
+	"unused_count", "other_packets", "postal_not_added", "po_contacted",
+	"boxes_issued", NULL };
+
+/* The poll of box b for contest c, after the body's "box". */
+static struct d_vpoll *
+poll_of(struct desk *d, struct d_req *rq, int *bi, struct d_err *e)
+{
+	const char *code;
+	int b;
+
+	if (d_get_str(rq->body, "box", 1, 16, &code, e) < 0)
+		return NULL;
+	if ((b = d_box_find(d, code)) < 0) {
+		d_fail(e, 400, "unknown_reference", NULL, "no box %s", code);
+		return NULL;
+	}
+	*bi = b;
+	for (int i = 0; i < d->boxes[b].npolls; i++)
+		if (d->boxes[b].polls[i].contest == rq->contest)
+			return &d->boxes[b].polls[i];
+	d_fail(e, 400, "unknown_reference", NULL, "box %s does not carry %s",
+	    code, d->cs[rq->contest].id);
+	return NULL;
+}
+
+/* The agreed value of a double-entry figure: 1 agreed, 0 awaiting, -1
+ * different (I20). */
+static int
+effective(const struct d_vpoll *p, int kind, int attempt, long long *v)
+{
+	const struct d_fig *f[2];
+	int n = 0;
+
+	for (int i = 0; i < p->nfigs; i++)
+		if (p->figs[i].kind == kind && p->figs[i].attempt == attempt &&
+		    !p->figs[i].withdrawn && n < 2)
+			f[n++] = &p->figs[i];
+	if (n < 2)
+		return 0;
+	if (f[0]->value != f[1]->value ||
+	    strcmp(f[0]->user, f[1]->user) == 0)
+		return -1;
+	*v = f[0]->value;
+	return 1;
+}
+
+static int
+authored(const struct d_vpoll *p, const char *user)
+{
+	for (int i = 0; i < p->nfigs; i++)
+		if (!p->figs[i].withdrawn && strcmp(p->figs[i].user, user) == 0)
+			return 1;
+	return 0;
+}
+
+static int
+all_checks(const struct d_vpoll *p)
+{
+	return p->checks == (1u << 6) - 1;
+}
+
+static const char *
+box_state(const struct d_box *b, const struct d_vpoll *p)
+{
+	long long bpa, c0;
+
+	if (p->decided)
+		return "VERIFIED";
+	if (!b->received)
+		return b->escalated ? "NOT_RECEIVED" : "EXPECTED";
+	if (!b->table)
+		return "RECEIVED";
+	if (effective(p, 1, 0, &c0) != 1 || effective(p, 0, 0, &bpa) != 1)
+		return "OPENED";
+	if (c0 == bpa)
+		return "AGREED";
+	if (p->recounts > 0)
+		return "RECOUNTING";
+	return all_checks(p) ? "CHECKED" : "VARIANCE";
+}
+
+/* Clerk or supervisor of the box's table, entering a figure. */
+static int
+entering(struct desk *d, struct d_req *rq, const struct d_box *b,
+    struct d_err *e)
+{
+	if (d->cs[rq->contest].state != S_VERIFYING)
+		return d_fail(e, 409, "wrong_state", "§2.2",
+		    "figures are entered in VERIFYING, not %s",
+		    d_state_name(d->cs[rq->contest].state));
+	if (!b->table)
+		return d_fail(e, 409, "wrong_state", "§2.3",
+		    "box %s is not open", b->code);
+	if (!d_user_table_role(rq->user, b->table, NULL))
+		return d_forbid(e, "table", "I19: box %s is at table %d,"
+		    " not yours", b->code, b->table);
+	return 0;
+}
+
+static int
+add_fig(struct desk *d, struct d_req *rq, struct d_vpoll *p, int kind,
+    int attempt, long long v, int *entry_no, struct d_err *e)
+{
+	struct d_fig *nf;
+	int n = 0;
+	const char *first = NULL;
+
+	for (int i = 0; i < p->nfigs; i++)
+		if (p->figs[i].kind == kind && p->figs[i].attempt == attempt &&
+		    !p->figs[i].withdrawn) {
+			n++;
+			first = p->figs[i].user;
+		}
+	if (n >= 2)
+		return d_fail(e, 409, "invariant", "I20",
+		    "I20: this figure has two entries already");
+	if (n == 1 && strcmp(first, rq->user->username) == 0)
+		return d_forbid(e, "second_person", "I20: entry 2 must be by"
+		    " another user than entry 1");
+	nf = realloc(p->figs, (size_t)(p->nfigs + 1) * sizeof *nf);
+	if (!nf)
+		return d_fail(e, 500, "internal", NULL, "out of memory");
+	p->figs = nf;
+	memset(&nf[p->nfigs], 0, sizeof *nf);
+	nf[p->nfigs].entry = (int)rq->entry;
+	nf[p->nfigs].entry_no = n + 1;
+	nf[p->nfigs].kind = kind;
+	nf[p->nfigs].attempt = attempt;
+	nf[p->nfigs].user = d_intern(d, rq->user->username);
+	nf[p->nfigs].value = v;
+	p->nfigs++;
+	*entry_no = n + 1;
+	return 0;
+}
+
+/* A warning (§9.1) not in the body's "acknowledge": 409
+ * unacknowledged_warning; an acknowledged one goes with the entry. */
+static int
+warn(const json_t *body, struct d_out *out, const char *w, struct d_err *e,
+    const char *what)
+{
+	const json_t *a = json_object_get(body, "acknowledge");
+
+	for (size_t i = 0; i < json_array_size(a); i++)
+		if (json_is_string(json_array_get(a, i)) && strcmp(w,
+		    json_string_value(json_array_get(a, i))) == 0) {
+			if (!out->warnings)
+				out->warnings = json_array();
+			json_array_append_new(out->warnings, json_string(w));
+			return 0;
+		}
+	d_fail(e, 409, "unacknowledged_warning", NULL, "%s: %s", w, what);
+	e->details = json_pack("{s:[s]}", "warnings", w);
+	return -1;
+}
+
+static const char *
+fig_status(const struct d_vpoll *p, int kind, int attempt)
+{
+	long long v;
+	int s = effective(p, kind, attempt, &v);
+
+	return s == 1 ? "agreed" : s == 0 ? "awaiting_second" : "different";
+}
+
+/* I3: issued_to_station = to voters + unused + spoilt + tendered, when
+ * those heads are entered. */
+static int
+bpa_arith(const json_t *b)
+{
+	const json_t *st = json_object_get(b, "issued_to_station");
+	long long sum = json_integer_value(json_object_get(b,
+	    "issued_to_voters"));
+	static const char *const heads[] = { "unused", "spoilt", "tendered",
+		NULL };
+
+	if (!json_is_integer(st))
+		return 0;
+	for (int i = 0; heads[i]; i++)
+		sum += json_integer_value(json_object_get(b, heads[i]));
+	return sum != json_integer_value(st);
+}
+
+int
+a_bpa(struct desk *d, struct d_req *rq, struct d_out *out, struct d_err *e)
+{
+	static const char *const keys[] = { "box", "issued_to_voters",
+		"issued_to_station", "unused", "spoilt", "tendered",
+		"acknowledge", "paper_time", NULL };
+	long long v, x;
+	int b, no;
+	struct d_vpoll *p;
+
+	if (d_body_keys(rq->body, keys, e) ||
+	    !(p = poll_of(d, rq, &b, e)) ||
+	    d_get_int(rq->body, "issued_to_voters", 1, 0, 10000000, &v, e) < 0)
+		return -1;
+	for (int i = 2; i < 6; i++)
+		if (d_get_int(rq->body, keys[i], 0, 0, 10000000, &x, e) < 0)
+			return -1;
+	if (p->decided)
+		return d_fail(e, 409, "wrong_state", "§2.3",
+		    "box %s is verified already", d->boxes[b].code);
+	if (entering(d, rq, &d->boxes[b], e))
+		return -1;
+	if (bpa_arith(rq->body) && warn(rq->body, out, "bpa_arithmetic", e,
+	    "I3: issued to the station is not the sum of the heads"))
+		return -1;
+	if (add_fig(d, rq, p, 0, 0, v, &no, e)) {
+		json_decref(out->warnings);
+		out->warnings = NULL;
+		return -1;
+	}
+	out->data = d_norm(rq->body, keys);
+	json_object_set_new(out->data, "entry_no", json_integer(no));
+	out->answer = json_pack("{s:i, s:s}", "entry_no", no, "status",
+	    fig_status(p, 0, 0));
+	return 0;
+}
+
+int
+a_count(struct desk *d, struct d_req *rq, struct d_out *out,
+    struct d_err *e)
+{
+	static const char *const keys[] = { "box", "attempt", "papers",
+		"acknowledge", "paper_time", NULL };
+	long long at, v, bpa = 0, prev;
+	int b, no;
+	struct d_vpoll *p;
+
+	if (d_body_keys(rq->body, keys, e) ||
+	    !(p = poll_of(d, rq, &b, e)) ||
+	    d_get_int(rq->body, "attempt", 1, 0, 100, &at, e) < 0 ||
+	    d_get_int(rq->body, "papers", 1, 0, 10000000, &v, e) < 0)
+		return -1;
+	if (p->decided)
+		return d_fail(e, 409, "wrong_state", "§2.3",
+		    "box %s is verified already", d->boxes[b].code);
+	if (at > 0) {
+		int ok = effective(p, 1, (int)at - 1, &prev) == 1 &&
+		    effective(p, 0, 0, &bpa) == 1 && all_checks(p);
+
+		if (!ok)
+			return d_fail(e, 409, "wrong_state", "§2.3",
+			    "recount %lld of box %s needs the box CHECKED"
+			    " or RECOUNTING, the count before it agreed",
+			    at, d->boxes[b].code);
+	}
+	if (entering(d, rq, &d->boxes[b], e))
+		return -1;
+	/* variance_large: |counted - BPA| above 2 % of the agreed BPA. */
+	if (effective(p, 0, 0, &bpa) == 1 && llabs(v - bpa) * 50 > bpa &&
+	    warn(rq->body, out, "variance_large", e, "the count differs from"
+	    " the BPA by more than 2 %"))
+		return -1;
+	if (add_fig(d, rq, p, 1, (int)at, v, &no, e)) {
+		json_decref(out->warnings);
+		out->warnings = NULL;
+		return -1;
+	}
+	if (at > p->recounts && effective(p, 1, (int)at, &prev) == 1)
+		p->recounts = (int)at;
+	if (at == 0 && effective(p, 1, 0, &prev) == 1)
+		p->first_count = prev;
+	out->data = d_norm(rq->body, keys);
+	json_object_set_new(out->data, "entry_no", json_integer(no));
+	out->answer = json_pack("{s:i, s:s, s:s}", "entry_no", no, "status",
+	    fig_status(p, 1, (int)at), "box_state",
+	    box_state(&d->boxes[b], p));
+	if (effective(p, 1, (int)at, &prev) == 1 &&
+	    effective(p, 0, 0, &bpa) == 1)
+		json_object_set_new(out->answer, "variance",
+		    json_integer(prev - bpa));
+	else
+		json_object_set_new(out->answer, "variance", json_null());
+	return 0;
+}
+
+int
+a_check(struct desk *d, struct d_req *rq, struct d_out *out,
+    struct d_err *e)
+{
+	static const char *const keys[] = { "box", "item", "result", "note",
+		NULL };
+	const char *item, *res, *note;
+	struct d_vpoll *p;
+	int b, k;
+
+	if (d_body_keys(rq->body, keys, e) || !(p = poll_of(d, rq, &b, e)) ||
+	    d_get_str(rq->body, "item", 1, 32, &item, e) < 0 ||
+	    d_get_str(rq->body, "result", 1, 16, &res, e) < 0 ||
+	    d_get_str(rq->body, "note", 0, 500, &note, e) < 0)
+		return -1;
+	for (k = 0; check_items[k]; k++)
+		if (strcmp(check_items[k], item) == 0)
+			break;
+	if (!check_items[k] || (strcmp(res, "done") != 0 &&
+	    strcmp(res, "not_done") != 0))
+		return d_fail(e, 400, "bad_request", NULL,
+		    "unknown check item or result");
+	if (d->cs[rq->contest].state != S_VERIFYING || p->decided)
+		return d_fail(e, 409, "wrong_state", "§2.3",
+		    "checks are recorded for a box being verified");
+	if (strcmp(rq->user->role, "supervisor") == 0 &&
+	    !d_user_table_role(rq->user, d->boxes[b].table, "supervisor"))
+		return d_forbid(e, "table", "I19: not your table");
+	p->checks |= 1u << k;
+	out->data = d_norm(rq->body, keys);
+	return 0;
+}
+
+/* I4 for outcome o: 0 and the verified figure, or an error. */
+static int
+i4(struct desk *d, struct d_req *rq, struct d_box *bx, struct d_vpoll *p,
+    const char *o, long long *ver, struct d_err *e)
+{
+	const struct d_contest *c = &d->cs[rq->contest];
+	long long bpa = 0, c0 = 0, last = 0, prev = 0;
+	int hb = effective(p, 0, 0, &bpa) == 1;
+	int hc = effective(p, 1, 0, &c0) == 1;
+	int r = p->recounts;
+	int two = r >= c->min_recounts && effective(p, 1, r, &last) == 1 &&
+	    effective(p, 1, r - 1, &prev) == 1 && last == prev;
+
+	if (strcmp(o, "not_received") == 0) {
+		if (bx->received)
+			return d_fail(e, 409, "invariant", "I4",
+			    "I4: box %s was received", bx->code);
+		*ver = 0;
+		return 0;
+	}
+	if (!hb || !hc)
+		return d_fail(e, 409, "invariant", "I4", "I4: box %s has no"
+		    " agreed BPA and first count", bx->code);
+	if (strcmp(o, "agreed") == 0 && c0 == bpa)
+		return (*ver = c0), 0;
+	if (strcmp(o, "within_tolerance") == 0 && c0 != bpa &&
+	    llabs(c0 - bpa) <= c->tolerance)
+		return (*ver = c0), 0;
+	if (strcmp(o, "agreed_on_recount") == 0 && two && last == bpa)
+		return (*ver = last), 0;
+	if (strcmp(o, "variance_confirmed") == 0 && two && last != bpa)
+		return (*ver = last), 0;
+	if (r < c->min_recounts && (strcmp(o, "agreed_on_recount") == 0 ||
+	    strcmp(o, "variance_confirmed") == 0))
+		return d_fail(e, 409, "invariant", "I4", "I4: box %s has %d"
+		    " recounts, fewer than %d", bx->code, r,
+		    c->min_recounts);
+	return d_fail(e, 409, "invariant", "I4", "I4: box %s: the figures"
+	    " (BPA %lld, counted %lld) do not allow %s", bx->code, bpa,
+	    r ? last : c0, o);
+}
+
+static int
+decide_who(struct desk *d, struct d_req *rq, const struct d_box *bx,
+    const struct d_vpoll *p, const char *o, struct d_err *e)
+{
+	const char *role = rq->user->role;
+	int plain = strcmp(o, "agreed") == 0 ||
+	    strcmp(o, "agreed_on_recount") == 0;
+
+	if (strcmp(o, "not_received") == 0 && strcmp(role, "ro") != 0)
+		return d_forbid(e, "role", "§3.2: only the RO records a box"
+		    " not received");
+	if (!plain && strcmp(o, "not_received") != 0) {
+		if (strcmp(role, "ro") != 0 && strcmp(role, "dro") != 0)
+			return d_forbid(e, "role", "§3.2: %s needs the RO"
+			    " or a DRO", o);
+		if (!d_has_power(d, rq->user, rq->contest, "verify_approve"))
+			return d_forbid(e, "delegation", "§3.2: no"
+			    " delegation of verify_approve");
+	}
+	if (strcmp(role, "supervisor") == 0 &&
+	    !d_user_table_role(rq->user, bx->table, "supervisor"))
+		return d_forbid(e, "table", "I19: box %s is not at your"
+		    " table", bx->code);
+	if (authored(p, rq->user->username))
+		return d_forbid(e, "own_entry", "I4: the approver authored"
+		    " figures of box %s", bx->code);
+	if (!plain && !rq->reauth_ok)
+		return d_fail(e, 401, "reauth_required", "§6.3",
+		    "re-authenticate to record %s", o);
+	return 0;
+}
+
+int
+a_decide(struct desk *d, struct d_req *rq, struct d_out *out,
+    struct d_err *e)
+{
+	static const char *const keys[] = { "box", "outcome", "explanation",
+		NULL };
+	static const char *const outs[] = { "agreed", "agreed_on_recount",
+		"variance_confirmed", "within_tolerance", "not_received",
+		NULL };
+	const char *o, *ex;
+	long long ver = 0;
+	struct d_vpoll *p;
+	int b, k;
+
+	if (d_body_keys(rq->body, keys, e) || !(p = poll_of(d, rq, &b, e)) ||
+	    d_get_str(rq->body, "outcome", 1, 32, &o, e) < 0 ||
+	    d_get_str(rq->body, "explanation", 0, 2000, &ex, e) < 0)
+		return -1;
+	for (k = 0; outs[k] && strcmp(outs[k], o) != 0; k++)
+		;
+	if (!outs[k])
+		return d_fail(e, 400, "bad_request", NULL, "unknown outcome"
+		    " %s (compensating is not supported in this version)", o);
+	if (k >= 2 && !ex)
+		return d_fail(e, 400, "bad_request", NULL,
+		    "an explanation is required for %s", o);
+	if (decide_who(d, rq, &d->boxes[b], p, o, e))
+		return -1;
+	if (d->cs[rq->contest].state != S_VERIFYING || p->decided)
+		return d_fail(e, 409, "wrong_state", "§2.3",
+		    "box %s is not awaiting a decision", d->boxes[b].code);
+	if (i4(d, rq, &d->boxes[b], p, o, &ver, e))
+		return -1;
+	p->decided = 1;
+	p->verified = ver;
+	p->outcome = d_intern(d, o);
+	p->explanation = d_intern(d, ex);
+	out->data = d_norm(rq->body, keys);
+	out->answer = json_pack("{s:I}", "verified", (json_int_t)ver);
+	return 0;
+}
+
+/* A box's figures for GET contests/C/boxes: agreed figures only. */
+json_t *
+d_box_view(struct desk *d, int b, int poll)
+{
+	const struct d_box *bx = &d->boxes[b];
+	const struct d_vpoll *p = &bx->polls[poll];
+	json_t *counts = json_array();
+	long long bpa = 0, v = 0, c0 = 0;
+	int hb = effective(p, 0, 0, &bpa) == 1;
+	int hc = effective(p, 1, 0, &c0) == 1;
+
+	for (int a = 0; a <= p->recounts; a++)
+		if (effective(p, 1, a, &v) == 1)
+			json_array_append_new(counts, json_pack("{s:i, s:I}",
+			    "attempt", a, "papers", (json_int_t)v));
+	return json_pack("{s:s, s:s, s:s, s:o, s:s, s:o, s:o, s:o, s:s?,"
+	    " s:o}", "box", bx->code, "kind", bx->kind, "area",
+	    d->cs[p->contest].areas[p->area].id, "table", bx->table ?
+	    json_integer(bx->table) : json_null(), "state", box_state(bx, p),
+	    "bpa", hb ? json_integer(bpa) : json_null(), "counts", counts,
+	    "variance", hb && hc ? json_integer((p->recounts ? v : c0) - bpa) :
+	    json_null(), "outcome", p->outcome, "verified", p->decided ?
+	    json_integer(p->verified) : json_null());
+}
+
+/* F6's figures (§2.4). */
+json_t *
+d_statement(struct desk *d, int c)
+{
+	long long st = 0, po = 0;
+	json_t *boxes = json_array();
+
+	for (int i = 0; i < d->nboxes; i++)
+		for (int j = 0; j < d->boxes[i].npolls; j++) {
+			struct d_vpoll *p = &d->boxes[i].polls[j];
+			int postal = strcmp(d->boxes[i].kind, "station") != 0;
+			long long bpa = 0;
+			const char *place = NULL;
+
+			if (p->contest != c)
+				continue;
+			if (effective(p, 0, 0, &bpa) != 1)
+				bpa = 0;
+			for (size_t k = 0; d->boxes[i].station &&
+			    k < json_array_size(d->stations); k++) {
+				const json_t *x = json_array_get(d->stations,
+				    k);
+
+				if (strcmp(json_string_value(json_object_get(x,
+				    "code")), d->boxes[i].station) == 0)
+					place = json_string_value(
+					    json_object_get(x, "place"));
+			}
+			*(postal ? &po : &st) += p->verified;
+			json_array_append_new(boxes, json_pack("{s:s, s:s,"
+			    " s:s?, s:s?, s:s, s:I, s:I, s:i, s:I, s:I, s:s?,"
+			    " s:s?}", "box", d->boxes[i].code, "kind",
+			    d->boxes[i].kind, "station", d->boxes[i].station,
+			    "place", place, "area", d->cs[c].areas[p->area].id,
+			    "bpa", (json_int_t)bpa, "first_count",
+			    (json_int_t)p->first_count, "recounts",
+			    p->recounts, "verified", (json_int_t)p->verified,
+			    "variance", (json_int_t)(p->verified - bpa),
+			    "outcome", p->outcome, "explanation",
+			    p->explanation));
+		}
+	return json_pack("{s:s, s:s, s:i, s:o, s:[], s:I, s:I, s:I, s:n}",
+	    "form", "F6", "contest", d->cs[c].id, "version", 1, "boxes",
+	    boxes, "transfers", "station_total", (json_int_t)st,
+	    "postal_total", (json_int_t)po, "total", (json_int_t)(st + po),
+	    "superseded_by");
+}
+
+int
+a_vissue(struct desk *d, struct d_req *rq, struct d_out *out,
+    struct d_err *e)
+{
+	static const char *const keys[] = { NULL };
+	struct d_contest *c = &d->cs[rq->contest];
+
+	if (d_body_keys(rq->body, keys, e))
+		return -1;
+	if (c->state != S_VERIFYING)
+		return d_fail(e, 409, "wrong_state", "§2.2",
+		    "verification is issued from VERIFYING, not %s",
+		    d_state_name(c->state));
+	for (int i = 0; i < d->nboxes; i++)
+		for (int j = 0; j < d->boxes[i].npolls; j++)
+			if (d->boxes[i].polls[j].contest == rq->contest &&
+			    !d->boxes[i].polls[j].decided)
+				return d_fail(e, 409, "invariant", "I5",
+				    "I5: %s \xe2\x80\x94 %s",
+				    d->boxes[i].code, d->boxes[i].received ?
+				    "not decided" : "not received");
+	c->state = S_VERIFIED;
+	c->f6_entry = (int)rq->entry;
+	out->data = json_pack("{s:i}", "version", 1);
+	out->answer = json_pack("{s:i, s:o}", "version", 1, "statement",
+	    d_statement(d, rq->contest));
+	return 0;
+}
+
+/* One mixing group: >= 2 station boxes, or >= 1 station box with postal
+ * boxes (I6); marks its boxes in seen. */
+static int
+mix_group(struct desk *d, int c, int area, const json_t *g,
+    unsigned char *seen, struct d_err *e)
+{
+	int st = 0, po = 0;
+
+	if (!json_is_array(g) || json_array_size(g) == 0)
+		return d_fail(e, 400, "bad_request", NULL,
+		    "a group is an array of box codes");
+	for (size_t i = 0; i < json_array_size(g); i++) {
+		const char *code = json_string_value(json_array_get(g, i));
+		int b = code ? d_box_find(d, code) : -1, ok = 0;
+
+		if (b < 0)
+			return d_fail(e, 400, "unknown_reference", NULL,
+			    "no box %s", code ? code : "?");
+		for (int j = 0; j < d->boxes[b].npolls; j++)
+			if (d->boxes[b].polls[j].contest == c &&
+			    d->boxes[b].polls[j].area == area &&
+			    d->boxes[b].polls[j].decided)
+				ok = 1;
+		if (!ok || seen[b]++)
+			return d_fail(e, 409, "invariant", "I6", "I6: box %s"
+			    " is not a verified box of this area, or is in"
+			    " two groups", code);
+		if (strcmp(d->boxes[b].kind, "station") == 0)
+			st++;
+		else
+			po++;
+	}
+	if (st >= 2 || (st >= 1 && po >= 1))
+		return 0;
+	return d_fail(e, 409, "invariant", "I6", "I6: a group needs two"
+	    " station boxes, or a station box and postal boxes");
+}
+
+int
+a_mixing(struct desk *d, struct d_req *rq, struct d_out *out,
+    struct d_err *e)
+{
+	static const char *const keys[] = { "area", "groups", NULL };
+	struct d_contest *c = &d->cs[rq->contest];
+	const json_t *gs = json_object_get(rq->body, "groups");
+	unsigned char *seen;
+	const char *aid;
+	int area, rc = 0, all = 1;
+
+	if (d_body_keys(rq->body, keys, e) ||
+	    d_get_str(rq->body, "area", 1, 32, &aid, e) < 0)
+		return -1;
+	if ((area = d_area_find(c, aid)) < 0)
+		return d_fail(e, 400, "unknown_reference", NULL,
+		    "no area %s", aid);
+	if (!json_is_array(gs))
+		return d_fail(e, 400, "bad_request", NULL,
+		    "member \"groups\" must be an array");
+	if (c->state != S_VERIFIED && c->state != S_MIXED)
+		return d_fail(e, 409, "wrong_state", "§2.2",
+		    "mixing is recorded in VERIFIED or MIXED, not %s",
+		    d_state_name(c->state));
+	if (!(seen = calloc((size_t)d->nboxes + 1, 1)))
+		return d_fail(e, 500, "internal", NULL, "out of memory");
+	for (size_t i = 0; rc == 0 && i < json_array_size(gs); i++)
+		rc = mix_group(d, rq->contest, area, json_array_get(gs, i),
+		    seen, e);
+	for (int b = 0; rc == 0 && b < d->nboxes; b++)
+		for (int j = 0; j < d->boxes[b].npolls; j++) {
+			struct d_vpoll *p = &d->boxes[b].polls[j];
+
+			if (p->contest == rq->contest && p->area == area &&
+			    p->decided && p->verified > 0 && !seen[b])
+				rc = d_fail(e, 409, "invariant", "I6", "I6:"
+				    " box %s is in no group",
+				    d->boxes[b].code);
+		}
+	free(seen);
+	if (rc)
+		return -1;
+	c->mixed[area] = 1;
+	for (int i = 0; i < c->nareas; i++)
+		all &= c->mixed[i];
+	if (all)
+		c->state = S_MIXED;
+	out->data = d_norm(rq->body, keys);
+	return 0;
+}

@@ -1,0 +1,378 @@
+/* SPDX-License-Identifier: MIT */
+/* desk.h -- teller-desk, the count desk: shared declarations.
+ *
+ * The book is one SQLite file (db.c). Every accepted write is an entry:
+ * one event line of the hash-chained journal (journal.c), committed in
+ * one transaction with its idempotency row (ledger.c). The count's state
+ * is held in memory (model.c) and rebuilt at start by replaying the
+ * entries through the same action code that made them (act_*.c), so a
+ * replay, an import and verify all check every write invariant again. */
+#ifndef DESK_H
+#define DESK_H
+
+#include <jansson.h>
+#include <sqlite3.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define D_MAXC 64		/* candidates in a contest */
+#define D_MAXP 8		/* polls in a box */
+
+enum d_state {
+	S_SETUP, S_READY, S_RECEIVING, S_VERIFYING, S_VERIFIED, S_MIXED,
+	S_COUNTING, S_RECONCILING, S_STAGE1_DONE, S_STAGE2, S_PROVISIONAL,
+	S_LOT, S_READY_TO_DECLARE, S_DECLARED, S_CLOSED
+};
+
+struct d_cand {
+	int pos;
+	const char *surname, *forenames, *csur, *cfore, *desc;
+};
+
+struct d_area {
+	const char *id, *name;
+};
+
+struct d_contest {
+	const char *id, *name, *kind, *regime, *show;
+	int seats, bundle_size, tally_capacity, min_recounts;
+	long long tolerance, electorate;
+	int has_electorate;
+	struct d_area *areas;
+	int nareas;
+	struct d_cand *cands;	/* by ballot position - 1 */
+	int ncands;
+	/* state */
+	int state, suspended, round;
+	int stage_closed[3];	/* of the current round */
+	int stage2;		/* remaining set known */
+	unsigned char remaining[D_MAXC], eliminated[D_MAXC];
+	int majority;		/* position, 0 none */
+	int version, released, prov_entry, decl_entry, f6_entry;
+	json_t *prov;		/* latest version's result object */
+	json_t *decl;		/* declaration object */
+	int lot_state;		/* state to return to from LOT */
+	json_t *lot;		/* recorded lot, or NULL */
+	int lot_round;		/* the round the lot belongs to */
+	int pending;		/* recount request awaiting a decision */
+	json_t *prev_prov;	/* the version before, for F16 */
+	json_t *recounts;	/* requests and decisions (F16) */
+	int *mixed;		/* per area: mixing recorded */
+};
+
+struct d_fig {			/* one double-entry figure entry */
+	int entry, entry_no, attempt, kind;	/* kind 0 bpa, 1 count */
+	const char *user;
+	long long value;
+	int withdrawn;
+};
+
+struct d_vpoll {		/* a box's verification for one contest */
+	int contest, area;
+	struct d_fig *figs;
+	int nfigs;
+	unsigned checks;	/* bit per check item done or not */
+	int decided;
+	long long verified, first_count;
+	const char *outcome, *explanation;
+	int recounts;
+	int mixed;
+};
+
+struct d_box {
+	const char *code, *kind, *station;
+	struct d_vpoll polls[D_MAXP];
+	int npolls;
+	int received, escalated, table;
+};
+
+struct d_tab {
+	int table;
+	char role[12];
+};
+
+struct d_user {
+	const char *username, *full_name, *role, *staff_no, *agent;
+	json_t *contests;
+	struct d_tab *tabs;
+	int ntabs;
+	unsigned powers[8];	/* per contest index: delegated powers */
+};
+
+struct d_bundle {		/* a bundle, or a doubtful entry (kind 'd') */
+	int entry, round, area, table, stage;
+	int kind;		/* 'c', 'p', 's', 'd' */
+	const char *slip, *user;
+	int cand, source;	/* positions; source for stage 2 */
+	unsigned long long pat;	/* pattern bundle: positions as bits */
+	const char *dest;	/* stage 2: a position as text or a code */
+	long long papers;
+	int contest;
+	/* doubtful: decision */
+	int decided;		/* 0 open, 'v' valid, 'r' rejected */
+	int rip;		/* valid, rejected in part (block) */
+	const char *head;
+	int withdrawn;
+};
+
+struct d_tally {		/* one entry of a tally sheet (block, I8) */
+	int entry, contest, round, area, table, entry_no, withdrawn;
+	const char *sheet, *user;
+	long long papers, votes[D_MAXC];
+};
+
+struct d_sheet {
+	int contest, round, area, table, stage;
+};
+
+struct desk {
+	sqlite3 *db;
+	json_t *plan;		/* secrets removed */
+	char plan_sha[65], genesis[65];
+	struct d_contest *cs;
+	int ncs;
+	struct d_box *boxes;
+	int nboxes;
+	struct d_user *users;
+	int nusers;
+	json_t *places, *stations, *tables, *devices, *agents, *election;
+	struct d_bundle *bs;
+	int nbs, capbs;
+	struct d_sheet *sheets;
+	int nsheets, capsheets;
+	struct d_tally *tallies;
+	int ntallies, captallies;
+	long long seq, entries;
+	char last_hash[65];
+	int read_only;
+	char fail[256];		/* load or replay failure */
+	json_t *delegs;		/* current delegations */
+	json_t *pool;		/* strings the model keeps */
+};
+
+/* An error answer: HTTP status, code, rule and why (may be empty). */
+struct d_err {
+	int status;
+	char code[32], rule[16], why[24];
+	char msg[320];
+	json_t *details;
+};
+
+int d_fail(struct d_err *e, int status, const char *code, const char *rule,
+    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+int d_forbid(struct d_err *e, const char *why, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* One request to an action: who, which contest, the body. */
+struct d_req {
+	const char *action;
+	int contest;		/* index, -1 none */
+	struct d_user *user;
+	const char *device, *ip;
+	const char *at;		/* server time of the entry */
+	int replay;		/* 1: from the book or a journal */
+	long long entry;	/* the entry number it will get */
+	json_t *body;
+	int sub;		/* number from the path (round R, entry N) */
+	int reauth_ok;		/* re-authenticated within 5 minutes */
+	const char *paper_time;	/* a back-filled entry's time on paper */
+};
+
+/* What an action gives back: the journal's data and the answer's extra
+ * members (both owned by the caller after the call). */
+struct d_out {
+	json_t *data, *answer, *warnings;
+	int contests[8], ncontests;
+	long long supersedes;	/* the entry withdrawn, 0 none */
+	const char *reason_code, *reason_text;
+};
+
+typedef int (*d_act_fn)(struct desk *, struct d_req *, struct d_out *,
+    struct d_err *);
+
+struct d_action {
+	const char *name, *method, *path;	/* path relative, C-part */
+	int per_contest;
+	const char *roles;	/* " ro dro mgr sup clerk rcpt " */
+	const char *power;	/* a DRO's delegated power, or NULL */
+	d_act_fn fn;
+	const char *const *assigned;	/* data members the desk adds */
+};
+
+/* model.c */
+const char *d_state_name(int s);
+int d_contest_find(const struct desk *d, const char *id);
+int d_area_find(const struct d_contest *c, const char *id);
+int d_box_find(const struct desk *d, const char *code);
+struct d_user *d_user_find(struct desk *d, const char *name);
+int d_user_table_role(const struct d_user *u, int table, const char *role);
+int d_has_power(const struct desk *d, const struct d_user *u, int contest,
+    const char *power);
+int d_model_config(struct desk *d, const json_t *plan, char *err,
+    size_t errlen);
+void d_model_free(struct desk *d);
+char *d_strdup(const char *s);
+const char *d_intern(struct desk *d, const char *s);
+void d_now(char *buf, size_t n);
+
+/* body.c: typed member access for action bodies */
+int d_body_keys(const json_t *o, const char *const *allowed,
+    struct d_err *e);
+int d_get_int(const json_t *o, const char *k, int req, long long lo,
+    long long hi, long long *v, struct d_err *e);
+int d_get_str(const json_t *o, const char *k, int req, size_t maxlen,
+    const char **v, struct d_err *e);
+json_t *d_norm(const json_t *body, const char *const *keys);
+int d_table_known(const struct desk *d, long long t);
+int d_get_bool(const json_t *o, const char *k, int req, int *v,
+    struct d_err *e);
+
+/* actions.c */
+const struct d_action *d_action_find(const char *name);
+const struct d_action *d_action_route(const char *method, const char *path,
+    int percontest, int *sub);
+int d_allowed(struct desk *d, const struct d_action *a, struct d_req *rq,
+    struct d_err *e);
+int d_exec(struct desk *d, struct d_req *rq, struct d_out *out,
+    struct d_err *e);
+json_t *d_states(struct desk *d, const struct d_out *out);
+void d_out_clear(struct d_out *o);
+
+/* act_setup.c, act_verify.c, act_count.c, act_result.c */
+int a_plan_approve(struct desk *, struct d_req *, struct d_out *,
+    struct d_err *);
+int a_poll_close(struct desk *, struct d_req *, struct d_out *,
+    struct d_err *);
+int a_assignment(struct desk *, struct d_req *, struct d_out *,
+    struct d_err *);
+int a_delegation(struct desk *, struct d_req *, struct d_out *,
+    struct d_err *);
+int a_agent(struct desk *, struct d_req *, struct d_out *, struct d_err *);
+int a_receipt(struct desk *, struct d_req *, struct d_out *,
+    struct d_err *);
+int a_box_open(struct desk *, struct d_req *, struct d_out *,
+    struct d_err *);
+int a_bpa(struct desk *, struct d_req *, struct d_out *, struct d_err *);
+int a_count(struct desk *, struct d_req *, struct d_out *, struct d_err *);
+int a_check(struct desk *, struct d_req *, struct d_out *, struct d_err *);
+int a_decide(struct desk *, struct d_req *, struct d_out *, struct d_err *);
+int a_vissue(struct desk *, struct d_req *, struct d_out *, struct d_err *);
+int a_mixing(struct desk *, struct d_req *, struct d_out *, struct d_err *);
+int a_round(struct desk *, struct d_req *, struct d_out *, struct d_err *);
+int a_bundle(struct desk *, struct d_req *, struct d_out *, struct d_err *);
+int a_doubtful(struct desk *, struct d_req *, struct d_out *,
+    struct d_err *);
+int a_adjudicate(struct desk *, struct d_req *, struct d_out *,
+    struct d_err *);
+int a_sheet_close(struct desk *, struct d_req *, struct d_out *,
+    struct d_err *);
+int a_stage_close(struct desk *, struct d_req *, struct d_out *,
+    struct d_err *);
+int a_stage2(struct desk *, struct d_req *, struct d_out *, struct d_err *);
+int a_provisional(struct desk *, struct d_req *, struct d_out *,
+    struct d_err *);
+int a_lot(struct desk *, struct d_req *, struct d_out *, struct d_err *);
+int a_ready(struct desk *, struct d_req *, struct d_out *, struct d_err *);
+int a_declare(struct desk *, struct d_req *, struct d_out *,
+    struct d_err *);
+int a_suspend(struct desk *, struct d_req *, struct d_out *,
+    struct d_err *);
+int a_resume(struct desk *, struct d_req *, struct d_out *, struct d_err *);
+int a_correct(struct desk *, struct d_req *, struct d_out *,
+    struct d_err *);
+int a_court(struct desk *, struct d_req *, struct d_out *, struct d_err *);
+int a_close(struct desk *, struct d_req *, struct d_out *, struct d_err *);
+int a_escalate(struct desk *, struct d_req *, struct d_out *,
+    struct d_err *);
+int a_announce(struct desk *, struct d_req *, struct d_out *,
+    struct d_err *);
+int a_tally(struct desk *, struct d_req *, struct d_out *, struct d_err *);
+int a_rc_request(struct desk *, struct d_req *, struct d_out *,
+    struct d_err *);
+int a_rc_decide(struct desk *, struct d_req *, struct d_out *,
+    struct d_err *);
+int a_withdraw(struct desk *, struct d_req *, struct d_out *,
+    struct d_err *);
+
+/* invariants.c: the figures the rules are stated on */
+long long d_verified_area(const struct desk *d, int c, int area);
+long long d_verified_contest(const struct desk *d, int c);
+long long d_papers_area(const struct desk *d, int c, int round, int area,
+    int stage);
+long long d_first(const struct desk *d, int c, int round, int pos);
+long long d_valid(const struct desk *d, int c, int round);
+long long d_tally_papers(const struct desk *d, int c, int round, int area);
+int d_tally_agreed(const struct desk *d, const struct d_tally *t);
+long long d_sorted_from(const struct desk *d, int c, int round, int pos);
+int d_reconciled(const struct desk *d, int c, char *why, size_t n);
+int d_i14(const struct desk *d, int c, char *why, size_t n);
+int d_open_doubtful(const struct desk *d, int c, int round, int area,
+    int table, int stage);
+int d_sheet_closed(const struct desk *d, int c, int round, int area,
+    int table, int stage);
+void d_commas(long long v, char *buf, size_t n);
+
+int d_sv_stage1(struct desk *d, int c, struct d_err *e);
+json_t *d_statement(struct desk *d, int c);
+json_t *d_box_view(struct desk *d, int b, int poll);
+
+/* engine.c: libteller decides */
+json_t *d_engine_result(struct desk *d, int c, int stage2, struct d_err *e);
+
+/* journal.c */
+char *d_canon(const json_t *j);
+void d_hash_hex(const char *prev_hex, long long seq, const char *payload,
+    char out[65]);
+int d_hex_ok(const char *s, size_t n);
+json_t *d_header(const struct desk *d);
+
+/* ledger.c */
+int d_commit(struct desk *d, const char *line, long long seq,
+    long long entry, const char *action, const char *hash,
+    const char *idem_user, const char *idem_key, const char *body_sha,
+    const char *response);
+json_t *d_event_line(struct desk *d, const struct d_req *rq,
+    const struct d_out *out, const char *idem, json_t *states);
+int d_seal(struct desk *d, json_t *ev, char **line, char hash[65]);
+char *d_envelope(const json_t *ev, const json_t *answer);
+int d_log_event(struct desk *d, const char *action, const char *user,
+    const char *role, const char *ip, json_t *data);
+
+/* db.c */
+int d_db_open(struct desk *d, const char *path, int create, int lock,
+    char *err, size_t n);
+int d_db_schema(struct desk *d);
+int d_db_meta_set(struct desk *d, const char *k, const char *v);
+char *d_db_meta_get(struct desk *d, const char *k);
+int d_load(struct desk *d, char *err, size_t n);
+void d_close(struct desk *d);
+int d_replay_line(struct desk *d, json_t *ev, int store, const char *raw,
+    char *err, size_t n);
+
+/* auth.c */
+#include <pthread.h>
+void d_auth_init(pthread_mutex_t *lock);
+int d_pw_hash(const char *pw, const char *role, char out[128]);
+int d_pw_check(const char *hash, const char *pw);
+void d_words(char *buf, size_t n);
+void d_token_hash(const char *token, char out[65]);
+
+/* server.c */
+int d_serve(struct desk *d, const char *listen, int insecure);
+void d_serve_host(const char *name);
+
+/* api.c */
+struct d_http {
+	const char *method, *url, *auth, *ctype, *idem, *ip;
+	const char *q_box, *q_stage;	/* query parameters */
+	const char *body;
+	size_t blen;
+	int status;
+	char *resp;		/* malloc'ed JSON */
+	const char *ctype_out;
+	int replayed, nocache;
+	long long retry_after;
+};
+void d_api(struct desk *d, struct d_http *h);
+
+#endif

@@ -1,0 +1,898 @@
+/* SPDX-License-Identifier: MIT */
+/* main.c -- teller-desk: the commands init, serve, user, export, import
+ * and verify (§7). Exit codes as teller: 0 done, 1 bad input, 2 bad
+ * usage, 3 system error; verify 5 when the book fails. */
+#include "desk.h"
+
+#include <errno.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+json_t *d_plan_load(const char *file, const char *text, size_t len,
+    char *err, size_t n);
+
+static char *
+slurp(FILE *f, size_t *len)
+{
+	size_t cap = 65536, n = 0;
+	char *b = malloc(cap);
+
+	while (b) {
+		size_t r = fread(b + n, 1, cap - n - 1, f);
+
+		n += r;
+		if (r == 0)
+			break;
+		if (n + 1 == cap) {
+			char *nb = realloc(b, cap * 2);
+
+			if (!nb) {
+				free(b);
+				return NULL;
+			}
+			b = nb;
+			cap *= 2;
+		}
+	}
+	if (b)
+		b[n] = 0;
+	*len = n;
+	return b;
+}
+
+static char *
+read_file(const char *path, size_t *len)
+{
+	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+	char *b;
+
+	if (!f)
+		return NULL;
+	b = slurp(f, len);
+	if (f != stdin)
+		fclose(f);
+	return b;
+}
+
+int d_reload(struct desk *d);
+
+int
+d_reload(struct desk *d)
+{
+	char err[400];
+
+	/* The old model is left allocated (a rare path: a write that could
+	 * not be saved): requests waiting on the lock may still hold
+	 * pointers to its users. */
+	d->cs = NULL;
+	d->boxes = NULL;
+	d->users = NULL;
+	d->bs = NULL;
+	d->sheets = NULL;
+	d->tallies = NULL;
+	d->ntallies = d->captallies = 0;
+	d->delegs = NULL;
+	d->pool = NULL;
+	d->ncs = d->nboxes = d->nusers = d->nbs = d->nsheets = 0;
+	d->capbs = d->capsheets = 0;
+	d->plan = NULL;
+	d->seq = d->entries = 0;
+	return d_load(d, err, sizeof err);
+}
+
+static void
+strip_secrets(json_t *plan)
+{
+	size_t i;
+	json_t *x;
+
+	json_array_foreach(json_object_get(plan, "users"), i, x)
+		json_object_del(x, "password");
+	json_array_foreach(json_object_get(plan, "devices"), i, x)
+		json_object_del(x, "token");
+}
+
+static int
+init_users(struct desk *d, const json_t *full)
+{
+	size_t i;
+	json_t *x;
+
+	json_array_foreach(json_object_get(full, "users"), i, x) {
+		const char *un = json_string_value(json_object_get(x,
+		    "username"));
+		const char *role = json_string_value(json_object_get(x,
+		    "role"));
+		const json_t *pw = json_object_get(x, "password");
+		const json_t *mc = json_object_get(x, "must_change_password");
+		char gen[128], hash[128], sql[512];
+
+		if (pw)
+			snprintf(gen, sizeof gen, "%s", json_string_value(pw));
+		else {
+			d_words(gen, sizeof gen);
+			printf("password %s %s\n", un, gen);
+		}
+		if (d_pw_hash(gen, role, hash))
+			return -1;
+		sqlite3_snprintf(sizeof sql, sql, "INSERT INTO user VALUES(%Q,"
+		    " %Q, %d, 0)", un, hash, mc ? json_is_true(mc) : 1);
+		if (sqlite3_exec(d->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+			return -1;
+	}
+	json_array_foreach(json_object_get(full, "devices"), i, x) {
+		const json_t *r = json_object_get(x, "roles");
+		char th[65], roles[256] = "", sql[600];
+		size_t k;
+		json_t *y;
+
+		d_token_hash(json_string_value(json_object_get(x, "token")),
+		    th);
+		json_array_foreach(r, k, y)
+			snprintf(roles + strlen(roles), sizeof roles -
+			    strlen(roles), "%s%s", k ? " " : "",
+			    json_string_value(y));
+		sqlite3_snprintf(sizeof sql, sql, "INSERT INTO device VALUES("
+		    "%Q, %Q, %Q)", json_string_value(json_object_get(x,
+		    "name")), th, roles);
+		if (sqlite3_exec(d->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+			return -1;
+	}
+	return 0;
+}
+
+static int
+init_entry(struct desk *d, const char *action, json_t *body)
+{
+	struct d_req rq;
+	struct d_out out;
+	struct d_err e;
+	struct d_user *ro = NULL;
+	char at[40], key[32], hash[65], *line = NULL;
+	json_t *ev;
+	int rc;
+
+	for (int i = 0; i < d->nusers; i++)
+		if (strcmp(d->users[i].role, "ro") == 0)
+			ro = &d->users[i];
+	memset(&rq, 0, sizeof rq);
+	memset(&e, 0, sizeof e);
+	d_now(at, sizeof at);
+	rq.action = action;
+	rq.contest = -1;
+	rq.user = ro;
+	rq.device = "init";
+	rq.at = at;
+	rq.entry = d->entries + 1;
+	rq.body = body;
+	if (d_exec(d, &rq, &out, &e)) {
+		fprintf(stderr, "teller-desk: plan %s: %s\n", action, e.msg);
+		json_decref(body);
+		return -1;
+	}
+	snprintf(key, sizeof key, "init-%lld", rq.entry);
+	ev = d_event_line(d, &rq, &out, key, d_states(d, &out));
+	rc = d_seal(d, ev, &line, hash) || d_commit(d, line, d->seq + 1,
+	    rq.entry, action, hash, NULL, NULL, NULL, NULL);
+	if (!rc)
+		d->entries = rq.entry;
+	free(line);
+	json_decref(ev);
+	d_out_clear(&out);
+	json_decref(body);
+	return rc ? -1 : 0;
+}
+
+/* The plan's ledger facts as entries 1, 2, 3 ... (§8). */
+static int
+init_entries(struct desk *d, const json_t *plan)
+{
+	size_t i, j;
+	json_t *x, *t;
+
+	json_array_foreach(json_object_get(plan, "users"), i, x)
+		json_array_foreach(json_object_get(x, "tables"), j, t) {
+			json_t *b = json_is_integer(t) ? json_pack("{s:O,"
+			    " s:O, s:O, s:n}", "user", json_object_get(x,
+			    "username"), "table", t, "role",
+			    json_object_get(x, "role"), "until") :
+			    json_pack("{s:O, s:O, s:O, s:n}", "user",
+			    json_object_get(x, "username"), "table",
+			    json_object_get(t, "table"), "role",
+			    json_object_get(t, "role"), "until");
+
+			if (init_entry(d, "assignment.record", b))
+				return -1;
+		}
+	json_array_foreach(json_object_get(plan, "agents"), i, x)
+		if (init_entry(d, "agent.appoint", json_deep_copy(x)))
+			return -1;
+	json_array_foreach(json_object_get(plan, "delegations"), i, x)
+		if (init_entry(d, "delegation.record", json_deep_copy(x)))
+			return -1;
+	return 0;
+}
+
+static void
+make_genesis(const json_t *plan, char out[65])
+{
+	const json_t *el = json_object_get(plan, "election");
+	unsigned char rnd[32], h[32];
+	crypto_hash_sha256_state st;
+	const char *name = json_string_value(json_object_get(el, "name"));
+	const char *pd = json_string_value(json_object_get(el, "poll_date"));
+
+	randombytes_buf(rnd, sizeof rnd);
+	crypto_hash_sha256_init(&st);
+	crypto_hash_sha256_update(&st, (const unsigned char *)
+	    "teller-desk genesis", 19);
+	crypto_hash_sha256_update(&st, (const unsigned char *)name,
+	    strlen(name));
+	crypto_hash_sha256_update(&st, (const unsigned char *)pd, strlen(pd));
+	crypto_hash_sha256_update(&st, rnd, sizeof rnd);
+	crypto_hash_sha256_final(&st, h);
+	sodium_bin2hex(out, 65, h, 32);
+}
+
+/* Create the book's tables and configuration from plan (no secrets) */
+static int
+create_book(struct desk *d, const char *db, json_t *plan,
+    const char *sha, const char *genesis, char *err, size_t n)
+{
+	char *canon;
+
+	if (access(db, F_OK) == 0) {
+		snprintf(err, n, "%s exists already", db);
+		return 1;
+	}
+	if (d_db_open(d, db, 1, 1, err, n) || d_db_schema(d))
+		return 3;
+	canon = d_canon(plan);
+	if (d_db_meta_set(d, "plan", canon) ||
+	    d_db_meta_set(d, "plan_sha256", sha) ||
+	    d_db_meta_set(d, "genesis", genesis)) {
+		free(canon);
+		return 3;
+	}
+	free(canon);
+	d->plan = plan;
+	snprintf(d->genesis, sizeof d->genesis, "%s", genesis);
+	snprintf(d->last_hash, sizeof d->last_hash, "%s", genesis);
+	snprintf(d->plan_sha, sizeof d->plan_sha, "%s", sha);
+	return d_model_config(d, plan, err, n) ? 1 : 0;
+}
+
+static int
+cmd_init(const char *db, const char *planf)
+{
+	struct desk d;
+	size_t len;
+	char *text = read_file(planf, &len), err[600] = "", sha[65], gen[65];
+	unsigned char h[32];
+	json_t *full, *plan;
+	int rc;
+
+	memset(&d, 0, sizeof d);
+	if (!text) {
+		fprintf(stderr, "teller-desk: %s: %s\n", planf,
+		    strerror(errno));
+		return 1;
+	}
+	if (!(full = d_plan_load(planf, text, len, err, sizeof err))) {
+		fprintf(stderr, "teller-desk: %s\n", err);
+		free(text);
+		return 1;
+	}
+	crypto_hash_sha256(h, (const unsigned char *)text, len);
+	sodium_bin2hex(sha, sizeof sha, h, 32);
+	free(text);
+	plan = json_deep_copy(full);
+	strip_secrets(plan);
+	make_genesis(plan, gen);
+	rc = create_book(&d, db, plan, sha, gen, err, sizeof err);
+	if (rc == 0 && (init_users(&d, full) || init_entries(&d, full)))
+		rc = 1;
+	json_decref(full);
+	d_close(&d);
+	if (rc) {
+		if (err[0] && rc != 1)
+			fprintf(stderr, "teller-desk: %s\n", err);
+		else if (rc == 1 && strstr(err, "exists"))
+			fprintf(stderr, "teller-desk: %s\n", err);
+		if (!strstr(err, "exists")) {
+			char p[4096];
+
+			unlink(db);
+			snprintf(p, sizeof p, "%s-wal", db);
+			unlink(p);
+			snprintf(p, sizeof p, "%s-shm", db);
+			unlink(p);
+		}
+		return rc;
+	}
+	printf("genesis %s\n", gen);
+	return 0;
+}
+
+static void
+unlink_book(const char *db)
+{
+	char p[4096];
+
+	unlink(db);
+	snprintf(p, sizeof p, "%s-wal", db);
+	unlink(p);
+	snprintf(p, sizeof p, "%s-shm", db);
+	unlink(p);
+}
+
+static int
+open_book(struct desk *d, const char *db, int lock)
+{
+	char err[600];
+
+	memset(d, 0, sizeof *d);
+	if (access(db, F_OK) != 0) {
+		fprintf(stderr, "teller-desk: %s: %s\n", db, strerror(errno));
+		return 1;
+	}
+	if (d_db_open(d, db, 0, lock, err, sizeof err)) {
+		fprintf(stderr, "teller-desk: %s\n", err);
+		return 3;
+	}
+	if (d_load(d, err, sizeof err)) {
+		fprintf(stderr, "teller-desk: %s: %s\n", db, err);
+		return 5;
+	}
+	return 0;
+}
+
+static int
+cmd_serve(int argc, char **argv)
+{
+	const char *listen = "0.0.0.0:443";
+	int insecure = 0, rc;
+	struct desk d;
+
+	for (int i = 3; i < argc; i++) {
+		if (strcmp(argv[i], "--listen") == 0 && i + 1 < argc)
+			listen = argv[++i];
+		else if (strcmp(argv[i], "--insecure-http") == 0)
+			insecure = 1;
+		else if (strcmp(argv[i], "--host") == 0 && i + 1 < argc)
+			d_serve_host(argv[++i]);
+		else if (strcmp(argv[i], "--origin") == 0 && i + 1 < argc)
+			i++;
+		else {
+			fprintf(stderr, "teller-desk: unknown option %s\n",
+			    argv[i]);
+			return 2;
+		}
+	}
+	if ((rc = open_book(&d, argv[2], 1))) {
+		if (rc == 5)
+			return 3;
+		return rc;
+	}
+	rc = d_serve(&d, listen, insecure);
+	d_close(&d);
+	return rc;
+}
+
+static int
+cmd_export(const char *db, const char *out)
+{
+	struct desk d;
+	sqlite3_stmt *st;
+	FILE *f = stdout;
+	json_t *h;
+	char *line;
+	int rc = open_book(&d, db, 0);
+
+	if (rc)
+		return rc;
+	if (out && !(f = fopen(out, "w"))) {
+		fprintf(stderr, "teller-desk: %s: %s\n", out, strerror(errno));
+		d_close(&d);
+		return 3;
+	}
+	h = d_header(&d);
+	line = d_canon(h);
+	fprintf(f, "%s\n", line);
+	free(line);
+	json_decref(h);
+	sqlite3_exec(d.db, "BEGIN", NULL, NULL, NULL);
+	sqlite3_prepare_v2(d.db, "SELECT line FROM event ORDER BY seq", -1,
+	    &st, NULL);
+	while (sqlite3_step(st) == SQLITE_ROW)
+		fprintf(f, "%s\n", (const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	sqlite3_exec(d.db, "COMMIT", NULL, NULL, NULL);
+	rc = fflush(f) || ferror(f) ? 3 : 0;
+	if (f != stdout)
+		fclose(f);
+	d_close(&d);
+	return rc;
+}
+
+
+/* A paper line (§10): that user's API call now, flagged back-filled,
+ * on the device "import"; stored when store. */
+static int
+paper_line(struct desk *d, json_t *ev, int store, char *err, size_t n)
+{
+	static const char *const ok[] = { "action", "contest", "user", "data",
+		"paper_time", "idem", "supersedes", "reason_code",
+		"reason_text", NULL };
+	const char *act = json_string_value(json_object_get(ev, "action"));
+	const char *cid = json_string_value(json_object_get(ev, "contest"));
+	const char *un = json_string_value(json_object_get(ev, "user"));
+	const char *pt = json_string_value(json_object_get(ev, "paper_time"));
+	const char *idem = json_string_value(json_object_get(ev, "idem"));
+	const struct d_action *a = act ? d_action_find(act) : NULL;
+	struct d_req rq;
+	struct d_out out;
+	struct d_err e;
+	char at[40], key[40], hash[65], *line = NULL;
+	json_t *line_ev;
+	int rc;
+
+	memset(&rq, 0, sizeof rq);
+	memset(&e, 0, sizeof e);
+	if (d_body_keys(ev, ok, &e) || !a || !un || !pt ||
+	    !json_is_object(json_object_get(ev, "data"))) {
+		snprintf(err, n, "paper line: %s", e.msg[0] ? e.msg :
+		    "action, user, data and paper_time are required");
+		return -1;
+	}
+	d_now(at, sizeof at);
+	rq.action = a->name;
+	rq.contest = cid ? d_contest_find(d, cid) : -1;
+	rq.user = d_user_find(d, un);
+	rq.device = "import";
+	rq.at = at;
+	rq.entry = d->entries + 1;
+	rq.body = json_object_get(ev, "data");
+	rq.paper_time = pt;
+	rq.reauth_ok = 1;
+	if ((cid && rq.contest < 0) || !rq.user) {
+		snprintf(err, n, "paper line: unknown contest or user");
+		return -1;
+	}
+	if (d_exec(d, &rq, &out, &e)) {
+		snprintf(err, n, "entry %lld (%s): %s", rq.entry, act, e.msg);
+		return -1;
+	}
+	snprintf(key, sizeof key, "%s", idem ? idem : "");
+	if (!idem)
+		snprintf(key, sizeof key, "paper-%lld", rq.entry);
+	line_ev = d_event_line(d, &rq, &out, key, d_states(d, &out));
+	rc = d_seal(d, line_ev, &line, hash);
+	if (rc == 0 && store)
+		rc = d_commit(d, line, d->seq + 1, rq.entry, act, hash, NULL,
+		    NULL, NULL, NULL);
+	else if (rc == 0) {
+		d->seq++;
+		snprintf(d->last_hash, sizeof d->last_hash, "%s", hash);
+	}
+	if (rc == 0)
+		d->entries = rq.entry;
+	else
+		snprintf(err, n, "entry %lld (%s): cannot write", rq.entry,
+		    act);
+	free(line);
+	json_decref(line_ev);
+	d_out_clear(&out);
+	return rc ? -1 : 0;
+}
+
+/* A sealed line the book holds already (seq <= its last): the same
+ * hash, skipped. */
+static int
+held_line(struct desk *d, const json_t *ev, char *err, size_t n)
+{
+	long long seq = json_integer_value(json_object_get(ev, "seq"));
+	const char *h = json_string_value(json_object_get(ev, "hash"));
+	sqlite3_stmt *st;
+	int same = 0;
+
+	if (sqlite3_prepare_v2(d->db, "SELECT hash FROM event WHERE seq = ?",
+	    -1, &st, NULL) == SQLITE_OK) {
+		sqlite3_bind_int64(st, 1, seq);
+		same = sqlite3_step(st) == SQLITE_ROW && h &&
+		    strcmp((const char *)sqlite3_column_text(st, 0), h) == 0;
+		sqlite3_finalize(st);
+	}
+	if (!same)
+		snprintf(err, n, "chain broken: the book's seq %lld differs",
+		    seq);
+	return same ? 0 : -1;
+}
+
+/* Open what a journal goes into: a new book from its header, the
+ * existing book, or (db NULL, verify) memory only. 0 or an exit code. */
+static int
+journal_target(struct desk *d, const char *db, const json_t *hd,
+    const char *file, int *existing)
+{
+	char err[600];
+	json_t *plan = json_deep_copy(json_object_get(hd, "plan"));
+	const char *gen = json_string_value(json_object_get(hd, "genesis"));
+	const char *sha = json_string_value(json_object_get(hd,
+	    "plan_sha256"));
+	int rc;
+
+	*existing = db && access(db, F_OK) == 0;
+	if (*existing) {
+		json_decref(plan);
+		if ((rc = open_book(d, db, 1)))
+			return rc == 5 ? 1 : rc;
+		if (hd && (!gen || !sha || strcmp(gen, d->genesis) ||
+		    strcmp(sha, d->plan_sha))) {
+			fprintf(stderr, "teller-desk: %s:1: the header is not"
+			    " this book's (genesis or plan)\n", file);
+			return 1;
+		}
+	} else if (!hd || !plan || !gen || !sha) {
+		fprintf(stderr, "teller-desk: %s:1: no journal header\n", file);
+		json_decref(plan);
+		return 1;
+	} else if (db) {
+		rc = create_book(d, db, plan, sha, gen, err, sizeof err);
+		if (rc) {
+			fprintf(stderr, "teller-desk: %s\n", err);
+			if (!d->plan)
+				json_decref(plan);
+			return rc;
+		}
+	} else {
+		d->plan = plan;
+		snprintf(d->genesis, sizeof d->genesis, "%s", gen);
+		snprintf(d->last_hash, sizeof d->last_hash, "%s", gen);
+		if (d_model_config(d, plan, err, sizeof err))
+			return 1;
+	}
+	if (db)
+		sqlite3_exec(d->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+	return 0;
+}
+
+/* Import (store) or verify (db NULL) a journal, line by line; all or
+ * nothing. */
+static int
+run_journal(const char *db, const char *file, char *text)
+{
+	struct desk d;
+	char *save = NULL, *ln, err[600];
+	json_t *hd;
+	int lineno = 1, rc, existing, paper = 0;
+
+	memset(&d, 0, sizeof d);
+	ln = strtok_r(text, "\n", &save);
+	hd = ln ? json_loads(ln, 0, NULL) : NULL;
+	if (hd && !json_is_string(json_object_get(hd, "format"))) {
+		json_decref(hd);
+		hd = NULL;	/* no header: the first line is an event */
+	} else
+		ln = strtok_r(NULL, "\n", &save), lineno++;
+	rc = journal_target(&d, db, hd, file, &existing);
+	json_decref(hd);
+	for (; rc == 0 && ln; ln = strtok_r(NULL, "\n", &save), lineno++) {
+		json_t *ev = json_loads(ln, 0, NULL);
+		int sealed = ev && json_object_get(ev, "seq") != NULL;
+		long long seq = json_integer_value(json_object_get(ev, "seq"));
+		int bad;
+
+		if (!ev)
+			bad = snprintf(err, sizeof err, "not JSON") > 0;
+		else if (sealed && paper)
+			bad = snprintf(err, sizeof err, "a sealed line after"
+			    " a paper line") > 0;
+		else if (sealed && existing && seq <= d.seq && seq > 0)
+			bad = held_line(&d, ev, err, sizeof err);
+		else if (sealed)
+			bad = d_replay_line(&d, ev, db != NULL, ln, err,
+			    sizeof err);
+		else
+			bad = (paper = 1, paper_line(&d, ev, db != NULL, err,
+			    sizeof err));
+		if (bad) {
+			fprintf(stderr, "teller-desk: %s:%d: seq %lld: %s\n",
+			    file, lineno, d.seq + 1, err);
+			rc = db ? 1 : 5;
+		}
+		json_decref(ev);
+	}
+	if (db && d.db) {
+		sqlite3_exec(d.db, rc ? "ROLLBACK" : "COMMIT", NULL, NULL,
+		    NULL);
+		if (!rc)
+			sqlite3_exec(d.db, "INSERT OR IGNORE INTO"
+			    " user(username, pw_hash) SELECT value ->>"
+			    " 'username', NULL FROM json_each((SELECT value"
+			    " FROM meta WHERE key = 'plan') -> 'users')",
+			    NULL, NULL, NULL);
+	}
+	d_close(&d);
+	if (rc && db && !existing)
+		unlink_book(db);
+	return rc;
+}
+
+static int
+cmd_journal(const char *db, const char *file)
+{
+	size_t len;
+	char *text = read_file(file, &len);
+	int rc;
+
+	if (!text) {
+		fprintf(stderr, "teller-desk: %s: %s\n", file,
+		    strerror(errno));
+		return 1;
+	}
+	rc = run_journal(db, file, text);
+	free(text);
+	return rc;
+}
+
+/* The hash of event seq in a book or a journal, or "" if none. */
+static void
+hash_of(const char *path, int is_db, long long seq, char out[65])
+{
+	out[0] = 0;
+	if (is_db) {
+		sqlite3 *db;
+		sqlite3_stmt *st;
+
+		if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) ==
+		    SQLITE_OK && sqlite3_prepare_v2(db, "SELECT hash FROM event"
+		    " WHERE seq = ?", -1, &st, NULL) == SQLITE_OK) {
+			sqlite3_bind_int64(st, 1, seq);
+			if (sqlite3_step(st) == SQLITE_ROW)
+				snprintf(out, 65, "%s", (const char *)
+				    sqlite3_column_text(st, 0));
+			sqlite3_finalize(st);
+		}
+		sqlite3_close(db);
+	} else {
+		size_t len;
+		char *text = read_file(path, &len), *save = NULL, *ln;
+
+		for (ln = text ? strtok_r(text, "\n", &save) : NULL; ln;
+		    ln = strtok_r(NULL, "\n", &save)) {
+			json_t *ev = json_loads(ln, 0, NULL);
+
+			if (json_integer_value(json_object_get(ev, "seq")) ==
+			    seq)
+				snprintf(out, 65, "%s", json_string_value(
+				    json_object_get(ev, "hash")));
+			json_decref(ev);
+		}
+		free(text);
+	}
+}
+
+/* Each --checkpoint SEQ:HASH (a prefix of the hash, as printed on the
+ * forms) must match the event of that seq. */
+static int
+checkpoints(const char *path, int is_db, int argc, char **argv)
+{
+	for (int i = 3; i < argc; i++) {
+		char h[65], *colon;
+		long long seq;
+
+		if (strcmp(argv[i], "--checkpoint") != 0 || i + 1 >= argc)
+			return 2;
+		seq = strtoll(argv[++i], &colon, 10);
+		if (*colon != ':' || seq < 1 || strlen(colon + 1) < 8)
+			return 2;
+		hash_of(path, is_db, seq, h);
+		if (strncmp(h, colon + 1, strlen(colon + 1)) != 0) {
+			fprintf(stderr, "teller-desk: %s: seq %lld: checkpoint"
+			    " differs: the book is not the one on paper\n",
+			    path, seq);
+			return 5;
+		}
+	}
+	return 0;
+}
+
+static int
+cmd_verify(int argc, char **argv)
+{
+	const char *path = argv[2];
+	FILE *f = fopen(path, "rb");
+	char head[16] = "";
+	struct desk d;
+	int rc, db;
+
+	if (!f) {
+		fprintf(stderr, "teller-desk: %s: %s\n", path, strerror(errno));
+		return 1;
+	}
+	if (fread(head, 1, 15, f) < 1)
+		head[0] = 0;
+	fclose(f);
+	db = strncmp(head, "SQLite format 3", 15) == 0;
+	if (!db) {
+		rc = cmd_journal(NULL, path) == 0 ? 0 : 5;
+	} else {
+		rc = open_book(&d, path, 0);
+		if (rc == 0)
+			d_close(&d);
+		rc = rc == 0 ? 0 : rc == 5 ? 5 : 1;
+	}
+	return rc ? rc : checkpoints(path, db, argc, argv);
+}
+
+static int
+cmd_user(int argc, char **argv)
+{
+	struct desk d;
+	char hash[128], gen[128], sql[512];
+	struct d_user *u;
+	int rc;
+
+	if (argc < 5 || strcmp(argv[3], "password") != 0) {
+		fprintf(stderr, "usage: teller-desk user DB password USERNAME"
+		    " [PASSWORD]\n");
+		return 2;
+	}
+	if ((rc = open_book(&d, argv[2], 1)))
+		return rc;
+	if (!(u = d_user_find(&d, argv[4]))) {
+		fprintf(stderr, "teller-desk: no user %s\n", argv[4]);
+		d_close(&d);
+		return 1;
+	}
+	if (argc > 5)
+		snprintf(gen, sizeof gen, "%s", argv[5]);
+	else {
+		d_words(gen, sizeof gen);
+		printf("password %s %s\n", u->username, gen);
+	}
+	d_pw_hash(gen, u->role, hash);
+	sqlite3_snprintf(sizeof sql, sql, "INSERT INTO user(username, pw_hash,"
+	    " must_change) VALUES(%Q, %Q, %d) ON CONFLICT(username) DO UPDATE"
+	    " SET pw_hash = excluded.pw_hash, must_change ="
+	    " excluded.must_change", u->username, hash, argc > 5 ? 0 : 1);
+	rc = sqlite3_exec(d.db, sql, NULL, NULL, NULL) == SQLITE_OK ? 0 : 3;
+	if (!rc)
+		d_log_event(&d, "user.password", NULL, NULL, NULL,
+		    json_pack("{s:s}", "username", u->username));
+	d_close(&d);
+	return rc;
+}
+
+/* Copy a book with SQLite's online backup (it may run beside serve). */
+static int
+copy_book(sqlite3 *from, const char *to)
+{
+	sqlite3 *dst;
+	sqlite3_backup *bk;
+	int rc;
+
+	if (sqlite3_open_v2(to, &dst, SQLITE_OPEN_READWRITE |
+	    SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
+		sqlite3_close(dst);
+		return -1;
+	}
+	bk = sqlite3_backup_init(dst, "main", from, "main");
+	if (!bk) {
+		sqlite3_close(dst);
+		return -1;
+	}
+	do
+		rc = sqlite3_backup_step(bk, 256);
+	while (rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED);
+	sqlite3_backup_finish(bk);
+	if (rc == SQLITE_DONE)
+		rc = sqlite3_exec(dst, "PRAGMA journal_mode=WAL", NULL, NULL,
+		    NULL);
+	sqlite3_close(dst);
+	return rc == SQLITE_OK ? 0 : -1;
+}
+
+/* backup DB DIR: DIR/count-SEQ.db, then checked like verify. */
+static int
+cmd_backup(const char *db, const char *dir)
+{
+	struct desk d, chk;
+	char path[4096];
+	int rc = open_book(&d, db, 0);
+
+	if (rc)
+		return rc;
+	snprintf(path, sizeof path, "%s/count-%06lld.db", dir, d.seq);
+	if (access(path, F_OK) == 0 || copy_book(d.db, path)) {
+		fprintf(stderr, "teller-desk: %s: cannot write the backup\n",
+		    path);
+		d_close(&d);
+		return 3;
+	}
+	d_close(&d);
+	if ((rc = open_book(&chk, path, 0)) != 0) {
+		fprintf(stderr, "teller-desk: %s: the backup fails its"
+		    " check\n", path);
+		unlink_book(path);
+		return 3;
+	}
+	printf("%s #%lld %.16s\n", path, chk.seq, chk.last_hash);
+	d_close(&chk);
+	return 0;
+}
+
+/* restore BACKUP DB: the backup's chain and rules first; then a new
+ * book DB (refusing an existing one). */
+static int
+cmd_restore(const char *backup, const char *db)
+{
+	struct desk b;
+	int rc = open_book(&b, backup, 0);
+
+	if (rc) {
+		fprintf(stderr, "teller-desk: %s: refused, the book is"
+		    " untouched\n", backup);
+		return rc == 5 ? 1 : rc;
+	}
+	if (access(db, F_OK) == 0) {
+		fprintf(stderr, "teller-desk: %s exists already\n", db);
+		d_close(&b);
+		return 1;
+	}
+	rc = copy_book(b.db, db) ? 3 : 0;
+	d_close(&b);
+	if (rc) {
+		unlink_book(db);
+		fprintf(stderr, "teller-desk: %s: cannot write\n", db);
+	}
+	return rc;
+}
+
+static int
+usage(void)
+{
+	fprintf(stderr, "usage: teller-desk init DB --plan PLAN.json\n"
+	    "       teller-desk serve DB --listen ADDR:PORT --insecure-http\n"
+	    "       teller-desk user DB password USERNAME [PASSWORD]\n"
+	    "       teller-desk export DB [-o FILE]\n"
+	    "       teller-desk import DB JOURNAL.jsonl\n"
+	    "       teller-desk verify DB|JOURNAL [--checkpoint SEQ:HASH]...\n"
+	    "       teller-desk backup DB DIR\n"
+	    "       teller-desk restore BACKUP DB\n");
+	return 2;
+}
+
+int
+main(int argc, char **argv)
+{
+	if (sodium_init() < 0) {
+		fprintf(stderr, "teller-desk: libsodium failed\n");
+		return 3;
+	}
+	if (argc < 3)
+		return usage();
+	if (strcmp(argv[1], "init") == 0 && argc == 5 &&
+	    strcmp(argv[3], "--plan") == 0)
+		return cmd_init(argv[2], argv[4]);
+	if (strcmp(argv[1], "serve") == 0)
+		return cmd_serve(argc, argv);
+	if (strcmp(argv[1], "user") == 0)
+		return cmd_user(argc, argv);
+	if (strcmp(argv[1], "export") == 0)
+		return cmd_export(argv[2], argc == 5 &&
+		    strcmp(argv[3], "-o") == 0 ? argv[4] : NULL);
+	if (strcmp(argv[1], "import") == 0 && argc == 4)
+		return cmd_journal(argv[2], argv[3]);
+	if (strcmp(argv[1], "backup") == 0 && argc == 4)
+		return cmd_backup(argv[2], argv[3]);
+	if (strcmp(argv[1], "restore") == 0 && argc == 4)
+		return cmd_restore(argv[2], argv[3]);
+	if (strcmp(argv[1], "verify") == 0)
+		return cmd_verify(argc, argv);
+	return usage();
+}

@@ -1,0 +1,922 @@
+#!/usr/bin/python3
+# desk_api.py -- teller-desk over HTTP on loopback (docs/desk.md §9-§11):
+# a small SV mayoral count end to end (S2's figures), the refusals
+# 401/403/409 with their rules, idempotency (A3), kill -9 during entry
+# (acknowledged entries survive), public results empty until the
+# declaration, export -> import byte-identical (J1), a tampered journal
+# refused (J2). Usage: desk_api.py BUILD_DIR. Prints "N passed, N failed".
+import http.client
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+B = sys.argv[1] if len(sys.argv) > 1 else "build"
+DESK = os.path.abspath(os.path.join(B, "teller-desk"))
+HERE = os.path.dirname(os.path.abspath(__file__))
+PLAN = os.path.join(HERE, "..", "..", "examples", "desk", "plan-mayor.json")
+DEVICE = "8f3c1a9b7e2d4c6f8a0b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f708192a3b4c5"
+passed = failed = 0
+
+
+def check(cond, what):
+    global passed, failed
+    if cond:
+        passed += 1
+    else:
+        failed += 1
+        print("FAIL:", what, flush=True)
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    p = s.getsockname()[1]
+    s.close()
+    return p
+
+
+class Server:
+    def __init__(self, db):
+        self.db = db
+        self.proc = None
+        self.port = None
+
+    def start(self):
+        for _ in range(20):
+            self.port = free_port()
+            self.proc = subprocess.Popen(
+                [DESK, "serve", self.db, "--listen",
+                 "127.0.0.1:%d" % self.port, "--insecure-http"],
+                stderr=subprocess.DEVNULL)
+            for _ in range(100):
+                try:
+                    if call("GET", "health", port=self.port)[0] == 200:
+                        return
+                except OSError:
+                    pass
+                if self.proc.poll() is not None:
+                    break
+                time.sleep(0.05)
+            if self.proc.poll() is None:
+                self.proc.kill()
+            self.proc.wait()
+        raise SystemExit("teller-desk serve did not start")
+
+    def stop(self, sig=signal.SIGTERM):
+        self.proc.send_signal(sig)
+        return self.proc.wait(timeout=30)
+
+
+def call(method, path, body=None, token=None, key=None, port=None,
+         ctype="application/json"):
+    c = http.client.HTTPConnection("127.0.0.1", port or SRV.port, timeout=60)
+    h = {}
+    if token:
+        h["Authorization"] = "Bearer " + token
+    if key:
+        h["Idempotency-Key"] = key
+    data = None
+    if body is not None:
+        data = json.dumps(body).encode()
+        h["Content-Type"] = ctype
+    c.request(method, "/api/v1/" + path, data, h)
+    r = c.getresponse()
+    raw = r.read()
+    c.close()
+    try:
+        js = json.loads(raw) if raw else None
+    except ValueError:
+        js = raw
+    return r.status, js, dict(r.getheaders())
+
+
+def login(user, pw, device=None):
+    b = {"username": user, "password": pw}
+    if device:
+        b["device"] = device
+    st, js, _ = call("POST", "login", b)
+    assert st == 200, (user, st, js)
+    return js["token"]
+
+
+def post(tok, path, body, want=201, rule=None, why=None, key=None,
+         what=None):
+    st, js, hd = call("POST", path, body, tok, key)
+    ok = st == want
+    if ok and rule:
+        ok = js["error"].get("rule") == rule
+    if ok and why:
+        ok = js["error"].get("details", {}).get("why") == why
+    check(ok, "%s %s -> %d %s (want %d %s %s)" % (
+        what or path, json.dumps(body)[:80], st, json.dumps(js)[:300], want,
+        rule or "", why or ""))
+    return js, hd
+
+
+C = "contests/mayor/"
+tmp = tempfile.mkdtemp(prefix="desk-test-")
+DB = os.path.join(tmp, "count.db")
+SRV = Server(DB)
+
+
+def init_and_start():
+    r = subprocess.run([DESK, "init", DB, "--plan", PLAN],
+                       capture_output=True, text=True)
+    check(r.returncode == 0 and "genesis" in r.stdout, "init")
+    SRV.start()
+
+
+def verification(ro, mgr, sup, c1, c2, rcpt):
+    post(None, "plan/approve", {}, 401, what="no token")
+    post(c1, "plan/approve", {}, 403, why="role")
+    post(ro, "plan/approve", {})
+    post(mgr, "poll/close", {})
+    boxes = {"M1": 300, "M2": 250, "M3": 230, "PV1": 220}
+    for b in boxes:
+        post(rcpt, "receipts", {"box": b, "seals_intact": True,
+                                "packets": ["bpa"]})
+    for b, t in (("M1", 1), ("M2", 1), ("M3", 2), ("PV1", 2)):
+        post(sup, "boxes/open", {"box": b, "table": t})
+    # A double-entry difference (I20), resolved by withdrawing one.
+    js, _ = post(c1, C + "counts", {"box": "M3", "attempt": 0,
+                                    "papers": 231})
+    bad = js["entry"]
+    js, _ = post(c2, C + "counts", {"box": "M3", "attempt": 0,
+                                    "papers": 230})
+    check(js["status"] == "different", "I20: different")
+    post(c2, "entries/%d/withdrawal" % bad, {"reason_code": "typo"}, 403,
+         why="own_entry")
+    js, _ = post(sup, "entries/%d/withdrawal" % bad,
+                 {"reason_code": "typo"})
+    check(js and js["states"] == {"mayor": "VERIFYING"}, "withdrawn")
+    post(c2, C + "counts", {"box": "M3", "attempt": 0, "papers": 230}, 403,
+         why="second_person")
+    js, _ = post(c1, C + "counts", {"box": "M3", "attempt": 0,
+                                    "papers": 230})
+    check(js["status"] == "agreed" and js["box_state"] == "OPENED",
+          "agreed after the withdrawal")
+    for b, n in boxes.items():
+        js, _ = post(c1, C + "bpa", {"box": b, "issued_to_voters": n})
+        check(js and js["status"] == "awaiting_second", "bpa entry 1")
+        post(c1, C + "bpa", {"box": b, "issued_to_voters": n}, 403,
+             why="second_person")
+        js, _ = post(c2, C + "bpa", {"box": b, "issued_to_voters": n})
+        check(js and js["status"] == "agreed", "bpa agreed")
+        if b == "M3":
+            continue
+        post(c1, C + "counts", {"box": b, "attempt": 0, "papers": n})
+        post(c2, C + "counts", {"box": b, "attempt": 0, "papers": n})
+    post(c1, C + "decisions", {"box": "M1", "outcome": "agreed"}, 403,
+         why="role")
+    post(ro, C + "verification", {}, 409, rule="I5")
+    for b in boxes:
+        post(sup, C + "decisions", {"box": b, "outcome": "agreed"})
+    js, _ = post(ro, C + "verification", {})
+    check(js and js["statement"]["total"] == 1000, "F6 total 1,000")
+    st, js, _ = call("GET", C + "verification", token=ro)
+    check(st == 200 and js["form"] == "F6" and js["station_total"] == 780 and
+          js["postal_total"] == 220 and js["boxes"][0]["place"] == "p1" and
+          len(js["checkpoint"]["hash"]) == 64, "GET F6: %s" % js)
+    post(mgr, C + "mixing", {"area": "main", "groups": [["PV1"]]}, 409,
+         rule="I6")
+    post(mgr, C + "mixing", {"area": "main",
+                             "groups": [["M1", "M2"], ["M3", "PV1"]]})
+    js, _ = post(mgr, C + "rounds", {})
+    check(js and js["round"] == 1 and js["states"]["mayor"] == "COUNTING",
+          "round 1")
+
+
+def bundle(slip, table, cand, papers, stage=1, source=None, dest=None):
+    b = {"round": 1, "area": "main", "table": table, "stage": stage,
+         "slip": slip, "papers": papers, "counted_by": "CA1",
+         "checked_by": "CA2"}
+    if stage == 1:
+        b.update(kind="candidate", candidate=cand)
+    else:
+        b.update(kind="stage2", source=source, dest=dest)
+    if papers < 25:
+        b["part"] = True
+    return b
+
+
+def stage1_bundles():
+    out = []
+    for cand, total in ((1, 418), (2, 309), (3, 149), (4, 99)):
+        n = 0
+        while total > 0:
+            p = min(25, total)
+            n += 1
+            out.append(bundle("1-%d-%02d" % (cand, n), 1 + n % 2, cand, p))
+            total -= p
+    return out
+
+
+def crash_during_entry(c1, c2, todo):
+    """Bundles in flight from two clerks; kill -9; what was answered 201
+    is in the book after a restart; resending with the keys completes."""
+    acked = []
+    lock = threading.Lock()
+
+    def worker(tok, items):
+        for key, b in items:
+            try:
+                st, js, _ = call("POST", C + "bundles", b, tok, key)
+            except OSError:
+                return
+            if st == 201:
+                with lock:
+                    acked.append((key, js["entry"]))
+
+    items = [("b-%s" % b["slip"], b) for b in todo]
+    ts = [threading.Thread(target=worker, args=(c1, items[0::2])),
+          threading.Thread(target=worker, args=(c2, items[1::2]))]
+    for t in ts:
+        t.start()
+    for _ in range(400):
+        with lock:
+            if len(acked) >= 6:
+                break
+        time.sleep(0.005)
+    SRV.stop(signal.SIGKILL)
+    for t in ts:
+        t.join()
+    check(0 < len(acked) < len(items), "some but not all bundles acked "
+          "before kill -9 (%d of %d)" % (len(acked), len(items)))
+    SRV.start()
+    exp = subprocess.run([DESK, "export", DB], capture_output=True,
+                         text=True).stdout.splitlines()
+    book = {}
+    for line in exp[1:]:
+        ev = json.loads(line)
+        if ev["action"] == "bundle.add":
+            book[ev["idem"]] = ev["entry"]
+    check(all(book.get(k) == e for k, e in acked),
+          "every acknowledged entry survives kill -9")
+    check(subprocess.run([DESK, "verify", DB]).returncode == 0,
+          "verify after kill -9")
+    return items
+
+
+def stage1(ro, mgr, sup, c1, c2, c3):
+    todo = stage1_bundles()
+    post(c1, C + "bundles", dict(todo[0], papers=26), 409, rule="I7")
+    post(c3, C + "bundles", dict(todo[0], table=1), 403, why="table")
+    b = dict(todo[0], papers=20)
+    b.pop("part", None)
+    js, _ = post(c1, C + "bundles", b, 409)
+    check(js and js["error"]["code"] == "unacknowledged_warning",
+          "part bundle warning")
+    items = crash_during_entry(c1, c2, todo)
+    # Resend all with their keys: the acknowledged ones are replayed.
+    replays = 0
+    for i, (key, b) in enumerate(items):
+        st, js, hd = call("POST", C + "bundles", b, c1 if i % 2 == 0 else c2,
+                          key)
+        check(st == 201, "resend %s -> %d %s" % (key, st, js))
+        replays += hd.get("Idempotency-Replayed") == "true"
+    check(replays > 0, "replayed answers carry Idempotency-Replayed")
+    st, js, _ = call("POST", C + "bundles", dict(items[0][1], papers=24),
+                     c1, items[0][0])
+    check(st == 409 and js["error"]["code"] == "idempotency_conflict",
+          "a reused key with another body is 409")
+    post(c1, C + "bundles", bundle("1-1-01", 1, 1, 5), 409, rule="I7",
+         what="used slip")
+    js, _ = post(c1, C + "bundles", bundle("1-w", 1, 3, 5))
+    post(c2, "entries/%d/withdrawal" % js["entry"],
+         {"reason_code": "duplicate"}, 403, why="own_entry")
+    post(c1, "entries/%d/withdrawal" % js["entry"],
+         {"reason_code": "duplicate"})
+    post(c1, "entries/%d/withdrawal" % js["entry"],
+         {"reason_code": "duplicate"}, 404, what="withdrawn twice")
+    # 25 doubtful: 5 allowed, 20 rejected under their heads.
+    post(c1, C + "doubtful", {"round": 1, "area": "main", "table": 1,
+                              "stage": 1, "papers": 1,
+                              "description": "ballot 12345"}, 400)
+    dec = [("valid", 1, 2), ("valid", 2, 1), ("valid", 3, 1), ("valid", 4, 1),
+           ("no_official_mark", None, 1), ("too_many", None, 5),
+           ("identifying_mark", None, 2), ("unmarked", None, 12)]
+    ds = []
+    for d, pos, n in dec:
+        js, _ = post(c1, C + "doubtful", {
+            "round": 1, "area": "main", "table": 1, "stage": 1, "papers": n,
+            "description": "mark outside the box"})
+        ds.append((js["entry"], d, pos))
+    post(c1, C + "bundles", bundle("1-9-99", 1, 1, 1), 409, rule="I10")
+    post(sup, C + "sheets/close", {"round": 1, "area": "main", "table": 1,
+                                   "stage": 1}, 409, rule="I12")
+    dro = login("dro", "dro-password-long-1", DEVICE)
+    for entry, d, pos in ds:
+        body = {"doubtful": entry, "agents_present": ["a1"]}
+        if d == "valid":
+            body.update(decision="valid", positions=[pos])
+        else:
+            body.update(decision="rejected", head=d)
+        post(c1, C + "adjudications", body, 403, why="role")
+        js, _ = post(dro, C + "adjudications", body)
+    for t in (1, 2):
+        post(sup, C + "sheets/close", {"round": 1, "area": "main",
+                                       "table": t, "stage": 1})
+    js, _ = post(mgr, "contests/mayor/rounds/1/close", {"stage": 1})
+    check(js and js["states"]["mayor"] == "STAGE1_DONE", "STAGE1_DONE")
+    st, js, _ = call("GET", C + "reconciliation?stage=1", token=mgr)
+    a = js["areas"][0]
+    check(js["reconciled"] and a["difference"] == 0 and a["rejected"] == 20
+          and a["allowed_doubtful"] == 5 and a["bundles"] == 975,
+          "F12: %s" % js)
+    st, js, _ = call("GET", C + "reconciliation", token=c1)
+    check(st == 403, "a clerk may not read F12")
+    st, js, _ = call("GET", C[:-1], token=ro)
+    check(js["remaining"] == [1, 2] and js["eliminated"] == [3, 4],
+          "remaining {A, B} from libteller: %s" % js)
+    st, js, _ = call("GET", C + "stage1", token=ro)
+    check(st == 200 and [f["votes"] for f in js["first"]] ==
+          [420, 310, 150, 100] and js["valid"] == 980 and
+          js["papers"] == 1000 and js["majority"] is None, "F13 %s" % js)
+    st, js, _ = call("GET", C + "boxes", token=ro)
+    check(st == 200 and [b["verified"] for b in js] == [300, 250, 230, 220],
+          "boxes")
+
+
+def stage2(ro, mgr, sup, c1, c2):
+    post(c1, C + "stage2", {"notice": "x"}, 403, why="role")
+    js, _ = post(ro, C + "stage2", {"notice": "Second count at 02:00 in"
+                                    " the main hall"})
+    check(js and js["remaining"] == [1, 2], "stage 2 remaining")
+    sorts = {3: [(1, 40), (2, 70), ("no_second_preference", 25),
+                 ("second_same_as_first", 5), ("second_for_eliminated", 6),
+                 ("rejected_second:uncertain", 3),
+                 ("rejected_second:too_many", 1)],
+             4: [(1, 20), (2, 25), ("no_second_preference", 40),
+                 ("second_same_as_first", 5), ("second_for_eliminated", 6),
+                 ("rejected_second:uncertain", 2),
+                 ("rejected_second:too_many", 2)]}
+    post(c1, C + "bundles", bundle("2-x", 1, None, 5, 2, 1, 2), 409,
+         rule="I14", what="stage-2 bundle from a remaining candidate")
+    post(c1, C + "bundles", bundle("2-y", 1, None, 5, 2, 3, 4), 409,
+         rule="I14", what="stage-2 bundle to an eliminated candidate")
+    n = 0
+    last = None
+    for src, piles in sorts.items():
+        for dest, papers in piles:
+            while papers > 0:
+                p = min(25, papers)
+                n += 1
+                b = bundle("2-%d" % n, 1, None, p, 2, src, dest)
+                if src == 3 and dest == 1 and papers == 40 and last is None:
+                    last = b
+                    papers -= p
+                    continue  # C: 149 of 150 sorted until the last
+                post(c1, C + "bundles", b)
+                papers -= p
+    post(sup, C + "sheets/close", {"round": 1, "area": "main", "table": 1,
+                                   "stage": 2})
+    post(mgr, "contests/mayor/rounds/1/close", {"stage": 2}, 409,
+         rule="I14")
+    return last
+
+
+def result(ro, mgr, sup, c1, last, agent):
+    st, js, _ = call("GET", "public/results")
+    check(st == 200 and js["contests"] == [], "public results empty")
+    st, js, _ = call("GET", "board", token=agent)
+    b = js["contests"][0] if st == 200 else {}
+    check(b.get("boxes_verified") == 4 and b.get("result") is None and
+          b.get("papers_to_count") == 1000 and
+          "candidates" not in json.dumps(b), "board without figures")
+    st, _, _ = call("GET", "public/results/mayor")
+    check(st == 404, "public result 404 before the declaration")
+    st, _, _ = call("GET", C + "provisional", token=agent)
+    check(st == 404, "agent: no provisional before release")
+    # The sheet of table 1 stage 2 is closed: the last bundle at table 2.
+    last["table"] = 2
+    post(c1, C + "bundles", last)
+    post(sup, C + "sheets/close", {"round": 1, "area": "main", "table": 2,
+                                   "stage": 2})
+    post(mgr, "contests/mayor/rounds/1/close", {"stage": 2})
+    js, _ = post(ro, C + "provisional", {"present": ["a1"]})
+    p = js and js["provisional"]
+    cands = {c["position"]: c for c in p["candidates"]} if p else {}
+    check(p and cands[1]["total"] == 480 and cands[2]["total"] == 405 and
+          p["elected"] == [1], "A 420 + 60 = 480, B 310 + 95 = 405")
+    check(p and sum(p["not_transferred"].values()) == 95,
+          "95 not transferred")
+    st, js, _ = call("GET", C + "provisional", token=agent)
+    check(st == 200 and js["version"] == 1, "agent sees the release")
+    post(c1, C + "declaration", {"version": 1}, 403, why="role")
+    st, js, _ = call("POST", C + "declaration", None, c1)
+    check(st == 403, "a clerk's declaration is 403 before the body is read")
+    post(ro, C + "declaration", {"version": 1}, 409, rule="§2.2",
+         what="declare before ready")
+    post(ro, C + "ready", {"version": 1, "note": "no request"})
+    st, _, _ = call("POST", "reauth", {"password": "correct-horse-battery-1"},
+                    ro)
+    check(st == 200, "reauth")
+    js, _ = post(ro, C + "declaration", {"version": 1})
+    check(js and js["states"]["mayor"] == "DECLARED", "declared")
+    st, js, _ = call("GET", "public/results")
+    check(st == 200 and len(js["contests"]) == 1 and
+          js["contests"][0]["elected"] == [1] and
+          js["contests"][0]["turnout"] == "25.00", "public results")
+    post(c1, C + "bundles", bundle("1-z", 1, 1, 5), 409, rule="I16")
+    # S13: an oral correction and a court order; the result unchanged.
+    before = call("GET", "public/results/mayor")[1]
+    post(ro, C + "declaration/corrections", {"said": "481",
+                                             "corrected": "480"})
+    post(ro, C + "court-orders", {"reference": "EP 1/2026",
+                                  "summary": "petition lodged"})
+    after = call("GET", "public/results/mayor")[1]
+    check(after["corrections"][0]["said"] == "481" and
+          len(after["court_orders"]) == 1 and
+          after["candidates"] == before["candidates"], "S13")
+    post(ro, C + "close", {"packets": [{"description": "counted papers",
+                                        "seal": "S-1"}]})
+    st, js, _ = call("GET", "public/results")
+    check(len(js["contests"]) == 1, "a closed contest stays public")
+
+
+def journal_checks():
+    j1 = os.path.join(tmp, "j1.jsonl")
+    r = subprocess.run([DESK, "export", DB, "-o", j1])
+    check(r.returncode == 0, "export")
+    db2 = os.path.join(tmp, "copy.db")
+    r = subprocess.run([DESK, "import", db2, j1], capture_output=True,
+                       text=True)
+    check(r.returncode == 0, "import: " + r.stderr)
+    out = subprocess.run([DESK, "export", db2], capture_output=True).stdout
+    check(out == open(j1, "rb").read(), "export -> import byte-identical")
+    check(subprocess.run([DESK, "verify", j1]).returncode == 0,
+          "verify journal")
+    text = open(j1).read()
+    check("correct-horse-battery-1" not in text and DEVICE not in text and
+          '"token"' not in text and '"password"' not in text,
+          "J5: no password or token in the journal")
+    # S14/J4 in small: paper lines appended to a book, back-filled.
+    pl = os.path.join(tmp, "paper.jsonl")
+    open(pl, "w").write(json.dumps({
+        "action": "announcement.make", "contest": None, "user": "mgr",
+        "data": {"code": "A6", "text": "the desk was down 20 minutes"},
+        "paper_time": "2026-05-08T01:10:00Z"}) + "\n")
+    r = subprocess.run([DESK, "import", db2, pl], capture_output=True,
+                       text=True)
+    check(r.returncode == 0, "paper line imported: " + r.stderr)
+    last = json.loads(subprocess.run([DESK, "export", db2],
+                      capture_output=True, text=True).stdout
+                      .splitlines()[-1])
+    check(last["backfilled"] is True and last["device"] == "import" and
+          last["paper_time"] == "2026-05-08T01:10:00Z" and
+          last["user"] == "mgr", "back-filled entry: %s" % last)
+    n_before = len(subprocess.run([DESK, "export", db2],
+                   capture_output=True).stdout.splitlines())
+    open(pl, "w").write(json.dumps({
+        "action": "bundle.add", "contest": "mayor", "user": "clerk1",
+        "data": bundle("p-1", 1, 1, 5), "paper_time": "2026-05-08T01:00:00Z"})
+        + "\n")
+    r = subprocess.run([DESK, "import", db2, pl], capture_output=True,
+                       text=True)
+    n_after = len(subprocess.run([DESK, "export", db2],
+                  capture_output=True).stdout.splitlines())
+    check(r.returncode == 1 and "I16" in r.stderr and n_after == n_before,
+          "a paper line breaking I16: refused, nothing written (%s)" %
+          r.stderr.strip())
+    check(subprocess.run([DESK, "verify", db2]).returncode == 0,
+          "verify after paper lines")
+    ev = json.loads(open(j1).read().splitlines()[20])
+    cp = "%d:%s" % (ev["seq"], ev["hash"][:16])
+    check(subprocess.run([DESK, "verify", DB, "--checkpoint", cp])
+          .returncode == 0, "verify --checkpoint (book)")
+    check(subprocess.run([DESK, "verify", j1, "--checkpoint", cp])
+          .returncode == 0, "verify --checkpoint (journal)")
+    bad_cp = "%d:%s" % (ev["seq"], "0" * 16)
+    r = subprocess.run([DESK, "verify", DB, "--checkpoint", bad_cp],
+                       capture_output=True, text=True)
+    check(r.returncode == 5 and "seq %d" % ev["seq"] in r.stderr,
+          "an older or other book fails --checkpoint")
+    bdir = os.path.join(tmp, "backups")
+    os.mkdir(bdir)
+    r = subprocess.run([DESK, "backup", DB, bdir], capture_output=True,
+                       text=True)
+    bk = r.stdout.split()[0] if r.stdout else ""
+    check(r.returncode == 0 and os.path.exists(bk), "backup")
+    db4 = os.path.join(tmp, "restored.db")
+    r = subprocess.run([DESK, "restore", bk, db4])
+    out4 = subprocess.run([DESK, "export", db4], capture_output=True).stdout
+    check(r.returncode == 0 and out4 == open(j1, "rb").read(),
+          "restore gives the same book")
+    data = open(bk, "rb").read()
+    open(bk, "wb").write(data[:len(data) // 2])
+    db5 = os.path.join(tmp, "restored2.db")
+    r = subprocess.run([DESK, "restore", bk, db5], capture_output=True)
+    check(r.returncode != 0 and not os.path.exists(db5),
+          "a broken backup is refused")
+    lines = open(j1, "rb").read().split(b"\n")
+    k = len(lines) // 2
+    lines[k] = lines[k].replace(b'"papers":25', b'"papers":24', 1)
+    bad = os.path.join(tmp, "bad.jsonl")
+    open(bad, "wb").write(b"\n".join(lines))
+    r = subprocess.run([DESK, "verify", bad], capture_output=True, text=True)
+    check(r.returncode == 5 and "chain broken" in r.stderr,
+          "tampered journal: exit 5 naming the chain (%d %s)" %
+          (r.returncode, r.stderr.strip()))
+    db3 = os.path.join(tmp, "bad.db")
+    r = subprocess.run([DESK, "import", db3, bad], capture_output=True)
+    check(r.returncode == 1 and not os.path.exists(db3),
+          "tampered journal: import refused, no book left")
+    # A re-sealed journal that breaks a rule: a bundle over bundle_size.
+    import hashlib
+    evs = [json.loads(x) for x in open(j1).read().splitlines()]
+    for ev in evs[1:]:
+        if ev["action"] == "bundle.add" and ev["data"]["papers"] == 25:
+            ev["data"]["papers"] = 26
+            break
+    prev = evs[0]["genesis"]
+    for ev in evs[1:]:
+        ev["prev"] = prev
+        p = json.dumps({k: v for k, v in ev.items()
+                        if k not in ("seq", "prev", "hash")},
+                       sort_keys=True, separators=(",", ":"),
+                       ensure_ascii=False).encode()
+        ev["hash"] = hashlib.sha256(
+            b"teller-desk/1" + ev["seq"].to_bytes(8, "big") +
+            bytes.fromhex(prev) + len(p).to_bytes(4, "big") + p).hexdigest()
+        prev = ev["hash"]
+    res = os.path.join(tmp, "resealed.jsonl")
+    open(res, "w").write("".join(
+        json.dumps(e, sort_keys=True, separators=(",", ":"),
+                   ensure_ascii=False) + "\n" for e in evs))
+    r = subprocess.run([DESK, "verify", res], capture_output=True, text=True)
+    check(r.returncode == 5 and "I7" in r.stderr,
+          "re-sealed journal breaking I7 refused (%s)" % r.stderr.strip())
+
+
+def plan_errors():
+    bad = os.path.join(tmp, "bad-plan.json")
+    text = open(PLAN).read().replace('"bundle_size": 25',
+                                     '"bundle_size": 25, "colour": 1')
+    open(bad, "w").write(text)
+    db = os.path.join(tmp, "bad-plan.db")
+    r = subprocess.run([DESK, "init", db, "--plan", bad],
+                       capture_output=True, text=True)
+    check(r.returncode == 1 and r.stderr.startswith(
+        "teller-desk: %s:7:25: unknown member \"colour\"" % bad) and
+        not os.path.exists(db), "plan error at LINE:COL: " + r.stderr)
+
+
+def disk_full():
+    """F3: the book cannot grow; the entry is refused 507 NOT SAVED,
+    nothing of it is kept, the desk turns read-only."""
+    global SRV
+    db = os.path.join(tmp, "full.db")
+    subprocess.run([DESK, "init", db, "--plan", PLAN], capture_output=True)
+    pages = int(subprocess.run(
+        ["/usr/bin/python3", "-c", "import sqlite3,sys;"
+         "print(sqlite3.connect(sys.argv[1]).execute("
+         "'pragma page_count').fetchone()[0])", db],
+        capture_output=True, text=True).stdout)
+    os.environ["TELLER_DESK_MAX_PAGES"] = str(pages + 6)
+    keep, SRV = SRV, Server(db)
+    SRV.start()
+    del os.environ["TELLER_DESK_MAX_PAGES"]
+    ro = login("ro", "correct-horse-battery-1", DEVICE)
+    acked, last = [], None
+    for i in range(400):
+        st, js, _ = call("POST", "assignments", {"user": "clerk3",
+                         "table": 1, "role": "clerk"}, ro, "full-%d" % i)
+        last = (st, js)
+        if st != 201:
+            break
+        acked.append(js["entry"])
+    check(last[0] == 507 and last[1]["error"]["code"] == "not_saved",
+          "disk full: 507 not_saved (%s)" % (last,))
+    st, js, _ = call("GET", "health")
+    check(js["read_only"] is True, "read-only after a full disk")
+    st, js, _ = call("POST", "assignments", {"user": "clerk3", "table": 1,
+                     "role": "clerk"}, ro)
+    check(st == 503, "no write while read-only")
+    SRV.stop()
+    SRV = keep
+    out = subprocess.run([DESK, "export", db], capture_output=True,
+                         text=True).stdout.splitlines()
+    entries = [json.loads(x)["entry"] for x in out[1:]]
+    entries = [e for e in entries if e is not None]
+    check(entries[-len(acked):] == acked and
+          len(entries) == len(acked) + 9,
+          "only acknowledged entries kept (%s %s)" % (entries[-3:], acked[-3:]))
+    check(subprocess.run([DESK, "verify", db]).returncode == 0,
+          "verify after a full disk")
+
+
+def fptp_lot():
+    """S4: FPTP A 612, B 612, C 200, rejected 6: LOT; the RO records the
+    lot (A drawn); the provisional result names the lot. Also: a user who
+    must change the password may do nothing else first."""
+    global SRV
+    plan = os.path.join(HERE, "plan-fptp.json")
+    db = os.path.join(tmp, "fptp.db")
+    r = subprocess.run([DESK, "init", db, "--plan", plan],
+                       capture_output=True, text=True)
+    pw = [l.split()[2] for l in r.stdout.splitlines()
+          if l.startswith("password clerk2 ")]
+    check(r.returncode == 0 and len(pw) == 1, "generated password printed")
+    keep, SRV = SRV, Server(db)
+    SRV.start()
+    W = "contests/west/"
+    ro = login("ro", "correct-horse-battery-1")
+    sup = login("sup1", "sup1-password-long-1")
+    c1 = login("clerk1", "clerk1-password-long")
+    c2 = login("clerk2", pw[0])
+    post(c2, W + "bpa", {"box": "W1", "issued_to_voters": 1}, 403,
+         why="must_change_password")
+    st, _, _ = call("POST", "password", {"old": pw[0],
+                    "new": "clerk2-new-password"}, c2)
+    check(st == 204, "password changed")
+    post(ro, "plan/approve", {})
+    post(ro, "poll/close", {})
+    for b, n in (("W1", 700), ("W2", 730)):
+        post(ro, "receipts", {"box": b, "seals_intact": True,
+                              "packets": []})
+        post(sup, "boxes/open", {"box": b, "table": 1})
+        js, _ = post(c1, W + "bpa", {"box": b, "issued_to_voters": n,
+                                     "issued_to_station": n + 10,
+                                     "unused": 5}, 409)
+        check(js and js["error"]["details"]["warnings"] ==
+              ["bpa_arithmetic"], "I3 warning")
+        for tok in (c1, c2):
+            post(tok, W + "bpa", {"box": b, "issued_to_voters": n})
+        js, _ = post(c1, W + "counts", {"box": b, "attempt": 0,
+                                        "papers": n + 20}, 409)
+        check(js and js["error"]["code"] == "unacknowledged_warning" and
+              js["error"]["details"]["warnings"] == ["variance_large"],
+              "variance_large warning")
+        for tok in (c1, c2):
+            post(tok, W + "counts", {"box": b, "attempt": 0, "papers": n})
+        post(sup, W + "decisions", {"box": b, "outcome": "agreed"})
+    post(ro, W + "verification", {})
+    post(sup, W + "mixing", {"area": "main", "groups": [["W1", "W2"]]})
+    post(ro, W + "rounds", {})
+    n = 0
+    for cand, total in ((1, 612), (2, 612), (3, 200)):
+        while total:
+            p = min(25, total)
+            n += 1
+            b = {"round": 1, "area": "main", "table": 1, "stage": 1,
+                 "slip": "s%d" % n, "kind": "candidate", "candidate": cand,
+                 "papers": p, "counted_by": "A", "checked_by": "B"}
+            if p < 25:
+                b["acknowledge"] = ["part_bundle"]
+            js, _ = post(c1, W + "bundles", b)
+            total -= p
+    js, _ = post(c1, W + "doubtful", {"round": 1, "area": "main",
+                 "table": 1, "stage": 1, "papers": 6,
+                 "description": "blank papers"})
+    post(ro, W + "adjudications", {"doubtful": js["entry"],
+         "decision": "rejected", "head": "unmarked", "agents_present": []})
+    post(sup, W + "sheets/close", {"round": 1, "area": "main", "table": 1,
+                                   "stage": 1})
+    js, _ = post(ro, "contests/west/rounds/1/close", {"stage": 1})
+    check(js and js["states"]["west"] == "RECONCILING", "RECONCILING")
+    js, _ = post(ro, W + "provisional", {"present": []})
+    check(js and js["states"]["west"] == "LOT" and
+          js["lot"]["tied"] == [1, 2], "LOT for A and B: %s" % js)
+    post(ro, W + "lots", {"purpose": "last_seat", "tied": [1, 2],
+                          "method": "names in envelopes",
+                          "witnesses": ["candidates"], "drawn": 1})
+    js, _ = post(ro, W + "provisional", {"present": []})
+    p = js and js.get("provisional")
+    check(p and p["elected"] == [1] and p["lot"]["drawn"] == 1 and
+          p["candidates"][0]["common_name"] == "Rachel COLLINSON" and
+          p["candidates"][0]["votes"] == 612,
+          "A elected after the lot: %s" % json.dumps(p)[:300])
+    # A recount (full): requested, refusing "ready" while pending; granted
+    # -> round 2 entered afresh; version 2 with its differences (F16).
+    js, _ = post(ro, W + "recount-requests", {"requester_name": "Ann BAKER",
+                 "capacity": "candidate", "scope": "full",
+                 "grounds": "a one-vote margin"})
+    req = js["entry"]
+    post(ro, W + "ready", {"version": 1, "note": "-"}, 409, rule="I15")
+    post(c1, W + "recount-decisions", {"request": req, "decision": "granted",
+         "scope": "full", "reason": "close"}, 403, why="role")
+    js, _ = post(ro, W + "recount-decisions", {"request": req,
+                 "decision": "granted", "scope": "full", "reason": "close"})
+    check(js and js["round"] == 2 and js["states"]["west"] == "COUNTING",
+          "recount granted: round 2")
+    for n, (cand, p) in enumerate(((1, 613), (2, 611), (3, 200))):
+        k = 0
+        while p:
+            q = min(25, p)
+            k += 1
+            post(c1, W + "bundles", {"round": 2, "area": "main", "table": 1,
+                 "stage": 1, "slip": "r2-%d-%d" % (cand, k),
+                 "kind": "candidate", "candidate": cand, "papers": q,
+                 "part": q < 25, "counted_by": "A", "checked_by": "B"})
+            p -= q
+    js, _ = post(c1, W + "doubtful", {"round": 2, "area": "main",
+                 "table": 1, "stage": 1, "papers": 6,
+                 "description": "blank papers"})
+    post(ro, W + "adjudications", {"doubtful": js["entry"],
+         "decision": "rejected", "head": "unmarked", "agents_present": []})
+    post(sup, W + "sheets/close", {"round": 2, "area": "main", "table": 1,
+                                   "stage": 1})
+    post(ro, "contests/west/rounds/2/close", {"stage": 1})
+    js, _ = post(ro, W + "provisional", {"present": []})
+    check(js and js["version"] == 2 and js["provisional"]["lot"] is None and
+          js["provisional"]["elected"] == [1], "version 2 after the recount")
+    st, js, _ = call("GET", W + "provisional", token=ro)
+    check([x["difference"] for x in js["differences"]] == [1, -1, 0],
+          "F16 differences: %s" % js.get("differences"))
+    # X5: throttling, not lockout.
+    for i in range(5):
+        st, js, _ = call("POST", "login", {"username": "clerk1",
+                                           "password": "wrong-%d" % i})
+        check(st == 401 and js["error"]["code"] == "bad_credentials",
+              "wrong password %d: 401" % i)
+    st, js, hd = call("POST", "login", {"username": "clerk1",
+                                        "password": "clerk1-password-long"})
+    check(st == 429 and js["error"]["code"] == "throttled" and
+          int(hd.get("Retry-After", "0")) >= 1, "throttled: 429")
+    SRV.stop()
+    SRV = keep
+    check(subprocess.run([DESK, "verify", db]).returncode == 0,
+          "verify fptp book")
+
+
+def block_count():
+    """S7/S8 in small: a 3-seat block vote by pattern bundles (votes
+    computed, never typed), a tally sheet entered twice (I20) and bounded
+    (I8), a paper rejected in part; the provisional result."""
+    global SRV
+    db = os.path.join(tmp, "block.db")
+    subprocess.run([DESK, "init", db, "--plan",
+                    os.path.join(HERE, "plan-block.json")],
+                   capture_output=True)
+    keep, SRV = SRV, Server(db)
+    SRV.start()
+    N = "contests/north/"
+    ro = login("ro", "correct-horse-battery-1")
+    sup = login("sup1", "sup1-password-long-1")
+    c1 = login("clerk1", "clerk1-password-long")
+    c2 = login("clerk2", "clerk2-password-long")
+    c3 = login("clerk3", "clerk3-password-long")
+    post(ro, "plan/approve", {})
+    post(ro, "poll/close", {})
+    for b, n in (("N1", 60), ("PV", 40)):
+        post(ro, "receipts", {"box": b, "seals_intact": True, "packets": []})
+        post(sup, "boxes/open", {"box": b, "table": 1})
+        for tok in (c1, c2):
+            post(tok, N + "bpa", {"box": b, "issued_to_voters": n})
+            post(tok, N + "counts", {"box": b, "attempt": 0, "papers": n})
+        post(sup, N + "decisions", {"box": b, "outcome": "agreed"})
+    post(ro, N + "verification", {})
+    post(sup, N + "mixing", {"area": "main", "groups": [["N1", "PV"]]})
+    post(ro, N + "rounds", {})
+
+    def pb(slip, pat, papers=25):
+        return {"round": 1, "area": "main", "table": 1, "stage": 1,
+                "slip": slip, "kind": "pattern", "pattern": pat,
+                "papers": papers, "counted_by": "A", "checked_by": "B"}
+    post(c1, N + "bundles", pb("x", [1, 2, 3, 4]), 409, rule="I7")
+    post(c1, N + "bundles", pb("x", [1, 1]), 409, rule="I7")
+    post(c1, N + "bundles", pb("p1", [1, 2, 3]))
+    post(c1, N + "bundles", pb("p2", [1, 2, 3]))
+    post(c1, N + "bundles", pb("p3", [4, 5, 6]))
+    sheet = {"round": 1, "area": "main", "table": 1, "sheet": "T1",
+             "papers": 20, "votes": {"1": 10, "4": 15, "2": 5, "5": 12}}
+    post(c1, N + "tallies", dict(sheet, votes={"1": 25}), 409, rule="I8")
+    post(c1, N + "tallies", dict(sheet, votes={"1": 20, "2": 20, "3": 20,
+                                               "4": 1}), 409, rule="I8")
+    post(c1, N + "tallies", dict(sheet, papers=51), 409, rule="I8")
+    js, _ = post(c1, N + "tallies", sheet)
+    check(js and js["status"] == "awaiting_second", "tally entry 1")
+    post(c1, N + "tallies", sheet, 403, why="second_person")
+    js, _ = post(c2, N + "tallies", sheet)
+    check(js and js["status"] == "agreed", "tally agreed")
+    post(c3, N + "tallies", sheet, 409, rule="I8",
+         what="S8: the sheet entered again")
+    for n, dec in ((3, {"decision": "rejected", "head": "too_many"}),
+                   (2, {"decision": "rejected_in_part", "positions": [1]})):
+        js, _ = post(c1, N + "doubtful", {"round": 1, "area": "main",
+                     "table": 1, "stage": 1, "papers": n,
+                     "description": "more crosses than seats"})
+        post(ro, N + "adjudications", dict(dec, doubtful=js["entry"],
+                                           agents_present=[]))
+    post(sup, N + "sheets/close", {"round": 1, "area": "main", "table": 1,
+                                   "stage": 1})
+    js, _ = post(ro, "contests/north/rounds/1/close", {"stage": 1})
+    js, _ = post(ro, N + "provisional", {"present": []})
+    p = js and js.get("provisional")
+    votes = [c["votes"] for c in p["candidates"]] if p else []
+    check(p and votes == [62, 55, 50, 40, 37, 25] and p["valid"] == 97 and
+          p["papers"] == 100 and p["elected"] == [1, 2, 3],
+          "block result: %s" % json.dumps(p)[:400])
+    SRV.stop()
+    SRV = keep
+    check(subprocess.run([DESK, "verify", db]).returncode == 0,
+          "verify block book")
+
+
+def sv_majority():
+    """SV with a majority at the first stage: STAGE1_DONE, no second
+    stage (409), the provisional result straight away."""
+    global SRV
+    db = os.path.join(tmp, "majority.db")
+    subprocess.run([DESK, "init", db, "--plan", PLAN], capture_output=True)
+    keep, SRV = SRV, Server(db)
+    SRV.start()
+    ro = login("ro", "correct-horse-battery-1", DEVICE)
+    mgr = login("mgr", "mgr-password-long-1", DEVICE)
+    rcpt = login("rcpt", "rcpt-password-long-1")
+    sup = login("sup1", "sup1-password-long-1")
+    c1 = login("clerk1", "clerk1-password-long")
+    c2 = login("clerk2", "clerk2-password-long")
+    verification(ro, mgr, sup, c1, c2, rcpt)
+    n = 0
+    for cand, total in ((1, 600), (2, 200), (3, 100), (4, 100)):
+        while total:
+            n += 1
+            p = min(25, total)
+            post(c1, C + "bundles", bundle("m-%d" % n, 1, cand, p))
+            total -= p
+    post(sup, C + "sheets/close", {"round": 1, "area": "main", "table": 1,
+                                   "stage": 1})
+    js, _ = post(mgr, "contests/mayor/rounds/1/close", {"stage": 1})
+    check(js and js["states"]["mayor"] == "STAGE1_DONE", "STAGE1_DONE")
+    post(ro, C + "stage2", {"notice": "-"}, 409, rule="I14",
+         what="no second stage after a majority")
+    st, js, _ = call("GET", C + "stage1", token=ro)
+    check(js.get("majority") == 1, "F13 majority: %s" % js)
+    js, _ = post(ro, C + "provisional", {"present": []})
+    p = js and js.get("provisional")
+    check(p and p["elected"] == [1] and p["candidates"][0]["first"] == 600
+          and p["candidates"][0]["second"] is None,
+          "elected on first preferences: %s" % json.dumps(p)[:300])
+    SRV.stop()
+    SRV = keep
+
+
+def main():
+    try:
+        plan_errors()
+        init_and_start()
+        c = http.client.HTTPConnection("127.0.0.1", SRV.port, timeout=10)
+        c.request("GET", "/api/v1/health", headers={"Host": "evil.example"})
+        r = c.getresponse()
+        check(r.status == 421 and b"misdirected" in r.read(),
+              "X6: a foreign Host is 421")
+        c.close()
+        st, js, hd = call("GET", "health")
+        check(st == 200 and "default-src 'none'" in
+              hd.get("Content-Security-Policy", "") and
+              hd.get("X-Content-Type-Options") == "nosniff", "X1 headers")
+        st, js, _ = call("GET", "election")
+        check(st == 401 and js["error"]["code"] == "unauthenticated", "401")
+        ro = login("ro", "correct-horse-battery-1", DEVICE)
+        mgr = login("mgr", "mgr-password-long-1", DEVICE)
+        st, js, _ = call("GET", "session", token=ro)
+        check(st == 200 and js["user"]["role"] == "ro" and
+              js["expires_at"].endswith("Z") and js["csrf"] is None and
+              js["user"]["powers"]["mayor"][0] == "verify_approve",
+              "GET session: %s" % js)
+        st, _, _ = call("POST", "login", {"username": "mgr",
+                                          "password": "mgr-password-long-1"})
+        check(st == 403, "manager without an enrolled device: 403")
+        rcpt = login("rcpt", "rcpt-password-long-1")
+        sup = login("sup1", "sup1-password-long-1")
+        c1 = login("clerk1", "clerk1-password-long")
+        c2 = login("clerk2", "clerk2-password-long")
+        c3 = login("clerk3", "clerk3-password-long")
+        agent = login("brown-ea", "agent-password-long-1")
+        verification(ro, mgr, sup, c1, c2, rcpt)
+        stage1(ro, mgr, sup, c1, c2, c3)
+        last = stage2(ro, mgr, sup, c1, c2)
+        result(ro, mgr, sup, c1, last, agent)
+        st, js, hd = call("GET", "export", token=ro)
+        check(st == 200 and hd.get("Content-Type") ==
+              "application/x-ndjson", "GET export")
+        st, js, _ = call("GET", "entries/1", token=ro)
+        check(st == 200 and js["action"] == "assignment.record",
+              "GET entries/1")
+        check(SRV.stop() == 0, "SIGTERM: exit 0")
+        journal_checks()
+        disk_full()
+        fptp_lot()
+        block_count()
+        sv_majority()
+    finally:
+        if SRV.proc and SRV.proc.poll() is None:
+            SRV.proc.kill()
+        if not os.environ.get("DESK_KEEP"):
+            shutil.rmtree(tmp, ignore_errors=True)
+        else:
+            print("kept", tmp)
+    print("%d passed, %d failed" % (passed, failed))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
