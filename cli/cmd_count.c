@@ -31,6 +31,7 @@ struct count_args {
 	char **lots; /* --lot and --lots specs, in order (malloc'd) */
 	int nlots;
 	int no_seed;
+	const char *strength; /* --strength, or NULL */
 };
 
 static int
@@ -152,6 +153,14 @@ on_opt(void *ud, int id, const char *arg)
 	case OPT_NO_SEED:
 		a->no_seed = 1;
 		break;
+	case OPT_STRENGTH:
+		if (strcmp(arg, "winning") != 0 && strcmp(arg, "margin") != 0) {
+			fprintf(stderr, "teller: --strength: '%s': say winning "
+			    "or margin\n", arg);
+			return -1;
+		}
+		a->strength = arg;
+		break;
 	case 'h':
 		cli_help(stdout, SYNOPSIS, count_opts);
 		exit(0);
@@ -244,6 +253,7 @@ count(teller_ctx *ctx, const struct count_args *a,
 	rules.lots = (const char *const *)a->lots;
 	rules.nlots = a->nlots;
 	rules.no_seed = a->no_seed;
+	rules.strength = a->strength;
 	if (a->seats > 0 && teller_contest_seats(contest) > 0 &&
 	    a->seats != teller_contest_seats(contest))
 		fprintf(stderr, "teller: note: the input says %d seat%s; "
@@ -281,7 +291,7 @@ int
 cmd_count(int argc, char **argv)
 {
 	struct count_args a = { NULL, 0, TELLER_FMT_AUTO, TELLER_REP_TEXT,
-		NULL, NULL, NULL, NULL, 1, 0, NULL, 0, 0 };
+		NULL, NULL, NULL, NULL, 1, 0, NULL, 0, 0, NULL };
 	teller_ctx *ctx = NULL;
 	teller_contest *contest = NULL;
 	teller_profile *profile = NULL;
@@ -365,6 +375,12 @@ cmd_count(int argc, char **argv)
 			status = cli_report_error(ctx);
 	if (status == 0)
 		status = write_reports(ctx, res, &a);
+	if (status == 0 && teller_result_stopped(res) != NULL) {
+		/* methods.md 1.4: every report written, then exit 4 */
+		fprintf(stderr, "teller: the count stopped: %s\n",
+		    teller_result_stopped(res));
+		status = 4;
+	}
 	for (i = 0; i < nfiles; i++)
 		free(hashes[i]);
 	free(hashes);

@@ -108,6 +108,9 @@ typedef struct teller_rules {
 	int no_seed;        /* nonzero: a lot not given in lots stops the
 			     * count (TELLER_ETIE) instead of being drawn
 			     * by the seeded generator */
+	const char *strength; /* schulze, ranked-pairs: "winning" or
+			       * "margin"; NULL: the method's default
+			       * (methods.md 6.5, 6.6) */
 } teller_rules;
 
 /* Writer callback: write n bytes; return 0 on success, nonzero on error. */
@@ -390,6 +393,10 @@ void teller_tally_free(teller_tally *t);
 /* Where result r stands (enum teller_status); a profile count's result
  * is always TELLER_STATUS_FINAL. */
 int teller_result_status(const teller_result *r);
+
+/* Why the count elected nobody (methods.md 1.4: condorcet without a
+ * Condorcet winner), or NULL. Owned by the result. The CLI exits 4. */
+const char *teller_result_stopped(const teller_result *r);
 
 /* Nonzero if candidate cand remains for the SV second stage (status
  * TELLER_STATUS_STAGE2_NEEDED, or a final sv result with a second

@@ -207,3 +207,9 @@ teller_result_add_input(teller_ctx *ctx, teller_result *r, const char *path,
 		return TELLER_ENOMEM;
 	return tl_vec_push(ctx, r->inputs, &in) ? TELLER_OK : TELLER_ENOMEM;
 }
+
+const char *
+teller_result_stopped(const teller_result *r)
+{
+	return r != NULL ? r->stopped : NULL;
+}
