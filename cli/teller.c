@@ -14,6 +14,7 @@ static const struct {
 	{ "rctab", cmd_rctab, "run an RCTab contest config" },
 	{ "profile", cmd_profile, "read ballots into a compact profile file" },
 	{ "merge", cmd_merge, "sum profile files exactly" },
+	{ "methods", cmd_methods, "list every counting method" },
 };
 
 static void

@@ -226,6 +226,12 @@ int teller_method_known(const char *name);
  * or NULL past the last: for (i = 0; (m = teller_method_name(i)); i++). */
 const char *teller_method_name(int i);
 
+/* For `teller methods`: the i-th method's title, the ballots it reads
+ * and its seats ("1", "S", "S (default 1)", "the set"), static strings.
+ * Returns TELLER_OK, or TELLER_EINVAL past the last method. */
+int teller_method_info(int i, const char **title, const char **reads,
+    const char **seats);
+
 /* Count the profile under rules. On success *out is borrowed from ctx.
  * Every paper read is accounted for: papers = valid papers + the
  * rejected heads, or EINTERNAL. Errors: EINVAL (unknown method, bad

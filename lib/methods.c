@@ -81,6 +81,21 @@ teller_method_name(int i)
 	return i >= 0 && i < n ? tl_methods[i].name : NULL;
 }
 
+int
+teller_method_info(int i, const char **title, const char **reads,
+    const char **seats)
+{
+	const struct tl_method *m;
+
+	if (teller_method_name(i) == NULL)
+		return TELLER_EINVAL;
+	m = &tl_methods[i];
+	*title = m->title;
+	*reads = m->reads != NULL ? m->reads : "ranked";
+	*seats = m->seats != NULL ? m->seats : m->single ? "1" : "S";
+	return TELLER_OK;
+}
+
 void
 teller_rules_init(teller_rules *r, const char *method)
 {
