@@ -174,6 +174,27 @@ tennessee(void)
 	bx_free(&b);
 }
 
+/* methods.md 7.1 on short ballots: (A,B) leaves only C unranked, its
+ * last place; (C) leaves two unranked and gives none. Round 1: A 4, B 3,
+ * C 2 of 9; last places C 4, A 3: C excluded, then A 4 of 7. */
+static void
+coombs_short(void)
+{
+	struct bx b;
+
+	bx_init(&b, "ABC");
+	bx_add(&b, "A,B", 4);
+	bx_add(&b, "B,C,A", 3);
+	bx_add(&b, "C", 2);
+	CHECK_INT(bx_count(&b, "coombs", 0, 1), TELLER_OK);
+	CHECK_STR(bx_elected(&b), "A");
+	CHECK_INT(TL_STAGE(b.r, 0)->last[bx_id(&b, 'C')], 4);
+	CHECK_INT(TL_STAGE(b.r, 0)->last[bx_id(&b, 'A')], 3);
+	CHECK_INT(TL_STAGE(b.r, 0)->last[bx_id(&b, 'B')], 0);
+	CHECK_INT(TL_STAGE(b.r, 1)->nontrans, 2);
+	bx_free(&b);
+}
+
 /* The Smith and Schwartz sets differ with a pairwise tie (methods.md
  * 6.7): A beats B 2-1, B beats C 2-1, C ties A 1-1. Beats-or-ties
  * closes a cycle (Smith = all three), but nobody beats A (Schwartz =
@@ -248,6 +269,7 @@ main(void)
 	positional();
 	schulze();
 	tennessee();
+	coombs_short();
 	sets();
 	reading();
 	return h_done();
