@@ -32,8 +32,8 @@ const struct cli_opt count_opts[] = {
 	    "(# comments)" },
 	{ "no-seed", OPT_NO_SEED, NULL, "stop (exit 4) at a tie left to a lot "
 	    "that no --lot gives, instead of drawing it" },
-	{ "strength", OPT_STRENGTH, "KIND", "schulze, ranked-pairs: link "
-	    "strength, winning or margin" },
+	{ "strength", OPT_STRENGTH, "KIND", "pairwise link strength for "
+	    "beatpaths and locked pairs: winning or margin" },
 	{ "threads", 'j', "N", "threads reading the input (default 0: one "
 	    "per CPU, at most 16; 1 reads in one thread)" },
 	{ "help", 'h', NULL, "show this help" },
