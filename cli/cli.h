@@ -11,6 +11,7 @@ int cmd_rctab(int argc, char **argv);   /* cli/cmd_rctab.c */
 int cmd_profile(int argc, char **argv); /* cli/cmd_profile.c */
 int cmd_merge(int argc, char **argv);   /* cli/cmd_profile.c */
 int cmd_methods(int argc, char **argv); /* cli/cmd_methods.c */
+int cmd_compare(int argc, char **argv); /* cli/cmd_compare.c */
 
 /* Print "teller: FILE:LINE:COL: message" (or "teller: message") for the
  * context's error and return its exit status (cli/util.c). */

@@ -40,6 +40,21 @@ const struct cli_opt count_opts[] = {
 	{ NULL, 0, NULL, NULL }
 };
 
+/* `teller compare` (methods.md 8). */
+const struct cli_opt compare_opts[] = {
+	{ "method", 'm', "LIST", "comma-separated methods to compare, in "
+	    "order (default: every one-seat method of methods.md 8 known)" },
+	{ "seats", 's', "N", "seats for the methods that take several" },
+	{ "format", 'f', "FORMAT", "input format (default: detected)" },
+	{ "seed", OPT_SEED, "N", "seed for lots, each method from the same "
+	    "(default 1)" },
+	{ "report", 'r', "KIND", "on standard output: text (default) or "
+	    "json" },
+	{ "json", OPT_JSON, "FILE", "write the comparison JSON to FILE" },
+	{ "help", 'h', NULL, "show this help" },
+	{ NULL, 0, NULL, NULL }
+};
+
 int
 cli_getopt(int argc, char **argv, const struct cli_opt *table,
     int (*fn)(void *ud, int id, const char *arg), void *ud)

@@ -20,6 +20,7 @@ enum {
 };
 
 extern const struct cli_opt count_opts[];
+extern const struct cli_opt compare_opts[];
 
 /* Parse argv against table (NULL-lng terminated). Calls fn(ud, id, arg)
  * for each option; returns the index of the first operand, or -1 after

@@ -15,6 +15,7 @@ static const struct {
 	{ "profile", cmd_profile, "read ballots into a compact profile file" },
 	{ "merge", cmd_merge, "sum profile files exactly" },
 	{ "methods", cmd_methods, "list every counting method" },
+	{ "compare", cmd_compare, "count the same ballots by many methods" },
 };
 
 static void

@@ -400,6 +400,20 @@ void teller_tally_free(teller_tally *t);
  * is always TELLER_STATUS_FINAL. */
 int teller_result_status(const teller_result *r);
 
+/*
+ * `teller compare` (methods.md 8): write the comparison of n counts of
+ * the same ballots, methods[i] counted into res[i] (or failed with
+ * errors[i], res[i] NULL), as text (json == 0) or JSON (json != 0) to w.
+ * pw is a count of the same ballots by a pairwise method (condorcet):
+ * it gives the title, candidates, inputs, valid votes, the matrix, the
+ * Smith and Schwartz sets and the Condorcet winner. Every pointer is
+ * borrowed. Errors: TELLER_EWRITE, TELLER_EINVAL (pw without a matrix).
+ */
+int teller_compare_report(teller_ctx *ctx, const teller_result *pw,
+    int seats, const char *const *methods, const teller_result *const *res,
+    const char *const *errors, int n, int json, teller_write_fn w,
+    void *ud);
+
 /* Why the count elected nobody (methods.md 1.4: condorcet without a
  * Condorcet winner), or NULL. Owned by the result. The CLI exits 4. */
 const char *teller_result_stopped(const teller_result *r);

@@ -10,9 +10,9 @@
 
 const struct tl_method tl_methods[] = {
 	{ "fptp", "First past the post (LEPAR 2006 Sch.2 rr.46, 49)", tl_m_fptp, true,
-	    "first choices", "1" },
+	    "one mark (an X) a paper", "1" },
 	{ "block", "Block vote (LEPAR 2006 Sch.2 rr.46, 49)", tl_m_block, false,
-	    "marks, order ignored", "S" },
+	    "marks (an X each), at most S", "S" },
 	{ "sv", "Supplementary Vote (LGA 2000 Sch.2; pre-2023)", tl_m_sv, true,
 	    "first and second choices", "1" },
 	{ "irv", "Instant-runoff / alternative vote", tl_m_irv,

@@ -129,8 +129,8 @@ status(struct tl_out *o, const struct teller_result *r)
 }
 
 /* An n x n matrix by name: {X: {Y: v}}; v < 0 is null (no path). */
-static void
-matrix(struct tl_out *o, const struct teller_result *r, const char *key,
+void
+tl_rep_json_matrix(struct tl_out *o, const struct teller_result *r, const char *key,
     const tl_fix *m)
 {
 	int x, y, n = r->ncand;
@@ -157,8 +157,8 @@ matrix(struct tl_out *o, const struct teller_result *r, const char *key,
 	tl_out_str(o, "\n  },\n");
 }
 
-static void
-set(struct tl_out *o, const struct teller_result *r, const char *key,
+void
+tl_rep_json_set(struct tl_out *o, const struct teller_result *r, const char *key,
     const bool *in)
 {
 	int i, k = 0;
@@ -185,13 +185,13 @@ pairwise(struct tl_out *o, const struct teller_result *r)
 		tl_out_str(o, ",\n");
 	}
 	if (r->pairwise != NULL)
-		matrix(o, r, "pairwise", r->pairwise);
+		tl_rep_json_matrix(o, r, "pairwise", r->pairwise);
 	if (r->smith != NULL)
-		set(o, r, "smith", r->smith);
+		tl_rep_json_set(o, r, "smith", r->smith);
 	if (r->schwartz != NULL)
-		set(o, r, "schwartz", r->schwartz);
+		tl_rep_json_set(o, r, "schwartz", r->schwartz);
 	if (r->paths != NULL)
-		matrix(o, r, "paths", r->paths);
+		tl_rep_json_matrix(o, r, "paths", r->paths);
 	if (r->locked == NULL)
 		return;
 	tl_out_str(o, "  \"locked\": [");

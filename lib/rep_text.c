@@ -329,9 +329,11 @@ set_line(struct tl_out *o, const struct teller_result *r, const char *head,
 
 /* methods.md 6.1: the matrix d(X,Y), the row's candidate over the
  * column's, then the Smith and Schwartz sets. */
-static void
-pairwise(struct tl_out *o, const struct teller_result *r, int nw)
+void
+tl_rep_text_pairwise(struct tl_out *o, const struct teller_result *r)
 {
+	int nw = name_width(r);
+
 	int x, y, n = r->ncand, cw = nw > 12 ? 12 : nw < 8 ? 8 : nw;
 
 	if (r->pairwise == NULL)
@@ -412,7 +414,7 @@ tl_rep_text(teller_ctx *ctx, const struct teller_result *r,
 	tally_list(&o, r, r->rejected, "Rejected ballot papers", true);
 	tally_list(&o, r, r->notes, "Other counts", false);
 	stage_table(&o, r, nw);
-	pairwise(&o, r, nw);
+	tl_rep_text_pairwise(&o, r);
 	ties(&o, r);
 	if (r->ties->len == 0)
 		tl_out_str(&o, "\nNo ties.\n");
