@@ -166,6 +166,11 @@ tl_result_check(teller_ctx *ctx, const struct teller_result *r)
 	if (r->stages->len == 0)
 		return TELLER_OK;
 	s = TL_STAGE(r, r->stages->len - 1);
+	/* scores, pairwise counts and bucklin's cumulative rounds are not
+	 * votes that add up to the valid votes (methods.md 1.4) */
+	if (s->kind == TL_STAGE_SCORES || s->kind == TL_STAGE_PAIRWISE ||
+	    s->kind == TL_STAGE_ROUND)
+		return TELLER_OK;
 	sum = s->nontrans + s->loss;
 	for (i = 0; i < r->ncand; i++)
 		if (__builtin_add_overflow(sum, s->votes[i], &sum))
