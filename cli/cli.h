@@ -14,6 +14,8 @@ int cmd_canon(int argc, char **argv);   /* cli/cmd_canon.c */
 int cmd_verify(int argc, char **argv);  /* cli/cmd_verify.c */
 int cmd_margin(int argc, char **argv);  /* cli/cmd_margin.c */
 int cmd_raire(int argc, char **argv);   /* cli/cmd_raire.c */
+int cmd_methods(int argc, char **argv); /* cli/cmd_methods.c */
+int cmd_compare(int argc, char **argv); /* cli/cmd_compare.c */
 
 /* Print "teller: FILE:LINE:COL: message" (or "teller: message") for the
  * context's error and return its exit status (cli/util.c). */

@@ -36,6 +36,7 @@ struct count_args {
 	const char *manifest; /* --manifest FILE, or NULL */
 	int no_manifest;
 	const char *date;     /* --date, or NULL */
+	const char *strength; /* --strength, or NULL */
 };
 
 static int
@@ -156,6 +157,14 @@ on_opt(void *ud, int id, const char *arg)
 	case OPT_NO_SEED:
 		a->no_seed = 1;
 		break;
+	case OPT_STRENGTH:
+		if (strcmp(arg, "winning") != 0 && strcmp(arg, "margin") != 0) {
+			fprintf(stderr, "teller: --strength: '%s': say winning "
+			    "or margin\n", arg);
+			return -1;
+		}
+		a->strength = arg;
+		break;
 	case OPT_MANIFEST:
 		if (strcmp(arg, "-") == 0 || arg[0] == '\0') {
 			fprintf(stderr, "teller: --manifest: give a file (its "
@@ -264,6 +273,7 @@ count(teller_ctx *ctx, const struct count_args *a,
 	rules->lots = (const char *const *)a->lots;
 	rules->nlots = a->nlots;
 	rules->no_seed = a->no_seed;
+	rules->strength = a->strength;
 	if (a->seats > 0 && teller_contest_seats(contest) > 0 &&
 	    a->seats != teller_contest_seats(contest))
 		fprintf(stderr, "teller: note: the input says %d seat%s; "
@@ -503,6 +513,12 @@ run(const struct count_args *a, int argc, char **argv, int first)
 		    mpath);
 		free(av);
 	}
+	if (status == 0 && teller_result_stopped(res) != NULL) {
+		/* methods.md 1.4: every report written, then exit 4 */
+		fprintf(stderr, "teller: the count stopped: %s\n",
+		    teller_result_stopped(res));
+		status = 4;
+	}
 out:
 	for (i = 0; rel != NULL && i < nfiles; i++)
 		free(rel[i]);
@@ -521,7 +537,8 @@ int
 cmd_count(int argc, char **argv)
 {
 	struct count_args a = { NULL, 0, TELLER_FMT_AUTO, TELLER_REP_TEXT,
-		NULL, NULL, NULL, NULL, "1", 0, NULL, 0, 0, NULL, 0, NULL };
+		NULL, NULL, NULL, NULL, "1", 0, NULL, 0, 0, NULL, 0, NULL,
+		NULL };
 	int first, status;
 
 	first = cli_getopt(argc, argv, count_opts, on_opt, &a);

@@ -34,6 +34,8 @@ const struct cli_opt count_opts[] = {
 	    "(# comments)" },
 	{ "no-seed", OPT_NO_SEED, NULL, "stop (exit 4) at a tie left to a lot "
 	    "that no --lot gives, instead of drawing it" },
+	{ "strength", OPT_STRENGTH, "KIND", "pairwise link strength for "
+	    "beatpaths and locked pairs: winning or margin" },
 	{ "threads", 'j', "N", "threads reading the input (default 0: one "
 	    "per CPU, at most 16; 1 reads in one thread)" },
 	{ "manifest", OPT_MANIFEST, "FILE", "write the manifest to FILE "
@@ -155,6 +157,21 @@ const struct cli_opt raire_opts[] = {
 	    "output is byte-reproducible" },
 	{ "output", 'o', "FILE", "write to FILE (default standard output)" },
 	{ "threads", 'j', "N", "threads reading the input (as for count)" },
+	{ "help", 'h', NULL, "show this help" },
+	{ NULL, 0, NULL, NULL }
+};
+
+/* `teller compare` (methods.md 8). */
+const struct cli_opt compare_opts[] = {
+	{ "method", 'm', "LIST", "comma-separated methods to compare, in "
+	    "order (default: every one-seat method of methods.md 8 known)" },
+	{ "seats", 's', "N", "seats for the methods that take several" },
+	{ "format", 'f', "FORMAT", "input format (default: detected)" },
+	{ "seed", OPT_SEED, "N", "seed for lots, each method from the same "
+	    "(default 1)" },
+	{ "report", 'r', "KIND", "on standard output: text (default) or "
+	    "json" },
+	{ "json", OPT_JSON, "FILE", "write the comparison JSON to FILE" },
 	{ "help", 'h', NULL, "show this help" },
 	{ NULL, 0, NULL, NULL }
 };

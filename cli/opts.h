@@ -18,7 +18,7 @@ enum {
 	OPT_JSON = 256, OPT_CSV, OPT_HTML, OPT_STAGES, OPT_SEED, OPT_HELP2,
 	OPT_LOT, OPT_LOTS, OPT_NO_SEED, OPT_MANIFEST, OPT_NO_MANIFEST,
 	OPT_DATE, OPT_CONTEST, OPT_PROFILE, OPT_RULES, OPT_INPUTS_DIR,
-	OPT_OUTPUTS_DIR
+	OPT_OUTPUTS_DIR, OPT_STRENGTH
 };
 
 /* Option ids for `teller rctab`. */
@@ -45,6 +45,7 @@ enum {
 
 extern const struct cli_opt margin_opts[];
 extern const struct cli_opt raire_opts[];
+extern const struct cli_opt compare_opts[];
 
 /* Parse argv against table (NULL-lng terminated). Calls fn(ud, id, arg)
  * for each option; returns the index of the first operand, or -1 after

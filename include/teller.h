@@ -113,6 +113,9 @@ typedef struct teller_rules {
 	int no_seed;        /* nonzero: a lot not given in lots stops the
 			     * count (TELLER_ETIE) instead of being drawn
 			     * by the seeded generator */
+	const char *strength; /* schulze, ranked-pairs: "winning" or
+			       * "margin"; NULL: the method's default
+			       * (methods.md 6.5, 6.6) */
 } teller_rules;
 
 /* Writer callback: write n bytes; return 0 on success, nonzero on error. */
@@ -227,6 +230,12 @@ int teller_method_known(const char *name);
 /* The i-th method name (0-based, from the library's one method table),
  * or NULL past the last: for (i = 0; (m = teller_method_name(i)); i++). */
 const char *teller_method_name(int i);
+
+/* For `teller methods`: the i-th method's title, the ballots it reads
+ * and its seats ("1", "S", "S (default 1)", "the set"), static strings.
+ * Returns TELLER_OK, or TELLER_EINVAL past the last method. */
+int teller_method_info(int i, const char **title, const char **reads,
+    const char **seats);
 
 /* Count the profile under rules. On success *out is borrowed from ctx.
  * Every paper read is accounted for: papers = valid papers + the
@@ -395,6 +404,24 @@ void teller_tally_free(teller_tally *t);
 /* Where result r stands (enum teller_status); a profile count's result
  * is always TELLER_STATUS_FINAL. */
 int teller_result_status(const teller_result *r);
+
+/*
+ * `teller compare` (methods.md 8): write the comparison of n counts of
+ * the same ballots, methods[i] counted into res[i] (or failed with
+ * errors[i], res[i] NULL), as text (json == 0) or JSON (json != 0) to w.
+ * pw is a count of the same ballots by a pairwise method (condorcet):
+ * it gives the title, candidates, inputs, valid votes, the matrix, the
+ * Smith and Schwartz sets and the Condorcet winner. Every pointer is
+ * borrowed. Errors: TELLER_EWRITE, TELLER_EINVAL (pw without a matrix).
+ */
+int teller_compare_report(teller_ctx *ctx, const teller_result *pw,
+    int seats, const char *const *methods, const teller_result *const *res,
+    const char *const *errors, int n, int json, teller_write_fn w,
+    void *ud);
+
+/* Why the count elected nobody (methods.md 1.4: condorcet without a
+ * Condorcet winner), or NULL. Owned by the result. The CLI exits 4. */
+const char *teller_result_stopped(const teller_result *r);
 
 /* Nonzero if candidate cand remains for the SV second stage (status
  * TELLER_STATUS_STAGE2_NEEDED, or a final sv result with a second

@@ -10,21 +10,48 @@
 
 const struct tl_method tl_methods[] = {
 	{ "fptp", "First past the post (LEPAR 2006 Sch.2 rr.46, 49)",
-	    tl_m_fptp, true },
+	    tl_m_fptp, true, "one mark (an X) a paper", "1" },
 	{ "block", "Block vote (LEPAR 2006 Sch.2 rr.46, 49)", tl_m_block,
-	    false },
+	    false, "marks (an X each), at most S", "S" },
 	{ "sv", "Supplementary Vote (LGA 2000 Sch.2; pre-2023)", tl_m_sv,
-	    true },
+	    true, "first and second choices", "1" },
 	{ "irv", "Instant-runoff / alternative vote", tl_m_irv,
-	    true },
+	    true, "ranked", "1" },
 	{ "stv-scottish", "STV, Scottish rules (SSI 2007/42 Sch.1 rr.45-52)",
-	    tl_m_stv_scottish, false },
-	{ "stv-ers97", "STV, ERS97 rules", tl_m_stv_ers97, false },
+	    tl_m_stv_scottish, false, "ranked", "S" },
+	{ "stv-ers97", "STV, ERS97 rules", tl_m_stv_ers97, false,
+	    "ranked", "S" },
 	{ "stv-wigm", "STV, weighted inclusive Gregory method",
-	    tl_m_stv_wigm, false },
+	    tl_m_stv_wigm, false, "ranked", "S" },
 	{ "stv-meek", "STV, Meek's method (Hill, Wichmann, Woodall 1987)",
-	    tl_m_stv_meek, false },
-	{ NULL, NULL, NULL, false }
+	    tl_m_stv_meek, false, "ranked", "S" },
+	/* methods.md 5-7 (brief M1) */
+	{ "borda", "Borda count, n-r points, equal ranks averaged "
+	    "(Borda 1781)", tl_m_borda, false, "ranked", "S (default 1)" },
+	{ "borda-mbc", "Modified Borda count (Emerson 2013)",
+	    tl_m_borda_mbc, false, "ranked", "S (default 1)" },
+	{ "borda-dowdall", "Dowdall scoring, 1/r points (Nauru)",
+	    tl_m_borda_dowdall, false, "ranked", "S (default 1)" },
+	{ "condorcet", "The Condorcet winner, if there is one",
+	    tl_m_condorcet, true, "ranked", "1" },
+	{ "copeland", "Copeland, wins + 1/2 ties (Copeland 1951)",
+	    tl_m_copeland, true, "ranked", "1" },
+	{ "minimax", "Minimax, margins (Simpson 1969, Kramer 1977)",
+	    tl_m_minimax, true, "ranked", "1" },
+	{ "schulze", "Schulze beatpath, winning votes (Schulze 2011)",
+	    tl_m_schulze, true, "ranked", "1" },
+	{ "ranked-pairs", "Ranked pairs, margins (Tideman 1987)",
+	    tl_m_ranked_pairs, true, "ranked", "1" },
+	{ "smith", "The Smith set (Smith 1973)", tl_m_smith, false,
+	    "ranked", "the set" },
+	{ "schwartz", "The Schwartz set (Schwartz 1986)", tl_m_schwartz,
+	    false, "ranked", "the set" },
+	{ "coombs", "Coombs, most last places excluded (Coombs 1964)",
+	    tl_m_coombs, true, "ranked", "1" },
+	{ "bucklin", "Bucklin (Grand Junction, 1909)", tl_m_bucklin, true,
+	    "ranked", "1" },
+	/* end of brief M1's block */
+	{ NULL, NULL, NULL, false, NULL, NULL }
 };
 
 const struct tl_method *
@@ -52,6 +79,21 @@ teller_method_name(int i)
 	int n = (int)(sizeof(tl_methods) / sizeof(tl_methods[0])) - 1;
 
 	return i >= 0 && i < n ? tl_methods[i].name : NULL;
+}
+
+int
+teller_method_info(int i, const char **title, const char **reads,
+    const char **seats)
+{
+	const struct tl_method *m;
+
+	if (teller_method_name(i) == NULL)
+		return TELLER_EINVAL;
+	m = &tl_methods[i];
+	*title = m->title;
+	*reads = m->reads != NULL ? m->reads : "ranked";
+	*seats = m->seats != NULL ? m->seats : m->single ? "1" : "S";
+	return TELLER_OK;
 }
 
 void

@@ -21,6 +21,10 @@ struct tl_method {
 	const char *title; /* for reports, with its legal source */
 	tl_method_fn fn;
 	bool single;       /* elects one candidate only */
+	const char *reads; /* ballots read, for `teller methods` (NULL:
+			    * ranked) */
+	const char *seats; /* seats, for `teller methods` (NULL: from
+			    * single, "1" or "S") */
 };
 
 /* The one method table (methods.c); NULL-name terminated. */
@@ -51,5 +55,22 @@ int tl_m_stv_wigm(teller_ctx *, const struct teller_contest *,
 int tl_m_stv_meek(teller_ctx *, const struct teller_contest *,
     const struct teller_profile *, const teller_rules *,
     struct teller_result **) TL_MUST_CHECK;
+
+/* methods.md 5-7: positional, pairwise, coombs, bucklin */
+#define TL_M_DECL(f) int f(teller_ctx *, const struct teller_contest *, \
+    const struct teller_profile *, const teller_rules *, \
+    struct teller_result **)
+TL_M_DECL(tl_m_borda);
+TL_M_DECL(tl_m_borda_mbc);
+TL_M_DECL(tl_m_borda_dowdall);
+TL_M_DECL(tl_m_condorcet);
+TL_M_DECL(tl_m_copeland);
+TL_M_DECL(tl_m_minimax);
+TL_M_DECL(tl_m_schulze);
+TL_M_DECL(tl_m_ranked_pairs);
+TL_M_DECL(tl_m_smith);
+TL_M_DECL(tl_m_schwartz);
+TL_M_DECL(tl_m_coombs);
+TL_M_DECL(tl_m_bucklin);
 
 #endif /* TL_METHODS_H */

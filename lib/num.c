@@ -636,6 +636,15 @@ tl_num_wsign(struct tl_wide a)
 	return s_neg(x) ? -1 : !u_is0(x);
 }
 
+bool
+tl_num_w64(struct tl_wide a, int64_t *out)
+{
+	if (a.hi != (uint64_t)((int64_t)a.lo >> 63))
+		return false;
+	*out = (int64_t)a.lo;
+	return true;
+}
+
 int
 tl_num_wcmp(struct tl_wide a, struct tl_wide b)
 {

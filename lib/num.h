@@ -91,6 +91,8 @@ struct tl_wide tl_num_wide(int64_t v);
 /* -1, 0, 1 */
 int tl_num_wsign(struct tl_wide a);
 int tl_num_wcmp(struct tl_wide a, struct tl_wide b);
+/* a as 64 bits into *out; false (and *out not set) if it does not fit. */
+bool tl_num_w64(struct tl_wide a, int64_t *out) TL_MUST_CHECK;
 /* a + b, a - b, a * b, a * 10^n (n >= 0): false if the result does not
  * fit in 128 bits (then *out is not set). */
 bool tl_num_wadd(struct tl_wide a, struct tl_wide b, struct tl_wide *out)

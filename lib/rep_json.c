@@ -8,11 +8,12 @@
 #include "tl_int.h"
 
 static const char *const kind_names[] = { "first_preferences", "surplus",
-	"exclusion", "second_preferences", "iteration", "final" };
+	"exclusion", "second_preferences", "iteration", "final", "scores",
+	"pairwise", "round" };
 static const char *const how_names[] = { "earlier_stage", "lot",
 	"input_order", "first_preferences", "lot", "tie_order", "pending" };
 static const char *const tiekind_names[] = { "exclusion", "surplus",
-	"election", "order_of_election" };
+	"election", "order_of_election", "pair_order" };
 
 static const char *
 name_of(const struct teller_result *r, int id)
@@ -91,6 +92,16 @@ stage(struct tl_out *o, const struct teller_result *r,
 	names(o, r, s->elected, s->nelected);
 	tl_out_str(o, ",\n      \"excluded\": ");
 	names(o, r, s->excluded, s->nexcluded);
+	if (s->last != NULL) {
+		tl_out_str(o, ",\n      \"last_places\": {");
+		for (i = 0; i < r->ncand; i++) {
+			tl_out_str(o, i > 0 ? ", " : "");
+			tl_out_json_str(o, name_of(r, i));
+			tl_out_str(o, ": ");
+			num_str(o, s->last[i], r->dp);
+		}
+		tl_out_str(o, "}");
+	}
 	tl_out_str(o, ",\n      \"note\": ");
 	tl_out_json_str(o, s->note != NULL ? s->note : "");
 	tl_out_str(o, "\n    }");
@@ -115,6 +126,89 @@ status(struct tl_out *o, const struct teller_result *r)
 			tl_out_json_str(o, name_of(r, i));
 		}
 	tl_out_str(o, "],\n");
+}
+
+/* An n x n matrix by name: {X: {Y: v}}; v < 0 is null (no path). */
+void
+tl_rep_json_matrix(struct tl_out *o, const struct teller_result *r,
+    const char *key, const tl_fix *m)
+{
+	int x, y, n = r->ncand;
+
+	tl_out_fmt(o, "  \"%s\": {", key);
+	for (x = 0; x < n; x++) {
+		tl_out_str(o, x > 0 ? ",\n    " : "\n    ");
+		tl_out_json_str(o, name_of(r, x));
+		tl_out_str(o, ": {");
+		for (y = 0; y < n; y++) {
+			tl_fix v = m[(size_t)x * (size_t)n + (size_t)y];
+			if (y == x)
+				continue;
+			tl_out_str(o, y > (x == 0) ? ", " : "");
+			tl_out_json_str(o, name_of(r, y));
+			tl_out_str(o, ": ");
+			if (v < 0)
+				tl_out_str(o, "null");
+			else
+				num_str(o, v, r->dp);
+		}
+		tl_out_str(o, "}");
+	}
+	tl_out_str(o, "\n  },\n");
+}
+
+void
+tl_rep_json_set(struct tl_out *o, const struct teller_result *r,
+    const char *key, const bool *in)
+{
+	int i, k = 0;
+
+	tl_out_fmt(o, "  \"%s\": [", key);
+	for (i = 0; i < r->ncand; i++)
+		if (in[i]) {
+			tl_out_str(o, k++ > 0 ? ", " : "");
+			tl_out_json_str(o, name_of(r, i));
+		}
+	tl_out_str(o, "],\n");
+}
+
+/* methods.md 1.4 and 6: stopped, pairwise, smith, schwartz, paths,
+ * locked -- each only where the method has it. */
+static void
+pairwise(struct tl_out *o, const struct teller_result *r)
+{
+	size_t i;
+
+	if (r->stopped != NULL) {
+		tl_out_str(o, "  \"stopped\": ");
+		tl_out_json_str(o, r->stopped);
+		tl_out_str(o, ",\n");
+	}
+	if (r->pairwise != NULL)
+		tl_rep_json_matrix(o, r, "pairwise", r->pairwise);
+	if (r->smith != NULL)
+		tl_rep_json_set(o, r, "smith", r->smith);
+	if (r->schwartz != NULL)
+		tl_rep_json_set(o, r, "schwartz", r->schwartz);
+	if (r->paths != NULL)
+		tl_rep_json_matrix(o, r, "paths", r->paths);
+	if (r->locked == NULL)
+		return;
+	tl_out_str(o, "  \"locked\": [");
+	for (i = 0; i < r->locked->len; i++) {
+		const struct tl_lock *l =
+		    &TL_VEC_AT(r->locked, struct tl_lock, i);
+		tl_out_str(o, i > 0 ? ",\n    {\"winner\": " :
+		    "\n    {\"winner\": ");
+		tl_out_json_str(o, name_of(r, l->winner));
+		tl_out_str(o, ", \"loser\": ");
+		tl_out_json_str(o, name_of(r, l->loser));
+		tl_out_str(o, ", \"margin\": ");
+		num_str(o, l->margin, r->dp);
+		tl_out_fmt(o, ", \"locked\": %s}", l->locked ? "true" :
+		    "false");
+	}
+	tl_out_str(o, r->locked->len > 0 ? "\n  ],\n" : "],\n");
 }
 
 int
@@ -201,6 +295,7 @@ tl_rep_json(teller_ctx *ctx, const struct teller_result *r,
 	}
 	tl_out_str(&o, r->ties->len > 0 ? "\n  ],\n" : "],\n");
 	status(&o, r);
+	pairwise(&o, r);
 	tl_out_str(&o, "  \"inputs\": [");
 	for (i = 0; i < r->inputs->len; i++) {
 		const struct tl_input *in =

@@ -165,6 +165,9 @@ head(const struct sheet *sh, size_t s, int k, char *buf, size_t n, int w)
 		case TL_STAGE_SECOND: what = "Second prefs"; break;
 		case TL_STAGE_ITERATION: what = "Iteration"; break;
 		case TL_STAGE_FINAL: what = "Final"; break;
+		case TL_STAGE_SCORES: what = "Scores"; break;
+		case TL_STAGE_PAIRWISE: what = "Pairwise"; break;
+		case TL_STAGE_ROUND: what = "Round"; break;
 		}
 		snprintf(tmp, sizeof(tmp), "%s", what);
 		break;

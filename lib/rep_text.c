@@ -5,6 +5,7 @@
  * votes; who is elected; rejected ballot papers by statutory head; then
  * the stage-by-stage table, the ties and how each was settled.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "tl_int.h"
@@ -52,6 +53,9 @@ kind_label(enum tl_stage_kind kind)
 	case TL_STAGE_EXCLUSION: return "exclusion of";
 	case TL_STAGE_SECOND: return "second preferences";
 	case TL_STAGE_ITERATION: return "iteration";
+	case TL_STAGE_SCORES: return "scores";
+	case TL_STAGE_PAIRWISE: return "pairwise";
+	case TL_STAGE_ROUND: return "round";
 	default: return "last vacancies filled";
 	}
 }
@@ -309,6 +313,62 @@ status(struct tl_out *o, const struct teller_result *r)
 	tl_out_str(o, "\n");
 }
 
+static void
+set_line(struct tl_out *o, const struct teller_result *r, const char *head,
+    const bool *in)
+{
+	int i, n = 0;
+
+	tl_out_str(o, head);
+	for (i = 0; i < r->ncand; i++)
+		if (in[i]) {
+			tl_out_str(o, n++ > 0 ? "; " : "");
+			tl_out_str(o, TL_CAND(r->contest, i)->name);
+		}
+	tl_out_str(o, "\n");
+}
+
+/* methods.md 6.1: the matrix d(X,Y), the row's candidate over the
+ * column's, then the Smith and Schwartz sets. */
+void
+tl_rep_text_pairwise(struct tl_out *o, const struct teller_result *r)
+{
+	int nw = name_width(r);
+
+	int x, y, n = r->ncand, cw = nw > 12 ? 12 : nw < 8 ? 8 : nw;
+
+	if (r->pairwise == NULL)
+		return;
+	tl_out_str(o, "\nPairwise: ballots ranking the row's candidate above "
+	    "the column's\n");
+	tl_out_pad(o, "", nw + 2, false);
+	for (y = 0; y < n; y++) {
+		char head[16];
+		snprintf(head, sizeof(head), "%.12s",
+		    TL_CAND(r->contest, y)->name);
+		tl_out_str(o, "  ");
+		tl_out_pad(o, head, cw, true);
+	}
+	tl_out_str(o, "\n");
+	for (x = 0; x < n; x++) {
+		tl_out_str(o, "  ");
+		tl_out_pad(o, TL_CAND(r->contest, x)->name, nw, false);
+		for (y = 0; y < n; y++) {
+			tl_out_str(o, "  ");
+			if (x == y)
+				tl_out_pad(o, "-", cw, true);
+			else
+				num_col(o, r->pairwise[(size_t)x *
+				    (size_t)n + (size_t)y], r->dp, cw, false);
+		}
+		tl_out_str(o, "\n");
+	}
+	if (r->smith != NULL)
+		set_line(o, r, "Smith set: ", r->smith);
+	if (r->schwartz != NULL)
+		set_line(o, r, "Schwartz set: ", r->schwartz);
+}
+
 int
 tl_rep_text(teller_ctx *ctx, const struct teller_result *r,
     teller_write_fn w, void *ud)
@@ -350,9 +410,12 @@ tl_rep_text(teller_ctx *ctx, const struct teller_result *r,
 	}
 	tl_out_str(&o, r->elected->len == 0 ? "(none)\n" : "\n");
 	status(&o, r);
+	if (r->stopped != NULL)
+		tl_out_fmt(&o, "Count stopped: %s\n", r->stopped);
 	tally_list(&o, r, r->rejected, "Rejected ballot papers", true);
 	tally_list(&o, r, r->notes, "Other counts", false);
 	stage_table(&o, r, nw);
+	tl_rep_text_pairwise(&o, r);
 	ties(&o, r);
 	if (r->ties->len == 0)
 		tl_out_str(&o, "\nNo ties.\n");

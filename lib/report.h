@@ -24,4 +24,15 @@ int tl_rep_stagesheet(teller_ctx *, const struct teller_result *,
 int tl_rep_html(teller_ctx *, const struct teller_result *, teller_write_fn,
     void *) TL_MUST_CHECK;
 
+/* Pieces shared with rep_compare.c (methods.md 6.1, 8): the pairwise
+ * matrix and the Smith and Schwartz sets as a text table (rep_text.c);
+ * a matrix {X: {Y: v}} (v < 0 null) and a set as JSON keys, each line
+ * ending ",\n" (rep_json.c). */
+struct tl_out;
+void tl_rep_text_pairwise(struct tl_out *o, const struct teller_result *r);
+void tl_rep_json_matrix(struct tl_out *o, const struct teller_result *r,
+    const char *key, const tl_fix *m);
+void tl_rep_json_set(struct tl_out *o, const struct teller_result *r,
+    const char *key, const bool *in);
+
 #endif /* TL_REPORT_H */

@@ -169,6 +169,11 @@ tl_result_check(teller_ctx *ctx, const struct teller_result *r)
 	if (r->stages->len == 0)
 		return TELLER_OK;
 	s = TL_STAGE(r, r->stages->len - 1);
+	/* scores, pairwise counts and bucklin's cumulative rounds are not
+	 * votes that add up to the valid votes (methods.md 1.4) */
+	if (s->kind == TL_STAGE_SCORES || s->kind == TL_STAGE_PAIRWISE ||
+	    s->kind == TL_STAGE_ROUND)
+		return TELLER_OK;
 	sum = s->nontrans + s->loss;
 	for (i = 0; i < r->ncand; i++)
 		if (__builtin_add_overflow(sum, s->votes[i], &sum))
@@ -209,4 +214,10 @@ teller_result_add_input(teller_ctx *ctx, teller_result *r, const char *path,
 	if (in.path == NULL || in.sha256 == NULL)
 		return TELLER_ENOMEM;
 	return tl_vec_push(ctx, r->inputs, &in) ? TELLER_OK : TELLER_ENOMEM;
+}
+
+const char *
+teller_result_stopped(const teller_result *r)
+{
+	return r != NULL ? r->stopped : NULL;
 }

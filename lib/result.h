@@ -20,7 +20,11 @@ enum tl_stage_kind {
 	TL_STAGE_EXCLUSION,  /* exclusion of one or more candidates */
 	TL_STAGE_SECOND,     /* SV: second preferences of the excluded */
 	TL_STAGE_ITERATION,  /* Meek: one converged round */
-	TL_STAGE_FINAL       /* last vacancies filled, no transfer */
+	TL_STAGE_FINAL,      /* last vacancies filled, no transfer */
+	/* methods.md 5-7 (positional, pairwise, bucklin) */
+	TL_STAGE_SCORES,     /* one stage of scores (borda*) */
+	TL_STAGE_PAIRWISE,   /* one stage from the pairwise matrix */
+	TL_STAGE_ROUND       /* a bucklin round */
 };
 
 struct tl_tie {
@@ -46,6 +50,7 @@ struct tl_stage {
 	int *excluded;      /* candidates excluded at this stage */
 	int nexcluded;
 	const char *note;   /* clause or remark, "" if none */
+	tl_fix *last;       /* [ncand] coombs: last places, or NULL */
 };
 
 /* A named count of rejected or non-transferable ballots. */
@@ -90,6 +95,20 @@ struct teller_result {
 				  * tally count stopped short */
 	bool *remain;            /* [ncand] SV: remaining for stage 2, or
 				  * NULL (no second stage) */
+	/* methods.md 1.4, 6 (pairwise methods, borda*, coombs, bucklin):
+	 * all NULL when the method has none */
+	const char *stopped;     /* why nobody was elected, or NULL */
+	tl_fix *pairwise;        /* [ncand * ncand] d(X,Y) at dp */
+	bool *smith, *schwartz;  /* [ncand] the two sets */
+	tl_fix *paths;           /* [ncand * ncand] schulze p(X,Y), -1 none */
+	struct tl_vec *locked;   /* of struct tl_lock: ranked-pairs */
+};
+
+/* A ranked-pairs pair in the order taken (methods.md 6.6). */
+struct tl_lock {
+	int winner, loser;
+	tl_fix margin;      /* at the result's dp */
+	bool locked;
 };
 #define TL_STAGE(r, i) (&TL_VEC_AT((r)->stages, struct tl_stage, (i)))
 

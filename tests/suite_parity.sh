@@ -195,6 +195,8 @@ do
 	for m in $methods; do
 		case $m in
 		fptp | sv | irv) seats=1 ;;
+		condorcet | copeland | minimax | schulze | ranked-pairs | \
+		coombs | bucklin) seats=1 ;;
 		*) seats=$S ;;
 		esac
 		set --
