@@ -273,6 +273,17 @@ tl_sv_second_stage(struct tl_sv *s, const tl_fix *fate)
 		if (s->standing[i] && !s->remain[i] &&
 		    (rc = tl_result_exclude(s->ctx, s->r, i)) != TELLER_OK)
 			return rc;
+	if (tl_result_nt_why(s->ctx, s->r, "second preference unmarked",
+	    fate[TL_SVX_UNMARKED]) ||
+	    tl_result_nt_why(s->ctx, s->r, "second preference same as first",
+	    fate[TL_SVX_SAME]) ||
+	    tl_result_nt_why(s->ctx, s->r, "second preference for an "
+	    "eliminated candidate", fate[TL_SVX_ELIMINATED]) ||
+	    tl_result_nt_why(s->ctx, s->r, "second preference voting for "
+	    "too many", fate[TL_SVX_TOO_MANY]) ||
+	    tl_result_nt_why(s->ctx, s->r, "second preference void for "
+	    "uncertainty", fate[TL_SVX_UNCERTAIN]))
+		return TELLER_ENOMEM;
 	return not_transferred(s, fate);
 }
 
@@ -296,6 +307,22 @@ struct svp {
 	tl_fix col2[TL_UK_SAME + 1]; /* valid papers by their second column */
 };
 
+/* The cross-table cell of a valid paper (GLA Rules 2007 Sch.3
+ * r.53(1)(c)(iii)): first x second, the diagonal for a second the same
+ * as the first, column ncand for no good second preference. */
+static tl_fix *
+cross_at(struct svp *v, const struct tl_uk_sv_paper *pp)
+{
+	int n = v->s.c->ncand, col = n;
+
+	if (pp->second_head == TL_UK_VALID && pp->second >= 0)
+		col = pp->second;
+	else if (pp->second_head == TL_UK_SAME)
+		col = pp->first;
+	return &v->s.r->crosstab[(size_t)pp->first * ((size_t)n + 1) +
+	    (size_t)col];
+}
+
 /* Stage 1, the first count (r.48): valid first preferences, and the
  * second column of each valid paper (for tl_sv_all_seconds). */
 static int
@@ -309,6 +336,10 @@ first_count(struct svp *v)
 
 	memset(&rj, 0, sizeof(rj));
 	memset(v->col2, 0, sizeof(v->col2));
+	s->r->crosstab = tl_alloc(s->ctx, (size_t)s->c->ncand *
+	    ((size_t)s->c->ncand + 1) + 1, sizeof(tl_fix));
+	if (s->r->crosstab == NULL)
+		return TELLER_ENOMEM;
 	for (pi = 0; pi < v->p->pats->len; pi++) {
 		const struct tl_pat *pat = TL_PAT(v->p, pi);
 
@@ -320,6 +351,8 @@ first_count(struct svp *v)
 			if (rc == TELLER_OK)
 				rc = addw(s->ctx, &v->col2[pp.second_head],
 				    pat->w);
+			if (rc == TELLER_OK)
+				rc = addw(s->ctx, cross_at(v, &pp), pat->w);
 		} else {
 			/* r.48(1)(a)-(c) cannot arise from a profile */
 			rc = addw(s->ctx, &rj.n[pp.first_head == TL_UK_TOO_MANY
@@ -330,6 +363,37 @@ first_count(struct svp *v)
 			return rc;
 	}
 	return tl_sv_first_stage(s, &rj);
+}
+
+/* Stage 2's transfers from the cross-table: each eliminated candidate's
+ * papers to the remaining ones; the rest were not transferred. */
+static int
+cross_transfers(struct svp *v)
+{
+	struct tl_sv *s = &v->s;
+	size_t n = (size_t)s->c->ncand;
+	tl_fix moved;
+	size_t f, x;
+	int rc;
+
+	for (f = 0; f < n; f++) {
+		if (!s->standing[f] || s->remain[f])
+			continue;
+		moved = 0;
+		for (x = 0; x < n; x++) {
+			tl_fix c = s->r->crosstab[f * (n + 1) + x];
+			if (!s->remain[x])
+				continue;
+			if ((rc = tl_result_transfer(s->ctx, s->r, (int)f,
+			    (int)x, c)) != TELLER_OK ||
+			    (rc = addw(s->ctx, &moved, c)) != TELLER_OK)
+				return rc;
+		}
+		if ((rc = tl_result_transfer(s->ctx, s->r, (int)f,
+		    TL_TO_NONTRANS, s->first[f] - moved)) != TELLER_OK)
+			return rc;
+	}
+	return TELLER_OK;
 }
 
 /* Stage 2, para 3(4)-(6): the others are eliminated, and the second
@@ -363,7 +427,8 @@ second_count(struct svp *v)
 		if (rc != TELLER_OK)
 			return rc;
 	}
-	if ((rc = tl_sv_second_stage(s, fate)) != TELLER_OK)
+	if ((rc = tl_sv_second_stage(s, fate)) != TELLER_OK ||
+	    (rc = cross_transfers(v)) != TELLER_OK)
 		return rc;
 	return tl_sv_all_seconds(s->ctx, s->r, v->col2);
 }

@@ -238,6 +238,7 @@ teller_count(teller_ctx *ctx, const teller_contest *contest,
 	if (rc == TELLER_OK && *out != NULL) {
 		(*out)->seed = rules->seed;
 		if ((rc = reconcile(ctx, profile, *out)) != TELLER_OK ||
+		    (rc = tl_result_derive_transfers(ctx, *out)) != 0 ||
 		    (rc = keep_lots(ctx, rules, *out)) != TELLER_OK)
 			*out = NULL;
 	}
