@@ -26,6 +26,7 @@ struct count_args {
 	int format;
 	int report; /* teller_report_kind, or -1 for none */
 	const char *json, *csv, *html, *stages;
+	const char *layout; /* --layout, or NULL: by method */
 	unsigned long long seed;
 	int threads; /* teller_ctx_set_threads: 0 = one per CPU */
 	char **lots; /* --lot and --lots specs, in order (malloc'd) */
@@ -134,6 +135,7 @@ on_opt(void *ud, int id, const char *arg)
 	case OPT_JSON: a->json = arg; break;
 	case OPT_CSV: a->csv = arg; break;
 	case OPT_HTML: a->html = arg; break;
+	case OPT_LAYOUT: a->layout = arg; break;
 	case OPT_STAGES: a->stages = arg; break;
 	case OPT_SEED:
 		if (parse_uint(arg, ULLONG_MAX, &v) != 0) {
@@ -164,7 +166,7 @@ on_opt(void *ud, int id, const char *arg)
 /* Write report kind to path ("-" = stdout). Returns an exit status. */
 static int
 write_report(teller_ctx *ctx, const teller_result *r,
-    enum teller_report_kind kind, const char *path)
+    enum teller_report_kind kind, const char *path, const char *layout)
 {
 	FILE *f = strcmp(path, "-") == 0 ? stdout : fopen(path, "w");
 	int rc;
@@ -173,7 +175,9 @@ write_report(teller_ctx *ctx, const teller_result *r,
 		perror(path);
 		return 3;
 	}
-	rc = teller_report(ctx, r, kind, cli_write_file, f);
+	rc = kind == TELLER_REP_HTML ? teller_report_html(ctx, r, layout,
+	    cli_write_file, f) : teller_report(ctx, r, kind, cli_write_file,
+	    f);
 	if (f != stdout) {
 		if (fclose(f) != 0 && rc == TELLER_OK)
 			rc = TELLER_EWRITE;
@@ -264,16 +268,20 @@ write_reports(teller_ctx *ctx, const teller_result *res,
 
 	if (a->report >= 0 && !to_stdout(a->json) && !to_stdout(a->csv) &&
 	    !to_stdout(a->html) && !to_stdout(a->stages))
-		status = write_report(ctx, res, a->report, "-");
+		status = write_report(ctx, res, a->report, "-",
+		    a->layout);
 	if (status == 0 && a->json != NULL)
-		status = write_report(ctx, res, TELLER_REP_JSON, a->json);
+		status = write_report(ctx, res, TELLER_REP_JSON, a->json,
+		    a->layout);
 	if (status == 0 && a->csv != NULL)
-		status = write_report(ctx, res, TELLER_REP_CSV, a->csv);
+		status = write_report(ctx, res, TELLER_REP_CSV, a->csv,
+		    a->layout);
 	if (status == 0 && a->html != NULL)
-		status = write_report(ctx, res, TELLER_REP_HTML, a->html);
+		status = write_report(ctx, res, TELLER_REP_HTML, a->html,
+		    a->layout);
 	if (status == 0 && a->stages != NULL)
 		status = write_report(ctx, res, TELLER_REP_STAGESHEET,
-		    a->stages);
+		    a->stages, a->layout);
 	return status;
 }
 
@@ -281,7 +289,7 @@ int
 cmd_count(int argc, char **argv)
 {
 	struct count_args a = { NULL, 0, TELLER_FMT_AUTO, TELLER_REP_TEXT,
-		NULL, NULL, NULL, NULL, 1, 0, NULL, 0, 0 };
+		NULL, NULL, NULL, NULL, NULL, 1, 0, NULL, 0, 0 };
 	teller_ctx *ctx = NULL;
 	teller_contest *contest = NULL;
 	teller_profile *profile = NULL;

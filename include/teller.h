@@ -403,6 +403,12 @@ int teller_result_remaining(const teller_result *r, size_t cand);
 int teller_report(teller_ctx *ctx, const teller_result *r,
     enum teller_report_kind kind, teller_write_fn write, void *ud);
 
+/* Render r as the HTML report (docs/reports.md) in layout
+ * "uk-declaration", "uk-sv", "scot-stv" or "rcv"; NULL = by method.
+ * Errors: EINVAL (unknown layout), EWRITE, ENOMEM. */
+int teller_report_html(teller_ctx *ctx, const teller_result *r,
+    const char *layout, teller_write_fn write, void *ud);
+
 /* ---- inputs that name other files ---- */
 
 /* An RCTab config names CVR files and folders; the library reads them

@@ -23,6 +23,9 @@ int tl_rep_stagesheet(teller_ctx *, const struct teller_result *,
     teller_write_fn, void *);
 int tl_rep_html(teller_ctx *, const struct teller_result *, teller_write_fn,
     void *);
+/* The HTML report in a named layout, NULL = by method (rep_html.c). */
+int tl_rep_html_layout(teller_ctx *, const struct teller_result *,
+    const char *layout, teller_write_fn, void *);
 /* The JSON name of a transfer's destination (rep_json.c). */
 const char *tl_rep_json_to(const struct teller_result *r, int to);
 
