@@ -438,16 +438,18 @@ flow_band(struct tl_html *h, struct flow *f, size_t k,
 {
 	const struct teller_result *r = h->r;
 	int to = t->to >= 0 ? t->to : t->to == TL_TO_NONTRANS ? r->ncand
-	    : r->ncand + 1;
+	    : t->to == TL_TO_LOSS && r->dp > 0 ? r->ncand + 1 : -1;
 	int64_t u = units(h, t->votes), x0, x1, y0, y1;
 	size_t n = (size_t)f->nslot;
 
 	x0 = FLOW_LEFT + (int64_t)(k - 1) * FLOW_COL + FLOW_NODE;
 	x1 = FLOW_LEFT + (int64_t)k * FLOW_COL;
 	y0 = f->top[(k - 1) * n + (size_t)t->from] + f->out[t->from];
-	y1 = f->top[k * n + (size_t)to] + f->in[to];
+	y1 = to >= 0 ? f->top[k * n + (size_t)to] + f->in[to]
+	    : f->top[k * n + n - 1] + FLOW_H / 8;
 	f->out[t->from] += u;
-	f->in[to] += u;
+	if (to >= 0)
+		f->in[to] += u;
 	tl_out_fmt(&h->o, "<path class=\"band b%d\" data-stage=\"%d\"",
 	    bar_class(h, t->from, TL_STAGE(r, k)->number),
 	    TL_STAGE(r, k)->number);
@@ -456,7 +458,8 @@ flow_band(struct tl_html *h, struct flow *f, size_t k,
 		attr_name(h, "data-to", t->to);
 	else
 		tl_out_fmt(&h->o, " data-to=\"%s\"", t->to == TL_TO_NONTRANS
-		    ? "non-transferable" : "loss-by-fractions");
+		    ? "non-transferable" : t->to == TL_TO_LOSS ?
+		    "loss-by-fractions" : "others");
 	tl_rep_html_votes(h, t->votes);
 	band_path(h, x0, y0, x1, y1, u);
 	tl_out_fmt(&h->o, "><title>%s %d: ", tl_rep_html_stage_word(h),
@@ -465,7 +468,8 @@ flow_band(struct tl_html *h, struct flow *f, size_t k,
 	tl_out_str(&h->o, " \xe2\x86\x92 ");
 	tl_rep_html_esc(&h->o, t->to >= 0 ? TL_CAND(r->contest, t->to)->name
 	    : t->to == TL_TO_NONTRANS ? (h->us ? "inactive" :
-	    "non-transferable") : "loss by fractions");
+	    "non-transferable") : t->to == TL_TO_LOSS ? "loss by fractions"
+	    : "others (not recorded by candidate)");
 	tl_out_str(&h->o, ", ");
 	tl_rep_html_num(&h->o, t->votes, r->dp);
 	tl_out_str(&h->o, " votes</title></path>\n");
@@ -496,9 +500,23 @@ flow_stage(struct tl_html *h, struct flow *f, size_t k)
 		tl_out_str(&h->o, "/>\n");
 		f->out[c] = f->in[c] = u;
 	}
-	for (i = 0; s->transfers != NULL && i < s->transfers->len; i++)
-		flow_band(h, f, k, &TL_VEC_AT(s->transfers,
-		    struct tl_transfer, i));
+	if (s->transfers != NULL && s->transfers->len > 0) {
+		for (i = 0; i < s->transfers->len; i++)
+			flow_band(h, f, k, &TL_VEC_AT(s->transfers,
+			    struct tl_transfer, i));
+		return;
+	}
+	/* several gave at once and the result does not say to whom: one
+	 * band a giver, to "others" (Meek, batch exclusions) */
+	for (c = 0; c < r->ncand; c++) {
+		struct tl_transfer t;
+		if (s->votes[c] >= p->votes[c])
+			continue;
+		t.from = c;
+		t.to = TL_TO_OTHERS;
+		t.votes = p->votes[c] - s->votes[c];
+		flow_band(h, f, k, &t);
+	}
 }
 
 static void

@@ -293,7 +293,8 @@ derive_one(teller_ctx *ctx, struct teller_result *r, size_t k)
 	if (rc == TELLER_OK && s->nontrans > p->nontrans)
 		rc = stage_transfer(ctx, s, from, TL_TO_NONTRANS,
 		    s->nontrans - p->nontrans);
-	if (rc == TELLER_OK && s->loss > p->loss)
+	/* a rounding rule may give back to the loss (negative growth) */
+	if (rc == TELLER_OK && s->loss != p->loss)
 		rc = stage_transfer(ctx, s, from, TL_TO_LOSS,
 		    s->loss - p->loss);
 	return rc;

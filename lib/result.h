@@ -37,6 +37,7 @@ struct tl_tie {
  * TL_TO_LOSS (reports.md 12). */
 #define TL_TO_NONTRANS (-1)
 #define TL_TO_LOSS (-2)
+#define TL_TO_OTHERS (-3) /* the report's own: not said to whom */
 struct tl_transfer {
 	int from;       /* candidate id */
 	int to;         /* candidate id, TL_TO_NONTRANS or TL_TO_LOSS */
@@ -141,7 +142,8 @@ int tl_result_nt_why(teller_ctx *ctx, struct teller_result *r,
 /* For every stage after the first that records no transfers and whose
  * votes left exactly one candidate: its transfers from the differences
  * between the stages (every gain, and the growth of non-transferable and
- * of loss by fractions). Run once the method is done. */
+ * of loss by fractions, which may be negative). Run once the method is
+ * done. */
 int tl_result_derive_transfers(teller_ctx *ctx, struct teller_result *r);
 /* Conservation: sum(votes) + nontrans + loss == valid at the newest stage;
  * else TELLER_EINTERNAL naming the stage. */
