@@ -184,15 +184,15 @@ summary_head(struct tl_html *h)
 {
 	const struct teller_result *r = h->r;
 	size_t k;
+	const char *w = h->us ? "round" : "stage";
 
 	tl_out_fmt(&h->o, "<section id=\"summary\" aria-labelledby=\"summary-h"
-	    "\">\n<h2 id=\"summary-h\">%s by %s</h2>\n<div class=\"scroll%s\" "
-	    "role=\"region\" tabindex=\"0\" aria-label=\"Votes at each %s\">\n"
-	    "<table id=\"stages\">\n<caption>Votes for each candidate at each "
-	    "%s</caption>\n<thead><tr><th scope=\"col\">Candidate</th>"
-	    "<th scope=\"col\">Party</th>", h->us ? "Round" : "Stage",
-	    h->us ? "round" : "stage", r->stages->len > 8 ? " wide" : "",
-	    h->us ? "round" : "stage", h->us ? "round" : "stage");
+	    "\">\n<h2 id=\"summary-h\">Summary: votes at each %s</h2>\n<div "
+	    "class=\"scroll%s\" role=\"region\" tabindex=\"0\" aria-label=\""
+	    "Votes at each %s\">\n<table id=\"stages\">\n<caption>Votes for "
+	    "each candidate at each %s</caption>\n<thead><tr><th scope=\"col\">"
+	    "Candidate</th><th scope=\"col\">Party</th>", w,
+	    r->stages->len > 8 ? " wide" : "", w, w);
 	for (k = 0; k < r->stages->len; k++) {
 		const struct tl_stage *s = TL_STAGE(r, k);
 		tl_out_fmt(&h->o, "<th scope=\"col\" data-stage=\"%d\">%s %d",
