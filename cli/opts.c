@@ -24,8 +24,8 @@ const struct cli_opt count_opts[] = {
 	    "standard output)" },
 	{ "csv", OPT_CSV, "FILE", "write the stages as CSV to FILE" },
 	{ "html", OPT_HTML, "FILE", "write an HTML report with charts to FILE" },
-	{ "layout", OPT_LAYOUT, "NAME", "HTML layout: uk-declaration, uk-sv, "
-	    "scot-stv or rcv (default by method)" },
+	{ "layout", OPT_LAYOUT, "NAME", "layout of the HTML report (see "
+	    "teller(1)); default by method" },
 	{ "stages", OPT_STAGES, "FILE", "write the stage sheet to FILE" },
 	{ "seed", OPT_SEED, "N", "seed for ties decided by lot (default 1)" },
 	{ "lot", OPT_LOT, "SPEC", "a lot drawn by hand, STAGE:NAME<NAME<... "

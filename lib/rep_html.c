@@ -48,72 +48,12 @@ static const char css[] =
 	"a[href^=\"http\"]::after{content:\" (\" attr(href) \")\"}"
 	".scroll{overflow:visible}}";
 
-void
-tl_rep_html_esc(struct tl_out *o, const char *s)
-{
-	const char *p = s;
-
-	for (; *s != '\0'; s++) {
-		const char *e = *s == '<' ? "&lt;" : *s == '>' ? "&gt;"
-		    : *s == '&' ? "&amp;" : *s == '"' ? "&quot;"
-		    : *s == '\'' ? "&#39;" : NULL;
-		if (e == NULL)
-			continue;
-		tl_out_mem(o, p, (size_t)(s - p));
-		tl_out_str(o, e);
-		p = s + 1;
-	}
-	tl_out_mem(o, p, (size_t)(s - p));
-}
-
-void
-tl_rep_html_num(struct tl_out *o, tl_fix v, int dp)
-{
-	char b[TL_NUM_BUFSZ];
-	size_t n = tl_num_fmt(b, v, dp), i = 0, k;
-	const char *dot = memchr(b, '.', n);
-	size_t ilen = dot != NULL ? (size_t)(dot - b) : n;
-
-	if (b[0] == '-') {
-		tl_out_mem(o, b, 1);
-		i = 1;
-	}
-	for (k = i; k < ilen; k++) {
-		if (k > i && (ilen - k) % 3 == 0)
-			tl_out_str(o, ",");
-		tl_out_mem(o, b + k, 1);
-	}
-	tl_out_mem(o, b + ilen, n - ilen);
-}
-
-void
-tl_rep_html_name(struct tl_html *h, int c)
-{
-	tl_out_str(&h->o, "<bdi>");
-	tl_rep_html_esc(&h->o, TL_CAND(h->r->contest, c)->name);
-	tl_out_str(&h->o, "</bdi>");
-}
-
-void
-tl_rep_html_votes(struct tl_html *h, tl_fix v)
-{
-	tl_out_str(&h->o, " data-votes=\"");
-	tl_out_num(&h->o, v, h->r->dp);
-	tl_out_str(&h->o, "\"");
-}
-
-const char *
-tl_rep_html_stage_word(const struct tl_html *h)
-{
-	return h->us ? "Round" : "Stage";
-}
-
 /* Escaped name as an attribute value (no <bdi>). */
 static void
 attr_name(struct tl_html *h, const char *key, int c)
 {
 	tl_out_fmt(&h->o, " %s=\"", key);
-	tl_rep_html_esc(&h->o, TL_CAND(h->r->contest, c)->name);
+	tl_rep_html_out_esc(&h->o, TL_CAND(h->r->contest, c)->name);
 	tl_out_str(&h->o, "\"");
 }
 
@@ -130,14 +70,14 @@ head(struct tl_html *h)
 	    "content=\"teller " TELLER_VERSION "\">\n<meta name=\"viewport\" "
 	    "content=\"width=device-width, initial-scale=1\">\n<title>",
 	    h->us ? "en-US" : "en-GB");
-	tl_rep_html_esc(o, t[0] != '\0' ? t : "Result of the count");
+	tl_rep_html_out_esc(o, t[0] != '\0' ? t : "Result of the count");
 	tl_out_str(o, "</title>\n<style>");
 	tl_out_str(o, css);
 	tl_out_str(o, "</style>\n</head>\n<body>\n<a class=\"skip\" "
 	    "href=\"#declaration\">Skip to the result</a>\n<header>\n<h1>");
-	tl_rep_html_esc(o, t[0] != '\0' ? t : "Result of the count");
+	tl_rep_html_out_esc(o, t[0] != '\0' ? t : "Result of the count");
 	tl_out_str(o, "</h1>\n<p>");
-	tl_rep_html_esc(o, h->r->method_title);
+	tl_rep_html_out_esc(o, h->r->method_title);
 	tl_out_fmt(o, "; %d %s to fill.</p>\n</header>\n<main>\n",
 	    h->r->seats, h->r->seats == 1 ? "seat" : "seats");
 }
@@ -146,7 +86,7 @@ head(struct tl_html *h)
 static void
 status_cell(struct tl_html *h, int c)
 {
-	const char *w = tl_rep_html_stage_word(h);
+	const char *w = tl_rep_html_out_stage_word(h);
 
 	if (h->elst[c] > 0)
 		tl_out_fmt(&h->o, "<td>elected at %s %d</td>",
@@ -171,9 +111,9 @@ foot_row(struct tl_html *h, const char *key, const char *label, bool loss)
 		const struct tl_stage *s = TL_STAGE(h->r, k);
 		tl_fix v = loss ? s->loss : s->nontrans;
 		tl_out_fmt(&h->o, "<td data-stage=\"%d\"", s->number);
-		tl_rep_html_votes(h, v);
+		tl_rep_html_out_votes(h, v);
 		tl_out_str(&h->o, ">");
-		tl_rep_html_num(&h->o, v, h->r->dp);
+		tl_rep_html_out_num(&h->o, v, h->r->dp);
 		tl_out_str(&h->o, "</td>");
 	}
 	tl_out_str(&h->o, "<td></td></tr>\n");
@@ -196,13 +136,13 @@ summary_head(struct tl_html *h)
 	for (k = 0; k < r->stages->len; k++) {
 		const struct tl_stage *s = TL_STAGE(r, k);
 		tl_out_fmt(&h->o, "<th scope=\"col\" data-stage=\"%d\">%s %d",
-		    s->number, tl_rep_html_stage_word(h), s->number);
+		    s->number, tl_rep_html_out_stage_word(h), s->number);
 		if (s->subject >= 0 && (s->kind == TL_STAGE_SURPLUS ||
 		    s->kind == TL_STAGE_EXCLUSION)) {
 			tl_out_str(&h->o, s->kind == TL_STAGE_SURPLUS ?
 			    "<br>surplus of " : h->us ? "<br>eliminating " :
 			    "<br>exclusion of ");
-			tl_rep_html_name(h, s->subject);
+			tl_rep_html_out_name(h, s->subject);
 		}
 		tl_out_str(&h->o, "</th>");
 	}
@@ -225,20 +165,20 @@ summary(struct tl_html *h)
 		tl_out_fmt(&h->o, " data-status=\"%s\"><th scope=\"row\">",
 		    h->elst[c] > 0 ? "elected" : h->exst[c] > 0 ? "excluded"
 		    : "not-elected");
-		tl_rep_html_name(h, c);
+		tl_rep_html_out_name(h, c);
 		tl_out_str(&h->o, "</th><td>");
-		tl_rep_html_esc(&h->o, TL_CAND(r->contest, c)->party);
+		tl_rep_html_out_esc(&h->o, TL_CAND(r->contest, c)->party);
 		tl_out_str(&h->o, "</td>");
 		for (k = 0; k < r->stages->len; k++) {
 			const struct tl_stage *s = TL_STAGE(r, k);
 			tl_out_fmt(&h->o, "<td data-stage=\"%d\"", s->number);
-			tl_rep_html_votes(h, s->votes[c]);
+			tl_rep_html_out_votes(h, s->votes[c]);
 			tl_out_str(&h->o, ">");
 			if (s->votes[c] == 0 && h->exst[c] > 0 &&
 			    h->exst[c] <= s->number)
 				tl_out_str(&h->o, "&ndash;");
 			else
-				tl_rep_html_num(&h->o, s->votes[c], r->dp);
+				tl_rep_html_out_num(&h->o, s->votes[c], r->dp);
 			tl_out_str(&h->o, "</td>");
 		}
 		status_cell(h, c);
@@ -272,9 +212,9 @@ chart_desc(struct tl_html *h, const struct tl_stage *s)
 		if (s->votes[c] == 0 && b != 1)
 			continue;
 		tl_out_str(&h->o, n++ > 0 ? "; " : "");
-		tl_rep_html_esc(&h->o, TL_CAND(h->r->contest, c)->name);
+		tl_rep_html_out_esc(&h->o, TL_CAND(h->r->contest, c)->name);
 		tl_out_str(&h->o, " ");
-		tl_rep_html_num(&h->o, s->votes[c], h->r->dp);
+		tl_rep_html_out_num(&h->o, s->votes[c], h->r->dp);
 		tl_out_str(&h->o, b == 1 ? " (elected)" : b == 2 ?
 		    (h->us ? " (eliminated)" : " (excluded)") : "");
 	}
@@ -303,7 +243,7 @@ chart(struct tl_html *h, const struct tl_stage *s, tl_fix max)
 		const struct tl_cand *cd = TL_CAND(r->contest, c);
 		int b = bar_class(h, c, s->number);
 		tl_out_fmt(&h->o, "<text x=\"0\" y=\"%d\">", y + 12);
-		tl_rep_html_esc(&h->o, cd->name);
+		tl_rep_html_out_esc(&h->o, cd->name);
 		tl_out_str(&h->o, b == 1 ? " (elected)" : b == 2 ?
 		    (h->us ? " (eliminated)" : " (excluded)") : "");
 		tl_out_str(&h->o, "</text>");
@@ -314,12 +254,12 @@ chart(struct tl_html *h, const struct tl_stage *s, tl_fix max)
 		}
 		tl_out_str(&h->o, "<rect");
 		attr_name(h, "data-candidate", c);
-		tl_rep_html_votes(h, s->votes[c]);
+		tl_rep_html_out_votes(h, s->votes[c]);
 		tl_out_fmt(&h->o, " class=\"b%d\" x=\"0\" y=\"%d\" width=\""
 		    "%lld.%lld\" height=\"14\"/><text x=\"%lld\" y=\"%d\">", b,
 		    y + 16, (long long)(x / 10), (long long)(x % 10),
 		    (long long)(x / 10 + 6), y + 28);
-		tl_rep_html_num(&h->o, s->votes[c], r->dp);
+		tl_rep_html_out_num(&h->o, s->votes[c], r->dp);
 		tl_out_str(&h->o, "</text>\n");
 	}
 	if (r->has_quota && r->quota <= max && tl_num_muldiv(h->o.ctx,
@@ -330,7 +270,7 @@ chart(struct tl_html *h, const struct tl_stage *s, tl_fix max)
 		    (long long)(x / 10), (long long)(x % 10),
 		    (long long)(x / 10), (long long)(x % 10), hgt,
 		    (long long)(x / 10 < 60 ? 60 : x / 10));
-		tl_rep_html_num(&h->o, r->quota, r->dp);
+		tl_rep_html_out_num(&h->o, r->quota, r->dp);
 		tl_out_str(&h->o, "</text>\n");
 	}
 	tl_out_str(&h->o, "</svg>\n</figure>\n");
@@ -358,7 +298,7 @@ stages(struct tl_html *h)
 		tl_out_fmt(&h->o, "<section class=\"stage\" id=\"stage-%d\" "
 		    "aria-labelledby=\"stage-%d-h\">\n<h3 id=\"stage-%d-h\">"
 		    "%s %d</h3>\n", s->number, s->number, s->number,
-		    tl_rep_html_stage_word(h), s->number);
+		    tl_rep_html_out_stage_word(h), s->number);
 		tl_rep_html_text_narrative(h, k);
 		chart(h, s, max);
 		tl_out_str(&h->o, "</section>\n");
@@ -460,18 +400,18 @@ flow_band(struct tl_html *h, struct flow *f, size_t k,
 		tl_out_fmt(&h->o, " data-to=\"%s\"", t->to == TL_TO_NONTRANS
 		    ? "non-transferable" : t->to == TL_TO_LOSS ?
 		    "loss-by-fractions" : "others");
-	tl_rep_html_votes(h, t->votes);
+	tl_rep_html_out_votes(h, t->votes);
 	band_path(h, x0, y0, x1, y1, u);
-	tl_out_fmt(&h->o, "><title>%s %d: ", tl_rep_html_stage_word(h),
+	tl_out_fmt(&h->o, "><title>%s %d: ", tl_rep_html_out_stage_word(h),
 	    TL_STAGE(r, k)->number);
-	tl_rep_html_esc(&h->o, TL_CAND(r->contest, t->from)->name);
+	tl_rep_html_out_esc(&h->o, TL_CAND(r->contest, t->from)->name);
 	tl_out_str(&h->o, " \xe2\x86\x92 ");
-	tl_rep_html_esc(&h->o, t->to >= 0 ? TL_CAND(r->contest, t->to)->name
+	tl_rep_html_out_esc(&h->o, t->to >= 0 ? TL_CAND(r->contest, t->to)->name
 	    : t->to == TL_TO_NONTRANS ? (h->us ? "inactive" :
 	    "non-transferable") : t->to == TL_TO_LOSS ? "loss by fractions"
 	    : "others (not recorded by candidate)");
 	tl_out_str(&h->o, ", ");
-	tl_rep_html_num(&h->o, t->votes, r->dp);
+	tl_rep_html_out_num(&h->o, t->votes, r->dp);
 	tl_out_str(&h->o, " votes</title></path>\n");
 }
 
@@ -532,12 +472,12 @@ flow_labels(struct tl_html *h, struct flow *f)
 		    : "Loss by fractions";
 		tl_out_fmt(&h->o, "<text x=\"%d\" y=\"%lld\" text-anchor=\""
 		    "end\">", FLOW_LEFT - 6, (long long)(f->top[c] + 10));
-		tl_rep_html_esc(&h->o, nm);
+		tl_rep_html_out_esc(&h->o, nm);
 		tl_out_fmt(&h->o, "</text><text x=\"%lld\" y=\"%lld\">",
 		    (long long)(FLOW_LEFT + (int64_t)last * FLOW_COL +
 		    FLOW_NODE + 6), (long long)(f->top[last * n +
 		    (size_t)c] + 10));
-		tl_rep_html_esc(&h->o, nm);
+		tl_rep_html_out_esc(&h->o, nm);
 		tl_out_str(&h->o, "</text>\n");
 	}
 }
@@ -590,7 +530,7 @@ audit(struct tl_html *h)
 
 	tl_out_str(&h->o, "<section id=\"audit\" aria-labelledby=\"audit-h\">"
 	    "\n<h2 id=\"audit-h\">How this count was made</h2>\n<p>Method: ");
-	tl_rep_html_esc(&h->o, r->method_title);
+	tl_rep_html_out_esc(&h->o, r->method_title);
 	tl_out_fmt(&h->o, " (<code>%s</code>); numbers at %d decimal "
 	    "places; seed %llu.</p>\n", r->method, r->dp,
 	    (unsigned long long)r->seed);
@@ -600,9 +540,9 @@ audit(struct tl_html *h)
 		const struct tl_input *in =
 		    &TL_VEC_AT(r->inputs, struct tl_input, i);
 		tl_out_str(&h->o, "<li><bdi>");
-		tl_rep_html_esc(&h->o, in->path);
+		tl_rep_html_out_esc(&h->o, in->path);
 		tl_out_str(&h->o, "</bdi>, SHA-256 <code>");
-		tl_rep_html_esc(&h->o, in->sha256);
+		tl_rep_html_out_esc(&h->o, in->sha256);
 		tl_out_str(&h->o, "</code></li>\n");
 	}
 	if (r->inputs->len > 0)
@@ -637,8 +577,9 @@ setup(struct tl_html *h, teller_ctx *ctx, const struct teller_result *r,
 		for (i = 0; i < 4 && strcmp(names[i], layout) != 0; i++)
 			;
 		if (i == 4)
-			return tl_fail(ctx, TELLER_EINVAL, "unknown layout '%s' "
-			    "(uk-declaration, uk-sv, scot-stv, rcv)", layout);
+			return tl_fail(ctx, TELLER_EINVAL, "unknown layout "
+			    "'%s' (uk-declaration, uk-sv, scot-stv, rcv)",
+			    layout);
 		h->lay = (enum tl_html_layout)i;
 	}
 	h->us = h->lay == TL_LAY_RCV;

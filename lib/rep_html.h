@@ -3,7 +3,7 @@
  * rep_html.h -- the HTML report's shared state and helpers (rep_html.c),
  * and its text components: declarations, narrative, ties, cross-table
  * (rep_html_text.c). docs/reports.md is the specification; its section
- * 11 is the markup contract.
+ * 11 is the markup contract. Helpers in rep_html_out.c.
  */
 #ifndef TL_REP_HTML_H
 #define TL_REP_HTML_H
@@ -28,16 +28,17 @@ struct tl_html {
 	int *exst;         /* [ncand] stage of exclusion, 0 = not excluded */
 };
 
-/* Escape & < > " ' in s, for text and attribute values alike. */
-void tl_rep_html_esc(struct tl_out *o, const char *s);
+/* rep_html_out.c: escape & < > " ' in s, in text and attribute values
+ * alike. */
+void tl_rep_html_out_esc(struct tl_out *o, const char *s);
 /* v at dp places with thousands separators ("1,538.00000"). */
-void tl_rep_html_num(struct tl_out *o, tl_fix v, int dp);
+void tl_rep_html_out_num(struct tl_out *o, tl_fix v, int dp);
 /* Candidate c's name, escaped, in <bdi>. */
-void tl_rep_html_name(struct tl_html *h, int c);
+void tl_rep_html_out_name(struct tl_html *h, int c);
 /* " data-votes=\"STR\"": the exact decimal string of the JSON. */
-void tl_rep_html_votes(struct tl_html *h, tl_fix v);
+void tl_rep_html_out_votes(struct tl_html *h, tl_fix v);
 /* "Stage" or "Round". */
-const char *tl_rep_html_stage_word(const struct tl_html *h);
+const char *tl_rep_html_out_stage_word(const struct tl_html *h);
 
 /* rep_html_text.c: the declaration section (with section#rejected). */
 void tl_rep_html_text_decl(struct tl_html *h);

@@ -25,14 +25,14 @@ name_list(struct tl_html *h, const int *ids, int n)
 	for (i = 0; i < n; i++) {
 		if (i > 0)
 			tl_out_str(&h->o, i == n - 1 ? " and " : ", ");
-		tl_rep_html_name(h, ids[i]);
+		tl_rep_html_out_name(h, ids[i]);
 	}
 }
 
 static void
 num(struct tl_html *h, tl_fix v)
 {
-	tl_rep_html_num(&h->o, v, h->r->dp);
+	tl_rep_html_out_num(&h->o, v, h->r->dp);
 }
 
 /* The statutory sentence naming every winner. */
@@ -51,7 +51,7 @@ decl_sentence(struct tl_html *h)
 	}
 	if (h->lay == TL_LAY_RCV) {
 		for (i = 0; i < n; i++) {
-			tl_rep_html_name(h, el[i]);
+			tl_rep_html_out_name(h, el[i]);
 			tl_out_fmt(&h->o, " was elected in round %d. ",
 			    h->elst[el[i]]);
 		}
@@ -82,7 +82,7 @@ lot_sentence(struct tl_html *h)
 		tl_out_str(&h->o, "<p>Following an equality of votes, lots "
 		    "were drawn and, as a consequence, an additional vote was "
 		    "allotted to candidate ");
-		tl_rep_html_name(h, t->chosen);
+		tl_rep_html_out_name(h, t->chosen);
 		tl_out_str(&h->o, ".</p>\n");
 	}
 }
@@ -107,9 +107,9 @@ decl_table(struct tl_html *h)
 	    "<th scope=\"col\">After transfers</th>") : "");
 	for (c = 0; c < r->ncand; c++) {
 		tl_out_str(&h->o, "<tr><th scope=\"row\">");
-		tl_rep_html_name(h, c);
+		tl_rep_html_out_name(h, c);
 		tl_out_str(&h->o, "</th><td>");
-		tl_rep_html_esc(&h->o, TL_CAND(r->contest, c)->party);
+		tl_rep_html_out_esc(&h->o, TL_CAND(r->contest, c)->party);
 		tl_out_str(&h->o, "</td><td class=\"n\">");
 		num(h, f->votes[c]);
 		if (two) {
@@ -145,11 +145,11 @@ rejected(struct tl_html *h)
 		const struct tl_tally *t = &TL_VEC_AT(r->rejected,
 		    struct tl_tally, i);
 		tl_out_str(&h->o, "<tr><th scope=\"row\">");
-		tl_rep_html_esc(&h->o, t->name);
+		tl_rep_html_out_esc(&h->o, t->name);
 		tl_out_str(&h->o, "</th><td data-reason=\"");
-		tl_rep_html_esc(&h->o, t->name);
+		tl_rep_html_out_esc(&h->o, t->name);
 		tl_out_str(&h->o, "\"");
-		tl_rep_html_votes(h, t->n);
+		tl_rep_html_out_votes(h, t->n);
 		tl_out_str(&h->o, ">");
 		num(h, t->n);
 		tl_out_str(&h->o, "</td></tr>\n");
@@ -213,7 +213,7 @@ moved_list(struct tl_html *h, const struct tl_stage *s, int from)
 		tl_out_str(&h->o, n++ > 0 ? ", " : "");
 		num(h, t->votes);
 		tl_out_str(&h->o, h->us ? " went to " : " to ");
-		tl_rep_html_name(h, t->to);
+		tl_rep_html_out_name(h, t->to);
 	}
 	return n;
 }
@@ -243,7 +243,7 @@ say_surplus(struct tl_html *h, size_t k)
 	const struct tl_stage *s = TL_STAGE(h->r, k);
 	const struct tl_stage *p = TL_STAGE(h->r, k - 1);
 
-	tl_rep_html_name(h, s->subject);
+	tl_rep_html_out_name(h, s->subject);
 	tl_out_str(&h->o, "&#39;s surplus of ");
 	num(h, p->votes[s->subject] - s->votes[s->subject]);
 	tl_out_str(&h->o, " was transferred");
@@ -254,7 +254,7 @@ say_surplus(struct tl_html *h, size_t k)
 	}
 	if (s->note != NULL && s->note[0] != '\0') {
 		tl_out_str(&h->o, " (");
-		tl_rep_html_esc(&h->o, s->note);
+		tl_rep_html_out_esc(&h->o, s->note);
 		tl_out_str(&h->o, ")");
 	}
 	tl_out_str(&h->o, ": ");
@@ -269,7 +269,7 @@ say_exclusion(struct tl_html *h, size_t k)
 	const struct tl_stage *s = TL_STAGE(h->r, k);
 	const struct tl_stage *p = TL_STAGE(h->r, k - 1);
 
-	tl_rep_html_name(h, s->subject);
+	tl_rep_html_out_name(h, s->subject);
 	if (h->us) {
 		tl_out_str(&h->o, " was eliminated with ");
 		num(h, p->votes[s->subject]);
@@ -280,7 +280,7 @@ say_exclusion(struct tl_html *h, size_t k)
 		tl_out_str(&h->o, ") and was excluded");
 		if (s->note != NULL && s->note[0] != '\0') {
 			tl_out_str(&h->o, " (");
-			tl_rep_html_esc(&h->o, s->note);
+			tl_rep_html_out_esc(&h->o, s->note);
 			tl_out_str(&h->o, ")");
 		}
 		tl_out_str(&h->o, ". The papers transferred: ");
@@ -317,7 +317,7 @@ say_second(struct tl_html *h, size_t k)
 			tl_out_str(&h->o, c == n - 1 ? " and " : ", ");
 		num(h, s->votes[rem[c]] - p->votes[rem[c]]);
 		tl_out_str(&h->o, " to ");
-		tl_rep_html_name(h, rem[c]);
+		tl_rep_html_out_name(h, rem[c]);
 	}
 	tl_out_str(&h->o, "; ");
 	num(h, s->nontrans - p->nontrans);
@@ -391,7 +391,7 @@ ties(struct tl_html *h, int n)
 			    (unsigned long long)t->draw);
 		if (t->chosen >= 0) {
 			tl_out_str(&h->o, ": ");
-			tl_rep_html_name(h, t->chosen);
+			tl_rep_html_out_name(h, t->chosen);
 			tl_out_str(&h->o, " was chosen");
 		}
 		tl_out_str(&h->o, ".</p>\n");
@@ -420,7 +420,7 @@ tl_rep_html_text_narrative(struct tl_html *h, size_t k)
 	bool said_ex = false;
 
 	tl_out_fmt(&h->o, "<p class=\"narrative\">%s %d: ",
-	    tl_rep_html_stage_word(h), s->number);
+	    tl_rep_html_out_stage_word(h), s->number);
 	if (k == 0 || s->kind == TL_STAGE_FIRST) {
 		say_first(h);
 	} else if (s->kind == TL_STAGE_SURPLUS && s->subject >= 0) {
@@ -434,7 +434,7 @@ tl_rep_html_text_narrative(struct tl_html *h, size_t k)
 		said_ex = true;
 	} else {
 		if (s->subject >= 0) {
-			tl_rep_html_name(h, s->subject);
+			tl_rep_html_out_name(h, s->subject);
 			tl_out_str(&h->o, ": ");
 		}
 		tl_out_str(&h->o, s->kind == TL_STAGE_FINAL ? "the last "
@@ -463,7 +463,7 @@ sv_statement(struct tl_html *h, const struct tl_stage *p,
 		if (s->votes[c] == 0 || h->exst[c] == s->number)
 			continue;
 		tl_out_str(&h->o, "<tr><th scope=\"row\">");
-		tl_rep_html_name(h, c);
+		tl_rep_html_out_name(h, c);
 		tl_out_str(&h->o, "</th><td class=\"n\">");
 		num(h, p->votes[c]);
 		tl_out_str(&h->o, "</td><td class=\"n\">");
@@ -479,7 +479,7 @@ sv_statement(struct tl_html *h, const struct tl_stage *p,
 		const struct tl_tally *t = &TL_VEC_AT(s->nt_why,
 		    struct tl_tally, i);
 		tl_out_str(&h->o, "<tr><th scope=\"row\">");
-		tl_rep_html_esc(&h->o, t->name);
+		tl_rep_html_out_esc(&h->o, t->name);
 		tl_out_str(&h->o, "</th><td class=\"n\">");
 		num(h, t->n);
 		tl_out_str(&h->o, "</td></tr>\n");
@@ -504,24 +504,24 @@ crosstab(struct tl_html *h)
 	    "\"col\">First preference</th>", n > 8 ? " wide" : "");
 	for (x = 0; x < n; x++) {
 		tl_out_str(&h->o, "<th scope=\"col\">");
-		tl_rep_html_name(h, (int)x);
+		tl_rep_html_out_name(h, (int)x);
 		tl_out_str(&h->o, "</th>");
 	}
 	tl_out_str(&h->o, "<th scope=\"col\">No usable second preference</th>"
 	    "</tr></thead>\n<tbody>\n");
 	for (f = 0; f < n; f++) {
 		tl_out_str(&h->o, "<tr data-first=\"");
-		tl_rep_html_esc(&h->o, cname(h, (int)f));
+		tl_rep_html_out_esc(&h->o, cname(h, (int)f));
 		tl_out_str(&h->o, "\"><th scope=\"row\">");
-		tl_rep_html_name(h, (int)f);
+		tl_rep_html_out_name(h, (int)f);
 		tl_out_str(&h->o, "</th>");
 		for (x = 0; x <= n; x++) {
 			tl_fix v = r->crosstab[f * (n + 1) + x];
 			tl_out_str(&h->o, "<td data-second=\"");
 			if (x < n)
-				tl_rep_html_esc(&h->o, cname(h, (int)x));
+				tl_rep_html_out_esc(&h->o, cname(h, (int)x));
 			tl_out_str(&h->o, "\"");
-			tl_rep_html_votes(h, v);
+			tl_rep_html_out_votes(h, v);
 			tl_out_str(&h->o, ">");
 			num(h, v);
 			tl_out_str(&h->o, "</td>");

@@ -238,7 +238,8 @@ tl_result_transfer(teller_ctx *ctx, struct teller_result *r, int from,
     int to, tl_fix votes)
 {
 	if (r->stages->len == 0)
-		return tl_fail(ctx, TELLER_EINTERNAL, "transfer before stage 1");
+		return tl_fail(ctx, TELLER_EINTERNAL, "transfer before "
+		    "stage 1");
 	return stage_transfer(ctx, TL_STAGE(r, r->stages->len - 1), from, to,
 	    votes);
 }
