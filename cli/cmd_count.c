@@ -27,6 +27,7 @@ struct count_args {
 	int report; /* teller_report_kind, or -1 for none */
 	const char *json, *csv, *html, *stages;
 	const char *layout; /* --layout, or NULL: by method */
+	const char *regime; /* --regime, or NULL: the default */
 	unsigned long long seed;
 	int threads; /* teller_ctx_set_threads: 0 = one per CPU */
 	char **lots; /* --lot and --lots specs, in order (malloc'd) */
@@ -136,6 +137,7 @@ on_opt(void *ud, int id, const char *arg)
 	case OPT_CSV: a->csv = arg; break;
 	case OPT_HTML: a->html = arg; break;
 	case OPT_LAYOUT: a->layout = arg; break;
+	case OPT_REGIME: a->regime = arg; break;
 	case OPT_STAGES: a->stages = arg; break;
 	case OPT_SEED:
 		if (parse_uint(arg, ULLONG_MAX, &v) != 0) {
@@ -248,6 +250,7 @@ count(teller_ctx *ctx, const struct count_args *a,
 	rules.lots = (const char *const *)a->lots;
 	rules.nlots = a->nlots;
 	rules.no_seed = a->no_seed;
+	rules.regime = a->regime;
 	if (a->seats > 0 && teller_contest_seats(contest) > 0 &&
 	    a->seats != teller_contest_seats(contest))
 		fprintf(stderr, "teller: note: the input says %d seat%s; "
@@ -289,7 +292,7 @@ int
 cmd_count(int argc, char **argv)
 {
 	struct count_args a = { NULL, 0, TELLER_FMT_AUTO, TELLER_REP_TEXT,
-		NULL, NULL, NULL, NULL, NULL, 1, 0, NULL, 0, 0 };
+		NULL, NULL, NULL, NULL, NULL, NULL, 1, 0, NULL, 0, 0 };
 	teller_ctx *ctx = NULL;
 	teller_contest *contest = NULL;
 	teller_profile *profile = NULL;

@@ -24,6 +24,8 @@ const struct cli_opt count_opts[] = {
 	    "standard output)" },
 	{ "csv", OPT_CSV, "FILE", "write the stages as CSV to FILE" },
 	{ "html", OPT_HTML, "FILE", "write an HTML report with charts to FILE" },
+	{ "regime", OPT_REGIME, "NAME", "whose rules an SV count cites: "
+	    "borough-mayor (default), london, pcc, ca-mayor" },
 	{ "layout", OPT_LAYOUT, "NAME", "layout of the HTML report (see "
 	    "teller(1)); default by method" },
 	{ "stages", OPT_STAGES, "FILE", "write the stage sheet to FILE" },

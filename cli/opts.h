@@ -16,7 +16,7 @@ struct cli_opt {
 /* Option ids for `teller count`. */
 enum {
 	OPT_JSON = 256, OPT_CSV, OPT_HTML, OPT_STAGES, OPT_SEED, OPT_HELP2,
-	OPT_LOT, OPT_LOTS, OPT_NO_SEED, OPT_LAYOUT
+	OPT_LOT, OPT_LOTS, OPT_NO_SEED, OPT_LAYOUT, OPT_REGIME
 };
 
 extern const struct cli_opt count_opts[];

@@ -108,6 +108,9 @@ typedef struct teller_rules {
 	int no_seed;        /* nonzero: a lot not given in lots stops the
 			     * count (TELLER_ETIE) instead of being drawn
 			     * by the seeded generator */
+	const char *regime; /* sv: whose rules the statements cite:
+			     * "borough-mayor" (NULL: the default),
+			     * "london", "pcc", "ca-mayor"; else EINVAL */
 } teller_rules;
 
 /* Writer callback: write n bytes; return 0 on success, nonzero on error. */

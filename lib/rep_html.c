@@ -78,6 +78,10 @@ head(struct tl_html *h)
 	tl_rep_html_out_esc(o, t[0] != '\0' ? t : "Result of the count");
 	tl_out_str(o, "</h1>\n<p>");
 	tl_rep_html_out_esc(o, h->r->method_title);
+	if (h->r->regime_title != NULL) {
+		tl_out_str(o, "; the rules for a ");
+		tl_rep_html_out_esc(o, h->r->regime_title);
+	}
 	tl_out_fmt(o, "; %d %s to fill.</p>\n</header>\n<main>\n",
 	    h->r->seats, h->r->seats == 1 ? "seat" : "seats");
 }

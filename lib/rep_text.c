@@ -374,7 +374,10 @@ tl_rep_text(teller_ctx *ctx, const struct teller_result *r,
 		tl_out_str(&o, r->contest->title);
 		tl_out_str(&o, "\n");
 	}
-	tl_out_fmt(&o, "Method: %s\nSeats: %d\n", r->method_title, r->seats);
+	tl_out_fmt(&o, "Method: %s\n", r->method_title);
+	if (r->regime_title != NULL)
+		tl_out_fmt(&o, "Regime: %s\n", r->regime_title);
+	tl_out_fmt(&o, "Seats: %d\n", r->seats);
 	if (r->stages->len == 0)
 		return tl_out_flush(&o);
 	grouped(b, sizeof(b), r->papers, r->dp, false);

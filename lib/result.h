@@ -105,6 +105,9 @@ struct teller_result {
 				  * tally count stopped short */
 	bool *remain;            /* [ncand] SV: remaining for stage 2, or
 				  * NULL (no second stage) */
+	int regime;              /* SV: index in m_sv.c's regimes (0 =
+				  * borough mayor, the default) */
+	const char *regime_title; /* SV: the regime in words, or NULL */
 	tl_fix *crosstab;        /* SV: [ncand][ncand + 1] first x second
 				  * preference over valid papers, column
 				  * ncand = no usable second; or NULL */
