@@ -1,5 +1,6 @@
 # teller -- GNU make 4.3 (Debian 12). Targets: all, check, demo, bench,
-# fuzz, lint, regen, check-valgrind, check-oom, install, clean.
+# fuzz, lint, regen, check-browser, check-valgrind, check-oom, install,
+# clean.
 # Local overrides go in an untracked config.mk.
 
 ifeq ($(origin CC),default)
@@ -144,6 +145,11 @@ lint: $(LIB_OBJ)
 regen: deps all
 	@B=$(B) sh tests/golden/regen.sh
 
+# The HTML report in Debian's chromium (docs/reports.md 13); needs
+# `sh scripts/deps.sh browser`. SCREENS=doc/screens updates the pictures.
+check-browser: deps all
+	@B=$(B) SHARED=$${SHARED:-../shared} sh tests/browser/run.sh
+
 check-valgrind: deps all $(UNIT_BIN)
 	@B=$(B) VALGRIND=1 SHARED=$${SHARED:-../shared} sh tests/run.sh
 
@@ -167,6 +173,7 @@ clean:
 	rm -rf build build-san teller
 
 .PHONY: all deps check demo bench fuzz lint regen check-valgrind \
+	check-browser \
 	check-oom install clean
 
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(DESK_OBJ:.o=.d) $(UNIT_BIN:=.d) $(REPLAY_BIN:=.d)

@@ -25,6 +25,10 @@ const struct cli_opt count_opts[] = {
 	{ "csv", OPT_CSV, "FILE", "write the stages as CSV to FILE" },
 	{ "html", OPT_HTML, "FILE", "write an HTML report with charts to "
 	    "FILE" },
+	{ "regime", OPT_REGIME, "NAME", "whose rules an SV count cites: "
+	    "borough-mayor (default), london, pcc, ca-mayor" },
+	{ "layout", OPT_LAYOUT, "NAME", "layout of the HTML report (see "
+	    "teller(1)); default by method" },
 	{ "stages", OPT_STAGES, "FILE", "write the stage sheet to FILE" },
 	{ "seed", OPT_SEED, "S", "seed string of the rivest-sha256 sampler "
 	    "for ties decided by lot (default 1)" },

@@ -116,6 +116,9 @@ typedef struct teller_rules {
 	const char *strength; /* schulze, ranked-pairs: "winning" or
 			       * "margin"; NULL: the method's default
 			       * (methods.md 6.5, 6.6) */
+	const char *regime; /* sv: whose rules the statements cite:
+			     * "borough-mayor" (NULL: the default),
+			     * "london", "pcc", "ca-mayor"; else EINVAL */
 } teller_rules;
 
 /* Writer callback: write n bytes; return 0 on success, nonzero on error. */
@@ -493,6 +496,11 @@ int teller_manifest_write(teller_ctx *ctx, const teller_contest *c,
     const teller_profile *p, const teller_rules *rules,
     const teller_result *r, const teller_manifest_info *m,
     teller_write_fn write, void *ud);
+/* Render r as the HTML report (docs/reports.md) in layout
+ * "uk-declaration", "uk-sv", "scot-stv" or "rcv"; NULL = by method.
+ * Errors: EINVAL (unknown layout), EWRITE, ENOMEM. */
+int teller_report_html(teller_ctx *ctx, const teller_result *r,
+    const char *layout, teller_write_fn write, void *ud);
 
 /* ---- inputs that name other files ---- */
 

@@ -229,6 +229,21 @@ first_prefs(struct irv *v)
 	return tl_result_check(ctx, v->r);
 }
 
+/* The newest stage's non-transferable by reason: an overvote at the
+ * next preference, or no preference left. */
+static int
+nt_reasons(teller_ctx *ctx, struct irv *v)
+{
+	tl_fix none;
+
+	if (tl_num_sub(ctx, v->nontrans, v->nt_over, &none) != TELLER_OK)
+		return ctx->err;
+	if (tl_result_nt_why(ctx, v->r, "exhausted", none) ||
+	    tl_result_nt_why(ctx, v->r, "overvote", v->nt_over))
+		return TELLER_ENOMEM;
+	return TELLER_OK;
+}
+
 /* Exclude loser (chosen among ntied): its papers go to their next
  * preference, or are non-transferable; a stage records it. */
 static int
@@ -273,7 +288,8 @@ exclude(struct irv *v, int loser, int ntied)
 	st->note = ntied > 1 ? "fewest votes excluded; tie: PER "
 	    "r.49 (PVSCA 2011 Sch.10 para 7)" : "fewest votes "
 	    "excluded";
-	if ((rc = tl_result_exclude(ctx, v->r, loser)) != TELLER_OK)
+	if ((rc = tl_result_exclude(ctx, v->r, loser)) != TELLER_OK ||
+	    (rc = nt_reasons(ctx, v)) != TELLER_OK)
 		return rc;
 	return tl_result_check(ctx, v->r);
 }

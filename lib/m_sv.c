@@ -9,7 +9,42 @@
 
 #include "uk_paper.h"
 
-static const char R52[] = "MER 2007 Sch.1 r.52; LGA 2000 Sch.2 para 3(5)";
+/* Whose rules an SV count's statements cite (--regime): the title, the
+ * heads of rejection (NULL: MER 2007's own, head by head), teller's
+ * unmarked/void split and second-column statistics (cited only where a
+ * regime asks for them: PCC, London), and the second count's rule. */
+static const struct regime {
+	const char *name, *title, *heads, *split, *seconds, *r52;
+} regimes[] = {
+	{ "borough-mayor", "mayor of a local authority (MER 2007 Sch.1; the "
+	  "default, --regime to choose)", NULL, "", "",
+	  "MER 2007 Sch.1 r.52; LGA 2000 Sch.2 para 3(5)" },
+	{ "london", "Mayor of London (GLA Rules 2007 Sch.3)",
+	  "GLA Rules 2007 Sch.3 r.57(2)", "GLA Rules 2007 Sch.3 r.57(2)",
+	  "GLA Rules 2007 Sch.3 r.57(2)(e)", "GLAA 1999 Sch.2 paras 3-4" },
+	{ "pcc", "police and crime commissioner (PCC Order 2012 Sch.3)",
+	  "PCC Order 2012 Sch.3 r.53", "PCC Order 2012 Sch.3 r.53", "",
+	  "PRSRA 2011 Sch.9" },
+	{ "ca-mayor", "combined-authority mayor (CA Order 2017)",
+	  "CA Order 2017 (the heads of MER 2007 Sch.1 r.48(5))", "", "",
+	  "CA Order 2017 r.55" },
+};
+
+int
+tl_sv_regime(teller_ctx *ctx, struct teller_result *r, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(regimes) / sizeof(regimes[0]); i++)
+		if (strcmp(regimes[i].name, name != NULL ? name :
+		    "borough-mayor") == 0) {
+			r->regime = (int)i;
+			r->regime_title = regimes[i].title;
+			return TELLER_OK;
+		}
+	return tl_fail(ctx, TELLER_EINVAL, "unknown regime '%s' "
+	    "(borough-mayor, london, pcc, ca-mayor)", name);
+}
 
 /* Elect the candidate with most votes among cand[i] with in[i] set; an
  * equality by lot among the tied in input order (para 3(8); r.51(5)). A
@@ -60,7 +95,7 @@ int
 tl_sv_all_seconds(teller_ctx *ctx, struct teller_result *r,
     const tl_fix *col2)
 {
-	static const char cite[] = "GLA Rules 2007 Sch.3 r.57(2)(e)";
+	const char *cite = regimes[r->regime].seconds;
 	tl_fix good;
 
 	if (tl_num_add(ctx, col2[TL_UK_VALID], col2[TL_UK_SAME], &good))
@@ -107,6 +142,8 @@ tl_sv_init(teller_ctx *ctx, struct tl_sv *s, const struct teller_contest *c,
 	if (s->first == NULL || s->fin == NULL || s->remain == NULL ||
 	    s->standing == NULL || s->tied == NULL || s->r == NULL)
 		return TELLER_ENOMEM;
+	if (tl_sv_regime(ctx, s->r, NULL) != TELLER_OK)
+		return ctx->err;
 	for (i = 0; i < c->ncand; i++)
 		if ((s->standing[i] = tl_uk_standing(c, i)))
 			s->nstand++;
@@ -115,15 +152,23 @@ tl_sv_init(teller_ctx *ctx, struct tl_sv *s, const struct teller_contest *c,
 	return TELLER_OK;
 }
 
+/* The cite of a head of rejection: the regime's, or MER 2007's own. */
+static const char *
+head_cite(const struct regime *g, const char *mer)
+{
+	return g->heads != NULL ? g->heads : mer;
+}
+
 /* The rejected papers of the first count: r.48(5) heads (want of
  * official mark and identifying mark when given); PCC Order 2012 Sch.3
  * r.53 and the GLRO print unmarked and uncertain apart (notes). */
 static int
 first_rejected(struct tl_sv *s, const struct tl_uk_rejected *rj)
 {
-	static const char pcc[] = "PCC Order 2012 Sch.3 r.53";
 	teller_ctx *ctx = s->ctx;
 	struct teller_result *r = s->r;
+	const struct regime *g = &regimes[r->regime];
+	const char *pcc = g->split;
 	tl_fix voidall;
 
 	if (tl_num_add(ctx, rj->n[TL_UK_UNMARKED], rj->n[TL_UK_UNCERTAIN],
@@ -131,17 +176,20 @@ first_rejected(struct tl_sv *s, const struct tl_uk_rejected *rj)
 		return TELLER_EOVERFLOW;
 	if (((rj->given & (1u << TL_UK_NO_OFFICIAL)) &&
 	    tl_result_tally(ctx, r, true, "want of official mark",
-	    "MER 2007 Sch.1 r.48(1)(a), (5)(a)", rj->n[TL_UK_NO_OFFICIAL])) ||
+	    head_cite(g, "MER 2007 Sch.1 r.48(1)(a), (5)(a)"),
+	    rj->n[TL_UK_NO_OFFICIAL])) ||
 	    tl_result_tally(ctx, r, true, "voting for more than one "
 	    "candidate as to the first preference vote",
-	    "MER 2007 Sch.1 r.48(1)(b), (5)(b)", rj->n[TL_UK_TOO_MANY]) ||
+	    head_cite(g, "MER 2007 Sch.1 r.48(1)(b), (5)(b)"),
+	    rj->n[TL_UK_TOO_MANY]) ||
 	    ((rj->given & (1u << TL_UK_IDENTIFYING)) &&
 	    tl_result_tally(ctx, r, true, "writing or mark by which the "
-	    "voter could be identified", "MER 2007 Sch.1 r.48(1)(c), "
-	    "(5)(c)", rj->n[TL_UK_IDENTIFYING])) ||
+	    "voter could be identified",
+	    head_cite(g, "MER 2007 Sch.1 r.48(1)(c), (5)(c)"),
+	    rj->n[TL_UK_IDENTIFYING])) ||
 	    tl_result_tally(ctx, r, true, "unmarked or void for "
 	    "uncertainty as to the first preference vote",
-	    "MER 2007 Sch.1 r.48(1)(d), (5)(d)", voidall) ||
+	    head_cite(g, "MER 2007 Sch.1 r.48(1)(d), (5)(d)"), voidall) ||
 	    tl_result_tally(ctx, r, false, "rejected first "
 	    "preference, of which unmarked", pcc, rj->n[TL_UK_UNMARKED]) ||
 	    tl_result_tally(ctx, r, false, "rejected first "
@@ -229,19 +277,20 @@ not_transferred(struct tl_sv *s, const tl_fix *fate)
 {
 	teller_ctx *ctx = s->ctx;
 	struct teller_result *r = s->r;
+	const char *r52 = regimes[r->regime].r52;
 
 	if (tl_result_tally(ctx, r, false, "not transferred: second "
-	    "preference unmarked", R52, fate[TL_SVX_UNMARKED]) ||
+	    "preference unmarked", r52, fate[TL_SVX_UNMARKED]) ||
 	    tl_result_tally(ctx, r, false, "not transferred: second "
-	    "preference same as first", R52, fate[TL_SVX_SAME]) ||
+	    "preference same as first", r52, fate[TL_SVX_SAME]) ||
 	    tl_result_tally(ctx, r, false, "not transferred: second "
-	    "preference for an eliminated candidate", R52,
+	    "preference for an eliminated candidate", r52,
 	    fate[TL_SVX_ELIMINATED]) ||
 	    tl_result_tally(ctx, r, false, "not transferred: "
-	    "rejected on second preference, voting for too many", R52,
+	    "rejected on second preference, voting for too many", r52,
 	    fate[TL_SVX_TOO_MANY]) ||
 	    tl_result_tally(ctx, r, false, "not transferred: "
-	    "rejected on second preference, void for uncertainty", R52,
+	    "rejected on second preference, void for uncertainty", r52,
 	    fate[TL_SVX_UNCERTAIN]))
 		return TELLER_ENOMEM;
 	return TELLER_OK;
@@ -273,6 +322,17 @@ tl_sv_second_stage(struct tl_sv *s, const tl_fix *fate)
 		if (s->standing[i] && !s->remain[i] &&
 		    (rc = tl_result_exclude(s->ctx, s->r, i)) != TELLER_OK)
 			return rc;
+	if (tl_result_nt_why(s->ctx, s->r, "second preference unmarked",
+	    fate[TL_SVX_UNMARKED]) ||
+	    tl_result_nt_why(s->ctx, s->r, "second preference same as first",
+	    fate[TL_SVX_SAME]) ||
+	    tl_result_nt_why(s->ctx, s->r, "second preference for an "
+	    "eliminated candidate", fate[TL_SVX_ELIMINATED]) ||
+	    tl_result_nt_why(s->ctx, s->r, "second preference voting for "
+	    "too many", fate[TL_SVX_TOO_MANY]) ||
+	    tl_result_nt_why(s->ctx, s->r, "second preference void for "
+	    "uncertainty", fate[TL_SVX_UNCERTAIN]))
+		return TELLER_ENOMEM;
 	return not_transferred(s, fate);
 }
 
@@ -296,6 +356,22 @@ struct svp {
 	tl_fix col2[TL_UK_SAME + 1]; /* valid papers by their second column */
 };
 
+/* The cross-table cell of a valid paper (GLA Rules 2007 Sch.3
+ * r.53(1)(c)(iii)): first x second, the diagonal for a second the same
+ * as the first, column ncand for no good second preference. */
+static tl_fix *
+cross_at(struct svp *v, const struct tl_uk_sv_paper *pp)
+{
+	int n = v->s.c->ncand, col = n;
+
+	if (pp->second_head == TL_UK_VALID && pp->second >= 0)
+		col = pp->second;
+	else if (pp->second_head == TL_UK_SAME)
+		col = pp->first;
+	return &v->s.r->crosstab[(size_t)pp->first * ((size_t)n + 1) +
+	    (size_t)col];
+}
+
 /* Stage 1, the first count (r.48): valid first preferences, and the
  * second column of each valid paper (for tl_sv_all_seconds). */
 static int
@@ -309,6 +385,10 @@ first_count(struct svp *v)
 
 	memset(&rj, 0, sizeof(rj));
 	memset(v->col2, 0, sizeof(v->col2));
+	s->r->crosstab = tl_alloc(s->ctx, (size_t)s->c->ncand *
+	    ((size_t)s->c->ncand + 1) + 1, sizeof(tl_fix));
+	if (s->r->crosstab == NULL)
+		return TELLER_ENOMEM;
 	for (pi = 0; pi < v->p->pats->len; pi++) {
 		const struct tl_pat *pat = TL_PAT(v->p, pi);
 
@@ -320,6 +400,8 @@ first_count(struct svp *v)
 			if (rc == TELLER_OK)
 				rc = addw(s->ctx, &v->col2[pp.second_head],
 				    pat->w);
+			if (rc == TELLER_OK)
+				rc = addw(s->ctx, cross_at(v, &pp), pat->w);
 		} else {
 			/* r.48(1)(a)-(c) cannot arise from a profile */
 			rc = addw(s->ctx, &rj.n[pp.first_head == TL_UK_TOO_MANY
@@ -330,6 +412,37 @@ first_count(struct svp *v)
 			return rc;
 	}
 	return tl_sv_first_stage(s, &rj);
+}
+
+/* Stage 2's transfers from the cross-table: each eliminated candidate's
+ * papers to the remaining ones; the rest were not transferred. */
+static int
+cross_transfers(struct svp *v)
+{
+	struct tl_sv *s = &v->s;
+	size_t n = (size_t)s->c->ncand;
+	tl_fix moved;
+	size_t f, x;
+	int rc;
+
+	for (f = 0; f < n; f++) {
+		if (!s->standing[f] || s->remain[f])
+			continue;
+		moved = 0;
+		for (x = 0; x < n; x++) {
+			tl_fix c = s->r->crosstab[f * (n + 1) + x];
+			if (!s->remain[x])
+				continue;
+			if ((rc = tl_result_transfer(s->ctx, s->r, (int)f,
+			    (int)x, c)) != TELLER_OK ||
+			    (rc = addw(s->ctx, &moved, c)) != TELLER_OK)
+				return rc;
+		}
+		if ((rc = tl_result_transfer(s->ctx, s->r, (int)f,
+		    TL_TO_NONTRANS, s->first[f] - moved)) != TELLER_OK)
+			return rc;
+	}
+	return TELLER_OK;
 }
 
 /* Stage 2, para 3(4)-(6): the others are eliminated, and the second
@@ -363,7 +476,8 @@ second_count(struct svp *v)
 		if (rc != TELLER_OK)
 			return rc;
 	}
-	if ((rc = tl_sv_second_stage(s, fate)) != TELLER_OK)
+	if ((rc = tl_sv_second_stage(s, fate)) != TELLER_OK ||
+	    (rc = cross_transfers(v)) != TELLER_OK)
 		return rc;
 	return tl_sv_all_seconds(s->ctx, s->r, v->col2);
 }
@@ -379,7 +493,8 @@ svp_init(teller_ctx *ctx, struct svp *v, const struct teller_contest *c,
 
 	memset(v, 0, sizeof(*v));
 	v->p = p;
-	if ((rc = tl_sv_init(ctx, &v->s, c, p->wdp)) != TELLER_OK)
+	if ((rc = tl_sv_init(ctx, &v->s, c, p->wdp)) != TELLER_OK ||
+	    (rc = tl_sv_regime(ctx, v->s.r, rules->regime)) != TELLER_OK)
 		return rc;
 	if (tl_uk_seen_init(ctx, &v->seen, c->ncand) != TELLER_OK)
 		return TELLER_ENOMEM;

@@ -287,6 +287,7 @@ teller_count(teller_ctx *ctx, const teller_contest *contest,
 			rc = TELLER_ENOMEM;
 		if (rc != TELLER_OK ||
 		    (rc = reconcile(ctx, profile, *out)) != TELLER_OK ||
+		    (rc = tl_result_derive_transfers(ctx, *out)) != 0 ||
 		    (rc = keep_lots(ctx, rules, *out)) != TELLER_OK)
 			*out = NULL;
 	}

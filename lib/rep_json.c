@@ -60,6 +60,62 @@ tallies(struct tl_out *o, const struct teller_result *r,
 	tl_out_str(o, v->len > 0 ? "\n  }" : "}");
 }
 
+/* The name a transfer goes to (reports.md 12). */
+const char *
+tl_rep_json_to(const struct teller_result *r, int to)
+{
+	return to == TL_TO_NONTRANS ? "non_transferable"
+	    : to == TL_TO_LOSS ? "loss_by_fractions" : name_of(r, to);
+}
+
+static void
+transfers(struct tl_out *o, const struct teller_result *r,
+    const struct tl_stage *s)
+{
+	size_t i, n = s->transfers != NULL ? s->transfers->len : 0;
+
+	tl_out_str(o, ",\n      \"transfers\": [");
+	for (i = 0; i < n; i++) {
+		const struct tl_transfer *t =
+		    &TL_VEC_AT(s->transfers, struct tl_transfer, i);
+		tl_out_str(o, i > 0 ? ",\n        {\"from\": "
+		    : "\n        {\"from\": ");
+		tl_out_json_str(o, name_of(r, t->from));
+		tl_out_str(o, ", \"to\": ");
+		tl_out_json_str(o, tl_rep_json_to(r, t->to));
+		tl_out_str(o, ", \"votes\": ");
+		num_str(o, t->votes, r->dp);
+		tl_out_str(o, "}");
+	}
+	tl_out_str(o, n > 0 ? "\n      ]" : "]");
+}
+
+/* SV: first x second preferences over the valid papers; "" = no good
+ * second preference. */
+static void
+crosstab(struct tl_out *o, const struct teller_result *r)
+{
+	size_t n = (size_t)r->ncand, f, x;
+
+	if (r->crosstab == NULL)
+		return;
+	tl_out_str(o, "  \"crosstab\": {");
+	for (f = 0; f < n; f++) {
+		tl_out_str(o, f > 0 ? ",\n    " : "\n    ");
+		tl_out_json_str(o, name_of(r, (int)f));
+		tl_out_str(o, ": {");
+		for (x = 0; x <= n; x++) {
+			if (x > 0)
+				tl_out_str(o, ", ");
+			tl_out_json_str(o, x < n ? name_of(r, (int)x) : "");
+			tl_out_str(o, ": ");
+			num_str(o, r->crosstab[f * (n + 1) + x], r->dp);
+		}
+		tl_out_str(o, "}");
+	}
+	tl_out_str(o, n > 0 ? "\n  },\n" : "},\n");
+}
+
 static void
 stage(struct tl_out *o, const struct teller_result *r,
     const struct tl_stage *s)
@@ -104,6 +160,11 @@ stage(struct tl_out *o, const struct teller_result *r,
 	}
 	tl_out_str(o, ",\n      \"note\": ");
 	tl_out_json_str(o, s->note != NULL ? s->note : "");
+	if (s->nt_why != NULL) {
+		tl_out_str(o, ",\n      \"non_transferable_by_reason\": ");
+		tallies(o, r, s->nt_why);
+	}
+	transfers(o, r, s);
 	tl_out_str(o, "\n    }");
 }
 
@@ -280,10 +341,12 @@ tl_rep_json(teller_ctx *ctx, const struct teller_result *r,
 			tl_out_json_str(&o, name_of(r, t->chosen));
 		else
 			tl_out_str(&o, "null");
-		if (t->how == TL_TIE_LOT)
+		if (t->how == TL_TIE_LOT) {
 			tl_out_fmt(&o, ", \"lot_source\": \"seed\", "
-			    "\"lot_index\": %llu",
+			    "\"lot_index\": %llu, \"seed\": ",
 			    (unsigned long long)t->draw);
+			tl_out_json_str(&o, r->seed);
+		}
 		if (t->how == TL_TIE_HAND && t->draw >= 1 &&
 		    t->draw <= (uint64_t)r->nlots) {
 			tl_out_fmt(&o, ", \"lot_source\": \"manual\", "
@@ -296,6 +359,7 @@ tl_rep_json(teller_ctx *ctx, const struct teller_result *r,
 	tl_out_str(&o, r->ties->len > 0 ? "\n  ],\n" : "],\n");
 	status(&o, r);
 	pairwise(&o, r);
+	crosstab(&o, r);
 	tl_out_str(&o, "  \"inputs\": [");
 	for (i = 0; i < r->inputs->len; i++) {
 		const struct tl_input *in =

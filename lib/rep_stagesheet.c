@@ -28,8 +28,35 @@ dwidth(const char *s)
 	return w;
 }
 
+/* Copy into buf (size n) the first line of s that fits in w display
+ * columns, broken after a space or a hyphen when there is one, else on a
+ * character boundary; returns the rest of s (never cut: it wraps). */
+static const char *
+wrap(char *buf, size_t n, const char *s, int w)
+{
+	size_t i = 0, brk = 0;
+	int cols = 0;
+
+	for (; s[i] != '\0' && i + 1 < n; i++) {
+		if (((unsigned char)s[i] & 0xC0) != 0x80 && ++cols > w)
+			break;
+		if (s[i] == ' ' || s[i] == '-')
+			brk = i + 1;
+		buf[i] = s[i];
+	}
+	if (s[i] != '\0' && brk > 0)
+		i = brk;
+	buf[i] = '\0';
+	while (i > 0 && buf[i - 1] == ' ')
+		buf[--i] = '\0';
+	s += i;
+	while (*s == ' ')
+		s++;
+	return s;
+}
+
 /* Copy s into buf (size n), cut to at most w display columns, on a
- * character boundary. */
+ * character boundary (the stage headings). */
 static void
 cut(char *buf, size_t n, const char *s, int w)
 {
@@ -143,7 +170,8 @@ group_w(const struct sheet *sh, size_t s)
 	return 2 * sh->numw + 2;
 }
 
-/* Header text for stage s, line k (0..3), cut to width w. */
+/* Header text for stage s, line k (0..5), at most w wide: the stage,
+ * what it does, the names over lines 2-4, the transfer value. */
 static void
 head(const struct sheet *sh, size_t s, int k, char *buf, size_t n, int w)
 {
@@ -151,6 +179,7 @@ head(const struct sheet *sh, size_t s, int k, char *buf, size_t n, int w)
 	const struct tl_stage *st = TL_STAGE(r, s);
 	char tmp[256];
 	const char *what = "";
+	int j;
 
 	tmp[0] = '\0';
 	switch (k) {
@@ -172,6 +201,8 @@ head(const struct sheet *sh, size_t s, int k, char *buf, size_t n, int w)
 		snprintf(tmp, sizeof(tmp), "%s", what);
 		break;
 	case 2:
+	case 3:
+	case 4:
 		if (st->kind == TL_STAGE_EXCLUSION && st->nexcluded > 1) {
 			size_t len = 0;
 			int i;
@@ -191,8 +222,18 @@ head(const struct sheet *sh, size_t s, int k, char *buf, size_t n, int w)
 			snprintf(tmp, sizeof(tmp), "%s",
 			    TL_CAND(r->contest, st->subject)->name);
 		}
-		break;
-	case 3:
+		/* the names wrap over lines 2-4 (cut only after that) */
+		for (j = 2; j < k; j++) {
+			char piece[256];
+			const char *rest = wrap(piece, sizeof(piece), tmp, w);
+			memmove(tmp, rest, strlen(rest) + 1);
+		}
+		if (k < 4)
+			wrap(buf, n, tmp, w);
+		else
+			cut(buf, n, tmp, w);
+		return;
+	case 5:
 		if (st->value >= 0) {
 			char v[TL_NUM_BUFSZ];
 			tl_num_fmt(v, st->value, r->dp);
@@ -201,6 +242,25 @@ head(const struct sheet *sh, size_t s, int k, char *buf, size_t n, int w)
 		break;
 	}
 	cut(buf, n, tmp, w);
+}
+
+/* The rest of a long name and party, on lines of their own. */
+static void
+more(struct line *l, struct tl_out *o, const struct sheet *sh,
+    const char *name, const char *party)
+{
+	char hb[512];
+
+	while (*name != '\0' || (sh->party && *party != '\0')) {
+		name = wrap(hb, sizeof(hb), name, sh->namew);
+		lpad(l, hb, sh->namew, false);
+		if (sh->party) {
+			lput(l, "  ");
+			party = wrap(hb, sizeof(hb), party, sh->partyw);
+			lput(l, hb);
+		}
+		lend(l, o);
+	}
 }
 
 /* One block of stages [a, b). */
@@ -215,7 +275,7 @@ block(struct sheet *sh, size_t a, size_t b)
 	size_t s;
 
 	l.n = 0;
-	for (k = 0; k < 4; k++) {
+	for (k = 0; k < 6; k++) {
 		bool any = false;
 
 		lpad(&l, "", lead, false);
@@ -246,7 +306,7 @@ block(struct sheet *sh, size_t a, size_t b)
 	}
 	lend(&l, o);
 	for (row = 0; row < r->ncand + 3; row++) {
-		const char *label;
+		const char *label, *party;
 
 		if (row < r->ncand && TL_CAND(r->contest, row)->withdrawn)
 			continue;
@@ -258,12 +318,12 @@ block(struct sheet *sh, size_t a, size_t b)
 			label = "Total";
 		else
 			label = TL_CAND(r->contest, row)->name;
-		cut(hb, sizeof(hb), label, sh->namew);
+		party = row < r->ncand ? TL_CAND(r->contest, row)->party : "";
+		label = wrap(hb, sizeof(hb), label, sh->namew);
 		lpad(&l, hb, sh->namew, false);
 		if (sh->party) {
 			lput(&l, "  ");
-			cut(hb, sizeof(hb), row < r->ncand ?
-			    TL_CAND(r->contest, row)->party : "", sh->partyw);
+			party = wrap(hb, sizeof(hb), party, sh->partyw);
 			lpad(&l, hb, sh->partyw, false);
 		}
 		for (s = a; s < b; s++) {
@@ -289,6 +349,7 @@ block(struct sheet *sh, size_t a, size_t b)
 			lput(&l, flag);
 		}
 		lend(&l, o);
+		more(&l, o, sh, label, party);
 	}
 }
 

@@ -87,13 +87,50 @@ in_list(const struct tl_vec *v, int id)
 	return false;
 }
 
+/* Width of v as num_col writes it. */
+static int
+num_width(tl_fix v, int dp, bool plus)
+{
+	char b[2 * TL_NUM_BUFSZ];
+
+	grouped(b, sizeof(b), v, dp, plus);
+	return (int)strlen(b);
+}
+
+/* A column min wide, or two more than its widest number, so columns
+ * never run together. */
+static int
+col_width(const struct teller_result *r, int min, bool transfers)
+{
+	const struct tl_stage *f = TL_STAGE(r, 0);
+	const struct tl_stage *l = TL_STAGE(r, r->stages->len - 1);
+	size_t s;
+	int i, w = min - 2, n;
+
+	for (s = 0; s < r->stages->len; s++) {
+		const struct tl_stage *st = TL_STAGE(r, s);
+		for (i = 0; i < r->ncand; i++)
+			if ((n = num_width(st->votes[i], r->dp, false)) > w)
+				w = n;
+		if ((n = num_width(st->nontrans, r->dp, false)) > w)
+			w = n;
+		if ((n = num_width(st->loss, r->dp, false)) > w)
+			w = n;
+	}
+	for (i = 0; transfers && i < r->ncand; i++)
+		if ((n = num_width(l->votes[i] - f->votes[i], r->dp, true)) >
+		    w)
+			w = n;
+	return w + 2;
+}
+
 static void
 declaration(struct tl_out *o, const struct teller_result *r, int nw)
 {
 	const struct tl_stage *first = TL_STAGE(r, 0);
 	const struct tl_stage *last = TL_STAGE(r, r->stages->len - 1);
 	bool multi = r->stages->len > 1;
-	int i, vw = 14;
+	int i, vw = col_width(r, 14, true);
 
 	tl_out_pad(o, "Candidate", nw, false);
 	tl_out_str(o, "  ");
@@ -134,7 +171,7 @@ static void
 stage_table(struct tl_out *o, const struct teller_result *r, int nw)
 {
 	size_t s0, s, n = r->stages->len;
-	int i, vw = r->dp > 0 ? 14 + r->dp : 12;
+	int i, vw = col_width(r, r->dp > 0 ? 14 + r->dp : 12, false);
 	size_t per = (size_t)((110 - nw) / vw);
 
 	if (per < 2)
@@ -220,6 +257,11 @@ ties(struct tl_out *o, const struct teller_result *r)
 		"by lot", "by order on the ballot paper",
 		"by first preferences", "by a lot drawn by hand",
 		"by the tie order the input gives ([tie])", "" };
+	static const char *const kinds[] = { "tie for exclusion",
+		"tie for the surplus transferred first", "tie for election",
+		"tie for the order of election" };
+	static const char *const done[] = { " excluded", " first",
+		" elected", " first" };
 	size_t i;
 	int k;
 
@@ -228,7 +270,7 @@ ties(struct tl_out *o, const struct teller_result *r)
 	tl_out_str(o, "\nTies:\n");
 	for (i = 0; i < r->ties->len; i++) {
 		const struct tl_tie *t = &TL_VEC_AT(r->ties, struct tl_tie, i);
-		tl_out_fmt(o, "  stage %d: ", t->stage);
+		tl_out_fmt(o, "  stage %d, %s: ", t->stage, kinds[t->kind]);
 		for (k = 0; k < t->ntied; k++) {
 			if (k > 0)
 				tl_out_str(o, ", ");
@@ -243,6 +285,7 @@ ties(struct tl_out *o, const struct teller_result *r)
 		tl_out_str(o, how[t->how]);
 		tl_out_str(o, ": ");
 		tl_out_str(o, TL_CAND(r->contest, t->chosen)->name);
+		tl_out_str(o, done[t->kind]);
 		if (t->how == TL_TIE_LOT)
 			tl_out_fmt(o, " (seed %s, draw %llu)", r->seed,
 			    (unsigned long long)t->draw);
@@ -261,24 +304,32 @@ tally_list(struct tl_out *o, const struct teller_result *r,
 {
 	size_t i;
 	tl_fix sum = 0;
-	int nw = 5;
+	int nw = 5, vw = 12, n;
 
 	if (v->len == 0)
 		return;
 	for (i = 0; i < v->len; i++) {
 		const char *s = TL_VEC_AT(v, struct tl_tally, i).name;
-		int n = 0;
+		int c = 0;
 		for (; *s != '\0'; s++)
-			n += ((unsigned char)*s & 0xC0) != 0x80;
-		if (n > nw)
-			nw = n;
+			c += ((unsigned char)*s & 0xC0) != 0x80;
+		if (c > nw)
+			nw = c;
+		sum += TL_VEC_AT(v, struct tl_tally, i).n;
+		n = num_width(TL_VEC_AT(v, struct tl_tally, i).n, r->dp,
+		    false) + 2;
+		if (n > vw)
+			vw = n;
 	}
+	if (total && (n = num_width(sum, r->dp, false) + 2) > vw)
+		vw = n;
+	sum = 0;
 	tl_out_fmt(o, "\n%s:\n", head);
 	for (i = 0; i < v->len; i++) {
 		const struct tl_tally *t = &TL_VEC_AT(v, struct tl_tally, i);
 		tl_out_str(o, "  ");
 		tl_out_pad(o, t->name, nw, false);
-		num_col(o, t->n, r->dp, 12, false);
+		num_col(o, t->n, r->dp, vw, false);
 		if (t->cite[0] != '\0')
 			tl_out_fmt(o, "  (%s)", t->cite);
 		tl_out_str(o, "\n");
@@ -287,7 +338,7 @@ tally_list(struct tl_out *o, const struct teller_result *r,
 	if (total) {
 		tl_out_str(o, "  ");
 		tl_out_pad(o, "Total", nw, false);
-		num_col(o, sum, r->dp, 12, false);
+		num_col(o, sum, r->dp, vw, false);
 		tl_out_str(o, "\n");
 	}
 }
@@ -384,7 +435,10 @@ tl_rep_text(teller_ctx *ctx, const struct teller_result *r,
 		tl_out_str(&o, r->contest->title);
 		tl_out_str(&o, "\n");
 	}
-	tl_out_fmt(&o, "Method: %s\nSeats: %d\n", r->method_title, r->seats);
+	tl_out_fmt(&o, "Method: %s\n", r->method_title);
+	if (r->regime_title != NULL)
+		tl_out_fmt(&o, "Regime: %s\n", r->regime_title);
+	tl_out_fmt(&o, "Seats: %d\n", r->seats);
 	if (r->stages->len == 0)
 		return tl_out_flush(&o);
 	grouped(b, sizeof(b), r->papers, r->dp, false);

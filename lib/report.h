@@ -34,5 +34,10 @@ void tl_rep_json_matrix(struct tl_out *o, const struct teller_result *r,
     const char *key, const tl_fix *m);
 void tl_rep_json_set(struct tl_out *o, const struct teller_result *r,
     const char *key, const bool *in);
+/* The HTML report in a named layout, NULL = by method (rep_html.c). */
+int tl_rep_html_layout(teller_ctx *, const struct teller_result *,
+    const char *layout, teller_write_fn, void *) TL_MUST_CHECK;
+/* The JSON name of a transfer's destination (rep_json.c). */
+const char *tl_rep_json_to(const struct teller_result *r, int to);
 
 #endif /* TL_REPORT_H */

@@ -221,3 +221,112 @@ teller_result_stopped(const teller_result *r)
 {
 	return r != NULL ? r->stopped : NULL;
 }
+
+/* Add votes from -> to to stage s's transfers. */
+static int
+stage_transfer(teller_ctx *ctx, struct tl_stage *s, int from, int to,
+    tl_fix votes)
+{
+	struct tl_transfer t;
+	size_t i;
+
+	if (votes == 0)
+		return TELLER_OK;
+	if (s->transfers == NULL &&
+	    (s->transfers = tl_vec_new(ctx, sizeof(t))) == NULL)
+		return TELLER_ENOMEM;
+	for (i = 0; i < s->transfers->len; i++) {
+		struct tl_transfer *p =
+		    &TL_VEC_AT(s->transfers, struct tl_transfer, i);
+		if (p->from == from && p->to == to)
+			return tl_num_add(ctx, p->votes, votes, &p->votes);
+	}
+	t.from = from;
+	t.to = to;
+	t.votes = votes;
+	return tl_vec_push(ctx, s->transfers, &t) ? TELLER_OK : TELLER_ENOMEM;
+}
+
+int
+tl_result_transfer(teller_ctx *ctx, struct teller_result *r, int from,
+    int to, tl_fix votes)
+{
+	if (r->stages->len == 0)
+		return tl_fail(ctx, TELLER_EINTERNAL, "transfer before "
+		    "stage 1");
+	return stage_transfer(ctx, TL_STAGE(r, r->stages->len - 1), from, to,
+	    votes);
+}
+
+int
+tl_result_nt_why(teller_ctx *ctx, struct teller_result *r, const char *why,
+    tl_fix n)
+{
+	struct tl_stage *s;
+	struct tl_tally t;
+	size_t i;
+
+	if (r->stages->len == 0)
+		return tl_fail(ctx, TELLER_EINTERNAL, "reason before stage 1");
+	s = TL_STAGE(r, r->stages->len - 1);
+	if (s->nt_why == NULL &&
+	    (s->nt_why = tl_vec_new(ctx, sizeof(t))) == NULL)
+		return TELLER_ENOMEM;
+	for (i = 0; i < s->nt_why->len; i++)
+		if (strcmp(TL_VEC_AT(s->nt_why, struct tl_tally, i).name,
+		    why) == 0) {
+			TL_VEC_AT(s->nt_why, struct tl_tally, i).n = n;
+			return TELLER_OK;
+		}
+	t.name = why;
+	t.cite = "";
+	t.n = n;
+	return tl_vec_push(ctx, s->nt_why, &t) ? TELLER_OK : TELLER_ENOMEM;
+}
+
+/* Stage index k >= 1 from its predecessor, when exactly one candidate
+ * gave votes: nothing is guessed when several did (Meek, batches). */
+static int
+derive_one(teller_ctx *ctx, struct teller_result *r, size_t k)
+{
+	struct tl_stage *s = TL_STAGE(r, k);
+	const struct tl_stage *p = TL_STAGE(r, k - 1);
+	int i, from = -1, rc = TELLER_OK;
+
+	for (i = 0; i < r->ncand; i++)
+		if (s->votes[i] < p->votes[i]) {
+			if (from >= 0)
+				return TELLER_OK;
+			from = i;
+		}
+	if (from < 0)
+		return TELLER_OK;
+	for (i = 0; rc == TELLER_OK && i < r->ncand; i++)
+		if (s->votes[i] > p->votes[i])
+			rc = stage_transfer(ctx, s, from, i,
+			    s->votes[i] - p->votes[i]);
+	if (rc == TELLER_OK && s->nontrans > p->nontrans)
+		rc = stage_transfer(ctx, s, from, TL_TO_NONTRANS,
+		    s->nontrans - p->nontrans);
+	/* a rounding rule may give back to the loss (negative growth) */
+	if (rc == TELLER_OK && s->loss != p->loss)
+		rc = stage_transfer(ctx, s, from, TL_TO_LOSS,
+		    s->loss - p->loss);
+	return rc;
+}
+
+int
+tl_result_derive_transfers(teller_ctx *ctx, struct teller_result *r)
+{
+	size_t k;
+	int rc;
+
+	for (k = 1; k < r->stages->len; k++) {
+		const struct tl_stage *s = TL_STAGE(r, k);
+		if (s->transfers != NULL && s->transfers->len > 0)
+			continue;
+		if ((rc = derive_one(ctx, r, k)) != TELLER_OK)
+			return rc;
+	}
+	return TELLER_OK;
+}

@@ -37,6 +37,17 @@ struct tl_tie {
 	uint64_t draw;  /* for TL_TIE_LOT: the lot index drawn */
 };
 
+/* Votes moved at a stage: to a candidate, or to TL_TO_NONTRANS /
+ * TL_TO_LOSS (reports.md 12). */
+#define TL_TO_NONTRANS (-1)
+#define TL_TO_LOSS (-2)
+#define TL_TO_OTHERS (-3) /* the report's own: not said to whom */
+struct tl_transfer {
+	int from;       /* candidate id */
+	int to;         /* candidate id, TL_TO_NONTRANS or TL_TO_LOSS */
+	tl_fix votes;   /* at the result's dp */
+};
+
 struct tl_stage {
 	int number;         /* 1-based */
 	enum tl_stage_kind kind;
@@ -51,6 +62,10 @@ struct tl_stage {
 	int nexcluded;
 	const char *note;   /* clause or remark, "" if none */
 	tl_fix *last;       /* [ncand] coombs: last places, or NULL */
+	struct tl_vec *transfers; /* of struct tl_transfer, or NULL: the
+				   * votes moved at this stage */
+	struct tl_vec *nt_why; /* of struct tl_tally, or NULL: the
+				* cumulative non-transferable by reason */
 };
 
 /* A named count of rejected or non-transferable ballots. */
@@ -102,6 +117,12 @@ struct teller_result {
 	bool *smith, *schwartz;  /* [ncand] the two sets */
 	tl_fix *paths;           /* [ncand * ncand] schulze p(X,Y), -1 none */
 	struct tl_vec *locked;   /* of struct tl_lock: ranked-pairs */
+	int regime;              /* SV: index in m_sv.c's regimes (0 =
+				  * borough mayor, the default) */
+	const char *regime_title; /* SV: the regime in words, or NULL */
+	tl_fix *crosstab;        /* SV: [ncand][ncand + 1] first x second
+				  * preference over valid papers, column
+				  * ncand = no usable second; or NULL */
 };
 
 /* A ranked-pairs pair in the order taken (methods.md 6.6). */
@@ -135,6 +156,21 @@ int tl_result_tally(teller_ctx *ctx, struct teller_result *r, bool rejected,
  * set r's status to TELLER_STATUS_LOT_NEEDED. */
 int tl_result_pending(teller_ctx *ctx, struct teller_result *r,
     enum tl_tie_kind kind, const int *tied, int ntied) TL_MUST_CHECK;
+/* Add votes moved from -> to on the newest stage (summed with an earlier
+ * record of the same pair); zero votes record nothing. */
+int tl_result_transfer(teller_ctx *ctx, struct teller_result *r, int from,
+    int to, tl_fix votes) TL_MUST_CHECK;
+/* Set the newest stage's cumulative non-transferable under reason why
+ * (a static string). */
+int tl_result_nt_why(teller_ctx *ctx, struct teller_result *r,
+    const char *why, tl_fix n) TL_MUST_CHECK;
+/* For every stage after the first that records no transfers and whose
+ * votes left exactly one candidate: its transfers from the differences
+ * between the stages (every gain, and the growth of non-transferable and
+ * of loss by fractions, which may be negative). Run once the method is
+ * done. */
+int tl_result_derive_transfers(teller_ctx *ctx, struct teller_result *r)
+    TL_MUST_CHECK;
 /* Conservation: sum(votes) + nontrans + loss == valid at the newest stage;
  * else TELLER_EINTERNAL naming the stage. */
 int tl_result_check(teller_ctx *ctx, const struct teller_result *r)

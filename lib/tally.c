@@ -632,6 +632,34 @@ second_figures(teller_tally *t, struct tl_sv *s, tl_fix *fate)
 	return TELLER_OK;
 }
 
+/* The second stage's transfers, from the figures, in the order m_sv.c
+ * records them (by giver, then receiver, then non-transferable), so the
+ * result is the same as a profile count's. */
+static int
+second_transfers(teller_tally *t, struct teller_result *r)
+{
+	int f, x, rc;
+	size_t k;
+
+	for (f = 0; f < t->c->ncand; f++)
+		for (x = 0; x <= t->c->ncand; x++) {
+			tl_fix n = 0;
+			for (k = 0; k < t->stage2->len; k++) {
+				const struct stage2 *e = &TL_VEC_AT(t->stage2,
+				    struct stage2, k);
+				if (e->from == f && (x < t->c->ncand ?
+				    e->reason == 0 && e->to == x :
+				    e->reason != 0) &&
+				    tl_num_add(t->ctx, n, e->n, &n) != 0)
+					return TELLER_EOVERFLOW;
+			}
+			if ((rc = tl_result_transfer(t->ctx, r, f, x <
+			    t->c->ncand ? x : TL_TO_NONTRANS, n)) != 0)
+				return rc;
+		}
+	return TELLER_OK;
+}
+
 /* The optional second column of every valid paper: all five heads, and
  * they add up to the valid papers. */
 static int
@@ -680,6 +708,7 @@ sv_second(teller_tally *t, struct tl_sv *s, bool done)
 	memset(fate, 0, sizeof(fate));
 	if ((rc = second_figures(t, s, fate)) != TELLER_OK ||
 	    (rc = tl_sv_second_stage(s, fate)) != TELLER_OK ||
+	    (rc = second_transfers(t, s->r)) != TELLER_OK ||
 	    (t->col2_given && (rc = second_column(t, s->r)) != TELLER_OK))
 		return rc;
 	return tl_sv_elect(s);

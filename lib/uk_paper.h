@@ -192,6 +192,10 @@ struct tl_sv {
 	int *tied;           /* [ncand] scratch for the election */
 	int nstand;
 };
+/* Set r's regime (m_sv.c): "borough-mayor" (NULL too), "london", "pcc"
+ * or "ca-mayor", whose rules the statements cite; else EINVAL. */
+int tl_sv_regime(teller_ctx *ctx, struct teller_result *r,
+    const char *name);
 /* Allocate s and its result over c at dp places (ERULE: no one stands). */
 int tl_sv_init(teller_ctx *ctx, struct tl_sv *s,
     const struct teller_contest *c, int dp);

@@ -115,7 +115,7 @@ expect 2 'the seed is empty' "$T" count --seed '' "$d/tie.blt"
 expect 0 'settled by lot: .* \(seed 2025-05-02 dice 4 1 6, draw' \
     "$T" count -m irv --seed '2025-05-02 dice 4 1 6' "$d/tie.blt"
 # lots drawn by hand
-expect 0 'settled by a lot drawn by hand: A \(lot 1: 1:A<B<C<D\)' \
+expect 0 'settled by a lot drawn by hand: A excluded \(lot 1: 1:A<B<C<D\)' \
     "$T" count -m irv --lot '1:A<B<C<D' "$d/tie.blt"
 expect 0 '"lot_source": "manual", "lot_number": 1, "lot": "1:B<A<C<D"' \
     "$T" count -m irv --lot '1:B<A<C<D' --json - "$d/tie.blt"
@@ -147,7 +147,7 @@ expect 4 "lot 2 .*9:A<B.* was not used" "$T" count -m irv --lot '1:B<C' \
     --lot '9:A<B' "$d/one.blt"
 expect 4 "draw it and give it as --lot '1:A<B<C<D'" \
     "$T" count -m irv --no-seed "$d/tie.blt"
-expect 0 'settled by lot: B \(seed 1' "$T" count -m irv "$d/tie.blt"
+expect 0 'settled by lot: B excluded \(seed 1' "$T" count -m irv "$d/tie.blt"
 expect 2 "no candidate is named 'Z'" "$T" count -m irv --lot '1:A<Z' \
     "$d/tie.blt"
 expect 2 'a stage number first' "$T" count -m irv --lot 'A<B' "$d/tie.blt"

@@ -1,0 +1,151 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * t_rep_html.c -- the HTML report's pieces (docs/reports.md 13): the
+ * escaping function over the hostile names of section 8, the thousands
+ * separator, the narrative of a surplus and of an exclusion (golden
+ * strings taken from the count), the transfers the result carries, and
+ * an unknown layout refused.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "harness.h"
+#include "rep_html.h"
+#include "testlib.h"
+
+struct sink {
+	char buf[1 << 17];
+	size_t n;
+};
+
+static int
+put(void *ud, const char *p, size_t n)
+{
+	struct sink *s = ud;
+
+	if (n > sizeof(s->buf) - 1 - s->n)
+		return 1;
+	memcpy(s->buf + s->n, p, n);
+	s->n += n;
+	s->buf[s->n] = '\0';
+	return 0;
+}
+
+static void
+escaping(void)
+{
+	static const struct { const char *in, *out; } cases[] = {
+		{ "</script><b>", "&lt;/script&gt;&lt;b&gt;" },
+		{ "\"O'Brien\" & <Co>",
+		  "&quot;O&#39;Brien&quot; &amp; &lt;Co&gt;" },
+		{ "\xd8\xb9\xd8\xa8\xd8\xaf", "\xd8\xb9\xd8\xa8\xd8\xaf" },
+		{ "Zoe\xcc\x8a", "Zoe\xcc\x8a" },
+		{ "", "" },
+	};
+	struct sink *s = calloc(1, sizeof(*s));
+	teller_ctx *ctx;
+	struct tl_out o;
+	size_t i;
+
+	teller_ctx_new(NULL, &ctx);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		s->n = 0;
+		s->buf[0] = '\0';
+		tl_out_init(&o, ctx, put, s);
+		tl_rep_html_out_esc(&o, cases[i].in);
+		CHECK_INT(tl_out_flush(&o), TELLER_OK);
+		CHECK_STR(s->buf, cases[i].out);
+	}
+	free(s);
+	teller_ctx_free(ctx);
+}
+
+static void
+separators(void)
+{
+	static const struct { tl_fix v; int dp; const char *out; } cases[] = {
+		{ 0, 0, "0" }, { 999, 0, "999" }, { 1000, 0, "1,000" },
+		{ 84234, 0, "84,234" }, { 153800000, 5, "1,538.00000" },
+		{ -1234567, 2, "-12,345.67" }, { 100000000000, 0,
+		  "100,000,000,000" }, { 5, 5, "0.00005" },
+	};
+	struct sink *s = calloc(1, sizeof(*s));
+	teller_ctx *ctx;
+	struct tl_out o;
+	size_t i;
+
+	teller_ctx_new(NULL, &ctx);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		s->n = 0;
+		s->buf[0] = '\0';
+		tl_out_init(&o, ctx, put, s);
+		tl_rep_html_out_num(&o, cases[i].v, cases[i].dp);
+		CHECK_INT(tl_out_flush(&o), TELLER_OK);
+		CHECK_STR(s->buf, cases[i].out);
+	}
+	free(s);
+	teller_ctx_free(ctx);
+}
+
+/* The page of a small Scottish count holds these narrative sentences,
+ * and its result these transfers. */
+static void
+narrative(void)
+{
+	static const char *const b[] = { "40 A B", "15 A C", "12 B C",
+		"14 C B D", "9 D A", NULL };
+	teller_ctx *ctx;
+	struct teller_contest *c;
+	struct teller_profile *p;
+	struct teller_result *r;
+	struct sink *s = calloc(1, sizeof(*s));
+	const struct tl_stage *st;
+	int rc;
+
+	teller_ctx_new(NULL, &ctx);
+	CHECK(tt_build(ctx, "A B C D", b, 2, &c, &p) == 0, "build");
+	r = tt_count(ctx, "stv-scottish", c, p, 2, &rc);
+	CHECK_INT(rc, TELLER_OK);
+	if (r == NULL)
+		goto out;
+	st = TL_STAGE(r, 1);
+	CHECK(st->transfers != NULL && st->transfers->len == 3,
+	    "stage 2 transfers");
+	if (st->transfers != NULL && st->transfers->len == 3) {
+		const struct tl_transfer *t = st->transfers->data;
+		CHECK_INT(t[0].from, 0);
+		CHECK_INT(t[0].to, 1);
+		CHECK_INT(t[0].votes, 1745440);
+		CHECK_INT(t[2].to, TL_TO_LOSS);
+		CHECK_INT(t[2].votes, 20);
+	}
+	CHECK_INT(teller_report_html(ctx, r, NULL, put, s), TELLER_OK);
+	CHECK(strstr(s->buf, "<p class=\"narrative\">Stage 2: <bdi>A</bdi>"
+	    "&#39;s surplus of 24.00000 was transferred at 0.43636 per paper "
+	    "(rule 48): 17.45440 to <bdi>B</bdi>, 6.54540 to <bdi>C</bdi>; "
+	    "0.00000 were non-transferable and 0.00020 was lost by fractions."
+	    "</p>") != NULL, "surplus narrative");
+	CHECK(strstr(s->buf, "<p class=\"narrative\">Stage 3: <bdi>D</bdi> "
+	    "had the fewest votes (9.00000) and was excluded (rule 50). The "
+	    "papers transferred: none to a continuing candidate; 9.00000 "
+	    "were non-transferable.</p>") != NULL, "exclusion narrative");
+	CHECK(strstr(s->buf, "Stage 1: 90.00000 valid votes; the quota is "
+	    "31.00000. <bdi>A</bdi> reached the quota and was elected.") !=
+	    NULL, "first stage narrative");
+	s->n = 0;
+	CHECK_INT(teller_report_html(ctx, r, "nosuch", put, s),
+	    TELLER_EINVAL);
+out:
+	free(s);
+	teller_ctx_free(ctx);
+}
+
+int
+main(void)
+{
+	escaping();
+	separators();
+	narrative();
+	return h_done();
+}
