@@ -38,6 +38,7 @@ struct dom {
 	const char **codes;   /* candidate Ids of the contest, sorted */
 	size_t ncodes;
 	struct tl_cvrb b;
+	struct tl_jdoc jd;    /* manifests, the exports' other members */
 	tl_cvr_fn fn;
 	void *ud;
 };
@@ -84,8 +85,8 @@ jfail(teller_ctx *ctx, const struct tl_jpath *p, const char *what)
 	    what);
 }
 
-/* Load the manifest at path into doc (set up here; the caller frees
- * it) and find its "List" array. */
+/* Load the manifest at path into doc (the caller frees it) and find its
+ * "List" array. */
 static int
 manifest_list(teller_ctx *ctx, const char *path, struct tl_jdoc *doc,
     const struct tl_jv **list)
@@ -95,8 +96,7 @@ manifest_list(teller_ctx *ctx, const char *path, struct tl_jdoc *doc,
 	int err;
 
 	ctx->file = path;
-	if ((err = tl_jdoc_init(ctx, doc)) != TELLER_OK ||
-	    (err = tl_jdoc_file(ctx, doc, path, &root)) != TELLER_OK)
+	if ((err = tl_jdoc_file(ctx, doc, path, &root)) != TELLER_OK)
 		return err;
 	tl_jpath_init(&p);
 	*list = tl_jv_jget(root, "List");
@@ -113,7 +113,6 @@ read_idmap(struct dom *d, const char *name, struct idmap *m)
 {
 	teller_ctx *ctx = d->ctx;
 	const struct tl_jv *list, *e;
-	struct tl_jdoc doc = { NULL, NULL, NULL };
 	struct tl_jpath p;
 	size_t i;
 	char *path;
@@ -121,7 +120,7 @@ read_idmap(struct dom *d, const char *name, struct idmap *m)
 
 	if ((path = tl_cvr_path(ctx, d->dir, name)) == NULL)
 		return TELLER_ENOMEM;
-	if ((err = manifest_list(ctx, path, &doc, &list)) != TELLER_OK)
+	if ((err = manifest_list(ctx, path, &d->jd, &list)) != TELLER_OK)
 		goto out;
 	m->present = true;
 	m->n = tl_jv_len(list);
@@ -163,7 +162,7 @@ read_idmap(struct dom *d, const char *name, struct idmap *m)
 	qsort(m->v, m->n, sizeof(*m->v), cmp_idname);
 	err = TELLER_OK;
 out:
-	tl_jdoc_free(&doc);
+	tl_jdoc_free(&d->jd);
 	return err;
 }
 
@@ -173,7 +172,6 @@ read_contests(struct dom *d)
 {
 	teller_ctx *ctx = d->ctx;
 	const struct tl_jv *list, *e;
-	struct tl_jdoc doc = { NULL, NULL, NULL };
 	struct tl_jpath p;
 	char *path, id[256];
 	size_t i;
@@ -181,7 +179,7 @@ read_contests(struct dom *d)
 
 	if ((path = tl_cvr_path(ctx, d->dir, "ContestManifest.json")) == NULL)
 		return TELLER_ENOMEM;
-	if ((err = manifest_list(ctx, path, &doc, &list)) != TELLER_OK)
+	if ((err = manifest_list(ctx, path, &d->jd, &list)) != TELLER_OK)
 		goto out;
 	tl_jpath_init(&p);
 	for (i = 0, e = tl_jv_first(list); e != NULL;
@@ -210,7 +208,7 @@ read_contests(struct dom *d)
 	}
 	err = TELLER_OK;
 out:
-	tl_jdoc_free(&doc);
+	tl_jdoc_free(&d->jd);
 	return err;
 }
 
@@ -220,7 +218,6 @@ read_candidates(struct dom *d)
 {
 	teller_ctx *ctx = d->ctx;
 	const struct tl_jv *list, *e;
-	struct tl_jdoc doc = { NULL, NULL, NULL };
 	struct tl_jpath p;
 	char *path, cid[256];
 	size_t i;
@@ -230,7 +227,7 @@ read_candidates(struct dom *d)
 	if ((path = tl_cvr_path(ctx, d->dir, "CandidateManifest.json")) ==
 	    NULL)
 		return TELLER_ENOMEM;
-	if ((err = manifest_list(ctx, path, &doc, &list)) != TELLER_OK)
+	if ((err = manifest_list(ctx, path, &d->jd, &list)) != TELLER_OK)
 		goto out;
 	d->codes = tl_alloc(ctx, tl_jv_len(list) + 1, sizeof(char *));
 	if (d->codes == NULL) {
@@ -267,7 +264,7 @@ read_candidates(struct dom *d)
 	qsort(d->codes, d->ncodes, sizeof(char *), cmp_str);
 	err = TELLER_OK;
 out:
-	tl_jdoc_free(&doc);
+	tl_jdoc_free(&d->jd);
 	return err;
 }
 
@@ -582,7 +579,6 @@ read_cvr_file(struct dom *d, const char *path)
 	struct tl_io_watch w;
 	struct tl_map m;
 	const struct tl_jv *v;
-	struct tl_jdoc doc;
 	size_t n, i;
 	int err;
 
@@ -592,8 +588,7 @@ read_cvr_file(struct dom *d, const char *path)
 	/* The pages walked are dropped as the scans go (issue 6): memory
 	 * stays flat however large the export. */
 	tl_io_watch(ctx, &m, &w);
-	if ((err = tl_jdoc_init(ctx, &doc)) != TELLER_OK ||
-	    (err = tl_json_members(ctx, m.buf, m.len, &mem, &n)) != 0)
+	if ((err = tl_json_members(ctx, m.buf, m.len, &mem, &n)) != 0)
 		goto out;
 	tl_io_rewind(&m);
 	/* Other members are checked; a repeated key: the last one wins. */
@@ -602,8 +597,8 @@ read_cvr_file(struct dom *d, const char *path)
 			sessions = &mem[i].val;
 			continue;
 		}
-		err = tl_jdoc_parse(ctx, &doc, &mem[i].val, &v);
-		tl_jdoc_free(&doc);
+		err = tl_jdoc_parse(ctx, &d->jd, &mem[i].val, &v);
+		tl_jdoc_free(&d->jd);
 		if (err != TELLER_OK)
 			goto out;
 	}
@@ -662,7 +657,8 @@ tl_cvr_read_dominion(teller_ctx *ctx, const struct tl_cvr_source *src,
 	ctx->file = src->path;
 	if ((err = tl_io_list(ctx, src->path, &names, &n)) != TELLER_OK)
 		goto out;
-	if ((err = tl_cvrb_init(ctx, &d.b)) != TELLER_OK)
+	if ((err = tl_cvrb_init(ctx, &d.b)) != TELLER_OK ||
+	    (err = tl_jdoc_init(ctx, &d.jd)) != TELLER_OK)
 		goto out;
 	/* Older exports have no PrecinctManifest.json. */
 	for (i = 0; i < n; i++) {
