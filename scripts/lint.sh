@@ -4,13 +4,15 @@
 # randomness or clock, no exit/abort, no printing (bounded snprintf into
 # memory is fine; ctx.c and rep_util.c use vsnprintf). Comments and
 # string literals are ignored. Also: every source file starts with its
-# SPDX line; only lib/rctab/ includes <jansson.h>, <expat.h> or <zip.h>,
-# only lib/audit/ <glpk.h>; the compiler's 128-bit type appears in the
-# numeric module's .c files only (lib/num.c, lib/num_dec.c); lib/ makes
-# no file-system call (its inputs come through teller_input); cli/
-# includes no private header of lib/ (it is built with -Iinclude only);
-# no line of C in lib/, cli/, include/, tests/unit/ or fuzz/ runs past 80
-# columns. Prints each offence as FILE:LINE: what; exits 1 if any.
+# SPDX line; only lib/rctab/ includes <jansson.h>, <expat.h> or <zip.h>
+# (and of it only cvr_json.c <jansson.h>: struct tl_jv is the one JSON
+# value type), only lib/audit/ <glpk.h>; the compiler's 128-bit type
+# appears in the numeric module's .c files only (lib/num.c,
+# lib/num_dec.c); lib/ makes no file-system call (its inputs come
+# through teller_input); cli/ includes no private header of lib/ (it is
+# built with -Iinclude only); no line of C in lib/, cli/, include/,
+# tests/unit/ or fuzz/ runs past 80 columns. Prints each offence as
+# FILE:LINE: what; exits 1 if any.
 cd "$(dirname "$0")/.." || exit 2
 status=0
 L=${LINT_LIB:-lib} # LINT_LIB, LINT_CLI: other trees, for testing the lint
@@ -116,6 +118,19 @@ for f in "$L"/*.c "$L"/*.h "$L"/audit/*.c "$L"/audit/*.h "$C"/*.c \
 	if grep -nE '^[[:space:]]*#[[:space:]]*include[[:space:]]*[<"](jansson|expat|zip)\.h[>"]' \
 	    "$f" >"$tmp"; then
 		sed "s|^\([0-9]*\):.*|$f:\1: jansson/expat/libzip outside lib/rctab/|" \
+		    "$tmp"
+		status=1
+	fi
+done
+
+# jansson is a parser inside cvr_json.c only: the rest of lib/rctab/
+# reads JSON values as struct tl_jv (cvr_util.h).
+for f in "$L"/rctab/*.c "$L"/rctab/*.h; do
+	[ -f "$f" ] || continue
+	[ "${f##*/}" = cvr_json.c ] && continue
+	if grep -nE '^[[:space:]]*#[[:space:]]*include[[:space:]]*[<"]jansson\.h[>"]' \
+	    "$f" >"$tmp"; then
+		sed "s|^\([0-9]*\):.*|$f:\1: jansson outside cvr_json.c|" \
 		    "$tmp"
 		status=1
 	fi

@@ -211,51 +211,10 @@ jfail(teller_ctx *ctx, const struct tl_jpath *p, const char *what)
 	    what);
 }
 
-/* A string-or-null member as Java's (String) cast: *out NULL if absent. */
-static int
-jstr(teller_ctx *ctx, const json_t *o, const char *key, struct tl_jpath *p,
-    const char **out)
-{
-	const json_t *v = tl_cvr_jget(o, key);
-
-	*out = NULL;
-	if (v == NULL)
-		return TELLER_OK;
-	if (!json_is_string(v) || memchr(json_string_value(v), '\0',
-	    json_string_length(v)) != NULL) {
-		tl_jpath_push(p, ".%s", key);
-		return jfail(ctx, p, "expected a string");
-	}
-	*out = json_string_value(v);
-	return TELLER_OK;
-}
-
-/* A required array member. */
-static int
-jarr(teller_ctx *ctx, const json_t *o, const char *key, struct tl_jpath *p,
-    const json_t **out)
-{
-	*out = tl_cvr_jget(o, key);
-	if (json_is_array(*out))
-		return TELLER_OK;
-	tl_jpath_push(p, "%s%s", p->n ? "." : "", key);
-	return jfail(ctx, p, *out == NULL ? "missing" : "expected an array");
-}
-
-/* Whether member key is the string s (Java's get(key).equals(s)). */
-static bool
-jis(const json_t *o, const char *key, const char *s)
-{
-	const json_t *v = tl_cvr_jget(o, key);
-
-	return json_is_string(v) && strcmp(json_string_value(v), s) == 0;
-}
-
-/* vjstr, vjarr, vjis: jstr, jarr, jis on compact trees (the streamed
- * CVRs). A string-or-null member as Java's (String) cast: *out NULL if
+/* A string-or-null member as Java's (String) cast: *out NULL if
  * absent. */
 static int
-vjstr(teller_ctx *ctx, const struct tl_jv *o, const char *key,
+jstr(teller_ctx *ctx, const struct tl_jv *o, const char *key,
     struct tl_jpath *p, const char **out)
 {
 	const struct tl_jv *v = tl_jv_jget(o, key);
@@ -271,21 +230,29 @@ vjstr(teller_ctx *ctx, const struct tl_jv *o, const char *key,
 	return TELLER_OK;
 }
 
-/* A required array member. */
+/* A required array: v, member key (null taken as absent). */
 static int
-vjarr(teller_ctx *ctx, const struct tl_jv *o, const char *key,
+jarr_of(teller_ctx *ctx, const struct tl_jv *v, const char *key,
     struct tl_jpath *p, const struct tl_jv **out)
 {
-	*out = tl_jv_jget(o, key);
+	*out = tl_jv_is(v, TL_JNULL) ? NULL : v;
 	if (tl_jv_is(*out, TL_JARR))
 		return TELLER_OK;
 	tl_jpath_push(p, "%s%s", p->n ? "." : "", key);
 	return jfail(ctx, p, *out == NULL ? "missing" : "expected an array");
 }
 
+/* A required array member. */
+static int
+jarr(teller_ctx *ctx, const struct tl_jv *o, const char *key,
+    struct tl_jpath *p, const struct tl_jv **out)
+{
+	return jarr_of(ctx, tl_jv_jget(o, key), key, p, out);
+}
+
 /* Whether member key is the string s (Java's get(key).equals(s)). */
 static bool
-vjis(const struct tl_jv *o, const char *key, const char *s)
+jis(const struct tl_jv *o, const char *key, const char *s)
 {
 	const struct tl_jv *v = tl_jv_jget(o, key);
 
@@ -294,25 +261,26 @@ vjis(const struct tl_jv *o, const char *key, const char *s)
 
 /* The GpUnits: @id to Name, sorted, no @id twice. */
 static int
-static_gpus(struct cdf *c, const json_t *gpus)
+static_gpus(struct cdf *c, const struct tl_jv *gpus)
 {
 	teller_ctx *ctx = c->ctx;
 	struct tl_jpath p;
-	const json_t *x;
+	const struct tl_jv *x;
 	size_t i, dup;
 	int err;
 
-	c->gpus = tl_alloc(ctx, json_array_size(gpus) + 1, sizeof(struct kv));
+	c->gpus = tl_alloc(ctx, tl_jv_len(gpus) + 1, sizeof(struct kv));
 	if (c->gpus == NULL)
 		return TELLER_ENOMEM;
-	json_array_foreach(gpus, i, x) {
+	for (i = 0, x = tl_jv_first(gpus); x != NULL;
+	    i++, x = tl_jv_next(x)) {
 		tl_jpath_init(&p);
 		tl_jpath_push(&p, "GpUnit[%zu]", i);
 		if ((err = jstr(ctx, x, "@id", &p, &c->gpus[i].k)) != 0 ||
 		    (err = jstr(ctx, x, "Name", &p, &c->gpus[i].v)) != 0)
 			return err;
 	}
-	c->ngpus = json_array_size(gpus);
+	c->ngpus = tl_jv_len(gpus);
 	if ((dup = sort_unique(c->gpus, c->ngpus, sizeof(struct kv),
 	    cmp_kv)) != 0)
 		return tl_fail(ctx, TELLER_EPARSE, "GpUnit '%s' appears "
@@ -323,11 +291,11 @@ static_gpus(struct cdf *c, const json_t *gpus)
 /* Election i's contest named as the config's contest id, if any, into
  * *contest. */
 static int
-static_contest(struct cdf *c, const json_t *e, size_t i,
-    const json_t **contest)
+static_contest(struct cdf *c, const struct tl_jv *e, size_t i,
+    const struct tl_jv **contest)
 {
 	teller_ctx *ctx = c->ctx;
-	const json_t *arr, *x;
+	const struct tl_jv *arr, *x;
 	struct tl_jpath p;
 	const char *name;
 	size_t j;
@@ -337,7 +305,8 @@ static_contest(struct cdf *c, const json_t *e, size_t i,
 	tl_jpath_push(&p, "Election[%zu]", i);
 	if ((err = jarr(ctx, e, "Contest", &p, &arr)) != 0)
 		return err;
-	json_array_foreach(arr, j, x) {
+	for (j = 0, x = tl_jv_first(arr); x != NULL;
+	    j++, x = tl_jv_next(x)) {
 		tl_jpath_init(&p);
 		tl_jpath_push(&p, "Election[%zu].Contest[%zu]", i, j);
 		if ((err = jstr(ctx, x, "Name", &p, &name)) != 0)
@@ -357,27 +326,31 @@ static_contest(struct cdf *c, const json_t *e, size_t i,
 /* Candidates of every Election; the contest is the first with a
  * matching Name in the last Election that has one. */
 static int
-static_elections(struct cdf *c, const json_t *elecs, const json_t **contest)
+static_elections(struct cdf *c, const struct tl_jv *elecs,
+    const struct tl_jv **contest)
 {
 	teller_ctx *ctx = c->ctx;
-	const json_t *e, *x, *arr;
+	const struct tl_jv *e, *x, *arr;
 	struct tl_jpath p;
 	size_t i, j, k = 0;
 	int err;
 
-	json_array_foreach(elecs, i, e) {
+	for (i = 0, e = tl_jv_first(elecs); e != NULL;
+	    i++, e = tl_jv_next(e)) {
 		tl_jpath_init(&p);
 		tl_jpath_push(&p, "Election[%zu]", i);
 		if ((err = jarr(ctx, e, "Candidate", &p, &arr)) != 0)
 			return err;
-		k += json_array_size(arr);
+		k += tl_jv_len(arr);
 	}
 	c->cands = tl_alloc(ctx, k + 1, sizeof(struct kv));
 	if (c->cands == NULL)
 		return TELLER_ENOMEM;
-	json_array_foreach(elecs, i, e) {
-		arr = tl_cvr_jget(e, "Candidate");
-		json_array_foreach(arr, j, x) {
+	for (i = 0, e = tl_jv_first(elecs); e != NULL;
+	    i++, e = tl_jv_next(e)) {
+		arr = tl_jv_jget(e, "Candidate");
+		for (j = 0, x = tl_jv_first(arr); x != NULL;
+	    j++, x = tl_jv_next(x)) {
 			tl_jpath_init(&p);
 			tl_jpath_push(&p, "Election[%zu].Candidate[%zu]", i, j);
 			if ((err = jstr(ctx, x, "@id", &p,
@@ -396,10 +369,10 @@ static_elections(struct cdf *c, const json_t *elecs, const json_t **contest)
 /* The contest's ContestSelections: @id, write-in flag and first
  * candidate id, sorted, no @id twice. */
 static int
-static_selections(struct cdf *c, const json_t *contest)
+static_selections(struct cdf *c, const struct tl_jv *contest)
 {
 	teller_ctx *ctx = c->ctx;
-	const json_t *arr, *x, *ids;
+	const struct tl_jv *arr, *x, *ids;
 	struct tl_jpath p;
 	size_t i, dup, old;
 	int err;
@@ -409,32 +382,33 @@ static_selections(struct cdf *c, const json_t *contest)
 	if ((err = jstr(ctx, contest, "@id", &p, &c->contest_k)) != 0 ||
 	    (err = jarr(ctx, contest, "ContestSelection", &p, &arr)) != 0)
 		return err;
-	c->sels = tl_alloc(ctx, json_array_size(arr) + 1, sizeof(struct csel));
+	c->sels = tl_alloc(ctx, tl_jv_len(arr) + 1, sizeof(struct csel));
 	if (c->sels == NULL)
 		return TELLER_ENOMEM;
-	json_array_foreach(arr, i, x) {
+	for (i = 0, x = tl_jv_first(arr); x != NULL;
+	    i++, x = tl_jv_next(x)) {
 		struct csel *s = &c->sels[i];
 
 		old = tl_jpath_push(&p, ".ContestSelection[%zu]", i);
 		if ((err = jstr(ctx, x, "@id", &p, &s->k)) != 0)
 			return err;
 		s->writein = jis(x, "IsWriteIn", "true");
-		ids = tl_cvr_jget(x, "CandidateIds");
-		if (ids != NULL && !json_is_array(ids)) {
+		ids = tl_jv_jget(x, "CandidateIds");
+		if (ids != NULL && !tl_jv_is(ids, TL_JARR)) {
 			tl_jpath_push(&p, ".CandidateIds");
 			return jfail(ctx, &p, "expected an array");
 		}
-		if (json_array_size(ids) > 0) {
-			const json_t *id0 = json_array_get(ids, 0);
-			if (!json_is_string(id0)) {
+		if (tl_jv_len(ids) > 0) {
+			const struct tl_jv *id0 = tl_jv_first(ids);
+			if (!tl_jv_is(id0, TL_JSTR)) {
 				tl_jpath_push(&p, ".CandidateIds[0]");
 				return jfail(ctx, &p, "expected a string");
 			}
-			s->cand = json_string_value(id0);
+			s->cand = id0->u.s;
 		}
 		tl_jpath_pop(&p, old);
 	}
-	c->nsels = json_array_size(arr);
+	c->nsels = tl_jv_len(arr);
 	if ((dup = sort_unique(c->sels, c->nsels, sizeof(struct csel),
 	    cmp_csel)) != 0)
 		return tl_fail(ctx, TELLER_EPARSE, "Contest Selection '%s' "
@@ -442,19 +416,20 @@ static_selections(struct cdf *c, const json_t *contest)
 	return TELLER_OK;
 }
 
-/* Election data: GpUnits, Candidates, the contest and its selections. */
+/* Election data: GpUnits, Candidates, the contest and its selections,
+ * from the top-level members GpUnit and Election (NULL if absent). */
 static int
-json_static(struct cdf *c, const json_t *root)
+json_static(struct cdf *c, const struct tl_jv *gpu, const struct tl_jv *elec)
 {
 	teller_ctx *ctx = c->ctx;
-	const json_t *gpus, *elecs, *contest = NULL;
+	const struct tl_jv *gpus, *elecs, *contest = NULL;
 	struct tl_jpath p;
 	size_t dup;
 	int err;
 
 	tl_jpath_init(&p);
-	if ((err = jarr(ctx, root, "GpUnit", &p, &gpus)) != TELLER_OK ||
-	    (err = jarr(ctx, root, "Election", &p, &elecs)) != TELLER_OK ||
+	if ((err = jarr_of(ctx, gpu, "GpUnit", &p, &gpus)) != TELLER_OK ||
+	    (err = jarr_of(ctx, elec, "Election", &p, &elecs)) != TELLER_OK ||
 	    (err = static_gpus(c, gpus)) != TELLER_OK ||
 	    (err = static_elections(c, elecs, &contest)) != TELLER_OK)
 		return err;
@@ -481,7 +456,7 @@ json_selection(struct cdf *c, const struct tl_jv *sel, struct tl_jpath *p)
 	long rank;
 	int err;
 
-	if ((err = vjstr(ctx, sel, "ContestSelectionId", p, &csid)) != 0)
+	if ((err = jstr(ctx, sel, "ContestSelectionId", p, &csid)) != 0)
 		return err;
 	if ((name = sel_name(c, csid, msg, sizeof(msg))) == NULL)
 		return jfail(ctx, p, msg);
@@ -497,7 +472,7 @@ json_selection(struct cdf *c, const struct tl_jv *sel, struct tl_jpath *p)
 		}
 		return tl_cvrb_mark(&c->b, rank, name, strlen(name));
 	}
-	if ((err = vjarr(ctx, sel, "SelectionPosition", p, &poss)) != 0)
+	if ((err = jarr(ctx, sel, "SelectionPosition", p, &poss)) != 0)
 		return err;
 	for (i = 0, pos = tl_jv_first(poss); pos != NULL;
 	    i++, pos = tl_jv_next(pos)) {
@@ -506,8 +481,8 @@ json_selection(struct cdf *c, const struct tl_jv *sel, struct tl_jpath *p)
 		/* A write-in at the position level sticks for the rest. */
 		if (tl_jv_get(pos, "CVRWriteIn") != NULL)
 			name = TL_CVR_UWI;
-		if (vjis(pos, "HasIndication", "no") ||
-		    vjis(pos, "IsAllocable", "no")) {
+		if (jis(pos, "HasIndication", "no") ||
+		    jis(pos, "IsAllocable", "no")) {
 			tl_jpath_pop(p, old);
 			continue;
 		}
@@ -542,13 +517,13 @@ json_cvr(struct cdf *c, const struct tl_jv *cvr, size_t ci)
 
 	tl_jpath_init(&p);
 	tl_jpath_idx(&p, "CVR", ci);
-	if ((err = vjstr(ctx, cvr, "CurrentSnapshotId", &p, &cur)) != 0 ||
-	    (err = vjarr(ctx, cvr, "CVRSnapshot", &p, &snaps)) != 0)
+	if ((err = jstr(ctx, cvr, "CurrentSnapshotId", &p, &cur)) != 0 ||
+	    (err = jarr(ctx, cvr, "CVRSnapshot", &p, &snaps)) != 0)
 		return err;
 	for (i = 0, x = tl_jv_first(snaps); x != NULL;
 	    i++, x = tl_jv_next(x)) {
 		old = tl_jpath_idx(&p, ".CVRSnapshot", i);
-		if ((err = vjstr(ctx, x, "@id", &p, &s)) != 0)
+		if ((err = jstr(ctx, x, "@id", &p, &s)) != 0)
 			return err;
 		if (s == NULL)
 			return jfail(ctx, &p, "no @id");
@@ -565,12 +540,12 @@ json_cvr(struct cdf *c, const struct tl_jv *cvr, size_t ci)
 	if (tl_jv_get(snap, "CVRContest") == NULL)
 		return jfail(ctx, &p, "the current snapshot has no "
 		    "CVRContest");
-	if ((err = vjarr(ctx, snap, "CVRContest", &p, &ccs)) != 0)
+	if ((err = jarr(ctx, snap, "CVRContest", &p, &ccs)) != 0)
 		return err;
 	for (i = 0, x = tl_jv_first(ccs); x != NULL;
 	    i++, x = tl_jv_next(x)) {
 		old = tl_jpath_idx(&p, ".CVRContest", i);
-		if ((err = vjstr(ctx, x, "ContestId", &p, &s)) != 0)
+		if ((err = jstr(ctx, x, "ContestId", &p, &s)) != 0)
 			return err;
 		if (s == NULL)
 			return jfail(ctx, &p, "no ContestId");
@@ -584,7 +559,7 @@ json_cvr(struct cdf *c, const struct tl_jv *cvr, size_t ci)
 	 * error. Cannot load file."), unlike XML. */
 	if (cc == NULL)
 		return jfail(ctx, &p, "no CVRContest for the contest");
-	if ((err = vjarr(ctx, cc, "CVRContestSelection", &p, &sels)) != 0)
+	if ((err = jarr(ctx, cc, "CVRContestSelection", &p, &sels)) != 0)
 		return err;
 	tl_cvrb_reset(&c->b);
 	for (i = 0, x = tl_jv_first(sels); x != NULL;
@@ -597,11 +572,11 @@ json_cvr(struct cdf *c, const struct tl_jv *cvr, size_t ci)
 	tl_jpath_init(&p);
 	tl_jpath_idx(&p, "CVR", ci);
 	/* An unknown GpUnit is only logged by RCTab's JSON path. */
-	if ((err = vjstr(ctx, cvr, "BallotStyleUnitId", &p, &unit)) != 0)
+	if ((err = jstr(ctx, cvr, "BallotStyleUnitId", &p, &unit)) != 0)
 		return err;
 	if (unit != NULL && (g = kv_find(c->gpus, c->ngpus, unit)) != NULL)
 		precinct = g->v;
-	if ((err = vjstr(ctx, cvr, "BallotPrePrintedId", &p, &supplied)) != 0)
+	if ((err = jstr(ctx, cvr, "BallotPrePrintedId", &p, &supplied)) != 0)
 		return err;
 	batch = NULL;
 	if ((x = tl_jv_jget(cvr, "BatchSequenceId")) != NULL) {
@@ -620,6 +595,56 @@ cvr_cb(void *ud, size_t i, const struct tl_jv *cvr)
 	return json_cvr(ud, cvr, i);
 }
 
+/* Each top-level member but CVR parsed in file order (the first error
+ * is reported); the last GpUnit and the last Election are kept, as in a
+ * JSON object, in trees of their own, gd and ed (set up here, freed by
+ * the caller), whose strings the CVRs are then read with. */
+static int
+read_static(struct cdf *c, const struct tl_jmember *mem, size_t n,
+    struct tl_jdoc *gd, struct tl_jdoc *ed, const struct tl_jspan **cvrs)
+{
+	teller_ctx *ctx = c->ctx;
+	const struct tl_jv *gpu = NULL, *elec = NULL, *v;
+	struct tl_jdoc sd, *d;
+	size_t i, gi = n, ei = n;
+	int err;
+
+	if ((err = tl_jdoc_init(ctx, gd)) != TELLER_OK ||
+	    (err = tl_jdoc_init(ctx, ed)) != TELLER_OK ||
+	    (err = tl_jdoc_init(ctx, &sd)) != TELLER_OK)
+		return err;
+	for (i = 0; i < n; i++) {
+		if (strcmp(mem[i].key, "GpUnit") == 0)
+			gi = i;
+		else if (strcmp(mem[i].key, "Election") == 0)
+			ei = i;
+	}
+	for (i = 0; i < n; i++) {
+		if (strcmp(mem[i].key, "CVR") == 0) {
+			*cvrs = &mem[i].val;
+			continue;
+		}
+		d = i == gi ? gd : i == ei ? ed : &sd;
+		if ((err = tl_jdoc_parse(ctx, d, &mem[i].val, &v)) !=
+		    TELLER_OK)
+			break;
+		if (i == gi)
+			gpu = v;
+		else if (i == ei)
+			elec = v;
+		tl_jdoc_free(&sd);
+	}
+	tl_jdoc_free(&sd);
+	if (err != TELLER_OK ||
+	    (err = json_static(c, gpu, elec)) != TELLER_OK)
+		return err;
+	if (*cvrs == NULL || (*cvrs)->p[0] != '[')
+		return tl_fail_at(ctx, TELLER_EPARSE, *cvrs ? (*cvrs)->line :
+		    1, *cvrs ? (*cvrs)->col : 1, "CVR: %s", *cvrs ?
+		    "expected an array" : "missing");
+	return TELLER_OK;
+}
+
 /* The election data is read whole; the CVR array is streamed one CVR at
  * a time (RCTab loads the file whole; records and order are the same). */
 static int
@@ -627,48 +652,26 @@ read_json(struct cdf *c)
 {
 	teller_ctx *ctx = c->ctx;
 	const struct tl_jspan *cvrs = NULL;
+	struct tl_jdoc gd = { NULL, NULL, NULL }, ed = gd;
 	struct tl_jmember *mem;
 	struct tl_io_watch w;
 	struct tl_map m;
-	json_t *root, *v;
-	size_t n, i;
+	size_t n;
 	int err;
 
 	if ((err = tl_io_map(ctx, c->path, &m)) != TELLER_OK)
 		return err;
-	if ((root = json_object()) == NULL) {
-		tl_io_unmap(&m);
-		return tl_oom(ctx);
-	}
 	/* Pages walked are dropped as the scans go (issue 6). */
 	tl_io_watch(ctx, &m, &w);
 	if ((err = tl_json_members(ctx, m.buf, m.len, &mem, &n)) != 0)
 		goto out;
 	tl_io_rewind(&m);
-	for (i = 0; i < n; i++) {
-		if (strcmp(mem[i].key, "CVR") == 0) {
-			cvrs = &mem[i].val;
-			continue;
-		}
-		if ((err = tl_json_span(ctx, &mem[i].val, &v)) != TELLER_OK)
-			goto out;
-		if (json_object_set_new(root, mem[i].key, v) != 0) {
-			err = tl_oom(ctx);
-			goto out;
-		}
-	}
-	if ((err = json_static(c, root)) != TELLER_OK)
-		goto out;
-	if (cvrs == NULL || cvrs->p[0] != '[') {
-		err = tl_fail_at(ctx, TELLER_EPARSE, cvrs ? cvrs->line : 1,
-		    cvrs ? cvrs->col : 1, "CVR: %s", cvrs ? "expected an "
-		    "array" : "missing");
-		goto out;
-	}
-	err = tl_json_elements_v(ctx, cvrs, cvr_cb, c);
+	if ((err = read_static(c, mem, n, &gd, &ed, &cvrs)) == TELLER_OK)
+		err = tl_json_elements_v(ctx, cvrs, cvr_cb, c);
+	tl_jdoc_free(&gd);
+	tl_jdoc_free(&ed);
 out:
 	tl_io_unwatch(ctx, &w);
-	json_decref(root);
 	tl_io_unmap(&m);
 	return err;
 }

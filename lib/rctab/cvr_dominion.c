@@ -38,6 +38,7 @@ struct dom {
 	const char **codes;   /* candidate Ids of the contest, sorted */
 	size_t ncodes;
 	struct tl_cvrb b;
+	struct tl_jdoc jd;    /* manifests, the exports' other members */
 	tl_cvr_fn fn;
 	void *ud;
 };
@@ -84,15 +85,22 @@ jfail(teller_ctx *ctx, const struct tl_jpath *p, const char *what)
 	    what);
 }
 
-/* The "List" array of a manifest. */
+/* Load the manifest at path into doc (the caller frees it) and find its
+ * "List" array. */
 static int
-manifest_list(teller_ctx *ctx, const json_t *root, const json_t **list)
+manifest_list(teller_ctx *ctx, const char *path, struct tl_jdoc *doc,
+    const struct tl_jv **list)
 {
+	const struct tl_jv *root;
 	struct tl_jpath p;
+	int err;
 
+	ctx->file = path;
+	if ((err = tl_jdoc_file(ctx, doc, path, &root)) != TELLER_OK)
+		return err;
 	tl_jpath_init(&p);
-	*list = tl_cvr_jget(root, "List");
-	if (!json_is_array(*list)) {
+	*list = tl_jv_jget(root, "List");
+	if (!tl_jv_is(*list, TL_JARR)) {
 		tl_jpath_push(&p, "List");
 		return jfail(ctx, &p, "expected an array");
 	}
@@ -104,36 +112,33 @@ static int
 read_idmap(struct dom *d, const char *name, struct idmap *m)
 {
 	teller_ctx *ctx = d->ctx;
-	const json_t *list, *e;
+	const struct tl_jv *list, *e;
 	struct tl_jpath p;
-	json_t *root;
 	size_t i;
 	char *path;
 	int err;
 
 	if ((path = tl_cvr_path(ctx, d->dir, name)) == NULL)
 		return TELLER_ENOMEM;
-	ctx->file = path;
-	if ((err = tl_cvr_json_load(ctx, path, &root)) != TELLER_OK)
-		return err;
-	if ((err = manifest_list(ctx, root, &list)) != TELLER_OK)
+	if ((err = manifest_list(ctx, path, &d->jd, &list)) != TELLER_OK)
 		goto out;
 	m->present = true;
-	m->n = json_array_size(list);
+	m->n = tl_jv_len(list);
 	m->v = tl_alloc(ctx, m->n + 1, sizeof(*m->v));
 	if (m->v == NULL) {
 		err = TELLER_ENOMEM;
 		goto out;
 	}
 	tl_jpath_init(&p);
-	json_array_foreach(list, i, e) {
-		const json_t *desc = tl_cvr_jget(e, "Description");
+	for (i = 0, e = tl_jv_first(list); e != NULL;
+	    i++, e = tl_jv_next(e)) {
+		const struct tl_jv *desc = tl_jv_jget(e, "Description");
 		tl_jpath_push(&p, "List[%zu]", i);
-		if (!json_is_object(e)) {
+		if (!tl_jv_is(e, TL_JOBJ)) {
 			err = jfail(ctx, &p, "expected an object");
 			goto out;
 		}
-		if (!tl_cvr_jint(tl_cvr_jget(e, "Id"), &m->v[i].id)) {
+		if (!tl_jv_int(tl_jv_jget(e, "Id"), &m->v[i].id)) {
 			tl_jpath_push(&p, ".Id");
 			err = jfail(ctx, &p, "expected an integer");
 			goto out;
@@ -141,13 +146,12 @@ read_idmap(struct dom *d, const char *name, struct idmap *m)
 		m->v[i].seq = i;
 		m->v[i].name = NULL;
 		if (desc != NULL) {
-			if (!json_is_string(desc)) {
+			if (!tl_jv_is(desc, TL_JSTR)) {
 				tl_jpath_push(&p, ".Description");
 				err = jfail(ctx, &p, "expected a string");
 				goto out;
 			}
-			m->v[i].name = tl_strndup(ctx, json_string_value(desc),
-			    json_string_length(desc));
+			m->v[i].name = tl_strndup(ctx, desc->u.s, desc->n);
 			if (m->v[i].name == NULL) {
 				err = TELLER_ENOMEM;
 				goto out;
@@ -158,7 +162,7 @@ read_idmap(struct dom *d, const char *name, struct idmap *m)
 	qsort(m->v, m->n, sizeof(*m->v), cmp_idname);
 	err = TELLER_OK;
 out:
-	json_decref(root);
+	tl_jdoc_free(&d->jd);
 	return err;
 }
 
@@ -167,33 +171,30 @@ static int
 read_contests(struct dom *d)
 {
 	teller_ctx *ctx = d->ctx;
-	const json_t *list, *e;
+	const struct tl_jv *list, *e;
 	struct tl_jpath p;
-	json_t *root;
 	char *path, id[256];
 	size_t i;
 	int err;
 
 	if ((path = tl_cvr_path(ctx, d->dir, "ContestManifest.json")) == NULL)
 		return TELLER_ENOMEM;
-	ctx->file = path;
-	if ((err = tl_cvr_json_load(ctx, path, &root)) != TELLER_OK)
-		return err;
-	if ((err = manifest_list(ctx, root, &list)) != TELLER_OK)
+	if ((err = manifest_list(ctx, path, &d->jd, &list)) != TELLER_OK)
 		goto out;
 	tl_jpath_init(&p);
-	json_array_foreach(list, i, e) {
-		const json_t *nr;
+	for (i = 0, e = tl_jv_first(list); e != NULL;
+	    i++, e = tl_jv_next(e)) {
+		const struct tl_jv *nr;
 		long v = 0;
 
 		tl_jpath_push(&p, "List[%zu]", i);
-		if (!tl_cvr_json_text(tl_cvr_jget(e, "Id"), id, sizeof(id))) {
+		if (!tl_jv_text(tl_jv_jget(e, "Id"), id, sizeof(id))) {
 			tl_jpath_push(&p, ".Id");
 			err = jfail(ctx, &p, "expected an integer or string");
 			goto out;
 		}
-		nr = tl_cvr_jget(e, "NumOfRanks");
-		if (nr != NULL && !tl_cvr_jint(nr, &v)) {
+		nr = tl_jv_jget(e, "NumOfRanks");
+		if (nr != NULL && !tl_jv_int(nr, &v)) {
 			tl_jpath_push(&p, ".NumOfRanks");
 			err = jfail(ctx, &p, "expected an integer");
 			goto out;
@@ -207,7 +208,7 @@ read_contests(struct dom *d)
 	}
 	err = TELLER_OK;
 out:
-	json_decref(root);
+	tl_jdoc_free(&d->jd);
 	return err;
 }
 
@@ -216,9 +217,8 @@ static int
 read_candidates(struct dom *d)
 {
 	teller_ctx *ctx = d->ctx;
-	const json_t *list, *e;
+	const struct tl_jv *list, *e;
 	struct tl_jpath p;
-	json_t *root;
 	char *path, cid[256];
 	size_t i;
 	long id;
@@ -227,27 +227,25 @@ read_candidates(struct dom *d)
 	if ((path = tl_cvr_path(ctx, d->dir, "CandidateManifest.json")) ==
 	    NULL)
 		return TELLER_ENOMEM;
-	ctx->file = path;
-	if ((err = tl_cvr_json_load(ctx, path, &root)) != TELLER_OK)
-		return err;
-	if ((err = manifest_list(ctx, root, &list)) != TELLER_OK)
+	if ((err = manifest_list(ctx, path, &d->jd, &list)) != TELLER_OK)
 		goto out;
-	d->codes = tl_alloc(ctx, json_array_size(list) + 1, sizeof(char *));
+	d->codes = tl_alloc(ctx, tl_jv_len(list) + 1, sizeof(char *));
 	if (d->codes == NULL) {
 		err = TELLER_ENOMEM;
 		goto out;
 	}
 	tl_jpath_init(&p);
-	json_array_foreach(list, i, e) {
+	for (i = 0, e = tl_jv_first(list); e != NULL;
+	    i++, e = tl_jv_next(e)) {
 		char buf[32];
 
 		tl_jpath_push(&p, "List[%zu]", i);
-		if (!tl_cvr_jint(tl_cvr_jget(e, "Id"), &id)) {
+		if (!tl_jv_int(tl_jv_jget(e, "Id"), &id)) {
 			tl_jpath_push(&p, ".Id");
 			err = jfail(ctx, &p, "expected an integer");
 			goto out;
 		}
-		if (!tl_cvr_json_text(tl_cvr_jget(e, "ContestId"), cid,
+		if (!tl_jv_text(tl_jv_jget(e, "ContestId"), cid,
 		    sizeof(cid))) {
 			tl_jpath_push(&p, ".ContestId");
 			err = jfail(ctx, &p, "expected an integer or string");
@@ -266,7 +264,7 @@ read_candidates(struct dom *d)
 	qsort(d->codes, d->ncodes, sizeof(char *), cmp_str);
 	err = TELLER_OK;
 out:
-	json_decref(root);
+	tl_jdoc_free(&d->jd);
 	return err;
 }
 
@@ -580,8 +578,8 @@ read_cvr_file(struct dom *d, const char *path)
 	const struct tl_jspan *sessions = NULL;
 	struct tl_io_watch w;
 	struct tl_map m;
+	const struct tl_jv *v;
 	size_t n, i;
-	json_t *v;
 	int err;
 
 	ctx->file = path;
@@ -599,9 +597,10 @@ read_cvr_file(struct dom *d, const char *path)
 			sessions = &mem[i].val;
 			continue;
 		}
-		if ((err = tl_json_span(ctx, &mem[i].val, &v)) != TELLER_OK)
+		err = tl_jdoc_parse(ctx, &d->jd, &mem[i].val, &v);
+		tl_jdoc_free(&d->jd);
+		if (err != TELLER_OK)
 			goto out;
-		json_decref(v);
 	}
 	if (sessions == NULL || sessions->p[0] != '[') {
 		err = tl_fail_at(ctx, TELLER_EPARSE, sessions ? sessions->line :
@@ -658,7 +657,8 @@ tl_cvr_read_dominion(teller_ctx *ctx, const struct tl_cvr_source *src,
 	ctx->file = src->path;
 	if ((err = tl_io_list(ctx, src->path, &names, &n)) != TELLER_OK)
 		goto out;
-	if ((err = tl_cvrb_init(ctx, &d.b)) != TELLER_OK)
+	if ((err = tl_cvrb_init(ctx, &d.b)) != TELLER_OK ||
+	    (err = tl_jdoc_init(ctx, &d.jd)) != TELLER_OK)
 		goto out;
 	/* Older exports have no PrecinctManifest.json. */
 	for (i = 0; i < n; i++) {

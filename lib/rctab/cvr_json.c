@@ -2,14 +2,18 @@
 /*
  * cvr_json.c -- JSON for the vendor CVR readers: the depth pre-check, a
  * positioned loader, JSON paths for messages, the span scanner for
- * streamed documents and the compact trees its records are read into (a
- * strict subset of JSON, the rest to jansson).
+ * streamed documents and the compact trees (struct tl_jv) every JSON
+ * value of lib/rctab is read into: a fast scanner for a strict subset of
+ * JSON, jansson for the rest (and for duplicate keys and errors). This is
+ * the only file that includes <jansson.h>.
  */
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <jansson.h>
 
 #include "cvr_util.h"
 #include "tl_io.h"
@@ -52,57 +56,6 @@ tl_cvr_json_depth(teller_ctx *ctx, const char *buf, size_t len)
 		}
 	}
 	return TELLER_OK;
-}
-
-int
-tl_cvr_json_load(teller_ctx *ctx, const char *path, json_t **root)
-{
-	struct tl_map m;
-	json_error_t je;
-	int err;
-
-	*root = NULL;
-	if ((err = tl_io_map(ctx, path, &m)) != TELLER_OK)
-		return err;
-	if ((err = tl_cvr_json_depth(ctx, m.buf, m.len)) != TELLER_OK) {
-		tl_io_unmap(&m);
-		return err;
-	}
-	/* Jackson skips a UTF-8 byte order mark; jansson does not. */
-	if (m.len >= 3 && memcmp(m.buf, "\xEF\xBB\xBF", 3) == 0)
-		*root = json_loadb(m.buf + 3, m.len - 3, 0, &je);
-	else
-		*root = json_loadb(m.buf, m.len, 0, &je);
-	tl_io_unmap(&m);
-	if (*root == NULL)
-		return tl_fail_at(ctx, TELLER_EPARSE, je.line, je.column,
-		    "invalid JSON: %s", je.text);
-	return TELLER_OK;
-}
-
-bool
-tl_cvr_json_text(const json_t *v, char *buf, size_t bufsz)
-{
-	int k;
-
-	if (json_is_string(v)) {
-		size_t n = json_string_length(v);
-		if (n >= bufsz || memchr(json_string_value(v), '\0', n))
-			return false;
-		memcpy(buf, json_string_value(v), n + 1);
-		return true;
-	}
-	if (json_is_boolean(v)) {
-		k = snprintf(buf, bufsz, "%s", json_is_true(v) ? "true" :
-		    "false");
-		return k > 0 && (size_t)k < bufsz;
-	}
-	if (json_is_integer(v)) {
-		k = snprintf(buf, bufsz, "%" JSON_INTEGER_FORMAT,
-		    json_integer_value(v));
-		return k > 0 && (size_t)k < bufsz;
-	}
-	return false;
 }
 
 void
@@ -222,31 +175,6 @@ tl_jpath_pop(struct tl_jpath *p, size_t old)
 {
 	p->n = old;
 	p->b[old] = '\0';
-}
-
-const json_t *
-tl_cvr_jget(const json_t *o, const char *key)
-{
-	const json_t *v;
-
-	if (!json_is_object(o))
-		return NULL;
-	v = json_object_get(o, key);
-	return json_is_null(v) ? NULL : v;
-}
-
-bool
-tl_cvr_jint(const json_t *v, long *out)
-{
-	json_int_t x;
-
-	if (!json_is_integer(v))
-		return false;
-	x = json_integer_value(v);
-	if (x < INT32_MIN || x > INT32_MAX)
-		return false;
-	*out = (long)x;
-	return true;
 }
 
 /* A scanning cursor. Line and column are worked out only when asked
@@ -396,8 +324,9 @@ eof:
 	return jc_fail(ctx, c, TELLER_EPARSE, "unexpected end of input");
 }
 
-int
-tl_json_span(teller_ctx *ctx, const struct tl_jspan *s, json_t **out)
+/* Parse one span (any JSON value) with file positions in errors. */
+static int
+json_span(teller_ctx *ctx, const struct tl_jspan *s, json_t **out)
 {
 	json_error_t je;
 
@@ -443,7 +372,7 @@ tl_json_members(teller_ctx *ctx, const char *buf, size_t len,
 				return jc_fail(ctx, &c, TELLER_EPARSE,
 				    "a member name expected");
 			if ((err = jc_value(ctx, &c, 1, &ks)) != TELLER_OK ||
-			    (err = tl_json_span(ctx, &ks, &k)) != TELLER_OK)
+			    (err = json_span(ctx, &ks, &k)) != TELLER_OK)
 				return err;
 			m.key = tl_strndup(ctx, json_string_value(k),
 			    json_string_length(k));
@@ -484,43 +413,6 @@ tl_json_members(teller_ctx *ctx, const char *buf, size_t len,
 	return TELLER_OK;
 }
 
-int
-tl_json_elements(teller_ctx *ctx, const struct tl_jspan *s,
-    tl_json_elem_fn fn, void *ud)
-{
-	struct jcur c = { s->p, s->n, 0, s->line, s->col, 0, 0 };
-	struct tl_jspan es;
-	json_t *e;
-	size_t i = 0;
-	int err;
-
-	if (s->n == 0 || s->p[0] != '[')
-		return jc_fail(ctx, &c, TELLER_EPARSE, "an array expected");
-	jc_adv(&c);
-	jc_ws(&c);
-	if (c.i < c.len && c.buf[c.i] == ']')
-		return TELLER_OK;
-	for (;; i++) {
-		jc_ws(&c);
-		if ((err = jc_value(ctx, &c, 2, &es)) != TELLER_OK ||
-		    (err = tl_json_span(ctx, &es, &e)) != TELLER_OK)
-			return err;
-		err = fn(ud, i, e);
-		json_decref(e);
-		if (err != TELLER_OK)
-			return err;
-		jc_release(ctx, &c);
-		jc_ws(&c);
-		if (c.i < c.len && c.buf[c.i] == ',') {
-			jc_adv(&c);
-			continue;
-		}
-		if (c.i < c.len && c.buf[c.i] == ']')
-			return TELLER_OK;
-		return jc_fail(ctx, &c, TELLER_EPARSE, "',' or ']' expected");
-	}
-}
-
 /*
  * The fast scanner of compact trees. It takes only what jansson's parser
  * takes, with the same values: strict JSON with integers of at most 18
@@ -537,6 +429,7 @@ struct jp {
 	size_t pn;          /* bytes used */
 	int depth, maxdepth;
 	int err;            /* ENOMEM while pushing, else 0 */
+	bool own;           /* member names always in the pool */
 };
 
 #define JP_FAIL ((size_t)-1)
@@ -797,7 +690,7 @@ jp_key(struct jp *j, struct tl_jv *k)
 
 	while (s < end && jp_plain[*s])
 		s++;
-	if (s < end && *s == '"') {
+	if (s < end && *s == '"' && !j->own) {
 		k->key = j->p + 1;
 		k->klen = (size_t)((const char *)s - j->p) - 1;
 		k->koff = JP_FAIL;
@@ -896,7 +789,7 @@ jp_int(struct jp *j, const struct tl_jv *key)
 	j->p = p;
 	if ((at = jp_push(j, TL_JINT, key)) == JP_FAIL)
 		return JP_FAIL;
-	jp_node(j, at)->u.i = (json_int_t)(neg ? -v : v);
+	jp_node(j, at)->u.i = neg ? -v : v;
 	return at;
 }
 
@@ -916,7 +809,7 @@ jp_value(struct jp *j, const struct tl_jv *key)
 		if (!jp_string(j, &s, &n) ||
 		    (at = jp_push(j, TL_JSTR, key)) == JP_FAIL)
 			return JP_FAIL;
-		jp_node(j, at)->u.i = (json_int_t)s;
+		jp_node(j, at)->u.i = (long long)s;
 		jp_node(j, at)->n = n;
 		return at;
 	case 't':
@@ -951,11 +844,12 @@ tl_jdoc_free(struct tl_jdoc *d)
 	d->fb = NULL;
 }
 
-/* Scan the value at buf[0..n) (container nesting at most maxdepth);
- * *used gets its length. TELLER_OK, ENOMEM, or -1 to give up. */
+/* Scan the value at buf[0..n) (container nesting at most maxdepth;
+ * with own, no member name points into buf); *used gets its length.
+ * TELLER_OK, ENOMEM, or -1 to give up. */
 static int
 jdoc_scan(teller_ctx *ctx, struct tl_jdoc *d, const char *buf, size_t n,
-    int maxdepth, size_t *used, const struct tl_jv **root)
+    int maxdepth, bool own, size_t *used, const struct tl_jv **root)
 {
 	struct tl_jv *v, *e;
 	const struct tl_jv nokey = { .koff = JP_FAIL };
@@ -978,6 +872,7 @@ jdoc_scan(teller_ctx *ctx, struct tl_jdoc *d, const char *buf, size_t n,
 	 * deeper values are left to it. */
 	j.maxdepth = maxdepth < 1024 ? maxdepth : 1024;
 	j.err = 0;
+	j.own = own;
 	if (jp_value(&j, &nokey) == JP_FAIL)
 		return j.err != 0 ? j.err : -1;
 	/* Offsets to pointers, now that the pool stays put. */
@@ -1000,7 +895,7 @@ tl_jdoc_fast(teller_ctx *ctx, struct tl_jdoc *d, const char *buf,
 	size_t used;
 	int err;
 
-	err = jdoc_scan(ctx, d, buf, n, ctx->lim.depth, &used, root);
+	err = jdoc_scan(ctx, d, buf, n, ctx->lim.depth, false, &used, root);
 	if (err == TELLER_OK && used != n)
 		err = -1;
 	return err;
@@ -1073,6 +968,21 @@ jdoc_copy(teller_ctx *ctx, struct tl_jdoc *d, json_t *v, const char *key)
 	return TELLER_OK;
 }
 
+/* The fallback tree v (a new reference) copied into d. */
+static int
+jdoc_adopt(teller_ctx *ctx, struct tl_jdoc *d, json_t *v,
+    const struct tl_jv **root)
+{
+	int err;
+
+	d->nodes->len = 0;
+	d->fb = v;
+	if ((err = jdoc_copy(ctx, d, v, NULL)) != TELLER_OK)
+		return err;
+	*root = d->nodes->data;
+	return TELLER_OK;
+}
+
 int
 tl_jdoc_parse(teller_ctx *ctx, struct tl_jdoc *d, const struct tl_jspan *s,
     const struct tl_jv **root)
@@ -1081,19 +991,85 @@ tl_jdoc_parse(teller_ctx *ctx, struct tl_jdoc *d, const struct tl_jspan *s,
 	size_t used;
 	int err;
 
-
-	err = jdoc_scan(ctx, d, s->p, s->n, ctx->lim.depth, &used, root);
+	err = jdoc_scan(ctx, d, s->p, s->n, ctx->lim.depth, false, &used,
+	    root);
 	if (err == TELLER_ENOMEM || (err == TELLER_OK && used == s->n))
 		return err;
 	/* Not in the fast subset: jansson decides, and reports. */
-	if ((err = tl_json_span(ctx, s, &v)) != TELLER_OK)
+	if ((err = json_span(ctx, s, &v)) != TELLER_OK)
 		return err;
-	d->nodes->len = 0;
-	d->fb = v;
-	if ((err = jdoc_copy(ctx, d, v, NULL)) != TELLER_OK)
+	return jdoc_adopt(ctx, d, v, root);
+}
+
+static bool
+jdoc_blank(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+/* Without TL_JNODUPS, a document the fast scanner takes whole (an object
+ * or array between blanks) is one jansson takes, with the same values;
+ * anything else, and every document with TL_JNODUPS (the scanner does not
+ * look for equal keys), is parsed by jansson. */
+int
+tl_jdoc_load(teller_ctx *ctx, struct tl_jdoc *d, const char *buf,
+    size_t len, int flags, struct tl_jerr *je, const struct tl_jv **root)
+{
+	size_t a = 0, b = len, used;
+	json_error_t jerr;
+	json_t *v;
+	int err;
+
+	je->line = je->col = -1;
+	je->text[0] = '\0';
+	while (a < b && jdoc_blank(buf[a]))
+		a++;
+	while (b > a && jdoc_blank(buf[b - 1]))
+		b--;
+	if (!(flags & TL_JNODUPS) && a < b && (buf[a] == '{' ||
+	    buf[a] == '[')) {
+		err = jdoc_scan(ctx, d, buf + a, b - a, ctx->lim.depth, true,
+		    &used, root);
+		if (err == TELLER_ENOMEM || (err == TELLER_OK &&
+		    used == b - a))
+			return err;
+	}
+	tl_jdoc_free(d);
+	v = json_loadb(buf, len, flags & TL_JNODUPS ?
+	    JSON_REJECT_DUPLICATES : 0, &jerr);
+	if (v == NULL) {
+		je->line = jerr.line;
+		je->col = jerr.column;
+		snprintf(je->text, sizeof(je->text), "%s", jerr.text);
+		return TELLER_EPARSE;
+	}
+	return jdoc_adopt(ctx, d, v, root);
+}
+
+int
+tl_jdoc_file(teller_ctx *ctx, struct tl_jdoc *d, const char *path,
+    const struct tl_jv **root)
+{
+	struct tl_map m;
+	struct tl_jerr je;
+	size_t skip = 0;
+	int err;
+
+	if ((err = tl_io_map(ctx, path, &m)) != TELLER_OK)
 		return err;
-	*root = d->nodes->data;
-	return TELLER_OK;
+	if ((err = tl_cvr_json_depth(ctx, m.buf, m.len)) != TELLER_OK) {
+		tl_io_unmap(&m);
+		return err;
+	}
+	/* Jackson skips a UTF-8 byte order mark; jansson does not. */
+	if (m.len >= 3 && memcmp(m.buf, "\xEF\xBB\xBF", 3) == 0)
+		skip = 3;
+	err = tl_jdoc_load(ctx, d, m.buf + skip, m.len - skip, 0, &je, root);
+	tl_io_unmap(&m);
+	if (err == TELLER_EPARSE)
+		return tl_fail_at(ctx, TELLER_EPARSE, je.line, je.col,
+		    "invalid JSON: %s", je.text);
+	return err;
 }
 
 /* Each element is scanned once by the fast scanner, which also finds
@@ -1124,7 +1100,7 @@ tl_json_elements_v(teller_ctx *ctx, const struct tl_jspan *s,
 		err = -1;
 		if (c.i < c.len && (c.buf[c.i] == '{' || c.buf[c.i] == '[')) {
 			err = jdoc_scan(ctx, &d, c.buf + c.i, c.len - c.i,
-			    ctx->lim.depth - 2, &used, &e);
+			    ctx->lim.depth - 2, false, &used, &e);
 			if (err == TELLER_ENOMEM)
 				break;
 			if (err == TELLER_OK)
@@ -1169,6 +1145,22 @@ tl_jv_get(const struct tl_jv *o, const char *key)
 		    memcmp(e->key, key, kl) == 0)
 			hit = e;
 	return hit;
+}
+
+size_t
+tl_jv_len(const struct tl_jv *v)
+{
+	return tl_jv_is(v, TL_JARR) ? v->n : 0;
+}
+
+const struct tl_jv *
+tl_jv_at(const struct tl_jv *v, size_t i)
+{
+	const struct tl_jv *e;
+
+	for (e = tl_jv_first(v); e != NULL && i > 0; i--)
+		e = tl_jv_next(e);
+	return e;
 }
 
 const struct tl_jv *

@@ -3,17 +3,17 @@
  * cvr_util.h -- helpers shared by the vendor CVR readers (cvr_dominion.c,
  * cvr_cdf.c, cvr_clearballot.c, cvr_hart.c): a record builder that turns
  * (rank, string) marks into rank slots as RCTab's CandidateRankingsList
- * does, Java-like integer parsing, a JSON nesting pre-check and a JSON
- * loader that reports positions. Defined in cvr_build.c (the builder,
- * integers, paths), cvr_json.c (JSON) and cvr_xml.c (XML).
+ * does, Java-like integer parsing, a JSON nesting pre-check, JSON
+ * values (struct tl_jv, the one JSON value type of lib/rctab: jansson is
+ * only a parser inside cvr_json.c) and streaming XML. Defined in
+ * cvr_build.c (the builder, integers, paths), cvr_json.c (JSON) and
+ * cvr_xml.c (XML).
  */
 #ifndef CVR_UTIL_H
 #define CVR_UTIL_H
 
 #include <stdbool.h>
 #include <stddef.h>
-
-#include <jansson.h>
 
 #include "rctab_cvr.h"
 
@@ -64,18 +64,12 @@ int tl_cvr_max_ranks(const struct tl_cvr_source *src);
 int tl_cvr_json_depth(teller_ctx *ctx, const char *buf, size_t len)
     TL_MUST_CHECK;
 
-/* Map path, check depth, parse it with jansson. On success *root is a
- * new reference the caller must json_decref. Errors: EIO / ELIMIT from
- * mapping, EPARSE with jansson's line and column. ctx->file must be
- * set to path by the caller. */
-int tl_cvr_json_load(teller_ctx *ctx, const char *path, json_t **root)
-    TL_MUST_CHECK;
-
 /*
  * Streaming over a large JSON document without building it whole: the
  * top-level object is scanned for its members' value spans, and a big
  * array member is handed over one element at a time, each parsed alone
- * by jansson. Positions in errors are those of the whole file.
+ * into a compact tree (below). Positions in errors are those of the
+ * whole file.
  */
 struct tl_jspan {
 	const char *p;  /* first byte of the value */
@@ -92,24 +86,19 @@ struct tl_jmember {
  * (values are fully checked only when parsed), ELIMIT past lim.depth. */
 int tl_json_members(teller_ctx *ctx, const char *buf, size_t len,
     struct tl_jmember **members, size_t *n) TL_MUST_CHECK;
-/* Parse one span (any JSON value) with file positions in errors. */
-int tl_json_span(teller_ctx *ctx, const struct tl_jspan *s, json_t **out)
-    TL_MUST_CHECK;
-/* Call fn for each element of the array in span s, parsed alone. fn
- * gets a borrowed element (freed after it returns) and its index. */
-typedef int (*tl_json_elem_fn)(void *ud, size_t i, const json_t *elem);
-int tl_json_elements(teller_ctx *ctx, const struct tl_jspan *s,
-    tl_json_elem_fn fn, void *ud) TL_MUST_CHECK;
-
 /*
- * Compact trees for the hot per-record values (a Dominion session, a CDF
- * CVR): nodes in preorder in one reused vector, a container's first
- * child right after it, strings decoded into one reused pool (NUL-ended).
- * The fast scanner accepts a strict subset of what jansson accepts and
- * gives the same values; anything else (reals, \u0000, bad input, ...)
- * goes to jansson, whose error is reported, or whose tree is copied into
- * the same node form. Member lookup gives the last of equal keys, as
- * jansson's parser keeps it.
+ * Compact trees, the one JSON value type of lib/rctab (whole small files
+ * such as the config and Dominion manifests, a Dominion session, a CDF
+ * CVR or election data): nodes in preorder in one reused vector, a
+ * container's first child right after it, strings decoded into one
+ * reused pool (NUL-ended). The fast scanner accepts a strict subset of
+ * what jansson accepts and gives the same values; anything else (reals,
+ * \u0000, bad input, ...) goes to jansson, whose error is reported, or
+ * whose tree is copied into the same node form. Member lookup gives the
+ * last of equal keys, as jansson's parser keeps it. Positions are not
+ * kept in the nodes: every error that names a line and column is a
+ * syntax error, found while parsing, with the position of the whole
+ * file (tl_jspan).
  */
 enum {
 	TL_JNULL, TL_JTRUE, TL_JFALSE, TL_JINT, TL_JREAL, TL_JSTR, TL_JARR,
@@ -119,7 +108,7 @@ struct tl_jv {
 	const char *key; /* member name, klen bytes (not NUL-ended: it may
 			  * point into the input), NULL outside objects */
 	union {
-		json_int_t i;  /* TL_JINT */
+		long long i;   /* TL_JINT (jansson's json_int_t) */
 		const char *s; /* TL_JSTR, NUL-ended, length n */
 	} u;
 	size_t n;    /* string length, or number of elements / members */
@@ -131,21 +120,46 @@ struct tl_jv {
 struct tl_jdoc {
 	struct tl_vec *nodes; /* struct tl_jv */
 	struct tl_vec *pool;  /* char */
-	json_t *fb;           /* jansson tree of a fallback parse, or NULL */
+	void *fb;             /* jansson tree of a fallback parse, or NULL
+			       * (a json_t, known only in cvr_json.c) */
 };
 /* Set up d (vectors freed with the context). ENOMEM. */
 int tl_jdoc_init(teller_ctx *ctx, struct tl_jdoc *d) TL_MUST_CHECK;
-/* Parse span s into d; *root valid until the next parse or free. Errors
- * are jansson's (tl_json_span), ELIMIT / ENOMEM. */
+/* Parse span s (any JSON value) into d; *root valid until the next
+ * parse or free. Errors: EPARSE "invalid JSON: ..." with jansson's words
+ * at the position in the whole file, ELIMIT / ENOMEM. */
 int tl_jdoc_parse(teller_ctx *ctx, struct tl_jdoc *d,
     const struct tl_jspan *s, const struct tl_jv **root) TL_MUST_CHECK;
+/* A syntax error as jansson gives it: 1-based line and column, text. */
+struct tl_jerr {
+	long line, col;
+	char text[160];
+};
+/* tl_jdoc_load's flags: refuse an object with two equal keys (as
+ * jansson's JSON_REJECT_DUPLICATES). */
+enum { TL_JNODUPS = 1 };
+/* Parse buf[0..len) as one JSON document (an object or an array, blanks
+ * around it) as jansson's json_loadb would, into d; the tree does not
+ * point into buf. TELLER_OK (je gets line and column -1 and an empty
+ * text, as jansson's), ENOMEM, or EPARSE with *je set (nothing is
+ * recorded: the caller words the message). */
+int tl_jdoc_load(teller_ctx *ctx, struct tl_jdoc *d, const char *buf,
+    size_t len, int flags, struct tl_jerr *je, const struct tl_jv **root)
+    TL_MUST_CHECK;
+/* Map path, check depth (tl_cvr_json_depth), skip a UTF-8 byte order
+ * mark (as Jackson) and load it into d. Errors: EIO / ELIMIT from
+ * mapping, EPARSE "invalid JSON: ..." at jansson's line and column.
+ * ctx->file must be set to path by the caller. */
+int tl_jdoc_file(teller_ctx *ctx, struct tl_jdoc *d, const char *path,
+    const struct tl_jv **root) TL_MUST_CHECK;
 /* Release a fallback tree (the vectors stay for reuse). */
 void tl_jdoc_free(struct tl_jdoc *d);
 /* Scan buf[0..n) alone (tests): TELLER_OK if the fast scanner takes it
  * whole, else nonzero (no error recorded). */
 int tl_jdoc_fast(teller_ctx *ctx, struct tl_jdoc *d, const char *buf,
     size_t n, const struct tl_jv **root) TL_MUST_CHECK;
-/* tl_json_elements over compact trees. */
+/* Call fn for each element of the array in span s, parsed alone into a
+ * compact tree (valid until fn returns), and its index. */
 typedef int (*tl_jv_elem_fn)(void *ud, size_t i, const struct tl_jv *e);
 int tl_json_elements_v(teller_ctx *ctx, const struct tl_jspan *s,
     tl_jv_elem_fn fn, void *ud) TL_MUST_CHECK;
@@ -175,21 +189,20 @@ tl_jv_isbool(const struct tl_jv *v)
 /* json_object_get: the member (null included), NULL if absent or o is
  * not an object. */
 const struct tl_jv *tl_jv_get(const struct tl_jv *o, const char *key);
-/* tl_cvr_jget, tl_cvr_jint, tl_cvr_json_text on compact trees. */
-const struct tl_jv *tl_jv_jget(const struct tl_jv *o, const char *key);
-bool tl_jv_int(const struct tl_jv *v, long *out);
-bool tl_jv_text(const struct tl_jv *v, char *buf, size_t bufsz);
-
-/* The text of a JSON value as Java's toString() of what Jackson gives
- * (string as is, integer in decimal). Writes into buf (size bufsz).
- * Returns false for other types or if it does not fit. */
-bool tl_cvr_json_text(const json_t *v, char *buf, size_t bufsz);
-
 /* Member key of object o as Java's HashMap.get sees it: NULL when o is
  * not an object, the key is absent or its value is null. */
-const json_t *tl_cvr_jget(const json_t *o, const char *key);
+const struct tl_jv *tl_jv_jget(const struct tl_jv *o, const char *key);
 /* v as a Java Integer (a JSON integer in 32 bits). */
-bool tl_cvr_jint(const json_t *v, long *out);
+bool tl_jv_int(const struct tl_jv *v, long *out);
+/* The text of a JSON value as Java's toString() of what Jackson gives
+ * (string as is, boolean, integer in decimal). Writes into buf (size
+ * bufsz). Returns false for other types or if it does not fit. */
+bool tl_jv_text(const struct tl_jv *v, char *buf, size_t bufsz);
+/* Number of elements of an array (0 for anything else, as
+ * json_array_size); element i of an array, NULL if none. */
+size_t tl_jv_len(const struct tl_jv *v);
+const struct tl_jv *tl_jv_at(const struct tl_jv *v, size_t i);
+
 
 /* A JSON path for messages, such as Sessions[3].Original.Cards[0]. */
 struct tl_jpath {

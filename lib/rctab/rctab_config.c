@@ -1,15 +1,15 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * rctab_config.c -- read an RCTab contest config (JSON, jansson) into a
+ * rctab_config.c -- read an RCTab contest config (JSON) into a
  * validated struct tl_rctab_cfg, refusing what RCTab 2.0.1's
  * ContestConfig.validate() refuses (rctab.md 3). Jackson's leniency is
  * kept: string fields take numbers, boolean fields take "true"/"false"
  * strings, unknown keys are ignored.
  */
-#include <jansson.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "cvr_util.h"
 #include "rctab.h"
 #include "tl_io.h"
 
@@ -18,18 +18,18 @@
 /* Text of a string-typed field: "" when missing or null; numbers as
  * written. Returns NULL (error recorded) for other JSON types. */
 static const char *
-sfield(teller_ctx *ctx, json_t *obj, const char *key, const char *where)
+sfield(teller_ctx *ctx, const struct tl_jv *obj, const char *key,
+    const char *where)
 {
-	json_t *v = json_object_get(obj, key);
+	const struct tl_jv *v = tl_jv_get(obj, key);
 	char buf[64];
 
-	if (v == NULL || json_is_null(v))
+	if (v == NULL || tl_jv_is(v, TL_JNULL))
 		return "";
-	if (json_is_string(v))
-		return tl_strdup(ctx, json_string_value(v));
-	if (json_is_integer(v)) {
-		snprintf(buf, sizeof buf, "%lld",
-		    (long long)json_integer_value(v));
+	if (tl_jv_is(v, TL_JSTR))
+		return tl_strdup(ctx, v->u.s);
+	if (tl_jv_is(v, TL_JINT)) {
+		snprintf(buf, sizeof buf, "%lld", v->u.i);
 		return tl_strdup(ctx, buf);
 	}
 	CFAIL(ctx, "%s%s: expected a string", where, key);
@@ -38,32 +38,33 @@ sfield(teller_ctx *ctx, json_t *obj, const char *key, const char *where)
 
 /* Nullable text (NULL when missing/null), for echoed fields. */
 static int
-nfield(teller_ctx *ctx, json_t *obj, const char *key, const char **out)
+nfield(teller_ctx *ctx, const struct tl_jv *obj, const char *key,
+    const char **out)
 {
-	json_t *v = json_object_get(obj, key);
+	const struct tl_jv *v = tl_jv_get(obj, key);
 
 	*out = NULL;
-	if (v == NULL || json_is_null(v))
+	if (v == NULL || tl_jv_is(v, TL_JNULL))
 		return TELLER_OK;
 	*out = sfield(ctx, obj, key, "outputSettings.");
 	return *out == NULL ? TELLER_ECONFIG : TELLER_OK;
 }
 
 static int
-bfield(teller_ctx *ctx, json_t *obj, const char *key, const char *where,
-    bool *out)
+bfield(teller_ctx *ctx, const struct tl_jv *obj, const char *key,
+    const char *where, bool *out)
 {
-	json_t *v = json_object_get(obj, key);
+	const struct tl_jv *v = tl_jv_get(obj, key);
 
 	*out = false;
-	if (v == NULL || json_is_null(v))
+	if (v == NULL || tl_jv_is(v, TL_JNULL))
 		return TELLER_OK;
-	if (json_is_boolean(v)) {
-		*out = json_is_true(v);
+	if (tl_jv_isbool(v)) {
+		*out = tl_jv_is(v, TL_JTRUE);
 		return TELLER_OK;
 	}
-	if (json_is_string(v)) {
-		const char *s = json_string_value(v);
+	if (tl_jv_is(v, TL_JSTR)) {
+		const char *s = v->u.s;
 		if (tl_text_ieqz(s, "true") || tl_text_ieqz(s, "false") ||
 		    *s == '\0') {
 			*out = tl_text_ieqz(s, "true");
@@ -127,8 +128,8 @@ reserved(const char *s)
 
 /* An optional 1-based column index in [1, 1000]: 0 when blank. */
 static int
-colfield(teller_ctx *ctx, json_t *o, const char *key, int i, int *out,
-    bool allowed)
+colfield(teller_ctx *ctx, const struct tl_jv *o, const char *key, int i,
+    int *out, bool allowed)
 {
 	const char *s = sfield(ctx, o, key, "");
 	long long v;
@@ -150,7 +151,7 @@ colfield(teller_ctx *ctx, json_t *o, const char *key, int i, int *out,
 
 /* The source's provider, found in the provider table. */
 static int
-src_provider(teller_ctx *ctx, json_t *o, int i,
+src_provider(teller_ctx *ctx, const struct tl_jv *o, int i,
     const struct tl_cvr_provider **pv, struct tl_cvr_source *src)
 {
 	const struct tl_cvr_provider *q;
@@ -177,8 +178,8 @@ src_provider(teller_ctx *ctx, json_t *o, int i,
 /* The source's filePath, made relative to the config's folder, which
  * must name something that exists (and for CDF, end in .json or .xml). */
 static int
-src_path(teller_ctx *ctx, struct tl_rctab_cfg *cfg, json_t *o, int i,
-    const struct tl_cvr_provider *pv, struct tl_cvr_source *src)
+src_path(teller_ctx *ctx, struct tl_rctab_cfg *cfg, const struct tl_jv *o,
+    int i, const struct tl_cvr_provider *pv, struct tl_cvr_source *src)
 {
 	const char *path;
 	size_t n;
@@ -217,8 +218,8 @@ src_path(teller_ctx *ctx, struct tl_rctab_cfg *cfg, json_t *o, int i,
 /* A first vote column or row index: an integer from 1 to max for a
  * row-and-column provider (rowcol), blank for the others. */
 static int
-src_first(teller_ctx *ctx, json_t *o, const char *key, int i, bool rowcol,
-    const char *prov, long long max, int *out)
+src_first(teller_ctx *ctx, const struct tl_jv *o, const char *key, int i,
+    bool rowcol, const char *prov, long long max, int *out)
 {
 	const char *s;
 	long long v;
@@ -239,8 +240,8 @@ src_first(teller_ctx *ctx, json_t *o, const char *key, int i, bool rowcol,
 
 /* The source's contestId and column and row indexes. */
 static int
-src_columns(teller_ctx *ctx, struct tl_rctab_cfg *cfg, json_t *o, int i,
-    const struct tl_cvr_provider *pv, struct tl_cvr_source *src)
+src_columns(teller_ctx *ctx, struct tl_rctab_cfg *cfg, const struct tl_jv *o,
+    int i, const struct tl_cvr_provider *pv, struct tl_cvr_source *src)
 {
 	const char *prov = src->provider, *s;
 	bool ess = pv->kind == TL_CVR_ESS, rowcol = pv->rowcol;
@@ -334,8 +335,8 @@ src_label_clash(teller_ctx *ctx, int i, const struct tl_cvr_source *src)
 /* The source's labels and overvote delimiter, each checked against the
  * provider and the rules. */
 static int
-src_labels(teller_ctx *ctx, struct tl_rctab_cfg *cfg, json_t *o, int i,
-    const struct tl_cvr_provider *pv, struct tl_cvr_source *src)
+src_labels(teller_ctx *ctx, struct tl_rctab_cfg *cfg, const struct tl_jv *o,
+    int i, const struct tl_cvr_provider *pv, struct tl_cvr_source *src)
 {
 	const char *prov = src->provider;
 	bool rowcol = pv->rowcol;
@@ -387,13 +388,13 @@ src_labels(teller_ctx *ctx, struct tl_rctab_cfg *cfg, json_t *o, int i,
 }
 
 static int
-load_source(teller_ctx *ctx, struct tl_rctab_cfg *cfg, json_t *o, int i,
-    struct tl_cvr_source *src)
+load_source(teller_ctx *ctx, struct tl_rctab_cfg *cfg, const struct tl_jv *o,
+    int i, struct tl_cvr_source *src)
 {
 	const struct tl_cvr_provider *pv;
 	int rc;
 
-	if (!json_is_object(o))
+	if (!tl_jv_is(o, TL_JOBJ))
 		return CFAIL(ctx, "cvrFileSources[%d]: expected an object", i);
 	if ((rc = src_provider(ctx, o, i, &pv, src)) != TELLER_OK ||
 	    (rc = src_path(ctx, cfg, o, i, pv, src)) != TELLER_OK ||
@@ -412,7 +413,7 @@ static const char *const tbs[] = { "random", "stopCountingAndAsk",
 /* rules.<key>, one of names: its index into *out. what: the kind of
  * value, for the message. */
 static int
-rules_enum(teller_ctx *ctx, json_t *r, const char *key,
+rules_enum(teller_ctx *ctx, const struct tl_jv *r, const char *key,
     const char *const *names, const char *what, int *out)
 {
 	const char *s;
@@ -432,7 +433,7 @@ rules_enum(teller_ctx *ctx, json_t *r, const char *key,
 /* The tie-break mode, overvote rule and winner election mode, and the
  * random seed (required by the random tie-break modes). */
 static int
-rules_modes(teller_ctx *ctx, struct tl_rctab_cfg *cfg, json_t *r)
+rules_modes(teller_ctx *ctx, struct tl_rctab_cfg *cfg, const struct tl_jv *r)
 {
 	static const char *const ovs[] = { "alwaysSkipToNextRank",
 	    "exhaustImmediately", "exhaustIfMultipleContinuing", NULL };
@@ -475,7 +476,7 @@ rules_modes(teller_ctx *ctx, struct tl_rctab_cfg *cfg, json_t *r)
 
 /* Seats, decimal places and the skipped-rank and ranking limits. */
 static int
-rules_numbers(teller_ctx *ctx, struct tl_rctab_cfg *cfg, json_t *r)
+rules_numbers(teller_ctx *ctx, struct tl_rctab_cfg *cfg, const struct tl_jv *r)
 {
 	const char *s;
 	long long v;
@@ -516,7 +517,7 @@ rules_numbers(teller_ctx *ctx, struct tl_rctab_cfg *cfg, json_t *r)
 
 /* The boolean rules and stopTabulationEarlyAfterRound. */
 static int
-rules_flags(teller_ctx *ctx, struct tl_rctab_cfg *cfg, json_t *r)
+rules_flags(teller_ctx *ctx, struct tl_rctab_cfg *cfg, const struct tl_jv *r)
 {
 	const char *s;
 	long long v;
@@ -552,7 +553,7 @@ rules_flags(teller_ctx *ctx, struct tl_rctab_cfg *cfg, json_t *r)
 
 /* multiSeatBottomsUpPercentageThreshold, as a fraction of 1. */
 static int
-rules_pct(teller_ctx *ctx, struct tl_rctab_cfg *cfg, json_t *r)
+rules_pct(teller_ctx *ctx, struct tl_rctab_cfg *cfg, const struct tl_jv *r)
 {
 	struct tl_dec p, hundred = tl_dec_int(100);
 	const char *s;
@@ -604,11 +605,11 @@ rules_cross(teller_ctx *ctx, const struct tl_rctab_cfg *cfg)
 }
 
 static int
-load_rules(teller_ctx *ctx, struct tl_rctab_cfg *cfg, json_t *r)
+load_rules(teller_ctx *ctx, struct tl_rctab_cfg *cfg, const struct tl_jv *r)
 {
 	int rc;
 
-	if (!json_is_object(r))
+	if (!tl_jv_is(r, TL_JOBJ))
 		return CFAIL(ctx, "rules: missing");
 	if ((rc = rules_modes(ctx, cfg, r)) != TELLER_OK ||
 	    (rc = rules_numbers(ctx, cfg, r)) != TELLER_OK ||
@@ -619,25 +620,25 @@ load_rules(teller_ctx *ctx, struct tl_rctab_cfg *cfg, json_t *r)
 }
 
 static int
-load_cands(teller_ctx *ctx, struct tl_rctab_cfg *cfg, json_t *a)
+load_cands(teller_ctx *ctx, struct tl_rctab_cfg *cfg, const struct tl_jv *a)
 {
-	size_t i, j, k;
+	size_t i, k;
 	int nout = 0;
-	json_t *c, *al, *x;
+	const struct tl_jv *c, *al, *x;
 
-	if (!json_is_array(a) || json_array_size(a) == 0)
+	if (!tl_jv_is(a, TL_JARR) || tl_jv_len(a) == 0)
 		return CFAIL(ctx, "candidates: no candidates specified");
-	cfg->ncand = (int)json_array_size(a);
+	cfg->ncand = (int)tl_jv_len(a);
 	if (cfg->ncand > ctx->lim.candidates)
 		return tl_fail(ctx, TELLER_ELIMIT, "candidates: more than %d",
 		    ctx->lim.candidates);
 	cfg->cands = tl_alloc(ctx, (size_t)cfg->ncand, sizeof *cfg->cands);
 	if (cfg->cands == NULL)
 		return TELLER_ENOMEM;
-	json_array_foreach(a, i, c) {
+	for (i = 0, c = tl_jv_first(a); c != NULL; i++, c = tl_jv_next(c)) {
 		struct tl_rctab_cand *cd = &cfg->cands[i];
 		const char *s;
-		if (!json_is_object(c))
+		if (!tl_jv_is(c, TL_JOBJ))
 			return CFAIL(ctx, "candidates[%zu]: expected an object",
 			    i);
 		if ((s = sfield(ctx, c, "name", "candidates[].")) == NULL)
@@ -651,20 +652,20 @@ load_cands(teller_ctx *ctx, struct tl_rctab_cfg *cfg, json_t *a)
 			return TELLER_ECONFIG;
 		if (!cd->excluded)
 			nout++;
-		al = json_object_get(c, "aliases");
-		if (al != NULL && !json_is_array(al) && !json_is_null(al))
+		al = tl_jv_get(c, "aliases");
+		if (al != NULL && !tl_jv_is(al, TL_JARR) &&
+		    !tl_jv_is(al, TL_JNULL))
 			return CFAIL(ctx, "candidates[%zu].aliases: expected a "
 			    "list of strings", i);
-		k = json_is_array(al) ? json_array_size(al) : 0;
+		k = tl_jv_is(al, TL_JARR) ? tl_jv_len(al) : 0;
 		cd->aliases = tl_alloc(ctx, k + 1, sizeof(char *));
 		if (cd->aliases == NULL)
 			return TELLER_ENOMEM;
-		for (j = 0; j < k; j++) {
-			x = json_array_get(al, j);
-			if (!json_is_string(x))
+		for (x = tl_jv_first(al); x != NULL; x = tl_jv_next(x)) {
+			if (!tl_jv_is(x, TL_JSTR))
 				return CFAIL(ctx, "candidates[%zu].aliases: "
 				    "expected strings", i);
-			s = trim(ctx, json_string_value(x));
+			s = trim(ctx, x->u.s);
 			if (s == NULL)
 				return TELLER_ENOMEM;
 			if (*s != '\0')
@@ -819,12 +820,15 @@ quote_numbers(teller_ctx *ctx, const char *s, size_t n, char **out,
 	return TELLER_OK;
 }
 
-/* Map and parse the config at path into *root (numbers quoted). */
+/* Map and parse the config at path into d (numbers quoted); *root
+ * valid until d is freed. */
 static int
-config_parse(teller_ctx *ctx, const char *path, json_t **root)
+config_parse(teller_ctx *ctx, const char *path, struct tl_jdoc *d,
+    const struct tl_jv **root)
 {
+	const struct tl_jv *r0;
+	struct tl_jerr je;
 	struct tl_map m;
-	json_error_t jerr;
 	char *q;
 	size_t qn;
 	int rc;
@@ -833,33 +837,34 @@ config_parse(teller_ctx *ctx, const char *path, json_t **root)
 	if ((rc = tl_io_map(ctx, path, &m)) != TELLER_OK)
 		return rc;
 	ctx->file = path;
-	if ((rc = quote_numbers(ctx, m.buf, m.len, &q, &qn)) != TELLER_OK) {
+	if ((rc = quote_numbers(ctx, m.buf, m.len, &q, &qn)) != TELLER_OK ||
+	    (rc = tl_jdoc_init(ctx, d)) != TELLER_OK) {
 		tl_io_unmap(&m);
 		return rc;
 	}
-	*root = json_loadb(q, qn, JSON_REJECT_DUPLICATES, &jerr);
-	if (*root == NULL) {
+	rc = tl_jdoc_load(ctx, d, q, qn, TL_JNODUPS, &je, root);
+	if (rc == TELLER_EPARSE) {
 		/* report the place in the file as written */
-		json_t *r0 = json_loadb(m.buf, m.len, JSON_REJECT_DUPLICATES,
-		    &jerr);
-		json_decref(r0);
+		if (tl_jdoc_load(ctx, d, m.buf, m.len, TL_JNODUPS, &je, &r0)
+		    == TELLER_ENOMEM)
+			rc = TELLER_ENOMEM;
 	}
 	tl_io_unmap(&m);
-	if (*root == NULL)
-		return tl_fail_at(ctx, TELLER_EPARSE, jerr.line, jerr.column,
-		    "%s", jerr.text);
-	return TELLER_OK;
+	if (rc == TELLER_EPARSE)
+		return tl_fail_at(ctx, TELLER_EPARSE, je.line, je.col, "%s",
+		    je.text);
+	return rc;
 }
 
 /* The tabulator version and the output settings. Any failure is
  * ECONFIG. */
 static int
-load_head(teller_ctx *ctx, struct tl_rctab_cfg *cfg, json_t *root)
+load_head(teller_ctx *ctx, struct tl_rctab_cfg *cfg, const struct tl_jv *root)
 {
-	json_t *os;
+	const struct tl_jv *os;
 	const char *s;
 
-	if (!json_is_object(root))
+	if (!tl_jv_is(root, TL_JOBJ))
 		return CFAIL(ctx, "expected a JSON object");
 	if ((s = sfield(ctx, root, "tabulatorVersion", "")) == NULL)
 		return TELLER_ECONFIG;
@@ -868,8 +873,8 @@ load_head(teller_ctx *ctx, struct tl_rctab_cfg *cfg, json_t *root)
 	if (strcmp(s, "TEST") != 0 && strcmp(s, "2.0.1") != 0)
 		return CFAIL(ctx, "tabulatorVersion: \"%s\" is not supported",
 		    s);
-	os = json_object_get(root, "outputSettings");
-	if (!json_is_object(os))
+	os = tl_jv_get(root, "outputSettings");
+	if (!tl_jv_is(os, TL_JOBJ))
 		return CFAIL(ctx, "outputSettings: missing");
 	if (nfield(ctx, os, "contestName", &cfg->contest) != TELLER_OK ||
 	    nfield(ctx, os, "contestDate", &cfg->date) != TELLER_OK ||
@@ -893,19 +898,21 @@ load_head(teller_ctx *ctx, struct tl_rctab_cfg *cfg, json_t *root)
 
 /* cvrFileSources: each source, no two with the same path. */
 static int
-load_sources(teller_ctx *ctx, struct tl_rctab_cfg *cfg, json_t *srcs)
+load_sources(teller_ctx *ctx, struct tl_rctab_cfg *cfg,
+    const struct tl_jv *srcs)
 {
-	json_t *x;
+	const struct tl_jv *x;
 	size_t i, j;
 	int rc;
 
-	if (!json_is_array(srcs) || json_array_size(srcs) == 0)
+	if (!tl_jv_is(srcs, TL_JARR) || tl_jv_len(srcs) == 0)
 		return CFAIL(ctx, "cvrFileSources: no CVR files specified");
-	cfg->nsrc = (int)json_array_size(srcs);
+	cfg->nsrc = (int)tl_jv_len(srcs);
 	cfg->src = tl_alloc(ctx, (size_t)cfg->nsrc, sizeof *cfg->src);
 	if (cfg->src == NULL)
 		return TELLER_ENOMEM;
-	json_array_foreach(srcs, i, x) {
+	for (i = 0, x = tl_jv_first(srcs); x != NULL; i++,
+	    x = tl_jv_next(x)) {
 		if ((rc = load_source(ctx, cfg, x, (int)i, &cfg->src[i])) !=
 		    TELLER_OK)
 			return rc;
@@ -939,16 +946,16 @@ share_names(teller_ctx *ctx, struct tl_rctab_cfg *cfg)
 
 /* The config in root, read into cfg. */
 static int
-load_root(teller_ctx *ctx, struct tl_rctab_cfg *cfg, json_t *root)
+load_root(teller_ctx *ctx, struct tl_rctab_cfg *cfg, const struct tl_jv *root)
 {
 	int rc;
 
 	if ((rc = load_head(ctx, cfg, root)) != TELLER_OK ||
-	    (rc = load_rules(ctx, cfg, json_object_get(root, "rules"))) !=
+	    (rc = load_rules(ctx, cfg, tl_jv_get(root, "rules"))) !=
 	    TELLER_OK ||
-	    (rc = load_sources(ctx, cfg, json_object_get(root,
+	    (rc = load_sources(ctx, cfg, tl_jv_get(root,
 	    "cvrFileSources"))) != TELLER_OK ||
-	    (rc = load_cands(ctx, cfg, json_object_get(root, "candidates")))
+	    (rc = load_cands(ctx, cfg, tl_jv_get(root, "candidates")))
 	    != TELLER_OK || (rc = check_names(ctx, cfg)) != TELLER_OK)
 		return rc;
 	return share_names(ctx, cfg);
@@ -959,13 +966,14 @@ tl_rctab_config_load(teller_ctx *ctx, const char *path,
     struct tl_rctab_cfg **out)
 {
 	struct tl_rctab_cfg *cfg;
-	json_t *root = NULL;
+	const struct tl_jv *root = NULL;
+	struct tl_jdoc d = { NULL, NULL, NULL };
 	const char *slash;
 	int rc;
 
 	*out = NULL;
-	if ((rc = config_parse(ctx, path, &root)) != TELLER_OK)
-		return rc;
+	if ((rc = config_parse(ctx, path, &d, &root)) != TELLER_OK)
+		goto out;
 	cfg = tl_alloc(ctx, 1, sizeof *cfg);
 	if (cfg == NULL) {
 		rc = TELLER_ENOMEM;
@@ -982,6 +990,6 @@ tl_rctab_config_load(teller_ctx *ctx, const char *path,
 	if ((rc = load_root(ctx, cfg, root)) == TELLER_OK)
 		*out = cfg;
 out:
-	json_decref(root);
+	tl_jdoc_free(&d);
 	return rc;
 }

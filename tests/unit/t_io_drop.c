@@ -13,8 +13,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <jansson.h>
-
 #include "harness.h"
 #include "cli.h"
 #include "cvr_util.h"
@@ -69,10 +67,12 @@ hook(void *ud, const char *p, size_t n)
 static size_t nelems;
 
 static int
-count_elem(void *ud, size_t i, const json_t *e)
+count_elem(void *ud, size_t i, const struct tl_jv *e)
 {
+	long v;
+
 	(void)ud;
-	if (json_is_integer(e) && (size_t)json_integer_value(e) == i)
+	if (tl_jv_int(e, &v) && (size_t)v == i)
 		nelems++;
 	return TELLER_OK;
 }
@@ -177,8 +177,8 @@ test_json(teller_ctx *ctx, const char *path)
 	tl_io_rewind(&m);
 	nelems = 0;
 	if (nm == 2)
-		CHECK_INT(tl_json_elements(ctx, &mem[1].val, count_elem, NULL),
-		    TELLER_OK);
+		CHECK_INT(tl_json_elements_v(ctx, &mem[1].val, count_elem,
+		    NULL), TELLER_OK);
 	CHECK_INT(nelems, n);
 	CHECK(m.dropped >= TL_IO_DROP_STEP, "elements dropped %zu",
 	    m.dropped);

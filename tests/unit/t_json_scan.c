@@ -3,7 +3,8 @@
  * t_json_scan.c -- the compact-tree JSON scanner of cvr_json.c (used for
  * streamed Dominion sessions and CDF CVRs): values and escapes against
  * jansson's, the inputs it must leave to jansson (reals, \u0000, bad
- * UTF-8, ...), errors and their positions, and tl_jpath_push.
+ * UTF-8, ...), whole documents (tl_jdoc_load) against jansson's,
+ * errors and their positions, and tl_jpath_push.
  */
 #include <stdarg.h>
 #include <stdint.h>
@@ -233,6 +234,95 @@ t_give_up(void)
 	fast_no("");
 }
 
+/* tl_jdoc_load on a whole document s agrees with jansson's json_loadb
+ * (JSON_REJECT_DUPLICATES with TL_JNODUPS): the same value, whether the
+ * fast scanner takes it or not, and a tree that does not point into the
+ * text; or the same error, line, column and text. */
+static void
+load(const char *s, int flags)
+{
+	size_t n = strlen(s);
+	char *buf = malloc(n + 1);
+	const struct tl_jv *v;
+	struct tl_jerr te;
+	json_error_t je;
+	json_t *j = json_loadb(s, n, flags & TL_JNODUPS ?
+	    JSON_REJECT_DUPLICATES : 0, &je);
+	int rc;
+
+	renew();
+	if (buf == NULL)
+		return;
+	memcpy(buf, s, n + 1);
+	rc = tl_jdoc_load(ctx, &doc, buf, n, flags, &te, &v);
+	if (j == NULL) {
+		CHECK(rc == TELLER_EPARSE, "%s: rc %d, jansson: %s", s, rc,
+		    je.text);
+		CHECK(te.line == je.line && te.col == je.column,
+		    "%s: at %ld:%ld, jansson %d:%d", s, te.line, te.col,
+		    je.line, je.column);
+		CHECK_STR(te.text, je.text);
+	} else {
+		CHECK(rc == TELLER_OK, "%s: rc %d (%s)", s, rc, te.text);
+		CHECK(te.line == -1 && te.col == -1 && te.text[0] == '\0',
+		    "%s: error %ld:%ld '%s' on success", s, te.line, te.col,
+		    te.text);
+		memset(buf, '#', n);
+		if (rc == TELLER_OK)
+			CHECK(same(v, j), "different value for %s", s);
+	}
+	tl_jdoc_free(&doc);
+	json_decref(j);
+	free(buf);
+}
+
+static void
+t_load(void)
+{
+	const struct tl_jv *v, *e;
+
+	/* Taken fast. */
+	load("{}", 0);
+	load(" \n\t[1, -2, \"x\"]\r\n ", 0);
+	load("{\"a\":{\"b\":[true,false,null,\"s\\u00e9\"]},\"c\":[]}", 0);
+	load("{\"a\":1,\"a\":2}", 0);
+	load("{\"k\\u00e9y\":1,\"plain\":{\"in\":2}}", 0);
+	/* Left to jansson. */
+	load("{\"a\":1.5,\"b\":[1e3,{\"c\":-0.0}]}", 0);
+	load("[12345678901234567890]", 0);
+	load("{\"a\":1,\"a\":2}", TL_JNODUPS);
+	load("{\"a\":{\"b\":1},\"c\":{\"b\":2}}", TL_JNODUPS);
+	/* Refused, with jansson's words and place. */
+	load("", 0);
+	load(" \n ", 0);
+	load("5", 0);
+	load("  \"x\" ", 0);
+	load("{} x", 0);
+	load("{\"a\":1}\n\n  ]", 0);
+	load("{\"a\" 1}", 0);
+	load("[1,\n 2,]", 0);
+	load("[\"\\u0000\"]", 0);
+	load("\xef\xbb\xbf{}", 0);
+	load("{\"a\":1,\n \"b\":{\"c\":1,\"c\":2}}", TL_JNODUPS);
+	/* Accessors on a loaded tree. */
+	renew();
+	{
+		static const char t[] = "{\"l\":[3,4,5],\"o\":{}}";
+		struct tl_jerr te;
+
+		CHECK_INT(tl_jdoc_load(ctx, &doc, t, strlen(t), 0, &te, &v),
+		    TELLER_OK);
+		e = tl_jv_get(v, "l");
+		CHECK_INT(tl_jv_len(e), 3);
+		CHECK_INT(tl_jv_len(tl_jv_get(v, "o")), 0);
+		CHECK_INT(tl_jv_len(NULL), 0);
+		CHECK(tl_jv_at(e, 2) != NULL && tl_jv_at(e, 2)->u.i == 5,
+		    "element 2");
+		CHECK(tl_jv_at(e, 3) == NULL, "no element 3");
+		CHECK(tl_jv_at(v, 0) == NULL, "an object has no elements");
+	}
+}
+
 /* A long string with escapes makes the pool grow mid-string. */
 static void
 t_long(void)
@@ -278,43 +368,47 @@ elem(void *ud, size_t i, const struct tl_jv *e)
 	return TELLER_OK;
 }
 
-static int
-elem_j(void *ud, size_t i, const json_t *e)
-{
-	(void)ud;
-	(void)i;
-	(void)e;
-	return TELLER_OK;
-}
-
-/* tl_json_elements_v: errors (message, line, column) as the jansson
- * streaming of tl_json_elements gives them. */
+/* tl_json_elements_v on s (a span at line 3, column 5): rc want, and
+ * for an error its message and position (those the jansson streaming of
+ * each element alone, tl_json_elements, gave before it went), else the
+ * sum of the elements' "v". */
 static void
-elements(const char *s, int want, long wsum)
+elements_at(const char *s, int want, long wsum, long wl, long wc,
+    const char *wmsg)
 {
 	struct tl_jspan sp = { s, strlen(s), 3, 5 };
 	struct seen st = { 0, 0 };
 	const char *file;
-	char m1[300];
-	long l1, c1, l2, c2;
-	int r1, r2;
+	long l2, c2;
+	int r2;
 
-	renew();
-	r1 = tl_json_elements(ctx, &sp, elem_j, NULL);
-	teller_errpos(ctx, &file, &l1, &c1);
-	snprintf(m1, sizeof(m1), "%s", r1 ? teller_errmsg(ctx) : "");
 	renew();
 	r2 = tl_json_elements_v(ctx, &sp, elem, &st);
 	teller_errpos(ctx, &file, &l2, &c2);
 	CHECK(r2 == want, "%s: rc %d, want %d", s, r2, want);
-	CHECK(r1 == r2, "%s: rc %d vs jansson's %d", s, r2, r1);
-	if (r1 != 0 && r2 != 0) {
-		CHECK_STR(teller_errmsg(ctx), m1);
-		CHECK(l1 == l2 && c1 == c2, "%s: at %ld:%ld, want %ld:%ld", s,
-		    l2, c2, l1, c1);
+	if (want != 0 && r2 != 0) {
+		CHECK_STR(teller_errmsg(ctx), wmsg);
+		CHECK(l2 == wl && c2 == wc, "%s: at %ld:%ld, want %ld:%ld", s,
+		    l2, c2, wl, wc);
 	}
 	if (want == 0)
 		CHECK(st.sum == wsum, "%s: sum %ld", s, st.sum);
+}
+
+static void
+elements(const char *s, int want, long wsum)
+{
+	elements_at(s, want, wsum, 0, 0, "");
+}
+
+/* An EPARSE "invalid JSON: what" at line:col. */
+static void
+elements_bad(const char *s, long line, long col, const char *what)
+{
+	char msg[300];
+
+	snprintf(msg, sizeof(msg), "invalid JSON: %s", what);
+	elements_at(s, TELLER_EPARSE, 0, line, col, msg);
 }
 
 static void
@@ -327,21 +421,28 @@ t_elements(void)
 	elements("[ ]", 0, 0);
 	elements("[{\"v\":1},\n {\"v\":2.5},\n\t{\"v\":3} ]", 0, 4);
 	elements("[{\"v\":1},{\"v\":\"\\u00e9\"},[{\"v\":5}],7,\"x\"]", 0, 1);
-	elements("[{\"v\":1},\n  {\"v\":\xff}]", TELLER_EPARSE, 0);
-	elements("[{\"v\":1},\n  {\"v\":01}]", TELLER_EPARSE, 0);
-	elements("[{\"v\":1},\n\n    {\"v\" 1}]", TELLER_EPARSE, 0);
-	elements("[{\"v\":1}\n  {\"v\":1}]", TELLER_EPARSE, 0);
-	elements("[{\"v\":1},\n  {\"v\":1}", TELLER_EPARSE, 0);
-	elements("[{\"v\":1},\n  {\"v\":\"abc", TELLER_EPARSE, 0);
-	elements("[{\"v\":1},\n  tru]", TELLER_EPARSE, 0);
-	elements("[{\"v\":1},\n  {\"a\":\"\\", TELLER_EPARSE, 0);
+	elements_bad("[{\"v\":1},\n  {\"v\":\xff}]", 4, 7,
+	    "unable to decode byte 0xff");
+	elements_bad("[{\"v\":1},\n  {\"v\":01}]", 4, 8,
+	    "invalid token near '0'");
+	elements_bad("[{\"v\":1},\n\n    {\"v\" 1}]", 5, 10,
+	    "':' expected near '1'");
+	elements_bad("[{\"v\":1}\n  {\"v\":1}]", 4, 3, "',' or ']' expected");
+	elements_bad("[{\"v\":1},\n  {\"v\":1}", 4, 10,
+	    "',' or ']' expected");
+	elements_bad("[{\"v\":1},\n  {\"v\":\"abc", 4, 12,
+	    "unexpected end of input");
+	elements_bad("[{\"v\":1},\n  tru]", 4, 5, "invalid token near 'tru'");
+	elements_bad("[{\"v\":1},\n  {\"a\":\"\\", 4, 10,
+	    "unexpected end of input");
 	/* Nested past lim.depth (256): ELIMIT at the bracket. */
 	strcpy(deep, "[{\"v\":1},\n  {\"v\":");
 	k = strlen(deep);
 	memset(deep + k, '[', 300);
 	memset(deep + k + 300, ']', 300);
 	memcpy(deep + k + 600, "}]", 3);
-	elements(deep, TELLER_ELIMIT, 0);
+	elements_at(deep, TELLER_ELIMIT, 0, 4, 261,
+	    "JSON nested more than 256 deep");
 }
 
 /* tl_jpath_push without stdio gives what vsnprintf gives. */
@@ -381,6 +482,7 @@ main(void)
 	t_values();
 	t_give_up();
 	t_long();
+	t_load();
 	t_elements();
 	t_jpath();
 	tl_jdoc_free(&doc);
