@@ -110,6 +110,15 @@ typedef struct teller_rules {
 	int no_seed;        /* nonzero: a lot not given in lots stops the
 			     * count (TELLER_ETIE) instead of being drawn
 			     * by the seeded generator */
+	/* methods.md 2-4 (0 / NULL when not used) */
+	int ranks;          /* contingent: read only the first N ranks */
+	int votes;          /* limited: votes per ballot (--votes L) */
+	int min_share;      /* exhaustive: --min-share P, per cent */
+	/* exhaustive: rounds 2.. (round 1 is the profile counted), each
+	 * with its own contest; borrowed */
+	const teller_contest *const *round_contests;
+	const teller_profile *const *round_profiles;
+	int nrounds;
 } teller_rules;
 
 /* Writer callback: write n bytes; return 0 on success, nonzero on error. */
@@ -234,6 +243,10 @@ const char *teller_method_name(int i);
 int teller_count(teller_ctx *ctx, const teller_contest *contest,
     const teller_profile *profile, const teller_rules *rules,
     teller_result **out);
+
+/* Why the count ended with nobody elected (methods.md 1.4: exit 4),
+ * or NULL (borrowed). */
+const char *teller_result_stopped(const teller_result *r);
 
 /* Names of the elected candidates in order: n and the i-th (borrowed). */
 int teller_result_nelected(const teller_result *r);

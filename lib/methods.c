@@ -21,6 +21,19 @@ const struct tl_method tl_methods[] = {
 	    tl_m_stv_wigm, false },
 	{ "stv-meek", "STV, Meek's method (Hill, Wichmann, Woodall 1987)",
 	    tl_m_stv_meek, false },
+	/* methods.md 2-4: plurality and runoff families, the college */
+	{ "college", "Weighted electoral college (Labour 1993-2014)",
+	    tl_m_college, true },
+	{ "exhaustive", "Exhaustive ballot, one file per round",
+	    tl_m_exhaustive, true },
+	{ "contingent", "Contingent vote (LGA 2000 Sch.2 count)",
+	    tl_m_contingent, true },
+	{ "plurality-runoff", "Plurality with runoff (top two)",
+	    tl_m_plurality_runoff, true },
+	{ "limited", "Limited vote", tl_m_limited, false },
+	{ "sntv", "Single non-transferable vote", tl_m_sntv, false },
+	{ "approval", "Approval voting", tl_m_approval, false },
+	/* end of methods.md 2-4 */
 	{ NULL, NULL, NULL, false }
 };
 

@@ -51,5 +51,28 @@ int tl_m_stv_wigm(teller_ctx *, const struct teller_contest *,
 int tl_m_stv_meek(teller_ctx *, const struct teller_contest *,
     const struct teller_profile *, const teller_rules *,
     struct teller_result **);
+/* methods.md 2-4 (m_runoff.c, m_exhaustive.c, m_college.c,
+ * m_votes.c) */
+int tl_m_contingent(teller_ctx *, const struct teller_contest *,
+    const struct teller_profile *, const teller_rules *,
+    struct teller_result **);
+int tl_m_plurality_runoff(teller_ctx *, const struct teller_contest *,
+    const struct teller_profile *, const teller_rules *,
+    struct teller_result **);
+int tl_m_exhaustive(teller_ctx *, const struct teller_contest *,
+    const struct teller_profile *, const teller_rules *,
+    struct teller_result **);
+int tl_m_college(teller_ctx *, const struct teller_contest *,
+    const struct teller_profile *, const teller_rules *,
+    struct teller_result **);
+int tl_m_limited(teller_ctx *, const struct teller_contest *,
+    const struct teller_profile *, const teller_rules *,
+    struct teller_result **);
+int tl_m_sntv(teller_ctx *, const struct teller_contest *,
+    const struct teller_profile *, const teller_rules *,
+    struct teller_result **);
+int tl_m_approval(teller_ctx *, const struct teller_contest *,
+    const struct teller_profile *, const teller_rules *,
+    struct teller_result **);
 
 #endif /* TL_METHODS_H */

@@ -83,7 +83,8 @@ tl_rep_html(teller_ctx *ctx, const struct teller_result *r,
 {
 	static const char *const kinds[] = { "First preferences",
 		"Transfer of surplus of", "Exclusion of",
-		"Second preferences", "Iteration", "Last vacancies filled" };
+		"Second preferences", "Iteration", "Last vacancies filled",
+		"Transfer", "Runoff", "Round", "Votes" };
 	struct tl_out o;
 	const struct tl_stage *first, *last;
 	tl_fix max = 1;

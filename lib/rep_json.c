@@ -8,11 +8,12 @@
 #include "tl_int.h"
 
 static const char *const kind_names[] = { "first_preferences", "surplus",
-	"exclusion", "second_preferences", "iteration", "final" };
+	"exclusion", "second_preferences", "iteration", "final",
+	"transfer", "runoff", "round", "votes" };
 static const char *const how_names[] = { "earlier_stage", "lot",
 	"input_order", "first_preferences", "lot", "tie_order", "pending" };
 static const char *const tiekind_names[] = { "exclusion", "surplus",
-	"election", "order_of_election" };
+	"election", "order_of_election", "finalist" };
 
 static const char *
 name_of(const struct teller_result *r, int id)

@@ -165,6 +165,10 @@ head(const struct sheet *sh, size_t s, int k, char *buf, size_t n, int w)
 		case TL_STAGE_SECOND: what = "Second prefs"; break;
 		case TL_STAGE_ITERATION: what = "Iteration"; break;
 		case TL_STAGE_FINAL: what = "Final"; break;
+		case TL_STAGE_TRANSFER: what = "Transfer"; break;
+		case TL_STAGE_RUNOFF: what = "Runoff"; break;
+		case TL_STAGE_ROUND: what = "Round"; break;
+		case TL_STAGE_VOTES: what = "Votes"; break;
 		}
 		snprintf(tmp, sizeof(tmp), "%s", what);
 		break;

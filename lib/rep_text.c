@@ -52,6 +52,10 @@ kind_label(enum tl_stage_kind kind)
 	case TL_STAGE_EXCLUSION: return "exclusion of";
 	case TL_STAGE_SECOND: return "second preferences";
 	case TL_STAGE_ITERATION: return "iteration";
+	case TL_STAGE_TRANSFER: return "transfer";
+	case TL_STAGE_RUNOFF: return "runoff";
+	case TL_STAGE_ROUND: return "round";
+	case TL_STAGE_VOTES: return "votes";
 	default: return "last vacancies filled";
 	}
 }

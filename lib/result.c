@@ -182,6 +182,12 @@ tl_result_check(teller_ctx *ctx, const struct teller_result *r)
 	return TELLER_OK;
 }
 
+const char *
+teller_result_stopped(const teller_result *r)
+{
+	return r->stopped;
+}
+
 int
 teller_result_nelected(const teller_result *r)
 {

@@ -20,7 +20,24 @@ enum tl_stage_kind {
 	TL_STAGE_EXCLUSION,  /* exclusion of one or more candidates */
 	TL_STAGE_SECOND,     /* SV: second preferences of the excluded */
 	TL_STAGE_ITERATION,  /* Meek: one converged round */
-	TL_STAGE_FINAL       /* last vacancies filled, no transfer */
+	TL_STAGE_FINAL,      /* last vacancies filled, no transfer */
+	/* methods.md: the runoff and plurality families, the college */
+	TL_STAGE_TRANSFER,   /* contingent: the excluded's ballots move */
+	TL_STAGE_RUNOFF,     /* plurality-runoff: the two finalists */
+	TL_STAGE_ROUND,      /* exhaustive: one separate ballot */
+	TL_STAGE_VOTES       /* limited, sntv, approval: the one stage */
+};
+
+/* A college section's figures at one stage (methods.md 4.4): votes
+ * exact at the result's dp, percent and points rounded half up to 3
+ * places (TL_COLLEGE_DP); entries of excluded candidates are -1. */
+#define TL_COLLEGE_DP 3
+struct tl_sect_stage {
+	tl_fix valid;       /* V_s: live ballots this round */
+	tl_fix nontrans;    /* the section's valid ballots not live */
+	tl_fix *votes;      /* [ncand] */
+	tl_fix *percent;    /* [ncand] at TL_COLLEGE_DP */
+	tl_fix *points;     /* [ncand] at TL_COLLEGE_DP */
 };
 
 struct tl_tie {
@@ -46,6 +63,13 @@ struct tl_stage {
 	int *excluded;      /* candidates excluded at this stage */
 	int nexcluded;
 	const char *note;   /* clause or remark, "" if none */
+	/* methods.md additions; zero unless a method sets them */
+	struct tl_sect_stage *sect; /* [result's nsect] or NULL */
+	bool has_round;     /* exhaustive: valid and rejected below */
+	tl_fix round_valid;
+	tl_fix round_unmarked, round_over; /* rejected by reason */
+	int *withdrawn;     /* exhaustive: left since the last round */
+	int nwithdrawn;
 };
 
 /* A named count of rejected or non-transferable ballots. */
@@ -90,6 +114,13 @@ struct teller_result {
 				  * tally count stopped short */
 	bool *remain;            /* [ncand] SV: remaining for stage 2, or
 				  * NULL (no second stage) */
+	const char *stopped;     /* methods.md 1.4: why nobody was
+				  * elected, or NULL; exit status 4 */
+	const struct tl_vec *sects; /* of struct tl_section (college),
+				     * or NULL: one section "all" */
+	int nsect;               /* sections in stages' sect (0: none) */
+	tl_fix *sect_valid;      /* [nsect] valid ballots per section */
+	tl_fix *sect_unmarked, *sect_over; /* [nsect] rejected */
 };
 #define TL_STAGE(r, i) (&TL_VEC_AT((r)->stages, struct tl_stage, (i)))
 

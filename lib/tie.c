@@ -186,7 +186,7 @@ names_into(const struct teller_contest *c, const int *cand, int n,
 }
 
 static const char *const lot_purpose[] = { "exclusion", "surplus",
-	"election", "order of election" };
+	"election", "order of election", "finalist" };
 
 int
 tl_lots_draw(teller_ctx *ctx, struct tl_lots *l, int stage,
