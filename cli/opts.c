@@ -40,6 +40,11 @@ const struct cli_opt count_opts[] = {
 	{ "no-manifest", OPT_NO_MANIFEST, NULL, "write no manifest" },
 	{ "date", OPT_DATE, "YYYY-MM-DD", "the date the manifest records "
 	    "(default: from SOURCE_DATE_EPOCH, else none)" },
+	/* methods.md 2-3 */
+	{ "ranks", OPT_RANKS, "N", "contingent: read only the first N ranks" },
+	{ "votes", OPT_VOTES, "L", "limited: votes each elector has (1..seats)" },
+	{ "min-share", OPT_MIN_SHARE, "P", "exhaustive: also exclude every "
+	    "candidate under P per cent of a round's valid votes" },
 	{ "help", 'h', NULL, "show this help" },
 	{ NULL, 0, NULL, NULL }
 };

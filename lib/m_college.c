@@ -295,6 +295,7 @@ tl_m_college(teller_ctx *ctx, const struct teller_contest *c,
 	    (rc = totals(&v)) != TELLER_OK)
 		return rc;
 	v.r->nsect = v.ns;
+	v.r->sect_vdp = p->wdp;
 	if (v.r->valid == 0 || v.ncont == 0) {
 		*out = v.r;
 		return TELLER_OK;

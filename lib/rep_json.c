@@ -60,6 +60,102 @@ tallies(struct tl_out *o, const struct teller_result *r,
 	tl_out_str(o, v->len > 0 ? "\n  }" : "}");
 }
 
+/* Section k's id, name and weight (one section "all" without any). */
+static const struct tl_section *
+sect_def(const struct teller_result *r, int k)
+{
+	static const struct tl_section all = { "all", "all", "1", 1, 1 };
+
+	if (r->sects == NULL)
+		return &all;
+	return &TL_VEC_AT(r->sects, struct tl_section, k);
+}
+
+static void
+sect_head(struct tl_out *o, const struct teller_result *r, int k)
+{
+	const struct tl_section *d = sect_def(r, k);
+
+	tl_out_str(o, "{\"id\": ");
+	tl_out_json_str(o, d->id);
+	tl_out_str(o, ", \"name\": ");
+	tl_out_json_str(o, d->name);
+	tl_out_str(o, ", \"weight\": ");
+	tl_out_json_str(o, d->weight);
+}
+
+/* A section's ballots, kept at r->dp, shown at the weights' places. */
+static void
+sect_num(struct tl_out *o, const struct teller_result *r, tl_fix v)
+{
+	num_str(o, v / tl_num_pow10(r->dp - r->sect_vdp), r->sect_vdp);
+}
+
+/* {name: figure} for the continuing (figure >= 0) at dp places; dp < 0:
+ * ballots (sect_num). */
+static void
+by_name(struct tl_out *o, const struct teller_result *r, const char *key,
+    const tl_fix *v, const tl_fix *live, int dp)
+{
+	int i, n = 0;
+
+	tl_out_fmt(o, ",\n         \"%s\": {", key);
+	for (i = 0; i < r->ncand; i++) {
+		if (live[i] < 0)
+			continue;
+		tl_out_str(o, n++ > 0 ? ", " : "");
+		tl_out_json_str(o, name_of(r, i));
+		tl_out_str(o, ": ");
+		if (dp < 0)
+			sect_num(o, r, v[i]);
+		else
+			num_str(o, v[i], dp);
+	}
+	tl_out_str(o, "}");
+}
+
+/* methods.md 4.4: each section's figures at this stage. */
+static void
+stage_sections(struct tl_out *o, const struct teller_result *r,
+    const struct tl_stage *s)
+{
+	int k;
+
+	tl_out_str(o, ",\n      \"sections\": [");
+	for (k = 0; k < r->nsect; k++) {
+		const struct tl_sect_stage *x = &s->sect[k];
+
+		tl_out_str(o, k > 0 ? ",\n        " : "\n        ");
+		sect_head(o, r, k);
+		tl_out_str(o, ",\n         \"valid\": ");
+		sect_num(o, r, x->valid);
+		tl_out_str(o, ", \"non_transferable\": ");
+		sect_num(o, r, x->nontrans);
+		by_name(o, r, "votes", x->votes, x->points, -1);
+		by_name(o, r, "percent", x->percent, x->points,
+		    TL_COLLEGE_DP);
+		by_name(o, r, "points", x->points, x->points, TL_COLLEGE_DP);
+		tl_out_str(o, "}");
+	}
+	tl_out_str(o, "\n      ]");
+}
+
+/* methods.md 3.3: a separate round's valid, rejected and withdrawn. */
+static void
+stage_round(struct tl_out *o, const struct teller_result *r,
+    const struct tl_stage *s)
+{
+	tl_out_str(o, ",\n      \"valid\": ");
+	num_str(o, s->round_valid, r->dp);
+	tl_out_str(o, ",\n      \"rejected\": {\"unmarked or void for "
+	    "uncertainty (no preference for a candidate)\": ");
+	num_str(o, s->round_unmarked, r->dp);
+	tl_out_str(o, ", \"more than one first preference\": ");
+	num_str(o, s->round_over, r->dp);
+	tl_out_str(o, "},\n      \"withdrawn\": ");
+	names(o, r, s->withdrawn, s->nwithdrawn);
+}
+
 static void
 stage(struct tl_out *o, const struct teller_result *r,
     const struct tl_stage *s)
@@ -94,6 +190,10 @@ stage(struct tl_out *o, const struct teller_result *r,
 	names(o, r, s->excluded, s->nexcluded);
 	tl_out_str(o, ",\n      \"note\": ");
 	tl_out_json_str(o, s->note != NULL ? s->note : "");
+	if (s->has_round)
+		stage_round(o, r, s);
+	if (s->sect != NULL)
+		stage_sections(o, r, s);
 	tl_out_str(o, "\n    }");
 }
 
@@ -116,6 +216,36 @@ status(struct tl_out *o, const struct teller_result *r)
 			tl_out_json_str(o, name_of(r, i));
 		}
 	tl_out_str(o, "],\n");
+}
+
+/* methods.md 1.4: "stopped" (always, for the methods of 2-4 and a
+ * stopped count), and the college's "sections". */
+static void
+extras(struct tl_out *o, const struct teller_result *r)
+{
+	int k;
+
+	if (r->stopped != NULL) {
+		tl_out_str(o, "  \"stopped\": ");
+		tl_out_json_str(o, r->stopped);
+		tl_out_str(o, ",\n");
+	}
+	if (r->nsect == 0 || r->sect_valid == NULL)
+		return;
+	tl_out_str(o, "  \"sections\": [");
+	for (k = 0; k < r->nsect; k++) {
+		tl_out_str(o, k > 0 ? ",\n    " : "\n    ");
+		sect_head(o, r, k);
+		tl_out_str(o, ", \"valid\": ");
+		sect_num(o, r, r->sect_valid[k]);
+		tl_out_str(o, ", \"rejected\": {\"unmarked or void for "
+		    "uncertainty (no preference for a candidate)\": ");
+		sect_num(o, r, r->sect_unmarked[k]);
+		tl_out_str(o, ", \"more than one first preference\": ");
+		sect_num(o, r, r->sect_over[k]);
+		tl_out_str(o, "}}");
+	}
+	tl_out_str(o, "\n  ],\n");
 }
 
 int
@@ -201,6 +331,7 @@ tl_rep_json(teller_ctx *ctx, const struct teller_result *r,
 	}
 	tl_out_str(&o, r->ties->len > 0 ? "\n  ],\n" : "],\n");
 	status(&o, r);
+	extras(&o, r);
 	tl_out_str(&o, "  \"inputs\": [");
 	for (i = 0; i < r->inputs->len; i++) {
 		const struct tl_input *in =

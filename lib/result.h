@@ -119,6 +119,8 @@ struct teller_result {
 	const struct tl_vec *sects; /* of struct tl_section (college),
 				     * or NULL: one section "all" */
 	int nsect;               /* sections in stages' sect (0: none) */
+	int sect_vdp;            /* places of the sections' votes (the
+				  * weights'); they are kept at dp */
 	tl_fix *sect_valid;      /* [nsect] valid ballots per section */
 	tl_fix *sect_unmarked, *sect_over; /* [nsect] rejected */
 };
