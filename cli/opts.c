@@ -41,10 +41,12 @@ const struct cli_opt count_opts[] = {
 	{ "date", OPT_DATE, "YYYY-MM-DD", "the date the manifest records "
 	    "(default: from SOURCE_DATE_EPOCH, else none)" },
 	/* methods.md 2-3 */
-	{ "ranks", OPT_RANKS, "N", "contingent: read only the first N ranks" },
-	{ "votes", OPT_VOTES, "L", "limited: votes each elector has (1..seats)" },
-	{ "min-share", OPT_MIN_SHARE, "P", "exhaustive: also exclude every "
-	    "candidate under P per cent of a round's valid votes" },
+	{ "ranks", OPT_RANKS, "N", "read only the first N ranks of each "
+	    "ballot (a runoff on one ranked ballot)" },
+	{ "votes", OPT_VOTES, "L", "the most candidates a ballot may mark "
+	    "under a vote limit (1..seats)" },
+	{ "min-share", OPT_MIN_SHARE, "P", "with a round's fewest, also "
+	    "exclude every candidate under P per cent of its valid votes" },
 	{ "help", 'h', NULL, "show this help" },
 	{ NULL, 0, NULL, NULL }
 };
