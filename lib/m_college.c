@@ -180,7 +180,7 @@ round_points(struct college *v, struct tl_choice_q *pts, int subject)
 	memcpy(v->hist + (size_t)v->nhist * (size_t)nc, pts,
 	    (size_t)nc * sizeof(*pts));
 	v->nhist++;
-	return TELLER_OK;
+	return tl_result_check(ctx, v->r);
 }
 
 /* Elect, or pick the one to exclude into *loser (-1 if elected). */

@@ -102,7 +102,7 @@ count_round(struct exh *v, const struct teller_contest *rc,
 		    tl_choice_q(v->votes[i], 1);
 	}
 	st->nwithdrawn = nw;
-	return TELLER_OK;
+	return tl_result_check(ctx, v->r);
 }
 
 /* Decide round k: *done when someone is elected. */

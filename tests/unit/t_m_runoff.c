@@ -321,9 +321,61 @@ exhaustive(void)
 	bx_free(&r[0]);
 }
 
+/* methods.md 2.3: approval ballots in CSV (candidate columns, a 1 in
+ * each approved cell) and in PrefLib categorical (.cat: the first
+ * category approved). */
+static int
+read_count(const char *text, enum teller_format f, const char *method,
+    int seats, long long *votes)
+{
+	teller_ctx *ctx;
+	teller_contest *c;
+	teller_profile *p;
+	teller_result *r = NULL;
+	teller_rules ru;
+	int rc, i;
+
+	if (teller_ctx_new(NULL, &ctx) != TELLER_OK)
+		abort();
+	rc = teller_read(ctx, f, "t", text, strlen(text), &c, &p);
+	if (rc == TELLER_OK) {
+		teller_rules_init(&ru, method);
+		ru.seats = seats;
+		rc = teller_count(ctx, c, p, &ru, &r);
+	}
+	if (rc != TELLER_OK)
+		fprintf(stderr, "  %s\n", teller_errmsg(ctx));
+	for (i = 0; r != NULL && i < r->ncand && i < 3; i++)
+		votes[i] = TL_STAGE(r, 0)->votes[i];
+	teller_ctx_free(ctx);
+	return rc;
+}
+
+static void
+approval_inputs(void)
+{
+	static const char cat[] = "# DATA TYPE: cat\n"
+	    "# NUMBER ALTERNATIVES: 3\n# NUMBER CATEGORIES: 2\n"
+	    "# ALTERNATIVE NAME 1: A\n# ALTERNATIVE NAME 2: B\n"
+	    "# ALTERNATIVE NAME 3: C\n"
+	    "5: {1,2},3\n3: 3,{1,2}\n2: {1,2,3}\n";
+	static const char csv[] = "weight,A,B,C\n5,1,1,\n3,,,1\n2,1,1,1\n";
+	long long v[3] = { -1, -1, -1 };
+
+	CHECK_INT(read_count(cat, TELLER_FMT_PREFLIB, "approval", 2, v),
+	    TELLER_OK);
+	CHECK(v[0] == 7 && v[1] == 7 && v[2] == 5, "cat: %lld %lld %lld",
+	    v[0], v[1], v[2]);
+	CHECK_INT(read_count(csv, TELLER_FMT_CSV, "approval", 2, v),
+	    TELLER_OK);
+	CHECK(v[0] == 7 && v[1] == 7 && v[2] == 5, "csv: %lld %lld %lld",
+	    v[0], v[1], v[2]);
+}
+
 int
 main(void)
 {
+	approval_inputs();
 	contingent();
 	plurality_runoff();
 	plurality_family();
