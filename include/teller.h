@@ -204,6 +204,8 @@ int teller_contest_ncand(const teller_contest *c);
 const char *teller_contest_name(const teller_contest *c, int i);
 const char *teller_contest_party(const teller_contest *c, int i);
 int teller_contest_seats(const teller_contest *c);
+/* College sections the input declares (methods.md 4.3), 0 if none. */
+int teller_contest_nsections(const teller_contest *c);
 
 /* Add profile q (read with contest cq) into profile p (contest cp).
  * The candidates must agree by name and order, and the seats where both
