@@ -39,6 +39,7 @@ struct count_args {
 	int no_manifest;
 	const char *date;     /* --date, or NULL */
 	const char *strength; /* --strength, or NULL */
+	int ranks, votes, min_share; /* methods.md 2-3 */
 };
 
 static int
@@ -186,6 +187,20 @@ on_opt(void *ud, int id, const char *arg)
 		}
 		a->date = arg;
 		break;
+	case OPT_RANKS:
+	case OPT_VOTES:
+	case OPT_MIN_SHARE:
+		if (parse_uint(arg, id == OPT_MIN_SHARE ? 100 : 100000, &v) !=
+		    0 || (v == 0 && id != OPT_MIN_SHARE)) {
+			fprintf(stderr, "teller: --%s: '%s' is not a %s\n",
+			    id == OPT_RANKS ? "ranks" : id == OPT_VOTES ?
+			    "votes" : "min-share", arg, id == OPT_MIN_SHARE ?
+			    "per cent 0..100" : "positive number");
+			return -1;
+		}
+		*(id == OPT_RANKS ? &a->ranks : id == OPT_VOTES ? &a->votes :
+		    &a->min_share) = (int)v;
+		break;
 	case 'h':
 		cli_help(stdout, SYNOPSIS, count_opts);
 		exit(0);
@@ -268,6 +283,7 @@ count(teller_ctx *ctx, const struct count_args *a,
     teller_rules *rules, teller_result **res)
 {
 	const char *m = a->method;
+	teller_rules keep = *rules; /* the rounds, set by run() */
 
 	if (m == NULL)
 		m = (a->seats > 1 || (a->seats == 0 &&
@@ -281,13 +297,55 @@ count(teller_ctx *ctx, const struct count_args *a,
 	rules->no_seed = a->no_seed;
 	rules->strength = a->strength;
 	rules->regime = a->regime;
+	rules->ranks = a->ranks;
+	rules->votes = a->votes;
+	rules->min_share = a->min_share;
+	rules->round_contests = keep.round_contests;
+	rules->round_profiles = keep.round_profiles;
+	rules->nrounds = keep.nrounds;
 	if (a->seats > 0 && teller_contest_seats(contest) > 0 &&
 	    a->seats != teller_contest_seats(contest))
 		fprintf(stderr, "teller: note: the input says %d seat%s; "
 		    "counting %d as -s says\n", teller_contest_seats(contest),
 		    teller_contest_seats(contest) == 1 ? "" : "s", a->seats);
+	if (teller_contest_nsections(contest) > 0 &&
+	    strcmp(m, "college") != 0)
+		fprintf(stderr, "teller: warning: %s pools the %d sections "
+		    "the input declares (only college weights them)\n", m,
+		    teller_contest_nsections(contest));
 	if (teller_count(ctx, contest, profile, rules, res) != TELLER_OK)
 		return cli_report_error(ctx);
+	return 0;
+}
+
+static bool
+is_exhaustive(const struct count_args *a)
+{
+	return a->method != NULL && strcmp(a->method, "exhaustive") == 0;
+}
+
+/* -m exhaustive: one input per round (methods.md 3.3), each read on its
+ * own; round 1 is the contest counted, the rest go in rules. */
+static int
+read_rounds(teller_ctx *ctx, const struct count_args *a, char **paths,
+    int n, struct cli_in_info *info, teller_contest **c, teller_profile **p,
+    teller_contest ***rc, teller_profile ***rp)
+{
+	int i, status;
+
+	*rc = calloc((size_t)n, sizeof(**rc));
+	*rp = calloc((size_t)n, sizeof(**rp));
+	if (*rc == NULL || *rp == NULL) {
+		fprintf(stderr, "teller: out of memory\n");
+		return 3;
+	}
+	for (i = 0; i < n; i++)
+		if ((status = cli_read_inputs(ctx, NULL, a->format, paths + i,
+		    1, info != NULL ? info + i : NULL, &(*rc)[i],
+		    &(*rp)[i])) != 0)
+			return status;
+	*c = (*rc)[0];
+	*p = (*rp)[0];
 	return 0;
 }
 
@@ -469,6 +527,10 @@ run(const struct count_args *a, int argc, char **argv, int first)
 	teller_profile *profile = NULL;
 	teller_result *res = NULL;
 	teller_rules rules;
+	teller_contest **rcs = NULL;
+	teller_profile **rps = NULL;
+
+	memset(&rules, 0, sizeof(rules));
 
 	if ((status = check_outputs(a, argv + first, nfiles, mpath)) != 0)
 		goto out;
@@ -483,9 +545,18 @@ run(const struct count_args *a, int argc, char **argv, int first)
 		goto out;
 	}
 	teller_ctx_set_threads(ctx, a->threads);
-	status = cli_read_inputs(ctx, NULL, a->format, argv + first, nfiles,
-	    mpath != NULL || a->report == TELLER_REP_JSON || a->json != NULL ?
-	    info : NULL, &contest, &profile);
+	if (is_exhaustive(a))
+		status = read_rounds(ctx, a, argv + first, nfiles, info,
+		    &contest, &profile, &rcs, &rps);
+	else
+		status = cli_read_inputs(ctx, NULL, a->format, argv + first,
+		    nfiles, mpath != NULL || a->report == TELLER_REP_JSON ||
+		    a->json != NULL ? info : NULL, &contest, &profile);
+	if (status == 0 && is_exhaustive(a)) {
+		rules.round_contests = (const teller_contest *const *)rcs + 1;
+		rules.round_profiles = (const teller_profile *const *)rps + 1;
+		rules.nrounds = nfiles - 1;
+	}
 	if (status == 0)
 		status = count(ctx, a, contest, profile, &rules, &res);
 	/* with a manifest, the result names inputs as the manifest does */
@@ -498,6 +569,7 @@ run(const struct count_args *a, int argc, char **argv, int first)
 			status = cli_report_error(ctx);
 	if (status == 0)
 		status = write_reports(ctx, res, a);
+
 	if (status == 0 && mpath != NULL)
 		status = outputs(a, mdir, outf, ohex, orel, &nout);
 	if (status == 0 && mpath != NULL) {
@@ -531,6 +603,8 @@ run(const struct count_args *a, int argc, char **argv, int first)
 		status = 4;
 	}
 out:
+	free(rcs);
+	free(rps);
 	for (i = 0; rel != NULL && i < nfiles; i++)
 		free(rel[i]);
 	for (i = 0; i < 4; i++)
@@ -549,7 +623,7 @@ cmd_count(int argc, char **argv)
 {
 	struct count_args a = { NULL, 0, TELLER_FMT_AUTO, TELLER_REP_TEXT,
 		NULL, NULL, NULL, NULL, NULL, NULL, "1", 0, NULL, 0, 0, NULL, 0,
-		NULL, NULL };
+		NULL, NULL, 0, 0, 0 };
 	int first, status;
 
 	first = cli_getopt(argc, argv, count_opts, on_opt, &a);

@@ -47,6 +47,13 @@ const struct cli_opt count_opts[] = {
 	{ "no-manifest", OPT_NO_MANIFEST, NULL, "write no manifest" },
 	{ "date", OPT_DATE, "YYYY-MM-DD", "the date the manifest records "
 	    "(default: from SOURCE_DATE_EPOCH, else none)" },
+	/* methods.md 2-3 */
+	{ "ranks", OPT_RANKS, "N", "read only the first N ranks of each "
+	    "ballot (a runoff on one ranked ballot)" },
+	{ "votes", OPT_VOTES, "L", "the most candidates a ballot may mark "
+	    "under a vote limit (1..seats)" },
+	{ "min-share", OPT_MIN_SHARE, "P", "with a round's fewest, also "
+	    "exclude every candidate under P per cent of its valid votes" },
 	{ "help", 'h', NULL, "show this help" },
 	{ NULL, 0, NULL, NULL }
 };

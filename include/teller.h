@@ -119,6 +119,15 @@ typedef struct teller_rules {
 	const char *regime; /* sv: whose rules the statements cite:
 			     * "borough-mayor" (NULL: the default),
 			     * "london", "pcc", "ca-mayor"; else EINVAL */
+	/* methods.md 2-4 (0 / NULL when not used) */
+	int ranks;          /* contingent: read only the first N ranks */
+	int votes;          /* limited: votes per ballot (--votes L) */
+	int min_share;      /* exhaustive: --min-share P, per cent */
+	/* exhaustive: rounds 2.. (round 1 is the profile counted), each
+	 * with its own contest; borrowed */
+	const teller_contest *const *round_contests;
+	const teller_profile *const *round_profiles;
+	int nrounds;
 } teller_rules;
 
 /* Writer callback: write n bytes; return 0 on success, nonzero on error. */
@@ -204,6 +213,8 @@ int teller_contest_ncand(const teller_contest *c);
 const char *teller_contest_name(const teller_contest *c, int i);
 const char *teller_contest_party(const teller_contest *c, int i);
 int teller_contest_seats(const teller_contest *c);
+/* College sections the input declares (methods.md 4.3), 0 if none. */
+int teller_contest_nsections(const teller_contest *c);
 
 /* Add profile q (read with contest cq) into profile p (contest cp).
  * The candidates must agree by name and order, and the seats where both

@@ -371,6 +371,7 @@ struct rd {
 	long title_line;        /* of '# title:', 0 if none */
 	long seats_line;        /* of '# seats:', 0 if none */
 	int idcol, wcol;        /* -1 if absent */
+	int scol;               /* section column (methods.md 4.3), or -1 */
 	size_t nf;              /* header fields */
 	size_t nranks;          /* layout A: rank columns */
 	int *rankcol;           /* layout A: column of rank k */
@@ -438,7 +439,7 @@ directive_shape(const char *a, const char *e, const char **k, size_t *kn,
 }
 
 static const char *const dir_keys[] = { "title", "seats", "candidate",
-	NULL };
+	"section", NULL };
 
 /* Restricted Damerau-Levenshtein distance of s[0..n) (any case) and lit,
  * both at most 20 bytes. */
@@ -528,6 +529,98 @@ almost_directive(const char *a, const char *e, const char **k, size_t *kn)
 	return d == e && d > q ? near : NULL;
 }
 
+/* A section weight (methods.md 4.3): a positive integer, an exact
+ * decimal or a fraction N/D, into num/den (reduced). */
+static bool
+section_weight(const char *v, size_t n, int64_t *num, int64_t *den)
+{
+	const char *sl = memchr(v, '/', n);
+	tl_fix a, b = 1;
+	int dp = 0;
+	int64_t x, y, t;
+
+	if (sl != NULL) {
+		if (tl_num_parse(v, (size_t)(sl - v), 0, &a) != TELLER_OK ||
+		    tl_num_parse(sl + 1, (size_t)(v + n - sl - 1), 0, &b) !=
+		    TELLER_OK)
+			return false;
+	} else {
+		dp = tl_num_places(v, n);
+		if (dp < 0 || dp > 9 || tl_num_parse(v, n, dp, &a) !=
+		    TELLER_OK)
+			return false;
+		b = tl_num_pow10(dp);
+	}
+	if (a <= 0 || b <= 0)
+		return false;
+	for (x = a, y = b; y != 0; t = x % y, x = y, y = t)
+		;
+	*num = a / x;
+	*den = b / x;
+	return true;
+}
+
+/* '# section: ID | WEIGHT [| NAME]': a college section and its own
+ * profile beside the pooled one. */
+static int
+section(struct rd *r, const char *v, size_t vn, long line)
+{
+	teller_ctx *ctx = r->ctx;
+	long col = (long)(v - r->s.lstart) + 1;
+	const char *b1 = memchr(v, '|', vn), *w, *nm = NULL, *b2;
+	size_t idn, wn, nn = 0, k;
+	struct tl_section sec;
+	struct teller_profile **sub;
+
+	if (r->c->sects == NULL &&
+	    (r->c->sects = tl_vec_new(ctx, sizeof(sec))) == NULL)
+		return TELLER_ENOMEM;
+	if (b1 == NULL)
+		return tl_fail_at(ctx, TELLER_EPARSE, line, col, "a section "
+		    "needs a weight: '# section: ID | WEIGHT [| NAME]'");
+	idn = (size_t)(b1 - v);
+	w = b1 + 1;
+	wn = (size_t)(v + vn - w);
+	if ((b2 = memchr(w, '|', wn)) != NULL) {
+		nm = b2 + 1;
+		nn = (size_t)(v + vn - nm);
+		wn = (size_t)(b2 - w);
+		trim(&nm, &nn);
+	}
+	trim(&v, &idn);
+	trim(&w, &wn);
+	if (idn == 0)
+		return tl_fail_at(ctx, TELLER_EPARSE, line, col, "empty "
+		    "section id");
+	for (k = 0; k < r->c->sects->len; k++) {
+		const char *o = TL_VEC_AT(r->c->sects, struct tl_section,
+		    k).id;
+		if (strlen(o) == idn && memcmp(o, v, idn) == 0)
+			return tl_fail_at(ctx, TELLER_EDUP, line, col,
+			    "section \"%.*s\" is declared twice", (int)idn,
+			    v);
+	}
+	if (!section_weight(w, wn, &sec.num, &sec.den))
+		return tl_fail_at(ctx, TELLER_EPARSE, line,
+		    (long)(w - r->s.lstart) + 1, "section weight \"%.*s\" "
+		    "is not a positive number or fraction (40, 0.4, 1/3)",
+		    (int)(wn > 20 ? 20 : wn), w);
+	sec.id = tl_strndup(ctx, v, idn);
+	sec.weight = tl_strndup(ctx, w, wn);
+	sec.name = nn > 0 ? tl_strndup(ctx, nm, nn) : sec.id;
+	sub = tl_alloc(ctx, r->c->sects->len + 1, sizeof(*sub));
+	if (sec.id == NULL || sec.weight == NULL || sec.name == NULL ||
+	    sub == NULL || tl_vec_push(ctx, r->c->sects, &sec) == NULL)
+		return TELLER_ENOMEM;
+	if (r->p->nsub > 0)
+		memcpy(sub, r->p->sub, (size_t)r->p->nsub * sizeof(*sub));
+	if ((sub[r->p->nsub] = tl_profile_new(ctx, 0)) == NULL)
+		return TELLER_ENOMEM;
+	r->p->sub = sub;
+	r->p->nsub++;
+	return TELLER_OK;
+}
+
 /* One '#' line [a, e) (a at the '#') before the header: a directive
  * (title, seats, candidate) or a comment; an unknown key is refused. */
 static int
@@ -603,13 +696,16 @@ directive(struct rd *r, const char *a, const char *e, long line)
 		r->fixed = true;
 		return add_cand(r, v, nn, pa, pn) < 0 ? ctx->err : TELLER_OK;
 	}
+	if (tl_text_ieq(k, kn, "section"))
+		return section(r, v, vn, line);
 	near = dir_near(k, kn);
 	if (near != NULL)
 		return tl_fail_at(ctx, TELLER_EPARSE, line, kcol, "unknown "
 		    "directive '# %.*s:'; did you mean '# %s:'?", (int)kn, k,
 		    near);
 	return tl_fail_at(ctx, TELLER_EPARSE, line, kcol, "unknown directive "
-	    "'# %.*s:' (teller knows title, seats and candidate); for a "
+	    "'# %.*s:' (teller knows title, seats, candidate and section); "
+	    "for a "
 	    "comment, leave out the ':' or begin the line with '##'", (int)kn,
 	    k);
 }
@@ -716,6 +812,15 @@ header(struct rd *r)
 			r->wcol = (int)i;
 			continue;
 		}
+		if (tl_text_ieq(s, n, "section")) {
+			if (r->scol >= 0)
+				return tl_fail_at(ctx, TELLER_EPARSE,
+				    f[i].line, f[i].col, "two section "
+				    "columns");
+			r->scol = (int)i;
+			rk[i] = -1;
+			continue;
+		}
 		if (ignored_column(s, n)) {
 			rk[i] = -1;
 			continue;
@@ -730,6 +835,10 @@ header(struct rd *r)
 	if (nrank + nother == 0)
 		return tl_fail_at(ctx, TELLER_EPARSE, f[0].line, f[0].col,
 		    "the header has no rank or candidate columns");
+	if (r->scol < 0 && r->p->nsub > 1)
+		return tl_fail_at(ctx, TELLER_EPARSE, f[0].line, f[0].col,
+		    "%d sections are declared but the header has no section "
+		    "column (or give one '# section:' a file)", r->p->nsub);
 	if (nother == 0 && !(r->fixed && all_named)) {
 		/* layout A: rank columns numbered 1..K */
 		if (nrank > (size_t)ctx->lim.ranks)
@@ -1039,6 +1148,42 @@ row_b(struct rd *r, const struct fld *f, int64_t w)
 	return tl_profile_end(ctx, r->p, w);
 }
 
+/* The row again into its section's profile (methods.md 4.3): the
+ * section column's, or the one section the file declares. */
+static int
+row_section(struct rd *r, const struct fld *f, int64_t w)
+{
+	teller_ctx *ctx = r->ctx;
+	struct teller_profile *all = r->p, *sub;
+	size_t k = 0, n = 0;
+	const char *s = NULL;
+	int rc;
+
+	if (r->scol >= 0) {
+		s = fld_ptr(&r->s, &f[r->scol]);
+		n = f[r->scol].n;
+		trim(&s, &n);
+		for (k = 0; k < r->c->sects->len; k++) {
+			const char *o = TL_VEC_AT(r->c->sects,
+			    struct tl_section, k).id;
+			if (strlen(o) == n && memcmp(o, s, n) == 0)
+				break;
+		}
+		if (k == r->c->sects->len)
+			return tl_fail_at(ctx, TELLER_EPARSE, f[r->scol].line,
+			    f[r->scol].col, "unknown section \"%.*s\"",
+			    (int)(n > 60 ? 60 : n), s);
+	}
+	sub = r->p->sub[k];
+	if (sub->wdp < all->wdp &&
+	    (rc = tl_profile_set_wdp(ctx, sub, all->wdp)) != TELLER_OK)
+		return rc;
+	r->p = sub;
+	rc = r->rankcol != NULL ? row_a(r, f, w) : row_b(r, f, w);
+	r->p = all;
+	return rc;
+}
+
 static int
 row(struct rd *r)
 {
@@ -1056,6 +1201,16 @@ row(struct rd *r)
 	if (r->wcol >= 0 &&
 	    (rc = row_weight(r, &f[r->wcol], &w)) != TELLER_OK)
 		return rc;
+	if (r->scol >= 0 && r->p->nsub == 0) {
+		const char *s = fld_ptr(&r->s, &f[r->scol]);
+		size_t n = f[r->scol].n;
+
+		trim(&s, &n);
+		return tl_fail_at(ctx, TELLER_EPARSE, f[r->scol].line,
+		    f[r->scol].col, "section \"%.*s\" has no weight: declare "
+		    "it before the header, '# section: ID | WEIGHT'",
+		    (int)(n > 60 ? 60 : n), s);
+	}
 	if (r->idcol >= 0) {
 		const char *s = fld_ptr(&r->s, &f[r->idcol]);
 		size_t n = f[r->idcol].n;
@@ -1073,6 +1228,8 @@ row(struct rd *r)
 		}
 	}
 	rc = r->rankcol != NULL ? row_a(r, f, w) : row_b(r, f, w);
+	if (rc == TELLER_OK && r->p->nsub > 0)
+		rc = row_section(r, f, w);
 	if (rc != TELLER_OK && ctx->line == 0 && ctx->err == rc &&
 	    rc != TELLER_ENOMEM) {
 		/* the profile builder gives no position: add the row's */
@@ -1092,7 +1249,7 @@ csv_read(teller_ctx *ctx, struct rd *r, struct tl_behind *b, const char *buf,
 	int rc;
 
 	r->ctx = ctx;
-	r->idcol = r->wcol = -1;
+	r->idcol = r->wcol = r->scol = -1;
 	r->s.ctx = ctx;
 	r->s.buf = buf;
 	r->s.end = buf + len;
@@ -1180,6 +1337,8 @@ csv_read(teller_ctx *ctx, struct rd *r, struct tl_behind *b, const char *buf,
 		    "candidates: add '# candidate:' lines or mark some "
 		    "ballots");
 	tl_profile_set_ncand(r->p, r->c->ncand);
+	for (rc = 0; rc < r->p->nsub; rc++)
+		tl_profile_set_ncand(r->p->sub[rc], r->c->ncand);
 	return TELLER_OK;
 }
 

@@ -115,7 +115,9 @@ tl_preflib_sniff_old(const char *buf, size_t len)
 	return e - a >= 2 && a[0] == '1' && a[1] == ',';
 }
 
-enum pl_type { T_ANY = 0, T_SOC, T_SOI, T_TOC, T_TOI };
+/* T_CAT: categorical preferences (PrefLib .cat), read as approval
+ * ballots: the first category is the set approved (methods.md 2.3). */
+enum pl_type { T_ANY = 0, T_SOC, T_SOI, T_TOC, T_TOI, T_CAT };
 
 struct pl {
 	teller_ctx *ctx;
@@ -226,7 +228,8 @@ order(struct pl *s, const char *a, const char *e, const char *ls, long line,
 		}
 		if (s->marks->len > 1)
 			tie = true;
-		if ((rc = tl_profile_rank(ctx, s->p, s->marks->data,
+		if ((s->type != T_CAT || nranks == 1) &&
+		    (rc = tl_profile_rank(ctx, s->p, s->marks->data,
 		    (int)s->marks->len)) != TELLER_OK)
 			return rc;
 		if (p < e && *p == ',') {
@@ -372,6 +375,8 @@ once(struct pl *s, const char *k, const char *ke, long line, const char *a)
 		}
 	if (n > 17 && tl_text_ieq(k, 17, "ALTERNATIVE NAME "))
 		return TELLER_OK; /* its number is checked where it is read */
+	if (tl_text_ieq(k, n, "NUMBER CATEGORIES"))
+		return TELLER_OK; /* cat: only the first category is read */
 	if (n >= 6 && tl_text_ieq(k, 6, "NUMBER"))
 		return tl_fail_at(s->ctx, TELLER_EPARSE, line,
 		    (long)(k - a) + 1, "unknown PrefLib key '%.*s' (teller "
@@ -441,10 +446,12 @@ meta_value(struct pl *s, struct meta *m, const char *k, const char *ke,
 			s->type = T_TOC;
 		else if (tl_text_ieq(v, n, "TOI"))
 			s->type = T_TOI;
+		else if (tl_text_ieq(v, n, "CAT"))
+			s->type = T_CAT;
 		else
 			return tl_fail_at(ctx, TELLER_EPARSE, line,
 			    (long)(v - a) + 1, "data type \"%.*s\" is not an "
-			    "ordinal one (soc, soi, toc, toi)",
+			    "ordinal one (soc, soi, toc, toi) or cat",
 			    (int)(n > 20 ? 20 : n), v);
 	} else if (kn > 17 && tl_text_ieq(k, 17, "ALTERNATIVE NAME ")) {
 		const char *q = k + 17;

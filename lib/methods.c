@@ -25,7 +25,7 @@ const struct tl_method tl_methods[] = {
 	    tl_m_stv_wigm, false, "ranked", "S" },
 	{ "stv-meek", "STV, Meek's method (Hill, Wichmann, Woodall 1987)",
 	    tl_m_stv_meek, false, "ranked", "S" },
-	/* methods.md 5-7 (brief M1) */
+	/* methods.md 5-7: positional, pairwise, coombs, bucklin */
 	{ "borda", "Borda count, n-r points, equal ranks averaged "
 	    "(Borda 1781)", tl_m_borda, false, "ranked", "S (default 1)" },
 	{ "borda-mbc", "Modified Borda count (Emerson 2013)",
@@ -50,7 +50,22 @@ const struct tl_method tl_methods[] = {
 	    tl_m_coombs, true, "ranked", "1" },
 	{ "bucklin", "Bucklin (Grand Junction, 1909)", tl_m_bucklin, true,
 	    "ranked", "1" },
-	/* end of brief M1's block */
+	/* methods.md 2-4: plurality and runoff families, the college */
+	{ "college", "Weighted electoral college (Labour 1993-2014)",
+	    tl_m_college, true, "ranked, in sections", "1" },
+	{ "exhaustive", "Exhaustive ballot, one file per round",
+	    tl_m_exhaustive, true, "one file per round; first choices",
+	    "1" },
+	{ "contingent", "Contingent vote (LGA 2000 Sch.2 count)",
+	    tl_m_contingent, true, "ranked", "1" },
+	{ "plurality-runoff", "Plurality with runoff (top two)",
+	    tl_m_plurality_runoff, true, "ranked", "1" },
+	{ "limited", "Limited vote", tl_m_limited, false,
+	    "marks, order ignored (--votes L)", "S" },
+	{ "sntv", "Single non-transferable vote", tl_m_sntv, false,
+	    "first choices", "S" },
+	{ "approval", "Approval voting", tl_m_approval, false,
+	    "marks, order ignored", "S (default 1)" },
 	{ NULL, NULL, NULL, false, NULL, NULL }
 };
 

@@ -72,5 +72,28 @@ TL_M_DECL(tl_m_smith);
 TL_M_DECL(tl_m_schwartz);
 TL_M_DECL(tl_m_coombs);
 TL_M_DECL(tl_m_bucklin);
+/* methods.md 2-4 (m_runoff.c, m_exhaustive.c, m_college.c,
+ * m_votes.c) */
+int tl_m_contingent(teller_ctx *, const struct teller_contest *,
+    const struct teller_profile *, const teller_rules *,
+    struct teller_result **) TL_MUST_CHECK;
+int tl_m_plurality_runoff(teller_ctx *, const struct teller_contest *,
+    const struct teller_profile *, const teller_rules *,
+    struct teller_result **) TL_MUST_CHECK;
+int tl_m_exhaustive(teller_ctx *, const struct teller_contest *,
+    const struct teller_profile *, const teller_rules *,
+    struct teller_result **) TL_MUST_CHECK;
+int tl_m_college(teller_ctx *, const struct teller_contest *,
+    const struct teller_profile *, const teller_rules *,
+    struct teller_result **) TL_MUST_CHECK;
+int tl_m_limited(teller_ctx *, const struct teller_contest *,
+    const struct teller_profile *, const teller_rules *,
+    struct teller_result **) TL_MUST_CHECK;
+int tl_m_sntv(teller_ctx *, const struct teller_contest *,
+    const struct teller_profile *, const teller_rules *,
+    struct teller_result **) TL_MUST_CHECK;
+int tl_m_approval(teller_ctx *, const struct teller_contest *,
+    const struct teller_profile *, const teller_rules *,
+    struct teller_result **) TL_MUST_CHECK;
 
 #endif /* TL_METHODS_H */

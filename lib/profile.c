@@ -109,6 +109,12 @@ teller_contest_seats(const teller_contest *c)
 	return c->seats;
 }
 
+int
+teller_contest_nsections(const teller_contest *c)
+{
+	return c->sects != NULL ? (int)c->sects->len : 0;
+}
+
 size_t
 teller_profile_npatterns(const teller_profile *p)
 {

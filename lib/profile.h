@@ -21,6 +21,15 @@ struct tl_cand {
 	bool writein;      /* a write-in pseudo-candidate */
 };
 
+/* A section of an electoral college (methods.md 4.3): weight num/den
+ * (positive, reduced), as written in text. */
+struct tl_section {
+	const char *id;
+	const char *name;   /* ID if the input gave none */
+	const char *weight; /* as written, e.g. "1/3" */
+	int64_t num, den;
+};
+
 struct teller_contest {
 	const char *title;    /* "" if none */
 	int seats;            /* from the file; 0 if the file does not say */
@@ -43,6 +52,9 @@ struct teller_contest {
 	 */
 	int *tie_order;
 	int ntie_order;
+	/* College sections (methods.md 4.3), of struct tl_section, in
+	 * declaration order; NULL if the input declares none. */
+	struct tl_vec *sects;
 };
 #define TL_CAND(c, i) (&TL_VEC_AT((c)->cands, struct tl_cand, (i)))
 
@@ -81,6 +93,10 @@ struct teller_profile {
 	int64_t empty;        /* weight of ballots with no marks at all */
 	struct tl_strtab *ids; /* ballot ids read (copies), or NULL if the
 				* input gave none; see teller_profile_merge */
+	/* With college sections: the ballots of section k (the contest's
+	 * sects) also in sub[k]; this profile pools them all. */
+	struct teller_profile **sub;
+	int nsub;
 };
 
 /* New empty contest / profile. */

@@ -212,6 +212,54 @@ merge_ids(teller_ctx *ctx, teller_profile *p, const teller_profile *q)
 	return TELLER_OK;
 }
 
+/* College sections (methods.md 4.3 b): q's sections into p's, by id;
+ * a section declared twice must carry the same weight. */
+static int
+merge_sections(teller_ctx *ctx, teller_contest *cp, teller_profile *p,
+    const teller_contest *cq, const teller_profile *q)
+{
+	size_t j, k;
+	int rc;
+
+	if (q->nsub == 0 && p->nsub == 0)
+		return TELLER_OK;
+	if (q->nsub == 0 || p->nsub == 0)
+		return tl_fail(ctx, TELLER_EPARSE, "%s sections but the first "
+		    "input %s: give every input its sections", q->nsub > 0 ?
+		    "has" : "has no", p->nsub > 0 ? "has" : "has none");
+	for (j = 0; j < cq->sects->len; j++) {
+		const struct tl_section *b = &TL_VEC_AT(cq->sects,
+		    struct tl_section, j);
+		struct teller_profile **sub;
+
+		for (k = 0; k < cp->sects->len; k++) {
+			const struct tl_section *a = &TL_VEC_AT(cp->sects,
+			    struct tl_section, k);
+			if (strcmp(a->id, b->id) != 0)
+				continue;
+			if (a->num != b->num || a->den != b->den)
+				return tl_fail(ctx, TELLER_EPARSE, "section "
+				    "\"%s\" has weight %s, in an earlier "
+				    "input %s", b->id, b->weight, a->weight);
+			break;
+		}
+		if (k == cp->sects->len) {
+			sub = tl_alloc(ctx, (size_t)p->nsub + 1, sizeof(*sub));
+			if (sub == NULL || tl_vec_push(ctx, cp->sects, b) ==
+			    NULL || (sub[p->nsub] = tl_profile_new(ctx,
+			    p->ncand)) == NULL)
+				return TELLER_ENOMEM;
+			memcpy(sub, p->sub, (size_t)p->nsub * sizeof(*sub));
+			p->sub = sub;
+			p->nsub++;
+		}
+		if ((rc = tl_profile_merge(ctx, p->sub[k], q->sub[j])) !=
+		    TELLER_OK)
+			return rc;
+	}
+	return TELLER_OK;
+}
+
 int
 teller_profile_merge(teller_ctx *ctx, teller_contest *cp, teller_profile *p,
     const teller_contest *cq, const teller_profile *q)
@@ -240,7 +288,8 @@ teller_profile_merge(teller_ctx *ctx, teller_contest *cp, teller_profile *p,
 		cp->tie_order = cq->tie_order;
 		cp->ntie_order = cq->ntie_order;
 	}
-	if ((rc = merge_ids(ctx, p, q)) != TELLER_OK)
+	if ((rc = merge_ids(ctx, p, q)) != TELLER_OK ||
+	    (rc = merge_sections(ctx, cp, p, cq, q)) != TELLER_OK)
 		return rc;
 	return tl_profile_merge(ctx, p, q);
 }

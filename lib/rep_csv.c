@@ -54,7 +54,8 @@ tl_rep_csv(teller_ctx *ctx, const struct teller_result *r,
     teller_write_fn w, void *ud)
 {
 	static const char *const kinds[] = { "first_preferences", "surplus",
-		"exclusion", "second_preferences", "iteration", "final" };
+		"exclusion", "second_preferences", "iteration", "final",
+		"scores", "pairwise", "round", "transfer", "runoff", "votes" };
 	struct tl_out o;
 	size_t s;
 	int i;

@@ -368,7 +368,8 @@ ties(struct tl_html *h, int n)
 {
 	static const char *const kind[] = { "for exclusion",
 		"for whose surplus goes first", "for election",
-		"for the order of election" };
+		"for the order of election", "for the order of pairs",
+		"for a place in the runoff" };
 	size_t i;
 
 	for (i = 0; i < h->r->ties->len; i++) {

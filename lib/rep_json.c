@@ -9,11 +9,11 @@
 
 static const char *const kind_names[] = { "first_preferences", "surplus",
 	"exclusion", "second_preferences", "iteration", "final", "scores",
-	"pairwise", "round" };
+	"pairwise", "round", "transfer", "runoff", "votes" };
 static const char *const how_names[] = { "earlier_stage", "lot",
 	"input_order", "first_preferences", "lot", "tie_order", "pending" };
 static const char *const tiekind_names[] = { "exclusion", "surplus",
-	"election", "order_of_election", "pair_order" };
+	"election", "order_of_election", "pair_order", "finalist" };
 
 static const char *
 name_of(const struct teller_result *r, int id)
@@ -116,6 +116,102 @@ crosstab(struct tl_out *o, const struct teller_result *r)
 	tl_out_str(o, n > 0 ? "\n  },\n" : "},\n");
 }
 
+/* Section k's id, name and weight (one section "all" without any). */
+static const struct tl_section *
+sect_def(const struct teller_result *r, int k)
+{
+	static const struct tl_section all = { "all", "all", "1", 1, 1 };
+
+	if (r->sects == NULL)
+		return &all;
+	return &TL_VEC_AT(r->sects, struct tl_section, k);
+}
+
+static void
+sect_head(struct tl_out *o, const struct teller_result *r, int k)
+{
+	const struct tl_section *d = sect_def(r, k);
+
+	tl_out_str(o, "{\"id\": ");
+	tl_out_json_str(o, d->id);
+	tl_out_str(o, ", \"name\": ");
+	tl_out_json_str(o, d->name);
+	tl_out_str(o, ", \"weight\": ");
+	tl_out_json_str(o, d->weight);
+}
+
+/* A section's ballots, kept at r->dp, shown at the weights' places. */
+static void
+sect_num(struct tl_out *o, const struct teller_result *r, tl_fix v)
+{
+	num_str(o, v / tl_num_pow10(r->dp - r->sect_vdp), r->sect_vdp);
+}
+
+/* {name: figure} for the continuing (figure >= 0) at dp places; dp < 0:
+ * ballots (sect_num). */
+static void
+by_name(struct tl_out *o, const struct teller_result *r, const char *key,
+    const tl_fix *v, const tl_fix *live, int dp)
+{
+	int i, n = 0;
+
+	tl_out_fmt(o, ",\n         \"%s\": {", key);
+	for (i = 0; i < r->ncand; i++) {
+		if (live[i] < 0)
+			continue;
+		tl_out_str(o, n++ > 0 ? ", " : "");
+		tl_out_json_str(o, name_of(r, i));
+		tl_out_str(o, ": ");
+		if (dp < 0)
+			sect_num(o, r, v[i]);
+		else
+			num_str(o, v[i], dp);
+	}
+	tl_out_str(o, "}");
+}
+
+/* methods.md 4.4: each section's figures at this stage. */
+static void
+stage_sections(struct tl_out *o, const struct teller_result *r,
+    const struct tl_stage *s)
+{
+	int k;
+
+	tl_out_str(o, ",\n      \"sections\": [");
+	for (k = 0; k < r->nsect; k++) {
+		const struct tl_sect_stage *x = &s->sect[k];
+
+		tl_out_str(o, k > 0 ? ",\n        " : "\n        ");
+		sect_head(o, r, k);
+		tl_out_str(o, ",\n         \"valid\": ");
+		sect_num(o, r, x->valid);
+		tl_out_str(o, ", \"non_transferable\": ");
+		sect_num(o, r, x->nontrans);
+		by_name(o, r, "votes", x->votes, x->points, -1);
+		by_name(o, r, "percent", x->percent, x->points,
+		    TL_COLLEGE_DP);
+		by_name(o, r, "points", x->points, x->points, TL_COLLEGE_DP);
+		tl_out_str(o, "}");
+	}
+	tl_out_str(o, "\n      ]");
+}
+
+/* methods.md 3.3: a separate round's valid, rejected and withdrawn. */
+static void
+stage_round(struct tl_out *o, const struct teller_result *r,
+    const struct tl_stage *s)
+{
+	tl_out_str(o, ",\n      \"valid\": ");
+	num_str(o, s->round_valid, r->dp);
+	tl_out_str(o, ",\n      \"rejected\": {\"unmarked or void for "
+	    "uncertainty (no preference for a candidate)\": ");
+	num_str(o, s->round_unmarked, r->dp);
+	tl_out_str(o, ", \"more than one first preference\": ");
+	num_str(o, s->round_over, r->dp);
+	tl_out_str(o, "},\n      \"withdrawn\": ");
+	names(o, r, s->withdrawn, s->nwithdrawn);
+}
+
 static void
 stage(struct tl_out *o, const struct teller_result *r,
     const struct tl_stage *s)
@@ -165,6 +261,10 @@ stage(struct tl_out *o, const struct teller_result *r,
 		tallies(o, r, s->nt_why);
 	}
 	transfers(o, r, s);
+	if (s->has_round)
+		stage_round(o, r, s);
+	if (s->sect != NULL)
+		stage_sections(o, r, s);
 	tl_out_str(o, "\n    }");
 }
 
@@ -272,6 +372,30 @@ pairwise(struct tl_out *o, const struct teller_result *r)
 	tl_out_str(o, r->locked->len > 0 ? "\n  ],\n" : "],\n");
 }
 
+/* methods.md 4.4: the college's sections. */
+static void
+sections(struct tl_out *o, const struct teller_result *r)
+{
+	int k;
+
+	if (r->nsect == 0 || r->sect_valid == NULL)
+		return;
+	tl_out_str(o, "  \"sections\": [");
+	for (k = 0; k < r->nsect; k++) {
+		tl_out_str(o, k > 0 ? ",\n    " : "\n    ");
+		sect_head(o, r, k);
+		tl_out_str(o, ", \"valid\": ");
+		sect_num(o, r, r->sect_valid[k]);
+		tl_out_str(o, ", \"rejected\": {\"unmarked or void for "
+		    "uncertainty (no preference for a candidate)\": ");
+		sect_num(o, r, r->sect_unmarked[k]);
+		tl_out_str(o, ", \"more than one first preference\": ");
+		sect_num(o, r, r->sect_over[k]);
+		tl_out_str(o, "}}");
+	}
+	tl_out_str(o, "\n  ],\n");
+}
+
 int
 tl_rep_json(teller_ctx *ctx, const struct teller_result *r,
     teller_write_fn w, void *ud)
@@ -360,6 +484,7 @@ tl_rep_json(teller_ctx *ctx, const struct teller_result *r,
 	status(&o, r);
 	pairwise(&o, r);
 	crosstab(&o, r);
+	sections(&o, r);
 	tl_out_str(&o, "  \"inputs\": [");
 	for (i = 0; i < r->inputs->len; i++) {
 		const struct tl_input *in =

@@ -11,7 +11,7 @@
 #include "tl_int.h"
 
 static const char *const purpose_names[] = { "exclusion", "surplus",
-	"election", "order-of-election" };
+	"election", "order-of-election", "pair-order", "finalist" };
 
 static void
 str_or_null(struct tl_out *o, const char *s)

@@ -197,6 +197,9 @@ head(const struct sheet *sh, size_t s, int k, char *buf, size_t n, int w)
 		case TL_STAGE_SCORES: what = "Scores"; break;
 		case TL_STAGE_PAIRWISE: what = "Pairwise"; break;
 		case TL_STAGE_ROUND: what = "Round"; break;
+		case TL_STAGE_TRANSFER: what = "Transfer"; break;
+		case TL_STAGE_RUNOFF: what = "Runoff"; break;
+		case TL_STAGE_VOTES: what = "Votes"; break;
 		}
 		snprintf(tmp, sizeof(tmp), "%s", what);
 		break;

@@ -56,6 +56,9 @@ kind_label(enum tl_stage_kind kind)
 	case TL_STAGE_SCORES: return "scores";
 	case TL_STAGE_PAIRWISE: return "pairwise";
 	case TL_STAGE_ROUND: return "round";
+	case TL_STAGE_TRANSFER: return "transfer";
+	case TL_STAGE_RUNOFF: return "runoff";
+	case TL_STAGE_VOTES: return "votes";
 	default: return "last vacancies filled";
 	}
 }
@@ -167,6 +170,58 @@ declaration(struct tl_out *o, const struct teller_result *r, int nw)
 	}
 }
 
+/* methods.md 4.4: per round, one table per section (votes, %, points);
+ * 3.3: a separate round's valid votes and withdrawals. */
+static void
+stage_extras(struct tl_out *o, const struct teller_result *r,
+    const struct tl_stage *st, int nw)
+{
+	int k, i;
+
+	if (st->has_round) {
+		tl_out_str(o, "  valid votes this round: ");
+		tl_out_num(o, st->round_valid, r->dp);
+		tl_out_str(o, "\n");
+		for (k = 0; k < st->nwithdrawn; k++) {
+			tl_out_str(o, "  withdrawn: ");
+			tl_out_str(o, TL_CAND(r->contest, st->withdrawn[k])
+			    ->name);
+			tl_out_str(o, "\n");
+		}
+	}
+	for (k = 0; st->sect != NULL && k < r->nsect; k++) {
+		const struct tl_sect_stage *x = &st->sect[k];
+		int64_t sc = tl_num_pow10(r->dp - r->sect_vdp);
+
+		tl_out_str(o, "  Section ");
+		tl_out_str(o, r->sects != NULL ? TL_VEC_AT(r->sects,
+		    struct tl_section, k).name : "all");
+		tl_out_str(o, " (weight ");
+		tl_out_str(o, r->sects != NULL ? TL_VEC_AT(r->sects,
+		    struct tl_section, k).weight : "1");
+		tl_out_str(o, "), live ballots ");
+		tl_out_num(o, x->valid / sc, r->sect_vdp);
+		tl_out_str(o, ", non-transferable ");
+		tl_out_num(o, x->nontrans / sc, r->sect_vdp);
+		tl_out_str(o, "\n    ");
+		tl_out_pad(o, "", nw, false);
+		tl_out_pad(o, "Votes", 14, true);
+		tl_out_pad(o, "%", 10, true);
+		tl_out_pad(o, "Points", 10, true);
+		tl_out_str(o, "\n");
+		for (i = 0; i < r->ncand; i++) {
+			if (x->points[i] < 0)
+				continue;
+			tl_out_str(o, "    ");
+			tl_out_pad(o, TL_CAND(r->contest, i)->name, nw, false);
+			num_col(o, x->votes[i] / sc, r->sect_vdp, 14, false);
+			num_col(o, x->percent[i], TL_COLLEGE_DP, 10, false);
+			num_col(o, x->points[i], TL_COLLEGE_DP, 10, false);
+			tl_out_str(o, "\n");
+		}
+	}
+}
+
 static void
 stage_table(struct tl_out *o, const struct teller_result *r, int nw)
 {
@@ -235,6 +290,7 @@ stage_table(struct tl_out *o, const struct teller_result *r, int nw)
 			tl_out_str(o, "]");
 		}
 		tl_out_str(o, "\n");
+		stage_extras(o, r, st, nw);
 		for (k = 0; k < st->nexcluded; k++) {
 			tl_out_str(o, "  excluded: ");
 			tl_out_str(o,
@@ -352,6 +408,11 @@ status(struct tl_out *o, const struct teller_result *r)
 	if (r->status == TELLER_STATUS_LOT_NEEDED)
 		tl_out_str(o, "Count stopped: an equality of votes is to be "
 		    "settled by lot\n");
+	if (r->stopped != NULL) {
+		tl_out_str(o, "Count stopped: ");
+		tl_out_str(o, r->stopped);
+		tl_out_str(o, "\n");
+	}
 	if (r->status != TELLER_STATUS_STAGE2_NEEDED)
 		return;
 	tl_out_str(o, "No majority: the second stage is to be counted; "

@@ -159,6 +159,37 @@ tl_result_tally(teller_ctx *ctx, struct teller_result *r, bool rejected,
 	    ? TELLER_OK : TELLER_ENOMEM;
 }
 
+/* A college stage's votes are points, not ballots: each section's
+ * ballots are conserved instead (votes + non-transferable = its valid
+ * ballots), and the sections' valid ballots make the result's. */
+static int
+check_sections(teller_ctx *ctx, const struct teller_result *r,
+    const struct tl_stage *s)
+{
+	tl_fix all = 0;
+	int k, i;
+
+	for (k = 0; k < r->nsect; k++) {
+		const struct tl_sect_stage *x = &s->sect[k];
+		tl_fix sum = x->nontrans;
+
+		for (i = 0; i < r->ncand; i++)
+			if (__builtin_add_overflow(sum, x->votes[i], &sum))
+				return tl_fail(ctx, TELLER_EOVERFLOW, "stage "
+				    "%d: total overflows", s->number);
+		if (sum != x->valid + x->nontrans || r->sect_valid == NULL ||
+		    sum != r->sect_valid[k] ||
+		    __builtin_add_overflow(all, sum, &all))
+			return tl_fail(ctx, TELLER_EINTERNAL, "stage %d: "
+			    "section %d's ballots not conserved", s->number,
+			    k + 1);
+	}
+	if (all != r->valid)
+		return tl_fail(ctx, TELLER_EINTERNAL, "stage %d: the sections' "
+		    "ballots do not make the valid ballots", s->number);
+	return TELLER_OK;
+}
+
 int
 tl_result_check(teller_ctx *ctx, const struct teller_result *r)
 {
@@ -169,20 +200,23 @@ tl_result_check(teller_ctx *ctx, const struct teller_result *r)
 	if (r->stages->len == 0)
 		return TELLER_OK;
 	s = TL_STAGE(r, r->stages->len - 1);
+	if (s->sect != NULL)
+		return check_sections(ctx, r, s);
 	/* scores, pairwise counts and bucklin's cumulative rounds are not
-	 * votes that add up to the valid votes (methods.md 1.4) */
+	 * votes that add up to the valid votes (methods.md 1.4); an
+	 * exhaustive ballot's round has its own valid total (below) */
 	if (s->kind == TL_STAGE_SCORES || s->kind == TL_STAGE_PAIRWISE ||
-	    s->kind == TL_STAGE_ROUND)
+	    (s->kind == TL_STAGE_ROUND && !s->has_round))
 		return TELLER_OK;
 	sum = s->nontrans + s->loss;
 	for (i = 0; i < r->ncand; i++)
 		if (__builtin_add_overflow(sum, s->votes[i], &sum))
 			return tl_fail(ctx, TELLER_EOVERFLOW, "stage %d: total "
 			    "overflows", s->number);
-	if (sum != r->valid) {
+	if (sum != (s->has_round ? s->round_valid : r->valid)) {
 		char a[TL_NUM_BUFSZ], b[TL_NUM_BUFSZ];
 		tl_num_fmt(a, sum, r->dp);
-		tl_num_fmt(b, r->valid, r->dp);
+		tl_num_fmt(b, s->has_round ? s->round_valid : r->valid, r->dp);
 		return tl_fail(ctx, TELLER_EINTERNAL, "stage %d: votes not "
 		    "conserved (%s accounted for, %s valid)", s->number, a, b);
 	}

@@ -24,7 +24,23 @@ enum tl_stage_kind {
 	/* methods.md 5-7 (positional, pairwise, bucklin) */
 	TL_STAGE_SCORES,     /* one stage of scores (borda*) */
 	TL_STAGE_PAIRWISE,   /* one stage from the pairwise matrix */
-	TL_STAGE_ROUND       /* a bucklin round */
+	TL_STAGE_ROUND,      /* bucklin: a round; exhaustive: a ballot */
+	/* methods.md 2-4: the runoff and plurality families, the college */
+	TL_STAGE_TRANSFER,   /* contingent: the excluded's ballots move */
+	TL_STAGE_RUNOFF,     /* plurality-runoff: the two finalists */
+	TL_STAGE_VOTES       /* limited, sntv, approval: the one stage */
+};
+
+/* A college section's figures at one stage (methods.md 4.4): votes
+ * exact at the result's dp, percent and points rounded half up to 3
+ * places (TL_COLLEGE_DP); entries of excluded candidates are -1. */
+#define TL_COLLEGE_DP 3
+struct tl_sect_stage {
+	tl_fix valid;       /* V_s: live ballots this round */
+	tl_fix nontrans;    /* the section's valid ballots not live */
+	tl_fix *votes;      /* [ncand] */
+	tl_fix *percent;    /* [ncand] at TL_COLLEGE_DP */
+	tl_fix *points;     /* [ncand] at TL_COLLEGE_DP */
 };
 
 struct tl_tie {
@@ -66,6 +82,13 @@ struct tl_stage {
 				   * votes moved at this stage */
 	struct tl_vec *nt_why; /* of struct tl_tally, or NULL: the
 				* cumulative non-transferable by reason */
+	/* methods.md additions; zero unless a method sets them */
+	struct tl_sect_stage *sect; /* [result's nsect] or NULL */
+	bool has_round;     /* exhaustive: valid and rejected below */
+	tl_fix round_valid;
+	tl_fix round_unmarked, round_over; /* rejected by reason */
+	int *withdrawn;     /* exhaustive: left since the last round */
+	int nwithdrawn;
 };
 
 /* A named count of rejected or non-transferable ballots. */
@@ -123,6 +146,13 @@ struct teller_result {
 	tl_fix *crosstab;        /* SV: [ncand][ncand + 1] first x second
 				  * preference over valid papers, column
 				  * ncand = no usable second; or NULL */
+	const struct tl_vec *sects; /* of struct tl_section (college),
+				     * or NULL: one section "all" */
+	int nsect;               /* sections in stages' sect (0: none) */
+	int sect_vdp;            /* places of the sections' votes (the
+				  * weights'); they are kept at dp */
+	tl_fix *sect_valid;      /* [nsect] valid ballots per section */
+	tl_fix *sect_unmarked, *sect_over; /* [nsect] rejected */
 };
 
 /* A ranked-pairs pair in the order taken (methods.md 6.6). */

@@ -187,7 +187,7 @@ names_into(const struct teller_contest *c, const int *cand, int n,
 }
 
 static const char *const lot_purpose[] = { "exclusion", "surplus",
-	"election", "order of election" };
+	"election", "order of election", "pair order", "finalist" };
 
 int
 tl_lots_draw(teller_ctx *ctx, struct tl_lots *l, int stage,

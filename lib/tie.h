@@ -29,7 +29,8 @@ enum tl_tie_kind {
 	TL_TIEK_SURPLUS,     /* whose surplus goes first */
 	TL_TIEK_ELECT,       /* who is elected (last seat, final stage) */
 	TL_TIEK_ORDER,       /* order of election among equals */
-	TL_TIEK_PAIR_ORDER   /* ranked-pairs: a ranking drawn once (6.6) */
+	TL_TIEK_PAIR_ORDER,  /* ranked-pairs: a ranking drawn once (6.6) */
+	TL_TIEK_FINALIST     /* who goes to a runoff (methods.md 3.2) */
 };
 
 /* The rivest-sha256 sampler: documented in tie.c and teller.3. */

@@ -147,8 +147,9 @@ count_one() {
 	fi
 	o=$1
 	shift
-	"$T" count -m "$m" -s "$seats" --json - "$@" </dev/null >"$o.json" \
-	    2>"$o.err"
+	# shellcheck disable=SC2086 # $extra: zero or more options
+	"$T" count -m "$m" -s "$seats" $extra --json - "$@" </dev/null \
+	    >"$o.json" 2>"$o.err"
 }
 
 # Make corpus directory $1's profile formats with teller, from the
@@ -193,10 +194,13 @@ do
 		make_profiles "$d/s$s/$v"
 	done <"$d/MANIFEST"
 	for m in $methods; do
+		extra=
 		case $m in
-		fptp | sv | irv) seats=1 ;;
+		fptp | sv | irv | college | exhaustive | contingent | \
+		    plurality-runoff) seats=1 ;;
 		condorcet | copeland | minimax | schulze | ranked-pairs | \
 		coombs | bucklin) seats=1 ;;
+		limited) seats=$S extra="--votes $S" ;;
 		*) seats=$S ;;
 		esac
 		set --
@@ -207,12 +211,18 @@ do
 			for f in $formats; do
 				[ -f "$c/$f" ] || [ -f "$c/$f.rc" ] ||
 				    [ "$f" = halves ] || continue
+				# two files are two rounds of an exhaustive
+				# ballot, not halves of one
+				[ "$m.$f" = exhaustive.halves ] && continue
 				k=$((k + 1))
 				rc=0
 				count_one "$c" "$f" "$c/$m.$k" || rc=$?
 				set -- "$@" "$v" "$f" "$rc" "$c/$m.$k.json" \
 				    "$c/$m.$k.err"
-				[ "$f" = rank.csv ] && [ "$rc" = 0 ] &&
+				# one round of an exhaustive ballot counts
+				# and stops (exit 4) without a majority
+				[ "$f" = rank.csv ] && { [ "$rc" = 0 ] ||
+				    [ "$m.$rc" = exhaustive.4 ]; } &&
 				    counted="$counted $m"
 			done
 		done <"$d/MANIFEST"

@@ -1,0 +1,65 @@
+#!/bin/sh
+# suite_methods2.sh -- the command line of methods.md 2-4: exhaustive
+# takes one file per round and exits 4 with every report written when
+# the files run out; --ranks, --votes, --min-share; a method other than
+# college pools sections with a warning. Run from the repository root
+# with B set. Ends "N passed, N failed".
+B=${B:-build}
+T=$B/teller
+pass=0
+fail=0
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+printf '# candidate: A\n# candidate: B\n# candidate: C\n# candidate: D\nweight,1\n40,A\n30,B\n20,C\n10,D\n' >"$tmp/r1.csv"
+printf '# candidate: A\n# candidate: B\n# candidate: C\nweight,1\n42,A\n33,B\n25,C\n' >"$tmp/r2.csv"
+printf '# candidate: A\n# candidate: B\nweight,1\n49,A\n51,B\n' >"$tmp/r3.csv"
+printf '# candidate: A\n# candidate: B\n# candidate: D\nweight,1\n49,A\n41,B\n10,D\n' >"$tmp/bad.csv"
+
+"$T" count -m exhaustive "$tmp/r1.csv" "$tmp/r2.csv" "$tmp/r3.csv" \
+    --json "$tmp/x.json" --no-manifest >"$tmp/out" 2>&1
+rc=$?
+[ $rc -eq 0 ] && ok || bad "exhaustive 3 rounds: exit $rc"
+grep -q '"elected": \["B"\]' "$tmp/x.json" && ok || bad "exhaustive: B"
+grep -c '"kind": "round"' "$tmp/x.json" | grep -qx 3 && ok ||
+    bad "exhaustive: 3 rounds"
+
+"$T" count -m exhaustive "$tmp/r1.csv" "$tmp/r2.csv" --json - -r none \
+    >"$tmp/x.json" 2>"$tmp/err"
+rc=$?
+[ $rc -eq 4 ] && ok || bad "exhaustive out of files: exit $rc, want 4"
+grep -q '"stopped": "another round is needed, between A and B"' \
+    "$tmp/x.json" && ok || bad "stopped in the JSON"
+grep -q 'the count stopped' "$tmp/err" && ok || bad "stopped on stderr"
+
+"$T" count -m exhaustive "$tmp/r1.csv" "$tmp/bad.csv" >/dev/null \
+    2>"$tmp/err"
+rc=$?
+[ $rc -eq 1 ] && grep -q 'candidate "D" was excluded after round 1' \
+    "$tmp/err" && ok || bad "excluded candidate on a later file: $rc"
+
+"$T" count -m exhaustive --min-share 25 "$tmp/r1.csv" --json - -r none \
+    >"$tmp/x.json" 2>/dev/null
+grep -q '"excluded": \["C", "D"\]' "$tmp/x.json" && ok ||
+    bad "--min-share 25 excludes C and D"
+
+printf '# candidate: A\n# candidate: B\n# candidate: C\nweight,1,2\n40,A,\n35,B,\n25,C,B\n' >"$tmp/c.csv"
+"$T" count -m contingent --ranks 1 "$tmp/c.csv" | grep -q 'A .*ELECTED' &&
+    ok || bad "--ranks 1 elects A"
+"$T" count -m contingent "$tmp/c.csv" | grep -q 'B .*ELECTED' &&
+    ok || bad "contingent elects B"
+"$T" count -m limited -s 2 "$tmp/c.csv" >/dev/null 2>&1
+[ $? -eq 2 ] && ok || bad "limited without --votes: usage error"
+"$T" count -m limited -s 2 --votes 2 "$tmp/c.csv" >/dev/null 2>&1 &&
+    ok || bad "limited --votes 2"
+
+printf '# candidate: A\n# candidate: B\n# section: m | 1\n# section: n | 2\nsection,1\nm,A\nn,B\n' >"$tmp/s.csv"
+"$T" count -m irv "$tmp/s.csv" 2>&1 >/dev/null |
+    grep -q 'warning: irv pools the 2 sections' && ok ||
+    bad "pooling warning"
+"$T" count -m college "$tmp/s.csv" 2>&1 | grep -q 'B .*ELECTED' && ok ||
+    bad "college weights the sections"
+echo "$pass passed, $fail failed"
+[ $fail -eq 0 ]
