@@ -52,9 +52,9 @@ d_event_line(struct desk *d, const struct d_req *rq, const struct d_out *out,
 	    json_integer(out->supersedes) : json_null());
 	json_object_set_new(ev, "user", jstr(rq->user ? rq->user->username :
 	    NULL));
-	json_object_set(ev, "warnings", out->warnings ? out->warnings :
-	    json_array());
-	if (!out->warnings)
+	if (out->warnings)
+		json_object_set(ev, "warnings", out->warnings);
+	else
 		json_object_set_new(ev, "warnings", json_array());
 	return ev;
 }

@@ -315,9 +315,10 @@ ties(struct tl_out *o, const struct teller_result *r)
 		"by the tie order the input gives ([tie])", "" };
 	static const char *const kinds[] = { "tie for exclusion",
 		"tie for the surplus transferred first", "tie for election",
-		"tie for the order of election" };
+		"tie for the order of election", "tie for the order of pairs",
+		"tie for a place in the runoff" };
 	static const char *const done[] = { " excluded", " first",
-		" elected", " first" };
+		" elected", " first", " first", " goes to the runoff" };
 	size_t i;
 	int k;
 

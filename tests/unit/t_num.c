@@ -528,7 +528,8 @@ rw(void)
 		w.hi = 0;
 		w.lo = bits == 0 ? 0 : w.lo >> (64 - bits);
 	} else {
-		w.hi >>= 127 - bits + 1;
+		/* 64 bits: the high half is 0 (a shift by 64 is undefined) */
+		w.hi = bits == 64 ? 0 : w.hi >> (128 - bits);
 	}
 	if ((rnd() & 1) && tl_num_wsub(tl_num_wide(0), w, &r))
 		w = r;
