@@ -494,8 +494,14 @@ static int
 input_files(char **paths, int n, const struct cli_in_info *info,
     const char *mdir, teller_manifest_file *f, char **rel)
 {
+	struct stat st;
 	int i;
 
+	if (mdir != NULL && stat(mdir, &st) != 0) {
+		fprintf(stderr, "teller: %s: %s (the folder of the outputs "
+		    "and the manifest)\n", mdir, strerror(errno));
+		return 3;
+	}
 	for (i = 0; i < n; i++) {
 		rel[i] = mdir != NULL ? cli_relpath(mdir, paths[i]) :
 		    strdup(paths[i]);

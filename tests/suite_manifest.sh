@@ -256,4 +256,8 @@ expect 1 'nosuch.json' "$T" verify "$d/nosuch.json"
 expect 2 'usage: teller verify' "$T" verify
 expect 2 'usage: teller canon' "$T" canon "$d/in/ward.blt"
 
+# an output folder that does not exist is named as such (exit 3)
+expect 3 'nofolder: .*the folder of the outputs' \
+    "$T" count -m irv -s 1 --json "$d/nofolder/r.json" "$d/in/ward.blt"
+
 echo "$pass passed, $fail failed"
