@@ -102,5 +102,8 @@ struct tl_vec *tl_vec_zeroed(teller_ctx *ctx, size_t n, size_t elem_size)
  * outgrown); v stays registered, empty. NULL is a no-op. */
 void tl_vec_release(teller_ctx *ctx, struct tl_vec *v);
 #define TL_VEC_AT(v, type, i) (((type *)(v)->data)[i])
+/* Elements of an array; with _Static_assert, a table of names by an
+ * enum checks its length against the enum's count. */
+#define TL_NELEM(a) (sizeof(a) / sizeof((a)[0]))
 
 #endif /* TL_CTX_H */

@@ -56,6 +56,8 @@ tl_rep_csv(teller_ctx *ctx, const struct teller_result *r,
 	static const char *const kinds[] = { "first_preferences", "surplus",
 		"exclusion", "second_preferences", "iteration", "final",
 		"scores", "pairwise", "round", "transfer", "runoff", "votes" };
+	_Static_assert(TL_NELEM(kinds) == TL_STAGE_KIND_COUNT,
+	    "kinds: one name a kind");
 	struct tl_out o;
 	size_t s;
 	int i;

@@ -358,6 +358,8 @@ tie_how(enum tl_tie_how how)
 		"by first preferences", "by a lot drawn by hand",
 		"by the tie order of the input", "not settled: the count "
 		"stopped for a lot" };
+	_Static_assert(TL_NELEM(w) == TL_TIE_HOW_COUNT,
+	    "w: one name a kind");
 
 	return w[how];
 }
@@ -370,6 +372,8 @@ ties(struct tl_html *h, int n)
 		"for whose surplus goes first", "for election",
 		"for the order of election", "for the order of pairs",
 		"for a place in the runoff" };
+	_Static_assert(TL_NELEM(kind) == TL_TIEK_COUNT,
+	    "kind: one name a kind");
 	size_t i;
 
 	for (i = 0; i < h->r->ties->len; i++) {

@@ -10,10 +10,19 @@
 static const char *const kind_names[] = { "first_preferences", "surplus",
 	"exclusion", "second_preferences", "iteration", "final", "scores",
 	"pairwise", "round", "transfer", "runoff", "votes" };
+
+_Static_assert(TL_NELEM(kind_names) == TL_STAGE_KIND_COUNT,
+    "kind_names: one name a kind");
 static const char *const how_names[] = { "earlier_stage", "lot",
 	"input_order", "first_preferences", "lot", "tie_order", "pending" };
+
+_Static_assert(TL_NELEM(how_names) == TL_TIE_HOW_COUNT,
+    "how_names: one name a kind");
 static const char *const tiekind_names[] = { "exclusion", "surplus",
 	"election", "order_of_election", "pair_order", "finalist" };
+
+_Static_assert(TL_NELEM(tiekind_names) == TL_TIEK_COUNT,
+    "tiekind_names: one name a kind");
 
 static const char *
 name_of(const struct teller_result *r, int id)

@@ -13,6 +13,9 @@
 static const char *const purpose_names[] = { "exclusion", "surplus",
 	"election", "order-of-election", "pair-order", "finalist" };
 
+_Static_assert(TL_NELEM(purpose_names) == TL_TIEK_COUNT,
+    "purpose_names: one name a kind");
+
 static void
 str_or_null(struct tl_out *o, const char *s)
 {

@@ -313,12 +313,18 @@ ties(struct tl_out *o, const struct teller_result *r)
 		"by lot", "by order on the ballot paper",
 		"by first preferences", "by a lot drawn by hand",
 		"by the tie order the input gives ([tie])", "" };
+	_Static_assert(TL_NELEM(how) == TL_TIE_HOW_COUNT,
+	    "how: one name a kind");
 	static const char *const kinds[] = { "tie for exclusion",
 		"tie for the surplus transferred first", "tie for election",
 		"tie for the order of election", "tie for the order of pairs",
 		"tie for a place in the runoff" };
+	_Static_assert(TL_NELEM(kinds) == TL_TIEK_COUNT,
+	    "kinds: one name a kind");
 	static const char *const done[] = { " excluded", " first",
 		" elected", " first", " first", " goes to the runoff" };
+	_Static_assert(TL_NELEM(done) == TL_TIEK_COUNT,
+	    "done: one name a kind");
 	size_t i;
 	int k;
 

@@ -30,6 +30,7 @@ enum tl_stage_kind {
 	TL_STAGE_RUNOFF,     /* plurality-runoff: the two finalists */
 	TL_STAGE_VOTES       /* limited, sntv, approval: the one stage */
 };
+#define TL_STAGE_KIND_COUNT (TL_STAGE_VOTES + 1)
 
 /* A college section's figures at one stage (methods.md 4.4): votes
  * exact at the result's dp, percent and points rounded half up to 3

@@ -189,6 +189,9 @@ names_into(const struct teller_contest *c, const int *cand, int n,
 static const char *const lot_purpose[] = { "exclusion", "surplus",
 	"election", "order of election", "pair order", "finalist" };
 
+_Static_assert(TL_NELEM(lot_purpose) == TL_TIEK_COUNT,
+    "lot_purpose: one name a kind");
+
 int
 tl_lots_draw(teller_ctx *ctx, struct tl_lots *l, int stage,
     enum tl_tie_kind kind, bool against, const int *cand, int n, int *idx,

@@ -23,6 +23,7 @@ enum tl_tie_how {
 	TL_TIE_PENDING      /* not settled: the count stopped for a lot
 			     * (a tally count; chosen is -1) */
 };
+#define TL_TIE_HOW_COUNT (TL_TIE_PENDING + 1)
 
 enum tl_tie_kind {
 	TL_TIEK_EXCLUDE = 0, /* who is excluded */
@@ -32,6 +33,8 @@ enum tl_tie_kind {
 	TL_TIEK_PAIR_ORDER,  /* ranked-pairs: a ranking drawn once (6.6) */
 	TL_TIEK_FINALIST     /* who goes to a runoff (methods.md 3.2) */
 };
+/* The tables of names by kind check their length against these. */
+#define TL_TIEK_COUNT (TL_TIEK_FINALIST + 1)
 
 /* The rivest-sha256 sampler: documented in tie.c and teller.3. */
 struct tl_rng {
