@@ -88,7 +88,7 @@ decl_public(struct desk *d, int c)
 static void
 public_results(struct desk *d, struct d_http *h, const char *cid)
 {
-	json_t *cs = json_array();
+	json_t *cs;
 
 	h->nocache = 2;
 	if (cid) {
@@ -101,6 +101,7 @@ public_results(struct desk *d, struct d_http *h, const char *cid)
 		give(h, 200, decl_public(d, c));
 		return;
 	}
+	cs = json_array();
 	for (int c = 0; c < d->ncs; c++)
 		if (d->cs[c].state >= S_DECLARED)
 			json_array_append_new(cs, decl_public(d, c));
@@ -234,7 +235,7 @@ statement(struct desk *d, int c)
 	json_t *cp = checkpoint_of(d, d->cs[c].f6_entry);
 
 	json_object_set_new(o, "entry", json_integer(d->cs[c].f6_entry));
-	json_object_set(o, "issued_at", event_at(d, d->cs[c].f6_entry));
+	json_object_set_new(o, "issued_at", event_at(d, d->cs[c].f6_entry));
 	json_object_set_new(o, "checkpoint", cp);
 	return o;
 }
@@ -318,7 +319,8 @@ contest_read(struct desk *d, struct d_http *h, const struct d_user *u,
 		json_object_set_new(o, "version", json_integer(k->released));
 		json_object_set_new(o, "round", json_integer(k->round));
 		json_object_set_new(o, "scope", json_string("first"));
-		json_object_set(o, "released_at", event_at(d, k->prov_entry));
+		json_object_set_new(o, "released_at",
+		    event_at(d, k->prov_entry));
 		json_object_set_new(o, "checkpoint",
 		    checkpoint_of(d, k->prov_entry));
 		json_object_set_new(o, "differences", differences(k));
