@@ -639,7 +639,7 @@ share_init(struct share *sh, const struct rd *r, const struct lines *lx,
 		return false;
 	teller_ctx_set_limits(sh->ctx, &ctx->lim);
 	teller_ctx_set_release(sh->ctx, ctx->release, ctx->release_ud);
-	sh->ctx->file = ctx->file;
+	sh->ctx->inname = ctx->inname;
 	sh->r.ctx = sh->ctx;
 	sh->r.ncand = r->ncand;
 	sh->r.tally = r->keys.bits > 0;

@@ -17,8 +17,10 @@
  * for NUL, a bad or overlong sequence, a surrogate, or past U+10FFFF. */
 size_t tl_utf8_len(const unsigned char *s, size_t n);
 
-/* Refuse NUL bytes and invalid UTF-8 with EENCODING at line:col. */
-int tl_text_check(teller_ctx *ctx, const char *buf, size_t len) TL_MUST_CHECK;
+/* Refuse NUL bytes and invalid UTF-8 with EENCODING at line:col of the
+ * input named file. */
+int tl_text_check(teller_ctx *ctx, const char *file, const char *buf,
+    size_t len) TL_MUST_CHECK;
 
 /*
  * The input a forward-only text reader has consumed but not yet checked
@@ -27,7 +29,8 @@ int tl_text_check(teller_ctx *ctx, const char *buf, size_t len) TL_MUST_CHECK;
  * before it. Init it where checking starts; call tl_behind with the start
  * of what the reader still needs (once a line is cheap); finish with
  * tl_behind_end, which checks the rest: an encoding error anywhere
- * replaces any other error, as if all was checked first.
+ * replaces any other error, as if all was checked first. Its errors are
+ * in ctx->inname (only the readers of teller_read use it).
  */
 #define TL_RELEASE_STEP ((size_t)4 << 20)
 struct tl_behind {

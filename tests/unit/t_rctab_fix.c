@@ -72,7 +72,6 @@ readcsv(const char *text, size_t n, char *err, size_t errn, long *line,
 	nrec = 0;
 	if (tt_ctx_new(NULL, &ctx) != TELLER_OK)
 		return -1;
-	ctx->file = path;
 	rc = tl_cvr_read_csv(ctx, &src, rec, NULL);
 	snprintf(err, errn, "%s", rc ? teller_errmsg(ctx) : "");
 	teller_errpos(ctx, NULL, line, col);
