@@ -198,15 +198,15 @@ tl_text_ieqz(const char *a, const char *b)
 	return *b == '\0';
 }
 
+/* tl_text_uint is inline in text.h. */
 long
-tl_text_uint(const char *s, size_t n, uint64_t max, uint64_t *v)
+tl_text_uint_slow(const char *s, size_t n, size_t i, uint64_t x,
+    uint64_t max, uint64_t *v)
 {
-	uint64_t x = 0;
-	size_t i;
+	unsigned d;
 
-	for (i = 0; i < n && tl_text_digit((unsigned char)s[i]); i++) {
-		unsigned d = (unsigned)(s[i] - '0');
-
+	for (; i < n && tl_text_digit((unsigned char)s[i]); i++) {
+		d = (unsigned)(s[i] - '0');
 		if (x > (max - d) / 10)
 			return -1;
 		x = x * 10 + d;

@@ -90,13 +90,36 @@ tl_text_digit(int c)
 	return c >= '0' && c <= '9';
 }
 
+/* tl_text_uint's digits past the 19th, from s[i] with x read so far
+ * (x <= max). */
+long tl_text_uint_slow(const char *s, size_t n, size_t i, uint64_t x,
+    uint64_t max, uint64_t *v) TL_MUST_CHECK;
+
 /*
  * Read the decimal digits at s[0..n) (no sign, no blanks) into *v, at
  * most max. Returns how many bytes were digits (0 if none), or -1 if
- * the number passes max (*v is then unset).
+ * the number passes max (*v is then unset). Inline, and up to 19 digits
+ * (they fit in uint64_t) read with no check per digit: the BLT fast path
+ * reads every number of a plain line through it (one call out of line
+ * cost it 50% more instructions on 1M lines).
  */
-long tl_text_uint(const char *s, size_t n, uint64_t max, uint64_t *v)
-    TL_MUST_CHECK;
+TL_MUST_CHECK static inline long
+tl_text_uint(const char *s, size_t n, uint64_t max, uint64_t *v)
+{
+	size_t lim = n < 19 ? n : 19, i;
+	uint64_t x = 0;
+	unsigned d;
+
+	for (i = 0; i < lim && (d = (unsigned char)s[i] - 0x30u) < 10; i++)
+		x = x * 10 + d;
+	if (x > max)
+		return -1;
+	if (i == lim && i < n)
+		return tl_text_uint_slow(s, n, i, x, max, v);
+	if (i > 0)
+		*v = x;
+	return (long)i;
+}
 
 /*
  * As tl_text_uint, but a number past max (< UINT64_MAX) reads as

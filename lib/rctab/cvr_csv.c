@@ -32,6 +32,9 @@ struct csvp {
 	struct tl_vec *buf;   /* unescaped quoted text */
 };
 
+/* The largest rank cell read (see convert). */
+#define RANK_TEXT_MAX UINT64_C(1000000009)
+
 /* Bytes that end an unquoted field. */
 static const bool stop[256] = { [','] = true, ['\n'] = true,
     ['\r'] = true };
@@ -590,6 +593,7 @@ convert(struct csvp *p, struct chk *chk, int first, int ncol,
 	for (i = first; i < nf && i < ncol; i++) {
 		const char *s = f[i].p, *e = s + f[i].n;
 		long long v = 0;
+		uint64_t u;
 		bool neg = false;
 		struct pair pr;
 		if (f[i].n == 0)
@@ -608,14 +612,13 @@ convert(struct csvp *p, struct chk *chk, int first, int ncol,
 			continue;
 		if (*s == '-' || *s == '+')
 			neg = *s++ == '-';
-		if (s == e)
+		/* digits only, at most 1000000009 (as before: the digits
+		 * before the last read at most 10^8) */
+		if (s == e || tl_text_uint(s, (size_t)(e - s), RANK_TEXT_MAX,
+		    &u) != e - s)
 			v = -1;
-		for (; s < e && v >= 0; s++) {
-			if (*s < '0' || *s > '9' || v > 100000000)
-				v = -1;
-			else
-				v = v * 10 + (*s - '0');
-		}
+		else
+			v = (long long)u;
 		if (v < 0 && check_text(p->ctx, chk, p->s, p->nextline) !=
 		    TELLER_OK)
 			return p->ctx->err;

@@ -769,6 +769,7 @@ jp_int(struct jp *j, const struct tl_jv *key)
 	const char *p = j->p;
 	bool neg = false;
 	long long v = 0;
+	uint64_t u;
 	size_t nd = 0, at;
 
 	if (*p == '-') {
@@ -779,15 +780,17 @@ jp_int(struct jp *j, const struct tl_jv *key)
 		p++;
 		nd = 1;
 	} else {
-		/* A 19th digit only makes it give up. */
-		while (p < j->end && *p >= '0' && *p <= '9' && nd < 19) {
-			if (nd < 18)
-				v = v * 10 + (*p - '0');
-			p++;
-			nd++;
-		}
+		/* A 19th digit (no leading zero here) only makes it give
+		 * up: past 10^18 - 1. */
+		long k = tl_text_uint(p, (size_t)(j->end - p),
+		    UINT64_C(999999999999999999), &u);
+		if (k <= 0)
+			return JP_FAIL;
+		p += k;
+		nd = (size_t)k;
+		v = (long long)u;
 	}
-	if (nd == 0 || nd > 18 || (p < j->end && ((*p >= '0' &&
+	if (nd == 0 || (p < j->end && ((*p >= '0' &&
 	    *p <= '9') || *p == '.' || *p == 'e' || *p == 'E')))
 		return JP_FAIL;
 	j->p = p;
