@@ -2,7 +2,8 @@
 /*
  * ctx.c -- the context: first-error recording with input position, the
  * caller allocator, the arena and growable vectors freed with the context.
- * The only file in lib/ that calls vsnprintf (to fill the message).
+ * Error messages are formatted here (vsnprintf); out.c and the RCTab
+ * XML and JSON helpers format their own text the same way.
  */
 #include <stdarg.h>
 #include <stdio.h>
