@@ -20,18 +20,20 @@ struct canon_args {
 	const char *method;
 	int seats;
 	int format;
-	int kind; /* enum teller_canon_kind, or -1 */
+	enum teller_canon_kind kind; /* if has_kind */
+	bool has_kind;
 };
 
 static int
-set_kind(struct canon_args *a, int kind)
+set_kind(struct canon_args *a, enum teller_canon_kind kind)
 {
-	if (a->kind >= 0 && a->kind != kind) {
+	if (a->has_kind && a->kind != kind) {
 		fprintf(stderr, "teller: canon: give one of --contest, "
 		    "--profile and --rules\n");
 		return -1;
 	}
 	a->kind = kind;
+	a->has_kind = true;
 	return 0;
 }
 
@@ -90,7 +92,8 @@ on_opt(void *ud, int id, const char *arg)
 int
 cmd_canon(int argc, char **argv)
 {
-	struct canon_args a = { NULL, 0, TELLER_FMT_AUTO, -1 };
+	struct canon_args a = { NULL, 0, TELLER_FMT_AUTO,
+	    TELLER_CANON_CONTEST, false };
 	teller_ctx *ctx = NULL;
 	teller_contest *c;
 	teller_profile *p;
@@ -98,9 +101,9 @@ cmd_canon(int argc, char **argv)
 	int first, status;
 
 	first = cli_getopt(argc, argv, canon_opts, on_opt, &a);
-	if (first < 0 || a.kind < 0 || first >= argc) {
+	if (first < 0 || !a.has_kind || first >= argc) {
 		if (first >= 0)
-			fprintf(stderr, "teller: canon: %s\n", a.kind < 0 ?
+			fprintf(stderr, "teller: canon: %s\n", !a.has_kind ?
 			    "give --contest, --profile KIND or --rules" :
 			    "no input file");
 		fprintf(stderr, "usage: %s\n", SYNOPSIS);
@@ -118,8 +121,7 @@ cmd_canon(int argc, char **argv)
 		    (a.seats > 1 || (a.seats == 0 &&
 		    teller_contest_seats(c) > 1)) ? "stv-scottish" : "irv");
 		rules.seats = a.seats;
-		if (teller_canon(ctx, c, p, &rules,
-		    (enum teller_canon_kind)a.kind, cli_write_file,
+		if (teller_canon(ctx, c, p, &rules, a.kind, cli_write_file,
 		    stdout) != TELLER_OK)
 			status = cli_report_error(ctx);
 		else if (fflush(stdout) != 0) {

@@ -304,8 +304,8 @@ fz_source(struct tl_cvr_source *src, const char *provider, const char *path)
 	src->uwi_label = "";
 }
 
-/* Run reader on src (ctx->file set to its path first, as the
- * tabulator does) and check the outcome. The record callback stops the
+/* Run reader on src (it names src->path in its errors itself) and
+ * check the outcome. The record callback stops the
  * reader at the first record when stop is set; more than max records
  * (0: no limit) is a loop. */
 static inline void
@@ -319,8 +319,6 @@ fz_run(int (*reader)(teller_ctx *, const struct tl_cvr_source *,
 	memset(&seen, 0, sizeof seen);
 	seen.stop_after = stop ? 1 : 0;
 	seen.max = max;
-	/* as the tabulator does (rctab_tab.c read_sources) */
-	ctx->file = src->path;
 	rc = reader(ctx, src, fz_record, &seen);
 	if (getenv("FUZZ_VERBOSE") != NULL)
 		fprintf(stderr, "%ld records; rc %d: %s\n", seen.n, rc,

@@ -2,7 +2,8 @@
 /*
  * ctx.c -- the context: first-error recording with input position, the
  * caller allocator, the arena and growable vectors freed with the context.
- * The only file in lib/ that calls vsnprintf (to fill the message).
+ * Error messages are formatted here (vsnprintf); out.c and the RCTab
+ * XML and JSON helpers format their own text the same way.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -155,12 +156,14 @@ teller_errclear(teller_ctx *ctx)
 	ctx->oom = false;
 }
 
-static void record(teller_ctx *ctx, int err, long line, long col,
-    const char *fmt, va_list ap) TELLER_PRINTF(5, 0);
+static void record(teller_ctx *ctx, const char *file, int err, long line,
+    long col, const char *fmt, va_list ap) TELLER_PRINTF(6, 0);
 
+/* Keep the first error: its code, message, position and the name of
+ * the input it is in (file, NULL for none). */
 static void
-record(teller_ctx *ctx, int err, long line, long col, const char *fmt,
-    va_list ap)
+record(teller_ctx *ctx, const char *file, int err, long line, long col,
+    const char *fmt, va_list ap)
 {
 	if (ctx->err != TELLER_OK)
 		return;
@@ -168,8 +171,8 @@ record(teller_ctx *ctx, int err, long line, long col, const char *fmt,
 	vsnprintf(ctx->msg, sizeof(ctx->msg), fmt, ap);
 	ctx->line = line;
 	ctx->col = col;
-	if (ctx->file != NULL)
-		snprintf(ctx->errfile, sizeof(ctx->errfile), "%s", ctx->file);
+	if (file != NULL)
+		snprintf(ctx->errfile, sizeof(ctx->errfile), "%s", file);
 	else
 		ctx->errfile[0] = '\0';
 }
@@ -180,7 +183,7 @@ tl_fail(teller_ctx *ctx, int err, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	record(ctx, err, 0, 0, fmt, ap);
+	record(ctx, ctx->inname, err, 0, 0, fmt, ap);
 	va_end(ap);
 	return err;
 }
@@ -192,7 +195,19 @@ tl_fail_at(teller_ctx *ctx, int err, long line, long col, const char *fmt,
 	va_list ap;
 
 	va_start(ap, fmt);
-	record(ctx, err, line, col, fmt, ap);
+	record(ctx, ctx->inname, err, line, col, fmt, ap);
+	va_end(ap);
+	return err;
+}
+
+int
+tl_fail_in(teller_ctx *ctx, const char *file, int err, long line, long col,
+    const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	record(ctx, file, err, line, col, fmt, ap);
 	va_end(ap);
 	return err;
 }

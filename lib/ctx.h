@@ -38,7 +38,7 @@ struct teller_ctx {
 	teller_limits lim;
 	int err;              /* first error code, TELLER_OK if none */
 	char msg[256];        /* its message */
-	const char *file;     /* current input name (borrowed from caller) */
+	const char *inname;   /* the public call's input name, see below */
 	char errfile[256];    /* input name at the time of the error */
 	long line, col;       /* its position, 0 if unknown */
 	bool oom;             /* sticky out-of-memory flag */
@@ -56,15 +56,33 @@ struct teller_ctx {
  * input buffer will not be needed again. Safe from any reader thread. */
 void tl_release(teller_ctx *ctx, const char *p, size_t n);
 
+/*
+ * Errors name their input. tl_fail_in names it explicitly: every reader
+ * of more than one input (RCTab's config and CVR files, a Dominion
+ * export's manifests, a Hart folder's files) keeps each input's name in
+ * its own state and passes it. tl_fail and tl_fail_at name ctx->inname:
+ * the one input of a public call, set once by teller_read (the name it
+ * is given; later errors of the count, such as "the input says 2
+ * seats", name it too) and by teller_rctab_load (the config's path, for
+ * the config and the tabulation). Nothing sets it anywhere else, and
+ * nothing saves or restores it.
+ */
+
 /* Record err as the context's first error (later ones are ignored) and
  * return err, so callers write `return tl_fail(ctx, ...)`. Position is
- * unknown. */
+ * unknown; the input is ctx->inname. */
 int tl_fail(teller_ctx *ctx, int err, const char *fmt, ...)
     TELLER_PRINTF(3, 4);
 
-/* As tl_fail, with a 1-based line and column in ctx->file. */
+/* As tl_fail, with a 1-based line and column in ctx->inname (the four
+ * readers of teller_read, which read exactly that input). */
 int tl_fail_at(teller_ctx *ctx, int err, long line, long col,
     const char *fmt, ...) TELLER_PRINTF(5, 6);
+
+/* As tl_fail_at, in the input named file (NULL: no input named). Line
+ * and column 0 when unknown. */
+int tl_fail_in(teller_ctx *ctx, const char *file, int err, long line,
+    long col, const char *fmt, ...) TELLER_PRINTF(6, 7);
 
 /* Record out-of-memory (static message; never allocates). */
 int tl_oom(teller_ctx *ctx);

@@ -12,7 +12,8 @@
 
 #include "profile.h"
 
-/* Readers: parse (buf, len) (ctx->file names it in errors). */
+/* Readers of teller_read: parse (buf, len), the input ctx->inname names
+ * (tl_fail_at). */
 int tl_fmt_blt(teller_ctx *ctx, const char *buf, size_t len,
     struct teller_contest **c, struct teller_profile **p) TL_MUST_CHECK;
 int tl_fmt_csv(teller_ctx *ctx, const char *buf, size_t len,

@@ -652,23 +652,21 @@ directive(struct rd *r, const char *a, const char *e, long line)
 		return r->c->title != NULL ? TELLER_OK : TELLER_ENOMEM;
 	}
 	if (tl_text_ieq(k, kn, "seats")) {
-		long n = 0, vcol = (long)(v - r->s.lstart) + 1;
-		size_t i;
+		long vcol = (long)(v - r->s.lstart) + 1;
+		uint64_t n = 0;
 
 		if (r->seats_line > 0)
 			return tl_fail_at(ctx, TELLER_EDUP, line, kcol,
 			    "a second '# seats:' (the first is on line %ld)",
 			    r->seats_line);
 		r->seats_line = line;
-		for (i = 0; i < vn; i++) {
-			if (v[i] < '0' || v[i] > '9')
-				return tl_fail_at(ctx, TELLER_EPARSE, line,
-				    vcol, "seats must be a whole number, not "
-				    "\"%.*s\"", (int)(vn > 20 ? 20 : vn), v);
-			if (n <= 100000000)
-				n = n * 10 + (v[i] - '0');
-		}
-		if (vn == 0 || n < 1 || n > ctx->lim.seats)
+		/* past the limit reads as limit + 1: ERANGE below */
+		if ((size_t)tl_text_uint_sat(v, vn, (uint64_t)ctx->lim.seats,
+		    &n) != vn)
+			return tl_fail_at(ctx, TELLER_EPARSE, line, vcol,
+			    "seats must be a whole number, not \"%.*s\"",
+			    (int)(vn > 20 ? 20 : vn), v);
+		if (vn == 0 || n < 1 || n > (uint64_t)ctx->lim.seats)
 			return tl_fail_at(ctx, TELLER_ERANGE, line, vcol,
 			    "seats must be 1..%d, not \"%.*s\"",
 			    ctx->lim.seats, (int)(vn > 20 ? 20 : vn), v);
@@ -1083,7 +1081,8 @@ row_b(struct rd *r, const struct fld *f, int64_t w)
 		const char *s = fld_ptr(&r->s, &f[i]);
 		size_t n = f[i].n, k;
 		struct pair pr;
-		uint32_t v = 0;
+		uint64_t u = 0;
+		uint32_t v;
 
 		if (r->candcol[i] < 0)
 			continue;
@@ -1102,16 +1101,16 @@ row_b(struct rd *r, const struct fld *f, int64_t w)
 		}
 		if ((rc = mark_kind(r, &f[i], false)) != TELLER_OK)
 			return rc;
-		for (k = 0; k < n; k++) {
-			if (s[k] < '0' || s[k] > '9')
-				return tl_fail_at(ctx, TELLER_EPARSE,
-				    f[i].line, f[i].col, "rank \"%.*s\" is "
-				    "not a positive integer",
-				    (int)(n > 20 ? 20 : n), s);
-			if (v > (uint32_t)ctx->lim.ranks)
-				break;
-			v = v * 10 + (uint32_t)(s[k] - '0');
-		}
+		/* past the limit reads as limit + 1 (ELIMIT below, even
+		 * with a bad byte after the digits that pass it) */
+		k = (size_t)tl_text_uint_sat(s, n, (uint64_t)ctx->lim.ranks,
+		    &u);
+		if (k < n && u <= (uint64_t)ctx->lim.ranks)
+			return tl_fail_at(ctx, TELLER_EPARSE, f[i].line,
+			    f[i].col, "rank \"%.*s\" is not a positive "
+			    "integer", (int)(n > 20 ? 20 : n), s);
+		v = u > (uint64_t)ctx->lim.ranks ?
+		    (uint32_t)ctx->lim.ranks + 1 : (uint32_t)u;
 		if (v == 0)
 			return tl_fail_at(ctx, TELLER_EPARSE, f[i].line,
 			    f[i].col, "rank 0 is not a positive integer");

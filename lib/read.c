@@ -153,7 +153,7 @@ teller_read(teller_ctx *ctx, enum teller_format fmt, const char *name,
 
 	*contest = NULL;
 	*profile = NULL;
-	ctx->file = name;
+	ctx->inname = name;
 	if (len > ctx->lim.input_bytes)
 		return tl_fail(ctx, TELLER_ELIMIT, "input is %zu bytes, more "
 		    "than the limit of %zu", len, ctx->lim.input_bytes);

@@ -79,9 +79,11 @@ text_scan(const unsigned char *s, size_t i, size_t stop, size_t len)
 	return i;
 }
 
-/* EENCODING for the bad byte at s[i], at its line and column in s. */
+/* EENCODING for the bad byte at s[i], at its line and column in s, the
+ * input named file. */
 static int
-text_fail(teller_ctx *ctx, const unsigned char *s, size_t i)
+text_fail(teller_ctx *ctx, const char *file, const unsigned char *s,
+    size_t i)
 {
 	size_t k, ls = 0;
 	long line = 1;
@@ -91,17 +93,19 @@ text_fail(teller_ctx *ctx, const unsigned char *s, size_t i)
 			line++;
 			ls = k + 1;
 		}
-	return tl_fail_at(ctx, TELLER_EENCODING, line, (long)(i - ls) + 1,
-	    s[i] == 0 ? "NUL byte in text" : "invalid UTF-8");
+	return tl_fail_in(ctx, file, TELLER_EENCODING, line,
+	    (long)(i - ls) + 1, s[i] == 0 ? "NUL byte in text" :
+	    "invalid UTF-8");
 }
 
 int
-tl_text_check(teller_ctx *ctx, const char *buf, size_t len)
+tl_text_check(teller_ctx *ctx, const char *file, const char *buf,
+    size_t len)
 {
 	const unsigned char *s = (const unsigned char *)buf;
 	size_t i = text_scan(s, 0, len, len);
 
-	return i >= len ? TELLER_OK : text_fail(ctx, s, i);
+	return i >= len ? TELLER_OK : text_fail(ctx, file, s, i);
 }
 
 void
@@ -124,7 +128,7 @@ tl_behind_flush(teller_ctx *ctx, struct tl_behind *b, const char *p)
 	from = (size_t)(b->kept - b->buf);
 	i = text_scan(s, from, (size_t)(p - b->buf), len);
 	if (i < (size_t)(p - b->buf))
-		return text_fail(ctx, s, i);
+		return text_fail(ctx, ctx->inname, s, i);
 	/* a sequence may have run past p: the next check starts after it */
 	tl_release(ctx, b->kept, i - from);
 	b->kept = b->buf + i;
@@ -142,7 +146,7 @@ tl_behind_end(teller_ctx *ctx, struct tl_behind *b, int rc)
 		/* tl_text_check ran first before: its error wins */
 		if (rc != TELLER_OK)
 			teller_errclear(ctx);
-		return text_fail(ctx, s, i);
+		return text_fail(ctx, ctx->inname, s, i);
 	}
 	if (rc == TELLER_OK && b->kept < b->end)
 		tl_release(ctx, b->kept, (size_t)(b->end - b->kept));
@@ -194,15 +198,15 @@ tl_text_ieqz(const char *a, const char *b)
 	return *b == '\0';
 }
 
+/* tl_text_uint is inline in text.h. */
 long
-tl_text_uint(const char *s, size_t n, uint64_t max, uint64_t *v)
+tl_text_uint_slow(const char *s, size_t n, size_t i, uint64_t x,
+    uint64_t max, uint64_t *v)
 {
-	uint64_t x = 0;
-	size_t i;
+	unsigned d;
 
-	for (i = 0; i < n && tl_text_digit((unsigned char)s[i]); i++) {
-		unsigned d = (unsigned)(s[i] - '0');
-
+	for (; i < n && tl_text_digit((unsigned char)s[i]); i++) {
+		d = (unsigned)(s[i] - '0');
 		if (x > (max - d) / 10)
 			return -1;
 		x = x * 10 + d;

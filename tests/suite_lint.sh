@@ -74,7 +74,7 @@ else bad "lint refuses lines of 80 columns: $(head -n 3 "$tmp/out")"; fi
 # TL_MUST_CHECK: ignoring the result of a fallible internal function is
 # a compile error under -Werror (CI)
 if command -v "${CC:-gcc}" >/dev/null 2>&1; then
-	for call in 'tl_vec_new(c, 4)' 'tl_text_check(c, "", 0)' \
+	for call in 'tl_vec_new(c, 4)' 'tl_text_check(c, 0, "", 0)' \
 	    'tl_profile_begin(c, 0)' 'tl_result_elect(c, 0, 0)' \
 	    'tl_out_flush(0)' 'tl_fmt_csv(c, "", 0, 0, 0)'; do
 		printf '#include "tl_int.h"\nvoid f(teller_ctx *c);\n%s\n' \

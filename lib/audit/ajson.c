@@ -12,6 +12,7 @@
 
 struct rd {
 	teller_ctx *ctx;
+	const char *name; /* the input's, for errors */
 	const char *p, *end, *line0;
 	long line;
 	int depth;
@@ -20,7 +21,7 @@ struct rd {
 static int
 bad(struct rd *r, const char *what)
 {
-	return tl_fail_at(r->ctx, TELLER_EPARSE, r->line,
+	return tl_fail_in(r->ctx, r->name, TELLER_EPARSE, r->line,
 	    (long)(r->p - r->line0) + 1, "%s", what);
 }
 
@@ -162,8 +163,8 @@ tl_ajson_parse(teller_ctx *ctx, const char *name, const char *buf,
 	struct rd r;
 	int rc;
 
-	ctx->file = name;
 	r.ctx = ctx;
+	r.name = name;
 	r.p = r.line0 = buf;
 	r.end = buf + len;
 	r.line = 1;

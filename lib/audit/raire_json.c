@@ -26,6 +26,7 @@ teller_raire_opts_init(teller_raire_opts *o)
  * profile and the winner (local id). */
 struct rj {
 	teller_ctx *ctx;
+	const char *name; /* the solution file's, for its errors */
 	const struct teller_contest *c;
 	const teller_raire_opts *o;
 	teller_result *res;
@@ -293,13 +294,14 @@ check_one(const struct rj *j, const struct tl_jv *item, size_t i,
 	if (as == NULL || !tl_ajson_int(tl_ajson_get(as, "winner"), &w) ||
 	    !tl_ajson_int(tl_ajson_get(as, "loser"), &l) ||
 	    !(tl_ajson_is(ty, "NEB") || tl_ajson_is(ty, "NEN")))
-		return tl_fail_at(j->ctx, TELLER_EPARSE, item->line,
-		    item->col, "assertion %zu: expected {\"assertion\": "
-		    "{\"type\": \"NEB\"|\"NEN\", \"winner\", \"loser\"}}", i);
+		return tl_fail_in(j->ctx, j->name, TELLER_EPARSE,
+		    item->line, item->col, "assertion %zu: expected "
+		    "{\"assertion\": {\"type\": \"NEB\"|\"NEN\", \"winner\", "
+		    "\"loser\"}}", i);
 	if (w < 0 || w >= j->b.nc || l < 0 || l >= j->b.nc || w == l)
-		return tl_fail_at(j->ctx, TELLER_EVERIFY, item->line,
-		    item->col, "assertion %zu: candidates %lld and %lld: "
-		    "not two of the %d candidates", i, (long long)w,
+		return tl_fail_in(j->ctx, j->name, TELLER_EVERIFY,
+		    item->line, item->col, "assertion %zu: candidates %lld "
+		    "and %lld: not two of the %d candidates", i, (long long)w,
 		    (long long)l, j->b.nc);
 	a->kind = tl_ajson_is(ty, "NEB") ? TL_NEB : TL_NEN;
 	a->w = (int)w;
@@ -307,36 +309,39 @@ check_one(const struct rj *j, const struct tl_jv *item, size_t i,
 	if (a->kind == TL_NEN) {
 		const struct tl_jv *cs = tl_ajson_get(as, "continuing");
 		if (cs == NULL || cs->t != TL_JARR)
-			return tl_fail_at(j->ctx, TELLER_EPARSE, item->line,
-			    item->col, "assertion %zu: NEN without "
-			    "\"continuing\"", i);
+			return tl_fail_in(j->ctx, j->name, TELLER_EPARSE,
+			    item->line, item->col, "assertion %zu: NEN "
+			    "without \"continuing\"", i);
 		for (k = cs->kid; k != NULL; k = k->next) {
 			if (!tl_ajson_int(k, &x) || x < 0 || x >= j->b.nc)
-				return tl_fail_at(j->ctx, TELLER_EVERIFY,
-				    k->line, k->col, "assertion %zu: "
-				    "continuing names no candidate", i);
+				return tl_fail_in(j->ctx, j->name,
+				    TELLER_EVERIFY, k->line, k->col,
+				    "assertion %zu: continuing names no "
+				    "candidate", i);
 			a->s |= 1ULL << x;
 		}
 		if (!(a->s >> w & 1) || !(a->s >> l & 1))
-			return tl_fail_at(j->ctx, TELLER_EVERIFY, item->line,
-			    item->col, "assertion %zu: winner and loser "
-			    "must be continuing", i);
+			return tl_fail_in(j->ctx, j->name, TELLER_EVERIFY,
+			    item->line, item->col, "assertion %zu: winner "
+			    "and loser must be continuing", i);
 	}
 	tl_raire_tally(&j->b, a);
 	if (tl_ajson_get(item, "margin") != NULL &&
 	    (!tl_ajson_int(tl_ajson_get(item, "margin"), &m) ||
 	    m != a->tw - a->tl))
-		return tl_fail_at(j->ctx, TELLER_EVERIFY, item->line,
-		    item->col, "assertion %zu (%s %s over %s): the ballots "
-		    "give margin %lld, not the %.*s stated", i, a->kind ==
-		    TL_NEB ? "NEB" : "NEN", cname(j, a->w), cname(j, a->l),
+		return tl_fail_in(j->ctx, j->name, TELLER_EVERIFY,
+		    item->line, item->col, "assertion %zu (%s %s over %s): "
+		    "the ballots give margin %lld, not the %.*s stated", i,
+		    a->kind == TL_NEB ? "NEB" : "NEN", cname(j, a->w),
+		    cname(j, a->l),
 		    (long long)(a->tw - a->tl),
 		    (int)tl_ajson_get(item, "margin")->n,
 		    tl_ajson_get(item, "margin")->s);
 	if (a->tw <= a->tl)
-		return tl_fail_at(j->ctx, TELLER_EVERIFY, item->line,
-		    item->col, "assertion %zu (%s %s over %s) does not hold: "
-		    "margin %lld", i, a->kind == TL_NEB ? "NEB" : "NEN",
+		return tl_fail_in(j->ctx, j->name, TELLER_EVERIFY,
+		    item->line, item->col, "assertion %zu (%s %s over %s) "
+		    "does not hold: margin %lld", i,
+		    a->kind == TL_NEB ? "NEB" : "NEN",
 		    cname(j, a->w), cname(j, a->l),
 		    (long long)(a->tw - a->tl));
 	return TELLER_OK;
@@ -384,21 +389,25 @@ teller_raire_check(teller_ctx *ctx, const teller_contest *c,
 
 	if ((rc = prepare(ctx, c, p, rules, opt, &j)) != TELLER_OK)
 		return rc;
+	j.name = name;
 	if ((rc = tl_ajson_parse(ctx, name, sol, len, &root)) != TELLER_OK)
 		return rc;
 	ok = tl_ajson_get(tl_ajson_get(root, "solution"), "Ok");
 	list = tl_ajson_get(ok, "assertions");
 	if (ok == NULL && tl_ajson_get(tl_ajson_get(root, "solution"),
 	    "Err") != NULL)
-		return tl_fail(ctx, TELLER_EVERIFY, "the solution is an "
-		    "error (solution.Err), not assertions");
+		return tl_fail_in(ctx, name, TELLER_EVERIFY, 0, 0,
+		    "the solution is an error (solution.Err), not "
+		    "assertions");
 	if (list == NULL || list->t != TL_JARR)
-		return tl_fail_at(ctx, TELLER_EPARSE, root->line, root->col,
+		return tl_fail_in(ctx, name, TELLER_EPARSE, root->line,
+		    root->col,
 		    "expected {\"solution\": {\"Ok\": {\"assertions\": "
 		    "[...]}}}");
 	if (tl_ajson_int(tl_ajson_get(ok, "winner"), &w) && w != j.winner)
-		return tl_fail(ctx, TELLER_EVERIFY, "the solution's winner "
-		    "is candidate %lld; the count elects %s (%d)",
+		return tl_fail_in(ctx, name, TELLER_EVERIFY, 0, 0,
+		    "the solution's winner is candidate %lld; the count "
+		    "elects %s (%d)",
 		    (long long)w, cname(&j, j.winner), j.winner);
 	if ((a = tl_alloc(ctx, list->nkid + 1, sizeof(*a))) == NULL)
 		return TELLER_ENOMEM;
@@ -408,8 +417,9 @@ teller_raire_check(teller_ctx *ctx, const teller_contest *c,
 	if (!tl_raire_sufficient(j.b.nc, j.winner, a, list->nkid, order, &n,
 	    &work)) {
 		order_text(&j, order, n, buf, sizeof(buf));
-		return tl_fail(ctx, TELLER_EVERIFY, "not sufficient: no "
-		    "assertion rules out the elimination order %s (%s wins)",
+		return tl_fail_in(ctx, name, TELLER_EVERIFY, 0, 0,
+		    "not sufficient: no assertion rules out the "
+		    "elimination order %s (%s wins)",
 		    buf, cname(&j, order[n - 1]));
 	}
 	return TELLER_OK;

@@ -67,11 +67,12 @@ tl_cvrb_mark(struct tl_cvrb *b, long rank, const char *s, size_t n)
 
 	/* CandidateRankingsList: ranks must be positive. */
 	if (rank < 1)
-		return tl_fail(b->ctx, TELLER_EPARSE,
+		return tl_fail_in(b->ctx, b->file, TELLER_EPARSE, 0, 0,
 		    "rank %ld is not a positive number", rank);
 	if (rank > b->ctx->lim.ranks)
-		return tl_fail(b->ctx, TELLER_ELIMIT, "rank %ld is more than "
-		    "the limit of %d ranks", rank, b->ctx->lim.ranks);
+		return tl_fail_in(b->ctx, b->file, TELLER_ELIMIT, 0, 0,
+		    "rank %ld is more than the limit of %d ranks", rank,
+		    b->ctx->lim.ranks);
 	if ((err = tl_cvrb_add(b, s, n, &m.off)) != TELLER_OK)
 		return err;
 	m.rank = rank;

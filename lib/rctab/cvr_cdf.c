@@ -204,17 +204,18 @@ emit(struct cdf *c, const char *supplied, const char *precinct,
 /* ------------------------------------------------------------------ */
 /* JSON                                                                */
 
+/* Fail on the CDF file at JSON path p. */
 static int
-jfail(teller_ctx *ctx, const struct tl_jpath *p, const char *what)
+jfail(const struct cdf *c, const struct tl_jpath *p, const char *what)
 {
-	return tl_fail(ctx, TELLER_EPARSE, "%s%s%s", p->b, p->n ? ": " : "",
-	    what);
+	return tl_fail_in(c->ctx, c->path, TELLER_EPARSE, 0, 0, "%s%s%s",
+	    p->b, p->n ? ": " : "", what);
 }
 
 /* A string-or-null member as Java's (String) cast: *out NULL if
  * absent. */
 static int
-jstr(teller_ctx *ctx, const struct tl_jv *o, const char *key,
+jstr(const struct cdf *c, const struct tl_jv *o, const char *key,
     struct tl_jpath *p, const char **out)
 {
 	const struct tl_jv *v = tl_jv_jget(o, key);
@@ -224,7 +225,7 @@ jstr(teller_ctx *ctx, const struct tl_jv *o, const char *key,
 		return TELLER_OK;
 	if (!tl_jv_is(v, TL_JSTR) || memchr(v->u.s, '\0', v->n) != NULL) {
 		tl_jpath_push(p, ".%s", key);
-		return jfail(ctx, p, "expected a string");
+		return jfail(c, p, "expected a string");
 	}
 	*out = v->u.s;
 	return TELLER_OK;
@@ -232,22 +233,22 @@ jstr(teller_ctx *ctx, const struct tl_jv *o, const char *key,
 
 /* A required array: v, member key (null taken as absent). */
 static int
-jarr_of(teller_ctx *ctx, const struct tl_jv *v, const char *key,
+jarr_of(const struct cdf *c, const struct tl_jv *v, const char *key,
     struct tl_jpath *p, const struct tl_jv **out)
 {
 	*out = tl_jv_is(v, TL_JNULL) ? NULL : v;
 	if (tl_jv_is(*out, TL_JARR))
 		return TELLER_OK;
 	tl_jpath_push(p, "%s%s", p->n ? "." : "", key);
-	return jfail(ctx, p, *out == NULL ? "missing" : "expected an array");
+	return jfail(c, p, *out == NULL ? "missing" : "expected an array");
 }
 
 /* A required array member. */
 static int
-jarr(teller_ctx *ctx, const struct tl_jv *o, const char *key,
+jarr(const struct cdf *c, const struct tl_jv *o, const char *key,
     struct tl_jpath *p, const struct tl_jv **out)
 {
-	return jarr_of(ctx, tl_jv_jget(o, key), key, p, out);
+	return jarr_of(c, tl_jv_jget(o, key), key, p, out);
 }
 
 /* Whether member key is the string s (Java's get(key).equals(s)). */
@@ -276,14 +277,15 @@ static_gpus(struct cdf *c, const struct tl_jv *gpus)
 	    i++, x = tl_jv_next(x)) {
 		tl_jpath_init(&p);
 		tl_jpath_push(&p, "GpUnit[%zu]", i);
-		if ((err = jstr(ctx, x, "@id", &p, &c->gpus[i].k)) != 0 ||
-		    (err = jstr(ctx, x, "Name", &p, &c->gpus[i].v)) != 0)
+		if ((err = jstr(c, x, "@id", &p, &c->gpus[i].k)) != 0 ||
+		    (err = jstr(c, x, "Name", &p, &c->gpus[i].v)) != 0)
 			return err;
 	}
 	c->ngpus = tl_jv_len(gpus);
 	if ((dup = sort_unique(c->gpus, c->ngpus, sizeof(struct kv),
 	    cmp_kv)) != 0)
-		return tl_fail(ctx, TELLER_EPARSE, "GpUnit '%s' appears "
+		return tl_fail_in(ctx, c->path, TELLER_EPARSE, 0, 0,
+		    "GpUnit '%s' appears "
 		    "more than once", show(c->gpus[dup - 1].k));
 	return TELLER_OK;
 }
@@ -294,7 +296,6 @@ static int
 static_contest(struct cdf *c, const struct tl_jv *e, size_t i,
     const struct tl_jv **contest)
 {
-	teller_ctx *ctx = c->ctx;
 	const struct tl_jv *arr, *x;
 	struct tl_jpath p;
 	const char *name;
@@ -303,17 +304,17 @@ static_contest(struct cdf *c, const struct tl_jv *e, size_t i,
 
 	tl_jpath_init(&p);
 	tl_jpath_push(&p, "Election[%zu]", i);
-	if ((err = jarr(ctx, e, "Contest", &p, &arr)) != 0)
+	if ((err = jarr(c, e, "Contest", &p, &arr)) != 0)
 		return err;
 	for (j = 0, x = tl_jv_first(arr); x != NULL;
 	    j++, x = tl_jv_next(x)) {
 		tl_jpath_init(&p);
 		tl_jpath_push(&p, "Election[%zu].Contest[%zu]", i, j);
-		if ((err = jstr(ctx, x, "Name", &p, &name)) != 0)
+		if ((err = jstr(c, x, "Name", &p, &name)) != 0)
 			return err;
 		if (name == NULL) {
 			tl_jpath_push(&p, ".Name");
-			return jfail(ctx, &p, "missing");
+			return jfail(c, &p, "missing");
 		}
 		if (strcmp(name, c->src->contest_id) == 0) {
 			*contest = x;
@@ -339,7 +340,7 @@ static_elections(struct cdf *c, const struct tl_jv *elecs,
 	    i++, e = tl_jv_next(e)) {
 		tl_jpath_init(&p);
 		tl_jpath_push(&p, "Election[%zu]", i);
-		if ((err = jarr(ctx, e, "Candidate", &p, &arr)) != 0)
+		if ((err = jarr(c, e, "Candidate", &p, &arr)) != 0)
 			return err;
 		k += tl_jv_len(arr);
 	}
@@ -353,9 +354,9 @@ static_elections(struct cdf *c, const struct tl_jv *elecs,
 	    j++, x = tl_jv_next(x)) {
 			tl_jpath_init(&p);
 			tl_jpath_push(&p, "Election[%zu].Candidate[%zu]", i, j);
-			if ((err = jstr(ctx, x, "@id", &p,
+			if ((err = jstr(c, x, "@id", &p,
 			    &c->cands[c->ncands].k)) != 0 ||
-			    (err = jstr(ctx, x, "Name", &p,
+			    (err = jstr(c, x, "Name", &p,
 			    &c->cands[c->ncands].v)) != 0)
 				return err;
 			c->ncands++;
@@ -379,8 +380,8 @@ static_selections(struct cdf *c, const struct tl_jv *contest)
 
 	tl_jpath_init(&p);
 	tl_jpath_push(&p, "Contest '%s'", c->src->contest_id);
-	if ((err = jstr(ctx, contest, "@id", &p, &c->contest_k)) != 0 ||
-	    (err = jarr(ctx, contest, "ContestSelection", &p, &arr)) != 0)
+	if ((err = jstr(c, contest, "@id", &p, &c->contest_k)) != 0 ||
+	    (err = jarr(c, contest, "ContestSelection", &p, &arr)) != 0)
 		return err;
 	c->sels = tl_alloc(ctx, tl_jv_len(arr) + 1, sizeof(struct csel));
 	if (c->sels == NULL)
@@ -390,19 +391,19 @@ static_selections(struct cdf *c, const struct tl_jv *contest)
 		struct csel *s = &c->sels[i];
 
 		old = tl_jpath_push(&p, ".ContestSelection[%zu]", i);
-		if ((err = jstr(ctx, x, "@id", &p, &s->k)) != 0)
+		if ((err = jstr(c, x, "@id", &p, &s->k)) != 0)
 			return err;
 		s->writein = jis(x, "IsWriteIn", "true");
 		ids = tl_jv_jget(x, "CandidateIds");
 		if (ids != NULL && !tl_jv_is(ids, TL_JARR)) {
 			tl_jpath_push(&p, ".CandidateIds");
-			return jfail(ctx, &p, "expected an array");
+			return jfail(c, &p, "expected an array");
 		}
 		if (tl_jv_len(ids) > 0) {
 			const struct tl_jv *id0 = tl_jv_first(ids);
 			if (!tl_jv_is(id0, TL_JSTR)) {
 				tl_jpath_push(&p, ".CandidateIds[0]");
-				return jfail(ctx, &p, "expected a string");
+				return jfail(c, &p, "expected a string");
 			}
 			s->cand = id0->u.s;
 		}
@@ -411,7 +412,8 @@ static_selections(struct cdf *c, const struct tl_jv *contest)
 	c->nsels = tl_jv_len(arr);
 	if ((dup = sort_unique(c->sels, c->nsels, sizeof(struct csel),
 	    cmp_csel)) != 0)
-		return tl_fail(ctx, TELLER_EPARSE, "Contest Selection '%s' "
+		return tl_fail_in(ctx, c->path, TELLER_EPARSE, 0, 0,
+		    "Contest Selection '%s' "
 		    "appears more than once", show(c->sels[dup - 1].k));
 	return TELLER_OK;
 }
@@ -428,17 +430,19 @@ json_static(struct cdf *c, const struct tl_jv *gpu, const struct tl_jv *elec)
 	int err;
 
 	tl_jpath_init(&p);
-	if ((err = jarr_of(ctx, gpu, "GpUnit", &p, &gpus)) != TELLER_OK ||
-	    (err = jarr_of(ctx, elec, "Election", &p, &elecs)) != TELLER_OK ||
+	if ((err = jarr_of(c, gpu, "GpUnit", &p, &gpus)) != TELLER_OK ||
+	    (err = jarr_of(c, elec, "Election", &p, &elecs)) != TELLER_OK ||
 	    (err = static_gpus(c, gpus)) != TELLER_OK ||
 	    (err = static_elections(c, elecs, &contest)) != TELLER_OK)
 		return err;
 	if ((dup = sort_unique(c->cands, c->ncands, sizeof(struct kv),
 	    cmp_kv)) != 0)
-		return tl_fail(ctx, TELLER_EPARSE, "Candidate '%s' appears "
+		return tl_fail_in(ctx, c->path, TELLER_EPARSE, 0, 0,
+		    "Candidate '%s' appears "
 		    "more than once", show(c->cands[dup - 1].k));
 	if (contest == NULL)
-		return tl_fail(ctx, TELLER_EPARSE, "contest '%s' from the "
+		return tl_fail_in(ctx, c->path, TELLER_EPARSE, 0, 0,
+		    "contest '%s' from the "
 		    "config not found", c->src->contest_id);
 	c->found = true;
 	return static_selections(c, contest);
@@ -456,23 +460,24 @@ json_selection(struct cdf *c, const struct tl_jv *sel, struct tl_jpath *p)
 	long rank;
 	int err;
 
-	if ((err = jstr(ctx, sel, "ContestSelectionId", p, &csid)) != 0)
+	if ((err = jstr(c, sel, "ContestSelectionId", p, &csid)) != 0)
 		return err;
 	if ((name = sel_name(c, csid, msg, sizeof(msg))) == NULL)
-		return jfail(ctx, p, msg);
+		return jfail(c, p, msg);
 	/* Rank on the selection, else one per SelectionPosition. */
 	if (tl_jv_get(sel, "Rank") != NULL) {
 		if (!tl_jv_int(tl_jv_jget(sel, "Rank"), &rank)) {
 			tl_jpath_push(p, ".Rank");
-			return jfail(ctx, p, "expected an integer");
+			return jfail(c, p, "expected an integer");
 		}
 		if ((err = check_rank(c, rank, msg, sizeof(msg))) != 0) {
 			tl_jpath_push(p, ".Rank");
-			return tl_fail(ctx, err, "%s: %s", p->b, msg);
+			return tl_fail_in(ctx, c->path, err, 0, 0,
+			    "%s: %s", p->b, msg);
 		}
 		return tl_cvrb_mark(&c->b, rank, name, strlen(name));
 	}
-	if ((err = jarr(ctx, sel, "SelectionPosition", p, &poss)) != 0)
+	if ((err = jarr(c, sel, "SelectionPosition", p, &poss)) != 0)
 		return err;
 	for (i = 0, pos = tl_jv_first(poss); pos != NULL;
 	    i++, pos = tl_jv_next(pos)) {
@@ -489,12 +494,13 @@ json_selection(struct cdf *c, const struct tl_jv *sel, struct tl_jpath *p)
 		rk = tl_jv_jget(pos, "Rank");
 		if (!tl_jv_int(rk, &rank)) {
 			tl_jpath_push(p, ".Rank");
-			return jfail(ctx, p, rk == NULL ? "missing" :
+			return jfail(c, p, rk == NULL ? "missing" :
 			    "expected an integer");
 		}
 		if ((err = check_rank(c, rank, msg, sizeof(msg))) != 0) {
 			tl_jpath_push(p, ".Rank");
-			return tl_fail(ctx, err, "%s: %s", p->b, msg);
+			return tl_fail_in(ctx, c->path, err, 0, 0,
+			    "%s: %s", p->b, msg);
 		}
 		if ((err = tl_cvrb_mark(&c->b, rank, name, strlen(name))) != 0)
 			return err;
@@ -506,7 +512,6 @@ json_selection(struct cdf *c, const struct tl_jv *sel, struct tl_jpath *p)
 static int
 json_cvr(struct cdf *c, const struct tl_jv *cvr, size_t ci)
 {
-	teller_ctx *ctx = c->ctx;
 	const struct tl_jv *snaps, *snap = NULL, *ccs, *cc = NULL, *sels, *x;
 	const char *cur, *s, *unit, *supplied, *batch, *precinct = NULL;
 	const struct kv *g;
@@ -517,16 +522,16 @@ json_cvr(struct cdf *c, const struct tl_jv *cvr, size_t ci)
 
 	tl_jpath_init(&p);
 	tl_jpath_idx(&p, "CVR", ci);
-	if ((err = jstr(ctx, cvr, "CurrentSnapshotId", &p, &cur)) != 0 ||
-	    (err = jarr(ctx, cvr, "CVRSnapshot", &p, &snaps)) != 0)
+	if ((err = jstr(c, cvr, "CurrentSnapshotId", &p, &cur)) != 0 ||
+	    (err = jarr(c, cvr, "CVRSnapshot", &p, &snaps)) != 0)
 		return err;
 	for (i = 0, x = tl_jv_first(snaps); x != NULL;
 	    i++, x = tl_jv_next(x)) {
 		old = tl_jpath_idx(&p, ".CVRSnapshot", i);
-		if ((err = jstr(ctx, x, "@id", &p, &s)) != 0)
+		if ((err = jstr(c, x, "@id", &p, &s)) != 0)
 			return err;
 		if (s == NULL)
-			return jfail(ctx, &p, "no @id");
+			return jfail(c, &p, "no @id");
 		tl_jpath_pop(&p, old);
 		if (cur != NULL && strcmp(s, cur) == 0) {
 			snap = x;
@@ -535,20 +540,20 @@ json_cvr(struct cdf *c, const struct tl_jv *cvr, size_t ci)
 		}
 	}
 	if (snap == NULL)
-		return jfail(ctx, &p, "no CVRSnapshot is the "
+		return jfail(c, &p, "no CVRSnapshot is the "
 		    "CurrentSnapshotId");
 	if (tl_jv_get(snap, "CVRContest") == NULL)
-		return jfail(ctx, &p, "the current snapshot has no "
+		return jfail(c, &p, "the current snapshot has no "
 		    "CVRContest");
-	if ((err = jarr(ctx, snap, "CVRContest", &p, &ccs)) != 0)
+	if ((err = jarr(c, snap, "CVRContest", &p, &ccs)) != 0)
 		return err;
 	for (i = 0, x = tl_jv_first(ccs); x != NULL;
 	    i++, x = tl_jv_next(x)) {
 		old = tl_jpath_idx(&p, ".CVRContest", i);
-		if ((err = jstr(ctx, x, "ContestId", &p, &s)) != 0)
+		if ((err = jstr(c, x, "ContestId", &p, &s)) != 0)
 			return err;
 		if (s == NULL)
-			return jfail(ctx, &p, "no ContestId");
+			return jfail(c, &p, "no ContestId");
 		if (cmp_key(s, c->contest_k) == 0) {
 			cc = x;
 			break;
@@ -558,8 +563,8 @@ json_cvr(struct cdf *c, const struct tl_jv *cvr, size_t ci)
 	/* JSON: a CVR without the contest is an error (RCTab: "Unknown
 	 * error. Cannot load file."), unlike XML. */
 	if (cc == NULL)
-		return jfail(ctx, &p, "no CVRContest for the contest");
-	if ((err = jarr(ctx, cc, "CVRContestSelection", &p, &sels)) != 0)
+		return jfail(c, &p, "no CVRContest for the contest");
+	if ((err = jarr(c, cc, "CVRContestSelection", &p, &sels)) != 0)
 		return err;
 	tl_cvrb_reset(&c->b);
 	for (i = 0, x = tl_jv_first(sels); x != NULL;
@@ -572,17 +577,17 @@ json_cvr(struct cdf *c, const struct tl_jv *cvr, size_t ci)
 	tl_jpath_init(&p);
 	tl_jpath_idx(&p, "CVR", ci);
 	/* An unknown GpUnit is only logged by RCTab's JSON path. */
-	if ((err = jstr(ctx, cvr, "BallotStyleUnitId", &p, &unit)) != 0)
+	if ((err = jstr(c, cvr, "BallotStyleUnitId", &p, &unit)) != 0)
 		return err;
 	if (unit != NULL && (g = kv_find(c->gpus, c->ngpus, unit)) != NULL)
 		precinct = g->v;
-	if ((err = jstr(ctx, cvr, "BallotPrePrintedId", &p, &supplied)) != 0)
+	if ((err = jstr(c, cvr, "BallotPrePrintedId", &p, &supplied)) != 0)
 		return err;
 	batch = NULL;
 	if ((x = tl_jv_jget(cvr, "BatchSequenceId")) != NULL) {
 		if (!tl_jv_text(x, bbuf, sizeof(bbuf))) {
 			tl_jpath_push(&p, ".BatchSequenceId");
-			return jfail(ctx, &p, "expected a string");
+			return jfail(c, &p, "expected a string");
 		}
 		batch = bbuf;
 	}
@@ -639,9 +644,9 @@ read_static(struct cdf *c, const struct tl_jmember *mem, size_t n,
 	    (err = json_static(c, gpu, elec)) != TELLER_OK)
 		return err;
 	if (*cvrs == NULL || (*cvrs)->p[0] != '[')
-		return tl_fail_at(ctx, TELLER_EPARSE, *cvrs ? (*cvrs)->line :
-		    1, *cvrs ? (*cvrs)->col : 1, "CVR: %s", *cvrs ?
-		    "expected an array" : "missing");
+		return tl_fail_in(ctx, c->path, TELLER_EPARSE, *cvrs ?
+		    (*cvrs)->line : 1, *cvrs ? (*cvrs)->col : 1, "CVR: %s",
+		    *cvrs ? "expected an array" : "missing");
 	return TELLER_OK;
 }
 
@@ -659,11 +664,12 @@ read_json(struct cdf *c)
 	size_t n;
 	int err;
 
-	if ((err = tl_io_map(ctx, c->path, &m)) != TELLER_OK)
+	if ((err = tl_io_map(ctx, c->path, c->path, &m)) != TELLER_OK)
 		return err;
 	/* Pages walked are dropped as the scans go (issue 6). */
 	tl_io_watch(ctx, &m, &w);
-	if ((err = tl_json_members(ctx, m.buf, m.len, &mem, &n)) != 0)
+	if ((err = tl_json_members(ctx, c->path, m.buf, m.len, &mem, &n)) !=
+	    0)
 		goto out;
 	tl_io_rewind(&m);
 	if ((err = read_static(c, mem, n, &gd, &ed, &cvrs)) == TELLER_OK)
@@ -1153,7 +1159,7 @@ read_xml(struct cdf *c)
 	size_t dup, i;
 	int err;
 
-	if ((err = tl_io_map(ctx, c->path, &m)) != TELLER_OK)
+	if ((err = tl_io_map(ctx, c->path, c->path, &m)) != TELLER_OK)
 		return err;
 	/* Pages parsed are dropped as each pass goes (issue 6). */
 	tl_io_watch(ctx, &m, &w);
@@ -1177,26 +1183,30 @@ read_xml(struct cdf *c)
 	x.start = p1_start;
 	x.end = p1_end;
 	x.ud = &s;
-	if ((err = tl_xml_parse(ctx, &x, m.buf, m.len)) != TELLER_OK)
+	if ((err = tl_xml_parse(ctx, &x, c->path, m.buf, m.len)) != TELLER_OK)
 		goto out;
 	if (!s.top[0]) {
-		err = tl_fail(ctx, TELLER_EPARSE, "no GpUnit in the CDF file "
+		err = tl_fail_in(ctx, c->path, TELLER_EPARSE, 0, 0,
+		    "no GpUnit in the CDF file "
 		    "(common with older, unsupported formats)");
 		goto out;
 	}
 	for (i = 1; i < 6; i++)
 		if (!s.top[i]) {
-			err = tl_fail(ctx, TELLER_EPARSE, "required field %s "
+			err = tl_fail_in(ctx, c->path, TELLER_EPARSE, 0, 0,
+			    "required field %s "
 			    "missing from the CDF file", top_names[i]);
 			goto out;
 		}
 	if (!c->found) {
-		err = tl_fail(ctx, TELLER_EPARSE, "contest '%s' from the "
+		err = tl_fail_in(ctx, c->path, TELLER_EPARSE, 0, 0,
+		    "contest '%s' from the "
 		    "config not found", c->src->contest_id);
 		goto out;
 	}
 	if (c->nsels == 0) {
-		err = tl_fail(ctx, TELLER_EPARSE, "contest '%s' has no "
+		err = tl_fail_in(ctx, c->path, TELLER_EPARSE, 0, 0,
+		    "contest '%s' has no "
 		    "ContestSelection", c->src->contest_id);
 		goto out;
 	}
@@ -1206,19 +1216,22 @@ read_xml(struct cdf *c)
 	c->ngpus = s.gpus->len;
 	if ((dup = sort_unique(c->cands, c->ncands, sizeof(struct kv),
 	    cmp_kv)) != 0) {
-		err = tl_fail(ctx, TELLER_EPARSE, "Candidate '%s' appears "
+		err = tl_fail_in(ctx, c->path, TELLER_EPARSE, 0, 0,
+		    "Candidate '%s' appears "
 		    "more than once", show(c->cands[dup - 1].k));
 		goto out;
 	}
 	if ((dup = sort_unique(c->sels, c->nsels, sizeof(struct csel),
 	    cmp_csel)) != 0) {
-		err = tl_fail(ctx, TELLER_EPARSE, "Contest Selection '%s' "
+		err = tl_fail_in(ctx, c->path, TELLER_EPARSE, 0, 0,
+		    "Contest Selection '%s' "
 		    "appears more than once", show(c->sels[dup - 1].k));
 		goto out;
 	}
 	if ((dup = sort_unique(c->gpus, c->ngpus, sizeof(struct kv),
 	    cmp_kv)) != 0) {
-		err = tl_fail(ctx, TELLER_EPARSE, "GpUnit '%s' appears more "
+		err = tl_fail_in(ctx, c->path, TELLER_EPARSE, 0, 0,
+		    "GpUnit '%s' appears more "
 		    "than once", show(c->gpus[dup - 1].k));
 		goto out;
 	}
@@ -1226,7 +1239,7 @@ read_xml(struct cdf *c)
 	x.start = p2_start;
 	x.end = p2_end;
 	tl_io_rewind(&m);
-	err = tl_xml_parse(ctx, &x, m.buf, m.len);
+	err = tl_xml_parse(ctx, &x, c->path, m.buf, m.len);
 out:
 	tl_io_unwatch(ctx, &w);
 	tl_io_unmap(&m);
@@ -1239,7 +1252,6 @@ int
 tl_cvr_read_cdf(teller_ctx *ctx, const struct tl_cvr_source *src,
     tl_cvr_fn fn, void *ud)
 {
-	const char *saved = ctx->file;
 	struct cdf c;
 	int err;
 
@@ -1249,17 +1261,15 @@ tl_cvr_read_cdf(teller_ctx *ctx, const struct tl_cvr_source *src,
 	c.path = src->path;
 	c.fn = fn;
 	c.ud = ud;
-	ctx->file = src->path;
+	c.b.file = src->path;
 	if ((err = tl_cvrb_init(ctx, &c.b)) != TELLER_OK)
-		goto out;
+		return err;
 	if (tl_text_iends(src->path, strlen(src->path), ".xml"))
 		err = read_xml(&c);
 	else if (tl_text_iends(src->path, strlen(src->path), ".json"))
 		err = read_json(&c);
 	else
-		err = tl_fail(ctx, TELLER_EPARSE, "a CDF file name must end "
-		    "in .json or .xml");
-out:
-	ctx->file = saved;
+		err = tl_fail_in(ctx, src->path, TELLER_EPARSE, 0, 0, "a CDF "
+		    "file name must end in .json or .xml");
 	return err;
 }

@@ -36,6 +36,7 @@ struct choice {
 
 struct cb {
 	teller_ctx *ctx;
+	const char *file;       /* the CVR file's name, for errors */
 	struct tl_vec *fields; /* struct field */
 	struct tl_vec *names;  /* char pool of choice names */
 	struct choice *ch;
@@ -150,7 +151,8 @@ read_header(struct cb *c, const struct tl_cvr_source *src, const char *line,
 		return err;
 	nf = c->fields->len;
 	if (nf < COL_CHOICES)
-		return tl_fail_at(ctx, TELLER_EPARSE, 1, 1, "no choice "
+		return tl_fail_in(ctx, c->file, TELLER_EPARSE, 1, 1,
+		    "no choice "
 		    "columns: the header has %zu fields, fewer than %d", nf,
 		    COL_CHOICES);
 	c->ch = tl_alloc(ctx, nf, sizeof(*c->ch));
@@ -165,14 +167,16 @@ read_header(struct cb *c, const struct tl_cvr_source *src, const char *line,
 		long col = (long)(f->s - line) + 1;
 
 		if (split_colon(f->s, f->n, parts, 7) != 6)
-			return tl_fail_at(ctx, TELLER_EPARSE, 1, col, "choice "
+			return tl_fail_in(ctx, c->file, TELLER_EPARSE, 1, col,
+			    "choice "
 			    "column %zu: the header needs 6 fields separated "
 			    "by ':'", i + 1);
 		if (parts[1].n != strlen(src->contest_id) ||
 		    memcmp(parts[1].s, src->contest_id, parts[1].n) != 0)
 			continue;
 		if (!tl_cvr_parse_int(parts[2].s, parts[2].n, &ch->rank))
-			return tl_fail_at(ctx, TELLER_EPARSE, 1, col, "choice "
+			return tl_fail_in(ctx, c->file, TELLER_EPARSE, 1, col,
+			    "choice "
 			    "column %zu: rank '%.*s' is not an integer", i + 1,
 			    (int)(parts[2].n > 40 ? 40 : parts[2].n),
 			    parts[2].s);
@@ -180,7 +184,8 @@ read_header(struct cb *c, const struct tl_cvr_source *src, const char *line,
 		if (maxr > 0 && ch->rank > maxr)
 			continue;
 		if (ch->rank < 1 || ch->rank > ctx->lim.ranks)
-			return tl_fail_at(ctx, ch->rank < 1 ? TELLER_EPARSE :
+			return tl_fail_in(ctx, c->file,
+			    ch->rank < 1 ? TELLER_EPARSE :
 			    TELLER_ELIMIT, 1, col, "choice column %zu: rank "
 			    "%ld is not from 1 to %d", i + 1, ch->rank,
 			    ctx->lim.ranks);
@@ -234,12 +239,12 @@ row_marks(struct cb *c, struct tl_cvrb *b, const char *line, size_t n,
 
 	for (i = 0; i < c->nch; i++) {
 		if (c->ch[i].col >= nf)
-			return tl_fail_at(ctx, TELLER_EPARSE, lineno,
+			return tl_fail_in(ctx, c->file, TELLER_EPARSE, lineno,
 			    (long)n + 1, "%zu fields, no choice column %zu",
 			    nf, c->ch[i].col + 1);
 		f = &TL_VEC_AT(c->fields, struct field, c->ch[i].col);
 		if (!tl_cvr_parse_int(f->s, f->n, &v))
-			return tl_fail_at(ctx, TELLER_EPARSE, lineno,
+			return tl_fail_in(ctx, c->file, TELLER_EPARSE, lineno,
 			    (long)(f->s - line) + 1, "choice column %zu: "
 			    "'%.*s' is not an integer", c->ch[i].col + 1,
 			    (int)(f->n > 40 ? 40 : f->n), f->s);
@@ -265,7 +270,8 @@ row_record(struct cb *c, struct tl_cvrb *b, const struct tl_cvr_source *src,
 	int err;
 
 	if (nf <= COL_SCAN_COMPUTER)
-		return tl_fail_at(ctx, TELLER_EPARSE, lineno, (long)n + 1,
+		return tl_fail_in(ctx, c->file, TELLER_EPARSE, lineno,
+		    (long)n + 1,
 		    "only %zu fields", nf);
 	/* No computed ID in RCTab's Clear Ballot reader; the file name and
 	 * row number stand in for it. */
@@ -294,7 +300,7 @@ int
 tl_cvr_read_clearballot(teller_ctx *ctx, const struct tl_cvr_source *src,
     tl_cvr_fn fn, void *ud)
 {
-	const char *saved = ctx->file, *line;
+	const char *line;
 	struct tl_cvrb b;
 	struct tl_map m;
 	struct cb c;
@@ -304,9 +310,9 @@ tl_cvr_read_clearballot(teller_ctx *ctx, const struct tl_cvr_source *src,
 
 	memset(&c, 0, sizeof(c));
 	c.ctx = ctx;
-	ctx->file = src->path;
-	if ((err = tl_io_map(ctx, src->path, &m)) != TELLER_OK)
-		goto out0;
+	c.file = src->path;
+	if ((err = tl_io_map(ctx, src->path, src->path, &m)) != TELLER_OK)
+		return err;
 	c.fields = tl_vec_new(ctx, sizeof(struct field));
 	c.names = tl_vec_new(ctx, 1);
 	if (c.fields == NULL || c.names == NULL) {
@@ -315,8 +321,10 @@ tl_cvr_read_clearballot(teller_ctx *ctx, const struct tl_cvr_source *src,
 	}
 	if ((err = tl_cvrb_init(ctx, &b)) != TELLER_OK)
 		goto out;
+	b.file = src->path;
 	if (!next_line(m.buf, m.len, &pos, &line, &n)) {
-		err = tl_fail(ctx, TELLER_EPARSE, "no header row");
+		err = tl_fail_in(ctx, src->path, TELLER_EPARSE, 0, 0,
+		    "no header row");
 		goto out;
 	}
 	if ((err = read_header(&c, src, line, n)) != TELLER_OK)
@@ -337,7 +345,5 @@ tl_cvr_read_clearballot(teller_ctx *ctx, const struct tl_cvr_source *src,
 	err = TELLER_OK;
 out:
 	tl_io_unmap(&m);
-out0:
-	ctx->file = saved;
 	return err;
 }

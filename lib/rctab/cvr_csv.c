@@ -24,12 +24,16 @@ struct fld {
 
 struct csvp {
 	teller_ctx *ctx;
+	const char *file;     /* the input's name, for errors */
 	const char *s, *end;
 	long line;            /* line of the record being read */
 	long nextline;
 	struct tl_vec *flds;  /* of struct fld */
 	struct tl_vec *buf;   /* unescaped quoted text */
 };
+
+/* The largest rank cell read (see convert). */
+#define RANK_TEXT_MAX UINT64_C(1000000009)
 
 /* Bytes that end an unquoted field. */
 static const bool stop[256] = { [','] = true, ['\n'] = true,
@@ -63,7 +67,7 @@ next_record(struct csvp *p)
 			s++;
 			for (;;) {
 				if (s >= end)
-					return -tl_fail_at(p->ctx,
+					return -tl_fail_in(p->ctx, p->file,
 					    TELLER_EPARSE, p->line, 0,
 					    "unterminated quoted field");
 				if (*s == '"') {
@@ -515,6 +519,7 @@ repeats(struct csvp *p, struct memo *m, int first, struct fld *pf,
 #define CHECK_EVERY ((size_t)1 << 20)
 
 struct chk {
+	const char *file; /* the input's name, for errors */
 	const char *at;  /* first byte not yet checked */
 	long line;       /* its line */
 	long col;        /* its column (1 at a line start; a record after a
@@ -531,7 +536,7 @@ check_text(teller_ctx *ctx, struct chk *c, const char *upto, long line)
 
 	if (upto <= c->at)
 		return TELLER_OK;
-	rc = tl_text_check(ctx, c->at, (size_t)(upto - c->at));
+	rc = tl_text_check(ctx, c->file, c->at, (size_t)(upto - c->at));
 	if (rc != TELLER_OK) {
 		/* tl_text_check counts lines and columns from the piece's
 		 * start */
@@ -582,12 +587,13 @@ convert(struct csvp *p, struct chk *chk, int first, int ncol,
 	pairs->len = 0;
 	for (i = ncol; i < nf; i++)
 		if (!is_blank(f[i].p, f[i].n))
-			return tl_fail_at(p->ctx, TELLER_EPARSE, p->line,
-			    i + 1, "column %d has a value but no header",
-			    i + 1);
+			return tl_fail_in(p->ctx, p->file, TELLER_EPARSE,
+			    p->line, i + 1, "column %d has a value but no "
+			    "header", i + 1);
 	for (i = first; i < nf && i < ncol; i++) {
 		const char *s = f[i].p, *e = s + f[i].n;
 		long long v = 0;
+		uint64_t u;
 		bool neg = false;
 		struct pair pr;
 		if (f[i].n == 0)
@@ -606,27 +612,26 @@ convert(struct csvp *p, struct chk *chk, int first, int ncol,
 			continue;
 		if (*s == '-' || *s == '+')
 			neg = *s++ == '-';
-		if (s == e)
+		/* digits only, at most 1000000009 (as before: the digits
+		 * before the last read at most 10^8) */
+		if (s == e || tl_text_uint(s, (size_t)(e - s), RANK_TEXT_MAX,
+		    &u) != e - s)
 			v = -1;
-		for (; s < e && v >= 0; s++) {
-			if (*s < '0' || *s > '9' || v > 100000000)
-				v = -1;
-			else
-				v = v * 10 + (*s - '0');
-		}
+		else
+			v = (long long)u;
 		if (v < 0 && check_text(p->ctx, chk, p->s, p->nextline) !=
 		    TELLER_OK)
 			return p->ctx->err;
 		if (v < 0)
-			return tl_fail_at(p->ctx, TELLER_EPARSE, p->line,
-			    i + 1, "Row %lld expected number at column %d, "
-			    "but got \"%.*s\" instead.", recno, i + 1,
-			    (int)f[i].n, f[i].p);
+			return tl_fail_in(p->ctx, p->file, TELLER_EPARSE,
+			    p->line, i + 1, "Row %lld expected number at "
+			    "column %d, but got \"%.*s\" instead.", recno,
+			    i + 1, (int)f[i].n, f[i].p);
 		if (neg)
 			v = -v;
 		if (v < 1)
-			return tl_fail_at(p->ctx, TELLER_EPARSE, p->line,
-			    i + 1, "rank %lld is not positive", v);
+			return tl_fail_in(p->ctx, p->file, TELLER_EPARSE,
+			    p->line, i + 1, "rank %lld is not positive", v);
 		pr.rank = (int)v;
 		pr.col = i;
 		TL_VEC_AT(pairs, struct pair, pairs->len++) = pr;
@@ -853,8 +858,8 @@ part_ahead(struct part *w, struct pscan *ps, const char *rs0)
 		pe = memchr(pe, '\n', (size_t)(w->b - pe));
 		pe = pe == NULL ? w->b : pe + 1;
 	}
-	if (tl_text_check(w->ctx, ps->piece, (size_t)(pe - ps->piece)) !=
-	    TELLER_OK)
+	if (tl_text_check(w->ctx, NULL, ps->piece,
+	    (size_t)(pe - ps->piece)) != TELLER_OK)
 		return false;
 	ps->piece = pe;
 	if (w->mapped && (size_t)(rs0 - ps->dropped) >= PAR_DROP) {
@@ -878,6 +883,7 @@ part_first(struct part *w, struct pscan *ps, const char *rs, long nl0,
 	ps->p.nextline = nl0;
 	if (next_record(&ps->p) != 1)
 		return false;
+	dummy.file = NULL;
 	dummy.at = rs;
 	dummy.line = nl0;
 	dummy.col = 1;
@@ -1059,8 +1065,8 @@ part_apply_one(struct rdr *d, const struct pitem *it,
 	    we->nslots, rg, lg, &cs)) != TELLER_OK)
 		return rc;
 	if (cs == NULL)		/* part_fits said it would */
-		return tl_fail(d->ctx, TELLER_EINTERNAL, "parallel CSV "
-		    "read: memo full");
+		return tl_fail_in(d->ctx, src->path, TELLER_EINTERNAL, 0, 0,
+		    "parallel CSV read: memo full");
 	memset(&cvr, 0, sizeof cvr);
 	if ((rc = id_cells(d->ctx, src, it->pf, src->first_vote_col - 1,
 	    &d->scratch, &d->scap, &cvr)) != TELLER_OK)
@@ -1112,7 +1118,7 @@ part_take(struct rdr *d, int k, long line)
 	/* the text before the cut not checked yet must pass, or its error
 	 * would come later in the sequential read than a record's here */
 	if (teller_ctx_new(&d->ctx->alloc, &tmp) == TELLER_OK) {
-		ok = tl_text_check(tmp, d->chk.at, (size_t)(w->a -
+		ok = tl_text_check(tmp, NULL, d->chk.at, (size_t)(w->a -
 		    d->chk.at)) == TELLER_OK;
 		teller_ctx_free(tmp);
 	}
@@ -1143,6 +1149,7 @@ csv_header(struct rdr *d)
 	int rc, i;
 
 	p->ctx = ctx;
+	p->file = d->src->path;
 	p->s = buf;
 	p->end = buf + d->m.len;
 	p->nextline = 1;
@@ -1158,8 +1165,9 @@ csv_header(struct rdr *d)
 		return TELLER_ENOMEM;
 	rc = next_record(p);
 	if (rc <= 0)
-		return rc == 0 ? tl_fail(ctx, TELLER_EPARSE, "no header row") :
-		    -rc;
+		return rc == 0 ? tl_fail_in(ctx, p->file, TELLER_EPARSE, 0, 0,
+		    "no header row") : -rc;
+	d->chk.file = p->file;
 	d->chk.at = buf;
 	d->chk.line = 1;
 	d->chk.col = 1;
@@ -1178,7 +1186,7 @@ csv_header(struct rdr *d)
 	for (i = d->first; i < d->ncol; i++) {
 		struct fld *f = &TL_VEC_AT(p->flds, struct fld, i);
 		if (is_blank(f->p, f->n))
-			return tl_fail_at(ctx, TELLER_EPARSE, 1, 0,
+			return tl_fail_in(ctx, p->file, TELLER_EPARSE, 1, 0,
 			    "column %d: blank candidate name in the header",
 			    i + 1);
 		d->cands[i] = tl_strndup(ctx, f->p, f->n);
@@ -1392,7 +1400,7 @@ tl_cvr_read_csv(teller_ctx *ctx, const struct tl_cvr_source *src,
 	d.fn = fn;
 	d.ud = ud;
 	d.first = src->first_vote_col - 1;
-	if ((rc = tl_io_map(ctx, src->path, &d.m)) != TELLER_OK)
+	if ((rc = tl_io_map(ctx, src->path, src->path, &d.m)) != TELLER_OK)
 		return rc;
 	if ((rc = csv_header(&d)) == TELLER_OK) {
 		/* the fast path needs the id cells before the vote cells */

@@ -31,6 +31,7 @@ struct dom {
 	teller_ctx *ctx;
 	const struct tl_cvr_source *src;
 	const char *dir;
+	const char *file;     /* the manifest or export being read */
 	struct idmap precincts;
 	struct idmap portions;
 	bool contest_found;   /* contestId is in ContestManifest */
@@ -77,32 +78,31 @@ idmap_find(const struct idmap *m, long id)
 	return NULL;
 }
 
-/* Fail on a manifest or CVR file at JSON path p. */
+/* Fail on the manifest or CVR file being read, at JSON path p. */
 static int
-jfail(teller_ctx *ctx, const struct tl_jpath *p, const char *what)
+jfail(const struct dom *d, const struct tl_jpath *p, const char *what)
 {
-	return tl_fail(ctx, TELLER_EPARSE, "%s%s%s", p->b, p->n ? ": " : "",
-	    what);
+	return tl_fail_in(d->ctx, d->file, TELLER_EPARSE, 0, 0, "%s%s%s",
+	    p->b, p->n ? ": " : "", what);
 }
 
-/* Load the manifest at path into doc (the caller frees it) and find its
- * "List" array. */
+/* Load the manifest at path into d->jd (the caller frees it) and find
+ * its "List" array; it is d->file from now on. */
 static int
-manifest_list(teller_ctx *ctx, const char *path, struct tl_jdoc *doc,
-    const struct tl_jv **list)
+manifest_list(struct dom *d, const char *path, const struct tl_jv **list)
 {
 	const struct tl_jv *root;
 	struct tl_jpath p;
 	int err;
 
-	ctx->file = path;
-	if ((err = tl_jdoc_file(ctx, doc, path, &root)) != TELLER_OK)
+	d->file = path;
+	if ((err = tl_jdoc_file(d->ctx, &d->jd, path, &root)) != TELLER_OK)
 		return err;
 	tl_jpath_init(&p);
 	*list = tl_jv_jget(root, "List");
 	if (!tl_jv_is(*list, TL_JARR)) {
 		tl_jpath_push(&p, "List");
-		return jfail(ctx, &p, "expected an array");
+		return jfail(d, &p, "expected an array");
 	}
 	return TELLER_OK;
 }
@@ -120,7 +120,7 @@ read_idmap(struct dom *d, const char *name, struct idmap *m)
 
 	if ((path = tl_cvr_path(ctx, d->dir, name)) == NULL)
 		return TELLER_ENOMEM;
-	if ((err = manifest_list(ctx, path, &d->jd, &list)) != TELLER_OK)
+	if ((err = manifest_list(d, path, &list)) != TELLER_OK)
 		goto out;
 	m->present = true;
 	m->n = tl_jv_len(list);
@@ -135,12 +135,12 @@ read_idmap(struct dom *d, const char *name, struct idmap *m)
 		const struct tl_jv *desc = tl_jv_jget(e, "Description");
 		tl_jpath_push(&p, "List[%zu]", i);
 		if (!tl_jv_is(e, TL_JOBJ)) {
-			err = jfail(ctx, &p, "expected an object");
+			err = jfail(d, &p, "expected an object");
 			goto out;
 		}
 		if (!tl_jv_int(tl_jv_jget(e, "Id"), &m->v[i].id)) {
 			tl_jpath_push(&p, ".Id");
-			err = jfail(ctx, &p, "expected an integer");
+			err = jfail(d, &p, "expected an integer");
 			goto out;
 		}
 		m->v[i].seq = i;
@@ -148,7 +148,7 @@ read_idmap(struct dom *d, const char *name, struct idmap *m)
 		if (desc != NULL) {
 			if (!tl_jv_is(desc, TL_JSTR)) {
 				tl_jpath_push(&p, ".Description");
-				err = jfail(ctx, &p, "expected a string");
+				err = jfail(d, &p, "expected a string");
 				goto out;
 			}
 			m->v[i].name = tl_strndup(ctx, desc->u.s, desc->n);
@@ -179,7 +179,7 @@ read_contests(struct dom *d)
 
 	if ((path = tl_cvr_path(ctx, d->dir, "ContestManifest.json")) == NULL)
 		return TELLER_ENOMEM;
-	if ((err = manifest_list(ctx, path, &d->jd, &list)) != TELLER_OK)
+	if ((err = manifest_list(d, path, &list)) != TELLER_OK)
 		goto out;
 	tl_jpath_init(&p);
 	for (i = 0, e = tl_jv_first(list); e != NULL;
@@ -190,13 +190,13 @@ read_contests(struct dom *d)
 		tl_jpath_push(&p, "List[%zu]", i);
 		if (!tl_jv_text(tl_jv_jget(e, "Id"), id, sizeof(id))) {
 			tl_jpath_push(&p, ".Id");
-			err = jfail(ctx, &p, "expected an integer or string");
+			err = jfail(d, &p, "expected an integer or string");
 			goto out;
 		}
 		nr = tl_jv_jget(e, "NumOfRanks");
 		if (nr != NULL && !tl_jv_int(nr, &v)) {
 			tl_jpath_push(&p, ".NumOfRanks");
-			err = jfail(ctx, &p, "expected an integer");
+			err = jfail(d, &p, "expected an integer");
 			goto out;
 		}
 		/* HashMap.put: a later entry with the same Id replaces. */
@@ -227,7 +227,7 @@ read_candidates(struct dom *d)
 	if ((path = tl_cvr_path(ctx, d->dir, "CandidateManifest.json")) ==
 	    NULL)
 		return TELLER_ENOMEM;
-	if ((err = manifest_list(ctx, path, &d->jd, &list)) != TELLER_OK)
+	if ((err = manifest_list(d, path, &list)) != TELLER_OK)
 		goto out;
 	d->codes = tl_alloc(ctx, tl_jv_len(list) + 1, sizeof(char *));
 	if (d->codes == NULL) {
@@ -242,13 +242,13 @@ read_candidates(struct dom *d)
 		tl_jpath_push(&p, "List[%zu]", i);
 		if (!tl_jv_int(tl_jv_jget(e, "Id"), &id)) {
 			tl_jpath_push(&p, ".Id");
-			err = jfail(ctx, &p, "expected an integer");
+			err = jfail(d, &p, "expected an integer");
 			goto out;
 		}
 		if (!tl_jv_text(tl_jv_jget(e, "ContestId"), cid,
 		    sizeof(cid))) {
 			tl_jpath_push(&p, ".ContestId");
-			err = jfail(ctx, &p, "expected an integer or string");
+			err = jfail(d, &p, "expected an integer or string");
 			goto out;
 		}
 		if (strcmp(cid, d->src->contest_id) == 0) {
@@ -311,17 +311,17 @@ read_mark(struct dom *d, const struct tl_jv *m, struct tl_jpath *p,
 
 	if (!tl_jv_isbool(amb)) {
 		tl_jpath_push(p, ".IsAmbiguous");
-		return jfail(ctx, p, "expected true or false");
+		return jfail(d, p, "expected true or false");
 	}
 	if (tl_jv_is(amb, TL_JTRUE))
 		return TELLER_OK;
 	if (!tl_jv_text(tl_jv_jget(m, "CandidateId"), code, sizeof(code))) {
 		tl_jpath_push(p, ".CandidateId");
-		return jfail(ctx, p, "expected an integer");
+		return jfail(d, p, "expected an integer");
 	}
 	if (!tl_jv_int(tl_jv_jget(m, "Rank"), &rank)) {
 		tl_jpath_push(p, ".Rank");
-		return jfail(ctx, p, "expected an integer");
+		return jfail(d, p, "expected an integer");
 	}
 	if (d->src->uwi_label[0] != '\0' &&
 	    strcmp(code, d->src->uwi_label) == 0) {
@@ -330,7 +330,7 @@ read_mark(struct dom *d, const struct tl_jv *m, struct tl_jpath *p,
 		snprintf(buf, sizeof(buf), "candidate Id '%s' is not a "
 		    "candidate of contest '%s' in CandidateManifest.json",
 		    code, d->src->contest_id);
-		return jfail(ctx, p, buf);
+		return jfail(d, p, buf);
 	}
 	/* Ranks above NumOfRanks or maxRankingsAllowed are fatal. */
 	if ((d->num_of_ranks > 0 && rank > d->num_of_ranks) ||
@@ -338,12 +338,13 @@ read_mark(struct dom *d, const struct tl_jv *m, struct tl_jpath *p,
 		snprintf(buf, sizeof(buf), "rank %ld is more than the %ld "
 		    "ranks allowed", rank, d->num_of_ranks > 0 && (maxr == 0 ||
 		    d->num_of_ranks < maxr) ? d->num_of_ranks : maxr);
-		return jfail(ctx, p, buf);
+		return jfail(d, p, buf);
 	}
 	if (rank < 1 || rank > ctx->lim.ranks) {
 		tl_jpath_push(p, ".Rank");
-		return tl_fail(ctx, rank < 1 ? TELLER_EPARSE : TELLER_ELIMIT,
-		    "%s: rank %ld is not from 1 to %d", p->b, rank,
+		return tl_fail_in(ctx, d->file, rank < 1 ? TELLER_EPARSE :
+		    TELLER_ELIMIT, 0, 0, "%s: rank %ld is not from 1 to %d",
+		    p->b, rank,
 		    ctx->lim.ranks);
 	}
 	return tl_cvrb_mark(&d->b, rank, code, strlen(code));
@@ -393,15 +394,16 @@ read_contest(struct dom *d, const struct tl_jv *contest, struct tl_jpath *p,
 	int err;
 
 	if (!d->contest_found)
-		return tl_fail(ctx, TELLER_EPARSE, "%s: contest Id '%s' is "
-		    "not in ContestManifest.json", p->b, d->src->contest_id);
+		return tl_fail_in(ctx, d->file, TELLER_EPARSE, 0, 0, "%s: "
+		    "contest Id '%s' is not in ContestManifest.json", p->b,
+		    d->src->contest_id);
 	/* 2.0.1: OutstackConditionIds containing 7 skips the record. */
 	if (outstacked(tl_jv_jget(contest, "OutstackConditionIds")))
 		return TELLER_OK;
 	marks = tl_jv_jget(contest, "Marks");
 	if (!tl_jv_is(marks, TL_JARR)) {
 		tl_jpath_push(p, ".Marks");
-		return jfail(ctx, p, "expected an array");
+		return jfail(d, p, "expected an array");
 	}
 	tl_cvrb_reset(&d->b);
 	for (i = 0, m = tl_jv_first(marks); m != NULL;
@@ -433,7 +435,7 @@ read_contest(struct dom *d, const struct tl_jv *contest, struct tl_jpath *p,
 	    NULL;
 	r.precinct_portion = s->portion != NULL ?
 	    tl_cvrb_str(&d->b, off_port) : NULL;
-	r.file = ctx->file;
+	r.file = d->file;
 	r.line = s->recno;
 	return d->fn(ctx, d->ud, &r);
 }
@@ -453,11 +455,12 @@ session_place(struct dom *d, const struct tl_jv *adj, const char *key,
 		return TELLER_OK;
 	if (!tl_jv_int(v, &id)) {
 		tl_jpath_push(p, ".%s", key);
-		return jfail(d->ctx, p, "expected an integer");
+		return jfail(d, p, "expected an integer");
 	}
 	if (!m->present || (e = idmap_find(m, id)) == NULL) {
 		tl_jpath_push(p, ".%s", key);
-		return tl_fail(d->ctx, TELLER_EPARSE, "%s: %ld is not in %s",
+		return tl_fail_in(d->ctx, d->file, TELLER_EPARSE, 0, 0,
+		    "%s: %ld is not in %s",
 		    p->b, id, manifest);
 	}
 	*out = e->name;
@@ -467,7 +470,6 @@ session_place(struct dom *d, const struct tl_jv *adj, const char *key,
 static int
 read_session(struct dom *d, const struct tl_jv *sess, size_t si)
 {
-	teller_ctx *ctx = d->ctx;
 	const struct tl_jv *adj, *cards, *card, *cur, *contests, *c;
 	struct tl_jpath p;
 	struct sess s;
@@ -479,27 +481,27 @@ read_session(struct dom *d, const struct tl_jv *sess, size_t si)
 	tl_jpath_idx(&p, "Sessions", si);
 	s.recno = (long)si + 1;
 	if (!tl_jv_is(sess, TL_JOBJ))
-		return jfail(ctx, &p, "expected an object");
+		return jfail(d, &p, "expected an object");
 	if (!tl_jv_text(tl_jv_jget(sess, "TabulatorId"), s.tab,
 	    sizeof(s.tab))) {
 		tl_jpath_push(&p, ".TabulatorId");
-		return jfail(ctx, &p, "expected an integer or string");
+		return jfail(d, &p, "expected an integer or string");
 	}
 	if (!tl_jv_text(tl_jv_jget(sess, "BatchId"), s.batch,
 	    sizeof(s.batch))) {
 		tl_jpath_push(&p, ".BatchId");
-		return jfail(ctx, &p, "expected an integer or string");
+		return jfail(d, &p, "expected an integer or string");
 	}
 	if (!tl_jv_int(tl_jv_jget(sess, "RecordId"), &s.record)) {
 		tl_jpath_push(&p, ".RecordId");
-		return jfail(ctx, &p, "expected an integer");
+		return jfail(d, &p, "expected an integer");
 	}
 	adj = tl_jv_jget(sess, "Original");
 	cur = tl_jv_jget(adj, "IsCurrent");
 	if (!tl_jv_isbool(cur)) {
 		tl_jpath_push(&p, tl_jv_is(adj, TL_JOBJ) ?
 		    ".Original.IsCurrent" : ".Original");
-		return jfail(ctx, &p, tl_jv_is(adj, TL_JOBJ) ?
+		return jfail(d, &p, tl_jv_is(adj, TL_JOBJ) ?
 		    "expected true or false" : "expected an object");
 	}
 	old = tl_jpath_push(&p, ".Original");
@@ -512,7 +514,7 @@ read_session(struct dom *d, const struct tl_jv *sess, size_t si)
 		tl_jpath_pop(&p, old);
 		tl_jpath_push(&p, ".Modified");
 		if (!tl_jv_is(adj, TL_JOBJ))
-			return jfail(ctx, &p, "expected an object");
+			return jfail(d, &p, "expected an object");
 	}
 	if ((err = session_place(d, adj, "PrecinctId", &d->precincts,
 	    "PrecinctManifest.json", &p, &s.precinct)) != TELLER_OK ||
@@ -522,13 +524,13 @@ read_session(struct dom *d, const struct tl_jv *sess, size_t si)
 	if (!tl_jv_text(tl_jv_jget(adj, "BallotTypeId"), cid,
 	    sizeof(cid))) {
 		tl_jpath_push(&p, ".BallotTypeId");
-		return jfail(ctx, &p, "expected an integer or string");
+		return jfail(d, &p, "expected an integer or string");
 	}
 	/* Cards, or the contests directly on the session data. */
 	cards = tl_jv_get(adj, "Cards");
 	if (cards != NULL && !tl_jv_is(cards, TL_JARR)) {
 		tl_jpath_push(&p, ".Cards");
-		return jfail(ctx, &p, "expected an array");
+		return jfail(d, &p, "expected an array");
 	}
 	card = cards != NULL ? tl_jv_first(cards) : adj;
 	for (k = 0; card != NULL; k++,
@@ -540,7 +542,7 @@ read_session(struct dom *d, const struct tl_jv *sess, size_t si)
 		contests = tl_jv_jget(card, "Contests");
 		if (!tl_jv_is(contests, TL_JARR)) {
 			tl_jpath_push(&p, ".Contests");
-			return jfail(ctx, &p, "expected an array");
+			return jfail(d, &p, "expected an array");
 		}
 		for (ci = 0, c = tl_jv_first(contests); c != NULL;
 		    ci++, c = tl_jv_next(c)) {
@@ -549,7 +551,7 @@ read_session(struct dom *d, const struct tl_jv *sess, size_t si)
 			if (!tl_jv_text(tl_jv_jget(c, "Id"), cid,
 			    sizeof(cid))) {
 				tl_jpath_push(&p, ".Id");
-				return jfail(ctx, &p,
+				return jfail(d, &p,
 				    "expected an integer or string");
 			}
 			if (strcmp(cid, d->src->contest_id) == 0 &&
@@ -582,13 +584,13 @@ read_cvr_file(struct dom *d, const char *path)
 	size_t n, i;
 	int err;
 
-	ctx->file = path;
-	if ((err = tl_io_map(ctx, path, &m)) != TELLER_OK)
+	d->file = d->b.file = path;
+	if ((err = tl_io_map(ctx, path, path, &m)) != TELLER_OK)
 		return err;
 	/* The pages walked are dropped as the scans go (issue 6): memory
 	 * stays flat however large the export. */
 	tl_io_watch(ctx, &m, &w);
-	if ((err = tl_json_members(ctx, m.buf, m.len, &mem, &n)) != 0)
+	if ((err = tl_json_members(ctx, path, m.buf, m.len, &mem, &n)) != 0)
 		goto out;
 	tl_io_rewind(&m);
 	/* Other members are checked; a repeated key: the last one wins. */
@@ -603,9 +605,9 @@ read_cvr_file(struct dom *d, const char *path)
 			goto out;
 	}
 	if (sessions == NULL || sessions->p[0] != '[') {
-		err = tl_fail_at(ctx, TELLER_EPARSE, sessions ? sessions->line :
-		    1, sessions ? sessions->col : 1, "Sessions: expected an "
-		    "array");
+		err = tl_fail_in(ctx, path, TELLER_EPARSE, sessions ?
+		    sessions->line : 1, sessions ? sessions->col : 1,
+		    "Sessions: expected an array");
 		goto out;
 	}
 	err = tl_json_elements_v(ctx, sessions, session_cb, d);
@@ -643,7 +645,7 @@ int
 tl_cvr_read_dominion(teller_ctx *ctx, const struct tl_cvr_source *src,
     tl_cvr_fn fn, void *ud)
 {
-	const char *saved = ctx->file, **names, *single = NULL;
+	const char **names, *single = NULL;
 	struct dom d;
 	size_t n, i;
 	int err;
@@ -654,17 +656,18 @@ tl_cvr_read_dominion(teller_ctx *ctx, const struct tl_cvr_source *src,
 	d.dir = src->path;
 	d.fn = fn;
 	d.ud = ud;
-	ctx->file = src->path;
-	if ((err = tl_io_list(ctx, src->path, &names, &n)) != TELLER_OK)
-		goto out;
+	d.file = src->path;
+	if ((err = tl_io_list(ctx, src->path, src->path, &names, &n)) !=
+	    TELLER_OK)
+		return err;
 	if ((err = tl_cvrb_init(ctx, &d.b)) != TELLER_OK ||
 	    (err = tl_jdoc_init(ctx, &d.jd)) != TELLER_OK)
-		goto out;
+		return err;
 	/* Older exports have no PrecinctManifest.json. */
 	for (i = 0; i < n; i++) {
 		if (strcmp(names[i], "PrecinctManifest.json") == 0 &&
 		    (err = read_idmap(&d, names[i], &d.precincts)) != TELLER_OK)
-			goto out;
+			return err;
 		if (strcmp(names[i], "CvrExport.json") == 0)
 			single = names[i];
 	}
@@ -672,11 +675,10 @@ tl_cvr_read_dominion(teller_ctx *ctx, const struct tl_cvr_source *src,
 	    &d.portions)) != TELLER_OK ||
 	    (err = read_contests(&d)) != TELLER_OK ||
 	    (err = read_candidates(&d)) != TELLER_OK)
-		goto out;
+		return err;
 	if (single != NULL) {
 		char *path = tl_cvr_path(ctx, src->path, single);
-		err = path == NULL ? TELLER_ENOMEM : read_cvr_file(&d, path);
-		goto out;
+		return path == NULL ? TELLER_ENOMEM : read_cvr_file(&d, path);
 	}
 	/* CvrExport_N.json files sorted by path as a string (tl_io_list
 	 * sorts bytewise), so _10 comes before _2. */
@@ -690,12 +692,9 @@ tl_cvr_read_dominion(teller_ctx *ctx, const struct tl_cvr_source *src,
 			    read_cvr_file(&d, path);
 		}
 	}
-	if (err == TELLER_OK && single == NULL) {
-		ctx->file = src->path;
-		err = tl_fail(ctx, TELLER_EIO, "%s: neither CvrExport.json "
-		    "nor CvrExport_N.json found", src->path);
-	}
-out:
-	ctx->file = saved;
+	if (err == TELLER_OK && single == NULL)
+		err = tl_fail_in(ctx, src->path, TELLER_EIO, 0, 0, "%s: "
+		    "neither CvrExport.json nor CvrExport_N.json found",
+		    src->path);
 	return err;
 }

@@ -106,8 +106,9 @@ split_cell(teller_ctx *ctx, struct ess *x, const char *s, const char *e,
 		trim(&ps, &pe);
 		if (ps == pe || (skl > 0 && (size_t)(pe - ps) == skl &&
 		    memcmp(ps, sk, skl) == 0))
-			return tl_fail_at(ctx, TELLER_EPARSE, row, col,
-			    "blank or skipped-rank part in an overvoted cell");
+			return tl_fail_in(ctx, src->path, TELLER_EPARSE, row,
+			    col, "blank or skipped-rank part in an overvoted "
+			    "cell");
 		if ((rc = add_part(ctx, x, ps, pe, np)) != TELLER_OK)
 			return rc;
 		if (hit == NULL || hit >= e)
@@ -231,8 +232,8 @@ on_row(teller_ctx *ctx, void *ud, long row, const struct tl_xlsx_cell *c,
 			lastpresent = c[i].col;
 	}
 	if (src->id_col > 0 && id == NULL)
-		return tl_fail_at(ctx, TELLER_EPARSE, row, src->id_col,
-		    "Cast vote record identifier missing");
+		return tl_fail_in(ctx, src->path, TELLER_EPARSE, row,
+		    src->id_col, "Cast vote record identifier missing");
 	if ((rc = ranks(ctx, x, c, n, row, first, last, lastpresent)) !=
 	    TELLER_OK)
 		return rc;

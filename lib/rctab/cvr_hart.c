@@ -213,7 +213,7 @@ emit(struct hart *h, const char *path, tl_cvr_fn fn, void *ud)
 				return err;
 		}
 		if (!h->has_split)
-			return tl_fail(ctx, TELLER_EPARSE,
+			return tl_fail_in(ctx, path, TELLER_EPARSE, 0, 0,
 			    "no PrecinctSplit in a CVR of contest '%s'",
 			    h->src->contest_id);
 		/* Computed ID: none in RCTab's Hart reader; the file name
@@ -292,8 +292,9 @@ signature(teller_ctx *ctx, const struct tl_cvr_source *src,
 	if (tl_io_kind(ctx, sp) == TELLER_PATH_NONE) {
 		if (src->hart_sig != TL_SIG_REQUIRE)
 			return TELLER_OK;
-		return tl_fail(ctx, TELLER_EPARSE, "no signature file %s "
-		    "(Hart signatures are required)", tl_cvr_basename(sp));
+		return tl_fail_in(ctx, path, TELLER_EPARSE, 0, 0, "no "
+		    "signature file %s (Hart signatures are required)",
+		    tl_cvr_basename(sp));
 	}
 	return tl_hart_sig_verify(ctx, src, path, sp, m->buf, m->len);
 }
@@ -302,7 +303,7 @@ int
 tl_cvr_read_hart(teller_ctx *ctx, const struct tl_cvr_source *src,
     tl_cvr_fn fn, void *ud)
 {
-	const char *saved = ctx->file, **names;
+	const char **names;
 	struct tl_vec *pathbuf, *sigbuf;
 	struct tl_xml x;
 	struct hart h;
@@ -312,9 +313,9 @@ tl_cvr_read_hart(teller_ctx *ctx, const struct tl_cvr_source *src,
 	memset(&h, 0, sizeof(h));
 	h.ctx = ctx;
 	h.src = src;
-	ctx->file = src->path;
-	if ((err = tl_io_list(ctx, src->path, &names, &n)) != TELLER_OK)
-		goto out;
+	if ((err = tl_io_list(ctx, src->path, src->path, &names, &n)) !=
+	    TELLER_OK)
+		return err;
 	h.pool = tl_vec_new(ctx, 1);
 	h.marks = tl_vec_new(ctx, sizeof(struct hmark));
 	h.done = tl_vec_new(ctx, sizeof(struct hmark));
@@ -322,11 +323,10 @@ tl_cvr_read_hart(teller_ctx *ctx, const struct tl_cvr_source *src,
 	sigbuf = tl_vec_new(ctx, 1);
 	if (h.pool == NULL || h.marks == NULL || h.done == NULL ||
 	    pathbuf == NULL || sigbuf == NULL) {
-		err = tl_oom(ctx);
-		goto out;
+		return tl_oom(ctx);
 	}
 	if ((err = tl_cvrb_init(ctx, &h.b)) != TELLER_OK)
-		goto out;
+		return err;
 	memset(&x, 0, sizeof(x));
 	x.start = h_start;
 	x.end = h_end;
@@ -344,8 +344,8 @@ tl_cvr_read_hart(teller_ctx *ctx, const struct tl_cvr_source *src,
 			err = TELLER_ENOMEM;
 			break;
 		}
-		ctx->file = path;
-		if ((err = tl_io_map(ctx, path, &m)) != TELLER_OK)
+		h.b.file = path;
+		if ((err = tl_io_map(ctx, path, path, &m)) != TELLER_OK)
 			break;
 		if (src->hart_sig != TL_SIG_OFF &&
 		    (err = signature(ctx, src, sigbuf, path, &m)) !=
@@ -353,16 +353,13 @@ tl_cvr_read_hart(teller_ctx *ctx, const struct tl_cvr_source *src,
 			tl_io_unmap(&m);
 			break;
 		}
-		ctx->file = path;
 		h.pool->len = h.marks->len = h.done->len = 0;
 		h.has_batch = h.has_guid = h.has_split = false;
 		h.has_pname = h.has_pid = false;
-		err = tl_xml_parse(ctx, &x, m.buf, m.len);
+		err = tl_xml_parse(ctx, &x, path, m.buf, m.len);
 		tl_io_unmap(&m);
 		if (err == TELLER_OK)
 			err = emit(&h, path, fn, ud);
 	}
-out:
-	ctx->file = saved;
 	return err;
 }

@@ -303,7 +303,7 @@ last_name(const char *p)
 	return s != NULL ? s + 1 : p;
 }
 
-/* Parse an XML file with callbacks into s; ctx->file names it. */
+/* Parse the XML file path with callbacks into s; errors name path. */
 static int
 parse_into(teller_ctx *ctx, const char *path, struct sig *s)
 {
@@ -315,13 +315,13 @@ parse_into(teller_ctx *ctx, const char *path, struct sig *s)
 	s->ctx = ctx;
 	if ((s->pool = tl_vec_new(ctx, 1)) == NULL)
 		return tl_oom(ctx);
-	if ((err = tl_io_map(ctx, path, &m)) != TELLER_OK)
+	if ((err = tl_io_map(ctx, path, path, &m)) != TELLER_OK)
 		return err;
 	memset(&x, 0, sizeof x);
 	x.start = s_start;
 	x.end = s_end;
 	x.ud = s;
-	err = tl_xml_parse(ctx, &x, m.buf, m.len);
+	err = tl_xml_parse(ctx, &x, path, m.buf, m.len);
 	tl_io_unmap(&m);
 	return err;
 }
@@ -330,36 +330,28 @@ int
 tl_hart_key_load(teller_ctx *ctx, const char *path, const char **modulus,
     const char **exponent)
 {
-	const char *saved = ctx->file;
 	struct sig s;
 	size_t n;
 	const char *v;
 	int err;
 
-	ctx->file = path;
 	if ((err = parse_into(ctx, path, &s)) != TELLER_OK)
-		goto out;
-	if (!s.has[F_MOD] || !s.has[F_EXP]) {
-		err = tl_fail(ctx, TELLER_EPARSE, "no RSAKeyValue with a "
-		    "Modulus and an Exponent");
-		goto out;
-	}
+		return err;
+	if (!s.has[F_MOD] || !s.has[F_EXP])
+		return tl_fail_in(ctx, path, TELLER_EPARSE, 0, 0, "no "
+		    "RSAKeyValue with a Modulus and an Exponent");
 	v = trimmed(field(&s, F_MOD), &n);
 	*modulus = tl_strndup(ctx, v, n);
 	v = trimmed(field(&s, F_EXP), &n);
 	*exponent = tl_strndup(ctx, v, n);
-	err = *modulus == NULL || *exponent == NULL ? tl_oom(ctx) : TELLER_OK;
-out:
-	if (err == TELLER_OK)
-		ctx->file = saved;
-	return err;
+	return *modulus == NULL || *exponent == NULL ? tl_oom(ctx) :
+	    TELLER_OK;
 }
 
 int
 tl_hart_sig_verify(teller_ctx *ctx, const struct tl_cvr_source *src,
     const char *path, const char *sigpath, const char *data, size_t len)
 {
-	const char *saved = ctx->file;
 	const char *wmod = src->hart_modulus != NULL ? src->hart_modulus :
 	    hart_modulus;
 	const char *wexp = src->hart_exponent != NULL ? src->hart_exponent :
@@ -374,12 +366,12 @@ tl_hart_sig_verify(teller_ctx *ctx, const struct tl_cvr_source *src,
 	struct sig s;
 	int err, k;
 
-	ctx->file = sigpath;
 	if ((err = parse_into(ctx, sigpath, &s)) != TELLER_OK)
 		return err;
 	for (k = 0; k < F_N; k++)
 		if (!s.has[k])
-			return tl_fail(ctx, TELLER_EPARSE, "not a Hart "
+			return tl_fail_in(ctx, sigpath, TELLER_EPARSE, 0, 0,
+			    "not a Hart "
 			    "signature: no %s", (const char *const[]){
 			    "CanonicalizationMethod Algorithm",
 			    "SignatureMethod Algorithm", "Reference URI",
@@ -389,26 +381,32 @@ tl_hart_sig_verify(teller_ctx *ctx, const struct tl_cvr_source *src,
 	/* 1. signed with the expected key */
 	if (!same_trimmed(field(&s, F_MOD), wmod) ||
 	    !same_trimmed(field(&s, F_EXP), wexp))
-		return tl_fail(ctx, TELLER_EPARSE, "signed with an unexpected "
+		return tl_fail_in(ctx, sigpath, TELLER_EPARSE, 0, 0,
+		    "signed with an unexpected "
 		    "public key (see --hart-key)");
 	/* 2. for this file */
 	if (strcmp(last_name(field(&s, F_URI)), tl_cvr_basename(path)) != 0)
-		return tl_fail(ctx, TELLER_EPARSE, "signs %s, not %s",
+		return tl_fail_in(ctx, sigpath, TELLER_EPARSE, 0, 0,
+		    "signs %s, not %s",
 		    last_name(field(&s, F_URI)), tl_cvr_basename(path));
 	/* 3. the file as signed */
 	if ((alg = digest_for(field(&s, F_DIGM))) == NULL)
-		return tl_fail(ctx, TELLER_EPARSE, "unsupported digest "
+		return tl_fail_in(ctx, sigpath, TELLER_EPARSE, 0, 0,
+		    "unsupported digest "
 		    "algorithm %s", field(&s, F_DIGM));
 	if (EVP_Digest(data, len, md, &mdn, alg, NULL) != 1)
-		return tl_fail(ctx, TELLER_EINTERNAL, "digest failed");
+		return tl_fail_in(ctx, sigpath, TELLER_EINTERNAL, 0, 0,
+		    "digest failed");
 	EVP_EncodeBlock((unsigned char *)mdb64, md, (int)mdn);
 	if (!same_trimmed(field(&s, F_DIGV), mdb64))
-		return tl_fail(ctx, TELLER_EPARSE, "%s has changed since it "
+		return tl_fail_in(ctx, sigpath, TELLER_EPARSE, 0, 0,
+		    "%s has changed since it "
 		    "was signed (digest %s, signed %s)", tl_cvr_basename(path),
 		    mdb64, field(&s, F_DIGV));
 	/* 4. the signature itself */
 	if (!c14n_known(field(&s, F_C14N)))
-		return tl_fail(ctx, TELLER_EPARSE, "unsupported "
+		return tl_fail_in(ctx, sigpath, TELLER_EPARSE, 0, 0,
+		    "unsupported "
 		    "canonicalization algorithm %s", field(&s, F_C14N));
 	mod = trimmed(wmod, &nmod);
 	ex = trimmed(wexp, &nexp);
@@ -418,17 +416,19 @@ tl_hart_sig_verify(teller_ctx *ctx, const struct tl_cvr_source *src,
 		return tl_oom(ctx);
 	if (!b64(mod, nmod, buf, &nn) || !b64(ex, nexp, buf + nmod + 1, &ne)
 	    || !b64(sv, nsig, buf + nmod + nexp + 2, &ns))
-		return tl_fail(ctx, TELLER_EPARSE, "the key or the signature "
+		return tl_fail_in(ctx, sigpath, TELLER_EPARSE, 0, 0,
+		    "the key or the signature "
 		    "is not base64");
 	if ((err = canonical(&s, ci)) != TELLER_OK)
 		return tl_oom(ctx);
 	k = rsa_verify(buf, nn, buf + nmod + 1, ne, ci->data, ci->len,
 	    buf + nmod + nexp + 2, ns);
 	if (k < 0)
-		return tl_fail(ctx, TELLER_EPARSE, "cannot use the RSA key");
+		return tl_fail_in(ctx, sigpath, TELLER_EPARSE, 0, 0,
+		    "cannot use the RSA key");
 	if (k == 0)
-		return tl_fail(ctx, TELLER_EPARSE, "signature does not match "
+		return tl_fail_in(ctx, sigpath, TELLER_EPARSE, 0, 0,
+		    "signature does not match "
 		    "%s", tl_cvr_basename(path));
-	ctx->file = saved;
 	return TELLER_OK;
 }

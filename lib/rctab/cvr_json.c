@@ -19,7 +19,8 @@
 #include "tl_io.h"
 
 int
-tl_cvr_json_depth(teller_ctx *ctx, const char *buf, size_t len)
+tl_cvr_json_depth(teller_ctx *ctx, const char *file, const char *buf,
+    size_t len)
 {
 	long line = 1, col = 0;
 	int depth = 0;
@@ -48,8 +49,8 @@ tl_cvr_json_depth(teller_ctx *ctx, const char *buf, size_t len)
 			str = true;
 		} else if (c == '[' || c == '{') {
 			if (++depth > ctx->lim.depth)
-				return tl_fail_at(ctx, TELLER_ELIMIT, line, col,
-				    "JSON nested more than %d deep",
+				return tl_fail_in(ctx, file, TELLER_ELIMIT,
+				    line, col, "JSON nested more than %d deep",
 				    ctx->lim.depth);
 		} else if ((c == ']' || c == '}') && depth > 0) {
 			depth--;
@@ -180,6 +181,7 @@ tl_jpath_pop(struct tl_jpath *p, size_t old)
 /* A scanning cursor. Line and column are worked out only when asked
  * for (jc_sync): they are those of buf[li]. */
 struct jcur {
+	const char *file; /* the input's name, for errors */
 	const char *buf;
 	size_t len, i;
 	long line, col; /* of buf[li] */
@@ -238,7 +240,8 @@ static int
 jc_fail(teller_ctx *ctx, struct jcur *c, int err, const char *what)
 {
 	jc_sync(c);
-	return tl_fail_at(ctx, err, c->line, c->col, "invalid JSON: %s", what);
+	return tl_fail_in(ctx, c->file, err, c->line, c->col, "invalid JSON: "
+	    "%s", what);
 }
 
 /* The bytes jc_value must look at one by one: in a string, and outside
@@ -258,6 +261,7 @@ jc_value(teller_ctx *ctx, struct jcur *c, int base, struct tl_jspan *sp)
 	int depth = base;
 
 	jc_sync(c);
+	sp->file = c->file;
 	sp->p = c->buf + c->i;
 	sp->line = c->line;
 	sp->col = c->col;
@@ -304,9 +308,9 @@ jc_value(teller_ctx *ctx, struct jcur *c, int base, struct tl_jspan *sp)
 			if (++depth > ctx->lim.depth) {
 				c->i = i - 1;
 				jc_sync(c);
-				return tl_fail_at(ctx, TELLER_ELIMIT, c->line,
-				    c->col, "JSON nested more than %d deep",
-				    ctx->lim.depth);
+				return tl_fail_in(ctx, c->file, TELLER_ELIMIT,
+				    c->line, c->col, "JSON nested more than %d "
+				    "deep", ctx->lim.depth);
 			}
 		} else {
 			depth--;
@@ -334,17 +338,17 @@ json_span(teller_ctx *ctx, const struct tl_jspan *s, json_t **out)
 	if (*out == NULL) {
 		long line = s->line + je.line - 1;
 		long col = je.line <= 1 ? s->col + je.column - 1 : je.column;
-		return tl_fail_at(ctx, TELLER_EPARSE, line, col,
+		return tl_fail_in(ctx, s->file, TELLER_EPARSE, line, col,
 		    "invalid JSON: %s", je.text);
 	}
 	return TELLER_OK;
 }
 
 int
-tl_json_members(teller_ctx *ctx, const char *buf, size_t len,
-    struct tl_jmember **members, size_t *n)
+tl_json_members(teller_ctx *ctx, const char *file, const char *buf,
+    size_t len, struct tl_jmember **members, size_t *n)
 {
-	struct jcur c = { buf, len, 0, 1, 1, 0, 0 };
+	struct jcur c = { file, buf, len, 0, 1, 1, 0, 0 };
 	struct tl_vec *v;
 	struct tl_jmember m;
 	struct tl_jspan ks;
@@ -765,6 +769,7 @@ jp_int(struct jp *j, const struct tl_jv *key)
 	const char *p = j->p;
 	bool neg = false;
 	long long v = 0;
+	uint64_t u;
 	size_t nd = 0, at;
 
 	if (*p == '-') {
@@ -775,15 +780,17 @@ jp_int(struct jp *j, const struct tl_jv *key)
 		p++;
 		nd = 1;
 	} else {
-		/* A 19th digit only makes it give up. */
-		while (p < j->end && *p >= '0' && *p <= '9' && nd < 19) {
-			if (nd < 18)
-				v = v * 10 + (*p - '0');
-			p++;
-			nd++;
-		}
+		/* A 19th digit (no leading zero here) only makes it give
+		 * up: past 10^18 - 1. */
+		long k = tl_text_uint(p, (size_t)(j->end - p),
+		    UINT64_C(999999999999999999), &u);
+		if (k <= 0)
+			return JP_FAIL;
+		p += k;
+		nd = (size_t)k;
+		v = (long long)u;
 	}
-	if (nd == 0 || nd > 18 || (p < j->end && ((*p >= '0' &&
+	if (nd == 0 || (p < j->end && ((*p >= '0' &&
 	    *p <= '9') || *p == '.' || *p == 'e' || *p == 'E')))
 		return JP_FAIL;
 	j->p = p;
@@ -1055,9 +1062,9 @@ tl_jdoc_file(teller_ctx *ctx, struct tl_jdoc *d, const char *path,
 	size_t skip = 0;
 	int err;
 
-	if ((err = tl_io_map(ctx, path, &m)) != TELLER_OK)
+	if ((err = tl_io_map(ctx, path, path, &m)) != TELLER_OK)
 		return err;
-	if ((err = tl_cvr_json_depth(ctx, m.buf, m.len)) != TELLER_OK) {
+	if ((err = tl_cvr_json_depth(ctx, path, m.buf, m.len)) != TELLER_OK) {
 		tl_io_unmap(&m);
 		return err;
 	}
@@ -1067,7 +1074,7 @@ tl_jdoc_file(teller_ctx *ctx, struct tl_jdoc *d, const char *path,
 	err = tl_jdoc_load(ctx, d, m.buf + skip, m.len - skip, 0, &je, root);
 	tl_io_unmap(&m);
 	if (err == TELLER_EPARSE)
-		return tl_fail_at(ctx, TELLER_EPARSE, je.line, je.col,
+		return tl_fail_in(ctx, path, TELLER_EPARSE, je.line, je.col,
 		    "invalid JSON: %s", je.text);
 	return err;
 }
@@ -1080,7 +1087,7 @@ int
 tl_json_elements_v(teller_ctx *ctx, const struct tl_jspan *s,
     tl_jv_elem_fn fn, void *ud)
 {
-	struct jcur c = { s->p, s->n, 0, s->line, s->col, 0, 0 };
+	struct jcur c = { s->file, s->p, s->n, 0, s->line, s->col, 0, 0 };
 	const struct tl_jv *e;
 	struct tl_jspan es;
 	struct tl_jdoc d;

@@ -22,6 +22,7 @@
  * turns an offset into a pointer once the record is complete. */
 struct tl_cvrb {
 	teller_ctx *ctx;
+	const char *file;     /* the input the marks are read from (errors) */
 	struct tl_vec *pool;  /* char */
 	struct tl_vec *marks; /* struct tl_cvrb_mark */
 	struct tl_vec *slots; /* struct tl_cvr_slot */
@@ -59,10 +60,10 @@ bool tl_cvr_parse_int(const char *s, size_t n, long *out);
 int tl_cvr_max_ranks(const struct tl_cvr_source *src);
 
 /* Refuse JSON nested deeper than ctx->lim.depth (ELIMIT at the line and
- * column of the bracket that goes too deep; ctx->file names the input).
+ * column of the bracket that goes too deep in the input named file).
  * Strings are skipped correctly; the text need not be valid JSON. */
-int tl_cvr_json_depth(teller_ctx *ctx, const char *buf, size_t len)
-    TL_MUST_CHECK;
+int tl_cvr_json_depth(teller_ctx *ctx, const char *file, const char *buf,
+    size_t len) TL_MUST_CHECK;
 
 /*
  * Streaming over a large JSON document without building it whole: the
@@ -75,6 +76,7 @@ struct tl_jspan {
 	const char *p;  /* first byte of the value */
 	size_t n;       /* its length */
 	long line, col; /* its position in the file, 1-based */
+	const char *file; /* the file's name, for errors */
 };
 /* A top-level member: key (decoded) and value span. */
 struct tl_jmember {
@@ -84,8 +86,8 @@ struct tl_jmember {
 /* Scan buf as one JSON object; *members gets its members in file order
  * (arena). EPARSE at the position of a syntax error found while scanning
  * (values are fully checked only when parsed), ELIMIT past lim.depth. */
-int tl_json_members(teller_ctx *ctx, const char *buf, size_t len,
-    struct tl_jmember **members, size_t *n) TL_MUST_CHECK;
+int tl_json_members(teller_ctx *ctx, const char *file, const char *buf,
+    size_t len, struct tl_jmember **members, size_t *n) TL_MUST_CHECK;
 /*
  * Compact trees, the one JSON value type of lib/rctab (whole small files
  * such as the config and Dominion manifests, a Dominion session, a CDF
@@ -148,8 +150,8 @@ int tl_jdoc_load(teller_ctx *ctx, struct tl_jdoc *d, const char *buf,
     TL_MUST_CHECK;
 /* Map path, check depth (tl_cvr_json_depth), skip a UTF-8 byte order
  * mark (as Jackson) and load it into d. Errors: EIO / ELIMIT from
- * mapping, EPARSE "invalid JSON: ..." at jansson's line and column.
- * ctx->file must be set to path by the caller. */
+ * mapping, EPARSE "invalid JSON: ..." at jansson's line and column;
+ * every error is in the input path. */
 int tl_jdoc_file(teller_ctx *ctx, struct tl_jdoc *d, const char *path,
     const struct tl_jv **root) TL_MUST_CHECK;
 /* Release a fallback tree (the vectors stay for reuse). */
@@ -239,6 +241,7 @@ typedef int (*tl_xml_end_fn)(struct tl_xml *x, const char *text,
     size_t n);
 struct tl_xml {
 	teller_ctx *ctx;
+	const char *file;       /* the input's name, for errors */
 	void *parser;           /* XML_Parser */
 	tl_xml_start_fn start;
 	tl_xml_end_fn end;
@@ -251,10 +254,10 @@ struct tl_xml {
 	struct tl_vec *text;    /* char data of the current element */
 	int err;
 };
-/* Parse buf (ctx->file names it). x->start/end/ud set by the caller;
- * zero x once, then reuse it for several files. */
-int tl_xml_parse(teller_ctx *ctx, struct tl_xml *x, const char *buf,
-    size_t len) TL_MUST_CHECK;
+/* Parse buf, the input named file (errors name it). x->start/end/ud
+ * set by the caller; zero x once, then reuse it for several files. */
+int tl_xml_parse(teller_ctx *ctx, struct tl_xml *x, const char *file,
+    const char *buf, size_t len) TL_MUST_CHECK;
 /* Record an error at the parser's current line and column. */
 int tl_xml_fail(struct tl_xml *x, int err, const char *fmt, ...)
     TELLER_PRINTF(3, 4);

@@ -30,7 +30,8 @@ tl_xml_fail(struct tl_xml *x, int err, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	x->err = tl_fail_at(x->ctx, err, (long)XML_GetCurrentLineNumber(p),
+	x->err = tl_fail_in(x->ctx, x->file, err,
+	    (long)XML_GetCurrentLineNumber(p),
 	    (long)XML_GetCurrentColumnNumber(p) + 1, "%s", msg);
 	XML_StopParser(p, XML_FALSE);
 	return x->err;
@@ -166,13 +167,15 @@ xml_doctype(void *ud, const XML_Char *name, const XML_Char *sysid,
 }
 
 int
-tl_xml_parse(teller_ctx *ctx, struct tl_xml *x, const char *buf, size_t len)
+tl_xml_parse(teller_ctx *ctx, struct tl_xml *x, const char *file,
+    const char *buf, size_t len)
 {
 	XML_Parser p;
 	size_t off = 0;
 	int err = TELLER_OK;
 
 	x->ctx = ctx;
+	x->file = file;
 	x->depth = 0;
 	x->err = TELLER_OK;
 	x->path = NULL;
@@ -203,7 +206,7 @@ tl_xml_parse(teller_ctx *ctx, struct tl_xml *x, const char *buf, size_t len)
 			if (x->err != TELLER_OK)
 				err = x->err;
 			else
-				err = tl_fail_at(ctx, TELLER_EPARSE,
+				err = tl_fail_in(ctx, file, TELLER_EPARSE,
 				    (long)XML_GetCurrentLineNumber(p),
 				    (long)XML_GetCurrentColumnNumber(p) + 1,
 				    "invalid XML: %s",

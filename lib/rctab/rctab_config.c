@@ -833,10 +833,9 @@ config_parse(teller_ctx *ctx, const char *path, struct tl_jdoc *d,
 	size_t qn;
 	int rc;
 
-	ctx->file = NULL; /* tl_io_map names the path itself */
-	if ((rc = tl_io_map(ctx, path, &m)) != TELLER_OK)
+	/* tl_io_map's message names the path itself */
+	if ((rc = tl_io_map(ctx, NULL, path, &m)) != TELLER_OK)
 		return rc;
-	ctx->file = path;
 	if ((rc = quote_numbers(ctx, m.buf, m.len, &q, &qn)) != TELLER_OK ||
 	    (rc = tl_jdoc_init(ctx, d)) != TELLER_OK) {
 		tl_io_unmap(&m);
@@ -851,8 +850,8 @@ config_parse(teller_ctx *ctx, const char *path, struct tl_jdoc *d,
 	}
 	tl_io_unmap(&m);
 	if (rc == TELLER_EPARSE)
-		return tl_fail_at(ctx, TELLER_EPARSE, je.line, je.col, "%s",
-		    je.text);
+		return tl_fail_in(ctx, path, TELLER_EPARSE, je.line, je.col,
+		    "%s", je.text);
 	return rc;
 }
 
@@ -972,6 +971,9 @@ tl_rctab_config_load(teller_ctx *ctx, const char *path,
 	int rc;
 
 	*out = NULL;
+	/* The config is the input of teller_rctab_load: errors that name
+	 * no input of their own (CFAIL) name it. */
+	ctx->inname = path;
 	if ((rc = config_parse(ctx, path, &d, &root)) != TELLER_OK)
 		goto out;
 	cfg = tl_alloc(ctx, 1, sizeof *cfg);

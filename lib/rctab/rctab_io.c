@@ -26,22 +26,24 @@ teller_ctx_set_input(teller_ctx *ctx, const teller_input *in)
 }
 
 int
-tl_io_open(teller_ctx *ctx, const char *path, struct tl_map *m)
+tl_io_open(teller_ctx *ctx, const char *from, const char *path,
+    struct tl_map *m)
 {
 	const teller_input *in = &ctx->input;
 	int e;
 
 	memset(m, 0, sizeof *m);
 	if (!ctx->has_input)
-		return tl_fail(ctx, TELLER_EIO, "%s: no input callbacks "
-		    "(teller_ctx_set_input)", path);
+		return tl_fail_in(ctx, from, TELLER_EIO, 0, 0, "%s: no input "
+		    "callbacks (teller_ctx_set_input)", path);
 	e = in->open(in->ud, path, &m->buf, &m->len, &m->h);
 	if (e != 0) {
 		memset(m, 0, sizeof *m);
 		if (e < 0)
-			return tl_fail(ctx, TELLER_EIO, "%s: not a regular "
-			    "file", path);
-		return tl_fail(ctx, TELLER_EIO, "%s: %s", path, strerror(e));
+			return tl_fail_in(ctx, from, TELLER_EIO, 0, 0,
+			    "%s: not a regular file", path);
+		return tl_fail_in(ctx, from, TELLER_EIO, 0, 0, "%s: %s", path,
+		    strerror(e));
 	}
 	if (m->buf == NULL || m->len == 0) {
 		m->buf = "";
@@ -53,17 +55,18 @@ tl_io_open(teller_ctx *ctx, const char *path, struct tl_map *m)
 }
 
 int
-tl_io_map(teller_ctx *ctx, const char *path, struct tl_map *m)
+tl_io_map(teller_ctx *ctx, const char *from, const char *path,
+    struct tl_map *m)
 {
 	int rc;
 
-	if ((rc = tl_io_open(ctx, path, m)) != TELLER_OK)
+	if ((rc = tl_io_open(ctx, from, path, m)) != TELLER_OK)
 		return rc;
 	if (m->len > ctx->lim.input_bytes) {
 		size_t len = m->len;
 		tl_io_unmap(m);
-		return tl_fail(ctx, TELLER_ELIMIT, "%s: %lld bytes, more than "
-		    "the limit of %zu", path, (long long)len,
+		return tl_fail_in(ctx, from, TELLER_ELIMIT, 0, 0, "%s: %lld "
+		    "bytes, more than the limit of %zu", path, (long long)len,
 		    ctx->lim.input_bytes);
 	}
 	return TELLER_OK;
@@ -182,7 +185,8 @@ list_one(void *ud, const char *name)
 }
 
 int
-tl_io_list(teller_ctx *ctx, const char *dir, const char ***names, size_t *n)
+tl_io_list(teller_ctx *ctx, const char *from, const char *dir,
+    const char ***names, size_t *n)
 {
 	struct lister l;
 	int e;
@@ -190,8 +194,8 @@ tl_io_list(teller_ctx *ctx, const char *dir, const char ***names, size_t *n)
 	*names = NULL;
 	*n = 0;
 	if (!ctx->has_input || ctx->input.list == NULL)
-		return tl_fail(ctx, TELLER_EIO, "%s: no input callbacks "
-		    "(teller_ctx_set_input)", dir);
+		return tl_fail_in(ctx, from, TELLER_EIO, 0, 0, "%s: no input "
+		    "callbacks (teller_ctx_set_input)", dir);
 	l.ctx = ctx;
 	if ((l.v = tl_vec_new(ctx, sizeof(char *))) == NULL)
 		return TELLER_ENOMEM;
@@ -199,7 +203,8 @@ tl_io_list(teller_ctx *ctx, const char *dir, const char ***names, size_t *n)
 	if (e == ENOMEM && ctx->oom)
 		return TELLER_ENOMEM;
 	if (e != 0)
-		return tl_fail(ctx, TELLER_EIO, "%s: %s", dir, strerror(e));
+		return tl_fail_in(ctx, from, TELLER_EIO, 0, 0, "%s: %s", dir,
+		    strerror(e));
 	qsort(l.v->data, l.v->len, sizeof(char *), cmp_str);
 	*names = l.v->data;
 	*n = l.v->len;

@@ -114,8 +114,8 @@ cdf_ballot(struct tl_rtab *t, const struct tl_cvr *r, uint32_t rec)
 	}
 	if (t->cdfids->len + n > UINT32_MAX ||
 	    tl_vec_reserve(t->ctx, t->cdfids, n) != TELLER_OK)
-		return tl_fail(t->ctx, TELLER_ELIMIT, "too many ballots for "
-		    "the CDF export");
+		return tl_fail_in(t->ctx, r->file, TELLER_ELIMIT, 0, 0, "too "
+		    "many ballots for the CDF export");
 	memcpy((char *)t->cdfids->data + t->cdfids->len, r->computed_id, n);
 	t->cdfids->len += n;
 	return tl_vec_push(t->ctx, t->cdfballots, &b) == NULL ?
@@ -355,7 +355,8 @@ cvx_tok(struct tl_rtab *t, const char *s)
 
 /* The rank field of a one-string rank, from the cache or made now. */
 static int
-cvx_one(struct tl_rtab *t, const struct tl_cvr_source *src, const char *s)
+cvx_one(struct tl_rtab *t, const struct tl_cvr_source *src,
+    const struct tl_cvr *r, const char *s)
 {
 	int ti = cvx_tok(t, s);
 	uint32_t *off, z = 0, at;
@@ -369,8 +370,8 @@ cvx_one(struct tl_rtab *t, const struct tl_cvr_source *src, const char *s)
 	off = &TL_VEC_AT(t->cvoff, uint32_t, ti);
 	if (*off == 0) {
 		if (t->cvtxt->len >= UINT32_MAX / 2)
-			return tl_fail(t->ctx, TELLER_ELIMIT, "too many "
-			    "candidate strings");
+			return tl_fail_in(t->ctx, r->file, TELLER_ELIMIT, 0,
+			    0, "too many candidate strings");
 		at = (uint32_t)t->cvtxt->len;
 		if (vec_field(t, t->cvtxt, false, cvx_name(t, src, s), true)
 		    != TELLER_OK)
@@ -429,7 +430,7 @@ cvx_row(struct tl_rtab *t, const struct tl_cvr *r)
 		}
 		sl = &r->slots[s];
 		if (sl->n == 1) {
-			if (cvx_one(t, src, sl->cands[0]) != TELLER_OK)
+			if (cvx_one(t, src, r, sl->cands[0]) != TELLER_OK)
 				return TELLER_ENOMEM;
 			continue;
 		}
@@ -505,12 +506,13 @@ on_key(struct tl_rtab *t, const struct tl_cvr *r, const int sl[2],
 	for (s = 0; s < r->nslots; s++) {
 		const struct tl_cvr_slot *sl0 = &r->slots[s];
 		if (sl0->rank <= last || sl0->n <= 0)
-			return tl_fail_at(t->ctx, TELLER_EPARSE, r->line, 0,
-			    "CVR \"%s\": ranks out of order", r->computed_id);
+			return tl_fail_in(t->ctx, r->file, TELLER_EPARSE,
+			    r->line, 0, "CVR \"%s\": ranks out of order",
+			    r->computed_id);
 		if (cfg->max_rank > 0 && sl0->rank > cfg->max_rank)
-			return tl_fail_at(t->ctx, TELLER_EPARSE, r->line, 0,
-			    "CVR \"%s\" has a ranking %d, but the contest has "
-			    "max ranking %d (maxRankingsAllowed)",
+			return tl_fail_in(t->ctx, r->file, TELLER_EPARSE,
+			    r->line, 0, "CVR \"%s\" has a ranking %d, but the "
+			    "contest has max ranking %d (maxRankingsAllowed)",
 			    r->computed_id, sl0->rank, cfg->max_rank);
 		last = sl0->rank;
 		k[n++] = (uint32_t)sl0->rank;
@@ -539,10 +541,11 @@ on_new(struct tl_rtab *t, const struct tl_cvr *r, const int sl[2],
 	struct rrec z;
 
 	if (t->recs->len >= ctx->lim.patterns)
-		return tl_fail(ctx, TELLER_ELIMIT, "more than %zu distinct "
-		    "ballots", ctx->lim.patterns);
+		return tl_fail_in(ctx, r->file, TELLER_ELIMIT, 0, 0, "more "
+		    "than %zu distinct ballots", ctx->lim.patterns);
 	if (t->cells->len + n > UINT32_MAX)
-		return tl_fail(ctx, TELLER_ELIMIT, "ballot data too large");
+		return tl_fail_in(ctx, r->file, TELLER_ELIMIT, 0, 0, "ballot "
+		    "data too large");
 	memset(&z, 0, sizeof z);
 	z.off = (uint32_t)t->cells->len;
 	z.len = (uint32_t)n;
@@ -639,8 +642,9 @@ check_unrecognized(struct tl_rtab *t, const struct tl_cvr_source *src)
 		if (*src->overvote_label != '\0' &&
 		    strcmp(strs[i], src->overvote_label) == 0)
 			continue;
-		return tl_fail(t->ctx, TELLER_EPARSE, "Unrecognized candidate "
-		    "\"%s\" appears %lld time(s)!", strs[i],
+		return tl_fail_in(t->ctx, src->path, TELLER_EPARSE, 0, 0,
+		    "Unrecognized candidate \"%s\" appears %lld time(s)!",
+		    strs[i],
 		    (long long)k->count);
 	}
 	return TELLER_OK;
@@ -657,12 +661,11 @@ read_all(struct tl_rtab *t)
 		const struct tl_cvr_provider *pv =
 		    tl_cvr_provider_find(src->provider);
 		struct tl_cvr_source one = *src;
-		t->ctx->file = src->path;
 		t->cursrc = i;
 		t->curprov = pv;
 		if (pv == NULL)
-			return tl_fail(t->ctx, TELLER_EINTERNAL, "provider "
-			    "%s has no reader", src->provider);
+			return tl_fail_in(t->ctx, src->path, TELLER_EINTERNAL,
+			    0, 0, "provider %s has no reader", src->provider);
 		/* repeats may come merged when no slice or export needs
 		 * each ballot's id, precinct or batch */
 		one.merge = !cfg->by_precinct && !cfg->by_batch && !t->cdf &&
@@ -680,7 +683,6 @@ read_all(struct tl_rtab *t)
 		if ((rc = check_unrecognized(t, src)) != TELLER_OK)
 			return rc;
 	}
-	t->ctx->file = cfg->path;
 	if (t->recs->len == 0)
 		return tl_fail(t->ctx, TELLER_EPARSE, "No cast vote records "
 		    "found!");

@@ -345,9 +345,10 @@ tl_rctab_run(teller_ctx *ctx, const struct tl_rctab_cfg *cfg,
 	t->ctx = ctx;
 	t->cfg = cfg;
 	t->opts = opts;
+	/* The run's errors that name no CVR file name the config. */
+	ctx->inname = cfg->path;
 	if ((rc = setup(t)) != TELLER_OK)
 		return rc;
-	ctx->file = cfg->path;
 	if (opts->convert_cdf) {
 		/* --convert-to-cdf: the original snapshots only */
 		t->nround = 0;

@@ -25,12 +25,14 @@ struct tl_map {
 #define TL_IO_DROP_ALIGN ((size_t)2 << 20)
 
 /* Open path through the input callbacks. EIO (missing, not a file, no
- * callbacks), ELIMIT (more than the input_bytes limit). */
-int tl_io_map(teller_ctx *ctx, const char *path, struct tl_map *m)
-    TL_MUST_CHECK;
+ * callbacks), ELIMIT (more than the input_bytes limit). The message
+ * names path; the error is in the input `from` (the file that named
+ * path, or path itself; NULL for none). */
+int tl_io_map(teller_ctx *ctx, const char *from, const char *path,
+    struct tl_map *m) TL_MUST_CHECK;
 /* As tl_io_map without the size limit (the caller checks it). */
-int tl_io_open(teller_ctx *ctx, const char *path, struct tl_map *m)
-    TL_MUST_CHECK;
+int tl_io_open(teller_ctx *ctx, const char *from, const char *path,
+    struct tl_map *m) TL_MUST_CHECK;
 void tl_io_unmap(struct tl_map *m);
 /* The reader is done with m->buf[0 .. upto): release what of it was not
  * released yet, once at least TL_IO_DROP_STEP bytes have gathered, so
@@ -56,9 +58,10 @@ struct tl_io_watch {
 };
 void tl_io_watch(teller_ctx *ctx, struct tl_map *m, struct tl_io_watch *w);
 void tl_io_unwatch(teller_ctx *ctx, const struct tl_io_watch *w);
-/* Names in dir (no dot-files), sorted bytewise; borrowed from ctx. */
-int tl_io_list(teller_ctx *ctx, const char *dir, const char ***names,
-    size_t *n) TL_MUST_CHECK;
+/* Names in dir (no dot-files), sorted bytewise; borrowed from ctx.
+ * Errors are in the input `from`, as tl_io_map's. */
+int tl_io_list(teller_ctx *ctx, const char *from, const char *dir,
+    const char ***names, size_t *n) TL_MUST_CHECK;
 /* What path is: enum teller_path_kind (TELLER_PATH_NONE without input
  * callbacks). */
 int tl_io_kind(teller_ctx *ctx, const char *path);

@@ -48,6 +48,7 @@ attr(const char **a, const char *name)
  * of them as user data. */
 struct part {
 	teller_ctx *ctx;
+	const char *file;    /* the workbook's name, for errors */
 	XML_Parser p;
 	const char *member;  /* zip member being parsed, for messages */
 };
@@ -56,9 +57,10 @@ struct part {
 static int
 part_fail(struct part *pt, int err, const char *what)
 {
-	int rc = tl_fail_at(pt->ctx, err, (long)XML_GetCurrentLineNumber(
-	    pt->p), (long)XML_GetCurrentColumnNumber(pt->p) + 1, "%s: %s",
-	    pt->member, what);
+	int rc = tl_fail_in(pt->ctx, pt->file, err,
+	    (long)XML_GetCurrentLineNumber(pt->p),
+	    (long)XML_GetCurrentColumnNumber(pt->p) + 1, "%s: %s", pt->member,
+	    what);
 
 	XML_StopParser(pt->p, XML_FALSE);
 	return rc;
@@ -185,8 +187,8 @@ zsrc_cb(void *ud, void *data, zip_uint64_t len, zip_source_cmd_t cmd)
 }
 
 static int
-parse_member(teller_ctx *ctx, zip_t *za, const char *name, XML_Parser p,
-    struct part *pt, bool optional)
+parse_member(teller_ctx *ctx, const char *file, zip_t *za, const char *name,
+    XML_Parser p, struct part *pt, bool optional)
 {
 	zip_int64_t idx = zip_name_locate(za, name, 0);
 	zip_stat_t st;
@@ -198,34 +200,41 @@ parse_member(teller_ctx *ctx, zip_t *za, const char *name, XML_Parser p,
 	if (idx < 0) {
 		if (optional)
 			return -1;
-		return tl_fail(ctx, TELLER_EPARSE, "%s: missing from the "
+		return tl_fail_in(ctx, file, TELLER_EPARSE, 0, 0,
+		    "%s: missing from the "
 		    "workbook", name);
 	}
 	if (zip_stat_index(za, (zip_uint64_t)idx, 0, &st) != 0)
-		return tl_fail(ctx, TELLER_EPARSE, "%s: unreadable", name);
+		return tl_fail_in(ctx, file, TELLER_EPARSE, 0, 0,
+		    "%s: unreadable", name);
 	if ((st.valid & ZIP_STAT_SIZE) && st.size > ctx->lim.unzip_bytes)
-		return tl_fail(ctx, TELLER_ELIMIT, "%s: %llu bytes "
+		return tl_fail_in(ctx, file, TELLER_ELIMIT, 0, 0,
+		    "%s: %llu bytes "
 		    "uncompressed, more than the limit", name,
 		    (unsigned long long)st.size);
 	if ((st.valid & ZIP_STAT_SIZE) && (st.valid & ZIP_STAT_COMP_SIZE) &&
 	    st.size > (1u << 20) &&
 	    st.size / (st.comp_size + 1) > ctx->lim.unzip_ratio)
-		return tl_fail(ctx, TELLER_ELIMIT, "%s: compression ratio "
+		return tl_fail_in(ctx, file, TELLER_ELIMIT, 0, 0,
+		    "%s: compression ratio "
 		    "above %u (zip bomb?)", name, ctx->lim.unzip_ratio);
 	pt->ctx = ctx;
+	pt->file = file;
 	pt->p = p;
 	pt->member = name;
 	XML_SetStartDoctypeDeclHandler(p, on_doctype);
 	XML_SetEntityDeclHandler(p, on_entity);
 	zf = zip_fopen_index(za, (zip_uint64_t)idx, 0);
 	if (zf == NULL)
-		return tl_fail(ctx, TELLER_EPARSE, "%s: cannot open: %s", name,
+		return tl_fail_in(ctx, file, TELLER_EPARSE, 0, 0,
+		    "%s: cannot open: %s", name,
 		    zip_strerror(za));
 	for (;;) {
 		n = zip_fread(zf, buf, sizeof buf);
 		if (n < 0) {
 			zip_fclose(zf);
-			return tl_fail(ctx, TELLER_EPARSE, "%s: corrupt zip "
+			return tl_fail_in(ctx, file, TELLER_EPARSE, 0, 0,
+			    "%s: corrupt zip "
 			    "data", name);
 		}
 		total += (uint64_t)n;
@@ -233,7 +242,8 @@ parse_member(teller_ctx *ctx, zip_t *za, const char *name, XML_Parser p,
 		    ((st.valid & ZIP_STAT_COMP_SIZE) && total > (1u << 20) &&
 		    total / (st.comp_size + 1) > ctx->lim.unzip_ratio)) {
 			zip_fclose(zf);
-			return tl_fail(ctx, TELLER_ELIMIT, "%s: decompresses "
+			return tl_fail_in(ctx, file, TELLER_ELIMIT, 0, 0,
+			    "%s: decompresses "
 			    "beyond the limits (zip bomb?)", name);
 		}
 		if (XML_Parse(p, buf, (int)n, n == 0) == XML_STATUS_ERROR) {
@@ -241,7 +251,7 @@ parse_member(teller_ctx *ctx, zip_t *za, const char *name, XML_Parser p,
 			zip_fclose(zf);
 			if (rc != TELLER_OK)
 				return rc;
-			return tl_fail_at(ctx, TELLER_EPARSE,
+			return tl_fail_in(ctx, file, TELLER_EPARSE,
 			    (long)XML_GetCurrentLineNumber(p),
 			    (long)XML_GetCurrentColumnNumber(p) + 1, "%s: %s",
 			    name, XML_ErrorString(XML_GetErrorCode(p)));
@@ -574,8 +584,9 @@ add_cell(struct sheet *s)
 	if (IS(s->type, "s")) {
 		long i = uint_of(txt);
 		if (i < 0 || (size_t)i >= s->sst->len) {
-			s->err = tl_fail_at(s->ctx, TELLER_EPARSE, s->row,
-			    s->col, "shared string %ld does not exist", i);
+			s->err = tl_fail_in(s->ctx, s->pt.file, TELLER_EPARSE,
+			    s->row, s->col, "shared string %ld does not exist",
+			    i);
 			return;
 		}
 		txt = TL_VEC_AT(s->sst, const char *, i);
@@ -648,13 +659,15 @@ open_zip(teller_ctx *ctx, const char *path, struct tl_map *m,
 	 * not a regular file is not a workbook (as when libzip opened the
 	 * path itself). */
 	if (tl_io_kind(ctx, path) != TELLER_PATH_FILE)
-		return tl_fail(ctx, TELLER_EPARSE, "not an xlsx (zip) file");
-	if ((rc = tl_io_open(ctx, path, m)) != TELLER_OK)
+		return tl_fail_in(ctx, path, TELLER_EPARSE, 0, 0,
+		    "not an xlsx (zip) file");
+	if ((rc = tl_io_open(ctx, path, path, m)) != TELLER_OK)
 		return rc;
 	if (m->len > ctx->lim.input_bytes) {
 		size_t len = m->len;
 		tl_io_unmap(m);
-		return tl_fail(ctx, TELLER_ELIMIT, "%lld bytes, more than the "
+		return tl_fail_in(ctx, path, TELLER_ELIMIT, 0, 0,
+		    "%lld bytes, more than the "
 		    "limit of %zu", (long long)len, ctx->lim.input_bytes);
 	}
 	zip_error_init(&ze);
@@ -669,7 +682,8 @@ open_zip(teller_ctx *ctx, const char *path, struct tl_map *m,
 			zip_source_free(zs);
 		zip_error_fini(&z->err);
 		tl_io_unmap(m);
-		return tl_fail(ctx, TELLER_EPARSE, "not an xlsx (zip) file");
+		return tl_fail_in(ctx, path, TELLER_EPARSE, 0, 0,
+		    "not an xlsx (zip) file");
 	}
 	return TELLER_OK;
 }
@@ -678,7 +692,8 @@ open_zip(teller_ctx *ctx, const char *path, struct tl_map *m,
  * parser calling start, end and text with ud; if keep is not NULL it
  * holds the parser while it runs. */
 static int
-parse_with(teller_ctx *ctx, zip_t *za, const char *name, bool optional,
+parse_with(teller_ctx *ctx, const char *file, zip_t *za, const char *name,
+    bool optional,
     struct part *pt, void *ud, XML_StartElementHandler start,
     XML_EndElementHandler end, XML_CharacterDataHandler text,
     XML_Parser *keep)
@@ -693,7 +708,7 @@ parse_with(teller_ctx *ctx, zip_t *za, const char *name, bool optional,
 	XML_SetUserData(p, ud);
 	XML_SetElementHandler(p, start, end);
 	XML_SetCharacterDataHandler(p, text);
-	rc = parse_member(ctx, za, name, p, pt, optional);
+	rc = parse_member(ctx, file, za, name, p, pt, optional);
 	XML_ParserFree(p);
 	return rc;
 }
@@ -701,23 +716,24 @@ parse_with(teller_ctx *ctx, zip_t *za, const char *name, bool optional,
 /* The workbook and its relations: where the shared strings and the
  * first sheet are. */
 static int
-read_workbook(teller_ctx *ctx, zip_t *za, struct wb *w)
+read_workbook(teller_ctx *ctx, const char *file, zip_t *za, struct wb *w)
 {
 	int rc;
 
 	memset(w, 0, sizeof *w);
 	w->ctx = ctx;
-	if ((rc = parse_with(ctx, za, "xl/workbook.xml", false, &w->pt, w,
-	    wb_start, NULL, NULL, NULL)) != TELLER_OK)
+	if ((rc = parse_with(ctx, file, za, "xl/workbook.xml", false, &w->pt,
+	    w, wb_start, NULL, NULL, NULL)) != TELLER_OK)
 		return rc;
-	rc = parse_with(ctx, za, "xl/_rels/workbook.xml.rels", true, &w->pt,
-	    w, rels_start, NULL, NULL, NULL);
+	rc = parse_with(ctx, file, za, "xl/_rels/workbook.xml.rels", true,
+	    &w->pt, w, rels_start, NULL, NULL, NULL);
 	return rc == -1 ? TELLER_OK : rc;
 }
 
 /* The shared strings (none if the workbook has no such part). */
 static int
-read_sst(teller_ctx *ctx, zip_t *za, const struct wb *w, struct sst *sst)
+read_sst(teller_ctx *ctx, const char *file, zip_t *za, const struct wb *w,
+    struct sst *sst)
 {
 	char name[1100];
 	int rc;
@@ -732,7 +748,7 @@ read_sst(teller_ctx *ctx, zip_t *za, const struct wb *w, struct sst *sst)
 		part(name, sizeof name, w->sst);
 	else
 		snprintf(name, sizeof name, "xl/sharedStrings.xml");
-	rc = parse_with(ctx, za, name, true, &sst->pt, sst, sst_start,
+	rc = parse_with(ctx, file, za, name, true, &sst->pt, sst, sst_start,
 	    sst_end, sst_text, NULL);
 	if (rc != TELLER_OK && rc != -1)
 		return rc;
@@ -741,7 +757,7 @@ read_sst(teller_ctx *ctx, zip_t *za, const struct wb *w, struct sst *sst)
 
 /* The first sheet, row by row to fn. */
 static int
-read_sheet(teller_ctx *ctx, zip_t *za, const struct wb *w,
+read_sheet(teller_ctx *ctx, const char *file, zip_t *za, const struct wb *w,
     const struct sst *sst, tl_xlsx_row_fn fn, void *ud)
 {
 	struct sheet sh;
@@ -762,8 +778,8 @@ read_sheet(teller_ctx *ctx, zip_t *za, const struct wb *w,
 	sh.texts = tl_vec_new(ctx, 1);
 	if (sh.val == NULL || sh.cells == NULL || sh.texts == NULL)
 		return tl_oom(ctx);
-	rc = parse_with(ctx, za, name, false, &sh.pt, &sh, sh_start, sh_end,
-	    sh_text, &sh.p);
+	rc = parse_with(ctx, file, za, name, false, &sh.pt, &sh, sh_start,
+	    sh_end, sh_text, &sh.p);
 	if (rc == TELLER_OK && sh.err != TELLER_OK)
 		rc = sh.err;
 	return rc;
@@ -781,9 +797,9 @@ tl_xlsx_read(teller_ctx *ctx, const char *path, tl_xlsx_row_fn fn, void *ud)
 
 	if ((rc = open_zip(ctx, path, &m, &zsrc, &za)) != TELLER_OK)
 		return rc;
-	if ((rc = read_workbook(ctx, za, &w)) == TELLER_OK &&
-	    (rc = read_sst(ctx, za, &w, &sst)) == TELLER_OK)
-		rc = read_sheet(ctx, za, &w, &sst, fn, ud);
+	if ((rc = read_workbook(ctx, path, za, &w)) == TELLER_OK &&
+	    (rc = read_sst(ctx, path, za, &w, &sst)) == TELLER_OK)
+		rc = read_sheet(ctx, path, za, &w, &sst, fn, ud);
 	zip_discard(za);
 	zip_error_fini(&zsrc.err);
 	tl_io_unmap(&m);

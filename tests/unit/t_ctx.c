@@ -26,10 +26,11 @@ errors(void)
 	teller_errpos(ctx, &file, &line, &col);
 	CHECK(file == NULL && line == 0 && col == 0, "no position");
 
-	ctx->file = "a.csv";
-	CHECK_INT(tl_fail_at(ctx, TELLER_EPARSE, 3, 7, "bad %s", "thing"),
-	    TELLER_EPARSE);
-	ctx->file = "b.csv";
+	/* the input an error names: explicit (tl_fail_in), or the public
+	 * call's (ctx->inname, set once by teller_read) */
+	ctx->inname = "b.csv";
+	CHECK_INT(tl_fail_in(ctx, "a.csv", TELLER_EPARSE, 3, 7, "bad %s",
+	    "thing"), TELLER_EPARSE);
 	CHECK_INT(tl_fail_at(ctx, TELLER_ERANGE, 9, 9, "later"),
 	    TELLER_ERANGE);
 	CHECK_INT(tl_fail(ctx, TELLER_EDUP, "later still"), TELLER_EDUP);
@@ -55,9 +56,19 @@ errors(void)
 	CHECK(file != NULL && strcmp(file, "b.csv") == 0 && line == 0,
 	    "unpositioned error");
 	teller_errclear(ctx);
+	/* an explicit input wins over ctx->inname; NULL names none */
+	tl_fail_in(ctx, "c.json", TELLER_EPARSE, 2, 0, "in c");
+	teller_errpos(ctx, &file, &line, &col);
+	CHECK(file != NULL && strcmp(file, "c.json") == 0 && line == 2 &&
+	    col == 0, "explicit input");
+	teller_errclear(ctx);
+	tl_fail_in(ctx, NULL, TELLER_EIO, 0, 0, "no input");
+	teller_errpos(ctx, &file, &line, &col);
+	CHECK(file == NULL && line == 0, "no input named");
+	teller_errclear(ctx);
 
 	/* out of memory first: static message, sticky flag */
-	ctx->file = NULL;
+	ctx->inname = NULL;
 	tl_oom(ctx);
 	CHECK_INT(teller_errcode(ctx), TELLER_ENOMEM);
 	CHECK_STR(teller_errmsg(ctx), "out of memory");

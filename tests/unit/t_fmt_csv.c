@@ -217,6 +217,10 @@ errors(void)
 	bad("A,B\n1,0\n", TELLER_EPARSE, 2, 3);
 	bad("A,B\n1,-2\n", TELLER_EPARSE, 2, 3);
 	bad("A,B\n1,99999999\n", TELLER_ELIMIT, 2, 3);
+	/* a bad byte after digits already past the limit: ELIMIT, as
+	 * when the loop stopped there; before it, EPARSE */
+	bad("A,B\n1,99999999999x\n", TELLER_ELIMIT, 2, 3);
+	bad("A,B\n1,12x\n", TELLER_EPARSE, 2, 3);
 	bad("# candidate: A\nrank1\nB\n", TELLER_EPARSE, 3, 1);
 	bad("# candidate: A\nA,Z\n1,2\n", TELLER_EPARSE, 2, 3);
 	bad("# candidate: A\n# candidate: A\nrank1\nA\n", TELLER_EDUP, 2, 0);
@@ -264,6 +268,7 @@ directives(void)
 	ok("id,A,B\n\"#2\",2,1\n# batch 2\n# a, b\n# \"a,b,c\"\n",
 	    "A B #1:B,A;");
 	bad("# seats: 99999999999\nA\n1\n", TELLER_ERANGE, 1, 10);
+	bad("# seats: 99999999999x\nA\n1\n", TELLER_EPARSE, 1, 10);
 	bad("# seats: -1\nA\n1\n", TELLER_EPARSE, 1, 10);
 	bad("# seats: 2.0\nA\n1\n", TELLER_EPARSE, 1, 10);
 	bad("# seats:\nA\n1\n", TELLER_ERANGE, 1, 9);

@@ -95,7 +95,7 @@ test_drop(teller_ctx *ctx, const char *path)
 	for (i = 0; i < len; i++)
 		putc(pat(i), f);
 	fclose(f);
-	CHECK_INT(tl_io_map(ctx, path, &m), TELLER_OK);
+	CHECK_INT(tl_io_map(ctx, path, path, &m), TELLER_OK);
 	CHECK_INT(m.len, len);
 	CHECK_INT(m.dropped, 0);
 	for (i = 0; i < len; i++)
@@ -166,10 +166,11 @@ test_json(teller_ctx *ctx, const char *path)
 		fprintf(f, "%s%zu", i ? ",\n" : "", i);
 	fputs("]}", f);
 	fclose(f);
-	CHECK_INT(tl_io_map(ctx, path, &m), TELLER_OK);
+	CHECK_INT(tl_io_map(ctx, path, path, &m), TELLER_OK);
 	CHECK(m.len > 2 * TL_IO_DROP_STEP, "file too small: %zu", m.len);
 	tl_io_watch(ctx, &m, &w);
-	CHECK_INT(tl_json_members(ctx, m.buf, m.len, &mem, &nm), TELLER_OK);
+	CHECK_INT(tl_json_members(ctx, path, m.buf, m.len, &mem, &nm),
+	    TELLER_OK);
 	CHECK_INT(nm, 2);
 	dropped_scan = m.dropped;
 	CHECK(dropped_scan >= TL_IO_DROP_STEP, "scan dropped %zu",

@@ -111,7 +111,7 @@ static void
 fast_no(const char *s)
 {
 	const struct tl_jv *v;
-	struct tl_jspan sp = { s, strlen(s), 1, 1 };
+	struct tl_jspan sp = { s, strlen(s), 1, 1, "fast.json" };
 	json_error_t je;
 	json_t *j = json_loadb(s, strlen(s), JSON_DECODE_ANY, &je);
 	int rc;
@@ -376,7 +376,7 @@ static void
 elements_at(const char *s, int want, long wsum, long wl, long wc,
     const char *wmsg)
 {
-	struct tl_jspan sp = { s, strlen(s), 3, 5 };
+	struct tl_jspan sp = { s, strlen(s), 3, 5, "span.json" };
 	struct seen st = { 0, 0 };
 	const char *file;
 	long l2, c2;
@@ -390,6 +390,9 @@ elements_at(const char *s, int want, long wsum, long wl, long wc,
 		CHECK_STR(teller_errmsg(ctx), wmsg);
 		CHECK(l2 == wl && c2 == wc, "%s: at %ld:%ld, want %ld:%ld", s,
 		    l2, c2, wl, wc);
+		/* the error names the span's file (not a context-wide one) */
+		CHECK(file != NULL && strcmp(file, "span.json") == 0,
+		    "%s: in %s", s, file != NULL ? file : "(none)");
 	}
 	if (want == 0)
 		CHECK(st.sum == wsum, "%s: sum %ld", s, st.sum);

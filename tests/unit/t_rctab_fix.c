@@ -72,7 +72,6 @@ readcsv(const char *text, size_t n, char *err, size_t errn, long *line,
 	nrec = 0;
 	if (tt_ctx_new(NULL, &ctx) != TELLER_OK)
 		return -1;
-	ctx->file = path;
 	rc = tl_cvr_read_csv(ctx, &src, rec, NULL);
 	snprintf(err, errn, "%s", rc ? teller_errmsg(ctx) : "");
 	teller_errpos(ctx, NULL, line, col);
@@ -268,6 +267,20 @@ main(void)
 		    &col), TELLER_EENCODING);
 		CHECK_INT((int)line, 2);
 		CHECK_INT((int)col, 9);
+	}
+	/* a rank cell: digits only, at most 1000000009 (the digits before
+	 * the last at most 10^8, as RCTab's reader here always read) */
+	{
+		static const char t[] = "id,precinct,A,B\n"
+		    "r1,p1,1000000009,2\n";
+		static const char u[] = "id,precinct,A,B\n"
+		    "r1,p1,1000000010,2\n";
+		CHECK_INT(readcsv(t, sizeof t - 1, err, sizeof err, &line,
+		    &col), TELLER_OK);
+		CHECK_INT(readcsv(u, sizeof u - 1, err, sizeof err, &line,
+		    &col), TELLER_EPARSE);
+		CHECK_STR(err, "Row 1 expected number at column 3, but got "
+		    "\"1000000010\" instead.");
 	}
 	/* valid UTF-8 is read as is */
 	{

@@ -169,7 +169,6 @@ readcsv(int nt, bool merge, const char *fail_id, struct got *g)
 	if (tt_ctx_new(&alloc, &ctx) != TELLER_OK)
 		abort();
 	teller_ctx_set_threads(ctx, nt);
-	ctx->file = path;
 	g->rc = tl_cvr_read_csv(ctx, &src, rec, g);
 	snprintf(g->msg, sizeof g->msg, "%s", teller_errmsg(ctx));
 	teller_errpos(ctx, &file, &g->line, &g->col);

@@ -388,10 +388,12 @@ late_encoding(const struct sbuf *csv)
 	teller_ctx_free(ctx);
 	/* the same file read with tl_text_check first gives the same */
 	teller_ctx_new(NULL, &ctx);
-	rc = tl_text_check(ctx, b, csv->n);
+	rc = tl_text_check(ctx, "x.csv", b, csv->n);
 	teller_errpos(ctx, &file, &l, &col);
 	CHECK(rc == TELLER_EENCODING && l == line &&
 	    col == (long)(at - ls) + 1, "tl_text_check: %ld:%ld", l, col);
+	CHECK(file != NULL && strcmp(file, "x.csv") == 0,
+	    "tl_text_check names the file it is given");
 	teller_ctx_free(ctx);
 	free(h.r);
 	pthread_mutex_destroy(&h.mu);
