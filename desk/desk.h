@@ -148,6 +148,7 @@ struct desk {
 	char fail[256];		/* load or replay failure */
 	json_t *delegs;		/* current delegations */
 	json_t *pool;		/* strings the model keeps */
+	struct desk *retired;	/* models d_reload replaced; d_close frees */
 };
 
 /* An error answer: HTTP status, code, rule and why (may be empty). */

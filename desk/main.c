@@ -63,10 +63,16 @@ int
 d_reload(struct desk *d)
 {
 	char err[400];
+	struct desk *old = malloc(sizeof *old);
 
-	/* The old model is left allocated (a rare path: a write that could
-	 * not be saved): requests waiting on the lock may still hold
-	 * pointers to its users. */
+	/* The old model is kept until d_close (a rare path: a write that
+	 * could not be saved): requests waiting on the lock may still hold
+	 * pointers to its users. Without memory for the record it leaks. */
+	if (old) {
+		*old = *d;
+		old->db = NULL;
+		d->retired = old;
+	}
 	d->cs = NULL;
 	d->boxes = NULL;
 	d->users = NULL;
