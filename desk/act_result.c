@@ -518,3 +518,37 @@ a_rc_decide(struct desk *d, struct d_req *rq, struct d_out *out,
 	}
 	return 0;
 }
+
+/* GET provisional/preview (§9.3): the version a release would make now,
+ * or the tie it would stop at; nothing is stored. NULL with e set: 404
+ * in a state that releases nothing, 409 I10 when unreconciled. */
+json_t *
+d_preview(struct desk *d, int c, struct d_err *e)
+{
+	struct d_contest *k = &d->cs[c];
+	char why[200];
+	json_t *er, *obj;
+
+	if (!release_state_ok(k))
+		return d_fail(e, 404, "not_found", NULL, "no provisional"
+		    " result can be computed in %s", d_state_name(k->state)),
+		    NULL;
+	if (!d_reconciled(d, c, why, sizeof why))
+		return d_fail(e, 409, "invariant", "I10", "%s", why), NULL;
+	if (!(er = d_engine_result(d, c, k->stage_closed[2], e)))
+		return NULL;
+	if (strcmp(json_string_value(json_object_get(er, "status")),
+	    "lot_needed") == 0) {
+		json_decref(er);
+		return json_pack("{s:i, s:b, s:{s:s, s:o}}", "version",
+		    k->version + 1, "preview", 1, "lot", "purpose",
+		    strcmp(k->kind, "sv") == 0 ? "sv_final" : "last_seat",
+		    "tied", tied_at_boundary(d, c));
+	}
+	obj = result_object(d, c, er);
+	json_decref(er);
+	json_object_set_new(obj, "version", json_integer(k->version + 1));
+	json_object_set_new(obj, "round", json_integer(k->round));
+	json_object_set_new(obj, "preview", json_true());
+	return obj;
+}

@@ -319,6 +319,10 @@ json_t *d_box_view(struct desk *d, int b, int poll);
 
 /* engine.c: libteller decides */
 json_t *d_engine_result(struct desk *d, int c, int stage2, struct d_err *e);
+json_t *d_heads(const struct d_contest *k);
+
+/* act_result.c: the next provisional version, computed, not stored */
+json_t *d_preview(struct desk *d, int c, struct d_err *e);
 
 /* journal.c */
 char *d_canon(const json_t *j);
@@ -366,6 +370,7 @@ void d_serve_host(const char *name);
 struct d_http {
 	const char *method, *url, *auth, *ctype, *idem, *ip;
 	const char *q_box, *q_stage;	/* query parameters */
+	const char *q_round, *q_version, *q_table;
 	const char *body;
 	size_t blen;
 	int status;

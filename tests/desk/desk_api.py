@@ -302,6 +302,7 @@ def stage1(ro, mgr, sup, c1, c2, c3):
     post(c1, C + "bundles", bundle("1-1-01", 1, 1, 5), 409, rule="I7",
          what="used slip")
     js, _ = post(c1, C + "bundles", bundle("1-w", 1, 3, 5))
+    withdrawn = js["entry"]
     post(c2, "entries/%d/withdrawal" % js["entry"],
          {"reason_code": "duplicate"}, 403, why="own_entry")
     post(c1, "entries/%d/withdrawal" % js["entry"],
@@ -355,6 +356,63 @@ def stage1(ro, mgr, sup, c1, c2, c3):
     st, js, _ = call("GET", C + "boxes", token=ro)
     check(st == 200 and [b["verified"] for b in js] == [300, 250, 230, 220],
           "boxes")
+    f13 = call("GET", C + "stage1", token=ro)[1]
+    reads_stage1(ro, sup, c1, c3, f13, withdrawn)
+
+
+def reads_stage1(ro, sup, c1, c3, f13, withdrawn):
+    """The reads of section 9.3 over round 1, stage 1: F11, F10, F9 and
+    an entry's superseded_by."""
+    st, js, _ = call("GET", C + "rejected", token=ro)
+    heads = js.get("heads", []) if st == 200 else []
+    check(st == 200 and js["form"] == "F11" and js["total"] == 20 and
+          js["rejected_in_part"] == 0 and
+          [(h["head"], h["papers"]) for h in heads] ==
+          [(r["head"], r["papers"]) for r in f13["rejected"]] and
+          [h["codes"] for h in heads] == [["no_official_mark"], ["too_many"],
+                                          ["identifying_mark"],
+                                          ["unmarked", "uncertain"]],
+          "F11 heads worded by libteller, with their codes: %s" % js)
+    check(call("GET", C + "rejected", token=c1)[0] == 403,
+          "a clerk may not read F11")
+    check(call("GET", C + "rejected?round=2", token=ro)[0] == 404,
+          "F11 of a round not counted: 404")
+    check(call("GET", C + "rejected?round=x", token=ro)[0] == 400,
+          "F11 with round=x: 400")
+    st, js, _ = call("GET", C + "adjudications", token=ro)
+    log = js.get("adjudications", []) if st == 200 else []
+    check(st == 200 and js["form"] == "F10" and len(log) == 8 and
+          all(a["decision"] and a["decision"]["by"] == "dro" for a in log)
+          and [a["decision"]["decision"] for a in log].count("rejected") == 4
+          and log[5]["papers"] == 5 and log[5]["decision"]["head"] ==
+          "too_many" and log[0]["description"] == "mark outside the box",
+          "F10: the adjudication log: %s" % json.dumps(js)[:400])
+    st, js, _ = call("GET", C + "adjudications", token=sup)
+    check(st == 200 and len(js["adjudications"]) == 8,
+          "F10 for the supervisor of table 1")
+    check(call("GET", C + "adjudications", token=c1)[0] == 403,
+          "a clerk may not read F10")
+    st, js, _ = call("GET", C + "sheets?table=1&round=1&stage=1", token=sup)
+    ents = js.get("entries", []) if st == 200 else []
+    wd = [e for e in ents if e["entry"] == withdrawn]
+    check(st == 200 and js["form"] == "F9" and js["closed"] == ["main"] and
+          len(wd) == 1 and wd[0]["superseded_by"] is not None and
+          sum(1 for e in ents if e["action"] == "doubtful.raise") == 8 and
+          js["votes"] is not None and
+          js["papers"] == sum(e["data"]["papers"] for e in ents
+                              if e["superseded_by"] is None),
+          "F9: table 1's sheet: %s" % json.dumps(js)[:300])
+    st, js, _ = call("GET", C + "sheets?table=1", token=c1)
+    check(st == 200 and js["votes"] is None,
+          "F9 for a clerk of the table, without running totals")
+    check(call("GET", C + "sheets?table=1", token=c3)[0] == 403,
+          "F9 of another table: 403 for a clerk")
+    check(call("GET", C + "sheets", token=sup)[0] == 400,
+          "F9 without a table: 400")
+    st, js, _ = call("GET", "entries/%d" % withdrawn, token=ro)
+    check(st == 200 and isinstance(js["superseded_by"], int) and
+          js["superseded_by"] > withdrawn,
+          "a withdrawn entry names its withdrawal: %s" % js)
 
 
 def stage2(ro, mgr, sup, c1, c2):
@@ -413,6 +471,14 @@ def result(ro, mgr, sup, c1, last, agent):
     post(sup, C + "sheets/close", {"round": 1, "area": "main", "table": 2,
                                    "stage": 2})
     post(mgr, "contests/mayor/rounds/1/close", {"stage": 2})
+    st, pv, _ = call("GET", C + "provisional/preview", token=ro)
+    check(st == 200 and pv["preview"] is True and pv["version"] == 1 and
+          [c["total"] for c in pv["candidates"]][:2] == [480, 405],
+          "provisional/preview computes version 1: %s" % pv)
+    check(call("GET", C + "provisional/preview", token=agent)[0] == 403,
+          "an agent may not preview")
+    check(call("GET", C + "provisional", token=ro)[0] == 404,
+          "nothing stored by the preview")
     js, _ = post(ro, C + "provisional", {"present": ["a1"]})
     p = js and js["provisional"]
     cands = {c["position"]: c for c in p["candidates"]} if p else {}
@@ -422,6 +488,20 @@ def result(ro, mgr, sup, c1, last, agent):
           "95 not transferred")
     st, js, _ = call("GET", C + "provisional", token=agent)
     check(st == 200 and js["version"] == 1, "agent sees the release")
+    st, js, _ = call("GET", C + "provisional?version=1", token=agent)
+    check(st == 200 and js["margin"] == 75 and js["present"] == ["a1"] and
+          js["scope"] == "first" and js["round"] == 1 and
+          js["candidates"] == p["candidates"] and js["differences"] == [],
+          "version 1: margin 480 - 405, present: %s" % json.dumps(js)[:300])
+    check(call("GET", C + "provisional?version=2", token=ro)[0] == 404,
+          "a version not made: 404")
+    check(call("GET", C + "provisional?version=0", token=ro)[0] == 400,
+          "version=0: 400")
+    st, js, _ = call("GET", C + "recounts", token=agent)
+    check(st == 200 and js["requests"] == [] and js["pending"] is None and
+          len(js["versions"]) == 1, "F16 before any request: %s" % js)
+    st, js, _ = call("GET", C + "lots", token=ro)
+    check(st == 200 and js["lots"] == [], "F17: no lot")
     post(c1, C + "declaration", {"version": 1}, 403, why="role")
     st, js, _ = call("POST", C + "declaration", None, c1)
     check(st == 403, "a clerk's declaration is 403 before the body is read")
@@ -743,6 +823,27 @@ def fptp_lot():
     st, js, _ = call("GET", W + "provisional", token=ro)
     check([x["difference"] for x in js["differences"]] == [1, -1, 0],
           "F16 differences: %s" % js.get("differences"))
+    check(js["scope"] == "full" and js["round"] == 2 and js["margin"] == 2,
+          "version 2: a full recount's round 2, margin 613 - 611")
+    st, js, _ = call("GET", W + "provisional?version=1", token=ro)
+    check(st == 200 and js["version"] == 1 and js["round"] == 1 and
+          js["lot"]["drawn"] == 1 and js["margin"] == 0,
+          "version 1 stays readable: %s" % json.dumps(js)[:200])
+    st, js, _ = call("GET", W + "recounts", token=ro)
+    check(st == 200 and len(js["requests"]) == 1 and
+          js["requests"][0]["requester_name"] == "Ann BAKER" and
+          js["decisions"][0]["decision"] == "granted" and
+          js["pending"] is None and [v["round"] for v in js["versions"]] ==
+          [1, 2] and [x["difference"] for x in
+                      js["versions"][1]["differences"]] == [1, -1, 0],
+          "F16: requests, decisions, versions: %s" % json.dumps(js)[:300])
+    st, js, _ = call("GET", W + "lots", token=ro)
+    check(st == 200 and len(js["lots"]) == 1 and js["lots"][0]["round"] == 1
+          and js["lots"][0]["drawn"] == 1 and js["lots"][0]["by"] == "ro",
+          "F17: the lot of round 1: %s" % js)
+    st, js, _ = call("GET", W + "rejected?round=1", token=ro)
+    check(st == 200 and js["total"] == 6 and js["round"] == 1,
+          "F11 of round 1 after the recount")
     # X5: throttling, not lockout.
     for i in range(5):
         st, js, _ = call("POST", "login", {"username": "clerk1",
