@@ -294,6 +294,10 @@ int a_rc_decide(struct desk *, struct d_req *, struct d_out *,
     struct d_err *);
 int a_withdraw(struct desk *, struct d_req *, struct d_out *,
     struct d_err *);
+int a_entry_correct(struct desk *, struct d_req *, struct d_out *,
+    struct d_err *);
+int d_correct(struct desk *d, struct d_req *rq, long long n, const char *rc,
+    const char *rt, struct d_out *out, struct d_err *e);
 
 /* invariants.c: the figures the rules are stated on */
 long long d_verified_area(const struct desk *d, int c, int area);

@@ -23,6 +23,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 PLAN = os.path.join(HERE, "..", "..", "examples", "desk", "plan-mayor.json")
 DEVICE = "8f3c1a9b7e2d4c6f8a0b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f708192a3b4c5"
 passed = failed = 0
+ROTOK = []
 
 
 def check(cond, what):
@@ -309,6 +310,7 @@ def stage1(ro, mgr, sup, c1, c2, c3):
          {"reason_code": "duplicate"})
     post(c1, "entries/%d/withdrawal" % js["entry"],
          {"reason_code": "duplicate"}, 404, what="withdrawn twice")
+    correction(c1, c2)
     # 25 doubtful: 5 allowed, 20 rejected under their heads.
     post(c1, C + "doubtful", {"round": 1, "area": "main", "table": 1,
                               "stage": 1, "papers": 1,
@@ -358,6 +360,40 @@ def stage1(ro, mgr, sup, c1, c2, c3):
           "boxes")
     f13 = call("GET", C + "stage1", token=ro)[1]
     reads_stage1(ro, sup, c1, c3, f13, withdrawn)
+
+
+def correction(c1, c2):
+    """Section 3.5: a correction is an entry of the original's action,
+    superseding it; refused ones leave the original standing."""
+    js, _ = post(c1, C + "bundles", bundle("1-c", 1, 3, 5))
+    n = js["entry"]
+    fixed = dict(bundle("1-c2", 1, 4, 5))
+    post(c2, "entries/%d/correction" % n, {"reason_code": "wrong_candidate",
+         "data": fixed}, 403, why="own_entry")
+    post(c1, "entries/%d/correction" % n, {"reason_code": "other",
+         "data": fixed}, 400, what="other without reason_text")
+    post(c1, "entries/%d/correction" % n, {"reason_code": "typo",
+         "data": dict(fixed, papers=26)}, 409, rule="I7",
+         what="a correction breaking I7")
+    post(c1, "entries/%d/correction" % n, {"reason_code": "typo",
+         "data": {"box": "x"}}, 400, what="data of another action")
+    st, js, _ = call("GET", "entries/%d" % n, token=c1)
+    check(st == 403 or js["superseded_by"] is None,
+          "a refused correction leaves the entry standing")
+    js, _ = post(c1, "entries/%d/correction" % n,
+                 {"reason_code": "wrong_candidate", "data": fixed})
+    m = js and js["entry"]
+    check(js and js["action"] == "bundle.add" and m > n,
+          "a correction is an entry of the original's action: %s" % js)
+    post(c1, "entries/%d/correction" % n, {"reason_code": "typo",
+         "data": dict(fixed, slip="1-c3")}, 404, what="corrected twice")
+    st, js, _ = call("GET", "entries/%d" % m, token=ROTOK[0])
+    check(st == 200 and js["supersedes"] == n and
+          js["reason_code"] == "wrong_candidate" and
+          js["data"]["candidate"] == 4, "the correction's journal line")
+    st, js, _ = call("GET", "entries/%d" % n, token=ROTOK[0])
+    check(st == 200 and js["superseded_by"] == m, "superseded_by %s" % js)
+    post(c1, "entries/%d/withdrawal" % m, {"reason_code": "duplicate"})
 
 
 def reads_stage1(ro, sup, c1, c3, f13, withdrawn):
@@ -740,8 +776,15 @@ def fptp_lot():
                                      "unused": 5}, 409)
         check(js and js["error"]["details"]["warnings"] ==
               ["bpa_arithmetic"], "I3 warning")
-        for tok in (c1, c2):
-            post(tok, W + "bpa", {"box": b, "issued_to_voters": n})
+        ents = [post(tok, W + "bpa", {"box": b, "issued_to_voters": n})[0]
+                for tok in (c1, c2)]
+        if b == "W1":
+            post(c1, "entries/%d/withdrawal" % ents[0]["entry"],
+                 {"reason_code": "typo"}, 403, why="second_person",
+                 what="a clerk may not withdraw a confirmed figure")
+            post(sup, "entries/%d/withdrawal" % ents[0]["entry"],
+                 {"reason_code": "typo"}, 400,
+                 what="a confirmed figure needs a reason_text")
         js, _ = post(c1, W + "counts", {"box": b, "attempt": 0,
                                         "papers": n + 20}, 409)
         check(js and js["error"]["code"] == "unacknowledged_warning" and
@@ -774,6 +817,13 @@ def fptp_lot():
                                    "stage": 1})
     js, _ = post(ro, "contests/west/rounds/1/close", {"stage": 1})
     check(js and js["states"]["west"] == "RECONCILING", "RECONCILING")
+    st, js, _ = call("GET", W + "sheets?table=1", token=sup)
+    first = [e for e in js["entries"] if e["action"] == "bundle.add"][0]
+    post(c1, "entries/%d/correction" % first["entry"],
+         {"reason_code": "typo", "data": first["data"]}, 403,
+         why="second_person", what="a clerk on a closed sheet")
+    post(sup, "entries/%d/withdrawal" % first["entry"],
+         {"reason_code": "typo"}, 400, what="closed sheet: reason_text")
     js, _ = post(ro, W + "provisional", {"present": []})
     check(js and js["states"]["west"] == "LOT" and
           js["lot"]["tied"] == [1, 2], "LOT for A and B: %s" % js)
@@ -990,6 +1040,7 @@ def main():
         st, js, _ = call("GET", "election")
         check(st == 401 and js["error"]["code"] == "unauthenticated", "401")
         ro = login("ro", "correct-horse-battery-1", DEVICE)
+        ROTOK[:] = [ro]
         mgr = login("mgr", "mgr-password-long-1", DEVICE)
         st, js, _ = call("GET", "session", token=ro)
         check(st == 200 and js["user"]["role"] == "ro" and
