@@ -51,10 +51,11 @@ confirmed(const struct desk *d, const struct d_fig *f,
 	for (int x = 0; x < d->nboxes; x++)
 		for (int p = 0; p < d->boxes[x].npolls; p++) {
 			const struct d_vpoll *v = &d->boxes[x].polls[p];
+			int in = 0;
 
-			if (f < v->figs || f >= v->figs + v->nfigs)
-				continue;
-			for (int i = 0; i < v->nfigs; i++) {
+			for (int i = 0; i < v->nfigs; i++)
+				in |= &v->figs[i] == f;
+			for (int i = 0; in && i < v->nfigs; i++) {
 				const struct d_fig *g = &v->figs[i];
 
 				if (g != f && !g->withdrawn && g->kind ==
