@@ -129,6 +129,8 @@ supersede(struct desk *d, const struct d_user *u, long long n,
 	struct d_bundle *b = NULL;
 	int c = -1, table = 0;
 
+	if (n < 1)
+		return d_fail(e, 404, "not_found", NULL, "no entry %lld", n);
 	if ((f = find_fig(d, n, &c, &table)) && f->withdrawn)
 		f = NULL;
 	if (!f && (!(b = find_bundle(d, n)) || b->withdrawn || b->decided))

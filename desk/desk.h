@@ -113,12 +113,14 @@ struct d_bundle {		/* a bundle, or a doubtful entry (kind 'd') */
 	int rip;		/* valid, rejected in part (block) */
 	const char *head;
 	int withdrawn;
+	int carried;		/* partial recount: the entry carried over */
 };
 
 struct d_tally {		/* one entry of a tally sheet (block, I8) */
 	int entry, contest, round, area, table, entry_no, withdrawn;
 	const char *sheet, *user;
 	long long papers, votes[D_MAXC];
+	int carried;		/* partial recount: the entry carried over */
 };
 
 struct d_sheet {
@@ -294,6 +296,7 @@ int a_rc_decide(struct desk *, struct d_req *, struct d_out *,
     struct d_err *);
 int a_withdraw(struct desk *, struct d_req *, struct d_out *,
     struct d_err *);
+int d_carry(struct desk *d, int c, int from, const unsigned char *named);
 int a_entry_correct(struct desk *, struct d_req *, struct d_out *,
     struct d_err *);
 int d_correct(struct desk *d, struct d_req *rq, long long n, const char *rc,

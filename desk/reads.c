@@ -355,6 +355,28 @@ superseded_by(struct desk *d, long long n)
 	return o;
 }
 
+/* The scope of the round in force at event seq: "first", or the last
+ * granted recount's (full when not given). */
+static const char *
+scope_at(struct desk *d, const char *cid, long long seq)
+{
+	sqlite3_stmt *st;
+	const char *s = "first";
+
+	if (sqlite3_prepare_v2(d->db, "SELECT coalesce(line ->>"
+	    " '$.data.scope', 'full') = 'partial' FROM event WHERE action ="
+	    " 'recount.decide' AND line ->> 'contest' = ? AND"
+	    " line ->> '$.data.decision' = 'granted' AND seq < ? ORDER BY"
+	    " seq DESC LIMIT 1", -1, &st, NULL) != SQLITE_OK)
+		return s;
+	sqlite3_bind_text(st, 1, cid, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, seq);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		s = sqlite3_column_int(st, 0) ? "partial" : "full";
+	sqlite3_finalize(st);
+	return s;
+}
+
 /* The round in force at event seq: 1 + the recounts granted before. */
 static int
 round_at(struct desk *d, const char *cid, long long seq)
@@ -692,8 +714,8 @@ provisional_read(struct desk *d, struct d_http *h, int c)
 	r = round_at(d, k->id, jint(ev, "seq"));
 	json_object_set_new(o, "version", json_integer(n));
 	json_object_set_new(o, "round", json_integer(r));
-	json_object_set_new(o, "scope", json_string(r == 1 ? "first" :
-	    "full"));
+	json_object_set_new(o, "scope", json_string(scope_at(d, k->id,
+	    jint(ev, "seq"))));
 	json_object_set(o, "released_at", json_object_get(ev, "at"));
 	json_object_set_new(o, "checkpoint", json_pack("{s:O, s:O}", "seq",
 	    json_object_get(ev, "seq"), "hash", json_object_get(ev, "hash")));

@@ -894,6 +894,7 @@ def fptp_lot():
     st, js, _ = call("GET", W + "rejected?round=1", token=ro)
     check(st == 200 and js["total"] == 6 and js["round"] == 1,
           "F11 of round 1 after the recount")
+    partial_recount(ro, sup, c1, W)
     # X5: throttling, not lockout.
     for i in range(5):
         st, js, _ = call("POST", "login", {"username": "clerk1",
@@ -908,6 +909,61 @@ def fptp_lot():
     SRV = keep
     check(subprocess.run([DESK, "verify", db]).returncode == 0,
           "verify fptp book")
+
+
+def partial_recount(ro, sup, c1, W):
+    """Section 2.11: a partial recount of piles 1 and 2. C's bundles and
+    the rejected papers are carried into round 3 by reference; A's and
+    B's piles are entered afresh; version 3 is scoped partial."""
+    js, _ = post(ro, W + "recount-requests", {"requester_name": "Tom BROWN",
+                 "capacity": "candidate", "scope": "partial",
+                 "piles": [1, 2], "grounds": "a two-vote margin"})
+    req = js["entry"]
+    for piles in ([1, 2, 3], [], [1, 1], [4]):
+        post(ro, W + "recount-decisions", {"request": req,
+             "decision": "granted", "scope": "partial", "piles": piles,
+             "reason": "close"}, 400, what="piles %s" % piles)
+    post(ro, W + "recount-decisions", {"request": req, "decision": "granted",
+         "scope": "bundle_check", "reason": "close"}, 400,
+         what="bundle_check is not in this version")
+    js, _ = post(ro, W + "recount-decisions", {"request": req,
+                 "decision": "granted", "scope": "partial", "piles": [1, 2],
+                 "reason": "close"})
+    check(js and js["round"] == 3, "partial recount granted: round 3")
+    st, js, _ = call("GET", W + "reconciliation", token=ro)
+    a = js["areas"][0] if st == 200 else {}
+    check(a.get("bundles") == 200 and a.get("rejected") == 6 and
+          a.get("difference") == -1224,
+          "round 3 starts with C's pile and the rejected carried: %s" % a)
+    post(c1, W + "bundles", {"round": 3, "area": "main", "table": 1,
+         "stage": 1, "slip": "r2-3-1", "kind": "candidate", "candidate": 3,
+         "papers": 25, "counted_by": "A", "checked_by": "B"}, 409,
+         rule="I7", what="a carried slip is in use")
+    for cand, p in ((1, 613), (2, 611)):
+        k = 0
+        while p:
+            q = min(25, p)
+            k += 1
+            post(c1, W + "bundles", {"round": 3, "area": "main", "table": 1,
+                 "stage": 1, "slip": "r3-%d-%d" % (cand, k),
+                 "kind": "candidate", "candidate": cand, "papers": q,
+                 "part": q < 25, "counted_by": "A", "checked_by": "B"})
+            p -= q
+    post(c1, W + "bundles", {"round": 3, "area": "main", "table": 1,
+         "stage": 1, "slip": "r3-x", "kind": "candidate", "candidate": 3,
+         "papers": 5, "part": True, "counted_by": "A", "checked_by": "B"},
+         409, rule="I10", what="the carried pile counts towards I10")
+    post(sup, W + "sheets/close", {"round": 3, "area": "main", "table": 1,
+                                   "stage": 1})
+    post(ro, "contests/west/rounds/3/close", {"stage": 1})
+    js, _ = post(ro, W + "provisional", {"present": []})
+    check(js and js["version"] == 3 and
+          [c["votes"] for c in js["provisional"]["candidates"]] ==
+          [613, 611, 200], "version 3 after the partial recount")
+    st, js, _ = call("GET", W + "provisional", token=ro)
+    check(st == 200 and js["scope"] == "partial" and js["round"] == 3 and
+          [x["difference"] for x in js["differences"]] == [0, 0, 0],
+          "version 3: scope partial: %s" % json.dumps(js)[:200])
 
 
 def block_count():
