@@ -3,7 +3,8 @@
  * fuzz_desk_journal.c -- libFuzzer target for teller-desk's journal
  * reader (docs/desk.md §10), as `teller-desk verify JOURNAL` runs it: a
  * header line, then sealed event lines replayed through the actions.
- * Every input must be read or refused cleanly. The journal is read
+ * Every input must be read or refused cleanly; the header's plan is
+ * checked as verify and import check it. The journal is read
  * twice: as given (the chain refuses nearly every mutation), then with
  * each line sealed afresh, so that mutated entries reach the actions'
  * body checks and the write invariants.
@@ -14,6 +15,7 @@
 #include <string.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+int d_plan_check_header(const json_t *plan, char *err, size_t n);
 
 /* Seal ev as the next event of d: seq, prev and hash; the line. */
 static char *
@@ -52,7 +54,8 @@ run(char *text, int sealing)
 	hd = ln ? json_loads(ln, 0, NULL) : NULL;
 	plan = json_deep_copy(json_object_get(hd, "plan"));
 	gen = json_string_value(json_object_get(hd, "genesis"));
-	if (!plan || !gen || !d_hex_ok(gen, 64)) {
+	if (!plan || !gen || !d_hex_ok(gen, 64) ||
+	    d_plan_check_header(plan, err, sizeof err)) {
 		json_decref(plan);
 		json_decref(hd);
 		return;

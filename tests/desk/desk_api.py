@@ -657,6 +657,22 @@ def journal_checks():
     r = subprocess.run([DESK, "import", db3, bad], capture_output=True)
     check(r.returncode == 1 and not os.path.exists(db3),
           "tampered journal: import refused, no book left")
+    # A header whose plan init would refuse (a box without its code):
+    # verify (exit 5) and import (exit 1) refuse it at line 1, without
+    # a crash.
+    hd = json.loads(lines[0])
+    del hd["plan"]["boxes"][0]["code"]
+    badh = os.path.join(tmp, "badheader.jsonl")
+    open(badh, "wb").write(b"\n".join(
+        [json.dumps(hd, sort_keys=True, separators=(",", ":")).encode()] +
+        lines[1:]))
+    for cmd in (["verify", badh], ["import", db3, badh]):
+        r = subprocess.run([DESK] + cmd, capture_output=True, text=True)
+        check(r.returncode == (5 if cmd[0] == "verify" else 1) and
+              ":1: the header's plan" in r.stderr and
+              "code" in r.stderr and not os.path.exists(db3),
+              "%s: a header plan init would refuse (%d %s)" %
+              (cmd[0], r.returncode, r.stderr.strip()))
     # A re-sealed journal that breaks a rule: a bundle over bundle_size.
     import hashlib
     evs = [json.loads(x) for x in open(j1).read().splitlines()]
