@@ -116,6 +116,21 @@ $(B)/replay/%: fuzz/%.c fuzz/replay.c $(B)/libteller.a $(B)/cli/files.o \
 		$(B)/cli/files.o $(B)/cli/util.o $(B)/libteller.a \
 		$(PKG_LIBS) $(LDFLAGS)
 
+# The desk's fuzz targets (fuzz/fuzz_desk_*.c): the desk's objects but
+# main.o, as an archive, and the desk's libraries.
+DESK_LIB_OBJ = $(filter-out $(B)/desk/main.o,$(DESK_OBJ))
+$(B)/desk/libdesk.a: $(DESK_LIB_OBJ)
+	rm -f $@
+	ar rcs $@ $^
+
+$(B)/replay/fuzz_desk_%: fuzz/fuzz_desk_%.c fuzz/replay.c \
+		$(B)/desk/libdesk.a $(B)/libteller.a | deps
+	@mkdir -p $(@D)
+	$(CC) -Iinclude -Idesk -D_GNU_SOURCE $(shell pkg-config --cflags \
+		$(DESK_PKGS) 2>/dev/null) $(CFLAGS) -o $@ $< fuzz/replay.c \
+		$(B)/desk/libdesk.a $(B)/libteller.a $(PKG_LIBS) \
+		$(shell pkg-config --libs $(DESK_PKGS) 2>/dev/null) $(LDFLAGS)
+
 $(B)/examples/%: examples/%.c $(B)/libteller.a | deps
 	@mkdir -p $(@D)
 	$(CC) $(TEST_CPPFLAGS) $(PKG_CFLAGS) $(CFLAGS) -o $@ $< $(B)/libteller.a \

@@ -232,7 +232,8 @@ slip_used(const struct desk *d, int c, int round, int area,
 		if (d->bs[i].contest == c && d->bs[i].round == round &&
 		    d->bs[i].area == area && d->bs[i].slip &&
 		    !d->bs[i].withdrawn && strcmp(d->bs[i].slip, slip) == 0)
-			return d->bs[i].entry;
+			return d->bs[i].entry ? d->bs[i].entry :
+			    d->bs[i].carried;
 	return 0;
 }
 
@@ -549,6 +550,7 @@ sheets_done(struct desk *d, int c, int stage, struct d_err *e)
 			return d_fail(e, 409, "invariant", "I20", "I20: tally"
 			    " sheet %s has no two agreeing entries", t->sheet);
 		if (t->contest == c && t->round == k->round && !t->withdrawn &&
+		    !t->carried &&
 		    !d_sheet_closed(d, c, t->round, t->area, t->table, 1))
 			return d_fail(e, 409, "invariant", "I12", "I12: the"
 			    " sheet of table %d in area %s is open", t->table,
@@ -557,7 +559,7 @@ sheets_done(struct desk *d, int c, int stage, struct d_err *e)
 	for (int i = 0; i < d->nbs; i++) {
 		const struct d_bundle *b = &d->bs[i];
 
-		if (b->contest == c && b->round == k->round &&
+		if (b->contest == c && b->round == k->round && !b->carried &&
 		    b->stage == stage && !d_sheet_closed(d, c, b->round,
 		    b->area, b->table, stage))
 			return d_fail(e, 409, "invariant", "I12", "I12: the"
@@ -768,5 +770,64 @@ a_tally(struct desk *d, struct d_req *rq, struct d_out *out, struct d_err *e)
 	out->answer = json_pack("{s:i, s:s}", "entry_no", no, "status",
 	    no == 1 ? "awaiting_second" : d_tally_agreed(d, t) ? "agreed" :
 	    "different");
+	return 0;
+}
+
+/* A partial recount (§2.11): round from's stage-1 entries that hold no
+ * named pile (named[pos - 1]) are carried into the current round by
+ * reference (carried = their entry; entry 0, so they are not withdrawn
+ * as such); the named piles are entered afresh. Decided doubtful papers
+ * are carried unless allowed for a named candidate. */
+int
+d_carry(struct desk *d, int c, int from, const unsigned char *named)
+{
+	int nbs = d->nbs, nt = d->ntallies, round = d->cs[c].round;
+
+	for (int i = 0; i < nbs; i++) {
+		struct d_bundle x = d->bs[i], *b;
+		int hit = 0;
+
+		if (x.contest != c || x.round != from || x.stage != 1 ||
+		    x.withdrawn)
+			continue;
+		for (int p = 0; p < d->cs[c].ncands; p++)
+			hit |= named[p] && ((x.kind == 'c' && x.cand == p + 1) ||
+			    ((x.kind == 'p' || (x.kind == 'd' && x.decided ==
+			    'v')) && (x.pat & (1ULL << p))) ||
+			    (x.kind == 'd' && x.decided == 'v' &&
+			    x.cand == p + 1));
+		if (hit)
+			continue;
+		if (!(b = new_bundle(d)))
+			return -1;
+		*b = x;
+		b->carried = x.carried ? x.carried : x.entry;
+		b->entry = 0;
+		b->round = round;
+	}
+	for (int i = 0; i < nt; i++) {
+		struct d_tally x = d->tallies[i];
+		int hit = 0;
+
+		if (x.contest != c || x.round != from || x.withdrawn)
+			continue;
+		for (int p = 0; p < d->cs[c].ncands; p++)
+			hit |= named[p] && x.votes[p] != 0;
+		if (hit)
+			continue;
+		if (d->ntallies == d->captallies) {
+			int cap = d->captallies ? d->captallies * 2 : 64;
+			struct d_tally *n2 = realloc(d->tallies, (size_t)cap *
+			    sizeof *n2);
+
+			if (!n2)
+				return -1;
+			d->tallies = n2;
+			d->captallies = cap;
+		}
+		x.carried = x.carried ? x.carried : x.entry;
+		x.round = round;
+		d->tallies[d->ntallies++] = x;
+	}
 	return 0;
 }

@@ -472,6 +472,30 @@ new_round(struct d_contest *c)
 	c->state = S_COUNTING;
 }
 
+/* A partial recount's piles: named positions, each once, not all. */
+static int
+piles_of(const struct d_contest *c, const json_t *piles,
+    unsigned char *named, struct d_err *e)
+{
+	size_t n = json_array_size(piles);
+
+	if (!json_is_array(piles) || n < 1 || n >= (size_t)c->ncands)
+		return d_fail(e, 400, "bad_request", NULL, "a partial recount"
+		    " names 1 to %d piles (ballot positions)", c->ncands - 1);
+	for (size_t i = 0; i < n; i++) {
+		const json_t *x = json_array_get(piles, i);
+		long long p = json_integer_value(x);
+
+		if (!json_is_integer(x) || p < 1 || p > c->ncands ||
+		    named[p - 1])
+			return d_fail(e, 400, "bad_request", NULL, "piles must"
+			    " be distinct ballot positions 1 to %d",
+			    c->ncands);
+		named[p - 1] = 1;
+	}
+	return 0;
+}
+
 int
 a_rc_decide(struct desk *d, struct d_req *rq, struct d_out *out,
     struct d_err *e)
@@ -481,6 +505,7 @@ a_rc_decide(struct desk *d, struct d_req *rq, struct d_out *out,
 	struct d_contest *c = &d->cs[rq->contest];
 	const char *dec, *scope, *reason;
 	long long req = 0;
+	unsigned char named[D_MAXC];
 	int r;
 
 	if (d_body_keys(rq->body, keys, e) ||
@@ -494,9 +519,15 @@ a_rc_decide(struct desk *d, struct d_req *rq, struct d_out *out,
 	    strcmp(dec, "bundle_inspection") != 0)
 		return d_fail(e, 400, "bad_request", NULL, "decision is"
 		    " granted, refused or bundle_inspection");
-	if (strcmp(dec, "granted") == 0 && scope && strcmp(scope, "full"))
-		return d_fail(e, 400, "bad_request", NULL, "only a full"
-		    " recount is supported in this version");
+	if (strcmp(dec, "granted") == 0 && scope && strcmp(scope, "full") &&
+	    (strcmp(scope, "partial") || strcmp(c->kind, "sv") == 0))
+		return d_fail(e, 400, "bad_request", NULL, "a recount is full,"
+		    " or partial (fptp, block) in this version");
+	memset(named, 0, sizeof named);
+	if (strcmp(dec, "granted") == 0 && scope &&
+	    strcmp(scope, "partial") == 0 && piles_of(c, json_object_get(
+	    rq->body, "piles"), named, e))
+		return -1;
 	if (c->state != S_PROVISIONAL)
 		return d_fail(e, 409, "wrong_state", "§2.11", "a recount is"
 		    " decided in PROVISIONAL, not %s", d_state_name(c->state));
@@ -504,8 +535,12 @@ a_rc_decide(struct desk *d, struct d_req *rq, struct d_out *out,
 		return d_fail(e, 400, "unknown_reference", NULL, "entry %lld"
 		    " is not the pending request", req);
 	c->pending = 0;
-	if (strcmp(dec, "granted") == 0)
+	if (strcmp(dec, "granted") == 0) {
 		new_round(c);
+		if (scope && strcmp(scope, "partial") == 0 &&
+		    d_carry(d, rq->contest, c->round - 1, named))
+			return d_fail(e, 500, "internal", NULL, "no memory");
+	}
 	out->data = d_norm(rq->body, keys);
 	if (!c->recounts)
 		c->recounts = json_array();
@@ -517,4 +552,38 @@ a_rc_decide(struct desk *d, struct d_req *rq, struct d_out *out,
 		out->answer = json_pack("{s:i}", "round", c->round);
 	}
 	return 0;
+}
+
+/* GET provisional/preview (§9.3): the version a release would make now,
+ * or the tie it would stop at; nothing is stored. NULL with e set: 404
+ * in a state that releases nothing, 409 I10 when unreconciled. */
+json_t *
+d_preview(struct desk *d, int c, struct d_err *e)
+{
+	struct d_contest *k = &d->cs[c];
+	char why[200];
+	json_t *er, *obj;
+
+	if (!release_state_ok(k))
+		return d_fail(e, 404, "not_found", NULL, "no provisional"
+		    " result can be computed in %s", d_state_name(k->state)),
+		    NULL;
+	if (!d_reconciled(d, c, why, sizeof why))
+		return d_fail(e, 409, "invariant", "I10", "%s", why), NULL;
+	if (!(er = d_engine_result(d, c, k->stage_closed[2], e)))
+		return NULL;
+	if (strcmp(json_string_value(json_object_get(er, "status")),
+	    "lot_needed") == 0) {
+		json_decref(er);
+		return json_pack("{s:i, s:b, s:{s:s, s:o}}", "version",
+		    k->version + 1, "preview", 1, "lot", "purpose",
+		    strcmp(k->kind, "sv") == 0 ? "sv_final" : "last_seat",
+		    "tied", tied_at_boundary(d, c));
+	}
+	obj = result_object(d, c, er);
+	json_decref(er);
+	json_object_set_new(obj, "version", json_integer(k->version + 1));
+	json_object_set_new(obj, "round", json_integer(k->round));
+	json_object_set_new(obj, "preview", json_true());
+	return obj;
 }

@@ -38,6 +38,8 @@ static const struct d_action actions[] = {
 	{ "suspension.resume", "POST", "resume", 0, W, NULL, a_resume, NULL },
 	{ "entry.withdraw", "POST", "entries/#/withdrawal", 0,
 	    " ro dro mgr sup clerk ", NULL, a_withdraw, as_entry },
+	{ "entry.correct", "POST", "entries/#/correction", 0,
+	    " ro dro mgr sup clerk ", NULL, a_entry_correct, NULL },
 	{ "bpa.enter", "POST", "bpa", 1, " clerk sup ", NULL, a_bpa,
 	    as_entry_no },
 	{ "count.enter", "POST", "counts", 1, " clerk sup ", NULL, a_count,

@@ -177,6 +177,14 @@ out:
 void
 d_close(struct desk *d)
 {
+	while (d->retired) {
+		struct desk *old = d->retired;
+
+		d->retired = old->retired;
+		old->retired = NULL;
+		d_close(old);
+		free(old);
+	}
 	d_model_free(d);
 	json_decref(d->plan);
 	d->plan = NULL;

@@ -113,12 +113,14 @@ struct d_bundle {		/* a bundle, or a doubtful entry (kind 'd') */
 	int rip;		/* valid, rejected in part (block) */
 	const char *head;
 	int withdrawn;
+	int carried;		/* partial recount: the entry carried over */
 };
 
 struct d_tally {		/* one entry of a tally sheet (block, I8) */
 	int entry, contest, round, area, table, entry_no, withdrawn;
 	const char *sheet, *user;
 	long long papers, votes[D_MAXC];
+	int carried;		/* partial recount: the entry carried over */
 };
 
 struct d_sheet {
@@ -148,6 +150,7 @@ struct desk {
 	char fail[256];		/* load or replay failure */
 	json_t *delegs;		/* current delegations */
 	json_t *pool;		/* strings the model keeps */
+	struct desk *retired;	/* models d_reload replaced; d_close frees */
 };
 
 /* An error answer: HTTP status, code, rule and why (may be empty). */
@@ -293,6 +296,11 @@ int a_rc_decide(struct desk *, struct d_req *, struct d_out *,
     struct d_err *);
 int a_withdraw(struct desk *, struct d_req *, struct d_out *,
     struct d_err *);
+int d_carry(struct desk *d, int c, int from, const unsigned char *named);
+int a_entry_correct(struct desk *, struct d_req *, struct d_out *,
+    struct d_err *);
+int d_correct(struct desk *d, struct d_req *rq, long long n, const char *rc,
+    const char *rt, struct d_out *out, struct d_err *e);
 
 /* invariants.c: the figures the rules are stated on */
 long long d_verified_area(const struct desk *d, int c, int area);
@@ -318,6 +326,10 @@ json_t *d_box_view(struct desk *d, int b, int poll);
 
 /* engine.c: libteller decides */
 json_t *d_engine_result(struct desk *d, int c, int stage2, struct d_err *e);
+json_t *d_heads(const struct d_contest *k);
+
+/* act_result.c: the next provisional version, computed, not stored */
+json_t *d_preview(struct desk *d, int c, struct d_err *e);
 
 /* journal.c */
 char *d_canon(const json_t *j);
@@ -365,6 +377,7 @@ void d_serve_host(const char *name);
 struct d_http {
 	const char *method, *url, *auth, *ctype, *idem, *ip;
 	const char *q_box, *q_stage;	/* query parameters */
+	const char *q_round, *q_version, *q_table;
 	const char *body;
 	size_t blen;
 	int status;

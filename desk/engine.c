@@ -203,3 +203,62 @@ fail:
 	teller_ctx_free(ctx);
 	return NULL;
 }
+
+/* The regime's rejected heads as libteller words them, in its order:
+ * [{"head", "codes": [reason codes]}]. A scratch tally puts 2^i papers
+ * under the i-th code, so each head's figure names its codes. NULL when
+ * libteller refuses (it does not for a plan init accepted). */
+json_t *
+d_heads(const struct d_contest *k)
+{
+	static const char *const codes[] = { "no_official_mark", "too_many",
+		"identifying_mark", "unmarked", "uncertain", NULL };
+	teller_ctx *ctx = NULL;
+	teller_tally *t;
+	teller_result *r = NULL;
+	struct buf js = { 0 };
+	json_t *o = NULL, *res, *v;
+	long long valid = 0;
+	const char *key;
+	int rc;
+
+	if (teller_ctx_new(NULL, &ctx))
+		return NULL;
+	if (!(t = teller_tally_new(ctx, k->kind, k->seats,
+	    (size_t)k->ncands)))
+		goto out;
+	/* Distinct votes: no tie, so the count ends. */
+	for (int p = 0; p < k->ncands; p++) {
+		if (teller_tally_set_votes(t, (size_t)p, k->ncands - p))
+			goto out;
+		valid += k->ncands - p;
+	}
+	for (int i = 0; codes[i]; i++)
+		if (teller_tally_set_rejected(t, k->regime, codes[i],
+		    1LL << i))
+			goto out;
+	if (teller_tally_set_valid_papers(t, valid))
+		goto out;
+	rc = teller_tally_count(t, &r);
+	if (!r || (rc != TELLER_OK && rc != TELLER_ETIE) ||
+	    teller_report(ctx, r, TELLER_REP_JSON, put, &js))
+		goto out;
+	res = json_loads(js.p, 0, NULL);
+	o = json_array();
+	json_object_foreach(json_object_get(res, "rejected"), key, v) {
+		long long bits = strtoll(json_string_value(v), NULL, 10);
+		json_t *cs = json_array();
+
+		for (int i = 0; codes[i]; i++)
+			if (bits & (1LL << i))
+				json_array_append_new(cs, json_string(
+				    codes[i]));
+		json_array_append_new(o, json_pack("{s:s, s:o}", "head", key,
+		    "codes", cs));
+	}
+	json_decref(res);
+out:
+	free(js.p);
+	teller_ctx_free(ctx);
+	return o;
+}

@@ -283,7 +283,14 @@ replay_entry(struct desk *d, json_t *ev, struct d_out *out, char *err,
 		    rq.entry, act);
 		return -1;
 	}
-	if (d_exec(d, &rq, out, &e)) {
+	/* A correction (§3.5): a line of the original's action that
+	 * supersedes it. */
+	if (json_is_integer(json_object_get(ev, "supersedes")) &&
+	    a->fn != a_withdraw ? d_correct(d, &rq, json_integer_value(
+	    json_object_get(ev, "supersedes")), json_string_value(
+	    json_object_get(ev, "reason_code")), json_string_value(
+	    json_object_get(ev, "reason_text")), out, &e) :
+	    d_exec(d, &rq, out, &e)) {
 		json_decref(rq.body);
 		snprintf(err, n, "entry %lld (%s): %s", rq.entry, act, e.msg);
 		return -1;

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+int d_plan_check_header(const json_t *plan, char *err, size_t n);
 json_t *d_plan_load(const char *file, const char *text, size_t len,
     char *err, size_t n);
 
@@ -63,10 +64,16 @@ int
 d_reload(struct desk *d)
 {
 	char err[400];
+	struct desk *old = malloc(sizeof *old);
 
-	/* The old model is left allocated (a rare path: a write that could
-	 * not be saved): requests waiting on the lock may still hold
-	 * pointers to its users. */
+	/* The old model is kept until d_close (a rare path: a write that
+	 * could not be saved): requests waiting on the lock may still hold
+	 * pointers to its users. Without memory for the record it leaks. */
+	if (old) {
+		*old = *d;
+		old->db = NULL;
+		d->retired = old;
+	}
 	d->cs = NULL;
 	d->boxes = NULL;
 	d->users = NULL;
@@ -538,6 +545,11 @@ journal_target(struct desk *d, const char *db, const json_t *hd,
 		}
 	} else if (!hd || !plan || !gen || !sha) {
 		fprintf(stderr, "teller-desk: %s:1: no journal header\n", file);
+		json_decref(plan);
+		return 1;
+	} else if (d_plan_check_header(plan, err, sizeof err)) {
+		fprintf(stderr, "teller-desk: %s:1: the header's %s\n", file,
+		    err);
 		json_decref(plan);
 		return 1;
 	} else if (db) {

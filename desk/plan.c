@@ -537,3 +537,36 @@ d_plan_load(const char *file, const char *text, size_t len, char *err,
 	}
 	return p;
 }
+
+/* A journal header's plan (§10: secrets removed) checked as init checks
+ * a plan file, so that verify and import build no model from a plan init
+ * would have refused. -1 with the message in err. */
+int d_plan_check_header(const json_t *plan, char *err, size_t n);
+
+int
+d_plan_check_header(const json_t *plan, char *err, size_t n)
+{
+	static const char zero[] = "00000000000000000000000000000000"
+	    "00000000000000000000000000000000";
+	json_t *p = json_deep_copy(plan), *x, *chk = NULL;
+	size_t i;
+	char *t;
+
+	if (!json_is_object(p)) {
+		json_decref(p);
+		snprintf(err, n, "the header's plan is not an object");
+		return -1;
+	}
+	json_array_foreach(json_object_get(p, "devices"), i, x)
+		if (json_is_object(x) && !json_object_get(x, "token"))
+			json_object_set_new(x, "token", json_string(zero));
+	t = json_dumps(p, JSON_COMPACT);
+	if (t)
+		chk = d_plan_load("plan", t, strlen(t), err, n);
+	else
+		snprintf(err, n, "out of memory");
+	free(t);
+	json_decref(p);
+	json_decref(chk);
+	return chk ? 0 : -1;
+}

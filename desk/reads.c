@@ -205,29 +205,6 @@ stage1_obj(struct desk *d, int c)
 	return o;
 }
 
-/* F16: per candidate, this version's figure less the one before. */
-static json_t *
-differences(const struct d_contest *k)
-{
-	json_t *a = json_array();
-	const json_t *now = json_object_get(k->prov, "candidates");
-	const json_t *was = json_object_get(k->prev_prov, "candidates");
-
-	if (!k->prev_prov)
-		return a;
-	for (size_t i = 0; i < json_array_size(now); i++) {
-		const json_t *x = json_array_get(now, i);
-		const json_t *y = json_array_get(was, i);
-		const char *f = json_object_get(x, "votes") ? "votes" : "total";
-
-		json_array_append_new(a, json_pack("{s:O, s:I}", "position",
-		    json_object_get(x, "position"), "difference",
-		    (json_int_t)(json_integer_value(json_object_get(x, f)) -
-		    json_integer_value(json_object_get(y, f)))));
-	}
-	return a;
-}
-
 static json_t *
 statement(struct desk *d, int c)
 {
@@ -299,6 +276,516 @@ stage_param(const struct d_http *h)
 	return h->q_stage && strcmp(h->q_stage, "2") == 0 ? 2 : 1;
 }
 
+/* A query parameter: def when absent, 0 when not a number 1..2^31. */
+static long long
+qnum(const char *q, long long def)
+{
+	char *end;
+	long long v;
+
+	if (!q)
+		return def;
+	if (!*q || *q == '-' || *q == '+')
+		return 0;
+	v = strtoll(q, &end, 10);
+	return *end || v < 1 || v > 2147483647LL ? 0 : v;
+}
+
+static int
+bad_query(struct d_http *h, const char *name)
+{
+	char m[120];
+
+	snprintf(m, sizeof m, "query parameter %s must be a number from 1",
+	    name);
+	return give(h, 400, json_pack("{s:{s:s, s:s}}", "error", "code",
+	    "bad_request", "message", m));
+}
+
+static int
+err_out(struct d_http *h, const struct d_err *e)
+{
+	json_t *err = json_pack("{s:s, s:s}", "code", e->code, "message",
+	    e->msg);
+
+	if (e->rule[0])
+		json_object_set_new(err, "rule", json_string(e->rule));
+	return give(h, e->status, json_pack("{s:o}", "error", err));
+}
+
+/* The contest's events of one action, parsed, in book order. */
+static json_t *
+events_of(struct desk *d, const char *action, const char *cid)
+{
+	sqlite3_stmt *st;
+	json_t *a = json_array();
+
+	if (sqlite3_prepare_v2(d->db, "SELECT line FROM event WHERE action"
+	    " = ? AND line ->> 'contest' = ? ORDER BY seq", -1, &st, NULL) !=
+	    SQLITE_OK)
+		return a;
+	sqlite3_bind_text(st, 1, action, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, cid, -1, SQLITE_STATIC);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		json_t *o = json_loads((const char *)sqlite3_column_text(st,
+		    0), 0, NULL);
+
+		if (o)
+			json_array_append_new(a, o);
+	}
+	sqlite3_finalize(st);
+	return a;
+}
+
+/* The entry that supersedes entry n (a withdrawal), or null. */
+static json_t *
+superseded_by(struct desk *d, long long n)
+{
+	sqlite3_stmt *st;
+	json_t *o = json_null();
+
+	if (sqlite3_prepare_v2(d->db, "SELECT entry FROM event WHERE"
+	    " line ->> 'supersedes' = ? ORDER BY seq LIMIT 1", -1, &st,
+	    NULL) != SQLITE_OK)
+		return o;
+	sqlite3_bind_int64(st, 1, n);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		o = json_integer(sqlite3_column_int64(st, 0));
+	sqlite3_finalize(st);
+	return o;
+}
+
+/* The scope of the round in force at event seq: "first", or the last
+ * granted recount's (full when not given). */
+static const char *
+scope_at(struct desk *d, const char *cid, long long seq)
+{
+	sqlite3_stmt *st;
+	const char *s = "first";
+
+	if (sqlite3_prepare_v2(d->db, "SELECT coalesce(line ->>"
+	    " '$.data.scope', 'full') = 'partial' FROM event WHERE action ="
+	    " 'recount.decide' AND line ->> 'contest' = ? AND"
+	    " line ->> '$.data.decision' = 'granted' AND seq < ? ORDER BY"
+	    " seq DESC LIMIT 1", -1, &st, NULL) != SQLITE_OK)
+		return s;
+	sqlite3_bind_text(st, 1, cid, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, seq);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		s = sqlite3_column_int(st, 0) ? "partial" : "full";
+	sqlite3_finalize(st);
+	return s;
+}
+
+/* The round in force at event seq: 1 + the recounts granted before. */
+static int
+round_at(struct desk *d, const char *cid, long long seq)
+{
+	sqlite3_stmt *st;
+	int r = 1;
+
+	if (sqlite3_prepare_v2(d->db, "SELECT count(*) FROM event WHERE"
+	    " action = 'recount.decide' AND line ->> 'contest' = ? AND"
+	    " line ->> '$.data.decision' = 'granted' AND seq < ?", -1, &st,
+	    NULL) != SQLITE_OK)
+		return r;
+	sqlite3_bind_text(st, 1, cid, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, seq);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		r += sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return r;
+}
+
+static long long
+jint(const json_t *o, const char *k)
+{
+	return json_integer_value(json_object_get(o, k));
+}
+
+/* An event as a log line: its data plus entry, at and who. */
+static json_t *
+log_item(const json_t *ev)
+{
+	json_t *o = json_deep_copy(json_object_get(ev, "data"));
+
+	if (!json_is_object(o)) {
+		json_decref(o);
+		o = json_object();
+	}
+	json_object_set(o, "entry", json_object_get(ev, "entry"));
+	json_object_set(o, "at", json_object_get(ev, "at"));
+	json_object_set(o, "by", json_object_get(ev, "user"));
+	json_object_set(o, "role", json_object_get(ev, "role"));
+	return o;
+}
+
+static const struct d_bundle *
+bundle_of(const struct desk *d, long long entry)
+{
+	for (int i = 0; i < d->nbs; i++)
+		if (d->bs[i].entry == entry)
+			return &d->bs[i];
+	return NULL;
+}
+
+/* F11: rejected papers of round r by head, worded by libteller. */
+static int
+rejected_read(struct desk *d, struct d_http *h, int c)
+{
+	const struct d_contest *k = &d->cs[c];
+	static const char *const codes[] = { "no_official_mark", "too_many",
+		"identifying_mark", "unmarked", "uncertain", NULL };
+	long long r = qnum(h->q_round, k->round), by[5] = { 0 }, rip = 0;
+	long long total = 0;
+	json_t *heads, *x;
+	size_t i;
+
+	if (!r)
+		return bad_query(h, "round");
+	if (r > k->round || (r == k->round && !k->stage_closed[1]))
+		return nf(h, "F11 is made once stage 1 of the round closes");
+	if (!(heads = d_heads(k)))
+		return nf(h, "libteller has no heads for this regime");
+	for (int b = 0; b < d->nbs; b++) {
+		const struct d_bundle *x2 = &d->bs[b];
+
+		if (x2->contest != c || x2->round != r || x2->stage != 1 ||
+		    x2->kind != 'd' || x2->withdrawn)
+			continue;
+		if (x2->decided == 'v' && x2->rip)
+			rip += x2->papers;
+		for (int j = 0; x2->decided == 'r' && codes[j]; j++)
+			if (x2->head && strcmp(codes[j], x2->head) == 0)
+				by[j] += x2->papers;
+	}
+	json_array_foreach(heads, i, x) {
+		const json_t *cs = json_object_get(x, "codes");
+		long long n = 0;
+
+		for (size_t m = 0; m < json_array_size(cs); m++)
+			for (int j = 0; codes[j]; j++)
+				if (strcmp(codes[j], json_string_value(
+				    json_array_get(cs, m))) == 0)
+					n += by[j];
+		json_object_set_new(x, "papers", json_integer(n));
+		total += n;
+	}
+	return give(h, 200, json_pack("{s:s, s:s, s:I, s:o, s:I, s:I}",
+	    "form", "F11", "contest", k->id, "round", (json_int_t)r, "heads",
+	    heads, "total", (json_int_t)total, "rejected_in_part",
+	    (json_int_t)rip));
+}
+
+/* F10: the adjudication log of round r (a supervisor: own tables). */
+static int
+adjudications_read(struct desk *d, struct d_http *h,
+    const struct d_user *u, int c)
+{
+	const struct d_contest *k = &d->cs[c];
+	long long r = qnum(h->q_round, k->round);
+	int sup = strcmp(u->role, "supervisor") == 0;
+	json_t *raised, *dec, *obj, *log, *ev;
+	size_t i, j;
+
+	if (!r)
+		return bad_query(h, "round");
+	if (r > k->round)
+		return nf(h, "no such round");
+	raised = events_of(d, "doubtful.raise", k->id);
+	dec = events_of(d, "adjudication.decide", k->id);
+	obj = events_of(d, "objection.record", k->id);
+	log = json_array();
+	json_array_foreach(raised, i, ev) {
+		const json_t *data = json_object_get(ev, "data");
+		long long n = jint(ev, "entry");
+		const struct d_bundle *b = bundle_of(d, n);
+		json_t *o, *x, *objs = json_array();
+
+		if (jint(data, "round") != r || (sup &&
+		    !d_user_table_role(u, (int)jint(data, "table"), NULL)))
+			continue;
+		o = log_item(ev);
+		json_object_set_new(o, "doubtful", json_integer(n));
+		json_object_set_new(o, "withdrawn", json_boolean(b &&
+		    b->withdrawn));
+		json_object_set_new(o, "decision", json_null());
+		json_array_foreach(dec, j, x)
+			if (jint(json_object_get(x, "data"), "doubtful") == n)
+				json_object_set_new(o, "decision",
+				    log_item(x));
+		json_array_foreach(obj, j, x)
+			if (json_is_object(json_object_get(o, "decision")) &&
+			    jint(json_object_get(x, "data"), "adjudication") ==
+			    jint(json_object_get(o, "decision"), "entry"))
+				json_array_append_new(objs, log_item(x));
+		json_object_set_new(o, "objections", objs);
+		json_array_append_new(log, o);
+	}
+	json_decref(raised);
+	json_decref(dec);
+	json_decref(obj);
+	return give(h, 200, json_pack("{s:s, s:s, s:I, s:o}", "form", "F10",
+	    "contest", k->id, "round", (json_int_t)r, "adjudications", log));
+}
+
+/* F9: one table's sheet for a round and stage: its entries, the areas
+ * whose sheet is closed, and (not for clerks, §3.4) its totals. */
+static int
+sheets_read(struct desk *d, struct d_http *h, const struct d_user *u,
+    int c)
+{
+	static const char *const acts[] = { "bundle.add", "tally.enter",
+		"doubtful.raise", NULL };
+	const struct d_contest *k = &d->cs[c];
+	long long r = qnum(h->q_round, k->round), s = qnum(h->q_stage, 1);
+	long long t = qnum(h->q_table, 0), papers = 0, v[D_MAXC] = { 0 };
+	int clerk = strcmp(u->role, "clerk") == 0;
+	json_t *ents = json_array(), *closed = json_array(), *votes;
+
+	if (!staff_all(u) && ((!clerk && strcmp(u->role, "supervisor")) ||
+	    (t && !d_user_table_role(u, (int)t, NULL)))) {
+		json_decref(ents);
+		json_decref(closed);
+		return forbidden(h);
+	}
+	if (!r || !s || s > 2 || !t) {
+		json_decref(ents);
+		json_decref(closed);
+		return bad_query(h, !r ? "round" : !t ? "table" : "stage");
+	}
+	if (r > k->round || !d_table_known(d, t)) {
+		json_decref(ents);
+		json_decref(closed);
+		return nf(h, "no such round or table");
+	}
+	for (int a = 0; acts[a]; a++) {
+		json_t *evs = events_of(d, acts[a], k->id), *ev;
+		size_t i;
+
+		json_array_foreach(evs, i, ev) {
+			const json_t *data = json_object_get(ev, "data");
+			json_t *o;
+
+			if (jint(data, "round") != r || jint(data, "table") !=
+			    t || (json_object_get(data, "stage") ?
+			    jint(data, "stage") : 1) != s)
+				continue;
+			o = json_pack("{s:O, s:s, s:O, s:O, s:O, s:o}", "entry",
+			    json_object_get(ev, "entry"), "action", acts[a],
+			    "at", json_object_get(ev, "at"), "by",
+			    json_object_get(ev, "user"), "data",
+			    json_object_get(ev, "data"), "superseded_by",
+			    superseded_by(d, jint(ev, "entry")));
+			json_array_append_new(ents, o);
+		}
+		json_decref(evs);
+	}
+	for (int a = 0; a < k->nareas; a++)
+		if (d_sheet_closed(d, c, (int)r, a, (int)t, (int)s))
+			json_array_append_new(closed,
+			    json_string(k->areas[a].id));
+	for (int i = 0; i < d->nbs; i++) {
+		const struct d_bundle *b = &d->bs[i];
+
+		if (b->contest != c || b->round != r || b->stage != s ||
+		    b->table != t || b->withdrawn)
+			continue;
+		papers += b->papers;
+		if (b->kind == 'c' && b->cand >= 1 && b->cand <= k->ncands)
+			v[b->cand - 1] += b->papers;
+		for (int p = 0; b->kind == 'p' && p < k->ncands; p++)
+			if (b->pat & (1ULL << p))
+				v[p] += b->papers;
+		if (b->kind == 's' && b->dest) {
+			long long p = strtoll(b->dest, NULL, 10);
+
+			if (p >= 1 && p <= k->ncands)
+				v[p - 1] += b->papers;
+		}
+	}
+	for (int i = 0; s == 1 && i < d->ntallies; i++) {
+		const struct d_tally *x = &d->tallies[i];
+
+		if (x->contest != c || x->round != r || x->table != t ||
+		    x->withdrawn || x->entry_no != 1 || !d_tally_agreed(d, x))
+			continue;
+		papers += x->papers;
+		for (int p = 0; p < k->ncands; p++)
+			v[p] += x->votes[p];
+	}
+	votes = clerk ? json_null() : json_array();
+	for (int p = 0; !clerk && p < k->ncands; p++)
+		json_array_append_new(votes, json_pack("{s:i, s:I}",
+		    "position", p + 1, "votes", (json_int_t)v[p]));
+	return give(h, 200, json_pack("{s:s, s:s, s:I, s:I, s:I, s:o, s:o,"
+	    " s:I, s:o}", "form", "F9", "contest", k->id, "round",
+	    (json_int_t)r, "stage", (json_int_t)s, "table", (json_int_t)t,
+	    "closed", closed, "entries", ents, "papers", (json_int_t)papers,
+	    "votes", votes));
+}
+
+/* F16's differences: per candidate, version now less version was. */
+static json_t *
+diff_of(const json_t *nowv, const json_t *wasv)
+{
+	json_t *a = json_array();
+	const json_t *now = json_object_get(nowv, "candidates");
+	const json_t *was = json_object_get(wasv, "candidates");
+
+	if (!wasv)
+		return a;
+	for (size_t i = 0; i < json_array_size(now); i++) {
+		const json_t *x = json_array_get(now, i);
+		const json_t *y = json_array_get(was, i);
+		const char *f = json_object_get(x, "votes") ? "votes" : "total";
+
+		json_array_append_new(a, json_pack("{s:O, s:I}", "position",
+		    json_object_get(x, "position"), "difference",
+		    (json_int_t)(jint(x, f) - jint(y, f))));
+	}
+	return a;
+}
+
+/* The margin at the seat boundary: the last elected's figure less the
+ * next one's (null when every candidate with a figure is elected). */
+static json_t *
+margin_of(const json_t *res, int seats)
+{
+	const json_t *cs = json_object_get(res, "candidates");
+	long long f[D_MAXC];
+	int n = 0;
+
+	for (size_t i = 0; i < json_array_size(cs) && n < D_MAXC; i++) {
+		const json_t *x = json_array_get(cs, i);
+		const json_t *v = json_object_get(x, "votes") ?
+		    json_object_get(x, "votes") : json_object_get(x, "total");
+
+		if (json_is_integer(v))
+			f[n++] = json_integer_value(v);
+	}
+	for (int i = 1; i < n; i++)
+		for (int j = i; j > 0 && f[j] > f[j - 1]; j--) {
+			long long t = f[j];
+
+			f[j] = f[j - 1];
+			f[j - 1] = t;
+		}
+	return n > seats && seats > 0 ? json_integer(f[seats - 1] - f[seats]) :
+	    json_null();
+}
+
+/* The stored versions: provisional.release events that made one. */
+static json_t *
+versions_of(struct desk *d, const struct d_contest *k)
+{
+	json_t *evs = events_of(d, "provisional.release", k->id), *a, *ev;
+	size_t i;
+
+	a = json_array();
+	json_array_foreach(evs, i, ev)
+		if (json_is_integer(json_object_get(json_object_get(ev,
+		    "data"), "version")))
+			json_array_append(a, ev);
+	json_decref(evs);
+	return a;
+}
+
+/* F14/F15, version n (latest when absent), from its release entry. */
+static int
+provisional_read(struct desk *d, struct d_http *h, int c)
+{
+	const struct d_contest *k = &d->cs[c];
+	json_t *vs = versions_of(d, k), *ev, *was, *o, *data;
+	long long n = qnum(h->q_version, (long long)json_array_size(vs));
+	int r;
+
+	if (!n || (h->q_version && n > (long long)json_array_size(vs))) {
+		json_decref(vs);
+		if (!n && h->q_version)
+			return bad_query(h, "version");
+		return nf(h, "no provisional result released");
+	}
+	ev = json_array_get(vs, (size_t)n - 1);
+	data = json_object_get(ev, "data");
+	was = n > 1 ? json_object_get(json_object_get(json_array_get(vs,
+	    (size_t)n - 2), "data"), "provisional") : NULL;
+	o = json_deep_copy(json_object_get(data, "provisional"));
+	r = round_at(d, k->id, jint(ev, "seq"));
+	json_object_set_new(o, "version", json_integer(n));
+	json_object_set_new(o, "round", json_integer(r));
+	json_object_set_new(o, "scope", json_string(scope_at(d, k->id,
+	    jint(ev, "seq"))));
+	json_object_set(o, "released_at", json_object_get(ev, "at"));
+	json_object_set_new(o, "checkpoint", json_pack("{s:O, s:O}", "seq",
+	    json_object_get(ev, "seq"), "hash", json_object_get(ev, "hash")));
+	json_object_set(o, "present", json_object_get(data, "present"));
+	json_object_set_new(o, "margin", margin_of(o, k->seats));
+	json_object_set_new(o, "differences", diff_of(json_object_get(data,
+	    "provisional"), was));
+	json_decref(vs);
+	return give(h, 200, o);
+}
+
+/* F16: recount requests and decisions, and each version's differences
+ * from the one before. */
+static int
+recounts_read(struct desk *d, struct d_http *h, int c)
+{
+	const struct d_contest *k = &d->cs[c];
+	json_t *req = json_array(), *dec = json_array(), *ver = json_array();
+	json_t *vs = versions_of(d, k), *x;
+	size_t i;
+
+	json_array_foreach(k->recounts, i, x) {
+		json_t *o = json_deep_copy(json_object_get(x, "data"));
+		long long n = jint(x, "entry");
+
+		json_object_set_new(o, "entry", json_integer(n));
+		json_object_set_new(o, "at", event_at(d, (int)n));
+		json_array_append_new(strcmp(json_string_value(json_object_get(
+		    x, "kind")), "request") == 0 ? req : dec, o);
+	}
+	json_array_foreach(vs, i, x) {
+		const json_t *p = json_object_get(json_object_get(x, "data"),
+		    "provisional");
+		const json_t *w = i ? json_object_get(json_object_get(
+		    json_array_get(vs, i - 1), "data"), "provisional") : NULL;
+
+		json_array_append_new(ver, json_pack("{s:I, s:O, s:i, s:O,"
+		    " s:o}", "version", (json_int_t)i + 1, "entry",
+		    json_object_get(x, "entry"), "round", round_at(d, k->id,
+		    jint(x, "seq")), "released_at", json_object_get(x, "at"),
+		    "differences", diff_of(p, w)));
+	}
+	json_decref(vs);
+	return give(h, 200, json_pack("{s:s, s:s, s:o, s:o, s:o, s:o}",
+	    "form", "F16", "contest", k->id, "requests", req, "decisions",
+	    dec, "pending", k->pending ? json_integer(k->pending) :
+	    json_null(), "versions", ver));
+}
+
+/* F17: the lots recorded, each with its round. */
+static int
+lots_read(struct desk *d, struct d_http *h, int c)
+{
+	const struct d_contest *k = &d->cs[c];
+	json_t *evs = events_of(d, "lot.record", k->id), *a = json_array();
+	json_t *ev;
+	size_t i;
+
+	json_array_foreach(evs, i, ev) {
+		json_t *o = log_item(ev);
+
+		json_object_set_new(o, "round", json_integer(round_at(d, k->id,
+		    jint(ev, "seq"))));
+		json_array_append_new(a, o);
+	}
+	json_decref(evs);
+	return give(h, 200, json_pack("{s:s, s:s, s:o}", "form", "F17",
+	    "contest", k->id, "lots", a));
+}
+
 static int
 contest_read(struct desk *d, struct d_http *h, const struct d_user *u,
     int c, const char *rest)
@@ -313,18 +800,35 @@ contest_read(struct desk *d, struct d_http *h, const struct d_user *u,
 	} else if (strcmp(rest, "provisional") == 0) {
 		if (!staff_all(u) && !agent)
 			return forbidden(h);
-		if (!k->prov)
-			return nf(h, "no provisional result released");
-		o = json_deep_copy(k->prov);
-		json_object_set_new(o, "version", json_integer(k->released));
-		json_object_set_new(o, "round", json_integer(k->round));
-		json_object_set_new(o, "scope", json_string("first"));
-		json_object_set_new(o, "released_at",
-		    event_at(d, k->prov_entry));
-		json_object_set_new(o, "checkpoint",
-		    checkpoint_of(d, k->prov_entry));
-		json_object_set_new(o, "differences", differences(k));
+		return provisional_read(d, h, c);
+	} else if (strcmp(rest, "provisional/preview") == 0) {
+		struct d_err e;
+
+		if (!staff_all(u))
+			return forbidden(h);
+		memset(&e, 0, sizeof e);
+		if (!(o = d_preview(d, c, &e)))
+			return err_out(h, &e);
 		give(h, 200, o);
+	} else if (strcmp(rest, "rejected") == 0) {
+		if (!staff_all(u) && !agent)
+			return forbidden(h);
+		return rejected_read(d, h, c);
+	} else if (strcmp(rest, "adjudications") == 0) {
+		if (!staff_all(u) && !agent &&
+		    strcmp(u->role, "supervisor") != 0)
+			return forbidden(h);
+		return adjudications_read(d, h, u, c);
+	} else if (strcmp(rest, "sheets") == 0) {
+		return sheets_read(d, h, u, c);
+	} else if (strcmp(rest, "recounts") == 0) {
+		if (!staff_all(u) && !agent)
+			return forbidden(h);
+		return recounts_read(d, h, c);
+	} else if (strcmp(rest, "lots") == 0) {
+		if (!staff_all(u) && !agent)
+			return forbidden(h);
+		return lots_read(d, h, c);
 	} else if (strcmp(rest, "declaration") == 0) {
 		if (k->state < S_DECLARED)
 			return nf(h, "not declared");
@@ -448,7 +952,7 @@ entry_read(struct desk *d, struct d_http *h, const struct d_user *u,
 		nf(h, "no such entry");
 		return;
 	}
-	json_object_set_new(o, "superseded_by", json_null());
+	json_object_set_new(o, "superseded_by", superseded_by(d, n));
 	give(h, 200, o);
 }
 

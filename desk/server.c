@@ -126,6 +126,12 @@ handle(void *cls, struct MHD_Connection *mc, const char *url,
 	    "box");
 	h.q_stage = MHD_lookup_connection_value(mc, MHD_GET_ARGUMENT_KIND,
 	    "stage");
+	h.q_round = MHD_lookup_connection_value(mc, MHD_GET_ARGUMENT_KIND,
+	    "round");
+	h.q_version = MHD_lookup_connection_value(mc, MHD_GET_ARGUMENT_KIND,
+	    "version");
+	h.q_table = MHD_lookup_connection_value(mc, MHD_GET_ARGUMENT_KIND,
+	    "table");
 	ci = MHD_get_connection_info(mc, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
 	if (ci && ci->client_addr && ci->client_addr->sa_family == AF_INET)
 		inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)
