@@ -29,6 +29,7 @@ struct raire_args {
 	double alpha, gamma;
 	char alpha_s[32], gamma_s[32];
 	int assertions;
+	int audit_given;            /* --audit: --check compares difficulty */
 	const char *check, *out;
 };
 
@@ -90,6 +91,25 @@ diff_text(void *ud, int64_t n, int64_t w, int64_t l, char *buf, size_t size)
 	return num_text(diff(ud, n, w, l), buf, size);
 }
 
+/* --check with --audit: a stated difficulty agrees with the ballots' to
+ * 1e-9, relative (raire-rs and raire-java print doubles their own way). */
+static int
+diff_same(void *ud, int64_t n, int64_t w, int64_t l, const char *s,
+    size_t len)
+{
+	char buf[64], *end;
+	double x, y = diff(ud, n, w, l);
+
+	if (len == 0 || len >= sizeof(buf))
+		return 0;
+	memcpy(buf, s, len);
+	buf[len] = '\0';
+	x = strtod(buf, &end);
+	if (*end != '\0' || !isfinite(x) || !isfinite(y))
+		return 0;
+	return fabs(x - y) <= 1e-9 * fmax(fabs(x), fabs(y));
+}
+
 /* A positive real option into *v and its JSON text into s. */
 static int
 real_opt(const char *name, const char *arg, double min, double *v, char *s)
@@ -135,6 +155,7 @@ on_opt(void *ud, int id, const char *arg)
 			return -1;
 		}
 		a->o.audit = i < 4 ? i : i - 4;
+		a->audit_given = 1;
 		return 0;
 	case OPT_AUDITABLE:
 		errno = 0;
@@ -293,6 +314,8 @@ cmd_raire(int argc, char **argv)
 	if (a.o.audit == TELLER_RAIRE_BRAVO)
 		a.o.cmp = diff_cmp;
 	a.o.text = diff_text;
+	if (a.audit_given)
+		a.o.same = diff_same;
 	a.o.ud = &a;
 	if (teller_ctx_new(NULL, &ctx) != TELLER_OK) {
 		fprintf(stderr, "teller: out of memory\n");

@@ -691,6 +691,11 @@ typedef struct teller_raire_opts {
 	    size_t size);
 	void *ud;
 	int timing;                 /* unused by the library: seconds 0 */
+	/* teller_raire_check: does the stated difficulty s (JSON number
+	 * text, len bytes) agree with tallies (w, l) over n papers? 1 yes,
+	 * 0 no. NULL: stated difficulties are not checked. */
+	int (*same)(void *ud, int64_t n, int64_t w, int64_t l,
+	    const char *s, size_t len);
 } teller_raire_opts;
 
 void teller_raire_opts_init(teller_raire_opts *o);

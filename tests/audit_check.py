@@ -187,12 +187,14 @@ def raire_one(slug, blt, problem, args, want_margin, want_diff, tmp):
     path = os.path.join(tmp, slug + ".sol.json")
     with open(path, "w") as f:
         f.write(out)
-    rc, _, err = run("raire", "--check", path, blt)
+    audit = [] if "--audit" in args else ["--audit", "OneOnMargin"]
+    rc, _, err = run("raire", "--check", path, *audit, *args, blt)
     check(rc == 0, "%s: --check of its own solution: %d %s" % (slug, rc, err))
 
 
 def check_rejects(blt, out_json, tmp):
-    """--check exits 5 on an empty set and on one margin altered."""
+    """--check exits 5 on an empty set, on one margin altered, and with
+    --audit on one difficulty altered."""
     sol = json.load(open(out_json))
     ok = sol["solution"]["Ok"]
     empty = dict(sol, solution={"Ok": dict(ok, assertions=[])})
@@ -207,6 +209,25 @@ def check_rejects(blt, out_json, tmp):
     rc, _, err = run("raire", "--check", path, blt)
     check(rc == 5 and "margin" in err, "--check altered margin: %d %s" %
           (rc, err))
+    bad = json.loads(json.dumps(sol))
+    bad["solution"]["Ok"]["assertions"][0]["difficulty"] *= 1 + 1e-7
+    json.dump(bad, open(path, "w"))
+    rc, _, err = run("raire", "--check", path, "--audit", "OneOnMargin", blt)
+    check(rc == 5 and "difficulty" in err, "--check altered difficulty: "
+          "%d %s" % (rc, err))
+    rc, _, err = run("raire", "--check", path, blt)
+    check(rc == 0, "--check without --audit looks at difficulty: %d %s" %
+          (rc, err))
+    bad = json.loads(json.dumps(sol))
+    bad["solution"]["Ok"]["difficulty"] *= 1 + 1e-7
+    json.dump(bad, open(path, "w"))
+    rc, _, err = run("raire", "--check", path, "--audit", "OneOnMargin", blt)
+    check(rc == 5 and "the solution" in err, "--check altered overall "
+          "difficulty: %d %s" % (rc, err))
+    rc, _, err = run("raire", "--check", out_json, "--audit", "MACRO",
+                     "--risk-limit", "0.05", "--error-inflation", "1.1", blt)
+    check(rc == 5 and "difficulty" in err, "--check under another audit: "
+          "%d %s" % (rc, err))
     part = json.loads(json.dumps(sol))
     del part["solution"]["Ok"]["assertions"][-1]
     json.dump(part, open(path, "w"))
@@ -230,7 +251,9 @@ def main():
                   ["--auditable", r["ballots"]], int(r["raire_margin_votes"]),
                   float(r["raire_difficulty"]), tmp)
         rc, _, err = run("raire", "--check",
-                         os.path.join(nsw, slug + ".raire_out.json"), blt)
+                         os.path.join(nsw, slug + ".raire_out.json"),
+                         "--audit", "OneOnMargin", "--auditable",
+                         r["ballots"], blt)
         check(rc == 0, "%s: --check of the published solution: %d %s" %
               (slug, rc, err))
     guide = os.path.join(DATA, "raire-guide")
@@ -244,10 +267,13 @@ def main():
                   int(r["published_margin"]) if r["published_margin"].isdigit()
                   else None, float(d) if d != "-" else None, tmp)
         rc, _, err = run("raire", "--check",
-                         os.path.join(guide, slug + ".assertions.json"), blt)
+                         os.path.join(guide, slug + ".assertions.json"),
+                         "--audit", "OneOnMargin", "--auditable",
+                         r["ballots"], blt)
         check(rc == 0, "guide %s: --check published: %d %s" % (slug, rc, err))
     rc, _, err = run("raire", "--check", os.path.join(guide,
-                     "guide.raire_out.json"), os.path.join(guide, "guide.blt"))
+                     "guide.raire_out.json"), "--audit", "OneOnMargin",
+                     "--auditable", "13500", os.path.join(guide, "guide.blt"))
     check(rc == 0, "guide: --check published solution: %d %s" % (rc, err))
     paper = os.path.join(DATA, "raire-paper")
     blt = os.path.join(paper, "example12.blt")

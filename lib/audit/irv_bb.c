@@ -213,29 +213,34 @@ distance(struct bb *s, const uint8_t *seq, int k, bool integer,
 	return rc;
 }
 
-/* b2 of suffix seq[0..k) (audit.md 2.4.3): some e outside it goes before
- * every c in it, holding at least fp(e) while c holds at most
- * t_{S}(c), S = seq + {e}. */
-static int64_t
-b2(struct bb *s, const uint8_t *seq, int k)
+/* b2 of suffix seq[0..k) (audit.md 2.4.3; margin.h). */
+int64_t
+tl_bb_b2(const struct tl_ab *b, const int64_t *fp, int model,
+    const uint8_t *seq, int k)
 {
 	int64_t t[TL_AB_MAXC], best = 0;
 	uint64_t set = 0;
-	int e, i, div = s->io->model == TELLER_MARGIN_CHANGE ? 2 : 1;
+	int e, i, div = model == TELLER_MARGIN_CHANGE ? 2 : 1;
 
 	for (i = 0; i < k; i++)
 		set |= 1ULL << seq[i];
-	for (e = 0; e < s->b->nc; e++) {
+	for (e = 0; e < b->nc; e++) {
 		if (set >> e & 1)
 			continue;
-		tl_ab_tally(s->b, set | 1ULL << e, t);
+		tl_ab_tally(b, set | 1ULL << e, t);
 		for (i = 0; i < k; i++) {
-			int64_t d = s->fp[e] - t[seq[i]];
+			int64_t d = fp[e] - t[seq[i]];
 			if (d > 0 && (d + div - 1) / div > best)
 				best = (d + div - 1) / div;
 		}
 	}
 	return best;
+}
+
+static int64_t
+b2(struct bb *s, const uint8_t *seq, int k)
+{
+	return tl_bb_b2(s->b, s->fp, s->io->model, seq, k);
 }
 
 /* A complete order: its integer program; a cheaper verified witness

@@ -28,6 +28,17 @@ struct tl_bb {
  * search completed. */
 int tl_bb_run(teller_ctx *ctx, const struct tl_ab *b, struct tl_bb *io);
 
+/*
+ * The cheap bound b2 of suffix seq[0..k) (audit.md 2.4.3), fp the first
+ * preferences: every e outside the suffix goes before every c in it,
+ * holding at least fp[e] while c holds at most the papers whose first
+ * member of seq + {e} is c; so at least ceil((fp[e] - that) / 2)
+ * changes (model change; not halved for additions or deletions only).
+ * The largest over e and c, or 0. Exposed for t_margin.
+ */
+int64_t tl_bb_b2(const struct tl_ab *b, const int64_t *fp, int model,
+    const uint8_t *seq, int k);
+
 /* witness.c: the witness of an integer DistanceTo solution x over (p for
  * classes colcls[0..np), then m for classes colcls[np..ncol)) under
  * suffix seq[0..k): papers out of a class are taken from its real

@@ -5,6 +5,7 @@
  * the assertions raire.c finds, and the independent check of a solution
  * file written by teller, raire-rs or raire-java.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "ajson.h"
@@ -280,6 +281,46 @@ teller_raire_solve(teller_ctx *ctx, const teller_contest *c,
 	return tl_out_flush(&o);
 }
 
+/* Is x more difficult than y? (audit.md 3.2: by the caller's order, else
+ * the smaller margin.) */
+static bool
+harder(const struct rj *j, const struct tl_asrt *x, const struct tl_asrt *y)
+{
+	if (j->o->cmp != NULL)
+		return j->o->cmp(j->o->ud, j->auditable, x->tw, x->tl, y->tw,
+		    y->tl) > 0;
+	return x->tw - x->tl < y->tw - y->tl;
+}
+
+/* A stated difficulty v (may be NULL: not stated) against tallies of a,
+ * when the caller checks difficulties (audit.md 3.6 item 4); i is the
+ * assertion's index, or (size_t)-1 for the solution's own. */
+static int
+check_diff(const struct rj *j, const struct tl_jv *v, const struct tl_asrt *a,
+    size_t i)
+{
+	char buf[64], what[32];
+
+	if (j->o->same == NULL || v == NULL)
+		return TELLER_OK;
+	if (i == (size_t)-1)
+		snprintf(what, sizeof(what), "the solution");
+	else
+		snprintf(what, sizeof(what), "assertion %zu", i);
+	if (v->t != TL_JNUM)
+		return tl_fail_at(j->ctx, TELLER_EPARSE, v->line, v->col,
+		    "%s: \"difficulty\" must be a number", what);
+	if (j->o->same(j->o->ud, j->auditable, a->tw, a->tl, v->s, v->n))
+		return TELLER_OK;
+	if (j->o->text == NULL || j->o->text(j->o->ud, j->auditable, a->tw,
+	    a->tl, buf, sizeof(buf)) != 0)
+		snprintf(buf, sizeof(buf), "another");
+	return tl_fail_at(j->ctx, TELLER_EVERIFY, v->line, v->col, "%s (%s "
+	    "%s over %s): the ballots give difficulty %s, not the %.*s "
+	    "stated", what, a->kind == TL_NEB ? "NEB" : "NEN",
+	    cname(j, a->w), cname(j, a->l), buf, (int)v->n, v->s);
+}
+
 /* One assertion of a solution file into *a (tallies from the ballots);
  * the stated margin must agree and be positive. */
 static int
@@ -344,7 +385,7 @@ check_one(const struct rj *j, const struct tl_jv *item, size_t i,
 		    a->kind == TL_NEB ? "NEB" : "NEN",
 		    cname(j, a->w), cname(j, a->l),
 		    (long long)(a->tw - a->tl));
-	return TELLER_OK;
+	return check_diff(j, tl_ajson_get(item, "difficulty"), a, i);
 }
 
 /* "A, B, C" for an elimination order, into buf. */
@@ -384,7 +425,7 @@ teller_raire_check(teller_ctx *ctx, const teller_contest *c,
 	struct rj j;
 	int order[TL_AB_MAXC], n = 0, rc;
 	int64_t work = 0, w;
-	size_t i = 0;
+	size_t i = 0, h;
 	char buf[160];
 
 	if ((rc = prepare(ctx, c, p, rules, opt, &j)) != TELLER_OK)
@@ -414,6 +455,13 @@ teller_raire_check(teller_ctx *ctx, const teller_contest *c,
 	for (it = list->kid; it != NULL; it = it->next, i++)
 		if ((rc = check_one(&j, it, i, &a[i])) != TELLER_OK)
 			return rc;
+	/* the solution's difficulty is its hardest assertion's */
+	for (i = 1, h = 0; i < list->nkid; i++)
+		if (harder(&j, &a[i], &a[h]))
+			h = i;
+	if (list->nkid > 0 && (rc = check_diff(&j, tl_ajson_get(ok,
+	    "difficulty"), &a[h], (size_t)-1)) != TELLER_OK)
+		return rc;
 	if (!tl_raire_sufficient(j.b.nc, j.winner, a, list->nkid, order, &n,
 	    &work)) {
 		order_text(&j, order, n, buf, sizeof(buf));
