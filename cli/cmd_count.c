@@ -309,9 +309,10 @@ count(teller_ctx *ctx, const struct count_args *a,
 		    "counting %d as -s says\n", teller_contest_seats(contest),
 		    teller_contest_seats(contest) == 1 ? "" : "s", a->seats);
 	if (teller_contest_nsections(contest) > 0 &&
-	    strcmp(m, "college") != 0)
+	    strcmp(m, "college") != 0 && strcmp(m, "exhaustive") != 0)
 		fprintf(stderr, "teller: warning: %s pools the %d sections "
-		    "the input declares (only college weights them)\n", m,
+		    "the input declares (only college and exhaustive weight "
+		    "them)\n", m,
 		    teller_contest_nsections(contest));
 	if (teller_count(ctx, contest, profile, rules, res) != TELLER_OK)
 		return cli_report_error(ctx);
