@@ -54,6 +54,9 @@ const struct cli_opt count_opts[] = {
 	    "under a vote limit (1..seats)" },
 	{ "min-share", OPT_MIN_SHARE, "P", "with a round's fewest, also "
 	    "exclude every candidate under P per cent of its valid votes" },
+	{ "section", OPT_SECTION, "ID:WEIGHT[:NAME]", "the weighted "
+	    "section of the next BLT or PrefLib input's ballots (once per "
+	    "such input)" },
 	{ "help", 'h', NULL, "show this help" },
 	{ NULL, 0, NULL, NULL }
 };

@@ -110,5 +110,55 @@ printf '# candidate: A\n# candidate: B\n# candidate: C\nweight,1\n4,A\n3,B\n2,C\
 rc=$?
 [ $rc -eq 1 ] && grep -q 'round 2: has sections, round 1 has none' \
     "$tmp/err" && ok || bad "sections only later: $rc $(cat "$tmp/err")"
+# methods.md 4.3 (c): --section ID:WEIGHT[:NAME] for each BLT or PrefLib
+# input in order; mixed with a CSV's own '# section:' (form b)
+printf '# title: t\n# candidate: A\n# candidate: B\n# candidate: C\n# section: mps | 30 | MPs\nweight,1,2\n1,A,\n10,B,C\n9,C,\n' >"$tmp/mps.csv"
+printf '3 1\n1 1 0\n5 2 0\n4 3 0\n0\n"A"\n"B"\n"C"\n"t"\n' >"$tmp/clp.blt"
+printf '# DATA TYPE: soi\n# NUMBER ALTERNATIVES: 3\n# ALTERNATIVE NAME 1: A\n# ALTERNATIVE NAME 2: B\n# ALTERNATIVE NAME 3: C\n500: 1\n100: 2\n400: 3\n' >"$tmp/tu.soi"
+"$T" count -m college --section clp:30 --section tu:40:Unions \
+    "$tmp/mps.csv" "$tmp/clp.blt" "$tmp/tu.soi" --json - -r none \
+    >"$tmp/x.json" 2>"$tmp/err"
+rc=$?
+[ $rc -eq 0 ] && ok || bad "--section: exit $rc $(cat "$tmp/err")"
+/usr/bin/python3 - "$tmp/x.json" <<'PY' && ok || bad "--section sections"
+import json, sys
+r = json.load(open(sys.argv[1]))
+s = r["stages"][0]
+assert s["votes"] == {"A": "24.500", "B": "34.000", "C": "41.500"}, s
+assert [(x["id"], x["name"], x["weight"]) for x in r["sections"]] == \
+    [("mps", "MPs", "30"), ("clp", "clp", "30"), ("tu", "Unions", "40")]
+assert s["sections"][2]["votes"] == {"A": "500", "B": "100", "C": "400"}
+PY
+"$T" count -m college --section clp:30 "$tmp/clp.blt" "$tmp/tu.soi" \
+    >/dev/null 2>"$tmp/err"
+rc=$?
+[ $rc -eq 2 ] && grep -q 'tu.soi: no --section left for it' "$tmp/err" &&
+    ok || bad "--section too few: $rc $(cat "$tmp/err")"
+"$T" count -m college --section clp:30 --section x:1 "$tmp/mps.csv" \
+    "$tmp/clp.blt" >/dev/null 2>"$tmp/err"
+rc=$?
+[ $rc -eq 2 ] && grep -q -- '--section: 2 given, for 1 BLT or PrefLib input$' \
+    "$tmp/err" && ok || bad "--section too many: $rc $(cat "$tmp/err")"
+for spec in clp clp: :30 clp::x; do
+	"$T" count -m college --section "$spec" "$tmp/clp.blt" \
+	    >/dev/null 2>"$tmp/err"
+	rc=$?
+	[ $rc -eq 2 ] && grep -q "write ID:WEIGHT" "$tmp/err" && ok ||
+	    bad "--section '$spec': $rc"
+done
+for w in 0 -1 x 1/0 2/; do
+	"$T" count -m college --section "clp:$w" "$tmp/clp.blt" \
+	    >/dev/null 2>"$tmp/err"
+	rc=$?
+	[ $rc -eq 2 ] && grep -q "is not a positive number" "$tmp/err" &&
+	    ok || bad "--section clp:$w: $rc $(cat "$tmp/err")"
+done
+"$T" count -m college --section 'a|b:1' "$tmp/clp.blt" >/dev/null 2>&1
+[ $? -eq 2 ] && ok || bad "--section id with '|'"
+"$T" count -m college --section clp:30 --section clp:40 "$tmp/clp.blt" \
+    "$tmp/tu.soi" >/dev/null 2>"$tmp/err"
+rc=$?
+[ $rc -eq 1 ] && grep -q 'section "clp" has weight 40' "$tmp/err" && ok ||
+    bad "--section same id, other weight: $rc $(cat "$tmp/err")"
 echo "$pass passed, $fail failed"
 [ $fail -eq 0 ]
