@@ -183,6 +183,8 @@ const struct cli_opt compare_opts[] = {
 	{ "format", 'f', "FORMAT", "input format (default: detected)" },
 	{ "seed", OPT_SEED, "N", "seed for lots, each method from the same "
 	    "(default 1)" },
+	{ "strength", OPT_STRENGTH, "KIND", "pairwise link strength for "
+	    "beatpaths and locked pairs: winning or margin" },
 	{ "report", 'r', "KIND", "on standard output: text (default) or "
 	    "json" },
 	{ "json", OPT_JSON, "FILE", "write the comparison JSON to FILE" },
