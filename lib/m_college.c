@@ -36,7 +36,8 @@ struct college {
 	int nhist;
 };
 
-/* The sections: the contest's, or one section "all" of weight 1. */
+/* The sections: the contest's (methods.md 4.3), or one section "all"
+ * of weight 1 (4.2: the count is then irv's in percentages). */
 static int
 sections(struct college *v, const struct teller_profile *p,
     const teller_rules *rules)
@@ -161,7 +162,9 @@ round_points(struct college *v, struct tl_choice_q *pts, int subject)
 	return tl_result_check(ctx, v->r);
 }
 
-/* Elect, or pick the one to exclude into *loser (-1 if elected). */
+/* Elect, or pick the one to exclude into *loser (-1 if elected):
+ * methods.md 4.2 step 3, more than 50 points; step 4, the fewest
+ * points go, a tie by the earlier rounds' points, then lot. */
 static int
 decide(struct college *v, const struct tl_choice_q *pts, int *loser)
 {
@@ -207,7 +210,8 @@ decide(struct college *v, const struct tl_choice_q *pts, int *loser)
 	return TELLER_OK;
 }
 
-/* The result's totals: valid and rejected summed over the sections. */
+/* The result's totals: valid and rejected summed over the sections
+ * (methods.md 4.4, top level). */
 static int
 totals(struct college *v)
 {
