@@ -84,6 +84,20 @@ assert s[0]["sections"][2]["points"] == \
 assert s[1]["sections"][0]["votes"] == {"B": "11", "C": "9"}
 assert [x["valid"] for x in r["sections"]] == ["20", "10", "1000"]
 PY
+# two on exactly 50 points: the earlier round's points settle it (3.3
+# step 3; 4.2 step 4), C 41.5 over B 34, tie kind election
+printf "# candidate: B\n# candidate: C\n$S"'mps,10,B\nmps,10,C\nclp,5,B\nclp,5,C\ntu,500,B\ntu,500,C\n' >"$tmp/t2.csv"
+"$T" count -m exhaustive "$tmp/s1.csv" "$tmp/t2.csv" --json - -r none \
+    >"$tmp/x.json" 2>/dev/null
+/usr/bin/python3 - "$tmp/x.json" <<'PY' && ok || bad "sections 50-50 tie"
+import json, sys
+r = json.load(open(sys.argv[1]))
+assert r["stages"][1]["votes"]["B"] == "50.000", r["stages"][1]["votes"]
+assert r["elected"] == ["C"], r["elected"]
+t = r["ties"]
+assert len(t) == 1 and t[0]["kind"] == "election", t
+assert t[0]["resolved_by"] == "earlier_stage" and t[0]["chosen"] == "C", t
+PY
 # --min-share P is P points of the college's 100 with sections
 "$T" count -m exhaustive --min-share 35 "$tmp/s1.csv" --json - -r none \
     >"$tmp/x.json" 2>/dev/null
