@@ -23,13 +23,22 @@ cli_read_inputs(teller_ctx *ctx, const int *fmts, int fmt,
     char *const *paths, int n, struct cli_in_info *info, teller_contest **c,
     teller_profile **p)
 {
+	return cli_read_inputs_fix(ctx, fmts, fmt, paths, n, info, NULL, NULL,
+	    c, p);
+}
+
+int
+cli_read_inputs_fix(teller_ctx *ctx, const int *fmts, int fmt,
+    char *const *paths, int n, struct cli_in_info *info, cli_fix_fn fix,
+    void *ud, teller_contest **c, teller_profile **p)
+{
 	int i, status = 0;
 
 	*c = NULL;
 	*p = NULL;
 	for (i = 0; i < n && status == 0; i++) {
 		const char *path = paths[i];
-		int f = fmts != NULL ? fmts[i] : fmt;
+		int f = fmts != NULL ? fmts[i] : fmt, df = f;
 		teller_contest *ci;
 		teller_profile *pi;
 		struct cli_input in;
@@ -46,11 +55,17 @@ cli_read_inputs(teller_ctx *ctx, const int *fmts, int fmt,
 			    (enum teller_format)f :
 			    teller_format_detect(in.buf, in.len));
 		}
+		if (fix != NULL && f == TELLER_FMT_AUTO)
+			df = teller_format_detect(in.buf, in.len);
 		teller_ctx_set_release(ctx, cli_release, &in);
 		if (teller_read(ctx, (enum teller_format)f, path, in.buf,
-		    in.len, &ci, &pi) != TELLER_OK ||
-		    (*c != NULL && teller_profile_merge(ctx, *c, *p, ci,
-		    pi) != TELLER_OK)) {
+		    in.len, &ci, &pi) != TELLER_OK) {
+			status = cli_report_error(ctx);
+		} else if (fix != NULL &&
+		    (status = fix(ud, ctx, path, df, ci, pi)) != 0) {
+			;
+		} else if (*c != NULL && teller_profile_merge(ctx, *c, *p, ci,
+		    pi) != TELLER_OK) {
 			status = cli_report_error(ctx);
 		} else if (*c == NULL) {
 			*c = ci;

@@ -29,6 +29,16 @@ int cli_read_inputs(teller_ctx *ctx, const int *fmts, int fmt,
     char *const *paths, int n, struct cli_in_info *info, teller_contest **c,
     teller_profile **p);
 
+/* Called on each input as read (fmt: the format asked for, else the one
+ * detected), before it is merged; returns 0 or an exit status (after
+ * printing the error). */
+typedef int (*cli_fix_fn)(void *ud, teller_ctx *ctx, const char *path,
+    int fmt, teller_contest *c, teller_profile *p);
+/* cli_read_inputs with fix(ud, ...) on each input (NULL: none). */
+int cli_read_inputs_fix(teller_ctx *ctx, const int *fmts, int fmt,
+    char *const *paths, int n, struct cli_in_info *info, cli_fix_fn fix,
+    void *ud, teller_contest **c, teller_profile **p);
+
 /* SHA-256 (hex) and size of the file at path. Returns 0, or -1 if it
  * cannot be read (errno kept). */
 int cli_file_sha256(const char *path, char hex[65], unsigned long long *bytes);

@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,7 +16,7 @@
 #include "opts.h"
 
 #define SYNOPSIS "teller compare [-m LIST] [-s SEATS] [-f FORMAT] " \
-	"[--seed S] [-r text|json] [--json FILE] FILE..."
+	"[--seed S] [--strength KIND] [-r text|json] [--json FILE] FILE..."
 #define MAXM 64
 
 /* methods.md 8's default list; those not in the method table are left
@@ -32,6 +33,13 @@ struct cmp_args {
 	int seats, format, json_out;
 	const char *json;
 	const char *seed; /* rivest-sha256 seed string */
+	const char *strength; /* --strength, or NULL (methods.md 6.5-6.6) */
+	/* exhaustive in the list with several files: the files are its
+	 * rounds (methods.md 3.3), the rest count the first */
+	bool rounds;
+	teller_contest **rc;
+	teller_profile **rp;
+	int nr;
 };
 
 static int
@@ -104,6 +112,14 @@ on_opt(void *ud, int id, const char *arg)
 		}
 		a->seed = arg;
 		break;
+	case OPT_STRENGTH:
+		if (strcmp(arg, "winning") != 0 && strcmp(arg, "margin") != 0) {
+			fprintf(stderr, "teller: --strength: '%s': say winning "
+			    "or margin\n", arg);
+			return -1;
+		}
+		a->strength = arg;
+		break;
 	case 'r':
 		if (strcmp(arg, "text") != 0 && strcmp(arg, "json") != 0) {
 			fprintf(stderr, "teller: compare: -r text or json, "
@@ -143,9 +159,16 @@ read_all(teller_ctx *ctx, const struct cmp_args *a, char **files, int n,
 		teller_ctx_set_release(ctx, cli_release, &in);
 		if (teller_read(ctx, (enum teller_format)a->format, files[i],
 		    in.buf, in.len, &c, &p) != TELLER_OK ||
-		    (*contest != NULL && teller_profile_merge(ctx, *contest,
-		    *profile, c, p) != TELLER_OK)) {
+		    (*contest != NULL && !a->rounds &&
+		    teller_profile_merge(ctx, *contest, *profile, c, p) !=
+		    TELLER_OK)) {
 			status = cli_report_error(ctx);
+		} else if (a->rounds) {
+			/* one file per round, each read on its own */
+			a->rc[i] = c;
+			a->rp[i] = p;
+			*contest = a->rc[0];
+			*profile = a->rp[0];
 		} else if (*contest == NULL) {
 			*contest = c;
 			*profile = p;
@@ -170,6 +193,12 @@ count_one(teller_ctx *ctx, const struct cmp_args *a, const char *m,
 	teller_rules_init(&rules, m);
 	rules.seats = seats;
 	rules.seed = a->seed;
+	rules.strength = a->strength;
+	if (a->rounds && strcmp(m, "exhaustive") == 0) {
+		rules.round_contests = (const teller_contest *const *)a->rc + 1;
+		rules.round_profiles = (const teller_profile *const *)a->rp + 1;
+		rules.nrounds = a->nr - 1;
+	}
 	*res = NULL;
 	*err = NULL;
 	if (teller_count(ctx, c, p, &rules, res) == TELLER_OK)
@@ -231,6 +260,10 @@ run(teller_ctx *ctx, struct cmp_args *a, char **files, int nfiles,
 	for (i = -1; status == 0 && i < a->nm; i++)
 		for (k = 0; status == 0 && k < nfiles; k++) {
 			teller_result *r = i < 0 ? pw : res[i];
+			/* with rounds, only exhaustive reads past round 1 */
+			if (a->rounds && k > 0 && (i < 0 ||
+			    strcmp(a->m[i], "exhaustive") != 0))
+				break;
 			if (r != NULL && teller_result_add_input(ctx, r,
 			    files[k], hashes[k] != NULL ? hashes[k] : "") !=
 			    TELLER_OK)
@@ -262,10 +295,19 @@ cmd_compare(int argc, char **argv)
 		free(a.list);
 		return 2;
 	}
+	for (i = 0; i < a.nm; i++)
+		if (strcmp(a.m[i], "exhaustive") == 0 && nfiles > 1)
+			a.rounds = true;
+	a.nr = nfiles;
 	if (teller_ctx_new(NULL, &ctx) != TELLER_OK ||
-	    (hashes = calloc((size_t)nfiles, sizeof(*hashes))) == NULL) {
+	    (hashes = calloc((size_t)nfiles, sizeof(*hashes))) == NULL ||
+	    (a.rc = calloc((size_t)nfiles, sizeof(*a.rc))) == NULL ||
+	    (a.rp = calloc((size_t)nfiles, sizeof(*a.rp))) == NULL) {
 		fprintf(stderr, "teller: out of memory\n");
 		teller_ctx_free(ctx);
+		free(hashes);
+		free(a.rc);
+		free(a.rp);
 		free(a.list);
 		return 3;
 	}
@@ -275,6 +317,8 @@ cmd_compare(int argc, char **argv)
 	for (i = 0; i < a.nm; i++)
 		free(errs[i]);
 	free(hashes);
+	free(a.rc);
+	free(a.rp);
 	free(a.list);
 	teller_ctx_free(ctx);
 	return status;

@@ -40,6 +40,9 @@ struct count_args {
 	const char *date;     /* --date, or NULL */
 	const char *strength; /* --strength, or NULL */
 	int ranks, votes, min_share; /* methods.md 2-3 */
+	char **sect;          /* --section ID:WEIGHT[:NAME], in order */
+	int nsect;
+	int sect_used;        /* matched to inputs so far */
 };
 
 static int
@@ -70,6 +73,57 @@ add_lot(struct count_args *a, const char *s, size_t n)
 		return -1;
 	a->nlots++;
 	return 0;
+}
+
+/* --section ID:WEIGHT[:NAME] (methods.md 4.3 c); the weight is checked
+ * by the library when the section is given to its input. */
+static int
+add_section(struct count_args *a, const char *s)
+{
+	const char *c = strchr(s, ':');
+	char **l;
+
+	if (c == NULL || c == s || c[1] == '\0' || c[1] == ':') {
+		fprintf(stderr, "teller: --section '%s': write "
+		    "ID:WEIGHT[:NAME]\n", s);
+		return -1;
+	}
+	if ((l = realloc(a->sect, ((size_t)a->nsect + 1) * sizeof(*l))) ==
+	    NULL)
+		return -1;
+	a->sect = l;
+	if ((l[a->nsect] = strdup(s)) == NULL)
+		return -1;
+	a->nsect++;
+	return 0;
+}
+
+/* cli_read_inputs_fix: the next --section to the next input that has
+ * no section directives (BLT, PrefLib). */
+static int
+fix_section(void *ud, teller_ctx *ctx, const char *path, int fmt,
+    teller_contest *c, teller_profile *p)
+{
+	struct count_args *a = ud;
+	char *id, *w, *name;
+	int rc;
+
+	if (a->nsect == 0 || teller_contest_nsections(c) > 0 ||
+	    (fmt != TELLER_FMT_BLT && fmt != TELLER_FMT_PREFLIB))
+		return 0;
+	if (a->sect_used == a->nsect) {
+		fprintf(stderr, "teller: %s: no --section left for it (%d "
+		    "given: one per BLT or PrefLib input)\n", path,
+		    a->nsect);
+		return 2;
+	}
+	id = a->sect[a->sect_used++];
+	w = strchr(id, ':');
+	*w++ = '\0';
+	if ((name = strchr(w, ':')) != NULL)
+		*name++ = '\0';
+	rc = teller_profile_section(ctx, c, p, id, w, name);
+	return rc == TELLER_OK ? 0 : cli_report_error(ctx);
 }
 
 static int
@@ -187,6 +241,8 @@ on_opt(void *ud, int id, const char *arg)
 		}
 		a->date = arg;
 		break;
+	case OPT_SECTION:
+		return add_section(a, arg);
 	case OPT_RANKS:
 	case OPT_VOTES:
 	case OPT_MIN_SHARE:
@@ -267,6 +323,9 @@ free_lots(struct count_args *a)
 	for (i = 0; i < a->nlots; i++)
 		free(a->lots[i]);
 	free(a->lots);
+	for (i = 0; i < a->nsect; i++)
+		free(a->sect[i]);
+	free(a->sect);
 }
 
 static bool
@@ -309,9 +368,10 @@ count(teller_ctx *ctx, const struct count_args *a,
 		    "counting %d as -s says\n", teller_contest_seats(contest),
 		    teller_contest_seats(contest) == 1 ? "" : "s", a->seats);
 	if (teller_contest_nsections(contest) > 0 &&
-	    strcmp(m, "college") != 0)
+	    strcmp(m, "college") != 0 && strcmp(m, "exhaustive") != 0)
 		fprintf(stderr, "teller: warning: %s pools the %d sections "
-		    "the input declares (only college weights them)\n", m,
+		    "the input declares (only college and exhaustive weight "
+		    "them)\n", m,
 		    teller_contest_nsections(contest));
 	if (teller_count(ctx, contest, profile, rules, res) != TELLER_OK)
 		return cli_report_error(ctx);
@@ -327,7 +387,7 @@ is_exhaustive(const struct count_args *a)
 /* -m exhaustive: one input per round (methods.md 3.3), each read on its
  * own; round 1 is the contest counted, the rest go in rules. */
 static int
-read_rounds(teller_ctx *ctx, const struct count_args *a, char **paths,
+read_rounds(teller_ctx *ctx, struct count_args *a, char **paths,
     int n, struct cli_in_info *info, teller_contest **c, teller_profile **p,
     teller_contest ***rc, teller_profile ***rp)
 {
@@ -340,9 +400,9 @@ read_rounds(teller_ctx *ctx, const struct count_args *a, char **paths,
 		return 3;
 	}
 	for (i = 0; i < n; i++)
-		if ((status = cli_read_inputs(ctx, NULL, a->format, paths + i,
-		    1, info != NULL ? info + i : NULL, &(*rc)[i],
-		    &(*rp)[i])) != 0)
+		if ((status = cli_read_inputs_fix(ctx, NULL, a->format,
+		    paths + i, 1, info != NULL ? info + i : NULL, fix_section,
+		    a, &(*rc)[i], &(*rp)[i])) != 0)
 			return status;
 	*c = (*rc)[0];
 	*p = (*rp)[0];
@@ -521,7 +581,7 @@ input_files(char **paths, int n, const struct cli_in_info *info,
 
 /* Everything after the options: read, count, write. */
 static int
-run(const struct count_args *a, int argc, char **argv, int first)
+run(struct count_args *a, int argc, char **argv, int first)
 {
 	int nfiles = argc - first, i, status, nout = 0;
 	char *mpath = manifest_path(a), *mdir = NULL, **rel = NULL;
@@ -555,9 +615,16 @@ run(const struct count_args *a, int argc, char **argv, int first)
 		status = read_rounds(ctx, a, argv + first, nfiles, info,
 		    &contest, &profile, &rcs, &rps);
 	else
-		status = cli_read_inputs(ctx, NULL, a->format, argv + first,
+		status = cli_read_inputs_fix(ctx, NULL, a->format, argv + first,
 		    nfiles, mpath != NULL || a->report == TELLER_REP_JSON ||
-		    a->json != NULL ? info : NULL, &contest, &profile);
+		    a->json != NULL ? info : NULL, fix_section, a,
+		    &contest, &profile);
+	if (status == 0 && a->sect_used < a->nsect) {
+		fprintf(stderr, "teller: --section: %d given, for %d BLT or "
+		    "PrefLib input%s\n", a->nsect, a->sect_used,
+		    a->sect_used == 1 ? "" : "s");
+		status = 2;
+	}
 	if (status == 0 && is_exhaustive(a)) {
 		rules.round_contests = (const teller_contest *const *)rcs + 1;
 		rules.round_profiles = (const teller_profile *const *)rps + 1;
@@ -629,7 +696,7 @@ cmd_count(int argc, char **argv)
 {
 	struct count_args a = { NULL, 0, TELLER_FMT_AUTO, TELLER_REP_TEXT,
 		NULL, NULL, NULL, NULL, NULL, NULL, "1", 0, NULL, 0, 0, NULL, 0,
-		NULL, NULL, 0, 0, 0 };
+		NULL, NULL, 0, 0, 0, NULL, 0, 0 };
 	int first, status;
 
 	first = cli_getopt(argc, argv, count_opts, on_opt, &a);

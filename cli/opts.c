@@ -54,6 +54,9 @@ const struct cli_opt count_opts[] = {
 	    "under a vote limit (1..seats)" },
 	{ "min-share", OPT_MIN_SHARE, "P", "with a round's fewest, also "
 	    "exclude every candidate under P per cent of its valid votes" },
+	{ "section", OPT_SECTION, "ID:WEIGHT[:NAME]", "the weighted "
+	    "section of the next BLT or PrefLib input's ballots (once per "
+	    "such input)" },
 	{ "help", 'h', NULL, "show this help" },
 	{ NULL, 0, NULL, NULL }
 };
@@ -180,6 +183,8 @@ const struct cli_opt compare_opts[] = {
 	{ "format", 'f', "FORMAT", "input format (default: detected)" },
 	{ "seed", OPT_SEED, "N", "seed for lots, each method from the same "
 	    "(default 1)" },
+	{ "strength", OPT_STRENGTH, "KIND", "pairwise link strength for "
+	    "beatpaths and locked pairs: winning or margin" },
 	{ "report", 'r', "KIND", "on standard output: text (default) or "
 	    "json" },
 	{ "json", OPT_JSON, "FILE", "write the comparison JSON to FILE" },

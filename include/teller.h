@@ -223,6 +223,15 @@ int teller_contest_nsections(const teller_contest *c);
 int teller_profile_merge(teller_ctx *ctx, teller_contest *cp,
     teller_profile *p, const teller_contest *cq, const teller_profile *q);
 
+/* Put every ballot of profile p (read with contest c from an input with
+ * no section directives: BLT, PrefLib) in one electoral-college section
+ * (methods.md 4.3 c, `--section ID:WEIGHT[:NAME]`): id non-empty without
+ * '|'; weight as in '# section:' (40, 0.4, 1/3); name NULL or "" for the
+ * id. Strings are copied. Errors: EINVAL (bad id or weight, or c has
+ * sections already), ENOMEM, and tl_profile_merge's. */
+int teller_profile_section(teller_ctx *ctx, teller_contest *c,
+    teller_profile *p, const char *id, const char *weight, const char *name);
+
 /* Write contest c and profile p as a TELLERP1 profile file (see
  * teller-formats(5)) through write(ud, ...). Equal profiles give equal
  * bytes. Errors: EWRITE, ENOMEM. */

@@ -272,3 +272,75 @@ tl_choice_lowest(teller_ctx *ctx, struct teller_result *r,
 		w = tied[0] == *loser ? tied[1] : tied[0];
 	return tl_result_tie(ctx, r, kind, how, tied, n, w, dr);
 }
+
+/* Section k's figures and its points into pts (methods.md 4.2 step 2):
+ * f = 100 * (w_s / W) / V_s, points_s(c) = f * v_s(c). */
+static int
+college_section(teller_ctx *ctx, int nc, struct tl_choice_q w,
+    struct tl_choice_q wsum, const tl_fix *v, tl_fix live, const bool *cont,
+    struct tl_sect_stage *o, struct tl_choice_q *pts)
+{
+	struct tl_choice_q f, sh, pt;
+	int i, rc;
+
+	o->votes = tl_alloc(ctx, (size_t)nc + 1, sizeof(tl_fix));
+	o->percent = tl_alloc(ctx, (size_t)nc + 1, sizeof(tl_fix));
+	o->points = tl_alloc(ctx, (size_t)nc + 1, sizeof(tl_fix));
+	if (o->votes == NULL || o->percent == NULL || o->points == NULL)
+		return TELLER_ENOMEM;
+	if (live > 0 && ((rc = tl_choice_mul(ctx, tl_choice_q(100, 1), w,
+	    &f)) != TELLER_OK ||
+	    (rc = tl_choice_div(ctx, f, wsum, &f)) != TELLER_OK ||
+	    (rc = tl_choice_div(ctx, f, tl_choice_q(live, 1), &f)) !=
+	    TELLER_OK))
+		return rc;
+	for (i = 0; i < nc; i++) {
+		o->votes[i] = v[i];
+		o->percent[i] = o->points[i] = -1;
+		if (!cont[i])
+			continue;
+		o->percent[i] = o->points[i] = 0;
+		if (live == 0)
+			continue;
+		if ((rc = tl_choice_div(ctx, tl_choice_q(100, 1),
+		    tl_choice_q(live, 1), &sh)) != TELLER_OK ||
+		    (rc = tl_choice_mul(ctx, sh, tl_choice_q(v[i], 1), &sh)) !=
+		    TELLER_OK ||
+		    (rc = tl_choice_mul(ctx, f, tl_choice_q(v[i], 1), &pt)) !=
+		    TELLER_OK ||
+		    (rc = tl_choice_add(ctx, pts[i], pt, &pts[i])) !=
+		    TELLER_OK ||
+		    (rc = tl_choice_round(ctx, sh, TL_COLLEGE_DP,
+		    &o->percent[i])) != TELLER_OK ||
+		    (rc = tl_choice_round(ctx, pt, TL_COLLEGE_DP,
+		    &o->points[i])) != TELLER_OK)
+			return rc;
+	}
+	return TELLER_OK;
+}
+
+int
+tl_choice_college(teller_ctx *ctx, int ns, int nc,
+    const struct tl_choice_q *w, tl_fix *const *v, const tl_fix *live,
+    const tl_fix *valid, const bool *cont, struct tl_sect_stage *ss,
+    struct tl_choice_q *pts)
+{
+	struct tl_choice_q wsum = tl_choice_q(0, 1);
+	int k, i, rc;
+
+	for (i = 0; i < nc; i++)
+		pts[i] = tl_choice_q(0, 1);
+	/* W: the weights of the sections with a live ballot (4.2 step 2) */
+	for (k = 0; k < ns; k++)
+		if (live[k] > 0 && (rc = tl_choice_add(ctx, wsum, w[k],
+		    &wsum)) != TELLER_OK)
+			return rc;
+	for (k = 0; k < ns; k++) {
+		ss[k].valid = live[k];
+		ss[k].nontrans = valid[k] - live[k];
+		if ((rc = college_section(ctx, nc, w[k], wsum, v[k], live[k],
+		    cont, &ss[k], pts)) != TELLER_OK)
+			return rc;
+	}
+	return TELLER_OK;
+}

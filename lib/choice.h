@@ -46,6 +46,20 @@ int tl_choice_round(teller_ctx *ctx, struct tl_choice_q a, int dp,
     tl_fix *out);
 
 /*
+ * One college round from each section's tally (methods.md 4.2 steps
+ * 2-3): section k of ns has weight w[k], live votes v[k][0..nc) (at one
+ * fixed-point scale) totalling live[k], of valid[k] valid ballots.
+ * Fills ss[k] (valid = live, non-transferable = valid - live; votes
+ * copied; percent and points rounded half up to 3 places, -1 for a
+ * candidate with !cont[i]) and pts[i], the exact college points; a
+ * section with no live ballot is left out and the others rescaled.
+ */
+int tl_choice_college(teller_ctx *ctx, int ns, int nc,
+    const struct tl_choice_q *w, tl_fix *const *v, const tl_fix *live,
+    const tl_fix *valid, const bool *cont, struct tl_sect_stage *ss,
+    struct tl_choice_q *pts);
+
+/*
  * The one of tied[0..n) to drop: fewest at the previous round of
  * hist (hist[s * ncand + cand], rounds 0..now-1), then the round before,
  * back to the first; then by lot among the rest (against them).

@@ -36,4 +36,10 @@ int tl_profile_write(teller_ctx *ctx, const struct teller_contest *c,
 bool tl_preflib_sniff_old(const char *buf, size_t len);
 bool tl_preflib_sniff_new(const char *buf, size_t len);
 
+/* A college section's weight (methods.md 4.3): a positive integer, an
+ * exact decimal or a fraction N/D, into num/den (reduced); false if
+ * (v, n) is none of these (fmt_csv.c; also --section, read.c). */
+bool tl_csv_section_weight(const char *v, size_t n, int64_t *num,
+    int64_t *den);
+
 #endif /* TL_FMT_H */

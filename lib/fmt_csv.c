@@ -529,10 +529,8 @@ almost_directive(const char *a, const char *e, const char **k, size_t *kn)
 	return d == e && d > q ? near : NULL;
 }
 
-/* A section weight (methods.md 4.3): a positive integer, an exact
- * decimal or a fraction N/D, into num/den (reduced). */
-static bool
-section_weight(const char *v, size_t n, int64_t *num, int64_t *den)
+bool
+tl_csv_section_weight(const char *v, size_t n, int64_t *num, int64_t *den)
 {
 	const char *sl = memchr(v, '/', n);
 	tl_fix a, b = 1;
@@ -600,7 +598,7 @@ section(struct rd *r, const char *v, size_t vn, long line)
 			    "section \"%.*s\" is declared twice", (int)idn,
 			    v);
 	}
-	if (!section_weight(w, wn, &sec.num, &sec.den))
+	if (!tl_csv_section_weight(w, wn, &sec.num, &sec.den))
 		return tl_fail_at(ctx, TELLER_EPARSE, line,
 		    (long)(w - r->s.lstart) + 1, "section weight \"%.*s\" "
 		    "is not a positive number or fraction (40, 0.4, 1/3)",

@@ -51,6 +51,7 @@ tl_m_bucklin(teller_ctx *ctx, const struct teller_contest *c,
 	    tl_result_tally(ctx, r, true, "more than one first preference",
 	    "", over1))
 		return TELLER_ENOMEM;
+	/* methods.md 7.2: more than half of the valid ballots, fixed */
 	half = valid / 2; /* a score above half: 2 * score > valid */
 	for (k = 1, over = false; k <= maxlen && !over; k++) {
 		struct tl_stage *st;

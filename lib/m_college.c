@@ -36,7 +36,8 @@ struct college {
 	int nhist;
 };
 
-/* The sections: the contest's, or one section "all" of weight 1. */
+/* The sections: the contest's (methods.md 4.3), or one section "all"
+ * of weight 1 (4.2: the count is then irv's in percentages). */
 static int
 sections(struct college *v, const struct teller_profile *p,
     const teller_rules *rules)
@@ -83,29 +84,19 @@ sections(struct college *v, const struct teller_profile *p,
 	return TELLER_OK;
 }
 
-/* One round: tally each section, normalise and weight into points[]
- * (exact) and a new stage with each section's figures. */
+/* Each section's live ballots this round (4.2 step 1) into s->v and
+ * s->live. */
 static int
-round_points(struct college *v, struct tl_choice_q *pts, int subject)
+tally(struct college *v)
 {
 	teller_ctx *ctx = v->ctx;
-	int nc = v->c->ncand, k, i, rc;
-	struct tl_choice_q wsum = tl_choice_q(0, 1), hundred, f;
-	struct tl_sect_stage *ss;
-	struct tl_stage *st;
-	tl_fix *shown;
+	int k;
 
-	ss = tl_alloc(ctx, (size_t)v->ns, sizeof(*ss));
-	shown = tl_alloc(ctx, (size_t)nc + 1, sizeof(tl_fix));
-	if (ss == NULL || shown == NULL)
-		return TELLER_ENOMEM;
-	for (i = 0; i < nc; i++)
-		pts[i] = tl_choice_q(0, 1);
 	for (k = 0; k < v->ns; k++) {
 		struct sect *s = &v->s[k];
 		size_t q;
 
-		memset(s->v, 0, (size_t)nc * sizeof(tl_fix));
+		memset(s->v, 0, (size_t)v->c->ncand * sizeof(tl_fix));
 		s->live = 0;
 		for (q = 0; q < s->ch.npat; q++) {
 			int who = tl_choice_top(&s->ch, q, v->cont);
@@ -118,54 +109,42 @@ round_points(struct college *v, struct tl_choice_q *pts, int subject)
 			    tl_num_add(ctx, s->live, w, &s->live))
 				return TELLER_EOVERFLOW;
 		}
-		if (s->live > 0 && (rc = tl_choice_add(ctx, wsum, s->w,
-		    &wsum)) != TELLER_OK)
-			return rc;
 	}
+	return TELLER_OK;
+}
+
+/* One round: tally each section, normalise and weight into points[]
+ * (exact) and a new stage with each section's figures. */
+static int
+round_points(struct college *v, struct tl_choice_q *pts, int subject)
+{
+	teller_ctx *ctx = v->ctx;
+	int nc = v->c->ncand, k, i, rc;
+	struct tl_sect_stage *ss;
+	struct tl_choice_q *w;
+	struct tl_stage *st;
+	tl_fix *shown, **sv, *live, *valid;
+
+	ss = tl_alloc(ctx, (size_t)v->ns, sizeof(*ss));
+	shown = tl_alloc(ctx, (size_t)nc + 1, sizeof(tl_fix));
+	w = tl_alloc(ctx, (size_t)v->ns, sizeof(*w));
+	sv = tl_alloc(ctx, (size_t)v->ns, sizeof(*sv));
+	live = tl_alloc(ctx, (size_t)v->ns, sizeof(*live));
+	valid = tl_alloc(ctx, (size_t)v->ns, sizeof(*valid));
+	if (ss == NULL || shown == NULL || w == NULL || sv == NULL ||
+	    live == NULL || valid == NULL)
+		return TELLER_ENOMEM;
+	if ((rc = tally(v)) != TELLER_OK)
+		return rc;
 	for (k = 0; k < v->ns; k++) {
-		struct sect *s = &v->s[k];
-		struct tl_sect_stage *o = &ss[k];
-
-		o->valid = s->live;
-		o->nontrans = s->valid - s->live;
-		o->votes = tl_alloc(ctx, (size_t)nc + 1, sizeof(tl_fix));
-		o->percent = tl_alloc(ctx, (size_t)nc + 1, sizeof(tl_fix));
-		o->points = tl_alloc(ctx, (size_t)nc + 1, sizeof(tl_fix));
-		if (o->votes == NULL || o->percent == NULL || o->points == NULL)
-			return TELLER_ENOMEM;
-		/* f = 100 * (w_s / W) / V_s */
-		hundred = tl_choice_q(100, 1);
-		if (s->live > 0 && ((rc = tl_choice_mul(ctx, hundred, s->w,
-		    &f)) != TELLER_OK ||
-		    (rc = tl_choice_div(ctx, f, wsum, &f)) != TELLER_OK ||
-		    (rc = tl_choice_div(ctx, f, tl_choice_q(s->live, 1),
-		    &f)) != TELLER_OK))
-			return rc;
-		for (i = 0; i < nc; i++) {
-			struct tl_choice_q sh, pt;
-
-			o->votes[i] = s->v[i];
-			o->percent[i] = o->points[i] = -1;
-			if (!v->cont[i])
-				continue;
-			o->percent[i] = o->points[i] = 0;
-			if (s->live == 0)
-				continue;
-			if ((rc = tl_choice_div(ctx, tl_choice_q(100 * 1, 1),
-			    tl_choice_q(s->live, 1), &sh)) != TELLER_OK ||
-			    (rc = tl_choice_mul(ctx, sh, tl_choice_q(s->v[i],
-			    1), &sh)) != TELLER_OK ||
-			    (rc = tl_choice_mul(ctx, f, tl_choice_q(s->v[i],
-			    1), &pt)) != TELLER_OK ||
-			    (rc = tl_choice_add(ctx, pts[i], pt, &pts[i])) !=
-			    TELLER_OK ||
-			    (rc = tl_choice_round(ctx, sh, TL_COLLEGE_DP,
-			    &o->percent[i])) != TELLER_OK ||
-			    (rc = tl_choice_round(ctx, pt, TL_COLLEGE_DP,
-			    &o->points[i])) != TELLER_OK)
-				return rc;
-		}
+		w[k] = v->s[k].w;
+		sv[k] = v->s[k].v;
+		live[k] = v->s[k].live;
+		valid[k] = v->s[k].valid;
 	}
+	if ((rc = tl_choice_college(ctx, v->ns, nc, w, sv, live, valid,
+	    v->cont, ss, pts)) != TELLER_OK)
+		return rc;
 	for (i = 0; i < nc; i++)
 		if ((rc = tl_choice_round(ctx, pts[i], v->r->dp, &shown[i])) !=
 		    TELLER_OK)
@@ -183,7 +162,9 @@ round_points(struct college *v, struct tl_choice_q *pts, int subject)
 	return tl_result_check(ctx, v->r);
 }
 
-/* Elect, or pick the one to exclude into *loser (-1 if elected). */
+/* Elect, or pick the one to exclude into *loser (-1 if elected):
+ * methods.md 4.2 step 3, more than 50 points; step 4, the fewest
+ * points go, a tie by the earlier rounds' points, then lot. */
 static int
 decide(struct college *v, const struct tl_choice_q *pts, int *loser)
 {
@@ -229,7 +210,8 @@ decide(struct college *v, const struct tl_choice_q *pts, int *loser)
 	return TELLER_OK;
 }
 
-/* The result's totals: valid and rejected summed over the sections. */
+/* The result's totals: valid and rejected summed over the sections
+ * (methods.md 4.4, top level). */
 static int
 totals(struct college *v)
 {

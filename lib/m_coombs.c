@@ -27,7 +27,9 @@ struct coombs {
 	tl_fix nt_none, nt_over; /* non-transferable this round */
 };
 
-/* The continuing candidate the ballot's last place goes to, or -1. */
+/* The continuing candidate the ballot's last place goes to, or -1
+ * (methods.md 7.1: the lowest ranked if it ranks every continuing
+ * candidate, the one left unranked if it leaves one; else none). */
 static int
 last_place(const struct coombs *v, int ng)
 {
@@ -125,7 +127,7 @@ stage(struct coombs *v, enum tl_stage_kind kind, int subject)
 }
 
 /* The candidate with most last places; a tie by earlier rounds, newest
- * first, then by lot. */
+ * first, then by lot (methods.md 7.1). */
 static int
 most_last(struct coombs *v, int *loser)
 {

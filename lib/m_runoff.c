@@ -148,7 +148,8 @@ finalists(struct runoff *v, bool two)
 	return TELLER_OK;
 }
 
-/* Stage 2: every ballot counts for its highest-ranked finalist. */
+/* Stage 2: every ballot counts for its highest-ranked finalist
+ * (methods.md 3.1; 3.2: the one of the two it ranks higher). */
 static int
 runoff_stage(struct runoff *v, bool two)
 {
@@ -184,7 +185,8 @@ runoff_stage(struct runoff *v, bool two)
 	return tl_result_check(ctx, v->r);
 }
 
-/* The greatest total among the live; equal greatest by lot. */
+/* The greatest total among the live; equal greatest by lot, with no
+ * look back at stage 1 (methods.md 3.1, after LGA 2000 Sch.2 para 3). */
 static int
 elect_top(struct runoff *v)
 {
@@ -236,7 +238,7 @@ runoff(teller_ctx *ctx, const struct teller_contest *c,
 		if (v.votes[i] > best)
 			best = v.votes[i];
 	if (v.r->valid > 0 && best > v.r->valid - best) {
-		/* more than half of the valid first preferences */
+		/* 3.1: more than half of the valid first preferences */
 		for (i = 0; v.votes[i] != best; i++)
 			;
 		if ((rc = tl_result_elect(ctx, v.r, i)) != TELLER_OK)

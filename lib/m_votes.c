@@ -34,7 +34,8 @@ marks(const struct teller_contest *c, const struct teller_profile *p,
 	return n;
 }
 
-/* mode: 'l' limited (at most lim marks), 's' sntv, 'a' approval. */
+/* mode: 'l' limited (at most lim marks; methods.md 2.1), 's' sntv (2.2:
+ * first choices only), 'a' approval (2.3: every distinct mark). */
 static int
 votes_count(teller_ctx *ctx, const struct teller_contest *c,
     const struct teller_profile *p, const teller_rules *rules,

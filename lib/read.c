@@ -295,6 +295,46 @@ teller_profile_merge(teller_ctx *ctx, teller_contest *cp, teller_profile *p,
 }
 
 int
+teller_profile_section(teller_ctx *ctx, teller_contest *c, teller_profile *p,
+    const char *id, const char *weight, const char *name)
+{
+	struct tl_section sec;
+	struct teller_profile **sub;
+	int rc;
+
+	/* methods.md 4.3 (c): an input with no directives, one section */
+	if (c->sects != NULL && c->sects->len > 0)
+		return tl_fail(ctx, TELLER_EINVAL, "--section: the input "
+		    "declares its own sections");
+	if (id[0] == '\0' || strchr(id, '|') != NULL)
+		return tl_fail(ctx, TELLER_EINVAL, "--section: the id \"%s\" "
+		    "is empty or has a '|'", id);
+	if (!tl_csv_section_weight(weight, strlen(weight), &sec.num,
+	    &sec.den))
+		return tl_fail(ctx, TELLER_EINVAL, "--section %s: weight "
+		    "\"%s\" is not a positive number or fraction (40, 0.4, "
+		    "1/3)", id, weight);
+	sec.id = tl_strdup(ctx, id);
+	sec.weight = tl_strdup(ctx, weight);
+	sec.name = name != NULL && name[0] != '\0' ? tl_strdup(ctx, name) :
+	    sec.id;
+	sub = tl_alloc(ctx, 1, sizeof(*sub));
+	if (sec.id == NULL || sec.weight == NULL || sec.name == NULL ||
+	    sub == NULL || (c->sects == NULL &&
+	    (c->sects = tl_vec_new(ctx, sizeof(sec))) == NULL) ||
+	    tl_vec_push(ctx, c->sects, &sec) == NULL ||
+	    (sub[0] = tl_profile_new(ctx, p->ncand)) == NULL)
+		return TELLER_ENOMEM;
+	/* the section's own profile beside the pooled one, as the CSV
+	 * reader keeps them */
+	if ((rc = tl_profile_merge(ctx, sub[0], p)) != TELLER_OK)
+		return rc;
+	p->sub = sub;
+	p->nsub = 1;
+	return TELLER_OK;
+}
+
+int
 teller_profile_write(teller_ctx *ctx, const teller_contest *c,
     const teller_profile *p, teller_write_fn write, void *ud)
 {

@@ -305,6 +305,7 @@ stages(struct tl_html *h)
 		    tl_rep_html_out_stage_word(h), s->number);
 		tl_rep_html_text_narrative(h, k);
 		chart(h, s, max);
+		tl_rep_html_matrix_stage(h, s);
 		tl_out_str(&h->o, "</section>\n");
 	}
 	tl_out_str(&h->o, "</section>\n");
@@ -617,6 +618,8 @@ tl_rep_html_layout(teller_ctx *ctx, const struct teller_result *r,
 	tl_rep_html_text_decl(&h);
 	if (r->stages->len > 0) {
 		summary(&h);
+		tl_rep_html_matrix_pairwise(&h);
+		tl_rep_html_matrix_sections(&h);
 		stages(&h);
 		if ((rc = flow(&h)) != TELLER_OK)
 			return rc;

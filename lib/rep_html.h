@@ -47,4 +47,11 @@ void tl_rep_html_text_narrative(struct tl_html *h, size_t k);
 /* The SV statements and cross-table section (nothing without stage 2). */
 void tl_rep_html_text_sv(struct tl_html *h);
 
+/* rep_html_matrix.c (methods.md; its header states the markup): the
+ * pairwise matrix, sets, paths and locked pairs, if the result has them;
+ * the college's sections; one stage's sections. */
+void tl_rep_html_matrix_pairwise(struct tl_html *h);
+void tl_rep_html_matrix_sections(struct tl_html *h);
+void tl_rep_html_matrix_stage(struct tl_html *h, const struct tl_stage *s);
+
 #endif /* TL_REP_HTML_H */

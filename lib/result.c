@@ -161,13 +161,15 @@ tl_result_tally(teller_ctx *ctx, struct teller_result *r, bool rejected,
 
 /* A college stage's votes are points, not ballots: each section's
  * ballots are conserved instead (votes + non-transferable = its valid
- * ballots), and the sections' valid ballots make the result's. */
+ * ballots), and the sections' valid ballots make the result's; an
+ * exhaustive ballot's round (has_round) has its own valid total. */
 static int
 check_sections(teller_ctx *ctx, const struct teller_result *r,
     const struct tl_stage *s)
 {
 	tl_fix all = 0;
 	int k, i;
+	bool round = s->has_round;
 
 	for (k = 0; k < r->nsect; k++) {
 		const struct tl_sect_stage *x = &s->sect[k];
@@ -177,14 +179,14 @@ check_sections(teller_ctx *ctx, const struct teller_result *r,
 			if (__builtin_add_overflow(sum, x->votes[i], &sum))
 				return tl_fail(ctx, TELLER_EOVERFLOW, "stage "
 				    "%d: total overflows", s->number);
-		if (sum != x->valid + x->nontrans || r->sect_valid == NULL ||
-		    sum != r->sect_valid[k] ||
+		if (sum != x->valid + x->nontrans || (!round &&
+		    (r->sect_valid == NULL || sum != r->sect_valid[k])) ||
 		    __builtin_add_overflow(all, sum, &all))
 			return tl_fail(ctx, TELLER_EINTERNAL, "stage %d: "
 			    "section %d's ballots not conserved", s->number,
 			    k + 1);
 	}
-	if (all != r->valid)
+	if (all != (round ? s->round_valid : r->valid))
 		return tl_fail(ctx, TELLER_EINTERNAL, "stage %d: the sections' "
 		    "ballots do not make the valid ballots", s->number);
 	return TELLER_OK;

@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """html_contract.py PAGE.html RESULT.json -- check an HTML report against
-the markup contract of docs/reports.md section 11 and the result JSON it
-was written from. Prints each breach; exits 1 if any, 0 if none.
+the markup contract of docs/reports.md section 11, and its additions M1-M6
+for the methods of methods.md (lib/rep_html_matrix.c), and the result
+JSON it was written from. Prints each breach; exits 1 if any, 0 if none.
 Stdlib only: a small tree over html.parser."""
 import html.parser
 import json
@@ -117,6 +118,7 @@ def check(page, res, errs):
     stages(byid, res, e)
     flow(byid, res, e)
     crosstab(byid, res, e)
+    methods(byid, res, e)
 
 
 def decl(main, byid, res, e):
@@ -340,6 +342,106 @@ def crosstab(byid, res, e):
         if got != gain:
             e("15: cross-table gives %r %s, stage 2 gain %s" %
               (x, got, gain))
+
+
+def matrix(byid, res, key, e):
+    """M1 (pairwise) and M3 (paths): table#KEY from res[KEY]."""
+    tab = byid.get(key)
+    if tab is None or tab.tag != "table" or \
+            not tab.find(lambda x: x.tag == "caption" and x.ctext()):
+        e("M1: no table#%s with a caption" % key)
+        return
+    names = [c["name"] for c in res["candidates"]]
+    cols = [x.attrs.get("data-against") for x in tab.find(
+        lambda x: x.tag == "th" and x.attrs.get("scope") == "col")]
+    if cols != names:
+        e("M1: %s columns %r" % (key, cols))
+    for x in names:
+        tr = tab.find(lambda n: n.tag == "tr" and
+                      n.attrs.get("data-for") == x)
+        if len(tr) != 1 or not tr[0].find(
+                lambda n: n.tag == "th" and n.attrs.get("scope") == "row"
+                and x in n.ctext()):
+            e("M1: %s: not one row of %r" % (key, x))
+            continue
+        for y, v in res[key][x].items():
+            td = tr[0].find(lambda n: n.tag == "td" and
+                            n.attrs.get("data-against") == y)
+            if len(td) != 1:
+                e("M1: %s[%r][%r]: %d cells" % (key, x, y, len(td)))
+            elif v is None:
+                if "data-value" in td[0].attrs:
+                    e("M3: %s[%r][%r] is null" % (key, x, y))
+            elif td[0].attrs.get("data-value") != v or \
+                    not shows(td[0].ctext(), v):
+                e("M1: %s[%r][%r] is not %s" % (key, x, y, v))
+
+
+def col_values(row, cols):
+    """{col: data-value} of td[data-col] in row."""
+    return {td.attrs["data-col"]: td.attrs.get("data-value")
+            for td in row.find(lambda n: n.tag == "td" and
+                               n.attrs.get("data-col") in cols)}
+
+
+def methods(byid, res, e):
+    """M1-M6: the pairwise methods' and the college's tables."""
+    if "pairwise" in res:
+        matrix(byid, res, "pairwise", e)
+    if res.get("paths") is not None:
+        matrix(byid, res, "paths", e)
+    for key in ("smith", "schwartz"):
+        if key not in res:
+            continue
+        el = byid.get(key)
+        got = [] if el is None else [
+            n.attrs["data-member"] for n in el.find(
+                lambda n: "data-member" in n.attrs)]
+        if got != res[key]:
+            e("M2: #%s holds %r, not %r" % (key, got, res[key]))
+    if res.get("locked") is not None:
+        tab = byid.get("locked")
+        rows = [] if tab is None else tab.find(
+            lambda n: n.tag == "tr" and "data-winner" in n.attrs)
+        got = [(r.attrs["data-winner"], r.attrs.get("data-loser"),
+                r.attrs.get("data-value"), r.attrs.get("data-locked"))
+               for r in rows]
+        want = [(p["winner"], p["loser"], p["margin"],
+                 "true" if p["locked"] else "false")
+                for p in res["locked"]]
+        if got != want:
+            e("M4: table#locked %r, not %r" % (got, want))
+    if res.get("sections"):
+        tab = byid.get("sections")
+        for sd in res["sections"]:
+            tr = [] if tab is None else tab.find(
+                lambda n: n.tag == "tr" and
+                n.attrs.get("data-section") == sd["id"])
+            if len(tr) != 1 or \
+                    col_values(tr[0], ("valid",)).get("valid") != sd["valid"]:
+                e("M6: section %r not shown with valid %s" %
+                  (sd["id"], sd["valid"]))
+    for s in res["stages"]:
+        sec = byid.get("stage-%d" % s["number"])
+        for sd in s.get("sections", []):
+            tabs = [] if sec is None else sec.find(
+                lambda n: n.tag == "table" and
+                n.attrs.get("data-section") == sd["id"] and
+                "college" in n.cls())
+            if len(tabs) != 1 or not tabs[0].find(
+                    lambda n: n.tag == "caption" and
+                    sd["name"] in n.ctext()):
+                e("M5: stage %d: no table of section %r" %
+                  (s["number"], sd["id"]))
+                continue
+            for name, v in sd["votes"].items():
+                tr = tabs[0].find(lambda n: n.tag == "tr" and
+                                  n.attrs.get("data-for") == name)
+                want = {"votes": v, "percent": sd["percent"][name],
+                        "points": sd["points"][name]}
+                if len(tr) != 1 or col_values(tr[0], want) != want:
+                    e("M5: stage %d section %r: %r not %r" %
+                      (s["number"], sd["id"], name, want))
 
 
 def main():

@@ -94,5 +94,48 @@ rc=$?
 "$T" compare > /dev/null 2>&1
 rc=$?
 [ $rc -eq 2 ] && ok || bad "compare without a file: exit $rc"
+# compare --strength (methods.md 8): passed to every method, so schulze
+# with margins is what count gives with margins (here they differ)
+printf '# candidate: A\n# candidate: B\n# candidate: C\n# candidate: D\nweight,1,2,3\n2,C,D,\n3,D,A,B\n4,C,D,\n2,B,,\n7,A,B,\n' >"$tmp/sv.csv"
+for st in winning margin; do
+	"$T" compare -m schulze,ranked-pairs --strength $st -r json \
+	    "$tmp/sv.csv" >"$tmp/cmp.json"
+	for m in schulze ranked-pairs; do
+		"$T" count -m $m --strength $st --json - -r none "$tmp/sv.csv" \
+		    >"$tmp/one.json"
+		$PY -c 'import json,sys
+d = json.load(open(sys.argv[1]))
+r = [r for r in d["results"] if r["method"] == sys.argv[3]][0]
+assert r == json.load(open(sys.argv[2]))' "$tmp/cmp.json" "$tmp/one.json" \
+		    $m && ok || bad "compare --strength $st: $m"
+	done
+done
+"$T" compare -m schulze --strength margin -r json "$tmp/sv.csv" |
+    grep -q '"elected": \["A"\]' && ok || bad "compare schulze margin: A"
+"$T" compare -m schulze --strength winning -r json "$tmp/sv.csv" |
+    grep -q '"elected": \["D"\]' && ok || bad "compare schulze winning: D"
+"$T" compare --strength sideways "$tmp/sv.csv" >/dev/null 2>&1
+[ $? -eq 2 ] && ok || bad "compare --strength sideways: usage"
+
+# compare with exhaustive and several files: they are its rounds, and
+# the other methods count round 1 (the first file)
+printf '# candidate: A\n# candidate: B\n# candidate: C\n# candidate: D\nweight,1\n40,A\n30,B\n20,C\n10,D\n' >"$tmp/r1.csv"
+printf '# candidate: A\n# candidate: B\n# candidate: C\nweight,1\n42,A\n33,B\n25,C\n' >"$tmp/r2.csv"
+printf '# candidate: A\n# candidate: B\nweight,1\n49,A\n51,B\n' >"$tmp/r3.csv"
+"$T" compare -m irv,exhaustive -r json "$tmp/r1.csv" "$tmp/r2.csv" \
+    "$tmp/r3.csv" >"$tmp/cmp.json"
+rc=$?
+[ $rc -eq 0 ] && ok || bad "compare exhaustive rounds: exit $rc"
+"$T" count -m exhaustive --json - -r none "$tmp/r1.csv" "$tmp/r2.csv" \
+    "$tmp/r3.csv" >"$tmp/ex.json"
+"$T" count -m irv --json - -r none "$tmp/r1.csv" >"$tmp/irv.json"
+$PY -c 'import json,sys
+d = json.load(open(sys.argv[1]))
+r = {r["method"]: r for r in d["results"]}
+assert r["exhaustive"] == json.load(open(sys.argv[2]))
+assert r["irv"] == json.load(open(sys.argv[3]))
+assert r["exhaustive"]["elected"] == ["B"] and r["irv"]["elected"] == ["A"]
+' "$tmp/cmp.json" "$tmp/ex.json" "$tmp/irv.json" && ok ||
+    bad "compare exhaustive rounds: results differ from count"
 echo "$pass passed, $fail failed"
 [ $fail -eq 0 ]

@@ -50,6 +50,33 @@ if [ -f "$w" ]; then
 	check "$w irv" -m irv -s 1 "$w"
 fi
 
+# the methods of methods.md: the pairwise tables (M1-M4) and the
+# college's sections (M5-M6), as lib/rep_html_matrix.c states them
+printf '# candidate: A\n# candidate: B\n# candidate: C\n# candidate: D\nweight,1,2,3\n2,C,D,\n3,D,A,B\n4,C,D,\n2,B,,\n7,A,B,\n' >"$tmp/pw.csv"
+printf 'weight,1,2,3,4\n42,Memphis,Nashville,Chattanooga,Knoxville\n26,Nashville,Chattanooga,Knoxville,Memphis\n15,Chattanooga,Knoxville,Nashville,Memphis\n17,Knoxville,Chattanooga,Nashville,Memphis\n' >"$tmp/ten.csv"
+check "condorcet" -m condorcet "$tmp/ten.csv"
+for m in copeland minimax schulze ranked-pairs smith schwartz \
+    borda borda-dowdall; do
+	check "$m" -m "$m" "$tmp/pw.csv"
+done
+check "schulze margin" -m schulze --strength margin "$tmp/pw.csv"
+S='# section: mps | 30 | MPs\n# section: clp | 30\n# section: tu | 40 | Unions\nsection,weight,1,2\n'
+printf "# title: College\n# candidate: A\n# candidate: B\n# candidate: C\n$S"'mps,1,A,B\nmps,10,B,\nmps,9,C,A\nclp,1,A,C\nclp,5,B,C\nclp,4,C,\ntu,500,A,\ntu,100,B,C\ntu,400,C,B\n' >"$tmp/s1.csv"
+printf "# title: College\n# candidate: B\n# candidate: C\n$S"'mps,11,B,\nmps,9,C,\nclp,6,B,\nclp,4,C,\ntu,550,B,\ntu,450,C,\n' >"$tmp/s2.csv"
+check "college" -m college "$tmp/s1.csv"
+check "exhaustive with sections" -m exhaustive "$tmp/s1.csv" "$tmp/s2.csv"
+# negative control: a matrix cell that is not the JSON's
+"$B/teller" count -m schulze -r none --json "$tmp/r.json" --html "$tmp/r.html" \
+    "$tmp/pw.csv"
+sed 's/data-against="B" data-value="10"/data-against="B" data-value="11"/' \
+    "$tmp/r.html" >"$tmp/bad.html"
+if /usr/bin/python3 tests/html_contract.py "$tmp/bad.html" "$tmp/r.json" \
+    >/dev/null; then
+	fail=$((fail + 1))
+	echo "FAIL: the contract checker passed a wrong pairwise cell"
+else
+	pass=$((pass + 1))
+fi
 # negative control: the checker sees a page without lang
 "$B/teller" count -m sv -r none --json "$tmp/r.json" --html "$tmp/r.html" \
     tests/golden/sv/tower-hamlets-2014.in

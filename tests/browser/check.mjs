@@ -5,7 +5,8 @@
 // no console error, the section 11 contract read from the live DOM
 // (numbers equal the JSON's, a chart and a narrative per stage, bar
 // widths from getBBox, the flow bands add up to the transfers, the SV
-// cross-table to the stage-2 gains), axe-core with no serious or
+// cross-table to the stage-2 gains; M1-M6 of lib/rep_html_matrix.c: the
+// pairwise and college tables), axe-core with no serious or
 // critical violation, the print view and page 1 of the PDF naming the
 // winners, and screenshots at 1280 and 390 px.
 // usage: node check.mjs OUTDIR NAME=PAGE.html,RESULT.json ...
@@ -112,6 +113,56 @@ function contract(res) {
       if (got !== want) e(`14: stage ${s.number} bands ${got} != ${want} (dp ${dp})`);
     }
     prev = s;
+  }
+  // M1-M6 (lib/rep_html_matrix.c): the pairwise and college tables
+  for (const key of ['pairwise', 'paths']) {
+    if (!res[key]) continue;
+    const t = document.getElementById(key);
+    if (!t || !txt(t.querySelector('caption'))) { e(`M1: table#${key}`); continue; }
+    for (const [x, row] of Object.entries(res[key])) {
+      const tr = q(`tr[data-for="${css(x)}"]`, t);
+      if (tr.length !== 1) { e(`M1: ${key} row ${x}`); continue; }
+      for (const [y, v] of Object.entries(row)) {
+        const td = q(`td[data-against="${css(y)}"]`, tr[0]);
+        if (td.length !== 1 || (v === null ? 'value' in td[0].dataset :
+          td[0].dataset.value !== v || !shows(txt(td[0]), v)))
+          e(`M1: ${key}[${x}][${y}]`);
+      }
+    }
+  }
+  for (const key of ['smith', 'schwartz']) {
+    if (!res[key]) continue;
+    const got = q(`#${key} [data-member]`).map((n) => n.dataset.member);
+    if (got.join('\n') !== res[key].join('\n')) e(`M2: #${key}`);
+  }
+  if (res.locked) {
+    const got = q('#locked tr[data-winner]').map((r) => [r.dataset.winner,
+      r.dataset.loser, r.dataset.value, r.dataset.locked].join('|'));
+    const want = res.locked.map((l) => [l.winner, l.loser, l.margin,
+      String(l.locked)].join('|'));
+    if (got.join('\n') !== want.join('\n')) e('M4: #locked');
+  }
+  for (const sd of res.sections || []) {
+    const td = q(`#sections tr[data-section="${css(sd.id)}"] ` +
+      'td[data-col="valid"]');
+    if (td.length !== 1 || td[0].dataset.value !== sd.valid)
+      e('M6: section ' + sd.id);
+  }
+  for (const s of res.stages) {
+    for (const sd of s.sections || []) {
+      const t = q(`#stage-${s.number} table.college` +
+        `[data-section="${css(sd.id)}"]`);
+      if (t.length !== 1 || !txt(t[0].querySelector('caption'))
+        .includes(sd.name)) { e(`M5: stage ${s.number} ${sd.id}`); continue; }
+      for (const [n, v] of Object.entries(sd.votes)) {
+        const tr = q(`tr[data-for="${css(n)}"]`, t[0]);
+        const val = (c) => (tr.length === 1 ? (q(`td[data-col="${c}"]`,
+          tr[0])[0] || {}).dataset?.value : undefined);
+        if (val('votes') !== v || val('percent') !== sd.percent[n] ||
+          val('points') !== sd.points[n])
+          e(`M5: stage ${s.number} ${sd.id} ${n}`);
+      }
+    }
   }
   if (res.method === 'sv' && res.stages.length > 1) {
     const s1 = res.stages[0], s2 = res.stages[1];

@@ -54,5 +54,12 @@ for c in d["candidates"]:
     print("%d,%s" % (c["votes"], c["name"]))' "$u" >"$tmp/limehouse.csv"
 	render uk-declaration-limehouse-2014 -m fptp "$tmp/limehouse.csv"
 fi
+# methods.md: the pairwise tables and the college's sections
+printf '# title: Pairwise\n# candidate: A\n# candidate: B\n# candidate: C\n# candidate: D\nweight,1,2,3\n2,C,D,\n3,D,A,B\n4,C,D,\n2,B,,\n7,A,B,\n' >"$tmp/pw.csv"
+render schulze-pairwise -m schulze "$tmp/pw.csv"
+render ranked-pairs-pairwise -m ranked-pairs "$tmp/pw.csv"
+S='# section: mps | 30 | MPs\n# section: clp | 30\n# section: tu | 40 | Unions\nsection,weight,1,2\n'
+printf "# title: College\n# candidate: A\n# candidate: B\n# candidate: C\n$S"'mps,1,A,B\nmps,10,B,\nmps,9,C,A\nclp,1,A,C\nclp,5,B,C\nclp,4,C,\ntu,500,A,\ntu,100,B,C\ntu,400,C,B\n' >"$tmp/s1.csv"
+render college-sections -m college "$tmp/s1.csv"
 # shellcheck disable=SC2086
 node tests/browser/check.mjs "$SCREENS" $cases
