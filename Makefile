@@ -56,7 +56,16 @@ UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%) $(B)/tests/t_num_limbs
 FUZZ_SRC = $(sort $(wildcard fuzz/fuzz_*.c))
 REPLAY_BIN = $(FUZZ_SRC:fuzz/%.c=$(B)/replay/%)
 
-all: $(B)/teller $(B)/libteller.a $(B)/teller-desk
+# The shared library's names (issue 15; its rules are below the CLI's).
+TL_VERSION = $(shell sed -n 's/^\#define TELLER_VERSION "\(.*\)"/\1/p' \
+	include/teller.h)
+TL_MAJOR = $(shell sed -n 's/^\#define TELLER_VERSION_MAJOR //p' \
+	include/teller.h)
+SONAME = libteller.so.$(TL_MAJOR)
+CLI_RPATH = -Wl,-rpath,'$$ORIGIN:$$ORIGIN/../lib'
+LIBDIR = $(PREFIX)/lib
+
+all: $(B)/teller $(B)/libteller.a $(B)/teller-desk $(B)/$(SONAME)
 
 # desk/: teller-desk, the only code using SQLite, HTTP and libsodium.
 DESK_SRC = $(sort $(wildcard desk/*.c))
@@ -87,9 +96,49 @@ $(B)/libteller.a: $(LIB_OBJ)
 	rm -f $@
 	ar rcs $@ $^
 
-$(B)/teller: $(CLI_OBJ) $(B)/libteller.a
-	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) $(B)/libteller.a $(PKG_LIBS)
+$(B)/teller: $(CLI_OBJ) $(B)/$(SONAME)
+	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) -L$(B) -lteller $(CLI_RPATH) \
+		$(PKG_LIBS)
 	@ln -sf $(B)/teller teller 2>/dev/null || true
+
+# ---- the shared library, teller.pc and install (issue 15) ----
+# libteller.so.MAJOR (soname) -> libteller.so.X.Y.Z, exporting only the
+# teller_* functions of teller.h (lib/teller.map). The CLI links it as a
+# user's program does; its run path finds the library beside it (build/)
+# or in ../lib (installed).
+$(LIB_OBJ): CFLAGS += -fPIC
+
+$(B)/libteller.so.$(TL_VERSION): $(LIB_OBJ) lib/teller.map
+	$(CC) $(LDFLAGS) -shared -Wl,-soname,$(SONAME) \
+		-Wl,--version-script=lib/teller.map -Wl,-z,defs \
+		-o $@ $(LIB_OBJ) $(PKG_LIBS)
+
+$(B)/$(SONAME): $(B)/libteller.so.$(TL_VERSION)
+	ln -sf libteller.so.$(TL_VERSION) $@
+	ln -sf $(SONAME) $(B)/libteller.so
+
+# teller.pc for PREFIX (never DESTDIR: that is only where files are put)
+$(B)/teller.pc: lib/teller.pc.in include/teller.h FORCE
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
+		-e 's|@VERSION@|$(TL_VERSION)|' \
+		-e 's|@REQUIRES@|$(PKGS)|' lib/teller.pc.in >$@.tmp
+	@if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv $@.tmp $@; fi
+
+install-lib: all $(B)/teller.pc
+	install -d $(DESTDIR)$(LIBDIR)/pkgconfig \
+		$(DESTDIR)$(PREFIX)/share/man/man3 \
+		$(DESTDIR)$(PREFIX)/share/man/man5
+	install -m 755 $(B)/libteller.so.$(TL_VERSION) $(DESTDIR)$(LIBDIR)/
+	ln -sf libteller.so.$(TL_VERSION) $(DESTDIR)$(LIBDIR)/$(SONAME)
+	ln -sf $(SONAME) $(DESTDIR)$(LIBDIR)/libteller.so
+	install -m 644 $(B)/teller.pc $(DESTDIR)$(LIBDIR)/pkgconfig/
+	install -m 644 doc/teller.3 $(DESTDIR)$(PREFIX)/share/man/man3/
+	install -m 644 doc/teller-formats.5 \
+		$(DESTDIR)$(PREFIX)/share/man/man5/
+
+FORCE:
+.PHONY: install-lib FORCE
+# ---- end of the shared library ----
 
 $(B)/tests/%: tests/unit/%.c $(B)/libteller.a $(B)/cli/files.o \
 		$(B)/cli/util.o tests/harness.h | deps
@@ -168,6 +217,7 @@ install: all
 	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/share/man/man8
 	install -m 755 $(B)/teller-desk $(DESTDIR)$(PREFIX)/sbin/teller-desk
 	install -m 644 doc/teller-desk.8 $(DESTDIR)$(PREFIX)/share/man/man8/
+	$(MAKE) --no-print-directory install-lib
 
 clean:
 	rm -rf build build-san teller
