@@ -1,6 +1,6 @@
 # teller -- GNU make 4.3 (Debian 12). Targets: all, check, demo, bench,
 # fuzz, lint, regen, check-browser, check-valgrind, check-oom, install,
-# clean.
+# wasm, clean.
 # Local overrides go in an untracked config.mk.
 
 ifeq ($(origin CC),default)
@@ -140,6 +140,42 @@ FORCE:
 .PHONY: install-lib FORCE
 # ---- end of the shared library ----
 
+# ---- make wasm: the counting page web/index.html (issue 15) ----
+# Debian's emscripten 3.1.6 (`sh scripts/deps.sh wasm`, for this target
+# only); its emcc needs Debian's acorn, which a node of its own finds only
+# through NODE_PATH. lib/ without lib/rctab/ and lib/audit/ (jansson,
+# expat, libzip and GLPK have no wasm builds here), and wasm/teller_web.c,
+# the page's entry point; -sSINGLE_FILE=1 puts the module in the script,
+# which the page inlines, so it works from file:// too.
+WEB = web
+EMCC = emcc
+WASM_SRC = $(sort $(wildcard lib/*.c)) wasm/teller_web.c
+WASM_EXPORTS = _tw_count,_tw_output,_tw_output_len,_malloc,_free
+WASM_EXPORTS := $(WASM_EXPORTS),_teller_method_name
+WASM_FLAGS = -O2 -std=c11 -Iinclude -Ilib -D_POSIX_C_SOURCE=200809L \
+	-sSINGLE_FILE=1 -sMODULARIZE=1 -sEXPORT_NAME=TellerModule \
+	-sALLOW_MEMORY_GROWTH=1 -sENVIRONMENT=web,node \
+	-sEXPORTED_FUNCTIONS=$(WASM_EXPORTS) \
+	-sEXPORTED_RUNTIME_METHODS=UTF8ToString,stringToUTF8,lengthBytesUTF8
+
+wasm: $(WEB)/index.html
+
+$(WEB)/teller.js: $(WASM_SRC) $(wildcard lib/*.h) include/teller.h
+	@sh scripts/deps.sh wasm
+	@mkdir -p $(WEB)
+	NODE_PATH=$${NODE_PATH:-/usr/share/nodejs} $(EMCC) $(WASM_FLAGS) \
+		-o $@ $(WASM_SRC)
+
+# the page with the module inlined (a script may not hold "</script")
+$(WEB)/index.html: wasm/index.html $(WEB)/teller.js
+	! grep -qi '</script' $(WEB)/teller.js
+	{ sed '/@TELLER_JS@/,$$d' wasm/index.html; cat $(WEB)/teller.js; \
+		sed '1,/@TELLER_JS@/d' wasm/index.html; } >$@.tmp
+	mv $@.tmp $@
+
+.PHONY: wasm
+# ---- end of make wasm ----
+
 $(B)/tests/%: tests/unit/%.c $(B)/libteller.a $(B)/cli/files.o \
 		$(B)/cli/util.o tests/harness.h | deps
 	@mkdir -p $(@D)
@@ -220,7 +256,7 @@ install: all
 	$(MAKE) --no-print-directory install-lib
 
 clean:
-	rm -rf build build-san teller
+	rm -rf build build-san teller web
 
 .PHONY: all deps check demo bench fuzz lint regen check-valgrind \
 	check-browser \
