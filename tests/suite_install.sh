@@ -17,6 +17,11 @@ trap 'rm -rf "$d"' EXIT
 top=$(pwd)
 p=$d/prefix
 cc=${CC:-cc}
+# a sanitizer build (make SAN=1): its clients need the runtime first
+if readelf -d "$B/libteller.so.0" 2>/dev/null | grep -q 'NEEDED.*libasan'
+then
+	cc="$cc -fsanitize=address,undefined"
+fi
 
 ver=$(sed -n 's/^#define TELLER_VERSION "\(.*\)"/\1/p' include/teller.h)
 major=$(sed -n 's/^#define TELLER_VERSION_MAJOR //p' include/teller.h)
