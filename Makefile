@@ -1,6 +1,6 @@
 # teller -- GNU make 4.3 (Debian 12). Targets: all, check, demo, bench,
 # fuzz, lint, regen, check-browser, check-valgrind, check-oom, install,
-# clean.
+# wasm, clean.
 # Local overrides go in an untracked config.mk.
 
 ifeq ($(origin CC),default)
@@ -56,7 +56,16 @@ UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%) $(B)/tests/t_num_limbs
 FUZZ_SRC = $(sort $(wildcard fuzz/fuzz_*.c))
 REPLAY_BIN = $(FUZZ_SRC:fuzz/%.c=$(B)/replay/%)
 
-all: $(B)/teller $(B)/libteller.a $(B)/teller-desk
+# The shared library's names (issue 15; its rules are below the CLI's).
+TL_VERSION = $(shell sed -n 's/^\#define TELLER_VERSION "\(.*\)"/\1/p' \
+	include/teller.h)
+TL_MAJOR = $(shell sed -n 's/^\#define TELLER_VERSION_MAJOR //p' \
+	include/teller.h)
+SONAME = libteller.so.$(TL_MAJOR)
+CLI_RPATH = -Wl,-rpath,'$$ORIGIN:$$ORIGIN/../lib'
+LIBDIR = $(PREFIX)/lib
+
+all: $(B)/teller $(B)/libteller.a $(B)/teller-desk $(B)/$(SONAME)
 
 # desk/: teller-desk, the only code using SQLite, HTTP and libsodium.
 DESK_SRC = $(sort $(wildcard desk/*.c))
@@ -87,9 +96,85 @@ $(B)/libteller.a: $(LIB_OBJ)
 	rm -f $@
 	ar rcs $@ $^
 
-$(B)/teller: $(CLI_OBJ) $(B)/libteller.a
-	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) $(B)/libteller.a $(PKG_LIBS)
+$(B)/teller: $(CLI_OBJ) $(B)/$(SONAME)
+	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) -L$(B) -lteller $(CLI_RPATH) \
+		$(PKG_LIBS)
 	@ln -sf $(B)/teller teller 2>/dev/null || true
+
+# ---- the shared library, teller.pc and install (issue 15) ----
+# libteller.so.MAJOR (soname) -> libteller.so.X.Y.Z, exporting only the
+# teller_* functions of teller.h (lib/teller.map). The CLI links it as a
+# user's program does; its run path finds the library beside it (build/)
+# or in ../lib (installed).
+$(LIB_OBJ): CFLAGS += -fPIC
+
+$(B)/libteller.so.$(TL_VERSION): $(LIB_OBJ) lib/teller.map
+	$(CC) $(LDFLAGS) -shared -Wl,-soname,$(SONAME) \
+		-Wl,--version-script=lib/teller.map -Wl,-z,defs \
+		-o $@ $(LIB_OBJ) $(PKG_LIBS)
+
+$(B)/$(SONAME): $(B)/libteller.so.$(TL_VERSION)
+	ln -sf libteller.so.$(TL_VERSION) $@
+	ln -sf $(SONAME) $(B)/libteller.so
+
+# teller.pc for PREFIX (never DESTDIR: that is only where files are put)
+$(B)/teller.pc: lib/teller.pc.in include/teller.h FORCE
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
+		-e 's|@VERSION@|$(TL_VERSION)|' \
+		-e 's|@REQUIRES@|$(PKGS)|' lib/teller.pc.in >$@.tmp
+	@if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv $@.tmp $@; fi
+
+install-lib: all $(B)/teller.pc
+	install -d $(DESTDIR)$(LIBDIR)/pkgconfig \
+		$(DESTDIR)$(PREFIX)/share/man/man3 \
+		$(DESTDIR)$(PREFIX)/share/man/man5
+	install -m 755 $(B)/libteller.so.$(TL_VERSION) $(DESTDIR)$(LIBDIR)/
+	ln -sf libteller.so.$(TL_VERSION) $(DESTDIR)$(LIBDIR)/$(SONAME)
+	ln -sf $(SONAME) $(DESTDIR)$(LIBDIR)/libteller.so
+	install -m 644 $(B)/teller.pc $(DESTDIR)$(LIBDIR)/pkgconfig/
+	install -m 644 doc/teller.3 $(DESTDIR)$(PREFIX)/share/man/man3/
+	install -m 644 doc/teller-formats.5 \
+		$(DESTDIR)$(PREFIX)/share/man/man5/
+
+FORCE:
+.PHONY: install-lib FORCE
+# ---- end of the shared library ----
+
+# ---- make wasm: the counting page web/index.html (issue 15) ----
+# Debian's emscripten 3.1.6 (`sh scripts/deps.sh wasm`, for this target
+# only); its emcc needs Debian's acorn, which a node of its own finds only
+# through NODE_PATH. lib/ without lib/rctab/ and lib/audit/ (jansson,
+# expat, libzip and GLPK have no wasm builds here), and wasm/teller_web.c,
+# the page's entry point; -sSINGLE_FILE=1 puts the module in the script,
+# which the page inlines, so it works from file:// too.
+WEB = web
+EMCC = emcc
+WASM_SRC = $(sort $(wildcard lib/*.c)) wasm/teller_web.c
+WASM_EXPORTS = _tw_count,_tw_output,_tw_output_len,_malloc,_free
+WASM_EXPORTS := $(WASM_EXPORTS),_teller_method_name
+WASM_FLAGS = -O2 -std=c11 -Iinclude -Ilib -D_POSIX_C_SOURCE=200809L \
+	-sSINGLE_FILE=1 -sMODULARIZE=1 -sEXPORT_NAME=TellerModule \
+	-sALLOW_MEMORY_GROWTH=1 -sENVIRONMENT=web,node \
+	-sEXPORTED_FUNCTIONS=$(WASM_EXPORTS) \
+	-sEXPORTED_RUNTIME_METHODS=UTF8ToString,stringToUTF8,lengthBytesUTF8
+
+wasm: $(WEB)/index.html
+
+$(WEB)/teller.js: $(WASM_SRC) $(wildcard lib/*.h) include/teller.h
+	@sh scripts/deps.sh wasm
+	@mkdir -p $(WEB)
+	NODE_PATH=$${NODE_PATH:-/usr/share/nodejs} $(EMCC) $(WASM_FLAGS) \
+		-o $@ $(WASM_SRC)
+
+# the page with the module inlined (a script may not hold "</script")
+$(WEB)/index.html: wasm/index.html $(WEB)/teller.js
+	! grep -qi '</script' $(WEB)/teller.js
+	{ sed '/@TELLER_JS@/,$$d' wasm/index.html; cat $(WEB)/teller.js; \
+		sed '1,/@TELLER_JS@/d' wasm/index.html; } >$@.tmp
+	mv $@.tmp $@
+
+.PHONY: wasm
+# ---- end of make wasm ----
 
 $(B)/tests/%: tests/unit/%.c $(B)/libteller.a $(B)/cli/files.o \
 		$(B)/cli/util.o tests/harness.h | deps
@@ -183,9 +268,10 @@ install: all
 	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/share/man/man8
 	install -m 755 $(B)/teller-desk $(DESTDIR)$(PREFIX)/sbin/teller-desk
 	install -m 644 doc/teller-desk.8 $(DESTDIR)$(PREFIX)/share/man/man8/
+	$(MAKE) --no-print-directory install-lib
 
 clean:
-	rm -rf build build-san teller
+	rm -rf build build-san teller web
 
 .PHONY: all deps check demo bench fuzz lint regen check-valgrind \
 	check-browser \

@@ -65,7 +65,8 @@ typedef struct teller_alloc {
 /* Caps on everything input can grow. Exceeding one gives TELLER_ELIMIT.
  * Defaults (teller_limits_init) are documented in teller.3. */
 typedef struct teller_limits {
-	size_t input_bytes;    /* bytes of one input file: 4 GiB */
+	size_t input_bytes;    /* bytes of one input file: 4 GiB (or
+				* SIZE_MAX, if less) */
 	size_t line_bytes;     /* one line of text input: 16 MiB */
 	int candidates;        /* candidates in a contest: 10000 */
 	int seats;             /* seats: 1000 */

@@ -34,11 +34,19 @@ libc_realloc(void *ud, void *p, size_t old, size_t sz)
 	return realloc(p, sz);
 }
 
+/* A byte limit of want, or all a size_t holds where that is less: in a
+ * 32-bit size_t (wasm32) 4 GiB would wrap to 0 and refuse every input. */
+static size_t
+size_cap(uint64_t want)
+{
+	return want < SIZE_MAX ? (size_t)want : SIZE_MAX;
+}
+
 void
 teller_limits_init(teller_limits *lim)
 {
-	lim->input_bytes = (size_t)4 << 30;
-	lim->line_bytes = (size_t)16 << 20;
+	lim->input_bytes = size_cap((uint64_t)4 << 30);
+	lim->line_bytes = size_cap((uint64_t)16 << 20);
 	lim->candidates = 10000;
 	lim->seats = 1000;
 	lim->ranks = 1000;

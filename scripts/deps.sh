@@ -15,6 +15,10 @@ fonts-liberation2"
 	# npm: Debian's package, unless node came with its own
 	command -v npm >/dev/null 2>&1 || PKGS="$PKGS npm"
 fi
+# `deps.sh wasm`: also Debian's emscripten (3.1.6), for make wasm only.
+if [ "$1" = wasm ]; then
+	PKGS="$PKGS emscripten"
+fi
 missing=""
 for p in $PKGS; do
 	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null |

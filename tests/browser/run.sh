@@ -63,3 +63,25 @@ printf "# title: College\n# candidate: A\n# candidate: B\n# candidate: C\n$S"'mp
 render college-sections -m college "$tmp/s1.csv"
 # shellcheck disable=SC2086
 node tests/browser/check.mjs "$SCREENS" $cases
+st=$?
+
+# The counting page (make wasm, tests/browser/wasm.mjs), when web/ is
+# built; check-browser does not build it (emscripten is only installed
+# for make wasm).
+if [ ! -f web/index.html ]; then
+	echo "SKIP: wasm: web/index.html not built (make wasm)"
+	exit $st
+fi
+w=$SHARED/data/scot/blt/13_cands/edinburgh_2022_ward11.blt
+if [ ! -f "$w" ]; then
+	# the ward of examples/count.c
+	w=$tmp/example.blt
+	printf '%s\n' '4 2' '30 1 2 0' '25 2 1 0' '20 3 4 0' '15 4 3 0' \
+	    '10 1 3 0' 0 '"Ann"' '"Bob"' '"Cat"' '"Dan"' '"Example ward"' \
+	    >"$w"
+fi
+mkdir -p "$tmp/bad"
+printf '3 1\n1 1 0\n1 2 x 0\n0\n"A"\n"B"\n"C"\n"bad"\n' >"$tmp/bad/bad.blt"
+node tests/browser/wasm.mjs web/index.html "$(pwd)/$B/teller" "$w" \
+    examples/tower-hamlets-2014/ballots.csv "$tmp/bad/bad.blt" || st=1
+exit $st
