@@ -8,9 +8,19 @@
  * Decompression is capped (ctx->lim.unzip_bytes, unzip_ratio), each cell's
  * and shared string's text at ctx->lim.line_bytes, the file at
  * input_bytes; a DOCTYPE is refused in every part, as POI does.
+ *
+ * Speed (issue 17): a member whose sizes the zip directory gives, up to
+ * XLSX_WHOLE_MAX uncompressed, is inflated whole in one libdeflate call
+ * (its CRC checked); anything else, or anything libdeflate or the CRC
+ * does not accept, is streamed through libzip as before, so the errors
+ * stay libzip's. The sheet is then read by a scanner made for the narrow
+ * XML subset spreadsheet writers emit (sheet_scan); at the first thing
+ * outside it, expat reads the member again from the start, the rows the
+ * scanner already gave skipped, so rows and errors are expat's.
  */
 
 #include <expat.h>
+#include <libdeflate.h>
 #include <stdio.h>
 #include <string.h>
 #include <zip.h>
@@ -43,6 +53,13 @@ attr(const char **a, const char *name)
 	return NULL;
 }
 
+struct part;
+/* What a fast reader of a whole member returns to have expat read it. */
+#define XLSX_FALLBACK (-2)
+/* A fast reader of a whole member (the sheet): TELLER_OK, an error, or
+ * XLSX_FALLBACK to have expat read it. */
+typedef int (*whole_fn)(struct part *pt, const char *buf, size_t len);
+
 /* What every part's handlers share: the first member of each part's
  * state (struct wb, sst, sheet), so that the handlers below can take any
  * of them as user data. */
@@ -50,6 +67,7 @@ struct part {
 	teller_ctx *ctx;
 	XML_Parser p;
 	const char *member;  /* zip member being parsed, for messages */
+	whole_fn whole;      /* fast reader of the whole member, or NULL */
 };
 
 /* Fail at the parser's position, naming the member, and stop it. */
@@ -184,6 +202,116 @@ zsrc_cb(void *ud, void *data, zip_uint64_t len, zip_source_cmd_t cmd)
 	}
 }
 
+/* Members inflated whole up to this size; larger ones are streamed, so
+ * memory stays flat as sheets grow. */
+#define XLSX_WHOLE_MAX ((zip_uint64_t)32 << 20)
+/* Pieces expat is given (as libzip's reads were), so its events, and so
+ * the positions of its errors, are the same either way. */
+#define XLSX_PIECE 65536
+
+
+/*
+ * The uncompressed bytes of member idx in one allocation (*out, of
+ * st->size bytes; free with tl_free), when the directory gives its sizes
+ * and CRC, it is stored or deflated, unencrypted, at most
+ * XLSX_WHOLE_MAX, and libdeflate inflates it to exactly that size with
+ * that CRC. Returns 1 with *out set, 0 to stream it instead, or -1 out of
+ * memory (recorded).
+ */
+static int
+member_whole(teller_ctx *ctx, zip_t *za, zip_uint64_t idx,
+    const zip_stat_t *st, char **out)
+{
+	const zip_uint64_t need = ZIP_STAT_SIZE | ZIP_STAT_COMP_SIZE |
+	    ZIP_STAT_COMP_METHOD | ZIP_STAT_CRC | ZIP_STAT_ENCRYPTION_METHOD;
+	struct libdeflate_decompressor *d;
+	enum libdeflate_result r;
+	zip_file_t *zf;
+	zip_int64_t got;
+	char *comp, *buf;
+	size_t size, csize;
+	bool stored;
+
+	*out = NULL;
+	if ((st->valid & need) != need || st->size == 0 ||
+	    st->size > XLSX_WHOLE_MAX || st->comp_size > XLSX_WHOLE_MAX ||
+	    st->encryption_method != ZIP_EM_NONE ||
+	    (st->comp_method != ZIP_CM_DEFLATE &&
+	    st->comp_method != ZIP_CM_STORE))
+		return 0;
+	stored = st->comp_method == ZIP_CM_STORE;
+	if (stored && st->comp_size != st->size)
+		return 0;
+	size = (size_t)st->size;
+	csize = (size_t)st->comp_size;
+	if ((comp = tl_realloc(ctx, NULL, 0, csize + 1)) == NULL)
+		return -1;
+	zf = zip_fopen_index(za, idx, ZIP_FL_COMPRESSED);
+	got = zf == NULL ? -1 : zip_fread(zf, comp, csize + 1);
+	if (zf != NULL)
+		zip_fclose(zf);
+	if (got < 0 || (zip_uint64_t)got != csize) {
+		tl_free(ctx, comp, csize + 1);
+		return 0;
+	}
+	if (stored) {
+		buf = comp;
+	} else {
+		if ((buf = tl_realloc(ctx, NULL, 0, size)) == NULL) {
+			tl_free(ctx, comp, csize + 1);
+			return -1;
+		}
+		if ((d = libdeflate_alloc_decompressor()) == NULL) {
+			tl_free(ctx, buf, size);
+			tl_free(ctx, comp, csize + 1);
+			tl_oom(ctx);
+			return -1;
+		}
+		r = libdeflate_deflate_decompress(d, comp, csize, buf, size,
+		    NULL);
+		libdeflate_free_decompressor(d);
+		tl_free(ctx, comp, csize + 1);
+		if (r != LIBDEFLATE_SUCCESS) {
+			tl_free(ctx, buf, size);
+			return 0;
+		}
+	}
+	if (libdeflate_crc32(0, buf, size) != st->crc) {
+		tl_free(ctx, buf, stored ? csize + 1 : size);
+		return 0;
+	}
+	*out = buf;
+	return 1;
+}
+
+/* The end of parse_member when expat fails (rc as there). */
+static int
+expat_error(teller_ctx *ctx, XML_Parser p, const char *name)
+{
+	if (ctx->err != TELLER_OK)
+		return ctx->err;
+	return tl_fail_at(ctx, TELLER_EPARSE, (long)XML_GetCurrentLineNumber(p),
+	    (long)XML_GetCurrentColumnNumber(p) + 1, "%s: %s", name,
+	    XML_ErrorString(XML_GetErrorCode(p)));
+}
+
+/* Parse a whole member's bytes with p, in the pieces libzip gave. */
+static int
+parse_whole(teller_ctx *ctx, XML_Parser p, const char *name,
+    const char *buf, size_t len)
+{
+	size_t off, n;
+
+	for (off = 0; off < len; off += n) {
+		n = len - off < XLSX_PIECE ? len - off : XLSX_PIECE;
+		if (XML_Parse(p, buf + off, (int)n, 0) == XML_STATUS_ERROR)
+			return expat_error(ctx, p, name);
+	}
+	if (XML_Parse(p, buf, 0, 1) == XML_STATUS_ERROR)
+		return expat_error(ctx, p, name);
+	return TELLER_OK;
+}
+
 static int
 parse_member(teller_ctx *ctx, zip_t *za, const char *name, XML_Parser p,
     struct part *pt, bool optional)
@@ -191,9 +319,11 @@ parse_member(teller_ctx *ctx, zip_t *za, const char *name, XML_Parser p,
 	zip_int64_t idx = zip_name_locate(za, name, 0);
 	zip_stat_t st;
 	zip_file_t *zf;
-	char buf[65536];
+	char buf[XLSX_PIECE];
 	zip_int64_t n;
 	uint64_t total = 0;
+	char *all;
+	int rc;
 
 	if (idx < 0) {
 		if (optional)
@@ -217,6 +347,19 @@ parse_member(teller_ctx *ctx, zip_t *za, const char *name, XML_Parser p,
 	pt->member = name;
 	XML_SetStartDoctypeDeclHandler(p, on_doctype);
 	XML_SetEntityDeclHandler(p, on_entity);
+	rc = member_whole(ctx, za, (zip_uint64_t)idx, &st, &all);
+	if (rc < 0)
+		return TELLER_ENOMEM;
+	if (rc > 0) {
+		rc = pt->whole == NULL ? XLSX_FALLBACK : pt->whole(pt, all,
+		    (size_t)st.size);
+		if (rc == XLSX_FALLBACK)
+			rc = parse_whole(ctx, p, name, all, (size_t)st.size);
+		/* a stored member's buffer is its compressed one */
+		tl_free(ctx, all, st.comp_method == ZIP_CM_STORE ?
+		    (size_t)st.size + 1 : (size_t)st.size);
+		return rc;
+	}
 	zf = zip_fopen_index(za, (zip_uint64_t)idx, 0);
 	if (zf == NULL)
 		return tl_fail(ctx, TELLER_EPARSE, "%s: cannot open: %s", name,
@@ -237,14 +380,8 @@ parse_member(teller_ctx *ctx, zip_t *za, const char *name, XML_Parser p,
 			    "beyond the limits (zip bomb?)", name);
 		}
 		if (XML_Parse(p, buf, (int)n, n == 0) == XML_STATUS_ERROR) {
-			int rc = ctx->err;
 			zip_fclose(zf);
-			if (rc != TELLER_OK)
-				return rc;
-			return tl_fail_at(ctx, TELLER_EPARSE,
-			    (long)XML_GetCurrentLineNumber(p),
-			    (long)XML_GetCurrentColumnNumber(p) + 1, "%s: %s",
-			    name, XML_ErrorString(XML_GetErrorCode(p)));
+			return expat_error(ctx, p, name);
 		}
 		if (n == 0)
 			break;
@@ -389,6 +526,9 @@ struct sheet {
 	struct tl_vec *cells;  /* of struct tl_xlsx_cell */
 	struct tl_vec *texts;  /* NUL-separated cell texts */
 	int err;
+	bool fast;           /* sheet_scan is reading */
+	long given;          /* rows given to fn */
+	long skip;           /* rows expat does not give again */
 };
 
 /* A non-negative decimal integer (row numbers, string indexes); -1 if
@@ -491,71 +631,116 @@ fmt_number(const char *v, size_t n, char *out, size_t cap)
 	out[k] = '\0';
 }
 
-static void XMLCALL
-sh_start(void *ud, const char *name, const char **a)
+/* The elements of a sheet that matter, by local name. */
+enum sh_elem { SH_OTHER, SH_C, SH_V, SH_ROW, SH_IS, SH_T };
+
+static enum sh_elem
+sh_kind(const char *l, size_t n)
 {
-	struct sheet *s = ud;
-	const char *l = local(name), *r, *t;
+	if (n == 1)
+		return l[0] == 'c' ? SH_C : l[0] == 'v' ? SH_V :
+		    l[0] == 't' ? SH_T : SH_OTHER;
+	if (n == 2 && l[0] == 'i' && l[1] == 's')
+		return SH_IS;
+	if (n == 3 && memcmp(l, "row", 3) == 0)
+		return SH_ROW;
+	return SH_OTHER;
+}
+
+/* An element opens: r and t its attributes of those local names (NULL
+ * if absent; r ends at any byte that is not a letter or digit, t is tn
+ * bytes long). */
+static void
+sh_open(struct sheet *s, enum sh_elem k, const char *r, const char *t,
+    size_t tn)
+{
+	size_t i;
 
 	if (s->err != TELLER_OK)
 		return;
-	if (l[0] == 'c' && l[1] == '\0' && s->in_row) {
-		r = attr(a, "r");
+	switch (k) {
+	case SH_C:
+		if (!s->in_row)
+			break;
 		s->col = r != NULL && refcol(r) > 0 ? refcol(r) : s->col + 1;
-		t = attr(a, "t");
-		if (t == NULL)
+		if (t == NULL) {
 			t = "n";
-		{
-			size_t k;
-			for (k = 0; t[k] != '\0' && k + 1 < sizeof s->type; k++)
-				s->type[k] = t[k];
-			s->type[k] = '\0';
+			tn = 1;
 		}
+		for (i = 0; i < tn && t[i] != '\0' && i + 1 < sizeof s->type;
+		    i++)
+			s->type[i] = t[i];
+		s->type[i] = '\0';
 		s->have_val = false;
 		s->val->len = 0;
-	} else if (l[0] == 'v' && l[1] == '\0') {
+		break;
+	case SH_V:
 		s->in_v = 1;
 		s->have_val = true;
 		s->val->len = 0;
-	} else if (IS(l, "row")) {
-		r = attr(a, "r");
+		break;
+	case SH_ROW:
 		s->row = r != NULL ? uint_of(r) : s->row + 1;
 		s->in_row = true;
 		s->col = 0;
 		s->cells->len = 0;
 		s->texts->len = 0;
 		(void)refrow;
-	} else if (IS(l, "is")) {
+		break;
+	case SH_IS:
 		s->in_is = 1;
 		s->have_val = true;
 		s->val->len = 0;
-	} else if (IS(l, "t") && s->in_is) {
-		s->in_is_t = 1;
+		break;
+	case SH_T:
+		if (s->in_is)
+			s->in_is_t = 1;
+		break;
+	case SH_OTHER:
+		break;
 	}
+}
+
+static void XMLCALL
+sh_start(void *ud, const char *name, const char **a)
+{
+	struct sheet *s = ud;
+	const char *l = local(name), *t = attr(a, "t");
+
+	sh_open(s, sh_kind(l, strlen(l)), attr(a, "r"), t,
+	    t != NULL ? strlen(t) : 0);
+}
+
+/* Character data: kept inside <v> and an inline string's <t>. */
+static void
+sh_chars(struct sheet *s, const char *t, size_t n)
+{
+	if ((!s->in_v && !s->in_is_t) || n == 0 || s->err != TELLER_OK)
+		return;
+	if (n > s->ctx->lim.line_bytes - s->val->len) {
+		s->err = s->fast ? XLSX_FALLBACK : part_fail(&s->pt,
+		    TELLER_ELIMIT, "a cell longer than the line limit");
+		return;
+	}
+	if (tl_vec_reserve(s->ctx, s->val, n) != TELLER_OK) {
+		s->err = TELLER_ENOMEM;
+		if (!s->fast)
+			XML_StopParser(s->p, XML_FALSE);
+		return;
+	}
+	memcpy((char *)s->val->data + s->val->len, t, n);
+	s->val->len += n;
 }
 
 static void XMLCALL
 sh_text(void *ud, const char *t, int n)
 {
-	struct sheet *s = ud;
-
-	if ((!s->in_v && !s->in_is_t) || n <= 0 || s->err != TELLER_OK)
-		return;
-	if ((size_t)n > s->ctx->lim.line_bytes - s->val->len) {
-		s->err = part_fail(&s->pt, TELLER_ELIMIT, "a cell longer "
-		    "than the line limit");
-		return;
-	}
-	if (tl_vec_reserve(s->ctx, s->val, (size_t)n) != TELLER_OK) {
-		s->err = TELLER_ENOMEM;
-		XML_StopParser(s->p, XML_FALSE);
-		return;
-	}
-	memcpy((char *)s->val->data + s->val->len, t, (size_t)n);
-	s->val->len += (size_t)n;
+	if (n > 0)
+		sh_chars(ud, t, (size_t)n);
 }
 
-/* Append the finished cell's text. */
+/* Append the finished cell's text. The scanner (s->fast) leaves every
+ * error but running out of memory to expat. */
 static void
 add_cell(struct sheet *s)
 {
@@ -574,8 +759,9 @@ add_cell(struct sheet *s)
 	if (IS(s->type, "s")) {
 		long i = uint_of(txt);
 		if (i < 0 || (size_t)i >= s->sst->len) {
-			s->err = tl_fail_at(s->ctx, TELLER_EPARSE, s->row,
-			    s->col, "shared string %ld does not exist", i);
+			s->err = s->fast ? XLSX_FALLBACK : tl_fail_at(s->ctx,
+			    TELLER_EPARSE, s->row, s->col,
+			    "shared string %ld does not exist", i);
 			return;
 		}
 		txt = TL_VEC_AT(s->sst, const char *, i);
@@ -589,8 +775,8 @@ add_cell(struct sheet *s)
 	/* a row is a line: shared strings repeated across its cells must
 	 * not add up without bound either */
 	if (n + 1 > s->ctx->lim.line_bytes - s->texts->len) {
-		s->err = part_fail(&s->pt, TELLER_ELIMIT, "a row longer "
-		    "than the line limit");
+		s->err = s->fast ? XLSX_FALLBACK : part_fail(&s->pt,
+		    TELLER_ELIMIT, "a row longer than the line limit");
 		return;
 	}
 	c.col = s->col;
@@ -604,34 +790,291 @@ add_cell(struct sheet *s)
 	s->texts->len += n + 1;
 }
 
+/* An element closes. */
+static void
+sh_close(struct sheet *s, enum sh_elem k)
+{
+	size_t i;
+
+	if (s->err != TELLER_OK)
+		return;
+	switch (k) {
+	case SH_V:
+		s->in_v = 0;
+		break;
+	case SH_C:
+		if (s->in_row && s->have_val)
+			add_cell(s);
+		break;
+	case SH_T:
+		s->in_is_t = 0;
+		break;
+	case SH_IS:
+		s->in_is = 0;
+		break;
+	case SH_ROW: {
+		struct tl_xlsx_cell *c = s->cells->data;
+		if (!s->in_row)
+			break;
+		s->in_row = false;
+		/* expat after the scanner: the rows it gave are not given
+		 * again */
+		if (s->skip > 0) {
+			s->skip--;
+			break;
+		}
+		for (i = 0; i < s->cells->len; i++)
+			c[i].text = (const char *)s->texts->data +
+			    (uintptr_t)c[i].text;
+		s->err = s->fn(s->ctx, s->ud, s->row, c, (int)s->cells->len);
+		if (s->err == TELLER_OK)
+			s->given++;
+		break;
+	}
+	case SH_OTHER:
+		break;
+	}
+}
+
 static void XMLCALL
 sh_end(void *ud, const char *name)
 {
 	struct sheet *s = ud;
 	const char *l = local(name);
-	size_t i;
 
-	if (s->err != TELLER_OK)
-		return;
-	if (IS(l, "v")) {
-		s->in_v = 0;
-	} else if (IS(l, "c")) {
-		if (s->in_row && s->have_val)
-			add_cell(s);
-	} else if (IS(l, "t")) {
-		s->in_is_t = 0;
-	} else if (IS(l, "is")) {
-		s->in_is = 0;
-	} else if (IS(l, "row") && s->in_row) {
-		struct tl_xlsx_cell *c = s->cells->data;
-		s->in_row = false;
-		for (i = 0; i < s->cells->len; i++)
-			c[i].text = (const char *)s->texts->data +
-			    (uintptr_t)c[i].text;
-		s->err = s->fn(s->ctx, s->ud, s->row, c, (int)s->cells->len);
-	}
+	sh_close(s, sh_kind(l, strlen(l)));
 	if (s->err != TELLER_OK)
 		XML_StopParser(s->p, XML_FALSE);
+}
+
+/*
+ * The sheet scanner. It reads the subset of XML that spreadsheet writers
+ * emit and gives the same events as expat: an optional standard XML
+ * declaration, then elements with ASCII names and attributes in quotes,
+ * text of printable ASCII and white space. A comment, processing
+ * instruction, DOCTYPE, CDATA section, reference (&), ']', carriage
+ * return in a cell's text, control or non-ASCII byte, malformed tag, end tag that does not
+ * match, duplicate attribute, nesting deeper than SCAN_DEPTH, text
+ * outside the root or anything after it, and every error the handlers
+ * would report at expat's position, make it return XLSX_FALLBACK before
+ * the row concerned is given: expat then reads the part again from the
+ * start (the rows given are skipped), so every result and error is
+ * expat's.
+ */
+#define SCAN_DEPTH 64
+#define SCAN_ATTRS 32
+
+/* Plain text byte: printable ASCII but '<', '&' and ']', or white
+ * space. */
+static inline bool
+scan_plain(unsigned char c)
+{
+	return (c >= 0x20 && c < 0x80 && c != '<' && c != '&' && c != ']') ||
+	    c == '\t' || c == '\n' || c == '\r';
+}
+
+static inline bool
+scan_ws(unsigned char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+static inline bool
+scan_name1(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' ||
+	    c == ':';
+}
+
+static inline bool
+scan_name(unsigned char c)
+{
+	return scan_name1(c) || (c >= '0' && c <= '9') || c == '-' ||
+	    c == '.';
+}
+
+/* End of the name starting at p (p itself if there is none). */
+static const char *
+scan_name_end(const char *p, const char *e)
+{
+	if (p == e || !scan_name1((unsigned char)*p))
+		return p;
+	for (p++; p < e && scan_name((unsigned char)*p); p++)
+		;
+	return p;
+}
+
+/* Local part of the name [n, e). */
+static const char *
+scan_local(const char *n, const char *e, size_t *len)
+{
+	const char *l = n;
+
+	for (; n < e; n++)
+		if (*n == ':')
+			l = n + 1;
+	*len = (size_t)(e - l);
+	return l;
+}
+
+/* Read the start tag after its '<' at *pp; on success *pp is after its
+ * '>', and *empty says whether it was "/>". */
+static int
+scan_start_tag(struct sheet *s, const char **pp, const char *e,
+    const char **nm, size_t *nmlen, bool *empty)
+{
+	const char *p = *pp, *ne, *an[SCAN_ATTRS], *r = NULL, *t = NULL, *l, *v;
+	size_t al[SCAN_ATTRS], na = 0, tn = 0, ll, i;
+	bool ws;
+
+	ne = scan_name_end(p, e);
+	if (ne == p)
+		return XLSX_FALLBACK;
+	*nm = p;
+	*nmlen = (size_t)(ne - p);
+	p = ne;
+	for (;;) {
+		for (ws = false; p < e && scan_ws((unsigned char)*p); p++)
+			ws = true;
+		if (p == e)
+			return XLSX_FALLBACK;
+		if (*p == '>' || *p == '/')
+			break;
+		ne = scan_name_end(p, e);
+		if (!ws || ne == p || na == SCAN_ATTRS)
+			return XLSX_FALLBACK;
+		for (i = 0; i < na; i++)
+			if (al[i] == (size_t)(ne - p) &&
+			    memcmp(an[i], p, al[i]) == 0)
+				return XLSX_FALLBACK;
+		an[na] = p;
+		al[na++] = (size_t)(ne - p);
+		l = scan_local(p, ne, &ll);
+		for (p = ne; p < e && scan_ws((unsigned char)*p); p++)
+			;
+		if (p == e || *p++ != '=')
+			return XLSX_FALLBACK;
+		for (; p < e && scan_ws((unsigned char)*p); p++)
+			;
+		if (p == e || (*p != '"' && *p != '\''))
+			return XLSX_FALLBACK;
+		v = ++p;
+		for (; p < e && *p != v[-1]; p++)
+			if ((unsigned char)*p < 0x20 ||
+			    (unsigned char)*p >= 0x80 || *p == '<' ||
+			    *p == '&')
+				return XLSX_FALLBACK;
+		if (p == e)
+			return XLSX_FALLBACK;
+		if (ll == 1 && l[0] == 'r' && r == NULL)
+			r = v;
+		else if (ll == 1 && l[0] == 't' && t == NULL) {
+			t = v;
+			tn = (size_t)(p - v);
+		}
+		p++;
+	}
+	*empty = *p == '/';
+	if (*empty && (++p == e || *p != '>'))
+		return XLSX_FALLBACK;
+	*pp = p + 1;
+	l = scan_local(*nm, *nm + *nmlen, &ll);
+	sh_open(s, sh_kind(l, ll), r, t, tn);
+	return s->err;
+}
+
+static int
+sheet_scan(struct part *pt, const char *buf, size_t len)
+{
+	static const char d1[] = "<?xml version=\"1.0\" encoding=\"UTF-8\" "
+	    "standalone=\"yes\"?>";
+	static const char d2[] = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>";
+	struct sheet *s = (struct sheet *)pt;
+	const char *p = buf, *e = buf + len, *q, *nm, *stk[SCAN_DEPTH], *l;
+	size_t stkn[SCAN_DEPTH], nmlen, ll;
+	int depth = 0, rc;
+	bool done = false, empty;
+
+	if (len >= sizeof d1 - 1 && memcmp(p, d1, sizeof d1 - 1) == 0)
+		p += sizeof d1 - 1;
+	else if (len >= sizeof d2 - 1 && memcmp(p, d2, sizeof d2 - 1) == 0)
+		p += sizeof d2 - 1;
+	s->fast = true;
+	for (;;) {
+		for (q = p; p < e && scan_plain((unsigned char)*p); p++)
+			;
+		if (p < e && *p != '<')
+			goto fallback;
+		if (depth == 0) {
+			for (; q < p; q++)
+				if (!scan_ws((unsigned char)*q))
+					goto fallback;
+		} else if (q < p && (s->in_v || s->in_is_t)) {
+			/* expat gives a carriage return as a newline */
+			if (memchr(q, '\r', (size_t)(p - q)) != NULL)
+				goto fallback;
+			sh_chars(s, q, (size_t)(p - q));
+			if (s->err != TELLER_OK)
+				goto stop;
+		}
+		if (p == e)
+			break;
+		if (++p == e)
+			goto fallback;
+		if (*p == '/') {
+			q = scan_name_end(++p, e);
+			if (depth == 0 || (size_t)(q - p) != stkn[depth - 1] ||
+			    memcmp(p, stk[depth - 1], stkn[depth - 1]) != 0)
+				goto fallback;
+			for (p = q; p < e && scan_ws((unsigned char)*p); p++)
+				;
+			if (p == e || *p++ != '>')
+				goto fallback;
+			depth--;
+			l = scan_local(stk[depth], stk[depth] + stkn[depth], &ll);
+			sh_close(s, sh_kind(l, ll));
+			if (s->err != TELLER_OK)
+				goto stop;
+			done = depth == 0;
+			continue;
+		}
+		if (done || depth == SCAN_DEPTH)
+			goto fallback;
+		rc = scan_start_tag(s, &p, e, &nm, &nmlen, &empty);
+		if (rc != TELLER_OK) {
+			s->err = rc;
+			goto stop;
+		}
+		if (empty) {
+			l = scan_local(nm, nm + nmlen, &ll);
+			sh_close(s, sh_kind(l, ll));
+			if (s->err != TELLER_OK)
+				goto stop;
+			done = depth == 0;
+		} else {
+			stk[depth] = nm;
+			stkn[depth++] = nmlen;
+		}
+	}
+	if (!done)
+		goto fallback;
+	s->fast = false;
+	return TELLER_OK;
+stop:
+	if (s->err != XLSX_FALLBACK) {
+		s->fast = false;
+		return s->err;
+	}
+fallback:
+	/* expat starts again from the top; the rows given are skipped */
+	s->fast = false;
+	s->err = TELLER_OK;
+	s->skip = s->given;
+	s->row = 0;
+	s->in_row = s->have_val = false;
+	s->col = s->in_v = s->in_is_t = s->in_is = 0;
+	s->val->len = s->cells->len = s->texts->len = 0;
+	return XLSX_FALLBACK;
 }
 
 /* Open the workbook at path as a zip archive read from m (mapped
@@ -760,6 +1203,7 @@ read_sheet(teller_ctx *ctx, zip_t *za, const struct wb *w,
 	sh.val = tl_vec_new(ctx, 1);
 	sh.cells = tl_vec_new(ctx, sizeof(struct tl_xlsx_cell));
 	sh.texts = tl_vec_new(ctx, 1);
+	sh.pt.whole = sheet_scan;
 	if (sh.val == NULL || sh.cells == NULL || sh.texts == NULL)
 		return tl_oom(ctx);
 	rc = parse_with(ctx, za, name, false, &sh.pt, &sh, sh_start, sh_end,
