@@ -1182,6 +1182,25 @@ read_sst(teller_ctx *ctx, zip_t *za, const struct wb *w, struct sst *sst)
 	return sst->err;
 }
 
+/* Set up sh to give the rows of a sheet to fn, shared strings strs. */
+static int
+sheet_init(teller_ctx *ctx, struct sheet *sh, const struct tl_vec *strs,
+    tl_xlsx_row_fn fn, void *ud)
+{
+	memset(sh, 0, sizeof *sh);
+	sh->ctx = ctx;
+	sh->sst = strs;
+	sh->fn = fn;
+	sh->ud = ud;
+	sh->val = tl_vec_new(ctx, 1);
+	sh->cells = tl_vec_new(ctx, sizeof(struct tl_xlsx_cell));
+	sh->texts = tl_vec_new(ctx, 1);
+	sh->pt.whole = sheet_scan;
+	if (sh->val == NULL || sh->cells == NULL || sh->texts == NULL)
+		return tl_oom(ctx);
+	return TELLER_OK;
+}
+
 /* The first sheet, row by row to fn. */
 static int
 read_sheet(teller_ctx *ctx, zip_t *za, const struct wb *w,
@@ -1195,19 +1214,54 @@ read_sheet(teller_ctx *ctx, zip_t *za, const struct wb *w,
 		part(name, sizeof name, w->target);
 	else
 		snprintf(name, sizeof name, "xl/worksheets/sheet1.xml");
-	memset(&sh, 0, sizeof sh);
-	sh.ctx = ctx;
-	sh.sst = sst->strs;
-	sh.fn = fn;
-	sh.ud = ud;
-	sh.val = tl_vec_new(ctx, 1);
-	sh.cells = tl_vec_new(ctx, sizeof(struct tl_xlsx_cell));
-	sh.texts = tl_vec_new(ctx, 1);
-	sh.pt.whole = sheet_scan;
-	if (sh.val == NULL || sh.cells == NULL || sh.texts == NULL)
-		return tl_oom(ctx);
+	if ((rc = sheet_init(ctx, &sh, sst->strs, fn, ud)) != TELLER_OK)
+		return rc;
 	rc = parse_with(ctx, za, name, false, &sh.pt, &sh, sh_start, sh_end,
 	    sh_text, &sh.p);
+	if (rc == TELLER_OK && sh.err != TELLER_OK)
+		rc = sh.err;
+	return rc;
+}
+
+int
+tl_xlsx_sheet_xml(teller_ctx *ctx, const char *xml, size_t len,
+    const char *const *strs, size_t nstrs, bool fast, bool *scanned,
+    tl_xlsx_row_fn fn, void *ud)
+{
+	struct tl_vec *sv = tl_vec_new(ctx, sizeof(const char *));
+	struct sheet sh;
+	size_t i;
+	int rc;
+
+	if (scanned != NULL)
+		*scanned = false;
+	if (sv == NULL)
+		return TELLER_ENOMEM;
+	for (i = 0; i < nstrs; i++)
+		if (tl_vec_push(ctx, sv, &strs[i]) == NULL)
+			return TELLER_ENOMEM;
+	if ((rc = sheet_init(ctx, &sh, sv, fn, ud)) != TELLER_OK)
+		return rc;
+	sh.pt.member = "xl/worksheets/sheet1.xml";
+	if (fast) {
+		rc = sheet_scan(&sh.pt, xml, len);
+		if (rc != XLSX_FALLBACK) {
+			if (scanned != NULL)
+				*scanned = rc == TELLER_OK;
+			return rc;
+		}
+	}
+	if ((sh.p = XML_ParserCreate(NULL)) == NULL)
+		return tl_oom(ctx);
+	sh.pt.ctx = ctx;
+	sh.pt.p = sh.p;
+	XML_SetUserData(sh.p, &sh);
+	XML_SetElementHandler(sh.p, sh_start, sh_end);
+	XML_SetCharacterDataHandler(sh.p, sh_text);
+	XML_SetStartDoctypeDeclHandler(sh.p, on_doctype);
+	XML_SetEntityDeclHandler(sh.p, on_entity);
+	rc = parse_whole(ctx, sh.p, sh.pt.member, xml, len);
+	XML_ParserFree(sh.p);
 	if (rc == TELLER_OK && sh.err != TELLER_OK)
 		rc = sh.err;
 	return rc;
