@@ -54,11 +54,14 @@ attr(const char **a, const char *name)
 }
 
 struct part;
-/* What a fast reader of a whole member returns to have expat read it. */
+/* What a fast reader of a member returns to have expat read it. */
 #define XLSX_FALLBACK (-2)
-/* A fast reader of a whole member (the sheet): TELLER_OK, an error, or
- * XLSX_FALLBACK to have expat read it. */
-typedef int (*whole_fn)(struct part *pt, const char *buf, size_t len);
+/* A fast reader of a member (the sheet), given it a piece at a time:
+ * len bytes at buf, what it left unused last time first; final: the
+ * member ends there. *used: what it read. TELLER_OK, an error, or
+ * XLSX_FALLBACK to have expat read the member from the start. */
+typedef int (*scan_fn)(struct part *pt, const char *buf, size_t len,
+    bool final, size_t *used);
 
 /* What every part's handlers share: the first member of each part's
  * state (struct wb, sst, sheet), so that the handlers below can take any
@@ -67,7 +70,7 @@ struct part {
 	teller_ctx *ctx;
 	XML_Parser p;
 	const char *member;  /* zip member being parsed, for messages */
-	whole_fn whole;      /* fast reader of the whole member, or NULL */
+	scan_fn scan;        /* fast reader of the member, or NULL */
 };
 
 /* Fail at the parser's position, naming the member, and stop it. */
@@ -312,6 +315,81 @@ parse_whole(teller_ctx *ctx, XML_Parser p, const char *name,
 	return TELLER_OK;
 }
 
+/* Read from zf a piece of member st->name (at most XLSX_PIECE bytes to
+ * buf, *total so far), with the errors and caps of a streamed member. */
+static zip_int64_t
+read_piece(teller_ctx *ctx, zip_file_t *zf, const zip_stat_t *st,
+    const char *name, char *buf, uint64_t *total)
+{
+	zip_int64_t n = zip_fread(zf, buf, XLSX_PIECE);
+
+	if (n < 0) {
+		tl_fail(ctx, TELLER_EPARSE, "%s: corrupt zip data", name);
+		return -1;
+	}
+	*total += (uint64_t)n;
+	if (*total > ctx->lim.unzip_bytes ||
+	    ((st->valid & ZIP_STAT_COMP_SIZE) && *total > (1u << 20) &&
+	    *total / (st->comp_size + 1) > ctx->lim.unzip_ratio)) {
+		tl_fail(ctx, TELLER_ELIMIT, "%s: decompresses beyond the "
+		    "limits (zip bomb?)", name);
+		return -1;
+	}
+	return n;
+}
+
+/* Window of a streamed member for its fast reader: a piece and what
+ * the last one left (a tag cut by its end). */
+#define XLSX_WINDOW (4 * XLSX_PIECE)
+
+/*
+ * Stream member idx (not inflated whole) through pt->scan a piece at a
+ * time, as expat would be: the same pieces, the same errors and caps, in
+ * the same order. XLSX_FALLBACK: expat must read it from the start (a
+ * tag longer than the window is too).
+ */
+static int
+scan_member(teller_ctx *ctx, zip_t *za, zip_uint64_t idx,
+    const zip_stat_t *st, struct part *pt)
+{
+	zip_file_t *zf;
+	zip_int64_t n;
+	uint64_t total = 0;
+	size_t have = 0, used;
+	char *win;
+	int rc;
+
+	if ((win = tl_realloc(ctx, NULL, 0, XLSX_WINDOW)) == NULL)
+		return TELLER_ENOMEM;
+	zf = zip_fopen_index(za, idx, 0);
+	if (zf == NULL) {
+		tl_free(ctx, win, XLSX_WINDOW);
+		return XLSX_FALLBACK; /* expat's path says why */
+	}
+	for (;;) {
+		if (have > XLSX_WINDOW - XLSX_PIECE) {
+			/* a tag longer than the window: the scanner gives
+			 * up at it */
+			rc = pt->scan(pt, win, have, true, &used);
+			break;
+		}
+		n = read_piece(ctx, zf, st, pt->member, win + have, &total);
+		if (n < 0) {
+			rc = ctx->err;
+			break;
+		}
+		have += (size_t)n;
+		rc = pt->scan(pt, win, have, n == 0, &used);
+		if (rc != TELLER_OK || n == 0)
+			break;
+		memmove(win, win + used, have - used);
+		have -= used;
+	}
+	zip_fclose(zf);
+	tl_free(ctx, win, XLSX_WINDOW);
+	return rc;
+}
+
 static int
 parse_member(teller_ctx *ctx, zip_t *za, const char *name, XML_Parser p,
     struct part *pt, bool optional)
@@ -351,14 +429,20 @@ parse_member(teller_ctx *ctx, zip_t *za, const char *name, XML_Parser p,
 	if (rc < 0)
 		return TELLER_ENOMEM;
 	if (rc > 0) {
-		rc = pt->whole == NULL ? XLSX_FALLBACK : pt->whole(pt, all,
-		    (size_t)st.size);
+		size_t used;
+		rc = pt->scan == NULL ? XLSX_FALLBACK : pt->scan(pt, all,
+		    (size_t)st.size, true, &used);
 		if (rc == XLSX_FALLBACK)
 			rc = parse_whole(ctx, p, name, all, (size_t)st.size);
 		/* a stored member's buffer is its compressed one */
 		tl_free(ctx, all, st.comp_method == ZIP_CM_STORE ?
 		    (size_t)st.size + 1 : (size_t)st.size);
 		return rc;
+	}
+	if (pt->scan != NULL) {
+		rc = scan_member(ctx, za, (zip_uint64_t)idx, &st, pt);
+		if (rc != XLSX_FALLBACK)
+			return rc;
 	}
 	zf = zip_fopen_index(za, (zip_uint64_t)idx, 0);
 	if (zf == NULL)
@@ -509,6 +593,15 @@ sst_text(void *ud, const char *t, int n)
 
 /* ---- the sheet ---- */
 
+/* Where sheet_scan is between pieces: the open elements' names. */
+#define SCAN_DEPTH 64
+struct scan {
+	bool started, done;  /* past the XML declaration; the root ended */
+	int depth;
+	char name[SCAN_DEPTH][24];
+	size_t len[SCAN_DEPTH];
+};
+
 struct sheet {
 	struct part pt;      /* first: see struct part */
 	teller_ctx *ctx;
@@ -529,6 +622,7 @@ struct sheet {
 	bool fast;           /* sheet_scan is reading */
 	long given;          /* rows given to fn */
 	long skip;           /* rows expat does not give again */
+	struct scan scan;
 };
 
 /* A non-negative decimal integer (row numbers, string indexes); -1 if
@@ -850,62 +944,54 @@ sh_end(void *ud, const char *name)
 /*
  * The sheet scanner. It reads the subset of XML that spreadsheet writers
  * emit and gives the same events as expat: an optional standard XML
- * declaration, then elements with ASCII names and attributes in quotes,
- * text of printable ASCII and white space. A comment, processing
+ * declaration, then elements with short ASCII names and attributes in
+ * quotes, text of printable ASCII and white space. A comment, processing
  * instruction, DOCTYPE, CDATA section, reference (&), ']', carriage
- * return in a cell's text, control or non-ASCII byte, malformed tag, end tag that does not
- * match, duplicate attribute, nesting deeper than SCAN_DEPTH, text
- * outside the root or anything after it, and every error the handlers
- * would report at expat's position, make it return XLSX_FALLBACK before
- * the row concerned is given: expat then reads the part again from the
- * start (the rows given are skipped), so every result and error is
- * expat's.
+ * return in a cell's text, control or non-ASCII byte, malformed tag, end
+ * tag that does not match, duplicate attribute, nesting deeper than
+ * SCAN_DEPTH, text outside the root or anything after it, and every
+ * error the handlers would report at expat's position, make it return
+ * XLSX_FALLBACK before the row concerned is given: expat then reads the
+ * part again from the start (the rows given are skipped), so every
+ * result and error is expat's. It reads a piece at a time (sheet_scan
+ * says how much it used: a tag cut by the piece's end waits for the
+ * next), so a streamed member is read in the same order as by expat.
  */
-#define SCAN_DEPTH 64
 #define SCAN_ATTRS 32
 
-/* Plain text byte: printable ASCII but '<', '&' and ']', or white
- * space. */
-static inline bool
-scan_plain(unsigned char c)
-{
-	return (c >= 0x20 && c < 0x80 && c != '<' && c != '&' && c != ']') ||
-	    c == '\t' || c == '\n' || c == '\r';
-}
+enum { SC_PLAIN = 1, SC_WS = 2, SC_NAME1 = 4, SC_NAME = 8 };
 
-static inline bool
-scan_ws(unsigned char c)
-{
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
-}
+/* Byte classes: SC_PLAIN text (printable ASCII but '<', '&' and ']', or
+ * white space), SC_WS white space, SC_NAME1 a name's first byte, SC_NAME
+ * its others (ASCII only: anything else is expat's). */
+#define SC_(c) ((((c) >= 0x20 && (c) < 0x80 && (c) != '<' && (c) != '&' && \
+    (c) != ']') || (c) == '\t' || (c) == '\n' || (c) == '\r' ? SC_PLAIN : 0) | \
+    ((c) == ' ' || (c) == '\t' || (c) == '\n' || (c) == '\r' ? SC_WS : 0) | \
+    (((c) >= 'a' && (c) <= 'z') || ((c) >= 'A' && (c) <= 'Z') || \
+    (c) == '_' || (c) == ':' ? SC_NAME1 | SC_NAME : 0) | \
+    (((c) >= '0' && (c) <= '9') || (c) == '-' || (c) == '.' ? SC_NAME : 0))
+#define SC4_(c) SC_(c), SC_((c) + 1), SC_((c) + 2), SC_((c) + 3)
+#define SC16_(c) SC4_(c), SC4_((c) + 4), SC4_((c) + 8), SC4_((c) + 12)
+#define SC64_(c) SC16_(c), SC16_((c) + 16), SC16_((c) + 32), SC16_((c) + 48)
+static const unsigned char sc_class[256] = {
+	SC64_(0), SC64_(64), SC64_(128), SC64_(192)
+};
 
-static inline bool
-scan_name1(unsigned char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' ||
-	    c == ':';
-}
-
-static inline bool
-scan_name(unsigned char c)
-{
-	return scan_name1(c) || (c >= '0' && c <= '9') || c == '-' ||
-	    c == '.';
-}
+#define SC_IS(c, k) ((sc_class[(unsigned char)(c)] & (k)) != 0)
 
 /* End of the name starting at p (p itself if there is none). */
-static const char *
+static inline const char *
 scan_name_end(const char *p, const char *e)
 {
-	if (p == e || !scan_name1((unsigned char)*p))
+	if (p == e || !SC_IS(*p, SC_NAME1))
 		return p;
-	for (p++; p < e && scan_name((unsigned char)*p); p++)
+	for (p++; p < e && SC_IS(*p, SC_NAME); p++)
 		;
 	return p;
 }
 
 /* Local part of the name [n, e). */
-static const char *
+static inline const char *
 scan_local(const char *n, const char *e, size_t *len)
 {
 	const char *l = n;
@@ -916,6 +1002,9 @@ scan_local(const char *n, const char *e, size_t *len)
 	*len = (size_t)(e - l);
 	return l;
 }
+
+/* What a tag cut by the end of a piece returns: wait for more. */
+#define SCAN_MORE (-3)
 
 /* Read the start tag after its '<' at *pp; on success *pp is after its
  * '>', and *empty says whether it was "/>". */
@@ -928,19 +1017,23 @@ scan_start_tag(struct sheet *s, const char **pp, const char *e,
 	bool ws;
 
 	ne = scan_name_end(p, e);
+	if (ne == e)
+		return SCAN_MORE;
 	if (ne == p)
 		return XLSX_FALLBACK;
 	*nm = p;
 	*nmlen = (size_t)(ne - p);
 	p = ne;
 	for (;;) {
-		for (ws = false; p < e && scan_ws((unsigned char)*p); p++)
+		for (ws = false; p < e && SC_IS(*p, SC_WS); p++)
 			ws = true;
 		if (p == e)
-			return XLSX_FALLBACK;
+			return SCAN_MORE;
 		if (*p == '>' || *p == '/')
 			break;
 		ne = scan_name_end(p, e);
+		if (ne == e)
+			return SCAN_MORE;
 		if (!ws || ne == p || na == SCAN_ATTRS)
 			return XLSX_FALLBACK;
 		for (i = 0; i < na; i++)
@@ -950,13 +1043,17 @@ scan_start_tag(struct sheet *s, const char **pp, const char *e,
 		an[na] = p;
 		al[na++] = (size_t)(ne - p);
 		l = scan_local(p, ne, &ll);
-		for (p = ne; p < e && scan_ws((unsigned char)*p); p++)
+		for (p = ne; p < e && SC_IS(*p, SC_WS); p++)
 			;
-		if (p == e || *p++ != '=')
+		if (p == e)
+			return SCAN_MORE;
+		if (*p++ != '=')
 			return XLSX_FALLBACK;
-		for (; p < e && scan_ws((unsigned char)*p); p++)
+		for (; p < e && SC_IS(*p, SC_WS); p++)
 			;
-		if (p == e || (*p != '"' && *p != '\''))
+		if (p == e)
+			return SCAN_MORE;
+		if (*p != '"' && *p != '\'')
 			return XLSX_FALLBACK;
 		v = ++p;
 		for (; p < e && *p != v[-1]; p++)
@@ -965,17 +1062,19 @@ scan_start_tag(struct sheet *s, const char **pp, const char *e,
 			    *p == '&')
 				return XLSX_FALLBACK;
 		if (p == e)
-			return XLSX_FALLBACK;
-		if (ll == 1 && l[0] == 'r' && r == NULL)
+			return SCAN_MORE;
+		if (ll == 1 && l[0] == 'r' && r == NULL) {
 			r = v;
-		else if (ll == 1 && l[0] == 't' && t == NULL) {
+		} else if (ll == 1 && l[0] == 't' && t == NULL) {
 			t = v;
 			tn = (size_t)(p - v);
 		}
 		p++;
 	}
 	*empty = *p == '/';
-	if (*empty && (++p == e || *p != '>'))
+	if (*empty && ++p == e)
+		return SCAN_MORE;
+	if (*empty && *p != '>')
 		return XLSX_FALLBACK;
 	*pp = p + 1;
 	l = scan_local(*nm, *nm + *nmlen, &ll);
@@ -983,90 +1082,10 @@ scan_start_tag(struct sheet *s, const char **pp, const char *e,
 	return s->err;
 }
 
+/* Back to the top for expat: the rows given are skipped. */
 static int
-sheet_scan(struct part *pt, const char *buf, size_t len)
+scan_fallback(struct sheet *s)
 {
-	static const char d1[] = "<?xml version=\"1.0\" encoding=\"UTF-8\" "
-	    "standalone=\"yes\"?>";
-	static const char d2[] = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>";
-	struct sheet *s = (struct sheet *)pt;
-	const char *p = buf, *e = buf + len, *q, *nm, *stk[SCAN_DEPTH], *l;
-	size_t stkn[SCAN_DEPTH], nmlen, ll;
-	int depth = 0, rc;
-	bool done = false, empty;
-
-	if (len >= sizeof d1 - 1 && memcmp(p, d1, sizeof d1 - 1) == 0)
-		p += sizeof d1 - 1;
-	else if (len >= sizeof d2 - 1 && memcmp(p, d2, sizeof d2 - 1) == 0)
-		p += sizeof d2 - 1;
-	s->fast = true;
-	for (;;) {
-		for (q = p; p < e && scan_plain((unsigned char)*p); p++)
-			;
-		if (p < e && *p != '<')
-			goto fallback;
-		if (depth == 0) {
-			for (; q < p; q++)
-				if (!scan_ws((unsigned char)*q))
-					goto fallback;
-		} else if (q < p && (s->in_v || s->in_is_t)) {
-			/* expat gives a carriage return as a newline */
-			if (memchr(q, '\r', (size_t)(p - q)) != NULL)
-				goto fallback;
-			sh_chars(s, q, (size_t)(p - q));
-			if (s->err != TELLER_OK)
-				goto stop;
-		}
-		if (p == e)
-			break;
-		if (++p == e)
-			goto fallback;
-		if (*p == '/') {
-			q = scan_name_end(++p, e);
-			if (depth == 0 || (size_t)(q - p) != stkn[depth - 1] ||
-			    memcmp(p, stk[depth - 1], stkn[depth - 1]) != 0)
-				goto fallback;
-			for (p = q; p < e && scan_ws((unsigned char)*p); p++)
-				;
-			if (p == e || *p++ != '>')
-				goto fallback;
-			depth--;
-			l = scan_local(stk[depth], stk[depth] + stkn[depth], &ll);
-			sh_close(s, sh_kind(l, ll));
-			if (s->err != TELLER_OK)
-				goto stop;
-			done = depth == 0;
-			continue;
-		}
-		if (done || depth == SCAN_DEPTH)
-			goto fallback;
-		rc = scan_start_tag(s, &p, e, &nm, &nmlen, &empty);
-		if (rc != TELLER_OK) {
-			s->err = rc;
-			goto stop;
-		}
-		if (empty) {
-			l = scan_local(nm, nm + nmlen, &ll);
-			sh_close(s, sh_kind(l, ll));
-			if (s->err != TELLER_OK)
-				goto stop;
-			done = depth == 0;
-		} else {
-			stk[depth] = nm;
-			stkn[depth++] = nmlen;
-		}
-	}
-	if (!done)
-		goto fallback;
-	s->fast = false;
-	return TELLER_OK;
-stop:
-	if (s->err != XLSX_FALLBACK) {
-		s->fast = false;
-		return s->err;
-	}
-fallback:
-	/* expat starts again from the top; the rows given are skipped */
 	s->fast = false;
 	s->err = TELLER_OK;
 	s->skip = s->given;
@@ -1075,6 +1094,130 @@ fallback:
 	s->col = s->in_v = s->in_is_t = s->in_is = 0;
 	s->val->len = s->cells->len = s->texts->len = 0;
 	return XLSX_FALLBACK;
+}
+
+/*
+ * Scan the next piece of the sheet, len bytes at buf (what the last call
+ * left unused first; final: the member ends there). *used: the bytes
+ * read (the rest is a tag cut by the piece's end). TELLER_OK, an error
+ * of the row function or memory, or XLSX_FALLBACK.
+ */
+static int
+sheet_scan(struct part *pt, const char *buf, size_t len, bool final,
+    size_t *used)
+{
+	static const char d1[] = "<?xml version=\"1.0\" encoding=\"UTF-8\" "
+	    "standalone=\"yes\"?>";
+	static const char d2[] = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>";
+	struct sheet *s = (struct sheet *)pt;
+	struct scan *sc = &s->scan;
+	const char *p = buf, *e = buf + len, *q, *nm, *l, *tag;
+	size_t nmlen, ll;
+	int rc;
+	bool empty;
+
+	*used = 0;
+	if (!sc->started) {
+		if (len < sizeof d1 - 1 && !final)
+			return TELLER_OK;
+		sc->started = true;
+		s->fast = true;
+		if (len >= sizeof d1 - 1 && memcmp(p, d1, sizeof d1 - 1) == 0)
+			p += sizeof d1 - 1;
+		else if (len >= sizeof d2 - 1 &&
+		    memcmp(p, d2, sizeof d2 - 1) == 0)
+			p += sizeof d2 - 1;
+	}
+	s->fast = true;
+	for (;;) {
+		for (q = p; p < e && SC_IS(*p, SC_PLAIN); p++)
+			;
+		if (p < e && *p != '<')
+			return scan_fallback(s);
+		if (sc->depth == 0) {
+			for (; q < p; q++)
+				if (!SC_IS(*q, SC_WS))
+					return scan_fallback(s);
+		} else if (q < p && (s->in_v || s->in_is_t)) {
+			/* expat gives a carriage return as a newline */
+			if (memchr(q, '\r', (size_t)(p - q)) != NULL)
+				return scan_fallback(s);
+			sh_chars(s, q, (size_t)(p - q));
+			if (s->err != TELLER_OK)
+				goto stop;
+		}
+		if (p == e)
+			break;
+		tag = p;
+		if (++p == e) {
+			rc = SCAN_MORE;
+		} else if (*p == '/') {
+			q = scan_name_end(++p, e);
+			if (q == e) {
+				rc = SCAN_MORE;
+			} else if (sc->depth == 0 || (size_t)(q - p) !=
+			    sc->len[sc->depth - 1] || memcmp(p,
+			    sc->name[sc->depth - 1], (size_t)(q - p)) != 0) {
+				return scan_fallback(s);
+			} else {
+				for (p = q; p < e && SC_IS(*p, SC_WS); p++)
+					;
+				if (p == e)
+					rc = SCAN_MORE;
+				else if (*p++ != '>')
+					return scan_fallback(s);
+				else
+					rc = TELLER_OK;
+			}
+			if (rc == TELLER_OK) {
+				sc->depth--;
+				l = scan_local(sc->name[sc->depth],
+				    sc->name[sc->depth] + sc->len[sc->depth],
+				    &ll);
+				sh_close(s, sh_kind(l, ll));
+				if (s->err != TELLER_OK)
+					goto stop;
+				sc->done = sc->depth == 0;
+				continue;
+			}
+		} else if (sc->done || sc->depth == SCAN_DEPTH) {
+			return scan_fallback(s);
+		} else {
+			rc = scan_start_tag(s, &p, e, &nm, &nmlen, &empty);
+			if (rc == TELLER_OK && empty) {
+				l = scan_local(nm, nm + nmlen, &ll);
+				sh_close(s, sh_kind(l, ll));
+				rc = s->err;
+				sc->done = sc->depth == 0;
+			} else if (rc == TELLER_OK) {
+				if (nmlen > sizeof sc->name[0])
+					return scan_fallback(s);
+				memcpy(sc->name[sc->depth], nm, nmlen);
+				sc->len[sc->depth++] = nmlen;
+			}
+			if (rc != TELLER_OK && rc != SCAN_MORE) {
+				s->err = rc;
+				goto stop;
+			}
+		}
+		if (rc == SCAN_MORE) {
+			/* a tag cut by the piece's end: wait for the rest */
+			if (final)
+				return scan_fallback(s);
+			p = tag;
+			break;
+		}
+	}
+	if (final && !sc->done)
+		return scan_fallback(s);
+	*used = (size_t)(p - buf);
+	s->fast = false;
+	return TELLER_OK;
+stop:
+	if (s->err == XLSX_FALLBACK)
+		return scan_fallback(s);
+	s->fast = false;
+	return s->err;
 }
 
 /* Open the workbook at path as a zip archive read from m (mapped
@@ -1195,7 +1338,7 @@ sheet_init(teller_ctx *ctx, struct sheet *sh, const struct tl_vec *strs,
 	sh->val = tl_vec_new(ctx, 1);
 	sh->cells = tl_vec_new(ctx, sizeof(struct tl_xlsx_cell));
 	sh->texts = tl_vec_new(ctx, 1);
-	sh->pt.whole = sheet_scan;
+	sh->pt.scan = sheet_scan;
 	if (sh->val == NULL || sh->cells == NULL || sh->texts == NULL)
 		return tl_oom(ctx);
 	return TELLER_OK;
@@ -1244,7 +1387,8 @@ tl_xlsx_sheet_xml(teller_ctx *ctx, const char *xml, size_t len,
 		return rc;
 	sh.pt.member = "xl/worksheets/sheet1.xml";
 	if (fast) {
-		rc = sheet_scan(&sh.pt, xml, len);
+		size_t used;
+		rc = sheet_scan(&sh.pt, xml, len, true, &used);
 		if (rc != XLSX_FALLBACK) {
 			if (scanned != NULL)
 				*scanned = rc == TELLER_OK;
