@@ -214,6 +214,8 @@ int tl_xlsx_read(teller_ctx *ctx, const char *path, tl_xlsx_row_fn fn,
 int tl_xlsx_sheet_xml(teller_ctx *ctx, const char *xml, size_t len,
     const char *const *strs, size_t nstrs, bool fast, bool *scanned,
     tl_xlsx_row_fn fn, void *ud) TL_MUST_CHECK;
+/* Sheets the scanner handed to expat so far, in this process (tests). */
+long tl_xlsx_takeovers(void);
 
 /* JSON pieces in Jackson's pretty-printer layout (rctab_out.c): a string
  * literal, a newline with the indent of a nesting level, and the start of

@@ -5,14 +5,22 @@
  * scanner (expat taking over where it must) and by expat alone, and the
  * rows handed over, the return code and the message must be the same.
  * The plain sheets must be read by the scanner to the end; the others
- * must be handed to expat without a row given twice.
+ * must be handed to expat without a row given twice. Then whole
+ * workbooks: a large sheet deflated (inflated whole) and compressed with
+ * bzip2 (streamed through the scanner in 64 KiB pieces, tags cut at
+ * their ends) give the same rows, also when expat must take over late
+ * or a tag is longer than the streaming window.
  */
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+
+#include <zip.h>
 
 #include "harness.h"
+#include "cli.h"
 #include "rctab.h"
 
 static char lg[16384];
@@ -158,6 +166,191 @@ static const struct tcase cases[] = {
 	{ WS "<sheetData>" R1 R2 "<row r=\"3\"/><!---->" END, false, 0, 2 },
 };
 
+/* ---- whole workbooks ---- */
+
+static char xpath[64];
+static char *big;
+static size_t bign, bigcap;
+
+static int
+onrow_big(teller_ctx *ctx, void *ud, long row,
+    const struct tl_xlsx_cell *c, int n)
+{
+	char tmp[64];
+	int i;
+	size_t k;
+
+	(void)ctx;
+	(void)ud;
+	for (i = -1; i < n; i++) {
+		if (i < 0)
+			k = (size_t)snprintf(tmp, sizeof tmp, "%ld:", row);
+		else
+			k = (size_t)snprintf(tmp, sizeof tmp, "%d=%.40s;",
+			    c[i].col, c[i].text);
+		if (bign + k + 2 > bigcap) {
+			char *q = realloc(big, bigcap * 2 + k + 64);
+			if (q == NULL)
+				return TELLER_ENOMEM;
+			big = q;
+			bigcap = bigcap * 2 + k + 64;
+		}
+		memcpy(big + bign, tmp, k + 1);
+		bign += k;
+	}
+	big[bign++] = '|';
+	big[bign] = '\0';
+	return TELLER_OK;
+}
+
+/* Zip workbook, shared strings and sheet (compressed with method) to
+ * xpath. */
+static int
+mkbook(const char *sheet, size_t n, zip_int32_t method)
+{
+	static const char wbx[] = "<workbook xmlns:r=\"r\"><sheets><sheet "
+	    "name=\"S\" r:id=\"rId1\"/></sheets></workbook>";
+	static const char sstx[] = "<sst><si><t>Alice</t></si><si><t>Bob"
+	    "</t></si><si><t>undervote</t></si></sst>";
+	const char *names[3] = { "xl/workbook.xml", "xl/sharedStrings.xml",
+	    "xl/worksheets/sheet1.xml" };
+	const char *data[3] = { wbx, sstx, sheet };
+	size_t len[3] = { sizeof wbx - 1, sizeof sstx - 1, n };
+	zip_t *z;
+	zip_int64_t idx;
+	int e = 0, i;
+
+	unlink(xpath);
+	if ((z = zip_open(xpath, ZIP_CREATE | ZIP_TRUNCATE, &e)) == NULL)
+		return -1;
+	for (i = 0; i < 3; i++) {
+		zip_source_t *zs = zip_source_buffer(z, data[i], len[i], 0);
+		if (zs == NULL || (idx = zip_file_add(z, names[i], zs,
+		    ZIP_FL_ENC_UTF_8)) < 0) {
+			zip_source_free(zs);
+			zip_discard(z);
+			return -1;
+		}
+		if (i == 2 && zip_set_file_compression(z, (zip_uint64_t)idx,
+		    method, 0) != 0) {
+			zip_discard(z);
+			return -1;
+		}
+	}
+	return zip_close(z) == 0 ? 0 : -1;
+}
+
+/* Read xpath; the outcome (code, message, rows) in a new string. */
+static char *
+readbook(void)
+{
+	teller_ctx *ctx;
+	char *out;
+	int rc;
+
+	bign = 0;
+	if (big != NULL)
+		big[0] = '\0';
+	if (teller_ctx_new(NULL, &ctx) != TELLER_OK)
+		return NULL;
+	teller_ctx_set_input(ctx, &cli_files);
+	rc = tl_xlsx_read(ctx, xpath, onrow_big, NULL);
+	out = malloc(bign + 300);
+	if (out != NULL)
+		snprintf(out, bign + 300, "%d %s || %s", rc, rc != TELLER_OK ?
+		    teller_errmsg(ctx) : "", big != NULL ? big : "");
+	teller_ctx_free(ctx);
+	return out;
+}
+
+/* A sheet of rows rows; at row odd, odd (a comment, a long tag). */
+static char *
+mksheet(int rows, int at, const char *odd, size_t *n)
+{
+	size_t cap = (size_t)rows * 200 + strlen(odd) + 1000, k;
+	char *b = malloc(cap);
+	int i;
+
+	if (b == NULL)
+		return NULL;
+	k = (size_t)snprintf(b, cap, "<?xml version=\"1.0\" encoding=\"UTF-8\" "
+	    "standalone=\"yes\"?>\r\n<worksheet xmlns=\"m\"><sheetData>");
+	for (i = 1; i <= rows; i++) {
+		if (i == at)
+			k += (size_t)snprintf(b + k, cap - k, "%s", odd);
+		k += (size_t)snprintf(b + k, cap - k, "<row r=\"%d\" spans="
+		    "\"1:3\" x14ac:dyDescent=\"0.3\"><c r=\"A%d\" t=\"s\">"
+		    "<v>%d</v></c><c r=\"B%d\"><v>%d.%d</v></c><c r=\"C%d\" "
+		    "t=\"inlineStr\"><is><t>name %d</t></is></c></row>", i, i,
+		    i % 3, i, i, i % 7, i, i * 7);
+	}
+	k += (size_t)snprintf(b + k, cap - k, "</sheetData></worksheet>");
+	*n = k;
+	return b;
+}
+
+static void
+books(void)
+{
+	static const struct {
+		int at;
+		const char *odd;
+	} v[] = {
+		{ 0, "" },
+		{ 3500, "<!-- late -->" },
+		{ 3900, "<row r=\"0\"><c><v>&amp;</v></c></row>" },
+		{ 2000, NULL }, /* a tag longer than the window */
+		{ 3990, "<row><c t=\"s\"><v>9</v></c></row>" },
+	};
+	char *sheet, *a, *b, *odd;
+	size_t i, n;
+	long t0;
+
+	snprintf(xpath, sizeof xpath, "/tmp/t_xlsx_scan.%ld.xlsx",
+	    (long)getpid());
+	for (i = 0; i < sizeof v / sizeof v[0]; i++) {
+		odd = NULL;
+		if (v[i].odd == NULL && (odd = malloc(300100)) != NULL) {
+			memcpy(odd, "<row x=\"", 8);
+			memset(odd + 8, 'x', 300000);
+			memcpy(odd + 300008, "\"/>", 4);
+		}
+		sheet = mksheet(4000, v[i].at, odd != NULL ? odd : v[i].odd,
+		    &n);
+		CHECK(sheet != NULL && n > 500000, "sheet %zu", i);
+		if (sheet == NULL)
+			continue;
+		CHECK_INT(mkbook(sheet, n, ZIP_CM_DEFLATE), 0);
+		t0 = tl_xlsx_takeovers();
+		a = readbook();
+		/* the plain sheet and the long tag: the scanner reads them
+		 * whole; the others go to expat */
+		CHECK_INT(tl_xlsx_takeovers() - t0, i == 0 || i == 3 ? 0 : 1);
+		CHECK_INT(mkbook(sheet, n, ZIP_CM_BZIP2), 0);
+		t0 = tl_xlsx_takeovers();
+		b = readbook();
+		/* streamed: the long tag too goes to expat */
+		CHECK_INT(tl_xlsx_takeovers() - t0, i == 0 ? 0 : 1);
+		CHECK(a != NULL && b != NULL && strcmp(a, b) == 0,
+		    "book %zu: deflated and bzip2 differ", i);
+		if (i < 4)
+			CHECK(a != NULL && strstr(a, "|4000:1=Bob;2=4000.3;3=name "
+			    "28000;|") != NULL, "book %zu: %.60s", i,
+			    a ? a : "");
+		else
+			CHECK(a != NULL && strncmp(a, "2 shared string 9", 17) ==
+			    0 && strstr(a, "|3989:") != NULL &&
+			    strstr(a, "|3990:") == NULL, "book %zu: %.60s", i,
+			    a ? a : "");
+		free(a);
+		free(b);
+		free(sheet);
+		free(odd);
+	}
+	unlink(xpath);
+	free(big);
+}
+
 int
 main(void)
 {
@@ -196,5 +389,6 @@ main(void)
 	CHECK_STR(a, b);
 	CHECK(!scanned, "deep: scanned");
 	CHECK_STR(a, "0 0:0  || 1:1=Alice;2=Bob;|2:1=12.5;3=TRUE;|");
+	books();
 	return h_done();
 }
