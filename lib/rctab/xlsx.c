@@ -1092,6 +1092,35 @@ tl_xlsx_takeovers(void)
 	return atomic_load(&takeovers);
 }
 
+/* Read the end tag after its "<" at *pp (at its '/'); on success *pp is
+ * after its '>' and the element is closed (s->err says how that went). */
+static int
+scan_end_tag(struct sheet *s, const char **pp, const char *e)
+{
+	struct scan *sc = &s->scan;
+	const char *p = *pp + 1, *q = scan_name_end(p, e), *l;
+	size_t ll;
+
+	if (q == e)
+		return SCAN_MORE;
+	if (sc->depth == 0 || (size_t)(q - p) != sc->len[sc->depth - 1] ||
+	    memcmp(p, sc->name[sc->depth - 1], (size_t)(q - p)) != 0)
+		return XLSX_FALLBACK;
+	for (p = q; p < e && SC_IS(*p, SC_WS); p++)
+		;
+	if (p == e)
+		return SCAN_MORE;
+	if (*p++ != '>')
+		return XLSX_FALLBACK;
+	*pp = p;
+	sc->depth--;
+	l = scan_local(sc->name[sc->depth], sc->name[sc->depth] +
+	    sc->len[sc->depth], &ll);
+	sh_close(s, sh_kind(l, ll));
+	sc->done = sc->depth == 0;
+	return TELLER_OK;
+}
+
 /* Back to the top for expat: the rows given are skipped. */
 static int
 scan_fallback(struct sheet *s)
@@ -1163,34 +1192,13 @@ sheet_scan(struct part *pt, const char *buf, size_t len, bool final,
 		if (++p == e) {
 			rc = SCAN_MORE;
 		} else if (*p == '/') {
-			q = scan_name_end(++p, e);
-			if (q == e) {
-				rc = SCAN_MORE;
-			} else if (sc->depth == 0 || (size_t)(q - p) !=
-			    sc->len[sc->depth - 1] || memcmp(p,
-			    sc->name[sc->depth - 1], (size_t)(q - p)) != 0) {
+			rc = scan_end_tag(s, &p, e);
+			if (rc == XLSX_FALLBACK)
 				return scan_fallback(s);
-			} else {
-				for (p = q; p < e && SC_IS(*p, SC_WS); p++)
-					;
-				if (p == e)
-					rc = SCAN_MORE;
-				else if (*p++ != '>')
-					return scan_fallback(s);
-				else
-					rc = TELLER_OK;
-			}
-			if (rc == TELLER_OK) {
-				sc->depth--;
-				l = scan_local(sc->name[sc->depth],
-				    sc->name[sc->depth] + sc->len[sc->depth],
-				    &ll);
-				sh_close(s, sh_kind(l, ll));
-				if (s->err != TELLER_OK)
-					goto stop;
-				sc->done = sc->depth == 0;
+			if (rc != SCAN_MORE && s->err != TELLER_OK)
+				goto stop;
+			if (rc == TELLER_OK)
 				continue;
-			}
 		} else if (sc->done || sc->depth == SCAN_DEPTH) {
 			return scan_fallback(s);
 		} else {

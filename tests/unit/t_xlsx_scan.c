@@ -334,12 +334,12 @@ books(void)
 		CHECK(a != NULL && b != NULL && strcmp(a, b) == 0,
 		    "book %zu: deflated and bzip2 differ", i);
 		if (i < 4)
-			CHECK(a != NULL && strstr(a, "|4000:1=Bob;2=4000.3;3=name "
-			    "28000;|") != NULL, "book %zu: %.60s", i,
+			CHECK(a != NULL && strstr(a, "|4000:1=Bob;2=4000.3;"
+			    "3=name 28000;|") != NULL, "book %zu: %.60s", i,
 			    a ? a : "");
 		else
-			CHECK(a != NULL && strncmp(a, "2 shared string 9", 17) ==
-			    0 && strstr(a, "|3989:") != NULL &&
+			CHECK(a != NULL && strncmp(a, "2 shared string 9",
+			    17) == 0 && strstr(a, "|3989:") != NULL &&
 			    strstr(a, "|3990:") == NULL, "book %zu: %.60s", i,
 			    a ? a : "");
 		free(a);
@@ -365,7 +365,7 @@ main(void)
 		    &scanned);
 		run(cases[i].xml, false, cases[i].line_bytes, b, sizeof b,
 		    &ignored);
-		CHECK(strcmp(a, b) == 0, "case %zu:\n  scanner %s\n  expat   %s",
+		CHECK(strcmp(a, b) == 0, "case %zu:\n scanner %s\n expat %s",
 		    i, a, b);
 		CHECK(scanned == cases[i].scanned, "case %zu: scanned %d",
 		    i, (int)scanned);
