@@ -9,7 +9,9 @@
  * workbooks: a large sheet deflated (inflated whole) and compressed with
  * bzip2 (streamed through the scanner in 64 KiB pieces, tags cut at
  * their ends) give the same rows, also when expat must take over late
- * or a tag is longer than the streaming window.
+ * or a tag is longer than the streaming window. TELLER_OOM=1: each
+ * allocation of a workbook's read failing in turn gives ENOMEM, leaking
+ * nothing, inflated whole, streamed, and with expat taking over.
  */
 #include <stdbool.h>
 #include <stdio.h>
@@ -21,6 +23,7 @@
 
 #include "harness.h"
 #include "cli.h"
+#include "oom.h"
 #include "rctab.h"
 
 static char lg[16384];
@@ -351,6 +354,42 @@ books(void)
 	free(big);
 }
 
+static int
+oom_book(teller_ctx *ctx, void *arg)
+{
+	(void)arg;
+	teller_ctx_set_input(ctx, &cli_files);
+	bign = 0;
+	return tl_xlsx_read(ctx, xpath, onrow_big, NULL);
+}
+
+static void
+oom_books(void)
+{
+	char *sheet;
+	size_t n;
+
+	snprintf(xpath, sizeof xpath, "/tmp/t_xlsx_scan.%ld.xlsx",
+	    (long)getpid());
+	sheet = mksheet(800, 0, "", &n);
+	CHECK(sheet != NULL && n > 2 * 65536, "oom sheet");
+	if (sheet != NULL) {
+		CHECK_INT(mkbook(sheet, n, ZIP_CM_DEFLATE), 0);
+		oom_loop("xlsx inflated whole", oom_book, NULL);
+		CHECK_INT(mkbook(sheet, n, ZIP_CM_BZIP2), 0);
+		oom_loop("xlsx streamed", oom_book, NULL);
+		free(sheet);
+	}
+	sheet = mksheet(800, 700, "<!-- expat -->", &n);
+	if (sheet != NULL) {
+		CHECK_INT(mkbook(sheet, n, ZIP_CM_DEFLATE), 0);
+		oom_loop("xlsx, expat taking over", oom_book, NULL);
+		free(sheet);
+	}
+	unlink(xpath);
+	free(big);
+}
+
 int
 main(void)
 {
@@ -359,6 +398,10 @@ main(void)
 	size_t i, k;
 	int d;
 
+	if (oom_enabled()) {
+		oom_books();
+		return h_done();
+	}
 	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		fail_row = cases[i].fail_row;
 		run(cases[i].xml, true, cases[i].line_bytes, a, sizeof a,
