@@ -28,7 +28,7 @@ SANFLAGS =
 OPT = -O2 -g
 endif
 
-PKGS = jansson expat libzip libcrypto
+PKGS = jansson expat libzip libdeflate libcrypto
 # Recursive (=) so pkg-config runs after `deps` has installed them.
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -pthread

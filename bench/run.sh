@@ -19,7 +19,7 @@ mkdir -p "$O"
 CC=${CC:-gcc}
 $CC -O2 -o "$O/runner" bench/runner.c
 $CC -O2 -Iinclude -o "$O/scot_all" bench/scot_all.c "$B/libteller.a" \
-    $(pkg-config --libs jansson expat libzip libcrypto) -pthread
+    $(pkg-config --libs jansson expat libzip libdeflate libcrypto) -pthread
 
 gen_blt() { # n agg|lines file
 	[ -f "$3" ] && return 0
@@ -43,17 +43,28 @@ if [ -n "$BENCH_BIG" ]; then
 	gen_cvr 10000000 "$O/cvr10m"
 fi
 
-printf '%-34s %10s %10s %12s %10s\n' case median_s peak_MB ballots/s MB/s
+printf '%-34s %10s %10s %12s %10s %8s\n' case median_s peak_MB ballots/s \
+    MB/s cpu_s
 row() { # name ballots input-files cmd...  (input-files: one word, ':'-separated)
 	name=$1 n=$2 f=$3
 	shift 3
+	cpu=
 	out=$("$O/runner" "$RUNS" "$@") || { echo "$name: FAILED"; return 0; }
 	med=$(echo "$out" | sed 's/.*median_s=\([0-9.]*\).*/\1/')
 	kb=$(echo "$out" | sed 's/.*peak_kb=\([0-9]*\).*/\1/')
+	cpu=$(echo "$out" | sed 's/.*cpu_s=\([0-9.]*\).*/\1/')
 	bytes=$(echo "$f" | tr ':' '\n' | xargs cat | wc -c)
 	awk -v name="$name" -v med="$med" -v kb="$kb" -v n="$n" -v b="$bytes" \
-	    'BEGIN { printf "%-34s %10.4f %10.1f %12.0f %10.0f\n", name, med,
-	      kb / 1024, (med > 0 ? n / med : 0), (med > 0 ? b / med / 1e6 : 0) }'
+	    -v cpu="$cpu" \
+	    'BEGIN { printf "%-34s %10.4f %10.1f %12.0f %10.0f %8.3f\n", name,
+	      med, kb / 1024, (med > 0 ? n / med : 0),
+	      (med > 0 ? b / med / 1e6 : 0), cpu }'
+}
+# ratio NAME A_CPU B_CPU: A over B, the two measured in this run
+ratio() {
+	[ -n "$2" ] && [ -n "$3" ] || return 0
+	awk -v name="$1" -v a="$2" -v b="$3" 'BEGIN { if (b > 0)
+	    printf "  ratio, CPU time: %s = %.2f\n", name, a / b }'
 }
 
 cvr=$(ls "$O"/cvr1m/*_cvr.csv | head -n 1)
@@ -80,6 +91,20 @@ for m in stv-scottish stv-wigm stv-ers97 stv-meek; do
 	row "$m, 1M aggregated" 1000000 "$O/1m_agg.blt" \
 	    "$B/teller" count -m $m -r none "$O/1m_agg.blt"
 done
+# Issue 17: ES&S xlsx against unzip -p of the same sheets (the time
+# just to inflate them), side by side.
+ESS=$SHARED/data/rctab/2013_minneapolis_mayor_scale
+if [ -d "$ESS" ] && command -v unzip >/dev/null 2>&1; then
+	xs=$(ls "$ESS"/*.xlsx | tr '\n' ':')
+	row "unzip -p, Minneapolis 13 sheets" 1041313 "$xs" sh -c \
+	    'for f; do unzip -p "$f" xl/worksheets/sheet1.xml; done' sh \
+	    "$ESS"/*.xlsx
+	unz=$cpu
+	row "rctab ES&S xlsx, Minneapolis scale" 1041313 "$xs" \
+	    "$B/teller" rctab "$ESS/2013_minneapolis_mayor_scale_config.json" \
+	    -o "$O/rctab_ess"
+	ratio "rctab ES&S / unzip -p" "$cpu" "$unz"
+fi
 if [ -d "$SHARED/data/scot/blt" ]; then
 	list=$(find "$SHARED/data/scot/blt" -name '*.blt' | sort)
 	all=$(echo "$list" | tr '\n' ':')

@@ -3,7 +3,10 @@
  * runner.c -- run a command N times and print its median wall time and
  * the largest peak resident memory (from wait4's rusage), so benchmarks
  * need nothing beyond libc.  usage: runner N CMD [ARGS...]
- * Output: "median_s=0.123456 min_s=... max_s=... peak_kb=12345".
+ * Output: "median_s=0.123456 min_s=... max_s=... peak_kb=12345
+ * cpu_s=0.123456", cpu_s the median user + system time (the command's
+ * and the children it waited for), steadier than wall time on a loaded
+ * machine.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,7 +27,7 @@ cmp(const void *a, const void *b)
 int
 main(int argc, char **argv)
 {
-	long long ns[101];
+	long long ns[101], cpu[101];
 	long peak = 0;
 	int n, i;
 
@@ -58,14 +61,19 @@ main(int argc, char **argv)
 		}
 		ns[i] = (t1.tv_sec - t0.tv_sec) * 1000000000LL +
 		    (t1.tv_nsec - t0.tv_nsec);
+		cpu[i] = (ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) *
+		    1000000000LL + (ru.ru_utime.tv_usec +
+		    ru.ru_stime.tv_usec) * 1000LL;
 		if (ru.ru_maxrss > peak)
 			peak = ru.ru_maxrss;
 	}
 	qsort(ns, (size_t)n, sizeof(*ns), cmp);
+	qsort(cpu, (size_t)n, sizeof(*cpu), cmp);
 	printf("median_s=%lld.%06lld min_s=%lld.%06lld max_s=%lld.%06lld "
-	    "peak_kb=%ld\n", ns[n / 2] / 1000000000LL,
+	    "peak_kb=%ld cpu_s=%lld.%06lld\n", ns[n / 2] / 1000000000LL,
 	    ns[n / 2] % 1000000000LL / 1000, ns[0] / 1000000000LL,
 	    ns[0] % 1000000000LL / 1000, ns[n - 1] / 1000000000LL,
-	    ns[n - 1] % 1000000000LL / 1000, peak);
+	    ns[n - 1] % 1000000000LL / 1000, peak, cpu[n / 2] / 1000000000LL,
+	    cpu[n / 2] % 1000000000LL / 1000);
 	return 0;
 }

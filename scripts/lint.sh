@@ -115,7 +115,7 @@ done
 for f in "$L"/*.c "$L"/*.h "$L"/audit/*.c "$L"/audit/*.h "$C"/*.c \
     "$C"/*.h include/*.h; do
 	[ -f "$f" ] || continue
-	if grep -nE '^[[:space:]]*#[[:space:]]*include[[:space:]]*[<"](jansson|expat|zip)\.h[>"]' \
+	if grep -nE '^[[:space:]]*#[[:space:]]*include[[:space:]]*[<"](jansson|expat|zip|libdeflate)\.h[>"]' \
 	    "$f" >"$tmp"; then
 		sed "s|^\([0-9]*\):.*|$f:\1: jansson/expat/libzip outside lib/rctab/|" \
 		    "$tmp"

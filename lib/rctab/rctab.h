@@ -206,6 +206,17 @@ typedef int (*tl_xlsx_row_fn)(teller_ctx *ctx, void *ud, long row,
 int tl_xlsx_read(teller_ctx *ctx, const char *path, tl_xlsx_row_fn fn,
     void *ud) TL_MUST_CHECK;
 
+/* Rows of a worksheet's XML (len bytes at xml) with shared strings strs,
+ * as tl_xlsx_read gives them from a member inflated whole: by the fast
+ * scanner, expat taking over at anything outside its subset (fast), or
+ * by expat alone (!fast). *scanned (if not NULL): the scanner read it
+ * all. For tests and fuzzing: both must give the same rows and errors. */
+int tl_xlsx_sheet_xml(teller_ctx *ctx, const char *xml, size_t len,
+    const char *const *strs, size_t nstrs, bool fast, bool *scanned,
+    tl_xlsx_row_fn fn, void *ud) TL_MUST_CHECK;
+/* Sheets the scanner handed to expat so far, in this process (tests). */
+long tl_xlsx_takeovers(void);
+
 /* JSON pieces in Jackson's pretty-printer layout (rctab_out.c): a string
  * literal, a newline with the indent of a nesting level, and the start of
  * a field ("key" : ) preceded by a comma unless *first. */

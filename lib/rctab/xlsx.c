@@ -8,9 +8,20 @@
  * Decompression is capped (ctx->lim.unzip_bytes, unzip_ratio), each cell's
  * and shared string's text at ctx->lim.line_bytes, the file at
  * input_bytes; a DOCTYPE is refused in every part, as POI does.
+ *
+ * Speed (issue 17): a member whose sizes the zip directory gives, up to
+ * XLSX_WHOLE_MAX uncompressed, is inflated whole in one libdeflate call
+ * (its CRC checked); anything else, or anything libdeflate or the CRC
+ * does not accept, is streamed through libzip as before, so the errors
+ * stay libzip's. The sheet is then read by a scanner made for the narrow
+ * XML subset spreadsheet writers emit (sheet_scan); at the first thing
+ * outside it, expat reads the member again from the start, the rows the
+ * scanner already gave skipped, so rows and errors are expat's.
  */
 
 #include <expat.h>
+#include <libdeflate.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 #include <zip.h>
@@ -43,6 +54,16 @@ attr(const char **a, const char *name)
 	return NULL;
 }
 
+struct part;
+/* What a fast reader of a member returns to have expat read it. */
+#define XLSX_FALLBACK (-2)
+/* A fast reader of a member (the sheet), given it a piece at a time:
+ * len bytes at buf, what it left unused last time first; final: the
+ * member ends there. *used: what it read. TELLER_OK, an error, or
+ * XLSX_FALLBACK to have expat read the member from the start. */
+typedef int (*scan_fn)(struct part *pt, const char *buf, size_t len,
+    bool final, size_t *used);
+
 /* What every part's handlers share: the first member of each part's
  * state (struct wb, sst, sheet), so that the handlers below can take any
  * of them as user data. */
@@ -51,6 +72,7 @@ struct part {
 	const char *file;    /* the workbook's name, for errors */
 	XML_Parser p;
 	const char *member;  /* zip member being parsed, for messages */
+	scan_fn scan;        /* fast reader of the member, or NULL */
 };
 
 /* Fail at the parser's position, naming the member, and stop it. */
@@ -186,6 +208,196 @@ zsrc_cb(void *ud, void *data, zip_uint64_t len, zip_source_cmd_t cmd)
 	}
 }
 
+/* Members inflated whole up to this size; larger ones are streamed, so
+ * memory stays flat as sheets grow. */
+#define XLSX_WHOLE_MAX ((zip_uint64_t)32 << 20)
+/* Pieces expat is given (as libzip's reads were), so its events, and so
+ * the positions of its errors, are the same either way. */
+#define XLSX_PIECE 65536
+
+
+/*
+ * The uncompressed bytes of member idx in one allocation (*out, of
+ * st->size bytes; free with tl_free), when the directory gives its sizes
+ * and CRC, it is stored or deflated, unencrypted, at most
+ * XLSX_WHOLE_MAX, and libdeflate inflates it to exactly that size with
+ * that CRC. Returns 1 with *out set, 0 to stream it instead, or -1 out of
+ * memory (recorded).
+ */
+static int
+member_whole(teller_ctx *ctx, zip_t *za, zip_uint64_t idx,
+    const zip_stat_t *st, char **out)
+{
+	const zip_uint64_t need = ZIP_STAT_SIZE | ZIP_STAT_COMP_SIZE |
+	    ZIP_STAT_COMP_METHOD | ZIP_STAT_CRC | ZIP_STAT_ENCRYPTION_METHOD;
+	struct libdeflate_decompressor *d;
+	enum libdeflate_result r;
+	zip_file_t *zf;
+	zip_int64_t got;
+	char *comp, *buf;
+	size_t size, csize;
+	bool stored;
+
+	*out = NULL;
+	if ((st->valid & need) != need || st->size == 0 ||
+	    st->size > XLSX_WHOLE_MAX || st->comp_size > XLSX_WHOLE_MAX ||
+	    st->encryption_method != ZIP_EM_NONE ||
+	    (st->comp_method != ZIP_CM_DEFLATE &&
+	    st->comp_method != ZIP_CM_STORE))
+		return 0;
+	stored = st->comp_method == ZIP_CM_STORE;
+	if (stored && st->comp_size != st->size)
+		return 0;
+	size = (size_t)st->size;
+	csize = (size_t)st->comp_size;
+	if ((comp = tl_realloc(ctx, NULL, 0, csize + 1)) == NULL)
+		return -1;
+	zf = zip_fopen_index(za, idx, ZIP_FL_COMPRESSED);
+	got = zf == NULL ? -1 : zip_fread(zf, comp, csize + 1);
+	if (zf != NULL)
+		zip_fclose(zf);
+	if (got < 0 || (zip_uint64_t)got != csize) {
+		tl_free(ctx, comp, csize + 1);
+		return 0;
+	}
+	if (stored) {
+		buf = comp;
+	} else {
+		if ((buf = tl_realloc(ctx, NULL, 0, size)) == NULL) {
+			tl_free(ctx, comp, csize + 1);
+			return -1;
+		}
+		if ((d = libdeflate_alloc_decompressor()) == NULL) {
+			tl_free(ctx, buf, size);
+			tl_free(ctx, comp, csize + 1);
+			tl_oom(ctx);
+			return -1;
+		}
+		r = libdeflate_deflate_decompress(d, comp, csize, buf, size,
+		    NULL);
+		libdeflate_free_decompressor(d);
+		tl_free(ctx, comp, csize + 1);
+		if (r != LIBDEFLATE_SUCCESS) {
+			tl_free(ctx, buf, size);
+			return 0;
+		}
+	}
+	if (libdeflate_crc32(0, buf, size) != st->crc) {
+		tl_free(ctx, buf, stored ? csize + 1 : size);
+		return 0;
+	}
+	*out = buf;
+	return 1;
+}
+
+/* The end of parse_member when expat fails (rc as there). */
+static int
+expat_error(teller_ctx *ctx, const char *file, XML_Parser p,
+    const char *name)
+{
+	if (ctx->err != TELLER_OK)
+		return ctx->err;
+	return tl_fail_in(ctx, file, TELLER_EPARSE,
+	    (long)XML_GetCurrentLineNumber(p),
+	    (long)XML_GetCurrentColumnNumber(p) + 1, "%s: %s", name,
+	    XML_ErrorString(XML_GetErrorCode(p)));
+}
+
+/* Parse a whole member's bytes with p, in the pieces libzip gave. */
+static int
+parse_whole(teller_ctx *ctx, const char *file, XML_Parser p,
+    const char *name,
+    const char *buf, size_t len)
+{
+	size_t off, n;
+
+	for (off = 0; off < len; off += n) {
+		n = len - off < XLSX_PIECE ? len - off : XLSX_PIECE;
+		if (XML_Parse(p, buf + off, (int)n, 0) == XML_STATUS_ERROR)
+			return expat_error(ctx, file, p, name);
+	}
+	if (XML_Parse(p, buf, 0, 1) == XML_STATUS_ERROR)
+		return expat_error(ctx, file, p, name);
+	return TELLER_OK;
+}
+
+/* Read from zf a piece of member st->name (at most XLSX_PIECE bytes to
+ * buf, *total so far), with the errors and caps of a streamed member. */
+static zip_int64_t
+read_piece(teller_ctx *ctx, const char *file, zip_file_t *zf,
+    const zip_stat_t *st, const char *name, char *buf, uint64_t *total)
+{
+	zip_int64_t n = zip_fread(zf, buf, XLSX_PIECE);
+
+	if (n < 0) {
+		tl_fail_in(ctx, file, TELLER_EPARSE, 0, 0,
+		    "%s: corrupt zip data", name);
+		return -1;
+	}
+	*total += (uint64_t)n;
+	if (*total > ctx->lim.unzip_bytes ||
+	    ((st->valid & ZIP_STAT_COMP_SIZE) && *total > (1u << 20) &&
+	    *total / (st->comp_size + 1) > ctx->lim.unzip_ratio)) {
+		tl_fail_in(ctx, file, TELLER_ELIMIT, 0, 0,
+		    "%s: decompresses beyond the limits (zip bomb?)", name);
+		return -1;
+	}
+	return n;
+}
+
+/* Window of a streamed member for its fast reader: a piece and what
+ * the last one left (a tag cut by its end). */
+#define XLSX_WINDOW (4 * XLSX_PIECE)
+
+/*
+ * Stream member idx (not inflated whole) through pt->scan a piece at a
+ * time, as expat would be: the same pieces, the same errors and caps, in
+ * the same order. XLSX_FALLBACK: expat must read it from the start (a
+ * tag longer than the window is too).
+ */
+static int
+scan_member(teller_ctx *ctx, zip_t *za, zip_uint64_t idx,
+    const zip_stat_t *st, struct part *pt)
+{
+	zip_file_t *zf;
+	zip_int64_t n;
+	uint64_t total = 0;
+	size_t have = 0, used;
+	char *win;
+	int rc;
+
+	if ((win = tl_realloc(ctx, NULL, 0, XLSX_WINDOW)) == NULL)
+		return TELLER_ENOMEM;
+	zf = zip_fopen_index(za, idx, 0);
+	if (zf == NULL) {
+		tl_free(ctx, win, XLSX_WINDOW);
+		return XLSX_FALLBACK; /* expat's path says why */
+	}
+	for (;;) {
+		if (have > XLSX_WINDOW - XLSX_PIECE) {
+			/* a tag longer than the window: the scanner gives
+			 * up at it */
+			rc = pt->scan(pt, win, have, true, &used);
+			break;
+		}
+		n = read_piece(ctx, pt->file, zf, st, pt->member, win + have,
+		    &total);
+		if (n < 0) {
+			rc = ctx->err;
+			break;
+		}
+		have += (size_t)n;
+		rc = pt->scan(pt, win, have, n == 0, &used);
+		if (rc != TELLER_OK || n == 0)
+			break;
+		memmove(win, win + used, have - used);
+		have -= used;
+	}
+	zip_fclose(zf);
+	tl_free(ctx, win, XLSX_WINDOW);
+	return rc;
+}
+
 static int
 parse_member(teller_ctx *ctx, const char *file, zip_t *za, const char *name,
     XML_Parser p, struct part *pt, bool optional)
@@ -193,9 +405,11 @@ parse_member(teller_ctx *ctx, const char *file, zip_t *za, const char *name,
 	zip_int64_t idx = zip_name_locate(za, name, 0);
 	zip_stat_t st;
 	zip_file_t *zf;
-	char buf[65536];
+	char buf[XLSX_PIECE];
 	zip_int64_t n;
 	uint64_t total = 0;
+	char *all;
+	int rc;
 
 	if (idx < 0) {
 		if (optional)
@@ -224,6 +438,26 @@ parse_member(teller_ctx *ctx, const char *file, zip_t *za, const char *name,
 	pt->member = name;
 	XML_SetStartDoctypeDeclHandler(p, on_doctype);
 	XML_SetEntityDeclHandler(p, on_entity);
+	rc = member_whole(ctx, za, (zip_uint64_t)idx, &st, &all);
+	if (rc < 0)
+		return TELLER_ENOMEM;
+	if (rc > 0) {
+		size_t used;
+		rc = pt->scan == NULL ? XLSX_FALLBACK : pt->scan(pt, all,
+		    (size_t)st.size, true, &used);
+		if (rc == XLSX_FALLBACK)
+			rc = parse_whole(ctx, file, p, name, all,
+			    (size_t)st.size);
+		/* a stored member's buffer is its compressed one */
+		tl_free(ctx, all, st.comp_method == ZIP_CM_STORE ?
+		    (size_t)st.size + 1 : (size_t)st.size);
+		return rc;
+	}
+	if (pt->scan != NULL) {
+		rc = scan_member(ctx, za, (zip_uint64_t)idx, &st, pt);
+		if (rc != XLSX_FALLBACK)
+			return rc;
+	}
 	zf = zip_fopen_index(za, (zip_uint64_t)idx, 0);
 	if (zf == NULL)
 		return tl_fail_in(ctx, file, TELLER_EPARSE, 0, 0,
@@ -247,14 +481,8 @@ parse_member(teller_ctx *ctx, const char *file, zip_t *za, const char *name,
 			    "beyond the limits (zip bomb?)", name);
 		}
 		if (XML_Parse(p, buf, (int)n, n == 0) == XML_STATUS_ERROR) {
-			int rc = ctx->err;
 			zip_fclose(zf);
-			if (rc != TELLER_OK)
-				return rc;
-			return tl_fail_in(ctx, file, TELLER_EPARSE,
-			    (long)XML_GetCurrentLineNumber(p),
-			    (long)XML_GetCurrentColumnNumber(p) + 1, "%s: %s",
-			    name, XML_ErrorString(XML_GetErrorCode(p)));
+			return expat_error(ctx, file, p, name);
 		}
 		if (n == 0)
 			break;
@@ -382,6 +610,15 @@ sst_text(void *ud, const char *t, int n)
 
 /* ---- the sheet ---- */
 
+/* Where sheet_scan is between pieces: the open elements' names. */
+#define SCAN_DEPTH 64
+struct scan {
+	bool started, done;  /* past the XML declaration; the root ended */
+	int depth;
+	char name[SCAN_DEPTH][24];
+	size_t len[SCAN_DEPTH];
+};
+
 struct sheet {
 	struct part pt;      /* first: see struct part */
 	teller_ctx *ctx;
@@ -399,6 +636,10 @@ struct sheet {
 	struct tl_vec *cells;  /* of struct tl_xlsx_cell */
 	struct tl_vec *texts;  /* NUL-separated cell texts */
 	int err;
+	bool fast;           /* sheet_scan is reading */
+	long given;          /* rows given to fn */
+	long skip;           /* rows expat does not give again */
+	struct scan scan;
 };
 
 /* A non-negative decimal integer (row numbers, string indexes); -1 if
@@ -501,71 +742,116 @@ fmt_number(const char *v, size_t n, char *out, size_t cap)
 	out[k] = '\0';
 }
 
-static void XMLCALL
-sh_start(void *ud, const char *name, const char **a)
+/* The elements of a sheet that matter, by local name. */
+enum sh_elem { SH_OTHER, SH_C, SH_V, SH_ROW, SH_IS, SH_T };
+
+static enum sh_elem
+sh_kind(const char *l, size_t n)
 {
-	struct sheet *s = ud;
-	const char *l = local(name), *r, *t;
+	if (n == 1)
+		return l[0] == 'c' ? SH_C : l[0] == 'v' ? SH_V :
+		    l[0] == 't' ? SH_T : SH_OTHER;
+	if (n == 2 && l[0] == 'i' && l[1] == 's')
+		return SH_IS;
+	if (n == 3 && memcmp(l, "row", 3) == 0)
+		return SH_ROW;
+	return SH_OTHER;
+}
+
+/* An element opens: r and t its attributes of those local names (NULL
+ * if absent; r ends at any byte that is not a letter or digit, t is tn
+ * bytes long). */
+static void
+sh_open(struct sheet *s, enum sh_elem k, const char *r, const char *t,
+    size_t tn)
+{
+	size_t i;
 
 	if (s->err != TELLER_OK)
 		return;
-	if (l[0] == 'c' && l[1] == '\0' && s->in_row) {
-		r = attr(a, "r");
+	switch (k) {
+	case SH_C:
+		if (!s->in_row)
+			break;
 		s->col = r != NULL && refcol(r) > 0 ? refcol(r) : s->col + 1;
-		t = attr(a, "t");
-		if (t == NULL)
+		if (t == NULL) {
 			t = "n";
-		{
-			size_t k;
-			for (k = 0; t[k] != '\0' && k + 1 < sizeof s->type; k++)
-				s->type[k] = t[k];
-			s->type[k] = '\0';
+			tn = 1;
 		}
+		for (i = 0; i < tn && t[i] != '\0' && i + 1 < sizeof s->type;
+		    i++)
+			s->type[i] = t[i];
+		s->type[i] = '\0';
 		s->have_val = false;
 		s->val->len = 0;
-	} else if (l[0] == 'v' && l[1] == '\0') {
+		break;
+	case SH_V:
 		s->in_v = 1;
 		s->have_val = true;
 		s->val->len = 0;
-	} else if (IS(l, "row")) {
-		r = attr(a, "r");
+		break;
+	case SH_ROW:
 		s->row = r != NULL ? uint_of(r) : s->row + 1;
 		s->in_row = true;
 		s->col = 0;
 		s->cells->len = 0;
 		s->texts->len = 0;
 		(void)refrow;
-	} else if (IS(l, "is")) {
+		break;
+	case SH_IS:
 		s->in_is = 1;
 		s->have_val = true;
 		s->val->len = 0;
-	} else if (IS(l, "t") && s->in_is) {
-		s->in_is_t = 1;
+		break;
+	case SH_T:
+		if (s->in_is)
+			s->in_is_t = 1;
+		break;
+	case SH_OTHER:
+		break;
 	}
+}
+
+static void XMLCALL
+sh_start(void *ud, const char *name, const char **a)
+{
+	struct sheet *s = ud;
+	const char *l = local(name), *t = attr(a, "t");
+
+	sh_open(s, sh_kind(l, strlen(l)), attr(a, "r"), t,
+	    t != NULL ? strlen(t) : 0);
+}
+
+/* Character data: kept inside <v> and an inline string's <t>. */
+static void
+sh_chars(struct sheet *s, const char *t, size_t n)
+{
+	if ((!s->in_v && !s->in_is_t) || n == 0 || s->err != TELLER_OK)
+		return;
+	if (n > s->ctx->lim.line_bytes - s->val->len) {
+		s->err = s->fast ? XLSX_FALLBACK : part_fail(&s->pt,
+		    TELLER_ELIMIT, "a cell longer than the line limit");
+		return;
+	}
+	if (tl_vec_reserve(s->ctx, s->val, n) != TELLER_OK) {
+		s->err = TELLER_ENOMEM;
+		if (!s->fast)
+			XML_StopParser(s->p, XML_FALSE);
+		return;
+	}
+	memcpy((char *)s->val->data + s->val->len, t, n);
+	s->val->len += n;
 }
 
 static void XMLCALL
 sh_text(void *ud, const char *t, int n)
 {
-	struct sheet *s = ud;
-
-	if ((!s->in_v && !s->in_is_t) || n <= 0 || s->err != TELLER_OK)
-		return;
-	if ((size_t)n > s->ctx->lim.line_bytes - s->val->len) {
-		s->err = part_fail(&s->pt, TELLER_ELIMIT, "a cell longer "
-		    "than the line limit");
-		return;
-	}
-	if (tl_vec_reserve(s->ctx, s->val, (size_t)n) != TELLER_OK) {
-		s->err = TELLER_ENOMEM;
-		XML_StopParser(s->p, XML_FALSE);
-		return;
-	}
-	memcpy((char *)s->val->data + s->val->len, t, (size_t)n);
-	s->val->len += (size_t)n;
+	if (n > 0)
+		sh_chars(ud, t, (size_t)n);
 }
 
-/* Append the finished cell's text. */
+/* Append the finished cell's text. The scanner (s->fast) leaves every
+ * error but running out of memory to expat. */
 static void
 add_cell(struct sheet *s)
 {
@@ -584,9 +870,9 @@ add_cell(struct sheet *s)
 	if (IS(s->type, "s")) {
 		long i = uint_of(txt);
 		if (i < 0 || (size_t)i >= s->sst->len) {
-			s->err = tl_fail_in(s->ctx, s->pt.file, TELLER_EPARSE,
-			    s->row, s->col, "shared string %ld does not exist",
-			    i);
+			s->err = s->fast ? XLSX_FALLBACK : tl_fail_in(s->ctx,
+			    s->pt.file, TELLER_EPARSE, s->row, s->col,
+			    "shared string %ld does not exist", i);
 			return;
 		}
 		txt = TL_VEC_AT(s->sst, const char *, i);
@@ -600,8 +886,8 @@ add_cell(struct sheet *s)
 	/* a row is a line: shared strings repeated across its cells must
 	 * not add up without bound either */
 	if (n + 1 > s->ctx->lim.line_bytes - s->texts->len) {
-		s->err = part_fail(&s->pt, TELLER_ELIMIT, "a row longer "
-		    "than the line limit");
+		s->err = s->fast ? XLSX_FALLBACK : part_fail(&s->pt,
+		    TELLER_ELIMIT, "a row longer than the line limit");
 		return;
 	}
 	c.col = s->col;
@@ -615,34 +901,358 @@ add_cell(struct sheet *s)
 	s->texts->len += n + 1;
 }
 
+/* An element closes. */
+static void
+sh_close(struct sheet *s, enum sh_elem k)
+{
+	size_t i;
+
+	if (s->err != TELLER_OK)
+		return;
+	switch (k) {
+	case SH_V:
+		s->in_v = 0;
+		break;
+	case SH_C:
+		if (s->in_row && s->have_val)
+			add_cell(s);
+		break;
+	case SH_T:
+		s->in_is_t = 0;
+		break;
+	case SH_IS:
+		s->in_is = 0;
+		break;
+	case SH_ROW: {
+		struct tl_xlsx_cell *c = s->cells->data;
+		if (!s->in_row)
+			break;
+		s->in_row = false;
+		/* expat after the scanner: the rows it gave are not given
+		 * again */
+		if (s->skip > 0) {
+			s->skip--;
+			break;
+		}
+		for (i = 0; i < s->cells->len; i++)
+			c[i].text = (const char *)s->texts->data +
+			    (uintptr_t)c[i].text;
+		s->err = s->fn(s->ctx, s->ud, s->row, c, (int)s->cells->len);
+		if (s->err == TELLER_OK)
+			s->given++;
+		break;
+	}
+	case SH_OTHER:
+		break;
+	}
+}
+
 static void XMLCALL
 sh_end(void *ud, const char *name)
 {
 	struct sheet *s = ud;
 	const char *l = local(name);
-	size_t i;
 
-	if (s->err != TELLER_OK)
-		return;
-	if (IS(l, "v")) {
-		s->in_v = 0;
-	} else if (IS(l, "c")) {
-		if (s->in_row && s->have_val)
-			add_cell(s);
-	} else if (IS(l, "t")) {
-		s->in_is_t = 0;
-	} else if (IS(l, "is")) {
-		s->in_is = 0;
-	} else if (IS(l, "row") && s->in_row) {
-		struct tl_xlsx_cell *c = s->cells->data;
-		s->in_row = false;
-		for (i = 0; i < s->cells->len; i++)
-			c[i].text = (const char *)s->texts->data +
-			    (uintptr_t)c[i].text;
-		s->err = s->fn(s->ctx, s->ud, s->row, c, (int)s->cells->len);
-	}
+	sh_close(s, sh_kind(l, strlen(l)));
 	if (s->err != TELLER_OK)
 		XML_StopParser(s->p, XML_FALSE);
+}
+
+/*
+ * The sheet scanner. It reads the subset of XML that spreadsheet writers
+ * emit and gives the same events as expat: an optional standard XML
+ * declaration, then elements with short ASCII names and attributes in
+ * quotes, text of printable ASCII and white space. A comment, processing
+ * instruction, DOCTYPE, CDATA section, reference (&), ']', carriage
+ * return in a cell's text, control or non-ASCII byte, malformed tag, end
+ * tag that does not match, duplicate attribute, nesting deeper than
+ * SCAN_DEPTH, text outside the root or anything after it, and every
+ * error the handlers would report at expat's position, make it return
+ * XLSX_FALLBACK before the row concerned is given: expat then reads the
+ * part again from the start (the rows given are skipped), so every
+ * result and error is expat's. It reads a piece at a time (sheet_scan
+ * says how much it used: a tag cut by the piece's end waits for the
+ * next), so a streamed member is read in the same order as by expat.
+ */
+#define SCAN_ATTRS 32
+
+enum { SC_PLAIN = 1, SC_WS = 2, SC_NAME1 = 4, SC_NAME = 8 };
+
+/* Byte classes: SC_PLAIN text (printable ASCII but '<', '&' and ']', or
+ * white space), SC_WS white space, SC_NAME1 a name's first byte, SC_NAME
+ * its others (ASCII only: anything else is expat's). */
+#define SC_(c) ((((c) >= 0x20 && (c) < 0x80 && (c) != '<' && (c) != '&' && \
+    (c) != ']') || (c) == '\t' || (c) == '\n' || (c) == '\r' ? SC_PLAIN : 0) | \
+    ((c) == ' ' || (c) == '\t' || (c) == '\n' || (c) == '\r' ? SC_WS : 0) | \
+    (((c) >= 'a' && (c) <= 'z') || ((c) >= 'A' && (c) <= 'Z') || \
+    (c) == '_' || (c) == ':' ? SC_NAME1 | SC_NAME : 0) | \
+    (((c) >= '0' && (c) <= '9') || (c) == '-' || (c) == '.' ? SC_NAME : 0))
+#define SC4_(c) SC_(c), SC_((c) + 1), SC_((c) + 2), SC_((c) + 3)
+#define SC16_(c) SC4_(c), SC4_((c) + 4), SC4_((c) + 8), SC4_((c) + 12)
+#define SC64_(c) SC16_(c), SC16_((c) + 16), SC16_((c) + 32), SC16_((c) + 48)
+static const unsigned char sc_class[256] = {
+	SC64_(0), SC64_(64), SC64_(128), SC64_(192)
+};
+
+#define SC_IS(c, k) ((sc_class[(unsigned char)(c)] & (k)) != 0)
+
+/* End of the name starting at p (p itself if there is none). */
+static inline const char *
+scan_name_end(const char *p, const char *e)
+{
+	if (p == e || !SC_IS(*p, SC_NAME1))
+		return p;
+	for (p++; p < e && SC_IS(*p, SC_NAME); p++)
+		;
+	return p;
+}
+
+/* Local part of the name [n, e). */
+static inline const char *
+scan_local(const char *n, const char *e, size_t *len)
+{
+	const char *l = n;
+
+	for (; n < e; n++)
+		if (*n == ':')
+			l = n + 1;
+	*len = (size_t)(e - l);
+	return l;
+}
+
+/* What a tag cut by the end of a piece returns: wait for more. */
+#define SCAN_MORE (-3)
+
+/* Read the start tag after its '<' at *pp; on success *pp is after its
+ * '>', and *empty says whether it was "/>". */
+static int
+scan_start_tag(struct sheet *s, const char **pp, const char *e,
+    const char **nm, size_t *nmlen, bool *empty)
+{
+	const char *p = *pp, *ne, *an[SCAN_ATTRS], *r = NULL, *t = NULL, *l, *v;
+	size_t al[SCAN_ATTRS], na = 0, tn = 0, ll, i;
+	bool ws;
+
+	ne = scan_name_end(p, e);
+	if (ne == e)
+		return SCAN_MORE;
+	if (ne == p)
+		return XLSX_FALLBACK;
+	*nm = p;
+	*nmlen = (size_t)(ne - p);
+	p = ne;
+	for (;;) {
+		for (ws = false; p < e && SC_IS(*p, SC_WS); p++)
+			ws = true;
+		if (p == e)
+			return SCAN_MORE;
+		if (*p == '>' || *p == '/')
+			break;
+		ne = scan_name_end(p, e);
+		if (ne == e)
+			return SCAN_MORE;
+		if (!ws || ne == p || na == SCAN_ATTRS)
+			return XLSX_FALLBACK;
+		for (i = 0; i < na; i++)
+			if (al[i] == (size_t)(ne - p) &&
+			    memcmp(an[i], p, al[i]) == 0)
+				return XLSX_FALLBACK;
+		an[na] = p;
+		al[na++] = (size_t)(ne - p);
+		l = scan_local(p, ne, &ll);
+		for (p = ne; p < e && SC_IS(*p, SC_WS); p++)
+			;
+		if (p == e)
+			return SCAN_MORE;
+		if (*p++ != '=')
+			return XLSX_FALLBACK;
+		for (; p < e && SC_IS(*p, SC_WS); p++)
+			;
+		if (p == e)
+			return SCAN_MORE;
+		if (*p != '"' && *p != '\'')
+			return XLSX_FALLBACK;
+		v = ++p;
+		for (; p < e && *p != v[-1]; p++)
+			if ((unsigned char)*p < 0x20 ||
+			    (unsigned char)*p >= 0x80 || *p == '<' ||
+			    *p == '&')
+				return XLSX_FALLBACK;
+		if (p == e)
+			return SCAN_MORE;
+		if (ll == 1 && l[0] == 'r' && r == NULL) {
+			r = v;
+		} else if (ll == 1 && l[0] == 't' && t == NULL) {
+			t = v;
+			tn = (size_t)(p - v);
+		}
+		p++;
+	}
+	*empty = *p == '/';
+	if (*empty && ++p == e)
+		return SCAN_MORE;
+	if (*empty && *p != '>')
+		return XLSX_FALLBACK;
+	*pp = p + 1;
+	l = scan_local(*nm, *nm + *nmlen, &ll);
+	sh_open(s, sh_kind(l, ll), r, t, tn);
+	return s->err;
+}
+
+/* Sheets expat took over from the scanner, for tests. */
+static atomic_long takeovers;
+
+long
+tl_xlsx_takeovers(void)
+{
+	return atomic_load(&takeovers);
+}
+
+/* Read the end tag after its "<" at *pp (at its '/'); on success *pp is
+ * after its '>' and the element is closed (s->err says how that went). */
+static int
+scan_end_tag(struct sheet *s, const char **pp, const char *e)
+{
+	struct scan *sc = &s->scan;
+	const char *p = *pp + 1, *q = scan_name_end(p, e), *l;
+	size_t ll;
+
+	if (q == e)
+		return SCAN_MORE;
+	if (sc->depth == 0 || (size_t)(q - p) != sc->len[sc->depth - 1] ||
+	    memcmp(p, sc->name[sc->depth - 1], (size_t)(q - p)) != 0)
+		return XLSX_FALLBACK;
+	for (p = q; p < e && SC_IS(*p, SC_WS); p++)
+		;
+	if (p == e)
+		return SCAN_MORE;
+	if (*p++ != '>')
+		return XLSX_FALLBACK;
+	*pp = p;
+	sc->depth--;
+	l = scan_local(sc->name[sc->depth], sc->name[sc->depth] +
+	    sc->len[sc->depth], &ll);
+	sh_close(s, sh_kind(l, ll));
+	sc->done = sc->depth == 0;
+	return TELLER_OK;
+}
+
+/* Back to the top for expat: the rows given are skipped. */
+static int
+scan_fallback(struct sheet *s)
+{
+	atomic_fetch_add(&takeovers, 1);
+	s->fast = false;
+	s->err = TELLER_OK;
+	s->skip = s->given;
+	s->row = 0;
+	s->in_row = s->have_val = false;
+	s->col = s->in_v = s->in_is_t = s->in_is = 0;
+	s->val->len = s->cells->len = s->texts->len = 0;
+	return XLSX_FALLBACK;
+}
+
+/*
+ * Scan the next piece of the sheet, len bytes at buf (what the last call
+ * left unused first; final: the member ends there). *used: the bytes
+ * read (the rest is a tag cut by the piece's end). TELLER_OK, an error
+ * of the row function or memory, or XLSX_FALLBACK.
+ */
+static int
+sheet_scan(struct part *pt, const char *buf, size_t len, bool final,
+    size_t *used)
+{
+	static const char d1[] = "<?xml version=\"1.0\" encoding=\"UTF-8\" "
+	    "standalone=\"yes\"?>";
+	static const char d2[] = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>";
+	struct sheet *s = (struct sheet *)pt;
+	struct scan *sc = &s->scan;
+	const char *p = buf, *e = buf + len, *q, *nm, *l, *tag;
+	size_t nmlen, ll;
+	int rc;
+	bool empty;
+
+	*used = 0;
+	if (!sc->started) {
+		if (len < sizeof d1 - 1 && !final)
+			return TELLER_OK;
+		sc->started = true;
+		s->fast = true;
+		if (len >= sizeof d1 - 1 && memcmp(p, d1, sizeof d1 - 1) == 0)
+			p += sizeof d1 - 1;
+		else if (len >= sizeof d2 - 1 &&
+		    memcmp(p, d2, sizeof d2 - 1) == 0)
+			p += sizeof d2 - 1;
+	}
+	s->fast = true;
+	for (;;) {
+		for (q = p; p < e && SC_IS(*p, SC_PLAIN); p++)
+			;
+		if (p < e && *p != '<')
+			return scan_fallback(s);
+		if (sc->depth == 0) {
+			for (; q < p; q++)
+				if (!SC_IS(*q, SC_WS))
+					return scan_fallback(s);
+		} else if (q < p && (s->in_v || s->in_is_t)) {
+			/* expat gives a carriage return as a newline */
+			if (memchr(q, '\r', (size_t)(p - q)) != NULL)
+				return scan_fallback(s);
+			sh_chars(s, q, (size_t)(p - q));
+			if (s->err != TELLER_OK)
+				goto stop;
+		}
+		if (p == e)
+			break;
+		tag = p;
+		if (++p == e) {
+			rc = SCAN_MORE;
+		} else if (*p == '/') {
+			rc = scan_end_tag(s, &p, e);
+			if (rc == XLSX_FALLBACK)
+				return scan_fallback(s);
+			if (rc != SCAN_MORE && s->err != TELLER_OK)
+				goto stop;
+			if (rc == TELLER_OK)
+				continue;
+		} else if (sc->done || sc->depth == SCAN_DEPTH) {
+			return scan_fallback(s);
+		} else {
+			rc = scan_start_tag(s, &p, e, &nm, &nmlen, &empty);
+			if (rc == TELLER_OK && empty) {
+				l = scan_local(nm, nm + nmlen, &ll);
+				sh_close(s, sh_kind(l, ll));
+				rc = s->err;
+				sc->done = sc->depth == 0;
+			} else if (rc == TELLER_OK) {
+				if (nmlen > sizeof sc->name[0])
+					return scan_fallback(s);
+				memcpy(sc->name[sc->depth], nm, nmlen);
+				sc->len[sc->depth++] = nmlen;
+			}
+			if (rc != TELLER_OK && rc != SCAN_MORE) {
+				s->err = rc;
+				goto stop;
+			}
+		}
+		if (rc == SCAN_MORE) {
+			/* a tag cut by the piece's end: wait for the rest */
+			if (final)
+				return scan_fallback(s);
+			p = tag;
+			break;
+		}
+	}
+	if (final && !sc->done)
+		return scan_fallback(s);
+	*used = (size_t)(p - buf);
+	s->fast = false;
+	return TELLER_OK;
+stop:
+	if (s->err == XLSX_FALLBACK)
+		return scan_fallback(s);
+	s->fast = false;
+	return s->err;
 }
 
 /* Open the workbook at path as a zip archive read from m (mapped
@@ -716,14 +1326,15 @@ parse_with(teller_ctx *ctx, const char *file, zip_t *za, const char *name,
 /* The workbook and its relations: where the shared strings and the
  * first sheet are. */
 static int
-read_workbook(teller_ctx *ctx, const char *file, zip_t *za, struct wb *w)
+read_workbook(teller_ctx *ctx, const char *file, zip_t *za,
+    struct wb *w)
 {
 	int rc;
 
 	memset(w, 0, sizeof *w);
 	w->ctx = ctx;
-	if ((rc = parse_with(ctx, file, za, "xl/workbook.xml", false, &w->pt,
-	    w, wb_start, NULL, NULL, NULL)) != TELLER_OK)
+	if ((rc = parse_with(ctx, file, za, "xl/workbook.xml", false, &w->pt, w,
+	    wb_start, NULL, NULL, NULL)) != TELLER_OK)
 		return rc;
 	rc = parse_with(ctx, file, za, "xl/_rels/workbook.xml.rels", true,
 	    &w->pt, w, rels_start, NULL, NULL, NULL);
@@ -755,6 +1366,25 @@ read_sst(teller_ctx *ctx, const char *file, zip_t *za, const struct wb *w,
 	return sst->err;
 }
 
+/* Set up sh to give the rows of a sheet to fn, shared strings strs. */
+static int
+sheet_init(teller_ctx *ctx, struct sheet *sh, const struct tl_vec *strs,
+    tl_xlsx_row_fn fn, void *ud)
+{
+	memset(sh, 0, sizeof *sh);
+	sh->ctx = ctx;
+	sh->sst = strs;
+	sh->fn = fn;
+	sh->ud = ud;
+	sh->val = tl_vec_new(ctx, 1);
+	sh->cells = tl_vec_new(ctx, sizeof(struct tl_xlsx_cell));
+	sh->texts = tl_vec_new(ctx, 1);
+	sh->pt.scan = sheet_scan;
+	if (sh->val == NULL || sh->cells == NULL || sh->texts == NULL)
+		return tl_oom(ctx);
+	return TELLER_OK;
+}
+
 /* The first sheet, row by row to fn. */
 static int
 read_sheet(teller_ctx *ctx, const char *file, zip_t *za, const struct wb *w,
@@ -768,18 +1398,55 @@ read_sheet(teller_ctx *ctx, const char *file, zip_t *za, const struct wb *w,
 		part(name, sizeof name, w->target);
 	else
 		snprintf(name, sizeof name, "xl/worksheets/sheet1.xml");
-	memset(&sh, 0, sizeof sh);
-	sh.ctx = ctx;
-	sh.sst = sst->strs;
-	sh.fn = fn;
-	sh.ud = ud;
-	sh.val = tl_vec_new(ctx, 1);
-	sh.cells = tl_vec_new(ctx, sizeof(struct tl_xlsx_cell));
-	sh.texts = tl_vec_new(ctx, 1);
-	if (sh.val == NULL || sh.cells == NULL || sh.texts == NULL)
-		return tl_oom(ctx);
+	if ((rc = sheet_init(ctx, &sh, sst->strs, fn, ud)) != TELLER_OK)
+		return rc;
 	rc = parse_with(ctx, file, za, name, false, &sh.pt, &sh, sh_start,
 	    sh_end, sh_text, &sh.p);
+	if (rc == TELLER_OK && sh.err != TELLER_OK)
+		rc = sh.err;
+	return rc;
+}
+
+int
+tl_xlsx_sheet_xml(teller_ctx *ctx, const char *xml, size_t len,
+    const char *const *strs, size_t nstrs, bool fast, bool *scanned,
+    tl_xlsx_row_fn fn, void *ud)
+{
+	struct tl_vec *sv = tl_vec_new(ctx, sizeof(const char *));
+	struct sheet sh;
+	size_t i;
+	int rc;
+
+	if (scanned != NULL)
+		*scanned = false;
+	if (sv == NULL)
+		return TELLER_ENOMEM;
+	for (i = 0; i < nstrs; i++)
+		if (tl_vec_push(ctx, sv, &strs[i]) == NULL)
+			return TELLER_ENOMEM;
+	if ((rc = sheet_init(ctx, &sh, sv, fn, ud)) != TELLER_OK)
+		return rc;
+	sh.pt.member = "xl/worksheets/sheet1.xml";
+	if (fast) {
+		size_t used;
+		rc = sheet_scan(&sh.pt, xml, len, true, &used);
+		if (rc != XLSX_FALLBACK) {
+			if (scanned != NULL)
+				*scanned = rc == TELLER_OK;
+			return rc;
+		}
+	}
+	if ((sh.p = XML_ParserCreate(NULL)) == NULL)
+		return tl_oom(ctx);
+	sh.pt.ctx = ctx;
+	sh.pt.p = sh.p;
+	XML_SetUserData(sh.p, &sh);
+	XML_SetElementHandler(sh.p, sh_start, sh_end);
+	XML_SetCharacterDataHandler(sh.p, sh_text);
+	XML_SetStartDoctypeDeclHandler(sh.p, on_doctype);
+	XML_SetEntityDeclHandler(sh.p, on_entity);
+	rc = parse_whole(ctx, NULL, sh.p, sh.pt.member, xml, len);
+	XML_ParserFree(sh.p);
 	if (rc == TELLER_OK && sh.err != TELLER_OK)
 		rc = sh.err;
 	return rc;
