@@ -71,10 +71,9 @@ head(struct tl_html *h)
 	    "content=\"width=device-width, initial-scale=1\">\n<title>",
 	    h->us ? "en-US" : "en-GB");
 	tl_rep_html_out_esc(o, t[0] != '\0' ? t : "Result of the count");
-	tl_out_str(o, "</title>\n<style>");
-	tl_out_str(o, css);
-	tl_out_str(o, "</style>\n</head>\n<body>\n<a class=\"skip\" "
-	    "href=\"#declaration\">Skip to the result</a>\n<header>\n<h1>");
+	tl_out_fmt(o, "</title>\n<style>%s</style>\n</head>\n<body>\n"
+	    "<a class=\"skip\" href=\"#declaration\">Skip to the result</a>\n"
+	    "<header>\n<h1>", css);
 	tl_rep_html_out_esc(o, t[0] != '\0' ? t : "Result of the count");
 	tl_out_str(o, "</h1>\n<p>");
 	tl_rep_html_out_esc(o, h->r->method_title);

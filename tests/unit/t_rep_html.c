@@ -141,9 +141,34 @@ out:
 	teller_ctx_free(ctx);
 }
 
+/* tl_out_fmt writes the whole of a long expansion (it cut at 1023
+ * bytes once). */
+static void
+long_fmt(void)
+{
+	struct sink *s = calloc(1, sizeof(*s));
+	char *big = malloc(10001);
+	teller_ctx *ctx;
+	struct tl_out o;
+
+	teller_ctx_new(NULL, &ctx);
+	memset(big, 'x', 10000);
+	big[10000] = '\0';
+	tl_out_init(&o, ctx, put, s);
+	tl_out_fmt(&o, "<%s|%d>", big, 42);
+	CHECK_INT(tl_out_flush(&o), TELLER_OK);
+	CHECK_INT((int)s->n, 10000 + 5);
+	CHECK(s->n == 10005 && s->buf[0] == '<' &&
+	    strcmp(s->buf + 10001, "|42>") == 0, "long format complete");
+	free(big);
+	free(s);
+	teller_ctx_free(ctx);
+}
+
 int
 main(void)
 {
+	long_fmt();
 	escaping();
 	separators();
 	narrative();
