@@ -40,6 +40,7 @@ struct count_args {
 	const char *date;     /* --date, or NULL */
 	const char *strength; /* --strength, or NULL */
 	int ranks, votes, min_share; /* methods.md 2-3 */
+	long long electorate; /* --electorate, or 0 */
 };
 
 static int
@@ -201,6 +202,15 @@ on_opt(void *ud, int id, const char *arg)
 		*(id == OPT_RANKS ? &a->ranks : id == OPT_VOTES ? &a->votes :
 		    &a->min_share) = (int)v;
 		break;
+	case OPT_ELECTORATE:
+		if (parse_uint(arg, 1000000000000ULL, &v) != 0 || v == 0) {
+			fprintf(stderr, "teller: --electorate: '%s' is not a "
+			    "whole number of electors 1..1000000000000\n",
+			    arg);
+			return -1;
+		}
+		a->electorate = (long long)v;
+		break;
 	case 'h':
 		cli_help(stdout, SYNOPSIS, count_opts);
 		exit(0);
@@ -300,6 +310,7 @@ count(teller_ctx *ctx, const struct count_args *a,
 	rules->ranks = a->ranks;
 	rules->votes = a->votes;
 	rules->min_share = a->min_share;
+	rules->electorate = a->electorate;
 	rules->round_contests = keep.round_contests;
 	rules->round_profiles = keep.round_profiles;
 	rules->nrounds = keep.nrounds;
@@ -308,6 +319,12 @@ count(teller_ctx *ctx, const struct count_args *a,
 		fprintf(stderr, "teller: note: the input says %d seat%s; "
 		    "counting %d as -s says\n", teller_contest_seats(contest),
 		    teller_contest_seats(contest) == 1 ? "" : "s", a->seats);
+	if (a->electorate > 0 && teller_contest_electorate(contest) > 0 &&
+	    a->electorate != teller_contest_electorate(contest))
+		fprintf(stderr, "teller: note: the input says the electorate "
+		    "is %lld; using %lld as --electorate says\n",
+		    (long long)teller_contest_electorate(contest),
+		    a->electorate);
 	if (teller_contest_nsections(contest) > 0 &&
 	    strcmp(m, "college") != 0)
 		fprintf(stderr, "teller: warning: %s pools the %d sections "
@@ -629,7 +646,7 @@ cmd_count(int argc, char **argv)
 {
 	struct count_args a = { NULL, 0, TELLER_FMT_AUTO, TELLER_REP_TEXT,
 		NULL, NULL, NULL, NULL, NULL, NULL, "1", 0, NULL, 0, 0, NULL, 0,
-		NULL, NULL, 0, 0, 0 };
+		NULL, NULL, 0, 0, 0, 0 };
 	int first, status;
 
 	first = cli_getopt(argc, argv, count_opts, on_opt, &a);

@@ -128,6 +128,9 @@ typedef struct teller_rules {
 	const teller_contest *const *round_contests;
 	const teller_profile *const *round_profiles;
 	int nrounds;
+	/* The electorate for the declaration and its turnout (reports.md
+	 * 4.1); 0: as the input's '# electorate:' says, else unknown */
+	int64_t electorate;
 } teller_rules;
 
 /* Writer callback: write n bytes; return 0 on success, nonzero on error. */
@@ -213,6 +216,8 @@ int teller_contest_ncand(const teller_contest *c);
 const char *teller_contest_name(const teller_contest *c, int i);
 const char *teller_contest_party(const teller_contest *c, int i);
 int teller_contest_seats(const teller_contest *c);
+/* The electorate a '# electorate:' directive gives, or 0. */
+int64_t teller_contest_electorate(const teller_contest *c);
 /* College sections the input declares (methods.md 4.3), 0 if none. */
 int teller_contest_nsections(const teller_contest *c);
 

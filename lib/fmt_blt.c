@@ -15,6 +15,7 @@
 
 #include "tl_int.h"
 #include "par.h"
+#include "decl.h"
 
 /* ------------------------------------------------------------------ */
 /* lines and tokens                                                    */
@@ -1853,7 +1854,9 @@ name_records(struct rd *r, struct lines *lx, struct tl_vec *rv,
 		if (s == e)
 			continue;
 		if (*s == '#') {
-			if ((rc = note_comment(r, l.no, s, e)) != TELLER_OK)
+			if ((rc = note_comment(r, l.no, s, e)) != TELLER_OK ||
+			    (rc = tl_decl_comment(ctx, r->c, s, e, l.no,
+			    (long)(s - l.s) + 1, false)) != TELLER_OK)
 				return rc;
 			continue;
 		}
@@ -2295,7 +2298,9 @@ tl_fmt_blt(teller_ctx *ctx, const char *buf, size_t len,
 			return rc;
 		/* a '#' comment may carry an ALTERNATIVE NAME */
 		if (t.hash != NULL &&
-		    (rc = note_comment(&r, l.no, t.hash, t.e)) != TELLER_OK)
+		    ((rc = note_comment(&r, l.no, t.hash, t.e)) != TELLER_OK ||
+		    (rc = tl_decl_comment(ctx, r.c, t.hash, t.e, l.no,
+		    (long)(t.hash - l.s) + 1, !r.header)) != TELLER_OK))
 			return rc;
 	}
 	tl_keys_free(ctx, &r.keys); /* not needed past the ballots */

@@ -8,6 +8,7 @@
  */
 #include <string.h>
 
+#include "decl.h"
 #include "rep_html.h"
 
 static const char *
@@ -162,6 +163,24 @@ rejected(struct tl_html *h)
 	tl_out_str(&h->o, "</td></tr></tfoot>\n</table>\n</section>\n");
 }
 
+/* "; electorate: N; turnout: T%" when the electorate is known (decl.c;
+ * reports.md 4.1): papers counted per hundred electors. */
+static void
+electorate(struct tl_html *h)
+{
+	char t[32];
+
+	if (h->r->electorate <= 0)
+		return;
+	tl_out_str(&h->o, "; electorate: <span data-electorate=\"");
+	tl_out_fmt(&h->o, "%lld\">", (long long)h->r->electorate);
+	tl_rep_html_out_num(&h->o, h->r->electorate, 0);
+	tl_out_str(&h->o, "</span>");
+	if (tl_decl_turnout(h->r, t, sizeof(t)))
+		tl_out_fmt(&h->o, "; turnout: <span data-turnout=\"%s\">"
+		    "%s%%</span>", t, t);
+}
+
 void
 tl_rep_html_text_decl(struct tl_html *h)
 {
@@ -193,6 +212,7 @@ tl_rep_html_text_decl(struct tl_html *h)
 		tl_out_str(&h->o, "; quota: ");
 		num(h, r->quota);
 	}
+	electorate(h);
 	tl_out_str(&h->o, ".</p>\n");
 	rejected(h);
 	tl_out_str(&h->o, "</section>\n");

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "tl_int.h"
+#include "decl.h"
 
 /* Format v (dp places) with thousands separators into buf. */
 static void
@@ -488,6 +489,21 @@ tl_rep_text_pairwise(struct tl_out *o, const struct teller_result *r)
 		set_line(o, r, "Schwartz set: ", r->schwartz);
 }
 
+/* The electorate and the turnout (papers counted per hundred
+ * electors) when the count knows them (decl.c; reports.md 4.1). */
+static void
+electorate(struct tl_out *o, const struct teller_result *r)
+{
+	char b[2 * TL_NUM_BUFSZ], t[32];
+
+	if (r->electorate <= 0)
+		return;
+	grouped(b, sizeof(b), r->electorate, 0, false);
+	tl_out_fmt(o, "Electorate: %s\n", b);
+	if (tl_decl_turnout(r, t, sizeof(t)))
+		tl_out_fmt(o, "Turnout: %s%%\n", t);
+}
+
 int
 tl_rep_text(teller_ctx *ctx, const struct teller_result *r,
     teller_write_fn w, void *ud)
@@ -509,6 +525,7 @@ tl_rep_text(teller_ctx *ctx, const struct teller_result *r,
 	tl_out_fmt(&o, "Seats: %d\n", r->seats);
 	if (r->stages->len == 0)
 		return tl_out_flush(&o);
+	electorate(&o, r);
 	grouped(b, sizeof(b), r->papers, r->dp, false);
 	tl_out_fmt(&o, "Ballot papers: %s\n", b);
 	grouped(b, sizeof(b), r->valid_papers, r->dp, false);

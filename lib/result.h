@@ -154,6 +154,7 @@ struct teller_result {
 				  * weights'); they are kept at dp */
 	tl_fix *sect_valid;      /* [nsect] valid ballots per section */
 	tl_fix *sect_unmarked, *sect_over; /* [nsect] rejected */
+	int64_t electorate;      /* declaration (decl.c): 0 if unknown */
 };
 
 /* A ranked-pairs pair in the order taken (methods.md 6.6). */
