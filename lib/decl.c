@@ -335,3 +335,19 @@ tl_decl_comment(teller_ctx *ctx, struct teller_contest *c, const char *s,
 	return tl_decl_directive(ctx, c, k, kn, v, (size_t)(e - v), line,
 	    col + (k - s), col + (v - s), &known);
 }
+
+void
+tl_decl_copy(struct teller_contest *c, const struct teller_contest *src)
+{
+	int k;
+
+	c->electorate = src->electorate;
+	c->electorate_line = src->electorate_line;
+	c->electorate_col = src->electorate_col;
+	c->hand_given = src->hand_given;
+	for (k = 0; k < 2; k++) {
+		c->hand_rej[k] = src->hand_rej[k];
+		c->hand_line[k] = src->hand_line[k];
+		c->hand_col[k] = src->hand_col[k];
+	}
+}

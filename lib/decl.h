@@ -42,6 +42,10 @@ int tl_decl_comment(teller_ctx *ctx, struct teller_contest *c,
     const char *s, const char *e, long line, long col, bool here)
     TL_MUST_CHECK;
 
+/* Copy the declaration facts of src (a scratch contest a reader fills
+ * before it has its own) to c. */
+void tl_decl_copy(struct teller_contest *c, const struct teller_contest *src);
+
 /* After reading (ctx->file still the input): refuse an electorate
  * smaller than the papers read and rejected by hand, at the directive. */
 int tl_decl_check_read(teller_ctx *ctx, const struct teller_contest *c,
