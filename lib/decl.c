@@ -235,12 +235,18 @@ tl_decl_apply(teller_ctx *ctx, const struct teller_contest *c,
     int64_t electorate, struct teller_result *r)
 {
 	struct tl_tally t;
+	const char *p;
 	size_t n;
 
 	r->electorate = electorate != 0 ? electorate : c->electorate;
 	n = r->rejected->len;
+	/* the method's rule, without the paragraph of another head:
+	 * "MER 2007 Sch.1 r.48(1)(b), (5)(b)" cites "MER 2007 Sch.1 r.48" */
 	t.cite = n > 0 ? TL_VEC_AT(r->rejected, struct tl_tally, 0).cite :
 	    "";
+	if ((p = strchr(t.cite, '(')) != NULL &&
+	    (t.cite = tl_strndup(ctx, t.cite, (size_t)(p - t.cite))) == NULL)
+		return TELLER_ENOMEM;
 	if (c->hand_given & (1u << TL_DECL_IDENTIFYING)) {
 		t.name = head_name[TL_DECL_IDENTIFYING];
 		if (tl_num_rescale(ctx, c->hand_rej[TL_DECL_IDENTIFYING], 0,

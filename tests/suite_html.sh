@@ -50,6 +50,22 @@ if [ -f "$w" ]; then
 	check "$w irv" -m irv -s 1 "$w"
 fi
 
+# the declaration's electorate, turnout and hand heads (decl.c)
+check "declaration-meta" -m fptp tests/golden/fptp/declaration-meta.in
+check "electorate-option" -m sv --electorate 200000 \
+    tests/golden/sv/tower-hamlets-2014.in
+"$B/teller" count -m fptp -r none --json "$tmp/r.json" --html "$tmp/r.html" \
+    tests/golden/fptp/declaration-meta.in
+sed 's/data-turnout="25.00"/data-turnout="25.01"/' "$tmp/r.html" \
+    >"$tmp/bad.html"
+if /usr/bin/python3 tests/html_contract.py "$tmp/bad.html" "$tmp/r.json" \
+    >/dev/null; then
+	fail=$((fail + 1))
+	echo "FAIL: the contract checker passed a page with a wrong turnout"
+else
+	pass=$((pass + 1))
+fi
+
 # negative control: the checker sees a page without lang
 "$B/teller" count -m sv -r none --json "$tmp/r.json" --html "$tmp/r.html" \
     tests/golden/sv/tower-hamlets-2014.in
