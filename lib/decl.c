@@ -357,3 +357,34 @@ tl_decl_copy(struct teller_contest *c, const struct teller_contest *src)
 		c->hand_col[k] = src->hand_col[k];
 	}
 }
+
+int
+tl_decl_merge(teller_ctx *ctx, struct teller_contest *cp,
+    const struct teller_contest *cq)
+{
+	int k;
+
+	if (cp->electorate != 0 && cq->electorate != 0 &&
+	    cp->electorate != cq->electorate)
+		return tl_fail(ctx, TELLER_EPARSE, "its electorate (%lld) "
+		    "differs from the first input's (%lld)",
+		    (long long)cq->electorate, (long long)cp->electorate);
+	if (cp->electorate == 0) {
+		cp->electorate = cq->electorate;
+		cp->electorate_line = cq->electorate_line;
+		cp->electorate_col = cq->electorate_col;
+	}
+	for (k = 0; k < 2; k++) {
+		if (!(cq->hand_given & (1u << k)))
+			continue;
+		if (tl_num_add(ctx, cp->hand_rej[k], cq->hand_rej[k],
+		    &cp->hand_rej[k]) != TELLER_OK)
+			return TELLER_EOVERFLOW;
+		if (!(cp->hand_given & (1u << k))) {
+			cp->hand_line[k] = cq->hand_line[k];
+			cp->hand_col[k] = cq->hand_col[k];
+		}
+		cp->hand_given |= 1u << k;
+	}
+	return TELLER_OK;
+}

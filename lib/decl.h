@@ -46,6 +46,11 @@ int tl_decl_comment(teller_ctx *ctx, struct teller_contest *c,
  * before it has its own) to c. */
 void tl_decl_copy(struct teller_contest *c, const struct teller_contest *src);
 
+/* Merge the facts of a further input cq into cp: the electorate must
+ * agree (or be given by one only); the hand heads add up. */
+int tl_decl_merge(teller_ctx *ctx, struct teller_contest *cp,
+    const struct teller_contest *cq) TL_MUST_CHECK;
+
 /* After reading (ctx->file still the input): refuse an electorate
  * smaller than the papers read and rejected by hand, at the directive. */
 int tl_decl_check_read(teller_ctx *ctx, const struct teller_contest *c,

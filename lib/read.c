@@ -292,7 +292,8 @@ teller_profile_merge(teller_ctx *ctx, teller_contest *cp, teller_profile *p,
 		cp->ntie_order = cq->ntie_order;
 	}
 	if ((rc = merge_ids(ctx, p, q)) != TELLER_OK ||
-	    (rc = merge_sections(ctx, cp, p, cq, q)) != TELLER_OK)
+	    (rc = merge_sections(ctx, cp, p, cq, q)) != TELLER_OK ||
+	    (rc = tl_decl_merge(ctx, cp, cq)) != TELLER_OK)
 		return rc;
 	return tl_profile_merge(ctx, p, q);
 }

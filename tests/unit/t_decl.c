@@ -188,9 +188,44 @@ refused(void)
 	}
 }
 
+/* Two inputs: the hand heads add up; two electorates must agree. */
+static void
+merge(void)
+{
+	static const char a[] = "# candidate: A\n# candidate: B\n"
+	    "# rejected: no official mark | 2\n# electorate: 30\n"
+	    "rank1\nA\nB\n";
+	static const char b[] = "# candidate: A\n# candidate: B\n"
+	    "# rejected: no official mark | 3\nrank1\nA\n";
+	static const char c[] = "# candidate: A\n# candidate: B\n"
+	    "# electorate: 31\nrank1\nA\n";
+	teller_ctx *ctx;
+	teller_contest *c1, *c2;
+	teller_profile *p1, *p2;
+
+	teller_ctx_new(NULL, &ctx);
+	CHECK_INT(teller_read(ctx, TELLER_FMT_AUTO, "a.csv", a, strlen(a),
+	    &c1, &p1), TELLER_OK);
+	CHECK_INT(teller_read(ctx, TELLER_FMT_AUTO, "b.csv", b, strlen(b),
+	    &c2, &p2), TELLER_OK);
+	if (c1 != NULL && c2 != NULL) {
+		CHECK_INT(teller_profile_merge(ctx, c1, p1, c2, p2),
+		    TELLER_OK);
+		CHECK_INT(c1->hand_rej[TL_DECL_NO_OFFICIAL], 5);
+		CHECK_INT(teller_contest_electorate(c1), 30);
+	}
+	CHECK_INT(teller_read(ctx, TELLER_FMT_AUTO, "c.csv", c, strlen(c),
+	    &c2, &p2), TELLER_OK);
+	if (c1 != NULL && c2 != NULL)
+		CHECK_INT(teller_profile_merge(ctx, c1, p1, c2, p2),
+		    TELLER_EPARSE);
+	teller_ctx_free(ctx);
+}
+
 int
 main(void)
 {
+	merge();
 	turnout();
 	csv();
 	blt();
