@@ -29,6 +29,7 @@ struct count_args {
 	int report; /* teller_report_kind, or -1 for none */
 	const char *json, *csv, *html, *stages;
 	const char *layout; /* --layout, or NULL: by method */
+	const char *lang;   /* --lang, or NULL: by layout */
 	const char *regime; /* --regime, or NULL: the default */
 	const char *seed; /* rivest-sha256 seed string */
 	int threads; /* teller_ctx_set_threads: 0 = one per CPU */
@@ -145,6 +146,7 @@ on_opt(void *ud, int id, const char *arg)
 	case OPT_CSV: a->csv = arg; break;
 	case OPT_HTML: a->html = arg; break;
 	case OPT_LAYOUT: a->layout = arg; break;
+	case OPT_LANG: a->lang = arg; break;
 	case OPT_REGIME: a->regime = arg; break;
 	case OPT_STAGES: a->stages = arg; break;
 	case OPT_SEED:
@@ -223,7 +225,8 @@ on_opt(void *ud, int id, const char *arg)
 /* Write report kind to path ("-" = stdout). Returns an exit status. */
 static int
 write_report(teller_ctx *ctx, const teller_result *r,
-    enum teller_report_kind kind, const char *path, const char *layout)
+    enum teller_report_kind kind, const char *path,
+    const struct count_args *a)
 {
 	FILE *f = strcmp(path, "-") == 0 ? stdout : fopen(path, "w");
 	int rc;
@@ -232,9 +235,9 @@ write_report(teller_ctx *ctx, const teller_result *r,
 		perror(path);
 		return 3;
 	}
-	rc = kind == TELLER_REP_HTML ? teller_report_html(ctx, r, layout,
-	    cli_write_file, f) : teller_report(ctx, r, kind, cli_write_file,
-	    f);
+	rc = kind == TELLER_REP_HTML ? teller_report_html_lang(ctx, r,
+	    a->layout, a->lang, cli_write_file, f) : teller_report(ctx, r,
+	    kind, cli_write_file, f);
 	if (f != stdout) {
 		if (fclose(f) != 0 && rc == TELLER_OK)
 			rc = TELLER_EWRITE;
@@ -376,20 +379,16 @@ write_reports(teller_ctx *ctx, const teller_result *res,
 
 	if (a->report >= 0 && !to_stdout(a->json) && !to_stdout(a->csv) &&
 	    !to_stdout(a->html) && !to_stdout(a->stages))
-		status = write_report(ctx, res, a->report, "-",
-		    a->layout);
+		status = write_report(ctx, res, a->report, "-", a);
 	if (status == 0 && a->json != NULL)
-		status = write_report(ctx, res, TELLER_REP_JSON, a->json,
-		    a->layout);
+		status = write_report(ctx, res, TELLER_REP_JSON, a->json, a);
 	if (status == 0 && a->csv != NULL)
-		status = write_report(ctx, res, TELLER_REP_CSV, a->csv,
-		    a->layout);
+		status = write_report(ctx, res, TELLER_REP_CSV, a->csv, a);
 	if (status == 0 && a->html != NULL)
-		status = write_report(ctx, res, TELLER_REP_HTML, a->html,
-		    a->layout);
+		status = write_report(ctx, res, TELLER_REP_HTML, a->html, a);
 	if (status == 0 && a->stages != NULL)
 		status = write_report(ctx, res, TELLER_REP_STAGESHEET,
-		    a->stages, a->layout);
+		    a->stages, a);
 	return status;
 }
 
@@ -645,8 +644,8 @@ int
 cmd_count(int argc, char **argv)
 {
 	struct count_args a = { NULL, 0, TELLER_FMT_AUTO, TELLER_REP_TEXT,
-		NULL, NULL, NULL, NULL, NULL, NULL, "1", 0, NULL, 0, 0, NULL, 0,
-		NULL, NULL, 0, 0, 0, 0 };
+		NULL, NULL, NULL, NULL, NULL, NULL, NULL, "1", 0, NULL, 0, 0,
+		NULL, 0, NULL, NULL, 0, 0, 0, 0 };
 	int first, status;
 
 	first = cli_getopt(argc, argv, count_opts, on_opt, &a);

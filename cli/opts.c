@@ -29,6 +29,8 @@ const struct cli_opt count_opts[] = {
 	    "borough-mayor (default), london, pcc, ca-mayor" },
 	{ "layout", OPT_LAYOUT, "NAME", "layout of the HTML report (see "
 	    "teller(1)); default by method" },
+	{ "lang", OPT_LANG, "TAG", "language of the HTML report's <html "
+	    "lang> (default en-GB, en-US for the rcv layout)" },
 	{ "electorate", OPT_ELECTORATE, "N", "electors on the register, for "
 	    "the declaration's turnout (overrides '# electorate:')" },
 	{ "stages", OPT_STAGES, "FILE", "write the stage sheet to FILE" },

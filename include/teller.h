@@ -517,6 +517,10 @@ int teller_manifest_write(teller_ctx *ctx, const teller_contest *c,
  * Errors: EINVAL (unknown layout), EWRITE, ENOMEM. */
 int teller_report_html(teller_ctx *ctx, const teller_result *r,
     const char *layout, teller_write_fn write, void *ud);
+/* As teller_report_html, with <html lang> set to lang (a BCP 47 tag;
+ * NULL: en-GB, en-US for the rcv layout); EINVAL for a malformed tag. */
+int teller_report_html_lang(teller_ctx *ctx, const teller_result *r,
+    const char *layout, const char *lang, teller_write_fn write, void *ud);
 
 /* ---- inputs that name other files ---- */
 

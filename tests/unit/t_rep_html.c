@@ -88,6 +88,40 @@ separators(void)
 	teller_ctx_free(ctx);
 }
 
+/* --lang: a good tag is <html lang>, a malformed one refused. */
+static void
+langs(const struct teller_result *r)
+{
+	static const char *const good[] = { "cy", "gd-GB", "en-US",
+		"sr-Latn-RS", NULL };
+	static const char *const bad[] = { "e", "en-", "en--GB", "en GB",
+		"en\"x", "english-GB", "en-abcdefghi", "1en", NULL };
+	struct sink *s = calloc(1, sizeof(*s));
+	char want[64];
+	int i;
+
+	for (i = 0; good[i] != NULL; i++) {
+		teller_ctx *ctx;
+		teller_ctx_new(NULL, &ctx);
+		s->n = 0;
+		s->buf[0] = '\0';
+		CHECK_INT(teller_report_html_lang(ctx, r, NULL, good[i], put,
+		    s), TELLER_OK);
+		snprintf(want, sizeof(want), "<html lang=\"%s\">", good[i]);
+		CHECK(strstr(s->buf, want) != NULL, "%s", good[i]);
+		teller_ctx_free(ctx);
+	}
+	for (i = 0; bad[i] != NULL; i++) {
+		teller_ctx *ctx;
+		teller_ctx_new(NULL, &ctx);
+		s->n = 0;
+		CHECK_INT(teller_report_html_lang(ctx, r, NULL, bad[i], put,
+		    s), TELLER_EINVAL);
+		teller_ctx_free(ctx);
+	}
+	free(s);
+}
+
 /* The page of a small Scottish count holds these narrative sentences,
  * and its result these transfers. */
 static void
@@ -136,6 +170,7 @@ narrative(void)
 	s->n = 0;
 	CHECK_INT(teller_report_html(ctx, r, "nosuch", put, s),
 	    TELLER_EINVAL);
+	langs(r);
 out:
 	free(s);
 	teller_ctx_free(ctx);
