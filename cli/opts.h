@@ -26,7 +26,7 @@ enum {
 /* Option ids for `teller rctab`. */
 enum {
 	OPT_TIEBREAK = 300, OPT_CRLF, OPT_THREADS, OPT_NO_CVR_EXPORT,
-	OPT_HART_SIGS, OPT_HART_KEY
+	OPT_HART_SIGS, OPT_HART_KEY, OPT_RHTML
 };
 
 /* The tables: count, rctab, profile and merge (opts.c). */

@@ -603,6 +603,9 @@ typedef struct teller_rctab_options {
 				 * input callbacks); NULL: RCTab's key */
 	const char *generated_date; /* CDF GeneratedDate; NULL: omitted */
 	teller_output output;   /* where the files go (required) */
+	const char *html;       /* also write the HTML report (reports.md
+				 * 4.4) to this path, outside the folder;
+				 * NULL: none */
 } teller_rctab_options;
 
 /* Initialise *o to the defaults (every flag off, one thread). */

@@ -406,13 +406,19 @@ sections(struct tl_out *o, const struct teller_result *r)
 	tl_out_str(o, "\n  ],\n");
 }
 
-/* "electorate" and "turnout" (per cent, 2 places, half up), present
- * only when the count knows the electorate (decl.c). */
+/* The papers, valid papers and votes; "electorate" and "turnout" (per
+ * cent, 2 places, half up) only when the count knows the electorate
+ * (decl.c). */
 static void
-electorate(struct tl_out *o, const struct teller_result *r)
+papers(struct tl_out *o, const struct teller_result *r)
 {
 	char t[32];
 
+	num_str(o, r->papers, r->dp);
+	tl_out_str(o, ",\n  \"valid_papers\": ");
+	num_str(o, r->valid_papers, r->dp);
+	tl_out_str(o, ",\n  \"valid\": ");
+	num_str(o, r->valid, r->dp);
 	if (r->electorate <= 0)
 		return;
 	tl_out_fmt(o, ",\n  \"electorate\": %lld", (long long)r->electorate);
@@ -452,12 +458,7 @@ tl_rep_json(teller_ctx *ctx, const struct teller_result *r,
 		tl_out_str(&o, "}");
 	}
 	tl_out_str(&o, "\n  ],\n  \"papers\": ");
-	num_str(&o, r->papers, r->dp);
-	tl_out_str(&o, ",\n  \"valid_papers\": ");
-	num_str(&o, r->valid_papers, r->dp);
-	tl_out_str(&o, ",\n  \"valid\": ");
-	num_str(&o, r->valid, r->dp);
-	electorate(&o, r);
+	papers(&o, r);
 	tl_out_str(&o, ",\n  \"quota\": ");
 	if (r->has_quota)
 		num_str(&o, r->quota, r->dp);

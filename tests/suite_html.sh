@@ -66,6 +66,61 @@ else
 	pass=$((pass + 1))
 fi
 
+# teller rctab --html: each page against RCTab's own summary JSON
+# (tests/rctab_html.py): multi-winner with surplus, bottoms-up, a long
+# single-winner count, batch elimination; multi-pass is refused
+R=$SHARED/data/rctab
+rcheck() {
+	cfg=$R/$1/$1_config.json
+	[ -f "$cfg" ] || return 0
+	rm -rf "$tmp/rc"
+	if "$B/teller" rctab "$cfg" -o "$tmp/rc" --html "$tmp/rc.html" \
+	    2>"$tmp/err" &&
+	    /usr/bin/python3 tests/rctab_html.py "$tmp/rc/summary.json" \
+	    "$cfg" >"$tmp/rc.json" &&
+	    /usr/bin/python3 tests/html_contract.py "$tmp/rc.html" \
+	    "$tmp/rc.json" >"$tmp/out"; then
+		pass=$((pass + 1))
+	else
+		fail=$((fail + 1))
+		echo "FAIL: rctab --html $1"
+		head -n 10 "$tmp/err" "$tmp/out"
+	fi
+}
+for c in 2013_minneapolis_park 2013_minneapolis_park_bottoms_up \
+    2013_minneapolis_mayor 2015_portland_mayor \
+    multi_seat_uwi_test minneapolis_multi_seat_threshold \
+    continue_until_two_with_batch_elimination_test; do
+	rcheck "$c"
+done
+if [ -d "$R/2013_minneapolis_park" ]; then
+	# negative control: a changed tally in RCTab's JSON is seen
+	"$B/teller" rctab "$R/2013_minneapolis_park/2013_minneapolis_park_config.json" \
+	    -o "$tmp/rc" --html "$tmp/rc.html" 2>/dev/null
+	sed 's/"JOHN ERWIN" : "14678"/"JOHN ERWIN" : "14679"/' \
+	    "$tmp/rc/summary.json" >"$tmp/bad.json"
+	/usr/bin/python3 tests/rctab_html.py "$tmp/bad.json" \
+	    "$R/2013_minneapolis_park/2013_minneapolis_park_config.json" \
+	    >"$tmp/rc.json"
+	if ! grep -q '"JOHN ERWIN" : "14679"' "$tmp/bad.json" ||
+	    /usr/bin/python3 tests/html_contract.py "$tmp/rc.html" \
+	    "$tmp/rc.json" >/dev/null; then
+		fail=$((fail + 1))
+		echo "FAIL: rctab --html: a changed tally went unseen"
+	else
+		pass=$((pass + 1))
+	fi
+	s=$R/2013_minneapolis_park_sequential
+	if "$B/teller" rctab "$s/2013_minneapolis_park_sequential_config.json" \
+	    -o "$tmp/rs" --html "$tmp/rs.html" 2>/dev/null ||
+	    [ -f "$tmp/rs.html" ]; then
+		fail=$((fail + 1))
+		echo "FAIL: rctab --html of a multi-pass count was not refused"
+	else
+		pass=$((pass + 1))
+	fi
+fi
+
 # negative control: the checker sees a page without lang
 "$B/teller" count -m sv -r none --json "$tmp/r.json" --html "$tmp/r.html" \
     tests/golden/sv/tower-hamlets-2014.in
