@@ -311,6 +311,39 @@ say_exclusion(struct tl_html *h, size_t k)
 	nt_clause(h, k);
 }
 
+/* Several excluded at once with their transfers recorded (ERS97 sure
+ * losers, RCTab batch elimination): every name, then giver by giver. */
+static void
+say_batch(struct tl_html *h, size_t k)
+{
+	const struct tl_stage *s = TL_STAGE(h->r, k);
+	int i;
+
+	for (i = 0; i < s->nexcluded; i++) {
+		tl_out_str(&h->o, i == 0 ? "" : i + 1 == s->nexcluded ?
+		    " and " : ", ");
+		tl_rep_html_out_name(h, s->excluded[i]);
+	}
+	tl_out_str(&h->o, h->us ? " were eliminated together" : " were "
+	    "excluded together");
+	if (s->note != NULL && s->note[0] != '\0') {
+		tl_out_str(&h->o, " (");
+		tl_rep_html_out_esc(&h->o, s->note);
+		tl_out_str(&h->o, ")");
+	}
+	tl_out_str(&h->o, h->us ? ". Their ballots: " : ". The papers "
+	    "transferred: ");
+	for (i = 0; i < s->nexcluded; i++) {
+		tl_out_str(&h->o, i > 0 ? "; from " : "from ");
+		tl_rep_html_out_name(h, s->excluded[i]);
+		tl_out_str(&h->o, ", ");
+		if (moved_list(h, s, s->excluded[i]) == 0)
+			tl_out_str(&h->o, h->us ? "none went to a continuing "
+			    "candidate" : "none to a continuing candidate");
+	}
+	nt_clause(h, k);
+}
+
 /* SV stage 2 (LGA 2000 Sch.2 para 3). */
 static void
 say_second(struct tl_html *h, size_t k)
@@ -456,6 +489,10 @@ tl_rep_html_text_narrative(struct tl_html *h, size_t k)
 	    s->nexcluded <= 1) {
 		say_exclusion(h, k);
 		said_ex = s->nexcluded == 1 && s->excluded[0] == s->subject;
+	} else if (s->kind == TL_STAGE_EXCLUSION && s->nexcluded > 1 &&
+	    s->transfers != NULL && s->transfers->len > 0) {
+		say_batch(h, k);
+		said_ex = true;
 	} else if (s->kind == TL_STAGE_SECOND) {
 		say_second(h, k);
 		said_ex = true;
