@@ -30,6 +30,7 @@ struct count_args {
 	const char *json, *csv, *html, *stages;
 	const char *layout; /* --layout, or NULL: by method */
 	const char *lang;   /* --lang, or NULL: by layout */
+	const char *meta;   /* --meta FILE, or NULL */
 	const char *regime; /* --regime, or NULL: the default */
 	const char *seed; /* rivest-sha256 seed string */
 	int threads; /* teller_ctx_set_threads: 0 = one per CPU */
@@ -147,6 +148,7 @@ on_opt(void *ud, int id, const char *arg)
 	case OPT_HTML: a->html = arg; break;
 	case OPT_LAYOUT: a->layout = arg; break;
 	case OPT_LANG: a->lang = arg; break;
+	case OPT_META: a->meta = arg; break;
 	case OPT_REGIME: a->regime = arg; break;
 	case OPT_STAGES: a->stages = arg; break;
 	case OPT_SEED:
@@ -369,6 +371,43 @@ read_rounds(teller_ctx *ctx, const struct count_args *a, char **paths,
 	return 0;
 }
 
+/* --meta FILE: a JSON object of the declaration's facts (reports.md 2),
+ * each member a string or a number, set on r. Returns an exit status. */
+static int
+apply_meta(teller_ctx *ctx, teller_result *r, const char *path)
+{
+	struct mj *m;
+	const struct mj *v;
+	char *buf;
+	size_t len;
+	int status = 0;
+
+	if (cli_slurp(path, &buf, &len) != 0)
+		return 1;
+	m = mj_parse(buf, len);
+	free(buf);
+	if (m == NULL || m->type != MJ_OBJ) {
+		fprintf(stderr, "teller: %s: --meta: not a JSON object\n",
+		    path);
+		mj_free(m);
+		return 1;
+	}
+	for (v = m->kid; status == 0 && v != NULL; v = v->next) {
+		if (v->type != MJ_STR && v->type != MJ_NUM) {
+			fprintf(stderr, "teller: %s: --meta: %s must be a "
+			    "string or a number\n", path, v->key);
+			status = 1;
+		} else if (teller_result_set_meta(ctx, r, v->key, v->s) !=
+		    TELLER_OK) {
+			fprintf(stderr, "teller: %s: %s\n", path,
+			    teller_errmsg(ctx));
+			status = 1;
+		}
+	}
+	mj_free(m);
+	return status;
+}
+
 /* Write every report a asks for; the one on standard output first.
  * Returns an exit status. */
 static int
@@ -589,6 +628,8 @@ run(const struct count_args *a, int argc, char **argv, int first)
 		if (teller_result_add_input(ctx, res, rel[i],
 		    info[i].sha256) != TELLER_OK)
 			status = cli_report_error(ctx);
+	if (status == 0 && a->meta != NULL)
+		status = apply_meta(ctx, res, a->meta);
 	if (status == 0)
 		status = write_reports(ctx, res, a);
 
@@ -644,8 +685,8 @@ int
 cmd_count(int argc, char **argv)
 {
 	struct count_args a = { NULL, 0, TELLER_FMT_AUTO, TELLER_REP_TEXT,
-		NULL, NULL, NULL, NULL, NULL, NULL, NULL, "1", 0, NULL, 0, 0,
-		NULL, 0, NULL, NULL, 0, 0, 0, 0 };
+		NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, "1", 0, NULL, 0,
+		0, NULL, 0, NULL, NULL, 0, 0, 0, 0 };
 	int first, status;
 
 	first = cli_getopt(argc, argv, count_opts, on_opt, &a);

@@ -31,6 +31,9 @@ const struct cli_opt count_opts[] = {
 	    "teller(1)); default by method" },
 	{ "lang", OPT_LANG, "TAG", "language of the HTML report's <html "
 	    "lang> (default en-GB, en-US for the rcv layout)" },
+	{ "meta", OPT_META, "FILE", "JSON of facts the ballots do not hold: "
+	    "authority, election, area, date_of_poll, electorate, "
+	    "ballot_papers_issued, returning_officer, place" },
 	{ "electorate", OPT_ELECTORATE, "N", "electors on the register, for "
 	    "the declaration's turnout (overrides '# electorate:')" },
 	{ "stages", OPT_STAGES, "FILE", "write the stage sheet to FILE" },

@@ -216,6 +216,14 @@ int teller_contest_ncand(const teller_contest *c);
 const char *teller_contest_name(const teller_contest *c, int i);
 const char *teller_contest_party(const teller_contest *c, int i);
 int teller_contest_seats(const teller_contest *c);
+/* Set one fact of the declaration that the ballots do not hold
+ * (reports.md 2, --meta): key "authority", "election", "area",
+ * "date_of_poll", "returning_officer" or "place" (text, value copied),
+ * "electorate" or "ballot_papers_issued" (a whole number, not fewer
+ * than the papers counted). Errors: EINVAL (unknown key, malformed or
+ * inconsistent value), ERANGE, ENOMEM. */
+int teller_result_set_meta(teller_ctx *ctx, teller_result *r,
+    const char *key, const char *value);
 /* The electorate a '# electorate:' directive gives, or 0. */
 int64_t teller_contest_electorate(const teller_contest *c);
 /* College sections the input declares (methods.md 4.3), 0 if none. */

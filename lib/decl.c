@@ -388,3 +388,79 @@ tl_decl_merge(teller_ctx *ctx, struct teller_contest *cp,
 	}
 	return TELLER_OK;
 }
+
+/* The text keys of --meta and where each goes. */
+static const char **
+meta_slot(struct tl_meta *m, const char *key)
+{
+	if (strcmp(key, "authority") == 0)
+		return &m->authority;
+	if (strcmp(key, "election") == 0)
+		return &m->election;
+	if (strcmp(key, "area") == 0)
+		return &m->area;
+	if (strcmp(key, "date_of_poll") == 0)
+		return &m->date;
+	if (strcmp(key, "returning_officer") == 0)
+		return &m->officer;
+	if (strcmp(key, "place") == 0)
+		return &m->place;
+	return NULL;
+}
+
+/* A whole number of electors or papers, not fewer than r's papers. */
+static int
+meta_count(teller_ctx *ctx, const struct teller_result *r, const char *key,
+    const char *value, int64_t *out)
+{
+	tl_fix papers;
+	int64_t n = whole(value, strlen(value));
+
+	if (n < 1)
+		return tl_fail(ctx, TELLER_EINVAL, "--meta: %s must be a whole "
+		    "number 1..%lld, not \"%.20s\"", key,
+		    (long long)TL_DECL_MAX, value);
+	if (tl_num_rescale(ctx, r->papers, r->dp, 0, TL_ROUND_CEIL,
+	    &papers) != TELLER_OK)
+		return TELLER_EOVERFLOW;
+	if (n < papers)
+		return tl_fail(ctx, TELLER_ERANGE, "--meta: %s (%lld) is fewer "
+		    "than the %lld ballot papers counted", key, (long long)n,
+		    (long long)papers);
+	*out = n;
+	return TELLER_OK;
+}
+
+int
+teller_result_set_meta(teller_ctx *ctx, teller_result *r, const char *key,
+    const char *value)
+{
+	const char **slot;
+	int64_t n = 0;
+	int rc;
+
+	if (r->meta == NULL &&
+	    (r->meta = tl_alloc(ctx, 1, sizeof(*r->meta))) == NULL)
+		return TELLER_ENOMEM;
+	if ((slot = meta_slot(r->meta, key)) != NULL)
+		return (*slot = tl_strdup(ctx, value)) != NULL ? TELLER_OK :
+		    TELLER_ENOMEM;
+	if (strcmp(key, "electorate") != 0 &&
+	    strcmp(key, "ballot_papers_issued") != 0)
+		return tl_fail(ctx, TELLER_EINVAL, "--meta: unknown key "
+		    "\"%.40s\" (authority, election, area, date_of_poll, "
+		    "electorate, ballot_papers_issued, returning_officer, "
+		    "place)", key);
+	if ((rc = meta_count(ctx, r, key, value, &n)) != TELLER_OK)
+		return rc;
+	if (key[0] == 'b') {
+		r->meta->issued = n;
+		return TELLER_OK;
+	}
+	if (r->electorate != 0 && r->electorate != n)
+		return tl_fail(ctx, TELLER_EINVAL, "--meta: the electorate "
+		    "%lld differs from the %lld already given", (long long)n,
+		    (long long)r->electorate);
+	r->electorate = n;
+	return TELLER_OK;
+}

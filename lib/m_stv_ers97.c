@@ -605,8 +605,8 @@ do_exclude(struct ers *e)
 	for (at = 0, sub = 0; at < bt->len; sub++) {
 		int64_t v = TL_VEC_AT(bt, struct bal_tv, at).tv;
 		if (n > 1)
-			memset(mv, 0, (size_t)e->ncand * (size_t)(e->ncand + 1) *
-			    sizeof(*mv));
+			memset(mv, 0, (size_t)e->ncand *
+			    (size_t)(e->ncand + 1) * sizeof(*mv));
 		for (; at < bt->len && TL_VEC_AT(bt, struct bal_tv, at).tv ==
 		    v; at++) {
 			uint32_t k = TL_VEC_AT(bt, struct bal_tv, at).k;

@@ -57,6 +57,37 @@ attr_name(struct tl_html *h, const char *key, int c)
 	tl_out_str(&h->o, "\"");
 }
 
+/* The authority and election line above the title (--meta). */
+static void
+head_meta(struct tl_html *h)
+{
+	const struct tl_meta *m = h->r->meta;
+	const char *part[4];
+	int i, n = 0;
+
+	if (m == NULL)
+		return;
+	part[n] = m->authority;
+	n += m->authority != NULL;
+	part[n] = m->election;
+	n += m->election != NULL;
+	part[n] = m->area;
+	n += m->area != NULL;
+	part[n] = m->date;
+	n += m->date != NULL;
+	if (n == 0)
+		return;
+	tl_out_str(&h->o, "<p class=\"meta\">");
+	for (i = 0; i < n; i++) {
+		if (i > 0)
+			tl_out_str(&h->o, " \xe2\x80\x94 ");
+		if (part[i] == m->date)
+			tl_out_str(&h->o, "date of poll: ");
+		tl_rep_html_out_esc(&h->o, part[i]);
+	}
+	tl_out_str(&h->o, "</p>\n");
+}
+
 static void
 head(struct tl_html *h)
 {
@@ -74,7 +105,9 @@ head(struct tl_html *h)
 	tl_rep_html_out_esc(o, t[0] != '\0' ? t : "Result of the count");
 	tl_out_fmt(o, "</title>\n<style>%s</style>\n</head>\n<body>\n"
 	    "<a class=\"skip\" href=\"#declaration\">Skip to the result</a>\n"
-	    "<header>\n<h1>", css);
+	    "<header>\n", css);
+	head_meta(h);
+	tl_out_str(o, "<h1>");
 	tl_rep_html_out_esc(o, t[0] != '\0' ? t : "Result of the count");
 	tl_out_str(o, "</h1>\n<p>");
 	tl_rep_html_out_esc(o, h->r->method_title);

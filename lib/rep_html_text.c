@@ -68,6 +68,37 @@ decl_sentence(struct tl_html *h)
 	tl_out_fmt(&h->o, " %s duly elected.</p>\n", n == 1 ? "is" : "are");
 }
 
+/* The returning officer, place and date, as --meta gives them. */
+static void
+signed_line(struct tl_html *h)
+{
+	const struct tl_meta *m = h->r->meta;
+	const char *part[3];
+	int i, n = 0;
+
+	if (m == NULL)
+		return;
+	part[n] = m->officer;
+	n += m->officer != NULL;
+	part[n] = m->place;
+	n += m->place != NULL;
+	part[n] = m->date;
+	n += m->date != NULL;
+	if (n == 0)
+		return;
+	tl_out_str(&h->o, "<p class=\"signed\">");
+	for (i = 0; i < n; i++) {
+		tl_out_str(&h->o, i > 0 ? ", " : "");
+		if (part[i] == m->officer)
+			tl_out_str(&h->o, "<bdi>");
+		tl_rep_html_out_esc(&h->o, part[i]);
+		if (part[i] == m->officer)
+			tl_out_str(&h->o, h->us ? "</bdi>, election official" :
+			    "</bdi>, Returning Officer");
+	}
+	tl_out_str(&h->o, "</p>\n");
+}
+
 /* After a lot for the last seat: the Electoral Commission's words. */
 static void
 lot_sentence(struct tl_html *h)
@@ -170,6 +201,11 @@ electorate(struct tl_html *h)
 {
 	char t[32];
 
+	if (h->r->meta != NULL && h->r->meta->issued > 0) {
+		tl_out_str(&h->o, h->us ? "; ballots issued: " : "; ballot "
+		    "papers issued: ");
+		tl_rep_html_out_num(&h->o, h->r->meta->issued, 0);
+	}
 	if (h->r->electorate <= 0)
 		return;
 	tl_out_str(&h->o, "; electorate: <span data-electorate=\"");
@@ -192,6 +228,7 @@ tl_rep_html_text_decl(struct tl_html *h)
 	    "declaration-h\">\n<h2 id=\"declaration-h\">%s</h2>\n",
 	    heads[h->lay]);
 	decl_sentence(h);
+	signed_line(h);
 	lot_sentence(h);
 	if (r->stages->len > 0)
 		decl_table(h);

@@ -419,6 +419,9 @@ papers(struct tl_out *o, const struct teller_result *r)
 	num_str(o, r->valid_papers, r->dp);
 	tl_out_str(o, ",\n  \"valid\": ");
 	num_str(o, r->valid, r->dp);
+	if (r->meta != NULL && r->meta->issued > 0)
+		tl_out_fmt(o, ",\n  \"ballot_papers_issued\": %lld",
+		    (long long)r->meta->issued);
 	if (r->electorate <= 0)
 		return;
 	tl_out_fmt(o, ",\n  \"electorate\": %lld", (long long)r->electorate);

@@ -66,6 +66,35 @@ else
 	pass=$((pass + 1))
 fi
 
+# --meta: the facts in the header and the declaration, escaped; bad
+# files refused (exit 1) with no page written
+printf '{"authority": "Borough <of> X", "date_of_poll": "1 May 2026", %s\n' \
+    '"returning_officer": "A. N. Officer", "ballot_papers_issued": 12}' \
+    >"$tmp/meta.json"
+check "meta" -m fptp --meta "$tmp/meta.json" \
+    tests/golden/fptp/declaration-meta.in
+if grep -q '<p class="meta">Borough &lt;of&gt; X' "$tmp/r.html" &&
+    grep -q 'A. N. Officer</bdi>, Returning Officer, 1 May 2026' \
+    "$tmp/r.html" && grep -q 'ballot papers issued: 12' "$tmp/r.html"
+then pass=$((pass + 1))
+else fail=$((fail + 1)); echo "FAIL: --meta facts not on the page"; fi
+for bad in '{"mayor": "x"}' '{"ballot_papers_issued": 9}' \
+    '{"electorate": 39}' '{"area": ["x"]}' '[1]' '{'; do
+	printf '%s\n' "$bad" >"$tmp/bad-meta.json"
+	rm -f "$tmp/m.html"
+	"$B/teller" count -m fptp -r none --meta "$tmp/bad-meta.json" \
+	    --html "$tmp/m.html" tests/golden/fptp/declaration-meta.in \
+	    2>"$tmp/err"
+	rc=$?
+	if [ "$rc" -eq 1 ] && [ ! -f "$tmp/m.html" ] &&
+	    grep -q "^teller: $tmp/bad-meta.json: " "$tmp/err"; then
+		pass=$((pass + 1))
+	else
+		fail=$((fail + 1))
+		echo "FAIL: --meta $bad: exit $rc: $(head -n 1 "$tmp/err")"
+	fi
+done
+
 # teller rctab --html: each page against RCTab's own summary JSON
 # (tests/rctab_html.py): multi-winner with surplus, bottoms-up, a long
 # single-winner count, batch elimination; multi-pass is refused

@@ -222,9 +222,50 @@ merge(void)
 	teller_ctx_free(ctx);
 }
 
+/* --meta facts on a result: text copied, numbers checked. */
+static void
+meta(void)
+{
+	static const char text[] = "# electorate: 40\nA,B\nX,\nX,\n,X\n";
+	teller_ctx *ctx;
+	teller_result *r;
+	int rc;
+
+	teller_ctx_new(NULL, &ctx);
+	r = count(ctx, "m.csv", text, "fptp", 0, &rc);
+	CHECK_INT(rc, TELLER_OK);
+	if (r == NULL)
+		goto out;
+	CHECK_INT(teller_result_set_meta(ctx, r, "authority", "Borough"),
+	    TELLER_OK);
+	CHECK_INT(teller_result_set_meta(ctx, r, "date_of_poll", "1 May"),
+	    TELLER_OK);
+	CHECK_INT(teller_result_set_meta(ctx, r, "ballot_papers_issued",
+	    "5"), TELLER_OK);
+	CHECK_INT(teller_result_set_meta(ctx, r, "electorate", "40"),
+	    TELLER_OK);
+	CHECK(r->meta != NULL && strcmp(r->meta->authority, "Borough") == 0 &&
+	    strcmp(r->meta->date, "1 May") == 0 && r->meta->issued == 5,
+	    "meta kept");
+	CHECK_INT(teller_result_set_meta(ctx, r, "mayor", "x"),
+	    TELLER_EINVAL);
+	teller_errclear(ctx);
+	CHECK_INT(teller_result_set_meta(ctx, r, "ballot_papers_issued",
+	    "2"), TELLER_ERANGE);
+	teller_errclear(ctx);
+	CHECK_INT(teller_result_set_meta(ctx, r, "electorate", "41"),
+	    TELLER_EINVAL);
+	teller_errclear(ctx);
+	CHECK_INT(teller_result_set_meta(ctx, r, "electorate", "4x"),
+	    TELLER_EINVAL);
+out:
+	teller_ctx_free(ctx);
+}
+
 int
 main(void)
 {
+	meta();
 	merge();
 	turnout();
 	csv();
