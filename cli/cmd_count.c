@@ -29,6 +29,8 @@ struct count_args {
 	int report; /* teller_report_kind, or -1 for none */
 	const char *json, *csv, *html, *stages;
 	const char *layout; /* --layout, or NULL: by method */
+	const char *lang;   /* --lang, or NULL: by layout */
+	const char *meta;   /* --meta FILE, or NULL */
 	const char *regime; /* --regime, or NULL: the default */
 	const char *seed; /* rivest-sha256 seed string */
 	int threads; /* teller_ctx_set_threads: 0 = one per CPU */
@@ -43,6 +45,7 @@ struct count_args {
 	char **sect;          /* --section ID:WEIGHT[:NAME], in order */
 	int nsect;
 	int sect_used;        /* matched to inputs so far */
+	long long electorate; /* --electorate, or 0 */
 };
 
 static int
@@ -198,6 +201,8 @@ on_opt(void *ud, int id, const char *arg)
 	case OPT_CSV: a->csv = arg; break;
 	case OPT_HTML: a->html = arg; break;
 	case OPT_LAYOUT: a->layout = arg; break;
+	case OPT_LANG: a->lang = arg; break;
+	case OPT_META: a->meta = arg; break;
 	case OPT_REGIME: a->regime = arg; break;
 	case OPT_STAGES: a->stages = arg; break;
 	case OPT_SEED:
@@ -257,6 +262,15 @@ on_opt(void *ud, int id, const char *arg)
 		*(id == OPT_RANKS ? &a->ranks : id == OPT_VOTES ? &a->votes :
 		    &a->min_share) = (int)v;
 		break;
+	case OPT_ELECTORATE:
+		if (parse_uint(arg, 1000000000000ULL, &v) != 0 || v == 0) {
+			fprintf(stderr, "teller: --electorate: '%s' is not a "
+			    "whole number of electors 1..1000000000000\n",
+			    arg);
+			return -1;
+		}
+		a->electorate = (long long)v;
+		break;
 	case 'h':
 		cli_help(stdout, SYNOPSIS, count_opts);
 		exit(0);
@@ -269,7 +283,8 @@ on_opt(void *ud, int id, const char *arg)
 /* Write report kind to path ("-" = stdout). Returns an exit status. */
 static int
 write_report(teller_ctx *ctx, const teller_result *r,
-    enum teller_report_kind kind, const char *path, const char *layout)
+    enum teller_report_kind kind, const char *path,
+    const struct count_args *a)
 {
 	FILE *f = strcmp(path, "-") == 0 ? stdout : fopen(path, "w");
 	int rc;
@@ -278,9 +293,9 @@ write_report(teller_ctx *ctx, const teller_result *r,
 		perror(path);
 		return 3;
 	}
-	rc = kind == TELLER_REP_HTML ? teller_report_html(ctx, r, layout,
-	    cli_write_file, f) : teller_report(ctx, r, kind, cli_write_file,
-	    f);
+	rc = kind == TELLER_REP_HTML ? teller_report_html_lang(ctx, r,
+	    a->layout, a->lang, cli_write_file, f) : teller_report(ctx, r,
+	    kind, cli_write_file, f);
 	if (f != stdout) {
 		if (fclose(f) != 0 && rc == TELLER_OK)
 			rc = TELLER_EWRITE;
@@ -359,6 +374,7 @@ count(teller_ctx *ctx, const struct count_args *a,
 	rules->ranks = a->ranks;
 	rules->votes = a->votes;
 	rules->min_share = a->min_share;
+	rules->electorate = a->electorate;
 	rules->round_contests = keep.round_contests;
 	rules->round_profiles = keep.round_profiles;
 	rules->nrounds = keep.nrounds;
@@ -367,6 +383,12 @@ count(teller_ctx *ctx, const struct count_args *a,
 		fprintf(stderr, "teller: note: the input says %d seat%s; "
 		    "counting %d as -s says\n", teller_contest_seats(contest),
 		    teller_contest_seats(contest) == 1 ? "" : "s", a->seats);
+	if (a->electorate > 0 && teller_contest_electorate(contest) > 0 &&
+	    a->electorate != teller_contest_electorate(contest))
+		fprintf(stderr, "teller: note: the input says the electorate "
+		    "is %lld; using %lld as --electorate says\n",
+		    (long long)teller_contest_electorate(contest),
+		    a->electorate);
 	if (teller_contest_nsections(contest) > 0 &&
 	    strcmp(m, "college") != 0 && strcmp(m, "exhaustive") != 0)
 		fprintf(stderr, "teller: warning: %s pools the %d sections "
@@ -409,6 +431,43 @@ read_rounds(teller_ctx *ctx, struct count_args *a, char **paths,
 	return 0;
 }
 
+/* --meta FILE: a JSON object of the declaration's facts (reports.md 2),
+ * each member a string or a number, set on r. Returns an exit status. */
+static int
+apply_meta(teller_ctx *ctx, teller_result *r, const char *path)
+{
+	struct mj *m;
+	const struct mj *v;
+	char *buf;
+	size_t len;
+	int status = 0;
+
+	if (cli_slurp(path, &buf, &len) != 0)
+		return 1;
+	m = mj_parse(buf, len);
+	free(buf);
+	if (m == NULL || m->type != MJ_OBJ) {
+		fprintf(stderr, "teller: %s: --meta: not a JSON object\n",
+		    path);
+		mj_free(m);
+		return 1;
+	}
+	for (v = m->kid; status == 0 && v != NULL; v = v->next) {
+		if (v->type != MJ_STR && v->type != MJ_NUM) {
+			fprintf(stderr, "teller: %s: --meta: %s must be a "
+			    "string or a number\n", path, v->key);
+			status = 1;
+		} else if (teller_result_set_meta(ctx, r, v->key, v->s) !=
+		    TELLER_OK) {
+			fprintf(stderr, "teller: %s: %s\n", path,
+			    teller_errmsg(ctx));
+			status = 1;
+		}
+	}
+	mj_free(m);
+	return status;
+}
+
 /* Write every report a asks for; the one on standard output first.
  * Returns an exit status. */
 static int
@@ -419,20 +478,16 @@ write_reports(teller_ctx *ctx, const teller_result *res,
 
 	if (a->report >= 0 && !to_stdout(a->json) && !to_stdout(a->csv) &&
 	    !to_stdout(a->html) && !to_stdout(a->stages))
-		status = write_report(ctx, res, a->report, "-",
-		    a->layout);
+		status = write_report(ctx, res, a->report, "-", a);
 	if (status == 0 && a->json != NULL)
-		status = write_report(ctx, res, TELLER_REP_JSON, a->json,
-		    a->layout);
+		status = write_report(ctx, res, TELLER_REP_JSON, a->json, a);
 	if (status == 0 && a->csv != NULL)
-		status = write_report(ctx, res, TELLER_REP_CSV, a->csv,
-		    a->layout);
+		status = write_report(ctx, res, TELLER_REP_CSV, a->csv, a);
 	if (status == 0 && a->html != NULL)
-		status = write_report(ctx, res, TELLER_REP_HTML, a->html,
-		    a->layout);
+		status = write_report(ctx, res, TELLER_REP_HTML, a->html, a);
 	if (status == 0 && a->stages != NULL)
 		status = write_report(ctx, res, TELLER_REP_STAGESHEET,
-		    a->stages, a->layout);
+		    a->stages, a);
 	return status;
 }
 
@@ -640,6 +695,8 @@ run(struct count_args *a, int argc, char **argv, int first)
 		if (teller_result_add_input(ctx, res, rel[i],
 		    info[i].sha256) != TELLER_OK)
 			status = cli_report_error(ctx);
+	if (status == 0 && a->meta != NULL)
+		status = apply_meta(ctx, res, a->meta);
 	if (status == 0)
 		status = write_reports(ctx, res, a);
 
@@ -694,9 +751,9 @@ out:
 int
 cmd_count(int argc, char **argv)
 {
-	struct count_args a = { NULL, 0, TELLER_FMT_AUTO, TELLER_REP_TEXT,
-		NULL, NULL, NULL, NULL, NULL, NULL, "1", 0, NULL, 0, 0, NULL, 0,
-		NULL, NULL, 0, 0, 0, NULL, 0, 0 };
+	struct count_args a = {
+		.format = TELLER_FMT_AUTO, .report = TELLER_REP_TEXT,
+		.seed = "1" };
 	int first, status;
 
 	first = cli_getopt(argc, argv, count_opts, on_opt, &a);

@@ -61,6 +61,7 @@ on_opt(void *ud, int id, const char *arg)
 	case 'o': a->opts.output_dir = arg; break;
 	case OPT_TIEBREAK: a->ties[a->nties++] = arg; break;
 	case OPT_CRLF: a->opts.crlf = 1; break;
+	case OPT_RHTML: a->opts.html = arg; break;
 	case OPT_THREADS: return cli_threads(arg, &a->opts.threads);
 	case 'x': a->opts.convert_to_cdf = 1; break;
 	case OPT_NO_CVR_EXPORT: a->opts.no_cvr_export = 1; break;

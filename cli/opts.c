@@ -29,6 +29,13 @@ const struct cli_opt count_opts[] = {
 	    "borough-mayor (default), london, pcc, ca-mayor" },
 	{ "layout", OPT_LAYOUT, "NAME", "layout of the HTML report (see "
 	    "teller(1)); default by method" },
+	{ "lang", OPT_LANG, "TAG", "language of the HTML report's <html "
+	    "lang> (default en-GB, en-US for the rcv layout)" },
+	{ "meta", OPT_META, "FILE", "JSON of facts the ballots do not hold: "
+	    "authority, election, area, date_of_poll, electorate, "
+	    "ballot_papers_issued, returning_officer, place" },
+	{ "electorate", OPT_ELECTORATE, "N", "electors on the register, for "
+	    "the declaration's turnout (overrides '# electorate:')" },
 	{ "stages", OPT_STAGES, "FILE", "write the stage sheet to FILE" },
 	{ "seed", OPT_SEED, "S", "seed string of the rivest-sha256 sampler "
 	    "for ties decided by lot (default 1)" },
@@ -98,6 +105,8 @@ const struct cli_opt rctab_opts[] = {
 	{ "convert-to-cdf", 'x', NULL, "read the CVRs and write "
 	    "DIR/cdf_cvr.json and DIR/rctab_cvr.csv only, without "
 	    "tabulating" },
+	{ "html", OPT_RHTML, "FILE", "also write the HTML report (rcv "
+	    "layout) to FILE" },
 	{ "no-cvr-export", OPT_NO_CVR_EXPORT, NULL, "do not write "
 	    "DIR/rctab_cvr.csv" },
 	{ "hart-signatures", OPT_HART_SIGS, "MODE", "Hart FILE.xml.sig.xml "

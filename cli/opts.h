@@ -20,13 +20,14 @@ enum {
 	OPT_DATE, OPT_CONTEST, OPT_PROFILE, OPT_RULES, OPT_INPUTS_DIR,
 	OPT_OUTPUTS_DIR, OPT_STRENGTH, OPT_LAYOUT, OPT_REGIME,
 	OPT_RANKS, OPT_VOTES, OPT_MIN_SHARE, /* methods.md 2-3 */
-	OPT_SECTION /* methods.md 4.3 c */
+	OPT_SECTION, /* methods.md 4.3 c */
+	OPT_ELECTORATE, OPT_LANG, OPT_META
 };
 
 /* Option ids for `teller rctab`. */
 enum {
 	OPT_TIEBREAK = 300, OPT_CRLF, OPT_THREADS, OPT_NO_CVR_EXPORT,
-	OPT_HART_SIGS, OPT_HART_KEY
+	OPT_HART_SIGS, OPT_HART_KEY, OPT_RHTML
 };
 
 /* The tables: count, rctab, profile and merge (opts.c). */

@@ -129,6 +129,9 @@ typedef struct teller_rules {
 	const teller_contest *const *round_contests;
 	const teller_profile *const *round_profiles;
 	int nrounds;
+	/* The electorate for the declaration and its turnout (reports.md
+	 * 4.1); 0: as the input's '# electorate:' says, else unknown */
+	int64_t electorate;
 } teller_rules;
 
 /* Writer callback: write n bytes; return 0 on success, nonzero on error. */
@@ -214,6 +217,16 @@ int teller_contest_ncand(const teller_contest *c);
 const char *teller_contest_name(const teller_contest *c, int i);
 const char *teller_contest_party(const teller_contest *c, int i);
 int teller_contest_seats(const teller_contest *c);
+/* Set one fact of the declaration that the ballots do not hold
+ * (reports.md 2, --meta): key "authority", "election", "area",
+ * "date_of_poll", "returning_officer" or "place" (text, value copied),
+ * "electorate" or "ballot_papers_issued" (a whole number, not fewer
+ * than the papers counted). Errors: EINVAL (unknown key, malformed or
+ * inconsistent value), ERANGE, ENOMEM. */
+int teller_result_set_meta(teller_ctx *ctx, teller_result *r,
+    const char *key, const char *value);
+/* The electorate a '# electorate:' directive gives, or 0. */
+int64_t teller_contest_electorate(const teller_contest *c);
 /* College sections the input declares (methods.md 4.3), 0 if none. */
 int teller_contest_nsections(const teller_contest *c);
 
@@ -522,6 +535,10 @@ int teller_manifest_write(teller_ctx *ctx, const teller_contest *c,
  * Errors: EINVAL (unknown layout), EWRITE, ENOMEM. */
 int teller_report_html(teller_ctx *ctx, const teller_result *r,
     const char *layout, teller_write_fn write, void *ud);
+/* As teller_report_html, with <html lang> set to lang (a BCP 47 tag;
+ * NULL: en-GB, en-US for the rcv layout); EINVAL for a malformed tag. */
+int teller_report_html_lang(teller_ctx *ctx, const teller_result *r,
+    const char *layout, const char *lang, teller_write_fn write, void *ud);
 
 /* ---- inputs that name other files ---- */
 
@@ -604,6 +621,9 @@ typedef struct teller_rctab_options {
 				 * input callbacks); NULL: RCTab's key */
 	const char *generated_date; /* CDF GeneratedDate; NULL: omitted */
 	teller_output output;   /* where the files go (required) */
+	const char *html;       /* also write the HTML report (reports.md
+				 * 4.4) to this path, outside the folder;
+				 * NULL: none */
 } teller_rctab_options;
 
 /* Initialise *o to the defaults (every flag off, one thread). */

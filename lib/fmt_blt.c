@@ -15,6 +15,7 @@
 
 #include "tl_int.h"
 #include "par.h"
+#include "decl.h"
 
 /* ------------------------------------------------------------------ */
 /* lines and tokens                                                    */
@@ -229,6 +230,8 @@ struct rd {
 	bool tally;             /* a worker: packed lines tallied in keys,
 				   not counted in p */
 	bool par_tried;         /* the parallel read was tried (once) */
+	struct teller_contest decl; /* '# electorate:', '# rejected:'
+				   before the header (decl.c) */
 	bool twin;              /* the Scottish archive's comma-separated
 				   twin ("10,4,"): ballots "w,p1,p2," with
 				   no terminating 0, names "Candidate k",
@@ -1857,7 +1860,9 @@ name_records(struct rd *r, struct lines *lx, struct tl_vec *rv,
 		if (s == e)
 			continue;
 		if (*s == '#') {
-			if ((rc = note_comment(r, l.no, s, e)) != TELLER_OK)
+			if ((rc = note_comment(r, l.no, s, e)) != TELLER_OK ||
+			    (rc = tl_decl_comment(ctx, &r->decl, s, e, l.no,
+			    (long)(s - l.s) + 1, false)) != TELLER_OK)
 				return rc;
 			continue;
 		}
@@ -1995,6 +2000,7 @@ header(struct rd *r, struct tkz *t, long no, const struct tok *k)
 	    r->seen == NULL || r->marks == NULL)
 		return TELLER_ENOMEM;
 	r->c->seats = r->seats;
+	tl_decl_copy(r->c, &r->decl);
 	return TELLER_OK;
 }
 
@@ -2299,7 +2305,9 @@ tl_fmt_blt(teller_ctx *ctx, const char *buf, size_t len,
 			return rc;
 		/* a '#' comment may carry an ALTERNATIVE NAME */
 		if (t.hash != NULL &&
-		    (rc = note_comment(&r, l.no, t.hash, t.e)) != TELLER_OK)
+		    ((rc = note_comment(&r, l.no, t.hash, t.e)) != TELLER_OK ||
+		    (rc = tl_decl_comment(ctx, &r.decl, t.hash, t.e, l.no,
+		    (long)(t.hash - l.s) + 1, !r.header)) != TELLER_OK))
 			return rc;
 	}
 	tl_keys_free(ctx, &r.keys); /* not needed past the ballots */

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "tl_int.h"
+#include "decl.h"
 
 /* ------------------------------------------------------------------ */
 /* CSV records                                                        */
@@ -439,7 +440,7 @@ directive_shape(const char *a, const char *e, const char **k, size_t *kn,
 }
 
 static const char *const dir_keys[] = { "title", "seats", "candidate",
-	"section", NULL };
+	"section", "electorate", "rejected", NULL };
 
 /* Restricted Damerau-Levenshtein distance of s[0..n) (any case) and lit,
  * both at most 20 bytes. */
@@ -628,6 +629,7 @@ directive(struct rd *r, const char *a, const char *e, long line)
 	size_t kn, vn;
 	teller_ctx *ctx = r->ctx;
 	long kcol;
+	bool decl;
 
 	if (!directive_shape(a, e, &k, &kn, &v)) {
 		if ((near = almost_directive(a, e, &k, &kn)) != NULL)
@@ -694,13 +696,17 @@ directive(struct rd *r, const char *a, const char *e, long line)
 	}
 	if (tl_text_ieq(k, kn, "section"))
 		return section(r, v, vn, line);
+	if (tl_decl_directive(ctx, r->c, k, kn, v, vn, line, kcol,
+	    (long)(v - r->s.lstart) + 1, &decl) != TELLER_OK || decl)
+		return ctx->err;
 	near = dir_near(k, kn);
 	if (near != NULL)
 		return tl_fail_at(ctx, TELLER_EPARSE, line, kcol, "unknown "
 		    "directive '# %.*s:'; did you mean '# %s:'?", (int)kn, k,
 		    near);
 	return tl_fail_at(ctx, TELLER_EPARSE, line, kcol, "unknown directive "
-	    "'# %.*s:' (teller knows title, seats, candidate and section); "
+	    "'# %.*s:' (teller knows title, seats, candidate, section, "
+	    "electorate and rejected); "
 	    "for a "
 	    "comment, leave out the ':' or begin the line with '##'", (int)kn,
 	    k);

@@ -520,6 +520,39 @@ by_tv_desc(const void *a, const void *b)
 	return x->k < y->k ? -1 : x->k > y->k;
 }
 
+/* Ballot k moves from its holder to d (-1: non-transferable) in a batch
+ * from several excluded at once: add its value to mv[giver][to]. */
+static int
+batch_move(struct ers *e, int64_t *mv, uint32_t k, int d)
+{
+	int64_t x, *cell = &mv[(size_t)e->cur[k] * (size_t)(e->ncand + 1) +
+	    (size_t)(d >= 0 ? d : e->ncand)];
+
+	if (tl_num_mul(e->ctx, e->b.w[k], e->tv[k], &x) ||
+	    tl_num_add(e->ctx, *cell, x, cell))
+		return TELLER_EOVERFLOW;
+	return TELLER_OK;
+}
+
+/* The batch's transfers on its stage: each giver in candidate order, to
+ * each candidate, then to the non-transferable; exactly the votes the
+ * recount moved, so the stage's bands add up (reports.md 11, item 14). */
+static int
+batch_record(struct ers *e, const int64_t *mv)
+{
+	int f, t, rc;
+
+	for (f = 0; f < e->ncand; f++)
+		for (t = 0; t <= e->ncand; t++) {
+			int64_t x = mv[(size_t)f * (size_t)(e->ncand + 1) +
+			    (size_t)t];
+			if (x != 0 && (rc = tl_result_transfer(e->ctx, e->r, f,
+			    t < e->ncand ? t : TL_TO_NONTRANS, x)) != 0)
+				return rc;
+		}
+	return TELLER_OK;
+}
+
 /* 5.4: exclude; papers move in batches by transfer value, highest first,
  * each batch a stage of its own (5.4.11), elections checked after each. */
 static int
@@ -529,12 +562,17 @@ do_exclude(struct ers *e)
 	int n, i, rc, nsub = 0, sub;
 	struct tl_vec *bt = tl_vec_new(e->ctx, sizeof(struct bal_tv));
 	struct tl_stage *st;
+	int64_t *mv = NULL; /* [giver][to], to == ncand: non-transferable */
 	size_t j, at;
 
 	if (lose == NULL || bt == NULL)
 		return TELLER_ENOMEM;
 	if ((rc = choose_losers(e, lose, &n)) != TELLER_OK)
 		return rc;
+	/* several excluded at once: their transfers, by giver (issue 11) */
+	if (n > 1 && (mv = tl_alloc(e->ctx, (size_t)e->ncand *
+	    (size_t)(e->ncand + 1), sizeof(*mv))) == NULL)
+		return TELLER_ENOMEM;
 	qsort(lose, (size_t)n, sizeof(int), by_int); /* candidate order */
 	for (i = 0; i < n; i++) {
 		e->state[lose[i]] = STV_DEFEATED;
@@ -566,10 +604,15 @@ do_exclude(struct ers *e)
 	}
 	for (at = 0, sub = 0; at < bt->len; sub++) {
 		int64_t v = TL_VEC_AT(bt, struct bal_tv, at).tv;
+		if (n > 1)
+			memset(mv, 0, (size_t)e->ncand *
+			    (size_t)(e->ncand + 1) * sizeof(*mv));
 		for (; at < bt->len && TL_VEC_AT(bt, struct bal_tv, at).tv ==
 		    v; at++) {
 			uint32_t k = TL_VEC_AT(bt, struct bal_tv, at).k;
 			int d = next_pref(e, k);
+			if (n > 1 && (rc = batch_move(e, mv, k, d)) != 0)
+				return rc;
 			if (d >= 0) {
 				if ((rc = give(e, k, d)) != TELLER_OK)
 					return rc;
@@ -584,6 +627,8 @@ do_exclude(struct ers *e)
 			return e->ctx->err ? e->ctx->err : TELLER_ENOMEM;
 		if (nsub > 1)
 			st->note = "sub-stage: papers of one transfer value";
+		if (n > 1 && (rc = batch_record(e, mv)) != TELLER_OK)
+			return rc;
 		if (sub == 0)
 			for (i = 0; i < n; i++)
 				if ((rc = tl_result_exclude(e->ctx, e->r,

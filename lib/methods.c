@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "decl.h"
 #include "tl_int.h"
 
 const struct tl_method tl_methods[] = {
@@ -213,6 +214,10 @@ reconcile(teller_ctx *ctx, const struct teller_profile *p,
 	    TL_ROUND_DOWN, &r->papers) != TELLER_OK)
 		return tl_fail(ctx, TELLER_EINTERNAL, "papers cannot be shown "
 		    "at %d places", r->dp);
+	/* and those rejected by hand ('# rejected:', decl.c) */
+	if (tl_decl_hand_total(ctx, r->contest, r->dp, &sum) != TELLER_OK ||
+	    tl_num_add(ctx, r->papers, sum, &r->papers) != TELLER_OK)
+		return TELLER_EOVERFLOW;
 	if (r->valid_papers < 0)
 		r->valid_papers = r->valid;
 	sum = r->valid_papers;
@@ -301,7 +306,10 @@ teller_count(teller_ctx *ctx, const teller_contest *contest,
 		if ((*out)->seed == NULL)
 			rc = TELLER_ENOMEM;
 		if (rc != TELLER_OK ||
+		    (rc = tl_decl_apply(ctx, contest, rules->electorate,
+		    *out)) != TELLER_OK ||
 		    (rc = reconcile(ctx, profile, *out)) != TELLER_OK ||
+		    (rc = tl_decl_check_count(ctx, *out)) != TELLER_OK ||
 		    (rc = tl_result_derive_transfers(ctx, *out)) != 0 ||
 		    (rc = keep_lots(ctx, rules, *out)) != TELLER_OK)
 			*out = NULL;

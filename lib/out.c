@@ -53,17 +53,32 @@ tl_out_str(struct tl_out *o, const char *s)
 void
 tl_out_fmt(struct tl_out *o, const char *fmt, ...)
 {
-	char tmp[1024];
-	va_list ap;
+	char tmp[1024], *big;
+	va_list ap, ap2;
 	int n;
 
 	va_start(ap, fmt);
+	va_copy(ap2, ap);
 	n = vsnprintf(tmp, sizeof(tmp), fmt, ap);
 	va_end(ap);
-	if (n < 0)
-		return;
-	tl_out_mem(o, tmp, (size_t)n < sizeof(tmp) ? (size_t)n
-						    : sizeof(tmp) - 1);
+	if (n >= 0 && (size_t)n < sizeof(tmp)) {
+		tl_out_mem(o, tmp, (size_t)n);
+	} else if (n >= 0) {
+		/* Longer than tmp: format again into a buffer its size. */
+		big = tl_realloc(o->ctx, NULL, 0, (size_t)n + 1);
+		if (big == NULL) {
+			if (o->err == TELLER_OK)
+				o->err = tl_oom(o->ctx);
+		} else {
+			vsnprintf(big, (size_t)n + 1, fmt, ap2);
+			tl_out_mem(o, big, (size_t)n);
+			tl_free(o->ctx, big, (size_t)n + 1);
+		}
+	} else if (o->err == TELLER_OK) {
+		o->err = tl_fail(o->ctx, TELLER_EWRITE, "output could not be "
+		    "formatted");
+	}
+	va_end(ap2);
 }
 
 void

@@ -109,6 +109,12 @@ teller_contest_seats(const teller_contest *c)
 	return c->seats;
 }
 
+int64_t
+teller_contest_electorate(const teller_contest *c)
+{
+	return c->electorate;
+}
+
 int
 teller_contest_nsections(const teller_contest *c)
 {

@@ -55,6 +55,15 @@ struct teller_contest {
 	/* College sections (methods.md 4.3), of struct tl_section, in
 	 * declaration order; NULL if the input declares none. */
 	struct tl_vec *sects;
+	/* Declaration facts no ballot holds (reports.md 4.1; decl.c),
+	 * from '# electorate:' and '# rejected:' directives: electorate
+	 * 0 if not given; papers rejected by hand under the heads of
+	 * enum tl_decl_head (given: 1u << head); where each was written. */
+	int64_t electorate;
+	long electorate_line, electorate_col;
+	int64_t hand_rej[2];
+	long hand_line[2], hand_col[2];
+	unsigned hand_given;
 };
 #define TL_CAND(c, i) (&TL_VEC_AT((c)->cands, struct tl_cand, (i)))
 

@@ -5,6 +5,7 @@
  */
 #include <string.h>
 
+#include "decl.h"
 #include "tl_int.h"
 
 static const char *const fmt_names[] = { "auto", "blt", "csv", "preflib",
@@ -179,6 +180,8 @@ teller_read(teller_ctx *ctx, enum teller_format fmt, const char *name,
 		rc = tl_fail(ctx, TELLER_EINTERNAL, "reader returned nothing");
 	if (rc == TELLER_OK)
 		rc = tl_contest_check_names(ctx, *contest);
+	if (rc == TELLER_OK)
+		rc = tl_decl_check_read(ctx, *contest, *profile);
 	if (rc != TELLER_OK) {
 		*contest = NULL;
 		*profile = NULL;
@@ -289,7 +292,8 @@ teller_profile_merge(teller_ctx *ctx, teller_contest *cp, teller_profile *p,
 		cp->ntie_order = cq->ntie_order;
 	}
 	if ((rc = merge_ids(ctx, p, q)) != TELLER_OK ||
-	    (rc = merge_sections(ctx, cp, p, cq, q)) != TELLER_OK)
+	    (rc = merge_sections(ctx, cp, p, cq, q)) != TELLER_OK ||
+	    (rc = tl_decl_merge(ctx, cp, cq)) != TELLER_OK)
 		return rc;
 	return tl_profile_merge(ctx, p, q);
 }

@@ -57,24 +57,57 @@ attr_name(struct tl_html *h, const char *key, int c)
 	tl_out_str(&h->o, "\"");
 }
 
+/* The authority and election line above the title (--meta). */
+static void
+head_meta(struct tl_html *h)
+{
+	const struct tl_meta *m = h->r->meta;
+	const char *part[4];
+	int i, n = 0;
+
+	if (m == NULL)
+		return;
+	part[n] = m->authority;
+	n += m->authority != NULL;
+	part[n] = m->election;
+	n += m->election != NULL;
+	part[n] = m->area;
+	n += m->area != NULL;
+	part[n] = m->date;
+	n += m->date != NULL;
+	if (n == 0)
+		return;
+	tl_out_str(&h->o, "<p class=\"meta\">");
+	for (i = 0; i < n; i++) {
+		if (i > 0)
+			tl_out_str(&h->o, " \xe2\x80\x94 ");
+		if (part[i] == m->date)
+			tl_out_str(&h->o, "date of poll: ");
+		tl_rep_html_out_esc(&h->o, part[i]);
+	}
+	tl_out_str(&h->o, "</p>\n");
+}
+
 static void
 head(struct tl_html *h)
 {
 	const char *t = h->r->contest->title;
 	struct tl_out *o = &h->o;
 
-	tl_out_fmt(o, "<!DOCTYPE html>\n<html lang=\"%s\">\n<head>\n"
+	tl_out_str(o, "<!DOCTYPE html>\n<html lang=\"");
+	tl_rep_html_out_esc(o, h->lang);
+	tl_out_fmt(o, "\">\n<head>\n"
 	    "<meta charset=\"utf-8\">\n<meta http-equiv=\"Content-Security-"
 	    "Policy\" content=\"default-src 'none'; style-src "
 	    "'unsafe-inline'; img-src data:\">\n<meta name=\"generator\" "
 	    "content=\"teller " TELLER_VERSION "\">\n<meta name=\"viewport\" "
-	    "content=\"width=device-width, initial-scale=1\">\n<title>",
-	    h->us ? "en-US" : "en-GB");
+	    "content=\"width=device-width, initial-scale=1\">\n<title>");
 	tl_rep_html_out_esc(o, t[0] != '\0' ? t : "Result of the count");
-	tl_out_str(o, "</title>\n<style>");
-	tl_out_str(o, css);
-	tl_out_str(o, "</style>\n</head>\n<body>\n<a class=\"skip\" "
-	    "href=\"#declaration\">Skip to the result</a>\n<header>\n<h1>");
+	tl_out_fmt(o, "</title>\n<style>%s</style>\n</head>\n<body>\n"
+	    "<a class=\"skip\" href=\"#declaration\">Skip to the result</a>\n"
+	    "<header>\n", css);
+	head_meta(h);
+	tl_out_str(o, "<h1>");
 	tl_rep_html_out_esc(o, t[0] != '\0' ? t : "Result of the count");
 	tl_out_str(o, "</h1>\n<p>");
 	tl_rep_html_out_esc(o, h->r->method_title);
@@ -568,6 +601,36 @@ default_layout(const struct teller_result *r)
 	return TL_LAY_UKDECL;
 }
 
+/* A language tag's shape (BCP 47): 2 or 3 letters, then subtags of 1
+ * to 8 letters or digits after '-', at most 35 bytes. */
+static bool
+lang_tag(const char *s)
+{
+	size_t i, n = strlen(s), sub = 0;
+
+	if (n < 2 || n > 35)
+		return false;
+	for (i = 0; i < n && ((s[i] >= 'a' && s[i] <= 'z') ||
+	    (s[i] >= 'A' && s[i] <= 'Z')); i++)
+		;
+	if (i < 2 || i > 3)
+		return false;
+	for (; i < n; i++) {
+		bool alnum = (s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' &&
+		    s[i] <= 'Z') || (s[i] >= '0' && s[i] <= '9');
+		if (s[i] == '-' && sub == 0 && i > 0 && s[i - 1] == '-')
+			return false;
+		if (s[i] == '-') {
+			if (i + 1 == n)
+				return false;
+			sub = 0;
+		} else if (!alnum || ++sub > 8) {
+			return false;
+		}
+	}
+	return true;
+}
+
 static int
 setup(struct tl_html *h, teller_ctx *ctx, const struct teller_result *r,
     const char *layout)
@@ -589,6 +652,11 @@ setup(struct tl_html *h, teller_ctx *ctx, const struct teller_result *r,
 		h->lay = (enum tl_html_layout)i;
 	}
 	h->us = h->lay == TL_LAY_RCV;
+	if (h->lang == NULL)
+		h->lang = h->us ? "en-US" : "en-GB";
+	else if (!lang_tag(h->lang))
+		return tl_fail(ctx, TELLER_EINVAL, "'%.40s' is not a language "
+		    "tag (BCP 47, such as en-GB, cy or gd-GB)", h->lang);
 	h->elst = tl_alloc(ctx, (size_t)r->ncand + 1, sizeof(int));
 	h->exst = tl_alloc(ctx, (size_t)r->ncand + 1, sizeof(int));
 	if (h->elst == NULL || h->exst == NULL)
@@ -607,10 +675,18 @@ int
 tl_rep_html_layout(teller_ctx *ctx, const struct teller_result *r,
     const char *layout, teller_write_fn w, void *ud)
 {
+	return tl_rep_html_lang(ctx, r, layout, NULL, w, ud);
+}
+
+int
+tl_rep_html_lang(teller_ctx *ctx, const struct teller_result *r,
+    const char *layout, const char *lang, teller_write_fn w, void *ud)
+{
 	struct tl_html h;
 	int rc;
 
 	memset(&h, 0, sizeof(h));
+	h.lang = lang;
 	if ((rc = setup(&h, ctx, r, layout)) != TELLER_OK)
 		return rc;
 	tl_out_init(&h.o, ctx, w, ud);
@@ -644,4 +720,11 @@ teller_report_html(teller_ctx *ctx, const teller_result *r,
     const char *layout, teller_write_fn write, void *ud)
 {
 	return tl_rep_html_layout(ctx, r, layout, write, ud);
+}
+
+int
+teller_report_html_lang(teller_ctx *ctx, const teller_result *r,
+    const char *layout, const char *lang, teller_write_fn write, void *ud)
+{
+	return tl_rep_html_lang(ctx, r, layout, lang, write, ud);
 }

@@ -24,9 +24,16 @@ struct tl_html {
 	const struct teller_result *r;
 	enum tl_html_layout lay;
 	bool us;           /* US terms: round, eliminated, inactive */
+	const char *lang;  /* <html lang>: --lang, or by layout */
 	int *elst;         /* [ncand] stage of election, 0 = not elected */
 	int *exst;         /* [ncand] stage of exclusion, 0 = not excluded */
 };
+
+/* The HTML report in a named layout (NULL: by method) with <html lang>
+ * lang (NULL: by layout); EINVAL for a malformed tag (rep_html.c). */
+int tl_rep_html_lang(teller_ctx *ctx, const struct teller_result *r,
+    const char *layout, const char *lang, teller_write_fn w, void *ud)
+    TL_MUST_CHECK;
 
 /* rep_html_out.c: escape & < > " ' in s, in text and attribute values
  * alike. */

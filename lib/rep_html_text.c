@@ -8,6 +8,7 @@
  */
 #include <string.h>
 
+#include "decl.h"
 #include "rep_html.h"
 
 static const char *
@@ -65,6 +66,37 @@ decl_sentence(struct tl_html *h)
 	    "declare that ");
 	name_list(h, el, n);
 	tl_out_fmt(&h->o, " %s duly elected.</p>\n", n == 1 ? "is" : "are");
+}
+
+/* The returning officer, place and date, as --meta gives them. */
+static void
+signed_line(struct tl_html *h)
+{
+	const struct tl_meta *m = h->r->meta;
+	const char *part[3];
+	int i, n = 0;
+
+	if (m == NULL)
+		return;
+	part[n] = m->officer;
+	n += m->officer != NULL;
+	part[n] = m->place;
+	n += m->place != NULL;
+	part[n] = m->date;
+	n += m->date != NULL;
+	if (n == 0)
+		return;
+	tl_out_str(&h->o, "<p class=\"signed\">");
+	for (i = 0; i < n; i++) {
+		tl_out_str(&h->o, i > 0 ? ", " : "");
+		if (part[i] == m->officer)
+			tl_out_str(&h->o, "<bdi>");
+		tl_rep_html_out_esc(&h->o, part[i]);
+		if (part[i] == m->officer)
+			tl_out_str(&h->o, h->us ? "</bdi>, election official" :
+			    "</bdi>, Returning Officer");
+	}
+	tl_out_str(&h->o, "</p>\n");
 }
 
 /* After a lot for the last seat: the Electoral Commission's words. */
@@ -162,6 +194,29 @@ rejected(struct tl_html *h)
 	tl_out_str(&h->o, "</td></tr></tfoot>\n</table>\n</section>\n");
 }
 
+/* "; electorate: N; turnout: T%" when the electorate is known (decl.c;
+ * reports.md 4.1): papers counted per hundred electors. */
+static void
+electorate(struct tl_html *h)
+{
+	char t[32];
+
+	if (h->r->meta != NULL && h->r->meta->issued > 0) {
+		tl_out_str(&h->o, h->us ? "; ballots issued: " : "; ballot "
+		    "papers issued: ");
+		tl_rep_html_out_num(&h->o, h->r->meta->issued, 0);
+	}
+	if (h->r->electorate <= 0)
+		return;
+	tl_out_str(&h->o, "; electorate: <span data-electorate=\"");
+	tl_out_fmt(&h->o, "%lld\">", (long long)h->r->electorate);
+	tl_rep_html_out_num(&h->o, h->r->electorate, 0);
+	tl_out_str(&h->o, "</span>");
+	if (tl_decl_turnout(h->r, t, sizeof(t)))
+		tl_out_fmt(&h->o, "; turnout: <span data-turnout=\"%s\">"
+		    "%s%%</span>", t, t);
+}
+
 void
 tl_rep_html_text_decl(struct tl_html *h)
 {
@@ -173,6 +228,7 @@ tl_rep_html_text_decl(struct tl_html *h)
 	    "declaration-h\">\n<h2 id=\"declaration-h\">%s</h2>\n",
 	    heads[h->lay]);
 	decl_sentence(h);
+	signed_line(h);
 	lot_sentence(h);
 	if (r->stages->len > 0)
 		decl_table(h);
@@ -193,6 +249,7 @@ tl_rep_html_text_decl(struct tl_html *h)
 		tl_out_str(&h->o, "; quota: ");
 		num(h, r->quota);
 	}
+	electorate(h);
 	tl_out_str(&h->o, ".</p>\n");
 	rejected(h);
 	tl_out_str(&h->o, "</section>\n");
@@ -288,6 +345,39 @@ say_exclusion(struct tl_html *h, size_t k)
 	if (moved_list(h, s, s->subject) == 0)
 		tl_out_str(&h->o, h->us ? "none went to a continuing "
 		    "candidate" : "none to a continuing candidate");
+	nt_clause(h, k);
+}
+
+/* Several excluded at once with their transfers recorded (ERS97 sure
+ * losers, RCTab batch elimination): every name, then giver by giver. */
+static void
+say_batch(struct tl_html *h, size_t k)
+{
+	const struct tl_stage *s = TL_STAGE(h->r, k);
+	int i;
+
+	for (i = 0; i < s->nexcluded; i++) {
+		tl_out_str(&h->o, i == 0 ? "" : i + 1 == s->nexcluded ?
+		    " and " : ", ");
+		tl_rep_html_out_name(h, s->excluded[i]);
+	}
+	tl_out_str(&h->o, h->us ? " were eliminated together" : " were "
+	    "excluded together");
+	if (s->note != NULL && s->note[0] != '\0') {
+		tl_out_str(&h->o, " (");
+		tl_rep_html_out_esc(&h->o, s->note);
+		tl_out_str(&h->o, ")");
+	}
+	tl_out_str(&h->o, h->us ? ". Their ballots: " : ". The papers "
+	    "transferred: ");
+	for (i = 0; i < s->nexcluded; i++) {
+		tl_out_str(&h->o, i > 0 ? "; from " : "from ");
+		tl_rep_html_out_name(h, s->excluded[i]);
+		tl_out_str(&h->o, ", ");
+		if (moved_list(h, s, s->excluded[i]) == 0)
+			tl_out_str(&h->o, h->us ? "none went to a continuing "
+			    "candidate" : "none to a continuing candidate");
+	}
 	nt_clause(h, k);
 }
 
@@ -436,6 +526,10 @@ tl_rep_html_text_narrative(struct tl_html *h, size_t k)
 	    s->nexcluded <= 1) {
 		say_exclusion(h, k);
 		said_ex = s->nexcluded == 1 && s->excluded[0] == s->subject;
+	} else if (s->kind == TL_STAGE_EXCLUSION && s->nexcluded > 1 &&
+	    s->transfers != NULL && s->transfers->len > 0) {
+		say_batch(h, k);
+		said_ex = true;
 	} else if (s->kind == TL_STAGE_SECOND) {
 		say_second(h, k);
 		said_ex = true;

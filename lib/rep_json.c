@@ -6,6 +6,7 @@
  * ballots by head. Keys in a fixed order so output is byte-reproducible.
  */
 #include "tl_int.h"
+#include "decl.h"
 
 static const char *const kind_names[] = { "first_preferences", "surplus",
 	"exclusion", "second_preferences", "iteration", "final", "scores",
@@ -405,6 +406,29 @@ sections(struct tl_out *o, const struct teller_result *r)
 	tl_out_str(o, "\n  ],\n");
 }
 
+/* The papers, valid papers and votes; "electorate" and "turnout" (per
+ * cent, 2 places, half up) only when the count knows the electorate
+ * (decl.c). */
+static void
+papers(struct tl_out *o, const struct teller_result *r)
+{
+	char t[32];
+
+	num_str(o, r->papers, r->dp);
+	tl_out_str(o, ",\n  \"valid_papers\": ");
+	num_str(o, r->valid_papers, r->dp);
+	tl_out_str(o, ",\n  \"valid\": ");
+	num_str(o, r->valid, r->dp);
+	if (r->meta != NULL && r->meta->issued > 0)
+		tl_out_fmt(o, ",\n  \"ballot_papers_issued\": %lld",
+		    (long long)r->meta->issued);
+	if (r->electorate <= 0)
+		return;
+	tl_out_fmt(o, ",\n  \"electorate\": %lld", (long long)r->electorate);
+	if (tl_decl_turnout(r, t, sizeof(t)))
+		tl_out_fmt(o, ",\n  \"turnout\": \"%s\"", t);
+}
+
 int
 tl_rep_json(teller_ctx *ctx, const struct teller_result *r,
     teller_write_fn w, void *ud)
@@ -437,11 +461,7 @@ tl_rep_json(teller_ctx *ctx, const struct teller_result *r,
 		tl_out_str(&o, "}");
 	}
 	tl_out_str(&o, "\n  ],\n  \"papers\": ");
-	num_str(&o, r->papers, r->dp);
-	tl_out_str(&o, ",\n  \"valid_papers\": ");
-	num_str(&o, r->valid_papers, r->dp);
-	tl_out_str(&o, ",\n  \"valid\": ");
-	num_str(&o, r->valid, r->dp);
+	papers(&o, r);
 	tl_out_str(&o, ",\n  \"quota\": ");
 	if (r->has_quota)
 		num_str(&o, r->quota, r->dp);

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "decl.h"
 #include "tl_int.h"
 
 #define SHEET_COLS 80
@@ -356,8 +357,24 @@ block(struct sheet *sh, size_t a, size_t b)
 	}
 }
 
-/* The sheet's heading: contest, method, rejected ballots, valid votes,
- * quota. */
+/* The electorate, the total poll and the turnout, when the count knows
+ * the electorate (decl.c; reports.md 4.3). */
+static void
+sheet_poll(struct tl_out *o, const struct teller_result *r)
+{
+	char buf[TL_NUM_BUFSZ + 8], t[32];
+
+	if (r->electorate <= 0)
+		return;
+	tl_out_fmt(o, "Electorate: %lld\n", (long long)r->electorate);
+	tl_num_fmt(buf, r->papers, r->dp);
+	tl_out_fmt(o, "Total poll: %s\n", buf);
+	if (tl_decl_turnout(r, t, sizeof(t)))
+		tl_out_fmt(o, "Turnout: %s%%\n", t);
+}
+
+/* The sheet's heading: contest, method, electorate and turnout,
+ * rejected ballots, valid votes, quota. */
 static void
 sheet_head(struct tl_out *o, const struct teller_result *r)
 {
@@ -369,6 +386,7 @@ sheet_head(struct tl_out *o, const struct teller_result *r)
 		tl_out_fmt(o, "%s\n", r->contest->title);
 	tl_out_fmt(o, "Method: %s\n", r->method_title);
 	tl_out_fmt(o, "Seats: %d\n", r->seats);
+	sheet_poll(o, r);
 	if (r->rejected->len > 0)
 		tl_out_str(o, "Rejected ballots:\n");
 	for (s = 0; s < r->rejected->len; s++) {

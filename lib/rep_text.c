@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "tl_int.h"
+#include "decl.h"
 
 /* Format v (dp places) with thousands separators into buf. */
 static void
@@ -488,6 +489,45 @@ tl_rep_text_pairwise(struct tl_out *o, const struct teller_result *r)
 		set_line(o, r, "Schwartz set: ", r->schwartz);
 }
 
+/* The --meta facts above the method, each on its line when given. */
+static void
+meta_lines(struct tl_out *o, const struct tl_meta *m)
+{
+	if (m == NULL)
+		return;
+	if (m->authority != NULL)
+		tl_out_fmt(o, "Authority: %s\n", m->authority);
+	if (m->election != NULL)
+		tl_out_fmt(o, "Election: %s\n", m->election);
+	if (m->area != NULL)
+		tl_out_fmt(o, "Area: %s\n", m->area);
+	if (m->date != NULL)
+		tl_out_fmt(o, "Date of poll: %s\n", m->date);
+	if (m->officer != NULL)
+		tl_out_fmt(o, "Returning officer: %s\n", m->officer);
+	if (m->place != NULL)
+		tl_out_fmt(o, "Place: %s\n", m->place);
+}
+
+/* The electorate and the turnout (papers counted per hundred
+ * electors) when the count knows them (decl.c; reports.md 4.1). */
+static void
+electorate(struct tl_out *o, const struct teller_result *r)
+{
+	char b[2 * TL_NUM_BUFSZ], t[32];
+
+	if (r->meta != NULL && r->meta->issued > 0) {
+		grouped(b, sizeof(b), r->meta->issued, 0, false);
+		tl_out_fmt(o, "Ballot papers issued: %s\n", b);
+	}
+	if (r->electorate <= 0)
+		return;
+	grouped(b, sizeof(b), r->electorate, 0, false);
+	tl_out_fmt(o, "Electorate: %s\n", b);
+	if (tl_decl_turnout(r, t, sizeof(t)))
+		tl_out_fmt(o, "Turnout: %s%%\n", t);
+}
+
 int
 tl_rep_text(teller_ctx *ctx, const struct teller_result *r,
     teller_write_fn w, void *ud)
@@ -503,12 +543,14 @@ tl_rep_text(teller_ctx *ctx, const struct teller_result *r,
 		tl_out_str(&o, r->contest->title);
 		tl_out_str(&o, "\n");
 	}
+	meta_lines(&o, r->meta);
 	tl_out_fmt(&o, "Method: %s\n", r->method_title);
 	if (r->regime_title != NULL)
 		tl_out_fmt(&o, "Regime: %s\n", r->regime_title);
 	tl_out_fmt(&o, "Seats: %d\n", r->seats);
 	if (r->stages->len == 0)
 		return tl_out_flush(&o);
+	electorate(&o, r);
 	grouped(b, sizeof(b), r->papers, r->dp, false);
 	tl_out_fmt(&o, "Ballot papers: %s\n", b);
 	grouped(b, sizeof(b), r->valid_papers, r->dp, false);

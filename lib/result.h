@@ -154,6 +154,15 @@ struct teller_result {
 				  * weights'); they are kept at dp */
 	tl_fix *sect_valid;      /* [nsect] valid ballots per section */
 	tl_fix *sect_unmarked, *sect_over; /* [nsect] rejected */
+	int64_t electorate;      /* declaration (decl.c): 0 if unknown */
+	struct tl_meta *meta;    /* --meta facts (decl.c), or NULL */
+};
+
+/* Facts of the declaration the ballots do not hold (reports.md 2,
+ * --meta): NULL strings and 0 numbers when not given. */
+struct tl_meta {
+	const char *authority, *election, *area, *date, *officer, *place;
+	int64_t issued;          /* ballot papers issued */
 };
 
 /* A ranked-pairs pair in the order taken (methods.md 6.6). */

@@ -138,6 +138,14 @@ def decl(main, byid, res, e):
     if res["method"] in ("fptp", "block", "sv") and res["elected"] and \
             "duly elected" not in txt:
         e("5: declaration lacks 'duly elected'")
+    # electorate and turnout in the declaration when the JSON has them
+    for key, want in (("electorate", res.get("electorate")),
+                      ("turnout", res.get("turnout"))):
+        if want is None:
+            continue
+        m = d.find(lambda n: n.attrs.get("data-" + key) == str(want))
+        if len(m) != 1 or not shows(m[0].ctext(), str(want)):
+            e("5: declaration lacks %s %s" % (key, want))
     if res["rejected"]:
         rj = byid.get("rejected")
         if rj is None or rj.tag != "section":

@@ -77,6 +77,107 @@ if /usr/bin/python3 tests/html_contract.py "$tmp/bad.html" "$tmp/r.json" \
 else
 	pass=$((pass + 1))
 fi
+
+# the declaration's electorate, turnout and hand heads (decl.c)
+check "declaration-meta" -m fptp tests/golden/fptp/declaration-meta.in
+check "electorate-option" -m sv --electorate 200000 \
+    tests/golden/sv/tower-hamlets-2014.in
+"$B/teller" count -m fptp -r none --json "$tmp/r.json" --html "$tmp/r.html" \
+    tests/golden/fptp/declaration-meta.in
+sed 's/data-turnout="25.00"/data-turnout="25.01"/' "$tmp/r.html" \
+    >"$tmp/bad.html"
+if /usr/bin/python3 tests/html_contract.py "$tmp/bad.html" "$tmp/r.json" \
+    >/dev/null; then
+	fail=$((fail + 1))
+	echo "FAIL: the contract checker passed a page with a wrong turnout"
+else
+	pass=$((pass + 1))
+fi
+
+# --meta: the facts in the header and the declaration, escaped; bad
+# files refused (exit 1) with no page written
+printf '{"authority": "Borough <of> X", "date_of_poll": "1 May 2026", %s\n' \
+    '"returning_officer": "A. N. Officer", "ballot_papers_issued": 12}' \
+    >"$tmp/meta.json"
+check "meta" -m fptp --meta "$tmp/meta.json" \
+    tests/golden/fptp/declaration-meta.in
+if grep -q '<p class="meta">Borough &lt;of&gt; X' "$tmp/r.html" &&
+    grep -q 'A. N. Officer</bdi>, Returning Officer, 1 May 2026' \
+    "$tmp/r.html" && grep -q 'ballot papers issued: 12' "$tmp/r.html"
+then pass=$((pass + 1))
+else fail=$((fail + 1)); echo "FAIL: --meta facts not on the page"; fi
+for bad in '{"mayor": "x"}' '{"ballot_papers_issued": 9}' \
+    '{"electorate": 39}' '{"area": ["x"]}' '[1]' '{'; do
+	printf '%s\n' "$bad" >"$tmp/bad-meta.json"
+	rm -f "$tmp/m.html"
+	"$B/teller" count -m fptp -r none --meta "$tmp/bad-meta.json" \
+	    --html "$tmp/m.html" tests/golden/fptp/declaration-meta.in \
+	    2>"$tmp/err"
+	rc=$?
+	if [ "$rc" -eq 1 ] && [ ! -f "$tmp/m.html" ] &&
+	    grep -q "^teller: $tmp/bad-meta.json: " "$tmp/err"; then
+		pass=$((pass + 1))
+	else
+		fail=$((fail + 1))
+		echo "FAIL: --meta $bad: exit $rc: $(head -n 1 "$tmp/err")"
+	fi
+done
+
+# teller rctab --html: each page against RCTab's own summary JSON
+# (tests/rctab_html.py): multi-winner with surplus, bottoms-up, a long
+# single-winner count, batch elimination; multi-pass is refused
+R=$SHARED/data/rctab
+rcheck() {
+	cfg=$R/$1/$1_config.json
+	[ -f "$cfg" ] || return 0
+	rm -rf "$tmp/rc"
+	if "$B/teller" rctab "$cfg" -o "$tmp/rc" --html "$tmp/rc.html" \
+	    2>"$tmp/err" &&
+	    /usr/bin/python3 tests/rctab_html.py "$tmp/rc/summary.json" \
+	    "$cfg" >"$tmp/rc.json" &&
+	    /usr/bin/python3 tests/html_contract.py "$tmp/rc.html" \
+	    "$tmp/rc.json" >"$tmp/out"; then
+		pass=$((pass + 1))
+	else
+		fail=$((fail + 1))
+		echo "FAIL: rctab --html $1"
+		head -n 10 "$tmp/err" "$tmp/out"
+	fi
+}
+for c in 2013_minneapolis_park 2013_minneapolis_park_bottoms_up \
+    2013_minneapolis_mayor 2015_portland_mayor \
+    multi_seat_uwi_test minneapolis_multi_seat_threshold \
+    continue_until_two_with_batch_elimination_test; do
+	rcheck "$c"
+done
+if [ -d "$R/2013_minneapolis_park" ]; then
+	# negative control: a changed tally in RCTab's JSON is seen
+	"$B/teller" rctab "$R/2013_minneapolis_park/2013_minneapolis_park_config.json" \
+	    -o "$tmp/rc" --html "$tmp/rc.html" 2>/dev/null
+	sed 's/"JOHN ERWIN" : "14678"/"JOHN ERWIN" : "14679"/' \
+	    "$tmp/rc/summary.json" >"$tmp/bad.json"
+	/usr/bin/python3 tests/rctab_html.py "$tmp/bad.json" \
+	    "$R/2013_minneapolis_park/2013_minneapolis_park_config.json" \
+	    >"$tmp/rc.json"
+	if ! grep -q '"JOHN ERWIN" : "14679"' "$tmp/bad.json" ||
+	    /usr/bin/python3 tests/html_contract.py "$tmp/rc.html" \
+	    "$tmp/rc.json" >/dev/null; then
+		fail=$((fail + 1))
+		echo "FAIL: rctab --html: a changed tally went unseen"
+	else
+		pass=$((pass + 1))
+	fi
+	s=$R/2013_minneapolis_park_sequential
+	if "$B/teller" rctab "$s/2013_minneapolis_park_sequential_config.json" \
+	    -o "$tmp/rs" --html "$tmp/rs.html" 2>/dev/null ||
+	    [ -f "$tmp/rs.html" ]; then
+		fail=$((fail + 1))
+		echo "FAIL: rctab --html of a multi-pass count was not refused"
+	else
+		pass=$((pass + 1))
+	fi
+fi
+
 # negative control: the checker sees a page without lang
 "$B/teller" count -m sv -r none --json "$tmp/r.json" --html "$tmp/r.html" \
     tests/golden/sv/tower-hamlets-2014.in

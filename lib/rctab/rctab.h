@@ -118,6 +118,8 @@ struct tl_rctab_opts {
 	bool cvr_csv;            /* also write rctab_cvr.csv (rctab.md 8.6) */
 	int hart_sig;            /* TL_SIG_CHECK, _REQUIRE or _OFF */
 	const char *hart_modulus, *hart_exponent; /* NULL: RCTab's key */
+	const char *html;        /* the HTML report's path, opened through
+				  * the sink as is (rctab_api.c); or NULL */
 	bool convert_cdf;        /* read and write cdf_cvr.json (and
 				  * rctab_cvr.csv if cvr_csv), no tabulation:
 				  * RCTab's --convert-to-cdf */
@@ -177,6 +179,10 @@ struct tl_rview {
 	bool uses_surplus;
 	const struct tl_rtab *tab;
 };
+
+/* The HTML report of the contest (rctab_html.c): rcv layout. */
+int tl_rctab_write_html(teller_ctx *ctx, const struct tl_rview *v,
+    teller_write_fn w, void *ud) TL_MUST_CHECK;
 
 /* Write the detailed report of slice (0 = contest; slice_kind "precinct"
  * or "batch" and slice_id otherwise) as RCTab's JSON / CSV. */

@@ -104,6 +104,9 @@ sink_open(void *ud, const char *name, teller_write_fn *w, void **wud)
 	if (tl_vec_reserve(r->ctx, r->name, dn + nn + 2) != TELLER_OK)
 		return -1;
 	p = r->name->data;
+	/* the HTML report's path (the very string given) is the caller's */
+	if (name == r->o->html)
+		dn = 0;
 	if (dn > 0) {
 		memcpy(p, r->dir, dn);
 		p[dn++] = '/';
@@ -131,6 +134,7 @@ teller_rctab_run(teller_ctx *ctx, teller_rctab *r)
 	opts.nties = o->nties;
 	opts.crlf = o->crlf != 0;
 	opts.generated_date = o->generated_date;
+	opts.html = o->html;
 	opts.cvr_csv = o->no_cvr_export == 0;
 	opts.convert_cdf = o->convert_to_cdf != 0;
 	opts.hart_sig = o->hart_signatures == TELLER_HART_SIG_REQUIRE ?

@@ -239,6 +239,25 @@ emit(struct tl_rtab *t, const struct tl_rview *v, const char *name,
 	return rc;
 }
 
+/* --html: the report of the contest, at the path given. */
+static int
+html_emit(struct tl_rtab *t, const struct tl_rview *v)
+{
+	const struct tl_rctab_sink *k = &t->opts->sink;
+	teller_write_fn w;
+	void *wud;
+	int rc;
+
+	if (k->open(k->ud, t->opts->html, &w, &wud) != 0)
+		return tl_fail(t->ctx, TELLER_EWRITE, "%s: cannot write",
+		    t->opts->html);
+	rc = tl_rctab_write_html(t->ctx, v, w, wud);
+	if (k->close(k->ud, wud) != 0 && rc == TELLER_OK)
+		rc = tl_fail(t->ctx, TELLER_EWRITE, "%s: cannot write",
+		    t->opts->html);
+	return rc;
+}
+
 static int
 cdf_emit(struct tl_rtab *t, const char *name)
 {
@@ -292,7 +311,8 @@ write_outputs(struct tl_rtab *t)
 	if ((rc = emit(t, &v, name, 0, NULL, NULL, true)) != TELLER_OK)
 		return rc;
 	snprintf(name, sizeof name, "summary%s.csv", pfx);
-	if ((rc = emit(t, &v, name, 0, NULL, NULL, false)) != TELLER_OK)
+	if ((rc = emit(t, &v, name, 0, NULL, NULL, false)) != TELLER_OK ||
+	    (t->opts->html != NULL && (rc = html_emit(t, &v)) != TELLER_OK))
 		return rc;
 	for (kind = 0; kind < 2; kind++) {
 		struct strtab *st = kind == 0 ? &t->prec : &t->batch;
@@ -354,6 +374,10 @@ tl_rctab_run(teller_ctx *ctx, const struct tl_rctab_cfg *cfg,
 		t->nround = 0;
 		return cdf_emit(t, "cdf_cvr.json");
 	}
+	if (cfg->mode == TL_WM_MULTIPASS && opts->html != NULL)
+		return tl_fail(ctx, TELLER_EINVAL, "--html: multi-pass IRV "
+		    "tabulates once a seat; teller writes no one report of "
+		    "it");
 	if (cfg->mode != TL_WM_MULTIPASS) {
 		if ((rc = start_pass(t, 0)) != TELLER_OK ||
 		    (rc = tl_rtab_tabulate(t)) != TELLER_OK)

@@ -8,7 +8,8 @@
 // cross-table to the stage-2 gains; M1-M6 of lib/rep_html_matrix.c: the
 // pairwise and college tables), axe-core with no serious or
 // critical violation, the print view and page 1 of the PDF naming the
-// winners, and screenshots at 1280 and 390 px.
+// winners, screenshots at 1280 and 390 px, and the ARIA snapshot of
+// <main> against a golden YAML per case (tests/browser/aria/).
 // usage: node check.mjs OUTDIR NAME=PAGE.html,RESULT.json ...
 import { chromium } from 'playwright-core';
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
@@ -181,6 +182,31 @@ function contract(res) {
   return errs;
 }
 
+// The accessibility tree of <main> against tests/browser/aria/NAME.yaml
+// (reports.md 13); ARIA_REGEN=1 rewrites the golden for review.
+const ARIA_DIR = process.env.ARIA_DIR || 'tests/browser/aria';
+async function aria(p, name) {
+  const snap = (await p.locator('main').ariaSnapshot()) + '\n';
+  const golden = path.join(ARIA_DIR, `${name}.yaml`);
+  if (process.env.ARIA_REGEN) {
+    mkdirSync(ARIA_DIR, { recursive: true });
+    writeFileSync(golden, snap);
+    console.log('regenerated ' + golden);
+    return;
+  }
+  let want = null;
+  try { want = readFileSync(golden, 'utf8'); } catch { /* none */ }
+  if (want === snap) { ok(true, ''); return; }
+  const a = (want || '').split('\n'), b = snap.split('\n');
+  let i = 0;
+  while (i < a.length && a[i] === b[i]) i++;
+  ok(false, want === null ? `${name}: no ARIA golden ${golden} ` +
+    '(ARIA_REGEN=1 make check-browser)' : `${name}: ARIA snapshot ` +
+    `differs from ${golden} at line ${i + 1}: ${JSON.stringify(b[i])} ` +
+    `(want ${JSON.stringify(a[i])})`);
+  writeFileSync(path.join(process.argv[2], `${name}.aria.yaml`), snap);
+}
+
 async function runCase(browser, outdir, name, page, json) {
   const res = JSON.parse(readFileSync(json, 'utf8'));
   const url = pathToFileURL(path.resolve(page)).href;
@@ -199,6 +225,7 @@ async function runCase(browser, outdir, name, page, json) {
   await p.goto(url);
   const breaches = await p.evaluate(contract, res);
   ok(breaches.length === 0, `${name}: contract: ${breaches.slice(0, 5)}`);
+  await aria(p, name);
   await p.evaluate(axeSource);
   const axe = await p.evaluate(() => window.axe.run(document,
     { runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] }));

@@ -88,6 +88,85 @@ separators(void)
 	teller_ctx_free(ctx);
 }
 
+/* ERS97 excludes D and E together (sure losers, 5.2.2): the stage
+ * carries each giver's transfers and its narrative names both. */
+static void
+batch(void)
+{
+	static const char *const b[] = { "40 A B", "15 A C", "12 B C",
+		"14 C B D", "9 D E", "10 E D B", NULL };
+	teller_ctx *ctx;
+	struct teller_contest *c;
+	struct teller_profile *p;
+	struct teller_result *r;
+	struct sink *s = calloc(1, sizeof(*s));
+	const struct tl_stage *st;
+	int rc;
+
+	teller_ctx_new(NULL, &ctx);
+	CHECK(tt_build(ctx, "A B C D E", b, 2, &c, &p) == 0, "build");
+	r = tt_count(ctx, "stv-ers97", c, p, 2, &rc);
+	CHECK_INT(rc, TELLER_OK);
+	if (r == NULL || r->stages->len < 3)
+		goto out;
+	st = TL_STAGE(r, 2);
+	CHECK_INT(st->nexcluded, 2);
+	CHECK(st->transfers != NULL && st->transfers->len == 2,
+	    "batch transfers");
+	if (st->transfers != NULL && st->transfers->len == 2) {
+		const struct tl_transfer *t = st->transfers->data;
+		CHECK_INT(t[0].from, 3);
+		CHECK_INT(t[0].to, TL_TO_NONTRANS);
+		CHECK_INT(t[0].votes, 900);
+		CHECK_INT(t[1].from, 4);
+		CHECK_INT(t[1].to, 1);
+		CHECK_INT(t[1].votes, 1000);
+	}
+	CHECK_INT(teller_report_html(ctx, r, NULL, put, s), TELLER_OK);
+	CHECK(strstr(s->buf, "<p class=\"narrative\">Stage 3: <bdi>D</bdi> "
+	    "and <bdi>E</bdi> were excluded together. The papers "
+	    "transferred: from <bdi>D</bdi>, none to a continuing candidate; "
+	    "from <bdi>E</bdi>, 10.00 to <bdi>B</bdi>; 9.00 were "
+	    "non-transferable.") != NULL, "batch narrative");
+out:
+	free(s);
+	teller_ctx_free(ctx);
+}
+
+/* --lang: a good tag is <html lang>, a malformed one refused. */
+static void
+langs(const struct teller_result *r)
+{
+	static const char *const good[] = { "cy", "gd-GB", "en-US",
+		"sr-Latn-RS", NULL };
+	static const char *const bad[] = { "e", "en-", "en--GB", "en GB",
+		"en\"x", "english-GB", "en-abcdefghi", "1en", NULL };
+	struct sink *s = calloc(1, sizeof(*s));
+	char want[64];
+	int i;
+
+	for (i = 0; good[i] != NULL; i++) {
+		teller_ctx *ctx;
+		teller_ctx_new(NULL, &ctx);
+		s->n = 0;
+		s->buf[0] = '\0';
+		CHECK_INT(teller_report_html_lang(ctx, r, NULL, good[i], put,
+		    s), TELLER_OK);
+		snprintf(want, sizeof(want), "<html lang=\"%s\">", good[i]);
+		CHECK(strstr(s->buf, want) != NULL, "%s", good[i]);
+		teller_ctx_free(ctx);
+	}
+	for (i = 0; bad[i] != NULL; i++) {
+		teller_ctx *ctx;
+		teller_ctx_new(NULL, &ctx);
+		s->n = 0;
+		CHECK_INT(teller_report_html_lang(ctx, r, NULL, bad[i], put,
+		    s), TELLER_EINVAL);
+		teller_ctx_free(ctx);
+	}
+	free(s);
+}
+
 /* The page of a small Scottish count holds these narrative sentences,
  * and its result these transfers. */
 static void
@@ -136,7 +215,32 @@ narrative(void)
 	s->n = 0;
 	CHECK_INT(teller_report_html(ctx, r, "nosuch", put, s),
 	    TELLER_EINVAL);
+	langs(r);
 out:
+	free(s);
+	teller_ctx_free(ctx);
+}
+
+/* tl_out_fmt writes the whole of a long expansion (it cut at 1023
+ * bytes once). */
+static void
+long_fmt(void)
+{
+	struct sink *s = calloc(1, sizeof(*s));
+	char *big = malloc(10001);
+	teller_ctx *ctx;
+	struct tl_out o;
+
+	teller_ctx_new(NULL, &ctx);
+	memset(big, 'x', 10000);
+	big[10000] = '\0';
+	tl_out_init(&o, ctx, put, s);
+	tl_out_fmt(&o, "<%s|%d>", big, 42);
+	CHECK_INT(tl_out_flush(&o), TELLER_OK);
+	CHECK_INT((int)s->n, 10000 + 5);
+	CHECK(s->n == 10005 && s->buf[0] == '<' &&
+	    strcmp(s->buf + 10001, "|42>") == 0, "long format complete");
+	free(big);
 	free(s);
 	teller_ctx_free(ctx);
 }
@@ -144,6 +248,8 @@ out:
 int
 main(void)
 {
+	long_fmt();
+	batch();
 	escaping();
 	separators();
 	narrative();
