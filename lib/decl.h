@@ -51,7 +51,7 @@ void tl_decl_copy(struct teller_contest *c, const struct teller_contest *src);
 int tl_decl_merge(teller_ctx *ctx, struct teller_contest *cp,
     const struct teller_contest *cq) TL_MUST_CHECK;
 
-/* After reading (ctx->file still the input): refuse an electorate
+/* After reading (ctx->inname still the input): refuse an electorate
  * smaller than the papers read and rejected by hand, at the directive. */
 int tl_decl_check_read(teller_ctx *ctx, const struct teller_contest *c,
     const struct teller_profile *p) TL_MUST_CHECK;
