@@ -242,20 +242,31 @@ static const char css[] =
 ".big{font-size:32px}\n"
 "@media print{header,.skip,form{display:none}}\n";
 
+/* The one script (§5): reloads a display screen (the hall board) every
+ * data-refresh seconds; nothing else depends on it. */
+static const char js[] =
+"'use strict';\n"
+"(function () {\n"
+"  var s = document.body && document.body.getAttribute('data-refresh');\n"
+"  if (s) setTimeout(function () { location.reload(); }, 1000 * s);\n"
+"})();\n";
+
 static void
 page_begin(struct ctx *x, struct sb *b, const char *title, int refresh)
 {
 	put(b, "<!DOCTYPE html>\n<html lang=\"en-GB\"><head>"
 	    "<meta charset=\"utf-8\"><meta name=\"viewport\" content=\""
 	    "width=device-width, initial-scale=1\">");
-	if (refresh)
-		put(b, "<meta http-equiv=\"refresh\" content=\"5\">");
 	put(b, "<title>");
 	esc(b, title);
 	put(b, " \xe2\x80\x94 teller-desk</title><link rel=\"stylesheet\""
-	    " href=\"/static/desk.css\"></head><body><a class=\"skip\""
-	    " href=\"#main\">Skip to content</a><header><nav aria-label=\""
-	    "Screens\"><ul>");
+	    " href=\"/static/desk.css\">");
+	if (refresh)
+		put(b, "<script src=\"/static/desk.js\" defer></script>");
+	put(b, refresh ? "</head><body data-refresh=\"4\">" :
+	    "</head><body>");
+	put(b, "<a class=\"skip\" href=\"#main\">Skip to content</a><header>"
+	    "<nav aria-label=\"Screens\"><ul>");
 	for (size_t i = 0; i < NSCREENS; i++)
 		if (role_in(x->u, screens[i].roles)) {
 			putf(b, "<li><a href=\"%s", screens[i].path);
@@ -384,7 +395,9 @@ static void
 field(struct ctx *x, struct sb *b, const char *form, const char *name,
     const char *label, const char *kind, const char *dflt, int req)
 {
-	const char *v = fval(x, form, name, dflt);
+	/* a password is never sent back */
+	const char *v = strcmp(kind, "password") == 0 ? "" : fval(x, form,
+	    name, dflt);
 
 	if (strcmp(kind, "hidden") == 0) {
 		putf(b, "<input type=\"hidden\" name=\"%s\" value=\"", name);
@@ -1311,6 +1324,10 @@ static_file(const char *path, const char **ctype)
 	if (strcmp(path, "/static/desk.css") == 0) {
 		*ctype = "text/css; charset=utf-8";
 		return css;
+	}
+	if (strcmp(path, "/static/desk.js") == 0) {
+		*ctype = "text/javascript; charset=utf-8";
+		return js;
 	}
 	return NULL;
 }

@@ -110,26 +110,29 @@ d_csrf_ok(const char *tok, const char *form, const char *idem,
 }
 
 /* Origin (or Referer) must be this origin; Sec-Fetch-Site, when sent,
- * same-origin. */
+ * same-origin. Under Referrer-Policy: no-referrer a browser sends
+ * "Origin: null" with its forms and no Referer; then Sec-Fetch-Site,
+ * which the page cannot set, must say same-origin. */
 int
 d_origin_ok(const struct d_http *h)
 {
 	char want[300];
 	size_t n;
+	int site = h->fetch_site != NULL;
 
-	if (h->fetch_site && strcmp(h->fetch_site, "same-origin") != 0)
+	if (site && strcmp(h->fetch_site, "same-origin") != 0)
 		return 0;
 	if (!h->host)
 		return 0;
 	n = (size_t)snprintf(want, sizeof want, "http://%s", h->host);
 	if (n >= sizeof want)
 		return 0;
-	if (h->origin)
+	if (h->origin && strcmp(h->origin, "null") != 0)
 		return strcmp(h->origin, want) == 0;
 	if (h->referer)
 		return strncmp(h->referer, want, n) == 0 &&
 		    (h->referer[n] == '/' || h->referer[n] == 0);
-	return 0;
+	return site;
 }
 
 /* One call of the JSON API as the session of tok (NULL: none). Returns

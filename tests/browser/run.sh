@@ -56,3 +56,7 @@ for c in d["candidates"]:
 fi
 # shellcheck disable=SC2086
 node tests/browser/check.mjs "$SCREENS" $cases
+rc=$?
+# teller-desk's screens (docs/desk.md 11.3): B1, B4-B7, B11, B12, X1, X2
+node tests/browser/desk.mjs "$B" || rc=1
+exit $rc
