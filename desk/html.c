@@ -898,8 +898,8 @@ scr_hall(struct ctx *x, struct sb *b)
 	json_array_foreach(json_object_get(bd, "contests"), i, c) {
 		const json_t *r = json_object_get(c, "result");
 
-		putf(b, "<section aria-labelledby=\"hc-%zu\"><h2 id=\"hc-%zu\">",
-		    i, i);
+		putf(b, "<section aria-labelledby=\"hc-%zu\">"
+		    "<h2 id=\"hc-%zu\">", i, i);
 		escj(b, json_object_get(c, "name"));
 		put(b, " <span class=\"badge\">");
 		escj(b, json_object_get(c, "state"));
@@ -942,8 +942,8 @@ scr_public(struct ctx *x, struct sb *b)
 	if (!json_array_size(json_object_get(pr, "contests")))
 		put(b, "<p>No result has been declared yet.</p>");
 	json_array_foreach(json_object_get(pr, "contests"), i, c) {
-		putf(b, "<section aria-labelledby=\"pc-%zu\"><h2 id=\"pc-%zu\">",
-		    i, i);
+		putf(b, "<section aria-labelledby=\"pc-%zu\">"
+		    "<h2 id=\"pc-%zu\">", i, i);
 		escj(b, json_object_get(c, "name"));
 		put(b, "</h2><p>Declared at ");
 		escj(b, json_object_get(c, "declared_at"));

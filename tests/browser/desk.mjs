@@ -99,6 +99,17 @@ await post(RO, 'boxes/open', { box: 'W1', table: 1 });
 const browser = await chromium.launch({ headless: true, args: ARGS,
   executablePath: process.env.CHROMIUM || '/usr/bin/chromium' });
 
+// Wait for the autofocus (applied after the load event).
+async function autofocus(page, id) {
+  try {
+    await page.waitForFunction((i) => document.activeElement &&
+      document.activeElement.id === i, id, { timeout: 5000 });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 // Enter, and wait for the page the form leads to.
 async function submit(page) {
   const nav = page.waitForEvent('framenavigated');
@@ -125,6 +136,7 @@ async function session(user, pw, viewport) {
   page.mouse.down = mouse;
   await page.goto(ORIGIN + '/');
   ok(page.url() === ORIGIN + '/login', `${user}: / goes to the login`);
+  await autofocus(page, 'login-username');
   await page.keyboard.type(user);
   await page.keyboard.press('Tab');
   await page.keyboard.type(pw);
@@ -162,12 +174,11 @@ try {
   // B1: keyboard-only verification entry, entry 1 of 2.
   const p1 = c1.page;
   await p1.goto(`${ORIGIN}/verify?c=west`);
-  ok(await p1.evaluate(() => document.activeElement.id) === 'pick-box',
-    'B1: focus starts on the box code');
+  ok(await autofocus(p1, 'pick-box'), 'B1: focus starts on the box code');
   await p1.keyboard.type('W1');
   await Promise.all([p1.waitForURL(/box=W1/), p1.keyboard.press('Enter')]);
-  ok(await p1.evaluate(() => document.activeElement.id) ===
-    'bpa-issued_to_voters', 'B1: focus on the first BPA field');
+  ok(await autofocus(p1, 'bpa-issued_to_voters'),
+    'B1: focus on the first BPA field');
   await p1.keyboard.press('Tab');
   ok(await p1.evaluate(() => document.activeElement.id) === 'bpa-unused',
     'B1: Tab goes to the next field');
@@ -179,8 +190,8 @@ try {
   ok(r303 && r303[1] === 303, `B1: the form answers 303: ${r303}`);
   const s1 = await status(p1);
   ok(/^Entry 1 of 2 saved — #\d+/.test(s1), `B1: status "${s1}"`);
-  ok(await p1.evaluate(() => document.activeElement.id) ===
-    'bpa-issued_to_voters', 'B1: focus back on the first field');
+  ok(await autofocus(p1, 'bpa-issued_to_voters'),
+    'B1: focus back on the first field');
   await axe(p1, 'verification entry');
   // B12: visible focus, live regions.
   const outline = await p1.evaluate(() => getComputedStyle(
@@ -199,6 +210,7 @@ try {
   await p2.goto(`${ORIGIN}/verify?c=west&box=W1`);
   ok(!(await p2.locator('main').textContent()).includes('120'),
     'B1: entry 2 is blind');
+  await autofocus(p2, 'bpa-issued_to_voters');
   await p2.keyboard.type('120');
   await Promise.all([p2.waitForURL(/saved=/), p2.keyboard.press('Enter')]);
   const s2 = await status(p2);
@@ -212,6 +224,7 @@ try {
   'B6: the name did not run');
   // B1: focus order: the BPA fields, its button, then the count form.
   await p2.goto(`${ORIGIN}/verify?c=west&box=W1`);
+  await autofocus(p2, 'bpa-issued_to_voters');
   await p2.keyboard.press('Tab');
   await p2.keyboard.press('Tab');
   await p2.keyboard.press('Tab');
@@ -319,8 +332,7 @@ try {
     await p1.evaluate(() => window.__x) === undefined,
   'B6: no image, nothing ran');
   await axe(p1, 'bundle entry');
-  ok(await p1.evaluate(() => document.activeElement.id) === 'bundle-slip',
-    'S-10: focus on the slip');
+  ok(await autofocus(p1, 'bundle-slip'), 'S-10: focus on the slip');
   await p1.keyboard.type('b-1');
   await p1.keyboard.press('Tab');
   await p1.keyboard.type('9');
