@@ -78,6 +78,24 @@ esc(struct sb *b, const char *s)
 	}
 }
 
+/* A query value, percent-encoded. */
+static void
+urlenc(struct sb *b, const char *s)
+{
+	for (; s && *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		    (c >= '0' && c <= '9') || c == '-' || c == '_' ||
+		    c == '.' || c == '~') {
+			char one[2] = { (char)c, 0 };
+
+			put(b, one);
+		} else
+			putf(b, "%%%02X", c);
+	}
+}
+
 /* A JSON member as text: strings as they are, integers in decimal,
  * null and absent as "—". */
 static void
@@ -158,6 +176,7 @@ static void scr_provisional(struct ctx *, struct sb *);
 static void scr_lot(struct ctx *, struct sb *);
 static void scr_declaration(struct ctx *, struct sb *);
 static void scr_hall(struct ctx *, struct sb *);
+static void scr_password(struct ctx *, struct sb *);
 
 #define STAFF " ro dro manager supervisor clerk receipt admin auditor "
 
@@ -181,6 +200,8 @@ static const struct screen {
 	    scr_declaration },
 	{ "/hall", "S-19", "Hall board", " ro dro manager supervisor clerk"
 	    " receipt screen agent observer ", scr_hall },
+	{ "/password", "S-01", "Change password", STAFF "screen agent"
+	    " observer ", scr_password },
 };
 #define NSCREENS (sizeof screens / sizeof *screens)
 
@@ -211,6 +232,7 @@ static const struct fdef {
 	{ "lot", "lots", "purpose:s tied:I method:s witnesses:S drawn:i",
 	    "/lot", 1, 1 },
 	{ "declare", "declaration", "version:i", "/declaration", 1, 1 },
+	{ "password", "password", "old:s new:s", "/password", 0, 0 },
 };
 #define NFORMS (sizeof forms / sizeof *forms)
 
@@ -931,6 +953,19 @@ scr_hall(struct ctx *x, struct sb *b)
 	json_decref(bd);
 }
 
+/* S-01's password change, forced after a first login (§6.2). */
+static void
+scr_password(struct ctx *x, struct sb *b)
+{
+	if (q(x, "changed"))
+		put(b, "<p>Your password is changed.</p>");
+	form_open(x, b, "password", "New password");
+	field(x, b, "password", "old", "Current password", "password", "", 1);
+	field(x, b, "password", "new", "New password (12 characters or"
+	    " more)", "password", "", 1);
+	form_close(b, "Change password");
+}
+
 /* S-22: the declared results, no cookie, no script. */
 static void
 scr_public(struct ctx *x, struct sb *b)
@@ -1202,8 +1237,9 @@ do_form(struct ctx *x, json_t *vals)
 	const char *id = sval(vals, "form"), *idem = sval(vals, "idem");
 	const struct fdef *f = NULL;
 	json_t *body, *r = NULL;
-	char path[200], msg[400], to[300];
-	int st;
+	char path[200], msg[400];
+	struct sb to;
+	int st, want;
 
 	for (size_t i = 0; i < NFORMS; i++)
 		if (strcmp(forms[i].id, id) == 0)
@@ -1246,28 +1282,39 @@ do_form(struct ctx *x, json_t *vals)
 		snprintf(path, sizeof path, "%s", f->path);
 	st = d_sess_api(x->d, x->h, x->tok, "POST", path, body, idem, &r);
 	json_decref(body);
-	if (st != 201) {
+	want = strcmp(f->path, "password") == 0 ? 204 : 201;
+	if (st != want) {
 		api_msg(r, st, msg, sizeof msg);
 		json_decref(r);
 		x->err = msg;
 		render(x, screen_of(f->back), st);
 		return;
 	}
-	snprintf(to, sizeof to, "%s?c=%s&saved=%lld", f->back,
-	    x->d->cs[x->c].id, (long long)json_integer_value(
+	memset(&to, 0, sizeof to);
+	put(&to, f->back);
+	if (want == 204) {
+		put(&to, "?changed=1");
+		goto done;
+	}
+	put(&to, "?c=");
+	urlenc(&to, x->d->cs[x->c].id);
+	putf(&to, "&saved=%lld", (long long)json_integer_value(
 	    json_object_get(r, "entry")));
 	if (json_is_integer(json_object_get(r, "entry_no")))
-		snprintf(to + strlen(to), sizeof to - strlen(to), "&no=%lld",
-		    (long long)json_integer_value(json_object_get(r,
-		    "entry_no")));
-	if (json_is_string(json_object_get(r, "status")))
-		snprintf(to + strlen(to), sizeof to - strlen(to), "&st=%s",
-		    json_string_value(json_object_get(r, "status")));
-	if (strcmp(f->back, "/verify") == 0 && vals)
-		snprintf(to + strlen(to), sizeof to - strlen(to), "&box=%s",
-		    sval(vals, "box"));
+		putf(&to, "&no=%lld", (long long)json_integer_value(
+		    json_object_get(r, "entry_no")));
+	if (json_is_string(json_object_get(r, "status"))) {
+		put(&to, "&st=");
+		urlenc(&to, json_string_value(json_object_get(r, "status")));
+	}
+	if (strcmp(f->back, "/verify") == 0) {
+		put(&to, "&box=");
+		urlenc(&to, sval(vals, "box"));
+	}
+done:
 	json_decref(r);
-	redirect(x->h, to);
+	redirect(x->h, to.oom || !to.p ? "/" : to.p);
+	free(to.p);
 }
 
 static void
@@ -1330,6 +1377,22 @@ static_file(const char *path, const char **ctype)
 		return js;
 	}
 	return NULL;
+}
+
+static int
+must_change(struct desk *d, const char *user)
+{
+	sqlite3_stmt *st;
+	int m = 0;
+
+	if (sqlite3_prepare_v2(d->db, "SELECT must_change FROM user WHERE"
+	    " username = ?", -1, &st, NULL) != SQLITE_OK)
+		return 0;
+	sqlite3_bind_text(st, 1, user, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		m = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return m;
 }
 
 void
@@ -1421,6 +1484,10 @@ d_html(struct desk *d, struct d_http *h)
 	}
 	if (!x.u) {
 		redirect(h, "/login");
+		return;
+	}
+	if (s->fn != scr_password && must_change(d, x.u->username)) {
+		redirect(h, "/password");
 		return;
 	}
 	if (!role_in(x.u, s->roles) || x.c < 0) {

@@ -244,6 +244,27 @@ def run():
                       table="1"), {"Origin": ORIGIN}, cookie=ro)
     check(st == 409, "open before the poll closes: 409 (%d)" % st)
 
+    # S-01: a first login must change the password first.
+    c3, _ = login("clerk3", "clerk3-first-password")
+    for path in ("/", "/verify?c=west", "/hall"):
+        st, _, hd = req("GET", path, cookie=c3)
+        check(st == 303 and hd.get("location") == "/password",
+              "must change: %s -> %d %s" % (path, st, hd.get("location")))
+    st, page, _ = req("GET", "/password", cookie=c3)
+    f = form_of(page, "password")
+    check(st == 200 and f["csrf"], "S-01: the password form")
+    st, body, _ = req("POST", "/do", dict(f, old="clerk3-first-password",
+                      new="short"), {"Origin": ORIGIN}, cookie=c3)
+    check(st == 400 and "12 characters" in body and "clerk3-first" not in
+          body, "a short password refused: %d" % st)
+    st, _, hd = req("POST", "/do", dict(f, old="clerk3-first-password",
+                    new="clerk3-second-password"), {"Origin": ORIGIN},
+                    cookie=c3)
+    check(st == 303 and hd.get("location") == "/password?changed=1",
+          "password changed: %d %s" % (st, hd.get("location")))
+    st, body, _ = req("GET", "/", cookie=c3)
+    check(st == 200 and "West Ward" in body, "then the queue")
+
     # S-22: no cookie, no script.
     st, body, hd = req("GET", "/public")
     check(st == 200 and "set-cookie" not in hd and "<script" not in body and
