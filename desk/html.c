@@ -229,6 +229,10 @@ static const struct fdef {
 	{ "release", "provisional", "present:S note:s?", "/provisional", 1,
 	    0 },
 	{ "ready", "ready", "version:i note:s", "/provisional", 1, 0 },
+	{ "rcreq", "recount-requests", "agent:s? requester_name:s capacity:s"
+	    " scope:s? grounds:s", "/provisional", 1, 0 },
+	{ "rcdec", "recount-decisions", "request:i? decision:s scope:s?"
+	    " reason:s", "/provisional", 1, 0 },
 	{ "lot", "lots", "purpose:s tied:I method:s witnesses:S drawn:i",
 	    "/lot", 1, 1 },
 	{ "declare", "declaration", "version:i", "/declaration", 1, 1 },
@@ -828,6 +832,8 @@ scr_adjudicate(struct ctx *x, struct sb *b)
 static void
 scr_provisional(struct ctx *x, struct sb *b)
 {
+	static const char *const rcdec[] = { "granted", "refused",
+		"bundle_inspection", NULL };
 	const char *cid = x->d->cs[x->c].id;
 	json_t *p = get(x, "contests/%s/provisional", cid);
 	char ver[16] = "";
@@ -848,6 +854,22 @@ scr_provisional(struct ctx *x, struct sb *b)
 	    0);
 	field(x, b, "release", "note", "Note", "text", "", 0);
 	form_close(b, "Release provisional result");
+	form_open(x, b, "rcreq", "Record a recount request");
+	field(x, b, "rcreq", "requester_name", "Requested by", "text", "", 1);
+	field(x, b, "rcreq", "capacity", "Capacity (candidate, agent)",
+	    "text", "", 1);
+	field(x, b, "rcreq", "agent", "Agent id (if an agent)", "text", "",
+	    0);
+	field(x, b, "rcreq", "scope", "Scope", "text", "", 0);
+	field(x, b, "rcreq", "grounds", "Grounds", "text", "", 1);
+	form_close(b, "Record request");
+	form_open(x, b, "rcdec", "Decide a recount");
+	field(x, b, "rcdec", "request", "Request entry (empty: own motion)",
+	    "num", "", 0);
+	select_field(x, b, "rcdec", "decision", "Decision", rcdec);
+	field(x, b, "rcdec", "scope", "Scope", "text", "", 0);
+	field(x, b, "rcdec", "reason", "Reason", "text", "", 1);
+	form_close(b, "Record decision");
 	form_open(x, b, "ready", "Ready to declare");
 	field(x, b, "ready", "version", "Version", "num", ver, 1);
 	field(x, b, "ready", "note", "Note (the opportunity given)", "text",

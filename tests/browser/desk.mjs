@@ -391,9 +391,39 @@ try {
   await post(SUP2, C + 'sheets/close', { round: 1, area: 'main', table: 1,
     stage: 1 });
   await post(RO, C + 'rounds/1/close', { stage: 1 });
-  const t0 = Date.now();
   await post(RO, C + 'provisional', { present: [] });
-  await post(RO, C + 'ready', { version: 1, note: 'agents consulted' });
+  // S-16 by keyboard: a recount request, refused; ready to declare.
+  const ro = await session('ro', 'correct-horse-battery-1');
+  const rp = ro.page;
+  await rp.goto(`${ORIGIN}/provisional?c=west`);
+  ok(/Version 1/.test(await rp.locator('main').textContent()) &&
+    /NUNSON/.test(await rp.locator('main').textContent()),
+  'S-16: version 1 shown');
+  await axe(rp, 'provisional');
+  async function fill(pairs) {
+    for (const [id, v] of pairs) {
+      await rp.locator('#' + id).focus();
+      if (v.startsWith('='))
+        await rp.keyboard.press(v.slice(1));
+      else
+        await rp.keyboard.type(v);
+    }
+    await submit(rp);
+    return rp.url();
+  }
+  let u = await fill([['rcreq-requester_name', 'Ann BAKER'],
+    ['rcreq-capacity', 'candidate'], ['rcreq-grounds', 'a close result']]);
+  const req = /saved=(\d+)/.exec(u);
+  ok(req, 'S-16: recount request recorded: ' +
+    await rp.locator('#alert').textContent());
+  u = await fill([['rcdec-request', req ? req[1] : ''],
+    ['rcdec-decision', '=ArrowDown'], ['rcdec-reason', 'margin clear']]);
+  ok(/saved=/.test(u), 'S-16: recount refused: ' +
+    await rp.locator('#alert').textContent());
+  const t0 = Date.now();
+  u = await fill([['ready-note', 'agents consulted']]);
+  ok(/saved=/.test(u), 'S-16: ready to declare: ' +
+    await rp.locator('#alert').textContent());
   txt = '';
   while (Date.now() - t0 < 7000 && !/READY_TO_DECLARE/.test(txt)) {
     await hall.page.waitForTimeout(250);
@@ -411,7 +441,6 @@ try {
     await pp.locator('main').textContent()), 'S-22: nothing before');
 
   // S-18: the RO declares; a wrong password is refused.
-  const ro = await session('ro', 'correct-horse-battery-1');
   await ro.page.goto(`${ORIGIN}/declaration?c=west`);
   ok(/NUNSON/.test(await ro.page.locator('main').textContent()),
     'S-18: the provisional result is shown');
