@@ -113,6 +113,8 @@ escj(struct sb *b, const json_t *v)
 		put(b, "\xe2\x80\x94");
 }
 
+static const char *sval(const json_t *o, const char *k);
+
 struct ctx {
 	struct desk *d;
 	struct d_http *h;
@@ -647,8 +649,7 @@ scr_verify(struct ctx *x, struct sb *b)
 		return;
 	bx = get(x, "contests/%s/boxes", cid);
 	json_array_foreach(bx, i, v)
-		if (strcmp(json_string_value(json_object_get(v, "box")),
-		    box) == 0)
+		if (strcmp(sval(v, "box"), box) == 0)
 			mine = v;
 	if (!mine) {
 		put(b, "<p>No box ");
@@ -664,10 +665,8 @@ scr_verify(struct ctx *x, struct sb *b)
 	put(b, "</span>; table ");
 	escj(b, json_object_get(mine, "table"));
 	put(b, ".</p>");
-	num(att, sizeof att, json_array_size(json_object_get(mine, "counts")) &&
-	    strcmp(json_string_value(json_object_get(mine, "state")),
-	    "RECOUNTING") == 0 ? (long long)json_array_size(json_object_get(
-	    mine, "counts")) : 0);
+	num(att, sizeof att, strcmp(sval(mine, "state"), "RECOUNTING") == 0 ?
+	    (long long)json_array_size(json_object_get(mine, "counts")) : 0);
 	form_open(x, b, "bpa", "Ballot paper account");
 	field(x, b, "bpa", "box", "", "hidden", box, 0);
 	field(x, b, "bpa", "issued_to_voters", "Papers issued to voters",
@@ -1097,7 +1096,7 @@ unesc(const char *s, size_t n, char *out)
 		if (c == '+')
 			c = ' ';
 		else if (c == '%') {
-			if (i + 2 >= n + 1 || hexval(s[i + 1]) < 0 ||
+			if (i + 2 >= n || hexval(s[i + 1]) < 0 ||
 			    hexval(s[i + 2]) < 0)
 				return -1;
 			c = hexval(s[i + 1]) * 16 + hexval(s[i + 2]);
@@ -1309,7 +1308,11 @@ do_form(struct ctx *x, json_t *vals)
 		api_msg(r, st, msg, sizeof msg);
 		json_decref(r);
 		x->err = msg;
-		render(x, screen_of(f->back), st);
+		/* a role refused the screen sees only the refusal */
+		if (!role_in(x->u, screen_of(f->back)->roles))
+			simple(x, st, "Not saved", msg);
+		else
+			render(x, screen_of(f->back), st);
 		return;
 	}
 	memset(&to, 0, sizeof to);
