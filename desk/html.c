@@ -270,17 +270,52 @@ static const char css[] =
 ".big{font-size:32px}\n"
 "@media print{header,.skip,form{display:none}}\n";
 
-/* The one script (§5): reloads a display screen (the hall board) every
- * data-refresh seconds; nothing else depends on it. */
+/* The one script (§5), on every staff page: Enter goes to the form's
+ * first empty required field and submits when there is none; Esc resets
+ * the form; "/" goes to the box code or the contest; a display screen
+ * (the hall board) reloads every data-refresh seconds. Every form works
+ * without it. */
 static const char js[] =
 "'use strict';\n"
 "(function () {\n"
-"  var s = document.body && document.body.getAttribute('data-refresh');\n"
+"  var s = document.body.getAttribute('data-refresh');\n"
 "  if (s) setTimeout(function () { location.reload(); }, 1000 * s);\n"
+"  function fields(f) {\n"
+"    return Array.prototype.filter.call(f.elements, function (e) {\n"
+"      return e.tagName === 'SELECT' || (e.tagName === 'INPUT' &&\n"
+"        e.type !== 'hidden' && e.type !== 'checkbox');\n"
+"    });\n"
+"  }\n"
+"  document.addEventListener('keydown', function (ev) {\n"
+"    var t = ev.target, f = t.form, a, g;\n"
+"    var typing = t.tagName === 'INPUT' || t.tagName === 'SELECT';\n"
+"    if (ev.key === 'Enter' && f && t.tagName === 'INPUT') {\n"
+"      a = fields(f).filter(function (e) {\n"
+"        return e.required && !e.value;\n"
+"      });\n"
+"      if (a.length && a[0] !== t) {\n"
+"        ev.preventDefault();\n"
+"        a[0].focus();\n"
+"      }\n"
+"    } else if (ev.key === 'Escape' && f) {\n"
+"      ev.preventDefault();\n"
+"      f.reset();\n"
+"      a = fields(f);\n"
+"      if (a.length) a[0].focus();\n"
+"    } else if (ev.key === '/' && !typing) {\n"
+"      g = document.getElementById('pick-box') ||\n"
+"        document.getElementById('pick-c');\n"
+"      if (g) {\n"
+"        ev.preventDefault();\n"
+"        g.focus();\n"
+"      }\n"
+"    }\n"
+"  });\n"
 "})();\n";
 
+/* mode 0: no script (S-22); 1: the script; 2: and reload (S-19). */
 static void
-page_begin(struct ctx *x, struct sb *b, const char *title, int refresh)
+page_begin(struct ctx *x, struct sb *b, const char *title, int mode)
 {
 	put(b, "<!DOCTYPE html>\n<html lang=\"en-GB\"><head>"
 	    "<meta charset=\"utf-8\"><meta name=\"viewport\" content=\""
@@ -289,9 +324,9 @@ page_begin(struct ctx *x, struct sb *b, const char *title, int refresh)
 	esc(b, title);
 	put(b, " \xe2\x80\x94 teller-desk</title><link rel=\"stylesheet\""
 	    " href=\"/static/desk.css\">");
-	if (refresh)
+	if (mode)
 		put(b, "<script src=\"/static/desk.js\" defer></script>");
-	put(b, refresh ? "</head><body data-refresh=\"4\">" :
+	put(b, mode == 2 ? "</head><body data-refresh=\"4\">" :
 	    "</head><body>");
 	put(b, "<a class=\"skip\" href=\"#main\">Skip to content</a><header>"
 	    "<nav aria-label=\"Screens\"><ul>");
@@ -1044,7 +1079,7 @@ simple(struct ctx *x, int status, const char *title, const char *msg)
 	struct sb b;
 
 	memset(&b, 0, sizeof b);
-	page_begin(x, &b, title, 0);
+	page_begin(x, &b, title, 1);
 	put(&b, "<p>");
 	esc(&b, msg);
 	put(&b, "</p>");
@@ -1058,7 +1093,7 @@ login_page(struct ctx *x, int status, const char *user)
 	struct sb b;
 
 	memset(&b, 0, sizeof b);
-	page_begin(x, &b, "Log in", 0);
+	page_begin(x, &b, "Log in", 1);
 	put(&b, "<form class=\"entry\" method=\"post\" action=\"/login\">"
 	    "<label for=\"login-username\">Username</label><input id=\""
 	    "login-username\" name=\"username\" type=\"text\" autocomplete=\""
@@ -1349,7 +1384,7 @@ render(struct ctx *x, const struct screen *s, int status)
 
 	memset(&b, 0, sizeof b);
 	focus_done = 0;
-	page_begin(x, &b, s->title, s->fn == scr_hall);
+	page_begin(x, &b, s->title, s->fn == scr_hall ? 2 : 1);
 	s->fn(x, &b);
 	page_end(&b);
 	respond(x->h, status, &b);

@@ -140,7 +140,10 @@ def run():
     st, body, hd = req("GET", "/", cookie=c1)
     check(st == 200 and hd["cache-control"] == "no-store" and
           hd["content-type"].startswith("text/html"), "X1: / no-store")
-    check("<script" not in body and " style=" not in body and
+    scripts = re.findall(r"<script[^>]*>[^<]*</script>", body)
+    check(body.count("<script") == len(scripts) and
+          all(x == '<script src="/static/desk.js" defer></script>'
+              for x in scripts) and " style=" not in body and
           not re.search(r"<[^>]*\son[a-z]+=", body),
           "X1: no inline script, style or handler")
     # X2: the cookie and its row.
