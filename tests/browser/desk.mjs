@@ -317,6 +317,7 @@ try {
   await axe(sp.page, 'box board');
   await sp.ctx.close();
   const SUP2 = await login('sup1', 'sup1-password-long-1');
+  const MGR = await login('mgr', 'mgr-password-long-1');
   for (const b of ['W1', 'W2'])
     await post(SUP2, C + 'decisions', { box: b, outcome: 'agreed' });
   await post(RO, C + 'verification', {});
@@ -383,6 +384,14 @@ try {
   const a11 = (await p1.locator('#alert').textContent());
   ok(/s\.?\s?66|s66/i.test(a11) && /Not saved/.test(a11),
     `B11: refused with the s.66 message: "${a11.trim()}"`);
+  ok(await p1.locator('#doubtful-description').inputValue() ===
+    'mark beside 12345', 'B11: the description is kept to be corrected');
+  await p1.locator('#doubtful-description').focus();
+  await p1.keyboard.press('Control+A');
+  await p1.keyboard.type('torn corner');
+  await submit(p1);
+  const dbt = /saved=(\d+)/.exec(p1.url());
+  ok(dbt, 'S-10: doubtful paper raised');
 
   // B7: the hall board before the declaration.
   const hall = await session('hall', 'hall-password-long-1',
@@ -401,27 +410,18 @@ try {
   ok(r.status() === 403, 'B4: the screen may not enter');
   await hall.page.goto(`${ORIGIN}/hall`);
 
-  // The count to the provisional result through the API.
+  // The count to the provisional result: bundles through the API, the
+  // adjudication and the release through S-13 and S-16 by keyboard.
   for (const [slip, cand, papers] of [['a1', 1, 50], ['a3', 2, 10],
-    ['a4', 3, 40]]) {
+    ['a4', 3, 39]]) {
     const b = { round: 1, area: 'main', table: 1, stage: 1, slip,
       kind: 'candidate', candidate: cand, papers, counted_by: 'CA1',
       checked_by: 'CA2' };
     if (papers < 50) b.part = true;
     await post(SUP2, C + 'bundles', b);
   }
-  await post(SUP2, C + 'sheets/close', { round: 1, area: 'main', table: 1,
-    stage: 1 });
-  await post(RO, C + 'rounds/1/close', { stage: 1 });
-  await post(RO, C + 'provisional', { present: [] });
-  // S-16 by keyboard: a recount request, refused; ready to declare.
   const ro = await session('ro', 'correct-horse-battery-1');
   const rp = ro.page;
-  await rp.goto(`${ORIGIN}/provisional?c=west`);
-  ok(/Version 1/.test(await rp.locator('main').textContent()) &&
-    /NUNSON/.test(await rp.locator('main').textContent()),
-  'S-16: version 1 shown');
-  await axe(rp, 'provisional');
   async function fill(pairs) {
     for (const [id, v] of pairs) {
       await rp.locator('#' + id).focus();
@@ -433,7 +433,27 @@ try {
     await submit(rp);
     return rp.url();
   }
-  let u = await fill([['rcreq-requester_name', 'Ann BAKER'],
+  await rp.goto(`${ORIGIN}/adjudicate?c=west`);
+  await axe(rp, 'adjudication');
+  let u = await fill([['adjudicate-doubtful', dbt ? dbt[1] : ''],
+    ['adjudicate-positions', '3']]);
+  ok(/saved=/.test(u), 'S-13: allowed for position 3: ' +
+    await rp.locator('#alert').textContent());
+  await post(SUP2, C + 'sheets/close', { round: 1, area: 'main', table: 1,
+    stage: 1 });
+  await post(MGR, C + 'rounds/1/close', { stage: 1 });
+  await rp.goto(`${ORIGIN}/provisional?c=west`);
+  ok(/No provisional result/.test(await rp.locator('main').textContent()),
+    'S-16: nothing before the release');
+  u = await fill([['release-note', 'all present']]);
+  ok(/saved=/.test(u), 'S-16: released: ' +
+    await rp.locator('#alert').textContent());
+  ok(/Version 1/.test(await rp.locator('main').textContent()) &&
+    /NUNSON/.test(await rp.locator('main').textContent()),
+  'S-16: version 1 shown');
+  await axe(rp, 'provisional');
+  // S-16 by keyboard: a recount request, refused; ready to declare.
+  u = await fill([['rcreq-requester_name', 'Ann BAKER'],
     ['rcreq-capacity', 'candidate'], ['rcreq-grounds', 'a close result']]);
   const req = /saved=(\d+)/.exec(u);
   ok(req, 'S-16: recount request recorded: ' +
