@@ -56,8 +56,8 @@ now_s(void)
 }
 
 /* The session of a bearer token: the user, or NULL. */
-static struct d_user *
-session_user(struct desk *d, const char *auth, char th[65],
+struct d_user *
+d_session_user(struct desk *d, const char *auth, char th[65],
     long long *reauth)
 {
 	sqlite3_stmt *st;
@@ -643,7 +643,7 @@ d_api(struct desk *d, struct d_http *h)
 		json_decref(body);
 		return;
 	}
-	if (!(u = session_user(d, h->auth, th, &reauth))) {
+	if (!(u = d_session_user(d, h->auth, th, &reauth))) {
 		json_decref(body);
 		fail(h, 401, "unauthenticated", "log in first");
 		return;

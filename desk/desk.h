@@ -385,7 +385,18 @@ struct d_http {
 	const char *ctype_out;
 	int replayed, nocache;
 	long long retry_after;
+	/* the browser side (html.c, session.c) */
+	const char *cookie, *origin, *referer, *fetch_site, *host;
+	const char *(*query)(void *cls, const char *key);
+	void *qcls;
+	char *location;		/* malloc'ed: a redirect's target */
+	char *set_cookie;	/* malloc'ed */
 };
 void d_api(struct desk *d, struct d_http *h);
+struct d_user *d_session_user(struct desk *d, const char *auth,
+    char th[65], long long *reauth);
+
+/* html.c: the screens (§5), for every path outside /api/ */
+void d_html(struct desk *d, struct d_http *h);
 
 #endif

@@ -76,6 +76,22 @@ headers(struct MHD_Response *r, const struct d_http *h)
 	}
 	if (h->replayed)
 		MHD_add_response_header(r, "Idempotency-Replayed", "true");
+	if (h->location)
+		MHD_add_response_header(r, "Location", h->location);
+	if (h->set_cookie)
+		MHD_add_response_header(r, "Set-Cookie", h->set_cookie);
+}
+
+static const char *
+query(void *cls, const char *key)
+{
+	return MHD_lookup_connection_value(cls, MHD_GET_ARGUMENT_KIND, key);
+}
+
+static const char *
+header(struct MHD_Connection *mc, const char *name)
+{
+	return MHD_lookup_connection_value(mc, MHD_HEADER_KIND, name);
 }
 
 static enum MHD_Result
@@ -137,6 +153,13 @@ handle(void *cls, struct MHD_Connection *mc, const char *url,
 		inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)
 		    ci->client_addr)->sin_addr, ip, sizeof ip);
 	h.ip = ip;
+	h.cookie = header(mc, "Cookie");
+	h.origin = header(mc, "Origin");
+	h.referer = header(mc, "Referer");
+	h.fetch_site = header(mc, "Sec-Fetch-Site");
+	h.host = header(mc, "Host");
+	h.query = query;
+	h.qcls = mc;
 	h.body = c->body;
 	h.blen = c->big ? 65537 : c->n;
 	if (!host_ok(MHD_lookup_connection_value(mc, MHD_HEADER_KIND,
@@ -146,7 +169,10 @@ handle(void *cls, struct MHD_Connection *mc, const char *url,
 		    "\"message\":\"§6.3: this Host is not served here\"}}");
 	} else {
 		pthread_mutex_lock(&lock);
-		d_api(d, &h);
+		if (strncmp(url, "/api/", 5) == 0)
+			d_api(d, &h);
+		else
+			d_html(d, &h);
 		pthread_mutex_unlock(&lock);
 	}
 	fprintf(stderr, "%s %s %s %d\n", ip, method, url, h.status);
@@ -156,6 +182,8 @@ handle(void *cls, struct MHD_Connection *mc, const char *url,
 	headers(r, &h);
 	ret = MHD_queue_response(mc, (unsigned)h.status, r);
 	MHD_destroy_response(r);
+	free(h.location);
+	free(h.set_cookie);
 	return ret;
 }
 

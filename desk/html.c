@@ -1,0 +1,1559 @@
+/* SPDX-License-Identifier: MIT */
+/* html.c -- the screens (§5): server-rendered HTML that works without
+ * JavaScript (POST, 303, GET). Every read and write goes through the
+ * JSON API as the cookie's session (session.c), so a screen shows what
+ * the role may see and a form makes the same entry as the API call;
+ * nothing here counts. Every dynamic string goes through esc(). */
+#include "session.h"
+
+#include <sodium.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct sb {
+	char *p;
+	size_t n, cap;
+	int oom;
+};
+
+static void
+put(struct sb *b, const char *s)
+{
+	size_t k = strlen(s);
+
+	if (b->oom)
+		return;
+	if (b->n + k + 1 > b->cap) {
+		size_t cap = b->cap ? b->cap : 4096;
+		char *np;
+
+		while (b->n + k + 1 > cap)
+			cap *= 2;
+		if (!(np = realloc(b->p, cap))) {
+			b->oom = 1;
+			return;
+		}
+		b->p = np;
+		b->cap = cap;
+	}
+	memcpy(b->p + b->n, s, k + 1);
+	b->n += k;
+}
+
+static void putf(struct sb *b, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void
+putf(struct sb *b, const char *fmt, ...)
+{
+	char buf[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof buf, fmt, ap);
+	va_end(ap);
+	put(b, buf);
+}
+
+/* Text or attribute value, escaped: the only way a dynamic string
+ * reaches a page. */
+static void
+esc(struct sb *b, const char *s)
+{
+	char one[2] = { 0, 0 };
+
+	for (; s && *s; s++) {
+		switch (*s) {
+		case '&': put(b, "&amp;"); break;
+		case '<': put(b, "&lt;"); break;
+		case '>': put(b, "&gt;"); break;
+		case '"': put(b, "&quot;"); break;
+		case '\'': put(b, "&#39;"); break;
+		default:
+			one[0] = *s;
+			put(b, one);
+		}
+	}
+}
+
+/* A query value, percent-encoded. */
+static void
+urlenc(struct sb *b, const char *s)
+{
+	for (; s && *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		    (c >= '0' && c <= '9') || c == '-' || c == '_' ||
+		    c == '.' || c == '~') {
+			char one[2] = { (char)c, 0 };
+
+			put(b, one);
+		} else
+			putf(b, "%%%02X", c);
+	}
+}
+
+/* A JSON member as text: strings as they are, integers in decimal,
+ * null and absent as "—". */
+static void
+escj(struct sb *b, const json_t *v)
+{
+	if (json_is_string(v))
+		esc(b, json_string_value(v));
+	else if (json_is_integer(v))
+		putf(b, "%lld", (long long)json_integer_value(v));
+	else if (json_is_true(v))
+		put(b, "yes");
+	else if (json_is_false(v))
+		put(b, "no");
+	else
+		put(b, "\xe2\x80\x94");
+}
+
+static const char *sval(const json_t *o, const char *k);
+
+struct ctx {
+	struct desk *d;
+	struct d_http *h;
+	char tok[64];
+	struct d_user *u;
+	long long reauth;
+	int c;			/* contest index */
+	const char *err;	/* the refusal to show, or NULL */
+	const char *eform;	/* the form it belongs to */
+	json_t *vals;		/* that form's submitted values */
+};
+
+static const char *
+q(struct ctx *x, const char *k)
+{
+	return x->h->query ? x->h->query(x->h->qcls, k) : NULL;
+}
+
+static json_t *
+get(struct ctx *x, const char *fmt, ...) __attribute__((format(printf, 2,
+    3)));
+
+/* A read through the API as this session; NULL unless 200. */
+static json_t *
+get(struct ctx *x, const char *fmt, ...)
+{
+	char path[300];
+	json_t *o = NULL;
+	va_list ap;
+	int st;
+
+	va_start(ap, fmt);
+	vsnprintf(path, sizeof path, fmt, ap);
+	va_end(ap);
+	st = d_sess_api(x->d, x->h, x->u ? x->tok : NULL, "GET", path, NULL,
+	    NULL, &o);
+	if (st != 200) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
+}
+
+static int
+role_in(const struct d_user *u, const char *roles)
+{
+	char k[24];
+
+	if (!u)
+		return 0;
+	snprintf(k, sizeof k, " %s ", u->role);
+	return strstr(roles, k) != NULL;
+}
+
+static void scr_queue(struct ctx *, struct sb *);
+static void scr_verify(struct ctx *, struct sb *);
+static void scr_boxes(struct ctx *, struct sb *);
+static void scr_bundles(struct ctx *, struct sb *);
+static void scr_adjudicate(struct ctx *, struct sb *);
+static void scr_provisional(struct ctx *, struct sb *);
+static void scr_lot(struct ctx *, struct sb *);
+static void scr_declaration(struct ctx *, struct sb *);
+static void scr_hall(struct ctx *, struct sb *);
+static void scr_password(struct ctx *, struct sb *);
+
+#define STAFF " ro dro manager supervisor clerk receipt admin auditor "
+
+static const struct screen {
+	const char *path, *id, *title, *roles;
+	void (*fn)(struct ctx *, struct sb *);
+} screens[] = {
+	{ "/", "S-02", "My queue", STAFF, scr_queue },
+	{ "/verify", "S-04", "Verification entry", " supervisor clerk ",
+	    scr_verify },
+	{ "/boxes", "S-05", "Box board", " ro dro manager supervisor ",
+	    scr_boxes },
+	{ "/bundles", "S-10", "Bundle entry", " supervisor clerk ",
+	    scr_bundles },
+	{ "/adjudicate", "S-13", "Adjudication", " ro dro ",
+	    scr_adjudicate },
+	{ "/provisional", "S-16", "Provisional result", " ro dro ",
+	    scr_provisional },
+	{ "/lot", "S-17", "Lot", " ro dro ", scr_lot },
+	{ "/declaration", "S-18", "Declaration", " ro dro ",
+	    scr_declaration },
+	{ "/hall", "S-19", "Hall board", " ro dro manager supervisor clerk"
+	    " receipt screen agent observer ", scr_hall },
+	{ "/password", "S-01", "Change password", STAFF "screen agent"
+	    " observer ", scr_password },
+};
+#define NSCREENS (sizeof screens / sizeof *screens)
+
+/* Forms: the API call each makes and how its fields become the body:
+ * s string, i integer, b checkbox, I integers, S strings (lists split
+ * on commas and spaces); '?' optional (left out when empty). */
+static const struct fdef {
+	const char *id, *path, *fields, *back;
+	int percontest, reauth;
+} forms[] = {
+	{ "bpa", "bpa", "box:s issued_to_voters:i unused:i? spoilt:i?"
+	    " tendered:i?", "/verify", 1, 0 },
+	{ "count", "counts", "box:s attempt:i papers:i", "/verify", 1, 0 },
+	{ "open", "boxes/open", "box:s table:i", "/boxes", 0, 0 },
+	{ "check", "checks", "box:s item:s result:s", "/boxes", 1, 0 },
+	{ "decide", "decisions", "box:s outcome:s explanation:s?", "/boxes",
+	    1, 0 },
+	{ "bundle", "bundles", "round:i area:s table:i stage:i slip:s kind:s"
+	    " candidate:i papers:i part:b counted_by:s checked_by:s",
+	    "/bundles", 1, 0 },
+	{ "doubtful", "doubtful", "round:i area:s table:i stage:i papers:i"
+	    " description:s", "/bundles", 1, 0 },
+	{ "adjudicate", "adjudications", "doubtful:i decision:s positions:I?"
+	    " head:s? agents_present:S", "/adjudicate", 1, 0 },
+	{ "release", "provisional", "present:S note:s?", "/provisional", 1,
+	    0 },
+	{ "ready", "ready", "version:i note:s", "/provisional", 1, 0 },
+	{ "rcreq", "recount-requests", "agent:s? requester_name:s capacity:s"
+	    " scope:s? grounds:s", "/provisional", 1, 0 },
+	{ "rcdec", "recount-decisions", "request:i? decision:s scope:s?"
+	    " reason:s", "/provisional", 1, 0 },
+	{ "lot", "lots", "purpose:s tied:I method:s witnesses:S drawn:i",
+	    "/lot", 1, 1 },
+	{ "declare", "declaration", "version:i", "/declaration", 1, 1 },
+	{ "password", "password", "old:s new:s", "/password", 0, 0 },
+};
+#define NFORMS (sizeof forms / sizeof *forms)
+
+static const char css[] =
+"*{box-sizing:border-box}\n"
+"body{font:18px/1.4 system-ui,sans-serif;margin:0;color:#111;"
+"background:#fff}\n"
+".skip{position:absolute;left:-999px}.skip:focus{left:8px;top:8px;"
+"background:#fff;padding:4px}\n"
+"header{background:#1d3557;color:#fff;padding:8px 16px}\n"
+"header a{color:#fff}header nav ul{list-style:none;margin:0;padding:0;"
+"display:flex;flex-wrap:wrap;gap:12px}\n"
+"header form{display:inline}\n"
+"main{padding:16px;max-width:1200px}\n"
+"table{border-collapse:collapse;margin:8px 0}"
+"th,td{border:1px solid #888;padding:4px 8px;text-align:left}\n"
+"td.n{text-align:right;font-variant-numeric:tabular-nums}\n"
+"form.entry{border:1px solid #888;padding:12px;margin:12px 0}\n"
+"label{display:block;margin-top:8px;font-weight:600}\n"
+"input,select{font-size:24px;padding:4px}\n"
+"input[type=checkbox]{width:24px;height:24px}\n"
+"button{font-size:20px;padding:6px 16px;margin-top:12px}\n"
+":focus{outline:3px solid #e76f51;outline-offset:2px}\n"
+".error{border:3px solid #b00020;padding:8px;color:#b00020}\n"
+".saved{border:3px solid #2a7a2a;padding:8px}\n"
+".state{font-weight:700}\n"
+".hall{font-size:28px}.hall h2{font-size:40px}\n"
+".badge{border:2px solid #111;padding:2px 8px}\n"
+".big{font-size:32px}\n"
+"@media print{header,.skip,form{display:none}}\n";
+
+/* The one script (§5), on every staff page: Enter goes to the form's
+ * first empty required field and submits when there is none; Esc resets
+ * the form; "/" goes to the box code or the contest; a display screen
+ * (the hall board) reloads every data-refresh seconds. Every form works
+ * without it. */
+static const char js[] =
+"'use strict';\n"
+"(function () {\n"
+"  var s = document.body.getAttribute('data-refresh');\n"
+"  if (s) setTimeout(function () { location.reload(); }, 1000 * s);\n"
+"  function fields(f) {\n"
+"    return Array.prototype.filter.call(f.elements, function (e) {\n"
+"      return e.tagName === 'SELECT' || (e.tagName === 'INPUT' &&\n"
+"        e.type !== 'hidden' && e.type !== 'checkbox');\n"
+"    });\n"
+"  }\n"
+"  document.addEventListener('keydown', function (ev) {\n"
+"    var t = ev.target, f = t.form, a, g;\n"
+"    var typing = t.tagName === 'INPUT' || t.tagName === 'SELECT';\n"
+"    if (ev.key === 'Enter' && f && t.tagName === 'INPUT') {\n"
+"      a = fields(f).filter(function (e) {\n"
+"        return e.required && !e.value;\n"
+"      });\n"
+"      if (a.length && a[0] !== t) {\n"
+"        ev.preventDefault();\n"
+"        a[0].focus();\n"
+"      }\n"
+"    } else if (ev.key === 'Escape' && f) {\n"
+"      ev.preventDefault();\n"
+"      f.reset();\n"
+"      a = fields(f);\n"
+"      if (a.length) a[0].focus();\n"
+"    } else if (ev.key === '/' && !typing) {\n"
+"      g = document.getElementById('pick-box') ||\n"
+"        document.getElementById('pick-c');\n"
+"      if (g) {\n"
+"        ev.preventDefault();\n"
+"        g.focus();\n"
+"      }\n"
+"    }\n"
+"  });\n"
+"})();\n";
+
+/* mode 0: no script (S-22); 1: the script; 2: and reload (S-19). */
+static void
+page_begin(struct ctx *x, struct sb *b, const char *title, int mode)
+{
+	put(b, "<!DOCTYPE html>\n<html lang=\"en-GB\"><head>"
+	    "<meta charset=\"utf-8\"><meta name=\"viewport\" content=\""
+	    "width=device-width, initial-scale=1\">");
+	put(b, "<title>");
+	esc(b, title);
+	put(b, " \xe2\x80\x94 teller-desk</title><link rel=\"stylesheet\""
+	    " href=\"/static/desk.css\">");
+	if (mode)
+		put(b, "<script src=\"/static/desk.js\" defer></script>");
+	put(b, mode == 2 ? "</head><body data-refresh=\"4\">" :
+	    "</head><body>");
+	put(b, "<a class=\"skip\" href=\"#main\">Skip to content</a><header>"
+	    "<nav aria-label=\"Screens\"><ul>");
+	for (size_t i = 0; i < NSCREENS; i++)
+		if (role_in(x->u, screens[i].roles)) {
+			putf(b, "<li><a href=\"%s", screens[i].path);
+			if (x->c >= 0 && i)
+				putf(b, "?c=%s", x->d->cs[x->c].id);
+			putf(b, "\">%s</a></li>", screens[i].title);
+		}
+	put(b, "<li><a href=\"/public\">Public results</a></li>");
+	if (x->u) {
+		char idem[33], mac[65];
+		unsigned char r[16];
+
+		randombytes_buf(r, sizeof r);
+		sodium_bin2hex(idem, sizeof idem, r, sizeof r);
+		d_csrf_mint(x->tok, "logout", idem, mac);
+		put(b, "<li>");
+		esc(b, x->u->full_name ? x->u->full_name : x->u->username);
+		put(b, " (");
+		esc(b, x->u->role);
+		putf(b, ") <form method=\"post\" action=\"/logout\">"
+		    "<input type=\"hidden\" name=\"form\" value=\"logout\">"
+		    "<input type=\"hidden\" name=\"idem\" value=\"%s\">"
+		    "<input type=\"hidden\" name=\"csrf\" value=\"%s\">"
+		    "<button type=\"submit\">Log out</button></form></li>",
+		    idem, mac);
+	}
+	put(b, "</ul></nav></header><main id=\"main\"><h1>");
+	esc(b, title);
+	put(b, "</h1><div id=\"status\" role=\"status\" aria-live=\"polite\">");
+	if (!x->err && q(x, "saved")) {
+		long long e = strtoll(q(x, "saved"), NULL, 10);
+		const char *st = q(x, "st") ? q(x, "st") : "";
+		const char *no = q(x, "no") ? q(x, "no") : "";
+
+		put(b, "<p class=\"saved\">");
+		if (strcmp(no, "1") == 0 || strcmp(no, "2") == 0)
+			putf(b, "Entry %s of 2 saved \xe2\x80\x94 #%lld", no,
+			    e);
+		else
+			putf(b, "Saved \xe2\x80\x94 entry #%lld", e);
+		if (strcmp(st, "awaiting_second") == 0)
+			put(b, ": a second person enters it blind.");
+		else if (strcmp(st, "agreed") == 0)
+			put(b, ": the two entries agree.");
+		else if (strcmp(st, "different") == 0)
+			put(b, ": the two entries DIFFER; the supervisor"
+			    " resolves it.");
+		else
+			put(b, ".");
+		put(b, "</p>");
+	}
+	put(b, "</div><div id=\"alert\" role=\"alert\">");
+	if (x->err) {
+		put(b, "<p class=\"error\">Not saved: ");
+		esc(b, x->err);
+		put(b, "</p>");
+	}
+	put(b, "</div>");
+}
+
+static void
+page_end(struct sb *b)
+{
+	put(b, "</main></body></html>\n");
+}
+
+/* Contest picker: a GET form, no script. */
+static void
+contest_pick(struct ctx *x, struct sb *b, const char *path)
+{
+	if (x->d->ncs < 2)
+		return;
+	putf(b, "<form method=\"get\" action=\"%s\"><label for=\"pick-c\">"
+	    "Contest</label><select id=\"pick-c\" name=\"c\">", path);
+	for (int c = 0; c < x->d->ncs; c++) {
+		put(b, "<option value=\"");
+		esc(b, x->d->cs[c].id);
+		put(b, c == x->c ? "\" selected>" : "\">");
+		esc(b, x->d->cs[c].name);
+		put(b, "</option>");
+	}
+	put(b, "</select> <button type=\"submit\">Show</button></form>");
+}
+
+static int focus_done;
+
+static void
+form_open(struct ctx *x, struct sb *b, const char *id, const char *label)
+{
+	char idem[33], mac[65];
+	unsigned char r[16];
+
+	randombytes_buf(r, sizeof r);
+	sodium_bin2hex(idem, sizeof idem, r, sizeof r);
+	d_csrf_mint(x->tok, id, idem, mac);
+	putf(b, "<form class=\"entry\" method=\"post\" action=\"/do\""
+	    " id=\"f-%s\" aria-labelledby=\"h-%s\"><h2 id=\"h-%s\">", id, id,
+	    id);
+	esc(b, label);
+	putf(b, "</h2><input type=\"hidden\" name=\"form\" value=\"%s\">"
+	    "<input type=\"hidden\" name=\"idem\" value=\"%s\">"
+	    "<input type=\"hidden\" name=\"csrf\" value=\"%s\">", id, idem,
+	    mac);
+	if (x->c >= 0) {
+		put(b, "<input type=\"hidden\" name=\"c\" value=\"");
+		esc(b, x->d->cs[x->c].id);
+		put(b, "\">");
+	}
+}
+
+/* The value a field shows: what was sent when its form was refused,
+ * else the default. */
+static const char *
+fval(struct ctx *x, const char *form, const char *name, const char *dflt)
+{
+	if (x->err && x->eform && strcmp(x->eform, form) == 0 && x->vals) {
+		const json_t *v = json_object_get(x->vals, name);
+
+		return v ? json_string_value(v) : "";
+	}
+	return dflt;
+}
+
+/* An input with its label; kind "num", "text", "password", "hidden". */
+static void
+field(struct ctx *x, struct sb *b, const char *form, const char *name,
+    const char *label, const char *kind, const char *dflt, int req)
+{
+	/* a password is never sent back */
+	const char *v = strcmp(kind, "password") == 0 ? "" : fval(x, form,
+	    name, dflt);
+
+	if (strcmp(kind, "hidden") == 0) {
+		putf(b, "<input type=\"hidden\" name=\"%s\" value=\"", name);
+		esc(b, v);
+		put(b, "\">");
+		return;
+	}
+	putf(b, "<label for=\"%s-%s\">", form, name);
+	esc(b, label);
+	putf(b, "</label><input id=\"%s-%s\" name=\"%s\"", form, name, name);
+	if (strcmp(kind, "num") == 0)
+		put(b, " type=\"text\" inputmode=\"numeric\" autocomplete="
+		    "\"off\"");
+	else if (strcmp(kind, "password") == 0)
+		put(b, " type=\"password\" autocomplete=\"current-password\"");
+	else
+		put(b, " type=\"text\" autocomplete=\"off\"");
+	if (req)
+		put(b, " required");
+	if (!focus_done) {
+		put(b, " autofocus");
+		focus_done = 1;
+	}
+	if (v && *v) {
+		put(b, " value=\"");
+		esc(b, v);
+		put(b, "\"");
+	}
+	put(b, ">");
+}
+
+static void
+select_field(struct ctx *x, struct sb *b, const char *form,
+    const char *name, const char *label, const char *const *opts)
+{
+	const char *v = fval(x, form, name, "");
+
+	putf(b, "<label for=\"%s-%s\">", form, name);
+	esc(b, label);
+	putf(b, "</label><select id=\"%s-%s\" name=\"%s\">", form, name,
+	    name);
+	for (int i = 0; opts[i]; i++) {
+		put(b, "<option value=\"");
+		esc(b, opts[i]);
+		put(b, v && strcmp(v, opts[i]) == 0 ? "\" selected>" : "\">");
+		esc(b, opts[i]);
+		put(b, "</option>");
+	}
+	put(b, "</select>");
+}
+
+static void
+form_close(struct sb *b, const char *button)
+{
+	put(b, "<button type=\"submit\">");
+	esc(b, button);
+	put(b, "</button></form>");
+}
+
+static void
+num(char *buf, size_t n, long long v)
+{
+	snprintf(buf, n, "%lld", v);
+}
+
+/* Candidates in ballot order: position, name as on the ballot, and
+ * description, as text. */
+static void
+cand_table(struct sb *b, const json_t *cands)
+{
+	size_t i;
+	const json_t *k;
+
+	put(b, "<table><caption>Candidates</caption><thead><tr>"
+	    "<th scope=\"col\">Position</th><th scope=\"col\">Name</th>"
+	    "<th scope=\"col\">Description</th></tr></thead><tbody>");
+	json_array_foreach(cands, i, k) {
+		put(b, "<tr><td class=\"n\">");
+		escj(b, json_object_get(k, "position"));
+		put(b, "</td><td>");
+		escj(b, json_object_get(k, "name"));
+		if (json_is_string(json_object_get(k, "common_name"))) {
+			put(b, " (");
+			escj(b, json_object_get(k, "common_name"));
+			put(b, ")");
+		}
+		put(b, "</td><td>");
+		escj(b, json_object_get(k, "description"));
+		put(b, "</td></tr>");
+	}
+	put(b, "</tbody></table>");
+}
+
+/* A result object (§9.3): candidates, votes, elected, rejected. */
+static void
+result_table(struct sb *b, const json_t *r)
+{
+	size_t i;
+	const json_t *k;
+	int sv = json_object_get(json_array_get(json_object_get(r,
+	    "candidates"), 0), "first") != NULL;
+
+	put(b, "<table class=\"result\"><caption>Votes</caption><thead><tr>"
+	    "<th scope=\"col\">Candidate</th><th scope=\"col\">Description"
+	    "</th>");
+	put(b, sv ? "<th scope=\"col\">First</th><th scope=\"col\">Second"
+	    "</th><th scope=\"col\">Total</th>" : "<th scope=\"col\">Votes"
+	    "</th>");
+	put(b, "<th scope=\"col\">Elected</th></tr></thead><tbody>");
+	json_array_foreach(json_object_get(r, "candidates"), i, k) {
+		put(b, "<tr><th scope=\"row\">");
+		escj(b, json_object_get(k, "name"));
+		put(b, "</th><td>");
+		escj(b, json_object_get(k, "description"));
+		if (sv) {
+			put(b, "</td><td class=\"n\">");
+			escj(b, json_object_get(k, "first"));
+			put(b, "</td><td class=\"n\">");
+			escj(b, json_object_get(k, "second"));
+			put(b, "</td><td class=\"n\">");
+			escj(b, json_object_get(k, "total"));
+		} else {
+			put(b, "</td><td class=\"n\">");
+			escj(b, json_object_get(k, "votes"));
+		}
+		put(b, "</td><td>");
+		put(b, json_is_true(json_object_get(k, "elected")) ?
+		    "Elected" : "");
+		put(b, "</td></tr>");
+	}
+	put(b, "</tbody></table><table><caption>Rejected papers</caption>"
+	    "<tbody>");
+	json_array_foreach(json_object_get(r, "rejected"), i, k) {
+		put(b, "<tr><th scope=\"row\">");
+		escj(b, json_object_get(k, "head"));
+		put(b, "</th><td class=\"n\">");
+		escj(b, json_object_get(k, "papers"));
+		put(b, "</td></tr>");
+	}
+	put(b, "</tbody></table><p>Ballot papers: ");
+	escj(b, json_object_get(r, "papers"));
+	put(b, "; valid: ");
+	escj(b, json_object_get(r, "valid"));
+	put(b, ".</p>");
+}
+
+static void
+scr_queue(struct ctx *x, struct sb *b)
+{
+	json_t *el = get(x, "election"), *c;
+	size_t i;
+
+	put(b, "<h2>Contests</h2><table><thead><tr><th scope=\"col\">Contest"
+	    "</th><th scope=\"col\">State</th></tr></thead><tbody>");
+	json_array_foreach(json_object_get(el, "contests"), i, c) {
+		put(b, "<tr><td>");
+		escj(b, json_object_get(c, "name"));
+		put(b, "</td><td class=\"state\">");
+		escj(b, json_object_get(c, "state"));
+		if (json_is_true(json_object_get(c, "suspended")))
+			put(b, " (suspended)");
+		put(b, "</td></tr>");
+	}
+	put(b, "</tbody></table>");
+	json_decref(el);
+	if (x->u->ntabs && x->c >= 0) {
+		json_t *bx = get(x, "contests/%s/boxes", x->d->cs[x->c].id);
+		const json_t *v;
+
+		put(b, "<h2>Boxes at my tables</h2><ul>");
+		json_array_foreach(bx, i, v) {
+			long long t = json_integer_value(json_object_get(v,
+			    "table"));
+			int mine = 0;
+
+			for (int k = 0; k < x->u->ntabs; k++)
+				mine |= x->u->tabs[k].table == t;
+			if (!mine)
+				continue;
+			put(b, "<li><a href=\"/verify?c=");
+			esc(b, x->d->cs[x->c].id);
+			put(b, "&amp;box=");
+			esc(b, json_string_value(json_object_get(v, "box")));
+			put(b, "\">Box ");
+			escj(b, json_object_get(v, "box"));
+			put(b, "</a>: ");
+			escj(b, json_object_get(v, "state"));
+			put(b, "</li>");
+		}
+		put(b, "</ul>");
+		json_decref(bx);
+	}
+}
+
+static void
+scr_verify(struct ctx *x, struct sb *b)
+{
+	const char *box = q(x, "box");
+	const char *cid = x->d->cs[x->c].id;
+	json_t *bx, *v, *mine = NULL;
+	char att[16] = "0";
+	size_t i;
+
+	if (x->err && x->vals)
+		box = json_string_value(json_object_get(x->vals, "box"));
+	put(b, "<form method=\"get\" action=\"/verify\"><input type=\"hidden\""
+	    " name=\"c\" value=\"");
+	esc(b, cid);
+	put(b, "\"><label for=\"pick-box\">Box code</label><input id=\""
+	    "pick-box\" name=\"box\" type=\"text\" autocomplete=\"off\"");
+	if (box) {
+		put(b, " value=\"");
+		esc(b, box);
+		put(b, "\"");
+	} else {
+		put(b, " autofocus");
+		focus_done = 1;
+	}
+	put(b, "> <button type=\"submit\">Go</button></form>");
+	if (!box || !*box)
+		return;
+	bx = get(x, "contests/%s/boxes", cid);
+	json_array_foreach(bx, i, v)
+		if (strcmp(sval(v, "box"), box) == 0)
+			mine = v;
+	if (!mine) {
+		put(b, "<p>No box ");
+		esc(b, box);
+		put(b, " in this contest.</p>");
+		json_decref(bx);
+		return;
+	}
+	put(b, "<h2>Box ");
+	esc(b, box);
+	put(b, "</h2><p>State: <span class=\"state\">");
+	escj(b, json_object_get(mine, "state"));
+	put(b, "</span>; table ");
+	escj(b, json_object_get(mine, "table"));
+	put(b, ".</p>");
+	num(att, sizeof att, strcmp(sval(mine, "state"), "RECOUNTING") == 0 ?
+	    (long long)json_array_size(json_object_get(mine, "counts")) : 0);
+	form_open(x, b, "bpa", "Ballot paper account");
+	field(x, b, "bpa", "box", "", "hidden", box, 0);
+	field(x, b, "bpa", "issued_to_voters", "Papers issued to voters",
+	    "num", "", 1);
+	field(x, b, "bpa", "unused", "Unused", "num", "", 0);
+	field(x, b, "bpa", "spoilt", "Spoilt", "num", "", 0);
+	field(x, b, "bpa", "tendered", "Tendered", "num", "", 0);
+	form_close(b, "Save BPA entry");
+	form_open(x, b, "count", "Papers counted");
+	field(x, b, "count", "box", "", "hidden", box, 0);
+	field(x, b, "count", "attempt", "Attempt (0 the first count)", "num",
+	    att, 1);
+	field(x, b, "count", "papers", "Papers counted", "num", "", 1);
+	form_close(b, "Save count entry");
+	json_decref(bx);
+}
+
+static void
+scr_boxes(struct ctx *x, struct sb *b)
+{
+	const char *cid = x->d->cs[x->c].id;
+	json_t *bx = get(x, "contests/%s/boxes", cid);
+	const json_t *v, *k;
+	size_t i, j;
+	static const char *const outcomes[] = { "agreed", "agreed_on_recount",
+		"compensating", "variance_confirmed", "within_tolerance",
+		"not_received", NULL };
+	static const char *const items[] = { "bpa_arithmetic",
+		"unused_count", "other_packets", "postal_not_added",
+		"po_contacted", "boxes_issued", NULL };
+	static const char *const results[] = { "done", "not_done", NULL };
+
+	contest_pick(x, b, "/boxes");
+	put(b, "<table><caption>Boxes</caption><thead><tr>"
+	    "<th scope=\"col\">Box</th><th scope=\"col\">Kind</th>"
+	    "<th scope=\"col\">Area</th><th scope=\"col\">Table</th>"
+	    "<th scope=\"col\">State</th><th scope=\"col\">BPA</th>"
+	    "<th scope=\"col\">Counted</th><th scope=\"col\">Variance</th>"
+	    "<th scope=\"col\">Verified</th><th scope=\"col\">Outcome</th>"
+	    "</tr></thead><tbody>");
+	json_array_foreach(bx, i, v) {
+		put(b, "<tr><th scope=\"row\">");
+		escj(b, json_object_get(v, "box"));
+		put(b, "</th><td>");
+		escj(b, json_object_get(v, "kind"));
+		put(b, "</td><td>");
+		escj(b, json_object_get(v, "area"));
+		put(b, "</td><td class=\"n\">");
+		escj(b, json_object_get(v, "table"));
+		put(b, "</td><td class=\"state\">");
+		escj(b, json_object_get(v, "state"));
+		put(b, "</td><td class=\"n\">");
+		escj(b, json_object_get(v, "bpa"));
+		put(b, "</td><td class=\"n\">");
+		json_array_foreach(json_object_get(v, "counts"), j, k) {
+			if (j)
+				put(b, ", ");
+			escj(b, json_object_get(k, "papers"));
+		}
+		put(b, "</td><td class=\"n\">");
+		escj(b, json_object_get(v, "variance"));
+		put(b, "</td><td class=\"n\">");
+		escj(b, json_object_get(v, "verified"));
+		put(b, "</td><td>");
+		escj(b, json_object_get(v, "outcome"));
+		put(b, "</td></tr>");
+	}
+	put(b, "</tbody></table>");
+	json_decref(bx);
+	form_open(x, b, "open", "Open a box at a table");
+	field(x, b, "open", "box", "Box code", "text", "", 1);
+	field(x, b, "open", "table", "Table", "num", "", 1);
+	form_close(b, "Open box");
+	form_open(x, b, "check", "Preliminary check");
+	field(x, b, "check", "box", "Box code", "text", "", 1);
+	select_field(x, b, "check", "item", "Check", items);
+	select_field(x, b, "check", "result", "Result", results);
+	form_close(b, "Record check");
+	form_open(x, b, "decide", "Approve a box");
+	field(x, b, "decide", "box", "Box code", "text", "", 1);
+	select_field(x, b, "decide", "outcome", "Outcome", outcomes);
+	field(x, b, "decide", "explanation", "Explanation", "text", "", 0);
+	form_close(b, "Record decision");
+}
+
+static void
+scr_bundles(struct ctx *x, struct sb *b)
+{
+	const char *cid = x->d->cs[x->c].id;
+	json_t *k = get(x, "contests/%s", cid);
+	char round[16], table[16], size[16];
+	const char *area;
+
+	contest_pick(x, b, "/bundles");
+	if (!k)
+		return;
+	num(round, sizeof round, json_integer_value(json_object_get(k,
+	    "round")));
+	num(table, sizeof table, x->u->ntabs ? x->u->tabs[0].table : 1);
+	num(size, sizeof size, json_integer_value(json_object_get(k,
+	    "bundle_size")));
+	area = json_string_value(json_object_get(json_array_get(
+	    json_object_get(k, "areas"), 0), "id"));
+	put(b, "<p>Round ");
+	esc(b, round);
+	put(b, ", state <span class=\"state\">");
+	escj(b, json_object_get(k, "state"));
+	put(b, "</span>.</p>");
+	cand_table(b, json_object_get(k, "candidates"));
+	form_open(x, b, "bundle", "Bundle");
+	field(x, b, "bundle", "round", "", "hidden", round, 0);
+	field(x, b, "bundle", "stage", "", "hidden", "1", 0);
+	field(x, b, "bundle", "kind", "", "hidden", "candidate", 0);
+	field(x, b, "bundle", "area", "", "hidden", area ? area : "", 0);
+	field(x, b, "bundle", "table", "", "hidden", table, 0);
+	field(x, b, "bundle", "slip", "Slip", "text", "", 1);
+	field(x, b, "bundle", "candidate", "Candidate position", "num", "",
+	    1);
+	field(x, b, "bundle", "papers", "Papers", "num", size, 1);
+	put(b, "<label for=\"bundle-part\">Part bundle</label><input id=\""
+	    "bundle-part\" name=\"part\" type=\"checkbox\" value=\"1\">");
+	field(x, b, "bundle", "counted_by", "Counted by (staff no.)", "text",
+	    "", 1);
+	field(x, b, "bundle", "checked_by", "Checked by (staff no.)", "text",
+	    "", 1);
+	form_close(b, "Save bundle");
+	form_open(x, b, "doubtful", "Doubtful papers");
+	field(x, b, "doubtful", "round", "", "hidden", round, 0);
+	field(x, b, "doubtful", "stage", "", "hidden", "1", 0);
+	field(x, b, "doubtful", "area", "", "hidden", area ? area : "", 0);
+	field(x, b, "doubtful", "table", "", "hidden", table, 0);
+	field(x, b, "doubtful", "papers", "Papers", "num", "1", 1);
+	field(x, b, "doubtful", "description", "Description (no ballot"
+	    " numbers)", "text", "", 1);
+	form_close(b, "Raise doubtful");
+	json_decref(k);
+}
+
+static void
+scr_adjudicate(struct ctx *x, struct sb *b)
+{
+	static const char *const dec[] = { "valid", "rejected",
+		"rejected_in_part", NULL };
+	json_t *k = get(x, "contests/%s", x->d->cs[x->c].id);
+
+	contest_pick(x, b, "/adjudicate");
+	if (k)
+		cand_table(b, json_object_get(k, "candidates"));
+	json_decref(k);
+	form_open(x, b, "adjudicate", "Decide a doubtful paper");
+	field(x, b, "adjudicate", "doubtful", "Doubtful entry number", "num",
+	    "", 1);
+	select_field(x, b, "adjudicate", "decision", "Decision", dec);
+	field(x, b, "adjudicate", "positions", "Positions allowed", "text",
+	    "", 0);
+	field(x, b, "adjudicate", "head", "Rejection head", "text", "", 0);
+	field(x, b, "adjudicate", "agents_present", "Agents present (ids)",
+	    "text", "", 0);
+	form_close(b, "Record decision");
+}
+
+static void
+scr_provisional(struct ctx *x, struct sb *b)
+{
+	static const char *const rcdec[] = { "granted", "refused",
+		"bundle_inspection", NULL };
+	const char *cid = x->d->cs[x->c].id;
+	json_t *p = get(x, "contests/%s/provisional", cid);
+	char ver[16] = "";
+
+	contest_pick(x, b, "/provisional");
+	if (p) {
+		num(ver, sizeof ver, json_integer_value(json_object_get(p,
+		    "version")));
+		put(b, "<h2>Version ");
+		esc(b, ver);
+		put(b, "</h2>");
+		result_table(b, p);
+	} else
+		put(b, "<p>No provisional result released yet.</p>");
+	json_decref(p);
+	form_open(x, b, "release", "Compute and release");
+	field(x, b, "release", "present", "Agents present (ids)", "text", "",
+	    0);
+	field(x, b, "release", "note", "Note", "text", "", 0);
+	form_close(b, "Release provisional result");
+	form_open(x, b, "rcreq", "Record a recount request");
+	field(x, b, "rcreq", "requester_name", "Requested by", "text", "", 1);
+	field(x, b, "rcreq", "capacity", "Capacity (candidate, agent)",
+	    "text", "", 1);
+	field(x, b, "rcreq", "agent", "Agent id (if an agent)", "text", "",
+	    0);
+	field(x, b, "rcreq", "scope", "Scope", "text", "", 0);
+	field(x, b, "rcreq", "grounds", "Grounds", "text", "", 1);
+	form_close(b, "Record request");
+	form_open(x, b, "rcdec", "Decide a recount");
+	field(x, b, "rcdec", "request", "Request entry (empty: own motion)",
+	    "num", "", 0);
+	select_field(x, b, "rcdec", "decision", "Decision", rcdec);
+	field(x, b, "rcdec", "scope", "Scope", "text", "", 0);
+	field(x, b, "rcdec", "reason", "Reason", "text", "", 1);
+	form_close(b, "Record decision");
+	form_open(x, b, "ready", "Ready to declare");
+	field(x, b, "ready", "version", "Version", "num", ver, 1);
+	field(x, b, "ready", "note", "Note (the opportunity given)", "text",
+	    "", 1);
+	form_close(b, "Ready to declare");
+}
+
+static void
+scr_lot(struct ctx *x, struct sb *b)
+{
+	json_t *k = get(x, "contests/%s", x->d->cs[x->c].id);
+
+	if (k) {
+		put(b, "<p>State <span class=\"state\">");
+		escj(b, json_object_get(k, "state"));
+		put(b, "</span>.</p>");
+		cand_table(b, json_object_get(k, "candidates"));
+	}
+	json_decref(k);
+	form_open(x, b, "lot", "Record a lot");
+	field(x, b, "lot", "purpose", "Purpose", "text", "", 1);
+	field(x, b, "lot", "tied", "Tied positions", "text", "", 1);
+	field(x, b, "lot", "method", "Method", "text", "", 1);
+	field(x, b, "lot", "witnesses", "Witnesses", "text", "", 1);
+	field(x, b, "lot", "drawn", "Position drawn", "num", "", 1);
+	field(x, b, "lot", "password", "Your password (re-authentication)",
+	    "password", "", 1);
+	form_close(b, "Record lot");
+}
+
+static void
+scr_declaration(struct ctx *x, struct sb *b)
+{
+	const char *cid = x->d->cs[x->c].id;
+	json_t *dl = get(x, "contests/%s/declaration", cid), *p;
+	char ver[16] = "";
+
+	contest_pick(x, b, "/declaration");
+	if (dl) {
+		put(b, "<h2>Declared</h2><pre class=\"big\">");
+		escj(b, json_object_get(dl, "text"));
+		put(b, "</pre>");
+		result_table(b, dl);
+		json_decref(dl);
+		return;
+	}
+	if ((p = get(x, "contests/%s/provisional", cid))) {
+		num(ver, sizeof ver, json_integer_value(json_object_get(p,
+		    "version")));
+		put(b, "<div class=\"big\">");
+		result_table(b, p);
+		put(b, "</div>");
+		json_decref(p);
+	}
+	form_open(x, b, "declare", "Declare");
+	field(x, b, "declare", "version", "Version", "num", ver, 1);
+	field(x, b, "declare", "password", "Your password"
+	    " (re-authentication)", "password", "", 1);
+	form_close(b, "Declare");
+}
+
+static void
+scr_hall(struct ctx *x, struct sb *b)
+{
+	json_t *bd = get(x, "board");
+	const json_t *c;
+	size_t i;
+
+	put(b, "<div class=\"hall\">");
+	json_array_foreach(json_object_get(bd, "contests"), i, c) {
+		const json_t *r = json_object_get(c, "result");
+
+		putf(b, "<section aria-labelledby=\"hc-%zu\">"
+		    "<h2 id=\"hc-%zu\">", i, i);
+		escj(b, json_object_get(c, "name"));
+		put(b, " <span class=\"badge\">");
+		escj(b, json_object_get(c, "state"));
+		put(b, "</span>");
+		if (json_is_true(json_object_get(c, "suspended")))
+			put(b, " <span class=\"badge\">Suspended</span>");
+		if (json_is_true(json_object_get(c, "recount")))
+			put(b, " <span class=\"badge\">Recount</span>");
+		put(b, "</h2><dl><dt>Boxes received</dt><dd>");
+		escj(b, json_object_get(c, "boxes_received"));
+		put(b, " of ");
+		escj(b, json_object_get(c, "boxes_expected"));
+		put(b, "</dd><dt>Boxes verified</dt><dd>");
+		escj(b, json_object_get(c, "boxes_verified"));
+		put(b, " of ");
+		escj(b, json_object_get(c, "boxes_expected"));
+		put(b, "</dd><dt>Papers going to the count</dt><dd>");
+		escj(b, json_object_get(c, "papers_to_count"));
+		put(b, "</dd><dt>Progress</dt><dd>");
+		escj(b, json_object_get(c, "progress_percent"));
+		put(b, " %</dd><dt>Doubtful papers waiting</dt><dd>");
+		escj(b, json_object_get(c, "doubtful_queue"));
+		put(b, "</dd></dl>");
+		if (json_is_object(r))
+			result_table(b, r);
+		put(b, "</section>");
+	}
+	put(b, "</div>");
+	json_decref(bd);
+}
+
+/* S-01's password change, forced after a first login (§6.2). */
+static void
+scr_password(struct ctx *x, struct sb *b)
+{
+	if (q(x, "changed"))
+		put(b, "<p>Your password is changed.</p>");
+	form_open(x, b, "password", "New password");
+	field(x, b, "password", "old", "Current password", "password", "", 1);
+	field(x, b, "password", "new", "New password (12 characters or"
+	    " more)", "password", "", 1);
+	form_close(b, "Change password");
+}
+
+/* S-22: the declared results, no cookie, no script. */
+static void
+scr_public(struct ctx *x, struct sb *b)
+{
+	json_t *pr = get(x, "public/results");
+	const json_t *c;
+	size_t i;
+
+	if (!json_array_size(json_object_get(pr, "contests")))
+		put(b, "<p>No result has been declared yet.</p>");
+	json_array_foreach(json_object_get(pr, "contests"), i, c) {
+		putf(b, "<section aria-labelledby=\"pc-%zu\">"
+		    "<h2 id=\"pc-%zu\">", i, i);
+		escj(b, json_object_get(c, "name"));
+		put(b, "</h2><p>Declared at ");
+		escj(b, json_object_get(c, "declared_at"));
+		put(b, ".</p>");
+		result_table(b, c);
+		if (json_object_get(c, "turnout")) {
+			put(b, "<p>Turnout ");
+			escj(b, json_object_get(c, "turnout"));
+			put(b, " %.</p>");
+		}
+		put(b, "</section>");
+	}
+	json_decref(pr);
+}
+
+static void
+respond(struct d_http *h, int status, struct sb *b)
+{
+	h->status = status;
+	h->ctype_out = "text/html; charset=utf-8";
+	if (b->oom) {
+		free(b->p);
+		h->status = 500;
+		h->resp = d_strdup("out of memory\n");
+		return;
+	}
+	h->resp = b->p ? b->p : d_strdup("");
+}
+
+static void
+redirect(struct d_http *h, const char *to)
+{
+	h->status = 303;
+	h->location = d_strdup(to);
+	h->resp = d_strdup("");
+	h->ctype_out = "text/html; charset=utf-8";
+}
+
+static void
+simple(struct ctx *x, int status, const char *title, const char *msg)
+{
+	struct sb b;
+
+	memset(&b, 0, sizeof b);
+	page_begin(x, &b, title, 1);
+	put(&b, "<p>");
+	esc(&b, msg);
+	put(&b, "</p>");
+	page_end(&b);
+	respond(x->h, status, &b);
+}
+
+static void
+login_page(struct ctx *x, int status, const char *user)
+{
+	struct sb b;
+
+	memset(&b, 0, sizeof b);
+	page_begin(x, &b, "Log in", 1);
+	put(&b, "<form class=\"entry\" method=\"post\" action=\"/login\">"
+	    "<label for=\"login-username\">Username</label><input id=\""
+	    "login-username\" name=\"username\" type=\"text\" autocomplete=\""
+	    "username\" required autofocus");
+	if (user) {
+		put(&b, " value=\"");
+		esc(&b, user);
+		put(&b, "\"");
+	}
+	put(&b, "><label for=\"login-password\">Password</label><input id=\""
+	    "login-password\" name=\"password\" type=\"password\""
+	    " autocomplete=\"current-password\" required><label for=\""
+	    "login-device\">Device token (RO, DRO, manager: this terminal's"
+	    " enrolment)</label><input id=\"login-device\" name=\"device\""
+	    " type=\"password\" autocomplete=\"off\"><button type=\"submit\">"
+	    "Log in</button></form>");
+	page_end(&b);
+	respond(x->h, status, &b);
+}
+
+static int
+hexval(int c)
+{
+	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ?
+	    c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
+/* Percent-decodes s[0..n) into out; -1 on a bad escape or a NUL. */
+static int
+unesc(const char *s, size_t n, char *out)
+{
+	for (size_t i = 0; i < n; i++) {
+		int c = s[i];
+
+		if (c == '+')
+			c = ' ';
+		else if (c == '%') {
+			if (i + 2 >= n || hexval(s[i + 1]) < 0 ||
+			    hexval(s[i + 2]) < 0)
+				return -1;
+			c = hexval(s[i + 1]) * 16 + hexval(s[i + 2]);
+			i += 2;
+		}
+		if (c == 0)
+			return -1;
+		*out++ = (char)c;
+	}
+	*out = 0;
+	return 0;
+}
+
+/* application/x-www-form-urlencoded -> {name: string}; NULL if bad
+ * (also a value that is not UTF-8). */
+static json_t *
+form_decode(const char *s, size_t n)
+{
+	json_t *o = json_object();
+	char *k = malloc(n + 1), *v = malloc(n + 1);
+	size_t i = 0;
+
+	if (!o || !k || !v)
+		goto bad;
+	while (i < n) {
+		size_t e = i, eq;
+		int has;
+
+		while (e < n && s[e] != '&')
+			e++;
+		for (eq = i; eq < e && s[eq] != '='; eq++)
+			;
+		has = eq < e;
+		if (unesc(s + i, eq - i, k) || unesc(s + eq + has, e - eq -
+		    (size_t)has, v))
+			goto bad;
+		if (k[0] && json_object_set_new(o, k, json_string(v)))
+			goto bad;
+		i = e + 1;
+	}
+	free(k);
+	free(v);
+	return o;
+bad:
+	free(k);
+	free(v);
+	json_decref(o);
+	return NULL;
+}
+
+static const char *
+sval(const json_t *o, const char *k)
+{
+	const char *s = json_string_value(json_object_get(o, k));
+
+	return s ? s : "";
+}
+
+static int
+parse_int(const char *s, long long *v)
+{
+	char *end;
+
+	while (*s == ' ')
+		s++;
+	if (!*s || strlen(s) > 18)
+		return -1;
+	*v = strtoll(s, &end, 10);
+	while (*end == ' ')
+		end++;
+	return *end ? -1 : 0;
+}
+
+/* The API body of a form: typed per its field list; msg on a bad one. */
+static json_t *
+form_body(const struct fdef *f, const json_t *vals, char *msg, size_t n)
+{
+	json_t *o = json_object();
+	char spec[200], *tok, *save = NULL;
+
+	snprintf(spec, sizeof spec, "%s", f->fields);
+	for (tok = strtok_r(spec, " ", &save); tok; tok = strtok_r(NULL, " ",
+	    &save)) {
+		char *colon = strchr(tok, ':');
+		int type = colon[1], opt = colon[2] == '?';
+		const char *v;
+		long long x;
+
+		*colon = 0;
+		v = sval(vals, tok);
+		if (type == 'b') {
+			if (*v)
+				json_object_set_new(o, tok, json_true());
+			continue;
+		}
+		if (!*v && opt)
+			continue;
+		if (type == 's')
+			json_object_set_new(o, tok, json_string(v));
+		else if (type == 'i') {
+			if (parse_int(v, &x)) {
+				snprintf(msg, n, "%s must be a whole number",
+				    tok);
+				json_decref(o);
+				return NULL;
+			}
+			json_object_set_new(o, tok, json_integer(x));
+		} else {
+			json_t *a = json_array();
+			char item[256], *it, *s2 = NULL;
+
+			snprintf(item, sizeof item, "%s", v);
+			for (it = strtok_r(item, ", ", &s2); it;
+			    it = strtok_r(NULL, ", ", &s2)) {
+				if (type == 'S') {
+					json_array_append_new(a,
+					    json_string(it));
+					continue;
+				}
+				if (parse_int(it, &x)) {
+					snprintf(msg, n, "%s must be whole"
+					    " numbers", tok);
+					json_decref(a);
+					json_decref(o);
+					return NULL;
+				}
+				json_array_append_new(a, json_integer(x));
+			}
+			json_object_set_new(o, tok, a);
+		}
+	}
+	return o;
+}
+
+static void render(struct ctx *x, const struct screen *s, int status);
+
+static const struct screen *
+screen_of(const char *path)
+{
+	for (size_t i = 0; i < NSCREENS; i++)
+		if (strcmp(screens[i].path, path) == 0)
+			return &screens[i];
+	return NULL;
+}
+
+/* The message of an API error answer. */
+static void
+api_msg(const json_t *r, int st, char *msg, size_t n)
+{
+	const char *m = json_string_value(json_object_get(json_object_get(r,
+	    "error"), "message"));
+
+	snprintf(msg, n, "%s (HTTP %d)", m ? m : "refused", st);
+}
+
+static void
+do_form(struct ctx *x, json_t *vals)
+{
+	const char *id = sval(vals, "form"), *idem = sval(vals, "idem");
+	const struct fdef *f = NULL;
+	json_t *body, *r = NULL;
+	char path[200], msg[400];
+	struct sb to;
+	int st, want;
+
+	for (size_t i = 0; i < NFORMS; i++)
+		if (strcmp(forms[i].id, id) == 0)
+			f = &forms[i];
+	if (!f || x->c < 0 || !d_csrf_ok(x->tok, id, idem, sval(vals,
+	    "csrf"))) {
+		simple(x, 403, "Refused", "§6.3: this form's CSRF token is"
+		    " missing or wrong; nothing was saved.");
+		return;
+	}
+	x->eform = f->id;
+	x->vals = vals;
+	if (!(body = form_body(f, vals, msg, sizeof msg))) {
+		x->err = msg;
+		render(x, screen_of(f->back), 400);
+		return;
+	}
+	if (f->reauth) {
+		json_t *pb = json_pack("{s:s}", "password", sval(vals,
+		    "password"));
+
+		st = d_sess_api(x->d, x->h, x->tok, "POST", "reauth", pb,
+		    NULL, &r);
+		json_decref(pb);
+		if (st != 200) {
+			api_msg(r, st, msg, sizeof msg);
+			json_decref(r);
+			json_decref(body);
+			x->err = msg;
+			render(x, screen_of(f->back), st);
+			return;
+		}
+		json_decref(r);
+		r = NULL;
+	}
+	if (f->percontest)
+		snprintf(path, sizeof path, "contests/%s/%s", x->d->cs[x->c].id,
+		    f->path);
+	else
+		snprintf(path, sizeof path, "%s", f->path);
+	st = d_sess_api(x->d, x->h, x->tok, "POST", path, body, idem, &r);
+	json_decref(body);
+	want = strcmp(f->path, "password") == 0 ? 204 : 201;
+	if (st != want) {
+		api_msg(r, st, msg, sizeof msg);
+		json_decref(r);
+		x->err = msg;
+		/* a role refused the screen sees only the refusal */
+		if (!role_in(x->u, screen_of(f->back)->roles))
+			simple(x, st, "Not saved", msg);
+		else
+			render(x, screen_of(f->back), st);
+		return;
+	}
+	memset(&to, 0, sizeof to);
+	put(&to, f->back);
+	if (want == 204) {
+		put(&to, "?changed=1");
+		goto done;
+	}
+	put(&to, "?c=");
+	urlenc(&to, x->d->cs[x->c].id);
+	putf(&to, "&saved=%lld", (long long)json_integer_value(
+	    json_object_get(r, "entry")));
+	if (json_is_integer(json_object_get(r, "entry_no")))
+		putf(&to, "&no=%lld", (long long)json_integer_value(
+		    json_object_get(r, "entry_no")));
+	if (json_is_string(json_object_get(r, "status"))) {
+		put(&to, "&st=");
+		urlenc(&to, json_string_value(json_object_get(r, "status")));
+	}
+	if (strcmp(f->back, "/verify") == 0) {
+		put(&to, "&box=");
+		urlenc(&to, sval(vals, "box"));
+	}
+done:
+	json_decref(r);
+	redirect(x->h, to.oom || !to.p ? "/" : to.p);
+	free(to.p);
+}
+
+static void
+render(struct ctx *x, const struct screen *s, int status)
+{
+	struct sb b;
+
+	memset(&b, 0, sizeof b);
+	focus_done = 0;
+	page_begin(x, &b, s->title, s->fn == scr_hall ? 2 : 1);
+	s->fn(x, &b);
+	page_end(&b);
+	respond(x->h, status, &b);
+}
+
+static void
+do_login(struct ctx *x, json_t *vals)
+{
+	json_t *body = json_pack("{s:s, s:s}", "username", sval(vals,
+	    "username"), "password", sval(vals, "password")), *r = NULL;
+	char msg[400], th[65];
+	const char *tok;
+	sqlite3_stmt *st;
+	int s;
+
+	if (*sval(vals, "device"))
+		json_object_set_new(body, "device", json_string(sval(vals,
+		    "device")));
+	s = d_sess_api(x->d, x->h, NULL, "POST", "login", body, NULL, &r);
+	json_decref(body);
+	if (s != 200 || !(tok = json_string_value(json_object_get(r,
+	    "token")))) {
+		api_msg(r, s, msg, sizeof msg);
+		json_decref(r);
+		x->err = msg;
+		login_page(x, s == 200 ? 500 : s, sval(vals, "username"));
+		return;
+	}
+	d_token_hash(tok, th);
+	if (sqlite3_prepare_v2(x->d->db, "UPDATE session SET kind = 'cookie'"
+	    " WHERE token_hash = ?", -1, &st, NULL) == SQLITE_OK) {
+		sqlite3_bind_text(st, 1, th, -1, SQLITE_STATIC);
+		sqlite3_step(st);
+		sqlite3_finalize(st);
+	}
+	x->h->set_cookie = d_sess_cookie(tok);
+	json_decref(r);
+	redirect(x->h, "/");
+}
+
+static const char *
+static_file(const char *path, const char **ctype)
+{
+	if (strcmp(path, "/static/desk.css") == 0) {
+		*ctype = "text/css; charset=utf-8";
+		return css;
+	}
+	if (strcmp(path, "/static/desk.js") == 0) {
+		*ctype = "text/javascript; charset=utf-8";
+		return js;
+	}
+	return NULL;
+}
+
+static int
+must_change(struct desk *d, const char *user)
+{
+	sqlite3_stmt *st;
+	int m = 0;
+
+	if (sqlite3_prepare_v2(d->db, "SELECT must_change FROM user WHERE"
+	    " username = ?", -1, &st, NULL) != SQLITE_OK)
+		return 0;
+	sqlite3_bind_text(st, 1, user, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		m = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return m;
+}
+
+void
+d_html(struct desk *d, struct d_http *h)
+{
+	struct ctx x;
+	const char *path = h->url, *ct, *cid;
+	const struct screen *s;
+	json_t *vals = NULL;
+
+	memset(&x, 0, sizeof x);
+	x.d = d;
+	x.h = h;
+	x.c = d->ncs ? 0 : -1;
+	h->nocache = 1;
+	if (static_file(path, &ct) && strcmp(h->method, "GET") == 0) {
+		h->status = 200;
+		h->ctype_out = ct;
+		h->resp = d_strdup(static_file(path, &ct));
+		return;
+	}
+	if (d_sess_token(h, x.tok, sizeof x.tok))
+		x.u = d_sess_user(d, x.tok, &x.reauth);
+	if ((cid = q(&x, "c")) && d_contest_find(d, cid) >= 0)
+		x.c = d_contest_find(d, cid);
+	if (strcmp(h->method, "POST") == 0) {
+		if (!d_origin_ok(h)) {
+			simple(&x, 403, "Refused", "§6.3: a form from another"
+			    " origin; nothing was saved.");
+			return;
+		}
+		if (h->blen > 65536 || !(vals = form_decode(h->body ?
+		    h->body : "", h->blen))) {
+			simple(&x, 400, "Refused", "the form could not be"
+			    " read");
+			return;
+		}
+		if ((cid = json_string_value(json_object_get(vals, "c"))) &&
+		    d_contest_find(d, cid) >= 0)
+			x.c = d_contest_find(d, cid);
+		if (strcmp(path, "/login") == 0)
+			do_login(&x, vals);
+		else if (!x.u)
+			redirect(h, "/login");
+		else if (strcmp(path, "/logout") == 0) {
+			json_t *r = NULL;
+
+			if (!d_csrf_ok(x.tok, "logout", sval(vals, "idem"),
+			    sval(vals, "csrf"))) {
+				simple(&x, 403, "Refused", "§6.3: this form's"
+				    " CSRF token is missing or wrong.");
+			} else {
+				d_sess_api(d, h, x.tok, "POST", "logout",
+				    NULL, NULL, &r);
+				json_decref(r);
+				h->set_cookie = d_sess_cookie(NULL);
+				redirect(h, "/login");
+			}
+		} else if (strcmp(path, "/do") == 0)
+			do_form(&x, vals);
+		else
+			simple(&x, 404, "Not found", "No such page.");
+		json_decref(vals);
+		return;
+	}
+	if (strcmp(h->method, "GET") != 0) {
+		simple(&x, 405, "Not allowed", "GET or POST only.");
+		return;
+	}
+	if (strcmp(path, "/public") == 0) {
+		struct sb b;
+
+		memset(&b, 0, sizeof b);
+		h->nocache = 2;
+		x.u = NULL;
+		page_begin(&x, &b, "Results", 0);
+		scr_public(&x, &b);
+		page_end(&b);
+		respond(h, 200, &b);
+		return;
+	}
+	if (strcmp(path, "/login") == 0) {
+		login_page(&x, 200, NULL);
+		return;
+	}
+	if (!(s = screen_of(path))) {
+		simple(&x, 404, "Not found", "No such page.");
+		return;
+	}
+	if (!x.u) {
+		redirect(h, "/login");
+		return;
+	}
+	if (s->fn != scr_password && must_change(d, x.u->username)) {
+		redirect(h, "/password");
+		return;
+	}
+	if (!role_in(x.u, s->roles) || x.c < 0) {
+		simple(&x, 403, "Forbidden", "§3.2: this screen is not for"
+		    " your role.");
+		return;
+	}
+	render(&x, s, 200);
+}

@@ -1,0 +1,562 @@
+// desk.mjs -- teller-desk's screens in Debian's chromium (docs/desk.md
+// 5, 6.3, 11.3): a small FPTP count where the clerks' BPA entries, a
+// bundle, a doubtful paper and the declaration go through the HTML
+// forms by keyboard, and the rest through the JSON API. Checks B1 (the
+// keyboard-only double blind entry), B4 (forbidden screens 403, their
+// links absent), B5 (CSRF from another port, a missing token, a wrong
+// Origin: refused, nothing saved), B6 (hostile strings render as text),
+// B7 (hall board: no candidate before the declaration, refreshed within
+// 5 s), B11 (a 5-digit run refused with the s.66 message), B12 (axe,
+// labels, visible focus, aria-live), X1 (the 6.3 headers on every
+// route), X2 (the cookie's flags), and the declaration with
+// re-authentication through S-18, then S-19 and S-22 with the result.
+// usage: node desk.mjs BUILD_DIR
+import { chromium } from 'playwright-core';
+import { readFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { spawn, execFileSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { createServer } from 'node:http';
+import path from 'node:path';
+import os from 'node:os';
+
+const require = createRequire(import.meta.url);
+const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'),
+  'utf8');
+const HERE = path.dirname(new URL(import.meta.url).pathname);
+const B = process.argv[2] || 'build';
+const DESK = path.resolve(B, 'teller-desk');
+const PLAN = path.join(HERE, 'desk-plan.json');
+const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage',
+  '--no-first-run', '--disable-sync', '--disable-background-networking',
+  '--disable-component-update', '--disable-quic'];
+const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; " +
+  "img-src 'self'; connect-src 'self'; form-action 'self'; " +
+  "frame-ancestors 'none'; base-uri 'none'";
+
+let passed = 0, failed = 0;
+function ok(cond, what) {
+  if (cond) { passed++; return; }
+  failed++;
+  console.log('FAIL: ' + what);
+}
+
+const tmp = mkdtempSync(path.join(os.tmpdir(), 'desk-browser-'));
+const DB = path.join(tmp, 'count.db');
+execFileSync(DESK, ['init', DB, '--plan', PLAN], { stdio: 'ignore' });
+const srv = await new Promise((res) => {
+  const s = createServer();
+  s.listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(
+    () => res(p)); });
+});
+const ORIGIN = `http://127.0.0.1:${srv}`;
+const proc = spawn(DESK, ['serve', DB, '--listen', `127.0.0.1:${srv}`,
+  '--insecure-http'], { stdio: ['ignore', 'ignore', 'ignore'],
+  env: { ...process.env, ASAN_OPTIONS: 'detect_leaks=0' } });
+
+async function api(method, p, body, tok) {
+  const h = {};
+  if (tok) h.Authorization = 'Bearer ' + tok;
+  if (body !== undefined) h['Content-Type'] = 'application/json';
+  const r = await fetch(`${ORIGIN}/api/v1/${p}`, { method, headers: h,
+    body: body === undefined ? undefined : JSON.stringify(body) });
+  const t = await r.text();
+  let j = null;
+  try { j = t ? JSON.parse(t) : null; } catch { j = t; }
+  return [r.status, j];
+}
+async function post(tok, p, body, want = 201) {
+  const [st, j] = await api('POST', p, body, tok);
+  ok(st === want, `API ${p} ${JSON.stringify(body)} -> ${st} ` +
+    `${JSON.stringify(j).slice(0, 200)}`);
+  return j;
+}
+async function login(u, pw) {
+  const [st, j] = await api('POST', 'login', { username: u, password: pw });
+  if (st !== 200) throw new Error(`login ${u}: ${st}`);
+  return j.token;
+}
+async function entries() {
+  const [, j] = await api('GET', 'board', undefined, RO);
+  return j.checkpoint.seq;
+}
+
+for (let i = 0; ; i++) {
+  try {
+    if ((await fetch(`${ORIGIN}/api/v1/health`)).status === 200) break;
+  } catch { /* not yet */ }
+  if (i > 100) throw new Error('teller-desk serve did not start');
+  await new Promise((r) => setTimeout(r, 50));
+}
+
+const RO = await login('ro', 'correct-horse-battery-1');
+const C = 'contests/west/';
+await post(RO, 'plan/approve', {});
+await post(RO, 'poll/close', {});
+await post(RO, 'receipts', { box: 'W1', seals_intact: true,
+  packets: ['bpa'] });
+await post(RO, 'boxes/open', { box: 'W1', table: 1 });
+
+const browser = await chromium.launch({ headless: true, args: ARGS,
+  executablePath: process.env.CHROMIUM || '/usr/bin/chromium' });
+
+// Wait for the autofocus (applied after the load event).
+async function autofocus(page, id) {
+  try {
+    await page.waitForFunction((i) => document.activeElement &&
+      document.activeElement.id === i, id, { timeout: 5000 });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+// Enter, and wait for the page the form leads to.
+async function submit(page) {
+  const nav = page.waitForEvent('framenavigated');
+  await page.keyboard.press('Enter');
+  await nav;
+  await page.waitForLoadState();
+}
+
+// A context for one user, logged in through S-01 by keyboard only.
+async function session(user, pw, viewport) {
+  const ctx = await browser.newContext({ viewport: viewport ||
+    { width: 1280, height: 900 }, locale: 'en-GB', timezoneId: 'UTC' });
+  const page = await ctx.newPage();
+  const log = { errors: [], dialogs: [], responses: [] };
+  // (a 4xx answer is logged as a failed resource: those are expected)
+  page.on('console', (m) => { if (m.type() === 'error' &&
+    !m.text().startsWith('Failed to load resource'))
+    log.errors.push(m.text()); });
+  page.on('pageerror', (e) => log.errors.push(String(e)));
+  page.on('dialog', (d) => { log.dialogs.push(d.message()); d.dismiss(); });
+  page.on('response', (r) => log.responses.push([r.url(), r.status()]));
+  const mouse = () => { throw new Error('B1: the mouse was used'); };
+  page.mouse.click = mouse;
+  page.mouse.down = mouse;
+  await page.goto(ORIGIN + '/');
+  ok(page.url() === ORIGIN + '/login', `${user}: / goes to the login`);
+  await autofocus(page, 'login-username');
+  await page.keyboard.type(user);
+  await page.keyboard.press('Tab');
+  await page.keyboard.type(pw);
+  await submit(page);
+  if (page.url() !== ORIGIN + '/')
+    throw new Error(`login ${user}: ` + await page.locator('main')
+      .textContent());
+  return { ctx, page, log };
+}
+
+async function axe(page, name) {
+  await page.evaluate(axeSource);
+  const r = await page.evaluate(() => window.axe.run(document,
+    { runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] }));
+  const bad = r.violations.filter((v) => v.impact === 'serious' ||
+    v.impact === 'critical');
+  ok(bad.length === 0, `B12 ${name}: axe: ${bad.map((v) => v.id + ' ' +
+    v.nodes.map((n) => n.target).join(' '))}`);
+}
+
+async function status(page) {
+  return (await page.locator('#status').textContent()).trim();
+}
+
+try {
+  // X2: the cookie's flags.
+  const c1 = await session('clerk1', 'clerk1-password-long');
+  const ck = (await c1.ctx.cookies()).filter((c) => c.name === 'desk');
+  ok(ck.length === 1 && ck[0].httpOnly && ck[0].sameSite === 'Strict' &&
+    ck[0].path === '/' && !ck[0].secure && ck[0].value.length === 43,
+  `X2: cookie ${JSON.stringify(ck)}`);
+  ok(!(await c1.page.evaluate(() => document.cookie)).includes('desk'),
+    'X2: the cookie is not visible to scripts');
+
+  // B1: keyboard-only verification entry, entry 1 of 2.
+  const p1 = c1.page;
+  await p1.goto(`${ORIGIN}/verify?c=west`);
+  ok(await autofocus(p1, 'pick-box'), 'B1: focus starts on the box code');
+  await p1.keyboard.type('W1');
+  await Promise.all([p1.waitForURL(/box=W1/), p1.keyboard.press('Enter')]);
+  ok(await autofocus(p1, 'bpa-issued_to_voters'),
+    'B1: focus on the first BPA field');
+  await p1.keyboard.press('Tab');
+  ok(await p1.evaluate(() => document.activeElement.id) === 'bpa-unused',
+    'B1: Tab goes to the next field');
+  await p1.keyboard.press('Shift+Tab');
+  await p1.keyboard.type('120');
+  c1.log.responses.length = 0;
+  await Promise.all([p1.waitForURL(/saved=/), p1.keyboard.press('Enter')]);
+  const r303 = c1.log.responses.find((r) => r[0] === ORIGIN + '/do');
+  ok(r303 && r303[1] === 303, `B1: the form answers 303: ${r303}`);
+  const s1 = await status(p1);
+  ok(/^Entry 1 of 2 saved — #\d+/.test(s1), `B1: status "${s1}"`);
+  ok(await autofocus(p1, 'bpa-issued_to_voters'),
+    'B1: focus back on the first field');
+  await axe(p1, 'verification entry');
+  // B12: visible focus, live regions.
+  const outline = await p1.evaluate(() => getComputedStyle(
+    document.activeElement).outlineStyle);
+  ok(outline !== 'none', 'B12: focus is visible');
+  ok(await p1.locator('#status[aria-live="polite"]').count() === 1 &&
+    await p1.locator('#alert[role="alert"]').count() === 1,
+  'B12: aria-live regions');
+  ok(await p1.evaluate(() => Array.from(document.querySelectorAll(
+    'input:not([type=hidden]), select')).every((i) => i.labels &&
+    i.labels.length === 1)), 'B12: every field has its label');
+
+  // B1: the second clerk, blind.
+  const c2 = await session('clerk2', 'clerk2-password-long');
+  const p2 = c2.page;
+  await p2.goto(`${ORIGIN}/verify?c=west&box=W1`);
+  ok(!(await p2.locator('main').textContent()).includes('120'),
+    'B1: entry 2 is blind');
+  await autofocus(p2, 'bpa-issued_to_voters');
+  await p2.keyboard.type('120');
+  await Promise.all([p2.waitForURL(/saved=/), p2.keyboard.press('Enter')]);
+  const s2 = await status(p2);
+  ok(/^Entry 2 of 2 saved — #\d+: the two entries agree/.test(s2),
+    `B1: second status "${s2}"`);
+  // B6: the hostile full name is text.
+  ok((await p2.locator('header').textContent()).includes(
+    '"><script>window.__y=1</script>'), 'B6: the name is shown as text');
+  ok(await p2.evaluate(() => window.__y) === undefined &&
+    await p2.locator('header script').count() === 0,
+  'B6: the name did not run');
+  // B1: focus order: the BPA fields, its button, then the count form.
+  await p2.goto(`${ORIGIN}/verify?c=west&box=W1`);
+  await autofocus(p2, 'bpa-issued_to_voters');
+  await p2.keyboard.press('Tab');
+  await p2.keyboard.press('Tab');
+  await p2.keyboard.press('Tab');
+  await p2.keyboard.press('Tab');
+  await p2.keyboard.press('Tab');
+  ok(await p2.evaluate(() => document.activeElement.id) ===
+    'count-attempt', 'B1: the count form follows the BPA form');
+
+  // B4: forbidden screens and their links.
+  for (const s of ['/boxes', '/adjudicate', '/provisional', '/lot',
+    '/declaration']) {
+    const r = await p1.goto(`${ORIGIN}${s}?c=west`);
+    ok(r.status() === 403, `B4: clerk ${s} -> ${r.status()}`);
+    ok(await p1.locator(`nav a[href^="${s}"]`).count() === 0,
+      `B4: clerk sees a link to ${s}`);
+  }
+  await p1.goto(`${ORIGIN}/`);
+  ok(await p1.locator('nav a[href^="/verify"]').count() === 1 &&
+    await p1.locator('nav a[href^="/bundles"]').count() === 1,
+  'B4: clerk has the links of its screens');
+
+  // B5: CSRF from a page on another loopback port.
+  const before = await entries();
+  const evil = createServer((req, res) => {
+    res.writeHead(200, { 'Content-Type': 'text/html' });
+    res.end(`<!DOCTYPE html><form id=f method=post action="${ORIGIN}/do">
+<input name=form value=bpa><input name=c value=west>
+<input name=box value=W1><input name=issued_to_voters value=999>
+<input name=idem value=x><input name=csrf value=${'0'.repeat(64)}></form>
+<script>document.getElementById('f').submit()</script>`);
+  });
+  await new Promise((r) => evil.listen(0, '127.0.0.1', r));
+  const ep = await c1.ctx.newPage();
+  const done = ep.waitForResponse((r) => r.url() === ORIGIN + '/do');
+  await ep.goto(`http://127.0.0.1:${evil.address().port}/`);
+  const er = await done;
+  ok(er.status() === 403, `B5: cross-origin form -> ${er.status()}`);
+  evil.close();
+  await ep.close();
+  // A same-origin form without its token, and a good token from a
+  // wrong Origin.
+  await p1.goto(`${ORIGIN}/verify?c=west&box=W1`);
+  const form = {};
+  for (const n of ['form', 'idem', 'csrf', 'c', 'box'])
+    form[n] = await p1.locator(`#f-bpa input[name="${n}"]`).getAttribute(
+      'value');
+  form.issued_to_voters = '999';
+  let r = await c1.ctx.request.post(`${ORIGIN}/do`, { form: { ...form,
+    csrf: '' }, headers: { Origin: ORIGIN }, maxRedirects: 0 });
+  ok(r.status() === 403, `B5: no token -> ${r.status()}`);
+  r = await c1.ctx.request.post(`${ORIGIN}/do`, { form, headers: {
+    Origin: 'http://127.0.0.1:1' }, maxRedirects: 0 });
+  ok(r.status() === 403, `B5: wrong Origin -> ${r.status()}`);
+  r = await c1.ctx.request.post(`${ORIGIN}/do`, { form: { ...form,
+    form: 'count' }, headers: { Origin: ORIGIN }, maxRedirects: 0 });
+  ok(r.status() === 403, `B5: a token of another form -> ${r.status()}`);
+  ok(await entries() === before, 'B5: nothing was saved');
+  // The control: the same token from this origin is accepted.
+  r = await c1.ctx.request.post(`${ORIGIN}/do`, { form: { ...form,
+    issued_to_voters: '120' }, headers: { Origin: ORIGIN },
+  maxRedirects: 0 });
+  ok(r.status() === 409 || r.status() === 403 || r.status() === 303,
+    `B5: control reached the action (${r.status()})`);
+
+  // The rest of the verification through the same forms (a new API
+  // login would end the clerks' browser sessions).
+  await post(RO, 'receipts', { box: 'W2', seals_intact: true,
+    packets: ['bpa'] });
+  await post(RO, 'boxes/open', { box: 'W2', table: 1 });
+  async function entry(page, box, id, value, want) {
+    await page.goto(`${ORIGIN}/verify?c=west&box=${box}`);
+    await page.locator('#' + id).focus();
+    await page.keyboard.type(value);
+    await Promise.all([page.waitForURL(/saved=/),
+      page.keyboard.press('Enter')]);
+    const s = await status(page);
+    ok(s.includes(want), `S-04 ${box} ${id}: "${s}"`);
+  }
+  for (const [pg, n] of [[p1, '1 of 2'], [p2, '2 of 2']]) {
+    await entry(pg, 'W1', 'count-papers', '120', n);
+    await entry(pg, 'W2', 'bpa-issued_to_voters', '80', n);
+    await entry(pg, 'W2', 'count-papers', '80', n);
+  }
+  // S-05 for the supervisor.
+  const sp = await session('sup1', 'sup1-password-long-1');
+  await sp.page.goto(`${ORIGIN}/boxes?c=west`);
+  const board = await sp.page.locator('main table').first().textContent();
+  ok(board.includes('W1') && board.includes('W2') &&
+    /VERIFIED|CHECKED|AGREED|OPENED/i.test(board), 'S-05 lists the boxes');
+  await axe(sp.page, 'box board');
+  await sp.ctx.close();
+  const SUP2 = await login('sup1', 'sup1-password-long-1');
+  const MGR = await login('mgr', 'mgr-password-long-1');
+  for (const b of ['W1', 'W2'])
+    await post(SUP2, C + 'decisions', { box: b, outcome: 'agreed' });
+  await post(RO, C + 'verification', {});
+  await post(RO, C + 'mixing', { area: 'main', groups: [['W1', 'W2']] });
+  await post(RO, C + 'rounds', {});
+
+  // S-10 bundle entry; B6 the hostile description; a bad position errs
+  // and keeps the other fields.
+  await p1.goto(`${ORIGIN}/bundles?c=west`);
+  ok((await p1.locator('main').textContent()).includes(
+    '<img src=x onerror=window.__x=1>'), 'B6: the description is text');
+  ok(await p1.locator('main img').count() === 0 &&
+    await p1.evaluate(() => window.__x) === undefined,
+  'B6: no image, nothing ran');
+  await axe(p1, 'bundle entry');
+  ok(await autofocus(p1, 'bundle-slip'), 'S-10: focus on the slip');
+  await p1.keyboard.type('b-1');
+  await p1.keyboard.press('Tab');
+  await p1.keyboard.type('9');
+  await p1.keyboard.press('Tab');
+  await p1.keyboard.press('Tab');
+  await p1.keyboard.press('Tab');
+  await p1.keyboard.type('CA1');
+  await p1.keyboard.press('Tab');
+  await p1.keyboard.type('CA2');
+  await submit(p1);
+  const alert = (await p1.locator('#alert').textContent()).trim();
+  ok(/^Not saved: .+/.test(alert), `B2: bad position refused: "${alert}"`);
+  ok(await p1.locator('#bundle-slip').inputValue() === 'b-1' &&
+    await p1.locator('#bundle-counted_by').inputValue() === 'CA1',
+  'B2: the other fields are kept');
+  await p1.locator('#bundle-candidate').focus();
+  await p1.keyboard.press('Control+A');
+  await p1.keyboard.type('1');
+  await Promise.all([p1.waitForURL(/saved=/), p1.keyboard.press('Enter')]);
+  ok(/^Saved — entry #\d+/.test(await status(p1)), 'S-10: bundle saved');
+  // The script: Enter goes to the next empty required field, submits
+  // when none is left (a bundle in about 5 keystrokes); Esc resets.
+  ok(await autofocus(p1, 'bundle-slip'), 'S-10: focus back on the slip');
+  await p1.keyboard.type('zzz');
+  await p1.keyboard.press('Escape');
+  ok(await p1.locator('#bundle-slip').inputValue() === '' &&
+    await p1.evaluate(() => document.activeElement.id) === 'bundle-slip',
+  'script: Esc resets the form');
+  await p1.keyboard.type('b-2');
+  await p1.keyboard.press('Enter');
+  ok(await p1.evaluate(() => document.activeElement.id) ===
+    'bundle-candidate', 'script: Enter goes to the candidate');
+  await p1.keyboard.type('2');
+  await p1.keyboard.press('Enter');
+  ok(await p1.evaluate(() => document.activeElement.id) ===
+    'bundle-counted_by', 'script: Enter skips the filled papers');
+  await p1.keyboard.type('CA1');
+  await p1.keyboard.press('Enter');
+  await p1.keyboard.type('CA2');
+  await Promise.all([p1.waitForURL(/saved=/), p1.keyboard.press('Enter')]);
+  ok(/^Saved — entry #\d+/.test(await status(p1)),
+    'script: the bundle saved by Enter');
+
+  // B11: a 5-digit run in a doubtful paper's description.
+  await p1.locator('#doubtful-description').focus();
+  await p1.keyboard.type('mark beside 12345');
+  await submit(p1);
+  const a11 = (await p1.locator('#alert').textContent());
+  ok(/s\.?\s?66|s66/i.test(a11) && /Not saved/.test(a11),
+    `B11: refused with the s.66 message: "${a11.trim()}"`);
+  ok(await p1.locator('#doubtful-description').inputValue() ===
+    'mark beside 12345', 'B11: the description is kept to be corrected');
+  await p1.locator('#doubtful-description').focus();
+  await p1.keyboard.press('Control+A');
+  await p1.keyboard.type('torn corner');
+  await submit(p1);
+  const dbt = /saved=(\d+)/.exec(p1.url());
+  ok(dbt, 'S-10: doubtful paper raised');
+
+  // B7: the hall board before the declaration.
+  const hall = await session('hall', 'hall-password-long-1',
+    { width: 1920, height: 1080 });
+  await hall.page.goto(`${ORIGIN}/hall`);
+  let txt = await hall.page.locator('main').textContent();
+  ok(!/NUNSON|BAKER|QUINN/.test(txt) && /COUNTING/.test(txt),
+    `B7: no candidate before the declaration`);
+  ok(await hall.page.locator('body').getAttribute('data-refresh') <= 5 &&
+    await hall.page.locator('script[src="/static/desk.js"]').count() === 1,
+  'B7: refreshes within 5 s, by the same-origin script');
+  await axe(hall.page, 'hall board');
+  ok(await hall.page.locator('nav a[href^="/verify"]').count() === 0,
+    'B4: the screen has no entry links');
+  r = await hall.page.goto(`${ORIGIN}/verify?c=west`);
+  ok(r.status() === 403, 'B4: the screen may not enter');
+  await hall.page.goto(`${ORIGIN}/hall`);
+
+  // The count to the provisional result: bundles through the API, the
+  // adjudication and the release through S-13 and S-16 by keyboard.
+  for (const [slip, cand, papers] of [['a1', 1, 50], ['a3', 2, 10],
+    ['a4', 3, 39]]) {
+    const b = { round: 1, area: 'main', table: 1, stage: 1, slip,
+      kind: 'candidate', candidate: cand, papers, counted_by: 'CA1',
+      checked_by: 'CA2' };
+    if (papers < 50) b.part = true;
+    await post(SUP2, C + 'bundles', b);
+  }
+  const ro = await session('ro', 'correct-horse-battery-1');
+  const rp = ro.page;
+  async function fill(pairs) {
+    for (const [id, v] of pairs) {
+      await rp.locator('#' + id).focus();
+      if (v.startsWith('='))
+        await rp.keyboard.press(v.slice(1));
+      else
+        await rp.keyboard.type(v);
+    }
+    await submit(rp);
+    return rp.url();
+  }
+  await rp.goto(`${ORIGIN}/adjudicate?c=west`);
+  await axe(rp, 'adjudication');
+  let u = await fill([['adjudicate-doubtful', dbt ? dbt[1] : ''],
+    ['adjudicate-positions', '3']]);
+  ok(/saved=/.test(u), 'S-13: allowed for position 3: ' +
+    await rp.locator('#alert').textContent());
+  await post(SUP2, C + 'sheets/close', { round: 1, area: 'main', table: 1,
+    stage: 1 });
+  await post(MGR, C + 'rounds/1/close', { stage: 1 });
+  await rp.goto(`${ORIGIN}/provisional?c=west`);
+  ok(/No provisional result/.test(await rp.locator('main').textContent()),
+    'S-16: nothing before the release');
+  u = await fill([['release-note', 'all present']]);
+  ok(/saved=/.test(u), 'S-16: released: ' +
+    await rp.locator('#alert').textContent());
+  ok(/Version 1/.test(await rp.locator('main').textContent()) &&
+    /NUNSON/.test(await rp.locator('main').textContent()),
+  'S-16: version 1 shown');
+  await axe(rp, 'provisional');
+  // S-16 by keyboard: a recount request, refused; ready to declare.
+  u = await fill([['rcreq-requester_name', 'Ann BAKER'],
+    ['rcreq-capacity', 'candidate'], ['rcreq-grounds', 'a close result']]);
+  const req = /saved=(\d+)/.exec(u);
+  ok(req, 'S-16: recount request recorded: ' +
+    await rp.locator('#alert').textContent());
+  u = await fill([['rcdec-request', req ? req[1] : ''],
+    ['rcdec-decision', '=ArrowDown'], ['rcdec-reason', 'margin clear']]);
+  ok(/saved=/.test(u), 'S-16: recount refused: ' +
+    await rp.locator('#alert').textContent());
+  const t0 = Date.now();
+  u = await fill([['ready-note', 'agents consulted']]);
+  ok(/saved=/.test(u), 'S-16: ready to declare: ' +
+    await rp.locator('#alert').textContent());
+  txt = '';
+  while (Date.now() - t0 < 7000 && !/READY_TO_DECLARE/.test(txt)) {
+    await hall.page.waitForTimeout(250);
+    txt = await hall.page.locator('main').textContent().catch(() => '');
+  }
+  ok(/READY_TO_DECLARE/.test(txt) && Date.now() - t0 < 6500,
+    `B7: the board updated within 5 s (${Date.now() - t0} ms): ${txt}`);
+  ok(!/NUNSON|BAKER|QUINN/.test(txt), 'B7: still no candidate');
+
+  // S-22 before the declaration.
+  const pub = await browser.newContext();
+  const pp = await pub.newPage();
+  r = await pp.goto(`${ORIGIN}/public`);
+  ok(r.status() === 200 && /No result has been declared/.test(
+    await pp.locator('main').textContent()), 'S-22: nothing before');
+
+  // S-18: the RO declares; a wrong password is refused.
+  await ro.page.goto(`${ORIGIN}/declaration?c=west`);
+  ok(/NUNSON/.test(await ro.page.locator('main').textContent()),
+    'S-18: the provisional result is shown');
+  await axe(ro.page, 'declaration');
+  await ro.page.locator('#declare-password').focus();
+  await ro.page.keyboard.type('wrong-password-123');
+  await submit(ro.page);
+  ok(/Not saved/.test(await ro.page.locator('#alert').textContent()),
+    'S-18: a wrong password is refused');
+  // (the RO's browser login ended the API token: public reads only)
+  let [st, dj] = await api('GET', 'public/results/west');
+  ok(st === 404, 'S-18: not declared after a wrong password');
+  await ro.page.locator('#declare-password').focus();
+  await ro.page.keyboard.type('correct-horse-battery-1');
+  await submit(ro.page);
+  ok(/saved=/.test(ro.page.url()), 'S-18: declared: ' +
+    await ro.page.locator('#alert').textContent());
+  [st, dj] = await api('GET', 'public/results/west');
+  ok(st === 200 && dj.elected.length === 1 && dj.elected[0] === 1,
+    'S-18: declared, NUNSON elected');
+  ok(/Declared/.test(await ro.page.locator('main').textContent()),
+    'S-18: the page shows the declaration');
+  // B4 for the RO: no entry screens.
+  r = await ro.page.goto(`${ORIGIN}/bundles?c=west`);
+  ok(r.status() === 403, 'B4: the RO does not enter bundles');
+
+  // S-19 and S-22 after the declaration.
+  await hall.page.waitForTimeout(5500);
+  txt = await hall.page.locator('main').textContent();
+  ok(/NUNSON/.test(txt) && /DECLARED/.test(txt), 'B7: result after');
+  await pp.goto(`${ORIGIN}/public`);
+  txt = await pp.locator('main').textContent();
+  ok(/Rachel NUNSON/.test(txt) && txt.includes(
+    '<img src=x onerror=window.__x=1>') && /Elected/.test(txt),
+  'S-22: the declared result');
+  ok(await pp.locator('script, img').count() === 0 &&
+    (await pub.cookies()).length === 0, 'S-22: no script, no cookie');
+  await axe(pp, 'public results');
+
+  // X1: the 6.3 headers on every route (a fresh session).
+  for (const [u, auth] of [['/', 1], ['/login', 0], ['/verify?c=west', 1],
+    ['/hall', 1], ['/public', 0], ['/static/desk.css', 0], ['/nope', 0],
+    ['/api/v1/health', 0], ['/api/v1/board', 1]]) {
+    const rr = await (auth ? ro.ctx.request : pub.request).get(ORIGIN + u,
+      { maxRedirects: 0, headers: u.startsWith('/api') && auth ?
+        { Authorization: 'Bearer ' + RO } : {} });
+    const h = rr.headers();
+    ok(h['content-security-policy'] === CSP &&
+      h['x-content-type-options'] === 'nosniff' &&
+      h['referrer-policy'] === 'no-referrer' &&
+      /camera=\(\).*microphone=\(\).*geolocation=\(\)/.test(
+        h['permissions-policy'] || '') &&
+      /no-store|no-cache/.test(h['cache-control'] || ''),
+    `X1: headers of ${u}: ${JSON.stringify(h)}`);
+  }
+  // Logout ends the session.
+  await ro.page.goto(`${ORIGIN}/`);
+  await ro.page.locator('nav button').focus();
+  await Promise.all([ro.page.waitForURL(ORIGIN + '/login'),
+    ro.page.keyboard.press('Enter')]);
+  r = await ro.page.goto(`${ORIGIN}/declaration?c=west`);
+  ok(ro.page.url() === ORIGIN + '/login', 'logout ends the session');
+
+  for (const [n, s] of [['clerk1', c1], ['clerk2', c2], ['hall', hall],
+    ['ro', ro]]) {
+    ok(s.log.dialogs.length === 0, `B6: ${n}: dialogs ${s.log.dialogs}`);
+    ok(s.log.errors.length === 0, `${n}: console errors ${s.log.errors}`);
+  }
+} catch (e) {
+  ok(false, 'exception: ' + (e.stack || e));
+} finally {
+  await browser.close();
+  proc.kill('SIGTERM');
+  rmSync(tmp, { recursive: true, force: true });
+}
+console.log(`desk: ${passed} passed, ${failed} failed`);
+process.exit(failed ? 1 : 0);

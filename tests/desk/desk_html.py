@@ -1,0 +1,293 @@
+#!/usr/bin/python3
+# desk_html.py -- teller-desk's screens over HTTP, without a browser
+# (docs/desk.md §5, §6.3, §11.3; make check-browser drives the same in
+# chromium): the §6.3 headers on every route (X1), the cookie's flags
+# and its hashed row (X2), CSRF and Origin refusals that save nothing
+# (B5), forbidden screens and their links (B4), escaping (B6), the form
+# decoder's refusals, a refused form keeping its fields but never a
+# password, logout, and S-22 without cookie or script.
+# Usage: desk_html.py BUILD_DIR. Prints "N passed, N failed".
+import hashlib
+import http.client
+import os
+import re
+import shutil
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+
+B = sys.argv[1] if len(sys.argv) > 1 else "build"
+DESK = os.path.abspath(os.path.join(B, "teller-desk"))
+HERE = os.path.dirname(os.path.abspath(__file__))
+PLAN = os.path.join(HERE, "..", "browser", "desk-plan.json")
+CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src"
+       " 'self'; connect-src 'self'; form-action 'self'; frame-ancestors"
+       " 'none'; base-uri 'none'")
+passed = failed = 0
+
+
+def check(cond, what):
+    global passed, failed
+    if cond:
+        passed += 1
+    else:
+        failed += 1
+        print("FAIL:", what, flush=True)
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    p = s.getsockname()[1]
+    s.close()
+    return p
+
+
+tmp = tempfile.mkdtemp(prefix="desk-html-")
+DB = os.path.join(tmp, "count.db")
+PORT = free_port()
+ORIGIN = "http://127.0.0.1:%d" % PORT
+
+
+def req(method, path, body=None, headers=None, cookie=None):
+    c = http.client.HTTPConnection("127.0.0.1", PORT, timeout=60)
+    h = dict(headers or {})
+    if cookie:
+        h["Cookie"] = "desk=" + cookie
+    data = None
+    if body is not None:
+        data = body if isinstance(body, bytes) else \
+            urllib.parse.urlencode(body).encode()
+        h.setdefault("Content-Type", "application/x-www-form-urlencoded")
+    c.request(method, path, data, h)
+    r = c.getresponse()
+    raw = r.read().decode("utf-8", "replace")
+    hd = {k.lower(): v for k, v in r.getheaders()}
+    c.close()
+    return r.status, raw, hd
+
+
+def events():
+    con = sqlite3.connect("file:%s?mode=ro" % DB, uri=True)
+    n = con.execute("SELECT count(*) FROM event").fetchone()[0]
+    con.close()
+    return n
+
+
+def login(user, pw):
+    st, body, hd = req("POST", "/login", {"username": user, "password": pw},
+                       {"Origin": ORIGIN})
+    m = re.match(r"desk=([A-Za-z0-9_-]+); ", hd.get("set-cookie", ""))
+    if st != 303 or not m:
+        raise SystemExit("login %s: %d %s" % (user, st, body[:300]))
+    return m.group(1), hd["set-cookie"]
+
+
+def hidden(page, form, name):
+    f = re.search(r'<form[^>]* id="f-%s".*?</form>' % form, page, re.S)
+    m = f and re.search(r'name="%s" value="([^"]*)"' % name, f.group(0))
+    return m.group(1) if m else None
+
+
+def form_of(page, form):
+    return {n: hidden(page, form, n) for n in ("form", "idem", "csrf", "c")}
+
+
+def main():
+    r = subprocess.run([DESK, "init", DB, "--plan", PLAN],
+                       capture_output=True, text=True)
+    check(r.returncode == 0, "init")
+    env = dict(os.environ)
+    env["ASAN_OPTIONS"] = (env.get("ASAN_OPTIONS", "") +
+                           ":detect_leaks=0").lstrip(":")
+    proc = subprocess.Popen([DESK, "serve", DB, "--listen",
+                             "127.0.0.1:%d" % PORT, "--insecure-http"],
+                            stderr=subprocess.DEVNULL, env=env)
+    try:
+        for _ in range(200):
+            try:
+                if req("GET", "/api/v1/health")[0] == 200:
+                    break
+            except OSError:
+                time.sleep(0.05)
+        run()
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=30)
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def run():
+    # X1: the headers on every route, logged in or not.
+    c1, sc = login("clerk1", "clerk1-password-long")
+    for path, ck in (("/", None), ("/", c1), ("/login", None),
+                     ("/verify?c=west", c1), ("/boxes", c1), ("/hall", c1),
+                     ("/public", None), ("/static/desk.css", None),
+                     ("/static/desk.js", None), ("/nope", None),
+                     ("/api/v1/health", None)):
+        st, _, hd = req("GET", path, cookie=ck)
+        check(hd.get("content-security-policy") == CSP and
+              hd.get("x-content-type-options") == "nosniff" and
+              hd.get("referrer-policy") == "no-referrer" and
+              "camera=()" in hd.get("permissions-policy", "") and
+              hd.get("cache-control") in ("no-store", "no-cache"),
+              "X1: headers of %s (%d): %s" % (path, st, hd))
+    st, body, hd = req("GET", "/", cookie=c1)
+    check(st == 200 and hd["cache-control"] == "no-store" and
+          hd["content-type"].startswith("text/html"), "X1: / no-store")
+    scripts = re.findall(r"<script[^>]*>[^<]*</script>", body)
+    check(body.count("<script") == len(scripts) and
+          all(x == '<script src="/static/desk.js" defer></script>'
+              for x in scripts) and " style=" not in body and
+          not re.search(r"<[^>]*\son[a-z]+=", body),
+          "X1: no inline script, style or handler")
+    # X2: the cookie and its row.
+    check(re.fullmatch(r"desk=[A-Za-z0-9_-]{43}; HttpOnly; SameSite=Strict;"
+                       r" Path=/", sc) is not None, "X2: flags: " + sc)
+    con = sqlite3.connect("file:%s?mode=ro" % DB, uri=True)
+    rows = con.execute("SELECT token_hash, kind FROM session WHERE user ="
+                       " 'clerk1'").fetchall()
+    con.close()
+    check(rows == [(hashlib.sha256(c1.encode()).hexdigest(), "cookie")],
+          "X2: only the token's SHA-256 is stored: %s" % rows)
+    st, body, hd = req("POST", "/login", {"username": "clerk1",
+                       "password": "wrong-password-123"}, {"Origin": ORIGIN})
+    check(st == 401 and "set-cookie" not in hd and "Not saved" in body and
+          "wrong-password-123" not in body, "S-01: a wrong password: %d" % st)
+    st, _, hd = req("POST", "/login", {"username": "clerk1",
+                    "password": "clerk1-password-long"},
+                    {"Origin": "http://127.0.0.1:1"})
+    check(st == 403 and "set-cookie" not in hd, "S-01: login from another"
+          " origin: %d" % st)
+    c1, _ = login("clerk1", "clerk1-password-long")
+
+    # B4: a clerk's forbidden screens and links.
+    st, body, _ = req("GET", "/", cookie=c1)
+    for s in ("/boxes", "/adjudicate", "/provisional", "/lot",
+              "/declaration"):
+        check(req("GET", s + "?c=west", cookie=c1)[0] == 403,
+              "B4: clerk %s" % s)
+        check('href="%s' % s not in body, "B4: link to %s" % s)
+    check('href="/verify' in body and 'href="/bundles' in body,
+          "B4: the clerk's links")
+    st, _, hd = req("GET", "/verify?c=west")
+    check(st == 303 and hd.get("location") == "/login", "no session: login")
+
+    # B6: the hostile full name is escaped.
+    c2, _ = login("clerk2", "clerk2-password-long")
+    st, body, _ = req("GET", "/", cookie=c2)
+    check("&quot;&gt;&lt;script&gt;window.__y=1&lt;/script&gt;" in body and
+          "<script>window" not in body, "B6: the name is escaped")
+
+    # B5: refusals save nothing; the control with the token saves.
+    ro, _ = login("ro", "correct-horse-battery-1")
+    st, page, _ = req("GET", "/declaration?c=west", cookie=ro)
+    check(st == 200 and hidden(page, "declare", "csrf"), "S-18 form")
+    st, page, _ = req("GET", "/boxes?c=west", cookie=ro)
+    f = form_of(page, "open")
+    good = dict(f, box="W1", table="1")
+    n0 = events()
+    for what, body, hd in (
+            ("no Origin, Referer or Sec-Fetch-Site", good, {}),
+            ("another origin", good, {"Origin": "http://127.0.0.1:1"}),
+            ("cross-site", good, {"Origin": "null",
+                                  "Sec-Fetch-Site": "cross-site"}),
+            ("same-site", good, {"Sec-Fetch-Site": "same-site",
+                                 "Origin": ORIGIN}),
+            ("Referer of another origin", good,
+             {"Referer": "http://127.0.0.1:1/"}),
+            ("no token", dict(good, csrf=""), {"Origin": ORIGIN}),
+            ("a wrong token", dict(good, csrf="0" * 64), {"Origin": ORIGIN}),
+            ("another form's token", dict(good, form="decide"),
+             {"Origin": ORIGIN}),
+            ("another key", dict(good, idem="x"), {"Origin": ORIGIN})):
+        st, _, _ = req("POST", "/do", body, hd, cookie=ro)
+        check(st == 403, "B5: %s -> %d" % (what, st))
+    st, _, _ = req("POST", "/do", good, {"Origin": ORIGIN}, cookie=c1)
+    check(st == 403, "B5: another session's token -> %d" % st)
+    check(events() == n0, "B5: nothing was saved")
+    # Origin: null (Referrer-Policy: no-referrer) with same-origin.
+    st, body, hd = req("POST", "/do", good, {"Origin": "null",
+                       "Sec-Fetch-Site": "same-origin"}, cookie=ro)
+    check(st == 409 and "Not saved" in body, "control: reached the action"
+          " (%d): %s" % (st, body[-300:]))
+    # A refused form: the message, its fields kept, never a password.
+    st, page, _ = req("GET", "/declaration?c=west", cookie=ro)
+    f = form_of(page, "declare")
+    st, body, _ = req("POST", "/do", dict(f, version="1",
+                      password="hunter2-SECRET-x"), {"Origin": ORIGIN},
+                      cookie=ro)
+    check(st == 401 and "wrong password" in body and
+          "hunter2-SECRET-x" not in body, "S-18: wrong password: %d" % st)
+    st, page, _ = req("GET", "/boxes?c=west", cookie=ro)
+    f = form_of(page, "open")
+    st, body, _ = req("POST", "/do", dict(f, box="W1<b>", table="one"),
+                      {"Origin": ORIGIN}, cookie=ro)
+    check(st == 400 and "table must be a whole number" in body and
+          'value="W1&lt;b&gt;"' in body, "a bad number: %d" % st)
+    check(events() == n0, "nothing was saved")
+    # The form decoder.
+    for what, raw in (("a bad escape", b"form=open&box=%zz"),
+                      ("a cut escape", b"form=open&box=%4"),
+                      ("a NUL", b"form=open&box=%00"),
+                      ("not UTF-8", b"form=open&box=%ff%fe")):
+        st, _, _ = req("POST", "/do", raw, {"Origin": ORIGIN}, cookie=ro)
+        check(st == 400, "decoder: %s -> %d" % (what, st))
+    st, _, _ = req("POST", "/do", b"a=" + b"x" * 70000, {"Origin": ORIGIN},
+                   cookie=ro)
+    check(st in (400, 413), "decoder: 70 KB -> %d" % st)
+    # An entry through a form: 303 to the screen, the entry's number.
+    st, page, _ = req("GET", "/boxes?c=west", cookie=ro)
+    st, body, _ = req("POST", "/do", dict(form_of(page, "open"), box="W1",
+                      table="1"), {"Origin": ORIGIN}, cookie=ro)
+    check(st == 409, "open before the poll closes: 409 (%d)" % st)
+
+    # S-01: a first login must change the password first.
+    c3, _ = login("clerk3", "clerk3-first-password")
+    for path in ("/", "/verify?c=west", "/hall"):
+        st, _, hd = req("GET", path, cookie=c3)
+        check(st == 303 and hd.get("location") == "/password",
+              "must change: %s -> %d %s" % (path, st, hd.get("location")))
+    st, page, _ = req("GET", "/password", cookie=c3)
+    f = form_of(page, "password")
+    check(st == 200 and f["csrf"], "S-01: the password form")
+    st, body, _ = req("POST", "/do", dict(f, old="clerk3-first-password",
+                      new="short"), {"Origin": ORIGIN}, cookie=c3)
+    check(st == 400 and "12 characters" in body and "clerk3-first" not in
+          body, "a short password refused: %d" % st)
+    st, _, hd = req("POST", "/do", dict(f, old="clerk3-first-password",
+                    new="clerk3-second-password"), {"Origin": ORIGIN},
+                    cookie=c3)
+    check(st == 303 and hd.get("location") == "/password?changed=1",
+          "password changed: %d %s" % (st, hd.get("location")))
+    st, body, _ = req("GET", "/", cookie=c3)
+    check(st == 200 and "West Ward" in body, "then the queue")
+
+    # S-22: no cookie, no script.
+    st, body, hd = req("GET", "/public")
+    check(st == 200 and "set-cookie" not in hd and "<script" not in body and
+          hd["cache-control"] == "no-cache" and "No result" in body,
+          "S-22 before the declaration")
+    # Logout.
+    st, page, _ = req("GET", "/", cookie=c2)
+    m = re.search(r'action="/logout">.*?name="idem" value="([0-9a-f]+)".*?'
+                  r'name="csrf" value="([0-9a-f]+)"', page, re.S)
+    st, _, hd = req("POST", "/logout", {"form": "logout", "idem": m.group(1),
+                    "csrf": "1" * 64}, {"Origin": ORIGIN}, cookie=c2)
+    check(st == 403, "logout needs its token")
+    st, _, hd = req("POST", "/logout", {"form": "logout", "idem": m.group(1),
+                    "csrf": m.group(2)}, {"Origin": ORIGIN}, cookie=c2)
+    check(st == 303 and "Max-Age=0" in hd.get("set-cookie", ""),
+          "logout clears the cookie")
+    check(req("GET", "/", cookie=c2)[2].get("location") == "/login",
+          "the old cookie is dead")
+
+
+main()
+print("%d passed, %d failed" % (passed, failed))
+sys.exit(1 if failed else 0)
