@@ -260,8 +260,8 @@ fz_record(teller_ctx *ctx, void *ud, const struct tl_cvr *r)
 		    s->max);
 	FUZZ_ASSERT(s->max <= 0 || s->n <= s->max);
 	if (s->stop_after > 0 && s->n == s->stop_after)
-		return tl_fail(ctx, TELLER_ERULE, "fuzz: stopped at record %ld",
-		    s->n);
+		return tl_fail_in(ctx, r->file, TELLER_ERULE, 0, 0,
+		    "fuzz: stopped at record %ld", s->n);
 	return TELLER_OK;
 }
 
