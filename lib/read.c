@@ -8,16 +8,40 @@
 #include "decl.h"
 #include "tl_int.h"
 
-static const char *const fmt_names[] = { "auto", "blt", "csv", "preflib",
-	"profile" };
+/* A reader of teller_read: parse (buf, len), the input ctx->inname. */
+typedef int (*reader_fn)(teller_ctx *, const char *, size_t,
+    teller_contest **, teller_profile **);
+
+/* The formats, by enum teller_format: each one's name and reader (none
+ * for "auto", which detection settles). */
+static const struct format {
+	const char *name;
+	reader_fn read;
+} formats[] = {
+	[TELLER_FMT_AUTO] = { "auto", NULL },
+	[TELLER_FMT_BLT] = { "blt", tl_fmt_blt },
+	[TELLER_FMT_CSV] = { "csv", tl_fmt_csv },
+	[TELLER_FMT_PREFLIB] = { "preflib", tl_fmt_preflib },
+	[TELLER_FMT_PROFILE] = { "profile", tl_fmt_profile },
+};
+_Static_assert(TL_NELEM(formats) == TELLER_FMT_PROFILE + 1,
+    "a format without its name and reader");
+
+/* Other names -f takes: PrefLib's file extensions. */
+static const struct {
+	const char *name;
+	enum teller_format fmt;
+} format_aliases[] = {
+	{ "soc", TELLER_FMT_PREFLIB }, { "soi", TELLER_FMT_PREFLIB },
+	{ "toc", TELLER_FMT_PREFLIB }, { "toi", TELLER_FMT_PREFLIB },
+};
 
 const char *
 teller_format_name(enum teller_format fmt)
 {
-	if ((int)fmt < 0 ||
-	    (size_t)fmt >= sizeof(fmt_names) / sizeof(*fmt_names))
+	if ((int)fmt < 0 || (size_t)fmt >= TL_NELEM(formats))
 		return NULL;
-	return fmt_names[fmt];
+	return formats[fmt].name;
 }
 
 int
@@ -25,12 +49,12 @@ teller_format_parse(const char *name)
 {
 	size_t i;
 
-	for (i = 0; i < sizeof(fmt_names) / sizeof(*fmt_names); i++)
-		if (strcmp(fmt_names[i], name) == 0)
+	for (i = 0; i < TL_NELEM(formats); i++)
+		if (strcmp(formats[i].name, name) == 0)
 			return (int)i;
-	if (strcmp(name, "soc") == 0 || strcmp(name, "soi") == 0 ||
-	    strcmp(name, "toc") == 0 || strcmp(name, "toi") == 0)
-		return TELLER_FMT_PREFLIB;
+	for (i = 0; i < TL_NELEM(format_aliases); i++)
+		if (strcmp(format_aliases[i].name, name) == 0)
+			return (int)format_aliases[i].fmt;
 	return -1;
 }
 
@@ -150,6 +174,7 @@ teller_read(teller_ctx *ctx, enum teller_format fmt, const char *name,
     const char *buf, size_t len, teller_contest **contest,
     teller_profile **profile)
 {
+	enum teller_format got;
 	int rc;
 
 	*contest = NULL;
@@ -158,22 +183,11 @@ teller_read(teller_ctx *ctx, enum teller_format fmt, const char *name,
 	if (len > ctx->lim.input_bytes)
 		return tl_fail(ctx, TELLER_ELIMIT, "input is %zu bytes, more "
 		    "than the limit of %zu", len, ctx->lim.input_bytes);
-	switch (settle(fmt, buf, len)) {
-	case TELLER_FMT_BLT:
-		rc = tl_fmt_blt(ctx, buf, len, contest, profile);
-		break;
-	case TELLER_FMT_CSV:
-		rc = tl_fmt_csv(ctx, buf, len, contest, profile);
-		break;
-	case TELLER_FMT_PREFLIB:
-		rc = tl_fmt_preflib(ctx, buf, len, contest, profile);
-		break;
-	case TELLER_FMT_PROFILE:
-		rc = tl_fmt_profile(ctx, buf, len, contest, profile);
-		break;
-	default:
+	got = settle(fmt, buf, len);
+	if ((int)got < 0 || (size_t)got >= TL_NELEM(formats) ||
+	    formats[got].read == NULL)
 		return tl_fail(ctx, TELLER_EINVAL, "unknown input format");
-	}
+	rc = formats[got].read(ctx, buf, len, contest, profile);
 	if (rc == TELLER_OK && ctx->err != TELLER_OK)
 		rc = ctx->err;
 	if (rc == TELLER_OK && (*contest == NULL || *profile == NULL))
