@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "mjson.h"
 #include "teller.h"
 
 /* What a manifest records of one input. */
@@ -68,30 +69,6 @@ bool cli_date_ok(const char *s);
  * set or not a number (reproducible-builds.org). */
 const char *cli_source_date(char buf[16]);
 
-/* ---- mjson.c: a small JSON tree, enough for a manifest ---- */
-
-enum mj_type { MJ_NULL, MJ_BOOL, MJ_NUM, MJ_STR, MJ_ARR, MJ_OBJ };
-
-struct mj {
-	enum mj_type type;
-	char *s;          /* MJ_STR: the decoded string; MJ_NUM: its text;
-			   * MJ_BOOL: "true"/"false" */
-	char *key;        /* the member name when inside an object */
-	struct mj *kid;   /* first element or member */
-	struct mj *next;  /* next sibling */
-	size_t n;         /* elements or members */
-};
-
-/* Parse (buf, len); NULL if it is not JSON (or out of memory). */
-struct mj *mj_parse(const char *buf, size_t len);
-void mj_free(struct mj *v);
-/* Member key of object o, or NULL. */
-const struct mj *mj_get(const struct mj *o, const char *key);
-/* The string of a member (MJ_STR or MJ_NUM), or NULL. */
-const char *mj_str(const struct mj *o, const char *key);
-/* The i-th element of an array, or NULL. */
-const struct mj *mj_at(const struct mj *a, size_t i);
-/* v written back as compact JSON (keys in their order), malloc'd. */
-char *mj_text(const struct mj *v);
+/* mjson.c: a small JSON tree, enough for a manifest: see mjson.h. */
 
 #endif

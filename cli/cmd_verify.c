@@ -586,6 +586,7 @@ verify(struct run *r, const char *path, const struct verify_args *a,
 	char *buf = NULL, *mdir = cli_dirname(path), **paths = NULL;
 	const struct mj *ins, *v;
 	struct mj *m;
+	struct mj_err perr;
 	size_t len = 0, nin = 0, i;
 	bool side_bad;
 	int status = 0;
@@ -596,18 +597,19 @@ verify(struct run *r, const char *path, const struct verify_args *a,
 		return 1;
 	}
 	side_bad = check_sidecar(r, path, buf, len);
-	m = mj_parse(buf, len);
+	m = mj_parse_err(buf, len, &perr);
 	free(buf);
 	v = mj_get(m, "teller_manifest");
 	if (m == NULL || v == NULL || v->type != MJ_NUM ||
 	    strcmp(v->s, "1") != 0) {
+		if (!side_bad && m == NULL)
+			mj_perror(path, &perr);
+		else if (!side_bad)
+			mj_fail(path, v != NULL ? v : m,
+			    "not a teller manifest of version 1");
 		mj_free(m);
 		free(mdir);
-		if (side_bad)
-			return 0;
-		fprintf(stderr, "teller: %s: %s\n", path, m == NULL ?
-		    "not JSON" : "not a teller manifest of version 1");
-		return 1;
+		return side_bad ? 0 : 1;
 	}
 	*out = m;
 	ins = mj_get(m, "inputs");

@@ -1,27 +1,64 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * mjson.c -- a small JSON reader for `teller verify`: the whole text
- * into a tree of struct mj (strings decoded, numbers kept as text), and
- * back into compact text to compare subtrees. Manifests are small; the
- * depth is capped so hostile input cannot exhaust the stack.
+ * mjson.c -- the one small JSON reader of cli/: the whole text into a
+ * tree of struct mj (strings decoded to UTF-8, numbers kept as text),
+ * each value with its LINE:COL, and back into compact text to compare
+ * subtrees. Used by `teller verify` (manifests) and `teller count
+ * --lots` (cli/lots.c). A text that is not JSON is refused with the
+ * place and the reason. The depth is capped so hostile input cannot
+ * exhaust the stack.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "audit.h"
+#include "mjson.h"
 
 #define MJ_DEPTH 64
 
 struct rd {
 	const char *p, *end;
+	const char *bol;  /* where the line of p begins */
+	long line;
+	struct mj_err err;
 };
+
+/* Fail at at (on the current line: JSON has no raw newline but in white
+ * space); returns -1. The first failure is kept. */
+static int
+bad(struct rd *r, const char *at, const char *what)
+{
+	if (r->err.what == NULL) {
+		r->err.line = r->line;
+		r->err.col = (long)(at - r->bol) + 1;
+		r->err.what = what;
+	}
+	return -1;
+}
 
 static void
 ws(struct rd *r)
 {
-	while (r->p < r->end && (*r->p == ' ' || *r->p == '\t' ||
-	    *r->p == '\n' || *r->p == '\r'))
+	for (; r->p < r->end; r->p++) {
+		if (*r->p == '\n') {
+			r->line++;
+			r->bol = r->p + 1;
+		} else if (*r->p != ' ' && *r->p != '\t' && *r->p != '\r') {
+			break;
+		}
+	}
+}
+
+/* Is the next character (after white space) ch? Then take it. */
+static int
+lit(struct rd *r, char ch)
+{
+	ws(r);
+	if (r->p < r->end && *r->p == ch) {
 		r->p++;
+		return 1;
+	}
+	return 0;
 }
 
 static int
@@ -46,81 +83,121 @@ hex4(const char *p, unsigned *out)
 	return 0;
 }
 
+/* Code point u (below 0x110000) as UTF-8 into o; returns its length. */
 static size_t
-utf8(char *o, unsigned c)
+utf8_put(char *o, unsigned u)
 {
-	if (c < 0x80) {
-		o[0] = (char)c;
+	if (u < 0x80) {
+		o[0] = (char)u;
 		return 1;
 	}
-	if (c < 0x800) {
-		o[0] = (char)(0xC0 | c >> 6);
-		o[1] = (char)(0x80 | (c & 0x3F));
+	if (u < 0x800) {
+		o[0] = (char)(0xc0 | (u >> 6));
+		o[1] = (char)(0x80 | (u & 0x3f));
 		return 2;
 	}
-	if (c < 0x10000) {
-		o[0] = (char)(0xE0 | c >> 12);
-		o[1] = (char)(0x80 | ((c >> 6) & 0x3F));
-		o[2] = (char)(0x80 | (c & 0x3F));
+	if (u < 0x10000) {
+		o[0] = (char)(0xe0 | (u >> 12));
+		o[1] = (char)(0x80 | ((u >> 6) & 0x3f));
+		o[2] = (char)(0x80 | (u & 0x3f));
 		return 3;
 	}
-	o[0] = (char)(0xF0 | c >> 18);
-	o[1] = (char)(0x80 | ((c >> 12) & 0x3F));
-	o[2] = (char)(0x80 | ((c >> 6) & 0x3F));
-	o[3] = (char)(0x80 | (c & 0x3F));
+	o[0] = (char)(0xf0 | (u >> 18));
+	o[1] = (char)(0x80 | ((u >> 12) & 0x3f));
+	o[2] = (char)(0x80 | ((u >> 6) & 0x3f));
+	o[3] = (char)(0x80 | (u & 0x3f));
 	return 4;
 }
 
-/* A string at r->p (after the opening quote), decoded, malloc'd. */
+/* One escape at r->p (the backslash) into o; returns its length, or 0
+ * after bad(). Leaves r->p on the escape's last character. */
+static size_t
+escape(struct rd *r, char *o)
+{
+	const char *at = r->p++;
+	unsigned u, lo;
+
+	switch (r->p < r->end ? *r->p : '\0') {
+	case '"': case '\\': case '/': *o = *r->p; return 1;
+	case 'b': *o = '\b'; return 1;
+	case 'f': *o = '\f'; return 1;
+	case 'n': *o = '\n'; return 1;
+	case 'r': *o = '\r'; return 1;
+	case 't': *o = '\t'; return 1;
+	case 'u':
+		break;
+	default:
+		bad(r, at, "bad escape in a string");
+		return 0;
+	}
+	if (r->end - r->p < 5 || hex4(r->p + 1, &u) != 0) {
+		bad(r, at, "bad \\u escape");
+		return 0;
+	}
+	r->p += 4;
+	if (u >= 0xd800 && u < 0xdc00) {
+		if (r->end - r->p < 7 || r->p[1] != '\\' || r->p[2] != 'u' ||
+		    hex4(r->p + 3, &lo) != 0 || lo < 0xdc00 || lo > 0xdfff) {
+			bad(r, at, "lone surrogate in \\u escape");
+			return 0;
+		}
+		r->p += 6;
+		u = 0x10000 + ((u - 0xd800) << 10) + (lo - 0xdc00);
+	} else if (u >= 0xdc00 && u < 0xe000) {
+		bad(r, at, "lone surrogate in \\u escape");
+		return 0;
+	}
+	if (u == 0) {
+		bad(r, at, "NUL in a string");
+		return 0;
+	}
+	return utf8_put(o, u);
+}
+
+/* A string at r->p (the opening quote), decoded, malloc'd; NULL after
+ * bad(). The decoded text is never longer than the quoted one. */
 static char *
 string(struct rd *r)
 {
-	const char *q = r->p;
+	const char *q;
 	char *o, *s;
-	unsigned c, d;
 
-	while (q < r->end && *q != '"')
-		q += *q == '\\' ? 2 : 1;
-	if (q >= r->end || (s = malloc((size_t)(q - r->p) * 2 + 1)) == NULL)
+	ws(r);
+	if (r->p >= r->end || *r->p != '"') {
+		bad(r, r->p, "expected a string");
 		return NULL;
-	for (o = s; r->p < q; r->p++) {
-		if ((unsigned char)*r->p < 0x20)
-			goto bad;
-		if (*r->p != '\\') {
-			*o++ = *r->p;
-			continue;
-		}
-		switch (*++r->p) {
-		case '"': case '\\': case '/': *o++ = *r->p; break;
-		case 'b': *o++ = '\b'; break;
-		case 'f': *o++ = '\f'; break;
-		case 'n': *o++ = '\n'; break;
-		case 'r': *o++ = '\r'; break;
-		case 't': *o++ = '\t'; break;
-		case 'u':
-			if (r->end - r->p < 5 || hex4(r->p + 1, &c))
-				goto bad;
-			r->p += 4;
-			if (c >= 0xD800 && c < 0xDC00 && r->end - r->p >= 7 &&
-			    r->p[1] == '\\' && r->p[2] == 'u' &&
-			    hex4(r->p + 3, &d) == 0 && d >= 0xDC00 &&
-			    d < 0xE000) {
-				c = 0x10000 + ((c - 0xD800) << 10) +
-				    (d - 0xDC00);
-				r->p += 6;
-			}
-			if (c == 0)
-				goto bad;
-			o += utf8(o, c);
-			break;
-		default:
-			goto bad;
-		}
 	}
+	for (q = ++r->p; q < r->end && *q != '"'; q += *q == '\\' ? 2 : 1)
+		;
+	if (q > r->end)
+		q = r->end;
+	if ((s = malloc((size_t)(q - r->p) + 1)) == NULL) {
+		bad(r, r->p, "out of memory");
+		return NULL;
+	}
+	for (o = s; r->p < r->end && *r->p != '"'; r->p++) {
+		size_t k = 1;
+
+		if ((unsigned char)*r->p < 0x20) {
+			bad(r, r->p, "control character in a string");
+			goto fail;
+		}
+		if (*r->p == '\\') {
+			if ((k = escape(r, o)) == 0)
+				goto fail;
+		} else {
+			*o = *r->p;
+		}
+		o += k;
+	}
+	if (r->p >= r->end) {
+		bad(r, r->end, "string never closed");
+		goto fail;
+	}
+	r->p++;
 	*o = '\0';
-	r->p = q + 1;
 	return s;
-bad:
+fail:
 	free(s);
 	return NULL;
 }
@@ -133,28 +210,19 @@ items(struct rd *r, struct mj *v, char close, int depth)
 {
 	struct mj **tail = &v->kid;
 
-	ws(r);
-	if (r->p < r->end && *r->p == close) {
-		r->p++;
+	if (lit(r, close))
 		return 0;
-	}
 	for (;;) {
 		char *key = NULL;
 		struct mj *k;
 
-		ws(r);
 		if (close == '}') {
-			if (r->p >= r->end || *r->p != '"')
-				return -1;
-			r->p++;
 			if ((key = string(r)) == NULL)
 				return -1;
-			ws(r);
-			if (r->p >= r->end || *r->p != ':') {
+			if (!lit(r, ':')) {
 				free(key);
-				return -1;
+				return bad(r, r->p, "expected ':'");
 			}
-			r->p++;
 		}
 		if ((k = value(r, depth + 1)) == NULL) {
 			free(key);
@@ -164,16 +232,11 @@ items(struct rd *r, struct mj *v, char close, int depth)
 		*tail = k;
 		tail = &k->next;
 		v->n++;
-		ws(r);
-		if (r->p < r->end && *r->p == ',') {
-			r->p++;
-			continue;
-		}
-		if (r->p < r->end && *r->p == close) {
-			r->p++;
+		if (lit(r, close))
 			return 0;
-		}
-		return -1;
+		if (!lit(r, ','))
+			return bad(r, r->p, close == '}' ?
+			    "expected ',' or '}'" : "expected ',' or ']'");
 	}
 }
 
@@ -184,9 +247,20 @@ value(struct rd *r, int depth)
 	const char *q;
 
 	ws(r);
-	if (r->p >= r->end || depth > MJ_DEPTH ||
-	    (v = calloc(1, sizeof(*v))) == NULL)
+	if (r->p >= r->end) {
+		bad(r, r->p, "expected a value");
 		return NULL;
+	}
+	if (depth > MJ_DEPTH) {
+		bad(r, r->p, "nested too deeply");
+		return NULL;
+	}
+	if ((v = calloc(1, sizeof(*v))) == NULL) {
+		bad(r, r->p, "out of memory");
+		return NULL;
+	}
+	v->line = r->line;
+	v->col = (long)(r->p - r->bol) + 1;
 	q = r->p;
 	if (*q == '{' || *q == '[') {
 		v->type = *q == '{' ? MJ_OBJ : MJ_ARR;
@@ -195,27 +269,23 @@ value(struct rd *r, int depth)
 			return v;
 	} else if (*q == '"') {
 		v->type = MJ_STR;
-		r->p++;
 		if ((v->s = string(r)) != NULL)
 			return v;
 	} else {
-		while (r->p < r->end && strchr("+-.0123456789eEtruefalsn",
-		    *r->p) != NULL && *r->p != '\0')
+		while (r->p < r->end && *r->p != '\0' &&
+		    strchr("+-.0123456789eEtruefalsn", *r->p) != NULL)
 			r->p++;
-		if ((v->s = strndup(q, (size_t)(r->p - q))) != NULL) {
-			if (strcmp(v->s, "null") == 0) {
-				v->type = MJ_NULL;
-				return v;
-			}
-			if (strcmp(v->s, "true") == 0 ||
-			    strcmp(v->s, "false") == 0) {
-				v->type = MJ_BOOL;
-				return v;
-			}
-			v->type = MJ_NUM;
-			if (v->s[0] == '-' || (v->s[0] >= '0' &&
-			    v->s[0] <= '9'))
-				return v;
+		if (r->p == q || (q[0] != '-' && (q[0] < '0' || q[0] > '9') &&
+		    !(r->p - q == 4 && memcmp(q, "null", 4) == 0) &&
+		    !(r->p - q == 4 && memcmp(q, "true", 4) == 0) &&
+		    !(r->p - q == 5 && memcmp(q, "false", 5) == 0))) {
+			bad(r, q, "expected a value");
+		} else if ((v->s = strndup(q, (size_t)(r->p - q))) == NULL) {
+			bad(r, q, "out of memory");
+		} else {
+			v->type = q[0] == 'n' ? MJ_NULL : q[0] == 't' ||
+			    q[0] == 'f' ? MJ_BOOL : MJ_NUM;
+			return v;
 		}
 	}
 	mj_free(v);
@@ -223,17 +293,58 @@ value(struct rd *r, int depth)
 }
 
 struct mj *
+mj_parse_err(const char *buf, size_t len, struct mj_err *err)
+{
+	struct rd r;
+	struct mj *v = NULL;
+	const char *nul = memchr(buf, '\0', len);
+
+	memset(&r, 0, sizeof(r));
+	r.p = r.bol = buf;
+	r.end = buf + len;
+	r.line = 1;
+	if (nul != NULL) {
+		/* refused outright, wherever it stands */
+		for (; r.p < nul; r.p++)
+			if (*r.p == '\n') {
+				r.line++;
+				r.bol = r.p + 1;
+			}
+		bad(&r, nul, "NUL byte");
+	} else if ((v = value(&r, 0)) != NULL) {
+		ws(&r);
+		if (r.p != r.end)
+			bad(&r, r.p, "text after the JSON value");
+	}
+	if (r.err.what != NULL) {
+		mj_free(v);
+		v = NULL;
+	}
+	if (err != NULL)
+		*err = r.err;
+	return v;
+}
+
+struct mj *
 mj_parse(const char *buf, size_t len)
 {
-	struct rd r = { buf, buf + len };
-	struct mj *v = value(&r, 0);
+	return mj_parse_err(buf, len, NULL);
+}
 
-	ws(&r);
-	if (v != NULL && r.p != r.end) {
-		mj_free(v);
-		return NULL;
-	}
-	return v;
+int
+mj_perror(const char *path, const struct mj_err *err)
+{
+	fprintf(stderr, "teller: %s:%ld:%ld: %s\n", path, err->line,
+	    err->col, err->what != NULL ? err->what : "not JSON");
+	return -1;
+}
+
+int
+mj_fail(const char *path, const struct mj *v, const char *what)
+{
+	fprintf(stderr, "teller: %s:%ld:%ld: %s\n", path,
+	    v != NULL ? v->line : 1L, v != NULL ? v->col : 1L, what);
+	return -1;
 }
 
 void

@@ -30,6 +30,24 @@ static const struct heads regime_heads[] = {
 };
 
 int
+tl_plurality_stage(teller_ctx *ctx, struct teller_result *r,
+    const struct teller_contest *c, int kind, const tl_fix *votes,
+    tl_fix papers, const char *note)
+{
+	int i;
+
+	r->valid = 0;
+	for (i = 0; i < c->ncand; i++)
+		if (tl_num_add(ctx, r->valid, votes[i], &r->valid))
+			return TELLER_EOVERFLOW;
+	r->valid_papers = papers;
+	if (tl_result_stage(ctx, r, kind, -1, votes, 0, 0) == NULL)
+		return TELLER_ENOMEM;
+	TL_STAGE(r, 0)->note = note;
+	return TELLER_OK;
+}
+
+int
 tl_plurality_rejected(teller_ctx *ctx, struct teller_result *r,
     enum tl_uk_regime regime, const struct tl_uk_rejected *rj,
     tl_fix papers)
@@ -192,15 +210,9 @@ tl_plurality_count(teller_ctx *ctx, const struct teller_contest *c,
 		if (tl_num_add(ctx, papers, pat->w, &papers))
 			return TELLER_EOVERFLOW;
 	}
-	r->valid = 0;
-	for (i = 0; i < c->ncand; i++)
-		if (tl_num_add(ctx, r->valid, votes[i], &r->valid))
-			return TELLER_EOVERFLOW;
-	r->valid_papers = papers;
-	if (tl_result_stage(ctx, r, TL_STAGE_FIRST, -1, votes, 0, 0) == NULL)
-		return TELLER_ENOMEM;
-	TL_STAGE(r, 0)->note = "LEPAR 2006 Sch.2 r.46";
-	if ((rc = tl_plurality_rejected(ctx, r, TL_REG_LEPAR2006, &rj,
+	if ((rc = tl_plurality_stage(ctx, r, c, TL_STAGE_FIRST, votes,
+	    papers, "LEPAR 2006 Sch.2 r.46")) != TELLER_OK ||
+	    (rc = tl_plurality_rejected(ctx, r, TL_REG_LEPAR2006, &rj,
 	    papers)) != TELLER_OK ||
 	    (rc = tl_result_check(ctx, r)) != TELLER_OK ||
 	    (rc = tl_lots_init(ctx, &lots, c, rules)) != TELLER_OK ||

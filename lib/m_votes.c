@@ -42,7 +42,7 @@ votes_count(teller_ctx *ctx, const struct teller_contest *c,
     const char *name, int mode, struct teller_result **out)
 {
 	int seats = rules->seats > 0 ? rules->seats : c->seats > 0 ?
-	    c->seats : 1, lim = mode == 'l' ? rules->votes : c->ncand, i, k;
+	    c->seats : 1, lim = mode == 'l' ? rules->votes : c->ncand, k;
 	struct teller_result *r;
 	struct tl_choice ch;
 	struct tl_lots lots;
@@ -92,14 +92,9 @@ votes_count(teller_ctx *ctx, const struct teller_contest *c,
 		if (tl_num_add(ctx, papers, pat->w, &papers))
 			return TELLER_EOVERFLOW;
 	}
-	r->valid = 0;
-	for (i = 0; i < c->ncand; i++)
-		if (tl_num_add(ctx, r->valid, votes[i], &r->valid))
-			return TELLER_EOVERFLOW;
-	r->valid_papers = papers;
-	if (tl_result_stage(ctx, r, TL_STAGE_VOTES, -1, votes, 0, 0) == NULL)
-		return TELLER_ENOMEM;
-	TL_STAGE(r, 0)->note = mode == 'a' ? "approvals" : "votes";
+	if ((rc = tl_plurality_stage(ctx, r, c, TL_STAGE_VOTES, votes,
+	    papers, mode == 'a' ? "approvals" : "votes")) != TELLER_OK)
+		return rc;
 	if (tl_result_tally(ctx, r, true, "unmarked or void for "
 	    "uncertainty", "", unmarked) ||
 	    (mode != 'a' && tl_result_tally(ctx, r, true, mode == 's' ?

@@ -355,6 +355,40 @@ tl_pw_start(teller_ctx *ctx, const struct teller_contest *c,
 }
 
 int
+tl_pw_scored(teller_ctx *ctx, const struct teller_contest *c,
+    const struct teller_profile *p, const teller_rules *rules,
+    const char *method, bool half, tl_pw_score score, const char *note,
+    bool low, struct teller_result **out)
+{
+	struct tl_pw pw;
+	struct teller_result *r;
+	struct tl_lots lots;
+	int n = c->ncand, x, rc;
+	tl_fix *votes = tl_alloc(ctx, (size_t)n + 1, sizeof(tl_fix));
+	struct tl_wide *key = tl_alloc(ctx, (size_t)n + 1, sizeof(*key));
+	bool *ok = tl_alloc(ctx, (size_t)n + 1, sizeof(bool));
+
+	*out = NULL;
+	if (votes == NULL || key == NULL || ok == NULL)
+		return TELLER_ENOMEM;
+	if ((rc = tl_pw_start(ctx, c, p, rules, method, half, &pw, &r,
+	    &lots)) != TELLER_OK)
+		return rc;
+	tl_pw_ok(c, ok);
+	for (x = 0; x < n; x++) {
+		votes[x] = 0;
+		key[x] = tl_num_wide(0);
+		if (ok[x])
+			score(c, &pw, x, &votes[x], &key[x]);
+	}
+	if ((rc = tl_pw_stage(ctx, r, votes, note)) ||
+	    (rc = tl_pw_elect_best(ctx, r, &lots, key, ok, low, 1)))
+		return rc;
+	*out = r;
+	return TELLER_OK;
+}
+
+int
 tl_pw_stage(teller_ctx *ctx, struct teller_result *r, const tl_fix *votes,
     const char *note)
 {

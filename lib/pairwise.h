@@ -78,6 +78,19 @@ int tl_pw_start(teller_ctx *ctx, const struct teller_contest *c,
     const struct teller_profile *p, const teller_rules *rules,
     const char *method, bool half, struct tl_pw *pw,
     struct teller_result **r, struct tl_lots *lots);
+/*
+ * A one-stage pairwise method scored by the matrix (methods.md 6):
+ * score(c, pw, x, vote, key) gives candidate x's shown score (*vote, at
+ * pw->dp) and its key, for each standing, electable x (the others score
+ * 0). One stage (note), then the best by key (the lowest with low)
+ * wins, equals by lot. half as for tl_pw_start.
+ */
+typedef void (*tl_pw_score)(const struct teller_contest *c,
+    const struct tl_pw *pw, int x, tl_fix *vote, struct tl_wide *key);
+int tl_pw_scored(teller_ctx *ctx, const struct teller_contest *c,
+    const struct teller_profile *p, const teller_rules *rules,
+    const char *method, bool half, tl_pw_score score, const char *note,
+    bool low, struct teller_result **out);
 /* Add the one stage (kind pairwise, votes) to r. */
 int tl_pw_stage(teller_ctx *ctx, struct teller_result *r,
     const tl_fix *votes, const char *note);

@@ -163,6 +163,15 @@ int tl_plurality_elect(teller_ctx *ctx, struct teller_result *r,
     struct tl_lots *lots);
 
 /*
+ * The one stage of a count of votes (m_plurality.c): r's valid is the sum
+ * of votes[ncand], its valid papers papers; the stage (kind, note) holds
+ * votes.
+ */
+int tl_plurality_stage(teller_ctx *ctx, struct teller_result *r,
+    const struct teller_contest *c, int kind, const tl_fix *votes,
+    tl_fix papers, const char *note);
+
+/*
  * Count fptp or block (m_plurality.c): a paper's votes are the set of
  * candidates marked anywhere on it (LEPAR 2006 Sch.2 r.46); the top
  * `seats` are elected; a tie at the seat boundary is decided by lot

@@ -138,6 +138,22 @@ expect 2 'bad.json:1:29: expected .,. or .\]' "$T" count --lots "$d/bad.json" \
 printf '[{"order": ["A","B"]}]' >"$d/bad.json"
 expect 2 'bad.json:1:2: a lot needs "stage" and "order"' "$T" count \
     --lots "$d/bad.json" "$d/tie.blt"
+# the lots' faults are placed at the value (cli/mjson.c)
+printf '[{"order": ["A","B"],\n  "stage": 1.5}]' >"$d/bad.json"
+expect 2 'bad.json:2:12: "stage" must be a stage number' "$T" count \
+    --lots "$d/bad.json" "$d/tie.blt"
+printf '[{"stage": 1, "order": ["A",\n\t2]}]' >"$d/bad.json"
+expect 2 'bad.json:2:2: expected a string' "$T" count \
+    --lots "$d/bad.json" "$d/tie.blt"
+printf '[{"stage": 1, "order": ["A"]},\n 3]' >"$d/bad.json"
+expect 2 'bad.json:2:2: expected a lot' "$T" count \
+    --lots "$d/bad.json" "$d/tie.blt"
+printf '[{"stage": 1, "order": ["A<B"]}]' >"$d/bad.json"
+expect 2 'bad.json:1:25: a name in "order" holds' "$T" count \
+    --lots "$d/bad.json" "$d/tie.blt"
+printf '1:A<B\n2:\000B<A\n' >"$d/bad.json"
+expect 2 'bad.json:2:3: NUL byte' "$T" count \
+    --lots "$d/bad.json" "$d/tie.blt"
 expect 4 'lot 1 .*2:A<B.* does not match the tie that arose: stage 1' \
     "$T" count -m irv --lot '2:A<B' "$d/tie.blt"
 printf '3 1\n2 1 0\n1 2 0\n1 3 0\n0\n"A"\n"B"\n"C"\n"One tie"\n' \

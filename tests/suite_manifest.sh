@@ -249,9 +249,22 @@ expect 5 'm2.json: result differs' "$T" verify "$d/t/m2.json"
 
 # unreadable manifests: exit 1; usage: exit 2
 printf 'not json' >"$d/bad.json"
-expect 1 'bad.json: not JSON' "$T" verify "$d/bad.json"
+expect 1 'bad.json:1:1: expected a value' "$T" verify "$d/bad.json"
 printf '{"teller_manifest": 2}' >"$d/bad.json"
-expect 1 'not a teller manifest of version 1' "$T" verify "$d/bad.json"
+expect 1 'bad.json:1:21: not a teller manifest of version 1' "$T" verify \
+    "$d/bad.json"
+# a malformed manifest is placed (cli/mjson.c, shared with --lots)
+printf '{\n  "teller_manifest": 1,\n  "inputs": [ "a" "b" ]\n}' \
+    >"$d/bad.json"
+expect 1 'bad.json:3:19: expected .,. or .\]' "$T" verify "$d/bad.json"
+printf '{\n  "teller_manifest": 1,\n\t"x": "a\\qb"}' >"$d/bad.json"
+expect 1 'bad.json:3:9: bad escape in a string' "$T" verify "$d/bad.json"
+printf '{"teller_manifest": 1, "x": "\\udc00"}' >"$d/bad.json"
+expect 1 'bad.json:1:30: lone surrogate' "$T" verify "$d/bad.json"
+printf '{"teller_manifest": 1}\n\n  x' >"$d/bad.json"
+expect 1 'bad.json:3:3: text after the JSON value' "$T" verify "$d/bad.json"
+printf '{"teller_manifest":\n1, "x": "\001"}' >"$d/bad.json"
+expect 1 'bad.json:2:10: control character' "$T" verify "$d/bad.json"
 expect 1 'nosuch.json' "$T" verify "$d/nosuch.json"
 expect 2 'usage: teller verify' "$T" verify
 expect 2 'usage: teller canon' "$T" canon "$d/in/ward.blt"
