@@ -464,6 +464,9 @@ flow_stage(struct tl_html *h, struct flow *f, size_t k)
 
 	for (i = 0; i < n; i++)
 		f->in[i] = f->out[i] = 0;
+	/* a new ballot (exhaustive): nobody knows who kept or moved */
+	if (s->has_round)
+		return;
 	for (c = 0; c < f->nslot; c++) {
 		tl_fix a = slot_votes(p, r->ncand, c);
 		tl_fix b = slot_votes(s, r->ncand, c), kept = a < b ? a : b;
@@ -520,6 +523,18 @@ flow_labels(struct tl_html *h, struct flow *f)
 	}
 }
 
+/* Whether a later stage is a new ballot (exhaustive), not a transfer. */
+static bool
+new_ballots(const struct teller_result *r)
+{
+	size_t k;
+
+	for (k = 1; k < r->stages->len; k++)
+		if (TL_STAGE(r, k)->has_round)
+			return true;
+	return false;
+}
+
 /* The flow chart (Sankey) of every transfer: candidates in ballot order
  * in every column, node heights and bands in proportion to votes. */
 static int
@@ -546,11 +561,14 @@ flow(struct tl_html *h)
 	    "votes\">\n<svg id=\"flow\" role=\"img\" aria-labelledby=\"flow-t"
 	    " flow-d\" viewBox=\"0 0 %lld %lld\" width=\"%lld\" height=\"%lld"
 	    "\"><title id=\"flow-t\">Flow of votes from %s to %s</title>"
-	    "<desc id=\"flow-d\">Each band is a transfer; its votes are in "
-	    "the table of %ss and in the narrative.</desc>\n",
+	    "<desc id=\"flow-d\">%s; its votes are in the table of %ss "
+	    "and in the narrative.</desc>\n",
 	    (long long)w, (long long)hgt, (long long)w, (long long)hgt,
 	    h->us ? "round to round" : "stage to stage",
 	    h->us ? "the last round" : "the last stage",
+	    new_ballots(r) ? "Each round is a new ballot, so no transfers "
+	    "are known and no bands are drawn; each column is a round" :
+	    "Each band is a transfer",
 	    h->us ? "round" : "stage");
 	flow_nodes(h, &f);
 	for (k = 1; k < nst; k++)

@@ -325,14 +325,16 @@ say_exclusion(struct tl_html *h, size_t k)
 {
 	const struct tl_stage *s = TL_STAGE(h->r, k);
 	const struct tl_stage *p = TL_STAGE(h->r, k - 1);
+	/* a college ranks by points (methods.md 4.2), not votes */
+	const char *what = h->r->nsect > 0 ? "points" : "votes";
 
 	tl_rep_html_out_name(h, s->subject);
 	if (h->us) {
 		tl_out_str(&h->o, " was eliminated with ");
 		num(h, p->votes[s->subject]);
-		tl_out_str(&h->o, " votes; ");
+		tl_out_fmt(&h->o, " %s; ", what);
 	} else {
-		tl_out_str(&h->o, " had the fewest votes (");
+		tl_out_fmt(&h->o, " had the fewest %s (", what);
 		num(h, p->votes[s->subject]);
 		tl_out_str(&h->o, ") and was excluded");
 		if (s->note != NULL && s->note[0] != '\0') {
@@ -412,6 +414,22 @@ say_second(struct tl_html *h, size_t k)
 	tl_out_str(&h->o, "; ");
 	num(h, s->nontrans - p->nontrans);
 	tl_out_str(&h->o, " papers were not transferred.");
+}
+
+/* A later round of the exhaustive ballot (methods.md 3.3): a new
+ * ballot, so nothing is said of transfers, which nobody knows. */
+static void
+say_round(struct tl_html *h, size_t k)
+{
+	const struct tl_stage *s = TL_STAGE(h->r, k);
+
+	tl_out_str(&h->o, "a new ballot was held: ");
+	num(h, s->round_valid);
+	tl_out_str(&h->o, " valid votes");
+	if (h->r->nsect > 0)
+		tl_out_str(&h->o, ", scored as college points");
+	tl_out_str(&h->o, ". Each round is a separate ballot, so where the "
+	    "votes went between rounds is not known.");
 }
 
 /* Who was elected or excluded at stage s that the body has not named. */
@@ -533,6 +551,8 @@ tl_rep_html_text_narrative(struct tl_html *h, size_t k)
 	} else if (s->kind == TL_STAGE_SECOND) {
 		say_second(h, k);
 		said_ex = true;
+	} else if (s->has_round) {
+		say_round(h, k);
 	} else {
 		if (s->subject >= 0) {
 			tl_rep_html_out_name(h, s->subject);

@@ -140,7 +140,9 @@ declaration(struct tl_out *o, const struct teller_result *r, int nw)
 	tl_out_str(o, "  ");
 	tl_out_pad(o, multi ? "First stage" : "Votes", vw, true);
 	if (multi) {
-		tl_out_pad(o, "Transfers", vw, true);
+		/* separate ballots (exhaustive): a change, not a transfer */
+		tl_out_pad(o, last->has_round ? "Change" : "Transfers", vw,
+		    true);
 		tl_out_pad(o, "Final", vw, true);
 	}
 	tl_out_str(o, "\n");

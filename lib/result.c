@@ -359,7 +359,10 @@ tl_result_derive_transfers(teller_ctx *ctx, struct teller_result *r)
 
 	for (k = 1; k < r->stages->len; k++) {
 		const struct tl_stage *s = TL_STAGE(r, k);
-		if (s->transfers != NULL && s->transfers->len > 0)
+		/* a round of the exhaustive ballot is a new ballot: where
+		 * the votes went is not known, so nothing is derived */
+		if (s->has_round ||
+		    (s->transfers != NULL && s->transfers->len > 0))
 			continue;
 		if ((rc = derive_one(ctx, r, k)) != TELLER_OK)
 			return rc;

@@ -296,7 +296,14 @@ def flow(byid, res, e):
         return
     prev = None
     for s in res["stages"]:
-        if prev is not None:
+        if prev is not None and "valid" in s:
+            # a round of the exhaustive ballot (its own "valid"): a new
+            # ballot, so no transfers are known and no band may say any
+            for b in f.find(lambda x: x.attrs.get("data-stage") ==
+                            str(s["number"])):
+                e("14: stage %d is a new ballot but has a band" %
+                  s["number"])
+        elif prev is not None:
             want = sum(max(Decimal(s["votes"][c]) - Decimal(prev["votes"][c]),
                            0) for c in s["votes"])
             want += Decimal(s["non_transferable"]) - \

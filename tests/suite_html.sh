@@ -64,7 +64,23 @@ S='# section: mps | 30 | MPs\n# section: clp | 30\n# section: tu | 40 | Unions\n
 printf "# title: College\n# candidate: A\n# candidate: B\n# candidate: C\n$S"'mps,1,A,B\nmps,10,B,\nmps,9,C,A\nclp,1,A,C\nclp,5,B,C\nclp,4,C,\ntu,500,A,\ntu,100,B,C\ntu,400,C,B\n' >"$tmp/s1.csv"
 printf "# title: College\n# candidate: B\n# candidate: C\n$S"'mps,11,B,\nmps,9,C,\nclp,6,B,\nclp,4,C,\ntu,550,B,\ntu,450,C,\n' >"$tmp/s2.csv"
 check "college" -m college "$tmp/s1.csv"
+# a college ranks by points: the narrative must not call them votes
+if grep -q 'had the fewest points (24.500)' "$tmp/r.html" &&
+    ! grep -q 'fewest votes' "$tmp/r.html"
+then pass=$((pass + 1))
+else fail=$((fail + 1)); echo "FAIL: college narrative: points"; fi
 check "exhaustive with sections" -m exhaustive "$tmp/s1.csv" "$tmp/s2.csv"
+# each round of the exhaustive ballot is a new ballot: no band, and the
+# narrative states no transfer (the checker also refuses a band)
+printf '# candidate: A\n# candidate: B\n# candidate: C\nweight,1\n40,A\n35,B\n25,C\n' >"$tmp/e1.csv"
+printf '# candidate: A\n# candidate: B\nweight,1\n48,A\n52,B\n' >"$tmp/e2.csv"
+check "exhaustive" -m exhaustive "$tmp/e1.csv" "$tmp/e2.csv"
+if grep -q 'id="flow"' "$tmp/r.html" &&
+    ! grep -q 'class="band\|class="keep\|ransferred' "$tmp/r.html" &&
+    grep -q 'where the votes went between rounds is not known' \
+    "$tmp/r.html"
+then pass=$((pass + 1))
+else fail=$((fail + 1)); echo "FAIL: exhaustive page invents transfers"; fi
 # negative control: a matrix cell that is not the JSON's
 "$B/teller" count -m schulze -r none --json "$tmp/r.json" --html "$tmp/r.html" \
     "$tmp/pw.csv"

@@ -83,6 +83,8 @@ assert s[0]["sections"][2]["points"] == \
     {"A": "20.000", "B": "4.000", "C": "16.000"}
 assert s[1]["sections"][0]["votes"] == {"B": "11", "C": "9"}
 assert [x["valid"] for x in r["sections"]] == ["20", "10", "1000"]
+# a new ballot each round: where A's points went is not known
+assert all(x["transfers"] == [] for x in s), [x["transfers"] for x in s]
 PY
 # two on exactly 50 points: the earlier round's points settle it (3.3
 # step 3; 4.2 step 4), C 41.5 over B 34, tie kind election
