@@ -84,4 +84,65 @@ if grep -q "bad.json:2:1:" "$tmp/err"; then ok; else bad "parse error: $(cat "$t
 status 0 "$T" margin "$tmp/e.blt"
 if grep -q '^margin: [0-9]* ballots (exact; last-round [0-9]*)$' \
     "$tmp/out"; then ok; else bad "irv margin: $(cat "$tmp/out")"; fi
+
+# an STV bound (audit.md 2.5): its witness, applied to the papers with
+# the whole `to` ranking and counted again, elects the winners it names
+cat >"$tmp/stv.blt" <<'BLT'
+5 2
+9 2 4 3 5 0
+8 4 0
+7 4 3 0
+10 1 0
+14 5 1 4 2 0
+17 4 3 5 0
+18 1 3 2 5 0
+7 4 1 3 0
+19 3 0
+18 4 5 3 1 0
+16 5 3 0
+16 1 5 0
+13 1 3 2 0
+10 1 3 0
+6 2 4 0
+0
+"A"
+"B"
+"C"
+"D"
+"E"
+"stv witness"
+BLT
+status 0 "$T" margin -m stv-wigm --json "$tmp/stv.json" "$tmp/stv.blt"
+if /usr/bin/python3 - "$tmp/stv.json" "$tmp/stv.blt" "$tmp/stv2.blt" \
+    <<'PY'
+import json, sys
+m = json.load(open(sys.argv[1]))["margin"]
+assert m["kind"] == "upper_bound" and m["upper"] == 17 and m["lower"] == 1
+w = m["witness"]
+assert sorted(m["reported_winners"]) == ["A", "D"]
+assert sorted(w["winners"]) == ["D", "E"] and not w["by_lot"]
+lines = open(sys.argv[2]).read().split("\n")
+names = [s.strip('"') for s in lines[17:22]]
+papers = {}
+for ln in lines[1:16]:
+    f = ln.split()
+    r = tuple(names[int(x) - 1] for x in f[1:-1])
+    papers[r] = papers.get(r, 0) + int(f[0])
+for c in w["changes"]:
+    papers[tuple(c["from"])] -= c["papers"]
+    assert papers[tuple(c["from"])] >= 0
+    papers[tuple(c["to"])] = papers.get(tuple(c["to"]), 0) + c["papers"]
+with open(sys.argv[3], "w") as o:
+    o.write(lines[0] + "\n")
+    for r, n in papers.items():
+        if n:
+            o.write("%d %s 0\n" % (n, " ".join(str(names.index(x) + 1)
+                                              for x in r)))
+    o.write("\n".join(lines[16:]))
+PY
+then ok; else bad "stv margin JSON"; fi
+status 0 "$T" count -m stv-wigm "$tmp/stv2.blt"
+if grep -q '^Elected, in order: D; E$' "$tmp/out" &&
+    grep -q '^No ties\.$' "$tmp/out"; then ok
+else bad "stv witness re-count: $(grep Elected "$tmp/out")"; fi
 echo "$pass passed, $fail failed"
