@@ -229,6 +229,24 @@ hand_lots(const struct mj *lots, char ***out, int *n)
 	return 0;
 }
 
+/* A whole-number option key of op in 0..max into *v (0 when absent).
+ * Returns 0, or -1 if it is there and not such a number. */
+static int
+num_opt(const struct mj *op, const char *key, long long max, long long *v)
+{
+	const struct mj *n = mj_get(op, key);
+	char *end;
+
+	*v = 0;
+	if (n == NULL)
+		return 0;
+	if (n->type != MJ_NUM)
+		return -1;
+	errno = 0;
+	*v = strtoll(n->s, &end, 10);
+	return errno != 0 || *end != '\0' || *v < 0 || *v > max ? -1 : 0;
+}
+
 /* The rules the manifest records. Returns 0, or -1 if they are not
  * there. */
 static int
@@ -239,6 +257,7 @@ recorded_rules(const struct mj *m, teller_rules *rules)
 	const struct mj *strict = mj_get(op, "strict");
 	const char *method = mj_str(ru, "method"), *seats = mj_str(op, "seats");
 	const char *lots = mj_str(op, "lots");
+	long long v[4];
 
 	if (method == NULL || !teller_method_known(method))
 		return -1;
@@ -250,6 +269,17 @@ recorded_rules(const struct mj *m, teller_rules *rules)
 	    strcmp(strict->s, "true") == 0;
 	rules->no_seed = lots != NULL && strcmp(lots, "manual") == 0;
 	rules->seed = mj_str(mj_get(m, "randomness"), "seed");
+	/* the options recorded only when given (audit.md 4.2) */
+	rules->strength = mj_str(op, "strength");
+	rules->regime = mj_str(op, "regime");
+	if (num_opt(op, "ranks", 100000, v) || num_opt(op, "votes", 100000,
+	    v + 1) || num_opt(op, "min_share", 100, v + 2) ||
+	    num_opt(op, "electorate", 1000000000000LL, v + 3))
+		return -1;
+	rules->ranks = (int)v[0];
+	rules->votes = (int)v[1];
+	rules->min_share = (int)v[2];
+	rules->electorate = v[3];
 	return 0;
 }
 

@@ -247,6 +247,39 @@ sed 's/"order": \["B", "A"\]/"order": ["A", "B"]/' "$d/t/manifest.json" \
 (cd "$d/t" && sha256sum m2.json >m2.json.sha256)
 expect 5 'm2.json: result differs' "$T" verify "$d/t/m2.json"
 
+# every option the count reads is in the manifest's rules, so verify
+# re-counts with it (exit 0); the recorded option changed, the manifest
+# kept self-consistent, fails (exit 5).
+# optcase NAME OLD NEW COUNT-ARGS...: OLD and NEW are the recorded
+# option's text, e.g. "ranks":1 and "ranks":2
+mkdir -p "$d/opt"
+printf '# candidate: A\n# candidate: B\n# candidate: C\n# candidate: D\nweight,1,2,3\n40,A,B,\n30,B,C,A\n20,C,B,\n10,D,C,B\n' \
+    >"$d/opt/in.csv"
+optcase() {
+	n=$1
+	old=$2
+	new=$3
+	shift 3
+	mkdir -p "$d/opt/$n"
+	expect 0 '' "$T" count "$@" --json "$d/opt/$n/r.json" \
+	    --manifest "$d/opt/$n/manifest.json" "$d/opt/in.csv"
+	if grep -qF "$old" "$d/opt/$n/manifest.json"; then ok
+	else bad "$n: manifest does not record $old"; fi
+	expect 0 'verdict: ok' "$T" verify "$d/opt/$n/manifest.json"
+	sed "s/$old/$new/" "$d/opt/$n/manifest.json" >"$d/opt/$n/m2.json"
+	(cd "$d/opt/$n" && sha256sum m2.json >m2.json.sha256)
+	expect 5 'm2.json: rules differs' "$T" verify "$d/opt/$n/m2.json"
+}
+optcase strength '"strength":"margin"' '"strength":"winning"' \
+    -m schulze --strength margin
+optcase ranks '"ranks":1' '"ranks":2' -m contingent --ranks 1
+optcase votes '"votes":3' '"votes":2' -m limited -s 3 --votes 3
+optcase minshare '"min_share":35' '"min_share":5' -m exhaustive \
+    --min-share 35
+optcase regime '"regime":"london"' '"regime":"pcc"' -m sv --regime london
+optcase electorate '"electorate":1000' '"electorate":2000' -m irv \
+    --electorate 1000
+
 # unreadable manifests: exit 1; usage: exit 2
 printf 'not json' >"$d/bad.json"
 expect 1 'bad.json: not JSON' "$T" verify "$d/bad.json"
