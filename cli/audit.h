@@ -94,4 +94,8 @@ const struct mj *mj_at(const struct mj *a, size_t i);
 /* v written back as compact JSON (keys in their order), malloc'd. */
 char *mj_text(const struct mj *v);
 
+/* --meta FILE: a JSON object of the declaration's facts (reports.md 2),
+ * each member a string or a number, set on r. Returns an exit status. */
+int cli_apply_meta(teller_ctx *ctx, teller_result *r, const char *path);
+
 #endif
