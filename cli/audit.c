@@ -259,3 +259,40 @@ cli_source_date(char buf[16])
 		return NULL;
 	return buf;
 }
+
+/* --meta FILE: a JSON object of the declaration's facts (reports.md 2),
+ * each member a string or a number, set on r. Returns an exit status. */
+int
+cli_apply_meta(teller_ctx *ctx, teller_result *r, const char *path)
+{
+	struct mj *m;
+	const struct mj *v;
+	char *buf;
+	size_t len;
+	int status = 0;
+
+	if (cli_slurp(path, &buf, &len) != 0)
+		return 1;
+	m = mj_parse(buf, len);
+	free(buf);
+	if (m == NULL || m->type != MJ_OBJ) {
+		fprintf(stderr, "teller: %s: --meta: not a JSON object\n",
+		    path);
+		mj_free(m);
+		return 1;
+	}
+	for (v = m->kid; status == 0 && v != NULL; v = v->next) {
+		if (v->type != MJ_STR && v->type != MJ_NUM) {
+			fprintf(stderr, "teller: %s: --meta: %s must be a "
+			    "string or a number\n", path, v->key);
+			status = 1;
+		} else if (teller_result_set_meta(ctx, r, v->key, v->s) !=
+		    TELLER_OK) {
+			fprintf(stderr, "teller: %s: %s\n", path,
+			    teller_errmsg(ctx));
+			status = 1;
+		}
+	}
+	mj_free(m);
+	return status;
+}

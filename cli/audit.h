@@ -71,4 +71,8 @@ const char *cli_source_date(char buf[16]);
 
 /* mjson.c: a small JSON tree, enough for a manifest: see mjson.h. */
 
+/* --meta FILE: a JSON object of the declaration's facts (reports.md 2),
+ * each member a string or a number, set on r. Returns an exit status. */
+int cli_apply_meta(teller_ctx *ctx, teller_result *r, const char *path);
+
 #endif

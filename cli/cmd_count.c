@@ -46,6 +46,9 @@ struct count_args {
 	int nsect;
 	int sect_used;        /* matched to inputs so far */
 	long long electorate; /* --electorate, or 0 */
+	char *const *in;      /* the input paths, for sect_in */
+	int nin;
+	char **sect_in;       /* the --section each input got, or NULL */
 };
 
 static int
@@ -109,7 +112,7 @@ fix_section(void *ud, teller_ctx *ctx, const char *path, int fmt,
 {
 	struct count_args *a = ud;
 	char *id, *w, *name;
-	int rc;
+	int rc, i;
 
 	if (a->nsect == 0 || teller_contest_nsections(c) > 0 ||
 	    (fmt != TELLER_FMT_BLT && fmt != TELLER_FMT_PREFLIB))
@@ -121,6 +124,12 @@ fix_section(void *ud, teller_ctx *ctx, const char *path, int fmt,
 		return 2;
 	}
 	id = a->sect[a->sect_used++];
+	for (i = 0; i < a->nin; i++)
+		if (a->in[i] == path && a->sect_in != NULL &&
+		    (a->sect_in[i] = strdup(id)) == NULL) {
+			fprintf(stderr, "teller: out of memory\n");
+			return 3;
+		}
 	w = strchr(id, ':');
 	*w++ = '\0';
 	if ((name = strchr(w, ':')) != NULL)
@@ -431,43 +440,6 @@ read_rounds(teller_ctx *ctx, struct count_args *a, char **paths,
 	return 0;
 }
 
-/* --meta FILE: a JSON object of the declaration's facts (reports.md 2),
- * each member a string or a number, set on r. Returns an exit status. */
-static int
-apply_meta(teller_ctx *ctx, teller_result *r, const char *path)
-{
-	struct mj *m;
-	const struct mj *v;
-	char *buf;
-	size_t len;
-	int status = 0;
-
-	if (cli_slurp(path, &buf, &len) != 0)
-		return 1;
-	m = mj_parse(buf, len);
-	free(buf);
-	if (m == NULL || m->type != MJ_OBJ) {
-		fprintf(stderr, "teller: %s: --meta: not a JSON object\n",
-		    path);
-		mj_free(m);
-		return 1;
-	}
-	for (v = m->kid; status == 0 && v != NULL; v = v->next) {
-		if (v->type != MJ_STR && v->type != MJ_NUM) {
-			fprintf(stderr, "teller: %s: --meta: %s must be a "
-			    "string or a number\n", path, v->key);
-			status = 1;
-		} else if (teller_result_set_meta(ctx, r, v->key, v->s) !=
-		    TELLER_OK) {
-			fprintf(stderr, "teller: %s: %s\n", path,
-			    teller_errmsg(ctx));
-			status = 1;
-		}
-	}
-	mj_free(m);
-	return status;
-}
-
 /* Write every report a asks for; the one on standard output first.
  * Returns an exit status. */
 static int
@@ -569,6 +541,9 @@ outputs(const struct count_args *a, const char *mdir,
 		out[*n].format = NULL;
 		out[*n].bytes = 0;
 		out[*n].sha256 = hex[*n];
+		out[*n].section = NULL;
+		out[*n].layout = i == 2 ? a->layout : NULL;
+		out[*n].lang = i == 2 ? a->lang : NULL;
 		(*n)++;
 	}
 	return 0;
@@ -607,7 +582,8 @@ write_manifest(teller_ctx *ctx, const teller_manifest_info *m,
 /* The manifest's record of the inputs, paths relative to mdir. */
 static int
 input_files(char **paths, int n, const struct cli_in_info *info,
-    const char *mdir, teller_manifest_file *f, char **rel)
+    const char *mdir, char *const *sect_in, teller_manifest_file *f,
+    char **rel)
 {
 	struct stat st;
 	int i;
@@ -630,7 +606,35 @@ input_files(char **paths, int n, const struct cli_in_info *info,
 		f[i].format = info[i].format;
 		f[i].bytes = info[i].bytes;
 		f[i].sha256 = info[i].sha256;
+		f[i].section = sect_in != NULL ? sect_in[i] : NULL;
+		f[i].layout = f[i].lang = NULL;
 	}
+	return 0;
+}
+
+/* --meta FILE as the manifest's input of role "meta" in *f. Returns an
+ * exit status. */
+static int
+meta_input(const char *path, const char *mdir, teller_manifest_file *f,
+    char **rel, char hex[65])
+{
+	unsigned long long n = 0;
+
+	if (cli_file_sha256(path, hex, &n) != 0) {
+		fprintf(stderr, "teller: %s: %s\n", path, strerror(errno));
+		return 1;
+	}
+	if ((*rel = mdir != NULL ? cli_relpath(mdir, path) :
+	    strdup(path)) == NULL) {
+		fprintf(stderr, "teller: %s: cannot give its path from the "
+		    "manifest's folder\n", path);
+		return 3;
+	}
+	memset(f, 0, sizeof(*f));
+	f->path = *rel;
+	f->kind = "meta";
+	f->bytes = n;
+	f->sha256 = hex;
 	return 0;
 }
 
@@ -641,6 +645,7 @@ run(struct count_args *a, int argc, char **argv, int first)
 	int nfiles = argc - first, i, status, nout = 0;
 	char *mpath = manifest_path(a), *mdir = NULL, **rel = NULL;
 	char *orel[4] = { NULL, NULL, NULL, NULL }, ohex[4][65], date[16];
+	char mhex[65];
 	teller_manifest_file *inf = NULL, outf[4];
 	struct cli_in_info *info = NULL;
 	teller_ctx *ctx = NULL;
@@ -657,9 +662,13 @@ run(struct count_args *a, int argc, char **argv, int first)
 		goto out;
 	status = 3;
 	info = calloc((size_t)nfiles, sizeof(*info));
-	inf = calloc((size_t)nfiles, sizeof(*inf));
-	rel = calloc((size_t)nfiles, sizeof(*rel));
-	if (info == NULL || inf == NULL || rel == NULL ||
+	/* one more: --meta FILE is an input too (role "meta") */
+	inf = calloc((size_t)nfiles + 1, sizeof(*inf));
+	rel = calloc((size_t)nfiles + 1, sizeof(*rel));
+	a->in = argv + first;
+	a->nin = nfiles;
+	a->sect_in = calloc((size_t)nfiles, sizeof(*a->sect_in));
+	if (info == NULL || inf == NULL || rel == NULL || a->sect_in == NULL ||
 	    (mpath != NULL && (mdir = cli_dirname(mpath)) == NULL) ||
 	    teller_ctx_new(NULL, &ctx) != TELLER_OK) {
 		fprintf(stderr, "teller: out of memory\n");
@@ -689,14 +698,17 @@ run(struct count_args *a, int argc, char **argv, int first)
 		status = count(ctx, a, contest, profile, &rules, &res);
 	/* with a manifest, the result names inputs as the manifest does */
 	if (status == 0)
-		status = input_files(argv + first, nfiles, info, mdir, inf,
-		    rel);
+		status = input_files(argv + first, nfiles, info, mdir,
+		    a->sect_in, inf, rel);
 	for (i = 0; status == 0 && i < nfiles; i++)
 		if (teller_result_add_input(ctx, res, rel[i],
 		    info[i].sha256) != TELLER_OK)
 			status = cli_report_error(ctx);
 	if (status == 0 && a->meta != NULL)
-		status = apply_meta(ctx, res, a->meta);
+		status = cli_apply_meta(ctx, res, a->meta);
+	if (status == 0 && a->meta != NULL && mpath != NULL)
+		status = meta_input(a->meta, mdir, &inf[nfiles], &rel[nfiles],
+		    mhex);
 	if (status == 0)
 		status = write_reports(ctx, res, a);
 
@@ -719,7 +731,7 @@ run(struct count_args *a, int argc, char **argv, int first)
 		m.argc = argc + 1;
 		m.date = manifest_date(a, date);
 		m.inputs = inf;
-		m.ninputs = nfiles;
+		m.ninputs = nfiles + (a->meta != NULL);
 		m.outputs = outf;
 		m.noutputs = nout;
 		status = write_manifest(ctx, &m, contest, profile, &rules, res,
@@ -735,8 +747,12 @@ run(struct count_args *a, int argc, char **argv, int first)
 out:
 	free(rcs);
 	free(rps);
-	for (i = 0; rel != NULL && i < nfiles; i++)
+	for (i = 0; rel != NULL && i <= nfiles; i++)
 		free(rel[i]);
+	for (i = 0; a->sect_in != NULL && i < nfiles; i++)
+		free(a->sect_in[i]);
+	free(a->sect_in);
+	a->sect_in = NULL;
 	for (i = 0; i < 4; i++)
 		free(orel[i]);
 	free(rel);

@@ -229,6 +229,24 @@ hand_lots(const struct mj *lots, char ***out, int *n)
 	return 0;
 }
 
+/* A whole-number option key of op in 0..max into *v (0 when absent).
+ * Returns 0, or -1 if it is there and not such a number. */
+static int
+num_opt(const struct mj *op, const char *key, long long max, long long *v)
+{
+	const struct mj *n = mj_get(op, key);
+	char *end;
+
+	*v = 0;
+	if (n == NULL)
+		return 0;
+	if (n->type != MJ_NUM)
+		return -1;
+	errno = 0;
+	*v = strtoll(n->s, &end, 10);
+	return errno != 0 || *end != '\0' || *v < 0 || *v > max ? -1 : 0;
+}
+
 /* The rules the manifest records. Returns 0, or -1 if they are not
  * there. */
 static int
@@ -239,6 +257,7 @@ recorded_rules(const struct mj *m, teller_rules *rules)
 	const struct mj *strict = mj_get(op, "strict");
 	const char *method = mj_str(ru, "method"), *seats = mj_str(op, "seats");
 	const char *lots = mj_str(op, "lots");
+	long long v[4];
 
 	if (method == NULL || !teller_method_known(method))
 		return -1;
@@ -250,6 +269,17 @@ recorded_rules(const struct mj *m, teller_rules *rules)
 	    strcmp(strict->s, "true") == 0;
 	rules->no_seed = lots != NULL && strcmp(lots, "manual") == 0;
 	rules->seed = mj_str(mj_get(m, "randomness"), "seed");
+	/* the options recorded only when given (audit.md 4.2) */
+	rules->strength = mj_str(op, "strength");
+	rules->regime = mj_str(op, "regime");
+	if (num_opt(op, "ranks", 100000, v) || num_opt(op, "votes", 100000,
+	    v + 1) || num_opt(op, "min_share", 100, v + 2) ||
+	    num_opt(op, "electorate", 1000000000000LL, v + 3))
+		return -1;
+	rules->ranks = (int)v[0];
+	rules->votes = (int)v[1];
+	rules->min_share = (int)v[2];
+	rules->electorate = v[3];
 	return 0;
 }
 
@@ -295,6 +325,7 @@ check_outputs(struct run *r, teller_ctx *ctx, const teller_result *res,
 
 	for (i = 0; (o = mj_at(outs, i)) != NULL; i++) {
 		const char *p = mj_str(o, "path"), *w = mj_str(o, "writer");
+		const struct mj *opt = mj_get(o, "options");
 		const char *want = mj_str(o, "sha256"), *st = "ok";
 		const char *note = NULL;
 		struct membuf b = { NULL, 0, 0 };
@@ -309,8 +340,10 @@ check_outputs(struct run *r, teller_ctx *ctx, const teller_result *res,
 			if (strcmp(writers[k].writer, w) == 0)
 				break;
 		if (res == NULL || k == sizeof(writers) / sizeof(*writers) ||
-		    teller_report(ctx, res, writers[k].kind, mem_write,
-		    &b) != TELLER_OK) {
+		    (writers[k].kind == TELLER_REP_HTML ?
+		    teller_report_html_lang(ctx, res, mj_str(opt, "layout"),
+		    mj_str(opt, "lang"), mem_write, &b) : teller_report(ctx,
+		    res, writers[k].kind, mem_write, &b)) != TELLER_OK) {
 			teller_errclear(ctx);
 			st = "differs";
 			note = res == NULL ? "not re-counted" : "cannot render";
@@ -340,6 +373,73 @@ check_outputs(struct run *r, teller_ctx *ctx, const teller_result *res,
 	}
 }
 
+/* The ballot inputs read again: each path and the --section recorded
+ * for it. */
+struct reread {
+	char *const *paths;
+	const char *const *sect;
+	int n;
+};
+
+/* cli_read_inputs_fix: the recorded section of this input, if any. */
+static int
+fix_section(void *ud, teller_ctx *ctx, const char *path, int fmt,
+    teller_contest *c, teller_profile *p)
+{
+	const struct reread *rr = ud;
+	char *id, *w, *name;
+	int i, rc;
+
+	(void)fmt;
+	for (i = 0; i < rr->n; i++)
+		if (rr->paths[i] == path && rr->sect[i] != NULL)
+			break;
+	if (i == rr->n)
+		return 0;
+	if ((id = strdup(rr->sect[i])) == NULL)
+		return 3;
+	if ((w = strchr(id, ':')) == NULL) {
+		free(id);
+		return 1;
+	}
+	*w++ = '\0';
+	if ((name = strchr(w, ':')) != NULL)
+		*name++ = '\0';
+	rc = teller_profile_section(ctx, c, p, id, w, name);
+	free(id);
+	return rc == TELLER_OK ? 0 : 1;
+}
+
+/* Read the ballot inputs as the count did: merged, or with -m
+ * exhaustive one round a file (round 1 in *c, *p; the rest in rules).
+ * Returns 0 or an exit status. */
+static int
+reread(teller_ctx *ctx, const int *fmts, const struct reread *rr,
+    struct cli_in_info *info, teller_rules *rules, teller_contest ***rc,
+    teller_profile ***rp, teller_contest **c, teller_profile **p)
+{
+	int i, st;
+
+	if (strcmp(rules->method, "exhaustive") != 0)
+		return cli_read_inputs_fix(ctx, fmts, 0, rr->paths, rr->n,
+		    info, fix_section, (void *)rr, c, p);
+	*rc = calloc((size_t)rr->n, sizeof(**rc));
+	*rp = calloc((size_t)rr->n, sizeof(**rp));
+	if (*rc == NULL || *rp == NULL)
+		return 3;
+	for (i = 0; i < rr->n; i++)
+		if ((st = cli_read_inputs_fix(ctx, fmts + i, 0, rr->paths + i,
+		    1, info + i, fix_section, (void *)rr, &(*rc)[i],
+		    &(*rp)[i])) != 0)
+			return st;
+	*c = (*rc)[0];
+	*p = (*rp)[0];
+	rules->round_contests = (const teller_contest *const *)*rc + 1;
+	rules->round_profiles = (const teller_profile *const *)*rp + 1;
+	rules->nrounds = rr->n - 1;
+	return 0;
+}
+
 /* Re-read, re-count and compare (steps 3-6). */
 static void
 recount(struct run *r, const struct mj *m, char **paths, size_t nin,
@@ -349,6 +449,12 @@ recount(struct run *r, const struct mj *m, char **paths, size_t nin,
 	char **lots = NULL;
 	int *fmts = calloc(nin + 1, sizeof(int)), nlots = 0, rc, i;
 	struct cli_in_info *info = calloc(nin + 1, sizeof(*info));
+	char **bpaths = calloc(nin + 1, sizeof(*bpaths)), *meta = NULL;
+	const char **sect = calloc(nin + 1, sizeof(*sect));
+	size_t *bidx = calloc(nin + 1, sizeof(*bidx)), nb = 0;
+	struct reread rr;
+	teller_contest **rcs = NULL;
+	teller_profile **rps = NULL;
 	struct membuf mb = { NULL, 0, 0 };
 	teller_ctx *ctx = NULL;
 	teller_contest *c = NULL;
@@ -366,15 +472,27 @@ recount(struct run *r, const struct mj *m, char **paths, size_t nin,
 		    TELLER_VERSION);
 		note = enote;
 	}
-	if (fmts == NULL || info == NULL || teller_ctx_new(NULL, &ctx)) {
+	if (fmts == NULL || info == NULL || bpaths == NULL || sect == NULL ||
+	    bidx == NULL || teller_ctx_new(NULL, &ctx)) {
 		r->oom = 1;
 		goto out;
 	}
+	/* the ballot inputs; --meta FILE is an input of role "meta" */
 	for (k = 0; k < nin; k++) {
-		const char *f = mj_str(mj_at(ins, k), "format");
-		fmts[k] = f != NULL ? teller_format_parse(f) : TELLER_FMT_AUTO;
-		if (fmts[k] < 0)
-			fmts[k] = TELLER_FMT_AUTO;
+		const struct mj *in = mj_at(ins, k);
+		const char *f = mj_str(in, "format"), *role = mj_str(in,
+		    "role");
+		if (role != NULL && strcmp(role, "meta") == 0) {
+			meta = paths[k];
+			continue;
+		}
+		fmts[nb] = f != NULL ? teller_format_parse(f) :
+		    TELLER_FMT_AUTO;
+		if (fmts[nb] < 0)
+			fmts[nb] = TELLER_FMT_AUTO;
+		bpaths[nb] = paths[k];
+		sect[nb] = mj_str(in, "section");
+		bidx[nb++] = k;
 	}
 	if (recorded_rules(m, &rules) != 0) {
 		add_item(r, "rules", "", NULL, NULL, "differs",
@@ -387,7 +505,10 @@ recount(struct run *r, const struct mj *m, char **paths, size_t nin,
 	}
 	rules.lots = (const char *const *)lots;
 	rules.nlots = nlots;
-	if (cli_read_inputs(ctx, fmts, 0, paths, (int)nin, info, &c,
+	rr.paths = bpaths;
+	rr.sect = sect;
+	rr.n = (int)nb;
+	if (nb == 0 || reread(ctx, fmts, &rr, info, &rules, &rcs, &rps, &c,
 	    &p) != 0) {
 		add_item(r, "contest", "", NULL, NULL, "differs",
 		    "the inputs cannot be read again");
@@ -406,12 +527,18 @@ recount(struct run *r, const struct mj *m, char **paths, size_t nin,
 		    teller_errmsg(ctx));
 		goto out;
 	}
-	for (k = 0; k < nin; k++)
+	for (k = 0; k < nb; k++)
 		if (teller_result_add_input(ctx, res,
-		    mj_str(mj_at(ins, k), "path"), info[k].sha256) != 0) {
+		    mj_str(mj_at(ins, bidx[k]), "path"),
+		    info[k].sha256) != 0) {
 			r->oom = 1;
 			goto out;
 		}
+	if (meta != NULL && cli_apply_meta(ctx, res, meta) != 0) {
+		add_item(r, "result", "", NULL, NULL, "differs",
+		    "the --meta input cannot be read again");
+		goto out;
+	}
 	memset(&mi, 0, sizeof(mi));
 	if (teller_manifest_write(ctx, c, p, &rules, res, &mi, mem_write,
 	    &mb) != TELLER_OK || (fresh = mj_parse(mb.s, mb.n)) == NULL) {
@@ -463,6 +590,11 @@ out:
 	free(lots);
 	free(fmts);
 	free(info);
+	free(bpaths);
+	free(sect);
+	free(bidx);
+	free(rcs);
+	free(rps);
 	teller_ctx_free(ctx);
 }
 

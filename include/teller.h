@@ -508,6 +508,11 @@ typedef struct teller_manifest_file {
 	const char *format; /* input: format name ("blt"...); else NULL */
 	uint64_t bytes;     /* input: size in bytes */
 	const char *sha256; /* SHA-256, 64 lower-case hex digits */
+	/* recorded only when not NULL (audit.md 4.2): input: the
+	 * --section "ID:WEIGHT[:NAME]" applied to it; output (html): its
+	 * --layout and --lang */
+	const char *section;
+	const char *layout, *lang;
 } teller_manifest_file;
 
 /* What the caller knows of a count for its manifest. Borrowed. */

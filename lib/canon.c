@@ -509,9 +509,33 @@ void
 tl_canon_rules_options(struct tl_out *o, const struct teller_contest *c,
     const teller_rules *rules)
 {
-	tl_out_fmt(o, "{\"lots\":\"%s\",\"seats\":%d,\"strict\":%s}",
-	    rules->no_seed ? "manual" : "manual-then-seed",
-	    seats_of(c, rules), rules->strict ? "true" : "false");
+	/* JCS: keys sorted; an option only when given, so a count without
+	 * it keeps the hash it always had (audit.md 4.2) */
+	tl_out_str(o, "{");
+	if (rules->electorate > 0)
+		tl_out_fmt(o, "\"electorate\":%lld,",
+		    (long long)rules->electorate);
+	tl_out_fmt(o, "\"lots\":\"%s\",", rules->no_seed ? "manual" :
+	    "manual-then-seed");
+	if (rules->min_share > 0)
+		tl_out_fmt(o, "\"min_share\":%d,", rules->min_share);
+	if (rules->ranks > 0)
+		tl_out_fmt(o, "\"ranks\":%d,", rules->ranks);
+	if (rules->regime != NULL) {
+		tl_out_str(o, "\"regime\":");
+		tl_canon_json_str(o, rules->regime);
+		tl_out_str(o, ",");
+	}
+	tl_out_fmt(o, "\"seats\":%d,", seats_of(c, rules));
+	if (rules->strength != NULL) {
+		tl_out_str(o, "\"strength\":");
+		tl_canon_json_str(o, rules->strength);
+		tl_out_str(o, ",");
+	}
+	tl_out_fmt(o, "\"strict\":%s", rules->strict ? "true" : "false");
+	if (rules->votes > 0)
+		tl_out_fmt(o, ",\"votes\":%d", rules->votes);
+	tl_out_str(o, "}");
 }
 
 /* The rules object without sha256, as JCS: keys sorted, no spaces. */

@@ -60,10 +60,25 @@ files(struct tl_out *o, const teller_manifest_file *f, int n, bool in)
 			str_or_null(o, f[i].format);
 			tl_out_fmt(o, ", \"bytes\": %llu",
 			    (unsigned long long)f[i].bytes);
+			if (f[i].section != NULL) {
+				tl_out_str(o, ", \"section\": ");
+				tl_out_json_str(o, f[i].section);
+			}
 		} else {
 			tl_out_str(o, ", \"writer\": ");
 			tl_out_json_str(o, f[i].kind);
-			tl_out_str(o, ", \"options\": {}");
+			tl_out_str(o, ", \"options\": {");
+			if (f[i].lang != NULL) {
+				tl_out_str(o, " \"lang\": ");
+				tl_out_json_str(o, f[i].lang);
+			}
+			if (f[i].layout != NULL) {
+				tl_out_str(o, f[i].lang != NULL ? ", " : " ");
+				tl_out_str(o, "\"layout\": ");
+				tl_out_json_str(o, f[i].layout);
+			}
+			tl_out_str(o, f[i].lang != NULL || f[i].layout != NULL ?
+			    " }" : "}");
 		}
 		tl_out_str(o, ", \"sha256\": ");
 		tl_out_json_str(o, f[i].sha256 != NULL ? f[i].sha256 : "");

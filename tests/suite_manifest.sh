@@ -247,6 +247,123 @@ sed 's/"order": \["B", "A"\]/"order": ["A", "B"]/' "$d/t/manifest.json" \
 (cd "$d/t" && sha256sum m2.json >m2.json.sha256)
 expect 5 'm2.json: result differs' "$T" verify "$d/t/m2.json"
 
+# every option the count reads is in the manifest's rules, so verify
+# re-counts with it (exit 0); the recorded option changed, the manifest
+# kept self-consistent, fails (exit 5).
+# optcase NAME OLD NEW COUNT-ARGS...: OLD and NEW are the recorded
+# option's text, e.g. "ranks":1 and "ranks":2
+mkdir -p "$d/opt"
+printf '# candidate: A\n# candidate: B\n# candidate: C\n# candidate: D\nweight,1,2,3\n40,A,B,\n30,B,C,A\n20,C,B,\n10,D,C,B\n' \
+    >"$d/opt/in.csv"
+optcase() {
+	n=$1
+	old=$2
+	new=$3
+	shift 3
+	mkdir -p "$d/opt/$n"
+	expect 0 '' "$T" count "$@" --json "$d/opt/$n/r.json" \
+	    --manifest "$d/opt/$n/manifest.json" "$d/opt/in.csv"
+	if grep -qF "$old" "$d/opt/$n/manifest.json"; then ok
+	else bad "$n: manifest does not record $old"; fi
+	expect 0 'verdict: ok' "$T" verify "$d/opt/$n/manifest.json"
+	sed "s/$old/$new/" "$d/opt/$n/manifest.json" >"$d/opt/$n/m2.json"
+	(cd "$d/opt/$n" && sha256sum m2.json >m2.json.sha256)
+	expect 5 'm2.json: rules differs' "$T" verify "$d/opt/$n/m2.json"
+}
+optcase strength '"strength":"margin"' '"strength":"winning"' \
+    -m schulze --strength margin
+optcase ranks '"ranks":1' '"ranks":2' -m contingent --ranks 1
+optcase votes '"votes":3' '"votes":2' -m limited -s 3 --votes 3
+optcase minshare '"min_share":35' '"min_share":5' -m exhaustive \
+    --min-share 35
+optcase regime '"regime":"london"' '"regime":"pcc"' -m sv --regime london
+optcase electorate '"electorate":1000' '"electorate":2000' -m irv \
+    --electorate 1000
+
+# resign FILE: its sha256 sidecar again, so the edited manifest is
+# self-consistent
+resign() { (cd "$(dirname "$1")" && sha256sum "$(basename "$1")" \
+    >"$(basename "$1").sha256"); }
+# -m exhaustive: one input a round, read one by one again
+printf '# candidate: A\n# candidate: B\n# candidate: C\n# candidate: D\nweight,1\n40,A\n30,B\n20,C\n10,D\n' >"$d/opt/x1.csv"
+printf '# candidate: A\n# candidate: B\n# candidate: C\nweight,1\n42,A\n33,B\n25,C\n' >"$d/opt/x2.csv"
+printf '# candidate: A\n# candidate: B\nweight,1\n49,A\n51,B\n' >"$d/opt/x3.csv"
+mkdir -p "$d/opt/exh"
+expect 0 '' "$T" count -m exhaustive --json "$d/opt/exh/r.json" \
+    "$d/opt/x1.csv" "$d/opt/x2.csv" "$d/opt/x3.csv"
+expect 0 'verdict: ok' "$T" verify "$d/opt/exh/manifest.json"
+# rounds 2 and 3 recorded the other way round
+l=$(grep -n '"path": "\.\./x2\.csv"' "$d/opt/exh/manifest.json" | cut -d: -f1)
+sed -n "$((l + 1))p" "$d/opt/exh/manifest.json" | sed 's/ \]\?,$//' \
+    >"$d/opt/l3"
+sed -n "${l}p" "$d/opt/exh/manifest.json" | sed 's/,$//' >"$d/opt/l2"
+awk -v l="$l" -v a="$(cat "$d/opt/l3")" -v b="$(cat "$d/opt/l2")" \
+    'NR == l { print a "," ; next } NR == l + 1 { print b " ]," ; next }
+    { print }' "$d/opt/exh/manifest.json" >"$d/opt/exh/m2.json"
+resign "$d/opt/exh/m2.json"
+expect 5 'm2.json: result differs' "$T" verify "$d/opt/exh/m2.json"
+
+# --section, one a BLT or PrefLib input, recorded with its input
+printf '# title: t\n# candidate: A\n# candidate: B\n# candidate: C\n# section: mps | 30 | MPs\nweight,1,2\n1,A,\n10,B,C\n9,C,\n' >"$d/opt/mps.csv"
+printf '3 1\n1 1 0\n5 2 0\n4 3 0\n0\n"A"\n"B"\n"C"\n"t"\n' >"$d/opt/clp.blt"
+printf '# DATA TYPE: soi\n# NUMBER ALTERNATIVES: 3\n# ALTERNATIVE NAME 1: A\n# ALTERNATIVE NAME 2: B\n# ALTERNATIVE NAME 3: C\n500: 1\n100: 2\n400: 3\n' >"$d/opt/tu.soi"
+mkdir -p "$d/opt/sect"
+expect 0 '' "$T" count -m college --section clp:30 --section tu:40:Unions \
+    --json "$d/opt/sect/r.json" "$d/opt/mps.csv" "$d/opt/clp.blt" \
+    "$d/opt/tu.soi"
+expect 0 '"section": "tu:40:Unions"' cat "$d/opt/sect/manifest.json"
+expect 0 'verdict: ok' "$T" verify "$d/opt/sect/manifest.json"
+sed 's/"clp:30"/"clp:40"/; s/"tu:40:Unions"/"tu:30:Unions"/' \
+    "$d/opt/sect/manifest.json" >"$d/opt/sect/m2.json"
+resign "$d/opt/sect/m2.json"
+expect 5 'm2.json: verification failed' "$T" verify "$d/opt/sect/m2.json"
+
+# the HTML report's --lang and --layout, in its output's options
+mkdir -p "$d/opt/lang" "$d/opt/layout"
+expect 0 '' "$T" count -m irv --lang fr --html "$d/opt/lang/r.html" \
+    "$d/opt/x1.csv"
+expect 0 '"options": \{ "lang": "fr" \}' cat "$d/opt/lang/manifest.json"
+expect 0 'verdict: ok' "$T" verify "$d/opt/lang/manifest.json"
+sed 's/"lang": "fr"/"lang": "de"/' "$d/opt/lang/manifest.json" \
+    >"$d/opt/lang/m2.json"
+resign "$d/opt/lang/m2.json"
+expect 5 'output:r.html differs' "$T" verify "$d/opt/lang/m2.json"
+expect 0 '' "$T" count -m irv --layout uk-declaration \
+    --html "$d/opt/layout/r.html" "$d/opt/x1.csv"
+expect 0 'verdict: ok' "$T" verify "$d/opt/layout/manifest.json"
+sed 's/"layout": "uk-declaration"/"layout": "rcv"/' \
+    "$d/opt/layout/manifest.json" >"$d/opt/layout/m2.json"
+resign "$d/opt/layout/m2.json"
+expect 5 'output:r.html differs' "$T" verify "$d/opt/layout/m2.json"
+
+# --meta FILE: an input of role "meta", applied again
+mkdir -p "$d/opt/meta"
+printf '{"authority":"Town"}\n' >"$d/opt/meta.json"
+printf '{"authority":"City"}\n' >"$d/opt/meta2.json"
+expect 0 '' "$T" count -m irv --meta "$d/opt/meta.json" \
+    --html "$d/opt/meta/r.html" "$d/opt/x1.csv"
+expect 0 '"path": "\.\./meta\.json", "role": "meta"' \
+    cat "$d/opt/meta/manifest.json"
+expect 0 'verdict: ok' "$T" verify "$d/opt/meta/manifest.json"
+h1=$(sha256sum <"$d/opt/meta.json" | cut -c1-64)
+h2=$(sha256sum <"$d/opt/meta2.json" | cut -c1-64)
+sed "s/meta\.json\", \"role\"/meta2.json\", \"role\"/; s/$h1/$h2/" \
+    "$d/opt/meta/manifest.json" >"$d/opt/meta/m2.json"
+resign "$d/opt/meta/m2.json"
+expect 5 'output:r.html differs' "$T" verify "$d/opt/meta/m2.json"
+
+# -f FORMAT: the format read with is recorded, not the one detected
+mkdir -p "$d/opt/fmt"
+cp "$d/opt/x1.csv" "$d/opt/x1.txt"
+expect 0 '' "$T" count -m irv -f csv --json "$d/opt/fmt/r.json" \
+    "$d/opt/x1.txt"
+expect 0 '"format": "csv"' cat "$d/opt/fmt/manifest.json"
+expect 0 'verdict: ok' "$T" verify "$d/opt/fmt/manifest.json"
+sed 's/"format": "csv"/"format": "blt"/' "$d/opt/fmt/manifest.json" \
+    >"$d/opt/fmt/m2.json"
+resign "$d/opt/fmt/m2.json"
+expect 5 'm2.json: contest differs' "$T" verify "$d/opt/fmt/m2.json"
+
 # unreadable manifests: exit 1; usage: exit 2
 printf 'not json' >"$d/bad.json"
 expect 1 'bad.json:1:1: expected a value' "$T" verify "$d/bad.json"
