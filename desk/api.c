@@ -104,8 +104,8 @@ session_expiry(struct desk *d, const char *th)
 	return t;
 }
 
-static int
-must_change(struct desk *d, const char *user)
+int
+d_must_change(struct desk *d, const char *user)
 {
 	sqlite3_stmt *st;
 	int m = 0;
@@ -186,7 +186,7 @@ user_obj(struct desk *d, const struct d_user *u)
 	    "username", u->username, "full_name", u->full_name, "role",
 	    u->role, "staff_no", u->staff_no, "tables", t, "agent", u->agent,
 	    "contests", u->contests, "powers", pw, "must_change_password",
-	    must_change(d, u->username));
+	    d_must_change(d, u->username));
 }
 
 static void
@@ -672,7 +672,7 @@ d_api(struct desk *d, struct d_http *h)
 		answer(h, 200, json_pack("{s:o, s:s, s:s, s:n}", "user",
 		    user_obj(d, u), "expires_at", exp, "reauth_until", until,
 		    "csrf"));
-	} else if (must_change(d, u->username)) {
+	} else if (d_must_change(d, u->username)) {
 		struct d_err e;
 
 		memset(&e, 0, sizeof e);

@@ -393,6 +393,8 @@ struct d_http {
 	char *set_cookie;	/* malloc'ed */
 };
 void d_api(struct desk *d, struct d_http *h);
+/* Must user change their password before anything else? */
+int d_must_change(struct desk *d, const char *user);
 struct d_user *d_session_user(struct desk *d, const char *auth,
     char th[65], long long *reauth);
 

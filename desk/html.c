@@ -1439,22 +1439,6 @@ static_file(const char *path, const char **ctype)
 	return NULL;
 }
 
-static int
-must_change(struct desk *d, const char *user)
-{
-	sqlite3_stmt *st;
-	int m = 0;
-
-	if (sqlite3_prepare_v2(d->db, "SELECT must_change FROM user WHERE"
-	    " username = ?", -1, &st, NULL) != SQLITE_OK)
-		return 0;
-	sqlite3_bind_text(st, 1, user, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		m = sqlite3_column_int(st, 0);
-	sqlite3_finalize(st);
-	return m;
-}
-
 void
 d_html(struct desk *d, struct d_http *h)
 {
@@ -1546,7 +1530,7 @@ d_html(struct desk *d, struct d_http *h)
 		redirect(h, "/login");
 		return;
 	}
-	if (s->fn != scr_password && must_change(d, x.u->username)) {
+	if (s->fn != scr_password && d_must_change(d, x.u->username)) {
 		redirect(h, "/password");
 		return;
 	}
