@@ -193,9 +193,11 @@ $(B)/tests/t_num_limbs: tests/unit/t_num.c $(NUM_SRC) $(B)/libteller.a \
 		-o $@ tests/unit/t_num.c $(NUM_SRC) $(B)/libteller.a \
 		$(PKG_LIBS) $(LDFLAGS)
 
-# Fuzz replay: each fuzz target linked with a plain-C main (gcc).
-$(B)/replay/%: fuzz/%.c fuzz/replay.c $(B)/libteller.a $(B)/cli/files.o \
-		$(B)/cli/util.o | deps
+# Fuzz replay: each fuzz target linked with a plain-C main (gcc). The
+# fuzz headers are named here: compiling two sources in one command leaves
+# a .d file for the last one only.
+$(B)/replay/%: fuzz/%.c fuzz/replay.c $(wildcard fuzz/*.h) \
+		$(B)/libteller.a $(B)/cli/files.o $(B)/cli/util.o | deps
 	@mkdir -p $(@D)
 	$(CC) $(TEST_CPPFLAGS) $(PKG_CFLAGS) $(CFLAGS) -o $@ $< fuzz/replay.c \
 		$(B)/cli/files.o $(B)/cli/util.o $(B)/libteller.a \
