@@ -18,13 +18,19 @@ status=0
 L=${LINT_LIB:-lib} # LINT_LIB, LINT_CLI: other trees, for testing the lint
 C=${LINT_CLI:-cli}
 tmp=$(mktemp)
-trap 'rm -f "$tmp"' EXIT
+S=$(mktemp -d)
+trap 'rm -f "$tmp"; rm -rf "$S"' EXIT
 
-# Blank out comments, string and character literals, keeping lines.
-strip() {
-	awk '
-	BEGIN { st = 0 }   # 0 code, 1 block comment, 2 string, 3 char
-	{
+# Every C file the rules read, with comments, string and character
+# literals blanked out (lines kept), once, into $S/FILE.
+for d in "$L" "$L"/rctab "$L"/audit "$C" include; do mkdir -p "$S/$d"; done
+for f in "$L"/*.[ch] "$L"/rctab/*.[ch] "$L"/audit/*.[ch] "$C"/*.[ch] \
+    include/*.h; do
+	[ -f "$f" ] && printf '%s\n' "$f"
+done | while IFS= read -r f; do printf '%s\0' "$f"; done |
+    xargs -0 awk -v dir="$S" '
+	FNR == 1 { if (o != "") close(o); o = dir "/" FILENAME; st = 0 }
+	{	# st: 0 code, 1 block comment, 2 string, 3 char
 		out = ""; n = length($0); i = 1
 		while (i <= n) {
 			c = substr($0, i, 1); d = substr($0, i, 2)
@@ -45,26 +51,37 @@ strip() {
 			}
 		}
 		if (st >= 2) st = 0   # unterminated literal: do not run on
-		print out
-	}' "$1"
+		print out > o
+	}'
+
+# lines of the stripped files named in $2... that match extended regex
+# $1, as FILE:LINE: (the stripped copy's path taken off); status 1 if any
+grep_src() {
+	re=$1
+	shift
+	[ $# -gt 0 ] || return 0
+	grep -nHE "$re" "$@" | sed "s|^$S/\([^:]*\):\([0-9]*\):.*|\1:\2:|" \
+	    >"$tmp"
+	[ -s "$tmp" ] && status=1
+	return 0
 }
 
-# rule: extended regex, message, files exempt (space-separated basenames)
+# rule: extended regex, message, files of lib/ exempt (space-separated
+# basenames)
 check() {
-	re=$1
 	msg=$2
 	exempt=$3
+	set -- "$1"
 	for f in "$L"/*.c "$L"/*.h "$L"/rctab/*.c "$L"/rctab/*.h \
 	    "$L"/audit/*.c "$L"/audit/*.h; do
 		[ -f "$f" ] || continue
-		b=$(basename "$f")
-		case " $exempt " in *" $b "*) continue ;; esac
-		strip "$f" | grep -nE "$re" >"$tmp"
-		if [ -s "$tmp" ]; then
-			sed "s|^\([0-9]*\):.*|$f:\1: $msg|" "$tmp"
-			status=1
-		fi
+		case " $exempt " in *" ${f##*/} "*) continue ;; esac
+		set -- "$@" "$S/$f"
 	done
+	re=$1
+	shift
+	grep_src "$re" "$@"
+	sed "s|\$| $msg|" "$tmp"
 }
 
 W='(^|[^A-Za-z0-9_])'
@@ -99,16 +116,15 @@ check "^[[:space:]]*#[[:space:]]*include[[:space:]]*<(fcntl|dirent|sys/mman|sys/
 I128=__int
 I128=${I128}128
 msg="$I128 outside lib/num.c and lib/num_dec.c"
+set --
 for f in "$L"/*.c "$L"/*.h "$L"/rctab/*.c "$L"/rctab/*.h "$C"/*.c "$C"/*.h \
     include/*.h; do
 	[ -f "$f" ] || continue
 	case $f in "$L"/num.c | "$L"/num_dec.c) continue ;; esac
-	strip "$f" | grep -nE "${W}${I128}${E}" >"$tmp"
-	if [ -s "$tmp" ]; then
-		sed "s|^\([0-9]*\):.*|$f:\1: $msg|" "$tmp"
-		status=1
-	fi
+	set -- "$@" "$S/$f"
 done
+grep_src "${W}${I128}${E}" "$@"
+sed "s|\$| $msg|" "$tmp"
 
 # The third-party libraries stay behind lib/rctab/ (RCTab, the CVR
 # readers, xlsx): nothing else in lib/, cli/ or include/ names them.
@@ -176,20 +192,22 @@ done
 # The 80-column rule (tabs count as 8; a UTF-8 character as one) on the
 # C of lib/, cli/, include/, tests/unit/ and fuzz/. .clang-format says
 # the rest of the house style for editors; only this rule is checked.
+set --
 for f in "$L"/*.[ch] "$L"/rctab/*.[ch] "$C"/*.[ch] include/*.h \
     tests/unit/*.[ch] fuzz/*.[ch]; do
-	[ -f "$f" ] || continue
-	LC_ALL=C awk -v f="$f" '{
-		s = $0; gsub(/[\200-\277]/, "", s); w = 0; n = length(s)
-		for (i = 1; i <= n; i++)
-			if (substr(s, i, 1) == "\t") w += 8 - w % 8; else w++
-		if (w > 80) printf "%s:%d: line of %d columns (over 80)\n", f, NR, w
-	}' "$f" >"$tmp"
-	if [ -s "$tmp" ]; then
-		cat "$tmp"
-		status=1
-	fi
+	[ -f "$f" ] && set -- "$@" "$f"
 done
+LC_ALL=C awk '{
+	s = $0; gsub(/[\200-\277]/, "", s); w = 0; n = length(s)
+	for (i = 1; i <= n; i++)
+		if (substr(s, i, 1) == "\t") w += 8 - w % 8; else w++
+	if (w > 80)
+		printf "%s:%d: line of %d columns (over 80)\n", FILENAME, FNR, w
+}' "$@" >"$tmp"
+if [ -s "$tmp" ]; then
+	cat "$tmp"
+	status=1
+fi
 
 if [ "$status" -eq 0 ]; then
 	echo "lint: lib/ and cli/ clean"
