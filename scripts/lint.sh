@@ -60,7 +60,7 @@ grep_src() {
 	re=$1
 	shift
 	[ $# -gt 0 ] || return 0
-	grep -nHE "$re" "$@" | sed "s|^$S/\([^:]*\):\([0-9]*\):.*|\1:\2:|" \
+	grep -snHE "$re" "$@" | sed "s|^$S/\([^:]*\):\([0-9]*\):.*|\1:\2:|" \
 	    >"$tmp"
 	[ -s "$tmp" ] && status=1
 	return 0
