@@ -3,6 +3,7 @@
  * through the action table with idempotency and the commit before the
  * answer. Independent of the HTTP library (server.c feeds it). */
 #include "desk.h"
+#include "session.h"
 
 #include <sodium.h>
 #include <stdlib.h>
@@ -239,6 +240,24 @@ thr_find(const char *kind, const char *k, int make)
 	return t;
 }
 
+/* The length of a throttling second in ms: 1000, or for tests the
+ * TELLER_DESK_THROTTLE_MS environment variable (X5 waits up to 60 of
+ * them). */
+static long long
+thr_unit(void)
+{
+	static long long unit;
+	const char *e;
+
+	if (!unit) {
+		e = getenv("TELLER_DESK_THROTTLE_MS");
+		unit = e ? strtoll(e, NULL, 10) : 1000;
+		if (unit < 1 || unit > 1000)
+			unit = 1000;
+	}
+	return unit;
+}
+
 static long long
 thr_wait(const char *user, const char *ip)
 {
@@ -250,7 +269,7 @@ thr_wait(const char *user, const char *ip)
 		w = a->next - now_ms();
 	if (b && b->next > now_ms() && b->next - now_ms() > w)
 		w = b->next - now_ms();
-	return (w + 999) / 1000;
+	return (w + thr_unit() - 1) / thr_unit();
 }
 
 static void
@@ -264,7 +283,16 @@ thr_fail(const char *kind, const char *k)
 		return;
 	for (int i = 5; i < t->failures && delay < 60; i++)
 		delay *= 2;
-	t->next = now_ms() + 1000 * (delay > 60 ? 60 : delay);
+	t->next = now_ms() + thr_unit() * (delay > 60 ? 60 : delay);
+}
+
+/* The roles that may log in on the observer listener (§6.1): staff
+ * passwords are never typed there. */
+static int
+observer_role(const char *role)
+{
+	return strcmp(role, "agent") == 0 || strcmp(role, "observer") == 0 ||
+	    strcmp(role, "screen") == 0;
 }
 
 static void
@@ -306,6 +334,13 @@ login(struct desk *d, struct d_http *h, json_t *b)
 	free(hash);
 	if (thr_find("u", un, 0))
 		thr_find("u", un, 0)->failures = 0;
+	if (h->observer && !observer_role(u->role)) {
+		d_fail(&e, 403, "forbidden", "§6.1", "a %s logs in on the"
+		    " staff listener only", u->role);
+		snprintf(e.why, sizeof e.why, "role");
+		error(h, &e);
+		return;
+	}
 	if (!device_ok(d, u->role, dev)) {
 		d_fail(&e, 403, "forbidden", "§6.2", "a %s logs in from an"
 		    " enrolled device only", u->role);
@@ -604,6 +639,20 @@ api_write(struct desk *d, struct d_http *h, struct d_user *u,
 	write_entry(d, h, &rq);
 }
 
+/* The X-CSRF-Token of a cookie session (GET session gives it). */
+static void
+api_csrf(const char *tok, char out[65])
+{
+	d_csrf_mint(tok, "api", "", out);
+}
+
+/* A write by cookie (§9.1): X-CSRF-Token, Origin and Sec-Fetch-Site. */
+static int
+cookie_write_ok(const struct d_http *h, const char *tok)
+{
+	return d_csrf_ok(tok, "api", "", h->csrf) && d_origin_ok(h);
+}
+
 void
 d_api(struct desk *d, struct d_http *h)
 {
@@ -612,7 +661,8 @@ d_api(struct desk *d, struct d_http *h)
 	json_error_t je;
 	json_t *body = NULL;
 	long long reauth = 0;
-	char th[65] = "";
+	char th[65] = "", ctok[128] = "", cauth[140], csrf[65];
+	const char *auth = h->auth;
 
 	if (strncmp(path, "/api/v1/", 8) != 0) {
 		fail(h, 404, "not_found", "no such path");
@@ -643,13 +693,52 @@ d_api(struct desk *d, struct d_http *h)
 		json_decref(body);
 		return;
 	}
-	if (!(u = d_session_user(d, h->auth, th, &reauth))) {
+	/* With Authorization present the cookie is ignored (§9.1). */
+	if (!auth && d_sess_token(h, ctok, sizeof ctok)) {
+		snprintf(cauth, sizeof cauth, "Bearer %s", ctok);
+		auth = cauth;
+	} else
+		ctok[0] = 0;
+	if (!(u = d_session_user(d, auth, th, &reauth))) {
 		json_decref(body);
 		fail(h, 401, "unauthenticated", "log in first");
 		return;
 	}
 	h->nocache = 1;
-	if (strcmp(h->method, "POST") == 0 && strcmp(path, "logout") == 0) {
+	if (ctok[0] && strcmp(h->method, "GET") != 0 &&
+	    !cookie_write_ok(h, ctok)) {
+		struct d_err e;
+
+		json_decref(body);
+		memset(&e, 0, sizeof e);
+		d_fail(&e, 403, "forbidden", "§6.3", "a write with a cookie"
+		    " needs X-CSRF-Token from GET session and this origin");
+		snprintf(e.why, sizeof e.why, "csrf");
+		error(h, &e);
+		return;
+	}
+	if (h->observer && !observer_role(u->role)) {
+		struct d_err e;
+
+		json_decref(body);
+		memset(&e, 0, sizeof e);
+		d_fail(&e, 403, "forbidden", "§6.1", "a %s has no business on"
+		    " the observer listener", u->role);
+		snprintf(e.why, sizeof e.why, "role");
+		error(h, &e);
+		return;
+	}
+	if (h->observer && strcmp(h->method, "GET") != 0 &&
+	    strcmp(path, "logout") != 0) {
+		struct d_err e;
+
+		memset(&e, 0, sizeof e);
+		d_fail(&e, 403, "forbidden", "§6.1", "the observer listener"
+		    " takes no writes");
+		snprintf(e.why, sizeof e.why, "role");
+		error(h, &e);
+	} else if (strcmp(h->method, "POST") == 0 &&
+	    strcmp(path, "logout") == 0) {
 		char sql[160];
 
 		snprintf(sql, sizeof sql, "DELETE FROM session WHERE"
@@ -669,9 +758,11 @@ d_api(struct desk *d, struct d_http *h)
 
 		iso(reauth + 300, until, sizeof until);
 		iso(session_expiry(d, th), exp, sizeof exp);
-		answer(h, 200, json_pack("{s:o, s:s, s:s, s:n}", "user",
+		if (ctok[0])
+			api_csrf(ctok, csrf);
+		answer(h, 200, json_pack("{s:o, s:s, s:s, s:s?}", "user",
 		    user_obj(d, u), "expires_at", exp, "reauth_until", until,
-		    "csrf"));
+		    "csrf", ctok[0] ? csrf : NULL));
 	} else if (d_must_change(d, u->username)) {
 		struct d_err e;
 
