@@ -138,7 +138,9 @@ pw_hash_of(struct desk *d, const char *user)
 }
 
 /* Device enrolled for role: 1 yes, 0 no; 1 too when no device at all
- * is enrolled for the role (a training book without devices). */
+ * is enrolled for the role (a training book without devices). Only ro,
+ * dro, manager and admin need one (§6.2); other staff log in from any
+ * terminal of the staff LAN. */
 static int
 device_ok(struct desk *d, const char *role, const char *token)
 {
@@ -146,6 +148,9 @@ device_ok(struct desk *d, const char *role, const char *token)
 	char th[65], pat[32];
 	int any = 0, ok = 0;
 
+	if (strcmp(role, "ro") != 0 && strcmp(role, "dro") != 0 &&
+	    strcmp(role, "manager") != 0 && strcmp(role, "admin") != 0)
+		return 1;
 	snprintf(pat, sizeof pat, "%% %s %%", role);
 	if (token)
 		d_token_hash(token, th);
@@ -214,7 +219,7 @@ now_ms(void)
 struct throttle {
 	char key[80];
 	int failures;
-	long long next;
+	long long next, delay;	/* delay: in throttling seconds */
 };
 static struct throttle thr[256];
 
@@ -258,17 +263,24 @@ thr_unit(void)
 	return unit;
 }
 
+/* The wait left in throttling seconds (rounded up); *delay the whole
+ * delay it belongs to. */
 static long long
-thr_wait(const char *user, const char *ip)
+thr_wait(const char *user, const char *ip, long long *delay)
 {
 	struct throttle *a = thr_find("u", user, 0), *b = thr_find("ip", ip,
 	    0);
 	long long w = 0;
 
-	if (a && a->next > now_ms())
+	*delay = 0;
+	if (a && a->next > now_ms()) {
 		w = a->next - now_ms();
-	if (b && b->next > now_ms() && b->next - now_ms() > w)
+		*delay = a->delay;
+	}
+	if (b && b->next > now_ms() && b->next - now_ms() > w) {
 		w = b->next - now_ms();
+		*delay = b->delay;
+	}
 	return (w + thr_unit() - 1) / thr_unit();
 }
 
@@ -283,7 +295,8 @@ thr_fail(const char *kind, const char *k)
 		return;
 	for (int i = 5; i < t->failures && delay < 60; i++)
 		delay *= 2;
-	t->next = now_ms() + thr_unit() * (delay > 60 ? 60 : delay);
+	t->delay = delay > 60 ? 60 : delay;
+	t->next = now_ms() + thr_unit() * t->delay;
 }
 
 /* The roles that may log in on the observer listener (§6.1): staff
@@ -306,6 +319,7 @@ login(struct desk *d, struct d_http *h, json_t *b)
 	struct d_user *u;
 	struct d_err e;
 	sqlite3_stmt *st;
+	long long delay;
 
 	memset(&e, 0, sizeof e);
 	if (d_body_keys(b, keys, &e) ||
@@ -315,8 +329,12 @@ login(struct desk *d, struct d_http *h, json_t *b)
 		error(h, &e);
 		return;
 	}
-	if ((h->retry_after = thr_wait(un, h->ip)) > 0) {
-		fail(h, 429, "throttled", "too many failed logins: wait");
+	if ((h->retry_after = thr_wait(un, h->ip, &delay)) > 0) {
+		d_fail(&e, 429, "throttled", "§6.2", "too many failed logins:"
+		    " wait %lld s", h->retry_after);
+		e.details = json_pack("{s:I}", "delay", (json_int_t)delay);
+		error(h, &e);
+		json_decref(e.details);
 		return;
 	}
 	u = d_user_find(d, un);
