@@ -216,6 +216,16 @@ $(B)/replay/fuzz_desk_%: fuzz/fuzz_desk_%.c fuzz/replay.c \
 		$(B)/desk/libdesk.a $(B)/libteller.a $(PKG_LIBS) \
 		$(shell pkg-config --libs $(DESK_PKGS) 2>/dev/null) $(LDFLAGS)
 
+# F2 (docs/desk.md §11.2): power loss under the book, a test VFS.
+DESK_TEST_BIN = $(B)/tests/desk_powerloss
+$(B)/tests/desk_powerloss: tests/desk/powerloss.c $(B)/desk/libdesk.a \
+		$(B)/libteller.a | deps
+	@mkdir -p $(@D)
+	$(CC) -Iinclude -Idesk -D_GNU_SOURCE $(shell pkg-config --cflags \
+		$(DESK_PKGS) 2>/dev/null) $(CFLAGS) -o $@ $< \
+		$(B)/desk/libdesk.a $(B)/libteller.a $(PKG_LIBS) \
+		$(shell pkg-config --libs $(DESK_PKGS) 2>/dev/null) $(LDFLAGS)
+
 $(B)/examples/%: examples/%.c $(B)/libteller.a | deps
 	@mkdir -p $(@D)
 	$(CC) $(TEST_CPPFLAGS) $(PKG_CFLAGS) $(CFLAGS) -o $@ $< $(B)/libteller.a \
@@ -223,7 +233,7 @@ $(B)/examples/%: examples/%.c $(B)/libteller.a | deps
 
 EXAMPLE_BIN = $(patsubst examples/%.c,$(B)/examples/%,$(wildcard examples/*.c))
 
-check: deps all $(UNIT_BIN) $(REPLAY_BIN) $(EXAMPLE_BIN)
+check: deps all $(UNIT_BIN) $(REPLAY_BIN) $(EXAMPLE_BIN) $(DESK_TEST_BIN)
 	@B=$(B) SHARED=$${SHARED:-../shared} sh tests/run.sh
 
 demo: deps all
