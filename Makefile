@@ -245,6 +245,11 @@ bench: deps all
 fuzz:
 	@$(MAKE) -f fuzz/Makefile
 
+# The desk's load test L2 (bench/desk/l2.py; figures in bench/README.md).
+# L2_STRICT=1 also fails on the timing targets.
+load: deps all
+	@/usr/bin/python3 bench/desk/l2.py $(B)
+
 # linkgraph.sh reads the built objects: no circles in the link graph;
 # funclen.sh -c: the function-length limits.
 lint: $(LIB_OBJ)
@@ -285,6 +290,6 @@ clean:
 
 .PHONY: all deps check demo bench fuzz lint regen check-valgrind \
 	check-browser \
-	check-oom install clean
+	check-oom install clean load
 
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(DESK_OBJ:.o=.d) $(UNIT_BIN:=.d) $(REPLAY_BIN:=.d)
