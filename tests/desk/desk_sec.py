@@ -537,8 +537,11 @@ def x3_tls():
 
 def main():
     try:
+        only = os.environ.get("DESK_ONLY")
         for t in (x10_cookie, x10_observer, x4_devices, x5_throttle,
                   x8_tamper, f3_disk_full, x3_tls):
+            if only and t.__name__ != only:
+                continue
             t0 = time.time()
             t()
             if os.environ.get("DESK_TIME"):
