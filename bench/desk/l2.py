@@ -118,13 +118,23 @@ def main():
             "username": "load%02d" % i,
             "password": "load-password-%02d" % i}), N)
         all_in = time.monotonic() - t0
+        # A login still waiting for its hash when the connection's 30 s
+        # timeout (§6.3) runs out is cut (status 0 here): on a loaded
+        # machine that is a timing miss, so it is counted and retried.
+        dropped = [i for i, r in enumerate(res) if r[1][0] == 0]
+        for i in dropped:
+            res[i] = (0, call(port, "POST", "login", {
+                "username": "load%02d" % i,
+                "password": "load-password-%02d" % i}))
         toks = [r[1][1]["token"] if r[1][0] == 200 else None for r in res]
         check(all(toks), "50 logins: all 200 (%s)" % sorted(set(
             r[1][0] for r in res)))
-        print("L2 logins: 50 at once, all in after %.2f s (target 30 s)"
-              % all_in)
+        print("L2 logins: 50 at once, all in after %.2f s (target 30 s);"
+              " %d cut by the 30 s connection timeout and retried"
+              % (all_in, len(dropped)))
         if STRICT:
-            check(all_in <= 30, "50 logins within 30 s: %.2f s" % all_in)
+            check(all_in <= 30 and not dropped,
+                  "50 logins within 30 s: %.2f s" % all_in)
         ro = call(port, "POST", "login", {"username": "ro", "password":
                   "correct-horse-battery-1", "device": DEVICE})[1]["token"]
         lat, wlat, acked, bad = [], [], [], []
