@@ -3,6 +3,7 @@
  * through the action table with idempotency and the commit before the
  * answer. Independent of the HTTP library (server.c feeds it). */
 #include "desk.h"
+#include "session.h"
 
 #include <sodium.h>
 #include <stdlib.h>
@@ -137,7 +138,9 @@ pw_hash_of(struct desk *d, const char *user)
 }
 
 /* Device enrolled for role: 1 yes, 0 no; 1 too when no device at all
- * is enrolled for the role (a training book without devices). */
+ * is enrolled for the role (a training book without devices). Only ro,
+ * dro, manager and admin need one (§6.2); other staff log in from any
+ * terminal of the staff LAN. */
 static int
 device_ok(struct desk *d, const char *role, const char *token)
 {
@@ -145,6 +148,9 @@ device_ok(struct desk *d, const char *role, const char *token)
 	char th[65], pat[32];
 	int any = 0, ok = 0;
 
+	if (strcmp(role, "ro") != 0 && strcmp(role, "dro") != 0 &&
+	    strcmp(role, "manager") != 0 && strcmp(role, "admin") != 0)
+		return 1;
 	snprintf(pat, sizeof pat, "%% %s %%", role);
 	if (token)
 		d_token_hash(token, th);
@@ -213,7 +219,7 @@ now_ms(void)
 struct throttle {
 	char key[80];
 	int failures;
-	long long next;
+	long long next, delay;	/* delay: in throttling seconds */
 };
 static struct throttle thr[256];
 
@@ -239,18 +245,43 @@ thr_find(const char *kind, const char *k, int make)
 	return t;
 }
 
+/* The length of a throttling second in ms: 1000, or for tests the
+ * TELLER_DESK_THROTTLE_MS environment variable (X5 waits up to 60 of
+ * them). */
 static long long
-thr_wait(const char *user, const char *ip)
+thr_unit(void)
+{
+	static long long unit;
+	const char *e;
+
+	if (!unit) {
+		e = getenv("TELLER_DESK_THROTTLE_MS");
+		unit = e ? strtoll(e, NULL, 10) : 1000;
+		if (unit < 1 || unit > 1000)
+			unit = 1000;
+	}
+	return unit;
+}
+
+/* The wait left in throttling seconds (rounded up); *delay the whole
+ * delay it belongs to. */
+static long long
+thr_wait(const char *user, const char *ip, long long *delay)
 {
 	struct throttle *a = thr_find("u", user, 0), *b = thr_find("ip", ip,
 	    0);
 	long long w = 0;
 
-	if (a && a->next > now_ms())
+	*delay = 0;
+	if (a && a->next > now_ms()) {
 		w = a->next - now_ms();
-	if (b && b->next > now_ms() && b->next - now_ms() > w)
+		*delay = a->delay;
+	}
+	if (b && b->next > now_ms() && b->next - now_ms() > w) {
 		w = b->next - now_ms();
-	return (w + 999) / 1000;
+		*delay = b->delay;
+	}
+	return (w + thr_unit() - 1) / thr_unit();
 }
 
 static void
@@ -264,7 +295,17 @@ thr_fail(const char *kind, const char *k)
 		return;
 	for (int i = 5; i < t->failures && delay < 60; i++)
 		delay *= 2;
-	t->next = now_ms() + 1000 * (delay > 60 ? 60 : delay);
+	t->delay = delay > 60 ? 60 : delay;
+	t->next = now_ms() + thr_unit() * t->delay;
+}
+
+/* The roles that may log in on the observer listener (§6.1): staff
+ * passwords are never typed there. */
+static int
+observer_role(const char *role)
+{
+	return strcmp(role, "agent") == 0 || strcmp(role, "observer") == 0 ||
+	    strcmp(role, "screen") == 0;
 }
 
 static void
@@ -278,6 +319,7 @@ login(struct desk *d, struct d_http *h, json_t *b)
 	struct d_user *u;
 	struct d_err e;
 	sqlite3_stmt *st;
+	long long delay;
 
 	memset(&e, 0, sizeof e);
 	if (d_body_keys(b, keys, &e) ||
@@ -287,8 +329,12 @@ login(struct desk *d, struct d_http *h, json_t *b)
 		error(h, &e);
 		return;
 	}
-	if ((h->retry_after = thr_wait(un, h->ip)) > 0) {
-		fail(h, 429, "throttled", "too many failed logins: wait");
+	if ((h->retry_after = thr_wait(un, h->ip, &delay)) > 0) {
+		d_fail(&e, 429, "throttled", "§6.2", "too many failed logins:"
+		    " wait %lld s", h->retry_after);
+		e.details = json_pack("{s:I}", "delay", (json_int_t)delay);
+		error(h, &e);
+		json_decref(e.details);
 		return;
 	}
 	u = d_user_find(d, un);
@@ -306,6 +352,13 @@ login(struct desk *d, struct d_http *h, json_t *b)
 	free(hash);
 	if (thr_find("u", un, 0))
 		thr_find("u", un, 0)->failures = 0;
+	if (h->observer && !observer_role(u->role)) {
+		d_fail(&e, 403, "forbidden", "§6.1", "a %s logs in on the"
+		    " staff listener only", u->role);
+		snprintf(e.why, sizeof e.why, "role");
+		error(h, &e);
+		return;
+	}
 	if (!device_ok(d, u->role, dev)) {
 		d_fail(&e, 403, "forbidden", "§6.2", "a %s logs in from an"
 		    " enrolled device only", u->role);
@@ -604,6 +657,20 @@ api_write(struct desk *d, struct d_http *h, struct d_user *u,
 	write_entry(d, h, &rq);
 }
 
+/* The X-CSRF-Token of a cookie session (GET session gives it). */
+static void
+api_csrf(const char *tok, char out[65])
+{
+	d_csrf_mint(tok, "api", "", out);
+}
+
+/* A write by cookie (§9.1): X-CSRF-Token, Origin and Sec-Fetch-Site. */
+static int
+cookie_write_ok(const struct d_http *h, const char *tok)
+{
+	return d_csrf_ok(tok, "api", "", h->csrf) && d_origin_ok(h);
+}
+
 void
 d_api(struct desk *d, struct d_http *h)
 {
@@ -612,7 +679,8 @@ d_api(struct desk *d, struct d_http *h)
 	json_error_t je;
 	json_t *body = NULL;
 	long long reauth = 0;
-	char th[65] = "";
+	char th[65] = "", ctok[128] = "", cauth[140], csrf[65];
+	const char *auth = h->auth;
 
 	if (strncmp(path, "/api/v1/", 8) != 0) {
 		fail(h, 404, "not_found", "no such path");
@@ -643,13 +711,52 @@ d_api(struct desk *d, struct d_http *h)
 		json_decref(body);
 		return;
 	}
-	if (!(u = d_session_user(d, h->auth, th, &reauth))) {
+	/* With Authorization present the cookie is ignored (§9.1). */
+	if (!auth && d_sess_token(h, ctok, sizeof ctok)) {
+		snprintf(cauth, sizeof cauth, "Bearer %s", ctok);
+		auth = cauth;
+	} else
+		ctok[0] = 0;
+	if (!(u = d_session_user(d, auth, th, &reauth))) {
 		json_decref(body);
 		fail(h, 401, "unauthenticated", "log in first");
 		return;
 	}
 	h->nocache = 1;
-	if (strcmp(h->method, "POST") == 0 && strcmp(path, "logout") == 0) {
+	if (ctok[0] && strcmp(h->method, "GET") != 0 &&
+	    !cookie_write_ok(h, ctok)) {
+		struct d_err e;
+
+		json_decref(body);
+		memset(&e, 0, sizeof e);
+		d_fail(&e, 403, "forbidden", "§6.3", "a write with a cookie"
+		    " needs X-CSRF-Token from GET session and this origin");
+		snprintf(e.why, sizeof e.why, "csrf");
+		error(h, &e);
+		return;
+	}
+	if (h->observer && !observer_role(u->role)) {
+		struct d_err e;
+
+		json_decref(body);
+		memset(&e, 0, sizeof e);
+		d_fail(&e, 403, "forbidden", "§6.1", "a %s has no business on"
+		    " the observer listener", u->role);
+		snprintf(e.why, sizeof e.why, "role");
+		error(h, &e);
+		return;
+	}
+	if (h->observer && strcmp(h->method, "GET") != 0 &&
+	    strcmp(path, "logout") != 0) {
+		struct d_err e;
+
+		memset(&e, 0, sizeof e);
+		d_fail(&e, 403, "forbidden", "§6.1", "the observer listener"
+		    " takes no writes");
+		snprintf(e.why, sizeof e.why, "role");
+		error(h, &e);
+	} else if (strcmp(h->method, "POST") == 0 &&
+	    strcmp(path, "logout") == 0) {
 		char sql[160];
 
 		snprintf(sql, sizeof sql, "DELETE FROM session WHERE"
@@ -669,9 +776,11 @@ d_api(struct desk *d, struct d_http *h)
 
 		iso(reauth + 300, until, sizeof until);
 		iso(session_expiry(d, th), exp, sizeof exp);
-		answer(h, 200, json_pack("{s:o, s:s, s:s, s:n}", "user",
+		if (ctok[0])
+			api_csrf(ctok, csrf);
+		answer(h, 200, json_pack("{s:o, s:s, s:s, s:s?}", "user",
 		    user_obj(d, u), "expires_at", exp, "reauth_until", until,
-		    "csrf"));
+		    "csrf", ctok[0] ? csrf : NULL));
 	} else if (d_must_change(d, u->username)) {
 		struct d_err e;
 

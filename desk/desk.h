@@ -372,6 +372,10 @@ void d_token_hash(const char *token, char out[65]);
 /* server.c */
 int d_serve(struct desk *d, const char *listen, int insecure);
 void d_serve_host(const char *name);
+void d_serve_observer(const char *listen);
+int d_serve_tls(const char *cert, const char *key);
+/* device.c: `teller-desk device` (argv after DB) */
+int d_cmd_device(struct desk *d, int argc, char **argv);
 
 /* api.c */
 struct d_http {
@@ -391,6 +395,8 @@ struct d_http {
 	void *qcls;
 	char *location;		/* malloc'ed: a redirect's target */
 	char *set_cookie;	/* malloc'ed */
+	const char *csrf;	/* X-CSRF-Token (cookie writes to /api/v1/) */
+	int observer;		/* on the observer listener: reads only */
 };
 void d_api(struct desk *d, struct d_http *h);
 /* Must user change their password before anything else? */

@@ -360,7 +360,7 @@ open_book(struct desk *d, const char *db, int lock)
 static int
 cmd_serve(int argc, char **argv)
 {
-	const char *listen = "0.0.0.0:443";
+	const char *listen = "0.0.0.0:443", *cert = NULL, *key = NULL;
 	int insecure = 0, rc;
 	struct desk d;
 
@@ -371,6 +371,12 @@ cmd_serve(int argc, char **argv)
 			insecure = 1;
 		else if (strcmp(argv[i], "--host") == 0 && i + 1 < argc)
 			d_serve_host(argv[++i]);
+		else if (strcmp(argv[i], "--observe") == 0 && i + 1 < argc)
+			d_serve_observer(argv[++i]);
+		else if (strcmp(argv[i], "--tls-cert") == 0 && i + 1 < argc)
+			cert = argv[++i];
+		else if (strcmp(argv[i], "--tls-key") == 0 && i + 1 < argc)
+			key = argv[++i];
 		else if (strcmp(argv[i], "--origin") == 0 && i + 1 < argc)
 			i++;
 		else {
@@ -379,6 +385,13 @@ cmd_serve(int argc, char **argv)
 			return 2;
 		}
 	}
+	if ((cert != NULL) != (key != NULL) || (cert && insecure)) {
+		fprintf(stderr, "teller-desk: --tls-cert and --tls-key go"
+		    " together, without --insecure-http\n");
+		return 2;
+	}
+	if (cert && d_serve_tls(cert, key))
+		return 1;
 	if ((rc = open_book(&d, argv[2], 1))) {
 		if (rc == 5)
 			return 3;
@@ -780,6 +793,22 @@ cmd_user(int argc, char **argv)
 	return rc;
 }
 
+/* device DB add NAME ROLE... | list | revoke NAME (device.c). */
+static int
+cmd_device(int argc, char **argv)
+{
+	struct desk d;
+	int rc;
+
+	if (argc < 4)
+		return d_cmd_device(NULL, 0, argv);
+	if ((rc = open_book(&d, argv[2], 1)))
+		return rc == 5 ? 1 : rc;
+	rc = d_cmd_device(&d, argc - 3, argv + 3);
+	d_close(&d);
+	return rc;
+}
+
 /* Copy a book with SQLite's online backup (it may run beside serve). */
 static int
 copy_book(sqlite3 *from, const char *to)
@@ -870,6 +899,10 @@ usage(void)
 {
 	fprintf(stderr, "usage: teller-desk init DB --plan PLAN.json\n"
 	    "       teller-desk serve DB --listen ADDR:PORT --insecure-http\n"
+	    "       teller-desk serve DB --listen ADDR:PORT --tls-cert F"
+	    " --tls-key F\n"
+	    "         [--observe ADDR:PORT] [--host NAME]...\n"
+	    "       teller-desk device DB add NAME ROLE...|list|revoke NAME\n"
 	    "       teller-desk user DB password USERNAME [PASSWORD]\n"
 	    "       teller-desk export DB [-o FILE]\n"
 	    "       teller-desk import DB JOURNAL.jsonl\n"
@@ -895,6 +928,8 @@ main(int argc, char **argv)
 		return cmd_serve(argc, argv);
 	if (strcmp(argv[1], "user") == 0)
 		return cmd_user(argc, argv);
+	if (strcmp(argv[1], "device") == 0)
+		return cmd_device(argc, argv);
 	if (strcmp(argv[1], "export") == 0)
 		return cmd_export(argv[2], argc == 5 &&
 		    strcmp(argv[3], "-o") == 0 ? argv[4] : NULL);

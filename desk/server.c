@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /* server.c -- HTTP through libmicrohttpd: bodies, headers, one lock
- * around the book (one writer), and a clean stop on SIGTERM (§7). */
+ * around the book (one writer), and a clean stop on SIGTERM (§7); TLS
+ * 1.2 and 1.3 only (§6.4); the observer listener (§6.1), which takes
+ * no write but login and logout. */
 #include "desk.h"
+#include "session.h"
 
 #include <arpa/inet.h>
 #include <microhttpd.h>
@@ -13,6 +16,15 @@
 #include <strings.h>
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* A listener: the staff one or the observer one. */
+struct lst {
+	struct desk *d;
+	int observer;
+};
+
+static const char *observe_at;		/* --observe ADDR:PORT */
+static char *tls_key, *tls_cert;	/* PEM, read at start */
 
 /* Host allow-list against DNS rebinding (§6.3): the listen address,
  * localhost on loopback, and each --host. */
@@ -80,6 +92,19 @@ headers(struct MHD_Response *r, const struct d_http *h)
 		MHD_add_response_header(r, "Location", h->location);
 	if (h->set_cookie)
 		MHD_add_response_header(r, "Set-Cookie", h->set_cookie);
+	if (tls_cert)
+		MHD_add_response_header(r, "Strict-Transport-Security",
+		    "max-age=31536000");
+}
+
+/* The only writes on the observer listener: login and logout. */
+static int
+observer_allows(const char *method, const char *url)
+{
+	return strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0 ||
+	    strcmp(url, "/api/v1/login") == 0 ||
+	    strcmp(url, "/api/v1/logout") == 0 ||
+	    strcmp(url, "/login") == 0 || strcmp(url, "/logout") == 0;
 }
 
 static const char *
@@ -99,7 +124,8 @@ handle(void *cls, struct MHD_Connection *mc, const char *url,
     const char *method, const char *version, const char *upload,
     size_t *upload_size, void **ptr)
 {
-	struct desk *d = cls;
+	const struct lst *l = cls;
+	struct desk *d = l->d;
 	struct conn *c = *ptr;
 	struct d_http h;
 	struct MHD_Response *r;
@@ -158,6 +184,8 @@ handle(void *cls, struct MHD_Connection *mc, const char *url,
 	h.referer = header(mc, "Referer");
 	h.fetch_site = header(mc, "Sec-Fetch-Site");
 	h.host = header(mc, "Host");
+	h.csrf = header(mc, "X-CSRF-Token");
+	h.observer = l->observer;
 	h.query = query;
 	h.qcls = mc;
 	h.body = c->body;
@@ -167,6 +195,12 @@ handle(void *cls, struct MHD_Connection *mc, const char *url,
 		h.status = 421;
 		h.resp = d_strdup("{\"error\":{\"code\":\"misdirected\","
 		    "\"message\":\"§6.3: this Host is not served here\"}}");
+	} else if (l->observer && !observer_allows(method, url)) {
+		h.status = 403;
+		h.resp = d_strdup("{\"error\":{\"code\":\"forbidden\","
+		    "\"message\":\"§6.1: the observer listener takes no"
+		    " writes\",\"rule\":\"§6.1\",\"details\":{\"why\":"
+		    "\"role\"}}}");
 	} else {
 		pthread_mutex_lock(&lock);
 		if (strncmp(url, "/api/", 5) == 0)
@@ -224,60 +258,163 @@ parse_listen(const char *listen, struct sockaddr_in *sa)
 	return 0;
 }
 
-/* Serve until SIGTERM or SIGINT; in-flight writes finish first. */
+void
+d_serve_observer(const char *listen)
+{
+	observe_at = listen;
+}
+
+static char *
+slurp(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	char *b = NULL;
+	long n;
+
+	if (!f)
+		return NULL;
+	if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) > 0 && n < 1 << 20 &&
+	    fseek(f, 0, SEEK_SET) == 0 && (b = malloc((size_t)n + 1))) {
+		if (fread(b, 1, (size_t)n, f) != (size_t)n) {
+			free(b);
+			b = NULL;
+		} else
+			b[n] = 0;
+	}
+	fclose(f);
+	return b;
+}
+
+/* --tls-cert F --tls-key F: PEM files, read once. */
 int
-d_serve(struct desk *d, const char *listen, int insecure)
+d_serve_tls(const char *cert, const char *key)
+{
+	if (!(tls_cert = slurp(cert)) || !(tls_key = slurp(key))) {
+		fprintf(stderr, "teller-desk: cannot read %s\n", tls_cert ?
+		    key : cert);
+		free(tls_cert);
+		tls_cert = NULL;
+		return -1;
+	}
+	d_sess_tls(1);
+	return 0;
+}
+
+/* One listener: staff (the full desk) or observer (reads only). */
+static struct MHD_Daemon *
+start(const char *listen, struct lst *l, int observer)
 {
 	struct sockaddr_in sa;
+	unsigned int flags = MHD_USE_INTERNAL_POLLING_THREAD |
+	    MHD_USE_ERROR_LOG;
 	struct MHD_Daemon *mhd;
-	sigset_t set;
-	int sig;
 
-	if (parse_listen(listen, &sa)) {
-		fprintf(stderr, "teller-desk: bad --listen %s\n", listen);
-		return 2;
-	}
-	if (!insecure) {
-		fprintf(stderr, "teller-desk: TLS is not built in this"
-		    " version; use --insecure-http on loopback\n");
-		return 2;
-	}
-	if ((ntohl(sa.sin_addr.s_addr) >> 24) != 127) {
-		fprintf(stderr, "teller-desk: --insecure-http listens on"
-		    " loopback only\n");
-		return 2;
-	}
-	{
-		static char ip[64];
-		const char *colon = strrchr(listen, ':');
-
-		snprintf(ip, sizeof ip, "%.*s", (int)(colon - listen), listen);
-		d_serve_host(ip);
-		d_serve_host("localhost");
-	}
-	d_auth_init(&lock);
-	sigemptyset(&set);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGINT);
-	pthread_sigmask(SIG_BLOCK, &set, NULL);
-	mhd = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD |
-	    MHD_USE_ERROR_LOG, 0, NULL, NULL, handle, d,
+	if (parse_listen(listen, &sa))
+		return NULL;
+	if (tls_cert)
+		flags |= MHD_USE_TLS;
+	l->observer = observer;
+	/* TLS 1.2 and 1.3 only (§6.4). */
+	mhd = tls_cert ? MHD_start_daemon(flags, 0, NULL, NULL, handle, l,
+	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
+	    MHD_OPTION_THREAD_POOL_SIZE, 4u,
+	    MHD_OPTION_CONNECTION_LIMIT, 256u,
+	    MHD_OPTION_CONNECTION_TIMEOUT, 30u,
+	    MHD_OPTION_HTTPS_MEM_KEY, tls_key,
+	    MHD_OPTION_HTTPS_MEM_CERT, tls_cert,
+	    MHD_OPTION_HTTPS_PRIORITIES,
+	    "NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2",
+	    MHD_OPTION_NOTIFY_COMPLETED, done, NULL, MHD_OPTION_END) :
+	    MHD_start_daemon(flags, 0, NULL, NULL, handle, l,
 	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
 	    MHD_OPTION_THREAD_POOL_SIZE, 4u,
 	    MHD_OPTION_CONNECTION_LIMIT, 256u,
 	    MHD_OPTION_CONNECTION_TIMEOUT, 30u,
 	    MHD_OPTION_NOTIFY_COMPLETED, done, NULL, MHD_OPTION_END);
-	if (!mhd) {
-		fprintf(stderr, "teller-desk: cannot listen on %s\n", listen);
+	return mhd;
+}
+
+/* Plain HTTP on loopback only (§6.4); the listen address and
+ * localhost join the Host allow-list. */
+static int
+check_listen(const char *listen, int insecure)
+{
+	struct sockaddr_in sa;
+	static char ips[2][64];
+	static int nips;
+	const char *colon = strrchr(listen, ':');
+
+	if (parse_listen(listen, &sa)) {
+		fprintf(stderr, "teller-desk: bad listen address %s\n",
+		    listen);
+		return 2;
+	}
+	if (insecure && (ntohl(sa.sin_addr.s_addr) >> 24) != 127) {
+		fprintf(stderr, "teller-desk: --insecure-http listens on"
+		    " loopback only\n");
+		return 2;
+	}
+	if (nips < 2) {
+		snprintf(ips[nips], sizeof ips[nips], "%.*s",
+		    (int)(colon - listen), listen);
+		d_serve_host(ips[nips++]);
+	}
+	return 0;
+}
+
+/* Serve until SIGTERM or SIGINT; in-flight writes finish first. */
+int
+d_serve(struct desk *d, const char *listen, int insecure)
+{
+	static struct lst staff, obs;
+	struct MHD_Daemon *mhd, *omhd = NULL;
+	sigset_t set;
+	int sig, rc;
+
+	if (!insecure && !tls_cert) {
+		fprintf(stderr, "teller-desk: serve needs --tls-cert and"
+		    " --tls-key, or --insecure-http on loopback\n");
+		return 2;
+	}
+	if ((rc = check_listen(listen, insecure)) ||
+	    (observe_at && (rc = check_listen(observe_at, insecure))))
+		return rc;
+	d_serve_host("localhost");
+	d_auth_init(&lock);
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	staff.d = obs.d = d;
+	if (!(mhd = start(listen, &staff, 0))) {
+		fprintf(stderr, "teller-desk: cannot listen on %s%s\n", listen,
+		    tls_cert ? " (TLS: is libmicrohttpd built with GnuTLS,"
+		    " and are the key and certificate a pair?)" : "");
+		return 3;
+	}
+	if (observe_at && !(omhd = start(observe_at, &obs, 1))) {
+		fprintf(stderr, "teller-desk: cannot listen on %s\n",
+		    observe_at);
+		MHD_stop_daemon(mhd);
 		return 3;
 	}
 	pthread_mutex_lock(&lock);
-	d_log_event(d, "server.start", NULL, NULL, NULL, json_pack("{s:s}",
-	    "listen", listen));
+	d_log_event(d, "server.start", NULL, NULL, NULL, json_pack("{s:s,"
+	    " s:s?, s:b}", "listen", listen, "observe", observe_at, "tls",
+	    tls_cert != NULL));
 	pthread_mutex_unlock(&lock);
-	fprintf(stderr, "teller-desk: listening on http://%s\n", listen);
+	fprintf(stderr, "teller-desk: listening on %s://%s\n", tls_cert ?
+	    "https" : "http", listen);
+	if (observe_at)
+		fprintf(stderr, "teller-desk: observer listener on %s://%s\n",
+		    tls_cert ? "https" : "http", observe_at);
 	sigwait(&set, &sig);
+	if (omhd)
+		MHD_stop_daemon(omhd);
 	MHD_stop_daemon(mhd);
 	d_log_event(d, "server.stop", NULL, NULL, NULL, NULL);
+	free(tls_cert);
+	free(tls_key);
+	tls_cert = tls_key = NULL;
 	return 0;
 }

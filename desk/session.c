@@ -11,6 +11,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Under TLS the cookie is __Host-desk with Secure (§6.3), and the
+ * origin https. */
+static int tls;
+
+void
+d_sess_tls(int on)
+{
+	tls = on;
+}
+
 /* The session token of the `desk` cookie, copied to tok; 0 if none. */
 int
 d_sess_token(const struct d_http *h, char *tok, size_t n)
@@ -20,8 +30,9 @@ d_sess_token(const struct d_http *h, char *tok, size_t n)
 	while (c && *c) {
 		while (*c == ' ' || *c == ';')
 			c++;
-		if (strncmp(c, "desk=", 5) == 0) {
-			v = c + 5;
+		if (strncmp(c, tls ? "__Host-desk=" : "desk=", tls ? 12 : 5)
+		    == 0) {
+			v = c + (tls ? 12 : 5);
 			e = strchr(v, ';');
 			if (!e)
 				e = v + strlen(v);
@@ -59,14 +70,16 @@ d_sess_user(struct desk *d, const char *tok, long long *reauth)
 char *
 d_sess_cookie(const char *tok)
 {
+	const char *name = tls ? "__Host-desk" : "desk";
+	const char *sec = tls ? " Secure;" : "";
 	char buf[200];
 
 	if (tok)
-		snprintf(buf, sizeof buf, "desk=%s; HttpOnly; SameSite=Strict;"
-		    " Path=/", tok);
+		snprintf(buf, sizeof buf, "%s=%s;%s HttpOnly; SameSite=Strict;"
+		    " Path=/", name, tok, sec);
 	else
-		snprintf(buf, sizeof buf, "desk=; HttpOnly; SameSite=Strict;"
-		    " Path=/; Max-Age=0");
+		snprintf(buf, sizeof buf, "%s=;%s HttpOnly; SameSite=Strict;"
+		    " Path=/; Max-Age=0", name, sec);
 	return d_strdup(buf);
 }
 
@@ -124,7 +137,8 @@ d_origin_ok(const struct d_http *h)
 		return 0;
 	if (!h->host)
 		return 0;
-	n = (size_t)snprintf(want, sizeof want, "http://%s", h->host);
+	n = (size_t)snprintf(want, sizeof want, "%s://%s", tls ? "https" :
+	    "http", h->host);
 	if (n >= sizeof want)
 		return 0;
 	if (h->origin && strcmp(h->origin, "null") != 0)
@@ -156,6 +170,7 @@ d_sess_api(struct desk *d, const struct d_http *h, const char *tok,
 	s.ctype = "application/json";
 	s.idem = idem;
 	s.ip = h->ip;
+	s.observer = h->observer;
 	s.body = bs;
 	s.blen = bs ? strlen(bs) : 0;
 	d_api(d, &s);

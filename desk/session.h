@@ -5,6 +5,7 @@
 
 #include "desk.h"
 
+void d_sess_tls(int on);
 int d_sess_token(const struct d_http *h, char *tok, size_t n);
 struct d_user *d_sess_user(struct desk *d, const char *tok,
     long long *reauth);
