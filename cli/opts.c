@@ -115,6 +115,8 @@ const struct cli_opt rctab_opts[] = {
 	{ "hart-key", OPT_HART_KEY, "FILE", "the RSAKeyValue (Modulus, "
 	    "Exponent) Hart files must be signed with (default: the key "
 	    "RCTab ships)" },
+	{ "no-manifest", OPT_NO_MANIFEST, NULL, "write no DIR/manifest.json "
+	    "(audit.md 4.2) and no .sha256 files" },
 	{ "help", 'h', NULL, "show this help" },
 	{ NULL, 0, NULL, NULL }
 };
