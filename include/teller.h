@@ -608,6 +608,35 @@ enum teller_hart_sig {
 	TELLER_HART_SIG_OFF = 2      /* ignore them */
 };
 
+/*
+ * A per-ballot observer of an RCTab tabulation (audit.md 6), for
+ * `teller trace`. NULL in teller_rctab_options (the normal path): no
+ * cost. With one, identical ballots are read one by one (not merged)
+ * and every ballot is reported; the tabulation and outputs are the same.
+ * Each callback returns 0 to go on, nonzero to stop with TELLER_EINVAL.
+ */
+typedef struct teller_rctab_trace {
+	/* A ballot read: its id (the CVR's own id, else RCTab's computed
+	 * id), its ranking as marked ("A>B=C>>D": '=' several marks at a
+	 * rank, an empty rank skipped; "" no mark), and the pattern it
+	 * shares with every identical ballot (0, 1, ...: the index of a
+	 * distinct record, in the order first read). */
+	int (*ballot)(void *ud, const char *id, const char *ranking,
+	    size_t pattern);
+	/* In round `round` (1-based) of pass `pass` (0, or 1.. for
+	 * multi-pass IRV), the ballots of pattern went to candidate holder,
+	 * or (holder NULL) became non-transferable for reason
+	 * ("undervote", "overvote", "skipped rankings", "repeated",
+	 * "exhausted choices", "final-round surplus"); tv: each ballot's
+	 * transfer value as a decimal. Only changes are reported: a
+	 * pattern not reported in a round stays where it was. */
+	int (*event)(void *ud, int pass, int round, size_t pattern,
+	    const char *holder, const char *reason, const char *tv);
+	/* Pass `pass` ended after nround rounds. */
+	int (*pass_end)(void *ud, int pass, int nround);
+	void *ud;
+} teller_rctab_trace;
+
 typedef struct teller_rctab_options {
 	const char *output_dir; /* NULL: the config's outputDirectory,
 				 * relative to its folder (that folder if
@@ -629,6 +658,7 @@ typedef struct teller_rctab_options {
 	const char *html;       /* also write the HTML report (reports.md
 				 * 4.4) to this path, outside the folder;
 				 * NULL: none */
+	const teller_rctab_trace *trace; /* per-ballot observer, or NULL */
 } teller_rctab_options;
 
 /* Initialise *o to the defaults (every flag off, one thread). */

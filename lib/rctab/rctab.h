@@ -120,6 +120,8 @@ struct tl_rctab_opts {
 	const char *hart_modulus, *hart_exponent; /* NULL: RCTab's key */
 	const char *html;        /* the HTML report's path, opened through
 				  * the sink as is (rctab_api.c); or NULL */
+	const teller_rctab_trace *trace; /* per-ballot observer (teller.h),
+				  * NULL in the normal path */
 	bool convert_cdf;        /* read and write cdf_cvr.json (and
 				  * rctab_cvr.csv if cvr_csv), no tabulation:
 				  * RCTab's --convert-to-cdf */

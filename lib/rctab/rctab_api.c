@@ -137,6 +137,7 @@ teller_rctab_run(teller_ctx *ctx, teller_rctab *r)
 	opts.html = o->html;
 	opts.cvr_csv = o->no_cvr_export == 0;
 	opts.convert_cdf = o->convert_to_cdf != 0;
+	opts.trace = o->trace;
 	opts.hart_sig = o->hart_signatures == TELLER_HART_SIG_REQUIRE ?
 	    TL_SIG_REQUIRE : o->hart_signatures == TELLER_HART_SIG_OFF ?
 	    TL_SIG_OFF : TL_SIG_CHECK;

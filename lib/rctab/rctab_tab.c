@@ -353,6 +353,20 @@ write_outputs(struct tl_rtab *t)
 	return TELLER_OK;
 }
 
+/* opts->trace: the pass just tabulated ended after t->nround rounds. */
+static int
+trace_pass_end(struct tl_rtab *t)
+{
+	const teller_rctab_trace *tr = t->opts->trace;
+
+	if (tr == NULL || tr->pass_end == NULL)
+		return TELLER_OK;
+	if (tr->pass_end(tr->ud, t->pass, t->nround) != 0)
+		return tl_fail(t->ctx, TELLER_EINVAL, "trace: stopped after "
+		    "pass %d", t->pass);
+	return TELLER_OK;
+}
+
 int
 tl_rctab_run(teller_ctx *ctx, const struct tl_rctab_cfg *cfg,
     const struct tl_rctab_opts *opts)
@@ -380,7 +394,8 @@ tl_rctab_run(teller_ctx *ctx, const struct tl_rctab_cfg *cfg,
 		    "it");
 	if (cfg->mode != TL_WM_MULTIPASS) {
 		if ((rc = start_pass(t, 0)) != TELLER_OK ||
-		    (rc = tl_rtab_tabulate(t)) != TELLER_OK)
+		    (rc = tl_rtab_tabulate(t)) != TELLER_OK ||
+		    (rc = trace_pass_end(t)) != TELLER_OK)
 			return rc;
 		return write_outputs(t);
 	}
@@ -393,7 +408,8 @@ tl_rctab_run(teller_ctx *ctx, const struct tl_rctab_cfg *cfg,
 		for (pass = 1; pass <= cfg->seats; pass++) {
 			memcpy(t->won, prev, (size_t)t->ncand * sizeof(int));
 			if ((rc = start_pass(t, pass)) != TELLER_OK ||
-			    (rc = tl_rtab_tabulate(t)) != TELLER_OK)
+			    (rc = tl_rtab_tabulate(t)) != TELLER_OK ||
+			    (rc = trace_pass_end(t)) != TELLER_OK)
 				return rc;
 			newwin = -1;
 			for (c = 0; c < t->ncand; c++)
