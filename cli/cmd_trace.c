@@ -60,9 +60,9 @@ static const char about[] =
     "them; --ranking\nneeds no id, the private way for a voter to "
     "follow their own ballot.\n\n"
     "UK ballot papers are never traceable: their numbers link to "
-    "electors\nthrough the corresponding number list. teller never "
-    "takes an elector\nnumber, and a ballot file (BLT, CSV) is traced "
-    "by pattern, never by paper.\n\n"
+    "electors\nthrough the corresponding number list.\n"
+    "teller never takes an elector number; a ballot file (BLT, CSV) "
+    "is\ntraced by pattern, never by paper.\n\n"
     "exit status: 0 traced, 1 bad config or CVR, or no such ballot, 2 "
     "usage,\n3 system error, 4 a tie needs a --tiebreak answer.\n";
 
