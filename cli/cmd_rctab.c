@@ -361,7 +361,8 @@ write_manifest(const char *config, const struct rargs *a,
 	cli_mem_sha256(b.s, b.n, hex);
 	rc = cli_write_sidecar(mpath, hex) != 0 ? 3 : 0;
 out:
-	if (rc == 3 && (b.oom || ob.oom || rules.oom || rec->oom || ins == NULL))
+	if (rc == 3 && (b.oom || ob.oom || rules.oom || rec->oom ||
+	    ins == NULL))
 		fprintf(stderr, "teller: out of memory\n");
 	free(b.s);
 	free(ob.s);
