@@ -125,4 +125,15 @@ int cli_rctab_rerun(const char *config, teller_rctab_options *o,
     const char *html, struct cli_rctab_out **outs, int *nout);
 void cli_rctab_outs_free(struct cli_rctab_out *outs, int n);
 
+/* Is path an RCTab contest config (a JSON object naming
+ * cvrFileSources)? */
+bool cli_is_rctab_config(const char *path);
+/* The canonical ballot-id text of config's CVRs (audit.md 4.3; teller
+ * canon --ballot-ids) through w, or its SHA-256. Return an exit status
+ * (the error printed). */
+int cli_rctab_ballot_ids(const char *config, const char *hart_key,
+    int hart_sig, teller_write_fn w, void *ud);
+int cli_rctab_ballot_ids_sha256(const char *config, const char *hart_key,
+    int hart_sig, char hex[65]);
+
 #endif

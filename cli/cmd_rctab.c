@@ -25,7 +25,8 @@ struct sink {
 
 #define SYNOPSIS "teller rctab CONFIG.json [-o DIR] [--tiebreak NAME]... " \
 	"[--crlf] [--threads N] [-x] [--no-cvr-export] " \
-	"[--hart-signatures MODE] [--hart-key FILE] [--no-manifest]"
+	"[--hart-signatures MODE] [--hart-key FILE] [--no-manifest] " \
+	"[--ballot-ids]"
 
 /* The --help text after the options (cli_help renders the table). */
 static const char about[] =
@@ -55,7 +56,7 @@ struct rargs {
 	teller_rctab_options opts;
 	const char **ties;
 	int nties;
-	bool help, no_manifest;
+	bool help, no_manifest, ids; /* ids: --ballot-ids */
 	int argc;        /* the invocation, for the manifest */
 	char **argv;
 };
@@ -75,6 +76,7 @@ on_opt(void *ud, int id, const char *arg)
 	case OPT_NO_CVR_EXPORT: a->opts.no_cvr_export = 1; break;
 	case OPT_HART_KEY: a->opts.hart_key = arg; break;
 	case OPT_NO_MANIFEST: a->no_manifest = true; break;
+	case OPT_BALLOT_IDS: a->ids = true; break;
 	case OPT_HART_SIGS:
 		if (cli_rctab_sig_mode(arg) >= 0)
 			a->opts.hart_signatures = cli_rctab_sig_mode(arg);
@@ -307,8 +309,21 @@ write_manifest(const char *config, const struct rargs *a,
 		goto out;
 	cli_mem_sha256(rules.s, rules.n, rhex);
 	/* the JCS text itself, with its hash as the last member */
-	cli_buf_str(&b, " ],\n  \"contest\": null,\n  \"profile\": null,\n"
-	    "  \"rules\": ");
+	cli_buf_str(&b, " ],\n  \"contest\": null,\n  \"profile\": ");
+	if (a->ids) {
+		/* --ballot-ids: the canonical ballot ids (audit.md 4.3) */
+		if ((rc = cli_rctab_ballot_ids_sha256(config,
+		    a->opts.hart_key, a->opts.hart_signatures, hex)) != 0)
+			goto out;
+		rc = 3;
+		cli_buf_str(&b, "{ \"canon\": \"teller-ballot-ids/1\", "
+		    "\"sha256_ballot_ids\": ");
+		cli_buf_jstr(&b, hex);
+		cli_buf_str(&b, " }");
+	} else {
+		cli_buf_str(&b, "null");
+	}
+	cli_buf_str(&b, ",\n  \"rules\": ");
 	cli_buf_add(&b, rules.s, rules.n - 1);
 	cli_buf_str(&b, ",\"sha256\":");
 	cli_buf_jstr(&b, rhex);

@@ -114,27 +114,6 @@ trace_ballot_file(int argc, char **argv)
 	return 2;
 }
 
-/* Is path an RCTab contest config (a JSON object naming
- * cvrFileSources)? */
-static bool
-is_rctab_config(const char *path)
-{
-	char buf[65536];
-	size_t n, i = 0;
-	FILE *f;
-
-	if (strcmp(path, "-") == 0 || (f = fopen(path, "rb")) == NULL)
-		return false;
-	n = fread(buf, 1, sizeof(buf) - 1, f);
-	fclose(f);
-	buf[n] = '\0';
-	while (i < n && (buf[i] == ' ' || buf[i] == '\t' || buf[i] == '\n' ||
-	    buf[i] == '\r'))
-		i++;
-	return i < n && buf[i] == '{' && memchr(buf, '\0', n) == NULL &&
-	    strstr(buf, "\"cvrFileSources\"") != NULL;
-}
-
 /* ---- what the tabulator tells ---- */
 
 struct tev {
@@ -713,7 +692,7 @@ cmd_trace(int argc, char **argv)
 	} else if (first >= argc) {
 		cli_help(stderr, SYNOPSIS, trace_opts);
 		fputs(about, stderr);
-	} else if (first + 1 != argc || !is_rctab_config(argv[first])) {
+	} else if (first + 1 != argc || !cli_is_rctab_config(argv[first])) {
 		/* the one call site (see trace_ballot_file) */
 		rc = trace_ballot_file(argc, argv);
 	} else if (a.pattern != NULL || a.other) {

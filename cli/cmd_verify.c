@@ -703,6 +703,16 @@ rctab_recount(struct run *r, const struct mj *m, char **paths, size_t nin,
 		if (w != NULL && strcmp(w, "html") == 0)
 			html = mj_str(o, "path");
 	}
+	/* step 3: the canonical ballot ids, when recorded */
+	want = mj_str(mj_get(m, "profile"), "sha256_ballot_ids");
+	if (want != NULL && config != NULL) {
+		int st = opts.hart_signatures >= 0 ?
+		    cli_rctab_ballot_ids_sha256(config, opts.hart_key,
+		    opts.hart_signatures, hex) : 1;
+		add_item(r, "profile:ballot-ids", "", want, st == 0 ? hex :
+		    NULL, st == 0 && strcmp(want, hex) == 0 ? "ok" :
+		    "differs", st != 0 ? "cannot re-read the CVRs" : NULL);
+	}
 	/* step 4: the rules' hash from the options re-derived */
 	cli_rctab_rules(&jcs, &opts);
 	want = mj_str(rl, "sha256");

@@ -77,6 +77,9 @@ const struct cli_opt canon_opts[] = {
 	{ "profile", OPT_PROFILE, "KIND", "the profile text "
 	    "(teller-profile/1): marked or effective" },
 	{ "rules", OPT_RULES, NULL, "the rules as RFC 8785 JSON" },
+	{ "ballot-ids", OPT_BALLOT_IDS, NULL, "each ballot's id and "
+	    "effective ranks (teller-ballot-ids/1; CVR input: an RCTab "
+	    "config)" },
 	{ "help", 'h', NULL, "show this help" },
 	{ NULL, 0, NULL, NULL }
 };
@@ -117,6 +120,9 @@ const struct cli_opt rctab_opts[] = {
 	    "RCTab ships)" },
 	{ "no-manifest", OPT_NO_MANIFEST, NULL, "write no DIR/manifest.json "
 	    "(audit.md 4.2) and no .sha256 files" },
+	{ "ballot-ids", OPT_BALLOT_IDS, NULL, "also record the hash of the "
+	    "canonical ballot ids (teller canon --ballot-ids) in the "
+	    "manifest" },
 	{ "help", 'h', NULL, "show this help" },
 	{ NULL, 0, NULL, NULL }
 };

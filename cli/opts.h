@@ -21,7 +21,8 @@ enum {
 	OPT_OUTPUTS_DIR, OPT_STRENGTH, OPT_LAYOUT, OPT_REGIME,
 	OPT_RANKS, OPT_VOTES, OPT_MIN_SHARE, /* methods.md 2-3 */
 	OPT_SECTION, /* methods.md 4.3 c */
-	OPT_ELECTORATE, OPT_LANG, OPT_META
+	OPT_ELECTORATE, OPT_LANG, OPT_META,
+	OPT_BALLOT_IDS /* audit.md 4.3: canon, rctab */
 };
 
 /* Option ids for `teller rctab`. */

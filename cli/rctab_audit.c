@@ -362,3 +362,100 @@ cli_rctab_outs_free(struct cli_rctab_out *outs, int n)
 		free(outs[i].name);
 	free(outs);
 }
+
+/* Is path an RCTab contest config (a JSON object naming
+ * cvrFileSources)? */
+bool
+cli_is_rctab_config(const char *path)
+{
+	char buf[65536];
+	size_t n, i = 0;
+	FILE *f;
+
+	if (strcmp(path, "-") == 0 || (f = fopen(path, "rb")) == NULL)
+		return false;
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	while (i < n && (buf[i] == ' ' || buf[i] == '\t' || buf[i] == '\n' ||
+	    buf[i] == '\r'))
+		i++;
+	return i < n && buf[i] == '{' && memchr(buf, '\0', n) == NULL &&
+	    strstr(buf, "\"cvrFileSources\"") != NULL;
+}
+
+static int
+null_write(void *ud, const char *p, size_t n)
+{
+	(void)ud;
+	(void)p;
+	(void)n;
+	return 0;
+}
+
+static int
+null_open(void *ud, const char *path, teller_write_fn *w, void **wud)
+{
+	(void)path;
+	*w = null_write;
+	*wud = ud;
+	return 0;
+}
+
+static int
+null_close(void *ud, void *wud)
+{
+	(void)ud;
+	(void)wud;
+	return 0;
+}
+
+int
+cli_rctab_ballot_ids(const char *config, const char *hart_key,
+    int hart_sig, teller_write_fn w, void *ud)
+{
+	teller_rctab_options o;
+	teller_rctab *r;
+	teller_ctx *ctx;
+	int rc;
+
+	teller_rctab_options_init(&o);
+	o.threads = 0;
+	o.hart_key = hart_key;
+	o.hart_signatures = hart_sig;
+	o.output.open = null_open;
+	o.output.close = null_close;
+	o.output_dir = "";
+	if (teller_ctx_new(NULL, &ctx) != TELLER_OK) {
+		fprintf(stderr, "teller: out of memory\n");
+		return 3;
+	}
+	teller_ctx_set_input(ctx, &cli_files);
+	rc = teller_rctab_load(ctx, config, &o, &r);
+	if (rc == TELLER_OK) {
+		rc = teller_rctab_ballot_ids(ctx, r, w, ud);
+		teller_rctab_free(r);
+	}
+	if (rc != TELLER_OK)
+		rc = cli_report_error(ctx);
+	teller_ctx_free(ctx);
+	return rc;
+}
+
+int
+cli_rctab_ballot_ids_sha256(const char *config, const char *hart_key,
+    int hart_sig, char hex[65])
+{
+	struct cli_buf b = { NULL, 0, 0, 0 };
+	int rc = cli_rctab_ballot_ids(config, hart_key, hart_sig, buf_write,
+	    &b);
+
+	if (rc == 0 && b.oom) {
+		fprintf(stderr, "teller: out of memory\n");
+		rc = 3;
+	}
+	if (rc == 0)
+		cli_mem_sha256(b.s != NULL ? b.s : "", b.n, hex);
+	free(b.s);
+	return rc;
+}

@@ -681,6 +681,15 @@ const char *teller_rctab_output_dir(const teller_rctab *r);
 int teller_rctab_run(teller_ctx *ctx, teller_rctab *r);
 
 /* Release r (its memory goes with ctx in any case). NULL is a no-op. */
+/* Read r's CVRs (no tabulation, no output) and write the canonical
+ * ballot-id text of audit.md 4.3 (teller canon --ballot-ids): the line
+ * "teller-ballot-ids/1", each candidate "c\tJ\tNAME" by name bytes,
+ * then "<id>\t<J>..." a ballot (its effective ranks under the config's
+ * rules, the multiple-continuing overvote rule taken at round 1), the
+ * lines sorted by bytes. */
+int teller_rctab_ballot_ids(teller_ctx *ctx, teller_rctab *r,
+    teller_write_fn write, void *ud);
+
 void teller_rctab_free(teller_rctab *r);
 
 /* ---- audit: margins of victory and RAIRE (lib/audit/, audit.md) ---- */

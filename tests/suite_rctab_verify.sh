@@ -5,7 +5,8 @@
 # $SHARED/data/rctab, copied here so they can be changed: an untouched
 # run verifies (from another folder, under another locale and zone);
 # one changed CVR byte exits 5 naming input:...; a changed output or
-# manifest exits 5 naming it; --no-manifest writes none.
+# manifest exits 5 naming it; --no-manifest writes none. Then teller
+# canon --ballot-ids (audit.md 4.3) and rctab --ballot-ids.
 # Env: B (build dir, default build), SHARED (default ../shared).
 B=${B:-build}
 SHARED=${SHARED:-../shared}
@@ -153,6 +154,111 @@ if "$TB" rctab --no-manifest "$W/c/2015_portland_mayor_config.json" \
 	ok
 else
 	bad "--no-manifest"
+fi
+
+# --- canonical ballot ids (audit.md 4.3, 8.6): teller canon --ballot-ids
+G=$D/generic_csv_test/generic_csv_test_config.json
+if "$TB" canon --ballot-ids "$G" >"$T/ids.txt" 2>"$T/ids.err" &&
+    [ "$(head -1 "$T/ids.txt")" = "teller-ballot-ids/1" ] &&
+    grep -q "^c	4	Undeclared Write-ins$" "$T/ids.txt" &&
+    grep -q "^R_21yNGL1wKB5ZCPL	4	0	1	3	2$" "$T/ids.txt" &&
+    grep -v '^c	' "$T/ids.txt" | sed 1d | LC_ALL=C sort -c; then
+	ok
+else
+	bad "canon --ballot-ids: $(head -12 "$T/ids.txt") $(cat "$T/ids.err")"
+fi
+# order-free: the CVR's rows shuffled give the same text; one changed
+# preference changes it
+W=$T/ids
+mkdir -p "$W"
+cp -R "$D/generic_csv_test" "$W/c"
+CF=$W/c/generic_csv_test_cvr.csv
+(head -1 "$CF"; sed 1d "$CF" | LC_ALL=C sort -r) >"$W/x" && mv "$W/x" "$CF"
+if "$TB" canon --ballot-ids "$W/c/generic_csv_test_config.json" |
+    cmp -s - "$T/ids.txt"; then
+	ok
+else
+	bad "canon --ballot-ids: changed by the rows' order"
+fi
+sed 's/^R_21yNGL1wKB5ZCPL,p1,b1,4,2,5,3,1$/R_21yNGL1wKB5ZCPL,p1,b1,4,2,5,1,3/' \
+    "$CF" >"$W/x" && mv "$W/x" "$CF"
+if "$TB" canon --ballot-ids "$W/c/generic_csv_test_config.json" |
+    cmp -s - "$T/ids.txt"; then
+	bad "canon --ballot-ids: one changed preference not seen"
+else
+	ok
+fi
+# a ballot file has no ballot ids
+printf '2 1\n1 1 2 0\n0\n"A"\n"B"\n"T"\n' >"$T/t.blt"
+"$TB" canon --ballot-ids "$T/t.blt" >/dev/null 2>"$T/b.err"
+rc=$?
+if [ $rc -eq 1 ] && grep -q 'no ballot ids' "$T/b.err"; then
+	ok
+else
+	bad "canon --ballot-ids of a BLT: exit $rc $(cat "$T/b.err")"
+fi
+# the effective ranks agree with the tabulator's round 1: a ballot
+# counted for X starts with X; one inactive in round 1 has no rank
+for c in test_set_1_exhaust_at_overvote test_set_3_skipped_choice_exhaust \
+    test_set_6_duplicate_exhaust test_set_2_overvote_skip_to_next; do
+	cfg=$D/$c/${c}_config.json
+	"$TB" canon --ballot-ids "$cfg" >"$T/$c.ids" 2>/dev/null
+	"$TB" trace --format rctab-audit "$cfg" >"$T/$c.log" 2>/dev/null
+	if /usr/bin/python3 - "$T/$c.ids" "$T/$c.log" <<'PY'
+import re, sys
+lines = open(sys.argv[1], encoding="utf-8").read().split("\n")[:-1]
+cands = {}
+ids = {}
+for l in lines[1:]:
+    f = l.split("\t")
+    if f[0] == "c":
+        cands[f[2]] = f[1]
+    else:
+        ids[f[0]] = f[1:]
+n = 0
+for l in open(sys.argv[2], encoding="utf-8"):
+    m = re.match(r"\[Round\] 1 \[CVR\] (.*?) \[(counted for|became inactive)"
+                 r"\] (.*?)( \[value\].*)?$", l.rstrip("\n"))
+    if not m:
+        continue
+    i, kind, det = m.group(1), m.group(2), m.group(3)
+    n += 1
+    want = [cands[det]] if kind == "counted for" else []
+    if ids[i][:1] != want:
+        sys.exit("%s: ranks %s, round 1 %s %s" % (i, ids[i], kind, det))
+if n == 0 or n != len(ids):
+    sys.exit("%d ballots in round 1, %d ids" % (n, len(ids)))
+PY
+	then
+		ok
+	else
+		bad "$c: canon --ballot-ids against round 1"
+	fi
+done
+# teller rctab --ballot-ids records it; verify re-derives it
+W=$T/rid
+mkdir -p "$W"
+cp -R "$D/generic_csv_test" "$W/c"
+if "$TB" rctab --ballot-ids "$W/c/generic_csv_test_config.json" \
+    -o "$W/out" 2>/dev/null &&
+    grep -q "\"sha256_ballot_ids\": \"$(sha256sum <"$T/ids.txt" |
+    cut -c1-64)\"" "$W/out/manifest.json" &&
+    "$TB" verify "$W/out/manifest.json" >"$W/v.out" 2>&1 &&
+    grep -q '^profile:ballot-ids .* ok$' "$W/v.out"; then
+	ok
+else
+	bad "rctab --ballot-ids: $(cat "$W/v.out" 2>/dev/null)"
+fi
+sed 's/^R_21yNGL1wKB5ZCPL,p1,b1,4,2,5,3,1$/R_21yNGL1wKB5ZCPL,p1,b1,4,2,5,1,3/' \
+    "$W/c/generic_csv_test_cvr.csv" >"$W/x" &&
+    mv "$W/x" "$W/c/generic_csv_test_cvr.csv"
+"$TB" verify "$W/out/manifest.json" >/dev/null 2>"$W/v.err"
+rc=$?
+if [ $rc -eq 5 ] && grep -q 'input:.*generic_csv_test_cvr.csv changed' \
+    "$W/v.err" && grep -q 'profile:ballot-ids differs' "$W/v.err"; then
+	ok
+else
+	bad "rctab --ballot-ids, a changed CVR: exit $rc $(cat "$W/v.err")"
 fi
 
 echo "$pass passed, $fail failed"

@@ -132,6 +132,14 @@ struct tl_rctab_opts {
 int tl_rctab_run(teller_ctx *ctx, const struct tl_rctab_cfg *cfg,
     const struct tl_rctab_opts *opts) TL_MUST_CHECK;
 
+/* Read the CVRs of a loaded config and write the canonical ballot-id
+ * text (audit.md 4.3): "teller-ballot-ids/1", the candidates by name
+ * bytes ("c\tJ\tNAME"), then "<id>\t<effective ranks>" a ballot,
+ * sorted by bytes. No tabulation, no output file. */
+int tl_rctab_ballot_ids(teller_ctx *ctx, const struct tl_rctab_cfg *cfg,
+    const struct tl_rctab_opts *opts, teller_write_fn w, void *ud)
+    TL_MUST_CHECK;
+
 /* ------------------------------------------------------------------ */
 /* tabulation state shared by rctab_tab.c and rctab_out.c              */
 
