@@ -446,8 +446,9 @@ id_ranks(struct tl_rtab *t, const struct rrec *rec, const int *jpos,
 		for (nc = 0, pick = -1, j = 0; j < n; j++) {
 			int c = TOK(t, k[2 + j])->cand;
 			ov |= TOK(t, k[2 + j])->ov;
-			if (c >= 0 && !(c < cfg->ncand && cfg->cands[c].excluded)
-			    && !used[c]) {
+			bool excl = c >= 0 && c < cfg->ncand &&
+			    cfg->cands[c].excluded;
+			if (c >= 0 && !excl && !used[c]) {
 				nc++;
 				if (pick < 0)
 					pick = c;
@@ -475,6 +476,42 @@ cmp_line(const void *a, const void *b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
+/* The ballot-id text: the header, the candidates in order, then the
+ * lines (offsets into text) sorted by bytes. */
+static int
+id_write(struct tl_rtab *t, const int *order, const struct tl_vec *text,
+    const struct tl_vec *lines, teller_write_fn w, void *ud)
+{
+	teller_ctx *ctx = t->ctx;
+	size_t n = lines->len, at;
+	const char **lp = tl_alloc(ctx, n + 1, sizeof(char *));
+	struct tl_vec *nm = tl_vec_new(ctx, 1);
+	struct tl_out out;
+	char head[32];
+
+	if (lp == NULL || nm == NULL)
+		return TELLER_ENOMEM;
+	for (at = 0; at < n; at++)
+		lp[at] = (const char *)text->data +
+		    TL_VEC_AT(lines, size_t, at);
+	qsort(lp, n, sizeof(*lp), cmp_line);
+	tl_out_init(&out, ctx, w, ud);
+	tl_out_str(&out, "teller-ballot-ids/1\n");
+	for (at = 0; at < (size_t)t->ncand; at++) {
+		nm->len = 0;
+		if (id_esc(ctx, nm, t->names[order[at]]) != TELLER_OK ||
+		    tl_vec_push(ctx, nm, "") == NULL)
+			return TELLER_ENOMEM;
+		snprintf(head, sizeof head, "c\t%zu\t", at);
+		tl_out_str(&out, head);
+		tl_out_str(&out, nm->data);
+		tl_out_str(&out, "\n");
+	}
+	for (at = 0; at < n; at++)
+		tl_out_str(&out, lp[at]);
+	return tl_out_flush(&out);
+}
+
 int
 tl_rctab_ballot_ids(teller_ctx *ctx, const struct tl_rctab_cfg *cfg,
     const struct tl_rctab_opts *opts, teller_write_fn w, void *ud)
@@ -487,7 +524,6 @@ tl_rctab_ballot_ids(teller_ctx *ctx, const struct tl_rctab_cfg *cfg,
 	int *order, *jpos, i, rc;
 	bool *used;
 	size_t n, off, at;
-	char head[32];
 
 	if (t == NULL)
 		return TELLER_ENOMEM;
@@ -543,31 +579,7 @@ tl_rctab_ballot_ids(teller_ctx *ctx, const struct tl_rctab_cfg *cfg,
 			return rc != TELLER_OK ? rc : TELLER_ENOMEM;
 		TL_VEC_AT(lines, size_t, lines->len++) = start;
 	}
-	{
-		const char **lp = tl_alloc(ctx, n + 1, sizeof(char *));
-		struct tl_out out;
-		if (lp == NULL)
-			return TELLER_ENOMEM;
-		for (at = 0; at < n; at++)
-			lp[at] = (const char *)text->data +
-			    TL_VEC_AT(lines, size_t, at);
-		qsort(lp, n, sizeof(*lp), cmp_line);
-		tl_out_init(&out, ctx, w, ud);
-		tl_out_str(&out, "teller-ballot-ids/1\n");
-		for (at = 0; at < (size_t)t->ncand; at++) {
-			struct tl_vec *nm = tl_vec_new(ctx, 1);
-			if (nm == NULL || id_esc(ctx, nm, t->names[order[at]]) !=
-			    TELLER_OK || tl_vec_push(ctx, nm, "") == NULL)
-				return TELLER_ENOMEM;
-			snprintf(head, sizeof head, "c\t%zu\t", at);
-			tl_out_str(&out, head);
-			tl_out_str(&out, nm->data);
-			tl_out_str(&out, "\n");
-		}
-		for (at = 0; at < n; at++)
-			tl_out_str(&out, lp[at]);
-		return tl_out_flush(&out);
-	}
+	return id_write(t, order, text, lines, w, ud);
 }
 
 /* opts->trace: the pass just tabulated ended after t->nround rounds. */
