@@ -27,31 +27,6 @@
 	"       teller trace [-m METHOD] [-f FORMAT] (--pattern N | " \
 	"--ranking R) FILE..."
 
-enum {
-	OPT_BALLOT_ID = 500, OPT_RANKING, OPT_PATTERN, OPT_TFORMAT,
-	OPT_TTIEBREAK, OPT_TTHREADS
-};
-
-static const struct cli_opt trace_opts[] = {
-	{ "ballot-id", OPT_BALLOT_ID, "ID", "the ballot with this CVR id "
-	    "(RCTab configs only)" },
-	{ "ranking", OPT_RANKING, "R", "every ballot ranked exactly R, e.g. "
-	    "\"A>B>C\" ('=' several marks at a rank, an empty rank skipped)" },
-	{ "pattern", OPT_PATTERN, "N", "ballot pattern N of a ballot file "
-	    "(BLT, CSV...)" },
-	{ "format", OPT_TFORMAT, "FMT", "text (default), json, or "
-	    "rctab-audit (RCTab's audit-log lines; every ballot without "
-	    "--ballot-id or --ranking)" },
-	{ "method", 'm', "METHOD", "counting method (ballot files)" },
-	{ "input-format", 'f', "FORMAT", "input format (ballot files)" },
-	{ "tiebreak", OPT_TTIEBREAK, "NAME", "answer for an interactive "
-	    "RCTab tie, as teller rctab --tiebreak" },
-	{ "threads", OPT_TTHREADS, "N", "threads reading a CVR (default 0: "
-	    "one per CPU)" },
-	{ "help", 'h', NULL, "show this help" },
-	{ NULL, 0, NULL, NULL }
-};
-
 static const char about[] =
     "\nWhere a ballot went in every round of an RCTab contest: counted "
     "for,\ntransferred to, stayed with, or non-transferable (overvote, "

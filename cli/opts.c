@@ -300,3 +300,23 @@ cli_help(FILE *f, const char *synopsis, const struct cli_opt *t)
 		fputc('\n', f);
 	}
 }
+
+const struct cli_opt trace_opts[] = {
+	{ "ballot-id", OPT_BALLOT_ID, "ID", "the ballot with this CVR id "
+	    "(RCTab configs only)" },
+	{ "ranking", OPT_RANKING, "R", "every ballot ranked exactly R, e.g. "
+	    "\"A>B>C\" ('=' several marks at a rank, an empty rank skipped)" },
+	{ "pattern", OPT_PATTERN, "N", "ballot pattern N of a ballot file "
+	    "(BLT, CSV...)" },
+	{ "format", OPT_TFORMAT, "FMT", "text (default), json, or "
+	    "rctab-audit (RCTab's audit-log lines; every ballot without "
+	    "--ballot-id or --ranking)" },
+	{ "method", 'm', "METHOD", "counting method (ballot files)" },
+	{ "input-format", 'f', "FORMAT", "input format (ballot files)" },
+	{ "tiebreak", OPT_TTIEBREAK, "NAME", "answer for an interactive "
+	    "RCTab tie, as teller rctab --tiebreak" },
+	{ "threads", OPT_TTHREADS, "N", "threads reading a CVR (default 0: "
+	    "one per CPU)" },
+	{ "help", 'h', NULL, "show this help" },
+	{ NULL, 0, NULL, NULL }
+};

@@ -47,6 +47,13 @@ enum {
 	OPT_TRIM, OPT_ASSERTIONS, OPT_CHECK, OPT_RFORMAT, OPT_TIMING
 };
 
+/* Option ids for `teller trace` (cmd_trace.c). */
+enum {
+	OPT_BALLOT_ID = 500, OPT_RANKING, OPT_PATTERN, OPT_TFORMAT,
+	OPT_TTIEBREAK, OPT_TTHREADS
+};
+extern const struct cli_opt trace_opts[];
+
 extern const struct cli_opt margin_opts[];
 extern const struct cli_opt raire_opts[];
 extern const struct cli_opt compare_opts[];
