@@ -8,6 +8,7 @@
 #ifndef AUDIT_H
 #define AUDIT_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -74,5 +75,65 @@ const char *cli_source_date(char buf[16]);
 /* --meta FILE: a JSON object of the declaration's facts (reports.md 2),
  * each member a string or a number, set on r. Returns an exit status. */
 int cli_apply_meta(teller_ctx *ctx, teller_result *r, const char *path);
+
+/* ---- RCTab runs (cli/rctab_audit.c) ---- */
+
+/* Input callbacks over cli_files that record the path of every file
+ * opened (once each, in the order first opened; safe from several
+ * threads). in is what teller_ctx_set_input takes. */
+struct cli_rec {
+	teller_input in;
+	pthread_mutex_t mu;
+	char **paths;
+	int n, cap;
+	int oom;
+};
+void cli_rec_init(struct cli_rec *r);
+void cli_rec_free(struct cli_rec *r);
+
+/* A growing text buffer; oom set when a write failed. */
+struct cli_buf {
+	char *s;
+	size_t n, cap;
+	int oom;
+};
+int cli_buf_add(struct cli_buf *b, const char *p, size_t n);
+void cli_buf_str(struct cli_buf *b, const char *s);
+/* s as a JSON string (RFC 8785 escapes); "null" for NULL. */
+void cli_buf_jstr(struct cli_buf *b, const char *s);
+
+/* The manifest's rules of an RCTab run as RFC 8785 JCS text: method
+ * "rctab" and every option that changes the outputs' bytes. */
+void cli_rctab_rules(struct cli_buf *b, const teller_rctab_options *o);
+/* --hart-signatures NAME as a teller_hart_sig (NULL: check); -1 if not
+ * a mode. */
+int cli_rctab_sig_mode(const char *name);
+/* The manifest's writer name of an output the library named name. */
+const char *cli_rctab_writer(const char *name, bool html);
+
+/* One output of a re-run: its name relative to the output folder (the
+ * HTML report: html as given) and the SHA-256 of its bytes. */
+struct cli_rctab_out {
+	char *name;
+	char hex[65];
+};
+/* Run config with o (its output fields, html and output_dir set here)
+ * into memory; html: the HTML report's name, or NULL. Returns an exit
+ * status (the error printed); *outs (free with cli_rctab_outs_free)
+ * holds what was written. */
+int cli_rctab_rerun(const char *config, teller_rctab_options *o,
+    const char *html, struct cli_rctab_out **outs, int *nout);
+void cli_rctab_outs_free(struct cli_rctab_out *outs, int n);
+
+/* Is path an RCTab contest config (a JSON object naming
+ * cvrFileSources)? */
+bool cli_is_rctab_config(const char *path);
+/* The canonical ballot-id text of config's CVRs (audit.md 4.3; teller
+ * canon --ballot-ids) through w, or its SHA-256. Return an exit status
+ * (the error printed). */
+int cli_rctab_ballot_ids(const char *config, const char *hart_key,
+    int hart_sig, teller_write_fn w, void *ud);
+int cli_rctab_ballot_ids_sha256(const char *config, const char *hart_key,
+    int hart_sig, char hex[65]);
 
 #endif

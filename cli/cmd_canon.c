@@ -14,7 +14,8 @@
 #include "opts.h"
 
 #define SYNOPSIS "teller canon [-m METHOD] [-s SEATS] [-f FORMAT] " \
-	"(--contest | --profile marked|effective | --rules) FILE..."
+	"(--contest | --profile marked|effective | --rules) FILE...\n" \
+	"       teller canon --ballot-ids CONFIG.json"
 
 struct canon_args {
 	const char *method;
@@ -22,12 +23,13 @@ struct canon_args {
 	int format;
 	enum teller_canon_kind kind; /* if has_kind */
 	bool has_kind;
+	bool ids;                    /* --ballot-ids */
 };
 
 static int
 set_kind(struct canon_args *a, enum teller_canon_kind kind)
 {
-	if (a->has_kind && a->kind != kind) {
+	if ((a->has_kind && a->kind != kind) || a->ids) {
 		fprintf(stderr, "teller: canon: give one of --contest, "
 		    "--profile and --rules\n");
 		return -1;
@@ -73,6 +75,16 @@ on_opt(void *ud, int id, const char *arg)
 		return set_kind(a, TELLER_CANON_CONTEST);
 	case OPT_RULES:
 		return set_kind(a, TELLER_CANON_RULES);
+	case OPT_BALLOT_IDS:
+		if (a->has_kind) {
+			fprintf(stderr, "teller: canon: give one of "
+			    "--contest, --profile, --rules and "
+			    "--ballot-ids\n");
+			return -1;
+		}
+		a->ids = true;
+		a->has_kind = true;
+		return 0;
 	case OPT_PROFILE:
 		if (strcmp(arg, "marked") == 0)
 			return set_kind(a, TELLER_CANON_MARKED);
@@ -89,11 +101,38 @@ on_opt(void *ud, int id, const char *arg)
 	}
 }
 
+/* --ballot-ids: only CVR inputs carry ballot ids (an RCTab config and
+ * its CVR files); a ballot file (BLT, CSV...) has none. */
+static int
+canon_ids(const struct canon_args *a, int n, char **files)
+{
+	int rc;
+
+	if (n != 1 || a->method != NULL || a->seats != 0 ||
+	    a->format != TELLER_FMT_AUTO) {
+		fprintf(stderr, "teller: canon: --ballot-ids takes one RCTab "
+		    "config and no -m, -s or -f\n");
+		return 2;
+	}
+	if (!cli_is_rctab_config(files[0])) {
+		fprintf(stderr, "teller: %s: no ballot ids: only CVR input "
+		    "(an RCTab config) carries them\n", files[0]);
+		return 1;
+	}
+	rc = cli_rctab_ballot_ids(files[0], NULL, TELLER_HART_SIG_CHECK,
+	    cli_write_file, stdout);
+	if (rc == 0 && fflush(stdout) != 0) {
+		fprintf(stderr, "teller: standard output: write failed\n");
+		rc = 3;
+	}
+	return rc;
+}
+
 int
 cmd_canon(int argc, char **argv)
 {
 	struct canon_args a = { NULL, 0, TELLER_FMT_AUTO,
-	    TELLER_CANON_CONTEST, false };
+	    TELLER_CANON_CONTEST, false, false };
 	teller_ctx *ctx = NULL;
 	teller_contest *c;
 	teller_profile *p;
@@ -104,11 +143,14 @@ cmd_canon(int argc, char **argv)
 	if (first < 0 || !a.has_kind || first >= argc) {
 		if (first >= 0)
 			fprintf(stderr, "teller: canon: %s\n", !a.has_kind ?
-			    "give --contest, --profile KIND or --rules" :
+			    "give --contest, --profile KIND, --rules or "
+			    "--ballot-ids" :
 			    "no input file");
 		fprintf(stderr, "usage: %s\n", SYNOPSIS);
 		return 2;
 	}
+	if (a.ids)
+		return canon_ids(&a, argc - first, argv + first);
 	if (teller_ctx_new(NULL, &ctx) != TELLER_OK) {
 		fprintf(stderr, "teller: out of memory\n");
 		return 3;

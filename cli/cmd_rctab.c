@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "audit.h"
 #include "cli.h"
 #include "opts.h"
 
@@ -24,7 +25,8 @@ struct sink {
 
 #define SYNOPSIS "teller rctab CONFIG.json [-o DIR] [--tiebreak NAME]... " \
 	"[--crlf] [--threads N] [-x] [--no-cvr-export] " \
-	"[--hart-signatures MODE] [--hart-key FILE]"
+	"[--hart-signatures MODE] [--hart-key FILE] [--no-manifest] " \
+	"[--ballot-ids]"
 
 /* The --help text after the options (cli_help renders the table). */
 static const char about[] =
@@ -38,6 +40,11 @@ static const char about[] =
     "row each\n"
     "  DIR/cdf_cvr.json                      with generateCdfJson "
     "(NIST CDF)\n"
+    "  DIR/manifest.json                     what was read and "
+    "written, with\n"
+    "                                        SHA-256 hashes (teller "
+    "verify re-runs it)\n"
+    "Each file written gets FILE.sha256 beside it (sha256sum format).\n"
     "On success one line on stderr names the files written; on "
     "failure\nnone is left behind.\n\n"
     "exit status: 0 counted, 1 bad config or CVR, 2 usage, 3 "
@@ -49,7 +56,9 @@ struct rargs {
 	teller_rctab_options opts;
 	const char **ties;
 	int nties;
-	bool help;
+	bool help, no_manifest, ids; /* ids: --ballot-ids */
+	int argc;        /* the invocation, for the manifest */
+	char **argv;
 };
 
 static int
@@ -66,13 +75,11 @@ on_opt(void *ud, int id, const char *arg)
 	case 'x': a->opts.convert_to_cdf = 1; break;
 	case OPT_NO_CVR_EXPORT: a->opts.no_cvr_export = 1; break;
 	case OPT_HART_KEY: a->opts.hart_key = arg; break;
+	case OPT_NO_MANIFEST: a->no_manifest = true; break;
+	case OPT_BALLOT_IDS: a->ids = true; break;
 	case OPT_HART_SIGS:
-		if (strcmp(arg, "check") == 0)
-			a->opts.hart_signatures = TELLER_HART_SIG_CHECK;
-		else if (strcmp(arg, "require") == 0)
-			a->opts.hart_signatures = TELLER_HART_SIG_REQUIRE;
-		else if (strcmp(arg, "off") == 0)
-			a->opts.hart_signatures = TELLER_HART_SIG_OFF;
+		if (cli_rctab_sig_mode(arg) >= 0)
+			a->opts.hart_signatures = cli_rctab_sig_mode(arg);
 		else {
 			fprintf(stderr, "teller: rctab: --hart-signatures "
 			    "wants check, require or off, not '%s'\n", arg);
@@ -201,6 +208,185 @@ sink_close(void *ud, void *wud)
 	return fclose((FILE *)wud) != 0;
 }
 
+/* ---- the manifest (audit.md 4.2, 8.4) ---- */
+
+static int
+cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static const char *
+in_role(const struct rargs *a, const char *config, const char *path)
+{
+	size_t n = strlen(path);
+
+	if (strcmp(path, config) == 0)
+		return "config";
+	if (a->opts.hart_key != NULL && strcmp(path, a->opts.hart_key) == 0)
+		return "hart-key";
+	if (n > 8 && strcmp(path + n - 8, ".sig.xml") == 0)
+		return "signature";
+	return "cvr";
+}
+
+/* One input or output of the manifest: path relative to dir, its size
+ * and hash. Returns 0, or -1 after printing the error. */
+static int
+man_file(struct cli_buf *b, const char *dir, const char *path, bool first,
+    char hex[65], unsigned long long *bytes)
+{
+	char *rel = cli_relpath(dir, path);
+
+	if (rel == NULL || cli_file_sha256(path, hex, bytes) != 0) {
+		fprintf(stderr, "teller: %s: cannot hash it for the manifest "
+		    "in %s\n", path, dir);
+		free(rel);
+		return -1;
+	}
+	cli_buf_str(b, first ? "\n    { \"path\": " : ",\n    { \"path\": ");
+	cli_buf_jstr(b, rel);
+	free(rel);
+	return 0;
+}
+
+/* Write DIR/manifest.json and a .sha256 beside every output and the
+ * manifest. Returns an exit status. */
+static int
+write_manifest(const char *config, const struct rargs *a,
+    const struct sink *sk, const struct cli_rec *rec)
+{
+	struct cli_buf b = { NULL, 0, 0, 0 }, rules = { NULL, 0, 0, 0 };
+	struct cli_buf ob = { NULL, 0, 0, 0 };
+	char hex[65], rhex[65] = "", date[16], *mpath, **ins = NULL;
+	const char *res = NULL, *d;
+	unsigned long long bytes;
+	int i, k, nin = 0, rc = 3;
+	FILE *f;
+
+	if ((mpath = cli_join(sk->dir, "manifest.json")) == NULL ||
+	    (ins = calloc((size_t)rec->n + 1, sizeof(*ins))) == NULL)
+		goto out;
+	for (i = 0; i < rec->n; i++)
+		if (strcmp(rec->paths[i], config) != 0)
+			ins[nin++] = rec->paths[i];
+	qsort(ins, (size_t)nin, sizeof(*ins), cmp_str);
+	memmove(ins + 1, ins, (size_t)nin * sizeof(*ins));
+	ins[0] = (char *)config;
+	nin++;
+	cli_buf_str(&b, "{ \"teller_manifest\": 1,\n  \"engine\": { \"name\": "
+	    "\"teller\", \"version\": \"" TELLER_VERSION "\", \"commit\": "
+	    "null, \"arith\": \"fixed-i64\" },\n  \"invocation\": "
+	    "[\"teller\"");
+	for (i = 0; i < a->argc; i++) {
+		cli_buf_str(&b, ", ");
+		cli_buf_jstr(&b, a->argv[i]);
+	}
+	cli_buf_str(&b, "],\n  \"date\": ");
+	d = cli_source_date(date);
+	cli_buf_jstr(&b, d);
+	cli_buf_str(&b, ",\n  \"inputs\": [");
+	for (i = 0; i < nin; i++) {
+		const char *role = in_role(a, config, ins[i]);
+		if (man_file(&b, sk->dir, ins[i], i == 0, hex, &bytes) != 0) {
+			rc = 1;
+			goto out;
+		}
+		cli_buf_str(&b, ", \"role\": ");
+		cli_buf_jstr(&b, role);
+		cli_buf_str(&b, ", \"format\": ");
+		cli_buf_jstr(&b, strcmp(role, "config") == 0 ? "rctab-config" :
+		    NULL);
+		snprintf(date, sizeof(date), "%llu", bytes);
+		cli_buf_str(&b, ", \"bytes\": ");
+		cli_buf_str(&b, date);
+		cli_buf_str(&b, ", \"sha256\": ");
+		cli_buf_jstr(&b, hex);
+		cli_buf_str(&b, " }");
+	}
+	cli_rctab_rules(&rules, &a->opts);
+	if (rules.oom)
+		goto out;
+	cli_mem_sha256(rules.s, rules.n, rhex);
+	/* the JCS text itself, with its hash as the last member */
+	cli_buf_str(&b, " ],\n  \"contest\": null,\n  \"profile\": ");
+	if (a->ids) {
+		/* --ballot-ids: the canonical ballot ids (audit.md 4.3) */
+		if ((rc = cli_rctab_ballot_ids_sha256(config,
+		    a->opts.hart_key, a->opts.hart_signatures, hex)) != 0)
+			goto out;
+		rc = 3;
+		cli_buf_str(&b, "{ \"canon\": \"teller-ballot-ids/1\", "
+		    "\"sha256_ballot_ids\": ");
+		cli_buf_jstr(&b, hex);
+		cli_buf_str(&b, " }");
+	} else {
+		cli_buf_str(&b, "null");
+	}
+	cli_buf_str(&b, ",\n  \"rules\": ");
+	cli_buf_add(&b, rules.s, rules.n - 1);
+	cli_buf_str(&b, ",\"sha256\":");
+	cli_buf_jstr(&b, rhex);
+	cli_buf_str(&b, "},\n  \"randomness\": { \"rng\": \"java-random\", "
+	    "\"seed\": null, \"draws\": null },\n  \"lots\": []");
+	for (i = 0, k = 0; i < sk->n; i++) {
+		const char *p = sk->paths[i];
+		bool html = a->opts.html != NULL &&
+		    strcmp(p, a->opts.html) == 0;
+		if (man_file(&ob, sk->dir, p, k++ == 0, hex, NULL) != 0) {
+			rc = 1;
+			goto out;
+		}
+		cli_buf_str(&ob, ", \"writer\": ");
+		cli_buf_jstr(&ob, cli_rctab_writer(p, html));
+		cli_buf_str(&ob, ", \"options\": {}, \"sha256\": ");
+		cli_buf_jstr(&ob, hex);
+		cli_buf_str(&ob, " }");
+		if (cli_write_sidecar(p, hex) != 0) {
+			rc = 3;
+			goto out;
+		}
+		d = strrchr(p, '/');
+		d = d != NULL ? d + 1 : p;
+		if (res == NULL || strcmp(d, "summary.json") == 0)
+			res = p;
+	}
+	/* result: the contest's detailed report (cdf_cvr.json for -x) */
+	cli_buf_str(&b, ",\n  \"result\": { \"report\": ");
+	if (res != NULL) {
+		char *rel = cli_relpath(sk->dir, res);
+		cli_buf_jstr(&b, rel);
+		free(rel);
+		cli_file_sha256(res, hex, NULL);
+		cli_buf_str(&b, ", \"sha256\": ");
+		cli_buf_jstr(&b, hex);
+	} else {
+		cli_buf_str(&b, "null, \"sha256\": null");
+	}
+	cli_buf_str(&b, " },\n  \"outputs\": [");
+	cli_buf_add(&b, ob.s != NULL ? ob.s : "", ob.n);
+	cli_buf_str(&b, ob.n > 0 ? " ] }\n" : "] }\n");
+	if (b.oom || ob.oom || rec->oom)
+		goto out;
+	if ((f = fopen(mpath, "wb")) == NULL ||
+	    fwrite(b.s, 1, b.n, f) != b.n || fclose(f) != 0) {
+		fprintf(stderr, "teller: %s: %s\n", mpath, strerror(errno));
+		goto out;
+	}
+	cli_mem_sha256(b.s, b.n, hex);
+	rc = cli_write_sidecar(mpath, hex) != 0 ? 3 : 0;
+out:
+	if (rc == 3 && (b.oom || ob.oom || rules.oom || rec->oom ||
+	    ins == NULL))
+		fprintf(stderr, "teller: out of memory\n");
+	free(b.s);
+	free(ob.s);
+	free(rules.s);
+	free(ins);
+	free(mpath);
+	return rc;
+}
+
 /* Load and run the config with a's options, writing through sk.
  * Returns an exit status. */
 static int
@@ -208,6 +394,7 @@ run(const char *config, struct rargs *a, struct sink *sk)
 {
 	teller_rctab *r;
 	teller_ctx *ctx;
+	struct cli_rec rec;
 	char gendate[64];
 	int rc;
 
@@ -216,7 +403,8 @@ run(const char *config, struct rargs *a, struct sink *sk)
 		return 3;
 	}
 	a->opts.generated_date = gen_date(gendate, sizeof gendate);
-	teller_ctx_set_input(ctx, &cli_files);
+	cli_rec_init(&rec);
+	teller_ctx_set_input(ctx, a->no_manifest ? &cli_files : &rec.in);
 	a->opts.ties = a->ties;
 	a->opts.nties = a->nties;
 	a->opts.output.open = sink_open;
@@ -232,10 +420,14 @@ run(const char *config, struct rargs *a, struct sink *sk)
 	if (rc != TELLER_OK) {
 		sink_unlink(sk);
 		rc = cli_report_error(ctx);
+	} else if (!a->no_manifest && sk->n > 0 &&
+	    (rc = write_manifest(config, a, sk, &rec)) != 0) {
+		sink_unlink(sk);
 	} else {
 		sink_report(sk);
 	}
 	teller_ctx_free(ctx);
+	cli_rec_free(&rec);
 	return rc;
 }
 
@@ -255,6 +447,8 @@ cmd_rctab(int argc, char **argv)
 		fprintf(stderr, "teller: out of memory\n");
 		return 3;
 	}
+	a.argc = argc;
+	a.argv = argv;
 	first = cli_getopt(argc, argv, rctab_opts, on_opt, &a);
 	if (first < 0) {
 		fprintf(stderr, "usage: %s\n", SYNOPSIS);

@@ -598,6 +598,168 @@ out:
 	teller_ctx_free(ctx);
 }
 
+/* A boolean member of the recorded options (dflt when not there). */
+static bool
+opt_bool(const struct mj *op, const char *key, bool dflt)
+{
+	const struct mj *v = mj_get(op, key);
+
+	if (v == NULL || v->type != MJ_BOOL)
+		return dflt;
+	return strcmp(v->s, "true") == 0;
+}
+
+/* One recorded output of an RCTab run against its re-run (differs) and
+ * the file on disk (changed, or absent). */
+static void
+rctab_output(struct run *r, const struct mj *o, const char *base,
+    const struct cli_rctab_out *outs, int nout, bool ran,
+    const char *engine_note)
+{
+	const char *p = mj_str(o, "path"), *want = mj_str(o, "sha256");
+	const char *st = "ok", *note = NULL, *re = NULL;
+	char disk[65] = "", *path;
+	int k;
+
+	if (p == NULL || want == NULL) {
+		add_item(r, "output:", p != NULL ? p : "?", want, NULL,
+		    "differs", "incomplete record");
+		return;
+	}
+	for (k = 0; k < nout; k++)
+		if (strcmp(outs[k].name, p) == 0)
+			re = outs[k].hex;
+	if (re == NULL) {
+		st = "differs";
+		note = ran ? "not written by the re-run" : "not re-run";
+	} else if (strcmp(re, want) != 0) {
+		st = "differs";
+		note = engine_note;
+	}
+	path = cli_join(base, p);
+	if (path == NULL || cli_file_sha256(path, disk, NULL) != 0) {
+		if (strcmp(st, "ok") == 0)
+			st = "absent";
+	} else if (strcmp(disk, want) != 0) {
+		st = "changed";
+	}
+	free(path);
+	add_item(r, "output:", p, want, strcmp(st, "changed") == 0 ||
+	    re == NULL ? disk : re, st, note);
+	if (engine_note != NULL && note == engine_note && r->n > 0 &&
+	    strcmp(st, "differs") == 0)
+		r->items[r->n - 1].soft = true;
+}
+
+/* Steps 4-6 for a `teller rctab` run (audit.md 8.4): the rules from the
+ * recorded options, the config re-run into memory, the result report
+ * and every output compared. */
+static void
+rctab_recount(struct run *r, const struct mj *m, char **paths, size_t nin,
+    const struct verify_args *a, const char *mdir)
+{
+	const struct mj *ins = mj_get(m, "inputs"), *rl = mj_get(m, "rules");
+	const struct mj *op = mj_get(rl, "options"), *tb, *o;
+	const struct mj *outs = mj_get(m, "outputs"), *res;
+	const char *config = NULL, *html = NULL, *want, *got = NULL;
+	const char *rec_ver = mj_str(mj_get(m, "engine"), "version");
+	const char *enote = NULL;
+	teller_rctab_options opts;
+	struct cli_buf jcs = { NULL, 0, 0, 0 };
+	struct cli_rctab_out *ro = NULL;
+	char hex[65], note[128];
+	const char **ties = NULL;
+	int nro = 0, rc = 1;
+	size_t i;
+
+	teller_rctab_options_init(&opts);
+	opts.threads = 0;
+	for (i = 0; i < nin; i++) {
+		const char *role = mj_str(mj_at(ins, i), "role");
+		if (role != NULL && strcmp(role, "config") == 0 &&
+		    config == NULL)
+			config = paths[i];
+		else if (role != NULL && strcmp(role, "hart-key") == 0)
+			opts.hart_key = paths[i];
+	}
+	tb = mj_get(op, "tiebreak");
+	if ((ties = calloc((tb != NULL ? tb->n : 0) + 1,
+	    sizeof(*ties))) == NULL) {
+		r->oom = 1;
+		return;
+	}
+	for (i = 0; tb != NULL && (o = mj_at(tb, i)) != NULL; i++)
+		if (o->type == MJ_STR)
+			ties[opts.nties++] = o->s;
+	opts.ties = ties;
+	opts.crlf = opt_bool(op, "crlf", false);
+	opts.convert_to_cdf = opt_bool(op, "convert_to_cdf", false);
+	opts.no_cvr_export = !opt_bool(op, "cvr_export", true);
+	opts.generated_date = mj_str(op, "generated_date");
+	opts.hart_signatures = cli_rctab_sig_mode(mj_str(op,
+	    "hart_signatures"));
+	for (i = 0; (o = mj_at(outs, i)) != NULL; i++) {
+		const char *w = mj_str(o, "writer");
+		if (w != NULL && strcmp(w, "html") == 0)
+			html = mj_str(o, "path");
+	}
+	/* step 3: the canonical ballot ids, when recorded */
+	want = mj_str(mj_get(m, "profile"), "sha256_ballot_ids");
+	if (want != NULL && config != NULL) {
+		int st = opts.hart_signatures >= 0 ?
+		    cli_rctab_ballot_ids_sha256(config, opts.hart_key,
+		    opts.hart_signatures, hex) : 1;
+		add_item(r, "profile:ballot-ids", "", want, st == 0 ? hex :
+		    NULL, st == 0 && strcmp(want, hex) == 0 ? "ok" :
+		    "differs", st != 0 ? "cannot re-read the CVRs" : NULL);
+	}
+	/* step 4: the rules' hash from the options re-derived */
+	cli_rctab_rules(&jcs, &opts);
+	want = mj_str(rl, "sha256");
+	if (jcs.oom) {
+		r->oom = 1;
+	} else {
+		cli_mem_sha256(jcs.s, jcs.n, hex);
+		add_item(r, "rules", "", want, hex, want != NULL &&
+		    strcmp(want, hex) == 0 && opts.hart_signatures >= 0 ?
+		    "ok" : "differs", NULL);
+	}
+	free(jcs.s);
+	if (rec_ver != NULL && strcmp(rec_ver, TELLER_VERSION) != 0) {
+		snprintf(note, sizeof(note), "engine %s -> %s", rec_ver,
+		    TELLER_VERSION);
+		enote = note;
+	}
+	/* step 5: re-run; the result is the recorded report's bytes */
+	if (config != NULL && opts.hart_signatures >= 0)
+		rc = cli_rctab_rerun(config, &opts, html, &ro, &nro);
+	res = mj_get(m, "result");
+	want = mj_str(res, "sha256");
+	for (i = 0; rc == 0 && mj_str(res, "report") != NULL &&
+	    i < (size_t)nro; i++)
+		if (strcmp(ro[i].name, mj_str(res, "report")) == 0)
+			got = ro[i].hex;
+	add_item(r, "result", "", want, got, got != NULL && want != NULL &&
+	    strcmp(got, want) == 0 ? "ok" : "differs", config == NULL ?
+	    "the manifest records no config" : rc != 0 ? "the re-run failed" :
+	    got == NULL ? "the re-run wrote no such report" : NULL);
+	/* step 6 */
+	for (i = 0; (o = mj_at(outs, i)) != NULL; i++)
+		rctab_output(r, o, a->outputs_dir != NULL ? a->outputs_dir :
+		    mdir, ro, nro, rc == 0, enote);
+	cli_rctab_outs_free(ro, nro);
+	free(ties);
+}
+
+/* Is m the manifest of a `teller rctab` run? */
+static bool
+is_rctab(const struct mj *m)
+{
+	const char *meth = mj_str(mj_get(m, "rules"), "method");
+
+	return meth != NULL && strcmp(meth, "rctab") == 0;
+}
+
 static bool
 failed(const struct item *it)
 {
@@ -750,7 +912,10 @@ verify(struct run *r, const char *path, const struct verify_args *a,
 		r->oom = 1;
 	} else if (check_inputs(r, ins, a->inputs_dir != NULL ?
 	    a->inputs_dir : mdir, paths) && nin > 0) {
-		recount(r, m, paths, nin, a, mdir);
+		if (is_rctab(m))
+			rctab_recount(r, m, paths, nin, a, mdir);
+		else
+			recount(r, m, paths, nin, a, mdir);
 	} else {
 		add_item(r, "result", "", mj_str(mj_get(m, "result"),
 		    "sha256"), NULL, "differs", nin == 0 ? "not re-counted: "

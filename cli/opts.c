@@ -77,6 +77,9 @@ const struct cli_opt canon_opts[] = {
 	{ "profile", OPT_PROFILE, "KIND", "the profile text "
 	    "(teller-profile/1): marked or effective" },
 	{ "rules", OPT_RULES, NULL, "the rules as RFC 8785 JSON" },
+	{ "ballot-ids", OPT_BALLOT_IDS, NULL, "each ballot's id and "
+	    "effective ranks (teller-ballot-ids/1; CVR input: an RCTab "
+	    "config)" },
 	{ "help", 'h', NULL, "show this help" },
 	{ NULL, 0, NULL, NULL }
 };
@@ -115,6 +118,11 @@ const struct cli_opt rctab_opts[] = {
 	{ "hart-key", OPT_HART_KEY, "FILE", "the RSAKeyValue (Modulus, "
 	    "Exponent) Hart files must be signed with (default: the key "
 	    "RCTab ships)" },
+	{ "no-manifest", OPT_NO_MANIFEST, NULL, "write no DIR/manifest.json "
+	    "(audit.md 4.2) and no .sha256 files" },
+	{ "ballot-ids", OPT_BALLOT_IDS, NULL, "also record the hash of the "
+	    "canonical ballot ids (teller canon --ballot-ids) in the "
+	    "manifest" },
 	{ "help", 'h', NULL, "show this help" },
 	{ NULL, 0, NULL, NULL }
 };
@@ -292,3 +300,23 @@ cli_help(FILE *f, const char *synopsis, const struct cli_opt *t)
 		fputc('\n', f);
 	}
 }
+
+const struct cli_opt trace_opts[] = {
+	{ "ballot-id", OPT_BALLOT_ID, "ID", "the ballot with this CVR id "
+	    "(RCTab configs only)" },
+	{ "ranking", OPT_RANKING, "R", "every ballot ranked exactly R, e.g. "
+	    "\"A>B>C\" ('=' several marks at a rank, an empty rank skipped)" },
+	{ "pattern", OPT_PATTERN, "N", "ballot pattern N of a ballot file "
+	    "(BLT, CSV...)" },
+	{ "format", OPT_TFORMAT, "FMT", "text (default), json, or "
+	    "rctab-audit (RCTab's audit-log lines; every ballot without "
+	    "--ballot-id or --ranking)" },
+	{ "method", 'm', "METHOD", "counting method (ballot files)" },
+	{ "input-format", 'f', "FORMAT", "input format (ballot files)" },
+	{ "tiebreak", OPT_TTIEBREAK, "NAME", "answer for an interactive "
+	    "RCTab tie, as teller rctab --tiebreak" },
+	{ "threads", OPT_TTHREADS, "N", "threads reading a CVR (default 0: "
+	    "one per CPU)" },
+	{ "help", 'h', NULL, "show this help" },
+	{ NULL, 0, NULL, NULL }
+};

@@ -21,7 +21,8 @@ enum {
 	OPT_OUTPUTS_DIR, OPT_STRENGTH, OPT_LAYOUT, OPT_REGIME,
 	OPT_RANKS, OPT_VOTES, OPT_MIN_SHARE, /* methods.md 2-3 */
 	OPT_SECTION, /* methods.md 4.3 c */
-	OPT_ELECTORATE, OPT_LANG, OPT_META
+	OPT_ELECTORATE, OPT_LANG, OPT_META,
+	OPT_BALLOT_IDS /* audit.md 4.3: canon, rctab */
 };
 
 /* Option ids for `teller rctab`. */
@@ -45,6 +46,13 @@ enum {
 	OPT_AUDIT, OPT_AUDITABLE, OPT_RISK_LIMIT, OPT_ERROR_INFLATION,
 	OPT_TRIM, OPT_ASSERTIONS, OPT_CHECK, OPT_RFORMAT, OPT_TIMING
 };
+
+/* Option ids for `teller trace` (cmd_trace.c). */
+enum {
+	OPT_BALLOT_ID = 500, OPT_RANKING, OPT_PATTERN, OPT_TFORMAT,
+	OPT_TTIEBREAK, OPT_TTHREADS
+};
+extern const struct cli_opt trace_opts[];
 
 extern const struct cli_opt margin_opts[];
 extern const struct cli_opt raire_opts[];

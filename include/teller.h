@@ -608,6 +608,35 @@ enum teller_hart_sig {
 	TELLER_HART_SIG_OFF = 2      /* ignore them */
 };
 
+/*
+ * A per-ballot observer of an RCTab tabulation (audit.md 6), for
+ * `teller trace`. NULL in teller_rctab_options (the normal path): no
+ * cost. With one, identical ballots are read one by one (not merged)
+ * and every ballot is reported; the tabulation and outputs are the same.
+ * Each callback returns 0 to go on, nonzero to stop with TELLER_EINVAL.
+ */
+typedef struct teller_rctab_trace {
+	/* A ballot read: its id (the CVR's own id, else RCTab's computed
+	 * id), its ranking as marked ("A>B=C>>D": '=' several marks at a
+	 * rank, an empty rank skipped; "" no mark), and the pattern it
+	 * shares with every identical ballot (0, 1, ...: the index of a
+	 * distinct record, in the order first read). */
+	int (*ballot)(void *ud, const char *id, const char *ranking,
+	    size_t pattern);
+	/* In round `round` (1-based) of pass `pass` (0, or 1.. for
+	 * multi-pass IRV), the ballots of pattern went to candidate holder,
+	 * or (holder NULL) became non-transferable for reason
+	 * ("undervote", "overvote", "skipped rankings", "repeated",
+	 * "exhausted choices", "final-round surplus"); tv: each ballot's
+	 * transfer value as a decimal. Only changes are reported: a
+	 * pattern not reported in a round stays where it was. */
+	int (*event)(void *ud, int pass, int round, size_t pattern,
+	    const char *holder, const char *reason, const char *tv);
+	/* Pass `pass` ended after nround rounds. */
+	int (*pass_end)(void *ud, int pass, int nround);
+	void *ud;
+} teller_rctab_trace;
+
 typedef struct teller_rctab_options {
 	const char *output_dir; /* NULL: the config's outputDirectory,
 				 * relative to its folder (that folder if
@@ -629,6 +658,7 @@ typedef struct teller_rctab_options {
 	const char *html;       /* also write the HTML report (reports.md
 				 * 4.4) to this path, outside the folder;
 				 * NULL: none */
+	const teller_rctab_trace *trace; /* per-ballot observer, or NULL */
 } teller_rctab_options;
 
 /* Initialise *o to the defaults (every flag off, one thread). */
@@ -651,6 +681,15 @@ const char *teller_rctab_output_dir(const teller_rctab *r);
 int teller_rctab_run(teller_ctx *ctx, teller_rctab *r);
 
 /* Release r (its memory goes with ctx in any case). NULL is a no-op. */
+/* Read r's CVRs (no tabulation, no output) and write the canonical
+ * ballot-id text of audit.md 4.3 (teller canon --ballot-ids): the line
+ * "teller-ballot-ids/1", each candidate "c\tJ\tNAME" by name bytes,
+ * then "<id>\t<J>..." a ballot (its effective ranks under the config's
+ * rules, the multiple-continuing overvote rule taken at round 1), the
+ * lines sorted by bytes. */
+int teller_rctab_ballot_ids(teller_ctx *ctx, teller_rctab *r,
+    teller_write_fn write, void *ud);
+
 void teller_rctab_free(teller_rctab *r);
 
 /* ---- audit: margins of victory and RAIRE (lib/audit/, audit.md) ---- */

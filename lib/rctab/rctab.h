@@ -120,6 +120,8 @@ struct tl_rctab_opts {
 	const char *hart_modulus, *hart_exponent; /* NULL: RCTab's key */
 	const char *html;        /* the HTML report's path, opened through
 				  * the sink as is (rctab_api.c); or NULL */
+	const teller_rctab_trace *trace; /* per-ballot observer (teller.h),
+				  * NULL in the normal path */
 	bool convert_cdf;        /* read and write cdf_cvr.json (and
 				  * rctab_cvr.csv if cvr_csv), no tabulation:
 				  * RCTab's --convert-to-cdf */
@@ -129,6 +131,14 @@ struct tl_rctab_opts {
  * ETIE when an interactive tie-break needs an answer not given. */
 int tl_rctab_run(teller_ctx *ctx, const struct tl_rctab_cfg *cfg,
     const struct tl_rctab_opts *opts) TL_MUST_CHECK;
+
+/* Read the CVRs of a loaded config and write the canonical ballot-id
+ * text (audit.md 4.3): "teller-ballot-ids/1", the candidates by name
+ * bytes ("c\tJ\tNAME"), then "<id>\t<effective ranks>" a ballot,
+ * sorted by bytes. No tabulation, no output file. */
+int tl_rctab_ballot_ids(teller_ctx *ctx, const struct tl_rctab_cfg *cfg,
+    const struct tl_rctab_opts *opts, teller_write_fn w, void *ud)
+    TL_MUST_CHECK;
 
 /* ------------------------------------------------------------------ */
 /* tabulation state shared by rctab_tab.c and rctab_out.c              */

@@ -137,6 +137,7 @@ teller_rctab_run(teller_ctx *ctx, teller_rctab *r)
 	opts.html = o->html;
 	opts.cvr_csv = o->no_cvr_export == 0;
 	opts.convert_cdf = o->convert_to_cdf != 0;
+	opts.trace = o->trace;
 	opts.hart_sig = o->hart_signatures == TELLER_HART_SIG_REQUIRE ?
 	    TL_SIG_REQUIRE : o->hart_signatures == TELLER_HART_SIG_OFF ?
 	    TL_SIG_OFF : TL_SIG_CHECK;
@@ -147,6 +148,23 @@ teller_rctab_run(teller_ctx *ctx, teller_rctab *r)
 	opts.sink.ud = r;
 	teller_ctx_set_threads(ctx, o->threads);
 	return tl_rctab_run(ctx, r->cfg, &opts);
+}
+
+int
+teller_rctab_ballot_ids(teller_ctx *ctx, teller_rctab *r,
+    teller_write_fn write, void *ud)
+{
+	const teller_rctab_options *o = r->o;
+	struct tl_rctab_opts opts;
+
+	memset(&opts, 0, sizeof opts);
+	opts.hart_sig = o->hart_signatures == TELLER_HART_SIG_REQUIRE ?
+	    TL_SIG_REQUIRE : o->hart_signatures == TELLER_HART_SIG_OFF ?
+	    TL_SIG_OFF : TL_SIG_CHECK;
+	opts.hart_modulus = r->modulus;
+	opts.hart_exponent = r->exponent;
+	teller_ctx_set_threads(ctx, o->threads);
+	return tl_rctab_ballot_ids(ctx, r->cfg, &opts, write, ud);
 }
 
 void

@@ -573,6 +573,43 @@ on_new(struct tl_rtab *t, const struct tl_cvr *r, const int sl[2],
 	return TELLER_OK;
 }
 
+/* opts->trace (teller_rctab_trace): ballot r went into record rec. Its
+ * ranking as marked, ranks joined by '>', marks at a rank by '='. */
+static int
+trace_ballot(struct tl_rtab *t, const struct tl_cvr *r, uint32_t rec)
+{
+	const teller_rctab_trace *tr = t->opts->trace;
+	const char *id = r->supplied_id != NULL ? r->supplied_id :
+	    r->computed_id != NULL ? r->computed_id : "";
+	struct tl_vec *b;
+	int i, j, rank = 1;
+
+	if (t->trbuf == NULL && (t->trbuf = tl_vec_new(t->ctx, 1)) == NULL)
+		return TELLER_ENOMEM;
+	b = t->trbuf;
+	b->len = 0;
+	for (i = 0; i < r->nslots; i++) {
+		const struct tl_cvr_slot *sl = &r->slots[i];
+		for (; rank < sl->rank; rank++)
+			if (tl_vec_push(t->ctx, b, ">") == NULL)
+				return TELLER_ENOMEM;
+		for (j = 0; j < sl->n; j++) {
+			size_t n = strlen(sl->cands[j]);
+			if ((j > 0 && tl_vec_push(t->ctx, b, "=") == NULL) ||
+			    tl_vec_reserve(t->ctx, b, n + 1) != TELLER_OK)
+				return TELLER_ENOMEM;
+			memcpy((char *)b->data + b->len, sl->cands[j], n);
+			b->len += n;
+		}
+	}
+	if (tl_vec_push(t->ctx, b, "") == NULL)
+		return TELLER_ENOMEM;
+	if (tr->ballot != NULL && tr->ballot(tr->ud, id, b->data, rec) != 0)
+		return tl_fail_in(t->ctx, r->file, TELLER_EINVAL, 0, 0,
+		    "trace: stopped at ballot %s", id);
+	return TELLER_OK;
+}
+
 static int
 on_cvr(teller_ctx *ctx, void *ud, const struct tl_cvr *r)
 {
@@ -597,6 +634,9 @@ on_cvr(teller_ctx *ctx, void *ud, const struct tl_cvr *r)
 			/* string counts settle after the source */
 			e->hits += w;
 			REC(t, e->rec)->w += w;
+			if (t->opts->trace != NULL &&
+			    (s = trace_ballot(t, r, e->rec)) != TELLER_OK)
+				return s;
 			return t->cdf ? cdf_ballot(t, r, e->rec) : TELLER_OK;
 		}
 	}
@@ -613,11 +653,17 @@ on_cvr(teller_ctx *ctx, void *ud, const struct tl_cvr *r)
 			rec->w += w;
 			if (remember(t, r, sl, t->rslots[i] - 1) != TELLER_OK)
 				return TELLER_ENOMEM;
+			if (t->opts->trace != NULL && (s = trace_ballot(t, r,
+			    t->rslots[i] - 1)) != TELLER_OK)
+				return s;
 			return t->cdf ? cdf_ballot(t, r, t->rslots[i] - 1) :
 			    TELLER_OK;
 		}
 	}
-	return on_new(t, r, sl, k, n, h, i, last, w);
+	if ((s = on_new(t, r, sl, k, n, h, i, last, w)) != TELLER_OK ||
+	    t->opts->trace == NULL)
+		return s;
+	return trace_ballot(t, r, (uint32_t)t->recs->len - 1);
 }
 
 /* After each source: every CVR string must be a candidate name or
@@ -669,7 +715,7 @@ read_all(struct tl_rtab *t)
 		/* repeats may come merged when no slice or export needs
 		 * each ballot's id, precinct or batch */
 		one.merge = !cfg->by_precinct && !cfg->by_batch && !t->cdf &&
-		    !t->cvx;
+		    !t->cvx && t->opts->trace == NULL;
 		one.hart_sig = t->opts->hart_sig;
 		one.hart_modulus = t->opts->hart_modulus;
 		one.hart_exponent = t->opts->hart_exponent;

@@ -149,6 +149,29 @@ add_slices(struct tl_rtab *t, int round, const struct rrec *rec, int c,
 	return TELLER_OK;
 }
 
+/* opts->trace (teller_rctab_trace): rec's ballots now go to sel, or
+ * became non-transferable with status st. */
+static int
+trace_event(struct tl_rtab *t, int round, const struct rrec *rec, int sel,
+    int st)
+{
+	static const char *const why[TL_ST_N] = { NULL, "undervote",
+		"exhausted choices", "overvote", "skipped rankings",
+		"repeated", "final-round surplus" };
+	const teller_rctab_trace *tr = t->opts->trace;
+	char tv[TL_DEC_BUFSZ];
+
+	if (tr->event == NULL)
+		return TELLER_OK;
+	tl_dec_str(tv, rec->ftv);
+	if (tr->event(tr->ud, t->pass, round, (size_t)(rec - REC(t, 0)),
+	    sel >= 0 ? t->names[sel] : NULL, sel >= 0 ? NULL : why[st],
+	    tv) != 0)
+		return tl_fail(t->ctx, TELLER_EINVAL, "trace: stopped in "
+		    "round %d", round);
+	return TELLER_OK;
+}
+
 /* recordSelectionForCastVoteRecord: transfer bookkeeping, then the new
  * recipient (sel >= 0) or status. */
 static int
@@ -174,6 +197,9 @@ select_rec(struct tl_rtab *t, int round, struct rrec *rec, int sel, int st,
 	rec->recip = sel;
 	if (sel < 0)
 		rec->status = st;
+	if (t->opts->trace != NULL &&
+	    (rc = trace_event(t, round, rec, sel, st)) != TELLER_OK)
+		return rc;
 	if (t->cdf) {
 		/* logCdfSnapshotData: the recipient and its FTV */
 		struct cdfev e = { -1, round, sel, rec->ftv };

@@ -11,6 +11,7 @@
  * rctab_cdf.c (rctab_tab.h holds the state they share).
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "rctab_tab.h"
@@ -353,6 +354,248 @@ write_outputs(struct tl_rtab *t)
 	return TELLER_OK;
 }
 
+/* ------------------------------------------------------------------ */
+/* the canonical ballot ids (audit.md 4.3, --ballot-ids)               */
+
+struct idcoll {
+	struct tl_rtab *t;
+	struct tl_vec *ids;   /* NUL-separated ids, in reading order */
+	struct tl_vec *recs;  /* of uint32_t: each id's record */
+};
+
+static int
+id_ballot(void *ud, const char *id, const char *ranking, size_t rec)
+{
+	struct idcoll *k = ud;
+	uint32_t r = (uint32_t)rec;
+	size_t n = strlen(id) + 1;
+
+	(void)ranking;
+	if (tl_vec_reserve(k->t->ctx, k->ids, n) != TELLER_OK ||
+	    tl_vec_push(k->t->ctx, k->recs, &r) == NULL)
+		return -1;
+	memcpy((char *)k->ids->data + k->ids->len, id, n);
+	k->ids->len += n;
+	return 0;
+}
+
+/* s with \ TAB LF CR escaped (audit.md 4.3) onto v. */
+static int
+id_esc(teller_ctx *ctx, struct tl_vec *v, const char *s)
+{
+	for (; *s != '\0'; s++) {
+		const char *e = *s == '\\' ? "\\\\" : *s == '\t' ? "\\t" :
+		    *s == '\n' ? "\\n" : *s == '\r' ? "\\r" : NULL;
+		size_t n = e != NULL ? 2 : 1;
+		if (tl_vec_reserve(ctx, v, n) != TELLER_OK)
+			return TELLER_ENOMEM;
+		memcpy((char *)v->data + v->len, e != NULL ? e : s, n);
+		v->len += n;
+	}
+	return TELLER_OK;
+}
+
+static int
+id_put(teller_ctx *ctx, struct tl_vec *v, const char *s)
+{
+	size_t n = strlen(s);
+
+	if (tl_vec_reserve(ctx, v, n) != TELLER_OK)
+		return TELLER_ENOMEM;
+	memcpy((char *)v->data + v->len, s, n);
+	v->len += n;
+	return TELLER_OK;
+}
+
+/* The effective ranks of record rec as "\t<j>..." onto v: the single
+ * candidates the rules can pass its ballots to, in order, cut where a
+ * ballot becomes inactive (skipped rankings, a repeat with
+ * exhaustOnDuplicateCandidate, an overvote it exhausts at); excluded
+ * candidates and later repeats left out. exhaustIfMultipleContinuing
+ * is taken with every candidate continuing (round 1). j: jpos[cand]. */
+static int
+id_ranks(struct tl_rtab *t, const struct rrec *rec, const int *jpos,
+    bool *used, struct tl_vec *v)
+{
+	const struct tl_rctab_cfg *cfg = t->cfg;
+	const uint32_t *k = &TL_VEC_AT(t->cells, uint32_t, rec->off);
+	const uint32_t *end = k + rec->len - 2;
+	uint32_t *seen = t->seen;
+	int nseen = 0, last = 0, rank, n, j, a, nc, pick;
+	char num[16];
+	int rc = TELLER_OK;
+
+	memset(used, 0, (size_t)t->ncand * sizeof(bool));
+	for (; k < end && rc == TELLER_OK; k += 2 + n) {
+		bool ov = false;
+		rank = (int)k[0];
+		n = (int)k[1];
+		if (cfg->max_skip >= 0 && rank - last > cfg->max_skip + 1)
+			break;
+		last = rank;
+		if (cfg->dup_exhaust) {
+			bool dup = false;
+			for (j = 0; j < n; j++) {
+				for (a = 0; a < nseen; a++)
+					dup |= seen[a] == k[2 + j];
+				seen[nseen++] = k[2 + j];
+			}
+			if (dup)
+				break;
+		}
+		for (nc = 0, pick = -1, j = 0; j < n; j++) {
+			int c = TOK(t, k[2 + j])->cand;
+			ov |= TOK(t, k[2 + j])->ov;
+			bool excl = c >= 0 && c < cfg->ncand &&
+			    cfg->cands[c].excluded;
+			if (c >= 0 && !excl && !used[c]) {
+				nc++;
+				if (pick < 0)
+					pick = c;
+			}
+		}
+		if (ov || n > 1) {
+			if (cfg->overvote == TL_OV_EXHAUST ||
+			    (cfg->overvote == TL_OV_MULTI && (ov || nc >= 2)))
+				break;
+			if (cfg->overvote == TL_OV_SKIP)
+				continue;
+		}
+		if (pick < 0)
+			continue;
+		used[pick] = true;
+		snprintf(num, sizeof num, "\t%d", jpos[pick]);
+		rc = id_put(t->ctx, v, num);
+	}
+	return rc;
+}
+
+static int
+cmp_line(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* The ballot-id text: the header, the candidates in order, then the
+ * lines (offsets into text) sorted by bytes. */
+static int
+id_write(struct tl_rtab *t, const int *order, const struct tl_vec *text,
+    const struct tl_vec *lines, teller_write_fn w, void *ud)
+{
+	teller_ctx *ctx = t->ctx;
+	size_t n = lines->len, at;
+	const char **lp = tl_alloc(ctx, n + 1, sizeof(char *));
+	struct tl_vec *nm = tl_vec_new(ctx, 1);
+	struct tl_out out;
+	char head[32];
+
+	if (lp == NULL || nm == NULL)
+		return TELLER_ENOMEM;
+	for (at = 0; at < n; at++)
+		lp[at] = (const char *)text->data +
+		    TL_VEC_AT(lines, size_t, at);
+	qsort(lp, n, sizeof(*lp), cmp_line);
+	tl_out_init(&out, ctx, w, ud);
+	tl_out_str(&out, "teller-ballot-ids/1\n");
+	for (at = 0; at < (size_t)t->ncand; at++) {
+		nm->len = 0;
+		if (id_esc(ctx, nm, t->names[order[at]]) != TELLER_OK ||
+		    tl_vec_push(ctx, nm, "") == NULL)
+			return TELLER_ENOMEM;
+		snprintf(head, sizeof head, "c\t%zu\t", at);
+		tl_out_str(&out, head);
+		tl_out_str(&out, nm->data);
+		tl_out_str(&out, "\n");
+	}
+	for (at = 0; at < n; at++)
+		tl_out_str(&out, lp[at]);
+	return tl_out_flush(&out);
+}
+
+int
+tl_rctab_ballot_ids(teller_ctx *ctx, const struct tl_rctab_cfg *cfg,
+    const struct tl_rctab_opts *opts, teller_write_fn w, void *ud)
+{
+	struct tl_rtab *t = tl_alloc(ctx, 1, sizeof *t);
+	struct tl_rctab_opts o = *opts;
+	teller_rctab_trace tr;
+	struct idcoll k;
+	struct tl_vec *text, *lines;
+	int *order, *jpos, i, rc;
+	bool *used;
+	size_t n, off, at;
+
+	if (t == NULL)
+		return TELLER_ENOMEM;
+	memset(&tr, 0, sizeof tr);
+	tr.ballot = id_ballot;
+	tr.ud = &k;
+	o.trace = &tr;
+	o.cvr_csv = false;
+	o.convert_cdf = false;
+	t->ctx = ctx;
+	t->cfg = cfg;
+	t->opts = &o;
+	k.t = t;
+	k.ids = tl_vec_new(ctx, 1);
+	k.recs = tl_vec_new(ctx, sizeof(uint32_t));
+	text = tl_vec_new(ctx, 1);
+	if (k.ids == NULL || k.recs == NULL || text == NULL)
+		return TELLER_ENOMEM;
+	ctx->inname = cfg->path;
+	if ((rc = setup(t)) != TELLER_OK)
+		return rc;
+	order = tl_alloc(ctx, (size_t)t->ncand + 1, sizeof(int));
+	jpos = tl_alloc(ctx, (size_t)t->ncand + 1, sizeof(int));
+	used = tl_alloc(ctx, (size_t)t->ncand + 1, sizeof(bool));
+	n = k.recs->len;
+	lines = tl_vec_new(ctx, sizeof(size_t));
+	if (order == NULL || jpos == NULL || used == NULL || lines == NULL ||
+	    tl_vec_reserve(ctx, lines, n + 1) != TELLER_OK)
+		return TELLER_ENOMEM;
+	/* candidates by name bytes, as in teller-profile/1 */
+	for (i = 0; i < t->ncand; i++)
+		order[i] = i;
+	for (i = 1; i < t->ncand; i++) {
+		int x = order[i], j = i;
+		for (; j > 0 && strcmp(t->names[order[j - 1]], t->names[x]) >
+		    0; j--)
+			order[j] = order[j - 1];
+		order[j] = x;
+	}
+	/* each ballot's line, NUL-terminated in text; offsets in lines */
+	for (i = 0, off = 0; (size_t)i < n; i++) {
+		const char *id = (const char *)k.ids->data + off;
+		uint32_t r = TL_VEC_AT(k.recs, uint32_t, (size_t)i);
+		size_t start = text->len;
+		off += strlen(id) + 1;
+		if (i == 0)
+			for (at = 0; at < (size_t)t->ncand; at++)
+				jpos[order[at]] = (int)at;
+		if ((rc = id_esc(ctx, text, id)) != TELLER_OK ||
+		    (rc = id_ranks(t, REC(t, r), jpos, used, text)) !=
+		    TELLER_OK || (rc = id_put(ctx, text, "\n")) != TELLER_OK ||
+		    tl_vec_push(ctx, text, "") == NULL)
+			return rc != TELLER_OK ? rc : TELLER_ENOMEM;
+		TL_VEC_AT(lines, size_t, lines->len++) = start;
+	}
+	return id_write(t, order, text, lines, w, ud);
+}
+
+/* opts->trace: the pass just tabulated ended after t->nround rounds. */
+static int
+trace_pass_end(struct tl_rtab *t)
+{
+	const teller_rctab_trace *tr = t->opts->trace;
+
+	if (tr == NULL || tr->pass_end == NULL)
+		return TELLER_OK;
+	if (tr->pass_end(tr->ud, t->pass, t->nround) != 0)
+		return tl_fail(t->ctx, TELLER_EINVAL, "trace: stopped after "
+		    "pass %d", t->pass);
+	return TELLER_OK;
+}
+
 int
 tl_rctab_run(teller_ctx *ctx, const struct tl_rctab_cfg *cfg,
     const struct tl_rctab_opts *opts)
@@ -380,7 +623,8 @@ tl_rctab_run(teller_ctx *ctx, const struct tl_rctab_cfg *cfg,
 		    "it");
 	if (cfg->mode != TL_WM_MULTIPASS) {
 		if ((rc = start_pass(t, 0)) != TELLER_OK ||
-		    (rc = tl_rtab_tabulate(t)) != TELLER_OK)
+		    (rc = tl_rtab_tabulate(t)) != TELLER_OK ||
+		    (rc = trace_pass_end(t)) != TELLER_OK)
 			return rc;
 		return write_outputs(t);
 	}
@@ -393,7 +637,8 @@ tl_rctab_run(teller_ctx *ctx, const struct tl_rctab_cfg *cfg,
 		for (pass = 1; pass <= cfg->seats; pass++) {
 			memcpy(t->won, prev, (size_t)t->ncand * sizeof(int));
 			if ((rc = start_pass(t, pass)) != TELLER_OK ||
-			    (rc = tl_rtab_tabulate(t)) != TELLER_OK)
+			    (rc = tl_rtab_tabulate(t)) != TELLER_OK ||
+			    (rc = trace_pass_end(t)) != TELLER_OK)
 				return rc;
 			newwin = -1;
 			for (c = 0; c < t->ncand; c++)

@@ -145,6 +145,7 @@ struct tl_rtab {
 	const char **tkeys;       /* tie-break scratch, ncand each */
 	int *tord, *tgrp;
 	size_t maxtoks;           /* most strings on one record */
+	struct tl_vec *trbuf;     /* opts->trace: a ranking's text */
 };
 
 #define TOK(t, i) (&TL_VEC_AT((t)->tokinfo, struct tok, (i)))

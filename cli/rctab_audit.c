@@ -1,0 +1,461 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * rctab_audit.c -- the manifest of a `teller rctab` run (audit.md 4.2,
+ * 8.4) and what `teller verify` needs to re-run one: the input callbacks
+ * that record every file the run reads (the config, every CVR, a Hart
+ * key or signature), the rules text (RFC 8785 JCS) of the options that
+ * change the outputs' bytes, and a run into memory that hashes each
+ * output instead of writing it.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "audit.h"
+#include "cli.h"
+
+/* ---- recording the inputs ---- */
+
+static int
+rec_open(void *ud, const char *path, const char **buf, size_t *len,
+    void **handle)
+{
+	struct cli_rec *r = ud;
+	int i, e = cli_files.open(cli_files.ud, path, buf, len, handle);
+
+	if (e != 0)
+		return e;
+	pthread_mutex_lock(&r->mu);
+	for (i = 0; i < r->n; i++)
+		if (strcmp(r->paths[i], path) == 0)
+			break;
+	if (i == r->n) {
+		if (r->n == r->cap) {
+			int nc = r->cap == 0 ? 16 : r->cap * 2;
+			char **np = realloc(r->paths, (size_t)nc *
+			    sizeof(*np));
+			if (np == NULL)
+				r->oom = 1;
+			else {
+				r->paths = np;
+				r->cap = nc;
+			}
+		}
+		if (r->n < r->cap && (r->paths[r->n] = strdup(path)) != NULL)
+			r->n++;
+		else
+			r->oom = 1;
+	}
+	pthread_mutex_unlock(&r->mu);
+	return 0;
+}
+
+static void
+rec_release(void *ud, void *handle, const char *p, size_t n)
+{
+	(void)ud;
+	if (cli_files.release != NULL)
+		cli_files.release(cli_files.ud, handle, p, n);
+}
+
+static void
+rec_close(void *ud, void *handle)
+{
+	(void)ud;
+	cli_files.close(cli_files.ud, handle);
+}
+
+static int
+rec_list(void *ud, const char *dir, int (*fn)(void *, const char *),
+    void *fud)
+{
+	(void)ud;
+	return cli_files.list(cli_files.ud, dir, fn, fud);
+}
+
+static int
+rec_kind(void *ud, const char *path)
+{
+	(void)ud;
+	return cli_files.kind(cli_files.ud, path);
+}
+
+void
+cli_rec_init(struct cli_rec *r)
+{
+	memset(r, 0, sizeof(*r));
+	pthread_mutex_init(&r->mu, NULL);
+	r->in.open = rec_open;
+	r->in.release = rec_release;
+	r->in.close = rec_close;
+	r->in.list = rec_list;
+	r->in.kind = rec_kind;
+	r->in.ud = r;
+}
+
+void
+cli_rec_free(struct cli_rec *r)
+{
+	int i;
+
+	for (i = 0; i < r->n; i++)
+		free(r->paths[i]);
+	free(r->paths);
+	pthread_mutex_destroy(&r->mu);
+}
+
+/* ---- text ---- */
+
+int
+cli_buf_add(struct cli_buf *b, const char *p, size_t n)
+{
+	if (b->n + n + 1 > b->cap) {
+		size_t cap = (b->n + n + 1) * 2;
+		char *t = realloc(b->s, cap);
+		if (t == NULL) {
+			b->oom = 1;
+			return -1;
+		}
+		b->s = t;
+		b->cap = cap;
+	}
+	memcpy(b->s + b->n, p, n);
+	b->n += n;
+	b->s[b->n] = '\0';
+	return 0;
+}
+
+static int
+buf_write(void *ud, const char *p, size_t n)
+{
+	return cli_buf_add(ud, p, n);
+}
+
+void
+cli_buf_str(struct cli_buf *b, const char *s)
+{
+	cli_buf_add(b, s, strlen(s));
+}
+
+/* A JSON string as RFC 8785 writes it (so also fine in the manifest). */
+void
+cli_buf_jstr(struct cli_buf *b, const char *s)
+{
+	char e[8];
+
+	if (s == NULL) {
+		cli_buf_str(b, "null");
+		return;
+	}
+	cli_buf_add(b, "\"", 1);
+	for (; *s != '\0'; s++) {
+		unsigned char c = (unsigned char)*s;
+		const char *q = NULL;
+		switch (c) {
+		case '"': q = "\\\""; break;
+		case '\\': q = "\\\\"; break;
+		case '\b': q = "\\b"; break;
+		case '\f': q = "\\f"; break;
+		case '\n': q = "\\n"; break;
+		case '\r': q = "\\r"; break;
+		case '\t': q = "\\t"; break;
+		default: break;
+		}
+		if (q != NULL) {
+			cli_buf_str(b, q);
+		} else if (c < 0x20) {
+			snprintf(e, sizeof(e), "\\u%04x", c);
+			cli_buf_str(b, e);
+		} else {
+			cli_buf_add(b, s, 1);
+		}
+	}
+	cli_buf_add(b, "\"", 1);
+}
+
+static const char *
+sig_name(int mode)
+{
+	return mode == TELLER_HART_SIG_REQUIRE ? "require" :
+	    mode == TELLER_HART_SIG_OFF ? "off" : "check";
+}
+
+int
+cli_rctab_sig_mode(const char *name)
+{
+	if (name == NULL || strcmp(name, "check") == 0)
+		return TELLER_HART_SIG_CHECK;
+	if (strcmp(name, "require") == 0)
+		return TELLER_HART_SIG_REQUIRE;
+	if (strcmp(name, "off") == 0)
+		return TELLER_HART_SIG_OFF;
+	return -1;
+}
+
+void
+cli_rctab_rules(struct cli_buf *b, const teller_rctab_options *o)
+{
+	int i;
+
+	cli_buf_str(b, "{\"citation\":\"RCTab contest config "
+	    "(docs/rctab.md)\",\"method\":\"rctab\",\"options\":"
+	    "{\"convert_to_cdf\":");
+	cli_buf_str(b, o->convert_to_cdf ? "true" : "false");
+	cli_buf_str(b, ",\"crlf\":");
+	cli_buf_str(b, o->crlf ? "true" : "false");
+	cli_buf_str(b, ",\"cvr_export\":");
+	cli_buf_str(b, o->no_cvr_export ? "false" : "true");
+	cli_buf_str(b, ",\"generated_date\":");
+	cli_buf_jstr(b, o->generated_date);
+	cli_buf_str(b, ",\"hart_signatures\":");
+	cli_buf_jstr(b, sig_name(o->hart_signatures));
+	cli_buf_str(b, ",\"tiebreak\":[");
+	for (i = 0; i < o->nties; i++) {
+		if (i > 0)
+			cli_buf_add(b, ",", 1);
+		cli_buf_jstr(b, o->ties[i]);
+	}
+	cli_buf_str(b, "]}}");
+}
+
+const char *
+cli_rctab_writer(const char *name, bool html)
+{
+	size_t n = strlen(name);
+	const char *base = strrchr(name, '/');
+
+	base = base != NULL ? base + 1 : name;
+	if (html)
+		return "html";
+	if (strcmp(base, "rctab_cvr.csv") == 0)
+		return "rctab-cvr-csv";
+	if (strcmp(base, "cdf_cvr.json") == 0)
+		return "rctab-cdf-json";
+	if (n >= 5 && strcmp(name + n - 5, ".json") == 0)
+		return "rctab-summary-json";
+	if (n >= 4 && strcmp(name + n - 4, ".csv") == 0)
+		return "rctab-summary-csv";
+	return "rctab";
+}
+
+/* ---- a run into memory ---- */
+
+/* The prefix the library puts in front of every output's name in a
+ * re-run: never a real folder, since nothing is written. */
+#define MEM_DIR "@rctab-out"
+
+struct memsink {
+	struct cli_rctab_out *outs;
+	int n, cap;
+	int oom;
+};
+
+struct memfile {
+	struct cli_buf b;
+	char *name;
+};
+
+static int
+mem_open(void *ud, const char *path, teller_write_fn *w, void **wud)
+{
+	struct memfile *f = calloc(1, sizeof(*f));
+	size_t k = strlen(MEM_DIR "/");
+
+	(void)ud;
+	if (f == NULL)
+		return -1;
+	if (strncmp(path, MEM_DIR "/", k) != 0)
+		k = 0;
+	if ((f->name = strdup(path + k)) == NULL) {
+		free(f);
+		return -1;
+	}
+	*w = buf_write;
+	*wud = &f->b;
+	return 0;
+}
+
+static int
+mem_close(void *ud, void *wud)
+{
+	struct memsink *s = ud;
+	struct memfile *f = (struct memfile *)wud; /* b is its first member */
+	int rc = f->b.oom ? -1 : 0;
+
+	if (rc == 0 && s->n == s->cap) {
+		int nc = s->cap == 0 ? 16 : s->cap * 2;
+		struct cli_rctab_out *np = realloc(s->outs, (size_t)nc *
+		    sizeof(*np));
+		if (np == NULL)
+			rc = -1;
+		else {
+			s->outs = np;
+			s->cap = nc;
+		}
+	}
+	if (rc == 0) {
+		cli_mem_sha256(f->b.s != NULL ? f->b.s : "", f->b.n,
+		    s->outs[s->n].hex);
+		s->outs[s->n++].name = f->name;
+	} else {
+		free(f->name);
+		s->oom = 1;
+	}
+	free(f->b.s);
+	free(f);
+	return rc;
+}
+
+int
+cli_rctab_rerun(const char *config, teller_rctab_options *o,
+    const char *html, struct cli_rctab_out **outs, int *nout)
+{
+	struct memsink s = { NULL, 0, 0, 0 };
+	teller_rctab *r;
+	teller_ctx *ctx;
+	char *hpath = NULL;
+	int rc;
+
+	*outs = NULL;
+	*nout = 0;
+	if (teller_ctx_new(NULL, &ctx) != TELLER_OK)
+		return 3;
+	teller_ctx_set_input(ctx, &cli_files);
+	if (html != NULL) {
+		if ((hpath = malloc(strlen(html) + sizeof(MEM_DIR "/"))) ==
+		    NULL) {
+			teller_ctx_free(ctx);
+			return 3;
+		}
+		sprintf(hpath, MEM_DIR "/%s", html);
+	}
+	o->html = hpath;
+	o->output_dir = MEM_DIR;
+	o->output.open = mem_open;
+	o->output.close = mem_close;
+	o->output.ud = &s;
+	rc = teller_rctab_load(ctx, config, o, &r);
+	if (rc == TELLER_OK) {
+		rc = teller_rctab_run(ctx, r);
+		teller_rctab_free(r);
+	}
+	if (rc != TELLER_OK)
+		rc = cli_report_error(ctx);
+	else if (s.oom)
+		rc = 3;
+	teller_ctx_free(ctx);
+	free(hpath);
+	o->html = NULL;
+	*outs = s.outs;
+	*nout = s.n;
+	return rc;
+}
+
+void
+cli_rctab_outs_free(struct cli_rctab_out *outs, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		free(outs[i].name);
+	free(outs);
+}
+
+/* Is path an RCTab contest config (a JSON object naming
+ * cvrFileSources)? */
+bool
+cli_is_rctab_config(const char *path)
+{
+	char buf[65536];
+	size_t n, i = 0;
+	FILE *f;
+
+	if (strcmp(path, "-") == 0 || (f = fopen(path, "rb")) == NULL)
+		return false;
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	while (i < n && (buf[i] == ' ' || buf[i] == '\t' || buf[i] == '\n' ||
+	    buf[i] == '\r'))
+		i++;
+	return i < n && buf[i] == '{' && memchr(buf, '\0', n) == NULL &&
+	    strstr(buf, "\"cvrFileSources\"") != NULL;
+}
+
+static int
+null_write(void *ud, const char *p, size_t n)
+{
+	(void)ud;
+	(void)p;
+	(void)n;
+	return 0;
+}
+
+static int
+null_open(void *ud, const char *path, teller_write_fn *w, void **wud)
+{
+	(void)path;
+	*w = null_write;
+	*wud = ud;
+	return 0;
+}
+
+static int
+null_close(void *ud, void *wud)
+{
+	(void)ud;
+	(void)wud;
+	return 0;
+}
+
+int
+cli_rctab_ballot_ids(const char *config, const char *hart_key,
+    int hart_sig, teller_write_fn w, void *ud)
+{
+	teller_rctab_options o;
+	teller_rctab *r;
+	teller_ctx *ctx;
+	int rc;
+
+	teller_rctab_options_init(&o);
+	o.threads = 0;
+	o.hart_key = hart_key;
+	o.hart_signatures = hart_sig;
+	o.output.open = null_open;
+	o.output.close = null_close;
+	o.output_dir = "";
+	if (teller_ctx_new(NULL, &ctx) != TELLER_OK) {
+		fprintf(stderr, "teller: out of memory\n");
+		return 3;
+	}
+	teller_ctx_set_input(ctx, &cli_files);
+	rc = teller_rctab_load(ctx, config, &o, &r);
+	if (rc == TELLER_OK) {
+		rc = teller_rctab_ballot_ids(ctx, r, w, ud);
+		teller_rctab_free(r);
+	}
+	if (rc != TELLER_OK)
+		rc = cli_report_error(ctx);
+	teller_ctx_free(ctx);
+	return rc;
+}
+
+int
+cli_rctab_ballot_ids_sha256(const char *config, const char *hart_key,
+    int hart_sig, char hex[65])
+{
+	struct cli_buf b = { NULL, 0, 0, 0 };
+	int rc = cli_rctab_ballot_ids(config, hart_key, hart_sig, buf_write,
+	    &b);
+
+	if (rc == 0 && b.oom) {
+		fprintf(stderr, "teller: out of memory\n");
+		rc = 3;
+	}
+	if (rc == 0)
+		cli_mem_sha256(b.s != NULL ? b.s : "", b.n, hex);
+	free(b.s);
+	return rc;
+}
