@@ -52,6 +52,8 @@ const struct cli_opt count_opts[] = {
 	{ "manifest", OPT_MANIFEST, "FILE", "write the manifest to FILE "
 	    "(default: manifest.json beside the first output file)" },
 	{ "no-manifest", OPT_NO_MANIFEST, NULL, "write no manifest" },
+	{ "certificate", OPT_CERTIFICATE, "FILE", "write a count certificate "
+	    "(teller-cert/1) for teller-check to FILE (stv-scottish)" },
 	{ "date", OPT_DATE, "YYYY-MM-DD", "the date the manifest records "
 	    "(default: from SOURCE_DATE_EPOCH, else none)" },
 	/* methods.md 2-3 */

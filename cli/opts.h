@@ -21,7 +21,8 @@ enum {
 	OPT_OUTPUTS_DIR, OPT_STRENGTH, OPT_LAYOUT, OPT_REGIME,
 	OPT_RANKS, OPT_VOTES, OPT_MIN_SHARE, /* methods.md 2-3 */
 	OPT_SECTION, /* methods.md 4.3 c */
-	OPT_ELECTORATE, OPT_LANG, OPT_META
+	OPT_ELECTORATE, OPT_LANG, OPT_META,
+	OPT_CERTIFICATE /* audit.md 5 */
 };
 
 /* Option ids for `teller rctab`. */

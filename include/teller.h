@@ -132,6 +132,11 @@ typedef struct teller_rules {
 	/* The electorate for the declaration and its turnout (reports.md
 	 * 4.1); 0: as the input's '# electorate:' says, else unknown */
 	int64_t electorate;
+	/* A count certificate (audit.md 5, teller-cert/1 JSON Lines) is
+	 * written through cert (NULL: none) with cert_ud; a method that
+	 * cannot write one fails with TELLER_EINVAL. */
+	int (*cert)(void *cert_ud, const char *p, size_t n);
+	void *cert_ud;
 } teller_rules;
 
 /* Writer callback: write n bytes; return 0 on success, nonzero on error. */
