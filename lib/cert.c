@@ -29,6 +29,7 @@ struct tl_cert {
 	int32_t *slot;       /* [lines] index in moves this stage, or -1 */
 	size_t nlines;
 	char prof[65], rules[65];
+	const char *method;
 	struct tl_vec *moves; /* of struct move, this stage */
 	struct tl_vec *elect; /* of int, after this stage */
 	const char **erule;   /* [ncand] rule each was elected under */
@@ -60,6 +61,7 @@ tl_cert_new(teller_ctx *ctx, const struct teller_contest *c,
 	k->ctx = ctx;
 	k->c = c;
 	k->dp = dp;
+	k->method = rules->method;
 	k->ncand = c->ncand;
 	k->map = tl_alloc(ctx, n + 1, sizeof(uint32_t));
 	k->moves = tl_vec_new(ctx, sizeof(struct move));
@@ -94,8 +96,10 @@ tl_cert_header(struct tl_cert *k, tl_fix quota, int seats)
 	/* the manifest lists this file's hash: naming the manifest's own
 	 * would be a cycle (audit.md 4.2), so manifest_sha256 is null */
 	tl_out_fmt(&k->o, "{\"teller_cert\":1,\"manifest_sha256\":null,"
-	    "\"profile_sha256\":\"%s\",\"rules_sha256\":\"%s\",\"quota\":\"",
-	    k->prof, k->rules);
+	    "\"profile_sha256\":\"%s\",\"rules_sha256\":\"%s\","
+	    "\"method\":", k->prof, k->rules);
+	tl_out_json_str(&k->o, k->method);
+	tl_out_str(&k->o, ",\"quota\":\"");
 	tl_out_num(&k->o, quota, k->dp);
 	tl_out_fmt(&k->o, "\",\"seats\":%d}\n", seats);
 }
