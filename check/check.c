@@ -353,9 +353,9 @@ moves(struct ck *k, const struct mj *rec, int cand, int64_t sur,
 		if ((rc = move(k, m, cand, sur, total)) != 0)
 			return rc;
 	if (k->held[cand] != 0)
-		return fail(k, ms, "%zu pattern%s of %s not moved",
-		    k->held[cand], k->held[cand] == 1 ? " is" : "s are",
-		    name(k, cand));
+		return fail(k, ms, "%s: %zu pattern%s not moved",
+		    name(k, cand), k->held[cand], k->held[cand] == 1 ? "" :
+		    "s");
 	return 0;
 }
 

@@ -1,0 +1,139 @@
+#!/bin/sh
+# suite_cert.sh -- count certificates (audit.md 5, 9): teller count
+# --certificate and teller-check PROFILE CERT accept every Scottish ward
+# in $SHARED/data/scot/blt, a tie settled by an earlier stage and one
+# settled by lot; and teller-check exits 5 on each mutation
+# (tests/cert_mutate.py), 1 on an unreadable certificate. Run from the
+# repository root with B set.
+B=${B:-build}
+SHARED=${SHARED:-../shared}
+T=$B/teller
+C=$B/teller-check
+pass=0
+fail=0
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
+
+# certify FILE NAME: count with a certificate and write the profile
+certify() {
+	"$T" count -m stv-scottish -r none --no-manifest \
+	    --certificate "$tmp/$2.cert" "$1" 2>"$tmp/err" &&
+	"$T" canon -m stv-scottish --profile effective "$1" \
+	    >"$tmp/$2.prof" 2>>"$tmp/err"
+}
+
+# expect STATUS NAME CERT: teller-check's exit status
+expect() {
+	"$C" "$tmp/$2.prof" "$3" >/dev/null 2>"$tmp/check.err"
+	st=$?
+	if [ "$st" = "$1" ]; then ok; else
+		bad "teller-check $2 $3: exit $st, want $1"
+		head -2 "$tmp/check.err"
+	fi
+}
+
+# mutate KIND NAME: the mutated certificate is refused with exit 5
+mutate() {
+	if /usr/bin/python3 tests/cert_mutate.py "$1" "$tmp/$2.cert" \
+	    "$tmp/$2.$1"; then
+		expect 5 "$2" "$tmp/$2.$1"
+	else
+		bad "cert_mutate.py $1: no place for it in $2"
+	fi
+}
+
+# -- small counts with ties: earlier stage (51(2)(a)) and lot (51(2)(b))
+cat >"$tmp/earlier.blt" <<'BLT'
+4 1
+3 1 0
+2 2 0
+5 3 0
+1 4 2 0
+0
+"Ann"
+"Bob"
+"Cat"
+"Dan"
+"Earlier"
+BLT
+cat >"$tmp/lot.blt" <<'BLT'
+3 1
+2 1 0
+2 2 0
+3 3 0
+0
+"Ann"
+"Bob"
+"Cat"
+"Lot"
+BLT
+for n in earlier lot; do
+	if certify "$tmp/$n.blt" "$n"; then ok; else bad "count $n"; fi
+	expect 0 "$n" "$tmp/$n.cert"
+done
+if grep -q '"rule":"51(2)(a)","tie":\["Ann","Bob"\]}' "$tmp/earlier.cert"
+then ok; else bad "earlier: no 51(2)(a) tie"; fi
+if grep -q '"rule":"51(2)(b)","tie":\["Ann","Bob"\],"lot":1' \
+    "$tmp/lot.cert"; then ok; else bad "lot: no 51(2)(b) lot"; fi
+mutate missing-lot lot
+mutate wrong-exclusion earlier
+
+# -- the certificate is an output: a sidecar and a manifest entry
+if "$T" count -m stv-scottish -r none --certificate "$tmp/out.cert" \
+    --json "$tmp/out.json" "$tmp/lot.blt" 2>/dev/null &&
+    [ -f "$tmp/out.cert.sha256" ] &&
+    grep -q '"path": "out.cert", "writer": "certificate"' \
+    "$tmp/manifest.json"; then ok; else bad "certificate not in manifest"
+fi
+# -- other methods refuse, and leave no file
+if "$T" count -m irv -r none --no-manifest --certificate "$tmp/irv.cert" \
+    "$tmp/lot.blt" 2>/dev/null; then bad "irv --certificate accepted"
+elif [ -f "$tmp/irv.cert" ]; then bad "irv left a certificate"
+else ok; fi
+# -- unreadable: exit 1; usage: exit 2
+printf 'not json\n' >"$tmp/junk.cert"
+expect 1 lot "$tmp/junk.cert"
+expect 1 lot "$tmp/absent.cert"
+if "$C" "$tmp/lot.prof" >/dev/null 2>&1; [ $? = 2 ]; then ok
+else bad "usage: exit 2"; fi
+# -- another profile: exit 5
+expect 5 lot "$tmp/earlier.cert"
+
+dir=$SHARED/data/scot/blt
+if [ ! -d "$dir" ]; then
+	echo "SKIP: $dir not found (the Scottish wards)"
+	echo "$pass passed, $fail failed"
+	[ "$fail" = 0 ]
+	exit
+fi
+
+# -- mutations of one real ward
+ward=$(find "$dir" -name '*.blt' | sort | head -1)
+if certify "$ward" ward; then ok; else bad "count $ward"; fi
+for k in wrong-exclusion wrong-value wrong-holder missing-move tally nt \
+    order truncate; do
+	mutate "$k" ward
+done
+
+# -- every ward, in one loop
+start=$(date +%s)
+n=0
+nbad=0
+for f in $(find "$dir" -name '*.blt' | sort); do
+	n=$((n + 1))
+	if certify "$f" w && "$C" "$tmp/w.prof" "$tmp/w.cert" \
+	    2>"$tmp/check.err"; then :; else
+		nbad=$((nbad + 1))
+		echo "FAIL: $f"
+		head -2 "$tmp/err" "$tmp/check.err"
+	fi
+done
+echo "certified and checked $n wards in $(($(date +%s) - start)) s"
+if [ "$n" -gt 0 ] && [ "$nbad" = 0 ]; then ok; else
+	bad "$nbad of $n wards"; fi
+
+echo "$pass passed, $fail failed"
+[ "$fail" = 0 ]
