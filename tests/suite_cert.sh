@@ -88,6 +88,13 @@ if "$T" count -m stv-scottish -r none --certificate "$tmp/out.cert" \
     grep -q '"path": "out.cert", "writer": "certificate"' \
     "$tmp/manifest.json"; then ok; else bad "certificate not in manifest"
 fi
+# -- teller verify re-renders the certificate; a changed byte fails it
+if "$T" verify "$tmp/manifest.json" >/dev/null 2>&1; then ok
+else bad "verify of a count with a certificate"; fi
+printf 'x\n' >>"$tmp/out.cert"
+"$T" verify "$tmp/manifest.json" >"$tmp/verify.out" 2>&1
+if [ $? = 5 ] && grep -q 'output:out.cert .* changed' "$tmp/verify.out"
+then ok; else bad "verify of a changed certificate"; fi
 # -- other methods refuse, and leave no file
 if "$T" count -m irv -r none --no-manifest --certificate "$tmp/irv.cert" \
     "$tmp/lot.blt" 2>/dev/null; then bad "irv --certificate accepted"
