@@ -377,12 +377,10 @@ count_cert(teller_ctx *ctx, const struct count_args *a,
 			    strerror(errno));
 			return 1;
 		}
-		rules->cert = cli_write_file;
-		rules->cert_ud = f;
 	}
-	rc = teller_count(ctx, contest, profile, rules, res);
-	rules->cert = NULL;
-	rules->cert_ud = NULL;
+	rc = f != NULL ? teller_count_certified(ctx, contest, profile, rules,
+	    cli_write_file, f, res) : teller_count(ctx, contest, profile,
+	    rules, res);
 	if (f != NULL && (f == stdout ? fflush(f) : fclose(f)) != 0 &&
 	    rc == TELLER_OK) {
 		fprintf(stderr, "teller: %s: %s\n", a->cert, strerror(errno));

@@ -532,11 +532,12 @@ recount(struct run *r, const struct mj *m, char **paths, size_t nin,
 	for (k = 0; mj_at(mj_get(m, "outputs"), k) != NULL; k++)
 		if (mj_str(mj_at(mj_get(m, "outputs"), k), "writer") != NULL &&
 		    strcmp(mj_str(mj_at(mj_get(m, "outputs"), k), "writer"),
-		    "certificate") == 0) {
-			rules.cert = mem_write;
-			rules.cert_ud = &cb;
-		}
-	rc = teller_count(ctx, c, p, &rules, &res);
+		    "certificate") == 0)
+			break;
+	/* a certificate among the outputs: the re-count writes it again */
+	rc = mj_at(mj_get(m, "outputs"), k) != NULL ?
+	    teller_count_certified(ctx, c, p, &rules, mem_write, &cb, &res) :
+	    teller_count(ctx, c, p, &rules, &res);
 	if (rc == TELLER_ESTOP || rc == TELLER_ETIE) {
 		add_item(r, "lots", "", NULL, NULL, "lot-mismatch",
 		    teller_errmsg(ctx));

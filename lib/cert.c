@@ -45,39 +45,32 @@ struct tl_cert {
 
 int
 tl_cert_new(teller_ctx *ctx, const struct teller_contest *c,
-    const struct teller_profile *p, const teller_rules *rules, int dp,
-    struct tl_cert **out)
+    const char *method, uint32_t *map, size_t npat, const char prof[65],
+    const char rules[65], teller_write_fn w, void *ud, struct tl_cert **out)
 {
 	struct tl_cert *k;
-	size_t i, n = p->pats->len;
-	int rc;
+	size_t i;
 
 	*out = NULL;
-	if (rules->cert == NULL)
-		return TELLER_OK;
 	k = tl_alloc(ctx, 1, sizeof(*k));
 	if (k == NULL)
 		return TELLER_ENOMEM;
 	k->ctx = ctx;
 	k->c = c;
-	k->dp = dp;
-	k->method = rules->method;
+	k->method = method;
 	k->ncand = c->ncand;
-	k->map = tl_alloc(ctx, n + 1, sizeof(uint32_t));
+	k->map = map;
+	memcpy(k->prof, prof, 65);
+	memcpy(k->rules, rules, 65);
 	k->moves = tl_vec_new(ctx, sizeof(struct move));
 	k->elect = tl_vec_new(ctx, sizeof(int));
 	k->erule = tl_alloc(ctx, (size_t)c->ncand + 1, sizeof(char *));
 	k->tie = tl_alloc(ctx, (size_t)c->ncand + 1, sizeof(int));
 	k->votes = tl_alloc(ctx, (size_t)c->ncand + 1, sizeof(tl_fix));
-	if (k->map == NULL || k->moves == NULL || k->elect == NULL ||
-	    k->erule == NULL || k->tie == NULL || k->votes == NULL)
+	if (k->moves == NULL || k->elect == NULL || k->erule == NULL ||
+	    k->tie == NULL || k->votes == NULL)
 		return TELLER_ENOMEM;
-	if ((rc = tl_canon_effective_map(ctx, c, p, rules, k->prof,
-	    k->map)) != TELLER_OK ||
-	    (rc = teller_canon_sha256(ctx, c, NULL, rules,
-	    TELLER_CANON_RULES, k->rules)) != TELLER_OK)
-		return rc;
-	for (i = 0; i < n; i++)
+	for (i = 0; i < npat; i++)
 		if (k->map[i] != UINT32_MAX && k->map[i] >= k->nlines)
 			k->nlines = (size_t)k->map[i] + 1;
 	k->slot = tl_alloc(ctx, k->nlines + 1, sizeof(int32_t));
@@ -85,14 +78,15 @@ tl_cert_new(teller_ctx *ctx, const struct teller_contest *c,
 		return TELLER_ENOMEM;
 	for (i = 0; i < k->nlines; i++)
 		k->slot[i] = -1;
-	tl_out_init(&k->o, ctx, rules->cert, rules->cert_ud);
+	tl_out_init(&k->o, ctx, w, ud);
 	*out = k;
 	return TELLER_OK;
 }
 
 void
-tl_cert_header(struct tl_cert *k, tl_fix quota, int seats)
+tl_cert_header(struct tl_cert *k, tl_fix quota, int seats, int dp)
 {
+	k->dp = dp;
 	/* the manifest lists this file's hash: naming the manifest's own
 	 * would be a cycle (audit.md 4.2), so manifest_sha256 is null */
 	tl_out_fmt(&k->o, "{\"teller_cert\":1,\"manifest_sha256\":null,"

@@ -3,9 +3,9 @@
  * cert.h -- count certificates, teller-cert/1 (cert.c, audit.md 5): JSON
  * Lines a method writes while it counts, one record a stage, which
  * check/teller-check replays against the effective profile without
- * deciding anything. A method holds a struct tl_cert pointer that is NULL
- * unless rules->cert asks for one, so the normal count pays one test of
- * a pointer per parcel moved.
+ * deciding anything. A method reads ctx->cert, NULL unless the count is
+ * teller_count_certified's (cert_count.c), so the normal count pays one
+ * test of a pointer per parcel moved.
  */
 #ifndef TL_CERT_H
 #define TL_CERT_H
@@ -26,14 +26,16 @@ struct tl_cert_why {
 
 struct tl_cert;
 
-/* A certificate for the count of p under rules, written through
- * rules->cert, or *out = NULL if rules->cert is NULL. Values have dp
- * decimal places. */
+/* A certificate of a count of c under method, written through w with
+ * ud: map[i] is the line of profile pattern i (of npat) in the effective
+ * profile text (tl_canon_effective_map), prof that text's SHA-256 and
+ * rules the rules' (teller_count_certified makes one). */
 int tl_cert_new(teller_ctx *ctx, const struct teller_contest *c,
-    const struct teller_profile *p, const teller_rules *rules, int dp,
-    struct tl_cert **out) TL_MUST_CHECK;
-/* The header line: the quota and seats. */
-void tl_cert_header(struct tl_cert *k, tl_fix quota, int seats);
+    const char *method, uint32_t *map, size_t npat, const char prof[65],
+    const char rules[65], teller_write_fn w, void *ud, struct tl_cert **out)
+    TL_MUST_CHECK;
+/* The header line: the quota and seats; values have dp places. */
+void tl_cert_header(struct tl_cert *k, tl_fix quota, int seats, int dp);
 /* Papers of profile pattern pat moved at this stage from candidate from
  * to candidate to (-1: non-transferable, for reason), n papers at value v
  * each. Moves of one pattern at one stage are merged. */

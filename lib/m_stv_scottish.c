@@ -494,8 +494,7 @@ tl_m_stv_scottish(teller_ctx *ctx, const struct teller_contest *c,
 	if (buf == NULL || ids == NULL ||
 	    (rc = scot_init(&s, p)) != TELLER_OK)
 		return TELLER_ENOMEM;
-	if ((rc = tl_cert_new(ctx, c, p, rules, DP, &s.cert)) != TELLER_OK)
-		return rc;
+	s.cert = ctx->cert; /* NULL but in teller_count_certified */
 	r = s.r;
 	/* Rule 45: sort the papers by first preference. Withdrawn
 	 * candidates are struck out; a paper left blank is not valid. */
@@ -547,7 +546,7 @@ tl_m_stv_scottish(teller_ctx *ctx, const struct teller_contest *c,
 	if (stage(&s, TL_STAGE_FIRST, -1, "rule 45") == NULL)
 		return TELLER_ENOMEM;
 	if (s.cert != NULL) {
-		tl_cert_header(s.cert, s.quota, s.seats);
+		tl_cert_header(s.cert, s.quota, s.seats, DP);
 		if ((rc = tl_cert_stage(s.cert, 1, "first", -1, 0, 0, NULL,
 		    s.votes, 0, 0)) != TELLER_OK)
 			return rc;
