@@ -21,8 +21,6 @@
 #include "check.h"
 #include "mjson.h"
 
-#define DP 5
-#define ONE 100000
 
 enum { CONT = 0, ELECTED, EXCLUDED };
 
@@ -41,6 +39,9 @@ struct ck {
 	struct ck_prof *pf;
 	long line;              /* of the record being checked */
 	int stage, seats, nelected;
+	bool irv;               /* the method: irv, else stv-scottish */
+	int dp;                 /* decimal places of values */
+	int64_t one;            /* one paper at value 1: 10^dp */
 	int64_t quota, valid, nt, loss;
 	int *state;             /* [ncand] */
 	bool *pending;          /* [ncand] surplus not yet transferred */
@@ -78,13 +79,15 @@ cand_of(const struct ck *k, const struct mj *o, const char *key)
 	    -1;
 }
 
-/* A decimal member at DP places into *out; -1 if absent or bad. */
+/* A decimal member at k->dp places into *out; -1 if absent or bad. */
 static int
-dec_of(const struct mj *o, const char *key, int64_t *out)
+dec_of(const struct ck *k, const struct mj *o, const char *key,
+    int64_t *out)
 {
 	const struct mj *v = mj_get(o, key);
 
-	return v != NULL && v->type == MJ_STR ? ck_parse(v->s, DP, out) : -1;
+	return v != NULL && v->type == MJ_STR ? ck_parse(v->s, k->dp, out) :
+	    -1;
 }
 
 static const char *
@@ -127,17 +130,17 @@ first(struct ck *k, const struct mj *rec)
 		int h = k->pf->prefs[k->pf->pat[i].off];
 		k->par[i].holder = h;
 		k->par[i].pos = 0;
-		k->par[i].v = ONE;
+		k->par[i].v = k->one;
 		k->held[h]++;
-		if (ck_mul(k->pf->pat[i].w, ONE, &amount) != 0 ||
+		if (ck_mul(k->pf->pat[i].w, k->one, &amount) != 0 ||
 		    ck_add(k->votes[h], amount, &k->votes[h]) != 0 ||
 		    ck_add(k->valid, amount, &k->valid) != 0)
 			return fail(k, rec, "the papers overflow");
 	}
-	q = (k->valid / ONE / (k->seats + 1) + 1) * ONE;
-	if (q != k->quota) {
+	q = (k->valid / k->one / (k->seats + 1) + 1) * k->one;
+	if (!k->irv && q != k->quota) {
 		char b[CK_BUFSZ];
-		ck_fmt(b, q, DP);
+		ck_fmt(b, q, k->dp);
 		return fail(k, rec, "the quota is %s, not as the header says",
 		    b);
 	}
@@ -162,6 +165,30 @@ same_tie(const struct ck *k, const struct mj *why, const int *ids, int n)
 	return m == n;
 }
 
+/* Narrow the tied ids[0..n) by the totals after earlier stages, keeping
+ * the highest (high) or lowest at each, until one is left: the Scottish
+ * rules walk back from the most recent stage [49(2), 51(2)(a)]; IRV
+ * (PER r.49(2) as PVSCA 2011 Sch.10 para 7) forward from the first, over
+ * the first lim stages. Returns how many are left. */
+static int
+narrow(const struct ck *k, int *ids, int n, bool high, int lim)
+{
+	int s, i, m;
+
+	for (s = 0; s < lim && n > 1; s++) {
+		const int64_t *v = k->hist[k->irv ? s : lim - 1 - s];
+		int64_t best = v[ids[0]];
+		for (i = 1; i < n; i++)
+			if (high ? v[ids[i]] > best : v[ids[i]] < best)
+				best = v[ids[i]];
+		for (i = 0, m = 0; i < n; i++)
+			if (v[ids[i]] == best)
+				ids[m++] = ids[i];
+		n = m;
+	}
+	return n;
+}
+
 /*
  * The choice among ids[0..n) (n >= 1, all on the extreme total) that the
  * certificate makes, cand, under the rule it cites: alone on the extreme
@@ -175,7 +202,7 @@ legal_choice(struct ck *k, const struct mj *why, int cand, int *ids, int n,
     bool high, const char *plain, const char *earlier, const char *lot)
 {
 	const char *rule = mj_str(why, "rule");
-	int h, i, m, nc = n;
+	int i, nc = n;
 
 	if (rule == NULL)
 		return fail(k, why, "no rule is cited");
@@ -193,17 +220,7 @@ legal_choice(struct ck *k, const struct mj *why, int cand, int *ids, int n,
 	if (!same_tie(k, why, ids, n))
 		return fail(k, why, "the tie cited is not the candidates "
 		    "on the %s total", high ? "highest" : "lowest");
-	for (h = k->nhist; h-- > 0 && nc > 1;) {
-		const int64_t *v = k->hist[h];
-		int64_t best = v[ids[0]];
-		for (i = 1; i < nc; i++)
-			if (high ? v[ids[i]] > best : v[ids[i]] < best)
-				best = v[ids[i]];
-		for (i = 0, m = 0; i < nc; i++)
-			if (v[ids[i]] == best)
-				ids[m++] = ids[i];
-		nc = m;
-	}
+	nc = narrow(k, ids, n, high, k->irv ? k->nhist - 1 : k->nhist);
 	for (i = 0; i < nc && ids[i] != cand; i++)
 		;
 	if (i == nc)
@@ -261,7 +278,7 @@ lowest_next(struct ck *k, const struct mj *why, int cand)
 	    k->votes[next] != second)
 		return fail(k, why, "\"next\" is not a next lowest "
 		    "continuing candidate");
-	if (dec_of(why, "gap", &gap) != 0 || gap != second - k->votes[cand])
+	if (dec_of(k, why, "gap", &gap) != 0 || gap != second - k->votes[cand])
 		return fail(k, why, "\"gap\" is not the difference of their "
 		    "votes");
 	return 0;
@@ -296,9 +313,9 @@ move(struct ck *k, const struct mj *m, int cand, int64_t sur, int64_t total)
 	nv = p->v;
 	if (total > 0 && ck_muldiv(p->v, sur, total, &nv) != 0)
 		return fail(k, m, "the transfer value overflows");
-	if (dec_of(m, "value", &value) != 0 || value != nv) {
+	if (dec_of(k, m, "value", &value) != 0 || value != nv) {
 		char b[CK_BUFSZ];
-		ck_fmt(b, nv, DP);
+		ck_fmt(b, nv, k->dp);
 		return fail(k, m, "pattern %lld: the value is %s",
 		    (long long)idx, b);
 	}
@@ -380,9 +397,9 @@ surplus(struct ck *k, const struct mj *rec, const struct mj *a, int cand)
 	if (rc != 0)
 		return rc;
 	sur = total - k->quota;
-	if (dec_of(a, "surplus", &want) != 0 || want != sur)
+	if (dec_of(k, a, "surplus", &want) != 0 || want != sur)
 		return fail(k, a, "the surplus is not votes minus quota");
-	if (ck_muldiv(ONE, sur, total, &tv) != 0 || dec_of(a, "tv", &want) ||
+	if (ck_muldiv(k->one, sur, total, &tv) != 0 || dec_of(k, a, "tv", &want) ||
 	    want != tv)
 		return fail(k, a, "\"tv\" is not trunc(surplus / votes)");
 	k->loss += sur;
@@ -415,6 +432,9 @@ exclusion(struct ck *k, const struct mj *rec, const struct mj *a, int cand)
 	else if (cand < 0 || k->state[cand] != CONT)
 		rc = fail(k, a, "%s is not a continuing candidate",
 		    name(k, cand));
+	else if (k->irv)
+		rc = legal_choice(k, why, cand, ids, n, false, "49(1)",
+		    "49(2)", "49(3)");
 	else
 		rc = legal_choice(k, why, cand, ids, n, false, "51(1)",
 		    "51(2)(a)", "51(2)(b)");
@@ -443,19 +463,19 @@ totals(struct ck *k, const struct mj *rec)
 		return fail(k, t, "\"tallies\" must name every candidate once");
 	for (e = t->kid; e != NULL; e = e->next) {
 		j = ck_prof_cand(k->pf, e->key);
-		if (j < 0 || e->type != MJ_STR || ck_parse(e->s, DP, &v) != 0)
+		if (j < 0 || e->type != MJ_STR || ck_parse(e->s, k->dp, &v) != 0)
 			return fail(k, e, "bad tally");
 		if (v != k->votes[j]) {
-			ck_fmt(b, k->votes[j], DP);
+			ck_fmt(b, k->votes[j], k->dp);
 			return fail(k, e, "%s has %s", e->key, b);
 		}
 	}
-	if (dec_of(rec, "nt", &v) != 0 || v != k->nt) {
-		ck_fmt(b, k->nt, DP);
+	if (dec_of(k, rec, "nt", &v) != 0 || v != k->nt) {
+		ck_fmt(b, k->nt, k->dp);
 		return fail(k, mj_get(rec, "nt"), "non-transferable is %s", b);
 	}
-	if (dec_of(rec, "loss", &v) != 0 || v != k->loss) {
-		ck_fmt(b, k->loss, DP);
+	if (dec_of(k, rec, "loss", &v) != 0 || v != k->loss) {
+		ck_fmt(b, k->loss, k->dp);
 		return fail(k, mj_get(rec, "loss"), "loss by fractions is %s",
 		    b);
 	}
@@ -541,6 +561,63 @@ elections(struct ck *k, const struct mj *rec)
 	return 0;
 }
 
+/* IRV after a stage: the candidate with a majority of the continuing
+ * votes, or the last one left, or of two left and equal the one PER
+ * r.49A keeps (the other has fewer at the first stage that separates
+ * them, or lost the lot) is elected, and nobody else. */
+static int
+irv_elections(struct ck *k, const struct mj *rec)
+{
+	const struct mj *el = mj_get(rec, "elected"), *e;
+	int i, top = -1, nc = 0, ids[2], n = 0;
+	int64_t live = 0;
+	const char *why = NULL;
+
+	for (i = 0; i < k->pf->ncand; i++) {
+		if (k->state[i] != CONT)
+			continue;
+		nc++;
+		live += k->votes[i];
+		if (top < 0 || k->votes[i] > k->votes[top])
+			top = i;
+		if (n < 2)
+			ids[n++] = i;
+	}
+	if (nc == 1)
+		why = "last";
+	else if (top >= 0 && k->votes[top] > live - k->votes[top])
+		why = "majority";
+	else if (nc == 2 && k->votes[ids[0]] == k->votes[ids[1]])
+		why = "49A";
+	if (el == NULL || el->type != MJ_ARR || el->n > 1)
+		return fail(k, el, "\"elected\": at most one candidate");
+	e = el->kid;
+	if (why == NULL) {
+		if (e != NULL)
+			return fail(k, e, "nobody has a majority of the "
+			    "continuing votes");
+		return 0;
+	}
+	if (e == NULL || mj_str(e, "rule") == NULL ||
+	    strcmp(mj_str(e, "rule"), why) != 0)
+		return fail(k, el, "a candidate is elected here (%s)", why);
+	i = cand_of(k, e, "cand");
+	if (strcmp(why, "49A") == 0) {
+		int left = narrow(k, ids, 2, false, k->nhist);
+		if (i < 0 || k->state[i] != CONT || (left == 1 &&
+		    i == ids[0]))
+			return fail(k, e, "r.49A: %s is not the one kept",
+			    name(k, i));
+	} else if (i != top) {
+		return fail(k, e, "%s is elected, not %s", name(k, top),
+		    name(k, i));
+	}
+	k->state[i] = ELECTED;
+	k->order[k->nelected++] = i;
+	k->done = true;
+	return 0;
+}
+
 /* Keep the totals after the stage, for ties decided by earlier ones. */
 static int
 remember(struct ck *k)
@@ -576,14 +653,14 @@ stage(struct ck *k, const struct mj *rec)
 		return fail(k, rec, "every seat is filled: no more stages");
 	if (k->stage == 1)
 		rc = first(k, rec);
-	else if (kind != NULL && strcmp(kind, "surplus") == 0)
+	else if (kind != NULL && strcmp(kind, "surplus") == 0 && !k->irv)
 		rc = surplus(k, rec, a, cand_of(k, a, "cand"));
 	else if (kind != NULL && strcmp(kind, "exclude") == 0)
 		rc = exclusion(k, rec, a, cand_of(k, a, "cand"));
 	else
 		rc = fail(k, a, "unknown action");
 	if (rc != 0 || (rc = totals(k, rec)) != 0 ||
-	    (rc = elections(k, rec)) != 0)
+	    (rc = k->irv ? irv_elections(k, rec) : elections(k, rec)) != 0)
 		return rc;
 	if (remember(k) != 0)
 		return fail(k, rec, "out of memory");
@@ -629,14 +706,23 @@ header(struct ck *k, const struct mj *h)
 		    "certificate\n", k->path);
 		return 1;
 	}
-	if (m == NULL || strcmp(m, "stv-scottish") != 0) {
+	if (m == NULL || (strcmp(m, "stv-scottish") != 0 &&
+	    strcmp(m, "irv") != 0)) {
 		fprintf(stderr, "teller-check: %s:1:1: method %s: only "
-		    "stv-scottish certificates can be checked\n", k->path,
-		    m != NULL ? m : "(none)");
+		    "stv-scottish and irv certificates can be checked\n",
+		    k->path, m != NULL ? m : "(none)");
 		return 1;
 	}
-	if (s == NULL || s->type != MJ_NUM || ck_parse(s->s, 0, &n) ||
-	    n < 1 || n > 1000 || dec_of(h, "quota", &k->quota) != 0) {
+	k->irv = strcmp(m, "irv") == 0;
+	k->dp = k->irv ? -1 : 5;
+	if (mj_str(h, "dp") != NULL && ck_parse(mj_str(h, "dp"), 0, &n) == 0 &&
+	    n <= CK_MAXDP && (k->irv || n == 5))
+		k->dp = (int)n;
+	k->one = ck_pow10(k->dp);
+	if (k->dp < 0 || s == NULL || s->type != MJ_NUM ||
+	    ck_parse(s->s, 0, &n) || n < 1 || n > 1000 || (k->irv ? n != 1 ||
+	    mj_get(h, "quota") == NULL || mj_get(h, "quota")->type !=
+	    MJ_NULL : dec_of(k, h, "quota", &k->quota) != 0)) {
 		fprintf(stderr, "teller-check: %s:1:1: bad seats or quota\n",
 		    k->path);
 		return 1;

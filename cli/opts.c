@@ -53,7 +53,7 @@ const struct cli_opt count_opts[] = {
 	    "(default: manifest.json beside the first output file)" },
 	{ "no-manifest", OPT_NO_MANIFEST, NULL, "write no manifest" },
 	{ "certificate", OPT_CERTIFICATE, "FILE", "write a count certificate "
-	    "(teller-cert/1) for teller-check to FILE (stv-scottish)" },
+	    "(teller-cert/1) for teller-check to FILE (stv-scottish, irv)" },
 	{ "date", OPT_DATE, "YYYY-MM-DD", "the date the manifest records "
 	    "(default: from SOURCE_DATE_EPOCH, else none)" },
 	/* methods.md 2-3 */

@@ -93,9 +93,15 @@ tl_cert_header(struct tl_cert *k, tl_fix quota, int seats, int dp)
 	    "\"profile_sha256\":\"%s\",\"rules_sha256\":\"%s\","
 	    "\"method\":", k->prof, k->rules);
 	tl_out_json_str(&k->o, k->method);
-	tl_out_str(&k->o, ",\"quota\":\"");
-	tl_out_num(&k->o, quota, k->dp);
-	tl_out_fmt(&k->o, "\",\"seats\":%d}\n", seats);
+	tl_out_fmt(&k->o, ",\"dp\":%d,\"quota\":", dp);
+	if (quota < 0) {
+		tl_out_str(&k->o, "null");
+	} else {
+		tl_out_str(&k->o, "\"");
+		tl_out_num(&k->o, quota, k->dp);
+		tl_out_str(&k->o, "\"");
+	}
+	tl_out_fmt(&k->o, ",\"seats\":%d}\n", seats);
 }
 
 int

@@ -8,7 +8,9 @@ import sys
 
 
 def fix(v, delta):
-    """A 5 dp decimal string plus delta (in 10^-5)."""
+    """A decimal string (5 dp, or whole) plus delta in its last place."""
+    if "." not in v:
+        return str(int(v) + delta)
     w, f = v.split(".")
     n = int(w) * 100000 + int(f) + delta
     return "%d.%05d" % (n // 100000, n % 100000)
@@ -54,6 +56,10 @@ def main():
             done = True
         elif kind == "nt" and r["stage"] == 2:
             r["nt"] = fix(r["nt"], 1)
+            done = True
+        elif kind == "wrong-elected" and r.get("elected"):
+            e = r["elected"][0]
+            e["cand"] = [n for n in r["tallies"] if n != e["cand"]][0]
             done = True
         elif kind == "order" and a["kind"] == "surplus" and \
                 r["why"].get("largest"):

@@ -17,11 +17,14 @@ trap 'rm -rf "$tmp"' EXIT
 ok() { pass=$((pass + 1)); }
 bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
 
-# certify FILE NAME: count with a certificate and write the profile
+# certify FILE NAME [METHOD]: count with a certificate, write the profile
 certify() {
-	"$T" count -m stv-scottish -r none --no-manifest \
+	m=${3:-stv-scottish}
+	s=
+	[ "$m" = irv ] && s="-s 1"
+	"$T" count -m "$m" $s -r none --no-manifest \
 	    --certificate "$tmp/$2.cert" "$1" 2>"$tmp/err" &&
-	"$T" canon -m stv-scottish --profile effective "$1" \
+	"$T" canon -m "$m" $s --profile effective "$1" \
 	    >"$tmp/$2.prof" 2>>"$tmp/err"
 }
 
@@ -81,6 +84,26 @@ if grep -q '"rule":"51(2)(b)","tie":\["Ann","Bob"\],"lot":1' \
 mutate missing-lot lot
 mutate wrong-exclusion earlier
 
+# -- IRV: ties by lot (PER r.49(3)), by the first stage that separates
+# them (r.49(2)), two left and equal (r.49A); a real contest
+printf '2 1\n2 1 0\n2 2 0\n0\n"Ann"\n"Bob"\n"Two"\n' >"$tmp/two.blt"
+for n in lot earlier two; do
+	if certify "$tmp/$n.blt" "irv-$n" irv; then ok; else bad "irv $n"; fi
+	expect 0 "irv-$n" "$tmp/irv-$n.cert"
+done
+if grep -q '"rule":"49(3)","tie":\["Ann","Bob"\],"lot":1' \
+    "$tmp/irv-lot.cert" && grep -q '"rule":"49(2)","tie":\["Ann","Bob"\]}' \
+    "$tmp/irv-earlier.cert" && grep -q '"rule":"49A"' "$tmp/irv-two.cert"
+then ok; else bad "irv: the rules cited for ties"; fi
+th=examples/tower-hamlets-2014/ballots.csv
+if certify "$th" irv-th irv; then ok; else bad "irv $th"; fi
+expect 0 irv-th "$tmp/irv-th.cert"
+for k in wrong-exclusion wrong-holder missing-move tally wrong-elected \
+    truncate; do
+	mutate "$k" irv-th
+done
+mutate missing-lot irv-lot
+
 # -- the certificate is an output: a sidecar and a manifest entry
 if "$T" count -m stv-scottish -r none --certificate "$tmp/out.cert" \
     --json "$tmp/out.json" "$tmp/lot.blt" 2>/dev/null &&
@@ -96,9 +119,9 @@ printf 'x\n' >>"$tmp/out.cert"
 if [ $? = 5 ] && grep -q 'output:out.cert .* changed' "$tmp/verify.out"
 then ok; else bad "verify of a changed certificate"; fi
 # -- other methods refuse, and leave no file
-if "$T" count -m irv -r none --no-manifest --certificate "$tmp/irv.cert" \
-    "$tmp/lot.blt" 2>/dev/null; then bad "irv --certificate accepted"
-elif [ -f "$tmp/irv.cert" ]; then bad "irv left a certificate"
+if "$T" count -m fptp -r none --no-manifest --certificate "$tmp/irv.cert" \
+    "$tmp/lot.blt" 2>/dev/null; then bad "fptp --certificate accepted"
+elif [ -f "$tmp/irv.cert" ]; then bad "fptp left a certificate"
 else ok; fi
 # -- unreadable: exit 1; usage: exit 2
 printf 'not json\n' >"$tmp/junk.cert"
@@ -139,6 +162,22 @@ for f in $(find "$dir" -name '*.blt' | sort); do
 	fi
 done
 echo "certified and checked $n wards in $(($(date +%s) - start)) s"
+if [ "$n" -gt 0 ] && [ "$nbad" = 0 ]; then ok; else
+	bad "$nbad of $n wards"; fi
+
+# -- every 10th ward as one IRV seat
+n=0
+nbad=0
+for f in $(find "$dir" -name '*.blt' | sort | awk 'NR % 10 == 0'); do
+	n=$((n + 1))
+	if certify "$f" w irv && "$C" "$tmp/w.prof" "$tmp/w.cert" \
+	    2>"$tmp/check.err"; then :; else
+		nbad=$((nbad + 1))
+		echo "FAIL: irv $f"
+		head -2 "$tmp/err" "$tmp/check.err"
+	fi
+done
+echo "certified and checked $n wards as IRV"
 if [ "$n" -gt 0 ] && [ "$nbad" = 0 ]; then ok; else
 	bad "$nbad of $n wards"; fi
 
