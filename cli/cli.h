@@ -16,6 +16,8 @@ int cmd_margin(int argc, char **argv);  /* cli/cmd_margin.c */
 int cmd_raire(int argc, char **argv);   /* cli/cmd_raire.c */
 int cmd_methods(int argc, char **argv); /* cli/cmd_methods.c */
 int cmd_compare(int argc, char **argv); /* cli/cmd_compare.c */
+/* teller trace --pattern N | --ranking R (cli/cmd_trace_pattern.c) */
+int cmd_trace_pattern(int argc, char **argv);
 
 /* Print "teller: FILE:LINE:COL: message" (or "teller: message") for the
  * context's error and return its exit status (cli/util.c). */

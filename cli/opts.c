@@ -70,6 +70,20 @@ const struct cli_opt count_opts[] = {
 	{ NULL, 0, NULL, NULL }
 };
 
+const struct cli_opt trace_pattern_opts[] = {
+	{ "method", 'm', "METHOD", "counting method: stv-scottish or irv "
+	    "(default irv, or stv-scottish for several seats)" },
+	{ "seats", 's', "N", "seats to fill (default: from the file, else 1)" },
+	{ "input-format", 'f', "FORMAT", "input format (default: detected)" },
+	{ "pattern", OPT_PATTERN, "N", "trace pattern N of the effective "
+	    "profile (teller canon --profile effective, from 0)" },
+	{ "ranking", OPT_RANKING, "A>B>C", "trace the papers counted with "
+	    "this ranking (no ballot id needed)" },
+	{ "format", OPT_TFORMAT, "KIND", "text (default) or json" },
+	{ "help", 'h', NULL, "show this help" },
+	{ NULL, 0, NULL, NULL }
+};
+
 const struct cli_opt canon_opts[] = {
 	{ "method", 'm', "METHOD", "the rules for --profile effective and "
 	    "--rules (%m); default irv, or stv-scottish for several seats" },

@@ -25,6 +25,11 @@ enum {
 	OPT_CERTIFICATE /* audit.md 5 */
 };
 
+/* Option ids for `teller trace --pattern | --ranking` (audit.md 6). */
+enum {
+	OPT_PATTERN = 400, OPT_RANKING, OPT_TFORMAT
+};
+
 /* Option ids for `teller rctab`. */
 enum {
 	OPT_TIEBREAK = 300, OPT_CRLF, OPT_THREADS, OPT_NO_CVR_EXPORT,
@@ -35,6 +40,8 @@ enum {
 extern const struct cli_opt count_opts[];
 extern const struct cli_opt canon_opts[];  /* teller canon */
 extern const struct cli_opt verify_opts[]; /* teller verify */
+/* teller trace --pattern | --ranking (cmd_trace_pattern.c) */
+extern const struct cli_opt trace_pattern_opts[];
 extern const struct cli_opt rctab_opts[];
 extern const struct cli_opt profile_opts[];
 extern const struct cli_opt merge_opts[];

@@ -20,6 +20,8 @@ static const struct {
 	{ "raire", cmd_raire, "RAIRE assertions for an IRV audit" },
 	{ "methods", cmd_methods, "list every counting method" },
 	{ "compare", cmd_compare, "count the same ballots by many methods" },
+	{ "trace", cmd_trace_pattern, "where one ballot pattern's papers "
+	    "went" },
 };
 
 static void

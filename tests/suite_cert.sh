@@ -3,8 +3,9 @@
 # --certificate and teller-check PROFILE CERT accept every Scottish ward
 # in $SHARED/data/scot/blt, a tie settled by an earlier stage and one
 # settled by lot; and teller-check exits 5 on each mutation
-# (tests/cert_mutate.py), 1 on an unreadable certificate. Run from the
-# repository root with B set.
+# (tests/cert_mutate.py), 1 on an unreadable certificate; teller trace
+# --pattern | --ranking follows one pattern through a count. Run from
+# the repository root with B set.
 B=${B:-build}
 SHARED=${SHARED:-../shared}
 T=$B/teller
@@ -103,6 +104,34 @@ for k in wrong-exclusion wrong-holder missing-move tally wrong-elected \
 	mutate "$k" irv-th
 done
 mutate missing-lot irv-lot
+
+# -- trace --pattern | --ranking (audit.md 6): the lot file's excluded
+# pattern, then the Tower Hamlets papers ranking BIGGS then WILFORD
+"$T" trace --ranking 'Ann' "$tmp/lot.blt" >"$tmp/trace.txt" 2>&1
+if grep -q '^pattern 0: Ann (2 papers)$' "$tmp/trace.txt" &&
+    grep -q '^stage 1: counted for Ann, value 2, transfer value 1$' \
+    "$tmp/trace.txt" && grep -q '^stage 2: non-transferable: no further '\
+'preference, value 2, transfer value 1$' "$tmp/trace.txt"; then ok
+else bad "trace --ranking Ann"; cat "$tmp/trace.txt"; fi
+"$T" trace --pattern 0 --format json "$th" >"$tmp/trace.json" 2>&1
+if /usr/bin/python3 -c '
+import json, sys
+t = json.load(open(sys.argv[1]))
+assert t["ranking"] == ["John BIGGS", "Christopher WILFORD"], t
+assert t["papers"] == "1000"
+assert t["rows"][0] == {"stage": 1, "event": "counted for",
+    "holder": "John BIGGS", "value": "1000", "transfer_value": "1"}
+assert all(r["holder"] == "John BIGGS" for r in t["rows"])
+' "$tmp/trace.json"; then ok; else bad "trace --format json"; fi
+if "$T" trace --ranking 'Bob>Ann' "$tmp/lot.blt" >/dev/null 2>&1; [ $? = 1 ]
+then ok; else bad "trace of a ranking nobody cast: exit 1"; fi
+if "$T" trace "$tmp/lot.blt" >/dev/null 2>&1; [ $? = 2 ]
+then ok; else bad "trace without --pattern or --ranking: exit 2"; fi
+if "$T" trace -m stv-scottish --pattern 0 "$tmp/earlier.blt" \
+    >"$tmp/trace.txt" 2>&1 &&
+    grep -q '^pattern 0: Dan > Bob (1 paper)$' "$tmp/trace.txt" &&
+    grep -q '^stage 2: transferred to Bob, value 1.00000, transfer value '\
+'1.00000$' "$tmp/trace.txt"; then ok; else bad "trace -m stv-scottish"; fi
 
 # -- the certificate is an output: a sidecar and a manifest entry
 if "$T" count -m stv-scottish -r none --certificate "$tmp/out.cert" \
