@@ -399,8 +399,8 @@ surplus(struct ck *k, const struct mj *rec, const struct mj *a, int cand)
 	sur = total - k->quota;
 	if (dec_of(k, a, "surplus", &want) != 0 || want != sur)
 		return fail(k, a, "the surplus is not votes minus quota");
-	if (ck_muldiv(k->one, sur, total, &tv) != 0 || dec_of(k, a, "tv", &want) ||
-	    want != tv)
+	if (ck_muldiv(k->one, sur, total, &tv) != 0 ||
+	    dec_of(k, a, "tv", &want) != 0 || want != tv)
 		return fail(k, a, "\"tv\" is not trunc(surplus / votes)");
 	k->loss += sur;
 	if ((rc = moves(k, rec, cand, sur, total)) != 0)
@@ -462,9 +462,15 @@ totals(struct ck *k, const struct mj *rec)
 	if (t == NULL || t->type != MJ_OBJ || (int)t->n != k->pf->ncand)
 		return fail(k, t, "\"tallies\" must name every candidate once");
 	for (e = t->kid; e != NULL; e = e->next) {
+		const struct mj *d;
 		j = ck_prof_cand(k->pf, e->key);
-		if (j < 0 || e->type != MJ_STR || ck_parse(e->s, k->dp, &v) != 0)
+		if (j < 0 || e->type != MJ_STR ||
+		    ck_parse(e->s, k->dp, &v) != 0)
 			return fail(k, e, "bad tally");
+		for (d = t->kid; d != e; d = d->next)
+			if (strcmp(d->key, e->key) == 0)
+				return fail(k, e, "%s has two tallies",
+				    e->key);
 		if (v != k->votes[j]) {
 			ck_fmt(b, k->votes[j], k->dp);
 			return fail(k, e, "%s has %s", e->key, b);

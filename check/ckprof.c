@@ -254,7 +254,8 @@ ck_slurp(const char *path, size_t *n)
 			if ((q = realloc(buf, cap)) == NULL) {
 				free(buf);
 				fclose(f);
-				fprintf(stderr, "teller-check: out of memory\n");
+				fprintf(stderr, "teller-check: out of "
+				    "memory\n");
 				return NULL;
 			}
 			buf = q;

@@ -84,6 +84,10 @@ if grep -q '"rule":"51(2)(b)","tie":\["Ann","Bob"\],"lot":1' \
     "$tmp/lot.cert"; then ok; else bad "lot: no 51(2)(b) lot"; fi
 mutate missing-lot lot
 mutate wrong-exclusion earlier
+# one candidate's tally twice, another's left out
+sed '2s/"Bob":"2.00000"/"Ann":"2.00000"/' "$tmp/lot.cert" >"$tmp/lot.dup"
+if cmp -s "$tmp/lot.cert" "$tmp/lot.dup"; then bad "sed: no tally changed"
+else expect 5 lot "$tmp/lot.dup"; fi
 
 # -- IRV: ties by lot (PER r.49(3)), by the first stage that separates
 # them (r.49(2)), two left and equal (r.49A); a real contest
