@@ -65,7 +65,20 @@ SONAME = libteller.so.$(TL_MAJOR)
 CLI_RPATH = -Wl,-rpath,'$$ORIGIN:$$ORIGIN/../lib'
 LIBDIR = $(PREFIX)/lib
 
-all: $(B)/teller $(B)/libteller.a $(B)/teller-desk $(B)/$(SONAME)
+all: $(B)/teller $(B)/libteller.a $(B)/teller-desk $(B)/$(SONAME) \
+	$(B)/teller-check
+
+# check/: teller-check (audit.md 5), the certificate checker. It shares
+# only lib's SHA-256 and cli's JSON reader with teller, never a method.
+CHECK_SRC = $(sort $(wildcard check/*.c))
+CHECK_OBJ = $(CHECK_SRC:%.c=$(B)/%.o)
+$(B)/check/%.o: check/%.c | deps
+	@mkdir -p $(@D)
+	$(CC) -Icheck -Icli -Ilib -D_POSIX_C_SOURCE=200809L $(CFLAGS) \
+		-c -o $@ $<
+
+$(B)/teller-check: $(CHECK_OBJ) $(B)/cli/mjson.o $(B)/lib/sha256.o
+	$(CC) $(LDFLAGS) -o $@ $^
 
 # desk/: teller-desk, the only code using SQLite, HTTP and libsodium.
 DESK_SRC = $(sort $(wildcard desk/*.c))
@@ -278,9 +291,11 @@ install: all
 		$(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/share/man/man1 \
 		$(DESTDIR)$(PREFIX)/share/man/man7
 	install -m 755 $(B)/teller $(DESTDIR)$(PREFIX)/bin/teller
+	install -m 755 $(B)/teller-check $(DESTDIR)$(PREFIX)/bin/teller-check
 	install -m 644 $(B)/libteller.a $(DESTDIR)$(PREFIX)/lib/
 	install -m 644 include/teller.h $(DESTDIR)$(PREFIX)/include/
 	install -m 644 doc/teller.1 $(DESTDIR)$(PREFIX)/share/man/man1/
+	install -m 644 doc/teller-check.1 $(DESTDIR)$(PREFIX)/share/man/man1/
 	install -m 644 doc/teller-audit.7 $(DESTDIR)$(PREFIX)/share/man/man7/
 	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/share/man/man8
 	install -m 755 $(B)/teller-desk $(DESTDIR)$(PREFIX)/sbin/teller-desk
@@ -294,4 +309,4 @@ clean:
 	check-browser \
 	check-oom install clean load
 
--include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(DESK_OBJ:.o=.d) $(UNIT_BIN:=.d) $(REPLAY_BIN:=.d)
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(CHECK_OBJ:.o=.d) $(DESK_OBJ:.o=.d) $(UNIT_BIN:=.d) $(REPLAY_BIN:=.d)

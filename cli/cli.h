@@ -17,6 +17,8 @@ int cmd_raire(int argc, char **argv);   /* cli/cmd_raire.c */
 int cmd_methods(int argc, char **argv); /* cli/cmd_methods.c */
 int cmd_compare(int argc, char **argv); /* cli/cmd_compare.c */
 int cmd_trace(int argc, char **argv);   /* cli/cmd_trace.c */
+/* teller trace --pattern N | --ranking R (cli/cmd_trace_pattern.c) */
+int cmd_trace_pattern(int argc, char **argv);
 
 /* Print "teller: FILE:LINE:COL: message" (or "teller: message") for the
  * context's error and return its exit status (cli/util.c). */

@@ -20,7 +20,8 @@
 #define SYNOPSIS "teller count [-m METHOD] [-s SEATS] [-f FORMAT] " \
 	"[-r KIND] [--json FILE] [--csv FILE] [--html FILE] [--stages FILE] " \
 	"[--seed S] [--lot SPEC]... [--lots FILE] [--no-seed] [-j N] " \
-	"[--manifest FILE | --no-manifest] [--date YYYY-MM-DD] FILE..."
+	"[--manifest FILE | --no-manifest] [--certificate FILE] " \
+	"[--date YYYY-MM-DD] FILE..."
 
 struct count_args {
 	const char *method;
@@ -28,6 +29,7 @@ struct count_args {
 	int format;
 	int report; /* teller_report_kind, or -1 for none */
 	const char *json, *csv, *html, *stages;
+	const char *cert;   /* --certificate FILE, or NULL */
 	const char *layout; /* --layout, or NULL: by method */
 	const char *lang;   /* --lang, or NULL: by layout */
 	const char *meta;   /* --meta FILE, or NULL */
@@ -214,6 +216,7 @@ on_opt(void *ud, int id, const char *arg)
 	case OPT_META: a->meta = arg; break;
 	case OPT_REGIME: a->regime = arg; break;
 	case OPT_STAGES: a->stages = arg; break;
+	case OPT_CERTIFICATE: a->cert = arg; break;
 	case OPT_SEED:
 		if (arg[0] == '\0') {
 			fprintf(stderr, "teller: --seed: the seed is empty\n");
@@ -358,6 +361,39 @@ to_stdout(const char *p)
 	return p != NULL && strcmp(p, "-") == 0;
 }
 
+/* teller_count, writing the certificate a asks for (audit.md 5). */
+static int
+count_cert(teller_ctx *ctx, const struct count_args *a,
+    const teller_contest *contest, const teller_profile *profile,
+    teller_rules *rules, teller_result **res)
+{
+	FILE *f = NULL;
+	int rc;
+
+	if (a->cert != NULL) {
+		f = to_stdout(a->cert) ? stdout : fopen(a->cert, "w");
+		if (f == NULL) {
+			fprintf(stderr, "teller: %s: %s\n", a->cert,
+			    strerror(errno));
+			return 1;
+		}
+	}
+	rc = f != NULL ? teller_count_certified(ctx, contest, profile, rules,
+	    cli_write_file, f, res) : teller_count(ctx, contest, profile,
+	    rules, res);
+	if (f != NULL && (f == stdout ? fflush(f) : fclose(f)) != 0 &&
+	    rc == TELLER_OK) {
+		fprintf(stderr, "teller: %s: %s\n", a->cert, strerror(errno));
+		return 1;
+	}
+	if (rc != TELLER_OK) {
+		if (a->cert != NULL && !to_stdout(a->cert))
+			remove(a->cert); /* never a partial certificate */
+		return cli_report_error(ctx);
+	}
+	return 0;
+}
+
 /* Count the merged profile under a's options (the method by default irv,
  * or stv-scottish for several seats). Returns an exit status. */
 static int
@@ -404,9 +440,7 @@ count(teller_ctx *ctx, const struct count_args *a,
 		    "the input declares (only college and exhaustive weight "
 		    "them)\n", m,
 		    teller_contest_nsections(contest));
-	if (teller_count(ctx, contest, profile, rules, res) != TELLER_OK)
-		return cli_report_error(ctx);
-	return 0;
+	return count_cert(ctx, a, contest, profile, rules, res);
 }
 
 static bool
@@ -449,7 +483,8 @@ write_reports(teller_ctx *ctx, const teller_result *res,
 	int status = 0;
 
 	if (a->report >= 0 && !to_stdout(a->json) && !to_stdout(a->csv) &&
-	    !to_stdout(a->html) && !to_stdout(a->stages))
+	    !to_stdout(a->html) && !to_stdout(a->stages) &&
+	    !to_stdout(a->cert))
 		status = write_report(ctx, res, a->report, "-", a);
 	if (status == 0 && a->json != NULL)
 		status = write_report(ctx, res, TELLER_REP_JSON, a->json, a);
@@ -469,7 +504,8 @@ write_reports(teller_ctx *ctx, const teller_result *res,
 static char *
 manifest_path(const struct count_args *a)
 {
-	const char *outs[] = { a->json, a->csv, a->html, a->stages };
+	const char *outs[] = { a->json, a->csv, a->html, a->stages,
+		a->cert };
 	char *dir, *m;
 	int i;
 
@@ -477,10 +513,10 @@ manifest_path(const struct count_args *a)
 		return strdup(a->manifest);
 	if (a->no_manifest)
 		return NULL;
-	for (i = 0; i < 4; i++)
+	for (i = 0; i < 5; i++)
 		if (outs[i] != NULL && !to_stdout(outs[i]))
 			break;
-	if (i == 4 || (dir = cli_dirname(outs[i])) == NULL)
+	if (i == 5 || (dir = cli_dirname(outs[i])) == NULL)
 		return NULL;
 	m = cli_join(dir, "manifest.json");
 	free(dir);
@@ -492,11 +528,13 @@ static int
 check_outputs(const struct count_args *a, char **in, int n,
     const char *mpath)
 {
-	const char *outs[] = { a->json, a->csv, a->html, a->stages, mpath };
-	const char *flag[] = { "json", "csv", "html", "stages", "manifest" };
+	const char *outs[] = { a->json, a->csv, a->html, a->stages, a->cert,
+		mpath };
+	const char *flag[] = { "json", "csv", "html", "stages", "certificate",
+		"manifest" };
 	int i;
 
-	for (i = 0; i < 5; i++)
+	for (i = 0; i < 6; i++)
 		if (is_input(outs[i], in, n)) {
 			fprintf(stderr, "teller: --%s %s: that is an input "
 			    "file; refusing to overwrite it\n", flag[i],
@@ -520,12 +558,13 @@ static int
 outputs(const struct count_args *a, const char *mdir,
     teller_manifest_file *out, char (*hex)[65], char **rel, int *n)
 {
-	const char *outs[] = { a->json, a->csv, a->html, a->stages };
-	const char *writer[] = { "json", "csv", "html", "stages" };
+	const char *outs[] = { a->json, a->csv, a->html, a->stages, a->cert };
+	const char *writer[] = { "json", "csv", "html", "stages",
+		"certificate" };
 	int i;
 
 	*n = 0;
-	for (i = 0; i < 4; i++) {
+	for (i = 0; i < 5; i++) {
 		if (outs[i] == NULL || to_stdout(outs[i]))
 			continue;
 		if (cli_file_sha256(outs[i], hex[*n], NULL) != 0 ||
@@ -644,9 +683,9 @@ run(struct count_args *a, int argc, char **argv, int first)
 {
 	int nfiles = argc - first, i, status, nout = 0;
 	char *mpath = manifest_path(a), *mdir = NULL, **rel = NULL;
-	char *orel[4] = { NULL, NULL, NULL, NULL }, ohex[4][65], date[16];
-	char mhex[65];
-	teller_manifest_file *inf = NULL, outf[4];
+	char *orel[5] = { NULL, NULL, NULL, NULL, NULL }, ohex[5][65];
+	char mhex[65], date[16];
+	teller_manifest_file *inf = NULL, outf[5];
 	struct cli_in_info *info = NULL;
 	teller_ctx *ctx = NULL;
 	teller_contest *contest = NULL;
@@ -753,7 +792,7 @@ out:
 		free(a->sect_in[i]);
 	free(a->sect_in);
 	a->sect_in = NULL;
-	for (i = 0; i < 4; i++)
+	for (i = 0; i < 5; i++)
 		free(orel[i]);
 	free(rel);
 	free(inf);

@@ -75,18 +75,12 @@ on_opt(void *ud, int id, const char *arg)
 	return 0;
 }
 
-/* ---- the one call site of the ballot-file trace ----
- * cmd_trace_pattern (cli/cmd_trace_pattern.c, written on another branch)
- * traces --pattern/--ranking in BLT, CSV and other ballot files. When it
- * is merged, make this body `return cmd_trace_pattern(argc, argv);`. */
+/* ---- a ballot file: cmd_trace_pattern (cli/cmd_trace_pattern.c)
+ * traces --pattern/--ranking in BLT, CSV and other ballot files. */
 static int
 trace_ballot_file(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	fprintf(stderr, "teller: trace of a ballot file needs --pattern; "
-	    "not built yet\n");
-	return 2;
+	return cmd_trace_pattern(argc, argv);
 }
 
 /* ---- what the tabulator tells ---- */

@@ -318,7 +318,8 @@ static const struct {
  * or absent). */
 static void
 check_outputs(struct run *r, teller_ctx *ctx, const teller_result *res,
-    const struct mj *outs, const char *base, const char *engine_note)
+    const struct mj *outs, const char *base, const char *engine_note,
+    const struct membuf *cert)
 {
 	const struct mj *o;
 	size_t i, k;
@@ -339,7 +340,21 @@ check_outputs(struct run *r, teller_ctx *ctx, const teller_result *res,
 		for (k = 0; k < sizeof(writers) / sizeof(*writers); k++)
 			if (strcmp(writers[k].writer, w) == 0)
 				break;
-		if (res == NULL || k == sizeof(writers) / sizeof(*writers) ||
+		if (strcmp(w, "certificate") == 0) {
+			/* written by the re-count itself (audit.md 5) */
+			if (res == NULL || cert->s == NULL) {
+				st = "differs";
+				note = res == NULL ? "not re-counted" :
+				    "cannot render";
+			} else {
+				cli_mem_sha256(cert->s, cert->n, re);
+				if (strcmp(re, want) != 0) {
+					st = "differs";
+					note = engine_note;
+				}
+			}
+		} else if (res == NULL ||
+		    k == sizeof(writers) / sizeof(*writers) ||
 		    (writers[k].kind == TELLER_REP_HTML ?
 		    teller_report_html_lang(ctx, res, mj_str(opt, "layout"),
 		    mj_str(opt, "lang"), mem_write, &b) : teller_report(ctx,
@@ -455,7 +470,7 @@ recount(struct run *r, const struct mj *m, char **paths, size_t nin,
 	struct reread rr;
 	teller_contest **rcs = NULL;
 	teller_profile **rps = NULL;
-	struct membuf mb = { NULL, 0, 0 };
+	struct membuf mb = { NULL, 0, 0 }, cb = { NULL, 0, 0 };
 	teller_ctx *ctx = NULL;
 	teller_contest *c = NULL;
 	teller_profile *p = NULL;
@@ -514,7 +529,15 @@ recount(struct run *r, const struct mj *m, char **paths, size_t nin,
 		    "the inputs cannot be read again");
 		goto out;
 	}
-	rc = teller_count(ctx, c, p, &rules, &res);
+	for (k = 0; mj_at(mj_get(m, "outputs"), k) != NULL; k++)
+		if (mj_str(mj_at(mj_get(m, "outputs"), k), "writer") != NULL &&
+		    strcmp(mj_str(mj_at(mj_get(m, "outputs"), k), "writer"),
+		    "certificate") == 0)
+			break;
+	/* a certificate among the outputs: the re-count writes it again */
+	rc = mj_at(mj_get(m, "outputs"), k) != NULL ?
+	    teller_count_certified(ctx, c, p, &rules, mem_write, &cb, &res) :
+	    teller_count(ctx, c, p, &rules, &res);
 	if (rc == TELLER_ESTOP || rc == TELLER_ETIE) {
 		add_item(r, "lots", "", NULL, NULL, "lot-mismatch",
 		    teller_errmsg(ctx));
@@ -582,9 +605,10 @@ recount(struct run *r, const struct mj *m, char **paths, size_t nin,
 	compare(r, "result", m, fresh, "result", "sha256", "differs");
 out:
 	check_outputs(r, ctx, res, mj_get(m, "outputs"), a->outputs_dir ?
-	    a->outputs_dir : mdir, note);
+	    a->outputs_dir : mdir, note, &cb);
 	mj_free((struct mj *)fresh);
 	free(mb.s);
+	free(cb.s);
 	for (i = 0; i < nlots; i++)
 		free(lots[i]);
 	free(lots);

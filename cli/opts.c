@@ -52,6 +52,8 @@ const struct cli_opt count_opts[] = {
 	{ "manifest", OPT_MANIFEST, "FILE", "write the manifest to FILE "
 	    "(default: manifest.json beside the first output file)" },
 	{ "no-manifest", OPT_NO_MANIFEST, NULL, "write no manifest" },
+	{ "certificate", OPT_CERTIFICATE, "FILE", "write a count certificate "
+	    "(teller-cert/1) for teller-check to FILE (stv-scottish, irv)" },
 	{ "date", OPT_DATE, "YYYY-MM-DD", "the date the manifest records "
 	    "(default: from SOURCE_DATE_EPOCH, else none)" },
 	/* methods.md 2-3 */
@@ -64,6 +66,20 @@ const struct cli_opt count_opts[] = {
 	{ "section", OPT_SECTION, "ID:WEIGHT[:NAME]", "the weighted "
 	    "section of the next BLT or PrefLib input's ballots (once per "
 	    "such input)" },
+	{ "help", 'h', NULL, "show this help" },
+	{ NULL, 0, NULL, NULL }
+};
+
+const struct cli_opt trace_pattern_opts[] = {
+	{ "method", 'm', "METHOD", "counting method: stv-scottish or irv "
+	    "(default irv, or stv-scottish for several seats)" },
+	{ "seats", 's', "N", "seats to fill (default: from the file, else 1)" },
+	{ "input-format", 'f', "FORMAT", "input format (default: detected)" },
+	{ "pattern", OPT_PATTERN, "N", "trace pattern N of the effective "
+	    "profile (teller canon --profile effective, from 0)" },
+	{ "ranking", OPT_RANKING, "A>B>C", "trace the papers counted with "
+	    "this ranking (no ballot id needed)" },
+	{ "format", OPT_TFORMAT, "KIND", "text (default) or json" },
 	{ "help", 'h', NULL, "show this help" },
 	{ NULL, 0, NULL, NULL }
 };

@@ -22,7 +22,8 @@ enum {
 	OPT_RANKS, OPT_VOTES, OPT_MIN_SHARE, /* methods.md 2-3 */
 	OPT_SECTION, /* methods.md 4.3 c */
 	OPT_ELECTORATE, OPT_LANG, OPT_META,
-	OPT_BALLOT_IDS /* audit.md 4.3: canon, rctab */
+	OPT_BALLOT_IDS, /* audit.md 4.3: canon, rctab */
+	OPT_CERTIFICATE /* audit.md 5 */
 };
 
 /* Option ids for `teller rctab`. */
@@ -35,6 +36,8 @@ enum {
 extern const struct cli_opt count_opts[];
 extern const struct cli_opt canon_opts[];  /* teller canon */
 extern const struct cli_opt verify_opts[]; /* teller verify */
+/* teller trace --pattern | --ranking (cmd_trace_pattern.c) */
+extern const struct cli_opt trace_pattern_opts[];
 extern const struct cli_opt rctab_opts[];
 extern const struct cli_opt profile_opts[];
 extern const struct cli_opt merge_opts[];
@@ -47,7 +50,8 @@ enum {
 	OPT_TRIM, OPT_ASSERTIONS, OPT_CHECK, OPT_RFORMAT, OPT_TIMING
 };
 
-/* Option ids for `teller trace` (cmd_trace.c). */
+/* Option ids for `teller trace` (cmd_trace.c; --pattern, --ranking and
+ * --format also cmd_trace_pattern.c). */
 enum {
 	OPT_BALLOT_ID = 500, OPT_RANKING, OPT_PATTERN, OPT_TFORMAT,
 	OPT_TTIEBREAK, OPT_TTHREADS

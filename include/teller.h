@@ -283,6 +283,12 @@ int teller_method_info(int i, const char **title, const char **reads,
 int teller_count(teller_ctx *ctx, const teller_contest *contest,
     const teller_profile *profile, const teller_rules *rules,
     teller_result **out);
+/* teller_count, also writing a count certificate (audit.md 5,
+ * teller-cert/1 JSON Lines) through write with ud as it counts; for
+ * stv-scottish only (another method: EINVAL). */
+int teller_count_certified(teller_ctx *ctx, const teller_contest *contest,
+    const teller_profile *profile, const teller_rules *rules,
+    teller_write_fn write, void *ud, teller_result **out);
 
 /* Names of the elected candidates in order: n and the i-th (borrowed). */
 int teller_result_nelected(const teller_result *r);

@@ -34,6 +34,7 @@ struct canon {
 	size_t nslots;        /* a power of two, or 0 */
 	size_t cur;           /* start of the line being built */
 	int64_t curw;         /* its weight */
+	size_t last;          /* line the last line_end ended in */
 	tl_cid *buf;          /* [ncand] scratch */
 	int *ids;             /* [nids] scratch */
 	size_t nids;
@@ -203,6 +204,7 @@ line_end(struct canon *k)
 		    k->slots[j] - 1);
 		if (o->len == n && memcmp(base + o->off, s, n) == 0) {
 			k->chars->len = k->cur;
+			k->last = k->slots[j] - 1;
 			return tl_num_add(k->ctx, o->w, k->curw, &o->w) ?
 			    TELLER_EOVERFLOW : TELLER_OK;
 		}
@@ -213,6 +215,7 @@ line_end(struct canon *k)
 	if (tl_vec_push(k->ctx, k->lines, &l) == NULL)
 		return TELLER_ENOMEM;
 	k->slots[j] = (uint32_t)k->lines->len;
+	k->last = k->lines->len - 1;
 	return TELLER_OK;
 }
 
@@ -404,11 +407,31 @@ seats_of(const struct teller_contest *c, const teller_rules *rules)
 	    c->seats > 0 ? c->seats : 1;
 }
 
-/* The profile text (m == NULL: marked) through o. */
+/* map[i]: from an index into k->lines to its place in sorted v. */
+static int
+renumber(struct canon *k, const struct cline **v, uint32_t *map)
+{
+	size_t n = k->lines->len, i;
+	const struct cline *base = &TL_VEC_AT(k->lines, struct cline, 0);
+	uint32_t *at = tl_alloc(k->ctx, n + 1, sizeof(uint32_t));
+
+	if (at == NULL)
+		return TELLER_ENOMEM;
+	for (i = 0; i < n; i++)
+		at[v[i] - base] = (uint32_t)i;
+	for (i = 0; i < k->p->pats->len; i++)
+		if (map[i] != UINT32_MAX)
+			map[i] = at[map[i]];
+	return TELLER_OK;
+}
+
+/* The profile text (m == NULL: marked) through o. With map, map[i] is
+ * the index of pattern i's line in the text (0 = the first pattern
+ * line), or UINT32_MAX if it has none. */
 static int
 canon_profile(teller_ctx *ctx, const struct teller_contest *c,
     const struct teller_profile *p, const struct tl_method *m, int seats,
-    struct tl_out *o, size_t *npat)
+    struct tl_out *o, size_t *npat, uint32_t *map)
 {
 	struct canon k;
 	struct tl_uk_seen seen;
@@ -434,8 +457,12 @@ canon_profile(teller_ctx *ctx, const struct teller_contest *c,
 	}
 	for (i = 0, rc = 0; i < p->pats->len && rc == 0; i++) {
 		const struct tl_pat *pat = TL_PAT(p, i);
+		k.last = SIZE_MAX;
 		rc = m == NULL ? marked_line(&k, pat) :
 		    effective_line(&k, m, seats, &seen, pat);
+		if (map != NULL)
+			map[i] = k.last == SIZE_MAX ? UINT32_MAX :
+			    (uint32_t)k.last;
 	}
 	if (k.slots != NULL)
 		tl_free(ctx, k.slots, k.nslots * sizeof(uint32_t));
@@ -443,6 +470,8 @@ canon_profile(teller_ctx *ctx, const struct teller_contest *c,
 		return rc;
 	if (npat != NULL)
 		*npat = k.lines->len;
+	if (map != NULL && (rc = renumber(&k, v, map)) != TELLER_OK)
+		return rc;
 	for (i = 0; i < k.lines->len; i++) {
 		tl_out_mem(o, v[i]->s, v[i]->len);
 		tl_out_str(o, "\n");
@@ -576,7 +605,7 @@ teller_canon(teller_ctx *ctx, const teller_contest *c,
 	case TELLER_CANON_MARKED:
 	case TELLER_CANON_EFFECTIVE:
 		rc = canon_profile(ctx, c, p, m, seats_of(c, rules), &o,
-		    NULL);
+		    NULL, NULL);
 		break;
 	case TELLER_CANON_RULES:
 		canon_rules(&o, c, m, rules);
@@ -656,7 +685,8 @@ tl_canon_profiles(teller_ctx *ctx, const struct teller_contest *c,
 		return rc;
 	tl_sha256_init(&s);
 	tl_out_init(&o, ctx, tl_canon_hash_write, &s);
-	if ((rc = canon_profile(ctx, c, p, NULL, 0, &o, npat)) != TELLER_OK ||
+	if ((rc = canon_profile(ctx, c, p, NULL, 0, &o, npat, NULL)) !=
+	    TELLER_OK ||
 	    (rc = tl_out_flush(&o)) != TELLER_OK)
 		return rc;
 	tl_sha256_hex(&s, marked);
@@ -667,7 +697,7 @@ tl_canon_profiles(teller_ctx *ctx, const struct teller_contest *c,
 	tl_sha256_init(&s);
 	tl_out_init(&o, ctx, tl_canon_hash_write, &s);
 	if ((rc = canon_profile(ctx, c, p, m, seats_of(c, rules), &o,
-	    npat)) != TELLER_OK || (rc = tl_out_flush(&o)) != TELLER_OK)
+	    npat, NULL)) != TELLER_OK || (rc = tl_out_flush(&o)) != TELLER_OK)
 		return rc;
 	tl_sha256_hex(&s, effective);
 	return TELLER_OK;
@@ -687,5 +717,28 @@ teller_canon_sha256(teller_ctx *ctx, const teller_contest *c,
 	    &s)))
 		return rc;
 	tl_sha256_hex(&s, out);
+	return TELLER_OK;
+}
+
+int
+tl_canon_effective_map(teller_ctx *ctx, const struct teller_contest *c,
+    const struct teller_profile *p, const teller_rules *rules,
+    char effective[65], uint32_t *map)
+{
+	const struct tl_method *m = tl_method_find(rules->method);
+	struct tl_sha256 s;
+	struct tl_out o;
+	int rc;
+
+	effective[0] = '\0';
+	if (m == NULL)
+		return tl_fail(ctx, TELLER_EINVAL, "canon: unknown method "
+		    "'%s'", rules->method != NULL ? rules->method : "(none)");
+	tl_sha256_init(&s);
+	tl_out_init(&o, ctx, tl_canon_hash_write, &s);
+	if ((rc = canon_profile(ctx, c, p, m, seats_of(c, rules), &o, NULL,
+	    map)) != TELLER_OK || (rc = tl_out_flush(&o)) != TELLER_OK)
+		return rc;
+	tl_sha256_hex(&s, effective);
 	return TELLER_OK;
 }

@@ -25,4 +25,12 @@ int tl_canon_profiles(teller_ctx *ctx, const struct teller_contest *c,
     const struct teller_profile *p, const teller_rules *rules,
     char marked[65], char effective[65], size_t *npat);
 
+/* SHA-256 of the effective profile text, and map[i] (p has that many
+ * patterns): the 0-based index of pattern i's line among the text's
+ * pattern lines, or UINT32_MAX if pattern i has none (a count
+ * certificate's "pattern", audit.md 5). */
+int tl_canon_effective_map(teller_ctx *ctx, const struct teller_contest *c,
+    const struct teller_profile *p, const teller_rules *rules,
+    char effective[65], uint32_t *map);
+
 #endif /* TL_CANON_H */

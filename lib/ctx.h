@@ -50,6 +50,8 @@ struct teller_ctx {
 	void *release_ud;
 	teller_input input;   /* teller_ctx_set_input (lib/rctab/rctab_io.c) */
 	bool has_input;
+	struct tl_cert *cert; /* teller_count_certified's certificate, read
+			       * by the method that writes it (cert.h) */
 };
 
 /* Tell the caller (teller_ctx_set_release) that bytes [p, p + n) of the

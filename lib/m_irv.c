@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "tl_int.h"
+#include "cert.h"
 
 #define NONE UINT32_MAX
 
@@ -33,6 +34,9 @@ struct irv {
 	int *tied, *scratch;  /* [ncand] each */
 	tl_fix nontrans;      /* non-transferable so far */
 	tl_fix nt_over;       /* of which at a rank naming several */
+	struct tl_cert *cert; /* the certificate, or NULL (audit.md 5) */
+	struct tl_cert_why why; /* why the stage's loser was chosen */
+	int64_t unit;         /* 10^wdp: one paper */
 };
 
 /* Does id appear in the cells of pat before offset end? */
@@ -244,6 +248,33 @@ nt_reasons(teller_ctx *ctx, struct irv *v)
 	return TELLER_OK;
 }
 
+/* The certificate's record of the exclusion of loser, among ntied
+ * (v->tied) on the fewest votes: PER r.49(1) alone, (2) by earlier
+ * stages, (3) by lot; without a tie, the next fewest and the gap. */
+static int
+cert_exclusion(struct irv *v, int loser, int ntied)
+{
+	const struct teller_result *r = v->r;
+	const tl_fix *was = TL_STAGE(r, r->stages->len - 2)->votes;
+	struct tl_cert_why *w = &v->why;
+	int i;
+
+	memset(w, 0, sizeof(*w));
+	w->tie = v->tied;
+	w->ntie = ntied;
+	w->lot = ntied > 1 && TL_VEC_AT(r->ties, struct tl_tie,
+	    r->ties->len - 1).how != TL_TIE_EARLIER;
+	w->rule = ntied < 2 ? "49(1)" : w->lot ? "49(3)" : "49(2)";
+	w->lowest = loser;
+	w->next = -1;
+	for (i = 0; i < v->c->ncand; i++)
+		if (v->cont[i] && (w->next < 0 || was[i] < was[w->next]))
+			w->next = i;
+	w->gap = w->next < 0 ? 0 : was[w->next] - was[loser];
+	return tl_cert_stage(v->cert, (int)r->stages->len, "exclude", loser,
+	    0, 0, w, v->votes, v->nontrans, 0);
+}
+
 /* Exclude loser (chosen among ntied): its papers go to their next
  * preference, or are non-transferable; a stage records it. */
 static int
@@ -264,6 +295,10 @@ exclude(struct irv *v, int loser, int ntied)
 		nq = v->next[q];
 		v->at[q] += (uint32_t)cells[v->at[q]] + 1;
 		who = next_pref(v, pat, &v->at[q]);
+		if (v->cert != NULL && (rc = tl_cert_move(v->cert, q, loser,
+		    who >= 0 ? who : -1, pat->w / v->unit, v->unit,
+		    "no further preference")) != TELLER_OK)
+			return rc;
 		if (who >= 0) {
 			v->next[q] = v->head[who];
 			v->head[who] = q;
@@ -288,6 +323,9 @@ exclude(struct irv *v, int loser, int ntied)
 	st->note = ntied > 1 ? "fewest votes excluded; tie: PER "
 	    "r.49 (PVSCA 2011 Sch.10 para 7)" : "fewest votes "
 	    "excluded";
+	if (v->cert != NULL && (rc = cert_exclusion(v, loser, ntied)) !=
+	    TELLER_OK)
+		return rc;
 	if ((rc = tl_result_exclude(ctx, v->r, loser)) != TELLER_OK ||
 	    (rc = nt_reasons(ctx, v)) != TELLER_OK)
 		return rc;
@@ -334,9 +372,13 @@ irv_round(struct irv *v, bool *done)
 		}
 	if (tl_num_sub(ctx, live, best, &rest))
 		return TELLER_EOVERFLOW;
-	if (v->ncont == 1 || best > rest)
+	if (v->ncont == 1 || best > rest) {
 		/* a majority of the continuing votes */
+		if (v->cert != NULL && (rc = tl_cert_elect(v->cert, top,
+		    v->ncont == 1 ? "last" : "majority")) != TELLER_OK)
+			return rc;
 		return tl_result_elect(ctx, v->r, top);
+	}
 	ntied = fewest(v);
 	if (v->ncont == 2 && ntied == 2) {
 		/* two left and equal (else one has a majority): r.49A
@@ -344,15 +386,41 @@ irv_round(struct irv *v, bool *done)
 		if ((rc = pick_lowest(ctx, v->r, v->tied, ntied, &v->lots,
 		    TL_TIEK_ELECT, v->scratch, &loser)) != TELLER_OK)
 			return rc;
-		return tl_result_elect(ctx, v->r, v->tied[0] == loser ?
-		    v->tied[1] : v->tied[0]);
+		top = v->tied[0] == loser ? v->tied[1] : v->tied[0];
+		if (v->cert != NULL && (rc = tl_cert_elect(v->cert, top,
+		    "49A")) != TELLER_OK)
+			return rc;
+		return tl_result_elect(ctx, v->r, top);
 	}
 	*done = false;
+	/* the stage before is complete: nobody was elected after it */
+	if (v->cert != NULL && (rc = tl_cert_flush(v->cert)) != TELLER_OK)
+		return rc;
 	loser = v->tied[0];
 	if (ntied > 1 && (rc = pick_lowest(ctx, v->r, v->tied, ntied,
 	    &v->lots, TL_TIEK_EXCLUDE, v->scratch, &loser)) != 0)
 		return rc;
 	return exclude(v, loser, ntied);
+}
+
+/* With a certificate (ctx->cert): whole papers only; the header and the
+ * first stage. */
+static int
+cert_begin(struct irv *v)
+{
+	size_t i;
+
+	v->cert = v->ctx->cert;
+	v->unit = tl_num_pow10(v->p->wdp);
+	if (v->cert == NULL)
+		return TELLER_OK;
+	for (i = 0; i < v->p->pats->len; i++)
+		if (TL_PAT(v->p, i)->w % v->unit != 0)
+			return tl_fail(v->ctx, TELLER_EINVAL, "irv: a count "
+			    "certificate needs whole papers");
+	tl_cert_header(v->cert, -1, 1, v->p->wdp);
+	return tl_cert_stage(v->cert, 1, "first", -1, 0, 0, NULL, v->votes,
+	    0, 0);
 }
 
 /*
@@ -385,11 +453,14 @@ tl_m_irv(teller_ctx *ctx, const struct teller_contest *c,
 	v.c = c;
 	v.p = p;
 	if ((rc = irv_init(&v, rules)) != TELLER_OK ||
-	    (rc = first_prefs(&v)) != TELLER_OK)
+	    (rc = first_prefs(&v)) != TELLER_OK ||
+	    (rc = cert_begin(&v)) != TELLER_OK)
 		return rc;
 	while (!done)
 		if ((rc = irv_round(&v, &done)) != TELLER_OK)
 			return rc;
+	if (v.cert != NULL && (rc = tl_cert_end(v.cert, v.r)) != TELLER_OK)
+		return rc;
 	if (tl_num_sub(ctx, v.nontrans, v.nt_over, &none))
 		return TELLER_EOVERFLOW;
 	if (tl_result_tally(ctx, v.r, false, "non-transferable: no "

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "tl_int.h"
+#include "cert.h"
 
 #define DP 5
 #define ONE 100000 /* 1.00000 at 5 dp */
@@ -20,10 +21,10 @@
 enum { CONT = 0, ELECTED, EXCLUDED };
 
 /* A parcel of identical papers: a preference list (prefs[off..off+len)),
- * the position of the candidate now holding it, how many papers, and the
- * value of each paper at 5 dp. */
+ * the position of the candidate now holding it, the profile pattern it
+ * came from, how many papers, and the value of each paper at 5 dp. */
 struct parcel {
-	uint32_t off, len, pos;
+	uint32_t off, len, pos, pat;
 	int64_t n;
 	tl_fix v;
 };
@@ -42,6 +43,8 @@ struct st {
 	tl_fix nontrans, loss;
 	struct tl_lots lots;
 	uint32_t *seen, stamp;  /* [ncand] marks of the pattern being read */
+	struct tl_cert *cert;   /* the certificate, or NULL (audit.md 5) */
+	struct tl_cert_why why; /* why the stage's candidate was chosen */
 };
 
 /* Next preference of parcel g after its current position that is for a
@@ -122,6 +125,9 @@ settle(struct st *s, const int *tied, int nt, bool want_high,
 	if (tl_result_tie(s->ctx, s->r, kind, how, tied, nt, chosen, draw) !=
 	    TELLER_OK)
 		return -1;
+	s->why.tie = tied;
+	s->why.ntie = nt;
+	s->why.lot = ncur > 1;
 	return chosen;
 }
 
@@ -164,18 +170,20 @@ after_stage(struct st *s, bool *done)
 		s->state[best] = ELECTED;
 		s->pending[best] = s->votes[best] > s->quota;
 		s->nelected++;
-		if ((rc = tl_result_elect(s->ctx, s->r, best)) != TELLER_OK)
+		if ((rc = tl_result_elect(s->ctx, s->r, best)) != TELLER_OK ||
+		    (s->cert != NULL && (rc = tl_cert_elect(s->cert, best,
+		    "47")) != TELLER_OK))
 			return rc;
 	}
 	if (s->nelected >= s->seats) {
 		*done = true;
-		return TELLER_OK;
+		return s->cert != NULL ? tl_cert_flush(s->cert) : TELLER_OK;
 	}
 	for (i = 0; i < s->ncand; i++)
 		if (s->state[i] == CONT)
 			cand[nc++] = i;
 	if (nc > s->seats - s->nelected)
-		return TELLER_OK;
+		return s->cert != NULL ? tl_cert_flush(s->cert) : TELLER_OK;
 	/* rule 52: elect the rest, highest votes first */
 	for (i = 1; i < nc; i++)
 		for (j = i; j > 0 && s->votes[cand[j]] > s->votes[cand[j - 1]];
@@ -187,9 +195,13 @@ after_stage(struct st *s, bool *done)
 	for (i = 0; i < nc; i++) {
 		s->state[cand[i]] = ELECTED;
 		s->nelected++;
-		if ((rc = tl_result_elect(s->ctx, s->r, cand[i])) != TELLER_OK)
+		if ((rc = tl_result_elect(s->ctx, s->r, cand[i])) !=
+		    TELLER_OK || (s->cert != NULL && (rc = tl_cert_elect(
+		    s->cert, cand[i], "52")) != TELLER_OK))
 			return rc;
 	}
+	if (s->cert != NULL && (rc = tl_cert_flush(s->cert)) != TELLER_OK)
+		return rc;
 	last = TL_STAGE(s->r, s->r->stages->len - 1);
 	last->note = last->kind == TL_STAGE_FIRST ? "rule 45; rule 52" :
 	    last->kind == TL_STAGE_SURPLUS ? "rule 48; rule 52" :
@@ -253,6 +265,11 @@ surplus(struct st *s, int e)
 		else if (value != nv)
 			single = false;
 		nx = next_cont(s, &p);
+		if (s->cert != NULL && (rc = tl_cert_move(s->cert, p.pat, e,
+		    nx < 0 || nv == 0 ? -1 : s->prefs[p.off + (uint32_t)nx],
+		    p.n, nv, nx < 0 ? "no further preference" :
+		    "zero value")) != TELLER_OK)
+			return rc;
 		if (nx < 0) {
 			if (tl_num_add(s->ctx, s->nontrans, amount,
 			    &s->nontrans) != TELLER_OK)
@@ -276,7 +293,38 @@ surplus(struct st *s, int e)
 	if ((g = stage(s, TL_STAGE_SURPLUS, e, "rule 48")) == NULL)
 		return TELLER_ENOMEM;
 	g->value = single ? value : -1;
+	if (s->cert != NULL) {
+		tl_fix tv;
+		s->why.rule = s->why.ntie < 2 ? "48(1)" : s->why.lot ?
+		    "49(3)" : "49(2)";
+		if (tl_num_muldiv(s->ctx, ONE, sur, total, TL_ROUND_DOWN,
+		    &tv) != TELLER_OK || (rc = tl_cert_stage(s->cert,
+		    (int)s->r->stages->len, "surplus", e, sur, tv, &s->why,
+		    s->votes, s->nontrans, s->loss)) != TELLER_OK)
+			return s->ctx->err != 0 ? s->ctx->err : rc;
+	}
 	return TELLER_OK;
+}
+
+/* The certificate's record of the exclusion of x (its votes before in
+ * v): the rule, and without a tie the next lowest candidate. */
+static int
+cert_exclusion(struct st *s, int x)
+{
+	const tl_fix *v = TL_STAGE(s->r, s->r->stages->len - 2)->votes;
+	int i;
+
+	s->why.rule = s->why.ntie < 2 ? "51(1)" : s->why.lot ? "51(2)(b)" :
+	    "51(2)(a)";
+	s->why.lowest = x;
+	s->why.next = -1;
+	for (i = 0; i < s->ncand; i++)
+		if (s->state[i] == CONT && (s->why.next < 0 ||
+		    v[i] < v[s->why.next]))
+			s->why.next = i;
+	s->why.gap = s->why.next < 0 ? 0 : v[s->why.next] - v[x];
+	return tl_cert_stage(s->cert, (int)s->r->stages->len, "exclude", x,
+	    0, 0, &s->why, s->votes, s->nontrans, s->loss);
 }
 
 /*
@@ -296,6 +344,10 @@ exclude(struct st *s, int x)
 		struct parcel p = TL_VEC_AT(h, struct parcel, i);
 		int nx = next_cont(s, &p);
 
+		if (s->cert != NULL && (rc = tl_cert_move(s->cert, p.pat, x,
+		    nx < 0 ? -1 : s->prefs[p.off + (uint32_t)nx], p.n, p.v,
+		    "no further preference")) != TELLER_OK)
+			return rc;
 		if (nx < 0) {
 			tl_fix amount;
 			if (tl_num_mul(s->ctx, p.n, p.v, &amount) !=
@@ -312,6 +364,8 @@ exclude(struct st *s, int x)
 	s->votes[x] = 0;
 	if (stage(s, TL_STAGE_EXCLUSION, x, "rule 50") == NULL)
 		return TELLER_ENOMEM;
+	if (s->cert != NULL && (rc = cert_exclusion(s, x)) != TELLER_OK)
+		return rc;
 	return tl_result_exclude(s->ctx, s->r, x);
 }
 
@@ -440,6 +494,7 @@ tl_m_stv_scottish(teller_ctx *ctx, const struct teller_contest *c,
 	if (buf == NULL || ids == NULL ||
 	    (rc = scot_init(&s, p)) != TELLER_OK)
 		return TELLER_ENOMEM;
+	s.cert = ctx->cert; /* NULL but in teller_count_certified */
 	r = s.r;
 	/* Rule 45: sort the papers by first preference. Withdrawn
 	 * candidates are struck out; a paper left blank is not valid. */
@@ -465,6 +520,7 @@ tl_m_stv_scottish(teller_ctx *ctx, const struct teller_contest *c,
 		g.off = (uint32_t)npref;
 		g.len = (uint32_t)len;
 		g.pos = 0;
+		g.pat = (uint32_t)i;
 		g.n = pat->w / unit;
 		g.v = ONE;
 		memcpy(s.prefs + npref, buf, (size_t)len * sizeof(tl_cid));
@@ -489,11 +545,18 @@ tl_m_stv_scottish(teller_ctx *ctx, const struct teller_contest *c,
 	s.quota = r->quota;
 	if (stage(&s, TL_STAGE_FIRST, -1, "rule 45") == NULL)
 		return TELLER_ENOMEM;
+	if (s.cert != NULL) {
+		tl_cert_header(s.cert, s.quota, s.seats, DP);
+		if ((rc = tl_cert_stage(s.cert, 1, "first", -1, 0, 0, NULL,
+		    s.votes, 0, 0)) != TELLER_OK)
+			return rc;
+	}
 	if ((rc = after_stage(&s, &done)) != TELLER_OK)
 		return rc;
 	while (!done) {
 		int nt, who;
 
+		memset(&s.why, 0, sizeof(s.why));
 		/* Rule 49(1): the largest surplus first, one per stage. */
 		nt = extreme(&s, true, ids);
 		if (nt > 0) {
@@ -520,6 +583,8 @@ tl_m_stv_scottish(teller_ctx *ctx, const struct teller_contest *c,
 		if ((rc = after_stage(&s, &done)) != TELLER_OK)
 			return rc;
 	}
+	if (s.cert != NULL && (rc = tl_cert_end(s.cert, r)) != TELLER_OK)
+		return rc;
 	*out = r;
 	return TELLER_OK;
 }

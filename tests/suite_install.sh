@@ -31,9 +31,10 @@ if make -s --no-print-directory B="$B" PREFIX="$p" install >"$d/log" 2>&1
 then ok; else bad "make install PREFIX=$p"; cat "$d/log"; fi
 
 # the files, each where a user looks for it
-for f in bin/teller sbin/teller-desk include/teller.h lib/libteller.a \
-    "lib/libteller.so.$ver" lib/pkgconfig/teller.pc \
-    share/man/man1/teller.1 share/man/man3/teller.3 \
+for f in bin/teller bin/teller-check sbin/teller-desk include/teller.h \
+    lib/libteller.a "lib/libteller.so.$ver" lib/pkgconfig/teller.pc \
+    share/man/man1/teller.1 share/man/man1/teller-check.1 \
+    share/man/man3/teller.3 \
     share/man/man5/teller-formats.5 share/man/man7/teller-audit.7 \
     share/man/man8/teller-desk.8; do
 	if [ -f "$p/$f" ] && [ ! -L "$p/$f" ]; then ok

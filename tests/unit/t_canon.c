@@ -79,6 +79,42 @@ test_canon_worked_example(void)
 	    "715532ae4f86396dd369536c49cb59d8a6a30d8e69d961f74dfb82fca1325c52");
 }
 
+/* tl_canon_effective_map (a certificate's "pattern", audit.md 5): each
+ * pattern's line among the effective text's pattern lines, "1\t1\t2\t0"
+ * (Bob first) 0, "1\t2" (Chuan) 1, "3\t0\t1" (Alice first) 2, with
+ * the effective hash. */
+static void
+test_canon_effective_map(void)
+{
+	teller_ctx *ctx;
+	teller_contest *c;
+	teller_profile *p;
+	teller_rules rules;
+	char h[65];
+	uint32_t map[8];
+	size_t i;
+
+	if (teller_ctx_new(NULL, &ctx) != TELLER_OK)
+		return;
+	teller_rules_init(&rules, "irv");
+	CHECK_INT(teller_read(ctx, TELLER_FMT_AUTO, "t.blt", EXAMPLE,
+	    strlen(EXAMPLE), &c, &p), TELLER_OK);
+	CHECK(p->pats->len >= 3 && p->pats->len <= 8, "%zu patterns",
+	    p->pats->len);
+	CHECK_INT(tl_canon_effective_map(ctx, c, p, &rules, h, map),
+	    TELLER_OK);
+	CHECK_STR(h, "17c1b01c0104f74ae1a8cbf31b75dbd0"
+	    "31aebf51bd6a14cbf1ef4cffd732cfeb");
+	for (i = 0; i < p->pats->len && i < 8; i++) {
+		const tl_cid *cells = TL_CELLS(p, TL_PAT(p, i));
+		/* cells: a rank's count, then its candidates (Bob 0,
+		 * Alice 1, Chuan 2 in declared order) */
+		uint32_t want = cells[1] == 0 ? 0 : cells[1] == 2 ? 1 : 2;
+		CHECK_INT(map[i], want);
+	}
+	teller_ctx_free(ctx);
+}
+
 /* Shuffled lines, a line split in two, candidates renumbered: the
  * marked and effective hashes stay; one changed preference moves
  * both. */
@@ -186,6 +222,7 @@ main(void)
 	test_canon_worked_example();
 	test_canon_invariance();
 	test_canon_effective();
+	test_canon_effective_map();
 	test_canon_escapes_weights();
 	test_canon_rules();
 	return h_done();

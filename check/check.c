@@ -1,0 +1,858 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * check.c -- teller-check PROFILE CERT (audit.md 5, 8.7): replay a count
+ * certificate against the effective profile, stage by stage, under the
+ * Scottish rules (SSI 2007/42 Sch.1 rr.45-52; 2011/399 numbering for
+ * exclusion, as the certificate cites it). Each stage's action must be
+ * legal in the state before it under the rule it cites (comparisons
+ * only: the checker never chooses), its moves must take every paper the
+ * candidate holds to the next continuing preference at the value the
+ * rules give (5 dp, truncated per paper), and the tallies,
+ * non-transferable total and loss it states must equal the replay's and
+ * add up to the valid papers. Exit 0 valid, 5 invalid (the first failing
+ * stage on standard error), 1 unreadable, 2 usage.
+ */
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "mjson.h"
+
+
+enum { CONT = 0, ELECTED, EXCLUDED };
+
+/* Where each pattern's papers are: holder (-1: out of the count), the
+ * position of the holder in the pattern, the value of each paper, and
+ * the stage they last moved at. */
+struct parcel {
+	int holder;
+	uint32_t pos;
+	int64_t v;
+	int moved;
+};
+
+struct ck {
+	const char *path;       /* the certificate */
+	struct ck_prof *pf;
+	long line;              /* of the record being checked */
+	int stage, seats, nelected;
+	bool irv;               /* the method: irv, else stv-scottish */
+	int dp;                 /* decimal places of values */
+	int64_t one;            /* one paper at value 1: 10^dp */
+	int64_t quota, valid, nt, loss;
+	int *state;             /* [ncand] */
+	bool *pending;          /* [ncand] surplus not yet transferred */
+	int64_t *votes;         /* [ncand] */
+	int64_t **hist;         /* [stage - 1][ncand]: totals after it */
+	int nhist;
+	size_t *held;           /* [ncand] patterns held */
+	struct parcel *par;     /* [npat] */
+	int *order;             /* [seats] in order of election */
+	bool done;              /* every seat filled */
+};
+
+/* Print the failure at v (or the record) and return 5. */
+static int
+fail(struct ck *k, const struct mj *v, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "teller-check: %s:%ld:%ld: stage %d: ", k->path,
+	    k->line, v != NULL ? v->col : 1L, k->stage);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return 5;
+}
+
+/* The candidate named by string member key of o, or -1. */
+static int
+cand_of(const struct ck *k, const struct mj *o, const char *key)
+{
+	const struct mj *v = mj_get(o, key);
+
+	return v != NULL && v->type == MJ_STR ? ck_prof_cand(k->pf, v->s) :
+	    -1;
+}
+
+/* A decimal member at k->dp places into *out; -1 if absent or bad. */
+static int
+dec_of(const struct ck *k, const struct mj *o, const char *key,
+    int64_t *out)
+{
+	const struct mj *v = mj_get(o, key);
+
+	return v != NULL && v->type == MJ_STR ? ck_parse(v->s, k->dp, out) :
+	    -1;
+}
+
+static const char *
+name(const struct ck *k, int j)
+{
+	return j >= 0 ? k->pf->names[j] : "(none)";
+}
+
+/* The next preference of pattern i after position pos for a continuing
+ * candidate, its position in *at; -1 if none. */
+static int
+next_cont(const struct ck *k, size_t i, uint32_t pos, uint32_t *at)
+{
+	const struct ck_pat *pt = &k->pf->pat[i];
+	uint32_t q;
+
+	for (q = pos + 1; q < pt->len; q++)
+		if (k->state[k->pf->prefs[pt->off + q]] == CONT) {
+			*at = q;
+			return k->pf->prefs[pt->off + q];
+		}
+	return -1;
+}
+
+/* Rule 45 and the quota [46]: every pattern to its first preference at
+ * 1.00000. */
+static int
+first(struct ck *k, const struct mj *rec)
+{
+	const struct mj *a = mj_get(rec, "action");
+	size_t i;
+	int64_t q, amount;
+
+	if (a == NULL || mj_str(a, "kind") == NULL ||
+	    strcmp(mj_str(a, "kind"), "first") != 0)
+		return fail(k, a, "the first stage must be \"first\"");
+	if (mj_get(rec, "moves") != NULL)
+		return fail(k, rec, "the first stage moves no papers");
+	for (i = 0; i < k->pf->npat; i++) {
+		int h = k->pf->prefs[k->pf->pat[i].off];
+		k->par[i].holder = h;
+		k->par[i].pos = 0;
+		k->par[i].v = k->one;
+		k->held[h]++;
+		if (ck_mul(k->pf->pat[i].w, k->one, &amount) != 0 ||
+		    ck_add(k->votes[h], amount, &k->votes[h]) != 0 ||
+		    ck_add(k->valid, amount, &k->valid) != 0)
+			return fail(k, rec, "the papers overflow");
+	}
+	q = (k->valid / k->one / (k->seats + 1) + 1) * k->one;
+	if (!k->irv && q != k->quota) {
+		char b[CK_BUFSZ];
+		ck_fmt(b, q, k->dp);
+		return fail(k, rec, "the quota is %s, not as the header says",
+		    b);
+	}
+	return 0;
+}
+
+/* The tied set of why (member "tie") equals the candidates ids[0..n). */
+static bool
+same_tie(const struct ck *k, const struct mj *why, const int *ids, int n)
+{
+	const struct mj *t = mj_get(why, "tie"), *e;
+	int i, m = 0;
+
+	if (t == NULL || t->type != MJ_ARR || (int)t->n != n)
+		return false;
+	for (e = t->kid; e != NULL; e = e->next) {
+		int j = e->type == MJ_STR ? ck_prof_cand(k->pf, e->s) : -1;
+		for (i = 0; i < n; i++)
+			if (ids[i] == j)
+				m++;
+	}
+	return m == n;
+}
+
+/* Narrow the tied ids[0..n) by the totals after earlier stages, keeping
+ * the highest (high) or lowest at each, until one is left: the Scottish
+ * rules walk back from the most recent stage [49(2), 51(2)(a)]; IRV
+ * (PER r.49(2) as PVSCA 2011 Sch.10 para 7) forward from the first, over
+ * the first lim stages. Returns how many are left. */
+static int
+narrow(const struct ck *k, int *ids, int n, bool high, int lim)
+{
+	int s, i, m;
+
+	for (s = 0; s < lim && n > 1; s++) {
+		const int64_t *v = k->hist[k->irv ? s : lim - 1 - s];
+		int64_t best = v[ids[0]];
+		for (i = 1; i < n; i++)
+			if (high ? v[ids[i]] > best : v[ids[i]] < best)
+				best = v[ids[i]];
+		for (i = 0, m = 0; i < n; i++)
+			if (v[ids[i]] == best)
+				ids[m++] = ids[i];
+		n = m;
+	}
+	return n;
+}
+
+/*
+ * The choice among ids[0..n) (n >= 1, all on the extreme total) that the
+ * certificate makes, cand, under the rule it cites: alone on the extreme
+ * (plain), or tied and separated by the most recent earlier stage at
+ * which they differ (narrowing the set, rules 49(2), 51(2)(a)), or tied
+ * at every stage and so by lot (49(3), 51(2)(b)). high: the most votes
+ * win (surpluses); else the fewest (exclusions).
+ */
+static int
+legal_choice(struct ck *k, const struct mj *why, int cand, int *ids, int n,
+    bool high, const char *plain, const char *earlier, const char *lot)
+{
+	const char *rule = mj_str(why, "rule");
+	int i, nc = n;
+
+	if (rule == NULL)
+		return fail(k, why, "no rule is cited");
+	if (n == 1) {
+		if (strcmp(rule, plain) != 0)
+			return fail(k, why, "rule %s cited; %s is alone on "
+			    "the %s total, rule %s", rule, name(k, ids[0]),
+			    high ? "highest" : "lowest", plain);
+		if (ids[0] != cand)
+			return fail(k, why, "%s is chosen, but %s is alone "
+			    "on the %s total", name(k, cand),
+			    name(k, ids[0]), high ? "highest" : "lowest");
+		return 0;
+	}
+	if (!same_tie(k, why, ids, n))
+		return fail(k, why, "the tie cited is not the candidates "
+		    "on the %s total", high ? "highest" : "lowest");
+	nc = narrow(k, ids, n, high, k->irv ? k->nhist - 1 : k->nhist);
+	for (i = 0; i < nc && ids[i] != cand; i++)
+		;
+	if (i == nc)
+		return fail(k, why, "%s is not the one the earlier stages "
+		    "leave", name(k, cand));
+	if (nc == 1 && (strcmp(rule, earlier) != 0 ||
+	    mj_get(why, "lot") != NULL))
+		return fail(k, why, "an earlier stage separates the tie: "
+		    "rule %s, and no lot", earlier);
+	if (nc > 1 && (strcmp(rule, lot) != 0 || mj_get(why, "lot") ==
+	    NULL))
+		return fail(k, why, "no earlier stage separates the tie: "
+		    "rule %s, with the lot", lot);
+	return 0;
+}
+
+/* Candidates with a pending surplus (surplus) or continuing, on the
+ * extreme total, into ids; how many. */
+static int
+extreme(const struct ck *k, bool surplus, int *ids)
+{
+	int i, n = 0;
+	int64_t best = 0;
+
+	for (i = 0; i < k->pf->ncand; i++) {
+		int64_t v = k->votes[i];
+		if (surplus ? !k->pending[i] : k->state[i] != CONT)
+			continue;
+		if (n == 0 || (surplus ? v > best : v < best)) {
+			best = v;
+			n = 0;
+		}
+		if (v == best)
+			ids[n++] = i;
+	}
+	return n;
+}
+
+/* Exclusion without a tie [51(1)]: the lowest and next lowest named,
+ * with the gap between them. */
+static int
+lowest_next(struct ck *k, const struct mj *why, int cand)
+{
+	int i, next = cand_of(k, why, "next"), lo = cand_of(k, why, "lowest");
+	int64_t gap, second = -1;
+
+	for (i = 0; i < k->pf->ncand; i++)
+		if (k->state[i] == CONT && i != cand && (second < 0 ||
+		    k->votes[i] < second))
+			second = k->votes[i];
+	if (lo != cand)
+		return fail(k, why, "\"lowest\" is not the candidate "
+		    "excluded");
+	if (next < 0 || next == cand || k->state[next] != CONT ||
+	    k->votes[next] != second)
+		return fail(k, why, "\"next\" is not a next lowest "
+		    "continuing candidate");
+	if (dec_of(k, why, "gap", &gap) != 0 || gap != second - k->votes[cand])
+		return fail(k, why, "\"gap\" is not the difference of their "
+		    "votes");
+	return 0;
+}
+
+/* One move of the stage, from cand at the value the rules give: nv, or
+ * per paper trunc(v * sur / total) when total > 0 (a surplus). */
+static int
+move(struct ck *k, const struct mj *m, int cand, int64_t sur, int64_t total)
+{
+	const struct mj *pv = mj_get(m, "pattern"), *tov = mj_get(m, "to");
+	const char *reason = mj_str(m, "reason");
+	int64_t idx, papers, value, nv, amount;
+	struct parcel *p;
+	uint32_t at = 0;
+	int to, want;
+
+	if (pv == NULL || pv->type != MJ_NUM || ck_parse(pv->s, 0, &idx) ||
+	    (size_t)idx >= k->pf->npat)
+		return fail(k, m, "no such pattern");
+	p = &k->par[idx];
+	if (p->moved == k->stage)
+		return fail(k, m, "pattern %lld moves twice", (long long)idx);
+	if (p->holder != cand || cand_of(k, m, "from") != cand)
+		return fail(k, m, "pattern %lld is held by %s, not moved "
+		    "from %s", (long long)idx, name(k, p->holder),
+		    name(k, cand));
+	if (mj_str(m, "papers") == NULL || ck_parse(mj_str(m, "papers"), 0,
+	    &papers) || papers != k->pf->pat[idx].w)
+		return fail(k, m, "pattern %lld has %lld papers",
+		    (long long)idx, (long long)k->pf->pat[idx].w);
+	nv = p->v;
+	if (total > 0 && ck_muldiv(p->v, sur, total, &nv) != 0)
+		return fail(k, m, "the transfer value overflows");
+	if (dec_of(k, m, "value", &value) != 0 || value != nv) {
+		char b[CK_BUFSZ];
+		ck_fmt(b, nv, k->dp);
+		return fail(k, m, "pattern %lld: the value is %s",
+		    (long long)idx, b);
+	}
+	want = next_cont(k, (size_t)idx, p->pos, &at);
+	to = tov != NULL && tov->type == MJ_STR ? ck_prof_cand(k->pf,
+	    tov->s) : -1;
+	if (want < 0 || nv == 0) {
+		const char *r = want < 0 ? "no further preference" :
+		    "zero value";
+		if (tov == NULL || tov->type != MJ_NULL || reason == NULL ||
+		    strcmp(reason, r) != 0)
+			return fail(k, m, "pattern %lld: the papers are "
+			    "non-transferable (%s), not to %s",
+			    (long long)idx, r, name(k, to));
+	} else if (to != want) {
+		return fail(k, m, "pattern %lld goes to %s, not %s",
+		    (long long)idx, name(k, want), name(k, to));
+	}
+	if (ck_mul(papers, nv, &amount) != 0)
+		return fail(k, m, "the value overflows");
+	p->moved = k->stage;
+	k->held[cand]--;
+	p->v = nv;
+	if (want < 0 || nv == 0) {
+		p->holder = -1;
+		if (want < 0 && ck_add(k->nt, amount, &k->nt) != 0)
+			return fail(k, m, "the value overflows");
+	} else {
+		p->holder = want;
+		p->pos = at;
+		k->held[want]++;
+		if (ck_add(k->votes[want], amount, &k->votes[want]) != 0)
+			return fail(k, m, "the value overflows");
+	}
+	/* what a surplus transfer hands on, to be set against it */
+	if (total > 0)
+		k->loss -= amount;
+	return 0;
+}
+
+/* Apply every move of rec from cand; each paper cand held must move. */
+static int
+moves(struct ck *k, const struct mj *rec, int cand, int64_t sur,
+    int64_t total)
+{
+	const struct mj *ms = mj_get(rec, "moves"), *m;
+	int rc;
+
+	if (ms == NULL || ms->type != MJ_ARR)
+		return fail(k, rec, "no \"moves\"");
+	for (m = ms->kid; m != NULL; m = m->next)
+		if ((rc = move(k, m, cand, sur, total)) != 0)
+			return rc;
+	if (k->held[cand] != 0)
+		return fail(k, ms, "%s: %zu pattern%s not moved",
+		    name(k, cand), k->held[cand], k->held[cand] == 1 ? "" :
+		    "s");
+	return 0;
+}
+
+/* Rules 48-49: the largest pending surplus, transferred in full. */
+static int
+surplus(struct ck *k, const struct mj *rec, const struct mj *a, int cand)
+{
+	int *ids = calloc((size_t)k->pf->ncand + 1, sizeof(int));
+	int n, rc;
+	int64_t sur, tv, total = k->votes[cand], want;
+
+	if (ids == NULL)
+		return fail(k, rec, "out of memory");
+	n = extreme(k, true, ids);
+	if (cand < 0 || !k->pending[cand]) {
+		free(ids);
+		return fail(k, a, "%s has no surplus waiting", name(k, cand));
+	}
+	rc = legal_choice(k, mj_get(rec, "why"), cand, ids, n, true, "48(1)",
+	    "49(2)", "49(3)");
+	free(ids);
+	if (rc != 0)
+		return rc;
+	sur = total - k->quota;
+	if (dec_of(k, a, "surplus", &want) != 0 || want != sur)
+		return fail(k, a, "the surplus is not votes minus quota");
+	if (ck_muldiv(k->one, sur, total, &tv) != 0 ||
+	    dec_of(k, a, "tv", &want) != 0 || want != tv)
+		return fail(k, a, "\"tv\" is not trunc(surplus / votes)");
+	k->loss += sur;
+	if ((rc = moves(k, rec, cand, sur, total)) != 0)
+		return rc;
+	if (k->loss < 0)
+		return fail(k, rec, "the transfer hands on more than the "
+		    "surplus");
+	k->votes[cand] = k->quota;
+	k->pending[cand] = false;
+	return 0;
+}
+
+/* Rules 50-51: the lowest continuing candidate, when no surplus waits. */
+static int
+exclusion(struct ck *k, const struct mj *rec, const struct mj *a, int cand)
+{
+	int *ids = calloc((size_t)k->pf->ncand + 1, sizeof(int));
+	const struct mj *why = mj_get(rec, "why");
+	int n, i, rc;
+
+	if (ids == NULL)
+		return fail(k, rec, "out of memory");
+	for (i = 0; i < k->pf->ncand && !k->pending[i]; i++)
+		;
+	n = extreme(k, false, ids);
+	if (i < k->pf->ncand)
+		rc = fail(k, a, "the surplus of %s is waiting [50(1)]",
+		    name(k, i));
+	else if (cand < 0 || k->state[cand] != CONT)
+		rc = fail(k, a, "%s is not a continuing candidate",
+		    name(k, cand));
+	else if (k->irv)
+		rc = legal_choice(k, why, cand, ids, n, false, "49(1)",
+		    "49(2)", "49(3)");
+	else
+		rc = legal_choice(k, why, cand, ids, n, false, "51(1)",
+		    "51(2)(a)", "51(2)(b)");
+	if (rc == 0 && n == 1)
+		rc = lowest_next(k, why, cand);
+	free(ids);
+	if (rc != 0)
+		return rc;
+	k->state[cand] = EXCLUDED;
+	if ((rc = moves(k, rec, cand, 0, 0)) != 0)
+		return rc;
+	k->votes[cand] = 0;
+	return 0;
+}
+
+/* The stated tallies, nt and loss equal the replay's, and add up. */
+static int
+totals(struct ck *k, const struct mj *rec)
+{
+	const struct mj *t = mj_get(rec, "tallies"), *e;
+	int64_t v, sum = 0;
+	char b[CK_BUFSZ];
+	int j;
+
+	if (t == NULL || t->type != MJ_OBJ || (int)t->n != k->pf->ncand)
+		return fail(k, t, "\"tallies\" must name every candidate once");
+	for (e = t->kid; e != NULL; e = e->next) {
+		const struct mj *d;
+		j = ck_prof_cand(k->pf, e->key);
+		if (j < 0 || e->type != MJ_STR ||
+		    ck_parse(e->s, k->dp, &v) != 0)
+			return fail(k, e, "bad tally");
+		for (d = t->kid; d != e; d = d->next)
+			if (strcmp(d->key, e->key) == 0)
+				return fail(k, e, "%s has two tallies",
+				    e->key);
+		if (v != k->votes[j]) {
+			ck_fmt(b, k->votes[j], k->dp);
+			return fail(k, e, "%s has %s", e->key, b);
+		}
+	}
+	if (dec_of(k, rec, "nt", &v) != 0 || v != k->nt) {
+		ck_fmt(b, k->nt, k->dp);
+		return fail(k, mj_get(rec, "nt"), "non-transferable is %s", b);
+	}
+	if (dec_of(k, rec, "loss", &v) != 0 || v != k->loss) {
+		ck_fmt(b, k->loss, k->dp);
+		return fail(k, mj_get(rec, "loss"), "loss by fractions is %s",
+		    b);
+	}
+	for (j = 0; j < k->pf->ncand; j++)
+		sum += k->votes[j];
+	if (sum + k->nt + k->loss != k->valid)
+		return fail(k, rec, "votes, non-transferable and loss do not "
+		    "add up to the valid papers");
+	return 0;
+}
+
+/* Another election after the stage, in order: rule 47 (the highest
+ * remaining at or over the quota) or 52 (the last vacancies). */
+static int
+elect_one(struct ck *k, const struct mj *e, bool *last)
+{
+	const char *rule = mj_str(e, "rule");
+	int j = cand_of(k, e, "cand"), i, nc = 0;
+
+	if (j < 0 || rule == NULL || k->state[j] != CONT ||
+	    k->nelected >= k->seats)
+		return fail(k, e, "%s cannot be elected here", name(k, j));
+	for (i = 0; i < k->pf->ncand; i++)
+		nc += k->state[i] == CONT;
+	if (strcmp(rule, "47") == 0 && !*last) {
+		if (k->votes[j] < k->quota)
+			return fail(k, e, "%s is under the quota",
+			    name(k, j));
+		for (i = 0; i < k->pf->ncand; i++)
+			if (k->state[i] == CONT && k->votes[i] > k->votes[j])
+				return fail(k, e, "%s has more votes than %s",
+				    name(k, i), name(k, j));
+		k->pending[j] = k->votes[j] > k->quota;
+	} else if (strcmp(rule, "52") == 0) {
+		if (!*last && nc > k->seats - k->nelected)
+			return fail(k, e, "more continuing candidates than "
+			    "vacancies: rule 52 does not apply");
+		for (i = 0; !*last && i < k->pf->ncand; i++)
+			if (k->state[i] == CONT && k->votes[i] >= k->quota)
+				return fail(k, e, "%s reached the quota: rule "
+				    "47 first", name(k, i));
+		*last = true;
+	} else {
+		return fail(k, e, "rule %s does not elect here", rule);
+	}
+	k->state[j] = ELECTED;
+	k->order[k->nelected++] = j;
+	return 0;
+}
+
+/* The elections after a stage: all of them, and in a legal order. */
+static int
+elections(struct ck *k, const struct mj *rec)
+{
+	const struct mj *el = mj_get(rec, "elected"), *e;
+	bool last = false;
+	int i, nc = 0, rc;
+
+	if (el == NULL || el->type != MJ_ARR)
+		return fail(k, rec, "no \"elected\"");
+	for (e = el->kid; e != NULL; e = e->next)
+		if ((rc = elect_one(k, e, &last)) != 0)
+			return rc;
+	if (k->nelected >= k->seats) {
+		k->done = true;
+		return 0;
+	}
+	for (i = 0; i < k->pf->ncand; i++) {
+		if (k->state[i] != CONT)
+			continue;
+		nc++;
+		if (k->votes[i] >= k->quota)
+			return fail(k, el, "%s reached the quota and is not "
+			    "elected [47]", name(k, i));
+	}
+	if (last && nc == 0) {
+		k->done = true; /* fewer continuing than seats [52] */
+		return 0;
+	}
+	if (nc <= k->seats - k->nelected)
+		return fail(k, el, "the continuing candidates fill the "
+		    "vacancies and are not elected [52]");
+	return 0;
+}
+
+/* IRV after a stage: the candidate with a majority of the continuing
+ * votes, or the last one left, or of two left and equal the one PER
+ * r.49A keeps (the other has fewer at the first stage that separates
+ * them, or lost the lot) is elected, and nobody else. */
+static int
+irv_elections(struct ck *k, const struct mj *rec)
+{
+	const struct mj *el = mj_get(rec, "elected"), *e;
+	int i, top = -1, nc = 0, ids[2], n = 0;
+	int64_t live = 0;
+	const char *why = NULL;
+
+	for (i = 0; i < k->pf->ncand; i++) {
+		if (k->state[i] != CONT)
+			continue;
+		nc++;
+		live += k->votes[i];
+		if (top < 0 || k->votes[i] > k->votes[top])
+			top = i;
+		if (n < 2)
+			ids[n++] = i;
+	}
+	if (nc == 1)
+		why = "last";
+	else if (top >= 0 && k->votes[top] > live - k->votes[top])
+		why = "majority";
+	else if (nc == 2 && k->votes[ids[0]] == k->votes[ids[1]])
+		why = "49A";
+	if (el == NULL || el->type != MJ_ARR || el->n > 1)
+		return fail(k, el, "\"elected\": at most one candidate");
+	e = el->kid;
+	if (why == NULL) {
+		if (e != NULL)
+			return fail(k, e, "nobody has a majority of the "
+			    "continuing votes");
+		return 0;
+	}
+	if (e == NULL || mj_str(e, "rule") == NULL ||
+	    strcmp(mj_str(e, "rule"), why) != 0)
+		return fail(k, el, "a candidate is elected here (%s)", why);
+	i = cand_of(k, e, "cand");
+	if (strcmp(why, "49A") == 0) {
+		int left = narrow(k, ids, 2, false, k->nhist);
+		if (i < 0 || k->state[i] != CONT || (left == 1 &&
+		    i == ids[0]))
+			return fail(k, e, "r.49A: %s is not the one kept",
+			    name(k, i));
+	} else if (i != top) {
+		return fail(k, e, "%s is elected, not %s", name(k, top),
+		    name(k, i));
+	}
+	k->state[i] = ELECTED;
+	k->order[k->nelected++] = i;
+	k->done = true;
+	return 0;
+}
+
+/* Keep the totals after the stage, for ties decided by earlier ones. */
+static int
+remember(struct ck *k)
+{
+	int64_t **h = realloc(k->hist, ((size_t)k->nhist + 1) * sizeof(*h));
+
+	if (h == NULL)
+		return -1;
+	k->hist = h;
+	h[k->nhist] = malloc(((size_t)k->pf->ncand + 1) * sizeof(int64_t));
+	if (h[k->nhist] == NULL)
+		return -1;
+	memcpy(h[k->nhist], k->votes, (size_t)k->pf->ncand *
+	    sizeof(int64_t));
+	k->nhist++;
+	return 0;
+}
+
+static int
+stage(struct ck *k, const struct mj *rec)
+{
+	const struct mj *a = mj_get(rec, "action"), *sv = mj_get(rec,
+	    "stage");
+	const char *kind = mj_str(a, "kind");
+	int64_t n;
+	int rc;
+
+	k->stage++;
+	if (sv == NULL || sv->type != MJ_NUM || ck_parse(sv->s, 0, &n) ||
+	    n != k->stage)
+		return fail(k, sv, "stage %d expected", k->stage);
+	if (k->done)
+		return fail(k, rec, "every seat is filled: no more stages");
+	if (k->stage == 1)
+		rc = first(k, rec);
+	else if (kind != NULL && strcmp(kind, "surplus") == 0 && !k->irv)
+		rc = surplus(k, rec, a, cand_of(k, a, "cand"));
+	else if (kind != NULL && strcmp(kind, "exclude") == 0)
+		rc = exclusion(k, rec, a, cand_of(k, a, "cand"));
+	else
+		rc = fail(k, a, "unknown action");
+	if (rc != 0 || (rc = totals(k, rec)) != 0 ||
+	    (rc = k->irv ? irv_elections(k, rec) : elections(k, rec)) != 0)
+		return rc;
+	if (remember(k) != 0)
+		return fail(k, rec, "out of memory");
+	return 0;
+}
+
+static int
+end(struct ck *k, const struct mj *rec)
+{
+	const struct mj *el = mj_get(rec, "elected"), *e;
+	const struct mj *sv = mj_get(rec, "stages");
+	int64_t n;
+	int i = 0;
+
+	if (!k->done)
+		return fail(k, rec, "the count ends with seats unfilled");
+	if (sv == NULL || sv->type != MJ_NUM || ck_parse(sv->s, 0, &n) ||
+	    n != k->stage)
+		return fail(k, rec, "the count has %d stages", k->stage);
+	if (el == NULL || el->type != MJ_ARR || (int)el->n != k->nelected)
+		return fail(k, rec, "\"elected\" must list the %d elected",
+		    k->nelected);
+	for (e = el->kid; e != NULL; e = e->next, i++)
+		if (e->type != MJ_STR || ck_prof_cand(k->pf, e->s) !=
+		    k->order[i])
+			return fail(k, e, "elected in order: %s",
+			    name(k, k->order[i]));
+	return 0;
+}
+
+/* The header: version, the profile, the method, quota and seats. */
+static int
+header(struct ck *k, const struct mj *h)
+{
+	const struct mj *v = mj_get(h, "teller_cert"), *s = mj_get(h,
+	    "seats");
+	const char *ph = mj_str(h, "profile_sha256"), *m = mj_str(h,
+	    "method");
+	int64_t n;
+
+	if (v == NULL || v->type != MJ_NUM || strcmp(v->s, "1") != 0) {
+		fprintf(stderr, "teller-check: %s:1:1: not a teller-cert/1 "
+		    "certificate\n", k->path);
+		return 1;
+	}
+	if (m == NULL || (strcmp(m, "stv-scottish") != 0 &&
+	    strcmp(m, "irv") != 0)) {
+		fprintf(stderr, "teller-check: %s:1:1: method %s: only "
+		    "stv-scottish and irv certificates can be checked\n",
+		    k->path, m != NULL ? m : "(none)");
+		return 1;
+	}
+	k->irv = strcmp(m, "irv") == 0;
+	k->dp = k->irv ? -1 : 5;
+	if (mj_str(h, "dp") != NULL && ck_parse(mj_str(h, "dp"), 0, &n) == 0 &&
+	    n <= CK_MAXDP && (k->irv || n == 5))
+		k->dp = (int)n;
+	k->one = ck_pow10(k->dp);
+	if (k->dp < 0 || s == NULL || s->type != MJ_NUM ||
+	    ck_parse(s->s, 0, &n) || n < 1 || n > 1000 || (k->irv ? n != 1 ||
+	    mj_get(h, "quota") == NULL || mj_get(h, "quota")->type !=
+	    MJ_NULL : dec_of(k, h, "quota", &k->quota) != 0)) {
+		fprintf(stderr, "teller-check: %s:1:1: bad seats or quota\n",
+		    k->path);
+		return 1;
+	}
+	k->seats = (int)n;
+	if (ph == NULL || strcmp(ph, k->pf->sha256) != 0)
+		return fail(k, h, "the certificate is for another profile "
+		    "(profile_sha256 %s, the profile's %s)",
+		    ph != NULL ? ph : "(none)", k->pf->sha256);
+	return 0;
+}
+
+static int
+setup(struct ck *k, struct ck_prof *pf, const char *path)
+{
+	size_t nc = (size_t)pf->ncand + 1;
+
+	memset(k, 0, sizeof(*k));
+	k->path = path;
+	k->pf = pf;
+	k->state = calloc(nc, sizeof(int));
+	k->pending = calloc(nc, sizeof(bool));
+	k->votes = calloc(nc, sizeof(int64_t));
+	k->held = calloc(nc, sizeof(size_t));
+	k->order = calloc(nc, sizeof(int));
+	k->par = calloc(pf->npat + 1, sizeof(struct parcel));
+	return k->state != NULL && k->pending != NULL && k->votes != NULL &&
+	    k->held != NULL && k->order != NULL && k->par != NULL ? 0 : -1;
+}
+
+static void
+teardown(struct ck *k)
+{
+	int i;
+
+	for (i = 0; i < k->nhist; i++)
+		free(k->hist[i]);
+	free(k->hist);
+	free(k->state);
+	free(k->pending);
+	free(k->votes);
+	free(k->held);
+	free(k->order);
+	free(k->par);
+}
+
+/* Check each line of buf in turn. */
+static int
+replay(struct ck *k, char *buf)
+{
+	char *line = buf, *nl;
+	struct mj_err err;
+	int rc = 0;
+
+	for (; rc == 0 && *line != '\0'; line = nl + 1) {
+		struct mj *rec;
+		if ((nl = strchr(line, '\n')) == NULL) {
+			fprintf(stderr, "teller-check: %s:%ld:1: the last line "
+			    "does not end in a newline\n", k->path,
+			    k->line + 1);
+			return 1;
+		}
+		k->line++;
+		rec = mj_parse_err(line, (size_t)(nl - line), &err);
+		if (rec == NULL || rec->type != MJ_OBJ) {
+			fprintf(stderr, "teller-check: %s:%ld:%ld: %s\n",
+			    k->path, k->line, rec == NULL ? err.col : 1L,
+			    rec == NULL ? err.what : "not a JSON object");
+			mj_free(rec);
+			return 1;
+		}
+		if (k->line == 1)
+			rc = header(k, rec);
+		else if (k->stage > 0 && mj_get(rec, "end") != NULL)
+			rc = end(k, rec) != 0 ? 5 : (nl[1] != '\0' ?
+			    fail(k, NULL, "records after the end") : -1);
+		else
+			rc = stage(k, rec);
+		mj_free(rec);
+	}
+	if (rc == -1)
+		return 0;
+	return rc != 0 ? rc : fail(k, NULL, "no end record: the "
+	    "certificate stops before the count does");
+}
+
+int
+main(int argc, char **argv)
+{
+	struct ck_prof pf;
+	struct ck k;
+	char *buf;
+	size_t n;
+	int rc;
+
+	if (argc == 2 && (strcmp(argv[1], "-h") == 0 ||
+	    strcmp(argv[1], "--help") == 0)) {
+		printf("usage: teller-check PROFILE CERT\n\nReplay a count "
+		    "certificate (teller count --certificate) against the\n"
+		    "effective profile (teller canon --profile effective).\n"
+		    "Exit 0 valid, 5 invalid, 1 unreadable.\n");
+		return 0;
+	}
+	if (argc != 3) {
+		fprintf(stderr, "usage: teller-check PROFILE CERT\n");
+		return 2;
+	}
+	if (ck_prof_read(&pf, argv[1]) != 0)
+		return 1;
+	if ((buf = ck_slurp(argv[2], &n)) == NULL) {
+		ck_prof_free(&pf);
+		return 1;
+	}
+	if (setup(&k, &pf, argv[2]) != 0) {
+		fprintf(stderr, "teller-check: out of memory\n");
+		rc = 1;
+	} else if (strlen(buf) != n) {
+		fprintf(stderr, "teller-check: %s: a NUL byte\n", argv[2]);
+		rc = 1;
+	} else {
+		rc = replay(&k, buf);
+	}
+	teardown(&k);
+	free(buf);
+	ck_prof_free(&pf);
+	return rc;
+}

@@ -1,0 +1,81 @@
+#!/usr/bin/python3
+# cert_mutate.py -- write a mutated copy of a teller-cert/1 certificate
+# (tests/suite_cert.sh): python3 cert_mutate.py KIND IN OUT. Each KIND
+# changes one thing a checker must catch; exit 3 if IN has no place for
+# it. Standard library only.
+import json
+import sys
+
+
+def fix(v, delta):
+    """A decimal string (5 dp, or whole) plus delta in its last place."""
+    if "." not in v:
+        return str(int(v) + delta)
+    w, f = v.split(".")
+    n = int(w) * 100000 + int(f) + delta
+    return "%d.%05d" % (n // 100000, n % 100000)
+
+
+def main():
+    kind, src, dst = sys.argv[1:4]
+    recs = [json.loads(l) for l in open(src, encoding="utf-8")]
+    done = False
+    for r in recs:
+        if done or "stage" not in r:
+            continue
+        a = r["action"]
+        if kind == "wrong-exclusion" and a["kind"] == "exclude" and \
+                r["why"].get("next"):
+            # exclude the next lowest instead
+            a["cand"] = r["why"]["next"]
+            done = True
+        elif kind == "wrong-value" and a["kind"] == "surplus":
+            for m in r["moves"]:
+                if m["to"] is not None:
+                    m["value"] = fix(m["value"], 1)
+                    done = True
+                    break
+        elif kind == "wrong-holder" and r.get("moves"):
+            names = list(r["tallies"])
+            for m in r["moves"]:
+                if m["to"] is not None:
+                    others = [n for n in names
+                              if n not in (m["to"], m["from"])]
+                    m["to"] = others[0]
+                    done = True
+                    break
+        elif kind == "missing-move" and r.get("moves"):
+            del r["moves"][0]
+            done = True
+        elif kind == "missing-lot" and "lot" in r.get("why", {}):
+            del r["why"]["lot"]
+            done = True
+        elif kind == "tally" and r["stage"] == 2:
+            n = next(iter(r["tallies"]))
+            r["tallies"][n] = fix(r["tallies"][n], 1)
+            done = True
+        elif kind == "nt" and r["stage"] == 2:
+            r["nt"] = fix(r["nt"], 1)
+            done = True
+        elif kind == "wrong-elected" and r.get("elected"):
+            e = r["elected"][0]
+            e["cand"] = [n for n in r["tallies"] if n != e["cand"]][0]
+            done = True
+        elif kind == "order" and a["kind"] == "surplus" and \
+                r["why"].get("largest"):
+            r["why"]["rule"] = "49(2)"
+            done = True
+    if kind == "truncate":
+        recs = recs[:-2]
+        done = True
+    if not done:
+        return 3
+    with open(dst, "w", encoding="utf-8") as f:
+        for r in recs:
+            f.write(json.dumps(r, separators=(",", ":"),
+                               ensure_ascii=False) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,218 @@
+#!/bin/sh
+# suite_cert.sh -- count certificates (audit.md 5, 9): teller count
+# --certificate and teller-check PROFILE CERT accept every Scottish ward
+# in $SHARED/data/scot/blt, a tie settled by an earlier stage and one
+# settled by lot; and teller-check exits 5 on each mutation
+# (tests/cert_mutate.py), 1 on an unreadable certificate; teller trace
+# --pattern | --ranking follows one pattern through a count. Run from
+# the repository root with B set.
+B=${B:-build}
+SHARED=${SHARED:-../shared}
+T=$B/teller
+C=$B/teller-check
+pass=0
+fail=0
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
+
+# certify FILE NAME [METHOD]: count with a certificate, write the profile
+certify() {
+	m=${3:-stv-scottish}
+	s=
+	[ "$m" = irv ] && s="-s 1"
+	"$T" count -m "$m" $s -r none --no-manifest \
+	    --certificate "$tmp/$2.cert" "$1" 2>"$tmp/err" &&
+	"$T" canon -m "$m" $s --profile effective "$1" \
+	    >"$tmp/$2.prof" 2>>"$tmp/err"
+}
+
+# expect STATUS NAME CERT: teller-check's exit status
+expect() {
+	"$C" "$tmp/$2.prof" "$3" >/dev/null 2>"$tmp/check.err"
+	st=$?
+	if [ "$st" = "$1" ]; then ok; else
+		bad "teller-check $2 $3: exit $st, want $1"
+		head -2 "$tmp/check.err"
+	fi
+}
+
+# mutate KIND NAME: the mutated certificate is refused with exit 5
+mutate() {
+	if /usr/bin/python3 tests/cert_mutate.py "$1" "$tmp/$2.cert" \
+	    "$tmp/$2.$1"; then
+		expect 5 "$2" "$tmp/$2.$1"
+	else
+		bad "cert_mutate.py $1: no place for it in $2"
+	fi
+}
+
+# -- small counts with ties: earlier stage (51(2)(a)) and lot (51(2)(b))
+cat >"$tmp/earlier.blt" <<'BLT'
+4 1
+3 1 0
+2 2 0
+5 3 0
+1 4 2 0
+0
+"Ann"
+"Bob"
+"Cat"
+"Dan"
+"Earlier"
+BLT
+cat >"$tmp/lot.blt" <<'BLT'
+3 1
+2 1 0
+2 2 0
+3 3 0
+0
+"Ann"
+"Bob"
+"Cat"
+"Lot"
+BLT
+for n in earlier lot; do
+	if certify "$tmp/$n.blt" "$n"; then ok; else bad "count $n"; fi
+	expect 0 "$n" "$tmp/$n.cert"
+done
+if grep -q '"rule":"51(2)(a)","tie":\["Ann","Bob"\]}' "$tmp/earlier.cert"
+then ok; else bad "earlier: no 51(2)(a) tie"; fi
+if grep -q '"rule":"51(2)(b)","tie":\["Ann","Bob"\],"lot":1' \
+    "$tmp/lot.cert"; then ok; else bad "lot: no 51(2)(b) lot"; fi
+mutate missing-lot lot
+mutate wrong-exclusion earlier
+# one candidate's tally twice, another's left out
+sed '2s/"Bob":"2.00000"/"Ann":"2.00000"/' "$tmp/lot.cert" >"$tmp/lot.dup"
+if cmp -s "$tmp/lot.cert" "$tmp/lot.dup"; then bad "sed: no tally changed"
+else expect 5 lot "$tmp/lot.dup"; fi
+
+# -- IRV: ties by lot (PER r.49(3)), by the first stage that separates
+# them (r.49(2)), two left and equal (r.49A); a real contest
+printf '2 1\n2 1 0\n2 2 0\n0\n"Ann"\n"Bob"\n"Two"\n' >"$tmp/two.blt"
+for n in lot earlier two; do
+	if certify "$tmp/$n.blt" "irv-$n" irv; then ok; else bad "irv $n"; fi
+	expect 0 "irv-$n" "$tmp/irv-$n.cert"
+done
+if grep -q '"rule":"49(3)","tie":\["Ann","Bob"\],"lot":1' \
+    "$tmp/irv-lot.cert" && grep -q '"rule":"49(2)","tie":\["Ann","Bob"\]}' \
+    "$tmp/irv-earlier.cert" && grep -q '"rule":"49A"' "$tmp/irv-two.cert"
+then ok; else bad "irv: the rules cited for ties"; fi
+th=examples/tower-hamlets-2014/ballots.csv
+if certify "$th" irv-th irv; then ok; else bad "irv $th"; fi
+expect 0 irv-th "$tmp/irv-th.cert"
+for k in wrong-exclusion wrong-holder missing-move tally wrong-elected \
+    truncate; do
+	mutate "$k" irv-th
+done
+mutate missing-lot irv-lot
+
+# -- trace --pattern | --ranking (audit.md 6): the lot file's excluded
+# pattern, then the Tower Hamlets papers ranking BIGGS then WILFORD
+"$T" trace --ranking 'Ann' "$tmp/lot.blt" >"$tmp/trace.txt" 2>&1
+if grep -q '^pattern 0: Ann (2 papers)$' "$tmp/trace.txt" &&
+    grep -q '^stage 1: counted for Ann, value 2, transfer value 1$' \
+    "$tmp/trace.txt" && grep -q '^stage 2: non-transferable: no further '\
+'preference, value 2, transfer value 1$' "$tmp/trace.txt"; then ok
+else bad "trace --ranking Ann"; cat "$tmp/trace.txt"; fi
+"$T" trace --pattern 0 --format json "$th" >"$tmp/trace.json" 2>&1
+if /usr/bin/python3 -c '
+import json, sys
+t = json.load(open(sys.argv[1]))
+assert t["ranking"] == ["John BIGGS", "Christopher WILFORD"], t
+assert t["papers"] == "1000"
+assert t["rows"][0] == {"stage": 1, "event": "counted for",
+    "holder": "John BIGGS", "value": "1000", "transfer_value": "1"}
+assert all(r["holder"] == "John BIGGS" for r in t["rows"])
+' "$tmp/trace.json"; then ok; else bad "trace --format json"; fi
+if "$T" trace --ranking 'Bob>Ann' "$tmp/lot.blt" >/dev/null 2>&1; [ $? = 1 ]
+then ok; else bad "trace of a ranking nobody cast: exit 1"; fi
+if "$T" trace "$tmp/lot.blt" >/dev/null 2>&1; [ $? = 2 ]
+then ok; else bad "trace without --pattern or --ranking: exit 2"; fi
+if "$T" trace -m stv-scottish --pattern 0 "$tmp/earlier.blt" \
+    >"$tmp/trace.txt" 2>&1 &&
+    grep -q '^pattern 0: Dan > Bob (1 paper)$' "$tmp/trace.txt" &&
+    grep -q '^stage 2: transferred to Bob, value 1.00000, transfer value '\
+'1.00000$' "$tmp/trace.txt"; then ok; else bad "trace -m stv-scottish"; fi
+
+# -- the certificate is an output: a sidecar and a manifest entry
+if "$T" count -m stv-scottish -r none --certificate "$tmp/out.cert" \
+    --json "$tmp/out.json" "$tmp/lot.blt" 2>/dev/null &&
+    [ -f "$tmp/out.cert.sha256" ] &&
+    grep -q '"path": "out.cert", "writer": "certificate"' \
+    "$tmp/manifest.json"; then ok; else bad "certificate not in manifest"
+fi
+# -- teller verify re-renders the certificate; a changed byte fails it
+if "$T" verify "$tmp/manifest.json" >/dev/null 2>&1; then ok
+else bad "verify of a count with a certificate"; fi
+printf 'x\n' >>"$tmp/out.cert"
+"$T" verify "$tmp/manifest.json" >"$tmp/verify.out" 2>&1
+if [ $? = 5 ] && grep -q 'output:out.cert .* changed' "$tmp/verify.out"
+then ok; else bad "verify of a changed certificate"; fi
+# -- other methods refuse, and leave no file
+if "$T" count -m fptp -r none --no-manifest --certificate "$tmp/irv.cert" \
+    "$tmp/lot.blt" 2>/dev/null; then bad "fptp --certificate accepted"
+elif [ -f "$tmp/irv.cert" ]; then bad "fptp left a certificate"
+else ok; fi
+# -- unreadable: exit 1; usage: exit 2
+printf 'not json\n' >"$tmp/junk.cert"
+expect 1 lot "$tmp/junk.cert"
+expect 1 lot "$tmp/absent.cert"
+if "$C" "$tmp/lot.prof" >/dev/null 2>&1; [ $? = 2 ]; then ok
+else bad "usage: exit 2"; fi
+# -- another profile: exit 5
+expect 5 lot "$tmp/earlier.cert"
+
+dir=$SHARED/data/scot/blt
+if [ ! -d "$dir" ]; then
+	echo "SKIP: $dir not found (the Scottish wards)"
+	echo "$pass passed, $fail failed"
+	[ "$fail" = 0 ]
+	exit
+fi
+
+# -- mutations of one real ward
+ward=$(find "$dir" -name '*.blt' | sort | head -1)
+if certify "$ward" ward; then ok; else bad "count $ward"; fi
+for k in wrong-exclusion wrong-value wrong-holder missing-move tally nt \
+    order truncate; do
+	mutate "$k" ward
+done
+
+# -- every ward, in one loop
+start=$(date +%s)
+n=0
+nbad=0
+for f in $(find "$dir" -name '*.blt' | sort); do
+	n=$((n + 1))
+	if certify "$f" w && "$C" "$tmp/w.prof" "$tmp/w.cert" \
+	    2>"$tmp/check.err"; then :; else
+		nbad=$((nbad + 1))
+		echo "FAIL: $f"
+		head -2 "$tmp/err" "$tmp/check.err"
+	fi
+done
+echo "certified and checked $n wards in $(($(date +%s) - start)) s"
+if [ "$n" -gt 0 ] && [ "$nbad" = 0 ]; then ok; else
+	bad "$nbad of $n wards"; fi
+
+# -- every 10th ward as one IRV seat
+n=0
+nbad=0
+for f in $(find "$dir" -name '*.blt' | sort | awk 'NR % 10 == 0'); do
+	n=$((n + 1))
+	if certify "$f" w irv && "$C" "$tmp/w.prof" "$tmp/w.cert" \
+	    2>"$tmp/check.err"; then :; else
+		nbad=$((nbad + 1))
+		echo "FAIL: irv $f"
+		head -2 "$tmp/err" "$tmp/check.err"
+	fi
+done
+echo "certified and checked $n wards as IRV"
+if [ "$n" -gt 0 ] && [ "$nbad" = 0 ]; then ok; else
+	bad "$nbad of $n wards"; fi
+
+echo "$pass passed, $fail failed"
+[ "$fail" = 0 ]
