@@ -42,11 +42,51 @@ done
 for m in stv-meek stv-wigm; do
 	check "$m" -m "$m" tests/golden/$m/json.in
 done
+# stv-meek: two surpluses at once, and an elected candidate who
+# receives a defeated candidate's papers and passes some on (m_stv_meek.c,
+# "Transfers"): every stage's transfers name the giver, add up to each
+# receiver's gain and each giver's loss, and no band goes to "others"
+meek_xfer() {
+	/usr/bin/python3 -c '
+import json, sys
+from decimal import Decimal as D
+r = json.load(open(sys.argv[1]))
+bad = []
+for p, s in zip(r["stages"], r["stages"][1:]):
+    t = s["transfers"]
+    for n in s["votes"]:
+        d = D(s["votes"][n]) - D(p["votes"][n])
+        i = sum(D(x["votes"]) for x in t if x["to"] == n)
+        o = sum(D(x["votes"]) for x in t if x["from"] == n)
+        if (d > 0 and i != d) or (d < 0 and o != -d) or (d >= 0 and o) \
+                or (d <= 0 and i):
+            bad.append("stage %d %s: %s, in %s, out %s" % (s["number"], n,
+                d, i, o))
+    nt = D(s["non_transferable"]) - D(p["non_transferable"])
+    if sum(D(x["votes"]) for x in t if x["to"] == "non_transferable") != nt:
+        bad.append("stage %d non-transferable" % s["number"])
+print("\n".join(bad))
+sys.exit(1 if bad else 0)' "$1" && ! grep -q 'data-to="others"' "$2"
+}
+printf '%s\n' '6 3' '30 1 3 0' '30 2 4 0' '10 1 4 5 0' '10 2 3 6 0' \
+    '8 5 0' '7 6 1 3 0' '5 3 0' 0 '"Ann"' '"Bob"' '"Cat"' '"Dan"' '"Eve"' \
+    '"Fay"' '"Two surpluses"' >"$tmp/meek.blt"
+check "stv-meek two surpluses" -m stv-meek "$tmp/meek.blt"
+if meek_xfer "$tmp/r.json" "$tmp/r.html" &&
+    grep -q '"from": "Ann", "to": "Cat", "votes": "11.250000000"' \
+    "$tmp/r.json" &&
+    grep -q '"from": "Fay", "to": "Ann", "votes": "4.375000000"' \
+    "$tmp/r.json"
+then pass=$((pass + 1))
+else fail=$((fail + 1)); echo "FAIL: stv-meek transfers by giver"; fi
 w=$SHARED/data/scot/blt/13_cands/edinburgh_2022_ward11.blt
 if [ -f "$w" ]; then
 	for m in stv-scottish stv-ers97 stv-wigm stv-meek; do
 		check "$w $m" -m "$m" "$w"
 	done
+	if meek_xfer "$tmp/r.json" "$tmp/r.html"
+	then pass=$((pass + 1))
+	else fail=$((fail + 1)); echo "FAIL: $w stv-meek transfers"; fi
 	check "$w irv" -m irv -s 1 "$w"
 fi
 

@@ -35,9 +35,16 @@ render uk-sv-tower-hamlets-2014 -m sv examples/tower-hamlets-2014/ballots.csv
 render rcv-24-candidates -m irv tests/golden/irv/rounds-html.in
 render uk-declaration-block -m block tests/golden/block/x-marks.in
 render uk-declaration-hostile -m fptp tests/golden/fptp/hostile-html.in
+# stv-meek: two surpluses at once, and an elected candidate passing on
+# part of a defeated one's papers (the bands by giver, no "others")
+printf '%s\n' '6 3' '30 1 3 0' '30 2 4 0' '10 1 4 5 0' '10 2 3 6 0' \
+    '8 5 0' '7 6 1 3 0' '5 3 0' 0 '"Ann"' '"Bob"' '"Cat"' '"Dan"' '"Eve"' \
+    '"Fay"' '"Two surpluses"' >"$tmp/meek.blt"
+render scot-stv-meek-two-surpluses -m stv-meek "$tmp/meek.blt"
 w=$SHARED/data/scot/blt/13_cands/edinburgh_2022_ward11.blt
 if [ -f "$w" ]; then
 	render scot-stv-edinburgh-2022-ward11 -m stv-scottish "$w"
+	render scot-stv-meek-edinburgh-2022-ward11 -m stv-meek "$w"
 	render rcv-edinburgh-2022-ward11 -m irv -s 1 "$w"
 fi
 u=$SHARED/data/uk/th_council_2014_limehouse.json
