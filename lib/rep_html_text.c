@@ -141,7 +141,7 @@ decl_table(struct tl_html *h)
 		tl_out_str(&h->o, "<tr><th scope=\"row\">");
 		tl_rep_html_out_name(h, c);
 		tl_out_str(&h->o, "</th><td>");
-		tl_rep_html_out_esc(&h->o, TL_CAND(r->contest, c)->party);
+		tl_rep_html_out_esc(&h->o, tl_decl_party(r, c));
 		tl_out_str(&h->o, "</td><td class=\"n\">");
 		num(h, f->votes[c]);
 		if (two) {

@@ -178,6 +178,38 @@ for bad in '{"mayor": "x"}' '{"ballot_papers_issued": 9}' \
 		echo "FAIL: --meta $bad: exit $rc: $(head -n 1 "$tmp/err")"
 	fi
 done
+# --meta "descriptions": a candidate's description as the declaration
+# prints it (in place of the input's party), escaped; an unknown name, a
+# name given twice or a value not a string refused at its line and column
+printf '{"descriptions": {"Ann": "The <Green> Party", "Cat": "Ind."}}\n' \
+    >"$tmp/desc.json"
+check "meta descriptions" -m fptp --meta "$tmp/desc.json" \
+    tests/golden/fptp/declaration-meta.in
+if grep -q '<td>The &lt;Green&gt; Party</td>' "$tmp/r.html" &&
+    grep -q '<td>Blue</td>' "$tmp/r.html" &&
+    ! grep -q '<td>Red</td>' "$tmp/r.html" &&
+    "$B/teller" count -m fptp --meta "$tmp/desc.json" \
+    tests/golden/fptp/declaration-meta.in | grep -q '^  The <Green> Party$'
+then pass=$((pass + 1))
+else fail=$((fail + 1)); echo "FAIL: --meta descriptions not declared"; fi
+for bad in '{"descriptions": {"Zed": "x"}}:1:26' \
+    '{"descriptions": {"Ann": "x", "Ann": "y"}}:1:38' \
+    '{"descriptions": {"Ann": 3}}:1:26' '{"descriptions": "x"}:1:18'; do
+	printf '%s\n' "${bad%:*:*}" >"$tmp/bad-meta.json"
+	rm -f "$tmp/m.html"
+	"$B/teller" count -m fptp -r none --meta "$tmp/bad-meta.json" \
+	    --html "$tmp/m.html" tests/golden/fptp/declaration-meta.in \
+	    2>"$tmp/err"
+	rc=$?
+	if [ "$rc" -eq 1 ] && [ ! -f "$tmp/m.html" ] &&
+	    grep -q "^teller: $tmp/bad-meta.json:${bad#*\}:}: " "$tmp/err"
+	then
+		pass=$((pass + 1))
+	else
+		fail=$((fail + 1))
+		echo "FAIL: --meta $bad: exit $rc: $(head -n 1 "$tmp/err")"
+	fi
+done
 
 # teller rctab --html: each page against RCTab's own summary JSON
 # (tests/rctab_html.py): multi-winner with surplus, bottoms-up, a long
