@@ -213,7 +213,7 @@ done
 
 # teller rctab --html: each page against RCTab's own summary JSON
 # (tests/rctab_html.py): multi-winner with surplus, bottoms-up, a long
-# single-winner count, batch elimination; multi-pass is refused
+# single-winner count, batch elimination; multi-pass: a page a pass
 R=$SHARED/data/rctab
 rcheck() {
 	cfg=$R/$1/$1_config.json
@@ -255,16 +255,43 @@ if [ -d "$R/2013_minneapolis_park" ]; then
 	else
 		pass=$((pass + 1))
 	fi
-	s=$R/2013_minneapolis_park_sequential
-	if "$B/teller" rctab "$s/2013_minneapolis_park_sequential_config.json" \
-	    -o "$tmp/rs" --html "$tmp/rs.html" 2>/dev/null ||
-	    [ -f "$tmp/rs.html" ]; then
-		fail=$((fail + 1))
-		echo "FAIL: rctab --html of a multi-pass count was not refused"
-	else
-		pass=$((pass + 1))
-	fi
 fi
+# multi-pass IRV (one pass a seat): a page a pass, FILE_K.html beside
+# summary_K.json, each checked against that pass's RCTab summary and
+# titled with its pass; no page under the plain name
+for s in 2013_minneapolis_park_sequential sequential_with_batch; do
+	cfg=$R/$s/${s}_config.json
+	[ -f "$cfg" ] || continue
+	rm -rf "$tmp/rs"
+	mkdir -p "$tmp/rs"
+	if ! "$B/teller" rctab "$cfg" -o "$tmp/rs" --html \
+	    "$tmp/rs/report.html" 2>"$tmp/err" || [ -f "$tmp/rs/report.html" ]
+	then
+		fail=$((fail + 1))
+		echo "FAIL: rctab --html $s: $(head -n 1 "$tmp/err")"
+		continue
+	fi
+	k=1
+	while [ -f "$tmp/rs/summary_$k.json" ]; do
+		if /usr/bin/python3 tests/rctab_html.py \
+		    "$tmp/rs/summary_$k.json" "$cfg" >"$tmp/rs.json" &&
+		    /usr/bin/python3 tests/html_contract.py \
+		    "$tmp/rs/report_$k.html" "$tmp/rs.json" >"$tmp/out" &&
+		    grep -q "<h1>.*, pass $k of [0-9]* (seat $k)</h1>" \
+		    "$tmp/rs/report_$k.html"; then
+			pass=$((pass + 1))
+		else
+			fail=$((fail + 1))
+			echo "FAIL: rctab --html $s pass $k"
+			head -n 10 "$tmp/out"
+		fi
+		k=$((k + 1))
+	done
+	if [ "$k" -lt 3 ]; then
+		fail=$((fail + 1))
+		echo "FAIL: rctab --html $s: $((k - 1)) passes"
+	fi
+done
 
 # negative control: the checker sees a page without lang
 "$B/teller" count -m sv -r none --json "$tmp/r.json" --html "$tmp/r.html" \
