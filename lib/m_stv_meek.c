@@ -445,6 +445,25 @@ keeps_eq(struct meek *m, const tl_g *kf, const int *state, size_t b,
 	return rc;
 }
 
+/* Whether ballot b's value may be split differently under kf_at and kf:
+ * some candidate before its first one kept whole (kf = 1) under both
+ * has a keep factor that changed. */
+static bool
+moved(const struct meek *m, size_t b)
+{
+	tl_g one = tl_g_one();
+	uint32_t j;
+
+	for (j = m->b.off[b]; j < m->b.off[b + 1]; j++) {
+		int c = m->b.ids[j];
+		if (!tl_g_eq(m->kf_at[c], m->kf[c]))
+			return true;
+		if (tl_g_eq(m->kf[c], one))
+			return false;
+	}
+	return false;
+}
+
 /* Step 2 for one ballot of value tot (nt entries of touch), counted
  * mult times; clears kold and knew at touch. */
 static int
@@ -601,6 +620,11 @@ xfer(struct meek *m, const struct tl_stage *st, const struct tl_stage *pv)
 		m->flow[b] = tl_g_zero();
 	for (b = 0; b < m->b.n; b++) {
 		nt = 0;
+		if (m->b.off[b + 1] - m->b.off[b] > (uint32_t)m->ncand)
+			return tl_fail(m->ctx, TELLER_EINTERNAL, "stv-meek: a "
+			    "ranking repeats a candidate");
+		if (!moved(m, b))
+			continue;
 		for (uint32_t j = m->b.off[b]; j < m->b.off[b + 1]; j++)
 			m->touch[nt++] = m->b.ids[j];
 		m->touch[nt++] = m->ncand;
