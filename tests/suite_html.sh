@@ -79,6 +79,12 @@ if meek_xfer "$tmp/r.json" "$tmp/r.html" &&
     "$tmp/r.json"
 then pass=$((pass + 1))
 else fail=$((fail + 1)); echo "FAIL: stv-meek transfers by giver"; fi
+# its narrative: the stage's moves giver by giver, and an exclusion whose
+# papers move at the next stage (not "none to a continuing candidate")
+if grep -q 'Stage 3: the votes were counted again and votes moved: from <bdi>Ann</bdi>, 11.250000000 to <bdi>Cat</bdi>, 3.750000000 to <bdi>Dan</bdi>; from <bdi>Bob</bdi>, 3.750000000 to <bdi>Cat</bdi>, 11.250000000 to <bdi>Dan</bdi>; 0.000000000 were non-transferable. <bdi>Fay</bdi> had the fewest votes (7.000000000) and was excluded (lowest defeated (surplus &lt;= omega)); the papers pass on at the next stage.' \
+    "$tmp/r.html" && ! grep -q 'The papers transferred' "$tmp/r.html"
+then pass=$((pass + 1))
+else fail=$((fail + 1)); echo "FAIL: stv-meek narrative"; fi
 w=$SHARED/data/scot/blt/13_cands/edinburgh_2022_ward11.blt
 if [ -f "$w" ]; then
 	for m in stv-scottish stv-ers97 stv-wigm stv-meek; do
