@@ -489,7 +489,8 @@ flow_stage(struct tl_html *h, struct flow *f, size_t k)
 		return;
 	}
 	/* several gave at once and the result does not say to whom: one
-	 * band a giver, to "others" (Meek, batch exclusions) */
+	 * band a giver, to "others" (a method that records no transfers;
+	 * stv-meek above 500 candidates) */
 	for (c = 0; c < r->ncand; c++) {
 		struct tl_transfer t;
 		if (s->votes[c] >= p->votes[c])

@@ -297,6 +297,16 @@ for s in 2013_minneapolis_park_sequential sequential_with_batch; do
 		fail=$((fail + 1))
 		echo "FAIL: rctab --html $s: $((k - 1)) passes"
 	fi
+	# a page a pass named like the summaries (FILE_K.json) is refused
+	rm -rf "$tmp/rs"
+	mkdir -p "$tmp/rs"
+	"$B/teller" rctab "$cfg" -o "$tmp/rs" --html "$tmp/rs/summary.json" \
+	    2>"$tmp/err"
+	rc=$?
+	if [ "$rc" -eq 2 ] && [ -z "$(ls "$tmp/rs")" ] &&
+	    grep -q "give a .html path" "$tmp/err"
+	then pass=$((pass + 1))
+	else fail=$((fail + 1)); echo "FAIL: rctab --html $s .json: $rc"; fi
 done
 
 # negative control: the checker sees a page without lang

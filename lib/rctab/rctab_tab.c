@@ -389,6 +389,18 @@ tl_rctab_run(teller_ctx *ctx, const struct tl_rctab_cfg *cfg,
 		t->nround = 0;
 		return cdf_emit(t, "cdf_cvr.json");
 	}
+	if (cfg->mode == TL_WM_MULTIPASS && opts->html != NULL) {
+		/* a page a pass, FILE_K.EXT (html_emit): not to be taken for
+		 * the pass's summary_K.json or .csv */
+		const char *dot = strrchr(opts->html, '.');
+		if (dot != NULL && strchr(dot, '/') == NULL &&
+		    (strcmp(dot, ".json") == 0 || strcmp(dot, ".csv") == 0))
+			return tl_fail(ctx, TELLER_EINVAL, "--html %s: a "
+			    "multi-pass count writes a page a pass, %.*s_K%s, "
+			    "named like its summaries; give a .html path",
+			    opts->html, (int)(dot - opts->html), opts->html,
+			    dot);
+	}
 	if (cfg->mode != TL_WM_MULTIPASS) {
 		if ((rc = start_pass(t, 0)) != TELLER_OK ||
 		    (rc = tl_rtab_tabulate(t)) != TELLER_OK)
