@@ -284,7 +284,10 @@ for s in 2013_minneapolis_park_sequential sequential_with_batch; do
 		    /usr/bin/python3 tests/html_contract.py \
 		    "$tmp/rs/report_$k.html" "$tmp/rs.json" >"$tmp/out" &&
 		    grep -q "<h1>.*, pass $k of [0-9]* (seat $k)</h1>" \
-		    "$tmp/rs/report_$k.html"; then
+		    "$tmp/rs/report_$k.html" &&
+		    [ "$(grep -o '</bdi></th><td>elected at an earlier pass' \
+		    "$tmp/rs/report_$k.html" | wc -l)" -eq $((2 * (k - 1))) ]
+		then
 			pass=$((pass + 1))
 		else
 			fail=$((fail + 1))

@@ -180,10 +180,16 @@ contest(teller_ctx *ctx, const struct tl_rview *v, int pass, int npass)
 
 	if (c == NULL)
 		return NULL;
-	for (i = 0; i < v->ncand; i++)
+	/* a pass after the first: the earlier passes' winners take no
+	 * part, said in words in their description */
+	for (i = 0; i < v->ncand; i++) {
+		const char *d = pass > 1 && v->excluded[i] && !(i <
+		    v->cfg->ncand && v->cfg->cands[i].excluded) ?
+		    "elected at an earlier pass" : "";
 		if (tl_contest_add(ctx, c, v->names[i], strlen(v->names[i]),
-		    "", 0) < 0)
+		    d, strlen(d)) < 0)
 			return NULL;
+	}
 	c->seats = v->seats;
 	if (v->cfg->contest != NULL &&
 	    (c->title = tl_strdup(ctx, v->cfg->contest)) == NULL)
