@@ -61,6 +61,25 @@ for c in d["candidates"]:
     print("%d,%s" % (c["votes"], c["name"]))' "$u" >"$tmp/limehouse.csv"
 	render uk-declaration-limehouse-2014 -m fptp "$tmp/limehouse.csv"
 fi
+# teller rctab --html of multi-pass IRV: a page a pass, each checked
+# against the JSON tests/rctab_html.py builds from that pass's summary
+r=$SHARED/data/rctab/2013_minneapolis_park_sequential
+r=$r/2013_minneapolis_park_sequential_config.json
+if [ -f "$r" ]; then
+	mkdir -p "$tmp/rs"
+	if "$B/teller" rctab "$r" -o "$tmp/rs" --html "$tmp/rs/report.html" \
+	    2>/dev/null; then
+		k=1
+		while [ -f "$tmp/rs/summary_$k.json" ]; do
+			/usr/bin/python3 tests/rctab_html.py \
+			    "$tmp/rs/summary_$k.json" "$r" >"$tmp/rs/r$k.json" &&
+			    cases="$cases rcv-rctab-park-sequential-pass-$k=$tmp/rs/report_$k.html,$tmp/rs/r$k.json"
+			k=$((k + 1))
+		done
+	else
+		echo "FAIL: teller rctab --html $r"
+	fi
+fi
 # methods.md: the pairwise tables and the college's sections
 printf '# title: Pairwise\n# candidate: A\n# candidate: B\n# candidate: C\n# candidate: D\nweight,1,2,3\n2,C,D,\n3,D,A,B\n4,C,D,\n2,B,,\n7,A,B,\n' >"$tmp/pw.csv"
 render schulze-pairwise -m schulze "$tmp/pw.csv"
