@@ -262,6 +262,36 @@ cli_source_date(char buf[16])
 
 /* --meta FILE: a JSON object of the declaration's facts (reports.md 2),
  * each member a string or a number, set on r. Returns an exit status. */
+/* --meta "descriptions": {"NAME": "description", ...}. */
+static int
+meta_desc(teller_ctx *ctx, teller_result *r, const char *path,
+    const struct mj *d)
+{
+	const struct mj *v;
+
+	if (d->type != MJ_OBJ) {
+		fprintf(stderr, "teller: %s:%ld:%ld: --meta: descriptions must "
+		    "be an object of candidate names and descriptions\n",
+		    path, d->line, d->col);
+		return 1;
+	}
+	for (v = d->kid; v != NULL; v = v->next) {
+		if (v->type != MJ_STR) {
+			fprintf(stderr, "teller: %s:%ld:%ld: --meta: the "
+			    "description of %s must be a string\n", path,
+			    v->line, v->col, v->key);
+			return 1;
+		}
+		if (teller_result_set_description(ctx, r, v->key, v->s) !=
+		    TELLER_OK) {
+			fprintf(stderr, "teller: %s:%ld:%ld: %s\n", path,
+			    v->line, v->col, teller_errmsg(ctx));
+			return 1;
+		}
+	}
+	return 0;
+}
+
 int
 cli_apply_meta(teller_ctx *ctx, teller_result *r, const char *path)
 {
@@ -282,7 +312,9 @@ cli_apply_meta(teller_ctx *ctx, teller_result *r, const char *path)
 		return 1;
 	}
 	for (v = m->kid; status == 0 && v != NULL; v = v->next) {
-		if (v->type != MJ_STR && v->type != MJ_NUM) {
+		if (strcmp(v->key, "descriptions") == 0) {
+			status = meta_desc(ctx, r, path, v);
+		} else if (v->type != MJ_STR && v->type != MJ_NUM) {
 			fprintf(stderr, "teller: %s: --meta: %s must be a "
 			    "string or a number\n", path, v->key);
 			status = 1;

@@ -125,7 +125,7 @@ const struct cli_opt rctab_opts[] = {
 	    "DIR/cdf_cvr.json and DIR/rctab_cvr.csv only, without "
 	    "tabulating" },
 	{ "html", OPT_RHTML, "FILE", "also write the HTML report (rcv "
-	    "layout) to FILE" },
+	    "layout) to FILE; multi-pass: FILE_K.html, a page a pass" },
 	{ "no-cvr-export", OPT_NO_CVR_EXPORT, NULL, "do not write "
 	    "DIR/rctab_cvr.csv" },
 	{ "hart-signatures", OPT_HART_SIGS, "MODE", "Hart FILE.xml.sig.xml "

@@ -225,6 +225,12 @@ int teller_contest_seats(const teller_contest *c);
  * inconsistent value), ERANGE, ENOMEM. */
 int teller_result_set_meta(teller_ctx *ctx, teller_result *r,
     const char *key, const char *value);
+/* Set the description (party) of the candidate named name as the
+ * declaration prints it, in place of the input's (reports.md 2, --meta
+ * "descriptions"); desc copied. Errors: EINVAL (no such candidate), EDUP
+ * (given twice), ENOMEM. */
+int teller_result_set_description(teller_ctx *ctx, teller_result *r,
+    const char *name, const char *desc);
 /* The electorate a '# electorate:' directive gives, or 0. */
 int64_t teller_contest_electorate(const teller_contest *c);
 /* College sections the input declares (methods.md 4.3), 0 if none. */

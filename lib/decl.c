@@ -389,6 +389,40 @@ tl_decl_merge(teller_ctx *ctx, struct teller_contest *cp,
 	return TELLER_OK;
 }
 
+const char *
+tl_decl_party(const struct teller_result *r, int c)
+{
+	if (r->meta != NULL && r->meta->desc != NULL &&
+	    r->meta->desc[c] != NULL)
+		return r->meta->desc[c];
+	return TL_CAND(r->contest, c)->party;
+}
+
+int
+teller_result_set_description(teller_ctx *ctx, teller_result *r,
+    const char *name, const char *desc)
+{
+	int c;
+
+	for (c = 0; c < r->ncand; c++)
+		if (strcmp(TL_CAND(r->contest, c)->name, name) == 0)
+			break;
+	if (c == r->ncand)
+		return tl_fail(ctx, TELLER_EINVAL, "--meta: descriptions: no "
+		    "candidate is named \"%.60s\"", name);
+	if (r->meta == NULL &&
+	    (r->meta = tl_alloc(ctx, 1, sizeof(*r->meta))) == NULL)
+		return TELLER_ENOMEM;
+	if (r->meta->desc == NULL && (r->meta->desc = tl_alloc(ctx,
+	    (size_t)r->ncand, sizeof(*r->meta->desc))) == NULL)
+		return TELLER_ENOMEM;
+	if (r->meta->desc[c] != NULL)
+		return tl_fail(ctx, TELLER_EDUP, "--meta: descriptions: \"%.60s"
+		    "\" is given twice", name);
+	return (r->meta->desc[c] = tl_strdup(ctx, desc)) != NULL ?
+	    TELLER_OK : TELLER_ENOMEM;
+}
+
 /* The text keys of --meta and where each goes. */
 static const char **
 meta_slot(struct tl_meta *m, const char *key)
@@ -450,7 +484,7 @@ teller_result_set_meta(teller_ctx *ctx, teller_result *r, const char *key,
 		return tl_fail(ctx, TELLER_EINVAL, "--meta: unknown key "
 		    "\"%.40s\" (authority, election, area, date_of_poll, "
 		    "electorate, ballot_papers_issued, returning_officer, "
-		    "place)", key);
+		    "place, descriptions)", key);
 	if ((rc = meta_count(ctx, r, key, value, &n)) != TELLER_OK)
 		return rc;
 	if (key[0] == 'b') {

@@ -75,6 +75,9 @@ int tl_decl_check_count(teller_ctx *ctx, const struct teller_result *r)
 
 /* r's turnout, papers per hundred electors rounded half up to 2 places,
  * into buf ("42.17"); false when the electorate is unknown. */
+/* Candidate c's description: the --meta one where given, else the
+ * party the input gives ("" if none). */
+const char *tl_decl_party(const struct teller_result *r, int c);
 bool tl_decl_turnout(const struct teller_result *r, char *buf, size_t cap);
 
 #endif /* TL_DECL_H */

@@ -61,6 +61,12 @@ struct meek {
 	size_t hmask;
 	size_t visits, dead;  /* nodes walked by the last distribution, and
 	                         how many of them were defeated */
+	/* transfers (xfer below): the keep factors and states of the last
+	 * recorded stage, per-ballot scratch, the flow matrix */
+	tl_g *kf_at, *kold, *knew, *flow;
+	tl_fix *val;
+	int *state_at, *touch;
+	bool have_at;
 };
 
 #define NODE(m, i) (&TL_VEC_AT((m)->nodes, struct node, (i)))
@@ -355,8 +361,297 @@ defeat(struct meek *m, int i)
 	m->kf[i] = tl_g_zero();
 }
 
+/*
+ * Transfers (reports.md 12) between two recorded stages. Several elected
+ * candidates give at once, and a defeated one's papers move with them,
+ * so who gave to whom is defined per ballot from the keep factors:
+ *
+ * 1. Each ballot (value 1) is split by distribute()'s own arithmetic
+ *    under the keep factors of the previous stage and under the current
+ *    ones: the value kept by each candidate, the value left at the end
+ *    (non-transferable) and the value lost to flooring.
+ * 2. On that ballot, what the candidates (and rows) whose share fell
+ *    lost goes to those whose share rose, in proportion to the rise:
+ *    giver g to receiver r gets loss_g * rise_r / (sum of rises).
+ * 3. Summed over the ballots this gives gross flows, in which an elected
+ *    candidate can both give (its keep factor fell) and receive (from a
+ *    defeated candidate's papers). Value that passes through such a
+ *    candidate is credited from where it came to where it went: for each
+ *    candidate c in ballot order, with In and Out its gross inflow and
+ *    outflow, x -> c and c -> y become x -> y by
+ *    flow(x, c) * flow(c, y) / max(In, Out) (x -> x dropped). Each
+ *    candidate then only gives or only receives, and its net change is
+ *    unchanged.
+ * 4. The flows from candidates who lost votes at the stage to each
+ *    candidate who gained (and to the non-transferable row) are rounded
+ *    at the result's places; the largest absorbs the rounding, so each
+ *    receiver's transfers add up to its gain exactly; what is left of a
+ *    giver's loss is its loss by fractions (the display rounding and the
+ *    flooring). The transfers thus add up to every gain exactly.
+ *
+ * Arithmetic in tl_g, floored as everywhere here. Above XFER_MAX
+ * candidates (step 3 is cubic) no transfers are recorded.
+ */
+#define XFER_MAX 500
+#define XN(m) ((m)->ncand + 2) /* candidates, non-transferable, floored */
+
+/* Value ballot b (one paper) gives under keep factors kf, as
+ * distribute() walks it: k[c] += kept, k[ncand] += left at the end. */
+static int
+keeps(struct meek *m, const tl_g *kf, size_t b, tl_g *k)
+{
+	tl_g one = tl_g_one(), zero = tl_g_zero(), w = one, keep, rest, left;
+	uint32_t j;
+	int c, rc;
+
+	for (j = m->b.off[b]; j < m->b.off[b + 1]; j++) {
+		c = m->b.ids[j];
+		if (tl_g_eq(kf[c], zero))
+			continue;
+		if (tl_g_eq(kf[c], one))
+			return tl_g_add(m->ctx, k[c], w, &k[c]);
+		if ((rc = tl_g_mul(m->ctx, w, kf[c], &keep)) != 0 ||
+		    (rc = tl_g_sub(m->ctx, one, kf[c], &left)) != 0 ||
+		    (rc = tl_g_mul(m->ctx, w, left, &rest)) != 0 ||
+		    (rc = tl_g_add(m->ctx, k[c], keep, &k[c])) != 0)
+			return rc;
+		if (tl_g_cmp(rest, zero) <= 0)
+			return TELLER_OK;
+		w = rest;
+	}
+	return tl_g_add(m->ctx, k[m->ncand], w, &k[m->ncand]);
+}
+
+/* Ballots with equal rankings (mult papers, value tot): dist_eq()
+ * itself, under kf and state, into k. */
+static int
+keeps_eq(struct meek *m, const tl_g *kf, const int *state, size_t b,
+    tl_g *k)
+{
+	tl_g *kf0 = m->kf, *v0 = m->vote, ex0 = m->exhausted;
+	int *st0 = m->state, rc;
+	long work = 0;
+
+	m->kf = (tl_g *)kf;
+	m->state = (int *)state;
+	m->vote = k;
+	m->exhausted = tl_g_zero();
+	rc = dist_eq(m, b, 0, tl_g_one(), &work);
+	k[m->ncand] = m->exhausted;
+	m->kf = kf0;
+	m->state = st0;
+	m->vote = v0;
+	m->exhausted = ex0;
+	return rc;
+}
+
+/* Whether ballot b's value may be split differently under kf_at and kf:
+ * some candidate before its first one kept whole (kf = 1) under both
+ * has a keep factor that changed. */
+static bool
+moved(const struct meek *m, size_t b)
+{
+	tl_g one = tl_g_one();
+	uint32_t j;
+
+	for (j = m->b.off[b]; j < m->b.off[b + 1]; j++) {
+		int c = m->b.ids[j];
+		if (!tl_g_eq(m->kf_at[c], m->kf[c]))
+			return true;
+		if (tl_g_eq(m->kf[c], one))
+			return false;
+	}
+	return false;
+}
+
+/* Step 2 for one ballot of value tot (nt entries of touch), counted
+ * mult times; clears kold and knew at touch. */
+static int
+split(struct meek *m, const int *touch, int nt, tl_g tot, int64_t mult)
+{
+	int n = XN(m), i, j, rc, lost = m->ncand + 1;
+	tl_g lo = tot, ln = tot, d, s = tl_g_zero(), r, f;
+	tl_g *ko = m->kold, *kn = m->knew;
+
+	for (i = 0; i < nt; i++)
+		if (touch[i] != lost && ((rc = tl_g_sub(m->ctx, lo,
+		    ko[touch[i]], &lo)) != 0 || (rc = tl_g_sub(m->ctx, ln,
+		    kn[touch[i]], &ln)) != 0))
+			return rc;
+	ko[lost] = lo;
+	kn[lost] = ln;
+	for (i = 0; i < nt; i++)
+		if (tl_g_cmp_exact(kn[touch[i]], ko[touch[i]]) > 0 &&
+		    ((rc = tl_g_sub(m->ctx, kn[touch[i]], ko[touch[i]], &d)) ||
+		    (rc = tl_g_add(m->ctx, s, d, &s))))
+			return rc;
+	for (i = 0; !tl_g_eq(s, tl_g_zero()) && i < nt; i++) {
+		int x = touch[i];
+		if (tl_g_cmp_exact(kn[x], ko[x]) <= 0)
+			continue;
+		if ((rc = tl_g_sub(m->ctx, kn[x], ko[x], &d)) != 0 ||
+		    (rc = tl_g_div(m->ctx, d, s, &r)) != 0)
+			return rc;
+		for (j = 0; j < nt; j++) {
+			int g = touch[j];
+			if (tl_g_cmp_exact(kn[g], ko[g]) >= 0)
+				continue;
+			if ((rc = tl_g_sub(m->ctx, ko[g], kn[g], &d)) != 0 ||
+			    (rc = tl_g_mul(m->ctx, d, r, &f)) != 0 ||
+			    (rc = gadd(m, &m->flow[(size_t)g * (size_t)n +
+			    (size_t)x], f, mult)) != 0)
+				return rc;
+		}
+	}
+	for (i = 0; i < nt; i++)
+		ko[touch[i]] = kn[touch[i]] = tl_g_zero();
+	return TELLER_OK;
+}
+
+/* Step 3: route what passes through each node. */
+static int
+pass_through(struct meek *m)
+{
+	size_t n = (size_t)XN(m), c, x, y;
+	tl_g *F = m->flow, *ry = m->kold, zero = tl_g_zero();
+	int rc;
+
+	for (c = 0; c < n; c++) {
+		tl_g in = zero, out = zero, mx, f;
+		for (x = 0; x < n; x++)
+			if (x != c && ((rc = tl_g_add(m->ctx, in, F[x * n + c],
+			    &in)) != 0 || (rc = tl_g_add(m->ctx, out,
+			    F[c * n + x], &out)) != 0))
+				return rc;
+		if (tl_g_eq(in, zero) || tl_g_eq(out, zero))
+			continue;
+		mx = tl_g_cmp_exact(in, out) >= 0 ? in : out;
+		for (y = 0; y < n; y++)
+			if (y == c)
+				ry[y] = zero;
+			else if ((rc = tl_g_div(m->ctx, F[c * n + y], mx,
+			    &ry[y])) != 0)
+				return rc;
+		for (x = 0; x < n; x++) {
+			if (x == c || tl_g_eq(F[x * n + c], zero))
+				continue;
+			tl_g a = F[x * n + c];
+			for (y = 0; y < n; y++) {
+				if (tl_g_eq(ry[y], zero))
+					continue;
+				if ((rc = tl_g_mul(m->ctx, a, ry[y], &f)) ||
+				    (rc = tl_g_sub(m->ctx, F[x * n + c], f,
+				    &F[x * n + c])) || (rc = tl_g_sub(m->ctx,
+				    F[c * n + y], f, &F[c * n + y])) ||
+				    (x != y && (rc = tl_g_add(m->ctx,
+				    F[x * n + y], f, &F[x * n + y]))))
+					return rc;
+			}
+		}
+		for (y = 0; y < n; y++)
+			ry[y] = zero;
+	}
+	return TELLER_OK;
+}
+
+/* Step 4: record on stage st (previous pv). */
+static int
+record(struct meek *m, const struct tl_stage *st, const struct tl_stage *pv)
+{
+	size_t n = (size_t)XN(m), g, r;
+	int nc = m->ncand, big = -1, rc;
+	tl_fix *e = m->val, sum, want;
+	const tl_g *F = m->flow;
+
+	for (g = 0; g < (size_t)nc; g++)
+		if (st->votes[g] < pv->votes[g] && (big < 0 ||
+		    pv->votes[g] - st->votes[g] > pv->votes[big] -
+		    st->votes[big]))
+			big = (int)g;
+	if (big < 0)
+		return TELLER_OK;
+	memset(e, 0, n * n * sizeof(*e));
+	for (r = 0; r <= (size_t)nc; r++) {
+		size_t best = (size_t)big;
+		want = r < (size_t)nc ? st->votes[r] - pv->votes[r] :
+		    st->nontrans - pv->nontrans;
+		if (want <= 0 && r < (size_t)nc)
+			continue;
+		sum = 0;
+		for (g = 0; want > 0 && g < (size_t)nc; g++) {
+			if (st->votes[g] >= pv->votes[g])
+				continue;
+			e[g * n + r] = tl_g_round(F[g * n + r], MEEK_DP);
+			sum += e[g * n + r];
+			if (tl_g_cmp_exact(F[g * n + r], F[best * n + r]) > 0)
+				best = g;
+		}
+		e[best * n + r] += want - sum;
+	}
+	for (g = 0; g < (size_t)nc; g++) {
+		if (st->votes[g] >= pv->votes[g])
+			continue;
+		sum = 0;
+		for (r = 0; r <= (size_t)nc; r++) {
+			sum += e[g * n + r];
+			if ((rc = tl_result_transfer(m->ctx, m->r, (int)g,
+			    r < (size_t)nc ? (int)r : TL_TO_NONTRANS,
+			    e[g * n + r])) != TELLER_OK)
+				return rc;
+		}
+		if ((rc = tl_result_transfer(m->ctx, m->r, (int)g, TL_TO_LOSS,
+		    pv->votes[g] - st->votes[g] - sum)) != TELLER_OK)
+			return rc;
+	}
+	return TELLER_OK;
+}
+
+/* The transfers of the stage just recorded (st), from the one before. */
+static int
+xfer(struct meek *m, const struct tl_stage *st, const struct tl_stage *pv)
+{
+	size_t n = (size_t)XN(m), b;
+	int nt, rc, i;
+	tl_g one = tl_g_one(), tot;
+
+	if (m->ncand > XFER_MAX)
+		return TELLER_OK;
+	for (b = 0; b < n * n; b++)
+		m->flow[b] = tl_g_zero();
+	for (b = 0; b < m->b.n; b++) {
+		nt = 0;
+		if (m->b.off[b + 1] - m->b.off[b] > (uint32_t)m->ncand)
+			return tl_fail(m->ctx, TELLER_EINTERNAL, "stv-meek: a "
+			    "ranking repeats a candidate");
+		if (!moved(m, b))
+			continue;
+		for (uint32_t j = m->b.off[b]; j < m->b.off[b + 1]; j++)
+			m->touch[nt++] = m->b.ids[j];
+		m->touch[nt++] = m->ncand;
+		m->touch[nt++] = m->ncand + 1;
+		if ((rc = keeps(m, m->kf_at, b, m->kold)) != 0 ||
+		    (rc = keeps(m, m->kf, b, m->knew)) != 0 ||
+		    (rc = split(m, m->touch, nt, one, m->b.w[b])) != 0)
+			return rc;
+	}
+	for (i = 0; i < (int)n; i++)
+		m->touch[i] = i;
+	for (b = 0; b < m->b.neq; b++) {
+		int64_t mult = TL_VEC_AT(m->b.eqw, int64_t, b);
+		if ((rc = keeps_eq(m, m->kf_at, m->state_at, b, m->kold)) ||
+		    (rc = keeps_eq(m, m->kf, m->state, b, m->knew)) ||
+		    (rc = tl_g_from_int(m->ctx, mult, &tot)) ||
+		    (rc = split(m, m->touch, (int)n, tot, 1)) != 0)
+			return rc;
+	}
+	if ((rc = pass_through(m)) != TELLER_OK)
+		return rc;
+	return record(m, st, pv);
+}
+
 /* Record a stage with the current votes (rounded at MEEK_DP), the
- * non-transferable weight, and the loss making up the rest. */
+ * non-transferable weight, and the loss making up the rest; after the
+ * first, its transfers. */
 static struct tl_stage *
 stage(struct meek *m, enum tl_stage_kind kind, int subject)
 {
@@ -380,6 +675,12 @@ stage(struct meek *m, enum tl_stage_kind kind, int subject)
 	tl_num_fmt(q, tl_g_round(m->quota, MEEK_DP), MEEK_DP);
 	snprintf(note, 64, "quota %s", q);
 	st->note = note;
+	if (m->have_at && xfer(m, st, TL_STAGE(m->r, m->r->stages->len - 2))
+	    != TELLER_OK)
+		return NULL;
+	memcpy(m->kf_at, m->kf, (size_t)m->ncand * sizeof(tl_g));
+	memcpy(m->state_at, m->state, (size_t)m->ncand * sizeof(int));
+	m->have_at = true;
 	return st;
 }
 
@@ -702,6 +1003,22 @@ tl_m_stv_meek(teller_ctx *ctx, const struct teller_contest *c,
 	if (m.r == NULL || m.state == NULL || m.kf == NULL ||
 	    m.vote == NULL || m.gv == NULL)
 		return TELLER_ENOMEM;
+	{
+		size_t xn = (size_t)m.ncand + 2;
+		m.kf_at = tl_alloc(ctx, xn, sizeof(tl_g));
+		m.state_at = tl_alloc(ctx, xn, sizeof(int));
+		m.kold = tl_alloc(ctx, xn, sizeof(tl_g));
+		m.knew = tl_alloc(ctx, xn, sizeof(tl_g));
+		m.touch = tl_alloc(ctx, xn, sizeof(int));
+		if (m.ncand <= XFER_MAX) {
+			m.flow = tl_alloc(ctx, xn * xn, sizeof(tl_g));
+			m.val = tl_alloc(ctx, xn * xn, sizeof(tl_fix));
+		}
+		if (m.kf_at == NULL || m.state_at == NULL || m.kold == NULL ||
+		    m.knew == NULL || m.touch == NULL || (m.ncand <= XFER_MAX
+		    && (m.flow == NULL || m.val == NULL)))
+			return TELLER_ENOMEM;
+	}
 	m.nhopeful = tl_stv_states(c, m.state);
 	if ((rc = build(&m)) != TELLER_OK)
 		return rc;

@@ -10,6 +10,7 @@
  */
 #include <string.h>
 
+#include "decl.h"
 #include "rep_html.h"
 
 #define BAR_W 600       /* user units for the longest bar */
@@ -204,7 +205,7 @@ summary(struct tl_html *h)
 		    : "not-elected");
 		tl_rep_html_out_name(h, c);
 		tl_out_str(&h->o, "</th><td>");
-		tl_rep_html_out_esc(&h->o, TL_CAND(r->contest, c)->party);
+		tl_rep_html_out_esc(&h->o, tl_decl_party(r, c));
 		tl_out_str(&h->o, "</td>");
 		for (k = 0; k < r->stages->len; k++) {
 			const struct tl_stage *s = TL_STAGE(r, k);
@@ -488,7 +489,8 @@ flow_stage(struct tl_html *h, struct flow *f, size_t k)
 		return;
 	}
 	/* several gave at once and the result does not say to whom: one
-	 * band a giver, to "others" (Meek, batch exclusions) */
+	 * band a giver, to "others" (a method that records no transfers;
+	 * stv-meek above 500 candidates) */
 	for (c = 0; c < r->ncand; c++) {
 		struct tl_transfer t;
 		if (s->votes[c] >= p->votes[c])

@@ -141,7 +141,7 @@ decl_table(struct tl_html *h)
 		tl_out_str(&h->o, "<tr><th scope=\"row\">");
 		tl_rep_html_out_name(h, c);
 		tl_out_str(&h->o, "</th><td>");
-		tl_rep_html_out_esc(&h->o, TL_CAND(r->contest, c)->party);
+		tl_rep_html_out_esc(&h->o, tl_decl_party(r, c));
 		tl_out_str(&h->o, "</td><td class=\"n\">");
 		num(h, f->votes[c]);
 		if (two) {
@@ -432,6 +432,61 @@ say_round(struct tl_html *h, size_t k)
 	    "votes went between rounds is not known.");
 }
 
+/*
+ * stv-meek (m_stv_meek.c): a stage records the count where a decision is
+ * taken, and its transfers are what the keep factors moved since the
+ * stage before, giver by giver; the papers of a candidate excluded here
+ * move at the next stage. Returns whether the excluded were named.
+ */
+static bool
+say_meek(struct tl_html *h, size_t k)
+{
+	const struct teller_result *r = h->r;
+	const struct tl_stage *s = TL_STAGE(r, k);
+	int c, n = 0;
+	size_t i;
+
+	tl_out_str(&h->o, "the votes were counted again");
+	for (c = 0; c < r->ncand; c++) {
+		bool gave = false;
+		for (i = 0; s->transfers != NULL && i < s->transfers->len; i++)
+			if (TL_VEC_AT(s->transfers, struct tl_transfer,
+			    i).from == c)
+				gave = true;
+		if (!gave)
+			continue;
+		tl_out_str(&h->o, n++ == 0 ? " and votes moved: "
+		    "from " : "; from ");
+		tl_rep_html_out_name(h, c);
+		tl_out_str(&h->o, ", ");
+		if (moved_list(h, s, c) == 0)
+			tl_out_str(&h->o, "none to a continuing candidate");
+	}
+	if (n > 0)
+		nt_clause(h, k);
+	else
+		tl_out_str(&h->o, ".");
+	if (s->kind != TL_STAGE_EXCLUSION || s->nexcluded == 0)
+		return false;
+	tl_out_str(&h->o, " ");
+	name_list(h, s->excluded, s->nexcluded);
+	if (s->nexcluded == 1) {
+		tl_out_str(&h->o, " had the fewest votes (");
+		num(h, s->votes[s->excluded[0]]);
+		tl_out_str(&h->o, ") and was excluded");
+	} else {
+		tl_out_str(&h->o, " were excluded together");
+	}
+	if (s->note != NULL && s->note[0] != '\0') {
+		tl_out_str(&h->o, " (");
+		tl_rep_html_out_esc(&h->o, s->note);
+		tl_out_str(&h->o, ")");
+	}
+	tl_out_str(&h->o, s->nexcluded == 1 ? "; the papers pass on at the "
+	    "next stage." : "; their papers pass on at the next stage.");
+	return true;
+}
+
 /* Who was elected or excluded at stage s that the body has not named. */
 static void
 say_events(struct tl_html *h, const struct tl_stage *s, bool said_ex)
@@ -538,6 +593,8 @@ tl_rep_html_text_narrative(struct tl_html *h, size_t k)
 	    tl_rep_html_out_stage_word(h), s->number);
 	if (k == 0 || s->kind == TL_STAGE_FIRST) {
 		say_first(h);
+	} else if (strcmp(h->r->method, "stv-meek") == 0) {
+		said_ex = say_meek(h, k);
 	} else if (s->kind == TL_STAGE_SURPLUS && s->subject >= 0) {
 		say_surplus(h, k);
 	} else if (s->kind == TL_STAGE_EXCLUSION && s->subject >= 0 &&

@@ -322,7 +322,7 @@ block(struct sheet *sh, size_t a, size_t b)
 			label = "Total";
 		else
 			label = TL_CAND(r->contest, row)->name;
-		party = row < r->ncand ? TL_CAND(r->contest, row)->party : "";
+		party = row < r->ncand ? tl_decl_party(r, row) : "";
 		label = wrap(hb, sizeof(hb), label, sh->namew);
 		lpad(&l, hb, sh->namew, false);
 		if (sh->party) {
@@ -415,7 +415,7 @@ sheet_widths(struct sheet *sh)
 	sh->namew = dwidth("Loss by fractions");
 	for (i = 0; i < r->ncand; i++) {
 		const struct tl_cand *cd = TL_CAND(r->contest, i);
-		int nw = dwidth(cd->name), pw = dwidth(cd->party);
+		int nw = dwidth(cd->name), pw = dwidth(tl_decl_party(r, i));
 		if (cd->withdrawn)
 			continue;
 		if (nw > sh->namew)

@@ -163,9 +163,9 @@ declaration(struct tl_out *o, const struct teller_result *r, int nw)
 		if (in_list(r->elected, i))
 			tl_out_str(o, "  ELECTED");
 		tl_out_str(o, "\n");
-		if (c->party[0] != '\0') {
+		if (tl_decl_party(r, i)[0] != '\0') {
 			tl_out_str(o, "  ");
-			tl_out_str(o, c->party);
+			tl_out_str(o, tl_decl_party(r, i));
 			tl_out_str(o, c->withdrawn ? " (withdrawn)\n" : "\n");
 		} else if (c->withdrawn) {
 			tl_out_str(o, "  (withdrawn)\n");

@@ -163,6 +163,8 @@ struct teller_result {
 struct tl_meta {
 	const char *authority, *election, *area, *date, *officer, *place;
 	int64_t issued;          /* ballot papers issued */
+	const char **desc;       /* [ncand] candidates' descriptions, NULL
+				  * entries where not given; or NULL */
 };
 
 /* A ranked-pairs pair in the order taken (methods.md 6.6). */

@@ -42,11 +42,57 @@ done
 for m in stv-meek stv-wigm; do
 	check "$m" -m "$m" tests/golden/$m/json.in
 done
+# stv-meek: two surpluses at once, and an elected candidate who
+# receives a defeated candidate's papers and passes some on (m_stv_meek.c,
+# "Transfers"): every stage's transfers name the giver, add up to each
+# receiver's gain and each giver's loss, and no band goes to "others"
+meek_xfer() {
+	/usr/bin/python3 -c '
+import json, sys
+from decimal import Decimal as D
+r = json.load(open(sys.argv[1]))
+bad = []
+for p, s in zip(r["stages"], r["stages"][1:]):
+    t = s["transfers"]
+    for n in s["votes"]:
+        d = D(s["votes"][n]) - D(p["votes"][n])
+        i = sum(D(x["votes"]) for x in t if x["to"] == n)
+        o = sum(D(x["votes"]) for x in t if x["from"] == n)
+        if (d > 0 and i != d) or (d < 0 and o != -d) or (d >= 0 and o) \
+                or (d <= 0 and i):
+            bad.append("stage %d %s: %s, in %s, out %s" % (s["number"], n,
+                d, i, o))
+    nt = D(s["non_transferable"]) - D(p["non_transferable"])
+    if sum(D(x["votes"]) for x in t if x["to"] == "non_transferable") != nt:
+        bad.append("stage %d non-transferable" % s["number"])
+print("\n".join(bad))
+sys.exit(1 if bad else 0)' "$1" && ! grep -q 'data-to="others"' "$2"
+}
+printf '%s\n' '6 3' '30 1 3 0' '30 2 4 0' '10 1 4 5 0' '10 2 3 6 0' \
+    '8 5 0' '7 6 1 3 0' '5 3 0' 0 '"Ann"' '"Bob"' '"Cat"' '"Dan"' '"Eve"' \
+    '"Fay"' '"Two surpluses"' >"$tmp/meek.blt"
+check "stv-meek two surpluses" -m stv-meek "$tmp/meek.blt"
+if meek_xfer "$tmp/r.json" "$tmp/r.html" &&
+    grep -q '"from": "Ann", "to": "Cat", "votes": "11.250000000"' \
+    "$tmp/r.json" &&
+    grep -q '"from": "Fay", "to": "Ann", "votes": "4.375000000"' \
+    "$tmp/r.json"
+then pass=$((pass + 1))
+else fail=$((fail + 1)); echo "FAIL: stv-meek transfers by giver"; fi
+# its narrative: the stage's moves giver by giver, and an exclusion whose
+# papers move at the next stage (not "none to a continuing candidate")
+if grep -q 'Stage 3: the votes were counted again and votes moved: from <bdi>Ann</bdi>, 11.250000000 to <bdi>Cat</bdi>, 3.750000000 to <bdi>Dan</bdi>; from <bdi>Bob</bdi>, 3.750000000 to <bdi>Cat</bdi>, 11.250000000 to <bdi>Dan</bdi>; 0.000000000 were non-transferable. <bdi>Fay</bdi> had the fewest votes (7.000000000) and was excluded (lowest defeated (surplus &lt;= omega)); the papers pass on at the next stage.' \
+    "$tmp/r.html" && ! grep -q 'The papers transferred' "$tmp/r.html"
+then pass=$((pass + 1))
+else fail=$((fail + 1)); echo "FAIL: stv-meek narrative"; fi
 w=$SHARED/data/scot/blt/13_cands/edinburgh_2022_ward11.blt
 if [ -f "$w" ]; then
 	for m in stv-scottish stv-ers97 stv-wigm stv-meek; do
 		check "$w $m" -m "$m" "$w"
 	done
+	if meek_xfer "$tmp/r.json" "$tmp/r.html"
+	then pass=$((pass + 1))
+	else fail=$((fail + 1)); echo "FAIL: $w stv-meek transfers"; fi
 	check "$w irv" -m irv -s 1 "$w"
 fi
 
@@ -138,10 +184,42 @@ for bad in '{"mayor": "x"}' '{"ballot_papers_issued": 9}' \
 		echo "FAIL: --meta $bad: exit $rc: $(head -n 1 "$tmp/err")"
 	fi
 done
+# --meta "descriptions": a candidate's description as the declaration
+# prints it (in place of the input's party), escaped; an unknown name, a
+# name given twice or a value not a string refused at its line and column
+printf '{"descriptions": {"Ann": "The <Green> Party", "Cat": "Ind."}}\n' \
+    >"$tmp/desc.json"
+check "meta descriptions" -m fptp --meta "$tmp/desc.json" \
+    tests/golden/fptp/declaration-meta.in
+if grep -q '<td>The &lt;Green&gt; Party</td>' "$tmp/r.html" &&
+    grep -q '<td>Blue</td>' "$tmp/r.html" &&
+    ! grep -q '<td>Red</td>' "$tmp/r.html" &&
+    "$B/teller" count -m fptp --meta "$tmp/desc.json" \
+    tests/golden/fptp/declaration-meta.in | grep -q '^  The <Green> Party$'
+then pass=$((pass + 1))
+else fail=$((fail + 1)); echo "FAIL: --meta descriptions not declared"; fi
+for bad in '{"descriptions": {"Zed": "x"}}:1:26' \
+    '{"descriptions": {"Ann": "x", "Ann": "y"}}:1:38' \
+    '{"descriptions": {"Ann": 3}}:1:26' '{"descriptions": "x"}:1:18'; do
+	printf '%s\n' "${bad%:*:*}" >"$tmp/bad-meta.json"
+	rm -f "$tmp/m.html"
+	"$B/teller" count -m fptp -r none --meta "$tmp/bad-meta.json" \
+	    --html "$tmp/m.html" tests/golden/fptp/declaration-meta.in \
+	    2>"$tmp/err"
+	rc=$?
+	if [ "$rc" -eq 1 ] && [ ! -f "$tmp/m.html" ] &&
+	    grep -q "^teller: $tmp/bad-meta.json:${bad#*\}:}: " "$tmp/err"
+	then
+		pass=$((pass + 1))
+	else
+		fail=$((fail + 1))
+		echo "FAIL: --meta $bad: exit $rc: $(head -n 1 "$tmp/err")"
+	fi
+done
 
 # teller rctab --html: each page against RCTab's own summary JSON
 # (tests/rctab_html.py): multi-winner with surplus, bottoms-up, a long
-# single-winner count, batch elimination; multi-pass is refused
+# single-winner count, batch elimination; multi-pass: a page a pass
 R=$SHARED/data/rctab
 rcheck() {
 	cfg=$R/$1/$1_config.json
@@ -183,16 +261,56 @@ if [ -d "$R/2013_minneapolis_park" ]; then
 	else
 		pass=$((pass + 1))
 	fi
-	s=$R/2013_minneapolis_park_sequential
-	if "$B/teller" rctab "$s/2013_minneapolis_park_sequential_config.json" \
-	    -o "$tmp/rs" --html "$tmp/rs.html" 2>/dev/null ||
-	    [ -f "$tmp/rs.html" ]; then
-		fail=$((fail + 1))
-		echo "FAIL: rctab --html of a multi-pass count was not refused"
-	else
-		pass=$((pass + 1))
-	fi
 fi
+# multi-pass IRV (one pass a seat): a page a pass, FILE_K.html beside
+# summary_K.json, each checked against that pass's RCTab summary and
+# titled with its pass; no page under the plain name
+for s in 2013_minneapolis_park_sequential sequential_with_batch; do
+	cfg=$R/$s/${s}_config.json
+	[ -f "$cfg" ] || continue
+	rm -rf "$tmp/rs"
+	mkdir -p "$tmp/rs"
+	if ! "$B/teller" rctab "$cfg" -o "$tmp/rs" --html \
+	    "$tmp/rs/report.html" 2>"$tmp/err" || [ -f "$tmp/rs/report.html" ]
+	then
+		fail=$((fail + 1))
+		echo "FAIL: rctab --html $s: $(head -n 1 "$tmp/err")"
+		continue
+	fi
+	k=1
+	while [ -f "$tmp/rs/summary_$k.json" ]; do
+		if /usr/bin/python3 tests/rctab_html.py \
+		    "$tmp/rs/summary_$k.json" "$cfg" >"$tmp/rs.json" &&
+		    /usr/bin/python3 tests/html_contract.py \
+		    "$tmp/rs/report_$k.html" "$tmp/rs.json" >"$tmp/out" &&
+		    grep -q "<h1>.*, pass $k of [0-9]* (seat $k)</h1>" \
+		    "$tmp/rs/report_$k.html" &&
+		    [ "$(grep -o '</bdi></th><td>elected at an earlier pass' \
+		    "$tmp/rs/report_$k.html" | wc -l)" -eq $((2 * (k - 1))) ]
+		then
+			pass=$((pass + 1))
+		else
+			fail=$((fail + 1))
+			echo "FAIL: rctab --html $s pass $k"
+			head -n 10 "$tmp/out"
+		fi
+		k=$((k + 1))
+	done
+	if [ "$k" -lt 3 ]; then
+		fail=$((fail + 1))
+		echo "FAIL: rctab --html $s: $((k - 1)) passes"
+	fi
+	# a page a pass named like the summaries (FILE_K.json) is refused
+	rm -rf "$tmp/rs"
+	mkdir -p "$tmp/rs"
+	"$B/teller" rctab "$cfg" -o "$tmp/rs" --html "$tmp/rs/summary.json" \
+	    2>"$tmp/err"
+	rc=$?
+	if [ "$rc" -eq 2 ] && [ -z "$(ls "$tmp/rs")" ] &&
+	    grep -q "give a .html path" "$tmp/err"
+	then pass=$((pass + 1))
+	else fail=$((fail + 1)); echo "FAIL: rctab --html $s .json: $rc"; fi
+done
 
 # negative control: the checker sees a page without lang
 "$B/teller" count -m sv -r none --json "$tmp/r.json" --html "$tmp/r.html" \

@@ -47,6 +47,24 @@ for f in tests/reject/E*; do
 		echo "FAIL: $f: exit $rc (want $want): $first"
 	fi
 done
+# Files named "-parallel-" are large enough for the parallel reader
+# (fmt_blt.c, fast_lines_par): with 1 thread and with 4 the same refusal,
+# at the same line and column.
+for f in tests/reject/E*-parallel-*; do
+	[ -f "$f" ] || continue
+	"$T" count -m irv -j 1 "$f" >/dev/null 2>"$err"
+	one=$(head -n 1 "$err")
+	"$T" count -m irv -j 4 "$f" >/dev/null 2>"$err"
+	rc=$?
+	four=$(head -n 1 "$err")
+	if [ "$rc" -eq 1 ] && [ "$one" = "$four" ] &&
+	    echo "$one" | grep -q "^teller: $f:[0-9][0-9]*:[0-9][0-9]*: "; then
+		pass=$((pass + 1))
+	else
+		fail=$((fail + 1))
+		echo "FAIL: $f: -j 4 exit $rc: \"$four\", -j 1: \"$one\""
+	fi
+done
 # RCTab contest configs (and the CVRs they name): `teller rctab` must
 # exit 1 naming a file under tests/reject/rctab/, within 20 seconds.
 out=$(mktemp -d)

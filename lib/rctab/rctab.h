@@ -190,9 +190,10 @@ struct tl_rview {
 	const struct tl_rtab *tab;
 };
 
-/* The HTML report of the contest (rctab_html.c): rcv layout. */
+/* The HTML report of the contest (rctab_html.c): rcv layout; of pass
+ * `pass` of `npass` for multi-pass IRV (0: not multi-pass). */
 int tl_rctab_write_html(teller_ctx *ctx, const struct tl_rview *v,
-    teller_write_fn w, void *ud) TL_MUST_CHECK;
+    int pass, int npass, teller_write_fn w, void *ud) TL_MUST_CHECK;
 
 /* Write the detailed report of slice (0 = contest; slice_kind "precinct"
  * or "batch" and slice_id otherwise) as RCTab's JSON / CSV. */

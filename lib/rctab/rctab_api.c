@@ -92,6 +92,30 @@ teller_rctab_output_dir(const teller_rctab *r)
 	return r->dir;
 }
 
+/* Whether name is the HTML report's path as given (html), or that of a
+ * pass of it: html with "_K" before its extension (rctab_tab.c). */
+static bool
+html_path(const char *html, const char *name)
+{
+	const char *dot, *slash, *q;
+	size_t stem;
+
+	if (html == NULL)
+		return false;
+	if (name == html)
+		return true;
+	dot = strrchr(html, '.');
+	slash = strrchr(html, '/');
+	if (dot == NULL || (slash != NULL && dot < slash))
+		dot = html + strlen(html);
+	stem = (size_t)(dot - html);
+	if (strncmp(name, html, stem) != 0 || name[stem] != '_')
+		return false;
+	for (q = name + stem + 1; *q >= '0' && *q <= '9'; q++)
+		;
+	return q > name + stem + 1 && strcmp(q, dot) == 0;
+}
+
 /* The tabulator's sink: the caller's, with the folder put in front. */
 static int
 sink_open(void *ud, const char *name, teller_write_fn *w, void **wud)
@@ -105,7 +129,7 @@ sink_open(void *ud, const char *name, teller_write_fn *w, void **wud)
 		return -1;
 	p = r->name->data;
 	/* the HTML report's path (the very string given) is the caller's */
-	if (name == r->o->html)
+	if (html_path(r->o->html, name))
 		dn = 0;
 	if (dn > 0) {
 		memcpy(p, r->dir, dn);

@@ -170,23 +170,40 @@ one_round(struct conv *k, int round)
 }
 
 /* The contest: RCTab's candidates (and the write-in line) in order,
- * titled by the config's contest name. */
+ * titled by the config's contest name (and the pass of multi-pass IRV,
+ * whose every pass fills one seat). */
 static struct teller_contest *
-contest(teller_ctx *ctx, const struct tl_rview *v)
+contest(teller_ctx *ctx, const struct tl_rview *v, int pass, int npass)
 {
 	struct teller_contest *c = tl_contest_new(ctx);
 	int i;
 
 	if (c == NULL)
 		return NULL;
-	for (i = 0; i < v->ncand; i++)
+	/* a pass after the first: the earlier passes' winners take no
+	 * part, said in words in their description */
+	for (i = 0; i < v->ncand; i++) {
+		const char *d = pass > 1 && v->excluded[i] && !(i <
+		    v->cfg->ncand && v->cfg->cands[i].excluded) ?
+		    "elected at an earlier pass" : "";
 		if (tl_contest_add(ctx, c, v->names[i], strlen(v->names[i]),
-		    "", 0) < 0)
+		    d, strlen(d)) < 0)
 			return NULL;
+	}
 	c->seats = v->seats;
 	if (v->cfg->contest != NULL &&
 	    (c->title = tl_strdup(ctx, v->cfg->contest)) == NULL)
 		return NULL;
+	if (pass > 0) {
+		const char *t = c->title != NULL ? c->title : "Contest";
+		size_t n = strlen(t) + 64;
+		char *b = tl_alloc(ctx, n, 1);
+		if (b == NULL)
+			return NULL;
+		snprintf(b, n, "%s, pass %d of %d (seat %d)", t, pass, npass,
+		    pass);
+		c->title = b;
+	}
 	return c;
 }
 
@@ -217,7 +234,7 @@ totals(struct conv *k)
 
 int
 tl_rctab_write_html(teller_ctx *ctx, const struct tl_rview *v,
-    teller_write_fn w, void *ud)
+    int pass, int npass, teller_write_fn w, void *ud)
 {
 	struct conv k;
 	struct teller_contest *c;
@@ -227,7 +244,7 @@ tl_rctab_write_html(teller_ctx *ctx, const struct tl_rview *v,
 	k.ctx = ctx;
 	k.v = v;
 	k.dp = v->cfg->dp;
-	if ((c = contest(ctx, v)) == NULL ||
+	if ((c = contest(ctx, v, pass, npass)) == NULL ||
 	    (k.r = tl_result_new(ctx, c, "irv", v->seats, k.dp)) == NULL ||
 	    (k.votes = tl_alloc(ctx, (size_t)v->ncand + 1,
 	    sizeof(tl_fix))) == NULL ||

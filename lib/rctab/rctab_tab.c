@@ -240,22 +240,37 @@ emit(struct tl_rtab *t, const struct tl_rview *v, const char *name,
 	return rc;
 }
 
-/* --html: the report of the contest, at the path given. */
+/* --html: the report of the contest, at the path given; of pass K of
+ * multi-pass IRV, a page of its own, the path with "_K" before its
+ * extension (as summary_K.json). */
 static int
 html_emit(struct tl_rtab *t, const struct tl_rview *v)
 {
 	const struct tl_rctab_sink *k = &t->opts->sink;
+	const char *name = t->opts->html, *dot, *slash;
+	char buf[1100];
 	teller_write_fn w;
 	void *wud;
 	int rc;
 
-	if (k->open(k->ud, t->opts->html, &w, &wud) != 0)
+	if (t->pass > 0) {
+		dot = strrchr(name, '.');
+		slash = strrchr(name, '/');
+		if (dot == NULL || (slash != NULL && dot < slash))
+			dot = name + strlen(name);
+		if (strlen(name) + 16 > sizeof buf)
+			return tl_fail(t->ctx, TELLER_EINVAL, "--html: the "
+			    "path is too long");
+		snprintf(buf, sizeof buf, "%.*s_%d%s", (int)(dot - name),
+		    name, t->pass, dot);
+		name = buf;
+	}
+	if (k->open(k->ud, name, &w, &wud) != 0)
 		return tl_fail(t->ctx, TELLER_EWRITE, "%s: cannot write",
-		    t->opts->html);
-	rc = tl_rctab_write_html(t->ctx, v, w, wud);
+		    name);
+	rc = tl_rctab_write_html(t->ctx, v, t->pass, t->cfg->seats, w, wud);
 	if (k->close(k->ud, wud) != 0 && rc == TELLER_OK)
-		rc = tl_fail(t->ctx, TELLER_EWRITE, "%s: cannot write",
-		    t->opts->html);
+		rc = tl_fail(t->ctx, TELLER_EWRITE, "%s: cannot write", name);
 	return rc;
 }
 
@@ -617,10 +632,18 @@ tl_rctab_run(teller_ctx *ctx, const struct tl_rctab_cfg *cfg,
 		t->nround = 0;
 		return cdf_emit(t, "cdf_cvr.json");
 	}
-	if (cfg->mode == TL_WM_MULTIPASS && opts->html != NULL)
-		return tl_fail(ctx, TELLER_EINVAL, "--html: multi-pass IRV "
-		    "tabulates once a seat; teller writes no one report of "
-		    "it");
+	if (cfg->mode == TL_WM_MULTIPASS && opts->html != NULL) {
+		/* a page a pass, FILE_K.EXT (html_emit): not to be taken for
+		 * the pass's summary_K.json or .csv */
+		const char *dot = strrchr(opts->html, '.');
+		if (dot != NULL && strchr(dot, '/') == NULL &&
+		    (strcmp(dot, ".json") == 0 || strcmp(dot, ".csv") == 0))
+			return tl_fail(ctx, TELLER_EINVAL, "--html %s: a "
+			    "multi-pass count writes a page a pass, %.*s_K%s, "
+			    "named like its summaries; give a .html path",
+			    opts->html, (int)(dot - opts->html), opts->html,
+			    dot);
+	}
 	if (cfg->mode != TL_WM_MULTIPASS) {
 		if ((rc = start_pass(t, 0)) != TELLER_OK ||
 		    (rc = tl_rtab_tabulate(t)) != TELLER_OK ||

@@ -35,9 +35,16 @@ render uk-sv-tower-hamlets-2014 -m sv examples/tower-hamlets-2014/ballots.csv
 render rcv-24-candidates -m irv tests/golden/irv/rounds-html.in
 render uk-declaration-block -m block tests/golden/block/x-marks.in
 render uk-declaration-hostile -m fptp tests/golden/fptp/hostile-html.in
+# stv-meek: two surpluses at once, and an elected candidate passing on
+# part of a defeated one's papers (the bands by giver, no "others")
+printf '%s\n' '6 3' '30 1 3 0' '30 2 4 0' '10 1 4 5 0' '10 2 3 6 0' \
+    '8 5 0' '7 6 1 3 0' '5 3 0' 0 '"Ann"' '"Bob"' '"Cat"' '"Dan"' '"Eve"' \
+    '"Fay"' '"Two surpluses"' >"$tmp/meek.blt"
+render scot-stv-meek-two-surpluses -m stv-meek "$tmp/meek.blt"
 w=$SHARED/data/scot/blt/13_cands/edinburgh_2022_ward11.blt
 if [ -f "$w" ]; then
 	render scot-stv-edinburgh-2022-ward11 -m stv-scottish "$w"
+	render scot-stv-meek-edinburgh-2022-ward11 -m stv-meek "$w"
 	render rcv-edinburgh-2022-ward11 -m irv -s 1 "$w"
 fi
 u=$SHARED/data/uk/th_council_2014_limehouse.json
@@ -53,6 +60,25 @@ print("weight,rank1")
 for c in d["candidates"]:
     print("%d,%s" % (c["votes"], c["name"]))' "$u" >"$tmp/limehouse.csv"
 	render uk-declaration-limehouse-2014 -m fptp "$tmp/limehouse.csv"
+fi
+# teller rctab --html of multi-pass IRV: a page a pass, each checked
+# against the JSON tests/rctab_html.py builds from that pass's summary
+r=$SHARED/data/rctab/2013_minneapolis_park_sequential
+r=$r/2013_minneapolis_park_sequential_config.json
+if [ -f "$r" ]; then
+	mkdir -p "$tmp/rs"
+	if "$B/teller" rctab "$r" -o "$tmp/rs" --html "$tmp/rs/report.html" \
+	    2>/dev/null; then
+		k=1
+		while [ -f "$tmp/rs/summary_$k.json" ]; do
+			/usr/bin/python3 tests/rctab_html.py \
+			    "$tmp/rs/summary_$k.json" "$r" >"$tmp/rs/r$k.json" &&
+			    cases="$cases rcv-rctab-park-sequential-pass-$k=$tmp/rs/report_$k.html,$tmp/rs/r$k.json"
+			k=$((k + 1))
+		done
+	else
+		echo "FAIL: teller rctab --html $r"
+	fi
 fi
 # methods.md: the pairwise tables and the college's sections
 printf '# title: Pairwise\n# candidate: A\n# candidate: B\n# candidate: C\n# candidate: D\nweight,1,2,3\n2,C,D,\n3,D,A,B\n4,C,D,\n2,B,,\n7,A,B,\n' >"$tmp/pw.csv"

@@ -180,6 +180,93 @@ out:
 }
 
 /*
+ * The transfers of every stage after the first (m_stv_meek.c,
+ * "Transfers"): each candidate who gained received exactly its gain,
+ * each who lost gave exactly its loss, none both gave and received, and
+ * the non-transferable received its growth. Returns the first stage
+ * that does not add up, or 0.
+ */
+static int
+xfer_bad(const struct teller_result *r)
+{
+	size_t k, i;
+	int c;
+
+	for (k = 1; k < r->stages->len; k++) {
+		const struct tl_stage *s = TL_STAGE(r, k), *p = TL_STAGE(r,
+		    k - 1);
+		tl_fix nt = 0;
+		for (c = -1; c < r->ncand; c++) {
+			tl_fix in = 0, out = 0, d;
+			for (i = 0; s->transfers != NULL &&
+			    i < s->transfers->len; i++) {
+				const struct tl_transfer *t = &TL_VEC_AT(
+				    s->transfers, struct tl_transfer, i);
+				if (c < 0 && t->to == TL_TO_NONTRANS)
+					nt += t->votes;
+				if (c >= 0 && t->to == c)
+					in += t->votes;
+				if (c >= 0 && t->from == c)
+					out += t->votes;
+			}
+			if (c < 0)
+				continue;
+			d = s->votes[c] - p->votes[c];
+			if ((d > 0 && (in != d || out != 0)) ||
+			    (d < 0 && (out != -d || in != 0)) ||
+			    (d == 0 && (in != 0 || out != 0)))
+				return s->number;
+		}
+		if (nt != s->nontrans - p->nontrans)
+			return s->number;
+	}
+	return 0;
+}
+
+/*
+ * Case 5: transfers by giver with equal rankings and two surpluses at
+ * once: 3 seats, A C x6, B D x6, A=B x4, C x2, D x1, E C x2. A and B
+ * are elected together, give at once, A=B papers splitting between them;
+ * E's defeat passes papers on. Every stage adds up (xfer_bad).
+ */
+static void
+case_xfer(void)
+{
+	static const char *const b[] = { "6 A C", "6 B D", "2 C", "1 D",
+		"2 E C", NULL };
+	teller_ctx *ctx;
+	struct teller_contest *c;
+	struct teller_profile *p;
+	struct teller_result *r;
+	tl_cid ab[2] = { 0, 1 };
+	size_t k;
+	int rc, many = 0;
+
+	teller_ctx_new(NULL, &ctx);
+	CHECK(tt_build(ctx, "A B C D E", b, 3, &c, &p) == 0, "build");
+	CHECK(tl_profile_begin(ctx, p) == TELLER_OK &&
+	    tl_profile_rank(ctx, p, ab, 2) == TELLER_OK &&
+	    tl_profile_end(ctx, p, 4) == TELLER_OK, "add a paper");
+	r = tt_count(ctx, "stv-meek", c, p, 3, &rc);
+	CHECK_INT(rc, TELLER_OK);
+	if (r == NULL)
+		goto out;
+	CHECK_INT(xfer_bad(r), 0);
+	/* some stage has two givers: the case the "others" band was for */
+	for (k = 1; k < r->stages->len; k++) {
+		const struct tl_stage *s = TL_STAGE(r, k), *q = TL_STAGE(r,
+		    k - 1);
+		int g = 0;
+		for (int i = 0; i < r->ncand; i++)
+			g += s->votes[i] < q->votes[i];
+		many += g > 1;
+	}
+	CHECK(many > 0, "no stage with two givers");
+out:
+	teller_ctx_free(ctx);
+}
+
+/*
  * Every Scottish ward in $SHARED (default ../shared) counted under
  * stv-ers97, stv-wigm and stv-meek: each count succeeds, fills every
  * seat, and conserves the votes at every stage (teller_count checks).
@@ -241,6 +328,10 @@ scot_wards(void)
 					    teller_contest_seats(c), "%s %s: "
 					    "%d elected", methods[k], file,
 					    teller_result_nelected(r));
+				if (rc == TELLER_OK && k == 2)
+					CHECK(xfer_bad(r) == 0, "%s %s: "
+					    "transfers of stage %d", methods[k],
+					    file, xfer_bad(r));
 				teller_ctx_free(ctx);
 			}
 			free(buf);
@@ -258,6 +349,7 @@ main(void)
 	case_tie();
 	case_batch();
 	case_equal();
+	case_xfer();
 	tt_check_determinism("stv-meek", 1);
 	scot_wards();
 	return h_done();
