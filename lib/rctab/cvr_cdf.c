@@ -791,6 +791,10 @@ p1_start(struct tl_xml *x, const char **attrs)
 		for (i = 0; i < 6; i++)
 			if (strcmp(x->path[1], top_names[i]) == 0)
 				s->top[i] = true;
+		/* Nothing under a CVR matters here (every test below is
+		 * of a path under Election or GpUnit): checked only. */
+		if (s->top[1] && strcmp(x->path[1], "CVR") == 0)
+			x->skip = true;
 		if (AT(x, "Election")) {
 			s->elec_match = false;
 			s->has_cand = s->has_contest = false;

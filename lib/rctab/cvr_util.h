@@ -253,7 +253,12 @@ struct tl_xml {
 	struct tl_vec *ptrs;    /* const char *, rebuilt per element */
 	struct tl_vec *text;    /* char data of the current element */
 	int err;
+	/* Set by start: the element's children need no callbacks (start
+	 * and end do nothing for them, in any nesting). tl_xml_scan then
+	 * only checks them; expat calls them all. */
+	bool skip;
 	/* tl_xml_scan's state (parser is NULL while it runs) */
+	int sskip;              /* in a skipped element: 1 + open children */
 	const char *sbuf;       /* the input */
 	size_t spos;            /* offset of the current event */
 	size_t snl;             /* input counted for sline so far */

@@ -20,6 +20,13 @@ tl_xml_local(const char *name)
 	return c != NULL ? c + 1 : name;
 }
 
+/* tl_vec_reserve, the common case inline. */
+static inline int
+vroom(teller_ctx *ctx, struct tl_vec *v, size_t n)
+{
+	return v->cap - v->len >= n ? 0 : tl_vec_reserve(ctx, v, n);
+}
+
 /* Stop expat (the scanner stops at x->err by itself). */
 static void
 xml_stop(struct tl_xml *x)
@@ -119,6 +126,18 @@ xml_paths(struct tl_xml *x)
 	x->path = x->ptrs->data;
 }
 
+/* Whether an element opened at depth (elements open) is too deep (then
+ * the error is recorded). */
+static bool
+xml_deep(struct tl_xml *x, int depth)
+{
+	if (depth < x->ctx->lim.depth)
+		return false;
+	tl_xml_fail(x, TELLER_ELIMIT, "XML nested more than %d deep",
+	    x->ctx->lim.depth);
+	return true;
+}
+
 static void XMLCALL
 xml_start(void *ud, const XML_Char *name, const XML_Char **attrs)
 {
@@ -126,16 +145,11 @@ xml_start(void *ud, const XML_Char *name, const XML_Char **attrs)
 	const char *ln = tl_xml_local(name);
 	size_t n = strlen(ln), off = x->names->len;
 
-	if (x->err != TELLER_OK)
+	if (x->err != TELLER_OK || xml_deep(x, x->depth))
 		return;
-	if (x->depth >= x->ctx->lim.depth) {
-		tl_xml_fail(x, TELLER_ELIMIT, "XML nested more than %d deep",
-		    x->ctx->lim.depth);
-		return;
-	}
-	if (tl_vec_reserve(x->ctx, x->names, n + 1) != 0 ||
+	if (vroom(x->ctx, x->names, n + 1) != 0 ||
 	    tl_vec_push(x->ctx, x->offs, &off) == NULL ||
-	    tl_vec_reserve(x->ctx, x->ptrs, 1) != 0) {
+	    vroom(x->ctx, x->ptrs, 1) != 0) {
 		x->err = TELLER_ENOMEM;
 		xml_stop(x);
 		return;
@@ -191,7 +205,7 @@ xml_chars(void *ud, const XML_Char *s, int len)
 
 	if (x->err != TELLER_OK || len <= 0)
 		return;
-	if (tl_vec_reserve(x->ctx, x->text, (size_t)len + 1) != 0) {
+	if (vroom(x->ctx, x->text, (size_t)len + 1) != 0) {
 		x->err = TELLER_ENOMEM;
 		xml_stop(x);
 		return;
@@ -370,18 +384,42 @@ scan_blanks(const char *p, const char *e)
 	return p;
 }
 
+/* Eight bytes at a time: whether p[0..8) may hold a byte of class TX
+ * (a control, tab and newline too, a byte >= 0x80, '<', '&' or ']'). */
+static inline bool
+text8_odd(const char *p)
+{
+	const uint64_t l = 0x0101010101010101u, h = 0x8080808080808080u;
+	uint64_t w, a, b;
+
+	memcpy(&w, p, 8);
+	a = w ^ (l * '&');
+	b = w ^ (l * ']');
+	return (((w - l * 0x20) & ~w) | (w & h) | ((a - l) & ~a) |
+	    ((b - l) & ~b)) & h;
+}
+
 /* Text from p to the next '<': its end, or NULL if outside the subset
  * (references, "]]>", carriage returns, controls, bad UTF-8). */
 static const char *
 scan_text(const char *p, const char *e)
 {
+	const char *t = memchr(p, '<', (size_t)(e - p));
+
+	if (t == NULL)
+		return NULL;
+	/* plain blocks first; the rest byte by byte */
 	for (;;) {
-		while (p < e && !(SC(*p) & TX))
+		while (t - p >= 8 && !text8_odd(p))
+			p += 8;
+		if (p >= t)
+			return t;
+		if (!(SC(*p) & TX) || *p == '\t' || *p == '\n') {
 			p++;
-		if (p >= e || *p == '<')
-			return p;
+			continue;
+		}
 		if (*p == ']') {
-			if (e - p >= 3 && p[1] == ']' && p[2] == '>')
+			if (t - p >= 3 && p[1] == ']' && p[2] == '>')
 				return NULL;
 			p++;
 			continue;
@@ -390,7 +428,7 @@ scan_text(const char *p, const char *e)
 			return NULL;
 		{
 			size_t n = scan_utf8((const unsigned char *)p,
-			    (const unsigned char *)e);
+			    (const unsigned char *)t);
 			if (n == 0)
 				return NULL;
 			p += n;
@@ -524,7 +562,7 @@ scan_push(struct tl_xml *x, const char *p, size_t n, const char **out)
 {
 	size_t off = x->sq->len;
 
-	if (tl_vec_reserve(x->ctx, x->sq, n + 1) != 0 ||
+	if (vroom(x->ctx, x->sq, n + 1) != 0 ||
 	    tl_vec_push(x->ctx, x->sqo, &off) == NULL)
 		return TELLER_ENOMEM;
 	memcpy((char *)x->sq->data + off, p, n);
@@ -541,18 +579,24 @@ scan_pop(struct tl_xml *x)
 	x->sq->len = TL_VEC_AT(x->sqo, size_t, x->sqo->len);
 }
 
-/* Whether p[0..n) is the innermost open element's name. */
-static bool
-scan_top_is(const struct tl_xml *x, const char *p, size_t n)
+/* If the name at p is the innermost open element's name: its end, else
+ * NULL. */
+static const char *
+scan_top_name(const struct tl_xml *x, const char *p, const char *e)
 {
 	const char *q;
+	size_t n;
 
 	if (x->sqo->len == 0)
-		return false;
+		return NULL;
 	q = (const char *)x->sq->data +
 	    TL_VEC_AT(x->sqo, size_t, x->sqo->len - 1);
-	return x->sq->len - 1 - (size_t)(q - (const char *)x->sq->data) ==
-	    n && memcmp(q, p, n) == 0;
+	n = x->sq->len - 1 - (size_t)(q - (const char *)x->sq->data);
+	/* that name was checked; the one at p must end after n bytes */
+	if ((size_t)(e - p) <= n || memcmp(q, p, n) != 0 ||
+	    (SC(p[n]) & NC) || p[n] == ':')
+		return NULL;
+	return p + n;
 }
 
 /* A start tag at p ('<' then a name start): its attributes checked and
@@ -603,7 +647,7 @@ scan_start(struct tl_xml *x, const char *p, const char *e)
 			return NULL;
 		/* name NUL value NUL, in sa */
 		off = x->sa->len;
-		if (tl_vec_reserve(x->ctx, x->sa, (size_t)(v0 - b) +
+		if (vroom(x->ctx, x->sa, (size_t)(v0 - b) +
 		    (size_t)(v1 - p) + 2) != 0) {
 			x->err = TELLER_ENOMEM;
 			return NULL;
@@ -618,7 +662,7 @@ scan_start(struct tl_xml *x, const char *p, const char *e)
 		an++;
 		p = v1 + 1;
 	}
-	if (tl_vec_reserve(x->ctx, x->sav, 2 * an + 1) != 0 ||
+	if (vroom(x->ctx, x->sav, 2 * an + 1) != 0 ||
 	    scan_push(x, n0, (size_t)(n1 - n0), &name) != TELLER_OK) {
 		x->err = TELLER_ENOMEM;
 		return NULL;
@@ -637,9 +681,24 @@ scan_start(struct tl_xml *x, const char *p, const char *e)
 			if (strcmp(av[i], av[j]) == 0)
 				return NULL;
 	}
+	if (x->sskip > 0) {
+		/* in a skipped element: checked, no callbacks */
+		if (xml_deep(x, x->depth + x->sskip - 1))
+			return NULL;
+		if (x->sskip == 1)
+			x->text->len = 0;
+		if (empty)
+			scan_pop(x);
+		else
+			x->sskip++;
+		return p;
+	}
+	x->skip = false;
 	xml_start(x, name, av);
 	if (x->err != TELLER_OK)
 		return NULL;
+	if (x->skip && !empty)
+		x->sskip = 1;
 	if (empty) {
 		/* expat is past the tag by then */
 		x->spos = (size_t)(p - x->sbuf);
@@ -683,6 +742,7 @@ scan_setup(teller_ctx *ctx, struct tl_xml *x, const char *file,
 		return tl_oom(ctx);
 	x->names->len = x->offs->len = x->ptrs->len = x->text->len = 0;
 	x->sq->len = x->sqo->len = 0;
+	x->sskip = 0;
 	return TELLER_OK;
 }
 
@@ -691,13 +751,20 @@ scan_setup(teller_ctx *ctx, struct tl_xml *x, const char *file,
 static const char *
 scan_end(struct tl_xml *x, const char *p, const char *e)
 {
-	const char *n0 = p + 2, *n1 = scan_name(n0, e);
+	const char *n1 = scan_top_name(x, p + 2, e);
 
-	if (n1 == NULL || !scan_top_is(x, n0, (size_t)(n1 - n0)))
+	if (n1 == NULL)
 		return NULL;
 	p = scan_blanks(n1, e);
 	if (p >= e || *p != '>')
 		return NULL;
+	if (x->sskip > 1) {
+		if (--x->sskip == 1)
+			x->text->len = 0;
+		scan_pop(x);
+		return p + 1;
+	}
+	x->sskip = 0;
 	xml_end(x, (const char *)x->sq->data +
 	    TL_VEC_AT(x->sqo, size_t, x->sqo->len - 1));
 	if (x->err != TELLER_OK)
@@ -749,7 +816,7 @@ tl_xml_scan(teller_ctx *ctx, struct tl_xml *x, const char *file,
 		if ((t = scan_text(p, e)) == NULL || t >= e || e - t < 2 ||
 		    t - p > (1 << 30))
 			goto unsure;
-		if (t > p) {
+		if (t > p && x->sskip <= 1) {
 			x->spos = (size_t)(p - buf);
 			xml_chars(x, p, (int)(t - p));
 			if (x->err != TELLER_OK)

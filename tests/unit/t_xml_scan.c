@@ -4,7 +4,8 @@
  * cvr_xml.c, issue 17) gives the callbacks what expat gives them: each
  * document below, and every XML file of $SHARED/data/rctab, is read by
  * both with callbacks that write down every event (depth, name, line,
- * attributes, text), and, once for each of a set of events, with a
+ * attributes, text; the children of elements named s... skipped), and,
+ * once for each of a set of events, with a
  * callback that refuses that event (tl_xml_fail: line and column). The
  * transcripts, return codes and messages must be the same wherever the
  * scanner does not give up; the documents of the subset (and the CDF
@@ -29,6 +30,7 @@ struct rec {
 	char *b;
 	size_t n, cap;
 	long ev, failk; /* events seen; the one to refuse (0: none) */
+	int skipd;      /* depth of the element skipped (0: none) */
 };
 
 static void
@@ -56,6 +58,13 @@ on_start(struct tl_xml *x, const char **attrs)
 	struct rec *r = x->ud;
 	size_t i;
 
+	if (r->skipd > 0 && x->depth > r->skipd)
+		return TELLER_OK;
+	/* children of elements named s... are skipped */
+	if (x->path[x->depth - 1][0] == 's') {
+		x->skip = true;
+		r->skipd = x->depth;
+	}
 	app(r, "<%d %s L%ld", x->depth, x->path[x->depth - 1],
 	    tl_xml_line(x));
 	for (i = 0; attrs[i] != NULL; i += 2)
@@ -71,6 +80,10 @@ on_end(struct tl_xml *x, const char *text, size_t n)
 {
 	struct rec *r = x->ud;
 
+	if (r->skipd > 0 && x->depth > r->skipd)
+		return TELLER_OK;
+	if (x->depth == r->skipd)
+		r->skipd = 0;
 	app(r, ">%d %s L%ld [%.*s]\n", x->depth, x->path[x->depth - 1],
 	    tl_xml_line(x), (int)n, text);
 	if (++r->ev == r->failk)
@@ -94,6 +107,7 @@ run(const char *buf, size_t len, bool fast, long failk, int depth,
 
 	r->n = 0;
 	r->ev = 0;
+	r->skipd = 0;
 	r->failk = failk;
 	if (r->b == NULL) {
 		r->cap = 256;
@@ -129,7 +143,7 @@ static void
 same(const char *what, const char *buf, size_t len, int depth,
     bool *scanned)
 {
-	struct rec a = { NULL, 0, 0, 0, 0 }, b = a;
+	struct rec a = { NULL, 0, 0, 0, 0, 0 }, b = a;
 	long k, n, step;
 
 	*scanned = !run(buf, len, true, 0, depth, &a);
@@ -174,6 +188,15 @@ static const struct tcase cases[] = {
 	{ "<r><a><b><c/></b></a></r>", true, 3 },
 	{ "<r><a><b><c/></b></a></r>", true, 4 },
 	{ "<r>a]b]]c</r>", true, 0 },
+	/* elements named s... skip their children (x->skip) */
+	{ "<r><sk a='1'>t1<c>x<d/></c>t2<e/>t3</sk><sk/><q>z<s/></q></r>",
+	    true, 0 },
+	{ "<r><sk><a><b><c/></b></a></sk></r>", true, 3 },
+	{ "<r><sk><a><b><c/></b></a></sk></r>", true, 5 },
+	{ "<r><sk><a><b><c/></b></a></sk></r>", true, 6 },
+	{ "<r><sk><a><b a='1' a='2'/></a></sk></r>", false, 0 },
+	{ "<r><sk><a><b></a></b></sk></r>", false, 0 },
+	{ "<r><sk><a>&amp;</a></sk></r>", false, 0 },
 	{ "<r/>", true, 0 },
 	{ "<r></r>   \n", true, 0 },
 	{ "<r><a/><a/><a/>text<a/>tail</r>", true, 0 },
@@ -396,7 +419,7 @@ test_cdf(void)
 		{ "unisyn_cvrs/797-GEN-OVCS_Sess_3_Combined_UVSOVS22516.xml",
 		    "For City C Mayor (1/3)", 0 },
 	};
-	struct rec a = { NULL, 0, 0, 0, 0 }, b = a;
+	struct rec a = { NULL, 0, 0, 0, 0, 0 }, b = a;
 	char p[1024];
 	size_t i;
 
