@@ -599,41 +599,33 @@ scan_top_name(const struct tl_xml *x, const char *p, const char *e)
 	return p + n;
 }
 
-/* A start tag at p ('<' then a name start): its attributes checked and
- * collected, start called, then end if it is empty. The tag's end, or
- * NULL (outside the subset, or x->err set). */
+/* The attributes of a start tag from p (after its name) to its end,
+ * copied to x->sa as name NUL value NUL; *an of them, *empty if the tag
+ * is "/>". The tag's end, or NULL (outside the subset, or ENOMEM). */
 static const char *
-scan_start(struct tl_xml *x, const char *p, const char *e)
+scan_attrs(struct tl_xml *x, const char *p, const char *e, size_t *an,
+    bool *empty)
 {
-	const char *n0 = p + 1, *n1, *v0, *v1, *name, **av;
-	size_t i, an, off;
-	bool empty = false;
+	const char *v0, *v1;
+	size_t off;
 	char q;
 
-	if ((n1 = scan_name(n0, e)) == NULL)
-		return NULL;
 	x->sa->len = 0;
-	an = 0;
-	p = n1;
+	*an = 0;
 	for (;;) {
 		const char *b = scan_blanks(p, e);
 
 		if (b >= e)
 			return NULL;
-		if (*b == '>') {
-			p = b + 1;
-			break;
-		}
+		if (*b == '>')
+			return b + 1;
 		if (*b == '/') {
 			if (e - b < 2 || b[1] != '>')
 				return NULL;
-			p = b + 2;
-			empty = true;
-			break;
+			*empty = true;
+			return b + 2;
 		}
-		if (b == p)
-			return NULL;
-		if ((p = scan_name(b, e)) == NULL)
+		if (b == p || (p = scan_name(b, e)) == NULL)
 			return NULL;
 		v0 = p;
 		p = scan_blanks(p, e);
@@ -645,7 +637,6 @@ scan_start(struct tl_xml *x, const char *p, const char *e)
 		q = *p++;
 		if ((v1 = scan_value(p, e, q)) == NULL)
 			return NULL;
-		/* name NUL value NUL, in sa */
 		off = x->sa->len;
 		if (vroom(x->ctx, x->sa, (size_t)(v0 - b) +
 		    (size_t)(v1 - p) + 2) != 0) {
@@ -659,9 +650,24 @@ scan_start(struct tl_xml *x, const char *p, const char *e)
 		off += (size_t)(v1 - p);
 		((char *)x->sa->data)[off++] = '\0';
 		x->sa->len = off;
-		an++;
+		++*an;
 		p = v1 + 1;
 	}
+}
+
+/* A start tag at p ('<' then a name start): its attributes checked and
+ * collected, start called, then end if it is empty. The tag's end, or
+ * NULL (outside the subset, or x->err set). */
+static const char *
+scan_start(struct tl_xml *x, const char *p, const char *e)
+{
+	const char *n0 = p + 1, *n1, *name, **av;
+	size_t i, an, off;
+	bool empty = false;
+
+	if ((n1 = scan_name(n0, e)) == NULL ||
+	    (p = scan_attrs(x, n1, e, &an, &empty)) == NULL)
+		return NULL;
 	if (vroom(x->ctx, x->sav, 2 * an + 1) != 0 ||
 	    scan_push(x, n0, (size_t)(n1 - n0), &name) != TELLER_OK) {
 		x->err = TELLER_ENOMEM;
