@@ -2,7 +2,8 @@
 # run.sh -- the benchmarks (make bench). Generates inputs with the
 # generators in ../shared/bench into bench/out (not committed), runs each
 # case RUNS times (default 5) and prints median time, peak memory and
-# throughput. BENCH_BIG=1 adds the 10,000,000-ballot cases; BENCH_VENDOR=1
+# throughput (and CPU-time ratios of cases run side by side).
+# BENCH_BIG=1 adds the 10,000,000-ballot cases; BENCH_VENDOR=1
 # adds the vendor CVR memory table (bench/vendor.sh).
 # Figures and the machine they were taken on are kept in bench/README.md.
 set -e
@@ -104,6 +105,32 @@ if [ -d "$ESS" ] && command -v unzip >/dev/null 2>&1; then
 	    "$B/teller" rctab "$ESS/2013_minneapolis_mayor_scale_config.json" \
 	    -o "$O/rctab_ess"
 	ratio "rctab ES&S / unzip -p" "$cpu" "$unz"
+fi
+# Issue 17: the vendor readers against `wc -l` over the same bytes, side
+# by side, at VENDOR_RATIO_N ballots (default 200000; inputs shared with
+# bench/vendor.sh). --no-cvr-export: the reader and the count alone.
+# (row sets f: the loop's variable is fmt.)
+VN=${VENDOR_RATIO_N:-200000}
+if [ -d "$SHARED/data/rctab" ]; then
+	for fmt in dominion cdf-json cdf-xml clearballot; do
+		d=$O/vendor/$fmt-$VN
+		if [ ! -f "$d/.done" ]; then
+			rm -rf "$d"
+			python3 bench/gen_vendor.py --shared "$SHARED" \
+			    --format "$fmt" --ballots "$VN" --out "$d" >/dev/null &&
+			    touch "$d/.done" || { echo "$fmt: generation FAILED"
+			    continue; }
+		fi
+		files=$(find "$d" -type f ! -name config.json ! -name .done |
+		    sort)
+		fl=$(echo "$files" | tr '\n' ':')
+		row "wc -l, $fmt $VN" "$VN" "$fl" wc -l $files
+		wcl=$cpu
+		row "rctab $fmt $VN, --no-cvr-export" "$VN" "$fl" \
+		    "$B/teller" rctab --no-cvr-export "$d/config.json" \
+		    -o "$O/rctab_$fmt"
+		ratio "rctab $fmt / wc -l" "$cpu" "$wcl"
+	done
 fi
 if [ -d "$SHARED/data/scot/blt" ]; then
 	list=$(find "$SHARED/data/scot/blt" -name '*.blt' | sort)

@@ -2,7 +2,8 @@
 /*
  * cvr_cdf.c -- RCTab's NIST SP 1500-103 Common Data Format reader
  * (docs/rctab.md section 7.3): CastVoteRecordReport as JSON (jansson)
- * or XML (expat, streamed in two passes: election data, then CVRs).
+ * or XML (streamed in two passes: election data, then CVRs; by the fast
+ * scanner of cvr_xml.c, expat for files outside its subset).
  * The contest is found by Name; each CVR's current snapshot gives the
  * marks as candidate Names; IsWriteIn / CVRWriteIn give the write-in and
  * a Name equal to overvoteLabel the explicit overvote. The two encodings
@@ -790,6 +791,10 @@ p1_start(struct tl_xml *x, const char **attrs)
 		for (i = 0; i < 6; i++)
 			if (strcmp(x->path[1], top_names[i]) == 0)
 				s->top[i] = true;
+		/* Nothing under a CVR matters here (every test below is
+		 * of a path under Election or GpUnit): checked only. */
+		if (s->top[1] && strcmp(x->path[1], "CVR") == 0)
+			x->skip = true;
 		if (AT(x, "Election")) {
 			s->elec_match = false;
 			s->has_cand = s->has_contest = false;
@@ -1148,6 +1153,55 @@ p2_end(struct tl_xml *x, const char *text, size_t n)
 	return TELLER_OK;
 }
 
+/* Tests: read CDF XML with expat alone (the scanner's reference). */
+bool tl_cvr_cdf_expat;
+
+/* Pass 1's state as it was before the pass (the scanner gave up). */
+static void
+p1_reset(struct xstate *s)
+{
+	struct cdf *c = s->c;
+
+	memset(s->top, 0, sizeof(s->top));
+	s->elec_match = s->has_cand = s->has_contest = false;
+	s->item_id.has = s->item_name.has = false;
+	s->pool->len = s->tsels->len = s->cands->len = s->gpus->len = 0;
+	c->found = false;
+	c->contest_k = NULL;
+	c->sels = NULL;
+	c->nsels = 0;
+}
+
+/*
+ * One pass over the file, by the scanner (cvr_xml.c) while *fast. Pass
+ * 1 (p1) reads the whole file, so when the scanner finishes it, the file
+ * is in its subset and pass 2 is scanned too; when it gives up, pass 1
+ * starts again from a clean state under expat, and so does pass 2. The
+ * callbacks are the same, and so are the events and positions they see.
+ */
+static int
+xml_pass(struct xstate *s, struct tl_xml *x, struct tl_map *m, bool p1,
+    bool *fast)
+{
+	struct cdf *c = s->c;
+	bool unsure = false;
+	int err;
+
+	tl_io_rewind(m);
+	if (*fast) {
+		err = tl_xml_scan(c->ctx, x, c->path, m->buf, m->len, &unsure);
+		if (err != TELLER_OK || !unsure)
+			return err;
+		if (!p1)
+			return tl_fail_in(c->ctx, c->path, TELLER_EINTERNAL, 0,
+			    0, "the XML scanner gave up in the second pass");
+		*fast = false;
+		p1_reset(s);
+		tl_io_rewind(m);
+	}
+	return tl_xml_parse(c->ctx, x, c->path, m->buf, m->len);
+}
+
 static int
 read_xml(struct cdf *c)
 {
@@ -1157,6 +1211,7 @@ read_xml(struct cdf *c)
 	struct tl_io_watch w;
 	struct tl_map m;
 	size_t dup, i;
+	bool fast = !tl_cvr_cdf_expat;
 	int err;
 
 	if ((err = tl_io_map(ctx, c->path, c->path, &m)) != TELLER_OK)
@@ -1183,7 +1238,7 @@ read_xml(struct cdf *c)
 	x.start = p1_start;
 	x.end = p1_end;
 	x.ud = &s;
-	if ((err = tl_xml_parse(ctx, &x, c->path, m.buf, m.len)) != TELLER_OK)
+	if ((err = xml_pass(&s, &x, &m, true, &fast)) != TELLER_OK)
 		goto out;
 	if (!s.top[0]) {
 		err = tl_fail_in(ctx, c->path, TELLER_EPARSE, 0, 0,
@@ -1238,8 +1293,7 @@ read_xml(struct cdf *c)
 	/* Pass 2: the CVRs. */
 	x.start = p2_start;
 	x.end = p2_end;
-	tl_io_rewind(&m);
-	err = tl_xml_parse(ctx, &x, c->path, m.buf, m.len);
+	err = xml_pass(&s, &x, &m, false, &fast);
 out:
 	tl_io_unwatch(ctx, &w);
 	tl_io_unmap(&m);

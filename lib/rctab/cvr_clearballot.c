@@ -43,6 +43,32 @@ struct cb {
 	size_t nch;
 };
 
+/* Append a field to c->fields. */
+static inline int
+push_field(struct cb *c, const char *s, size_t n)
+{
+	struct tl_vec *v = c->fields;
+
+	if (v->len == v->cap && tl_vec_reserve(c->ctx, v, 1) != 0)
+		return tl_oom(c->ctx);
+	TL_VEC_AT(v, struct field, v->len).s = s;
+	TL_VEC_AT(v, struct field, v->len).n = n;
+	v->len++;
+	return TELLER_OK;
+}
+
+/* Split a line without quotes: at every comma. */
+static int
+split_plain(struct cb *c, const char *line, size_t n)
+{
+	const char *p = line, *q, *e = line + n;
+
+	for (; (q = memchr(p, ',', (size_t)(e - p))) != NULL; p = q + 1)
+		if (push_field(c, p, (size_t)(q - p)) != TELLER_OK)
+			return TELLER_ENOMEM;
+	return push_field(c, p, (size_t)(e - p));
+}
+
 /*
  * Split line[0..n) as String.split(",(?=(?:[^\"]*\"[^\"]*\")*[^\"]*$)"):
  * at each comma followed by an even number of quotes up to the end of the
@@ -52,20 +78,23 @@ static int
 split_line(struct cb *c, const char *line, size_t n)
 {
 	size_t i, start = 0, quotes = 0, seen = 0;
-	struct field f;
 
 	c->fields->len = 0;
-	for (i = 0; i < n; i++)
-		if (line[i] == '"')
-			quotes++;
-	for (i = 0; i <= n; i++) {
+	if (n > 0 && memchr(line, '"', n) == NULL) {
+		if (split_plain(c, line, n) != TELLER_OK)
+			return TELLER_ENOMEM;
+	} else {
+		for (i = 0; i < n; i++)
+			if (line[i] == '"')
+				quotes++;
+	}
+	for (i = 0; quotes > 0 && i <= n; i++) {
 		if (i < n && line[i] == '"')
 			seen++;
 		if (i == n || (line[i] == ',' && (quotes - seen) % 2 == 0)) {
-			f.s = line + start;
-			f.n = i - start;
-			if (tl_vec_push(c->ctx, c->fields, &f) == NULL)
-				return tl_oom(c->ctx);
+			if (push_field(c, line + start, i - start) !=
+			    TELLER_OK)
+				return TELLER_ENOMEM;
 			start = i + 1;
 		}
 	}
@@ -73,12 +102,8 @@ split_line(struct cb *c, const char *line, size_t n)
 	    TL_VEC_AT(c->fields, struct field, c->fields->len - 1).n == 0)
 		c->fields->len--;
 	/* "".split(...) is [""], one empty field. */
-	if (n == 0) {
-		f.s = line;
-		f.n = 0;
-		if (tl_vec_push(c->ctx, c->fields, &f) == NULL)
-			return tl_oom(c->ctx);
-	}
+	if (n == 0 && push_field(c, line, 0) != TELLER_OK)
+		return TELLER_ENOMEM;
 	return TELLER_OK;
 }
 
@@ -243,7 +268,10 @@ row_marks(struct cb *c, struct tl_cvrb *b, const char *line, size_t n,
 			    (long)n + 1, "%zu fields, no choice column %zu",
 			    nf, c->ch[i].col + 1);
 		f = &TL_VEC_AT(c->fields, struct field, c->ch[i].col);
-		if (!tl_cvr_parse_int(f->s, f->n, &v))
+		/* one digit (0 or 1, nearly always) as tl_cvr_parse_int */
+		if (f->n == 1 && f->s[0] >= '0' && f->s[0] <= '9')
+			v = f->s[0] - '0';
+		else if (!tl_cvr_parse_int(f->s, f->n, &v))
 			return tl_fail_in(ctx, c->file, TELLER_EPARSE, lineno,
 			    (long)(f->s - line) + 1, "choice column %zu: "
 			    "'%.*s' is not an integer", c->ch[i].col + 1,

@@ -253,16 +253,44 @@ struct tl_xml {
 	struct tl_vec *ptrs;    /* const char *, rebuilt per element */
 	struct tl_vec *text;    /* char data of the current element */
 	int err;
+	/* Set by start: the element's children need no callbacks (start
+	 * and end do nothing for them, in any nesting). tl_xml_scan then
+	 * only checks them; expat calls them all. */
+	bool skip;
+	/* tl_xml_scan's state (parser is NULL while it runs) */
+	int sskip;              /* in a skipped element: 1 + open children */
+	const char *sbuf;       /* the input */
+	size_t spos;            /* offset of the current event */
+	size_t snl;             /* input counted for sline so far */
+	size_t sbol;            /* offset of the line holding snl */
+	long sline;             /* lines started before snl */
+	struct tl_vec *sq;      /* qualified names of the open elements */
+	struct tl_vec *sqo;     /* size_t offsets into sq */
+	struct tl_vec *sa;      /* attribute names and values, NUL-ended */
+	struct tl_vec *sav;     /* const char *attrs[] for start */
 };
 /* Parse buf, the input named file (errors name it). x->start/end/ud
  * set by the caller; zero x once, then reuse it for several files. */
 int tl_xml_parse(teller_ctx *ctx, struct tl_xml *x, const char *file,
     const char *buf, size_t len) TL_MUST_CHECK;
+/*
+ * The fast scanner: tl_xml_parse for the subset of XML that CVR exports
+ * are written in (ASCII names with at most one prefix, attributes without
+ * references or blanks other than spaces, UTF-8 text without references,
+ * carriage returns, comments, CDATA or processing instructions, an XML
+ * declaration of UTF-8 1.0 at most). Within it, the callbacks see what
+ * expat gives them: the same events, texts and positions (tl_xml_line,
+ * tl_xml_fail). At anything outside it, *unsure is set and TELLER_OK
+ * returned: the callbacks have seen a prefix of the events only, and
+ * the caller must start again with tl_xml_parse.
+ */
+int tl_xml_scan(teller_ctx *ctx, struct tl_xml *x, const char *file,
+    const char *buf, size_t len, bool *unsure) TL_MUST_CHECK;
 /* Record an error at the parser's current line and column. */
 int tl_xml_fail(struct tl_xml *x, int err, const char *fmt, ...)
     TELLER_PRINTF(3, 4);
 /* The parser's current line (1-based). */
-long tl_xml_line(const struct tl_xml *x);
+long tl_xml_line(struct tl_xml *x);
 /* Whether the open element path ends with the given local names
  * (NULL-terminated list, outermost first). */
 bool tl_xml_at(const struct tl_xml *x, const char *const *names);

@@ -20,26 +20,81 @@ tl_xml_local(const char *name)
 	return c != NULL ? c + 1 : name;
 }
 
+/* tl_vec_reserve, the common case inline. */
+static inline int
+vroom(teller_ctx *ctx, struct tl_vec *v, size_t n)
+{
+	return v->cap - v->len >= n ? 0 : tl_vec_reserve(ctx, v, n);
+}
+
+/* Stop expat (the scanner stops at x->err by itself). */
+static void
+xml_stop(struct tl_xml *x)
+{
+	if (x->parser != NULL)
+		XML_StopParser((XML_Parser)x->parser, XML_FALSE);
+}
+
+/* The scanner's line count brought up to offset pos (>= x->snl). */
+static void
+scan_lines(struct tl_xml *x, size_t pos)
+{
+	const char *p = x->sbuf + x->snl, *e = x->sbuf + pos, *q;
+
+	while (p < e && (q = memchr(p, '\n', (size_t)(e - p))) != NULL) {
+		x->sline++;
+		p = q + 1;
+		x->sbol = (size_t)(p - x->sbuf);
+	}
+	x->snl = pos;
+}
+
+/* The scanner's position as expat gives it: line, and column counted
+ * in characters from 0. */
+static void
+scan_pos(struct tl_xml *x, long *line, long *col)
+{
+	const unsigned char *p, *e;
+	long n = 0;
+
+	scan_lines(x, x->spos);
+	p = (const unsigned char *)x->sbuf + x->sbol;
+	e = (const unsigned char *)x->sbuf + x->spos;
+	for (; p < e; p++)
+		n += (*p & 0xC0) != 0x80;
+	*line = x->sline;
+	*col = n;
+}
+
 int
 tl_xml_fail(struct tl_xml *x, int err, const char *fmt, ...)
 {
 	XML_Parser p = x->parser;
 	char msg[200];
+	long line, col;
 	va_list ap;
 
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	x->err = tl_fail_in(x->ctx, x->file, err,
-	    (long)XML_GetCurrentLineNumber(p),
-	    (long)XML_GetCurrentColumnNumber(p) + 1, "%s", msg);
-	XML_StopParser(p, XML_FALSE);
+	if (p != NULL) {
+		line = (long)XML_GetCurrentLineNumber(p);
+		col = (long)XML_GetCurrentColumnNumber(p);
+	} else {
+		scan_pos(x, &line, &col);
+	}
+	x->err = tl_fail_in(x->ctx, x->file, err, line, col + 1, "%s", msg);
+	xml_stop(x);
 	return x->err;
 }
 
 long
-tl_xml_line(const struct tl_xml *x)
+tl_xml_line(struct tl_xml *x)
 {
+	if (x->parser == NULL) {
+		scan_lines(x, x->spos);
+		return x->sline;
+	}
 	return (long)XML_GetCurrentLineNumber((XML_Parser)x->parser);
 }
 
@@ -71,6 +126,18 @@ xml_paths(struct tl_xml *x)
 	x->path = x->ptrs->data;
 }
 
+/* Whether an element opened at depth (elements open) is too deep (then
+ * the error is recorded). */
+static bool
+xml_deep(struct tl_xml *x, int depth)
+{
+	if (depth < x->ctx->lim.depth)
+		return false;
+	tl_xml_fail(x, TELLER_ELIMIT, "XML nested more than %d deep",
+	    x->ctx->lim.depth);
+	return true;
+}
+
 static void XMLCALL
 xml_start(void *ud, const XML_Char *name, const XML_Char **attrs)
 {
@@ -78,18 +145,13 @@ xml_start(void *ud, const XML_Char *name, const XML_Char **attrs)
 	const char *ln = tl_xml_local(name);
 	size_t n = strlen(ln), off = x->names->len;
 
-	if (x->err != TELLER_OK)
+	if (x->err != TELLER_OK || xml_deep(x, x->depth))
 		return;
-	if (x->depth >= x->ctx->lim.depth) {
-		tl_xml_fail(x, TELLER_ELIMIT, "XML nested more than %d deep",
-		    x->ctx->lim.depth);
-		return;
-	}
-	if (tl_vec_reserve(x->ctx, x->names, n + 1) != 0 ||
+	if (vroom(x->ctx, x->names, n + 1) != 0 ||
 	    tl_vec_push(x->ctx, x->offs, &off) == NULL ||
-	    tl_vec_reserve(x->ctx, x->ptrs, 1) != 0) {
+	    vroom(x->ctx, x->ptrs, 1) != 0) {
 		x->err = TELLER_ENOMEM;
-		XML_StopParser(x->parser, XML_FALSE);
+		xml_stop(x);
 		return;
 	}
 	memcpy((char *)x->names->data + off, ln, n + 1);
@@ -102,7 +164,7 @@ xml_start(void *ud, const XML_Char *name, const XML_Char **attrs)
 		if (x->err == TELLER_OK)
 			x->err = x->ctx->err != TELLER_OK ? x->ctx->err :
 			    TELLER_EINTERNAL;
-		XML_StopParser(x->parser, XML_FALSE);
+		xml_stop(x);
 	}
 }
 
@@ -117,7 +179,7 @@ xml_end(void *ud, const XML_Char *name)
 		return;
 	if (tl_vec_push(x->ctx, x->text, &nul) == NULL) {
 		x->err = TELLER_ENOMEM;
-		XML_StopParser(x->parser, XML_FALSE);
+		xml_stop(x);
 		return;
 	}
 	xml_paths(x);
@@ -126,7 +188,7 @@ xml_end(void *ud, const XML_Char *name)
 		if (x->err == TELLER_OK)
 			x->err = x->ctx->err != TELLER_OK ? x->ctx->err :
 			    TELLER_EINTERNAL;
-		XML_StopParser(x->parser, XML_FALSE);
+		xml_stop(x);
 		return;
 	}
 	x->text->len = 0;
@@ -143,9 +205,9 @@ xml_chars(void *ud, const XML_Char *s, int len)
 
 	if (x->err != TELLER_OK || len <= 0)
 		return;
-	if (tl_vec_reserve(x->ctx, x->text, (size_t)len + 1) != 0) {
+	if (vroom(x->ctx, x->text, (size_t)len + 1) != 0) {
 		x->err = TELLER_ENOMEM;
-		XML_StopParser(x->parser, XML_FALSE);
+		xml_stop(x);
 		return;
 	}
 	memcpy((char *)x->text->data + x->text->len, s, (size_t)len);
@@ -224,4 +286,562 @@ tl_xml_parse(teller_ctx *ctx, struct tl_xml *x, const char *file,
 	XML_ParserFree(p);
 	x->parser = NULL;
 	return err;
+}
+
+/* ------------------------------------------------------------------ */
+/* The fast scanner (tl_xml_scan)                                      */
+
+/* Byte classes: TX a byte text cannot hold as is ('<', '&', ']', a
+ * carriage return, other controls but tab and newline, non-ASCII); AV
+ * the same for attribute values (also quotes, tab and newline); NC a
+ * name character, NS a name start (ASCII letters, '_'). */
+enum { TX = 1, AV = 2, NC = 4, NS = 8 };
+static const unsigned char sc_class[256] = {
+	 3,  3,  3,  3,  3,  3,  3,  3,  3,  2,  2,  3,  3,  3,  3,  3,
+	 3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,
+	 0,  0,  2,  0,  0,  0,  3,  2,  0,  0,  0,  0,  0,  4,  4,  0,
+	 4,  4,  4,  4,  4,  4,  4,  4,  4,  4,  0,  0,  3,  0,  0,  0,
+	 0, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12,
+	12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12,  0,  0,  1,  0, 12,
+	 0, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12,
+	12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12,  0,  0,  0,  0,  0,
+	 3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,
+	 3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,
+	 3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,
+	 3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,
+	 3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,
+	 3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,
+	 3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,
+	 3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,
+};
+
+#define SC(c) sc_class[(unsigned char)(c)]
+
+/* The input is given back (tl_release) in steps of this many bytes. */
+#define SCAN_STEP ((size_t)1 << 20)
+
+/* Length of the UTF-8 character at p (< e) that XML allows (U+0080 to
+ * U+D7FF, U+E000 to U+FFFD, U+10000 to U+10FFFF), 0 if none. */
+static size_t
+scan_utf8(const unsigned char *p, const unsigned char *e)
+{
+	unsigned c = p[0];
+	unsigned long u;
+
+	if (c >= 0xC2 && c <= 0xDF) {
+		if (e - p < 2 || (p[1] & 0xC0) != 0x80)
+			return 0;
+		return 2;
+	}
+	if (c >= 0xE0 && c <= 0xEF) {
+		if (e - p < 3 || (p[1] & 0xC0) != 0x80 ||
+		    (p[2] & 0xC0) != 0x80)
+			return 0;
+		u = (c & 0x0Ful) << 12 | (p[1] & 0x3Ful) << 6 |
+		    (p[2] & 0x3Ful);
+		if (u < 0x800 || (u >= 0xD800 && u <= 0xDFFF) || u >= 0xFFFE)
+			return 0;
+		return 3;
+	}
+	if (c >= 0xF0 && c <= 0xF4) {
+		if (e - p < 4 || (p[1] & 0xC0) != 0x80 ||
+		    (p[2] & 0xC0) != 0x80 || (p[3] & 0xC0) != 0x80)
+			return 0;
+		u = (c & 0x07ul) << 18 | (p[1] & 0x3Ful) << 12 |
+		    (p[2] & 0x3Ful) << 6 | (p[3] & 0x3Ful);
+		if (u < 0x10000 || u > 0x10FFFF)
+			return 0;
+		return 4;
+	}
+	return 0;
+}
+
+/* A name at p: ASCII, at most one ':' between two parts. Its end, or
+ * NULL if there is none in the subset. */
+static const char *
+scan_name(const char *p, const char *e)
+{
+	bool colon = false;
+
+	if (p >= e || !(SC(*p) & NS))
+		return NULL;
+	for (p++; p < e; p++) {
+		if (SC(*p) & NC)
+			continue;
+		if (*p != ':' || colon || e - p < 2 || !(SC(p[1]) & NS))
+			break;
+		colon = true;
+		p++;
+	}
+	return p < e ? p : NULL;
+}
+
+static const char *
+scan_blanks(const char *p, const char *e)
+{
+	while (p < e && (*p == ' ' || *p == '\t' || *p == '\n'))
+		p++;
+	return p;
+}
+
+/* Eight bytes at a time: whether p[0..8) may hold a byte of class TX
+ * (a control, tab and newline too, a byte >= 0x80, '<', '&' or ']'). */
+static inline bool
+text8_odd(const char *p)
+{
+	const uint64_t l = 0x0101010101010101u, h = 0x8080808080808080u;
+	uint64_t w, a, b;
+
+	memcpy(&w, p, 8);
+	a = w ^ (l * '&');
+	b = w ^ (l * ']');
+	return (((w - l * 0x20) & ~w) | (w & h) | ((a - l) & ~a) |
+	    ((b - l) & ~b)) & h;
+}
+
+/* Text from p to the next '<': its end, or NULL if outside the subset
+ * (references, "]]>", carriage returns, controls, bad UTF-8). */
+static const char *
+scan_text(const char *p, const char *e)
+{
+	const char *t = memchr(p, '<', (size_t)(e - p));
+
+	if (t == NULL)
+		return NULL;
+	/* plain blocks first; the rest byte by byte */
+	for (;;) {
+		while (t - p >= 8 && !text8_odd(p))
+			p += 8;
+		if (p >= t)
+			return t;
+		if (!(SC(*p) & TX) || *p == '\t' || *p == '\n') {
+			p++;
+			continue;
+		}
+		if (*p == ']') {
+			if (t - p >= 3 && p[1] == ']' && p[2] == '>')
+				return NULL;
+			p++;
+			continue;
+		}
+		if ((unsigned char)*p < 0x80)
+			return NULL;
+		{
+			size_t n = scan_utf8((const unsigned char *)p,
+			    (const unsigned char *)t);
+			if (n == 0)
+				return NULL;
+			p += n;
+		}
+	}
+}
+
+/* A comment at p ("<!--"): its end, or NULL if it is not one the
+ * subset takes ("--" inside, controls, bad UTF-8, no end). */
+static const char *
+scan_comment(const char *p, const char *e)
+{
+	size_t n;
+
+	for (p += 4; p < e; p++) {
+		unsigned char c = (unsigned char)*p;
+
+		if (c == '-' && e - p >= 2 && p[1] == '-')
+			return e - p >= 3 && p[2] == '>' ? p + 3 : NULL;
+		if (c < 0x20 && c != '\t' && c != '\n')
+			return NULL;
+		if (c >= 0x80) {
+			if ((n = scan_utf8((const unsigned char *)p,
+			    (const unsigned char *)e)) == 0)
+				return NULL;
+			p += n - 1;
+		}
+	}
+	return NULL;
+}
+
+/* Blanks and comments from p: their end, NULL at a bad comment. */
+static const char *
+scan_misc(const char *p, const char *e)
+{
+	for (;;) {
+		p = scan_blanks(p, e);
+		if (e - p < 4 || memcmp(p, "<!--", 4) != 0)
+			return p;
+		if ((p = scan_comment(p, e)) == NULL)
+			return NULL;
+	}
+}
+
+/* An attribute value from p (after the quote q) to its closing quote:
+ * the quote's position, or NULL if outside the subset. */
+static const char *
+scan_value(const char *p, const char *e, char q)
+{
+	size_t n;
+
+	for (;;) {
+		while (p < e && !(SC(*p) & AV))
+			p++;
+		if (p >= e)
+			return NULL;
+		if (*p == q)
+			return p;
+		if (*p == '"' || *p == '\'') {
+			p++;
+			continue;
+		}
+		if ((unsigned char)*p < 0x80 ||
+		    (n = scan_utf8((const unsigned char *)p,
+		    (const unsigned char *)e)) == 0)
+			return NULL;
+		p += n;
+	}
+}
+
+/* The XML declaration the subset takes at the start of buf: version
+ * 1.0, optionally encoding UTF-8 and standalone yes or no. Its end,
+ * buf if there is none, NULL if it is not one of those. */
+static const char *
+scan_decl(const char *buf, const char *e)
+{
+	static const char *const keys[] = { "version", "encoding",
+	    "standalone" };
+	const char *p = buf, *v;
+	size_t k = 0, n;
+	char q;
+
+	if (e - p < 6 || memcmp(p, "<?xml", 5) != 0)
+		return buf;
+	p += 5;
+	for (;;) {
+		v = scan_blanks(p, e);
+		if (e - v >= 2 && v[0] == '?' && v[1] == '>')
+			return k > 0 ? v + 2 : NULL;
+		if (v == p)
+			return NULL;
+		p = v;
+		/* version first, then the others in this order */
+		for (;; k++) {
+			if (k == 3)
+				return NULL;
+			n = strlen(keys[k]);
+			if ((size_t)(e - p) >= n && memcmp(p, keys[k], n) == 0)
+				break;
+			if (k == 0)
+				return NULL;
+		}
+		p = scan_blanks(p + n, e);
+		if (p >= e || *p != '=')
+			return NULL;
+		p = scan_blanks(p + 1, e);
+		if (p >= e || (*p != '"' && *p != '\''))
+			return NULL;
+		q = *p++;
+		v = p;
+		while (p < e && *p != q)
+			p++;
+		if (p >= e)
+			return NULL;
+		n = (size_t)(p - v);
+		if (k == 0 ? n != 3 || memcmp(v, "1.0", 3) != 0 :
+		    k == 1 ? n != 5 || (memcmp(v, "UTF-8", 5) != 0 &&
+		    memcmp(v, "utf-8", 5) != 0) :
+		    !(n == 3 && memcmp(v, "yes", 3) == 0) &&
+		    !(n == 2 && memcmp(v, "no", 2) == 0))
+			return NULL;
+		p++;
+		k++;
+	}
+}
+
+/* Push the qualified name p[0..n) on the scanner's stack and copy it,
+ * NUL-ended, for start; its copy in *out. */
+static int
+scan_push(struct tl_xml *x, const char *p, size_t n, const char **out)
+{
+	size_t off = x->sq->len;
+
+	if (vroom(x->ctx, x->sq, n + 1) != 0 ||
+	    tl_vec_push(x->ctx, x->sqo, &off) == NULL)
+		return TELLER_ENOMEM;
+	memcpy((char *)x->sq->data + off, p, n);
+	((char *)x->sq->data)[off + n] = '\0';
+	x->sq->len += n + 1;
+	*out = (const char *)x->sq->data + off;
+	return TELLER_OK;
+}
+
+static void
+scan_pop(struct tl_xml *x)
+{
+	x->sqo->len--;
+	x->sq->len = TL_VEC_AT(x->sqo, size_t, x->sqo->len);
+}
+
+/* If the name at p is the innermost open element's name: its end, else
+ * NULL. */
+static const char *
+scan_top_name(const struct tl_xml *x, const char *p, const char *e)
+{
+	const char *q;
+	size_t n;
+
+	if (x->sqo->len == 0)
+		return NULL;
+	q = (const char *)x->sq->data +
+	    TL_VEC_AT(x->sqo, size_t, x->sqo->len - 1);
+	n = x->sq->len - 1 - (size_t)(q - (const char *)x->sq->data);
+	/* that name was checked; the one at p must end after n bytes */
+	if ((size_t)(e - p) <= n || memcmp(q, p, n) != 0 ||
+	    (SC(p[n]) & NC) || p[n] == ':')
+		return NULL;
+	return p + n;
+}
+
+/* The attributes of a start tag from p (after its name) to its end,
+ * copied to x->sa as name NUL value NUL; *an of them, *empty if the tag
+ * is "/>". The tag's end, or NULL (outside the subset, or ENOMEM). */
+static const char *
+scan_attrs(struct tl_xml *x, const char *p, const char *e, size_t *an,
+    bool *empty)
+{
+	const char *v0, *v1;
+	size_t off;
+	char q;
+
+	x->sa->len = 0;
+	*an = 0;
+	for (;;) {
+		const char *b = scan_blanks(p, e);
+
+		if (b >= e)
+			return NULL;
+		if (*b == '>')
+			return b + 1;
+		if (*b == '/') {
+			if (e - b < 2 || b[1] != '>')
+				return NULL;
+			*empty = true;
+			return b + 2;
+		}
+		if (b == p || (p = scan_name(b, e)) == NULL)
+			return NULL;
+		v0 = p;
+		p = scan_blanks(p, e);
+		if (p >= e || *p != '=')
+			return NULL;
+		p = scan_blanks(p + 1, e);
+		if (p >= e || (*p != '"' && *p != '\''))
+			return NULL;
+		q = *p++;
+		if ((v1 = scan_value(p, e, q)) == NULL)
+			return NULL;
+		off = x->sa->len;
+		if (vroom(x->ctx, x->sa, (size_t)(v0 - b) +
+		    (size_t)(v1 - p) + 2) != 0) {
+			x->err = TELLER_ENOMEM;
+			return NULL;
+		}
+		memcpy((char *)x->sa->data + off, b, (size_t)(v0 - b));
+		off += (size_t)(v0 - b);
+		((char *)x->sa->data)[off++] = '\0';
+		memcpy((char *)x->sa->data + off, p, (size_t)(v1 - p));
+		off += (size_t)(v1 - p);
+		((char *)x->sa->data)[off++] = '\0';
+		x->sa->len = off;
+		++*an;
+		p = v1 + 1;
+	}
+}
+
+/* A start tag at p ('<' then a name start): its attributes checked and
+ * collected, start called, then end if it is empty. The tag's end, or
+ * NULL (outside the subset, or x->err set). */
+static const char *
+scan_start(struct tl_xml *x, const char *p, const char *e)
+{
+	const char *n0 = p + 1, *n1, *name, **av;
+	size_t i, an, off;
+	bool empty = false;
+
+	if ((n1 = scan_name(n0, e)) == NULL ||
+	    (p = scan_attrs(x, n1, e, &an, &empty)) == NULL)
+		return NULL;
+	if (vroom(x->ctx, x->sav, 2 * an + 1) != 0 ||
+	    scan_push(x, n0, (size_t)(n1 - n0), &name) != TELLER_OK) {
+		x->err = TELLER_ENOMEM;
+		return NULL;
+	}
+	av = x->sav->data;
+	for (i = 0, off = 0; i < 2 * an; i++) {
+		av[i] = (const char *)x->sa->data + off;
+		off += strlen(av[i]) + 1;
+	}
+	av[2 * an] = NULL;
+	/* A name given twice: expat's error, its message. */
+	for (i = 2; i < 2 * an; i += 2) {
+		size_t j;
+
+		for (j = 0; j < i; j += 2)
+			if (strcmp(av[i], av[j]) == 0)
+				return NULL;
+	}
+	if (x->sskip > 0) {
+		/* in a skipped element: checked, no callbacks */
+		if (xml_deep(x, x->depth + x->sskip - 1))
+			return NULL;
+		if (x->sskip == 1)
+			x->text->len = 0;
+		if (empty)
+			scan_pop(x);
+		else
+			x->sskip++;
+		return p;
+	}
+	x->skip = false;
+	xml_start(x, name, av);
+	if (x->err != TELLER_OK)
+		return NULL;
+	if (x->skip && !empty)
+		x->sskip = 1;
+	if (empty) {
+		/* expat is past the tag by then */
+		x->spos = (size_t)(p - x->sbuf);
+		xml_end(x, name);
+		scan_pop(x);
+		if (x->err != TELLER_OK)
+			return NULL;
+	}
+	return p;
+}
+
+/* x set up for a scan of buf. */
+static int
+scan_setup(teller_ctx *ctx, struct tl_xml *x, const char *file,
+    const char *buf)
+{
+	x->ctx = ctx;
+	x->file = file;
+	x->depth = 0;
+	x->err = TELLER_OK;
+	x->path = NULL;
+	x->parser = NULL;
+	x->sbuf = buf;
+	x->spos = x->snl = x->sbol = 0;
+	x->sline = 1;
+	if (x->names == NULL) {
+		x->names = tl_vec_new(ctx, 1);
+		x->offs = tl_vec_new(ctx, sizeof(size_t));
+		x->ptrs = tl_vec_new(ctx, sizeof(const char *));
+		x->text = tl_vec_new(ctx, 1);
+	}
+	if (x->sq == NULL) {
+		x->sq = tl_vec_new(ctx, 1);
+		x->sqo = tl_vec_new(ctx, sizeof(size_t));
+		x->sa = tl_vec_new(ctx, 1);
+		x->sav = tl_vec_new(ctx, sizeof(const char *));
+	}
+	if (x->names == NULL || x->offs == NULL || x->ptrs == NULL ||
+	    x->text == NULL || x->sq == NULL || x->sqo == NULL ||
+	    x->sa == NULL || x->sav == NULL)
+		return tl_oom(ctx);
+	x->names->len = x->offs->len = x->ptrs->len = x->text->len = 0;
+	x->sq->len = x->sqo->len = 0;
+	x->sskip = 0;
+	return TELLER_OK;
+}
+
+/* An end tag at p ("</"): end called. Its end, or NULL (outside the
+ * subset, or x->err set). */
+static const char *
+scan_end(struct tl_xml *x, const char *p, const char *e)
+{
+	const char *n1 = scan_top_name(x, p + 2, e);
+
+	if (n1 == NULL)
+		return NULL;
+	p = scan_blanks(n1, e);
+	if (p >= e || *p != '>')
+		return NULL;
+	if (x->sskip > 1) {
+		if (--x->sskip == 1)
+			x->text->len = 0;
+		scan_pop(x);
+		return p + 1;
+	}
+	x->sskip = 0;
+	xml_end(x, (const char *)x->sq->data +
+	    TL_VEC_AT(x->sqo, size_t, x->sqo->len - 1));
+	if (x->err != TELLER_OK)
+		return NULL;
+	scan_pop(x);
+	return p + 1;
+}
+
+int
+tl_xml_scan(teller_ctx *ctx, struct tl_xml *x, const char *file,
+    const char *buf, size_t len, bool *unsure)
+{
+	const char *e = buf + len, *p, *t;
+	size_t rel = 0;
+	int err;
+
+	*unsure = false;
+	if ((err = scan_setup(ctx, x, file, buf)) != TELLER_OK)
+		return err;
+	if ((p = scan_decl(buf, e)) == NULL)
+		goto unsure;
+	if ((p = scan_misc(p, e)) == NULL || e - p < 2 || *p != '<' ||
+	    !(SC(p[1]) & NS))
+		goto unsure;
+	for (;;) {
+		/* p is at a '<' */
+		x->spos = (size_t)(p - buf);
+		if ((size_t)(p - buf) - rel >= SCAN_STEP) {
+			/* keep the current line, for the column */
+			scan_lines(x, x->spos);
+			tl_release(ctx, buf + rel, x->sbol - rel);
+			rel = x->sbol;
+		}
+		if (p[1] == '/' || (SC(p[1]) & NS)) {
+			p = p[1] == '/' ? scan_end(x, p, e) :
+			    scan_start(x, p, e);
+			if (p == NULL)
+				goto stop;
+			if (x->sqo->len == 0)
+				break;
+		} else if (e - p >= 4 && memcmp(p, "<!--", 4) == 0) {
+			/* skipped: the texts around it are one */
+			if ((p = scan_comment(p, e)) == NULL)
+				goto unsure;
+		} else {
+			goto unsure;
+		}
+		/* character data up to the next tag */
+		if ((t = scan_text(p, e)) == NULL || t >= e || e - t < 2 ||
+		    t - p > (1 << 30))
+			goto unsure;
+		if (t > p && x->sskip <= 1) {
+			x->spos = (size_t)(p - buf);
+			xml_chars(x, p, (int)(t - p));
+			if (x->err != TELLER_OK)
+				goto stop;
+		}
+		p = t;
+	}
+	/* after the root element: blanks and comments only */
+	if (scan_misc(p, e) != e)
+		goto unsure;
+stop:
+	if (x->err == TELLER_OK && p == NULL)
+		goto unsure;
+	err = x->err;
+	if (err == TELLER_ENOMEM)
+		tl_oom(ctx);
+	tl_release(ctx, buf + rel, len - rel);
+	return err;
+unsure:
+	*unsure = true;
+	return TELLER_OK;
 }

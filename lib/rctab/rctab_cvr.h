@@ -104,6 +104,8 @@ int tl_cvr_read_dominion(teller_ctx *ctx, const struct tl_cvr_source *src,
     tl_cvr_fn fn, void *ud) TL_MUST_CHECK;
 int tl_cvr_read_cdf(teller_ctx *ctx, const struct tl_cvr_source *src,
     tl_cvr_fn fn, void *ud) TL_MUST_CHECK;
+/* Tests: when set, CDF XML is read by expat alone (not the scanner). */
+extern bool tl_cvr_cdf_expat;
 int tl_cvr_read_clearballot(teller_ctx *ctx, const struct tl_cvr_source *src,
     tl_cvr_fn fn, void *ud) TL_MUST_CHECK;
 int tl_cvr_read_hart(teller_ctx *ctx, const struct tl_cvr_source *src,
