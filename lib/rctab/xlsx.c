@@ -21,11 +21,14 @@
 
 #include <expat.h>
 #include <libdeflate.h>
+#include <pthread.h>
 #include <stdatomic.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 #include <zip.h>
 
+#include "par.h"
 #include "rctab.h"
 #include "tl_io.h"
 
@@ -1255,19 +1258,15 @@ stop:
 	return s->err;
 }
 
-/* Open the workbook at path as a zip archive read from m (mapped
- * through the caller) by zs. On failure nothing is left open. */
+/* Map the workbook at path through the caller (tl_io) into m. On
+ * failure nothing is left open. */
 static int
-open_zip(teller_ctx *ctx, const char *path, struct tl_map *m,
-    struct zsrc *z, zip_t **za)
+open_map(teller_ctx *ctx, const char *path, struct tl_map *m)
 {
-	zip_source_t *zs;
-	zip_error_t ze;
 	int rc;
 
-	/* The workbook's bytes come through the caller (tl_io); what is
-	 * not a regular file is not a workbook (as when libzip opened the
-	 * path itself). */
+	/* what is not a regular file is not a workbook (as when libzip
+	 * opened the path itself) */
 	if (tl_io_kind(ctx, path) != TELLER_PATH_FILE)
 		return tl_fail_in(ctx, path, TELLER_EPARSE, 0, 0,
 		    "not an xlsx (zip) file");
@@ -1280,6 +1279,18 @@ open_zip(teller_ctx *ctx, const char *path, struct tl_map *m,
 		    "%lld bytes, more than the "
 		    "limit of %zu", (long long)len, ctx->lim.input_bytes);
 	}
+	return TELLER_OK;
+}
+
+/* Open the workbook mapped at m as a zip archive read by z. On failure
+ * nothing is left open (m stays mapped). */
+static int
+open_zip(teller_ctx *ctx, const char *path, struct tl_map *m,
+    struct zsrc *z, zip_t **za)
+{
+	zip_source_t *zs;
+	zip_error_t ze;
+
 	zip_error_init(&ze);
 	memset(z, 0, sizeof *z);
 	z->m = m;
@@ -1291,7 +1302,6 @@ open_zip(teller_ctx *ctx, const char *path, struct tl_map *m,
 		if (zs != NULL)
 			zip_source_free(zs);
 		zip_error_fini(&z->err);
-		tl_io_unmap(m);
 		return tl_fail_in(ctx, path, TELLER_EPARSE, 0, 0,
 		    "not an xlsx (zip) file");
 	}
@@ -1452,23 +1462,300 @@ tl_xlsx_sheet_xml(teller_ctx *ctx, const char *xml, size_t len,
 	return rc;
 }
 
-int
-tl_xlsx_read(teller_ctx *ctx, const char *path, tl_xlsx_row_fn fn, void *ud)
+/* The rows of the workbook mapped at m (named path), to fn. */
+static int
+read_map(teller_ctx *ctx, const char *path, struct tl_map *m,
+    tl_xlsx_row_fn fn, void *ud)
 {
 	struct wb w;
 	struct sst sst;
 	struct zsrc zsrc;
-	struct tl_map m;
 	zip_t *za;
 	int rc;
 
-	if ((rc = open_zip(ctx, path, &m, &zsrc, &za)) != TELLER_OK)
+	if ((rc = open_zip(ctx, path, m, &zsrc, &za)) != TELLER_OK)
 		return rc;
 	if ((rc = read_workbook(ctx, path, za, &w)) == TELLER_OK &&
 	    (rc = read_sst(ctx, path, za, &w, &sst)) == TELLER_OK)
 		rc = read_sheet(ctx, path, za, &w, &sst, fn, ud);
 	zip_discard(za);
 	zip_error_fini(&zsrc.err);
+	return rc;
+}
+
+/*
+ * The pipelined read (ctx->threads > 1): a worker (par.h's frame) reads
+ * the workbook, with a context of its own, and copies each row it gives
+ * into chunks; the calling thread takes the chunks in order and hands
+ * the rows to fn, so fn sees exactly the rows of a one-thread read, in
+ * the same order, on the calling thread. At most PIPE_DEPTH chunks wait,
+ * so memory stays flat whatever the sheet's size. When the worker fails
+ * (after the rows it gave), its error is copied over as it was recorded;
+ * when fn fails, the worker is stopped and its rows and error dropped,
+ * as a one-thread read stops at fn's error.
+ */
+#define PIPE_CHUNK ((size_t)128 << 10)
+#define PIPE_DEPTH 8
+
+/* A chunk of rows: each a struct prow, its cells (texts as offsets from
+ * the chunk's data), the texts; each row 8-byte aligned. */
+struct pchunk {
+	size_t len, cap;     /* bytes of data used, allocated */
+	struct pchunk *next; /* in the queue */
+	max_align_t data[];
+};
+
+struct prow {
+	long row;
+	int n;
+	size_t size;         /* bytes of this row in the chunk */
+};
+
+struct pipe {
+	teller_ctx *ctx;     /* the calling thread's */
+	teller_ctx *wctx;    /* the worker's */
+	const char *path;
+	struct tl_map *m;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;   /* the queue changed, or stop */
+	struct pchunk *head, *tail, *cur; /* queue; the worker's chunk */
+	int queued;
+	bool stop;           /* the caller is done: the worker must end */
+	bool done;           /* the worker ended, with rc */
+	int rc;
+};
+
+/* Hand the worker's chunk to the queue, waiting for room; false when
+ * told to stop. */
+static bool
+pipe_push(struct pipe *pp)
+{
+	bool ok;
+
+	pthread_mutex_lock(&pp->mu);
+	while (pp->queued >= PIPE_DEPTH && !pp->stop)
+		pthread_cond_wait(&pp->cv, &pp->mu);
+	ok = !pp->stop;
+	if (ok && pp->cur != NULL) {
+		pp->cur->next = NULL;
+		if (pp->tail != NULL)
+			pp->tail->next = pp->cur;
+		else
+			pp->head = pp->cur;
+		pp->tail = pp->cur;
+		pp->queued++;
+		pp->cur = NULL;
+		pthread_cond_broadcast(&pp->cv);
+	}
+	pthread_mutex_unlock(&pp->mu);
+	return ok;
+}
+
+/* The worker's row function: copy the row into the chunk. */
+static int
+pipe_row(teller_ctx *wctx, void *ud, long row, const struct tl_xlsx_cell *c,
+    int n)
+{
+	struct pipe *pp = ud;
+	size_t size = sizeof(struct prow) + (size_t)n * sizeof *c, at, k;
+	struct tl_xlsx_cell *dc;
+	struct prow *pr;
+	char *d;
+	int i;
+
+	for (i = 0; i < n; i++)
+		size += strlen(c[i].text) + 1;
+	size = (size + 7) & ~(size_t)7;
+	if (pp->cur != NULL && pp->cur->cap - pp->cur->len < size &&
+	    !pipe_push(pp))
+		return TELLER_EINTERNAL; /* stopped: dropped by the caller */
+	if (pp->cur == NULL) {
+		size_t cap = size > PIPE_CHUNK ? size : PIPE_CHUNK;
+		pp->cur = tl_realloc(wctx, NULL, 0, sizeof *pp->cur + cap);
+		if (pp->cur == NULL)
+			return TELLER_ENOMEM;
+		pp->cur->len = 0;
+		pp->cur->cap = cap;
+	}
+	d = (char *)pp->cur->data + pp->cur->len;
+	pr = (struct prow *)(void *)d;
+	pr->row = row;
+	pr->n = n;
+	pr->size = size;
+	dc = (struct tl_xlsx_cell *)(void *)(pr + 1);
+	at = sizeof *pr + (size_t)n * sizeof *c;
+	for (i = 0; i < n; i++) {
+		k = strlen(c[i].text) + 1;
+		memcpy(d + at, c[i].text, k);
+		dc[i].col = c[i].col;
+		dc[i].text = (const char *)(uintptr_t)at;
+		at += k;
+	}
+	pp->cur->len += size;
+	return TELLER_OK;
+}
+
+/* The worker (a tl_par_fn). */
+static void
+pipe_main(void *arg, const struct tl_par_part *pt)
+{
+	struct pipe *pp = arg;
+	int rc;
+
+	(void)pt;
+	rc = read_map(pp->wctx, pp->path, pp->m, pipe_row, pp);
+	/* the rows given before an error are the caller's too */
+	if (pp->cur != NULL && !pipe_push(pp) && rc == TELLER_OK)
+		rc = TELLER_EINTERNAL;
+	pthread_mutex_lock(&pp->mu);
+	pp->done = true;
+	pp->rc = rc;
+	pthread_cond_broadcast(&pp->cv);
+	pthread_mutex_unlock(&pp->mu);
+}
+
+/* The next chunk, waiting for it; NULL when the worker ended. */
+static struct pchunk *
+pipe_take(struct pipe *pp)
+{
+	struct pchunk *c;
+
+	pthread_mutex_lock(&pp->mu);
+	while (pp->head == NULL && !pp->done)
+		pthread_cond_wait(&pp->cv, &pp->mu);
+	c = pp->head;
+	if (c != NULL) {
+		pp->head = c->next;
+		if (pp->head == NULL)
+			pp->tail = NULL;
+		pp->queued--;
+		pthread_cond_broadcast(&pp->cv);
+	}
+	pthread_mutex_unlock(&pp->mu);
+	return c;
+}
+
+static void
+chunk_free(teller_ctx *ctx, struct pchunk *c)
+{
+	tl_free(ctx, c, sizeof *c + c->cap);
+}
+
+/* Hand the rows of chunk c to fn; its return. */
+static int
+pipe_give(teller_ctx *ctx, struct pchunk *c, tl_xlsx_row_fn fn, void *ud)
+{
+	char *d = (char *)c->data;
+	size_t off, i;
+	int rc;
+
+	for (off = 0; off < c->len; off += ((struct prow *)(void *)
+	    (d + off))->size) {
+		struct prow *pr = (struct prow *)(void *)(d + off);
+		struct tl_xlsx_cell *cl = (struct tl_xlsx_cell *)(void *)
+		    (pr + 1);
+		for (i = 0; i < (size_t)pr->n; i++)
+			cl[i].text = d + off + (uintptr_t)cl[i].text;
+		if ((rc = fn(ctx, ud, pr->row, cl, pr->n)) != TELLER_OK)
+			return rc;
+	}
+	return TELLER_OK;
+}
+
+/* Copy the worker's recorded error to the caller's context. */
+static int
+pipe_error(teller_ctx *ctx, const teller_ctx *w, int rc)
+{
+	if (w->oom)
+		ctx->oom = true;
+	if (ctx->err != TELLER_OK)
+		return ctx->err;
+	if (w->err == TELLER_OK)
+		return tl_fail(ctx, rc, "worker failed");
+	ctx->err = w->err;
+	memcpy(ctx->msg, w->msg, sizeof ctx->msg);
+	memcpy(ctx->errfile, w->errfile, sizeof ctx->errfile);
+	ctx->line = w->line;
+	ctx->col = w->col;
+	return ctx->err;
+}
+
+/* Read m through the pipeline; -1 if no worker could be started (the
+ * caller reads it itself). */
+static int
+read_pipe(teller_ctx *ctx, const char *path, struct tl_map *m,
+    tl_xlsx_row_fn fn, void *ud)
+{
+	struct tl_par par;
+	struct pipe pp;
+	struct pchunk *c;
+	int rc = TELLER_OK;
+
+	memset(&pp, 0, sizeof pp);
+	memset(&par, 0, sizeof par);
+	if (teller_ctx_new(&ctx->alloc, &pp.wctx) != TELLER_OK)
+		return -1;
+	pp.wctx->lim = ctx->lim;
+	pp.wctx->inname = ctx->inname;
+	pp.wctx->release = ctx->release;
+	pp.wctx->release_ud = ctx->release_ud;
+	pp.ctx = ctx;
+	pp.path = path;
+	pp.m = m;
+	if (pthread_mutex_init(&pp.mu, NULL) != 0) {
+		teller_ctx_free(pp.wctx);
+		return -1;
+	}
+	if (pthread_cond_init(&pp.cv, NULL) != 0) {
+		pthread_mutex_destroy(&pp.mu);
+		teller_ctx_free(pp.wctx);
+		return -1;
+	}
+	par.n = 2;
+	if (!tl_par_start(&par, 1, pipe_main, &pp)) {
+		rc = -1;
+		goto out;
+	}
+	while ((c = pipe_take(&pp)) != NULL) {
+		rc = pipe_give(ctx, c, fn, ud);
+		chunk_free(ctx, c);
+		if (rc != TELLER_OK)
+			break;
+	}
+	pthread_mutex_lock(&pp.mu);
+	pp.stop = true;
+	pthread_cond_broadcast(&pp.cv);
+	pthread_mutex_unlock(&pp.mu);
+	tl_par_stop(&par, 1, 2);
+	if (rc == TELLER_OK && pp.rc != TELLER_OK)
+		rc = pipe_error(ctx, pp.wctx, pp.rc);
+	while (pp.head != NULL) {
+		c = pp.head;
+		pp.head = c->next;
+		chunk_free(ctx, c);
+	}
+	if (pp.cur != NULL)
+		chunk_free(ctx, pp.cur);
+out:
+	pthread_cond_destroy(&pp.cv);
+	pthread_mutex_destroy(&pp.mu);
+	teller_ctx_free(pp.wctx);
+	return rc;
+}
+
+int
+tl_xlsx_read(teller_ctx *ctx, const char *path, tl_xlsx_row_fn fn, void *ud)
+{
+	struct tl_map m;
+	int rc = -1;
+
+	if ((rc = open_map(ctx, path, &m)) != TELLER_OK)
+		return rc;
+	rc = -1;
+	if (ctx->threads > 1)
+		rc = read_pipe(ctx, path, &m, fn, ud);
+	if (rc == -1)
+		rc = read_map(ctx, path, &m, fn, ud);
 	tl_io_unmap(&m);
 	return rc;
 }
