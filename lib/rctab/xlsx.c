@@ -638,6 +638,7 @@ struct sheet {
 	struct tl_vec *val;  /* text of <v> / inline string */
 	struct tl_vec *cells;  /* of struct tl_xlsx_cell */
 	struct tl_vec *texts;  /* NUL-separated cell texts */
+	size_t rowbytes;     /* the row's texts, shared ones included */
 	int err;
 	bool fast;           /* sheet_scan is reading */
 	long given;          /* rows given to fn */
@@ -799,6 +800,7 @@ sh_open(struct sheet *s, enum sh_elem k, const char *r, const char *t,
 		s->col = 0;
 		s->cells->len = 0;
 		s->texts->len = 0;
+		s->rowbytes = 0;
 		(void)refrow;
 		break;
 	case SH_IS:
@@ -870,7 +872,8 @@ add_cell(struct sheet *s)
 	}
 	((char *)s->val->data)[n] = '\0';
 	txt = s->val->data;
-	if (IS(s->type, "s")) {
+	c.shared = false;
+	if (s->type[0] == 's' && s->type[1] == '\0') {
 		long i = uint_of(txt);
 		if (i < 0 || (size_t)i >= s->sst->len) {
 			s->err = s->fast ? XLSX_FALLBACK : tl_fail_in(s->ctx,
@@ -879,6 +882,7 @@ add_cell(struct sheet *s)
 			return;
 		}
 		txt = TL_VEC_AT(s->sst, const char *, i);
+		c.shared = true;
 	} else if (IS(s->type, "b")) {
 		txt = strcmp(txt, "1") == 0 ? "TRUE" : "FALSE";
 	} else if (IS(s->type, "n")) {
@@ -888,12 +892,21 @@ add_cell(struct sheet *s)
 	n = strlen(txt);
 	/* a row is a line: shared strings repeated across its cells must
 	 * not add up without bound either */
-	if (n + 1 > s->ctx->lim.line_bytes - s->texts->len) {
+	if (n + 1 > s->ctx->lim.line_bytes - s->rowbytes) {
 		s->err = s->fast ? XLSX_FALLBACK : part_fail(&s->pt,
 		    TELLER_ELIMIT, "a row longer than the line limit");
 		return;
 	}
+	s->rowbytes += n + 1;
 	c.col = s->col;
+	c.len = n;
+	if (c.shared) {
+		/* the shared string itself: no copy */
+		c.text = txt;
+		if (tl_vec_push(s->ctx, s->cells, &c) == NULL)
+			s->err = TELLER_ENOMEM;
+		return;
+	}
 	c.text = (const char *)(uintptr_t)s->texts->len; /* offset for now */
 	if (tl_vec_reserve(s->ctx, s->texts, n + 1) != TELLER_OK ||
 	    tl_vec_push(s->ctx, s->cells, &c) == NULL) {
@@ -938,8 +951,9 @@ sh_close(struct sheet *s, enum sh_elem k)
 			break;
 		}
 		for (i = 0; i < s->cells->len; i++)
-			c[i].text = (const char *)s->texts->data +
-			    (uintptr_t)c[i].text;
+			if (!c[i].shared)
+				c[i].text = (const char *)s->texts->data +
+				    (uintptr_t)c[i].text;
 		s->err = s->fn(s->ctx, s->ud, s->row, c, (int)s->cells->len);
 		if (s->err == TELLER_OK)
 			s->given++;
@@ -1152,6 +1166,7 @@ scan_fallback(struct sheet *s)
 	s->in_row = s->have_val = false;
 	s->col = s->in_v = s->in_is_t = s->in_is = 0;
 	s->val->len = s->cells->len = s->texts->len = 0;
+	s->rowbytes = 0;
 	return XLSX_FALLBACK;
 }
 
@@ -1564,7 +1579,8 @@ pipe_row(teller_ctx *wctx, void *ud, long row, const struct tl_xlsx_cell *c,
 	int i;
 
 	for (i = 0; i < n; i++)
-		size += strlen(c[i].text) + 1;
+		if (!c[i].shared)
+			size += c[i].len + 1;
 	size = (size + 7) & ~(size_t)7;
 	if (pp->cur != NULL && pp->cur->cap - pp->cur->len < size &&
 	    !pipe_push(pp))
@@ -1584,10 +1600,13 @@ pipe_row(teller_ctx *wctx, void *ud, long row, const struct tl_xlsx_cell *c,
 	pr->size = size;
 	dc = (struct tl_xlsx_cell *)(void *)(pr + 1);
 	at = sizeof *pr + (size_t)n * sizeof *c;
+	/* shared strings stay the worker's until the caller is done */
+	memcpy(dc, c, (size_t)n * sizeof *c);
 	for (i = 0; i < n; i++) {
-		k = strlen(c[i].text) + 1;
+		if (c[i].shared)
+			continue;
+		k = c[i].len + 1;
 		memcpy(d + at, c[i].text, k);
-		dc[i].col = c[i].col;
 		dc[i].text = (const char *)(uintptr_t)at;
 		at += k;
 	}
@@ -1655,7 +1674,8 @@ pipe_give(teller_ctx *ctx, struct pchunk *c, tl_xlsx_row_fn fn, void *ud)
 		struct tl_xlsx_cell *cl = (struct tl_xlsx_cell *)(void *)
 		    (pr + 1);
 		for (i = 0; i < (size_t)pr->n; i++)
-			cl[i].text = d + off + (uintptr_t)cl[i].text;
+			if (!cl[i].shared)
+				cl[i].text = d + off + (uintptr_t)cl[i].text;
 		if ((rc = fn(ctx, ud, pr->row, cl, pr->n)) != TELLER_OK)
 			return rc;
 	}
