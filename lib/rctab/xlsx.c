@@ -620,6 +620,7 @@ struct scan {
 	int depth;
 	char name[SCAN_DEPTH][24];
 	size_t len[SCAN_DEPTH];
+	unsigned char kind[SCAN_DEPTH]; /* enum sh_elem of each */
 };
 
 struct sheet {
@@ -993,7 +994,7 @@ sh_end(void *ud, const char *name)
  */
 #define SCAN_ATTRS 32
 
-enum { SC_PLAIN = 1, SC_WS = 2, SC_NAME1 = 4, SC_NAME = 8 };
+enum { SC_PLAIN = 1, SC_WS = 2, SC_NAME1 = 4, SC_NAME = 8, SC_REF = 16 };
 
 /* Byte classes: SC_PLAIN text (printable ASCII but '<', '&' and ']', or
  * white space), SC_WS white space, SC_NAME1 a name's first byte, SC_NAME
@@ -1003,7 +1004,9 @@ enum { SC_PLAIN = 1, SC_WS = 2, SC_NAME1 = 4, SC_NAME = 8 };
     ((c) == ' ' || (c) == '\t' || (c) == '\n' || (c) == '\r' ? SC_WS : 0) | \
     (((c) >= 'a' && (c) <= 'z') || ((c) >= 'A' && (c) <= 'Z') || \
     (c) == '_' || (c) == ':' ? SC_NAME1 | SC_NAME : 0) | \
-    (((c) >= '0' && (c) <= '9') || (c) == '-' || (c) == '.' ? SC_NAME : 0))
+    (((c) >= '0' && (c) <= '9') || (c) == '-' || (c) == '.' ? SC_NAME : 0) | \
+    (((c) >= '0' && (c) <= '9') || ((c) >= 'a' && (c) <= 'z') || \
+    ((c) >= 'A' && (c) <= 'Z') ? SC_REF : 0))
 #define SC4_(c) SC_(c), SC_((c) + 1), SC_((c) + 2), SC_((c) + 3)
 #define SC16_(c) SC4_(c), SC4_((c) + 4), SC4_((c) + 8), SC4_((c) + 12)
 #define SC64_(c) SC16_(c), SC16_((c) + 16), SC16_((c) + 32), SC16_((c) + 48)
@@ -1131,8 +1134,7 @@ static int
 scan_end_tag(struct sheet *s, const char **pp, const char *e)
 {
 	struct scan *sc = &s->scan;
-	const char *p = *pp + 1, *q = scan_name_end(p, e), *l;
-	size_t ll;
+	const char *p = *pp + 1, *q = scan_name_end(p, e);
 
 	if (q == e)
 		return SCAN_MORE;
@@ -1147,11 +1149,67 @@ scan_end_tag(struct sheet *s, const char **pp, const char *e)
 		return XLSX_FALLBACK;
 	*pp = p;
 	sc->depth--;
-	l = scan_local(sc->name[sc->depth], sc->name[sc->depth] +
-	    sc->len[sc->depth], &ll);
-	sh_close(s, sh_kind(l, ll));
+	sh_close(s, (enum sh_elem)sc->kind[sc->depth]);
 	sc->done = sc->depth == 0;
 	return TELLER_OK;
+}
+
+/* End of a run of bytes of class k from p (at most e). */
+static inline const char *
+scan_run(const char *p, const char *e, unsigned char k)
+{
+	while (p < e && SC_IS(*p, k))
+		p++;
+	return p;
+}
+
+/*
+ * The tags that make up nearly all of a sheet, read without the general
+ * machinery: "<v>" and "<c r=\"REF\">" or "<c r=\"REF\" t=\"T\">" (REF
+ * letters and digits, T letters). The tag after its '<' at *pp: true
+ * when it was one of these, read whole (*pp after its '>'), the element
+ * opened and pushed as scan_start_tag would; false to read it the
+ * general way (nothing done).
+ */
+static bool
+scan_quick_tag(struct sheet *s, const char **pp, const char *e)
+{
+	struct scan *sc = &s->scan;
+	const char *p = *pp, *r, *re, *t = NULL, *te = NULL;
+	enum sh_elem k;
+
+	if (e - p >= 2 && p[0] == 'v' && p[1] == '>') {
+		k = SH_V;
+		r = NULL;
+		p += 2;
+	} else if (e - p >= 6 && p[0] == 'c' && p[1] == ' ' &&
+	    p[2] == 'r' && p[3] == '=' && p[4] == '"') {
+		k = SH_C;
+		r = p + 5;
+		re = scan_run(r, e, SC_REF);
+		if (re == e || *re != '"')
+			return false;
+		p = re + 1;
+		if (e - p >= 5 && p[0] == ' ' && p[1] == 't' && p[2] == '=' &&
+		    p[3] == '"') {
+			t = p + 4;
+			te = scan_run(t, e, SC_REF);
+			if (te == e || *te != '"')
+				return false;
+			p = te + 1;
+		}
+		if (p == e || *p != '>')
+			return false;
+		p++;
+	} else {
+		return false;
+	}
+	*pp = p;
+	sh_open(s, k, r, t, t != NULL ? (size_t)(te - t) : 0);
+	sc->name[sc->depth][0] = k == SH_V ? 'v' : 'c';
+	sc->len[sc->depth] = 1;
+	sc->kind[sc->depth++] = (unsigned char)k;
+	return true;
 }
 
 /* Back to the top for expat: the rows given are skipped. */
@@ -1235,6 +1293,10 @@ sheet_scan(struct part *pt, const char *buf, size_t len, bool final,
 				continue;
 		} else if (sc->done || sc->depth == SCAN_DEPTH) {
 			return scan_fallback(s);
+		} else if (scan_quick_tag(s, &p, e)) {
+			if (s->err != TELLER_OK)
+				goto stop;
+			continue;
 		} else {
 			rc = scan_start_tag(s, &p, e, &nm, &nmlen, &empty);
 			if (rc == TELLER_OK && empty) {
@@ -1246,6 +1308,9 @@ sheet_scan(struct part *pt, const char *buf, size_t len, bool final,
 				if (nmlen > sizeof sc->name[0])
 					return scan_fallback(s);
 				memcpy(sc->name[sc->depth], nm, nmlen);
+				l = scan_local(nm, nm + nmlen, &ll);
+				sc->kind[sc->depth] = (unsigned char)sh_kind(l,
+				    ll);
 				sc->len[sc->depth++] = nmlen;
 			}
 			if (rc != TELLER_OK && rc != SCAN_MORE) {
