@@ -839,7 +839,9 @@ sh_chars(struct sheet *s, const char *t, size_t n)
 		    TELLER_ELIMIT, "a cell longer than the line limit");
 		return;
 	}
-	if (tl_vec_reserve(s->ctx, s->val, n) != TELLER_OK) {
+	/* room for add_cell's NUL too */
+	if (s->val->cap - s->val->len <= n &&
+	    tl_vec_reserve(s->ctx, s->val, n + 1) != TELLER_OK) {
 		s->err = TELLER_ENOMEM;
 		if (!s->fast)
 			XML_StopParser(s->p, XML_FALSE);
@@ -867,7 +869,8 @@ add_cell(struct sheet *s)
 	struct tl_xlsx_cell c;
 
 	n = s->val->len;
-	if (tl_vec_reserve(s->ctx, s->val, 1) != TELLER_OK) {
+	if (s->val->cap == n && tl_vec_reserve(s->ctx, s->val, 1) !=
+	    TELLER_OK) {
 		s->err = TELLER_ENOMEM;
 		return;
 	}
@@ -1139,7 +1142,8 @@ scan_end_tag(struct sheet *s, const char **pp, const char *e)
 	if (q == e)
 		return SCAN_MORE;
 	if (sc->depth == 0 || (size_t)(q - p) != sc->len[sc->depth - 1] ||
-	    memcmp(p, sc->name[sc->depth - 1], (size_t)(q - p)) != 0)
+	    (q - p == 1 ? *p != sc->name[sc->depth - 1][0] :
+	    memcmp(p, sc->name[sc->depth - 1], (size_t)(q - p)) != 0))
 		return XLSX_FALLBACK;
 	for (p = q; p < e && SC_IS(*p, SC_WS); p++)
 		;
