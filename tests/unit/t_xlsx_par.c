@@ -308,9 +308,10 @@ write_config(void)
 	m = (size_t)snprintf(cfg, sizeof cfg, "{\"tabulatorVersion\":\"TEST\","
 	    "\"outputSettings\":{\"contestName\":\"X\"},\"cvrFileSources\":[");
 	for (i = 1; i <= NFILES; i++)
-		m += (size_t)snprintf(cfg + m, sizeof cfg - m, "%s{\"filePath\":"
-		    "\"cvr_%d.xlsx\",\"provider\":\"ess\","
-		    "\"firstVoteColumnIndex\":\"2\",\"firstVoteRowIndex\":\"2\","
+		m += (size_t)snprintf(cfg + m, sizeof cfg - m, "%s{"
+		    "\"filePath\":\"cvr_%d.xlsx\",\"provider\":\"ess\","
+		    "\"firstVoteColumnIndex\":\"2\","
+		    "\"firstVoteRowIndex\":\"2\","
 		    "\"idColumnIndex\":\"1\",\"overvoteLabel\":\"overvote\","
 		    "\"skippedRankLabel\":\"undervote\","
 		    "\"undeclaredWriteInLabel\":\"UWI\"}", i > 1 ? "," : "", i);
