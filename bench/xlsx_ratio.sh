@@ -32,11 +32,13 @@ mkdir -p "$O" || exit 3
     exit 3
 cfg=$ESS/2013_minneapolis_mayor_scale_config.json
 : >"$O/runs"
+: >"$O/stderr"
 # one NAME CMD...: one run, appended to $O/runs as "NAME wall cpu kb"
 one() {
 	name=$1
 	shift
-	out=$(bench/out/runner 1 "$@") || { echo "$name: FAILED" >&2; return 1; }
+	out=$(bench/out/runner 1 "$@" 2>>"$O/stderr") ||
+	    { echo "$name: FAILED (see $O/stderr)" >&2; return 1; }
 	echo "$out" | sed "s/.*median_s=\([0-9.]*\).*peak_kb=\([0-9]*\).*cpu_s=\([0-9.]*\).*/$name \1 \3 \2/" \
 	    >>"$O/runs"
 	tail -n 1 "$O/runs"
