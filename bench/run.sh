@@ -100,11 +100,17 @@ if [ -d "$ESS" ] && command -v unzip >/dev/null 2>&1; then
 	row "unzip -p, Minneapolis 13 sheets" 1041313 "$xs" sh -c \
 	    'for f; do unzip -p "$f" xl/worksheets/sheet1.xml; done' sh \
 	    "$ESS"/*.xlsx
-	unz=$cpu
+	unz=$cpu unzw=$med
 	row "rctab ES&S xlsx, Minneapolis scale" 1041313 "$xs" \
 	    "$B/teller" rctab "$ESS/2013_minneapolis_mayor_scale_config.json" \
 	    -o "$O/rctab_ess"
 	ratio "rctab ES&S / unzip -p" "$cpu" "$unz"
+	awk -v a="$med" -v b="$unzw" 'BEGIN { if (b > 0) printf "  ratio, " \
+	    "wall time: rctab ES&S / unzip -p = %.2f\n", a / b }'
+	row "rctab ES&S xlsx, 1 thread" 1041313 "$xs" \
+	    "$B/teller" rctab --threads 1 \
+	    "$ESS/2013_minneapolis_mayor_scale_config.json" -o "$O/rctab_ess"
+	echo "  (interleaved runs, min and median: bench/xlsx_ratio.sh)"
 fi
 # Issue 17: the vendor readers against `wc -l` over the same bytes, side
 # by side, at VENDOR_RATIO_N ballots (default 200000; inputs shared with

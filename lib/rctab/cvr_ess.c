@@ -19,6 +19,7 @@ struct ess {
 	tl_cvr_fn fn;
 	void *ud;
 	char fname[256];          /* sanitized file name for computed IDs */
+	size_t skl, ovl, uwil;    /* the labels' lengths */
 	long n;                   /* data rows so far */
 	struct tl_vec *slots;     /* of struct tl_cvr_slot */
 	struct tl_vec *ptrs;      /* of const char * */
@@ -35,23 +36,32 @@ trim(const char **s, const char **e)
 		(*e)--;
 }
 
-/* Copy [s, e) NUL-terminated into the buffer; returns its offset. */
-static long
-keep(teller_ctx *ctx, struct ess *x, const char *s, const char *e)
+/* Copy [s, e) NUL-terminated into the row's buffer, which ranks
+ * reserved for the whole row (so it does not move while the row is
+ * read). */
+static const char *
+keep(struct ess *x, const char *s, const char *e)
 {
-	size_t n = (size_t)(e - s), off = x->buf->len;
+	size_t n = (size_t)(e - s);
+	char *d = (char *)x->buf->data + x->buf->len;
 
-	if (tl_vec_reserve(ctx, x->buf, n + 1) != TELLER_OK)
-		return -1;
-	memcpy((char *)x->buf->data + off, s, n);
-	((char *)x->buf->data)[off + n] = '\0';
+	memcpy(d, s, n);
+	d[n] = '\0';
 	x->buf->len += n + 1;
-	return (long)off;
+	return d;
 }
 
-/* Map one part of a ranking cell: skipped-rank label -> NULL (a skip);
- * overvote label -> "overvote"; write-in label -> the write-in. Offsets
- * into x->buf are stored as (char *)(offset + 1) until the row ends. */
+/* [s, e) is label l of length ln (an empty label matches nothing). */
+static inline bool
+is_label(const char *s, size_t n, const char *l, size_t ln)
+{
+	return ln != 0 && ln == n && memcmp(s, l, n) == 0;
+}
+
+/* Map one part of a ranking cell: skipped-rank label -> nothing (a
+ * skip); overvote label -> "overvote"; write-in label -> the write-in;
+ * anything else itself: the cell's own text when the part ends it
+ * (*e == NUL), else a copy. */
 static int
 add_part(teller_ctx *ctx, struct ess *x, const char *s, const char *e,
     int *nparts)
@@ -59,25 +69,15 @@ add_part(teller_ctx *ctx, struct ess *x, const char *s, const char *e,
 	const struct tl_cvr_source *src = x->src;
 	size_t n = (size_t)(e - s);
 	const char *p;
-	long off;
 
-	if (*src->skipped_rank_label != '\0' &&
-	    strlen(src->skipped_rank_label) == n &&
-	    memcmp(s, src->skipped_rank_label, n) == 0)
+	if (is_label(s, n, src->skipped_rank_label, x->skl))
 		return TELLER_OK;
-	if (*src->overvote_label != '\0' &&
-	    strlen(src->overvote_label) == n &&
-	    memcmp(s, src->overvote_label, n) == 0) {
+	if (is_label(s, n, src->overvote_label, x->ovl))
 		p = s_ov;
-	} else if (*src->uwi_label != '\0' && strlen(src->uwi_label) == n &&
-	    memcmp(s, src->uwi_label, n) == 0) {
+	else if (is_label(s, n, src->uwi_label, x->uwil))
 		p = s_uwi;
-	} else {
-		if ((off = keep(ctx, x, s, e)) < 0)
-			return TELLER_ENOMEM;
-		p = (const char *)(uintptr_t)(off + 1);
-		/* mark buffer offsets with the low bit pattern below */
-	}
+	else
+		p = *e == '\0' ? s : keep(x, s, e);
 	if (tl_vec_push(ctx, x->ptrs, &p) == NULL)
 		return TELLER_ENOMEM;
 	(*nparts)++;
@@ -128,7 +128,14 @@ ranks(teller_ctx *ctx, struct ess *x, const struct tl_xlsx_cell *c, int n,
 	const struct tl_cvr_source *src = x->src;
 	int fill_to = 0, col, ci = 0, rc;
 	struct tl_cvr_slot *sl;
+	size_t need = 0;
 
+	/* the copies of parts fit in the cells' lengths */
+	for (ci = 0; ci < n; ci++)
+		need += c[ci].len + 1;
+	if (tl_vec_reserve(ctx, x->buf, need) != TELLER_OK)
+		return TELLER_ENOMEM;
+	ci = 0;
 	if (src->blank_is_uwi)
 		fill_to = src->max_rankings > 0 ? last : lastpresent;
 	for (col = first; col <= (lastpresent > fill_to ? lastpresent :
@@ -140,7 +147,7 @@ ranks(teller_ctx *ctx, struct ess *x, const struct tl_xlsx_cell *c, int n,
 			ci++;
 		if (ci < n && c[ci].col == col) {
 			s = c[ci].text;
-			e = s + strlen(s);
+			e = s + c[ci].len;
 			trim(&s, &e);
 			if ((rc = split_cell(ctx, x, s, e, row, col, &np)) !=
 			    TELLER_OK)
@@ -163,21 +170,15 @@ ranks(teller_ctx *ctx, struct ess *x, const struct tl_xlsx_cell *c, int n,
 	return TELLER_OK;
 }
 
-/* Turn the offsets kept in the slots and parts into pointers, now that
- * the buffers are final. */
+/* Turn the offsets into x->ptrs kept in the slots into pointers, now
+ * that it is final. */
 static void
 fix_pointers(struct ess *x)
 {
 	const char **pp = x->ptrs->data;
-	const char *base = x->buf->data;
 	struct tl_cvr_slot *sl = x->slots->data;
 	size_t k;
 
-	for (k = 0; k < x->ptrs->len; k++) {
-		uintptr_t v = (uintptr_t)pp[k];
-		if (pp[k] != s_uwi && pp[k] != s_ov)
-			pp[k] = base + (v - 1);
-	}
 	for (k = 0; k < x->slots->len; k++)
 		sl[k].cands = pp + (uintptr_t)sl[k].cands;
 }
@@ -272,6 +273,9 @@ tl_cvr_read_ess(teller_ctx *ctx, const struct tl_cvr_source *src,
 		    (c >= '0' && c <= '9') || c == '_' || c == '-' || c == '.'))
 			x.fname[i] = '_';
 	}
+	x.skl = strlen(src->skipped_rank_label);
+	x.ovl = strlen(src->overvote_label);
+	x.uwil = strlen(src->uwi_label);
 	x.slots = tl_vec_new(ctx, sizeof(struct tl_cvr_slot));
 	x.ptrs = tl_vec_new(ctx, sizeof(char *));
 	x.buf = tl_vec_new(ctx, 1);

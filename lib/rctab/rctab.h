@@ -210,6 +210,9 @@ int tl_rctab_write_csv(teller_ctx *ctx, const struct tl_rview *v,
 /* One non-empty cell of a worksheet row: 1-based column and its text. */
 struct tl_xlsx_cell {
 	int col;
+	bool shared;      /* text is in the workbook's shared strings:
+			   * valid until the read returns */
+	size_t len;       /* strlen(text) */
 	const char *text;
 };
 

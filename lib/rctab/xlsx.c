@@ -21,11 +21,14 @@
 
 #include <expat.h>
 #include <libdeflate.h>
+#include <pthread.h>
 #include <stdatomic.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 #include <zip.h>
 
+#include "par.h"
 #include "rctab.h"
 #include "tl_io.h"
 
@@ -617,6 +620,7 @@ struct scan {
 	int depth;
 	char name[SCAN_DEPTH][24];
 	size_t len[SCAN_DEPTH];
+	unsigned char kind[SCAN_DEPTH]; /* enum sh_elem of each */
 };
 
 struct sheet {
@@ -635,6 +639,7 @@ struct sheet {
 	struct tl_vec *val;  /* text of <v> / inline string */
 	struct tl_vec *cells;  /* of struct tl_xlsx_cell */
 	struct tl_vec *texts;  /* NUL-separated cell texts */
+	size_t rowbytes;     /* the row's texts, shared ones included */
 	int err;
 	bool fast;           /* sheet_scan is reading */
 	long given;          /* rows given to fn */
@@ -796,6 +801,7 @@ sh_open(struct sheet *s, enum sh_elem k, const char *r, const char *t,
 		s->col = 0;
 		s->cells->len = 0;
 		s->texts->len = 0;
+		s->rowbytes = 0;
 		(void)refrow;
 		break;
 	case SH_IS:
@@ -833,7 +839,9 @@ sh_chars(struct sheet *s, const char *t, size_t n)
 		    TELLER_ELIMIT, "a cell longer than the line limit");
 		return;
 	}
-	if (tl_vec_reserve(s->ctx, s->val, n) != TELLER_OK) {
+	/* room for add_cell's NUL too */
+	if (s->val->cap - s->val->len <= n &&
+	    tl_vec_reserve(s->ctx, s->val, n + 1) != TELLER_OK) {
 		s->err = TELLER_ENOMEM;
 		if (!s->fast)
 			XML_StopParser(s->p, XML_FALSE);
@@ -861,13 +869,15 @@ add_cell(struct sheet *s)
 	struct tl_xlsx_cell c;
 
 	n = s->val->len;
-	if (tl_vec_reserve(s->ctx, s->val, 1) != TELLER_OK) {
+	if (s->val->cap == n && tl_vec_reserve(s->ctx, s->val, 1) !=
+	    TELLER_OK) {
 		s->err = TELLER_ENOMEM;
 		return;
 	}
 	((char *)s->val->data)[n] = '\0';
 	txt = s->val->data;
-	if (IS(s->type, "s")) {
+	c.shared = false;
+	if (s->type[0] == 's' && s->type[1] == '\0') {
 		long i = uint_of(txt);
 		if (i < 0 || (size_t)i >= s->sst->len) {
 			s->err = s->fast ? XLSX_FALLBACK : tl_fail_in(s->ctx,
@@ -876,6 +886,7 @@ add_cell(struct sheet *s)
 			return;
 		}
 		txt = TL_VEC_AT(s->sst, const char *, i);
+		c.shared = true;
 	} else if (IS(s->type, "b")) {
 		txt = strcmp(txt, "1") == 0 ? "TRUE" : "FALSE";
 	} else if (IS(s->type, "n")) {
@@ -885,12 +896,21 @@ add_cell(struct sheet *s)
 	n = strlen(txt);
 	/* a row is a line: shared strings repeated across its cells must
 	 * not add up without bound either */
-	if (n + 1 > s->ctx->lim.line_bytes - s->texts->len) {
+	if (n + 1 > s->ctx->lim.line_bytes - s->rowbytes) {
 		s->err = s->fast ? XLSX_FALLBACK : part_fail(&s->pt,
 		    TELLER_ELIMIT, "a row longer than the line limit");
 		return;
 	}
+	s->rowbytes += n + 1;
 	c.col = s->col;
+	c.len = n;
+	if (c.shared) {
+		/* the shared string itself: no copy */
+		c.text = txt;
+		if (tl_vec_push(s->ctx, s->cells, &c) == NULL)
+			s->err = TELLER_ENOMEM;
+		return;
+	}
 	c.text = (const char *)(uintptr_t)s->texts->len; /* offset for now */
 	if (tl_vec_reserve(s->ctx, s->texts, n + 1) != TELLER_OK ||
 	    tl_vec_push(s->ctx, s->cells, &c) == NULL) {
@@ -935,8 +955,9 @@ sh_close(struct sheet *s, enum sh_elem k)
 			break;
 		}
 		for (i = 0; i < s->cells->len; i++)
-			c[i].text = (const char *)s->texts->data +
-			    (uintptr_t)c[i].text;
+			if (!c[i].shared)
+				c[i].text = (const char *)s->texts->data +
+				    (uintptr_t)c[i].text;
 		s->err = s->fn(s->ctx, s->ud, s->row, c, (int)s->cells->len);
 		if (s->err == TELLER_OK)
 			s->given++;
@@ -976,7 +997,7 @@ sh_end(void *ud, const char *name)
  */
 #define SCAN_ATTRS 32
 
-enum { SC_PLAIN = 1, SC_WS = 2, SC_NAME1 = 4, SC_NAME = 8 };
+enum { SC_PLAIN = 1, SC_WS = 2, SC_NAME1 = 4, SC_NAME = 8, SC_REF = 16 };
 
 /* Byte classes: SC_PLAIN text (printable ASCII but '<', '&' and ']', or
  * white space), SC_WS white space, SC_NAME1 a name's first byte, SC_NAME
@@ -986,7 +1007,9 @@ enum { SC_PLAIN = 1, SC_WS = 2, SC_NAME1 = 4, SC_NAME = 8 };
     ((c) == ' ' || (c) == '\t' || (c) == '\n' || (c) == '\r' ? SC_WS : 0) | \
     (((c) >= 'a' && (c) <= 'z') || ((c) >= 'A' && (c) <= 'Z') || \
     (c) == '_' || (c) == ':' ? SC_NAME1 | SC_NAME : 0) | \
-    (((c) >= '0' && (c) <= '9') || (c) == '-' || (c) == '.' ? SC_NAME : 0))
+    (((c) >= '0' && (c) <= '9') || (c) == '-' || (c) == '.' ? SC_NAME : 0) | \
+    (((c) >= '0' && (c) <= '9') || ((c) >= 'a' && (c) <= 'z') || \
+    ((c) >= 'A' && (c) <= 'Z') ? SC_REF : 0))
 #define SC4_(c) SC_(c), SC_((c) + 1), SC_((c) + 2), SC_((c) + 3)
 #define SC16_(c) SC4_(c), SC4_((c) + 4), SC4_((c) + 8), SC4_((c) + 12)
 #define SC64_(c) SC16_(c), SC16_((c) + 16), SC16_((c) + 32), SC16_((c) + 48)
@@ -1114,13 +1137,13 @@ static int
 scan_end_tag(struct sheet *s, const char **pp, const char *e)
 {
 	struct scan *sc = &s->scan;
-	const char *p = *pp + 1, *q = scan_name_end(p, e), *l;
-	size_t ll;
+	const char *p = *pp + 1, *q = scan_name_end(p, e);
 
 	if (q == e)
 		return SCAN_MORE;
 	if (sc->depth == 0 || (size_t)(q - p) != sc->len[sc->depth - 1] ||
-	    memcmp(p, sc->name[sc->depth - 1], (size_t)(q - p)) != 0)
+	    (q - p == 1 ? *p != sc->name[sc->depth - 1][0] :
+	    memcmp(p, sc->name[sc->depth - 1], (size_t)(q - p)) != 0))
 		return XLSX_FALLBACK;
 	for (p = q; p < e && SC_IS(*p, SC_WS); p++)
 		;
@@ -1130,11 +1153,67 @@ scan_end_tag(struct sheet *s, const char **pp, const char *e)
 		return XLSX_FALLBACK;
 	*pp = p;
 	sc->depth--;
-	l = scan_local(sc->name[sc->depth], sc->name[sc->depth] +
-	    sc->len[sc->depth], &ll);
-	sh_close(s, sh_kind(l, ll));
+	sh_close(s, (enum sh_elem)sc->kind[sc->depth]);
 	sc->done = sc->depth == 0;
 	return TELLER_OK;
+}
+
+/* End of a run of bytes of class k from p (at most e). */
+static inline const char *
+scan_run(const char *p, const char *e, unsigned char k)
+{
+	while (p < e && SC_IS(*p, k))
+		p++;
+	return p;
+}
+
+/*
+ * The tags that make up nearly all of a sheet, read without the general
+ * machinery: "<v>" and "<c r=\"REF\">" or "<c r=\"REF\" t=\"T\">" (REF
+ * letters and digits, T letters). The tag after its '<' at *pp: true
+ * when it was one of these, read whole (*pp after its '>'), the element
+ * opened and pushed as scan_start_tag would; false to read it the
+ * general way (nothing done).
+ */
+static bool
+scan_quick_tag(struct sheet *s, const char **pp, const char *e)
+{
+	struct scan *sc = &s->scan;
+	const char *p = *pp, *r, *re, *t = NULL, *te = NULL;
+	enum sh_elem k;
+
+	if (e - p >= 2 && p[0] == 'v' && p[1] == '>') {
+		k = SH_V;
+		r = NULL;
+		p += 2;
+	} else if (e - p >= 6 && p[0] == 'c' && p[1] == ' ' &&
+	    p[2] == 'r' && p[3] == '=' && p[4] == '"') {
+		k = SH_C;
+		r = p + 5;
+		re = scan_run(r, e, SC_REF);
+		if (re == e || *re != '"')
+			return false;
+		p = re + 1;
+		if (e - p >= 5 && p[0] == ' ' && p[1] == 't' && p[2] == '=' &&
+		    p[3] == '"') {
+			t = p + 4;
+			te = scan_run(t, e, SC_REF);
+			if (te == e || *te != '"')
+				return false;
+			p = te + 1;
+		}
+		if (p == e || *p != '>')
+			return false;
+		p++;
+	} else {
+		return false;
+	}
+	*pp = p;
+	sh_open(s, k, r, t, t != NULL ? (size_t)(te - t) : 0);
+	sc->name[sc->depth][0] = k == SH_V ? 'v' : 'c';
+	sc->len[sc->depth] = 1;
+	sc->kind[sc->depth++] = (unsigned char)k;
+	return true;
 }
 
 /* Back to the top for expat: the rows given are skipped. */
@@ -1149,6 +1228,7 @@ scan_fallback(struct sheet *s)
 	s->in_row = s->have_val = false;
 	s->col = s->in_v = s->in_is_t = s->in_is = 0;
 	s->val->len = s->cells->len = s->texts->len = 0;
+	s->rowbytes = 0;
 	return XLSX_FALLBACK;
 }
 
@@ -1217,6 +1297,10 @@ sheet_scan(struct part *pt, const char *buf, size_t len, bool final,
 				continue;
 		} else if (sc->done || sc->depth == SCAN_DEPTH) {
 			return scan_fallback(s);
+		} else if (scan_quick_tag(s, &p, e)) {
+			if (s->err != TELLER_OK)
+				goto stop;
+			continue;
 		} else {
 			rc = scan_start_tag(s, &p, e, &nm, &nmlen, &empty);
 			if (rc == TELLER_OK && empty) {
@@ -1228,6 +1312,9 @@ sheet_scan(struct part *pt, const char *buf, size_t len, bool final,
 				if (nmlen > sizeof sc->name[0])
 					return scan_fallback(s);
 				memcpy(sc->name[sc->depth], nm, nmlen);
+				l = scan_local(nm, nm + nmlen, &ll);
+				sc->kind[sc->depth] = (unsigned char)sh_kind(l,
+				    ll);
 				sc->len[sc->depth++] = nmlen;
 			}
 			if (rc != TELLER_OK && rc != SCAN_MORE) {
@@ -1255,19 +1342,15 @@ stop:
 	return s->err;
 }
 
-/* Open the workbook at path as a zip archive read from m (mapped
- * through the caller) by zs. On failure nothing is left open. */
+/* Map the workbook at path through the caller (tl_io) into m. On
+ * failure nothing is left open. */
 static int
-open_zip(teller_ctx *ctx, const char *path, struct tl_map *m,
-    struct zsrc *z, zip_t **za)
+open_map(teller_ctx *ctx, const char *path, struct tl_map *m)
 {
-	zip_source_t *zs;
-	zip_error_t ze;
 	int rc;
 
-	/* The workbook's bytes come through the caller (tl_io); what is
-	 * not a regular file is not a workbook (as when libzip opened the
-	 * path itself). */
+	/* what is not a regular file is not a workbook (as when libzip
+	 * opened the path itself) */
 	if (tl_io_kind(ctx, path) != TELLER_PATH_FILE)
 		return tl_fail_in(ctx, path, TELLER_EPARSE, 0, 0,
 		    "not an xlsx (zip) file");
@@ -1280,6 +1363,18 @@ open_zip(teller_ctx *ctx, const char *path, struct tl_map *m,
 		    "%lld bytes, more than the "
 		    "limit of %zu", (long long)len, ctx->lim.input_bytes);
 	}
+	return TELLER_OK;
+}
+
+/* Open the workbook mapped at m as a zip archive read by z. On failure
+ * nothing is left open (m stays mapped). */
+static int
+open_zip(teller_ctx *ctx, const char *path, struct tl_map *m,
+    struct zsrc *z, zip_t **za)
+{
+	zip_source_t *zs;
+	zip_error_t ze;
+
 	zip_error_init(&ze);
 	memset(z, 0, sizeof *z);
 	z->m = m;
@@ -1291,7 +1386,6 @@ open_zip(teller_ctx *ctx, const char *path, struct tl_map *m,
 		if (zs != NULL)
 			zip_source_free(zs);
 		zip_error_fini(&z->err);
-		tl_io_unmap(m);
 		return tl_fail_in(ctx, path, TELLER_EPARSE, 0, 0,
 		    "not an xlsx (zip) file");
 	}
@@ -1452,23 +1546,305 @@ tl_xlsx_sheet_xml(teller_ctx *ctx, const char *xml, size_t len,
 	return rc;
 }
 
-int
-tl_xlsx_read(teller_ctx *ctx, const char *path, tl_xlsx_row_fn fn, void *ud)
+/* The rows of the workbook mapped at m (named path), to fn. */
+static int
+read_map(teller_ctx *ctx, const char *path, struct tl_map *m,
+    tl_xlsx_row_fn fn, void *ud)
 {
 	struct wb w;
 	struct sst sst;
 	struct zsrc zsrc;
-	struct tl_map m;
 	zip_t *za;
 	int rc;
 
-	if ((rc = open_zip(ctx, path, &m, &zsrc, &za)) != TELLER_OK)
+	if ((rc = open_zip(ctx, path, m, &zsrc, &za)) != TELLER_OK)
 		return rc;
 	if ((rc = read_workbook(ctx, path, za, &w)) == TELLER_OK &&
 	    (rc = read_sst(ctx, path, za, &w, &sst)) == TELLER_OK)
 		rc = read_sheet(ctx, path, za, &w, &sst, fn, ud);
 	zip_discard(za);
 	zip_error_fini(&zsrc.err);
+	return rc;
+}
+
+/*
+ * The pipelined read (ctx->threads > 1): a worker (par.h's frame) reads
+ * the workbook, with a context of its own, and copies each row it gives
+ * into chunks; the calling thread takes the chunks in order and hands
+ * the rows to fn, so fn sees exactly the rows of a one-thread read, in
+ * the same order, on the calling thread. At most PIPE_DEPTH chunks wait,
+ * so memory stays flat whatever the sheet's size. When the worker fails
+ * (after the rows it gave), its error is copied over as it was recorded;
+ * when fn fails, the worker is stopped and its rows and error dropped,
+ * as a one-thread read stops at fn's error.
+ */
+#define PIPE_CHUNK ((size_t)128 << 10)
+#define PIPE_DEPTH 8
+
+/* A chunk of rows: each a struct prow, its cells (texts as offsets from
+ * the chunk's data), the texts; each row 8-byte aligned. */
+struct pchunk {
+	size_t len, cap;     /* bytes of data used, allocated */
+	struct pchunk *next; /* in the queue */
+	max_align_t data[];
+};
+
+struct prow {
+	long row;
+	int n;
+	size_t size;         /* bytes of this row in the chunk */
+};
+
+struct pipe {
+	teller_ctx *ctx;     /* the calling thread's */
+	teller_ctx *wctx;    /* the worker's */
+	const char *path;
+	struct tl_map *m;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;   /* the queue changed, or stop */
+	struct pchunk *head, *tail, *cur; /* queue; the worker's chunk */
+	int queued;
+	bool stop;           /* the caller is done: the worker must end */
+	bool done;           /* the worker ended, with rc */
+	int rc;
+};
+
+/* Hand the worker's chunk to the queue, waiting for room; false when
+ * told to stop. */
+static bool
+pipe_push(struct pipe *pp)
+{
+	bool ok;
+
+	pthread_mutex_lock(&pp->mu);
+	while (pp->queued >= PIPE_DEPTH && !pp->stop)
+		pthread_cond_wait(&pp->cv, &pp->mu);
+	ok = !pp->stop;
+	if (ok && pp->cur != NULL) {
+		pp->cur->next = NULL;
+		if (pp->tail != NULL)
+			pp->tail->next = pp->cur;
+		else
+			pp->head = pp->cur;
+		pp->tail = pp->cur;
+		pp->queued++;
+		pp->cur = NULL;
+		pthread_cond_broadcast(&pp->cv);
+	}
+	pthread_mutex_unlock(&pp->mu);
+	return ok;
+}
+
+/* The worker's row function: copy the row into the chunk. */
+static int
+pipe_row(teller_ctx *wctx, void *ud, long row, const struct tl_xlsx_cell *c,
+    int n)
+{
+	struct pipe *pp = ud;
+	size_t size = sizeof(struct prow) + (size_t)n * sizeof *c, at, k;
+	struct tl_xlsx_cell *dc;
+	struct prow *pr;
+	char *d;
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (!c[i].shared)
+			size += c[i].len + 1;
+	size = (size + 7) & ~(size_t)7;
+	if (pp->cur != NULL && pp->cur->cap - pp->cur->len < size &&
+	    !pipe_push(pp))
+		return TELLER_EINTERNAL; /* stopped: dropped by the caller */
+	if (pp->cur == NULL) {
+		size_t cap = size > PIPE_CHUNK ? size : PIPE_CHUNK;
+		pp->cur = tl_realloc(wctx, NULL, 0, sizeof *pp->cur + cap);
+		if (pp->cur == NULL)
+			return TELLER_ENOMEM;
+		pp->cur->len = 0;
+		pp->cur->cap = cap;
+	}
+	d = (char *)pp->cur->data + pp->cur->len;
+	pr = (struct prow *)(void *)d;
+	pr->row = row;
+	pr->n = n;
+	pr->size = size;
+	dc = (struct tl_xlsx_cell *)(void *)(pr + 1);
+	at = sizeof *pr + (size_t)n * sizeof *c;
+	/* shared strings stay the worker's until the caller is done */
+	memcpy(dc, c, (size_t)n * sizeof *c);
+	for (i = 0; i < n; i++) {
+		if (c[i].shared)
+			continue;
+		k = c[i].len + 1;
+		memcpy(d + at, c[i].text, k);
+		dc[i].text = (const char *)(uintptr_t)at;
+		at += k;
+	}
+	pp->cur->len += size;
+	return TELLER_OK;
+}
+
+/* The worker (a tl_par_fn). */
+static void
+pipe_main(void *arg, const struct tl_par_part *pt)
+{
+	struct pipe *pp = arg;
+	int rc;
+
+	(void)pt;
+	rc = read_map(pp->wctx, pp->path, pp->m, pipe_row, pp);
+	/* the rows given before an error are the caller's too */
+	if (pp->cur != NULL && !pipe_push(pp) && rc == TELLER_OK)
+		rc = TELLER_EINTERNAL;
+	pthread_mutex_lock(&pp->mu);
+	pp->done = true;
+	pp->rc = rc;
+	pthread_cond_broadcast(&pp->cv);
+	pthread_mutex_unlock(&pp->mu);
+}
+
+/* The next chunk, waiting for it; NULL when the worker ended. */
+static struct pchunk *
+pipe_take(struct pipe *pp)
+{
+	struct pchunk *c;
+
+	pthread_mutex_lock(&pp->mu);
+	while (pp->head == NULL && !pp->done)
+		pthread_cond_wait(&pp->cv, &pp->mu);
+	c = pp->head;
+	if (c != NULL) {
+		pp->head = c->next;
+		if (pp->head == NULL)
+			pp->tail = NULL;
+		pp->queued--;
+		pthread_cond_broadcast(&pp->cv);
+	}
+	pthread_mutex_unlock(&pp->mu);
+	return c;
+}
+
+static void
+chunk_free(teller_ctx *ctx, struct pchunk *c)
+{
+	tl_free(ctx, c, sizeof *c + c->cap);
+}
+
+/* Hand the rows of chunk c to fn; its return. */
+static int
+pipe_give(teller_ctx *ctx, struct pchunk *c, tl_xlsx_row_fn fn, void *ud)
+{
+	char *d = (char *)c->data;
+	size_t off, i;
+	int rc;
+
+	for (off = 0; off < c->len; off += ((struct prow *)(void *)
+	    (d + off))->size) {
+		struct prow *pr = (struct prow *)(void *)(d + off);
+		struct tl_xlsx_cell *cl = (struct tl_xlsx_cell *)(void *)
+		    (pr + 1);
+		for (i = 0; i < (size_t)pr->n; i++)
+			if (!cl[i].shared)
+				cl[i].text = d + off + (uintptr_t)cl[i].text;
+		if ((rc = fn(ctx, ud, pr->row, cl, pr->n)) != TELLER_OK)
+			return rc;
+	}
+	return TELLER_OK;
+}
+
+/* Copy the worker's recorded error to the caller's context. */
+static int
+pipe_error(teller_ctx *ctx, const teller_ctx *w, int rc)
+{
+	if (w->oom)
+		ctx->oom = true;
+	if (ctx->err != TELLER_OK)
+		return ctx->err;
+	if (w->err == TELLER_OK)
+		return tl_fail(ctx, rc, "worker failed");
+	ctx->err = w->err;
+	memcpy(ctx->msg, w->msg, sizeof ctx->msg);
+	memcpy(ctx->errfile, w->errfile, sizeof ctx->errfile);
+	ctx->line = w->line;
+	ctx->col = w->col;
+	return ctx->err;
+}
+
+/* Read m through the pipeline; -1 if no worker could be started (the
+ * caller reads it itself). */
+static int
+read_pipe(teller_ctx *ctx, const char *path, struct tl_map *m,
+    tl_xlsx_row_fn fn, void *ud)
+{
+	struct tl_par par;
+	struct pipe pp;
+	struct pchunk *c;
+	int rc = TELLER_OK;
+
+	memset(&pp, 0, sizeof pp);
+	memset(&par, 0, sizeof par);
+	if (teller_ctx_new(&ctx->alloc, &pp.wctx) != TELLER_OK)
+		return -1;
+	pp.wctx->lim = ctx->lim;
+	pp.wctx->inname = ctx->inname;
+	pp.wctx->release = ctx->release;
+	pp.wctx->release_ud = ctx->release_ud;
+	pp.ctx = ctx;
+	pp.path = path;
+	pp.m = m;
+	if (pthread_mutex_init(&pp.mu, NULL) != 0) {
+		teller_ctx_free(pp.wctx);
+		return -1;
+	}
+	if (pthread_cond_init(&pp.cv, NULL) != 0) {
+		pthread_mutex_destroy(&pp.mu);
+		teller_ctx_free(pp.wctx);
+		return -1;
+	}
+	par.n = 2;
+	if (!tl_par_start(&par, 1, pipe_main, &pp)) {
+		rc = -1;
+		goto out;
+	}
+	while ((c = pipe_take(&pp)) != NULL) {
+		rc = pipe_give(ctx, c, fn, ud);
+		chunk_free(ctx, c);
+		if (rc != TELLER_OK)
+			break;
+	}
+	pthread_mutex_lock(&pp.mu);
+	pp.stop = true;
+	pthread_cond_broadcast(&pp.cv);
+	pthread_mutex_unlock(&pp.mu);
+	tl_par_stop(&par, 1, 2);
+	if (rc == TELLER_OK && pp.rc != TELLER_OK)
+		rc = pipe_error(ctx, pp.wctx, pp.rc);
+	while (pp.head != NULL) {
+		c = pp.head;
+		pp.head = c->next;
+		chunk_free(ctx, c);
+	}
+	if (pp.cur != NULL)
+		chunk_free(ctx, pp.cur);
+out:
+	pthread_cond_destroy(&pp.cv);
+	pthread_mutex_destroy(&pp.mu);
+	teller_ctx_free(pp.wctx);
+	return rc;
+}
+
+int
+tl_xlsx_read(teller_ctx *ctx, const char *path, tl_xlsx_row_fn fn, void *ud)
+{
+	struct tl_map m;
+	int rc = -1;
+
+	if ((rc = open_map(ctx, path, &m)) != TELLER_OK)
+		return rc;
+	rc = -1;
+	if (ctx->threads > 1)
+		rc = read_pipe(ctx, path, &m, fn, ud);
+	if (rc == -1)
+		rc = read_map(ctx, path, &m, fn, ud);
 	tl_io_unmap(&m);
 	return rc;
 }

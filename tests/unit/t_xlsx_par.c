@@ -1,0 +1,387 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * t_xlsx_par.c -- the pipelined read of ES&S workbooks (lib/rctab/xlsx.c,
+ * "the pipelined read", issue 17): a contest of three .xlsx files, run
+ * with 1, 2 and 3 threads, writes byte-identical files (summary and
+ * rctab_cvr.csv) and stops with the same code and message when a later
+ * file is bad: broken XML near its end, an unknown candidate, a missing
+ * ID cell (the row function fails while the worker is ahead), a missing
+ * file, a file that is no zip. The files are large enough to fill the
+ * queue between the threads; one is compressed with bzip2 (streamed
+ * through the scanner) and one has a comment, so expat takes over.
+ */
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <zip.h>
+
+#include "harness.h"
+#include "cli.h"
+#include "rctab.h"
+
+#define ROWS 9000
+#define NFILES 3
+
+static char dir[64];
+
+/* ------------------------------------------------------------------ */
+/* a growable text buffer                                              */
+
+struct buf {
+	char *p;
+	size_t n, cap;
+};
+
+static void
+b_put(struct buf *b, const char *s, size_t n)
+{
+	if (b->n + n + 1 > b->cap) {
+		size_t c = (b->n + n + 1) * 2;
+		char *q = realloc(b->p, c);
+		if (q == NULL)
+			abort();
+		b->p = q;
+		b->cap = c;
+	}
+	memcpy(b->p + b->n, s, n);
+	b->n += n;
+	b->p[b->n] = '\0';
+}
+
+static void
+b_str(struct buf *b, const char *s)
+{
+	b_put(b, s, strlen(s));
+}
+
+/* ------------------------------------------------------------------ */
+/* allocator that notes calls from threads other than main's           */
+
+static pthread_t main_tid;
+static atomic_long other_calls;
+
+static void *
+a_realloc(void *ud, void *p, size_t old, size_t sz)
+{
+	(void)ud;
+	(void)old;
+	if (!pthread_equal(pthread_self(), main_tid))
+		atomic_fetch_add(&other_calls, 1);
+	if (sz == 0) {
+		free(p);
+		return NULL;
+	}
+	return realloc(p, sz);
+}
+
+static const teller_alloc alloc = { a_realloc, NULL };
+
+/* ------------------------------------------------------------------ */
+/* workbooks                                                           */
+
+/* What file k's sheet has at row odd_row (0: nothing odd). */
+enum odd { O_NONE, O_BADXML, O_UNKNOWN, O_NOID, O_COMMENT };
+
+/* Sheet of file k: a header row, then ROWS ballots (ID, 3 ranks). */
+static char *
+mksheet(int k, enum odd odd, int odd_row, size_t *n)
+{
+	size_t cap = (size_t)ROWS * 260 + 1000, m;
+	char *b = malloc(cap);
+	unsigned long x = 12345u + (unsigned long)k * 777u;
+	int i, j;
+
+	if (b == NULL)
+		abort();
+	m = (size_t)snprintf(b, cap, "<?xml version=\"1.0\" encoding=\"UTF-8\""
+	    " standalone=\"yes\"?>\r\n<worksheet xmlns=\"m\"><sheetData>"
+	    "<row r=\"1\"><c r=\"A1\" t=\"s\"><v>6</v></c></row>");
+	for (i = 2; i <= ROWS + 1; i++) {
+		if (odd == O_COMMENT && i == odd_row)
+			m += (size_t)snprintf(b + m, cap - m, "<!-- c -->");
+		m += (size_t)snprintf(b + m, cap - m, "<row r=\"%d\" spans="
+		    "\"1:4\">", i);
+		if (!(odd == O_NOID && i == odd_row))
+			m += (size_t)snprintf(b + m, cap - m, "<c r=\"A%d\">"
+			    "<v>%d</v></c>", i, k * 100000 + i);
+		for (j = 0; j < 3; j++) {
+			x = x * 1103515245u + 12345u;
+			if (odd == O_UNKNOWN && i == odd_row && j == 1)
+				m += (size_t)snprintf(b + m, cap - m, "<c r="
+				    "\"%c%d\" t=\"inlineStr\"><is><t>Zed</t>"
+				    "</is></c>", 'B' + j, i);
+			else
+				m += (size_t)snprintf(b + m, cap - m, "<c r="
+				    "\"%c%d\" t=\"s\"><v>%lu</v></c>", 'B' + j,
+				    i, (x >> 16) % 6);
+		}
+		m += (size_t)snprintf(b + m, cap - m, "</row>");
+		if (odd == O_BADXML && i == odd_row)
+			m += (size_t)snprintf(b + m, cap - m, "</oops>");
+	}
+	m += (size_t)snprintf(b + m, cap - m, "</sheetData></worksheet>");
+	*n = m;
+	return b;
+}
+
+/* Write file k of the contest (method: the sheet's compression). */
+static int
+mkbook(int k, enum odd odd, int odd_row, zip_int32_t method)
+{
+	static const char wbx[] = "<workbook xmlns:r=\"r\"><sheets><sheet "
+	    "name=\"S\" r:id=\"rId1\"/></sheets></workbook>";
+	static const char sstx[] = "<sst><si><t>Alice</t></si><si><t>Bob"
+	    "</t></si><si><t>Carol</t></si><si><t>Dave</t></si><si><t>"
+	    "undervote</t></si><si><t>overvote</t></si><si><t>ID</t></si>"
+	    "</sst>";
+	const char *names[3] = { "xl/workbook.xml", "xl/sharedStrings.xml",
+	    "xl/worksheets/sheet1.xml" };
+	const char *data[3] = { wbx, sstx, NULL };
+	size_t len[3] = { sizeof wbx - 1, sizeof sstx - 1, 0 };
+	char path[128];
+	char *sheet;
+	zip_t *z;
+	zip_int64_t idx;
+	int e = 0, i, rc;
+
+	sheet = mksheet(k, odd, odd_row, &len[2]);
+	data[2] = sheet;
+	snprintf(path, sizeof path, "%s/cvr_%d.xlsx", dir, k);
+	unlink(path);
+	if ((z = zip_open(path, ZIP_CREATE | ZIP_TRUNCATE, &e)) == NULL) {
+		free(sheet);
+		return -1;
+	}
+	for (i = 0; i < 3; i++) {
+		zip_source_t *zs = zip_source_buffer(z, data[i], len[i], 0);
+		if (zs == NULL || (idx = zip_file_add(z, names[i], zs,
+		    ZIP_FL_ENC_UTF_8)) < 0) {
+			zip_source_free(zs);
+			zip_discard(z);
+			free(sheet);
+			return -1;
+		}
+		if (i == 2 && zip_set_file_compression(z, (zip_uint64_t)idx,
+		    method, 0) != 0) {
+			zip_discard(z);
+			free(sheet);
+			return -1;
+		}
+	}
+	rc = zip_close(z) == 0 ? 0 : -1;
+	free(sheet);
+	return rc;
+}
+
+/* The contest's three files, all plain but file k (odd at row r):
+ * only the files that change are written again. */
+static void
+mkall(int k, enum odd odd, int r)
+{
+	static bool plain[NFILES + 1];
+	int i;
+
+	for (i = 1; i <= NFILES; i++) {
+		if (i != k && plain[i])
+			continue;
+		CHECK(mkbook(i, i == k ? odd : O_NONE, r, i == 2 ?
+		    ZIP_CM_BZIP2 : ZIP_CM_DEFLATE) == 0, "mkbook %d", i);
+		plain[i] = i != k;
+	}
+}
+
+/* ------------------------------------------------------------------ */
+/* a whole run with n threads                                          */
+
+static struct buf outs[8];
+static int nopen;
+
+static int
+w_mem(void *ud, const char *p, size_t n)
+{
+	b_put(ud, p, n);
+	return 0;
+}
+
+static int
+s_open(void *ud, const char *name, teller_write_fn *w, void **wud)
+{
+	(void)ud;
+	if (nopen >= 8)
+		return 1;
+	outs[nopen].n = 0;
+	b_str(&outs[nopen], name);
+	b_str(&outs[nopen], "\n");
+	*w = w_mem;
+	*wud = &outs[nopen++];
+	return 0;
+}
+
+static int
+s_close(void *ud, void *wud)
+{
+	(void)ud;
+	(void)wud;
+	return 0;
+}
+
+/* Run the config in dir with nt threads; the outputs joined into all. */
+static int
+run(int nt, struct buf *all, char *msg, size_t msgn)
+{
+	char cfgpath[128];
+	struct tl_rctab_cfg *c;
+	struct tl_rctab_opts o;
+	teller_ctx *ctx;
+	int rc, i;
+
+	snprintf(cfgpath, sizeof cfgpath, "%s/config.json", dir);
+	if (teller_ctx_new(&alloc, &ctx) != TELLER_OK)
+		return -1;
+	teller_ctx_set_input(ctx, &cli_files);
+	teller_ctx_set_threads(ctx, nt);
+	memset(&o, 0, sizeof o);
+	o.sink.open = s_open;
+	o.sink.close = s_close;
+	o.cvr_csv = true;
+	nopen = 0;
+	rc = tl_rctab_config_load(ctx, cfgpath, &c);
+	if (rc == TELLER_OK)
+		rc = tl_rctab_run(ctx, c, &o);
+	{
+		const char *file;
+		long line, col;
+		teller_errpos(ctx, &file, &line, &col);
+		snprintf(msg, msgn, "%s:%ld:%ld: %s", file != NULL ? file :
+		    "-", line, col, teller_errmsg(ctx));
+	}
+	teller_ctx_free(ctx);
+	all->n = 0;
+	b_str(all, "");
+	for (i = 0; i < nopen; i++)
+		b_put(all, outs[i].p, outs[i].n);
+	return rc;
+}
+
+/* Runs with 2 and 3 threads give what the one-thread run gives; that
+ * run's code. */
+static int
+same_run(const char *what)
+{
+	struct buf a = { 0 }, b = { 0 };
+	char ma[256], mb[256];
+	int ra, rb, nt;
+
+	ra = run(1, &a, ma, sizeof ma);
+	for (nt = 2; nt <= 3; nt++) {
+		rb = run(nt, &b, mb, sizeof mb);
+		CHECK(ra == rb, "%s, %d threads: rc %d vs %d", what, nt, ra,
+		    rb);
+		CHECK(strcmp(ma, mb) == 0, "%s, %d threads: \"%s\" vs \"%s\"",
+		    what, nt, ma, mb);
+		CHECK(a.n == b.n && memcmp(a.p, b.p, a.n) == 0, "%s, %d "
+		    "threads: outputs differ (%zu vs %zu bytes)", what, nt,
+		    a.n, b.n);
+	}
+	if (ra != TELLER_OK)
+		CHECK(strstr(ma, "cvr_") != NULL, "%s: message names no file: "
+		    "%s", what, ma);
+	else
+		CHECK(a.n > 100000, "%s: only %zu bytes written", what, a.n);
+	free(a.p);
+	free(b.p);
+	return ra;
+}
+
+static void
+write_config(void)
+{
+	char cfg[4096], cfgpath[128];
+	size_t m;
+	FILE *f;
+	int i;
+
+	m = (size_t)snprintf(cfg, sizeof cfg, "{\"tabulatorVersion\":\"TEST\","
+	    "\"outputSettings\":{\"contestName\":\"X\"},\"cvrFileSources\":[");
+	for (i = 1; i <= NFILES; i++)
+		m += (size_t)snprintf(cfg + m, sizeof cfg - m, "%s{"
+		    "\"filePath\":\"cvr_%d.xlsx\",\"provider\":\"ess\","
+		    "\"firstVoteColumnIndex\":\"2\","
+		    "\"firstVoteRowIndex\":\"2\","
+		    "\"idColumnIndex\":\"1\",\"overvoteLabel\":\"overvote\","
+		    "\"skippedRankLabel\":\"undervote\","
+		    "\"undeclaredWriteInLabel\":\"UWI\"}", i > 1 ? "," : "", i);
+	snprintf(cfg + m, sizeof cfg - m, "],"
+	    "\"candidates\":[{\"name\":\"Alice\"},{\"name\":\"Bob\"},"
+	    "{\"name\":\"Carol\"},{\"name\":\"Dave\"}],\"rules\":{"
+	    "\"overvoteRule\":\"alwaysSkipToNextRank\",\"winnerElectionMode\":"
+	    "\"singleWinnerMajority\",\"numberOfWinners\":\"1\","
+	    "\"tiebreakMode\":\"useCandidateOrder\","
+	    "\"decimalPlacesForVoteArithmetic\":\"4\","
+	    "\"maxSkippedRanksAllowed\":\"unlimited\",\"maxRankingsAllowed\":"
+	    "\"max\"}}");
+	snprintf(cfgpath, sizeof cfgpath, "%s/config.json", dir);
+	f = fopen(cfgpath, "w");
+	if (f == NULL)
+		abort();
+	fputs(cfg, f);
+	fclose(f);
+}
+
+int
+main(void)
+{
+	char p[128];
+	FILE *f;
+	int i;
+
+	main_tid = pthread_self();
+	snprintf(dir, sizeof dir, "/tmp/t_xlsx_par.XXXXXX");
+	if (mkdtemp(dir) == NULL)
+		return 1;
+	write_config();
+
+	mkall(0, O_NONE, 0);
+	atomic_store(&other_calls, 0);
+	CHECK_INT(same_run("plain"), TELLER_OK);
+	CHECK(atomic_load(&other_calls) > 0, "no worker thread ran");
+	mkall(3, O_COMMENT, ROWS - 5);
+	CHECK_INT(same_run("expat takes over late in file 3"), TELLER_OK);
+	mkall(3, O_BADXML, ROWS - 5);
+	CHECK_INT(same_run("bad XML late in file 3"), TELLER_EPARSE);
+	mkall(2, O_BADXML, ROWS / 2);
+	CHECK_INT(same_run("bad XML in the streamed file 2"), TELLER_EPARSE);
+	mkall(3, O_UNKNOWN, 50);
+	CHECK_INT(same_run("unknown candidate in file 3"), TELLER_EPARSE);
+	/* the row function fails early, the worker far ahead */
+	mkall(3, O_NOID, 20);
+	CHECK_INT(same_run("no ID early in file 3"), TELLER_EPARSE);
+	mkall(2, O_NOID, ROWS);
+	CHECK_INT(same_run("no ID at the end of file 2"), TELLER_EPARSE);
+	/* a bad file later: no zip, then missing */
+	mkall(3, O_NONE, 0); /* 1 and 2 plain, 3 replaced below */
+	snprintf(p, sizeof p, "%s/cvr_3.xlsx", dir);
+	f = fopen(p, "w");
+	if (f == NULL)
+		return 1;
+	fputs("ID,R1\n1,Alice\n", f);
+	fclose(f);
+	CHECK_INT(same_run("file 3 no zip"), TELLER_EPARSE);
+	unlink(p);
+	CHECK(same_run("file 3 missing") != TELLER_OK, "missing file read");
+
+	for (i = 1; i <= NFILES; i++) {
+		snprintf(p, sizeof p, "%s/cvr_%d.xlsx", dir, i);
+		unlink(p);
+	}
+	snprintf(p, sizeof p, "%s/config.json", dir);
+	unlink(p);
+	rmdir(dir);
+	for (i = 0; i < 8; i++)
+		free(outs[i].p);
+	return h_done();
+}
