@@ -4,7 +4,7 @@
  * JSON API as the cookie's session (session.c), so a screen shows what
  * the role may see and a form makes the same entry as the API call;
  * nothing here counts. Every dynamic string goes through esc(). */
-#include "session.h"
+#include "html.h"
 
 #include <sodium.h>
 #include <stdarg.h>
@@ -12,13 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-struct sb {
-	char *p;
-	size_t n, cap;
-	int oom;
-};
-
-static void
+void
 put(struct sb *b, const char *s)
 {
 	size_t k = strlen(s);
@@ -42,10 +36,7 @@ put(struct sb *b, const char *s)
 	b->n += k;
 }
 
-static void putf(struct sb *b, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
-static void
+void
 putf(struct sb *b, const char *fmt, ...)
 {
 	char buf[1024];
@@ -59,7 +50,7 @@ putf(struct sb *b, const char *fmt, ...)
 
 /* Text or attribute value, escaped: the only way a dynamic string
  * reaches a page. */
-static void
+void
 esc(struct sb *b, const char *s)
 {
 	char one[2] = { 0, 0 };
@@ -98,7 +89,7 @@ urlenc(struct sb *b, const char *s)
 
 /* A JSON member as text: strings as they are, integers in decimal,
  * null and absent as "—". */
-static void
+void
 escj(struct sb *b, const json_t *v)
 {
 	if (json_is_string(v))
@@ -115,30 +106,14 @@ escj(struct sb *b, const json_t *v)
 
 static const char *sval(const json_t *o, const char *k);
 
-struct ctx {
-	struct desk *d;
-	struct d_http *h;
-	char tok[64];
-	struct d_user *u;
-	long long reauth;
-	int c;			/* contest index */
-	const char *err;	/* the refusal to show, or NULL */
-	const char *eform;	/* the form it belongs to */
-	json_t *vals;		/* that form's submitted values */
-};
-
-static const char *
+const char *
 q(struct ctx *x, const char *k)
 {
 	return x->h->query ? x->h->query(x->h->qcls, k) : NULL;
 }
 
-static json_t *
-get(struct ctx *x, const char *fmt, ...) __attribute__((format(printf, 2,
-    3)));
-
 /* A read through the API as this session; NULL unless 200. */
-static json_t *
+json_t *
 get(struct ctx *x, const char *fmt, ...)
 {
 	char path[300];
@@ -1050,7 +1025,7 @@ scr_public(struct ctx *x, struct sb *b)
 	json_decref(pr);
 }
 
-static void
+void
 respond(struct d_http *h, int status, struct sb *b)
 {
 	h->status = status;
@@ -1073,7 +1048,7 @@ redirect(struct d_http *h, const char *to)
 	h->ctype_out = "text/html; charset=utf-8";
 }
 
-static void
+void
 simple(struct ctx *x, int status, const char *title, const char *msg)
 {
 	struct sb b;
@@ -1436,6 +1411,10 @@ static_file(const char *path, const char **ctype)
 		*ctype = "text/javascript; charset=utf-8";
 		return js;
 	}
+	if (strcmp(path, "/static/print.css") == 0) {
+		*ctype = "text/css; charset=utf-8";
+		return d_print_css;
+	}
 	return NULL;
 }
 
@@ -1520,6 +1499,11 @@ d_html(struct desk *d, struct d_http *h)
 	}
 	if (strcmp(path, "/login") == 0) {
 		login_page(&x, 200, NULL);
+		return;
+	}
+	if (strncmp(path, "/forms/", 7) == 0 && x.u && !d_must_change(d,
+	    x.u->username)) {
+		d_html_form(&x, path + 7);
 		return;
 	}
 	if (!(s = screen_of(path))) {

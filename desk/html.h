@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: MIT */
+/* html.h -- what html.c lends the screens in the other html_*.c files:
+ * the page buffer, the request's context, escaping and the reads
+ * through the API as the cookie's session. The short names are macros
+ * so that the program's symbols keep a prefix of their own. */
+#ifndef DESK_HTML_H
+#define DESK_HTML_H
+
+#include "session.h"
+
+struct sb {
+	char *p;
+	size_t n, cap;
+	int oom;
+};
+
+struct ctx {
+	struct desk *d;
+	struct d_http *h;
+	char tok[64];
+	struct d_user *u;
+	long long reauth;
+	int c;			/* contest index */
+	const char *err;	/* the refusal to show, or NULL */
+	const char *eform;	/* the form it belongs to */
+	json_t *vals;		/* that form's submitted values */
+};
+
+#define put dh_put
+#define putf dh_putf
+#define esc dh_esc
+#define escj dh_escj
+#define get dh_get
+#define q dh_q
+#define respond dh_respond
+#define simple dh_simple
+
+void put(struct sb *b, const char *s);
+void putf(struct sb *b, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+void esc(struct sb *b, const char *s);
+void escj(struct sb *b, const json_t *v);
+json_t *get(struct ctx *x, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+const char *q(struct ctx *x, const char *k);
+void respond(struct d_http *h, int status, struct sb *b);
+void simple(struct ctx *x, int status, const char *title, const char *msg);
+
+/* html_forms.c: the print-ready forms (§2.17) at /forms/F<n>?c=C */
+extern const char d_print_css[];
+void d_html_form(struct ctx *x, const char *id);
+
+#endif
