@@ -177,6 +177,13 @@ static const struct screen {
 	    scr_declaration },
 	{ "/hall", "S-19", "Hall board", " ro dro manager supervisor clerk"
 	    " receipt screen agent observer ", scr_hall },
+	{ "/statement", "S-07", "Verification statement", " ro dro manager ",
+	    d_scr_statement },
+	{ "/reconciliation", "S-14", "Reconciliation", " ro dro manager ",
+	    d_scr_reconciliation },
+	{ "/agent", "S-20", "Agents' view", " agent observer ", d_scr_agent },
+	{ "/print", "S-25", "Print centre", " ro dro manager supervisor"
+	    " agent observer ", d_scr_print },
 	{ "/password", "S-01", "Change password", STAFF "screen agent"
 	    " observer ", scr_password },
 };
@@ -214,6 +221,7 @@ static const struct fdef {
 	    "/lot", 1, 1 },
 	{ "declare", "declaration", "version:i", "/declaration", 1, 1 },
 	{ "password", "password", "old:s new:s", "/password", 0, 0 },
+	{ "issue", "verification", "", "/statement", 1, 0 },
 };
 #define NFORMS (sizeof forms / sizeof *forms)
 
@@ -372,7 +380,7 @@ page_end(struct sb *b)
 }
 
 /* Contest picker: a GET form, no script. */
-static void
+void
 contest_pick(struct ctx *x, struct sb *b, const char *path)
 {
 	if (x->d->ncs < 2)
@@ -391,7 +399,7 @@ contest_pick(struct ctx *x, struct sb *b, const char *path)
 
 static int focus_done;
 
-static void
+void
 form_open(struct ctx *x, struct sb *b, const char *id, const char *label)
 {
 	char idem[33], mac[65];
@@ -487,7 +495,7 @@ select_field(struct ctx *x, struct sb *b, const char *form,
 	put(b, "</select>");
 }
 
-static void
+void
 form_close(struct sb *b, const char *button)
 {
 	put(b, "<button type=\"submit\">");
@@ -1501,12 +1509,8 @@ d_html(struct desk *d, struct d_http *h)
 		login_page(&x, 200, NULL);
 		return;
 	}
-	if (strncmp(path, "/forms/", 7) == 0 && x.u && !d_must_change(d,
-	    x.u->username)) {
-		d_html_form(&x, path + 7);
-		return;
-	}
-	if (!(s = screen_of(path))) {
+	s = screen_of(path);
+	if (!s && strncmp(path, "/forms/", 7) != 0) {
 		simple(&x, 404, "Not found", "No such page.");
 		return;
 	}
@@ -1514,8 +1518,14 @@ d_html(struct desk *d, struct d_http *h)
 		redirect(h, "/login");
 		return;
 	}
-	if (s->fn != scr_password && d_must_change(d, x.u->username)) {
+	if ((!s || s->fn != scr_password) && d_must_change(d,
+	    x.u->username)) {
 		redirect(h, "/password");
+		return;
+	}
+	if (!s) {
+		/* §2.17's forms: who may see each is its read's business */
+		d_html_form(&x, path + 7);
 		return;
 	}
 	if (!role_in(x.u, s->roles) || x.c < 0) {

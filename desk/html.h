@@ -34,6 +34,9 @@ struct ctx {
 #define q dh_q
 #define respond dh_respond
 #define simple dh_simple
+#define contest_pick dh_contest_pick
+#define form_open dh_form_open
+#define form_close dh_form_close
 
 void put(struct sb *b, const char *s);
 void putf(struct sb *b, const char *fmt, ...)
@@ -45,9 +48,20 @@ json_t *get(struct ctx *x, const char *fmt, ...)
 const char *q(struct ctx *x, const char *k);
 void respond(struct d_http *h, int status, struct sb *b);
 void simple(struct ctx *x, int status, const char *title, const char *msg);
+void contest_pick(struct ctx *x, struct sb *b, const char *path);
+void form_open(struct ctx *x, struct sb *b, const char *id,
+    const char *label);
+void form_close(struct sb *b, const char *button);
+
+/* html_screens.c */
+void d_scr_statement(struct ctx *x, struct sb *b);
+void d_scr_reconciliation(struct ctx *x, struct sb *b);
+void d_scr_agent(struct ctx *x, struct sb *b);
+void d_scr_print(struct ctx *x, struct sb *b);
 
 /* html_forms.c: the print-ready forms (§2.17) at /forms/F<n>?c=C */
 extern const char d_print_css[];
 void d_html_form(struct ctx *x, const char *id);
+void d_html_print_centre(struct ctx *x, struct sb *b);
 
 #endif

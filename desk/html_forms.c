@@ -312,12 +312,258 @@ f19(struct ctx *x, struct sb *b, const json_t *o)
 	put(b, ".</p>");
 }
 
+/* A log value: scalars as escj, a list of them joined by commas. */
+static void
+val(struct sb *b, const json_t *v)
+{
+	const json_t *e;
+	size_t i;
+
+	if (!json_is_array(v)) {
+		escj(b, v);
+		return;
+	}
+	json_array_foreach(v, i, e) {
+		if (i)
+			put(b, ", ");
+		escj(b, e);
+	}
+}
+
+static void
+tdv(struct sb *b, const json_t *v)
+{
+	put(b, "<td>");
+	val(b, v);
+	put(b, "</td>");
+}
+
+static void
+f10(struct ctx *x, struct sb *b, const json_t *o)
+{
+	static const char *const cols[] = { "#Entry", "Table", "#Papers",
+		"Description", "Decision", "Positions", "Head", "Decided by",
+		"Agents present", "Objections", NULL };
+	const json_t *k;
+	size_t i;
+
+	(void)x;
+	put(b, "<p>Round ");
+	escj(b, json_object_get(o, "round"));
+	put(b, ".</p><table class=\"f wide\"><caption>Doubtful papers and"
+	    " decisions</caption>");
+	thead(b, cols);
+	json_array_foreach(json_object_get(o, "adjudications"), i, k) {
+		const json_t *dc = json_object_get(k, "decision");
+
+		put(b, "<tr>");
+		tdn(b, json_object_get(k, "doubtful"));
+		td(b, json_object_get(k, "table"));
+		tdn(b, json_object_get(k, "papers"));
+		td(b, json_object_get(k, "description"));
+		if (json_is_true(json_object_get(k, "withdrawn")))
+			put(b, "<td>withdrawn</td>");
+		else
+			td(b, json_object_get(dc, "decision"));
+		tdv(b, json_object_get(dc, "positions"));
+		td(b, json_object_get(dc, "head"));
+		put(b, "<td>");
+		escj(b, json_object_get(dc, "by"));
+		if (dc) {
+			put(b, " (");
+			escj(b, json_object_get(dc, "role"));
+			put(b, ")");
+		}
+		put(b, "</td>");
+		tdv(b, json_object_get(dc, "agents_present"));
+		putf(b, "<td class=\"n\">%zu</td></tr>", json_array_size(
+		    json_object_get(k, "objections")));
+	}
+	put(b, "</tbody></table>");
+}
+
+static void
+f12(struct ctx *x, struct sb *b, const json_t *o)
+{
+	static const char *const cols[] = { "Area", "#Verified",
+		"#Bundles", "#Tally sheets", "#Allowed doubtful",
+		"#Rejected", "#Doubtful pending", "#Papers", "#Difference",
+		NULL };
+	static const char *const cc[] = { "#Position", "#Votes", NULL };
+	const json_t *k;
+	size_t i;
+
+	(void)x;
+	put(b, "<table class=\"f wide\"><caption>Papers by count area"
+	    "</caption>");
+	thead(b, cols);
+	json_array_foreach(json_object_get(o, "areas"), i, k) {
+		put(b, "<tr>");
+		td(b, json_object_get(k, "area"));
+		tdn(b, json_object_get(k, "verified"));
+		tdn(b, json_object_get(k, "bundles"));
+		tdn(b, json_object_get(k, "tally_sheets"));
+		tdn(b, json_object_get(k, "allowed_doubtful"));
+		tdn(b, json_object_get(k, "rejected"));
+		tdn(b, json_object_get(k, "pending_doubtful"));
+		tdn(b, json_object_get(k, "papers"));
+		tdn(b, json_object_get(k, "difference"));
+		put(b, "</tr>");
+	}
+	put(b, "</tbody></table><p>Reconciled: ");
+	escj(b, json_object_get(o, "reconciled"));
+	put(b, ".</p><table class=\"f\"><caption>Candidates (approved"
+	    " figures)</caption>");
+	thead(b, cc);
+	json_array_foreach(json_object_get(o, "candidates"), i, k) {
+		put(b, "<tr>");
+		tdn(b, json_object_get(k, "position"));
+		tdn(b, json_object_get(k, "votes"));
+		put(b, "</tr>");
+	}
+	put(b, "</tbody></table>");
+}
+
+static void
+f13(struct ctx *x, struct sb *b, const json_t *o)
+{
+	static const char *const cols[] = { "#Position", "Candidate",
+		"#First preferences", NULL };
+	const json_t *k;
+	size_t i;
+
+	(void)x;
+	put(b, "<p>Ballot papers counted: ");
+	fig(b, json_object_get(o, "papers"));
+	put(b, ".</p>");
+	rejected_heads(b, json_object_get(o, "rejected"));
+	put(b, "<table class=\"f\"><caption>First preferences</caption>");
+	thead(b, cols);
+	json_array_foreach(json_object_get(o, "first"), i, k) {
+		put(b, "<tr>");
+		tdn(b, json_object_get(k, "position"));
+		td(b, json_object_get(k, "name"));
+		tdn(b, json_object_get(k, "votes"));
+		put(b, "</tr>");
+	}
+	put(b, "</tbody></table><p>Total of first preferences: ");
+	fig(b, json_object_get(o, "valid"));
+	put(b, ". Majority: ");
+	escj(b, json_object_get(o, "majority"));
+	put(b, ". Remaining (positions): ");
+	val(b, json_object_get(o, "remaining"));
+	put(b, ". Eliminated (positions): ");
+	val(b, json_object_get(o, "eliminated"));
+	put(b, ".</p>");
+}
+
+static void
+f16(struct ctx *x, struct sb *b, const json_t *o)
+{
+	static const char *const rq[] = { "#Entry", "At", "Requested by",
+		"Capacity", "Scope", "Grounds", NULL };
+	static const char *const dc[] = { "#Entry", "At", "#Request",
+		"Decision", "Scope", "Reason", NULL };
+	static const char *const vc[] = { "#Version", "#Round",
+		"Released at", "Differences (position: votes)", NULL };
+	const json_t *k, *e;
+	size_t i, j;
+
+	(void)x;
+	put(b, "<table class=\"f\"><caption>Recount requests</caption>");
+	thead(b, rq);
+	json_array_foreach(json_object_get(o, "requests"), i, k) {
+		put(b, "<tr>");
+		tdn(b, json_object_get(k, "entry"));
+		td(b, json_object_get(k, "at"));
+		td(b, json_object_get(k, "requester_name"));
+		td(b, json_object_get(k, "capacity"));
+		td(b, json_object_get(k, "scope"));
+		td(b, json_object_get(k, "grounds"));
+		put(b, "</tr>");
+	}
+	put(b, "</tbody></table><table class=\"f\"><caption>Decisions"
+	    "</caption>");
+	thead(b, dc);
+	json_array_foreach(json_object_get(o, "decisions"), i, k) {
+		put(b, "<tr>");
+		tdn(b, json_object_get(k, "entry"));
+		td(b, json_object_get(k, "at"));
+		tdn(b, json_object_get(k, "request"));
+		td(b, json_object_get(k, "decision"));
+		td(b, json_object_get(k, "scope"));
+		td(b, json_object_get(k, "reason"));
+		put(b, "</tr>");
+	}
+	put(b, "</tbody></table><table class=\"f\"><caption>Provisional"
+	    " versions</caption>");
+	thead(b, vc);
+	json_array_foreach(json_object_get(o, "versions"), i, k) {
+		put(b, "<tr>");
+		tdn(b, json_object_get(k, "version"));
+		tdn(b, json_object_get(k, "round"));
+		td(b, json_object_get(k, "released_at"));
+		put(b, "<td>");
+		json_array_foreach(json_object_get(k, "differences"), j, e) {
+			if (j)
+				put(b, "; ");
+			escj(b, json_object_get(e, "position"));
+			put(b, ": ");
+			escj(b, json_object_get(e, "difference"));
+		}
+		put(b, "</td></tr>");
+	}
+	put(b, "</tbody></table>");
+}
+
+static void
+f17(struct ctx *x, struct sb *b, const json_t *o)
+{
+	static const char *const cols[] = { "#Entry", "#Round", "Purpose",
+		"Tied (positions)", "Method", "Witnesses", "#Drawn", NULL };
+	const json_t *k;
+	size_t i;
+
+	(void)x;
+	if (!json_array_size(json_object_get(o, "lots")))
+		put(b, "<p>No lot has been drawn.</p>");
+	put(b, "<table class=\"f\"><caption>Lots</caption>");
+	thead(b, cols);
+	json_array_foreach(json_object_get(o, "lots"), i, k) {
+		put(b, "<tr>");
+		tdn(b, json_object_get(k, "entry"));
+		tdn(b, json_object_get(k, "round"));
+		td(b, json_object_get(k, "purpose"));
+		tdv(b, json_object_get(k, "tied"));
+		td(b, json_object_get(k, "method"));
+		tdv(b, json_object_get(k, "witnesses"));
+		tdn(b, json_object_get(k, "drawn"));
+		put(b, "</tr>");
+	}
+	put(b, "</tbody></table>");
+	json_array_foreach(json_object_get(o, "lots"), i, k) {
+		put(b, "<p>Following an equality of votes, lots were drawn and"
+		    " an additional vote was allotted to the candidate at"
+		    " position ");
+		escj(b, json_object_get(k, "drawn"));
+		put(b, ".</p>");
+	}
+}
+
 static const struct form forms[] = {
 	{ "F6", "Statement as to the result of verification",
 	    "verification", 1, f6 },
+	{ "F10", "Adjudication log", "adjudications", 0, f10 },
 	{ "F11", "Statement of rejected ballot papers", "rejected", 1,
 	    f11 },
+	{ "F12", "Count summary statement", "reconciliation", 0, f12 },
+	{ "F13", "Statement after the first count", "stage1", 1, f13 },
+	{ "F14", "Provisional first, second and total votes",
+	    "provisional", 1, f15 },
 	{ "F15", "Provisional result", "provisional", 0, f15 },
+	{ "F16", "Recount log and version differences", "recounts", 1,
+	    f16 },
+	{ "F17", "Lot record", "lots", 1, f17 },
 	{ "F18", "Declaration of result: script and media copy",
 	    "declaration", 1, f18 },
 	{ "F19", "Notice of the result of the poll", "declaration", 1,
@@ -374,7 +620,9 @@ d_html_form(struct ctx *x, const char *id)
 	for (size_t i = 0; i < NFORMS; i++)
 		if (strcmp(forms[i].id, id) == 0)
 			cur = &forms[i];
-	if (!cur || x->c < 0) {
+	/* F14 is the SV second count's; F15 serves every kind */
+	if (!cur || x->c < 0 || (strcmp(cur->id, "F14") == 0 &&
+	    strcmp(x->d->cs[x->c].kind, "sv") != 0)) {
 		simple(x, 404, "Not found", "No such form.");
 		return;
 	}
@@ -418,4 +666,47 @@ d_html_form(struct ctx *x, const char *id)
 	json_decref(o);
 	json_decref(el);
 	respond(x->h, 200, &b);
+}
+
+/* S-25: the forms of the contest this session may read, each a link
+ * when it is made, "not yet" before; a form the role may never read is
+ * not listed. */
+void
+d_html_print_centre(struct ctx *x, struct sb *b)
+{
+	const char *cid = x->d->cs[x->c].id;
+
+	put(b, "<table><caption>Forms of ");
+	esc(b, x->d->cs[x->c].name);
+	put(b, "</caption><thead><tr><th scope=\"col\">Form</th>"
+	    "<th scope=\"col\">Title</th><th scope=\"col\">State</th>"
+	    "</tr></thead><tbody>");
+	for (size_t i = 0; i < NFORMS; i++) {
+		const struct form *f = &forms[i];
+		char path[160];
+		json_t *o = NULL;
+		int st;
+
+		if (strcmp(f->id, "F14") == 0 &&
+		    strcmp(x->d->cs[x->c].kind, "sv") != 0)
+			continue;
+		snprintf(path, sizeof path, "contests/%s/%s", cid, f->read);
+		st = d_sess_api(x->d, x->h, x->tok, "GET", path, NULL, NULL,
+		    &o);
+		json_decref(o);
+		if (st == 403)
+			continue;
+		putf(b, "<tr><th scope=\"row\">%s</th><td>", f->id);
+		if (st == 200) {
+			putf(b, "<a href=\"/forms/%s?c=", f->id);
+			esc(b, cid);
+			put(b, "\">");
+			esc(b, f->title);
+			put(b, "</a></td><td>ready to print</td></tr>");
+		} else {
+			esc(b, f->title);
+			put(b, "</td><td>not made yet</td></tr>");
+		}
+	}
+	put(b, "</tbody></table>");
 }

@@ -5,7 +5,8 @@
 # and its hashed row (X2), CSRF and Origin refusals that save nothing
 # (B5), forbidden screens and their links (B4), escaping (B6), the form
 # decoder's refusals, a refused form keeping its fields but never a
-# password, logout, and S-22 without cookie or script.
+# password, logout, S-22 without cookie or script, and the print forms
+# (§2.17), S-07, S-14 and S-25 before the count.
 # Usage: desk_html.py BUILD_DIR. Prints "N passed, N failed".
 import hashlib
 import http.client
@@ -122,6 +123,53 @@ def main():
         shutil.rmtree(tmp, ignore_errors=True)
 
 
+def forms_no_js():
+    """S-07, S-14, S-25 and the forms before the count: 404 until a form
+    is made, the print sheet, the issue form through the one path."""
+    ro, _ = login("ro", "correct-horse-battery-1")
+    st, body, hd = req("GET", "/static/print.css")
+    check(st == 200 and hd["content-type"].startswith("text/css") and
+          "@page{size:A4" in body and "table-header-group" in body and
+          hd.get("content-security-policy") == CSP, "print.css: %d" % st)
+    for f in ("F6", "F11", "F15", "F18", "F19", "F10", "F12", "F13",
+              "F14", "F16", "F17", "F99", "F1%3Cb%3E"):
+        st, body, hd = req("GET", "/forms/%s?c=west" % f, cookie=ro)
+        want = 200 if f in ("F12", "F16", "F17") else 404
+        check(st == want and hd.get("content-security-policy") == CSP and
+              "<b>" not in body, "form %s before the count: %d" % (f, st))
+    st, body, _ = req("GET", "/forms/F12?c=west", cookie=ro)
+    check("Count summary statement" in body and "West Ward" in body and
+          re.search(r"from entries up to #\d+ \xb7 checkpoint #\d+ \xb7"
+                    r" [0-9a-f]{16}</td>", body) is not None and
+          "<script" not in body and 'href="/static/print.css"' in body and
+          "Returning Officer" not in body, "F12: page and footer")
+    st, body, _ = req("GET", "/forms/F17?c=west", cookie=ro)
+    check("No lot has been drawn" in body and "Returning Officer" in body,
+          "F17: statutory, signature block")
+    st, body, _ = req("GET", "/print?c=west", cookie=ro)
+    check(st == 200 and 'href="/forms/F12?c=west"' in body and
+          'href="/forms/F6?c=west"' not in body and "not made yet" in body
+          and "F14" not in body, "S-25: print centre")
+    st, body, _ = req("GET", "/reconciliation?c=west", cookie=ro)
+    check(st == 200 and "Reconciled" in body, "S-14: %d" % st)
+    st, page, _ = req("GET", "/statement?c=west", cookie=ro)
+    check(st == 200 and "not issued yet" in page and "Box W1" in page and
+          hidden(page, "issue", "csrf"), "S-07: blockers and the form")
+    n0 = events()
+    st, body, _ = req("POST", "/do", form_of(page, "issue"),
+                      {"Origin": ORIGIN}, cookie=ro)
+    check(st == 409 and "Not saved" in body and events() == n0,
+          "S-07: issue before verification refused: %d" % st)
+    mgr, _ = login("mgr", "mgr-password-long-1")
+    st, page, _ = req("GET", "/statement?c=west", cookie=mgr)
+    check(st == 200 and 'id="f-issue"' not in page,
+          "S-07: a manager previews, no issue form")
+    hall, _ = login("hall", "hall-password-long-1")
+    for s in ("/print", "/statement", "/forms/F12", "/agent"):
+        check(req("GET", s + "?c=west", cookie=hall)[0] == 403,
+              "B4: screen role %s" % s)
+
+
 def run():
     # X1: the headers on every route, logged in or not.
     c1, sc = login("clerk1", "clerk1-password-long")
@@ -177,6 +225,16 @@ def run():
           "B4: the clerk's links")
     st, _, hd = req("GET", "/verify?c=west")
     check(st == 303 and hd.get("location") == "/login", "no session: login")
+    # B4 for the screens S-07, S-14, S-20, S-25 and the forms (§2.17).
+    for s in ("/statement", "/reconciliation", "/agent", "/print",
+              "/forms/F6", "/forms/F11", "/forms/F12", "/forms/F15"):
+        check(req("GET", s + "?c=west", cookie=c1)[0] == 403,
+              "B4: clerk %s" % s)
+        check('href="%s' % s not in body, "B4: link to %s" % s)
+    st, _, hd = req("GET", "/forms/F6?c=west")
+    check(st == 303 and hd.get("location") == "/login",
+          "forms: no session: login")
+    forms_no_js()
 
     # B6: the hostile full name is escaped.
     c2, _ = login("clerk2", "clerk2-password-long")
