@@ -184,6 +184,14 @@ static const struct screen {
 	{ "/agent", "S-20", "Agents' view", " agent observer ", d_scr_agent },
 	{ "/print", "S-25", "Print centre", " ro dro manager supervisor"
 	    " agent observer ", d_scr_print },
+	{ "/sheet", "S-12", "Table sheet", " manager supervisor ",
+	    d_scr_sheet },
+	{ "/mixing", "S-08", "Mixing", " ro dro manager supervisor ",
+	    d_scr_mixing },
+	{ "/stage2", "S-15", "SV second count", " ro dro supervisor clerk ",
+	    d_scr_stage2 },
+	{ "/tally", "S-11", "Pattern bundles and tally sheets",
+	    " supervisor clerk ", d_scr_tally },
 	{ "/password", "S-01", "Change password", STAFF "screen agent"
 	    " observer ", scr_password },
 };
@@ -222,6 +230,18 @@ static const struct fdef {
 	{ "declare", "declaration", "version:i", "/declaration", 1, 1 },
 	{ "password", "password", "old:s new:s", "/password", 0, 0 },
 	{ "issue", "verification", "", "/statement", 1, 0 },
+	{ "sheet", "sheets/close", "round:i area:s table:i stage:i", "/sheet",
+	    1, 0 },
+	{ "mixing", "mixing", "area:s groups:G", "/mixing", 1, 0 },
+	{ "stage2", "stage2", "notice:s", "/stage2", 1, 0 },
+	{ "bundle2", "bundles", "round:i area:s table:i stage:i slip:s"
+	    " kind:s source:i dest:d papers:i part:b counted_by:s"
+	    " checked_by:s", "/stage2", 1, 0 },
+	{ "pattern", "bundles", "round:i area:s table:i stage:i slip:s"
+	    " kind:s pattern:I papers:i part:b counted_by:s checked_by:s",
+	    "/tally", 1, 0 },
+	{ "tally", "tallies", "round:i area:s table:i sheet:s papers:i"
+	    " votes:V", "/tally", 1, 0 },
 };
 #define NFORMS (sizeof forms / sizeof *forms)
 
@@ -437,7 +457,7 @@ fval(struct ctx *x, const char *form, const char *name, const char *dflt)
 }
 
 /* An input with its label; kind "num", "text", "password", "hidden". */
-static void
+void
 field(struct ctx *x, struct sb *b, const char *form, const char *name,
     const char *label, const char *kind, const char *dflt, int req)
 {
@@ -475,7 +495,7 @@ field(struct ctx *x, struct sb *b, const char *form, const char *name,
 	put(b, ">");
 }
 
-static void
+void
 select_field(struct ctx *x, struct sb *b, const char *form,
     const char *name, const char *label, const char *const *opts)
 {
@@ -1188,7 +1208,35 @@ parse_int(const char *s, long long *v)
 	return *end ? -1 : 0;
 }
 
-/* The API body of a form: typed per its field list; msg on a bad one. */
+/* A tally sheet's votes (type V): the fields v1, v2, ... as
+ * {"1": n, ...}, blank ones left out; NULL if one is not a number. */
+static const char *
+votes_of(const json_t *vals, json_t *o, const char *name)
+{
+	json_t *vo = json_object();
+	const char *k;
+	const json_t *v;
+	long long n;
+
+	json_object_foreach((json_t *)vals, k, v) {
+		const char *s = json_string_value(v);
+
+		if (k[0] != 'v' || !k[1] || strspn(k + 1, "0123456789") !=
+		    strlen(k + 1) || !s || !*s)
+			continue;
+		if (parse_int(s, &n)) {
+			json_decref(vo);
+			return NULL;
+		}
+		json_object_set_new(vo, k + 1, json_integer(n));
+	}
+	json_object_set_new(o, name, vo);
+	return name;
+}
+
+/* The API body of a form: typed per its field list; msg on a bad one
+ * (d a position or a code, V the votes of v<position> fields, G groups
+ * of box codes split on ';'). */
 static json_t *
 form_body(const struct fdef *f, const json_t *vals, char *msg, size_t n)
 {
@@ -1214,7 +1262,37 @@ form_body(const struct fdef *f, const json_t *vals, char *msg, size_t n)
 			continue;
 		if (type == 's')
 			json_object_set_new(o, tok, json_string(v));
-		else if (type == 'i') {
+		else if (type == 'd') {
+			/* a position or a code (a stage-2 destination) */
+			json_object_set_new(o, tok, parse_int(v, &x) ?
+			    json_string(v) : json_integer(x));
+		} else if (type == 'V') {
+			if (!(v = votes_of(vals, o, tok))) {
+				snprintf(msg, n, "votes must be whole numbers");
+				json_decref(o);
+				return NULL;
+			}
+		} else if (type == 'G') {
+			json_t *a = json_array();
+			char item[1024], *g, *s1 = NULL;
+
+			snprintf(item, sizeof item, "%s", v);
+			for (g = strtok_r(item, ";", &s1); g;
+			    g = strtok_r(NULL, ";", &s1)) {
+				json_t *grp = json_array();
+				char *it, *s2 = NULL;
+
+				for (it = strtok_r(g, ", ", &s2); it;
+				    it = strtok_r(NULL, ", ", &s2))
+					json_array_append_new(grp,
+					    json_string(it));
+				if (json_array_size(grp))
+					json_array_append_new(a, grp);
+				else
+					json_decref(grp);
+			}
+			json_object_set_new(o, tok, a);
+		} else if (type == 'i') {
 			if (parse_int(v, &x)) {
 				snprintf(msg, n, "%s must be a whole number",
 				    tok);

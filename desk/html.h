@@ -37,6 +37,8 @@ struct ctx {
 #define contest_pick dh_contest_pick
 #define form_open dh_form_open
 #define form_close dh_form_close
+#define field dh_field
+#define select_field dh_select_field
 
 void put(struct sb *b, const char *s);
 void putf(struct sb *b, const char *fmt, ...)
@@ -52,12 +54,20 @@ void contest_pick(struct ctx *x, struct sb *b, const char *path);
 void form_open(struct ctx *x, struct sb *b, const char *id,
     const char *label);
 void form_close(struct sb *b, const char *button);
+void field(struct ctx *x, struct sb *b, const char *form, const char *name,
+    const char *label, const char *kind, const char *dflt, int req);
+void select_field(struct ctx *x, struct sb *b, const char *form,
+    const char *name, const char *label, const char *const *opts);
 
 /* html_screens.c */
 void d_scr_statement(struct ctx *x, struct sb *b);
 void d_scr_reconciliation(struct ctx *x, struct sb *b);
 void d_scr_agent(struct ctx *x, struct sb *b);
 void d_scr_print(struct ctx *x, struct sb *b);
+void d_scr_sheet(struct ctx *x, struct sb *b);
+void d_scr_mixing(struct ctx *x, struct sb *b);
+void d_scr_stage2(struct ctx *x, struct sb *b);
+void d_scr_tally(struct ctx *x, struct sb *b);
 
 /* html_forms.c: the print-ready forms (§2.17) at /forms/F<n>?c=C */
 extern const char d_print_css[];

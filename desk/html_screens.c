@@ -7,6 +7,7 @@
 #include "html.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static void
@@ -190,4 +191,326 @@ d_scr_print(struct ctx *x, struct sb *b)
 {
 	contest_pick(x, b, "/print");
 	d_html_print_centre(x, b);
+}
+
+/* A read with the query parameters the API takes from the URL (§9.3:
+ * round, stage, table), as this session; NULL unless 200. */
+static json_t *
+getq(struct ctx *x, const char *path, const char *round, const char *stage,
+    const char *table)
+{
+	struct d_http s;
+	char auth[96], url[300];
+	json_t *o = NULL;
+
+	memset(&s, 0, sizeof s);
+	snprintf(url, sizeof url, "/api/v1/%s", path);
+	snprintf(auth, sizeof auth, "Bearer %s", x->tok);
+	s.method = "GET";
+	s.url = url;
+	s.auth = auth;
+	s.ip = x->h->ip;
+	s.q_round = round;
+	s.q_stage = stage;
+	s.q_table = table;
+	d_api(x->d, &s);
+	if (s.status == 200 && s.resp)
+		o = json_loads(s.resp, 0, NULL);
+	free(s.resp);
+	return o;
+}
+
+/* The contest's current round, its first area and the user's first
+ * table, as the entry forms' hidden defaults. */
+struct where {
+	char round[16], table[16], area[48];
+	json_t *k;
+};
+
+static int
+where_of(struct ctx *x, struct where *w)
+{
+	const char *a;
+
+	w->k = get(x, "contests/%s", x->d->cs[x->c].id);
+	if (!w->k)
+		return -1;
+	snprintf(w->round, sizeof w->round, "%lld", (long long)
+	    json_integer_value(json_object_get(w->k, "round")));
+	snprintf(w->table, sizeof w->table, "%d", x->u->ntabs ?
+	    x->u->tabs[0].table : 1);
+	a = json_string_value(json_object_get(json_array_get(
+	    json_object_get(w->k, "areas"), 0), "id"));
+	snprintf(w->area, sizeof w->area, "%s", a ? a : "");
+	return 0;
+}
+
+/* S-12: a table's sheet for the round and stage; its supervisor
+ * closes it (I12 refuses while doubtful papers are open). */
+void
+d_scr_sheet(struct ctx *x, struct sb *b)
+{
+	const char *t = q(x, "table"), *st = q(x, "stage");
+	char path[120];
+	struct where w;
+	json_t *sh;
+	const json_t *e, *v;
+	size_t i;
+
+	contest_pick(x, b, "/sheet");
+	if (where_of(x, &w))
+		return;
+	if (t && strspn(t, "0123456789") == strlen(t) && *t)
+		snprintf(w.table, sizeof w.table, "%s", t);
+	if (!st || (strcmp(st, "1") && strcmp(st, "2")))
+		st = "1";
+	put(b, "<form method=\"get\" action=\"/sheet\"><input type=\"hidden\""
+	    " name=\"c\" value=\"");
+	esc(b, x->d->cs[x->c].id);
+	put(b, "\"><label for=\"pick-table\">Table</label><input id=\""
+	    "pick-table\" name=\"table\" type=\"text\" inputmode=\"numeric\""
+	    " autocomplete=\"off\" value=\"");
+	esc(b, w.table);
+	put(b, "\"><label for=\"pick-stage\">Stage</label><input id=\""
+	    "pick-stage\" name=\"stage\" type=\"text\" inputmode=\"numeric\""
+	    " autocomplete=\"off\" value=\"");
+	esc(b, st);
+	put(b, "\"> <button type=\"submit\">Show</button></form>");
+	snprintf(path, sizeof path, "contests/%s/sheets", x->d->cs[x->c].id);
+	sh = getq(x, path, w.round, st, w.table);
+	if (!sh) {
+		put(b, "<p>No sheet for this table, round and stage.</p>");
+		json_decref(w.k);
+		return;
+	}
+	put(b, "<table><caption>Entries of table ");
+	esc(b, w.table);
+	put(b, ", round ");
+	esc(b, w.round);
+	put(b, "</caption><thead><tr><th scope=\"col\">Entry</th>"
+	    "<th scope=\"col\">Action</th><th scope=\"col\">Slip or sheet"
+	    "</th><th scope=\"col\">Candidate</th><th scope=\"col\">Papers"
+	    "</th></tr></thead><tbody>");
+	json_array_foreach(json_object_get(sh, "entries"), i, e) {
+		const json_t *dt = json_object_get(e, "data");
+
+		if (!dt)
+			dt = e;
+		put(b, "<tr><td class=\"n\">");
+		escj(b, json_object_get(e, "entry"));
+		put(b, "</td><td>");
+		escj(b, json_object_get(e, "action"));
+		put(b, "</td><td>");
+		escj(b, json_object_get(dt, json_object_get(dt, "slip") ?
+		    "slip" : "sheet"));
+		put(b, "</td><td class=\"n\">");
+		escj(b, json_object_get(dt, "candidate"));
+		put(b, "</td><td class=\"n\">");
+		escj(b, json_object_get(dt, "papers"));
+		put(b, "</td></tr>");
+	}
+	put(b, "</tbody></table><p>Papers on the sheet: ");
+	escj(b, json_object_get(sh, "papers"));
+	put(b, ".</p>");
+	if (json_is_array(json_object_get(sh, "votes"))) {
+		put(b, "<table><caption>Votes by candidate</caption><thead><tr>"
+		    "<th scope=\"col\">Position</th><th scope=\"col\">Votes"
+		    "</th></tr></thead><tbody>");
+		json_array_foreach(json_object_get(sh, "votes"), i, v) {
+			put(b, "<tr><td class=\"n\">");
+			escj(b, json_object_get(v, "position"));
+			put(b, "</td><td class=\"n\">");
+			escj(b, json_object_get(v, "votes"));
+			put(b, "</td></tr>");
+		}
+		put(b, "</tbody></table>");
+	}
+	put(b, "<p>Closed for areas: ");
+	json_array_foreach(json_object_get(sh, "closed"), i, v) {
+		if (i)
+			put(b, ", ");
+		escj(b, v);
+	}
+	put(b, "</p>");
+	form_open(x, b, "sheet", "Close the sheet");
+	field(x, b, "sheet", "round", "", "hidden", w.round, 0);
+	field(x, b, "sheet", "stage", "", "hidden", st, 0);
+	field(x, b, "sheet", "table", "", "hidden", w.table, 0);
+	field(x, b, "sheet", "area", "Count area", "text", w.area, 1);
+	form_close(b, "Close sheet");
+	json_decref(sh);
+	json_decref(w.k);
+}
+
+/* S-08: mixing groups per area, typed as box codes (I6). */
+void
+d_scr_mixing(struct ctx *x, struct sb *b)
+{
+	struct where w;
+
+	contest_pick(x, b, "/mixing");
+	if (where_of(x, &w))
+		return;
+	put(b, "<p>State <span class=\"state\">");
+	escj(b, json_object_get(w.k, "state"));
+	put(b, "</span>. Each group: two or more station boxes, or a station"
+	    " box and postal boxes; every verified box of the area in"
+	    " exactly one group (I6).</p>");
+	box_list(x, b, 0);
+	form_open(x, b, "mixing", "Record the area's mixing groups");
+	field(x, b, "mixing", "area", "Count area", "text", w.area, 1);
+	field(x, b, "mixing", "groups", "Groups (box codes; a ';' between"
+	    " groups)", "text", "", 1);
+	form_close(b, "Record mixing");
+	json_decref(w.k);
+}
+
+/* S-15: the RO starts the second count; clerks enter stage-2 bundles
+ * source -> destination. The per-source meter (I14) is checked when
+ * stage 2 closes; this screen shows the first preferences it must
+ * meet. */
+void
+d_scr_stage2(struct ctx *x, struct sb *b)
+{
+	static const char *const codes = "no_second_preference,"
+	    " second_same_as_first, second_for_eliminated,"
+	    " rejected_second:too_many, rejected_second:uncertain";
+	int ro = strcmp(x->u->role, "ro") == 0 || strcmp(x->u->role,
+	    "dro") == 0;
+	json_t *f13 = get(x, "contests/%s/stage1", x->d->cs[x->c].id);
+	const json_t *v;
+	struct where w;
+	size_t i;
+
+	contest_pick(x, b, "/stage2");
+	if (strcmp(x->d->cs[x->c].kind, "sv") != 0) {
+		put(b, "<p>Not a Supplementary Vote contest.</p>");
+		json_decref(f13);
+		return;
+	}
+	if (where_of(x, &w)) {
+		json_decref(f13);
+		return;
+	}
+	put(b, "<p>State <span class=\"state\">");
+	escj(b, json_object_get(w.k, "state"));
+	put(b, "</span>. Remaining (positions): ");
+	json_array_foreach(json_object_get(w.k, "remaining"), i, v) {
+		if (i)
+			put(b, ", ");
+		escj(b, v);
+	}
+	put(b, "; eliminated: ");
+	json_array_foreach(json_object_get(w.k, "eliminated"), i, v) {
+		if (i)
+			put(b, ", ");
+		escj(b, v);
+	}
+	put(b, ".</p>");
+	if (f13) {
+		put(b, "<table><caption>First preferences (each eliminated"
+		    " pile is sorted in full, I14)</caption><thead><tr>"
+		    "<th scope=\"col\">Position</th><th scope=\"col\">"
+		    "Candidate</th><th scope=\"col\">First</th></tr></thead>"
+		    "<tbody>");
+		json_array_foreach(json_object_get(f13, "first"), i, v) {
+			put(b, "<tr><td class=\"n\">");
+			escj(b, json_object_get(v, "position"));
+			put(b, "</td><td>");
+			escj(b, json_object_get(v, "name"));
+			put(b, "</td><td class=\"n\">");
+			escj(b, json_object_get(v, "votes"));
+			put(b, "</td></tr>");
+		}
+		put(b, "</tbody></table>");
+	}
+	if (ro) {
+		form_open(x, b, "stage2", "Start the second count");
+		field(x, b, "stage2", "notice", "Notice to counting agents"
+		    " (time and place)", "text", "", 1);
+		form_close(b, "Start second count");
+	}
+	if (x->u->ntabs) {
+		form_open(x, b, "bundle2", "Second-count bundle");
+		field(x, b, "bundle2", "round", "", "hidden", w.round, 0);
+		field(x, b, "bundle2", "stage", "", "hidden", "2", 0);
+		field(x, b, "bundle2", "kind", "", "hidden", "stage2", 0);
+		field(x, b, "bundle2", "area", "", "hidden", w.area, 0);
+		field(x, b, "bundle2", "table", "", "hidden", w.table, 0);
+		field(x, b, "bundle2", "slip", "Slip", "text", "", 1);
+		field(x, b, "bundle2", "source", "From (eliminated position)",
+		    "num", "", 1);
+		put(b, "<p id=\"dest-codes\">Destination: a remaining position,"
+		    " or one of ");
+		put(b, codes);
+		put(b, ".</p>");
+		field(x, b, "bundle2", "dest", "To (position or code)", "text",
+		    "", 1);
+		field(x, b, "bundle2", "papers", "Papers", "num", "", 1);
+		field(x, b, "bundle2", "counted_by", "Counted by (staff no.)",
+		    "text", "", 1);
+		field(x, b, "bundle2", "checked_by", "Checked by (staff no.)",
+		    "text", "", 1);
+		form_close(b, "Save bundle");
+	}
+	json_decref(f13);
+	json_decref(w.k);
+}
+
+/* S-11: block votes: pattern bundles (positions such as "1 4 7", every
+ * one of them gets the papers, computed) and tally sheets (one field
+ * per candidate, entered twice blind; I8 bounds checked on save). */
+void
+d_scr_tally(struct ctx *x, struct sb *b)
+{
+	struct where w;
+	const json_t *k;
+	size_t i;
+
+	contest_pick(x, b, "/tally");
+	if (strcmp(x->d->cs[x->c].kind, "block") != 0) {
+		put(b, "<p>Not a block vote contest.</p>");
+		return;
+	}
+	if (where_of(x, &w))
+		return;
+	put(b, "<p>Round ");
+	esc(b, w.round);
+	put(b, "; seats ");
+	escj(b, json_object_get(w.k, "seats"));
+	put(b, ".</p>");
+	form_open(x, b, "pattern", "Pattern bundle");
+	field(x, b, "pattern", "round", "", "hidden", w.round, 0);
+	field(x, b, "pattern", "stage", "", "hidden", "1", 0);
+	field(x, b, "pattern", "kind", "", "hidden", "pattern", 0);
+	field(x, b, "pattern", "area", "", "hidden", w.area, 0);
+	field(x, b, "pattern", "table", "", "hidden", w.table, 0);
+	field(x, b, "pattern", "slip", "Slip", "text", "", 1);
+	field(x, b, "pattern", "pattern", "Positions marked (e.g. 1 4 7)",
+	    "text", "", 1);
+	field(x, b, "pattern", "papers", "Papers", "num", "", 1);
+	field(x, b, "pattern", "counted_by", "Counted by (staff no.)", "text",
+	    "", 1);
+	field(x, b, "pattern", "checked_by", "Checked by (staff no.)", "text",
+	    "", 1);
+	form_close(b, "Save pattern bundle");
+	form_open(x, b, "tally", "Tally sheet");
+	field(x, b, "tally", "round", "", "hidden", w.round, 0);
+	field(x, b, "tally", "area", "", "hidden", w.area, 0);
+	field(x, b, "tally", "table", "", "hidden", w.table, 0);
+	field(x, b, "tally", "sheet", "Sheet number", "text", "", 1);
+	field(x, b, "tally", "papers", "Papers on the sheet", "num", "", 1);
+	json_array_foreach(json_object_get(w.k, "candidates"), i, k) {
+		char name[16], label[200];
+		const char *nm = json_string_value(json_object_get(k, "name"));
+
+		snprintf(name, sizeof name, "v%lld", (long long)
+		    json_integer_value(json_object_get(k, "position")));
+		snprintf(label, sizeof label, "%lld %s",
+		    (long long)json_integer_value(json_object_get(k,
+		    "position")), nm ? nm : "");
+		field(x, b, "tally", name, label, "num", "", 0);
+	}
+	form_close(b, "Save tally sheet");
+	json_decref(w.k);
 }

@@ -123,7 +123,7 @@ def main():
         shutil.rmtree(tmp, ignore_errors=True)
 
 
-def forms_no_js():
+def forms_no_js(c1):
     """S-07, S-14, S-25 and the forms before the count: 404 until a form
     is made, the print sheet, the issue form through the one path."""
     ro, _ = login("ro", "correct-horse-battery-1")
@@ -164,8 +164,33 @@ def forms_no_js():
     st, page, _ = req("GET", "/statement?c=west", cookie=mgr)
     check(st == 200 and 'id="f-issue"' not in page,
           "S-07: a manager previews, no issue form")
+    # S-08 through the one form path; S-12, S-11, S-15 and their roles.
+    st, page, _ = req("GET", "/mixing?c=west", cookie=mgr)
+    check(st == 200 and hidden(page, "mixing", "csrf") and "Box" in page,
+          "S-08: the mixing form")
+    n0 = events()
+    st, body, _ = req("POST", "/do", dict(form_of(page, "mixing"),
+                      area="main", groups="W1 W2; W3<i>"),
+                      {"Origin": ORIGIN}, cookie=mgr)
+    check(st == 409 and "Not saved" in body and events() == n0 and
+          'value="W1 W2; W3&lt;i&gt;"' in body,
+          "S-08: mixing before verification refused, fields kept: %d" % st)
+    sup, _ = login("sup1", "sup1-password-long-1")
+    st, body, _ = req("GET", "/sheet?c=west&table=1&stage=1", cookie=sup)
+    check(st == 200 and "No sheet" in body, "S-12 before the count: %d" % st)
+    st, body, _ = req("GET", "/sheet?c=west&table=1%3Cb%3E", cookie=sup)
+    check(st == 200 and "<b>" not in body, "S-12: a bad table: %d" % st)
+    for s in ("/sheet", "/mixing"):
+        check(req("GET", s + "?c=west", cookie=c1)[0] == 403,
+              "B4: clerk %s" % s)
+    st, body, _ = req("GET", "/tally?c=west", cookie=c1)
+    check(st == 200 and "Not a block vote contest" in body and
+          'id="f-tally"' not in body, "S-11 on an fptp contest")
+    st, body, _ = req("GET", "/stage2?c=west", cookie=c1)
+    check(st == 200 and "Not a Supplementary Vote" in body, "S-15 on fptp")
     hall, _ = login("hall", "hall-password-long-1")
-    for s in ("/print", "/statement", "/forms/F12", "/agent"):
+    for s in ("/print", "/statement", "/forms/F12", "/agent", "/sheet",
+              "/mixing", "/tally", "/stage2"):
         check(req("GET", s + "?c=west", cookie=hall)[0] == 403,
               "B4: screen role %s" % s)
 
@@ -234,7 +259,7 @@ def run():
     st, _, hd = req("GET", "/forms/F6?c=west")
     check(st == 303 and hd.get("location") == "/login",
           "forms: no session: login")
-    forms_no_js()
+    forms_no_js(c1)
 
     # B6: the hostile full name is escaped.
     c2, _ = login("clerk2", "clerk2-password-long")
