@@ -10,6 +10,7 @@
 # Usage: desk_html.py BUILD_DIR. Prints "N passed, N failed".
 import hashlib
 import http.client
+import json
 import os
 import re
 import shutil
@@ -120,6 +121,9 @@ def main():
     finally:
         proc.send_signal(signal.SIGTERM)
         proc.wait(timeout=30)
+    try:
+        block_forms()
+    finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
 
@@ -193,6 +197,131 @@ def forms_no_js(c1):
               "/mixing", "/tally", "/stage2"):
         check(req("GET", s + "?c=west", cookie=hall)[0] == 403,
               "B4: screen role %s" % s)
+
+
+def api(tok, path, body):
+    c = http.client.HTTPConnection("127.0.0.1", PORT, timeout=60)
+    h = {"Content-Type": "application/json"}
+    if tok:
+        h["Authorization"] = "Bearer " + tok
+    c.request("POST", "/api/v1/" + path, json.dumps(body).encode(), h)
+    r = c.getresponse()
+    js = json.loads(r.read() or b"null")
+    c.close()
+    check(r.status in (200, 201), "API %s: %d %s" % (path, r.status, js))
+    return js
+
+
+def block_forms():
+    """S-08, S-11 and S-12 of a 3-seat block vote through the HTML forms
+    (the API sets up to verification): mixing; a pattern bundle; a bad
+    pattern refused by I7 with its fields kept; a tally sheet entered
+    twice blind (the v<position> fields as the votes); a bad vote; the
+    sheet shown and closed by its supervisor."""
+    global PORT, ORIGIN, DB
+    keep = PORT, ORIGIN, DB
+    DB = os.path.join(tmp, "block.db")
+    PORT = free_port()
+    ORIGIN = "http://127.0.0.1:%d" % PORT
+    subprocess.run([DESK, "init", DB, "--plan", os.path.join(
+                   HERE, "plan-block.json")], capture_output=True)
+    env = dict(os.environ)
+    env["ASAN_OPTIONS"] = (env.get("ASAN_OPTIONS", "") +
+                           ":detect_leaks=0").lstrip(":")
+    proc = subprocess.Popen([DESK, "serve", DB, "--listen",
+                             "127.0.0.1:%d" % PORT, "--insecure-http"],
+                            stderr=subprocess.DEVNULL, env=env)
+    try:
+        for _ in range(200):
+            try:
+                if req("GET", "/api/v1/health")[0] == 200:
+                    break
+            except OSError:
+                time.sleep(0.05)
+        block_run()
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=30)
+        PORT, ORIGIN, DB = keep
+
+
+def block_run():
+    N = "contests/north/"
+    tok = {}
+    for u, pw in (("ro", "correct-horse-battery-1"),
+                  ("sup1", "sup1-password-long-1"),
+                  ("clerk1", "clerk1-password-long"),
+                  ("clerk2", "clerk2-password-long")):
+        st, js, _ = req("POST", "/api/v1/login", json.dumps(
+            {"username": u, "password": pw}).encode(),
+            {"Content-Type": "application/json"})
+        tok[u] = json.loads(js)["token"]
+    api(tok["ro"], "plan/approve", {})
+    api(tok["ro"], "poll/close", {})
+    for b, n in (("N1", 60), ("PV", 40)):
+        api(tok["ro"], "receipts", {"box": b, "seals_intact": True,
+                                    "packets": []})
+        api(tok["sup1"], "boxes/open", {"box": b, "table": 1})
+        for u in ("clerk1", "clerk2"):
+            api(tok[u], N + "bpa", {"box": b, "issued_to_voters": n})
+            api(tok[u], N + "counts", {"box": b, "attempt": 0, "papers": n})
+        api(tok["sup1"], N + "decisions", {"box": b, "outcome": "agreed"})
+    api(tok["ro"], N + "verification", {})
+    # S-08 by the supervisor's form.
+    sup, _ = login("sup1", "sup1-password-long-1")
+    st, page, _ = req("GET", "/mixing?c=north", cookie=sup)
+    st, _, hd = req("POST", "/do", dict(form_of(page, "mixing"),
+                    area="main", groups="N1, PV"), {"Origin": ORIGIN},
+                    cookie=sup)
+    check(st == 303 and "saved=" in hd.get("location", ""),
+          "S-08: mixing recorded: %d" % st)
+    api(tok["ro"], N + "rounds", {})
+    c1, _ = login("clerk1", "clerk1-password-long")
+    st, page, _ = req("GET", "/tally?c=north", cookie=c1)
+    check(st == 200 and 'name="v6"' in page and hidden(page, "tally",
+          "csrf"), "S-11: one field per candidate")
+    pat = dict(form_of(page, "pattern"), round="1", stage="1",
+               kind="pattern", area="main", table="1", slip="p1",
+               pattern="1 2 3", papers="25", counted_by="A", checked_by="B")
+    st, _, hd = req("POST", "/do", pat, {"Origin": ORIGIN}, cookie=c1)
+    check(st == 303 and "saved=" in hd.get("location", ""),
+          "S-11: pattern bundle saved: %d" % st)
+    st, page, _ = req("GET", "/tally?c=north", cookie=c1)
+    bad = dict(pat, **form_of(page, "pattern"))
+    st, body, _ = req("POST", "/do", dict(bad, slip="p2", pattern="1 1"),
+                      {"Origin": ORIGIN}, cookie=c1)
+    check(st == 409 and "I7" in body and 'value="1 1"' in body and
+          'value="p2"' in body, "S-11: I7 refusal keeps the fields: %d" % st)
+    sheet = dict(round="1", area="main", table="1", sheet="T1",
+                 papers="20", v1="10", v4="15", v2="5", v5="12")
+    st, page, _ = req("GET", "/tally?c=north", cookie=c1)
+    st, body, _ = req("POST", "/do", dict(sheet, **form_of(page, "tally"),
+                      v3="x"), {"Origin": ORIGIN}, cookie=c1)
+    check(st == 400 and "votes must be whole numbers" in body,
+          "S-11: a bad vote: %d" % st)
+    st, page, _ = req("GET", "/tally?c=north", cookie=c1)
+    st, _, hd = req("POST", "/do", dict(sheet, **form_of(page, "tally")),
+                    {"Origin": ORIGIN}, cookie=c1)
+    check(st == 303 and "st=awaiting_second" in hd.get("location", ""),
+          "S-11: tally entry 1: %d %s" % (st, hd.get("location")))
+    c2, _ = login("clerk2", "clerk2-password-long")
+    st, page, _ = req("GET", "/tally?c=north", cookie=c2)
+    st, _, hd = req("POST", "/do", dict(sheet, **form_of(page, "tally")),
+                    {"Origin": ORIGIN}, cookie=c2)
+    check(st == 303 and "st=agreed" in hd.get("location", ""),
+          "S-11: tally entry 2 agrees: %d %s" % (st, hd.get("location")))
+    # S-12: the sheet, then closed.
+    st, page, _ = req("GET", "/sheet?c=north&table=1&stage=1", cookie=sup)
+    check(st == 200 and "Papers on the sheet: 45." in page and
+          "tally.enter" in page and "bundle.add" in page,
+          "S-12: the sheet's entries and papers")
+    st, _, hd = req("POST", "/do", dict(form_of(page, "sheet"), round="1",
+                    stage="1", table="1", area="main"), {"Origin": ORIGIN},
+                    cookie=sup)
+    check(st == 303 and "saved=" in hd.get("location", ""),
+          "S-12: sheet closed: %d" % st)
+    st, page, _ = req("GET", "/sheet?c=north&table=1&stage=1", cookie=sup)
+    check("Closed for areas: main" in page, "S-12: shown closed")
 
 
 def run():
