@@ -192,6 +192,10 @@ static const struct screen {
 	    d_scr_stage2 },
 	{ "/tally", "S-11", "Pattern bundles and tally sheets",
 	    " supervisor clerk ", d_scr_tally },
+	{ "/receipt", "S-03", "Box receipt", " ro dro manager receipt ",
+	    d_scr_receipt },
+	{ "/assign", "S-09", "Table assignment", " ro manager ",
+	    d_scr_assign },
 	{ "/password", "S-01", "Change password", STAFF "screen agent"
 	    " observer ", scr_password },
 };
@@ -242,6 +246,10 @@ static const struct fdef {
 	    "/tally", 1, 0 },
 	{ "tally", "tallies", "round:i area:s table:i sheet:s papers:i"
 	    " votes:V", "/tally", 1, 0 },
+	{ "receipt", "receipts", "box:s po_name:s? seals_intact:B"
+	    " seal_numbers:s? packets:S", "/receipt", 0, 0 },
+	{ "assign", "assignments", "user:s table:i role:s until:s?",
+	    "/assign", 0, 0 },
 };
 #define NFORMS (sizeof forms / sizeof *forms)
 
@@ -1236,7 +1244,7 @@ votes_of(const json_t *vals, json_t *o, const char *name)
 
 /* The API body of a form: typed per its field list; msg on a bad one
  * (d a position or a code, V the votes of v<position> fields, G groups
- * of box codes split on ';'). */
+ * of box codes split on ';', B a checkbox sent as true or false). */
 static json_t *
 form_body(const struct fdef *f, const json_t *vals, char *msg, size_t n)
 {
@@ -1253,9 +1261,10 @@ form_body(const struct fdef *f, const json_t *vals, char *msg, size_t n)
 
 		*colon = 0;
 		v = sval(vals, tok);
-		if (type == 'b') {
-			if (*v)
-				json_object_set_new(o, tok, json_true());
+		if (type == 'b' || type == 'B') {
+			/* B: always sent, false when unticked */
+			if (*v || type == 'B')
+				json_object_set_new(o, tok, json_boolean(*v));
 			continue;
 		}
 		if (!*v && opt)

@@ -68,6 +68,8 @@ void d_scr_sheet(struct ctx *x, struct sb *b);
 void d_scr_mixing(struct ctx *x, struct sb *b);
 void d_scr_stage2(struct ctx *x, struct sb *b);
 void d_scr_tally(struct ctx *x, struct sb *b);
+void d_scr_receipt(struct ctx *x, struct sb *b);
+void d_scr_assign(struct ctx *x, struct sb *b);
 
 /* html_forms.c: the print-ready forms (§2.17) at /forms/F<n>?c=C */
 extern const char d_print_css[];

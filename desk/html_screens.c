@@ -514,3 +514,69 @@ d_scr_tally(struct ctx *x, struct sb *b)
 	form_close(b, "Save tally sheet");
 	json_decref(w.k);
 }
+
+/* The boxes of every contest once each: code, table, state. */
+static void
+all_boxes(struct ctx *x, struct sb *b)
+{
+	put(b, "<table><caption>Boxes</caption><thead><tr><th scope=\"col\">"
+	    "Box</th><th scope=\"col\">Contest</th><th scope=\"col\">Table"
+	    "</th><th scope=\"col\">State</th></tr></thead><tbody>");
+	for (int c = 0; c < x->d->ncs; c++) {
+		json_t *bx = get(x, "contests/%s/boxes", x->d->cs[c].id);
+		const json_t *v;
+		size_t i;
+
+		json_array_foreach(bx, i, v) {
+			put(b, "<tr><th scope=\"row\">");
+			escj(b, json_object_get(v, "box"));
+			put(b, "</th><td>");
+			esc(b, x->d->cs[c].name);
+			put(b, "</td><td class=\"n\">");
+			escj(b, json_object_get(v, "table"));
+			put(b, "</td><td class=\"state\">");
+			escj(b, json_object_get(v, "state"));
+			put(b, "</td></tr>");
+		}
+		json_decref(bx);
+	}
+	put(b, "</tbody></table>");
+}
+
+/* S-03: a box arrives: code, packets, seals, presiding officer. */
+void
+d_scr_receipt(struct ctx *x, struct sb *b)
+{
+	form_open(x, b, "receipt", "Receive a box");
+	field(x, b, "receipt", "box", "Box code (scan or type)", "text", "",
+	    1);
+	put(b, "<label for=\"receipt-seals_intact\">Seals intact</label>"
+	    "<input id=\"receipt-seals_intact\" name=\"seals_intact\""
+	    " type=\"checkbox\" value=\"1\">");
+	field(x, b, "receipt", "seal_numbers", "Seal numbers", "text", "", 0);
+	put(b, "<p id=\"packet-codes\">Packets: bpa, unused_and_spoilt,"
+	    " tendered, tendered_votes_list, corresponding_number_list,"
+	    " marked_register, certificates_of_employment,"
+	    " postal_handed_in.</p>");
+	field(x, b, "receipt", "packets", "Packets received (codes)", "text",
+	    "", 0);
+	field(x, b, "receipt", "po_name", "Presiding officer", "text", "", 0);
+	form_close(b, "Record receipt");
+	all_boxes(x, b);
+}
+
+/* S-09: which table each box is at, and staff to tables. */
+void
+d_scr_assign(struct ctx *x, struct sb *b)
+{
+	static const char *const roles[] = { "clerk", "supervisor", NULL };
+
+	all_boxes(x, b);
+	form_open(x, b, "assign", "Assign a user to a table");
+	field(x, b, "assign", "user", "Username", "text", "", 1);
+	field(x, b, "assign", "table", "Table", "num", "", 1);
+	select_field(x, b, "assign", "role", "Role at the table", roles);
+	field(x, b, "assign", "until", "Until (time, optional)", "text", "",
+	    0);
+	form_close(b, "Record assignment");
+}

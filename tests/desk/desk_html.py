@@ -184,7 +184,7 @@ def forms_no_js(c1):
     check(st == 200 and "No sheet" in body, "S-12 before the count: %d" % st)
     st, body, _ = req("GET", "/sheet?c=west&table=1%3Cb%3E", cookie=sup)
     check(st == 200 and "<b>" not in body, "S-12: a bad table: %d" % st)
-    for s in ("/sheet", "/mixing"):
+    for s in ("/sheet", "/mixing", "/receipt", "/assign"):
         check(req("GET", s + "?c=west", cookie=c1)[0] == 403,
               "B4: clerk %s" % s)
     st, body, _ = req("GET", "/tally?c=west", cookie=c1)
@@ -213,8 +213,9 @@ def api(tok, path, body):
 
 
 def block_forms():
-    """S-08, S-11 and S-12 of a 3-seat block vote through the HTML forms
-    (the API sets up to verification): mixing; a pattern bundle; a bad
+    """S-03, S-08, S-09, S-11 and S-12 of a 3-seat block vote through the
+    HTML forms (the API does the rest up to verification): a receipt, an
+    assignment, mixing; a pattern bundle; a bad
     pattern refused by I7 with its fields kept; a tally sheet entered
     twice blind (the v<position> fields as the votes); a bad vote; the
     sheet shown and closed by its supervisor."""
@@ -258,9 +259,28 @@ def block_run():
         tok[u] = json.loads(js)["token"]
     api(tok["ro"], "plan/approve", {})
     api(tok["ro"], "poll/close", {})
+    # S-03 and S-09 by the RO's forms; then the RO's API token again.
+    ro, _ = login("ro", "correct-horse-battery-1")
+    st, page, _ = req("GET", "/receipt?c=north", cookie=ro)
+    check(st == 200 and "PV" in page, "S-03: the boxes")
+    st, _, hd = req("POST", "/do", dict(form_of(page, "receipt"), box="PV",
+                    seals_intact="1", packets="bpa tendered"),
+                    {"Origin": ORIGIN}, cookie=ro)
+    check(st == 303 and "saved=" in hd.get("location", ""),
+          "S-03: receipt recorded: %d" % st)
+    st, page, _ = req("GET", "/assign?c=north", cookie=ro)
+    st, _, hd = req("POST", "/do", dict(form_of(page, "assign"),
+                    user="clerk3", table="1", role="clerk"),
+                    {"Origin": ORIGIN}, cookie=ro)
+    check(st == 303 and "saved=" in hd.get("location", ""),
+          "S-09: assignment recorded: %d" % st)
+    st, js, _ = req("POST", "/api/v1/login", json.dumps(
+        {"username": "ro", "password": "correct-horse-battery-1"}).encode(),
+        {"Content-Type": "application/json"})
+    tok["ro"] = json.loads(js)["token"]
+    api(tok["ro"], "receipts", {"box": "N1", "seals_intact": True,
+                                "packets": []})
     for b, n in (("N1", 60), ("PV", 40)):
-        api(tok["ro"], "receipts", {"box": b, "seals_intact": True,
-                                    "packets": []})
         api(tok["sup1"], "boxes/open", {"box": b, "table": 1})
         for u in ("clerk1", "clerk2"):
             api(tok[u], N + "bpa", {"box": b, "issued_to_voters": n})
