@@ -447,6 +447,9 @@ d_scr_stage2(struct ctx *x, struct sb *b)
 		field(x, b, "bundle2", "dest", "To (position or code)", "text",
 		    "", 1);
 		field(x, b, "bundle2", "papers", "Papers", "num", "", 1);
+		put(b, "<label for=\"bundle2-part\">Part bundle</label><input"
+		    " id=\"bundle2-part\" name=\"part\" type=\"checkbox\""
+		    " value=\"1\">");
 		field(x, b, "bundle2", "counted_by", "Counted by (staff no.)",
 		    "text", "", 1);
 		field(x, b, "bundle2", "checked_by", "Checked by (staff no.)",

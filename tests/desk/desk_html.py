@@ -81,9 +81,11 @@ def events():
     return n
 
 
-def login(user, pw):
-    st, body, hd = req("POST", "/login", {"username": user, "password": pw},
-                       {"Origin": ORIGIN})
+def login(user, pw, device=None):
+    f = {"username": user, "password": pw}
+    if device:
+        f["device"] = device
+    st, body, hd = req("POST", "/login", f, {"Origin": ORIGIN})
     m = re.match(r"desk=([A-Za-z0-9_-]+); ", hd.get("set-cookie", ""))
     if st != 303 or not m:
         raise SystemExit("login %s: %d %s" % (user, st, body[:300]))
@@ -123,6 +125,8 @@ def main():
         proc.wait(timeout=30)
     try:
         block_forms()
+        other_book(os.path.join(HERE, "..", "..", "examples", "desk",
+                                "plan-mayor.json"), sv_run)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
@@ -210,6 +214,127 @@ def api(tok, path, body):
     c.close()
     check(r.status in (200, 201), "API %s: %d %s" % (path, r.status, js))
     return js
+
+
+def other_book(plan, fn):
+    """fn() against a second server with its own book from plan."""
+    global PORT, ORIGIN, DB
+    keep = PORT, ORIGIN, DB
+    DB = os.path.join(tmp, os.path.basename(plan) + ".db")
+    PORT = free_port()
+    ORIGIN = "http://127.0.0.1:%d" % PORT
+    subprocess.run([DESK, "init", DB, "--plan", plan], capture_output=True)
+    env = dict(os.environ)
+    env["ASAN_OPTIONS"] = (env.get("ASAN_OPTIONS", "") +
+                           ":detect_leaks=0").lstrip(":")
+    proc = subprocess.Popen([DESK, "serve", DB, "--listen",
+                             "127.0.0.1:%d" % PORT, "--insecure-http"],
+                            stderr=subprocess.DEVNULL, env=env)
+    try:
+        for _ in range(200):
+            try:
+                if req("GET", "/api/v1/health")[0] == 200:
+                    break
+            except OSError:
+                time.sleep(0.05)
+        fn()
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=30)
+        PORT, ORIGIN, DB = keep
+
+
+DEVICE = "8f3c1a9b7e2d4c6f8a0b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f708192a3b4c5"
+
+
+def api_login(u, pw):
+    b = {"username": u, "password": pw}
+    if u in ("ro", "mgr"):
+        b["device"] = DEVICE  # plan-mayor.json's enrolled terminal
+    st, js, _ = req("POST", "/api/v1/login", json.dumps(b).encode(),
+                    {"Content-Type": "application/json"})
+    return json.loads(js)["token"]
+
+
+def sv_run():
+    """S-15 and S-20 of an SV contest with no first-count majority: the
+    RO starts the second count by its form; a clerk sorts the two
+    eliminated piles by the stage-2 form (a destination as a position
+    and as a code; a remaining source refused by I14, fields kept); an
+    agent's view and print centre."""
+    M = "contests/mayor/"
+    pw = {"ro": "correct-horse-battery-1", "mgr": "mgr-password-long-1",
+          "rcpt": "rcpt-password-long-1", "sup1": "sup1-password-long-1",
+          "clerk1": "clerk1-password-long", "clerk2": "clerk2-password-long"}
+    tok = {u: api_login(u, p) for u, p in pw.items()}
+    api(tok["ro"], "plan/approve", {})
+    api(tok["mgr"], "poll/close", {})
+    for b in ("M1", "M2", "M3", "PV1"):
+        api(tok["rcpt"], "receipts", {"box": b, "seals_intact": True,
+                                      "packets": []})
+        api(tok["sup1"], "boxes/open", {"box": b, "table": 1})
+        for u in ("clerk1", "clerk2"):
+            api(tok[u], M + "bpa", {"box": b, "issued_to_voters": 10})
+            api(tok[u], M + "counts", {"box": b, "attempt": 0, "papers": 10})
+        api(tok["sup1"], M + "decisions", {"box": b, "outcome": "agreed"})
+    api(tok["ro"], M + "verification", {})
+    api(tok["mgr"], M + "mixing", {"area": "main",
+                                   "groups": [["M1", "M2"], ["M3", "PV1"]]})
+    api(tok["mgr"], M + "rounds", {})
+    for cand, n in ((1, 15), (2, 12), (3, 8), (4, 5)):
+        api(tok["clerk1"], M + "bundles", {
+            "round": 1, "area": "main", "table": 1, "stage": 1,
+            "slip": "s%d" % cand, "kind": "candidate", "candidate": cand,
+            "papers": n, "part": True, "counted_by": "A",
+            "checked_by": "B"})
+    api(tok["sup1"], M + "sheets/close", {"round": 1, "area": "main",
+                                          "table": 1, "stage": 1})
+    api(tok["mgr"], M + "rounds/1/close", {"stage": 1})
+    ro, _ = login("ro", pw["ro"], DEVICE)
+    st, page, _ = req("GET", "/stage2?c=mayor", cookie=ro)
+    check(st == 200 and "STAGE1_DONE" in page and hidden(page, "stage2",
+          "csrf") and 'id="f-bundle2"' not in page,
+          "S-15: the RO's start form, no entry form")
+    st, _, hd = req("POST", "/do", dict(form_of(page, "stage2"),
+                    notice="Second count at 02:00, main hall"),
+                    {"Origin": ORIGIN}, cookie=ro)
+    check(st == 303 and "saved=" in hd.get("location", ""),
+          "S-15: second count started: %d" % st)
+    c1, _ = login("clerk1", pw["clerk1"])
+    st, page, _ = req("GET", "/stage2?c=mayor", cookie=c1)
+    check(st == 200 and "STAGE2" in page and 'id="f-stage2"' not in page,
+          "S-15: the clerk's entry form")
+    b2 = dict(form_of(page, "bundle2"), round="1", stage="2", kind="stage2",
+              area="main", table="1", part="1", counted_by="A",
+              checked_by="B")
+    st, body, _ = req("POST", "/do", dict(b2, slip="t0", source="1",
+                      dest="2", papers="3"), {"Origin": ORIGIN}, cookie=c1)
+    check(st == 409 and "I14" in body and 'value="t0"' in body,
+          "S-15: a remaining source refused (I14): %d" % st)
+    for slip, src, dest, n in (("t1", "3", "1", "5"), ("t2", "3",
+                               "no_second_preference", "3"),
+                               ("t3", "4", "2", "5")):
+        st, page, _ = req("GET", "/stage2?c=mayor", cookie=c1)
+        st, _, hd = req("POST", "/do", dict(b2, **form_of(page, "bundle2"),
+                        slip=slip, source=src, dest=dest, papers=n),
+                        {"Origin": ORIGIN}, cookie=c1)
+        check(st == 303 and "saved=" in hd.get("location", ""),
+              "S-15: bundle %s -> %s saved: %d" % (src, dest, st))
+    st, js, _ = req("GET", "/api/v1/" + M + "sheets?round=1&stage=2&table=1",
+                    headers={"Authorization": "Bearer " + tok["mgr"]})
+    js = json.loads(js)
+    check([(e["data"]["source"], e["data"]["dest"]) for e in js["entries"]]
+          == [(3, 1), (3, "no_second_preference"), (4, 2)],
+          "S-15: positions and codes as the API takes them: %s" % js)
+    ag, _ = login("brown-ea", "agent-password-long-1")
+    st, page, _ = req("GET", "/agent?c=mayor", cookie=ag)
+    check(st == 200 and "M1" in page and "No provisional result" in page and
+          'href="/forms/F6?c=mayor"' in page and
+          'href="/forms/F12' not in page and "Checkpoint #" in page,
+          "S-20: the agent's boxes, F6 and no F12")
+    for s in ("/boxes", "/statement", "/reconciliation", "/forms/F12"):
+        check(req("GET", s + "?c=mayor", cookie=ag)[0] == 403,
+              "B4: agent %s" % s)
 
 
 def block_forms():
