@@ -196,6 +196,8 @@ static const struct screen {
 	    d_scr_receipt },
 	{ "/assign", "S-09", "Table assignment", " ro manager ",
 	    d_scr_assign },
+	{ "/audit", "S-23", "Audit log", " ro dro manager auditor ",
+	    d_scr_audit },
 	{ "/password", "S-01", "Change password", STAFF "screen agent"
 	    " observer ", scr_password },
 };

@@ -583,3 +583,75 @@ d_scr_assign(struct ctx *x, struct sb *b)
 	    0);
 	form_close(b, "Record assignment");
 }
+
+/* S-23: the latest entries, newest first, as entries/N gives them (so
+ * only to the roles that read; a supervisor's own-table view and the
+ * chain check are the API's and the CLI's for now), filtered by user,
+ * action or contest. */
+void
+d_scr_audit(struct ctx *x, struct sb *b)
+{
+	const char *fu = q(x, "user"), *fa = q(x, "action");
+	json_t *bd = get(x, "public/results");
+	long long top = json_integer_value(json_object_get(json_object_get(
+	    bd, "checkpoint"), "seq"));
+	int shown = 0;
+
+	json_decref(bd);
+	put(b, "<form method=\"get\" action=\"/audit\"><label for=\"au-user\">"
+	    "User</label><input id=\"au-user\" name=\"user\" type=\"text\""
+	    " autocomplete=\"off\" value=\"");
+	esc(b, fu);
+	put(b, "\"><label for=\"au-action\">Action</label><input id=\""
+	    "au-action\" name=\"action\" type=\"text\" autocomplete=\"off\""
+	    " value=\"");
+	esc(b, fa);
+	put(b, "\"> <button type=\"submit\">Filter</button></form>"
+	    "<table><caption>Entries, newest first</caption><thead><tr>"
+	    "<th scope=\"col\">Entry</th><th scope=\"col\">At</th>"
+	    "<th scope=\"col\">User</th><th scope=\"col\">Role</th>"
+	    "<th scope=\"col\">Action</th><th scope=\"col\">Contest</th>"
+	    "<th scope=\"col\">Supersedes</th><th scope=\"col\">Superseded"
+	    " by</th><th scope=\"col\">Reason</th></tr></thead><tbody>");
+	/* entry numbers never exceed event numbers */
+	for (long long n = top; n >= 1 && shown < 100 && n > top - 2000;
+	    n--) {
+		json_t *e = get(x, "entries/%lld", n);
+
+		if (!e)
+			continue;
+		if ((fu && *fu && strcmp(fu, json_string_value(
+		    json_object_get(e, "user")) ? json_string_value(
+		    json_object_get(e, "user")) : "")) || (fa && *fa &&
+		    !strstr(json_string_value(json_object_get(e, "action")) ?
+		    json_string_value(json_object_get(e, "action")) : "",
+		    fa))) {
+			json_decref(e);
+			continue;
+		}
+		shown++;
+		put(b, "<tr><td class=\"n\">");
+		escj(b, json_object_get(e, "entry"));
+		put(b, "</td><td>");
+		escj(b, json_object_get(e, "at"));
+		put(b, "</td><td>");
+		escj(b, json_object_get(e, "user"));
+		put(b, "</td><td>");
+		escj(b, json_object_get(e, "role"));
+		put(b, "</td><td>");
+		escj(b, json_object_get(e, "action"));
+		put(b, "</td><td>");
+		escj(b, json_object_get(e, "contest"));
+		put(b, "</td><td class=\"n\">");
+		escj(b, json_object_get(e, "supersedes"));
+		put(b, "</td><td class=\"n\">");
+		escj(b, json_object_get(e, "superseded_by"));
+		put(b, "</td><td>");
+		escj(b, json_object_get(e, "reason_code"));
+		put(b, "</td></tr>");
+		json_decref(e);
+	}
+	put(b, "</tbody></table>");
+	if (!shown)
+		put(b, "<p>No entry matches.</p>");
+}

@@ -326,6 +326,18 @@ def sv_run():
     check([(e["data"]["source"], e["data"]["dest"]) for e in js["entries"]]
           == [(3, 1), (3, "no_second_preference"), (4, 2)],
           "S-15: positions and codes as the API takes them: %s" % js)
+    st, page, _ = req("GET", "/audit?c=mayor", cookie=ro)
+    check(st == 200 and "stage2.start" in page and "bundle.add" in page and
+          "verification.issue" in page, "S-23: the entries")
+    st, page, _ = req("GET", "/audit?c=mayor&action=stage2&user=%3Cb%3E",
+                      cookie=ro)
+    check(st == 200 and "No entry matches" in page and "<b>" not in page and
+          'value="&lt;b&gt;"' in page, "S-23: filters, escaped")
+    st, page, _ = req("GET", "/audit?c=mayor&action=stage2", cookie=ro)
+    check("stage2.start" in page and "bundle.add" not in page,
+          "S-23: by action")
+    check(req("GET", "/audit?c=mayor", cookie=c1)[0] == 403,
+          "B4: clerk /audit")
     ag, _ = login("brown-ea", "agent-password-long-1")
     st, page, _ = req("GET", "/agent?c=mayor", cookie=ag)
     check(st == 200 and "M1" in page and "No provisional result" in page and
