@@ -39,6 +39,7 @@ struct ctx {
 #define form_close dh_form_close
 #define field dh_field
 #define select_field dh_select_field
+#define getq dh_getq
 
 void put(struct sb *b, const char *s);
 void putf(struct sb *b, const char *fmt, ...)
@@ -60,6 +61,8 @@ void select_field(struct ctx *x, struct sb *b, const char *form,
     const char *name, const char *label, const char *const *opts);
 
 /* html_screens.c */
+json_t *getq(struct ctx *x, const char *path, const char *round,
+    const char *stage, const char *table, const char *version, int *status);
 void d_scr_statement(struct ctx *x, struct sb *b);
 void d_scr_reconciliation(struct ctx *x, struct sb *b);
 void d_scr_agent(struct ctx *x, struct sb *b);
@@ -75,6 +78,8 @@ void d_scr_audit(struct ctx *x, struct sb *b);
 /* html_forms.c: the print-ready forms (§2.17) at /forms/F<n>?c=C */
 extern const char d_print_css[];
 void d_html_form(struct ctx *x, const char *id);
+int d_api_form(struct desk *d, struct d_http *h, struct d_user *u,
+    const char *id);
 void d_html_print_centre(struct ctx *x, struct sb *b);
 
 #endif

@@ -13,6 +13,7 @@
 #include "html.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 const char d_print_css[] =
@@ -608,12 +609,14 @@ footer(struct ctx *x, struct sb *b, const struct form *cur,
 	json_decref(h);
 }
 
-void
-d_html_form(struct ctx *x, const char *id)
+/* The form's page in b, or the status of its refused read (403, 404;
+ * 400 for a bad query value) with b untouched. */
+static int
+form_page(struct ctx *x, const char *id, const char *version,
+    const char *round, struct sb *b)
 {
 	const struct form *cur = NULL;
 	json_t *o = NULL, *el;
-	struct sb b;
 	char path[160];
 	int st;
 
@@ -622,50 +625,97 @@ d_html_form(struct ctx *x, const char *id)
 			cur = &forms[i];
 	/* F14 is the SV second count's; F15 serves every kind */
 	if (!cur || x->c < 0 || (strcmp(cur->id, "F14") == 0 &&
-	    strcmp(x->d->cs[x->c].kind, "sv") != 0)) {
-		simple(x, 404, "Not found", "No such form.");
-		return;
-	}
+	    strcmp(x->d->cs[x->c].kind, "sv") != 0))
+		return 404;
 	snprintf(path, sizeof path, "contests/%s/%s", x->d->cs[x->c].id,
 	    cur->read);
-	st = d_sess_api(x->d, x->h, x->tok, "GET", path, NULL, NULL, &o);
+	o = getq(x, path, round, NULL, NULL, version, &st);
 	if (st != 200) {
 		json_decref(o);
-		simple(x, st == 403 ? 403 : 404, st == 403 ? "Forbidden" :
-		    "Not yet", st == 403 ? "§3.4: this form is not for your"
-		    " role." : "This form is not made yet (§2.17: it is"
-		    " printed from its state on).");
-		return;
+		/* 400 is the caller's only when it sent a query value */
+		return st == 403 || (st == 400 && (version || round)) ? st :
+		    404;
 	}
 	el = get(x, "election");
-	memset(&b, 0, sizeof b);
-	put(&b, "<!DOCTYPE html>\n<html lang=\"en-GB\"><head><meta charset="
+	put(b, "<!DOCTYPE html>\n<html lang=\"en-GB\"><head><meta charset="
 	    "\"utf-8\"><title>");
-	putf(&b, "%s ", cur->id);
-	esc(&b, cur->title);
-	put(&b, " \xe2\x80\x94 ");
-	esc(&b, x->d->cs[x->c].name);
-	put(&b, "</title><link rel=\"stylesheet\" href=\"/static/print.css\">"
+	putf(b, "%s ", cur->id);
+	esc(b, cur->title);
+	put(b, " \xe2\x80\x94 ");
+	esc(b, x->d->cs[x->c].name);
+	put(b, "</title><link rel=\"stylesheet\" href=\"/static/print.css\">"
 	    "</head><body><table class=\"page\">");
-	footer(x, &b, cur, o, el);
-	putf(&b, "<tbody><tr><td><main><h1>%s ", cur->id);
-	esc(&b, cur->title);
-	put(&b, "</h1><p class=\"sub\">");
-	escj(&b, json_object_get(el, "name"));
-	put(&b, ", poll of ");
-	escj(&b, json_object_get(el, "poll_date"));
-	put(&b, ": ");
-	esc(&b, x->d->cs[x->c].name);
-	put(&b, ".</p>");
-	cur->fn(x, &b, o);
+	footer(x, b, cur, o, el);
+	putf(b, "<tbody><tr><td><main><h1>%s ", cur->id);
+	esc(b, cur->title);
+	put(b, "</h1><p class=\"sub\">");
+	escj(b, json_object_get(el, "name"));
+	put(b, ", poll of ");
+	escj(b, json_object_get(el, "poll_date"));
+	put(b, ": ");
+	esc(b, x->d->cs[x->c].name);
+	put(b, ".</p>");
+	cur->fn(x, b, o);
 	if (cur->statutory)
-		put(&b, "<div class=\"sign\"><p>Signed: ______________________"
+		put(b, "<div class=\"sign\"><p>Signed: ______________________"
 		    "______ Returning Officer</p><p>Date: ____________"
 		    "</p></div>");
-	put(&b, "</main></td></tr></tbody></table></body></html>\n");
+	put(b, "</main></td></tr></tbody></table></body></html>\n");
 	json_decref(o);
 	json_decref(el);
-	respond(x->h, 200, &b);
+	return 200;
+}
+
+/* GET /forms/F<n>?c=C[&version=N&round=R], the cookie's session. */
+void
+d_html_form(struct ctx *x, const char *id)
+{
+	struct sb b;
+	int st;
+
+	memset(&b, 0, sizeof b);
+	st = form_page(x, id, q(x, "version"), q(x, "round"), &b);
+	if (st == 200) {
+		respond(x->h, 200, &b);
+		return;
+	}
+	free(b.p);
+	simple(x, st, st == 403 ? "Forbidden" : st == 400 ? "Bad request" :
+	    "Not yet", st == 403 ? "§3.4: this form is not for your role." :
+	    st == 400 ? "A version or round that is not a number." :
+	    "This form is not made yet, or there is no such form (§2.17:"
+	    " each is printed from its state on).");
+}
+
+/* GET /api/v1/forms/F<n>?contest=C[&version=N&round=R] (§9.3): the same
+ * page as text/html, for the bearer's role; 0 when answered, else the
+ * status for the caller's JSON error. */
+int
+d_api_form(struct desk *d, struct d_http *h, struct d_user *u,
+    const char *id)
+{
+	struct ctx x;
+	struct sb b;
+	const char *cid = h->query ? h->query(h->qcls, "contest") : NULL;
+	int st;
+
+	memset(&x, 0, sizeof x);
+	x.d = d;
+	x.h = h;
+	x.u = u;
+	x.c = cid ? d_contest_find(d, cid) : -1;
+	if (!h->auth || strncmp(h->auth, "Bearer ", 7) || strlen(h->auth +
+	    7) >= sizeof x.tok || x.c < 0)
+		return 404;
+	snprintf(x.tok, sizeof x.tok, "%s", h->auth + 7);
+	memset(&b, 0, sizeof b);
+	st = form_page(&x, id, h->q_version, h->q_round, &b);
+	if (st != 200) {
+		free(b.p);
+		return st;
+	}
+	respond(h, 200, &b);
+	return 0;
 }
 
 /* S-25: the forms of the contest this session may read, each a link

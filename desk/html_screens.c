@@ -194,10 +194,11 @@ d_scr_print(struct ctx *x, struct sb *b)
 }
 
 /* A read with the query parameters the API takes from the URL (§9.3:
- * round, stage, table), as this session; NULL unless 200. */
-static json_t *
+ * round, stage, table, version), as this session; NULL unless 200, the
+ * status in *status when status is not NULL. */
+json_t *
 getq(struct ctx *x, const char *path, const char *round, const char *stage,
-    const char *table)
+    const char *table, const char *version, int *status)
 {
 	struct d_http s;
 	char auth[96], url[300];
@@ -213,10 +214,13 @@ getq(struct ctx *x, const char *path, const char *round, const char *stage,
 	s.q_round = round;
 	s.q_stage = stage;
 	s.q_table = table;
+	s.q_version = version;
 	d_api(x->d, &s);
 	if (s.status == 200 && s.resp)
 		o = json_loads(s.resp, 0, NULL);
 	free(s.resp);
+	if (status)
+		*status = s.status;
 	return o;
 }
 
@@ -277,7 +281,7 @@ d_scr_sheet(struct ctx *x, struct sb *b)
 	esc(b, st);
 	put(b, "\"> <button type=\"submit\">Show</button></form>");
 	snprintf(path, sizeof path, "contests/%s/sheets", x->d->cs[x->c].id);
-	sh = getq(x, path, w.round, st, w.table);
+	sh = getq(x, path, w.round, st, w.table, NULL, NULL);
 	if (!sh) {
 		put(b, "<p>No sheet for this table, round and stage.</p>");
 		json_decref(w.k);

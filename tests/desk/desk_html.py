@@ -338,6 +338,34 @@ def sv_run():
           "S-23: by action")
     check(req("GET", "/audit?c=mayor", cookie=c1)[0] == 403,
           "B4: clerk /audit")
+    # GET /api/v1/forms/F (§9.3): the same pages for a bearer token.
+    def form_api(f, t):
+        return req("GET", "/api/v1/forms/" + f, headers={
+            "Authorization": "Bearer " + t})
+    st, body, hd = form_api("F6?contest=mayor", tok["mgr"])
+    check(st == 200 and hd["content-type"].startswith("text/html") and
+          "F6 Statement as to the result of verification" in body and
+          re.search(r"checkpoint #\d+ \xb7 [0-9a-f]{16}", body) and
+          hd.get("content-security-policy") == CSP, "API forms/F6: %d" % st)
+    st, body, _ = form_api("F13?contest=mayor", tok["mgr"])
+    check(st == 200 and "Statement after the first count" in body and
+          "Remaining (positions): 1, 2" in body, "API forms/F13: %d" % st)
+    for f, t, want, code in (("F15?contest=mayor", "mgr", 404, "not_found"),
+                             ("F6", "mgr", 404, "not_found"),
+                             ("F6?contest=nope", "mgr", 404, "not_found"),
+                             ("F99?contest=mayor", "mgr", 404, "not_found"),
+                             ("F15?contest=mayor&version=x", "mgr", 400,
+                              "bad_request"),
+                             ("F6?contest=mayor", "clerk2", 403,
+                              "forbidden")):
+        st, body, hd = form_api(f, tok[t])
+        check(st == want and json.loads(body)["error"]["code"] == code,
+              "API forms/%s as %s: %d %s" % (f, t, st, body[:200]))
+    st, body, _ = req("GET", "/api/v1/forms/F6?contest=mayor")
+    check(st == 401, "API forms without a token: %d" % st)
+    st, body, _ = req("GET", "/forms/F13?c=mayor", cookie=ro)
+    check(st == 200 and "Total of first preferences: 40" in body,
+          "F13 page: %d" % st)
     ag, _ = login("brown-ea", "agent-password-long-1")
     st, page, _ = req("GET", "/agent?c=mayor", cookie=ag)
     check(st == 200 and "M1" in page and "No provisional result" in page and
