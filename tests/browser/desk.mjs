@@ -105,7 +105,16 @@ async function b8(ctx) {
     let want = null;
     try { want = readFileSync(gold, 'utf8'); } catch { want = null; }
     ok(want === norm, `B8: ${f}: text differs from ${gold}:\n${norm}`);
+    await axe(pg, 'form ' + f);
   }
+  // B12 on the screens S-07, S-14, S-23, S-25 (the RO's).
+  for (const s of ['/statement', '/reconciliation', '/audit', '/print']) {
+    const r = await pg.goto(`${ORIGIN}${s}?c=west`);
+    ok(r.status() === 200, `${s}: ${r.status()}`);
+    await axe(pg, s);
+  }
+  ok(await pg.locator('a[href="/forms/F18?c=west"]').count() === 1,
+    'S-25: F18 ready to print after the declaration');
   await pg.close();
 }
 
