@@ -198,6 +198,7 @@ static const struct screen {
 	    d_scr_assign },
 	{ "/audit", "S-23", "Audit log", " ro dro manager auditor ",
 	    d_scr_audit },
+	{ "/progress", "S-21", "Progress", " ro manager ", d_scr_progress },
 	{ "/password", "S-01", "Change password", STAFF "screen agent"
 	    " observer ", scr_password },
 };

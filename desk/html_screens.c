@@ -659,3 +659,81 @@ d_scr_audit(struct ctx *x, struct sb *b)
 	if (!shown)
 		put(b, "<p>No entry matches.</p>");
 }
+
+/* S-21: per contest the board's progress; per table of the plan the
+ * current round's stage-1 sheet: entries, papers, the last entry's
+ * time. (Papers per minute, the projected finish and the back-fill
+ * backlog need reads the API does not have yet.) */
+void
+d_scr_progress(struct ctx *x, struct sb *b)
+{
+	json_t *bd = get(x, "board"), *k;
+	const json_t *c, *t;
+	char path[120], round[16];
+	size_t i;
+
+	put(b, "<table><caption>Contests</caption><thead><tr><th scope=\"col\">"
+	    "Contest</th><th scope=\"col\">State</th><th scope=\"col\">"
+	    "Boxes verified</th><th scope=\"col\">Papers to count</th>"
+	    "<th scope=\"col\">Progress %</th><th scope=\"col\">Doubtful"
+	    " waiting</th></tr></thead><tbody>");
+	json_array_foreach(json_object_get(bd, "contests"), i, c) {
+		put(b, "<tr><th scope=\"row\">");
+		escj(b, json_object_get(c, "name"));
+		put(b, "</th><td class=\"state\">");
+		escj(b, json_object_get(c, "state"));
+		put(b, "</td><td class=\"n\">");
+		escj(b, json_object_get(c, "boxes_verified"));
+		put(b, " of ");
+		escj(b, json_object_get(c, "boxes_expected"));
+		put(b, "</td><td class=\"n\">");
+		escj(b, json_object_get(c, "papers_to_count"));
+		put(b, "</td><td class=\"n\">");
+		escj(b, json_object_get(c, "progress_percent"));
+		put(b, "</td><td class=\"n\">");
+		escj(b, json_object_get(c, "doubtful_queue"));
+		put(b, "</td></tr>");
+	}
+	put(b, "</tbody></table>");
+	json_decref(bd);
+	contest_pick(x, b, "/progress");
+	k = get(x, "contests/%s", x->d->cs[x->c].id);
+	snprintf(round, sizeof round, "%lld", (long long)json_integer_value(
+	    json_object_get(k, "round")));
+	json_decref(k);
+	put(b, "<table><caption>Tables, round ");
+	esc(b, round);
+	put(b, ", stage 1</caption><thead><tr><th scope=\"col\">Table</th>"
+	    "<th scope=\"col\">Entries</th><th scope=\"col\">Papers</th>"
+	    "<th scope=\"col\">Last entry at</th><th scope=\"col\">Sheet"
+	    " closed for</th></tr></thead><tbody>");
+	snprintf(path, sizeof path, "contests/%s/sheets", x->d->cs[x->c].id);
+	json_array_foreach(x->d->tables, i, t) {
+		char tn[24];
+		json_t *sh;
+		const json_t *es, *a;
+		size_t j;
+
+		snprintf(tn, sizeof tn, "%lld", (long long)json_integer_value(
+		    json_object_get(t, "number")));
+		sh = getq(x, path, round, "1", tn, NULL, NULL);
+		es = json_object_get(sh, "entries");
+		put(b, "<tr><th scope=\"row\">");
+		esc(b, tn);
+		putf(b, "</th><td class=\"n\">%zu</td><td class=\"n\">",
+		    json_array_size(es));
+		escj(b, json_object_get(sh, "papers"));
+		put(b, "</td><td>");
+		escj(b, json_object_get(json_array_get(es, json_array_size(es)
+		    - 1), "at"));
+		put(b, "</td><td>");
+		json_array_foreach(json_object_get(sh, "closed"), j, a) {
+			if (j)
+				put(b, ", ");
+			escj(b, a);
+		}
+		put(b, "</td></tr>");
+		json_decref(sh);
+	}
+	put(b, "</tbody></table>");
+}

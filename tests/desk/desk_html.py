@@ -507,6 +507,13 @@ def block_run():
           "S-12: sheet closed: %d" % st)
     st, page, _ = req("GET", "/sheet?c=north&table=1&stage=1", cookie=sup)
     check("Closed for areas: main" in page, "S-12: shown closed")
+    ro, _ = login("ro", "correct-horse-battery-1")
+    st, page, _ = req("GET", "/progress?c=north", cookie=ro)
+    check(st == 200 and re.search(r'<th scope="row">1</th><td class="n">3'
+                                  r'</td><td class="n">45</td>', page) and
+          "COUNTING" in page, "S-21: the table's entries and papers")
+    check(req("GET", "/progress?c=north", cookie=sup)[0] == 403,
+          "B4: supervisor /progress")
 
 
 def run():
