@@ -199,6 +199,8 @@ static const struct screen {
 	{ "/audit", "S-23", "Audit log", " ro dro manager auditor ",
 	    d_scr_audit },
 	{ "/progress", "S-21", "Progress", " ro manager ", d_scr_progress },
+	{ "/variance", "S-06", "Variance", " ro dro supervisor ",
+	    d_scr_variance },
 	{ "/password", "S-01", "Change password", STAFF "screen agent"
 	    " observer ", scr_password },
 };
@@ -253,6 +255,9 @@ static const struct fdef {
 	    " seal_numbers:s? packets:S", "/receipt", 0, 0 },
 	{ "assign", "assignments", "user:s table:i role:s until:s?",
 	    "/assign", 0, 0 },
+	{ "vcheck", "checks", "box:s item:s result:s", "/variance", 1, 0 },
+	{ "vdecide", "decisions", "box:s outcome:s explanation:s?",
+	    "/variance", 1, 2 },
 };
 #define NFORMS (sizeof forms / sizeof *forms)
 
@@ -1386,7 +1391,8 @@ do_form(struct ctx *x, json_t *vals)
 		render(x, screen_of(f->back), 400);
 		return;
 	}
-	if (f->reauth) {
+	/* reauth 2: only when a password is given (the RO's outcomes) */
+	if (f->reauth == 1 || (f->reauth == 2 && *sval(vals, "password"))) {
 		json_t *pb = json_pack("{s:s}", "password", sval(vals,
 		    "password"));
 
@@ -1440,7 +1446,8 @@ do_form(struct ctx *x, json_t *vals)
 		put(&to, "&st=");
 		urlenc(&to, json_string_value(json_object_get(r, "status")));
 	}
-	if (strcmp(f->back, "/verify") == 0) {
+	if (strcmp(f->back, "/verify") == 0 || strcmp(f->back,
+	    "/variance") == 0) {
 		put(&to, "&box=");
 		urlenc(&to, sval(vals, "box"));
 	}

@@ -75,6 +75,7 @@ void d_scr_receipt(struct ctx *x, struct sb *b);
 void d_scr_assign(struct ctx *x, struct sb *b);
 void d_scr_audit(struct ctx *x, struct sb *b);
 void d_scr_progress(struct ctx *x, struct sb *b);
+void d_scr_variance(struct ctx *x, struct sb *b);
 
 /* html_forms.c: the print-ready forms (§2.17) at /forms/F<n>?c=C */
 extern const char d_print_css[];

@@ -737,3 +737,95 @@ d_scr_progress(struct ctx *x, struct sb *b)
 	}
 	put(b, "</tbody></table>");
 }
+
+/* S-06: one box's variance: its figures and recount history, the
+ * §2.3 checklist, and only the outcomes the role may record (§3.2);
+ * the decision and the checks are the API's entries through do_form.
+ * (The polling-place panel waits for a read that gives a place's
+ * boxes together.) */
+void
+d_scr_variance(struct ctx *x, struct sb *b)
+{
+	static const char *const items[] = { "bpa_arithmetic",
+		"unused_count", "other_packets", "postal_not_added",
+		"po_contacted", "boxes_issued", NULL };
+	static const char *const results[] = { "done", "not_done", NULL };
+	static const char *const sup_oc[] = { "agreed", "agreed_on_recount",
+		NULL };
+	static const char *const dro_oc[] = { "agreed", "agreed_on_recount",
+		"compensating", "variance_confirmed", "within_tolerance",
+		NULL };
+	static const char *const ro_oc[] = { "agreed", "agreed_on_recount",
+		"compensating", "variance_confirmed", "within_tolerance",
+		"not_received", NULL };
+	const char *box = q(x, "box"), *role = x->u->role;
+	json_t *bx, *mine = NULL;
+	const json_t *v, *k;
+	size_t i, j;
+
+	if (x->err && x->vals)
+		box = json_string_value(json_object_get(x->vals, "box"));
+	put(b, "<form method=\"get\" action=\"/variance\"><input type=\""
+	    "hidden\" name=\"c\" value=\"");
+	esc(b, x->d->cs[x->c].id);
+	put(b, "\"><label for=\"pick-box\">Box code</label><input id=\""
+	    "pick-box\" name=\"box\" type=\"text\" autocomplete=\"off\""
+	    " value=\"");
+	esc(b, box);
+	put(b, "\"> <button type=\"submit\">Go</button></form>");
+	if (!box || !*box)
+		return;
+	bx = get(x, "contests/%s/boxes", x->d->cs[x->c].id);
+	json_array_foreach(bx, i, v)
+		if (json_is_string(json_object_get(v, "box")) && strcmp(
+		    json_string_value(json_object_get(v, "box")), box) == 0)
+			mine = (json_t *)v;
+	if (!mine) {
+		put(b, "<p>No box ");
+		esc(b, box);
+		put(b, " in this contest.</p>");
+		json_decref(bx);
+		return;
+	}
+	put(b, "<h2>Box ");
+	esc(b, box);
+	put(b, "</h2><p>State <span class=\"state\">");
+	escj(b, json_object_get(mine, "state"));
+	put(b, "</span>; BPA ");
+	escj(b, json_object_get(mine, "bpa"));
+	put(b, "; variance ");
+	escj(b, json_object_get(mine, "variance"));
+	put(b, ".</p><table><caption>Counts (attempt 0 the first)</caption>"
+	    "<thead><tr><th scope=\"col\">Attempt</th><th scope=\"col\">"
+	    "Papers</th></tr></thead><tbody>");
+	json_array_foreach(json_object_get(mine, "counts"), j, k) {
+		put(b, "<tr><td class=\"n\">");
+		escj(b, json_object_get(k, "attempt"));
+		put(b, "</td><td class=\"n\">");
+		escj(b, json_object_get(k, "papers"));
+		put(b, "</td></tr>");
+	}
+	put(b, "</tbody></table><p>The rule (§2.3): preliminary checks, every"
+	    " box issued to the station opened, compensating errors at the"
+	    " polling place, at least two recounts until two consecutive"
+	    " agree, then the counted figure with the variance and an"
+	    " explanation.</p>");
+	form_open(x, b, "vcheck", "Preliminary check");
+	field(x, b, "vcheck", "box", "", "hidden", box, 0);
+	select_field(x, b, "vcheck", "item", "Check", items);
+	select_field(x, b, "vcheck", "result", "Result", results);
+	form_close(b, "Record check");
+	form_open(x, b, "vdecide", "Decide the box");
+	field(x, b, "vdecide", "box", "", "hidden", box, 0);
+	select_field(x, b, "vdecide", "outcome", "Outcome",
+	    strcmp(role, "ro") == 0 ? ro_oc : strcmp(role, "dro") == 0 ?
+	    dro_oc : sup_oc);
+	field(x, b, "vdecide", "explanation", "Explanation (required but"
+	    " for agreed)", "text", "", 0);
+	if (strcmp(role, "ro") == 0 || strcmp(role, "dro") == 0)
+		field(x, b, "vdecide", "password", "Your password"
+		    " (re-authentication, for the RO's outcomes)", "password",
+		    "", 0);
+	form_close(b, "Record decision");
+	json_decref(bx);
+}

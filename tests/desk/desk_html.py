@@ -188,7 +188,7 @@ def forms_no_js(c1):
     check(st == 200 and "No sheet" in body, "S-12 before the count: %d" % st)
     st, body, _ = req("GET", "/sheet?c=west&table=1%3Cb%3E", cookie=sup)
     check(st == 200 and "<b>" not in body, "S-12: a bad table: %d" % st)
-    for s in ("/sheet", "/mixing", "/receipt", "/assign"):
+    for s in ("/sheet", "/mixing", "/receipt", "/assign", "/variance"):
         check(req("GET", s + "?c=west", cookie=c1)[0] == 403,
               "B4: clerk %s" % s)
     st, body, _ = req("GET", "/tally?c=west", cookie=c1)
@@ -326,6 +326,10 @@ def sv_run():
     check([(e["data"]["source"], e["data"]["dest"]) for e in js["entries"]]
           == [(3, 1), (3, "no_second_preference"), (4, 2)],
           "S-15: positions and codes as the API takes them: %s" % js)
+    st, page, _ = req("GET", "/variance?c=mayor&box=M1", cookie=ro)
+    check(st == 200 and 'value="not_received"' in page and
+          'value="compensating"' in page and 'name="password"' in page,
+          "S-06: the RO's outcomes, with re-authentication")
     st, page, _ = req("GET", "/audit?c=mayor", cookie=ro)
     check(st == 200 and "stage2.start" in page and "bundle.add" in page and
           "verification.issue" in page, "S-23: the entries")
@@ -450,10 +454,23 @@ def block_run():
         for u in ("clerk1", "clerk2"):
             api(tok[u], N + "bpa", {"box": b, "issued_to_voters": n})
             api(tok[u], N + "counts", {"box": b, "attempt": 0, "papers": n})
-        api(tok["sup1"], N + "decisions", {"box": b, "outcome": "agreed"})
+    api(tok["sup1"], N + "decisions", {"box": "PV", "outcome": "agreed"})
+    # S-06: the supervisor decides N1 by its form, offered only its
+    # outcomes.
+    sup, _ = login("sup1", "sup1-password-long-1")
+    st, page, _ = req("GET", "/variance?c=north&box=N1", cookie=sup)
+    check(st == 200 and "AGREED" in page and '<option value="agreed">' in
+          page and 'value="compensating"' not in page and
+          'value="not_received"' not in page and 'name="password"' not in
+          page, "S-06: the box")
+    st, _, hd = req("POST", "/do", dict(form_of(page, "vdecide"), box="N1",
+                    outcome="agreed"), {"Origin": ORIGIN}, cookie=sup)
+    check(st == 303 and "box=N1" in hd.get("location", ""),
+          "S-06: decided: %d %s" % (st, hd.get("location")))
+    st, page, _ = req("GET", "/variance?c=north&box=N1", cookie=sup)
+    check("VERIFIED" in page, "S-06: verified")
     api(tok["ro"], N + "verification", {})
     # S-08 by the supervisor's form.
-    sup, _ = login("sup1", "sup1-password-long-1")
     st, page, _ = req("GET", "/mixing?c=north", cookie=sup)
     st, _, hd = req("POST", "/do", dict(form_of(page, "mixing"),
                     area="main", groups="N1, PV"), {"Origin": ORIGIN},
