@@ -4,7 +4,7 @@
  * JSON API as the cookie's session (session.c), so a screen shows what
  * the role may see and a form makes the same entry as the API call;
  * nothing here counts. Every dynamic string goes through esc(). */
-#include "session.h"
+#include "html.h"
 
 #include <sodium.h>
 #include <stdarg.h>
@@ -12,13 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-struct sb {
-	char *p;
-	size_t n, cap;
-	int oom;
-};
-
-static void
+void
 put(struct sb *b, const char *s)
 {
 	size_t k = strlen(s);
@@ -42,10 +36,7 @@ put(struct sb *b, const char *s)
 	b->n += k;
 }
 
-static void putf(struct sb *b, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
-static void
+void
 putf(struct sb *b, const char *fmt, ...)
 {
 	char buf[1024];
@@ -59,7 +50,7 @@ putf(struct sb *b, const char *fmt, ...)
 
 /* Text or attribute value, escaped: the only way a dynamic string
  * reaches a page. */
-static void
+void
 esc(struct sb *b, const char *s)
 {
 	char one[2] = { 0, 0 };
@@ -98,7 +89,7 @@ urlenc(struct sb *b, const char *s)
 
 /* A JSON member as text: strings as they are, integers in decimal,
  * null and absent as "—". */
-static void
+void
 escj(struct sb *b, const json_t *v)
 {
 	if (json_is_string(v))
@@ -115,30 +106,14 @@ escj(struct sb *b, const json_t *v)
 
 static const char *sval(const json_t *o, const char *k);
 
-struct ctx {
-	struct desk *d;
-	struct d_http *h;
-	char tok[64];
-	struct d_user *u;
-	long long reauth;
-	int c;			/* contest index */
-	const char *err;	/* the refusal to show, or NULL */
-	const char *eform;	/* the form it belongs to */
-	json_t *vals;		/* that form's submitted values */
-};
-
-static const char *
+const char *
 q(struct ctx *x, const char *k)
 {
 	return x->h->query ? x->h->query(x->h->qcls, k) : NULL;
 }
 
-static json_t *
-get(struct ctx *x, const char *fmt, ...) __attribute__((format(printf, 2,
-    3)));
-
 /* A read through the API as this session; NULL unless 200. */
-static json_t *
+json_t *
 get(struct ctx *x, const char *fmt, ...)
 {
 	char path[300];
@@ -202,6 +177,30 @@ static const struct screen {
 	    scr_declaration },
 	{ "/hall", "S-19", "Hall board", " ro dro manager supervisor clerk"
 	    " receipt screen agent observer ", scr_hall },
+	{ "/statement", "S-07", "Verification statement", " ro dro manager ",
+	    d_scr_statement },
+	{ "/reconciliation", "S-14", "Reconciliation", " ro dro manager ",
+	    d_scr_reconciliation },
+	{ "/agent", "S-20", "Agents' view", " agent observer ", d_scr_agent },
+	{ "/print", "S-25", "Print centre", " ro dro manager supervisor"
+	    " agent observer ", d_scr_print },
+	{ "/sheet", "S-12", "Table sheet", " manager supervisor ",
+	    d_scr_sheet },
+	{ "/mixing", "S-08", "Mixing", " ro dro manager supervisor ",
+	    d_scr_mixing },
+	{ "/stage2", "S-15", "SV second count", " ro dro supervisor clerk ",
+	    d_scr_stage2 },
+	{ "/tally", "S-11", "Pattern bundles and tally sheets",
+	    " supervisor clerk ", d_scr_tally },
+	{ "/receipt", "S-03", "Box receipt", " ro dro manager receipt ",
+	    d_scr_receipt },
+	{ "/assign", "S-09", "Table assignment", " ro manager ",
+	    d_scr_assign },
+	{ "/audit", "S-23", "Audit log", " ro dro manager auditor ",
+	    d_scr_audit },
+	{ "/progress", "S-21", "Progress", " ro manager ", d_scr_progress },
+	{ "/variance", "S-06", "Variance", " ro dro supervisor ",
+	    d_scr_variance },
 	{ "/password", "S-01", "Change password", STAFF "screen agent"
 	    " observer ", scr_password },
 };
@@ -239,6 +238,26 @@ static const struct fdef {
 	    "/lot", 1, 1 },
 	{ "declare", "declaration", "version:i", "/declaration", 1, 1 },
 	{ "password", "password", "old:s new:s", "/password", 0, 0 },
+	{ "issue", "verification", "", "/statement", 1, 0 },
+	{ "sheet", "sheets/close", "round:i area:s table:i stage:i", "/sheet",
+	    1, 0 },
+	{ "mixing", "mixing", "area:s groups:G", "/mixing", 1, 0 },
+	{ "stage2", "stage2", "notice:s", "/stage2", 1, 0 },
+	{ "bundle2", "bundles", "round:i area:s table:i stage:i slip:s"
+	    " kind:s source:i dest:d papers:i part:b counted_by:s"
+	    " checked_by:s", "/stage2", 1, 0 },
+	{ "pattern", "bundles", "round:i area:s table:i stage:i slip:s"
+	    " kind:s pattern:I papers:i part:b counted_by:s checked_by:s",
+	    "/tally", 1, 0 },
+	{ "tally", "tallies", "round:i area:s table:i sheet:s papers:i"
+	    " votes:V", "/tally", 1, 0 },
+	{ "receipt", "receipts", "box:s po_name:s? seals_intact:B"
+	    " seal_numbers:s? packets:S", "/receipt", 0, 0 },
+	{ "assign", "assignments", "user:s table:i role:s until:s?",
+	    "/assign", 0, 0 },
+	{ "vcheck", "checks", "box:s item:s result:s", "/variance", 1, 0 },
+	{ "vdecide", "decisions", "box:s outcome:s explanation:s?",
+	    "/variance", 1, 2 },
 };
 #define NFORMS (sizeof forms / sizeof *forms)
 
@@ -397,7 +416,7 @@ page_end(struct sb *b)
 }
 
 /* Contest picker: a GET form, no script. */
-static void
+void
 contest_pick(struct ctx *x, struct sb *b, const char *path)
 {
 	if (x->d->ncs < 2)
@@ -416,7 +435,7 @@ contest_pick(struct ctx *x, struct sb *b, const char *path)
 
 static int focus_done;
 
-static void
+void
 form_open(struct ctx *x, struct sb *b, const char *id, const char *label)
 {
 	char idem[33], mac[65];
@@ -454,7 +473,7 @@ fval(struct ctx *x, const char *form, const char *name, const char *dflt)
 }
 
 /* An input with its label; kind "num", "text", "password", "hidden". */
-static void
+void
 field(struct ctx *x, struct sb *b, const char *form, const char *name,
     const char *label, const char *kind, const char *dflt, int req)
 {
@@ -492,7 +511,7 @@ field(struct ctx *x, struct sb *b, const char *form, const char *name,
 	put(b, ">");
 }
 
-static void
+void
 select_field(struct ctx *x, struct sb *b, const char *form,
     const char *name, const char *label, const char *const *opts)
 {
@@ -512,7 +531,7 @@ select_field(struct ctx *x, struct sb *b, const char *form,
 	put(b, "</select>");
 }
 
-static void
+void
 form_close(struct sb *b, const char *button)
 {
 	put(b, "<button type=\"submit\">");
@@ -1050,7 +1069,7 @@ scr_public(struct ctx *x, struct sb *b)
 	json_decref(pr);
 }
 
-static void
+void
 respond(struct d_http *h, int status, struct sb *b)
 {
 	h->status = status;
@@ -1073,7 +1092,7 @@ redirect(struct d_http *h, const char *to)
 	h->ctype_out = "text/html; charset=utf-8";
 }
 
-static void
+void
 simple(struct ctx *x, int status, const char *title, const char *msg)
 {
 	struct sb b;
@@ -1205,7 +1224,35 @@ parse_int(const char *s, long long *v)
 	return *end ? -1 : 0;
 }
 
-/* The API body of a form: typed per its field list; msg on a bad one. */
+/* A tally sheet's votes (type V): the fields v1, v2, ... as
+ * {"1": n, ...}, blank ones left out; NULL if one is not a number. */
+static const char *
+votes_of(const json_t *vals, json_t *o, const char *name)
+{
+	json_t *vo = json_object();
+	const char *k;
+	const json_t *v;
+	long long n;
+
+	json_object_foreach((json_t *)vals, k, v) {
+		const char *s = json_string_value(v);
+
+		if (k[0] != 'v' || !k[1] || strspn(k + 1, "0123456789") !=
+		    strlen(k + 1) || !s || !*s)
+			continue;
+		if (parse_int(s, &n)) {
+			json_decref(vo);
+			return NULL;
+		}
+		json_object_set_new(vo, k + 1, json_integer(n));
+	}
+	json_object_set_new(o, name, vo);
+	return name;
+}
+
+/* The API body of a form: typed per its field list; msg on a bad one
+ * (d a position or a code, V the votes of v<position> fields, G groups
+ * of box codes split on ';', B a checkbox sent as true or false). */
 static json_t *
 form_body(const struct fdef *f, const json_t *vals, char *msg, size_t n)
 {
@@ -1222,16 +1269,47 @@ form_body(const struct fdef *f, const json_t *vals, char *msg, size_t n)
 
 		*colon = 0;
 		v = sval(vals, tok);
-		if (type == 'b') {
-			if (*v)
-				json_object_set_new(o, tok, json_true());
+		if (type == 'b' || type == 'B') {
+			/* B: always sent, false when unticked */
+			if (*v || type == 'B')
+				json_object_set_new(o, tok, json_boolean(*v));
 			continue;
 		}
 		if (!*v && opt)
 			continue;
 		if (type == 's')
 			json_object_set_new(o, tok, json_string(v));
-		else if (type == 'i') {
+		else if (type == 'd') {
+			/* a position or a code (a stage-2 destination) */
+			json_object_set_new(o, tok, parse_int(v, &x) ?
+			    json_string(v) : json_integer(x));
+		} else if (type == 'V') {
+			if (!(v = votes_of(vals, o, tok))) {
+				snprintf(msg, n, "votes must be whole numbers");
+				json_decref(o);
+				return NULL;
+			}
+		} else if (type == 'G') {
+			json_t *a = json_array();
+			char item[1024], *g, *s1 = NULL;
+
+			snprintf(item, sizeof item, "%s", v);
+			for (g = strtok_r(item, ";", &s1); g;
+			    g = strtok_r(NULL, ";", &s1)) {
+				json_t *grp = json_array();
+				char *it, *s2 = NULL;
+
+				for (it = strtok_r(g, ", ", &s2); it;
+				    it = strtok_r(NULL, ", ", &s2))
+					json_array_append_new(grp,
+					    json_string(it));
+				if (json_array_size(grp))
+					json_array_append_new(a, grp);
+				else
+					json_decref(grp);
+			}
+			json_object_set_new(o, tok, a);
+		} else if (type == 'i') {
 			if (parse_int(v, &x)) {
 				snprintf(msg, n, "%s must be a whole number",
 				    tok);
@@ -1313,7 +1391,8 @@ do_form(struct ctx *x, json_t *vals)
 		render(x, screen_of(f->back), 400);
 		return;
 	}
-	if (f->reauth) {
+	/* reauth 2: only when a password is given (the RO's outcomes) */
+	if (f->reauth == 1 || (f->reauth == 2 && *sval(vals, "password"))) {
 		json_t *pb = json_pack("{s:s}", "password", sval(vals,
 		    "password"));
 
@@ -1367,7 +1446,8 @@ do_form(struct ctx *x, json_t *vals)
 		put(&to, "&st=");
 		urlenc(&to, json_string_value(json_object_get(r, "status")));
 	}
-	if (strcmp(f->back, "/verify") == 0) {
+	if (strcmp(f->back, "/verify") == 0 || strcmp(f->back,
+	    "/variance") == 0) {
 		put(&to, "&box=");
 		urlenc(&to, sval(vals, "box"));
 	}
@@ -1435,6 +1515,10 @@ static_file(const char *path, const char **ctype)
 	if (strcmp(path, "/static/desk.js") == 0) {
 		*ctype = "text/javascript; charset=utf-8";
 		return js;
+	}
+	if (strcmp(path, "/static/print.css") == 0) {
+		*ctype = "text/css; charset=utf-8";
+		return d_print_css;
 	}
 	return NULL;
 }
@@ -1522,7 +1606,8 @@ d_html(struct desk *d, struct d_http *h)
 		login_page(&x, 200, NULL);
 		return;
 	}
-	if (!(s = screen_of(path))) {
+	s = screen_of(path);
+	if (!s && strncmp(path, "/forms/", 7) != 0) {
 		simple(&x, 404, "Not found", "No such page.");
 		return;
 	}
@@ -1530,8 +1615,14 @@ d_html(struct desk *d, struct d_http *h)
 		redirect(h, "/login");
 		return;
 	}
-	if (s->fn != scr_password && d_must_change(d, x.u->username)) {
+	if ((!s || s->fn != scr_password) && d_must_change(d,
+	    x.u->username)) {
 		redirect(h, "/password");
+		return;
+	}
+	if (!s) {
+		/* §2.17's forms: who may see each is its read's business */
+		d_html_form(&x, path + 7);
 		return;
 	}
 	if (!role_in(x.u, s->roles) || x.c < 0) {

@@ -1019,6 +1019,9 @@ export_read(struct desk *d, struct d_http *h, const struct d_user *u)
 
 int d_api_read(struct desk *d, struct d_http *h, const struct d_user *u,
     const char *path);
+/* html_forms.c: §2.17's printable HTML, for forms/F (§9.3) */
+int d_api_form(struct desk *d, struct d_http *h, struct d_user *u,
+    const char *id);
 
 int
 d_api_read(struct desk *d, struct d_http *h, const struct d_user *u,
@@ -1069,6 +1072,17 @@ d_api_read(struct desk *d, struct d_http *h, const struct d_user *u,
 	}
 	if (strcmp(path, "export") == 0) {
 		export_read(d, h, u);
+		return 0;
+	}
+	if (strncmp(path, "forms/", 6) == 0) {
+		int st = d_api_form(d, h, (struct d_user *)u, path + 6);
+
+		if (st == 403)
+			return forbidden(h);
+		if (st == 400)
+			return bad_query(h, "version");
+		if (st)
+			nf(h, "no such form for this contest, or not made yet");
 		return 0;
 	}
 	if (strncmp(path, "contests/", 9) == 0) {

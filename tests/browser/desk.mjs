@@ -12,7 +12,8 @@
 // re-authentication through S-18, then S-19 and S-22 with the result.
 // usage: node desk.mjs BUILD_DIR
 import { chromium } from 'playwright-core';
-import { readFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { readFileSync, writeFileSync, mkdtempSync, rmSync } from
+  'node:fs';
 import { spawn, execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:http';
@@ -34,6 +35,8 @@ const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; " +
   "frame-ancestors 'none'; base-uri 'none'";
 
 let passed = 0, failed = 0;
+const GOLDEN = path.join(path.dirname(new URL(import.meta.url).pathname),
+  'forms');
 function ok(cond, what) {
   if (cond) { passed++; return; }
   failed++;
@@ -75,6 +78,46 @@ async function login(u, pw) {
   if (st !== 200) throw new Error(`login ${u}: ${st}`);
   return j.token;
 }
+// B8 (docs/desk.md 11.3): F6, F11, F15, F18 and F19 printed to A4 by
+// chromium; pdftotext's text must equal tests/browser/forms/F*.txt
+// once entry numbers, hashes, times and runs of blanks are normalised
+// (pdftotext -layout spaces columns by the page's whole text, so a
+// changed digit anywhere moves them; set
+// DESK_GOLDEN_UPDATE=1 to rewrite the goldens, then review the diff).
+async function b8(ctx) {
+  const pg = await ctx.newPage();
+  for (const f of ['F6', 'F11', 'F15', 'F18', 'F19']) {
+    const r = await pg.goto(`${ORIGIN}/forms/${f}?c=west`);
+    ok(r.status() === 200, `B8: ${f}: ${r.status()}`);
+    const pdf = path.join(tmp, f + '.pdf');
+    await pg.pdf({ path: pdf, format: 'A4', preferCSSPageSize: true });
+    const txt = execFileSync('pdftotext', [pdf, '-'],
+      { encoding: 'utf8' });
+    ok(/#\d+ · [0-9a-f]{16}/.test(txt), `B8: ${f}: footer checkpoint`);
+    ok(/Page 1 of \d+/.test(txt), `B8: ${f}: page number`);
+    const norm = txt.replace(/[0-9a-f]{16}/g, 'HASH')
+      .replace(/#\d+/g, '#N')
+      .replace(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z/g, 'TIME')
+      .replace(/[ \t]+/g, ' ').replace(/ $/gm, '')
+      .replace(/\n{3,}/g, '\n\n');
+    const gold = path.join(GOLDEN, f + '.txt');
+    if (process.env.DESK_GOLDEN_UPDATE) writeFileSync(gold, norm);
+    let want = null;
+    try { want = readFileSync(gold, 'utf8'); } catch { want = null; }
+    ok(want === norm, `B8: ${f}: text differs from ${gold}:\n${norm}`);
+    await axe(pg, 'form ' + f);
+  }
+  // B12 on the screens S-07, S-14, S-23, S-25 (the RO's).
+  for (const s of ['/statement', '/reconciliation', '/audit', '/print']) {
+    const r = await pg.goto(`${ORIGIN}${s}?c=west`);
+    ok(r.status() === 200, `${s}: ${r.status()}`);
+    await axe(pg, s);
+  }
+  ok(await pg.locator('a[href="/forms/F18?c=west"]').count() === 1,
+    'S-25: F18 ready to print after the declaration');
+  await pg.close();
+}
+
 async function entries() {
   const [, j] = await api('GET', 'board', undefined, RO);
   return j.checkpoint.seq;
@@ -235,7 +278,8 @@ try {
 
   // B4: forbidden screens and their links.
   for (const s of ['/boxes', '/adjudicate', '/provisional', '/lot',
-    '/declaration']) {
+    '/declaration', '/statement', '/reconciliation', '/agent', '/print',
+    '/forms/F6', '/forms/F12']) {
     const r = await p1.goto(`${ORIGIN}${s}?c=west`);
     ok(r.status() === 403, `B4: clerk ${s} -> ${r.status()}`);
     ok(await p1.locator(`nav a[href^="${s}"]`).count() === 0,
@@ -505,6 +549,9 @@ try {
     'S-18: declared, NUNSON elected');
   ok(/Declared/.test(await ro.page.locator('main').textContent()),
     'S-18: the page shows the declaration');
+  // B8: the statutory forms to A4 PDF; their pdftotext equal to the
+  // golden text (entry numbers, hashes and times normalised).
+  await b8(ro.ctx);
   // B4 for the RO: no entry screens.
   r = await ro.page.goto(`${ORIGIN}/bundles?c=west`);
   ok(r.status() === 403, 'B4: the RO does not enter bundles');

@@ -5,10 +5,12 @@
 # and its hashed row (X2), CSRF and Origin refusals that save nothing
 # (B5), forbidden screens and their links (B4), escaping (B6), the form
 # decoder's refusals, a refused form keeping its fields but never a
-# password, logout, and S-22 without cookie or script.
+# password, logout, S-22 without cookie or script, and the print forms
+# (§2.17), S-07, S-14 and S-25 before the count.
 # Usage: desk_html.py BUILD_DIR. Prints "N passed, N failed".
 import hashlib
 import http.client
+import json
 import os
 import re
 import shutil
@@ -79,9 +81,11 @@ def events():
     return n
 
 
-def login(user, pw):
-    st, body, hd = req("POST", "/login", {"username": user, "password": pw},
-                       {"Origin": ORIGIN})
+def login(user, pw, device=None):
+    f = {"username": user, "password": pw}
+    if device:
+        f["device"] = device
+    st, body, hd = req("POST", "/login", f, {"Origin": ORIGIN})
     m = re.match(r"desk=([A-Za-z0-9_-]+); ", hd.get("set-cookie", ""))
     if st != 303 or not m:
         raise SystemExit("login %s: %d %s" % (user, st, body[:300]))
@@ -119,7 +123,414 @@ def main():
     finally:
         proc.send_signal(signal.SIGTERM)
         proc.wait(timeout=30)
+    try:
+        block_forms()
+        other_book(os.path.join(HERE, "..", "..", "examples", "desk",
+                                "plan-mayor.json"), sv_run)
+    finally:
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+def forms_no_js(c1):
+    """S-07, S-14, S-25 and the forms before the count: 404 until a form
+    is made, the print sheet, the issue form through the one path."""
+    ro, _ = login("ro", "correct-horse-battery-1")
+    st, body, hd = req("GET", "/static/print.css")
+    check(st == 200 and hd["content-type"].startswith("text/css") and
+          "@page{size:A4" in body and "table-header-group" in body and
+          hd.get("content-security-policy") == CSP, "print.css: %d" % st)
+    for f in ("F6", "F11", "F15", "F18", "F19", "F10", "F12", "F13",
+              "F14", "F16", "F17", "F99", "F1%3Cb%3E"):
+        st, body, hd = req("GET", "/forms/%s?c=west" % f, cookie=ro)
+        want = 200 if f in ("F12", "F16", "F17") else 404
+        check(st == want and hd.get("content-security-policy") == CSP and
+              "<b>" not in body, "form %s before the count: %d" % (f, st))
+    st, body, _ = req("GET", "/forms/F12?c=west", cookie=ro)
+    check("Count summary statement" in body and "West Ward" in body and
+          re.search(r"from entries up to #\d+ \xb7 checkpoint #\d+ \xb7"
+                    r" [0-9a-f]{16}</td>", body) is not None and
+          "<script" not in body and 'href="/static/print.css"' in body and
+          "Returning Officer" not in body, "F12: page and footer")
+    st, body, _ = req("GET", "/forms/F17?c=west", cookie=ro)
+    check("No lot has been drawn" in body and "Returning Officer" in body,
+          "F17: statutory, signature block")
+    st, body, _ = req("GET", "/print?c=west", cookie=ro)
+    check(st == 200 and 'href="/forms/F12?c=west"' in body and
+          'href="/forms/F6?c=west"' not in body and "not made yet" in body
+          and "F14" not in body, "S-25: print centre")
+    st, body, _ = req("GET", "/reconciliation?c=west", cookie=ro)
+    check(st == 200 and "Reconciled" in body, "S-14: %d" % st)
+    st, page, _ = req("GET", "/statement?c=west", cookie=ro)
+    check(st == 200 and "not issued yet" in page and "Box W1" in page and
+          hidden(page, "issue", "csrf"), "S-07: blockers and the form")
+    n0 = events()
+    st, body, _ = req("POST", "/do", form_of(page, "issue"),
+                      {"Origin": ORIGIN}, cookie=ro)
+    check(st == 409 and "Not saved" in body and events() == n0,
+          "S-07: issue before verification refused: %d" % st)
+    mgr, _ = login("mgr", "mgr-password-long-1")
+    st, page, _ = req("GET", "/statement?c=west", cookie=mgr)
+    check(st == 200 and 'id="f-issue"' not in page,
+          "S-07: a manager previews, no issue form")
+    # S-08 through the one form path; S-12, S-11, S-15 and their roles.
+    st, page, _ = req("GET", "/mixing?c=west", cookie=mgr)
+    check(st == 200 and hidden(page, "mixing", "csrf") and "Box" in page,
+          "S-08: the mixing form")
+    n0 = events()
+    st, body, _ = req("POST", "/do", dict(form_of(page, "mixing"),
+                      area="main", groups="W1 W2; W3<i>"),
+                      {"Origin": ORIGIN}, cookie=mgr)
+    check(st == 409 and "Not saved" in body and events() == n0 and
+          'value="W1 W2; W3&lt;i&gt;"' in body,
+          "S-08: mixing before verification refused, fields kept: %d" % st)
+    sup, _ = login("sup1", "sup1-password-long-1")
+    st, body, _ = req("GET", "/sheet?c=west&table=1&stage=1", cookie=sup)
+    check(st == 200 and "No sheet" in body, "S-12 before the count: %d" % st)
+    st, body, _ = req("GET", "/sheet?c=west&table=1%3Cb%3E", cookie=sup)
+    check(st == 200 and "<b>" not in body, "S-12: a bad table: %d" % st)
+    for s in ("/sheet", "/mixing", "/receipt", "/assign", "/variance"):
+        check(req("GET", s + "?c=west", cookie=c1)[0] == 403,
+              "B4: clerk %s" % s)
+    st, body, _ = req("GET", "/tally?c=west", cookie=c1)
+    check(st == 200 and "Not a block vote contest" in body and
+          'id="f-tally"' not in body, "S-11 on an fptp contest")
+    st, body, _ = req("GET", "/stage2?c=west", cookie=c1)
+    check(st == 200 and "Not a Supplementary Vote" in body, "S-15 on fptp")
+    hall, _ = login("hall", "hall-password-long-1")
+    for s in ("/print", "/statement", "/forms/F12", "/agent", "/sheet",
+              "/mixing", "/tally", "/stage2"):
+        check(req("GET", s + "?c=west", cookie=hall)[0] == 403,
+              "B4: screen role %s" % s)
+
+
+def api(tok, path, body):
+    c = http.client.HTTPConnection("127.0.0.1", PORT, timeout=60)
+    h = {"Content-Type": "application/json"}
+    if tok:
+        h["Authorization"] = "Bearer " + tok
+    c.request("POST", "/api/v1/" + path, json.dumps(body).encode(), h)
+    r = c.getresponse()
+    js = json.loads(r.read() or b"null")
+    c.close()
+    check(r.status in (200, 201), "API %s: %d %s" % (path, r.status, js))
+    return js
+
+
+def other_book(plan, fn):
+    """fn() against a second server with its own book from plan."""
+    global PORT, ORIGIN, DB
+    keep = PORT, ORIGIN, DB
+    DB = os.path.join(tmp, os.path.basename(plan) + ".db")
+    PORT = free_port()
+    ORIGIN = "http://127.0.0.1:%d" % PORT
+    subprocess.run([DESK, "init", DB, "--plan", plan], capture_output=True)
+    env = dict(os.environ)
+    env["ASAN_OPTIONS"] = (env.get("ASAN_OPTIONS", "") +
+                           ":detect_leaks=0").lstrip(":")
+    proc = subprocess.Popen([DESK, "serve", DB, "--listen",
+                             "127.0.0.1:%d" % PORT, "--insecure-http"],
+                            stderr=subprocess.DEVNULL, env=env)
+    try:
+        for _ in range(200):
+            try:
+                if req("GET", "/api/v1/health")[0] == 200:
+                    break
+            except OSError:
+                time.sleep(0.05)
+        fn()
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=30)
+        PORT, ORIGIN, DB = keep
+
+
+DEVICE = "8f3c1a9b7e2d4c6f8a0b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f708192a3b4c5"
+
+
+def api_login(u, pw):
+    b = {"username": u, "password": pw}
+    if u in ("ro", "mgr"):
+        b["device"] = DEVICE  # plan-mayor.json's enrolled terminal
+    st, js, _ = req("POST", "/api/v1/login", json.dumps(b).encode(),
+                    {"Content-Type": "application/json"})
+    return json.loads(js)["token"]
+
+
+def sv_run():
+    """S-15 and S-20 of an SV contest with no first-count majority: the
+    RO starts the second count by its form; a clerk sorts the two
+    eliminated piles by the stage-2 form (a destination as a position
+    and as a code; a remaining source refused by I14, fields kept); an
+    agent's view and print centre."""
+    M = "contests/mayor/"
+    pw = {"ro": "correct-horse-battery-1", "mgr": "mgr-password-long-1",
+          "rcpt": "rcpt-password-long-1", "sup1": "sup1-password-long-1",
+          "clerk1": "clerk1-password-long", "clerk2": "clerk2-password-long"}
+    tok = {u: api_login(u, p) for u, p in pw.items()}
+    api(tok["ro"], "plan/approve", {})
+    api(tok["mgr"], "poll/close", {})
+    for b in ("M1", "M2", "M3", "PV1"):
+        api(tok["rcpt"], "receipts", {"box": b, "seals_intact": True,
+                                      "packets": []})
+        api(tok["sup1"], "boxes/open", {"box": b, "table": 1})
+        for u in ("clerk1", "clerk2"):
+            api(tok[u], M + "bpa", {"box": b, "issued_to_voters": 10})
+            api(tok[u], M + "counts", {"box": b, "attempt": 0, "papers": 10})
+        api(tok["sup1"], M + "decisions", {"box": b, "outcome": "agreed"})
+    api(tok["ro"], M + "verification", {})
+    api(tok["mgr"], M + "mixing", {"area": "main",
+                                   "groups": [["M1", "M2"], ["M3", "PV1"]]})
+    api(tok["mgr"], M + "rounds", {})
+    for cand, n in ((1, 15), (2, 12), (3, 8), (4, 5)):
+        api(tok["clerk1"], M + "bundles", {
+            "round": 1, "area": "main", "table": 1, "stage": 1,
+            "slip": "s%d" % cand, "kind": "candidate", "candidate": cand,
+            "papers": n, "part": True, "counted_by": "A",
+            "checked_by": "B"})
+    api(tok["sup1"], M + "sheets/close", {"round": 1, "area": "main",
+                                          "table": 1, "stage": 1})
+    api(tok["mgr"], M + "rounds/1/close", {"stage": 1})
+    ro, _ = login("ro", pw["ro"], DEVICE)
+    st, page, _ = req("GET", "/stage2?c=mayor", cookie=ro)
+    check(st == 200 and "STAGE1_DONE" in page and hidden(page, "stage2",
+          "csrf") and 'id="f-bundle2"' not in page,
+          "S-15: the RO's start form, no entry form")
+    st, _, hd = req("POST", "/do", dict(form_of(page, "stage2"),
+                    notice="Second count at 02:00, main hall"),
+                    {"Origin": ORIGIN}, cookie=ro)
+    check(st == 303 and "saved=" in hd.get("location", ""),
+          "S-15: second count started: %d" % st)
+    c1, _ = login("clerk1", pw["clerk1"])
+    st, page, _ = req("GET", "/stage2?c=mayor", cookie=c1)
+    check(st == 200 and "STAGE2" in page and 'id="f-stage2"' not in page,
+          "S-15: the clerk's entry form")
+    b2 = dict(form_of(page, "bundle2"), round="1", stage="2", kind="stage2",
+              area="main", table="1", part="1", counted_by="A",
+              checked_by="B")
+    st, body, _ = req("POST", "/do", dict(b2, slip="t0", source="1",
+                      dest="2", papers="3"), {"Origin": ORIGIN}, cookie=c1)
+    check(st == 409 and "I14" in body and 'value="t0"' in body,
+          "S-15: a remaining source refused (I14): %d" % st)
+    for slip, src, dest, n in (("t1", "3", "1", "5"), ("t2", "3",
+                               "no_second_preference", "3"),
+                               ("t3", "4", "2", "5")):
+        st, page, _ = req("GET", "/stage2?c=mayor", cookie=c1)
+        st, _, hd = req("POST", "/do", dict(b2, **form_of(page, "bundle2"),
+                        slip=slip, source=src, dest=dest, papers=n),
+                        {"Origin": ORIGIN}, cookie=c1)
+        check(st == 303 and "saved=" in hd.get("location", ""),
+              "S-15: bundle %s -> %s saved: %d" % (src, dest, st))
+    st, js, _ = req("GET", "/api/v1/" + M + "sheets?round=1&stage=2&table=1",
+                    headers={"Authorization": "Bearer " + tok["mgr"]})
+    js = json.loads(js)
+    check([(e["data"]["source"], e["data"]["dest"]) for e in js["entries"]]
+          == [(3, 1), (3, "no_second_preference"), (4, 2)],
+          "S-15: positions and codes as the API takes them: %s" % js)
+    st, page, _ = req("GET", "/variance?c=mayor&box=M1", cookie=ro)
+    check(st == 200 and 'value="not_received"' in page and
+          'value="compensating"' in page and 'name="password"' in page,
+          "S-06: the RO's outcomes, with re-authentication")
+    st, page, _ = req("GET", "/audit?c=mayor", cookie=ro)
+    check(st == 200 and "stage2.start" in page and "bundle.add" in page and
+          "verification.issue" in page, "S-23: the entries")
+    st, page, _ = req("GET", "/audit?c=mayor&action=stage2&user=%3Cb%3E",
+                      cookie=ro)
+    check(st == 200 and "No entry matches" in page and "<b>" not in page and
+          'value="&lt;b&gt;"' in page, "S-23: filters, escaped")
+    st, page, _ = req("GET", "/audit?c=mayor&action=stage2", cookie=ro)
+    check("stage2.start" in page and "bundle.add" not in page,
+          "S-23: by action")
+    check(req("GET", "/audit?c=mayor", cookie=c1)[0] == 403,
+          "B4: clerk /audit")
+    # GET /api/v1/forms/F (§9.3): the same pages for a bearer token.
+    def form_api(f, t):
+        return req("GET", "/api/v1/forms/" + f, headers={
+            "Authorization": "Bearer " + t})
+    st, body, hd = form_api("F6?contest=mayor", tok["mgr"])
+    check(st == 200 and hd["content-type"].startswith("text/html") and
+          "F6 Statement as to the result of verification" in body and
+          re.search(r"checkpoint #\d+ \xb7 [0-9a-f]{16}", body) and
+          hd.get("content-security-policy") == CSP, "API forms/F6: %d" % st)
+    st, body, _ = form_api("F13?contest=mayor", tok["mgr"])
+    check(st == 200 and "Statement after the first count" in body and
+          "Remaining (positions): 1, 2" in body, "API forms/F13: %d" % st)
+    for f, t, want, code in (("F15?contest=mayor", "mgr", 404, "not_found"),
+                             ("F6", "mgr", 404, "not_found"),
+                             ("F6?contest=nope", "mgr", 404, "not_found"),
+                             ("F99?contest=mayor", "mgr", 404, "not_found"),
+                             ("F15?contest=mayor&version=x", "mgr", 400,
+                              "bad_request"),
+                             ("F6?contest=mayor", "clerk2", 403,
+                              "forbidden")):
+        st, body, hd = form_api(f, tok[t])
+        check(st == want and json.loads(body)["error"]["code"] == code,
+              "API forms/%s as %s: %d %s" % (f, t, st, body[:200]))
+    st, body, _ = req("GET", "/api/v1/forms/F6?contest=mayor")
+    check(st == 401, "API forms without a token: %d" % st)
+    st, body, _ = req("GET", "/forms/F13?c=mayor", cookie=ro)
+    check(st == 200 and "Total of first preferences: 40" in body,
+          "F13 page: %d" % st)
+    ag, _ = login("brown-ea", "agent-password-long-1")
+    st, page, _ = req("GET", "/agent?c=mayor", cookie=ag)
+    check(st == 200 and "M1" in page and "No provisional result" in page and
+          'href="/forms/F6?c=mayor"' in page and
+          'href="/forms/F12' not in page and "Checkpoint #" in page,
+          "S-20: the agent's boxes, F6 and no F12")
+    for s in ("/boxes", "/statement", "/reconciliation", "/forms/F12"):
+        check(req("GET", s + "?c=mayor", cookie=ag)[0] == 403,
+              "B4: agent %s" % s)
+
+
+def block_forms():
+    """S-03, S-08, S-09, S-11 and S-12 of a 3-seat block vote through the
+    HTML forms (the API does the rest up to verification): a receipt, an
+    assignment, mixing; a pattern bundle; a bad
+    pattern refused by I7 with its fields kept; a tally sheet entered
+    twice blind (the v<position> fields as the votes); a bad vote; the
+    sheet shown and closed by its supervisor."""
+    global PORT, ORIGIN, DB
+    keep = PORT, ORIGIN, DB
+    DB = os.path.join(tmp, "block.db")
+    PORT = free_port()
+    ORIGIN = "http://127.0.0.1:%d" % PORT
+    subprocess.run([DESK, "init", DB, "--plan", os.path.join(
+                   HERE, "plan-block.json")], capture_output=True)
+    env = dict(os.environ)
+    env["ASAN_OPTIONS"] = (env.get("ASAN_OPTIONS", "") +
+                           ":detect_leaks=0").lstrip(":")
+    proc = subprocess.Popen([DESK, "serve", DB, "--listen",
+                             "127.0.0.1:%d" % PORT, "--insecure-http"],
+                            stderr=subprocess.DEVNULL, env=env)
+    try:
+        for _ in range(200):
+            try:
+                if req("GET", "/api/v1/health")[0] == 200:
+                    break
+            except OSError:
+                time.sleep(0.05)
+        block_run()
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=30)
+        PORT, ORIGIN, DB = keep
+
+
+def block_run():
+    N = "contests/north/"
+    tok = {}
+    for u, pw in (("ro", "correct-horse-battery-1"),
+                  ("sup1", "sup1-password-long-1"),
+                  ("clerk1", "clerk1-password-long"),
+                  ("clerk2", "clerk2-password-long")):
+        st, js, _ = req("POST", "/api/v1/login", json.dumps(
+            {"username": u, "password": pw}).encode(),
+            {"Content-Type": "application/json"})
+        tok[u] = json.loads(js)["token"]
+    api(tok["ro"], "plan/approve", {})
+    api(tok["ro"], "poll/close", {})
+    # S-03 and S-09 by the RO's forms; then the RO's API token again.
+    ro, _ = login("ro", "correct-horse-battery-1")
+    st, page, _ = req("GET", "/receipt?c=north", cookie=ro)
+    check(st == 200 and "PV" in page, "S-03: the boxes")
+    st, _, hd = req("POST", "/do", dict(form_of(page, "receipt"), box="PV",
+                    seals_intact="1", packets="bpa tendered"),
+                    {"Origin": ORIGIN}, cookie=ro)
+    check(st == 303 and "saved=" in hd.get("location", ""),
+          "S-03: receipt recorded: %d" % st)
+    st, page, _ = req("GET", "/assign?c=north", cookie=ro)
+    st, _, hd = req("POST", "/do", dict(form_of(page, "assign"),
+                    user="clerk3", table="1", role="clerk"),
+                    {"Origin": ORIGIN}, cookie=ro)
+    check(st == 303 and "saved=" in hd.get("location", ""),
+          "S-09: assignment recorded: %d" % st)
+    st, js, _ = req("POST", "/api/v1/login", json.dumps(
+        {"username": "ro", "password": "correct-horse-battery-1"}).encode(),
+        {"Content-Type": "application/json"})
+    tok["ro"] = json.loads(js)["token"]
+    api(tok["ro"], "receipts", {"box": "N1", "seals_intact": True,
+                                "packets": []})
+    for b, n in (("N1", 60), ("PV", 40)):
+        api(tok["sup1"], "boxes/open", {"box": b, "table": 1})
+        for u in ("clerk1", "clerk2"):
+            api(tok[u], N + "bpa", {"box": b, "issued_to_voters": n})
+            api(tok[u], N + "counts", {"box": b, "attempt": 0, "papers": n})
+    api(tok["sup1"], N + "decisions", {"box": "PV", "outcome": "agreed"})
+    # S-06: the supervisor decides N1 by its form, offered only its
+    # outcomes.
+    sup, _ = login("sup1", "sup1-password-long-1")
+    st, page, _ = req("GET", "/variance?c=north&box=N1", cookie=sup)
+    check(st == 200 and "AGREED" in page and '<option value="agreed">' in
+          page and 'value="compensating"' not in page and
+          'value="not_received"' not in page and 'name="password"' not in
+          page, "S-06: the box")
+    st, _, hd = req("POST", "/do", dict(form_of(page, "vdecide"), box="N1",
+                    outcome="agreed"), {"Origin": ORIGIN}, cookie=sup)
+    check(st == 303 and "box=N1" in hd.get("location", ""),
+          "S-06: decided: %d %s" % (st, hd.get("location")))
+    st, page, _ = req("GET", "/variance?c=north&box=N1", cookie=sup)
+    check("VERIFIED" in page, "S-06: verified")
+    api(tok["ro"], N + "verification", {})
+    # S-08 by the supervisor's form.
+    st, page, _ = req("GET", "/mixing?c=north", cookie=sup)
+    st, _, hd = req("POST", "/do", dict(form_of(page, "mixing"),
+                    area="main", groups="N1, PV"), {"Origin": ORIGIN},
+                    cookie=sup)
+    check(st == 303 and "saved=" in hd.get("location", ""),
+          "S-08: mixing recorded: %d" % st)
+    api(tok["ro"], N + "rounds", {})
+    c1, _ = login("clerk1", "clerk1-password-long")
+    st, page, _ = req("GET", "/tally?c=north", cookie=c1)
+    check(st == 200 and 'name="v6"' in page and hidden(page, "tally",
+          "csrf"), "S-11: one field per candidate")
+    pat = dict(form_of(page, "pattern"), round="1", stage="1",
+               kind="pattern", area="main", table="1", slip="p1",
+               pattern="1 2 3", papers="25", counted_by="A", checked_by="B")
+    st, _, hd = req("POST", "/do", pat, {"Origin": ORIGIN}, cookie=c1)
+    check(st == 303 and "saved=" in hd.get("location", ""),
+          "S-11: pattern bundle saved: %d" % st)
+    st, page, _ = req("GET", "/tally?c=north", cookie=c1)
+    bad = dict(pat, **form_of(page, "pattern"))
+    st, body, _ = req("POST", "/do", dict(bad, slip="p2", pattern="1 1"),
+                      {"Origin": ORIGIN}, cookie=c1)
+    check(st == 409 and "I7" in body and 'value="1 1"' in body and
+          'value="p2"' in body, "S-11: I7 refusal keeps the fields: %d" % st)
+    sheet = dict(round="1", area="main", table="1", sheet="T1",
+                 papers="20", v1="10", v4="15", v2="5", v5="12")
+    st, page, _ = req("GET", "/tally?c=north", cookie=c1)
+    st, body, _ = req("POST", "/do", dict(sheet, **form_of(page, "tally"),
+                      v3="x"), {"Origin": ORIGIN}, cookie=c1)
+    check(st == 400 and "votes must be whole numbers" in body,
+          "S-11: a bad vote: %d" % st)
+    st, page, _ = req("GET", "/tally?c=north", cookie=c1)
+    st, _, hd = req("POST", "/do", dict(sheet, **form_of(page, "tally")),
+                    {"Origin": ORIGIN}, cookie=c1)
+    check(st == 303 and "st=awaiting_second" in hd.get("location", ""),
+          "S-11: tally entry 1: %d %s" % (st, hd.get("location")))
+    c2, _ = login("clerk2", "clerk2-password-long")
+    st, page, _ = req("GET", "/tally?c=north", cookie=c2)
+    st, _, hd = req("POST", "/do", dict(sheet, **form_of(page, "tally")),
+                    {"Origin": ORIGIN}, cookie=c2)
+    check(st == 303 and "st=agreed" in hd.get("location", ""),
+          "S-11: tally entry 2 agrees: %d %s" % (st, hd.get("location")))
+    # S-12: the sheet, then closed.
+    st, page, _ = req("GET", "/sheet?c=north&table=1&stage=1", cookie=sup)
+    check(st == 200 and "Papers on the sheet: 45." in page and
+          "tally.enter" in page and "bundle.add" in page,
+          "S-12: the sheet's entries and papers")
+    st, _, hd = req("POST", "/do", dict(form_of(page, "sheet"), round="1",
+                    stage="1", table="1", area="main"), {"Origin": ORIGIN},
+                    cookie=sup)
+    check(st == 303 and "saved=" in hd.get("location", ""),
+          "S-12: sheet closed: %d" % st)
+    st, page, _ = req("GET", "/sheet?c=north&table=1&stage=1", cookie=sup)
+    check("Closed for areas: main" in page, "S-12: shown closed")
+    ro, _ = login("ro", "correct-horse-battery-1")
+    st, page, _ = req("GET", "/progress?c=north", cookie=ro)
+    check(st == 200 and re.search(r'<th scope="row">1</th><td class="n">3'
+                                  r'</td><td class="n">45</td>', page) and
+          "COUNTING" in page, "S-21: the table's entries and papers")
+    check(req("GET", "/progress?c=north", cookie=sup)[0] == 403,
+          "B4: supervisor /progress")
 
 
 def run():
@@ -177,6 +588,16 @@ def run():
           "B4: the clerk's links")
     st, _, hd = req("GET", "/verify?c=west")
     check(st == 303 and hd.get("location") == "/login", "no session: login")
+    # B4 for the screens S-07, S-14, S-20, S-25 and the forms (§2.17).
+    for s in ("/statement", "/reconciliation", "/agent", "/print",
+              "/forms/F6", "/forms/F11", "/forms/F12", "/forms/F15"):
+        check(req("GET", s + "?c=west", cookie=c1)[0] == 403,
+              "B4: clerk %s" % s)
+        check('href="%s' % s not in body, "B4: link to %s" % s)
+    st, _, hd = req("GET", "/forms/F6?c=west")
+    check(st == 303 and hd.get("location") == "/login",
+          "forms: no session: login")
+    forms_no_js(c1)
 
     # B6: the hostile full name is escaped.
     c2, _ = login("clerk2", "clerk2-password-long")

@@ -1,0 +1,87 @@
+/* SPDX-License-Identifier: MIT */
+/* html.h -- what html.c lends the screens in the other html_*.c files:
+ * the page buffer, the request's context, escaping and the reads
+ * through the API as the cookie's session. The short names are macros
+ * so that the program's symbols keep a prefix of their own. */
+#ifndef DESK_HTML_H
+#define DESK_HTML_H
+
+#include "session.h"
+
+struct sb {
+	char *p;
+	size_t n, cap;
+	int oom;
+};
+
+struct ctx {
+	struct desk *d;
+	struct d_http *h;
+	char tok[64];
+	struct d_user *u;
+	long long reauth;
+	int c;			/* contest index */
+	const char *err;	/* the refusal to show, or NULL */
+	const char *eform;	/* the form it belongs to */
+	json_t *vals;		/* that form's submitted values */
+};
+
+#define put dh_put
+#define putf dh_putf
+#define esc dh_esc
+#define escj dh_escj
+#define get dh_get
+#define q dh_q
+#define respond dh_respond
+#define simple dh_simple
+#define contest_pick dh_contest_pick
+#define form_open dh_form_open
+#define form_close dh_form_close
+#define field dh_field
+#define select_field dh_select_field
+#define getq dh_getq
+
+void put(struct sb *b, const char *s);
+void putf(struct sb *b, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+void esc(struct sb *b, const char *s);
+void escj(struct sb *b, const json_t *v);
+json_t *get(struct ctx *x, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+const char *q(struct ctx *x, const char *k);
+void respond(struct d_http *h, int status, struct sb *b);
+void simple(struct ctx *x, int status, const char *title, const char *msg);
+void contest_pick(struct ctx *x, struct sb *b, const char *path);
+void form_open(struct ctx *x, struct sb *b, const char *id,
+    const char *label);
+void form_close(struct sb *b, const char *button);
+void field(struct ctx *x, struct sb *b, const char *form, const char *name,
+    const char *label, const char *kind, const char *dflt, int req);
+void select_field(struct ctx *x, struct sb *b, const char *form,
+    const char *name, const char *label, const char *const *opts);
+
+/* html_screens.c */
+json_t *getq(struct ctx *x, const char *path, const char *round,
+    const char *stage, const char *table, const char *version, int *status);
+void d_scr_statement(struct ctx *x, struct sb *b);
+void d_scr_reconciliation(struct ctx *x, struct sb *b);
+void d_scr_agent(struct ctx *x, struct sb *b);
+void d_scr_print(struct ctx *x, struct sb *b);
+void d_scr_sheet(struct ctx *x, struct sb *b);
+void d_scr_mixing(struct ctx *x, struct sb *b);
+void d_scr_stage2(struct ctx *x, struct sb *b);
+void d_scr_tally(struct ctx *x, struct sb *b);
+void d_scr_receipt(struct ctx *x, struct sb *b);
+void d_scr_assign(struct ctx *x, struct sb *b);
+void d_scr_audit(struct ctx *x, struct sb *b);
+void d_scr_progress(struct ctx *x, struct sb *b);
+void d_scr_variance(struct ctx *x, struct sb *b);
+
+/* html_forms.c: the print-ready forms (§2.17) at /forms/F<n>?c=C */
+extern const char d_print_css[];
+void d_html_form(struct ctx *x, const char *id);
+int d_api_form(struct desk *d, struct d_http *h, struct d_user *u,
+    const char *id);
+void d_html_print_centre(struct ctx *x, struct sb *b);
+
+#endif

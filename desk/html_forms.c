@@ -1,0 +1,762 @@
+/* SPDX-License-Identifier: MIT */
+/* html_forms.c -- the print-ready forms of §2.17 at /forms/F<n>?c=C:
+ * A4 pages (print.css) whose tables repeat their headers on every page
+ * and whose footer, repeated too, names the election, the contest, the
+ * form and its version, the teller-desk that made it, the last entry
+ * its figures count and that entry's checkpoint (§6.5), and the page.
+ * Each form shows one API read as this session, so a role sees a form
+ * exactly when it may make the read (403 otherwise, 404 before the
+ * form exists); every figure comes from that read, nothing is counted
+ * here, and the page carries no clock of its own (I22: the same book
+ * prints the same form). Statutory forms end with the RO's signature
+ * block. */
+#include "html.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char d_print_css[] =
+"*{box-sizing:border-box}\n"
+"@page{size:A4;margin:14mm 14mm 16mm 14mm;"
+"@bottom-right{content:\"Page \" counter(page) \" of \" counter(pages);"
+"font:9pt system-ui,sans-serif}}\n"
+"body{font:11pt/1.35 system-ui,sans-serif;color:#000;background:#fff;"
+"margin:0}\n"
+"h1{font-size:16pt;margin:0 0 2mm}h2{font-size:13pt;margin:5mm 0 2mm}\n"
+"p.sub{margin:0 0 3mm}\n"
+"table.page{width:100%;border-collapse:collapse}\n"
+"table.page>tfoot td{font-size:8.5pt;border-top:1px solid #000;"
+"padding-top:2mm}\n"
+"table.f{border-collapse:collapse;width:100%;margin:2mm 0 4mm;"
+"font-size:10pt}\n"
+"table.wide{font-size:8.5pt}\n"
+"table.f th,table.f td{border:1px solid #000;padding:1mm 2mm;"
+"text-align:left;vertical-align:top}\n"
+"table.f td.n,table.f th.n{text-align:right;"
+"font-variant-numeric:tabular-nums}\n"
+"thead{display:table-header-group}tfoot{display:table-footer-group}\n"
+"tr{break-inside:avoid}\n"
+"pre{font:12pt/1.5 system-ui,sans-serif;white-space:pre-wrap}\n"
+".sign{margin-top:10mm;break-inside:avoid}\n"
+".sign p{margin:8mm 0 0}\n"
+"@media screen{body{padding:8mm;max-width:210mm}}\n";
+
+struct form {
+	const char *id, *title, *read;
+	int statutory;
+	void (*fn)(struct ctx *, struct sb *, const json_t *);
+};
+
+/* A figure with comma thousands separators (§2.13), or "—". */
+static void
+fig(struct sb *b, const json_t *v)
+{
+	char d[32], out[48];
+	long long n;
+	int k = 0, len;
+
+	if (!json_is_integer(v)) {
+		escj(b, v);
+		return;
+	}
+	n = json_integer_value(v);
+	len = snprintf(d, sizeof d, "%lld", n < 0 ? -n : n);
+	if (n < 0)
+		out[k++] = '-';
+	for (int i = 0; i < len; i++) {
+		if (i && (len - i) % 3 == 0)
+			out[k++] = ',';
+		out[k++] = d[i];
+	}
+	out[k] = 0;
+	put(b, out);
+}
+
+static void
+thead(struct sb *b, const char *const *cols)
+{
+	put(b, "<thead><tr>");
+	for (int i = 0; cols[i]; i++) {
+		put(b, cols[i][0] == '#' ? "<th scope=\"col\" class=\"n\">" :
+		    "<th scope=\"col\">");
+		esc(b, cols[i] + (cols[i][0] == '#'));
+		put(b, "</th>");
+	}
+	put(b, "</tr></thead><tbody>");
+}
+
+static void
+td(struct sb *b, const json_t *v)
+{
+	put(b, "<td>");
+	escj(b, v);
+	put(b, "</td>");
+}
+
+static void
+tdn(struct sb *b, const json_t *v)
+{
+	put(b, "<td class=\"n\">");
+	fig(b, v);
+	put(b, "</td>");
+}
+
+/* A candidate as on the ballot, with the commonly used name. */
+static void
+cand_name(struct sb *b, const json_t *k)
+{
+	escj(b, json_object_get(k, "name"));
+	if (json_is_string(json_object_get(k, "common_name"))) {
+		put(b, " (");
+		escj(b, json_object_get(k, "common_name"));
+		put(b, ")");
+	}
+}
+
+static void
+rejected_heads(struct sb *b, const json_t *heads)
+{
+	static const char *const cols[] = { "Head", "#Papers", NULL };
+	const json_t *k;
+	size_t i;
+
+	put(b, "<table class=\"f\"><caption>Rejected ballot papers"
+	    "</caption>");
+	thead(b, cols);
+	json_array_foreach(heads, i, k) {
+		put(b, "<tr>");
+		td(b, json_object_get(k, "head"));
+		tdn(b, json_object_get(k, "papers"));
+		put(b, "</tr>");
+	}
+	put(b, "</tbody></table>");
+}
+
+/* A result object's candidates (§9.3), with what is elected called
+ * `elected` ("Elected" or "Provisionally elected"). */
+static void
+result_cands(struct sb *b, const json_t *r, const char *elected)
+{
+	static const char *const sv[] = { "Position", "Candidate",
+		"Description", "#First preferences", "#Second preferences",
+		"#Total", "", NULL };
+	static const char *const one[] = { "Position", "Candidate",
+		"Description", "#Votes", "", NULL };
+	const json_t *cs = json_object_get(r, "candidates"), *k;
+	int isv = json_object_get(json_array_get(cs, 0), "first") != NULL;
+	size_t i;
+
+	put(b, "<table class=\"f\"><caption>Votes</caption>");
+	thead(b, isv ? sv : one);
+	json_array_foreach(cs, i, k) {
+		put(b, "<tr>");
+		tdn(b, json_object_get(k, "position"));
+		put(b, "<td>");
+		cand_name(b, k);
+		put(b, "</td>");
+		td(b, json_object_get(k, "description"));
+		if (isv) {
+			tdn(b, json_object_get(k, "first"));
+			tdn(b, json_object_get(k, "second"));
+			tdn(b, json_object_get(k, "total"));
+		} else
+			tdn(b, json_object_get(k, "votes"));
+		put(b, "<td>");
+		if (json_is_true(json_object_get(k, "elected")))
+			esc(b, elected);
+		put(b, "</td></tr>");
+	}
+	put(b, "</tbody></table>");
+	rejected_heads(b, json_object_get(r, "rejected"));
+	if (json_is_object(json_object_get(r, "not_transferred"))) {
+		static const char *const nc[] = { "Not transferred",
+			"#Papers", NULL };
+		const char *key;
+		const json_t *v;
+
+		put(b, "<table class=\"f\"><caption>Papers not transferred"
+		    " at the second count</caption>");
+		thead(b, nc);
+		json_object_foreach((json_t *)json_object_get(r,
+		    "not_transferred"), key, v) {
+			put(b, "<tr><td>");
+			esc(b, key);
+			put(b, "</td>");
+			tdn(b, v);
+			put(b, "</tr>");
+		}
+		put(b, "</tbody></table>");
+	}
+	put(b, "<p>Total ballot papers counted: ");
+	fig(b, json_object_get(r, "papers"));
+	put(b, "; valid: ");
+	fig(b, json_object_get(r, "valid"));
+	put(b, ".</p>");
+	if (json_is_object(json_object_get(r, "lot"))) {
+		const json_t *l = json_object_get(r, "lot");
+
+		put(b, "<p>Following an equality of votes, lots were drawn and"
+		    " an additional vote was allotted to the candidate at"
+		    " position ");
+		escj(b, json_object_get(l, "drawn"));
+		put(b, ".</p>");
+	}
+}
+
+static void
+f6(struct ctx *x, struct sb *b, const json_t *o)
+{
+	static const char *const cols[] = { "Box", "Kind", "Station",
+		"Place", "#BPA", "#First count", "#Recounts", "#Verified",
+		"#Variance", "Outcome", "Explanation", NULL };
+	const json_t *k;
+	size_t i;
+
+	(void)x;
+	put(b, "<table class=\"f wide\"><caption>Ballot boxes</caption>");
+	thead(b, cols);
+	json_array_foreach(json_object_get(o, "boxes"), i, k) {
+		put(b, "<tr>");
+		td(b, json_object_get(k, "box"));
+		td(b, json_object_get(k, "kind"));
+		td(b, json_object_get(k, "station"));
+		td(b, json_object_get(k, "place"));
+		tdn(b, json_object_get(k, "bpa"));
+		tdn(b, json_object_get(k, "first_count"));
+		tdn(b, json_object_get(k, "recounts"));
+		tdn(b, json_object_get(k, "verified"));
+		tdn(b, json_object_get(k, "variance"));
+		td(b, json_object_get(k, "outcome"));
+		td(b, json_object_get(k, "explanation"));
+		put(b, "</tr>");
+	}
+	put(b, "</tbody></table><table class=\"f\"><caption>Totals</caption>"
+	    "<tbody><tr><th scope=\"row\">Polling station boxes</th>");
+	tdn(b, json_object_get(o, "station_total"));
+	put(b, "</tr><tr><th scope=\"row\">Postal boxes</th>");
+	tdn(b, json_object_get(o, "postal_total"));
+	put(b, "</tr><tr><th scope=\"row\">Total going to the count</th>");
+	tdn(b, json_object_get(o, "total"));
+	put(b, "</tr></tbody></table><p>Issued at ");
+	escj(b, json_object_get(o, "issued_at"));
+	put(b, " (entry #");
+	escj(b, json_object_get(o, "entry"));
+	put(b, ").</p>");
+}
+
+static void
+f11(struct ctx *x, struct sb *b, const json_t *o)
+{
+	(void)x;
+	put(b, "<p>Round ");
+	escj(b, json_object_get(o, "round"));
+	put(b, ".</p>");
+	rejected_heads(b, json_object_get(o, "heads"));
+	put(b, "<p>Total rejected: ");
+	fig(b, json_object_get(o, "total"));
+	put(b, ". Rejected in part (counted as valid for the marks"
+	    " allowed): ");
+	fig(b, json_object_get(o, "rejected_in_part"));
+	put(b, ".</p>");
+}
+
+static void
+f15(struct ctx *x, struct sb *b, const json_t *o)
+{
+	(void)x;
+	put(b, "<p>Version ");
+	escj(b, json_object_get(o, "version"));
+	put(b, ", round ");
+	escj(b, json_object_get(o, "round"));
+	put(b, ", scope ");
+	escj(b, json_object_get(o, "scope"));
+	put(b, "; released at ");
+	escj(b, json_object_get(o, "released_at"));
+	put(b, ".</p>");
+	result_cands(b, o, "Provisionally elected");
+	put(b, "<p>Margin at the seat boundary: ");
+	fig(b, json_object_get(o, "margin"));
+	put(b, ".</p>");
+}
+
+static void
+f18(struct ctx *x, struct sb *b, const json_t *o)
+{
+	(void)x;
+	put(b, "<h2>Declaration (to be read aloud)</h2><pre>");
+	escj(b, json_object_get(o, "text"));
+	put(b, "</pre><h2>Media copy</h2>");
+	result_cands(b, o, "Elected");
+	put(b, "<p>Declared at ");
+	escj(b, json_object_get(o, "declared_at"));
+	put(b, ".</p>");
+}
+
+static void
+f19(struct ctx *x, struct sb *b, const json_t *o)
+{
+	(void)x;
+	put(b, "<pre>");
+	escj(b, json_object_get(o, "notice"));
+	put(b, "</pre>");
+	result_cands(b, o, "Elected");
+	if (json_is_string(json_object_get(o, "turnout"))) {
+		put(b, "<p>Electorate ");
+		fig(b, json_object_get(o, "electorate"));
+		put(b, "; turnout ");
+		escj(b, json_object_get(o, "turnout"));
+		put(b, " %.</p>");
+	}
+	put(b, "<p>Declared at ");
+	escj(b, json_object_get(o, "declared_at"));
+	put(b, ".</p>");
+}
+
+/* A log value: scalars as escj, a list of them joined by commas. */
+static void
+val(struct sb *b, const json_t *v)
+{
+	const json_t *e;
+	size_t i;
+
+	if (!json_is_array(v)) {
+		escj(b, v);
+		return;
+	}
+	json_array_foreach(v, i, e) {
+		if (i)
+			put(b, ", ");
+		escj(b, e);
+	}
+}
+
+static void
+tdv(struct sb *b, const json_t *v)
+{
+	put(b, "<td>");
+	val(b, v);
+	put(b, "</td>");
+}
+
+static void
+f10(struct ctx *x, struct sb *b, const json_t *o)
+{
+	static const char *const cols[] = { "#Entry", "Table", "#Papers",
+		"Description", "Decision", "Positions", "Head", "Decided by",
+		"Agents present", "Objections", NULL };
+	const json_t *k;
+	size_t i;
+
+	(void)x;
+	put(b, "<p>Round ");
+	escj(b, json_object_get(o, "round"));
+	put(b, ".</p><table class=\"f wide\"><caption>Doubtful papers and"
+	    " decisions</caption>");
+	thead(b, cols);
+	json_array_foreach(json_object_get(o, "adjudications"), i, k) {
+		const json_t *dc = json_object_get(k, "decision");
+
+		put(b, "<tr>");
+		tdn(b, json_object_get(k, "doubtful"));
+		td(b, json_object_get(k, "table"));
+		tdn(b, json_object_get(k, "papers"));
+		td(b, json_object_get(k, "description"));
+		if (json_is_true(json_object_get(k, "withdrawn")))
+			put(b, "<td>withdrawn</td>");
+		else
+			td(b, json_object_get(dc, "decision"));
+		tdv(b, json_object_get(dc, "positions"));
+		td(b, json_object_get(dc, "head"));
+		put(b, "<td>");
+		escj(b, json_object_get(dc, "by"));
+		if (dc) {
+			put(b, " (");
+			escj(b, json_object_get(dc, "role"));
+			put(b, ")");
+		}
+		put(b, "</td>");
+		tdv(b, json_object_get(dc, "agents_present"));
+		putf(b, "<td class=\"n\">%zu</td></tr>", json_array_size(
+		    json_object_get(k, "objections")));
+	}
+	put(b, "</tbody></table>");
+}
+
+static void
+f12(struct ctx *x, struct sb *b, const json_t *o)
+{
+	static const char *const cols[] = { "Area", "#Verified",
+		"#Bundles", "#Tally sheets", "#Allowed doubtful",
+		"#Rejected", "#Doubtful pending", "#Papers", "#Difference",
+		NULL };
+	static const char *const cc[] = { "#Position", "#Votes", NULL };
+	const json_t *k;
+	size_t i;
+
+	(void)x;
+	put(b, "<table class=\"f wide\"><caption>Papers by count area"
+	    "</caption>");
+	thead(b, cols);
+	json_array_foreach(json_object_get(o, "areas"), i, k) {
+		put(b, "<tr>");
+		td(b, json_object_get(k, "area"));
+		tdn(b, json_object_get(k, "verified"));
+		tdn(b, json_object_get(k, "bundles"));
+		tdn(b, json_object_get(k, "tally_sheets"));
+		tdn(b, json_object_get(k, "allowed_doubtful"));
+		tdn(b, json_object_get(k, "rejected"));
+		tdn(b, json_object_get(k, "pending_doubtful"));
+		tdn(b, json_object_get(k, "papers"));
+		tdn(b, json_object_get(k, "difference"));
+		put(b, "</tr>");
+	}
+	put(b, "</tbody></table><p>Reconciled: ");
+	escj(b, json_object_get(o, "reconciled"));
+	put(b, ".</p><table class=\"f\"><caption>Candidates (approved"
+	    " figures)</caption>");
+	thead(b, cc);
+	json_array_foreach(json_object_get(o, "candidates"), i, k) {
+		put(b, "<tr>");
+		tdn(b, json_object_get(k, "position"));
+		tdn(b, json_object_get(k, "votes"));
+		put(b, "</tr>");
+	}
+	put(b, "</tbody></table>");
+}
+
+static void
+f13(struct ctx *x, struct sb *b, const json_t *o)
+{
+	static const char *const cols[] = { "#Position", "Candidate",
+		"#First preferences", NULL };
+	const json_t *k;
+	size_t i;
+
+	(void)x;
+	put(b, "<p>Ballot papers counted: ");
+	fig(b, json_object_get(o, "papers"));
+	put(b, ".</p>");
+	rejected_heads(b, json_object_get(o, "rejected"));
+	put(b, "<table class=\"f\"><caption>First preferences</caption>");
+	thead(b, cols);
+	json_array_foreach(json_object_get(o, "first"), i, k) {
+		put(b, "<tr>");
+		tdn(b, json_object_get(k, "position"));
+		td(b, json_object_get(k, "name"));
+		tdn(b, json_object_get(k, "votes"));
+		put(b, "</tr>");
+	}
+	put(b, "</tbody></table><p>Total of first preferences: ");
+	fig(b, json_object_get(o, "valid"));
+	put(b, ". Majority: ");
+	escj(b, json_object_get(o, "majority"));
+	put(b, ". Remaining (positions): ");
+	val(b, json_object_get(o, "remaining"));
+	put(b, ". Eliminated (positions): ");
+	val(b, json_object_get(o, "eliminated"));
+	put(b, ".</p>");
+}
+
+static void
+f16(struct ctx *x, struct sb *b, const json_t *o)
+{
+	static const char *const rq[] = { "#Entry", "At", "Requested by",
+		"Capacity", "Scope", "Grounds", NULL };
+	static const char *const dc[] = { "#Entry", "At", "#Request",
+		"Decision", "Scope", "Reason", NULL };
+	static const char *const vc[] = { "#Version", "#Round",
+		"Released at", "Differences (position: votes)", NULL };
+	const json_t *k, *e;
+	size_t i, j;
+
+	(void)x;
+	put(b, "<table class=\"f\"><caption>Recount requests</caption>");
+	thead(b, rq);
+	json_array_foreach(json_object_get(o, "requests"), i, k) {
+		put(b, "<tr>");
+		tdn(b, json_object_get(k, "entry"));
+		td(b, json_object_get(k, "at"));
+		td(b, json_object_get(k, "requester_name"));
+		td(b, json_object_get(k, "capacity"));
+		td(b, json_object_get(k, "scope"));
+		td(b, json_object_get(k, "grounds"));
+		put(b, "</tr>");
+	}
+	put(b, "</tbody></table><table class=\"f\"><caption>Decisions"
+	    "</caption>");
+	thead(b, dc);
+	json_array_foreach(json_object_get(o, "decisions"), i, k) {
+		put(b, "<tr>");
+		tdn(b, json_object_get(k, "entry"));
+		td(b, json_object_get(k, "at"));
+		tdn(b, json_object_get(k, "request"));
+		td(b, json_object_get(k, "decision"));
+		td(b, json_object_get(k, "scope"));
+		td(b, json_object_get(k, "reason"));
+		put(b, "</tr>");
+	}
+	put(b, "</tbody></table><table class=\"f\"><caption>Provisional"
+	    " versions</caption>");
+	thead(b, vc);
+	json_array_foreach(json_object_get(o, "versions"), i, k) {
+		put(b, "<tr>");
+		tdn(b, json_object_get(k, "version"));
+		tdn(b, json_object_get(k, "round"));
+		td(b, json_object_get(k, "released_at"));
+		put(b, "<td>");
+		json_array_foreach(json_object_get(k, "differences"), j, e) {
+			if (j)
+				put(b, "; ");
+			escj(b, json_object_get(e, "position"));
+			put(b, ": ");
+			escj(b, json_object_get(e, "difference"));
+		}
+		put(b, "</td></tr>");
+	}
+	put(b, "</tbody></table>");
+}
+
+static void
+f17(struct ctx *x, struct sb *b, const json_t *o)
+{
+	static const char *const cols[] = { "#Entry", "#Round", "Purpose",
+		"Tied (positions)", "Method", "Witnesses", "#Drawn", NULL };
+	const json_t *k;
+	size_t i;
+
+	(void)x;
+	if (!json_array_size(json_object_get(o, "lots")))
+		put(b, "<p>No lot has been drawn.</p>");
+	put(b, "<table class=\"f\"><caption>Lots</caption>");
+	thead(b, cols);
+	json_array_foreach(json_object_get(o, "lots"), i, k) {
+		put(b, "<tr>");
+		tdn(b, json_object_get(k, "entry"));
+		tdn(b, json_object_get(k, "round"));
+		td(b, json_object_get(k, "purpose"));
+		tdv(b, json_object_get(k, "tied"));
+		td(b, json_object_get(k, "method"));
+		tdv(b, json_object_get(k, "witnesses"));
+		tdn(b, json_object_get(k, "drawn"));
+		put(b, "</tr>");
+	}
+	put(b, "</tbody></table>");
+	json_array_foreach(json_object_get(o, "lots"), i, k) {
+		put(b, "<p>Following an equality of votes, lots were drawn and"
+		    " an additional vote was allotted to the candidate at"
+		    " position ");
+		escj(b, json_object_get(k, "drawn"));
+		put(b, ".</p>");
+	}
+}
+
+static const struct form forms[] = {
+	{ "F6", "Statement as to the result of verification",
+	    "verification", 1, f6 },
+	{ "F10", "Adjudication log", "adjudications", 0, f10 },
+	{ "F11", "Statement of rejected ballot papers", "rejected", 1,
+	    f11 },
+	{ "F12", "Count summary statement", "reconciliation", 0, f12 },
+	{ "F13", "Statement after the first count", "stage1", 1, f13 },
+	{ "F14", "Provisional first, second and total votes",
+	    "provisional", 1, f15 },
+	{ "F15", "Provisional result", "provisional", 0, f15 },
+	{ "F16", "Recount log and version differences", "recounts", 1,
+	    f16 },
+	{ "F17", "Lot record", "lots", 1, f17 },
+	{ "F18", "Declaration of result: script and media copy",
+	    "declaration", 1, f18 },
+	{ "F19", "Notice of the result of the poll", "declaration", 1,
+	    f19 },
+};
+#define NFORMS (sizeof forms / sizeof *forms)
+
+/* The footer line: the checkpoint the read carries, else the book's
+ * last entry (public/results gives it to every session). */
+static void
+footer(struct ctx *x, struct sb *b, const struct form *cur,
+    const json_t *o, const json_t *el)
+{
+	const json_t *cp = json_object_get(o, "checkpoint");
+	json_t *pub = NULL, *h = get(x, "health");
+	const char *hash;
+	char h16[17];
+
+	if (!json_is_object(cp)) {
+		pub = get(x, "public/results");
+		cp = json_object_get(pub, "checkpoint");
+	}
+	hash = json_string_value(json_object_get(cp, "hash"));
+	snprintf(h16, sizeof h16, "%s", hash ? hash : "");
+	put(b, "<tfoot><tr><td>");
+	escj(b, json_object_get(el, "name"));
+	put(b, " \xc2\xb7 ");
+	esc(b, x->d->cs[x->c].name);
+	putf(b, " \xc2\xb7 %s version ", cur->id);
+	escj(b, json_object_get(o, "version") ? json_object_get(o,
+	    "version") : json_object_get(o, "round"));
+	put(b, "<br>generated by ");
+	escj(b, json_object_get(h, "version"));
+	put(b, " from entries up to #");
+	escj(b, json_object_get(cp, "seq"));
+	put(b, " \xc2\xb7 checkpoint #");
+	escj(b, json_object_get(cp, "seq"));
+	put(b, " \xc2\xb7 ");
+	esc(b, h16);
+	put(b, "</td></tr></tfoot>");
+	json_decref(pub);
+	json_decref(h);
+}
+
+/* The form's page in b, or the status of its refused read (403, 404;
+ * 400 for a bad query value) with b untouched. */
+static int
+form_page(struct ctx *x, const char *id, const char *version,
+    const char *round, struct sb *b)
+{
+	const struct form *cur = NULL;
+	json_t *o = NULL, *el;
+	char path[160];
+	int st;
+
+	for (size_t i = 0; i < NFORMS; i++)
+		if (strcmp(forms[i].id, id) == 0)
+			cur = &forms[i];
+	/* F14 is the SV second count's; F15 serves every kind */
+	if (!cur || x->c < 0 || (strcmp(cur->id, "F14") == 0 &&
+	    strcmp(x->d->cs[x->c].kind, "sv") != 0))
+		return 404;
+	snprintf(path, sizeof path, "contests/%s/%s", x->d->cs[x->c].id,
+	    cur->read);
+	o = getq(x, path, round, NULL, NULL, version, &st);
+	if (st != 200) {
+		json_decref(o);
+		/* 400 is the caller's only when it sent a query value */
+		return st == 403 || (st == 400 && (version || round)) ? st :
+		    404;
+	}
+	el = get(x, "election");
+	put(b, "<!DOCTYPE html>\n<html lang=\"en-GB\"><head><meta charset="
+	    "\"utf-8\"><title>");
+	putf(b, "%s ", cur->id);
+	esc(b, cur->title);
+	put(b, " \xe2\x80\x94 ");
+	esc(b, x->d->cs[x->c].name);
+	put(b, "</title><link rel=\"stylesheet\" href=\"/static/print.css\">"
+	    "</head><body><table class=\"page\">");
+	footer(x, b, cur, o, el);
+	putf(b, "<tbody><tr><td><main><h1>%s ", cur->id);
+	esc(b, cur->title);
+	put(b, "</h1><p class=\"sub\">");
+	escj(b, json_object_get(el, "name"));
+	put(b, ", poll of ");
+	escj(b, json_object_get(el, "poll_date"));
+	put(b, ": ");
+	esc(b, x->d->cs[x->c].name);
+	put(b, ".</p>");
+	cur->fn(x, b, o);
+	if (cur->statutory)
+		put(b, "<div class=\"sign\"><p>Signed: ______________________"
+		    "______ Returning Officer</p><p>Date: ____________"
+		    "</p></div>");
+	put(b, "</main></td></tr></tbody></table></body></html>\n");
+	json_decref(o);
+	json_decref(el);
+	return 200;
+}
+
+/* GET /forms/F<n>?c=C[&version=N&round=R], the cookie's session. */
+void
+d_html_form(struct ctx *x, const char *id)
+{
+	struct sb b;
+	int st;
+
+	memset(&b, 0, sizeof b);
+	st = form_page(x, id, q(x, "version"), q(x, "round"), &b);
+	if (st == 200) {
+		respond(x->h, 200, &b);
+		return;
+	}
+	free(b.p);
+	simple(x, st, st == 403 ? "Forbidden" : st == 400 ? "Bad request" :
+	    "Not yet", st == 403 ? "§3.4: this form is not for your role." :
+	    st == 400 ? "A version or round that is not a number." :
+	    "This form is not made yet, or there is no such form (§2.17:"
+	    " each is printed from its state on).");
+}
+
+/* GET /api/v1/forms/F<n>?contest=C[&version=N&round=R] (§9.3): the same
+ * page as text/html, for the bearer's role; 0 when answered, else the
+ * status for the caller's JSON error. */
+int
+d_api_form(struct desk *d, struct d_http *h, struct d_user *u,
+    const char *id)
+{
+	struct ctx x;
+	struct sb b;
+	const char *cid = h->query ? h->query(h->qcls, "contest") : NULL;
+	int st;
+
+	memset(&x, 0, sizeof x);
+	x.d = d;
+	x.h = h;
+	x.u = u;
+	x.c = cid ? d_contest_find(d, cid) : -1;
+	if (!h->auth || strncmp(h->auth, "Bearer ", 7) || strlen(h->auth +
+	    7) >= sizeof x.tok || x.c < 0)
+		return 404;
+	snprintf(x.tok, sizeof x.tok, "%s", h->auth + 7);
+	memset(&b, 0, sizeof b);
+	st = form_page(&x, id, h->q_version, h->q_round, &b);
+	if (st != 200) {
+		free(b.p);
+		return st;
+	}
+	respond(h, 200, &b);
+	return 0;
+}
+
+/* S-25: the forms of the contest this session may read, each a link
+ * when it is made, "not yet" before; a form the role may never read is
+ * not listed. */
+void
+d_html_print_centre(struct ctx *x, struct sb *b)
+{
+	const char *cid = x->d->cs[x->c].id;
+
+	put(b, "<table><caption>Forms of ");
+	esc(b, x->d->cs[x->c].name);
+	put(b, "</caption><thead><tr><th scope=\"col\">Form</th>"
+	    "<th scope=\"col\">Title</th><th scope=\"col\">State</th>"
+	    "</tr></thead><tbody>");
+	for (size_t i = 0; i < NFORMS; i++) {
+		const struct form *f = &forms[i];
+		char path[160];
+		json_t *o = NULL;
+		int st;
+
+		if (strcmp(f->id, "F14") == 0 &&
+		    strcmp(x->d->cs[x->c].kind, "sv") != 0)
+			continue;
+		snprintf(path, sizeof path, "contests/%s/%s", cid, f->read);
+		st = d_sess_api(x->d, x->h, x->tok, "GET", path, NULL, NULL,
+		    &o);
+		json_decref(o);
+		if (st == 403)
+			continue;
+		putf(b, "<tr><th scope=\"row\">%s</th><td>", f->id);
+		if (st == 200) {
+			putf(b, "<a href=\"/forms/%s?c=", f->id);
+			esc(b, cid);
+			put(b, "\">");
+			esc(b, f->title);
+			put(b, "</a></td><td>ready to print</td></tr>");
+		} else {
+			esc(b, f->title);
+			put(b, "</td><td>not made yet</td></tr>");
+		}
+	}
+	put(b, "</tbody></table>");
+}

@@ -1,0 +1,831 @@
+/* SPDX-License-Identifier: MIT */
+/* html_screens.c -- S-07 verification statement, S-14 reconciliation,
+ * S-20 agents' view and S-25 print centre (§5). Like html.c's screens
+ * they show API reads as the cookie's session, so a role sees only what
+ * §3.4 lets it read; S-07's "issue" is the API's verification entry
+ * through html.c's one form path (do_form). Nothing here counts. */
+#include "html.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void
+form_link(struct ctx *x, struct sb *b, const char *form, const char *text)
+{
+	putf(b, "<a href=\"/forms/%s?c=", form);
+	esc(b, x->d->cs[x->c].id);
+	put(b, "\">");
+	esc(b, text);
+	put(b, "</a>");
+}
+
+/* The boxes of the contest as the read gives them (agreed figures only
+ * for agents and observers). */
+static void
+box_list(struct ctx *x, struct sb *b, int blockers)
+{
+	json_t *bx = get(x, "contests/%s/boxes", x->d->cs[x->c].id);
+	const json_t *v;
+	size_t i;
+	int n = 0;
+
+	put(b, blockers ? "<h2>Blockers (I5)</h2><ul>" :
+	    "<table><caption>Boxes</caption><thead><tr><th scope=\"col\">"
+	    "Box</th><th scope=\"col\">Kind</th><th scope=\"col\">State"
+	    "</th><th scope=\"col\">BPA</th><th scope=\"col\">Verified"
+	    "</th><th scope=\"col\">Variance</th><th scope=\"col\">"
+	    "Outcome</th></tr></thead><tbody>");
+	json_array_foreach(bx, i, v) {
+		const json_t *oc = json_object_get(v, "outcome");
+
+		if (blockers) {
+			if (json_is_string(oc))
+				continue;
+			n++;
+			put(b, "<li>Box ");
+			escj(b, json_object_get(v, "box"));
+			put(b, ": not decided (");
+			escj(b, json_object_get(v, "state"));
+			put(b, ")</li>");
+			continue;
+		}
+		put(b, "<tr><th scope=\"row\">");
+		escj(b, json_object_get(v, "box"));
+		put(b, "</th><td>");
+		escj(b, json_object_get(v, "kind"));
+		put(b, "</td><td class=\"state\">");
+		escj(b, json_object_get(v, "state"));
+		put(b, "</td><td class=\"n\">");
+		escj(b, json_object_get(v, "bpa"));
+		put(b, "</td><td class=\"n\">");
+		escj(b, json_object_get(v, "verified"));
+		put(b, "</td><td class=\"n\">");
+		escj(b, json_object_get(v, "variance"));
+		put(b, "</td><td>");
+		escj(b, oc);
+		put(b, "</td></tr>");
+	}
+	if (blockers && !n)
+		put(b, "<li>None: every box is decided.</li>");
+	put(b, blockers ? "</ul>" : "</tbody></table>");
+	json_decref(bx);
+}
+
+/* S-07: F6 once issued; before, the blockers and (RO, DRO) the issue
+ * form. */
+void
+d_scr_statement(struct ctx *x, struct sb *b)
+{
+	json_t *st = get(x, "contests/%s/verification", x->d->cs[x->c].id);
+
+	contest_pick(x, b, "/statement");
+	if (st) {
+		put(b, "<p>Issued at ");
+		escj(b, json_object_get(st, "issued_at"));
+		put(b, " (entry #");
+		escj(b, json_object_get(st, "entry"));
+		put(b, "); total going to the count ");
+		escj(b, json_object_get(st, "total"));
+		put(b, ". ");
+		form_link(x, b, "F6", "Print F6");
+		put(b, "</p>");
+		json_decref(st);
+		return;
+	}
+	put(b, "<p>The statement is not issued yet.</p>");
+	box_list(x, b, 1);
+	if (strcmp(x->u->role, "ro") == 0 || strcmp(x->u->role, "dro") == 0) {
+		form_open(x, b, "issue", "Issue the verification statement");
+		form_close(b, "Issue statement");
+	}
+}
+
+/* S-14: per area, the papers against the verified total (F12). */
+void
+d_scr_reconciliation(struct ctx *x, struct sb *b)
+{
+	json_t *r = get(x, "contests/%s/reconciliation", x->d->cs[x->c].id);
+	const json_t *a;
+	size_t i;
+	int off = 0;
+
+	contest_pick(x, b, "/reconciliation");
+	if (!r) {
+		put(b, "<p>No reconciliation to show.</p>");
+		return;
+	}
+	put(b, "<table><caption>Reconciliation, current round</caption>"
+	    "<thead><tr><th scope=\"col\">Area</th><th scope=\"col\">"
+	    "Verified</th><th scope=\"col\">Bundles</th><th scope=\"col\">"
+	    "Tally sheets</th><th scope=\"col\">Allowed doubtful</th>"
+	    "<th scope=\"col\">Rejected</th><th scope=\"col\">Doubtful"
+	    " pending</th><th scope=\"col\">Papers</th><th scope=\"col\">"
+	    "Difference</th></tr></thead><tbody>");
+	json_array_foreach(json_object_get(r, "areas"), i, a) {
+		static const char *const k[] = { "verified", "bundles",
+			"tally_sheets", "allowed_doubtful", "rejected",
+			"pending_doubtful", "papers", "difference", NULL };
+
+		off |= json_integer_value(json_object_get(a, "difference"))
+		    != 0;
+		put(b, "<tr><th scope=\"row\">");
+		escj(b, json_object_get(a, "area"));
+		put(b, "</th>");
+		for (int j = 0; k[j]; j++) {
+			put(b, "<td class=\"n\">");
+			escj(b, json_object_get(a, k[j]));
+			put(b, "</td>");
+		}
+		put(b, "</tr>");
+	}
+	put(b, "</tbody></table><p class=\"state\">");
+	put(b, json_is_true(json_object_get(r, "reconciled")) ?
+	    "Reconciled (I10 holds)." : "NOT reconciled: the provisional"
+	    " result is blocked (I10).");
+	put(b, "</p>");
+	if (off)
+		put(b, "<h2>EC checklist</h2><ul><li>Boxes empty</li><li>Floors"
+		    " and surfaces</li><li>Verification figures</li><li>All"
+		    " rejected papers accounted for</li><li>All bundles and"
+		    " part bundles counted</li><li>Consider recounting"
+		    " bundles</li></ul>");
+	put(b, "<p>");
+	form_link(x, b, "F12", "Print F12");
+	put(b, "</p>");
+	json_decref(r);
+}
+
+/* S-20: the agents' and observers' view of a contest. */
+void
+d_scr_agent(struct ctx *x, struct sb *b)
+{
+	json_t *p = get(x, "contests/%s/provisional", x->d->cs[x->c].id);
+	json_t *bd = get(x, "board");
+	const json_t *cp = json_object_get(bd, "checkpoint");
+
+	contest_pick(x, b, "/agent");
+	box_list(x, b, 0);
+	if (p) {
+		put(b, "<h2>Provisional result, version ");
+		escj(b, json_object_get(p, "version"));
+		put(b, "</h2><p>");
+		form_link(x, b, "F15", "Print F15");
+		put(b, "</p>");
+	} else
+		put(b, "<p>No provisional result released.</p>");
+	put(b, "<h2>Forms</h2>");
+	d_html_print_centre(x, b);
+	put(b, "<p>Checkpoint #");
+	escj(b, json_object_get(cp, "seq"));
+	put(b, " \xc2\xb7 ");
+	escj(b, json_object_get(cp, "hash"));
+	put(b, "</p>");
+	json_decref(p);
+	json_decref(bd);
+}
+
+/* S-25. */
+void
+d_scr_print(struct ctx *x, struct sb *b)
+{
+	contest_pick(x, b, "/print");
+	d_html_print_centre(x, b);
+}
+
+/* A read with the query parameters the API takes from the URL (§9.3:
+ * round, stage, table, version), as this session; NULL unless 200, the
+ * status in *status when status is not NULL. */
+json_t *
+getq(struct ctx *x, const char *path, const char *round, const char *stage,
+    const char *table, const char *version, int *status)
+{
+	struct d_http s;
+	char auth[96], url[300];
+	json_t *o = NULL;
+
+	memset(&s, 0, sizeof s);
+	snprintf(url, sizeof url, "/api/v1/%s", path);
+	snprintf(auth, sizeof auth, "Bearer %s", x->tok);
+	s.method = "GET";
+	s.url = url;
+	s.auth = auth;
+	s.ip = x->h->ip;
+	s.q_round = round;
+	s.q_stage = stage;
+	s.q_table = table;
+	s.q_version = version;
+	d_api(x->d, &s);
+	if (s.status == 200 && s.resp)
+		o = json_loads(s.resp, 0, NULL);
+	free(s.resp);
+	if (status)
+		*status = s.status;
+	return o;
+}
+
+/* The contest's current round, its first area and the user's first
+ * table, as the entry forms' hidden defaults. */
+struct where {
+	char round[16], table[16], area[48];
+	json_t *k;
+};
+
+static int
+where_of(struct ctx *x, struct where *w)
+{
+	const char *a;
+
+	w->k = get(x, "contests/%s", x->d->cs[x->c].id);
+	if (!w->k)
+		return -1;
+	snprintf(w->round, sizeof w->round, "%lld", (long long)
+	    json_integer_value(json_object_get(w->k, "round")));
+	snprintf(w->table, sizeof w->table, "%d", x->u->ntabs ?
+	    x->u->tabs[0].table : 1);
+	a = json_string_value(json_object_get(json_array_get(
+	    json_object_get(w->k, "areas"), 0), "id"));
+	snprintf(w->area, sizeof w->area, "%s", a ? a : "");
+	return 0;
+}
+
+/* S-12: a table's sheet for the round and stage; its supervisor
+ * closes it (I12 refuses while doubtful papers are open). */
+void
+d_scr_sheet(struct ctx *x, struct sb *b)
+{
+	const char *t = q(x, "table"), *st = q(x, "stage");
+	char path[120];
+	struct where w;
+	json_t *sh;
+	const json_t *e, *v;
+	size_t i;
+
+	contest_pick(x, b, "/sheet");
+	if (where_of(x, &w))
+		return;
+	if (t && strspn(t, "0123456789") == strlen(t) && *t)
+		snprintf(w.table, sizeof w.table, "%s", t);
+	if (!st || (strcmp(st, "1") && strcmp(st, "2")))
+		st = "1";
+	put(b, "<form method=\"get\" action=\"/sheet\"><input type=\"hidden\""
+	    " name=\"c\" value=\"");
+	esc(b, x->d->cs[x->c].id);
+	put(b, "\"><label for=\"pick-table\">Table</label><input id=\""
+	    "pick-table\" name=\"table\" type=\"text\" inputmode=\"numeric\""
+	    " autocomplete=\"off\" value=\"");
+	esc(b, w.table);
+	put(b, "\"><label for=\"pick-stage\">Stage</label><input id=\""
+	    "pick-stage\" name=\"stage\" type=\"text\" inputmode=\"numeric\""
+	    " autocomplete=\"off\" value=\"");
+	esc(b, st);
+	put(b, "\"> <button type=\"submit\">Show</button></form>");
+	snprintf(path, sizeof path, "contests/%s/sheets", x->d->cs[x->c].id);
+	sh = getq(x, path, w.round, st, w.table, NULL, NULL);
+	if (!sh) {
+		put(b, "<p>No sheet for this table, round and stage.</p>");
+		json_decref(w.k);
+		return;
+	}
+	put(b, "<table><caption>Entries of table ");
+	esc(b, w.table);
+	put(b, ", round ");
+	esc(b, w.round);
+	put(b, "</caption><thead><tr><th scope=\"col\">Entry</th>"
+	    "<th scope=\"col\">Action</th><th scope=\"col\">Slip or sheet"
+	    "</th><th scope=\"col\">Candidate</th><th scope=\"col\">Papers"
+	    "</th></tr></thead><tbody>");
+	json_array_foreach(json_object_get(sh, "entries"), i, e) {
+		const json_t *dt = json_object_get(e, "data");
+
+		if (!dt)
+			dt = e;
+		put(b, "<tr><td class=\"n\">");
+		escj(b, json_object_get(e, "entry"));
+		put(b, "</td><td>");
+		escj(b, json_object_get(e, "action"));
+		put(b, "</td><td>");
+		escj(b, json_object_get(dt, json_object_get(dt, "slip") ?
+		    "slip" : "sheet"));
+		put(b, "</td><td class=\"n\">");
+		escj(b, json_object_get(dt, "candidate"));
+		put(b, "</td><td class=\"n\">");
+		escj(b, json_object_get(dt, "papers"));
+		put(b, "</td></tr>");
+	}
+	put(b, "</tbody></table><p>Papers on the sheet: ");
+	escj(b, json_object_get(sh, "papers"));
+	put(b, ".</p>");
+	if (json_is_array(json_object_get(sh, "votes"))) {
+		put(b, "<table><caption>Votes by candidate</caption><thead><tr>"
+		    "<th scope=\"col\">Position</th><th scope=\"col\">Votes"
+		    "</th></tr></thead><tbody>");
+		json_array_foreach(json_object_get(sh, "votes"), i, v) {
+			put(b, "<tr><td class=\"n\">");
+			escj(b, json_object_get(v, "position"));
+			put(b, "</td><td class=\"n\">");
+			escj(b, json_object_get(v, "votes"));
+			put(b, "</td></tr>");
+		}
+		put(b, "</tbody></table>");
+	}
+	put(b, "<p>Closed for areas: ");
+	json_array_foreach(json_object_get(sh, "closed"), i, v) {
+		if (i)
+			put(b, ", ");
+		escj(b, v);
+	}
+	put(b, "</p>");
+	form_open(x, b, "sheet", "Close the sheet");
+	field(x, b, "sheet", "round", "", "hidden", w.round, 0);
+	field(x, b, "sheet", "stage", "", "hidden", st, 0);
+	field(x, b, "sheet", "table", "", "hidden", w.table, 0);
+	field(x, b, "sheet", "area", "Count area", "text", w.area, 1);
+	form_close(b, "Close sheet");
+	json_decref(sh);
+	json_decref(w.k);
+}
+
+/* S-08: mixing groups per area, typed as box codes (I6). */
+void
+d_scr_mixing(struct ctx *x, struct sb *b)
+{
+	struct where w;
+
+	contest_pick(x, b, "/mixing");
+	if (where_of(x, &w))
+		return;
+	put(b, "<p>State <span class=\"state\">");
+	escj(b, json_object_get(w.k, "state"));
+	put(b, "</span>. Each group: two or more station boxes, or a station"
+	    " box and postal boxes; every verified box of the area in"
+	    " exactly one group (I6).</p>");
+	box_list(x, b, 0);
+	form_open(x, b, "mixing", "Record the area's mixing groups");
+	field(x, b, "mixing", "area", "Count area", "text", w.area, 1);
+	field(x, b, "mixing", "groups", "Groups (box codes; a ';' between"
+	    " groups)", "text", "", 1);
+	form_close(b, "Record mixing");
+	json_decref(w.k);
+}
+
+/* S-15: the RO starts the second count; clerks enter stage-2 bundles
+ * source -> destination. The per-source meter (I14) is checked when
+ * stage 2 closes; this screen shows the first preferences it must
+ * meet. */
+void
+d_scr_stage2(struct ctx *x, struct sb *b)
+{
+	static const char *const codes = "no_second_preference,"
+	    " second_same_as_first, second_for_eliminated,"
+	    " rejected_second:too_many, rejected_second:uncertain";
+	int ro = strcmp(x->u->role, "ro") == 0 || strcmp(x->u->role,
+	    "dro") == 0;
+	json_t *f13 = get(x, "contests/%s/stage1", x->d->cs[x->c].id);
+	const json_t *v;
+	struct where w;
+	size_t i;
+
+	contest_pick(x, b, "/stage2");
+	if (strcmp(x->d->cs[x->c].kind, "sv") != 0) {
+		put(b, "<p>Not a Supplementary Vote contest.</p>");
+		json_decref(f13);
+		return;
+	}
+	if (where_of(x, &w)) {
+		json_decref(f13);
+		return;
+	}
+	put(b, "<p>State <span class=\"state\">");
+	escj(b, json_object_get(w.k, "state"));
+	put(b, "</span>. Remaining (positions): ");
+	json_array_foreach(json_object_get(w.k, "remaining"), i, v) {
+		if (i)
+			put(b, ", ");
+		escj(b, v);
+	}
+	put(b, "; eliminated: ");
+	json_array_foreach(json_object_get(w.k, "eliminated"), i, v) {
+		if (i)
+			put(b, ", ");
+		escj(b, v);
+	}
+	put(b, ".</p>");
+	if (f13) {
+		put(b, "<table><caption>First preferences (each eliminated"
+		    " pile is sorted in full, I14)</caption><thead><tr>"
+		    "<th scope=\"col\">Position</th><th scope=\"col\">"
+		    "Candidate</th><th scope=\"col\">First</th></tr></thead>"
+		    "<tbody>");
+		json_array_foreach(json_object_get(f13, "first"), i, v) {
+			put(b, "<tr><td class=\"n\">");
+			escj(b, json_object_get(v, "position"));
+			put(b, "</td><td>");
+			escj(b, json_object_get(v, "name"));
+			put(b, "</td><td class=\"n\">");
+			escj(b, json_object_get(v, "votes"));
+			put(b, "</td></tr>");
+		}
+		put(b, "</tbody></table>");
+	}
+	if (ro) {
+		form_open(x, b, "stage2", "Start the second count");
+		field(x, b, "stage2", "notice", "Notice to counting agents"
+		    " (time and place)", "text", "", 1);
+		form_close(b, "Start second count");
+	}
+	if (x->u->ntabs) {
+		form_open(x, b, "bundle2", "Second-count bundle");
+		field(x, b, "bundle2", "round", "", "hidden", w.round, 0);
+		field(x, b, "bundle2", "stage", "", "hidden", "2", 0);
+		field(x, b, "bundle2", "kind", "", "hidden", "stage2", 0);
+		field(x, b, "bundle2", "area", "", "hidden", w.area, 0);
+		field(x, b, "bundle2", "table", "", "hidden", w.table, 0);
+		field(x, b, "bundle2", "slip", "Slip", "text", "", 1);
+		field(x, b, "bundle2", "source", "From (eliminated position)",
+		    "num", "", 1);
+		put(b, "<p id=\"dest-codes\">Destination: a remaining position,"
+		    " or one of ");
+		put(b, codes);
+		put(b, ".</p>");
+		field(x, b, "bundle2", "dest", "To (position or code)", "text",
+		    "", 1);
+		field(x, b, "bundle2", "papers", "Papers", "num", "", 1);
+		put(b, "<label for=\"bundle2-part\">Part bundle</label><input"
+		    " id=\"bundle2-part\" name=\"part\" type=\"checkbox\""
+		    " value=\"1\">");
+		field(x, b, "bundle2", "counted_by", "Counted by (staff no.)",
+		    "text", "", 1);
+		field(x, b, "bundle2", "checked_by", "Checked by (staff no.)",
+		    "text", "", 1);
+		form_close(b, "Save bundle");
+	}
+	json_decref(f13);
+	json_decref(w.k);
+}
+
+/* S-11: block votes: pattern bundles (positions such as "1 4 7", every
+ * one of them gets the papers, computed) and tally sheets (one field
+ * per candidate, entered twice blind; I8 bounds checked on save). */
+void
+d_scr_tally(struct ctx *x, struct sb *b)
+{
+	struct where w;
+	const json_t *k;
+	size_t i;
+
+	contest_pick(x, b, "/tally");
+	if (strcmp(x->d->cs[x->c].kind, "block") != 0) {
+		put(b, "<p>Not a block vote contest.</p>");
+		return;
+	}
+	if (where_of(x, &w))
+		return;
+	put(b, "<p>Round ");
+	esc(b, w.round);
+	put(b, "; seats ");
+	escj(b, json_object_get(w.k, "seats"));
+	put(b, ".</p>");
+	form_open(x, b, "pattern", "Pattern bundle");
+	field(x, b, "pattern", "round", "", "hidden", w.round, 0);
+	field(x, b, "pattern", "stage", "", "hidden", "1", 0);
+	field(x, b, "pattern", "kind", "", "hidden", "pattern", 0);
+	field(x, b, "pattern", "area", "", "hidden", w.area, 0);
+	field(x, b, "pattern", "table", "", "hidden", w.table, 0);
+	field(x, b, "pattern", "slip", "Slip", "text", "", 1);
+	field(x, b, "pattern", "pattern", "Positions marked (e.g. 1 4 7)",
+	    "text", "", 1);
+	field(x, b, "pattern", "papers", "Papers", "num", "", 1);
+	field(x, b, "pattern", "counted_by", "Counted by (staff no.)", "text",
+	    "", 1);
+	field(x, b, "pattern", "checked_by", "Checked by (staff no.)", "text",
+	    "", 1);
+	form_close(b, "Save pattern bundle");
+	form_open(x, b, "tally", "Tally sheet");
+	field(x, b, "tally", "round", "", "hidden", w.round, 0);
+	field(x, b, "tally", "area", "", "hidden", w.area, 0);
+	field(x, b, "tally", "table", "", "hidden", w.table, 0);
+	field(x, b, "tally", "sheet", "Sheet number", "text", "", 1);
+	field(x, b, "tally", "papers", "Papers on the sheet", "num", "", 1);
+	json_array_foreach(json_object_get(w.k, "candidates"), i, k) {
+		char name[16], label[200];
+		const char *nm = json_string_value(json_object_get(k, "name"));
+
+		snprintf(name, sizeof name, "v%lld", (long long)
+		    json_integer_value(json_object_get(k, "position")));
+		snprintf(label, sizeof label, "%lld %s",
+		    (long long)json_integer_value(json_object_get(k,
+		    "position")), nm ? nm : "");
+		field(x, b, "tally", name, label, "num", "", 0);
+	}
+	form_close(b, "Save tally sheet");
+	json_decref(w.k);
+}
+
+/* The boxes of every contest once each: code, table, state. */
+static void
+all_boxes(struct ctx *x, struct sb *b)
+{
+	put(b, "<table><caption>Boxes</caption><thead><tr><th scope=\"col\">"
+	    "Box</th><th scope=\"col\">Contest</th><th scope=\"col\">Table"
+	    "</th><th scope=\"col\">State</th></tr></thead><tbody>");
+	for (int c = 0; c < x->d->ncs; c++) {
+		json_t *bx = get(x, "contests/%s/boxes", x->d->cs[c].id);
+		const json_t *v;
+		size_t i;
+
+		json_array_foreach(bx, i, v) {
+			put(b, "<tr><th scope=\"row\">");
+			escj(b, json_object_get(v, "box"));
+			put(b, "</th><td>");
+			esc(b, x->d->cs[c].name);
+			put(b, "</td><td class=\"n\">");
+			escj(b, json_object_get(v, "table"));
+			put(b, "</td><td class=\"state\">");
+			escj(b, json_object_get(v, "state"));
+			put(b, "</td></tr>");
+		}
+		json_decref(bx);
+	}
+	put(b, "</tbody></table>");
+}
+
+/* S-03: a box arrives: code, packets, seals, presiding officer. */
+void
+d_scr_receipt(struct ctx *x, struct sb *b)
+{
+	form_open(x, b, "receipt", "Receive a box");
+	field(x, b, "receipt", "box", "Box code (scan or type)", "text", "",
+	    1);
+	put(b, "<label for=\"receipt-seals_intact\">Seals intact</label>"
+	    "<input id=\"receipt-seals_intact\" name=\"seals_intact\""
+	    " type=\"checkbox\" value=\"1\">");
+	field(x, b, "receipt", "seal_numbers", "Seal numbers", "text", "", 0);
+	put(b, "<p id=\"packet-codes\">Packets: bpa, unused_and_spoilt,"
+	    " tendered, tendered_votes_list, corresponding_number_list,"
+	    " marked_register, certificates_of_employment,"
+	    " postal_handed_in.</p>");
+	field(x, b, "receipt", "packets", "Packets received (codes)", "text",
+	    "", 0);
+	field(x, b, "receipt", "po_name", "Presiding officer", "text", "", 0);
+	form_close(b, "Record receipt");
+	all_boxes(x, b);
+}
+
+/* S-09: which table each box is at, and staff to tables. */
+void
+d_scr_assign(struct ctx *x, struct sb *b)
+{
+	static const char *const roles[] = { "clerk", "supervisor", NULL };
+
+	all_boxes(x, b);
+	form_open(x, b, "assign", "Assign a user to a table");
+	field(x, b, "assign", "user", "Username", "text", "", 1);
+	field(x, b, "assign", "table", "Table", "num", "", 1);
+	select_field(x, b, "assign", "role", "Role at the table", roles);
+	field(x, b, "assign", "until", "Until (time, optional)", "text", "",
+	    0);
+	form_close(b, "Record assignment");
+}
+
+/* S-23: the latest entries, newest first, as entries/N gives them (so
+ * only to the roles that read; a supervisor's own-table view and the
+ * chain check are the API's and the CLI's for now), filtered by user,
+ * action or contest. */
+void
+d_scr_audit(struct ctx *x, struct sb *b)
+{
+	const char *fu = q(x, "user"), *fa = q(x, "action");
+	json_t *bd = get(x, "public/results");
+	long long top = json_integer_value(json_object_get(json_object_get(
+	    bd, "checkpoint"), "seq"));
+	int shown = 0;
+
+	json_decref(bd);
+	put(b, "<form method=\"get\" action=\"/audit\"><label for=\"au-user\">"
+	    "User</label><input id=\"au-user\" name=\"user\" type=\"text\""
+	    " autocomplete=\"off\" value=\"");
+	esc(b, fu);
+	put(b, "\"><label for=\"au-action\">Action</label><input id=\""
+	    "au-action\" name=\"action\" type=\"text\" autocomplete=\"off\""
+	    " value=\"");
+	esc(b, fa);
+	put(b, "\"> <button type=\"submit\">Filter</button></form>"
+	    "<table><caption>Entries, newest first</caption><thead><tr>"
+	    "<th scope=\"col\">Entry</th><th scope=\"col\">At</th>"
+	    "<th scope=\"col\">User</th><th scope=\"col\">Role</th>"
+	    "<th scope=\"col\">Action</th><th scope=\"col\">Contest</th>"
+	    "<th scope=\"col\">Supersedes</th><th scope=\"col\">Superseded"
+	    " by</th><th scope=\"col\">Reason</th></tr></thead><tbody>");
+	/* entry numbers never exceed event numbers */
+	for (long long n = top; n >= 1 && shown < 100 && n > top - 2000;
+	    n--) {
+		json_t *e = get(x, "entries/%lld", n);
+
+		if (!e)
+			continue;
+		if ((fu && *fu && strcmp(fu, json_string_value(
+		    json_object_get(e, "user")) ? json_string_value(
+		    json_object_get(e, "user")) : "")) || (fa && *fa &&
+		    !strstr(json_string_value(json_object_get(e, "action")) ?
+		    json_string_value(json_object_get(e, "action")) : "",
+		    fa))) {
+			json_decref(e);
+			continue;
+		}
+		shown++;
+		put(b, "<tr><td class=\"n\">");
+		escj(b, json_object_get(e, "entry"));
+		put(b, "</td><td>");
+		escj(b, json_object_get(e, "at"));
+		put(b, "</td><td>");
+		escj(b, json_object_get(e, "user"));
+		put(b, "</td><td>");
+		escj(b, json_object_get(e, "role"));
+		put(b, "</td><td>");
+		escj(b, json_object_get(e, "action"));
+		put(b, "</td><td>");
+		escj(b, json_object_get(e, "contest"));
+		put(b, "</td><td class=\"n\">");
+		escj(b, json_object_get(e, "supersedes"));
+		put(b, "</td><td class=\"n\">");
+		escj(b, json_object_get(e, "superseded_by"));
+		put(b, "</td><td>");
+		escj(b, json_object_get(e, "reason_code"));
+		put(b, "</td></tr>");
+		json_decref(e);
+	}
+	put(b, "</tbody></table>");
+	if (!shown)
+		put(b, "<p>No entry matches.</p>");
+}
+
+/* S-21: per contest the board's progress; per table of the plan the
+ * current round's stage-1 sheet: entries, papers, the last entry's
+ * time. (Papers per minute, the projected finish and the back-fill
+ * backlog need reads the API does not have yet.) */
+void
+d_scr_progress(struct ctx *x, struct sb *b)
+{
+	json_t *bd = get(x, "board"), *k;
+	const json_t *c, *t;
+	char path[120], round[16];
+	size_t i;
+
+	put(b, "<table><caption>Contests</caption><thead><tr><th scope=\"col\">"
+	    "Contest</th><th scope=\"col\">State</th><th scope=\"col\">"
+	    "Boxes verified</th><th scope=\"col\">Papers to count</th>"
+	    "<th scope=\"col\">Progress %</th><th scope=\"col\">Doubtful"
+	    " waiting</th></tr></thead><tbody>");
+	json_array_foreach(json_object_get(bd, "contests"), i, c) {
+		put(b, "<tr><th scope=\"row\">");
+		escj(b, json_object_get(c, "name"));
+		put(b, "</th><td class=\"state\">");
+		escj(b, json_object_get(c, "state"));
+		put(b, "</td><td class=\"n\">");
+		escj(b, json_object_get(c, "boxes_verified"));
+		put(b, " of ");
+		escj(b, json_object_get(c, "boxes_expected"));
+		put(b, "</td><td class=\"n\">");
+		escj(b, json_object_get(c, "papers_to_count"));
+		put(b, "</td><td class=\"n\">");
+		escj(b, json_object_get(c, "progress_percent"));
+		put(b, "</td><td class=\"n\">");
+		escj(b, json_object_get(c, "doubtful_queue"));
+		put(b, "</td></tr>");
+	}
+	put(b, "</tbody></table>");
+	json_decref(bd);
+	contest_pick(x, b, "/progress");
+	k = get(x, "contests/%s", x->d->cs[x->c].id);
+	snprintf(round, sizeof round, "%lld", (long long)json_integer_value(
+	    json_object_get(k, "round")));
+	json_decref(k);
+	put(b, "<table><caption>Tables, round ");
+	esc(b, round);
+	put(b, ", stage 1</caption><thead><tr><th scope=\"col\">Table</th>"
+	    "<th scope=\"col\">Entries</th><th scope=\"col\">Papers</th>"
+	    "<th scope=\"col\">Last entry at</th><th scope=\"col\">Sheet"
+	    " closed for</th></tr></thead><tbody>");
+	snprintf(path, sizeof path, "contests/%s/sheets", x->d->cs[x->c].id);
+	json_array_foreach(x->d->tables, i, t) {
+		char tn[24];
+		json_t *sh;
+		const json_t *es, *a;
+		size_t j;
+
+		snprintf(tn, sizeof tn, "%lld", (long long)json_integer_value(
+		    json_object_get(t, "number")));
+		sh = getq(x, path, round, "1", tn, NULL, NULL);
+		es = json_object_get(sh, "entries");
+		put(b, "<tr><th scope=\"row\">");
+		esc(b, tn);
+		putf(b, "</th><td class=\"n\">%zu</td><td class=\"n\">",
+		    json_array_size(es));
+		escj(b, json_object_get(sh, "papers"));
+		put(b, "</td><td>");
+		escj(b, json_object_get(json_array_get(es, json_array_size(es)
+		    - 1), "at"));
+		put(b, "</td><td>");
+		json_array_foreach(json_object_get(sh, "closed"), j, a) {
+			if (j)
+				put(b, ", ");
+			escj(b, a);
+		}
+		put(b, "</td></tr>");
+		json_decref(sh);
+	}
+	put(b, "</tbody></table>");
+}
+
+/* S-06: one box's variance: its figures and recount history, the
+ * §2.3 checklist, and only the outcomes the role may record (§3.2);
+ * the decision and the checks are the API's entries through do_form.
+ * (The polling-place panel waits for a read that gives a place's
+ * boxes together.) */
+void
+d_scr_variance(struct ctx *x, struct sb *b)
+{
+	static const char *const items[] = { "bpa_arithmetic",
+		"unused_count", "other_packets", "postal_not_added",
+		"po_contacted", "boxes_issued", NULL };
+	static const char *const results[] = { "done", "not_done", NULL };
+	static const char *const sup_oc[] = { "agreed", "agreed_on_recount",
+		NULL };
+	static const char *const dro_oc[] = { "agreed", "agreed_on_recount",
+		"compensating", "variance_confirmed", "within_tolerance",
+		NULL };
+	static const char *const ro_oc[] = { "agreed", "agreed_on_recount",
+		"compensating", "variance_confirmed", "within_tolerance",
+		"not_received", NULL };
+	const char *box = q(x, "box"), *role = x->u->role;
+	json_t *bx, *mine = NULL;
+	const json_t *v, *k;
+	size_t i, j;
+
+	if (x->err && x->vals)
+		box = json_string_value(json_object_get(x->vals, "box"));
+	put(b, "<form method=\"get\" action=\"/variance\"><input type=\""
+	    "hidden\" name=\"c\" value=\"");
+	esc(b, x->d->cs[x->c].id);
+	put(b, "\"><label for=\"pick-box\">Box code</label><input id=\""
+	    "pick-box\" name=\"box\" type=\"text\" autocomplete=\"off\""
+	    " value=\"");
+	esc(b, box);
+	put(b, "\"> <button type=\"submit\">Go</button></form>");
+	if (!box || !*box)
+		return;
+	bx = get(x, "contests/%s/boxes", x->d->cs[x->c].id);
+	json_array_foreach(bx, i, v)
+		if (json_is_string(json_object_get(v, "box")) && strcmp(
+		    json_string_value(json_object_get(v, "box")), box) == 0)
+			mine = (json_t *)v;
+	if (!mine) {
+		put(b, "<p>No box ");
+		esc(b, box);
+		put(b, " in this contest.</p>");
+		json_decref(bx);
+		return;
+	}
+	put(b, "<h2>Box ");
+	esc(b, box);
+	put(b, "</h2><p>State <span class=\"state\">");
+	escj(b, json_object_get(mine, "state"));
+	put(b, "</span>; BPA ");
+	escj(b, json_object_get(mine, "bpa"));
+	put(b, "; variance ");
+	escj(b, json_object_get(mine, "variance"));
+	put(b, ".</p><table><caption>Counts (attempt 0 the first)</caption>"
+	    "<thead><tr><th scope=\"col\">Attempt</th><th scope=\"col\">"
+	    "Papers</th></tr></thead><tbody>");
+	json_array_foreach(json_object_get(mine, "counts"), j, k) {
+		put(b, "<tr><td class=\"n\">");
+		escj(b, json_object_get(k, "attempt"));
+		put(b, "</td><td class=\"n\">");
+		escj(b, json_object_get(k, "papers"));
+		put(b, "</td></tr>");
+	}
+	put(b, "</tbody></table><p>The rule (§2.3): preliminary checks, every"
+	    " box issued to the station opened, compensating errors at the"
+	    " polling place, at least two recounts until two consecutive"
+	    " agree, then the counted figure with the variance and an"
+	    " explanation.</p>");
+	form_open(x, b, "vcheck", "Preliminary check");
+	field(x, b, "vcheck", "box", "", "hidden", box, 0);
+	select_field(x, b, "vcheck", "item", "Check", items);
+	select_field(x, b, "vcheck", "result", "Result", results);
+	form_close(b, "Record check");
+	form_open(x, b, "vdecide", "Decide the box");
+	field(x, b, "vdecide", "box", "", "hidden", box, 0);
+	select_field(x, b, "vdecide", "outcome", "Outcome",
+	    strcmp(role, "ro") == 0 ? ro_oc : strcmp(role, "dro") == 0 ?
+	    dro_oc : sup_oc);
+	field(x, b, "vdecide", "explanation", "Explanation (required but"
+	    " for agreed)", "text", "", 0);
+	if (strcmp(role, "ro") == 0 || strcmp(role, "dro") == 0)
+		field(x, b, "vdecide", "password", "Your password"
+		    " (re-authentication, for the RO's outcomes)", "password",
+		    "", 0);
+	form_close(b, "Record decision");
+	json_decref(bx);
+}
