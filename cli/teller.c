@@ -18,7 +18,7 @@ static const struct {
 	{ "verify", cmd_verify, "re-count a manifest's run and compare" },
 	{ "margin", cmd_margin, "margin of victory, with a witness" },
 	{ "raire", cmd_raire, "RAIRE assertions for an IRV audit" },
-	{ "trace", cmd_trace, "where a ballot or a pattern went, stage by stage" },
+	{ "trace", cmd_trace, "where a ballot or pattern went, by stage" },
 	{ "methods", cmd_methods, "list every counting method" },
 	{ "compare", cmd_compare, "count the same ballots by many methods" },
 };
