@@ -16,6 +16,7 @@ int cmd_margin(int argc, char **argv);  /* cli/cmd_margin.c */
 int cmd_raire(int argc, char **argv);   /* cli/cmd_raire.c */
 int cmd_methods(int argc, char **argv); /* cli/cmd_methods.c */
 int cmd_compare(int argc, char **argv); /* cli/cmd_compare.c */
+int cmd_ties(int argc, char **argv);    /* cli/cmd_ties.c */
 
 /* Print "teller: FILE:LINE:COL: message" (or "teller: message") for the
  * context's error and return its exit status (cli/util.c). */

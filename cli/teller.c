@@ -20,6 +20,7 @@ static const struct {
 	{ "raire", cmd_raire, "RAIRE assertions for an IRV audit" },
 	{ "methods", cmd_methods, "list every counting method" },
 	{ "compare", cmd_compare, "count the same ballots by many methods" },
+	{ "ties", cmd_ties, "every way the lots can fall, with probabilities" },
 };
 
 static void

@@ -280,6 +280,7 @@ teller_count(teller_ctx *ctx, const teller_contest *contest,
 	int rc;
 
 	*out = NULL;
+	tl_lots_forget(ctx);
 	if (m == NULL)
 		return tl_fail(ctx, TELLER_EINVAL, "unknown method '%s'",
 		    rules->method != NULL ? rules->method : "(none)");
