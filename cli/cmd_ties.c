@@ -26,22 +26,6 @@
 #define SYNOPSIS "teller ties [-m METHOD] [-s SEATS] [-f FORMAT] " \
 	"[--max-branches N] [--json FILE] FILE..."
 
-enum { OPT_MAX_BRANCHES = 400, OPT_TJSON };
-
-static const struct cli_opt ties_opts[] = {
-	{ "method", 'm', "METHOD", "counting method (%m); default irv, or "
-	    "stv-scottish for several seats" },
-	{ "seats", 's', "N", "seats to fill (default: from the file, else 1)" },
-	{ "format", 'f', "FORMAT", "input format: blt, csv, preflib, profile "
-	    "(default: detected from content)" },
-	{ "max-branches", OPT_MAX_BRANCHES, "N", "stop after N counts "
-	    "(default 1000000); the answer is then incomplete" },
-	{ "json", OPT_TJSON, "FILE", "write the outcomes as JSON to FILE "
-	    "(- for standard output)" },
-	{ "help", 'h', NULL, "show this help" },
-	{ NULL, 0, NULL, NULL }
-};
-
 /* A probability p/q, in lowest terms. */
 struct frac {
 	uint64_t p, q;
@@ -597,7 +581,7 @@ on_opt(void *ud, int id, const char *arg)
 			return -1;
 		}
 		return 0;
-	case OPT_TJSON: t->json = arg; return 0;
+	case OPT_JSON: t->json = arg; return 0;
 	case 'h':
 		cli_help(stdout, SYNOPSIS, ties_opts);
 		exit(0);
