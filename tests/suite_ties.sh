@@ -161,6 +161,14 @@ same "$tmp/out" "1/2 elected: A by --lot '1:B<A'
 1/2 elected: B by --lot '1:A<B'"
 replay "$tmp/fp.csv" fptp "$tmp/out"
 
+# ranked-pairs draws its tie-breaking ranking by one lot a place, kept
+# as one tie: every way re-counts (the lots are all used)
+"$T" ties -m ranked-pairs "$tmp/two.csv" >"$tmp/out" && ok ||
+    bad "ranked-pairs exit $?"
+[ "$(grep -c '^1/2 elected: [BC] by' "$tmp/out")" -eq 2 ] && ok ||
+    bad "ranked-pairs: $(cat "$tmp/out")"
+replay "$tmp/two.csv" ranked-pairs "$tmp/out"
+
 # misuse
 "$T" ties >/dev/null 2>&1; [ $? -eq 2 ] && ok || bad "no file: not 2"
 "$T" ties --max-branches 0 "$tmp/fp.csv" >/dev/null 2>&1
