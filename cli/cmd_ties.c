@@ -557,6 +557,13 @@ on_opt(void *ud, int id, const char *arg)
 			    "teller ties --help)\n", arg);
 			return -1;
 		}
+		if (strcmp(arg, "exhaustive") == 0) {
+			/* its rounds are files of their own (cmd_count.c),
+			 * which ties would merge into one profile */
+			fprintf(stderr, "teller: ties: exhaustive is not "
+			    "supported (one file a round)\n");
+			return -1;
+		}
 		t->method = arg;
 		return 0;
 	case 's':
@@ -605,6 +612,13 @@ run(teller_ctx *ctx, struct ties *t, char **files, int n)
 		return status;
 	t->c = c;
 	t->p = p;
+	for (k = 0; k < teller_contest_ncand(c); k++)
+		if (strchr(teller_contest_name(c, k), '<') != NULL) {
+			fprintf(stderr, "teller: ties: candidate '%s': a lot "
+			    "cannot name a candidate whose name has '<'\n",
+			    teller_contest_name(c, k));
+			return 1;
+		}
 	status = explore(t, &d, &whole);
 	if (status < 0) {
 		fprintf(stderr, "teller: ties: a probability needs more than "

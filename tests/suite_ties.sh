@@ -175,6 +175,13 @@ replay "$tmp/two.csv" ranked-pairs "$tmp/out"
 [ $? -eq 2 ] && ok || bad "--max-branches 0: not 2"
 "$T" ties "$tmp/none.csv" >/dev/null 2>&1
 [ $? -eq 1 ] && ok || bad "missing file: not 1"
+"$T" ties -m exhaustive "$tmp/fp.csv" "$tmp/fp.csv" >/dev/null 2>&1
+[ $? -eq 2 ] && ok || bad "exhaustive (rounds merged): not 2"
+printf '# candidate: A<B\n# candidate: C\nweight,rank1\n1,A<B\n1,C\n' \
+    >"$tmp/lt.csv"
+"$T" ties "$tmp/lt.csv" >/dev/null 2>"$tmp/err"
+if [ $? -eq 1 ] && grep -q "has '<'" "$tmp/err"; then ok
+else bad "a name with '<': $(cat "$tmp/err")"; fi
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
