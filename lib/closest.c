@@ -206,6 +206,22 @@ final_seat(struct walk *w, size_t j)
 	    TL_TIEK_FINALIST);
 }
 
+/* Stable insertion sort by stage: the final seat may be decided at the
+ * stage before the one that records it. */
+static void
+sort_by_stage(struct tl_vec *v)
+{
+	struct tl_call *c = v->data, x;
+	size_t i, j;
+
+	for (i = 1; i < v->len; i++) {
+		x = c[i];
+		for (j = i; j > 0 && c[j - 1].stage > x.stage; j--)
+			c[j] = c[j - 1];
+		c[j] = x;
+	}
+}
+
 static void
 mark(struct walk *w, const struct tl_stage *s)
 {
@@ -256,7 +272,9 @@ tl_closest(teller_ctx *ctx, const struct teller_result *r,
 			rc = final_seat(&w, i);
 		mark(&w, s);
 	}
-	if (rc == TELLER_OK)
-		*out = w.out;
-	return rc;
+	if (rc != TELLER_OK)
+		return rc;
+	sort_by_stage(w.out);
+	*out = w.out;
+	return TELLER_OK;
 }

@@ -26,6 +26,9 @@ calls(struct bx *b)
 		char g[TL_NUM_BUFSZ];
 		int k;
 
+		CHECK(i == 0 || c[-1].stage <= c->stage, "call %zu: stage %d "
+		    "after %d", i, c->stage, c[-1].stage);
+
 		tl_num_fmt(g, c->gap, b->r->dp);
 		k = snprintf(buf + at, sizeof(buf) - at, "%s%d:%s:%s>%s:%s%s",
 		    i > 0 ? " " : "", c->stage, tl_closest_name(c->kind),
@@ -112,6 +115,26 @@ stv(void)
 	bx_free(&b);
 }
 
+/* The last seat filled at the stage that excludes the runner-up: the
+ * final seat is decided on the stage before and listed in stage order. */
+static void
+last_by_exclusion(void)
+{
+	struct bx b;
+
+	/* 3 seats, quota 26: A elected; D excluded at stage 3 and B and C
+	 * elected with it, the last seat decided on stage 2 */
+	bx_init(&b, "ABCD");
+	bx_add(&b, "A", 40);
+	bx_add(&b, "B", 25);
+	bx_add(&b, "C", 24);
+	bx_add(&b, "D", 11);
+	CHECK_INT(bx_count(&b, "stv-scottish", 3, 1), TELLER_OK);
+	CHECK_STR(calls(&b), "2:exclusion:D>C:13.00000 "
+	    "2:final-seat:C>D:13.00000 3:election:B>C:1.00000");
+	bx_free(&b);
+}
+
 static void
 pairwise(void)
 {
@@ -133,6 +156,7 @@ main(void)
 	irv();
 	fptp_block();
 	stv();
+	last_by_exclusion();
 	pairwise();
 	return h_done();
 }
