@@ -258,8 +258,8 @@ outcome_of(struct ties *t, const teller_result *r)
 				el[i] = j;
 	}
 	for (k = 0; k < t->nout; k++)
-		if (t->out[k].nelected == n &&
-		    memcmp(t->out[k].elected, el, (size_t)n * sizeof(int)) == 0) {
+		if (t->out[k].nelected == n && memcmp(t->out[k].elected, el,
+		    (size_t)n * sizeof(int)) == 0) {
 			free(el);
 			return k;
 		}
