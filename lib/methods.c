@@ -258,7 +258,8 @@ keep_lots(teller_ctx *ctx, const teller_rules *rules,
 		/* ranked-pairs records its drawn ranking as one tie, drawn
 		 * by ntied - 1 lots (m_ranked_pairs.c draw_tbrc) */
 		if (t->how == TL_TIE_HAND)
-			used += t->kind == TL_TIEK_PAIR_ORDER ? t->ntied - 1 : 1;
+			used += t->kind == TL_TIEK_PAIR_ORDER ? t->ntied - 1
+			    : 1;
 	}
 	if (used < rules->nlots)
 		return tl_fail(ctx, TELLER_ESTOP, "lot %d ('%s') was not "
