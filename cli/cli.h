@@ -19,6 +19,7 @@ int cmd_compare(int argc, char **argv); /* cli/cmd_compare.c */
 int cmd_trace(int argc, char **argv);   /* cli/cmd_trace.c */
 /* teller trace --pattern N | --ranking R (cli/cmd_trace_pattern.c) */
 int cmd_trace_pattern(int argc, char **argv);
+int cmd_ties(int argc, char **argv);    /* cli/cmd_ties.c */
 
 /* Print "teller: FILE:LINE:COL: message" (or "teller: message") for the
  * context's error and return its exit status (cli/util.c). */

@@ -336,3 +336,17 @@ const struct cli_opt trace_opts[] = {
 	{ "help", 'h', NULL, "show this help" },
 	{ NULL, 0, NULL, NULL }
 };
+
+const struct cli_opt ties_opts[] = {
+	{ "method", 'm', "METHOD", "counting method (%m); default irv, or "
+	    "stv-scottish for several seats" },
+	{ "seats", 's', "N", "seats to fill (default: from the file, else 1)" },
+	{ "format", 'f', "FORMAT", "input format: blt, csv, preflib, profile "
+	    "(default: detected from content)" },
+	{ "max-branches", OPT_MAX_BRANCHES, "N", "stop after N counts "
+	    "(default 1000000); the answer is then incomplete" },
+	{ "json", OPT_JSON, "FILE", "write the outcomes as JSON to FILE "
+	    "(- for standard output)" },
+	{ "help", 'h', NULL, "show this help" },
+	{ NULL, 0, NULL, NULL }
+};

@@ -62,6 +62,10 @@ extern const struct cli_opt margin_opts[];
 extern const struct cli_opt raire_opts[];
 extern const struct cli_opt compare_opts[];
 
+/* Option ids for `teller ties` (cmd_ties.c; --json is OPT_JSON). */
+enum { OPT_MAX_BRANCHES = 400 };
+extern const struct cli_opt ties_opts[];
+
 /* Parse argv against table (NULL-lng terminated). Calls fn(ud, id, arg)
  * for each option; returns the index of the first operand, or -1 after
  * printing a usage error (exit 2). */

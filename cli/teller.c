@@ -21,6 +21,7 @@ static const struct {
 	{ "trace", cmd_trace, "where a ballot or pattern went, by stage" },
 	{ "methods", cmd_methods, "list every counting method" },
 	{ "compare", cmd_compare, "count the same ballots by many methods" },
+	{ "ties", cmd_ties, "every way the lots can fall, with probabilities" },
 };
 
 static void

@@ -296,6 +296,36 @@ int teller_count_certified(teller_ctx *ctx, const teller_contest *contest,
     const teller_profile *profile, const teller_rules *rules,
     teller_write_fn write, void *ud, teller_result **out);
 
+/*
+ * The lot the last teller_count on ctx stopped at (TELLER_ETIE: rules
+ * .no_seed, no hand lot left for it), so that a caller can draw it, or
+ * try every way it can fall (`teller ties`), and count again with it in
+ * rules.lots. One of the tied is chosen: with against nonzero the one
+ * the lot goes against (excluded, passed over: the first of a SPEC),
+ * else the one it favours (the last). state is set (32 bytes, SHA-256)
+ * when the method can name the whole state of its count at the lot (irv:
+ * the stage, the continuing set, which fixes every pile, and every
+ * stage's totals, which ties look back to), so that two stops with equal
+ * state go on alike; else NULL. order_free is nonzero when the lot
+ * cannot change who is elected (irv: the tied have fewer votes together
+ * than any other continuing candidate, so all go next in any order, and
+ * no later tie can look back to those stages). Pointers are borrowed
+ * from ctx until its next count.
+ */
+typedef struct teller_pending_lot {
+	int stage;           /* as STAGE in a --lot SPEC */
+	const char *purpose; /* "exclusion", "surplus", "election", "order
+			      * of election", "pair order", "finalist" */
+	int against;
+	int ntied;
+	const int *tied;     /* candidate numbers, input order */
+	const unsigned char *state;
+	int order_free;
+} teller_pending_lot;
+/* Fills *out; returns ntied, 0 (out zeroed) if the last count did not
+ * stop at a lot. */
+int teller_lot_pending(const teller_ctx *ctx, teller_pending_lot *out);
+
 /* Names of the elected candidates in order: n and the i-th (borrowed). */
 int teller_result_nelected(const teller_result *r);
 const char *teller_result_elected(const teller_result *r, int i);

@@ -52,6 +52,13 @@ struct teller_ctx {
 	bool has_input;
 	struct tl_cert *cert; /* teller_count_certified's certificate, read
 			       * by the method that writes it (cert.h) */
+	/* the lot the last count stopped at (tie.c, teller_lot_pending):
+	 * lot_n tied, 0 if none */
+	int lot_n, lot_cap, lot_stage, lot_kind;
+	bool lot_against, lot_free;
+	int *lot_tied;                /* [lot_cap] */
+	unsigned char lot_state[32];  /* if lot_has_state */
+	bool lot_has_state;
 };
 
 /* Tell the caller (teller_ctx_set_release) that bytes [p, p + n) of the

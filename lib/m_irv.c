@@ -169,6 +169,8 @@ irv_init(struct irv *v, const teller_rules *rules)
 		return TELLER_ENOMEM;
 	if ((rc = tl_lots_init(ctx, &v->lots, c, rules)) != TELLER_OK)
 		return rc;
+	v->lots.cont = v->cont;
+	v->lots.r = v->r;
 	for (i = 0; i < c->ncand; i++) {
 		v->cont[i] = !TL_CAND(c, i)->withdrawn;
 		v->ncont += v->cont[i];
@@ -351,6 +353,51 @@ fewest(const struct irv *v)
 }
 
 /*
+ * The bulk-exclusion rule (audit.md 7): if the ntied in v->tied have
+ * fewer votes together than any other continuing candidate, all of them
+ * are excluded next whatever the order (each one's papers can lift the
+ * others of them no higher than their sum), and then every pile is the
+ * same, so the order cannot change who is elected, provided no later
+ * tie looks back to the stages in between: so every other continuing
+ * candidate must differ from each other at the first stage, where a
+ * look-back (pick_lowest) starts and settles it.
+ */
+static bool
+in_tied(const struct irv *v, int ntied, int c)
+{
+	int k;
+
+	for (k = 0; k < ntied; k++)
+		if (v->tied[k] == c)
+			return true;
+	return false;
+}
+
+static bool
+bulk(const struct irv *v, int ntied)
+{
+	const tl_fix *first;
+	tl_fix sum = 0;
+	int i, k;
+
+	if (v->r->stages->len == 0)
+		return false;
+	first = TL_STAGE(v->r, 0)->votes;
+	for (k = 0; k < ntied; k++)
+		if (tl_num_add(v->ctx, sum, v->votes[v->tied[k]], &sum))
+			return false;
+	for (i = 0; i < v->c->ncand; i++)
+		if (v->cont[i] && !in_tied(v, ntied, i) && v->votes[i] <= sum)
+			return false;
+	for (i = 0; i < v->c->ncand; i++)
+		for (k = i + 1; k < v->c->ncand; k++)
+			if (v->cont[i] && v->cont[k] && first[i] == first[k] &&
+			    !in_tied(v, ntied, i) && !in_tied(v, ntied, k))
+				return false;
+	return true;
+}
+
+/*
  * One round: *done when a candidate is elected (a majority of the
  * continuing votes, the last one left, or r.49A between two equal);
  * else the one with fewest votes is excluded.
@@ -397,6 +444,7 @@ irv_round(struct irv *v, bool *done)
 	if (v->cert != NULL && (rc = tl_cert_flush(v->cert)) != TELLER_OK)
 		return rc;
 	loser = v->tied[0];
+	v->lots.free_order = ntied > 1 && bulk(v, ntied);
 	if (ntied > 1 && (rc = pick_lowest(ctx, v->r, v->tied, ntied,
 	    &v->lots, TL_TIEK_EXCLUDE, v->scratch, &loser)) != 0)
 		return rc;

@@ -253,9 +253,14 @@ keep_lots(teller_ctx *ctx, const teller_rules *rules,
 	size_t i;
 	int used = 0, k;
 
-	for (i = 0; i < r->ties->len; i++)
-		used += TL_VEC_AT(r->ties, struct tl_tie, i).how ==
-		    TL_TIE_HAND;
+	for (i = 0; i < r->ties->len; i++) {
+		const struct tl_tie *t = &TL_VEC_AT(r->ties, struct tl_tie, i);
+		/* ranked-pairs records its drawn ranking as one tie, drawn
+		 * by ntied - 1 lots (m_ranked_pairs.c draw_tbrc) */
+		if (t->how == TL_TIE_HAND)
+			used += t->kind == TL_TIEK_PAIR_ORDER ? t->ntied - 1
+			    : 1;
+	}
 	if (used < rules->nlots)
 		return tl_fail(ctx, TELLER_ESTOP, "lot %d ('%s') was not "
 		    "used: the count met no such tie", used + 1,
@@ -280,6 +285,7 @@ teller_count(teller_ctx *ctx, const teller_contest *contest,
 	int rc;
 
 	*out = NULL;
+	tl_lots_forget(ctx);
 	if (m == NULL)
 		return tl_fail(ctx, TELLER_EINVAL, "unknown method '%s'",
 		    rules->method != NULL ? rules->method : "(none)");

@@ -6,6 +6,7 @@
  * ballots by head. Keys in a fixed order so output is byte-reproducible.
  */
 #include "tl_int.h"
+#include "closest.h"
 #include "decl.h"
 
 static const char *const kind_names[] = { "first_preferences", "surplus",
@@ -429,13 +430,41 @@ papers(struct tl_out *o, const struct teller_result *r)
 		tl_out_fmt(o, ",\n  \"turnout\": \"%s\"", t);
 }
 
+/* audit.md 8.4: "closest_calls" (closest.c). */
+static int
+closest_calls(teller_ctx *ctx, struct tl_out *o,
+    const struct teller_result *r)
+{
+	struct tl_vec *v;
+	size_t i;
+	int rc;
+
+	if ((rc = tl_closest(ctx, r, &v)) != TELLER_OK)
+		return rc;
+	tl_out_str(o, "  \"closest_calls\": [");
+	for (i = 0; i < v->len; i++) {
+		const struct tl_call *c = &TL_VEC_AT(v, struct tl_call, i);
+		tl_out_str(o, i > 0 ? ",\n    " : "\n    ");
+		tl_out_fmt(o, "{\"stage\": %d, \"decision\": \"%s\", "
+		    "\"between\": [", c->stage, tl_closest_name(c->kind));
+		tl_out_json_str(o, name_of(r, c->a));
+		tl_out_str(o, ", ");
+		tl_out_json_str(o, name_of(r, c->b));
+		tl_out_str(o, "], \"gap\": ");
+		num_str(o, c->gap, r->dp);
+		tl_out_fmt(o, ", \"lot\": %s}", c->lot ? "true" : "false");
+	}
+	tl_out_str(o, v->len > 0 ? "\n  ],\n" : "],\n");
+	return TELLER_OK;
+}
+
 int
 tl_rep_json(teller_ctx *ctx, const struct teller_result *r,
     teller_write_fn w, void *ud)
 {
 	struct tl_out o;
 	size_t i;
-	int k;
+	int k, rc;
 
 	tl_out_init(&o, ctx, w, ud);
 	tl_out_str(&o, "{\n  \"generated_by\": \"teller " TELLER_VERSION
@@ -510,6 +539,8 @@ tl_rep_json(teller_ctx *ctx, const struct teller_result *r,
 		tl_out_str(&o, "}");
 	}
 	tl_out_str(&o, r->ties->len > 0 ? "\n  ],\n" : "],\n");
+	if ((rc = closest_calls(ctx, &o, r)) != TELLER_OK)
+		return rc;
 	status(&o, r);
 	pairwise(&o, r);
 	crosstab(&o, r);

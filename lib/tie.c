@@ -128,6 +128,9 @@ tl_lots_init(teller_ctx *ctx, struct tl_lots *l,
 	l->rules = rules;
 	l->used = 0;
 	l->hand = NULL;
+	l->cont = NULL;
+	l->r = NULL;
+	l->free_order = false;
 	if (rules->nlots <= 0)
 		return TELLER_OK;
 	l->hand = tl_alloc(ctx, (size_t)rules->nlots, sizeof(*l->hand));
@@ -192,6 +195,82 @@ static const char *const lot_purpose[] = { "exclusion", "surplus",
 _Static_assert(TL_NELEM(lot_purpose) == TL_TIEK_COUNT,
     "lot_purpose: one name a kind");
 
+static void
+le64(unsigned char b[8], uint64_t v)
+{
+	int i;
+
+	for (i = 0; i < 8; i++)
+		b[i] = (unsigned char)(v >> (8 * i));
+}
+
+/* Keep the lot a count stops at for teller_lot_pending: with a state
+ * digest over the stage, the continuing set and every stage's totals
+ * when the method gives them. */
+static int
+remember(teller_ctx *ctx, const struct tl_lots *l, int stage,
+    enum tl_tie_kind kind, bool against, const int *cand, int n)
+{
+	int nc = l->c->ncand, i;
+
+	if (ctx->lot_cap < nc) {
+		ctx->lot_tied = tl_alloc(ctx, (size_t)nc, sizeof(int));
+		if (ctx->lot_tied == NULL) {
+			ctx->lot_cap = 0;
+			return TELLER_ENOMEM;
+		}
+		ctx->lot_cap = nc;
+	}
+	memcpy(ctx->lot_tied, cand, (size_t)n * sizeof(int));
+	ctx->lot_n = n;
+	ctx->lot_stage = stage;
+	ctx->lot_kind = (int)kind;
+	ctx->lot_against = against;
+	ctx->lot_free = l->free_order;
+	ctx->lot_has_state = l->cont != NULL && l->r != NULL;
+	if (ctx->lot_has_state) {
+		struct tl_sha256 s;
+		unsigned char b[8];
+		size_t k;
+		int j;
+
+		tl_sha256_init(&s);
+		le64(b, (uint64_t)stage);
+		tl_sha256_update(&s, b, 8);
+		for (i = 0; i < nc; i++)
+			tl_sha256_update(&s, l->cont[i] ? "1" : "0", 1);
+		for (k = 0; k < l->r->stages->len; k++)
+			for (j = 0; j < nc; j++) {
+				le64(b, (uint64_t)TL_STAGE(l->r, k)->votes[j]);
+				tl_sha256_update(&s, b, 8);
+			}
+		tl_sha256_final(&s, ctx->lot_state);
+	}
+	return TELLER_OK;
+}
+
+void
+tl_lots_forget(teller_ctx *ctx)
+{
+	ctx->lot_n = 0;
+}
+
+int
+teller_lot_pending(const teller_ctx *ctx, teller_pending_lot *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (ctx->lot_n <= 0)
+		return 0;
+	out->stage = ctx->lot_stage;
+	out->purpose = lot_purpose[ctx->lot_kind];
+	out->against = ctx->lot_against;
+	out->ntied = ctx->lot_n;
+	out->tied = ctx->lot_tied;
+	out->state = ctx->lot_has_state ? ctx->lot_state : NULL;
+	out->order_free = ctx->lot_free;
+	return ctx->lot_n;
+}
+
 int
 tl_lots_draw(teller_ctx *ctx, struct tl_lots *l, int stage,
     enum tl_tie_kind kind, bool against, const int *cand, int n, int *idx,
@@ -216,6 +295,8 @@ tl_lots_draw(teller_ctx *ctx, struct tl_lots *l, int stage,
 			*how = TL_TIE_LOT;
 			return TELLER_OK;
 		}
+		if (remember(ctx, l, stage, kind, against, cand, n))
+			return TELLER_ENOMEM;
 		names_into(l->c, cand, n, NULL, names, sizeof(names));
 		names_into(l->c, cand, n, "<", spec, sizeof(spec));
 		return tl_fail(ctx, TELLER_ETIE, "stage %d: %s are tied (%s) "

@@ -66,6 +66,13 @@ struct tl_lots {
 	const teller_rules *rules;
 	struct tl_hand_lot *hand; /* [rules->nlots], parsed */
 	int used;                 /* hand lots used so far */
+	/* for teller_lot_pending, set by a method that can say (irv):
+	 * its continuing set and result, when with the stages' totals they
+	 * are the whole state of the count, else NULL; and whether the next
+	 * lot cannot change who is elected (the bulk-exclusion rule) */
+	const bool *cont;
+	const struct teller_result *r;
+	bool free_order;
 };
 /* Parse lot spec s against contest c into *out (EINVAL naming the spec
  * on a bad stage, an unknown or repeated name, fewer than two names). */
@@ -88,6 +95,8 @@ int tl_lots_init(teller_ctx *ctx, struct tl_lots *l,
 int tl_lots_draw(teller_ctx *ctx, struct tl_lots *l, int stage,
     enum tl_tie_kind kind, bool against, const int *cand, int n, int *idx,
     uint64_t *draw, enum tl_tie_how *how) TL_MUST_CHECK;
+/* Forget the lot the last count stopped at (teller_count starts so). */
+void tl_lots_forget(teller_ctx *ctx);
 /* Index in cand[0..n) of the candidate earliest in c's tie order (Droop
  * [tie]), or -1 if c has none. */
 int tl_tie_order_first(const struct teller_contest *c, const int *cand,

@@ -8,6 +8,7 @@
 
 #include "harness.h"
 #include "tl_int.h"
+#include "testlib.h"
 
 static void
 reference(void)
@@ -81,10 +82,83 @@ lots(void)
 	CHECK(bad == 0, "%d large lots out of range", bad);
 }
 
+/* teller_lot_pending: the lot a count stopped at under no_seed. */
+static void
+pending(void)
+{
+	teller_pending_lot pl;
+	struct bx b;
+	teller_rules ru;
+	const char *lot[] = { "1:B<C" };
+
+	/* irv: B and C tie at 5, the other's second choice: a lot that
+	 * matters, against the one excluded, with a state digest */
+	bx_init(&b, "ABC");
+	bx_add(&b, "A", 9);
+	bx_add(&b, "B,C", 5);
+	bx_add(&b, "C,B", 5);
+	teller_rules_init(&ru, "irv");
+	ru.no_seed = 1;
+	CHECK_INT(teller_count(b.ctx, b.c, b.p, &ru, &b.r), TELLER_ETIE);
+	CHECK_INT(teller_lot_pending(b.ctx, &pl), 2);
+	CHECK_INT(pl.stage, 1);
+	CHECK_STR(pl.purpose, "exclusion");
+	CHECK(pl.against != 0 && pl.order_free == 0 && pl.state != NULL,
+	    "against %d free %d", pl.against, pl.order_free);
+	CHECK(pl.tied[0] == 1 && pl.tied[1] == 2, "tied %d %d", pl.tied[0],
+	    pl.tied[1]);
+	/* given, the count goes on and nothing is pending */
+	teller_errclear(b.ctx);
+	ru.lots = lot;
+	ru.nlots = 1;
+	CHECK_INT(teller_count(b.ctx, b.c, b.p, &ru, &b.r), TELLER_OK);
+	CHECK_INT(teller_lot_pending(b.ctx, &pl), 0);
+	CHECK(pl.tied == NULL && pl.stage == 0, "not zeroed");
+	bx_free(&b);
+
+	/* fptp: for the one elected, no state */
+	bx_init(&b, "AB");
+	bx_add(&b, "A", 4);
+	bx_add(&b, "B", 4);
+	teller_rules_init(&ru, "fptp");
+	ru.no_seed = 1;
+	CHECK_INT(teller_count(b.ctx, b.c, b.p, &ru, &b.r), TELLER_ETIE);
+	CHECK_INT(teller_lot_pending(b.ctx, &pl), 2);
+	CHECK_STR(pl.purpose, "election");
+	CHECK(pl.against == 0 && pl.state == NULL, "fptp: against %d",
+	    pl.against);
+	bx_free(&b);
+
+	/* irv bulk exclusion: C and D (3 each) below B 9 and A 10 */
+	bx_init(&b, "ABCD");
+	bx_add(&b, "A", 10);
+	bx_add(&b, "B", 9);
+	bx_add(&b, "C,B", 3);
+	bx_add(&b, "D,A", 3);
+	teller_rules_init(&ru, "irv");
+	ru.no_seed = 1;
+	CHECK_INT(teller_count(b.ctx, b.c, b.p, &ru, &b.r), TELLER_ETIE);
+	CHECK_INT(teller_lot_pending(b.ctx, &pl), 2);
+	CHECK(pl.order_free != 0, "bulk rule not applied");
+	bx_free(&b);
+	/* ... but not when A and B tie at the first stage, where a later
+	 * tie's look-back would start */
+	bx_init(&b, "ABCD");
+	bx_add(&b, "A", 9);
+	bx_add(&b, "B", 9);
+	bx_add(&b, "C,B", 3);
+	bx_add(&b, "D,A", 3);
+	CHECK_INT(teller_count(b.ctx, b.c, b.p, &ru, &b.r), TELLER_ETIE);
+	CHECK_INT(teller_lot_pending(b.ctx, &pl), 2);
+	CHECK(pl.order_free == 0, "bulk rule applied after an equality");
+	bx_free(&b);
+}
+
 int
 main(void)
 {
 	reference();
 	lots();
+	pending();
 	return h_done();
 }
