@@ -98,6 +98,8 @@ struct cli_buf {
 	int oom;
 };
 int cli_buf_add(struct cli_buf *b, const char *p, size_t n);
+/* cli_buf_add as a teller_write_fn (ud: the struct cli_buf). */
+int cli_buf_write(void *ud, const char *p, size_t n);
 void cli_buf_str(struct cli_buf *b, const char *s);
 /* s as a JSON string (RFC 8785 escapes); "null" for NULL. */
 void cli_buf_jstr(struct cli_buf *b, const char *s);
@@ -125,6 +127,9 @@ int cli_rctab_rerun(const char *config, teller_rctab_options *o,
     const char *html, struct cli_rctab_out **outs, int *nout);
 void cli_rctab_outs_free(struct cli_rctab_out *outs, int n);
 
+/* Point o at outputs that discard what is written (an RCTab run read
+ * for its observer or ballot ids only). */
+void cli_null_output(teller_output *o);
 /* Is path an RCTab contest config (a JSON object naming
  * cvrFileSources)? */
 bool cli_is_rctab_config(const char *path);

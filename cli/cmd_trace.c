@@ -517,32 +517,6 @@ write_audit_all(FILE *f, struct tstate *s)
 /* ---- running the config ---- */
 
 static int
-null_write(void *ud, const char *p, size_t n)
-{
-	(void)ud;
-	(void)p;
-	(void)n;
-	return 0;
-}
-
-static int
-null_open(void *ud, const char *path, teller_write_fn *w, void **wud)
-{
-	(void)path;
-	*w = null_write;
-	*wud = ud;
-	return 0;
-}
-
-static int
-null_close(void *ud, void *wud)
-{
-	(void)ud;
-	(void)wud;
-	return 0;
-}
-
-static int
 trace_rctab(const char *config, const struct targs *a)
 {
 	struct tstate s;
@@ -569,9 +543,7 @@ trace_rctab(const char *config, const struct targs *a)
 	o.no_cvr_export = 1;
 	o.hart_signatures = TELLER_HART_SIG_CHECK;
 	o.trace = &tr;
-	o.output.open = null_open;
-	o.output.close = null_close;
-	o.output.ud = NULL;
+	cli_null_output(&o.output);
 	o.output_dir = "";
 	if (teller_ctx_new(NULL, &ctx) != TELLER_OK) {
 		fprintf(stderr, "teller: out of memory\n");

@@ -30,30 +30,6 @@ struct tp_args {
 	bool json;
 };
 
-struct buf {
-	char *s;
-	size_t n, cap;
-};
-
-static int
-buf_write(void *ud, const char *p, size_t n)
-{
-	struct buf *b = ud;
-
-	if (b->n + n + 1 > b->cap) {
-		size_t cap = (b->n + n + 1) * 2;
-		char *t = realloc(b->s, cap);
-		if (t == NULL)
-			return -1;
-		b->s = t;
-		b->cap = cap;
-	}
-	memcpy(b->s + b->n, p, n);
-	b->n += n;
-	b->s[b->n] = '\0';
-	return 0;
-}
-
 static int
 on_opt(void *ud, int id, const char *arg)
 {
@@ -428,7 +404,7 @@ static int
 trace(teller_ctx *ctx, const struct tp_args *a, teller_contest *c,
     teller_profile *p)
 {
-	struct buf cb = { NULL, 0, 0 }, pb = { NULL, 0, 0 };
+	struct cli_buf cb = { NULL, 0, 0, 0 }, pb = { NULL, 0, 0, 0 };
 	teller_result *res = NULL;
 	teller_rules rules;
 	struct prof pf;
@@ -440,9 +416,9 @@ trace(teller_ctx *ctx, const struct tp_args *a, teller_contest *c,
 	    (a->seats > 1 || (a->seats == 0 && teller_contest_seats(c) > 1)) ?
 	    "stv-scottish" : "irv");
 	rules.seats = a->seats;
-	if (teller_count_certified(ctx, c, p, &rules, buf_write, &cb, &res) !=
-	    TELLER_OK || teller_canon(ctx, c, p, &rules,
-	    TELLER_CANON_EFFECTIVE, buf_write, &pb) != TELLER_OK) {
+	if (teller_count_certified(ctx, c, p, &rules, cli_buf_write, &cb,
+	    &res) != TELLER_OK || teller_canon(ctx, c, p, &rules,
+	    TELLER_CANON_EFFECTIVE, cli_buf_write, &pb) != TELLER_OK) {
 		free(cb.s);
 		free(pb.s);
 		return cli_report_error(ctx);

@@ -39,11 +39,6 @@ struct run {
 	int oom;
 };
 
-struct membuf {
-	char *s;
-	size_t n, cap;
-};
-
 static int
 on_opt(void *ud, int id, const char *arg)
 {
@@ -99,25 +94,6 @@ add_item(struct run *r, const char *pre, const char *name,
 	it->note = dup_or_null(note);
 	it->soft = false;
 	r->n++;
-}
-
-static int
-mem_write(void *ud, const char *p, size_t n)
-{
-	struct membuf *b = ud;
-
-	if (b->n + n + 1 > b->cap) {
-		size_t cap = (b->n + n + 1) * 2;
-		char *t = realloc(b->s, cap);
-		if (t == NULL)
-			return -1;
-		b->s = t;
-		b->cap = cap;
-	}
-	memcpy(b->s + b->n, p, n);
-	b->n += n;
-	b->s[b->n] = '\0';
-	return 0;
 }
 
 /* The manifest's bytes against MANIFEST.sha256. Returns true if the
@@ -205,19 +181,19 @@ hand_lots(const struct mj *lots, char ***out, int *n)
 	*n = 0;
 	for (i = 0; (l = mj_at(lots, i)) != NULL; i++) {
 		const char *src = mj_str(l, "source"), *st = mj_str(l, "stage");
-		struct membuf b = { NULL, 0, 0 };
+		struct cli_buf b = { NULL, 0, 0, 0 };
 		char **t;
 
 		if (src == NULL || strcmp(src, "manual") != 0 || st == NULL)
 			continue;
-		if (mem_write(&b, st, strlen(st)) || mem_write(&b, ":", 1))
+		if (cli_buf_add(&b, st, strlen(st)) || cli_buf_add(&b, ":", 1))
 			return -1;
 		o = mj_get(l, "order");
 		for (k = 0; mj_at(o, k) != NULL; k++) {
 			const struct mj *e = mj_at(o, k);
-			if ((k > 0 && mem_write(&b, "<", 1)) ||
+			if ((k > 0 && cli_buf_add(&b, "<", 1)) ||
 			    e->type != MJ_STR ||
-			    mem_write(&b, e->s, strlen(e->s)))
+			    cli_buf_add(&b, e->s, strlen(e->s)))
 				return -1;
 		}
 		t = realloc(*out, ((size_t)*n + 1) * sizeof(*t));
@@ -319,7 +295,7 @@ static const struct {
 static void
 check_outputs(struct run *r, teller_ctx *ctx, const teller_result *res,
     const struct mj *outs, const char *base, const char *engine_note,
-    const struct membuf *cert)
+    const struct cli_buf *cert)
 {
 	const struct mj *o;
 	size_t i, k;
@@ -329,7 +305,7 @@ check_outputs(struct run *r, teller_ctx *ctx, const teller_result *res,
 		const struct mj *opt = mj_get(o, "options");
 		const char *want = mj_str(o, "sha256"), *st = "ok";
 		const char *note = NULL;
-		struct membuf b = { NULL, 0, 0 };
+		struct cli_buf b = { NULL, 0, 0, 0 };
 		char re[65] = "", disk[65] = "", *path;
 
 		if (p == NULL || w == NULL || want == NULL) {
@@ -357,8 +333,8 @@ check_outputs(struct run *r, teller_ctx *ctx, const teller_result *res,
 		    k == sizeof(writers) / sizeof(*writers) ||
 		    (writers[k].kind == TELLER_REP_HTML ?
 		    teller_report_html_lang(ctx, res, mj_str(opt, "layout"),
-		    mj_str(opt, "lang"), mem_write, &b) : teller_report(ctx,
-		    res, writers[k].kind, mem_write, &b)) != TELLER_OK) {
+		    mj_str(opt, "lang"), cli_buf_write, &b) : teller_report(ctx,
+		    res, writers[k].kind, cli_buf_write, &b)) != TELLER_OK) {
 			teller_errclear(ctx);
 			st = "differs";
 			note = res == NULL ? "not re-counted" : "cannot render";
@@ -470,7 +446,7 @@ recount(struct run *r, const struct mj *m, char **paths, size_t nin,
 	struct reread rr;
 	teller_contest **rcs = NULL;
 	teller_profile **rps = NULL;
-	struct membuf mb = { NULL, 0, 0 }, cb = { NULL, 0, 0 };
+	struct cli_buf mb = { NULL, 0, 0, 0 }, cb = { NULL, 0, 0, 0 };
 	teller_ctx *ctx = NULL;
 	teller_contest *c = NULL;
 	teller_profile *p = NULL;
@@ -536,7 +512,8 @@ recount(struct run *r, const struct mj *m, char **paths, size_t nin,
 			break;
 	/* a certificate among the outputs: the re-count writes it again */
 	rc = mj_at(mj_get(m, "outputs"), k) != NULL ?
-	    teller_count_certified(ctx, c, p, &rules, mem_write, &cb, &res) :
+	    teller_count_certified(ctx, c, p, &rules, cli_buf_write, &cb,
+	    &res) :
 	    teller_count(ctx, c, p, &rules, &res);
 	if (rc == TELLER_ESTOP || rc == TELLER_ETIE) {
 		add_item(r, "lots", "", NULL, NULL, "lot-mismatch",
@@ -563,7 +540,7 @@ recount(struct run *r, const struct mj *m, char **paths, size_t nin,
 		goto out;
 	}
 	memset(&mi, 0, sizeof(mi));
-	if (teller_manifest_write(ctx, c, p, &rules, res, &mi, mem_write,
+	if (teller_manifest_write(ctx, c, p, &rules, res, &mi, cli_buf_write,
 	    &mb) != TELLER_OK || (fresh = mj_parse(mb.s, mb.n)) == NULL) {
 		add_item(r, "result", "", NULL, NULL, "differs",
 		    "cannot write the manifest again");

@@ -127,6 +127,12 @@ cli_buf_add(struct cli_buf *b, const char *p, size_t n)
 	return 0;
 }
 
+int
+cli_buf_write(void *ud, const char *p, size_t n)
+{
+	return cli_buf_add(ud, p, n);
+}
+
 static int
 buf_write(void *ud, const char *p, size_t n)
 {
@@ -410,6 +416,14 @@ null_close(void *ud, void *wud)
 	return 0;
 }
 
+void
+cli_null_output(teller_output *o)
+{
+	o->open = null_open;
+	o->close = null_close;
+	o->ud = NULL;
+}
+
 int
 cli_rctab_ballot_ids(const char *config, const char *hart_key,
     int hart_sig, teller_write_fn w, void *ud)
@@ -423,8 +437,7 @@ cli_rctab_ballot_ids(const char *config, const char *hart_key,
 	o.threads = 0;
 	o.hart_key = hart_key;
 	o.hart_signatures = hart_sig;
-	o.output.open = null_open;
-	o.output.close = null_close;
+	cli_null_output(&o.output);
 	o.output_dir = "";
 	if (teller_ctx_new(NULL, &ctx) != TELLER_OK) {
 		fprintf(stderr, "teller: out of memory\n");
