@@ -415,6 +415,26 @@ page_end(struct sb *b)
 	put(b, "</main></body></html>\n");
 }
 
+/* The current contest's box named box, from its boxes read into *bx
+ * (the caller frees it); NULL, having said so on b, if there is none. */
+json_t *
+box_find(struct ctx *x, struct sb *b, const char *box, json_t **bx)
+{
+	json_t *v, *mine = NULL;
+	size_t i;
+
+	*bx = get(x, "contests/%s/boxes", x->d->cs[x->c].id);
+	json_array_foreach(*bx, i, v)
+		if (strcmp(sval(v, "box"), box) == 0)
+			mine = v;
+	if (!mine) {
+		put(b, "<p>No box ");
+		esc(b, box);
+		put(b, " in this contest.</p>");
+	}
+	return mine;
+}
+
 /* Contest picker: a GET form, no script. */
 void
 contest_pick(struct ctx *x, struct sb *b, const char *path)
@@ -679,9 +699,8 @@ scr_verify(struct ctx *x, struct sb *b)
 {
 	const char *box = q(x, "box");
 	const char *cid = x->d->cs[x->c].id;
-	json_t *bx, *v, *mine = NULL;
+	json_t *bx, *mine = NULL;
 	char att[16] = "0";
-	size_t i;
 
 	if (x->err && x->vals)
 		box = json_string_value(json_object_get(x->vals, "box"));
@@ -701,14 +720,7 @@ scr_verify(struct ctx *x, struct sb *b)
 	put(b, "> <button type=\"submit\">Go</button></form>");
 	if (!box || !*box)
 		return;
-	bx = get(x, "contests/%s/boxes", cid);
-	json_array_foreach(bx, i, v)
-		if (strcmp(sval(v, "box"), box) == 0)
-			mine = v;
-	if (!mine) {
-		put(b, "<p>No box ");
-		esc(b, box);
-		put(b, " in this contest.</p>");
+	if ((mine = box_find(x, b, box, &bx)) == NULL) {
 		json_decref(bx);
 		return;
 	}

@@ -40,6 +40,7 @@ struct ctx {
 #define field dh_field
 #define select_field dh_select_field
 #define getq dh_getq
+#define box_find dh_box_find
 
 void put(struct sb *b, const char *s);
 void putf(struct sb *b, const char *fmt, ...)
@@ -59,6 +60,9 @@ void field(struct ctx *x, struct sb *b, const char *form, const char *name,
     const char *label, const char *kind, const char *dflt, int req);
 void select_field(struct ctx *x, struct sb *b, const char *form,
     const char *name, const char *label, const char *const *opts);
+/* The current contest's box named box, from its boxes read into *bx
+ * (the caller frees it); NULL, having said so on b, if there is none. */
+json_t *box_find(struct ctx *x, struct sb *b, const char *box, json_t **bx);
 
 /* html_screens.c */
 json_t *getq(struct ctx *x, const char *path, const char *round,

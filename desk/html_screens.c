@@ -760,8 +760,8 @@ d_scr_variance(struct ctx *x, struct sb *b)
 		"not_received", NULL };
 	const char *box = q(x, "box"), *role = x->u->role;
 	json_t *bx, *mine = NULL;
-	const json_t *v, *k;
-	size_t i, j;
+	const json_t *k;
+	size_t j;
 
 	if (x->err && x->vals)
 		box = json_string_value(json_object_get(x->vals, "box"));
@@ -775,15 +775,7 @@ d_scr_variance(struct ctx *x, struct sb *b)
 	put(b, "\"> <button type=\"submit\">Go</button></form>");
 	if (!box || !*box)
 		return;
-	bx = get(x, "contests/%s/boxes", x->d->cs[x->c].id);
-	json_array_foreach(bx, i, v)
-		if (json_is_string(json_object_get(v, "box")) && strcmp(
-		    json_string_value(json_object_get(v, "box")), box) == 0)
-			mine = (json_t *)v;
-	if (!mine) {
-		put(b, "<p>No box ");
-		esc(b, box);
-		put(b, " in this contest.</p>");
+	if ((mine = box_find(x, b, box, &bx)) == NULL) {
 		json_decref(bx);
 		return;
 	}
