@@ -483,8 +483,8 @@ tl_rep_json(teller_ctx *ctx, const struct teller_result *r,
 		tl_out_str(&o, k > 0 ? ",\n    {\"name\": " :
 		    "\n    {\"name\": ");
 		tl_out_json_str(&o, c->name);
-		tl_out_str(&o, ", \"party\": ");
-		tl_out_json_str(&o, c->party);
+		tl_out_str(&o, ", \"party\": "); /* --meta's description */
+		tl_out_json_str(&o, tl_decl_party(r, k));
 		if (c->withdrawn)
 			tl_out_str(&o, ", \"withdrawn\": true");
 		tl_out_str(&o, "}");

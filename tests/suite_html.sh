@@ -185,7 +185,8 @@ for bad in '{"mayor": "x"}' '{"ballot_papers_issued": 9}' \
 	fi
 done
 # --meta "descriptions": a candidate's description as the declaration
-# prints it (in place of the input's party), escaped; an unknown name, a
+# prints it (in place of the input's party), escaped, and as the result
+# JSON's party; an unknown name, a
 # name given twice or a value not a string refused at its line and column
 printf '{"descriptions": {"Ann": "The <Green> Party", "Cat": "Ind."}}\n' \
     >"$tmp/desc.json"
@@ -195,7 +196,10 @@ if grep -q '<td>The &lt;Green&gt; Party</td>' "$tmp/r.html" &&
     grep -q '<td>Blue</td>' "$tmp/r.html" &&
     ! grep -q '<td>Red</td>' "$tmp/r.html" &&
     "$B/teller" count -m fptp --meta "$tmp/desc.json" \
-    tests/golden/fptp/declaration-meta.in | grep -q '^  The <Green> Party$'
+    tests/golden/fptp/declaration-meta.in | grep -q '^  The <Green> Party$' &&
+    "$B/teller" count -m fptp -r none --meta "$tmp/desc.json" --json - \
+    tests/golden/fptp/declaration-meta.in |
+    grep -q '"name": "Ann", "party": "The <Green> Party"'
 then pass=$((pass + 1))
 else fail=$((fail + 1)); echo "FAIL: --meta descriptions not declared"; fi
 for bad in '{"descriptions": {"Zed": "x"}}:1:26' \
