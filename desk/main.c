@@ -348,10 +348,12 @@ open_book(struct desk *d, const char *db, int lock)
 	}
 	if (d_db_open(d, db, 0, lock, err, sizeof err)) {
 		fprintf(stderr, "teller-desk: %s\n", err);
+		d_close(d);
 		return 3;
 	}
 	if (d_load(d, err, sizeof err)) {
 		fprintf(stderr, "teller-desk: %s: %s\n", db, err);
+		d_close(d);	/* what the load read before it stopped */
 		return 5;
 	}
 	return 0;

@@ -89,6 +89,7 @@ option_end(struct tl_xml *x, struct hart *h)
 	    strcmp(code, h->src->uwi_label) == 0) {
 		if (pool_add(h, TL_CVR_UWI, strlen(TL_CVR_UWI), &m.off) != 0)
 			return TELLER_ENOMEM;
+		code = pstr(h, h->oid); /* the pool may have moved */
 	} else {
 		m.off = h->oid;
 	}
