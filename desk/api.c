@@ -543,7 +543,14 @@ write_entry(struct desk *d, struct d_http *h, struct d_req *rq)
 	if (idem_lookup(d, h, rq->user->username, key, sha))
 		return;
 	if (d->read_only) {
-		fail(h, 503, "read_only", "the book is read-only");
+		fail(h, 503, "read_only", d->read_only == D_RO_BROKEN ?
+		    d->fail : "the book is read-only");
+		return;
+	}
+	if (d_clock_check(d, rq->at)) {
+		d_reload(d);
+		fail(h, 503, "read_only", "NOT SAVED: the book could"
+		    " not be written");
 		return;
 	}
 	if (d_exec(d, rq, &out, &e)) {
@@ -577,7 +584,7 @@ write_entry(struct desk *d, struct d_http *h, struct d_req *rq)
 		/* Nothing was saved: the model goes back to the book. */
 		d_reload(d);
 		if (rc == SQLITE_FULL) {
-			d->read_only = 1;
+			d->read_only = D_RO_FULL;
 		fail(h, 507, "not_saved", "NOT SAVED \xe2\x80\x94"
 			    " tell the count manager (disk full)");
 		return;

@@ -137,7 +137,7 @@ d_load(struct desk *d, char *err, size_t n)
 	char *gen = d_db_meta_get(d, "genesis");
 	sqlite3_stmt *st = NULL;
 	json_error_t je;
-	int rc = -1;
+	int rc = -1, src;
 
 	if (!plan || !sha || !gen) {
 		snprintf(err, n, "not a teller-desk book");
@@ -152,7 +152,7 @@ d_load(struct desk *d, char *err, size_t n)
 	if (sqlite3_prepare_v2(d->db, "SELECT line FROM event ORDER BY seq",
 	    -1, &st, NULL) != SQLITE_OK)
 		goto out;
-	while (sqlite3_step(st) == SQLITE_ROW) {
+	while ((src = sqlite3_step(st)) == SQLITE_ROW) {
 		const char *line = (const char *)sqlite3_column_text(st, 0);
 		json_t *ev = json_loads(line, 0, &je);
 		char e2[400];
@@ -164,6 +164,12 @@ d_load(struct desk *d, char *err, size_t n)
 			goto out;
 		}
 		json_decref(ev);
+	}
+	if (src != SQLITE_DONE) {
+		/* a damaged page must not end the book early, unnoticed */
+		snprintf(err, n, "seq %lld: cannot be read: %s", d->seq + 1,
+		    sqlite3_errmsg(d->db));
+		goto out;
 	}
 	rc = 0;
 out:

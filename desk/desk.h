@@ -146,8 +146,10 @@ struct desk {
 	int ntallies, captallies;
 	long long seq, entries;
 	char last_hash[65];
-	int read_only;
-	char fail[256];		/* load or replay failure */
+	char last_at[40];	/* "at" of the last event (I18) */
+	char seal_at[40];	/* "at" of the event being sealed */
+	int read_only;		/* D_RO_FULL, D_RO_BROKEN or 0 */
+	char fail[512];		/* why the book is read-only */
 	json_t *delegs;		/* current delegations */
 	json_t *pool;		/* strings the model keeps */
 	struct desk *retired;	/* models d_reload replaced; d_close frees */
@@ -349,6 +351,12 @@ int d_seal(struct desk *d, json_t *ev, char **line, char hash[65]);
 char *d_envelope(const json_t *ev, const json_t *answer);
 int d_log_event(struct desk *d, const char *action, const char *user,
     const char *role, const char *ip, json_t *data);
+/* I18: a clock.warning event when server time at is behind the last
+ * event's; 0, or the failed commit's code. */
+int d_clock_check(struct desk *d, const char *at);
+
+/* Why a book is read-only (desk.read_only). */
+enum { D_RO_FULL = 1, D_RO_BROKEN = 2 };
 
 /* db.c */
 int d_db_open(struct desk *d, const char *path, int create, int lock,

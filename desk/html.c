@@ -347,8 +347,16 @@ page_begin(struct ctx *x, struct sb *b, const char *title, int mode)
 		put(b, "<script src=\"/static/desk.js\" defer></script>");
 	put(b, mode == 2 ? "</head><body data-refresh=\"4\">" :
 	    "</head><body>");
-	put(b, "<a class=\"skip\" href=\"#main\">Skip to content</a><header>"
-	    "<nav aria-label=\"Screens\"><ul>");
+	put(b, "<a class=\"skip\" href=\"#main\">Skip to content</a><header>");
+	if (x->d->read_only) {
+		/* §4.2: the banner on every screen while nothing can be saved */
+		put(b, "<p class=\"banner\" role=\"alert\">");
+		esc(b, x->d->read_only == D_RO_BROKEN ? x->d->fail :
+		    "NOT SAVED \xe2\x80\x94 the book is read-only (disk full):"
+		    " tell the count manager");
+		put(b, "</p>");
+	}
+	put(b, "<nav aria-label=\"Screens\"><ul>");
 	for (size_t i = 0; i < NSCREENS; i++)
 		if (role_in(x->u, screens[i].roles)) {
 			putf(b, "<li><a href=\"%s", screens[i].path);

@@ -70,6 +70,9 @@ d_seal(struct desk *d, json_t *ev, char **line, char hash[65])
 		return -1;
 	d_hash_hex(d->last_hash, d->seq + 1, payload, hash);
 	free(payload);
+	snprintf(d->seal_at, sizeof d->seal_at, "%s",
+	    json_string_value(json_object_get(ev, "at")) ?
+	    json_string_value(json_object_get(ev, "at")) : "");
 	json_object_set_new(ev, "seq", json_integer(d->seq + 1));
 	json_object_set_new(ev, "prev", json_string(d->last_hash));
 	json_object_set_new(ev, "hash", json_string(hash));
@@ -145,6 +148,7 @@ d_commit(struct desk *d, const char *line, long long seq, long long entry,
 	}
 	d->seq = seq;
 	snprintf(d->last_hash, sizeof d->last_hash, "%s", hash);
+	memcpy(d->last_at, d->seal_at, sizeof d->last_at);
 	return 0;
 }
 
@@ -157,7 +161,19 @@ d_log_event(struct desk *d, const char *action, const char *user,
 	char at[40], hash[65], *line = NULL;
 	int rc;
 
+	if (d->read_only) {
+		/* nothing is appended to a book that cannot be written */
+		json_decref(ev);
+		json_decref(data);
+		return 0;
+	}
 	d_now(at, sizeof at);
+	if (strcmp(action, "clock.warning") != 0 &&
+	    (rc = d_clock_check(d, at)) != 0) {
+		json_decref(ev);
+		json_decref(data);
+		return rc;
+	}
 	json_object_set_new(ev, "action", json_string(action));
 	json_object_set_new(ev, "at", json_string(at));
 	json_object_set_new(ev, "backfilled", json_false());
@@ -182,6 +198,15 @@ d_log_event(struct desk *d, const char *action, const char *user,
 	free(line);
 	json_decref(ev);
 	return rc;
+}
+
+int
+d_clock_check(struct desk *d, const char *at)
+{
+	if (d->last_at[0] == '\0' || strcmp(at, d->last_at) >= 0)
+		return 0;
+	return d_log_event(d, "clock.warning", NULL, NULL, NULL,
+	    json_pack("{s:s, s:s}", "last_at", d->last_at, "now", at));
 }
 
 static int
@@ -349,7 +374,7 @@ d_replay_line(struct desk *d, json_t *ev, int store, const char *raw,
     char *err, size_t n)
 {
 	struct d_out out;
-	const char *hash;
+	const char *hash, *at;
 	int rc = 0;
 
 	memset(&out, 0, sizeof out);
@@ -391,6 +416,8 @@ d_replay_line(struct desk *d, json_t *ev, int store, const char *raw,
 	if (!json_is_null(json_object_get(ev, "entry")))
 		d->entries++;
 	snprintf(d->last_hash, sizeof d->last_hash, "%s", hash);
+	at = json_string_value(json_object_get(ev, "at"));
+	snprintf(d->last_at, sizeof d->last_at, "%s", at ? at : "");
 	d_out_clear(&out);
 	return rc;
 }

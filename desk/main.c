@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 int d_plan_check_header(const json_t *plan, char *err, size_t n);
@@ -336,12 +337,38 @@ unlink_book(const char *db)
 	unlink(p);
 }
 
+/* An SQLite file is a whole number of pages: one that is not was cut
+ * short (a crash mid-copy), even when what is left reads as a book. */
+static void
+whole_pages(struct desk *d, const char *db, char *why, size_t n)
+{
+	sqlite3_stmt *st;
+	struct stat sb;
+	long long ps = 0;
+
+	if (sqlite3_prepare_v2(d->db, "PRAGMA page_size", -1, &st, NULL) ==
+	    SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+		ps = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	if (ps > 0 && stat(db, &sb) == 0 && (long long)sb.st_size % ps != 0)
+		snprintf(why, n, "the file is cut short: %lld bytes, not a"
+		    " whole number of %lld-byte pages",
+		    (long long)sb.st_size, ps);
+}
+
+/* Open book db and check it (§4.2's start-up check): PRAGMA
+ * integrity_check, then the hash chain as the book loads. 0: sound;
+ * 5: it fails either, why says how (naming the first failing seq) and
+ * d keeps what loaded before it (d->fail "!" when that is not even the
+ * plan); 1, 3: no such file, cannot open (said on stderr, d closed). */
 static int
-open_book(struct desk *d, const char *db, int lock)
+check_book(struct desk *d, const char *db, int lock, char *why, size_t n)
 {
 	char err[600];
+	sqlite3_stmt *st;
 
 	memset(d, 0, sizeof *d);
+	why[0] = '\0';
 	if (access(db, F_OK) != 0) {
 		fprintf(stderr, "teller-desk: %s: %s\n", db, strerror(errno));
 		return 1;
@@ -351,11 +378,59 @@ open_book(struct desk *d, const char *db, int lock)
 		d_close(d);
 		return 3;
 	}
+	if (sqlite3_prepare_v2(d->db, "PRAGMA integrity_check", -1, &st,
+	    NULL) != SQLITE_OK || sqlite3_step(st) != SQLITE_ROW)
+		snprintf(why, n, "integrity_check: %s", sqlite3_errmsg(d->db));
+	else if (strcmp((const char *)sqlite3_column_text(st, 0), "ok"))
+		snprintf(why, n, "integrity_check: %.200s",
+		    (const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	if (!why[0])
+		whole_pages(d, db, why, n);
 	if (d_load(d, err, sizeof err)) {
-		fprintf(stderr, "teller-desk: %s: %s\n", db, err);
-		d_close(d);	/* what the load read before it stopped */
-		return 5;
+		if (strncmp(err, "seq ", 4) != 0)
+			d->fail[0] = '!';	/* not even its plan loaded */
+		snprintf(why + strlen(why), n - strlen(why), "%s%.200s",
+		    why[0] ? "; " : "", err);
 	}
+	return why[0] ? 5 : 0;
+}
+
+/* A book for a command that needs it whole: 0, or check_book's codes
+ * (said on stderr, d closed). */
+static int
+open_book(struct desk *d, const char *db, int lock)
+{
+	char why[480];
+	int rc = check_book(d, db, lock, why, sizeof why);
+
+	if (rc == 5) {
+		fprintf(stderr, "teller-desk: %s: %s\n", db, why);
+		d_close(d);	/* what the load read before it stopped */
+	}
+	return rc;
+}
+
+/* serve's book: one that fails its check is served read-only with what
+ * loaded before the first failing seq, the reason in d->fail (§4.2). */
+static int
+open_served(struct desk *d, const char *db)
+{
+	char why[480];
+	int rc = check_book(d, db, 1, why, sizeof why);
+
+	if (rc != 5)
+		return rc;
+	if (d->fail[0] == '!') {
+		fprintf(stderr, "teller-desk: %s: %s\n", db, why);
+		d_close(d);
+		return 3;
+	}
+	d->read_only = D_RO_BROKEN;
+	snprintf(d->fail, sizeof d->fail, "the book is read-only: it fails"
+	    " its check at start (%.300s); run teller-desk verify and"
+	    " restore the last good backup", why);
+	fprintf(stderr, "teller-desk: %s: %s\n", db, d->fail);
 	return 0;
 }
 
@@ -394,11 +469,8 @@ cmd_serve(int argc, char **argv)
 	}
 	if (cert && d_serve_tls(cert, key))
 		return 1;
-	if ((rc = open_book(&d, argv[2], 1))) {
-		if (rc == 5)
-			return 3;
+	if ((rc = open_served(&d, argv[2])))
 		return rc;
-	}
 	rc = d_serve(&d, listen, insecure);
 	d_close(&d);
 	return rc;
@@ -840,32 +912,46 @@ copy_book(sqlite3 *from, const char *to)
 	return rc == SQLITE_OK ? 0 : -1;
 }
 
-/* backup DB DIR: DIR/count-SEQ.db, then checked like verify. */
+/* backup DB DIR: DIR/count-SEQ.db, written as DIR/count-SEQ.db.partial
+ * and checked like verify before it takes its name, so a crash
+ * mid-backup leaves no file that looks like a backup (§11.2 F4). */
 static int
 cmd_backup(const char *db, const char *dir)
 {
 	struct desk d, chk;
-	char path[4096];
+	char path[4096], part[4200], head[17];
+	long long seq;
 	int rc = open_book(&d, db, 0);
 
 	if (rc)
 		return rc;
 	snprintf(path, sizeof path, "%s/count-%06lld.db", dir, d.seq);
-	if (access(path, F_OK) == 0 || copy_book(d.db, path)) {
+	snprintf(part, sizeof part, "%s.partial", path);
+	unlink_book(part);	/* an earlier crash's */
+	if (access(path, F_OK) == 0 || copy_book(d.db, part)) {
 		fprintf(stderr, "teller-desk: %s: cannot write the backup\n",
 		    path);
 		d_close(&d);
+		unlink_book(part);
 		return 3;
 	}
 	d_close(&d);
-	if ((rc = open_book(&chk, path, 0)) != 0) {
+	if ((rc = open_book(&chk, part, 0)) != 0) {
 		fprintf(stderr, "teller-desk: %s: the backup fails its"
 		    " check\n", path);
-		unlink_book(path);
+		unlink_book(part);
 		return 3;
 	}
-	printf("%s #%lld %.16s\n", path, chk.seq, chk.last_hash);
+	seq = chk.seq;
+	snprintf(head, sizeof head, "%.16s", chk.last_hash);
 	d_close(&chk);
+	if (rename(part, path) != 0) {
+		fprintf(stderr, "teller-desk: %s: %s\n", path,
+		    strerror(errno));
+		unlink_book(part);
+		return 3;
+	}
+	printf("%s #%lld %s\n", path, seq, head);
 	return 0;
 }
 
