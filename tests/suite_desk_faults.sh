@@ -1,7 +1,8 @@
 #!/bin/sh
 # suite_desk_faults.sh -- teller-desk's fault tests F4 (a crash
 # mid-backup), F5 (the clock stepped back) and F6 (a flipped byte: a
-# read-only start) over HTTP on loopback (tests/desk/desk_faults.py).
+# read-only start) and X7 (slow observers) over HTTP on loopback
+# (tests/desk/desk_faults.py).
 B=${B:-build}
 if [ ! -x "$B/teller-desk" ]; then
 	echo "SKIP: $B/teller-desk not built"

@@ -5,15 +5,20 @@
 # backups) leaves nothing restore accepts and the book untouched; F5 the
 # clock stepped back an hour (faketime, skipped with a message when
 # missing) writes clock.warning, order by seq; F6 a flipped byte: serve
-# starts read-only naming the seq, verify names it.
+# starts read-only naming the seq, verify names it; X7 300 slow
+# connections to the observer listener leave the staff listener's
+# latency within 2x its baseline.
 # Usage: desk_faults.py BUILD_DIR. Prints "N passed, N failed".
 import glob
+import http.client
 import os
 import random
 import shutil
+import socket
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -213,10 +218,82 @@ def n_events(db):
     return n
 
 
+def p95(port, token, n=60):
+    """The 95th percentile of n staff reads, in seconds; a read that
+    takes 5 s or fails counts as 5 s and three of them end the run."""
+    t, slow = [], 0
+    for _ in range(n):
+        t0 = time.monotonic()
+        try:
+            c = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+            c.request("GET", "/api/v1/election",
+                      headers={"Authorization": "Bearer " + token})
+            st = c.getresponse().status
+            c.close()
+        except OSError:
+            st = 0
+        t.append(time.monotonic() - t0 if st else 5.0)
+        if st != 200:
+            slow += 1
+            check(False, "X7: a staff read failed or timed out")
+            if slow == 3:
+                break
+    t.sort()
+    return t[max(int(len(t) * 0.95) - 1, 0)]
+
+
+def x7_slow_observers():
+    """X7: 300 connections to the observer listener that send a request
+    a byte a second (slowloris) leave the staff listener's read p95
+    within 2x its baseline (plus 20 ms for timer noise on a busy
+    machine); the observer still answers once they are gone."""
+    db = ds.new_book("x7.db")
+    srv = ds.Server(db, observe=True).start()
+    p, o = srv.port, srv.oport
+    ro = login(p, "ro", RO_PW, DEVICE)[1]["token"]
+    call(p, "GET", "election", token=ro)
+    base = p95(p, ro)
+    socks, stop = [], threading.Event()
+    for _ in range(300):
+        try:
+            s = socket.create_connection(("127.0.0.1", o), 5)
+            s.sendall(b"GET /api/v1/board HTTP/1.1\r\nHost: 127.0.0.1\r\n")
+            socks.append(s)
+        except OSError:
+            break
+
+    def drip():
+        while not stop.wait(1.0):
+            for s in socks:
+                try:
+                    s.sendall(b"X")
+                except OSError:
+                    pass
+    th = threading.Thread(target=drip, daemon=True)
+    th.start()
+    time.sleep(1.5)
+    during = p95(p, ro)
+    stop.set()
+    th.join()
+    for s in socks:
+        s.close()
+    print("X7: staff read p95 %.1f ms, with %d slow observer connections"
+          " %.1f ms" % (base * 1000, len(socks), during * 1000))
+    check(len(socks) >= 250, "X7: %d slow connections opened" % len(socks))
+    check(during <= 2 * base + 0.02,
+          "X7: staff p95 %.1f ms with 300 slow observers, baseline"
+          " %.1f ms" % (during * 1000, base * 1000))
+    time.sleep(0.5)
+    st = call(o, "GET", "health")[0]
+    check(st == 200, "X7: the observer answers afterwards (%d)" % st)
+    srv.stop()
+
+
 def main():
     try:
         only = os.environ.get("DESK_ONLY")
-        for t in (f4_backup_crash, f5_clock_back, f6_flipped_byte):
+        for t in (f4_backup_crash, f5_clock_back, f6_flipped_byte,
+                  x7_slow_observers):
             if only and t.__name__ != only:
                 continue
             t()
