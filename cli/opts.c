@@ -57,9 +57,9 @@ const struct cli_opt count_opts[] = {
 	{ "date", OPT_DATE, "YYYY-MM-DD", "the date the manifest records "
 	    "(default: from SOURCE_DATE_EPOCH, else none)" },
 	{ "sensitivity", OPT_SENSITIVITY, "rounding", "count again in "
-	    "exact fractions and compare (stv-scottish, stv-wigm)" },
+	    "exact fractions and compare (Scottish or WIGM STV)" },
 	{ "rounding", OPT_ROUNDING, "parcel", "with --sensitivity: also "
-	    "count truncating per parcel, not per paper (stv-scottish)" },
+	    "count truncating per parcel, not per paper (Scottish STV)" },
 	/* methods.md 2-3 */
 	{ "ranks", OPT_RANKS, "N", "read only the first N ranks of each "
 	    "ballot (a runoff on one ranked ballot)" },
