@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 
 #include "harness.h"
+#include "oom.h"
 #include "tl_int.h"
 #include "testlib.h"
 #include "sens.h"
@@ -255,9 +256,43 @@ wards(void)
 	    "of %d", nsame, nward);
 }
 
+/* Read the constructed ward, count it and take both comparisons. */
+static int
+oom_sens(teller_ctx *ctx, void *arg)
+{
+	const char *blt = arg;
+	teller_contest *c;
+	teller_profile *p;
+	teller_result *r;
+	teller_rules ru;
+	int rc;
+
+	teller_rules_init(&ru, "stv-scottish");
+	if ((rc = teller_read(ctx, TELLER_FMT_BLT, "oom", blt, strlen(blt),
+	    &c, &p)) != TELLER_OK || (rc = teller_count(ctx, c, p, &ru, &r)) !=
+	    TELLER_OK)
+		return rc;
+	return teller_sensitivity(ctx, c, p, &ru, r, 1);
+}
+
+/* Every allocation failing in turn gives ENOMEM and leaks nothing of
+ * the context's (the GMP numbers are freed too: see SAN=1). */
+static void
+oom(void)
+{
+	static const char blt[] = "4 2\n120002 1 2 0\n1 1 3 0\n20000 2 0\n"
+	    "60000 3 0\n40000 4 0\n0\n\"A\"\n\"B\"\n\"C\"\n\"D\"\n\"flip\"\n";
+
+	oom_loop("sensitivity", oom_sens, (void *)blt);
+}
+
 int
 main(void)
 {
+	if (oom_enabled()) {
+		oom();
+		return h_done();
+	}
 	paper_truncation_flips();
 	exact_surplus();
 	wigm();
