@@ -82,6 +82,11 @@ tl_sens_sentence(struct tl_out *o, const struct teller_result *r,
 		changed(o, c, name, ud);
 		return;
 	}
+	if (s->rounding_words == NULL) {
+		tl_out_str(o, "This method only adds up votes and rounds "
+		    "nothing, so rounding changed no decision.");
+		return;
+	}
 	tl_out_fmt(o, "Rounding %s ", s->rounding_words);
 	if (!tl_sens_same(c)) {
 		tl_out_str(o, "changed the count: in exact fractions the "

@@ -142,6 +142,11 @@ if (cd "$tmp/v" && "$OLDPWD/$T" count -m stv-scottish -r none \
     "$OLDPWD/$T" verify manifest.json >/dev/null); then ok
 else bad "verify after --sensitivity"; fi
 
+# irv rounds nothing: said so
+if "$T" count -m irv --sensitivity rounding tests/golden/irv/text.in |
+    grep -q '^Rounding sensitivity: This method only adds up votes'
+then ok; else bad "irv --sensitivity"; fi
+
 # refusals: another method (1), a bad KIND and parcel alone (2)
 "$T" count -m stv-meek --sensitivity rounding "$flip" >/dev/null 2>&1
 [ $? -eq 1 ] && ok || bad "stv-meek --sensitivity: not exit 1"

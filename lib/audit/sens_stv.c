@@ -9,7 +9,8 @@
  * and the contest, and the statutory result only to compare with it and
  * to settle a lot the way the statutory count's lot fell.
  *
- * GMP is used here only (lib/audit/ is not in the WebAssembly build).
+ * irv rounds nothing, so its comparison is given without a second
+ * count. GMP is used here only (lib/audit/ is not in the WebAssembly build).
  * Its allocator ends the process when memory runs out; the counts here
  * need a few kilobytes per parcel at most.
  */
@@ -751,6 +752,31 @@ tl_sens_stv_count(teller_ctx *ctx, const struct teller_contest *c,
 	return rc;
 }
 
+/* irv: the count only adds papers' weights (m_irv.c divides nothing),
+ * so an exact count is the count itself: every total the same, every
+ * decision the same. */
+static int
+no_rounding(teller_ctx *ctx, const struct teller_result *r,
+    struct tl_sens_cmp *out)
+{
+	size_t k;
+
+	out->same_elected = out->same_order = out->same_exclusions = true;
+	out->nelected = (int)r->elected->len;
+	out->ndiff = (int)r->stages->len;
+	out->elected = tl_alloc(ctx, r->elected->len + 1, sizeof(int));
+	out->diff = tl_alloc(ctx, r->stages->len + 1, sizeof(*out->diff));
+	if (out->elected == NULL || out->diff == NULL)
+		return TELLER_ENOMEM;
+	for (k = 0; k < r->elected->len; k++)
+		out->elected[k] = TL_VEC_AT(r->elected, int, k);
+	for (k = 0; k < r->stages->len; k++) {
+		out->diff[k].stage = (int)k + 1;
+		out->diff[k].cand = -1;
+	}
+	return TELLER_OK;
+}
+
 int
 teller_sensitivity(teller_ctx *ctx, const teller_contest *contest,
     const teller_profile *profile, const teller_rules *rules,
@@ -761,14 +787,23 @@ teller_sensitivity(teller_ctx *ctx, const teller_contest *contest,
 	int rc;
 
 	(void)rules;
+	if (parcel && strcmp(r->method, "stv-scottish") != 0)
+		return tl_fail(ctx, TELLER_ERULE, "--rounding parcel: for "
+		    "stv-scottish only");
+	if (strcmp(r->method, "irv") == 0) {
+		if ((s = tl_alloc(ctx, 1, sizeof(*s))) == NULL)
+			return TELLER_ENOMEM;
+		s->rounding_words = NULL;
+		if ((rc = no_rounding(ctx, r, &s->rounding)) != TELLER_OK)
+			return rc;
+		r->sens = s;
+		return TELLER_OK;
+	}
 	if (strcmp(r->method, "stv-scottish") != 0 &&
 	    strcmp(r->method, "stv-wigm") != 0)
 		return tl_fail(ctx, TELLER_ERULE, "--sensitivity rounding: "
-		    "not for %s (stv-scottish, stv-wigm)", r->method);
+		    "not for %s (stv-scottish, stv-wigm, irv)", r->method);
 	scot = strcmp(r->method, "stv-scottish") == 0;
-	if (parcel && !scot)
-		return tl_fail(ctx, TELLER_ERULE, "--rounding parcel: for "
-		    "stv-scottish only");
 	if ((s = tl_alloc(ctx, 1, sizeof(*s))) == NULL)
 		return TELLER_ENOMEM;
 	s->rounding_words = scot ? "to 5 decimal places" :

@@ -156,6 +156,15 @@ wigm(void)
 	    'A' ? "AB" : "?");
 	CHECK(ex.ndiff == bx_nstages(&b), "wigm: %d stages compared of %d",
 	    ex.ndiff, bx_nstages(&b));
+	/* irv rounds nothing: the same, every stage without a difference */
+	CHECK_INT(bx_count(&b, "irv", 1, 1), TELLER_OK);
+	CHECK_INT(teller_sensitivity(b.ctx, b.c, b.p, NULL, b.r, 0),
+	    TELLER_OK);
+	CHECK(b.r->sens != NULL && tl_sens_same(&b.r->sens->rounding) &&
+	    b.r->sens->rounding.ndiff == bx_nstages(&b) &&
+	    b.r->sens->rounding.diff[0].cand < 0, "irv");
+	CHECK_INT(teller_sensitivity(b.ctx, b.c, b.p, NULL, b.r, 1),
+	    TELLER_ERULE);
 	/* another method: refused */
 	CHECK_INT(bx_count(&b, "stv-meek", 2, 1), TELLER_OK);
 	CHECK_INT(teller_sensitivity(b.ctx, b.c, b.p, NULL, b.r, 0),
