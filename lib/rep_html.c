@@ -602,11 +602,15 @@ summaries(struct tl_html *h)
 	_Static_assert(TL_NELEM(what) == TL_TIEK_COUNT, "what: a kind");
 	for (i = 0; i < r->ties->len; i++) {
 		const struct tl_tie *t = &TL_VEC_AT(r->ties, struct tl_tie, i);
-		if (t->how != TL_TIE_LOT && t->how != TL_TIE_HAND)
+		/* the lots of closest.c: seeded, by hand, the input's tie
+		 * order (a lot drawn before), or one still to be drawn */
+		if (t->how != TL_TIE_LOT && t->how != TL_TIE_HAND &&
+		    t->how != TL_TIE_TIEORDER && t->how != TL_TIE_PENDING)
 			continue;
 		tl_out_str(&h->o, n++ == 0 ? "<p class=\"lots\">This result "
-		    "depended on lots: at " : ", at ");
-		tl_out_fmt(&h->o, "stage %d, %s", t->stage, what[t->kind]);
+		    "depended on lots: at " : "; at ");
+		tl_out_fmt(&h->o, "stage %d, %s%s", t->stage, what[t->kind],
+		    t->how == TL_TIE_PENDING ? " (not yet drawn)" : "");
 	}
 	tl_out_str(&h->o, n > 0 ? ".</p>\n" : "<p class=\"lots\">This "
 	    "result did not depend on any lot.</p>\n");
