@@ -34,6 +34,9 @@ PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -pthread
 # GLPK (lib/audit/lp_glpk.c, the LP behind exact margins) has no .pc file.
 PKG_LIBS += -lglpk -lm
+# GMP (lib/audit/sens_stv.c: exact fractions for --sensitivity rounding)
+# has no .pc file in Debian 12 either.
+PKG_LIBS += -lgmp
 
 CPPFLAGS += -Iinclude -Ilib -D_POSIX_C_SOURCE=200809L
 CLI_CPPFLAGS = -Iinclude -D_POSIX_C_SOURCE=200809L
@@ -45,7 +48,8 @@ LDFLAGS += $(SANFLAGS)
 
 # lib/rctab/: RCTab, the vendor CVR readers and xlsx, the only code that
 # uses jansson, expat and libzip (scripts/lint.sh checks that).
-# lib/audit/: margins and RAIRE, the only code that uses GLPK.
+# lib/audit/: margins and RAIRE, the only code that uses GLPK; rounding
+# sensitivity, the only code that uses GMP.
 LIB_SRC = $(sort $(wildcard lib/*.c)) $(sort $(wildcard lib/rctab/*.c)) \
 	$(sort $(wildcard lib/audit/*.c))
 CLI_SRC = $(sort $(wildcard cli/*.c))

@@ -21,7 +21,8 @@
 	"[-r KIND] [--json FILE] [--csv FILE] [--html FILE] [--stages FILE] " \
 	"[--seed S] [--lot SPEC]... [--lots FILE] [--no-seed] [-j N] " \
 	"[--manifest FILE | --no-manifest] [--certificate FILE] " \
-	"[--date YYYY-MM-DD] FILE..."
+	"[--date YYYY-MM-DD] [--sensitivity rounding [--rounding parcel]] " \
+	"FILE..."
 
 struct count_args {
 	const char *method;
@@ -51,6 +52,8 @@ struct count_args {
 	char *const *in;      /* the input paths, for sect_in */
 	int nin;
 	char **sect_in;       /* the --section each input got, or NULL */
+	int sens;             /* --sensitivity rounding */
+	int parcel;           /* --rounding parcel */
 };
 
 static int
@@ -217,6 +220,18 @@ on_opt(void *ud, int id, const char *arg)
 	case OPT_REGIME: a->regime = arg; break;
 	case OPT_STAGES: a->stages = arg; break;
 	case OPT_CERTIFICATE: a->cert = arg; break;
+	case OPT_SENSITIVITY:
+	case OPT_ROUNDING:
+		if (strcmp(arg, id == OPT_SENSITIVITY ? "rounding" :
+		    "parcel") != 0) {
+			fprintf(stderr, "teller: --%s %s: only \"%s\"\n",
+			    id == OPT_SENSITIVITY ? "sensitivity" :
+			    "rounding", arg, id == OPT_SENSITIVITY ?
+			    "rounding" : "parcel");
+			return -1;
+		}
+		*(id == OPT_SENSITIVITY ? &a->sens : &a->parcel) = 1;
+		break;
 	case OPT_SEED:
 		if (arg[0] == '\0') {
 			fprintf(stderr, "teller: --seed: the seed is empty\n");
@@ -735,6 +750,9 @@ run(struct count_args *a, int argc, char **argv, int first)
 	}
 	if (status == 0)
 		status = count(ctx, a, contest, profile, &rules, &res);
+	if (status == 0 && a->sens && teller_sensitivity(ctx, contest,
+	    profile, &rules, res, a->parcel) != TELLER_OK)
+		status = cli_report_error(ctx);
 	/* with a manifest, the result names inputs as the manifest does */
 	if (status == 0)
 		status = input_files(argv + first, nfiles, info, mdir,
@@ -812,6 +830,11 @@ cmd_count(int argc, char **argv)
 	int first, status;
 
 	first = cli_getopt(argc, argv, count_opts, on_opt, &a);
+	if (first >= 0 && a.parcel && !a.sens) {
+		fprintf(stderr, "teller: --rounding parcel needs "
+		    "--sensitivity rounding\n");
+		first = -1;
+	}
 	if (first < 0) {
 		fprintf(stderr, "usage: %s\n", SYNOPSIS);
 		free_lots(&a);

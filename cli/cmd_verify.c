@@ -431,6 +431,46 @@ reread(teller_ctx *ctx, const int *fmts, const struct reread *rr,
 	return 0;
 }
 
+
+/* Is arg option name (given as "--NAME", "--NAME=V" or an abbreviation
+ * getopt_long took) with value want, the value being arg's "=V" or next?
+ */
+static bool
+is_opt(const char *arg, const char *next, const char *name,
+    const char *want)
+{
+	const char *eq;
+	size_t n;
+
+	if (strncmp(arg, "--", 2) != 0)
+		return false;
+	arg += 2;
+	eq = strchr(arg, '=');
+	n = eq != NULL ? (size_t)(eq - arg) : strlen(arg);
+	if (n < 2 || n > strlen(name) || strncmp(arg, name, n) != 0)
+		return false;
+	return strcmp(eq != NULL ? eq + 1 : next, want) == 0;
+}
+
+/* The recorded invocation's --sensitivity rounding (audit.md 7): 0 none,
+ * 1 rounding, 2 also --rounding parcel. */
+static int
+recorded_sensitivity(const struct mj *m)
+{
+	const struct mj *v = mj_get(m, "invocation");
+	int sens = 0, parcel = 0;
+
+	for (v = v != NULL ? v->kid : NULL; v != NULL; v = v->next) {
+		const char *s = v->type == MJ_STR ? v->s : "";
+		const char *nx = v->next != NULL && v->next->type == MJ_STR ?
+		    v->next->s : "";
+		if (strcmp(s, "--") == 0)
+			break;
+		sens |= is_opt(s, nx, "sensitivity", "rounding");
+		parcel |= is_opt(s, nx, "rounding", "parcel");
+	}
+	return sens ? 1 + parcel : 0;
+}
 /* Re-read, re-count and compare (steps 3-6). */
 static void
 recount(struct run *r, const struct mj *m, char **paths, size_t nin,
@@ -522,6 +562,8 @@ recount(struct run *r, const struct mj *m, char **paths, size_t nin,
 		    "sha256"), NULL, "differs", "not re-counted");
 		goto out;
 	}
+	if (rc == TELLER_OK && (i = recorded_sensitivity(m)) > 0)
+		rc = teller_sensitivity(ctx, c, p, &rules, res, i == 2);
 	if (rc != TELLER_OK) {
 		add_item(r, "result", "", NULL, NULL, "differs",
 		    teller_errmsg(ctx));

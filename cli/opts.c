@@ -56,6 +56,10 @@ const struct cli_opt count_opts[] = {
 	    "(teller-cert/1) for teller-check to FILE (stv-scottish, irv)" },
 	{ "date", OPT_DATE, "YYYY-MM-DD", "the date the manifest records "
 	    "(default: from SOURCE_DATE_EPOCH, else none)" },
+	{ "sensitivity", OPT_SENSITIVITY, "rounding", "count again in "
+	    "exact fractions and compare (Scottish or WIGM STV, IRV)" },
+	{ "rounding", OPT_ROUNDING, "parcel", "with --sensitivity: also "
+	    "count truncating per parcel, not per paper (Scottish STV)" },
 	/* methods.md 2-3 */
 	{ "ranks", OPT_RANKS, "N", "read only the first N ranks of each "
 	    "ballot (a runoff on one ranked ballot)" },

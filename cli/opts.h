@@ -23,7 +23,8 @@ enum {
 	OPT_SECTION, /* methods.md 4.3 c */
 	OPT_ELECTORATE, OPT_LANG, OPT_META,
 	OPT_BALLOT_IDS, /* audit.md 4.3: canon, rctab */
-	OPT_CERTIFICATE /* audit.md 5 */
+	OPT_CERTIFICATE, /* audit.md 5 */
+	OPT_SENSITIVITY, OPT_ROUNDING /* audit.md 7 */
 };
 
 /* Option ids for `teller rctab`. */

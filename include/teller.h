@@ -840,6 +840,20 @@ int teller_raire_check(teller_ctx *ctx, const teller_contest *contest,
     const teller_raire_opts *o, const char *name, const char *sol,
     size_t len);
 
+/* Rounding sensitivity (audit.md 7, --sensitivity rounding): count
+ * r's profile again in exact fractions, and with parcel nonzero also
+ * truncating each parcel's total instead of each paper's value (stv.md
+ * 2.7), and attach the comparison with r's decisions and stage totals
+ * to r for its reports (JSON "sensitivity"). r is the result of
+ * teller_count for the same contest, profile and rules. Methods:
+ * stv-scottish, stv-wigm, and irv, which rounds nothing and so is
+ * the same without a second count (parcel: stv-scottish only).
+ * Errors: ERULE (another method; fractional weights), EOVERFLOW,
+ * EINTERNAL, ENOMEM. */
+int teller_sensitivity(teller_ctx *ctx, const teller_contest *contest,
+    const teller_profile *profile, const teller_rules *rules,
+    teller_result *r, int parcel);
+
 #ifdef __cplusplus
 }
 #endif

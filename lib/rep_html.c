@@ -12,6 +12,7 @@
 
 #include "decl.h"
 #include "rep_html.h"
+#include "sens.h"
 
 #define BAR_W 600       /* user units for the longest bar */
 #define ROW_H 34        /* a candidate's row in a stage chart */
@@ -581,6 +582,51 @@ flow(struct tl_html *h)
 }
 
 static void
+sens_name(void *ud, int id)
+{
+	tl_rep_html_out_name(ud, id);
+}
+
+/* audit.md 7: whether any lot decided the result, and with
+ * --sensitivity whether rounding did. */
+static void
+summaries(struct tl_html *h)
+{
+	static const char *const what[] = { "who was excluded",
+		"whose surplus went first", "who was elected",
+		"the order of election", "the order of the pairs",
+		"who went to the runoff" };
+	const struct teller_result *r = h->r;
+	size_t i, n = 0;
+
+	_Static_assert(TL_NELEM(what) == TL_TIEK_COUNT, "what: a kind");
+	for (i = 0; i < r->ties->len; i++) {
+		const struct tl_tie *t = &TL_VEC_AT(r->ties, struct tl_tie, i);
+		/* the lots of closest.c: seeded, by hand, the input's tie
+		 * order (a lot drawn before), or one still to be drawn */
+		if (t->how != TL_TIE_LOT && t->how != TL_TIE_HAND &&
+		    t->how != TL_TIE_TIEORDER && t->how != TL_TIE_PENDING)
+			continue;
+		tl_out_str(&h->o, n++ == 0 ? "<p class=\"lots\">This result "
+		    "depended on lots: at " : "; at ");
+		tl_out_fmt(&h->o, "stage %d, %s%s", t->stage, what[t->kind],
+		    t->how == TL_TIE_PENDING ? " (not yet drawn)" : "");
+	}
+	tl_out_str(&h->o, n > 0 ? ".</p>\n" : "<p class=\"lots\">This "
+	    "result did not depend on any lot.</p>\n");
+	if (r->sens == NULL)
+		return;
+	tl_out_str(&h->o, "<p class=\"sensitivity\">");
+	tl_sens_sentence(&h->o, r, 0, sens_name, h);
+	tl_out_str(&h->o, "</p>\n");
+	if (!r->sens->has_parcel)
+		return;
+	tl_out_str(&h->o, "<p class=\"sensitivity\">");
+	tl_sens_sentence(&h->o, r, 1, sens_name, h);
+	tl_out_str(&h->o, "</p>\n");
+}
+
+static void
 audit(struct tl_html *h)
 {
 	const struct teller_result *r = h->r;
@@ -593,6 +639,7 @@ audit(struct tl_html *h)
 	    "places; seed ", r->method, r->dp);
 	tl_rep_html_out_esc(&h->o, r->seed);
 	tl_out_str(&h->o, ".</p>\n");
+	summaries(h);
 	if (r->inputs->len > 0)
 		tl_out_str(&h->o, "<ul>\n");
 	for (i = 0; i < r->inputs->len; i++) {

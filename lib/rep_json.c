@@ -8,6 +8,7 @@
 #include "tl_int.h"
 #include "closest.h"
 #include "decl.h"
+#include "sens.h"
 
 static const char *const kind_names[] = { "first_preferences", "surplus",
 	"exclusion", "second_preferences", "iteration", "final", "scores",
@@ -458,6 +459,49 @@ closest_calls(teller_ctx *ctx, struct tl_out *o,
 	return TELLER_OK;
 }
 
+/* One comparison of "sensitivity" (audit.md 8.4). */
+static void
+sens_cmp(struct tl_out *o, const struct teller_result *r,
+    const struct tl_sens_cmp *c)
+{
+	int i;
+
+	tl_out_fmt(o, "{\"same_elected\": %s, \"same_order\": %s, "
+	    "\"same_exclusions\": %s,\n      \"max_difference\": [",
+	    c->same_elected ? "true" : "false",
+	    c->same_order ? "true" : "false",
+	    c->same_exclusions ? "true" : "false");
+	for (i = 0; i < c->ndiff; i++) {
+		const struct tl_sens_diff *d = &c->diff[i];
+		tl_out_fmt(o, "%s{\"stage\": %d, \"candidate\": ",
+		    i > 0 ? ",\n        " : "\n        ", d->stage);
+		if (d->cand >= 0)
+			tl_out_json_str(o, name_of(r, d->cand));
+		else
+			tl_out_str(o, "null");
+		tl_out_str(o, ", \"difference\": ");
+		num_str(o, d->d, TL_SENS_DP);
+		tl_out_str(o, "}");
+	}
+	tl_out_str(o, c->ndiff > 0 ? "\n      ]}" : "]}");
+}
+
+/* audit.md 8.4: "sensitivity", with --sensitivity rounding; "parcel"
+ * with --rounding parcel too. */
+static void
+sensitivity(struct tl_out *o, const struct teller_result *r)
+{
+	if (r->sens == NULL)
+		return;
+	tl_out_str(o, "  \"sensitivity\": {\n    \"rounding\": ");
+	sens_cmp(o, r, &r->sens->rounding);
+	if (r->sens->has_parcel) {
+		tl_out_str(o, ",\n    \"parcel\": ");
+		sens_cmp(o, r, &r->sens->parcel);
+	}
+	tl_out_str(o, "\n  },\n");
+}
+
 int
 tl_rep_json(teller_ctx *ctx, const struct teller_result *r,
     teller_write_fn w, void *ud)
@@ -541,6 +585,7 @@ tl_rep_json(teller_ctx *ctx, const struct teller_result *r,
 	tl_out_str(&o, r->ties->len > 0 ? "\n  ],\n" : "],\n");
 	if ((rc = closest_calls(ctx, &o, r)) != TELLER_OK)
 		return rc;
+	sensitivity(&o, r);
 	status(&o, r);
 	pairwise(&o, r);
 	crosstab(&o, r);

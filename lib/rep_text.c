@@ -10,6 +10,7 @@
 
 #include "tl_int.h"
 #include "decl.h"
+#include "sens.h"
 
 /* Format v (dp places) with thousands separators into buf. */
 static void
@@ -530,6 +531,36 @@ electorate(struct tl_out *o, const struct teller_result *r)
 		tl_out_fmt(o, "Turnout: %s%%\n", t);
 }
 
+struct sens_ud {
+	struct tl_out *o;
+	const struct teller_result *r;
+};
+
+static void
+sens_name(void *ud, int id)
+{
+	struct sens_ud *u = ud;
+
+	tl_out_str(u->o, TL_CAND(u->r->contest, id)->name);
+}
+
+/* --sensitivity rounding (audit.md 7): a short paragraph. */
+static void
+sensitivity(struct tl_out *o, const struct teller_result *r)
+{
+	struct sens_ud u = { o, r };
+
+	if (r->sens == NULL)
+		return;
+	tl_out_str(o, "\nRounding sensitivity: ");
+	tl_sens_sentence(o, r, 0, sens_name, &u);
+	tl_out_str(o, "\n");
+	if (!r->sens->has_parcel)
+		return;
+	tl_sens_sentence(o, r, 1, sens_name, &u);
+	tl_out_str(o, "\n");
+}
+
 int
 tl_rep_text(teller_ctx *ctx, const struct teller_result *r,
     teller_write_fn w, void *ud)
@@ -585,5 +616,6 @@ tl_rep_text(teller_ctx *ctx, const struct teller_result *r,
 	ties(&o, r);
 	if (r->ties->len == 0)
 		tl_out_str(&o, "\nNo ties.\n");
+	sensitivity(&o, r);
 	return tl_out_flush(&o);
 }

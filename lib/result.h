@@ -44,6 +44,8 @@ struct tl_sect_stage {
 	tl_fix *points;     /* [ncand] at TL_COLLEGE_DP */
 };
 
+struct tl_sens;
+
 struct tl_tie {
 	int stage;      /* stage number at which it was decided */
 	enum tl_tie_kind kind;
@@ -156,6 +158,7 @@ struct teller_result {
 	tl_fix *sect_unmarked, *sect_over; /* [nsect] rejected */
 	int64_t electorate;      /* declaration (decl.c): 0 if unknown */
 	struct tl_meta *meta;    /* --meta facts (decl.c), or NULL */
+	struct tl_sens *sens;    /* --sensitivity (sens.h), or NULL */
 };
 
 /* Facts of the declaration the ballots do not hold (reports.md 2,

@@ -1,0 +1,310 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * t_sens.c -- rounding sensitivity (audit.md 7; lib/audit/sens_stv.c):
+ * the second STV count in exact fractions, and truncating per parcel, on
+ * hand cases where rounding changes a decision and where it does not;
+ * and on every Scottish ward in $SHARED, the second count with the
+ * statute's own per-paper truncation must agree with stv-scottish to the
+ * last place (a self-check of the independent count), while the exact
+ * count must elect the same councillors in most wards.
+ */
+#include <dirent.h>
+#include <sys/stat.h>
+
+#include "harness.h"
+#include "oom.h"
+#include "tl_int.h"
+#include "testlib.h"
+#include "sens.h"
+#include "sens_stv.h"
+
+/* "stage:cand:diff" of c's max_difference, joined by spaces. */
+static const char *
+diffs(const struct bx *b, const struct tl_sens_cmp *c)
+{
+	static char buf[1024];
+	size_t at = 0;
+	int i;
+
+	buf[0] = '\0';
+	for (i = 0; i < c->ndiff; i++) {
+		char d[TL_NUM_BUFSZ];
+		int k;
+		tl_num_fmt(d, c->diff[i].d, TL_SENS_DP);
+		k = snprintf(buf + at, sizeof(buf) - at, "%s%d:%s:%s",
+		    i > 0 ? " " : "", c->diff[i].stage, c->diff[i].cand < 0 ?
+		    "-" : TL_CAND(b->c, c->diff[i].cand)->name, d);
+		if (k < 0 || (size_t)k >= sizeof(buf) - at)
+			break;
+		at += (size_t)k;
+	}
+	return buf;
+}
+
+static const char *
+names(const struct bx *b, const int *ids, int n)
+{
+	static char buf[64];
+	int i;
+
+	for (i = 0; i < n && i < 63; i++)
+		buf[i] = TL_CAND(b->c, ids[i])->name[0];
+	buf[i] = '\0';
+	return buf;
+}
+
+/*
+ * 2 seats; A's surplus of 40001 over 120003 papers is exactly 1/3, which
+ * rule 48(3) truncates to 0.33333 a paper. B's 120002 transferred papers
+ * then lose 0.4 votes and C's one paper almost nothing: the statute has
+ * B 60000.26666 below C 60000.33333; in exact fractions B has
+ * 60000.66667. D goes first either way; then the statute excludes B and
+ * elects C, the exact count excludes C and elects B. Truncating each
+ * parcel (120002 papers at once) loses under 10^-5 and agrees with the
+ * exact count.
+ */
+static void
+paper_truncation_flips(void)
+{
+	struct bx b;
+	struct tl_sens_cmp ex, pc, pp;
+
+	bx_init(&b, "ABCD");
+	bx_add(&b, "A,B", 120002);
+	bx_add(&b, "A,C", 1);
+	bx_add(&b, "B", 20000);
+	bx_add(&b, "C", 60000);
+	bx_add(&b, "D", 40000);
+	CHECK_INT(bx_count(&b, "stv-scottish", 2, 1), TELLER_OK);
+	CHECK_STR(bx_elected(&b), "AC");
+	CHECK_INT(bx_votes(&b, 2, 'B'), 6000026666LL);
+	memset(&ex, 0, sizeof(ex));
+	CHECK_INT(tl_sens_stv_count(b.ctx, b.c, b.p, b.r, TL_SENS_EXACT,
+	    &ex), TELLER_OK);
+	CHECK(!ex.same_elected && !ex.same_order && !ex.same_exclusions,
+	    "exact: same %d %d %d", ex.same_elected, ex.same_order,
+	    ex.same_exclusions);
+	CHECK_STR(names(&b, ex.elected, ex.nelected), "AB");
+	CHECK_INT(ex.first_stage, 4);
+	/* B: 60000.26666 - 60000.666666... = -0.4000066667 */
+	CHECK_STR(diffs(&b, &ex), "1:-:0.0000000000 "
+	    "2:B:-0.4000066667 3:B:-0.4000066667");
+	memset(&pc, 0, sizeof(pc));
+	CHECK_INT(tl_sens_stv_count(b.ctx, b.c, b.p, b.r, TL_SENS_PARCEL,
+	    &pc), TELLER_OK);
+	CHECK_STR(names(&b, pc.elected, pc.nelected), "AB");
+	CHECK_INT(pc.first_stage, 4);
+	/* parcel: B 60000.66666, C 60000.33333 */
+	CHECK_STR(diffs(&b, &pc), "1:-:0.0000000000 "
+	    "2:B:-0.4000000000 3:B:-0.4000000000");
+	memset(&pp, 0, sizeof(pp));
+	CHECK_INT(tl_sens_stv_count(b.ctx, b.c, b.p, b.r, TL_SENS_PAPER,
+	    &pp), TELLER_OK);
+	CHECK(tl_sens_same(&pp), "per paper: not the statute's count");
+	CHECK_STR(diffs(&b, &pp), "1:-:0.0000000000 2:-:0.0000000000 "
+	    "3:-:0.0000000000 4:-:0.0000000000");
+
+	/* the public entry point attaches both to the result */
+	CHECK_INT(teller_sensitivity(b.ctx, b.c, b.p, NULL, b.r, 1),
+	    TELLER_OK);
+	CHECK(b.r->sens != NULL && b.r->sens->has_parcel &&
+	    !b.r->sens->rounding.same_elected &&
+	    b.r->sens->parcel.first_stage == 4, "teller_sensitivity");
+	bx_free(&b);
+}
+
+/* A surplus that divides exactly: no total differs, nothing changes. */
+static void
+exact_surplus(void)
+{
+	struct bx b;
+	struct tl_sens_cmp ex;
+
+	bx_init(&b, "ABC");
+	bx_add(&b, "A,B", 8);
+	bx_add(&b, "B", 2);
+	bx_add(&b, "C", 3);
+	/* quota 5; A's surplus 3 over 8 papers: 0.375 exactly */
+	CHECK_INT(bx_count(&b, "stv-scottish", 2, 1), TELLER_OK);
+	memset(&ex, 0, sizeof(ex));
+	CHECK_INT(tl_sens_stv_count(b.ctx, b.c, b.p, b.r, TL_SENS_EXACT,
+	    &ex), TELLER_OK);
+	CHECK(tl_sens_same(&ex), "exact: a decision differs");
+	CHECK_STR(diffs(&b, &ex), "1:-:0.0000000000 2:-:0.0000000000");
+	bx_free(&b);
+}
+
+/* WIGM: Droop's 27-digit floor against exact fractions; the surplus of
+ * 1/3 loses 10^-27 a paper, far below the 9 places shown. */
+static void
+wigm(void)
+{
+	struct bx b;
+	struct tl_sens_cmp ex;
+
+	bx_init(&b, "ABCD");
+	bx_add(&b, "A,B", 6);
+	bx_add(&b, "B", 2);
+	bx_add(&b, "C,D", 3);
+	bx_add(&b, "D", 1);
+	CHECK_INT(bx_count(&b, "stv-wigm", 2, 1), TELLER_OK);
+	memset(&ex, 0, sizeof(ex));
+	CHECK_INT(tl_sens_stv_count(b.ctx, b.c, b.p, b.r, TL_SENS_EXACT,
+	    &ex), TELLER_OK);
+	CHECK(tl_sens_same(&ex), "wigm: a decision differs");
+	CHECK_STR(names(&b, ex.elected, ex.nelected), bx_elected(&b)[0] ==
+	    'A' ? "AB" : "?");
+	CHECK(ex.ndiff == bx_nstages(&b), "wigm: %d stages compared of %d",
+	    ex.ndiff, bx_nstages(&b));
+	/* irv rounds nothing: the same, every stage without a difference */
+	CHECK_INT(bx_count(&b, "irv", 1, 1), TELLER_OK);
+	CHECK_INT(teller_sensitivity(b.ctx, b.c, b.p, NULL, b.r, 0),
+	    TELLER_OK);
+	CHECK(b.r->sens != NULL && tl_sens_same(&b.r->sens->rounding) &&
+	    b.r->sens->rounding.ndiff == bx_nstages(&b) &&
+	    b.r->sens->rounding.diff[0].cand < 0, "irv");
+	CHECK_INT(teller_sensitivity(b.ctx, b.c, b.p, NULL, b.r, 1),
+	    TELLER_ERULE);
+	/* another method: refused */
+	CHECK_INT(bx_count(&b, "stv-meek", 2, 1), TELLER_OK);
+	CHECK_INT(teller_sensitivity(b.ctx, b.c, b.p, NULL, b.r, 0),
+	    TELLER_ERULE);
+	bx_free(&b);
+}
+
+static int nward, nsame, npaper;
+
+/* One ward: the per-paper count agrees to the last place; the exact
+ * count is tallied. */
+static void
+ward(const char *path)
+{
+	size_t len;
+	char *buf = tt_slurp(path, &len);
+	teller_ctx *ctx = NULL;
+	teller_contest *c;
+	teller_profile *p;
+	teller_result *r;
+	teller_rules ru;
+	struct tl_sens_cmp pp, ex;
+	int i;
+
+	if (buf == NULL || teller_ctx_new(NULL, &ctx) != TELLER_OK) {
+		CHECK(0, "%s: cannot read", path);
+		free(buf);
+		return;
+	}
+	teller_rules_init(&ru, "stv-scottish");
+	memset(&pp, 0, sizeof(pp));
+	memset(&ex, 0, sizeof(ex));
+	if (teller_read(ctx, TELLER_FMT_BLT, path, buf, len, &c, &p) !=
+	    TELLER_OK || teller_count(ctx, c, p, &ru, &r) != TELLER_OK) {
+		/* a ward the count stops in is the conformance test's */
+		goto out;
+	}
+	nward++;
+	CHECK_INT(tl_sens_stv_count(ctx, c, p, r, TL_SENS_PAPER, &pp),
+	    TELLER_OK);
+	for (i = 0; i < pp.ndiff && pp.diff[i].cand < 0; i++)
+		;
+	if (tl_sens_same(&pp) && i == pp.ndiff &&
+	    pp.ndiff == (int)r->stages->len)
+		npaper++;
+	else
+		CHECK(0, "%s: per-paper count differs (stage %d)", path,
+		    i < pp.ndiff ? pp.diff[i].stage : pp.first_stage);
+	CHECK_INT(tl_sens_stv_count(ctx, c, p, r, TL_SENS_EXACT, &ex),
+	    TELLER_OK);
+	nsame += ex.same_elected;
+out:
+	teller_ctx_free(ctx);
+	free(buf);
+}
+
+static void
+wards(void)
+{
+	const char *shared = getenv("SHARED");
+	char root[4096];
+	DIR *d;
+	struct dirent *e;
+	struct stat sb;
+
+	if (shared == NULL || *shared == '\0')
+		shared = "../shared";
+	snprintf(root, sizeof(root), "%s/data/scot/blt", shared);
+	if (stat(root, &sb) != 0 || (d = opendir(root)) == NULL) {
+		printf("SKIP: %s not found\n", root);
+		return;
+	}
+	while ((e = readdir(d)) != NULL) {
+		char sub[8192];
+		DIR *d2;
+		struct dirent *f;
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(sub, sizeof(sub), "%s/%s", root, e->d_name);
+		if ((d2 = opendir(sub)) == NULL)
+			continue;
+		while ((f = readdir(d2)) != NULL) {
+			char path[12288];
+			size_t l = strlen(f->d_name);
+			if (l < 4 || strcmp(f->d_name + l - 4, ".blt") != 0)
+				continue;
+			snprintf(path, sizeof(path), "%s/%s", sub, f->d_name);
+			ward(path);
+		}
+		closedir(d2);
+	}
+	closedir(d);
+	printf("sensitivity: %d wards; per-paper count identical in %d; "
+	    "exact count elects the same in %d\n", nward, npaper, nsame);
+	CHECK(nward > 600, "only %d wards", nward);
+	CHECK_INT(npaper, nward);
+	CHECK(nsame * 100 >= nward * 95, "exact elects the same in only %d "
+	    "of %d", nsame, nward);
+}
+
+/* Read the constructed ward, count it and take both comparisons. */
+static int
+oom_sens(teller_ctx *ctx, void *arg)
+{
+	const char *blt = arg;
+	teller_contest *c;
+	teller_profile *p;
+	teller_result *r;
+	teller_rules ru;
+	int rc;
+
+	teller_rules_init(&ru, "stv-scottish");
+	if ((rc = teller_read(ctx, TELLER_FMT_BLT, "oom", blt, strlen(blt),
+	    &c, &p)) != TELLER_OK || (rc = teller_count(ctx, c, p, &ru, &r)) !=
+	    TELLER_OK)
+		return rc;
+	return teller_sensitivity(ctx, c, p, &ru, r, 1);
+}
+
+/* Every allocation failing in turn gives ENOMEM and leaks nothing of
+ * the context's (the GMP numbers are freed too: see SAN=1). */
+static void
+oom(void)
+{
+	static const char blt[] = "4 2\n120002 1 2 0\n1 1 3 0\n20000 2 0\n"
+	    "60000 3 0\n40000 4 0\n0\n\"A\"\n\"B\"\n\"C\"\n\"D\"\n\"flip\"\n";
+
+	oom_loop("sensitivity", oom_sens, (void *)blt);
+}
+
+int
+main(void)
+{
+	if (oom_enabled()) {
+		oom();
+		return h_done();
+	}
+	paper_truncation_flips();
+	exact_surplus();
+	wigm();
+	wards();
+	return h_done();
+}
