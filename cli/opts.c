@@ -139,6 +139,9 @@ const struct cli_opt rctab_opts[] = {
 	{ "ballot-ids", OPT_BALLOT_IDS, NULL, "also record the hash of the "
 	    "canonical ballot ids (teller canon --ballot-ids) in the "
 	    "manifest" },
+	{ "date", OPT_DATE, "YYYY-MM-DD", "the date the manifest records and "
+	    "cdf_cvr.json's GeneratedDate (default: SOURCE_DATE_EPOCH's "
+	    "day, else the config's contestDate; never the clock)" },
 	{ "help", 'h', NULL, "show this help" },
 	{ NULL, 0, NULL, NULL }
 };

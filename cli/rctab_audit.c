@@ -316,7 +316,8 @@ mem_close(void *ud, void *wud)
 
 int
 cli_rctab_rerun(const char *config, teller_rctab_options *o,
-    const char *html, struct cli_rctab_out **outs, int *nout)
+    const char *html, struct cli_rctab_out **outs, int *nout,
+    struct cli_rctab_lots *lots)
 {
 	struct memsink s = { NULL, 0, 0, 0 };
 	teller_rctab *r;
@@ -342,14 +343,24 @@ cli_rctab_rerun(const char *config, teller_rctab_options *o,
 	o->output.open = mem_open;
 	o->output.close = mem_close;
 	o->output.ud = &s;
+	if (lots != NULL) {
+		o->lot = cli_rctab_lot;
+		o->lot_ud = lots;
+	}
 	rc = teller_rctab_load(ctx, config, o, &r);
 	if (rc == TELLER_OK) {
+		const char *seed = teller_rctab_seed(r);
+		if (lots != NULL && seed != NULL &&
+		    (lots->seed = strdup(seed)) == NULL)
+			s.oom = 1;
 		rc = teller_rctab_run(ctx, r);
 		teller_rctab_free(r);
 	}
+	o->lot = NULL;
+	o->lot_ud = NULL;
 	if (rc != TELLER_OK)
 		rc = cli_report_error(ctx);
-	else if (s.oom)
+	else if (s.oom || (lots != NULL && lots->b.oom))
 		rc = 3;
 	teller_ctx_free(ctx);
 	free(hpath);
@@ -424,34 +435,69 @@ cli_null_output(teller_output *o)
 	o->ud = NULL;
 }
 
+/* Load config for reading only (no output): an exit status. */
+static int
+read_only_load(teller_ctx **ctx, teller_rctab_options *o, const char *config,
+    const char *hart_key, int hart_sig, teller_rctab **r)
+{
+	teller_rctab_options_init(o);
+	o->threads = 0;
+	o->hart_key = hart_key;
+	o->hart_signatures = hart_sig;
+	cli_null_output(&o->output);
+	o->output_dir = "";
+	if (teller_ctx_new(NULL, ctx) != TELLER_OK) {
+		fprintf(stderr, "teller: out of memory\n");
+		return 3;
+	}
+	teller_ctx_set_input(*ctx, &cli_files);
+	if (teller_rctab_load(*ctx, config, o, r) != TELLER_OK)
+		return cli_report_error(*ctx);
+	return 0;
+}
+
+int
+cli_rctab_canon(const char *config, const char *hart_key, int hart_sig,
+    int kind, teller_write_fn w, void *ud)
+{
+	teller_rctab_options o;
+	teller_rctab *r = NULL;
+	teller_ctx *ctx = NULL;
+	int rc;
+
+	rc = read_only_load(&ctx, &o, config, hart_key, hart_sig, &r);
+	if (rc == 0) {
+		rc = kind == CLI_CANON_IDS ? teller_rctab_ballot_ids(ctx, r, w,
+		    ud) : teller_rctab_canon(ctx, r,
+		    (enum teller_canon_kind)kind, w, ud);
+		if (rc != TELLER_OK)
+			rc = cli_report_error(ctx);
+	}
+	teller_rctab_free(r);
+	teller_ctx_free(ctx);
+	return rc;
+}
+
 int
 cli_rctab_ballot_ids(const char *config, const char *hart_key,
     int hart_sig, teller_write_fn w, void *ud)
 {
-	teller_rctab_options o;
-	teller_rctab *r;
-	teller_ctx *ctx;
-	int rc;
+	return cli_rctab_canon(config, hart_key, hart_sig, CLI_CANON_IDS, w,
+	    ud);
+}
 
-	teller_rctab_options_init(&o);
-	o.threads = 0;
-	o.hart_key = hart_key;
-	o.hart_signatures = hart_sig;
-	cli_null_output(&o.output);
-	o.output_dir = "";
-	if (teller_ctx_new(NULL, &ctx) != TELLER_OK) {
+/* The canonical text of kind into b (NUL-ended); an exit status. */
+static int
+canon_text(const char *config, const char *hart_key, int hart_sig, int kind,
+    struct cli_buf *b)
+{
+	int rc = cli_rctab_canon(config, hart_key, hart_sig, kind, buf_write,
+	    b);
+
+	if (rc == 0 && (b->oom || cli_buf_add(b, "", 0) != 0)) {
 		fprintf(stderr, "teller: out of memory\n");
-		return 3;
+		rc = 3;
 	}
-	teller_ctx_set_input(ctx, &cli_files);
-	rc = teller_rctab_load(ctx, config, &o, &r);
-	if (rc == TELLER_OK) {
-		rc = teller_rctab_ballot_ids(ctx, r, w, ud);
-		teller_rctab_free(r);
-	}
-	if (rc != TELLER_OK)
-		rc = cli_report_error(ctx);
-	teller_ctx_free(ctx);
 	return rc;
 }
 
@@ -460,15 +506,219 @@ cli_rctab_ballot_ids_sha256(const char *config, const char *hart_key,
     int hart_sig, char hex[65])
 {
 	struct cli_buf b = { NULL, 0, 0, 0 };
-	int rc = cli_rctab_ballot_ids(config, hart_key, hart_sig, buf_write,
-	    &b);
+	int rc = canon_text(config, hart_key, hart_sig, CLI_CANON_IDS, &b);
 
-	if (rc == 0 && b.oom) {
-		fprintf(stderr, "teller: out of memory\n");
-		rc = 3;
-	}
 	if (rc == 0)
-		cli_mem_sha256(b.s != NULL ? b.s : "", b.n, hex);
+		cli_mem_sha256(b.s, b.n, hex);
 	free(b.s);
 	return rc;
+}
+
+/* The next TAB- or LF-ended field of *p, unescaped (audit.md 4.3) onto
+ * a NUL-ended copy in b's tail; *p moves past its end. */
+static const char *
+field(const char **p, struct cli_buf *b)
+{
+	const char *s = *p;
+	size_t at = b->n;
+
+	for (; *s != '\0' && *s != '\t' && *s != '\n'; s++) {
+		char c = *s;
+		if (c == '\\' && s[1] != '\0') {
+			s++;
+			c = *s == 't' ? '\t' : *s == 'n' ? '\n' : *s == 'r' ?
+			    '\r' : *s;
+		}
+		cli_buf_add(b, &c, 1);
+	}
+	cli_buf_add(b, "", 1);
+	*p = *s == '\t' ? s + 1 : s;
+	return b->oom ? "" : b->s + at;
+}
+
+/* The manifest's "contest" value from its canonical text ct (hash hex):
+ * { "title", "seats", "candidates": [...], "sha256" }. */
+static void
+contest_json(struct cli_buf *b, const char *ct, const char *hex)
+{
+	struct cli_buf f = { NULL, 0, 0, 0 };
+	const char *p = strchr(ct, '\n'), *v;
+	int n = 0;
+
+	cli_buf_str(b, "{ \"title\": ");
+	while (p != NULL && *++p != '\0') {
+		f.n = 0;
+		v = field(&p, &f);
+		if (strcmp(v, "title") == 0) {
+			cli_buf_jstr(b, field(&p, &f));
+			cli_buf_str(b, ", \"seats\": ");
+		} else if (strcmp(v, "seats") == 0) {
+			cli_buf_str(b, field(&p, &f));
+			cli_buf_str(b, ",\n    \"candidates\": [");
+		} else if (strcmp(v, "cand") == 0) {
+			size_t mark;
+			(void)field(&p, &f);
+			mark = f.n;
+			(void)field(&p, &f);
+			(void)field(&p, &f); /* party: RCTab has none */
+			cli_buf_str(b, n++ > 0 ? ",\n      { \"name\": " :
+			    "\n      { \"name\": ");
+			cli_buf_jstr(b, f.oom ? "" : f.s + mark);
+			cli_buf_str(b, ", \"party\": null, \"withdrawn\": ");
+			cli_buf_str(b, strcmp(field(&p, &f), "1") == 0 ?
+			    "true }" : "false }");
+		}
+		p = strchr(p, '\n');
+	}
+	cli_buf_str(b, n > 0 ? " ], \"sha256\": " : "], \"sha256\": ");
+	cli_buf_jstr(b, hex);
+	cli_buf_str(b, " }");
+	b->oom |= f.oom;
+	free(f.s);
+}
+
+/* Papers (the weights of the marked text mt added) and patterns (the
+ * lines of the effective text et). */
+static void
+profile_counts(const char *mt, const char *et, char papers[24],
+    long *patterns)
+{
+	unsigned long long sum = 0;
+	const char *p;
+
+	*patterns = 0;
+	for (p = et; (p = strchr(p, '\n')) != NULL && *++p != '\0';)
+		if (*p >= '0' && *p <= '9')
+			(*patterns)++;
+	for (p = mt; (p = strchr(p, '\n')) != NULL && *++p != '\0';)
+		if (*p >= '0' && *p <= '9')
+			sum += strtoull(p, NULL, 10);
+	snprintf(papers, 24, "%llu", sum);
+}
+
+int
+cli_rctab_canon_json(const char *config, const char *hart_key, int hart_sig,
+    bool ids, struct cli_buf *b)
+{
+	struct cli_buf t[4] = { { NULL, 0, 0, 0 }, { NULL, 0, 0, 0 },
+	    { NULL, 0, 0, 0 }, { NULL, 0, 0, 0 } };
+	static const int kinds[4] = { TELLER_CANON_CONTEST,
+	    TELLER_CANON_MARKED, TELLER_CANON_EFFECTIVE, CLI_CANON_IDS };
+	char hex[4][65], papers[24], num[24];
+	long patterns;
+	int i, rc = 0;
+
+	for (i = 0; i < (ids ? 4 : 3) && rc == 0; i++)
+		if ((rc = canon_text(config, hart_key, hart_sig, kinds[i],
+		    &t[i])) == 0)
+			cli_mem_sha256(t[i].s, t[i].n, hex[i]);
+	if (rc == 0) {
+		cli_buf_str(b, "\"contest\": ");
+		contest_json(b, t[0].s, hex[0]);
+		profile_counts(t[1].s, t[2].s, papers, &patterns);
+		cli_buf_str(b, ",\n  \"profile\": { \"canon\": "
+		    "\"teller-profile/1\", \"papers\": ");
+		cli_buf_jstr(b, papers);
+		snprintf(num, sizeof num, "%ld", patterns);
+		cli_buf_str(b, ", \"patterns\": ");
+		cli_buf_str(b, num);
+		cli_buf_str(b, ",\n    \"sha256_marked\": ");
+		cli_buf_jstr(b, hex[1]);
+		cli_buf_str(b, ", \"sha256_effective\": ");
+		cli_buf_jstr(b, hex[2]);
+		cli_buf_str(b, ",\n    \"sha256_ballot_ids\": ");
+		cli_buf_jstr(b, ids ? hex[3] : NULL);
+		cli_buf_str(b, " }");
+		if (b->oom) {
+			fprintf(stderr, "teller: out of memory\n");
+			rc = 3;
+		}
+	}
+	for (i = 0; i < 4; i++)
+		free(t[i].s);
+	return rc;
+}
+
+/* ---- lots (audit.md 4.2 lots[]) ---- */
+
+int
+cli_rctab_lot(void *ud, const teller_rctab_lot *l)
+{
+	struct cli_rctab_lots *k = ud;
+	char num[64];
+	bool first;
+	int i;
+
+	k->n++;
+	if (strcmp(l->source, "seed") == 0)
+		k->draws++;
+	snprintf(num, sizeof num, "%d", k->n);
+	cli_buf_str(&k->b, k->n > 1 ? ",\n    { \"n\": " : "\n    { \"n\": ");
+	cli_buf_str(&k->b, num);
+	if (l->pass > 0) {
+		snprintf(num, sizeof num, ", \"pass\": %d", l->pass);
+		cli_buf_str(&k->b, num);
+	}
+	snprintf(num, sizeof num, ", \"stage\": %d, \"purpose\": ", l->round);
+	cli_buf_str(&k->b, num);
+	cli_buf_jstr(&k->b, l->winner ? "election" : "exclusion");
+	cli_buf_str(&k->b, ", \"tied\": [");
+	for (i = 0; i < l->ntied; i++) {
+		if (i > 0)
+			cli_buf_str(&k->b, ", ");
+		cli_buf_jstr(&k->b, l->tied[i]);
+	}
+	cli_buf_str(&k->b, "], \"rule\": ");
+	cli_buf_jstr(&k->b, l->rule);
+	cli_buf_str(&k->b, ", \"source\": ");
+	cli_buf_jstr(&k->b, l->source);
+	/* the outcome, most favoured last: the one eliminated first, the
+	 * one elected last */
+	cli_buf_str(&k->b, ", \"evidence\": null, \"order\": [");
+	if (!l->winner)
+		cli_buf_jstr(&k->b, l->chosen);
+	for (i = 0, first = l->winner; i < l->ntied; i++) {
+		if (strcmp(l->tied[i], l->chosen) == 0)
+			continue;
+		if (!first)
+			cli_buf_str(&k->b, ", ");
+		first = false;
+		cli_buf_jstr(&k->b, l->tied[i]);
+	}
+	if (l->winner) {
+		if (!first)
+			cli_buf_str(&k->b, ", ");
+		cli_buf_jstr(&k->b, l->chosen);
+	}
+	cli_buf_str(&k->b, "] }");
+	return k->b.oom ? -1 : 0;
+}
+
+void
+cli_rctab_lots_json(const struct cli_rctab_lots *k, struct cli_buf *b)
+{
+	char num[24];
+
+	cli_buf_str(b, "\"randomness\": { \"rng\": \"java-random\", "
+	    "\"seed\": ");
+	cli_buf_jstr(b, k->seed);
+	snprintf(num, sizeof num, "%d", k->draws);
+	cli_buf_str(b, ", \"draws\": ");
+	cli_buf_str(b, num);
+	cli_buf_str(b, " },\n  \"lots\": [");
+	if (k->n > 0) {
+		cli_buf_add(b, k->b.s, k->b.n);
+		cli_buf_str(b, " ]");
+	} else {
+		cli_buf_str(b, "]");
+	}
+	b->oom |= k->b.oom;
+}
+
+void
+cli_rctab_lots_free(struct cli_rctab_lots *k)
+{
+	free(k->b.s);
+	free(k->seed);
+	memset(k, 0, sizeof(*k));
 }
