@@ -166,4 +166,14 @@ int cli_rctab_lot(void *ud, const teller_rctab_lot *l);
 void cli_rctab_lots_json(const struct cli_rctab_lots *k, struct cli_buf *b);
 void cli_rctab_lots_free(struct cli_rctab_lots *k);
 
+/* teller raire of an RCTab config (audit.md 3.6): its effective
+ * rankings as a contest and profile read into ctx (a single-winner IRV
+ * config only; papers with no effective ranking kept as blank ones, so
+ * every paper read is auditable); and --cvr-level DIR: DIR/ballots.csv,
+ * "ballot_id,prefs", prefs the candidate indices of the problem JSON
+ * (space-separated, most preferred first). Exit statuses. */
+int cli_rctab_irv_read(teller_ctx *ctx, const char *config,
+    teller_contest **c, teller_profile **p);
+int cli_rctab_cvr_level(const char *config, const char *dir);
+
 #endif

@@ -205,6 +205,9 @@ const struct cli_opt raire_opts[] = {
 	    "or shangrla" },
 	{ "timing", OPT_TIMING, NULL, "accepted; seconds are written as 0 so "
 	    "output is byte-reproducible" },
+	{ "cvr-level", OPT_CVR_LEVEL, "DIR", "also write DIR/ballots.csv: "
+	    "each ballot's id and effective ranking (an RCTab config: CVRs "
+	    "carry ids)" },
 	{ "output", 'o', "FILE", "write to FILE (default standard output)" },
 	{ "threads", 'j', "N", "threads reading the input (as for count)" },
 	{ "help", 'h', NULL, "show this help" },

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "audit.h"
 #include "cli.h"
@@ -721,4 +722,252 @@ cli_rctab_lots_free(struct cli_rctab_lots *k)
 	free(k->b.s);
 	free(k->seed);
 	memset(k, 0, sizeof(*k));
+}
+
+/* ---- teller raire of an RCTab config (audit.md 3.6) ---- */
+
+/* Is config single-winner IRV (teller_rctab_single_irv)? An exit
+ * status: 0 yes, 1 no (said), else the load's. */
+static int
+irv_only(const char *config)
+{
+	teller_rctab_options o;
+	teller_rctab *r = NULL;
+	teller_ctx *ctx = NULL;
+	int rc = read_only_load(&ctx, &o, config, NULL, TELLER_HART_SIG_CHECK,
+	    &r);
+
+	if (rc == 0 && !teller_rctab_single_irv(r)) {
+		fprintf(stderr, "teller: %s: raire: not a single-winner IRV "
+		    "contest (singleWinnerMajority, one seat, no early stop, "
+		    "not exhaustIfMultipleContinuing)\n", config);
+		rc = 1;
+	}
+	teller_rctab_free(r);
+	teller_ctx_free(ctx);
+	return rc;
+}
+
+/* The line of text t that begins with key and a TAB (its rest), or
+ * NULL. */
+static const char *
+keyed_line(const char *t, const char *key)
+{
+	size_t n = strlen(key);
+
+	for (; t != NULL && *t != '\0'; t = strchr(t, '\n'),
+	    t = t != NULL ? t + 1 : NULL)
+		if (strncmp(t, key, n) == 0 && t[n] == '\t')
+			return t + n + 1;
+	return NULL;
+}
+
+/* Append line s (up to LF) of canonical text to b, its TABs as sep. */
+static void
+add_fields(struct cli_buf *b, const char *s, const char *sep, int add)
+{
+	char num[24];
+
+	for (;;) {
+		const char *e = s + strcspn(s, "\t\n");
+		if (add != 0) {
+			snprintf(num, sizeof num, "%ld", strtol(s, NULL, 10) +
+			    add);
+			cli_buf_str(b, num);
+		} else {
+			cli_buf_add(b, s, (size_t)(e - s));
+		}
+		if (*e != '\t')
+			break;
+		cli_buf_str(b, sep);
+		s = e + 1;
+	}
+}
+
+int
+cli_rctab_irv_read(teller_ctx *ctx, const char *config, teller_contest **c,
+    teller_profile **p)
+{
+	struct cli_buf t[3] = { { NULL, 0, 0, 0 }, { NULL, 0, 0, 0 },
+	    { NULL, 0, 0, 0 } }, b = { NULL, 0, 0, 0 };
+	static const int kinds[3] = { TELLER_CANON_CONTEST,
+	    TELLER_CANON_MARKED, TELLER_CANON_EFFECTIVE };
+	char papers[24], num[160];
+	unsigned long long eff = 0, all;
+	const char *q, *title;
+	long npat, ncand = 0;
+	int i, rc;
+
+	if ((rc = irv_only(config)) != 0)
+		return rc;
+	for (i = 0, rc = 0; i < 3 && rc == 0; i++)
+		rc = canon_text(config, NULL, TELLER_HART_SIG_CHECK, kinds[i],
+		    &t[i]);
+	if (rc != 0)
+		goto out;
+	profile_counts(t[1].s, t[2].s, papers, &npat);
+	all = strtoull(papers, NULL, 10);
+	for (q = t[2].s; (q = strchr(q, '\n')) != NULL && *++q != '\0';) {
+		if (*q == 'c')
+			ncand++;
+		else
+			eff += strtoull(q, NULL, 10);
+	}
+	/* teller's own profile file (fmt_profile.c): the effective
+	 * rankings, and the papers with none as blank ones, so every
+	 * paper read is auditable */
+	title = keyed_line(t[0].s, "title");
+	cli_buf_str(&b, "TELLERP1\ntitle ");
+	if (title != NULL)
+		cli_buf_add(&b, title, strcspn(title, "\n"));
+	snprintf(num, sizeof num, "\nseats 1\nwdp 0\nballots %s\n"
+	    "candidates %ld\n", papers, ncand);
+	cli_buf_str(&b, num);
+	for (q = t[2].s; (q = strchr(q, '\n')) != NULL && *++q != '\0';)
+		if (*q == 'c') {
+			const char *nm = strchr(q + 2, '\t');
+			cli_buf_str(&b, "c - ");
+			if (nm != NULL)
+				cli_buf_add(&b, nm + 1, strcspn(nm + 1, "\n"));
+			cli_buf_str(&b, "\t\n");
+		}
+	snprintf(num, sizeof num, "patterns %ld\n", npat + (all > eff));
+	cli_buf_str(&b, num);
+	for (q = t[2].s; (q = strchr(q, '\n')) != NULL && *++q != '\0';) {
+		const char *r = q + strcspn(q, "\t\n");
+		if (*q == 'c')
+			continue;
+		cli_buf_add(&b, q, (size_t)(r - q));
+		cli_buf_str(&b, ":");
+		if (*r == '\t') {
+			cli_buf_str(&b, " ");
+			add_fields(&b, r + 1, " ", 1);
+		}
+		cli_buf_str(&b, "\n");
+	}
+	if (all > eff) {
+		snprintf(num, sizeof num, "%llu:\n", all - eff);
+		cli_buf_str(&b, num);
+	}
+	snprintf(num, sizeof num, "end %s\n", papers);
+	cli_buf_str(&b, num);
+	if (b.oom) {
+		fprintf(stderr, "teller: out of memory\n");
+		rc = 3;
+	} else if (teller_read(ctx, TELLER_FMT_PROFILE, config, b.s, b.n, c,
+	    p) != TELLER_OK) {
+		rc = cli_report_error(ctx);
+	}
+out:
+	for (i = 0; i < 3; i++)
+		free(t[i].s);
+	free(b.s);
+	return rc;
+}
+
+/* s unescaped (audit.md 4.3) up to TAB or LF, as one CSV field. */
+static void
+csv_field(struct cli_buf *b, const char *s)
+{
+	struct cli_buf f = { NULL, 0, 0, 0 };
+	const char *v;
+
+	v = field(&s, &f);
+	if (strpbrk(v, ",\"\r\n") == NULL) {
+		cli_buf_str(b, v);
+	} else {
+		cli_buf_str(b, "\"");
+		for (; *v != '\0'; v++) {
+			if (*v == '"')
+				cli_buf_str(b, "\"");
+			cli_buf_add(b, v, 1);
+		}
+		cli_buf_str(b, "\"");
+	}
+	b->oom |= f.oom;
+	free(f.s);
+}
+
+int
+cli_rctab_cvr_level(const char *config, const char *dir)
+{
+	struct cli_buf ids = { NULL, 0, 0, 0 }, eff = { NULL, 0, 0, 0 };
+	struct cli_buf b = { NULL, 0, 0, 0 }, nm = { NULL, 0, 0, 0 };
+	const char *q;
+	long *map = NULL;
+	char *path = NULL, num[24];
+	int rc, n = 0, i;
+	FILE *f;
+
+	if ((rc = canon_text(config, NULL, TELLER_HART_SIG_CHECK,
+	    CLI_CANON_IDS, &ids)) != 0 || (rc = canon_text(config, NULL,
+	    TELLER_HART_SIG_CHECK, TELLER_CANON_EFFECTIVE, &eff)) != 0)
+		goto out;
+	rc = 3;
+	/* the ballot-id text numbers every candidate by name, the
+	 * effective text (and so the problem JSON) leaves the excluded
+	 * out: map one to the other by name */
+	for (q = ids.s; (q = strchr(q, '\n')) != NULL && *++q == 'c';)
+		n++;
+	if ((map = calloc((size_t)n + 1, sizeof(*map))) == NULL)
+		goto out;
+	for (i = 0, q = ids.s; i < n; i++) {
+		const char *nmq, *hit;
+		long j = -1;
+		q = strchr(q, '\n') + 1;
+		nmq = strchr(q + 2, '\t') + 1;
+		nm.n = 0;
+		cli_buf_str(&nm, "\t");
+		cli_buf_add(&nm, nmq, strcspn(nmq, "\n"));
+		cli_buf_str(&nm, "\n");
+		for (hit = eff.s; !nm.oom && (hit = strstr(hit, nm.s)) !=
+		    NULL; hit++) {
+			const char *ls = hit;
+			while (ls > eff.s && ls[-1] != '\n')
+				ls--;
+			if (ls[0] == 'c' && ls[1] == '\t') {
+				j = strtol(ls + 2, NULL, 10);
+				break;
+			}
+		}
+		map[i] = j;
+	}
+	cli_buf_str(&b, "ballot_id,prefs\n");
+	for (; (q = strchr(q, '\n')) != NULL && *++q != '\0';) {
+		const char *r;
+		bool first = true;
+		csv_field(&b, q);
+		cli_buf_str(&b, ",");
+		r = q + strcspn(q, "\t\n");
+		while (*r == '\t') {
+			long j = strtol(r + 1, NULL, 10);
+			if (j >= 0 && j < n && map[j] >= 0) {
+				snprintf(num, sizeof num, "%s%ld", first ? "" :
+				    " ", map[j]);
+				cli_buf_str(&b, num);
+				first = false;
+			}
+			r = r + 1 + strcspn(r + 1, "\t\n");
+		}
+		cli_buf_str(&b, "\n");
+	}
+	if (b.oom || nm.oom || (path = cli_join(dir, "ballots.csv")) == NULL) {
+		fprintf(stderr, "teller: out of memory\n");
+		goto out;
+	}
+	if ((mkdir(dir, 0777) != 0 && errno != EEXIST) ||
+	    (f = fopen(path, "wb")) == NULL || (fwrite(b.s, 1, b.n, f) !=
+	    b.n) + fclose(f) != 0) {
+		fprintf(stderr, "teller: %s: %s\n", path, strerror(errno));
+		goto out;
+	}
+	rc = 0;
+out:
+	free(ids.s);
+	free(eff.s);
+	free(b.s);
+	free(nm.s);
+	free(map);
+	free(path);
+	return rc;
 }

@@ -767,6 +767,11 @@ int teller_rctab_canon(teller_ctx *ctx, teller_rctab *r,
 const char *teller_rctab_seed(const teller_rctab *r);
 /* The config's contestDate as written, or NULL when it has none. */
 const char *teller_rctab_date(const teller_rctab *r);
+/* Nonzero when the config is a single-winner IRV contest whose effective
+ * rankings (teller_rctab_canon EFFECTIVE) do not depend on the round:
+ * singleWinnerMajority, one seat, no stopTabulationEarlyAfterRound, and
+ * not the exhaustIfMultipleContinuing overvote rule (teller raire). */
+int teller_rctab_single_irv(const teller_rctab *r);
 
 void teller_rctab_free(teller_rctab *r);
 

@@ -438,5 +438,82 @@ fi
 "$TB" rctab --date 2024-13-05 "$cfg" -o "$W/o4" >/dev/null 2>&1
 [ $? -eq 2 ] && ok || bad "rctab --date 2024-13-05 not refused"
 
+# --- teller raire of an RCTab config (audit.md 3.6): the problem JSON of
+# its effective rankings, whose winner is RCTab's; --cvr-level DIR writes
+# DIR/ballots.csv, each ballot's id and its prefs, which add up to the
+# problem's votes; a solution checks; a ballot file has no ids; a
+# multi-winner config is refused
+W=$T/raire
+mkdir -p "$W"
+for c in generic_csv_test test_set_1_exhaust_at_overvote excluded_test \
+    test_set_2_overvote_skip_to_next test_set_6_duplicate_exhaust \
+    2015_portland_mayor; do
+	cfg=$D/$c/${c}_config.json
+	[ -f "$cfg" ] || continue
+	if "$TB" raire --cvr-level "$W/$c" -o "$W/$c.json" "$cfg" \
+	    2>"$W/$c.err" &&
+	    /usr/bin/python3 - "$W/$c.json" "$W/$c/ballots.csv" \
+	    "$D/$c/${c}_expected_detailed_report.json" <<'PY'
+import collections, csv, json, sys
+prob = json.load(open(sys.argv[1], encoding="utf-8"))
+names = prob["metadata"]["candidates"]
+votes = collections.Counter()
+for v in prob["votes"]:
+    votes[tuple(v["prefs"])] += v["n"]
+rows = list(csv.reader(open(sys.argv[2], encoding="utf-8", newline="")))
+if rows[0] != ["ballot_id", "prefs"]:
+    sys.exit("header %r" % rows[0])
+got = collections.Counter()
+ids = set()
+for r in rows[1:]:
+    ids.add(r[0])
+    p = tuple(int(x) for x in r[1].split()) if r[1] else ()
+    if any(x < 0 or x >= len(names) for x in p) or len(set(p)) != len(p):
+        sys.exit("bad prefs %r" % (r,))
+    if p:
+        got[p] += 1
+if got != votes:
+    sys.exit("ballots.csv does not add up to the votes")
+if len(ids) != len(rows) - 1 or \
+        len(ids) != prob["audit"]["total_auditable_ballots"]:
+    sys.exit("%d ballots, %d auditable" % (len(ids),
+             prob["audit"]["total_auditable_ballots"]))
+rep = json.load(open(sys.argv[3], encoding="utf-8"))
+won = [t["elected"] for r in rep["results"] for t in r.get("tallyResults", [])
+       if "elected" in t]
+if won != [names[prob["winner"]]]:
+    sys.exit("winner %s, RCTab %s" % (names[prob["winner"]], won))
+PY
+	then
+		ok
+	else
+		bad "raire $c: $(cat "$W/$c.err")"
+	fi
+done
+G=$D/generic_csv_test/generic_csv_test_config.json
+if "$TB" raire --assertions -o "$W/sol.json" "$G" 2>/dev/null &&
+    grep -q '"Ok"' "$W/sol.json" &&
+    "$TB" raire --check "$W/sol.json" "$G" >/dev/null 2>&1; then
+	ok
+else
+	bad "raire --assertions of an RCTab config does not check"
+fi
+"$TB" raire --cvr-level "$W/blt" "$T/t.blt" >/dev/null 2>"$W/b.err"
+rc=$?
+if [ $rc -eq 1 ] && grep -q 'no ballot ids' "$W/b.err" &&
+    [ ! -e "$W/blt/ballots.csv" ]; then
+	ok
+else
+	bad "raire --cvr-level of a BLT: exit $rc $(cat "$W/b.err")"
+fi
+c=minneapolis_multi_seat_threshold
+"$TB" raire "$D/$c/${c}_config.json" >/dev/null 2>"$W/m.err"
+rc=$?
+if [ $rc -eq 1 ] && grep -q 'not a single-winner IRV' "$W/m.err"; then
+	ok
+else
+	bad "raire of a multi-winner config: exit $rc $(cat "$W/m.err")"
+fi
+
 echo "$pass passed, $fail failed"
 [ $fail -eq 0 ]

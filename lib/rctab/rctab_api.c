@@ -231,6 +231,15 @@ teller_rctab_date(const teller_rctab *r)
 	return r->cfg->date;
 }
 
+int
+teller_rctab_single_irv(const teller_rctab *r)
+{
+	const struct tl_rctab_cfg *cfg = r->cfg;
+
+	return cfg->mode == TL_WM_SINGLE && cfg->seats == 1 &&
+	    cfg->stop_after == 0 && cfg->overvote != TL_OV_MULTI;
+}
+
 void
 teller_rctab_free(teller_rctab *r)
 {
