@@ -502,6 +502,30 @@ canon_text(const char *config, const char *hart_key, int hart_sig, int kind,
 	return rc;
 }
 
+/* The marked and effective profile texts into m and e (NUL-ended), the
+ * CVRs read once; an exit status. */
+static int
+profiles_text(const char *config, const char *hart_key, int hart_sig,
+    struct cli_buf *m, struct cli_buf *e)
+{
+	teller_rctab_options o;
+	teller_rctab *r = NULL;
+	teller_ctx *ctx = NULL;
+	int rc = read_only_load(&ctx, &o, config, hart_key, hart_sig, &r);
+
+	if (rc == 0 && teller_rctab_canon_profiles(ctx, r, buf_write, m,
+	    buf_write, e) != TELLER_OK)
+		rc = cli_report_error(ctx);
+	teller_rctab_free(r);
+	teller_ctx_free(ctx);
+	if (rc == 0 && (m->oom || e->oom || cli_buf_add(m, "", 0) != 0 ||
+	    cli_buf_add(e, "", 0) != 0)) {
+		fprintf(stderr, "teller: out of memory\n");
+		rc = 3;
+	}
+	return rc;
+}
+
 int
 cli_rctab_ballot_ids_sha256(const char *config, const char *hart_key,
     int hart_sig, char hex[65])
@@ -609,10 +633,13 @@ cli_rctab_canon_json(const char *config, const char *hart_key, int hart_sig,
 	long patterns;
 	int i, rc = 0;
 
+	rc = canon_text(config, hart_key, hart_sig, kinds[0], &t[0]);
+	if (rc == 0)
+		rc = profiles_text(config, hart_key, hart_sig, &t[1], &t[2]);
+	if (rc == 0 && ids)
+		rc = canon_text(config, hart_key, hart_sig, kinds[3], &t[3]);
 	for (i = 0; i < (ids ? 4 : 3) && rc == 0; i++)
-		if ((rc = canon_text(config, hart_key, hart_sig, kinds[i],
-		    &t[i])) == 0)
-			cli_mem_sha256(t[i].s, t[i].n, hex[i]);
+		cli_mem_sha256(t[i].s, t[i].n, hex[i]);
 	if (rc == 0) {
 		cli_buf_str(b, "\"contest\": ");
 		contest_json(b, t[0].s, hex[0]);
@@ -800,9 +827,10 @@ cli_rctab_irv_read(teller_ctx *ctx, const char *config, teller_contest **c,
 
 	if ((rc = irv_only(config)) != 0)
 		return rc;
-	for (i = 0, rc = 0; i < 3 && rc == 0; i++)
-		rc = canon_text(config, NULL, TELLER_HART_SIG_CHECK, kinds[i],
-		    &t[i]);
+	rc = canon_text(config, NULL, TELLER_HART_SIG_CHECK, kinds[0], &t[0]);
+	if (rc == 0)
+		rc = profiles_text(config, NULL, TELLER_HART_SIG_CHECK, &t[1],
+		    &t[2]);
 	if (rc != 0)
 		goto out;
 	profile_counts(t[1].s, t[2].s, papers, &npat);

@@ -762,6 +762,11 @@ int teller_rctab_ballot_ids(teller_ctx *ctx, teller_rctab *r,
  * EINVAL for RULES. */
 int teller_rctab_canon(teller_ctx *ctx, teller_rctab *r,
     enum teller_canon_kind kind, teller_write_fn write, void *ud);
+/* The marked profile text through wm(um, ...) and the effective one
+ * through we(ue, ...) (either write NULL: not written), the CVRs read
+ * once. */
+int teller_rctab_canon_profiles(teller_ctx *ctx, teller_rctab *r,
+    teller_write_fn wm, void *um, teller_write_fn we, void *ue);
 
 /* The config's randomSeed as decimal text, or NULL when it has none. */
 const char *teller_rctab_seed(const teller_rctab *r);

@@ -148,6 +148,11 @@ int tl_rctab_ballot_ids(teller_ctx *ctx, const struct tl_rctab_cfg *cfg,
 int tl_rctab_canon(teller_ctx *ctx, const struct tl_rctab_cfg *cfg,
     const struct tl_rctab_opts *opts, int kind, teller_write_fn w, void *ud)
     TL_MUST_CHECK;
+/* The marked profile text through wm and the effective one through we
+ * (either NULL: not written), the CVRs read once. */
+int tl_rctab_canon_profiles(teller_ctx *ctx, const struct tl_rctab_cfg *cfg,
+    const struct tl_rctab_opts *opts, teller_write_fn wm, void *um,
+    teller_write_fn we, void *ue) TL_MUST_CHECK;
 
 /* ------------------------------------------------------------------ */
 /* tabulation state shared by rctab_tab.c and rctab_out.c              */

@@ -193,25 +193,43 @@ teller_rctab_ballot_ids(teller_ctx *ctx, teller_rctab *r,
 	return tl_rctab_ballot_ids(ctx, r->cfg, &opts, write, ud);
 }
 
+/* The reading options of r (no output, no observer). */
+static void
+read_opts(teller_ctx *ctx, const teller_rctab *r, struct tl_rctab_opts *opts)
+{
+	const teller_rctab_options *o = r->o;
+
+	memset(opts, 0, sizeof *opts);
+	opts->hart_sig = o->hart_signatures == TELLER_HART_SIG_REQUIRE ?
+	    TL_SIG_REQUIRE : o->hart_signatures == TELLER_HART_SIG_OFF ?
+	    TL_SIG_OFF : TL_SIG_CHECK;
+	opts->hart_modulus = r->modulus;
+	opts->hart_exponent = r->exponent;
+	teller_ctx_set_threads(ctx, o->threads);
+}
+
 int
 teller_rctab_canon(teller_ctx *ctx, teller_rctab *r,
     enum teller_canon_kind kind, teller_write_fn write, void *ud)
 {
-	const teller_rctab_options *o = r->o;
 	struct tl_rctab_opts opts;
 
 	if (kind != TELLER_CANON_CONTEST && kind != TELLER_CANON_MARKED &&
 	    kind != TELLER_CANON_EFFECTIVE)
 		return tl_fail(ctx, TELLER_EINVAL, "teller_rctab_canon: kind "
 		    "%d is not a contest or a profile", (int)kind);
-	memset(&opts, 0, sizeof opts);
-	opts.hart_sig = o->hart_signatures == TELLER_HART_SIG_REQUIRE ?
-	    TL_SIG_REQUIRE : o->hart_signatures == TELLER_HART_SIG_OFF ?
-	    TL_SIG_OFF : TL_SIG_CHECK;
-	opts.hart_modulus = r->modulus;
-	opts.hart_exponent = r->exponent;
-	teller_ctx_set_threads(ctx, o->threads);
+	read_opts(ctx, r, &opts);
 	return tl_rctab_canon(ctx, r->cfg, &opts, (int)kind, write, ud);
+}
+
+int
+teller_rctab_canon_profiles(teller_ctx *ctx, teller_rctab *r,
+    teller_write_fn wm, void *um, teller_write_fn we, void *ue)
+{
+	struct tl_rctab_opts opts;
+
+	read_opts(ctx, r, &opts);
+	return tl_rctab_canon_profiles(ctx, r->cfg, &opts, wm, um, we, ue);
 }
 
 const char *

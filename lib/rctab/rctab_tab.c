@@ -744,27 +744,29 @@ cprof_write(struct tl_rtab *t, const int *order, int nc, struct tl_vec *text,
 
 /* The contest text: the declared candidates, then the write-in one. */
 static int
-ccontest_write(struct tl_rtab *t, teller_write_fn w, void *ud)
+ccontest_write(teller_ctx *ctx, const struct tl_rctab_cfg *cfg,
+    teller_write_fn w, void *ud)
 {
-	teller_ctx *ctx = t->ctx;
 	struct tl_vec *nm = tl_vec_new(ctx, 1);
 	struct tl_out out;
 	char head[48];
 	int i;
 
-	if (nm == NULL || id_esc(ctx, nm, t->cfg->contest != NULL ?
-	    t->cfg->contest : "") != TELLER_OK || tl_vec_push(ctx, nm, "") ==
+	if (nm == NULL || id_esc(ctx, nm, cfg->contest != NULL ?
+	    cfg->contest : "") != TELLER_OK || tl_vec_push(ctx, nm, "") ==
 	    NULL)
 		return TELLER_ENOMEM;
 	tl_out_init(&out, ctx, w, ud);
 	tl_out_str(&out, "teller-contest/1\ntitle\t");
 	tl_out_str(&out, nm->data);
-	snprintf(head, sizeof head, "\nseats\t%d\n", t->cfg->seats);
+	snprintf(head, sizeof head, "\nseats\t%d\n", cfg->seats);
 	tl_out_str(&out, head);
-	for (i = 0; i < t->ncand; i++) {
-		bool ex = i < t->cfg->ncand && t->cfg->cands[i].excluded;
+	/* as setup() numbers them: the write-in one last */
+	for (i = 0; i < cfg->ncand + (cfg->uwi ? 1 : 0); i++) {
+		bool ex = i < cfg->ncand && cfg->cands[i].excluded;
 		nm->len = 0;
-		if (id_esc(ctx, nm, t->names[i]) != TELLER_OK ||
+		if (id_esc(ctx, nm, i < cfg->ncand ? cfg->cands[i].name :
+		    TL_CVR_UWI) != TELLER_OK ||
 		    tl_vec_push(ctx, nm, "") == NULL)
 			return TELLER_ENOMEM;
 		snprintf(head, sizeof head, "cand\t%d\t", i);
@@ -775,33 +777,20 @@ ccontest_write(struct tl_rtab *t, teller_write_fn w, void *ud)
 	return tl_out_flush(&out);
 }
 
-int
-tl_rctab_canon(teller_ctx *ctx, const struct tl_rctab_cfg *cfg,
-    const struct tl_rctab_opts *opts, int kind, teller_write_fn w, void *ud)
+/* The marked (eff false) or effective profile text of t's records
+ * through w. */
+static int
+one_profile(struct tl_rtab *t, bool eff, teller_write_fn w, void *ud)
 {
-	struct tl_rtab *t = tl_alloc(ctx, 1, sizeof *t);
-	struct tl_rctab_opts o = *opts;
+	teller_ctx *ctx = t->ctx;
+	const struct tl_rctab_cfg *cfg = t->cfg;
 	struct tl_vec *text;
 	struct cprof *ps;
 	int *order, *jpos, *js, i, nc = 0, rc;
 	const char **ws;
-	bool *used, eff = kind == TELLER_CANON_EFFECTIVE;
+	bool *used;
 	size_t r, n = 0;
 
-	if (t == NULL)
-		return TELLER_ENOMEM;
-	o.trace = NULL;
-	o.lot = NULL;
-	o.cvr_csv = false;
-	o.convert_cdf = false;
-	t->ctx = ctx;
-	t->cfg = cfg;
-	t->opts = &o;
-	ctx->inname = cfg->path;
-	if ((rc = setup(t)) != TELLER_OK)
-		return rc;
-	if (kind == TELLER_CANON_CONTEST)
-		return ccontest_write(t, w, ud);
 	order = tl_alloc(ctx, (size_t)t->ncand + 1, sizeof(int));
 	jpos = tl_alloc(ctx, (size_t)t->ncand + 1, sizeof(int));
 	used = tl_alloc(ctx, (size_t)t->ncand + 1, sizeof(bool));
@@ -842,7 +831,47 @@ tl_rctab_canon(teller_ctx *ctx, const struct tl_rctab_cfg *cfg,
 		ps[n].off = start;
 		ps[n++].w = rec->w;
 	}
-	return cprof_write(t, order, nc, text, ps, n, w, ud);
+	rc = cprof_write(t, order, nc, text, ps, n, w, ud);
+	tl_vec_release(ctx, text);
+	return rc;
+}
+
+int
+tl_rctab_canon_profiles(teller_ctx *ctx, const struct tl_rctab_cfg *cfg,
+    const struct tl_rctab_opts *opts, teller_write_fn wm, void *um,
+    teller_write_fn we, void *ue)
+{
+	struct tl_rtab *t = tl_alloc(ctx, 1, sizeof *t);
+	struct tl_rctab_opts o = *opts;
+	int rc;
+
+	if (t == NULL)
+		return TELLER_ENOMEM;
+	o.trace = NULL;
+	o.lot = NULL;
+	o.cvr_csv = false;
+	o.convert_cdf = false;
+	t->ctx = ctx;
+	t->cfg = cfg;
+	t->opts = &o;
+	ctx->inname = cfg->path;
+	/* the CVRs read once for both texts */
+	if ((rc = setup(t)) != TELLER_OK)
+		return rc;
+	if (wm != NULL && (rc = one_profile(t, false, wm, um)) != TELLER_OK)
+		return rc;
+	return we != NULL ? one_profile(t, true, we, ue) : TELLER_OK;
+}
+
+int
+tl_rctab_canon(teller_ctx *ctx, const struct tl_rctab_cfg *cfg,
+    const struct tl_rctab_opts *opts, int kind, teller_write_fn w, void *ud)
+{
+	if (kind == TELLER_CANON_CONTEST)
+		return ccontest_write(ctx, cfg, w, ud); /* no CVR read */
+	return tl_rctab_canon_profiles(ctx, cfg, opts,
+	    kind == TELLER_CANON_MARKED ? w : NULL, ud,
+	    kind == TELLER_CANON_EFFECTIVE ? w : NULL, ud);
 }
 
 /* opts->trace: the pass just tabulated ended after t->nround rounds. */
