@@ -113,6 +113,8 @@ int cli_rctab_sig_mode(const char *name);
 /* The manifest's writer name of an output the library named name. */
 const char *cli_rctab_writer(const char *name, bool html);
 
+struct cli_rctab_lots;
+
 /* One output of a re-run: its name relative to the output folder (the
  * HTML report: html as given) and the SHA-256 of its bytes. */
 struct cli_rctab_out {
@@ -122,9 +124,10 @@ struct cli_rctab_out {
 /* Run config with o (its output fields, html and output_dir set here)
  * into memory; html: the HTML report's name, or NULL. Returns an exit
  * status (the error printed); *outs (free with cli_rctab_outs_free)
- * holds what was written. */
+ * holds what was written; lots (or NULL) gets the seed and every lot. */
 int cli_rctab_rerun(const char *config, teller_rctab_options *o,
-    const char *html, struct cli_rctab_out **outs, int *nout);
+    const char *html, struct cli_rctab_out **outs, int *nout,
+    struct cli_rctab_lots *lots);
 void cli_rctab_outs_free(struct cli_rctab_out *outs, int n);
 
 /* Point o at outputs that discard what is written (an RCTab run read
@@ -140,5 +143,37 @@ int cli_rctab_ballot_ids(const char *config, const char *hart_key,
     int hart_sig, teller_write_fn w, void *ud);
 int cli_rctab_ballot_ids_sha256(const char *config, const char *hart_key,
     int hart_sig, char hex[65]);
+/* The canonical text of kind (a teller_canon_kind, or CLI_CANON_IDS:
+ * the ballot ids) of config's CVRs through w; an exit status. */
+#define CLI_CANON_IDS (-1)
+int cli_rctab_canon(const char *config, const char *hart_key, int hart_sig,
+    int kind, teller_write_fn w, void *ud);
+/* The manifest's "contest": {...} and "profile": {...} members of an
+ * RCTab run (ids: with sha256_ballot_ids) onto b; an exit status. */
+int cli_rctab_canon_json(const char *config, const char *hart_key,
+    int hart_sig, bool ids, struct cli_buf *b);
+
+/* The lots of an RCTab run, collected by cli_rctab_lot (the options' lot
+ * callback, ud: this) as the manifest's lots[] members; seed: the
+ * config's randomSeed (malloc'd) or NULL. */
+struct cli_rctab_lots {
+	struct cli_buf b;
+	int n, draws;  /* lots; those drawn from the seed */
+	char *seed;
+};
+int cli_rctab_lot(void *ud, const teller_rctab_lot *l);
+/* "randomness": {...} and "lots": [...] onto b. */
+void cli_rctab_lots_json(const struct cli_rctab_lots *k, struct cli_buf *b);
+void cli_rctab_lots_free(struct cli_rctab_lots *k);
+
+/* teller raire of an RCTab config (audit.md 3.6): its effective
+ * rankings as a contest and profile read into ctx (a single-winner IRV
+ * config only; papers with no effective ranking kept as blank ones, so
+ * every paper read is auditable); and --cvr-level DIR: DIR/ballots.csv,
+ * "ballot_id,prefs", prefs the candidate indices of the problem JSON
+ * (space-separated, most preferred first). Exit statuses. */
+int cli_rctab_irv_read(teller_ctx *ctx, const char *config,
+    teller_contest **c, teller_profile **p);
+int cli_rctab_cvr_level(const char *config, const char *dir);
 
 #endif

@@ -151,6 +151,25 @@ cmd_canon(int argc, char **argv)
 	}
 	if (a.ids)
 		return canon_ids(&a, argc - first, argv + first);
+	if (argc - first == 1 && a.kind != TELLER_CANON_RULES &&
+	    a.format == TELLER_FMT_AUTO && cli_is_rctab_config(argv[first])) {
+		/* an RCTab config: its contest and profiles under its own
+		 * rules (what teller rctab's manifest hashes) */
+		if (a.method != NULL || a.seats != 0) {
+			fprintf(stderr, "teller: canon: an RCTab config takes "
+			    "no -m or -s (its rules are in it)\n");
+			return 2;
+		}
+		status = cli_rctab_canon(argv[first], NULL,
+		    TELLER_HART_SIG_CHECK, (int)a.kind, cli_write_file,
+		    stdout);
+		if (status == 0 && fflush(stdout) != 0) {
+			fprintf(stderr, "teller: standard output: write "
+			    "failed\n");
+			status = 3;
+		}
+		return status;
+	}
 	if (teller_ctx_new(NULL, &ctx) != TELLER_OK) {
 		fprintf(stderr, "teller: out of memory\n");
 		return 3;

@@ -20,7 +20,7 @@
 #define SYNOPSIS "teller raire [-f FORMAT] [--audit TYPE] [--auditable N] " \
 	"[--risk-limit ALPHA] [--error-inflation GAMMA] [--trim ALGO] " \
 	"[--assertions] [--check SOLUTION] [--format raire|shangrla] " \
-	"[--timing] [-o FILE] FILE..."
+	"[--cvr-level DIR] [--timing] [-o FILE] FILE..."
 
 struct raire_args {
 	int format;
@@ -31,6 +31,7 @@ struct raire_args {
 	int assertions;
 	int audit_given;            /* --audit: --check compares difficulty */
 	const char *check, *out;
+	const char *cvr_level;      /* --cvr-level DIR */
 };
 
 /* The difficulty of tallies (w, l) under a's audit type: infinite for a
@@ -200,6 +201,7 @@ on_opt(void *ud, int id, const char *arg)
 		a->o.shangrla = strcmp(arg, "shangrla") == 0;
 		return 0;
 	case OPT_TIMING: a->o.timing = 1; return 0;
+	case OPT_CVR_LEVEL: a->cvr_level = arg; return 0;
 	case 'o': a->out = arg; return 0;
 	case 'j': return cli_threads(arg, &a->threads);
 	case 'h':
@@ -263,8 +265,18 @@ run(teller_ctx *ctx, struct raire_args *a, char **files, int n)
 	FILE *f;
 	int rc, status;
 
-	if ((status = cli_read_inputs(ctx, NULL, a->format, files, n, NULL,
-	    &c, &p)) != 0)
+	/* an RCTab config: its effective rankings, read from its CVRs */
+	bool rctab = n == 1 && a->format == TELLER_FMT_AUTO &&
+	    cli_is_rctab_config(files[0]);
+
+	if (a->cvr_level != NULL && !rctab) {
+		fprintf(stderr, "teller: %s: --cvr-level: no ballot ids: only "
+		    "CVR input (an RCTab config) carries them\n", files[0]);
+		return 1;
+	}
+	if ((status = rctab ? cli_rctab_irv_read(ctx, files[0], &c, &p) :
+	    cli_read_inputs(ctx, NULL, a->format, files, n, NULL, &c, &p)) !=
+	    0)
 		return status;
 	teller_rules_init(&rules, "irv");
 	if (a->check != NULL)
@@ -288,6 +300,9 @@ run(teller_ctx *ctx, struct raire_args *a, char **files, int n)
 	}
 	if (rc != TELLER_OK)
 		return cli_report_error(ctx);
+	/* --cvr-level DIR: each ballot's id and effective ranking */
+	if (a->cvr_level != NULL)
+		return cli_rctab_cvr_level(files[0], a->cvr_level);
 	return 0;
 }
 

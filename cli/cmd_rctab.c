@@ -11,7 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 
 #include "audit.h"
 #include "cli.h"
@@ -26,7 +25,7 @@ struct sink {
 #define SYNOPSIS "teller rctab CONFIG.json [-o DIR] [--tiebreak NAME]... " \
 	"[--crlf] [--threads N] [-x] [--no-cvr-export] " \
 	"[--hart-signatures MODE] [--hart-key FILE] [--no-manifest] " \
-	"[--ballot-ids]"
+	"[--ballot-ids] [--date YYYY-MM-DD]"
 
 /* The --help text after the options (cli_help renders the table). */
 static const char about[] =
@@ -57,6 +56,7 @@ struct rargs {
 	const char **ties;
 	int nties;
 	bool help, no_manifest, ids; /* ids: --ballot-ids */
+	const char *date;  /* --date */
 	int argc;        /* the invocation, for the manifest */
 	char **argv;
 };
@@ -77,6 +77,14 @@ on_opt(void *ud, int id, const char *arg)
 	case OPT_HART_KEY: a->opts.hart_key = arg; break;
 	case OPT_NO_MANIFEST: a->no_manifest = true; break;
 	case OPT_BALLOT_IDS: a->ids = true; break;
+	case OPT_DATE:
+		if (!cli_date_ok(arg)) {
+			fprintf(stderr, "teller: --date: '%s' is not a date "
+			    "YYYY-MM-DD\n", arg);
+			return -1;
+		}
+		a->date = arg;
+		break;
 	case OPT_HART_SIGS:
 		if (cli_rctab_sig_mode(arg) >= 0)
 			a->opts.hart_signatures = cli_rctab_sig_mode(arg);
@@ -92,20 +100,30 @@ on_opt(void *ud, int id, const char *arg)
 	return 0;
 }
 
-/* GeneratedDate of the CDF export: local time, ISO 8601 with a colon in
- * the zone; NULL if the clock fails. */
+/* The date of the run: --date, else SOURCE_DATE_EPOCH's day, else
+ * NULL (never the clock: audit.md 4.2, 4.5). */
 static const char *
-gen_date(char *buf, size_t size)
+run_date(const struct rargs *a, char buf[16])
 {
-	time_t now = time(NULL);
-	struct tm tmv;
-	size_t n;
+	return a->date != NULL ? a->date : cli_source_date(buf);
+}
 
-	if (localtime_r(&now, &tmv) == NULL ||
-	    (n = strftime(buf, size - 1, "%Y-%m-%dT%H:%M:%S%z", &tmv)) < 5)
+/* GeneratedDate of the CDF export: the run's date, else the config's
+ * contestDate (when a date YYYY-MM-DD), at midnight UTC in RCTab's
+ * shape; NULL (left out) when neither. Never the clock, so that a run
+ * is byte-reproducible. */
+static const char *
+gen_date(const struct rargs *a, const char *contest, char *buf,
+    size_t size)
+{
+	char d[16];
+	const char *day = run_date(a, d);
+
+	if (day == NULL && contest != NULL && cli_date_ok(contest))
+		day = contest;
+	if (day == NULL)
 		return NULL;
-	memmove(buf + n - 1, buf + n - 2, 3);
-	buf[n - 2] = ':';
+	snprintf(buf, size, "%sT00:00:00+00:00", day);
 	return buf;
 }
 
@@ -254,7 +272,8 @@ man_file(struct cli_buf *b, const char *dir, const char *path, bool first,
  * manifest. Returns an exit status. */
 static int
 write_manifest(const char *config, const struct rargs *a,
-    const struct sink *sk, const struct cli_rec *rec)
+    const struct sink *sk, const struct cli_rec *rec,
+    const struct cli_rctab_lots *lots)
 {
 	struct cli_buf b = { NULL, 0, 0, 0 }, rules = { NULL, 0, 0, 0 };
 	struct cli_buf ob = { NULL, 0, 0, 0 };
@@ -283,7 +302,7 @@ write_manifest(const char *config, const struct rargs *a,
 		cli_buf_jstr(&b, a->argv[i]);
 	}
 	cli_buf_str(&b, "],\n  \"date\": ");
-	d = cli_source_date(date);
+	d = run_date(a, date);
 	cli_buf_jstr(&b, d);
 	cli_buf_str(&b, ",\n  \"inputs\": [");
 	for (i = 0; i < nin; i++) {
@@ -309,26 +328,19 @@ write_manifest(const char *config, const struct rargs *a,
 		goto out;
 	cli_mem_sha256(rules.s, rules.n, rhex);
 	/* the JCS text itself, with its hash as the last member */
-	cli_buf_str(&b, " ],\n  \"contest\": null,\n  \"profile\": ");
-	if (a->ids) {
-		/* --ballot-ids: the canonical ballot ids (audit.md 4.3) */
-		if ((rc = cli_rctab_ballot_ids_sha256(config,
-		    a->opts.hart_key, a->opts.hart_signatures, hex)) != 0)
-			goto out;
-		rc = 3;
-		cli_buf_str(&b, "{ \"canon\": \"teller-ballot-ids/1\", "
-		    "\"sha256_ballot_ids\": ");
-		cli_buf_jstr(&b, hex);
-		cli_buf_str(&b, " }");
-	} else {
-		cli_buf_str(&b, "null");
-	}
+	/* the canonical contest and profiles (audit.md 4.3), and with
+	 * --ballot-ids the canonical ballot ids */
+	cli_buf_str(&b, " ],\n  ");
+	if ((rc = cli_rctab_canon_json(config, a->opts.hart_key,
+	    a->opts.hart_signatures, a->ids, &b)) != 0)
+		goto out;
+	rc = 3;
 	cli_buf_str(&b, ",\n  \"rules\": ");
 	cli_buf_add(&b, rules.s, rules.n - 1);
 	cli_buf_str(&b, ",\"sha256\":");
 	cli_buf_jstr(&b, rhex);
-	cli_buf_str(&b, "},\n  \"randomness\": { \"rng\": \"java-random\", "
-	    "\"seed\": null, \"draws\": null },\n  \"lots\": []");
+	cli_buf_str(&b, "},\n  ");
+	cli_rctab_lots_json(lots, &b);
 	for (i = 0, k = 0; i < sk->n; i++) {
 		const char *p = sk->paths[i];
 		bool html = a->opts.html != NULL &&
@@ -366,7 +378,7 @@ write_manifest(const char *config, const struct rargs *a,
 	cli_buf_str(&b, " },\n  \"outputs\": [");
 	cli_buf_add(&b, ob.s != NULL ? ob.s : "", ob.n);
 	cli_buf_str(&b, ob.n > 0 ? " ] }\n" : "] }\n");
-	if (b.oom || ob.oom || rec->oom)
+	if (b.oom || ob.oom || rec->oom || lots->b.oom)
 		goto out;
 	if ((f = fopen(mpath, "wb")) == NULL ||
 	    fwrite(b.s, 1, b.n, f) != b.n || fclose(f) != 0) {
@@ -395,6 +407,7 @@ run(const char *config, struct rargs *a, struct sink *sk)
 	teller_rctab *r;
 	teller_ctx *ctx;
 	struct cli_rec rec;
+	struct cli_rctab_lots lots;
 	char gendate[64];
 	int rc;
 
@@ -402,7 +415,7 @@ run(const char *config, struct rargs *a, struct sink *sk)
 		fprintf(stderr, "teller: out of memory\n");
 		return 3;
 	}
-	a->opts.generated_date = gen_date(gendate, sizeof gendate);
+	memset(&lots, 0, sizeof lots);
 	cli_rec_init(&rec);
 	teller_ctx_set_input(ctx, a->no_manifest ? &cli_files : &rec.in);
 	a->opts.ties = a->ties;
@@ -410,8 +423,16 @@ run(const char *config, struct rargs *a, struct sink *sk)
 	a->opts.output.open = sink_open;
 	a->opts.output.close = sink_close;
 	a->opts.output.ud = sk;
+	a->opts.lot = cli_rctab_lot;
+	a->opts.lot_ud = &lots;
 	rc = teller_rctab_load(ctx, config, &a->opts, &r);
 	if (rc == TELLER_OK) {
+		const char *seed = teller_rctab_seed(r);
+		/* read at run time: the options are borrowed until then */
+		a->opts.generated_date = gen_date(a, teller_rctab_date(r),
+		    gendate, sizeof gendate);
+		if (seed != NULL && (lots.seed = strdup(seed)) == NULL)
+			lots.b.oom = 1;
 		/* -o, or the config's outputDirectory */
 		sk->dir = teller_rctab_output_dir(r);
 		rc = teller_rctab_run(ctx, r);
@@ -421,13 +442,14 @@ run(const char *config, struct rargs *a, struct sink *sk)
 		sink_unlink(sk);
 		rc = cli_report_error(ctx);
 	} else if (!a->no_manifest && sk->n > 0 &&
-	    (rc = write_manifest(config, a, sk, &rec)) != 0) {
+	    (rc = write_manifest(config, a, sk, &rec, &lots)) != 0) {
 		sink_unlink(sk);
 	} else {
 		sink_report(sk);
 	}
 	teller_ctx_free(ctx);
 	cli_rec_free(&rec);
+	cli_rctab_lots_free(&lots);
 	return rc;
 }
 

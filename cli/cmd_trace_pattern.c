@@ -268,13 +268,26 @@ static int
 stage_row(struct walk *w, const struct mj *rec, long pat, int stage)
 {
 	const struct mj *ms = mj_get(rec, "moves"), *m;
+	const struct mj *act = mj_get(rec, "action");
+	const char *kind = mj_str(act, "kind"), *cand = mj_str(act, "cand");
+	/* the surplus of the pattern's holder is being transferred */
+	bool own = kind != NULL && strcmp(kind, "surplus") == 0 &&
+	    cand != NULL && w->reason[0] == '\0' &&
+	    strcmp(cand, w->holder) == 0;
 	char ev[160];
 
 	for (m = ms != NULL ? ms->kid : NULL; m != NULL; m = m->next) {
 		const char *ps = mj_str(m, "pattern");
 		const struct mj *to = mj_get(m, "to");
+		const char *why = mj_str(m, "reason");
 		if (ps == NULL || strtol(ps, NULL, 10) != pat)
 			continue;
+		/* a transfer value of 0 (r.48: truncated): the papers do
+		 * not move, and stay whole with the candidate, as part of
+		 * the quota */
+		if (own && (to == NULL || to->type != MJ_STR) && why != NULL &&
+		    strcmp(why, "zero value") == 0)
+			return add_row(w, stage, "kept as part of quota");
 		w->per = units(mj_str(m, "value"), w->dp);
 		if (to != NULL && to->type == MJ_STR) {
 			snprintf(w->holder, sizeof(w->holder), "%s", to->s);
@@ -289,6 +302,10 @@ stage_row(struct walk *w, const struct mj *rec, long pat, int stage)
 		snprintf(ev, sizeof(ev), "non-transferable: %s", w->reason);
 		return add_row(w, stage, ev);
 	}
+	/* the surplus of the pattern's holder moved other papers only (a
+	 * later parcel, audit.md 6): these stay, as part of the quota */
+	if (own)
+		return add_row(w, stage, "kept as part of quota");
 	return add_row(w, stage, "stayed with");
 }
 
@@ -335,12 +352,16 @@ print(const struct tp_args *a, const struct prof *pf, long pat,
 	}
 	if (!a->json) {
 		printf(" (%s paper%s)\n", papers, w->papers == 1 ? "" : "s");
-		for (i = 0; i < w->nrows; i++)
-			printf("stage %d: %s%s%s, value %s, transfer value "
-			    "%s\n", w->rows[i].stage, w->rows[i].event,
-			    w->rows[i].holder[0] != '\0' ? " " : "",
-			    w->rows[i].holder, w->rows[i].value,
-			    w->rows[i].tv);
+		for (i = 0; i < w->nrows; i++) {
+			const struct row *r = &w->rows[i];
+			bool kept = strcmp(r->event, "kept as part of quota") ==
+			    0;
+			printf("stage %d: %s%s%s%s, value %s, transfer value "
+			    "%s\n", r->stage, r->event, r->holder[0] == '\0' ?
+			    "" : kept ? " (" : " ", r->holder,
+			    kept && r->holder[0] != '\0' ? ")" : "", r->value,
+			    r->tv);
+		}
 		return;
 	}
 	printf("], \"papers\": \"%s\", \"rows\": [", papers);
@@ -359,15 +380,18 @@ print(const struct tp_args *a, const struct prof *pf, long pat,
 	printf(" ] }\n");
 }
 
-/* Walk the certificate cert for pattern pat (papers of it). */
+/* Walk the certificate cert for pattern pat (papers of it, counted
+ * first for first). */
 static int
-walk(char *cert, long pat, long long papers, struct walk *w)
+walk(char *cert, long pat, long long papers, const char *first,
+    struct walk *w)
 {
 	char *line, *nl;
 	int stage = 0;
 
 	memset(w, 0, sizeof(*w));
 	w->papers = papers;
+	snprintf(w->holder, sizeof(w->holder), "%s", first);
 	for (line = cert; *line != '\0'; line = nl + 1) {
 		struct mj *rec;
 		if ((nl = strchr(line, '\n')) == NULL)
@@ -437,7 +461,8 @@ trace(teller_ctx *ctx, const struct tp_args *a, teller_contest *c,
 		fprintf(stderr, "teller: --pattern: %ld: the effective "
 		    "profile has %zu patterns (from 0)\n", pat, pf.nlines);
 		status = 1;
-	} else if (walk(cb.s, pat, atoll(pf.lines[pat]), &w) != 0) {
+	} else if (walk(cb.s, pat, atoll(pf.lines[pat]), first_of(&pf,
+	    pf.lines[pat]), &w) != 0) {
 		fprintf(stderr, "teller: trace: cannot read the certificate "
 		    "back\n");
 		status = 3;

@@ -694,6 +694,106 @@ rctab_output(struct run *r, const struct mj *o, const char *base,
 		r->items[r->n - 1].soft = true;
 }
 
+/* A recorded item of the manifest m (key, then member sub) against
+ * the same in fresh: ok, or status. */
+static void
+compare_sub(struct run *r, const char *item, const struct mj *m,
+    const struct mj *fresh, const char *key, const char *sub,
+    const char *note)
+{
+	const char *x = mj_str(mj_get(m, key), sub);
+	const char *y = mj_str(mj_get(fresh, key), sub);
+
+	add_item(r, item, "", x, y, x != NULL && y != NULL &&
+	    strcmp(x, y) == 0 ? "ok" : "differs", y == NULL ? note : NULL);
+}
+
+/* Step 3 of an RCTab run: the contest, the marked and effective
+ * profiles (with their papers and patterns) and, when recorded, the
+ * ballot ids, re-derived from config's CVRs. */
+static void
+rctab_canon(struct run *r, const struct mj *m, const char *config,
+    const teller_rctab_options *o)
+{
+	static const char note[] = "cannot re-read the CVRs";
+	const struct mj *po = mj_get(m, "profile");
+	struct cli_buf b = { NULL, 0, 0, 0 };
+	struct mj *fresh = NULL;
+	bool ids = mj_str(po, "sha256_ballot_ids") != NULL;
+	int i;
+
+	cli_buf_str(&b, "{ ");
+	if (config != NULL && o->hart_signatures >= 0 &&
+	    cli_rctab_canon_json(config, o->hart_key, o->hart_signatures,
+	    ids, &b) == 0) {
+		cli_buf_str(&b, " }");
+		if (!b.oom)
+			fresh = mj_parse(b.s, b.n);
+	}
+	if (b.oom)
+		r->oom = 1;
+	compare_sub(r, "contest", m, fresh, "contest", "sha256", note);
+	for (i = 0; i < 2; i++) {
+		const char *cnt = i == 0 ? "papers" : "patterns";
+		const char *xs = mj_str(po, cnt);
+		const char *ys = mj_str(mj_get(fresh, "profile"), cnt);
+		compare_sub(r, i == 0 ? "profile:marked" : "profile:effective",
+		    m, fresh, "profile", i == 0 ? "sha256_marked" :
+		    "sha256_effective", note);
+		if (r->n > 0 && strcmp(r->items[r->n - 1].status, "ok") == 0 &&
+		    (xs == NULL || ys == NULL || strcmp(xs, ys) != 0)) {
+			r->items[r->n - 1].status = "differs";
+			free(r->items[r->n - 1].note);
+			r->items[r->n - 1].note = strdup(i == 0 ?
+			    "papers differ" : "patterns differ");
+		}
+	}
+	if (ids)
+		compare_sub(r, "profile:ballot-ids", m, fresh, "profile",
+		    "sha256_ballot_ids", note);
+	mj_free(fresh);
+	free(b.s);
+}
+
+/* Step 5's lots of an RCTab run: the recorded seed and lots against
+ * those of the re-run (NULL: it failed). */
+static void
+rctab_lots(struct run *r, const struct mj *m, const struct cli_rctab_lots *k)
+{
+	struct cli_buf b = { NULL, 0, 0, 0 };
+	struct mj *fresh = NULL;
+	char *x, *y = NULL, *u, *v = NULL;
+
+	if (k != NULL) {
+		cli_buf_str(&b, "{ ");
+		cli_rctab_lots_json(k, &b);
+		cli_buf_str(&b, " }");
+		if (!b.oom)
+			fresh = mj_parse(b.s, b.n);
+		else
+			r->oom = 1;
+	}
+	x = mj_text(mj_get(m, "lots"));
+	u = mj_text(mj_get(m, "randomness"));
+	if (fresh != NULL) {
+		y = mj_text(mj_get(fresh, "lots"));
+		v = mj_text(mj_get(fresh, "randomness"));
+	}
+	if (x == NULL || u == NULL || (fresh != NULL && (y == NULL ||
+	    v == NULL)))
+		r->oom = 1;
+	else
+		add_item(r, "lots", "", x, y, y != NULL && strcmp(x, y) == 0 &&
+		    strcmp(u, v) == 0 ? "ok" : "lot-mismatch", fresh == NULL ?
+		    "not re-run" : NULL);
+	free(x);
+	free(y);
+	free(u);
+	free(v);
+	mj_free(fresh);
+	free(b.s);
+}
+
 /* Steps 4-6 for a `teller rctab` run (audit.md 8.4): the rules from the
  * recorded options, the config re-run into memory, the result report
  * and every output compared. */
@@ -710,6 +810,7 @@ rctab_recount(struct run *r, const struct mj *m, char **paths, size_t nin,
 	teller_rctab_options opts;
 	struct cli_buf jcs = { NULL, 0, 0, 0 };
 	struct cli_rctab_out *ro = NULL;
+	struct cli_rctab_lots lots;
 	char hex[65], note[128];
 	const char **ties = NULL;
 	int nro = 0, rc = 1;
@@ -717,6 +818,7 @@ rctab_recount(struct run *r, const struct mj *m, char **paths, size_t nin,
 
 	teller_rctab_options_init(&opts);
 	opts.threads = 0;
+	memset(&lots, 0, sizeof(lots));
 	for (i = 0; i < nin; i++) {
 		const char *role = mj_str(mj_at(ins, i), "role");
 		if (role != NULL && strcmp(role, "config") == 0 &&
@@ -746,16 +848,9 @@ rctab_recount(struct run *r, const struct mj *m, char **paths, size_t nin,
 		if (w != NULL && strcmp(w, "html") == 0)
 			html = mj_str(o, "path");
 	}
-	/* step 3: the canonical ballot ids, when recorded */
-	want = mj_str(mj_get(m, "profile"), "sha256_ballot_ids");
-	if (want != NULL && config != NULL) {
-		int st = opts.hart_signatures >= 0 ?
-		    cli_rctab_ballot_ids_sha256(config, opts.hart_key,
-		    opts.hart_signatures, hex) : 1;
-		add_item(r, "profile:ballot-ids", "", want, st == 0 ? hex :
-		    NULL, st == 0 && strcmp(want, hex) == 0 ? "ok" :
-		    "differs", st != 0 ? "cannot re-read the CVRs" : NULL);
-	}
+	/* step 3: the canonical contest and profiles (and ballot ids,
+	 * when recorded) re-derived from the CVRs */
+	rctab_canon(r, m, config, &opts);
 	/* step 4: the rules' hash from the options re-derived */
 	cli_rctab_rules(&jcs, &opts);
 	want = mj_str(rl, "sha256");
@@ -773,9 +868,12 @@ rctab_recount(struct run *r, const struct mj *m, char **paths, size_t nin,
 		    TELLER_VERSION);
 		enote = note;
 	}
-	/* step 5: re-run; the result is the recorded report's bytes */
+	/* step 5: re-run, the seed and every lot recorded; the result is
+	 * the recorded report's bytes */
 	if (config != NULL && opts.hart_signatures >= 0)
-		rc = cli_rctab_rerun(config, &opts, html, &ro, &nro);
+		rc = cli_rctab_rerun(config, &opts, html, &ro, &nro, &lots);
+	rctab_lots(r, m, rc == 0 ? &lots : NULL);
+	cli_rctab_lots_free(&lots);
 	res = mj_get(m, "result");
 	want = mj_str(res, "sha256");
 	for (i = 0; rc == 0 && mj_str(res, "report") != NULL &&

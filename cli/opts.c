@@ -143,6 +143,9 @@ const struct cli_opt rctab_opts[] = {
 	{ "ballot-ids", OPT_BALLOT_IDS, NULL, "also record the hash of the "
 	    "canonical ballot ids (teller canon --ballot-ids) in the "
 	    "manifest" },
+	{ "date", OPT_DATE, "YYYY-MM-DD", "the date the manifest records and "
+	    "cdf_cvr.json's GeneratedDate (default: SOURCE_DATE_EPOCH's "
+	    "day, else the config's contestDate; never the clock)" },
 	{ "help", 'h', NULL, "show this help" },
 	{ NULL, 0, NULL, NULL }
 };
@@ -206,6 +209,9 @@ const struct cli_opt raire_opts[] = {
 	    "or shangrla" },
 	{ "timing", OPT_TIMING, NULL, "accepted; seconds are written as 0 so "
 	    "output is byte-reproducible" },
+	{ "cvr-level", OPT_CVR_LEVEL, "DIR", "also write DIR/ballots.csv: "
+	    "each ballot's id and effective ranking (an RCTab config: CVRs "
+	    "carry ids)" },
 	{ "output", 'o', "FILE", "write to FILE (default standard output)" },
 	{ "threads", 'j', "N", "threads reading the input (as for count)" },
 	{ "help", 'h', NULL, "show this help" },

@@ -48,7 +48,8 @@ extern const struct cli_opt merge_opts[];
 enum {
 	OPT_ADDS_ONLY = 300, OPT_DELETES_ONLY, OPT_MAX_NODES, OPT_BUDGET,
 	OPT_AUDIT, OPT_AUDITABLE, OPT_RISK_LIMIT, OPT_ERROR_INFLATION,
-	OPT_TRIM, OPT_ASSERTIONS, OPT_CHECK, OPT_RFORMAT, OPT_TIMING
+	OPT_TRIM, OPT_ASSERTIONS, OPT_CHECK, OPT_RFORMAT, OPT_TIMING,
+	OPT_CVR_LEVEL /* audit.md 3.6 item 1 */
 };
 
 /* Option ids for `teller trace` (cmd_trace.c; --pattern, --ranking and

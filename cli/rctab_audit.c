@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "audit.h"
 #include "cli.h"
@@ -316,7 +317,8 @@ mem_close(void *ud, void *wud)
 
 int
 cli_rctab_rerun(const char *config, teller_rctab_options *o,
-    const char *html, struct cli_rctab_out **outs, int *nout)
+    const char *html, struct cli_rctab_out **outs, int *nout,
+    struct cli_rctab_lots *lots)
 {
 	struct memsink s = { NULL, 0, 0, 0 };
 	teller_rctab *r;
@@ -342,14 +344,24 @@ cli_rctab_rerun(const char *config, teller_rctab_options *o,
 	o->output.open = mem_open;
 	o->output.close = mem_close;
 	o->output.ud = &s;
+	if (lots != NULL) {
+		o->lot = cli_rctab_lot;
+		o->lot_ud = lots;
+	}
 	rc = teller_rctab_load(ctx, config, o, &r);
 	if (rc == TELLER_OK) {
+		const char *seed = teller_rctab_seed(r);
+		if (lots != NULL && seed != NULL &&
+		    (lots->seed = strdup(seed)) == NULL)
+			s.oom = 1;
 		rc = teller_rctab_run(ctx, r);
 		teller_rctab_free(r);
 	}
+	o->lot = NULL;
+	o->lot_ud = NULL;
 	if (rc != TELLER_OK)
 		rc = cli_report_error(ctx);
-	else if (s.oom)
+	else if (s.oom || (lots != NULL && lots->b.oom))
 		rc = 3;
 	teller_ctx_free(ctx);
 	free(hpath);
@@ -424,34 +436,93 @@ cli_null_output(teller_output *o)
 	o->ud = NULL;
 }
 
+/* Load config for reading only (no output): an exit status. */
+static int
+read_only_load(teller_ctx **ctx, teller_rctab_options *o, const char *config,
+    const char *hart_key, int hart_sig, teller_rctab **r)
+{
+	teller_rctab_options_init(o);
+	o->threads = 0;
+	o->hart_key = hart_key;
+	o->hart_signatures = hart_sig;
+	cli_null_output(&o->output);
+	o->output_dir = "";
+	if (teller_ctx_new(NULL, ctx) != TELLER_OK) {
+		fprintf(stderr, "teller: out of memory\n");
+		return 3;
+	}
+	teller_ctx_set_input(*ctx, &cli_files);
+	if (teller_rctab_load(*ctx, config, o, r) != TELLER_OK)
+		return cli_report_error(*ctx);
+	return 0;
+}
+
+int
+cli_rctab_canon(const char *config, const char *hart_key, int hart_sig,
+    int kind, teller_write_fn w, void *ud)
+{
+	teller_rctab_options o;
+	teller_rctab *r = NULL;
+	teller_ctx *ctx = NULL;
+	int rc;
+
+	rc = read_only_load(&ctx, &o, config, hart_key, hart_sig, &r);
+	if (rc == 0) {
+		rc = kind == CLI_CANON_IDS ? teller_rctab_ballot_ids(ctx, r, w,
+		    ud) : teller_rctab_canon(ctx, r,
+		    (enum teller_canon_kind)kind, w, ud);
+		if (rc != TELLER_OK)
+			rc = cli_report_error(ctx);
+	}
+	teller_rctab_free(r);
+	teller_ctx_free(ctx);
+	return rc;
+}
+
 int
 cli_rctab_ballot_ids(const char *config, const char *hart_key,
     int hart_sig, teller_write_fn w, void *ud)
 {
-	teller_rctab_options o;
-	teller_rctab *r;
-	teller_ctx *ctx;
-	int rc;
+	return cli_rctab_canon(config, hart_key, hart_sig, CLI_CANON_IDS, w,
+	    ud);
+}
 
-	teller_rctab_options_init(&o);
-	o.threads = 0;
-	o.hart_key = hart_key;
-	o.hart_signatures = hart_sig;
-	cli_null_output(&o.output);
-	o.output_dir = "";
-	if (teller_ctx_new(NULL, &ctx) != TELLER_OK) {
+/* The canonical text of kind into b (NUL-ended); an exit status. */
+static int
+canon_text(const char *config, const char *hart_key, int hart_sig, int kind,
+    struct cli_buf *b)
+{
+	int rc = cli_rctab_canon(config, hart_key, hart_sig, kind, buf_write,
+	    b);
+
+	if (rc == 0 && (b->oom || cli_buf_add(b, "", 0) != 0)) {
 		fprintf(stderr, "teller: out of memory\n");
-		return 3;
+		rc = 3;
 	}
-	teller_ctx_set_input(ctx, &cli_files);
-	rc = teller_rctab_load(ctx, config, &o, &r);
-	if (rc == TELLER_OK) {
-		rc = teller_rctab_ballot_ids(ctx, r, w, ud);
-		teller_rctab_free(r);
-	}
-	if (rc != TELLER_OK)
+	return rc;
+}
+
+/* The marked and effective profile texts into m and e (NUL-ended), the
+ * CVRs read once; an exit status. */
+static int
+profiles_text(const char *config, const char *hart_key, int hart_sig,
+    struct cli_buf *m, struct cli_buf *e)
+{
+	teller_rctab_options o;
+	teller_rctab *r = NULL;
+	teller_ctx *ctx = NULL;
+	int rc = read_only_load(&ctx, &o, config, hart_key, hart_sig, &r);
+
+	if (rc == 0 && teller_rctab_canon_profiles(ctx, r, buf_write, m,
+	    buf_write, e) != TELLER_OK)
 		rc = cli_report_error(ctx);
+	teller_rctab_free(r);
 	teller_ctx_free(ctx);
+	if (rc == 0 && (m->oom || e->oom || cli_buf_add(m, "", 0) != 0 ||
+	    cli_buf_add(e, "", 0) != 0)) {
+		fprintf(stderr, "teller: out of memory\n");
+		rc = 3;
+	}
 	return rc;
 }
 
@@ -460,15 +531,471 @@ cli_rctab_ballot_ids_sha256(const char *config, const char *hart_key,
     int hart_sig, char hex[65])
 {
 	struct cli_buf b = { NULL, 0, 0, 0 };
-	int rc = cli_rctab_ballot_ids(config, hart_key, hart_sig, buf_write,
-	    &b);
+	int rc = canon_text(config, hart_key, hart_sig, CLI_CANON_IDS, &b);
 
-	if (rc == 0 && b.oom) {
+	if (rc == 0)
+		cli_mem_sha256(b.s, b.n, hex);
+	free(b.s);
+	return rc;
+}
+
+/* The next TAB- or LF-ended field of *p, unescaped (audit.md 4.3) onto
+ * a NUL-ended copy in b's tail; *p moves past its end. */
+static const char *
+field(const char **p, struct cli_buf *b)
+{
+	const char *s = *p;
+	size_t at = b->n;
+
+	for (; *s != '\0' && *s != '\t' && *s != '\n'; s++) {
+		char c = *s;
+		if (c == '\\' && s[1] != '\0') {
+			s++;
+			c = *s == 't' ? '\t' : *s == 'n' ? '\n' : *s == 'r' ?
+			    '\r' : *s;
+		}
+		cli_buf_add(b, &c, 1);
+	}
+	cli_buf_add(b, "", 1);
+	*p = *s == '\t' ? s + 1 : s;
+	return b->oom ? "" : b->s + at;
+}
+
+/* The manifest's "contest" value from its canonical text ct (hash hex):
+ * { "title", "seats", "candidates": [...], "sha256" }. */
+static void
+contest_json(struct cli_buf *b, const char *ct, const char *hex)
+{
+	struct cli_buf f = { NULL, 0, 0, 0 };
+	const char *p = strchr(ct, '\n'), *v;
+	int n = 0;
+
+	cli_buf_str(b, "{ \"title\": ");
+	while (p != NULL && *++p != '\0') {
+		f.n = 0;
+		v = field(&p, &f);
+		if (strcmp(v, "title") == 0) {
+			cli_buf_jstr(b, field(&p, &f));
+			cli_buf_str(b, ", \"seats\": ");
+		} else if (strcmp(v, "seats") == 0) {
+			cli_buf_str(b, field(&p, &f));
+			cli_buf_str(b, ",\n    \"candidates\": [");
+		} else if (strcmp(v, "cand") == 0) {
+			size_t mark;
+			(void)field(&p, &f);
+			mark = f.n;
+			(void)field(&p, &f);
+			(void)field(&p, &f); /* party: RCTab has none */
+			cli_buf_str(b, n++ > 0 ? ",\n      { \"name\": " :
+			    "\n      { \"name\": ");
+			cli_buf_jstr(b, f.oom ? "" : f.s + mark);
+			cli_buf_str(b, ", \"party\": null, \"withdrawn\": ");
+			cli_buf_str(b, strcmp(field(&p, &f), "1") == 0 ?
+			    "true }" : "false }");
+		}
+		p = strchr(p, '\n');
+	}
+	cli_buf_str(b, n > 0 ? " ], \"sha256\": " : "], \"sha256\": ");
+	cli_buf_jstr(b, hex);
+	cli_buf_str(b, " }");
+	b->oom |= f.oom;
+	free(f.s);
+}
+
+/* Papers (the weights of the marked text mt added) and patterns (the
+ * lines of the effective text et). */
+static void
+profile_counts(const char *mt, const char *et, char papers[24],
+    long *patterns)
+{
+	unsigned long long sum = 0;
+	const char *p;
+
+	*patterns = 0;
+	for (p = et; (p = strchr(p, '\n')) != NULL && *++p != '\0';)
+		if (*p >= '0' && *p <= '9')
+			(*patterns)++;
+	for (p = mt; (p = strchr(p, '\n')) != NULL && *++p != '\0';)
+		if (*p >= '0' && *p <= '9')
+			sum += strtoull(p, NULL, 10);
+	snprintf(papers, 24, "%llu", sum);
+}
+
+int
+cli_rctab_canon_json(const char *config, const char *hart_key, int hart_sig,
+    bool ids, struct cli_buf *b)
+{
+	struct cli_buf t[4] = { { NULL, 0, 0, 0 }, { NULL, 0, 0, 0 },
+	    { NULL, 0, 0, 0 }, { NULL, 0, 0, 0 } };
+	static const int kinds[4] = { TELLER_CANON_CONTEST,
+	    TELLER_CANON_MARKED, TELLER_CANON_EFFECTIVE, CLI_CANON_IDS };
+	char hex[4][65], papers[24], num[24];
+	long patterns;
+	int i, rc = 0;
+
+	rc = canon_text(config, hart_key, hart_sig, kinds[0], &t[0]);
+	if (rc == 0)
+		rc = profiles_text(config, hart_key, hart_sig, &t[1], &t[2]);
+	if (rc == 0 && ids)
+		rc = canon_text(config, hart_key, hart_sig, kinds[3], &t[3]);
+	for (i = 0; i < (ids ? 4 : 3) && rc == 0; i++)
+		cli_mem_sha256(t[i].s, t[i].n, hex[i]);
+	if (rc == 0) {
+		cli_buf_str(b, "\"contest\": ");
+		contest_json(b, t[0].s, hex[0]);
+		profile_counts(t[1].s, t[2].s, papers, &patterns);
+		cli_buf_str(b, ",\n  \"profile\": { \"canon\": "
+		    "\"teller-profile/1\", \"papers\": ");
+		cli_buf_jstr(b, papers);
+		snprintf(num, sizeof num, "%ld", patterns);
+		cli_buf_str(b, ", \"patterns\": ");
+		cli_buf_str(b, num);
+		cli_buf_str(b, ",\n    \"sha256_marked\": ");
+		cli_buf_jstr(b, hex[1]);
+		cli_buf_str(b, ", \"sha256_effective\": ");
+		cli_buf_jstr(b, hex[2]);
+		cli_buf_str(b, ",\n    \"sha256_ballot_ids\": ");
+		cli_buf_jstr(b, ids ? hex[3] : NULL);
+		cli_buf_str(b, " }");
+		if (b->oom) {
+			fprintf(stderr, "teller: out of memory\n");
+			rc = 3;
+		}
+	}
+	for (i = 0; i < 4; i++)
+		free(t[i].s);
+	return rc;
+}
+
+/* ---- lots (audit.md 4.2 lots[]) ---- */
+
+int
+cli_rctab_lot(void *ud, const teller_rctab_lot *l)
+{
+	struct cli_rctab_lots *k = ud;
+	char num[64];
+	bool first;
+	int i;
+
+	k->n++;
+	if (strcmp(l->source, "seed") == 0)
+		k->draws++;
+	snprintf(num, sizeof num, "%d", k->n);
+	cli_buf_str(&k->b, k->n > 1 ? ",\n    { \"n\": " : "\n    { \"n\": ");
+	cli_buf_str(&k->b, num);
+	if (l->pass > 0) {
+		snprintf(num, sizeof num, ", \"pass\": %d", l->pass);
+		cli_buf_str(&k->b, num);
+	}
+	snprintf(num, sizeof num, ", \"stage\": %d, \"purpose\": ", l->round);
+	cli_buf_str(&k->b, num);
+	cli_buf_jstr(&k->b, l->winner ? "election" : "exclusion");
+	cli_buf_str(&k->b, ", \"tied\": [");
+	for (i = 0; i < l->ntied; i++) {
+		if (i > 0)
+			cli_buf_str(&k->b, ", ");
+		cli_buf_jstr(&k->b, l->tied[i]);
+	}
+	cli_buf_str(&k->b, "], \"rule\": ");
+	cli_buf_jstr(&k->b, l->rule);
+	cli_buf_str(&k->b, ", \"source\": ");
+	cli_buf_jstr(&k->b, l->source);
+	/* the outcome, most favoured last: the one eliminated first, the
+	 * one elected last */
+	cli_buf_str(&k->b, ", \"evidence\": null, \"order\": [");
+	if (!l->winner)
+		cli_buf_jstr(&k->b, l->chosen);
+	for (i = 0, first = l->winner; i < l->ntied; i++) {
+		if (strcmp(l->tied[i], l->chosen) == 0)
+			continue;
+		if (!first)
+			cli_buf_str(&k->b, ", ");
+		first = false;
+		cli_buf_jstr(&k->b, l->tied[i]);
+	}
+	if (l->winner) {
+		if (!first)
+			cli_buf_str(&k->b, ", ");
+		cli_buf_jstr(&k->b, l->chosen);
+	}
+	cli_buf_str(&k->b, "] }");
+	return k->b.oom ? -1 : 0;
+}
+
+void
+cli_rctab_lots_json(const struct cli_rctab_lots *k, struct cli_buf *b)
+{
+	char num[24];
+
+	cli_buf_str(b, "\"randomness\": { \"rng\": \"java-random\", "
+	    "\"seed\": ");
+	cli_buf_jstr(b, k->seed);
+	snprintf(num, sizeof num, "%d", k->draws);
+	cli_buf_str(b, ", \"draws\": ");
+	cli_buf_str(b, num);
+	cli_buf_str(b, " },\n  \"lots\": [");
+	if (k->n > 0) {
+		cli_buf_add(b, k->b.s, k->b.n);
+		cli_buf_str(b, " ]");
+	} else {
+		cli_buf_str(b, "]");
+	}
+	b->oom |= k->b.oom;
+}
+
+void
+cli_rctab_lots_free(struct cli_rctab_lots *k)
+{
+	free(k->b.s);
+	free(k->seed);
+	memset(k, 0, sizeof(*k));
+}
+
+/* ---- teller raire of an RCTab config (audit.md 3.6) ---- */
+
+/* Is config single-winner IRV (teller_rctab_single_irv)? An exit
+ * status: 0 yes, 1 no (said), else the load's. */
+static int
+irv_only(const char *config)
+{
+	teller_rctab_options o;
+	teller_rctab *r = NULL;
+	teller_ctx *ctx = NULL;
+	int rc = read_only_load(&ctx, &o, config, NULL, TELLER_HART_SIG_CHECK,
+	    &r);
+
+	if (rc == 0 && !teller_rctab_single_irv(r)) {
+		fprintf(stderr, "teller: %s: raire: not a single-winner IRV "
+		    "contest (singleWinnerMajority, one seat, no early stop, "
+		    "not exhaustIfMultipleContinuing)\n", config);
+		rc = 1;
+	}
+	teller_rctab_free(r);
+	teller_ctx_free(ctx);
+	return rc;
+}
+
+/* The line of text t that begins with key and a TAB (its rest), or
+ * NULL. */
+static const char *
+keyed_line(const char *t, const char *key)
+{
+	size_t n = strlen(key);
+
+	for (; t != NULL && *t != '\0'; t = strchr(t, '\n'),
+	    t = t != NULL ? t + 1 : NULL)
+		if (strncmp(t, key, n) == 0 && t[n] == '\t')
+			return t + n + 1;
+	return NULL;
+}
+
+/* Append line s (up to LF) of canonical text to b, its TABs as sep. */
+static void
+add_fields(struct cli_buf *b, const char *s, const char *sep, int add)
+{
+	char num[24];
+
+	for (;;) {
+		const char *e = s + strcspn(s, "\t\n");
+		if (add != 0) {
+			snprintf(num, sizeof num, "%ld", strtol(s, NULL, 10) +
+			    add);
+			cli_buf_str(b, num);
+		} else {
+			cli_buf_add(b, s, (size_t)(e - s));
+		}
+		if (*e != '\t')
+			break;
+		cli_buf_str(b, sep);
+		s = e + 1;
+	}
+}
+
+int
+cli_rctab_irv_read(teller_ctx *ctx, const char *config, teller_contest **c,
+    teller_profile **p)
+{
+	struct cli_buf t[3] = { { NULL, 0, 0, 0 }, { NULL, 0, 0, 0 },
+	    { NULL, 0, 0, 0 } }, b = { NULL, 0, 0, 0 };
+	static const int kinds[3] = { TELLER_CANON_CONTEST,
+	    TELLER_CANON_MARKED, TELLER_CANON_EFFECTIVE };
+	char papers[24], num[160];
+	unsigned long long eff = 0, all;
+	const char *q, *title;
+	long npat, ncand = 0;
+	int i, rc;
+
+	if ((rc = irv_only(config)) != 0)
+		return rc;
+	rc = canon_text(config, NULL, TELLER_HART_SIG_CHECK, kinds[0], &t[0]);
+	if (rc == 0)
+		rc = profiles_text(config, NULL, TELLER_HART_SIG_CHECK, &t[1],
+		    &t[2]);
+	if (rc != 0)
+		goto out;
+	profile_counts(t[1].s, t[2].s, papers, &npat);
+	all = strtoull(papers, NULL, 10);
+	for (q = t[2].s; (q = strchr(q, '\n')) != NULL && *++q != '\0';) {
+		if (*q == 'c')
+			ncand++;
+		else
+			eff += strtoull(q, NULL, 10);
+	}
+	/* teller's own profile file (fmt_profile.c): the effective
+	 * rankings, and the papers with none as blank ones, so every
+	 * paper read is auditable */
+	title = keyed_line(t[0].s, "title");
+	cli_buf_str(&b, "TELLERP1\ntitle ");
+	if (title != NULL)
+		cli_buf_add(&b, title, strcspn(title, "\n"));
+	snprintf(num, sizeof num, "\nseats 1\nwdp 0\nballots %s\n"
+	    "candidates %ld\n", papers, ncand);
+	cli_buf_str(&b, num);
+	for (q = t[2].s; (q = strchr(q, '\n')) != NULL && *++q != '\0';)
+		if (*q == 'c') {
+			const char *nm = strchr(q + 2, '\t');
+			cli_buf_str(&b, "c - ");
+			if (nm != NULL)
+				cli_buf_add(&b, nm + 1, strcspn(nm + 1, "\n"));
+			cli_buf_str(&b, "\t\n");
+		}
+	snprintf(num, sizeof num, "patterns %ld\n", npat + (all > eff));
+	cli_buf_str(&b, num);
+	for (q = t[2].s; (q = strchr(q, '\n')) != NULL && *++q != '\0';) {
+		const char *r = q + strcspn(q, "\t\n");
+		if (*q == 'c')
+			continue;
+		cli_buf_add(&b, q, (size_t)(r - q));
+		cli_buf_str(&b, ":");
+		if (*r == '\t') {
+			cli_buf_str(&b, " ");
+			add_fields(&b, r + 1, " ", 1);
+		}
+		cli_buf_str(&b, "\n");
+	}
+	if (all > eff) {
+		snprintf(num, sizeof num, "%llu:\n", all - eff);
+		cli_buf_str(&b, num);
+	}
+	snprintf(num, sizeof num, "end %s\n", papers);
+	cli_buf_str(&b, num);
+	if (b.oom) {
 		fprintf(stderr, "teller: out of memory\n");
 		rc = 3;
+	} else if (teller_read(ctx, TELLER_FMT_PROFILE, config, b.s, b.n, c,
+	    p) != TELLER_OK) {
+		rc = cli_report_error(ctx);
 	}
-	if (rc == 0)
-		cli_mem_sha256(b.s != NULL ? b.s : "", b.n, hex);
+out:
+	for (i = 0; i < 3; i++)
+		free(t[i].s);
 	free(b.s);
+	return rc;
+}
+
+/* s unescaped (audit.md 4.3) up to TAB or LF, as one CSV field. */
+static void
+csv_field(struct cli_buf *b, const char *s)
+{
+	struct cli_buf f = { NULL, 0, 0, 0 };
+	const char *v;
+
+	v = field(&s, &f);
+	if (strpbrk(v, ",\"\r\n") == NULL) {
+		cli_buf_str(b, v);
+	} else {
+		cli_buf_str(b, "\"");
+		for (; *v != '\0'; v++) {
+			if (*v == '"')
+				cli_buf_str(b, "\"");
+			cli_buf_add(b, v, 1);
+		}
+		cli_buf_str(b, "\"");
+	}
+	b->oom |= f.oom;
+	free(f.s);
+}
+
+int
+cli_rctab_cvr_level(const char *config, const char *dir)
+{
+	struct cli_buf ids = { NULL, 0, 0, 0 }, eff = { NULL, 0, 0, 0 };
+	struct cli_buf b = { NULL, 0, 0, 0 }, nm = { NULL, 0, 0, 0 };
+	const char *q;
+	long *map = NULL;
+	char *path = NULL, num[24];
+	int rc, n = 0, i;
+	FILE *f;
+
+	if ((rc = canon_text(config, NULL, TELLER_HART_SIG_CHECK,
+	    CLI_CANON_IDS, &ids)) != 0 || (rc = canon_text(config, NULL,
+	    TELLER_HART_SIG_CHECK, TELLER_CANON_EFFECTIVE, &eff)) != 0)
+		goto out;
+	rc = 3;
+	/* the ballot-id text numbers every candidate by name, the
+	 * effective text (and so the problem JSON) leaves the excluded
+	 * out: map one to the other by name */
+	for (q = ids.s; (q = strchr(q, '\n')) != NULL && *++q == 'c';)
+		n++;
+	if ((map = calloc((size_t)n + 1, sizeof(*map))) == NULL)
+		goto out;
+	for (i = 0, q = ids.s; i < n; i++) {
+		const char *nmq, *hit;
+		long j = -1;
+		q = strchr(q, '\n') + 1;
+		nmq = strchr(q + 2, '\t') + 1;
+		nm.n = 0;
+		cli_buf_str(&nm, "\t");
+		cli_buf_add(&nm, nmq, strcspn(nmq, "\n"));
+		cli_buf_str(&nm, "\n");
+		for (hit = eff.s; !nm.oom && (hit = strstr(hit, nm.s)) !=
+		    NULL; hit++) {
+			const char *ls = hit;
+			while (ls > eff.s && ls[-1] != '\n')
+				ls--;
+			if (ls[0] == 'c' && ls[1] == '\t') {
+				j = strtol(ls + 2, NULL, 10);
+				break;
+			}
+		}
+		map[i] = j;
+	}
+	cli_buf_str(&b, "ballot_id,prefs\n");
+	for (; (q = strchr(q, '\n')) != NULL && *++q != '\0';) {
+		const char *r;
+		bool first = true;
+		csv_field(&b, q);
+		cli_buf_str(&b, ",");
+		r = q + strcspn(q, "\t\n");
+		while (*r == '\t') {
+			long j = strtol(r + 1, NULL, 10);
+			if (j >= 0 && j < n && map[j] >= 0) {
+				snprintf(num, sizeof num, "%s%ld", first ? "" :
+				    " ", map[j]);
+				cli_buf_str(&b, num);
+				first = false;
+			}
+			r = r + 1 + strcspn(r + 1, "\t\n");
+		}
+		cli_buf_str(&b, "\n");
+	}
+	if (b.oom || nm.oom || (path = cli_join(dir, "ballots.csv")) == NULL) {
+		fprintf(stderr, "teller: out of memory\n");
+		goto out;
+	}
+	if ((mkdir(dir, 0777) != 0 && errno != EEXIST) ||
+	    (f = fopen(path, "wb")) == NULL || (fwrite(b.s, 1, b.n, f) !=
+	    b.n) + fclose(f) != 0) {
+		fprintf(stderr, "teller: %s: %s\n", path, strerror(errno));
+		goto out;
+	}
+	rc = 0;
+out:
+	free(ids.s);
+	free(eff.s);
+	free(b.s);
+	free(nm.s);
+	free(map);
+	free(path);
 	return rc;
 }

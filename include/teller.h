@@ -679,6 +679,22 @@ typedef struct teller_rctab_trace {
 	void *ud;
 } teller_rctab_trace;
 
+/* One tie-break of an RCTab tabulation (audit.md 4.2 lots[]): a tie
+ * that previous rounds (where the mode looks at them) did not settle. */
+typedef struct teller_rctab_lot {
+	int pass, round;         /* pass 0 (or 1.. multi-pass), round 1.. */
+	int winner;              /* nonzero: a winner chosen; 0: the
+				  * candidate to eliminate */
+	const char *const *tied; /* the tied, in RCTab's order (by name) */
+	int ntied;
+	const char *chosen;      /* the one chosen */
+	const char *source;      /* "seed" (the config's randomSeed),
+				  * "manual" (a --tiebreak answer) or
+				  * "config" (the candidates' order or the
+				  * permutation) */
+	const char *rule;        /* the config's tiebreakMode */
+} teller_rctab_lot;
+
 typedef struct teller_rctab_options {
 	const char *output_dir; /* NULL: the config's outputDirectory,
 				 * relative to its folder (that folder if
@@ -701,6 +717,10 @@ typedef struct teller_rctab_options {
 				 * 4.4) to this path, outside the folder;
 				 * NULL: none */
 	const teller_rctab_trace *trace; /* per-ballot observer, or NULL */
+	/* Told of every tie-break, in order (nonzero return: stop with
+	 * TELLER_EINVAL); NULL: none. */
+	int (*lot)(void *ud, const teller_rctab_lot *l);
+	void *lot_ud;
 } teller_rctab_options;
 
 /* Initialise *o to the defaults (every flag off, one thread). */
@@ -731,6 +751,32 @@ int teller_rctab_run(teller_ctx *ctx, teller_rctab *r);
  * lines sorted by bytes. */
 int teller_rctab_ballot_ids(teller_ctx *ctx, teller_rctab *r,
     teller_write_fn write, void *ud);
+
+/* Read r's CVRs (no tabulation, no output) and write the canonical text
+ * of kind (audit.md 4.3): CONTEST (title: contestName, seats:
+ * numberOfWinners, the declared candidates then "Undeclared Write-ins"
+ * when in play; withdrawn = excluded), MARKED (every ballot as read:
+ * a rank is the candidates marked there, '-' an empty rank between
+ * marks, "w:TEXT" a mark that names no candidate, such as an overvote
+ * label) or EFFECTIVE (as teller_rctab_ballot_ids ranks a ballot).
+ * EINVAL for RULES. */
+int teller_rctab_canon(teller_ctx *ctx, teller_rctab *r,
+    enum teller_canon_kind kind, teller_write_fn write, void *ud);
+/* The marked profile text through wm(um, ...) and the effective one
+ * through we(ue, ...) (either write NULL: not written), the CVRs read
+ * once. */
+int teller_rctab_canon_profiles(teller_ctx *ctx, teller_rctab *r,
+    teller_write_fn wm, void *um, teller_write_fn we, void *ue);
+
+/* The config's randomSeed as decimal text, or NULL when it has none. */
+const char *teller_rctab_seed(const teller_rctab *r);
+/* The config's contestDate as written, or NULL when it has none. */
+const char *teller_rctab_date(const teller_rctab *r);
+/* Nonzero when the config is a single-winner IRV contest whose effective
+ * rankings (teller_rctab_canon EFFECTIVE) do not depend on the round:
+ * singleWinnerMajority, one seat, no stopTabulationEarlyAfterRound, and
+ * not the exhaustIfMultipleContinuing overvote rule (teller raire). */
+int teller_rctab_single_irv(const teller_rctab *r);
 
 void teller_rctab_free(teller_rctab *r);
 

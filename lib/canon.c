@@ -18,6 +18,8 @@ struct cline {
 	size_t len;
 	const char *s; /* ...its address once the vector stops growing */
 	int64_t w;
+	size_t plen;   /* the section prefix "s\t<id>\t" that begins the
+			* rank text (0 without sections) */
 };
 
 /* The canonical profile being built. */
@@ -34,6 +36,9 @@ struct canon {
 	size_t nslots;        /* a power of two, or 0 */
 	size_t cur;           /* start of the line being built */
 	int64_t curw;         /* its weight */
+	size_t curp;          /* its section prefix's length */
+	const char *sect;     /* the section of the patterns read, or NULL
+			       * (the contest has none) */
 	size_t last;          /* line the last line_end ended in */
 	tl_cid *buf;          /* [ncand] scratch */
 	int *ids;             /* [nids] scratch */
@@ -145,6 +150,15 @@ line_begin(struct canon *k, int64_t w)
 {
 	k->cur = k->chars->len;
 	k->curw = w;
+	k->curp = 0;
+	/* a paper's section is part of what was marked: the same ranks in
+	 * two sections are two lines (merged only within a section) */
+	if (k->sect != NULL) {
+		if (put(k, "s\t") || put_esc(k, k->sect, strlen(k->sect)) ||
+		    put(k, "\t"))
+			return TELLER_ENOMEM;
+		k->curp = k->chars->len - k->cur;
+	}
 	return TELLER_OK;
 }
 
@@ -193,7 +207,7 @@ line_end(struct canon *k)
 {
 	const char *base = k->chars->data, *s = base + k->cur;
 	size_t n = k->chars->len - k->cur, j;
-	struct cline l = { k->cur, n, NULL, k->curw };
+	struct cline l = { k->cur, n, NULL, k->curw, k->curp };
 	int rc;
 
 	if (2 * (k->lines->len + 1) > k->nslots && (rc = grow(k)))
@@ -361,11 +375,18 @@ full_lines(struct canon *k, const struct cline ***out)
 		struct cline *l = &TL_VEC_AT(k->lines, struct cline, i);
 		size_t at = k->chars->len;
 		weight_text(w, l->w, k->p->wdp);
-		if (put(k, w) || tl_vec_reserve(k->ctx, k->chars, l->len))
+		/* "[s\t<id>\t]<weight>[\t<ranks>]" */
+		if (tl_vec_reserve(k->ctx, k->chars, l->len + strlen(w)))
 			return TELLER_ENOMEM;
 		memcpy((char *)k->chars->data + k->chars->len,
-		    (const char *)k->chars->data + l->off, l->len);
-		k->chars->len += l->len;
+		    (const char *)k->chars->data + l->off, l->plen);
+		k->chars->len += l->plen;
+		if (put(k, w))
+			return TELLER_ENOMEM;
+		memcpy((char *)k->chars->data + k->chars->len,
+		    (const char *)k->chars->data + l->off + l->plen,
+		    l->len - l->plen);
+		k->chars->len += l->len - l->plen;
 		l->off = at;
 		l->len = k->chars->len - at;
 	}
@@ -393,6 +414,7 @@ canon_init(teller_ctx *ctx, struct canon *k, const struct teller_contest *c,
 	k->lines = tl_vec_new(ctx, sizeof(struct cline));
 	k->slots = NULL;
 	k->nslots = 0;
+	k->sect = NULL;
 	if (k->j == NULL || k->ids == NULL || k->buf == NULL ||
 	    k->chars == NULL || k->lines == NULL)
 		return TELLER_ENOMEM;
@@ -425,6 +447,54 @@ renumber(struct canon *k, const struct cline **v, uint32_t *map)
 	return TELLER_OK;
 }
 
+/* Does p keep its papers by college section (methods.md 4.3): the
+ * contest declares sections and p holds each one's ballots? */
+static bool
+sectioned(const struct teller_contest *c, const struct teller_profile *p)
+{
+	return c->sects != NULL && c->sects->len > 0 && p->sub != NULL &&
+	    p->nsub == (int)c->sects->len;
+}
+
+/* The lines of every section's patterns, each line beginning with its
+ * section's id ("s\t<id>\t"); k->sect stays set (the pooled patterns
+ * are then not read again). Weights at the pooled profile's scale. */
+static int
+section_lines(struct canon *k, const struct tl_method *m, int seats,
+    struct tl_uk_seen *seen)
+{
+	const struct teller_profile *pool = k->p;
+	size_t i;
+	int s, rc = TELLER_OK;
+
+	for (s = 0; s < pool->nsub && rc == TELLER_OK; s++) {
+		const struct teller_profile *sp = pool->sub[s];
+		int64_t f = 1;
+		int d;
+		k->sect = TL_VEC_AT(k->c->sects, struct tl_section,
+		    (size_t)s).id;
+		k->p = sp;
+		for (d = sp->wdp; d < pool->wdp; d++)
+			f *= 10;
+		if (sp->wdp > pool->wdp || pool->wdp - sp->wdp > 18)
+			return tl_fail(k->ctx, TELLER_EINVAL, "canon: section "
+			    "%s has finer weights than the profile", k->sect);
+		for (i = 0; i < sp->pats->len && rc == TELLER_OK; i++) {
+			struct tl_pat pat = *TL_PAT(sp, i);
+			if (pat.w > INT64_MAX / f)
+				return tl_fail(k->ctx, TELLER_EOVERFLOW,
+				    "canon: weight overflow");
+			pat.w *= f;
+			rc = m == NULL ? marked_line(k, &pat) :
+			    effective_line(k, m, seats, seen, &pat);
+		}
+	}
+	k->p = pool;
+	if (k->sect == NULL)
+		k->sect = "";
+	return rc;
+}
+
 /* The profile text (m == NULL: marked) through o. With map, map[i] is
  * the index of pattern i's line in the text (0 = the first pattern
  * line), or UINT32_MAX if it has none. */
@@ -455,7 +525,9 @@ canon_profile(teller_ctx *ctx, const struct teller_contest *c,
 		tl_out_str(o, "\n");
 		k.chars->len = at;
 	}
-	for (i = 0, rc = 0; i < p->pats->len && rc == 0; i++) {
+	rc = map == NULL && sectioned(c, p) ? section_lines(&k, m, seats,
+	    &seen) : TELLER_OK;
+	for (i = 0; i < p->pats->len && rc == 0 && k.sect == NULL; i++) {
 		const struct tl_pat *pat = TL_PAT(p, i);
 		k.last = SIZE_MAX;
 		rc = m == NULL ? marked_line(&k, pat) :
@@ -464,6 +536,7 @@ canon_profile(teller_ctx *ctx, const struct teller_contest *c,
 			map[i] = k.last == SIZE_MAX ? UINT32_MAX :
 			    (uint32_t)k.last;
 	}
+	k.p = p;
 	if (k.slots != NULL)
 		tl_free(ctx, k.slots, k.nslots * sizeof(uint32_t));
 	if (rc != TELLER_OK || (rc = full_lines(&k, &v)) != TELLER_OK)

@@ -49,6 +49,37 @@ if [ $rc -eq 0 ] && grep -q '^stage 1: counted for A' "$T/b.out"; then
 else
 	bad "ballot file: exit $rc $(cat "$T/b.err")"
 fi
+# kept as part of quota (audit.md 6): A's surplus of 1 over 100002
+# papers has a transfer value of 0.00000 (r.48, truncated), so A's
+# papers do not move: they stay with A, whole, as part of the quota
+printf '3 2\n100002 1 2 0\n100000 2 0\n99998 3 0\n0\n"A"\n"B"\n"C"\n"Z"\n' \
+    >"$T/z.blt"
+"$TB" trace -m stv-scottish --ranking 'A>B' "$T/z.blt" >"$T/z.out" \
+    2>"$T/z.err"
+rc=$?
+if [ $rc -eq 0 ] && grep -q '^stage 2: kept as part of quota (A), value 100002.00000, transfer value 1.00000$' \
+    "$T/z.out" && grep -q '^stage 3: stayed with A, value 100002.00000' \
+    "$T/z.out"; then
+	ok
+else
+	bad "kept as part of quota: exit $rc $(cat "$T/z.out" "$T/z.err")"
+fi
+if "$TB" trace -m stv-scottish --format json --ranking 'A>B' "$T/z.blt" \
+    2>/dev/null | grep -q '{ "stage": 2, "event": "kept as part of quota", "holder": "A", "value": "100002.00000", "transfer_value": "1.00000" }'; then
+	ok
+else
+	bad "kept as part of quota: JSON"
+fi
+# papers that move at their holder's surplus are transferred, not kept
+printf '3 2\n6 1 2 0\n2 2 0\n2 3 0\n0\n"A"\n"B"\n"C"\n"S"\n' >"$T/s.blt"
+"$TB" trace -m stv-scottish --ranking 'A>B' "$T/s.blt" >"$T/z2.out" 2>&1
+if ! grep -q 'kept' "$T/z2.out" &&
+    grep -q '^stage 2: transferred to B, value 1.99998, transfer value 0.33333$' \
+    "$T/z2.out"; then
+	ok
+else
+	bad "kept as part of quota where nothing was kept: $(cat "$T/z2.out")"
+fi
 
 if [ ! -d "$D" ]; then
 	echo "suite_trace: no $D, data cases skipped"

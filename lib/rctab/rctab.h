@@ -122,6 +122,8 @@ struct tl_rctab_opts {
 				  * the sink as is (rctab_api.c); or NULL */
 	const teller_rctab_trace *trace; /* per-ballot observer (teller.h),
 				  * NULL in the normal path */
+	int (*lot)(void *ud, const teller_rctab_lot *l); /* teller.h */
+	void *lot_ud;
 	bool convert_cdf;        /* read and write cdf_cvr.json (and
 				  * rctab_cvr.csv if cvr_csv), no tabulation:
 				  * RCTab's --convert-to-cdf */
@@ -139,6 +141,18 @@ int tl_rctab_run(teller_ctx *ctx, const struct tl_rctab_cfg *cfg,
 int tl_rctab_ballot_ids(teller_ctx *ctx, const struct tl_rctab_cfg *cfg,
     const struct tl_rctab_opts *opts, teller_write_fn w, void *ud)
     TL_MUST_CHECK;
+
+/* Read the CVRs of a loaded config and write the canonical text of kind
+ * (enum teller_canon_kind: CONTEST, MARKED or EFFECTIVE; audit.md 4.3,
+ * teller_rctab_canon). No tabulation, no output file. */
+int tl_rctab_canon(teller_ctx *ctx, const struct tl_rctab_cfg *cfg,
+    const struct tl_rctab_opts *opts, int kind, teller_write_fn w, void *ud)
+    TL_MUST_CHECK;
+/* The marked profile text through wm and the effective one through we
+ * (either NULL: not written), the CVRs read once. */
+int tl_rctab_canon_profiles(teller_ctx *ctx, const struct tl_rctab_cfg *cfg,
+    const struct tl_rctab_opts *opts, teller_write_fn wm, void *um,
+    teller_write_fn we, void *ue) TL_MUST_CHECK;
 
 /* ------------------------------------------------------------------ */
 /* tabulation state shared by rctab_tab.c and rctab_out.c              */

@@ -162,6 +162,8 @@ teller_rctab_run(teller_ctx *ctx, teller_rctab *r)
 	opts.cvr_csv = o->no_cvr_export == 0;
 	opts.convert_cdf = o->convert_to_cdf != 0;
 	opts.trace = o->trace;
+	opts.lot = o->lot;
+	opts.lot_ud = o->lot_ud;
 	opts.hart_sig = o->hart_signatures == TELLER_HART_SIG_REQUIRE ?
 	    TL_SIG_REQUIRE : o->hart_signatures == TELLER_HART_SIG_OFF ?
 	    TL_SIG_OFF : TL_SIG_CHECK;
@@ -189,6 +191,71 @@ teller_rctab_ballot_ids(teller_ctx *ctx, teller_rctab *r,
 	opts.hart_exponent = r->exponent;
 	teller_ctx_set_threads(ctx, o->threads);
 	return tl_rctab_ballot_ids(ctx, r->cfg, &opts, write, ud);
+}
+
+/* The reading options of r (no output, no observer). */
+static void
+read_opts(teller_ctx *ctx, const teller_rctab *r, struct tl_rctab_opts *opts)
+{
+	const teller_rctab_options *o = r->o;
+
+	memset(opts, 0, sizeof *opts);
+	opts->hart_sig = o->hart_signatures == TELLER_HART_SIG_REQUIRE ?
+	    TL_SIG_REQUIRE : o->hart_signatures == TELLER_HART_SIG_OFF ?
+	    TL_SIG_OFF : TL_SIG_CHECK;
+	opts->hart_modulus = r->modulus;
+	opts->hart_exponent = r->exponent;
+	teller_ctx_set_threads(ctx, o->threads);
+}
+
+int
+teller_rctab_canon(teller_ctx *ctx, teller_rctab *r,
+    enum teller_canon_kind kind, teller_write_fn write, void *ud)
+{
+	struct tl_rctab_opts opts;
+
+	if (kind != TELLER_CANON_CONTEST && kind != TELLER_CANON_MARKED &&
+	    kind != TELLER_CANON_EFFECTIVE)
+		return tl_fail(ctx, TELLER_EINVAL, "teller_rctab_canon: kind "
+		    "%d is not a contest or a profile", (int)kind);
+	read_opts(ctx, r, &opts);
+	return tl_rctab_canon(ctx, r->cfg, &opts, (int)kind, write, ud);
+}
+
+int
+teller_rctab_canon_profiles(teller_ctx *ctx, teller_rctab *r,
+    teller_write_fn wm, void *um, teller_write_fn we, void *ue)
+{
+	struct tl_rctab_opts opts;
+
+	read_opts(ctx, r, &opts);
+	return tl_rctab_canon_profiles(ctx, r->cfg, &opts, wm, um, we, ue);
+}
+
+const char *
+teller_rctab_seed(const teller_rctab *r)
+{
+	char b[24];
+
+	if (!r->cfg->has_seed)
+		return NULL;
+	snprintf(b, sizeof b, "%lld", (long long)r->cfg->seed);
+	return tl_strdup(r->ctx, b);
+}
+
+const char *
+teller_rctab_date(const teller_rctab *r)
+{
+	return r->cfg->date;
+}
+
+int
+teller_rctab_single_irv(const teller_rctab *r)
+{
+	const struct tl_rctab_cfg *cfg = r->cfg;
+
+	return cfg->mode == TL_WM_SINGLE && cfg->seats == 1 &&
+	    cfg->stop_after == 0 && cfg->overvote != TL_OV_MULTI;
 }
 
 void

@@ -442,6 +442,39 @@ ask(struct tl_rtab *t, int round, const int *tied, int n, bool winner,
 	}
 }
 
+/* Tell opts->lot (if any) of the tie among tied[0..n) that rule
+ * source settled with *out (audit.md 4.2 lots[]). */
+static int
+lot_report(struct tl_rtab *t, int round, const int *tied, int n,
+    bool winner, int rc, const int *out, const char *source)
+{
+	static const char *const modes[] = { "random", "stopCountingAndAsk",
+	    "previousRoundCountsThenRandom", "previousRoundCountsThenAsk",
+	    "useCandidateOrder", "generatePermutation" };
+	const struct tl_rctab_opts *o = t->opts;
+	teller_rctab_lot l;
+	int i;
+
+	if (rc != TELLER_OK || o->lot == NULL)
+		return rc;
+	for (i = 0; i < n; i++)
+		t->tkeys[i] = t->names[tied[i]];
+	memset(&l, 0, sizeof l);
+	l.pass = t->pass;
+	l.round = round;
+	l.winner = winner;
+	l.tied = t->tkeys;
+	l.ntied = n;
+	l.chosen = t->names[*out];
+	l.source = source;
+	l.rule = t->cfg->tiebreak >= 0 && t->cfg->tiebreak <= TL_TB_PERM ?
+	    modes[t->cfg->tiebreak] : "?";
+	if (o->lot(o->lot_ud, &l) != 0)
+		return tl_fail(t->ctx, TELLER_EINVAL, "lot: stopped in round "
+		    "%d", round);
+	return TELLER_OK;
+}
+
 /* Tiebreak.selectCandidate (rctab.md 5). tied is sorted in place. */
 int
 tl_rtab_tiebreak(struct tl_rtab *t, int round, int *tied, int n, bool winner,
@@ -454,9 +487,11 @@ tl_rtab_tiebreak(struct tl_rtab *t, int round, int *tied, int n, bool winner,
 	switch (cfg->tiebreak) {
 	case TL_TB_RANDOM:
 		*out = tied[tl_jrand_index(&t->rng, n)];
-		return TELLER_OK;
+		return lot_report(t, round, tied, n, winner, TELLER_OK, out,
+		    "seed");
 	case TL_TB_ASK:
-		return ask(t, round, tied, n, winner, out);
+		return lot_report(t, round, tied, n, winner,
+		    ask(t, round, tied, n, winner, out), out, "manual");
 	case TL_TB_ORDER:
 	case TL_TB_PERM:
 		best = -1;
@@ -473,7 +508,8 @@ tl_rtab_tiebreak(struct tl_rtab *t, int round, int *tied, int n, bool winner,
 			    "tied candidate is in the permutation");
 		(void)pos;
 		*out = best;
-		return TELLER_OK;
+		return lot_report(t, round, tied, n, winner, TELLER_OK, out,
+		    "config");
 	default:
 		break;
 	}
@@ -509,9 +545,11 @@ tl_rtab_tiebreak(struct tl_rtab *t, int round, int *tied, int n, bool winner,
 	}
 	if (cfg->tiebreak == TL_TB_PREV_RANDOM) {
 		*out = cont[tl_jrand_index(&t->rng, ncont)];
-		return TELLER_OK;
+		return lot_report(t, round, cont, ncont, winner, TELLER_OK,
+		    out, "seed");
 	}
-	return ask(t, round, cont, ncont, winner, out);
+	return lot_report(t, round, cont, ncont, winner,
+	    ask(t, round, cont, ncont, winner, out), out, "manual");
 }
 
 /* The present candidates of a round whose tally compares to v as

@@ -597,6 +597,283 @@ tl_rctab_ballot_ids(teller_ctx *ctx, const struct tl_rctab_cfg *cfg,
 	return id_write(t, order, text, lines, w, ud);
 }
 
+/* ---- the canonical contest and profiles (audit.md 4.3) ---- */
+
+/* One distinct rank text of the profile and its weight. */
+struct cprof {
+	size_t off;    /* the rank text in text, NUL-terminated, then... */
+	const char *s; /* ...its address once text stops growing */
+	int64_t w;
+};
+
+static int
+cmp_cprof(const void *a, const void *b)
+{
+	const struct cprof *x = a, *y = b;
+
+	return strcmp(x->s, y->s);
+}
+
+/* One rank as marked onto v: its marks, j ascending, then those that
+ * name no candidate as "w:TEXT" by bytes; '=' between. */
+static int
+marked_rank(struct tl_rtab *t, const uint32_t *k, int n, const int *jpos,
+    int *js, const char **ws, struct tl_vec *v)
+{
+	int nj = 0, nw = 0, a, b, rc = TELLER_OK;
+	char num[16];
+
+	for (a = 0; a < n; a++) {
+		const struct tok *tk = TOK(t, k[a]);
+		if (tk->cand >= 0 && jpos[tk->cand] >= 0)
+			js[nj++] = jpos[tk->cand];
+		else
+			ws[nw++] = TL_VEC_AT(t->toks.strs, const char *, k[a]);
+	}
+	for (a = 1; a < nj; a++)
+		for (b = a; b > 0 && js[b - 1] > js[b]; b--) {
+			int x = js[b];
+			js[b] = js[b - 1];
+			js[b - 1] = x;
+		}
+	for (a = 1; a < nw; a++)
+		for (b = a; b > 0 && strcmp(ws[b - 1], ws[b]) > 0; b--) {
+			const char *x = ws[b];
+			ws[b] = ws[b - 1];
+			ws[b - 1] = x;
+		}
+	for (a = 0; a < nj && rc == TELLER_OK; a++) {
+		snprintf(num, sizeof num, "%s%d", a > 0 ? "=" : "", js[a]);
+		rc = id_put(t->ctx, v, num);
+	}
+	for (a = 0; a < nw && rc == TELLER_OK; a++)
+		if ((rc = id_put(t->ctx, v, a + nj > 0 ? "=w:" : "w:")) ==
+		    TELLER_OK)
+			rc = id_esc(t->ctx, v, ws[a]);
+	return rc;
+}
+
+/* The marked ranks of record rec as "\t<rank>..." onto v: a skipped
+ * rank between marks is "-". */
+static int
+marked_ranks(struct tl_rtab *t, const struct rrec *rec, const int *jpos,
+    int *js, const char **ws, struct tl_vec *v)
+{
+	const uint32_t *k = &TL_VEC_AT(t->cells, uint32_t, rec->off);
+	const uint32_t *end = k + rec->len - 2;
+	int last = 0, n, rc = TELLER_OK;
+
+	for (; k < end && rc == TELLER_OK; k += 2 + n) {
+		n = (int)k[1];
+		for (last++; last < (int)k[0] && rc == TELLER_OK; last++)
+			rc = id_put(t->ctx, v, "\t-");
+		if (rc == TELLER_OK && (rc = id_put(t->ctx, v, "\t")) ==
+		    TELLER_OK)
+			rc = marked_rank(t, k + 2, n, jpos, js, ws, v);
+	}
+	return rc;
+}
+
+/* Merge the rank texts of ps[0..n) (in text), add their weights, and
+ * write the profile text: header, candidates order[0..nc), then
+ * "<weight><ranks>" lines by bytes. */
+static int
+cprof_write(struct tl_rtab *t, const int *order, int nc, struct tl_vec *text,
+    struct cprof *ps, size_t n, teller_write_fn w, void *ud)
+{
+	teller_ctx *ctx = t->ctx;
+	size_t i, m = 0, *lines;
+	struct tl_vec *nm = tl_vec_new(ctx, 1);
+	const char **lp;
+	struct tl_out out;
+	char head[32];
+	int a;
+
+	if (nm == NULL)
+		return TELLER_ENOMEM;
+	for (i = 0; i < n; i++)
+		ps[i].s = (const char *)text->data + ps[i].off;
+	qsort(ps, n, sizeof(*ps), cmp_cprof);
+	for (i = 0; i < n; i++) {
+		if (m > 0 && strcmp(ps[m - 1].s, ps[i].s) == 0) {
+			if (ps[i].w > INT64_MAX - ps[m - 1].w)
+				return tl_fail(ctx, TELLER_EOVERFLOW, "canon: "
+				    "too many ballots");
+			ps[m - 1].w += ps[i].w;
+		} else {
+			ps[m++] = ps[i];
+		}
+	}
+	lines = tl_alloc(ctx, m + 1, sizeof(size_t));
+	lp = tl_alloc(ctx, m + 1, sizeof(char *));
+	if (lines == NULL || lp == NULL)
+		return TELLER_ENOMEM;
+	for (i = 0; i < m; i++) {
+		char num[24];
+		lines[i] = text->len;
+		snprintf(num, sizeof num, "%lld", (long long)ps[i].w);
+		size_t rn = strlen((const char *)text->data + ps[i].off);
+		if (id_put(ctx, text, num) != TELLER_OK ||
+		    tl_vec_reserve(ctx, text, rn + 1) != TELLER_OK)
+			return TELLER_ENOMEM;
+		memcpy((char *)text->data + text->len, (const char *)text->data
+		    + ps[i].off, rn + 1);
+		text->len += rn + 1;
+	}
+	for (i = 0; i < m; i++)
+		lp[i] = (const char *)text->data + lines[i];
+	qsort(lp, m, sizeof(*lp), cmp_line);
+	tl_out_init(&out, ctx, w, ud);
+	tl_out_str(&out, "teller-profile/1\n");
+	for (a = 0; a < nc; a++) {
+		nm->len = 0;
+		if (id_esc(ctx, nm, t->names[order[a]]) != TELLER_OK ||
+		    tl_vec_push(ctx, nm, "") == NULL)
+			return TELLER_ENOMEM;
+		snprintf(head, sizeof head, "c\t%d\t", a);
+		tl_out_str(&out, head);
+		tl_out_str(&out, nm->data);
+		tl_out_str(&out, "\n");
+	}
+	for (i = 0; i < m; i++) {
+		tl_out_str(&out, lp[i]);
+		tl_out_str(&out, "\n");
+	}
+	return tl_out_flush(&out);
+}
+
+/* The contest text: the declared candidates, then the write-in one. */
+static int
+ccontest_write(teller_ctx *ctx, const struct tl_rctab_cfg *cfg,
+    teller_write_fn w, void *ud)
+{
+	struct tl_vec *nm = tl_vec_new(ctx, 1);
+	struct tl_out out;
+	char head[48];
+	int i;
+
+	if (nm == NULL || id_esc(ctx, nm, cfg->contest != NULL ?
+	    cfg->contest : "") != TELLER_OK || tl_vec_push(ctx, nm, "") ==
+	    NULL)
+		return TELLER_ENOMEM;
+	tl_out_init(&out, ctx, w, ud);
+	tl_out_str(&out, "teller-contest/1\ntitle\t");
+	tl_out_str(&out, nm->data);
+	snprintf(head, sizeof head, "\nseats\t%d\n", cfg->seats);
+	tl_out_str(&out, head);
+	/* as setup() numbers them: the write-in one last */
+	for (i = 0; i < cfg->ncand + (cfg->uwi ? 1 : 0); i++) {
+		bool ex = i < cfg->ncand && cfg->cands[i].excluded;
+		nm->len = 0;
+		if (id_esc(ctx, nm, i < cfg->ncand ? cfg->cands[i].name :
+		    TL_CVR_UWI) != TELLER_OK ||
+		    tl_vec_push(ctx, nm, "") == NULL)
+			return TELLER_ENOMEM;
+		snprintf(head, sizeof head, "cand\t%d\t", i);
+		tl_out_str(&out, head);
+		tl_out_str(&out, nm->data);
+		tl_out_str(&out, ex ? "\t\t1\n" : "\t\t0\n");
+	}
+	return tl_out_flush(&out);
+}
+
+/* The marked (eff false) or effective profile text of t's records
+ * through w. */
+static int
+one_profile(struct tl_rtab *t, bool eff, teller_write_fn w, void *ud)
+{
+	teller_ctx *ctx = t->ctx;
+	const struct tl_rctab_cfg *cfg = t->cfg;
+	struct tl_vec *text;
+	struct cprof *ps;
+	int *order, *jpos, *js, i, nc = 0, rc;
+	const char **ws;
+	bool *used;
+	size_t r, n = 0;
+
+	order = tl_alloc(ctx, (size_t)t->ncand + 1, sizeof(int));
+	jpos = tl_alloc(ctx, (size_t)t->ncand + 1, sizeof(int));
+	used = tl_alloc(ctx, (size_t)t->ncand + 1, sizeof(bool));
+	ps = tl_alloc(ctx, t->recs->len + 1, sizeof(*ps));
+	text = tl_vec_new(ctx, 1);
+	js = tl_alloc(ctx, t->maxtoks + 1, sizeof(int));
+	ws = tl_alloc(ctx, t->maxtoks + 1, sizeof(char *));
+	if (order == NULL || jpos == NULL || used == NULL || ps == NULL ||
+	    text == NULL || js == NULL || ws == NULL)
+		return TELLER_ENOMEM;
+	/* the candidates by name bytes; effective: no excluded one */
+	for (i = 0; i < t->ncand; i++) {
+		int x = i, j = nc;
+		jpos[i] = -1;
+		if (eff && i < cfg->ncand && cfg->cands[i].excluded)
+			continue;
+		for (; j > 0 && strcmp(t->names[order[j - 1]], t->names[x]) >
+		    0; j--)
+			order[j] = order[j - 1];
+		order[j] = x;
+		nc++;
+	}
+	for (i = 0; i < nc; i++)
+		jpos[order[i]] = i;
+	for (r = 0; r < t->recs->len; r++) {
+		const struct rrec *rec = REC(t, r);
+		size_t start = text->len;
+		if (rec->w <= 0)
+			continue;
+		rc = eff ? id_ranks(t, rec, jpos, used, text) :
+		    marked_ranks(t, rec, jpos, js, ws, text);
+		if (rc != TELLER_OK)
+			return rc;
+		if (eff && text->len == start)
+			continue; /* no effective rank: left out */
+		if (tl_vec_push(ctx, text, "") == NULL)
+			return TELLER_ENOMEM;
+		ps[n].off = start;
+		ps[n++].w = rec->w;
+	}
+	rc = cprof_write(t, order, nc, text, ps, n, w, ud);
+	tl_vec_release(ctx, text);
+	return rc;
+}
+
+int
+tl_rctab_canon_profiles(teller_ctx *ctx, const struct tl_rctab_cfg *cfg,
+    const struct tl_rctab_opts *opts, teller_write_fn wm, void *um,
+    teller_write_fn we, void *ue)
+{
+	struct tl_rtab *t = tl_alloc(ctx, 1, sizeof *t);
+	struct tl_rctab_opts o = *opts;
+	int rc;
+
+	if (t == NULL)
+		return TELLER_ENOMEM;
+	o.trace = NULL;
+	o.lot = NULL;
+	o.cvr_csv = false;
+	o.convert_cdf = false;
+	t->ctx = ctx;
+	t->cfg = cfg;
+	t->opts = &o;
+	ctx->inname = cfg->path;
+	/* the CVRs read once for both texts */
+	if ((rc = setup(t)) != TELLER_OK)
+		return rc;
+	if (wm != NULL && (rc = one_profile(t, false, wm, um)) != TELLER_OK)
+		return rc;
+	return we != NULL ? one_profile(t, true, we, ue) : TELLER_OK;
+}
+
+int
+tl_rctab_canon(teller_ctx *ctx, const struct tl_rctab_cfg *cfg,
+    const struct tl_rctab_opts *opts, int kind, teller_write_fn w, void *ud)
+{
+	if (kind == TELLER_CANON_CONTEST)
+		return ccontest_write(ctx, cfg, w, ud); /* no CVR read */
+	return tl_rctab_canon_profiles(ctx, cfg, opts,
+	    kind == TELLER_CANON_MARKED ? w : NULL, ud,
+	    kind == TELLER_CANON_EFFECTIVE ? w : NULL, ud);
+}
+
 /* opts->trace: the pass just tabulated ended after t->nround rounds. */
 static int
 trace_pass_end(struct tl_rtab *t)

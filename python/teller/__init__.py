@@ -121,7 +121,9 @@ class _RctabOptions(_c.Structure):  # teller_rctab_options
                 ("crlf", _c.c_int), ("convert_to_cdf", _c.c_int),
                 ("no_cvr_export", _c.c_int), ("hart_signatures", _c.c_int),
                 ("hart_key", _cp), ("generated_date", _cp),
-                ("output", _Output)]
+                ("output", _Output), ("html", _cp), ("trace", _vp),
+                ("lot", _vp), ("lot_ud", _vp)]  # the whole struct:
+    # teller_rctab_options_init writes every member
 
 
 _P = _c.POINTER

@@ -3,7 +3,8 @@
  * t_canon.c -- canonical forms (audit.md 4.3): the worked example's
  * hashes, invariance under shuffled, split and renumbered ballot lines,
  * a changed hash for one changed preference, the effective profile of
- * the UK methods, escapes, fractional weights, and the rules' JCS text.
+ * the UK methods, escapes, fractional weights, college sections, and
+ * the rules' JCS text.
  */
 #include <stdlib.h>
 
@@ -207,6 +208,85 @@ test_canon_escapes_weights(void)
 	    "teller-profile/1\nc\t0\tA\nc\t1\tB\n2.25\t0\n2.25\t1\n");
 }
 
+/* Section membership (Labour college, methods.md 4.3): a sectioned
+ * profile's lines begin "s\t<section id>\t"; one paper moved to
+ * another section changes the hash; the sections' declaration order
+ * and the ballot order do not; unsectioned texts are as before. */
+#define SECT_HEAD "# candidate: A\n# candidate: B\n# candidate: C\n"
+#define SECT_BODY "mps,3,A,B\nmps,1,B,C\nmps,1,C,\nmembers,10,B,A\n" \
+	"members,30,C,B\n"
+static const char *
+canon_csv(const char *csv, const char *method, enum teller_canon_kind kind,
+    bool hex)
+{
+	static struct mbuf b;
+	static char h[65];
+	teller_ctx *ctx;
+	teller_contest *c;
+	teller_profile *p;
+	teller_rules rules;
+	int rc;
+
+	b.n = 0;
+	b.s[0] = '\0';
+	h[0] = '\0';
+	if (teller_ctx_new(NULL, &ctx) != TELLER_OK)
+		return "";
+	teller_rules_init(&rules, method);
+	rc = teller_read(ctx, TELLER_FMT_CSV, "t.csv", csv, strlen(csv), &c,
+	    &p);
+	if (rc == TELLER_OK)
+		rc = hex ? teller_canon_sha256(ctx, c, p, &rules, kind, h) :
+		    teller_canon(ctx, c, p, &rules, kind, mwrite, &b);
+	if (rc != TELLER_OK)
+		fprintf(stderr, "  canon: %s\n", teller_errmsg(ctx));
+	teller_ctx_free(ctx);
+	return hex ? h : b.s;
+}
+
+static void
+test_canon_sections(void)
+{
+	static const char *const in[] = {
+		SECT_HEAD "# section: mps | 1 | MPs\n# section: members | 1\n"
+		"section,weight,1,2\n" SECT_BODY "members,2,A,B\n",
+		/* the paper A>B moved from members to mps */
+		SECT_HEAD "# section: mps | 1 | MPs\n# section: members | 1\n"
+		"section,weight,1,2\n" SECT_BODY "mps,2,A,B\n",
+		/* sections declared the other way round, ballots reordered */
+		SECT_HEAD "# section: members | 1\n# section: mps | 1 | MPs\n"
+		"section,weight,1,2\nmembers,2,A,B\nmembers,30,C,B\n"
+		"mps,1,C,\nmps,1,B,C\nmembers,10,B,A\nmps,3,A,B\n",
+		/* no sections: the same ballots pooled */
+		SECT_HEAD "weight,1,2\n3,A,B\n1,B,C\n1,C,\n10,B,A\n30,C,B\n"
+		"2,A,B\n" };
+	char h[3][65];
+	int i;
+
+	CHECK_STR(canon_csv(in[0], "college", TELLER_CANON_MARKED, false),
+	    "teller-profile/1\nc\t0\tA\nc\t1\tB\nc\t2\tC\n"
+	    "s\tmembers\t10\t1\t0\ns\tmembers\t2\t0\t1\n"
+	    "s\tmembers\t30\t2\t1\ns\tmps\t1\t1\t2\ns\tmps\t1\t2\n"
+	    "s\tmps\t3\t0\t1\n");
+	CHECK_STR(canon_csv(in[3], "college", TELLER_CANON_MARKED, false),
+	    "teller-profile/1\nc\t0\tA\nc\t1\tB\nc\t2\tC\n"
+	    "1\t1\t2\n1\t2\n10\t1\t0\n30\t2\t1\n5\t0\t1\n");
+	for (i = 0; i < 2; i++) {
+		enum teller_canon_kind kind = i == 0 ? TELLER_CANON_MARKED :
+		    TELLER_CANON_EFFECTIVE;
+		snprintf(h[0], 65, "%s", canon_csv(in[0], "college", kind,
+		    true));
+		snprintf(h[1], 65, "%s", canon_csv(in[1], "college", kind,
+		    true));
+		snprintf(h[2], 65, "%s", canon_csv(in[2], "college", kind,
+		    true));
+		CHECK(strlen(h[0]) == 64, "kind %d: no hash", i);
+		CHECK(strcmp(h[0], h[1]) != 0, "kind %d: a paper moved to "
+		    "another section keeps the hash", i);
+		CHECK_STR(h[2], h[0]);
+	}
+}
+
 static void
 test_canon_rules(void)
 {
@@ -224,6 +304,7 @@ main(void)
 	test_canon_effective();
 	test_canon_effective_map();
 	test_canon_escapes_weights();
+	test_canon_sections();
 	test_canon_rules();
 	return h_done();
 }
