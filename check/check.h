@@ -13,10 +13,11 @@
 #include "cknum.h"
 
 /* One distinct effective pattern: weight papers whose preferences are
- * prefs[off..off+len), candidate numbers in name order. */
+ * prefs[off..off+len), candidate numbers in name order, in ranks ranks
+ * (ranks < len: marks share a rank, j=k, as block's one rank does). */
 struct ck_pat {
 	int64_t w;
-	uint32_t off, len;
+	uint32_t off, len, ranks;
 };
 
 struct ck_prof {

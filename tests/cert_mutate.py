@@ -2,7 +2,10 @@
 # cert_mutate.py -- write a mutated copy of a teller-cert/1 certificate
 # (tests/suite_cert.sh): python3 cert_mutate.py KIND IN OUT. Each KIND
 # changes one thing a checker must catch; exit 3 if IN has no place for
-# it. Standard library only.
+# it. Standard library only. Kinds: wrong-exclusion, wrong-value,
+# wrong-holder, missing-move, missing-lot, lot-number, tally (stage 2),
+# tally1 (stage 1), nt, wrong-elected, elected-order, order, rule (of an
+# elect or second stage), remaining, reason, truncate.
 import json
 import sys
 
@@ -49,6 +52,40 @@ def main():
             done = True
         elif kind == "missing-lot" and "lot" in r.get("why", {}):
             del r["why"]["lot"]
+            done = True
+        elif kind == "missing-lot" and any("lot" in e
+                                           for e in r.get("elected", [])):
+            del [e for e in r["elected"] if "lot" in e][0]["lot"]
+            done = True
+        elif kind == "lot-number" and any("lot" in e
+                                          for e in r.get("elected", [])):
+            e = [e for e in r["elected"] if "lot" in e][0]
+            e["lot"] += 1
+            done = True
+        elif kind == "lot-number" and "lot" in r.get("why", {}):
+            r["why"]["lot"] += 1
+            done = True
+        elif kind == "tally1" and r["stage"] == 1:
+            n = list(r["tallies"])[-1]
+            r["tallies"][n] = fix(r["tallies"][n], 1)
+            done = True
+        elif kind == "rule" and a["kind"] in ("elect", "second"):
+            r["why"]["rule"] = {"46": "49", "49": "46",
+                                "para 3(2)": "para 3(3)",
+                                "para 3(3)": "para 3(2)"}[r["why"]["rule"]]
+            done = True
+        elif kind == "remaining" and "remaining" in r.get("why", {}):
+            r["why"]["remaining"].pop()
+            done = True
+        elif kind == "reason" and r.get("moves"):
+            for m in r["moves"]:
+                if m["to"] is None:
+                    m["reason"] = "no further preference"
+                    done = True
+                    break
+        elif kind == "elected-order" and len(r.get("elected", [])) > 1:
+            el = r["elected"]
+            el[0], el[1] = el[1], el[0]
             done = True
         elif kind == "tally" and r["stage"] == 2:
             n = next(iter(r["tallies"]))

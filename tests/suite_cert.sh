@@ -18,11 +18,13 @@ trap 'rm -rf "$tmp"' EXIT
 ok() { pass=$((pass + 1)); }
 bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
 
-# certify FILE NAME [METHOD]: count with a certificate, write the profile
+# certify FILE NAME [METHOD [SEATS]]: count with a certificate, write the
+# profile
 certify() {
 	m=${3:-stv-scottish}
 	s=
 	[ "$m" = irv ] && s="-s 1"
+	[ -n "$4" ] && s="-s $4"
 	"$T" count -m "$m" $s -r none --no-manifest \
 	    --certificate "$tmp/$2.cert" "$1" 2>"$tmp/err" &&
 	"$T" canon -m "$m" $s --profile effective "$1" \
@@ -151,9 +153,90 @@ printf 'x\n' >>"$tmp/out.cert"
 "$T" verify "$tmp/manifest.json" >"$tmp/verify.out" 2>&1
 if [ $? = 5 ] && grep -q 'output:out.cert .* changed' "$tmp/verify.out"
 then ok; else bad "verify of a changed certificate"; fi
+# -- FPTP and block (LEPAR 2006 Sch.2 rr.46, 49): a lot at the boundary,
+# two lots for two seats, equal totals filling the seats exactly (in
+# ballot-paper order, B before A)
+printf '3 1\n2 1 0\n2 2 0\n1 3 0\n0\n"Ann"\n"Bob"\n"Cat"\n"F"\n' \
+    >"$tmp/ft.blt"
+printf '4 3\n5 1 0\n2 2 0\n2 3 0\n2 4 0\n0\n"A"\n"B"\n"C"\n"D"\n"Bk"\n' \
+    >"$tmp/bt.blt"
+printf '4 2\n1 1 2 0\n1 1 3 0\n1 2 4 0\n0\n"B"\n"A"\n"C"\n"D"\n"E"\n' \
+    >"$tmp/be.blt"
+if certify "$tmp/ft.blt" ft fptp && certify "$tmp/bt.blt" bt block 3 &&
+    certify "$tmp/be.blt" be block 2; then ok; else bad "fptp/block count"
+fi
+for n in ft bt be; do expect 0 "$n" "$tmp/$n.cert"; done
+if grep -q '"why":{"rule":"49","tie":\["Ann","Bob"\]}' "$tmp/ft.cert" &&
+    grep -q '"rule":"49","tie":\["B","C","D"\],"lot":1},{"cand":"[BD]",'\
+'"rule":"49","tie":\["[BCD]","[BCD]"\],"lot":2}' "$tmp/bt.cert" &&
+    grep -q '"elected":\[{"cand":"B","rule":"46"},{"cand":"A","rule":"46"}'\
+'\]' "$tmp/be.cert"; then ok; else bad "fptp/block: the rules cited"; fi
+for k in missing-lot lot-number tally1 tally rule wrong-elected; do
+	mutate "$k" bt
+done
+for k in elected-order rule; do mutate "$k" be; done
+mutate missing-lot ft
+
+# -- SV (LGA 2000 Sch.2): all tied for second remain (para 3(3)), all
+# tied for first, a lot for the winner (para 3(8)), a majority at stage 1
+# (para 2), two candidates equal (MER 2007 Sch.1 r.51(5))
+printf '4 1\n5 1 0\n3 2 0\n3 3 0\n1 4 2 0\n0\n"A"\n"B"\n"C"\n"D"\n"S"\n' \
+    >"$tmp/s3.blt"
+printf '4 1\n3 1 0\n3 2 0\n3 3 0\n1 4 3 0\n0\n"A"\n"B"\n"C"\n"D"\n"S"\n' \
+    >"$tmp/s4.blt"
+printf '3 1\n4 1 0\n3 2 0\n1 3 2 0\n0\n"A"\n"B"\n"C"\n"S"\n' >"$tmp/s5.blt"
+printf '3 1\n5 1 0\n3 2 0\n1 3 2 0\n0\n"A"\n"B"\n"C"\n"S"\n' >"$tmp/s6.blt"
+printf '2 1\n3 1 0\n3 2 1 0\n0\n"A"\n"B"\n"S"\n' >"$tmp/s7.blt"
+for n in s3 s4 s5 s6 s7; do
+	if certify "$tmp/$n.blt" "$n" sv; then ok; else bad "sv count $n"; fi
+	expect 0 "$n" "$tmp/$n.cert"
+done
+if grep -q '"why":{"rule":"para 3(3)","remaining":\["A","B","C"\],'\
+'"tie":\["B","C"\]}' "$tmp/s3.cert" && grep -q '"rule":"para 3(3)",'\
+'"remaining":\["A","B","C"\],"tie":\["A","B","C"\]}' "$tmp/s4.cert" &&
+    grep -q '"rule":"para 3(8)","tie":\["A","B"\],"lot":1' "$tmp/s5.cert" &&
+    grep -q '"rule":"para 2"' "$tmp/s6.cert" &&
+    grep -q '"rule":"r.51(5)","tie":\["A","B"\],"lot":1' "$tmp/s7.cert"
+then ok; else bad "sv: the rules cited"; fi
+for k in rule remaining; do mutate "$k" s3; done
+for k in lot-number missing-lot; do mutate "$k" s5; done
+mutate wrong-elected s6
+mutate tally1 s7
+if certify "$th" sv-th sv; then ok; else bad "sv $th"; fi
+expect 0 sv-th "$tmp/sv-th.cert"
+for k in wrong-holder missing-move reason tally nt rule wrong-elected \
+    truncate; do
+	mutate "$k" sv-th
+done
+
+# -- the published UK results: FPTP and block contests, SV stage cases
+mkdir "$tmp/uk"
+if [ -d "$SHARED/data/uk" ] &&
+    /usr/bin/python3 tests/cert_ukblt.py "$SHARED/data/uk" "$tmp/uk"; then
+	n=0
+	nbad=0
+	for f in "$tmp"/uk/*.blt; do
+		m=$(basename "$f" .blt)
+		s=${m##*.}
+		m=${m%.*}
+		m=${m##*.}
+		n=$((n + 1))
+		if certify "$f" uk "$m" "$s" && "$C" "$tmp/uk.prof" \
+		    "$tmp/uk.cert" 2>"$tmp/check.err"; then :; else
+			nbad=$((nbad + 1))
+			echo "FAIL: $m $f"
+			head -2 "$tmp/err" "$tmp/check.err"
+		fi
+	done
+	if [ "$n" -ge 10 ] && [ "$nbad" = 0 ]; then ok; else
+		bad "$nbad of $n UK contests"; fi
+else
+	echo "SKIP: $SHARED/data/uk not found"
+fi
+
 # -- other methods refuse, and leave no file
-if "$T" count -m fptp -r none --no-manifest --certificate "$tmp/irv.cert" \
-    "$tmp/lot.blt" 2>/dev/null; then bad "fptp --certificate accepted"
+if "$T" count -m borda -r none --no-manifest --certificate "$tmp/irv.cert" \
+    "$tmp/lot.blt" 2>/dev/null; then bad "borda --certificate accepted"
 elif [ -f "$tmp/irv.cert" ]; then bad "fptp left a certificate"
 else ok; fi
 # -- unreadable: exit 1; usage: exit 2
