@@ -554,6 +554,43 @@ totals(struct ck *k, const struct mj *rec)
 	return 0;
 }
 
+/* Rule 47 electing j when others continuing have as many votes: the
+ * tie is cited, and j is the one the most recent earlier stage that
+ * separates them puts highest [49(2), applied to the order of election],
+ * or the lot is cited when none does; without others, no tie. */
+static int
+equal_order(struct ck *k, const struct mj *e, int j)
+{
+	int *ids = calloc((size_t)k->pf->ncand + 1, sizeof(int));
+	int i, n = 0, rc = 0;
+
+	if (ids == NULL)
+		return fail(k, e, "out of memory");
+	for (i = 0; i < k->pf->ncand; i++)
+		if (k->state[i] == CONT && k->votes[i] == k->votes[j])
+			ids[n++] = i;
+	if (n == 1 && mj_get(e, "tie") != NULL)
+		rc = fail(k, e, "%s has no equal: no tie", name(k, j));
+	else if (n > 1 && !same_tie(k, e, ids, n))
+		rc = fail(k, e, "equal votes: the tie is %s and %d more",
+		    name(k, ids[0]), n - 1);
+	if (rc == 0 && n > 1) {
+		n = narrow(k, ids, n, true, k->nhist);
+		for (i = 0; i < n && ids[i] != j; i++)
+			;
+		if (i == n)
+			rc = fail(k, e, "%s is not the one the earlier stages "
+			    "put first", name(k, j));
+		else if (n > 1)
+			rc = lot_number(k, e);
+		else if (mj_get(e, "lot") != NULL)
+			rc = fail(k, e, "an earlier stage orders the tie: no "
+			    "lot");
+	}
+	free(ids);
+	return rc;
+}
+
 /* Another election after the stage, in order: rule 47 (the highest
  * remaining at or over the quota) or 52 (the last vacancies). */
 static int
@@ -575,6 +612,8 @@ elect_one(struct ck *k, const struct mj *e, bool *last)
 			if (k->state[i] == CONT && k->votes[i] > k->votes[j])
 				return fail(k, e, "%s has more votes than %s",
 				    name(k, i), name(k, j));
+		if ((i = equal_order(k, e, j)) != 0)
+			return i;
 		k->pending[j] = k->votes[j] > k->quota;
 	} else if (strcmp(rule, "52") == 0) {
 		if (!*last && nc > k->seats - k->nelected)

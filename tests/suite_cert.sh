@@ -86,6 +86,23 @@ if grep -q '"rule":"51(2)(b)","tie":\["Ann","Bob"\],"lot":1' \
     "$tmp/lot.cert"; then ok; else bad "lot: no 51(2)(b) lot"; fi
 mutate missing-lot lot
 mutate wrong-exclusion earlier
+
+# -- two elected together on equal votes (rule 47): ordered by the
+# earlier stage (A had more at stage 1), or by lot
+printf '4 2\n6 1 0\n5 2 0\n1 3 1 0\n2 3 2 0\n4 4 0\n0\n"A"\n"B"\n"C"\n"D"\n'\
+'"E47"\n' >"$tmp/e47.blt"
+printf '5 2\n4 4 2 5 1 3 0\n3 1 0\n4 3 4 5 0\n0\n"A"\n"B"\n"C"\n"D"\n"E"\n'\
+'"L47"\n' >"$tmp/l47.blt"
+for n in e47 l47; do
+	if certify "$tmp/$n.blt" "$n"; then ok; else bad "count $n"; fi
+	expect 0 "$n" "$tmp/$n.cert"
+done
+if grep -q '"elected":\[{"cand":"A","rule":"47","tie":\["A","B"\]},'\
+'{"cand":"B","rule":"47"}\]' "$tmp/e47.cert" &&
+    grep -q '"rule":"47","tie":\["C","D"\],"lot":1}' "$tmp/l47.cert"
+then ok; else bad "rule 47: equal votes, the order cited"; fi
+mutate elected-order e47
+for k in missing-lot lot-number; do mutate "$k" l47; done
 # one candidate's tally twice, another's left out
 sed '2s/"Bob":"2.00000"/"Ann":"2.00000"/' "$tmp/lot.cert" >"$tmp/lot.dup"
 if cmp -s "$tmp/lot.cert" "$tmp/lot.dup"; then bad "sed: no tally changed"
