@@ -1277,6 +1277,9 @@ main(int argc, char **argv)
 	} else if (strlen(buf) != n) {
 		fprintf(stderr, "teller-check: %s: a NUL byte\n", argv[2]);
 		rc = 1;
+	} else if (strstr(buf, "\"method\":\"stv-wigm\"") != NULL &&
+	    strstr(buf, "\"method\":\"stv-wigm\"") < strchr(buf, '\n')) {
+		rc = ck_wigm(&pf, argv[2], buf);
 	} else {
 		rc = replay(&k, buf);
 	}

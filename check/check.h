@@ -39,4 +39,8 @@ void ck_prof_free(struct ck_prof *pf);
  * printed) if it cannot be read. */
 char *ck_slurp(const char *path, size_t *n);
 
+/* Check the stv-wigm certificate buf (of file path) against pf
+ * (ckwigm.c): 0 valid, 5 invalid, 1 unreadable. */
+int ck_wigm(struct ck_prof *pf, const char *path, char *buf);
+
 #endif /* CHECK_H */

@@ -189,6 +189,8 @@ put_why(struct tl_cert *k)
 		tl_out_str(&k->o, "]");
 		if (w->lot)
 			tl_out_fmt(&k->o, ",\"lot\":%d", k->nlots);
+	} else if (w->bare) {
+		;
 	} else if (strcmp(k->kind, "surplus") == 0) {
 		tl_out_str(&k->o, ",\"largest\":true");
 	} else if (strcmp(k->kind, "exclude") == 0) {

@@ -24,6 +24,8 @@ struct tl_cert_why {
 	tl_fix gap;        /* their difference */
 	const bool *in;    /* [ncand] a set the stage names ("remaining":
 			    * SV's candidates left in), or NULL */
+	bool bare;         /* the rule (and tie) only: no lowest, next, gap
+			    * or largest (stv-wigm) */
 };
 
 struct tl_cert;

@@ -4,19 +4,20 @@
 # changes one thing a checker must catch; exit 3 if IN has no place for
 # it. Standard library only. Kinds: wrong-exclusion, wrong-value,
 # wrong-holder, missing-move, missing-lot, lot-number, tally (stage 2),
-# tally1 (stage 1), nt, wrong-elected, elected-order, order, rule (of an
-# elect or second stage), remaining, reason, truncate.
+# tally1 (stage 1), nt, wrong-subject, wrong-elected, elected-order,
+# order, rule (of an elect or second stage), remaining, reason, truncate.
 import json
 import sys
 
 
 def fix(v, delta):
-    """A decimal string (5 dp, or whole) plus delta in its last place."""
+    """A decimal string plus delta in its last place."""
     if "." not in v:
         return str(int(v) + delta)
     w, f = v.split(".")
-    n = int(w) * 100000 + int(f) + delta
-    return "%d.%05d" % (n // 100000, n % 100000)
+    u = 10 ** len(f)
+    n = int(w) * u + int(f) + delta
+    return "%d.%0*d" % (n // u, len(f), n % u)
 
 
 def main():
@@ -31,6 +32,11 @@ def main():
                 r["why"].get("next"):
             # exclude the next lowest instead
             a["cand"] = r["why"]["next"]
+            done = True
+        elif kind == "wrong-subject" and a["kind"] in ("surplus",
+                                                       "exclude"):
+            a["cand"] = [n for n in r["tallies"] if n != a["cand"] and
+                         float(r["tallies"][n]) > 0][0]
             done = True
         elif kind == "wrong-value" and a["kind"] == "surplus":
             for m in r["moves"]:

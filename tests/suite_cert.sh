@@ -298,6 +298,33 @@ echo "certified and checked $n wards in $(($(date +%s) - start)) s"
 if [ "$n" -gt 0 ] && [ "$nbad" = 0 ]; then ok; else
 	bad "$nbad of $n wards"; fi
 
+# -- stv-wigm (docs/stv.md 3: Droop's wigm, guarded 27-digit values shown
+# at 9 places): a tie by ballot order, mutations of a real ward, and
+# every 7th ward
+if certify "$tmp/lot.blt" wigm-lot stv-wigm; then ok; else bad "wigm lot"; fi
+expect 0 wigm-lot "$tmp/wigm-lot.cert"
+if grep -q '"why":{"rule":"ballot order","tie":\["Ann","Bob"\]}' \
+    "$tmp/wigm-lot.cert"; then ok; else bad "wigm: the tie cited"; fi
+if certify "$ward" wigm stv-wigm; then ok; else bad "wigm $ward"; fi
+for k in wrong-subject wrong-value wrong-holder missing-move tally nt \
+    wrong-elected elected-order truncate; do
+	mutate "$k" wigm
+done
+n=0
+nbad=0
+for f in $(find "$dir" -name '*.blt' | sort | awk 'NR % 7 == 0'); do
+	n=$((n + 1))
+	if certify "$f" w stv-wigm && "$C" "$tmp/w.prof" "$tmp/w.cert" \
+	    2>"$tmp/check.err"; then :; else
+		nbad=$((nbad + 1))
+		echo "FAIL: stv-wigm $f"
+		head -2 "$tmp/err" "$tmp/check.err"
+	fi
+done
+echo "certified and checked $n wards under stv-wigm"
+if [ "$n" -gt 0 ] && [ "$nbad" = 0 ]; then ok; else
+	bad "$nbad of $n wards"; fi
+
 # -- every 10th ward as one IRV seat
 n=0
 nbad=0
