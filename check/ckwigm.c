@@ -250,7 +250,9 @@ action(struct wg *k, const struct mj *rec)
 	if (!sur)
 		n = extreme(k, false, false, ids);
 	e = n > 0 ? ids[0] : -1;
-	if (kind == NULL || strcmp(kind, sur ? "surplus" : "exclude") != 0 ||
+	if (e < 0)
+		rc = wfail(k, a, "no candidate is left to act on");
+	else if (kind == NULL || strcmp(kind, sur ? "surplus" : "exclude") != 0 ||
 	    cn == NULL || ck_prof_cand(k->pf, cn) != e)
 		rc = wfail(k, a, "%s of %s is next", sur ? "the surplus" :
 		    "the exclusion", nm(k, e));

@@ -1,15 +1,17 @@
 #!/bin/sh
 # suite_cert.sh -- count certificates (audit.md 5, 9): teller count
 # --certificate and teller-check PROFILE CERT accept every Scottish ward
-# in $SHARED/data/scot/blt, a tie settled by an earlier stage and one
-# settled by lot; and teller-check exits 5 on each mutation
+# in $SHARED/data/scot/blt (stv-scottish; every 7th under stv-wigm,
+# every 10th as IRV), the published UK FPTP, block and SV results, ties
+# settled by an earlier stage and by lot; and teller-check exits 5 on
+# each mutation
 # (tests/cert_mutate.py), 1 on an unreadable certificate; teller trace
 # --pattern | --ranking follows one pattern through a count. Run from
-# the repository root with B set.
+# the repository root with B set (CK: another teller-check to run).
 B=${B:-build}
 SHARED=${SHARED:-../shared}
 T=$B/teller
-C=$B/teller-check
+C=${CK:-$B/teller-check}
 pass=0
 fail=0
 tmp=$(mktemp -d)
@@ -148,6 +150,8 @@ assert all(r["holder"] == "John BIGGS" for r in t["rows"])
 ' "$tmp/trace.json"; then ok; else bad "trace --format json"; fi
 if "$T" trace --ranking 'Bob>Ann' "$tmp/lot.blt" >/dev/null 2>&1; [ $? = 1 ]
 then ok; else bad "trace of a ranking nobody cast: exit 1"; fi
+if "$T" trace -m block --pattern 0 "$tmp/lot.blt" >/dev/null 2>&1; [ $? = 2 ]
+then ok; else bad "trace -m block: exit 2"; fi
 if "$T" trace "$tmp/lot.blt" >/dev/null 2>&1; [ $? = 2 ]
 then ok; else bad "trace without --pattern or --ranking: exit 2"; fi
 if "$T" trace -m stv-scottish --pattern 0 "$tmp/earlier.blt" \
