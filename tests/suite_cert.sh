@@ -260,6 +260,19 @@ if "$T" count -m borda -r none --no-manifest --certificate "$tmp/irv.cert" \
     "$tmp/lot.blt" 2>/dev/null; then bad "borda --certificate accepted"
 elif [ -f "$tmp/irv.cert" ]; then bad "fptp left a certificate"
 else ok; fi
+# stv-ers97 writes none yet; stv-wigm none with Droop's [tie] order,
+# which the certificate cannot carry
+printf '3 1\n[tie 3 2 1]\n3 1 0\n2 2 1 0\n2 3 2 0\n0\n"A"\n"B"\n"C"\n"T"\n' \
+    >"$tmp/tie.blt"
+for m in stv-ers97 stv-wigm; do
+	f=$tmp/lot.blt
+	[ "$m" = stv-wigm ] && f=$tmp/tie.blt
+	"$T" count -m $m -r none --no-manifest --certificate "$tmp/x.cert" \
+	    "$f" >/dev/null 2>&1
+	st=$?
+	if [ "$st" = 2 ] && [ ! -f "$tmp/x.cert" ]; then ok; else
+		bad "$m --certificate $f: exit $st, want 2 and no file"; fi
+done
 # -- unreadable: exit 1; usage: exit 2
 printf 'not json\n' >"$tmp/junk.cert"
 expect 1 lot "$tmp/junk.cert"
