@@ -5,7 +5,8 @@
 # it. Standard library only. Kinds: wrong-exclusion, wrong-value,
 # wrong-holder, missing-move, missing-lot, lot-number, tally (stage 2),
 # tally1 (stage 1), nt, wrong-subject, wrong-elected, elected-order,
-# order, rule (of an elect or second stage), remaining, reason, truncate.
+# order, rule (of an elect or second stage), remaining, remaining-other,
+# reason, truncate.
 import json
 import sys
 
@@ -82,6 +83,10 @@ def main():
             done = True
         elif kind == "remaining" and "remaining" in r.get("why", {}):
             r["why"]["remaining"].pop()
+            done = True
+        elif kind == "remaining-other" and "remaining" in r.get("why", {}):
+            rem = r["why"]["remaining"]
+            rem[-1] = [n for n in r["tallies"] if n not in rem][0]
             done = True
         elif kind == "reason" and r.get("moves"):
             for m in r["moves"]:

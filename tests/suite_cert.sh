@@ -219,7 +219,7 @@ if grep -q '"why":{"rule":"para 3(3)","remaining":\["A","B","C"\],'\
     grep -q '"rule":"para 2"' "$tmp/s6.cert" &&
     grep -q '"rule":"r.51(5)","tie":\["A","B"\],"lot":1' "$tmp/s7.cert"
 then ok; else bad "sv: the rules cited"; fi
-for k in rule remaining; do mutate "$k" s3; done
+for k in rule remaining remaining-other; do mutate "$k" s3; done
 for k in lot-number missing-lot; do mutate "$k" s5; done
 mutate wrong-elected s6
 mutate tally1 s7
