@@ -23,6 +23,12 @@
 
 
 enum { CONT = 0, ELECTED, EXCLUDED };
+/* The methods: Scottish STV, IRV, FPTP, block vote, Supplementary Vote. */
+enum { M_STV = 0, M_IRV, M_FPTP, M_BLOCK, M_SV };
+static const char *const methods[] = { "stv-scottish", "irv", "fptp",
+	"block", "sv" };
+/* A move's holder: any eliminated candidate (SV's stage 2). */
+#define ANY_OUT (-2)
 
 /* Where each pattern's papers are: holder (-1: out of the count), the
  * position of the holder in the pattern, the value of each paper, and
@@ -39,7 +45,11 @@ struct ck {
 	struct ck_prof *pf;
 	long line;              /* of the record being checked */
 	int stage, seats, nelected;
-	bool irv;               /* the method: irv, else stv-scottish */
+	int meth;               /* M_* */
+	bool irv;               /* meth == M_IRV */
+	int nlots;              /* lots cited so far: each is the next */
+	int *border;            /* [ncand] place on the ballot paper, or
+				 * -1 (header's ballot_order) */
 	int dp;                 /* decimal places of values */
 	int64_t one;            /* one paper at value 1: 10^dp */
 	int64_t quota, valid, nt, loss;
@@ -112,6 +122,27 @@ next_cont(const struct ck *k, size_t i, uint32_t pos, uint32_t *at)
 	return -1;
 }
 
+/* Block vote (LEPAR 2006 Sch.2 r.46): pattern i's papers give a vote to
+ * each candidate marked. 0, or -1 on overflow. */
+static int
+block_marks(struct ck *k, size_t i)
+{
+	const struct ck_pat *pt = &k->pf->pat[i];
+	int64_t amount;
+	uint32_t q;
+
+	k->par[i].holder = -1;
+	if (ck_mul(pt->w, k->one, &amount) != 0)
+		return -1;
+	for (q = 0; q < pt->len; q++) {
+		int h = k->pf->prefs[pt->off + q];
+		if (ck_add(k->votes[h], amount, &k->votes[h]) != 0 ||
+		    ck_add(k->valid, amount, &k->valid) != 0)
+			return -1;
+	}
+	return 0;
+}
+
 /* Rule 45 and the quota [46]: every pattern to its first preference at
  * 1.00000. */
 static int
@@ -128,6 +159,11 @@ first(struct ck *k, const struct mj *rec)
 		return fail(k, rec, "the first stage moves no papers");
 	for (i = 0; i < k->pf->npat; i++) {
 		int h = k->pf->prefs[k->pf->pat[i].off];
+		if (k->meth == M_BLOCK) {
+			if (block_marks(k, i) != 0)
+				return fail(k, rec, "the papers overflow");
+			continue;
+		}
 		k->par[i].holder = h;
 		k->par[i].pos = 0;
 		k->par[i].v = k->one;
@@ -138,7 +174,7 @@ first(struct ck *k, const struct mj *rec)
 			return fail(k, rec, "the papers overflow");
 	}
 	q = (k->valid / k->one / (k->seats + 1) + 1) * k->one;
-	if (!k->irv && q != k->quota) {
+	if (k->meth == M_STV && q != k->quota) {
 		char b[CK_BUFSZ];
 		ck_fmt(b, q, k->dp);
 		return fail(k, rec, "the quota is %s, not as the header says",
@@ -189,6 +225,22 @@ narrow(const struct ck *k, int *ids, int n, bool high, int lim)
 	return n;
 }
 
+/* The lot o cites ("lot") is the count's next: lots are numbered from 1
+ * in the order they are drawn, whatever they decide. */
+static int
+lot_number(struct ck *k, const struct mj *o)
+{
+	const struct mj *v = mj_get(o, "lot");
+	int64_t n;
+	int want = ++k->nlots;
+
+	if (v == NULL || v->type != MJ_NUM || ck_parse(v->s, 0, &n) != 0 ||
+	    n != want)
+		return fail(k, v != NULL ? v : o, "a lot: \"lot\" must be "
+		    "%d, the count's lot number", want);
+	return 0;
+}
+
 /*
  * The choice among ids[0..n) (n >= 1, all on the extreme total) that the
  * certificate makes, cand, under the rule it cites: alone on the extreme
@@ -234,7 +286,7 @@ legal_choice(struct ck *k, const struct mj *why, int cand, int *ids, int n,
 	    NULL))
 		return fail(k, why, "no earlier stage separates the tie: "
 		    "rule %s, with the lot", lot);
-	return 0;
+	return nc > 1 ? lot_number(k, why) : 0;
 }
 
 /* Candidates with a pending surplus (surplus) or continuing, on the
@@ -302,6 +354,9 @@ move(struct ck *k, const struct mj *m, int cand, int64_t sur, int64_t total)
 	p = &k->par[idx];
 	if (p->moved == k->stage)
 		return fail(k, m, "pattern %lld moves twice", (long long)idx);
+	if (cand == ANY_OUT && p->holder >= 0 &&
+	    k->state[p->holder] == EXCLUDED)
+		cand = p->holder;
 	if (p->holder != cand || cand_of(k, m, "from") != cand)
 		return fail(k, m, "pattern %lld is held by %s, not moved "
 		    "from %s", (long long)idx, name(k, p->holder),
@@ -325,6 +380,10 @@ move(struct ck *k, const struct mj *m, int cand, int64_t sur, int64_t total)
 	if (want < 0 || nv == 0) {
 		const char *r = want < 0 ? "no further preference" :
 		    "zero value";
+		/* SV [para 3(5), r.52]: what the effective paper shows */
+		if (k->meth == M_SV)
+			r = k->pf->pat[idx].len < 2 ? "no second preference" :
+			    "second preference for an eliminated candidate";
 		if (tov == NULL || tov->type != MJ_NULL || reason == NULL ||
 		    strcmp(reason, r) != 0)
 			return fail(k, m, "pattern %lld: the papers are "
@@ -362,17 +421,19 @@ moves(struct ck *k, const struct mj *rec, int cand, int64_t sur,
     int64_t total)
 {
 	const struct mj *ms = mj_get(rec, "moves"), *m;
-	int rc;
+	int rc, i;
 
 	if (ms == NULL || ms->type != MJ_ARR)
 		return fail(k, rec, "no \"moves\"");
 	for (m = ms->kid; m != NULL; m = m->next)
 		if ((rc = move(k, m, cand, sur, total)) != 0)
 			return rc;
-	if (k->held[cand] != 0)
-		return fail(k, ms, "%s: %zu pattern%s not moved",
-		    name(k, cand), k->held[cand], k->held[cand] == 1 ? "" :
-		    "s");
+	for (i = 0; i < k->pf->ncand; i++)
+		if ((i == cand || (cand == ANY_OUT && k->state[i] ==
+		    EXCLUDED)) && k->held[i] != 0)
+			return fail(k, ms, "%s: %zu pattern%s not moved",
+			    name(k, i), k->held[i], k->held[i] == 1 ? "" :
+			    "s");
 	return 0;
 }
 
@@ -493,6 +554,43 @@ totals(struct ck *k, const struct mj *rec)
 	return 0;
 }
 
+/* Rule 47 electing j when others continuing have as many votes: the
+ * tie is cited, and j is the one the most recent earlier stage that
+ * separates them puts highest [49(2), applied to the order of election],
+ * or the lot is cited when none does; without others, no tie. */
+static int
+equal_order(struct ck *k, const struct mj *e, int j)
+{
+	int *ids = calloc((size_t)k->pf->ncand + 1, sizeof(int));
+	int i, n = 0, rc = 0;
+
+	if (ids == NULL)
+		return fail(k, e, "out of memory");
+	for (i = 0; i < k->pf->ncand; i++)
+		if (k->state[i] == CONT && k->votes[i] == k->votes[j])
+			ids[n++] = i;
+	if (n == 1 && mj_get(e, "tie") != NULL)
+		rc = fail(k, e, "%s has no equal: no tie", name(k, j));
+	else if (n > 1 && !same_tie(k, e, ids, n))
+		rc = fail(k, e, "equal votes: the tie is %s and %d more",
+		    name(k, ids[0]), n - 1);
+	if (rc == 0 && n > 1) {
+		n = narrow(k, ids, n, true, k->nhist);
+		for (i = 0; i < n && ids[i] != j; i++)
+			;
+		if (i == n)
+			rc = fail(k, e, "%s is not the one the earlier stages "
+			    "put first", name(k, j));
+		else if (n > 1)
+			rc = lot_number(k, e);
+		else if (mj_get(e, "lot") != NULL)
+			rc = fail(k, e, "an earlier stage orders the tie: no "
+			    "lot");
+	}
+	free(ids);
+	return rc;
+}
+
 /* Another election after the stage, in order: rule 47 (the highest
  * remaining at or over the quota) or 52 (the last vacancies). */
 static int
@@ -514,6 +612,8 @@ elect_one(struct ck *k, const struct mj *e, bool *last)
 			if (k->state[i] == CONT && k->votes[i] > k->votes[j])
 				return fail(k, e, "%s has more votes than %s",
 				    name(k, i), name(k, j));
+		if ((i = equal_order(k, e, j)) != 0)
+			return i;
 		k->pending[j] = k->votes[j] > k->quota;
 	} else if (strcmp(rule, "52") == 0) {
 		if (!*last && nc > k->seats - k->nelected)
@@ -624,6 +724,253 @@ irv_elections(struct ck *k, const struct mj *rec)
 	return 0;
 }
 
+/* ids[0..n) by votes, most first, equal ones in ballot-paper order. */
+static void
+by_votes(const struct ck *k, int *ids, int n)
+{
+	int i, j;
+
+	for (i = 1; i < n; i++)
+		for (j = i; j > 0 && (k->votes[ids[j]] > k->votes[ids[j - 1]] ||
+		    (k->votes[ids[j]] == k->votes[ids[j - 1]] &&
+		    k->border[ids[j]] < k->border[ids[j - 1]])); j--) {
+			int t = ids[j];
+			ids[j] = ids[j - 1];
+			ids[j - 1] = t;
+		}
+}
+
+/* Record j elected. */
+static void
+elected(struct ck *k, int j)
+{
+	k->state[j] = ELECTED;
+	k->order[k->nelected++] = j;
+}
+
+/* An election e by lot among the candidates ids[0..*n) under rule: the
+ * tie cited is that set, the chosen one is in it and leaves it, and the
+ * lot is the count's next. */
+static int
+elect_lot(struct ck *k, const struct mj *e, const char *rule, int *ids,
+    int *n)
+{
+	int j = cand_of(k, e, "cand"), i, rc;
+
+	if (mj_str(e, "rule") == NULL || strcmp(mj_str(e, "rule"), rule) ||
+	    !same_tie(k, e, ids, *n))
+		return fail(k, e, "an equality: rule %s, the tie, and the lot",
+		    rule);
+	if ((rc = lot_number(k, e)) != 0)
+		return rc;
+	for (i = 0; i < *n && ids[i] != j; i++)
+		;
+	if (i == *n)
+		return fail(k, e, "%s is not in the tie", name(k, j));
+	memmove(&ids[i], &ids[i + 1], (size_t)(*n - i - 1) * sizeof(int));
+	(*n)--;
+	elected(k, j);
+	return 0;
+}
+
+/*
+ * FPTP and block vote after a stage (LEPAR 2006 Sch.2 r.46; RPA 1983
+ * Sch.1 r.49): nobody after the first; after "elect", the seats highest,
+ * in order of votes (equal votes in ballot-paper order: the law gives no
+ * order, teller lists them so) under r.46, and where more share the
+ * boundary total than seats are left, each remaining seat by lot among
+ * those left on it (r.49), the stage's "why" naming that tie.
+ */
+static int
+plural_elections(struct ck *k, const struct mj *rec)
+{
+	const struct mj *el = mj_get(rec, "elected"), *why = mj_get(rec,
+	    "why"), *e;
+	int nc = k->pf->ncand, *ids, i, nab = 0, nat = 0, need, rc = 0;
+	const char *rule = mj_str(why, "rule");
+
+	if (el == NULL || el->type != MJ_ARR)
+		return fail(k, rec, "no \"elected\"");
+	if (k->stage == 1)
+		return el->n == 0 ? 0 : fail(k, el, "nobody is elected "
+		    "before the \"elect\" stage");
+	if ((ids = calloc((size_t)nc + 1, sizeof(int))) == NULL)
+		return fail(k, rec, "out of memory");
+	for (i = 0; i < nc; i++)
+		ids[i] = i;
+	by_votes(k, ids, nc);
+	for (i = 0; i < nc; i++) {
+		nab += k->votes[ids[i]] > k->votes[ids[k->seats - 1]];
+		nat += k->votes[ids[i]] == k->votes[ids[k->seats - 1]];
+	}
+	need = k->seats - nab;
+	if (need == nat && (rule == NULL || strcmp(rule, "46") != 0 ||
+	    mj_get(why, "tie") != NULL))
+		rc = fail(k, why, "r.46: the %d highest, no tie at the "
+		    "boundary", k->seats);
+	else if (need < nat && (rule == NULL || strcmp(rule, "49") != 0 ||
+	    !same_tie(k, why, ids + nab, nat)))
+		rc = fail(k, why, "r.49: the tie at the boundary is %s and "
+		    "%d more", name(k, ids[nab]), nat - 1);
+	for (e = el->kid, i = 0; rc == 0 && i < nab + (need == nat ? nat :
+	    0); i++, e = e != NULL ? e->next : NULL)
+		if (e == NULL || cand_of(k, e, "cand") != ids[i] ||
+		    mj_str(e, "rule") == NULL || strcmp(mj_str(e, "rule"),
+		    "46") != 0 || mj_get(e, "lot") != NULL)
+			rc = fail(k, e != NULL ? e : el, "r.46: %s is "
+			    "elected next", name(k, ids[i]));
+		else
+			elected(k, ids[i]);
+	for (; rc == 0 && need < nat && need-- > 0; e = e != NULL ?
+	    e->next : NULL)
+		rc = e == NULL ? fail(k, el, "r.49: a seat is left") :
+		    elect_lot(k, e, "49", ids + nab, &nat);
+	free(ids);
+	if (rc == 0 && e != NULL)
+		return fail(k, e, "more elected than seats");
+	k->done = rc == 0;
+	return rc;
+}
+
+/* SV's remaining set from the first count (LGA 2000 Sch.2 para 3(2)-(3)):
+ * the two with most first preferences and all tied for second, or all
+ * tied for first, into in[]; the tied (|set| > 2) into tie; how many. */
+static int
+sv_remaining(const struct ck *k, bool *in, int *tie, int *ntie)
+{
+	int64_t top = -1, second = -1;
+	int i, ntop = 0, n = 0;
+
+	for (i = 0; i < k->pf->ncand; i++)
+		if (k->votes[i] > top)
+			top = k->votes[i];
+	for (i = 0; i < k->pf->ncand; i++) {
+		if (k->votes[i] == top)
+			ntop++;
+		else if (k->votes[i] > second)
+			second = k->votes[i];
+	}
+	*ntie = 0;
+	for (i = 0; i < k->pf->ncand; i++) {
+		in[i] = k->votes[i] == top || (ntop == 1 &&
+		    k->votes[i] == second);
+		n += in[i];
+	}
+	for (i = 0; n > 2 && i < k->pf->ncand; i++)
+		if (in[i] && (ntop > 1 || k->votes[i] != top))
+			tie[(*ntie)++] = i;
+	return n;
+}
+
+/* SV stage 2 (para 3(4)-(6)): the remaining set as the statute makes it
+ * (cited 3(2), or 3(3) with the tie), the others eliminated at once,
+ * each of their papers to its second preference if that remains, else
+ * not transferred, by the reason its effective paper shows. */
+static int
+sv_second(struct ck *k, const struct mj *rec)
+{
+	const struct mj *why = mj_get(rec, "why"), *r, *e;
+	int nc = k->pf->ncand, n, ntie, i, rc = 0;
+	bool *in = calloc((size_t)nc + 1, sizeof(bool));
+	int *tie = calloc((size_t)nc + 1, sizeof(int));
+	const char *rule = mj_str(why, "rule");
+
+	if (in == NULL || tie == NULL) {
+		free(in);
+		free(tie);
+		return fail(k, rec, "out of memory");
+	}
+	n = sv_remaining(k, in, tie, &ntie);
+	r = mj_get(why, "remaining");
+	if (r == NULL || r->type != MJ_ARR || (int)r->n != n)
+		rc = fail(k, why, "\"remaining\": the %d the statute keeps",
+		    n);
+	for (e = rc == 0 ? r->kid : NULL; e != NULL; e = e->next)
+		if (e->type != MJ_STR || ck_prof_cand(k->pf, e->s) < 0 ||
+		    !in[ck_prof_cand(k->pf, e->s)])
+			rc = fail(k, e, "%s does not remain [para 3(2)-(3)]",
+			    e->type == MJ_STR ? e->s : "(none)");
+	if (rc == 0 && n > 2 && (rule == NULL || strcmp(rule, "para 3(3)") ||
+	    !same_tie(k, why, tie, ntie)))
+		rc = fail(k, why, "an equality keeps %d: para 3(3), and the "
+		    "tie", n);
+	if (rc == 0 && n == 2 && (rule == NULL || strcmp(rule, "para 3(2)") ||
+	    mj_get(why, "tie") != NULL))
+		rc = fail(k, why, "the top two remain: para 3(2)");
+	for (i = 0; i < nc; i++)
+		if (!in[i])
+			k->state[i] = EXCLUDED;
+	if (rc == 0)
+		rc = moves(k, rec, ANY_OUT, 0, 0);
+	for (i = 0; i < nc; i++)
+		if (!in[i])
+			k->votes[i] = 0;
+	free(in);
+	free(tie);
+	return rc;
+}
+
+/* SV elections: after the first count, a candidate with more than half
+ * the first preferences (para 2), or of two standing the more votes
+ * (MER 2007 Sch.1 r.51(4)) or a lot (r.51(5)); after the second, the
+ * remaining candidate with the most votes (para 3(7)) or a lot among the
+ * equal (para 3(8)). */
+static int
+sv_elections(struct ck *k, const struct mj *rec)
+{
+	const struct mj *el = mj_get(rec, "elected"), *e;
+	int nc = 0, i, j, n = 0, *ids;
+	int64_t top = -1;
+	const char *plain = NULL, *lot = NULL;
+
+	if (el == NULL || el->type != MJ_ARR || el->n > 1)
+		return fail(k, rec, "\"elected\": at most one candidate");
+	if ((ids = calloc((size_t)k->pf->ncand + 1, sizeof(int))) == NULL)
+		return fail(k, rec, "out of memory");
+	for (i = 0; i < k->pf->ncand; i++) {
+		if (k->state[i] != CONT)
+			continue;
+		nc++;
+		if (k->votes[i] > top) {
+			top = k->votes[i];
+			n = 0;
+		}
+		if (k->votes[i] == top)
+			ids[n++] = i;
+	}
+	if (k->stage == 2) {
+		plain = "para 3(7)";
+		lot = "para 3(8)";
+	} else if (nc <= 2) {
+		plain = "r.51(4)";
+		lot = "r.51(5)";
+	} else if (n == 1 && top > k->valid - top) {
+		plain = "para 2";
+	}
+	e = el->kid;
+	if (plain == NULL) {
+		free(ids);
+		return e == NULL ? 0 : fail(k, e, "nobody has more than half "
+		    "the first preferences [para 2]");
+	}
+	j = cand_of(k, e, "cand");
+	if (e == NULL) {
+		i = fail(k, el, "a candidate is elected here [%s]", n > 1 ?
+		    lot : plain);
+	} else if (n > 1) {
+		i = elect_lot(k, e, lot, ids, &n);
+	} else if (j != ids[0] || mj_str(e, "rule") == NULL ||
+	    strcmp(mj_str(e, "rule"), plain) != 0 || mj_get(e, "lot")) {
+		i = fail(k, e, "%s is elected [%s]", name(k, ids[0]), plain);
+	} else {
+		elected(k, j);
+		i = 0;
+	}
+	free(ids);
+	k->done = i == 0;
+	return i;
+}
+
 /* Keep the totals after the stage, for ties decided by earlier ones. */
 static int
 remember(struct ck *k)
@@ -642,6 +989,17 @@ remember(struct ck *k)
 	return 0;
 }
 
+/* FPTP and block's "elect" stage: it moves no paper. */
+static int
+plural_stage(struct ck *k, const struct mj *rec)
+{
+	const struct mj *ms = mj_get(rec, "moves");
+
+	if (ms != NULL && (ms->type != MJ_ARR || ms->n != 0))
+		return fail(k, ms, "the count moves no papers");
+	return 0;
+}
+
 static int
 stage(struct ck *k, const struct mj *rec)
 {
@@ -657,16 +1015,30 @@ stage(struct ck *k, const struct mj *rec)
 		return fail(k, sv, "stage %d expected", k->stage);
 	if (k->done)
 		return fail(k, rec, "every seat is filled: no more stages");
+	if (kind == NULL)
+		kind = "";
 	if (k->stage == 1)
 		rc = first(k, rec);
-	else if (kind != NULL && strcmp(kind, "surplus") == 0 && !k->irv)
+	else if (strcmp(kind, "surplus") == 0 && k->meth == M_STV)
 		rc = surplus(k, rec, a, cand_of(k, a, "cand"));
-	else if (kind != NULL && strcmp(kind, "exclude") == 0)
+	else if (strcmp(kind, "exclude") == 0 && k->meth <= M_IRV)
 		rc = exclusion(k, rec, a, cand_of(k, a, "cand"));
+	else if (strcmp(kind, "elect") == 0 && (k->meth == M_FPTP ||
+	    k->meth == M_BLOCK))
+		rc = plural_stage(k, rec);
+	else if (strcmp(kind, "second") == 0 && k->meth == M_SV)
+		rc = sv_second(k, rec);
 	else
-		rc = fail(k, a, "unknown action");
-	if (rc != 0 || (rc = totals(k, rec)) != 0 ||
-	    (rc = k->irv ? irv_elections(k, rec) : elections(k, rec)) != 0)
+		rc = fail(k, a, "not a %s stage", methods[k->meth]);
+	if (rc != 0 || (rc = totals(k, rec)) != 0)
+		return rc;
+	switch (k->meth) {
+	case M_STV: rc = elections(k, rec); break;
+	case M_IRV: rc = irv_elections(k, rec); break;
+	case M_SV: rc = sv_elections(k, rec); break;
+	default: rc = plural_elections(k, rec); break;
+	}
+	if (rc != 0)
 		return rc;
 	if (remember(k) != 0)
 		return fail(k, rec, "out of memory");
@@ -697,6 +1069,54 @@ end(struct ck *k, const struct mj *rec)
 	return 0;
 }
 
+/* The header's ballot_order: every candidate once, in the order of the
+ * ballot paper (fptp and block need it, to order equal totals). */
+static int
+ballot_order(struct ck *k, const struct mj *h)
+{
+	const struct mj *b = mj_get(h, "ballot_order"), *e;
+	int i = 0, j;
+
+	for (j = 0; j < k->pf->ncand; j++)
+		k->border[j] = -1;
+	if (b == NULL && k->meth != M_FPTP && k->meth != M_BLOCK)
+		return 0;
+	if (b == NULL || b->type != MJ_ARR || (int)b->n != k->pf->ncand)
+		return fail(k, h, "\"ballot_order\" must name every "
+		    "candidate once");
+	for (e = b->kid; e != NULL; e = e->next, i++) {
+		j = e->type == MJ_STR ? ck_prof_cand(k->pf, e->s) : -1;
+		if (j < 0 || k->border[j] >= 0)
+			return fail(k, e, "\"ballot_order\" must name every "
+			    "candidate once");
+		k->border[j] = i;
+	}
+	return 0;
+}
+
+/* Every pattern is a paper the method counts: one candidate a rank; for
+ * fptp one; for sv at most two; for block one rank of up to seats. */
+static int
+shape(struct ck *k)
+{
+	size_t i;
+
+	if (k->seats > k->pf->ncand)
+		return fail(k, NULL, "%d seats, %d candidates", k->seats,
+		    k->pf->ncand);
+	for (i = 0; i < k->pf->npat; i++) {
+		const struct ck_pat *p = &k->pf->pat[i];
+		bool ok = k->meth == M_BLOCK ? p->ranks == 1 &&
+		    p->len <= (uint32_t)k->seats : p->ranks == p->len &&
+		    (k->meth != M_FPTP || p->len == 1) &&
+		    (k->meth != M_SV || p->len <= 2);
+		if (!ok)
+			return fail(k, NULL, "pattern %zu is not a paper "
+			    "that %s counts", i, methods[k->meth]);
+	}
+	return 0;
+}
+
 /* The header: version, the profile, the method, quota and seats. */
 static int
 header(struct ck *k, const struct mj *h)
@@ -712,23 +1132,29 @@ header(struct ck *k, const struct mj *h)
 		    "certificate\n", k->path);
 		return 1;
 	}
-	if (m == NULL || (strcmp(m, "stv-scottish") != 0 &&
-	    strcmp(m, "irv") != 0)) {
+	for (k->meth = 0; m != NULL && k->meth < (int)(sizeof(methods) /
+	    sizeof(methods[0])) && strcmp(m, methods[k->meth]) != 0;
+	    k->meth++)
+		;
+	if (m == NULL || k->meth == (int)(sizeof(methods) /
+	    sizeof(methods[0]))) {
 		fprintf(stderr, "teller-check: %s:1:1: method %s: only "
-		    "stv-scottish and irv certificates can be checked\n",
-		    k->path, m != NULL ? m : "(none)");
+		    "stv-scottish, irv, fptp, block and sv certificates can "
+		    "be checked\n", k->path, m != NULL ? m : "(none)");
 		return 1;
 	}
-	k->irv = strcmp(m, "irv") == 0;
-	k->dp = k->irv ? -1 : 5;
+	k->irv = k->meth == M_IRV;
+	k->dp = k->meth == M_STV ? 5 : -1;
 	if (mj_str(h, "dp") != NULL && ck_parse(mj_str(h, "dp"), 0, &n) == 0 &&
-	    n <= CK_MAXDP && (k->irv || n == 5))
+	    n <= CK_MAXDP && (k->meth != M_STV || n == 5))
 		k->dp = (int)n;
 	k->one = ck_pow10(k->dp);
 	if (k->dp < 0 || s == NULL || s->type != MJ_NUM ||
-	    ck_parse(s->s, 0, &n) || n < 1 || n > 1000 || (k->irv ? n != 1 ||
-	    mj_get(h, "quota") == NULL || mj_get(h, "quota")->type !=
-	    MJ_NULL : dec_of(k, h, "quota", &k->quota) != 0)) {
+	    ck_parse(s->s, 0, &n) || n < 1 || n > 1000 ||
+	    (k->meth != M_BLOCK && k->meth != M_STV && n != 1) ||
+	    (k->meth != M_STV ? mj_get(h, "quota") == NULL ||
+	    mj_get(h, "quota")->type != MJ_NULL :
+	    dec_of(k, h, "quota", &k->quota) != 0)) {
 		fprintf(stderr, "teller-check: %s:1:1: bad seats or quota\n",
 		    k->path);
 		return 1;
@@ -738,7 +1164,7 @@ header(struct ck *k, const struct mj *h)
 		return fail(k, h, "the certificate is for another profile "
 		    "(profile_sha256 %s, the profile's %s)",
 		    ph != NULL ? ph : "(none)", k->pf->sha256);
-	return 0;
+	return ballot_order(k, h) != 0 ? 5 : shape(k);
 }
 
 static int
@@ -754,9 +1180,11 @@ setup(struct ck *k, struct ck_prof *pf, const char *path)
 	k->votes = calloc(nc, sizeof(int64_t));
 	k->held = calloc(nc, sizeof(size_t));
 	k->order = calloc(nc, sizeof(int));
+	k->border = calloc(nc, sizeof(int));
 	k->par = calloc(pf->npat + 1, sizeof(struct parcel));
 	return k->state != NULL && k->pending != NULL && k->votes != NULL &&
-	    k->held != NULL && k->order != NULL && k->par != NULL ? 0 : -1;
+	    k->held != NULL && k->order != NULL && k->border != NULL &&
+	    k->par != NULL ? 0 : -1;
 }
 
 static void
@@ -772,6 +1200,7 @@ teardown(struct ck *k)
 	free(k->votes);
 	free(k->held);
 	free(k->order);
+	free(k->border);
 	free(k->par);
 }
 
@@ -848,6 +1277,9 @@ main(int argc, char **argv)
 	} else if (strlen(buf) != n) {
 		fprintf(stderr, "teller-check: %s: a NUL byte\n", argv[2]);
 		rc = 1;
+	} else if (strstr(buf, "\"method\":\"stv-wigm\"") != NULL &&
+	    strstr(buf, "\"method\":\"stv-wigm\"") < strchr(buf, '\n')) {
+		rc = ck_wigm(&pf, argv[2], buf);
 	} else {
 		rc = replay(&k, buf);
 	}

@@ -13,10 +13,11 @@
 #include "cknum.h"
 
 /* One distinct effective pattern: weight papers whose preferences are
- * prefs[off..off+len), candidate numbers in name order. */
+ * prefs[off..off+len), candidate numbers in name order, in ranks ranks
+ * (ranks < len: marks share a rank, j=k, as block's one rank does). */
 struct ck_pat {
 	int64_t w;
-	uint32_t off, len;
+	uint32_t off, len, ranks;
 };
 
 struct ck_prof {
@@ -37,5 +38,9 @@ void ck_prof_free(struct ck_prof *pf);
 /* The whole file, NUL-terminated, its length in *n; NULL (reason
  * printed) if it cannot be read. */
 char *ck_slurp(const char *path, size_t *n);
+
+/* Check the stv-wigm certificate buf (of file path) against pf
+ * (ckwigm.c): 0 valid, 5 invalid, 1 unreadable. */
+int ck_wigm(struct ck_prof *pf, const char *path, char *buf);
 
 #endif /* CHECK_H */

@@ -46,8 +46,8 @@ bad(const char *path, long line, const char *what)
 	return -1;
 }
 
-/* A whole non-negative decimal at *s ending at a TAB or NUL: *v, *s past
- * it. */
+/* A whole non-negative decimal at *s ending at a TAB, '=' or NUL: *v, *s
+ * past it. */
 static int
 whole(char **s, int64_t *v)
 {
@@ -56,7 +56,7 @@ whole(char **s, int64_t *v)
 
 	while (**s >= '0' && **s <= '9')
 		(*s)++;
-	if (**s != '\0' && **s != '\t')
+	if (**s != '\0' && **s != '\t' && **s != '=')
 		return -1;
 	save = **s;
 	**s = '\0';
@@ -71,6 +71,7 @@ pattern(struct ck_prof *pf, char *s)
 	int64_t w, j;
 	uint32_t start = (uint32_t)pf->nprefs;
 	struct ck_pat *pt;
+	uint32_t ranks = 0;
 
 	if (whole(&s, &w) != 0 || w <= 0)
 		return -1;
@@ -82,8 +83,8 @@ pattern(struct ck_prof *pf, char *s)
 		pf->pat = q;
 		pf->cappat = n;
 	}
-	while (*s == '\t') {
-		s++;
+	while (*s == '\t' || (*s == '=' && pf->nprefs > start)) {
+		ranks += *s++ == '\t';
 		if (whole(&s, &j) != 0 || j >= pf->ncand)
 			return -1;
 		if (pf->nprefs == pf->capprefs) {
@@ -102,6 +103,7 @@ pattern(struct ck_prof *pf, char *s)
 	pt->w = w;
 	pt->off = start;
 	pt->len = (uint32_t)(pf->nprefs - start);
+	pt->ranks = ranks;
 	return 0;
 }
 
@@ -166,8 +168,7 @@ parse(struct ck_prof *pf, const char *path, char *buf)
 		}
 		if (pattern(pf, line) != 0)
 			return bad(path, ln, "not a pattern of an effective "
-			    "ranked profile (a whole weight, then one "
-			    "candidate a rank)");
+			    "profile (a whole weight, then the ranks)");
 	}
 	if (ln == 0)
 		return bad(path, 1, "empty file");

@@ -440,6 +440,12 @@ trace(teller_ctx *ctx, const struct tp_args *a, teller_contest *c,
 	    (a->seats > 1 || (a->seats == 0 && teller_contest_seats(c) > 1)) ?
 	    "stv-scottish" : "irv");
 	rules.seats = a->seats;
+	if (strcmp(rules.method, "block") == 0) {
+		/* one paper, several candidates: no single path to follow */
+		fprintf(stderr, "teller: trace: a block vote paper counts for "
+		    "every candidate marked; there is no path to trace\n");
+		return 2;
+	}
 	if (teller_count_certified(ctx, c, p, &rules, cli_buf_write, &cb,
 	    &res) != TELLER_OK || teller_canon(ctx, c, p, &rules,
 	    TELLER_CANON_EFFECTIVE, cli_buf_write, &pb) != TELLER_OK) {

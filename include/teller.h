@@ -291,7 +291,8 @@ int teller_count(teller_ctx *ctx, const teller_contest *contest,
     teller_result **out);
 /* teller_count, also writing a count certificate (audit.md 5,
  * teller-cert/1 JSON Lines) through write with ud as it counts; for
- * stv-scottish only (another method: EINVAL). */
+ * fptp, block, sv, irv, stv-scottish and stv-wigm (another method:
+ * EINVAL). */
 int teller_count_certified(teller_ctx *ctx, const teller_contest *contest,
     const teller_profile *profile, const teller_rules *rules,
     teller_write_fn write, void *ud, teller_result **out);

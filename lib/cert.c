@@ -20,6 +20,15 @@ struct move {
 	const char *reason;
 };
 
+/* An election after a stage; among tied (ntie > 1) by lot > 0, the
+ * count's lot number, or by the earlier stages (lot 0). */
+struct elect {
+	int cand;
+	const char *rule;
+	int *tie;
+	int ntie, lot;
+};
+
 struct tl_cert {
 	teller_ctx *ctx;
 	const struct teller_contest *c;
@@ -31,8 +40,7 @@ struct tl_cert {
 	char prof[65], rules[65];
 	const char *method;
 	struct tl_vec *moves; /* of struct move, this stage */
-	struct tl_vec *elect; /* of int, after this stage */
-	const char **erule;   /* [ncand] rule each was elected under */
+	struct tl_vec *elect; /* of struct elect, after this stage */
 	/* the stage waiting for its elections */
 	bool open;
 	int stage, cand;
@@ -63,12 +71,11 @@ tl_cert_new(teller_ctx *ctx, const struct teller_contest *c,
 	memcpy(k->prof, prof, 65);
 	memcpy(k->rules, rules, 65);
 	k->moves = tl_vec_new(ctx, sizeof(struct move));
-	k->elect = tl_vec_new(ctx, sizeof(int));
-	k->erule = tl_alloc(ctx, (size_t)c->ncand + 1, sizeof(char *));
+	k->elect = tl_vec_new(ctx, sizeof(struct elect));
 	k->tie = tl_alloc(ctx, (size_t)c->ncand + 1, sizeof(int));
 	k->votes = tl_alloc(ctx, (size_t)c->ncand + 1, sizeof(tl_fix));
-	if (k->moves == NULL || k->elect == NULL || k->erule == NULL ||
-	    k->tie == NULL || k->votes == NULL)
+	if (k->moves == NULL || k->elect == NULL || k->tie == NULL ||
+	    k->votes == NULL)
 		return TELLER_ENOMEM;
 	for (i = 0; i < npat; i++)
 		if (k->map[i] != UINT32_MAX && k->map[i] >= k->nlines)
@@ -86,6 +93,8 @@ tl_cert_new(teller_ctx *ctx, const struct teller_contest *c,
 void
 tl_cert_header(struct tl_cert *k, tl_fix quota, int seats, int dp)
 {
+	int i, n;
+
 	k->dp = dp;
 	/* the manifest lists this file's hash: naming the manifest's own
 	 * would be a cycle (audit.md 4.2), so manifest_sha256 is null */
@@ -101,7 +110,16 @@ tl_cert_header(struct tl_cert *k, tl_fix quota, int seats, int dp)
 		tl_out_num(&k->o, quota, k->dp);
 		tl_out_str(&k->o, "\"");
 	}
-	tl_out_fmt(&k->o, ",\"seats\":%d}\n", seats);
+	tl_out_fmt(&k->o, ",\"seats\":%d,\"ballot_order\":[", seats);
+	for (i = 0, n = 0; i < k->ncand; i++) {
+		const struct tl_cand *cd = TL_CAND(k->c, i);
+		if (cd->withdrawn || cd->writein)
+			continue;
+		if (n++ > 0)
+			tl_out_str(&k->o, ",");
+		tl_out_json_str(&k->o, cd->name);
+	}
+	tl_out_str(&k->o, "]}\n");
 }
 
 int
@@ -148,10 +166,19 @@ static void
 put_why(struct tl_cert *k)
 {
 	const struct tl_cert_why *w = &k->why;
-	int i;
+	int i, n;
 
 	tl_out_str(&k->o, ",\"why\":{\"rule\":");
 	tl_out_json_str(&k->o, w->rule);
+	if (w->in != NULL) {
+		tl_out_str(&k->o, ",\"remaining\":[");
+		for (i = 0, n = 0; i < k->ncand; i++)
+			if (w->in[i]) {
+				tl_out_str(&k->o, n++ > 0 ? "," : "");
+				name(k, i);
+			}
+		tl_out_str(&k->o, "]");
+	}
 	if (w->ntie > 1) {
 		tl_out_str(&k->o, ",\"tie\":[");
 		for (i = 0; i < w->ntie; i++) {
@@ -162,9 +189,11 @@ put_why(struct tl_cert *k)
 		tl_out_str(&k->o, "]");
 		if (w->lot)
 			tl_out_fmt(&k->o, ",\"lot\":%d", k->nlots);
+	} else if (w->bare) {
+		;
 	} else if (strcmp(k->kind, "surplus") == 0) {
 		tl_out_str(&k->o, ",\"largest\":true");
-	} else {
+	} else if (strcmp(k->kind, "exclude") == 0) {
 		tl_out_str(&k->o, ",\"lowest\":");
 		name(k, w->lowest);
 		tl_out_str(&k->o, ",\"next\":");
@@ -249,11 +278,21 @@ tl_cert_flush(struct tl_cert *k)
 	tl_out_num(&k->o, k->loss, k->dp);
 	tl_out_str(&k->o, "\",\"elected\":[");
 	for (i = 0; i < k->elect->len; i++) {
-		a = TL_VEC_AT(k->elect, int, i);
+		const struct elect *e = &TL_VEC_AT(k->elect, struct elect, i);
 		tl_out_str(&k->o, i > 0 ? ",{\"cand\":" : "{\"cand\":");
-		name(k, a);
+		name(k, e->cand);
 		tl_out_str(&k->o, ",\"rule\":");
-		tl_out_json_str(&k->o, k->erule[a]);
+		tl_out_json_str(&k->o, e->rule);
+		if (e->ntie > 1) {
+			tl_out_str(&k->o, ",\"tie\":[");
+			for (a = 0; a < e->ntie; a++) {
+				tl_out_str(&k->o, a > 0 ? "," : "");
+				name(k, e->tie[a]);
+			}
+			tl_out_str(&k->o, "]");
+			if (e->lot > 0)
+				tl_out_fmt(&k->o, ",\"lot\":%d", e->lot);
+		}
 		tl_out_str(&k->o, "}");
 	}
 	tl_out_str(&k->o, "]}\n");
@@ -297,8 +336,24 @@ tl_cert_stage(struct tl_cert *k, int stage, const char *kind, int cand,
 int
 tl_cert_elect(struct tl_cert *k, int cand, const char *rule)
 {
-	k->erule[cand] = rule;
-	return tl_vec_push(k->ctx, k->elect, &cand) != NULL ? TELLER_OK :
+	return tl_cert_elect_tie(k, cand, rule, NULL, 0, false);
+}
+
+int
+tl_cert_elect_tie(struct tl_cert *k, int cand, const char *rule,
+    const int *tie, int ntie, bool lot)
+{
+	struct elect e = { cand, rule, NULL, ntie > 1 ? ntie : 0, 0 };
+
+	if (e.ntie > 0) {
+		e.tie = tl_alloc(k->ctx, (size_t)ntie, sizeof(int));
+		if (e.tie == NULL)
+			return TELLER_ENOMEM;
+		memcpy(e.tie, tie, (size_t)ntie * sizeof(int));
+		if (lot)
+			e.lot = ++k->nlots;
+	}
+	return tl_vec_push(k->ctx, k->elect, &e) != NULL ? TELLER_OK :
 	    TELLER_ENOMEM;
 }
 
@@ -316,6 +371,66 @@ tl_cert_end(struct tl_cert *k, const struct teller_result *r)
 			tl_out_str(&k->o, ",");
 		name(k, TL_VEC_AT(r->elected, int, i));
 	}
-	tl_out_fmt(&k->o, "],\"stages\":%zu}\n", r->stages->len);
+	tl_out_fmt(&k->o, "],\"stages\":%d}\n", k->stage);
 	return tl_out_flush(&k->o);
+}
+
+/*
+ * The certificate of a finished plurality count r (fptp, block: one
+ * stage in r) of seats seats over p: stage 1 the votes (LEPAR 2006 Sch.2
+ * r.46), stage 2 the elections, those above the boundary under r.46 and
+ * each lot at it under r.49 with the tie it settled.
+ */
+static int
+plurality(struct tl_cert *k, const struct teller_profile *p,
+    const struct teller_result *r, int seats)
+{
+	const tl_fix *votes = TL_STAGE(r, 0)->votes;
+	struct tl_cert_why why;
+	int64_t unit = tl_num_pow10(p->wdp);
+	size_t i, j;
+	int rc;
+
+	for (i = 0; i < p->pats->len; i++)
+		if (TL_PAT(p, i)->w % unit != 0)
+			return tl_fail(k->ctx, TELLER_EINVAL, "%s: a count "
+			    "certificate needs whole papers", k->method);
+	tl_cert_header(k, -1, seats, p->wdp);
+	memset(&why, 0, sizeof(why));
+	why.rule = "46";
+	for (i = 0; i < r->ties->len; i++) {
+		const struct tl_tie *t = &TL_VEC_AT(r->ties, struct tl_tie, i);
+		if (why.ntie == 0) {
+			why.rule = "49";
+			why.tie = t->tied;
+			why.ntie = t->ntied;
+		}
+	}
+	if ((rc = tl_cert_stage(k, 1, "first", -1, 0, 0, NULL, votes, 0,
+	    0)) != TELLER_OK ||
+	    (rc = tl_cert_stage(k, 2, "elect", -1, 0, 0, &why, votes, 0,
+	    0)) != TELLER_OK)
+		return rc;
+	for (i = 0; i < r->elected->len; i++) {
+		int who = TL_VEC_AT(r->elected, int, i);
+		const struct tl_tie *t = NULL;
+		for (j = 0; j < r->ties->len && t == NULL; j++)
+			if (TL_VEC_AT(r->ties, struct tl_tie, j).chosen == who)
+				t = &TL_VEC_AT(r->ties, struct tl_tie, j);
+		rc = t != NULL ? tl_cert_elect_tie(k, who, "49", t->tied,
+		    t->ntied, true) : tl_cert_elect(k, who, "46");
+		if (rc != TELLER_OK)
+			return rc;
+	}
+	return tl_cert_end(k, r);
+}
+
+int
+tl_cert_plurality(teller_ctx *ctx, const struct teller_profile *p,
+    int seats, struct teller_result **out, int rc)
+{
+	if (rc == TELLER_OK && ctx->cert != NULL &&
+	    (rc = plurality(ctx->cert, p, *out, seats)) != TELLER_OK)
+		*out = NULL;
+	return rc;
 }

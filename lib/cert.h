@@ -22,6 +22,10 @@ struct tl_cert_why {
 	int lowest, next;  /* exclusion without a tie: the lowest and the
 			    * next lowest candidate (-1: none) */
 	tl_fix gap;        /* their difference */
+	const bool *in;    /* [ncand] a set the stage names ("remaining":
+			    * SV's candidates left in), or NULL */
+	bool bare;         /* the rule (and tie) only: no lowest, next, gap
+			    * or largest (stv-wigm) */
 };
 
 struct tl_cert;
@@ -41,20 +45,33 @@ void tl_cert_header(struct tl_cert *k, tl_fix quota, int seats, int dp);
  * each. Moves of one pattern at one stage are merged. */
 int tl_cert_move(struct tl_cert *k, size_t pat, int from, int to, int64_t n,
     tl_fix v, const char *reason) TL_MUST_CHECK;
-/* The stage just counted: kind "first", "surplus" (cand, surplus, tv) or
- * "exclude" (cand); totals votes[ncand], nt and loss, after the moves
- * of the stage. The record is written by tl_cert_flush, with the
- * elections that follow the stage (tl_cert_elect). */
+/* The stage just counted: kind "first", "surplus" (cand, surplus, tv),
+ * "exclude" (cand), "elect" (FPTP, block) or "second" (SV); totals
+ * votes[ncand], nt and loss, after the moves of the stage. The record
+ * is written by tl_cert_flush, with the elections that follow the stage
+ * (tl_cert_elect). */
 int tl_cert_stage(struct tl_cert *k, int stage, const char *kind, int cand,
     tl_fix surplus, tl_fix tv, const struct tl_cert_why *why,
     const tl_fix *votes, tl_fix nt, tl_fix loss) TL_MUST_CHECK;
 /* cand deemed elected after the stage, under rule ("47", "52"). */
 int tl_cert_elect(struct tl_cert *k, int cand, const char *rule)
     TL_MUST_CHECK;
+/* cand elected after the stage under rule, one of tie[0..ntie) (ntie >
+ * 1) on equal votes, by lot (the count's next lot) or not (the rule
+ * separates them). */
+int tl_cert_elect_tie(struct tl_cert *k, int cand, const char *rule,
+    const int *tie, int ntie, bool lot) TL_MUST_CHECK;
 /* Write the stage's record, once its elections are known. */
 int tl_cert_flush(struct tl_cert *k) TL_MUST_CHECK;
 /* The end line; flushes. */
 int tl_cert_end(struct tl_cert *k, const struct teller_result *r)
     TL_MUST_CHECK;
+
+/* A plurality count (fptp, block) of seats seats over p that returned rc
+ * and *out: with a certificate (ctx->cert), write all of it now (EINVAL
+ * for fractional papers; *out NULL on failure). Returns rc or the
+ * certificate's error. */
+int tl_cert_plurality(teller_ctx *ctx, const struct teller_profile *p,
+    int seats, struct teller_result **out, int rc) TL_MUST_CHECK;
 
 #endif /* TL_CERT_H */

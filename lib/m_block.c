@@ -6,6 +6,7 @@
  * Sch.2 r.46); an equality at the seat boundary by lot (r.49).
  */
 #include "uk_paper.h"
+#include "cert.h"
 
 /* Seats: rules->seats if > 0, else the contest's, else 1. */
 int
@@ -16,5 +17,6 @@ tl_m_block(teller_ctx *ctx, const struct teller_contest *c,
 	int seats = rules->seats > 0 ? rules->seats
 	    : c->seats > 0 ? c->seats : 1;
 
-	return tl_plurality_count(ctx, c, p, rules, "block", seats, out);
+	return tl_cert_plurality(ctx, p, seats, out,
+	    tl_plurality_count(ctx, c, p, rules, "block", seats, out));
 }

@@ -5,6 +5,7 @@
  * The count itself is the plurality count in m_plurality.c.
  */
 #include "uk_paper.h"
+#include "cert.h"
 
 /* Count one seat; rules->seats > 1 is a usage error (TELLER_EINVAL). */
 int
@@ -16,5 +17,6 @@ tl_m_fptp(teller_ctx *ctx, const struct teller_contest *c,
 	if (rules->seats > 1)
 		return tl_fail(ctx, TELLER_EINVAL, "fptp elects one candidate; "
 		    "use -m block for %d seats", rules->seats);
-	return tl_plurality_count(ctx, c, p, rules, "fptp", 1, out);
+	return tl_cert_plurality(ctx, p, 1, out,
+	    tl_plurality_count(ctx, c, p, rules, "fptp", 1, out));
 }

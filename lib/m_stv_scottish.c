@@ -170,9 +170,10 @@ after_stage(struct st *s, bool *done)
 		s->state[best] = ELECTED;
 		s->pending[best] = s->votes[best] > s->quota;
 		s->nelected++;
+		/* equal votes: the order by the earlier stages, or lot */
 		if ((rc = tl_result_elect(s->ctx, s->r, best)) != TELLER_OK ||
-		    (s->cert != NULL && (rc = tl_cert_elect(s->cert, best,
-		    "47")) != TELLER_OK))
+		    (s->cert != NULL && (rc = tl_cert_elect_tie(s->cert, best,
+		    "47", cand, nt, nt > 1 && s->why.lot)) != TELLER_OK))
 			return rc;
 	}
 	if (s->nelected >= s->seats) {

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "stv.h"
+#include "cert.h"
 
 #define WIGM_DP 9
 
@@ -27,6 +28,7 @@ struct wigm {
 	uint32_t *pos;   /* per ballot: index of its current preference */
 	tl_g *wt;        /* per ballot: current weight (1 = 10^27) */
 	struct tl_vec **at; /* per candidate: ballots (uint32_t) held */
+	struct tl_cert *cert; /* the certificate, or NULL (audit.md 5) */
 };
 
 /* Ballot k's multiplier times weight, added to *acc. */
@@ -42,13 +44,20 @@ add_bal(struct wigm *w, size_t k, tl_g *acc)
  * as non-transferable.
  */
 static int
-advance(struct wigm *w, uint32_t k)
+advance(struct wigm *w, uint32_t k, int from)
 {
 	uint32_t end = w->b.off[k + 1] - w->b.off[k];
 	const tl_cid *ids = w->b.ids + w->b.off[k];
+	int rc;
 
 	while (w->pos[k] < end && w->state[ids[w->pos[k]]] != STV_HOPEFUL)
 		w->pos[k]++;
+	/* the certificate shows each weight at the display's places */
+	if (from >= 0 && w->cert != NULL && (rc = tl_cert_move(w->cert,
+	    w->b.pat[k], from, w->pos[k] < end ? ids[w->pos[k]] : -1,
+	    w->b.w[k], tl_g_round(w->wt[k], WIGM_DP),
+	    "no further preference")) != TELLER_OK)
+		return rc;
 	if (w->pos[k] >= end)
 		return add_bal(w, k, &w->exhausted);
 	if (tl_vec_push(w->ctx, w->at[ids[w->pos[k]]], &k) == NULL)
@@ -115,7 +124,7 @@ xfer_surplus(struct wigm *w, int e)
 			}
 		}
 		w->wt[k] = nw;
-		if ((rc = advance(w, k)) != TELLER_OK)
+		if ((rc = advance(w, k, e)) != TELLER_OK)
 			return rc;
 	}
 	w->vote[e] = w->quota; /* Droop: high_candidate.vote = E.quota */
@@ -134,7 +143,7 @@ xfer_defeat(struct wigm *w, int d)
 	if (w->at[d] == NULL)
 		return TELLER_ENOMEM;
 	for (i = 0; i < held->len; i++)
-		if ((rc = advance(w, TL_VEC_AT(held, uint32_t, i))) != 0)
+		if ((rc = advance(w, TL_VEC_AT(held, uint32_t, i), d)) != 0)
 			return rc;
 	w->vote[d] = tl_g_zero();
 	return TELLER_OK;
@@ -143,10 +152,16 @@ xfer_defeat(struct wigm *w, int d)
 static int
 elect(struct wigm *w, int i, bool pend)
 {
+	int rc;
+
 	w->state[i] = STV_ELECTED;
 	w->pending[i] = pend;
 	w->nelected++;
 	w->nhopeful--;
+	/* "quota": vote > quota; "rest": the hopefuls left at the end */
+	if (w->cert != NULL && (rc = tl_cert_elect(w->cert, i, pend ?
+	    "quota" : "rest")) != TELLER_OK)
+		return rc;
 	return tl_result_elect(w->ctx, w->r, i);
 }
 
@@ -211,6 +226,27 @@ tie_pick(const struct teller_contest *c, const int *tied, int n)
 	return k < 0 ? 0 : k;
 }
 
+/* The certificate's record of stage st (its subject chosen among
+ * tied[0..n) in ballot order: the first), surplus sur shown. */
+static int
+cert_stage(struct wigm *w, const struct tl_stage *st, const int *tied,
+    int n, tl_fix sur)
+{
+	struct tl_cert_why why;
+	bool s = st->kind == TL_STAGE_SURPLUS;
+
+	if (w->cert == NULL)
+		return TELLER_OK;
+	memset(&why, 0, sizeof(why));
+	why.bare = true;
+	why.rule = n > 1 ? "ballot order" : s ? "largest" : "lowest";
+	why.tie = tied;
+	why.ntie = n;
+	return tl_cert_stage(w->cert, st->number, s ? "surplus" : "exclude",
+	    st->subject, sur, s ? st->value : 0, &why, st->votes,
+	    st->nontrans, st->loss);
+}
+
 static int
 run(struct wigm *w)
 {
@@ -226,11 +262,14 @@ run(struct wigm *w)
 	for (k = 0; k < w->b.n; k++) {
 		w->wt[k] = tl_g_one();
 		w->pos[k] = 0;
-		if ((rc = advance(w, (uint32_t)k)) != TELLER_OK)
+		if ((rc = advance(w, (uint32_t)k, -1)) != TELLER_OK)
 			return rc;
 	}
-	if (stage(w, TL_STAGE_FIRST, -1) == NULL)
+	if ((st = stage(w, TL_STAGE_FIRST, -1)) == NULL)
 		return TELLER_ENOMEM;
+	if (w->cert != NULL && (rc = tl_cert_stage(w->cert, 1, "first", -1,
+	    0, 0, NULL, st->votes, st->nontrans, st->loss)) != TELLER_OK)
+		return rc;
 	if ((rc = tl_result_check(w->ctx, w->r)) != TELLER_OK)
 		return rc;
 
@@ -238,10 +277,11 @@ run(struct wigm *w)
 	while (w->nhopeful > w->seats - w->nelected &&
 	    w->seats - w->nelected > 0) {
 		int tkind, subj, kind;
-		tl_fix value = -1;
+		tl_fix value = -1, sur = 0;
 
 		/* Elect new winners (pending transfer). */
-		if ((rc = elect_quota(w)) != TELLER_OK)
+		if ((rc = elect_quota(w)) != TELLER_OK ||
+		    (w->cert != NULL && (rc = tl_cert_flush(w->cert)) != 0))
 			return rc;
 		if ((n = extreme(w, true, true, tied)) > 0) {
 			/* Highest surplus = highest vote among pending; a
@@ -251,8 +291,10 @@ run(struct wigm *w)
 			tkind = TL_TIEK_SURPLUS;
 			w->pending[subj] = false;
 			if ((rc = tl_g_sub(w->ctx, w->vote[subj], w->quota,
-			    &tv)) != TELLER_OK ||
-			    (rc = tl_g_div(w->ctx, tv, w->vote[subj], &tv)) !=
+			    &tv)) != TELLER_OK)
+				return rc;
+			sur = tl_g_round(tv, WIGM_DP); /* shown */
+			if ((rc = tl_g_div(w->ctx, tv, w->vote[subj], &tv)) !=
 			    TELLER_OK)
 				return rc;
 			value = tl_g_round(tv, WIGM_DP);
@@ -274,6 +316,8 @@ run(struct wigm *w)
 		if ((st = stage(w, kind, subj)) == NULL)
 			return TELLER_ENOMEM;
 		st->value = value; /* surplus / vote, rounded, for show */
+		if ((rc = cert_stage(w, st, tied, n, sur)) != TELLER_OK)
+			return rc;
 		if (kind == TL_STAGE_EXCLUSION &&
 		    (rc = tl_result_exclude(w->ctx, w->r, subj)) != 0)
 			return rc;
@@ -343,7 +387,14 @@ tl_m_stv_wigm(teller_ctx *ctx, const struct teller_contest *c,
 		return rc;
 	w.r->has_quota = true;
 	w.r->quota = tl_g_round(w.quota, WIGM_DP);
-	if ((rc = run(&w)) != TELLER_OK)
+	if ((w.cert = ctx->cert) != NULL) {
+		if (c->tie_order != NULL)
+			return tl_fail(ctx, TELLER_EINVAL, "stv-wigm: no count "
+			    "certificate with a [tie] order");
+		tl_cert_header(w.cert, w.r->quota, w.seats, WIGM_DP);
+	}
+	if ((rc = run(&w)) != TELLER_OK ||
+	    (w.cert != NULL && (rc = tl_cert_end(w.cert, w.r)) != 0))
 		return rc;
 	*out = w.r;
 	return TELLER_OK;

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "uk_paper.h"
+#include "cert.h"
 
 /* Whose rules an SV count's statements cite (--regime): the title, the
  * heads of rejection (NULL: MER 2007's own, head by head), teller's
@@ -48,10 +49,12 @@ tl_sv_regime(teller_ctx *ctx, struct teller_result *r, const char *name)
 
 /* Elect the candidate with most votes among cand[i] with in[i] set; an
  * equality by lot among the tied in input order (para 3(8); r.51(5)). A
- * lot needed and not given is recorded unsettled (TELLER_ETIE). */
+ * lot needed and not given is recorded unsettled (TELLER_ETIE). The
+ * certificate, if any, cites plain or, for a lot, bylot. */
 static int
 elect_most(teller_ctx *ctx, struct teller_result *r, const tl_fix *votes,
-    const bool *in, int ncand, struct tl_lots *lots, int *tied)
+    const bool *in, int ncand, struct tl_lots *lots, int *tied,
+    const char *plain, const char *bylot)
 {
 	tl_fix best = -1;
 	int i, n = 0, who, d, rc;
@@ -67,7 +70,9 @@ elect_most(teller_ctx *ctx, struct teller_result *r, const tl_fix *votes,
 	if (n == 0)
 		return tl_fail(ctx, TELLER_EINTERNAL, "sv: no candidate left");
 	if (n == 1)
-		return tl_result_elect(ctx, r, tied[0]);
+		return ctx->cert != NULL && (rc = tl_cert_elect(ctx->cert,
+		    tied[0], plain)) != TELLER_OK ? rc :
+		    tl_result_elect(ctx, r, tied[0]);
 	/* each equality draws afresh from the seed */
 	tl_tie_seed(&lots->rng, lots->rules->seed);
 	rc = tl_lots_draw(ctx, lots, (int)r->stages->len, TL_TIEK_ELECT,
@@ -81,6 +86,9 @@ elect_most(teller_ctx *ctx, struct teller_result *r, const tl_fix *votes,
 	if (tl_result_tie(ctx, r, TL_TIEK_ELECT, how, tied, n, who,
 	    draw) != TELLER_OK)
 		return TELLER_ENOMEM;
+	if (ctx->cert != NULL && (rc = tl_cert_elect_tie(ctx->cert, who,
+	    bylot, tied, n, true)) != TELLER_OK)
+		return rc;
 	return tl_result_elect(ctx, r, who);
 }
 
@@ -250,7 +258,7 @@ tl_sv_decide(struct tl_sv *s, bool *done)
 		/* r.51(4)-(5): two candidates, a simple majority */
 		TL_STAGE(s->r, 0)->note = "MER 2007 Sch.1 r.51(4)-(5)";
 		return elect_most(ctx, s->r, s->first, s->standing,
-		    s->c->ncand, &s->lots, s->tied);
+		    s->c->ncand, &s->lots, s->tied, "r.51(4)", "r.51(5)");
 	}
 	TL_STAGE(s->r, 0)->note = "LGA 2000 Sch.2 para 2";
 	for (i = 0; i < s->c->ncand; i++) {
@@ -260,9 +268,10 @@ tl_sv_decide(struct tl_sv *s, bool *done)
 			return TELLER_EOVERFLOW;
 		/* para 2: more than half of the first preferences */
 		if (s->standing[i] && s->first[i] > others) {
-			if ((rc = tl_result_elect(ctx, s->r, i)) != TELLER_OK)
+			if (ctx->cert != NULL && (rc = tl_cert_elect(ctx->cert,
+			    i, "para 2")) != TELLER_OK)
 				return rc;
-			return TELLER_OK;
+			return tl_result_elect(ctx, s->r, i);
 		}
 	}
 	pick_remaining(s);
@@ -345,7 +354,7 @@ tl_sv_elect(struct tl_sv *s)
 		return rc;
 	/* para 3(7)-(8): the most votes wins; an equality by lot */
 	return elect_most(s->ctx, s->r, s->fin, s->remain, s->c->ncand,
-	    &s->lots, s->tied);
+	    &s->lots, s->tied, "para 3(7)", "para 3(8)");
 }
 
 /* A profile's SV count: the shared state and the papers. */
@@ -354,6 +363,8 @@ struct svp {
 	const struct teller_profile *p;
 	struct tl_uk_seen seen;
 	tl_fix col2[TL_UK_SAME + 1]; /* valid papers by their second column */
+	struct tl_cert *cert;        /* the certificate, or NULL (audit.md 5) */
+	int64_t unit;                /* one paper: 10^wdp */
 };
 
 /* The cross-table cell of a valid paper (GLA Rules 2007 Sch.3
@@ -445,6 +456,59 @@ cross_transfers(struct svp *v)
 	return TELLER_OK;
 }
 
+/* The certificate's move of pattern pi, paper pp, of fate f at stage 2:
+ * to the second preference, or not transferred; the reasons are what the
+ * effective profile shows (no second preference there, or one for an
+ * eliminated candidate). */
+static int
+cert_move(struct svp *v, size_t pi, const struct tl_uk_sv_paper *pp,
+    enum tl_uk_sv_fate f)
+{
+	const struct tl_pat *pat = TL_PAT(v->p, pi);
+
+	if (v->cert == NULL)
+		return TELLER_OK;
+	return tl_cert_move(v->cert, pi, pp->first, f == TL_SVX_TRANSFER ?
+	    pp->second : -1, pat->w / v->unit, v->unit,
+	    f == TL_SVX_ELIMINATED ? "second preference for an eliminated "
+	    "candidate" : "no second preference");
+}
+
+/* The certificate's stage 2: the remaining set (para 3(2), or 3(3) with
+ * the candidates tied for second, or for first), the totals after it. */
+static int
+cert_second(struct svp *v, const tl_fix *fate)
+{
+	struct tl_sv *s = &v->s;
+	struct tl_cert_why w;
+	tl_fix nt = 0, top = -1;
+	int i, nr = 0, ntop = 0;
+
+	if (v->cert == NULL)
+		return TELLER_OK;
+	for (i = TL_SVX_UNMARKED; i <= TL_SVX_UNCERTAIN; i++)
+		if (addw(s->ctx, &nt, fate[i]) != TELLER_OK)
+			return TELLER_EOVERFLOW;
+	memset(&w, 0, sizeof(w));
+	w.in = s->remain;
+	w.tie = s->tied;
+	for (i = 0; i < s->c->ncand; i++)
+		if (s->remain[i] && s->first[i] > top)
+			top = s->first[i];
+	for (i = 0; i < s->c->ncand; i++)
+		if (s->remain[i]) {
+			nr++;
+			ntop += s->first[i] == top;
+		}
+	/* para 3(3): the tied, for second or (three or more) for first */
+	for (i = 0; nr > 2 && i < s->c->ncand; i++)
+		if (s->remain[i] && (ntop > 1 || s->first[i] != top))
+			s->tied[w.ntie++] = i;
+	w.rule = nr > 2 ? "para 3(3)" : "para 3(2)";
+	return tl_cert_stage(v->cert, 2, "second", -1, 0, 0, &w, s->fin, nt,
+	    0);
+}
+
 /* Stage 2, para 3(4)-(6): the others are eliminated, and the second
  * preferences on their papers for a remaining candidate are added. */
 static int
@@ -469,6 +533,9 @@ second_count(struct svp *v)
 		if (pp.first_head != TL_UK_VALID)
 			continue;
 		f = tl_uk_sv_fate(&pp, s->remain);
+		if (f != TL_SVX_REMAINS && (rc = cert_move(v, pi, &pp, f)) !=
+		    TELLER_OK)
+			return rc;
 		if (f == TL_SVX_TRANSFER)
 			rc = addw(s->ctx, &s->fin[pp.second], pat->w);
 		else
@@ -477,6 +544,7 @@ second_count(struct svp *v)
 			return rc;
 	}
 	if ((rc = tl_sv_second_stage(s, fate)) != TELLER_OK ||
+	    (rc = cert_second(v, fate)) != TELLER_OK ||
 	    (rc = cross_transfers(v)) != TELLER_OK)
 		return rc;
 	return tl_sv_all_seconds(s->ctx, s->r, v->col2);
@@ -509,6 +577,26 @@ svp_init(teller_ctx *ctx, struct svp *v, const struct teller_contest *c,
 	return TELLER_OK;
 }
 
+/* With a certificate (ctx->cert): whole papers only; the header and the
+ * first stage. */
+static int
+cert_first(struct svp *v)
+{
+	size_t i;
+
+	v->cert = v->s.ctx->cert;
+	v->unit = tl_num_pow10(v->p->wdp);
+	if (v->cert == NULL)
+		return TELLER_OK;
+	for (i = 0; i < v->p->pats->len; i++)
+		if (TL_PAT(v->p, i)->w % v->unit != 0)
+			return tl_fail(v->s.ctx, TELLER_EINVAL, "sv: a count "
+			    "certificate needs whole papers");
+	tl_cert_header(v->cert, -1, 1, v->p->wdp);
+	return tl_cert_stage(v->cert, 1, "first", -1, 0, 0, NULL, v->s.first,
+	    0, 0);
+}
+
 /*
  * Count the profile. Stage 1 (TL_STAGE_FIRST): valid first preferences;
  * a candidate with more than half of them is returned (para 2). Else the
@@ -537,10 +625,13 @@ tl_m_sv(teller_ctx *ctx, const struct teller_contest *c,
 		    "not %d", rules->seats);
 	if ((rc = svp_init(ctx, &v, c, p, rules)) != TELLER_OK ||
 	    (rc = first_count(&v)) != TELLER_OK ||
+	    (rc = cert_first(&v)) != TELLER_OK ||
 	    (rc = tl_sv_decide(&v.s, &done)) != TELLER_OK)
 		return rc;
 	if (!done && ((rc = second_count(&v)) != TELLER_OK ||
 	    (rc = tl_sv_elect(&v.s)) != TELLER_OK))
+		return rc;
+	if (v.cert != NULL && (rc = tl_cert_end(v.cert, v.s.r)) != 0)
 		return rc;
 	*out = v.s.r;
 	return TELLER_OK;

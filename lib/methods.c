@@ -298,9 +298,12 @@ teller_count(teller_ctx *ctx, const teller_contest *contest,
 	if (rules->nlots < 0 || (rules->nlots > 0 && rules->lots == NULL))
 		return tl_fail(ctx, TELLER_EINVAL, "bad list of lots");
 	if (ctx->cert != NULL && strcmp(m->name, "stv-scottish") != 0 &&
-	    strcmp(m->name, "irv") != 0)
+	    strcmp(m->name, "irv") != 0 && strcmp(m->name, "fptp") != 0 &&
+	    strcmp(m->name, "block") != 0 && strcmp(m->name, "sv") != 0 &&
+	    strcmp(m->name, "stv-wigm") != 0)
 		return tl_fail(ctx, TELLER_EINVAL, "%s: no count certificate "
-		    "yet (only stv-scottish writes one)", m->name);
+		    "yet (fptp, block, sv, irv, stv-scottish and stv-wigm "
+		    "write one)", m->name);
 	/* a bad lot is a usage error, found before counting */
 	if ((rc = tl_lots_init(ctx, &probe, contest, rules)) != TELLER_OK ||
 	    (rc = check_seats(ctx, m, contest, rules)) != TELLER_OK)

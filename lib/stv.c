@@ -69,7 +69,9 @@ tl_stv_prepare(teller_ctx *ctx, const struct teller_contest *c,
 	b->off = tl_alloc(ctx, p->pats->len + 1, sizeof(uint32_t));
 	b->ids = tl_alloc(ctx, cells + 1, sizeof(tl_cid));
 	b->w = tl_alloc(ctx, p->pats->len + 1, sizeof(int64_t));
-	if (buf == NULL || b->off == NULL || b->ids == NULL || b->w == NULL)
+	b->pat = tl_alloc(ctx, p->pats->len + 1, sizeof(uint32_t));
+	if (buf == NULL || b->off == NULL || b->ids == NULL || b->w == NULL ||
+	    b->pat == NULL)
 		return TELLER_ENOMEM;
 	b->total = 0;
 	b->unmarked = 0;
@@ -111,6 +113,7 @@ tl_stv_prepare(teller_ctx *ctx, const struct teller_contest *c,
 		b->off[n] = (uint32_t)cells;
 		for (int j = 0; j < k; j++)
 			b->ids[cells++] = buf[j];
+		b->pat[n] = (uint32_t)i;
 		b->w[n++] = pat->w;
 		b->total += pat->w; /* bounded by p->total */
 	}

@@ -22,6 +22,7 @@ struct stv_ballots {
 	uint32_t *off;   /* [n + 1] */
 	tl_cid *ids;
 	int64_t *w;      /* whole ballots (weights must be integers) */
+	uint32_t *pat;   /* [n] the profile pattern each came from */
 	int64_t total;   /* valid ballots: sum of w (with eq below) */
 	int64_t unmarked; /* rejected: no preference for a candidate */
 	int64_t over1;    /* rejected: more than one first preference */

@@ -2,18 +2,23 @@
 # cert_mutate.py -- write a mutated copy of a teller-cert/1 certificate
 # (tests/suite_cert.sh): python3 cert_mutate.py KIND IN OUT. Each KIND
 # changes one thing a checker must catch; exit 3 if IN has no place for
-# it. Standard library only.
+# it. Standard library only. Kinds: wrong-exclusion, wrong-value,
+# wrong-holder, missing-move, missing-lot, lot-number, tally (stage 2),
+# tally1 (stage 1), nt, wrong-subject, wrong-elected, elected-order,
+# order, rule (of an elect or second stage), remaining, remaining-other,
+# reason, truncate.
 import json
 import sys
 
 
 def fix(v, delta):
-    """A decimal string (5 dp, or whole) plus delta in its last place."""
+    """A decimal string plus delta in its last place."""
     if "." not in v:
         return str(int(v) + delta)
     w, f = v.split(".")
-    n = int(w) * 100000 + int(f) + delta
-    return "%d.%05d" % (n // 100000, n % 100000)
+    u = 10 ** len(f)
+    n = int(w) * u + int(f) + delta
+    return "%d.%0*d" % (n // u, len(f), n % u)
 
 
 def main():
@@ -28,6 +33,11 @@ def main():
                 r["why"].get("next"):
             # exclude the next lowest instead
             a["cand"] = r["why"]["next"]
+            done = True
+        elif kind == "wrong-subject" and a["kind"] in ("surplus",
+                                                       "exclude"):
+            a["cand"] = [n for n in r["tallies"] if n != a["cand"] and
+                         float(r["tallies"][n]) > 0][0]
             done = True
         elif kind == "wrong-value" and a["kind"] == "surplus":
             for m in r["moves"]:
@@ -49,6 +59,44 @@ def main():
             done = True
         elif kind == "missing-lot" and "lot" in r.get("why", {}):
             del r["why"]["lot"]
+            done = True
+        elif kind == "missing-lot" and any("lot" in e
+                                           for e in r.get("elected", [])):
+            del [e for e in r["elected"] if "lot" in e][0]["lot"]
+            done = True
+        elif kind == "lot-number" and any("lot" in e
+                                          for e in r.get("elected", [])):
+            e = [e for e in r["elected"] if "lot" in e][0]
+            e["lot"] += 1
+            done = True
+        elif kind == "lot-number" and "lot" in r.get("why", {}):
+            r["why"]["lot"] += 1
+            done = True
+        elif kind == "tally1" and r["stage"] == 1:
+            n = list(r["tallies"])[-1]
+            r["tallies"][n] = fix(r["tallies"][n], 1)
+            done = True
+        elif kind == "rule" and a["kind"] in ("elect", "second"):
+            r["why"]["rule"] = {"46": "49", "49": "46",
+                                "para 3(2)": "para 3(3)",
+                                "para 3(3)": "para 3(2)"}[r["why"]["rule"]]
+            done = True
+        elif kind == "remaining" and "remaining" in r.get("why", {}):
+            r["why"]["remaining"].pop()
+            done = True
+        elif kind == "remaining-other" and "remaining" in r.get("why", {}):
+            rem = r["why"]["remaining"]
+            rem[-1] = [n for n in r["tallies"] if n not in rem][0]
+            done = True
+        elif kind == "reason" and r.get("moves"):
+            for m in r["moves"]:
+                if m["to"] is None:
+                    m["reason"] = "no further preference"
+                    done = True
+                    break
+        elif kind == "elected-order" and len(r.get("elected", [])) > 1:
+            el = r["elected"]
+            el[0], el[1] = el[1], el[0]
             done = True
         elif kind == "tally" and r["stage"] == 2:
             n = next(iter(r["tallies"]))

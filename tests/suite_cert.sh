@@ -1,15 +1,17 @@
 #!/bin/sh
 # suite_cert.sh -- count certificates (audit.md 5, 9): teller count
 # --certificate and teller-check PROFILE CERT accept every Scottish ward
-# in $SHARED/data/scot/blt, a tie settled by an earlier stage and one
-# settled by lot; and teller-check exits 5 on each mutation
+# in $SHARED/data/scot/blt (stv-scottish; every 7th under stv-wigm,
+# every 10th as IRV), the published UK FPTP, block and SV results, ties
+# settled by an earlier stage and by lot; and teller-check exits 5 on
+# each mutation
 # (tests/cert_mutate.py), 1 on an unreadable certificate; teller trace
 # --pattern | --ranking follows one pattern through a count. Run from
-# the repository root with B set.
+# the repository root with B set (CK: another teller-check to run).
 B=${B:-build}
 SHARED=${SHARED:-../shared}
 T=$B/teller
-C=$B/teller-check
+C=${CK:-$B/teller-check}
 pass=0
 fail=0
 tmp=$(mktemp -d)
@@ -18,11 +20,13 @@ trap 'rm -rf "$tmp"' EXIT
 ok() { pass=$((pass + 1)); }
 bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
 
-# certify FILE NAME [METHOD]: count with a certificate, write the profile
+# certify FILE NAME [METHOD [SEATS]]: count with a certificate, write the
+# profile
 certify() {
 	m=${3:-stv-scottish}
 	s=
 	[ "$m" = irv ] && s="-s 1"
+	[ -n "$4" ] && s="-s $4"
 	"$T" count -m "$m" $s -r none --no-manifest \
 	    --certificate "$tmp/$2.cert" "$1" 2>"$tmp/err" &&
 	"$T" canon -m "$m" $s --profile effective "$1" \
@@ -84,6 +88,23 @@ if grep -q '"rule":"51(2)(b)","tie":\["Ann","Bob"\],"lot":1' \
     "$tmp/lot.cert"; then ok; else bad "lot: no 51(2)(b) lot"; fi
 mutate missing-lot lot
 mutate wrong-exclusion earlier
+
+# -- two elected together on equal votes (rule 47): ordered by the
+# earlier stage (A had more at stage 1), or by lot
+printf '4 2\n6 1 0\n5 2 0\n1 3 1 0\n2 3 2 0\n4 4 0\n0\n"A"\n"B"\n"C"\n"D"\n'\
+'"E47"\n' >"$tmp/e47.blt"
+printf '5 2\n4 4 2 5 1 3 0\n3 1 0\n4 3 4 5 0\n0\n"A"\n"B"\n"C"\n"D"\n"E"\n'\
+'"L47"\n' >"$tmp/l47.blt"
+for n in e47 l47; do
+	if certify "$tmp/$n.blt" "$n"; then ok; else bad "count $n"; fi
+	expect 0 "$n" "$tmp/$n.cert"
+done
+if grep -q '"elected":\[{"cand":"A","rule":"47","tie":\["A","B"\]},'\
+'{"cand":"B","rule":"47"}\]' "$tmp/e47.cert" &&
+    grep -q '"rule":"47","tie":\["C","D"\],"lot":1}' "$tmp/l47.cert"
+then ok; else bad "rule 47: equal votes, the order cited"; fi
+mutate elected-order e47
+for k in missing-lot lot-number; do mutate "$k" l47; done
 # one candidate's tally twice, another's left out
 sed '2s/"Bob":"2.00000"/"Ann":"2.00000"/' "$tmp/lot.cert" >"$tmp/lot.dup"
 if cmp -s "$tmp/lot.cert" "$tmp/lot.dup"; then bad "sed: no tally changed"
@@ -129,6 +150,8 @@ assert all(r["holder"] == "John BIGGS" for r in t["rows"])
 ' "$tmp/trace.json"; then ok; else bad "trace --format json"; fi
 if "$T" trace --ranking 'Bob>Ann' "$tmp/lot.blt" >/dev/null 2>&1; [ $? = 1 ]
 then ok; else bad "trace of a ranking nobody cast: exit 1"; fi
+if "$T" trace -m block --pattern 0 "$tmp/lot.blt" >/dev/null 2>&1; [ $? = 2 ]
+then ok; else bad "trace -m block: exit 2"; fi
 if "$T" trace "$tmp/lot.blt" >/dev/null 2>&1; [ $? = 2 ]
 then ok; else bad "trace without --pattern or --ranking: exit 2"; fi
 if "$T" trace -m stv-scottish --pattern 0 "$tmp/earlier.blt" \
@@ -151,11 +174,105 @@ printf 'x\n' >>"$tmp/out.cert"
 "$T" verify "$tmp/manifest.json" >"$tmp/verify.out" 2>&1
 if [ $? = 5 ] && grep -q 'output:out.cert .* changed' "$tmp/verify.out"
 then ok; else bad "verify of a changed certificate"; fi
+# -- FPTP and block (LEPAR 2006 Sch.2 rr.46, 49): a lot at the boundary,
+# two lots for two seats, equal totals filling the seats exactly (in
+# ballot-paper order, B before A)
+printf '3 1\n2 1 0\n2 2 0\n1 3 0\n0\n"Ann"\n"Bob"\n"Cat"\n"F"\n' \
+    >"$tmp/ft.blt"
+printf '4 3\n5 1 0\n2 2 0\n2 3 0\n2 4 0\n0\n"A"\n"B"\n"C"\n"D"\n"Bk"\n' \
+    >"$tmp/bt.blt"
+printf '4 2\n1 1 2 0\n1 1 3 0\n1 2 4 0\n0\n"B"\n"A"\n"C"\n"D"\n"E"\n' \
+    >"$tmp/be.blt"
+if certify "$tmp/ft.blt" ft fptp && certify "$tmp/bt.blt" bt block 3 &&
+    certify "$tmp/be.blt" be block 2; then ok; else bad "fptp/block count"
+fi
+for n in ft bt be; do expect 0 "$n" "$tmp/$n.cert"; done
+if grep -q '"why":{"rule":"49","tie":\["Ann","Bob"\]}' "$tmp/ft.cert" &&
+    grep -q '"rule":"49","tie":\["B","C","D"\],"lot":1},{"cand":"[BD]",'\
+'"rule":"49","tie":\["[BCD]","[BCD]"\],"lot":2}' "$tmp/bt.cert" &&
+    grep -q '"elected":\[{"cand":"B","rule":"46"},{"cand":"A","rule":"46"}'\
+'\]' "$tmp/be.cert"; then ok; else bad "fptp/block: the rules cited"; fi
+for k in missing-lot lot-number tally1 tally rule wrong-elected; do
+	mutate "$k" bt
+done
+for k in elected-order rule; do mutate "$k" be; done
+mutate missing-lot ft
+
+# -- SV (LGA 2000 Sch.2): all tied for second remain (para 3(3)), all
+# tied for first, a lot for the winner (para 3(8)), a majority at stage 1
+# (para 2), two candidates equal (MER 2007 Sch.1 r.51(5))
+printf '4 1\n5 1 0\n3 2 0\n3 3 0\n1 4 2 0\n0\n"A"\n"B"\n"C"\n"D"\n"S"\n' \
+    >"$tmp/s3.blt"
+printf '4 1\n3 1 0\n3 2 0\n3 3 0\n1 4 3 0\n0\n"A"\n"B"\n"C"\n"D"\n"S"\n' \
+    >"$tmp/s4.blt"
+printf '3 1\n4 1 0\n3 2 0\n1 3 2 0\n0\n"A"\n"B"\n"C"\n"S"\n' >"$tmp/s5.blt"
+printf '3 1\n5 1 0\n3 2 0\n1 3 2 0\n0\n"A"\n"B"\n"C"\n"S"\n' >"$tmp/s6.blt"
+printf '2 1\n3 1 0\n3 2 1 0\n0\n"A"\n"B"\n"S"\n' >"$tmp/s7.blt"
+for n in s3 s4 s5 s6 s7; do
+	if certify "$tmp/$n.blt" "$n" sv; then ok; else bad "sv count $n"; fi
+	expect 0 "$n" "$tmp/$n.cert"
+done
+if grep -q '"why":{"rule":"para 3(3)","remaining":\["A","B","C"\],'\
+'"tie":\["B","C"\]}' "$tmp/s3.cert" && grep -q '"rule":"para 3(3)",'\
+'"remaining":\["A","B","C"\],"tie":\["A","B","C"\]}' "$tmp/s4.cert" &&
+    grep -q '"rule":"para 3(8)","tie":\["A","B"\],"lot":1' "$tmp/s5.cert" &&
+    grep -q '"rule":"para 2"' "$tmp/s6.cert" &&
+    grep -q '"rule":"r.51(5)","tie":\["A","B"\],"lot":1' "$tmp/s7.cert"
+then ok; else bad "sv: the rules cited"; fi
+for k in rule remaining remaining-other; do mutate "$k" s3; done
+for k in lot-number missing-lot; do mutate "$k" s5; done
+mutate wrong-elected s6
+mutate tally1 s7
+if certify "$th" sv-th sv; then ok; else bad "sv $th"; fi
+expect 0 sv-th "$tmp/sv-th.cert"
+for k in wrong-holder missing-move reason tally nt rule wrong-elected \
+    truncate; do
+	mutate "$k" sv-th
+done
+
+# -- the published UK results: FPTP and block contests, SV stage cases
+mkdir "$tmp/uk"
+if [ -d "$SHARED/data/uk" ] &&
+    /usr/bin/python3 tests/cert_ukblt.py "$SHARED/data/uk" "$tmp/uk"; then
+	n=0
+	nbad=0
+	for f in "$tmp"/uk/*.blt; do
+		m=$(basename "$f" .blt)
+		s=${m##*.}
+		m=${m%.*}
+		m=${m##*.}
+		n=$((n + 1))
+		if certify "$f" uk "$m" "$s" && "$C" "$tmp/uk.prof" \
+		    "$tmp/uk.cert" 2>"$tmp/check.err"; then :; else
+			nbad=$((nbad + 1))
+			echo "FAIL: $m $f"
+			head -2 "$tmp/err" "$tmp/check.err"
+		fi
+	done
+	if [ "$n" -ge 10 ] && [ "$nbad" = 0 ]; then ok; else
+		bad "$nbad of $n UK contests"; fi
+else
+	echo "SKIP: $SHARED/data/uk not found"
+fi
+
 # -- other methods refuse, and leave no file
-if "$T" count -m fptp -r none --no-manifest --certificate "$tmp/irv.cert" \
-    "$tmp/lot.blt" 2>/dev/null; then bad "fptp --certificate accepted"
+if "$T" count -m borda -r none --no-manifest --certificate "$tmp/irv.cert" \
+    "$tmp/lot.blt" 2>/dev/null; then bad "borda --certificate accepted"
 elif [ -f "$tmp/irv.cert" ]; then bad "fptp left a certificate"
 else ok; fi
+# stv-ers97 writes none yet; stv-wigm none with Droop's [tie] order,
+# which the certificate cannot carry
+printf '3 1\n[tie 3 2 1]\n3 1 0\n2 2 1 0\n2 3 2 0\n0\n"A"\n"B"\n"C"\n"T"\n' \
+    >"$tmp/tie.blt"
+for m in stv-ers97 stv-wigm; do
+	f=$tmp/lot.blt
+	[ "$m" = stv-wigm ] && f=$tmp/tie.blt
+	"$T" count -m $m -r none --no-manifest --certificate "$tmp/x.cert" \
+	    "$f" >/dev/null 2>&1
+	st=$?
+	if [ "$st" = 2 ] && [ ! -f "$tmp/x.cert" ]; then ok; else
+		bad "$m --certificate $f: exit $st, want 2 and no file"; fi
+done
 # -- unreadable: exit 1; usage: exit 2
 printf 'not json\n' >"$tmp/junk.cert"
 expect 1 lot "$tmp/junk.cert"
@@ -195,6 +312,33 @@ for f in $(find "$dir" -name '*.blt' | sort); do
 	fi
 done
 echo "certified and checked $n wards in $(($(date +%s) - start)) s"
+if [ "$n" -gt 0 ] && [ "$nbad" = 0 ]; then ok; else
+	bad "$nbad of $n wards"; fi
+
+# -- stv-wigm (docs/stv.md 3: Droop's wigm, guarded 27-digit values shown
+# at 9 places): a tie by ballot order, mutations of a real ward, and
+# every 7th ward
+if certify "$tmp/lot.blt" wigm-lot stv-wigm; then ok; else bad "wigm lot"; fi
+expect 0 wigm-lot "$tmp/wigm-lot.cert"
+if grep -q '"why":{"rule":"ballot order","tie":\["Ann","Bob"\]}' \
+    "$tmp/wigm-lot.cert"; then ok; else bad "wigm: the tie cited"; fi
+if certify "$ward" wigm stv-wigm; then ok; else bad "wigm $ward"; fi
+for k in wrong-subject wrong-value wrong-holder missing-move tally nt \
+    wrong-elected elected-order truncate; do
+	mutate "$k" wigm
+done
+n=0
+nbad=0
+for f in $(find "$dir" -name '*.blt' | sort | awk 'NR % 7 == 0'); do
+	n=$((n + 1))
+	if certify "$f" w stv-wigm && "$C" "$tmp/w.prof" "$tmp/w.cert" \
+	    2>"$tmp/check.err"; then :; else
+		nbad=$((nbad + 1))
+		echo "FAIL: stv-wigm $f"
+		head -2 "$tmp/err" "$tmp/check.err"
+	fi
+done
+echo "certified and checked $n wards under stv-wigm"
 if [ "$n" -gt 0 ] && [ "$nbad" = 0 ]; then ok; else
 	bad "$nbad of $n wards"; fi
 
