@@ -240,6 +240,36 @@ items(struct rd *r, struct mj *v, char close, int depth)
 	}
 }
 
+/* Does [q, e) spell a JSON number (RFC 8259 section 6)? */
+static int
+is_number(const char *q, const char *e)
+{
+	if (q < e && *q == '-')
+		q++;
+	if (q == e || *q < '0' || *q > '9')
+		return 0;
+	if (*q == '0')
+		q++;
+	else
+		while (q < e && *q >= '0' && *q <= '9')
+			q++;
+	if (q < e && *q == '.') {
+		if (++q == e || *q < '0' || *q > '9')
+			return 0;
+		while (q < e && *q >= '0' && *q <= '9')
+			q++;
+	}
+	if (q < e && (*q == 'e' || *q == 'E')) {
+		if (++q < e && (*q == '+' || *q == '-'))
+			q++;
+		if (q == e || *q < '0' || *q > '9')
+			return 0;
+		while (q < e && *q >= '0' && *q <= '9')
+			q++;
+	}
+	return q == e;
+}
+
 static struct mj *
 value(struct rd *r, int depth)
 {
@@ -275,11 +305,12 @@ value(struct rd *r, int depth)
 		while (r->p < r->end && *r->p != '\0' &&
 		    strchr("+-.0123456789eEtruefalsn", *r->p) != NULL)
 			r->p++;
-		if (r->p == q || (q[0] != '-' && (q[0] < '0' || q[0] > '9') &&
+		if (r->p == q || (!is_number(q, r->p) &&
 		    !(r->p - q == 4 && memcmp(q, "null", 4) == 0) &&
 		    !(r->p - q == 4 && memcmp(q, "true", 4) == 0) &&
 		    !(r->p - q == 5 && memcmp(q, "false", 5) == 0))) {
-			bad(r, q, "expected a value");
+			bad(r, q, q[0] == '-' || (q[0] >= '0' && q[0] <= '9') ?
+			    "not a JSON number" : "expected a value");
 		} else if ((v->s = strndup(q, (size_t)(r->p - q))) == NULL) {
 			bad(r, q, "out of memory");
 		} else {

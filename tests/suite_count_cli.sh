@@ -142,6 +142,12 @@ expect 2 'bad.json:1:2: a lot needs "stage" and "order"' "$T" count \
 printf '[{"order": ["A","B"],\n  "stage": 1.5}]' >"$d/bad.json"
 expect 2 'bad.json:2:12: "stage" must be a stage number' "$T" count \
     --lots "$d/bad.json" "$d/tie.blt"
+# a number is JSON's, whole: not -1rue, 01, 1., 1e or --1
+for n in -1rue 01 1. 1e --1 1e+ -.5; do
+	printf '[{"order": ["A","B"],\n  "stage": %s}]' "$n" >"$d/bad.json"
+	expect 2 'bad.json:2:12: not a JSON number' "$T" count \
+	    --lots "$d/bad.json" "$d/tie.blt"
+done
 printf '[{"stage": 1, "order": ["A",\n\t2]}]' >"$d/bad.json"
 expect 2 'bad.json:2:2: expected a string' "$T" count \
     --lots "$d/bad.json" "$d/tie.blt"
