@@ -190,6 +190,23 @@ ev_row(const json_t *ev)
 
 /* ---- F1: the count plan ---- */
 
+/* The current delegations (§3.1): delegation.record entries nothing
+ * supersedes, as their data, in book order. */
+json_t *
+df_delegations(struct desk *d)
+{
+	json_t *e = evs(d, "delegation.record", NULL), *a = json_array();
+	json_t *ev;
+	size_t i;
+
+	json_array_foreach(e, i, ev)
+		if (!superseded(d, json_integer_value(json_object_get(ev,
+		    "entry"))))
+			json_array_append(a, json_object_get(ev, "data"));
+	json_decref(e);
+	return a;
+}
+
 static int
 f1_build(struct ctx *x, json_t **out)
 {
@@ -198,7 +215,7 @@ f1_build(struct ctx *x, json_t **out)
 	const json_t *v, *el = json_object_get(d->plan, "election");
 	json_t *o, *cands = json_array(), *boxes = json_array();
 	json_t *staff = json_array(), *agents = json_array();
-	json_t *dels = json_array(), *areas = json_array(), *ap;
+	json_t *dels = json_array(), *areas = json_array(), *ap, *dl;
 	size_t i;
 
 	if (!role_is(x, " ro dro manager agent observer ") ||
@@ -238,8 +255,9 @@ f1_build(struct ctx *x, json_t **out)
 		const struct d_user *s = &d->users[u];
 		json_t *t = json_array();
 
-		if (role_is(&(struct ctx){ .u = (struct d_user *)s },
-		    " agent observer screen "))
+		if (strcmp(s->role, "agent") == 0 ||
+		    strcmp(s->role, "observer") == 0 ||
+		    strcmp(s->role, "screen") == 0)
 			continue;
 		for (int j = 0; j < s->ntabs; j++)
 			json_array_append_new(t, json_pack("{s:i, s:s}",
@@ -252,7 +270,8 @@ f1_build(struct ctx *x, json_t **out)
 	json_array_foreach(d->agents, i, v)
 		if (strcmp(jstr(v, "contest"), k->id) == 0)
 			json_array_append(agents, (json_t *)v);
-	json_array_foreach(d->delegs, i, v) {
+	dl = df_delegations(d);
+	json_array_foreach(dl, i, v) {
 		const json_t *cs = json_object_get(v, "contests"), *e;
 		size_t j;
 
@@ -260,6 +279,7 @@ f1_build(struct ctx *x, json_t **out)
 			if (strcmp(json_string_value(e), k->id) == 0)
 				json_array_append(dels, (json_t *)v);
 	}
+	json_decref(dl);
 	ap = evs(d, "plan.approve", NULL);
 	o = json_pack("{s:i, s:O?, s:O?, s:O?, s:O?, s:s, s:s, s:s, s:i,"
 	    " s:i, s:I, s:i, s:s, s:o, s:o, s:o, s:O?, s:o, s:o, s:o, s:s}",
@@ -1140,7 +1160,7 @@ f9_build(struct ctx *x, json_t **out)
 	json_t *sheets, *t;
 	char path[160], tb[16], rb[16];
 	size_t i;
-	int seen = 0, forbid = 0, bad = 0;
+	int forbid = 0, bad = 0;
 
 	if (k->round < 1)
 		return role_is(x, " ro dro manager supervisor clerk ") ? 404 :
@@ -1156,7 +1176,6 @@ f9_build(struct ctx *x, json_t **out)
 		    json_object_get(t, "number")));
 		if (tq && strcmp(tq, tb))
 			continue;
-		seen = 1;
 		o = getq(x, path, rq ? rq : rb, sq ? sq : "1", tb, NULL, &st);
 		if (st == 200)
 			json_array_append_new(sheets, o);
@@ -1168,7 +1187,7 @@ f9_build(struct ctx *x, json_t **out)
 	}
 	if (!json_array_size(sheets)) {
 		json_decref(sheets);
-		return bad ? 400 : forbid ? 403 : seen ? 404 : 404;
+		return bad ? 400 : forbid ? 403 : 404;
 	}
 	*out = json_pack("{s:O, s:o}", "version", json_object_get(
 	    json_array_get(sheets, 0), "round"), "sheets", sheets);

@@ -444,6 +444,8 @@ def forms_run():
           "Testborough Leisure Centre" in body and
           "<td>PV1</td><td>postal</td>" in body and "Kim Shah" in body and
           "Tayo Bello" in body and genesis in body and
+          "<td>dro</td><td>verify_approve, adjudicate</td><td>RO letter"
+          in body and
           m and int(m.group(1)) == seq and h.startswith(m.group(2)) and
           "tolerance above zero" not in body and "Returning Officer" not
           in body, "F1: the plan, the genesis, plan.approve's checkpoint")
@@ -631,6 +633,24 @@ def forms_run():
     st, body, _ = req("GET", "/forms/F4?c=mayor&box=M3", cookie=ro)
     check(st == 200 and "Ballot box M3" in body and "Recount 2" in body,
           "F4 page by cookie: %d" % st)
+    # S-24: accounts, devices (never a token), the RO's register.
+    st, body, _ = req("GET", "/admin?c=mayor", cookie=ro)
+    check(st == 200 and "<td>clerk1</td><td>Ola Nowak</td>" in body and
+          "<td>ro-laptop</td><td>ro dro manager</td><td>set</td>" in body
+          and DEVICE not in body and "RO letter of appointment" in body and
+          "<td>a1</td><td>Tayo Bello</td><td>mayor</td>" in body and
+          "Free disk beside the book" in body and
+          re.search(r"Exports made: [1-9]", body), "S-24 for the RO")
+    st, body, _ = req("GET", "/", cookie=ro)
+    check('href="/admin' in body, "S-24: the RO's link")
+    c1, _ = login("clerk1", pw["clerk1"])
+    check(req("GET", "/admin?c=mayor", cookie=c1)[0] == 403,
+          "B4: clerk /admin")
+    check('href="/admin' not in req("GET", "/", cookie=c1)[1],
+          "B4: no link to /admin for a clerk")
+    mgr, _ = login("mgr", pw["mgr"], DEVICE)
+    st, body, _ = req("GET", "/admin?c=mayor", cookie=mgr)
+    check(st == 200 and "Agent register" in body, "S-24 for the manager")
 
 
 def block_forms():
