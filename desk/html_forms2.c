@@ -966,7 +966,7 @@ head_cell(struct sb *b, long long v)
 /* F6's unused, spoilt and tendered figures per box and in total, from
  * the agreed BPA entries (bpa.enter, App. D); a head the two entries
  * give differently is shown so, and so is its total: a total without
- * it would look right and be wrong. */
+ * it would look right and be wrong; a head no box gives has none. */
 void
 df_bpa_heads(struct ctx *x, struct sb *b)
 {
@@ -974,7 +974,7 @@ df_bpa_heads(struct ctx *x, struct sb *b)
 		"#Unused", "#Spoilt", "#Tendered", NULL };
 	static const char *const hs[] = { "issued_to_station", "unused",
 		"spoilt", "tendered", NULL };
-	long long tot[4] = { 0 };
+	long long tot[4] = { -1, -1, -1, -1 };
 
 	put(b, "<table class=\"f\"><caption>Ballot paper accounts: unused,"
 	    " spoilt and tendered papers</caption>");
@@ -994,8 +994,8 @@ df_bpa_heads(struct ctx *x, struct sb *b)
 			head_cell(b, v);
 			if (v == -2 || tot[h] == -2)
 				tot[h] = -2;
-			else if (v > 0)
-				tot[h] += v;
+			else if (v >= 0)
+				tot[h] = (tot[h] < 0 ? 0 : tot[h]) + v;
 		}
 		put(b, "</tr>");
 	}
@@ -1010,7 +1010,7 @@ f7_build(struct ctx *x, json_t **out)
 {
 	const struct d_contest *k = &x->d->cs[x->c];
 	json_t *boxes, *ev, *vi;
-	long long tot = 0;
+	long long tot = -1;
 
 	if (!role_is(x, " ro dro manager agent observer ") ||
 	    !agent_contest_ok(x))
@@ -1027,8 +1027,8 @@ f7_build(struct ctx *x, json_t **out)
 		t = bpa_head(x->d, &x->d->boxes[b].polls[p], "tendered");
 		if (t == -2 || tot == -2)
 			tot = -2;
-		else if (t > 0)
-			tot += t;
+		else if (t >= 0)
+			tot = (tot < 0 ? 0 : tot) + t;
 		json_array_append_new(boxes, json_pack("{s:s, s:s, s:s?, s:s?,"
 		    " s:o}", "box", x->d->boxes[b].code, "kind",
 		    x->d->boxes[b].kind, "station", x->d->boxes[b].station,
@@ -1040,7 +1040,8 @@ f7_build(struct ctx *x, json_t **out)
 	ev = entry_ev(x->d, k->f6_entry);
 	*out = json_pack("{s:I, s:o, s:o, s:o, s:O?}", "version",
 	    (json_int_t)json_array_size(vi), "boxes", boxes, "total",
-	    tot >= 0 ? json_integer(tot) : json_string("entries differ"),
+	    tot >= 0 ? json_integer(tot) : tot == -1 ? json_null() :
+	    json_string("entries differ"),
 	    "checkpoint", ev ? cp_of(ev) : json_null(),
 	    "issued_at", json_object_get(ev, "at"));
 	json_decref(ev);
@@ -1071,11 +1072,11 @@ f7(struct ctx *x, struct sb *b, const json_t *o)
 	}
 	put(b, "</tbody></table><p>Total tendered ballot papers: ");
 	fig(b, json_object_get(o, "total"));
-	put(b, ". Tendered papers are not counted (App. D1); the figures"
-	    " are those of the ballot paper accounts as agreed. Issued with"
-	    " the verification statement at ");
+	put(b, ".</p><p>Tendered papers are not counted (App. D1); the"
+	    " figures are those of the ballot paper accounts as agreed.</p>"
+	    "<p>Issued at ");
 	escj(b, json_object_get(o, "issued_at"));
-	put(b, ".</p>");
+	put(b, " with the verification statement.</p>");
 }
 
 /* ---- F8: mixing record ---- */
