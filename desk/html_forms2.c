@@ -301,21 +301,62 @@ f1_build(struct ctx *x, json_t **out)
 	return 200;
 }
 
+/* A table of rows, one column per key: "#k" a figure, "*k" a list,
+ * "k" a value; cols the headers as thead takes them. */
+static void
+rows_table(struct sb *b, const char *caption, const char *const *cols,
+    const char *const *keys, const json_t *rows)
+{
+	const json_t *k;
+	size_t i;
+
+	put(b, "<table class=\"f\"><caption>");
+	esc(b, caption);
+	put(b, "</caption>");
+	thead(b, cols);
+	json_array_foreach(rows, i, k) {
+		put(b, "<tr>");
+		for (int c = 0; keys[c]; c++) {
+			const char *key = keys[c] + (keys[c][0] == '#' ||
+			    keys[c][0] == '*');
+
+			if (keys[c][0] == '#')
+				tdn(b, json_object_get(k, key));
+			else if (keys[c][0] == '*')
+				tdv(b, json_object_get(k, key));
+			else
+				td(b, json_object_get(k, key));
+		}
+		put(b, "</tr>");
+	}
+	put(b, "</tbody></table>");
+}
+
 static void
 f1(struct ctx *x, struct sb *b, const json_t *o)
 {
 	static const char *const cc[] = { "#Position", "Candidate",
 		"Description", NULL };
+	static const char *const arc[] = { "Area", "Name", NULL };
+	static const char *const ark[] = { "id", "name", NULL };
 	static const char *const bc[] = { "Box", "Kind", "Station", "Place",
 		"Area", "Expected arrival", NULL };
+	static const char *const bk[] = { "box", "kind", "station", "place",
+		"area", "expected_arrival", NULL };
+	static const char *const ec[] = { "Event", "Planned at", NULL };
+	static const char *const ek[] = { "event", "at", NULL };
 	static const char *const tc[] = { "#Table", "Name", NULL };
+	static const char *const tk[] = { "#number", "name", NULL };
 	static const char *const sc[] = { "Name", "Role", "Staff no",
 		"Tables", NULL };
 	static const char *const ac[] = { "Agent", "Name", "#Candidate",
 		"Capacity", "May require a recount", NULL };
+	static const char *const ak[] = { "id", "name", "#candidate",
+		"capacity", "may_require_recount", NULL };
 	static const char *const dc[] = { "Deputy", "Powers",
 		"Written appointment", NULL };
-	static const char *const ec[] = { "Event", "Planned at", NULL };
+	static const char *const dk[] = { "dro", "*powers", "instrument_ref",
+		NULL };
 	const json_t *k, *e;
 	size_t i, j;
 
@@ -344,7 +385,7 @@ f1(struct ctx *x, struct sb *b, const json_t *o)
 		    " zero is set. A box whose count differs from its ballot"
 		    " paper account by no more than the tolerance may be"
 		    " verified at the count; this is flagged on F6"
-		    " (§2.3).</strong></p>");
+		    " (\xc2\xa7" "2.3).</strong></p>");
 	put(b, "<table class=\"f\"><caption>Candidates in ballot paper order"
 	    "</caption>");
 	thead(b, cc);
@@ -357,52 +398,14 @@ f1(struct ctx *x, struct sb *b, const json_t *o)
 		td(b, json_object_get(k, "description"));
 		put(b, "</tr>");
 	}
-	put(b, "</tbody></table><table class=\"f\"><caption>Count areas"
-	    "</caption>");
-	{
-		static const char *const arc[] = { "Area", "Name", NULL };
-
-		thead(b, arc);
-	}
-	json_array_foreach(json_object_get(o, "areas"), i, k) {
-		put(b, "<tr>");
-		td(b, json_object_get(k, "id"));
-		td(b, json_object_get(k, "name"));
-		put(b, "</tr>");
-	}
-	put(b, "</tbody></table><table class=\"f\"><caption>Expected ballot"
-	    " boxes</caption>");
-	thead(b, bc);
-	json_array_foreach(json_object_get(o, "boxes"), i, k) {
-		put(b, "<tr>");
-		td(b, json_object_get(k, "box"));
-		td(b, json_object_get(k, "kind"));
-		td(b, json_object_get(k, "station"));
-		td(b, json_object_get(k, "place"));
-		td(b, json_object_get(k, "area"));
-		td(b, json_object_get(k, "expected_arrival"));
-		put(b, "</tr>");
-	}
-	put(b, "</tbody></table><table class=\"f\"><caption>Timetable"
-	    "</caption>");
-	thead(b, ec);
-	json_array_foreach(json_object_get(o, "timetable"), i, k) {
-		put(b, "<tr>");
-		td(b, json_object_get(k, "event"));
-		td(b, json_object_get(k, "at"));
-		put(b, "</tr>");
-	}
-	put(b, "</tbody></table><table class=\"f\"><caption>Counting tables"
-	    "</caption>");
-	thead(b, tc);
-	json_array_foreach(json_object_get(o, "tables"), i, k) {
-		put(b, "<tr>");
-		tdn(b, json_object_get(k, "number"));
-		td(b, json_object_get(k, "name"));
-		put(b, "</tr>");
-	}
-	put(b, "</tbody></table><table class=\"f\"><caption>Staffing"
-	    "</caption>");
+	put(b, "</tbody></table>");
+	rows_table(b, "Count areas", arc, ark, json_object_get(o, "areas"));
+	rows_table(b, "Expected ballot boxes", bc, bk, json_object_get(o,
+	    "boxes"));
+	rows_table(b, "Timetable", ec, ek, json_object_get(o, "timetable"));
+	rows_table(b, "Counting tables", tc, tk, json_object_get(o,
+	    "tables"));
+	put(b, "<table class=\"f\"><caption>Staffing</caption>");
 	thead(b, sc);
 	json_array_foreach(json_object_get(o, "staff"), i, k) {
 		put(b, "<tr>");
@@ -420,30 +423,11 @@ f1(struct ctx *x, struct sb *b, const json_t *o)
 		}
 		put(b, "</td></tr>");
 	}
-	put(b, "</tbody></table><table class=\"f\"><caption>Agents"
-	    "</caption>");
-	thead(b, ac);
-	json_array_foreach(json_object_get(o, "agents"), i, k) {
-		put(b, "<tr>");
-		td(b, json_object_get(k, "id"));
-		td(b, json_object_get(k, "name"));
-		tdn(b, json_object_get(k, "candidate"));
-		td(b, json_object_get(k, "capacity"));
-		td(b, json_object_get(k, "may_require_recount") ?
-		    json_object_get(k, "may_require_recount") : json_false());
-		put(b, "</tr>");
-	}
-	put(b, "</tbody></table><table class=\"f\"><caption>Delegations"
-	    "</caption>");
-	thead(b, dc);
-	json_array_foreach(json_object_get(o, "delegations"), i, k) {
-		put(b, "<tr>");
-		td(b, json_object_get(k, "dro"));
-		tdv(b, json_object_get(k, "powers"));
-		td(b, json_object_get(k, "instrument_ref"));
-		put(b, "</tr>");
-	}
-	put(b, "</tbody></table><p>Genesis of the audit chain (§6.5): ");
+	put(b, "</tbody></table>");
+	rows_table(b, "Agents", ac, ak, json_object_get(o, "agents"));
+	rows_table(b, "Delegations", dc, dk, json_object_get(o,
+	    "delegations"));
+	put(b, "<p>Genesis of the audit chain (\xc2\xa7" "6.5): ");
 	escj(b, json_object_get(o, "genesis"));
 	put(b, "</p>");
 }
