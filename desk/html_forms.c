@@ -6,10 +6,11 @@
  * its figures count and that entry's checkpoint (§6.5), and the page.
  * Each form shows one API read as this session, so a role sees a form
  * exactly when it may make the read (403 otherwise, 404 before the
- * form exists); every figure comes from that read, nothing is counted
- * here, and the page carries no clock of its own (I22: the same book
- * prints the same form). Statutory forms end with the RO's signature
- * block. */
+ * form exists), or, for the forms no read carries (html_forms2.c),
+ * what its builder gathers from the book under the same rules; every
+ * figure comes from there, nothing is counted here, and the page
+ * carries no clock of its own (I22: the same book prints the same
+ * form). Statutory forms end with the RO's signature block. */
 #include "html_forms.h"
 
 #include <stdio.h>
@@ -266,7 +267,6 @@ f11(struct ctx *x, struct sb *b, const json_t *o)
 static void
 f15(struct ctx *x, struct sb *b, const json_t *o)
 {
-	(void)x;
 	put(b, "<p>Version ");
 	escj(b, json_object_get(o, "version"));
 	put(b, ", round ");
