@@ -201,6 +201,8 @@ static const struct screen {
 	{ "/progress", "S-21", "Progress", " ro manager ", d_scr_progress },
 	{ "/variance", "S-06", "Variance", " ro dro supervisor ",
 	    d_scr_variance },
+	{ "/admin", "S-24", "Administration", " admin ro manager ",
+	    d_scr_admin },
 	{ "/password", "S-01", "Change password", STAFF "screen agent"
 	    " observer ", scr_password },
 };

@@ -80,6 +80,10 @@ void d_scr_assign(struct ctx *x, struct sb *b);
 void d_scr_audit(struct ctx *x, struct sb *b);
 void d_scr_progress(struct ctx *x, struct sb *b);
 void d_scr_variance(struct ctx *x, struct sb *b);
+/* html_admin.c: S-24 */
+void d_scr_admin(struct ctx *x, struct sb *b);
+/* html_forms2.c: the current delegations, as their entries' data */
+json_t *df_delegations(struct desk *d);
 
 /* html_forms.c: the print-ready forms (§2.17) at /forms/F<n>?c=C */
 extern const char d_print_css[];

@@ -6,11 +6,12 @@
  * its figures count and that entry's checkpoint (§6.5), and the page.
  * Each form shows one API read as this session, so a role sees a form
  * exactly when it may make the read (403 otherwise, 404 before the
- * form exists); every figure comes from that read, nothing is counted
- * here, and the page carries no clock of its own (I22: the same book
- * prints the same form). Statutory forms end with the RO's signature
- * block. */
-#include "html.h"
+ * form exists), or, for the forms no read carries (html_forms2.c),
+ * what its builder gathers from the book under the same rules; every
+ * figure comes from there, nothing is counted here, and the page
+ * carries no clock of its own (I22: the same book prints the same
+ * form). Statutory forms end with the RO's signature block. */
+#include "html_forms.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -42,14 +43,15 @@ const char d_print_css[] =
 ".sign p{margin:8mm 0 0}\n"
 "@media screen{body{padding:8mm;max-width:210mm}}\n";
 
-struct form {
-	const char *id, *title, *read;
-	int statutory;
-	void (*fn)(struct ctx *, struct sb *, const json_t *);
-};
+#define fig df_fig
+#define thead df_thead
+#define td df_td
+#define tdn df_tdn
+#define tdv df_tdv
+#define cand_name df_cand_name
 
 /* A figure with comma thousands separators (§2.13), or "—". */
-static void
+void
 fig(struct sb *b, const json_t *v)
 {
 	char d[32], out[48];
@@ -73,7 +75,7 @@ fig(struct sb *b, const json_t *v)
 	put(b, out);
 }
 
-static void
+void
 thead(struct sb *b, const char *const *cols)
 {
 	put(b, "<thead><tr>");
@@ -86,7 +88,7 @@ thead(struct sb *b, const char *const *cols)
 	put(b, "</tr></thead><tbody>");
 }
 
-static void
+void
 td(struct sb *b, const json_t *v)
 {
 	put(b, "<td>");
@@ -94,7 +96,7 @@ td(struct sb *b, const json_t *v)
 	put(b, "</td>");
 }
 
-static void
+void
 tdn(struct sb *b, const json_t *v)
 {
 	put(b, "<td class=\"n\">");
@@ -103,7 +105,7 @@ tdn(struct sb *b, const json_t *v)
 }
 
 /* A candidate as on the ballot, with the commonly used name. */
-static void
+void
 cand_name(struct sb *b, const json_t *k)
 {
 	escj(b, json_object_get(k, "name"));
@@ -213,7 +215,6 @@ f6(struct ctx *x, struct sb *b, const json_t *o)
 	const json_t *k;
 	size_t i;
 
-	(void)x;
 	put(b, "<table class=\"f wide\"><caption>Ballot boxes</caption>");
 	thead(b, cols);
 	json_array_foreach(json_object_get(o, "boxes"), i, k) {
@@ -238,7 +239,9 @@ f6(struct ctx *x, struct sb *b, const json_t *o)
 	tdn(b, json_object_get(o, "postal_total"));
 	put(b, "</tr><tr><th scope=\"row\">Total going to the count</th>");
 	tdn(b, json_object_get(o, "total"));
-	put(b, "</tr></tbody></table><p>Issued at ");
+	put(b, "</tr></tbody></table>");
+	df_bpa_heads(x, b);
+	put(b, "<p>Issued at ");
 	escj(b, json_object_get(o, "issued_at"));
 	put(b, " (entry #");
 	escj(b, json_object_get(o, "entry"));
@@ -264,7 +267,6 @@ f11(struct ctx *x, struct sb *b, const json_t *o)
 static void
 f15(struct ctx *x, struct sb *b, const json_t *o)
 {
-	(void)x;
 	put(b, "<p>Version ");
 	escj(b, json_object_get(o, "version"));
 	put(b, ", round ");
@@ -275,6 +277,7 @@ f15(struct ctx *x, struct sb *b, const json_t *o)
 	escj(b, json_object_get(o, "released_at"));
 	put(b, ".</p>");
 	result_cands(b, o, "Provisionally elected");
+	df_recon_line(x, b, o);
 	put(b, "<p>Margin at the seat boundary: ");
 	fig(b, json_object_get(o, "margin"));
 	put(b, ".</p>");
@@ -331,7 +334,7 @@ val(struct sb *b, const json_t *v)
 	}
 }
 
-static void
+void
 tdv(struct sb *b, const json_t *v)
 {
 	put(b, "<td>");
@@ -551,31 +554,49 @@ f17(struct ctx *x, struct sb *b, const json_t *o)
 	}
 }
 
-static const struct form forms[] = {
+static const struct d_form forms[] = {
 	{ "F6", "Statement as to the result of verification",
-	    "verification", 1, f6 },
-	{ "F10", "Adjudication log", "adjudications", 0, f10 },
+	    "verification", 1, f6,
+	    NULL },
+	{ "F10", "Adjudication log", "adjudications", 0, f10,
+	    NULL },
 	{ "F11", "Statement of rejected ballot papers", "rejected", 1,
-	    f11 },
-	{ "F12", "Count summary statement", "reconciliation", 0, f12 },
-	{ "F13", "Statement after the first count", "stage1", 1, f13 },
+	    f11, NULL },
+	{ "F12", "Count summary statement", "reconciliation", 0, f12,
+	    NULL },
+	{ "F13", "Statement after the first count", "stage1", 1, f13,
+	    NULL },
 	{ "F14", "Provisional first, second and total votes",
-	    "provisional", 1, f15 },
-	{ "F15", "Provisional result", "provisional", 0, f15 },
+	    "provisional", 1, f15, NULL },
+	{ "F15", "Provisional result", "provisional", 0, f15,
+	    NULL },
 	{ "F16", "Recount log and version differences", "recounts", 1,
-	    f16 },
-	{ "F17", "Lot record", "lots", 1, f17 },
+	    f16, NULL },
+	{ "F17", "Lot record", "lots", 1, f17, NULL },
 	{ "F18", "Declaration of result: script and media copy",
-	    "declaration", 1, f18 },
+	    "declaration", 1, f18, NULL },
 	{ "F19", "Notice of the result of the poll", "declaration", 1,
-	    f19 },
+	    f19, NULL },
 };
 #define NFORMS (sizeof forms / sizeof *forms)
+
+/* Form id ("F<n>") in either table, or NULL. */
+static const struct d_form *
+form_of(const char *id)
+{
+	for (size_t i = 0; i < NFORMS; i++)
+		if (strcmp(forms[i].id, id) == 0)
+			return &forms[i];
+	for (size_t i = 0; d_forms2[i].id; i++)
+		if (strcmp(d_forms2[i].id, id) == 0)
+			return &d_forms2[i];
+	return NULL;
+}
 
 /* The footer line: the checkpoint the read carries, else the book's
  * last entry (public/results gives it to every session). */
 static void
-footer(struct ctx *x, struct sb *b, const struct form *cur,
+footer(struct ctx *x, struct sb *b, const struct d_form *cur,
     const json_t *o, const json_t *el)
 {
 	const json_t *cp = json_object_get(o, "checkpoint");
@@ -615,21 +636,23 @@ static int
 form_page(struct ctx *x, const char *id, const char *version,
     const char *round, struct sb *b)
 {
-	const struct form *cur = NULL;
+	const struct d_form *cur = NULL;
 	json_t *o = NULL, *el;
 	char path[160];
 	int st;
 
-	for (size_t i = 0; i < NFORMS; i++)
-		if (strcmp(forms[i].id, id) == 0)
-			cur = &forms[i];
+	cur = form_of(id);
 	/* F14 is the SV second count's; F15 serves every kind */
 	if (!cur || x->c < 0 || (strcmp(cur->id, "F14") == 0 &&
 	    strcmp(x->d->cs[x->c].kind, "sv") != 0))
 		return 404;
-	snprintf(path, sizeof path, "contests/%s/%s", x->d->cs[x->c].id,
-	    cur->read);
-	o = getq(x, path, round, NULL, NULL, version, &st);
+	if (cur->build)
+		st = cur->build(x, &o);
+	else {
+		snprintf(path, sizeof path, "contests/%s/%s",
+		    x->d->cs[x->c].id, cur->read);
+		o = getq(x, path, round, NULL, NULL, version, &st);
+	}
 	if (st != 200) {
 		json_decref(o);
 		/* 400 is the caller's only when it sent a query value */
@@ -731,18 +754,24 @@ d_html_print_centre(struct ctx *x, struct sb *b)
 	put(b, "</caption><thead><tr><th scope=\"col\">Form</th>"
 	    "<th scope=\"col\">Title</th><th scope=\"col\">State</th>"
 	    "</tr></thead><tbody>");
-	for (size_t i = 0; i < NFORMS; i++) {
-		const struct form *f = &forms[i];
-		char path[160];
+	for (int n = 1; n <= 21; n++) {
+		const struct d_form *f;
+		char path[160], id[8];
 		json_t *o = NULL;
 		int st;
 
-		if (strcmp(f->id, "F14") == 0 &&
-		    strcmp(x->d->cs[x->c].kind, "sv") != 0)
+		snprintf(id, sizeof id, "F%d", n);
+		if (!(f = form_of(id)) || (strcmp(f->id, "F14") == 0 &&
+		    strcmp(x->d->cs[x->c].kind, "sv") != 0))
 			continue;
-		snprintf(path, sizeof path, "contests/%s/%s", cid, f->read);
-		st = d_sess_api(x->d, x->h, x->tok, "GET", path, NULL, NULL,
-		    &o);
+		if (f->build)
+			st = f->build(x, &o);
+		else {
+			snprintf(path, sizeof path, "contests/%s/%s", cid,
+			    f->read);
+			st = d_sess_api(x->d, x->h, x->tok, "GET", path, NULL,
+			    NULL, &o);
+		}
 		json_decref(o);
 		if (st == 403)
 			continue;

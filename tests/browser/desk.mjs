@@ -78,33 +78,38 @@ async function login(u, pw) {
   if (st !== 200) throw new Error(`login ${u}: ${st}`);
   return j.token;
 }
-// B8 (docs/desk.md 11.3): F6, F11, F15, F18 and F19 printed to A4 by
-// chromium; pdftotext's text must equal tests/browser/forms/F*.txt
+// B8 (docs/desk.md 11.3): F1, F6, F7, F11, F15, F18 and F19 printed to
+// A4 by chromium (F20 once the contest is closed, below); pdftotext's
+// text must equal tests/browser/forms/F*.txt
 // once entry numbers, hashes, times and runs of blanks are normalised
 // (pdftotext -layout spaces columns by the page's whole text, so a
 // changed digit anywhere moves them; set
 // DESK_GOLDEN_UPDATE=1 to rewrite the goldens, then review the diff).
+async function printForm(pg, f, url) {
+  const r = await pg.goto(url);
+  ok(r.status() === 200, `B8: ${f}: ${r.status()}`);
+  const pdf = path.join(tmp, f + '.pdf');
+  await pg.pdf({ path: pdf, format: 'A4', preferCSSPageSize: true });
+  const txt = execFileSync('pdftotext', [pdf, '-'],
+    { encoding: 'utf8' });
+  ok(/#\d+ · [0-9a-f]{16}/.test(txt), `B8: ${f}: footer checkpoint`);
+  ok(/Page 1 of \d+/.test(txt), `B8: ${f}: page number`);
+  const norm = txt.replace(/[0-9a-f]{64}/g, 'SHA256')
+    .replace(/[0-9a-f]{16}/g, 'HASH')
+    .replace(/#\d+/g, '#N')
+    .replace(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z/g, 'TIME')
+    .replace(/[ \t]+/g, ' ').replace(/ $/gm, '')
+    .replace(/\n{3,}/g, '\n\n');
+  const gold = path.join(GOLDEN, f + '.txt');
+  if (process.env.DESK_GOLDEN_UPDATE) writeFileSync(gold, norm);
+  let want = null;
+  try { want = readFileSync(gold, 'utf8'); } catch { want = null; }
+  ok(want === norm, `B8: ${f}: text differs from ${gold}:\n${norm}`);
+}
 async function b8(ctx) {
   const pg = await ctx.newPage();
-  for (const f of ['F6', 'F11', 'F15', 'F18', 'F19']) {
-    const r = await pg.goto(`${ORIGIN}/forms/${f}?c=west`);
-    ok(r.status() === 200, `B8: ${f}: ${r.status()}`);
-    const pdf = path.join(tmp, f + '.pdf');
-    await pg.pdf({ path: pdf, format: 'A4', preferCSSPageSize: true });
-    const txt = execFileSync('pdftotext', [pdf, '-'],
-      { encoding: 'utf8' });
-    ok(/#\d+ · [0-9a-f]{16}/.test(txt), `B8: ${f}: footer checkpoint`);
-    ok(/Page 1 of \d+/.test(txt), `B8: ${f}: page number`);
-    const norm = txt.replace(/[0-9a-f]{16}/g, 'HASH')
-      .replace(/#\d+/g, '#N')
-      .replace(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z/g, 'TIME')
-      .replace(/[ \t]+/g, ' ').replace(/ $/gm, '')
-      .replace(/\n{3,}/g, '\n\n');
-    const gold = path.join(GOLDEN, f + '.txt');
-    if (process.env.DESK_GOLDEN_UPDATE) writeFileSync(gold, norm);
-    let want = null;
-    try { want = readFileSync(gold, 'utf8'); } catch { want = null; }
-    ok(want === norm, `B8: ${f}: text differs from ${gold}:\n${norm}`);
+  for (const f of ['F1', 'F6', 'F7', 'F11', 'F15', 'F18', 'F19']) {
+    await printForm(pg, f, `${ORIGIN}/forms/${f}?c=west`);
     await axe(pg, 'form ' + f);
   }
   // B12 on the screens S-07, S-14, S-23, S-25 (the RO's).
@@ -338,8 +343,12 @@ try {
   await post(RO, 'receipts', { box: 'W2', seals_intact: true,
     packets: ['bpa'] });
   await post(RO, 'boxes/open', { box: 'W2', table: 1 });
-  async function entry(page, box, id, value, want) {
+  async function entry(page, box, id, value, want, heads) {
     await page.goto(`${ORIGIN}/verify?c=west&box=${box}`);
+    for (const [h, v] of Object.entries(heads || {})) {
+      await page.locator('#bpa-' + h).focus();
+      await page.keyboard.type(v);
+    }
     await page.locator('#' + id).focus();
     await page.keyboard.type(value);
     await Promise.all([page.waitForURL(/saved=/),
@@ -349,7 +358,9 @@ try {
   }
   for (const [pg, n] of [[p1, '1 of 2'], [p2, '2 of 2']]) {
     await entry(pg, 'W1', 'count-papers', '120', n);
-    await entry(pg, 'W2', 'bpa-issued_to_voters', '80', n);
+    // (F6 and F7: the account's other heads, as the PO wrote them)
+    await entry(pg, 'W2', 'bpa-issued_to_voters', '80', n, {
+      unused: '20', spoilt: '1', tendered: '3' });
     await entry(pg, 'W2', 'count-papers', '80', n);
   }
   // S-05 for the supervisor.
@@ -592,6 +603,19 @@ try {
     ro.page.keyboard.press('Enter')]);
   r = await ro.page.goto(`${ORIGIN}/declaration?c=west`);
   ok(ro.page.url() === ORIGIN + '/login', 'logout ends the session');
+
+  // B8 for F20: the contest closed with its packets, the form printed
+  // through GET /api/v1/forms/F20 (the same page) for the RO's token.
+  const RO2 = await login('ro', 'correct-horse-battery-1');
+  await post(RO2, C + 'close', { packets: [
+    { description: 'Counted ballot papers', seal: 'S-101' },
+    { description: 'Rejected ballot papers', seal: 'S-102' }] });
+  const f20 = await browser.newContext({ extraHTTPHeaders:
+    { Authorization: 'Bearer ' + RO2 } });
+  const f20p = await f20.newPage();
+  await printForm(f20p, 'F20', `${ORIGIN}/api/v1/forms/F20?contest=west`);
+  await axe(f20p, 'form F20');
+  await f20.close();
 
   for (const [n, s] of [['clerk1', c1], ['clerk2', c2], ['hall', hall],
     ['ro', ro]]) {

@@ -127,6 +127,8 @@ def main():
         block_forms()
         other_book(os.path.join(HERE, "..", "..", "examples", "desk",
                                 "plan-mayor.json"), sv_run)
+        other_book(os.path.join(HERE, "..", "..", "examples", "desk",
+                                "plan-mayor.json"), forms_run)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
@@ -220,7 +222,8 @@ def other_book(plan, fn):
     """fn() against a second server with its own book from plan."""
     global PORT, ORIGIN, DB
     keep = PORT, ORIGIN, DB
-    DB = os.path.join(tmp, os.path.basename(plan) + ".db")
+    DB = os.path.join(tmp, "%s-%s.db" % (os.path.basename(plan),
+                                         fn.__name__))
     PORT = free_port()
     ORIGIN = "http://127.0.0.1:%d" % PORT
     subprocess.run([DESK, "init", DB, "--plan", plan], capture_output=True)
@@ -379,6 +382,275 @@ def sv_run():
     for s in ("/boxes", "/statement", "/reconciliation", "/forms/F12"):
         check(req("GET", s + "?c=mayor", cookie=ag)[0] == 403,
               "B4: agent %s" % s)
+
+
+FOOT = re.compile(r"from entries up to #\d+ \xb7 checkpoint #(\d+) \xb7"
+                  r" ([0-9a-f]{16})</td>")
+
+
+def forms_run():
+    """The forms of §2.17 that read the book directly (F1-F5, F7-F9,
+    F20, F21), F6's unused, spoilt and tendered figures and F15's
+    reconciliation line, through a whole SV count with a first-count
+    majority: each 404 before its state, its figures from the entries
+    made, its footer's checkpoint, and who may see it (§3.4)."""
+    M = "contests/mayor/"
+    pw = {"ro": "correct-horse-battery-1", "mgr": "mgr-password-long-1",
+          "rcpt": "rcpt-password-long-1", "sup1": "sup1-password-long-1",
+          "clerk1": "clerk1-password-long", "clerk2": "clerk2-password-long",
+          "brown-ea": "agent-password-long-1"}
+    tok = {u: api_login(u, p) for u, p in pw.items()}
+
+    def form(f, who, q=""):
+        st, body, hd = req("GET", "/api/v1/forms/%s?contest=mayor%s" %
+                           (f, q), headers={"Authorization": "Bearer " +
+                                            tok[who]})
+        return st, body
+
+    def post(who, path, body, want=201):
+        c = http.client.HTTPConnection("127.0.0.1", PORT, timeout=60)
+        c.request("POST", "/api/v1/" + path, json.dumps(body).encode(),
+                  {"Content-Type": "application/json",
+                   "Authorization": "Bearer " + tok[who]})
+        r = c.getresponse()
+        js = json.loads(r.read() or b"null")
+        c.close()
+        check(r.status == want, "POST %s as %s: %d %s" % (path, who,
+              r.status, str(js)[:300]))
+        return js
+
+    def page(f, who, q="", want=200):
+        st, body = form(f, who, q)
+        check(st == want, "%s%s as %s: %d (want %d) %s" % (f, q, who, st,
+              want, body[:200] if st != want else ""))
+        if want == 200:
+            check(FOOT.search(body) is not None, "%s: footer" % f)
+        return body
+
+    for f in ("F1", "F2", "F3", "F4", "F5", "F7", "F8", "F9", "F20"):
+        page(f, "ro", want=404)
+    post("ro", "plan/approve", {})
+    body = page("F1", "ro")
+    con = sqlite3.connect("file:%s?mode=ro" % DB, uri=True)
+    seq, h = con.execute("SELECT seq, hash FROM event WHERE action ="
+                         " 'plan.approve'").fetchone()
+    con.close()
+    st, exp, _ = req("GET", "/api/v1/export", headers={
+        "Authorization": "Bearer " + tok["ro"]})
+    genesis = json.loads(exp.split("\n")[0])["genesis"]
+    m = FOOT.search(body)
+    check("F1 Count plan" in body and "Jane ASHBY" in body and
+          "Green Party" in body and "Huw DAVIES" in body and
+          "Testborough Leisure Centre" in body and
+          "<td>PV1</td><td>postal</td>" in body and "Kim Shah" in body and
+          "Tayo Bello" in body and genesis in body and
+          "<td>dro</td><td>verify_approve, adjudicate</td><td>RO letter"
+          in body and
+          m and int(m.group(1)) == seq and h.startswith(m.group(2)) and
+          "tolerance above zero" not in body and "Returning Officer" not
+          in body, "F1: the plan, the genesis, plan.approve's checkpoint")
+    check(body.index("Jane ASHBY") < body.index("Tom BROWN") <
+          body.index("Ann CLARKE"), "F1: ballot order")
+    page("F1", "brown-ea")
+    page("F1", "clerk1", want=403)
+    page("F2", "ro", want=404)
+    post("mgr", "poll/close", {})
+    body = page("F2", "rcpt")
+    check("Expected boxes not received: M1, M2, M3, PV1." in body,
+          "F2: nothing received yet")
+    page("F4", "ro", "&box=M1", want=404)
+    post("rcpt", "receipts", {"box": "M1", "seals_intact": True,
+                              "po_name": "Pat Jones", "seal_numbers":
+                              "A1 A2", "packets": ["bpa", "tendered"]})
+    post("rcpt", "boxes/escalate", {"box": "M3", "note": "PO phoned"})
+    for b in ("M2", "M3", "PV1"):
+        post("rcpt", "receipts", {"box": b, "seals_intact": True,
+                                  "packets": []})
+    body = page("F2", "brown-ea")
+    check("<td>M1</td><td>received</td><td>Pat Jones</td><td>yes</td>"
+          "<td>A1 A2</td><td>bpa, tendered</td>" in body and
+          "not received: chased" in body and "PO phoned" in body and
+          body.index("PO phoned") < body.index("<td>M3</td><td>received") and
+          "Expected boxes not received: none." in body, "F2: the log")
+    page("F2", "clerk1", want=403)
+    page("F3", "ro", want=404)
+    post("sup1", "boxes/open", {"box": "M1", "table": 1})
+    body = page("F4", "brown-ea", "&box=M1")
+    check("Ballot box M1" in body and "Pat Jones" in body and
+          "Ballot box M2" not in body and "RECEIVED" not in body,
+          "F4: the record card")
+    page("F4", "ro", "&box=ZZ", want=404)
+    page("F4", "clerk1", want=403)
+    # M1: both entries give every head; M2: the tendered figures differ;
+    # M3: counted 101 against a BPA of 100.
+    heads = {"M1": (100, 10, 5, 1, 2), "M2": (60, 0, 0, 0, 1),
+             "M3": (100, 0, 0, 0, 0), "PV1": (30, 0, 0, 0, 0)}
+    for b, (n, ist, un, sp, te) in heads.items():
+        if b != "M1":
+            post("sup1", "boxes/open", {"box": b, "table": 1})
+        for u in ("clerk1", "clerk2"):
+            bd = {"box": b, "issued_to_voters": n}
+            if ist:
+                bd.update(issued_to_station=n + un + sp + te, unused=un,
+                          spoilt=sp, tendered=te)
+            if b == "M2":
+                bd["tendered"] = te if u == "clerk1" else 3
+            post(u, M + "bpa", bd)
+            post(u, M + "counts", {"box": b, "attempt": 0,
+                                   "papers": 101 if b == "M3" else n})
+    body = page("F3", "sup1")
+    check(re.search(r"<td>M1</td><td class=\"n\">\d+</td><td class=\"n\">"
+                    r"1</td><td>[^<]+</td><td>clerk1</td><td class=\"n\">"
+                    r"100</td><td class=\"n\">108</td><td class=\"n\">5"
+                    r"</td><td class=\"n\">1</td><td class=\"n\">2</td>"
+                    r"<td>current</td>", body) is not None and
+          "<td>clerk2</td>" in body, "F3: the entries as typed")
+    check("<td>PV1</td>" not in page("F3", "ro", "&box=M1"),
+          "F3: one box")
+    page("F3", "brown-ea", want=403)
+    page("F3", "clerk1", want=403)
+    page("F5", "ro", "&box=M1", want=404)
+    body = page("F5", "ro")
+    check("Box M3" in body and "Box M1" not in body and
+          body.count("not recorded") == 6, "F5: the variance, no check yet")
+    post("sup1", M + "checks", {"box": "M3", "item": "bpa_arithmetic",
+                                "result": "done", "note": "adds up"})
+    body = page("F5", "sup1", "&box=M3")
+    check(body.count("not recorded") == 5 and "adds up" in body,
+          "F5: a check recorded")
+    page("F5", "brown-ea", want=403)
+    for item in ("unused_count", "other_packets", "postal_not_added",
+                 "po_contacted", "boxes_issued"):
+        post("sup1", M + "checks", {"box": "M3", "item": item,
+                                    "result": "done"})
+    for a in (1, 2):
+        for u in ("clerk1", "clerk2"):
+            post(u, M + "counts", {"box": "M3", "attempt": a,
+                                   "papers": 101})
+    for b in ("M1", "M2", "PV1"):
+        post("sup1", M + "decisions", {"box": b, "outcome": "agreed"})
+    c = http.client.HTTPConnection("127.0.0.1", PORT, timeout=60)
+    c.request("POST", "/api/v1/reauth", json.dumps(
+        {"password": pw["ro"]}).encode(), {"Content-Type":
+                                           "application/json",
+                                           "Authorization": "Bearer " +
+                                           tok["ro"]})
+    check(c.getresponse().status == 200, "reauth")
+    c.close()
+    post("ro", M + "decisions", {"box": "M3", "outcome":
+                                 "variance_confirmed",
+                                 "explanation": "one paper too many"})
+    body = page("F5", "ro", "&box=M3")
+    check("variance_confirmed" in body and "one paper too many" in body,
+          "F5: the outcome")
+    page("F7", "ro", want=404)
+    post("ro", M + "verification", {})
+    body = page("F6", "ro")
+    check("unused, spoilt and tendered papers" in body and
+          re.search(r"<td>M1</td><td class=\"n\">108</td><td class=\"n\">"
+                    r"5</td><td class=\"n\">1</td><td class=\"n\">2</td>",
+                    body) and "<td>entries differ</td>" in body and
+          re.search(r"Total</th><td class=\"n\">108</td><td class=\"n\">5"
+                    r"</td><td class=\"n\">1</td><td>entries differ</td>",
+                    body), "F6: unused, spoilt, tendered")
+    body = page("F7", "brown-ea")
+    check("Total tendered ballot papers: entries differ." in body and
+          "entries differ" in body and "Returning Officer" in body,
+          "F7: the tendered papers")
+    page("F7", "clerk1", want=403)
+    page("F8", "ro", want=404)
+    post("mgr", M + "mixing", {"area": "main",
+                               "groups": [["M1", "M2"], ["M3", "PV1"]]})
+    body = page("F8", "brown-ea")
+    check("<td>M1, M2</td>" in body and "<td>M3, PV1</td>" in body,
+          "F8: the groups")
+    page("F8", "clerk1", want=403)
+    page("F9", "sup1", want=404)
+    post("mgr", M + "rounds", {})
+    # bundles of at most 25: 291 papers, 150 first preferences for 1
+    slips = 0
+    for cand, n in ((1, 150), (2, 71), (3, 50), (4, 20)):
+        while n > 0:
+            k = min(n, 25)
+            slips += 1
+            post("clerk1", M + "bundles", {
+                "round": 1, "area": "main", "table": 1, "stage": 1,
+                "slip": "b%d" % slips, "kind": "candidate",
+                "candidate": cand, "papers": k, "part": k < 25,
+                "counted_by": "A", "checked_by": "B"})
+            n -= k
+    body = page("F9", "sup1")
+    check("Table 1, round 1, stage 1" in body and "b1: candidate 1" in
+          body and "Papers on the sheet: 291." in body and
+          "Jane ASHBY" in body, "F9: the sheet")
+    check("Votes on the sheet" not in page("F9", "clerk1"),
+          "F9: a clerk, no votes")
+    page("F9", "brown-ea", want=403)
+    check("Papers on the sheet: 0." in page("F9", "sup1", "&table=2"),
+          "F9: an empty sheet")
+    page("F9", "sup1", "&table=9", want=404)
+    post("sup1", M + "sheets/close", {"round": 1, "area": "main",
+                                      "table": 1, "stage": 1})
+    post("mgr", M + "rounds/1/close", {"stage": 1})
+    post("ro", M + "provisional", {"present": ["a1"]})
+    body = page("F15", "brown-ea")
+    check("ballot papers counted 291 against 291 verified (F6);"
+          " difference 0: reconciled." in body, "F15: reconciliation")
+    page("F20", "ro", want=404)
+    post("ro", M + "ready", {"version": 1, "note": "none asked"})
+    c = http.client.HTTPConnection("127.0.0.1", PORT, timeout=60)
+    c.request("POST", "/api/v1/reauth", json.dumps(
+        {"password": pw["ro"]}).encode(), {"Content-Type":
+                                           "application/json",
+                                           "Authorization": "Bearer " +
+                                           tok["ro"]})
+    check(c.getresponse().status == 200, "reauth")
+    c.close()
+    post("ro", M + "declaration", {"version": 1})
+    page("F20", "ro", want=404)
+    post("ro", M + "close", {"packets": [
+        {"description": "Counted ballot papers", "seal": "S-101"},
+        {"description": "Rejected ballot papers", "seal": "S-102"}]})
+    body = page("F20", "mgr")
+    check("<td>Counted ballot papers</td><td>S-101</td>" in body and
+          "<td>S-102</td>" in body and "Returning Officer" in body,
+          "F20: the packets")
+    page("F20", "brown-ea", want=403)
+    body = page("F21", "ro")
+    st, exp, _ = req("GET", "/api/v1/export", headers={
+        "Authorization": "Bearer " + tok["ro"]})
+    sha = hashlib.sha256(exp.encode()).hexdigest()
+    check(st == 200 and "<td>%s</td>" % sha in body and
+          "%s  journal.jsonl" % sha in body and "contest.close" in body and
+          "verification.issue" in body, "F21: the journal's SHA-256")
+    page("F21", "brown-ea", want=403)
+    page("F21", "clerk1", want=403)
+    ro, _ = login("ro", pw["ro"], DEVICE)
+    st, body, _ = req("GET", "/print?c=mayor", cookie=ro)
+    check(st == 200 and all('href="/forms/%s?c=mayor"' % f in body for f in
+          ("F1", "F2", "F3", "F4", "F5", "F6", "F7", "F8", "F9", "F20",
+           "F21")), "S-25: the new forms")
+    st, body, _ = req("GET", "/forms/F4?c=mayor&box=M3", cookie=ro)
+    check(st == 200 and "Ballot box M3" in body and "Recount 2" in body,
+          "F4 page by cookie: %d" % st)
+    # S-24: accounts, devices (never a token), the RO's register.
+    st, body, _ = req("GET", "/admin?c=mayor", cookie=ro)
+    check(st == 200 and "<td>clerk1</td><td>Ola Nowak</td>" in body and
+          "<td>ro-laptop</td><td>ro dro manager</td><td>set</td>" in body
+          and DEVICE not in body and "RO letter of appointment" in body and
+          "<td>a1</td><td>Tayo Bello</td><td>mayor</td>" in body and
+          "Free disk beside the book" in body and
+          re.search(r"Exports made: [1-9]", body), "S-24 for the RO")
+    st, body, _ = req("GET", "/", cookie=ro)
+    check('href="/admin' in body, "S-24: the RO's link")
+    c1, _ = login("clerk1", pw["clerk1"])
+    check(req("GET", "/admin?c=mayor", cookie=c1)[0] == 403,
+          "B4: clerk /admin")
+    check('href="/admin' not in req("GET", "/", cookie=c1)[1],
+          "B4: no link to /admin for a clerk")
+    mgr, _ = login("mgr", pw["mgr"], DEVICE)
+    st, body, _ = req("GET", "/admin?c=mayor", cookie=mgr)
+    check(st == 200 and "Agent register" in body, "S-24 for the manager")
 
 
 def block_forms():

@@ -1,0 +1,196 @@
+/* SPDX-License-Identifier: MIT */
+/* html_admin.c -- S-24, administration (§5): the accounts and their
+ * state, the enrolled devices and the roles each may host (never a
+ * token), the RO's delegations and the agent register (to the RO and
+ * the manager: ADMIN has no count powers, §3.1), the exports made, and
+ * the free disk against §4.2's floor of max(1 GiB, 10 x the book).
+ * It shows; the changes go through the commands of §7 and the API's
+ * events (§9.4). */
+#include "html.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+
+static int
+role_is(const struct ctx *x, const char *roles)
+{
+	char k[24];
+
+	snprintf(k, sizeof k, " %s ", x->u->role);
+	return strstr(roles, k) != NULL;
+}
+
+static void
+users(struct ctx *x, struct sb *b)
+{
+	sqlite3_stmt *st;
+
+	put(b, "<table><caption>Accounts</caption><thead><tr>"
+	    "<th scope=\"col\">User</th><th scope=\"col\">Name</th>"
+	    "<th scope=\"col\">Role</th><th scope=\"col\">Staff no</th>"
+	    "<th scope=\"col\">Tables</th><th scope=\"col\">State</th>"
+	    "</tr></thead><tbody>");
+	for (int i = 0; i < x->d->nusers; i++) {
+		const struct d_user *u = &x->d->users[i];
+		int dis = 0, pw = 0, mc = 0;
+
+		if (sqlite3_prepare_v2(x->d->db, "SELECT disabled, pw_hash IS"
+		    " NOT NULL, must_change FROM user WHERE username = ?", -1,
+		    &st, NULL) == SQLITE_OK) {
+			sqlite3_bind_text(st, 1, u->username, -1,
+			    SQLITE_STATIC);
+			if (sqlite3_step(st) == SQLITE_ROW) {
+				dis = sqlite3_column_int(st, 0);
+				pw = sqlite3_column_int(st, 1);
+				mc = sqlite3_column_int(st, 2);
+			}
+			sqlite3_finalize(st);
+		}
+		put(b, "<tr><td>");
+		esc(b, u->username);
+		put(b, "</td><td>");
+		esc(b, u->full_name);
+		put(b, "</td><td>");
+		esc(b, u->role);
+		put(b, "</td><td>");
+		esc(b, u->staff_no ? u->staff_no : "\xe2\x80\x94");
+		put(b, "</td><td>");
+		for (int t = 0; t < u->ntabs; t++)
+			putf(b, "%s%d (%s)", t ? ", " : "", u->tabs[t].table,
+			    u->tabs[t].role);
+		put(b, "</td><td>");
+		put(b, dis ? "disabled" : !pw ? "no password yet" : mc ?
+		    "must change the password" : "active");
+		put(b, "</td></tr>");
+	}
+	put(b, "</tbody></table>");
+}
+
+static void
+devices(struct ctx *x, struct sb *b)
+{
+	sqlite3_stmt *st;
+	int n = 0;
+
+	put(b, "<table><caption>Enrolled devices</caption><thead><tr>"
+	    "<th scope=\"col\">Device</th><th scope=\"col\">Roles it may"
+	    " host</th><th scope=\"col\">Token</th></tr></thead><tbody>");
+	if (sqlite3_prepare_v2(x->d->db, "SELECT name, roles, token_hash IS"
+	    " NOT NULL FROM device ORDER BY name", -1, &st, NULL) ==
+	    SQLITE_OK) {
+		while (sqlite3_step(st) == SQLITE_ROW) {
+			put(b, "<tr><td>");
+			esc(b, (const char *)sqlite3_column_text(st, 0));
+			put(b, "</td><td>");
+			esc(b, (const char *)sqlite3_column_text(st, 1));
+			put(b, sqlite3_column_int(st, 2) ? "</td><td>set"
+			    "</td></tr>" : "</td><td>revoked or not given"
+			    "</td></tr>");
+			n++;
+		}
+		sqlite3_finalize(st);
+	}
+	if (!n)
+		put(b, "<tr><td colspan=\"3\">No device enrolled.</td></tr>");
+	put(b, "</tbody></table>");
+}
+
+static void
+register_(struct ctx *x, struct sb *b)
+{
+	json_t *dl = df_delegations(x->d);
+	const json_t *v, *e;
+	size_t i, j;
+
+	put(b, "<table><caption>Delegations</caption><thead><tr>"
+	    "<th scope=\"col\">Deputy</th><th scope=\"col\">Powers</th>"
+	    "<th scope=\"col\">Contests</th><th scope=\"col\">Written"
+	    " appointment</th></tr></thead><tbody>");
+	json_array_foreach(dl, i, v) {
+		put(b, "<tr><td>");
+		escj(b, json_object_get(v, "dro"));
+		put(b, "</td><td>");
+		json_array_foreach(json_object_get(v, "powers"), j, e) {
+			put(b, j ? ", " : "");
+			escj(b, e);
+		}
+		put(b, "</td><td>");
+		json_array_foreach(json_object_get(v, "contests"), j, e) {
+			put(b, j ? ", " : "");
+			escj(b, e);
+		}
+		put(b, "</td><td>");
+		escj(b, json_object_get(v, "instrument_ref"));
+		put(b, "</td></tr>");
+	}
+	json_decref(dl);
+	put(b, "</tbody></table><table><caption>Agent register</caption>"
+	    "<thead><tr><th scope=\"col\">Agent</th><th scope=\"col\">Name"
+	    "</th><th scope=\"col\">Contest</th><th scope=\"col\">Candidate"
+	    "</th><th scope=\"col\">Capacity</th></tr></thead><tbody>");
+	json_array_foreach(x->d->agents, i, v) {
+		static const char *const k[] = { "id", "name", "contest",
+			"candidate", "capacity", NULL };
+
+		put(b, "<tr>");
+		for (int n = 0; k[n]; n++) {
+			put(b, "<td>");
+			escj(b, json_object_get(v, k[n]));
+			put(b, "</td>");
+		}
+		put(b, "</tr>");
+	}
+	put(b, "</tbody></table>");
+}
+
+/* The free space beside the book against §4.2's floor. */
+static void
+disk(struct ctx *x, struct sb *b)
+{
+	const char *path = sqlite3_db_filename(x->d->db, "main");
+	struct statvfs vf;
+	struct stat sb2;
+	long long fr, db, floor;
+	sqlite3_stmt *st;
+
+	if (!path || !*path || statvfs(path, &vf) || stat(path, &sb2)) {
+		put(b, "<p>Free disk: cannot be read.</p>");
+		return;
+	}
+	fr = (long long)vf.f_bavail * (long long)vf.f_frsize;
+	db = (long long)sb2.st_size;
+	floor = db * 10 > (1LL << 30) ? db * 10 : 1LL << 30;
+	putf(b, "<p>Free disk beside the book: %lld MiB; the book: %lld MiB;"
+	    " the floor of \xc2\xa7" "4.2: %lld MiB. ", fr >> 20, db >> 20,
+	    floor >> 20);
+	put(b, fr >= floor ? "Enough.</p>" : "<strong>Warning: below the"
+	    " floor; back up and free space now.</strong></p>");
+	put(b, "<p>Exports made: ");
+	if (sqlite3_prepare_v2(x->d->db, "SELECT count(*), max(line ->> 'at')"
+	    " FROM event WHERE action = 'export.made'", -1, &st, NULL) ==
+	    SQLITE_OK) {
+		if (sqlite3_step(st) == SQLITE_ROW) {
+			putf(b, "%d", sqlite3_column_int(st, 0));
+			if (sqlite3_column_text(st, 1)) {
+				put(b, ", the last at ");
+				esc(b, (const char *)sqlite3_column_text(st,
+				    1));
+			}
+		}
+		sqlite3_finalize(st);
+	}
+	put(b, ". Backups: <code>teller-desk backup DB DIR</code> (checked"
+	    " like <code>verify</code>).</p>");
+}
+
+void
+d_scr_admin(struct ctx *x, struct sb *b)
+{
+	users(x, b);
+	devices(x, b);
+	if (role_is(x, " ro manager "))
+		register_(x, b);
+	disk(x, b);
+}
