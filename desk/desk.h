@@ -57,6 +57,8 @@ struct d_contest {
 	int pending;		/* recount request awaiting a decision */
 	json_t *prev_prov;	/* the version before, for F16 */
 	json_t *recounts;	/* requests and decisions (F16) */
+	int scope;		/* the round's: 0 first or full, 'b'
+				 * bundle_check, 'p' partial (§2.11) */
 	int *mixed;		/* per area: mixing recorded */
 };
 
@@ -65,6 +67,11 @@ struct d_fig {			/* one double-entry figure entry */
 	const char *user;
 	long long value;
 	int withdrawn;
+};
+
+struct d_xfer {			/* a transfer's effect on one poll (§2.3) */
+	int entry, other;	/* the entry; the other box's index */
+	long long papers;	/* in: > 0, out: < 0 */
 };
 
 struct d_vpoll {		/* a box's verification for one contest */
@@ -77,6 +84,8 @@ struct d_vpoll {		/* a box's verification for one contest */
 	const char *outcome, *explanation;
 	int recounts;
 	int mixed;
+	struct d_xfer *xf;	/* transfers in and out, in entry order */
+	int nxf;
 };
 
 struct d_box {
@@ -114,6 +123,8 @@ struct d_bundle {		/* a bundle, or a doubtful entry (kind 'd') */
 	const char *head;
 	int withdrawn;
 	int carried;		/* partial recount: the entry carried over */
+	int adj;		/* doubtful: the adjudication's entry */
+	int objected;		/* doubtful: rejection objected to */
 };
 
 struct d_tally {		/* one entry of a tally sheet (block, I8) */
@@ -301,6 +312,15 @@ int a_entry_correct(struct desk *, struct d_req *, struct d_out *,
     struct d_err *);
 int d_correct(struct desk *d, struct d_req *rq, long long n, const char *rc,
     const char *rt, struct d_out *out, struct d_err *e);
+int a_objection(struct desk *, struct d_req *, struct d_out *,
+    struct d_err *);
+int a_carry_drop(struct desk *, struct d_req *, struct d_out *,
+    struct d_err *);
+int a_transfer(struct desk *, struct d_req *, struct d_out *,
+    struct d_err *);
+int a_config(struct desk *, struct d_req *, struct d_out *,
+    struct d_err *);
+json_t *d_transfers(const struct desk *d, int c);
 
 /* invariants.c: the figures the rules are stated on */
 long long d_verified_area(const struct desk *d, int c, int area);
