@@ -429,11 +429,40 @@ config_name(struct desk *d, const char *obj, const char *key,
 	return 0;
 }
 
+/* Check (apply 0) or make (apply 1) one change; *old gets the value
+ * before it. */
+static int
+config_do(struct desk *d, const char *obj, const char *key,
+    const char *field, const json_t *v, int ci, int sub, int apply,
+    json_t **old, struct d_err *e)
+{
+	const char *s;
+
+	*old = NULL;
+	if (strcmp(obj, "contest") == 0)
+		return config_contest(d, ci, field, v, apply, old, e);
+	if (strcmp(obj, "candidate") == 0)
+		return config_candidate(d, &d->cs[ci].cands[sub], field, v,
+		    apply, old, e);
+	if (strcmp(obj, "area") != 0)
+		return config_name(d, obj, key, field, v, apply, old, e);
+	if (strcmp(field, "name") != 0)
+		return d_fail(e, 400, "bad_request", NULL, "field %s of an"
+		    " area cannot be changed (name)", field);
+	if (str_value(v, 0, &s, e))
+		return -1;
+	*old = jstr(d->cs[ci].areas[sub].name);
+	if (apply)
+		d->cs[ci].areas[sub].name = d_intern(d, s);
+	return 0;
+}
+
 /* POST config {"object", "key", "field", "value"} -> {"old"}. In SETUP
  * the RO or the manager; after READY the RO alone, re-authenticated,
  * with a reason_text; never after a concerned contest's declaration
  * (I16). A change that would break a rule the entries were checked
- * against is refused naming it. */
+ * against is refused naming it. Checks in the order of §9.1: the body,
+ * re-authentication, then state and invariants. */
 int
 a_config(struct desk *d, struct d_req *rq, struct d_out *out,
     struct d_err *e)
@@ -465,54 +494,25 @@ a_config(struct desk *d, struct d_req *rq, struct d_out *out,
 		return d_fail(e, 400, "bad_request", NULL, "a box's record"
 		    " is not changed here: an unexpected box is registered"
 		    " at receipt");
-	/* first without applying: every check before any change */
-	if (strcmp(obj, "contest") == 0)
-		rc = config_contest(d, ci, field, v, 0, &old, e);
-	else if (strcmp(obj, "candidate") == 0)
-		rc = config_candidate(d, &d->cs[ci].cands[sub], field, v, 0,
-		    &old, e);
-	else if (strcmp(obj, "area") == 0) {
-		const char *s;
-
-		rc = strcmp(field, "name") != 0 ? d_fail(e, 400,
-		    "bad_request", NULL, "field %s of an area cannot be"
-		    " changed (name)", field) : str_value(v, 0, &s, e);
-		if (!rc)
-			old = jstr(d->cs[ci].areas[sub].name);
-	} else
-		rc = config_name(d, obj, key, field, v, 0, &old, e);
-	if (rc)
+	rc = config_do(d, obj, key, field, v, ci, sub, 0, &old, e);
+	json_decref(old);
+	if (rc && e->status != 409)
 		return -1;
-	if (ready && (!rt || !*rt)) {
-		json_decref(old);
+	if (ready && (!rt || !*rt))
 		return d_fail(e, 400, "bad_request", "§4", "a change after"
 		    " READY needs a reason_text");
-	}
-	if (ready && !rq->reauth_ok) {
-		json_decref(old);
+	if (ready && !rq->reauth_ok)
 		return d_fail(e, 401, "reauth_required", "§6.3",
 		    "re-authenticate to change the configuration");
-	}
 	for (int i = 0; i < d->ncs; i++)
-		if ((ci < 0 || i == ci) && d->cs[i].state > S_READY_TO_DECLARE) {
-			json_decref(old);
+		if ((ci < 0 || i == ci) && d->cs[i].state > S_READY_TO_DECLARE)
 			return d_fail(e, 409, "wrong_state", "I16", "I16: %s is"
 			    " %s; its configuration is fixed", d->cs[i].id,
 			    d_state_name(d->cs[i].state));
-		}
-	json_decref(old);
-	old = NULL;
-	if (strcmp(obj, "contest") == 0)
-		config_contest(d, ci, field, v, 1, &old, e);
-	else if (strcmp(obj, "candidate") == 0)
-		config_candidate(d, &d->cs[ci].cands[sub], field, v, 1, &old,
-		    e);
-	else if (strcmp(obj, "area") == 0) {
-		old = jstr(d->cs[ci].areas[sub].name);
-		d->cs[ci].areas[sub].name = d_intern(d,
-		    json_string_value(v));
-	} else
-		config_name(d, obj, key, field, v, 1, &old, e);
+	if (config_do(d, obj, key, field, v, ci, sub, rc ? 0 : 1, &old, e)) {
+		json_decref(old);
+		return -1;
+	}
 	out->ncontests = 0;
 	if (ci >= 0) {
 		out->contests[0] = ci;
