@@ -374,6 +374,7 @@ int d_log_event(struct desk *d, const char *action, const char *user,
 int d_db_open(struct desk *d, const char *path, int create, int lock,
     char *err, size_t n);
 int d_db_schema(struct desk *d);
+int d_db_session_device(struct desk *d);
 int d_db_meta_set(struct desk *d, const char *k, const char *v);
 char *d_db_meta_get(struct desk *d, const char *k);
 int d_load(struct desk *d, char *err, size_t n);
