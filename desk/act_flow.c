@@ -276,8 +276,8 @@ config_contest(struct desk *d, int ci, const char *field, const json_t *v,
 			    !b->withdrawn && b->kind != 'd' && b->papers > x)
 				return d_fail(e, 409, "invariant", "I7", "I7:"
 				    " entry %d holds %lld papers, above a"
-				    " bundle_size of %lld", b->entry ? b->entry :
-				    b->carried, b->papers, x);
+				    " bundle_size of %lld", b->entry ?
+				    b->entry : b->carried, b->papers, x);
 		}
 		*old = json_integer(c->bundle_size);
 		if (apply)

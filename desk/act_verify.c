@@ -542,6 +542,17 @@ a_transfer(struct desk *d, struct d_req *rq, struct d_out *out,
 	return 0;
 }
 
+/* The contest of box o's poll that transfer entry n touched, or -1. */
+static int
+xfer_contest(const struct d_box *o, int n)
+{
+	for (int k = 0; k < o->npolls; k++)
+		for (int j = 0; j < o->polls[k].nxf; j++)
+			if (o->polls[k].xf[j].entry == n)
+				return o->polls[k].contest;
+	return -1;
+}
+
 /* F6's transfers: each once, on the statement of either contest. */
 json_t *
 d_transfers(const struct desk *d, int c)
@@ -555,16 +566,9 @@ d_transfers(const struct desk *d, int c)
 			for (int i = 0; i < v->nxf; i++) {
 				const struct d_xfer *x = &v->xf[i];
 				const struct d_box *o = &d->boxes[x->other];
-				int oc = -1;
 
-				if (x->papers < 0)
-					continue;
-				for (int k = 0; k < o->npolls; k++)
-					for (int j = 0; j < o->polls[k].nxf; j++)
-						if (o->polls[k].xf[j].entry ==
-						    x->entry)
-							oc = o->polls[k].contest;
-				if (v->contest != c && oc != c)
+				if (x->papers < 0 || (v->contest != c &&
+				    xfer_contest(o, x->entry) != c))
 					continue;
 				json_array_append_new(a, json_pack("{s:i, s:s,"
 				    " s:s, s:s, s:I}", "entry", x->entry,

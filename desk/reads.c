@@ -483,6 +483,22 @@ rejected_read(struct desk *d, struct d_http *h, int c)
 	    (json_int_t)rip, "rejection_objected", (json_int_t)objected));
 }
 
+/* A doubtful entry's endorsement (§2.7), null while undecided. */
+static json_t *
+endorsement(const struct d_bundle *b)
+{
+	static const char obj[] = " \xe2\x80\x94 rejection objected to";
+	char s[80];
+
+	if (!b || !b->decided)
+		return json_null();
+	if (b->decided == 'v' && !b->rip)
+		return json_string("allowed");
+	snprintf(s, sizeof s, "%s%s", b->rip ? "rejected in part" :
+	    "rejected", b->objected ? obj : "");
+	return json_string(s);
+}
+
 /* F10: the adjudication log of round r (a supervisor: own tables). */
 static int
 adjudications_read(struct desk *d, struct d_http *h,
@@ -516,12 +532,7 @@ adjudications_read(struct desk *d, struct d_http *h,
 		json_object_set_new(o, "withdrawn", json_boolean(b &&
 		    b->withdrawn));
 		json_object_set_new(o, "decision", json_null());
-		json_object_set_new(o, "endorsement", !b || !b->decided ?
-		    json_null() : json_string(b->decided == 'v' && !b->rip ?
-		    "allowed" : b->rip ? (b->objected ? "rejected in part"
-		    " \xe2\x80\x94 rejection objected to" : "rejected in part") :
-		    b->objected ? "rejected \xe2\x80\x94 rejection objected to" :
-		    "rejected"));
+		json_object_set_new(o, "endorsement", endorsement(b));
 		json_array_foreach(dec, j, x)
 			if (jint(json_object_get(x, "data"), "doubtful") == n)
 				json_object_set_new(o, "decision",
