@@ -789,7 +789,8 @@ a_tally(struct desk *d, struct d_req *rq, struct d_out *out, struct d_err *e)
  * named pile (named[pos - 1]) are carried into the current round by
  * reference (carried = their entry; entry 0, so they are not withdrawn
  * as such); the named piles are entered afresh. Decided doubtful papers
- * are carried unless allowed for a named candidate. */
+ * are carried unless allowed for a named candidate. A bundle check
+ * (scope 'b', nothing named) carries every entry, stage 2 too. */
 int
 d_carry(struct desk *d, int c, int from, const unsigned char *named)
 {
@@ -799,8 +800,9 @@ d_carry(struct desk *d, int c, int from, const unsigned char *named)
 		struct d_bundle x = d->bs[i], *b;
 		int hit = 0;
 
-		if (x.contest != c || x.round != from || x.stage != 1 ||
-		    x.withdrawn)
+		/* a bundle check re-sorts nothing: stage 2 is carried too */
+		if (x.contest != c || x.round != from || x.withdrawn ||
+		    (x.stage != 1 && !(x.stage == 2 && d->cs[c].scope == 'b')))
 			continue;
 		for (int p = 0; p < d->cs[c].ncands; p++)
 			hit |= named[p] && ((x.kind == 'c' && x.cand == p + 1) ||

@@ -1323,6 +1323,83 @@ def sv_majority():
           "verify the SV book after its partial recount")
 
 
+def sv_bundle_check():
+    """Section 2.11 for SV: a bundle_check round after the second stage
+    carries the entries of both stages (nothing is re-sorted); a
+    carried stage-2 bundle is dropped and entered again; version 2."""
+    global SRV
+    db = os.path.join(tmp, "svcheck.db")
+    subprocess.run([DESK, "init", db, "--plan", PLAN], capture_output=True)
+    keep, SRV = SRV, Server(db)
+    SRV.start()
+    ro = login("ro", "correct-horse-battery-1", DEVICE)
+    mgr = login("mgr", "mgr-password-long-1", DEVICE)
+    rcpt = login("rcpt", "rcpt-password-long-1")
+    sup = login("sup1", "sup1-password-long-1")
+    c1 = login("clerk1", "clerk1-password-long")
+    c2 = login("clerk2", "clerk2-password-long")
+    verification(ro, mgr, sup, c1, c2, rcpt)
+    n = 0
+    for cand, total in ((1, 450), (2, 300), (3, 150), (4, 100)):
+        while total:
+            n += 1
+            p = min(25, total)
+            post(c1, C + "bundles", bundle("k-%d" % n, 1, cand, p))
+            total -= p
+    post(sup, C + "sheets/close", {"round": 1, "area": "main", "table": 1,
+                                   "stage": 1})
+    post(mgr, "contests/mayor/rounds/1/close", {"stage": 1})
+    post(ro, C + "stage2", {"notice": "now"})
+    s2 = {}
+    for src, dest, total in ((3, 1, 100), (3, 2, 50), (4, 1, 40),
+                             (4, 2, 60)):
+        while total:
+            n += 1
+            p = min(25, total)
+            js, _ = post(c1, C + "bundles", bundle("k-%d" % n, 1, None, p,
+                                                   2, src, dest))
+            s2[(src, dest, p)] = js and js["entry"]
+            total -= p
+    post(sup, C + "sheets/close", {"round": 1, "area": "main", "table": 1,
+                                   "stage": 2})
+    post(mgr, "contests/mayor/rounds/1/close", {"stage": 2})
+    js, _ = post(ro, C + "provisional", {"present": []})
+    v1 = js and [c["total"] for c in js["provisional"]["candidates"]]
+    check(v1 == [590, 410, None, None], "SV version 1: %s" % v1)
+    js, _ = post(ro, C + "recount-requests", {"requester_name": "Tom BROWN",
+                 "capacity": "candidate", "scope": "bundle_check",
+                 "grounds": "check the bundles"})
+    js, _ = post(ro, C + "recount-decisions", {"request": js["entry"],
+                 "decision": "granted", "scope": "bundle_check",
+                 "reason": "granted"})
+    check(js and js["round"] == 2, "SV bundle check: round 2")
+    js, _ = post(mgr, "contests/mayor/rounds/2/close", {"stage": 1})
+    check(js and js["states"]["mayor"] == "STAGE1_DONE",
+          "round 2's stage 1 closes on the carried entries")
+    post(ro, C + "stage2", {"notice": "again"})
+    drop = {"round": 2, "entry": s2[(4, 1, 15)], "reason_text": "recounted"}
+    js, _ = post(sup, C + "carry-drops", drop)
+    check(js and js["states"]["mayor"] == "STAGE2", "stage-2 entry dropped")
+    post(mgr, "contests/mayor/rounds/2/close", {"stage": 2}, 409,
+         rule="I14", what="the dropped papers are missing")
+    b = bundle("k-again", 1, None, 15, 2, 4, 1)
+    b["round"] = 2
+    post(c1, C + "bundles", b)
+    post(sup, C + "sheets/close", {"round": 2, "area": "main", "table": 1,
+                                   "stage": 2})
+    post(mgr, "contests/mayor/rounds/2/close", {"stage": 2})
+    js, _ = post(ro, C + "provisional", {"present": []})
+    check(js and js["version"] == 2 and [c["total"] for c in js[
+          "provisional"]["candidates"]] == v1, "SV version 2 after the check")
+    st, js, _ = call("GET", C + "provisional", token=ro)
+    check(st == 200 and js["scope"] == "bundle_check" and js["round"] == 2,
+          "SV version 2: bundle_check: %s" % json.dumps(js)[:200])
+    SRV.stop()
+    SRV = keep
+    check(subprocess.run([DESK, "verify", db]).returncode == 0,
+          "verify the SV book after its bundle check")
+
+
 def main():
     try:
         plan_errors()
@@ -1372,6 +1449,7 @@ def main():
         fptp_lot()
         block_count()
         sv_majority()
+        sv_bundle_check()
     finally:
         if SRV.proc and SRV.proc.poll() is None:
             SRV.proc.kill()
