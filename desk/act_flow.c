@@ -494,6 +494,10 @@ a_config(struct desk *d, struct d_req *rq, struct d_out *out,
 		return d_fail(e, 400, "bad_request", NULL, "a box's record"
 		    " is not changed here: an unexpected box is registered"
 		    " at receipt");
+	if (strcmp(obj, "contest") == 0 && strcmp(field, "tolerance") == 0 &&
+	    json_integer_value(v) > 0 && strcmp(rq->user->role, "ro") != 0)
+		return d_forbid(e, "role", "§2.3: a non-zero tolerance needs"
+		    " the RO's approval");
 	rc = config_do(d, obj, key, field, v, ci, sub, 0, &old, e);
 	json_decref(old);
 	if (rc && e->status != 409)

@@ -163,6 +163,9 @@ def config_change(ro, mgr, c1):
          what="the kind is not changed")
     post(mgr, "config", {"object": "place", "key": "p1", "field": "name"},
          400, what="config without a value")
+    post(mgr, "config", {"object": "contest", "key": "mayor",
+                         "field": "tolerance", "value": 2}, 403,
+         why="role", what="a non-zero tolerance is the RO's")
     post(ro, "plan/approve", {})
     cfg = {"object": "place", "key": "p2", "field": "name",
            "value": "North Library Hall", "reason_text": "signage"}
@@ -865,6 +868,21 @@ def disk_full():
           "verify after a full disk")
 
 
+def round_trip(db, what):
+    """J1 for another book: export, import into a fresh one, export
+    again: the same bytes."""
+    j1, j2 = db + ".j1", db + ".j2"
+    fresh = db + ".fresh"
+    subprocess.run([DESK, "export", db, "-o", j1])
+    r = subprocess.run([DESK, "import", fresh, j1], capture_output=True,
+                       text=True)
+    subprocess.run([DESK, "export", fresh, "-o", j2])
+    with open(j1, "rb") as a, open(j2, "rb") as b:
+        same = a.read() == b.read()
+    check(r.returncode == 0 and same, "%s: export -> import -> export"
+          " gives the same journal (%d %s)" % (what, r.returncode, r.stderr))
+
+
 def fptp_lot():
     """S4: FPTP A 612, B 612, C 200, rejected 6: LOT; the RO records the
     lot (A drawn); the provisional result names the lot. Also: a user who
@@ -1033,6 +1051,7 @@ def fptp_lot():
     SRV = keep
     check(subprocess.run([DESK, "verify", db]).returncode == 0,
           "verify fptp book")
+    round_trip(db, "bundle_check and carry.drop")
 
 
 def partial_recount(ro, sup, c1, W):
@@ -1211,6 +1230,7 @@ def block_count():
     SRV = keep
     check(subprocess.run([DESK, "verify", db]).returncode == 0,
           "verify block book")
+    round_trip(db, "tally-sheet corrections")
 
 
 def tally_correction(ro, sup, c1, c2, second, sheet):
@@ -1398,6 +1418,7 @@ def sv_bundle_check():
     SRV = keep
     check(subprocess.run([DESK, "verify", db]).returncode == 0,
           "verify the SV book after its bundle check")
+    round_trip(db, "an SV bundle check")
 
 
 def main():
