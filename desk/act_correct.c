@@ -39,6 +39,16 @@ find_bundle(struct desk *d, long long n)
 	return NULL;
 }
 
+/* A current tally-sheet entry made by entry n (not carried), or NULL. */
+static struct d_tally *
+find_tally(struct desk *d, long long n)
+{
+	for (int i = 0; i < d->ntallies; i++)
+		if (d->tallies[i].entry == n && !d->tallies[i].carried)
+			return &d->tallies[i];
+	return NULL;
+}
+
 /* Confirmed (§3.5): a figure another user entered alike, or a bundle
  * or doubtful entry on a closed sheet. */
 static int
@@ -122,37 +132,68 @@ reason_ok(const char *rc, const char *rt, struct d_err *e)
  * subject, *cp its contest. */
 static int
 supersede(struct desk *d, const struct d_user *u, long long n,
-    const char *rt, struct d_fig **fp, struct d_bundle **bp, int *cp,
-    struct d_err *e)
+    const char *rt, struct d_fig **fp, struct d_bundle **bp,
+    struct d_tally **tp, int *cp, struct d_err *e)
 {
 	struct d_fig *f;
 	struct d_bundle *b = NULL;
-	int c = -1, table = 0;
+	struct d_tally *t = NULL;
+	int c = -1, table = 0, conf;
 
 	if (n < 1)
 		return d_fail(e, 404, "not_found", NULL, "no entry %lld", n);
 	if ((f = find_fig(d, n, &c, &table)) && f->withdrawn)
 		f = NULL;
-	if (!f && (!(b = find_bundle(d, n)) || b->withdrawn || b->decided))
+	if (!f && (!(t = find_tally(d, n)) || t->withdrawn))
+		t = NULL;
+	if (!f && !t && (!(b = find_bundle(d, n)) || b->withdrawn ||
+	    b->decided))
 		return d_fail(e, 404, "not_found", NULL, "no current entry"
 		    " %lld that can be superseded", n);
 	if (b) {
 		c = b->contest;
 		table = b->table;
 	}
-	if (may_withdraw(u, f ? f->user : b->user, table, confirmed(d, f,
-	    b), rt, e) || state_open(d, c, f != NULL, e))
+	/* A tally-sheet entry (§3.5): confirmed once its sheet has two
+	 * agreeing entries or is closed. */
+	if (t) {
+		c = t->contest;
+		table = t->table;
+		if (t->round != d->cs[c].round)
+			return d_fail(e, 409, "wrong_state", "§3.5", "entry"
+			    " %lld is of round %d, not the current one", n,
+			    t->round);
+	}
+	conf = t ? d_tally_agreed(d, t) || d_sheet_closed(d, c, t->round,
+	    t->area, t->table, 1) : confirmed(d, f, b);
+	if (may_withdraw(u, f ? f->user : t ? t->user : b->user, table, conf,
+	    rt, e) || state_open(d, c, f != NULL, e))
 		return -1;
 	if (d->cs[c].suspended)
 		return d_fail(e, 423, "suspended", "§2.14", "suspended");
 	if (f)
 		f->withdrawn = 1;
+	else if (t)
+		t->withdrawn = 1;
 	else
 		b->withdrawn = 1;
 	*fp = f;
 	*bp = b;
+	*tp = t;
 	*cp = c;
 	return 0;
+}
+
+/* The action of the entry supersede() found. */
+static const char *
+action_of(const struct d_fig *f, const struct d_bundle *b,
+    const struct d_tally *t)
+{
+	if (f)
+		return f->kind ? "count.enter" : "bpa.enter";
+	if (t)
+		return "tally.enter";
+	return b->kind == 'd' ? "doubtful.raise" : "bundle.add";
 }
 
 int
@@ -164,13 +205,14 @@ a_withdraw(struct desk *d, struct d_req *rq, struct d_out *out,
 	const char *rc, *rt;
 	struct d_fig *f;
 	struct d_bundle *b;
+	struct d_tally *t;
 	int c;
 
 	if (d_body_keys(rq->body, keys, e) ||
 	    d_get_str(rq->body, "reason_code", 1, 32, &rc, e) < 0 ||
 	    d_get_str(rq->body, "reason_text", 0, 2000, &rt, e) < 0 ||
 	    reason_ok(rc, rt, e) ||
-	    supersede(d, rq->user, rq->sub, rt, &f, &b, &c, e))
+	    supersede(d, rq->user, rq->sub, rt, &f, &b, &t, &c, e))
 		return -1;
 	rq->contest = c;
 	out->contests[0] = c;
@@ -193,19 +235,17 @@ d_correct(struct desk *d, struct d_req *rq, long long n, const char *rc,
 {
 	struct d_fig *f;
 	struct d_bundle *b;
+	struct d_tally *t;
 	int c;
 
 	if (!rc || reason_ok(rc, rt, e) ||
-	    supersede(d, rq->user, n, rt, &f, &b, &c, e))
+	    supersede(d, rq->user, n, rt, &f, &b, &t, &c, e))
 		return -1;
 	if (!rq->action)
-		rq->action = f ? (f->kind ? "count.enter" : "bpa.enter") :
-		    b->kind == 'd' ? "doubtful.raise" : "bundle.add";
+		rq->action = action_of(f, b, t);
 	if (rq->contest < 0)
 		rq->contest = c;
-	if (rq->contest != c || strcmp(rq->action, f ? (f->kind ?
-	    "count.enter" : "bpa.enter") : b->kind == 'd' ?
-	    "doubtful.raise" : "bundle.add") != 0) {
+	if (rq->contest != c || strcmp(rq->action, action_of(f, b, t)) != 0) {
 		d_fail(e, 400, "bad_request", "§3.5", "a correction of entry"
 		    " %lld is an entry of its own action and contest", n);
 		goto undo;
@@ -219,6 +259,8 @@ d_correct(struct desk *d, struct d_req *rq, long long n, const char *rc,
 undo:
 	if (f)
 		f->withdrawn = 0;
+	else if (t)
+		t->withdrawn = 0;
 	else
 		b->withdrawn = 0;
 	return -1;

@@ -486,6 +486,8 @@ a_adjudicate(struct desk *d, struct d_req *rq, struct d_out *out,
 		*b = save;
 		return -1;
 	}
+	b->adj = (int)rq->entry;
+	b->objected = obj;
 	out->data = d_norm(rq->body, keys);
 	json_object_set_new(out->data, "objected", json_boolean(obj));
 	out->answer = json_pack("{s:s}", "endorsement", b->decided == 'v' ?
@@ -744,6 +746,16 @@ a_tally(struct desk *d, struct d_req *rq, struct d_out *out, struct d_err *e)
 		return -1;
 	if (no == 1 && i10_bound(d, rq->contest, area, 1, papers, e))
 		return -1;
+	/* entry 2 above entry 1: the sheet counts the larger (I10) */
+	for (int i = 0; no == 2 && i < d->ntallies; i++) {
+		const struct d_tally *o = &d->tallies[i];
+
+		if (o->contest == rq->contest && o->round == c->round &&
+		    o->area == area && !o->withdrawn &&
+		    strcmp(o->sheet, sheet) == 0 && papers > o->papers &&
+		    i10_bound(d, rq->contest, area, 1, papers - o->papers, e))
+			return -1;
+	}
 	if (d->ntallies == d->captallies) {
 		int cap = d->captallies ? d->captallies * 2 : 64;
 		struct d_tally *n2 = realloc(d->tallies, (size_t)cap *
@@ -777,7 +789,8 @@ a_tally(struct desk *d, struct d_req *rq, struct d_out *out, struct d_err *e)
  * named pile (named[pos - 1]) are carried into the current round by
  * reference (carried = their entry; entry 0, so they are not withdrawn
  * as such); the named piles are entered afresh. Decided doubtful papers
- * are carried unless allowed for a named candidate. */
+ * are carried unless allowed for a named candidate. A bundle check
+ * (scope 'b', nothing named) carries every entry, stage 2 too. */
 int
 d_carry(struct desk *d, int c, int from, const unsigned char *named)
 {
@@ -787,8 +800,9 @@ d_carry(struct desk *d, int c, int from, const unsigned char *named)
 		struct d_bundle x = d->bs[i], *b;
 		int hit = 0;
 
-		if (x.contest != c || x.round != from || x.stage != 1 ||
-		    x.withdrawn)
+		/* a bundle check re-sorts nothing: stage 2 is carried too */
+		if (x.contest != c || x.round != from || x.withdrawn ||
+		    (x.stage != 1 && !(x.stage == 2 && d->cs[c].scope == 'b')))
 			continue;
 		for (int p = 0; p < d->cs[c].ncands; p++)
 			hit |= named[p] && ((x.kind == 'c' && x.cand == p + 1) ||

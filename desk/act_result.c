@@ -520,9 +520,9 @@ a_rc_decide(struct desk *d, struct d_req *rq, struct d_out *out,
 		return d_fail(e, 400, "bad_request", NULL, "decision is"
 		    " granted, refused or bundle_inspection");
 	if (strcmp(dec, "granted") == 0 && scope && strcmp(scope, "full") &&
-	    (strcmp(scope, "partial") || strcmp(c->kind, "sv") == 0))
-		return d_fail(e, 400, "bad_request", NULL, "a recount is full,"
-		    " or partial (fptp, block) in this version");
+	    strcmp(scope, "partial") && strcmp(scope, "bundle_check"))
+		return d_fail(e, 400, "bad_request", NULL, "a recount's scope"
+		    " is bundle_check, partial or full");
 	memset(named, 0, sizeof named);
 	if (strcmp(dec, "granted") == 0 && scope &&
 	    strcmp(scope, "partial") == 0 && piles_of(c, json_object_get(
@@ -537,8 +537,11 @@ a_rc_decide(struct desk *d, struct d_req *rq, struct d_out *out,
 	c->pending = 0;
 	if (strcmp(dec, "granted") == 0) {
 		new_round(c);
-		if (scope && strcmp(scope, "partial") == 0 &&
-		    d_carry(d, rq->contest, c->round - 1, named))
+		c->scope = !scope ? 0 : strcmp(scope, "partial") == 0 ? 'p' :
+		    strcmp(scope, "bundle_check") == 0 ? 'b' : 0;
+		/* bundle_check: every entry carried (nothing named);
+		 * partial: all but the named piles (§2.11) */
+		if (c->scope && d_carry(d, rq->contest, c->round - 1, named))
 			return d_fail(e, 500, "internal", NULL, "no memory");
 	}
 	out->data = d_norm(rq->body, keys);

@@ -191,6 +191,8 @@ a_agent(struct desk *d, struct d_req *rq, struct d_out *out, struct d_err *e)
 	out->data = d_norm(rq->body, keys);
 	json_object_set_new(out->data, "may_require_recount",
 	    json_boolean(mrr));
+	/* the register objections and requests name agents from */
+	json_array_append_new(d->agents, json_deep_copy(out->data));
 	return 0;
 }
 

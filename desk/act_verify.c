@@ -51,6 +51,11 @@ effective(const struct d_vpoll *p, int kind, int attempt, long long *v)
 	    strcmp(f[0]->user, f[1]->user) == 0)
 		return -1;
 	*v = f[0]->value;
+	/* A count taken before a transfer: the papers moved in or out
+	 * since go with it (§2.3); one taken after holds them already. */
+	for (int i = 0; kind == 1 && i < p->nxf; i++)
+		if (p->xf[i].entry > f[0]->entry)
+			*v += p->xf[i].papers;
 	return 1;
 }
 
@@ -435,6 +440,147 @@ a_decide(struct desk *d, struct d_req *rq, struct d_out *out,
 	return 0;
 }
 
+/* The poll of box bx that papers of contest c leave from: its poll for
+ * c, else its only poll (a ward box holding mayoral papers, S6). */
+static struct d_vpoll *
+from_poll(struct d_box *bx, int c)
+{
+	for (int i = 0; i < bx->npolls; i++)
+		if (bx->polls[i].contest == c)
+			return &bx->polls[i];
+	return bx->npolls == 1 ? &bx->polls[0] : NULL;
+}
+
+static int
+add_xfer(struct d_vpoll *p, int entry, int other, long long papers)
+{
+	struct d_xfer *n = realloc(p->xf, (size_t)(p->nxf + 1) * sizeof *n);
+
+	if (!n)
+		return -1;
+	p->xf = n;
+	n[p->nxf].entry = entry;
+	n[p->nxf].other = other;
+	n[p->nxf].papers = papers;
+	p->nxf++;
+	return 0;
+}
+
+/* POST transfers {"from_box", "to_box", "papers"} (§2.3): papers of
+ * contest C found in the wrong box go to the right one; the receiving
+ * box's counted figure includes them, the other's excludes them. Both
+ * boxes open and undecided; a clerk or supervisor of either's table. */
+int
+a_transfer(struct desk *d, struct d_req *rq, struct d_out *out,
+    struct d_err *e)
+{
+	static const char *const keys[] = { "from_box", "to_box", "papers",
+		"paper_time", NULL };
+	const char *fc, *tc;
+	long long papers, have;
+	struct d_vpoll *fp, *tp = NULL;
+	struct d_box *fb, *tb;
+	int f, t;
+
+	if (d_body_keys(rq->body, keys, e) ||
+	    d_get_str(rq->body, "from_box", 1, 16, &fc, e) < 0 ||
+	    d_get_str(rq->body, "to_box", 1, 16, &tc, e) < 0 ||
+	    d_get_int(rq->body, "papers", 1, 1, 10000000, &papers, e) < 0)
+		return -1;
+	if ((f = d_box_find(d, fc)) < 0 || (t = d_box_find(d, tc)) < 0)
+		return d_fail(e, 400, "unknown_reference", NULL, "no box %s",
+		    f < 0 ? fc : tc);
+	if (f == t)
+		return d_fail(e, 400, "bad_request", NULL, "from_box and"
+		    " to_box are the same box");
+	fb = &d->boxes[f];
+	tb = &d->boxes[t];
+	for (int i = 0; i < tb->npolls; i++)
+		if (tb->polls[i].contest == rq->contest)
+			tp = &tb->polls[i];
+	if ((strcmp(rq->user->role, "clerk") == 0 ||
+	    strcmp(rq->user->role, "supervisor") == 0) &&
+	    !(fb->table && d_user_table_role(rq->user, fb->table, NULL)) &&
+	    !(tb->table && d_user_table_role(rq->user, tb->table, NULL)))
+		return d_forbid(e, "table", "I19: neither box %s nor box %s is"
+		    " at a table of yours", fc, tc);
+	if (d->cs[rq->contest].state != S_VERIFYING)
+		return d_fail(e, 409, "wrong_state", "§2.2", "transfers are"
+		    " recorded in VERIFYING, not %s",
+		    d_state_name(d->cs[rq->contest].state));
+	if (!tp)
+		return d_fail(e, 409, "invariant", "§2.3", "§2.3: box %s does"
+		    " not carry %s; its papers cannot go there", tc,
+		    d->cs[rq->contest].id);
+	if (!(fp = from_poll(fb, rq->contest)))
+		return d_fail(e, 409, "invariant", "§2.3", "§2.3: box %s"
+		    " carries several polls, none of them %s", fc,
+		    d->cs[rq->contest].id);
+	if (!fb->table || !tb->table)
+		return d_fail(e, 409, "wrong_state", "§2.3", "box %s is not"
+		    " open", fb->table ? tc : fc);
+	if (fp->decided || tp->decided || d->cs[fp->contest].state !=
+	    S_VERIFYING)
+		return d_fail(e, 409, "wrong_state", "§2.3", "box %s is"
+		    " verified already", tp->decided ? tc : fc);
+	for (int a = fp->recounts; a >= 0; a--)
+		if (effective(fp, 1, a, &have) == 1) {
+			if (have < papers)
+				return d_fail(e, 409, "invariant", "§2.3",
+				    "§2.3: box %s's count holds %lld papers,"
+				    " fewer than %lld", fc, have, papers);
+			break;
+		}
+	if (add_xfer(tp, (int)rq->entry, f, papers) ||
+	    add_xfer(fp, (int)rq->entry, t, -papers))
+		return d_fail(e, 500, "internal", NULL, "out of memory");
+	if (fp->contest != rq->contest) {
+		out->contests[1] = fp->contest;
+		out->ncontests = 2;
+	}
+	out->data = d_norm(rq->body, keys);
+	return 0;
+}
+
+/* The contest of box o's poll that transfer entry n touched, or -1. */
+static int
+xfer_contest(const struct d_box *o, int n)
+{
+	for (int k = 0; k < o->npolls; k++)
+		for (int j = 0; j < o->polls[k].nxf; j++)
+			if (o->polls[k].xf[j].entry == n)
+				return o->polls[k].contest;
+	return -1;
+}
+
+/* F6's transfers: each once, on the statement of either contest. */
+json_t *
+d_transfers(const struct desk *d, int c)
+{
+	json_t *a = json_array();
+
+	for (int b = 0; b < d->nboxes; b++)
+		for (int p = 0; p < d->boxes[b].npolls; p++) {
+			const struct d_vpoll *v = &d->boxes[b].polls[p];
+
+			for (int i = 0; i < v->nxf; i++) {
+				const struct d_xfer *x = &v->xf[i];
+				const struct d_box *o = &d->boxes[x->other];
+
+				if (x->papers < 0 || (v->contest != c &&
+				    xfer_contest(o, x->entry) != c))
+					continue;
+				json_array_append_new(a, json_pack("{s:i, s:s,"
+				    " s:s, s:s, s:I}", "entry", x->entry,
+				    "from_box", o->code, "to_box",
+				    d->boxes[b].code, "contest",
+				    d->cs[v->contest].id, "papers",
+				    (json_int_t)x->papers));
+			}
+		}
+	return a;
+}
+
 /* A box's figures for GET contests/C/boxes: agreed figures only. */
 json_t *
 d_box_view(struct desk *d, int b, int poll)
@@ -471,13 +617,15 @@ d_statement(struct desk *d, int c)
 		for (int j = 0; j < d->boxes[i].npolls; j++) {
 			struct d_vpoll *p = &d->boxes[i].polls[j];
 			int postal = strcmp(d->boxes[i].kind, "station") != 0;
-			long long bpa = 0;
+			long long bpa = 0, fc = 0;
 			const char *place = NULL;
 
 			if (p->contest != c)
 				continue;
 			if (effective(p, 0, 0, &bpa) != 1)
 				bpa = 0;
+			if (effective(p, 1, 0, &fc) != 1)
+				fc = p->first_count;
 			for (size_t k = 0; d->boxes[i].station &&
 			    k < json_array_size(d->stations); k++) {
 				const json_t *x = json_array_get(d->stations,
@@ -495,15 +643,16 @@ d_statement(struct desk *d, int c)
 			    d->boxes[i].kind, "station", d->boxes[i].station,
 			    "place", place, "area", d->cs[c].areas[p->area].id,
 			    "bpa", (json_int_t)bpa, "first_count",
-			    (json_int_t)p->first_count, "recounts",
+			    (json_int_t)fc, "recounts",
 			    p->recounts, "verified", (json_int_t)p->verified,
 			    "variance", (json_int_t)(p->verified - bpa),
 			    "outcome", p->outcome, "explanation",
 			    p->explanation));
 		}
-	return json_pack("{s:s, s:s, s:i, s:o, s:[], s:I, s:I, s:I, s:n}",
+	return json_pack("{s:s, s:s, s:i, s:o, s:o, s:I, s:I, s:I, s:n}",
 	    "form", "F6", "contest", d->cs[c].id, "version", 1, "boxes",
-	    boxes, "transfers", "station_total", (json_int_t)st,
+	    boxes, "transfers", d_transfers(d, c), "station_total",
+	    (json_int_t)st,
 	    "postal_total", (json_int_t)po, "total", (json_int_t)(st + po),
 	    "superseded_by");
 }

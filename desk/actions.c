@@ -12,6 +12,7 @@ static const char *const as_entry[] = { "entry", NULL };
 static const char *const as_entry_no[] = { "entry_no", NULL };
 static const char *const as_version[] = { "version", NULL };
 static const char *const as_prov[] = { "version", "provisional", NULL };
+static const char *const as_old[] = { "old", NULL };
 
 #define W " ro dro mgr "
 static const struct d_action actions[] = {
@@ -33,6 +34,8 @@ static const struct d_action actions[] = {
 	    NULL, a_escalate, NULL },
 	{ "announcement.make", "POST", "announcements", 0, " mgr ro ", NULL,
 	    a_announce, NULL },
+	{ "config.change", "POST", "config", 0, " ro mgr ", NULL, a_config,
+	    as_old },
 	{ "suspension.suspend", "POST", "suspend", 0, W, NULL, a_suspend,
 	    NULL },
 	{ "suspension.resume", "POST", "resume", 0, W, NULL, a_resume, NULL },
@@ -44,6 +47,8 @@ static const struct d_action actions[] = {
 	    as_entry_no },
 	{ "count.enter", "POST", "counts", 1, " clerk sup ", NULL, a_count,
 	    as_entry_no },
+	{ "transfer.record", "POST", "transfers", 1, " clerk sup ", NULL,
+	    a_transfer, NULL },
 	{ "check.record", "POST", "checks", 1, " sup mgr dro ro ", NULL,
 	    a_check, NULL },
 	{ "box.decide", "POST", "decisions", 1, " sup mgr dro ro ", NULL,
@@ -61,6 +66,8 @@ static const struct d_action actions[] = {
 	    " clerk sup mgr dro ro ", NULL, a_doubtful, NULL },
 	{ "adjudication.decide", "POST", "adjudications", 1, " ro dro ",
 	    "adjudicate", a_adjudicate, NULL },
+	{ "objection.record", "POST", "objections", 1, " ro dro mgr ",
+	    "adjudicate", a_objection, NULL },
 	{ "sheet.close", "POST", "sheets/close", 1, " sup mgr ", NULL,
 	    a_sheet_close, NULL },
 	{ "stage.close", "POST", "rounds/#/close", 1, W, NULL, a_stage_close,
@@ -73,6 +80,8 @@ static const struct d_action actions[] = {
 	    a_rc_request, NULL },
 	{ "recount.decide", "POST", "recount-decisions", 1, " ro dro ",
 	    "recount_decide", a_rc_decide, as_round },
+	{ "carry.drop", "POST", "carry-drops", 1, " sup mgr ", NULL,
+	    a_carry_drop, NULL },
 	{ "lot.record", "POST", "lots", 1, " ro dro ", "lot", a_lot, NULL },
 	{ "declaration.ready", "POST", "ready", 1, " ro dro ", "declare",
 	    a_ready, NULL },

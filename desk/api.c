@@ -142,28 +142,33 @@ pw_hash_of(struct desk *d, const char *user)
  * dro, manager and admin need one (§6.2); other staff log in from any
  * terminal of the staff LAN. */
 static int
-device_ok(struct desk *d, const char *role, const char *token)
+device_ok(struct desk *d, const char *role, const char *token,
+    char name[64])
 {
 	sqlite3_stmt *st;
 	char th[65], pat[32];
 	int any = 0, ok = 0;
 
+	name[0] = 0;
 	if (strcmp(role, "ro") != 0 && strcmp(role, "dro") != 0 &&
 	    strcmp(role, "manager") != 0 && strcmp(role, "admin") != 0)
 		return 1;
 	snprintf(pat, sizeof pat, "%% %s %%", role);
 	if (token)
 		d_token_hash(token, th);
-	if (sqlite3_prepare_v2(d->db, "SELECT token_hash FROM device WHERE"
-	    " ' ' || roles || ' ' LIKE ?", -1, &st, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(d->db, "SELECT token_hash, name FROM device"
+	    " WHERE ' ' || roles || ' ' LIKE ?", -1, &st, NULL) != SQLITE_OK)
 		return 0;
 	sqlite3_bind_text(st, 1, pat, -1, SQLITE_STATIC);
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		const char *x = (const char *)sqlite3_column_text(st, 0);
 
 		any = 1;
-		if (token && x && strcmp(x, th) == 0)
+		if (token && x && strcmp(x, th) == 0) {
 			ok = 1;
+			snprintf(name, 64, "%s", (const char *)
+			    sqlite3_column_text(st, 1));
+		}
 	}
 	sqlite3_finalize(st);
 	return ok || !any;
@@ -314,7 +319,7 @@ login(struct desk *d, struct d_http *h, json_t *b)
 	static const char *const keys[] = { "username", "password", "device",
 		NULL };
 	unsigned char raw[32];
-	char tok[64], th[65], exp[40], *hash;
+	char tok[64], th[65], exp[40], devname[64], *hash;
 	const char *un, *pw, *dev;
 	struct d_user *u;
 	struct d_err e;
@@ -359,7 +364,7 @@ login(struct desk *d, struct d_http *h, json_t *b)
 		error(h, &e);
 		return;
 	}
-	if (!device_ok(d, u->role, dev)) {
+	if (!device_ok(d, u->role, dev, devname)) {
 		d_fail(&e, 403, "forbidden", "§6.2", "a %s logs in from an"
 		    " enrolled device only", u->role);
 		snprintf(e.why, sizeof e.why, "device");
@@ -385,6 +390,15 @@ login(struct desk *d, struct d_http *h, json_t *b)
 	sqlite3_bind_int64(st, 6, now_s());
 	sqlite3_step(st);
 	sqlite3_finalize(st);
+	/* the device a session came from: revoking it ends the session */
+	if (*devname && d_db_session_device(d) == 0 &&
+	    sqlite3_prepare_v2(d->db, "INSERT OR REPLACE INTO session_device"
+	    " VALUES(?, ?)", -1, &st, NULL) == SQLITE_OK) {
+		sqlite3_bind_text(st, 1, th, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, devname, -1, SQLITE_STATIC);
+		sqlite3_step(st);
+		sqlite3_finalize(st);
+	}
 	d_log_event(d, "session.login", u->username, u->role, h->ip, NULL);
 	iso(now_s() + ABSOLUTE, exp, sizeof exp);
 	answer(h, 200, json_pack("{s:s, s:s, s:o}", "token", tok,

@@ -96,6 +96,16 @@ d_db_schema(struct desk *d)
 	    0 : -1;
 }
 
+/* Which enrolled device each session logged in from (not a ledger
+ * table; made on first use, so older books gain it too). */
+int
+d_db_session_device(struct desk *d)
+{
+	return sqlite3_exec(d->db, "CREATE TABLE IF NOT EXISTS"
+	    " session_device(token_hash TEXT PRIMARY KEY, device TEXT NOT"
+	    " NULL) STRICT;", NULL, NULL, NULL) == SQLITE_OK ? 0 : -1;
+}
+
 int
 d_db_meta_set(struct desk *d, const char *k, const char *v)
 {

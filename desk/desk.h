@@ -57,6 +57,8 @@ struct d_contest {
 	int pending;		/* recount request awaiting a decision */
 	json_t *prev_prov;	/* the version before, for F16 */
 	json_t *recounts;	/* requests and decisions (F16) */
+	int scope;		/* the round's: 0 first or full, 'b'
+				 * bundle_check, 'p' partial (§2.11) */
 	int *mixed;		/* per area: mixing recorded */
 };
 
@@ -65,6 +67,11 @@ struct d_fig {			/* one double-entry figure entry */
 	const char *user;
 	long long value;
 	int withdrawn;
+};
+
+struct d_xfer {			/* a transfer's effect on one poll (§2.3) */
+	int entry, other;	/* the entry; the other box's index */
+	long long papers;	/* in: > 0, out: < 0 */
 };
 
 struct d_vpoll {		/* a box's verification for one contest */
@@ -77,6 +84,8 @@ struct d_vpoll {		/* a box's verification for one contest */
 	const char *outcome, *explanation;
 	int recounts;
 	int mixed;
+	struct d_xfer *xf;	/* transfers in and out, in entry order */
+	int nxf;
 };
 
 struct d_box {
@@ -114,6 +123,8 @@ struct d_bundle {		/* a bundle, or a doubtful entry (kind 'd') */
 	const char *head;
 	int withdrawn;
 	int carried;		/* partial recount: the entry carried over */
+	int adj;		/* doubtful: the adjudication's entry */
+	int objected;		/* doubtful: rejection objected to */
 };
 
 struct d_tally {		/* one entry of a tally sheet (block, I8) */
@@ -303,6 +314,15 @@ int a_entry_correct(struct desk *, struct d_req *, struct d_out *,
     struct d_err *);
 int d_correct(struct desk *d, struct d_req *rq, long long n, const char *rc,
     const char *rt, struct d_out *out, struct d_err *e);
+int a_objection(struct desk *, struct d_req *, struct d_out *,
+    struct d_err *);
+int a_carry_drop(struct desk *, struct d_req *, struct d_out *,
+    struct d_err *);
+int a_transfer(struct desk *, struct d_req *, struct d_out *,
+    struct d_err *);
+int a_config(struct desk *, struct d_req *, struct d_out *,
+    struct d_err *);
+json_t *d_transfers(const struct desk *d, int c);
 
 /* invariants.c: the figures the rules are stated on */
 long long d_verified_area(const struct desk *d, int c, int area);
@@ -362,6 +382,7 @@ enum { D_RO_FULL = 1, D_RO_BROKEN = 2 };
 int d_db_open(struct desk *d, const char *path, int create, int lock,
     char *err, size_t n);
 int d_db_schema(struct desk *d);
+int d_db_session_device(struct desk *d);
 int d_db_meta_set(struct desk *d, const char *k, const char *v);
 char *d_db_meta_get(struct desk *d, const char *k);
 int d_load(struct desk *d, char *err, size_t n);

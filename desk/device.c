@@ -102,6 +102,16 @@ dev_revoke(struct desk *d, const char *name)
 		fprintf(stderr, "teller-desk: no device %s\n", name);
 		return 1;
 	}
+	/* Its sessions end now, not when they expire (§6.2). */
+	if (d_db_session_device(d) || sqlite3_prepare_v2(d->db, "DELETE FROM"
+	    " session WHERE token_hash IN (SELECT token_hash FROM"
+	    " session_device WHERE device = ?)", -1, &st, NULL) != SQLITE_OK)
+		return 3;
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return 3;
 	d_log_event(d, "device.revoke", NULL, NULL, NULL, json_pack("{s:s}",
 	    "name", name));
 	return 0;

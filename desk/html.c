@@ -260,6 +260,14 @@ static const struct fdef {
 	{ "vcheck", "checks", "box:s item:s result:s", "/variance", 1, 0 },
 	{ "vdecide", "decisions", "box:s outcome:s explanation:s?",
 	    "/variance", 1, 2 },
+	{ "objection", "objections", "adjudication:i agent:s", "/adjudicate",
+	    1, 0 },
+	{ "transfer", "transfers", "from_box:s to_box:s papers:i", "/verify",
+	    1, 0 },
+	{ "carrydrop", "carry-drops", "round:i entry:i reason_text:s",
+	    "/sheet", 1, 0 },
+	{ "config", "config", "object:s key:s? field:s value:d"
+	    " reason_text:s?", "/progress", 0, 2 },
 };
 #define NFORMS (sizeof forms / sizeof *forms)
 
@@ -757,6 +765,12 @@ scr_verify(struct ctx *x, struct sb *b)
 	    att, 1);
 	field(x, b, "count", "papers", "Papers counted", "num", "", 1);
 	form_close(b, "Save count entry");
+	/* §2.3: papers found in the wrong box go to the right one */
+	form_open(x, b, "transfer", "Papers moved to another box");
+	field(x, b, "transfer", "from_box", "From box", "text", box, 1);
+	field(x, b, "transfer", "to_box", "To box", "text", "", 1);
+	field(x, b, "transfer", "papers", "Papers moved", "num", "", 1);
+	form_close(b, "Save transfer");
 	json_decref(bx);
 }
 
@@ -881,6 +895,47 @@ scr_bundles(struct ctx *x, struct sb *b)
 	json_decref(k);
 }
 
+/* The round's rejected papers as endorsed (§2.7): "rejected", and
+ * "rejection objected to" once an agent objects. */
+static void
+rejected_log(struct ctx *x, struct sb *b)
+{
+	json_t *lg = get(x, "contests/%s/adjudications", x->d->cs[x->c].id);
+	const json_t *it;
+	size_t i;
+	int n = 0;
+
+	json_array_foreach(json_object_get(lg, "adjudications"), i, it) {
+		const json_t *dc = json_object_get(it, "decision");
+		const char *en = json_string_value(json_object_get(it,
+		    "endorsement"));
+
+		if (!en || strncmp(en, "rejected", 8) != 0)
+			continue;
+		if (!n++)
+			put(b, "<table><caption>Rejected papers, as endorsed"
+			    "</caption><thead><tr><th scope=\"col\">"
+			    "Adjudication</th><th scope=\"col\">Doubtful"
+			    "</th><th scope=\"col\">Papers</th><th scope="
+			    "\"col\">Head</th><th scope=\"col\">Endorsement"
+			    "</th></tr></thead><tbody>");
+		put(b, "<tr><td class=\"n\">");
+		escj(b, json_object_get(dc, "entry"));
+		put(b, "</td><td class=\"n\">");
+		escj(b, json_object_get(it, "doubtful"));
+		put(b, "</td><td class=\"n\">");
+		escj(b, json_object_get(it, "papers"));
+		put(b, "</td><td>");
+		escj(b, json_object_get(dc, "head"));
+		put(b, "</td><td>");
+		esc(b, en);
+		put(b, "</td></tr>");
+	}
+	if (n)
+		put(b, "</tbody></table>");
+	json_decref(lg);
+}
+
 static void
 scr_adjudicate(struct ctx *x, struct sb *b)
 {
@@ -902,6 +957,12 @@ scr_adjudicate(struct ctx *x, struct sb *b)
 	field(x, b, "adjudicate", "agents_present", "Agents present (ids)",
 	    "text", "", 0);
 	form_close(b, "Record decision");
+	rejected_log(x, b);
+	form_open(x, b, "objection", "An agent objects to a rejection");
+	field(x, b, "objection", "adjudication", "Adjudication entry number",
+	    "num", "", 1);
+	field(x, b, "objection", "agent", "Agent (id)", "text", "", 1);
+	form_close(b, "Record objection");
 }
 
 static void

@@ -342,6 +342,14 @@ d_scr_sheet(struct ctx *x, struct sb *b)
 	field(x, b, "sheet", "table", "", "hidden", w.table, 0);
 	field(x, b, "sheet", "area", "Count area", "text", w.area, 1);
 	form_close(b, "Close sheet");
+	/* §2.11: in a bundle_check or partial round an entry carried from
+	 * the round before is dropped, and its papers entered afresh */
+	form_open(x, b, "carrydrop", "Drop a carried entry");
+	field(x, b, "carrydrop", "round", "", "hidden", w.round, 0);
+	field(x, b, "carrydrop", "entry", "Carried entry number", "num", "",
+	    1);
+	field(x, b, "carrydrop", "reason_text", "Reason", "text", "", 1);
+	form_close(b, "Drop entry");
 	json_decref(sh);
 	json_decref(w.k);
 }
@@ -664,6 +672,27 @@ d_scr_audit(struct ctx *x, struct sb *b)
  * current round's stage-1 sheet: entries, papers, the last entry's
  * time. (Papers per minute, the projected finish and the back-fill
  * backlog need reads the API does not have yet.) */
+/* config.change (§9.4): after READY the RO alone, with a reason and
+ * the password (re-authentication). */
+static void
+config_form(struct ctx *x, struct sb *b)
+{
+	static const char *const objs[] = { "contest", "candidate", "area",
+		"place", "station", "table", "election", NULL };
+
+	form_open(x, b, "config", "Change the configuration");
+	select_field(x, b, "config", "object", "Object", objs);
+	field(x, b, "config", "key", "Key (contest id, contest/position,"
+	    " contest/area, place id, station or table)", "text", "", 0);
+	field(x, b, "config", "field", "Field", "text", "", 1);
+	field(x, b, "config", "value", "New value", "text", "", 1);
+	field(x, b, "config", "reason_text", "Reason (after READY)", "text",
+	    "", 0);
+	field(x, b, "config", "password", "Your password (after READY)",
+	    "password", "", 0);
+	form_close(b, "Change");
+}
+
 void
 d_scr_progress(struct ctx *x, struct sb *b)
 {
@@ -736,6 +765,7 @@ d_scr_progress(struct ctx *x, struct sb *b)
 		json_decref(sh);
 	}
 	put(b, "</tbody></table>");
+	config_form(x, b);
 }
 
 /* S-06: one box's variance: its figures and recount history, the

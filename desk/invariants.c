@@ -5,6 +5,7 @@
 #include "desk.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 long long
@@ -210,6 +211,26 @@ d_i14(const struct desk *d, int c, char *why, size_t n)
 {
 	const struct d_contest *k = &d->cs[c];
 
+	/* An entry carried into a bundle_check round was sorted against
+	 * the round before's remaining set: it must fit this one's. */
+	for (int i = 0; i < d->nbs; i++) {
+		const struct d_bundle *b = &d->bs[i];
+		char *end;
+		long to;
+
+		if (b->contest != c || b->round != k->round || b->stage != 2 ||
+		    b->withdrawn || !b->carried)
+			continue;
+		to = b->dest ? strtol(b->dest, &end, 10) : 0;
+		if (b->source < 1 || b->source > k->ncands ||
+		    !k->eliminated[b->source - 1] || (b->dest && !*end &&
+		    (to < 1 || to > k->ncands || !k->remaining[to - 1]))) {
+			snprintf(why, n, "I14: carried entry %d (%d to %s) does"
+			    " not fit the remaining set; drop it", b->carried,
+			    b->source, b->dest ? b->dest : "-");
+			return 0;
+		}
+	}
 	for (int p = 1; p <= k->ncands; p++) {
 		long long f, s;
 

@@ -45,6 +45,17 @@ d_intern(struct desk *d, const char *s)
 	return json_string_value(j);
 }
 
+/* A copy of v kept by the model (NULL stays NULL). */
+static json_t *
+pooled(struct desk *d, json_t *v)
+{
+	json_t *c = v ? json_deep_copy(v) : NULL;
+
+	if (c && json_array_append_new(d->pool, c))
+		return NULL;
+	return c;
+}
+
 /* Server time, UTC with milliseconds. */
 void
 d_now(char *buf, size_t n)
@@ -256,7 +267,17 @@ d_model_config(struct desk *d, const json_t *plan, char *err, size_t errlen)
 	d->users = calloc((size_t)d->nusers + 1, sizeof *d->users);
 	d->delegs = json_array();
 	d->pool = json_array();
-	if (!d->cs || !d->boxes || !d->users || !d->delegs)
+	if (!d->cs || !d->boxes || !d->users || !d->delegs || !d->pool)
+		goto oom;
+	/* What config.change may edit is the model's own copy: the plan
+	 * stays as init read it (the journal's header, §10). */
+	d->election = pooled(d, d->election);
+	d->places = pooled(d, d->places);
+	d->stations = pooled(d, d->stations);
+	d->tables = pooled(d, d->tables);
+	d->agents = pooled(d, d->agents);
+	if (!d->agents && (!(d->agents = json_array()) ||
+	    json_array_append_new(d->pool, d->agents)))
 		goto oom;
 	for (i = 0; i < (size_t)d->ncs; i++)
 		if (contest_config(&d->cs[i], json_array_get(cs, i)))
@@ -288,8 +309,10 @@ d_model_free(struct desk *d)
 		json_decref(d->cs[i].recounts);
 	}
 	for (int i = 0; i < d->nboxes; i++)
-		for (int j = 0; j < d->boxes[i].npolls; j++)
+		for (int j = 0; j < d->boxes[i].npolls; j++) {
 			free(d->boxes[i].polls[j].figs);
+			free(d->boxes[i].polls[j].xf);
+		}
 	for (int i = 0; i < d->nusers; i++)
 		free(d->users[i].tabs);
 	free(d->cs);

@@ -364,15 +364,19 @@ scope_at(struct desk *d, const char *cid, long long seq)
 	const char *s = "first";
 
 	if (sqlite3_prepare_v2(d->db, "SELECT coalesce(line ->>"
-	    " '$.data.scope', 'full') = 'partial' FROM event WHERE action ="
+	    " '$.data.scope', 'full') FROM event WHERE action ="
 	    " 'recount.decide' AND line ->> 'contest' = ? AND"
 	    " line ->> '$.data.decision' = 'granted' AND seq < ? ORDER BY"
 	    " seq DESC LIMIT 1", -1, &st, NULL) != SQLITE_OK)
 		return s;
 	sqlite3_bind_text(st, 1, cid, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, seq);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		s = sqlite3_column_int(st, 0) ? "partial" : "full";
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		const char *x = (const char *)sqlite3_column_text(st, 0);
+
+		s = x && strcmp(x, "partial") == 0 ? "partial" : x &&
+		    strcmp(x, "bundle_check") == 0 ? "bundle_check" : "full";
+	}
 	sqlite3_finalize(st);
 	return s;
 }
@@ -437,7 +441,7 @@ rejected_read(struct desk *d, struct d_http *h, int c)
 	static const char *const codes[] = { "no_official_mark", "too_many",
 		"identifying_mark", "unmarked", "uncertain", NULL };
 	long long r = qnum(h->q_round, k->round), by[5] = { 0 }, rip = 0;
-	long long total = 0;
+	long long total = 0, objected = 0;
 	json_t *heads, *x;
 	size_t i;
 
@@ -455,6 +459,8 @@ rejected_read(struct desk *d, struct d_http *h, int c)
 			continue;
 		if (x2->decided == 'v' && x2->rip)
 			rip += x2->papers;
+		if (x2->objected && (x2->decided == 'r' || x2->rip))
+			objected += x2->papers;
 		for (int j = 0; x2->decided == 'r' && codes[j]; j++)
 			if (x2->head && strcmp(codes[j], x2->head) == 0)
 				by[j] += x2->papers;
@@ -471,10 +477,26 @@ rejected_read(struct desk *d, struct d_http *h, int c)
 		json_object_set_new(x, "papers", json_integer(n));
 		total += n;
 	}
-	return give(h, 200, json_pack("{s:s, s:s, s:I, s:o, s:I, s:I}",
+	return give(h, 200, json_pack("{s:s, s:s, s:I, s:o, s:I, s:I, s:I}",
 	    "form", "F11", "contest", k->id, "round", (json_int_t)r, "heads",
 	    heads, "total", (json_int_t)total, "rejected_in_part",
-	    (json_int_t)rip));
+	    (json_int_t)rip, "rejection_objected", (json_int_t)objected));
+}
+
+/* A doubtful entry's endorsement (§2.7), null while undecided. */
+static json_t *
+endorsement(const struct d_bundle *b)
+{
+	static const char obj[] = " \xe2\x80\x94 rejection objected to";
+	char s[80];
+
+	if (!b || !b->decided)
+		return json_null();
+	if (b->decided == 'v' && !b->rip)
+		return json_string("allowed");
+	snprintf(s, sizeof s, "%s%s", b->rip ? "rejected in part" :
+	    "rejected", b->objected ? obj : "");
+	return json_string(s);
 }
 
 /* F10: the adjudication log of round r (a supervisor: own tables). */
@@ -510,6 +532,7 @@ adjudications_read(struct desk *d, struct d_http *h,
 		json_object_set_new(o, "withdrawn", json_boolean(b &&
 		    b->withdrawn));
 		json_object_set_new(o, "decision", json_null());
+		json_object_set_new(o, "endorsement", endorsement(b));
 		json_array_foreach(dec, j, x)
 			if (jint(json_object_get(x, "data"), "doubtful") == n)
 				json_object_set_new(o, "decision",

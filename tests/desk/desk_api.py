@@ -147,10 +147,70 @@ def init_and_start():
     SRV.start()
 
 
-def verification(ro, mgr, sup, c1, c2, rcpt):
+def config_change(ro, mgr, c1):
+    """config.change (section 9.4): in SETUP the manager too; after
+    READY the RO alone, with a reason, re-authenticated; {"old"}."""
+    js, _ = post(mgr, "config", {"object": "table", "key": "1",
+                                 "field": "name", "value": "Mayor North"})
+    check(js and js["old"] == "Mayor A" and js["states"] == {},
+          "config.change in SETUP: %s" % js)
+    post(c1, "config", {"object": "table", "key": "1", "field": "name",
+                        "value": "x"}, 403, why="role")
+    post(mgr, "config", {"object": "contest", "key": "nope",
+                         "field": "name", "value": "x"}, 400)
+    post(mgr, "config", {"object": "contest", "key": "mayor",
+                         "field": "kind", "value": "fptp"}, 400,
+         what="the kind is not changed")
+    post(mgr, "config", {"object": "place", "key": "p1", "field": "name"},
+         400, what="config without a value")
+    post(mgr, "config", {"object": "contest", "key": "mayor",
+                         "field": "tolerance", "value": 2}, 403,
+         why="role", what="a non-zero tolerance is the RO's")
+    post(ro, "plan/approve", {})
+    cfg = {"object": "place", "key": "p2", "field": "name",
+           "value": "North Library Hall", "reason_text": "signage"}
+    post(mgr, "config", cfg, 403, why="role", what="after READY: RO only")
+    post(ro, "config", dict(cfg, reason_text=None), 400,
+         what="after READY: a reason")
+    js, _ = post(ro, "config", cfg)
+    check(js and js["old"] == "North Library", "place renamed: %s" % js)
+    js, _ = post(ro, "config", {"object": "candidate", "key": "mayor/4",
+                                "field": "common_forenames", "value": None,
+                                "reason_text": "as on the ballot"})
+    check(js and js["old"] is None and js["states"] == {"mayor": "READY"},
+          "candidate: {old: null}, the contest's state: %s" % js)
+
+
+def transfers(ro, sup, c1, c3):
+    """transfer.record (section 2.3, S6 in small): 3 papers of M2 were
+    found in M1 (counted 303 and 247 against BPAs of 300 and 250); the
+    transfer agrees both, the counts taken before it carrying it."""
+    xf = {"from_box": "M1", "to_box": "M2", "papers": 3}
+    st, js, _ = call("GET", C + "boxes?box=M1", token=ro)
+    check(st == 200 and js[0]["state"] == "VARIANCE" and
+          js[0]["variance"] == 3, "M1 before the transfer: %s" % js)
+    post(ro, C + "transfers", xf, 403, why="role")
+    post(c3, C + "transfers", xf, 403, why="table")
+    post(c1, C + "transfers", dict(xf, papers=0), 400)
+    post(c1, C + "transfers", dict(xf, to_box="M9"), 400)
+    post(c1, C + "transfers", dict(xf, to_box="M1"), 400,
+         what="a transfer to the same box")
+    post(c1, C + "transfers", dict(xf, papers=304), 409, rule="§2.3",
+         what="more papers than the box's count")
+    js, _ = post(c1, C + "transfers", xf)
+    check(js and js["action"] == "transfer.record", "transfer recorded")
+    st, js, _ = call("GET", C + "boxes", token=ro)
+    by = {b["box"]: b for b in js} if st == 200 else {}
+    check(by.get("M1", {}).get("state") == "AGREED" and
+          by.get("M2", {}).get("state") == "AGREED" and
+          by["M1"]["variance"] == 0 and by["M2"]["counts"][0]["papers"] ==
+          250, "both agree after the transfer: %s" % js)
+
+
+def verification(ro, mgr, sup, c1, c2, rcpt, c3=None):
     post(None, "plan/approve", {}, 401, what="no token")
     post(c1, "plan/approve", {}, 403, why="role")
-    post(ro, "plan/approve", {})
+    config_change(ro, mgr, c1)
     post(mgr, "poll/close", {})
     boxes = {"M1": 300, "M2": 250, "M3": 230, "PV1": 220}
     for b in boxes:
@@ -185,8 +245,10 @@ def verification(ro, mgr, sup, c1, c2, rcpt):
         check(js and js["status"] == "agreed", "bpa agreed")
         if b == "M3":
             continue
-        post(c1, C + "counts", {"box": b, "attempt": 0, "papers": n})
-        post(c2, C + "counts", {"box": b, "attempt": 0, "papers": n})
+        k = n + {"M1": 3, "M2": -3}.get(b, 0)
+        post(c1, C + "counts", {"box": b, "attempt": 0, "papers": k})
+        post(c2, C + "counts", {"box": b, "attempt": 0, "papers": k})
+    transfers(ro, sup, c1, c3 or login("clerk3", "clerk3-password-long"))
     post(c1, C + "decisions", {"box": "M1", "outcome": "agreed"}, 403,
          why="role")
     post(ro, C + "verification", {}, 409, rule="I5")
@@ -194,6 +256,13 @@ def verification(ro, mgr, sup, c1, c2, rcpt):
         post(sup, C + "decisions", {"box": b, "outcome": "agreed"})
     js, _ = post(ro, C + "verification", {})
     check(js and js["statement"]["total"] == 1000, "F6 total 1,000")
+    post(c1, C + "transfers", {"from_box": "M1", "to_box": "M2",
+                               "papers": 1}, 409, rule="§2.2",
+         what="no transfer once VERIFIED")
+    st, js, _ = call("GET", C + "verification", token=ro)
+    check(st == 200 and [(t["from_box"], t["to_box"], t["papers"])
+                         for t in js["transfers"]] == [("M1", "M2", 3)] and
+          js["boxes"][0]["first_count"] == 300, "F6 lists the transfer")
     st, js, _ = call("GET", C + "verification", token=ro)
     check(st == 200 and js["form"] == "F6" and js["station_total"] == 780 and
           js["postal_total"] == 220 and js["boxes"][0]["place"] == "p1" and
@@ -311,6 +380,11 @@ def stage1(ro, mgr, sup, c1, c2, c3):
     post(c1, "entries/%d/withdrawal" % js["entry"],
          {"reason_code": "duplicate"}, 404, what="withdrawn twice")
     correction(c1, c2)
+    call("POST", "reauth", {"password": "correct-horse-battery-1"}, ro)
+    post(ro, "config", {"object": "contest", "key": "mayor",
+                        "field": "bundle_size", "value": 20,
+                        "reason_text": "smaller bundles"}, 409, rule="I7",
+         what="a bundle_size below the bundles entered")
     # 25 doubtful: 5 allowed, 20 rejected under their heads.
     post(c1, C + "doubtful", {"round": 1, "area": "main", "table": 1,
                               "stage": 1, "papers": 1,
@@ -328,6 +402,7 @@ def stage1(ro, mgr, sup, c1, c2, c3):
     post(sup, C + "sheets/close", {"round": 1, "area": "main", "table": 1,
                                    "stage": 1}, 409, rule="I12")
     dro = login("dro", "dro-password-long-1", DEVICE)
+    adj = {}
     for entry, d, pos in ds:
         body = {"doubtful": entry, "agents_present": ["a1"]}
         if d == "valid":
@@ -336,6 +411,8 @@ def stage1(ro, mgr, sup, c1, c2, c3):
             body.update(decision="rejected", head=d)
         post(c1, C + "adjudications", body, 403, why="role")
         js, _ = post(dro, C + "adjudications", body)
+        adj[d] = js["entry"]
+    objections(mgr, c1, adj)
     for t in (1, 2):
         post(sup, C + "sheets/close", {"round": 1, "area": "main",
                                        "table": t, "stage": 1})
@@ -359,7 +436,37 @@ def stage1(ro, mgr, sup, c1, c2, c3):
     check(st == 200 and [b["verified"] for b in js] == [300, 250, 230, 220],
           "boxes")
     f13 = call("GET", C + "stage1", token=ro)[1]
+    st, js, _ = call("GET", C + "rejected", token=ro)
+    check(st == 200 and js["rejection_objected"] == 5,
+          "F11: 5 papers' rejection objected to: %s" % js)
+    post(mgr, C + "objections", {"adjudication": adj["too_many"],
+                                 "agent": "a1"}, 409, rule="§2.2",
+         what="no objection in STAGE1_DONE")
     reads_stage1(ro, sup, c1, c3, f13, withdrawn)
+
+
+def objections(mgr, c1, adj):
+    """objection.record (section 2.7): an agent's objection endorses a
+    rejection "rejection objected to"; an allowed paper is not objected
+    to; F10 and F11 show it."""
+    ob = {"adjudication": adj["too_many"], "agent": "a1"}
+    post(c1, C + "objections", ob, 403, why="role")
+    post(mgr, C + "objections", dict(ob, agent="a9"), 400,
+         what="an agent not in the register")
+    post(mgr, C + "objections", {"adjudication": adj["too_many"]}, 400)
+    post(mgr, C + "objections", dict(ob, adjudication=1), 400,
+         what="not an adjudication")
+    post(mgr, C + "objections", dict(ob, adjudication=adj["valid"]), 409,
+         rule="§2.7", what="an objection to an allowed paper")
+    js, _ = post(mgr, C + "objections", ob)
+    check(js and js["endorsement"] ==
+          "rejected \u2014 rejection objected to", "endorsed: %s" % js)
+    st, js, _ = call("GET", C + "adjudications", token=mgr)
+    it = [a for a in js.get("adjudications", [])
+          if a["decision"] and a["decision"]["entry"] == adj["too_many"]]
+    check(st == 200 and len(it) == 1 and len(it[0]["objections"]) == 1 and
+          it[0]["endorsement"] == "rejected \u2014 rejection objected to",
+          "F10 carries the objection: %s" % it)
 
 
 def correction(c1, c2):
@@ -554,6 +661,10 @@ def result(ro, mgr, sup, c1, last, agent):
           js["contests"][0]["elected"] == [1] and
           js["contests"][0]["turnout"] == "25.00", "public results")
     post(c1, C + "bundles", bundle("1-z", 1, 1, 5), 409, rule="I16")
+    post(ro, "config", {"object": "contest", "key": "mayor",
+                        "field": "name", "value": "Mayor",
+                        "reason_text": "late"}, 409, rule="I16",
+         what="no config.change after the declaration")
     # S13: an oral correction and a court order; the result unchanged.
     before = call("GET", "public/results/mayor")[1]
     post(ro, C + "declaration/corrections", {"said": "481",
@@ -757,6 +868,21 @@ def disk_full():
           "verify after a full disk")
 
 
+def round_trip(db, what):
+    """J1 for another book: export, import into a fresh one, export
+    again: the same bytes."""
+    j1, j2 = db + ".j1", db + ".j2"
+    fresh = db + ".fresh"
+    subprocess.run([DESK, "export", db, "-o", j1])
+    r = subprocess.run([DESK, "import", fresh, j1], capture_output=True,
+                       text=True)
+    subprocess.run([DESK, "export", fresh, "-o", j2])
+    with open(j1, "rb") as a, open(j2, "rb") as b:
+        same = a.read() == b.read()
+    check(r.returncode == 0 and same, "%s: export -> import -> export"
+          " gives the same journal (%d %s)" % (what, r.returncode, r.stderr))
+
+
 def fptp_lot():
     """S4: FPTP A 612, B 612, C 200, rejected 6: LOT; the RO records the
     lot (A drawn); the provisional result names the lot. Also: a user who
@@ -925,6 +1051,7 @@ def fptp_lot():
     SRV = keep
     check(subprocess.run([DESK, "verify", db]).returncode == 0,
           "verify fptp book")
+    round_trip(db, "bundle_check and carry.drop")
 
 
 def partial_recount(ro, sup, c1, W):
@@ -940,8 +1067,8 @@ def partial_recount(ro, sup, c1, W):
              "decision": "granted", "scope": "partial", "piles": piles,
              "reason": "close"}, 400, what="piles %s" % piles)
     post(ro, W + "recount-decisions", {"request": req, "decision": "granted",
-         "scope": "bundle_check", "reason": "close"}, 400,
-         what="bundle_check is not in this version")
+         "scope": "recheck", "reason": "close"}, 400,
+         what="an unknown scope")
     js, _ = post(ro, W + "recount-decisions", {"request": req,
                  "decision": "granted", "scope": "partial", "piles": [1, 2],
                  "reason": "close"})
@@ -955,15 +1082,18 @@ def partial_recount(ro, sup, c1, W):
          "stage": 1, "slip": "r2-3-1", "kind": "candidate", "candidate": 3,
          "papers": 25, "counted_by": "A", "checked_by": "B"}, 409,
          rule="I7", what="a carried slip is in use")
+    r3 = {}
     for cand, p in ((1, 613), (2, 611)):
         k = 0
         while p:
             q = min(25, p)
             k += 1
-            post(c1, W + "bundles", {"round": 3, "area": "main", "table": 1,
-                 "stage": 1, "slip": "r3-%d-%d" % (cand, k),
-                 "kind": "candidate", "candidate": cand, "papers": q,
-                 "part": q < 25, "counted_by": "A", "checked_by": "B"})
+            js, _ = post(c1, W + "bundles", {"round": 3, "area": "main",
+                         "table": 1, "stage": 1, "slip": "r3-%d-%d" %
+                         (cand, k), "kind": "candidate", "candidate": cand,
+                         "papers": q, "part": q < 25, "counted_by": "A",
+                         "checked_by": "B"})
+            r3[(cand, k)] = js and js["entry"]
             p -= q
     post(c1, W + "bundles", {"round": 3, "area": "main", "table": 1,
          "stage": 1, "slip": "r3-x", "kind": "candidate", "candidate": 3,
@@ -980,6 +1110,51 @@ def partial_recount(ro, sup, c1, W):
     check(st == 200 and js["scope"] == "partial" and js["round"] == 3 and
           [x["difference"] for x in js["differences"]] == [0, 0, 0],
           "version 3: scope partial: %s" % json.dumps(js)[:200])
+    bundle_check(ro, sup, c1, W, r3[(1, 25)], r3[(1, 1)])
+
+
+def bundle_check(ro, sup, c1, W, part, other):
+    """Section 2.11: a bundle_check round carries every entry of the
+    round before; a wrong one is dropped (carry.drop) and entered afresh."""
+    drop = {"round": 4, "entry": part, "reason_text": "header says 12"}
+    js, _ = post(ro, W + "recount-requests", {"requester_name": "Ann BAKER",
+                 "capacity": "candidate", "scope": "bundle_check",
+                 "grounds": "a bundle header looked wrong"})
+    js, _ = post(ro, W + "recount-decisions", {"request": js["entry"],
+                 "decision": "granted", "scope": "bundle_check",
+                 "reason": "inspect the bundles"})
+    check(js and js["round"] == 4, "bundle check granted: round 4")
+    st, js, _ = call("GET", W + "reconciliation", token=ro)
+    a = js["areas"][0] if st == 200 else {}
+    check(a.get("difference") == 0 and a.get("bundles") == 1424,
+          "round 4 starts with every entry carried: %s" % a)
+    post(c1, W + "carry-drops", drop, 403, why="role")
+    post(sup, W + "carry-drops", dict(drop, reason_text=None), 400,
+         what="carry.drop without a reason")
+    post(sup, W + "carry-drops", {"round": 4}, 400, what="no entry")
+    post(sup, W + "carry-drops", dict(drop, entry=2), 400,
+         what="an entry not carried")
+    js, _ = post(sup, W + "carry-drops", drop)
+    check(js and js["states"]["west"] == "COUNTING", "carried entry dropped")
+    post(sup, W + "carry-drops", drop, 400, what="dropped twice")
+    st, js, _ = call("GET", W + "reconciliation", token=ro)
+    a = js["areas"][0] if st == 200 else {}
+    check(a.get("difference") == -13, "the dropped bundle's 13: %s" % a)
+    post(c1, W + "bundles", {"round": 4, "area": "main", "table": 1,
+         "stage": 1, "slip": "r4-1", "kind": "candidate", "candidate": 1,
+         "papers": 13, "part": True, "counted_by": "A", "checked_by": "B"})
+    post(sup, W + "sheets/close", {"round": 4, "area": "main", "table": 1,
+                                   "stage": 1})
+    post(ro, "contests/west/rounds/4/close", {"stage": 1})
+    js, _ = post(ro, W + "provisional", {"present": []})
+    check(js and js["version"] == 4 and
+          [c["votes"] for c in js["provisional"]["candidates"]] ==
+          [613, 611, 200], "version 4 after the bundle check")
+    st, js, _ = call("GET", W + "provisional", token=ro)
+    check(st == 200 and js["scope"] == "bundle_check" and js["round"] == 4,
+          "version 4: scope bundle_check: %s" % json.dumps(js)[:200])
+    post(sup, W + "carry-drops", dict(drop, entry=other), 409,
+         rule="§2.2", what="carry.drop in PROVISIONAL")
 
 
 def block_count():
@@ -1034,6 +1209,7 @@ def block_count():
     check(js and js["status"] == "agreed", "tally agreed")
     post(c3, N + "tallies", sheet, 409, rule="I8",
          what="S8: the sheet entered again")
+    tally_correction(ro, sup, c1, c2, js["entry"], sheet)
     for n, dec in ((3, {"decision": "rejected", "head": "too_many"}),
                    (2, {"decision": "rejected_in_part", "positions": [1]})):
         js, _ = post(c1, N + "doubtful", {"round": 1, "area": "main",
@@ -1054,6 +1230,41 @@ def block_count():
     SRV = keep
     check(subprocess.run([DESK, "verify", db]).returncode == 0,
           "verify block book")
+    round_trip(db, "tally-sheet corrections")
+
+
+def tally_correction(ro, sup, c1, c2, second, sheet):
+    """Section 3.5 on a tally sheet: entry.correct supersedes one entry
+    with the new figures, and the double-entry rule (I20) applies to the
+    corrected figure: different from the other entry, it does not count
+    until the two agree again."""
+    N = "contests/north/"
+    fixed = dict(sheet, votes=dict(sheet["votes"], **{"5": 11}))
+    post(c2, "entries/%d/correction" % second, {"reason_code": "typo",
+         "data": fixed}, 403, why="second_person",
+         what="a clerk corrects a confirmed sheet")
+    post(sup, "entries/%d/correction" % second, {"reason_code": "typo",
+         "data": fixed}, 400, what="a confirmed sheet: reason_text")
+    post(sup, "entries/%d/correction" % second, {"reason_code": "typo",
+         "reason_text": "misread", "data": dict(fixed, papers=0)}, 400,
+         what="a correction outside the bounds")
+    post(sup, "entries/%d/correction" % second, {"reason_code": "typo",
+         "reason_text": "misread", "data": dict(fixed, votes={"1": 21})},
+         409, rule="I8", what="a correction breaking I8")
+    js, _ = post(sup, "entries/%d/correction" % second, {"reason_code":
+                 "typo", "reason_text": "misread", "data": fixed})
+    check(js and js["action"] == "tally.enter" and js["entry_no"] == 2 and
+          js["status"] == "different", "corrected tally: different: %s" % js)
+    fix = js and js["entry"]
+    st, js, _ = call("GET", "entries/%d" % second, token=ro)
+    check(st == 200 and js["superseded_by"] == fix,
+          "superseded_by: %s %s" % (st, js))
+    post(ro, N + "rounds/1/close", {"stage": 1}, 409, rule="I20",
+         what="a sheet whose entries differ does not count")
+    js, _ = post(sup, "entries/%d/withdrawal" % fix, {"reason_code": "typo",
+                 "reason_text": "the first figure was right"})
+    js, _ = post(c2, N + "tallies", sheet)
+    check(js and js["status"] == "agreed", "tally agreed again: %s" % js)
 
 
 def sv_majority():
@@ -1091,8 +1302,123 @@ def sv_majority():
     check(p and p["elected"] == [1] and p["candidates"][0]["first"] == 600
           and p["candidates"][0]["second"] is None,
           "elected on first preferences: %s" % json.dumps(p)[:300])
+    # A partial recount of an SV contest: piles 1 and 2 recounted, 3 and
+    # 4 carried by reference (section 2.11).
+    js, _ = post(ro, C + "recount-requests", {"requester_name": "Tom BROWN",
+                 "capacity": "candidate", "scope": "partial",
+                 "piles": [1, 2], "grounds": "recount the leaders"})
+    js, _ = post(ro, C + "recount-decisions", {"request": js["entry"],
+                 "decision": "granted", "scope": "partial", "piles": [1, 2],
+                 "reason": "granted"})
+    check(js and js["round"] == 2 and js["states"]["mayor"] == "COUNTING",
+          "SV partial recount granted: round 2")
+    st, js, _ = call("GET", C + "reconciliation", token=ro)
+    a = js["areas"][0] if st == 200 else {}
+    check(a.get("bundles") == 200 and a.get("difference") == -800,
+          "piles 3 and 4 carried: %s" % a)
+    for cand, total in ((1, 599), (2, 201)):
+        while total:
+            n += 1
+            p = min(25, total)
+            b = bundle("m-%d" % n, 1, cand, p)
+            b["round"] = 2
+            post(c1, C + "bundles", b)
+            total -= p
+    post(sup, C + "sheets/close", {"round": 2, "area": "main", "table": 1,
+                                   "stage": 1})
+    js, _ = post(mgr, "contests/mayor/rounds/2/close", {"stage": 1})
+    check(js and js["states"]["mayor"] == "STAGE1_DONE", "round 2 closed")
+    js, _ = post(ro, C + "provisional", {"present": []})
+    p = js and js.get("provisional")
+    check(p and js["version"] == 2 and [c["first"] for c in
+                                         p["candidates"]] ==
+          [599, 201, 100, 100], "version 2 after the SV partial recount")
+    st, js, _ = call("GET", C + "provisional", token=ro)
+    check(st == 200 and js["scope"] == "partial" and
+          [x["difference"] for x in js["differences"]] == [-1, 1, 0, 0],
+          "SV version 2: partial, differences: %s" % json.dumps(js)[:200])
     SRV.stop(signal.SIGINT)
     SRV = keep
+    check(subprocess.run([DESK, "verify", db]).returncode == 0,
+          "verify the SV book after its partial recount")
+
+
+def sv_bundle_check():
+    """Section 2.11 for SV: a bundle_check round after the second stage
+    carries the entries of both stages (nothing is re-sorted); a
+    carried stage-2 bundle is dropped and entered again; version 2."""
+    global SRV
+    db = os.path.join(tmp, "svcheck.db")
+    subprocess.run([DESK, "init", db, "--plan", PLAN], capture_output=True)
+    keep, SRV = SRV, Server(db)
+    SRV.start()
+    ro = login("ro", "correct-horse-battery-1", DEVICE)
+    mgr = login("mgr", "mgr-password-long-1", DEVICE)
+    rcpt = login("rcpt", "rcpt-password-long-1")
+    sup = login("sup1", "sup1-password-long-1")
+    c1 = login("clerk1", "clerk1-password-long")
+    c2 = login("clerk2", "clerk2-password-long")
+    verification(ro, mgr, sup, c1, c2, rcpt)
+    n = 0
+    for cand, total in ((1, 450), (2, 300), (3, 150), (4, 100)):
+        while total:
+            n += 1
+            p = min(25, total)
+            post(c1, C + "bundles", bundle("k-%d" % n, 1, cand, p))
+            total -= p
+    post(sup, C + "sheets/close", {"round": 1, "area": "main", "table": 1,
+                                   "stage": 1})
+    post(mgr, "contests/mayor/rounds/1/close", {"stage": 1})
+    post(ro, C + "stage2", {"notice": "now"})
+    s2 = {}
+    for src, dest, total in ((3, 1, 100), (3, 2, 50), (4, 1, 40),
+                             (4, 2, 60)):
+        while total:
+            n += 1
+            p = min(25, total)
+            js, _ = post(c1, C + "bundles", bundle("k-%d" % n, 1, None, p,
+                                                   2, src, dest))
+            s2[(src, dest, p)] = js and js["entry"]
+            total -= p
+    post(sup, C + "sheets/close", {"round": 1, "area": "main", "table": 1,
+                                   "stage": 2})
+    post(mgr, "contests/mayor/rounds/1/close", {"stage": 2})
+    js, _ = post(ro, C + "provisional", {"present": []})
+    v1 = js and [c["total"] for c in js["provisional"]["candidates"]]
+    check(v1 == [590, 410, None, None], "SV version 1: %s" % v1)
+    js, _ = post(ro, C + "recount-requests", {"requester_name": "Tom BROWN",
+                 "capacity": "candidate", "scope": "bundle_check",
+                 "grounds": "check the bundles"})
+    js, _ = post(ro, C + "recount-decisions", {"request": js["entry"],
+                 "decision": "granted", "scope": "bundle_check",
+                 "reason": "granted"})
+    check(js and js["round"] == 2, "SV bundle check: round 2")
+    js, _ = post(mgr, "contests/mayor/rounds/2/close", {"stage": 1})
+    check(js and js["states"]["mayor"] == "STAGE1_DONE",
+          "round 2's stage 1 closes on the carried entries")
+    post(ro, C + "stage2", {"notice": "again"})
+    drop = {"round": 2, "entry": s2[(4, 1, 15)], "reason_text": "recounted"}
+    js, _ = post(sup, C + "carry-drops", drop)
+    check(js and js["states"]["mayor"] == "STAGE2", "stage-2 entry dropped")
+    post(mgr, "contests/mayor/rounds/2/close", {"stage": 2}, 409,
+         rule="I14", what="the dropped papers are missing")
+    b = bundle("k-again", 1, None, 15, 2, 4, 1)
+    b["round"] = 2
+    post(c1, C + "bundles", b)
+    post(sup, C + "sheets/close", {"round": 2, "area": "main", "table": 1,
+                                   "stage": 2})
+    post(mgr, "contests/mayor/rounds/2/close", {"stage": 2})
+    js, _ = post(ro, C + "provisional", {"present": []})
+    check(js and js["version"] == 2 and [c["total"] for c in js[
+          "provisional"]["candidates"]] == v1, "SV version 2 after the check")
+    st, js, _ = call("GET", C + "provisional", token=ro)
+    check(st == 200 and js["scope"] == "bundle_check" and js["round"] == 2,
+          "SV version 2: bundle_check: %s" % json.dumps(js)[:200])
+    SRV.stop()
+    SRV = keep
+    check(subprocess.run([DESK, "verify", db]).returncode == 0,
+          "verify the SV book after its bundle check")
+    round_trip(db, "an SV bundle check")
 
 
 def main():
@@ -1128,7 +1454,7 @@ def main():
         c2 = login("clerk2", "clerk2-password-long")
         c3 = login("clerk3", "clerk3-password-long")
         agent = login("brown-ea", "agent-password-long-1")
-        verification(ro, mgr, sup, c1, c2, rcpt)
+        verification(ro, mgr, sup, c1, c2, rcpt, c3)
         stage1(ro, mgr, sup, c1, c2, c3)
         last = stage2(ro, mgr, sup, c1, c2)
         result(ro, mgr, sup, c1, last, agent)
@@ -1144,6 +1470,7 @@ def main():
         fptp_lot()
         block_count()
         sv_majority()
+        sv_bundle_check()
     finally:
         if SRV.proc and SRV.proc.poll() is None:
             SRV.proc.kill()

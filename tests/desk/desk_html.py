@@ -315,7 +315,7 @@ def sv_run():
     check(st == 409 and "I14" in body and 'value="t0"' in body,
           "S-15: a remaining source refused (I14): %d" % st)
     for slip, src, dest, n in (("t1", "3", "1", "5"), ("t2", "3",
-                               "no_second_preference", "3"),
+                               "no_second_preference", "2"),
                                ("t3", "4", "2", "5")):
         st, page, _ = req("GET", "/stage2?c=mayor", cookie=c1)
         st, _, hd = req("POST", "/do", dict(b2, **form_of(page, "bundle2"),
@@ -329,6 +329,7 @@ def sv_run():
     check([(e["data"]["source"], e["data"]["dest"]) for e in js["entries"]]
           == [(3, 1), (3, "no_second_preference"), (4, 2)],
           "S-15: positions and codes as the API takes them: %s" % js)
+    objection_form(ro, tok)
     st, page, _ = req("GET", "/variance?c=mayor&box=M1", cookie=ro)
     check(st == 200 and 'value="not_received"' in page and
           'value="compensating"' in page and 'name="password"' in page,
@@ -651,6 +652,40 @@ def forms_run():
     mgr, _ = login("mgr", pw["mgr"], DEVICE)
     st, body, _ = req("GET", "/admin?c=mayor", cookie=mgr)
     check(st == 200 and "Agent register" in body, "S-24 for the manager")
+
+
+def objection_form(ro, tok):
+    """S-13: a stage-2 paper rejected by the adjudication form, then an
+    agent's objection by the objection form; the rejected papers listed
+    as endorsed."""
+    js = api(tok["clerk2"], "contests/mayor/doubtful", {
+        "round": 1, "area": "main", "table": 1, "stage": 2, "source": 3,
+        "papers": 1, "description": "two second preferences"})
+    st, page, _ = req("GET", "/adjudicate?c=mayor", cookie=ro)
+    st, _, hd = req("POST", "/do", dict(form_of(page, "adjudicate"),
+                    doubtful=str(js["entry"]), decision="rejected",
+                    head="uncertain", agents_present="a1"),
+                    {"Origin": ORIGIN}, cookie=ro)
+    m = re.search(r"saved=(\d+)", hd.get("location", ""))
+    check(st == 303 and m, "S-13: rejected by the form: %d" % st)
+    st, page, _ = req("GET", "/adjudicate?c=mayor", cookie=ro)
+    check(st == 200 and 'id="f-objection"' in page and
+          "Rejected papers, as endorsed" in page and
+          "rejection objected to" not in page, "S-13: the rejected papers")
+    st, body, _ = req("POST", "/do", dict(form_of(page, "objection"),
+                      adjudication=m.group(1) if m else "0", agent="a9"),
+                      {"Origin": ORIGIN}, cookie=ro)
+    check(st == 400 and "no agent a9" in body and 'value="a9"' in body,
+          "S-13: an unknown agent refused, fields kept: %d" % st)
+    st, page, _ = req("GET", "/adjudicate?c=mayor", cookie=ro)
+    st, _, hd = req("POST", "/do", dict(form_of(page, "objection"),
+                    adjudication=m.group(1) if m else "0", agent="a1"),
+                    {"Origin": ORIGIN}, cookie=ro)
+    check(st == 303 and "saved=" in hd.get("location", ""),
+          "S-13: objection saved: %d" % st)
+    st, page, _ = req("GET", "/adjudicate?c=mayor", cookie=ro)
+    check("rejected \u2014 rejection objected to" in page,
+          "S-13: endorsed rejection objected to")
 
 
 def block_forms():

@@ -302,17 +302,28 @@ def x4_devices():
     check(st == 403 and why(js) == "device", "X4: RO, unknown device")
     st, js, _ = login(p, "ro", RO_PW, t_ro)
     check(st == 200, "X4: RO from an enrolled ro device (%d)" % st)
+    ro_tok = js["token"] if st == 200 else ""
+    st, js, _ = login(p, "mgr", "mgr-password-long-1", DEVICE)
+    mgr_tok = js["token"] if st == 200 else ""
+    check(st == 200, "a manager from the plan's ro-laptop (%d)" % st)
     st, js, _ = login(p, "dro", "dro-password-long-1", t_ro)
     check(st == 403 and why(js) == "device",
           "X4: a device enrolled for ro does not host dro")
     st, js, _ = login(p, "clerk1", "clerk1-password-long")
     check(st == 200, "a clerk needs no device")
+    c1_tok = js["token"] if st == 200 else ""
     srv.stop()
     r = device(db, "revoke", "ro-desk")
     check(r.returncode == 0, "device revoke")
     check(device(db, "revoke", "ro-desk").returncode == 1,
           "device revoke: no such device")
     srv.start()
+    st, js, _ = call(srv.port, "GET", "session", token=ro_tok)
+    check(st == 401, "X4: a revoked device's session ends at once (%d)" % st)
+    for t, who in ((c1_tok, "clerk"), (mgr_tok, "manager")):
+        st, js, _ = call(srv.port, "GET", "session", token=t)
+        check(st == 200, "X4: a %s's session from elsewhere stays (%d)"
+              % (who, st))
     st, js, _ = login(srv.port, "ro", RO_PW, t_ro)
     check(st == 403 and why(js) == "device",
           "X4: a revoked device is refused (%d)" % st)
