@@ -262,6 +262,12 @@ f11(struct ctx *x, struct sb *b, const json_t *o)
 	    " allowed): ");
 	fig(b, json_object_get(o, "rejected_in_part"));
 	put(b, ".</p>");
+	if (json_integer_value(json_object_get(o, "rejection_objected")) > 0) {
+		/* r.47(2)'s endorsement, §2.7 */
+		put(b, "<p>Rejections objected to by an agent: ");
+		fig(b, json_object_get(o, "rejection_objected"));
+		put(b, ".</p>");
+	}
 }
 
 static void
@@ -346,8 +352,8 @@ static void
 f10(struct ctx *x, struct sb *b, const json_t *o)
 {
 	static const char *const cols[] = { "#Entry", "Table", "#Papers",
-		"Description", "Decision", "Positions", "Head", "Decided by",
-		"Agents present", "Objections", NULL };
+		"Description", "Decision", "Endorsement", "Positions", "Head",
+		"Decided by", "Agents present", "Objections", NULL };
 	const json_t *k;
 	size_t i;
 
@@ -369,6 +375,7 @@ f10(struct ctx *x, struct sb *b, const json_t *o)
 			put(b, "<td>withdrawn</td>");
 		else
 			td(b, json_object_get(dc, "decision"));
+		td(b, json_object_get(k, "endorsement"));
 		tdv(b, json_object_get(dc, "positions"));
 		td(b, json_object_get(dc, "head"));
 		put(b, "<td>");

@@ -686,6 +686,13 @@ def objection_form(ro, tok):
     st, page, _ = req("GET", "/adjudicate?c=mayor", cookie=ro)
     check("rejected \u2014 rejection objected to" in page,
           "S-13: endorsed rejection objected to")
+    st, page, _ = req("GET", "/forms/F10?c=mayor", cookie=ro)
+    check(st == 200 and ">Endorsement</th>" in page and
+          "rejected \u2014 rejection objected to" in page,
+          "F10 prints the endorsement: %d" % st)
+    st, page, _ = req("GET", "/forms/F11?c=mayor", cookie=ro)
+    check(st == 200 and "Rejections objected to" not in page,
+          "F11: a stage-2 rejection is not a rejected paper: %d" % st)
 
 
 def block_forms():
