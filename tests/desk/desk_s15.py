@@ -272,9 +272,9 @@ def piles(stage):
             j += 1
             k += 1
             b = {"round": 1, "area": "main", "table": TABLES[k % 9],
-                 "stage": stage, "slip": "%d-%s-%03d" % (
-                     stage, "-".join(str(x).replace(":", "_")
-                                     for x in what), j),
+                 "stage": stage, "slip": "%d-%s-%03d" % (stage, "-".join(
+                     str(x if isinstance(x, int) else NT.index(x) + 11)
+                     for x in what), j),
                  "papers": p, "counted_by": "CA%02d" % (k % 20),
                  "checked_by": "CA%02d" % ((k + 7) % 20 + 20)}
             if stage == 1:
