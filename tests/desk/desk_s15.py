@@ -303,6 +303,7 @@ def verification(t, boxes):
     post(mgr, C + "mixing", {"area": "main", "groups": groups})
     js = post(mgr, C + "rounds", {})
     check(js.get("round") == 1, "round 1")
+    nothing_public("while counting")
 
 
 def piles(stage):
@@ -414,7 +415,16 @@ def stage1(t):
           [0, 0, 1050, 1256], "F11: %s" % json.dumps(js)[:400])
 
 
+def nothing_public(when):
+    st, js, _ = call("GET", "public/results")
+    check(st == 200 and js["contests"] == [], "public results empty " +
+          when)
+    check(call("GET", "public/results/mayor")[0] == 404,
+          "public result of the mayor 404 " + when)
+
+
 def stage2(t):
+    nothing_public("at STAGE1_DONE, after F13")
     js = post(t["clerk1"], C + "stage2", {"notice": "x"}, 403, why="role")
     js = post(t["ro"], C + "stage2", {"notice": "Second count at 23:00 "
                                       "on 23 May in the Troxy"})
