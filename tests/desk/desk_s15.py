@@ -557,6 +557,9 @@ def declaration(t):
     st, js, _ = call("GET", C + "declaration", token=ro)
     check(st == 200 and figures(js) == WANT, "declaration: %s" %
           (figures(js or {}),))
+    text = (js or {}).get("text") or ""
+    check("Lutfur RAHMAN" in text and "37,395" in text and
+          "34,143" in text, "F18 names and figures: %s" % text[:300])
     st, js, _ = call("GET", "public/results")
     pub = js["contests"][0] if st == 200 and js["contests"] else {}
     check(figures(pub) == WANT and pub.get("turnout") == "47.58" and
