@@ -165,6 +165,24 @@ int tl_jdoc_fast(teller_ctx *ctx, struct tl_jdoc *d, const char *buf,
 typedef int (*tl_jv_elem_fn)(void *ud, size_t i, const struct tl_jv *e);
 int tl_json_elements_v(teller_ctx *ctx, const struct tl_jspan *s,
     tl_jv_elem_fn fn, void *ud) TL_MUST_CHECK;
+/* The member names a reader looks up (at any depth): members of other
+ * names are checked as the fast scanner checks them but not built, so
+ * a tree may lack them (tl_jv_get gives NULL; an object's n counts the
+ * members kept). A tree the scanner gives up on (jansson's) has all. */
+#define TL_JKEYS_MAX 32
+struct tl_jkeys {
+	const char *name[TL_JKEYS_MAX];
+	size_t len[TL_JKEYS_MAX];
+	unsigned long long w0[TL_JKEYS_MAX], w1[TL_JKEYS_MAX]; /* the first
+				  * and last 8 bytes of names of 8 or more */
+	unsigned char slot[128]; /* 1 + index into name by hash, 0: none */
+};
+/* Set ks to the NULL-ended names (at most TL_JKEYS_MAX). */
+void tl_jkeys_init(struct tl_jkeys *ks, const char *const *names);
+/* tl_json_elements_v keeping only the members named in keep (NULL for
+ * all). */
+int tl_json_elements_k(teller_ctx *ctx, const struct tl_jspan *s,
+    const struct tl_jkeys *keep, tl_jv_elem_fn fn, void *ud) TL_MUST_CHECK;
 
 /* First element of an array, NULL if none or v is not an array (as
  * json_array_foreach); the next sibling, NULL after the last. */
