@@ -972,14 +972,34 @@ jkeys_hash(const char *k, size_t n)
 	    (unsigned char)k[n - 1] * 3u + (unsigned char)k[n / 2]) & 127u;
 }
 
-/* Eight bytes at s as a word (any byte order: only compared). */
-static inline unsigned long long
-jkeys_w(const char *s)
+/* Whether a[0..n) and b[0..n) are equal: the first and the last eight
+ * (or four) bytes as words, which covers up to 16 (8) bytes. */
+static inline bool
+jkey_eq(const char *a, const char *b, size_t n)
 {
-	unsigned long long w;
+	uint64_t x, y, u, v;
+	uint32_t x4, y4, u4, v4;
+	size_t i;
 
-	memcpy(&w, s, 8);
-	return w;
+	if (n >= 8) {
+		memcpy(&x, a, 8);
+		memcpy(&y, b, 8);
+		memcpy(&u, a + n - 8, 8);
+		memcpy(&v, b + n - 8, 8);
+		return x == y && u == v && (n <= 16 ||
+		    memcmp(a + 8, b + 8, n - 16) == 0);
+	}
+	if (n >= 4) {
+		memcpy(&x4, a, 4);
+		memcpy(&y4, b, 4);
+		memcpy(&u4, a + n - 4, 4);
+		memcpy(&v4, b + n - 4, 4);
+		return x4 == y4 && u4 == v4;
+	}
+	for (i = 0; i < n; i++)
+		if (a[i] != b[i])
+			return false;
+	return true;
 }
 
 void
@@ -993,10 +1013,6 @@ tl_jkeys_init(struct tl_jkeys *ks, const char *const *names)
 		n = strlen(names[i]);
 		ks->name[i] = names[i];
 		ks->len[i] = n;
-		if (n >= 8) {
-			ks->w0[i] = jkeys_w(names[i]);
-			ks->w1[i] = jkeys_w(names[i] + n - 8);
-		}
 		h = jkeys_hash(names[i], n);
 		while (ks->slot[h] != 0)
 			h = (h + 1) & 127u;
@@ -1004,31 +1020,16 @@ tl_jkeys_init(struct tl_jkeys *ks, const char *const *names)
 	}
 }
 
-/* Whether member name k[0..n) is one of ks: names of 8 bytes or more
- * by their first and last eight (and memcmp between, past 16). */
+/* Whether member name k[0..n) is one of ks. */
 static bool
 jkeys_has(const struct tl_jkeys *ks, const char *k, size_t n)
 {
 	unsigned h = jkeys_hash(k, n), e;
-	unsigned long long w0 = 0, w1 = 0;
 
-	if (n >= 8) {
-		w0 = jkeys_w(k);
-		w1 = jkeys_w(k + n - 8);
-	}
 	while ((e = ks->slot[h]) != 0) {
-		size_t x = e - 1;
-
 		h = (h + 1) & 127u;
-		if (ks->len[x] != n)
-			continue;
-		if (n < 8) {
-			if (memcmp(ks->name[x], k, n) == 0)
-				return true;
-		} else if (ks->w0[x] == w0 && ks->w1[x] == w1 && (n <= 16 ||
-		    memcmp(ks->name[x] + 8, k + 8, n - 16) == 0)) {
+		if (ks->len[e - 1] == n && jkey_eq(ks->name[e - 1], k, n))
 			return true;
-		}
 	}
 	return false;
 }
@@ -1508,7 +1509,7 @@ tl_jv_get(const struct tl_jv *o, const char *key)
 	kl = strlen(key);
 	for (e = o + 1; e != NULL; e = tl_jv_next(e))
 		if (e->klen == kl && (kl == 0 || e->key[0] == key[0]) &&
-		    memcmp(e->key, key, kl) == 0)
+		    jkey_eq(e->key, key, kl))
 			hit = e;
 	return hit;
 }

@@ -173,8 +173,6 @@ int tl_json_elements_v(teller_ctx *ctx, const struct tl_jspan *s,
 struct tl_jkeys {
 	const char *name[TL_JKEYS_MAX];
 	size_t len[TL_JKEYS_MAX];
-	unsigned long long w0[TL_JKEYS_MAX], w1[TL_JKEYS_MAX]; /* the first
-				  * and last 8 bytes of names of 8 or more */
 	unsigned char slot[128]; /* 1 + index into name by hash, 0: none */
 };
 /* Set ks to the NULL-ended names (at most TL_JKEYS_MAX). */
