@@ -955,7 +955,8 @@ test_cdf_json(void)
 	 * and a byte order mark: the same record. */
 	put("c.json", "\xEF\xBB\xBF" CDF_HEAD "\r\n" CDF_CVR(
 	    "{\"ContestSelectionId\":\"sb\",\"SelectionPosition\":["
-	    POS(3, ",\"NumberVotes\":1.5") "," POS(1, ",\"HasIndication\":\"no\"") ","
+	    POS(3, ",\"NumberVotes\":1.5") ","
+	    POS(1, ",\"HasIndication\":\"no\"") ","
 	    POS(4, ",\"IsAllocable\":\"no\"") "]},"
 	    "{\"ContestSelectionId\":\"sa\",\"Rank\":1,\"x\":[[{}]],"
 	    "\"@type\":\"CVR.\\u0043VR\",\"Note\":\"\\ud83d\\ude00 "
