@@ -1499,14 +1499,12 @@ tl_json_elements_k(teller_ctx *ctx, const struct tl_jspan *s,
 }
 
 const struct tl_jv *
-tl_jv_get(const struct tl_jv *o, const char *key)
+tl_jv_getn(const struct tl_jv *o, const char *key, size_t kl)
 {
 	const struct tl_jv *e, *hit = NULL;
-	size_t kl;
 
 	if (!tl_jv_is(o, TL_JOBJ) || o->n == 0)
 		return NULL;
-	kl = strlen(key);
 	for (e = o + 1; e != NULL; e = tl_jv_next(e))
 		if (e->klen == kl && (kl == 0 || e->key[0] == key[0]) &&
 		    jkey_eq(e->key, key, kl))
@@ -1528,14 +1526,6 @@ tl_jv_at(const struct tl_jv *v, size_t i)
 	for (e = tl_jv_first(v); e != NULL && i > 0; i--)
 		e = tl_jv_next(e);
 	return e;
-}
-
-const struct tl_jv *
-tl_jv_jget(const struct tl_jv *o, const char *key)
-{
-	const struct tl_jv *v = tl_jv_get(o, key);
-
-	return v != NULL && v->type == TL_JNULL ? NULL : v;
 }
 
 bool

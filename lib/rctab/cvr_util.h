@@ -14,6 +14,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <string.h>
 
 #include "rctab_cvr.h"
 
@@ -204,12 +205,26 @@ tl_jv_isbool(const struct tl_jv *v)
 {
 	return v != NULL && (v->type == TL_JTRUE || v->type == TL_JFALSE);
 }
-/* json_object_get: the member (null included), NULL if absent or o is
- * not an object. */
-const struct tl_jv *tl_jv_get(const struct tl_jv *o, const char *key);
+/* json_object_get of key[0..kl): the member (null included), NULL if
+ * absent or o is not an object. */
+const struct tl_jv *tl_jv_getn(const struct tl_jv *o, const char *key,
+    size_t kl);
+/* tl_jv_getn of a NUL-ended key (inline: the length of a literal is
+ * known when compiling). */
+static inline const struct tl_jv *
+tl_jv_get(const struct tl_jv *o, const char *key)
+{
+	return tl_jv_getn(o, key, strlen(key));
+}
 /* Member key of object o as Java's HashMap.get sees it: NULL when o is
  * not an object, the key is absent or its value is null. */
-const struct tl_jv *tl_jv_jget(const struct tl_jv *o, const char *key);
+static inline const struct tl_jv *
+tl_jv_jget(const struct tl_jv *o, const char *key)
+{
+	const struct tl_jv *v = tl_jv_getn(o, key, strlen(key));
+
+	return v != NULL && v->type == TL_JNULL ? NULL : v;
+}
 /* v as a Java Integer (a JSON integer in 32 bits). */
 bool tl_jv_int(const struct tl_jv *v, long *out);
 /* The text of a JSON value as Java's toString() of what Jackson gives
