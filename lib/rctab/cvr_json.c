@@ -291,6 +291,25 @@ jc_pop(uint64_t x)
 	return (int)((x * 0x0101010101010101u) >> 56);
 }
 
+/* The bytes escaped by the backslashes bs (bit k for byte k), the
+ * first byte escaped when pe: each byte after an odd run of
+ * backslashes. *carry: the next block's first byte is escaped. (As
+ * simdjson's stage 1 finds them; right when every backslash is in a
+ * string, which the caller checks.) */
+static inline uint64_t
+jc_escaped(uint64_t bs, uint64_t pe, uint64_t *carry)
+{
+	const uint64_t even = 0x5555555555555555u;
+	uint64_t follows, odd_starts, sum;
+
+	bs &= ~pe;
+	follows = bs << 1 | pe;
+	odd_starts = bs & ~even & ~follows;
+	sum = odd_starts + bs;
+	*carry = sum < odd_starts;
+	return (even ^ (sum << 1)) & follows;
+}
+
 /* Bit k: the XOR of bits 0..k of x (inside a string, for quotes). */
 static inline uint64_t
 jc_prefix_xor(uint64_t x)
@@ -384,18 +403,28 @@ jc_value(teller_ctx *ctx, struct jcur *c, int base, struct tl_jspan *sp)
 			jc_release(ctx, c);
 		}
 		jc_bits64(b + i, &m);
-		/* A block without backslashes that cannot end the value nor
-		 * go past the limit: strings by the parity of the quotes
-		 * before each byte, brackets outside them only counted. */
-		if (m.bs == 0 && skip <= i && depth > base) {
-			in = jc_prefix_xor(m.q) ^ (str ? ~(uint64_t)0 : 0);
+		/* A block that cannot end the value nor go past the limit,
+		 * whose backslashes are all in strings: the bytes escaped
+		 * (after an odd run of backslashes), strings by the parity
+		 * of the other quotes before each byte, brackets outside
+		 * them only counted. */
+		if (skip <= i + 1 && depth > base) {
+			uint64_t pe = skip == i + 1, esc = 0, carry = 0;
+
+			if (m.bs != 0 || pe)
+				esc = jc_escaped(m.bs, pe, &carry);
+			in = jc_prefix_xor(m.q & ~esc) ^
+			    (str ? ~(uint64_t)0 : 0);
 			op = m.op & ~in;
 			cl = m.cl & ~in;
 			no = jc_pop(op);
 			nc = jc_pop(cl);
-			if (depth - nc > base && depth + no <= ctx->lim.depth) {
+			if ((m.bs & ~in) == 0 && depth - nc > base &&
+			    depth + no <= ctx->lim.depth) {
 				depth += no - nc;
 				str = (in >> 63) != 0;
+				if (carry)
+					skip = i + 65;
 				continue;
 			}
 		}
