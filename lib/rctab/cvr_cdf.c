@@ -601,6 +601,15 @@ cvr_cb(void *ud, size_t i, const struct tl_jv *cvr)
 	return json_cvr(ud, cvr, i);
 }
 
+/* Every member name json_cvr and below look up: the others (@type,
+ * NumberVotes, ...) are checked but not built. */
+static const char *const cvr_keys[] = {
+	"CurrentSnapshotId", "CVRSnapshot", "@id", "CVRContest", "ContestId",
+	"CVRContestSelection", "ContestSelectionId", "Rank",
+	"SelectionPosition", "CVRWriteIn", "HasIndication", "IsAllocable",
+	"BallotStyleUnitId", "BallotPrePrintedId", "BatchSequenceId", NULL
+};
+
 /* Each top-level member but CVR parsed in file order (the first error
  * is reported); the last GpUnit and the last Election are kept, as in a
  * JSON object, in trees of their own, gd and ed (set up here, freed by
@@ -659,6 +668,7 @@ read_json(struct cdf *c)
 	teller_ctx *ctx = c->ctx;
 	const struct tl_jspan *cvrs = NULL;
 	struct tl_jdoc gd = { NULL, NULL, NULL }, ed = gd;
+	struct tl_jkeys keys;
 	struct tl_jmember *mem;
 	struct tl_io_watch w;
 	struct tl_map m;
@@ -673,8 +683,9 @@ read_json(struct cdf *c)
 	    0)
 		goto out;
 	tl_io_rewind(&m);
+	tl_jkeys_init(&keys, cvr_keys);
 	if ((err = read_static(c, mem, n, &gd, &ed, &cvrs)) == TELLER_OK)
-		err = tl_json_elements_v(ctx, cvrs, cvr_cb, c);
+		err = tl_json_elements_k(ctx, cvrs, &keys, cvr_cb, c);
 	tl_jdoc_free(&gd);
 	tl_jdoc_free(&ed);
 out:

@@ -570,6 +570,15 @@ session_cb(void *ud, size_t i, const struct tl_jv *s)
 	return read_session(ud, s, i);
 }
 
+/* Every member name read_session and below look up: the others (the
+ * image mask, mark densities, ...) are checked but not built. */
+static const char *const session_keys[] = {
+	"TabulatorId", "BatchId", "RecordId", "Original", "Modified",
+	"IsCurrent", "PrecinctId", "PrecinctPortionId", "BallotTypeId",
+	"Cards", "Contests", "Id", "OutstackConditionIds", "Marks",
+	"IsAmbiguous", "CandidateId", "Rank", NULL
+};
+
 /* One CvrExport file, streamed one session at a time (RCTab loads it
  * whole; the records and their order are the same). */
 static int
@@ -578,6 +587,7 @@ read_cvr_file(struct dom *d, const char *path)
 	teller_ctx *ctx = d->ctx;
 	struct tl_jmember *mem;
 	const struct tl_jspan *sessions = NULL;
+	struct tl_jkeys keys;
 	struct tl_io_watch w;
 	struct tl_map m;
 	const struct tl_jv *v;
@@ -610,7 +620,8 @@ read_cvr_file(struct dom *d, const char *path)
 		    "Sessions: expected an array");
 		goto out;
 	}
-	err = tl_json_elements_v(ctx, sessions, session_cb, d);
+	tl_jkeys_init(&keys, session_keys);
+	err = tl_json_elements_k(ctx, sessions, &keys, session_cb, d);
 out:
 	tl_io_unwatch(ctx, &w);
 	tl_io_unmap(&m);

@@ -14,6 +14,9 @@
 #include <string.h>
 
 #include <jansson.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "cvr_util.h"
 #include "tl_io.h"
@@ -244,21 +247,130 @@ jc_fail(teller_ctx *ctx, struct jcur *c, int err, const char *what)
 	    "%s", what);
 }
 
-/* The bytes jc_value must look at one by one: in a string, and outside
- * strings (everything else is skipped in a tight loop). */
-static const bool jc_stop_str[256] = { ['"'] = true, ['\\'] = true };
-static const bool jc_stop_val[256] = { ['"'] = true, ['{'] = true,
-	['['] = true, ['}'] = true, [']'] = true };
+#if defined(__SSE2__)
+/* The bytes of interest of s[0..64) as bit masks (bit k for s[k]):
+ * quotes, backslashes, '{' or '[', '}' or ']'. */
+struct jc_bits {
+	uint64_t q, bs, op, cl;
+};
+
+static inline void
+jc_bits64(const unsigned char *s, struct jc_bits *m)
+{
+	const __m128i q = _mm_set1_epi8('"'), bs = _mm_set1_epi8('\\');
+	const __m128i sp = _mm_set1_epi8(0x20), op = _mm_set1_epi8('{');
+	const __m128i cl = _mm_set1_epi8('}');
+	int k;
+
+	m->q = m->bs = m->op = m->cl = 0;
+	for (k = 0; k < 4; k++) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)
+		    (s + 16 * k));
+		/* '[' | 0x20 is '{', ']' | 0x20 is '}' */
+		__m128i y = _mm_or_si128(v, sp);
+		int sh = 16 * k;
+
+		m->q |= (uint64_t)(unsigned)_mm_movemask_epi8(
+		    _mm_cmpeq_epi8(v, q)) << sh;
+		m->bs |= (uint64_t)(unsigned)_mm_movemask_epi8(
+		    _mm_cmpeq_epi8(v, bs)) << sh;
+		m->op |= (uint64_t)(unsigned)_mm_movemask_epi8(
+		    _mm_cmpeq_epi8(y, op)) << sh;
+		m->cl |= (uint64_t)(unsigned)_mm_movemask_epi8(
+		    _mm_cmpeq_epi8(y, cl)) << sh;
+	}
+}
+
+/* The number of bits set in x (no popcnt instruction assumed). */
+static inline int
+jc_pop(uint64_t x)
+{
+	x -= (x >> 1) & 0x5555555555555555u;
+	x = (x & 0x3333333333333333u) + ((x >> 2) & 0x3333333333333333u);
+	x = (x + (x >> 4)) & 0x0F0F0F0F0F0F0F0Fu;
+	return (int)((x * 0x0101010101010101u) >> 56);
+}
+
+/* The bytes escaped by the backslashes bs (bit k for byte k), the
+ * first byte escaped when pe: each byte after an odd run of
+ * backslashes. *carry: the next block's first byte is escaped. (As
+ * simdjson's stage 1 finds them; right when every backslash is in a
+ * string, which the caller checks.) */
+static inline uint64_t
+jc_escaped(uint64_t bs, uint64_t pe, uint64_t *carry)
+{
+	const uint64_t even = 0x5555555555555555u;
+	uint64_t follows, odd_starts, sum;
+
+	bs &= ~pe;
+	follows = bs << 1 | pe;
+	odd_starts = bs & ~even & ~follows;
+	sum = odd_starts + bs;
+	*carry = sum < odd_starts;
+	return (even ^ (sum << 1)) & follows;
+}
+
+/* Bit k: the XOR of bits 0..k of x (inside a string, for quotes). */
+static inline uint64_t
+jc_prefix_xor(uint64_t x)
+{
+	x ^= x << 1;
+	x ^= x << 2;
+	x ^= x << 4;
+	x ^= x << 8;
+	x ^= x << 16;
+	x ^= x << 32;
+	return x;
+}
+#endif
+
+/* The bracket walk of jc_value, one byte b[p] of interest at a time:
+ * in a string (*str) a quote ends it and a backslash hides the next
+ * byte (*skip: bytes before it are not looked at); outside, a quote
+ * starts one and brackets count. 1 when the value ends after b[p], -1
+ * past the depth limit, -2 at the end of input, else 0. */
+static inline int
+jc_step(const unsigned char *b, size_t p, size_t len, bool *str,
+    size_t *skip, int *depth, int base, int lim)
+{
+	unsigned char ch = b[p];
+
+	if (p < *skip)
+		return 0;
+	if (*str) {
+		if (ch == '"') {
+			*str = false;
+			return *depth == base;
+		}
+		if (ch == '\\') {
+			if (p + 2 > len)
+				return -2;
+			*skip = p + 2;
+		}
+		return 0;
+	}
+	if (ch == '"') {
+		*str = true;
+	} else if (ch == '{' || ch == '[') {
+		if (++*depth > lim)
+			return -1;
+	} else if (ch == '}' || ch == ']') {
+		return --*depth == base;
+	}
+	return 0;
+}
 
 /* Move past one value starting at c->i (already at its first byte),
  * recording its span. Brackets are only counted (jansson checks the
- * value when it is parsed); nesting is limited to lim.depth + base. */
+ * value when it is parsed); nesting is limited to lim.depth + base.
+ * With SSE2 the bytes are looked at 64 at a time. */
 static int
 jc_value(teller_ctx *ctx, struct jcur *c, int base, struct tl_jspan *sp)
 {
 	const unsigned char *b = (const unsigned char *)c->buf;
-	size_t i, len = c->len;
-	int depth = base;
+	size_t i, p = 0, skip, len = c->len;
+	int depth = base, r = 0;
+	bool str = false;
 
 	jc_sync(c);
 	sp->file = c->file;
@@ -279,51 +391,72 @@ jc_value(teller_ctx *ctx, struct jcur *c, int base, struct tl_jspan *sp)
 			    "a value expected");
 		return TELLER_OK;
 	}
-	i = c->i;
-	do {
-		unsigned char ch;
+	i = skip = c->i;
+#if defined(__SSE2__)
+	for (; r == 0 && len - i >= 64; i += 64) {
+		struct jc_bits m;
+		uint64_t in, op, cl, all;
+		int no, nc;
 
-		while (i < len && !jc_stop_val[b[i]])
-			i++;
-		if (i >= len)
-			goto eof;
-		ch = b[i++];
-		if (ch == '"') {
-			for (;;) {
-				while (i < len && !jc_stop_str[b[i]])
-					i++;
-				if (i >= len)
-					goto eof;
-				if (b[i] == '"')
-					break;
-				/* A backslash: skip the byte it escapes. */
-				if (i + 2 > len) {
-					i = len;
-					goto eof;
-				}
-				i += 2;
-			}
-			i++;
-		} else if (ch == '{' || ch == '[') {
-			if (++depth > ctx->lim.depth) {
-				c->i = i - 1;
-				jc_sync(c);
-				return tl_fail_in(ctx, c->file, TELLER_ELIMIT,
-				    c->line, c->col, "JSON nested more than %d "
-				    "deep", ctx->lim.depth);
-			}
-		} else {
-			depth--;
-		}
 		if (i - c->rel >= TL_IO_DROP_STEP) {
 			c->i = i;
 			jc_release(ctx, c);
 		}
-	} while (depth > base);
-	c->i = i;
-	sp->n = (size_t)(c->buf + c->i - sp->p);
-	return TELLER_OK;
-eof:
+		jc_bits64(b + i, &m);
+		/* A block that cannot end the value nor go past the limit,
+		 * whose backslashes are all in strings: the bytes escaped
+		 * (after an odd run of backslashes), strings by the parity
+		 * of the other quotes before each byte, brackets outside
+		 * them only counted. */
+		if (skip <= i + 1 && depth > base) {
+			uint64_t pe = skip == i + 1, esc = 0, carry = 0;
+
+			if (m.bs != 0 || pe)
+				esc = jc_escaped(m.bs, pe, &carry);
+			in = jc_prefix_xor(m.q & ~esc) ^
+			    (str ? ~(uint64_t)0 : 0);
+			op = m.op & ~in;
+			cl = m.cl & ~in;
+			no = jc_pop(op);
+			nc = jc_pop(cl);
+			if ((m.bs & ~in) == 0 && depth - nc > base &&
+			    depth + no <= ctx->lim.depth) {
+				depth += no - nc;
+				str = (in >> 63) != 0;
+				if (carry)
+					skip = i + 65;
+				continue;
+			}
+		}
+		all = m.q | m.bs | m.op | m.cl;
+		for (; all != 0 && r == 0; all &= all - 1) {
+			p = i + (size_t)__builtin_ctzll(all);
+			r = jc_step(b, p, len, &str, &skip, &depth, base,
+			    ctx->lim.depth);
+		}
+	}
+	if (r == 0)
+		p = i;
+#else
+	p = i;
+#endif
+	while (r == 0 && p < len) {
+		r = jc_step(b, p, len, &str, &skip, &depth, base,
+		    ctx->lim.depth);
+		if (r == 0)
+			p++;
+	}
+	if (r == 1) {
+		c->i = p + 1;
+		sp->n = (size_t)(c->buf + c->i - sp->p);
+		return TELLER_OK;
+	}
+	if (r == -1) {
+		c->i = p;
+		jc_sync(c);
+		return tl_fail_in(ctx, c->file, TELLER_ELIMIT, c->line, c->col,
+		    "JSON nested more than %d deep", ctx->lim.depth);
+	}
 	c->i = len;
 	return jc_fail(ctx, c, TELLER_EPARSE, "unexpected end of input");
 }
@@ -434,6 +567,7 @@ struct jp {
 	int depth, maxdepth;
 	int err;            /* ENOMEM while pushing, else 0 */
 	bool own;           /* member names always in the pool */
+	const struct tl_jkeys *keep; /* members kept, NULL for all */
 };
 
 #define JP_FAIL ((size_t)-1)
@@ -549,6 +683,31 @@ static const unsigned char jp_plain[256] = {
 	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
 };
 
+/* The first byte at or after s that is not jp_plain (or end). */
+static inline const unsigned char *
+jp_run(const unsigned char *s, const unsigned char *end)
+{
+#if defined(__SSE2__)
+	const __m128i q = _mm_set1_epi8('"'), bs = _mm_set1_epi8('\\');
+	const __m128i sp = _mm_set1_epi8(0x20);
+
+	while (end - s >= 16) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)s);
+		/* signed: bytes from 0x80 are below 0x20 too */
+		unsigned m = (unsigned)_mm_movemask_epi8(_mm_or_si128(
+		    _mm_or_si128(_mm_cmpeq_epi8(v, q), _mm_cmpeq_epi8(v, bs)),
+		    _mm_cmplt_epi8(v, sp)));
+
+		if (m != 0)
+			return s + __builtin_ctz(m);
+		s += 16;
+	}
+#endif
+	while (s < end && jp_plain[*s])
+		s++;
+	return s;
+}
+
 /* Code point u (at most U+10FFFF) as UTF-8 at d; returns the end. */
 static char *
 jp_put_utf8(char *d, unsigned u)
@@ -611,13 +770,18 @@ jp_string(struct jp *j, size_t *out, size_t *len)
 		unsigned char c;
 
 		/* Plain ASCII in one run. */
-		while (s < end && d < dend && jp_plain[*s])
-			*d++ = (char)*s++;
-		if (d >= dend) {
-			/* Room for the next byte or escape and the NUL. */
+		const unsigned char *r = jp_run(s, end);
+		size_t n = (size_t)(r - s);
+
+		if (d >= dend || (size_t)(dend - d) <= n) {
+			/* Room for the run, the next byte or escape and the
+			 * NUL. */
 			size_t used = (size_t)(d - j->pool);
-			if (tl_vec_reserve(j->ctx, j->pv, 2 * j->pv->cap) !=
-			    TELLER_OK) {
+			size_t want = used + n + 16;
+
+			if (want < 2 * j->pv->cap)
+				want = 2 * j->pv->cap;
+			if (tl_vec_reserve(j->ctx, j->pv, want) != TELLER_OK) {
 				j->err = TELLER_ENOMEM;
 				return false;
 			}
@@ -626,6 +790,9 @@ jp_string(struct jp *j, size_t *out, size_t *len)
 			dend = j->pool + j->pv->cap - 8;
 			continue;
 		}
+		memcpy(d, s, n);
+		d += n;
+		s = r;
 		if (s >= end)
 			return false;
 		c = *s;
@@ -636,12 +803,12 @@ jp_string(struct jp *j, size_t *out, size_t *len)
 		if (c < 0x20)
 			return false;
 		if (c >= 0x80) {
-			size_t n = jp_utf8(s, end);
-			if (n == 0)
+			size_t k = jp_utf8(s, end);
+			if (k == 0)
 				return false;
-			memcpy(d, s, n);
-			d += n;
-			s += n;
+			memcpy(d, s, k);
+			d += k;
+			s += k;
 			continue;
 		}
 		/* An escape. */
@@ -692,8 +859,7 @@ jp_key(struct jp *j, struct tl_jv *k)
 	const unsigned char *s = (const unsigned char *)j->p + 1;
 	const unsigned char *end = (const unsigned char *)j->end;
 
-	while (s < end && jp_plain[*s])
-		s++;
+	s = jp_run(s, end);
 	if (s < end && *s == '"' && !j->own) {
 		k->key = j->p + 1;
 		k->klen = (size_t)((const char *)s - j->p) - 1;
@@ -703,6 +869,198 @@ jp_key(struct jp *j, struct tl_jv *k)
 	}
 	k->key = NULL;
 	return jp_string(j, &k->koff, &k->klen);
+}
+
+static bool jp_num(struct jp *j, long long *out);
+
+/* Move past the string at j->p (on its '"') as jp_string would take it,
+ * keeping nothing. False to give up. */
+static bool
+jp_skip_string(struct jp *j)
+{
+	const unsigned char *s = (const unsigned char *)j->p + 1;
+	const unsigned char *end = (const unsigned char *)j->end;
+	char tmp[8], *d;
+
+	for (;;) {
+		unsigned char c;
+		size_t n;
+
+		s = jp_run(s, end);
+		if (s >= end)
+			return false;
+		c = *s;
+		if (c == '"')
+			break;
+		if (c < 0x20)
+			return false;
+		if (c >= 0x80) {
+			if ((n = jp_utf8(s, end)) == 0)
+				return false;
+			s += n;
+			continue;
+		}
+		if (end - s < 2)
+			return false;
+		c = s[1];
+		s += 2;
+		if (c == 'u') {
+			d = tmp;
+			if (!jp_uescape(&s, end, &d))
+				return false;
+		} else if (c != '"' && c != '\\' && c != '/' && c != 'b' &&
+		    c != 'f' && c != 'n' && c != 'r' && c != 't') {
+			return false;
+		}
+	}
+	j->p = (const char *)s + 1;
+	return true;
+}
+
+static bool jp_skip(struct jp *j);
+
+/* Move past the object or array at j->p as jp_container would take it,
+ * keeping nothing. False to give up. */
+static bool
+jp_skip_container(struct jp *j)
+{
+	bool obj = *j->p == '{';
+	char close = obj ? '}' : ']';
+
+	if (++j->depth > j->maxdepth)
+		return false;
+	j->p++;
+	jp_ws(j);
+	if (j->p < j->end && *j->p == close) {
+		j->p++;
+		j->depth--;
+		return true;
+	}
+	for (;;) {
+		if (obj) {
+			if (j->p >= j->end || *j->p != '"' ||
+			    !jp_skip_string(j))
+				return false;
+			jp_ws(j);
+			if (j->p >= j->end || *j->p != ':')
+				return false;
+			j->p++;
+			jp_ws(j);
+		}
+		if (!jp_skip(j))
+			return false;
+		jp_ws(j);
+		if (j->p >= j->end)
+			return false;
+		if (*j->p == ',') {
+			j->p++;
+			jp_ws(j);
+			continue;
+		}
+		if (*j->p != close)
+			return false;
+		j->p++;
+		j->depth--;
+		return true;
+	}
+}
+
+/* Move past one value at j->p as jp_value would take it, keeping
+ * nothing (a member whose name is not kept). False to give up. */
+static bool
+jp_skip(struct jp *j)
+{
+	long long v;
+
+	if (j->p >= j->end)
+		return false;
+	switch (*j->p) {
+	case '{':
+	case '[':
+		return jp_skip_container(j);
+	case '"':
+		return jp_skip_string(j);
+	case 't':
+		return jp_lit(j, "true", 4);
+	case 'f':
+		return jp_lit(j, "false", 5);
+	case 'n':
+		return jp_lit(j, "null", 4);
+	default:
+		return jp_num(j, &v);
+	}
+}
+
+/* The hash of a member name in a struct tl_jkeys. */
+static unsigned
+jkeys_hash(const char *k, size_t n)
+{
+	if (n == 0)
+		return 0;
+	return ((unsigned)n * 13u + (unsigned char)k[0] * 7u +
+	    (unsigned char)k[n - 1] * 3u + (unsigned char)k[n / 2]) & 127u;
+}
+
+/* Whether a[0..n) and b[0..n) are equal: the first and the last eight
+ * (or four) bytes as words, which covers up to 16 (8) bytes. */
+static inline bool
+jkey_eq(const char *a, const char *b, size_t n)
+{
+	uint64_t x, y, u, v;
+	uint32_t x4, y4, u4, v4;
+	size_t i;
+
+	if (n >= 8) {
+		memcpy(&x, a, 8);
+		memcpy(&y, b, 8);
+		memcpy(&u, a + n - 8, 8);
+		memcpy(&v, b + n - 8, 8);
+		return x == y && u == v && (n <= 16 ||
+		    memcmp(a + 8, b + 8, n - 16) == 0);
+	}
+	if (n >= 4) {
+		memcpy(&x4, a, 4);
+		memcpy(&y4, b, 4);
+		memcpy(&u4, a + n - 4, 4);
+		memcpy(&v4, b + n - 4, 4);
+		return x4 == y4 && u4 == v4;
+	}
+	for (i = 0; i < n; i++)
+		if (a[i] != b[i])
+			return false;
+	return true;
+}
+
+void
+tl_jkeys_init(struct tl_jkeys *ks, const char *const *names)
+{
+	size_t i, n;
+	unsigned h;
+
+	memset(ks, 0, sizeof(*ks));
+	for (i = 0; names[i] != NULL && i < TL_JKEYS_MAX; i++) {
+		n = strlen(names[i]);
+		ks->name[i] = names[i];
+		ks->len[i] = n;
+		h = jkeys_hash(names[i], n);
+		while (ks->slot[h] != 0)
+			h = (h + 1) & 127u;
+		ks->slot[h] = (unsigned char)(i + 1);
+	}
+}
+
+/* Whether member name k[0..n) is one of ks. */
+static bool
+jkeys_has(const struct tl_jkeys *ks, const char *k, size_t n)
+{
+	unsigned h = jkeys_hash(k, n), e;
+
+	while ((e = ks->slot[h]) != 0) {
+		h = (h + 1) & 127u;
+		if (ks->len[e - 1] == n && jkey_eq(ks->name[e - 1], k, n))
+			return true;
+	}
+	return false;
 }
 
 static size_t jp_value(struct jp *j, const struct tl_jv *key);
@@ -738,12 +1096,19 @@ jp_container(struct jp *j, const struct tl_jv *key)
 			j->p++;
 			jp_ws(j);
 		}
-		if ((kid = jp_value(j, &k)) == JP_FAIL)
-			return JP_FAIL;
-		if (prev != JP_FAIL)
-			jp_node(j, prev)->next = kid - prev;
-		prev = kid;
-		cnt++;
+		if (obj && j->keep != NULL && !jkeys_has(j->keep, k.key !=
+		    NULL ? k.key : j->pool + k.koff, k.klen)) {
+			/* Checked as it would be read, but not kept. */
+			if (!jp_skip(j))
+				return JP_FAIL;
+		} else {
+			if ((kid = jp_value(j, &k)) == JP_FAIL)
+				return JP_FAIL;
+			if (prev != JP_FAIL)
+				jp_node(j, prev)->next = kid - prev;
+			prev = kid;
+			cnt++;
+		}
 		jp_ws(j);
 		if (j->p >= j->end)
 			return JP_FAIL;
@@ -761,16 +1126,16 @@ jp_container(struct jp *j, const struct tl_jv *key)
 	}
 }
 
-/* An integer at j->p, -?(0|[1-9][0-9]*) of at most 18 digits: its node
- * index or JP_FAIL (anything else, a real included). */
-static size_t
-jp_int(struct jp *j, const struct tl_jv *key)
+/* An integer at j->p, -?(0|[1-9][0-9]*) of at most 18 digits, into *out;
+ * j->p moves past it. False for anything else, a real included. */
+static bool
+jp_num(struct jp *j, long long *out)
 {
 	const char *p = j->p;
 	bool neg = false;
 	long long v = 0;
 	uint64_t u;
-	size_t nd = 0, at;
+	size_t nd = 0;
 
 	if (*p == '-') {
 		neg = true;
@@ -785,18 +1150,29 @@ jp_int(struct jp *j, const struct tl_jv *key)
 		long k = tl_text_uint(p, (size_t)(j->end - p),
 		    UINT64_C(999999999999999999), &u);
 		if (k <= 0)
-			return JP_FAIL;
+			return false;
 		p += k;
 		nd = (size_t)k;
 		v = (long long)u;
 	}
 	if (nd == 0 || (p < j->end && ((*p >= '0' &&
 	    *p <= '9') || *p == '.' || *p == 'e' || *p == 'E')))
-		return JP_FAIL;
+		return false;
 	j->p = p;
-	if ((at = jp_push(j, TL_JINT, key)) == JP_FAIL)
+	*out = neg ? -v : v;
+	return true;
+}
+
+/* An integer (jp_num): its node index or JP_FAIL. */
+static size_t
+jp_int(struct jp *j, const struct tl_jv *key)
+{
+	long long v;
+	size_t at;
+
+	if (!jp_num(j, &v) || (at = jp_push(j, TL_JINT, key)) == JP_FAIL)
 		return JP_FAIL;
-	jp_node(j, at)->u.i = neg ? -v : v;
+	jp_node(j, at)->u.i = v;
 	return at;
 }
 
@@ -856,7 +1232,8 @@ tl_jdoc_free(struct tl_jdoc *d)
  * TELLER_OK, ENOMEM, or -1 to give up. */
 static int
 jdoc_scan(teller_ctx *ctx, struct tl_jdoc *d, const char *buf, size_t n,
-    int maxdepth, bool own, size_t *used, const struct tl_jv **root)
+    int maxdepth, bool own, const struct tl_jkeys *keep, size_t *used,
+    const struct tl_jv **root)
 {
 	struct tl_jv *v, *e;
 	const struct tl_jv nokey = { .koff = JP_FAIL };
@@ -880,6 +1257,7 @@ jdoc_scan(teller_ctx *ctx, struct tl_jdoc *d, const char *buf, size_t n,
 	j.maxdepth = maxdepth < 1024 ? maxdepth : 1024;
 	j.err = 0;
 	j.own = own;
+	j.keep = keep;
 	if (jp_value(&j, &nokey) == JP_FAIL)
 		return j.err != 0 ? j.err : -1;
 	/* Offsets to pointers, now that the pool stays put. */
@@ -902,7 +1280,8 @@ tl_jdoc_fast(teller_ctx *ctx, struct tl_jdoc *d, const char *buf,
 	size_t used;
 	int err;
 
-	err = jdoc_scan(ctx, d, buf, n, ctx->lim.depth, false, &used, root);
+	err = jdoc_scan(ctx, d, buf, n, ctx->lim.depth, false, NULL, &used,
+	    root);
 	if (err == TELLER_OK && used != n)
 		err = -1;
 	return err;
@@ -998,8 +1377,8 @@ tl_jdoc_parse(teller_ctx *ctx, struct tl_jdoc *d, const struct tl_jspan *s,
 	size_t used;
 	int err;
 
-	err = jdoc_scan(ctx, d, s->p, s->n, ctx->lim.depth, false, &used,
-	    root);
+	err = jdoc_scan(ctx, d, s->p, s->n, ctx->lim.depth, false, NULL,
+	    &used, root);
 	if (err == TELLER_ENOMEM || (err == TELLER_OK && used == s->n))
 		return err;
 	/* Not in the fast subset: jansson decides, and reports. */
@@ -1036,7 +1415,7 @@ tl_jdoc_load(teller_ctx *ctx, struct tl_jdoc *d, const char *buf,
 	if (!(flags & TL_JNODUPS) && a < b && (buf[a] == '{' ||
 	    buf[a] == '[')) {
 		err = jdoc_scan(ctx, d, buf + a, b - a, ctx->lim.depth, true,
-		    &used, root);
+		    NULL, &used, root);
 		if (err == TELLER_ENOMEM || (err == TELLER_OK &&
 		    used == b - a))
 			return err;
@@ -1087,6 +1466,16 @@ int
 tl_json_elements_v(teller_ctx *ctx, const struct tl_jspan *s,
     tl_jv_elem_fn fn, void *ud)
 {
+	return tl_json_elements_k(ctx, s, NULL, fn, ud);
+}
+
+/* With keep, members of other names are checked but left out of the
+ * trees the fast scanner builds (an element it gives up on is read
+ * whole). */
+int
+tl_json_elements_k(teller_ctx *ctx, const struct tl_jspan *s,
+    const struct tl_jkeys *keep, tl_jv_elem_fn fn, void *ud)
+{
 	struct jcur c = { s->file, s->p, s->n, 0, s->line, s->col, 0, 0 };
 	const struct tl_jv *e;
 	struct tl_jspan es;
@@ -1107,7 +1496,7 @@ tl_json_elements_v(teller_ctx *ctx, const struct tl_jspan *s,
 		err = -1;
 		if (c.i < c.len && (c.buf[c.i] == '{' || c.buf[c.i] == '[')) {
 			err = jdoc_scan(ctx, &d, c.buf + c.i, c.len - c.i,
-			    ctx->lim.depth - 2, false, &used, &e);
+			    ctx->lim.depth - 2, false, keep, &used, &e);
 			if (err == TELLER_ENOMEM)
 				break;
 			if (err == TELLER_OK)
@@ -1139,17 +1528,15 @@ tl_json_elements_v(teller_ctx *ctx, const struct tl_jspan *s,
 }
 
 const struct tl_jv *
-tl_jv_get(const struct tl_jv *o, const char *key)
+tl_jv_getn(const struct tl_jv *o, const char *key, size_t kl)
 {
 	const struct tl_jv *e, *hit = NULL;
-	size_t kl;
 
 	if (!tl_jv_is(o, TL_JOBJ) || o->n == 0)
 		return NULL;
-	kl = strlen(key);
 	for (e = o + 1; e != NULL; e = tl_jv_next(e))
 		if (e->klen == kl && (kl == 0 || e->key[0] == key[0]) &&
-		    memcmp(e->key, key, kl) == 0)
+		    jkey_eq(e->key, key, kl))
 			hit = e;
 	return hit;
 }
@@ -1168,14 +1555,6 @@ tl_jv_at(const struct tl_jv *v, size_t i)
 	for (e = tl_jv_first(v); e != NULL && i > 0; i--)
 		e = tl_jv_next(e);
 	return e;
-}
-
-const struct tl_jv *
-tl_jv_jget(const struct tl_jv *o, const char *key)
-{
-	const struct tl_jv *v = tl_jv_get(o, key);
-
-	return v != NULL && v->type == TL_JNULL ? NULL : v;
 }
 
 bool

@@ -14,6 +14,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <string.h>
 
 #include "rctab_cvr.h"
 
@@ -165,6 +166,22 @@ int tl_jdoc_fast(teller_ctx *ctx, struct tl_jdoc *d, const char *buf,
 typedef int (*tl_jv_elem_fn)(void *ud, size_t i, const struct tl_jv *e);
 int tl_json_elements_v(teller_ctx *ctx, const struct tl_jspan *s,
     tl_jv_elem_fn fn, void *ud) TL_MUST_CHECK;
+/* The member names a reader looks up (at any depth): members of other
+ * names are checked as the fast scanner checks them but not built, so
+ * a tree may lack them (tl_jv_get gives NULL; an object's n counts the
+ * members kept). A tree the scanner gives up on (jansson's) has all. */
+#define TL_JKEYS_MAX 32
+struct tl_jkeys {
+	const char *name[TL_JKEYS_MAX];
+	size_t len[TL_JKEYS_MAX];
+	unsigned char slot[128]; /* 1 + index into name by hash, 0: none */
+};
+/* Set ks to the NULL-ended names (at most TL_JKEYS_MAX). */
+void tl_jkeys_init(struct tl_jkeys *ks, const char *const *names);
+/* tl_json_elements_v keeping only the members named in keep (NULL for
+ * all). */
+int tl_json_elements_k(teller_ctx *ctx, const struct tl_jspan *s,
+    const struct tl_jkeys *keep, tl_jv_elem_fn fn, void *ud) TL_MUST_CHECK;
 
 /* First element of an array, NULL if none or v is not an array (as
  * json_array_foreach); the next sibling, NULL after the last. */
@@ -188,12 +205,26 @@ tl_jv_isbool(const struct tl_jv *v)
 {
 	return v != NULL && (v->type == TL_JTRUE || v->type == TL_JFALSE);
 }
-/* json_object_get: the member (null included), NULL if absent or o is
- * not an object. */
-const struct tl_jv *tl_jv_get(const struct tl_jv *o, const char *key);
+/* json_object_get of key[0..kl): the member (null included), NULL if
+ * absent or o is not an object. */
+const struct tl_jv *tl_jv_getn(const struct tl_jv *o, const char *key,
+    size_t kl);
+/* tl_jv_getn of a NUL-ended key (inline: the length of a literal is
+ * known when compiling). */
+static inline const struct tl_jv *
+tl_jv_get(const struct tl_jv *o, const char *key)
+{
+	return tl_jv_getn(o, key, strlen(key));
+}
 /* Member key of object o as Java's HashMap.get sees it: NULL when o is
  * not an object, the key is absent or its value is null. */
-const struct tl_jv *tl_jv_jget(const struct tl_jv *o, const char *key);
+static inline const struct tl_jv *
+tl_jv_jget(const struct tl_jv *o, const char *key)
+{
+	const struct tl_jv *v = tl_jv_getn(o, key, strlen(key));
+
+	return v != NULL && v->type == TL_JNULL ? NULL : v;
+}
 /* v as a Java Integer (a JSON integer in 32 bits). */
 bool tl_jv_int(const struct tl_jv *v, long *out);
 /* The text of a JSON value as Java's toString() of what Jackson gives

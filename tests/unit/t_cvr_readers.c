@@ -788,6 +788,25 @@ test_dominion(void)
 	CHECK_STR(w.prec, "P 3");
 	CHECK_STR(w.port, "Portion 9");
 	CHECK_STR(w.slots, "1:" TL_CVR_UWI " 2:11|10");
+	/* Members the reader does not read, with escapes, reals (the
+	 * session goes to jansson), CRLF: the same records. */
+	put("dom/CvrExport.json", "{\"Version\":\"5.1\",\"Sessions\":[\r\n"
+	    "{\"ImageMask\":\"C:\\\\NAS\\\\\\u00e9*.*\",\"TabulatorId\":5,"
+	    "\"BatchId\":6,\"RecordId\":2,\"CountingGroupId\":1.5,"
+	    "\"Original\":{\"IsCurrent\":false,\"BallotTypeId\":1,"
+	    "\"Contests\":[]},\"Modified\":{\"PrecinctId\":3,"
+	    "\"PrecinctPortionId\":9,\"BallotTypeId\":1,"
+	    "\"Contests\":[{\"Id\":1,\"Undervotes\":[{\"a\":[]}],"
+	    "\"Marks\":[" MARK(11, 2, false) "," MARK(10, 1, true) ","
+	    MARK(12, 1, false) "," MARK(10, 2, false) "]}]}},\r\n"
+	    SESSION(3, true, MARK(10, 1, false)) "]}");
+	rc = run(tl_cvr_read_dominion, &src, &w, &l, &c, f, sizeof(f), m,
+	    sizeof(m));
+	CHECK(rc == TELLER_OK, "dominion, left-out members: %s", m);
+	CHECK_INT(w.n, 2);
+	CHECK_STR(w.cid, "5-6-2");
+	CHECK_STR(w.prec, "P 3");
+	CHECK_STR(w.slots, "1:" TL_CVR_UWI " 2:11|10");
 	/* The callback's error stops the reader. */
 	w.fail_at = 2;
 	{
@@ -931,6 +950,28 @@ test_cdf_json(void)
 	CHECK_STR(w.batch, "42");
 	CHECK_STR(w.slots, "1:Ann 2:" TL_CVR_OVERVOTE " 3:Bob|"
 	    TL_CVR_UWI " 4:" TL_CVR_UWI "|" TL_CVR_UWI);
+	/* Members the reader does not read (left out of the fast scan's
+	 * trees) with escapes, a real (the CVR goes to jansson), CRLF
+	 * and a byte order mark: the same record. */
+	put("c.json", "\xEF\xBB\xBF" CDF_HEAD "\r\n" CDF_CVR(
+	    "{\"ContestSelectionId\":\"sb\",\"SelectionPosition\":["
+	    POS(3, ",\"NumberVotes\":1.5") ","
+	    POS(1, ",\"HasIndication\":\"no\"") ","
+	    POS(4, ",\"IsAllocable\":\"no\"") "]},"
+	    "{\"ContestSelectionId\":\"sa\",\"Rank\":1,\"x\":[[{}]],"
+	    "\"@type\":\"CVR.\\u0043VR\",\"Note\":\"\\ud83d\\ude00 "
+	    "\\\"[\\\\\"},"
+	    "{\"ContestSelectionId\":\"so\",\"Rank\":2},"
+	    "{\"ContestSelectionId\":\"sb\",\"SelectionPosition\":["
+	    POS(3, ",\"CVRWriteIn\":{}") "," POS(4, "") "]},"
+	    "{\"ContestSelectionId\":\"sw\",\"Rank\":4}") "]}");
+	rc = run(tl_cvr_read_cdf, &src, &w, &l, &c, f, sizeof(f), m,
+	    sizeof(m));
+	CHECK(rc == TELLER_OK, "cdf json, left-out members: %s", m);
+	CHECK_INT(w.n, 1);
+	CHECK_STR(w.slots, "1:Ann 2:" TL_CVR_OVERVOTE " 3:Bob|"
+	    TL_CVR_UWI " 4:" TL_CVR_UWI "|" TL_CVR_UWI);
+	CHECK_STR(w.sid, "b7");
 	/* maxRankingsAllowed is enforced. */
 	src.max_rankings = 3;
 	EXPECT_FAIL(tl_cvr_read_cdf, &src, TELLER_EPARSE, "c.json", false,

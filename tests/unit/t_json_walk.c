@@ -1,0 +1,536 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * t_json_walk.c -- the JSON CVR readers' fast paths against the slow
+ * ones they replace, on the same inputs:
+ * - the bracket walk that finds each top-level member's span (64 bytes
+ *   at a time with SSE2) against the byte-at-a-time walk it had before
+ *   (copied here as ref_walk), through tl_json_members: spans, the
+ *   depth limit and every error with its message and position, on
+ *   generated documents (escapes and backslashes across 64-byte blocks,
+ *   brackets in strings, deep nesting, a byte order mark, CRLF,
+ *   truncated and damaged values);
+ * - the record scan that builds only the members a reader names
+ *   (tl_json_elements_k) against the one that builds them all
+ *   (tl_json_elements_v): the same values, and the same errors with the
+ *   same positions, with any value in a member left out (escapes, \u
+ *   surrogates, numbers, reals, deep nesting, CRLF, truncation).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "harness.h"
+#include "cvr_util.h"
+
+static unsigned long long rng = 88172645463325252ULL;
+
+static unsigned
+rnd(unsigned n)
+{
+	rng ^= rng << 13;
+	rng ^= rng >> 7;
+	rng ^= rng << 17;
+	return (unsigned)(rng % n);
+}
+
+/* A growing text. */
+struct txt {
+	char *s;
+	size_t n, cap;
+};
+
+static void
+put(struct txt *t, const char *s, size_t n)
+{
+	if (t->n + n + 1 > t->cap) {
+		t->cap = 2 * (t->n + n + 1);
+		t->s = realloc(t->s, t->cap);
+		if (t->s == NULL)
+			exit(1);
+	}
+	memcpy(t->s + t->n, s, n);
+	t->n += n;
+	t->s[t->n] = '\0';
+}
+
+static void
+puts0(struct txt *t, const char *s)
+{
+	put(t, s, strlen(s));
+}
+
+/* A random string body: plain text, escapes (quotes, backslashes,
+ * \u escapes), brackets, raw UTF-8. */
+static void
+gen_string(struct txt *t)
+{
+	static const char *const bits[] = { "a", "bc", "[", "]", "{", "}",
+		"\\\"", "\\\\", "\\n", "\\u00e9", "\\ud83d\\ude00", "\xc3\xa9",
+		" ", ",", ":", "\\/", "xyz0123456789" };
+	unsigned k = rnd(24);
+
+	puts0(t, "\"");
+	while (k-- > 0)
+		puts0(t, bits[rnd(sizeof(bits) / sizeof(bits[0]))]);
+	puts0(t, "\"");
+}
+
+static void
+gen_ws(struct txt *t)
+{
+	static const char *const ws[] = { "", "", "", " ", "\r\n", "\n\t" };
+
+	puts0(t, ws[rnd(6)]);
+}
+
+/* A random JSON value, nested up to depth more levels. */
+static void
+gen_value(struct txt *t, int depth)
+{
+	static const char *const scal[] = { "1", "-0", "123456789012345678",
+		"1.5", "2e3", "true", "false", "null" };
+	unsigned k, i;
+
+	switch (depth > 0 ? rnd(6) : 2 + rnd(2)) {
+	case 0:
+	case 1:
+		k = rnd(6);
+		puts0(t, rnd(2) ? "{" : "[");
+		if (t->s[t->n - 1] == '{') {
+			for (i = 0; i < k; i++) {
+				if (i > 0)
+					puts0(t, ",");
+				gen_ws(t);
+				gen_string(t);
+				gen_ws(t);
+				puts0(t, ":");
+				gen_ws(t);
+				gen_value(t, depth - 1);
+			}
+			puts0(t, "}");
+		} else {
+			for (i = 0; i < k; i++) {
+				if (i > 0)
+					puts0(t, ",");
+				gen_ws(t);
+				gen_value(t, depth - 1);
+			}
+			puts0(t, "]");
+		}
+		break;
+	case 2:
+		gen_string(t);
+		break;
+	default:
+		puts0(t, scal[rnd(sizeof(scal) / sizeof(scal[0]))]);
+		break;
+	}
+}
+
+/* The walk as it was before the 64-byte one (cvr_json.c, jc_value),
+ * from buf[i] (a '{', '[' or '"'): 0 with *end past the value, 1 past
+ * the depth limit (*end at the bracket), 2 at the end of input. */
+static int
+ref_walk(const char *buf, size_t len, size_t i, int base, int lim,
+    size_t *end)
+{
+	int depth = base;
+
+	do {
+		char ch;
+
+		while (i < len && buf[i] != '"' && buf[i] != '{' &&
+		    buf[i] != '[' && buf[i] != '}' && buf[i] != ']')
+			i++;
+		if (i >= len)
+			return 2;
+		ch = buf[i++];
+		if (ch == '"') {
+			for (;;) {
+				while (i < len && buf[i] != '"' &&
+				    buf[i] != '\\')
+					i++;
+				if (i >= len)
+					return 2;
+				if (buf[i] == '"')
+					break;
+				if (i + 2 > len)
+					return 2;
+				i += 2;
+			}
+			i++;
+		} else if (ch == '{' || ch == '[') {
+			if (++depth > lim) {
+				*end = i - 1;
+				return 1;
+			}
+		} else {
+			depth--;
+		}
+	} while (depth > base);
+	*end = i;
+	return 0;
+}
+
+/* Line and column of buf[i] as the readers count them, from buf[from]
+ * (after a byte order mark) at 1:1. */
+static void
+pos(const char *buf, size_t from, size_t i, long *line, long *col)
+{
+	size_t k, li = from;
+
+	*line = 1;
+	for (k = from; k < i; k++)
+		if (buf[k] == '\n') {
+			++*line;
+			li = k + 1;
+		}
+	*col = 1 + (long)(i - li);
+}
+
+static int
+blank(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+static int nwalk, nwalk_ok;
+
+/* tl_json_members on doc = head + v + tail, where head ends at the
+ * value's first byte (off): what the old walk predicts. */
+static void
+walk_one(const char *doc, size_t len, size_t off, size_t from, int lim)
+{
+	teller_ctx *ctx;
+	teller_limits lm;
+	struct tl_jmember *mem;
+	size_t n, e = 0, k;
+	const char *file;
+	long line, col, wl, wc;
+	char msg[128];
+	int rc, r, want;
+
+	r = ref_walk(doc, len, off, 1, lim, &e);
+	msg[0] = '\0';
+	if (r == 1) {
+		want = TELLER_ELIMIT;
+		snprintf(msg, sizeof(msg), "JSON nested more than %d deep",
+		    lim);
+		pos(doc, from, e, &wl, &wc);
+	} else if (r == 2) {
+		want = TELLER_EPARSE;
+		snprintf(msg, sizeof(msg), "invalid JSON: unexpected end of "
+		    "input");
+		pos(doc, from, len, &wl, &wc);
+	} else {
+		for (k = e; k < len && blank(doc[k]); k++)
+			continue;
+		if (k < len && doc[k] == ',')
+			return; /* another member: not predicted here */
+		want = TELLER_EPARSE;
+		if (k >= len || doc[k] != '}') {
+			snprintf(msg, sizeof(msg), "invalid JSON: ',' or '}' "
+			    "expected");
+		} else {
+			for (k++; k < len && blank(doc[k]); k++)
+				continue;
+			if (k < len)
+				snprintf(msg, sizeof(msg), "invalid JSON: end "
+				    "of input expected");
+			else
+				want = TELLER_OK;
+		}
+		pos(doc, from, k, &wl, &wc);
+	}
+	if (teller_ctx_new(NULL, &ctx) != TELLER_OK)
+		exit(1);
+	teller_limits_init(&lm);
+	lm.depth = lim;
+	teller_ctx_set_limits(ctx, &lm);
+	rc = tl_json_members(ctx, "w.json", doc, len, &mem, &n);
+	nwalk++;
+	CHECK(rc == want, "doc %d: rc %d, want %d (%s)", nwalk, rc, want,
+	    teller_errmsg(ctx));
+	if (rc == want && rc != TELLER_OK) {
+		teller_errpos(ctx, &file, &line, &col);
+		CHECK_STR(teller_errmsg(ctx), msg);
+		CHECK(line == wl && col == wc, "doc %d: at %ld:%ld, want "
+		    "%ld:%ld", nwalk, line, col, wl, wc);
+	} else if (rc == want) {
+		pos(doc, from, off, &wl, &wc);
+		CHECK(n == 1 && mem[0].val.p == doc + off &&
+		    mem[0].val.n == e - off && mem[0].val.line == wl &&
+		    mem[0].val.col == wc, "doc %d: span", nwalk);
+		nwalk_ok++;
+	}
+	teller_ctx_free(ctx);
+}
+
+/* Documents {"k":V} with V generated, cut or damaged; with and without
+ * a byte order mark, CRLF in the blanks, low and default depth
+ * limits. */
+static void
+t_walk(void)
+{
+	struct txt t = { NULL, 0, 0 };
+	int it;
+
+	for (it = 0; it < 6000; it++) {
+		size_t from = 0, off, len;
+		int lim = rnd(3) == 0 ? 3 + (int)rnd(4) : 256;
+
+		t.n = 0;
+		puts0(&t, "");
+		if (rnd(4) == 0) {
+			puts0(&t, "\xEF\xBB\xBF");
+			from = 3;
+		}
+		puts0(&t, rnd(2) ? "{\"k\":" : "\r\n{ \"k\" :\r\n ");
+		off = t.n;
+		if (rnd(8) == 0) {
+			/* nested deep, maybe past the limit */
+			unsigned d = 1 + rnd(300), i;
+
+			for (i = 0; i < d; i++)
+				puts0(&t, rnd(2) ? "[" : "[\"\\\\\",");
+			for (i = 0; i < d; i++)
+				puts0(&t, "]");
+		} else {
+			do {
+				t.n = off;
+				t.s[off] = '\0';
+				gen_value(&t, 1 + (int)rnd(6));
+			} while (t.s[off] != '{' && t.s[off] != '[' &&
+			    t.s[off] != '"');
+		}
+		puts0(&t, rnd(2) ? "}" : "\r\n}\r\n");
+		len = t.n;
+		switch (rnd(4)) {
+		case 0: /* cut */
+			len = off + 1 + rnd((unsigned)(t.n - off));
+			break;
+		case 1: /* one byte changed */
+		{
+			static const char dmg[] = "\"\\[]{} a";
+			t.s[off + 1 + rnd((unsigned)(t.n - off - 1))] =
+			    dmg[rnd(sizeof(dmg) - 1)];
+			break;
+		}
+		default:
+			break;
+		}
+		walk_one(t.s, len, off, from, lim);
+	}
+	/* long flat values: every block takes the fast way */
+	for (it = 0; it < 200; it++) {
+		size_t off;
+		unsigned i, k = 50 + rnd(400);
+
+		t.n = 0;
+		puts0(&t, "{\"k\":[");
+		off = 5;
+		for (i = 0; i < k; i++) {
+			if (i > 0)
+				puts0(&t, ",");
+			gen_value(&t, 2);
+		}
+		puts0(&t, "]}");
+		walk_one(t.s, t.n, off, 0, 256);
+		walk_one(t.s, t.n - 1 - rnd(40), off, 0, 256);
+	}
+	CHECK(nwalk_ok > 1000, "only %d documents read whole", nwalk_ok);
+	free(t.s);
+}
+
+/* What a record callback saw: the values of members a and b, as text;
+ * with kept, whether a member x was built all the same. */
+struct saw {
+	struct txt t;
+	int kept, xs;
+};
+
+static void
+saw_val(struct txt *t, const struct tl_jv *v)
+{
+	char buf[64];
+	const struct tl_jv *e;
+
+	if (v == NULL) {
+		puts0(t, "-");
+		return;
+	}
+	switch (v->type) {
+	case TL_JSTR:
+		puts0(t, "s:");
+		put(t, v->u.s, v->n);
+		break;
+	case TL_JARR:
+		puts0(t, "[");
+		for (e = tl_jv_first(v); e != NULL; e = tl_jv_next(e)) {
+			saw_val(t, e);
+			puts0(t, ",");
+		}
+		puts0(t, "]");
+		break;
+	case TL_JOBJ:
+		puts0(t, "{");
+		saw_val(t, tl_jv_get(v, "a"));
+		saw_val(t, tl_jv_get(v, "b"));
+		puts0(t, "}");
+		break;
+	default:
+		if (tl_jv_text(v, buf, sizeof(buf)))
+			puts0(t, buf);
+		else
+			puts0(t, v->type == TL_JNULL ? "null" : "real");
+		break;
+	}
+	puts0(t, ";");
+}
+
+static int
+saw_elem(void *ud, size_t i, const struct tl_jv *e)
+{
+	struct saw *s = ud;
+	char b[32];
+
+	snprintf(b, sizeof(b), "#%zu:", i);
+	puts0(&s->t, b);
+	saw_val(&s->t, tl_jv_get(e, "a"));
+	saw_val(&s->t, tl_jv_get(e, "b"));
+	if (s->kept && tl_jv_get(e, "x") != NULL)
+		s->xs++;
+	return TELLER_OK;
+}
+
+static const char *const keep_names[] = { "a", "b", NULL };
+static int nkeep;
+
+/* The array text s read both ways: the same records, or the same
+ * error at the same place. */
+static void
+keep_one(const char *s, size_t len, int fastx)
+{
+	struct tl_jspan sp = { s, len, 2, 3, "k.json" };
+	struct tl_jkeys ks;
+	struct saw a = { { NULL, 0, 0 }, 0, 0 }, b = { { NULL, 0, 0 }, 1, 0 };
+	teller_ctx *c1, *c2;
+	const char *f1, *f2;
+	long l1, l2, k1, k2;
+	int r1, r2;
+
+	tl_jkeys_init(&ks, keep_names);
+	if (teller_ctx_new(NULL, &c1) != TELLER_OK ||
+	    teller_ctx_new(NULL, &c2) != TELLER_OK)
+		exit(1);
+	puts0(&a.t, "");
+	puts0(&b.t, "");
+	r1 = tl_json_elements_v(c1, &sp, saw_elem, &a);
+	r2 = tl_json_elements_k(c2, &sp, &ks, saw_elem, &b);
+	nkeep++;
+	CHECK(r1 == r2, "%.60s: rc %d, kept %d (%s)", s, r1, r2,
+	    teller_errmsg(c2));
+	CHECK_STR(teller_errmsg(c1), teller_errmsg(c2));
+	teller_errpos(c1, &f1, &l1, &k1);
+	teller_errpos(c2, &f2, &l2, &k2);
+	CHECK(l1 == l2 && k1 == k2, "%.60s: at %ld:%ld, kept %ld:%ld", s, l1,
+	    k1, l2, k2);
+	CHECK_STR(a.t.s, b.t.s);
+	/* x is built only in an element the fast scanner gives up */
+	if (r1 == TELLER_OK && fastx)
+		CHECK(b.xs == 0, "%.60s: x built %d times", s, b.xs);
+	free(a.t.s);
+	free(b.t.s);
+	teller_ctx_free(c1);
+	teller_ctx_free(c2);
+}
+
+/* Values of the left-out member x around kept a and b: escapes,
+ * surrogates, numbers, reals, literals, deep nesting, CRLF, bad ones. */
+static const char *const xvals[] = {
+	"\"\\\"\\\\\\/\\b\\f\\n\\r\\t\"", "\"\\u00e9\\u20AC\"",
+	"\"\\ud83d\\ude00\"", "\"\\ud83d\"", "\"\\ude00\"", "\"\\ud83dx\"",
+	"\"\\u0000\"", "\"\\u12\"", "\"\\x\"", "\"a\x01\"", "\"\xc3\xa9\"",
+	"\"\xc3\"", "\"\xed\xa0\x80\"", "\"\xf4\x90\x80\x80\"",
+	"\"C:\\\\NAS\\\\x\"", "0", "-0", "01", "-01", "-", "-a", "1.5",
+	"1e5", "1E-2", "1.", ".5", "123456789012345678",
+	"1234567890123456789", "99999999999999999999999",
+	"-9223372036854775808",
+	"true", "false", "null", "tru", "nul", "fals", "[]", "{}",
+	"[1,[2,[3,{\"a\":4}]]]", "{\"a\":{\"a\":1.5}}", "[1,]", "{\"a\"}",
+	"{\"a\":1,}", "[\r\n1\r\n,\r\n2\r\n]", "{ \"q\" : [ ] }", "\"",
+	"[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]",
+	"{\"b\":\"inner\",\"a\":7}", "\"\\u00e9\\",
+};
+
+static void
+t_keep(void)
+{
+	struct txt t = { NULL, 0, 0 };
+	const struct tl_jv *v;
+	struct tl_jdoc d;
+	teller_ctx *ctx;
+	char *deep;
+	size_t i, k;
+	int it, fastx;
+
+	if (teller_ctx_new(NULL, &ctx) != TELLER_OK ||
+	    tl_jdoc_init(ctx, &d) != TELLER_OK)
+		exit(1);
+	for (i = 0; i < sizeof(xvals) / sizeof(xvals[0]); i++) {
+		fastx = tl_jdoc_fast(ctx, &d, xvals[i], strlen(xvals[i]),
+		    &v) == TELLER_OK;
+		tl_jdoc_free(&d);
+		t.n = 0;
+		puts0(&t, "[{\"a\":1,\"b\":\"s\"},\r\n {\"a\":2,\"x\":");
+		puts0(&t, xvals[i]);
+		puts0(&t, ",\"b\":\"t\\u00e9\"},{\"x\":");
+		puts0(&t, xvals[i]);
+		puts0(&t, "}, {\"a\":3}]");
+		keep_one(t.s, t.n, fastx);
+		/* and cut at every byte */
+		for (k = 1; k < t.n; k++)
+			keep_one(t.s, k, 0);
+	}
+	/* Nested past the scanner's depth (lim.depth - 2) in x. */
+	deep = malloc(700);
+	if (deep == NULL)
+		exit(1);
+	strcpy(deep, "[{\"a\":1,\"x\":");
+	k = strlen(deep);
+	memset(deep + k, '[', 300);
+	memset(deep + k + 300, ']', 300);
+	memcpy(deep + k + 600, "}]", 3);
+	keep_one(deep, strlen(deep), 0);
+	free(deep);
+	/* Generated elements, whole and cut. */
+	for (it = 0; it < 1500; it++) {
+		t.n = 0;
+		puts0(&t, "[");
+		for (i = 0, k = 1 + rnd(4); i < k; i++) {
+			if (i > 0)
+				puts0(&t, ",");
+			gen_ws(&t);
+			puts0(&t, "{\"x\":");
+			gen_value(&t, 3);
+			puts0(&t, ",\"a\":");
+			gen_value(&t, 2);
+			puts0(&t, ",\"b\":");
+			gen_value(&t, 1);
+			puts0(&t, "}");
+		}
+		puts0(&t, "]");
+		keep_one(t.s, rnd(3) == 0 ? 1 + rnd((unsigned)t.n) : t.n, 0);
+	}
+	teller_ctx_free(ctx);
+	CHECK(nkeep > 3000, "only %d arrays", nkeep);
+	free(t.s);
+}
+
+int
+main(void)
+{
+	t_walk();
+	t_keep();
+	return h_done();
+}
