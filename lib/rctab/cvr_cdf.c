@@ -697,7 +697,29 @@ out:
 /* ------------------------------------------------------------------ */
 /* XML                                                                 */
 
-#define AT(x, ...) tl_xml_at((x), (const char *const[]){__VA_ARGS__, NULL})
+/* The elements the reader tells apart (x->idnames): the first six are
+ * top_names, in its order. */
+enum {
+	X_GPUNIT = 1, X_CVR, X_ELECTION, X_RGDIDS, X_RDEVICE, X_PARTY,
+	X_CANDIDATE, X_CONTEST, X_CONTESTSEL, X_NAME, X_CANDIDATEIDS,
+	X_ISWRITEIN, X_SNAPSHOT, X_CCONTEST, X_CCSEL, X_SELPOS, X_WRITEIN,
+	X_CURSNAP, X_BSUNIT, X_UNIQUEID, X_BATCHSEQ, X_CONTESTID, X_CSELID,
+	X_RANK, X_STATUS, X_HASIND, X_ISALLOC
+};
+static const char *const x_names[] = { "GpUnit", "CVR", "Election",
+    "ReportGeneratingDeviceIds", "ReportingDevice", "Party", "Candidate",
+    "Contest", "ContestSelection", "Name", "CandidateIds", "IsWriteIn",
+    "CVRSnapshot", "CVRContest", "CVRContestSelection", "SelectionPosition",
+    "CVRWriteIn", "CurrentSnapshotId", "BallotStyleUnitId", "UniqueId",
+    "BatchSequenceId", "ContestId", "ContestSelectionId", "Rank", "Status",
+    "HasIndication", "IsAllocable", NULL };
+
+/* The id of the open element at depth d (1 = the root). */
+#define XID(x, d) ((x)->ids[(d) - 1])
+/* Whether the innermost elements are a, b (c): AT of old. */
+#define AT1(x, a) (XID(x, (x)->depth) == (a))
+#define AT2(x, a, b) (XID(x, (x)->depth - 1) == (a) && AT1(x, b))
+#define AT3(x, a, b, c) (XID(x, (x)->depth - 2) == (a) && AT2(x, b, c))
 
 /* Text of one optional child, kept in a per-item pool. */
 struct opt {
@@ -796,38 +818,39 @@ static int
 p1_start(struct tl_xml *x, const char **attrs)
 {
 	struct xstate *s = x->ud;
-	size_t i;
+	unsigned id;
 
 	if (x->depth == 2) {
-		for (i = 0; i < 6; i++)
-			if (strcmp(x->path[1], top_names[i]) == 0)
-				s->top[i] = true;
-		/* Nothing under a CVR matters here (every test below is
-		 * of a path under Election or GpUnit): checked only. */
-		if (s->top[1] && strcmp(x->path[1], "CVR") == 0)
+		id = XID(x, 2);
+		if (id >= X_GPUNIT && id <= X_PARTY)
+			s->top[id - X_GPUNIT] = true;
+		/* Nothing under a top element but Election and GpUnit
+		 * matters here (every test below is of a path under
+		 * them): checked only. */
+		if (id != X_ELECTION && id != X_GPUNIT)
 			x->skip = true;
-		if (AT(x, "Election")) {
+		if (id == X_ELECTION) {
 			s->elec_match = false;
 			s->has_cand = s->has_contest = false;
 		}
-		if (AT(x, "GpUnit")) {
+		if (id == X_GPUNIT) {
 			s->pool->len = 0;
 			s->item_name.has = false;
 			return attr_id(s, attrs, &s->item_id);
 		}
-	} else if (x->depth == 3 && AT(x, "Election", "Candidate")) {
+	} else if (x->depth == 3 && AT2(x, X_ELECTION, X_CANDIDATE)) {
 		s->pool->len = 0;
 		s->has_cand = true;
 		s->item_name.has = false;
 		return attr_id(s, attrs, &s->item_id);
-	} else if (x->depth == 3 && AT(x, "Election", "Contest")) {
+	} else if (x->depth == 3 && AT2(x, X_ELECTION, X_CONTEST)) {
 		s->pool->len = 0;
 		s->has_contest = true;
 		s->item_name.has = false;
 		s->tsels->len = 0;
 		return attr_id(s, attrs, &s->item_id);
-	} else if (x->depth == 4 && AT(x, "Election", "Contest",
-	    "ContestSelection")) {
+	} else if (x->depth == 4 && AT3(x, X_ELECTION, X_CONTEST,
+	    X_CONTESTSEL)) {
 		struct tsel t;
 		memset(&t, 0, sizeof(t));
 		if (attr_id(s, attrs, &t.id) != TELLER_OK ||
@@ -871,14 +894,14 @@ p1_end(struct tl_xml *x, const char *text, size_t n)
 
 	switch (x->depth) {
 	case 2:
-		if (AT(x, "Election")) {
+		if (AT1(x, X_ELECTION)) {
 			if (!s->has_cand)
 				return tl_xml_fail(x, TELLER_EPARSE,
 				    "Election without a Candidate");
 			if (!s->has_contest)
 				return tl_xml_fail(x, TELLER_EPARSE,
 				    "Election without a Contest");
-		} else if (AT(x, "GpUnit")) {
+		} else if (AT1(x, X_GPUNIT)) {
 			if (arena_copy(s, &s->item_id, &kv.k) != 0 ||
 			    arena_copy(s, &s->item_name, &kv.v) != 0 ||
 			    tl_vec_push(x->ctx, s->gpus, &kv) == NULL)
@@ -886,14 +909,14 @@ p1_end(struct tl_xml *x, const char *text, size_t n)
 		}
 		break;
 	case 3:
-		if (AT(x, "GpUnit", "Name"))
+		if (AT2(x, X_GPUNIT, X_NAME))
 			return opt_set(s, &s->item_name, text, n);
-		if (AT(x, "Election", "Candidate")) {
+		if (AT2(x, X_ELECTION, X_CANDIDATE)) {
 			if (arena_copy(s, &s->item_id, &kv.k) != 0 ||
 			    arena_copy(s, &s->item_name, &kv.v) != 0 ||
 			    tl_vec_push(x->ctx, s->cands, &kv) == NULL)
 				return tl_oom(x->ctx);
-		} else if (AT(x, "Election", "Contest")) {
+		} else if (AT2(x, X_ELECTION, X_CONTEST)) {
 			if (s->elec_match)
 				break;
 			if (!s->item_name.has)
@@ -905,19 +928,19 @@ p1_end(struct tl_xml *x, const char *text, size_t n)
 		}
 		break;
 	case 4:
-		if (AT(x, "Election", "Candidate", "Name") ||
-		    AT(x, "Election", "Contest", "Name"))
+		if (AT3(x, X_ELECTION, X_CANDIDATE, X_NAME) ||
+		    AT3(x, X_ELECTION, X_CONTEST, X_NAME))
 			return opt_set(s, &s->item_name, text, n);
 		break;
 	case 5:
-		if (s->tsels->len == 0 || !AT(x, "Election", "Contest",
-		    "ContestSelection", x->path[4]))
+		if (s->tsels->len == 0 || XID(x, 2) != X_ELECTION ||
+		    XID(x, 3) != X_CONTEST || XID(x, 4) != X_CONTESTSEL)
 			break;
 		t = &TL_VEC_AT(s->tsels, struct tsel, s->tsels->len - 1);
-		if (AT(x, "CandidateIds") && !t->cand.has)
+		if (AT1(x, X_CANDIDATEIDS) && !t->cand.has)
 			return opt_set(s, &t->cand, text, n);
-		if (AT(x, "IsWriteIn"))
-			t->writein = strcmp(text, "true") == 0;
+		if (AT1(x, X_ISWRITEIN))
+			t->writein = n == 4 && memcmp(text, "true", 4) == 0;
 		break;
 	default:
 		break;
@@ -930,8 +953,13 @@ p2_start(struct tl_xml *x, const char **attrs)
 {
 	struct xstate *s = x->ud;
 
-	if (x->depth < 2 || strcmp(x->path[1], "CVR") != 0)
+	if (x->depth < 2)
 		return TELLER_OK;
+	if (XID(x, 2) != X_CVR) {
+		/* every test below is of a path under a CVR */
+		x->skip = true;
+		return TELLER_OK;
+	}
 	switch (x->depth) {
 	case 2:
 		s->pool->len = 0;
@@ -939,7 +967,7 @@ p2_start(struct tl_xml *x, const char **attrs)
 		s->xsels->len = s->xposs->len = s->xsnaps->len = 0;
 		break;
 	case 3:
-		if (AT(x, "CVRSnapshot")) {
+		if (AT1(x, X_SNAPSHOT)) {
 			struct xsnap sn;
 			memset(&sn, 0, sizeof(sn));
 			if (attr_id(s, attrs, &sn.id) != TELLER_OK ||
@@ -948,14 +976,14 @@ p2_start(struct tl_xml *x, const char **attrs)
 		}
 		break;
 	case 4:
-		if (AT(x, "CVRSnapshot", "CVRContest")) {
+		if (AT2(x, X_SNAPSHOT, X_CCONTEST)) {
 			s->ccid.has = false;
 			s->ccsel0 = s->xsels->len;
 			s->ccpos0 = s->xposs->len;
 		}
 		break;
 	case 5:
-		if (AT(x, "CVRSnapshot", "CVRContest", "CVRContestSelection")) {
+		if (AT3(x, X_SNAPSHOT, X_CCONTEST, X_CCSEL)) {
 			struct xsel e;
 			memset(&e, 0, sizeof(e));
 			e.snap = s->xsnaps->len - 1;
@@ -963,21 +991,28 @@ p2_start(struct tl_xml *x, const char **attrs)
 			if (tl_vec_push(x->ctx, s->xsels, &e) == NULL)
 				return tl_oom(x->ctx);
 		}
+		/* below depth 5 only a CVRContestSelection's children
+		 * matter (depth 6 and 7 test it at depth 5) */
+		if (!AT1(x, X_CCSEL))
+			x->skip = true;
 		break;
 	case 6:
-		if (AT(x, "CVRContest", "CVRContestSelection",
-		    "SelectionPosition")) {
+		if (AT3(x, X_CCONTEST, X_CCSEL, X_SELPOS)) {
 			struct xpos e;
 			memset(&e, 0, sizeof(e));
 			if (tl_vec_push(x->ctx, s->xposs, &e) == NULL)
 				return tl_oom(x->ctx);
 		}
+		/* depth 7 tests a SelectionPosition at depth 6 */
+		if (!AT1(x, X_SELPOS))
+			x->skip = true;
 		break;
 	case 7:
-		if (AT(x, "CVRContestSelection", "SelectionPosition",
-		    "CVRWriteIn") && s->xposs->len > 0)
+		if (AT3(x, X_CCSEL, X_SELPOS, X_WRITEIN) && s->xposs->len > 0)
 			TL_VEC_AT(s->xposs, struct xpos,
 			    s->xposs->len - 1).writein = true;
+		/* nothing tests below depth 7 */
+		x->skip = true;
 		break;
 	default:
 		break;
@@ -1097,23 +1132,23 @@ p2_end(struct tl_xml *x, const char *text, size_t n)
 	struct xpos *p;
 	struct xsnap *sn;
 
-	if (x->depth < 2 || strcmp(x->path[1], "CVR") != 0)
+	if (x->depth < 2 || XID(x, 2) != X_CVR)
 		return TELLER_OK;
 	switch (x->depth) {
 	case 2:
 		return p2_cvr(x, s);
 	case 3:
-		if (AT(x, "CurrentSnapshotId"))
+		if (AT1(x, X_CURSNAP))
 			return opt_set(s, &s->cur, text, n);
-		if (AT(x, "BallotStyleUnitId"))
+		if (AT1(x, X_BSUNIT))
 			return opt_set(s, &s->unit, text, n);
-		if (AT(x, "UniqueId"))
+		if (AT1(x, X_UNIQUEID))
 			return opt_set(s, &s->uniq, text, n);
-		if (AT(x, "BatchSequenceId"))
+		if (AT1(x, X_BATCHSEQ))
 			return opt_set(s, &s->batch, text, n);
 		break;
 	case 4:
-		if (!AT(x, "CVRSnapshot", "CVRContest"))
+		if (!AT2(x, X_SNAPSHOT, X_CCONTEST))
 			break;
 		/* Keep the first CVRContest of the contest per snapshot. */
 		sn = &TL_VEC_AT(s->xsnaps, struct xsnap, s->xsnaps->len - 1);
@@ -1127,35 +1162,35 @@ p2_end(struct tl_xml *x, const char *text, size_t n)
 		s->xposs->len = s->ccpos0;
 		break;
 	case 5:
-		if (AT(x, "CVRSnapshot", "CVRContest", "ContestId"))
+		if (AT3(x, X_SNAPSHOT, X_CCONTEST, X_CONTESTID))
 			return opt_set(s, &s->ccid, text, n);
-		if (AT(x, "CVRSnapshot", "CVRContest", "CVRContestSelection") &&
+		if (AT3(x, X_SNAPSHOT, X_CCONTEST, X_CCSEL) &&
 		    s->xsels->len > s->ccsel0)
 			TL_VEC_AT(s->xsels, struct xsel, s->xsels->len - 1).pos1
 			    = s->xposs->len;
 		break;
 	case 6:
-		if (s->xsels->len <= s->ccsel0 || !AT(x, "CVRContest",
-		    "CVRContestSelection", x->path[5]))
+		if (s->xsels->len <= s->ccsel0 || XID(x, 4) != X_CCONTEST ||
+		    XID(x, 5) != X_CCSEL)
 			break;
 		e = &TL_VEC_AT(s->xsels, struct xsel, s->xsels->len - 1);
-		if (AT(x, "ContestSelectionId"))
+		if (AT1(x, X_CSELID))
 			return opt_set(s, &e->csid, text, n);
-		if (AT(x, "Rank"))
+		if (AT1(x, X_RANK))
 			return opt_set(s, &e->rank, text, n);
-		if (AT(x, "Status"))
+		if (AT1(x, X_STATUS))
 			return opt_set(s, &e->status, text, n);
 		break;
 	case 7:
-		if (s->xposs->len <= s->ccpos0 || !AT(x, "CVRContestSelection",
-		    "SelectionPosition", x->path[6]))
+		if (s->xposs->len <= s->ccpos0 || XID(x, 5) != X_CCSEL ||
+		    XID(x, 6) != X_SELPOS)
 			break;
 		p = &TL_VEC_AT(s->xposs, struct xpos, s->xposs->len - 1);
-		if (AT(x, "HasIndication"))
+		if (AT1(x, X_HASIND))
 			return opt_set(s, &p->ind, text, n);
-		if (AT(x, "IsAllocable"))
+		if (AT1(x, X_ISALLOC))
 			return opt_set(s, &p->alloc, text, n);
-		if (AT(x, "Rank"))
+		if (AT1(x, X_RANK))
 			return opt_set(s, &p->rank, text, n);
 		break;
 	default:
@@ -1249,6 +1284,7 @@ read_xml(struct cdf *c)
 	x.start = p1_start;
 	x.end = p1_end;
 	x.ud = &s;
+	x.idnames = x_names;
 	if ((err = xml_pass(&s, &x, &m, true, &fast)) != TELLER_OK)
 		goto out;
 	if (!s.top[0]) {
@@ -1304,6 +1340,8 @@ read_xml(struct cdf *c)
 	/* Pass 2: the CVRs. */
 	x.start = p2_start;
 	x.end = p2_end;
+	/* the scanner read it all in pass 1: pass 2 needs no checks */
+	x.trusted = fast;
 	err = xml_pass(&s, &x, &m, false, &fast);
 out:
 	tl_io_unwatch(ctx, &w);

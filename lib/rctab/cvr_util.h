@@ -299,6 +299,24 @@ struct tl_xml {
 	struct tl_vec *sqo;     /* size_t offsets into sq */
 	struct tl_vec *sa;      /* attribute names and values, NUL-ended */
 	struct tl_vec *sav;     /* const char *attrs[] for start */
+	/*
+	 * Optional, set by the caller: the local names of the elements it
+	 * tells apart (NULL-ended, at most 250). Then x->path is not kept
+	 * (NULL): x->ids[d] is the 1-based index in idnames of the local
+	 * name of the open element at depth d + 1 (0: another name), and
+	 * the text given to end is not NUL-ended.
+	 */
+	const char *const *idnames;
+	const unsigned char *ids;
+	/* Set by the caller of tl_xml_scan: buf was scanned to its end by
+	 * tl_xml_scan before (no error, not unsure) with the same limits,
+	 * so it is read again without its checks: the same events. */
+	bool trusted;
+	struct tl_vec *idv;     /* unsigned char: ids of the open elements */
+	unsigned char idtab[256]; /* name hash -> index + 1 */
+	const char *tp;         /* trusted: the text, a span of the input */
+	size_t tn;
+	bool tspan;             /* the text is (tp, tn), not in text */
 };
 /* Parse buf, the input named file (errors name it). x->start/end/ud
  * set by the caller; zero x once, then reuse it for several files. */

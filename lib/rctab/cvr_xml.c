@@ -138,6 +138,101 @@ xml_deep(struct tl_xml *x, int depth)
 	return true;
 }
 
+/* Element ids (x->idnames): a name's slot in x->idtab. */
+static unsigned
+id_hash(const char *p, size_t n)
+{
+	return (unsigned)(n * 31u + (unsigned char)p[0] * 7u +
+	    (unsigned char)p[n - 1]) & 255u;
+}
+
+/* x->idtab from x->idnames. */
+static void
+id_setup(struct tl_xml *x)
+{
+	size_t i, n;
+	unsigned h;
+
+	memset(x->idtab, 0, sizeof(x->idtab));
+	for (i = 0; x->idnames[i] != NULL && i < 250; i++) {
+		n = strlen(x->idnames[i]);
+		if (n == 0)
+			continue;
+		for (h = id_hash(x->idnames[i], n); x->idtab[h] != 0;
+		    h = (h + 1) & 255u)
+			;
+		x->idtab[h] = (unsigned char)(i + 1);
+	}
+}
+
+/* The id of local name p[0..n): its index in x->idnames + 1, or 0. */
+static unsigned char
+id_of(const struct tl_xml *x, const char *p, size_t n)
+{
+	unsigned h;
+	unsigned char k;
+
+	if (n == 0)
+		return 0;
+	for (h = id_hash(p, n); (k = x->idtab[h]) != 0; h = (h + 1) & 255u) {
+		const char *q = x->idnames[k - 1];
+
+		if (q[0] == p[0] && strncmp(q, p, n) == 0 && q[n] == '\0')
+			return k;
+	}
+	return 0;
+}
+
+/* A callback refused an event: its error (or ctx's), the parse stopped. */
+static void
+cb_failed(struct tl_xml *x)
+{
+	if (x->err == TELLER_OK)
+		x->err = x->ctx->err != TELLER_OK ? x->ctx->err :
+		    TELLER_EINTERNAL;
+	xml_stop(x);
+}
+
+/* Start of an element of local name ln[0..n), with ids (x->idnames). */
+static void
+id_start(struct tl_xml *x, const char *ln, size_t n, const char **attrs)
+{
+	if (x->err != TELLER_OK || xml_deep(x, x->depth))
+		return;
+	if (vroom(x->ctx, x->idv, 1) != 0) {
+		x->err = TELLER_ENOMEM;
+		xml_stop(x);
+		return;
+	}
+	((unsigned char *)x->idv->data)[x->depth] = id_of(x, ln, n);
+	x->depth++;
+	x->idv->len = (size_t)x->depth;
+	x->ids = x->idv->data;
+	x->text->len = 0;
+	x->tspan = false;
+	if (x->start != NULL && x->start(x, attrs) != TELLER_OK)
+		cb_failed(x);
+}
+
+/* End of the innermost element, with ids. */
+static void
+id_end(struct tl_xml *x)
+{
+	const char *t = x->tspan ? x->tp : x->text->data;
+	size_t n = x->tspan ? x->tn : x->text->len;
+
+	if (x->err != TELLER_OK || x->depth == 0)
+		return;
+	if (x->end != NULL && x->end(x, n > 0 ? t : "", n) != TELLER_OK) {
+		cb_failed(x);
+		return;
+	}
+	x->text->len = 0;
+	x->tspan = false;
+	x->depth--;
+	x->idv->len = (size_t)x->depth;
+}
+
 static void XMLCALL
 xml_start(void *ud, const XML_Char *name, const XML_Char **attrs)
 {
@@ -145,6 +240,10 @@ xml_start(void *ud, const XML_Char *name, const XML_Char **attrs)
 	const char *ln = tl_xml_local(name);
 	size_t n = strlen(ln), off = x->names->len;
 
+	if (x->idnames != NULL) {
+		id_start(x, ln, n, attrs);
+		return;
+	}
 	if (x->err != TELLER_OK || xml_deep(x, x->depth))
 		return;
 	if (vroom(x->ctx, x->names, n + 1) != 0 ||
@@ -175,6 +274,10 @@ xml_end(void *ud, const XML_Char *name)
 	char nul = '\0';
 
 	(void)name;
+	if (x->idnames != NULL) {
+		id_end(x);
+		return;
+	}
 	if (x->err != TELLER_OK || x->depth == 0)
 		return;
 	if (tl_vec_push(x->ctx, x->text, &nul) == NULL) {
@@ -228,6 +331,21 @@ xml_doctype(void *ud, const XML_Char *name, const XML_Char *sysid,
 		tl_xml_fail(x, TELLER_EPARSE, "a DOCTYPE is not allowed");
 }
 
+/* Ids set up for a parse, when the caller gave x->idnames. */
+static int
+id_init(teller_ctx *ctx, struct tl_xml *x)
+{
+	x->ids = NULL;
+	x->tspan = false;
+	if (x->idnames == NULL)
+		return TELLER_OK;
+	if (x->idv == NULL && (x->idv = tl_vec_new(ctx, 1)) == NULL)
+		return tl_oom(ctx);
+	x->idv->len = 0;
+	id_setup(x);
+	return TELLER_OK;
+}
+
 int
 tl_xml_parse(teller_ctx *ctx, struct tl_xml *x, const char *file,
     const char *buf, size_t len)
@@ -251,6 +369,8 @@ tl_xml_parse(teller_ctx *ctx, struct tl_xml *x, const char *file,
 	    x->text == NULL)
 		return tl_oom(ctx);
 	x->names->len = x->offs->len = x->ptrs->len = x->text->len = 0;
+	if (id_init(ctx, x) != TELLER_OK)
+		return TELLER_ENOMEM;
 	if ((p = XML_ParserCreate(NULL)) == NULL)
 		return tl_oom(ctx);
 	x->parser = p;
@@ -356,6 +476,31 @@ scan_utf8(const unsigned char *p, const unsigned char *e)
 	return 0;
 }
 
+/* Past the ASCII letters from p, eight at a time while they last. */
+static inline const char *
+name_letters(const char *p, const char *e)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	const uint64_t l = 0x0101010101010101u, h = 0x8080808080808080u;
+	uint64_t w, x, ge, gt;
+
+	while (e - p >= 8) {
+		memcpy(&w, p, 8);
+		x = (w | l * 0x20) & ~h;
+		/* 'a' <= x <= 'z' in each byte, and w < 0x80 */
+		ge = (x + l * (0x80 - 'a')) & h;
+		gt = (x + l * (0x80 - 'z' - 1)) & h;
+		x = ~(ge & ~gt & ~w) & h;
+		if (x != 0)
+			return p + (__builtin_ctzll(x) >> 3);
+		p += 8;
+	}
+#else
+	(void)e;
+#endif
+	return p;
+}
+
 /* A name at p: ASCII, at most one ':' between two parts. Its end, or
  * NULL if there is none in the subset. */
 static const char *
@@ -365,7 +510,8 @@ scan_name(const char *p, const char *e)
 
 	if (p >= e || !(SC(*p) & NS))
 		return NULL;
-	for (p++; p < e; p++) {
+	p = name_letters(p + 1, e);
+	for (; p < e; p++) {
 		if (SC(*p) & NC)
 			continue;
 		if (*p != ':' || colon || e - p < 2 || !(SC(p[1]) & NS))
@@ -384,25 +530,39 @@ scan_blanks(const char *p, const char *e)
 	return p;
 }
 
-/* Eight bytes at a time: whether p[0..8) may hold a byte of class TX
- * (a control, tab and newline too, a byte >= 0x80, '<', '&' or ']'). */
+/* 0x80 in each byte of w equal to the byte of pat (8 copies), exactly. */
+static inline uint64_t
+w_eq(uint64_t w, uint64_t pat)
+{
+	const uint64_t m = 0x7f7f7f7f7f7f7f7fu;
+	uint64_t x = w ^ pat;
+
+	return ~(((x & m) + m) | x | m);
+}
+
+/* Eight bytes at a time: whether p[0..8) may hold a byte text cannot
+ * hold as is: a control but tab and newline, a byte >= 0x80, '&' or
+ * ']' (exact: no carries between bytes). */
 static inline bool
 text8_odd(const char *p)
 {
 	const uint64_t l = 0x0101010101010101u, h = 0x8080808080808080u;
-	uint64_t w, a, b;
+	uint64_t w, lo;
 
 	memcpy(&w, p, 8);
-	a = w ^ (l * '&');
-	b = w ^ (l * ']');
-	return (((w - l * 0x20) & ~w) | (w & h) | ((a - l) & ~a) |
-	    ((b - l) & ~b)) & h;
+	/* below 0x20: high bit clear, and clear after adding 0x60 to the
+	 * low seven bits */
+	lo = ~(((w & ~h) + l * 0x60) | w) & h;
+	lo &= ~(w_eq(w, l * '\n') | w_eq(w, l * '\t'));
+	return (lo | (w & h) | w_eq(w, l * '&') | w_eq(w, l * ']')) != 0;
 }
 
 /* Text from p to the next '<': its end, or NULL if outside the subset
- * (references, "]]>", carriage returns, controls, bad UTF-8). */
+ * (references, "]]>", carriage returns, controls, bad UTF-8). lo: the
+ * start of the input (the last eight bytes before the '<' are checked
+ * at once, some before p: text or a tag, checked already). */
 static const char *
-scan_text(const char *p, const char *e)
+scan_text(const char *lo, const char *p, const char *e)
 {
 	const char *t = memchr(p, '<', (size_t)(e - p));
 
@@ -412,7 +572,8 @@ scan_text(const char *p, const char *e)
 	for (;;) {
 		while (t - p >= 8 && !text8_odd(p))
 			p += 8;
-		if (p >= t)
+		if (p >= t || (t - p < 8 && t - lo >= 8 &&
+		    !text8_odd(t - 8)))
 			return t;
 		if (!(SC(*p) & TX) || *p == '\t' || *p == '\n') {
 			p++;
@@ -749,7 +910,7 @@ scan_setup(teller_ctx *ctx, struct tl_xml *x, const char *file,
 	x->names->len = x->offs->len = x->ptrs->len = x->text->len = 0;
 	x->sq->len = x->sqo->len = 0;
 	x->sskip = 0;
-	return TELLER_OK;
+	return id_init(ctx, x);
 }
 
 /* An end tag at p ("</"): end called. Its end, or NULL (outside the
@@ -779,6 +940,203 @@ scan_end(struct tl_xml *x, const char *p, const char *e)
 	return p + 1;
 }
 
+/* ------------------------------------------------------------------ */
+/* The trusted scan: buf was scanned before, so it is in the subset and
+ * well-formed, within the limits; only events are found, and given as
+ * the checking scan gives them (positions, texts, skips). */
+
+/* Text p[0..n) for the innermost element: kept as a span of the input
+ * while it is one piece, copied once a second piece comes (a comment
+ * between them). Fails only for ENOMEM (x->err set). */
+static bool
+t_text(struct tl_xml *x, const char *p, size_t n)
+{
+	struct tl_vec *v = x->text;
+
+	if (!x->tspan && v->len == 0) {
+		x->tspan = true;
+		x->tp = p;
+		x->tn = n;
+		return true;
+	}
+	if (vroom(x->ctx, v, (x->tspan ? x->tn : 0) + n + 1) != 0) {
+		x->err = TELLER_ENOMEM;
+		return false;
+	}
+	if (x->tspan) {
+		memcpy(v->data, x->tp, x->tn);
+		v->len = x->tn;
+		x->tspan = false;
+	}
+	memcpy((char *)v->data + v->len, p, n);
+	v->len += n;
+	return true;
+}
+
+/* The '>' ending the tag at p (quotes skipped). */
+static const char *
+t_tag_end(const char *p, const char *e)
+{
+	for (p++; p < e; p++) {
+		if (*p == '>')
+			return p;
+		if ((*p == '"' || *p == '\'') &&
+		    (p = memchr(p + 1, *p, (size_t)(e - p - 1))) == NULL)
+			return e;
+	}
+	return e;
+}
+
+/* The end of the comment at p ("<!--"). */
+static const char *
+t_comment_end(const char *p, const char *e)
+{
+	for (p += 4; (p = memchr(p, '-', (size_t)(e - p))) != NULL; p++)
+		if (p[1] == '-')
+			return p + 3;
+	return e;
+}
+
+/* The children of a skipped element, from p (after its start tag): the
+ * '<' of its end tag. Its own text goes on as the checking scan keeps
+ * it: reset at each child, pieces between children kept. */
+static const char *
+t_skip(struct tl_xml *x, const char *p, const char *e)
+{
+	const char *t;
+	int d = 1;
+
+	for (;;) {
+		if ((t = memchr(p, '<', (size_t)(e - p))) == NULL)
+			return e;
+		if (d == 1 && t > p && !t_text(x, p, (size_t)(t - p)))
+			return NULL;
+		p = t;
+		if (p[1] == '/') {
+			if (d == 1)
+				return p;
+			if (--d == 1) {
+				x->text->len = 0;
+				x->tspan = false;
+			}
+			p = t_tag_end(p, e) + 1;
+		} else if (p[1] == '!') {
+			p = t_comment_end(p, e);
+		} else {
+			if (d == 1) {
+				x->text->len = 0;
+				x->tspan = false;
+			}
+			p = t_tag_end(p, e);
+			if (p[-1] != '/')
+				d++;
+			p++;
+		}
+		if (p >= e)
+			return e;
+	}
+}
+
+/* A start tag at p (trusted): start called, then end if it is empty.
+ * The tag's end, or NULL (x->err set). */
+static const char *
+t_start(struct tl_xml *x, const char *p, const char *e)
+{
+	const char *n0 = p + 1, *q = n0, *ln = n0, **av;
+	static const char *const none[1] = { NULL };
+	size_t an = 0, i, off;
+	bool empty = false;
+
+	for (;;) {
+		q = name_letters(q, e);
+		if (SC(*q) & NC) {
+			q++;
+		} else if (*q == ':') {
+			ln = ++q;
+		} else {
+			break;
+		}
+	}
+	if (*q == '>') {
+		av = (const char **)(uintptr_t)none;
+		p = q + 1;
+	} else if (*q == '/') {
+		av = (const char **)(uintptr_t)none;
+		empty = true;
+		p = q + 2;
+	} else {
+		/* attributes: as the checking scan gives them */
+		if ((p = scan_attrs(x, q, e, &an, &empty)) == NULL) {
+			if (x->err == TELLER_OK)
+				x->err = TELLER_EINTERNAL;
+			return NULL;
+		}
+		if (vroom(x->ctx, x->sav, 2 * an + 1) != 0) {
+			x->err = TELLER_ENOMEM;
+			return NULL;
+		}
+		av = x->sav->data;
+		for (i = 0, off = 0; i < 2 * an; i++) {
+			av[i] = (const char *)x->sa->data + off;
+			off += strlen(av[i]) + 1;
+		}
+		av[2 * an] = NULL;
+	}
+	x->skip = false;
+	id_start(x, ln, (size_t)(q - ln), av);
+	if (x->err != TELLER_OK)
+		return NULL;
+	if (empty) {
+		x->spos = (size_t)(p - x->sbuf);
+		id_end(x);
+		return x->err != TELLER_OK ? NULL : p;
+	}
+	if (x->skip) {
+		p = t_skip(x, p, e);
+		if (p == NULL)
+			return NULL;
+	}
+	return p;
+}
+
+/* The trusted scan from p (the root's '<'), with ids; *rel as in
+ * tl_xml_scan. Where it stopped: after the root, or NULL (x->err). */
+static const char *
+scan_trusted(struct tl_xml *x, const char *p, const char *e, size_t *rel)
+{
+	const char *buf = x->sbuf, *t;
+
+	for (;;) {
+		/* p is at a '<' */
+		x->spos = (size_t)(p - buf);
+		if ((size_t)(p - buf) - *rel >= SCAN_STEP) {
+			scan_lines(x, x->spos);
+			tl_release(x->ctx, buf + *rel, x->sbol - *rel);
+			*rel = x->sbol;
+		}
+		if (p[1] == '/') {
+			id_end(x);
+			if (x->err != TELLER_OK)
+				return NULL;
+			p = (const char *)memchr(p, '>', (size_t)(e - p)) + 1;
+			if (x->depth == 0)
+				return p;
+		} else if (p[1] == '!') {
+			p = t_comment_end(p, e);
+		} else if ((p = t_start(x, p, e)) == NULL) {
+			return NULL;
+		} else if (x->depth == 0) {
+			return p;
+		}
+		if (*p == '<')
+			continue;
+		t = memchr(p, '<', (size_t)(e - p));
+		if (!t_text(x, p, (size_t)(t - p)))
+			return NULL;
+		p = t;
+	}
+}
+
 int
 tl_xml_scan(teller_ctx *ctx, struct tl_xml *x, const char *file,
     const char *buf, size_t len, bool *unsure)
@@ -795,6 +1153,15 @@ tl_xml_scan(teller_ctx *ctx, struct tl_xml *x, const char *file,
 	if ((p = scan_misc(p, e)) == NULL || e - p < 2 || *p != '<' ||
 	    !(SC(p[1]) & NS))
 		goto unsure;
+	if (x->trusted && x->idnames != NULL) {
+		if (scan_trusted(x, p, e, &rel) == NULL && x->err == TELLER_OK)
+			x->err = TELLER_EINTERNAL;
+		err = x->err;
+		if (err == TELLER_ENOMEM)
+			tl_oom(ctx);
+		tl_release(ctx, buf + rel, len - rel);
+		return err;
+	}
 	for (;;) {
 		/* p is at a '<' */
 		x->spos = (size_t)(p - buf);
@@ -819,7 +1186,7 @@ tl_xml_scan(teller_ctx *ctx, struct tl_xml *x, const char *file,
 			goto unsure;
 		}
 		/* character data up to the next tag */
-		if ((t = scan_text(p, e)) == NULL || t >= e || e - t < 2 ||
+		if ((t = scan_text(buf, p, e)) == NULL || t >= e || e - t < 2 ||
 		    t - p > (1 << 30))
 			goto unsure;
 		if (t > p && x->sskip <= 1) {

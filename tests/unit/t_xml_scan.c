@@ -33,7 +33,24 @@ struct rec {
 	size_t n, cap;
 	long ev, failk; /* events seen; the one to refuse (0: none) */
 	int skipd;      /* depth of the element skipped (0: none) */
+	int rc;
 };
+
+/* Element ids (x->idnames) for the id runs: names not here are "?". */
+static const char *const test_ids[] = { "r", "a", "b", "c", "d", "e",
+    "sk", "s", "t", "q", "e2", "Election", "CVR", "GpUnit", "Rank", NULL };
+
+/* The local name of the innermost element, as the run knows it. */
+static const char *
+name_of(const struct tl_xml *x)
+{
+	unsigned id;
+
+	if (x->idnames == NULL)
+		return x->path[x->depth - 1];
+	id = x->ids[x->depth - 1];
+	return id > 0 ? x->idnames[id - 1] : "?";
+}
 
 static void
 app(struct rec *r, const char *fmt, ...)
@@ -63,12 +80,11 @@ on_start(struct tl_xml *x, const char **attrs)
 	if (r->skipd > 0 && x->depth > r->skipd)
 		return TELLER_OK;
 	/* children of elements named s... are skipped */
-	if (x->path[x->depth - 1][0] == 's') {
+	if (name_of(x)[0] == 's') {
 		x->skip = true;
 		r->skipd = x->depth;
 	}
-	app(r, "<%d %s L%ld", x->depth, x->path[x->depth - 1],
-	    tl_xml_line(x));
+	app(r, "<%d %s L%ld", x->depth, name_of(x), tl_xml_line(x));
 	for (i = 0; attrs[i] != NULL; i += 2)
 		app(r, " %s=[%s]", attrs[i], attrs[i + 1]);
 	app(r, "\n");
@@ -86,18 +102,20 @@ on_end(struct tl_xml *x, const char *text, size_t n)
 		return TELLER_OK;
 	if (x->depth == r->skipd)
 		r->skipd = 0;
-	app(r, ">%d %s L%ld [%.*s]\n", x->depth, x->path[x->depth - 1],
-	    tl_xml_line(x), (int)n, text);
+	app(r, ">%d %s L%ld [%.*s]\n", x->depth, name_of(x), tl_xml_line(x),
+	    (int)n, text);
 	if (++r->ev == r->failk)
 		return tl_xml_fail(x, TELLER_ELIMIT, "end %ld", r->ev);
 	return TELLER_OK;
 }
 
 /* Read buf by the scanner (fast) or expat, refusing event failk; the
- * transcript and outcome in r. Returns whether the scanner gave up. */
+ * transcript and outcome in r. mode 0: paths; 1: ids (x->idnames); 2:
+ * ids, trusted (the scanner read buf before). Returns whether the
+ * scanner gave up. */
 static bool
-run(const char *buf, size_t len, bool fast, long failk, int depth,
-    struct rec *r)
+run_mode(const char *buf, size_t len, bool fast, long failk, int depth,
+    int mode, struct rec *r)
 {
 	teller_ctx *ctx;
 	teller_limits lim;
@@ -127,6 +145,8 @@ run(const char *buf, size_t len, bool fast, long failk, int depth,
 	x.start = on_start;
 	x.end = on_end;
 	x.ud = r;
+	x.idnames = mode > 0 ? test_ids : NULL;
+	x.trusted = mode == 2;
 	if (fast)
 		rc = tl_xml_scan(ctx, &x, "f.xml", buf, len, &unsure);
 	else
@@ -134,8 +154,52 @@ run(const char *buf, size_t len, bool fast, long failk, int depth,
 	teller_errpos(ctx, &file, &line, &col);
 	app(r, "= %d %ld:%ld %s\n", rc, line, col, rc != TELLER_OK ?
 	    teller_errmsg(ctx) : "");
+	r->rc = rc;
 	teller_ctx_free(ctx);
 	return unsure;
+}
+
+static bool
+run(const char *buf, size_t len, bool fast, long failk, int depth,
+    struct rec *r)
+{
+	return run_mode(buf, len, fast, failk, depth, 0, r);
+}
+
+/* With ids (mode 1), and trusted (mode 2, when the scanner reads buf
+ * without an error): the same as expat with ids, for every event
+ * refused in turn (every step-th). */
+static void
+same_ids(const char *what, const char *buf, size_t len, int depth)
+{
+	struct rec a = { NULL, 0, 0, 0, 0, 0, 0 }, b = a;
+	long k, n, step;
+	int mode;
+	bool u;
+
+	u = run_mode(buf, len, true, 0, depth, 1, &a);
+	if (u) {
+		free(a.b);
+		return;
+	}
+	for (mode = 1; mode <= 2; mode++) {
+		if (mode == 2 && a.rc != TELLER_OK)
+			break;
+		(void)run_mode(buf, len, false, 0, depth, 1, &b);
+		n = b.ev;
+		step = n > 400 ? n / 199 : 1;
+		for (k = 0; k <= n; k += k == 0 ? 1 : step) {
+			u = run_mode(buf, len, true, k, depth, mode, &a);
+			(void)run_mode(buf, len, false, k, depth, 1, &b);
+			CHECK(!u && strcmp(a.b, b.b) == 0, "%s, ids mode %d, "
+			    "event %ld refused: scanner\n%.3000s\nexpat\n"
+			    "%.3000s", what, mode, k, a.b, b.b);
+		}
+		if (mode == 1)
+			(void)run_mode(buf, len, true, 0, depth, 1, &a);
+	}
+	free(a.b);
+	free(b.b);
 }
 
 /* Whether buf reads the same both ways, for every event refused in
@@ -145,9 +209,10 @@ static void
 same(const char *what, const char *buf, size_t len, int depth,
     bool *scanned)
 {
-	struct rec a = { NULL, 0, 0, 0, 0, 0 }, b = a;
+	struct rec a = { NULL, 0, 0, 0, 0, 0, 0 }, b = a;
 	long k, n, step;
 
+	same_ids(what, buf, len, depth);
 	*scanned = !run(buf, len, true, 0, depth, &a);
 	if (!*scanned) {
 		free(a.b);
@@ -229,6 +294,10 @@ static const struct tcase cases[] = {
 	{ "", false, 0 },
 	{ "   ", false, 0 },
 	{ "<r>\xc3</r>", false, 0 },
+	/* a bad byte, then eight good ones or more before the tag */
+	{ "<r>ab\xb3" "cdefghijklmnop</r>", false, 0 },
+	{ "<r>abcdefghijklm\x01nopqrstuvw<a/>\n\t x</r>", false, 0 },
+	{ "<r>\n\t\t\t\t\t\t\t\t<a>\n        </a>\n</r>", true, 0 },
 	{ "<r>\xed\xa0\x80</r>", false, 0 },
 	{ "<r>\xef\xbf\xbe</r>", false, 0 },
 	{ "<r>\x01</r>", false, 0 },
@@ -421,7 +490,7 @@ test_cdf(void)
 		{ "unisyn_cvrs/797-GEN-OVCS_Sess_3_Combined_UVSOVS22516.xml",
 		    "For City C Mayor (1/3)", 0 },
 	};
-	struct rec a = { NULL, 0, 0, 0, 0, 0 }, b = a;
+	struct rec a = { NULL, 0, 0, 0, 0, 0, 0 }, b = a;
 	char p[1024];
 	size_t i;
 
@@ -476,7 +545,7 @@ test_cdf_fallback(void)
 		{ "<cdf:Version>", "<?pi x?>" },
 		{ NULL, "\t<cdf:Note>a &amp; b</cdf:Note>\n<bad>" },
 	};
-	struct rec a = { NULL, 0, 0, 0, 0, 0 }, b = a;
+	struct rec a = { NULL, 0, 0, 0, 0, 0, 0 }, b = a;
 	char src[1024], path[256];
 	size_t i, n;
 	char *buf;
