@@ -80,15 +80,28 @@ int cli_apply_meta(teller_ctx *ctx, teller_result *r, const char *path);
 
 /* Input callbacks over cli_files that record the path of every file
  * opened (once each, in the order first opened; safe from several
- * threads). in is what teller_ctx_set_input takes. */
+ * threads). in is what teller_ctx_set_input takes. Each file is also
+ * hashed (SHA-256) by a thread of its own while the run reads it, so
+ * the manifest does not read the inputs again after the count. */
 struct cli_rec {
 	teller_input in;
 	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	pthread_t th;
 	char **paths;
-	int n, cap;
+	char (*hex)[65];		/* per path; "" until hashed or failed */
+	unsigned long long *bytes;
+	int n, cap, hashed;		/* hashed: paths[0..hashed) are done */
+	int started, stop;
 	int oom;
 };
 void cli_rec_init(struct cli_rec *r);
+/* Wait for the hashing thread to finish every path recorded. */
+void cli_rec_finish(struct cli_rec *r);
+/* The hash and size of recorded path, once cli_rec_finish returned:
+ * 0, or -1 when it was not recorded or could not be hashed. */
+int cli_rec_sha256(const struct cli_rec *r, const char *path,
+    char hex[65], unsigned long long *bytes);
 void cli_rec_free(struct cli_rec *r);
 
 /* A growing text buffer; oom set when a write failed. */

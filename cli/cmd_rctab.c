@@ -252,11 +252,12 @@ in_role(const struct rargs *a, const char *config, const char *path)
  * and hash. Returns 0, or -1 after printing the error. */
 static int
 man_file(struct cli_buf *b, const char *dir, const char *path, bool first,
-    char hex[65], unsigned long long *bytes)
+    const struct cli_rec *rec, char hex[65], unsigned long long *bytes)
 {
 	char *rel = cli_relpath(dir, path);
 
-	if (rel == NULL || cli_file_sha256(path, hex, bytes) != 0) {
+	if (rel == NULL || ((rec == NULL || cli_rec_sha256(rec, path, hex,
+	    bytes) != 0) && cli_file_sha256(path, hex, bytes) != 0)) {
 		fprintf(stderr, "teller: %s: cannot hash it for the manifest "
 		    "in %s\n", path, dir);
 		free(rel);
@@ -307,7 +308,8 @@ write_manifest(const char *config, const struct rargs *a,
 	cli_buf_str(&b, ",\n  \"inputs\": [");
 	for (i = 0; i < nin; i++) {
 		const char *role = in_role(a, config, ins[i]);
-		if (man_file(&b, sk->dir, ins[i], i == 0, hex, &bytes) != 0) {
+		if (man_file(&b, sk->dir, ins[i], i == 0, rec, hex,
+		    &bytes) != 0) {
 			rc = 1;
 			goto out;
 		}
@@ -345,7 +347,8 @@ write_manifest(const char *config, const struct rargs *a,
 		const char *p = sk->paths[i];
 		bool html = a->opts.html != NULL &&
 		    strcmp(p, a->opts.html) == 0;
-		if (man_file(&ob, sk->dir, p, k++ == 0, hex, NULL) != 0) {
+		if (man_file(&ob, sk->dir, p, k++ == 0, NULL, hex, NULL) !=
+		    0) {
 			rc = 1;
 			goto out;
 		}
@@ -438,6 +441,7 @@ run(const char *config, struct rargs *a, struct sink *sk)
 		rc = teller_rctab_run(ctx, r);
 		teller_rctab_free(r);
 	}
+	cli_rec_finish(&rec);
 	if (rc != TELLER_OK) {
 		sink_unlink(sk);
 		rc = cli_report_error(ctx);

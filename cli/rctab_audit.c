@@ -19,36 +19,94 @@
 
 /* ---- recording the inputs ---- */
 
+/* The hashing thread: paths in the order recorded, until stopped with
+ * none left. */
+static void *
+rec_hasher(void *ud)
+{
+	struct cli_rec *r = ud;
+
+	pthread_mutex_lock(&r->mu);
+	for (;;) {
+		if (r->hashed < r->n) {
+			int i = r->hashed;
+			const char *p = r->paths[i];
+			char hex[65];
+			unsigned long long n = 0;
+
+			pthread_mutex_unlock(&r->mu);
+			if (cli_file_sha256(p, hex, &n) != 0)
+				hex[0] = '\0';
+			pthread_mutex_lock(&r->mu);
+			memcpy(r->hex[i], hex, sizeof hex);
+			r->bytes[i] = n;
+			r->hashed++;
+			pthread_cond_broadcast(&r->cv);
+		} else if (r->stop) {
+			break;
+		} else {
+			pthread_cond_wait(&r->cv, &r->mu);
+		}
+	}
+	pthread_mutex_unlock(&r->mu);
+	return NULL;
+}
+
+/* Record path (under r->mu); a failure sets oom. */
+static void
+rec_add(struct cli_rec *r, const char *path)
+{
+	int i;
+
+	for (i = 0; i < r->n; i++)
+		if (strcmp(r->paths[i], path) == 0)
+			return;
+	if (r->n == r->cap) {
+		int nc = r->cap == 0 ? 16 : r->cap * 2;
+		char **np = realloc(r->paths, (size_t)nc * sizeof(*np));
+		char (*nh)[65] = np ? realloc(r->hex, (size_t)nc *
+		    sizeof(*nh)) : NULL;
+		unsigned long long *nb = nh ? realloc(r->bytes, (size_t)nc *
+		    sizeof(*nb)) : NULL;
+
+		if (np)
+			r->paths = np;
+		if (nh)
+			r->hex = nh;
+		if (nb == NULL) {
+			r->oom = 1;
+			return;
+		}
+		r->bytes = nb;
+		r->cap = nc;
+	}
+	if ((r->paths[r->n] = strdup(path)) == NULL) {
+		r->oom = 1;
+		return;
+	}
+	r->hex[r->n][0] = '\0';
+	r->bytes[r->n] = 0;
+	r->n++;
+	if (!r->started) {
+		if (pthread_create(&r->th, NULL, rec_hasher, r) == 0)
+			r->started = 1;
+		else
+			r->oom = 1;	/* no hashes: the manifest fails */
+	}
+	pthread_cond_broadcast(&r->cv);
+}
+
 static int
 rec_open(void *ud, const char *path, const char **buf, size_t *len,
     void **handle)
 {
 	struct cli_rec *r = ud;
-	int i, e = cli_files.open(cli_files.ud, path, buf, len, handle);
+	int e = cli_files.open(cli_files.ud, path, buf, len, handle);
 
 	if (e != 0)
 		return e;
 	pthread_mutex_lock(&r->mu);
-	for (i = 0; i < r->n; i++)
-		if (strcmp(r->paths[i], path) == 0)
-			break;
-	if (i == r->n) {
-		if (r->n == r->cap) {
-			int nc = r->cap == 0 ? 16 : r->cap * 2;
-			char **np = realloc(r->paths, (size_t)nc *
-			    sizeof(*np));
-			if (np == NULL)
-				r->oom = 1;
-			else {
-				r->paths = np;
-				r->cap = nc;
-			}
-		}
-		if (r->n < r->cap && (r->paths[r->n] = strdup(path)) != NULL)
-			r->n++;
-		else
-			r->oom = 1;
-	}
+	rec_add(r, path);
 	pthread_mutex_unlock(&r->mu);
 	return 0;
 }
@@ -88,6 +146,7 @@ cli_rec_init(struct cli_rec *r)
 {
 	memset(r, 0, sizeof(*r));
 	pthread_mutex_init(&r->mu, NULL);
+	pthread_cond_init(&r->cv, NULL);
 	r->in.open = rec_open;
 	r->in.release = rec_release;
 	r->in.close = rec_close;
@@ -97,13 +156,45 @@ cli_rec_init(struct cli_rec *r)
 }
 
 void
+cli_rec_finish(struct cli_rec *r)
+{
+	pthread_mutex_lock(&r->mu);
+	r->stop = 1;
+	pthread_cond_broadcast(&r->cv);
+	pthread_mutex_unlock(&r->mu);
+	if (r->started)
+		pthread_join(r->th, NULL);
+	r->started = 0;
+}
+
+int
+cli_rec_sha256(const struct cli_rec *r, const char *path, char hex[65],
+    unsigned long long *bytes)
+{
+	int i;
+
+	for (i = 0; i < r->hashed; i++)
+		if (strcmp(r->paths[i], path) == 0 && r->hex[i][0] != '\0') {
+			memcpy(hex, r->hex[i], 65);
+			if (bytes != NULL)
+				*bytes = r->bytes[i];
+			return 0;
+		}
+	return -1;
+}
+
+void
 cli_rec_free(struct cli_rec *r)
 {
 	int i;
 
+	cli_rec_finish(r);
 	for (i = 0; i < r->n; i++)
 		free(r->paths[i]);
 	free(r->paths);
+	free(r->hex);
+	free(r->bytes);
+	pthread_cond_destroy(&r->cv);
 	pthread_mutex_destroy(&r->mu);
 }
 
