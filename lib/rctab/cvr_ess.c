@@ -16,29 +16,45 @@ static const char s_ov[] = TL_CVR_OVERVOTE;
 
 /*
  * The memo: a row whose ranking cells are all shared strings is a
- * function of those cells' (column, string) pairs, so its slots are
- * made once per distinct pair list, kept until the read returns, and
+ * function of those cells' columns and strings, so its slots are made
+ * once per distinct such row, kept until the read returns, and
  * handed over as stable (rctab_cvr.h): the tabulator keys such a row by
  * its slots pointer instead of building and hashing its key. Only slots
  * that point at shared strings or static labels are kept (no copies
- * made from the row). Bounded: past MEMO_MAX patterns or MEMO_BYTES,
- * rows are simply read as before.
+ * made from the row), and only for ranking columns within a word's bits
+ * of the first. Bounded: past MEMO_MAX patterns or MEMO_BYTES, rows are
+ * simply read as before.
  */
 #define MEMO_MAX   (1u << 16)
 #define MEMO_BLOCK ((size_t)64 << 10)
 #define MEMO_BYTES ((size_t)32 << 20)
 
+/* A pattern's key: a word with a bit for each ranking column present
+ * (from the first), then their cells' string pointers; in the entry when
+ * it fits (one cache line), else in a block. */
+#define PAT_INL 5
 struct pat {
-	uint64_t h;              /* 0: empty */
-	const uintptr_t *key;    /* nkey words: column, string pointer */
+	uintptr_t key[PAT_INL];  /* the key, or key[0] a pointer to it */
 	const struct tl_cvr_slot *slots;
 	uint32_t nkey;
 	int nslots;
+	uint32_t hint;           /* the tabulator's (rctab_cvr.h) */
 };
 
+static inline const uintptr_t *
+pat_key(const struct pat *pt)
+{
+	return pt->nkey <= PAT_INL ? pt->key :
+	    (const uintptr_t *)pt->key[0];
+}
+
+/* The patterns are kept in the order first met (the common ones early,
+ * close together), found through a table of (hash's high half, 1 +
+ * index) words that stays small. */
 struct memo {
-	struct tl_vec *tabv;     /* of struct pat, power of 2 */
-	struct pat *tab;
+	struct tl_vec *tabv;     /* of uint64_t, power of 2; 0 empty */
+	uint64_t *tab;
+	struct tl_vec *pats;     /* of struct pat */
 	size_t cap, n;
 	struct tl_vec *blocks;   /* of char *, MEMO_BLOCK each */
 	size_t used;             /* bytes used of the last block */
@@ -246,21 +262,32 @@ memo_hash(const uintptr_t *k, size_t n)
 		h = (h ^ (uint64_t)k[i]) * 0xff51afd7ed558ccdu;
 		h ^= h >> 29;
 	}
-	return h | 1;	/* 0 marks an empty entry */
+	return h;
 }
 
-/* The entry of key k[0..n) with hash h: its own, or the empty one where
- * it would go. */
-static struct pat *
+/* The slot of key k[0..n) with hash h in the table: its own, or the
+ * empty one where it would go. */
+static uint64_t *
 memo_find(const struct memo *m, const uintptr_t *k, size_t n, uint64_t h)
 {
-	size_t mask = m->cap - 1, i;
-	struct pat *e;
+	size_t mask = m->cap - 1, i, j;
+	const struct pat *pt;
+	const uintptr_t *key;
+	uint64_t *e, tag = h & ~(uint64_t)UINT32_MAX;
 
-	for (i = (size_t)(h >> 7) & mask;; i = (i + 1) & mask) {
+	for (i = (size_t)h & mask;; i = (i + 1) & mask) {
 		e = &m->tab[i];
-		if (e->h == 0 || (e->h == h && e->nkey == n &&
-		    memcmp(e->key, k, n * sizeof *k) == 0))
+		if (*e == 0)
+			return e;
+		if ((*e & ~(uint64_t)UINT32_MAX) != tag)
+			continue;
+		pt = (const struct pat *)m->pats->data + (uint32_t)*e - 1;
+		if (pt->nkey != n)
+			continue;
+		key = pat_key(pt);
+		for (j = 0; j < n && key[j] == k[j]; j++)
+			;
+		if (j == n)
 			return e;
 	}
 }
@@ -303,7 +330,7 @@ memo_add(teller_ctx *ctx, struct memo *m, const uintptr_t *k, size_t n,
 	struct tl_cvr_slot *cs;
 	const char **cp;
 	uintptr_t *ck;
-	struct pat *e;
+	struct pat *pt;
 	size_t np = 0, i, j;
 	int q, rc;
 
@@ -312,16 +339,20 @@ memo_add(teller_ctx *ctx, struct memo *m, const uintptr_t *k, size_t n,
 		return TELLER_OK;
 	if ((m->n + 1) * 2 > m->cap) {
 		size_t nc = m->cap == 0 ? 1024 : m->cap * 2;
-		struct tl_vec *nv = tl_vec_zeroed(ctx, nc, sizeof(struct pat));
-		struct pat *nt;
+		struct tl_vec *nv = tl_vec_zeroed(ctx, nc, sizeof(uint64_t));
+		uint64_t *nt;
 		if (nv == NULL)
 			return TELLER_ENOMEM;
 		nt = nv->data;
 		for (i = 0; i < m->cap; i++) {
-			if (m->tab[i].h == 0)
+			uint64_t hi;
+			if (m->tab[i] == 0)
 				continue;
-			for (j = (size_t)(m->tab[i].h >> 7) & (nc - 1);
-			    nt[j].h != 0; j = (j + 1) & (nc - 1))
+			pt = (struct pat *)m->pats->data +
+			    (uint32_t)m->tab[i] - 1;
+			hi = memo_hash(pat_key(pt), pt->nkey);
+			for (j = (size_t)hi & (nc - 1); nt[j] != 0;
+			    j = (j + 1) & (nc - 1))
 				;
 			nt[j] = m->tab[i];
 		}
@@ -333,24 +364,31 @@ memo_add(teller_ctx *ctx, struct memo *m, const uintptr_t *k, size_t n,
 	for (q = 0; q < nsl; q++)
 		np += (size_t)sl[q].n;
 	cs = memo_room(ctx, m, (size_t)nsl * sizeof *cs + np * sizeof *cp +
-	    n * sizeof *k + 8, &rc);
+	    (n > PAT_INL ? n : 0) * sizeof *k + 8, &rc);
 	if (cs == NULL)
 		return rc;
 	cp = (const char **)(void *)(cs + nsl);
 	ck = (uintptr_t *)(void *)(cp + np);
-	memcpy(ck, k, n * sizeof *k);
 	for (q = 0, np = 0; q < nsl; q++) {
 		cs[q] = sl[q];
 		memcpy(cp + np, sl[q].cands, (size_t)sl[q].n * sizeof *cp);
 		cs[q].cands = cp + np;
 		np += (size_t)sl[q].n;
 	}
-	e = memo_find(m, k, n, h);
-	e->h = h;
-	e->key = ck;
-	e->nkey = (uint32_t)n;
-	e->slots = cs;
-	e->nslots = nsl;
+	if ((pt = tl_vec_push(ctx, m->pats, NULL)) == NULL)
+		return TELLER_ENOMEM;
+	if (n <= PAT_INL) {
+		memcpy(pt->key, k, n * sizeof *k);
+	} else {
+		memcpy(ck, k, n * sizeof *k);
+		pt->key[0] = (uintptr_t)ck;
+	}
+	pt->nkey = (uint32_t)n;
+	pt->hint = 0;
+	pt->slots = cs;
+	pt->nslots = nsl;
+	*memo_find(m, k, n, h) = (h & ~(uint64_t)UINT32_MAX) |
+	    (uint64_t)m->pats->len;
 	m->n++;
 	*out = cs;
 	return TELLER_OK;
@@ -366,6 +404,7 @@ memo_free(teller_ctx *ctx, struct memo *m)
 	m->blocks->len = 0;
 	tl_vec_release(ctx, m->blocks);
 	tl_vec_release(ctx, m->tabv);
+	tl_vec_release(ctx, m->pats);
 	tl_vec_release(ctx, m->key);
 }
 
@@ -394,9 +433,10 @@ on_row(teller_ctx *ctx, void *ud, long row, const struct tl_xlsx_cell *c,
 	x->slots->len = 0;
 	x->ptrs->len = 0;
 	x->buf->len = 0;
-	if (tl_vec_reserve(ctx, m->key, 2 * (size_t)n) != TELLER_OK)
+	if (tl_vec_reserve(ctx, m->key, 1 + (size_t)n) != TELLER_OK)
 		return TELLER_ENOMEM;
 	k = m->key->data;
+	k[nk++] = 0;
 	for (i = 0; i < n; i++) {
 		if (c[i].col == src->id_col)
 			id = c[i].text;
@@ -408,8 +448,10 @@ on_row(teller_ctx *ctx, void *ud, long row, const struct tl_xlsx_cell *c,
 			lastpresent = c[i].col;
 			/* the row's memo key: its ranking cells, if every
 			 * one is a shared string */
-			memo = memo && c[i].shared;
-			k[nk++] = (uintptr_t)c[i].col;
+			memo = memo && c[i].shared &&
+			    c[i].col - first < (int)(8 * sizeof *k);
+			if (memo)
+				k[0] |= (uintptr_t)1 << (c[i].col - first);
 			k[nk++] = (uintptr_t)c[i].text;
 		}
 	}
@@ -418,13 +460,15 @@ on_row(teller_ctx *ctx, void *ud, long row, const struct tl_xlsx_cell *c,
 		    src->id_col, "Cast vote record identifier missing");
 	memset(&cvr, 0, sizeof cvr);
 	if (memo && m->n > 0) {
-		const struct pat *e;
+		uint64_t e;
 		h = memo_hash(k, nk);
-		e = memo_find(m, k, nk, h);
-		if (e->h != 0) {
-			cvr.slots = e->slots;
-			cvr.nslots = e->nslots;
+		if ((e = *memo_find(m, k, nk, h)) != 0) {
+			struct pat *pt = (struct pat *)m->pats->data +
+			    (uint32_t)e - 1;
+			cvr.slots = pt->slots;
+			cvr.nslots = pt->nslots;
 			cvr.stable = true;
+			cvr.hint = &pt->hint;
 		}
 	}
 	if (!cvr.stable) {
@@ -446,6 +490,8 @@ on_row(teller_ctx *ctx, void *ud, long row, const struct tl_xlsx_cell *c,
 			if (kept != NULL) {
 				cvr.slots = kept;
 				cvr.stable = true;
+				cvr.hint = &TL_VEC_AT(m->pats, struct pat,
+				    m->pats->len - 1).hint;
 			}
 		}
 	}
@@ -489,8 +535,10 @@ tl_cvr_read_ess(teller_ctx *ctx, const struct tl_cvr_source *src,
 	x.buf = tl_vec_new(ctx, 1);
 	x.memo.blocks = tl_vec_new(ctx, sizeof(char *));
 	x.memo.key = tl_vec_new(ctx, sizeof(uintptr_t));
+	x.memo.pats = tl_vec_new(ctx, sizeof(struct pat));
 	if (x.slots == NULL || x.ptrs == NULL || x.buf == NULL ||
-	    x.memo.blocks == NULL || x.memo.key == NULL)
+	    x.memo.blocks == NULL || x.memo.key == NULL ||
+	    x.memo.pats == NULL)
 		return TELLER_ENOMEM;
 	rc = tl_xlsx_read(ctx, src->path, on_row, &x);
 	memo_free(ctx, &x.memo);

@@ -122,31 +122,44 @@ cdf_ballot(struct tl_rtab *t, const struct tl_cvr *r, uint32_t rec)
 	    TELLER_ENOMEM : TELLER_OK;
 }
 
-static size_t
+static uint64_t
 stab_hash(const void *p, const int *sl)
 {
 	uint64_t h = (uint64_t)(uintptr_t)p;
 
 	h ^= ((uint64_t)(uint32_t)sl[0] << 32) ^ (uint32_t)sl[1];
 	h *= 0x9E3779B97F4A7C15u;
-	return (size_t)(h >> 32);
+	h ^= h >> 29;
+	h *= 0xbf58476d1ce4e5b9u;
+	return h ^ (h >> 32);
 }
 
-/* The stable-slots entry for (p, sl): a hit, or the empty one. The
- * table is keyed by a pointer and two slice numbers, not by a string
- * (one probe per ballot that a reader passed as stable), so it is not a
+#define STAB_TAG(h) ((h) & ~(uint64_t)UINT32_MAX)
+
+/* The slot of (p, sl), hash h, in the stable-slots index: one holding
+ * its entry (1 + its index in t->sents, under the hash's high half), or
+ * the empty one where it would go. The entries are kept in the order
+ * first met (the common ones early, close together) and the index is
+ * small. Keyed by a pointer and two slice numbers, not by a string (one
+ * probe per ballot that a reader passed as stable), so it is not a
  * tl_strtab. */
-static struct sent *
-stab_find(const struct tl_rtab *t, const void *p, const int *sl)
+static uint64_t *
+stab_find(const struct tl_rtab *t, const void *p, const int *sl,
+    uint64_t h)
 {
 	size_t mask = t->nstabslots - 1, i;
-	struct sent *e;
+	const struct sent *e;
+	uint64_t *x;
 
-	for (i = stab_hash(p, sl) & mask;; i = (i + 1) & mask) {
-		e = &t->stab[i];
-		if (e->slots == NULL || (e->slots == p && e->sl[0] == sl[0] &&
-		    e->sl[1] == sl[1]))
-			return e;
+	for (i = (size_t)h & mask;; i = (i + 1) & mask) {
+		x = &t->stab[i];
+		if (*x == 0)
+			return x;
+		if (STAB_TAG(*x) != STAB_TAG(h))
+			continue;
+		e = &TL_VEC_AT(t->sents, struct sent, (uint32_t)*x - 1);
+		if (e->slots == p && e->sl[0] == sl[0] && e->sl[1] == sl[1])
+			return x;
 	}
 }
 
@@ -157,44 +170,59 @@ remember(struct tl_rtab *t, const struct tl_cvr *r, const int *sl,
     uint32_t rec)
 {
 	struct sent *e;
+	uint64_t h, *x;
 	size_t i, j;
 
 	if (!r->stable)
 		return TELLER_OK;
+	if (t->sents == NULL &&
+	    (t->sents = tl_vec_new(t->ctx, sizeof(struct sent))) == NULL)
+		return TELLER_ENOMEM;
+	if (t->nstab >= UINT32_MAX - 1)
+		return TELLER_OK;
 	if ((t->nstab + 1) * 2 > t->nstabslots) {
 		size_t n = t->nstabslots == 0 ? 1024 : t->nstabslots * 2;
-		struct tl_vec *nv = tl_vec_zeroed(t->ctx, n, sizeof
-		    (struct sent));
-		struct sent *ns;
+		struct tl_vec *nv = tl_vec_zeroed(t->ctx, n, sizeof(uint64_t));
+		uint64_t *ns;
 		if (nv == NULL)
 			return TELLER_ENOMEM;
 		ns = nv->data;
-		for (i = 0; i < t->nstabslots; i++) {
-			if (t->stab[i].slots == NULL)
-				continue;
-			for (j = stab_hash(t->stab[i].slots, t->stab[i].sl) &
-			    (n - 1); ns[j].slots != NULL; j = (j + 1) & (n - 1))
+		for (i = 0; i < t->nstab; i++) {
+			e = &TL_VEC_AT(t->sents, struct sent, i);
+			h = stab_hash(e->slots, e->sl);
+			for (j = (size_t)h & (n - 1); ns[j] != 0;
+			    j = (j + 1) & (n - 1))
 				;
-			ns[j] = t->stab[i];
+			ns[j] = STAB_TAG(h) | (uint64_t)(i + 1);
 		}
 		tl_vec_release(t->ctx, t->stabv);
 		t->stabv = nv;
 		t->stab = ns;
 		t->nstabslots = n;
 	}
-	e = stab_find(t, r->slots, sl);
-	if (e->slots == NULL)
+	h = stab_hash(r->slots, sl);
+	x = stab_find(t, r->slots, sl, h);
+	if (*x != 0) {
+		e = &TL_VEC_AT(t->sents, struct sent, (uint32_t)*x - 1);
+	} else {
+		if ((e = tl_vec_push(t->ctx, t->sents, NULL)) == NULL)
+			return TELLER_ENOMEM;
+		memset(e, 0, sizeof *e);
 		t->nstab++;
+		*x = STAB_TAG(h) | (uint64_t)t->nstab;
+	}
 	e->slots = r->slots;
 	e->sl[0] = sl[0];
 	e->sl[1] = sl[1];
 	e->rec = rec;
 	e->txt = t->cvlast;
+	if (r->hint != NULL)
+		*r->hint = (uint32_t)*x;
 	return TELLER_OK;
 }
 
-/* Add the string counts owed by the stable-slots table (each hit is a
- * ballot identical to its record) and zero them; then empty the table
+/* Add the weights and string counts owed by the stable-slots table
+ * (each hit is a ballot identical to its record) and zero them; then empty the table
  * when clear is set (stable pointers hold for one reader call only). */
 static void
 stab_settle(struct tl_rtab *t, bool clear)
@@ -202,13 +230,14 @@ stab_settle(struct tl_rtab *t, bool clear)
 	size_t i;
 	uint32_t pos, end, j, n;
 
-	for (i = 0; i < t->nstabslots && t->nstab > 0; i++) {
-		struct sent *e = &t->stab[i];
-		const struct rrec *rec;
+	for (i = 0; i < t->nstab; i++) {
+		struct sent *e = &TL_VEC_AT(t->sents, struct sent, i);
+		struct rrec *rec;
 		const uint32_t *c;
-		if (e->slots == NULL || e->hits == 0)
+		if (e->hits == 0)
 			continue;
 		rec = REC(t, e->rec);
+		rec->w += e->hits;
 		c = &TL_VEC_AT(t->cells, uint32_t, rec->off);
 		for (pos = 0, end = rec->len - 2; pos < end; pos += 2 + n) {
 			n = c[pos + 1];
@@ -219,6 +248,7 @@ stab_settle(struct tl_rtab *t, bool clear)
 	}
 	if (clear && t->nstab > 0) {
 		memset(t->stab, 0, t->nstabslots * sizeof *t->stab);
+		t->sents->len = 0;
 		t->nstab = 0;
 	}
 }
@@ -790,13 +820,31 @@ on_cvr(teller_ctx *ctx, void *ud, const struct tl_cvr *r)
 	if (r->stable && t->nstab > 0) {
 		/* the reader promises: same slots pointer, same slots, and
 		 * those slots were checked and keyed when first seen */
-		struct sent *e = stab_find(t, r->slots, sl);
-		if (e->slots != NULL) {
+		struct sent *e = NULL;
+		uint32_t hi = r->hint != NULL ? *r->hint : 0;
+		if (hi != 0 && hi <= t->nstab) {
+			/* the reader kept where the entry was */
+			e = &TL_VEC_AT(t->sents, struct sent, hi - 1);
+			if (e->slots != r->slots || e->sl[0] != sl[0] ||
+			    e->sl[1] != sl[1])
+				e = NULL;
+		}
+		if (e == NULL) {
+			uint64_t x = *stab_find(t, r->slots, sl,
+			    stab_hash(r->slots, sl));
+			if (x != 0) {
+				e = &TL_VEC_AT(t->sents, struct sent,
+				    (uint32_t)x - 1);
+				if (r->hint != NULL)
+					*r->hint = (uint32_t)x;
+			}
+		}
+		if (e != NULL) {
 			if (t->cvx && (s = cvx_row(t, r, e)) != TELLER_OK)
 				return s;
-			/* string counts settle after the source */
+			/* the record's weight and string counts settle
+			 * after the source */
 			e->hits += w;
-			REC(t, e->rec)->w += w;
 			if (t->opts->trace != NULL &&
 			    (s = trace_ballot(t, r, e->rec)) != TELLER_OK)
 				return s;

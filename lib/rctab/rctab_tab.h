@@ -68,6 +68,15 @@ struct cdfballot {
 	int32_t prec;       /* index in cdfprec, -1 none */
 };
 
+/* A stable slots pointer and slices -> record (rctab_read.c). */
+struct sent {
+	const void *slots;
+	int32_t sl[2];
+	uint32_t rec;
+	uint32_t txt;     /* its rank fields in cvrank, or 0 */
+	int64_t hits;     /* ballots whose string counts are owed */
+};
+
 struct tl_rtab {
 	teller_ctx *ctx;
 	const struct tl_rctab_cfg *cfg;
@@ -123,14 +132,9 @@ struct tl_rtab {
 		const char *p;
 		int tok;
 	} cache[64];              /* string pointer -> token, verified */
-	struct sent {
-		const void *slots;
-		int32_t sl[2];
-		uint32_t rec;
-		uint32_t txt;     /* its rank fields in cvrank, or 0 */
-		int64_t hits;     /* ballots whose string counts are owed */
-	} *stab;                  /* stable slots pointer and slices ->
-				   * record, open addressing */
+	struct tl_vec *sents;     /* of struct sent, in the order met */
+	uint64_t *stab;           /* index of sents (rctab_read.c
+				   * stab_find), open addressing */
 	size_t nstab, nstabslots;
 	struct tl_vec *stabv;     /* stab's storage, or NULL */
 	/* per pass */
