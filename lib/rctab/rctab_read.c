@@ -623,10 +623,17 @@ cvx_row(struct tl_rtab *t, const struct tl_cvr *r, const struct sent *e)
 	ids[3] = r->supplied_id;
 	ids[4] = r->precinct;
 	ids[5] = r->precinct_portion;
-	for (i = 0; i < 6; i++)
-		if (cvx_field(t, NULL, ids[i] != NULL ? ids[i] : "",
-		    ids[i] != NULL ? strlen(ids[i]) : 0) != TELLER_OK)
+	for (i = 0; i < 6; i++) {
+		if (ids[i] == NULL || ids[i][0] == '\0') {
+			/* an empty field: its comma */
+			if (t->cvn == CVX_BUF)
+				cvx_drain(t);
+			t->cvb[t->cvn++] = ',';
+		} else if (cvx_field(t, NULL, ids[i], strlen(ids[i])) !=
+		    TELLER_OK) {
 			return TELLER_ENOMEM;
+		}
+	}
 	t->cvlast = 0;
 	if (e != NULL && e->txt != 0) {
 		const char *p = (const char *)t->cvrank->data + e->txt - 1;
