@@ -222,8 +222,9 @@ remember(struct tl_rtab *t, const struct tl_cvr *r, const int *sl,
 }
 
 /* Add the weights and string counts owed by the stable-slots table
- * (each hit is a ballot identical to its record) and zero them; then empty the table
- * when clear is set (stable pointers hold for one reader call only). */
+ * (each hit is a ballot identical to its record) and zero them; then
+ * empty the table when clear is set (stable pointers hold for one
+ * reader call only). */
 static void
 stab_settle(struct tl_rtab *t, bool clear)
 {
