@@ -1701,8 +1701,10 @@ pipe_row(teller_ctx *wctx, void *ud, long row, const struct tl_xlsx_cell *c,
 	pr->size = size;
 	dc = (struct tl_xlsx_cell *)(void *)(pr + 1);
 	at = sizeof *pr + (size_t)n * sizeof *c;
-	/* shared strings stay the worker's until the caller is done */
-	memcpy(dc, c, (size_t)n * sizeof *c);
+	/* shared strings stay the worker's until the caller is done; a
+	 * row without cells may come with no cell array at all */
+	if (n > 0)
+		memcpy(dc, c, (size_t)n * sizeof *c);
 	for (i = 0; i < n; i++) {
 		if (c[i].shared)
 			continue;
