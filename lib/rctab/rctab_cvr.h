@@ -86,6 +86,11 @@ struct tl_cvr {
 	 * seen again carries the same slots, so the tabulator may key on
 	 * the pointer. false (memset default): copy, never trust. */
 	bool stable;
+	/* A stable record may also carry a word the reader keeps with its
+	 * slots until it returns, 0 when they are first handed over, for
+	 * the tabulator's own use (where it keeps them: a hint it checks);
+	 * the pointer is valid during the call. NULL: none. */
+	uint32_t *hint;
 	/* ballots this record stands for: 0 or 1 for one; more only for a
 	 * stable record when the source allows merge */
 	int64_t weight;

@@ -122,31 +122,44 @@ cdf_ballot(struct tl_rtab *t, const struct tl_cvr *r, uint32_t rec)
 	    TELLER_ENOMEM : TELLER_OK;
 }
 
-static size_t
+static uint64_t
 stab_hash(const void *p, const int *sl)
 {
 	uint64_t h = (uint64_t)(uintptr_t)p;
 
 	h ^= ((uint64_t)(uint32_t)sl[0] << 32) ^ (uint32_t)sl[1];
 	h *= 0x9E3779B97F4A7C15u;
-	return (size_t)(h >> 32);
+	h ^= h >> 29;
+	h *= 0xbf58476d1ce4e5b9u;
+	return h ^ (h >> 32);
 }
 
-/* The stable-slots entry for (p, sl): a hit, or the empty one. The
- * table is keyed by a pointer and two slice numbers, not by a string
- * (one probe per ballot that a reader passed as stable), so it is not a
+#define STAB_TAG(h) ((h) & ~(uint64_t)UINT32_MAX)
+
+/* The slot of (p, sl), hash h, in the stable-slots index: one holding
+ * its entry (1 + its index in t->sents, under the hash's high half), or
+ * the empty one where it would go. The entries are kept in the order
+ * first met (the common ones early, close together) and the index is
+ * small. Keyed by a pointer and two slice numbers, not by a string (one
+ * probe per ballot that a reader passed as stable), so it is not a
  * tl_strtab. */
-static struct sent *
-stab_find(const struct tl_rtab *t, const void *p, const int *sl)
+static uint64_t *
+stab_find(const struct tl_rtab *t, const void *p, const int *sl,
+    uint64_t h)
 {
 	size_t mask = t->nstabslots - 1, i;
-	struct sent *e;
+	const struct sent *e;
+	uint64_t *x;
 
-	for (i = stab_hash(p, sl) & mask;; i = (i + 1) & mask) {
-		e = &t->stab[i];
-		if (e->slots == NULL || (e->slots == p && e->sl[0] == sl[0] &&
-		    e->sl[1] == sl[1]))
-			return e;
+	for (i = (size_t)h & mask;; i = (i + 1) & mask) {
+		x = &t->stab[i];
+		if (*x == 0)
+			return x;
+		if (STAB_TAG(*x) != STAB_TAG(h))
+			continue;
+		e = &TL_VEC_AT(t->sents, struct sent, (uint32_t)*x - 1);
+		if (e->slots == p && e->sl[0] == sl[0] && e->sl[1] == sl[1])
+			return x;
 	}
 }
 
@@ -157,57 +170,75 @@ remember(struct tl_rtab *t, const struct tl_cvr *r, const int *sl,
     uint32_t rec)
 {
 	struct sent *e;
+	uint64_t h, *x;
 	size_t i, j;
 
 	if (!r->stable)
 		return TELLER_OK;
+	if (t->sents == NULL &&
+	    (t->sents = tl_vec_new(t->ctx, sizeof(struct sent))) == NULL)
+		return TELLER_ENOMEM;
+	if (t->nstab >= UINT32_MAX - 1)
+		return TELLER_OK;
 	if ((t->nstab + 1) * 2 > t->nstabslots) {
 		size_t n = t->nstabslots == 0 ? 1024 : t->nstabslots * 2;
-		struct tl_vec *nv = tl_vec_zeroed(t->ctx, n, sizeof
-		    (struct sent));
-		struct sent *ns;
+		struct tl_vec *nv = tl_vec_zeroed(t->ctx, n, sizeof(uint64_t));
+		uint64_t *ns;
 		if (nv == NULL)
 			return TELLER_ENOMEM;
 		ns = nv->data;
-		for (i = 0; i < t->nstabslots; i++) {
-			if (t->stab[i].slots == NULL)
-				continue;
-			for (j = stab_hash(t->stab[i].slots, t->stab[i].sl) &
-			    (n - 1); ns[j].slots != NULL; j = (j + 1) & (n - 1))
+		for (i = 0; i < t->nstab; i++) {
+			e = &TL_VEC_AT(t->sents, struct sent, i);
+			h = stab_hash(e->slots, e->sl);
+			for (j = (size_t)h & (n - 1); ns[j] != 0;
+			    j = (j + 1) & (n - 1))
 				;
-			ns[j] = t->stab[i];
+			ns[j] = STAB_TAG(h) | (uint64_t)(i + 1);
 		}
 		tl_vec_release(t->ctx, t->stabv);
 		t->stabv = nv;
 		t->stab = ns;
 		t->nstabslots = n;
 	}
-	e = stab_find(t, r->slots, sl);
-	if (e->slots == NULL)
+	h = stab_hash(r->slots, sl);
+	x = stab_find(t, r->slots, sl, h);
+	if (*x != 0) {
+		e = &TL_VEC_AT(t->sents, struct sent, (uint32_t)*x - 1);
+	} else {
+		if ((e = tl_vec_push(t->ctx, t->sents, NULL)) == NULL)
+			return TELLER_ENOMEM;
+		memset(e, 0, sizeof *e);
 		t->nstab++;
+		*x = STAB_TAG(h) | (uint64_t)t->nstab;
+	}
 	e->slots = r->slots;
 	e->sl[0] = sl[0];
 	e->sl[1] = sl[1];
 	e->rec = rec;
+	e->txt = t->cvlast;
+	if (r->hint != NULL)
+		*r->hint = (uint32_t)*x;
 	return TELLER_OK;
 }
 
-/* Add the string counts owed by the stable-slots table (each hit is a
- * ballot identical to its record) and zero them; then empty the table
- * when clear is set (stable pointers hold for one reader call only). */
+/* Add the weights and string counts owed by the stable-slots table
+ * (each hit is a ballot identical to its record) and zero them; then
+ * empty the table when clear is set (stable pointers hold for one
+ * reader call only). */
 static void
 stab_settle(struct tl_rtab *t, bool clear)
 {
 	size_t i;
 	uint32_t pos, end, j, n;
 
-	for (i = 0; i < t->nstabslots && t->nstab > 0; i++) {
-		struct sent *e = &t->stab[i];
-		const struct rrec *rec;
+	for (i = 0; i < t->nstab; i++) {
+		struct sent *e = &TL_VEC_AT(t->sents, struct sent, i);
+		struct rrec *rec;
 		const uint32_t *c;
-		if (e->slots == NULL || e->hits == 0)
+		if (e->hits == 0)
 			continue;
 		rec = REC(t, e->rec);
+		rec->w += e->hits;
 		c = &TL_VEC_AT(t->cells, uint32_t, rec->off);
 		for (pos = 0, end = rec->len - 2; pos < end; pos += 2 + n) {
 			n = c[pos + 1];
@@ -218,12 +249,108 @@ stab_settle(struct tl_rtab *t, bool clear)
 	}
 	if (clear && t->nstab > 0) {
 		memset(t->stab, 0, t->nstabslots * sizeof *t->stab);
+		t->sents->len = 0;
 		t->nstab = 0;
 	}
 }
 
 /* ------------------------------------------------------------------ */
 /* rctab_cvr.csv: RCTab's simplified CVR export (rctab.md 8.6)         */
+
+/* The rows of the export are written in pieces of CVX_BUF bytes (fewer,
+ * larger writes than tl_out's), their errors recorded in cvo. */
+#define CVX_BUF ((size_t)64 << 10)
+
+static void
+cvx_write(struct tl_rtab *t, const char *p, size_t n)
+{
+	struct tl_out *o = &t->cvo;
+
+	if (o->err == TELLER_OK && n > 0 && o->write(o->ud, p, n) != 0)
+		o->err = tl_fail(o->ctx, TELLER_EWRITE, "output could not be "
+		    "written");
+}
+
+static void
+cvx_drain(struct tl_rtab *t)
+{
+	cvx_write(t, t->cvb, t->cvn);
+	t->cvn = 0;
+}
+
+static inline void
+cvx_put(struct tl_rtab *t, const char *s, size_t n)
+{
+	if (CVX_BUF - t->cvn < n) {
+		cvx_drain(t);
+		if (n > CVX_BUF) {
+			cvx_write(t, s, n);
+			return;
+		}
+	}
+	memcpy(t->cvb + t->cvn, s, n);
+	t->cvn += n;
+}
+
+/* Bytes a CSV field cannot hold unquoted (tl_rctab_csvf) */
+static const bool cvx_special[256] = { [','] = true, ['"'] = true,
+    ['\r'] = true, ['\n'] = true };
+
+/* Field s (n bytes), not the line's first, as tl_rctab_csvf writes it,
+ * into v (reserved here) or, with v NULL, the export. */
+static int
+cvx_field(struct tl_rtab *t, struct tl_vec *v, const char *s, size_t n)
+{
+	char *d;
+	size_t i, k = 0;
+	bool q = false;
+
+	if (n > 0 && (unsigned char)s[0] <= '#')
+		q = true;
+	else if (n > 0 && (unsigned char)s[n - 1] <= ' ')
+		q = true;
+	else
+		for (i = 0; i < n && !q; i++)
+			q = cvx_special[(unsigned char)s[i]];
+	if (v == NULL && !q && n < 256) {
+		/* the common case: ",field" */
+		if (CVX_BUF - t->cvn < n + 1)
+			cvx_drain(t);
+		t->cvb[t->cvn] = ',';
+		memcpy(t->cvb + t->cvn + 1, s, n);
+		t->cvn += n + 1;
+		return TELLER_OK;
+	}
+	if (v == NULL) {
+		/* quoted, its quotes doubled */
+		cvx_put(t, ",\"", 2);
+		for (i = 0; i < n; i = k + 1) {
+			const char *dq = memchr(s + i, '"', n - i);
+			k = dq != NULL ? (size_t)(dq - s) : n;
+			cvx_put(t, s + i, k - i);
+			if (dq != NULL)
+				cvx_put(t, "\"\"", 2);
+		}
+		cvx_put(t, "\"", 1);
+		return TELLER_OK;
+	}
+	if (n > (SIZE_MAX - 3) / 2 ||
+	    tl_vec_reserve(t->ctx, v, 2 * n + 3) != TELLER_OK)
+		return TELLER_ENOMEM;
+	d = (char *)v->data + v->len;
+	d[k++] = ',';
+	if (q)
+		d[k++] = '"';
+	for (i = 0; i < n; i++) {
+		if (q && s[i] == '"')
+			d[k++] = '"';
+		d[k++] = s[i];
+	}
+	if (q)
+		d[k++] = '"';
+	v->len += k;
+	return TELLER_OK;
+}
 
 /* The text RCTab prints for CVR string s of source src: the canonical
  * name of a name or alias, the source's own label for a write-in,
@@ -263,9 +390,12 @@ cvx_begin(struct tl_rtab *t)
 	t->cvpre = tl_vec_new(t->ctx, 1);
 	t->cvtxt = tl_vec_new(t->ctx, 1);
 	t->cvoff = tl_vec_new(t->ctx, sizeof(uint32_t));
+	t->cvrank = tl_vec_new(t->ctx, 1);
+	t->cvb = tl_alloc(t->ctx, CVX_BUF, 1);
 	if (t->cvcell == NULL || t->cvpre == NULL || t->cvtxt == NULL ||
-	    t->cvoff == NULL)
+	    t->cvoff == NULL || t->cvrank == NULL || t->cvb == NULL)
 		return TELLER_ENOMEM;
+	t->cvn = 0;
 	t->cvsrc = -1;
 	if (k->open(k->ud, "rctab_cvr.csv", &w, &t->cvwud) != 0)
 		return tl_fail(t->ctx, TELLER_EWRITE, "rctab_cvr.csv: cannot "
@@ -281,7 +411,8 @@ cvx_begin(struct tl_rtab *t)
 		tl_rctab_csvf(&t->cvo, &first, buf);
 	}
 	tl_out_str(&t->cvo, t->opts->crlf ? "\r\n" : "\n");
-	return TELLER_OK;
+	/* the rows go through cvb, after the header */
+	return tl_out_flush(&t->cvo) != TELLER_OK ? TELLER_EWRITE : TELLER_OK;
 }
 
 /* Flush and close the export; rc is the reading's outcome. */
@@ -294,6 +425,7 @@ cvx_end(struct tl_rtab *t, int rc)
 	if (!t->cvx)
 		return rc;
 	t->cvx = false;
+	cvx_drain(t);
 	frc = tl_out_flush(&t->cvo);
 	if (k->close(k->ud, t->cvwud) != 0 && frc == TELLER_OK)
 		frc = tl_fail(t->ctx, TELLER_EWRITE, "rctab_cvr.csv: cannot "
@@ -353,14 +485,30 @@ cvx_tok(struct tl_rtab *t, const char *s)
 	return ti;
 }
 
-/* The rank field of a one-string rank, from the cache or made now. */
+/* n bytes at p to v, or with v NULL to the export. */
+static int
+cvx_emit(struct tl_rtab *t, struct tl_vec *v, const char *p, size_t n)
+{
+	if (v == NULL) {
+		cvx_put(t, p, n);
+		return TELLER_OK;
+	}
+	if (tl_vec_reserve(t->ctx, v, n) != TELLER_OK)
+		return TELLER_ENOMEM;
+	memcpy((char *)v->data + v->len, p, n);
+	v->len += n;
+	return TELLER_OK;
+}
+
+/* The rank field of a one-string rank, from the cache or made now, to v
+ * or the export (cvx_emit). */
 static int
 cvx_one(struct tl_rtab *t, const struct tl_cvr_source *src,
-    const struct tl_cvr *r, const char *s)
+    const struct tl_cvr *r, const char *s, struct tl_vec *v)
 {
 	int ti = cvx_tok(t, s);
-	uint32_t *off, z = 0, at;
-	const char *p;
+	uint32_t *off, z = 0, at, n;
+	const char *nm;
 
 	if (ti < 0)
 		return TELLER_ENOMEM;
@@ -369,68 +517,46 @@ cvx_one(struct tl_rtab *t, const struct tl_cvr_source *src,
 			return TELLER_ENOMEM;
 	off = &TL_VEC_AT(t->cvoff, uint32_t, ti);
 	if (*off == 0) {
+		/* its length, then ",name" as written */
 		if (t->cvtxt->len >= UINT32_MAX / 2)
 			return tl_fail_in(t->ctx, r->file, TELLER_ELIMIT, 0,
 			    0, "too many candidate strings");
 		at = (uint32_t)t->cvtxt->len;
-		if (vec_field(t, t->cvtxt, false, cvx_name(t, src, s), true)
-		    != TELLER_OK)
+		nm = cvx_name(t, src, s);
+		if (tl_vec_reserve(t->ctx, t->cvtxt, sizeof n) != TELLER_OK)
 			return TELLER_ENOMEM;
+		t->cvtxt->len += sizeof n;
+		if (cvx_field(t, t->cvtxt, nm, strlen(nm)) != TELLER_OK)
+			return TELLER_ENOMEM;
+		n = (uint32_t)(t->cvtxt->len - at - sizeof n);
+		memcpy((char *)t->cvtxt->data + at, &n, sizeof n);
 		off = &TL_VEC_AT(t->cvoff, uint32_t, ti);
 		*off = at + 1;
 	}
-	p = (const char *)t->cvtxt->data + *off - 1;
-	tl_out_str(&t->cvo, p);
-	return TELLER_OK;
+	nm = (const char *)t->cvtxt->data + *off - 1;
+	memcpy(&n, nm, sizeof n);
+	return cvx_emit(t, v, nm + sizeof n, n);
 }
 
+/* The rank fields of r and the line's end, to v or the export. */
 static int
-cvx_row(struct tl_rtab *t, const struct tl_cvr *r)
+cvx_ranks(struct tl_rtab *t, const struct tl_cvr_source *src,
+    const struct tl_cvr *r, struct tl_vec *v)
 {
-	const struct tl_cvr_source *src = &t->cfg->src[t->cursrc];
-	struct tl_out *o = &t->cvo;
-	bool first = true;
 	int rank, s = 0, j;
 
-	if (t->cvsrc != t->cursrc) {
-		/* a new source: its fields, and its write-in label; the
-		 * readers that give RCTab's CVR a contest id */
-		bool cid = t->curprov->export_contest_id;
-		t->cvsrc = t->cursrc;
-		t->cvpre->len = 0;
-		t->cvtxt->len = 0;
-		if (t->cvoff->len > 0) /* data is NULL until first grown */
-			memset(t->cvoff->data, 0,
-			    t->cvoff->len * sizeof(uint32_t));
-		if (vec_field(t, t->cvpre, true, src->raw_path, false) !=
-		    TELLER_OK ||
-		    vec_field(t, t->cvpre, false, src->provider, false) !=
-		    TELLER_OK ||
-		    vec_field(t, t->cvpre, false, cid ? src->contest_id : "",
-		    false) != TELLER_OK)
-			return TELLER_ENOMEM;
-	}
-	tl_out_mem(o, t->cvpre->data, t->cvpre->len);
-	first = false;
-#define NN(x) ((x) != NULL ? (x) : "")
-	tl_rctab_csvf(o, &first, NN(r->computed_id));
-	tl_rctab_csvf(o, &first, NN(r->tabulator_id));
-	tl_rctab_csvf(o, &first, NN(r->batch));
-	tl_rctab_csvf(o, &first, NN(r->supplied_id));
-	tl_rctab_csvf(o, &first, NN(r->precinct));
-	tl_rctab_csvf(o, &first, NN(r->precinct_portion));
-#undef NN
 	for (rank = 1; rank <= t->cvmax; rank++) {
 		const struct tl_cvr_slot *sl;
 		while (s < r->nslots && r->slots[s].rank < rank)
 			s++;
 		if (s == r->nslots || r->slots[s].rank != rank) {
-			tl_rctab_csvf(o, &first, "undervote");
+			if (cvx_emit(t, v, ",undervote", 10) != TELLER_OK)
+				return TELLER_ENOMEM;
 			continue;
 		}
 		sl = &r->slots[s];
 		if (sl->n == 1) {
-			if (cvx_one(t, src, r, sl->cands[0]) != TELLER_OK)
+			if (cvx_one(t, src, r, sl->cands[0], v) != TELLER_OK)
 				return TELLER_ENOMEM;
 			continue;
 		}
@@ -450,10 +576,85 @@ cvx_row(struct tl_rtab *t, const struct tl_cvr *r)
 			t->cvcell->len += n;
 		}
 		((char *)t->cvcell->data)[t->cvcell->len] = '\0';
-		tl_rctab_csvf(o, &first, t->cvcell->data);
+		if (cvx_field(t, v, t->cvcell->data, t->cvcell->len) !=
+		    TELLER_OK)
+			return TELLER_ENOMEM;
 	}
-	tl_out_str(o, t->opts->crlf ? "\r\n" : "\n");
-	return o->err != 0 ? TELLER_EWRITE : TELLER_OK;
+	return t->opts->crlf ? cvx_emit(t, v, "\r\n", 2) :
+	    cvx_emit(t, v, "\n", 1);
+}
+
+/* Bytes of stable records' rank fields kept per source, at most. */
+#define CVX_RANKS ((size_t)64 << 20)
+
+/* The export's row of r; e: r's stable-slots entry, if it has one (its
+ * rank fields, if kept, are written from cvrank). A stable record's rank
+ * fields are kept, cvlast saying where, for remember. */
+static int
+cvx_row(struct tl_rtab *t, const struct tl_cvr *r, const struct sent *e)
+{
+	const struct tl_cvr_source *src = &t->cfg->src[t->cursrc];
+	const char *ids[6];
+	uint32_t n, at;
+	int i;
+
+	if (t->cvsrc != t->cursrc) {
+		/* a new source: its fields, and its write-in label; the
+		 * readers that give RCTab's CVR a contest id */
+		bool cid = t->curprov->export_contest_id;
+		t->cvsrc = t->cursrc;
+		t->cvpre->len = 0;
+		t->cvtxt->len = 0;
+		t->cvrank->len = 0;
+		if (t->cvoff->len > 0) /* data is NULL until first grown */
+			memset(t->cvoff->data, 0,
+			    t->cvoff->len * sizeof(uint32_t));
+		if (vec_field(t, t->cvpre, true, src->raw_path, false) !=
+		    TELLER_OK ||
+		    vec_field(t, t->cvpre, false, src->provider, false) !=
+		    TELLER_OK ||
+		    vec_field(t, t->cvpre, false, cid ? src->contest_id : "",
+		    false) != TELLER_OK)
+			return TELLER_ENOMEM;
+	}
+	cvx_put(t, t->cvpre->data, t->cvpre->len);
+	ids[0] = r->computed_id;
+	ids[1] = r->tabulator_id;
+	ids[2] = r->batch;
+	ids[3] = r->supplied_id;
+	ids[4] = r->precinct;
+	ids[5] = r->precinct_portion;
+	for (i = 0; i < 6; i++) {
+		if (ids[i] == NULL || ids[i][0] == '\0') {
+			/* an empty field: its comma */
+			if (t->cvn == CVX_BUF)
+				cvx_drain(t);
+			t->cvb[t->cvn++] = ',';
+		} else if (cvx_field(t, NULL, ids[i], strlen(ids[i])) !=
+		    TELLER_OK) {
+			return TELLER_ENOMEM;
+		}
+	}
+	t->cvlast = 0;
+	if (e != NULL && e->txt != 0) {
+		const char *p = (const char *)t->cvrank->data + e->txt - 1;
+		memcpy(&n, p, sizeof n);
+		cvx_put(t, p + sizeof n, n);
+	} else if (r->stable && e == NULL && t->cvrank->len < CVX_RANKS) {
+		at = (uint32_t)t->cvrank->len;
+		if (tl_vec_reserve(t->ctx, t->cvrank, sizeof n) != TELLER_OK)
+			return TELLER_ENOMEM;
+		t->cvrank->len += sizeof n;
+		if (cvx_ranks(t, src, r, t->cvrank) != TELLER_OK)
+			return TELLER_ENOMEM;
+		n = (uint32_t)(t->cvrank->len - at - sizeof n);
+		memcpy((char *)t->cvrank->data + at, &n, sizeof n);
+		cvx_put(t, (const char *)t->cvrank->data + at + sizeof n, n);
+		t->cvlast = at + 1;
+	} else if (cvx_ranks(t, src, r, NULL) != TELLER_OK) {
+		return TELLER_ENOMEM;
+	}
+	return t->cvo.err != 0 ? TELLER_EWRITE : TELLER_OK;
 }
 
 /* The record's precinct and batch slice ids into sl (-1: none). */
@@ -622,24 +823,44 @@ on_cvr(teller_ctx *ctx, void *ud, const struct tl_cvr *r)
 	int64_t w = r->weight > 0 ? r->weight : 1;
 
 	(void)ctx;
-	if (t->cvx && (s = cvx_row(t, r)) != TELLER_OK)
-		return s;
 	if ((s = on_slices(t, r, sl)) != TELLER_OK)
 		return s;
 	if (r->stable && t->nstab > 0) {
 		/* the reader promises: same slots pointer, same slots, and
 		 * those slots were checked and keyed when first seen */
-		struct sent *e = stab_find(t, r->slots, sl);
-		if (e->slots != NULL) {
-			/* string counts settle after the source */
+		struct sent *e = NULL;
+		uint32_t hi = r->hint != NULL ? *r->hint : 0;
+		if (hi != 0 && hi <= t->nstab) {
+			/* the reader kept where the entry was */
+			e = &TL_VEC_AT(t->sents, struct sent, hi - 1);
+			if (e->slots != r->slots || e->sl[0] != sl[0] ||
+			    e->sl[1] != sl[1])
+				e = NULL;
+		}
+		if (e == NULL) {
+			uint64_t x = *stab_find(t, r->slots, sl,
+			    stab_hash(r->slots, sl));
+			if (x != 0) {
+				e = &TL_VEC_AT(t->sents, struct sent,
+				    (uint32_t)x - 1);
+				if (r->hint != NULL)
+					*r->hint = (uint32_t)x;
+			}
+		}
+		if (e != NULL) {
+			if (t->cvx && (s = cvx_row(t, r, e)) != TELLER_OK)
+				return s;
+			/* the record's weight and string counts settle
+			 * after the source */
 			e->hits += w;
-			REC(t, e->rec)->w += w;
 			if (t->opts->trace != NULL &&
 			    (s = trace_ballot(t, r, e->rec)) != TELLER_OK)
 				return s;
 			return t->cdf ? cdf_ballot(t, r, e->rec) : TELLER_OK;
 		}
 	}
+	if (t->cvx && (s = cvx_row(t, r, NULL)) != TELLER_OK)
+		return s;
 	if ((s = on_key(t, r, sl, w, &n, &last)) != TELLER_OK)
 		return s;
 	k = t->keyv->data;

@@ -68,6 +68,15 @@ struct cdfballot {
 	int32_t prec;       /* index in cdfprec, -1 none */
 };
 
+/* A stable slots pointer and slices -> record (rctab_read.c). */
+struct sent {
+	const void *slots;
+	int32_t sl[2];
+	uint32_t rec;
+	uint32_t txt;     /* its rank fields in cvrank, or 0 */
+	int64_t hits;     /* ballots whose string counts are owed */
+};
+
 struct tl_rtab {
 	teller_ctx *ctx;
 	const struct tl_rctab_cfg *cfg;
@@ -97,6 +106,17 @@ struct tl_rtab {
 	 * be); cvoff[token] is 1 + offset in cvtxt, 0 not yet */
 	int cvsrc;
 	struct tl_vec *cvpre, *cvtxt, *cvoff;
+	/* the rows, written through cvo's write function in pieces of up
+	 * to CVX_BUF bytes (cvo itself writes only the header) */
+	char *cvb;
+	size_t cvn;
+	int cverr;
+	/* per source: the rank fields of each stable record (rctab_cvr.h),
+	 * as written with the line's end, each after its length (a
+	 * uint32_t); a stable-slots entry's txt is 1 + its offset, 0 not
+	 * kept. cvlast: that of the row just written, 0 if none */
+	struct tl_vec *cvrank;
+	uint32_t cvlast;
 	/* records */
 	struct tl_vec *recs;      /* of struct rrec */
 	struct tl_vec *cells;     /* of uint32_t */
@@ -112,13 +132,9 @@ struct tl_rtab {
 		const char *p;
 		int tok;
 	} cache[64];              /* string pointer -> token, verified */
-	struct sent {
-		const void *slots;
-		int32_t sl[2];
-		uint32_t rec;
-		int64_t hits;     /* ballots whose string counts are owed */
-	} *stab;                  /* stable slots pointer and slices ->
-				   * record, open addressing */
+	struct tl_vec *sents;     /* of struct sent, in the order met */
+	uint64_t *stab;           /* index of sents (rctab_read.c
+				   * stab_find), open addressing */
 	size_t nstab, nstabslots;
 	struct tl_vec *stabv;     /* stab's storage, or NULL */
 	/* per pass */

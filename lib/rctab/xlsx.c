@@ -628,6 +628,7 @@ struct sheet {
 	teller_ctx *ctx;
 	XML_Parser p;
 	const struct tl_vec *sst;
+	struct tl_vec *sstlen;   /* of size_t: strlen of each shared string */
 	tl_xlsx_row_fn fn;
 	void *ud;
 	long row;            /* current row number */
@@ -778,7 +779,9 @@ sh_open(struct sheet *s, enum sh_elem k, const char *r, const char *t,
 	case SH_C:
 		if (!s->in_row)
 			break;
-		s->col = r != NULL && refcol(r) > 0 ? refcol(r) : s->col + 1;
+		if (r == NULL || (i = (size_t)refcol(r)) == 0)
+			i = (size_t)s->col + 1;
+		s->col = (int)i;
 		if (t == NULL) {
 			t = "n";
 			tn = 1;
@@ -858,6 +861,21 @@ sh_text(void *ud, const char *t, int n)
 		sh_chars(ud, t, (size_t)n);
 }
 
+/* Whether v (n bytes) is a number fmt_number gives as it is: a few
+ * digits, no leading zero. */
+static inline bool
+plain_int(const char *v, size_t n)
+{
+	size_t i;
+
+	if (n == 0 || n > 100 || (v[0] == '0' && n > 1))
+		return false;
+	for (i = 0; i < n; i++)
+		if (v[i] < '0' || v[i] > '9')
+			return false;
+	return true;
+}
+
 /* Append the finished cell's text. The scanner (s->fast) leaves every
  * error but running out of memory to expat. */
 static void
@@ -886,14 +904,18 @@ add_cell(struct sheet *s)
 			return;
 		}
 		txt = TL_VEC_AT(s->sst, const char *, i);
+		n = TL_VEC_AT(s->sstlen, size_t, i);
 		c.shared = true;
 	} else if (IS(s->type, "b")) {
 		txt = strcmp(txt, "1") == 0 ? "TRUE" : "FALSE";
-	} else if (IS(s->type, "n")) {
+		n = strlen(txt);
+	} else if (IS(s->type, "n") && !plain_int(txt, n)) {
 		fmt_number(txt, n, num, sizeof num);
 		txt = num;
+		n = strlen(txt);
+	} else {
+		n = strlen(txt);
 	}
-	n = strlen(txt);
 	/* a row is a line: shared strings repeated across its cells must
 	 * not add up without bound either */
 	if (n + 1 > s->ctx->lim.line_bytes - s->rowbytes) {
@@ -1465,6 +1487,8 @@ static int
 sheet_init(teller_ctx *ctx, struct sheet *sh, const struct tl_vec *strs,
     tl_xlsx_row_fn fn, void *ud)
 {
+	size_t i;
+
 	memset(sh, 0, sizeof *sh);
 	sh->ctx = ctx;
 	sh->sst = strs;
@@ -1473,9 +1497,16 @@ sheet_init(teller_ctx *ctx, struct sheet *sh, const struct tl_vec *strs,
 	sh->val = tl_vec_new(ctx, 1);
 	sh->cells = tl_vec_new(ctx, sizeof(struct tl_xlsx_cell));
 	sh->texts = tl_vec_new(ctx, 1);
+	sh->sstlen = tl_vec_new(ctx, sizeof(size_t));
 	sh->pt.scan = sheet_scan;
-	if (sh->val == NULL || sh->cells == NULL || sh->texts == NULL)
+	if (sh->val == NULL || sh->cells == NULL || sh->texts == NULL ||
+	    sh->sstlen == NULL ||
+	    tl_vec_reserve(ctx, sh->sstlen, strs->len) != TELLER_OK)
 		return tl_oom(ctx);
+	for (i = 0; i < strs->len; i++)
+		((size_t *)sh->sstlen->data)[i] = strlen(TL_VEC_AT(strs,
+		    const char *, i));
+	sh->sstlen->len = strs->len;
 	return TELLER_OK;
 }
 
@@ -1498,6 +1529,7 @@ read_sheet(teller_ctx *ctx, const char *file, zip_t *za, const struct wb *w,
 	    sh_end, sh_text, &sh.p);
 	if (rc == TELLER_OK && sh.err != TELLER_OK)
 		rc = sh.err;
+	tl_vec_release(ctx, sh.sstlen);
 	return rc;
 }
 
@@ -1669,8 +1701,10 @@ pipe_row(teller_ctx *wctx, void *ud, long row, const struct tl_xlsx_cell *c,
 	pr->size = size;
 	dc = (struct tl_xlsx_cell *)(void *)(pr + 1);
 	at = sizeof *pr + (size_t)n * sizeof *c;
-	/* shared strings stay the worker's until the caller is done */
-	memcpy(dc, c, (size_t)n * sizeof *c);
+	/* shared strings stay the worker's until the caller is done; a
+	 * row without cells may come with no cell array at all */
+	if (n > 0)
+		memcpy(dc, c, (size_t)n * sizeof *c);
 	for (i = 0; i < n; i++) {
 		if (c[i].shared)
 			continue;
