@@ -89,7 +89,7 @@ struct cli_rec {
 	pthread_cond_t cv;
 	pthread_t th;
 	char **paths;
-	char (*hex)[65];		/* per path; "" until hashed or failed */
+	char (*hex)[65];	/* per path; "" until hashed or failed */
 	unsigned long long *bytes;
 	int n, cap, hashed;		/* hashed: paths[0..hashed) are done */
 	int started, stop;
