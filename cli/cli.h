@@ -68,4 +68,13 @@ extern const teller_input cli_files;
 /* stdio writer callback for teller_report (ud is a FILE *). */
 int cli_write_file(void *ud, const char *p, size_t n);
 
+/* A file written through cli_hfile_write (a teller_write_fn, ud the
+ * handle) and hashed (SHA-256) on the way, so its hash needs no second
+ * read. open: NULL with errno set; close: 0 and hex, or 1 when a write,
+ * the close or the hash failed (hex ""). */
+struct cli_hfile;
+struct cli_hfile *cli_hfile_open(const char *path);
+int cli_hfile_write(void *ud, const char *p, size_t n);
+int cli_hfile_close(struct cli_hfile *h, char hex[65]);
+
 #endif

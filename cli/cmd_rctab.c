@@ -19,6 +19,8 @@
 struct sink {
 	const char *dir;
 	char **paths;  /* files opened, for the report or the clean-up */
+	struct cli_hfile **open;	/* per path, until closed */
+	char (*hex)[65];	/* per path: its SHA-256 once closed, or "" */
 	int n, cap;
 };
 
@@ -151,7 +153,7 @@ sink_open(void *ud, const char *name, teller_write_fn *w, void **wud)
 {
 	struct sink *s = ud;
 	char *path = strdup(name);
-	FILE *f;
+	struct cli_hfile *h;
 
 	if (path == NULL)
 		return -1;
@@ -160,26 +162,35 @@ sink_open(void *ud, const char *name, teller_write_fn *w, void **wud)
 		free(path);
 		return -1;
 	}
-	f = fopen(path, "wb");
-	if (f == NULL) {
+	if (s->n == s->cap) {
+		int nc = s->cap == 0 ? 16 : s->cap * 2;
+		char **np = realloc(s->paths, (size_t)nc * sizeof(char *));
+		struct cli_hfile **no = np ? realloc(s->open, (size_t)nc *
+		    sizeof(*no)) : NULL;
+		char (*nh)[65] = no ? realloc(s->hex, (size_t)nc *
+		    sizeof(*nh)) : NULL;
+
+		if (np)
+			s->paths = np;
+		if (no)
+			s->open = no;
+		if (nh == NULL) {
+			free(path);
+			return -1;
+		}
+		s->hex = nh;
+		s->cap = nc;
+	}
+	if ((h = cli_hfile_open(path)) == NULL) {
 		fprintf(stderr, "teller: %s: %s\n", path, strerror(errno));
 		free(path);
 		return -1;
 	}
-	if (s->n == s->cap) {
-		int nc = s->cap == 0 ? 16 : s->cap * 2;
-		char **np = realloc(s->paths, (size_t)nc * sizeof(char *));
-		if (np == NULL) {
-			fclose(f);
-			free(path);
-			return -1;
-		}
-		s->paths = np;
-		s->cap = nc;
-	}
+	s->open[s->n] = h;
+	s->hex[s->n][0] = '\0';
 	s->paths[s->n++] = path;
-	*w = cli_write_file;
-	*wud = f;
+	*w = cli_hfile_write;
+	*wud = h;
 	return 0;
 }
 
@@ -214,16 +225,30 @@ sink_free(struct sink *s)
 {
 	int i;
 
-	for (i = 0; i < s->n; i++)
+	for (i = 0; i < s->n; i++) {
+		if (s->open[i] != NULL) {	/* never closed: a failed run */
+			char hex[65];
+
+			cli_hfile_close(s->open[i], hex);
+		}
 		free(s->paths[i]);
+	}
 	free(s->paths);
+	free(s->open);
+	free(s->hex);
 }
 
 static int
 sink_close(void *ud, void *wud)
 {
-	(void)ud;
-	return fclose((FILE *)wud) != 0;
+	struct sink *s = ud;
+
+	for (int i = 0; i < s->n; i++)
+		if (s->open[i] == wud) {
+			s->open[i] = NULL;
+			return cli_hfile_close(wud, s->hex[i]);
+		}
+	return 1;
 }
 
 /* ---- the manifest (audit.md 4.2, 8.4) ---- */
@@ -249,15 +274,19 @@ in_role(const struct rargs *a, const char *config, const char *path)
 }
 
 /* One input or output of the manifest: path relative to dir, its size
- * and hash. Returns 0, or -1 after printing the error. */
+ * (bytes not NULL) and hash: hex as given when not empty (an output
+ * hashed as it was written), else rec's hash of an input read by the
+ * run, else the file's read now. Returns 0, or -1 after printing the
+ * error. */
 static int
 man_file(struct cli_buf *b, const char *dir, const char *path, bool first,
     const struct cli_rec *rec, char hex[65], unsigned long long *bytes)
 {
 	char *rel = cli_relpath(dir, path);
 
-	if (rel == NULL || ((rec == NULL || cli_rec_sha256(rec, path, hex,
-	    bytes) != 0) && cli_file_sha256(path, hex, bytes) != 0)) {
+	if (rel == NULL || (hex[0] == '\0' && (rec == NULL ||
+	    cli_rec_sha256(rec, path, hex, bytes) != 0) &&
+	    cli_file_sha256(path, hex, bytes) != 0)) {
 		fprintf(stderr, "teller: %s: cannot hash it for the manifest "
 		    "in %s\n", path, dir);
 		free(rel);
@@ -278,7 +307,8 @@ write_manifest(const char *config, const struct rargs *a,
 {
 	struct cli_buf b = { NULL, 0, 0, 0 }, rules = { NULL, 0, 0, 0 };
 	struct cli_buf ob = { NULL, 0, 0, 0 };
-	char hex[65], rhex[65] = "", date[16], *mpath, **ins = NULL;
+	char hex[65], rhex[65] = "", reshex[65] = "", date[16], *mpath;
+	char **ins = NULL;
 	const char *res = NULL, *d;
 	unsigned long long bytes;
 	int i, k, nin = 0, rc = 3;
@@ -308,6 +338,7 @@ write_manifest(const char *config, const struct rargs *a,
 	cli_buf_str(&b, ",\n  \"inputs\": [");
 	for (i = 0; i < nin; i++) {
 		const char *role = in_role(a, config, ins[i]);
+		hex[0] = '\0';
 		if (man_file(&b, sk->dir, ins[i], i == 0, rec, hex,
 		    &bytes) != 0) {
 			rc = 1;
@@ -347,6 +378,7 @@ write_manifest(const char *config, const struct rargs *a,
 		const char *p = sk->paths[i];
 		bool html = a->opts.html != NULL &&
 		    strcmp(p, a->opts.html) == 0;
+		memcpy(hex, sk->hex[i], sizeof hex);
 		if (man_file(&ob, sk->dir, p, k++ == 0, NULL, hex, NULL) !=
 		    0) {
 			rc = 1;
@@ -363,8 +395,10 @@ write_manifest(const char *config, const struct rargs *a,
 		}
 		d = strrchr(p, '/');
 		d = d != NULL ? d + 1 : p;
-		if (res == NULL || strcmp(d, "summary.json") == 0)
+		if (res == NULL || strcmp(d, "summary.json") == 0) {
 			res = p;
+			memcpy(reshex, hex, sizeof hex);
+		}
 	}
 	/* result: the contest's detailed report (cdf_cvr.json for -x) */
 	cli_buf_str(&b, ",\n  \"result\": { \"report\": ");
@@ -372,9 +406,8 @@ write_manifest(const char *config, const struct rargs *a,
 		char *rel = cli_relpath(sk->dir, res);
 		cli_buf_jstr(&b, rel);
 		free(rel);
-		cli_file_sha256(res, hex, NULL);
 		cli_buf_str(&b, ", \"sha256\": ");
-		cli_buf_jstr(&b, hex);
+		cli_buf_jstr(&b, reshex);
 	} else {
 		cli_buf_str(&b, "null, \"sha256\": null");
 	}

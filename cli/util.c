@@ -230,3 +230,62 @@ cli_write_file(void *ud, const char *p, size_t n)
 {
 	return fwrite(p, 1, n, (FILE *)ud) != n;
 }
+
+struct cli_hfile {
+	FILE *f;
+	EVP_MD_CTX *md;
+	int err;
+};
+
+struct cli_hfile *
+cli_hfile_open(const char *path)
+{
+	struct cli_hfile *h = calloc(1, sizeof *h);
+
+	if (h == NULL)
+		return NULL;
+	if ((h->md = EVP_MD_CTX_new()) == NULL ||
+	    EVP_DigestInit_ex(h->md, EVP_sha256(), NULL) != 1 ||
+	    (h->f = fopen(path, "wb")) == NULL) {
+		int e = errno;
+
+		EVP_MD_CTX_free(h->md);
+		free(h);
+		errno = e != 0 ? e : ENOMEM;
+		return NULL;
+	}
+	return h;
+}
+
+int
+cli_hfile_write(void *ud, const char *p, size_t n)
+{
+	struct cli_hfile *h = ud;
+
+	if (fwrite(p, 1, n, h->f) != n || EVP_DigestUpdate(h->md, p, n) != 1)
+		h->err = 1;
+	return h->err;
+}
+
+int
+cli_hfile_close(struct cli_hfile *h, char hex[65])
+{
+	static const char xd[] = "0123456789abcdef";
+	unsigned char d[EVP_MAX_MD_SIZE];
+	unsigned int n = 0, i;
+	int bad = h->err;
+
+	hex[0] = '\0';
+	if (fclose(h->f) != 0)
+		bad = 1;
+	if (!bad && EVP_DigestFinal_ex(h->md, d, &n) == 1 && n == 32) {
+		for (i = 0; i < n; i++) {
+			hex[2 * i] = xd[d[i] >> 4];
+			hex[2 * i + 1] = xd[d[i] & 15];
+		}
+		hex[64] = '\0';
+	}
+	EVP_MD_CTX_free(h->md);
+	free(h);
+	return bad || hex[0] == '\0';
+}
