@@ -10,7 +10,6 @@
 #include <string.h>
 #include <time.h>
 
-#define IDLE 1800
 #define ABSOLUTE (14 * 3600)
 
 static void
@@ -73,7 +72,7 @@ d_session_user(struct desk *d, const char *auth, char th[65],
 		return NULL;
 	sqlite3_bind_text(st, 1, th, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, now_s());
-	sqlite3_bind_int64(st, 3, now_s() - IDLE);
+	sqlite3_bind_int64(st, 3, now_s() - d_idle_s());
 	if (sqlite3_step(st) == SQLITE_ROW) {
 		u = d_user_find(d, (const char *)sqlite3_column_text(st, 0));
 		*reauth = sqlite3_column_int64(st, 1);

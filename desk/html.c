@@ -340,6 +340,113 @@ static const char js[] =
 "      }\n"
 "    }\n"
 "  });\n"
+"";
+
+/* (two strings: C11 promises only 4095 characters in one) */
+static const char js2[] =
+"  /* Drafts (B9, B10): an entry form's values are kept in sessionStorage\n"
+"   * until the desk shows them saved; an idle timeout goes to the login\n"
+"   * and the draft comes back, not sent, after it. */\n"
+"  var ss = null, idle = document.body.getAttribute('data-idle');\n"
+"  var who = document.body.getAttribute('data-user');\n"
+"  var here = location.pathname + location.search, sent = null, busy = 0;\n"
+"  try { ss = window.sessionStorage; } catch (e) { ss = null; }\n"
+"  function entry(f) {\n"
+"    return f && f.id && f.getAttribute('action') === '/do';\n"
+"  }\n"
+"  function say(id, cls, text) {\n"
+"    var a = document.getElementById(id), p = document.createElement('p');\n"
+"    if (!a) return;\n"
+"    p.className = cls;\n"
+"    p.textContent = text;\n"
+"    a.textContent = '';\n"
+"    a.appendChild(p);\n"
+"  }\n"
+"  function keep(f) {\n"
+"    var v = {};\n"
+"    if (!ss) return;\n"
+"    fields(f).forEach(function (e) {\n"
+"      if (e.type !== 'password' && e.name) v[e.name] = e.value;\n"
+"    });\n"
+"    ss.setItem('teller-draft:' + f.id, JSON.stringify({ at: here,\n"
+"      who: who, v: v }));\n"
+"  }\n"
+"  if (ss) {\n"
+"    try { sent = JSON.parse(ss.getItem('teller-sent') || 'null'); }\n"
+"    catch (e) { sent = null; }\n"
+"    ss.removeItem('teller-sent');\n"
+"    if (location.pathname === '/login') {\n"
+"      if (sent && sent.back) ss.setItem('teller-return', sent.back);\n"
+"    } else if (idle) {\n"
+"      s = ss.getItem('teller-return');\n"
+"      ss.removeItem('teller-return');\n"
+"      if (s && s !== here) {\n"
+"        location.replace(s);\n"
+"        return;\n"
+"      }\n"
+"      if (sent && document.querySelector('#status .saved'))\n"
+"        ss.removeItem('teller-draft:' + sent.form);\n"
+"    }\n"
+"  }\n"
+"  if (ss && idle && !document.querySelector('#alert .error'))\n"
+"    Array.prototype.forEach.call(document.forms, function (f) {\n"
+"      var d = null, n = 0;\n"
+"      if (!entry(f)) return;\n"
+"      try { d = JSON.parse(ss.getItem('teller-draft:' + f.id) || 'null'); }\n"
+"      catch (e) { d = null; }\n"
+"      if (!d || d.at !== here || d.who !== who || !d.v) return;\n"
+"      fields(f).forEach(function (e) {\n"
+"        if (e.type !== 'password' && e.name &&\n"
+"          typeof d.v[e.name] === 'string' && e.value !== d.v[e.name]) {\n"
+"          e.value = d.v[e.name];\n"
+"          n++;\n"
+"        }\n"
+"      });\n"
+"      if (n) say('status', 'draft', 'Draft restored, NOT sent: check it' +\n"
+"        ' and save it.');\n"
+"    });\n"
+"  document.addEventListener('input', function (ev) {\n"
+"    if (entry(ev.target.form)) keep(ev.target.form);\n"
+"  });\n"
+"  document.addEventListener('reset', function (ev) {\n"
+"    if (ss && entry(ev.target)) ss.removeItem('teller-draft:' +\n"
+"      ev.target.id);\n"
+"  });\n"
+"  /* F7: a terminal offline at the submit says NOT SAVED and keeps the\n"
+"   * values; the form keeps its idempotency key for the resubmit. */\n"
+"  document.addEventListener('submit', function (ev) {\n"
+"    var f = ev.target;\n"
+"    /* a draft is the user's own: none survives a logout */\n"
+"    if (ss && f.getAttribute('action') === '/logout') ss.clear();\n"
+"    if (!entry(f)) return;\n"
+"    ev.preventDefault();\n"
+"    if (busy) return;\n"
+"    busy = 1;\n"
+"    keep(f);\n"
+"    fetch('/static/desk.js', { cache: 'no-store' }).then(function (r) {\n"
+"      if (!r.ok) throw new Error('HTTP ' + r.status);\n"
+"      if (ss) ss.setItem('teller-sent', JSON.stringify({ form: f.id,\n"
+"        back: here }));\n"
+"      f.submit();\n"
+"    }).catch(function () {\n"
+"      busy = 0;\n"
+"      say('alert', 'error', 'NOT SAVED \\u2014 the desk cannot be' +\n"
+"        ' reached. The values are kept: save again when it is back.');\n"
+"    });\n"
+"  });\n"
+"  if (idle) {\n"
+"    var timer = 0, arm = function () {\n"
+"      clearTimeout(timer);\n"
+"      timer = setTimeout(function () {\n"
+"        if (ss) ss.setItem('teller-return', here);\n"
+"        location.assign('/login');\n"
+"      }, 1000 * idle + 500);\n"
+"    };\n"
+"    ['keydown', 'input', 'pointerdown'].forEach(function (t) {\n"
+"      document.addEventListener(t, arm, true);\n"
+"    });\n"
+"    arm();\n"
+"  }\n"
 "})();\n";
 
 /* mode 0: no script (S-22); 1: the script; 2: and reload (S-19). */
@@ -355,8 +462,16 @@ page_begin(struct ctx *x, struct sb *b, const char *title, int mode)
 	    " href=\"/static/desk.css\">");
 	if (mode)
 		put(b, "<script src=\"/static/desk.js\" defer></script>");
-	put(b, mode == 2 ? "</head><body data-refresh=\"4\">" :
-	    "</head><body>");
+	put(b, "</head><body");
+	if (mode == 2)
+		put(b, " data-refresh=\"4\"");
+	/* the script's idle timer (B9): back to the login, draft kept */
+	if (mode && x->u) {
+		putf(b, " data-idle=\"%lld\" data-user=\"", d_idle_s());
+		esc(b, x->u->username);
+		put(b, "\"");
+	}
+	put(b, ">");
 	put(b, "<a class=\"skip\" href=\"#main\">Skip to content</a><header>");
 	if (x->d->read_only) {
 		/* §4.2: the banner on every screen while nothing can be saved */
@@ -1589,14 +1704,16 @@ do_login(struct ctx *x, json_t *vals)
 }
 
 static const char *
-static_file(const char *path, const char **ctype)
+static_file(const char *path, const char **ctype, const char **more)
 {
+	*more = "";
 	if (strcmp(path, "/static/desk.css") == 0) {
 		*ctype = "text/css; charset=utf-8";
 		return css;
 	}
 	if (strcmp(path, "/static/desk.js") == 0) {
 		*ctype = "text/javascript; charset=utf-8";
+		*more = js2;
 		return js;
 	}
 	if (strcmp(path, "/static/print.css") == 0) {
@@ -1610,7 +1727,7 @@ void
 d_html(struct desk *d, struct d_http *h)
 {
 	struct ctx x;
-	const char *path = h->url, *ct, *cid;
+	const char *path = h->url, *ct, *cid, *a, *more;
 	const struct screen *s;
 	json_t *vals = NULL;
 
@@ -1619,10 +1736,20 @@ d_html(struct desk *d, struct d_http *h)
 	x.h = h;
 	x.c = d->ncs ? 0 : -1;
 	h->nocache = 1;
-	if (static_file(path, &ct) && strcmp(h->method, "GET") == 0) {
-		h->status = 200;
+	if ((a = static_file(path, &ct, &more)) && strcmp(h->method,
+	    "GET") == 0) {
+		size_t na = strlen(a), nm = strlen(more);
+
 		h->ctype_out = ct;
-		h->resp = d_strdup(static_file(path, &ct));
+		if (!(h->resp = malloc(na + nm + 1))) {
+			h->status = 500;
+			h->ctype_out = "text/plain; charset=utf-8";
+			h->resp = d_strdup("out of memory\n");
+			return;
+		}
+		h->status = 200;
+		memcpy(h->resp, a, na);
+		memcpy(h->resp + na, more, nm + 1);
 		return;
 	}
 	if (d_sess_token(h, x.tok, sizeof x.tok))

@@ -65,6 +65,23 @@ d_sess_user(struct desk *d, const char *tok, long long *reauth)
 	return d_session_user(d, auth, th, reauth);
 }
 
+/* The idle timeout in seconds (§6.3): 1800, or for tests (B9) the
+ * TELLER_DESK_IDLE_S environment variable, 1 to 1800. */
+long long
+d_idle_s(void)
+{
+	static long long idle;
+	const char *e;
+
+	if (!idle) {
+		e = getenv("TELLER_DESK_IDLE_S");
+		idle = e ? strtoll(e, NULL, 10) : 1800;
+		if (idle < 1 || idle > 1800)
+			idle = 1800;
+	}
+	return idle;
+}
+
 /* The cookie for a new session (no Secure: --insecure-http only, §6.4;
  * under TLS it becomes __Host-desk with Secure). */
 char *

@@ -15,6 +15,7 @@ void d_csrf_mint(const char *tok, const char *form, const char *idem,
 int d_csrf_ok(const char *tok, const char *form, const char *idem,
     const char *got);
 int d_origin_ok(const struct d_http *h);
+long long d_idle_s(void);
 int d_sess_api(struct desk *d, const struct d_http *h, const char *tok,
     const char *method, const char *path, json_t *body, const char *idem,
     json_t **out);

@@ -9,7 +9,10 @@
 // 5 s), B11 (a 5-digit run refused with the s.66 message), B12 (axe,
 // labels, visible focus, aria-live), X1 (the 6.3 headers on every
 // route), X2 (the cookie's flags), and the declaration with
-// re-authentication through S-18, then S-19 and S-22 with the result.
+// re-authentication through S-18, then S-19 and S-22 with the result;
+// on desks of their own, B9 (an idle timeout: back to the login, the
+// draft restored, not sent) and B10 (F7: offline at the submit, NOT
+// SAVED, the values kept, one entry after the resubmit).
 // usage: node desk.mjs BUILD_DIR
 import { chromium } from 'playwright-core';
 import { readFileSync, writeFileSync, mkdtempSync, rmSync } from
@@ -46,35 +49,39 @@ function ok(cond, what) {
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'desk-browser-'));
 const DB = path.join(tmp, 'count.db');
 execFileSync(DESK, ['init', DB, '--plan', PLAN], { stdio: 'ignore' });
-const srv = await new Promise((res) => {
-  const s = createServer();
-  s.listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(
-    () => res(p)); });
-});
+function freePort() {
+  return new Promise((res) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(
+      () => res(p)); });
+  });
+}
+const srv = await freePort();
 const ORIGIN = `http://127.0.0.1:${srv}`;
 const proc = spawn(DESK, ['serve', DB, '--listen', `127.0.0.1:${srv}`,
   '--insecure-http'], { stdio: ['ignore', 'ignore', 'ignore'],
   env: { ...process.env, ASAN_OPTIONS: 'detect_leaks=0' } });
 
-async function api(method, p, body, tok) {
+async function api(method, p, body, tok, origin = ORIGIN) {
   const h = {};
   if (tok) h.Authorization = 'Bearer ' + tok;
   if (body !== undefined) h['Content-Type'] = 'application/json';
-  const r = await fetch(`${ORIGIN}/api/v1/${p}`, { method, headers: h,
+  const r = await fetch(`${origin}/api/v1/${p}`, { method, headers: h,
     body: body === undefined ? undefined : JSON.stringify(body) });
   const t = await r.text();
   let j = null;
   try { j = t ? JSON.parse(t) : null; } catch { j = t; }
   return [r.status, j];
 }
-async function post(tok, p, body, want = 201) {
-  const [st, j] = await api('POST', p, body, tok);
+async function post(tok, p, body, want = 201, origin = ORIGIN) {
+  const [st, j] = await api('POST', p, body, tok, origin);
   ok(st === want, `API ${p} ${JSON.stringify(body)} -> ${st} ` +
     `${JSON.stringify(j).slice(0, 200)}`);
   return j;
 }
-async function login(u, pw) {
-  const [st, j] = await api('POST', 'login', { username: u, password: pw });
+async function login(u, pw, origin = ORIGIN) {
+  const [st, j] = await api('POST', 'login', { username: u, password: pw },
+    undefined, origin);
   if (st !== 200) throw new Error(`login ${u}: ${st}`);
   return j.token;
 }
@@ -128,12 +135,43 @@ async function entries() {
   return j.checkpoint.seq;
 }
 
-for (let i = 0; ; i++) {
-  try {
-    if ((await fetch(`${ORIGIN}/api/v1/health`)).status === 200) break;
-  } catch { /* not yet */ }
-  if (i > 100) throw new Error('teller-desk serve did not start');
-  await new Promise((r) => setTimeout(r, 50));
+async function started(origin) {
+  for (let i = 0; ; i++) {
+    try {
+      if ((await fetch(`${origin}/api/v1/health`)).status === 200) return;
+    } catch { /* not yet */ }
+    if (i > 100) throw new Error('teller-desk serve did not start');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+await started(ORIGIN);
+
+// Another desk on its own book (B9, B10), with env added to its
+// environment, box W1 open at table 1; { origin, ro } its RO's token.
+const extras = [];
+async function extraDesk(env) {
+  const db = path.join(tmp, `extra${extras.length}.db`);
+  execFileSync(DESK, ['init', db, '--plan', PLAN], { stdio: 'ignore' });
+  const origin = `http://127.0.0.1:${await freePort()}`;
+  extras.push(spawn(DESK, ['serve', db, '--listen', origin.slice(7),
+    '--insecure-http'], { stdio: ['ignore', 'ignore', 'ignore'],
+    env: { ...process.env, ASAN_OPTIONS: 'detect_leaks=0', ...env } }));
+  await started(origin);
+  const ro = await login('ro', 'correct-horse-battery-1', origin);
+  await post(ro, 'plan/approve', {}, 201, origin);
+  await post(ro, 'poll/close', {}, 201, origin);
+  await post(ro, 'receipts', { box: 'W1', seals_intact: true,
+    packets: ['bpa'] }, 201, origin);
+  await post(ro, 'boxes/open', { box: 'W1', table: 1 }, 201, origin);
+  return { origin, ro, db };
+}
+
+// The BPA entries in a desk's book (its own token would idle out in
+// B9; sqlite3 reads the WAL book beside the desk).
+function bpaAt(x) {
+  return Number(execFileSync('sqlite3', ['-readonly', x.db,
+    "SELECT count(*) FROM event WHERE action LIKE '%bpa%'"],
+  { encoding: 'utf8' }).trim());
 }
 
 const RO = await login('ro', 'correct-horse-battery-1');
@@ -167,7 +205,7 @@ async function submit(page) {
 }
 
 // A context for one user, logged in through S-01 by keyboard only.
-async function session(user, pw, viewport) {
+async function session(user, pw, viewport, origin = ORIGIN) {
   const ctx = await browser.newContext({ viewport: viewport ||
     { width: 1280, height: 900 }, locale: 'en-GB', timezoneId: 'UTC' });
   const page = await ctx.newPage();
@@ -182,14 +220,14 @@ async function session(user, pw, viewport) {
   const mouse = () => { throw new Error('B1: the mouse was used'); };
   page.mouse.click = mouse;
   page.mouse.down = mouse;
-  await page.goto(ORIGIN + '/');
-  ok(page.url() === ORIGIN + '/login', `${user}: / goes to the login`);
+  await page.goto(origin + '/');
+  ok(page.url() === origin + '/login', `${user}: / goes to the login`);
   await autofocus(page, 'login-username');
   await page.keyboard.type(user);
   await page.keyboard.press('Tab');
   await page.keyboard.type(pw);
   await submit(page);
-  if (page.url() !== ORIGIN + '/')
+  if (page.url() !== origin + '/')
     throw new Error(`login ${user}: ` + await page.locator('main')
       .textContent());
   return { ctx, page, log };
@@ -203,6 +241,91 @@ async function axe(page, name) {
     v.impact === 'critical');
   ok(bad.length === 0, `B12 ${name}: axe: ${bad.map((v) => v.id + ' ' +
     v.nodes.map((n) => n.target).join(' '))}`);
+}
+
+// B9: 2 s without a key on a BPA form half typed: the script goes to
+// the login (the desk has ended the session); after the login the same
+// page comes back with the draft restored and nothing sent.
+async function b9() {
+  const x = await extraDesk({ TELLER_DESK_IDLE_S: '2' });
+  const c = await session('clerk1', 'clerk1-password-long', undefined,
+    x.origin);
+  const url = `${x.origin}/verify?c=west&box=W1`;
+  await c.page.goto(url);
+  ok(await autofocus(c.page, 'bpa-issued_to_voters'), 'B9: focus');
+  const n0 = bpaAt(x);
+  await c.page.keyboard.type('412');
+  await c.page.keyboard.press('Tab');
+  await c.page.keyboard.type('7');
+  let back = true;
+  await c.page.waitForURL(x.origin + '/login', { timeout: 10000 })
+    .catch(() => { back = false; });
+  ok(back, 'B9: the idle timeout goes to the login: ' + c.page.url());
+  const r = await c.ctx.request.get(url, { maxRedirects: 0 });
+  ok(r.status() === 303, 'B9: the desk ended the idle session');
+  if (back) {
+    await autofocus(c.page, 'login-username');
+    await c.page.keyboard.type('clerk1');
+    await c.page.keyboard.press('Tab');
+    await c.page.keyboard.type('clerk1-password-long');
+    back = true;
+    await Promise.all([c.page.waitForURL(url, { timeout: 10000 }),
+      c.page.keyboard.press('Enter')]).catch(() => { back = false; });
+    ok(back, 'B9: the login returns to the page: ' + c.page.url());
+    ok(await c.page.locator('#bpa-issued_to_voters').inputValue() ===
+      '412' && await c.page.locator('#bpa-unused').inputValue() === '7',
+    'B9: the draft is restored');
+    ok(/Draft restored, NOT sent/.test(await status(c.page)),
+      'B9: the draft is said to be unsent: ' + await status(c.page));
+  }
+  ok(bpaAt(x) === n0, 'B9: the draft was not sent');
+  ok(c.log.errors.length === 0, `B9: console errors ${c.log.errors}`);
+  await c.ctx.close();
+}
+
+// B10 (F7): offline at the submit: NOT SAVED, the values and the
+// form's idempotency key kept; online again, the resubmit saves one
+// entry, and a replay of the same form (an answer lost) adds none.
+async function b10() {
+  const x = await extraDesk({});
+  const c = await session('clerk1', 'clerk1-password-long', undefined,
+    x.origin);
+  const url = `${x.origin}/verify?c=west&box=W1`;
+  await c.page.goto(url);
+  ok(await autofocus(c.page, 'bpa-issued_to_voters'), 'B10: focus');
+  await c.page.keyboard.type('412');
+  await c.page.keyboard.press('Tab');
+  await c.page.keyboard.type('7');
+  await c.page.keyboard.press('Shift+Tab');
+  const n0 = bpaAt(x);
+  const form = () => c.page.evaluate(() => new URLSearchParams(
+    new FormData(document.getElementById('f-bpa'))).toString());
+  const sent = await form();
+  await c.ctx.setOffline(true);
+  await c.page.keyboard.press('Enter');
+  let said = true;
+  await c.page.waitForFunction(() => /NOT SAVED/.test(
+    document.getElementById('alert').textContent), null,
+  { timeout: 5000 }).catch(() => { said = false; });
+  ok(said, 'B10: offline: NOT SAVED: ' + await c.page.locator('#alert')
+    .textContent({ timeout: 1000 }).catch(() => c.page.url()));
+  ok(c.page.url() === url && await form() === sent,
+    'B10: the page, its values and its key are kept');
+  ok(bpaAt(x) === n0, 'B10: nothing saved offline');
+  await c.ctx.setOffline(false);
+  await c.page.locator('#bpa-issued_to_voters').focus();
+  await Promise.all([c.page.waitForURL(/saved=/),
+    c.page.keyboard.press('Enter')]);
+  ok(/Entry 1 of 2 saved/.test(await status(c.page)) &&
+    bpaAt(x) === n0 + 1, 'B10: the resubmit saves one entry: ' +
+    await status(c.page));
+  const rr = await c.ctx.request.post(x.origin + '/do', { data: sent,
+    maxRedirects: 0, headers: { Origin: x.origin,
+      'Content-Type': 'application/x-www-form-urlencoded' } });
+  ok(rr.status() === 303 && bpaAt(x) === n0 + 1,
+    `B10: the same form again adds nothing: ${rr.status()}`);
+  ok(c.log.errors.length === 0, `B10: console errors ${c.log.errors}`);
+  await c.ctx.close();
 }
 
 async function status(page) {
@@ -542,6 +665,12 @@ try {
   ok(/NUNSON/.test(await ro.page.locator('main').textContent()),
     'S-18: the provisional result is shown');
   await axe(ro.page, 'declaration');
+  // B9: declaring asks to re-authenticate (a password the script's
+  // drafts never keep).
+  ok(await ro.page.locator('#declare-password[type=password][required]')
+    .count() === 1 && /re-authentication/.test(await ro.page.locator(
+    'label[for=declare-password]').textContent()),
+  'B9: declaring asks for the password again');
   await ro.page.locator('#declare-password').focus();
   await ro.page.keyboard.type('wrong-password-123');
   await submit(ro.page);
@@ -617,6 +746,9 @@ try {
   await axe(f20p, 'form F20');
   await f20.close();
 
+  await b9();
+  await b10();
+
   for (const [n, s] of [['clerk1', c1], ['clerk2', c2], ['hall', hall],
     ['ro', ro]]) {
     ok(s.log.dialogs.length === 0, `B6: ${n}: dialogs ${s.log.dialogs}`);
@@ -627,6 +759,7 @@ try {
 } finally {
   await browser.close();
   proc.kill('SIGTERM');
+  for (const p of extras) p.kill('SIGTERM');
   rmSync(tmp, { recursive: true, force: true });
 }
 console.log(`desk: ${passed} passed, ${failed} failed`);
