@@ -59,20 +59,22 @@ def cid(c):
 
 
 def make_plan():
-    """10 sv contests of 4 candidates, one box and one table each; 5
+    """10 sv contests of 4 candidates, two boxes and a table each; 5
     clerks and a supervisor per table; an agent per contest."""
     contests, boxes, users, agents = [], [], [], []
     for c in range(NC):
         contests.append({
             "id": cid(c), "name": "Load contest %d" % (c + 1),
             "kind": "sv", "seats": 1, "regime": "mer2007-sv",
-            "bundle_size": SIZE, "electorate": 2 * PAPERS,
+            "bundle_size": SIZE, "electorate": 4 * PAPERS,
             "candidates": [{"position": p, "surname": "CAND%d" % p,
                             "forenames": "Load", "description": "Party"}
                            for p in range(1, 5)]})
-        boxes.append({"code": "B%02d" % (c + 1), "kind": "station",
-                      "station": "B%02d" % (c + 1),
-                      "polls": [{"contest": cid(c)}]})
+        for x in "AB":
+            boxes.append({"code": "B%02d%s" % (c + 1, x),
+                          "kind": "station",
+                          "station": "B%02d%s" % (c + 1, x),
+                          "polls": [{"contest": cid(c)}]})
         agents.append({"id": "a%02d" % (c + 1), "contest": cid(c),
                        "candidate": 1, "capacity": "election_agent",
                        "name": "Agent %d" % (c + 1),
@@ -175,9 +177,14 @@ def free_port():
     return p
 
 
+_key = [0]
+
+
 def post(cl, path, body, what):
-    st, js = cl.call("POST", path, body, "setup-%s-%s" % (
-        path.replace("/", "-"), json.dumps(body, sort_keys=True)[:60]))
+    with lock:
+        _key[0] += 1
+        key = "setup-%d" % _key[0]
+    st, js = cl.call("POST", path, body, key)
     check(st == 201, "setup %s: %d %s" % (what, st, json.dumps(js)[:300]))
     return js if isinstance(js, dict) else {}
 
@@ -202,28 +209,35 @@ def setup(port, oport):
     post(ro, "plan/approve", {}, "plan/approve")
     post(mgr, "poll/close", {}, "poll/close")
     for c in range(NC):
-        box, C = "B%02d" % (c + 1), "contests/%s/" % cid(c)
+        C = "contests/%s/" % cid(c)
         sup = Client(port, toks["sup%02d" % c])
         a = Client(port, toks["clerk%02d" % c])
         b = Client(port, toks["clerk%02d" % (c + NC)])
-        post(rcpt, "receipts", {"box": box, "seals_intact": True,
-                                "packets": ["bpa"]}, box + " receipt")
-        post(sup, "boxes/open", {"box": box, "table": c + 1}, box + " open")
-        for cl in (a, b):
-            post(cl, C + "bpa", {"box": box, "issued_to_voters": PAPERS},
-                 box + " bpa")
-        for cl in (b, a):
-            post(cl, C + "counts", {"box": box, "attempt": 0,
-                                    "papers": PAPERS}, box + " count")
-        js = post(sup, C + "decisions", {"box": box, "outcome": "agreed"},
-                  box + " decision")
-        check(js.get("verified") == PAPERS, "%s verified: %s" % (box, js))
+        for box in ("B%02dA" % (c + 1), "B%02dB" % (c + 1)):
+            verify_box(rcpt, sup, a, b, C, box, c + 1)
         post(ro, C + "verification", {}, box + " verification")
-        post(mgr, C + "mixing", {"area": "main", "groups": [[box]]},
-             box + " mixing")
-        js = post(mgr, C + "rounds", {}, box + " round")
+        post(mgr, C + "mixing", {"area": "main", "groups": [[
+            "B%02dA" % (c + 1), "B%02dB" % (c + 1)]]}, cid(c) + " mixing")
+        js = post(mgr, C + "rounds", {}, cid(c) + " round")
         check(js.get("round") == 1, "%s round 1: %s" % (cid(c), js))
     return toks
+
+
+def verify_box(rcpt, sup, a, b, C, box, table):
+    """A box received, opened at the table, its BPA and count agreed by
+    two clerks and approved by the supervisor."""
+    post(rcpt, "receipts", {"box": box, "seals_intact": True,
+                            "packets": ["bpa"]}, box + " receipt")
+    post(sup, "boxes/open", {"box": box, "table": table}, box + " open")
+    for cl in (a, b):
+        post(cl, C + "bpa", {"box": box, "issued_to_voters": PAPERS},
+             box + " bpa")
+    for cl in (b, a):
+        post(cl, C + "counts", {"box": box, "attempt": 0,
+                                "papers": PAPERS}, box + " count")
+    js = post(sup, C + "decisions", {"box": box, "outcome": "agreed"},
+              box + " decision")
+    check(js.get("verified") == PAPERS, "%s verified: %s" % (box, js))
 
 
 def login(port, user, pw, device=None):
