@@ -282,12 +282,14 @@ def pct(xs, p):
 class Stats:
     def __init__(self):
         self.wlat, self.slat, self.olat = [], [], []
+        self.wmin = {}  # minute of the load -> that minute's write times
         self.acked = {}  # Idempotency-Key -> entry
         self.errors = []
         self.reconnects = 0
 
 
 def clerk(i, port, tok, stop, t_end, S):
+    t_start = t_end - DURATION
     rng = random.Random(1000 + i)
     cl = Client(port, tok)
     c = i % NC
@@ -315,6 +317,7 @@ def clerk(i, port, tok, stop, t_end, S):
         dt = time.monotonic() - t0
         with lock:
             S.wlat.append(dt)
+            S.wmin.setdefault(int((t0 - t_start) // 60), []).append(dt)
             if st == 201:
                 S.acked[key] = js["entry"]
             else:
@@ -418,6 +421,9 @@ def report(S, cpu, rss_max, hwm, wall):
           "%.1f ms (targets p95 <= 100, p99 <= 250)" % (
               len(w), pct(w, 50) * 1e3, pct(w, 95) * 1e3, pct(w, 99) * 1e3,
               max(w or [0]) * 1e3))
+    print("L1 writes by minute (count, p95 ms): " + ", ".join(
+        "%d: %d %.0f" % (m, len(x), pct(x, 95) * 1e3)
+        for m, x in sorted(S.wmin.items())))
     for name, x in (("staff reads", s), ("observer reads", o)):
         print("L1 %s: %d, p50 %.1f ms, p95 %.1f ms, p99 %.1f ms "
               "(target p95 <= 50)" % (name, len(x), pct(x, 50) * 1e3,
