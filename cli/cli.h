@@ -65,6 +65,10 @@ void cli_sha256_hex(const struct cli_input *in, char out[65]);
  * For teller_ctx_set_input. */
 extern const teller_input cli_files;
 
+/* Set in a thread whose errors another reports: cli_report_error and
+ * the readers' "out of memory" then print nothing. */
+extern _Thread_local int cli_quiet;
+
 /* stdio writer callback for teller_report (ud is a FILE *). */
 int cli_write_file(void *ud, const char *p, size_t n);
 

@@ -6,6 +6,7 @@
  * files). The library names the files; this command opens them.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -300,10 +301,53 @@ man_file(struct cli_buf *b, const char *dir, const char *path, bool first,
 
 /* Write DIR/manifest.json and a .sha256 beside every output and the
  * manifest. Returns an exit status. */
+/* The manifest's canonical contest and profiles (cli_rctab_canon_json)
+ * are computed on a thread of their own while the run counts, since
+ * they read every CVR again. The thread is quiet: a failure there is
+ * computed again after the run, where its error is said. */
+struct canon_job {
+	const char *config;
+	const struct rargs *a;
+	struct cli_buf b;
+	int rc, started;
+	pthread_t th;
+};
+
+static void *
+canon_thread(void *ud)
+{
+	struct canon_job *j = ud;
+
+	cli_quiet = 1;
+	j->rc = cli_rctab_canon_json(j->config, j->a->opts.hart_key,
+	    j->a->opts.hart_signatures, j->a->ids, &j->b);
+	if (j->b.oom)
+		j->rc = 3;
+	return NULL;
+}
+
+static void
+canon_start(struct canon_job *j, const char *config, const struct rargs *a)
+{
+	memset(j, 0, sizeof *j);
+	j->config = config;
+	j->a = a;
+	j->rc = -1;
+	j->started = pthread_create(&j->th, NULL, canon_thread, j) == 0;
+}
+
+static void
+canon_join(struct canon_job *j)
+{
+	if (j->started)
+		pthread_join(j->th, NULL);
+	j->started = 0;
+}
+
 static int
 write_manifest(const char *config, const struct rargs *a,
     const struct sink *sk, const struct cli_rec *rec,
-    const struct cli_rctab_lots *lots)
+    const struct cli_rctab_lots *lots, const struct canon_job *canon)
 {
 	struct cli_buf b = { NULL, 0, 0, 0 }, rules = { NULL, 0, 0, 0 };
 	struct cli_buf ob = { NULL, 0, 0, 0 };
@@ -364,9 +408,11 @@ write_manifest(const char *config, const struct rargs *a,
 	/* the canonical contest and profiles (audit.md 4.3), and with
 	 * --ballot-ids the canonical ballot ids */
 	cli_buf_str(&b, " ],\n  ");
-	if ((rc = cli_rctab_canon_json(config, a->opts.hart_key,
+	if (canon->rc == 0 && canon->b.s != NULL)
+		cli_buf_add(&b, canon->b.s, canon->b.n);
+	else if ((rc = cli_rctab_canon_json(config, a->opts.hart_key,
 	    a->opts.hart_signatures, a->ids, &b)) != 0)
-		goto out;
+		goto out;	/* computed again to say why */
 	rc = 3;
 	cli_buf_str(&b, ",\n  \"rules\": ");
 	cli_buf_add(&b, rules.s, rules.n - 1);
@@ -444,9 +490,12 @@ run(const char *config, struct rargs *a, struct sink *sk)
 	teller_ctx *ctx;
 	struct cli_rec rec;
 	struct cli_rctab_lots lots;
+	struct canon_job canon;
 	char gendate[64];
 	int rc;
 
+	memset(&canon, 0, sizeof canon);
+	canon.rc = -1;
 	if (teller_ctx_new(NULL, &ctx) != TELLER_OK) {
 		fprintf(stderr, "teller: out of memory\n");
 		return 3;
@@ -471,15 +520,18 @@ run(const char *config, struct rargs *a, struct sink *sk)
 			lots.b.oom = 1;
 		/* -o, or the config's outputDirectory */
 		sk->dir = teller_rctab_output_dir(r);
+		if (!a->no_manifest)
+			canon_start(&canon, config, a);
 		rc = teller_rctab_run(ctx, r);
 		teller_rctab_free(r);
 	}
 	cli_rec_finish(&rec);
+	canon_join(&canon);
 	if (rc != TELLER_OK) {
 		sink_unlink(sk);
 		rc = cli_report_error(ctx);
 	} else if (!a->no_manifest && sk->n > 0 &&
-	    (rc = write_manifest(config, a, sk, &rec, &lots)) != 0) {
+	    (rc = write_manifest(config, a, sk, &rec, &lots, &canon)) != 0) {
 		sink_unlink(sk);
 	} else {
 		sink_report(sk);
@@ -487,6 +539,7 @@ run(const char *config, struct rargs *a, struct sink *sk)
 	teller_ctx_free(ctx);
 	cli_rec_free(&rec);
 	cli_rctab_lots_free(&lots);
+	free(canon.b.s);
 	return rc;
 }
 

@@ -17,6 +17,14 @@
 #include "audit.h"
 #include "cli.h"
 
+/* "out of memory", unless this thread is quiet (cli_quiet). */
+static void
+say_oom(void)
+{
+	if (!cli_quiet)
+		fprintf(stderr, "teller: out of memory\n");
+}
+
 /* ---- recording the inputs ---- */
 
 /* The hashing thread: paths in the order recorded, until stopped with
@@ -539,7 +547,7 @@ read_only_load(teller_ctx **ctx, teller_rctab_options *o, const char *config,
 	cli_null_output(&o->output);
 	o->output_dir = "";
 	if (teller_ctx_new(NULL, ctx) != TELLER_OK) {
-		fprintf(stderr, "teller: out of memory\n");
+		say_oom();
 		return 3;
 	}
 	teller_ctx_set_input(*ctx, &cli_files);
@@ -587,7 +595,7 @@ canon_text(const char *config, const char *hart_key, int hart_sig, int kind,
 	    b);
 
 	if (rc == 0 && (b->oom || cli_buf_add(b, "", 0) != 0)) {
-		fprintf(stderr, "teller: out of memory\n");
+		say_oom();
 		rc = 3;
 	}
 	return rc;
@@ -611,7 +619,7 @@ profiles_text(const char *config, const char *hart_key, int hart_sig,
 	teller_ctx_free(ctx);
 	if (rc == 0 && (m->oom || e->oom || cli_buf_add(m, "", 0) != 0 ||
 	    cli_buf_add(e, "", 0) != 0)) {
-		fprintf(stderr, "teller: out of memory\n");
+		say_oom();
 		rc = 3;
 	}
 	return rc;
@@ -749,7 +757,7 @@ cli_rctab_canon_json(const char *config, const char *hart_key, int hart_sig,
 		cli_buf_jstr(b, ids ? hex[3] : NULL);
 		cli_buf_str(b, " }");
 		if (b->oom) {
-			fprintf(stderr, "teller: out of memory\n");
+			say_oom();
 			rc = 3;
 		}
 	}
@@ -971,7 +979,7 @@ cli_rctab_irv_read(teller_ctx *ctx, const char *config, teller_contest **c,
 	snprintf(num, sizeof num, "end %s\n", papers);
 	cli_buf_str(&b, num);
 	if (b.oom) {
-		fprintf(stderr, "teller: out of memory\n");
+		say_oom();
 		rc = 3;
 	} else if (teller_read(ctx, TELLER_FMT_PROFILE, config, b.s, b.n, c,
 	    p) != TELLER_OK) {
@@ -1071,7 +1079,7 @@ cli_rctab_cvr_level(const char *config, const char *dir)
 		cli_buf_str(&b, "\n");
 	}
 	if (b.oom || nm.oom || (path = cli_join(dir, "ballots.csv")) == NULL) {
-		fprintf(stderr, "teller: out of memory\n");
+		say_oom();
 		goto out;
 	}
 	if ((mkdir(dir, 0777) != 0 && errno != EEXIST) ||

@@ -20,6 +20,8 @@
 
 #include "cli.h"
 
+_Thread_local int cli_quiet;
+
 int
 cli_report_error(const teller_ctx *ctx)
 {
@@ -28,7 +30,9 @@ cli_report_error(const teller_ctx *ctx)
 	int code = teller_errcode(ctx);
 
 	teller_errpos(ctx, &file, &line, &col);
-	if (file != NULL && line > 0)
+	if (cli_quiet)
+		;
+	else if (file != NULL && line > 0)
 		fprintf(stderr, "teller: %s:%ld:%ld: %s\n", file, line,
 		    col > 0 ? col : 1, teller_errmsg(ctx));
 	else if (file != NULL)
