@@ -763,7 +763,7 @@ d_html_print_centre(struct ctx *x, struct sb *b)
 	    "</tr></thead><tbody>");
 	for (int n = 1; n <= 21; n++) {
 		const struct d_form *f;
-		char path[160], id[8];
+		char path[160], id[16];
 		json_t *o = NULL;
 		int st;
 
