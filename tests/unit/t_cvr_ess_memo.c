@@ -203,7 +203,7 @@ struct seen {
 	bool blank_uwi;
 	int bad, stable, rows;
 	const void *slots[ROWS + 2];  /* stable slots pointer by row */
-	char text[ROWS + 2][96];
+	char text[ROWS + 2][256];
 };
 
 static int
