@@ -210,7 +210,8 @@ put_moves(struct tl_cert *k)
 {
 	size_t i, n = k->moves->len;
 
-	qsort(k->moves->data, n, sizeof(struct move), cmp_move);
+	if (n > 1)	/* data is NULL until the first move */
+		qsort(k->moves->data, n, sizeof(struct move), cmp_move);
 	tl_out_str(&k->o, ",\"moves\":[");
 	for (i = 0; i < n; i++) {
 		const struct move *m = &TL_VEC_AT(k->moves, struct move, i);
