@@ -359,8 +359,8 @@ whole_pages(struct desk *d, const char *db, char *why, size_t n)
 /* Open book db and check it (§4.2's start-up check): PRAGMA
  * integrity_check, then the hash chain as the book loads. 0: sound;
  * 5: it fails either, why says how (naming the first failing seq) and
- * d keeps what loaded before it (d->fail "!" when that is not even the
- * plan); 1, 3: no such file, cannot open (said on stderr, d closed). */
+ * d keeps what loaded before it; 6: as 5, but not even the plan loaded;
+ * 1, 3: no such file, cannot open (said on stderr, d closed). */
 static int
 check_book(struct desk *d, const char *db, int lock, char *why, size_t n)
 {
@@ -388,10 +388,10 @@ check_book(struct desk *d, const char *db, int lock, char *why, size_t n)
 	if (!why[0])
 		whole_pages(d, db, why, n);
 	if (d_load(d, err, sizeof err)) {
-		if (strncmp(err, "seq ", 4) != 0)
-			d->fail[0] = '!';	/* not even its plan loaded */
 		snprintf(why + strlen(why), n - strlen(why), "%s%.200s",
 		    why[0] ? "; " : "", err);
+		if (strncmp(err, "seq ", 4) != 0)
+			return 6;
 	}
 	return why[0] ? 5 : 0;
 }
@@ -404,9 +404,10 @@ open_book(struct desk *d, const char *db, int lock)
 	char why[480];
 	int rc = check_book(d, db, lock, why, sizeof why);
 
-	if (rc == 5) {
+	if (rc == 5 || rc == 6) {
 		fprintf(stderr, "teller-desk: %s: %s\n", db, why);
 		d_close(d);	/* what the load read before it stopped */
+		rc = 5;
 	}
 	return rc;
 }
@@ -419,13 +420,13 @@ open_served(struct desk *d, const char *db)
 	char why[480];
 	int rc = check_book(d, db, 1, why, sizeof why);
 
-	if (rc != 5)
-		return rc;
-	if (d->fail[0] == '!') {
+	if (rc == 6) {		/* nothing to serve */
 		fprintf(stderr, "teller-desk: %s: %s\n", db, why);
 		d_close(d);
 		return 3;
 	}
+	if (rc != 5)
+		return rc;
 	d->read_only = D_RO_BROKEN;
 	snprintf(d->fail, sizeof d->fail, "the book is read-only: it fails"
 	    " its check at start (%.300s); run teller-desk verify and"
