@@ -87,7 +87,7 @@ $(B)/teller-check: $(CHECK_OBJ) $(B)/cli/mjson.o $(B)/lib/sha256.o
 # desk/: teller-desk, the only code using SQLite, HTTP and libsodium.
 DESK_SRC = $(sort $(wildcard desk/*.c))
 DESK_OBJ = $(DESK_SRC:%.c=$(B)/%.o)
-DESK_PKGS = sqlite3 libmicrohttpd libsodium jansson
+DESK_PKGS = sqlite3 libmicrohttpd libsodium jansson gnutls
 $(B)/desk/%.o: desk/%.c | deps
 	@mkdir -p $(@D)
 	$(CC) -Iinclude -D_GNU_SOURCE $(shell pkg-config --cflags $(DESK_PKGS) \

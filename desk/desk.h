@@ -403,6 +403,28 @@ int d_serve(struct desk *d, const char *listen, int insecure);
 void d_serve_host(const char *name);
 void d_serve_observer(const char *listen);
 int d_serve_tls(const char *cert, const char *key);
+void d_serve_redirect(const char *listen);
+int d_serve_ca(const char *pem_path);
+
+/* tls.c: the local CA (§6.4) */
+struct d_tls_info {
+	int mode;		/* 0 plain HTTP, 1 local CA, 2 --tls-cert */
+	char fpr[96];		/* the CA's SHA-256 (1), the server's (2) */
+	const char *listen, *observe, *redirect;
+};
+enum { D_TLS_CA, D_TLS_CA_KEY, D_TLS_CERT, D_TLS_KEY };
+const struct d_tls_info *d_tls_info(void);
+void d_tls_set(int mode, const char *fpr);
+void d_tls_listeners(const char *listen, const char *observe,
+    const char *redirect);
+int d_tls_path(char *out, size_t n, const char *db, int which);
+int d_tls_san_ok(const char *s);
+int d_tls_fingerprint(const char *pem, char out[96]);
+unsigned char *d_tls_der(const char *pem, size_t *n);
+int d_tls_pair_ok(const char *cert, const char *key, char *err, size_t n);
+int d_tls_init(const char *db, const char *const *sans, int nsans,
+    char fpr[96], char *err, size_t n);
+void d_tls_unlink(const char *db);
 /* device.c: `teller-desk device` (argv after DB) */
 int d_cmd_device(struct desk *d, int argc, char **argv);
 

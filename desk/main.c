@@ -59,6 +59,7 @@ read_file(const char *path, size_t *len)
 	return b;
 }
 
+static int usage(void);
 int d_reload(struct desk *d);
 
 int
@@ -273,17 +274,42 @@ create_book(struct desk *d, const char *db, json_t *plan,
 	return d_model_config(d, plan, err, n) ? 1 : 0;
 }
 
+/* The local CA's files must not exist yet: terminals may trust an
+ * earlier one, which init will not silently replace (§6.4). */
 static int
-cmd_init(const char *db, const char *planf)
+tls_fresh(const char *db)
+{
+	char p[4200];
+
+	for (int i = D_TLS_CA; i <= D_TLS_KEY; i++) {
+		if (d_tls_path(p, sizeof p, db, i)) {
+			fprintf(stderr, "teller-desk: %s: name too long\n", db);
+			return 2;
+		}
+		if (access(p, F_OK) == 0) {
+			fprintf(stderr, "teller-desk: %s exists already (the"
+			    " local CA of another book?): move it away\n", p);
+			return 1;
+		}
+	}
+	return 0;
+}
+
+static int
+cmd_init(const char *db, const char *planf, const char *const *sans,
+    int nsans)
 {
 	struct desk d;
 	size_t len;
-	char *text = read_file(planf, &len), err[600] = "", sha[65], gen[65];
+	char *text, err[600] = "", sha[65], gen[65], fpr[96];
 	unsigned char h[32];
 	json_t *full, *plan;
 	int rc;
 
 	memset(&d, 0, sizeof d);
+	if (access(db, F_OK) != 0 && (rc = tls_fresh(db)))
+		return rc;
+	text = read_file(planf, &len);
 	if (!text) {
 		fprintf(stderr, "teller-desk: %s: %s\n", planf,
 		    strerror(errno));
@@ -303,6 +329,8 @@ cmd_init(const char *db, const char *planf)
 	rc = create_book(&d, db, plan, sha, gen, err, sizeof err);
 	if (rc == 0 && (init_users(&d, full) || init_entries(&d, full)))
 		rc = 1;
+	if (rc == 0 && d_tls_init(db, sans, nsans, fpr, err, sizeof err))
+		rc = 3;
 	json_decref(full);
 	d_close(&d);
 	if (rc) {
@@ -322,7 +350,37 @@ cmd_init(const char *db, const char *planf)
 		return rc;
 	}
 	printf("genesis %s\n", gen);
+	printf("ca-sha256 %s\n", fpr);
 	return 0;
+}
+
+/* init DB --plan PLAN.json [--san NAME|IP]... */
+static int
+cmd_init_args(int argc, char **argv)
+{
+	const char *plan = NULL, *sans[32];
+	int nsans = 0;
+
+	for (int i = 3; i < argc; i++) {
+		if (strcmp(argv[i], "--plan") == 0 && i + 1 < argc && !plan)
+			plan = argv[++i];
+		else if (strcmp(argv[i], "--san") == 0 && i + 1 < argc &&
+		    nsans < 32) {
+			if (!d_tls_san_ok(argv[++i])) {
+				fprintf(stderr, "teller-desk: --san %s: not a"
+				    " DNS name or an IP address\n", argv[i]);
+				return 2;
+			}
+			sans[nsans++] = argv[i];
+		} else {
+			fprintf(stderr, "teller-desk: init: unexpected %s\n",
+			    argv[i]);
+			return usage();
+		}
+	}
+	if (!plan)
+		return usage();
+	return cmd_init(argv[2], plan, sans, nsans);
 }
 
 static void
@@ -435,6 +493,25 @@ open_served(struct desk *d, const char *db)
 	return 0;
 }
 
+/* serve's default (§6.4): the local CA that init left beside book db. */
+static int
+local_ca(const char *db)
+{
+	char crt[4200], key[4200], ca[4200];
+
+	if (d_tls_path(crt, sizeof crt, db, D_TLS_CERT) ||
+	    d_tls_path(key, sizeof key, db, D_TLS_KEY) ||
+	    d_tls_path(ca, sizeof ca, db, D_TLS_CA))
+		return 2;
+	if (access(crt, F_OK) != 0) {
+		fprintf(stderr, "teller-desk: %s: no local CA beside the book;"
+		    " serve needs it, --tls-cert and --tls-key, or"
+		    " --insecure-http on loopback\n", crt);
+		return 2;
+	}
+	return d_serve_tls(crt, key) || d_serve_ca(ca) ? 1 : 0;
+}
+
 static int
 cmd_serve(int argc, char **argv)
 {
@@ -451,6 +528,9 @@ cmd_serve(int argc, char **argv)
 			d_serve_host(argv[++i]);
 		else if (strcmp(argv[i], "--observe") == 0 && i + 1 < argc)
 			d_serve_observer(argv[++i]);
+		else if (strcmp(argv[i], "--http-redirect") == 0 &&
+		    i + 1 < argc)
+			d_serve_redirect(argv[++i]);
 		else if (strcmp(argv[i], "--tls-cert") == 0 && i + 1 < argc)
 			cert = argv[++i];
 		else if (strcmp(argv[i], "--tls-key") == 0 && i + 1 < argc)
@@ -470,6 +550,8 @@ cmd_serve(int argc, char **argv)
 	}
 	if (cert && d_serve_tls(cert, key))
 		return 1;
+	if (!cert && !insecure && (rc = local_ca(argv[2])))
+		return rc;
 	if ((rc = open_served(&d, argv[2])))
 		return rc;
 	rc = d_serve(&d, listen, insecure);
@@ -986,7 +1068,10 @@ cmd_restore(const char *backup, const char *db)
 static int
 usage(void)
 {
-	fprintf(stderr, "usage: teller-desk init DB --plan PLAN.json\n"
+	fprintf(stderr, "usage: teller-desk init DB --plan PLAN.json"
+	    " [--san NAME|IP]...\n"
+	    "       teller-desk serve DB [--listen ADDR:PORT]"
+	    " [--http-redirect ADDR:PORT]\n"
 	    "       teller-desk serve DB --listen ADDR:PORT --insecure-http\n"
 	    "       teller-desk serve DB --listen ADDR:PORT --tls-cert F"
 	    " --tls-key F\n"
@@ -1010,9 +1095,8 @@ main(int argc, char **argv)
 	}
 	if (argc < 3)
 		return usage();
-	if (strcmp(argv[1], "init") == 0 && argc == 5 &&
-	    strcmp(argv[3], "--plan") == 0)
-		return cmd_init(argv[2], argv[4]);
+	if (strcmp(argv[1], "init") == 0)
+		return cmd_init_args(argc, argv);
 	if (strcmp(argv[1], "serve") == 0)
 		return cmd_serve(argc, argv);
 	if (strcmp(argv[1], "user") == 0)

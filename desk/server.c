@@ -2,7 +2,8 @@
 /* server.c -- HTTP through libmicrohttpd: bodies, headers, one lock
  * around the book (one writer), and a clean stop on SIGTERM (§7); TLS
  * 1.2 and 1.3 only (§6.4); the observer listener (§6.1), which takes
- * no write but login and logout. */
+ * no write but login and logout; the plain HTTP listener that serves
+ * only the local CA's certificate and a redirect to HTTPS (§6.1). */
 #include "desk.h"
 #include "session.h"
 
@@ -24,7 +25,12 @@ struct lst {
 };
 
 static const char *observe_at;		/* --observe ADDR:PORT */
+static const char *redirect_at;		/* --http-redirect ADDR:PORT */
+static const char *staff_at;		/* --listen ADDR:PORT */
 static char *tls_key, *tls_cert;	/* PEM, read at start */
+static char *ca_pem;			/* the local CA, for /ca.pem */
+static unsigned char *ca_der;		/* ... and /ca.crt */
+static size_t ca_dern;
 
 /* Host allow-list against DNS rebinding (§6.3): the listen address,
  * localhost on loopback, and each --host. */
@@ -285,10 +291,13 @@ slurp(const char *path)
 	return b;
 }
 
-/* --tls-cert F --tls-key F: PEM files, read once. */
+/* --tls-cert F --tls-key F (or the local CA's pair): PEM files, read
+ * once and self-tested as a pair (§6.4). */
 int
 d_serve_tls(const char *cert, const char *key)
 {
+	char err[300], fpr[96];
+
 	if (!(tls_cert = slurp(cert)) || !(tls_key = slurp(key))) {
 		fprintf(stderr, "teller-desk: cannot read %s\n", tls_cert ?
 		    key : cert);
@@ -296,8 +305,132 @@ d_serve_tls(const char *cert, const char *key)
 		tls_cert = NULL;
 		return -1;
 	}
+	if (d_tls_pair_ok(tls_cert, tls_key, err, sizeof err) ||
+	    d_tls_fingerprint(tls_cert, fpr)) {
+		fprintf(stderr, "teller-desk: %s, %s: %s\n", cert, key,
+		    err[0] ? err : "not a PEM certificate");
+		free(tls_cert);
+		free(tls_key);
+		tls_cert = tls_key = NULL;
+		return -1;
+	}
+	d_tls_set(2, fpr);
 	d_sess_tls(1);
 	return 0;
+}
+
+/* The local CA's certificate (after d_serve_tls): its fingerprint for
+ * F1 and S-24, its bytes for the redirect listener's /ca.pem. */
+int
+d_serve_ca(const char *path)
+{
+	char fpr[96];
+
+	if (!(ca_pem = slurp(path)) || d_tls_fingerprint(ca_pem, fpr) ||
+	    !(ca_der = d_tls_der(ca_pem, &ca_dern))) {
+		fprintf(stderr, "teller-desk: %s: cannot read the local CA's"
+		    " certificate\n", path);
+		free(ca_pem);
+		ca_pem = NULL;
+		return -1;
+	}
+	d_tls_set(1, fpr);
+	return 0;
+}
+
+void
+d_serve_redirect(const char *listen)
+{
+	redirect_at = listen;
+}
+
+/* https://HOST[:PORT]PATH for the plain listener's redirect: the host
+ * is one of the allow-list (checked), the path percent-encoded. */
+static char *
+https_url(const char *host, const char *url)
+{
+	const char *port = strrchr(staff_at, ':') + 1;
+	size_t hl = strcspn(host, ":"), n = strlen(url);
+	char *o = malloc(hl + 3 * n + 40), *p;
+
+	if (!o)
+		return NULL;
+	p = o + sprintf(o, "https://%.*s%s%s", (int)hl, host,
+	    strcmp(port, "443") ? ":" : "", strcmp(port, "443") ? port : "");
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)url[i];
+
+		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		    (c >= '0' && c <= '9') || strchr("/-._~", c))
+			*p++ = (char)c;
+		else
+			p += sprintf(p, "%%%02X", c);
+	}
+	*p = 0;
+	return o;
+}
+
+/* The plain HTTP listener (§6.1, §6.4): GET /ca.pem and /ca.crt, the
+ * local CA for a terminal to install; any other GET a 301 to HTTPS;
+ * nothing else. */
+static enum MHD_Result
+redirect(void *cls, struct MHD_Connection *mc, const char *url,
+    const char *method, const char *version, const char *upload,
+    size_t *upload_size, void **ptr)
+{
+	static int seen;
+	const char *host = header(mc, "Host");
+	const void *body = "";
+	size_t blen = 0;
+	unsigned status;
+	char *loc = NULL;
+	struct MHD_Response *r;
+	enum MHD_Result ret;
+
+	(void)cls;
+	(void)version;
+	(void)upload;
+	if (!*ptr) {
+		*ptr = &seen;
+		return MHD_YES;
+	}
+	if (*upload_size) {
+		*upload_size = 0;	/* a body is never read */
+		return MHD_YES;
+	}
+	if (!host_ok(host))
+		status = 421;
+	else if (strcmp(method, "GET") && strcmp(method, "HEAD"))
+		status = 405;
+	else if (ca_pem && strcmp(url, "/ca.pem") == 0) {
+		status = 200;
+		body = ca_pem;
+		blen = strlen(ca_pem);
+	} else if (ca_der && strcmp(url, "/ca.crt") == 0) {
+		status = 200;
+		body = ca_der;
+		blen = ca_dern;
+	} else
+		status = (loc = https_url(host, url)) ? 301 : 500;
+	fprintf(stderr, "http %s %s %u\n", method, url, status);
+	r = MHD_create_response_from_buffer(blen, (void *)(uintptr_t)body,
+	    MHD_RESPMEM_PERSISTENT);
+	MHD_add_response_header(r, "Content-Type", status != 200 ?
+	    "text/plain" : body == ca_pem ? "application/x-pem-file" :
+	    "application/x-x509-ca-cert");
+	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+	MHD_add_response_header(r, "Content-Security-Policy",
+	    "default-src 'none'");
+	MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
+	MHD_add_response_header(r, "Cache-Control", "no-store");
+	if (status == 405)
+		MHD_add_response_header(r, "Allow", "GET, HEAD");
+	if (loc)
+		MHD_add_response_header(r, "Location", loc);
+	ret = MHD_queue_response(mc, status, r);
+	MHD_destroy_response(r);
+	free(loc);
+	return ret;
 }
 
 /* One listener: staff (the full desk) or observer (reads only). */
@@ -334,13 +467,30 @@ start(const char *listen, struct lst *l, int observer)
 	return mhd;
 }
 
+/* The plain listener of the CA and the redirect: few connections, each
+ * short. */
+static struct MHD_Daemon *
+start_redirect(const char *listen)
+{
+	struct sockaddr_in sa;
+
+	if (parse_listen(listen, &sa))
+		return NULL;
+	return MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD |
+	    MHD_USE_ERROR_LOG, 0, NULL, NULL, redirect, NULL,
+	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
+	    MHD_OPTION_CONNECTION_LIMIT, 64u,
+	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, 8u,
+	    MHD_OPTION_CONNECTION_TIMEOUT, 10u, MHD_OPTION_END);
+}
+
 /* Plain HTTP on loopback only (§6.4); the listen address and
  * localhost join the Host allow-list. */
 static int
 check_listen(const char *listen, int insecure)
 {
 	struct sockaddr_in sa;
-	static char ips[2][64];
+	static char ips[3][64];
 	static int nips;
 	const char *colon = strrchr(listen, ':');
 
@@ -354,7 +504,7 @@ check_listen(const char *listen, int insecure)
 		    " loopback only\n");
 		return 2;
 	}
-	if (nips < 2) {
+	if (nips < 3) {
 		snprintf(ips[nips], sizeof ips[nips], "%.*s",
 		    (int)(colon - listen), listen);
 		d_serve_host(ips[nips++]);
@@ -362,23 +512,63 @@ check_listen(const char *listen, int insecure)
 	return 0;
 }
 
+/* The listeners' addresses checked, TLS's self-test (§6.4): 0 or an
+ * exit code (said on stderr). */
+static int
+check_all(const char *listen, int insecure)
+{
+	int rc;
+
+	if (!insecure && !tls_cert) {
+		fprintf(stderr, "teller-desk: serve needs the local CA from"
+		    " init (DB.server.pem beside the book), --tls-cert and"
+		    " --tls-key, or --insecure-http on loopback\n");
+		return 2;
+	}
+	if (redirect_at && !tls_cert) {
+		fprintf(stderr, "teller-desk: --http-redirect needs TLS\n");
+		return 2;
+	}
+	if ((rc = check_listen(listen, insecure)) ||
+	    (observe_at && (rc = check_listen(observe_at, insecure))) ||
+	    (redirect_at && (rc = check_listen(redirect_at, 0))))
+		return rc;
+	if (tls_cert && MHD_is_feature_supported(MHD_FEATURE_TLS) != MHD_YES) {
+		fprintf(stderr, "teller-desk: this libmicrohttpd has no TLS"
+		    " (GnuTLS) support; serve cannot start\n");
+		return 3;
+	}
+	return 0;
+}
+
+static void
+free_tls(void)
+{
+	free(tls_cert);
+	free(tls_key);
+	free(ca_pem);
+	free(ca_der);
+	tls_cert = tls_key = ca_pem = NULL;
+	ca_der = NULL;
+}
+
 /* Serve until SIGTERM or SIGINT; in-flight writes finish first. */
 int
 d_serve(struct desk *d, const char *listen, int insecure)
 {
 	static struct lst staff, obs;
-	struct MHD_Daemon *mhd, *omhd = NULL;
+	struct MHD_Daemon *mhd, *omhd = NULL, *rmhd = NULL;
+	const char *bad = NULL;
+	json_t *ev;
 	sigset_t set;
 	int sig, rc;
 
-	if (!insecure && !tls_cert) {
-		fprintf(stderr, "teller-desk: serve needs --tls-cert and"
-		    " --tls-key, or --insecure-http on loopback\n");
-		return 2;
-	}
-	if ((rc = check_listen(listen, insecure)) ||
-	    (observe_at && (rc = check_listen(observe_at, insecure))))
+	staff_at = listen;
+	if ((rc = check_all(listen, insecure))) {
+		free_tls();
 		return rc;
+	}
+	d_tls_listeners(listen, observe_at, redirect_at);
 	d_serve_host("localhost");
 	d_auth_init(&lock);
 	sigemptyset(&set);
@@ -390,31 +580,47 @@ d_serve(struct desk *d, const char *listen, int insecure)
 		fprintf(stderr, "teller-desk: cannot listen on %s%s\n", listen,
 		    tls_cert ? " (TLS: is libmicrohttpd built with GnuTLS,"
 		    " and are the key and certificate a pair?)" : "");
+		free_tls();
 		return 3;
 	}
-	if (observe_at && !(omhd = start(observe_at, &obs, 1))) {
-		fprintf(stderr, "teller-desk: cannot listen on %s\n",
-		    observe_at);
+	if (observe_at && !(omhd = start(observe_at, &obs, 1)))
+		bad = observe_at;
+	else if (redirect_at && !(rmhd = start_redirect(redirect_at)))
+		bad = redirect_at;
+	if (bad) {
+		fprintf(stderr, "teller-desk: cannot listen on %s\n", bad);
+		if (omhd)
+			MHD_stop_daemon(omhd);
 		MHD_stop_daemon(mhd);
+		free_tls();
 		return 3;
 	}
+	ev = json_pack("{s:s, s:s?, s:b}", "listen", listen, "observe",
+	    observe_at, "tls", tls_cert != NULL);
+	if (redirect_at)
+		json_object_set_new(ev, "http_redirect",
+		    json_string(redirect_at));
 	pthread_mutex_lock(&lock);
-	d_log_event(d, "server.start", NULL, NULL, NULL, json_pack("{s:s,"
-	    " s:s?, s:b}", "listen", listen, "observe", observe_at, "tls",
-	    tls_cert != NULL));
+	d_log_event(d, "server.start", NULL, NULL, NULL, ev);
 	pthread_mutex_unlock(&lock);
 	fprintf(stderr, "teller-desk: listening on %s://%s\n", tls_cert ?
 	    "https" : "http", listen);
 	if (observe_at)
 		fprintf(stderr, "teller-desk: observer listener on %s://%s\n",
 		    tls_cert ? "https" : "http", observe_at);
+	if (redirect_at)
+		fprintf(stderr, "teller-desk: the CA and a redirect on"
+		    " http://%s\n", redirect_at);
+	if (d_tls_info()->mode == 1)
+		fprintf(stderr, "teller-desk: local CA SHA-256 %s\n",
+		    d_tls_info()->fpr);
 	sigwait(&set, &sig);
+	if (rmhd)
+		MHD_stop_daemon(rmhd);
 	if (omhd)
 		MHD_stop_daemon(omhd);
 	MHD_stop_daemon(mhd);
 	d_log_event(d, "server.stop", NULL, NULL, NULL, NULL);
-	free(tls_cert);
-	free(tls_key);
-	tls_cert = tls_key = NULL;
+	free_tls();
 	return 0;
 }

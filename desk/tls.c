@@ -1,0 +1,383 @@
+/* SPDX-License-Identifier: MIT */
+/* tls.c -- the local CA of §6.4: `init` makes a CA (ECDSA P-256) and a
+ * P-256 server certificate signed by it, with SANs for the LAN names
+ * and IPs, beside the book; `serve` loads them by default, self-tests
+ * the pair, and shows the CA's SHA-256 fingerprint on F1 and S-24 so
+ * that a terminal's installed CA can be checked by eye. The CA is
+ * name-constrained to those same names and IPs: a stolen CA key cannot
+ * sign for any other site a terminal visits. GnuTLS does the X.509. */
+#include "desk.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <gnutls/gnutls.h>
+#include <gnutls/x509.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
+
+/* The files beside book DB (§6.4): the CA certificate terminals
+ * install, its key (0600), the server's certificate and key (0600). */
+static const char *const suffix[] = { ".ca.pem", ".ca.key", ".server.pem",
+	".server.key" };
+
+static struct d_tls_info info;
+
+const struct d_tls_info *
+d_tls_info(void)
+{
+	return &info;
+}
+
+void
+d_tls_set(int mode, const char *fpr)
+{
+	info.mode = mode;
+	snprintf(info.fpr, sizeof info.fpr, "%s", fpr ? fpr : "");
+}
+
+void
+d_tls_listeners(const char *listen, const char *observe,
+    const char *redirect)
+{
+	info.listen = listen;
+	info.observe = observe;
+	info.redirect = redirect;
+}
+
+int
+d_tls_path(char *out, size_t n, const char *db, int which)
+{
+	int k = snprintf(out, n, "%s%s", db, suffix[which]);
+
+	return k < 0 || (size_t)k >= n ? -1 : 0;
+}
+
+/* A SAN given to init: an IPv4 or IPv6 address, or a DNS name of
+ * letters, digits, hyphens and dots (no wildcard). */
+int
+d_tls_san_ok(const char *s)
+{
+	unsigned char a[16];
+	size_t n = strlen(s), lab = 0;
+
+	if (inet_pton(AF_INET, s, a) == 1 || inet_pton(AF_INET6, s, a) == 1)
+		return 1;
+	if (n == 0 || n > 253 || s[0] == '.' || s[0] == '-' ||
+	    s[n - 1] == '.' || s[n - 1] == '-')
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+
+		if (c == '.') {
+			if (lab == 0)
+				return 0;
+			lab = 0;
+		} else if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		    (c >= '0' && c <= '9') || c == '-') {
+			if (++lab > 63)
+				return 0;
+		} else
+			return 0;
+	}
+	return 1;
+}
+
+/* "AB:CD:..." of a certificate's DER, as `openssl x509 -fingerprint
+ * -sha256` prints it. */
+static int
+fpr_of(gnutls_x509_crt_t crt, char out[96])
+{
+	unsigned char h[32];
+	size_t hn = sizeof h;
+
+	if (gnutls_x509_crt_get_fingerprint(crt, GNUTLS_DIG_SHA256, h, &hn) <
+	    0 || hn != 32)
+		return -1;
+	for (size_t i = 0; i < 32; i++)
+		snprintf(out + 3 * i, 4, "%02X%s", h[i], i < 31 ? ":" : "");
+	return 0;
+}
+
+int
+d_tls_fingerprint(const char *pem, char out[96])
+{
+	gnutls_x509_crt_t crt;
+	gnutls_datum_t dt;
+	int rc = -1;
+
+	dt.data = (unsigned char *)(uintptr_t)pem;
+	dt.size = (unsigned)strlen(pem);
+	if (gnutls_x509_crt_init(&crt) < 0)
+		return -1;
+	if (gnutls_x509_crt_import(crt, &dt, GNUTLS_X509_FMT_PEM) >= 0)
+		rc = fpr_of(crt, out);
+	gnutls_x509_crt_deinit(crt);
+	return rc;
+}
+
+/* The DER of a PEM certificate (malloc'ed), for /ca.crt. */
+unsigned char *
+d_tls_der(const char *pem, size_t *n)
+{
+	gnutls_x509_crt_t crt;
+	gnutls_datum_t dt, der = { NULL, 0 };
+	unsigned char *out = NULL;
+
+	dt.data = (unsigned char *)(uintptr_t)pem;
+	dt.size = (unsigned)strlen(pem);
+	if (gnutls_x509_crt_init(&crt) < 0)
+		return NULL;
+	if (gnutls_x509_crt_import(crt, &dt, GNUTLS_X509_FMT_PEM) >= 0 &&
+	    gnutls_x509_crt_export2(crt, GNUTLS_X509_FMT_DER, &der) >= 0 &&
+	    (out = malloc(der.size ? der.size : 1))) {
+		memcpy(out, der.data, der.size);
+		*n = der.size;
+	}
+	gnutls_free(der.data);
+	gnutls_x509_crt_deinit(crt);
+	return out;
+}
+
+/* The start-up self-test (§6.4): the key and the certificate parse and
+ * are a pair, as GnuTLS (and so libmicrohttpd) will use them. */
+int
+d_tls_pair_ok(const char *cert, const char *key, char *err, size_t n)
+{
+	gnutls_certificate_credentials_t cr;
+	gnutls_datum_t c, k;
+	int rc;
+
+	c.data = (unsigned char *)(uintptr_t)cert;
+	c.size = (unsigned)strlen(cert);
+	k.data = (unsigned char *)(uintptr_t)key;
+	k.size = (unsigned)strlen(key);
+	if (gnutls_certificate_allocate_credentials(&cr) < 0) {
+		snprintf(err, n, "GnuTLS: out of memory");
+		return -1;
+	}
+	rc = gnutls_certificate_set_x509_key_mem(cr, &c, &k,
+	    GNUTLS_X509_FMT_PEM);
+	gnutls_certificate_free_credentials(cr);
+	if (rc < 0) {
+		snprintf(err, n, "the TLS key and certificate are not a usable"
+		    " pair: %s", gnutls_strerror(rc));
+		return -1;
+	}
+	return 0;
+}
+
+/* Write a file whole, by a temporary name and rename; mode 0600 for a
+ * key. */
+static int
+put_file(const char *path, const gnutls_datum_t *dt, int mode, char *err,
+    size_t n)
+{
+	char tmp[4300];
+	int fd;
+	ssize_t w;
+
+	if (snprintf(tmp, sizeof tmp, "%s.tmp", path) >= (int)sizeof tmp)
+		return -1;
+	unlink(tmp);
+	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL, mode)) < 0) {
+		snprintf(err, n, "%s: %s", tmp, strerror(errno));
+		return -1;
+	}
+	w = write(fd, dt->data, dt->size);
+	if (w != (ssize_t)dt->size || fsync(fd) || close(fd) ||
+	    rename(tmp, path)) {
+		snprintf(err, n, "%s: %s", path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		unlink(tmp);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+new_key(gnutls_x509_privkey_t *k)
+{
+	if (gnutls_x509_privkey_init(k) < 0)
+		return -1;
+	return gnutls_x509_privkey_generate(*k, GNUTLS_PK_ECDSA,
+	    GNUTLS_CURVE_TO_BITS(GNUTLS_ECC_CURVE_SECP256R1), 0) < 0 ? -1 : 0;
+}
+
+/* Version 3, a random positive 16-byte serial, valid from an hour ago
+ * for days, the subject CN cn. */
+static int
+new_crt(gnutls_x509_crt_t *c, gnutls_x509_privkey_t key, const char *cn,
+    long days)
+{
+	unsigned char serial[16], kid[64];
+	size_t kn = sizeof kid;
+	time_t now = time(NULL);
+
+	randombytes_buf(serial, sizeof serial);
+	serial[0] = (unsigned char)((serial[0] & 0x7f) | 0x01);
+	if (gnutls_x509_crt_init(c) < 0)
+		return -1;
+	return gnutls_x509_crt_set_version(*c, 3) < 0 ||
+	    gnutls_x509_crt_set_serial(*c, serial, sizeof serial) < 0 ||
+	    gnutls_x509_crt_set_activation_time(*c, now - 3600) < 0 ||
+	    gnutls_x509_crt_set_expiration_time(*c, now + days * 86400) < 0 ||
+	    gnutls_x509_crt_set_dn_by_oid(*c, GNUTLS_OID_X520_COMMON_NAME, 0,
+	    cn, (unsigned)strlen(cn)) < 0 ||
+	    gnutls_x509_crt_set_key(*c, key) < 0 ||
+	    gnutls_x509_crt_get_key_id(*c, 0, kid, &kn) < 0 ||
+	    gnutls_x509_crt_set_subject_key_id(*c, kid, kn) < 0 ? -1 : 0;
+}
+
+/* Each name: a SAN of the server certificate (add) and a permitted
+ * subtree of the CA (nc: the exact name, or the one address). */
+static int
+add_name(gnutls_x509_crt_t srv, gnutls_x509_name_constraints_t nc,
+    const char *s)
+{
+	unsigned char a[32];
+	gnutls_datum_t dt;
+	int v6 = 0;
+
+	if (inet_pton(AF_INET, s, a) == 1 ||
+	    (v6 = inet_pton(AF_INET6, s, a) == 1)) {
+		size_t al = v6 ? 16 : 4;
+
+		if (gnutls_x509_crt_set_subject_alt_name(srv,
+		    GNUTLS_SAN_IPADDRESS, a, (unsigned)al,
+		    GNUTLS_FSAN_APPEND) < 0)
+			return -1;
+		memset(a + al, 0xff, al);	/* the mask: this address */
+		dt.data = a;
+		dt.size = (unsigned)(2 * al);
+		return gnutls_x509_name_constraints_add_permitted(nc,
+		    GNUTLS_SAN_IPADDRESS, &dt) < 0 ? -1 : 0;
+	}
+	dt.data = (unsigned char *)(uintptr_t)s;
+	dt.size = (unsigned)strlen(s);
+	return gnutls_x509_crt_set_subject_alt_name(srv, GNUTLS_SAN_DNSNAME,
+	    s, (unsigned)strlen(s), GNUTLS_FSAN_APPEND) < 0 ||
+	    gnutls_x509_name_constraints_add_permitted(nc,
+	    GNUTLS_SAN_DNSNAME, &dt) < 0 ? -1 : 0;
+}
+
+struct mk {
+	gnutls_x509_privkey_t cak, srk;
+	gnutls_x509_crt_t ca, srv;
+	gnutls_x509_name_constraints_t nc;
+	gnutls_datum_t out[4];
+};
+
+/* The four objects of d_tls_init, as PEM in m->out (suffix order). */
+static int
+make(struct mk *m, const char *const *names, int nnames)
+{
+	unsigned char kid[64];
+	size_t kn = sizeof kid;
+
+	if (new_key(&m->cak) || new_key(&m->srk) ||
+	    gnutls_x509_name_constraints_init(&m->nc) < 0 ||
+	    new_crt(&m->ca, m->cak, "teller-desk local CA", 3650) ||
+	    new_crt(&m->srv, m->srk, "teller-desk server", 397))
+		return -1;
+	for (int i = 0; i < nnames; i++)
+		if (add_name(m->srv, m->nc, names[i]))
+			return -1;
+	if (gnutls_x509_crt_set_basic_constraints(m->ca, 1, 0) < 0 ||
+	    gnutls_x509_crt_set_key_usage(m->ca, GNUTLS_KEY_KEY_CERT_SIGN |
+	    GNUTLS_KEY_CRL_SIGN) < 0 ||
+	    gnutls_x509_crt_set_name_constraints(m->ca, m->nc, 1) < 0 ||
+	    gnutls_x509_crt_sign2(m->ca, m->ca, m->cak, GNUTLS_DIG_SHA256,
+	    0) < 0 ||
+	    gnutls_x509_crt_get_subject_key_id(m->ca, kid, &kn, NULL) < 0 ||
+	    gnutls_x509_crt_set_authority_key_id(m->srv, kid, kn) < 0 ||
+	    gnutls_x509_crt_set_basic_constraints(m->srv, 0, -1) < 0 ||
+	    gnutls_x509_crt_set_key_usage(m->srv,
+	    GNUTLS_KEY_DIGITAL_SIGNATURE) < 0 ||
+	    gnutls_x509_crt_set_key_purpose_oid(m->srv,
+	    GNUTLS_KP_TLS_WWW_SERVER, 0) < 0 ||
+	    gnutls_x509_crt_sign2(m->srv, m->ca, m->cak, GNUTLS_DIG_SHA256,
+	    0) < 0)
+		return -1;
+	return gnutls_x509_crt_export2(m->ca, GNUTLS_X509_FMT_PEM,
+	    &m->out[0]) < 0 ||
+	    gnutls_x509_privkey_export2_pkcs8(m->cak, GNUTLS_X509_FMT_PEM,
+	    NULL, GNUTLS_PKCS_PLAIN, &m->out[1]) < 0 ||
+	    gnutls_x509_crt_export2(m->srv, GNUTLS_X509_FMT_PEM,
+	    &m->out[2]) < 0 ||
+	    gnutls_x509_privkey_export2_pkcs8(m->srk, GNUTLS_X509_FMT_PEM,
+	    NULL, GNUTLS_PKCS_PLAIN, &m->out[3]) < 0 ? -1 : 0;
+}
+
+void
+d_tls_unlink(const char *db)
+{
+	char p[4200];
+
+	for (int i = 0; i < 4; i++)
+		if (d_tls_path(p, sizeof p, db, i) == 0)
+			unlink(p);
+}
+
+/* init: the local CA and the server certificate for localhost,
+ * 127.0.0.1 and each of sans (checked by d_tls_san_ok), written beside
+ * book db; fpr gets the CA's fingerprint. 0, or -1 with err. */
+int
+d_tls_init(const char *db, const char *const *sans, int nsans,
+    char fpr[96], char *err, size_t n)
+{
+	const char *names[34];
+	int nn = 0, rc = 0;
+	struct mk m;
+
+	memset(&m, 0, sizeof m);
+	for (int i = 0; i < nsans && nn < 32; i++)
+		names[nn++] = sans[i];
+	names[nn++] = "localhost";
+	names[nn++] = "127.0.0.1";
+	/* A name given twice is one SAN. */
+	for (int i = 0; i < nn; i++)
+		for (int j = 0; j < i; j++)
+			if (strcasecmp(names[i], names[j]) == 0) {
+				memmove(names + i, names + i + 1,
+				    (size_t)(nn - i - 1) * sizeof *names);
+				nn--;
+				i--;
+				break;
+			}
+	if (make(&m, names, nn) || fpr_of(m.ca, fpr)) {
+		snprintf(err, n, "GnuTLS could not make the local CA");
+		rc = -1;
+	}
+	for (int i = 0; i < 4 && !rc; i++) {
+		char p[4200];
+
+		if (d_tls_path(p, sizeof p, db, i)) {
+			snprintf(err, n, "%s: name too long", db);
+			rc = -1;
+		} else
+			rc = put_file(p, &m.out[i], i & 1 ? 0600 : 0644, err,
+			    n);
+	}
+	for (int i = 0; i < 4; i++)
+		gnutls_free(m.out[i].data);
+	if (m.ca)
+		gnutls_x509_crt_deinit(m.ca);
+	if (m.srv)
+		gnutls_x509_crt_deinit(m.srv);
+	if (m.cak)
+		gnutls_x509_privkey_deinit(m.cak);
+	if (m.srk)
+		gnutls_x509_privkey_deinit(m.srk);
+	if (m.nc)
+		gnutls_x509_name_constraints_deinit(m.nc);
+	if (rc)
+		d_tls_unlink(db);
+	return rc;
+}
