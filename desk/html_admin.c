@@ -3,7 +3,8 @@
  * state, the enrolled devices and the roles each may host (never a
  * token), the RO's delegations and the agent register (to the RO and
  * the manager: ADMIN has no count powers, §3.1), the exports made, and
- * the free disk against §4.2's floor of max(1 GiB, 10 x the book).
+ * the free disk against §4.2's floor of max(1 GiB, 10 x the book), the
+ * TLS fingerprint and the listeners (§6.4).
  * It shows; the changes go through the commands of §7 and the API's
  * events (§9.4). */
 #include "html.h"
@@ -185,6 +186,47 @@ disk(struct ctx *x, struct sb *b)
 	    " like <code>verify</code>).</p>");
 }
 
+/* TLS and the listeners: the fingerprint a terminal's installed CA is
+ * checked against (§6.4). */
+static void
+tls(struct sb *b)
+{
+	const struct d_tls_info *t = d_tls_info();
+
+	put(b, "<h2>TLS and listeners</h2><p>");
+	if (t->mode == 1) {
+		put(b, "TLS with the desk's local certificate authority."
+		    " Its SHA-256 fingerprint: <code id=\"ca-sha256\">");
+		esc(b, t->fpr);
+		put(b, "</code>");
+	} else if (t->mode == 2) {
+		put(b, "TLS with an organisation's certificate. The server"
+		    " certificate's SHA-256 fingerprint: <code>");
+		esc(b, t->fpr);
+		put(b, "</code>");
+	} else
+		put(b, "<strong>Plain HTTP (--insecure-http): no TLS."
+		    "</strong>");
+	put(b, "</p><ul>");
+	if (t->listen) {
+		putf(b, "<li>Staff: %s://", t->mode ? "https" : "http");
+		esc(b, t->listen);
+		put(b, "</li>");
+	}
+	if (t->observe) {
+		putf(b, "<li>Observers: %s://", t->mode ? "https" : "http");
+		esc(b, t->observe);
+		put(b, "</li>");
+	}
+	if (t->redirect) {
+		put(b, "<li>The CA certificate (/ca.pem, /ca.crt) and a"
+		    " redirect to HTTPS: http://");
+		esc(b, t->redirect);
+		put(b, "</li>");
+	}
+	put(b, "</ul>");
+}
+
 void
 d_scr_admin(struct ctx *x, struct sb *b)
 {
@@ -193,4 +235,5 @@ d_scr_admin(struct ctx *x, struct sb *b)
 	if (role_is(x, " ro manager "))
 		register_(x, b);
 	disk(x, b);
+	tls(b);
 }

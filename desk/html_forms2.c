@@ -297,6 +297,9 @@ f1_build(struct ctx *x, json_t **out)
 		json_object_set_new(o, "checkpoint", cp_of(json_array_get(ap,
 		    0)));
 	json_decref(ap);
+	if (d_tls_info()->mode == 1)	/* the local CA (§6.4) */
+		json_object_set_new(o, "ca_sha256",
+		    json_string(d_tls_info()->fpr));
 	*out = o;
 	return 200;
 }
@@ -430,6 +433,13 @@ f1(struct ctx *x, struct sb *b, const json_t *o)
 	put(b, "<p>Genesis of the audit chain (\xc2\xa7" "6.5): ");
 	escj(b, json_object_get(o, "genesis"));
 	put(b, "</p>");
+	if (json_object_get(o, "ca_sha256")) {
+		put(b, "<p>The desk's local certificate authority (\xc2\xa7"
+		    "6.4), SHA-256 fingerprint: <code>");
+		escj(b, json_object_get(o, "ca_sha256"));
+		put(b, "</code>. Each terminal's installed CA must show the"
+		    " same.</p>");
+	}
 }
 
 /* ---- F2: box registration log ---- */

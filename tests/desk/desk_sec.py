@@ -7,7 +7,9 @@
 # shortened by TELLER_DESK_THROTTLE_MS), X8 (append-only triggers, verify
 # names a changed seq, an older backup fails --checkpoint), F3 (a full
 # disk: 507, no row, writes resume after room is made) and X3 (TLS 1.2
-# and 1.3 only, with gnutls-cli and certtool, skipped without them).
+# and 1.3 only, with gnutls-cli and certtool, skipped without them; and
+# with init's local CA: the chain, the SANs, the fingerprint on F1 and
+# S-24, the __Host- cookie, the plain listener of the CA and a redirect).
 # Usage: desk_sec.py BUILD_DIR. Prints "N passed, N failed".
 import http.client
 import json
@@ -53,9 +55,10 @@ class Server:
     """teller-desk serve DB on loopback; extra: more options, env: more
     environment; observe: also an observer listener."""
 
-    def __init__(self, db, extra=(), env=None, observe=False):
+    def __init__(self, db, extra=(), env=None, observe=False,
+                 local_ca=False):
         self.db, self.extra, self.env = db, list(extra), env
-        self.observe = observe
+        self.observe, self.local_ca = observe, local_ca
         self.port = self.oport = None
 
     def start(self):
@@ -63,7 +66,7 @@ class Server:
             self.port = free_port()
             args = [DESK, "serve", self.db, "--listen",
                     "127.0.0.1:%d" % self.port] + self.extra
-            if "--tls-cert" not in self.extra:
+            if "--tls-cert" not in self.extra and not self.local_ca:
                 args.append("--insecure-http")
             if self.observe:
                 self.oport = free_port()
@@ -546,11 +549,201 @@ def x3_tls():
     check(r.returncode == 2, "--tls-cert without --tls-key: exit 2")
 
 
+def hello(port, ca, vers, host="localhost"):
+    """gnutls-cli's handshake at one TLS version, the CA file trusted."""
+    return subprocess.run(
+        ["gnutls-cli", "--x509cafile", ca, "--priority",
+         "NORMAL:-VERS-ALL:+VERS-" + vers, "-p", str(port), host],
+        input="", capture_output=True, text=True, timeout=30)
+
+
+def tls_get(port, ca, path, method="GET", body=None, headers=None,
+            host="localhost"):
+    import ssl
+    ctx = ssl.create_default_context(cafile=ca)
+    c = http.client.HTTPSConnection(host, port, context=ctx, timeout=30)
+    c.request(method, path, body, headers or {})
+    r = c.getresponse()
+    raw = r.read().decode("utf-8", "replace")
+    c.close()
+    return r.status, raw, r
+
+
+def openssl(*args):
+    return subprocess.run(["openssl"] + list(args), capture_output=True,
+                          text=True).stdout
+
+
+def x3_local_ca():
+    """X3 with init's local CA (§6.4): the CA and a P-256 server
+    certificate beside the book, keys 0600, SANs for localhost,
+    127.0.0.1 and each --san; serve uses them by default; TLS 1.0 and
+    1.1 refused; HSTS; the __Host-desk cookie with Secure; the CA's
+    fingerprint on init's output, F1 and S-24 equal to openssl's; the
+    plain listener serves the CA and a redirect, nothing else."""
+    import ssl
+    if not shutil.which("gnutls-cli") or not shutil.which("openssl"):
+        print("SKIP: X3 (local CA) needs gnutls-cli and openssl")
+        return
+    d = os.path.join(tmp, "localca")
+    os.mkdir(d)
+    db = os.path.join(d, "count.db")
+    ca, cakey = db + ".ca.pem", db + ".ca.key"
+    crt, key = db + ".server.pem", db + ".server.key"
+    r = subprocess.run([DESK, "init", db, "--plan", PLAN, "--san",
+                        "desk.lan", "--san", "10.9.8.7"],
+                       capture_output=True, text=True)
+    check(r.returncode == 0, "local CA: init: %s" % r.stderr)
+    m = re.search(r"^ca-sha256 ((?:[0-9A-F]{2}:){31}[0-9A-F]{2})$",
+                  r.stdout, re.M)
+    fp = openssl("x509", "-noout", "-fingerprint", "-sha256", "-in",
+                 ca).strip().split("=")[-1]
+    check(m is not None and m.group(1) == fp and len(fp) == 95,
+          "local CA: init prints openssl's SHA-256 fingerprint (%s, %s)"
+          % (m and m.group(1), fp))
+    for f in (cakey, key):
+        check(os.stat(f).st_mode & 0o777 == 0o600, "local CA: %s 0600"
+              % os.path.basename(f))
+    check(openssl("verify", "-CAfile", ca, crt).strip().endswith(": OK"),
+          "local CA: the server certificate chains to the CA")
+    txt = openssl("x509", "-noout", "-text", "-in", crt)
+    for want in ("DNS:desk.lan", "IP Address:10.9.8.7", "DNS:localhost",
+                 "IP Address:127.0.0.1", "prime256v1",
+                 "TLS Web Server Authentication"):
+        check(want in txt, "local CA: the server certificate has %s" % want)
+    check("CA:TRUE" in openssl("x509", "-noout", "-text", "-in", ca),
+          "local CA: a CA certificate")
+    # init refuses to replace another book's CA, and a bad --san.
+    two = os.path.join(d, "two.db")
+    open(two + ".ca.pem", "w").close()
+    r = subprocess.run([DESK, "init", two, "--plan", PLAN],
+                       capture_output=True, text=True)
+    check(r.returncode == 1 and "exists already" in r.stderr and
+          not os.path.exists(two), "local CA: init refuses to replace a"
+          " CA file: %d %s" % (r.returncode, r.stderr.strip()))
+    r = subprocess.run([DESK, "init", os.path.join(d, "three.db"),
+                        "--plan", PLAN, "--san", "bad name"],
+                       capture_output=True, text=True)
+    check(r.returncode == 2 and not os.path.exists(
+        os.path.join(d, "three.db")), "local CA: a bad --san: exit 2")
+    rport = free_port()
+    srv = Server(db, ["--http-redirect", "127.0.0.1:%d" % rport],
+                 local_ca=True).start()
+    p = srv.port
+    for vers, ok in (("TLS1.0", False), ("TLS1.1", False),
+                     ("TLS1.2", True), ("TLS1.3", True)):
+        r = hello(p, ca, vers)
+        good = r.returncode == 0 and "Handshake was completed" in r.stdout
+        check(good == ok, "local CA: %s %s" % (
+            vers, "accepted" if ok else "refused"))
+        if ok:
+            check("certificate is trusted" in r.stdout,
+                  "local CA: %s chain to the CA" % vers)
+    st, _, resp = tls_get(p, ca, "/api/v1/health")
+    check(st == 200 and resp.getheader("Strict-Transport-Security"),
+          "local CA: HTTPS health by name, with HSTS")
+    st, _, _ = tls_get(p, ca, "/api/v1/health", host="127.0.0.1")
+    check(st == 200, "local CA: HTTPS by IP address")
+    ctx = ssl.create_default_context(cafile=ca)
+    for name, ok in (("desk.lan", True), ("other.lan", False)):
+        s = socket.create_connection(("127.0.0.1", p), 10)
+        try:
+            ctx.wrap_socket(s, server_hostname=name).close()
+            got = True
+        except ssl.SSLCertVerificationError:
+            got = False
+        s.close()
+        check(got == ok, "local CA: the SAN %s %s" % (
+            name, "verifies" if ok else "does not"))
+    # the browser's login: __Host-desk, Secure; S-24 and F1 show the
+    # CA's fingerprint
+    import urllib.parse
+    origin = "https://localhost:%d" % p
+    st, _, resp = tls_get(p, ca, "/login", "POST", urllib.parse.urlencode(
+        {"username": "ro", "password": RO_PW, "device": DEVICE}),
+        {"Origin": origin,
+         "Content-Type": "application/x-www-form-urlencoded"})
+    ck = resp.getheader("Set-Cookie") or ""
+    check(st == 303 and ck.startswith("__Host-desk=") and
+          "; Secure" in ck and "HttpOnly" in ck and "Path=/" in ck,
+          "local CA: the __Host-desk cookie with Secure: %d %s" % (st, ck))
+    cookie = ck.split(";")[0]
+    st, body, _ = tls_get(p, ca, "/admin?c=mayor", headers={
+        "Cookie": cookie})
+    check(st == 200 and fp in body, "local CA: S-24 shows the CA's"
+          " fingerprint: %d" % st)
+    st, js, _ = tls_get(p, ca, "/api/v1/login", "POST", json.dumps(
+        {"username": "ro", "password": RO_PW, "device": DEVICE}),
+        {"Content-Type": "application/json"})
+    tok = json.loads(js)["token"] if st == 200 else ""
+    auth = {"Authorization": "Bearer " + tok,
+            "Content-Type": "application/json"}
+    st, _, _ = tls_get(p, ca, "/api/v1/plan/approve", "POST", "{}", auth)
+    check(st in (200, 201), "local CA: plan approved: %d" % st)
+    st, body, _ = tls_get(p, ca, "/api/v1/forms/F1?contest=mayor",
+                          headers=auth)
+    check(st == 200 and fp in body, "local CA: F1 shows the CA's"
+          " fingerprint: %d" % st)
+    # the plain listener: the CA, a redirect, nothing else
+    c = http.client.HTTPConnection("127.0.0.1", rport, timeout=30)
+    for meth, path, host, want in (
+            ("GET", "/ca.pem", "localhost", 200),
+            ("GET", "/ca.crt", "localhost", 200),
+            ("GET", "/count", "localhost:%d" % rport, 301),
+            ("POST", "/api/v1/login", "localhost", 405),
+            ("GET", "/", "evil.example", 421)):
+        c.request(meth, path, headers={"Host": host})
+        r = c.getresponse()
+        raw = r.read()
+        check(r.status == want, "local CA: plain %s %s: %d" % (
+            meth, path, r.status))
+        if path == "/ca.pem":
+            check(raw == open(ca, "rb").read(), "local CA: /ca.pem is"
+                  " the CA certificate")
+        if path == "/ca.crt":
+            der = subprocess.run(["openssl", "x509", "-outform", "DER",
+                                  "-in", ca], capture_output=True).stdout
+            check(raw == der, "local CA: /ca.crt is its DER")
+        if want == 301:
+            check(r.getheader("Location") == "https://localhost:%d/count"
+                  % p, "local CA: redirect to %s" %
+                  r.getheader("Location"))
+    c.close()
+    srv.stop()
+    # --insecure-http works as before, the CA files notwithstanding
+    srv = Server(db).start()
+    st, _, hd = call(srv.port, "GET", "health")
+    check(st == 200 and "Strict-Transport-Security" not in hd,
+          "local CA: --insecure-http still plain HTTP")
+    srv.stop()
+    for extra, rc, what in (
+            (["--insecure-http", "--http-redirect", "127.0.0.1:1"], 2,
+             "--http-redirect without TLS"),):
+        r = subprocess.run([DESK, "serve", db, "--listen", "127.0.0.1:1"]
+                           + extra, capture_output=True, text=True)
+        check(r.returncode == rc, "local CA: %s: exit %d" % (
+            what, r.returncode))
+    # the self-test: a key that is not the certificate's
+    shutil.copy(key, key + ".keep")
+    shutil.copy(cakey, key)
+    r = subprocess.run([DESK, "serve", db, "--listen", "127.0.0.1:1"],
+                       capture_output=True, text=True)
+    check(r.returncode == 1 and "pair" in r.stderr, "local CA: a key"
+          " not the certificate's refused at start: %d %s" % (
+              r.returncode, r.stderr.strip()))
+    # no CA beside the book and no option: told what serve needs
+    os.unlink(crt)
+    r = subprocess.run([DESK, "serve", db, "--listen", "127.0.0.1:1"],
+                       capture_output=True, text=True)
+    check(r.returncode == 2 and "--insecure-http" in r.stderr,
+          "local CA: none, no option: exit 2 %s" % r.stderr.strip())
+
+
 def main():
     try:
         only = os.environ.get("DESK_ONLY")
         for t in (x10_cookie, x10_observer, x4_devices, x5_throttle,
-                  x8_tamper, f3_disk_full, x3_tls):
+                  x8_tamper, f3_disk_full, x3_tls, x3_local_ca):
             if only and t.__name__ != only:
                 continue
             t0 = time.time()
