@@ -420,6 +420,7 @@ void d_tls_listeners(const char *listen, const char *observe,
 int d_tls_path(char *out, size_t n, const char *db, int which);
 int d_tls_san_ok(const char *s);
 int d_tls_fingerprint(const char *pem, char out[96]);
+int d_tls_names(const char *pem, void (*add)(const char *));
 unsigned char *d_tls_der(const char *pem, size_t *n);
 int d_tls_pair_ok(const char *cert, const char *key, char *err, size_t n);
 int d_tls_init(const char *db, const char *const *sans, int nsans,

@@ -33,8 +33,9 @@ static unsigned char *ca_der;		/* ... and /ca.crt */
 static size_t ca_dern;
 
 /* Host allow-list against DNS rebinding (§6.3): the listen address,
- * localhost on loopback, and each --host. */
-static const char *hosts[16];
+ * localhost on loopback, each --host, and the names and addresses of
+ * the TLS certificate. */
+static const char *hosts[48];
 static int nhosts;
 
 static int
@@ -61,7 +62,7 @@ host_ok(const char *host)
 void
 d_serve_host(const char *name)
 {
-	if (nhosts < 16)
+	if (nhosts < (int)(sizeof hosts / sizeof *hosts))
 		hosts[nhosts++] = name;
 }
 
@@ -315,6 +316,7 @@ d_serve_tls(const char *cert, const char *key)
 		return -1;
 	}
 	d_tls_set(2, fpr);
+	d_tls_names(tls_cert, d_serve_host);
 	d_sess_tls(1);
 	return 0;
 }

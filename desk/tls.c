@@ -121,6 +121,46 @@ d_tls_fingerprint(const char *pem, char out[96])
 	return rc;
 }
 
+/* Each DNS name and IP address the certificate is for, to add (a
+ * malloc'ed copy kept for the process's life): the names the desk is
+ * reached by join the Host allow-list (§6.3). */
+int
+d_tls_names(const char *pem, void (*add)(const char *))
+{
+	gnutls_x509_crt_t crt;
+	gnutls_datum_t dt;
+	int rc = -1;
+
+	dt.data = (unsigned char *)(uintptr_t)pem;
+	dt.size = (unsigned)strlen(pem);
+	if (gnutls_x509_crt_init(&crt) < 0)
+		return -1;
+	if (gnutls_x509_crt_import(crt, &dt, GNUTLS_X509_FMT_PEM) >= 0)
+		rc = 0;
+	for (unsigned i = 0; rc == 0; i++) {
+		char v[256], txt[INET6_ADDRSTRLEN], *cp;
+		size_t vn = sizeof v - 1;
+		int t = gnutls_x509_crt_get_subject_alt_name(crt, i, v, &vn,
+		    NULL);
+
+		if (t < 0)
+			break;
+		v[vn] = 0;
+		if (t == GNUTLS_SAN_DNSNAME && d_tls_san_ok(v))
+			cp = strdup(v);
+		else if (t == GNUTLS_SAN_IPADDRESS && (vn == 4 || vn == 16) &&
+		    inet_ntop(vn == 4 ? AF_INET : AF_INET6, v, txt,
+		    sizeof txt))
+			cp = strdup(txt);
+		else
+			continue;
+		if (cp)
+			add(cp);
+	}
+	gnutls_x509_crt_deinit(crt);
+	return rc;
+}
+
 /* The DER of a PEM certificate (malloc'ed), for /ca.crt. */
 unsigned char *
 d_tls_der(const char *pem, size_t *n)

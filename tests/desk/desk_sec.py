@@ -644,6 +644,11 @@ def x3_local_ca():
           "local CA: HTTPS health by name, with HSTS")
     st, _, _ = tls_get(p, ca, "/api/v1/health", host="127.0.0.1")
     check(st == 200, "local CA: HTTPS by IP address")
+    for name, want in (("desk.lan", 200), ("10.9.8.7:443", 200),
+                       ("other.lan", 421)):
+        st, _, _ = tls_get(p, ca, "/api/v1/health", headers={"Host": name})
+        check(st == want, "local CA: Host %s: %d (the certificate's names"
+              " are allowed)" % (name, st))
     ctx = ssl.create_default_context(cafile=ca)
     for name, ok in (("desk.lan", True), ("other.lan", False)):
         s = socket.create_connection(("127.0.0.1", p), 10)
