@@ -503,6 +503,8 @@ local_ca(const char *db)
 	    d_tls_path(key, sizeof key, db, D_TLS_KEY) ||
 	    d_tls_path(ca, sizeof ca, db, D_TLS_CA))
 		return 2;
+	if (access(db, F_OK) != 0)
+		return 0;	/* open_served says so */
 	if (access(crt, F_OK) != 0) {
 		fprintf(stderr, "teller-desk: %s: no local CA beside the book;"
 		    " serve needs it, --tls-cert and --tls-key, or"

@@ -742,6 +742,11 @@ def x3_local_ca():
                        capture_output=True, text=True)
     check(r.returncode == 2 and "--insecure-http" in r.stderr,
           "local CA: none, no option: exit 2 %s" % r.stderr.strip())
+    r = subprocess.run([DESK, "serve", os.path.join(d, "none.db"),
+                        "--listen", "127.0.0.1:1"], capture_output=True,
+                       text=True)
+    check(r.returncode == 1 and "none.db" in r.stderr, "local CA: no book:"
+          " exit 1 naming it: %d %s" % (r.returncode, r.stderr.strip()))
 
 
 def main():
