@@ -2,7 +2,7 @@
 # suite_desk_sec.sh -- teller-desk's security and fault tests over HTTP
 # on loopback: CSRF on cookie writes and the observer listener (X10),
 # devices (X4), throttling (X5), tampering (X8), a full disk (F3), TLS
-# (X3) (tests/desk/desk_sec.py).
+# (X3, with a test CA and with init's local CA) (tests/desk/desk_sec.py).
 B=${B:-build}
 if [ ! -x "$B/teller-desk" ]; then
 	echo "SKIP: $B/teller-desk not built"
