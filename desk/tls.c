@@ -230,11 +230,15 @@ put_file(const char *path, const gnutls_datum_t *dt, int mode, char *err,
 		return -1;
 	}
 	w = write(fd, dt->data, dt->size);
-	if (w != (ssize_t)dt->size || fsync(fd) || close(fd) ||
-	    rename(tmp, path)) {
+	if (w != (ssize_t)dt->size || fsync(fd)) {
+		snprintf(err, n, "%s: %s", path, w < 0 || w ==
+		    (ssize_t)dt->size ? strerror(errno) : "short write");
+		close(fd);
+		unlink(tmp);
+		return -1;
+	}
+	if (close(fd) || rename(tmp, path)) {
 		snprintf(err, n, "%s: %s", path, strerror(errno));
-		if (fd >= 0)
-			close(fd);
 		unlink(tmp);
 		return -1;
 	}
