@@ -41,10 +41,9 @@ struct parcel {
 };
 
 struct ck {
-	const char *path;       /* the certificate */
+	struct ck_run r;        /* first: the shared replay's state */
 	struct ck_prof *pf;
-	long line;              /* of the record being checked */
-	int stage, seats, nelected;
+	int seats;
 	int meth;               /* M_* */
 	bool irv;               /* meth == M_IRV */
 	int nlots;              /* lots cited so far: each is the next */
@@ -60,24 +59,9 @@ struct ck {
 	int nhist;
 	size_t *held;           /* [ncand] patterns held */
 	struct parcel *par;     /* [npat] */
-	int *order;             /* [seats] in order of election */
-	bool done;              /* every seat filled */
 };
 
-/* Print the failure at v (or the record) and return 5. */
-static int
-fail(struct ck *k, const struct mj *v, const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "teller-check: %s:%ld:%ld: stage %d: ", k->path,
-	    k->line, v != NULL ? v->col : 1L, k->stage);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	return 5;
-}
+#define fail(k, ...) ck_fail(&(k)->r, __VA_ARGS__)
 
 /* The candidate named by string member key of o, or -1. */
 static int
@@ -352,7 +336,7 @@ move(struct ck *k, const struct mj *m, int cand, int64_t sur, int64_t total)
 	    (size_t)idx >= k->pf->npat)
 		return fail(k, m, "no such pattern");
 	p = &k->par[idx];
-	if (p->moved == k->stage)
+	if (p->moved == k->r.stage)
 		return fail(k, m, "pattern %lld moves twice", (long long)idx);
 	if (cand == ANY_OUT && p->holder >= 0 &&
 	    k->state[p->holder] == EXCLUDED)
@@ -395,7 +379,7 @@ move(struct ck *k, const struct mj *m, int cand, int64_t sur, int64_t total)
 	}
 	if (ck_mul(papers, nv, &amount) != 0)
 		return fail(k, m, "the value overflows");
-	p->moved = k->stage;
+	p->moved = k->r.stage;
 	k->held[cand]--;
 	p->v = nv;
 	if (want < 0 || nv == 0) {
@@ -600,7 +584,7 @@ elect_one(struct ck *k, const struct mj *e, bool *last)
 	int j = cand_of(k, e, "cand"), i, nc = 0;
 
 	if (j < 0 || rule == NULL || k->state[j] != CONT ||
-	    k->nelected >= k->seats)
+	    k->r.nelected >= k->seats)
 		return fail(k, e, "%s cannot be elected here", name(k, j));
 	for (i = 0; i < k->pf->ncand; i++)
 		nc += k->state[i] == CONT;
@@ -616,7 +600,7 @@ elect_one(struct ck *k, const struct mj *e, bool *last)
 			return i;
 		k->pending[j] = k->votes[j] > k->quota;
 	} else if (strcmp(rule, "52") == 0) {
-		if (!*last && nc > k->seats - k->nelected)
+		if (!*last && nc > k->seats - k->r.nelected)
 			return fail(k, e, "more continuing candidates than "
 			    "vacancies: rule 52 does not apply");
 		for (i = 0; !*last && i < k->pf->ncand; i++)
@@ -628,7 +612,7 @@ elect_one(struct ck *k, const struct mj *e, bool *last)
 		return fail(k, e, "rule %s does not elect here", rule);
 	}
 	k->state[j] = ELECTED;
-	k->order[k->nelected++] = j;
+	k->r.order[k->r.nelected++] = j;
 	return 0;
 }
 
@@ -645,8 +629,8 @@ elections(struct ck *k, const struct mj *rec)
 	for (e = el->kid; e != NULL; e = e->next)
 		if ((rc = elect_one(k, e, &last)) != 0)
 			return rc;
-	if (k->nelected >= k->seats) {
-		k->done = true;
+	if (k->r.nelected >= k->seats) {
+		k->r.done = true;
 		return 0;
 	}
 	for (i = 0; i < k->pf->ncand; i++) {
@@ -658,10 +642,10 @@ elections(struct ck *k, const struct mj *rec)
 			    "elected [47]", name(k, i));
 	}
 	if (last && nc == 0) {
-		k->done = true; /* fewer continuing than seats [52] */
+		k->r.done = true; /* fewer continuing than seats [52] */
 		return 0;
 	}
-	if (nc <= k->seats - k->nelected)
+	if (nc <= k->seats - k->r.nelected)
 		return fail(k, el, "the continuing candidates fill the "
 		    "vacancies and are not elected [52]");
 	return 0;
@@ -719,8 +703,8 @@ irv_elections(struct ck *k, const struct mj *rec)
 		    name(k, i));
 	}
 	k->state[i] = ELECTED;
-	k->order[k->nelected++] = i;
-	k->done = true;
+	k->r.order[k->r.nelected++] = i;
+	k->r.done = true;
 	return 0;
 }
 
@@ -745,7 +729,7 @@ static void
 elected(struct ck *k, int j)
 {
 	k->state[j] = ELECTED;
-	k->order[k->nelected++] = j;
+	k->r.order[k->r.nelected++] = j;
 }
 
 /* An election e by lot among the candidates ids[0..*n) under rule: the
@@ -791,7 +775,7 @@ plural_elections(struct ck *k, const struct mj *rec)
 
 	if (el == NULL || el->type != MJ_ARR)
 		return fail(k, rec, "no \"elected\"");
-	if (k->stage == 1)
+	if (k->r.stage == 1)
 		return el->n == 0 ? 0 : fail(k, el, "nobody is elected "
 		    "before the \"elect\" stage");
 	if ((ids = calloc((size_t)nc + 1, sizeof(int))) == NULL)
@@ -828,7 +812,7 @@ plural_elections(struct ck *k, const struct mj *rec)
 	free(ids);
 	if (rc == 0 && e != NULL)
 		return fail(k, e, "more elected than seats");
-	k->done = rc == 0;
+	k->r.done = rc == 0;
 	return rc;
 }
 
@@ -938,7 +922,7 @@ sv_elections(struct ck *k, const struct mj *rec)
 		if (k->votes[i] == top)
 			ids[n++] = i;
 	}
-	if (k->stage == 2) {
+	if (k->r.stage == 2) {
 		plain = "para 3(7)";
 		lot = "para 3(8)";
 	} else if (nc <= 2) {
@@ -967,7 +951,7 @@ sv_elections(struct ck *k, const struct mj *rec)
 		i = 0;
 	}
 	free(ids);
-	k->done = i == 0;
+	k->r.done = i == 0;
 	return i;
 }
 
@@ -1001,23 +985,16 @@ plural_stage(struct ck *k, const struct mj *rec)
 }
 
 static int
-stage(struct ck *k, const struct mj *rec)
+stage(struct ck_run *r, const struct mj *rec)
 {
-	const struct mj *a = mj_get(rec, "action"), *sv = mj_get(rec,
-	    "stage");
+	struct ck *k = (struct ck *)r;
+	const struct mj *a = mj_get(rec, "action");
 	const char *kind = mj_str(a, "kind");
-	int64_t n;
 	int rc;
 
-	k->stage++;
-	if (sv == NULL || sv->type != MJ_NUM || ck_parse(sv->s, 0, &n) ||
-	    n != k->stage)
-		return fail(k, sv, "stage %d expected", k->stage);
-	if (k->done)
-		return fail(k, rec, "every seat is filled: no more stages");
 	if (kind == NULL)
 		kind = "";
-	if (k->stage == 1)
+	if (k->r.stage == 1)
 		rc = first(k, rec);
 	else if (strcmp(kind, "surplus") == 0 && k->meth == M_STV)
 		rc = surplus(k, rec, a, cand_of(k, a, "cand"));
@@ -1042,30 +1019,6 @@ stage(struct ck *k, const struct mj *rec)
 		return rc;
 	if (remember(k) != 0)
 		return fail(k, rec, "out of memory");
-	return 0;
-}
-
-static int
-end(struct ck *k, const struct mj *rec)
-{
-	const struct mj *el = mj_get(rec, "elected"), *e;
-	const struct mj *sv = mj_get(rec, "stages");
-	int64_t n;
-	int i = 0;
-
-	if (!k->done)
-		return fail(k, rec, "the count ends with seats unfilled");
-	if (sv == NULL || sv->type != MJ_NUM || ck_parse(sv->s, 0, &n) ||
-	    n != k->stage)
-		return fail(k, rec, "the count has %d stages", k->stage);
-	if (el == NULL || el->type != MJ_ARR || (int)el->n != k->nelected)
-		return fail(k, rec, "\"elected\" must list the %d elected",
-		    k->nelected);
-	for (e = el->kid; e != NULL; e = e->next, i++)
-		if (e->type != MJ_STR || ck_prof_cand(k->pf, e->s) !=
-		    k->order[i])
-			return fail(k, e, "elected in order: %s",
-			    name(k, k->order[i]));
 	return 0;
 }
 
@@ -1119,30 +1072,21 @@ shape(struct ck *k)
 
 /* The header: version, the profile, the method, quota and seats. */
 static int
-header(struct ck *k, const struct mj *h)
+header(struct ck_run *r, const struct mj *h)
 {
-	const struct mj *v = mj_get(h, "teller_cert"), *s = mj_get(h,
-	    "seats");
+	struct ck *k = (struct ck *)r;
+	const struct mj *s = mj_get(h, "seats");
 	const char *ph = mj_str(h, "profile_sha256"), *m = mj_str(h,
 	    "method");
 	int64_t n;
 
-	if (v == NULL || v->type != MJ_NUM || strcmp(v->s, "1") != 0) {
-		fprintf(stderr, "teller-check: %s:1:1: not a teller-cert/1 "
-		    "certificate\n", k->path);
-		return 1;
-	}
 	for (k->meth = 0; m != NULL && k->meth < (int)(sizeof(methods) /
 	    sizeof(methods[0])) && strcmp(m, methods[k->meth]) != 0;
 	    k->meth++)
 		;
 	if (m == NULL || k->meth == (int)(sizeof(methods) /
-	    sizeof(methods[0]))) {
-		fprintf(stderr, "teller-check: %s:1:1: method %s: only "
-		    "stv-scottish, irv, fptp, block and sv certificates can "
-		    "be checked\n", k->path, m != NULL ? m : "(none)");
-		return 1;
-	}
+	    sizeof(methods[0])))
+		return 1; /* the replay chose this checker by the method */
 	k->irv = k->meth == M_IRV;
 	k->dp = k->meth == M_STV ? 5 : -1;
 	if (mj_str(h, "dp") != NULL && ck_parse(mj_str(h, "dp"), 0, &n) == 0 &&
@@ -1156,7 +1100,7 @@ header(struct ck *k, const struct mj *h)
 	    mj_get(h, "quota")->type != MJ_NULL :
 	    dec_of(k, h, "quota", &k->quota) != 0)) {
 		fprintf(stderr, "teller-check: %s:1:1: bad seats or quota\n",
-		    k->path);
+		    k->r.path);
 		return 1;
 	}
 	k->seats = (int)n;
@@ -1167,31 +1111,14 @@ header(struct ck *k, const struct mj *h)
 	return ballot_order(k, h) != 0 ? 5 : shape(k);
 }
 
-static int
-setup(struct ck *k, struct ck_prof *pf, const char *path)
-{
-	size_t nc = (size_t)pf->ncand + 1;
-
-	memset(k, 0, sizeof(*k));
-	k->path = path;
-	k->pf = pf;
-	k->state = calloc(nc, sizeof(int));
-	k->pending = calloc(nc, sizeof(bool));
-	k->votes = calloc(nc, sizeof(int64_t));
-	k->held = calloc(nc, sizeof(size_t));
-	k->order = calloc(nc, sizeof(int));
-	k->border = calloc(nc, sizeof(int));
-	k->par = calloc(pf->npat + 1, sizeof(struct parcel));
-	return k->state != NULL && k->pending != NULL && k->votes != NULL &&
-	    k->held != NULL && k->order != NULL && k->border != NULL &&
-	    k->par != NULL ? 0 : -1;
-}
-
 static void
-teardown(struct ck *k)
+drop(struct ck_run *r)
 {
+	struct ck *k = (struct ck *)r;
 	int i;
 
+	if (k == NULL)
+		return;
 	for (i = 0; i < k->nhist; i++)
 		free(k->hist[i]);
 	free(k->hist);
@@ -1199,56 +1126,197 @@ teardown(struct ck *k)
 	free(k->pending);
 	free(k->votes);
 	free(k->held);
-	free(k->order);
+	free(k->r.order);
 	free(k->border);
 	free(k->par);
+	free(k);
 }
 
-/* Check each line of buf in turn. */
-static int
-replay(struct ck *k, char *buf)
+static struct ck_run *
+make(struct ck_prof *pf)
 {
+	size_t nc = (size_t)pf->ncand + 1;
+	struct ck *k = calloc(1, sizeof(*k));
+
+	if (k == NULL)
+		return NULL;
+	k->pf = pf;
+	k->state = calloc(nc, sizeof(int));
+	k->pending = calloc(nc, sizeof(bool));
+	k->votes = calloc(nc, sizeof(int64_t));
+	k->held = calloc(nc, sizeof(size_t));
+	k->r.order = calloc(nc, sizeof(int));
+	k->border = calloc(nc, sizeof(int));
+	k->par = calloc(pf->npat + 1, sizeof(struct parcel));
+	if (k->state == NULL || k->pending == NULL || k->votes == NULL ||
+	    k->held == NULL || k->r.order == NULL || k->border == NULL ||
+	    k->par == NULL) {
+		drop(&k->r);
+		return NULL;
+	}
+	return &k->r;
+}
+
+static const struct ck_ops plain_ops = { make, header, stage, drop };
+
+/* The checker of each method a certificate may name. */
+static const struct {
+	const char *method;
+	const struct ck_ops *ops;
+} checkers[] = {
+	{ "stv-scottish", &plain_ops }, { "irv", &plain_ops },
+	{ "fptp", &plain_ops }, { "block", &plain_ops }, { "sv", &plain_ops },
+	{ "stv-wigm", &ck_wigm_ops },
+};
+
+int
+ck_fail(struct ck_run *r, const struct mj *v, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "teller-check: %s:%ld:%ld: stage %d: ", r->path,
+	    r->line, v != NULL ? v->col : 1L, r->stage);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return 5;
+}
+
+/* The end record: the count is over, after as many stages, with the
+ * elected in the order the replay elected them. */
+static int
+end(struct ck_run *r, const struct mj *rec)
+{
+	const struct mj *el = mj_get(rec, "elected"), *e;
+	const struct mj *sv = mj_get(rec, "stages");
+	int64_t n;
+	int i = 0;
+
+	if (!r->done)
+		return ck_fail(r, rec, "the count ends with seats unfilled");
+	if (sv == NULL || sv->type != MJ_NUM || ck_parse(sv->s, 0, &n) ||
+	    n != r->stage)
+		return ck_fail(r, rec, "the count has %d stages", r->stage);
+	if (el == NULL || el->type != MJ_ARR || (int)el->n != r->nelected)
+		return ck_fail(r, rec, "\"elected\" must list the %d elected",
+		    r->nelected);
+	for (e = el->kid; e != NULL; e = e->next, i++)
+		if (e->type != MJ_STR || ck_prof_cand(r->pf, e->s) !=
+		    r->order[i])
+			return ck_fail(r, e, "elected in order: %s",
+			    r->pf->names[r->order[i]]);
+	return 0;
+}
+
+/* A stage record: the next number, the count not over, then the
+ * method's checks. */
+static int
+record(struct ck_run *r, const struct ck_ops *ops, const struct mj *rec)
+{
+	const struct mj *sv = mj_get(rec, "stage");
+	int64_t n;
+
+	r->stage++;
+	if (sv == NULL || sv->type != MJ_NUM || ck_parse(sv->s, 0, &n) ||
+	    n != r->stage)
+		return ck_fail(r, sv, "stage %d expected", r->stage);
+	if (r->done)
+		return ck_fail(r, rec, "the count is over: no more stages");
+	return ops->stage(r, rec);
+}
+
+/* The checker for the method header h names, made; NULL (reason
+ * printed, *rc set) if none or out of memory. */
+static struct ck_run *
+choose(struct ck_prof *pf, const char *path, const struct mj *h,
+    const struct ck_ops **ops, int *rc)
+{
+	const struct mj *v = mj_get(h, "teller_cert");
+	const char *m = mj_str(h, "method");
+	struct ck_run *r;
+	size_t i;
+
+	*rc = 1;
+	if (v == NULL || v->type != MJ_NUM || strcmp(v->s, "1") != 0) {
+		fprintf(stderr, "teller-check: %s:1:1: not a teller-cert/1 "
+		    "certificate\n", path);
+		return NULL;
+	}
+	for (i = 0; m != NULL && i < sizeof(checkers) / sizeof(*checkers);
+	    i++)
+		if (strcmp(m, checkers[i].method) == 0)
+			break;
+	if (m == NULL || i == sizeof(checkers) / sizeof(*checkers)) {
+		fprintf(stderr, "teller-check: %s:1:1: method %s: only "
+		    "stv-scottish, stv-wigm, irv, fptp, block and sv "
+		    "certificates can be checked\n", path, m != NULL ? m :
+		    "(none)");
+		return NULL;
+	}
+	*ops = checkers[i].ops;
+	if ((r = (*ops)->make(pf)) == NULL) {
+		fprintf(stderr, "teller-check: out of memory\n");
+		return NULL;
+	}
+	r->path = path;
+	r->pf = pf;
+	r->line = 1;
+	*rc = (*ops)->header(r, h);
+	return r;
+}
+
+/* Check each line of buf, the certificate at path, in turn. */
+static int
+replay(struct ck_prof *pf, const char *path, char *buf)
+{
+	const struct ck_ops *ops = NULL;
+	struct ck_run *r = NULL;
 	char *line = buf, *nl;
 	struct mj_err err;
+	long no = 0;
 	int rc = 0;
 
 	for (; rc == 0 && *line != '\0'; line = nl + 1) {
 		struct mj *rec;
 		if ((nl = strchr(line, '\n')) == NULL) {
 			fprintf(stderr, "teller-check: %s:%ld:1: the last line "
-			    "does not end in a newline\n", k->path,
-			    k->line + 1);
-			return 1;
+			    "does not end in a newline\n", path, no + 1);
+			rc = 1;
+			break;
 		}
-		k->line++;
+		no++;
 		rec = mj_parse_err(line, (size_t)(nl - line), &err);
 		if (rec == NULL || rec->type != MJ_OBJ) {
 			fprintf(stderr, "teller-check: %s:%ld:%ld: %s\n",
-			    k->path, k->line, rec == NULL ? err.col : 1L,
+			    path, no, rec == NULL ? err.col : 1L,
 			    rec == NULL ? err.what : "not a JSON object");
-			mj_free(rec);
-			return 1;
+			rc = 1;
+		} else if (r == NULL) {
+			r = choose(pf, path, rec, &ops, &rc);
+		} else {
+			r->line = no;
+			if (r->stage > 0 && mj_get(rec, "end") != NULL)
+				rc = end(r, rec) != 0 ? 5 : (nl[1] != '\0' ?
+				    ck_fail(r, NULL, "records after the "
+				    "end") : -1);
+			else
+				rc = record(r, ops, rec);
 		}
-		if (k->line == 1)
-			rc = header(k, rec);
-		else if (k->stage > 0 && mj_get(rec, "end") != NULL)
-			rc = end(k, rec) != 0 ? 5 : (nl[1] != '\0' ?
-			    fail(k, NULL, "records after the end") : -1);
-		else
-			rc = stage(k, rec);
 		mj_free(rec);
 	}
-	if (rc == -1)
-		return 0;
-	return rc != 0 ? rc : fail(k, NULL, "no end record: the "
-	    "certificate stops before the count does");
+	if (rc == 0)
+		rc = r != NULL ? ck_fail(r, NULL, "no end record: the "
+		    "certificate stops before the count does") : 1;
+	if (r != NULL)
+		ops->drop(r);
+	return rc == -1 ? 0 : rc;
 }
 
 int
 main(int argc, char **argv)
 {
 	struct ck_prof pf;
-	struct ck k;
 	char *buf;
 	size_t n;
 	int rc;
@@ -1271,19 +1339,12 @@ main(int argc, char **argv)
 		ck_prof_free(&pf);
 		return 1;
 	}
-	if (setup(&k, &pf, argv[2]) != 0) {
-		fprintf(stderr, "teller-check: out of memory\n");
-		rc = 1;
-	} else if (strlen(buf) != n) {
+	if (strlen(buf) != n) {
 		fprintf(stderr, "teller-check: %s: a NUL byte\n", argv[2]);
 		rc = 1;
-	} else if (strstr(buf, "\"method\":\"stv-wigm\"") != NULL &&
-	    strstr(buf, "\"method\":\"stv-wigm\"") < strchr(buf, '\n')) {
-		rc = ck_wigm(&pf, argv[2], buf);
 	} else {
-		rc = replay(&k, buf);
+		rc = replay(&pf, argv[2], buf);
 	}
-	teardown(&k);
 	free(buf);
 	ck_prof_free(&pf);
 	return rc;

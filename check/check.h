@@ -7,6 +7,7 @@
 #ifndef CHECK_H
 #define CHECK_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -39,8 +40,37 @@ void ck_prof_free(struct ck_prof *pf);
  * printed) if it cannot be read. */
 char *ck_slurp(const char *path, size_t *n);
 
-/* Check the stv-wigm certificate buf (of file path) against pf
- * (ckwigm.c): 0 valid, 5 invalid, 1 unreadable. */
-int ck_wigm(struct ck_prof *pf, const char *path, char *buf);
+struct mj;
+
+/* What every method's checker shares with the replay (check.c), which
+ * reads the records, checks stage numbers and the end record. A
+ * checker's state begins with it. */
+struct ck_run {
+	const char *path;   /* the certificate */
+	struct ck_prof *pf;
+	long line;          /* of the record being checked */
+	int stage;          /* the record's stage number */
+	int nelected;
+	int *order;         /* [ncand] the elected, in order (make allocates
+			     * it, drop frees it) */
+	bool done;          /* the count is over: only the end may follow */
+};
+
+/* A method's checker: make its state over pf (NULL: out of memory), check
+ * the header h, each stage record (stage number already checked) and
+ * drop it. header and stage return 0 valid, 5 invalid, 1 unreadable. */
+struct ck_ops {
+	struct ck_run *(*make)(struct ck_prof *pf);
+	int (*header)(struct ck_run *r, const struct mj *h);
+	int (*stage)(struct ck_run *r, const struct mj *rec);
+	void (*drop)(struct ck_run *r);
+};
+
+/* Print the failure at v (or the record) of r's stage; returns 5. */
+int ck_fail(struct ck_run *r, const struct mj *v, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* stv-wigm (ckwigm.c). */
+extern const struct ck_ops ck_wigm_ops;
 
 #endif /* CHECK_H */
