@@ -1166,7 +1166,7 @@ static const struct {
 } checkers[] = {
 	{ "stv-scottish", &plain_ops }, { "irv", &plain_ops },
 	{ "fptp", &plain_ops }, { "block", &plain_ops }, { "sv", &plain_ops },
-	{ "stv-wigm", &ck_wigm_ops },
+	{ "stv-wigm", &ck_wigm_ops }, { "stv-ers97", &ck_ers97_ops },
 };
 
 int
@@ -1249,8 +1249,8 @@ choose(struct ck_prof *pf, const char *path, const struct mj *h,
 			break;
 	if (m == NULL || i == sizeof(checkers) / sizeof(*checkers)) {
 		fprintf(stderr, "teller-check: %s:1:1: method %s: only "
-		    "stv-scottish, stv-wigm, irv, fptp, block and sv "
-		    "certificates can be checked\n", path, m != NULL ? m :
+		    "stv-scottish, stv-wigm, stv-ers97, irv, fptp, block "
+		    "and sv certificates can be checked\n", path, m != NULL ? m :
 		    "(none)");
 		return NULL;
 	}

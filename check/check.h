@@ -70,7 +70,7 @@ struct ck_ops {
 int ck_fail(struct ck_run *r, const struct mj *v, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
-/* stv-wigm (ckwigm.c). */
-extern const struct ck_ops ck_wigm_ops;
+/* stv-wigm (ckwigm.c), stv-ers97 (ckers.c). */
+extern const struct ck_ops ck_wigm_ops, ck_ers97_ops;
 
 #endif /* CHECK_H */
