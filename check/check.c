@@ -12,11 +12,13 @@
  * add up to the valid papers. Exit 0 valid, 5 invalid (the first failing
  * stage on standard error), 1 unreadable, 2 usage.
  */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <zlib.h>
 
 #include "check.h"
 #include "mjson.h"
@@ -1266,48 +1268,107 @@ choose(struct ck_prof *pf, const char *path, const struct mj *h,
 	return r;
 }
 
-/* Check each line of buf, the certificate at path, in turn. */
+/* The certificate, read through zlib: gzip by its magic, plain text as
+ * it is; one line at a time, so memory is bounded by the longest. */
+struct cin {
+	gzFile f;
+	const char *path;
+	char *line;             /* the line, NUL-terminated, no newline */
+	size_t len, cap;
+	int avail, at;
+	char chunk[65536];
+};
+
+/* The next line into in->line: 1, 0 at the end, -1 (reason printed) on
+ * a read error (a truncated or corrupt gzip stream), a NUL byte or a last
+ * line with no newline; no: its number. */
 static int
-replay(struct ck_prof *pf, const char *path, char *buf)
+next_line(struct cin *in, long no)
+{
+	int err;
+	const char *msg;
+
+	in->len = 0;
+	for (;;) {
+		if (in->at == in->avail) {
+			in->avail = gzread(in->f, in->chunk, sizeof(in->chunk));
+			in->at = 0;
+			msg = gzerror(in->f, &err);
+			if (in->avail < 0 || (err != Z_OK && err != Z_STREAM_END)) {
+				fprintf(stderr, "teller-check: %s:%ld:1: cannot "
+				    "read: %s\n", in->path, no, err == Z_BUF_ERROR ?
+				    "the gzip stream is truncated" : msg);
+				return -1;
+			}
+			if (in->avail == 0 && in->len == 0)
+				return 0;
+			if (in->avail == 0) {
+				fprintf(stderr, "teller-check: %s:%ld:1: the last "
+				    "line does not end in a newline\n", in->path,
+				    no);
+				return -1;
+			}
+		}
+		if (in->len + 1 >= in->cap) {
+			size_t cap = in->cap != 0 ? in->cap * 2 : 4096;
+			char *t = realloc(in->line, cap);
+			if (t == NULL) {
+				fprintf(stderr, "teller-check: out of memory\n");
+				return -1;
+			}
+			in->line = t;
+			in->cap = cap;
+		}
+		char c = in->chunk[in->at++];
+		if (c == '\0') {
+			fprintf(stderr, "teller-check: %s:%ld: a NUL byte\n",
+			    in->path, no);
+			return -1;
+		}
+		if (c == '\n') {
+			in->line[in->len] = '\0';
+			return 1;
+		}
+		in->line[in->len++] = c;
+	}
+}
+
+/* Check each line of the certificate in turn. */
+static int
+replay(struct ck_prof *pf, struct cin *in)
 {
 	const struct ck_ops *ops = NULL;
 	struct ck_run *r = NULL;
-	char *line = buf, *nl;
 	struct mj_err err;
 	long no = 0;
-	int rc = 0;
+	int rc = 0, got;
 
-	for (; rc == 0 && *line != '\0'; line = nl + 1) {
+	while (rc == 0 && (got = next_line(in, no + 1)) == 1) {
 		struct mj *rec;
-		if ((nl = strchr(line, '\n')) == NULL) {
-			fprintf(stderr, "teller-check: %s:%ld:1: the last line "
-			    "does not end in a newline\n", path, no + 1);
-			rc = 1;
-			break;
-		}
 		no++;
-		rec = mj_parse_err(line, (size_t)(nl - line), &err);
+		rec = mj_parse_err(in->line, in->len, &err);
 		if (rec == NULL || rec->type != MJ_OBJ) {
 			fprintf(stderr, "teller-check: %s:%ld:%ld: %s\n",
-			    path, no, rec == NULL ? err.col : 1L,
+			    in->path, no, rec == NULL ? err.col : 1L,
 			    rec == NULL ? err.what : "not a JSON object");
 			rc = 1;
 		} else if (r == NULL) {
-			r = choose(pf, path, rec, &ops, &rc);
+			r = choose(pf, in->path, rec, &ops, &rc);
 		} else {
 			r->line = no;
 			if (r->stage > 0 && mj_get(rec, "end") != NULL)
-				rc = end(r, rec) != 0 ? 5 : (nl[1] != '\0' ?
-				    ck_fail(r, NULL, "records after the "
-				    "end") : -1);
+				rc = end(r, rec) != 0 ? 5 : -1;
 			else
 				rc = record(r, ops, rec);
 		}
 		mj_free(rec);
 	}
-	if (rc == 0)
-		rc = r != NULL ? ck_fail(r, NULL, "no end record: the "
-		    "certificate stops before the count does") : 1;
+	/* after the end record: nothing more, and a stream read whole */
+	if (rc == -1 && (got = next_line(in, no + 1)) != 0)
+		rc = got < 0 ? 1 : ck_fail(r, NULL, "records after the end");
+	else if (rc == 0)
+		rc = got < 0 ? 1 : r != NULL ? ck_fail(r, NULL, "no end record: "
+		    "the certificate stops before the count does") : 1;
 	if (r != NULL)
 		ops->drop(r);
 	return rc == -1 ? 0 : rc;
@@ -1317,8 +1378,7 @@ int
 main(int argc, char **argv)
 {
 	struct ck_prof pf;
-	char *buf;
-	size_t n;
+	struct cin in;
 	int rc;
 
 	if (argc == 2 && (strcmp(argv[1], "-h") == 0 ||
@@ -1335,17 +1395,17 @@ main(int argc, char **argv)
 	}
 	if (ck_prof_read(&pf, argv[1]) != 0)
 		return 1;
-	if ((buf = ck_slurp(argv[2], &n)) == NULL) {
+	memset(&in, 0, sizeof(in));
+	in.path = argv[2];
+	if ((in.f = gzopen(argv[2], "rb")) == NULL) {
+		fprintf(stderr, "teller-check: %s: %s\n", argv[2], errno != 0 ?
+		    strerror(errno) : "cannot open");
 		ck_prof_free(&pf);
 		return 1;
 	}
-	if (strlen(buf) != n) {
-		fprintf(stderr, "teller-check: %s: a NUL byte\n", argv[2]);
-		rc = 1;
-	} else {
-		rc = replay(&pf, argv[2], buf);
-	}
-	free(buf);
+	rc = replay(&pf, &in);
+	gzclose(in.f);
+	free(in.line);
 	ck_prof_free(&pf);
 	return rc;
 }

@@ -174,6 +174,31 @@ printf 'x\n' >>"$tmp/out.cert"
 "$T" verify "$tmp/manifest.json" >"$tmp/verify.out" 2>&1
 if [ $? = 5 ] && grep -q 'output:out.cert .* changed' "$tmp/verify.out"
 then ok; else bad "verify of a changed certificate"; fi
+# -- FILE.gz (audit.md 5): written compressed, the same text; checked by
+# name or by its magic; verify re-renders it; a truncated or corrupt
+# stream is unreadable (exit 1, the reason named)
+mkdir "$tmp/gz"
+if "$T" count -m stv-scottish -r none --certificate "$tmp/gz/c.cert.gz" \
+    --json "$tmp/gz/r.json" "$tmp/lot.blt" >/dev/null 2>&1 &&
+    gzip -dc "$tmp/gz/c.cert.gz" | cmp -s - "$tmp/lot.cert"; then ok
+else bad "--certificate FILE.gz: not the certificate, gzipped"; fi
+expect 0 lot "$tmp/gz/c.cert.gz"
+cp "$tmp/gz/c.cert.gz" "$tmp/gz/c.bin"
+expect 0 lot "$tmp/gz/c.bin"
+if "$T" verify "$tmp/gz/manifest.json" >/dev/null 2>&1; then ok
+else bad "verify of a count with a .gz certificate"; fi
+n=$(wc -c <"$tmp/gz/c.cert.gz")
+head -c $((n - 4)) "$tmp/gz/c.cert.gz" >"$tmp/gz/trunc.gz"
+expect 1 lot "$tmp/gz/trunc.gz"
+if grep -q 'cannot read: the gzip stream is truncated' "$tmp/check.err"
+then ok; else bad "truncated gzip: no reason given"; fi
+cp "$tmp/gz/c.cert.gz" "$tmp/gz/bad.gz"
+printf 'XX' | dd of="$tmp/gz/bad.gz" bs=1 seek=$((n - 6)) conv=notrunc \
+    2>/dev/null
+expect 1 lot "$tmp/gz/bad.gz"
+if grep -q 'cannot read' "$tmp/check.err"; then ok
+else bad "corrupt gzip: no reason given"; fi
+
 # -- FPTP and block (LEPAR 2006 Sch.2 rr.46, 49): a lot at the boundary,
 # two lots for two seats, equal totals filling the seats exactly (in
 # ballot-paper order, B before A)
