@@ -174,6 +174,35 @@ printf 'x\n' >>"$tmp/out.cert"
 "$T" verify "$tmp/manifest.json" >"$tmp/verify.out" 2>&1
 if [ $? = 5 ] && grep -q 'output:out.cert .* changed' "$tmp/verify.out"
 then ok; else bad "verify of a changed certificate"; fi
+# -- a sectioned input (methods.md 4.3, audit.md 4.3): the certificate
+# names the effective profile hash the manifest records, sections and
+# all; teller-check pools the sections (A>B is in both) as the count did
+printf '# candidate: A\n# candidate: B\n# candidate: C\n# section: m | 1\n'\
+'# section: n | 2\nsection,1,2\nm,A,B\nn,B,A\nm,A,B\nn,C,A\nm,C,\nn,A,B\n'\
+'n,C,B\n' >"$tmp/sect.csv"
+for m in irv stv-scottish; do
+	s=
+	[ "$m" = stv-scottish ] && s=2
+	mkdir "$tmp/sect-$m"
+	"$T" count -m "$m" ${s:+-s $s} -r none --json "$tmp/sect-$m/r.json" \
+	    --certificate "$tmp/sect-$m.cert" "$tmp/sect.csv" >/dev/null \
+	    2>"$tmp/err" &&
+	"$T" canon -m "$m" ${s:+-s $s} --profile effective "$tmp/sect.csv" \
+	    >"$tmp/sect-$m.prof" 2>>"$tmp/err"
+	h=$(sha256sum <"$tmp/sect-$m.prof" | cut -c1-64)
+	if grep -q '^s	' "$tmp/sect-$m.prof" &&
+	    grep -q "\"profile_sha256\":\"$h\"" "$tmp/sect-$m.cert" &&
+	    grep -q "\"sha256_effective\": \"$h\"" \
+	    "$tmp/sect-$m/manifest.json"; then ok
+	else bad "$m: a sectioned certificate's profile_sha256"; fi
+	expect 0 "sect-$m" "$tmp/sect-$m.cert"
+done
+# one paper in another section: another profile (exit 5)
+sed 's/^n,C,B$/m,C,B/' "$tmp/sect.csv" >"$tmp/sect2.csv"
+"$T" canon -m irv --profile effective "$tmp/sect2.csv" \
+    >"$tmp/sect-moved.prof" 2>/dev/null
+expect 5 sect-moved "$tmp/sect-irv.cert"
+
 # -- FILE.gz (audit.md 5): written compressed, the same text; checked by
 # name or by its magic; verify re-renders it; a truncated or corrupt
 # stream is unreadable (exit 1, the reason named)
