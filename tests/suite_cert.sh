@@ -345,6 +345,10 @@ if grep -q '"why":{"rule":"5.2.5","excluded":\["Ann"\],"tie":\["Ann","Bob"\],'\
 else bad "ers97: the rules cited"; fi
 for k in missing-lot lot-number; do mutate "$k" ers-lot; done
 mutate excluded ers-sl
+# teller trace follows a pattern through an ers97 count (its certificate)
+"$T" trace -m stv-ers97 --pattern 0 "$tmp/sl.blt" >"$tmp/trace.txt" 2>&1
+if grep -q '^stage 2: transferred to A, value 1.00, transfer value 1.00$' \
+    "$tmp/trace.txt"; then ok; else bad "trace -m stv-ers97"; fi
 # -- unreadable: exit 1; usage: exit 2
 printf 'not json\n' >"$tmp/junk.cert"
 expect 1 lot "$tmp/junk.cert"
