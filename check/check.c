@@ -57,8 +57,6 @@ struct ck {
 	int *state;             /* [ncand] */
 	bool *pending;          /* [ncand] surplus not yet transferred */
 	int64_t *votes;         /* [ncand] */
-	int64_t **hist;         /* [stage - 1][ncand]: totals after it */
-	int nhist;
 	size_t *held;           /* [ncand] patterns held */
 	struct parcel *par;     /* [npat] */
 };
@@ -198,7 +196,7 @@ narrow(const struct ck *k, int *ids, int n, bool high, int lim)
 	int s, i, m;
 
 	for (s = 0; s < lim && n > 1; s++) {
-		const int64_t *v = k->hist[k->irv ? s : lim - 1 - s];
+		const int64_t *v = k->r.hist[k->irv ? s : lim - 1 - s];
 		int64_t best = v[ids[0]];
 		for (i = 1; i < n; i++)
 			if (high ? v[ids[i]] > best : v[ids[i]] < best)
@@ -258,7 +256,7 @@ legal_choice(struct ck *k, const struct mj *why, int cand, int *ids, int n,
 	if (!same_tie(k, why, ids, n))
 		return fail(k, why, "the tie cited is not the candidates "
 		    "on the %s total", high ? "highest" : "lowest");
-	nc = narrow(k, ids, n, high, k->irv ? k->nhist - 1 : k->nhist);
+	nc = narrow(k, ids, n, high, k->irv ? k->r.nhist - 1 : k->r.nhist);
 	for (i = 0; i < nc && ids[i] != cand; i++)
 		;
 	if (i == nc)
@@ -497,49 +495,6 @@ exclusion(struct ck *k, const struct mj *rec, const struct mj *a, int cand)
 	return 0;
 }
 
-/* The stated tallies, nt and loss equal the replay's, and add up. */
-static int
-totals(struct ck *k, const struct mj *rec)
-{
-	const struct mj *t = mj_get(rec, "tallies"), *e;
-	int64_t v, sum = 0;
-	char b[CK_BUFSZ];
-	int j;
-
-	if (t == NULL || t->type != MJ_OBJ || (int)t->n != k->pf->ncand)
-		return fail(k, t, "\"tallies\" must name every candidate once");
-	for (e = t->kid; e != NULL; e = e->next) {
-		const struct mj *d;
-		j = ck_prof_cand(k->pf, e->key);
-		if (j < 0 || e->type != MJ_STR ||
-		    ck_parse(e->s, k->dp, &v) != 0)
-			return fail(k, e, "bad tally");
-		for (d = t->kid; d != e; d = d->next)
-			if (strcmp(d->key, e->key) == 0)
-				return fail(k, e, "%s has two tallies",
-				    e->key);
-		if (v != k->votes[j]) {
-			ck_fmt(b, k->votes[j], k->dp);
-			return fail(k, e, "%s has %s", e->key, b);
-		}
-	}
-	if (dec_of(k, rec, "nt", &v) != 0 || v != k->nt) {
-		ck_fmt(b, k->nt, k->dp);
-		return fail(k, mj_get(rec, "nt"), "non-transferable is %s", b);
-	}
-	if (dec_of(k, rec, "loss", &v) != 0 || v != k->loss) {
-		ck_fmt(b, k->loss, k->dp);
-		return fail(k, mj_get(rec, "loss"), "loss by fractions is %s",
-		    b);
-	}
-	for (j = 0; j < k->pf->ncand; j++)
-		sum += k->votes[j];
-	if (sum + k->nt + k->loss != k->valid)
-		return fail(k, rec, "votes, non-transferable and loss do not "
-		    "add up to the valid papers");
-	return 0;
-}
-
 /* Rule 47 electing j when others continuing have as many votes: the
  * tie is cited, and j is the one the most recent earlier stage that
  * separates them puts highest [49(2), applied to the order of election],
@@ -561,7 +516,7 @@ equal_order(struct ck *k, const struct mj *e, int j)
 		rc = fail(k, e, "equal votes: the tie is %s and %d more",
 		    name(k, ids[0]), n - 1);
 	if (rc == 0 && n > 1) {
-		n = narrow(k, ids, n, true, k->nhist);
+		n = narrow(k, ids, n, true, k->r.nhist);
 		for (i = 0; i < n && ids[i] != j; i++)
 			;
 		if (i == n)
@@ -695,7 +650,7 @@ irv_elections(struct ck *k, const struct mj *rec)
 		return fail(k, el, "a candidate is elected here (%s)", why);
 	i = cand_of(k, e, "cand");
 	if (strcmp(why, "49A") == 0) {
-		int left = narrow(k, ids, 2, false, k->nhist);
+		int left = narrow(k, ids, 2, false, k->r.nhist);
 		if (i < 0 || k->state[i] != CONT || (left == 1 &&
 		    i == ids[0]))
 			return fail(k, e, "r.49A: %s is not the one kept",
@@ -957,24 +912,6 @@ sv_elections(struct ck *k, const struct mj *rec)
 	return i;
 }
 
-/* Keep the totals after the stage, for ties decided by earlier ones. */
-static int
-remember(struct ck *k)
-{
-	int64_t **h = realloc(k->hist, ((size_t)k->nhist + 1) * sizeof(*h));
-
-	if (h == NULL)
-		return -1;
-	k->hist = h;
-	h[k->nhist] = malloc(((size_t)k->pf->ncand + 1) * sizeof(int64_t));
-	if (h[k->nhist] == NULL)
-		return -1;
-	memcpy(h[k->nhist], k->votes, (size_t)k->pf->ncand *
-	    sizeof(int64_t));
-	k->nhist++;
-	return 0;
-}
-
 /* FPTP and block's "elect" stage: it moves no paper. */
 static int
 plural_stage(struct ck *k, const struct mj *rec)
@@ -1009,7 +946,8 @@ stage(struct ck_run *r, const struct mj *rec)
 		rc = sv_second(k, rec);
 	else
 		rc = fail(k, a, "not a %s stage", methods[k->meth]);
-	if (rc != 0 || (rc = totals(k, rec)) != 0)
+	if (rc != 0 || (rc = ck_totals(&k->r, rec, k->dp, k->votes, k->nt,
+	    k->loss, k->valid)) != 0)
 		return rc;
 	switch (k->meth) {
 	case M_STV: rc = elections(k, rec); break;
@@ -1019,9 +957,7 @@ stage(struct ck_run *r, const struct mj *rec)
 	}
 	if (rc != 0)
 		return rc;
-	if (remember(k) != 0)
-		return fail(k, rec, "out of memory");
-	return 0;
+	return ck_remember(&k->r, k->votes);
 }
 
 /* The header's ballot_order: every candidate once, in the order of the
@@ -1029,24 +965,14 @@ stage(struct ck_run *r, const struct mj *rec)
 static int
 ballot_order(struct ck *k, const struct mj *h)
 {
-	const struct mj *b = mj_get(h, "ballot_order"), *e;
-	int i = 0, j;
+	int j;
 
 	for (j = 0; j < k->pf->ncand; j++)
 		k->border[j] = -1;
-	if (b == NULL && k->meth != M_FPTP && k->meth != M_BLOCK)
+	if (mj_get(h, "ballot_order") == NULL && k->meth != M_FPTP &&
+	    k->meth != M_BLOCK)
 		return 0;
-	if (b == NULL || b->type != MJ_ARR || (int)b->n != k->pf->ncand)
-		return fail(k, h, "\"ballot_order\" must name every "
-		    "candidate once");
-	for (e = b->kid; e != NULL; e = e->next, i++) {
-		j = e->type == MJ_STR ? ck_prof_cand(k->pf, e->s) : -1;
-		if (j < 0 || k->border[j] >= 0)
-			return fail(k, e, "\"ballot_order\" must name every "
-			    "candidate once");
-		k->border[j] = i;
-	}
-	return 0;
+	return ck_ballot_order(&k->r, h, k->border);
 }
 
 /* Every pattern is a paper the method counts: one candidate a rank; for
@@ -1117,13 +1043,9 @@ static void
 drop(struct ck_run *r)
 {
 	struct ck *k = (struct ck *)r;
-	int i;
 
 	if (k == NULL)
 		return;
-	for (i = 0; i < k->nhist; i++)
-		free(k->hist[i]);
-	free(k->hist);
 	free(k->state);
 	free(k->pending);
 	free(k->votes);
@@ -1183,6 +1105,109 @@ ck_fail(struct ck_run *r, const struct mj *v, const char *fmt, ...)
 	va_end(ap);
 	fputc('\n', stderr);
 	return 5;
+}
+
+int
+ck_remember(struct ck_run *r, const int64_t *votes)
+{
+	int64_t **h = realloc(r->hist, ((size_t)r->nhist + 1) * sizeof(*h));
+
+	if (h == NULL)
+		return ck_fail(r, NULL, "out of memory");
+	r->hist = h;
+	h[r->nhist] = malloc(((size_t)r->pf->ncand + 1) * sizeof(int64_t));
+	if (h[r->nhist] == NULL)
+		return ck_fail(r, NULL, "out of memory");
+	memcpy(h[r->nhist++], votes, (size_t)r->pf->ncand * sizeof(int64_t));
+	return 0;
+}
+
+int
+ck_ballot_order(struct ck_run *r, const struct mj *h, int *place)
+{
+	const struct mj *b = mj_get(h, "ballot_order"), *e;
+	int i = 0, j;
+
+	for (j = 0; j < r->pf->ncand; j++)
+		place[j] = -1;
+	if (b == NULL || b->type != MJ_ARR || (int)b->n != r->pf->ncand)
+		return ck_fail(r, h, "\"ballot_order\" must name every "
+		    "candidate once");
+	for (e = b->kid; e != NULL; e = e->next, i++) {
+		j = e->type == MJ_STR ? ck_prof_cand(r->pf, e->s) : -1;
+		if (j < 0 || place[j] >= 0)
+			return ck_fail(r, e, "\"ballot_order\" must name every "
+			    "candidate once");
+		place[j] = i;
+	}
+	return 0;
+}
+
+int
+ck_stv_header(struct ck_run *r, const struct mj *h, int dp, int *seats,
+    int64_t *papers, int *place)
+{
+	const struct mj *s = mj_get(h, "seats");
+	const char *ph = mj_str(h, "profile_sha256");
+	int64_t n, d;
+	size_t i;
+
+	if (s == NULL || s->type != MJ_NUM || ck_parse(s->s, 0, &n) ||
+	    n < 1 || n > r->pf->ncand || mj_str(h, "dp") == NULL ||
+	    ck_parse(mj_str(h, "dp"), 0, &d) || d != dp)
+		return ck_fail(r, h, "bad seats or places (%d)", dp);
+	*seats = (int)n;
+	if (ph == NULL || strcmp(ph, r->pf->sha256) != 0)
+		return ck_fail(r, h, "the certificate is for another profile");
+	for (i = 0, *papers = 0; i < r->pf->npat; i++) {
+		if (r->pf->pat[i].ranks != r->pf->pat[i].len)
+			return ck_fail(r, h, "pattern %zu is not a ranking", i);
+		if (ck_add(*papers, r->pf->pat[i].w, papers) != 0)
+			return ck_fail(r, h, "too many papers");
+	}
+	return ck_ballot_order(r, h, place);
+}
+
+int
+ck_totals(struct ck_run *r, const struct mj *rec, int dp,
+    const int64_t *votes, int64_t nt, int64_t loss, int64_t valid)
+{
+	const struct mj *t = mj_get(rec, "tallies"), *e, *d;
+	int64_t v, sum = 0;
+	char b[CK_BUFSZ];
+	int j;
+
+	if (t == NULL || t->type != MJ_OBJ || (int)t->n != r->pf->ncand)
+		return ck_fail(r, t, "\"tallies\" must name every candidate "
+		    "once");
+	for (e = t->kid; e != NULL; e = e->next) {
+		j = ck_prof_cand(r->pf, e->key);
+		if (j < 0 || e->type != MJ_STR || ck_parse(e->s, dp, &v) != 0)
+			return ck_fail(r, e, "bad tally");
+		for (d = t->kid; d != e; d = d->next)
+			if (strcmp(d->key, e->key) == 0)
+				return ck_fail(r, e, "%s has two tallies",
+				    e->key);
+		if (v != votes[j]) {
+			ck_fmt(b, votes[j], dp);
+			return ck_fail(r, e, "%s has %s", e->key, b);
+		}
+		sum += v;
+	}
+	if (ck_parse(mj_str(rec, "nt"), dp, &v) != 0 || v != nt) {
+		ck_fmt(b, nt, dp);
+		return ck_fail(r, mj_get(rec, "nt"), "non-transferable is %s",
+		    b);
+	}
+	if (ck_parse(mj_str(rec, "loss"), dp, &v) != 0 || v != loss) {
+		ck_fmt(b, loss, dp);
+		return ck_fail(r, mj_get(rec, "loss"), "loss by fractions is "
+		    "%s", b);
+	}
+	if (sum + nt + loss != valid)
+		return ck_fail(r, rec, "votes, non-transferable and loss do "
+		    "not add up to the valid papers");
+	return 0;
 }
 
 /* The end record: the count is over, after as many stages, with the
@@ -1369,8 +1394,12 @@ replay(struct ck_prof *pf, struct cin *in)
 	else if (rc == 0)
 		rc = got < 0 ? 1 : r != NULL ? ck_fail(r, NULL, "no end record: "
 		    "the certificate stops before the count does") : 1;
-	if (r != NULL)
+	if (r != NULL) {
+		while (r->nhist > 0)
+			free(r->hist[--r->nhist]);
+		free(r->hist);
 		ops->drop(r);
+	}
 	return rc == -1 ? 0 : rc;
 }
 

@@ -35,8 +35,6 @@ struct er {
 	uint32_t *pos;          /* [npat] */
 	int64_t *v;             /* [npat] value of each paper */
 	int *recv;              /* [npat] stage received */
-	int64_t **hist;         /* [stage - 1][ncand] totals after it */
-	int nhist;
 	int *ids, *tmp;         /* [ncand] scratch */
 };
 
@@ -165,8 +163,8 @@ weak(const struct er *k, int *list, int n, bool most, int *ntied)
 	int i, m, s;
 	int64_t ext;
 
-	for (s = -1; s < k->nhist - 1 && n > 1; s++) {
-		const int64_t *v = s < 0 ? k->votes : k->hist[s];
+	for (s = -1; s < k->r.nhist - 1 && n > 1; s++) {
+		const int64_t *v = s < 0 ? k->votes : k->r.hist[s];
 		for (ext = v[list[0]], i = 1; i < n; i++)
 			if (most ? v[list[i]] > ext : v[list[i]] < ext)
 				ext = v[list[i]];
@@ -580,67 +578,6 @@ elections(struct er *k, const struct mj *rec, const char *rule)
 	return e != NULL ? efail(k, e, "nobody else is elected here") : 0;
 }
 
-/* The stated tallies, nt and loss equal the replay's, and add up. */
-static int
-totals(struct er *k, const struct mj *rec)
-{
-	const struct mj *t = mj_get(rec, "tallies"), *x;
-	int64_t v, sum = 0;
-	char b[CK_BUFSZ];
-	int j;
-
-	if (t == NULL || t->type != MJ_OBJ || (int)t->n != k->pf->ncand)
-		return efail(k, t, "\"tallies\" must name every candidate "
-		    "once");
-	for (x = t->kid; x != NULL; x = x->next) {
-		const struct mj *d;
-		j = ck_prof_cand(k->pf, x->key);
-		if (j < 0 || x->type != MJ_STR || ck_parse(x->s, 2, &v) != 0)
-			return efail(k, x, "bad tally");
-		for (d = t->kid; d != x; d = d->next)
-			if (strcmp(d->key, x->key) == 0)
-				return efail(k, x, "%s has two tallies",
-				    x->key);
-		if (v != k->votes[j]) {
-			ck_fmt(b, k->votes[j], 2);
-			return efail(k, x, "%s has %s", x->key, b);
-		}
-		sum += v;
-	}
-	if (mj_str(rec, "nt") == NULL || ck_parse(mj_str(rec, "nt"), 2, &v) ||
-	    v != k->nt) {
-		ck_fmt(b, k->nt, 2);
-		return efail(k, mj_get(rec, "nt"), "non-transferable is %s",
-		    b);
-	}
-	if (mj_str(rec, "loss") == NULL || ck_parse(mj_str(rec, "loss"), 2,
-	    &v) || v != k->loss) {
-		ck_fmt(b, k->loss, 2);
-		return efail(k, mj_get(rec, "loss"), "the loss is %s", b);
-	}
-	if (sum + k->nt + k->loss != k->valid)
-		return efail(k, rec, "votes, non-transferable and loss do not "
-		    "add up to the valid papers");
-	return 0;
-}
-
-/* Keep the totals after the stage, for ties decided by earlier ones. */
-static int
-remember(struct er *k)
-{
-	int64_t **h = realloc(k->hist, ((size_t)k->nhist + 1) * sizeof(*h));
-
-	if (h == NULL)
-		return -1;
-	k->hist = h;
-	h[k->nhist] = malloc(((size_t)k->pf->ncand + 1) * sizeof(int64_t));
-	if (h[k->nhist] == NULL)
-		return -1;
-	memcpy(h[k->nhist++], k->votes, (size_t)k->pf->ncand *
-	    sizeof(int64_t));
-	return 0;
-}
-
 static int
 stage(struct ck_run *r, const struct mj *rec)
 {
@@ -677,12 +614,11 @@ stage(struct ck_run *r, const struct mj *rec)
 	if (rc != 0)
 		return rc;
 	thresh(k);
-	n = totals(k, rec);
+	n = ck_totals(r, rec, 2, k->votes, k->nt, k->loss, k->valid);
 	if (n != 0)
 		return n;
-	if (remember(k) != 0)
-		return efail(k, rec, "out of memory");
-	return elections(k, rec, rule);
+	return ck_remember(&k->r, k->votes) != 0 ? 5 : elections(k, rec,
+	    rule);
 }
 
 /* The header: seats, places (2), the ballot order; the quota is checked
@@ -691,43 +627,16 @@ static int
 header(struct ck_run *r, const struct mj *h)
 {
 	struct er *k = (struct er *)r;
-	const struct mj *b = mj_get(h, "ballot_order"), *e;
-	const struct mj *s = mj_get(h, "seats");
-	const char *ph = mj_str(h, "profile_sha256");
-	int64_t n, total = 0, q;
-	size_t i;
-	int a = 0, j;
+	int64_t total, q;
 
-	if (s == NULL || s->type != MJ_NUM || ck_parse(s->s, 0, &n) ||
-	    n < 1 || n > k->pf->ncand || mj_str(h, "dp") == NULL ||
-	    strcmp(mj_str(h, "dp"), "2") != 0 || mj_str(h, "quota") == NULL ||
-	    ck_parse(mj_str(h, "quota"), 2, &q))
-		return efail(k, h, "bad seats, quota or places (2)");
-	k->seats = (int)n;
-	if (ph == NULL || strcmp(ph, k->pf->sha256) != 0)
-		return efail(k, h, "the certificate is for another profile");
-	for (i = 0; i < k->pf->npat; i++) {
-		if (k->pf->pat[i].ranks != k->pf->pat[i].len)
-			return efail(k, h, "pattern %zu is not a ranking", i);
-		total += k->pf->pat[i].w;
-	}
+	if (ck_stv_header(r, h, 2, &k->seats, &total, k->bo) != 0)
+		return 5;
 	if (total > INT64_C(1000000000000000))
 		return efail(k, h, "too many papers");
 	k->valid = total * 100;
-	if (q != ceildiv(k->valid, k->seats + 1))
+	if (mj_str(h, "quota") == NULL || ck_parse(mj_str(h, "quota"), 2,
+	    &q) || q != ceildiv(k->valid, k->seats + 1))
 		return efail(k, h, "the quota is not the first stage's");
-	for (j = 0; j < k->pf->ncand; j++)
-		k->bo[j] = -1;
-	if (b == NULL || b->type != MJ_ARR || (int)b->n != k->pf->ncand)
-		return efail(k, h, "\"ballot_order\" must name every "
-		    "candidate once");
-	for (e = b->kid; e != NULL; e = e->next) {
-		j = e->type == MJ_STR ? ck_prof_cand(k->pf, e->s) : -1;
-		if (j < 0 || k->bo[j] >= 0)
-			return efail(k, e, "\"ballot_order\" must name "
-			    "every candidate once");
-		k->bo[j] = a++;
-	}
 	k->ncont = k->pf->ncand;
 	k->first_elim = true;
 	return 0;
@@ -737,13 +646,9 @@ static void
 drop(struct ck_run *r)
 {
 	struct er *k = (struct er *)r;
-	int i;
 
 	if (k == NULL)
 		return;
-	for (i = 0; i < k->nhist; i++)
-		free(k->hist[i]);
-	free(k->hist);
 	free(k->state);
 	free(k->bo);
 	free(k->over);

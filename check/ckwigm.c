@@ -425,24 +425,15 @@ static int
 header(struct ck_run *r, const struct mj *h)
 {
 	struct wg *k = (struct wg *)r;
-	const struct mj *b = mj_get(h, "ballot_order"), *e;
-	const struct mj *s = mj_get(h, "seats");
-	const char *ph = mj_str(h, "profile_sha256");
-	int64_t n, total = 0;
-	size_t i;
-	int a = 0, j;
+	int64_t total;
+	int j;
 
-	if (s == NULL || s->type != MJ_NUM || ck_parse(s->s, 0, &n) ||
-	    n < 1 || n > k->pf->ncand || mj_str(h, "dp") == NULL ||
-	    strcmp(mj_str(h, "dp"), "9") != 0)
-		return wfail(k, h, "bad seats or places (9)");
-	k->seats = (int)n;
-	if (ph == NULL || strcmp(ph, k->pf->sha256) != 0)
-		return wfail(k, h, "the certificate is for another profile");
-	for (i = 0; i < k->pf->npat; i++) {
-		if (k->pf->pat[i].ranks != k->pf->pat[i].len)
-			return wfail(k, h, "pattern %zu is not a ranking", i);
-		total += k->pf->pat[i].w;
+	/* state (all HOPEFUL, 0, again after) holds each one's place */
+	if (ck_stv_header(r, h, 9, &k->seats, &total, k->state) != 0)
+		return 5;
+	for (j = 0; j < k->pf->ncand; j++) {
+		k->bo[k->state[j]] = j;
+		k->state[j] = HOPEFUL;
 	}
 	if (total > INT64_C(9000000000))
 		return wfail(k, h, "more than 9 * 10^9 papers");
@@ -450,21 +441,6 @@ header(struct ck_run *r, const struct mj *h)
 	k->quota = (u128)(uint64_t)total * k->G / (u128)(unsigned)(k->seats + 1);
 	if (!shows(h, "quota", show(k->quota)))
 		return wfail(k, h, "the quota is not N / (seats + 1)");
-	for (j = 0; j < k->pf->ncand; j++)
-		k->bo[j] = -1;
-	if (b == NULL || b->type != MJ_ARR || (int)b->n != k->pf->ncand)
-		return wfail(k, h, "\"ballot_order\" must name every "
-		    "candidate once");
-	for (e = b->kid; e != NULL; e = e->next) {
-		j = e->type == MJ_STR ? ck_prof_cand(k->pf, e->s) : -1;
-		for (i = 0; j >= 0 && i < (size_t)a; i++)
-			if (k->bo[i] == j)
-				j = -1;
-		if (j < 0)
-			return wfail(k, e, "\"ballot_order\" must name "
-			    "every candidate once");
-		k->bo[a++] = j;
-	}
 	k->nhopeful = k->pf->ncand;
 	return 0;
 }
