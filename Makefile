@@ -28,7 +28,7 @@ SANFLAGS =
 OPT = -O2 -g
 endif
 
-PKGS = jansson expat libzip libdeflate libcrypto
+PKGS = jansson expat libzip libdeflate libcrypto zlib
 # Recursive (=) so pkg-config runs after `deps` has installed them.
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -pthread
@@ -82,7 +82,7 @@ $(B)/check/%.o: check/%.c | deps
 		-c -o $@ $<
 
 $(B)/teller-check: $(CHECK_OBJ) $(B)/cli/mjson.o $(B)/lib/sha256.o
-	$(CC) $(LDFLAGS) -o $@ $^
+	$(CC) $(LDFLAGS) -o $@ $^ -lz
 
 # desk/: teller-desk, the only code using SQLite, HTTP and libsodium.
 DESK_SRC = $(sort $(wildcard desk/*.c))

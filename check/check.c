@@ -12,11 +12,13 @@
  * add up to the valid papers. Exit 0 valid, 5 invalid (the first failing
  * stage on standard error), 1 unreadable, 2 usage.
  */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <zlib.h>
 
 #include "check.h"
 #include "mjson.h"
@@ -41,10 +43,9 @@ struct parcel {
 };
 
 struct ck {
-	const char *path;       /* the certificate */
+	struct ck_run r;        /* first: the shared replay's state */
 	struct ck_prof *pf;
-	long line;              /* of the record being checked */
-	int stage, seats, nelected;
+	int seats;
 	int meth;               /* M_* */
 	bool irv;               /* meth == M_IRV */
 	int nlots;              /* lots cited so far: each is the next */
@@ -56,28 +57,11 @@ struct ck {
 	int *state;             /* [ncand] */
 	bool *pending;          /* [ncand] surplus not yet transferred */
 	int64_t *votes;         /* [ncand] */
-	int64_t **hist;         /* [stage - 1][ncand]: totals after it */
-	int nhist;
 	size_t *held;           /* [ncand] patterns held */
 	struct parcel *par;     /* [npat] */
-	int *order;             /* [seats] in order of election */
-	bool done;              /* every seat filled */
 };
 
-/* Print the failure at v (or the record) and return 5. */
-static int
-fail(struct ck *k, const struct mj *v, const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "teller-check: %s:%ld:%ld: stage %d: ", k->path,
-	    k->line, v != NULL ? v->col : 1L, k->stage);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	return 5;
-}
+#define fail(k, ...) ck_fail(&(k)->r, __VA_ARGS__)
 
 /* The candidate named by string member key of o, or -1. */
 static int
@@ -212,7 +196,7 @@ narrow(const struct ck *k, int *ids, int n, bool high, int lim)
 	int s, i, m;
 
 	for (s = 0; s < lim && n > 1; s++) {
-		const int64_t *v = k->hist[k->irv ? s : lim - 1 - s];
+		const int64_t *v = k->r.hist[k->irv ? s : lim - 1 - s];
 		int64_t best = v[ids[0]];
 		for (i = 1; i < n; i++)
 			if (high ? v[ids[i]] > best : v[ids[i]] < best)
@@ -272,7 +256,7 @@ legal_choice(struct ck *k, const struct mj *why, int cand, int *ids, int n,
 	if (!same_tie(k, why, ids, n))
 		return fail(k, why, "the tie cited is not the candidates "
 		    "on the %s total", high ? "highest" : "lowest");
-	nc = narrow(k, ids, n, high, k->irv ? k->nhist - 1 : k->nhist);
+	nc = narrow(k, ids, n, high, k->irv ? k->r.nhist - 1 : k->r.nhist);
 	for (i = 0; i < nc && ids[i] != cand; i++)
 		;
 	if (i == nc)
@@ -352,7 +336,7 @@ move(struct ck *k, const struct mj *m, int cand, int64_t sur, int64_t total)
 	    (size_t)idx >= k->pf->npat)
 		return fail(k, m, "no such pattern");
 	p = &k->par[idx];
-	if (p->moved == k->stage)
+	if (p->moved == k->r.stage)
 		return fail(k, m, "pattern %lld moves twice", (long long)idx);
 	if (cand == ANY_OUT && p->holder >= 0 &&
 	    k->state[p->holder] == EXCLUDED)
@@ -395,7 +379,7 @@ move(struct ck *k, const struct mj *m, int cand, int64_t sur, int64_t total)
 	}
 	if (ck_mul(papers, nv, &amount) != 0)
 		return fail(k, m, "the value overflows");
-	p->moved = k->stage;
+	p->moved = k->r.stage;
 	k->held[cand]--;
 	p->v = nv;
 	if (want < 0 || nv == 0) {
@@ -511,49 +495,6 @@ exclusion(struct ck *k, const struct mj *rec, const struct mj *a, int cand)
 	return 0;
 }
 
-/* The stated tallies, nt and loss equal the replay's, and add up. */
-static int
-totals(struct ck *k, const struct mj *rec)
-{
-	const struct mj *t = mj_get(rec, "tallies"), *e;
-	int64_t v, sum = 0;
-	char b[CK_BUFSZ];
-	int j;
-
-	if (t == NULL || t->type != MJ_OBJ || (int)t->n != k->pf->ncand)
-		return fail(k, t, "\"tallies\" must name every candidate once");
-	for (e = t->kid; e != NULL; e = e->next) {
-		const struct mj *d;
-		j = ck_prof_cand(k->pf, e->key);
-		if (j < 0 || e->type != MJ_STR ||
-		    ck_parse(e->s, k->dp, &v) != 0)
-			return fail(k, e, "bad tally");
-		for (d = t->kid; d != e; d = d->next)
-			if (strcmp(d->key, e->key) == 0)
-				return fail(k, e, "%s has two tallies",
-				    e->key);
-		if (v != k->votes[j]) {
-			ck_fmt(b, k->votes[j], k->dp);
-			return fail(k, e, "%s has %s", e->key, b);
-		}
-	}
-	if (dec_of(k, rec, "nt", &v) != 0 || v != k->nt) {
-		ck_fmt(b, k->nt, k->dp);
-		return fail(k, mj_get(rec, "nt"), "non-transferable is %s", b);
-	}
-	if (dec_of(k, rec, "loss", &v) != 0 || v != k->loss) {
-		ck_fmt(b, k->loss, k->dp);
-		return fail(k, mj_get(rec, "loss"), "loss by fractions is %s",
-		    b);
-	}
-	for (j = 0; j < k->pf->ncand; j++)
-		sum += k->votes[j];
-	if (sum + k->nt + k->loss != k->valid)
-		return fail(k, rec, "votes, non-transferable and loss do not "
-		    "add up to the valid papers");
-	return 0;
-}
-
 /* Rule 47 electing j when others continuing have as many votes: the
  * tie is cited, and j is the one the most recent earlier stage that
  * separates them puts highest [49(2), applied to the order of election],
@@ -575,7 +516,7 @@ equal_order(struct ck *k, const struct mj *e, int j)
 		rc = fail(k, e, "equal votes: the tie is %s and %d more",
 		    name(k, ids[0]), n - 1);
 	if (rc == 0 && n > 1) {
-		n = narrow(k, ids, n, true, k->nhist);
+		n = narrow(k, ids, n, true, k->r.nhist);
 		for (i = 0; i < n && ids[i] != j; i++)
 			;
 		if (i == n)
@@ -600,7 +541,7 @@ elect_one(struct ck *k, const struct mj *e, bool *last)
 	int j = cand_of(k, e, "cand"), i, nc = 0;
 
 	if (j < 0 || rule == NULL || k->state[j] != CONT ||
-	    k->nelected >= k->seats)
+	    k->r.nelected >= k->seats)
 		return fail(k, e, "%s cannot be elected here", name(k, j));
 	for (i = 0; i < k->pf->ncand; i++)
 		nc += k->state[i] == CONT;
@@ -616,7 +557,7 @@ elect_one(struct ck *k, const struct mj *e, bool *last)
 			return i;
 		k->pending[j] = k->votes[j] > k->quota;
 	} else if (strcmp(rule, "52") == 0) {
-		if (!*last && nc > k->seats - k->nelected)
+		if (!*last && nc > k->seats - k->r.nelected)
 			return fail(k, e, "more continuing candidates than "
 			    "vacancies: rule 52 does not apply");
 		for (i = 0; !*last && i < k->pf->ncand; i++)
@@ -628,7 +569,7 @@ elect_one(struct ck *k, const struct mj *e, bool *last)
 		return fail(k, e, "rule %s does not elect here", rule);
 	}
 	k->state[j] = ELECTED;
-	k->order[k->nelected++] = j;
+	k->r.order[k->r.nelected++] = j;
 	return 0;
 }
 
@@ -645,8 +586,8 @@ elections(struct ck *k, const struct mj *rec)
 	for (e = el->kid; e != NULL; e = e->next)
 		if ((rc = elect_one(k, e, &last)) != 0)
 			return rc;
-	if (k->nelected >= k->seats) {
-		k->done = true;
+	if (k->r.nelected >= k->seats) {
+		k->r.done = true;
 		return 0;
 	}
 	for (i = 0; i < k->pf->ncand; i++) {
@@ -658,10 +599,10 @@ elections(struct ck *k, const struct mj *rec)
 			    "elected [47]", name(k, i));
 	}
 	if (last && nc == 0) {
-		k->done = true; /* fewer continuing than seats [52] */
+		k->r.done = true; /* fewer continuing than seats [52] */
 		return 0;
 	}
-	if (nc <= k->seats - k->nelected)
+	if (nc <= k->seats - k->r.nelected)
 		return fail(k, el, "the continuing candidates fill the "
 		    "vacancies and are not elected [52]");
 	return 0;
@@ -709,7 +650,7 @@ irv_elections(struct ck *k, const struct mj *rec)
 		return fail(k, el, "a candidate is elected here (%s)", why);
 	i = cand_of(k, e, "cand");
 	if (strcmp(why, "49A") == 0) {
-		int left = narrow(k, ids, 2, false, k->nhist);
+		int left = narrow(k, ids, 2, false, k->r.nhist);
 		if (i < 0 || k->state[i] != CONT || (left == 1 &&
 		    i == ids[0]))
 			return fail(k, e, "r.49A: %s is not the one kept",
@@ -719,8 +660,8 @@ irv_elections(struct ck *k, const struct mj *rec)
 		    name(k, i));
 	}
 	k->state[i] = ELECTED;
-	k->order[k->nelected++] = i;
-	k->done = true;
+	k->r.order[k->r.nelected++] = i;
+	k->r.done = true;
 	return 0;
 }
 
@@ -745,7 +686,7 @@ static void
 elected(struct ck *k, int j)
 {
 	k->state[j] = ELECTED;
-	k->order[k->nelected++] = j;
+	k->r.order[k->r.nelected++] = j;
 }
 
 /* An election e by lot among the candidates ids[0..*n) under rule: the
@@ -791,7 +732,7 @@ plural_elections(struct ck *k, const struct mj *rec)
 
 	if (el == NULL || el->type != MJ_ARR)
 		return fail(k, rec, "no \"elected\"");
-	if (k->stage == 1)
+	if (k->r.stage == 1)
 		return el->n == 0 ? 0 : fail(k, el, "nobody is elected "
 		    "before the \"elect\" stage");
 	if ((ids = calloc((size_t)nc + 1, sizeof(int))) == NULL)
@@ -828,7 +769,7 @@ plural_elections(struct ck *k, const struct mj *rec)
 	free(ids);
 	if (rc == 0 && e != NULL)
 		return fail(k, e, "more elected than seats");
-	k->done = rc == 0;
+	k->r.done = rc == 0;
 	return rc;
 }
 
@@ -938,7 +879,7 @@ sv_elections(struct ck *k, const struct mj *rec)
 		if (k->votes[i] == top)
 			ids[n++] = i;
 	}
-	if (k->stage == 2) {
+	if (k->r.stage == 2) {
 		plain = "para 3(7)";
 		lot = "para 3(8)";
 	} else if (nc <= 2) {
@@ -967,26 +908,8 @@ sv_elections(struct ck *k, const struct mj *rec)
 		i = 0;
 	}
 	free(ids);
-	k->done = i == 0;
+	k->r.done = i == 0;
 	return i;
-}
-
-/* Keep the totals after the stage, for ties decided by earlier ones. */
-static int
-remember(struct ck *k)
-{
-	int64_t **h = realloc(k->hist, ((size_t)k->nhist + 1) * sizeof(*h));
-
-	if (h == NULL)
-		return -1;
-	k->hist = h;
-	h[k->nhist] = malloc(((size_t)k->pf->ncand + 1) * sizeof(int64_t));
-	if (h[k->nhist] == NULL)
-		return -1;
-	memcpy(h[k->nhist], k->votes, (size_t)k->pf->ncand *
-	    sizeof(int64_t));
-	k->nhist++;
-	return 0;
 }
 
 /* FPTP and block's "elect" stage: it moves no paper. */
@@ -1001,23 +924,16 @@ plural_stage(struct ck *k, const struct mj *rec)
 }
 
 static int
-stage(struct ck *k, const struct mj *rec)
+stage(struct ck_run *r, const struct mj *rec)
 {
-	const struct mj *a = mj_get(rec, "action"), *sv = mj_get(rec,
-	    "stage");
+	struct ck *k = (struct ck *)r;
+	const struct mj *a = mj_get(rec, "action");
 	const char *kind = mj_str(a, "kind");
-	int64_t n;
 	int rc;
 
-	k->stage++;
-	if (sv == NULL || sv->type != MJ_NUM || ck_parse(sv->s, 0, &n) ||
-	    n != k->stage)
-		return fail(k, sv, "stage %d expected", k->stage);
-	if (k->done)
-		return fail(k, rec, "every seat is filled: no more stages");
 	if (kind == NULL)
 		kind = "";
-	if (k->stage == 1)
+	if (k->r.stage == 1)
 		rc = first(k, rec);
 	else if (strcmp(kind, "surplus") == 0 && k->meth == M_STV)
 		rc = surplus(k, rec, a, cand_of(k, a, "cand"));
@@ -1030,7 +946,8 @@ stage(struct ck *k, const struct mj *rec)
 		rc = sv_second(k, rec);
 	else
 		rc = fail(k, a, "not a %s stage", methods[k->meth]);
-	if (rc != 0 || (rc = totals(k, rec)) != 0)
+	if (rc != 0 || (rc = ck_totals(&k->r, rec, k->dp, k->votes, k->nt,
+	    k->loss, k->valid)) != 0)
 		return rc;
 	switch (k->meth) {
 	case M_STV: rc = elections(k, rec); break;
@@ -1040,33 +957,7 @@ stage(struct ck *k, const struct mj *rec)
 	}
 	if (rc != 0)
 		return rc;
-	if (remember(k) != 0)
-		return fail(k, rec, "out of memory");
-	return 0;
-}
-
-static int
-end(struct ck *k, const struct mj *rec)
-{
-	const struct mj *el = mj_get(rec, "elected"), *e;
-	const struct mj *sv = mj_get(rec, "stages");
-	int64_t n;
-	int i = 0;
-
-	if (!k->done)
-		return fail(k, rec, "the count ends with seats unfilled");
-	if (sv == NULL || sv->type != MJ_NUM || ck_parse(sv->s, 0, &n) ||
-	    n != k->stage)
-		return fail(k, rec, "the count has %d stages", k->stage);
-	if (el == NULL || el->type != MJ_ARR || (int)el->n != k->nelected)
-		return fail(k, rec, "\"elected\" must list the %d elected",
-		    k->nelected);
-	for (e = el->kid; e != NULL; e = e->next, i++)
-		if (e->type != MJ_STR || ck_prof_cand(k->pf, e->s) !=
-		    k->order[i])
-			return fail(k, e, "elected in order: %s",
-			    name(k, k->order[i]));
-	return 0;
+	return ck_remember(&k->r, k->votes);
 }
 
 /* The header's ballot_order: every candidate once, in the order of the
@@ -1074,24 +965,14 @@ end(struct ck *k, const struct mj *rec)
 static int
 ballot_order(struct ck *k, const struct mj *h)
 {
-	const struct mj *b = mj_get(h, "ballot_order"), *e;
-	int i = 0, j;
+	int j;
 
 	for (j = 0; j < k->pf->ncand; j++)
 		k->border[j] = -1;
-	if (b == NULL && k->meth != M_FPTP && k->meth != M_BLOCK)
+	if (mj_get(h, "ballot_order") == NULL && k->meth != M_FPTP &&
+	    k->meth != M_BLOCK)
 		return 0;
-	if (b == NULL || b->type != MJ_ARR || (int)b->n != k->pf->ncand)
-		return fail(k, h, "\"ballot_order\" must name every "
-		    "candidate once");
-	for (e = b->kid; e != NULL; e = e->next, i++) {
-		j = e->type == MJ_STR ? ck_prof_cand(k->pf, e->s) : -1;
-		if (j < 0 || k->border[j] >= 0)
-			return fail(k, e, "\"ballot_order\" must name every "
-			    "candidate once");
-		k->border[j] = i;
-	}
-	return 0;
+	return ck_ballot_order(&k->r, h, k->border);
 }
 
 /* Every pattern is a paper the method counts: one candidate a rank; for
@@ -1119,30 +1000,21 @@ shape(struct ck *k)
 
 /* The header: version, the profile, the method, quota and seats. */
 static int
-header(struct ck *k, const struct mj *h)
+header(struct ck_run *r, const struct mj *h)
 {
-	const struct mj *v = mj_get(h, "teller_cert"), *s = mj_get(h,
-	    "seats");
+	struct ck *k = (struct ck *)r;
+	const struct mj *s = mj_get(h, "seats");
 	const char *ph = mj_str(h, "profile_sha256"), *m = mj_str(h,
 	    "method");
 	int64_t n;
 
-	if (v == NULL || v->type != MJ_NUM || strcmp(v->s, "1") != 0) {
-		fprintf(stderr, "teller-check: %s:1:1: not a teller-cert/1 "
-		    "certificate\n", k->path);
-		return 1;
-	}
 	for (k->meth = 0; m != NULL && k->meth < (int)(sizeof(methods) /
 	    sizeof(methods[0])) && strcmp(m, methods[k->meth]) != 0;
 	    k->meth++)
 		;
 	if (m == NULL || k->meth == (int)(sizeof(methods) /
-	    sizeof(methods[0]))) {
-		fprintf(stderr, "teller-check: %s:1:1: method %s: only "
-		    "stv-scottish, irv, fptp, block and sv certificates can "
-		    "be checked\n", k->path, m != NULL ? m : "(none)");
-		return 1;
-	}
+	    sizeof(methods[0])))
+		return 1; /* the replay chose this checker by the method */
 	k->irv = k->meth == M_IRV;
 	k->dp = k->meth == M_STV ? 5 : -1;
 	if (mj_str(h, "dp") != NULL && ck_parse(mj_str(h, "dp"), 0, &n) == 0 &&
@@ -1156,7 +1028,7 @@ header(struct ck *k, const struct mj *h)
 	    mj_get(h, "quota")->type != MJ_NULL :
 	    dec_of(k, h, "quota", &k->quota) != 0)) {
 		fprintf(stderr, "teller-check: %s:1:1: bad seats or quota\n",
-		    k->path);
+		    k->r.path);
 		return 1;
 	}
 	k->seats = (int)n;
@@ -1167,90 +1039,375 @@ header(struct ck *k, const struct mj *h)
 	return ballot_order(k, h) != 0 ? 5 : shape(k);
 }
 
-static int
-setup(struct ck *k, struct ck_prof *pf, const char *path)
+static void
+drop(struct ck_run *r)
+{
+	struct ck *k = (struct ck *)r;
+
+	if (k == NULL)
+		return;
+	free(k->state);
+	free(k->pending);
+	free(k->votes);
+	free(k->held);
+	free(k->r.order);
+	free(k->border);
+	free(k->par);
+	free(k);
+}
+
+static struct ck_run *
+make(struct ck_prof *pf)
 {
 	size_t nc = (size_t)pf->ncand + 1;
+	struct ck *k = calloc(1, sizeof(*k));
 
-	memset(k, 0, sizeof(*k));
-	k->path = path;
+	if (k == NULL)
+		return NULL;
 	k->pf = pf;
 	k->state = calloc(nc, sizeof(int));
 	k->pending = calloc(nc, sizeof(bool));
 	k->votes = calloc(nc, sizeof(int64_t));
 	k->held = calloc(nc, sizeof(size_t));
-	k->order = calloc(nc, sizeof(int));
+	k->r.order = calloc(nc, sizeof(int));
 	k->border = calloc(nc, sizeof(int));
 	k->par = calloc(pf->npat + 1, sizeof(struct parcel));
-	return k->state != NULL && k->pending != NULL && k->votes != NULL &&
-	    k->held != NULL && k->order != NULL && k->border != NULL &&
-	    k->par != NULL ? 0 : -1;
+	if (k->state == NULL || k->pending == NULL || k->votes == NULL ||
+	    k->held == NULL || k->r.order == NULL || k->border == NULL ||
+	    k->par == NULL) {
+		drop(&k->r);
+		return NULL;
+	}
+	return &k->r;
 }
 
-static void
-teardown(struct ck *k)
+static const struct ck_ops plain_ops = { make, header, stage, drop };
+
+/* The checker of each method a certificate may name. */
+static const struct {
+	const char *method;
+	const struct ck_ops *ops;
+} checkers[] = {
+	{ "stv-scottish", &plain_ops }, { "irv", &plain_ops },
+	{ "fptp", &plain_ops }, { "block", &plain_ops }, { "sv", &plain_ops },
+	{ "stv-wigm", &ck_wigm_ops }, { "stv-ers97", &ck_ers97_ops },
+};
+
+int
+ck_fail(struct ck_run *r, const struct mj *v, const char *fmt, ...)
 {
-	int i;
+	va_list ap;
 
-	for (i = 0; i < k->nhist; i++)
-		free(k->hist[i]);
-	free(k->hist);
-	free(k->state);
-	free(k->pending);
-	free(k->votes);
-	free(k->held);
-	free(k->order);
-	free(k->border);
-	free(k->par);
+	fprintf(stderr, "teller-check: %s:%ld:%ld: stage %d: ", r->path,
+	    r->line, v != NULL ? v->col : 1L, r->stage);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return 5;
 }
 
-/* Check each line of buf in turn. */
+int
+ck_remember(struct ck_run *r, const int64_t *votes)
+{
+	int64_t **h = realloc(r->hist, ((size_t)r->nhist + 1) * sizeof(*h));
+
+	if (h == NULL)
+		return ck_fail(r, NULL, "out of memory");
+	r->hist = h;
+	h[r->nhist] = malloc(((size_t)r->pf->ncand + 1) * sizeof(int64_t));
+	if (h[r->nhist] == NULL)
+		return ck_fail(r, NULL, "out of memory");
+	memcpy(h[r->nhist++], votes, (size_t)r->pf->ncand * sizeof(int64_t));
+	return 0;
+}
+
+int
+ck_ballot_order(struct ck_run *r, const struct mj *h, int *place)
+{
+	const struct mj *b = mj_get(h, "ballot_order"), *e;
+	int i = 0, j;
+
+	for (j = 0; j < r->pf->ncand; j++)
+		place[j] = -1;
+	if (b == NULL || b->type != MJ_ARR || (int)b->n != r->pf->ncand)
+		return ck_fail(r, h, "\"ballot_order\" must name every "
+		    "candidate once");
+	for (e = b->kid; e != NULL; e = e->next, i++) {
+		j = e->type == MJ_STR ? ck_prof_cand(r->pf, e->s) : -1;
+		if (j < 0 || place[j] >= 0)
+			return ck_fail(r, e, "\"ballot_order\" must name every "
+			    "candidate once");
+		place[j] = i;
+	}
+	return 0;
+}
+
+int
+ck_stv_header(struct ck_run *r, const struct mj *h, int dp, int *seats,
+    int64_t *papers, int *place)
+{
+	const struct mj *s = mj_get(h, "seats");
+	const char *ph = mj_str(h, "profile_sha256");
+	int64_t n, d;
+	size_t i;
+
+	if (s == NULL || s->type != MJ_NUM || ck_parse(s->s, 0, &n) ||
+	    n < 1 || n > r->pf->ncand || mj_str(h, "dp") == NULL ||
+	    ck_parse(mj_str(h, "dp"), 0, &d) || d != dp)
+		return ck_fail(r, h, "bad seats or places (%d)", dp);
+	*seats = (int)n;
+	if (ph == NULL || strcmp(ph, r->pf->sha256) != 0)
+		return ck_fail(r, h, "the certificate is for another profile");
+	for (i = 0, *papers = 0; i < r->pf->npat; i++) {
+		if (r->pf->pat[i].ranks != r->pf->pat[i].len)
+			return ck_fail(r, h, "pattern %zu is not a ranking", i);
+		if (ck_add(*papers, r->pf->pat[i].w, papers) != 0)
+			return ck_fail(r, h, "too many papers");
+	}
+	return ck_ballot_order(r, h, place);
+}
+
+int
+ck_totals(struct ck_run *r, const struct mj *rec, int dp,
+    const int64_t *votes, int64_t nt, int64_t loss, int64_t valid)
+{
+	const struct mj *t = mj_get(rec, "tallies"), *e, *d;
+	int64_t v, sum = 0;
+	char b[CK_BUFSZ];
+	int j;
+
+	if (t == NULL || t->type != MJ_OBJ || (int)t->n != r->pf->ncand)
+		return ck_fail(r, t, "\"tallies\" must name every candidate "
+		    "once");
+	for (e = t->kid; e != NULL; e = e->next) {
+		j = ck_prof_cand(r->pf, e->key);
+		if (j < 0 || e->type != MJ_STR || ck_parse(e->s, dp, &v) != 0)
+			return ck_fail(r, e, "bad tally");
+		for (d = t->kid; d != e; d = d->next)
+			if (strcmp(d->key, e->key) == 0)
+				return ck_fail(r, e, "%s has two tallies",
+				    e->key);
+		if (v != votes[j]) {
+			ck_fmt(b, votes[j], dp);
+			return ck_fail(r, e, "%s has %s", e->key, b);
+		}
+		sum += v;
+	}
+	if (ck_parse(mj_str(rec, "nt"), dp, &v) != 0 || v != nt) {
+		ck_fmt(b, nt, dp);
+		return ck_fail(r, mj_get(rec, "nt"), "non-transferable is %s",
+		    b);
+	}
+	if (ck_parse(mj_str(rec, "loss"), dp, &v) != 0 || v != loss) {
+		ck_fmt(b, loss, dp);
+		return ck_fail(r, mj_get(rec, "loss"), "loss by fractions is "
+		    "%s", b);
+	}
+	if (sum + nt + loss != valid)
+		return ck_fail(r, rec, "votes, non-transferable and loss do "
+		    "not add up to the valid papers");
+	return 0;
+}
+
+/* The end record: the count is over, after as many stages, with the
+ * elected in the order the replay elected them. */
 static int
-replay(struct ck *k, char *buf)
+end(struct ck_run *r, const struct mj *rec)
 {
-	char *line = buf, *nl;
-	struct mj_err err;
-	int rc = 0;
+	const struct mj *el = mj_get(rec, "elected"), *e;
+	const struct mj *sv = mj_get(rec, "stages");
+	int64_t n;
+	int i = 0;
 
-	for (; rc == 0 && *line != '\0'; line = nl + 1) {
-		struct mj *rec;
-		if ((nl = strchr(line, '\n')) == NULL) {
-			fprintf(stderr, "teller-check: %s:%ld:1: the last line "
-			    "does not end in a newline\n", k->path,
-			    k->line + 1);
+	if (!r->done)
+		return ck_fail(r, rec, "the count ends with seats unfilled");
+	if (sv == NULL || sv->type != MJ_NUM || ck_parse(sv->s, 0, &n) ||
+	    n != r->stage)
+		return ck_fail(r, rec, "the count has %d stages", r->stage);
+	if (el == NULL || el->type != MJ_ARR || (int)el->n != r->nelected)
+		return ck_fail(r, rec, "\"elected\" must list the %d elected",
+		    r->nelected);
+	for (e = el->kid; e != NULL; e = e->next, i++)
+		if (e->type != MJ_STR || ck_prof_cand(r->pf, e->s) !=
+		    r->order[i])
+			return ck_fail(r, e, "elected in order: %s",
+			    r->pf->names[r->order[i]]);
+	return 0;
+}
+
+/* A stage record: the next number, the count not over, then the
+ * method's checks. */
+static int
+record(struct ck_run *r, const struct ck_ops *ops, const struct mj *rec)
+{
+	const struct mj *sv = mj_get(rec, "stage");
+	int64_t n;
+
+	r->stage++;
+	if (sv == NULL || sv->type != MJ_NUM || ck_parse(sv->s, 0, &n) ||
+	    n != r->stage)
+		return ck_fail(r, sv, "stage %d expected", r->stage);
+	if (r->done)
+		return ck_fail(r, rec, "the count is over: no more stages");
+	return ops->stage(r, rec);
+}
+
+/* The checker for the method header h names, made; NULL (reason
+ * printed, *rc set) if none or out of memory. */
+static struct ck_run *
+choose(struct ck_prof *pf, const char *path, const struct mj *h,
+    const struct ck_ops **ops, int *rc)
+{
+	const struct mj *v = mj_get(h, "teller_cert");
+	const char *m = mj_str(h, "method");
+	struct ck_run *r;
+	size_t i;
+
+	*rc = 1;
+	if (v == NULL || v->type != MJ_NUM || strcmp(v->s, "1") != 0) {
+		fprintf(stderr, "teller-check: %s:1:1: not a teller-cert/1 "
+		    "certificate\n", path);
+		return NULL;
+	}
+	for (i = 0; m != NULL && i < sizeof(checkers) / sizeof(*checkers);
+	    i++)
+		if (strcmp(m, checkers[i].method) == 0)
+			break;
+	if (m == NULL || i == sizeof(checkers) / sizeof(*checkers)) {
+		fprintf(stderr, "teller-check: %s:1:1: method %s: only "
+		    "stv-scottish, stv-wigm, stv-ers97, irv, fptp, block "
+		    "and sv certificates can be checked\n", path, m != NULL ? m :
+		    "(none)");
+		return NULL;
+	}
+	*ops = checkers[i].ops;
+	if ((r = (*ops)->make(pf)) == NULL) {
+		fprintf(stderr, "teller-check: out of memory\n");
+		return NULL;
+	}
+	r->path = path;
+	r->pf = pf;
+	r->line = 1;
+	*rc = (*ops)->header(r, h);
+	return r;
+}
+
+/* The certificate, read through zlib: gzip by its magic, plain text as
+ * it is; one line at a time, so memory is bounded by the longest. */
+struct cin {
+	gzFile f;
+	const char *path;
+	char *line;             /* the line, NUL-terminated, no newline */
+	size_t len, cap;
+	int avail, at;
+	char chunk[65536];
+};
+
+/* The next line into in->line: 1, 0 at the end, -1 (reason printed) on
+ * a read error (a truncated or corrupt gzip stream), a NUL byte or a last
+ * line with no newline; no: its number. */
+static int
+next_line(struct cin *in, long no)
+{
+	int err;
+	const char *msg;
+
+	in->len = 0;
+	for (;;) {
+		if (in->at == in->avail) {
+			in->avail = gzread(in->f, in->chunk, sizeof(in->chunk));
+			in->at = 0;
+			msg = gzerror(in->f, &err);
+			if (in->avail < 0 || (err != Z_OK && err != Z_STREAM_END)) {
+				fprintf(stderr, "teller-check: %s:%ld:1: cannot "
+				    "read: %s\n", in->path, no, err == Z_BUF_ERROR ?
+				    "the gzip stream is truncated" : msg);
+				return -1;
+			}
+			if (in->avail == 0 && in->len == 0)
+				return 0;
+			if (in->avail == 0) {
+				fprintf(stderr, "teller-check: %s:%ld:1: the last "
+				    "line does not end in a newline\n", in->path,
+				    no);
+				return -1;
+			}
+		}
+		if (in->len + 1 >= in->cap) {
+			size_t cap = in->cap != 0 ? in->cap * 2 : 4096;
+			char *t = realloc(in->line, cap);
+			if (t == NULL) {
+				fprintf(stderr, "teller-check: out of memory\n");
+				return -1;
+			}
+			in->line = t;
+			in->cap = cap;
+		}
+		char c = in->chunk[in->at++];
+		if (c == '\0') {
+			fprintf(stderr, "teller-check: %s:%ld: a NUL byte\n",
+			    in->path, no);
+			return -1;
+		}
+		if (c == '\n') {
+			in->line[in->len] = '\0';
 			return 1;
 		}
-		k->line++;
-		rec = mj_parse_err(line, (size_t)(nl - line), &err);
+		in->line[in->len++] = c;
+	}
+}
+
+/* Check each line of the certificate in turn. */
+static int
+replay(struct ck_prof *pf, struct cin *in)
+{
+	const struct ck_ops *ops = NULL;
+	struct ck_run *r = NULL;
+	struct mj_err err;
+	long no = 0;
+	int rc = 0, got;
+
+	while (rc == 0 && (got = next_line(in, no + 1)) == 1) {
+		struct mj *rec;
+		no++;
+		rec = mj_parse_err(in->line, in->len, &err);
 		if (rec == NULL || rec->type != MJ_OBJ) {
 			fprintf(stderr, "teller-check: %s:%ld:%ld: %s\n",
-			    k->path, k->line, rec == NULL ? err.col : 1L,
+			    in->path, no, rec == NULL ? err.col : 1L,
 			    rec == NULL ? err.what : "not a JSON object");
-			mj_free(rec);
-			return 1;
+			rc = 1;
+		} else if (r == NULL) {
+			r = choose(pf, in->path, rec, &ops, &rc);
+		} else {
+			r->line = no;
+			if (r->stage > 0 && mj_get(rec, "end") != NULL)
+				rc = end(r, rec) != 0 ? 5 : -1;
+			else
+				rc = record(r, ops, rec);
 		}
-		if (k->line == 1)
-			rc = header(k, rec);
-		else if (k->stage > 0 && mj_get(rec, "end") != NULL)
-			rc = end(k, rec) != 0 ? 5 : (nl[1] != '\0' ?
-			    fail(k, NULL, "records after the end") : -1);
-		else
-			rc = stage(k, rec);
 		mj_free(rec);
 	}
-	if (rc == -1)
-		return 0;
-	return rc != 0 ? rc : fail(k, NULL, "no end record: the "
-	    "certificate stops before the count does");
+	/* after the end record: nothing more, and a stream read whole */
+	if (rc == -1 && (got = next_line(in, no + 1)) != 0)
+		rc = got < 0 ? 1 : ck_fail(r, NULL, "records after the end");
+	else if (rc == 0)
+		rc = got < 0 ? 1 : r != NULL ? ck_fail(r, NULL, "no end record: "
+		    "the certificate stops before the count does") : 1;
+	if (r != NULL) {
+		while (r->nhist > 0)
+			free(r->hist[--r->nhist]);
+		free(r->hist);
+		ops->drop(r);
+	}
+	return rc == -1 ? 0 : rc;
 }
 
 int
 main(int argc, char **argv)
 {
 	struct ck_prof pf;
-	struct ck k;
-	char *buf;
-	size_t n;
+	struct cin in;
 	int rc;
 
 	if (argc == 2 && (strcmp(argv[1], "-h") == 0 ||
@@ -1267,24 +1424,17 @@ main(int argc, char **argv)
 	}
 	if (ck_prof_read(&pf, argv[1]) != 0)
 		return 1;
-	if ((buf = ck_slurp(argv[2], &n)) == NULL) {
+	memset(&in, 0, sizeof(in));
+	in.path = argv[2];
+	if ((in.f = gzopen(argv[2], "rb")) == NULL) {
+		fprintf(stderr, "teller-check: %s: %s\n", argv[2], errno != 0 ?
+		    strerror(errno) : "cannot open");
 		ck_prof_free(&pf);
 		return 1;
 	}
-	if (setup(&k, &pf, argv[2]) != 0) {
-		fprintf(stderr, "teller-check: out of memory\n");
-		rc = 1;
-	} else if (strlen(buf) != n) {
-		fprintf(stderr, "teller-check: %s: a NUL byte\n", argv[2]);
-		rc = 1;
-	} else if (strstr(buf, "\"method\":\"stv-wigm\"") != NULL &&
-	    strstr(buf, "\"method\":\"stv-wigm\"") < strchr(buf, '\n')) {
-		rc = ck_wigm(&pf, argv[2], buf);
-	} else {
-		rc = replay(&k, buf);
-	}
-	teardown(&k);
-	free(buf);
+	rc = replay(&pf, &in);
+	gzclose(in.f);
+	free(in.line);
 	ck_prof_free(&pf);
 	return rc;
 }

@@ -127,12 +127,76 @@ no_repeats(const struct ck_prof *pf, char *seen)
 	return 0;
 }
 
+/* The ranks of a pattern line: from its first TAB (weight-only: ""). */
+static const char *
+ranks_of(const char *line)
+{
+	const char *t = strchr(line, '\t');
+
+	return t != NULL ? t : "";
+}
+
+static int
+by_ranks(const void *a, const void *b)
+{
+	return strcmp(ranks_of(*(char *const *)a), ranks_of(*(char *const *)b));
+}
+
+static int
+by_bytes(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/*
+ * A sectioned profile's pattern lines sl[0..n) (methods.md 4.3: each
+ * began "s\t<id>\t"), pooled as the count pools them: sections dropped,
+ * equal rankings merged with their weights added, the lines sorted by
+ * bytes. The certificate's "pattern" numbers the pooled lines. 0, or -1.
+ */
+static int
+pool(struct ck_prof *pf, char **sl, size_t n)
+{
+	char **out = calloc(n + 1, sizeof(*out));
+	size_t i, j, m = 0;
+	int64_t w, sum;
+	int rc = 0;
+	char *p;
+
+	if (out == NULL)
+		return -1;
+	qsort(sl, n, sizeof(*sl), by_ranks);
+	for (i = 0; i < n && rc == 0; i = j) {
+		const char *r = ranks_of(sl[i]);
+		size_t len = strlen(r) + 24;
+		for (j = i, sum = 0; rc == 0 && j < n &&
+		    strcmp(ranks_of(sl[j]), r) == 0; j++) {
+			p = sl[j];
+			rc = whole(&p, &w) != 0 || ck_add(sum, w, &sum) != 0;
+		}
+		if (rc == 0 && (out[m] = malloc(len)) == NULL)
+			rc = -1;
+		if (rc == 0)
+			snprintf(out[m++], len, "%lld%s", (long long)sum, r);
+	}
+	if (rc == 0 && m > 1)
+		qsort(out, m, sizeof(*out), by_bytes);
+	for (i = 0; i < m; i++) {
+		if (rc == 0)
+			rc = pattern(pf, out[i]);
+		free(out[i]);
+	}
+	free(out);
+	return rc;
+}
+
 static int
 parse(struct ck_prof *pf, const char *path, char *buf)
 {
 	char *line = buf, *nl, *p;
 	long ln = 0;
-	char *seen;
+	char *seen, **sl = NULL;
+	size_t nsl = 0;
 
 	for (; *line != '\0'; line = nl + 1) {
 		if ((nl = strchr(line, '\n')) == NULL)
@@ -166,10 +230,30 @@ parse(struct ck_prof *pf, const char *path, char *buf)
 			pf->ncand++;
 			continue;
 		}
-		if (pattern(pf, line) != 0)
+		if (strncmp(line, "s\t", 2) == 0 && pf->npat == 0 &&
+		    (p = strchr(line + 2, '\t')) != NULL) {
+			/* a section's line: pooled once all are read */
+			char **q = realloc(sl, (nsl + 1) * sizeof(*q));
+			if (q == NULL) {
+				free(sl);
+				return bad(path, ln, "out of memory");
+			}
+			sl = q;
+			sl[nsl++] = p + 1;
+			continue;
+		}
+		if (nsl > 0 || pattern(pf, line) != 0) {
+			free(sl);
 			return bad(path, ln, "not a pattern of an effective "
 			    "profile (a whole weight, then the ranks)");
+		}
 	}
+	if (nsl > 0 && pool(pf, sl, nsl) != 0) {
+		free(sl);
+		return bad(path, ln, "a section's pattern is not one of an "
+		    "effective profile, or the weights overflow");
+	}
+	free(sl);
 	if (ln == 0)
 		return bad(path, 1, "empty file");
 	if ((seen = calloc((size_t)pf->ncand + 1, 1)) == NULL)

@@ -22,10 +22,9 @@ __extension__ typedef unsigned __int128 u128;
 enum { HOPEFUL = 0, ELECTED, DEFEATED };
 
 struct wg {
-	const char *path;
+	struct ck_run r;        /* first: the shared replay's state */
 	struct ck_prof *pf;
-	long line;
-	int stage, seats, nelected, nhopeful, nlots;
+	int seats, nhopeful, nlots;
 	u128 G, quota, exh;     /* 10^27; the quota; non-transferable */
 	int64_t valid9;         /* valid papers at 9 places */
 	int *state, *bo;        /* [ncand]; bo: candidates in ballot order */
@@ -36,23 +35,9 @@ struct wg {
 	u128 *wt;               /* [npat] the weight of each paper */
 	int *moved;             /* [npat] the stage it last moved at */
 	size_t *held;           /* [ncand] patterns held */
-	int *order;             /* [seats] in order of election */
-	bool done;
 };
 
-static int
-wfail(struct wg *k, const struct mj *v, const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "teller-check: %s:%ld:%ld: stage %d: ", k->path,
-	    k->line, v != NULL ? v->col : 1L, k->stage);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	return 5;
-}
+#define wfail(k, ...) ck_fail(&(k)->r, __VA_ARGS__)
 
 /* floor(a * b / c), c > 0, the product in 256 bits; the quotient must
  * fit (it does for weights <= 1 and votes <= 9 * 10^9 papers). */
@@ -145,7 +130,7 @@ advance(struct wg *k, size_t i, const struct mj *m)
 			return wfail(k, m, "pattern %zu: the value is not its "
 			    "weight shown at 9 places", i);
 	}
-	k->moved[i] = k->stage;
+	k->moved[i] = k->r.stage;
 	k->holder[i] = to;
 	if (to < 0) {
 		k->exh += amount;
@@ -181,7 +166,7 @@ moves(struct wg *k, const struct mj *rec, int cand, u128 sur, u128 total)
 		if (pv == NULL || pv->type != MJ_NUM || ck_parse(pv->s, 0,
 		    &idx) || (size_t)idx >= k->pf->npat)
 			return wfail(k, m, "no such pattern");
-		if (k->moved[idx] == k->stage || k->holder[idx] != cand ||
+		if (k->moved[idx] == k->r.stage || k->holder[idx] != cand ||
 		    cand_named(k, m) != cand)
 			return wfail(k, m, "pattern %lld is held by %s, not "
 			    "moved from %s", (long long)idx,
@@ -351,7 +336,7 @@ elect_next(struct wg *k, const struct mj **e, int j, const char *rule,
 		return wfail(k, *e, "%s is elected next (%s)", nm(k, j), rule);
 	k->state[j] = ELECTED;
 	k->pending[j] = pend;
-	k->order[k->nelected++] = j;
+	k->r.order[k->r.nelected++] = j;
 	k->nhopeful--;
 	*e = (*e)->next;
 	return 0;
@@ -371,8 +356,8 @@ elections(struct wg *k, const struct mj *rec)
 	if (el == NULL || el->type != MJ_ARR)
 		return wfail(k, rec, "no \"elected\"");
 	e = el->kid;
-	if (k->nhopeful > k->seats - k->nelected &&
-	    k->seats > k->nelected) {
+	if (k->nhopeful > k->seats - k->r.nelected &&
+	    k->seats > k->r.nelected) {
 		for (;;) {
 			best = -1;
 			for (a = 0; a < k->pf->ncand; a++) {
@@ -393,7 +378,7 @@ elections(struct wg *k, const struct mj *rec)
 			i = k->bo[a];
 			if (k->state[i] != HOPEFUL)
 				continue;
-			if (k->nelected < k->seats) {
+			if (k->r.nelected < k->seats) {
 				if ((rc = elect_next(k, &e, i, "rest",
 				    false)) != 0)
 					return rc;
@@ -401,7 +386,7 @@ elections(struct wg *k, const struct mj *rec)
 				k->state[i] = DEFEATED;
 			}
 		}
-		k->done = true;
+		k->r.done = true;
 	}
 	return e != NULL ? wfail(k, e, "nobody else is elected here") : 0;
 }
@@ -425,70 +410,30 @@ first(struct wg *k, const struct mj *rec)
 }
 
 static int
-record(struct wg *k, const struct mj *rec)
+record(struct ck_run *r, const struct mj *rec)
 {
-	const struct mj *sv = mj_get(rec, "stage");
-	int64_t n;
-	int rc;
+	struct wg *k = (struct wg *)r;
+	int rc = k->r.stage == 1 ? first(k, rec) : action(k, rec);
 
-	k->stage++;
-	if (sv == NULL || sv->type != MJ_NUM || ck_parse(sv->s, 0, &n) ||
-	    n != k->stage)
-		return wfail(k, sv, "stage %d expected", k->stage);
-	if (k->done)
-		return wfail(k, rec, "the count is over: no more stages");
-	rc = k->stage == 1 ? first(k, rec) : action(k, rec);
 	if (rc == 0)
 		rc = totals(k, rec);
 	return rc != 0 ? rc : elections(k, rec);
 }
 
-static int
-end(struct wg *k, const struct mj *rec)
-{
-	const struct mj *el = mj_get(rec, "elected"), *e;
-	const struct mj *sv = mj_get(rec, "stages");
-	int64_t n;
-	int i = 0;
-
-	if (!k->done)
-		return wfail(k, rec, "the count ends before it is over");
-	if (sv == NULL || sv->type != MJ_NUM || ck_parse(sv->s, 0, &n) ||
-	    n != k->stage)
-		return wfail(k, rec, "the count has %d stages", k->stage);
-	if (el == NULL || el->type != MJ_ARR || (int)el->n != k->nelected)
-		return wfail(k, rec, "\"elected\" must list the %d elected",
-		    k->nelected);
-	for (e = el->kid; e != NULL; e = e->next, i++)
-		if (e->type != MJ_STR || ck_prof_cand(k->pf, e->s) !=
-		    k->order[i])
-			return wfail(k, e, "elected in order: %s",
-			    nm(k, k->order[i]));
-	return 0;
-}
-
 /* The header: seats, the quota N/(S+1) as shown, the ballot order. */
 static int
-header(struct wg *k, const struct mj *h)
+header(struct ck_run *r, const struct mj *h)
 {
-	const struct mj *b = mj_get(h, "ballot_order"), *e;
-	const struct mj *s = mj_get(h, "seats");
-	const char *ph = mj_str(h, "profile_sha256");
-	int64_t n, total = 0;
-	size_t i;
-	int a = 0, j;
+	struct wg *k = (struct wg *)r;
+	int64_t total;
+	int j;
 
-	if (s == NULL || s->type != MJ_NUM || ck_parse(s->s, 0, &n) ||
-	    n < 1 || n > k->pf->ncand || mj_str(h, "dp") == NULL ||
-	    strcmp(mj_str(h, "dp"), "9") != 0)
-		return wfail(k, h, "bad seats or places (9)");
-	k->seats = (int)n;
-	if (ph == NULL || strcmp(ph, k->pf->sha256) != 0)
-		return wfail(k, h, "the certificate is for another profile");
-	for (i = 0; i < k->pf->npat; i++) {
-		if (k->pf->pat[i].ranks != k->pf->pat[i].len)
-			return wfail(k, h, "pattern %zu is not a ranking", i);
-		total += k->pf->pat[i].w;
+	/* state (all HOPEFUL, 0, again after) holds each one's place */
+	if (ck_stv_header(r, h, 9, &k->seats, &total, k->state) != 0)
+		return 5;
+	for (j = 0; j < k->pf->ncand; j++) {
+		k->bo[k->state[j]] = j;
+		k->state[j] = HOPEFUL;
 	}
 	if (total > INT64_C(9000000000))
 		return wfail(k, h, "more than 9 * 10^9 papers");
@@ -496,92 +441,58 @@ header(struct wg *k, const struct mj *h)
 	k->quota = (u128)(uint64_t)total * k->G / (u128)(unsigned)(k->seats + 1);
 	if (!shows(h, "quota", show(k->quota)))
 		return wfail(k, h, "the quota is not N / (seats + 1)");
-	for (j = 0; j < k->pf->ncand; j++)
-		k->bo[j] = -1;
-	if (b == NULL || b->type != MJ_ARR || (int)b->n != k->pf->ncand)
-		return wfail(k, h, "\"ballot_order\" must name every "
-		    "candidate once");
-	for (e = b->kid; e != NULL; e = e->next) {
-		j = e->type == MJ_STR ? ck_prof_cand(k->pf, e->s) : -1;
-		for (i = 0; j >= 0 && i < (size_t)a; i++)
-			if (k->bo[i] == j)
-				j = -1;
-		if (j < 0)
-			return wfail(k, e, "\"ballot_order\" must name "
-			    "every candidate once");
-		k->bo[a++] = j;
-	}
 	k->nhopeful = k->pf->ncand;
 	return 0;
 }
 
-int
-ck_wigm(struct ck_prof *pf, const char *path, char *buf)
+static void
+drop(struct ck_run *r)
+{
+	struct wg *k = (struct wg *)r;
+
+	if (k == NULL)
+		return;
+	free(k->state);
+	free(k->bo);
+	free(k->pending);
+	free(k->vote);
+	free(k->held);
+	free(k->r.order);
+	free(k->holder);
+	free(k->pos);
+	free(k->wt);
+	free(k->moved);
+	free(k);
+}
+
+static struct ck_run *
+make(struct ck_prof *pf)
 {
 	size_t nc = (size_t)pf->ncand + 1, np = pf->npat + 1;
-	struct wg k;
-	char *line = buf, *nl;
-	struct mj_err err;
-	int rc = 0;
+	struct wg *k = calloc(1, sizeof(*k));
 
-	memset(&k, 0, sizeof(k));
-	k.path = path;
-	k.pf = pf;
-	k.G = (u128)1000000000 * 1000000000 * 1000000000;
-	k.state = calloc(nc, sizeof(int));
-	k.bo = calloc(nc, sizeof(int));
-	k.pending = calloc(nc, sizeof(bool));
-	k.vote = calloc(nc, sizeof(u128));
-	k.held = calloc(nc, sizeof(size_t));
-	k.order = calloc(nc, sizeof(int));
-	k.holder = calloc(np, sizeof(int));
-	k.pos = calloc(np, sizeof(uint32_t));
-	k.wt = calloc(np, sizeof(u128));
-	k.moved = calloc(np, sizeof(int));
-	if (k.state == NULL || k.bo == NULL || k.pending == NULL ||
-	    k.vote == NULL || k.held == NULL || k.order == NULL ||
-	    k.holder == NULL || k.pos == NULL || k.wt == NULL ||
-	    k.moved == NULL) {
-		fprintf(stderr, "teller-check: out of memory\n");
-		rc = 1;
+	if (k == NULL)
+		return NULL;
+	k->pf = pf;
+	k->G = (u128)1000000000 * 1000000000 * 1000000000;
+	k->state = calloc(nc, sizeof(int));
+	k->bo = calloc(nc, sizeof(int));
+	k->pending = calloc(nc, sizeof(bool));
+	k->vote = calloc(nc, sizeof(u128));
+	k->held = calloc(nc, sizeof(size_t));
+	k->r.order = calloc(nc, sizeof(int));
+	k->holder = calloc(np, sizeof(int));
+	k->pos = calloc(np, sizeof(uint32_t));
+	k->wt = calloc(np, sizeof(u128));
+	k->moved = calloc(np, sizeof(int));
+	if (k->state == NULL || k->bo == NULL || k->pending == NULL ||
+	    k->vote == NULL || k->held == NULL || k->r.order == NULL ||
+	    k->holder == NULL || k->pos == NULL || k->wt == NULL ||
+	    k->moved == NULL) {
+		drop(&k->r);
+		return NULL;
 	}
-	for (; rc == 0 && *line != '\0'; line = nl + 1) {
-		struct mj *rec;
-		if ((nl = strchr(line, '\n')) == NULL) {
-			fprintf(stderr, "teller-check: %s:%ld:1: the last line "
-			    "does not end in a newline\n", path, k.line + 1);
-			rc = 1;
-			break;
-		}
-		k.line++;
-		rec = mj_parse_err(line, (size_t)(nl - line), &err);
-		if (rec == NULL || rec->type != MJ_OBJ) {
-			fprintf(stderr, "teller-check: %s:%ld:%ld: %s\n",
-			    path, k.line, rec == NULL ? err.col : 1L,
-			    rec == NULL ? err.what : "not a JSON object");
-			rc = 1;
-		} else if (k.line == 1) {
-			rc = header(&k, rec);
-		} else if (k.stage > 0 && mj_get(rec, "end") != NULL) {
-			rc = end(&k, rec) != 0 ? 5 : nl[1] != '\0' ?
-			    wfail(&k, NULL, "records after the end") : -1;
-		} else {
-			rc = record(&k, rec);
-		}
-		mj_free(rec);
-	}
-	if (rc == 0)
-		rc = wfail(&k, NULL, "no end record: the certificate stops "
-		    "before the count does");
-	free(k.state);
-	free(k.bo);
-	free(k.pending);
-	free(k.vote);
-	free(k.held);
-	free(k.order);
-	free(k.holder);
-	free(k.pos);
-	free(k.wt);
-	free(k.moved);
-	return rc == -1 ? 0 : rc;
+	return &k->r;
 }
+
+const struct ck_ops ck_wigm_ops = { make, header, record, drop };

@@ -14,6 +14,7 @@
 
 #include "audit.h"
 #include "cli.h"
+#include "gzout.h"
 #include "lots.h"
 #include "opts.h"
 
@@ -376,14 +377,17 @@ to_stdout(const char *p)
 	return p != NULL && strcmp(p, "-") == 0;
 }
 
-/* teller_count, writing the certificate a asks for (audit.md 5). */
+/* teller_count, writing the certificate a asks for (audit.md 5), gzip
+ * compressed when its name ends in .gz. */
 static int
 count_cert(teller_ctx *ctx, const struct count_args *a,
     const teller_contest *contest, const teller_profile *profile,
     teller_rules *rules, teller_result **res)
 {
+	static struct cli_gz gz;
+	bool z = a->cert != NULL && cli_gz_name(a->cert);
 	FILE *f = NULL;
-	int rc;
+	int rc, zrc = 0;
 
 	if (a->cert != NULL) {
 		f = to_stdout(a->cert) ? stdout : fopen(a->cert, "w");
@@ -393,12 +397,23 @@ count_cert(teller_ctx *ctx, const struct count_args *a,
 			return 1;
 		}
 	}
+	if (z && cli_gz_open(&gz, cli_write_file, f) != 0) {
+		fprintf(stderr, "teller: %s: cannot start gzip\n", a->cert);
+		if (f != stdout)
+			fclose(f);
+		return 1;
+	}
 	rc = f != NULL ? teller_count_certified(ctx, contest, profile, rules,
-	    cli_write_file, f, res) : teller_count(ctx, contest, profile,
-	    rules, res);
-	if (f != NULL && (f == stdout ? fflush(f) : fclose(f)) != 0 &&
-	    rc == TELLER_OK) {
-		fprintf(stderr, "teller: %s: %s\n", a->cert, strerror(errno));
+	    z ? cli_gz_write : cli_write_file, z ? (void *)&gz : (void *)f,
+	    res) : teller_count(ctx, contest, profile, rules, res);
+	if (z)
+		zrc = cli_gz_close(&gz);
+	if (f != NULL && ((f == stdout ? fflush(f) : fclose(f)) != 0 ||
+	    zrc != 0) && rc == TELLER_OK) {
+		fprintf(stderr, "teller: %s: %s\n", a->cert, zrc != 0 ?
+		    "cannot write" : strerror(errno));
+		if (!to_stdout(a->cert))
+			remove(a->cert);
 		return 1;
 	}
 	if (rc != TELLER_OK) {

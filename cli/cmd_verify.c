@@ -14,6 +14,7 @@
 
 #include "audit.h"
 #include "cli.h"
+#include "gzout.h"
 #include "opts.h"
 
 #define SYNOPSIS "teller verify MANIFEST [--inputs-dir D] " \
@@ -290,6 +291,29 @@ static const struct {
 	{ "text", TELLER_REP_TEXT },
 };
 
+/* The SHA-256 of the re-rendered certificate cert as the output path
+ * holds it: gzip compressed as count writes it when path ends in .gz. */
+static int
+cert_sha256(const char *path, const struct cli_buf *cert, char hex[65])
+{
+	struct cli_buf z = { NULL, 0, 0, 0 };
+	struct cli_gz gz;
+
+	if (!cli_gz_name(path)) {
+		cli_mem_sha256(cert->s, cert->n, hex);
+		return 0;
+	}
+	if (cli_gz_open(&gz, cli_buf_write, &z) != 0 ||
+	    cli_gz_write(&gz, cert->s, cert->n) != 0 ||
+	    cli_gz_close(&gz) != 0 || z.oom) {
+		free(z.s);
+		return -1;
+	}
+	cli_mem_sha256(z.s, z.n, hex);
+	free(z.s);
+	return 0;
+}
+
 /* Each recorded output: rendered again (differs), and on disk (changed,
  * or absent). */
 static void
@@ -322,8 +346,10 @@ check_outputs(struct run *r, teller_ctx *ctx, const teller_result *res,
 				st = "differs";
 				note = res == NULL ? "not re-counted" :
 				    "cannot render";
+			} else if (cert_sha256(p, cert, re) != 0) {
+				st = "differs";
+				note = "cannot render";
 			} else {
-				cli_mem_sha256(cert->s, cert->n, re);
 				if (strcmp(re, want) != 0) {
 					st = "differs";
 					note = engine_note;

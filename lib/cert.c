@@ -171,7 +171,8 @@ put_why(struct tl_cert *k)
 	tl_out_str(&k->o, ",\"why\":{\"rule\":");
 	tl_out_json_str(&k->o, w->rule);
 	if (w->in != NULL) {
-		tl_out_str(&k->o, ",\"remaining\":[");
+		tl_out_fmt(&k->o, ",\"%s\":[", w->inkey != NULL ? w->inkey :
+		    "remaining");
 		for (i = 0, n = 0; i < k->ncand; i++)
 			if (w->in[i]) {
 				tl_out_str(&k->o, n++ > 0 ? "," : "");
@@ -252,9 +253,14 @@ tl_cert_flush(struct tl_cert *k)
 	if (strcmp(k->kind, "surplus") == 0) {
 		tl_out_str(&k->o, ",\"surplus\":\"");
 		tl_out_num(&k->o, k->surplus, k->dp);
-		tl_out_str(&k->o, "\",\"tv\":\"");
-		tl_out_num(&k->o, k->tv, k->dp);
-		tl_out_str(&k->o, "\"");
+		tl_out_str(&k->o, "\",\"tv\":");
+		if (k->tv < 0) {
+			tl_out_str(&k->o, "null");
+		} else {
+			tl_out_str(&k->o, "\"");
+			tl_out_num(&k->o, k->tv, k->dp);
+			tl_out_str(&k->o, "\"");
+		}
 	}
 	tl_out_str(&k->o, "}");
 	if (k->why.rule != NULL)

@@ -24,6 +24,8 @@ struct tl_cert_why {
 	tl_fix gap;        /* their difference */
 	const bool *in;    /* [ncand] a set the stage names ("remaining":
 			    * SV's candidates left in), or NULL */
+	const char *inkey; /* the set's key, if not "remaining" (stv-ers97:
+			    * "excluded", the candidates excluded together) */
 	bool bare;         /* the rule (and tie) only: no lowest, next, gap
 			    * or largest (stv-wigm) */
 };
@@ -45,7 +47,8 @@ void tl_cert_header(struct tl_cert *k, tl_fix quota, int seats, int dp);
  * each. Moves of one pattern at one stage are merged. */
 int tl_cert_move(struct tl_cert *k, size_t pat, int from, int to, int64_t n,
     tl_fix v, const char *reason) TL_MUST_CHECK;
-/* The stage just counted: kind "first", "surplus" (cand, surplus, tv),
+/* The stage just counted: kind "first", "surplus" (cand, surplus, tv;
+ * tv < 0: null, the papers keep their values),
  * "exclude" (cand), "elect" (FPTP, block) or "second" (SV); totals
  * votes[ncand], nt and loss, after the moves of the stage. The record
  * is written by tl_cert_flush, with the elections that follow the stage

@@ -29,8 +29,13 @@ teller_count_certified(teller_ctx *ctx, const teller_contest *contest,
 	n = profile->pats->len;
 	if ((map = tl_alloc(ctx, n + 1, sizeof(uint32_t))) == NULL)
 		return TELLER_ENOMEM;
+	/* map numbers the pooled text's lines; the hash is the one the
+	 * manifest records, with a sectioned profile's sections (4.3) */
 	if ((rc = tl_canon_effective_map(ctx, contest, profile, rules, prof,
 	    map)) != TELLER_OK ||
+	    (contest->sects != NULL && contest->sects->len > 0 &&
+	    (rc = teller_canon_sha256(ctx, contest, profile, rules,
+	    TELLER_CANON_EFFECTIVE, prof)) != TELLER_OK) ||
 	    (rc = teller_canon_sha256(ctx, contest, NULL, rules,
 	    TELLER_CANON_RULES, rh)) != TELLER_OK ||
 	    (rc = tl_cert_new(ctx, contest, m->name, map, n, prof, rh, write,

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cert.h"
 #include "stv.h"
 
 #define ERS_DP 2
@@ -60,6 +61,16 @@ struct ers {
 	int *tmp, *tmp2;
 	struct vi *sv;       /* scratch for sorting, [ncand] */
 	bool *mark;          /* scratch, [ncand] */
+	/* the certificate, or NULL (audit.md 5): the stage's record */
+	struct tl_cert *cert;
+	const char *ckind;   /* "first", "surplus", "exclude" */
+	const char *erule;   /* the rule electing after this stage */
+	int64_t csur, ctv;   /* surplus and its tv (-1: values kept) */
+	struct tl_cert_why why;
+	bool *out;           /* [ncand] excluded together */
+	/* the last tie weak_tie met: tie[0..ntie) (ntie > 1), lot drawn */
+	int *tie, ntie;
+	bool tielot;
 };
 
 static bool
@@ -228,6 +239,7 @@ weak_tie(struct ers *e, const int *list, int n, bool most,
 		if (nt == 0 || v == at_stage(e, ns - 1, t[0]))
 			t[nt++] = list[i];
 	}
+	e->ntie = 0;
 	if (nt == 1) {
 		*out = t[0];
 		return TELLER_OK;
@@ -252,6 +264,9 @@ weak_tie(struct ers *e, const int *list, int n, bool most,
 				t[k++] = t[i];
 		nt = k;
 	}
+	e->tie = all;
+	e->ntie = nall;
+	e->tielot = nt > 1;
 	if (nt == 1) {
 		best = t[0];
 	} else {
@@ -292,6 +307,11 @@ update_winners(struct ers *e)
 			if ((rc = weak_tie(e, pot, n, false, TL_TIEK_ELECT,
 			    &drop)) != TELLER_OK)
 				return rc;
+			if (e->cert != NULL && e->ntie > 1 && e->tielot)
+				return tl_fail(e->ctx, TELLER_EINVAL,
+				    "stv-ers97: a certificate cannot yet "
+				    "record a lot leaving a candidate out "
+				    "(5.6.2)");
 			for (i = j = 0; i < n; i++)
 				if (pot[i] != drop)
 					pot[j++] = pot[i];
@@ -312,7 +332,9 @@ update_winners(struct ers *e)
 			e->over[pot[i]] = true;
 			e->nwin++;
 			e->ncont--;
-			if ((rc = tl_result_elect(e->ctx, e->r, pot[i])) != 0)
+			if ((rc = tl_result_elect(e->ctx, e->r, pot[i])) != 0 ||
+			    (e->cert != NULL && (rc = tl_cert_elect(e->cert,
+			    pot[i], e->erule)) != 0))
 				return rc;
 		}
 		update_thresh(e);
@@ -342,6 +364,10 @@ round_end(struct ers *e, enum tl_stage_kind kind, int subject, int64_t value)
 	if (st == NULL)
 		return NULL;
 	st->value = value;
+	if (e->cert != NULL && tl_cert_stage(e->cert, st->number, e->ckind,
+	    subject, e->csur, e->ctv, &e->why, st->votes, st->nontrans,
+	    st->loss) != TELLER_OK)
+		return NULL;
 	if (tl_result_check(e->ctx, e->r) != TELLER_OK ||
 	    update_winners(e) != TELLER_OK)
 		return NULL;
@@ -393,6 +419,21 @@ sure_losers(struct ers *e, int *out)
 	return nl;
 }
 
+/* The certificate's why of the stage about to be counted: rule, the set
+ * excluded together (or NULL), the tie weak_tie last met. */
+static void
+cert_why(struct ers *e, const char *rule, const bool *set)
+{
+	memset(&e->why, 0, sizeof(e->why));
+	e->why.rule = rule;
+	e->why.bare = true;
+	e->why.in = set;
+	e->why.inkey = "excluded";
+	e->why.tie = e->tie;
+	e->why.ntie = e->ntie;
+	e->why.lot = e->tielot;
+}
+
 /* 5.3: transfer the surplus of the winner with the largest surplus. */
 static int
 do_surplus(struct ers *e)
@@ -402,12 +443,16 @@ do_surplus(struct ers *e)
 	struct tl_vec *lp;
 	size_t j;
 
+	/* the stage before, with its elections, is complete */
+	if (e->cert != NULL && (rc = tl_cert_flush(e->cert)) != TELLER_OK)
+		return rc;
 	for (i = 0; i < e->ncand; i++)
 		if (e->state[i] == STV_ELECTED && e->over[i])
 			w[n++] = i;
 	/* 5.2.3: largest first; equal: earliest differing stage, lot */
 	if ((rc = weak_tie(e, w, n, true, TL_TIEK_SURPLUS, &c)) != 0)
 		return rc;
+	cert_why(e, "5.2.3", NULL);
 	e->over[c] = false;
 	surplus = e->cnt[c] - e->quota;
 	lp = e->last[c];
@@ -427,7 +472,10 @@ do_surplus(struct ers *e)
 		if (ntv >= 0)
 			e->tv[k] = ntv;
 		if (d >= 0) {
-			if ((rc = give(e, k, d)) != TELLER_OK)
+			if ((rc = give(e, k, d)) != TELLER_OK ||
+			    (e->cert != NULL && (rc = tl_cert_move(e->cert,
+			    e->b.pat[k], c, d, e->b.w[k], e->tv[k], NULL)) !=
+			    TELLER_OK))
 				return rc;
 			moved += e->b.w[k] * e->tv[k];
 		}
@@ -446,6 +494,10 @@ do_surplus(struct ers *e)
 		e->nontrans += surplus - moved;
 	e->cnt[c] = e->quota;
 	close_parcels(e);
+	e->ckind = "surplus";
+	e->erule = "5.3.13";
+	e->csur = surplus;
+	e->ctv = ntv;
 	if (round_end(e, TL_STAGE_SURPLUS, c, ntv) == NULL)
 		return e->ctx->err ? e->ctx->err : TELLER_ENOMEM;
 	return TELLER_OK;
@@ -567,8 +619,17 @@ do_exclude(struct ers *e)
 
 	if (lose == NULL || bt == NULL)
 		return TELLER_ENOMEM;
-	if ((rc = choose_losers(e, lose, &n)) != TELLER_OK)
+	e->ntie = 0;
+	if ((e->cert != NULL && (rc = tl_cert_flush(e->cert)) != 0) ||
+	    (rc = choose_losers(e, lose, &n)) != TELLER_OK)
 		return rc;
+	memset(e->out, 0, (size_t)e->ncand * sizeof(bool));
+	for (i = 0; i < n; i++)
+		e->out[lose[i]] = true;
+	cert_why(e, "5.2.5", e->out);
+	e->ckind = "exclude";
+	e->erule = "5.4.9";
+	e->csur = e->ctv = 0;
 	/* several excluded at once: their transfers, by giver (issue 11) */
 	if (n > 1 && (mv = tl_alloc(e->ctx, (size_t)e->ncand *
 	    (size_t)(e->ncand + 1), sizeof(*mv))) == NULL)
@@ -604,6 +665,8 @@ do_exclude(struct ers *e)
 	}
 	for (at = 0, sub = 0; at < bt->len; sub++) {
 		int64_t v = TL_VEC_AT(bt, struct bal_tv, at).tv;
+		if (e->cert != NULL && (rc = tl_cert_flush(e->cert)) != 0)
+			return rc;
 		if (n > 1)
 			memset(mv, 0, (size_t)e->ncand *
 			    (size_t)(e->ncand + 1) * sizeof(*mv));
@@ -612,6 +675,10 @@ do_exclude(struct ers *e)
 			uint32_t k = TL_VEC_AT(bt, struct bal_tv, at).k;
 			int d = next_pref(e, k);
 			if (n > 1 && (rc = batch_move(e, mv, k, d)) != 0)
+				return rc;
+			if (e->cert != NULL && (rc = tl_cert_move(e->cert,
+			    e->b.pat[k], e->cur[k], d, e->b.w[k], e->tv[k],
+			    "no further preference")) != TELLER_OK)
 				return rc;
 			if (d >= 0) {
 				if ((rc = give(e, k, d)) != TELLER_OK)
@@ -627,6 +694,8 @@ do_exclude(struct ers *e)
 			return e->ctx->err ? e->ctx->err : TELLER_ENOMEM;
 		if (nsub > 1)
 			st->note = "sub-stage: papers of one transfer value";
+		/* 5.4.11: the next sub-stage moves the next value */
+		cert_why(e, "5.4.11", NULL);
 		if (n > 1 && (rc = batch_record(e, mv)) != TELLER_OK)
 			return rc;
 		if (sub == 0)
@@ -653,8 +722,12 @@ run(struct ers *e)
 			return rc;
 	}
 	close_parcels(e);
+	e->ckind = "first";
+	e->erule = "5.1.7";
 	if (round_end(e, TL_STAGE_FIRST, -1, -1) == NULL)
 		return e->ctx->err ? e->ctx->err : TELLER_ENOMEM;
+	if (e->cert != NULL)
+		tl_cert_header(e->cert, e->quota, e->seats, ERS_DP);
 	e->r->quota = e->quota;
 	while (!over(e)) {
 		/* 5.2.2: transfer the largest surplus unless there is none,
@@ -696,7 +769,9 @@ run(struct ers *e)
 			if (continuing(e, i)) {
 				e->state[i] = STV_ELECTED;
 				e->nwin++;
-				if ((rc = tl_result_elect(e->ctx, e->r, i)))
+				if ((rc = tl_result_elect(e->ctx, e->r, i)) ||
+				    (e->cert != NULL && (rc = tl_cert_elect(
+				    e->cert, i, "5.5")) != TELLER_OK))
 					return rc;
 			}
 	}
@@ -735,12 +810,14 @@ tl_m_stv_ers97(teller_ctx *ctx, const struct teller_contest *c,
 	e.tmp2 = tl_alloc(ctx, 2 * nn, sizeof(int));
 	e.sv = tl_alloc(ctx, nn, sizeof(struct vi));
 	e.mark = tl_alloc(ctx, nn, sizeof(bool));
+	e.out = tl_alloc(ctx, nn, sizeof(bool));
 	e.tv = tl_alloc(ctx, e.b.n + 1, sizeof(int64_t));
 	e.cur = tl_alloc(ctx, e.b.n + 1, sizeof(int));
 	if (e.r == NULL || e.state == NULL || e.over == NULL ||
 	    e.cnt == NULL || e.held == NULL || e.last == NULL ||
 	    e.fresh == NULL || e.tmp == NULL || e.tmp2 == NULL ||
-	    e.tv == NULL || e.cur == NULL || e.sv == NULL || e.mark == NULL)
+	    e.tv == NULL || e.cur == NULL || e.sv == NULL || e.mark == NULL ||
+	    e.out == NULL)
 		return TELLER_ENOMEM;
 	for (i = 0; i < e.ncand; i++)
 		if ((e.held[i] = tl_vec_new(ctx, sizeof(uint32_t))) == NULL ||
@@ -755,7 +832,9 @@ tl_m_stv_ers97(teller_ctx *ctx, const struct teller_contest *c,
 	if ((rc = tl_stv_rejected(ctx, e.r, &e.b)) != TELLER_OK)
 		return rc;
 	e.r->has_quota = true;
-	if ((rc = run(&e)) != TELLER_OK)
+	e.cert = ctx->cert; /* NULL but in teller_count_certified */
+	if ((rc = run(&e)) != TELLER_OK ||
+	    (e.cert != NULL && (rc = tl_cert_end(e.cert, e.r)) != TELLER_OK))
 		return rc;
 	*out = e.r;
 	return TELLER_OK;

@@ -6,7 +6,7 @@
 set -e
 PKGS="gcc libc6-dev make pkg-config libjansson-dev libexpat1-dev libzip-dev
 libssl-dev libglpk-dev libgmp-dev python3 libsqlite3-dev libmicrohttpd-dev
-libsodium-dev libgnutls28-dev libdeflate-dev curl sqlite3 gnutls-bin
+libsodium-dev libgnutls28-dev libdeflate-dev zlib1g-dev curl sqlite3 gnutls-bin
 openssl faketime"
 # `deps.sh browser`: also what make check-browser needs (docs/reports.md
 # 13): Debian's chromium, node and npm, pdftotext, the fonts the pages

@@ -6,7 +6,9 @@
 # wrong-holder, missing-move, missing-lot, lot-number, tally (stage 2),
 # tally1 (stage 1), nt, wrong-subject, wrong-elected, elected-order,
 # order, rule (of an elect or second stage), remaining, remaining-other,
-# reason, truncate.
+# reason, excluded (stv-ers97: one fewer excluded together, or one more),
+# tv (stv-ers97: a surplus's new value, or null for a kept one),
+# substage (stv-ers97: a sub-stage cited as a new exclusion), truncate.
 import json
 import sys
 
@@ -112,6 +114,21 @@ def main():
         elif kind == "order" and a["kind"] == "surplus" and \
                 r["why"].get("largest"):
             r["why"]["rule"] = "49(2)"
+            done = True
+        elif kind == "excluded" and "excluded" in r.get("why", {}):
+            ex = r["why"]["excluded"]
+            if len(ex) > 1:
+                ex.pop()
+            else:
+                ex.append([n for n in r["tallies"] if n not in ex and
+                           n != a["cand"]][0])
+            done = True
+        elif kind == "tv" and a["kind"] == "surplus":
+            a["tv"] = fix(a["tv"], 1) if a["tv"] is not None else "0.01"
+            done = True
+        elif kind == "substage" and r.get("why", {}).get("rule") == \
+                "5.4.11":
+            r["why"]["rule"] = "5.2.5"
             done = True
     if kind == "truncate":
         recs = recs[:-2]

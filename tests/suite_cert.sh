@@ -1,8 +1,8 @@
 #!/bin/sh
 # suite_cert.sh -- count certificates (audit.md 5, 9): teller count
 # --certificate and teller-check PROFILE CERT accept every Scottish ward
-# in $SHARED/data/scot/blt (stv-scottish; every 7th under stv-wigm,
-# every 10th as IRV), the published UK FPTP, block and SV results, ties
+# in $SHARED/data/scot/blt (stv-scottish; every 7th under stv-wigm and
+# under stv-ers97, every 10th as IRV), the published UK FPTP, block and SV results, ties
 # settled by an earlier stage and by lot; and teller-check exits 5 on
 # each mutation
 # (tests/cert_mutate.py), 1 on an unreadable certificate; teller trace
@@ -174,6 +174,60 @@ printf 'x\n' >>"$tmp/out.cert"
 "$T" verify "$tmp/manifest.json" >"$tmp/verify.out" 2>&1
 if [ $? = 5 ] && grep -q 'output:out.cert .* changed' "$tmp/verify.out"
 then ok; else bad "verify of a changed certificate"; fi
+# -- a sectioned input (methods.md 4.3, audit.md 4.3): the certificate
+# names the effective profile hash the manifest records, sections and
+# all; teller-check pools the sections (A>B is in both) as the count did
+printf '# candidate: A\n# candidate: B\n# candidate: C\n# section: m | 1\n'\
+'# section: n | 2\nsection,1,2\nm,A,B\nn,B,A\nm,A,B\nn,C,A\nm,C,\nn,A,B\n'\
+'n,C,B\n' >"$tmp/sect.csv"
+for m in irv stv-scottish; do
+	s=
+	[ "$m" = stv-scottish ] && s=2
+	mkdir "$tmp/sect-$m"
+	"$T" count -m "$m" ${s:+-s $s} -r none --json "$tmp/sect-$m/r.json" \
+	    --certificate "$tmp/sect-$m.cert" "$tmp/sect.csv" >/dev/null \
+	    2>"$tmp/err" &&
+	"$T" canon -m "$m" ${s:+-s $s} --profile effective "$tmp/sect.csv" \
+	    >"$tmp/sect-$m.prof" 2>>"$tmp/err"
+	h=$(sha256sum <"$tmp/sect-$m.prof" | cut -c1-64)
+	if grep -q '^s	' "$tmp/sect-$m.prof" &&
+	    grep -q "\"profile_sha256\":\"$h\"" "$tmp/sect-$m.cert" &&
+	    grep -q "\"sha256_effective\": \"$h\"" \
+	    "$tmp/sect-$m/manifest.json"; then ok
+	else bad "$m: a sectioned certificate's profile_sha256"; fi
+	expect 0 "sect-$m" "$tmp/sect-$m.cert"
+done
+# one paper in another section: another profile (exit 5)
+sed 's/^n,C,B$/m,C,B/' "$tmp/sect.csv" >"$tmp/sect2.csv"
+"$T" canon -m irv --profile effective "$tmp/sect2.csv" \
+    >"$tmp/sect-moved.prof" 2>/dev/null
+expect 5 sect-moved "$tmp/sect-irv.cert"
+
+# -- FILE.gz (audit.md 5): written compressed, the same text; checked by
+# name or by its magic; verify re-renders it; a truncated or corrupt
+# stream is unreadable (exit 1, the reason named)
+mkdir "$tmp/gz"
+if "$T" count -m stv-scottish -r none --certificate "$tmp/gz/c.cert.gz" \
+    --json "$tmp/gz/r.json" "$tmp/lot.blt" >/dev/null 2>&1 &&
+    gzip -dc "$tmp/gz/c.cert.gz" | cmp -s - "$tmp/lot.cert"; then ok
+else bad "--certificate FILE.gz: not the certificate, gzipped"; fi
+expect 0 lot "$tmp/gz/c.cert.gz"
+cp "$tmp/gz/c.cert.gz" "$tmp/gz/c.bin"
+expect 0 lot "$tmp/gz/c.bin"
+if "$T" verify "$tmp/gz/manifest.json" >/dev/null 2>&1; then ok
+else bad "verify of a count with a .gz certificate"; fi
+n=$(wc -c <"$tmp/gz/c.cert.gz")
+head -c $((n - 4)) "$tmp/gz/c.cert.gz" >"$tmp/gz/trunc.gz"
+expect 1 lot "$tmp/gz/trunc.gz"
+if grep -q 'cannot read: the gzip stream is truncated' "$tmp/check.err"
+then ok; else bad "truncated gzip: no reason given"; fi
+cp "$tmp/gz/c.cert.gz" "$tmp/gz/bad.gz"
+printf 'XX' | dd of="$tmp/gz/bad.gz" bs=1 seek=$((n - 6)) conv=notrunc \
+    2>/dev/null
+expect 1 lot "$tmp/gz/bad.gz"
+if grep -q 'cannot read' "$tmp/check.err"; then ok
+else bad "corrupt gzip: no reason given"; fi
+
 # -- FPTP and block (LEPAR 2006 Sch.2 rr.46, 49): a lot at the boundary,
 # two lots for two seats, equal totals filling the seats exactly (in
 # ballot-paper order, B before A)
@@ -260,19 +314,41 @@ if "$T" count -m borda -r none --no-manifest --certificate "$tmp/irv.cert" \
     "$tmp/lot.blt" 2>/dev/null; then bad "borda --certificate accepted"
 elif [ -f "$tmp/irv.cert" ]; then bad "fptp left a certificate"
 else ok; fi
-# stv-ers97 writes none yet; stv-wigm none with Droop's [tie] order,
-# which the certificate cannot carry
+# stv-wigm writes none with Droop's [tie] order, which the certificate
+# cannot carry
 printf '3 1\n[tie 3 2 1]\n3 1 0\n2 2 1 0\n2 3 2 0\n0\n"A"\n"B"\n"C"\n"T"\n' \
     >"$tmp/tie.blt"
-for m in stv-ers97 stv-wigm; do
-	f=$tmp/lot.blt
-	[ "$m" = stv-wigm ] && f=$tmp/tie.blt
-	"$T" count -m $m -r none --no-manifest --certificate "$tmp/x.cert" \
-	    "$f" >/dev/null 2>&1
-	st=$?
-	if [ "$st" = 2 ] && [ ! -f "$tmp/x.cert" ]; then ok; else
-		bad "$m --certificate $f: exit $st, want 2 and no file"; fi
+"$T" count -m stv-wigm -r none --no-manifest --certificate "$tmp/x.cert" \
+    "$tmp/tie.blt" >/dev/null 2>&1
+st=$?
+if [ "$st" = 2 ] && [ ! -f "$tmp/x.cert" ]; then ok; else
+	bad "stv-wigm --certificate tie.blt: exit $st, want 2 and no file"; fi
+# stv-meek writes none yet
+"$T" count -m stv-meek -r none --no-manifest --certificate "$tmp/x.cert" \
+    "$tmp/lot.blt" >/dev/null 2>&1
+st=$?
+if [ "$st" = 2 ] && [ ! -f "$tmp/x.cert" ]; then ok; else
+	bad "stv-meek --certificate: exit $st, want 2 and no file"; fi
+
+# -- stv-ers97 (ERS97 as OpenSTV counts it, docs/stv.md 3): the first
+# exclusion's tie by lot, sure losers excluded together (5.2.5)
+printf '4 1\n9 1 0\n8 2 0\n1 3 1 0\n1 4 2 0\n0\n"A"\n"B"\n"C"\n"D"\n"SL"\n' \
+    >"$tmp/sl.blt"
+for n in lot sl; do
+	if certify "$tmp/$n.blt" "ers-$n" stv-ers97; then ok
+	else bad "ers97 count $n"; fi
+	expect 0 "ers-$n" "$tmp/ers-$n.cert"
 done
+if grep -q '"why":{"rule":"5.2.5","excluded":\["Ann"\],"tie":\["Ann","Bob"\],'\
+'"lot":1}' "$tmp/ers-lot.cert" && grep -q '"why":{"rule":"5.2.5",'\
+'"excluded":\["C","D"\]}' "$tmp/ers-sl.cert"; then ok
+else bad "ers97: the rules cited"; fi
+for k in missing-lot lot-number; do mutate "$k" ers-lot; done
+mutate excluded ers-sl
+# teller trace follows a pattern through an ers97 count (its certificate)
+"$T" trace -m stv-ers97 --pattern 0 "$tmp/sl.blt" >"$tmp/trace.txt" 2>&1
+if grep -q '^stage 2: transferred to A, value 1.00, transfer value 1.00$' \
+    "$tmp/trace.txt"; then ok; else bad "trace -m stv-ers97"; fi
 # -- unreadable: exit 1; usage: exit 2
 printf 'not json\n' >"$tmp/junk.cert"
 expect 1 lot "$tmp/junk.cert"
@@ -339,6 +415,36 @@ for f in $(find "$dir" -name '*.blt' | sort | awk 'NR % 7 == 0'); do
 	fi
 done
 echo "certified and checked $n wards under stv-wigm"
+if [ "$n" -gt 0 ] && [ "$nbad" = 0 ]; then ok; else
+	bad "$nbad of $n wards"; fi
+
+# -- stv-ers97: mutations of real wards (a surplus with a new value, one
+# whose papers keep theirs, sub-stages), and every 7th ward
+ERS_WARDS=10_cands/aberdeen_2017_ward12.blt
+for f in $ERS_WARDS; do
+	[ -f "$dir/$f" ] || continue
+	n=$(basename "$f" .blt)
+	if certify "$dir/$f" "ers-$n" stv-ers97; then ok
+	else bad "ers97 $f"; fi
+	expect 0 "ers-$n" "$tmp/ers-$n.cert"
+done
+n=ers-$(basename "${ERS_WARDS%% *}" .blt)
+for k in wrong-subject wrong-value wrong-holder missing-move tally nt \
+    wrong-elected tv excluded substage truncate; do
+	mutate "$k" "$n"
+done
+n=0
+nbad=0
+for f in $(find "$dir" -name '*.blt' | sort | awk 'NR % 7 == 0'); do
+	n=$((n + 1))
+	if certify "$f" w stv-ers97 && "$C" "$tmp/w.prof" "$tmp/w.cert" \
+	    2>"$tmp/check.err"; then :; else
+		nbad=$((nbad + 1))
+		echo "FAIL: stv-ers97 $f"
+		head -2 "$tmp/err" "$tmp/check.err"
+	fi
+done
+echo "certified and checked $n wards under stv-ers97"
 if [ "$n" -gt 0 ] && [ "$nbad" = 0 ]; then ok; else
 	bad "$nbad of $n wards"; fi
 
