@@ -9,6 +9,9 @@
 #include <string.h>
 
 #include <expat.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "cvr_util.h"
 
@@ -136,6 +139,14 @@ xml_deep(struct tl_xml *x, int depth)
 	tl_xml_fail(x, TELLER_ELIMIT, "XML nested more than %d deep",
 	    x->ctx->lim.depth);
 	return true;
+}
+
+/* Whether a child opened now in a skipped element would be too deep:
+ * the checking scan then gives the error. */
+static inline bool
+xml_deep_near(const struct tl_xml *x)
+{
+	return x->depth + x->sskip - 1 >= x->ctx->lim.depth;
 }
 
 /* Element ids (x->idnames): a name's slot in x->idtab. */
@@ -877,6 +888,122 @@ scan_start(struct tl_xml *x, const char *p, const char *e)
 	return p;
 }
 
+/* The '<' ending plain text from p: nothing but ASCII at or above
+ * 0x20 (not '&' or ']'), tab and newline. NULL if there is none before
+ * e, or a byte outside those comes first. */
+static inline const char *
+plain_text(const char *p, const char *e)
+{
+#if defined(__SSE2__)
+	const __m128i lt = _mm_set1_epi8('<'), sp = _mm_set1_epi8(0x20);
+	const __m128i tab = _mm_set1_epi8('\t'), nl = _mm_set1_epi8('\n');
+	const __m128i amp = _mm_set1_epi8('&'), br = _mm_set1_epi8(']');
+
+	while (e - p >= 16) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+		/* signed: bytes >= 0x80 are below 0x20 too */
+		__m128i odd = _mm_andnot_si128(_mm_or_si128(
+		    _mm_cmpeq_epi8(v, tab), _mm_cmpeq_epi8(v, nl)),
+		    _mm_cmplt_epi8(v, sp));
+		unsigned o, l;
+
+		odd = _mm_or_si128(odd, _mm_or_si128(_mm_cmpeq_epi8(v, amp),
+		    _mm_cmpeq_epi8(v, br)));
+		o = (unsigned)_mm_movemask_epi8(odd);
+		l = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, lt));
+		if (l != 0) {
+			l &= -l;
+			return (o & (l - 1)) != 0 ? NULL :
+			    p + __builtin_ctz(l);
+		}
+		if (o != 0)
+			return NULL;
+		p += 16;
+	}
+#endif
+	for (; p < e; p++) {
+		if (*p == '<')
+			return p;
+		if ((SC(*p) & TX) && *p != '\t' && *p != '\n')
+			return NULL;
+	}
+	return NULL;
+}
+
+/*
+ * The children of a skipped element (x->sskip > 0) from p, just after a
+ * tag, as the checking scan reads them, while they are of the simplest
+ * kind: start tags without attributes, end tags without blanks, plain
+ * text (plain_text). At anything else it stops, at the '<' of the tag
+ * or the start of the text, and the checking scan goes on from there:
+ * the same state, the same events. NULL only for ENOMEM (x->err set).
+ */
+static const char *
+scan_skipped(struct tl_xml *x, const char *p, const char *e, size_t *rel)
+{
+	const char *buf = x->sbuf, *t, *n1;
+	struct tl_vec *sq = x->sq, *sqo = x->sqo;
+	size_t n, off;
+
+	for (;;) {
+		if ((t = plain_text(p, e)) == NULL || e - t < 2 ||
+		    t - p > (1 << 30))
+			return p;
+		if (t > p && x->sskip <= 1) {
+			x->spos = (size_t)(p - buf);
+			xml_chars(x, p, (int)(t - p));
+			if (x->err != TELLER_OK)
+				return NULL;
+		}
+		p = t;
+		x->spos = (size_t)(p - buf);
+		if ((size_t)(p - buf) - *rel >= SCAN_STEP) {
+			scan_lines(x, x->spos);
+			tl_release(x->ctx, buf + *rel, x->sbol - *rel);
+			*rel = x->sbol;
+		}
+		if (p[1] == '/') {
+			/* the skipped element's own end: the checking scan */
+			if (x->sskip <= 1 || (n1 = scan_top_name(x, p + 2,
+			    e)) == NULL || *n1 != '>')
+				return p;
+			if (--x->sskip == 1)
+				x->text->len = 0;
+			scan_pop(x);
+			p = n1 + 1;
+			continue;
+		}
+		if (!(SC(p[1]) & NS) || (n1 = scan_name(p + 1, e)) == NULL ||
+		    xml_deep_near(x))
+			return p;
+		if (*n1 == '/' && e - n1 >= 2 && n1[1] == '>') {
+			if (x->sskip == 1)
+				x->text->len = 0;
+			p = n1 + 2;
+			continue;
+		}
+		if (*n1 != '>')
+			return p;
+		/* scan_push, inline */
+		n = (size_t)(n1 - p - 1);
+		off = sq->len;
+		if (vroom(x->ctx, sq, n + 1) != 0 ||
+		    vroom(x->ctx, sqo, 1) != 0) {
+			x->err = TELLER_ENOMEM;
+			return NULL;
+		}
+		memcpy((char *)sq->data + off, p + 1, n);
+		((char *)sq->data)[off + n] = '\0';
+		sq->len += n + 1;
+		TL_VEC_AT(sqo, size_t, sqo->len) = off;
+		sqo->len++;
+		if (x->sskip == 1)
+			x->text->len = 0;
+		x->sskip++;
+		p = n1 + 1;
+	}
+}
+
 /* x set up for a scan of buf. */
 static int
 scan_setup(teller_ctx *ctx, struct tl_xml *x, const char *file,
@@ -1178,6 +1305,9 @@ tl_xml_scan(teller_ctx *ctx, struct tl_xml *x, const char *file,
 				goto stop;
 			if (x->sqo->len == 0)
 				break;
+			if (x->sskip > 0 && (p = scan_skipped(x, p, e,
+			    &rel)) == NULL)
+				goto stop;
 		} else if (e - p >= 4 && memcmp(p, "<!--", 4) == 0) {
 			/* skipped: the texts around it are one */
 			if ((p = scan_comment(p, e)) == NULL)
