@@ -38,17 +38,74 @@ xml_stop(struct tl_xml *x)
 		XML_StopParser((XML_Parser)x->parser, XML_FALSE);
 }
 
+/* The newlines in p[0..e - p). */
+static size_t
+count_nl(const char *p, const char *e)
+{
+	size_t n = 0;
+#if defined(__SSE2__)
+	const __m128i nl = _mm_set1_epi8('\n'), z = _mm_setzero_si128();
+
+	while (e - p >= 64) {
+		__m128i acc = z, t;
+		int k;
+
+		/* up to 4 * 63 per byte lane, then summed */
+		for (k = 0; k < 63 && e - p >= 64; k++, p += 64) {
+			const __m128i *v = (const __m128i *)(const void *)p;
+
+			acc = _mm_sub_epi8(acc, _mm_cmpeq_epi8(
+			    _mm_loadu_si128(v), nl));
+			acc = _mm_sub_epi8(acc, _mm_cmpeq_epi8(
+			    _mm_loadu_si128(v + 1), nl));
+			acc = _mm_sub_epi8(acc, _mm_cmpeq_epi8(
+			    _mm_loadu_si128(v + 2), nl));
+			acc = _mm_sub_epi8(acc, _mm_cmpeq_epi8(
+			    _mm_loadu_si128(v + 3), nl));
+		}
+		t = _mm_sad_epu8(acc, z);
+		n += (size_t)_mm_cvtsi128_si32(t) +
+		    (size_t)_mm_cvtsi128_si32(_mm_srli_si128(t, 8));
+	}
+#endif
+	for (; p < e; p++)
+		n += *p == '\n';
+	return n;
+}
+
+/* The first c in p[0..e - p), or NULL: memchr, without its call for
+ * the short distances between tags. */
+static inline const char *
+find_chr(const char *p, const char *e, char c)
+{
+#if defined(__SSE2__)
+	const __m128i v = _mm_set1_epi8(c);
+
+	while (e - p >= 16) {
+		unsigned m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(
+		    _mm_loadu_si128((const __m128i *)(const void *)p), v));
+		if (m != 0)
+			return p + __builtin_ctz(m);
+		p += 16;
+	}
+#endif
+	return p < e ? memchr(p, c, (size_t)(e - p)) : NULL;
+}
+
 /* The scanner's line count brought up to offset pos (>= x->snl). */
 static void
 scan_lines(struct tl_xml *x, size_t pos)
 {
 	const char *p = x->sbuf + x->snl, *e = x->sbuf + pos, *q;
 
-	while (p < e && (q = memchr(p, '\n', (size_t)(e - p))) != NULL) {
-		x->sline++;
-		p = q + 1;
-		x->sbol = (size_t)(p - x->sbuf);
-	}
+	if (p >= e)
+		return;
+	x->sline += (long)count_nl(p, e);
+	/* the line holding pos starts after the last newline */
+	for (q = e; q > p && q[-1] != '\n'; q--)
+		;
+	if (q > p)
+		x->sbol = (size_t)(q - x->sbuf);
 	x->snl = pos;
 }
 
@@ -188,7 +245,12 @@ id_of(const struct tl_xml *x, const char *p, size_t n)
 	for (h = id_hash(p, n); (k = x->idtab[h]) != 0; h = (h + 1) & 255u) {
 		const char *q = x->idnames[k - 1];
 
-		if (q[0] == p[0] && strncmp(q, p, n) == 0 && q[n] == '\0')
+		size_t i;
+
+		/* q ends at its NUL: p holds none */
+		for (i = 0; i < n && q[i] == p[i]; i++)
+			;
+		if (i == n && q[n] == '\0')
 			return k;
 	}
 	return 0;
@@ -751,6 +813,24 @@ scan_pop(struct tl_xml *x)
 	x->sq->len = TL_VEC_AT(x->sqo, size_t, x->sqo->len);
 }
 
+/* memcmp(a, b, n) == 0, for the short names of tags. */
+static inline bool
+same_bytes(const char *a, const char *b, size_t n)
+{
+	uint64_t u, v;
+
+	for (; n >= 8; n -= 8, a += 8, b += 8) {
+		memcpy(&u, a, 8);
+		memcpy(&v, b, 8);
+		if (u != v)
+			return false;
+	}
+	for (; n > 0; n--)
+		if (*a++ != *b++)
+			return false;
+	return true;
+}
+
 /* If the name at p is the innermost open element's name: its end, else
  * NULL. */
 static const char *
@@ -765,7 +845,7 @@ scan_top_name(const struct tl_xml *x, const char *p, const char *e)
 	    TL_VEC_AT(x->sqo, size_t, x->sqo->len - 1);
 	n = x->sq->len - 1 - (size_t)(q - (const char *)x->sq->data);
 	/* that name was checked; the one at p must end after n bytes */
-	if ((size_t)(e - p) <= n || memcmp(q, p, n) != 0 ||
+	if ((size_t)(e - p) <= n || !same_bytes(q, p, n) ||
 	    (SC(p[n]) & NC) || p[n] == ':')
 		return NULL;
 	return p + n;
@@ -1134,7 +1214,7 @@ t_skip(struct tl_xml *x, const char *p, const char *e)
 	int d = 1;
 
 	for (;;) {
-		if ((t = memchr(p, '<', (size_t)(e - p))) == NULL)
+		if ((t = find_chr(p, e, '<')) == NULL)
 			return e;
 		if (d == 1 && t > p && !t_text(x, p, (size_t)(t - p)))
 			return NULL;
@@ -1245,7 +1325,7 @@ scan_trusted(struct tl_xml *x, const char *p, const char *e, size_t *rel)
 			id_end(x);
 			if (x->err != TELLER_OK)
 				return NULL;
-			p = (const char *)memchr(p, '>', (size_t)(e - p)) + 1;
+			p = find_chr(p, e, '>') + 1;
 			if (x->depth == 0)
 				return p;
 		} else if (p[1] == '!') {
@@ -1257,7 +1337,7 @@ scan_trusted(struct tl_xml *x, const char *p, const char *e, size_t *rel)
 		}
 		if (*p == '<')
 			continue;
-		t = memchr(p, '<', (size_t)(e - p));
+		t = find_chr(p, e, '<');
 		if (!t_text(x, p, (size_t)(t - p)))
 			return NULL;
 		p = t;
