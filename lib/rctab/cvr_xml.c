@@ -198,6 +198,24 @@ xml_deep(struct tl_xml *x, int depth)
 	return true;
 }
 
+/* memcmp(a, b, n) == 0, for the short names of tags. */
+static inline bool
+same_bytes(const char *a, const char *b, size_t n)
+{
+	uint64_t u, v;
+
+	for (; n >= 8; n -= 8, a += 8, b += 8) {
+		memcpy(&u, a, 8);
+		memcpy(&v, b, 8);
+		if (u != v)
+			return false;
+	}
+	for (; n > 0; n--)
+		if (*a++ != *b++)
+			return false;
+	return true;
+}
+
 /* Whether a child opened now in a skipped element would be too deep:
  * the checking scan then gives the error. */
 static inline bool
@@ -224,12 +242,14 @@ id_setup(struct tl_xml *x)
 	memset(x->idtab, 0, sizeof(x->idtab));
 	for (i = 0; x->idnames[i] != NULL && i < 250; i++) {
 		n = strlen(x->idnames[i]);
-		if (n == 0)
+		/* (a longer name is never matched) */
+		if (n == 0 || n > 255)
 			continue;
 		for (h = id_hash(x->idnames[i], n); x->idtab[h] != 0;
 		    h = (h + 1) & 255u)
 			;
 		x->idtab[h] = (unsigned char)(i + 1);
+		x->idlen[h] = (unsigned char)n;
 	}
 }
 
@@ -242,17 +262,9 @@ id_of(const struct tl_xml *x, const char *p, size_t n)
 
 	if (n == 0)
 		return 0;
-	for (h = id_hash(p, n); (k = x->idtab[h]) != 0; h = (h + 1) & 255u) {
-		const char *q = x->idnames[k - 1];
-
-		size_t i;
-
-		/* q ends at its NUL: p holds none */
-		for (i = 0; i < n && q[i] == p[i]; i++)
-			;
-		if (i == n && q[n] == '\0')
+	for (h = id_hash(p, n); (k = x->idtab[h]) != 0; h = (h + 1) & 255u)
+		if (x->idlen[h] == n && same_bytes(x->idnames[k - 1], p, n))
 			return k;
-	}
 	return 0;
 }
 
@@ -811,24 +823,6 @@ scan_pop(struct tl_xml *x)
 {
 	x->sqo->len--;
 	x->sq->len = TL_VEC_AT(x->sqo, size_t, x->sqo->len);
-}
-
-/* memcmp(a, b, n) == 0, for the short names of tags. */
-static inline bool
-same_bytes(const char *a, const char *b, size_t n)
-{
-	uint64_t u, v;
-
-	for (; n >= 8; n -= 8, a += 8, b += 8) {
-		memcpy(&u, a, 8);
-		memcpy(&v, b, 8);
-		if (u != v)
-			return false;
-	}
-	for (; n > 0; n--)
-		if (*a++ != *b++)
-			return false;
-	return true;
 }
 
 /* If the name at p is the innermost open element's name: its end, else
