@@ -173,16 +173,24 @@ emit(struct cdf *c, const char *supplied, const char *precinct,
 {
 	size_t ocid, osid = 0, oprec = 0, obatch = 0;
 	struct tl_cvr r;
-	char id[64];
+	char id[64], *q = id + sizeof(id);
 	const char *base = tl_cvr_basename(c->path);
+	unsigned long u = (unsigned long)++c->index;
 	int err;
 
-	/* Computed ID: "<file name>(<n>)". */
-	snprintf(id, sizeof(id), "(%ld)", ++c->index);
+	/* Computed ID: "<file name>(<n>)" (n >= 1; no snprintf per
+	 * record). */
+	*--q = ')';
+	do {
+		*--q = (char)('0' + u % 10);
+		u /= 10;
+	} while (u != 0);
+	*--q = '(';
 	if ((err = tl_cvrb_add(&c->b, base, strlen(base), &ocid)) != 0)
 		return err;
 	c->b.pool->len--; /* join the two parts */
-	if ((err = tl_cvrb_add(&c->b, id, strlen(id), &osid)) != 0 ||
+	if ((err = tl_cvrb_add(&c->b, q, (size_t)(id + sizeof(id) - q),
+	    &osid)) != 0 ||
 	    (supplied != NULL && (err = tl_cvrb_add(&c->b, supplied,
 	    strlen(supplied), &osid)) != 0) ||
 	    (precinct != NULL && (err = tl_cvrb_add(&c->b, precinct,

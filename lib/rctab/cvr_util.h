@@ -314,6 +314,7 @@ struct tl_xml {
 	bool trusted;
 	struct tl_vec *idv;     /* unsigned char: ids of the open elements */
 	unsigned char idtab[256]; /* name hash -> index + 1 */
+	unsigned char idlen[256]; /* name hash -> its name's length */
 	const char *tp;         /* trusted: the text, a span of the input */
 	size_t tn;
 	bool tspan;             /* the text is (tp, tn), not in text */

@@ -9,6 +9,9 @@
 #include <string.h>
 
 #include <expat.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "cvr_util.h"
 
@@ -35,17 +38,74 @@ xml_stop(struct tl_xml *x)
 		XML_StopParser((XML_Parser)x->parser, XML_FALSE);
 }
 
+/* The newlines in p[0..e - p). */
+static size_t
+count_nl(const char *p, const char *e)
+{
+	size_t n = 0;
+#if defined(__SSE2__)
+	const __m128i nl = _mm_set1_epi8('\n'), z = _mm_setzero_si128();
+
+	while (e - p >= 64) {
+		__m128i acc = z, t;
+		int k;
+
+		/* up to 4 * 63 per byte lane, then summed */
+		for (k = 0; k < 63 && e - p >= 64; k++, p += 64) {
+			const __m128i *v = (const __m128i *)(const void *)p;
+
+			acc = _mm_sub_epi8(acc, _mm_cmpeq_epi8(
+			    _mm_loadu_si128(v), nl));
+			acc = _mm_sub_epi8(acc, _mm_cmpeq_epi8(
+			    _mm_loadu_si128(v + 1), nl));
+			acc = _mm_sub_epi8(acc, _mm_cmpeq_epi8(
+			    _mm_loadu_si128(v + 2), nl));
+			acc = _mm_sub_epi8(acc, _mm_cmpeq_epi8(
+			    _mm_loadu_si128(v + 3), nl));
+		}
+		t = _mm_sad_epu8(acc, z);
+		n += (size_t)_mm_cvtsi128_si32(t) +
+		    (size_t)_mm_cvtsi128_si32(_mm_srli_si128(t, 8));
+	}
+#endif
+	for (; p < e; p++)
+		n += *p == '\n';
+	return n;
+}
+
+/* The first c in p[0..e - p), or NULL: memchr, without its call for
+ * the short distances between tags. */
+static inline const char *
+find_chr(const char *p, const char *e, char c)
+{
+#if defined(__SSE2__)
+	const __m128i v = _mm_set1_epi8(c);
+
+	while (e - p >= 16) {
+		unsigned m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(
+		    _mm_loadu_si128((const __m128i *)(const void *)p), v));
+		if (m != 0)
+			return p + __builtin_ctz(m);
+		p += 16;
+	}
+#endif
+	return p < e ? memchr(p, c, (size_t)(e - p)) : NULL;
+}
+
 /* The scanner's line count brought up to offset pos (>= x->snl). */
 static void
 scan_lines(struct tl_xml *x, size_t pos)
 {
 	const char *p = x->sbuf + x->snl, *e = x->sbuf + pos, *q;
 
-	while (p < e && (q = memchr(p, '\n', (size_t)(e - p))) != NULL) {
-		x->sline++;
-		p = q + 1;
-		x->sbol = (size_t)(p - x->sbuf);
-	}
+	if (p >= e)
+		return;
+	x->sline += (long)count_nl(p, e);
+	/* the line holding pos starts after the last newline */
+	for (q = e; q > p && q[-1] != '\n'; q--)
+		;
+	if (q > p)
+		x->sbol = (size_t)(q - x->sbuf);
 	x->snl = pos;
 }
 
@@ -138,6 +198,32 @@ xml_deep(struct tl_xml *x, int depth)
 	return true;
 }
 
+/* memcmp(a, b, n) == 0, for the short names of tags. */
+static inline bool
+same_bytes(const char *a, const char *b, size_t n)
+{
+	uint64_t u, v;
+
+	for (; n >= 8; n -= 8, a += 8, b += 8) {
+		memcpy(&u, a, 8);
+		memcpy(&v, b, 8);
+		if (u != v)
+			return false;
+	}
+	for (; n > 0; n--)
+		if (*a++ != *b++)
+			return false;
+	return true;
+}
+
+/* Whether a child opened now in a skipped element would be too deep:
+ * the checking scan then gives the error. */
+static inline bool
+xml_deep_near(const struct tl_xml *x)
+{
+	return x->depth + x->sskip - 1 >= x->ctx->lim.depth;
+}
+
 /* Element ids (x->idnames): a name's slot in x->idtab. */
 static unsigned
 id_hash(const char *p, size_t n)
@@ -156,12 +242,14 @@ id_setup(struct tl_xml *x)
 	memset(x->idtab, 0, sizeof(x->idtab));
 	for (i = 0; x->idnames[i] != NULL && i < 250; i++) {
 		n = strlen(x->idnames[i]);
-		if (n == 0)
+		/* (a longer name is never matched) */
+		if (n == 0 || n > 255)
 			continue;
 		for (h = id_hash(x->idnames[i], n); x->idtab[h] != 0;
 		    h = (h + 1) & 255u)
 			;
 		x->idtab[h] = (unsigned char)(i + 1);
+		x->idlen[h] = (unsigned char)n;
 	}
 }
 
@@ -174,12 +262,9 @@ id_of(const struct tl_xml *x, const char *p, size_t n)
 
 	if (n == 0)
 		return 0;
-	for (h = id_hash(p, n); (k = x->idtab[h]) != 0; h = (h + 1) & 255u) {
-		const char *q = x->idnames[k - 1];
-
-		if (q[0] == p[0] && strncmp(q, p, n) == 0 && q[n] == '\0')
+	for (h = id_hash(p, n); (k = x->idtab[h]) != 0; h = (h + 1) & 255u)
+		if (x->idlen[h] == n && same_bytes(x->idnames[k - 1], p, n))
 			return k;
-	}
 	return 0;
 }
 
@@ -754,7 +839,7 @@ scan_top_name(const struct tl_xml *x, const char *p, const char *e)
 	    TL_VEC_AT(x->sqo, size_t, x->sqo->len - 1);
 	n = x->sq->len - 1 - (size_t)(q - (const char *)x->sq->data);
 	/* that name was checked; the one at p must end after n bytes */
-	if ((size_t)(e - p) <= n || memcmp(q, p, n) != 0 ||
+	if ((size_t)(e - p) <= n || !same_bytes(q, p, n) ||
 	    (SC(p[n]) & NC) || p[n] == ':')
 		return NULL;
 	return p + n;
@@ -875,6 +960,122 @@ scan_start(struct tl_xml *x, const char *p, const char *e)
 			return NULL;
 	}
 	return p;
+}
+
+/* The '<' ending plain text from p: nothing but ASCII at or above
+ * 0x20 (not '&' or ']'), tab and newline. NULL if there is none before
+ * e, or a byte outside those comes first. */
+static inline const char *
+plain_text(const char *p, const char *e)
+{
+#if defined(__SSE2__)
+	const __m128i lt = _mm_set1_epi8('<'), sp = _mm_set1_epi8(0x20);
+	const __m128i tab = _mm_set1_epi8('\t'), nl = _mm_set1_epi8('\n');
+	const __m128i amp = _mm_set1_epi8('&'), br = _mm_set1_epi8(']');
+
+	while (e - p >= 16) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+		/* signed: bytes >= 0x80 are below 0x20 too */
+		__m128i odd = _mm_andnot_si128(_mm_or_si128(
+		    _mm_cmpeq_epi8(v, tab), _mm_cmpeq_epi8(v, nl)),
+		    _mm_cmplt_epi8(v, sp));
+		unsigned o, l;
+
+		odd = _mm_or_si128(odd, _mm_or_si128(_mm_cmpeq_epi8(v, amp),
+		    _mm_cmpeq_epi8(v, br)));
+		o = (unsigned)_mm_movemask_epi8(odd);
+		l = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, lt));
+		if (l != 0) {
+			l &= -l;
+			return (o & (l - 1)) != 0 ? NULL :
+			    p + __builtin_ctz(l);
+		}
+		if (o != 0)
+			return NULL;
+		p += 16;
+	}
+#endif
+	for (; p < e; p++) {
+		if (*p == '<')
+			return p;
+		if ((SC(*p) & TX) && *p != '\t' && *p != '\n')
+			return NULL;
+	}
+	return NULL;
+}
+
+/*
+ * The children of a skipped element (x->sskip > 0) from p, just after a
+ * tag, as the checking scan reads them, while they are of the simplest
+ * kind: start tags without attributes, end tags without blanks, plain
+ * text (plain_text). At anything else it stops, at the '<' of the tag
+ * or the start of the text, and the checking scan goes on from there:
+ * the same state, the same events. NULL only for ENOMEM (x->err set).
+ */
+static const char *
+scan_skipped(struct tl_xml *x, const char *p, const char *e, size_t *rel)
+{
+	const char *buf = x->sbuf, *t, *n1;
+	struct tl_vec *sq = x->sq, *sqo = x->sqo;
+	size_t n, off;
+
+	for (;;) {
+		if ((t = plain_text(p, e)) == NULL || e - t < 2 ||
+		    t - p > (1 << 30))
+			return p;
+		if (t > p && x->sskip <= 1) {
+			x->spos = (size_t)(p - buf);
+			xml_chars(x, p, (int)(t - p));
+			if (x->err != TELLER_OK)
+				return NULL;
+		}
+		p = t;
+		x->spos = (size_t)(p - buf);
+		if ((size_t)(p - buf) - *rel >= SCAN_STEP) {
+			scan_lines(x, x->spos);
+			tl_release(x->ctx, buf + *rel, x->sbol - *rel);
+			*rel = x->sbol;
+		}
+		if (p[1] == '/') {
+			/* the skipped element's own end: the checking scan */
+			if (x->sskip <= 1 || (n1 = scan_top_name(x, p + 2,
+			    e)) == NULL || *n1 != '>')
+				return p;
+			if (--x->sskip == 1)
+				x->text->len = 0;
+			scan_pop(x);
+			p = n1 + 1;
+			continue;
+		}
+		if (!(SC(p[1]) & NS) || (n1 = scan_name(p + 1, e)) == NULL ||
+		    xml_deep_near(x))
+			return p;
+		if (*n1 == '/' && e - n1 >= 2 && n1[1] == '>') {
+			if (x->sskip == 1)
+				x->text->len = 0;
+			p = n1 + 2;
+			continue;
+		}
+		if (*n1 != '>')
+			return p;
+		/* scan_push, inline */
+		n = (size_t)(n1 - p - 1);
+		off = sq->len;
+		if (vroom(x->ctx, sq, n + 1) != 0 ||
+		    vroom(x->ctx, sqo, 1) != 0) {
+			x->err = TELLER_ENOMEM;
+			return NULL;
+		}
+		memcpy((char *)sq->data + off, p + 1, n);
+		((char *)sq->data)[off + n] = '\0';
+		sq->len += n + 1;
+		TL_VEC_AT(sqo, size_t, sqo->len) = off;
+		sqo->len++;
+		if (x->sskip == 1)
+			x->text->len = 0;
+		x->sskip++;
+		p = n1 + 1;
+	}
 }
 
 /* x set up for a scan of buf. */
@@ -1007,7 +1208,7 @@ t_skip(struct tl_xml *x, const char *p, const char *e)
 	int d = 1;
 
 	for (;;) {
-		if ((t = memchr(p, '<', (size_t)(e - p))) == NULL)
+		if ((t = find_chr(p, e, '<')) == NULL)
 			return e;
 		if (d == 1 && t > p && !t_text(x, p, (size_t)(t - p)))
 			return NULL;
@@ -1118,7 +1319,7 @@ scan_trusted(struct tl_xml *x, const char *p, const char *e, size_t *rel)
 			id_end(x);
 			if (x->err != TELLER_OK)
 				return NULL;
-			p = (const char *)memchr(p, '>', (size_t)(e - p)) + 1;
+			p = find_chr(p, e, '>') + 1;
 			if (x->depth == 0)
 				return p;
 		} else if (p[1] == '!') {
@@ -1130,7 +1331,7 @@ scan_trusted(struct tl_xml *x, const char *p, const char *e, size_t *rel)
 		}
 		if (*p == '<')
 			continue;
-		t = memchr(p, '<', (size_t)(e - p));
+		t = find_chr(p, e, '<');
 		if (!t_text(x, p, (size_t)(t - p)))
 			return NULL;
 		p = t;
@@ -1178,6 +1379,9 @@ tl_xml_scan(teller_ctx *ctx, struct tl_xml *x, const char *file,
 				goto stop;
 			if (x->sqo->len == 0)
 				break;
+			if (x->sskip > 0 && (p = scan_skipped(x, p, e,
+			    &rel)) == NULL)
+				goto stop;
 		} else if (e - p >= 4 && memcmp(p, "<!--", 4) == 0) {
 			/* skipped: the texts around it are one */
 			if ((p = scan_comment(p, e)) == NULL)
