@@ -172,7 +172,47 @@ wigm(void)
 	bx_free(&b);
 }
 
-static int nward, nsame, npaper;
+static int nward, nsame, npaper, ners, ners_same, ners_self;
+
+/* Every stage compared, no total different, no decision different. */
+static bool
+identical(const struct tl_sens_cmp *c, const struct teller_result *r)
+{
+	int i;
+
+	for (i = 0; i < c->ndiff && c->diff[i].cand < 0; i++)
+		;
+	return tl_sens_same(c) && i == c->ndiff &&
+	    c->ndiff == (int)r->stages->len;
+}
+
+/* The same ward under stv-ers97: the count with the rules' hundredths
+ * must be stv-ers97's to the last place; the exact one is tallied. */
+static void
+ward_ers97(teller_ctx *ctx, const char *path, teller_contest *c,
+    teller_profile *p)
+{
+	teller_result *r;
+	teller_rules ru;
+	struct tl_sens_cmp st, ex;
+
+	teller_rules_init(&ru, "stv-ers97");
+	memset(&st, 0, sizeof(st));
+	memset(&ex, 0, sizeof(ex));
+	if (teller_count(ctx, c, p, &ru, &r) != TELLER_OK)
+		return;
+	ners++;
+	CHECK_INT(tl_sens_ers97_count(ctx, c, p, &ru, r, true, &st),
+	    TELLER_OK);
+	if (identical(&st, r))
+		ners_self++;
+	else
+		CHECK(0, "%s: ers97 in hundredths differs (stage %d)", path,
+		    st.first_stage);
+	CHECK_INT(tl_sens_ers97_count(ctx, c, p, &ru, r, false, &ex),
+	    TELLER_OK);
+	ners_same += ex.same_elected;
+}
 
 /* One ward: the per-paper count agrees to the last place; the exact
  * count is tallied. */
@@ -216,6 +256,7 @@ ward(const char *path)
 	CHECK_INT(tl_sens_stv_count(ctx, c, p, r, TL_SENS_EXACT, &ex),
 	    TELLER_OK);
 	nsame += ex.same_elected;
+	ward_ers97(ctx, path, c, p);
 out:
 	teller_ctx_free(ctx);
 	free(buf);
@@ -263,6 +304,13 @@ wards(void)
 	CHECK_INT(npaper, nward);
 	CHECK(nsame * 100 >= nward * 95, "exact elects the same in only %d "
 	    "of %d", nsame, nward);
+	printf("sensitivity: stv-ers97 %d wards; in hundredths identical "
+	    "in %d; exact elects the same in %d\n", ners, ners_self,
+	    ners_same);
+	CHECK(ners > 600, "ers97: only %d wards", ners);
+	CHECK_INT(ners_self, ners);
+	CHECK(ners_same * 100 >= ners * 95, "ers97: exact elects the same "
+	    "in only %d of %d", ners_same, ners);
 }
 
 /* Read the constructed ward, count it and take both comparisons. */
