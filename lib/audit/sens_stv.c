@@ -811,6 +811,17 @@ teller_sensitivity(teller_ctx *ctx, const teller_contest *contest,
 	if (parcel && strcmp(r->method, "stv-scottish") != 0)
 		return tl_fail(ctx, TELLER_ERULE, "--rounding parcel: for "
 		    "stv-scottish only");
+	if (strcmp(r->method, "stv-meek") == 0) {
+		if ((s = tl_alloc(ctx, 1, sizeof(*s))) == NULL)
+			return TELLER_ENOMEM;
+		s->rounding_words = "to 18 decimal places with 9 guard digits";
+		s->other_words = "at 18 decimal places without guard digits";
+		if ((rc = tl_sens_meek_count(ctx, contest, profile, rules, r,
+		    &s->rounding)) != TELLER_OK)
+			return rc;
+		r->sens = s;
+		return TELLER_OK;
+	}
 	if (strcmp(r->method, "stv-ers97") == 0) {
 		if ((s = tl_alloc(ctx, 1, sizeof(*s))) == NULL)
 			return TELLER_ENOMEM;
@@ -835,7 +846,8 @@ teller_sensitivity(teller_ctx *ctx, const teller_contest *contest,
 	if (strcmp(r->method, "stv-scottish") != 0 &&
 	    strcmp(r->method, "stv-wigm") != 0)
 		return tl_fail(ctx, TELLER_ERULE, "--sensitivity rounding: "
-		    "not for %s (stv-scottish, stv-ers97, stv-wigm, stv-meek, irv)", r->method);
+		    "not for %s (stv-scottish, stv-ers97, stv-wigm, "
+		    "stv-meek, irv)", r->method);
 	scot = strcmp(r->method, "stv-scottish") == 0;
 	if ((s = tl_alloc(ctx, 1, sizeof(*s))) == NULL)
 		return TELLER_ENOMEM;

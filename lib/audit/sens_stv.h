@@ -55,4 +55,13 @@ int tl_sens_ers97_count(teller_ctx *ctx, const struct teller_contest *c,
     const struct teller_result *r, bool statutory,
     struct tl_sens_cmp *out) TL_MUST_CHECK;
 
+/*
+ * stv-meek again, independently of m_stv_meek.c (sens_meek.c), at 10^-18
+ * in 128 bits without guard digits, compared with r into *out. Errors:
+ * ERULE (papers with equal rankings), EOVERFLOW, EINTERNAL, ENOMEM.
+ */
+int tl_sens_meek_count(teller_ctx *ctx, const struct teller_contest *c,
+    const struct teller_profile *p, const teller_rules *rules,
+    const struct teller_result *r, struct tl_sens_cmp *out) TL_MUST_CHECK;
+
 #endif /* TL_SENS_STV_H */
