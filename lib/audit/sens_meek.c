@@ -294,15 +294,18 @@ count(struct mk *m)
 					return rc;
 			lastkind = TL_STAGE_EXCLUSION;
 		} else {
-			/* the lowest; within the surplus of it: tie order */
+			/* the lowest; within the surplus of it: tie order.
+			 * Floored without guard digits, the surplus can end
+			 * a hair below 0: the band is then the lowest alone */
 			int low = -1, n = 0, k;
+			i128 band = m->surplus > 0 ? m->surplus : 0;
 			for (i = 0; i < m->ncand; i++)
 				if (m->state[i] == STV_HOPEFUL && (low < 0 ||
 				    m->vote[i] < m->vote[low]))
 					low = i;
 			for (i = 0; i < m->ncand; i++)
 				if (m->state[i] == STV_HOPEFUL &&
-				    m->vote[low] + m->surplus >= m->vote[i])
+				    m->vote[low] + band >= m->vote[i])
 					m->tmp[n++] = i;
 			k = tl_tie_order_first(m->c, m->tmp, n);
 			low = m->tmp[k < 0 ? 0 : k];

@@ -182,6 +182,23 @@ wigm(void)
 	    "2:-:0.0000000000 3:A:-0.0000000003");
 	CHECK_INT(teller_sensitivity(b.ctx, b.c, b.p, NULL, b.r, 1),
 	    TELLER_ERULE);
+	bx_free(&b);
+	/* B ends exactly on Meek's quota of 4: the guarded count calls B's
+	 * 4 and the quota equal and defeats D at stage 3; floored at
+	 * 10^-18 without guard digits the stages differ from 3, though A
+	 * and B are still elected, in that order */
+	bx_init(&b, "ABCD");
+	bx_add(&b, "A,B", 6);
+	bx_add(&b, "B", 2);
+	bx_add(&b, "C,D", 3);
+	bx_add(&b, "D", 1);
+	CHECK_INT(bx_count(&b, "stv-meek", 2, 1), TELLER_OK);
+	CHECK_STR(bx_elected(&b), "AB");
+	CHECK_INT(teller_sensitivity(b.ctx, b.c, b.p, NULL, b.r, 0),
+	    TELLER_OK);
+	CHECK(b.r->sens != NULL && b.r->sens->rounding.same_elected &&
+	    b.r->sens->rounding.same_order &&
+	    b.r->sens->rounding.first_stage == 3, "meek on the quota");
 	/* a method that is not recounted: refused */
 	CHECK_INT(bx_count(&b, "fptp", 1, 1), TELLER_OK);
 	CHECK_INT(teller_sensitivity(b.ctx, b.c, b.p, NULL, b.r, 0),
