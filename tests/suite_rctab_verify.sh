@@ -506,6 +506,25 @@ if [ $rc -eq 1 ] && grep -q 'no ballot ids' "$W/b.err" &&
 else
 	bad "raire --cvr-level of a BLT: exit $rc $(cat "$W/b.err")"
 fi
+# metadata.teller.profile_sha256 of the problem and of a solution is the
+# effective profile's canonical hash, as teller canon --profile effective
+# gives it (and the manifest records it as profile:effective): for an
+# RCTab config and for a ballot file
+sha_of() { grep -o '"profile_sha256":"[0-9a-f]\{64\}"' "$1" | cut -d'"' -f4; }
+for f in "$G" "$D/2015_portland_mayor/2015_portland_mayor_config.json" \
+    tests/golden/irv/text.in; do
+	[ -f "$f" ] || continue
+	want=$("$TB" canon -m irv --profile effective "$f" | sha256sum |
+	    cut -c1-64)
+	"$TB" raire -o "$W/p.json" "$f" 2>/dev/null
+	"$TB" raire --assertions -o "$W/s.json" "$f" 2>/dev/null
+	if [ -n "$want" ] && [ "$(sha_of "$W/p.json")" = "$want" ] &&
+	    [ "$(sha_of "$W/s.json")" = "$want" ]; then
+		ok
+	else
+		bad "raire $f: profile_sha256 $(sha_of "$W/p.json"), want $want"
+	fi
+done
 c=minneapolis_multi_seat_threshold
 "$TB" raire "$D/$c/${c}_config.json" >/dev/null 2>"$W/m.err"
 rc=$?
