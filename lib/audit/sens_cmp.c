@@ -65,7 +65,8 @@ stage_diff(teller_ctx *ctx, const struct teller_result *r,
 		q_fix(d, g->votes[c], r->dp);
 		mpq_sub(d, d, v[c]);
 		mpq_abs(d, d);
-		if (mpq_sgn(d) != 0 && (out->cand < 0 || mpq_cmp(d, best) > 0)) {
+		if (mpq_sgn(d) != 0 && (out->cand < 0 ||
+		    mpq_cmp(d, best) > 0)) {
 			mpq_set(best, d);
 			out->cand = c;
 		}
