@@ -57,7 +57,8 @@ const struct cli_opt count_opts[] = {
 	{ "date", OPT_DATE, "YYYY-MM-DD", "the date the manifest records "
 	    "(default: from SOURCE_DATE_EPOCH, else none)" },
 	{ "sensitivity", OPT_SENSITIVITY, "rounding", "count again in "
-	    "exact fractions and compare (Scottish or WIGM STV, IRV)" },
+	    "exact fractions (Meek: at 10^-18) and compare (STV: Scottish, "
+	    "ERS97, WIGM, Meek; IRV)" },
 	{ "rounding", OPT_ROUNDING, "parcel", "with --sensitivity: also "
 	    "count truncating per parcel, not per paper (Scottish STV)" },
 	/* methods.md 2-3 */

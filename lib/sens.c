@@ -89,19 +89,19 @@ tl_sens_sentence(struct tl_out *o, const struct teller_result *r,
 	}
 	tl_out_fmt(o, "Rounding %s ", s->rounding_words);
 	if (!tl_sens_same(c)) {
-		tl_out_str(o, "changed the count: in exact fractions the "
-		    "decisions differ");
+		tl_out_fmt(o, "changed the count: %s the decisions differ",
+		    s->other_words);
 		changed(o, c, name, ud);
 		return;
 	}
 	tl_out_str(o, "did not change any decision");
 	if ((d = largest(c)) == NULL) {
-		tl_out_str(o, "; every total equals the count in exact "
-		    "fractions.");
+		tl_out_fmt(o, "; every total equals the count %s.",
+		    s->other_words);
 		return;
 	}
-	tl_out_str(o, "; the largest difference from a count in exact "
-	    "fractions is ");
+	tl_out_fmt(o, "; the largest difference from a count %s is ",
+	    s->other_words);
 	tl_out_num(o, d->d < 0 ? -d->d : d->d, TL_SENS_DP);
 	tl_out_str(o, " votes (");
 	name(ud, d->cand);

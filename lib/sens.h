@@ -43,6 +43,8 @@ struct tl_sens_cmp {
 struct tl_sens {
 	const char *rounding_words; /* "to 5 decimal places"; NULL: the
 				     * method rounds nothing (irv) */
+	const char *other_words;    /* the other count: "in exact
+				     * fractions", "at 18 decimal places" */
 	struct tl_sens_cmp rounding; /* against exact fractions */
 	bool has_parcel;
 	struct tl_sens_cmp parcel;   /* against truncation per parcel */

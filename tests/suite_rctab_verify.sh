@@ -506,6 +506,33 @@ if [ $rc -eq 1 ] && grep -q 'no ballot ids' "$W/b.err" &&
 else
 	bad "raire --cvr-level of a BLT: exit $rc $(cat "$W/b.err")"
 fi
+# metadata.teller.profile_sha256 of the problem and of a solution is the
+# effective profile's canonical hash, as teller canon --profile effective
+# gives it (and the manifest records it as profile:effective): for an
+# RCTab config and for a ballot file
+sha_of() { grep -o '"profile_sha256":"[0-9a-f]\{64\}"' "$1" | cut -d'"' -f4; }
+printf '3 1\n6 1 2 0\n3 2 3 0\n2 3 2 0\n0\n"A"\n"B"\n"C"\n"t"\n' \
+    >"$W/irv.blt"
+for f in "$G" "$D/2015_portland_mayor/2015_portland_mayor_config.json" \
+    "$W/irv.blt"; do
+	[ -f "$f" ] || continue
+	case $f in *.json) m= ;; *) m="-m irv" ;; esac
+	# shellcheck disable=SC2086
+	want=$("$TB" canon $m --profile effective "$f" | sha256sum |
+	    cut -c1-64)
+	"$TB" raire -o "$W/p.json" "$f" 2>/dev/null
+	# a solution only for the small ones (Portland's takes minutes)
+	cp "$W/p.json" "$W/s.json"
+	case $f in *portland*) ;; *)
+		"$TB" raire --assertions -o "$W/s.json" "$f" 2>/dev/null ;;
+	esac
+	if [ -n "$want" ] && [ "$(sha_of "$W/p.json")" = "$want" ] &&
+	    [ "$(sha_of "$W/s.json")" = "$want" ]; then
+		ok
+	else
+		bad "raire $f: profile_sha256 $(sha_of "$W/p.json"), want $want"
+	fi
+done
 c=minneapolis_multi_seat_threshold
 "$TB" raire "$D/$c/${c}_config.json" >/dev/null 2>"$W/m.err"
 rc=$?

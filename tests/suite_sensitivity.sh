@@ -1,12 +1,13 @@
 #!/bin/sh
 # suite_sensitivity.sh -- `teller count --sensitivity rounding [--rounding
 # parcel]` (audit.md 7, 8.4): the JSON key's exact shape on every 7th
-# Scottish ward in $SHARED (stv-scottish, with parcel) and on every 35th
-# under stv-wigm; in at least 95% of them the exact count elects the same
-# councillors; the text and HTML paragraphs (the HTML page still keeping
-# the markup contract of reports.md 11); teller verify re-counts a
-# manifest made with --sensitivity; the refusals. Run from the repository
-# root with B set. Ends "N passed, N failed".
+# Scottish ward in $SHARED (stv-scottish, with parcel), on every 35th
+# under stv-wigm and stv-ers97 and every 50th under stv-meek; in at least
+# 95% of them the second count elects the same councillors; the text and
+# HTML paragraphs (the HTML page still keeping the markup contract of
+# reports.md 11); teller verify re-counts a manifest made with
+# --sensitivity (stv-scottish, stv-ers97, stv-meek); the refusals. Run
+# from the repository root with B set. Ends "N passed, N failed".
 B=${B:-build}
 T=$B/teller
 SHARED=${SHARED:-../shared}
@@ -89,7 +90,7 @@ wards() {
 		else
 			bad "$m: the same elected in $2 of $1 wards"
 		fi
-		echo "$m: $1 wards, the same elected in exact fractions in $2"
+		echo "$m: $1 wards, the same elected in the second count in $2"
 	else
 		bad "$m: shape: $(tail -3 "$tmp/err")"
 	fi
@@ -98,6 +99,13 @@ wards() {
 if [ -d "$SHARED/data/scot/blt" ]; then
 	wards stv-scottish 7 --sensitivity rounding --rounding parcel
 	wards stv-wigm 35 --sensitivity rounding
+	wards stv-ers97 35 --sensitivity rounding
+	wards stv-meek 50 --sensitivity rounding
+	# west_lothian_2022_ward7: ERS97's hundredths decide the last seat
+	wl=$SHARED/data/scot/blt/7_cands/west_lothian_2022_ward7.blt
+	if [ -f "$wl" ] && "$T" count -m stv-ers97 --sensitivity rounding \
+	    "$wl" | grep -q '^Rounding sensitivity: Rounding to 2 decimal places changed the count: in exact fractions the decisions differ: .*Kirsteen SULLIVAN would be elected\.$'
+	then ok; else bad "west lothian: ers97 text paragraph"; fi
 else
 	echo "SKIP: $SHARED/data/scot/blt not found"
 fi
@@ -147,9 +155,32 @@ if "$T" count -m irv --sensitivity rounding tests/golden/irv/text.in |
     grep -q '^Rounding sensitivity: This method only adds up votes'
 then ok; else bad "irv --sensitivity"; fi
 
-# refusals: another method (1), a bad KIND and parcel alone (2)
-"$T" count -m stv-meek --sensitivity rounding "$flip" >/dev/null 2>&1
-[ $? -eq 1 ] && ok || bad "stv-meek --sensitivity: not exit 1"
+# stv-ers97 and stv-meek: the paragraph with each method's places, and
+# teller verify re-counts a manifest made with it
+if "$T" count -m stv-ers97 --sensitivity rounding "$flip" |
+    grep -q '^Rounding sensitivity: Rounding to 2 decimal places .* in exact fractions'
+then ok; else bad "stv-ers97 --sensitivity: text paragraph"; fi
+if "$T" count -m stv-meek --sensitivity rounding "$flip" |
+    grep -q '^Rounding sensitivity: Rounding to 18 decimal places with 9 guard digits .* at 18 decimal places without guard digits'
+then ok; else bad "stv-meek --sensitivity: text paragraph"; fi
+for m in stv-ers97 stv-meek; do
+	if (cd "$tmp/v" && "$OLDPWD/$T" count -m $m -r none \
+	    --sensitivity=rounding --json $m.json --html $m.html \
+	    --manifest $m.manifest ward.blt &&
+	    grep -q '<p class="sensitivity">Rounding to' $m.html &&
+	    grep -q '"sensitivity"' $m.json &&
+	    "$OLDPWD/$T" verify $m.manifest >/dev/null); then ok
+	else bad "$m: verify after --sensitivity"; fi
+done
+
+# refusals: another method, parcel but for stv-scottish (1), a bad KIND
+# and parcel alone (2)
+"$T" count -m fptp -s 1 --sensitivity rounding "$flip" >/dev/null 2>&1
+[ $? -eq 1 ] && ok || bad "fptp --sensitivity: not exit 1"
+"$T" count -m stv-ers97 --sensitivity rounding --rounding parcel "$flip" \
+    2>"$tmp/err" >/dev/null
+[ $? -eq 1 ] && grep -q 'no meaning for stv-ers97' "$tmp/err" && ok ||
+    bad "stv-ers97 --rounding parcel: not exit 1"
 "$T" count -m stv-wigm --sensitivity rounding --rounding parcel "$flip" \
     >/dev/null 2>&1
 [ $? -eq 1 ] && ok || bad "stv-wigm --rounding parcel: not exit 1"

@@ -35,6 +35,8 @@ struct rj {
 	int winner;
 	int64_t auditable;
 	struct tl_diff diff;
+	char sha[65]; /* the effective profile's canonical hash (audit.md
+		       * 4.3), as the manifest's profile:effective */
 };
 
 static int
@@ -65,6 +67,9 @@ prepare(teller_ctx *ctx, const teller_contest *c, const teller_profile *p,
 	if (j->winner < 0)
 		return tl_fail(ctx, TELLER_EINTERNAL, "raire: winner not "
 		    "standing");
+	if ((rc = teller_canon_sha256(ctx, c, p, rules,
+	    TELLER_CANON_EFFECTIVE, j->sha)) != TELLER_OK)
+		return rc;
 	j->auditable = o->auditable > 0 ? o->auditable : p->total;
 	j->diff.cmp = o->cmp;
 	j->diff.ud = o->ud;
@@ -95,7 +100,7 @@ metadata(struct tl_out *o, const struct rj *j)
 	if (j->o->risk_limit != NULL)
 		tl_out_fmt(o, ",\"riskLimit\":%s", j->o->risk_limit);
 	tl_out_fmt(o, ",\"teller\":{\"version\":\"%s\",\"profile_sha256\":"
-	    "null,\"rules\":{\"method\":\"irv\"}}}", TELLER_VERSION);
+	    "\"%s\",\"rules\":{\"method\":\"irv\"}}}", TELLER_VERSION, j->sha);
 }
 
 static void

@@ -78,15 +78,6 @@ sc_clear(struct sc *s)
 	}
 }
 
-/* q = v / 10^dp. */
-static void
-q_fix(mpq_t q, tl_fix v, int dp)
-{
-	mpz_set_si(mpq_numref(q), (long)v);
-	mpz_ui_pow_ui(mpq_denref(q), 10, (unsigned long)dp);
-	mpq_canonicalize(q);
-}
-
 /* q = floor(q * 10^dp) / 10^dp, q >= 0. */
 static void
 q_trunc(mpq_t q, int dp)
@@ -572,114 +563,19 @@ first_stage(struct sc *s, const struct teller_profile *p, int64_t *valid)
 	return stage(s, TL_STAGE_FIRST, -1);
 }
 
-/* d = the difference statutory - other at TL_SENS_DP, rounded half away
- * from zero; EOVERFLOW if it does not fit. */
-static int
-round_diff(struct sc *s, const mpq_t q, tl_fix *d)
-{
-	mpz_t a, b;
-	int rc = TELLER_OK;
-
-	mpz_init(a);
-	mpz_init(b);
-	mpz_ui_pow_ui(b, 10, TL_SENS_DP);
-	mpz_abs(a, mpq_numref(q));
-	mpz_mul(a, a, b);
-	mpz_mul_2exp(a, a, 1);
-	mpz_add(a, a, mpq_denref(q));
-	mpz_mul_2exp(b, mpq_denref(q), 1);
-	mpz_fdiv_q(a, a, b);
-	if (mpz_sizeinbase(a, 2) > 62)
-		rc = tl_fail(s->ctx, TELLER_EOVERFLOW, "sensitivity: a "
-		    "difference does not fit");
-	else
-		*d = (tl_fix)mpz_get_si(a) * mpq_sgn(q);
-	mpz_clear(a);
-	mpz_clear(b);
-	return rc;
-}
-
-/* The largest difference at stage k (0-based) into *out. */
-static int
-stage_diff(struct sc *s, size_t k, struct tl_sens_diff *out)
-{
-	const struct tl_stage *g = TL_STAGE(s->r, k);
-	mpq_t *v = TL_VEC_AT(s->snaps, mpq_t *, k);
-	mpq_t d, best;
-	int c, rc;
-
-	mpq_init(d);
-	mpq_init(best);
-	out->stage = (int)k + 1;
-	out->cand = -1;
-	for (c = 0; c < s->ncand; c++) {
-		q_fix(d, g->votes[c], s->r->dp);
-		mpq_sub(d, d, v[c]);
-		mpq_abs(d, d);
-		if (mpq_sgn(d) != 0 && (out->cand < 0 || mpq_cmp(d, best) > 0)) {
-			mpq_set(best, d);
-			out->cand = c;
-		}
-	}
-	out->d = 0;
-	rc = TELLER_OK;
-	if (out->cand >= 0) {
-		q_fix(d, g->votes[out->cand], s->r->dp);
-		mpq_sub(d, d, v[out->cand]);
-		rc = round_diff(s, d, &out->d);
-	}
-	mpq_clear(d);
-	mpq_clear(best);
-	return rc;
-}
-
-static bool
-same_list(const struct tl_vec *a, const struct tl_vec *b)
-{
-	return a->len == b->len && (a->len == 0 ||
-	    memcmp(a->data, b->data, a->len * sizeof(int)) == 0);
-}
-
 /* Compare the count in s with the statutory one into *out. */
 static int
 compare(struct sc *s, struct tl_sens_cmp *out)
 {
-	const struct teller_result *r = s->r;
-	size_t ns = s->snaps->len, nr = r->stages->len, k, n;
-	bool *in = tl_alloc(s->ctx, (size_t)s->ncand + 1, sizeof(bool));
-	int rc;
+	struct tl_sens_run run;
 
-	n = ns < nr ? ns : nr;
-	out->diff = tl_alloc(s->ctx, n + 1, sizeof(*out->diff));
-	out->elected = tl_alloc(s->ctx, s->elected->len + 1, sizeof(int));
-	if (in == NULL || out->diff == NULL || out->elected == NULL)
-		return TELLER_ENOMEM;
-	out->nelected = (int)s->elected->len;
-	if (s->elected->len > 0)
-		memcpy(out->elected, s->elected->data,
-		    s->elected->len * sizeof(int));
-	out->same_order = same_list(s->elected, r->elected);
-	out->same_exclusions = same_list(s->excluded, r->excluded);
-	for (k = 0; k < r->elected->len; k++)
-		in[TL_VEC_AT(r->elected, int, k)] = true;
-	out->same_elected = s->elected->len == r->elected->len;
-	for (k = 0; k < s->elected->len; k++)
-		if (!in[TL_VEC_AT(s->elected, int, k)])
-			out->same_elected = false;
-	out->first_stage = 0;
-	for (k = 0; k < n; k++) {
-		if ((int)TL_STAGE(r, k)->kind != TL_VEC_AT(s->kinds, int, k) ||
-		    TL_STAGE(r, k)->subject != TL_VEC_AT(s->subj, int, k)) {
-			out->first_stage = (int)k + 1;
-			break;
-		}
-		if ((rc = stage_diff(s, k, &out->diff[k])) != TELLER_OK)
-			return rc;
-		out->ndiff = (int)k + 1;
-	}
-	if (out->first_stage == 0 && ns != nr)
-		out->first_stage = (int)n + 1;
-	return TELLER_OK;
+	run.ncand = s->ncand;
+	run.snaps = s->snaps;
+	run.kinds = s->kinds;
+	run.subj = s->subj;
+	run.elected = s->elected;
+	run.excluded = s->excluded;
+	return tl_sens_compare(s->ctx, s->r, &run, out);
 }
 
 int
@@ -786,14 +682,40 @@ teller_sensitivity(teller_ctx *ctx, const teller_contest *contest,
 	bool scot;
 	int rc;
 
-	(void)rules;
+	if (parcel && strcmp(r->method, "stv-ers97") == 0)
+		return tl_fail(ctx, TELLER_ERULE, "--rounding parcel: no "
+		    "meaning for stv-ers97, which gives every paper of a "
+		    "parcel one transfer value (5.3.7); for stv-scottish only");
 	if (parcel && strcmp(r->method, "stv-scottish") != 0)
 		return tl_fail(ctx, TELLER_ERULE, "--rounding parcel: for "
 		    "stv-scottish only");
+	if (strcmp(r->method, "stv-meek") == 0) {
+		if ((s = tl_alloc(ctx, 1, sizeof(*s))) == NULL)
+			return TELLER_ENOMEM;
+		s->rounding_words = "to 18 decimal places with 9 guard digits";
+		s->other_words = "at 18 decimal places without guard digits";
+		if ((rc = tl_sens_meek_count(ctx, contest, profile, rules, r,
+		    &s->rounding)) != TELLER_OK)
+			return rc;
+		r->sens = s;
+		return TELLER_OK;
+	}
+	if (strcmp(r->method, "stv-ers97") == 0) {
+		if ((s = tl_alloc(ctx, 1, sizeof(*s))) == NULL)
+			return TELLER_ENOMEM;
+		s->rounding_words = "to 2 decimal places";
+		s->other_words = "in exact fractions";
+		if ((rc = tl_sens_ers97_count(ctx, contest, profile, rules, r,
+		    false, &s->rounding)) != TELLER_OK)
+			return rc;
+		r->sens = s;
+		return TELLER_OK;
+	}
 	if (strcmp(r->method, "irv") == 0) {
 		if ((s = tl_alloc(ctx, 1, sizeof(*s))) == NULL)
 			return TELLER_ENOMEM;
 		s->rounding_words = NULL;
+		s->other_words = "in exact fractions";
 		if ((rc = no_rounding(ctx, r, &s->rounding)) != TELLER_OK)
 			return rc;
 		r->sens = s;
@@ -802,12 +724,14 @@ teller_sensitivity(teller_ctx *ctx, const teller_contest *contest,
 	if (strcmp(r->method, "stv-scottish") != 0 &&
 	    strcmp(r->method, "stv-wigm") != 0)
 		return tl_fail(ctx, TELLER_ERULE, "--sensitivity rounding: "
-		    "not for %s (stv-scottish, stv-wigm, irv)", r->method);
+		    "not for %s (stv-scottish, stv-ers97, stv-wigm, "
+		    "stv-meek, irv)", r->method);
 	scot = strcmp(r->method, "stv-scottish") == 0;
 	if ((s = tl_alloc(ctx, 1, sizeof(*s))) == NULL)
 		return TELLER_ENOMEM;
 	s->rounding_words = scot ? "to 5 decimal places" :
 	    "to 18 decimal places (with 9 guard digits)";
+	s->other_words = "in exact fractions";
 	if ((rc = tl_sens_stv_count(ctx, contest, profile, r, TL_SENS_EXACT,
 	    &s->rounding)) != TELLER_OK)
 		return rc;
