@@ -1019,11 +1019,13 @@ sh_end(void *ud, const char *name)
  */
 #define SCAN_ATTRS 32
 
-enum { SC_PLAIN = 1, SC_WS = 2, SC_NAME1 = 4, SC_NAME = 8, SC_REF = 16 };
+enum { SC_PLAIN = 1, SC_WS = 2, SC_NAME1 = 4, SC_NAME = 8, SC_REF = 16,
+    SC_AVAL = 32 };
 
 /* Byte classes: SC_PLAIN text (printable ASCII but '<', '&' and ']', or
  * white space), SC_WS white space, SC_NAME1 a name's first byte, SC_NAME
- * its others (ASCII only: anything else is expat's). */
+ * its others (ASCII only: anything else is expat's), SC_AVAL a byte of an
+ * attribute value in double quotes (printable ASCII but '<', '&', '"'). */
 #define SC_(c) ((((c) >= 0x20 && (c) < 0x80 && (c) != '<' && (c) != '&' && \
     (c) != ']') || (c) == '\t' || (c) == '\n' || (c) == '\r' ? SC_PLAIN : 0) | \
     ((c) == ' ' || (c) == '\t' || (c) == '\n' || (c) == '\r' ? SC_WS : 0) | \
@@ -1031,7 +1033,9 @@ enum { SC_PLAIN = 1, SC_WS = 2, SC_NAME1 = 4, SC_NAME = 8, SC_REF = 16 };
     (c) == '_' || (c) == ':' ? SC_NAME1 | SC_NAME : 0) | \
     (((c) >= '0' && (c) <= '9') || (c) == '-' || (c) == '.' ? SC_NAME : 0) | \
     (((c) >= '0' && (c) <= '9') || ((c) >= 'a' && (c) <= 'z') || \
-    ((c) >= 'A' && (c) <= 'Z') ? SC_REF : 0))
+    ((c) >= 'A' && (c) <= 'Z') ? SC_REF : 0) | \
+    ((c) >= 0x20 && (c) < 0x80 && (c) != '<' && (c) != '&' && (c) != '"' ? \
+    SC_AVAL : 0))
 #define SC4_(c) SC_(c), SC_((c) + 1), SC_((c) + 2), SC_((c) + 3)
 #define SC16_(c) SC4_(c), SC4_((c) + 4), SC4_((c) + 8), SC4_((c) + 12)
 #define SC64_(c) SC16_(c), SC16_((c) + 16), SC16_((c) + 32), SC16_((c) + 48)
@@ -1268,12 +1272,8 @@ scan_quick_row(struct sheet *s, const char **pp, const char *e)
 		l = scan_local(p, ne, &ll);
 		if (ll == 1 && l[0] == 'r' && r == NULL)
 			r = ne + 2;
-		for (ne += 2; ne < e && *ne != '"'; ne++)
-			if ((unsigned char)*ne < 0x20 ||
-			    (unsigned char)*ne >= 0x80 || *ne == '<' ||
-			    *ne == '&')
-				return false;
-		if (ne == e)
+		ne = scan_run(ne + 2, e, SC_AVAL);
+		if (ne == e || *ne != '"')
 			return false;
 	}
 	if (p == e || *p != '>')
@@ -1300,9 +1300,10 @@ static bool
 scan_quick_cell(struct sheet *s, const char **pp, const char *e)
 {
 	const char *p = *pp, *r, *re, *v;
+	struct tl_xlsx_cell c;
 	size_t n;
 	bool shared = false;
-	long i;
+	long i = 0, col;
 
 	if (!s->in_row || s->scan.depth + 1 >= SCAN_DEPTH || e - p < 24 ||
 	    memcmp(p, "c r=\"", 5) != 0)
@@ -1345,16 +1346,37 @@ scan_quick_cell(struct sheet *s, const char **pp, const char *e)
 		s->err = TELLER_ENOMEM;
 		return true;
 	}
-	i = refcol(r);
-	s->col = i > 0 ? (int)i : s->col + 1;
+	col = refcol(r);
+	s->col = col > 0 ? (int)col : s->col + 1;
 	s->type[0] = shared ? 's' : 'n';
 	s->type[1] = '\0';
 	s->have_val = true;
 	s->in_v = 0;
 	memcpy(s->val->data, v, n);
+	((char *)s->val->data)[n] = '\0';
 	s->val->len = n;
 	*pp = p + 8;
-	add_cell(s);
+	/* add_cell, its checks made above */
+	c.col = s->col;
+	c.shared = shared;
+	if (shared) {
+		c.text = TL_VEC_AT(s->sst, const char *, i);
+		c.len = TL_VEC_AT(s->sstlen, size_t, i);
+		if (tl_vec_push(s->ctx, s->cells, &c) == NULL)
+			s->err = TELLER_ENOMEM;
+	} else {
+		c.len = n;
+		c.text = (const char *)(uintptr_t)s->texts->len;
+		if (tl_vec_reserve(s->ctx, s->texts, n + 1) != TELLER_OK ||
+		    tl_vec_push(s->ctx, s->cells, &c) == NULL) {
+			s->err = TELLER_ENOMEM;
+			return true;
+		}
+		memcpy((char *)s->texts->data + s->texts->len, v, n);
+		((char *)s->texts->data)[s->texts->len + n] = '\0';
+		s->texts->len += n + 1;
+	}
+	s->rowbytes += c.len + 1;
 	return true;
 }
 

@@ -30,7 +30,8 @@ static char lg[16384];
 static size_t lgn;
 static long fail_row; /* the row fn refuses (0: none) */
 
-/* Append "row:col=text;...|" to lg. */
+/* Append "row:col=text;...|" to lg (a length that is not the text's
+ * marked). */
 static int
 onrow(teller_ctx *ctx, void *ud, long row, const struct tl_xlsx_cell *c,
     int n)
@@ -40,8 +41,9 @@ onrow(teller_ctx *ctx, void *ud, long row, const struct tl_xlsx_cell *c,
 	(void)ud;
 	lgn += (size_t)snprintf(lg + lgn, sizeof lg - lgn, "%ld:", row);
 	for (i = 0; i < n && lgn < sizeof lg; i++)
-		lgn += (size_t)snprintf(lg + lgn, sizeof lg - lgn, "%d=%s;",
-		    c[i].col, c[i].text);
+		lgn += (size_t)snprintf(lg + lgn, sizeof lg - lgn, "%d=%s%s;",
+		    c[i].col, c[i].text, c[i].len == strlen(c[i].text) ? "" :
+		    "(bad len)");
 	if (lgn < sizeof lg)
 		lgn += (size_t)snprintf(lg + lgn, sizeof lg - lgn, "|");
 	if (lgn >= sizeof lg)
