@@ -1380,6 +1380,14 @@ scan_quick_cell(struct sheet *s, const char **pp, const char *e)
 	return true;
 }
 
+/* The quick readers above, in turn: true when one read the tag. */
+static inline bool
+scan_quick(struct sheet *s, const char **pp, const char *e)
+{
+	return scan_quick_cell(s, pp, e) || scan_quick_tag(s, pp, e) ||
+	    scan_quick_row(s, pp, e);
+}
+
 /* Back to the top for expat: the rows given are skipped. */
 static int
 scan_fallback(struct sheet *s)
@@ -1461,8 +1469,7 @@ sheet_scan(struct part *pt, const char *buf, size_t len, bool final,
 				continue;
 		} else if (sc->done || sc->depth == SCAN_DEPTH) {
 			return scan_fallback(s);
-		} else if (scan_quick_cell(s, &p, e) ||
-		    scan_quick_tag(s, &p, e) || scan_quick_row(s, &p, e)) {
+		} else if (scan_quick(s, &p, e)) {
 			if (s->err != TELLER_OK)
 				goto stop;
 			continue;
