@@ -1019,11 +1019,13 @@ sh_end(void *ud, const char *name)
  */
 #define SCAN_ATTRS 32
 
-enum { SC_PLAIN = 1, SC_WS = 2, SC_NAME1 = 4, SC_NAME = 8, SC_REF = 16 };
+enum { SC_PLAIN = 1, SC_WS = 2, SC_NAME1 = 4, SC_NAME = 8, SC_REF = 16,
+    SC_AVAL = 32 };
 
 /* Byte classes: SC_PLAIN text (printable ASCII but '<', '&' and ']', or
  * white space), SC_WS white space, SC_NAME1 a name's first byte, SC_NAME
- * its others (ASCII only: anything else is expat's). */
+ * its others (ASCII only: anything else is expat's), SC_AVAL a byte of an
+ * attribute value in double quotes (printable ASCII but '<', '&', '"'). */
 #define SC_(c) ((((c) >= 0x20 && (c) < 0x80 && (c) != '<' && (c) != '&' && \
     (c) != ']') || (c) == '\t' || (c) == '\n' || (c) == '\r' ? SC_PLAIN : 0) | \
     ((c) == ' ' || (c) == '\t' || (c) == '\n' || (c) == '\r' ? SC_WS : 0) | \
@@ -1031,7 +1033,9 @@ enum { SC_PLAIN = 1, SC_WS = 2, SC_NAME1 = 4, SC_NAME = 8, SC_REF = 16 };
     (c) == '_' || (c) == ':' ? SC_NAME1 | SC_NAME : 0) | \
     (((c) >= '0' && (c) <= '9') || (c) == '-' || (c) == '.' ? SC_NAME : 0) | \
     (((c) >= '0' && (c) <= '9') || ((c) >= 'a' && (c) <= 'z') || \
-    ((c) >= 'A' && (c) <= 'Z') ? SC_REF : 0))
+    ((c) >= 'A' && (c) <= 'Z') ? SC_REF : 0) | \
+    ((c) >= 0x20 && (c) < 0x80 && (c) != '<' && (c) != '&' && (c) != '"' ? \
+    SC_AVAL : 0))
 #define SC4_(c) SC_(c), SC_((c) + 1), SC_((c) + 2), SC_((c) + 3)
 #define SC16_(c) SC4_(c), SC4_((c) + 4), SC4_((c) + 8), SC4_((c) + 12)
 #define SC64_(c) SC16_(c), SC16_((c) + 16), SC16_((c) + 32), SC16_((c) + 48)
@@ -1238,6 +1242,152 @@ scan_quick_tag(struct sheet *s, const char **pp, const char *e)
 	return true;
 }
 
+/*
+ * A row's start tag as writers emit it: "<row" then attributes each
+ * written ' NAME="VALUE"' (at most SCAN_ATTRS, none twice), then '>'.
+ * The tag after its '<' at *pp: true when it was one, read whole (*pp
+ * after its '>'), the row opened and pushed as scan_start_tag would;
+ * false to read it the general way (nothing done).
+ */
+static bool
+scan_quick_row(struct sheet *s, const char **pp, const char *e)
+{
+	struct scan *sc = &s->scan;
+	const char *p = *pp, *an[SCAN_ATTRS], *r = NULL, *l, *ne;
+	size_t al[SCAN_ATTRS], na = 0, ll, i;
+
+	if (e - p < 4 || memcmp(p, "row", 3) != 0)
+		return false;
+	for (p += 3; p < e && *p == ' '; p = ne + 1) {
+		ne = scan_name_end(++p, e);
+		if (ne == p || e - ne < 3 || ne[0] != '=' || ne[1] != '"' ||
+		    na == SCAN_ATTRS)
+			return false;
+		for (i = 0; i < na; i++)
+			if (al[i] == (size_t)(ne - p) &&
+			    memcmp(an[i], p, al[i]) == 0)
+				return false;
+		an[na] = p;
+		al[na++] = (size_t)(ne - p);
+		l = scan_local(p, ne, &ll);
+		if (ll == 1 && l[0] == 'r' && r == NULL)
+			r = ne + 2;
+		ne = scan_run(ne + 2, e, SC_AVAL);
+		if (ne == e || *ne != '"')
+			return false;
+	}
+	if (p == e || *p != '>')
+		return false;
+	*pp = p + 1;
+	sh_open(s, SH_ROW, r, NULL, 0);
+	memcpy(sc->name[sc->depth], "row", 3);
+	sc->len[sc->depth] = 3;
+	sc->kind[sc->depth++] = (unsigned char)SH_ROW;
+	return true;
+}
+
+/*
+ * A whole cell of the commonest kinds, read in one go: "<c r=\"REF\">"
+ * or "<c r=\"REF\" t=\"s\">", then "<v>DIGITS</v></c>" (REF letters and
+ * digits, 1 to 9 digits), inside a row. The cell after its '<' at *pp:
+ * true when it was one, read whole (*pp after the last '>') and left as
+ * the four tags read one by one leave it (the column, type and value
+ * set, the cell added, nothing on the stack); false to read it tag by
+ * tag (nothing done). What would fail (a missing shared string, a
+ * limit) is left to the tags too; running out of memory is s->err.
+ */
+static bool
+scan_quick_cell(struct sheet *s, const char **pp, const char *e)
+{
+	const char *p = *pp, *r, *re, *v;
+	struct tl_xlsx_cell c;
+	size_t n;
+	bool shared = false;
+	long i = 0, col;
+
+	if (!s->in_row || s->scan.depth + 1 >= SCAN_DEPTH || e - p < 24 ||
+	    memcmp(p, "c r=\"", 5) != 0)
+		return false;
+	r = p + 5;
+	re = scan_run(r, e, SC_REF);
+	if (e - re < 16 || *re != '"')
+		return false;
+	p = re + 1;
+	if (memcmp(p, " t=\"s\"", 6) == 0) {
+		shared = true;
+		p += 6;
+	}
+	if (e - p < 14 || memcmp(p, "><v>", 4) != 0)
+		return false;
+	v = p += 4;
+	while (p < e && *p >= '0' && *p <= '9' && p - v < 10)
+		p++;
+	n = (size_t)(p - v);
+	if (n == 0 || n > 9 || e - p < 9 || memcmp(p, "</v></c>", 8) != 0)
+		return false;
+	if (shared) {
+		/* uint_of's value: at most 9 digits */
+		for (i = 0; v < p; v++)
+			i = i * 10 + (*v - '0');
+		v -= n;
+		if ((size_t)i >= s->sst->len ||
+		    TL_VEC_AT(s->sstlen, size_t, i) + 1 >
+		    s->ctx->lim.line_bytes - s->rowbytes)
+			return false;
+	} else if ((*v == '0' && n > 1) ||
+	    n + 1 > s->ctx->lim.line_bytes - s->rowbytes) {
+		return false;
+	}
+	/* sh_chars's limit, and room for add_cell's NUL */
+	if (n > s->ctx->lim.line_bytes)
+		return false;
+	if (s->val->cap <= n && tl_vec_reserve(s->ctx, s->val, n + 1) !=
+	    TELLER_OK) {
+		s->err = TELLER_ENOMEM;
+		return true;
+	}
+	col = refcol(r);
+	s->col = col > 0 ? (int)col : s->col + 1;
+	s->type[0] = shared ? 's' : 'n';
+	s->type[1] = '\0';
+	s->have_val = true;
+	s->in_v = 0;
+	memcpy(s->val->data, v, n);
+	((char *)s->val->data)[n] = '\0';
+	s->val->len = n;
+	*pp = p + 8;
+	/* add_cell, its checks made above */
+	c.col = s->col;
+	c.shared = shared;
+	if (shared) {
+		c.text = TL_VEC_AT(s->sst, const char *, i);
+		c.len = TL_VEC_AT(s->sstlen, size_t, i);
+		if (tl_vec_push(s->ctx, s->cells, &c) == NULL)
+			s->err = TELLER_ENOMEM;
+	} else {
+		c.len = n;
+		c.text = (const char *)(uintptr_t)s->texts->len;
+		if (tl_vec_reserve(s->ctx, s->texts, n + 1) != TELLER_OK ||
+		    tl_vec_push(s->ctx, s->cells, &c) == NULL) {
+			s->err = TELLER_ENOMEM;
+			return true;
+		}
+		memcpy((char *)s->texts->data + s->texts->len, v, n);
+		((char *)s->texts->data)[s->texts->len + n] = '\0';
+		s->texts->len += n + 1;
+	}
+	s->rowbytes += c.len + 1;
+	return true;
+}
+
+/* The quick readers above, in turn: true when one read the tag. */
+static inline bool
+scan_quick(struct sheet *s, const char **pp, const char *e)
+{
+	return scan_quick_cell(s, pp, e) || scan_quick_tag(s, pp, e) ||
+	    scan_quick_row(s, pp, e);
+}
+
 /* Back to the top for expat: the rows given are skipped. */
 static int
 scan_fallback(struct sheet *s)
@@ -1319,7 +1469,7 @@ sheet_scan(struct part *pt, const char *buf, size_t len, bool final,
 				continue;
 		} else if (sc->done || sc->depth == SCAN_DEPTH) {
 			return scan_fallback(s);
-		} else if (scan_quick_tag(s, &p, e)) {
+		} else if (scan_quick(s, &p, e)) {
 			if (s->err != TELLER_OK)
 				goto stop;
 			continue;

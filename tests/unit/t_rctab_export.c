@@ -237,6 +237,28 @@ main(void)
 	    "\"b\":12x}", false, false, &line), TELLER_EPARSE);
 	CHECK_INT(line, 3);
 
+	/* ids quoted when a comma, quote or line end is anywhere in them:
+	 * in the first 8 bytes, in a later 8-byte block, in the tail, or
+	 * nowhere (cvx_has_special reads 8 bytes at a time) */
+	put("cvr.csv", "id,A,B,C,W\n"
+	    "\"abc,defghijklmnop\",1,,,\n"
+	    "\"abcdefghij\"\"klmnop\",1,,,\n"
+	    "\"abcdefghi\njklmnopqr\",1,,,\n"
+	    "\"ab\rcdefghijklmnopq\",1,,,\n"
+	    "abcdefghijklmnopqrstuvwxyz,1,,,\n");
+	CHECK_INT(run(cfgtext(cfg, sizeof cfg,
+	    "\"numberOfWinners\":\"1\","
+	    "\"decimalPlacesForVoteArithmetic\":\"4\","
+	    "\"maxSkippedRanksAllowed\":\"unlimited\","
+	    "\"maxRankingsAllowed\":\"1\""), true, false, NULL), TELLER_OK);
+	CHECK(strstr(got[0], ",1,,,\"abc,defghijklmnop\",,,Ann\n") != NULL &&
+	    strstr(got[0], ",2,,,\"abcdefghij\"\"klmnop\",,,Ann\n") !=
+	    NULL &&
+	    strstr(got[0], ",3,,,\"abcdefghi\njklmnopqr\",,,Ann\n") != NULL &&
+	    strstr(got[0], ",4,,,\"ab\rcdefghijklmnopq\",,,Ann\n") != NULL &&
+	    strstr(got[0], ",5,,,abcdefghijklmnopqrstuvwxyz,,,Ann\n") !=
+	    NULL, "%.900s", got[0]);
+
 	put("config.json", "");
 	{
 		char path[128];

@@ -30,7 +30,8 @@ static char lg[16384];
 static size_t lgn;
 static long fail_row; /* the row fn refuses (0: none) */
 
-/* Append "row:col=text;...|" to lg. */
+/* Append "row:col=text;...|" to lg (a length that is not the text's
+ * marked). */
 static int
 onrow(teller_ctx *ctx, void *ud, long row, const struct tl_xlsx_cell *c,
     int n)
@@ -40,8 +41,9 @@ onrow(teller_ctx *ctx, void *ud, long row, const struct tl_xlsx_cell *c,
 	(void)ud;
 	lgn += (size_t)snprintf(lg + lgn, sizeof lg - lgn, "%ld:", row);
 	for (i = 0; i < n && lgn < sizeof lg; i++)
-		lgn += (size_t)snprintf(lg + lgn, sizeof lg - lgn, "%d=%s;",
-		    c[i].col, c[i].text);
+		lgn += (size_t)snprintf(lg + lgn, sizeof lg - lgn, "%d=%s%s;",
+		    c[i].col, c[i].text, c[i].len == strlen(c[i].text) ? "" :
+		    "(bad len)");
 	if (lgn < sizeof lg)
 		lgn += (size_t)snprintf(lg + lgn, sizeof lg - lgn, "|");
 	if (lgn >= sizeof lg)
@@ -117,6 +119,47 @@ static const struct tcase cases[] = {
 	    "<c r=\"B4\" t=\"inlineStr\"><is><r><t>in</t></r><t>line</t>"
 	    "</is></c></row><row><c r=\"ZZ5\"><v>5</v></c></row>" END,
 	    true, 0, 0 },
+	/* whole cells read in one go (scan_quick_cell), and cells near
+	 * them it must leave to the tags */
+	{ WS "<sheetData><row r=\"1\"><c r=\"A1\" t=\"str\"><c r=\"B1\" "
+	    "t=\"s\"><v>1</v></c></c><c r=\"b7\"><v>0</v></c><c r=\"D1\">"
+	    "<v>007</v></c><c r=\"E1\"><v>1234567890</v></c><c r=\"F1\" "
+	    "t=\"s\"><v>000000002</v></c></row>" END, true, 0, 0 },
+	{ WS "<sheetData><c r=\"A1\" t=\"s\"><v>0</v></c><row r=\"2\"><c "
+	    "r=\"A2\" t=\"inlineStr\"><is><t>x<c r=\"B2\"><v>5</v></c>y"
+	    "</t></is></c><c r=\"C2\" t=\"s\"><v>2</v></c></row>" END, true,
+	    0, 0 },
+	{ WS "<sheetData><row><v><c r=\"A1\" t=\"s\"><v>0</v></c>9</v>"
+	    "</row>" END, true, 0, 0 },
+	/* row tags read in one go (scan_quick_row) or not */
+	{ WS "<sheetData><row r=\"4\" spans=\"1:5\" x14ac:dyDescent=\"0.3\">"
+	    "<c r=\"A4\" t=\"s\"><v>0</v></c></row><row x:r=\"7\" r=\"8\" "
+	    "t=\"x\"><c><v>1</v></c></row><row spans='1' r=\"9\"><v>2</v>"
+	    "</row><row  r=\"10\" ><c r=\"A10\"><v>3</v></c></row><row>"
+	    "<c r=\"B11\"><v>4</v></c></row><rows r=\"12\"/><row r=\"13\" "
+	    "ht=\"\"/></sheetData></worksheet>", true, 0, 0 },
+	{ WS "<sheetData>" R1 "<row r=\"2\" s=\"1\" r=\"3\"><c><v>1</v>"
+	    "</c></row>" END, false, 0, 0 },
+	{ WS "<sheetData>" R1 "<row r=\"2\" s=\"1\" s=\"3\"></row>" END,
+	    false, 0, 0 },
+	{ WS "<sheetData>" R1 "<row r=\"2\" s=\"a<b\"></row>" END, false,
+	    0, 0 },
+	{ WS "<sheetData>" R1 "<row r=\"2\" s=\"\xc3\xb8\"></row>" END,
+	    false, 0, 0 },
+	{ WS "<sheetData>" R1 "<row r=\"2\"s=\"1\"></row>" END, false, 0,
+	    0 },
+	{ WS "<sheetData>" R1 "<row r=\"2\" =\"1\"></row>" END, false, 0,
+	    0 },
+	{ WS "<sheetData>" R1 "<row r=\"2\"></rows>" END, false, 0, 0 },
+	{ WS "<sheetData><row r=\"2\" s=\"\x01\"></row>" END, false, 0,
+	    0 },
+	{ WS "<sheetData>" R1 "<row r=\"2\"><c r=\"A2\" t=\"s\"><v>3</v>"
+	    "</c></row>" END, false, 0, 0 },
+	{ WS "<sheetData>" R1 "<row r=\"2\"><c r=\"A2\" t=\"s\"><v>0</v>"
+	    "</c><c r=\"B2\" t=\"s\"><v>0</v></c></row>" END, false, 11,
+	    0 },
+	{ WS "<sheetData>" R1 "<row r=\"2\"><c r=\"A2\"><v>12345</v></c>"
+	    "<c r=\"B2\"><v>123456</v></c></row>" END, false, 11, 0 },
 	/* expat takes over: same rows, none twice */
 	{ D1 WS "<sheetData>" R1 "<!-- note -->" R2 END, false, 0, 0 },
 	{ D1 WS "<sheetData>" R1 R2 "<row r=\"3\"><c t=\"inlineStr\"><is>"
