@@ -216,7 +216,7 @@ static const struct fdef {
 	int percontest, reauth;
 } forms[] = {
 	{ "bpa", "bpa", "box:s issued_to_voters:i unused:i? spoilt:i?"
-	    " tendered:i?", "/verify", 1, 0 },
+	    " tendered:i? issued_to_station:i?", "/verify", 1, 0 },
 	{ "count", "counts", "box:s attempt:i papers:i", "/verify", 1, 0 },
 	{ "open", "boxes/open", "box:s table:i", "/boxes", 0, 0 },
 	{ "check", "checks", "box:s item:s result:s", "/boxes", 1, 0 },
@@ -873,6 +873,10 @@ scr_verify(struct ctx *x, struct sb *b)
 	field(x, b, "bpa", "unused", "Unused", "num", "", 0);
 	field(x, b, "bpa", "spoilt", "Spoilt", "num", "", 0);
 	field(x, b, "bpa", "tendered", "Tendered", "num", "", 0);
+	/* I3: the account's total line, issued to voters + unused +
+	 * spoilt + tendered */
+	field(x, b, "bpa", "issued_to_station", "Papers issued to the"
+	    " station", "num", "", 0);
 	form_close(b, "Save BPA entry");
 	form_open(x, b, "count", "Papers counted");
 	field(x, b, "count", "box", "", "hidden", box, 0);

@@ -428,6 +428,30 @@ def forms_run():
             check(FOOT.search(body) is not None, "%s: footer" % f)
         return body
 
+    def bpa_form(bd):
+        """S-04's BPA form, every head of the account (issued to the
+        station too), by clerk2's browser; its token again after."""
+        ck, _ = login("clerk2", pw["clerk2"])
+        st, pg, _ = req("GET", "/verify?c=mayor&box=" + bd["box"],
+                        cookie=ck)
+        check(st == 200 and 'id="bpa-issued_to_station"' in pg,
+              "S-04: the BPA form asks for the papers issued to the"
+              " station")
+        st, _, hd = req("POST", "/do", dict(form_of(pg, "bpa"), **{
+                        k: str(v) for k, v in bd.items()}),
+                        {"Origin": ORIGIN}, cookie=ck)
+        check(st == 303 and "saved=" in hd.get("location", ""),
+              "S-04: the BPA form saved: %d" % st)
+        con = sqlite3.connect("file:%s?mode=ro" % DB, uri=True)
+        line = con.execute("SELECT line FROM event WHERE action ="
+                           " 'bpa.enter' ORDER BY seq DESC").fetchone()
+        con.close()
+        check(line and json.loads(line[0])["data"].get(
+              "issued_to_station") == bd["issued_to_station"],
+              "S-04: the form's entry has issued_to_station: %s" %
+              (line and line[0][:300]))
+        tok["clerk2"] = api_login("clerk2", pw["clerk2"])
+
     for f in ("F1", "F2", "F3", "F4", "F5", "F7", "F8", "F9", "F20"):
         page(f, "ro", want=404)
     post("ro", "plan/approve", {})
@@ -496,7 +520,10 @@ def forms_run():
                           spoilt=sp, tendered=te)
             if b == "M2":
                 bd["tendered"] = te if u == "clerk1" else 3
-            post(u, M + "bpa", bd)
+            if b == "M1" and u == "clerk2":
+                bpa_form(bd)
+            else:
+                post(u, M + "bpa", bd)
             post(u, M + "counts", {"box": b, "attempt": 0,
                                    "papers": 101 if b == "M3" else n})
     body = page("F3", "sup1")
