@@ -271,6 +271,20 @@ def verification(ro, mgr, sup, c1, c2, rcpt, c3=None):
          rule="I6")
     post(mgr, C + "mixing", {"area": "main",
                              "groups": [["M1", "M2"], ["M3", "PV1"]]})
+    # Section 9.3: a read of a round before round 1 is not there yet
+    # (404), whoever may make it; a bad round value is the caller's (400).
+    for path, who in (("rejected", ro), ("adjudications", ro),
+                      ("reconciliation", ro), ("stage1", ro),
+                      ("sheets?stage=1&table=1", sup),
+                      ("forms/F12?contest=mayor", ro)):
+        p = path if path.startswith("forms/") else C + path
+        st, js, _ = call("GET", p, token=who)
+        check(st == 404, "before round 1: GET %s -> %d (want 404)" %
+              (path, st))
+    st, js, _ = call("GET", C + "rejected?round=x", token=ro)
+    check(st == 400, "GET rejected?round=x -> %d (want 400)" % st)
+    st, js, _ = call("GET", C + "reconciliation", token=c1)
+    check(st == 403, "a clerk's reconciliation: 403 in every state")
     js, _ = post(mgr, C + "rounds", {})
     check(js and js["round"] == 1 and js["states"]["mayor"] == "COUNTING",
           "round 1")
@@ -756,7 +770,10 @@ def journal_checks():
     check(r.returncode != 0 and not os.path.exists(db5),
           "a broken backup is refused")
     lines = open(j1, "rb").read().split(b"\n")
-    k = len(lines) // 2
+    # the first bundle of 25 from the middle on (not the middle line
+    # itself: how many lines come before depends on the scenario)
+    k = next(i for i in range(len(lines) // 2, len(lines))
+             if b'"papers":25' in lines[i])
     lines[k] = lines[k].replace(b'"papers":25', b'"papers":24', 1)
     bad = os.path.join(tmp, "bad.jsonl")
     open(bad, "wb").write(b"\n".join(lines))
