@@ -487,7 +487,7 @@ a_adjudicate(struct desk *d, struct d_req *rq, struct d_out *out,
 		return -1;
 	}
 	b->adj = (int)rq->entry;
-	b->objected = obj;
+	b->objected = b->adj_obj = obj;
 	out->data = d_norm(rq->body, keys);
 	json_object_set_new(out->data, "objected", json_boolean(obj));
 	out->answer = json_pack("{s:s}", "endorsement", b->decided == 'v' ?

@@ -348,6 +348,19 @@ tdv(struct sb *b, const json_t *v)
 	put(b, "</td>");
 }
 
+/* The items of a log not withdrawn or corrected since (§3.5). */
+static size_t
+current_count(const json_t *a)
+{
+	size_t i, n = 0;
+	const json_t *it;
+
+	json_array_foreach(a, i, it)
+		n += json_is_null(json_object_get(it, "superseded_by")) ||
+		    !json_object_get(it, "superseded_by");
+	return n;
+}
+
 static void
 f10(struct ctx *x, struct sb *b, const json_t *o)
 {
@@ -387,7 +400,7 @@ f10(struct ctx *x, struct sb *b, const json_t *o)
 		}
 		put(b, "</td>");
 		tdv(b, json_object_get(dc, "agents_present"));
-		putf(b, "<td class=\"n\">%zu</td></tr>", json_array_size(
+		putf(b, "<td class=\"n\">%zu</td></tr>", current_count(
 		    json_object_get(k, "objections")));
 	}
 	put(b, "</tbody></table>");

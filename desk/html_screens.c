@@ -691,6 +691,23 @@ config_form(struct ctx *x, struct sb *b)
 	field(x, b, "config", "password", "Your password (after READY)",
 	    "password", "", 0);
 	form_close(b, "Change");
+	/* §3.5: a change withdrawn (its old value back) or corrected */
+	form_open(x, b, "wconfig", "Withdraw a configuration change");
+	field(x, b, "wconfig", "entry", "Change entry number", "num", "", 1);
+	d_html_reason(x, b, "wconfig");
+	field(x, b, "wconfig", "password", "Your password (after READY)",
+	    "password", "", 0);
+	form_close(b, "Withdraw");
+	form_open(x, b, "cconfig", "Correct a configuration change");
+	field(x, b, "cconfig", "entry", "Change entry number", "num", "", 1);
+	select_field(x, b, "cconfig", "object", "Object", objs);
+	field(x, b, "cconfig", "key", "Key", "text", "", 0);
+	field(x, b, "cconfig", "field", "Field", "text", "", 1);
+	field(x, b, "cconfig", "value", "Corrected value", "text", "", 1);
+	d_html_reason(x, b, "cconfig");
+	field(x, b, "cconfig", "password", "Your password (after READY)",
+	    "password", "", 0);
+	form_close(b, "Correct");
 }
 
 void

@@ -542,8 +542,14 @@ adjudications_read(struct desk *d, struct d_http *h,
 		json_array_foreach(obj, j, x)
 			if (json_is_object(json_object_get(o, "decision")) &&
 			    jint(json_object_get(x, "data"), "adjudication") ==
-			    jint(json_object_get(o, "decision"), "entry"))
-				json_array_append_new(objs, log_item(x));
+			    jint(json_object_get(o, "decision"), "entry")) {
+				json_t *it = log_item(x);
+
+				/* a withdrawn objection stays, marked */
+				json_object_set_new(it, "superseded_by",
+				    superseded_by(d, jint(x, "entry")));
+				json_array_append_new(objs, it);
+			}
 		json_object_set_new(o, "objections", objs);
 		json_array_append_new(log, o);
 	}

@@ -174,6 +174,39 @@ def config_change(ro, mgr, c1):
          what="after READY: a reason")
     js, _ = post(ro, "config", cfg)
     check(js and js["old"] == "North Library", "place renamed: %s" % js)
+    # Section 3.5 for config.change: a withdrawal puts the old value
+    # back (the RO, a reason, after READY); a correction is a change
+    # superseding the first; only the current change of a field.
+    e = js["entry"]
+    wd = {"reason_code": "typo", "reason_text": "the sign was right"}
+    post(mgr, "entries/%d/withdrawal" % e, wd, 403, why="role",
+         what="a config withdrawal after READY: the RO's")
+    post(ro, "entries/%d/withdrawal" % e, {"reason_code": "typo"}, 400,
+         what="a config withdrawal after READY: a reason")
+    js, _ = post(ro, "entries/%d/withdrawal" % e, wd)
+    check(js and js["action"] == "entry.withdraw", "config withdrawn")
+    st, ln, _ = call("GET", "entries/%d" % js["entry"], token=ro)
+    check(st == 200 and ln["supersedes"] == e and ln["contest"] is None,
+          "the withdrawal supersedes the change: %s" % ln)
+    post(ro, "entries/%d/withdrawal" % e, wd, 404,
+         what="a withdrawn change again")
+    js, _ = post(ro, "config", dict(cfg, value="North Library Annex"))
+    check(js and js["old"] == "North Library",
+          "the withdrawn change's old value is back: %s" % js)
+    e2 = js["entry"]
+    js, _ = post(ro, "entries/%d/correction" % e2, {
+        "reason_code": "typo", "reason_text": "spelling",
+        "data": {"object": "place", "key": "p2", "field": "name",
+                 "value": "North Library Annexe"}})
+    check(js and js["action"] == "config.change" and
+          js["old"] == "North Library", "config corrected: %s" % js)
+    post(ro, "entries/%d/correction" % e2, {
+        "reason_code": "typo", "reason_text": "x", "data": cfg}, 404,
+         what="a superseded change is not corrected again")
+    e3 = js["entry"]
+    post(ro, "config", dict(cfg, value="North Library"))
+    post(ro, "entries/%d/withdrawal" % e3, wd, 409, rule="I1",
+         what="a change no longer current")
     js, _ = post(ro, "config", {"object": "candidate", "key": "mayor/4",
                                 "field": "common_forenames", "value": None,
                                 "reason_text": "as on the ballot"})
@@ -199,12 +232,32 @@ def transfers(ro, sup, c1, c3):
          what="more papers than the box's count")
     js, _ = post(c1, C + "transfers", xf)
     check(js and js["action"] == "transfer.record", "transfer recorded")
+    e = js and js["entry"]
     st, js, _ = call("GET", C + "boxes", token=ro)
     by = {b["box"]: b for b in js} if st == 200 else {}
     check(by.get("M1", {}).get("state") == "AGREED" and
           by.get("M2", {}).get("state") == "AGREED" and
           by["M1"]["variance"] == 0 and by["M2"]["counts"][0]["papers"] ==
           250, "both agree after the transfer: %s" % js)
+    # Section 3.5 for transfers: withdrawn by its author, corrected.
+    wd = {"reason_code": "wrong_box"}
+    post(c3, "entries/%d/withdrawal" % e, wd, 403, why="table")
+    post(c1, "entries/%d/withdrawal" % e, wd)
+    st, js, _ = call("GET", C + "boxes", token=ro)
+    by = {b["box"]: b for b in js} if st == 200 else {}
+    check(by.get("M1", {}).get("variance") == 3 and
+          by.get("M2", {}).get("variance") == -3,
+          "the transfer withdrawn: M1 +3, M2 -3 again: %s" % by.get("M1"))
+    js, _ = post(c1, C + "transfers", dict(xf, papers=2))
+    js, _ = post(c1, "entries/%d/correction" % js["entry"], {
+        "reason_code": "typo", "data": xf})
+    check(js and js["action"] == "transfer.record",
+          "the transfer corrected: %s" % js)
+    st, js, _ = call("GET", C + "boxes", token=ro)
+    by = {b["box"]: b for b in js} if st == 200 else {}
+    check(by.get("M1", {}).get("state") == "AGREED" and
+          by.get("M2", {}).get("state") == "AGREED",
+          "both agree after the correction: %s" % js)
 
 
 def verification(ro, mgr, sup, c1, c2, rcpt, c3=None):
@@ -481,6 +534,32 @@ def objections(mgr, c1, adj):
     check(st == 200 and len(it) == 1 and len(it[0]["objections"]) == 1 and
           it[0]["endorsement"] == "rejected \u2014 rejection objected to",
           "F10 carries the objection: %s" % it)
+    # Section 3.5 for objections: withdrawn (the endorsement goes, the
+    # log keeps it marked), recorded again and corrected.
+    e = it[0]["objections"][0]["entry"] if it else 0
+    wd = {"reason_code": "other", "reason_text": "the agent withdrew it"}
+    post(c1, "entries/%d/withdrawal" % e, wd, 403, why="role")
+    js, _ = post(mgr, "entries/%d/withdrawal" % e, wd)
+    check(js and js["states"] == {"mayor": "COUNTING"},
+          "objection withdrawn: %s" % js)
+    st, js, _ = call("GET", C + "adjudications", token=mgr)
+    it = [a for a in js.get("adjudications", [])
+          if a["decision"] and a["decision"]["entry"] == adj["too_many"]]
+    check(it and it[0]["endorsement"] == "rejected" and
+          it[0]["objections"][0]["superseded_by"] is not None,
+          "the withdrawn objection: endorsement and log: %s" % it)
+    js, _ = post(mgr, C + "objections", ob)
+    js, _ = post(mgr, "entries/%d/correction" % js["entry"], {
+        "reason_code": "typo", "data": ob})
+    check(js and js["action"] == "objection.record" and js["endorsement"]
+          == "rejected \u2014 rejection objected to",
+          "the objection corrected: %s" % js)
+    st, js, _ = call("GET", C + "adjudications", token=mgr)
+    it = [a for a in js.get("adjudications", [])
+          if a["decision"] and a["decision"]["entry"] == adj["too_many"]]
+    check(it and [o["superseded_by"] is None for o in it[0]["objections"]]
+          == [False, False, True] and it[0]["objections"][2]["agent"] ==
+          "a1", "the objection log: %s" % it)
 
 
 def correction(c1, c2):

@@ -103,6 +103,17 @@ def form_of(page, form):
 
 
 def main():
+    only = os.environ.get("DESK_ONLY")
+    if only:
+        # DESK_ONLY=withdraw_forms: just those books, for a quick run
+        try:
+            for name in only.split(","):
+                other_book(os.path.join(HERE, "..", "..", "examples",
+                                        "desk", "plan-mayor.json"),
+                           globals()[name])
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+        return
     r = subprocess.run([DESK, "init", DB, "--plan", PLAN],
                        capture_output=True, text=True)
     check(r.returncode == 0, "init")
@@ -129,6 +140,8 @@ def main():
                                 "plan-mayor.json"), sv_run)
         other_book(os.path.join(HERE, "..", "..", "examples", "desk",
                                 "plan-mayor.json"), forms_run)
+        other_book(os.path.join(HERE, "..", "..", "examples", "desk",
+                                "plan-mayor.json"), withdraw_forms)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
@@ -388,6 +401,93 @@ def sv_run():
 
 FOOT = re.compile(r"from entries up to #\d+ \xb7 checkpoint #(\d+) \xb7"
                   r" ([0-9a-f]{16})</td>")
+
+
+def withdraw_forms():
+    """Section 3.5 without JavaScript: a configuration change withdrawn
+    and corrected by S-21's forms, a transfer corrected and withdrawn by
+    S-04's; each a new entry superseding the one it replaces."""
+    M = "contests/mayor/"
+    pw = {"ro": "correct-horse-battery-1", "mgr": "mgr-password-long-1",
+          "rcpt": "rcpt-password-long-1", "sup1": "sup1-password-long-1"}
+    tok = {u: api_login(u, p) for u, p in pw.items()}
+
+    def line(entry):
+        con = sqlite3.connect("file:%s?mode=ro" % DB, uri=True)
+        r = con.execute("SELECT line FROM event WHERE entry = ?",
+                        (entry,)).fetchone()
+        con.close()
+        return json.loads(r[0]) if r else {}
+
+    def send(ck, screen, form, fields, want=303):
+        st, pg, _ = req("GET", screen, cookie=ck)
+        check(st == 200 and 'id="f-%s"' % form in pg,
+              "%s offers form %s" % (screen, form))
+        st, body, hd = req("POST", "/do", dict(form_of(pg, form), **fields),
+                           {"Origin": ORIGIN}, cookie=ck)
+        m = re.search(r"saved=(\d+)", hd.get("location", ""))
+        check(st == want, "form %s: %d (want %d) %s" % (
+              form, st, want, body[-300:] if st != want else ""))
+        return int(m.group(1)) if m else 0, hd.get("location", "")
+
+    api(tok["ro"], "plan/approve", {})
+    ro, _ = login("ro", pw["ro"], DEVICE)
+    n, _ = send(ro, "/progress?c=mayor", "config", {
+        "object": "place", "key": "p2", "field": "name",
+        "value": "Library", "reason_text": "signage"})
+    w, _ = send(ro, "/progress?c=mayor", "wconfig", {
+        "entry": str(n), "reason_code": "typo",
+        "reason_text": "the old name was right"})
+    ln = line(w)
+    check(ln.get("action") == "entry.withdraw" and ln.get("supersedes") ==
+          n, "S-21: the change withdrawn: %s" % ln)
+    send(ro, "/progress?c=mayor", "cconfig", {
+        "entry": str(n), "reason_code": "typo", "reason_text": "x",
+        "object": "place", "key": "p2", "field": "name", "value": "Y"},
+         want=404)
+    n, _ = send(ro, "/progress?c=mayor", "config", {
+        "object": "place", "key": "p2", "field": "name",
+        "value": "Libary", "reason_text": "signage"})
+    c, _ = send(ro, "/progress?c=mayor", "cconfig", {
+        "entry": str(n), "reason_code": "typo", "reason_text": "spelling",
+        "object": "place", "key": "p2", "field": "name",
+        "value": "Library"})
+    ln = line(c)
+    check(ln.get("action") == "config.change" and ln.get("supersedes") ==
+          n and ln["data"]["old"] != "Libary" and ln["data"]["value"] ==
+          "Library", "S-21: the change corrected: %s" % ln)
+    api(tok["mgr"], "poll/close", {})
+    for b in ("M1", "M2"):
+        api(tok["rcpt"], "receipts", {"box": b, "seals_intact": True,
+                                      "packets": []})
+        api(tok["sup1"], "boxes/open", {"box": b, "table": 1})
+    c1, _ = login("clerk1", "clerk1-password-long")
+    v = "/verify?c=mayor&box=M1"
+    t, _ = send(c1, v, "transfer", {"from_box": "M1", "to_box": "M2",
+                                    "papers": "2"})
+    c, loc = send(c1, v, "ctransfer", {
+        "entry": str(t), "reason_code": "typo", "box": "M1",
+        "from_box": "M1", "to_box": "M2", "papers": "3"})
+    ln = line(c)
+    check(ln.get("action") == "transfer.record" and ln.get("supersedes") ==
+          t and ln["data"]["papers"] == 3 and "box=M1" in loc,
+          "S-04: the transfer corrected: %s" % ln)
+    send(c1, v, "wtransfer", {"entry": "x", "reason_code": "typo",
+                              "box": "M1"}, want=400)
+    w, loc = send(c1, v, "wtransfer", {"entry": str(c),
+                                       "reason_code": "wrong_box",
+                                       "box": "M1"})
+    ln = line(w)
+    check(ln.get("action") == "entry.withdraw" and ln.get("supersedes") ==
+          c and "box=M1" in loc, "S-04: the transfer withdrawn: %s" % ln)
+    st, js, _ = req("GET", "/api/v1/" + M + "boxes?box=M2",
+                    headers={"Authorization": "Bearer " + tok["sup1"]})
+    check(st == 200, "boxes read: %d" % st)
+    ro, _ = login("ro", pw["ro"], DEVICE)
+    st, pg, _ = req("GET", "/adjudicate?c=mayor", cookie=ro)
+    check(st == 200 and 'id="f-wobjection"' in pg and
+          'id="f-cobjection"' in pg, "S-13: objection withdrawal and"
+          " correction forms")
 
 
 def forms_run():
