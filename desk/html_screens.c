@@ -790,6 +790,84 @@ d_scr_progress(struct ctx *x, struct sb *b)
  * the decision and the checks are the API's entries through do_form.
  * (The polling-place panel waits for a read that gives a place's
  * boxes together.) */
+/* The polling place of box code (through its station), or NULL. */
+static const char *
+place_of(const struct desk *d, const char *code)
+{
+	int bi = d_box_find(d, code);
+	const char *st = bi < 0 ? NULL : d->boxes[bi].station;
+	size_t i;
+	const json_t *s;
+
+	json_array_foreach(d->stations, i, s)
+		if (st && json_is_string(json_object_get(s, "code")) &&
+		    strcmp(json_string_value(json_object_get(s, "code")),
+		    st) == 0)
+			return json_string_value(json_object_get(s, "place"));
+	return NULL;
+}
+
+/* S-06's polling-place panel (§2.3 step 3): the place's boxes side by
+ * side, each with its BPA and latest agreed count, and Σ counted − Σ
+ * BPA; compensating errors net to zero over a place wholly counted. */
+static void
+place_panel(struct ctx *x, struct sb *b, const json_t *bx, const char *box)
+{
+	const char *pl = place_of(x->d, box);
+	long long sbpa = 0, sc = 0;
+	int all = 1;
+	size_t i;
+	const json_t *k;
+
+	if (!pl)
+		return;
+	put(b, "<table><caption>Polling place ");
+	json_array_foreach(x->d->places, i, k)
+		if (json_is_string(json_object_get(k, "id")) && strcmp(
+		    json_string_value(json_object_get(k, "id")), pl) == 0) {
+			escj(b, json_object_get(k, "name"));
+			put(b, " ");
+		}
+	put(b, "(");
+	esc(b, pl);
+	put(b, ")</caption><thead><tr><th scope=\"col\">Box</th><th scope="
+	    "\"col\">BPA</th><th scope=\"col\">Counted</th><th scope="
+	    "\"col\">Variance</th><th scope=\"col\">State</th></tr>"
+	    "</thead><tbody>");
+	json_array_foreach(bx, i, k) {
+		const char *code = json_string_value(json_object_get(k, "box"));
+		const json_t *cs = json_object_get(k, "counts");
+		const json_t *bpa = json_object_get(k, "bpa");
+		const json_t *last = json_array_get(cs, json_array_size(cs) ?
+		    json_array_size(cs) - 1 : 0);
+		const json_t *cnt = json_object_get(last, "papers");
+		const char *pk = code ? place_of(x->d, code) : NULL;
+
+		if (!pk || strcmp(pk, pl) != 0)
+			continue;
+		if (json_is_integer(bpa) && json_is_integer(cnt)) {
+			sbpa += json_integer_value(bpa);
+			sc += json_integer_value(cnt);
+		} else
+			all = 0;
+		put(b, "<tr><th scope=\"row\">");
+		esc(b, code);
+		put(b, "</th><td class=\"n\">");
+		escj(b, bpa);
+		put(b, "</td><td class=\"n\">");
+		escj(b, cnt);
+		put(b, "</td><td class=\"n\">");
+		escj(b, json_object_get(k, "variance"));
+		put(b, "</td><td>");
+		escj(b, json_object_get(k, "state"));
+		put(b, "</td></tr>");
+	}
+	putf(b, "</tbody></table><p class=\"state\">The place: counted"
+	    " %lld, BPA %lld, difference %+lld%s.</p>", sc, sbpa, sc - sbpa,
+	    all ? (sc == sbpa ? " \xe2\x80\x94 it balances" : "") :
+	    " (not every box counted and agreed yet)");
+}
+
 void
 d_scr_variance(struct ctx *x, struct sb *b)
 {
@@ -844,7 +922,9 @@ d_scr_variance(struct ctx *x, struct sb *b)
 		escj(b, json_object_get(k, "papers"));
 		put(b, "</td></tr>");
 	}
-	put(b, "</tbody></table><p>The rule (§2.3): preliminary checks, every"
+	put(b, "</tbody></table>");
+	place_panel(x, b, bx, box);
+	put(b, "<p>The rule (§2.3): preliminary checks, every"
 	    " box issued to the station opened, compensating errors at the"
 	    " polling place, at least two recounts until two consecutive"
 	    " agree, then the counted figure with the variance and an"

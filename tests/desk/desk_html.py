@@ -348,6 +348,11 @@ def sv_run():
     check(st == 200 and 'value="not_received"' in page and
           'value="compensating"' in page and 'name="password"' in page,
           "S-06: the RO's outcomes, with re-authentication")
+    check("Church Hall (p1)</caption>" in page and
+          '<th scope="row">M3</th>' in page and
+          '<th scope="row">M2</th>' not in page and
+          "The place: counted 20, BPA 20, difference +0" in page,
+          "S-06: the polling-place panel (M1 and M3 at p1)")
     st, page, _ = req("GET", "/audit?c=mayor", cookie=ro)
     check(st == 200 and "stage2.start" in page and "bundle.add" in page and
           "verification.issue" in page, "S-23: the entries")
