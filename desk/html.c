@@ -310,6 +310,7 @@ static const char css[] =
 ".error{border:3px solid #b00020;padding:8px;color:#b00020}\n"
 ".saved{border:3px solid #2a7a2a;padding:8px}\n"
 ".state{font-weight:700}\n"
+"tr.superseded td{text-decoration:line-through}\n"
 ".hall{font-size:28px}.hall h2{font-size:40px}\n"
 ".badge{border:2px solid #111;padding:2px 8px}\n"
 ".big{font-size:32px}\n"

@@ -596,30 +596,136 @@ d_scr_assign(struct ctx *x, struct sb *b)
 	form_close(b, "Record assignment");
 }
 
-/* S-23: the latest entries, newest first, as entries/N gives them (so
- * only to the roles that read; a supervisor's own-table view and the
- * chain check are the API's and the CLI's for now), filtered by user,
- * action or contest. */
+/* S-23's "verify chain" (§6.5): every event of the book, each
+ * chained from the one before and its hash recomputed; the first that
+ * fails is named. */
+static void
+audit_chain(struct ctx *x, struct sb *b)
+{
+	sqlite3_stmt *st;
+	char prev[65], h[65];
+	long long want = 1, n = 0;
+	const char *why = NULL;
+
+	snprintf(prev, sizeof prev, "%s", x->d->genesis);
+	if (sqlite3_prepare_v2(x->d->db, "SELECT seq, line, hash FROM event"
+	    " ORDER BY seq", -1, &st, NULL) != SQLITE_OK) {
+		put(b, "<p class=\"error\">The chain could not be read.</p>");
+		return;
+	}
+	while (!why && sqlite3_step(st) == SQLITE_ROW) {
+		long long seq = sqlite3_column_int64(st, 0);
+		const char *hash = (const char *)sqlite3_column_text(st, 2);
+		json_t *ev = json_loads((const char *)sqlite3_column_text(st,
+		    1), 0, NULL);
+		char *payload = NULL;
+
+		if (ev) {
+			json_object_del(ev, "seq");
+			json_object_del(ev, "prev");
+			json_object_del(ev, "hash");
+			payload = d_canon(ev);
+		}
+		if (seq != want)
+			why = "a gap in seq";
+		else if (!payload || !hash)
+			why = "a line that is not JSON";
+		else {
+			d_hash_hex(prev, seq, payload, h);
+			if (strcmp(h, hash) != 0)
+				why = "hash differs";
+		}
+		free(payload);
+		json_decref(ev);
+		if (why) {
+			n = seq;
+			break;
+		}
+		snprintf(prev, sizeof prev, "%s", hash);
+		want++;
+	}
+	sqlite3_finalize(st);
+	if (why)
+		putf(b, "<p class=\"error\" role=\"alert\">Chain broken at seq"
+		    " %lld: %s.</p>", n, why);
+	else
+		putf(b, "<p class=\"saved\" role=\"status\">Chain verified:"
+		    " events 1 to %lld, head %.16s.</p>", want - 1, prev);
+}
+
+/* A text filter field of S-23's form. */
+static void
+audit_filter(struct sb *b, const char *name, const char *label,
+    const char *v)
+{
+	putf(b, "<label for=\"au-%s\">", name);
+	esc(b, label);
+	putf(b, "</label><input id=\"au-%s\" name=\"%s\" type=\"text\""
+	    " autocomplete=\"off\" value=\"", name, name);
+	esc(b, v);
+	put(b, "\">");
+}
+
+static const char *
+jstr_of(const json_t *o, const char *k)
+{
+	const char *s = json_string_value(json_object_get(o, k));
+
+	return s ? s : "";
+}
+
+/* Does entry line e pass S-23's filters? Times compare as text (UTC,
+ * ISO 8601, so a prefix such as 2026-05-07T02 works). */
+static int
+audit_match(const json_t *e, const char *fu, const char *fa,
+    const char *fc, const char *ft, const char *fs, const char *fe)
+{
+	const char *at = jstr_of(e, "at");
+	const json_t *t = json_object_get(json_object_get(e, "data"),
+	    "table");
+	char tb[24];
+
+	snprintf(tb, sizeof tb, "%lld", json_is_integer(t) ?
+	    (long long)json_integer_value(t) : -1LL);
+	return !(fu && *fu && strcmp(fu, jstr_of(e, "user")) != 0) &&
+	    !(fa && *fa && !strstr(jstr_of(e, "action"), fa)) &&
+	    !(fc && *fc && strcmp(fc, jstr_of(e, "contest")) != 0) &&
+	    !(ft && *ft && strcmp(ft, tb) != 0) &&
+	    !(fs && *fs && strcmp(at, fs) < 0) &&
+	    !(fe && *fe && strncmp(at, fe, strlen(fe)) > 0);
+}
+
+/* S-23: the latest entries (up to 100 of the last 2,000), newest
+ * first, with who, what, when and the supersession chain with reasons
+ * (§3.5), filtered by user, action, contest, table and time (from, to:
+ * a time or its prefix); "verify chain" checks the hash chain. Only
+ * the roles that read; a supervisor's own-table view is the API's. */
 void
 d_scr_audit(struct ctx *x, struct sb *b)
 {
 	const char *fu = q(x, "user"), *fa = q(x, "action");
+	const char *fc = q(x, "contest"), *ft = q(x, "table");
+	const char *fs = q(x, "from"), *fe = q(x, "to");
 	json_t *bd = get(x, "public/results");
 	long long top = json_integer_value(json_object_get(json_object_get(
 	    bd, "checkpoint"), "seq"));
 	int shown = 0;
 
 	json_decref(bd);
-	put(b, "<form method=\"get\" action=\"/audit\"><label for=\"au-user\">"
-	    "User</label><input id=\"au-user\" name=\"user\" type=\"text\""
-	    " autocomplete=\"off\" value=\"");
-	esc(b, fu);
-	put(b, "\"><label for=\"au-action\">Action</label><input id=\""
-	    "au-action\" name=\"action\" type=\"text\" autocomplete=\"off\""
-	    " value=\"");
-	esc(b, fa);
-	put(b, "\"> <button type=\"submit\">Filter</button></form>"
-	    "<table><caption>Entries, newest first</caption><thead><tr>"
+	put(b, "<form method=\"get\" action=\"/audit\">");
+	audit_filter(b, "user", "User", fu);
+	audit_filter(b, "action", "Action", fa);
+	audit_filter(b, "contest", "Contest", fc);
+	audit_filter(b, "table", "Table", ft);
+	audit_filter(b, "from", "From (UTC time or its start)", fs);
+	audit_filter(b, "to", "To (UTC time or its start)", fe);
+	put(b, " <button type=\"submit\">Filter</button></form>"
+	    "<form method=\"get\" action=\"/audit\"><input type=\"hidden\""
+	    " name=\"verify\" value=\"1\"><button type=\"submit\">Verify"
+	    " chain</button></form>");
+	if (q(x, "verify") && *q(x, "verify"))
+		audit_chain(x, b);
+	put(b, "<table><caption>Entries, newest first</caption><thead><tr>"
 	    "<th scope=\"col\">Entry</th><th scope=\"col\">At</th>"
 	    "<th scope=\"col\">User</th><th scope=\"col\">Role</th>"
 	    "<th scope=\"col\">Action</th><th scope=\"col\">Contest</th>"
@@ -632,17 +738,14 @@ d_scr_audit(struct ctx *x, struct sb *b)
 
 		if (!e)
 			continue;
-		if ((fu && *fu && strcmp(fu, json_string_value(
-		    json_object_get(e, "user")) ? json_string_value(
-		    json_object_get(e, "user")) : "")) || (fa && *fa &&
-		    !strstr(json_string_value(json_object_get(e, "action")) ?
-		    json_string_value(json_object_get(e, "action")) : "",
-		    fa))) {
+		if (!audit_match(e, fu, fa, fc, ft, fs, fe)) {
 			json_decref(e);
 			continue;
 		}
 		shown++;
-		put(b, "<tr><td class=\"n\">");
+		put(b, json_is_null(json_object_get(e, "superseded_by")) ?
+		    "<tr><td class=\"n\">" : "<tr class=\"superseded\"><td"
+		    " class=\"n\">");
 		escj(b, json_object_get(e, "entry"));
 		put(b, "</td><td>");
 		escj(b, json_object_get(e, "at"));
@@ -660,6 +763,10 @@ d_scr_audit(struct ctx *x, struct sb *b)
 		escj(b, json_object_get(e, "superseded_by"));
 		put(b, "</td><td>");
 		escj(b, json_object_get(e, "reason_code"));
+		if (json_is_string(json_object_get(e, "reason_text"))) {
+			put(b, ": ");
+			escj(b, json_object_get(e, "reason_text"));
+		}
 		put(b, "</td></tr>");
 		json_decref(e);
 	}

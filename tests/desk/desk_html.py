@@ -360,6 +360,23 @@ def sv_run():
                       cookie=ro)
     check(st == 200 and "No entry matches" in page and "<b>" not in page and
           'value="&lt;b&gt;"' in page, "S-23: filters, escaped")
+    for qs, yes, no in (("table=1", "bundle.add", "stage2.start"),
+                        ("table=2", "assignment.record", "bundle.add"),
+                        ("contest=mayor&action=bundle", "bundle.add",
+                         "stage2.start"),
+                        ("contest=west", None, "bundle.add"),
+                        ("from=2999", None, "bundle.add"),
+                        ("to=2000", None, "bundle.add"),
+                        ("from=2000&to=2999", "bundle.add", None)):
+        st, page, _ = req("GET", "/audit?c=mayor&" + qs, cookie=ro)
+        check(st == 200 and (yes is None or yes in page) and
+              (no is None or no not in page) and
+              (yes is not None or "No entry matches" in page),
+              "S-23: the filter %s" % qs)
+    st, page, _ = req("GET", "/audit?c=mayor&verify=1", cookie=ro)
+    check(st == 200 and re.search(r"Chain verified: events 1 to \d+, head"
+                                  r" [0-9a-f]{16}\.", page) is not None,
+          "S-23: verify chain")
     st, page, _ = req("GET", "/audit?c=mayor&action=stage2", cookie=ro)
     check("stage2.start" in page and "bundle.add" not in page,
           "S-23: by action")
