@@ -420,19 +420,39 @@ d_scr_stage2(struct ctx *x, struct sb *b)
 	}
 	put(b, ".</p>");
 	if (f13) {
-		put(b, "<table><caption>First preferences (each eliminated"
-		    " pile is sorted in full, I14)</caption><thead><tr>"
-		    "<th scope=\"col\">Position</th><th scope=\"col\">"
-		    "Candidate</th><th scope=\"col\">First</th></tr></thead>"
+		const struct d_contest *k = &x->d->cs[x->c];
+
+		/* the per-source meter (I14): sorted against first
+		 * preferences, for the roles that see F13 */
+		put(b, "<table><caption>First preferences and the second"
+		    " count's sorting (each eliminated pile is sorted in"
+		    " full, I14)</caption><thead><tr><th scope=\"col\">"
+		    "Position</th><th scope=\"col\">Candidate</th><th"
+		    " scope=\"col\">First</th><th scope=\"col\">Sorted"
+		    "</th><th scope=\"col\">Left to sort</th></tr></thead>"
 		    "<tbody>");
 		json_array_foreach(json_object_get(f13, "first"), i, v) {
+			long long pos = json_integer_value(json_object_get(v,
+			    "position"));
+			long long first = json_integer_value(
+			    json_object_get(v, "votes")), sorted;
+
 			put(b, "<tr><td class=\"n\">");
 			escj(b, json_object_get(v, "position"));
 			put(b, "</td><td>");
 			escj(b, json_object_get(v, "name"));
 			put(b, "</td><td class=\"n\">");
 			escj(b, json_object_get(v, "votes"));
-			put(b, "</td></tr>");
+			if (pos < 1 || pos > k->ncands ||
+			    !k->eliminated[pos - 1]) {
+				put(b, "</td><td>remains</td><td></td></tr>");
+				continue;
+			}
+			sorted = d_sorted_from(x->d, x->c, k->round,
+			    (int)pos);
+			putf(b, "</td><td class=\"n\">%lld</td><td class=\"n"
+			    "\">%lld%s</td></tr>", sorted, first - sorted,
+			    sorted == first ? " (done)" : "");
 		}
 		put(b, "</tbody></table>");
 	}

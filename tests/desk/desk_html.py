@@ -343,6 +343,17 @@ def sv_run():
     check([(e["data"]["source"], e["data"]["dest"]) for e in js["entries"]]
           == [(3, 1), (3, "no_second_preference"), (4, 2)],
           "S-15: positions and codes as the API takes them: %s" % js)
+    st, page, _ = req("GET", "/stage2?c=mayor", cookie=ro)
+    check(st == 200 and re.search(
+          r'<td class="n">3</td><td>[^<]*</td><td class="n">8</td><td'
+          r' class="n">7</td><td class="n">1</td>', page) and re.search(
+          r'<td class="n">4</td><td>[^<]*</td><td class="n">5</td><td'
+          r' class="n">5</td><td class="n">0 \(done\)</td>', page) and
+          "<td>remains</td>" in page,
+          "S-15: the per-source meter (C 7 of 8 sorted, D all 5)")
+    st, page, _ = req("GET", "/stage2?c=mayor", cookie=c1)
+    check(st == 200 and "Left to sort" not in page,
+          "S-15: no first preferences for a clerk (section 3.4)")
     objection_form(ro, tok)
     st, page, _ = req("GET", "/variance?c=mayor&box=M1", cookie=ro)
     check(st == 200 and 'value="not_received"' in page and
