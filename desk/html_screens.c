@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 static void
 form_link(struct ctx *x, struct sb *b, const char *form, const char *text)
@@ -837,12 +838,84 @@ config_form(struct ctx *x, struct sb *b)
 	form_close(b, "Correct");
 }
 
+/* Seconds since the epoch of a server time YYYY-MM-DDTHH:MM:SS(.mmm)Z,
+ * or -1. */
+static long long
+at_secs(const char *at)
+{
+	struct tm tm;
+	int y, mo, dd, h, mi, sec;
+
+	if (!at || sscanf(at, "%4d-%2d-%2dT%2d:%2d:%2d", &y, &mo, &dd, &h,
+	    &mi, &sec) != 6)
+		return -1;
+	memset(&tm, 0, sizeof tm);
+	tm.tm_year = y - 1900;
+	tm.tm_mon = mo - 1;
+	tm.tm_mday = dd;
+	tm.tm_hour = h;
+	tm.tm_min = mi;
+	tm.tm_sec = sec;
+	return (long long)timegm(&tm);
+}
+
+static void
+put_time(struct sb *b, long long t)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+	char s[32];
+
+	gmtime_r(&tt, &tm);
+	strftime(s, sizeof s, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	put(b, s);
+}
+
+/* Papers per minute, one decimal, by integer arithmetic; "-" when the
+ * entries span no time. */
+static void
+put_rate(struct sb *b, long long papers, long long secs)
+{
+	long long r10;
+
+	if (secs <= 0 || papers <= 0) {
+		put(b, "\xe2\x80\x94");
+		return;
+	}
+	r10 = (papers * 600 + secs / 2) / secs;
+	putf(b, "%lld.%lld", r10 / 10, r10 % 10);
+}
+
+/* The staff of table t: username and role there. */
+static void
+put_staff(struct ctx *x, struct sb *b, int t)
+{
+	int n = 0;
+
+	for (int i = 0; i < x->d->nusers; i++)
+		for (int j = 0; j < x->d->users[i].ntabs; j++)
+			if (x->d->users[i].tabs[j].table == t) {
+				put(b, n++ ? ", " : "");
+				esc(b, x->d->users[i].username);
+				put(b, " (");
+				esc(b, x->d->users[i].tabs[j].role);
+				put(b, ")");
+			}
+}
+
+/* S-21: per contest the board's progress; per table of the plan the
+ * current round's stage-1 sheet: staff, entries, papers, papers per
+ * minute between its first and last entry, the last entry's time;
+ * then the projected finish of the round's stage 1 at the tables'
+ * combined rate, against the plan's timetable. (The back-fill backlog
+ * is not shown yet.) */
 void
 d_scr_progress(struct ctx *x, struct sb *b)
 {
 	json_t *bd = get(x, "board"), *k;
 	const json_t *c, *t;
 	char path[120], round[16];
+	long long first = -1, last = -1, total = 0, left;
 	size_t i;
 
 	put(b, "<table><caption>Contests</caption><thead><tr><th scope=\"col\">"
@@ -877,25 +950,42 @@ d_scr_progress(struct ctx *x, struct sb *b)
 	put(b, "<table><caption>Tables, round ");
 	esc(b, round);
 	put(b, ", stage 1</caption><thead><tr><th scope=\"col\">Table</th>"
-	    "<th scope=\"col\">Entries</th><th scope=\"col\">Papers</th>"
-	    "<th scope=\"col\">Last entry at</th><th scope=\"col\">Sheet"
-	    " closed for</th></tr></thead><tbody>");
+	    "<th scope=\"col\">Staff</th><th scope=\"col\">Entries</th>"
+	    "<th scope=\"col\">Papers</th><th scope=\"col\">Papers per"
+	    " minute</th><th scope=\"col\">Last entry at</th><th scope="
+	    "\"col\">Sheet closed for</th></tr></thead><tbody>");
 	snprintf(path, sizeof path, "contests/%s/sheets", x->d->cs[x->c].id);
 	json_array_foreach(x->d->tables, i, t) {
 		char tn[24];
 		json_t *sh;
 		const json_t *es, *a;
+		long long t0, t1, papers;
 		size_t j;
 
 		snprintf(tn, sizeof tn, "%lld", (long long)json_integer_value(
 		    json_object_get(t, "number")));
 		sh = getq(x, path, round, "1", tn, NULL, NULL);
 		es = json_object_get(sh, "entries");
+		papers = json_integer_value(json_object_get(sh, "papers"));
+		t0 = at_secs(json_string_value(json_object_get(
+		    json_array_get(es, 0), "at")));
+		t1 = at_secs(json_string_value(json_object_get(
+		    json_array_get(es, json_array_size(es) - 1), "at")));
+		if (t0 >= 0 && (first < 0 || t0 < first))
+			first = t0;
+		if (t1 > last)
+			last = t1;
+		total += papers;
 		put(b, "<tr><th scope=\"row\">");
 		esc(b, tn);
-		putf(b, "</th><td class=\"n\">%zu</td><td class=\"n\">",
+		put(b, "</th><td>");
+		put_staff(x, b, (int)json_integer_value(json_object_get(t,
+		    "number")));
+		putf(b, "</td><td class=\"n\">%zu</td><td class=\"n\">",
 		    json_array_size(es));
 		escj(b, json_object_get(sh, "papers"));
+		put(b, "</td><td class=\"n\">");
+		put_rate(b, papers, t0 >= 0 && t1 >= 0 ? t1 - t0 : 0);
 		put(b, "</td><td>");
 		escj(b, json_object_get(json_array_get(es, json_array_size(es)
 		    - 1), "at"));
@@ -908,7 +998,39 @@ d_scr_progress(struct ctx *x, struct sb *b)
 		put(b, "</td></tr>");
 		json_decref(sh);
 	}
-	put(b, "</tbody></table>");
+	put(b, "</tbody></table><p class=\"state\">");
+	left = d_verified_contest(x->d, x->c) - total;
+	if (!json_integer_value(json_object_get(k = get(x, "contests/%s",
+	    x->d->cs[x->c].id), "round")))
+		put(b, "No round has started: no projection yet.");
+	else if (left <= 0)
+		put(b, "Every verified paper of the round is entered.");
+	else if (first < 0 || last <= first || total <= 0)
+		putf(b, "%lld papers left; too few entries to project a"
+		    " finish.", left);
+	else {
+		putf(b, "%lld papers left at ", left);
+		put_rate(b, total, last - first);
+		put(b, " papers a minute: projected finish of stage 1 ");
+		put_time(b, last + (left * (last - first) + total - 1) / total);
+		put(b, ".");
+	}
+	json_decref(k);
+	put(b, "</p>");
+	if (json_array_size(json_object_get(x->d->election, "timetable"))) {
+		put(b, "<table><caption>The plan's timetable</caption><thead>"
+		    "<tr><th scope=\"col\">Event</th><th scope=\"col\">At"
+		    "</th></tr></thead><tbody>");
+		json_array_foreach(json_object_get(x->d->election,
+		    "timetable"), i, t) {
+			put(b, "<tr><td>");
+			escj(b, json_object_get(t, "event"));
+			put(b, "</td><td>");
+			escj(b, json_object_get(t, "at"));
+			put(b, "</td></tr>");
+		}
+		put(b, "</tbody></table>");
+	}
 	config_form(x, b);
 }
 

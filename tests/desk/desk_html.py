@@ -1001,9 +1001,15 @@ def block_run():
     check("Closed for areas: main" in page, "S-12: shown closed")
     ro, _ = login("ro", "correct-horse-battery-1")
     st, page, _ = req("GET", "/progress?c=north", cookie=ro)
-    check(st == 200 and re.search(r'<th scope="row">1</th><td class="n">3'
-                                  r'</td><td class="n">45</td>', page) and
-          "COUNTING" in page, "S-21: the table's entries and papers")
+    check(st == 200 and re.search(r'<th scope="row">1</th><td>[^<]*'
+                                  r'\(supervisor\)[^<]*</td><td class="n">3'
+                                  r'</td><td class="n">45</td><td class="n">'
+                                  r'(\d+\.\d|\u2014)</td>', page) and
+          "COUNTING" in page, "S-21: the table's staff, entries, papers and"
+          " rate")
+    check(re.search(r"\d+ papers left(; too few entries| at [\d.]+ papers a"
+                    r" minute: projected finish of stage 1 \d{4}-)", page)
+          or "Every verified paper" in page, "S-21: the projected finish")
     check(req("GET", "/progress?c=north", cookie=sup)[0] == 403,
           "B4: supervisor /progress")
 
