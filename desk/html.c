@@ -254,7 +254,7 @@ static const struct fdef {
 	{ "tally", "tallies", "round:i area:s table:i sheet:s papers:i"
 	    " votes:V", "/tally", 1, 0 },
 	{ "receipt", "receipts", "box:s po_name:s? seals_intact:B"
-	    " seal_numbers:s? packets:S", "/receipt", 0, 0 },
+	    " seal_numbers:s? packets:P", "/receipt", 0, 0 },
 	{ "assign", "assignments", "user:s table:i role:s until:s?",
 	    "/assign", 0, 0 },
 	{ "vcheck", "checks", "box:s item:s result:s", "/variance", 1, 0 },
@@ -1597,6 +1597,15 @@ form_body(const struct fdef *f, const json_t *vals, char *msg, size_t n)
 				if (type == 'S') {
 					json_array_append_new(a,
 					    json_string(it));
+					continue;
+				}
+				/* P: S-03's packets, a number key 1..8
+				 * for its code, or the code */
+				if (type == 'P') {
+					json_array_append_new(a, json_string(
+					    !parse_int(it, &x) && x >= 1 &&
+					    x <= 8 ? d_html_packets[x - 1] :
+					    it));
 					continue;
 				}
 				if (parse_int(it, &x)) {

@@ -579,25 +579,148 @@ all_boxes(struct ctx *x, struct sb *b)
 	put(b, "</tbody></table>");
 }
 
-/* S-03: a box arrives: code, packets, seals, presiding officer. */
+/* The packets a box may bring (§9.4 receipt.record), in the order of
+ * the number keys S-03's checklist uses (1 bpa ... 8 postal_handed_in). */
+const char *const d_html_packets[] = { "bpa", "unused_and_spoilt",
+	"tendered", "tendered_votes_list", "corresponding_number_list",
+	"marked_register", "certificates_of_employment", "postal_handed_in",
+	NULL };
+
+static long long at_secs(const char *at);
+
+/* A member id of one of the plan's arrays (places, stations). */
+static const json_t *
+plan_item(const json_t *arr, const char *idk, const char *id)
+{
+	size_t i;
+	const json_t *v;
+
+	json_array_foreach(arr, i, v)
+		if (id && json_is_string(json_object_get(v, idk)) &&
+		    strcmp(json_string_value(json_object_get(v, idk)), id) == 0)
+			return v;
+	return NULL;
+}
+
+/* S-03's look-up: what the box code names -- station, place, contests,
+ * expected arrival, whether it came. */
+static void
+receipt_box(struct ctx *x, struct sb *b, const char *code)
+{
+	int bi = d_box_find(x->d, code);
+	const struct d_box *bx;
+	const json_t *st, *pl, *pb;
+
+	if (bi < 0) {
+		put(b, "<p class=\"error\" role=\"alert\">No box ");
+		esc(b, code);
+		put(b, " in the plan: an unexpected box is registered with a"
+		    " reason (the API's unexpected member).</p>");
+		return;
+	}
+	bx = &x->d->boxes[bi];
+	st = plan_item(x->d->stations, "code", bx->station);
+	pl = plan_item(x->d->places, "id", json_string_value(
+	    json_object_get(st, "place")));
+	pb = plan_item(json_object_get(x->d->plan, "boxes"), "code", code);
+	put(b, "<h2>Box ");
+	esc(b, code);
+	put(b, "</h2><p>");
+	esc(b, bx->kind);
+	if (st) {
+		put(b, " box of station ");
+		escj(b, json_object_get(st, "code"));
+		put(b, " (");
+		escj(b, json_object_get(st, "name"));
+		put(b, ") at ");
+		escj(b, json_object_get(pl, "name"));
+	}
+	put(b, "; contests: ");
+	for (int p = 0; p < bx->npolls; p++) {
+		put(b, p ? ", " : "");
+		esc(b, x->d->cs[bx->polls[p].contest].name);
+	}
+	if (json_is_string(json_object_get(pb, "expected_arrival"))) {
+		put(b, "; expected ");
+		escj(b, json_object_get(pb, "expected_arrival"));
+	}
+	put(b, bx->received ? "; <span class=\"state\">received</span>.</p>" :
+	    "; <span class=\"state\">not received yet</span>.</p>");
+}
+
+/* Boxes not received whose expected arrival has passed ([EC-RECEIPT]). */
+static void
+overdue(struct ctx *x, struct sb *b)
+{
+	char now[40];
+	long long t;
+	size_t i;
+	const json_t *pb;
+	int n = 0;
+
+	d_now(now, sizeof now);
+	t = at_secs(now);
+	json_array_foreach(json_object_get(x->d->plan, "boxes"), i, pb) {
+		const char *code = json_string_value(json_object_get(pb,
+		    "code"));
+		long long due = at_secs(json_string_value(json_object_get(pb,
+		    "expected_arrival")));
+		int bi = code ? d_box_find(x->d, code) : -1;
+
+		if (bi < 0 || due < 0 || due >= t || x->d->boxes[bi].received)
+			continue;
+		if (!n++)
+			put(b, "<table><caption>Overdue boxes (expected, not"
+			    " received)</caption><thead><tr><th scope=\"col\">"
+			    "Box</th><th scope=\"col\">Expected</th><th scope="
+			    "\"col\">Minutes late</th><th scope=\"col\">"
+			    "Escalated</th></tr></thead><tbody>");
+		put(b, "<tr><th scope=\"row\">");
+		esc(b, code);
+		put(b, "</th><td>");
+		escj(b, json_object_get(pb, "expected_arrival"));
+		putf(b, "</td><td class=\"n\">%lld</td><td>%s</td></tr>",
+		    (t - due) / 60, x->d->boxes[bi].escalated ? "yes" : "no");
+	}
+	put(b, n ? "</tbody></table>" : "<p>No box is overdue.</p>");
+}
+
+/* S-03: a box arrives: its code (scan or type) shows station, place and
+ * contests; packets by number keys or codes, seals, presiding officer;
+ * then the boxes overdue against their expected arrival. */
 void
 d_scr_receipt(struct ctx *x, struct sb *b)
 {
+	const char *box = q(x, "box");
+
+	if (x->err && x->vals)
+		box = json_string_value(json_object_get(x->vals, "box"));
+	put(b, "<form method=\"get\" action=\"/receipt\"><input type=\""
+	    "hidden\" name=\"c\" value=\"");
+	esc(b, x->d->cs[x->c].id);
+	put(b, "\"><label for=\"pick-box\">Box code (scan or type)</label>"
+	    "<input id=\"pick-box\" name=\"box\" type=\"text\""
+	    " autocomplete=\"off\" value=\"");
+	esc(b, box);
+	put(b, "\"> <button type=\"submit\">Look up</button></form>");
+	if (box && *box)
+		receipt_box(x, b, box);
 	form_open(x, b, "receipt", "Receive a box");
-	field(x, b, "receipt", "box", "Box code (scan or type)", "text", "",
-	    1);
+	field(x, b, "receipt", "box", "Box code (scan or type)", "text",
+	    box ? box : "", 1);
 	put(b, "<label for=\"receipt-seals_intact\">Seals intact</label>"
 	    "<input id=\"receipt-seals_intact\" name=\"seals_intact\""
 	    " type=\"checkbox\" value=\"1\">");
 	field(x, b, "receipt", "seal_numbers", "Seal numbers", "text", "", 0);
-	put(b, "<p id=\"packet-codes\">Packets: bpa, unused_and_spoilt,"
-	    " tendered, tendered_votes_list, corresponding_number_list,"
-	    " marked_register, certificates_of_employment,"
-	    " postal_handed_in.</p>");
-	field(x, b, "receipt", "packets", "Packets received (codes)", "text",
-	    "", 0);
+	put(b, "<p id=\"packet-codes\">Packets by number: ");
+	for (int i = 0; d_html_packets[i]; i++)
+		putf(b, "%s%d %s", i ? ", " : "", i + 1, d_html_packets[i]);
+	put(b, ".</p>");
+	field(x, b, "receipt", "packets", "Packets received (numbers such as"
+	    " 1 2 6, or codes)", "text", "", 0);
 	field(x, b, "receipt", "po_name", "Presiding officer", "text", "", 0);
 	form_close(b, "Record receipt");
+	overdue(x, b);
 	all_boxes(x, b);
 }
 

@@ -907,11 +907,30 @@ def block_run():
     ro, _ = login("ro", "correct-horse-battery-1")
     st, page, _ = req("GET", "/receipt?c=north", cookie=ro)
     check(st == 200 and "PV" in page, "S-03: the boxes")
+    check(re.search(r'Overdue boxes.*<th scope="row">N1</th><td>'
+                    r'2026-05-07T21:40:00Z</td><td class="n">\d+</td>'
+                    r'<td>no</td>', page, re.S) is not None and
+          '<th scope="row">PV</th><td>2026' not in page,
+          "S-03: N1 overdue against its expected arrival")
+    st, page, _ = req("GET", "/receipt?c=north&box=N1", cookie=ro)
+    check(st == 200 and "box of station N1 (Hall A) at Hall" in page and
+          "contests: North Ward" in page and "not received yet" in page and
+          re.search(r'id="receipt-box"[^>]*value="N1"', page) is not None,
+          "S-03: the box code looked up: station, place, contests")
+    st, page, _ = req("GET", "/receipt?c=north&box=ZZ9", cookie=ro)
+    check(st == 200 and "No box ZZ9 in the plan" in page,
+          "S-03: an unknown box code")
     st, _, hd = req("POST", "/do", dict(form_of(page, "receipt"), box="PV",
-                    seals_intact="1", packets="bpa tendered"),
+                    seals_intact="1", packets="1 3"),
                     {"Origin": ORIGIN}, cookie=ro)
     check(st == 303 and "saved=" in hd.get("location", ""),
           "S-03: receipt recorded: %d" % st)
+    con = sqlite3.connect("file:%s?mode=ro" % DB, uri=True)
+    ln = con.execute("SELECT line FROM event WHERE action ="
+                     " 'receipt.record' ORDER BY seq DESC").fetchone()
+    con.close()
+    check(ln and json.loads(ln[0])["data"]["packets"] == ["bpa", "tendered"],
+          "S-03: packets by number keys: %s" % (ln and ln[0][:200]))
     st, page, _ = req("GET", "/assign?c=north", cookie=ro)
     st, _, hd = req("POST", "/do", dict(form_of(page, "assign"),
                     user="clerk3", table="1", role="clerk"),
