@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /* act_correct.c -- corrections (§3.5): a withdrawal is a superseding
- * entry that takes a figure, bundle or doubtful paper out of the views;
- * a correction is a superseding entry of the original's own action with
- * new data (journalled as that action, with supersedes). Nothing is
- * deleted. A withdrawal resolves a double-entry difference (I20) too. */
+ * entry that takes a figure, bundle, doubtful paper, transfer or
+ * objection out of the views, or puts back the value a configuration
+ * change replaced; a correction is a superseding entry of the
+ * original's own action with new data (journalled as that action, with
+ * supersedes). Nothing is deleted. A withdrawal resolves a double-entry
+ * difference (I20) too. */
 #include "desk.h"
 
 #include <string.h>
@@ -128,20 +130,172 @@ reason_ok(const char *rc, const char *rt, struct d_err *e)
 	return 0;
 }
 
-/* Take entry n out of the views, if u may (§3.5): *fp or *bp is the
- * subject, *cp its contest. */
+/* What a withdrawal or correction supersedes: one of these. */
+struct subj {
+	struct d_fig *f;	/* a BPA or count figure */
+	struct d_bundle *b;	/* a bundle or doubtful entry */
+	struct d_tally *t;	/* a tally-sheet entry */
+	struct d_xfer *x[2];	/* a transfer: its two sides */
+	struct d_bundle *o;	/* an objection: the paper it endorsed */
+	json_t *g;		/* an objection's or config change's record */
+	int c;			/* its contest, -1 none (config) */
+};
+
+/* A transfer made by entry n: its two sides, the contest of the poll
+ * receiving the papers and the tables of both boxes. */
 static int
-supersede(struct desk *d, const struct d_user *u, long long n,
-    const char *rt, struct d_fig **fp, struct d_bundle **bp,
-    struct d_tally **tp, int *cp, struct d_err *e)
+find_xfer(struct desk *d, long long n, struct d_xfer **x, int *c,
+    int tables[2])
 {
+	int k = 0;
+
+	for (int b = 0; b < d->nboxes; b++)
+		for (int p = 0; p < d->boxes[b].npolls; p++) {
+			struct d_vpoll *v = &d->boxes[b].polls[p];
+
+			for (int i = 0; i < v->nxf && k < 2; i++)
+				if (v->xf[i].entry == n) {
+					if (v->xf[i].papers > 0)
+						*c = v->contest;
+					tables[k] = d->boxes[b].table;
+					x[k++] = &v->xf[i];
+				}
+		}
+	return k == 2;
+}
+
+/* The record of an objection or config change made by entry n. */
+static json_t *
+find_flow(struct desk *d, long long n)
+{
+	size_t i;
+	json_t *r;
+
+	json_array_foreach(d->flowlog, i, r)
+		if (json_integer_value(json_object_get(r, "entry")) == n)
+			return r;
+	return NULL;
+}
+
+static const char *
+flow_kind(const json_t *g)
+{
+	return json_string_value(json_object_get(g, "kind"));
+}
+
+/* §3.5 for a transfer: its author or a supervisor of either box's
+ * table (or the manager, DRO, RO), while both boxes are undecided. */
+static int
+xfer_ok(struct desk *d, const struct d_user *u, struct subj *s,
+    const int tables[2], struct d_err *e)
+{
+	const struct d_contest *k = &d->cs[s->c];
+
+	if ((strcmp(u->role, "clerk") == 0 || strcmp(u->role,
+	    "supervisor") == 0) && !d_user_table_role(u, tables[0], NULL) &&
+	    !d_user_table_role(u, tables[1], NULL))
+		return d_forbid(e, "table", "I19: neither box is at a table of"
+		    " yours");
+	if (strcmp(u->role, "clerk") == 0 && (!s->x[0]->user ||
+	    strcmp(s->x[0]->user, u->username) != 0))
+		return d_forbid(e, "own_entry", "§3.5: a clerk withdraws only"
+		    " an own entry");
+	if (strcmp(u->role, "supervisor") == 0 &&
+	    !d_user_table_role(u, tables[0], "supervisor") &&
+	    !d_user_table_role(u, tables[1], "supervisor"))
+		return d_forbid(e, "table", "I19: you supervise neither box's"
+		    " table");
+	if (k->state != S_VERIFYING)
+		return d_fail(e, 409, "wrong_state", k->state >= S_DECLARED ?
+		    "I16" : "§3.5", "no withdrawal of a transfer in %s",
+		    d_state_name(k->state));
+	for (int b = 0; b < d->nboxes; b++)
+		for (int p = 0; p < d->boxes[b].npolls; p++) {
+			const struct d_vpoll *v = &d->boxes[b].polls[p];
+
+			for (int i = 0; i < v->nxf; i++)
+				if ((&v->xf[i] == s->x[0] || &v->xf[i] ==
+				    s->x[1]) && v->decided)
+					return d_fail(e, 409, "wrong_state",
+					    "§3.5", "§3.5: box %s is verified;"
+					    " its transfer stands",
+					    d->boxes[b].code);
+		}
+	return 0;
+}
+
+/* §3.5 for an objection: as objection.record (RO, manager, a DRO with
+ * adjudicate), in COUNTING or STAGE2, to a paper of the current round. */
+static int
+objection_ok(struct desk *d, const struct d_user *u, struct subj *s,
+    struct d_err *e)
+{
+	long long doubt = json_integer_value(json_object_get(s->g,
+	    "doubtful"));
+	const struct d_contest *k = &d->cs[s->c];
+
+	if (strcmp(u->role, "ro") != 0 && strcmp(u->role, "manager") != 0 &&
+	    strcmp(u->role, "dro") != 0)
+		return d_forbid(e, "role", "§3.2: an objection is withdrawn"
+		    " by the RO, a DRO or the manager");
+	if (strcmp(u->role, "dro") == 0 && !d_has_power(d, u, s->c,
+	    "adjudicate"))
+		return d_forbid(e, "delegation", "§3.1: no delegation of"
+		    " adjudicate");
+	for (int i = 0; i < d->nbs; i++)
+		if (d->bs[i].entry == doubt && d->bs[i].kind == 'd')
+			s->o = &d->bs[i];
+	if (k->state != S_COUNTING && k->state != S_STAGE2)
+		return d_fail(e, 409, "wrong_state", k->state >= S_DECLARED ?
+		    "I16" : "§3.5", "no withdrawal of an objection in %s",
+		    d_state_name(k->state));
+	if (!s->o || s->o->withdrawn || s->o->round != k->round)
+		return d_fail(e, 409, "wrong_state", "§3.5", "§3.5: the paper"
+		    " objection %lld endorsed is not of the current round",
+		    (long long)json_integer_value(json_object_get(s->g,
+		    "entry")));
+	return 0;
+}
+
+/* Take entry n out of the views, if u may (§3.5): s gets the subject. */
+static int
+supersede(struct desk *d, const struct d_req *rq, long long n,
+    const char *rt, struct subj *s, struct d_err *e)
+{
+	const struct d_user *u = rq->user;
 	struct d_fig *f;
 	struct d_bundle *b = NULL;
 	struct d_tally *t = NULL;
-	int c = -1, table = 0, conf;
+	int c = -1, table = 0, conf, tables[2] = { 0, 0 };
 
+	memset(s, 0, sizeof *s);
+	s->c = -1;
 	if (n < 1)
 		return d_fail(e, 404, "not_found", NULL, "no entry %lld", n);
+	if (find_xfer(d, n, s->x, &s->c, tables)) {
+		if (s->x[0]->withdrawn)
+			return d_fail(e, 404, "not_found", NULL, "no current"
+			    " entry %lld that can be superseded", n);
+		if (xfer_ok(d, u, s, tables, e))
+			return -1;
+		goto suspended;
+	}
+	if ((s->g = find_flow(d, n))) {
+		if (json_is_true(json_object_get(s->g, "withdrawn")))
+			return d_fail(e, 404, "not_found", NULL, "no current"
+			    " entry %lld that can be superseded", n);
+		if (strcmp(flow_kind(s->g), "objection") == 0) {
+			s->c = (int)json_integer_value(json_object_get(s->g,
+			    "contest"));
+			if (objection_ok(d, u, s, e))
+				return -1;
+			goto suspended;
+		}
+		if (d_config_revert(d, rq, s->g, 0, rt, e))
+			return -1;
+		json_object_set_new(s->g, "withdrawn", json_true());
+		return 0;
+	}
 	if ((f = find_fig(d, n, &c, &table)) && f->withdrawn)
 		f = NULL;
 	if (!f && (!(t = find_tally(d, n)) || t->withdrawn))
@@ -169,31 +323,67 @@ supersede(struct desk *d, const struct d_user *u, long long n,
 	if (may_withdraw(u, f ? f->user : t ? t->user : b->user, table, conf,
 	    rt, e) || state_open(d, c, f != NULL, e))
 		return -1;
-	if (d->cs[c].suspended)
+	s->f = f;
+	s->b = b;
+	s->t = t;
+	s->c = c;
+suspended:
+	if (s->c >= 0 && d->cs[s->c].suspended)
 		return d_fail(e, 423, "suspended", "§2.14", "suspended");
-	if (f)
-		f->withdrawn = 1;
-	else if (t)
-		t->withdrawn = 1;
-	else
-		b->withdrawn = 1;
-	*fp = f;
-	*bp = b;
-	*tp = t;
-	*cp = c;
+	if (s->f)
+		s->f->withdrawn = 1;
+	else if (s->t)
+		s->t->withdrawn = 1;
+	else if (s->b)
+		s->b->withdrawn = 1;
+	else if (s->x[0]) {
+		s->x[0]->withdrawn = s->x[1]->withdrawn = 1;
+	} else if (s->o) {
+		s->o->objections--;
+		s->o->objected = s->o->adj_obj || s->o->objections > 0;
+		json_object_set_new(s->g, "withdrawn", json_true());
+	}
 	return 0;
+}
+
+/* Put back what supersede() took out (a correction that failed). */
+static void
+unsupersede(struct desk *d, const struct d_req *rq, struct subj *s)
+{
+	struct d_err e;
+
+	if (s->f)
+		s->f->withdrawn = 0;
+	else if (s->t)
+		s->t->withdrawn = 0;
+	else if (s->b)
+		s->b->withdrawn = 0;
+	else if (s->x[0])
+		s->x[0]->withdrawn = s->x[1]->withdrawn = 0;
+	else if (s->o) {
+		s->o->objections++;
+		s->o->objected = 1;
+		json_object_set_new(s->g, "withdrawn", json_false());
+	} else if (s->g) {
+		d_config_revert(d, rq, s->g, 1, NULL, &e);
+		json_object_set_new(s->g, "withdrawn", json_false());
+	}
 }
 
 /* The action of the entry supersede() found. */
 static const char *
-action_of(const struct d_fig *f, const struct d_bundle *b,
-    const struct d_tally *t)
+action_of(const struct subj *s)
 {
-	if (f)
-		return f->kind ? "count.enter" : "bpa.enter";
-	if (t)
+	if (s->f)
+		return s->f->kind ? "count.enter" : "bpa.enter";
+	if (s->t)
 		return "tally.enter";
-	return b->kind == 'd' ? "doubtful.raise" : "bundle.add";
+	if (s->x[0])
+		return "transfer.record";
+	if (s->g)
+		return strcmp(flow_kind(s->g), "objection") == 0 ?
+		    "objection.record" : "config.change";
+	return s->b->kind == 'd' ? "doubtful.raise" : "bundle.add";
 }
 
 int
@@ -203,20 +393,26 @@ a_withdraw(struct desk *d, struct d_req *rq, struct d_out *out,
 	static const char *const keys[] = { "reason_code", "reason_text",
 		NULL };
 	const char *rc, *rt;
-	struct d_fig *f;
-	struct d_bundle *b;
-	struct d_tally *t;
-	int c;
+	struct subj s;
 
 	if (d_body_keys(rq->body, keys, e) ||
 	    d_get_str(rq->body, "reason_code", 1, 32, &rc, e) < 0 ||
 	    d_get_str(rq->body, "reason_text", 0, 2000, &rt, e) < 0 ||
 	    reason_ok(rc, rt, e) ||
-	    supersede(d, rq->user, rq->sub, rt, &f, &b, &t, &c, e))
+	    supersede(d, rq, rq->sub, rt, &s, e))
 		return -1;
-	rq->contest = c;
-	out->contests[0] = c;
-	out->ncontests = 1;
+	rq->contest = s.c;
+	out->ncontests = 0;
+	if (s.c >= 0) {
+		out->contests[0] = s.c;
+		out->ncontests = 1;
+	} else if (s.g && json_integer_value(json_object_get(s.g,
+	    "contest")) >= 0) {
+		/* a config change: the contest it concerned, as it did */
+		out->contests[0] = (int)json_integer_value(json_object_get(
+		    s.g, "contest"));
+		out->ncontests = 1;
+	}
 	out->supersedes = rq->sub;
 	out->reason_code = rc;
 	out->reason_text = rt;
@@ -233,19 +429,21 @@ int
 d_correct(struct desk *d, struct d_req *rq, long long n, const char *rc,
     const char *rt, struct d_out *out, struct d_err *e)
 {
-	struct d_fig *f;
-	struct d_bundle *b;
-	struct d_tally *t;
-	int c;
+	struct subj s;
 
-	if (!rc || reason_ok(rc, rt, e) ||
-	    supersede(d, rq->user, n, rt, &f, &b, &t, &c, e))
+	if (!rc || reason_ok(rc, rt, e) || supersede(d, rq, n, rt, &s, e))
 		return -1;
 	if (!rq->action)
-		rq->action = action_of(f, b, t);
+		rq->action = action_of(&s);
+	/* a config change after READY carries its reason (§4): the
+	 * correction's, unless its data gives one */
+	if (strcmp(rq->action, "config.change") == 0 && rt &&
+	    json_is_object(rq->body) && !json_object_get(rq->body,
+	    "reason_text"))
+		json_object_set_new(rq->body, "reason_text", json_string(rt));
 	if (rq->contest < 0)
-		rq->contest = c;
-	if (rq->contest != c || strcmp(rq->action, action_of(f, b, t)) != 0) {
+		rq->contest = s.c;
+	if (rq->contest != s.c || strcmp(rq->action, action_of(&s)) != 0) {
 		d_fail(e, 400, "bad_request", "§3.5", "a correction of entry"
 		    " %lld is an entry of its own action and contest", n);
 		goto undo;
@@ -257,12 +455,7 @@ d_correct(struct desk *d, struct d_req *rq, long long n, const char *rc,
 	out->reason_text = rt;
 	return 0;
 undo:
-	if (f)
-		f->withdrawn = 0;
-	else if (t)
-		t->withdrawn = 0;
-	else
-		b->withdrawn = 0;
+	unsupersede(d, rq, &s);
 	return -1;
 }
 

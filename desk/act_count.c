@@ -487,7 +487,7 @@ a_adjudicate(struct desk *d, struct d_req *rq, struct d_out *out,
 		return -1;
 	}
 	b->adj = (int)rq->entry;
-	b->objected = obj;
+	b->objected = b->adj_obj = obj;
 	out->data = d_norm(rq->body, keys);
 	json_object_set_new(out->data, "objected", json_boolean(obj));
 	out->answer = json_pack("{s:s}", "endorsement", b->decided == 'v' ?
@@ -785,12 +785,31 @@ a_tally(struct desk *d, struct d_req *rq, struct d_out *out, struct d_err *e)
 	return 0;
 }
 
-/* A partial recount (§2.11): round from's stage-1 entries that hold no
- * named pile (named[pos - 1]) are carried into the current round by
+/* Does a stage-2 entry touch a named pile: sorted from it, or
+ * counted for it (its destination a named position)? */
+static int
+named_stage2(const struct d_bundle *x, int ncands,
+    const unsigned char *named)
+{
+	char *end;
+	long to;
+
+	if (x->source >= 1 && x->source <= ncands && named[x->source - 1])
+		return 1;
+	if (!x->dest)
+		return 0;
+	to = strtol(x->dest, &end, 10);
+	return !*end && to >= 1 && to <= ncands && named[to - 1];
+}
+
+/* A partial recount (§2.11): round from's entries that hold no named
+ * pile (named[pos - 1]) are carried into the current round by
  * reference (carried = their entry; entry 0, so they are not withdrawn
  * as such); the named piles are entered afresh. Decided doubtful papers
- * are carried unless allowed for a named candidate. A bundle check
- * (scope 'b', nothing named) carries every entry, stage 2 too. */
+ * are carried unless allowed for a named candidate. An SV contest's
+ * stage 2 is carried the same way: a stage-2 bundle or doubtful paper
+ * is entered afresh when its source or its destination is named. A
+ * bundle check (scope 'b', nothing named) carries every entry. */
 int
 d_carry(struct desk *d, int c, int from, const unsigned char *named)
 {
@@ -800,11 +819,12 @@ d_carry(struct desk *d, int c, int from, const unsigned char *named)
 		struct d_bundle x = d->bs[i], *b;
 		int hit = 0;
 
-		/* a bundle check re-sorts nothing: stage 2 is carried too */
 		if (x.contest != c || x.round != from || x.withdrawn ||
-		    (x.stage != 1 && !(x.stage == 2 && d->cs[c].scope == 'b')))
+		    x.stage < 1 || x.stage > 2)
 			continue;
-		for (int p = 0; p < d->cs[c].ncands; p++)
+		if (x.stage == 2)
+			hit = named_stage2(&x, d->cs[c].ncands, named);
+		for (int p = 0; x.stage == 1 && p < d->cs[c].ncands; p++)
 			hit |= named[p] && ((x.kind == 'c' && x.cand == p + 1) ||
 			    ((x.kind == 'p' || (x.kind == 'd' && x.decided ==
 			    'v')) && (x.pat & (1ULL << p))) ||

@@ -65,6 +65,13 @@ a_objection(struct desk *d, struct d_req *rq, struct d_out *out,
 		    " adjudication %lld allowed the paper; an objection is to"
 		    " a rejection", n);
 	b->objected = 1;
+	b->objections++;
+	/* for its withdrawal (§3.5) */
+	if (!d->flowlog)
+		d->flowlog = json_array();
+	json_array_append_new(d->flowlog, json_pack("{s:I, s:s, s:i, s:i}",
+	    "entry", (json_int_t)rq->entry, "kind", "objection", "doubtful",
+	    b->entry, "contest", rq->contest));
 	out->data = d_norm(rq->body, keys);
 	out->answer = json_pack("{s:s}", "endorsement", b->rip ?
 	    "rejected in part \xe2\x80\x94 rejection objected to" :
@@ -457,6 +464,27 @@ config_do(struct desk *d, const char *obj, const char *key,
 	return 0;
 }
 
+/* What a change (or its withdrawal) needs after the body, in the
+ * order of §9.1: after READY a reason and re-authentication; then no
+ * concerned contest past READY_TO_DECLARE (I16). */
+static int
+config_gate(const struct desk *d, const struct d_req *rq, int ready,
+    int ci, const char *rt, struct d_err *e)
+{
+	if (ready && (!rt || !*rt))
+		return d_fail(e, 400, "bad_request", "§4", "a change after"
+		    " READY needs a reason_text");
+	if (ready && !rq->reauth_ok)
+		return d_fail(e, 401, "reauth_required", "§6.3",
+		    "re-authenticate to change the configuration");
+	for (int i = 0; i < d->ncs; i++)
+		if ((ci < 0 || i == ci) && d->cs[i].state > S_READY_TO_DECLARE)
+			return d_fail(e, 409, "wrong_state", "I16", "I16: %s is"
+			    " %s; its configuration is fixed", d->cs[i].id,
+			    d_state_name(d->cs[i].state));
+	return 0;
+}
+
 /* POST config {"object", "key", "field", "value"} -> {"old"}. In SETUP
  * the RO or the manager; after READY the RO alone, re-authenticated,
  * with a reason_text; never after a concerned contest's declaration
@@ -502,17 +530,8 @@ a_config(struct desk *d, struct d_req *rq, struct d_out *out,
 	json_decref(old);
 	if (rc && e->status != 409)
 		return -1;
-	if (ready && (!rt || !*rt))
-		return d_fail(e, 400, "bad_request", "§4", "a change after"
-		    " READY needs a reason_text");
-	if (ready && !rq->reauth_ok)
-		return d_fail(e, 401, "reauth_required", "§6.3",
-		    "re-authenticate to change the configuration");
-	for (int i = 0; i < d->ncs; i++)
-		if ((ci < 0 || i == ci) && d->cs[i].state > S_READY_TO_DECLARE)
-			return d_fail(e, 409, "wrong_state", "I16", "I16: %s is"
-			    " %s; its configuration is fixed", d->cs[i].id,
-			    d_state_name(d->cs[i].state));
+	if (config_gate(d, rq, ready, ci, rt, e))
+		return -1;
 	if (config_do(d, obj, key, field, v, ci, sub, rc ? 0 : 1, &old, e)) {
 		json_decref(old);
 		return -1;
@@ -524,6 +543,83 @@ a_config(struct desk *d, struct d_req *rq, struct d_out *out,
 	}
 	out->data = d_norm(rq->body, keys);
 	json_object_set(out->data, "old", old);
+	/* for its withdrawal (§3.5) */
+	if (!d->flowlog)
+		d->flowlog = json_array();
+	json_array_append_new(d->flowlog, json_pack("{s:I, s:s, s:s, s:s?,"
+	    " s:s, s:O, s:O, s:i}", "entry", (json_int_t)rq->entry, "kind",
+	    "config", "object", obj, "key", key, "field", field, "old", old,
+	    "new", v, "contest", ci));
 	out->answer = json_pack("{s:o}", "old", old);
+	return 0;
+}
+
+static int
+same_str(const json_t *a, const json_t *b)
+{
+	if (!json_is_string(a) || !json_is_string(b))
+		return json_is_null(a) && json_is_null(b);
+	return strcmp(json_string_value(a), json_string_value(b)) == 0;
+}
+
+/* A configuration change rec withdrawn (§3.5): the value before it is
+ * back, if it is still the current change of its field and a_config's
+ * rules allow the change now (who, reason, re-authentication, I16, the
+ * rules the entries were checked against). With redo, rec's own value
+ * is put back (a correction of rec that failed). */
+int
+d_config_revert(struct desk *d, const struct d_req *rq, json_t *rec,
+    int redo, const char *rt, struct d_err *e)
+{
+	const char *obj = json_string_value(json_object_get(rec, "object"));
+	const char *key = json_string_value(json_object_get(rec, "key"));
+	const char *field = json_string_value(json_object_get(rec, "field"));
+	long long n = json_integer_value(json_object_get(rec, "entry"));
+	json_t *old = NULL, *x;
+	int ci, sub, ready = 0;
+	size_t i;
+
+	if (config_subject(d, obj, key, &ci, &sub, e))
+		return -1;
+	if (redo) {
+		config_do(d, obj, key, field, json_object_get(rec, "new"), ci,
+		    sub, 1, &old, e);
+		json_decref(old);
+		return 0;
+	}
+	json_array_foreach(d->flowlog, i, x)
+		if (json_integer_value(json_object_get(x, "entry")) > n &&
+		    !json_is_true(json_object_get(x, "withdrawn")) &&
+		    same_str(json_object_get(x, "kind"), json_object_get(rec,
+		    "kind")) && same_str(json_object_get(x, "object"),
+		    json_object_get(rec, "object")) && same_str(
+		    json_object_get(x, "key"), json_object_get(rec, "key")) &&
+		    same_str(json_object_get(x, "field"), json_object_get(rec,
+		    "field")))
+			return d_fail(e, 409, "invariant", "I1", "I1: entry"
+			    " %lld is not current: entry %lld changed %s since",
+			    n, (long long)json_integer_value(json_object_get(x,
+			    "entry")), field);
+	for (int k = 0; k < d->ncs; k++)
+		ready |= d->cs[k].state > S_SETUP;
+	if (ready && strcmp(rq->user->role, "ro") != 0)
+		return d_forbid(e, "role", "§3.2: after READY only the RO"
+		    " changes the configuration");
+	if (!ready && strcmp(rq->user->role, "ro") != 0 &&
+	    strcmp(rq->user->role, "manager") != 0)
+		return d_forbid(e, "role", "§3.2: the RO or the manager"
+		    " changes the configuration");
+	if (config_gate(d, rq, ready, ci, rt, e))
+		return -1;
+	if (config_do(d, obj, key, field, json_object_get(rec, "old"), ci,
+	    sub, 0, &old, e)) {
+		json_decref(old);
+		return -1;
+	}
+	json_decref(old);
+	old = NULL;
+	config_do(d, obj, key, field, json_object_get(rec, "old"), ci, sub, 1,
+	    &old, e);
+	json_decref(old);
 	return 0;
 }

@@ -54,7 +54,7 @@ effective(const struct d_vpoll *p, int kind, int attempt, long long *v)
 	/* A count taken before a transfer: the papers moved in or out
 	 * since go with it (§2.3); one taken after holds them already. */
 	for (int i = 0; kind == 1 && i < p->nxf; i++)
-		if (p->xf[i].entry > f[0]->entry)
+		if (p->xf[i].entry > f[0]->entry && !p->xf[i].withdrawn)
 			*v += p->xf[i].papers;
 	return 1;
 }
@@ -452,7 +452,8 @@ from_poll(struct d_box *bx, int c)
 }
 
 static int
-add_xfer(struct d_vpoll *p, int entry, int other, long long papers)
+add_xfer(struct d_vpoll *p, int entry, int other, long long papers,
+    const char *user)
 {
 	struct d_xfer *n = realloc(p->xf, (size_t)(p->nxf + 1) * sizeof *n);
 
@@ -462,6 +463,8 @@ add_xfer(struct d_vpoll *p, int entry, int other, long long papers)
 	n[p->nxf].entry = entry;
 	n[p->nxf].other = other;
 	n[p->nxf].papers = papers;
+	n[p->nxf].withdrawn = 0;
+	n[p->nxf].user = user;
 	p->nxf++;
 	return 0;
 }
@@ -531,8 +534,9 @@ a_transfer(struct desk *d, struct d_req *rq, struct d_out *out,
 				    " fewer than %lld", fc, have, papers);
 			break;
 		}
-	if (add_xfer(tp, (int)rq->entry, f, papers) ||
-	    add_xfer(fp, (int)rq->entry, t, -papers))
+	if (add_xfer(tp, (int)rq->entry, f, papers, d_intern(d,
+	    rq->user->username)) || add_xfer(fp, (int)rq->entry, t, -papers,
+	    d_intern(d, rq->user->username)))
 		return d_fail(e, 500, "internal", NULL, "out of memory");
 	if (fp->contest != rq->contest) {
 		out->contests[1] = fp->contest;
@@ -567,7 +571,8 @@ d_transfers(const struct desk *d, int c)
 				const struct d_xfer *x = &v->xf[i];
 				const struct d_box *o = &d->boxes[x->other];
 
-				if (x->papers < 0 || (v->contest != c &&
+				if (x->papers < 0 || x->withdrawn ||
+				    (v->contest != c &&
 				    xfer_contest(o, x->entry) != c))
 					continue;
 				json_array_append_new(a, json_pack("{s:i, s:s,"

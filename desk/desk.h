@@ -72,6 +72,8 @@ struct d_fig {			/* one double-entry figure entry */
 struct d_xfer {			/* a transfer's effect on one poll (§2.3) */
 	int entry, other;	/* the entry; the other box's index */
 	long long papers;	/* in: > 0, out: < 0 */
+	int withdrawn;		/* superseded (§3.5) */
+	const char *user;	/* its author */
 };
 
 struct d_vpoll {		/* a box's verification for one contest */
@@ -125,6 +127,8 @@ struct d_bundle {		/* a bundle, or a doubtful entry (kind 'd') */
 	int carried;		/* partial recount: the entry carried over */
 	int adj;		/* doubtful: the adjudication's entry */
 	int objected;		/* doubtful: rejection objected to */
+	int adj_obj;		/* ... by the adjudication itself */
+	int objections;		/* ... by current objection entries */
 };
 
 struct d_tally {		/* one entry of a tally sheet (block, I8) */
@@ -162,6 +166,8 @@ struct desk {
 	int read_only;		/* D_RO_FULL, D_RO_BROKEN or 0 */
 	char fail[512];		/* why the book is read-only */
 	json_t *delegs;		/* current delegations */
+	json_t *flowlog;	/* objections and config changes, each
+				 * {"entry", "kind", ...}, for §3.5 */
 	json_t *pool;		/* strings the model keeps */
 	struct desk *retired;	/* models d_reload replaced; d_close frees */
 };
@@ -322,6 +328,8 @@ int a_transfer(struct desk *, struct d_req *, struct d_out *,
     struct d_err *);
 int a_config(struct desk *, struct d_req *, struct d_out *,
     struct d_err *);
+int d_config_revert(struct desk *d, const struct d_req *rq, json_t *rec,
+    int redo, const char *rt, struct d_err *e);
 json_t *d_transfers(const struct desk *d, int c);
 
 /* invariants.c: the figures the rules are stated on */

@@ -216,7 +216,7 @@ static const struct fdef {
 	int percontest, reauth;
 } forms[] = {
 	{ "bpa", "bpa", "box:s issued_to_voters:i unused:i? spoilt:i?"
-	    " tendered:i?", "/verify", 1, 0 },
+	    " tendered:i? issued_to_station:i?", "/verify", 1, 0 },
 	{ "count", "counts", "box:s attempt:i papers:i", "/verify", 1, 0 },
 	{ "open", "boxes/open", "box:s table:i", "/boxes", 0, 0 },
 	{ "check", "checks", "box:s item:s result:s", "/boxes", 1, 0 },
@@ -254,7 +254,7 @@ static const struct fdef {
 	{ "tally", "tallies", "round:i area:s table:i sheet:s papers:i"
 	    " votes:V", "/tally", 1, 0 },
 	{ "receipt", "receipts", "box:s po_name:s? seals_intact:B"
-	    " seal_numbers:s? packets:S", "/receipt", 0, 0 },
+	    " seal_numbers:s? packets:P", "/receipt", 0, 0 },
 	{ "assign", "assignments", "user:s table:i role:s until:s?",
 	    "/assign", 0, 0 },
 	{ "vcheck", "checks", "box:s item:s result:s", "/variance", 1, 0 },
@@ -268,6 +268,22 @@ static const struct fdef {
 	    "/sheet", 1, 0 },
 	{ "config", "config", "object:s key:s? field:s value:d"
 	    " reason_text:s?", "/progress", 0, 2 },
+	/* §3.5: withdrawals and corrections (entry: the N of the path;
+	 * '+': a member of the correction's data) */
+	{ "wtransfer", "entries/#/withdrawal", "entry:# reason_code:s"
+	    " reason_text:s?", "/verify", 0, 0 },
+	{ "ctransfer", "entries/#/correction", "entry:# reason_code:s"
+	    " reason_text:s? from_box:+s to_box:+s papers:+i", "/verify", 0,
+	    0 },
+	{ "wobjection", "entries/#/withdrawal", "entry:# reason_code:s"
+	    " reason_text:s?", "/adjudicate", 0, 0 },
+	{ "cobjection", "entries/#/correction", "entry:# reason_code:s"
+	    " reason_text:s? adjudication:+i agent:+s", "/adjudicate", 0, 0 },
+	{ "wconfig", "entries/#/withdrawal", "entry:# reason_code:s"
+	    " reason_text:s?", "/progress", 0, 2 },
+	{ "cconfig", "entries/#/correction", "entry:# reason_code:s"
+	    " reason_text:s? object:+s key:+s? field:+s value:+d",
+	    "/progress", 0, 2 },
 };
 #define NFORMS (sizeof forms / sizeof *forms)
 
@@ -294,6 +310,7 @@ static const char css[] =
 ".error{border:3px solid #b00020;padding:8px;color:#b00020}\n"
 ".saved{border:3px solid #2a7a2a;padding:8px}\n"
 ".state{font-weight:700}\n"
+"tr.superseded td{text-decoration:line-through}\n"
 ".hall{font-size:28px}.hall h2{font-size:40px}\n"
 ".badge{border:2px solid #111;padding:2px 8px}\n"
 ".big{font-size:32px}\n"
@@ -692,6 +709,33 @@ form_close(struct sb *b, const char *button)
 	put(b, "</button></form>");
 }
 
+/* A withdrawal's or correction's reason (§3.5): a code and a text. */
+void
+d_html_reason(struct ctx *x, struct sb *b, const char *form)
+{
+	static const char *const codes[] = { "typo", "misread_slip",
+		"recount", "bpa_arithmetic", "wrong_candidate", "wrong_box",
+		"duplicate", "other", NULL };
+
+	select_field(x, b, form, "reason_code", "Reason", codes);
+	field(x, b, form, "reason_text", "Why (required for other and for a"
+	    " confirmed entry)", "text", "", 0);
+}
+
+/* POST entries/N/withdrawal as a form: the entry number and a reason
+ * (box: the S-04 box to come back to, or NULL). */
+void
+d_html_withdraw(struct ctx *x, struct sb *b, const char *form,
+    const char *title, const char *label, const char *box)
+{
+	form_open(x, b, form, title);
+	if (box)
+		field(x, b, form, "box", "", "hidden", box, 0);
+	field(x, b, form, "entry", label, "num", "", 1);
+	d_html_reason(x, b, form);
+	form_close(b, "Withdraw");
+}
+
 static void
 num(char *buf, size_t n, long long v)
 {
@@ -873,6 +917,10 @@ scr_verify(struct ctx *x, struct sb *b)
 	field(x, b, "bpa", "unused", "Unused", "num", "", 0);
 	field(x, b, "bpa", "spoilt", "Spoilt", "num", "", 0);
 	field(x, b, "bpa", "tendered", "Tendered", "num", "", 0);
+	/* I3: the account's total line, issued to voters + unused +
+	 * spoilt + tendered */
+	field(x, b, "bpa", "issued_to_station", "Papers issued to the"
+	    " station", "num", "", 0);
 	form_close(b, "Save BPA entry");
 	form_open(x, b, "count", "Papers counted");
 	field(x, b, "count", "box", "", "hidden", box, 0);
@@ -886,6 +934,18 @@ scr_verify(struct ctx *x, struct sb *b)
 	field(x, b, "transfer", "to_box", "To box", "text", "", 1);
 	field(x, b, "transfer", "papers", "Papers moved", "num", "", 1);
 	form_close(b, "Save transfer");
+	/* §3.5: a transfer withdrawn or corrected by a new entry */
+	d_html_withdraw(x, b, "wtransfer", "Withdraw a transfer",
+	    "Transfer entry number", box);
+	form_open(x, b, "ctransfer", "Correct a transfer");
+	field(x, b, "ctransfer", "box", "", "hidden", box, 0);
+	field(x, b, "ctransfer", "entry", "Transfer entry number", "num", "",
+	    1);
+	field(x, b, "ctransfer", "from_box", "From box", "text", box, 1);
+	field(x, b, "ctransfer", "to_box", "To box", "text", "", 1);
+	field(x, b, "ctransfer", "papers", "Papers moved", "num", "", 1);
+	d_html_reason(x, b, "ctransfer");
+	form_close(b, "Correct");
 	json_decref(bx);
 }
 
@@ -1078,6 +1138,16 @@ scr_adjudicate(struct ctx *x, struct sb *b)
 	    "num", "", 1);
 	field(x, b, "objection", "agent", "Agent (id)", "text", "", 1);
 	form_close(b, "Record objection");
+	d_html_withdraw(x, b, "wobjection", "Withdraw an objection",
+	    "Objection entry number", NULL);
+	form_open(x, b, "cobjection", "Correct an objection");
+	field(x, b, "cobjection", "entry", "Objection entry number", "num",
+	    "", 1);
+	field(x, b, "cobjection", "adjudication", "Adjudication entry"
+	    " number", "num", "", 1);
+	field(x, b, "cobjection", "agent", "Agent (id)", "text", "", 1);
+	d_html_reason(x, b, "cobjection");
+	form_close(b, "Correct");
 }
 
 static void
@@ -1454,19 +1524,23 @@ votes_of(const json_t *vals, json_t *o, const char *name)
 static json_t *
 form_body(const struct fdef *f, const json_t *vals, char *msg, size_t n)
 {
-	json_t *o = json_object();
+	json_t *top = json_object(), *data = json_object(), *o;
 	char spec[200], *tok, *save = NULL;
 
 	snprintf(spec, sizeof spec, "%s", f->fields);
 	for (tok = strtok_r(spec, " ", &save); tok; tok = strtok_r(NULL, " ",
 	    &save)) {
 		char *colon = strchr(tok, ':');
-		int type = colon[1], opt = colon[2] == '?';
+		int indata = colon[1] == '+';
+		int type = colon[1 + indata], opt = colon[2 + indata] == '?';
 		const char *v;
 		long long x;
 
 		*colon = 0;
+		o = indata ? data : top;
 		v = sval(vals, tok);
+		if (type == '#')	/* the path's number, not the body's */
+			continue;
 		if (type == 'b' || type == 'B') {
 			/* B: always sent, false when unticked */
 			if (*v || type == 'B')
@@ -1484,8 +1558,7 @@ form_body(const struct fdef *f, const json_t *vals, char *msg, size_t n)
 		} else if (type == 'V') {
 			if (!(v = votes_of(vals, o, tok))) {
 				snprintf(msg, n, "votes must be whole numbers");
-				json_decref(o);
-				return NULL;
+				goto bad;
 			}
 		} else if (type == 'G') {
 			json_t *a = json_array();
@@ -1511,8 +1584,7 @@ form_body(const struct fdef *f, const json_t *vals, char *msg, size_t n)
 			if (parse_int(v, &x)) {
 				snprintf(msg, n, "%s must be a whole number",
 				    tok);
-				json_decref(o);
-				return NULL;
+				goto bad;
 			}
 			json_object_set_new(o, tok, json_integer(x));
 		} else {
@@ -1527,19 +1599,34 @@ form_body(const struct fdef *f, const json_t *vals, char *msg, size_t n)
 					    json_string(it));
 					continue;
 				}
+				/* P: S-03's packets, a number key 1..8
+				 * for its code, or the code */
+				if (type == 'P') {
+					json_array_append_new(a, json_string(
+					    !parse_int(it, &x) && x >= 1 &&
+					    x <= 8 ? d_html_packets[x - 1] :
+					    it));
+					continue;
+				}
 				if (parse_int(it, &x)) {
 					snprintf(msg, n, "%s must be whole"
 					    " numbers", tok);
 					json_decref(a);
-					json_decref(o);
-					return NULL;
+					goto bad;
 				}
 				json_array_append_new(a, json_integer(x));
 			}
 			json_object_set_new(o, tok, a);
 		}
 	}
-	return o;
+	if (json_object_size(data))
+		json_object_set(top, "data", data);
+	json_decref(data);
+	return top;
+bad:
+	json_decref(data);
+	json_decref(top);
+	return NULL;
 }
 
 static void render(struct ctx *x, const struct screen *s, int status);
@@ -1611,7 +1698,20 @@ do_form(struct ctx *x, json_t *vals)
 	if (f->percontest)
 		snprintf(path, sizeof path, "contests/%s/%s", x->d->cs[x->c].id,
 		    f->path);
-	else
+	else if (strchr(f->path, '#')) {
+		/* entries/N/withdrawal: N is the form's entry field */
+		const char *hash = strchr(f->path, '#');
+		long long en;
+
+		if (parse_int(sval(vals, "entry"), &en) || en < 1) {
+			json_decref(body);
+			x->err = "entry must be an entry number";
+			render(x, screen_of(f->back), 400);
+			return;
+		}
+		snprintf(path, sizeof path, "%.*s%lld%s", (int)(hash -
+		    f->path), f->path, en, hash + 1);
+	} else
 		snprintf(path, sizeof path, "%s", f->path);
 	st = d_sess_api(x->d, x->h, x->tok, "POST", path, body, idem, &r);
 	json_decref(body);

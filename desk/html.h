@@ -60,6 +60,13 @@ void field(struct ctx *x, struct sb *b, const char *form, const char *name,
     const char *label, const char *kind, const char *dflt, int req);
 void select_field(struct ctx *x, struct sb *b, const char *form,
     const char *name, const char *label, const char *const *opts);
+/* S-03's packet checklist: codes by number key, 1 first. */
+extern const char *const d_html_packets[];
+/* §3.5 forms: a withdrawal of an entry (box: hidden, for S-04), and
+ * the reason fields of a withdrawal or correction. */
+void d_html_withdraw(struct ctx *x, struct sb *b, const char *form,
+    const char *title, const char *label, const char *box);
+void d_html_reason(struct ctx *x, struct sb *b, const char *form);
 /* The current contest's box named box, from its boxes read into *bx
  * (the caller frees it); NULL, having said so on b, if there is none. */
 json_t *box_find(struct ctx *x, struct sb *b, const char *box, json_t **bx);

@@ -88,6 +88,37 @@ thead(struct sb *b, const char *const *cols)
 	put(b, "</tr></thead><tbody>");
 }
 
+/* A table of class cls: one row per object of rows, a cell per key
+ * (a '#' key a figure, '*' a list, else text), under cols. */
+void
+df_rows(struct sb *b, const char *cls, const char *caption,
+    const char *const *cols, const char *const *keys, const json_t *rows)
+{
+	const json_t *k;
+	size_t i;
+
+	putf(b, "<table class=\"%s\"><caption>", cls);
+	esc(b, caption);
+	put(b, "</caption>");
+	thead(b, cols);
+	json_array_foreach(rows, i, k) {
+		put(b, "<tr>");
+		for (int c = 0; keys[c]; c++) {
+			const char *key = keys[c] + (keys[c][0] == '#' ||
+			    keys[c][0] == '*');
+
+			if (keys[c][0] == '#')
+				tdn(b, json_object_get(k, key));
+			else if (keys[c][0] == '*')
+				tdv(b, json_object_get(k, key));
+			else
+				td(b, json_object_get(k, key));
+		}
+		put(b, "</tr>");
+	}
+	put(b, "</tbody></table>");
+}
+
 void
 td(struct sb *b, const json_t *v)
 {
@@ -348,6 +379,19 @@ tdv(struct sb *b, const json_t *v)
 	put(b, "</td>");
 }
 
+/* The items of a log not withdrawn or corrected since (§3.5). */
+static size_t
+current_count(const json_t *a)
+{
+	size_t i, n = 0;
+	const json_t *it;
+
+	json_array_foreach(a, i, it)
+		n += json_is_null(json_object_get(it, "superseded_by")) ||
+		    !json_object_get(it, "superseded_by");
+	return n;
+}
+
 static void
 f10(struct ctx *x, struct sb *b, const json_t *o)
 {
@@ -387,7 +431,7 @@ f10(struct ctx *x, struct sb *b, const json_t *o)
 		}
 		put(b, "</td>");
 		tdv(b, json_object_get(dc, "agents_present"));
-		putf(b, "<td class=\"n\">%zu</td></tr>", json_array_size(
+		putf(b, "<td class=\"n\">%zu</td></tr>", current_count(
 		    json_object_get(k, "objections")));
 	}
 	put(b, "</tbody></table>");
@@ -400,39 +444,20 @@ f12(struct ctx *x, struct sb *b, const json_t *o)
 		"#Bundles", "#Tally sheets", "#Allowed doubtful",
 		"#Rejected", "#Doubtful pending", "#Papers", "#Difference",
 		NULL };
+	static const char *const keys[] = { "area", "#verified", "#bundles",
+		"#tally_sheets", "#allowed_doubtful", "#rejected",
+		"#pending_doubtful", "#papers", "#difference", NULL };
 	static const char *const cc[] = { "#Position", "#Votes", NULL };
-	const json_t *k;
-	size_t i;
+	static const char *const ck[] = { "#position", "#votes", NULL };
 
 	(void)x;
-	put(b, "<table class=\"f wide\"><caption>Papers by count area"
-	    "</caption>");
-	thead(b, cols);
-	json_array_foreach(json_object_get(o, "areas"), i, k) {
-		put(b, "<tr>");
-		td(b, json_object_get(k, "area"));
-		tdn(b, json_object_get(k, "verified"));
-		tdn(b, json_object_get(k, "bundles"));
-		tdn(b, json_object_get(k, "tally_sheets"));
-		tdn(b, json_object_get(k, "allowed_doubtful"));
-		tdn(b, json_object_get(k, "rejected"));
-		tdn(b, json_object_get(k, "pending_doubtful"));
-		tdn(b, json_object_get(k, "papers"));
-		tdn(b, json_object_get(k, "difference"));
-		put(b, "</tr>");
-	}
-	put(b, "</tbody></table><p>Reconciled: ");
+	df_rows(b, "f wide", "Papers by count area", cols, keys,
+	    json_object_get(o, "areas"));
+	put(b, "<p>Reconciled: ");
 	escj(b, json_object_get(o, "reconciled"));
-	put(b, ".</p><table class=\"f\"><caption>Candidates (approved"
-	    " figures)</caption>");
-	thead(b, cc);
-	json_array_foreach(json_object_get(o, "candidates"), i, k) {
-		put(b, "<tr>");
-		tdn(b, json_object_get(k, "position"));
-		tdn(b, json_object_get(k, "votes"));
-		put(b, "</tr>");
-	}
-	put(b, "</tbody></table>");
+	put(b, ".</p>");
+	df_rows(b, "f", "Candidates (approved figures)", cc, ck,
+	    json_object_get(o, "candidates"));
 }
 
 static void

@@ -29,5 +29,7 @@ void df_td(struct sb *b, const json_t *v);
 void df_tdn(struct sb *b, const json_t *v);
 void df_tdv(struct sb *b, const json_t *v);
 void df_cand_name(struct sb *b, const json_t *k);
+void df_rows(struct sb *b, const char *cls, const char *caption,
+    const char *const *cols, const char *const *keys, const json_t *rows);
 
 #endif

@@ -304,37 +304,6 @@ f1_build(struct ctx *x, json_t **out)
 	return 200;
 }
 
-/* A table of rows, one column per key: "#k" a figure, "*k" a list,
- * "k" a value; cols the headers as thead takes them. */
-static void
-rows_table(struct sb *b, const char *caption, const char *const *cols,
-    const char *const *keys, const json_t *rows)
-{
-	const json_t *k;
-	size_t i;
-
-	put(b, "<table class=\"f\"><caption>");
-	esc(b, caption);
-	put(b, "</caption>");
-	thead(b, cols);
-	json_array_foreach(rows, i, k) {
-		put(b, "<tr>");
-		for (int c = 0; keys[c]; c++) {
-			const char *key = keys[c] + (keys[c][0] == '#' ||
-			    keys[c][0] == '*');
-
-			if (keys[c][0] == '#')
-				tdn(b, json_object_get(k, key));
-			else if (keys[c][0] == '*')
-				tdv(b, json_object_get(k, key));
-			else
-				td(b, json_object_get(k, key));
-		}
-		put(b, "</tr>");
-	}
-	put(b, "</tbody></table>");
-}
-
 static void
 f1(struct ctx *x, struct sb *b, const json_t *o)
 {
@@ -402,11 +371,13 @@ f1(struct ctx *x, struct sb *b, const json_t *o)
 		put(b, "</tr>");
 	}
 	put(b, "</tbody></table>");
-	rows_table(b, "Count areas", arc, ark, json_object_get(o, "areas"));
-	rows_table(b, "Expected ballot boxes", bc, bk, json_object_get(o,
+	df_rows(b, "f", "Count areas", arc, ark, json_object_get(o,
+	    "areas"));
+	df_rows(b, "f", "Expected ballot boxes", bc, bk, json_object_get(o,
 	    "boxes"));
-	rows_table(b, "Timetable", ec, ek, json_object_get(o, "timetable"));
-	rows_table(b, "Counting tables", tc, tk, json_object_get(o,
+	df_rows(b, "f", "Timetable", ec, ek, json_object_get(o,
+	    "timetable"));
+	df_rows(b, "f", "Counting tables", tc, tk, json_object_get(o,
 	    "tables"));
 	put(b, "<table class=\"f\"><caption>Staffing</caption>");
 	thead(b, sc);
@@ -427,8 +398,8 @@ f1(struct ctx *x, struct sb *b, const json_t *o)
 		put(b, "</td></tr>");
 	}
 	put(b, "</tbody></table>");
-	rows_table(b, "Agents", ac, ak, json_object_get(o, "agents"));
-	rows_table(b, "Delegations", dc, dk, json_object_get(o,
+	df_rows(b, "f", "Agents", ac, ak, json_object_get(o, "agents"));
+	df_rows(b, "f", "Delegations", dc, dk, json_object_get(o,
 	    "delegations"));
 	put(b, "<p>Genesis of the audit chain (\xc2\xa7" "6.5): ");
 	escj(b, json_object_get(o, "genesis"));
@@ -1048,23 +1019,13 @@ f7(struct ctx *x, struct sb *b, const json_t *o)
 {
 	static const char *const cols[] = { "Box", "Kind", "Station",
 		"Place", "#Tendered ballot papers", NULL };
-	const json_t *k;
-	size_t i;
+	static const char *const keys[] = { "box", "kind", "station",
+		"place", "#tendered", NULL };
 
 	(void)x;
-	put(b, "<table class=\"f\"><caption>Tendered ballot papers by box"
-	    "</caption>");
-	thead(b, cols);
-	json_array_foreach(json_object_get(o, "boxes"), i, k) {
-		put(b, "<tr>");
-		td(b, json_object_get(k, "box"));
-		td(b, json_object_get(k, "kind"));
-		td(b, json_object_get(k, "station"));
-		td(b, json_object_get(k, "place"));
-		tdn(b, json_object_get(k, "tendered"));
-		put(b, "</tr>");
-	}
-	put(b, "</tbody></table><p>Total tendered ballot papers: ");
+	df_rows(b, "f", "Tendered ballot papers by box", cols, keys,
+	    json_object_get(o, "boxes"));
+	put(b, "<p>Total tendered ballot papers: ");
 	fig(b, json_object_get(o, "total"));
 	put(b, ".</p><p>Tendered papers are not counted (App. D1); the"
 	    " figures are those of the ballot paper accounts as agreed.</p>"

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 static void
 form_link(struct ctx *x, struct sb *b, const char *form, const char *text)
@@ -420,19 +421,39 @@ d_scr_stage2(struct ctx *x, struct sb *b)
 	}
 	put(b, ".</p>");
 	if (f13) {
-		put(b, "<table><caption>First preferences (each eliminated"
-		    " pile is sorted in full, I14)</caption><thead><tr>"
-		    "<th scope=\"col\">Position</th><th scope=\"col\">"
-		    "Candidate</th><th scope=\"col\">First</th></tr></thead>"
+		const struct d_contest *k = &x->d->cs[x->c];
+
+		/* the per-source meter (I14): sorted against first
+		 * preferences, for the roles that see F13 */
+		put(b, "<table><caption>First preferences and the second"
+		    " count's sorting (each eliminated pile is sorted in"
+		    " full, I14)</caption><thead><tr><th scope=\"col\">"
+		    "Position</th><th scope=\"col\">Candidate</th><th"
+		    " scope=\"col\">First</th><th scope=\"col\">Sorted"
+		    "</th><th scope=\"col\">Left to sort</th></tr></thead>"
 		    "<tbody>");
 		json_array_foreach(json_object_get(f13, "first"), i, v) {
+			long long pos = json_integer_value(json_object_get(v,
+			    "position"));
+			long long first = json_integer_value(
+			    json_object_get(v, "votes")), sorted;
+
 			put(b, "<tr><td class=\"n\">");
 			escj(b, json_object_get(v, "position"));
 			put(b, "</td><td>");
 			escj(b, json_object_get(v, "name"));
 			put(b, "</td><td class=\"n\">");
 			escj(b, json_object_get(v, "votes"));
-			put(b, "</td></tr>");
+			if (pos < 1 || pos > k->ncands ||
+			    !k->eliminated[pos - 1]) {
+				put(b, "</td><td>remains</td><td></td></tr>");
+				continue;
+			}
+			sorted = d_sorted_from(x->d, x->c, k->round,
+			    (int)pos);
+			putf(b, "</td><td class=\"n\">%lld</td><td class=\"n"
+			    "\">%lld%s</td></tr>", sorted, first - sorted,
+			    sorted == first ? " (done)" : "");
 		}
 		put(b, "</tbody></table>");
 	}
@@ -558,25 +579,148 @@ all_boxes(struct ctx *x, struct sb *b)
 	put(b, "</tbody></table>");
 }
 
-/* S-03: a box arrives: code, packets, seals, presiding officer. */
+/* The packets a box may bring (§9.4 receipt.record), in the order of
+ * the number keys S-03's checklist uses (1 bpa ... 8 postal_handed_in). */
+const char *const d_html_packets[] = { "bpa", "unused_and_spoilt",
+	"tendered", "tendered_votes_list", "corresponding_number_list",
+	"marked_register", "certificates_of_employment", "postal_handed_in",
+	NULL };
+
+static long long at_secs(const char *at);
+
+/* A member id of one of the plan's arrays (places, stations). */
+static const json_t *
+plan_item(const json_t *arr, const char *idk, const char *id)
+{
+	size_t i;
+	const json_t *v;
+
+	json_array_foreach(arr, i, v)
+		if (id && json_is_string(json_object_get(v, idk)) &&
+		    strcmp(json_string_value(json_object_get(v, idk)), id) == 0)
+			return v;
+	return NULL;
+}
+
+/* S-03's look-up: what the box code names -- station, place, contests,
+ * expected arrival, whether it came. */
+static void
+receipt_box(struct ctx *x, struct sb *b, const char *code)
+{
+	int bi = d_box_find(x->d, code);
+	const struct d_box *bx;
+	const json_t *st, *pl, *pb;
+
+	if (bi < 0) {
+		put(b, "<p class=\"error\" role=\"alert\">No box ");
+		esc(b, code);
+		put(b, " in the plan: an unexpected box is registered with a"
+		    " reason (the API's unexpected member).</p>");
+		return;
+	}
+	bx = &x->d->boxes[bi];
+	st = plan_item(x->d->stations, "code", bx->station);
+	pl = plan_item(x->d->places, "id", json_string_value(
+	    json_object_get(st, "place")));
+	pb = plan_item(json_object_get(x->d->plan, "boxes"), "code", code);
+	put(b, "<h2>Box ");
+	esc(b, code);
+	put(b, "</h2><p>");
+	esc(b, bx->kind);
+	if (st) {
+		put(b, " box of station ");
+		escj(b, json_object_get(st, "code"));
+		put(b, " (");
+		escj(b, json_object_get(st, "name"));
+		put(b, ") at ");
+		escj(b, json_object_get(pl, "name"));
+	}
+	put(b, "; contests: ");
+	for (int p = 0; p < bx->npolls; p++) {
+		put(b, p ? ", " : "");
+		esc(b, x->d->cs[bx->polls[p].contest].name);
+	}
+	if (json_is_string(json_object_get(pb, "expected_arrival"))) {
+		put(b, "; expected ");
+		escj(b, json_object_get(pb, "expected_arrival"));
+	}
+	put(b, bx->received ? "; <span class=\"state\">received</span>.</p>" :
+	    "; <span class=\"state\">not received yet</span>.</p>");
+}
+
+/* Boxes not received whose expected arrival has passed ([EC-RECEIPT]). */
+static void
+overdue(struct ctx *x, struct sb *b)
+{
+	char now[40];
+	long long t;
+	size_t i;
+	const json_t *pb;
+	int n = 0;
+
+	d_now(now, sizeof now);
+	t = at_secs(now);
+	json_array_foreach(json_object_get(x->d->plan, "boxes"), i, pb) {
+		const char *code = json_string_value(json_object_get(pb,
+		    "code"));
+		long long due = at_secs(json_string_value(json_object_get(pb,
+		    "expected_arrival")));
+		int bi = code ? d_box_find(x->d, code) : -1;
+
+		if (bi < 0 || due < 0 || due >= t || x->d->boxes[bi].received)
+			continue;
+		if (!n++)
+			put(b, "<table><caption>Overdue boxes (expected, not"
+			    " received)</caption><thead><tr><th scope=\"col\">"
+			    "Box</th><th scope=\"col\">Expected</th><th scope="
+			    "\"col\">Minutes late</th><th scope=\"col\">"
+			    "Escalated</th></tr></thead><tbody>");
+		put(b, "<tr><th scope=\"row\">");
+		esc(b, code);
+		put(b, "</th><td>");
+		escj(b, json_object_get(pb, "expected_arrival"));
+		putf(b, "</td><td class=\"n\">%lld</td><td>%s</td></tr>",
+		    (t - due) / 60, x->d->boxes[bi].escalated ? "yes" : "no");
+	}
+	put(b, n ? "</tbody></table>" : "<p>No box is overdue.</p>");
+}
+
+/* S-03: a box arrives: its code (scan or type) shows station, place and
+ * contests; packets by number keys or codes, seals, presiding officer;
+ * then the boxes overdue against their expected arrival. */
 void
 d_scr_receipt(struct ctx *x, struct sb *b)
 {
+	const char *box = q(x, "box");
+
+	if (x->err && x->vals)
+		box = json_string_value(json_object_get(x->vals, "box"));
+	put(b, "<form method=\"get\" action=\"/receipt\"><input type=\""
+	    "hidden\" name=\"c\" value=\"");
+	esc(b, x->d->cs[x->c].id);
+	put(b, "\"><label for=\"pick-box\">Box code (scan or type)</label>"
+	    "<input id=\"pick-box\" name=\"box\" type=\"text\""
+	    " autocomplete=\"off\" value=\"");
+	esc(b, box);
+	put(b, "\"> <button type=\"submit\">Look up</button></form>");
+	if (box && *box)
+		receipt_box(x, b, box);
 	form_open(x, b, "receipt", "Receive a box");
-	field(x, b, "receipt", "box", "Box code (scan or type)", "text", "",
-	    1);
+	field(x, b, "receipt", "box", "Box code (scan or type)", "text",
+	    box ? box : "", 1);
 	put(b, "<label for=\"receipt-seals_intact\">Seals intact</label>"
 	    "<input id=\"receipt-seals_intact\" name=\"seals_intact\""
 	    " type=\"checkbox\" value=\"1\">");
 	field(x, b, "receipt", "seal_numbers", "Seal numbers", "text", "", 0);
-	put(b, "<p id=\"packet-codes\">Packets: bpa, unused_and_spoilt,"
-	    " tendered, tendered_votes_list, corresponding_number_list,"
-	    " marked_register, certificates_of_employment,"
-	    " postal_handed_in.</p>");
-	field(x, b, "receipt", "packets", "Packets received (codes)", "text",
-	    "", 0);
+	put(b, "<p id=\"packet-codes\">Packets by number: ");
+	for (int i = 0; d_html_packets[i]; i++)
+		putf(b, "%s%d %s", i ? ", " : "", i + 1, d_html_packets[i]);
+	put(b, ".</p>");
+	field(x, b, "receipt", "packets", "Packets received (numbers such as"
+	    " 1 2 6, or codes)", "text", "", 0);
 	field(x, b, "receipt", "po_name", "Presiding officer", "text", "", 0);
 	form_close(b, "Record receipt");
+	overdue(x, b);
 	all_boxes(x, b);
 }
 
@@ -596,30 +740,136 @@ d_scr_assign(struct ctx *x, struct sb *b)
 	form_close(b, "Record assignment");
 }
 
-/* S-23: the latest entries, newest first, as entries/N gives them (so
- * only to the roles that read; a supervisor's own-table view and the
- * chain check are the API's and the CLI's for now), filtered by user,
- * action or contest. */
+/* S-23's "verify chain" (§6.5): every event of the book, each
+ * chained from the one before and its hash recomputed; the first that
+ * fails is named. */
+static void
+audit_chain(struct ctx *x, struct sb *b)
+{
+	sqlite3_stmt *st;
+	char prev[65], h[65];
+	long long want = 1, n = 0;
+	const char *why = NULL;
+
+	snprintf(prev, sizeof prev, "%s", x->d->genesis);
+	if (sqlite3_prepare_v2(x->d->db, "SELECT seq, line, hash FROM event"
+	    " ORDER BY seq", -1, &st, NULL) != SQLITE_OK) {
+		put(b, "<p class=\"error\">The chain could not be read.</p>");
+		return;
+	}
+	while (!why && sqlite3_step(st) == SQLITE_ROW) {
+		long long seq = sqlite3_column_int64(st, 0);
+		const char *hash = (const char *)sqlite3_column_text(st, 2);
+		json_t *ev = json_loads((const char *)sqlite3_column_text(st,
+		    1), 0, NULL);
+		char *payload = NULL;
+
+		if (ev) {
+			json_object_del(ev, "seq");
+			json_object_del(ev, "prev");
+			json_object_del(ev, "hash");
+			payload = d_canon(ev);
+		}
+		if (seq != want)
+			why = "a gap in seq";
+		else if (!payload || !hash)
+			why = "a line that is not JSON";
+		else {
+			d_hash_hex(prev, seq, payload, h);
+			if (strcmp(h, hash) != 0)
+				why = "hash differs";
+		}
+		free(payload);
+		json_decref(ev);
+		if (why) {
+			n = seq;
+			break;
+		}
+		snprintf(prev, sizeof prev, "%s", hash);
+		want++;
+	}
+	sqlite3_finalize(st);
+	if (why)
+		putf(b, "<p class=\"error\" role=\"alert\">Chain broken at seq"
+		    " %lld: %s.</p>", n, why);
+	else
+		putf(b, "<p class=\"saved\" role=\"status\">Chain verified:"
+		    " events 1 to %lld, head %.16s.</p>", want - 1, prev);
+}
+
+/* A text filter field of S-23's form. */
+static void
+audit_filter(struct sb *b, const char *name, const char *label,
+    const char *v)
+{
+	putf(b, "<label for=\"au-%s\">", name);
+	esc(b, label);
+	putf(b, "</label><input id=\"au-%s\" name=\"%s\" type=\"text\""
+	    " autocomplete=\"off\" value=\"", name, name);
+	esc(b, v);
+	put(b, "\">");
+}
+
+static const char *
+jstr_of(const json_t *o, const char *k)
+{
+	const char *s = json_string_value(json_object_get(o, k));
+
+	return s ? s : "";
+}
+
+/* Does entry line e pass S-23's filters? Times compare as text (UTC,
+ * ISO 8601, so a prefix such as 2026-05-07T02 works). */
+static int
+audit_match(const json_t *e, const char *fu, const char *fa,
+    const char *fc, const char *ft, const char *fs, const char *fe)
+{
+	const char *at = jstr_of(e, "at");
+	const json_t *t = json_object_get(json_object_get(e, "data"),
+	    "table");
+	char tb[24];
+
+	snprintf(tb, sizeof tb, "%lld", json_is_integer(t) ?
+	    (long long)json_integer_value(t) : -1LL);
+	return !(fu && *fu && strcmp(fu, jstr_of(e, "user")) != 0) &&
+	    !(fa && *fa && !strstr(jstr_of(e, "action"), fa)) &&
+	    !(fc && *fc && strcmp(fc, jstr_of(e, "contest")) != 0) &&
+	    !(ft && *ft && strcmp(ft, tb) != 0) &&
+	    !(fs && *fs && strcmp(at, fs) < 0) &&
+	    !(fe && *fe && strncmp(at, fe, strlen(fe)) > 0);
+}
+
+/* S-23: the latest entries (up to 100 of the last 2,000), newest
+ * first, with who, what, when and the supersession chain with reasons
+ * (§3.5), filtered by user, action, contest, table and time (from, to:
+ * a time or its prefix); "verify chain" checks the hash chain. Only
+ * the roles that read; a supervisor's own-table view is the API's. */
 void
 d_scr_audit(struct ctx *x, struct sb *b)
 {
 	const char *fu = q(x, "user"), *fa = q(x, "action");
+	const char *fc = q(x, "contest"), *ft = q(x, "table");
+	const char *fs = q(x, "from"), *fe = q(x, "to");
 	json_t *bd = get(x, "public/results");
 	long long top = json_integer_value(json_object_get(json_object_get(
 	    bd, "checkpoint"), "seq"));
 	int shown = 0;
 
 	json_decref(bd);
-	put(b, "<form method=\"get\" action=\"/audit\"><label for=\"au-user\">"
-	    "User</label><input id=\"au-user\" name=\"user\" type=\"text\""
-	    " autocomplete=\"off\" value=\"");
-	esc(b, fu);
-	put(b, "\"><label for=\"au-action\">Action</label><input id=\""
-	    "au-action\" name=\"action\" type=\"text\" autocomplete=\"off\""
-	    " value=\"");
-	esc(b, fa);
-	put(b, "\"> <button type=\"submit\">Filter</button></form>"
-	    "<table><caption>Entries, newest first</caption><thead><tr>"
+	put(b, "<form method=\"get\" action=\"/audit\">");
+	audit_filter(b, "user", "User", fu);
+	audit_filter(b, "action", "Action", fa);
+	audit_filter(b, "contest", "Contest", fc);
+	audit_filter(b, "table", "Table", ft);
+	audit_filter(b, "from", "From (UTC time or its start)", fs);
+	audit_filter(b, "to", "To (UTC time or its start)", fe);
+	put(b, " <button type=\"submit\">Filter</button></form>"
+	    "<form method=\"get\" action=\"/audit\"><input type=\"hidden\""
+	    " name=\"verify\" value=\"1\"><button type=\"submit\">Verify"
+	    " chain</button></form>");
+	if (q(x, "verify") && *q(x, "verify"))
+		audit_chain(x, b);
+	put(b, "<table><caption>Entries, newest first</caption><thead><tr>"
 	    "<th scope=\"col\">Entry</th><th scope=\"col\">At</th>"
 	    "<th scope=\"col\">User</th><th scope=\"col\">Role</th>"
 	    "<th scope=\"col\">Action</th><th scope=\"col\">Contest</th>"
@@ -632,17 +882,14 @@ d_scr_audit(struct ctx *x, struct sb *b)
 
 		if (!e)
 			continue;
-		if ((fu && *fu && strcmp(fu, json_string_value(
-		    json_object_get(e, "user")) ? json_string_value(
-		    json_object_get(e, "user")) : "")) || (fa && *fa &&
-		    !strstr(json_string_value(json_object_get(e, "action")) ?
-		    json_string_value(json_object_get(e, "action")) : "",
-		    fa))) {
+		if (!audit_match(e, fu, fa, fc, ft, fs, fe)) {
 			json_decref(e);
 			continue;
 		}
 		shown++;
-		put(b, "<tr><td class=\"n\">");
+		put(b, json_is_null(json_object_get(e, "superseded_by")) ?
+		    "<tr><td class=\"n\">" : "<tr class=\"superseded\"><td"
+		    " class=\"n\">");
 		escj(b, json_object_get(e, "entry"));
 		put(b, "</td><td>");
 		escj(b, json_object_get(e, "at"));
@@ -660,6 +907,10 @@ d_scr_audit(struct ctx *x, struct sb *b)
 		escj(b, json_object_get(e, "superseded_by"));
 		put(b, "</td><td>");
 		escj(b, json_object_get(e, "reason_code"));
+		if (json_is_string(json_object_get(e, "reason_text"))) {
+			put(b, ": ");
+			escj(b, json_object_get(e, "reason_text"));
+		}
 		put(b, "</td></tr>");
 		json_decref(e);
 	}
@@ -691,14 +942,103 @@ config_form(struct ctx *x, struct sb *b)
 	field(x, b, "config", "password", "Your password (after READY)",
 	    "password", "", 0);
 	form_close(b, "Change");
+	/* §3.5: a change withdrawn (its old value back) or corrected */
+	form_open(x, b, "wconfig", "Withdraw a configuration change");
+	field(x, b, "wconfig", "entry", "Change entry number", "num", "", 1);
+	d_html_reason(x, b, "wconfig");
+	field(x, b, "wconfig", "password", "Your password (after READY)",
+	    "password", "", 0);
+	form_close(b, "Withdraw");
+	form_open(x, b, "cconfig", "Correct a configuration change");
+	field(x, b, "cconfig", "entry", "Change entry number", "num", "", 1);
+	select_field(x, b, "cconfig", "object", "Object", objs);
+	field(x, b, "cconfig", "key", "Key", "text", "", 0);
+	field(x, b, "cconfig", "field", "Field", "text", "", 1);
+	field(x, b, "cconfig", "value", "Corrected value", "text", "", 1);
+	d_html_reason(x, b, "cconfig");
+	field(x, b, "cconfig", "password", "Your password (after READY)",
+	    "password", "", 0);
+	form_close(b, "Correct");
 }
 
+/* Seconds since the epoch of a server time YYYY-MM-DDTHH:MM:SS(.mmm)Z,
+ * or -1. */
+static long long
+at_secs(const char *at)
+{
+	struct tm tm;
+	int y, mo, dd, h, mi, sec;
+
+	if (!at || sscanf(at, "%4d-%2d-%2dT%2d:%2d:%2d", &y, &mo, &dd, &h,
+	    &mi, &sec) != 6)
+		return -1;
+	memset(&tm, 0, sizeof tm);
+	tm.tm_year = y - 1900;
+	tm.tm_mon = mo - 1;
+	tm.tm_mday = dd;
+	tm.tm_hour = h;
+	tm.tm_min = mi;
+	tm.tm_sec = sec;
+	return (long long)timegm(&tm);
+}
+
+static void
+put_time(struct sb *b, long long t)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+	char s[32];
+
+	gmtime_r(&tt, &tm);
+	strftime(s, sizeof s, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	put(b, s);
+}
+
+/* Papers per minute, one decimal, by integer arithmetic; "-" when the
+ * entries span no time. */
+static void
+put_rate(struct sb *b, long long papers, long long secs)
+{
+	long long r10;
+
+	if (secs <= 0 || papers <= 0) {
+		put(b, "\xe2\x80\x94");
+		return;
+	}
+	r10 = (papers * 600 + secs / 2) / secs;
+	putf(b, "%lld.%lld", r10 / 10, r10 % 10);
+}
+
+/* The staff of table t: username and role there. */
+static void
+put_staff(struct ctx *x, struct sb *b, int t)
+{
+	int n = 0;
+
+	for (int i = 0; i < x->d->nusers; i++)
+		for (int j = 0; j < x->d->users[i].ntabs; j++)
+			if (x->d->users[i].tabs[j].table == t) {
+				put(b, n++ ? ", " : "");
+				esc(b, x->d->users[i].username);
+				put(b, " (");
+				esc(b, x->d->users[i].tabs[j].role);
+				put(b, ")");
+			}
+}
+
+/* S-21: per contest the board's progress; per table of the plan the
+ * current round's stage-1 sheet: staff, entries, papers, papers per
+ * minute between its first and last entry, the last entry's time;
+ * then the projected finish of the round's stage 1 at the tables'
+ * combined rate, against the plan's timetable. (The back-fill backlog
+ * is not shown yet.) */
 void
 d_scr_progress(struct ctx *x, struct sb *b)
 {
 	json_t *bd = get(x, "board"), *k;
 	const json_t *c, *t;
 	char path[120], round[16];
+	long long first = -1, last = -1, total = 0, left;
 	size_t i;
 
 	put(b, "<table><caption>Contests</caption><thead><tr><th scope=\"col\">"
@@ -733,25 +1073,42 @@ d_scr_progress(struct ctx *x, struct sb *b)
 	put(b, "<table><caption>Tables, round ");
 	esc(b, round);
 	put(b, ", stage 1</caption><thead><tr><th scope=\"col\">Table</th>"
-	    "<th scope=\"col\">Entries</th><th scope=\"col\">Papers</th>"
-	    "<th scope=\"col\">Last entry at</th><th scope=\"col\">Sheet"
-	    " closed for</th></tr></thead><tbody>");
+	    "<th scope=\"col\">Staff</th><th scope=\"col\">Entries</th>"
+	    "<th scope=\"col\">Papers</th><th scope=\"col\">Papers per"
+	    " minute</th><th scope=\"col\">Last entry at</th><th scope="
+	    "\"col\">Sheet closed for</th></tr></thead><tbody>");
 	snprintf(path, sizeof path, "contests/%s/sheets", x->d->cs[x->c].id);
 	json_array_foreach(x->d->tables, i, t) {
 		char tn[24];
 		json_t *sh;
 		const json_t *es, *a;
+		long long t0, t1, papers;
 		size_t j;
 
 		snprintf(tn, sizeof tn, "%lld", (long long)json_integer_value(
 		    json_object_get(t, "number")));
 		sh = getq(x, path, round, "1", tn, NULL, NULL);
 		es = json_object_get(sh, "entries");
+		papers = json_integer_value(json_object_get(sh, "papers"));
+		t0 = at_secs(json_string_value(json_object_get(
+		    json_array_get(es, 0), "at")));
+		t1 = at_secs(json_string_value(json_object_get(
+		    json_array_get(es, json_array_size(es) - 1), "at")));
+		if (t0 >= 0 && (first < 0 || t0 < first))
+			first = t0;
+		if (t1 > last)
+			last = t1;
+		total += papers;
 		put(b, "<tr><th scope=\"row\">");
 		esc(b, tn);
-		putf(b, "</th><td class=\"n\">%zu</td><td class=\"n\">",
+		put(b, "</th><td>");
+		put_staff(x, b, (int)json_integer_value(json_object_get(t,
+		    "number")));
+		putf(b, "</td><td class=\"n\">%zu</td><td class=\"n\">",
 		    json_array_size(es));
 		escj(b, json_object_get(sh, "papers"));
+		put(b, "</td><td class=\"n\">");
+		put_rate(b, papers, t0 >= 0 && t1 >= 0 ? t1 - t0 : 0);
 		put(b, "</td><td>");
 		escj(b, json_object_get(json_array_get(es, json_array_size(es)
 		    - 1), "at"));
@@ -764,7 +1121,39 @@ d_scr_progress(struct ctx *x, struct sb *b)
 		put(b, "</td></tr>");
 		json_decref(sh);
 	}
-	put(b, "</tbody></table>");
+	put(b, "</tbody></table><p class=\"state\">");
+	left = d_verified_contest(x->d, x->c) - total;
+	if (!json_integer_value(json_object_get(k = get(x, "contests/%s",
+	    x->d->cs[x->c].id), "round")))
+		put(b, "No round has started: no projection yet.");
+	else if (left <= 0)
+		put(b, "Every verified paper of the round is entered.");
+	else if (first < 0 || last <= first || total <= 0)
+		putf(b, "%lld papers left; too few entries to project a"
+		    " finish.", left);
+	else {
+		putf(b, "%lld papers left at ", left);
+		put_rate(b, total, last - first);
+		put(b, " papers a minute: projected finish of stage 1 ");
+		put_time(b, last + (left * (last - first) + total - 1) / total);
+		put(b, ".");
+	}
+	json_decref(k);
+	put(b, "</p>");
+	if (json_array_size(json_object_get(x->d->election, "timetable"))) {
+		put(b, "<table><caption>The plan's timetable</caption><thead>"
+		    "<tr><th scope=\"col\">Event</th><th scope=\"col\">At"
+		    "</th></tr></thead><tbody>");
+		json_array_foreach(json_object_get(x->d->election,
+		    "timetable"), i, t) {
+			put(b, "<tr><td>");
+			escj(b, json_object_get(t, "event"));
+			put(b, "</td><td>");
+			escj(b, json_object_get(t, "at"));
+			put(b, "</td></tr>");
+		}
+		put(b, "</tbody></table>");
+	}
 	config_form(x, b);
 }
 
@@ -773,6 +1162,84 @@ d_scr_progress(struct ctx *x, struct sb *b)
  * the decision and the checks are the API's entries through do_form.
  * (The polling-place panel waits for a read that gives a place's
  * boxes together.) */
+/* The polling place of box code (through its station), or NULL. */
+static const char *
+place_of(const struct desk *d, const char *code)
+{
+	int bi = d_box_find(d, code);
+	const char *st = bi < 0 ? NULL : d->boxes[bi].station;
+	size_t i;
+	const json_t *s;
+
+	json_array_foreach(d->stations, i, s)
+		if (st && json_is_string(json_object_get(s, "code")) &&
+		    strcmp(json_string_value(json_object_get(s, "code")),
+		    st) == 0)
+			return json_string_value(json_object_get(s, "place"));
+	return NULL;
+}
+
+/* S-06's polling-place panel (§2.3 step 3): the place's boxes side by
+ * side, each with its BPA and latest agreed count, and Σ counted − Σ
+ * BPA; compensating errors net to zero over a place wholly counted. */
+static void
+place_panel(struct ctx *x, struct sb *b, const json_t *bx, const char *box)
+{
+	const char *pl = place_of(x->d, box);
+	long long sbpa = 0, sc = 0;
+	int all = 1;
+	size_t i;
+	const json_t *k;
+
+	if (!pl)
+		return;
+	put(b, "<table><caption>Polling place ");
+	json_array_foreach(x->d->places, i, k)
+		if (json_is_string(json_object_get(k, "id")) && strcmp(
+		    json_string_value(json_object_get(k, "id")), pl) == 0) {
+			escj(b, json_object_get(k, "name"));
+			put(b, " ");
+		}
+	put(b, "(");
+	esc(b, pl);
+	put(b, ")</caption><thead><tr><th scope=\"col\">Box</th><th scope="
+	    "\"col\">BPA</th><th scope=\"col\">Counted</th><th scope="
+	    "\"col\">Variance</th><th scope=\"col\">State</th></tr>"
+	    "</thead><tbody>");
+	json_array_foreach(bx, i, k) {
+		const char *code = json_string_value(json_object_get(k, "box"));
+		const json_t *cs = json_object_get(k, "counts");
+		const json_t *bpa = json_object_get(k, "bpa");
+		const json_t *last = json_array_get(cs, json_array_size(cs) ?
+		    json_array_size(cs) - 1 : 0);
+		const json_t *cnt = json_object_get(last, "papers");
+		const char *pk = code ? place_of(x->d, code) : NULL;
+
+		if (!pk || strcmp(pk, pl) != 0)
+			continue;
+		if (json_is_integer(bpa) && json_is_integer(cnt)) {
+			sbpa += json_integer_value(bpa);
+			sc += json_integer_value(cnt);
+		} else
+			all = 0;
+		put(b, "<tr><th scope=\"row\">");
+		esc(b, code);
+		put(b, "</th><td class=\"n\">");
+		escj(b, bpa);
+		put(b, "</td><td class=\"n\">");
+		escj(b, cnt);
+		put(b, "</td><td class=\"n\">");
+		escj(b, json_object_get(k, "variance"));
+		put(b, "</td><td>");
+		escj(b, json_object_get(k, "state"));
+		put(b, "</td></tr>");
+	}
+	putf(b, "</tbody></table><p class=\"state\">The place: counted"
+	    " %lld, BPA %lld, difference %+lld%s.</p>", sc, sbpa, sc - sbpa,
+	    all ? (sc == sbpa ? " \xe2\x80\x94 it balances" : "") :
+	    " (not every box counted and agreed yet)");
+}
+
 void
 d_scr_variance(struct ctx *x, struct sb *b)
 {
@@ -827,7 +1294,9 @@ d_scr_variance(struct ctx *x, struct sb *b)
 		escj(b, json_object_get(k, "papers"));
 		put(b, "</td></tr>");
 	}
-	put(b, "</tbody></table><p>The rule (§2.3): preliminary checks, every"
+	put(b, "</tbody></table>");
+	place_panel(x, b, bx, box);
+	put(b, "<p>The rule (§2.3): preliminary checks, every"
 	    " box issued to the station opened, compensating errors at the"
 	    " polling place, at least two recounts until two consecutive"
 	    " agree, then the counted figure with the variance and an"

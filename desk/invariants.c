@@ -211,8 +211,9 @@ d_i14(const struct desk *d, int c, char *why, size_t n)
 {
 	const struct d_contest *k = &d->cs[c];
 
-	/* An entry carried into a bundle_check round was sorted against
-	 * the round before's remaining set: it must fit this one's. */
+	/* An entry carried into a bundle_check or partial round was
+	 * sorted against the round before's remaining set: it must fit
+	 * this one's. */
 	for (int i = 0; i < d->nbs; i++) {
 		const struct d_bundle *b = &d->bs[i];
 		char *end;

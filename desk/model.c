@@ -324,6 +324,8 @@ d_model_free(struct desk *d)
 	d->tallies = NULL;
 	d->ntallies = d->captallies = 0;
 	json_decref(d->delegs);
+	json_decref(d->flowlog);
+	d->flowlog = NULL;
 	json_decref(d->pool);
 	d->pool = NULL;
 	d->cs = NULL;

@@ -446,7 +446,8 @@ rejected_read(struct desk *d, struct d_http *h, int c)
 	size_t i;
 
 	if (!r)
-		return bad_query(h, "round");
+		return h->q_round ? bad_query(h, "round") : nf(h, "no round"
+		    " has started");
 	if (r > k->round || (r == k->round && !k->stage_closed[1]))
 		return nf(h, "F11 is made once stage 1 of the round closes");
 	if (!(heads = d_heads(k)))
@@ -511,7 +512,8 @@ adjudications_read(struct desk *d, struct d_http *h,
 	size_t i, j;
 
 	if (!r)
-		return bad_query(h, "round");
+		return h->q_round ? bad_query(h, "round") : nf(h, "no round"
+		    " has started");
 	if (r > k->round)
 		return nf(h, "no such round");
 	raised = events_of(d, "doubtful.raise", k->id);
@@ -540,8 +542,14 @@ adjudications_read(struct desk *d, struct d_http *h,
 		json_array_foreach(obj, j, x)
 			if (json_is_object(json_object_get(o, "decision")) &&
 			    jint(json_object_get(x, "data"), "adjudication") ==
-			    jint(json_object_get(o, "decision"), "entry"))
-				json_array_append_new(objs, log_item(x));
+			    jint(json_object_get(o, "decision"), "entry")) {
+				json_t *it = log_item(x);
+
+				/* a withdrawn objection stays, marked */
+				json_object_set_new(it, "superseded_by",
+				    superseded_by(d, jint(x, "entry")));
+				json_array_append_new(objs, it);
+			}
 		json_object_set_new(o, "objections", objs);
 		json_array_append_new(log, o);
 	}
@@ -575,6 +583,9 @@ sheets_read(struct desk *d, struct d_http *h, const struct d_user *u,
 	if (!r || !s || s > 2 || !t) {
 		json_decref(ents);
 		json_decref(closed);
+		/* §9.3: no round yet is "not there yet" */
+		if (!r && !h->q_round && s && s <= 2 && t)
+			return nf(h, "no round has started");
 		return bad_query(h, !r ? "round" : !t ? "table" : "stage");
 	}
 	if (r > k->round || !d_table_known(d, t)) {
@@ -889,6 +900,8 @@ contest_read(struct desk *d, struct d_http *h, const struct d_user *u,
 	} else if (strcmp(rest, "reconciliation") == 0) {
 		if (!staff_all(u))
 			return forbidden(h);
+		if (!k->round)
+			return nf(h, "no round has started");
 		give(h, 200, reconciliation(d, c, stage_param(h)));
 	} else
 		nf(h, "no such path");

@@ -393,12 +393,13 @@ try {
   ok(await p2.evaluate(() => window.__y) === undefined &&
     await p2.locator('header script').count() === 0,
   'B6: the name did not run');
-  // B1: focus order: the BPA fields, its button, then the count form.
+  // B1: focus order: the BPA fields (issued to the station last, the
+  // account's total line), its button, then the count form.
   await p2.goto(`${ORIGIN}/verify?c=west&box=W1`);
   await autofocus(p2, 'bpa-issued_to_voters');
-  await p2.keyboard.press('Tab');
-  await p2.keyboard.press('Tab');
-  await p2.keyboard.press('Tab');
+  for (let i = 0; i < 4; i++) await p2.keyboard.press('Tab');
+  ok(await p2.evaluate(() => document.activeElement.id) ===
+    'bpa-issued_to_station', 'B1: the papers issued to the station last');
   await p2.keyboard.press('Tab');
   await p2.keyboard.press('Tab');
   ok(await p2.evaluate(() => document.activeElement.id) ===

@@ -103,6 +103,17 @@ def form_of(page, form):
 
 
 def main():
+    only = os.environ.get("DESK_ONLY")
+    if only:
+        # DESK_ONLY=withdraw_forms: just those books, for a quick run
+        try:
+            for name in only.split(","):
+                other_book(os.path.join(HERE, "..", "..", "examples",
+                                        "desk", "plan-mayor.json"),
+                           globals()[name])
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+        return
     r = subprocess.run([DESK, "init", DB, "--plan", PLAN],
                        capture_output=True, text=True)
     check(r.returncode == 0, "init")
@@ -129,6 +140,8 @@ def main():
                                 "plan-mayor.json"), sv_run)
         other_book(os.path.join(HERE, "..", "..", "examples", "desk",
                                 "plan-mayor.json"), forms_run)
+        other_book(os.path.join(HERE, "..", "..", "examples", "desk",
+                                "plan-mayor.json"), withdraw_forms)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
@@ -144,24 +157,25 @@ def forms_no_js(c1):
     for f in ("F6", "F11", "F15", "F18", "F19", "F10", "F12", "F13",
               "F14", "F16", "F17", "F99", "F1%3Cb%3E"):
         st, body, hd = req("GET", "/forms/%s?c=west" % f, cookie=ro)
-        want = 200 if f in ("F12", "F16", "F17") else 404
+        want = 200 if f in ("F16", "F17") else 404
         check(st == want and hd.get("content-security-policy") == CSP and
               "<b>" not in body, "form %s before the count: %d" % (f, st))
-    st, body, _ = req("GET", "/forms/F12?c=west", cookie=ro)
-    check("Count summary statement" in body and "West Ward" in body and
-          re.search(r"from entries up to #\d+ \xb7 checkpoint #\d+ \xb7"
+    st, body, _ = req("GET", "/forms/F16?c=west", cookie=ro)
+    check(re.search(r"from entries up to #\d+ \xb7 checkpoint #\d+ \xb7"
                     r" [0-9a-f]{16}</td>", body) is not None and
-          "<script" not in body and 'href="/static/print.css"' in body and
-          "Returning Officer" not in body, "F12: page and footer")
+          "<script" not in body and 'href="/static/print.css"' in body,
+          "F16: page and footer")
     st, body, _ = req("GET", "/forms/F17?c=west", cookie=ro)
     check("No lot has been drawn" in body and "Returning Officer" in body,
           "F17: statutory, signature block")
     st, body, _ = req("GET", "/print?c=west", cookie=ro)
-    check(st == 200 and 'href="/forms/F12?c=west"' in body and
+    check(st == 200 and 'href="/forms/F17?c=west"' in body and
+          'href="/forms/F12?c=west"' not in body and
           'href="/forms/F6?c=west"' not in body and "not made yet" in body
           and "F14" not in body, "S-25: print centre")
     st, body, _ = req("GET", "/reconciliation?c=west", cookie=ro)
-    check(st == 200 and "Reconciled" in body, "S-14: %d" % st)
+    check(st == 200 and "Reconciled" not in body and
+          "No reconciliation to show" in body, "S-14 before round 1: %d" % st)
     st, page, _ = req("GET", "/statement?c=west", cookie=ro)
     check(st == 200 and "not issued yet" in page and "Box W1" in page and
           hidden(page, "issue", "csrf"), "S-07: blockers and the form")
@@ -329,11 +343,27 @@ def sv_run():
     check([(e["data"]["source"], e["data"]["dest"]) for e in js["entries"]]
           == [(3, 1), (3, "no_second_preference"), (4, 2)],
           "S-15: positions and codes as the API takes them: %s" % js)
+    st, page, _ = req("GET", "/stage2?c=mayor", cookie=ro)
+    check(st == 200 and re.search(
+          r'<td class="n">3</td><td>[^<]*</td><td class="n">8</td><td'
+          r' class="n">7</td><td class="n">1</td>', page) and re.search(
+          r'<td class="n">4</td><td>[^<]*</td><td class="n">5</td><td'
+          r' class="n">5</td><td class="n">0 \(done\)</td>', page) and
+          "<td>remains</td>" in page,
+          "S-15: the per-source meter (C 7 of 8 sorted, D all 5)")
+    st, page, _ = req("GET", "/stage2?c=mayor", cookie=c1)
+    check(st == 200 and "Left to sort" not in page,
+          "S-15: no first preferences for a clerk (section 3.4)")
     objection_form(ro, tok)
     st, page, _ = req("GET", "/variance?c=mayor&box=M1", cookie=ro)
     check(st == 200 and 'value="not_received"' in page and
           'value="compensating"' in page and 'name="password"' in page,
           "S-06: the RO's outcomes, with re-authentication")
+    check("Church Hall (p1)</caption>" in page and
+          '<th scope="row">M3</th>' in page and
+          '<th scope="row">M2</th>' not in page and
+          "The place: counted 20, BPA 20, difference +0" in page,
+          "S-06: the polling-place panel (M1 and M3 at p1)")
     st, page, _ = req("GET", "/audit?c=mayor", cookie=ro)
     check(st == 200 and "stage2.start" in page and "bundle.add" in page and
           "verification.issue" in page, "S-23: the entries")
@@ -341,6 +371,23 @@ def sv_run():
                       cookie=ro)
     check(st == 200 and "No entry matches" in page and "<b>" not in page and
           'value="&lt;b&gt;"' in page, "S-23: filters, escaped")
+    for qs, yes, no in (("table=1", "bundle.add", "stage2.start"),
+                        ("table=2", "assignment.record", "bundle.add"),
+                        ("contest=mayor&action=bundle", "bundle.add",
+                         "stage2.start"),
+                        ("contest=west", None, "bundle.add"),
+                        ("from=2999", None, "bundle.add"),
+                        ("to=2000", None, "bundle.add"),
+                        ("from=2000&to=2999", "bundle.add", None)):
+        st, page, _ = req("GET", "/audit?c=mayor&" + qs, cookie=ro)
+        check(st == 200 and (yes is None or yes in page) and
+              (no is None or no not in page) and
+              (yes is not None or "No entry matches" in page),
+              "S-23: the filter %s" % qs)
+    st, page, _ = req("GET", "/audit?c=mayor&verify=1", cookie=ro)
+    check(st == 200 and re.search(r"Chain verified: events 1 to \d+, head"
+                                  r" [0-9a-f]{16}\.", page) is not None,
+          "S-23: verify chain")
     st, page, _ = req("GET", "/audit?c=mayor&action=stage2", cookie=ro)
     check("stage2.start" in page and "bundle.add" not in page,
           "S-23: by action")
@@ -389,6 +436,93 @@ FOOT = re.compile(r"from entries up to #\d+ \xb7 checkpoint #(\d+) \xb7"
                   r" ([0-9a-f]{16})</td>")
 
 
+def withdraw_forms():
+    """Section 3.5 without JavaScript: a configuration change withdrawn
+    and corrected by S-21's forms, a transfer corrected and withdrawn by
+    S-04's; each a new entry superseding the one it replaces."""
+    M = "contests/mayor/"
+    pw = {"ro": "correct-horse-battery-1", "mgr": "mgr-password-long-1",
+          "rcpt": "rcpt-password-long-1", "sup1": "sup1-password-long-1"}
+    tok = {u: api_login(u, p) for u, p in pw.items()}
+
+    def line(entry):
+        con = sqlite3.connect("file:%s?mode=ro" % DB, uri=True)
+        r = con.execute("SELECT line FROM event WHERE entry = ?",
+                        (entry,)).fetchone()
+        con.close()
+        return json.loads(r[0]) if r else {}
+
+    def send(ck, screen, form, fields, want=303):
+        st, pg, _ = req("GET", screen, cookie=ck)
+        check(st == 200 and 'id="f-%s"' % form in pg,
+              "%s offers form %s" % (screen, form))
+        st, body, hd = req("POST", "/do", dict(form_of(pg, form), **fields),
+                           {"Origin": ORIGIN}, cookie=ck)
+        m = re.search(r"saved=(\d+)", hd.get("location", ""))
+        check(st == want, "form %s: %d (want %d) %s" % (
+              form, st, want, body[-300:] if st != want else ""))
+        return int(m.group(1)) if m else 0, hd.get("location", "")
+
+    api(tok["ro"], "plan/approve", {})
+    ro, _ = login("ro", pw["ro"], DEVICE)
+    n, _ = send(ro, "/progress?c=mayor", "config", {
+        "object": "place", "key": "p2", "field": "name",
+        "value": "Library", "reason_text": "signage"})
+    w, _ = send(ro, "/progress?c=mayor", "wconfig", {
+        "entry": str(n), "reason_code": "typo",
+        "reason_text": "the old name was right"})
+    ln = line(w)
+    check(ln.get("action") == "entry.withdraw" and ln.get("supersedes") ==
+          n, "S-21: the change withdrawn: %s" % ln)
+    send(ro, "/progress?c=mayor", "cconfig", {
+        "entry": str(n), "reason_code": "typo", "reason_text": "x",
+        "object": "place", "key": "p2", "field": "name", "value": "Y"},
+         want=404)
+    n, _ = send(ro, "/progress?c=mayor", "config", {
+        "object": "place", "key": "p2", "field": "name",
+        "value": "Libary", "reason_text": "signage"})
+    c, _ = send(ro, "/progress?c=mayor", "cconfig", {
+        "entry": str(n), "reason_code": "typo", "reason_text": "spelling",
+        "object": "place", "key": "p2", "field": "name",
+        "value": "Library"})
+    ln = line(c)
+    check(ln.get("action") == "config.change" and ln.get("supersedes") ==
+          n and ln["data"]["old"] != "Libary" and ln["data"]["value"] ==
+          "Library", "S-21: the change corrected: %s" % ln)
+    api(tok["mgr"], "poll/close", {})
+    for b in ("M1", "M2"):
+        api(tok["rcpt"], "receipts", {"box": b, "seals_intact": True,
+                                      "packets": []})
+        api(tok["sup1"], "boxes/open", {"box": b, "table": 1})
+    c1, _ = login("clerk1", "clerk1-password-long")
+    v = "/verify?c=mayor&box=M1"
+    t, _ = send(c1, v, "transfer", {"from_box": "M1", "to_box": "M2",
+                                    "papers": "2"})
+    c, loc = send(c1, v, "ctransfer", {
+        "entry": str(t), "reason_code": "typo", "box": "M1",
+        "from_box": "M1", "to_box": "M2", "papers": "3"})
+    ln = line(c)
+    check(ln.get("action") == "transfer.record" and ln.get("supersedes") ==
+          t and ln["data"]["papers"] == 3 and "box=M1" in loc,
+          "S-04: the transfer corrected: %s" % ln)
+    send(c1, v, "wtransfer", {"entry": "x", "reason_code": "typo",
+                              "box": "M1"}, want=400)
+    w, loc = send(c1, v, "wtransfer", {"entry": str(c),
+                                       "reason_code": "wrong_box",
+                                       "box": "M1"})
+    ln = line(w)
+    check(ln.get("action") == "entry.withdraw" and ln.get("supersedes") ==
+          c and "box=M1" in loc, "S-04: the transfer withdrawn: %s" % ln)
+    st, js, _ = req("GET", "/api/v1/" + M + "boxes?box=M2",
+                    headers={"Authorization": "Bearer " + tok["sup1"]})
+    check(st == 200, "boxes read: %d" % st)
+    ro, _ = login("ro", pw["ro"], DEVICE)
+    st, pg, _ = req("GET", "/adjudicate?c=mayor", cookie=ro)
+    check(st == 200 and 'id="f-wobjection"' in pg and
+          'id="f-cobjection"' in pg, "S-13: objection withdrawal and"
+          " correction forms")
+
+
 def forms_run():
     """The forms of §2.17 that read the book directly (F1-F5, F7-F9,
     F20, F21), F6's unused, spoilt and tendered figures and F15's
@@ -427,6 +561,30 @@ def forms_run():
         if want == 200:
             check(FOOT.search(body) is not None, "%s: footer" % f)
         return body
+
+    def bpa_form(bd):
+        """S-04's BPA form, every head of the account (issued to the
+        station too), by clerk2's browser; its token again after."""
+        ck, _ = login("clerk2", pw["clerk2"])
+        st, pg, _ = req("GET", "/verify?c=mayor&box=" + bd["box"],
+                        cookie=ck)
+        check(st == 200 and 'id="bpa-issued_to_station"' in pg,
+              "S-04: the BPA form asks for the papers issued to the"
+              " station")
+        st, _, hd = req("POST", "/do", dict(form_of(pg, "bpa"), **{
+                        k: str(v) for k, v in bd.items()}),
+                        {"Origin": ORIGIN}, cookie=ck)
+        check(st == 303 and "saved=" in hd.get("location", ""),
+              "S-04: the BPA form saved: %d" % st)
+        con = sqlite3.connect("file:%s?mode=ro" % DB, uri=True)
+        line = con.execute("SELECT line FROM event WHERE action ="
+                           " 'bpa.enter' ORDER BY seq DESC").fetchone()
+        con.close()
+        check(line and json.loads(line[0])["data"].get(
+              "issued_to_station") == bd["issued_to_station"],
+              "S-04: the form's entry has issued_to_station: %s" %
+              (line and line[0][:300]))
+        tok["clerk2"] = api_login("clerk2", pw["clerk2"])
 
     for f in ("F1", "F2", "F3", "F4", "F5", "F7", "F8", "F9", "F20"):
         page(f, "ro", want=404)
@@ -496,7 +654,10 @@ def forms_run():
                           spoilt=sp, tendered=te)
             if b == "M2":
                 bd["tendered"] = te if u == "clerk1" else 3
-            post(u, M + "bpa", bd)
+            if b == "M1" and u == "clerk2":
+                bpa_form(bd)
+            else:
+                post(u, M + "bpa", bd)
             post(u, M + "counts", {"box": b, "attempt": 0,
                                    "papers": 101 if b == "M3" else n})
     body = page("F3", "sup1")
@@ -746,11 +907,30 @@ def block_run():
     ro, _ = login("ro", "correct-horse-battery-1")
     st, page, _ = req("GET", "/receipt?c=north", cookie=ro)
     check(st == 200 and "PV" in page, "S-03: the boxes")
+    check(re.search(r'Overdue boxes.*<th scope="row">N1</th><td>'
+                    r'2026-05-07T21:40:00Z</td><td class="n">\d+</td>'
+                    r'<td>no</td>', page, re.S) is not None and
+          '<th scope="row">PV</th><td>2026' not in page,
+          "S-03: N1 overdue against its expected arrival")
+    st, page, _ = req("GET", "/receipt?c=north&box=N1", cookie=ro)
+    check(st == 200 and "box of station N1 (Hall A) at Hall" in page and
+          "contests: North Ward" in page and "not received yet" in page and
+          re.search(r'id="receipt-box"[^>]*value="N1"', page) is not None,
+          "S-03: the box code looked up: station, place, contests")
+    st, page, _ = req("GET", "/receipt?c=north&box=ZZ9", cookie=ro)
+    check(st == 200 and "No box ZZ9 in the plan" in page,
+          "S-03: an unknown box code")
     st, _, hd = req("POST", "/do", dict(form_of(page, "receipt"), box="PV",
-                    seals_intact="1", packets="bpa tendered"),
+                    seals_intact="1", packets="1 3"),
                     {"Origin": ORIGIN}, cookie=ro)
     check(st == 303 and "saved=" in hd.get("location", ""),
           "S-03: receipt recorded: %d" % st)
+    con = sqlite3.connect("file:%s?mode=ro" % DB, uri=True)
+    ln = con.execute("SELECT line FROM event WHERE action ="
+                     " 'receipt.record' ORDER BY seq DESC").fetchone()
+    con.close()
+    check(ln and json.loads(ln[0])["data"]["packets"] == ["bpa", "tendered"],
+          "S-03: packets by number keys: %s" % (ln and ln[0][:200]))
     st, page, _ = req("GET", "/assign?c=north", cookie=ro)
     st, _, hd = req("POST", "/do", dict(form_of(page, "assign"),
                     user="clerk3", table="1", role="clerk"),
@@ -840,9 +1020,15 @@ def block_run():
     check("Closed for areas: main" in page, "S-12: shown closed")
     ro, _ = login("ro", "correct-horse-battery-1")
     st, page, _ = req("GET", "/progress?c=north", cookie=ro)
-    check(st == 200 and re.search(r'<th scope="row">1</th><td class="n">3'
-                                  r'</td><td class="n">45</td>', page) and
-          "COUNTING" in page, "S-21: the table's entries and papers")
+    check(st == 200 and re.search(r'<th scope="row">1</th><td>[^<]*'
+                                  r'\(supervisor\)[^<]*</td><td class="n">3'
+                                  r'</td><td class="n">45</td><td class="n">'
+                                  r'(\d+\.\d|\u2014)</td>', page) and
+          "COUNTING" in page, "S-21: the table's staff, entries, papers and"
+          " rate")
+    check(re.search(r"\d+ papers left(; too few entries| at [\d.]+ papers a"
+                    r" minute: projected finish of stage 1 \d{4}-)", page)
+          or "Every verified paper" in page, "S-21: the projected finish")
     check(req("GET", "/progress?c=north", cookie=sup)[0] == 403,
           "B4: supervisor /progress")
 
