@@ -692,7 +692,26 @@ stage(struct meek *m, enum tl_stage_kind kind, int subject)
 	return st;
 }
 
-__extension__ typedef unsigned __int128 meek_u128;
+/* a (0 <= a <= 1, a keep factor) at 27 places into buf (32 bytes):
+ * its first 9 places by tl_g_fix, the other 18 what is left. */
+static int
+g27(struct meek *m, tl_g a, char *buf)
+{
+	tl_fix hi = tl_g_fix(a, 9);
+	tl_g h;
+	int rc;
+
+	if ((rc = tl_g_from_int(m->ctx, hi, &h)) != TELLER_OK ||
+	    (rc = tl_g_sub(m->ctx, a, tl_g_div_int(h, 1000000000), &h)) !=
+	    TELLER_OK)
+		return rc;
+	if (hi < 0 || h.hi != 0 || h.lo >= UINT64_C(1000000000000000000))
+		return tl_fail(m->ctx, TELLER_EINTERNAL, "stv-meek: a keep "
+		    "factor out of range");
+	snprintf(buf, 64, "%lld.%09lld%018llu", (long long)(hi / 1000000000),
+	    (long long)(hi % 1000000000), (unsigned long long)h.lo);
+	return TELLER_OK;
+}
 
 /*
  * The certificate's record of stage st (audit.md 5): the action (kind,
@@ -706,9 +725,8 @@ static int
 cert_stage(struct meek *m, const struct tl_stage *st, const char *kind,
     int cand, const struct tl_cert_why *why)
 {
-	const meek_u128 u = (meek_u128)1000000000 * 1000000000 * 1000000000;
 	size_t cap = (size_t)m->ncand * 40 + 64, n;
-	char *x;
+	char *x, g[64];
 	int i, rc, niter = m->niter;
 
 	m->niter = 0;
@@ -723,15 +741,12 @@ cert_stage(struct meek *m, const struct tl_stage *st, const char *kind,
 	n = (size_t)snprintf(x, cap, ",\"iterations\":%d,\"keep\":[", niter);
 	for (i = 0; i < m->ncand; i++) {
 		const struct tl_cand *cd = TL_CAND(m->c, i);
-		meek_u128 k = ((meek_u128)m->kf[i].hi << 64) | m->kf[i].lo;
-		meek_u128 f = k % u;
 		if (cd->withdrawn || cd->writein)
 			continue;
-		n += (size_t)snprintf(x + n, cap - n, "%s\"%llu.%09llu"
-		    "%018llu\"", n > 0 && x[n - 1] != '[' ? "," : "",
-		    (unsigned long long)(k / u),
-		    (unsigned long long)(f / UINT64_C(1000000000000000000)),
-		    (unsigned long long)(f % UINT64_C(1000000000000000000)));
+		if ((rc = g27(m, m->kf[i], g)) != TELLER_OK)
+			return rc;
+		n += (size_t)snprintf(x + n, cap - n, "%s\"%s\"",
+		    x[n - 1] != '[' ? "," : "", g);
 	}
 	snprintf(x + n, cap - n, "]");
 	return tl_cert_extra(m->cert, x);
