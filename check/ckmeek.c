@@ -21,6 +21,7 @@ __extension__ typedef __int128 i128;
 
 enum { HOPEFUL = 0, ELECTED, DEFEATED };
 enum { ST_ELECT, ST_OMEGA, ST_STABLE, ST_BATCH };
+#define OMEGA 1000000000000000000 /* 10^-9 in units of 10^-27 */
 
 struct mk {
 	struct ck_run r;        /* first: the shared replay's state */
@@ -162,8 +163,8 @@ iterate(struct mk *k, const struct mj *rec, int64_t niter)
 			if (k->state[i] == ELECTED)
 				k->surplus += (i128)k->vote[i] -
 				    (i128)k->quota;
-		k->status = any ? ST_ELECT : gcmp(k->surplus, 1000000000000000000)
-		    <= 0 ? ST_OMEGA : gcmp(k->surplus, last) >= 0 ? ST_STABLE :
+		k->status = any ? ST_ELECT : gcmp(k->surplus, OMEGA) <= 0 ?
+		    ST_OMEGA : gcmp(k->surplus, last) >= 0 ? ST_STABLE :
 		    batch(k) > 0 ? ST_BATCH : -1;
 		if (k->status >= 0)
 			return it == niter ? 0 : kfail(k, mj_get(rec,
@@ -221,10 +222,13 @@ exclusion(struct mk *k, const struct mj *rec)
 		    set == NULL || set->type != MJ_ARR || (int)set->n != n)
 			return kfail(k, why, "%d sure losers are defeated "
 			    "together", n);
+		for (i = 0; i < k->pf->ncand; i++)
+			k->ids[i] = 0; /* named yet */
 		for (x = set->kid; x != NULL; x = x->next) {
 			c = x->type == MJ_STR ? ck_prof_cand(k->pf, x->s) : -1;
-			if (c < 0 || !k->in[c])
-				return kfail(k, x, "not a sure loser");
+			if (c < 0 || !k->in[c] || k->ids[c]++ > 0)
+				return kfail(k, x, "not a sure loser, or "
+				    "twice");
 		}
 	} else {
 		const char *want = k->status == ST_OMEGA ? "omega" : "stable";
@@ -249,7 +253,8 @@ exclusion(struct mk *k, const struct mj *rec)
 		for (x = n > 1 ? set->kid : NULL; x != NULL; x = x->next)
 			if (x->type != MJ_STR || ck_prof_cand(k->pf, x->s) !=
 			    k->ids[m++])
-				return kfail(k, x, "the tie is in ballot order");
+				return kfail(k, x, "the tie is in ballot "
+				    "order");
 		if (n == 0)
 			return kfail(k, a, "nobody to defeat");
 		for (i = 0; i < k->pf->ncand; i++)

@@ -174,8 +174,8 @@ moves(struct wg *k, const struct mj *rec, int cand, u128 sur, u128 total)
 			return wfail(k, m, "pattern %lld has %lld papers",
 			    (long long)idx, (long long)k->pf->pat[idx].w);
 		if (total > 0)
-			k->wt[idx] = ck_gmuldiv(ck_gmuldiv(k->wt[idx], sur, k->G),
-			    k->G, total);
+			k->wt[idx] = ck_gmuldiv(ck_gmuldiv(k->wt[idx], sur,
+			    k->G), k->G, total);
 		k->held[cand]--;
 		if ((rc = advance(k, (size_t)idx, m)) != 0)
 			return rc;
