@@ -1091,6 +1091,7 @@ static const struct {
 	{ "stv-scottish", &plain_ops }, { "irv", &plain_ops },
 	{ "fptp", &plain_ops }, { "block", &plain_ops }, { "sv", &plain_ops },
 	{ "stv-wigm", &ck_wigm_ops }, { "stv-ers97", &ck_ers97_ops },
+	{ "stv-meek", &ck_meek_ops },
 };
 
 int
@@ -1199,7 +1200,10 @@ ck_totals(struct ck_run *r, const struct mj *rec, int dp,
 		return ck_fail(r, mj_get(rec, "nt"), "non-transferable is %s",
 		    b);
 	}
-	if (ck_parse(mj_str(rec, "loss"), dp, &v) != 0 || v != loss) {
+	e = mj_get(rec, "loss");
+	if (e == NULL || e->type != MJ_STR || (e->s[0] == '-' ? ck_parse(e->s +
+	    1, dp, &v) != 0 || (v = -v) == 0 : ck_parse(e->s, dp, &v) != 0) ||
+	    v != loss) {
 		ck_fmt(b, loss, dp);
 		return ck_fail(r, mj_get(rec, "loss"), "loss by fractions is "
 		    "%s", b);
@@ -1276,9 +1280,9 @@ choose(struct ck_prof *pf, const char *path, const struct mj *h,
 			break;
 	if (m == NULL || i == sizeof(checkers) / sizeof(*checkers)) {
 		fprintf(stderr, "teller-check: %s:1:1: method %s: only "
-		    "stv-scottish, stv-wigm, stv-ers97, irv, fptp, block "
-		    "and sv certificates can be checked\n", path, m != NULL ? m :
-		    "(none)");
+		    "stv-scottish, stv-wigm, stv-ers97, stv-meek, irv, fptp, "
+		    "block and sv certificates can be checked\n", path,
+		    m != NULL ? m : "(none)");
 		return NULL;
 	}
 	*ops = checkers[i].ops;

@@ -89,7 +89,14 @@ int ck_ballot_order(struct ck_run *r, const struct mj *h, int *place);
 int ck_stv_header(struct ck_run *r, const struct mj *h, int dp, int *seats,
     int64_t *papers, int *place);
 
-/* stv-wigm (ckwigm.c), stv-ers97 (ckers.c). */
-extern const struct ck_ops ck_wigm_ops, ck_ers97_ops;
+/* Guarded values (ckwigm.c): integers in units of 10^-27. floor(a * b /
+ * c) for c > 0, the product in 256 bits (the quotient must fit); a at 9
+ * places rounded half up, as the count shows it. */
+__extension__ typedef unsigned __int128 u128;
+u128 ck_gmuldiv(u128 a, u128 b, u128 c);
+int64_t ck_gshow(u128 a);
+
+/* stv-wigm (ckwigm.c), stv-ers97 (ckers.c), stv-meek (ckmeek.c). */
+extern const struct ck_ops ck_wigm_ops, ck_ers97_ops, ck_meek_ops;
 
 #endif /* CHECK_H */

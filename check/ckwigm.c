@@ -17,8 +17,6 @@
 #include "check.h"
 #include "mjson.h"
 
-__extension__ typedef unsigned __int128 u128;
-
 enum { HOPEFUL = 0, ELECTED, DEFEATED };
 
 struct wg {
@@ -41,8 +39,8 @@ struct wg {
 
 /* floor(a * b / c), c > 0, the product in 256 bits; the quotient must
  * fit (it does for weights <= 1 and votes <= 9 * 10^9 papers). */
-static u128
-muldiv(u128 a, u128 b, u128 c)
+u128
+ck_gmuldiv(u128 a, u128 b, u128 c)
 {
 	const u128 m = ((u128)1 << 64) - 1;
 	u128 a0 = a & m, a1 = a >> 64, b0 = b & m, b1 = b >> 64;
@@ -66,8 +64,8 @@ muldiv(u128 a, u128 b, u128 c)
 }
 
 /* a at 9 places, rounded half up (as the count displays it). */
-static int64_t
-show(u128 a)
+int64_t
+ck_gshow(u128 a)
 {
 	u128 u = (u128)1000000000 * 1000000000;
 
@@ -126,7 +124,7 @@ advance(struct wg *k, size_t i, const struct mj *m)
 			return wfail(k, m, "pattern %zu goes to %s", i,
 			    to >= 0 ? nm(k, to) : "non-transferable (no "
 			    "further preference)");
-		if (!shows(m, "value", show(k->wt[i])))
+		if (!shows(m, "value", ck_gshow(k->wt[i])))
 			return wfail(k, m, "pattern %zu: the value is not its "
 			    "weight shown at 9 places", i);
 	}
@@ -176,8 +174,8 @@ moves(struct wg *k, const struct mj *rec, int cand, u128 sur, u128 total)
 			return wfail(k, m, "pattern %lld has %lld papers",
 			    (long long)idx, (long long)k->pf->pat[idx].w);
 		if (total > 0)
-			k->wt[idx] = muldiv(muldiv(k->wt[idx], sur, k->G),
-			    k->G, total);
+			k->wt[idx] = ck_gmuldiv(ck_gmuldiv(k->wt[idx], sur,
+			    k->G), k->G, total);
 		k->held[cand]--;
 		if ((rc = advance(k, (size_t)idx, m)) != 0)
 			return rc;
@@ -267,8 +265,8 @@ action(struct wg *k, const struct mj *rec)
 	total = k->vote[e];
 	if (sur) {
 		s = total - k->quota;
-		if (!shows(a, "surplus", show(s)) || !shows(a, "tv",
-		    show(muldiv(s, k->G, total))))
+		if (!shows(a, "surplus", ck_gshow(s)) || !shows(a, "tv",
+		    ck_gshow(ck_gmuldiv(s, k->G, total))))
 			return wfail(k, a, "the surplus or \"tv\" is not "
 			    "votes minus quota, or surplus / votes");
 		k->pending[e] = false;
@@ -303,18 +301,18 @@ totals(struct wg *k, const struct mj *rec)
 			if (strcmp(d->key, x->key) == 0)
 				return wfail(k, x, "%s has two tallies",
 				    x->key);
-		if (v != show(k->vote[j])) {
-			ck_fmt(b, show(k->vote[j]), 9);
+		if (v != ck_gshow(k->vote[j])) {
+			ck_fmt(b, ck_gshow(k->vote[j]), 9);
 			return wfail(k, x, "%s has %s", x->key, b);
 		}
 		sum += v;
 	}
-	if (!shows(rec, "nt", show(k->exh))) {
-		ck_fmt(b, show(k->exh), 9);
+	if (!shows(rec, "nt", ck_gshow(k->exh))) {
+		ck_fmt(b, ck_gshow(k->exh), 9);
 		return wfail(k, mj_get(rec, "nt"), "non-transferable is %s",
 		    b);
 	}
-	v = k->valid9 - sum - show(k->exh);
+	v = k->valid9 - sum - ck_gshow(k->exh);
 	if (mj_str(rec, "loss") == NULL || (v < 0 ? mj_str(rec, "loss")[0]
 	    != '-' || ck_parse(mj_str(rec, "loss") + 1, 9, &sum) != 0 ||
 	    sum != -v : !shows(rec, "loss", v)))
@@ -439,7 +437,7 @@ header(struct ck_run *r, const struct mj *h)
 		return wfail(k, h, "more than 9 * 10^9 papers");
 	k->valid9 = total * 1000000000;
 	k->quota = (u128)(uint64_t)total * k->G / (u128)(unsigned)(k->seats + 1);
-	if (!shows(h, "quota", show(k->quota)))
+	if (!shows(h, "quota", ck_gshow(k->quota)))
 		return wfail(k, h, "the quota is not N / (seats + 1)");
 	k->nhopeful = k->pf->ncand;
 	return 0;

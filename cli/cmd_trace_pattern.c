@@ -446,6 +446,14 @@ trace(teller_ctx *ctx, const struct tp_args *a, teller_contest *c,
 		    "every candidate marked; there is no path to trace\n");
 		return 2;
 	}
+	if (strcmp(rules.method, "stv-meek") == 0) {
+		/* its certificate moves no papers: keep factors share each
+		 * paper among all the candidates on it */
+		fprintf(stderr, "teller: trace: stv-meek shares every paper "
+		    "among the candidates on it by keep factors; there is no "
+		    "path to trace\n");
+		return 2;
+	}
 	if (teller_count_certified(ctx, c, p, &rules, cli_buf_write, &cb,
 	    &res) != TELLER_OK || teller_canon(ctx, c, p, &rules,
 	    TELLER_CANON_EFFECTIVE, cli_buf_write, &pb) != TELLER_OK) {

@@ -49,6 +49,7 @@ struct tl_cert {
 	struct tl_cert_why why;
 	int *tie;            /* [ncand] copy of why.tie */
 	tl_fix *votes;       /* [ncand] */
+	char *extra;         /* tl_cert_extra's members, or NULL */
 };
 
 int
@@ -267,6 +268,9 @@ tl_cert_flush(struct tl_cert *k)
 		put_why(k);
 	if (strcmp(k->kind, "first") != 0)
 		put_moves(k);
+	if (k->extra != NULL)
+		tl_out_str(&k->o, k->extra);
+	k->extra = NULL;
 	tl_out_str(&k->o, ",\"tallies\":{");
 	for (a = 0; a < k->ncand; a++) {
 		const struct tl_cand *cd = TL_CAND(k->c, a);
@@ -337,6 +341,17 @@ tl_cert_stage(struct tl_cert *k, int stage, const char *kind, int cand,
 		k->nlots += why->ntie > 1 && why->lot;
 	}
 	memcpy(k->votes, votes, (size_t)k->ncand * sizeof(tl_fix));
+	return TELLER_OK;
+}
+
+int
+tl_cert_extra(struct tl_cert *k, const char *json)
+{
+	size_t n = strlen(json) + 1;
+
+	if ((k->extra = tl_alloc(k->ctx, n, 1)) == NULL)
+		return TELLER_ENOMEM;
+	memcpy(k->extra, json, n);
 	return TELLER_OK;
 }
 

@@ -56,6 +56,10 @@ int tl_cert_move(struct tl_cert *k, size_t pat, int from, int to, int64_t n,
 int tl_cert_stage(struct tl_cert *k, int stage, const char *kind, int cand,
     tl_fix surplus, tl_fix tv, const struct tl_cert_why *why,
     const tl_fix *votes, tl_fix nt, tl_fix loss) TL_MUST_CHECK;
+/* Members the method adds to the open stage's record after its moves
+ * (stv-meek: its iterations and keep values): JSON text of the form
+ * ",\"key\":value...", copied. */
+int tl_cert_extra(struct tl_cert *k, const char *json) TL_MUST_CHECK;
 /* cand deemed elected after the stage, under rule ("47", "52"). */
 int tl_cert_elect(struct tl_cert *k, int cand, const char *rule)
     TL_MUST_CHECK;

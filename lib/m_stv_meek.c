@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cert.h"
 #include "stv.h"
 
 #define MEEK_DP 9
@@ -67,6 +68,8 @@ struct meek {
 	tl_fix *val;
 	int *state_at, *touch;
 	bool have_at;
+	struct tl_cert *cert;  /* the certificate, or NULL (audit.md 5) */
+	int niter;             /* distributions since the last stage */
 };
 
 #define NODE(m, i) (&TL_VEC_AT((m)->nodes, struct node, (i)))
@@ -293,6 +296,7 @@ distribute(struct meek *m)
 	    (rc = rebuild(m)) != TELLER_OK)
 		return rc;
 	m->visits = m->dead = 0;
+	m->niter++;
 	for (i = 0; i < m->ncand; i++)
 		m->vote[i] = zero;
 	m->exhausted = zero;
@@ -345,11 +349,15 @@ distribute(struct meek *m)
 }
 
 static int
-elect(struct meek *m, int i)
+elect(struct meek *m, int i, const char *rule)
 {
+	int rc;
+
 	m->state[i] = STV_ELECTED;
 	m->nelected++;
 	m->nhopeful--;
+	if (m->cert != NULL && (rc = tl_cert_elect(m->cert, i, rule)) != 0)
+		return rc;
 	return tl_result_elect(m->ctx, m->r, i);
 }
 
@@ -684,6 +692,90 @@ stage(struct meek *m, enum tl_stage_kind kind, int subject)
 	return st;
 }
 
+/* a (0 <= a <= 1, a keep factor) at 27 places into buf (32 bytes):
+ * its first 9 places by tl_g_fix, the other 18 what is left. */
+static int
+g27(struct meek *m, tl_g a, char *buf)
+{
+	tl_fix hi = tl_g_fix(a, 9);
+	tl_g h;
+	int rc;
+
+	if ((rc = tl_g_from_int(m->ctx, hi, &h)) != TELLER_OK ||
+	    (rc = tl_g_sub(m->ctx, a, tl_g_div_int(h, 1000000000), &h)) !=
+	    TELLER_OK)
+		return rc;
+	if (hi < 0 || h.hi != 0 || h.lo >= UINT64_C(1000000000000000000))
+		return tl_fail(m->ctx, TELLER_EINTERNAL, "stv-meek: a keep "
+		    "factor out of range");
+	snprintf(buf, 64, "%lld.%09lld%018llu", (long long)(hi / 1000000000),
+	    (long long)(hi % 1000000000), (unsigned long long)h.lo);
+	return TELLER_OK;
+}
+
+/*
+ * The certificate's record of stage st (audit.md 5): the action (kind,
+ * cand, why), then "iterations", the distributions since the stage
+ * before (the last one gave st's tallies), and "keep", the keep factors
+ * that distribution used, exactly (27 places), in ballot order. The
+ * checker replays the iterations from the keep factors it holds, and
+ * compares the last ones: no search (doc/teller-check.1).
+ */
+static int
+cert_stage(struct meek *m, const struct tl_stage *st, const char *kind,
+    int cand, const struct tl_cert_why *why)
+{
+	size_t cap = (size_t)m->ncand * 40 + 64, n;
+	char *x, g[64];
+	int i, rc, niter = m->niter;
+
+	m->niter = 0;
+	if (m->cert == NULL)
+		return TELLER_OK;
+	if ((rc = tl_cert_stage(m->cert, st->number, kind, cand, 0, 0, why,
+	    st->votes, st->nontrans, st->loss)) != TELLER_OK ||
+	    st->number == 1)
+		return rc;
+	if ((x = tl_alloc(m->ctx, cap, 1)) == NULL)
+		return TELLER_ENOMEM;
+	n = (size_t)snprintf(x, cap, ",\"iterations\":%d,\"keep\":[", niter);
+	for (i = 0; i < m->ncand; i++) {
+		const struct tl_cand *cd = TL_CAND(m->c, i);
+		if (cd->withdrawn || cd->writein)
+			continue;
+		if ((rc = g27(m, m->kf[i], g)) != TELLER_OK)
+			return rc;
+		n += (size_t)snprintf(x + n, cap - n, "%s\"%s\"",
+		    x[n - 1] != '[' ? "," : "", g);
+	}
+	snprintf(x + n, cap - n, "]");
+	return tl_cert_extra(m->cert, x);
+}
+
+/* The record of a batch defeat: the sure losers, cited together. */
+static int
+cert_batch(struct meek *m, const struct tl_stage *st, const int *batch,
+    int nbatch)
+{
+	struct tl_cert_why why;
+	bool *in;
+	int i;
+
+	if (m->cert == NULL)
+		return cert_stage(m, st, "exclude", batch[0], NULL);
+	if ((in = tl_alloc(m->ctx, (size_t)m->ncand + 1, sizeof(bool))) ==
+	    NULL)
+		return TELLER_ENOMEM;
+	for (i = 0; i < nbatch; i++)
+		in[batch[i]] = true;
+	memset(&why, 0, sizeof(why));
+	why.rule = "sure losers";
+	why.in = in;
+	why.inkey = "excluded";
+	why.bare = true;
+	return cert_stage(m, st, "exclude", batch[0], &why);
+}
+
 static int
 by_gv(const void *x, const void *y)
 {
@@ -783,6 +875,7 @@ static int
 iterate(struct meek *m, int *status, int *batch, int *nbatch, int *tmp1,
     int *tmp2)
 {
+	struct tl_stage *st = NULL;
 	tl_g last, t;
 	int i, rc, any;
 
@@ -805,11 +898,13 @@ iterate(struct meek *m, int *status, int *batch, int *nbatch, int *tmp1,
 		for (i = 0; i < m->ncand; i++)
 			if (m->state[i] == STV_HOPEFUL &&
 			    tl_g_cmp(m->vote[i], m->quota) > 0) {
-				if (!any && stage(m, TL_STAGE_ITERATION,
-				    -1) == NULL)
-					return TELLER_ENOMEM;
+				if (!any && ((st = stage(m,
+				    TL_STAGE_ITERATION, -1)) == NULL ||
+				    (rc = cert_stage(m, st, "elect", -1,
+				    NULL)) != TELLER_OK))
+					return st == NULL ? TELLER_ENOMEM : rc;
 				any = 1;
-				if ((rc = elect(m, i)) != TELLER_OK)
+				if ((rc = elect(m, i, "quota")) != TELLER_OK)
 					return rc;
 			}
 		/* D.6: total surplus of the elected */
@@ -886,8 +981,10 @@ run(struct meek *m)
 			    q)], tl_g_div_int(tl_g_one(), z - j), mult)))
 				return rc;
 	}
-	if (stage(m, TL_STAGE_FIRST, -1) == NULL)
+	if ((st = stage(m, TL_STAGE_FIRST, -1)) == NULL)
 		return TELLER_ENOMEM;
+	if ((rc = cert_stage(m, st, "first", -1, NULL)) != TELLER_OK)
+		return rc;
 	if ((rc = tl_result_check(m->ctx, m->r)) != TELLER_OK)
 		return rc;
 	/* countComplete(): hopeful <= seats left, or no seats left. */
@@ -903,6 +1000,8 @@ run(struct meek *m)
 			    NULL)
 				return TELLER_ENOMEM;
 			st->note = "sure losers defeated together";
+			if ((rc = cert_batch(m, st, batch, nbatch)) != 0)
+				return rc;
 			for (i = 0; i < nbatch; i++) {
 				defeat(m, batch[i]);
 				if ((rc = tl_result_exclude(m->ctx, m->r,
@@ -914,6 +1013,7 @@ run(struct meek *m)
 			/* Defeat the lowest; anyone within the surplus of
 			 * the lowest counts as tied: tie order decides. */
 			int low = -1, n = 0, k, who;
+			struct tl_cert_why why;
 			tl_g band;
 			enum tl_tie_how how;
 
@@ -939,6 +1039,13 @@ run(struct meek *m)
 			st->note = status == IS_OMEGA ? "lowest defeated "
 			    "(surplus <= omega)" : "lowest defeated (surplus "
 			    "stable)";
+			memset(&why, 0, sizeof(why));
+			why.rule = status == IS_OMEGA ? "omega" : "stable";
+			why.tie = tmp1;
+			why.ntie = n;
+			why.bare = true;
+			if ((rc = cert_stage(m, st, "exclude", who, &why)) != 0)
+				return rc;
 			defeat(m, who);
 			if ((rc = tl_result_exclude(m->ctx, m->r, who)))
 				return rc;
@@ -957,8 +1064,10 @@ run(struct meek *m)
 	    lastkind == TL_STAGE_EXCLUSION) {
 		if ((rc = distribute(m)) != TELLER_OK)
 			return rc;
-		if (stage(m, TL_STAGE_FINAL, -1) == NULL)
+		if ((st = stage(m, TL_STAGE_FINAL, -1)) == NULL)
 			return TELLER_ENOMEM;
+		if ((rc = cert_stage(m, st, "final", -1, NULL)) != TELLER_OK)
+			return rc;
 		if ((rc = tl_result_check(m->ctx, m->r)) != TELLER_OK)
 			return rc;
 	}
@@ -966,7 +1075,7 @@ run(struct meek *m)
 		if (m->state[i] != STV_HOPEFUL)
 			continue;
 		if (m->nelected < m->seats) {
-			if ((rc = elect(m, i)) != TELLER_OK)
+			if ((rc = elect(m, i, "rest")) != TELLER_OK)
 				return rc;
 		} else {
 			defeat(m, i);
@@ -1034,7 +1143,14 @@ tl_m_stv_meek(teller_ctx *ctx, const struct teller_contest *c,
 		return rc;
 	m.r->has_quota = true;
 	m.r->quota = tl_g_round(m.quota, MEEK_DP);
-	if ((rc = run(&m)) != TELLER_OK)
+	if ((m.cert = ctx->cert) != NULL) {
+		if (c->tie_order != NULL || m.b.neq > 0)
+			return tl_fail(ctx, TELLER_EINVAL, "stv-meek: no count "
+			    "certificate with a [tie] order or equal rankings");
+		tl_cert_header(m.cert, m.r->quota, m.seats, MEEK_DP);
+	}
+	if ((rc = run(&m)) != TELLER_OK ||
+	    (m.cert != NULL && (rc = tl_cert_end(m.cert, m.r)) != 0))
 		return rc;
 	*out = m.r;
 	return TELLER_OK;

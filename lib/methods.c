@@ -301,10 +301,11 @@ teller_count(teller_ctx *ctx, const teller_contest *contest,
 	    strcmp(m->name, "irv") != 0 && strcmp(m->name, "fptp") != 0 &&
 	    strcmp(m->name, "block") != 0 && strcmp(m->name, "sv") != 0 &&
 	    strcmp(m->name, "stv-wigm") != 0 &&
-	    strcmp(m->name, "stv-ers97") != 0)
+	    strcmp(m->name, "stv-ers97") != 0 &&
+	    strcmp(m->name, "stv-meek") != 0)
 		return tl_fail(ctx, TELLER_EINVAL, "%s: no count certificate "
-		    "yet (fptp, block, sv, irv, stv-scottish, stv-wigm and "
-		    "stv-ers97 write one)", m->name);
+		    "yet (fptp, block, sv, irv, stv-scottish, stv-wigm, "
+		    "stv-ers97 and stv-meek write one)", m->name);
 	/* a bad lot is a usage error, found before counting */
 	if ((rc = tl_lots_init(ctx, &probe, contest, rules)) != TELLER_OK ||
 	    (rc = check_seats(ctx, m, contest, rules)) != TELLER_OK)

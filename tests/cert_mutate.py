@@ -8,7 +8,10 @@
 # order, rule (of an elect or second stage), remaining, remaining-other,
 # reason, excluded (stv-ers97: one fewer excluded together, or one more),
 # tv (stv-ers97: a surplus's new value, or null for a kept one),
-# substage (stv-ers97: a sub-stage cited as a new exclusion), truncate.
+# substage (stv-ers97: a sub-stage cited as a new exclusion), keep
+# (stv-meek: a keep factor off by 10^-27), iterations (stv-meek: one
+# more), stop-rule (stv-meek: omega cited as stable, sure losers as
+# omega), truncate.
 import json
 import sys
 
@@ -129,6 +132,25 @@ def main():
         elif kind == "substage" and r.get("why", {}).get("rule") == \
                 "5.4.11":
             r["why"]["rule"] = "5.2.5"
+            done = True
+        elif kind == "keep" and any(k[0] == "0" and k != "0" * 29 and
+                                    k != "0." + "0" * 27
+                                    for k in r.get("keep", [])):
+            ks = r["keep"]
+            i = [i for i, k in enumerate(ks)
+                 if k[0] == "0" and k != "0." + "0" * 27][0]
+            ks[i] = fix(ks[i], 1)
+            done = True
+        elif kind == "iterations" and r.get("iterations"):
+            r["iterations"] += 1
+            done = True
+        elif kind == "stop-rule" and r.get("why", {}).get("rule") in \
+                ("omega", "stable", "sure losers"):
+            w = r["why"]
+            if w["rule"] == "sure losers":
+                del w["excluded"]
+            w["rule"] = {"omega": "stable", "stable": "omega",
+                         "sure losers": "omega"}[w["rule"]]
             done = True
     if kind == "truncate":
         recs = recs[:-2]

@@ -2,7 +2,7 @@
 # suite_cert.sh -- count certificates (audit.md 5, 9): teller count
 # --certificate and teller-check PROFILE CERT accept every Scottish ward
 # in $SHARED/data/scot/blt (stv-scottish; every 7th under stv-wigm and
-# under stv-ers97, every 10th as IRV), the published UK FPTP, block and SV results, ties
+# under stv-ers97 and stv-meek, every 10th as IRV), the published UK FPTP, block and SV results, ties
 # settled by an earlier stage and by lot; and teller-check exits 5 on
 # each mutation
 # (tests/cert_mutate.py), 1 on an unreadable certificate; teller trace
@@ -323,12 +323,15 @@ printf '3 1\n[tie 3 2 1]\n3 1 0\n2 2 1 0\n2 3 2 0\n0\n"A"\n"B"\n"C"\n"T"\n' \
 st=$?
 if [ "$st" = 2 ] && [ ! -f "$tmp/x.cert" ]; then ok; else
 	bad "stv-wigm --certificate tie.blt: exit $st, want 2 and no file"; fi
-# stv-meek writes none yet
-"$T" count -m stv-meek -r none --no-manifest --certificate "$tmp/x.cert" \
-    "$tmp/lot.blt" >/dev/null 2>&1
-st=$?
-if [ "$st" = 2 ] && [ ! -f "$tmp/x.cert" ]; then ok; else
-	bad "stv-meek --certificate: exit $st, want 2 and no file"; fi
+# nor stv-meek, nor with equal rankings
+printf '3 1\n3 1=2 0\n2 3 0\n0\n"A"\n"B"\n"C"\n"EQ"\n' >"$tmp/eq.blt"
+for f in tie eq; do
+	"$T" count -m stv-meek -r none --no-manifest --certificate \
+	    "$tmp/x.cert" "$tmp/$f.blt" >/dev/null 2>&1
+	st=$?
+	if [ "$st" = 2 ] && [ ! -f "$tmp/x.cert" ]; then ok; else
+		bad "stv-meek --certificate $f.blt: exit $st, want 2"; fi
+done
 
 # -- stv-ers97 (ERS97 as OpenSTV counts it, docs/stv.md 3): the first
 # exclusion's tie by lot, sure losers excluded together (5.2.5)
@@ -445,6 +448,48 @@ for f in $(find "$dir" -name '*.blt' | sort | awk 'NR % 7 == 0'); do
 	fi
 done
 echo "certified and checked $n wards under stv-ers97"
+if [ "$n" -gt 0 ] && [ "$nbad" = 0 ]; then ok; else
+	bad "$nbad of $n wards"; fi
+
+# -- stv-meek (docs/stv.md 3: Droop's meek, keep factors per stage, the
+# iterations replayed): a lowest defeated among equals (omega, ballot
+# order), a redistribution after the last defeat, mutations of a real
+# ward, and every 7th ward
+printf '3 1\n4 1 0\n3 2 0\n3 3 0\n0\n"A"\n"B"\n"C"\n"MT"\n' >"$tmp/mt.blt"
+printf '4 2\n4 1 0\n3 2 0\n3 3 0\n1 4 1 0\n0\n"A"\n"B"\n"C"\n"D"\n"MF"\n' \
+    >"$tmp/mf.blt"
+for n in mt mf; do
+	if certify "$tmp/$n.blt" "meek-$n" stv-meek; then ok
+	else bad "meek count $n"; fi
+	expect 0 "meek-$n" "$tmp/meek-$n.cert"
+done
+if grep -q '"why":{"rule":"omega","tie":\["B","C"\]}' "$tmp/meek-mt.cert" &&
+    grep -q '"kind":"final".*"elected":\[{"cand":"C","rule":"rest"}\]' \
+    "$tmp/meek-mf.cert" &&
+    grep -q '"iterations":21,' "$tmp/meek-mf.cert"; then ok
+else bad "meek: the tie, final stage or iterations"; fi
+for k in iterations keep; do mutate "$k" meek-mf; done
+# no trace: keep factors share each paper among its candidates
+if "$T" trace -m stv-meek --pattern 0 "$tmp/mf.blt" >/dev/null 2>&1
+[ $? = 2 ]; then ok; else bad "trace -m stv-meek: exit 2"; fi
+for k in stop-rule wrong-subject; do mutate "$k" meek-mt; done
+if certify "$ward" meek stv-meek; then ok; else bad "meek $ward"; fi
+for k in wrong-subject excluded stop-rule keep iterations tally tally1 nt \
+    wrong-elected truncate; do
+	mutate "$k" meek
+done
+n=0
+nbad=0
+for f in $(find "$dir" -name '*.blt' | sort | awk 'NR % 7 == 0'); do
+	n=$((n + 1))
+	if certify "$f" w stv-meek && "$C" "$tmp/w.prof" "$tmp/w.cert" \
+	    2>"$tmp/check.err"; then :; else
+		nbad=$((nbad + 1))
+		echo "FAIL: stv-meek $f"
+		head -2 "$tmp/err" "$tmp/check.err"
+	fi
+done
+echo "certified and checked $n wards under stv-meek"
 if [ "$n" -gt 0 ] && [ "$nbad" = 0 ]; then ok; else
 	bad "$nbad of $n wards"; fi
 
