@@ -978,6 +978,9 @@ tl_rctab_run(teller_ctx *ctx, const struct tl_rctab_cfg *cfg,
 	o->trace = opts->trace;
 	if ((rc = run_canon(t, opts, &k)) != TELLER_OK)
 		return rc;
+	/* the ids are written: the count does not need them */
+	tl_vec_release(ctx, k.ids);
+	tl_vec_release(ctx, k.recs);
 	if (opts->convert_cdf) {
 		/* --convert-to-cdf: the original snapshots only */
 		t->nround = 0;
