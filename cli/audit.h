@@ -165,6 +165,11 @@ int cli_rctab_canon(const char *config, const char *hart_key, int hart_sig,
  * RCTab run (ids: with sha256_ballot_ids) onto b; an exit status. */
 int cli_rctab_canon_json(const char *config, const char *hart_key,
     int hart_sig, bool ids, struct cli_buf *b);
+/* The same members from the canonical texts already made: t[0] the
+ * contest, t[1] the marked and t[2] the effective profile, t[3] the
+ * ballot ids (read with ids only); an exit status. */
+int cli_rctab_canon_json_of(struct cli_buf t[4], bool ids,
+    struct cli_buf *b);
 
 /* The lots of an RCTab run, collected by cli_rctab_lot (the options' lot
  * callback, ud: this) as the manifest's lots[] members; seed: the

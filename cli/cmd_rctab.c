@@ -6,7 +6,6 @@
  * files). The library names the files; this command opens them.
  */
 #include <errno.h>
-#include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -301,53 +300,10 @@ man_file(struct cli_buf *b, const char *dir, const char *path, bool first,
 
 /* Write DIR/manifest.json and a .sha256 beside every output and the
  * manifest. Returns an exit status. */
-/* The manifest's canonical contest and profiles (cli_rctab_canon_json)
- * are computed on a thread of their own while the run counts, since
- * they read every CVR again. The thread is quiet: a failure there is
- * computed again after the run, where its error is said. */
-struct canon_job {
-	const char *config;
-	const struct rargs *a;
-	struct cli_buf b;
-	int rc, started;
-	pthread_t th;
-};
-
-static void *
-canon_thread(void *ud)
-{
-	struct canon_job *j = ud;
-
-	cli_quiet = 1;
-	j->rc = cli_rctab_canon_json(j->config, j->a->opts.hart_key,
-	    j->a->opts.hart_signatures, j->a->ids, &j->b);
-	if (j->b.oom)
-		j->rc = 3;
-	return NULL;
-}
-
-static void
-canon_start(struct canon_job *j, const char *config, const struct rargs *a)
-{
-	memset(j, 0, sizeof *j);
-	j->config = config;
-	j->a = a;
-	j->rc = -1;
-	j->started = pthread_create(&j->th, NULL, canon_thread, j) == 0;
-}
-
-static void
-canon_join(struct canon_job *j)
-{
-	if (j->started)
-		pthread_join(j->th, NULL);
-	j->started = 0;
-}
-
 static int
 write_manifest(const char *config, const struct rargs *a,
     const struct sink *sk, const struct cli_rec *rec,
-    const struct cli_rctab_lots *lots, const struct canon_job *canon)
+    const struct cli_rctab_lots *lots, struct cli_buf canon[4])
 {
 	struct cli_buf b = { NULL, 0, 0, 0 }, rules = { NULL, 0, 0, 0 };
 	struct cli_buf ob = { NULL, 0, 0, 0 };
@@ -406,13 +362,11 @@ write_manifest(const char *config, const struct rargs *a,
 	cli_mem_sha256(rules.s, rules.n, rhex);
 	/* the JCS text itself, with its hash as the last member */
 	/* the canonical contest and profiles (audit.md 4.3), and with
-	 * --ballot-ids the canonical ballot ids */
+	 * --ballot-ids the canonical ballot ids: made by the run from its
+	 * own read of the CVRs (run) */
 	cli_buf_str(&b, " ],\n  ");
-	if (canon->rc == 0 && canon->b.s != NULL)
-		cli_buf_add(&b, canon->b.s, canon->b.n);
-	else if ((rc = cli_rctab_canon_json(config, a->opts.hart_key,
-	    a->opts.hart_signatures, a->ids, &b)) != 0)
-		goto out;	/* computed again to say why */
+	if ((rc = cli_rctab_canon_json_of(canon, a->ids, &b)) != 0)
+		goto out;
 	rc = 3;
 	cli_buf_str(&b, ",\n  \"rules\": ");
 	cli_buf_add(&b, rules.s, rules.n - 1);
@@ -490,12 +444,11 @@ run(const char *config, struct rargs *a, struct sink *sk)
 	teller_ctx *ctx;
 	struct cli_rec rec;
 	struct cli_rctab_lots lots;
-	struct canon_job canon;
+	struct cli_buf canon[4];
 	char gendate[64];
-	int rc;
+	int i, rc;
 
-	memset(&canon, 0, sizeof canon);
-	canon.rc = -1;
+	memset(canon, 0, sizeof canon);
 	if (teller_ctx_new(NULL, &ctx) != TELLER_OK) {
 		fprintf(stderr, "teller: out of memory\n");
 		return 3;
@@ -510,6 +463,16 @@ run(const char *config, struct rargs *a, struct sink *sk)
 	a->opts.output.ud = sk;
 	a->opts.lot = cli_rctab_lot;
 	a->opts.lot_ud = &lots;
+	if (!a->no_manifest) {
+		/* the manifest's canonical texts, from the run's own read:
+		 * contest, marked, effective, ballot ids (audit.md 4.3) */
+		a->opts.canon_marked = cli_buf_write;
+		a->opts.canon_marked_ud = &canon[1];
+		a->opts.canon_effective = cli_buf_write;
+		a->opts.canon_effective_ud = &canon[2];
+		a->opts.canon_ids = a->ids ? cli_buf_write : NULL;
+		a->opts.canon_ids_ud = &canon[3];
+	}
 	rc = teller_rctab_load(ctx, config, &a->opts, &r);
 	if (rc == TELLER_OK) {
 		const char *seed = teller_rctab_seed(r);
@@ -520,18 +483,18 @@ run(const char *config, struct rargs *a, struct sink *sk)
 			lots.b.oom = 1;
 		/* -o, or the config's outputDirectory */
 		sk->dir = teller_rctab_output_dir(r);
-		if (!a->no_manifest)
-			canon_start(&canon, config, a);
 		rc = teller_rctab_run(ctx, r);
+		if (rc == TELLER_OK && !a->no_manifest)
+			rc = teller_rctab_canon(ctx, r, TELLER_CANON_CONTEST,
+			    cli_buf_write, &canon[0]);
 		teller_rctab_free(r);
 	}
 	cli_rec_finish(&rec);
-	canon_join(&canon);
 	if (rc != TELLER_OK) {
 		sink_unlink(sk);
 		rc = cli_report_error(ctx);
 	} else if (!a->no_manifest && sk->n > 0 &&
-	    (rc = write_manifest(config, a, sk, &rec, &lots, &canon)) != 0) {
+	    (rc = write_manifest(config, a, sk, &rec, &lots, canon)) != 0) {
 		sink_unlink(sk);
 	} else {
 		sink_report(sk);
@@ -539,7 +502,8 @@ run(const char *config, struct rargs *a, struct sink *sk)
 	teller_ctx_free(ctx);
 	cli_rec_free(&rec);
 	cli_rctab_lots_free(&lots);
-	free(canon.b.s);
+	for (i = 0; i < 4; i++)
+		free(canon[i].s);
 	return rc;
 }
 

@@ -721,46 +721,59 @@ profile_counts(const char *mt, const char *et, char papers[24],
 }
 
 int
+cli_rctab_canon_json_of(struct cli_buf t[4], bool ids, struct cli_buf *b)
+{
+	char hex[4][65], papers[24], num[24];
+	long patterns;
+	int i;
+
+	for (i = 0; i < (ids ? 4 : 3); i++) {
+		if (t[i].oom || cli_buf_add(&t[i], "", 0) != 0) {
+			say_oom();
+			return 3;
+		}
+		cli_mem_sha256(t[i].s, t[i].n, hex[i]);
+	}
+	cli_buf_str(b, "\"contest\": ");
+	contest_json(b, t[0].s, hex[0]);
+	profile_counts(t[1].s, t[2].s, papers, &patterns);
+	cli_buf_str(b, ",\n  \"profile\": { \"canon\": "
+	    "\"teller-profile/1\", \"papers\": ");
+	cli_buf_jstr(b, papers);
+	snprintf(num, sizeof num, "%ld", patterns);
+	cli_buf_str(b, ", \"patterns\": ");
+	cli_buf_str(b, num);
+	cli_buf_str(b, ",\n    \"sha256_marked\": ");
+	cli_buf_jstr(b, hex[1]);
+	cli_buf_str(b, ", \"sha256_effective\": ");
+	cli_buf_jstr(b, hex[2]);
+	cli_buf_str(b, ",\n    \"sha256_ballot_ids\": ");
+	cli_buf_jstr(b, ids ? hex[3] : NULL);
+	cli_buf_str(b, " }");
+	if (b->oom) {
+		say_oom();
+		return 3;
+	}
+	return 0;
+}
+
+int
 cli_rctab_canon_json(const char *config, const char *hart_key, int hart_sig,
     bool ids, struct cli_buf *b)
 {
 	struct cli_buf t[4] = { { NULL, 0, 0, 0 }, { NULL, 0, 0, 0 },
 	    { NULL, 0, 0, 0 }, { NULL, 0, 0, 0 } };
-	static const int kinds[4] = { TELLER_CANON_CONTEST,
-	    TELLER_CANON_MARKED, TELLER_CANON_EFFECTIVE, CLI_CANON_IDS };
-	char hex[4][65], papers[24], num[24];
-	long patterns;
-	int i, rc = 0;
+	int i, rc;
 
-	rc = canon_text(config, hart_key, hart_sig, kinds[0], &t[0]);
+	rc = canon_text(config, hart_key, hart_sig, TELLER_CANON_CONTEST,
+	    &t[0]);
 	if (rc == 0)
 		rc = profiles_text(config, hart_key, hart_sig, &t[1], &t[2]);
 	if (rc == 0 && ids)
-		rc = canon_text(config, hart_key, hart_sig, kinds[3], &t[3]);
-	for (i = 0; i < (ids ? 4 : 3) && rc == 0; i++)
-		cli_mem_sha256(t[i].s, t[i].n, hex[i]);
-	if (rc == 0) {
-		cli_buf_str(b, "\"contest\": ");
-		contest_json(b, t[0].s, hex[0]);
-		profile_counts(t[1].s, t[2].s, papers, &patterns);
-		cli_buf_str(b, ",\n  \"profile\": { \"canon\": "
-		    "\"teller-profile/1\", \"papers\": ");
-		cli_buf_jstr(b, papers);
-		snprintf(num, sizeof num, "%ld", patterns);
-		cli_buf_str(b, ", \"patterns\": ");
-		cli_buf_str(b, num);
-		cli_buf_str(b, ",\n    \"sha256_marked\": ");
-		cli_buf_jstr(b, hex[1]);
-		cli_buf_str(b, ", \"sha256_effective\": ");
-		cli_buf_jstr(b, hex[2]);
-		cli_buf_str(b, ",\n    \"sha256_ballot_ids\": ");
-		cli_buf_jstr(b, ids ? hex[3] : NULL);
-		cli_buf_str(b, " }");
-		if (b->oom) {
-			say_oom();
-			rc = 3;
-		}
-	}
+		rc = canon_text(config, hart_key, hart_sig, CLI_CANON_IDS,
+		    &t[3]);
+	if (rc == 0)
+		rc = cli_rctab_canon_json_of(t, ids, b);
 	for (i = 0; i < 4; i++)
 		free(t[i].s);
 	return rc;

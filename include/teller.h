@@ -722,6 +722,15 @@ typedef struct teller_rctab_options {
 	 * TELLER_EINVAL); NULL: none. */
 	int (*lot)(void *ud, const teller_rctab_lot *l);
 	void *lot_ud;
+	/* The canonical texts of audit.md 4.3 made from the run's own read
+	 * of the CVRs (no second read), each written through its function
+	 * (not NULL) once the CVRs are read, before the count: the marked
+	 * and the effective profile (as teller_rctab_canon_profiles) and
+	 * the ballot ids (as teller_rctab_ballot_ids; this one makes the
+	 * run read identical ballots one by one, as a trace does). A write
+	 * that fails fails the run. NULL: not made, no cost. */
+	teller_write_fn canon_marked, canon_effective, canon_ids;
+	void *canon_marked_ud, *canon_effective_ud, *canon_ids_ud;
 } teller_rctab_options;
 
 /* Initialise *o to the defaults (every flag off, one thread). */

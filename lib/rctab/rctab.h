@@ -127,6 +127,11 @@ struct tl_rctab_opts {
 	bool convert_cdf;        /* read and write cdf_cvr.json (and
 				  * rctab_cvr.csv if cvr_csv), no tabulation:
 				  * RCTab's --convert-to-cdf */
+	/* the canonical marked and effective profiles and ballot ids of
+	 * the records read (teller.h teller_rctab_options), each through
+	 * its write function when not NULL */
+	teller_write_fn canon_marked, canon_effective, canon_ids;
+	void *canon_marked_ud, *canon_effective_ud, *canon_ids_ud;
 };
 
 /* Read the CVRs of a loaded config, tabulate, and write the outputs.

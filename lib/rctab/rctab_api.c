@@ -164,6 +164,12 @@ teller_rctab_run(teller_ctx *ctx, teller_rctab *r)
 	opts.trace = o->trace;
 	opts.lot = o->lot;
 	opts.lot_ud = o->lot_ud;
+	opts.canon_marked = o->canon_marked;
+	opts.canon_marked_ud = o->canon_marked_ud;
+	opts.canon_effective = o->canon_effective;
+	opts.canon_effective_ud = o->canon_effective_ud;
+	opts.canon_ids = o->canon_ids;
+	opts.canon_ids_ud = o->canon_ids_ud;
 	opts.hart_sig = o->hart_signatures == TELLER_HART_SIG_REQUIRE ?
 	    TL_SIG_REQUIRE : o->hart_signatures == TELLER_HART_SIG_OFF ?
 	    TL_SIG_OFF : TL_SIG_CHECK;

@@ -376,6 +376,7 @@ struct idcoll {
 	struct tl_rtab *t;
 	struct tl_vec *ids;   /* NUL-separated ids, in reading order */
 	struct tl_vec *recs;  /* of uint32_t: each id's record */
+	const teller_rctab_trace *user; /* the caller's trace, or NULL */
 };
 
 static int
@@ -385,12 +386,14 @@ id_ballot(void *ud, const char *id, const char *ranking, size_t rec)
 	uint32_t r = (uint32_t)rec;
 	size_t n = strlen(id) + 1;
 
-	(void)ranking;
 	if (tl_vec_reserve(k->t->ctx, k->ids, n) != TELLER_OK ||
 	    tl_vec_push(k->t->ctx, k->recs, &r) == NULL)
 		return -1;
 	memcpy((char *)k->ids->data + k->ids->len, id, n);
 	k->ids->len += n;
+	/* a run's own trace (tl_rctab_run) is told too */
+	if (k->user != NULL && k->user->ballot != NULL)
+		return k->user->ballot(k->user->ud, id, ranking, rec);
 	return 0;
 }
 
@@ -527,46 +530,45 @@ id_write(struct tl_rtab *t, const int *order, const struct tl_vec *text,
 	return tl_out_flush(&out);
 }
 
-int
-tl_rctab_ballot_ids(teller_ctx *ctx, const struct tl_rctab_cfg *cfg,
-    const struct tl_rctab_opts *opts, teller_write_fn w, void *ud)
+/* Collect the ids of the ballots t reads, into k, through tr: o's trace
+ * while t's CVRs are read (the caller's own, if any, told too). */
+static int
+ids_begin(struct tl_rtab *t, struct idcoll *k, teller_rctab_trace *tr,
+    struct tl_rctab_opts *o)
 {
-	struct tl_rtab *t = tl_alloc(ctx, 1, sizeof *t);
-	struct tl_rctab_opts o = *opts;
-	teller_rctab_trace tr;
-	struct idcoll k;
+	memset(k, 0, sizeof *k);
+	memset(tr, 0, sizeof *tr);
+	k->t = t;
+	k->user = o->trace;
+	k->ids = tl_vec_new(t->ctx, 1);
+	k->recs = tl_vec_new(t->ctx, sizeof(uint32_t));
+	if (k->ids == NULL || k->recs == NULL)
+		return TELLER_ENOMEM;
+	tr->ballot = id_ballot;
+	tr->ud = k;
+	o->trace = tr;
+	return TELLER_OK;
+}
+
+/* The ballot-id text of the ballots collected in k, t's CVRs read. */
+static int
+ids_emit(struct tl_rtab *t, const struct idcoll *k, teller_write_fn w,
+    void *ud)
+{
+	teller_ctx *ctx = t->ctx;
 	struct tl_vec *text, *lines;
 	int *order, *jpos, i, rc;
 	bool *used;
 	size_t n, off, at;
 
-	if (t == NULL)
-		return TELLER_ENOMEM;
-	memset(&tr, 0, sizeof tr);
-	tr.ballot = id_ballot;
-	tr.ud = &k;
-	o.trace = &tr;
-	o.cvr_csv = false;
-	o.convert_cdf = false;
-	t->ctx = ctx;
-	t->cfg = cfg;
-	t->opts = &o;
-	k.t = t;
-	k.ids = tl_vec_new(ctx, 1);
-	k.recs = tl_vec_new(ctx, sizeof(uint32_t));
-	text = tl_vec_new(ctx, 1);
-	if (k.ids == NULL || k.recs == NULL || text == NULL)
-		return TELLER_ENOMEM;
-	ctx->inname = cfg->path;
-	if ((rc = setup(t)) != TELLER_OK)
-		return rc;
 	order = tl_alloc(ctx, (size_t)t->ncand + 1, sizeof(int));
 	jpos = tl_alloc(ctx, (size_t)t->ncand + 1, sizeof(int));
 	used = tl_alloc(ctx, (size_t)t->ncand + 1, sizeof(bool));
-	n = k.recs->len;
+	n = k->recs->len;
+	text = tl_vec_new(ctx, 1);
 	lines = tl_vec_new(ctx, sizeof(size_t));
-	if (order == NULL || jpos == NULL || used == NULL || lines == NULL ||
-	    tl_vec_reserve(ctx, lines, n + 1) != TELLER_OK)
+	if (order == NULL || jpos == NULL || used == NULL || text == NULL ||
+	    lines == NULL || tl_vec_reserve(ctx, lines, n + 1) != TELLER_OK)
 		return TELLER_ENOMEM;
 	/* candidates by name bytes, as in teller-profile/1 */
 	for (i = 0; i < t->ncand; i++)
@@ -578,15 +580,14 @@ tl_rctab_ballot_ids(teller_ctx *ctx, const struct tl_rctab_cfg *cfg,
 			order[j] = order[j - 1];
 		order[j] = x;
 	}
+	for (at = 0; at < (size_t)t->ncand; at++)
+		jpos[order[at]] = (int)at;
 	/* each ballot's line, NUL-terminated in text; offsets in lines */
 	for (i = 0, off = 0; (size_t)i < n; i++) {
-		const char *id = (const char *)k.ids->data + off;
-		uint32_t r = TL_VEC_AT(k.recs, uint32_t, (size_t)i);
+		const char *id = (const char *)k->ids->data + off;
+		uint32_t r = TL_VEC_AT(k->recs, uint32_t, (size_t)i);
 		size_t start = text->len;
 		off += strlen(id) + 1;
-		if (i == 0)
-			for (at = 0; at < (size_t)t->ncand; at++)
-				jpos[order[at]] = (int)at;
 		if ((rc = id_esc(ctx, text, id)) != TELLER_OK ||
 		    (rc = id_ranks(t, REC(t, r), jpos, used, text)) !=
 		    TELLER_OK || (rc = id_put(ctx, text, "\n")) != TELLER_OK ||
@@ -594,7 +595,36 @@ tl_rctab_ballot_ids(teller_ctx *ctx, const struct tl_rctab_cfg *cfg,
 			return rc != TELLER_OK ? rc : TELLER_ENOMEM;
 		TL_VEC_AT(lines, size_t, lines->len++) = start;
 	}
-	return id_write(t, order, text, lines, w, ud);
+	rc = id_write(t, order, text, lines, w, ud);
+	tl_vec_release(ctx, text);
+	tl_vec_release(ctx, lines);
+	return rc;
+}
+
+int
+tl_rctab_ballot_ids(teller_ctx *ctx, const struct tl_rctab_cfg *cfg,
+    const struct tl_rctab_opts *opts, teller_write_fn w, void *ud)
+{
+	struct tl_rtab *t = tl_alloc(ctx, 1, sizeof *t);
+	struct tl_rctab_opts o = *opts;
+	teller_rctab_trace tr;
+	struct idcoll k;
+	int rc;
+
+	if (t == NULL)
+		return TELLER_ENOMEM;
+	o.trace = NULL;
+	o.cvr_csv = false;
+	o.convert_cdf = false;
+	t->ctx = ctx;
+	t->cfg = cfg;
+	t->opts = &o;
+	if ((rc = ids_begin(t, &k, &tr, &o)) != TELLER_OK)
+		return rc;
+	ctx->inname = cfg->path;
+	if ((rc = setup(t)) != TELLER_OK)
+		return rc;
+	return ids_emit(t, &k, w, ud);
 }
 
 /* ---- the canonical contest and profiles (audit.md 4.3) ---- */
@@ -684,12 +714,14 @@ cprof_write(struct tl_rtab *t, const int *order, int nc, struct tl_vec *text,
 	teller_ctx *ctx = t->ctx;
 	size_t i, m = 0, *lines;
 	struct tl_vec *nm = tl_vec_new(ctx, 1);
+	struct tl_vec *lv = tl_vec_new(ctx, sizeof(size_t));
+	struct tl_vec *lpv = tl_vec_new(ctx, sizeof(char *));
 	const char **lp;
 	struct tl_out out;
 	char head[32];
-	int a;
+	int a, rc;
 
-	if (nm == NULL)
+	if (nm == NULL || lv == NULL || lpv == NULL)
 		return TELLER_ENOMEM;
 	for (i = 0; i < n; i++)
 		ps[i].s = (const char *)text->data + ps[i].off;
@@ -704,10 +736,12 @@ cprof_write(struct tl_rtab *t, const int *order, int nc, struct tl_vec *text,
 			ps[m++] = ps[i];
 		}
 	}
-	lines = tl_alloc(ctx, m + 1, sizeof(size_t));
-	lp = tl_alloc(ctx, m + 1, sizeof(char *));
-	if (lines == NULL || lp == NULL)
+	/* given back at the end: a run goes on counting (tl_rctab_run) */
+	if (tl_vec_reserve(ctx, lv, m + 1) != TELLER_OK ||
+	    tl_vec_reserve(ctx, lpv, m + 1) != TELLER_OK)
 		return TELLER_ENOMEM;
+	lines = lv->data;
+	lp = lpv->data;
 	for (i = 0; i < m; i++) {
 		char num[24];
 		lines[i] = text->len;
@@ -739,7 +773,11 @@ cprof_write(struct tl_rtab *t, const int *order, int nc, struct tl_vec *text,
 		tl_out_str(&out, lp[i]);
 		tl_out_str(&out, "\n");
 	}
-	return tl_out_flush(&out);
+	rc = tl_out_flush(&out);
+	tl_vec_release(ctx, nm);
+	tl_vec_release(ctx, lv);
+	tl_vec_release(ctx, lpv);
+	return rc;
 }
 
 /* The contest text: the declared candidates, then the write-in one. */
@@ -784,7 +822,7 @@ one_profile(struct tl_rtab *t, bool eff, teller_write_fn w, void *ud)
 {
 	teller_ctx *ctx = t->ctx;
 	const struct tl_rctab_cfg *cfg = t->cfg;
-	struct tl_vec *text;
+	struct tl_vec *text, *psv;
 	struct cprof *ps;
 	int *order, *jpos, *js, i, nc = 0, rc;
 	const char **ws;
@@ -794,13 +832,15 @@ one_profile(struct tl_rtab *t, bool eff, teller_write_fn w, void *ud)
 	order = tl_alloc(ctx, (size_t)t->ncand + 1, sizeof(int));
 	jpos = tl_alloc(ctx, (size_t)t->ncand + 1, sizeof(int));
 	used = tl_alloc(ctx, (size_t)t->ncand + 1, sizeof(bool));
-	ps = tl_alloc(ctx, t->recs->len + 1, sizeof(*ps));
+	psv = tl_vec_new(ctx, sizeof(*ps));
 	text = tl_vec_new(ctx, 1);
 	js = tl_alloc(ctx, t->maxtoks + 1, sizeof(int));
 	ws = tl_alloc(ctx, t->maxtoks + 1, sizeof(char *));
-	if (order == NULL || jpos == NULL || used == NULL || ps == NULL ||
-	    text == NULL || js == NULL || ws == NULL)
+	if (order == NULL || jpos == NULL || used == NULL || psv == NULL ||
+	    text == NULL || js == NULL || ws == NULL ||
+	    tl_vec_reserve(ctx, psv, t->recs->len + 1) != TELLER_OK)
 		return TELLER_ENOMEM;
+	ps = psv->data;
 	/* the candidates by name bytes; effective: no excluded one */
 	for (i = 0; i < t->ncand; i++) {
 		int x = i, j = nc;
@@ -833,6 +873,7 @@ one_profile(struct tl_rtab *t, bool eff, teller_write_fn w, void *ud)
 	}
 	rc = cprof_write(t, order, nc, text, ps, n, w, ud);
 	tl_vec_release(ctx, text);
+	tl_vec_release(ctx, psv);
 	return rc;
 }
 
@@ -888,22 +929,58 @@ trace_pass_end(struct tl_rtab *t)
 	return TELLER_OK;
 }
 
+/* The canonical texts opts asks of a run (audit.md 4.3), from the
+ * records its CVRs were just read into (k: the ids collected when
+ * asked), before any pass changes them. */
+static int
+run_canon(struct tl_rtab *t, const struct tl_rctab_opts *opts,
+    const struct idcoll *k)
+{
+	int rc = TELLER_OK;
+
+	if (opts->canon_marked != NULL)
+		rc = one_profile(t, false, opts->canon_marked,
+		    opts->canon_marked_ud);
+	if (rc == TELLER_OK && opts->canon_effective != NULL)
+		rc = one_profile(t, true, opts->canon_effective,
+		    opts->canon_effective_ud);
+	if (rc == TELLER_OK && opts->canon_ids != NULL)
+		rc = ids_emit(t, k, opts->canon_ids, opts->canon_ids_ud);
+	return rc;
+}
+
 int
 tl_rctab_run(teller_ctx *ctx, const struct tl_rctab_cfg *cfg,
     const struct tl_rctab_opts *opts)
 {
 	struct tl_rtab *t = tl_alloc(ctx, 1, sizeof *t);
+	struct tl_rctab_opts *o = tl_alloc(ctx, 1, sizeof *o);
+	teller_rctab_trace tr;
+	struct idcoll k;
 	int rc, pass, c, newwin;
 
-	if (t == NULL)
+	if (t == NULL || o == NULL)
 		return TELLER_ENOMEM;
+	*o = *opts;
+	memset(&k, 0, sizeof k);
 	t->ctx = ctx;
 	t->cfg = cfg;
-	t->opts = opts;
+	t->opts = o;
+	/* the ballot ids need each ballot's id as read: collected through
+	 * a trace of the reading only (the caller's own told too) */
+	if (opts->canon_ids != NULL &&
+	    (rc = ids_begin(t, &k, &tr, o)) != TELLER_OK)
+		return rc;
 	/* The run's errors that name no CVR file name the config. */
 	ctx->inname = cfg->path;
 	if ((rc = setup(t)) != TELLER_OK)
 		return rc;
+	o->trace = opts->trace;
+	if ((rc = run_canon(t, opts, &k)) != TELLER_OK)
+		return rc;
+	/* the ids are written: the count does not need them */
+	tl_vec_release(ctx, k.ids);
+	tl_vec_release(ctx, k.recs);
 	if (opts->convert_cdf) {
 		/* --convert-to-cdf: the original snapshots only */
 		t->nround = 0;

@@ -122,7 +122,11 @@ class _RctabOptions(_c.Structure):  # teller_rctab_options
                 ("no_cvr_export", _c.c_int), ("hart_signatures", _c.c_int),
                 ("hart_key", _cp), ("generated_date", _cp),
                 ("output", _Output), ("html", _cp), ("trace", _vp),
-                ("lot", _vp), ("lot_ud", _vp)]  # the whole struct:
+                ("lot", _vp), ("lot_ud", _vp),
+                ("canon_marked", _vp), ("canon_effective", _vp),
+                ("canon_ids", _vp), ("canon_marked_ud", _vp),
+                ("canon_effective_ud", _vp),
+                ("canon_ids_ud", _vp)]  # the whole struct:
     # teller_rctab_options_init writes every member
 
 
