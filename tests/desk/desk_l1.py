@@ -20,6 +20,11 @@
 # round 1) and checks the result; the load phase itself runs in Node.js
 # (desk_l1_client.js, stdlib http, keep-alive), as §11.2 names, so the
 # latencies are the desk's and not a Python client's own queueing.
+# F8=1: §11.2 F8, the observer listener's clients (a Node process of
+# their own) killed by SIGKILL a third of the way in and started again:
+# staff latency after the kill is printed (checked with L1_STRICT=1)
+# and the board must show every acknowledged bundle at the end. (The
+# observer is a listener of serve, not a process of its own.)
 # Usage: desk_l1.py BUILD_DIR. Prints "N passed, N failed".
 import http.client
 import json
@@ -40,6 +45,7 @@ NODE_CLIENT = os.path.join(os.path.dirname(os.path.abspath(__file__)),
 DEVICE = "8f3c1a9b7e2d4c6f8a0b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f708192a3b4c5"
 DURATION = float(os.environ.get("DURATION", "600"))
 STRICT = os.environ.get("L1_STRICT") == "1"
+F8 = os.environ.get("F8") == "1"
 NC, NCLERK, NSUP, NOBS = 10, 50, 10, 100
 SIZE = 50
 PAPERS = SIZE * (NCLERK // NC) * (int(DURATION) // 2 + 10)
@@ -298,16 +304,25 @@ def proc_stat(pid):
 
 
 class Stats:
-    """What the Node client (desk_l1_client.js) measured."""
+    """What the Node client(s) (desk_l1_client.js) measured."""
 
-    def __init__(self, js):
-        self.wlat, self.slat, self.olat = js["wlat"], js["slat"], \
-            js["olat"]
-        # minute of the load -> that minute's write times
-        self.wmin = {int(m): x for m, x in js["wmin"].items()}
-        self.acked = js["acked"]  # Idempotency-Key -> entry
-        self.errors = [tuple(e) for e in js["errors"]]
-        self.reconnects = js["reconnects"]
+    def __init__(self):
+        self.wlat, self.wt, self.slat, self.olat = [], [], [], []
+        self.wmin = {}  # minute of the load -> that minute's write times
+        self.acked = {}  # Idempotency-Key -> entry
+        self.errors = []
+        self.reconnects = 0
+
+    def add(self, js):
+        self.wlat += js["wlat"]
+        self.wt += js["wt"]
+        self.slat += js["slat"]
+        self.olat += js["olat"]
+        for m, x in js["wmin"].items():
+            self.wmin.setdefault(int(m), []).extend(x)
+        self.acked.update(js["acked"])
+        self.errors += [tuple(e) for e in js["errors"]]
+        self.reconnects += js["reconnects"]
 
 
 def clients(toks):
@@ -346,33 +361,99 @@ def clients(toks):
     return cs
 
 
+class Node:
+    """One desk_l1_client.js process running some of the clients."""
+
+    def __init__(self, port, oport, cs, duration):
+        self.out = tempfile.TemporaryFile()
+        self.p = subprocess.Popen(["node", NODE_CLIENT],
+                                  stdin=subprocess.PIPE, stdout=self.out)
+        self.p.stdin.write(json.dumps({
+            "port": port, "oport": oport, "duration": duration,
+            "clients": cs}).encode())
+        self.p.stdin.close()
+
+    def result(self, S):
+        if self.p.wait():
+            raise SystemExit("FAIL: the Node client: exit %d" %
+                             self.p.returncode)
+        self.out.seek(0)
+        S.add(json.load(self.out))
+
+
 def load(port, oport, toks, pid):
     """Runs the Node client for DURATION seconds, sampling serve's CPU
-    and RSS each second."""
-    cfg = {"port": port, "oport": oport, "duration": DURATION,
-           "clients": clients(toks)}
-    out = tempfile.TemporaryFile()
-    node = subprocess.Popen(["node", NODE_CLIENT], stdin=subprocess.PIPE,
-                            stdout=out)
-    node.stdin.write(json.dumps(cfg).encode())
-    node.stdin.close()
+    and RSS each second. With F8=1 (§11.2 F8) the observer clients run
+    in a process of their own, killed (SIGKILL, requests in flight) a
+    third of the way in and started afresh at once: their connections
+    to the observer listener die with them."""
+    cs = clients(toks)
+    S = Stats()
     hz = os.sysconf("SC_CLK_TCK")
     tick0, rss0, _ = proc_stat(pid)
     w0 = time.monotonic()
+    if F8:
+        nodes = [Node(port, oport, [c for c in cs if c["kind"] !=
+                                    "observer"], DURATION)]
+        obs = Node(port, oport, [c for c in cs if c["kind"] ==
+                                 "observer"], DURATION)
+    else:
+        nodes = [Node(port, oport, cs, DURATION)]
     rss_max = rss0
-    while node.poll() is None:
+    killed = None
+    while any(n.p.poll() is None for n in nodes):
         time.sleep(1.0)
         try:
             rss_max = max(rss_max, proc_stat(pid)[1])
         except OSError:
             break
+        if F8 and killed is None and time.monotonic() - w0 >= \
+                DURATION / 3:
+            obs.p.kill()
+            obs.p.wait()
+            killed = time.monotonic() - w0
+            print("F8: the observer clients killed at %.0f s" % killed,
+                  flush=True)
+            nodes.append(Node(port, oport, [c for c in cs if c["kind"]
+                                            == "observer"],
+                              DURATION - killed))
     wall = time.monotonic() - w0
     tick1, rss1, hwm = proc_stat(pid)
     cpu = (tick1 - tick0) / hz / wall / 2 * 100
-    if node.wait():
-        raise SystemExit("FAIL: the Node client: exit %d" % node.returncode)
-    out.seek(0)
-    return Stats(json.load(out)), cpu, rss_max, hwm, wall
+    for n in nodes:
+        n.result(S)
+    S.killed = killed
+    return S, cpu, rss_max, hwm, wall
+
+
+def f8_report(S, oport, toks):
+    """F8: staff latency after the kill within L1's; the boards
+    recover (all the new observer clients' reads answered, and a board
+    read at the end shows every acknowledged bundle)."""
+    if S.killed is None:
+        check(False, "F8: the observer clients were not killed")
+        return
+    after = [d for d, t in zip(S.wlat, S.wt) if S.killed <= t <
+             S.killed + 30]
+    before = [d for d, t in zip(S.wlat, S.wt) if t < S.killed]
+    print("F8 writes before the kill: %d, p95 %.1f ms, p99 %.1f ms; in the"
+          " 30 s after it: %d, p95 %.1f ms, p99 %.1f ms" % (
+              len(before), pct(before, 95) * 1e3, pct(before, 99) * 1e3,
+              len(after), pct(after, 95) * 1e3, pct(after, 99) * 1e3))
+    if STRICT:
+        check(pct(after, 95) <= 0.1 and pct(after, 99) <= 0.25,
+              "F8: writes after the kill p95 <= 100 ms, p99 <= 250 ms")
+    time.sleep(2.5)  # the read model is published within 2 s (§6.1)
+    st, js = Client(oport, toks["obs"]).call("GET", "board")
+    per = {}
+    for k in S.acked:
+        c = int(k.split("-")[1]) % NC
+        per[c] = per.get(c, 0) + SIZE
+    want = {cid(c): (per.get(c, 0) * 1000 // (2 * PAPERS) + 5) // 10
+            for c in range(NC)}
+    got = {x["id"]: x["progress_percent"] for x in js["contests"]} \
+        if st == 200 else st
+    check(got == want, "F8: the board recovers: %s, want %s" % (got, want))
 
 
 def report(S, cpu, rss_max, hwm, wall):
@@ -440,6 +521,8 @@ def main():
         time.sleep(2.5)
         S, cpu, rss_max, hwm, wall = load(port, oport, toks, proc.pid)
         report(S, cpu, rss_max, hwm, wall)
+        if F8:
+            f8_report(S, oport, toks)
         check(not S.errors, "L1: no errors (%d: %s)" % (
             len(S.errors), S.errors[:3]))
     finally:

@@ -4,13 +4,14 @@
 // replaces measured their interpreter lock). desk_l1.py sets the book up
 // (plan, logins, verified boxes, round 1), hands this the clients on
 // stdin as JSON and checks what it prints on stdout:
-//   in:  {"port", "oport", "duration", "seed",
+//   in:  {"port", "oport", "duration",
 //         "clients": [{"kind": "write"|"staff"|"observer",
 //                      "token", "paths", "period", "jitter", "seed",
 //                      "body" (writes: the bundle without its key and
 //                      candidate), "key" (writes: the key's prefix)}]}
-//   out: {"wlat", "wmin", "slat", "olat" (seconds), "acked" (key ->
-//         entry), "errors" ([what, status, text]), "reconnects"}
+//   out: {"wlat", "wt" (each write's start), "wmin", "slat", "olat"
+//         (seconds), "acked" (key -> entry), "errors" ([what, status,
+//         text]), "reconnects"}
 // Every client has its own keep-alive agent holding one connection; a
 // connection the server closed between requests is retried once on a
 // new one (counted), but only for a read or a write carrying its key.
@@ -109,6 +110,7 @@ async function writer(c, port, t_end, t_start, S) {
 		}
 		const dt = now() - t0;
 		S.wlat.push(dt);
+		S.wt.push(t0 - t_start);
 		const m = Math.floor((t0 - t_start) / 60);
 		(S.wmin[m] = S.wmin[m] || []).push(dt);
 		if (st === 201)
@@ -153,7 +155,7 @@ async function main() {
 	for await (const d of process.stdin)
 		parts.push(d);
 	const cfg = JSON.parse(Buffer.concat(parts).toString());
-	const S = { wlat: [], wmin: {}, slat: [], olat: [], acked: {},
+	const S = { wlat: [], wt: [], wmin: {}, slat: [], olat: [], acked: {},
 	    errors: [], reconnects: 0 };
 	const t_start = now();
 	const t_end = t_start + cfg.duration;
