@@ -106,6 +106,29 @@ d_db_session_device(struct desk *d)
 	    " NULL) STRICT;", NULL, NULL, NULL) == SQLITE_OK ? 0 : -1;
 }
 
+/* The event table's keys the reads look up by (not a ledger table: made
+ * and caught up from the events when serve starts, so older books gain
+ * it; the journal and the hash chain never see it). Reads use it only
+ * when d->keyed, else they scan the events as before. 0 or -1. */
+int
+d_db_keys(struct desk *d)
+{
+	d->keyed = sqlite3_exec(d->db, "BEGIN IMMEDIATE;"
+	    "CREATE TABLE IF NOT EXISTS event_key(seq INTEGER PRIMARY KEY,"
+	    " action TEXT NOT NULL, contest ANY, supersedes ANY) STRICT;"
+	    "CREATE INDEX IF NOT EXISTS event_key_ac ON event_key(action,"
+	    " contest);"
+	    "CREATE INDEX IF NOT EXISTS event_key_sup ON event_key(supersedes)"
+	    " WHERE supersedes IS NOT NULL;"
+	    "INSERT INTO event_key SELECT seq, action, line ->> 'contest',"
+	    " line ->> 'supersedes' FROM event WHERE seq > (SELECT"
+	    " coalesce(max(seq), 0) FROM event_key);"
+	    "COMMIT;", NULL, NULL, NULL) == SQLITE_OK;
+	if (!d->keyed)
+		sqlite3_exec(d->db, "ROLLBACK", NULL, NULL, NULL);
+	return d->keyed ? 0 : -1;
+}
+
 int
 d_db_meta_set(struct desk *d, const char *k, const char *v)
 {

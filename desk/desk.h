@@ -164,6 +164,7 @@ struct desk {
 	char last_at[40];	/* "at" of the last event (I18) */
 	char seal_at[40];	/* "at" of the event being sealed */
 	int read_only;		/* D_RO_FULL, D_RO_BROKEN or 0 */
+	int keyed;		/* event_key is whole and kept (d_db_keys) */
 	char fail[512];		/* why the book is read-only */
 	json_t *delegs;		/* current delegations */
 	json_t *flowlog;	/* objections and config changes, each
@@ -391,6 +392,7 @@ int d_db_open(struct desk *d, const char *path, int create, int lock,
     char *err, size_t n);
 int d_db_schema(struct desk *d);
 int d_db_session_device(struct desk *d);
+int d_db_keys(struct desk *d);
 int d_db_meta_set(struct desk *d, const char *k, const char *v);
 char *d_db_meta_get(struct desk *d, const char *k);
 int d_load(struct desk *d, char *err, size_t n);

@@ -119,6 +119,13 @@ d_commit(struct desk *d, const char *line, long long seq, long long entry,
 		return rc;
 	rc = step(d->db, "INSERT INTO event(action, line, hash, seq, entry)"
 	    " VALUES(?, ?, ?, ?, ?)", t1, n1);
+	if (rc == SQLITE_OK && d->keyed) {
+		const char *t3[] = { action, line, NULL };
+		long long n3[2] = { seq, -2 };
+
+		rc = step(d->db, "INSERT INTO event_key VALUES(?3, ?1,"
+		    " ?2 ->> 'contest', ?2 ->> 'supersedes')", t3, n3);
+	}
 	if (rc == SQLITE_OK && idem_key) {
 		long long n2[2] = { entry, -2 };
 		sqlite3_stmt *st;

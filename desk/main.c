@@ -483,8 +483,15 @@ open_served(struct desk *d, const char *db)
 		d_close(d);
 		return 3;
 	}
-	if (rc != 5)
+	if (rc != 5) {
+		/* reads by key (a book without event_key gains it); if
+		 * it cannot be kept, the reads scan the events instead */
+		if (rc == 0 && d_db_keys(d))
+			fprintf(stderr, "teller-desk: %s: no event_key (%s):"
+			    " reads scan the book\n", db,
+			    sqlite3_errmsg(d->db));
 		return rc;
+	}
 	d->read_only = D_RO_BROKEN;
 	snprintf(d->fail, sizeof d->fail, "the book is read-only: it fails"
 	    " its check at start (%.300s); run teller-desk verify and"

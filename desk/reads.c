@@ -313,6 +313,26 @@ err_out(struct d_http *h, const struct d_err *e)
 	return give(h, e->status, json_pack("{s:o}", "error", err));
 }
 
+/* "SELECT what FROM event WHERE" the events of action ?1 in contest ?2,
+ * then rest (which may bind ?3): looked up in event_key when the book
+ * keeps it (d_db_keys), O(answer); else a scan of every event's JSON. */
+static int
+prep_of(struct desk *d, sqlite3_stmt **st, const char *what,
+    const char *action, const char *cid, const char *rest)
+{
+	char sql[400];
+
+	snprintf(sql, sizeof sql, "SELECT %s FROM event WHERE %s %s", what,
+	    d->keyed ? "seq IN (SELECT seq FROM event_key WHERE action = ?1"
+	    " AND contest = ?2)" : "action = ?1 AND line ->> 'contest' = ?2",
+	    rest);
+	if (sqlite3_prepare_v2(d->db, sql, -1, st, NULL) != SQLITE_OK)
+		return -1;
+	sqlite3_bind_text(*st, 1, action, -1, SQLITE_STATIC);
+	sqlite3_bind_text(*st, 2, cid, -1, SQLITE_STATIC);
+	return 0;
+}
+
 /* The contest's events of one action, parsed, in book order. */
 static json_t *
 events_of(struct desk *d, const char *action, const char *cid)
@@ -320,12 +340,8 @@ events_of(struct desk *d, const char *action, const char *cid)
 	sqlite3_stmt *st;
 	json_t *a = json_array();
 
-	if (sqlite3_prepare_v2(d->db, "SELECT line FROM event WHERE action"
-	    " = ? AND line ->> 'contest' = ? ORDER BY seq", -1, &st, NULL) !=
-	    SQLITE_OK)
+	if (prep_of(d, &st, "line", action, cid, "ORDER BY seq"))
 		return a;
-	sqlite3_bind_text(st, 1, action, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, cid, -1, SQLITE_STATIC);
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		json_t *o = json_loads((const char *)sqlite3_column_text(st,
 		    0), 0, NULL);
@@ -344,7 +360,9 @@ superseded_by(struct desk *d, long long n)
 	sqlite3_stmt *st;
 	json_t *o = json_null();
 
-	if (sqlite3_prepare_v2(d->db, "SELECT entry FROM event WHERE"
+	if (sqlite3_prepare_v2(d->db, d->keyed ? "SELECT entry FROM event"
+	    " WHERE seq IN (SELECT seq FROM event_key WHERE supersedes = ?)"
+	    " ORDER BY seq LIMIT 1" : "SELECT entry FROM event WHERE"
 	    " line ->> 'supersedes' = ? ORDER BY seq LIMIT 1", -1, &st,
 	    NULL) != SQLITE_OK)
 		return o;
@@ -363,14 +381,11 @@ scope_at(struct desk *d, const char *cid, long long seq)
 	sqlite3_stmt *st;
 	const char *s = "first";
 
-	if (sqlite3_prepare_v2(d->db, "SELECT coalesce(line ->>"
-	    " '$.data.scope', 'full') FROM event WHERE action ="
-	    " 'recount.decide' AND line ->> 'contest' = ? AND"
-	    " line ->> '$.data.decision' = 'granted' AND seq < ? ORDER BY"
-	    " seq DESC LIMIT 1", -1, &st, NULL) != SQLITE_OK)
+	if (prep_of(d, &st, "coalesce(line ->> '$.data.scope', 'full')",
+	    "recount.decide", cid, "AND line ->> '$.data.decision' ="
+	    " 'granted' AND seq < ?3 ORDER BY seq DESC LIMIT 1"))
 		return s;
-	sqlite3_bind_text(st, 1, cid, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, seq);
+	sqlite3_bind_int64(st, 3, seq);
 	if (sqlite3_step(st) == SQLITE_ROW) {
 		const char *x = (const char *)sqlite3_column_text(st, 0);
 
@@ -388,13 +403,10 @@ round_at(struct desk *d, const char *cid, long long seq)
 	sqlite3_stmt *st;
 	int r = 1;
 
-	if (sqlite3_prepare_v2(d->db, "SELECT count(*) FROM event WHERE"
-	    " action = 'recount.decide' AND line ->> 'contest' = ? AND"
-	    " line ->> '$.data.decision' = 'granted' AND seq < ?", -1, &st,
-	    NULL) != SQLITE_OK)
+	if (prep_of(d, &st, "count(*)", "recount.decide", cid, "AND"
+	    " line ->> '$.data.decision' = 'granted' AND seq < ?3"))
 		return r;
-	sqlite3_bind_text(st, 1, cid, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, seq);
+	sqlite3_bind_int64(st, 3, seq);
 	if (sqlite3_step(st) == SQLITE_ROW)
 		r += sqlite3_column_int(st, 0);
 	sqlite3_finalize(st);

@@ -90,7 +90,7 @@ render college-sections -m college "$tmp/s1.csv"
 # shellcheck disable=SC2086
 node tests/browser/check.mjs "$SCREENS" $cases
 st=$?
-# teller-desk's screens (docs/desk.md 11.3): B1, B4-B7, B11, B12, X1, X2
+# teller-desk's screens (docs/desk.md 11.3): B1, B2, B4-B7, B11, B12, X1, X2
 node tests/browser/desk.mjs "$B" || st=1
 
 # The counting page (make wasm, tests/browser/wasm.mjs), when web/ is

@@ -1600,6 +1600,50 @@ def sv_partial():
     round_trip(db, "an SV partial recount")
 
 
+def event_keys():
+    """The reads' event_key (an index of the events by action, contest
+    and the entry superseded, kept beside the ledger so that the sheets,
+    adjudications and superseded_by need not parse every event): one row
+    per event, its keys as in the line; a book without it (an older
+    book) gains it when served, and the reads answer the same."""
+    import sqlite3
+
+    def keys_match(what):
+        con = sqlite3.connect(DB)
+        try:
+            ev = {seq: (act, json.loads(line).get("contest"),
+                        json.loads(line).get("supersedes"))
+                  for seq, act, line in con.execute(
+                      "SELECT seq, action, line FROM event")}
+            ks = {seq: (a, c, s) for seq, a, c, s in con.execute(
+                "SELECT seq, action, contest, supersedes FROM event_key")}
+        except sqlite3.Error as e:
+            ev, ks = {1: str(e)}, {}
+        finally:
+            con.close()
+        check(ev and ks == ev, "event_key %s: %d events, %d keys" % (
+            what, len(ev), len(ks)))
+
+    def sheet():
+        SRV.start()
+        st, js, _ = call("GET", C + "sheets?round=1&stage=1&table=1",
+                         token=ROTOK[0])
+        check(SRV.stop() == 0, "SIGTERM: exit 0")
+        return js if st == 200 else {"status": st}
+
+    keys_match("kept by serve")
+    was = sheet()
+    check(any(e["superseded_by"] for e in was.get("entries", [])),
+          "F9 names a superseded entry: %s" % json.dumps(was)[:300])
+    con = sqlite3.connect(DB)
+    con.execute("DROP TABLE event_key")
+    con.commit()
+    con.close()
+    now = sheet()
+    check(now == was, "an older book without event_key: the same F9")
+    keys_match("made for an older book")
+
+
 def main():
     only = os.environ.get("DESK_ONLY")
     if only:
@@ -1664,6 +1708,7 @@ def main():
         sv_majority()
         sv_bundle_check()
         sv_partial()
+        event_keys()
     finally:
         if SRV.proc and SRV.proc.poll() is None:
             SRV.proc.kill()
