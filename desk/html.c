@@ -297,6 +297,8 @@ static const char css[] =
 ".hall{font-size:28px}.hall h2{font-size:40px}\n"
 ".badge{border:2px solid #111;padding:2px 8px}\n"
 ".big{font-size:32px}\n"
+".banner.insecure,.banner.airgap{background:#b00020;color:#fff;"
+"font-weight:700;padding:8px;margin:0 0 8px}\n"
 "@media print{header,.skip,form{display:none}}\n";
 
 /* The one script (§5), on every staff page: Enter goes to the form's
@@ -481,6 +483,14 @@ page_begin(struct ctx *x, struct sb *b, const char *title, int mode)
 		    " tell the count manager");
 		put(b, "</p>");
 	}
+	for (int w = 0; w < 2; w++)
+		if (d_airgap_banner(w)) {
+			/* §6.4 plain HTTP, §6.1 a route out: red, every page */
+			putf(b, "<p class=\"banner %s\" role=\"alert\">",
+			    w ? "airgap" : "insecure");
+			esc(b, d_airgap_banner(w));
+			put(b, "</p>");
+		}
 	put(b, "<nav aria-label=\"Screens\"><ul>");
 	for (size_t i = 0; i < NSCREENS; i++)
 		if (role_in(x->u, screens[i].roles)) {
