@@ -485,7 +485,7 @@ page_begin(struct ctx *x, struct sb *b, const char *title, int mode)
 	}
 	for (int w = 0; w < 2; w++)
 		if (d_airgap_banner(w)) {
-			/* §6.4 plain HTTP, §6.1 a route out: red, every page */
+			/* §6.4 plain HTTP, §6.1 a route out: every page */
 			putf(b, "<p class=\"banner %s\" role=\"alert\">",
 			    w ? "airgap" : "insecure");
 			esc(b, d_airgap_banner(w));
