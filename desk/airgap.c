@@ -238,7 +238,8 @@ d_airgap_banner(int which)
 	if (which == 1 && blocked)
 		return "NOT AIR-GAPPED \xe2\x80\x94 a route out of the count"
 		    " network was found (§6.1): count writes are"
-		    " refused until the returning officer overrides";
+		    " refused until the returning officer overrides"
+		    " (S-24, Administration)";
 	if (which == 1 && found)
 		return "NOT AIR-GAPPED \xe2\x80\x94 a route out of the count"
 		    " network is present; the returning officer has"

@@ -268,6 +268,7 @@ static const struct fdef {
 	    "/sheet", 1, 0 },
 	{ "config", "config", "object:s key:s? field:s value:d"
 	    " reason_text:s?", "/progress", 0, 2 },
+	{ "airgap", "airgap/override", "reason:s", "/admin", 0, 0 },
 };
 #define NFORMS (sizeof forms / sizeof *forms)
 
@@ -1639,6 +1640,8 @@ do_form(struct ctx *x, json_t *vals)
 	}
 	memset(&to, 0, sizeof to);
 	put(&to, f->back);
+	if (!json_object_get(r, "entry") && want == 201)
+		goto done;	/* an event (airgap.override), no entry */
 	if (want == 204) {
 		put(&to, "?changed=1");
 		goto done;

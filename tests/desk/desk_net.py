@@ -14,10 +14,12 @@
 # Usage: desk_net.py BUILD_DIR. Prints "N passed, N failed".
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
 import time
+import urllib.parse
 
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -92,7 +94,6 @@ def n1_insecure():
           "N1: the banner's class is red in desk.css")
     # the browser login's cookie: named desk, without Secure
     import http.client
-    import urllib.parse
     c = http.client.HTTPConnection("127.0.0.1", p, timeout=30)
     c.request("POST", "/login", urllib.parse.urlencode(
         {"username": "clerk1", "password": CLERK_PW}),
@@ -244,14 +245,34 @@ def n2_airgap():
     wait_for(lambda: said(2), "N2: the route back is a new finding")
     st, js = tls_call(p, ca, "POST", "assignments", ASSIGN, ro)
     check(st == 503, "N2: writes refused again: %d" % st)
+    # the RO's override on S-24's form (cookie, CSRF token, origin)
+    ck = {"Cookie": "__Host-desk=" + ro}
+    st, body, _ = ds.tls_get(p, ca, "/admin", headers=ck)
+    form = re.search(r'<form[^>]*id="f-airgap".*?</form>', body, re.S)
+    vals = dict(re.findall(r'name="(\w+)" value="([^"]*)"',
+                           form.group(0))) if form else {}
+    check(st == 200 and form and "csrf" in vals and "c" in vals,
+          "N2: S-24 shows the RO the override form: %d" % st)
+    vals["reason"] = "IT confirmed the uplink is unplugged at 23:00"
+    st, _, r = ds.tls_get(p, ca, "/do", "POST",
+                          urllib.parse.urlencode(vals), dict(ck, **{
+                              "Content-Type":
+                              "application/x-www-form-urlencoded",
+                              "Origin": "https://localhost:%d" % p}))
+    check(st == 303 and r.getheader("Location") == "/admin",
+          "N2: the form's override saved: %d %s"
+          % (st, r.getheader("Location")))
+    st, js = tls_call(p, ca, "POST", "assignments", ASSIGN, ro)
+    check(st == 201, "N2: writes saved after the form's override: %d"
+          % st)
     srv.stop()
     acts = [e["action"] for e in events(db) if
             e["action"].startswith("airgap.")]
     check(acts == ["airgap.found", "airgap.override", "airgap.cleared",
-                   "airgap.found"],
+                   "airgap.found", "airgap.override"],
           "N2: the events in order: %s" % acts)
     ov = events(db, "airgap.override")
-    check(len(ov) == 1 and ov[0]["user"] == "ro" and
+    check(len(ov) == 2 and ov[0]["user"] == "ro" and
           ov[0]["role"] == "ro" and
           ov[0]["data"].get("reason", "").startswith("the uplink") and
           "eth0" in ov[0]["data"].get("found", ""),
