@@ -10,7 +10,8 @@
 # refused, a reason required), writes saved after; the route gone
 # (airgap.cleared) and back (airgap.found again, writes refused again);
 # verify and export -> import -> export byte for byte; N3 every
-# listener on loopback: no check at all.
+# listener on loopback: no check at all; N4 the IPv6 table (lo's
+# unreachable ::/0 is no way out, a default route on eth0 is).
 # Usage: desk_net.py BUILD_DIR. Prints "N passed, N failed".
 import json
 import os
@@ -288,6 +289,61 @@ def n2_airgap():
     round_trip("n2", db)
 
 
+ROUTE6_LO = ("00000000000000000000000000000000 00 "
+             "00000000000000000000000000000000 00 "
+             "00000000000000000000000000000000 ffffffff 00000001 00000000"
+             " 00200200       lo\n")
+ROUTE6_LAN = ("fe800000000000000000000000000000 40 "
+              "00000000000000000000000000000000 00 "
+              "00000000000000000000000000000000 00000100 00000001 00000000"
+              " 00000001     eth0\n")
+ROUTE6_DEFAULT = ("00000000000000000000000000000000 00 "
+                  "00000000000000000000000000000000 00 "
+                  "fe800000000000000000000000000001 00000400 00000001"
+                  " 00000000 00450003     eth0\n")
+
+
+def n4_ipv6():
+    """N4: the IPv6 table: the kernel's unreachable ::/0 on lo and a
+    link-local route are no way out; a default route on eth0 is."""
+    db = ds.new_book("n4.db")
+    ca = db + ".ca.pem"
+    if not os.path.exists(ca):
+        print("SKIP: N4 needs init's local CA")
+        return
+    rt, rt6 = os.path.join(ds.tmp, "n4-route"), os.path.join(ds.tmp,
+                                                               "n4-route6")
+    with open(rt, "w") as f:
+        f.write(ROUTE_HDR + ROUTE_LAN)
+    with open(rt6, "w") as f:
+        f.write(ROUTE6_LAN + ROUTE6_LO)
+    srv = ds.Server(db, ["--http-redirect", "0.0.0.0:%d" % ds.free_port()],
+                    local_ca=True,
+                    env={"TELLER_DESK_ROUTE_FILE": rt,
+                         "TELLER_DESK_ROUTE6_FILE": rt6,
+                         "TELLER_DESK_AIRGAP_S": "1",
+                         "TELLER_DESK_AIRGAP_NAME": ""}).start()
+    p = srv.port
+    time.sleep(2.5)
+    st, js = tls_call(p, ca, "POST", "login", {"username": "ro",
+                      "password": RO_PW, "device": DEVICE})
+    ro = js["token"] if st == 200 else ""
+    st, js = tls_call(p, ca, "POST", "assignments", ASSIGN, ro)
+    check(st == 201, "N4: lo's unreachable ::/0 blocks nothing: %d" % st)
+    with open(rt6, "w") as f:
+        f.write(ROUTE6_LAN + ROUTE6_DEFAULT + ROUTE6_LO)
+
+    def refused():
+        return tls_call(p, ca, "POST", "assignments", ASSIGN, ro)[0] == 503
+    wait_for(refused, "N4: an IPv6 default route on eth0 blocks writes")
+    srv.stop()
+    fd = events(db, "airgap.found")
+    check(len(fd) == 1 and "IPv6" in fd[0]["data"].get("found", "") and
+          "eth0" in fd[0]["data"].get("found", ""),
+          "N4: airgap.found names the IPv6 route: %s"
+          % [e["data"] for e in fd])
+
+
 def n3_loopback():
     """N3: every listener on loopback (tests, training): no check, so a
     default route blocks nothing."""
@@ -313,7 +369,7 @@ def n3_loopback():
 def main():
     try:
         only = os.environ.get("DESK_ONLY")
-        for t in (n1_insecure, n2_airgap, n3_loopback):
+        for t in (n1_insecure, n2_airgap, n3_loopback, n4_ipv6):
             if only and t.__name__ != only:
                 continue
             t()
