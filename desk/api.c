@@ -568,6 +568,17 @@ write_entry(struct desk *d, struct d_http *h, struct d_req *rq)
 		    d->fail : "the book is read-only");
 		return;
 	}
+	if (d_airgap_blocked()) {
+		struct d_err ae;
+
+		memset(&ae, 0, sizeof ae);
+		d_fail(&ae, 503, "read_only", "§6.1", "§6.1: not air-gapped"
+		    " (%s): count writes are refused until the returning"
+		    " officer overrides (POST airgap/override with a reason)",
+		    d_airgap_blocked());
+		error(h, &ae);
+		return;
+	}
 	if (d_clock_check(d, rq->at)) {
 		d_reload(d);
 		fail(h, 503, "read_only", "NOT SAVED: the book could"
@@ -816,6 +827,26 @@ d_api(struct desk *d, struct d_http *h)
 		d_forbid(&e, "must_change_password", "change your password"
 		    " first");
 		error(h, &e);
+	} else if (strcmp(h->method, "POST") == 0 &&
+	    strcmp(path, "airgap/override") == 0) {
+		struct d_err e;
+
+		memset(&e, 0, sizeof e);
+		if (!h->ctype || strncmp(h->ctype, "application/json", 16))
+			fail(h, 415, "unsupported_media_type",
+			    "a write must be application/json");
+		else if (!body)
+			fail(h, 400, "bad_request", "malformed JSON");
+		else if (d_airgap_override(d, u, h->ip, body, &e)) {
+			if (e.status == 403)
+				d_log_event(d, "request.forbidden",
+				    u->username, u->role, h->ip, json_pack(
+				    "{s:s, s:s, s:s}", "method", h->method,
+				    "path", h->url, "why", e.why));
+			error(h, &e);
+		} else
+			answer(h, 201, json_pack("{s:I}", "event",
+			    (json_int_t)d->seq));
 	} else if (strcmp(h->method, "POST") == 0)
 		api_write(d, h, u, reauth, path, body);
 	else if (strcmp(h->method, "GET") == 0)

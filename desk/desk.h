@@ -416,6 +416,17 @@ int d_serve_tls(const char *cert, const char *key);
 void d_serve_redirect(const char *listen);
 int d_serve_ca(const char *pem_path);
 
+/* airgap.c: the air-gap check (§6.1), the plain HTTP warning (§6.4);
+ * all but start and stop under serve's lock */
+int d_airgap_start(struct desk *d, pthread_mutex_t *lock, const char *staff,
+    const char *observe, const char *redirect);
+void d_airgap_stop(void);
+void d_airgap_plain(struct desk *d, const char *staff, const char *observe);
+const char *d_airgap_blocked(void);
+const char *d_airgap_banner(int which);
+int d_airgap_override(struct desk *d, const struct d_user *u, const char *ip,
+    json_t *body, struct d_err *e);
+
 /* tls.c: the local CA (§6.4) */
 struct d_tls_info {
 	int mode;		/* 0 plain HTTP, 1 local CA, 2 --tls-cert */

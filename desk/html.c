@@ -284,6 +284,7 @@ static const struct fdef {
 	{ "cconfig", "entries/#/correction", "entry:# reason_code:s"
 	    " reason_text:s? object:+s key:+s? field:+s value:+d",
 	    "/progress", 0, 2 },
+	{ "airgap", "airgap/override", "reason:s", "/admin", 0, 0 },
 };
 #define NFORMS (sizeof forms / sizeof *forms)
 
@@ -314,6 +315,8 @@ static const char css[] =
 ".hall{font-size:28px}.hall h2{font-size:40px}\n"
 ".badge{border:2px solid #111;padding:2px 8px}\n"
 ".big{font-size:32px}\n"
+".banner.insecure,.banner.airgap{background:#b00020;color:#fff;"
+"font-weight:700;padding:8px;margin:0 0 8px}\n"
 "@media print{header,.skip,form{display:none}}\n";
 
 /* The one script (§5), on every staff page: Enter goes to the form's
@@ -498,6 +501,14 @@ page_begin(struct ctx *x, struct sb *b, const char *title, int mode)
 		    " tell the count manager");
 		put(b, "</p>");
 	}
+	for (int w = 0; w < 2; w++)
+		if (d_airgap_banner(w)) {
+			/* §6.4 plain HTTP, §6.1 a route out: every page */
+			putf(b, "<p class=\"banner %s\" role=\"alert\">",
+			    w ? "airgap" : "insecure");
+			esc(b, d_airgap_banner(w));
+			put(b, "</p>");
+		}
 	put(b, "<nav aria-label=\"Screens\"><ul>");
 	for (size_t i = 0; i < NSCREENS; i++)
 		if (role_in(x->u, screens[i].roles)) {
@@ -1729,6 +1740,8 @@ do_form(struct ctx *x, json_t *vals)
 	}
 	memset(&to, 0, sizeof to);
 	put(&to, f->back);
+	if (!json_object_get(r, "entry") && want == 201)
+		goto done;	/* an event (airgap.override), no entry */
 	if (want == 204) {
 		put(&to, "?changed=1");
 		goto done;

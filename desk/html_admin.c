@@ -227,6 +227,21 @@ tls(struct sb *b)
 	put(b, "</ul>");
 }
 
+/* §6.1: the RO lifts the air-gap block with a reason. */
+static void
+airgap(struct ctx *x, struct sb *b)
+{
+	put(b, "<h2>Air gap</h2><p>Found: ");
+	esc(b, d_airgap_blocked());
+	put(b, ". Count writes are refused until you override, saying"
+	    " why; the reason goes into the audit log.</p>");
+	form_open(x, b, "airgap", "Override the air-gap block");
+	if (x->c < 0 && x->d->ncs > 0)
+		field(x, b, "airgap", "c", "", "hidden", x->d->cs[0].id, 0);
+	field(x, b, "airgap", "reason", "Reason", "text", "", 1);
+	form_close(b, "Override");
+}
+
 void
 d_scr_admin(struct ctx *x, struct sb *b)
 {
@@ -236,4 +251,6 @@ d_scr_admin(struct ctx *x, struct sb *b)
 		register_(x, b);
 	disk(x, b);
 	tls(b);
+	if (d_airgap_blocked() && strcmp(x->u->role, "ro") == 0)
+		airgap(x, b);
 }

@@ -604,7 +604,18 @@ d_serve(struct desk *d, const char *listen, int insecure)
 		    json_string(redirect_at));
 	pthread_mutex_lock(&lock);
 	d_log_event(d, "server.start", NULL, NULL, NULL, ev);
+	if (insecure)
+		d_airgap_plain(d, listen, observe_at);
 	pthread_mutex_unlock(&lock);
+	if (d_airgap_start(d, &lock, listen, observe_at, redirect_at)) {
+		if (rmhd)
+			MHD_stop_daemon(rmhd);
+		if (omhd)
+			MHD_stop_daemon(omhd);
+		MHD_stop_daemon(mhd);
+		free_tls();
+		return 3;
+	}
 	fprintf(stderr, "teller-desk: listening on %s://%s\n", tls_cert ?
 	    "https" : "http", listen);
 	if (observe_at)
@@ -617,6 +628,7 @@ d_serve(struct desk *d, const char *listen, int insecure)
 		fprintf(stderr, "teller-desk: local CA SHA-256 %s\n",
 		    d_tls_info()->fpr);
 	sigwait(&set, &sig);
+	d_airgap_stop();
 	if (rmhd)
 		MHD_stop_daemon(rmhd);
 	if (omhd)
