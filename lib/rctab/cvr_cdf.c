@@ -215,10 +215,12 @@ emit(struct cdf *c, const char *supplied, const char *precinct,
 
 /* Fail on the CDF file at JSON path p. */
 static int
-jfail(const struct cdf *c, const struct tl_jpath *p, const char *what)
+jfail(const struct cdf *c, struct tl_jpath *p, const char *what)
 {
+	const char *at = tl_jpath_str(p);
+
 	return tl_fail_in(c->ctx, c->path, TELLER_EPARSE, 0, 0, "%s%s%s",
-	    p->b, p->n ? ": " : "", what);
+	    at, *at != '\0' ? ": " : "", what);
 }
 
 /* A string-or-null member as Java's (String) cast: *out NULL if
@@ -248,7 +250,8 @@ jarr_of(const struct cdf *c, const struct tl_jv *v, const char *key,
 	*out = tl_jv_is(v, TL_JNULL) ? NULL : v;
 	if (tl_jv_is(*out, TL_JARR))
 		return TELLER_OK;
-	tl_jpath_push(p, "%s%s", p->n ? "." : "", key);
+	tl_jpath_push(p, "%s%s", *tl_jpath_str(p) != '\0' ? "." : "",
+	    key);
 	return jfail(c, p, *out == NULL ? "missing" : "expected an array");
 }
 
@@ -482,7 +485,7 @@ json_selection(struct cdf *c, const struct tl_jv *sel, struct tl_jpath *p)
 		if ((err = check_rank(c, rank, msg, sizeof(msg))) != 0) {
 			tl_jpath_push(p, ".Rank");
 			return tl_fail_in(ctx, c->path, err, 0, 0,
-			    "%s: %s", p->b, msg);
+			    "%s: %s", tl_jpath_str(p), msg);
 		}
 		return tl_cvrb_mark(&c->b, rank, name, strlen(name));
 	}
@@ -509,7 +512,7 @@ json_selection(struct cdf *c, const struct tl_jv *sel, struct tl_jpath *p)
 		if ((err = check_rank(c, rank, msg, sizeof(msg))) != 0) {
 			tl_jpath_push(p, ".Rank");
 			return tl_fail_in(ctx, c->path, err, 0, 0,
-			    "%s: %s", p->b, msg);
+			    "%s: %s", tl_jpath_str(p), msg);
 		}
 		if ((err = tl_cvrb_mark(&c->b, rank, name, strlen(name))) != 0)
 			return err;

@@ -80,10 +80,12 @@ idmap_find(const struct idmap *m, long id)
 
 /* Fail on the manifest or CVR file being read, at JSON path p. */
 static int
-jfail(const struct dom *d, const struct tl_jpath *p, const char *what)
+jfail(const struct dom *d, struct tl_jpath *p, const char *what)
 {
+	const char *at = tl_jpath_str(p);
+
 	return tl_fail_in(d->ctx, d->file, TELLER_EPARSE, 0, 0, "%s%s%s",
-	    p->b, p->n ? ": " : "", what);
+	    at, *at != '\0' ? ": " : "", what);
 }
 
 /* Load the manifest at path into d->jd (the caller frees it) and find
@@ -344,7 +346,7 @@ read_mark(struct dom *d, const struct tl_jv *m, struct tl_jpath *p,
 		tl_jpath_push(p, ".Rank");
 		return tl_fail_in(ctx, d->file, rank < 1 ? TELLER_EPARSE :
 		    TELLER_ELIMIT, 0, 0, "%s: rank %ld is not from 1 to %d",
-		    p->b, rank,
+		    tl_jpath_str(p), rank,
 		    ctx->lim.ranks);
 	}
 	return tl_cvrb_mark(&d->b, rank, code, strlen(code));
@@ -395,7 +397,8 @@ read_contest(struct dom *d, const struct tl_jv *contest, struct tl_jpath *p,
 
 	if (!d->contest_found)
 		return tl_fail_in(ctx, d->file, TELLER_EPARSE, 0, 0, "%s: "
-		    "contest Id '%s' is not in ContestManifest.json", p->b,
+		    "contest Id '%s' is not in ContestManifest.json",
+		    tl_jpath_str(p),
 		    d->src->contest_id);
 	/* 2.0.1: OutstackConditionIds containing 7 skips the record. */
 	if (outstacked(tl_jv_jget(contest, "OutstackConditionIds")))
@@ -461,7 +464,7 @@ session_place(struct dom *d, const struct tl_jv *adj, const char *key,
 		tl_jpath_push(p, ".%s", key);
 		return tl_fail_in(d->ctx, d->file, TELLER_EPARSE, 0, 0,
 		    "%s: %ld is not in %s",
-		    p->b, id, manifest);
+		    tl_jpath_str(p), id, manifest);
 	}
 	*out = e->name;
 	return TELLER_OK;
@@ -535,7 +538,7 @@ read_session(struct dom *d, const struct tl_jv *sess, size_t si)
 	card = cards != NULL ? tl_jv_first(cards) : adj;
 	for (k = 0; card != NULL; k++,
 	    card = cards != NULL ? tl_jv_next(card) : NULL) {
-		size_t cold = p.n;
+		size_t cold = p.ns; /* a mark for pop */
 
 		if (cards != NULL)
 			tl_jpath_idx(&p, ".Cards", k);

@@ -67,6 +67,7 @@ tl_jpath_init(struct tl_jpath *p)
 {
 	p->n = 0;
 	p->b[0] = '\0';
+	p->nr = p->ns = 0;
 }
 
 /* Append s[0..n) to p, cut at the buffer's end as vsnprintf would. */
@@ -81,19 +82,17 @@ jpath_cat(struct tl_jpath *p, const char *s, size_t n)
 	p->n += n;
 }
 
-/* Push runs for every record, so the formats used (literal text, %s,
- * %zu, %ld) are done here without stdio; anything else goes through
- * vsnprintf. */
-size_t
-tl_jpath_push(struct tl_jpath *p, const char *fmt, ...)
+/* Render fmt into b: the formats used (literal text, %s, %zu, %ld)
+ * without stdio, anything else through vsnprintf. */
+static void
+jpath_vput(struct tl_jpath *p, const char *fmt, va_list ap0)
 {
-	size_t old = p->n;
 	const char *f;
 	va_list ap;
 	int k;
 
 	if (p->n + 1 >= sizeof(p->b))
-		return old;
+		return;
 	for (f = fmt; *f != '\0'; f++) {
 		if (*f == '%' && !(f[1] == 's' ||
 		    (f[1] == 'z' && f[2] == 'u') ||
@@ -101,7 +100,7 @@ tl_jpath_push(struct tl_jpath *p, const char *fmt, ...)
 			break;
 	}
 	if (*f == '\0') {
-		va_start(ap, fmt);
+		va_copy(ap, ap0);
 		for (f = fmt; *f != '\0'; f++) {
 			const char *lit = f;
 			char num[24], *e = num + sizeof(num), *q = e;
@@ -140,9 +139,9 @@ tl_jpath_push(struct tl_jpath *p, const char *fmt, ...)
 		}
 		va_end(ap);
 		p->b[p->n] = '\0';
-		return old;
+		return;
 	}
-	va_start(ap, fmt);
+	va_copy(ap, ap0);
 	k = vsnprintf(p->b + p->n, sizeof(p->b) - p->n, fmt, ap);
 	va_end(ap);
 	if (k > 0) {
@@ -151,34 +150,90 @@ tl_jpath_push(struct tl_jpath *p, const char *fmt, ...)
 			p->n = sizeof(p->b) - 1;
 	}
 	p->b[p->n] = '\0';
+}
+
+/* Put the segments not yet in b there. */
+static void
+jpath_flush(struct tl_jpath *p)
+{
+	for (; p->nr < p->ns; p->nr++) {
+		char t[24], *e = t + sizeof(t), *q = e;
+		size_t i = p->s[p->nr].i;
+
+		p->s[p->nr].at = p->n;
+		jpath_cat(p, p->s[p->nr].name, strlen(p->s[p->nr].name));
+		if (i == SIZE_MAX)
+			continue;
+		*--q = ']';
+		do {
+			*--q = (char)('0' + i % 10);
+			i /= 10;
+		} while (i != 0);
+		*--q = '[';
+		jpath_cat(p, q, (size_t)(e - q));
+	}
+	p->b[p->n] = '\0';
+}
+
+/* A segment kept as name and index, rendered only if asked for. Past
+ * TL_JPATH_SEGS segments are dropped (the text would be cut anyway). */
+static size_t
+jpath_lazy(struct tl_jpath *p, const char *name, size_t i)
+{
+	size_t old = p->ns;
+
+	if (old < TL_JPATH_SEGS) {
+		p->s[old].name = name;
+		p->s[old].i = i;
+		p->ns++;
+	}
+	return old;
+}
+
+size_t
+tl_jpath_push(struct tl_jpath *p, const char *fmt, ...)
+{
+	size_t old = p->ns;
+	va_list ap;
+
+	if (strchr(fmt, '%') == NULL)
+		return jpath_lazy(p, fmt, SIZE_MAX);
+	jpath_flush(p);
+	if (old >= TL_JPATH_SEGS)
+		return old;
+	p->s[old].name = NULL;
+	p->s[old].at = p->n;
+	p->ns = p->nr = old + 1;
+	va_start(ap, fmt);
+	jpath_vput(p, fmt, ap);
+	va_end(ap);
 	return old;
 }
 
 size_t
 tl_jpath_idx(struct tl_jpath *p, const char *name, size_t i)
 {
-	size_t old = p->n;
-	char t[24], *e = t + sizeof(t), *q = e;
-
-	if (p->n + 1 >= sizeof(p->b))
-		return old;
-	*--q = ']';
-	do {
-		*--q = (char)('0' + i % 10);
-		i /= 10;
-	} while (i != 0);
-	*--q = '[';
-	jpath_cat(p, name, strlen(name));
-	jpath_cat(p, q, (size_t)(e - q));
-	p->b[p->n] = '\0';
-	return old;
+	return jpath_lazy(p, name, i);
 }
 
 void
 tl_jpath_pop(struct tl_jpath *p, size_t old)
 {
-	p->n = old;
-	p->b[old] = '\0';
+	if (old >= p->ns)
+		return;
+	p->ns = old;
+	if (old < p->nr) {
+		p->nr = old;
+		p->n = p->s[old].at;
+		p->b[p->n] = '\0';
+	}
+}
+
+const char *
+tl_jpath_str(struct tl_jpath *p)
+{
+	jpath_flush(p);
+	return p->b;
 }
 
 /* A scanning cursor. Line and column are worked out only when asked

@@ -237,18 +237,31 @@ size_t tl_jv_len(const struct tl_jv *v);
 const struct tl_jv *tl_jv_at(const struct tl_jv *v, size_t i);
 
 
-/* A JSON path for messages, such as Sessions[3].Original.Cards[0]. */
+/* A JSON path for messages, such as Sessions[3].Original.Cards[0].
+ * Pushed for every record but read only on an error, so segments of
+ * literal text and "name[i]" are kept as pointer and index and put
+ * into b only by tl_jpath_str: b and n hold s[0 .. nr) alone. */
+#define TL_JPATH_SEGS 64
 struct tl_jpath {
 	char b[192];
 	size_t n;
+	size_t nr, ns; /* segments rendered, segments */
+	struct {
+		const char *name; /* static text, NULL if rendered */
+		size_t i;         /* index, or SIZE_MAX for none */
+		size_t at;        /* where it starts in b, once rendered */
+	} s[TL_JPATH_SEGS];
 };
 void tl_jpath_init(struct tl_jpath *p);
-/* Append a printf-formatted segment; returns the old length for pop. */
+/* Append a printf-formatted segment (one with no conversion is kept
+ * as the pointer fmt: a static string); returns a mark for pop. */
 size_t tl_jpath_push(struct tl_jpath *p, const char *fmt, ...)
     TELLER_PRINTF(2, 3);
-/* tl_jpath_push(p, "%s[%zu]", name, i), quicker. */
+/* tl_jpath_push(p, "%s[%zu]", name, i), quicker; name static. */
 size_t tl_jpath_idx(struct tl_jpath *p, const char *name, size_t i);
 void tl_jpath_pop(struct tl_jpath *p, size_t old);
+/* The path as text (b, n brought up to date). */
+const char *tl_jpath_str(struct tl_jpath *p);
 
 /* Join dir and name with one '/' into a new arena string (NULL on OOM). */
 char *tl_cvr_path(teller_ctx *ctx, const char *dir, const char *name)

@@ -478,6 +478,45 @@ t_jpath(void)
 	CHECK_INT(p.n, sizeof(p.b) - 1);
 }
 
+/* Index and literal segments are kept unrendered until tl_jpath_str,
+ * and pop undoes them whether or not they were rendered since. */
+static void
+t_jpath_lazy(void)
+{
+	struct tl_jpath p;
+	size_t a, b, c;
+
+	tl_jpath_init(&p);
+	CHECK_STR(tl_jpath_str(&p), "");
+	tl_jpath_idx(&p, "Sessions", 3);
+	a = tl_jpath_push(&p, ".Original");
+	CHECK_INT(p.n, 0); /* nothing rendered yet */
+	b = tl_jpath_idx(&p, ".Cards", 0);
+	c = tl_jpath_idx(&p, ".Contests", 17);
+	CHECK_STR(tl_jpath_str(&p), "Sessions[3].Original.Cards[0]"
+	    ".Contests[17]");
+	tl_jpath_pop(&p, c);
+	CHECK_STR(tl_jpath_str(&p), "Sessions[3].Original.Cards[0]");
+	tl_jpath_pop(&p, b);
+	tl_jpath_idx(&p, ".Cards", 1);
+	tl_jpath_push(&p, ".%s", "Id");
+	CHECK_STR(p.b, "Sessions[3].Original.Cards[1].Id");
+	tl_jpath_pop(&p, a);
+	CHECK_STR(tl_jpath_str(&p), "Sessions[3]");
+	/* Popped before ever being rendered. */
+	b = tl_jpath_idx(&p, ".Modified", 12345678);
+	tl_jpath_pop(&p, b);
+	tl_jpath_idx(&p, "[", 0);
+	CHECK_STR(tl_jpath_str(&p), "Sessions[3][[0]");
+	/* Past the buffer: cut, as eager pushes are. */
+	tl_jpath_init(&p);
+	for (c = 0; c < 100; c++)
+		tl_jpath_idx(&p, ".Marks", c);
+	CHECK_INT(strlen(tl_jpath_str(&p)), sizeof(p.b) - 1);
+	CHECK(strncmp(p.b, ".Marks[0].Marks[1].Marks[2]", 27) == 0, "%s",
+	    p.b);
+}
+
 int
 main(void)
 {
@@ -488,6 +527,7 @@ main(void)
 	t_load();
 	t_elements();
 	t_jpath();
+	t_jpath_lazy();
 	tl_jdoc_free(&doc);
 	teller_ctx_free(ctx);
 	return h_done();
