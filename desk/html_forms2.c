@@ -213,9 +213,7 @@ f1_build(struct ctx *x, json_t **out)
 	struct desk *d = x->d;
 	const struct d_contest *k = &d->cs[x->c];
 	const json_t *v, *el = json_object_get(d->plan, "election");
-	json_t *o, *cands = json_array(), *boxes = json_array();
-	json_t *staff = json_array(), *agents = json_array();
-	json_t *dels = json_array(), *areas = json_array(), *ap, *dl;
+	json_t *o, *cands, *boxes, *staff, *agents, *dels, *areas, *ap, *dl;
 	size_t i;
 
 	if (!role_is(x, " ro dro manager agent observer ") ||
@@ -223,6 +221,12 @@ f1_build(struct ctx *x, json_t **out)
 		return 403;
 	if (k->state < S_READY)
 		return 404;
+	cands = json_array();
+	boxes = json_array();
+	staff = json_array();
+	agents = json_array();
+	dels = json_array();
+	areas = json_array();
 	for (int p = 0; p < k->ncands; p++) {
 		const struct d_cand *c = &k->cands[p];
 		char name[512], cn[512];
@@ -253,12 +257,13 @@ f1_build(struct ctx *x, json_t **out)
 	}
 	for (int u = 0; u < d->nusers; u++) {
 		const struct d_user *s = &d->users[u];
-		json_t *t = json_array();
+		json_t *t;
 
 		if (strcmp(s->role, "agent") == 0 ||
 		    strcmp(s->role, "observer") == 0 ||
 		    strcmp(s->role, "screen") == 0)
 			continue;
+		t = json_array();
 		for (int j = 0; j < s->ntabs; j++)
 			json_array_append_new(t, json_pack("{s:i, s:s}",
 			    "table", s->tabs[j].table, "role",
@@ -442,16 +447,15 @@ f2_build(struct ctx *x, json_t **out)
 {
 	static const char *const acts[] = { "receipt.record", "box.escalate",
 		"box.open", NULL };
-	json_t *rows = json_array(), *missing = json_array();
+	json_t *rows, *missing;
 
 	if (!role_is(x, " ro dro manager receipt agent observer ") ||
 	    !agent_contest_ok(x))
 		return 403;
-	if (x->d->cs[x->c].state < S_RECEIVING) {
-		json_decref(rows);
-		json_decref(missing);
+	if (x->d->cs[x->c].state < S_RECEIVING)
 		return 404;
-	}
+	rows = json_array();
+	missing = json_array();
 	for (int a = 0; acts[a]; a++) {
 		json_t *e = evs(x->d, acts[a], NULL), *ev;
 		size_t i;
@@ -655,12 +659,13 @@ f4_build(struct ctx *x, json_t **out)
 	cards = json_array();
 	for (int b = 0; b < x->d->nboxes; b++) {
 		const struct d_box *bx = &x->d->boxes[b];
-		json_t *polls = json_array(), *rc, *op;
+		json_t *polls, *rc, *op;
 		int p = poll_of(x, b);
 
 		if (p < 0 || (one >= 0 && b != one) || !bx->received ||
 		    (role_is(x, " supervisor ") && !box_staff(x, b)))
 			continue;
+		polls = json_array();
 		for (int j = 0; j < bx->npolls; j++)
 			json_array_append_new(polls, json_string(
 			    x->d->cs[bx->polls[j].contest].name));

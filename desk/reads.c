@@ -166,12 +166,14 @@ stage1_obj(struct desk *d, int c)
 	const struct d_contest *k = &d->cs[c];
 	struct d_err e;
 	json_t *er = d_engine_result(d, c, 0, &e), *res, *rej, *first, *o;
-	json_t *rem = json_array(), *el = json_array(), *v;
+	json_t *rem, *el, *v;
 	long long valid = 0, rt = 0;
 	const char *key;
 
 	if (!er)
 		return NULL;
+	rem = json_array();
+	el = json_array();
 	res = json_object_get(er, "result");
 	rej = json_array();
 	first = json_array();
@@ -536,11 +538,12 @@ adjudications_read(struct desk *d, struct d_http *h,
 		const json_t *data = json_object_get(ev, "data");
 		long long n = jint(ev, "entry");
 		const struct d_bundle *b = bundle_of(d, n);
-		json_t *o, *x, *objs = json_array();
+		json_t *o, *x, *objs;
 
 		if (jint(data, "round") != r || (sup &&
 		    !d_user_table_role(u, (int)jint(data, "table"), NULL)))
 			continue;
+		objs = json_array();
 		o = log_item(ev);
 		json_object_set_new(o, "doubtful", json_integer(n));
 		json_object_set_new(o, "withdrawn", json_boolean(b &&
