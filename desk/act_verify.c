@@ -398,29 +398,160 @@ decide_who(struct desk *d, struct d_req *rq, const struct d_box *bx,
 	return 0;
 }
 
+/* The polling place of box b (through its station), or NULL. */
+static const char *
+box_place(const struct desk *d, int b)
+{
+	const char *st = d->boxes[b].station;
+	const json_t *s;
+	size_t i;
+
+	json_array_foreach(d->stations, i, s)
+		if (st && json_is_string(json_object_get(s, "code")) &&
+		    strcmp(json_string_value(json_object_get(s, "code")),
+		    st) == 0)
+			return json_string_value(json_object_get(s, "place"));
+	return NULL;
+}
+
+/* The latest agreed count of p (its last agreed recount, else its
+ * first count): 1 and *v, or 0 when there is none. */
+static int
+latest_count(const struct d_vpoll *p, long long *v)
+{
+	for (int a = p->recounts; a >= 0; a--)
+		if (effective(p, 1, a, v) == 1)
+			return 1;
+	return 0;
+}
+
+/* §2.3 (3), compensating errors: the boxes of polling place pl that
+ * carry the contest, each with an agreed BPA and count (its latest),
+ * net to zero over the place and do not all agree; each box not yet
+ * decided is verified at its counted figure. Who: as box.decide's
+ * compensating (the RO or a DRO with verify_approve, re-auth). */
+static int
+compensate(struct desk *d, struct d_req *rq, const char *pl,
+    const char *ex, struct d_out *out, struct d_err *e)
+{
+	long long net = 0, sum = 0, bpa, c;
+	int n = 0, differ = 0, found = 0;
+	json_t *boxes;
+	size_t i;
+	const json_t *k;
+
+	json_array_foreach(d->places, i, k)
+		found |= json_is_string(json_object_get(k, "id")) &&
+		    strcmp(json_string_value(json_object_get(k, "id")),
+		    pl) == 0;
+	if (!found)
+		return d_fail(e, 400, "unknown_reference", NULL, "no place %s",
+		    pl);
+	if (!ex)
+		return d_fail(e, 400, "bad_request", NULL,
+		    "an explanation is required for compensating");
+	if (d->cs[rq->contest].state != S_VERIFYING)
+		return d_fail(e, 409, "wrong_state", "§2.3", "compensating"
+		    " errors are recorded in VERIFYING, not %s",
+		    d_state_name(d->cs[rq->contest].state));
+	for (int b = 0; b < d->nboxes; b++)
+		for (int j = 0; j < d->boxes[b].npolls; j++) {
+			struct d_vpoll *p = &d->boxes[b].polls[j];
+			const char *bp = box_place(d, b);
+
+			if (p->contest != rq->contest || !bp ||
+			    strcmp(bp, pl) != 0)
+				continue;
+			if (effective(p, 0, 0, &bpa) != 1 ||
+			    !latest_count(p, &c))
+				return d_fail(e, 409, "invariant", "§2.3",
+				    "§2.3: box %s of place %s has no agreed"
+				    " BPA and count", d->boxes[b].code, pl);
+			if (!p->decided && decide_who(d, rq, &d->boxes[b], p,
+			    "compensating", e))
+				return -1;
+			if (p->decided)
+				c = p->verified;
+			net += c - bpa;
+			differ |= c != bpa;
+			n += !p->decided;
+		}
+	if (!n)
+		return d_fail(e, 409, "wrong_state", "§2.3", "no box of place"
+		    " %s is awaiting a decision", pl);
+	if (net || !differ)
+		return d_fail(e, 409, "invariant", "§2.3", "§2.3: the boxes of"
+		    " place %s %s (counted less BPA %+lld)", pl, net ?
+		    "do not net to zero" : "have no variance to compensate",
+		    net);
+	boxes = json_array();
+	for (int b = 0; b < d->nboxes; b++)
+		for (int j = 0; j < d->boxes[b].npolls; j++) {
+			struct d_vpoll *p = &d->boxes[b].polls[j];
+			const char *bp = box_place(d, b);
+
+			if (p->contest != rq->contest || p->decided || !bp ||
+			    strcmp(bp, pl) != 0)
+				continue;
+			latest_count(p, &c);
+			p->decided = 1;
+			p->verified = c;
+			p->outcome = d_intern(d, "compensating");
+			p->explanation = d_intern(d, ex);
+			sum += c;
+			json_array_append_new(boxes, json_pack("{s:s, s:I}",
+			    "box", d->boxes[b].code, "verified",
+			    (json_int_t)c));
+		}
+	out->answer = json_pack("{s:I, s:o}", "verified", (json_int_t)sum,
+	    "boxes", boxes);
+	return 0;
+}
+
 int
 a_decide(struct desk *d, struct d_req *rq, struct d_out *out,
     struct d_err *e)
 {
-	static const char *const keys[] = { "box", "outcome", "explanation",
+	static const char *const keys[] = { "box", "place", "outcome",
+		"explanation", NULL };
+	/* the journal's data: a box's members, or the place's */
+	static const char *const bkeys[] = { "box", "outcome", "explanation",
 		NULL };
+	static const char *const pkeys[] = { "place", "outcome",
+		"explanation", NULL };
 	static const char *const outs[] = { "agreed", "agreed_on_recount",
 		"variance_confirmed", "within_tolerance", "not_received",
 		NULL };
-	const char *o, *ex;
+	const char *o, *ex, *pl;
 	long long ver = 0;
 	struct d_vpoll *p;
 	int b, k;
 
-	if (d_body_keys(rq->body, keys, e) || !(p = poll_of(d, rq, &b, e)) ||
+	if (d_body_keys(rq->body, keys, e) ||
+	    d_get_str(rq->body, "place", 0, 64, &pl, e) < 0 ||
 	    d_get_str(rq->body, "outcome", 1, 32, &o, e) < 0 ||
 	    d_get_str(rq->body, "explanation", 0, 2000, &ex, e) < 0)
+		return -1;
+	/* §9.4: `place` instead of `box` for compensating */
+	if (strcmp(o, "compensating") == 0) {
+		if (!pl || json_object_get(rq->body, "box"))
+			return d_fail(e, 400, "bad_request", NULL,
+			    "compensating takes \"place\", not \"box\"");
+		if (compensate(d, rq, pl, ex, out, e))
+			return -1;
+		out->data = d_norm(rq->body, pkeys);
+		return 0;
+	}
+	if (pl)
+		return d_fail(e, 400, "bad_request", NULL, "\"place\" is"
+		    " for compensating only");
+	if (!(p = poll_of(d, rq, &b, e)))
 		return -1;
 	for (k = 0; outs[k] && strcmp(outs[k], o) != 0; k++)
 		;
 	if (!outs[k])
 		return d_fail(e, 400, "bad_request", NULL, "unknown outcome"
-		    " %s (compensating is not supported in this version)", o);
+		    " %s", o);
 	if (k >= 2 && !ex)
 		return d_fail(e, 400, "bad_request", NULL,
 		    "an explanation is required for %s", o);
@@ -435,7 +566,7 @@ a_decide(struct desk *d, struct d_req *rq, struct d_out *out,
 	p->verified = ver;
 	p->outcome = d_intern(d, o);
 	p->explanation = d_intern(d, ex);
-	out->data = d_norm(rq->body, keys);
+	out->data = d_norm(rq->body, bkeys);
 	out->answer = json_pack("{s:I}", "verified", (json_int_t)ver);
 	return 0;
 }
@@ -609,6 +740,52 @@ d_box_view(struct desk *d, int b, int poll)
 	    "variance", hb && hc ? json_integer((p->recounts ? v : c0) - bpa) :
 	    json_null(), "outcome", p->outcome, "verified", p->decided ?
 	    json_integer(p->verified) : json_null());
+}
+
+/* The current entries of p's figure (kind, attempt), for S-02. */
+static json_t *
+fig_entries(const struct d_vpoll *p, int kind, int at)
+{
+	json_t *es = json_array();
+
+	for (int i = 0; i < p->nfigs; i++) {
+		const struct d_fig *f = &p->figs[i];
+
+		if (f->kind == kind && f->attempt == at && !f->withdrawn)
+			json_array_append_new(es, json_pack("{s:i, s:i, s:I,"
+			    " s:s}", "entry", f->entry, "entry_no",
+			    f->entry_no, "value", (json_int_t)f->value,
+			    "user", f->user));
+	}
+	return es;
+}
+
+json_t *
+d_differences(const struct desk *d, int c)
+{
+	json_t *a = json_array();
+	long long v;
+
+	for (int b = 0; b < d->nboxes; b++)
+		for (int j = 0; j < d->boxes[b].npolls; j++) {
+			const struct d_vpoll *p = &d->boxes[b].polls[j];
+
+			if (p->contest != c || p->decided)
+				continue;
+			/* the BPA, then each count: attempt 0 .. the next */
+			for (int k = -1; k <= p->recounts + 1; k++) {
+				int kind = k >= 0, at = k >= 0 ? k : 0;
+
+				if (effective(p, kind, at, &v) != -1)
+					continue;
+				json_array_append_new(a, json_pack("{s:s, s:i,"
+				    " s:s, s:i, s:o}", "box", d->boxes[b].code,
+				    "table", d->boxes[b].table, "figure", kind ?
+				    "count" : "bpa", "attempt", at, "entries",
+				    fig_entries(p, kind, at)));
+			}
+		}
+	return a;
 }
 
 /* F6's figures (§2.4). */

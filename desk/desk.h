@@ -354,6 +354,11 @@ void d_commas(long long v, char *buf, size_t n);
 int d_sv_stage1(struct desk *d, int c, struct d_err *e);
 json_t *d_statement(struct desk *d, int c);
 json_t *d_box_view(struct desk *d, int b, int poll);
+/* I20's differences in contest c: per undecided box and figure whose
+ * two current entries differ, {"box", "table", "figure" ("bpa" or
+ * "count"), "attempt", "entries": [{"entry", "entry_no", "value",
+ * "user"}]}, for the supervisor's queue (S-02). */
+json_t *d_differences(const struct desk *d, int c);
 
 /* engine.c: libteller decides */
 json_t *d_engine_result(struct desk *d, int c, int stage2, struct d_err *e);

@@ -260,6 +260,9 @@ static const struct fdef {
 	{ "vcheck", "checks", "box:s item:s result:s", "/variance", 1, 0 },
 	{ "vdecide", "decisions", "box:s outcome:s explanation:s?",
 	    "/variance", 1, 2 },
+	/* §9.4: compensating names the place, not a box */
+	{ "vcomp", "decisions", "place:s outcome:s explanation:s",
+	    "/variance", 1, 1 },
 	{ "objection", "objections", "adjudication:i agent:s", "/adjudicate",
 	    1, 0 },
 	{ "transfer", "transfers", "from_box:s to_box:s papers:i", "/verify",
@@ -279,6 +282,9 @@ static const struct fdef {
 	    " reason_text:s?", "/adjudicate", 0, 0 },
 	{ "cobjection", "entries/#/correction", "entry:# reason_code:s"
 	    " reason_text:s? adjudication:+i agent:+s", "/adjudicate", 0, 0 },
+	/* I20: a supervisor resolves a double-entry difference (§9.4) */
+	{ "wfig", "entries/#/withdrawal", "entry:# reason_code:s"
+	    " reason_text:s?", "/", 0, 0 },
 	{ "wconfig", "entries/#/withdrawal", "entry:# reason_code:s"
 	    " reason_text:s?", "/progress", 0, 2 },
 	{ "cconfig", "entries/#/correction", "entry:# reason_code:s"
@@ -834,12 +840,86 @@ result_table(struct sb *b, const json_t *r)
 	put(b, ".</p>");
 }
 
+/* S-02's double-entry differences (§2.3, I20) for those who resolve
+ * them: a supervisor (its tables), the manager, a DRO, the RO; each
+ * entry with its number, value and author, and the withdrawal form
+ * (entries/N/withdrawal, as the API) that keeps one or discards both. */
+static void
+queue_diffs(struct ctx *x, struct sb *b)
+{
+	const char *r = x->u->role;
+	int sup = strcmp(r, "supervisor") == 0, n = 0;
+	const json_t *it, *en;
+	size_t i, j;
+
+	if (!sup && strcmp(r, "manager") != 0 && strcmp(r, "dro") != 0 &&
+	    strcmp(r, "ro") != 0)
+		return;
+	put(b, "<h2>Double-entry differences</h2>");
+	for (int c = 0; c < x->d->ncs; c++) {
+		json_t *a = d_differences(x->d, c);
+
+		json_array_foreach(a, i, it) {
+			int t = (int)json_integer_value(json_object_get(it,
+			    "table"));
+
+			if (sup && !d_user_table_role(x->u, t, "supervisor"))
+				continue;
+			if (!n++)
+				put(b, "<table id=\"diffs\"><caption>Entries"
+				    " that differ</caption><thead><tr><th"
+				    " scope=\"col\">Contest</th><th scope="
+				    "\"col\">Box</th><th scope=\"col\">Table"
+				    "</th><th scope=\"col\">Figure</th><th"
+				    " scope=\"col\">Entry</th><th scope="
+				    "\"col\">Value</th><th scope=\"col\">"
+				    "Entered by</th></tr></thead><tbody>");
+			json_array_foreach(json_object_get(it, "entries"), j,
+			    en) {
+				put(b, "<tr><td>");
+				esc(b, x->d->cs[c].id);
+				put(b, "</td><th scope=\"row\">");
+				escj(b, json_object_get(it, "box"));
+				putf(b, "</th><td class=\"n\">%d</td><td>", t);
+				if (strcmp(sval(it, "figure"), "bpa") == 0)
+					put(b, "BPA");
+				else
+					putf(b, "Count, attempt %lld",
+					    (long long)json_integer_value(
+					    json_object_get(it, "attempt")));
+				putf(b, "</td><td class=\"n\">#%lld (%lld of"
+				    " 2)</td><td class=\"n\">",
+				    (long long)json_integer_value(
+				    json_object_get(en, "entry")),
+				    (long long)json_integer_value(
+				    json_object_get(en, "entry_no")));
+				escj(b, json_object_get(en, "value"));
+				put(b, "</td><td>");
+				escj(b, json_object_get(en, "user"));
+				put(b, "</td></tr>");
+			}
+		}
+		json_decref(a);
+	}
+	if (n)
+		put(b, "</tbody></table><p>Withdraw the wrong entry: the other"
+		    " then awaits a second entry by someone other than its"
+		    " author. Withdraw both to have the figure entered"
+		    " afresh.</p>");
+	else
+		put(b, "<p>No double-entry differences.</p>");
+	if (n || (x->eform && strcmp(x->eform, "wfig") == 0))
+		d_html_withdraw(x, b, "wfig", "Resolve a difference: withdraw"
+		    " an entry", "Entry number to withdraw", NULL);
+}
+
 static void
 scr_queue(struct ctx *x, struct sb *b)
 {
 	json_t *el = get(x, "election"), *c;
 	size_t i;
 
+	queue_diffs(x, b);
 	put(b, "<h2>Contests</h2><table><thead><tr><th scope=\"col\">Contest"
 	    "</th><th scope=\"col\">State</th></tr></thead><tbody>");
 	json_array_foreach(json_object_get(el, "contests"), i, c) {

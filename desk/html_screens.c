@@ -1250,11 +1250,10 @@ d_scr_variance(struct ctx *x, struct sb *b)
 	static const char *const sup_oc[] = { "agreed", "agreed_on_recount",
 		NULL };
 	static const char *const dro_oc[] = { "agreed", "agreed_on_recount",
-		"compensating", "variance_confirmed", "within_tolerance",
-		NULL };
+		"variance_confirmed", "within_tolerance", NULL };
 	static const char *const ro_oc[] = { "agreed", "agreed_on_recount",
-		"compensating", "variance_confirmed", "within_tolerance",
-		"not_received", NULL };
+		"variance_confirmed", "within_tolerance", "not_received",
+		NULL };
 	const char *box = q(x, "box"), *role = x->u->role;
 	json_t *bx, *mine = NULL;
 	const json_t *k;
@@ -1318,5 +1317,22 @@ d_scr_variance(struct ctx *x, struct sb *b)
 		    " (re-authentication, for the RO's outcomes)", "password",
 		    "", 0);
 	form_close(b, "Record decision");
+	/* §2.3 (3): the place's boxes deemed verified together, by a
+	 * decision on the place (box.decide with "place") */
+	if ((strcmp(role, "ro") == 0 || strcmp(role, "dro") == 0) &&
+	    place_of(x->d, box)) {
+		form_open(x, b, "vcomp", "Compensating errors at the polling"
+		    " place");
+		field(x, b, "vcomp", "box", "", "hidden", box, 0);
+		field(x, b, "vcomp", "place", "", "hidden", place_of(x->d,
+		    box), 0);
+		field(x, b, "vcomp", "outcome", "", "hidden", "compensating",
+		    0);
+		field(x, b, "vcomp", "explanation", "Explanation", "text", "",
+		    1);
+		field(x, b, "vcomp", "password", "Your password"
+		    " (re-authentication)", "password", "", 1);
+		form_close(b, "Verify the place's boxes");
+	}
 	json_decref(bx);
 }

@@ -2,7 +2,8 @@
 // 5, 6.3, 11.3): a small FPTP count where the clerks' BPA entries, a
 // bundle, a doubtful paper and the declaration go through the HTML
 // forms by keyboard, and the rest through the JSON API. Checks B1 (the
-// keyboard-only double blind entry), B4 (forbidden screens 403, their
+// keyboard-only double blind entry), B3 (a double-entry difference
+// resolved by keyboard), B4 (forbidden screens 403, their
 // links absent), B5 (CSRF from another port, a missing token, a wrong
 // Origin: refused, nothing saved), B2 (200 bundles typed, each confirmed;
 // the server's p95), B6 (hostile strings render as text),
@@ -402,8 +403,65 @@ async function b10() {
   await c.ctx.close();
 }
 
+// B3: a double-entry difference resolved by keyboard. On a desk of its
+// own, W1's two counts differ (100 by clerk1, 101 by clerk2); the
+// supervisor's queue (S-02) lists both entries and its withdrawal form
+// (the API's entries/N/withdrawal) takes focus: the entry number typed,
+// Enter saves; the difference is gone, and clerk2's new entry agrees.
+async function b3() {
+  const x = await extraDesk({});
+  const o = x.origin;
+  const cl = [await login('clerk1', 'clerk1-password-long', o),
+    await login('clerk2', 'clerk2-password-long', o)];
+  for (const t of cl)
+    await post(t, C + 'bpa', { box: 'W1', issued_to_voters: 100 }, 201, o);
+  await post(cl[0], C + 'counts', { box: 'W1', attempt: 0, papers: 100 },
+    201, o);
+  const bad = await post(cl[1], C + 'counts', { box: 'W1', attempt: 0,
+    papers: 101 }, 201, o);
+  ok(bad && bad.status === 'different', 'B3: the two counts differ');
+  const s = await session('sup1', 'sup1-password-long-1', undefined, o);
+  const pg = s.page;
+  ok(await autofocus(pg, 'wfig-entry'),
+    'B3: focus starts on the entry to withdraw');
+  const diffs = await pg.locator('#diffs').textContent();
+  ok(diffs.includes('W1') && diffs.includes(`#${bad.entry} (2 of 2)`) &&
+    diffs.includes('101') && diffs.includes('100'),
+  `B3: the queue lists both entries: ${diffs}`);
+  await axe(pg, 'queue with a difference');
+  await pg.keyboard.type(String(bad.entry));
+  await Promise.all([pg.waitForURL(/saved=/), pg.keyboard.press('Enter')]);
+  ok(/^Saved — entry #\d+/.test(await status(pg)),
+    'B3: the withdrawal saved: ' + await status(pg));
+  ok(/No double-entry differences/.test(await pg.locator('main')
+    .textContent()), 'B3: the difference is resolved');
+  const again = await post(cl[1], C + 'counts', { box: 'W1', attempt: 0,
+    papers: 100 }, 201, o);
+  ok(again && again.status === 'agreed' && again.box_state === 'AGREED',
+    `B3: the new second entry agrees: ${JSON.stringify(again)}`);
+  ok(s.log.errors.length === 0, `B3: console errors ${s.log.errors}`);
+  await s.ctx.close();
+}
+
 async function status(page) {
   return (await page.locator('#status').textContent()).trim();
+}
+
+// DESK_ONLY=b3,b9: just those checks (each on a desk of its own).
+if (process.env.DESK_ONLY) {
+  const only = { b2, b3, b9, b10 };
+  try {
+    for (const n of process.env.DESK_ONLY.split(',')) await only[n]();
+  } catch (e) {
+    ok(false, 'exception: ' + (e.stack || e));
+  } finally {
+    await browser.close();
+    proc.kill('SIGTERM');
+    for (const p of extras) p.kill('SIGTERM');
+    rmSync(tmp, { recursive: true, force: true });
+  }
+  console.log(`desk: ${passed} passed, ${failed} failed`);
+  process.exit(failed ? 1 : 0);
 }
 
 try {
@@ -822,6 +880,7 @@ try {
   await f20.close();
 
   await b2();
+  await b3();
   await b9();
   await b10();
 

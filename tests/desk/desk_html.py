@@ -142,6 +142,8 @@ def main():
                                 "plan-mayor.json"), forms_run)
         other_book(os.path.join(HERE, "..", "..", "examples", "desk",
                                 "plan-mayor.json"), withdraw_forms)
+        other_book(os.path.join(HERE, "..", "..", "examples", "desk",
+                                "plan-mayor.json"), queue_forms)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
@@ -521,6 +523,144 @@ def withdraw_forms():
     check(st == 200 and 'id="f-wobjection"' in pg and
           'id="f-cobjection"' in pg, "S-13: objection withdrawal and"
           " correction forms")
+
+
+def queue_forms():
+    """Section 2.3 without JavaScript: B3's double-entry difference
+    resolved on the supervisor's queue (S-02) by the withdrawal form (the
+    API's entries/N/withdrawal), and S-06's compensating errors sent as
+    box.decide with the place (S1c: M1 BPA 300 counted 302, M3 BPA 280
+    counted 278, both at p1)."""
+    M = "contests/mayor/"
+    pw = {"ro": "correct-horse-battery-1", "mgr": "mgr-password-long-1",
+          "rcpt": "rcpt-password-long-1", "sup1": "sup1-password-long-1",
+          "clerk1": "clerk1-password-long", "clerk2": "clerk2-password-long"}
+    tok = {u: api_login(u, p) for u, p in pw.items()}
+
+    def post(who, path, body, want=201):
+        c = http.client.HTTPConnection("127.0.0.1", PORT, timeout=60)
+        c.request("POST", "/api/v1/" + path, json.dumps(body).encode(),
+                  {"Content-Type": "application/json",
+                   "Authorization": "Bearer " + tok[who]})
+        r = c.getresponse()
+        js = json.loads(r.read() or b"null")
+        c.close()
+        check(r.status == want, "POST %s as %s: %d (want %d) %s" % (
+              path, who, r.status, want, str(js)[:300]))
+        return js
+
+    def line(entry):
+        con = sqlite3.connect("file:%s?mode=ro" % DB, uri=True)
+        r = con.execute("SELECT line FROM event WHERE entry = ?",
+                        (entry,)).fetchone()
+        con.close()
+        return json.loads(r[0]) if r else {}
+
+    def boxes():
+        st, js, _ = req("GET", "/api/v1/" + M + "boxes", headers={
+            "Authorization": "Bearer " + tok["mgr"]})
+        return {b["box"]: b for b in json.loads(js)}
+
+    post("ro", "plan/approve", {})
+    post("mgr", "poll/close", {})
+    for b in ("M1", "M2", "M3"):
+        post("rcpt", "receipts", {"box": b, "seals_intact": True,
+                                  "packets": []})
+        post("sup1", "boxes/open", {"box": b, "table": 1})
+    for b, bpa, n1, n2 in (("M1", 300, 302, 303), ("M2", 100, 100, 100),
+                           ("M3", 280, 278, 278)):
+        for u in ("clerk1", "clerk2"):
+            post(u, M + "bpa", {"box": b, "issued_to_voters": bpa})
+        post("clerk1", M + "counts", {"box": b, "attempt": 0,
+                                      "papers": n1})
+        last = post("clerk2", M + "counts", {"box": b, "attempt": 0,
+                                             "papers": n2})
+    wrong = last
+    # B3: M1's two counts differ (302, 303): the supervisor's queue
+    # shows both entries; the form withdraws the wrong one.
+    con = sqlite3.connect("file:%s?mode=ro" % DB, uri=True)
+    e1, e2 = [r[0] for r in con.execute(
+        "SELECT entry FROM event WHERE action = 'count.enter' AND"
+        " line ->> '$.data.box' = 'M1' ORDER BY seq")]
+    con.close()
+    del wrong
+    sup, _ = login("sup1", pw["sup1"])
+    st, pg, _ = req("GET", "/?c=mayor", cookie=sup)
+    check(st == 200 and 'id="f-wfig"' in pg and
+          re.search(r'<th scope="row">M1</th><td class="n">1</td><td>'
+                    r'Count, attempt 0</td><td class="n">#%d \(2 of 2\)'
+                    r'</td><td class="n">303</td><td>clerk2</td>' % e2, pg)
+          and "#%d (1 of 2)" % e1 in pg and ">M3<" not in pg,
+          "B3: the queue shows M1's differing entries: %s" %
+          re.sub(r"\s+", " ", pg)[-1500:])
+    c1, _ = login("clerk1", pw["clerk1"])
+    st, pg1, _ = req("GET", "/?c=mayor", cookie=c1)
+    check(st == 200 and 'id="f-wfig"' not in pg1 and "303" not in pg1,
+          "B3: a clerk's queue has no differences (blind entry)")
+    st, body, hd = req("POST", "/do", dict(form_of(pg, "wfig"), entry=str(e2),
+                       reason_code="typo"), {"Origin": ORIGIN}, cookie=sup)
+    m = re.search(r"saved=(\d+)", hd.get("location", ""))
+    check(st == 303 and m, "B3: the withdrawal saved: %d %s" % (
+          st, body[-300:]))
+    ln = line(int(m.group(1))) if m else {}
+    check(ln.get("action") == "entry.withdraw" and ln.get("supersedes") ==
+          e2 and ln.get("user") == "sup1",
+          "B3: the entry is the API's withdrawal: %s" % ln)
+    st, pg, _ = req("GET", "/?c=mayor", cookie=sup)
+    check("No double-entry differences" in pg and 'id="f-wfig"' not in pg,
+          "B3: the difference is resolved")
+    tok["clerk1"] = api_login("clerk1", pw["clerk1"])
+    post("clerk1", M + "counts", {"box": "M1", "attempt": 0,
+                                  "papers": 302}, want=403)
+    js = post("clerk2", M + "counts", {"box": "M1", "attempt": 0,
+                                       "papers": 302})
+    check(js.get("status") == "agreed" and js.get("box_state") ==
+          "VARIANCE", "B3: the second entry agrees: %s" % js)
+    # S-06: compensating errors at p1 (M1 +2, M3 -2), by the RO's form.
+    ro, _ = login("ro", pw["ro"], DEVICE)
+    st, pg, _ = req("GET", "/variance?c=mayor&box=M1", cookie=ro)
+    check(st == 200 and hidden(pg, "vcomp", "place") == "p1" and
+          hidden(pg, "vcomp", "outcome") == "compensating" and
+          '<option value="compensating">' not in pg and
+          "difference +0 \u2014 it balances" in pg,
+          "S-06: the place's compensating form")
+    f = dict(form_of(pg, "vcomp"), box="M1", place="p1",
+             outcome="compensating", explanation="M3 papers in M1's count")
+    st, body, _ = req("POST", "/do", dict(f, password="wrong-password-1"),
+                      {"Origin": ORIGIN}, cookie=ro)
+    check(st == 401 and "Not saved" in body and
+          boxes()["M1"]["state"] != "VERIFIED",
+          "S-06: a wrong password: %d" % st)
+    st, pg, _ = req("GET", "/variance?c=mayor&box=M1", cookie=ro)
+    st, body, hd = req("POST", "/do", dict(f, **form_of(pg, "vcomp"),
+                       password=pw["ro"]), {"Origin": ORIGIN}, cookie=ro)
+    m = re.search(r"saved=(\d+)", hd.get("location", ""))
+    check(st == 303 and m and "box=M1" in hd.get("location", ""),
+          "S-06: compensating saved: %d %s" % (st, body[-400:]))
+    ln = line(int(m.group(1))) if m else {}
+    check(ln.get("action") == "box.decide" and ln.get("data") == {
+          "place": "p1", "outcome": "compensating",
+          "explanation": "M3 papers in M1's count"},
+          "S-06: the entry names the place: %s" % ln)
+    bx = boxes()
+    check([(bx[b]["state"], bx[b]["outcome"], bx[b]["verified"]) for b in
+           ("M1", "M2", "M3")] == [("VERIFIED", "compensating", 302),
+                                   ("AGREED", None, None),
+                                   ("VERIFIED", "compensating", 278)],
+          "S-06: M1 and M3 verified at their counts: %s" % bx)
+    st, body = req("GET", "/api/v1/" + M + "verification",
+                   headers={"Authorization": "Bearer " + tok["mgr"]})[:2]
+    check(st == 404, "F6 not issued yet: %d" % st)
+    # J1: the place's decision replays in a fresh book.
+    st, exp, _ = req("GET", "/api/v1/export", headers={
+        "Authorization": "Bearer " + tok["mgr"]})
+    jf, db2 = os.path.join(tmp, "queue.jsonl"), os.path.join(tmp, "q2.db")
+    with open(jf, "w") as fh:
+        fh.write(exp)
+    r = subprocess.run([DESK, "import", db2, jf], capture_output=True,
+                       text=True)
+    check(st == 200 and r.returncode == 0, "J1: the journal imports: %d %s"
+          % (r.returncode, r.stderr))
 
 
 def forms_run():
