@@ -760,6 +760,30 @@ fig_entries(const struct d_vpoll *p, int kind, int at)
 	return es;
 }
 
+int
+d_fig_pending(const struct desk *d, long long n)
+{
+	long long v;
+
+	for (int b = 0; b < d->nboxes; b++)
+		for (int j = 0; j < d->boxes[b].npolls; j++) {
+			const struct d_vpoll *p = &d->boxes[b].polls[j];
+
+			for (int i = 0; i < p->nfigs; i++) {
+				const struct d_fig *f = &p->figs[i];
+				int s;
+
+				if (f->entry != n)
+					continue;
+				if (f->withdrawn || p->decided)
+					return 0;
+				s = effective(p, f->kind, f->attempt, &v);
+				return s == 1 ? 0 : s == 0 ? 1 : 2;
+			}
+		}
+	return 0;
+}
+
 json_t *
 d_differences(const struct desk *d, int c)
 {

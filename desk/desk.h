@@ -359,6 +359,10 @@ json_t *d_box_view(struct desk *d, int b, int poll);
  * "count"), "attempt", "entries": [{"entry", "entry_no", "value",
  * "user"}]}, for the supervisor's queue (S-02). */
 json_t *d_differences(const struct desk *d, int c);
+/* The double entry of the BPA or count figure made by entry n: 0 none
+ * such, withdrawn, agreed or its box decided; 1 awaiting its second
+ * entry; 2 differing (I20). For S-21's back-fill backlog. */
+int d_fig_pending(const struct desk *d, long long n);
 
 /* engine.c: libteller decides */
 json_t *d_engine_result(struct desk *d, int c, int stage2, struct d_err *e);

@@ -1026,12 +1026,145 @@ put_staff(struct ctx *x, struct sb *b, int t)
 			}
 }
 
+/* A back-filled tally-sheet entry n still short of its agreeing second
+ * entry (I20): 1, else 0. */
+static int
+tally_pending(const struct desk *d, long long n)
+{
+	for (int i = 0; i < d->ntallies; i++)
+		if (d->tallies[i].entry == n && !d->tallies[i].carried)
+			return !d->tallies[i].withdrawn &&
+			    !d_tally_agreed(d, &d->tallies[i]);
+	return 0;
+}
+
+/* S-21's back-fill (§2.16), from the book: the contest's entries
+ * flagged backfilled (taken in from the paper forms with their paper
+ * times), per action with the span of their paper times; and the
+ * backlog, the back-filled double-entry figures (BPA, counts, tally
+ * sheets) whose second entry has not yet agreed, listed. The backlog
+ * is zero once the paper record is in. */
+static void
+backfill(struct ctx *x, struct sb *b)
+{
+	sqlite3_stmt *st;
+	json_t *acts = json_object(), *late = json_array(), *r;
+	const char *k;
+	size_t i;
+	int rc;
+
+	/* the instr() test spares parsing the lines of live entries */
+	if (sqlite3_prepare_v2(x->d->db, "SELECT entry, line ->> 'action',"
+	    " line ->> 'paper_time', line ->> 'at', coalesce(line ->>"
+	    " '$.data.box', line ->> '$.data.sheet') FROM event WHERE"
+	    " instr(line, '\"backfilled\":true') AND line ->> 'backfilled'"
+	    " AND line ->> 'contest' = ? ORDER BY seq", -1, &st, NULL) !=
+	    SQLITE_OK) {
+		put(b, "<p>The back-fill cannot be read.</p>");
+		json_decref(acts);
+		json_decref(late);
+		return;
+	}
+	sqlite3_bind_text(st, 1, x->d->cs[x->c].id, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		long long n = sqlite3_column_int64(st, 0);
+		const char *a = (const char *)sqlite3_column_text(st, 1);
+		const char *pt = (const char *)sqlite3_column_text(st, 2);
+		int pend = 0;
+
+		if (!a)
+			continue;
+		if (!(r = json_object_get(acts, a))) {
+			r = json_pack("{s:i, s:s?, s:s?}", "n", 0, "from", pt,
+			    "to", pt);
+			json_object_set_new(acts, a, r);
+		}
+		json_object_set_new(r, "n", json_integer(json_integer_value(
+		    json_object_get(r, "n")) + 1));
+		if (pt && (!json_string_value(json_object_get(r, "from")) ||
+		    strcmp(pt, json_string_value(json_object_get(r,
+		    "from"))) < 0))
+			json_object_set_new(r, "from", json_string(pt));
+		if (pt && (!json_string_value(json_object_get(r, "to")) ||
+		    strcmp(pt, json_string_value(json_object_get(r,
+		    "to"))) > 0))
+			json_object_set_new(r, "to", json_string(pt));
+		if (strcmp(a, "bpa.enter") == 0 || strcmp(a, "count.enter") ==
+		    0)
+			pend = d_fig_pending(x->d, n);
+		else if (strcmp(a, "tally.enter") == 0)
+			pend = tally_pending(x->d, n);
+		if (pend)
+			json_array_append_new(late, json_pack("{s:I, s:s, s:s?,"
+			    " s:s?, s:s?, s:s}", "entry", (json_int_t)n,
+			    "action", a, "what", (const char *)
+			    sqlite3_column_text(st, 4), "paper_time", pt,
+			    "at", (const char *)sqlite3_column_text(st, 3),
+			    "status", pend == 2 ? "the two entries differ" :
+			    "awaiting its second entry"));
+	}
+	sqlite3_finalize(st);
+	put(b, "<h2 id=\"backfill\">Back-fill from paper</h2>");
+	if (rc != SQLITE_DONE)
+		put(b, "<p>The back-fill cannot be read.</p>");
+	putf(b, "<p class=\"state\">Back-fill backlog: %zu %s.</p>",
+	    json_array_size(late), json_array_size(late) == 1 ?
+	    "back-filled figure awaiting its double entry" :
+	    "back-filled figures awaiting their double entry");
+	if (!json_object_size(acts))
+		put(b, "<p>No entry has been taken in from paper.</p>");
+	else {
+		put(b, "<table><caption>Back-filled entries</caption><thead>"
+		    "<tr><th scope=\"col\">Action</th><th scope=\"col\">"
+		    "Entries</th><th scope=\"col\">Paper times from</th>"
+		    "<th scope=\"col\">to</th></tr></thead><tbody>");
+		json_object_foreach(acts, k, r) {
+			put(b, "<tr><th scope=\"row\">");
+			esc(b, k);
+			put(b, "</th><td class=\"n\">");
+			escj(b, json_object_get(r, "n"));
+			put(b, "</td><td>");
+			escj(b, json_object_get(r, "from"));
+			put(b, "</td><td>");
+			escj(b, json_object_get(r, "to"));
+			put(b, "</td></tr>");
+		}
+		put(b, "</tbody></table>");
+	}
+	if (json_array_size(late)) {
+		put(b, "<table id=\"backlog\"><caption>Back-fill backlog"
+		    "</caption><thead><tr><th scope=\"col\">Entry</th><th"
+		    " scope=\"col\">Action</th><th scope=\"col\">Box or"
+		    " sheet</th><th scope=\"col\">Paper time</th><th scope="
+		    "\"col\">Taken in at</th><th scope=\"col\">Status</th>"
+		    "</tr></thead><tbody>");
+		json_array_foreach(late, i, r) {
+			put(b, "<tr><td class=\"n\">");
+			escj(b, json_object_get(r, "entry"));
+			put(b, "</td><td>");
+			escj(b, json_object_get(r, "action"));
+			put(b, "</td><td>");
+			escj(b, json_object_get(r, "what"));
+			put(b, "</td><td>");
+			escj(b, json_object_get(r, "paper_time"));
+			put(b, "</td><td>");
+			escj(b, json_object_get(r, "at"));
+			put(b, "</td><td>");
+			escj(b, json_object_get(r, "status"));
+			put(b, "</td></tr>");
+		}
+		put(b, "</tbody></table>");
+	}
+	json_decref(acts);
+	json_decref(late);
+}
+
 /* S-21: per contest the board's progress; per table of the plan the
  * current round's stage-1 sheet: staff, entries, papers, papers per
  * minute between its first and last entry, the last entry's time;
  * then the projected finish of the round's stage 1 at the tables'
- * combined rate, against the plan's timetable. (The back-fill backlog
- * is not shown yet.) */
+ * combined rate, against the plan's timetable; and the back-fill
+ * backlog (§2.16). */
 void
 d_scr_progress(struct ctx *x, struct sb *b)
 {
@@ -1154,6 +1287,7 @@ d_scr_progress(struct ctx *x, struct sb *b)
 		}
 		put(b, "</tbody></table>");
 	}
+	backfill(x, b);
 	config_form(x, b);
 }
 

@@ -144,6 +144,8 @@ def main():
                                 "plan-mayor.json"), withdraw_forms)
         other_book(os.path.join(HERE, "..", "..", "examples", "desk",
                                 "plan-mayor.json"), queue_forms)
+        other_book(os.path.join(HERE, "..", "..", "examples", "desk",
+                                "plan-mayor.json"), backfill_forms)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
@@ -661,6 +663,78 @@ def queue_forms():
                        text=True)
     check(st == 200 and r.returncode == 0, "J1: the journal imports: %d %s"
           % (r.returncode, r.stderr))
+
+
+def backfill_forms():
+    """S-21's back-fill backlog (section 2.16, S14): entries taken in
+    from paper (paper_time, flagged backfilled) by action with their
+    paper times; the backlog lists the back-filled figures whose double
+    entry has not agreed, and falls to zero once it has."""
+    M = "contests/mayor/"
+    pw = {"ro": "correct-horse-battery-1", "mgr": "mgr-password-long-1",
+          "rcpt": "rcpt-password-long-1", "sup1": "sup1-password-long-1",
+          "clerk1": "clerk1-password-long", "clerk2": "clerk2-password-long"}
+    tok = {u: api_login(u, p) for u, p in pw.items()}
+    for who, path, body in (
+            ("ro", "plan/approve", {}), ("mgr", "poll/close", {}),
+            ("rcpt", "receipts", {"box": "M1", "seals_intact": True,
+                                  "packets": []}),
+            ("rcpt", "receipts", {"box": "M2", "seals_intact": True,
+                                  "packets": []}),
+            ("sup1", "boxes/open", {"box": "M1", "table": 1}),
+            ("sup1", "boxes/open", {"box": "M2", "table": 1})):
+        api(tok[who], path, body)
+    ro, _ = login("ro", pw["ro"], DEVICE)
+
+    def s21():
+        st, pg, _ = req("GET", "/progress?c=mayor", cookie=ro)
+        check(st == 200, "S-21: %d" % st)
+        m = re.search(r"Back-fill backlog: (\d+) back-filled", pg)
+        return (int(m.group(1)) if m else None), pg
+
+    n, pg = s21()
+    check(n == 0 and "No entry has been taken in from paper" in pg,
+          "S-21: no back-fill yet")
+    # live entries are no back-fill
+    api(tok["clerk1"], M + "bpa", {"box": "M2", "issued_to_voters": 50})
+    api(tok["clerk1"], M + "bpa", {"box": "M1", "issued_to_voters": 120,
+                                   "paper_time": "2026-05-08T00:40:00Z"})
+    js = api(tok["clerk1"], M + "counts", {
+        "box": "M1", "attempt": 0, "papers": 120,
+        "paper_time": "2026-05-08T00:55:00Z"})
+    n, pg = s21()
+    check(n == 2 and re.search(
+          r'<tr><td class="n">%d</td><td>count.enter</td><td>M1</td><td>'
+          r'2026-05-08T00:55:00Z</td><td>[^<]+</td><td>awaiting its second'
+          r' entry</td></tr>' % js["entry"], pg) and
+          re.search(r'<th scope="row">bpa.enter</th><td class="n">1</td>'
+                    r'<td>2026-05-08T00:40:00Z</td>', pg) and
+          ">M2<" not in pg,
+          "S-21: two back-filled figures awaiting their second entry: %s" %
+          re.sub(r"\s+", " ", pg)[-1500:])
+    api(tok["clerk2"], M + "bpa", {"box": "M1", "issued_to_voters": 120,
+                                   "paper_time": "2026-05-08T00:41:00Z"})
+    api(tok["clerk2"], M + "counts", {"box": "M1", "attempt": 0,
+                                      "papers": 121,
+                                      "paper_time": "2026-05-08T00:56:00Z"})
+    n, pg = s21()
+    check(n == 2 and pg.count("the two entries differ") == 2 and
+          re.search(r'<th scope="row">count.enter</th><td class="n">2</td>'
+                    r'<td>2026-05-08T00:55:00Z</td><td>2026-05-08T00:56:00Z'
+                    r'</td>', pg),
+          "S-21: the differing counts stay in the backlog")
+    con = sqlite3.connect("file:%s?mode=ro" % DB, uri=True)
+    e2 = con.execute("SELECT max(entry) FROM event WHERE action ="
+                     " 'count.enter'").fetchone()[0]
+    con.close()
+    api(tok["sup1"], "entries/%d/withdrawal" % e2, {"reason_code": "typo"})
+    api(tok["clerk2"], M + "counts", {"box": "M1", "attempt": 0,
+                                      "papers": 120,
+                                      "paper_time": "2026-05-08T00:56:00Z"})
+    n, pg = s21()
+    check(n == 0 and 'id="backlog"' not in pg and
+          re.search(r'<th scope="row">count.enter</th><td class="n">3</td>',
+                    pg), "S-21: the backlog falls to zero")
 
 
 def forms_run():
