@@ -282,6 +282,11 @@ static const struct fdef {
 	    " reason_text:s?", "/adjudicate", 0, 0 },
 	{ "cobjection", "entries/#/correction", "entry:# reason_code:s"
 	    " reason_text:s? adjudication:+i agent:+s", "/adjudicate", 0, 0 },
+	/* S-10's Ctrl+Z: a bundle corrected (§3.5) */
+	{ "cbundle", "entries/#/correction", "entry:# reason_code:s"
+	    " reason_text:s? round:+i area:+s table:+i stage:+i slip:+s"
+	    " kind:+s candidate:+i papers:+i part:+b counted_by:+s"
+	    " checked_by:+s", "/bundles", 0, 0 },
 	/* I20: a supervisor resolves a double-entry difference (§9.4) */
 	{ "wfig", "entries/#/withdrawal", "entry:# reason_code:s"
 	    " reason_text:s?", "/", 0, 0 },
@@ -323,13 +328,18 @@ static const char css[] =
 ".big{font-size:32px}\n"
 ".banner.insecure,.banner.airgap{background:#b00020;color:#fff;"
 "font-weight:700;padding:8px;margin:0 0 8px}\n"
-"@media print{header,.skip,form{display:none}}\n";
+"kbd{border:1px solid #555;border-radius:3px;padding:0 4px;"
+"font-family:monospace}\n"
+"@media print{header,.skip,form,#keys{display:none}}\n";
 
 /* The one script (§5), on every staff page: Enter goes to the form's
  * first empty required field and submits when there is none; Esc resets
- * the form; "/" goes to the box code or the contest; a display screen
- * (the hall board) reloads every data-refresh seconds. Every form works
- * without it. */
+ * the form; "/" goes to the box code, slip, sheet or entry field, else
+ * the contest; F1 goes to the page's list of keys; "v" to the next box
+ * in variance (S-05); Ctrl+Z, in an empty field or none, to the
+ * correction form (S-10); a display screen (the hall board) reloads
+ * every data-refresh seconds. Every form works without it; each key is
+ * listed on the page (keys_legend). */
 static const char js[] =
 "'use strict';\n"
 "(function () {\n"
@@ -357,12 +367,34 @@ static const char js[] =
 "      f.reset();\n"
 "      a = fields(f);\n"
 "      if (a.length) a[0].focus();\n"
-"    } else if (ev.key === '/' && !typing) {\n"
-"      g = document.getElementById('pick-box') ||\n"
-"        document.getElementById('pick-c');\n"
+"    } else if (ev.key === 'F1') {\n"
+"      g = document.getElementById('keys');\n"
 "      if (g) {\n"
 "        ev.preventDefault();\n"
 "        g.focus();\n"
+"      }\n"
+"    } else if (ev.key === '/' && !typing) {\n"
+"      g = ['pick-box', 'bundle-slip', 'bundle2-slip', 'pattern-slip',\n"
+"        'tally-sheet', 'receipt-box', 'wfig-entry', 'pick-c'\n"
+"      ].map(function (i) { return document.getElementById(i); })\n"
+"        .filter(function (e) { return e; })[0];\n"
+"      if (g) {\n"
+"        ev.preventDefault();\n"
+"        g.focus();\n"
+"      }\n"
+"    } else if ((ev.key === 'v' || ev.key === 'V') && !typing &&\n"
+"      !ev.ctrlKey && !ev.altKey && !ev.metaKey) {\n"
+"      a = Array.prototype.slice.call(document.querySelectorAll('a.var'));\n"
+"      if (a.length) {\n"
+"        ev.preventDefault();\n"
+"        a[(a.indexOf(t) + 1) % a.length].focus();\n"
+"      }\n"
+"    } else if (ev.ctrlKey && (ev.key === 'z' || ev.key === 'Z') &&\n"
+"      (!typing || !t.value)) {\n"
+"      g = document.getElementById('f-cbundle');\n"
+"      if (g) {\n"
+"        ev.preventDefault();\n"
+"        fields(g)[0].focus();\n"
 "      }\n"
 "    }\n"
 "  });\n"
@@ -1055,6 +1087,8 @@ scr_boxes(struct ctx *x, struct sb *b)
 		"po_contacted", "boxes_issued", NULL };
 	static const char *const results[] = { "done", "not_done", NULL };
 
+	/* a board to read: no field takes the focus, so that `v` works */
+	focus_done = 1;
 	contest_pick(x, b, "/boxes");
 	put(b, "<table><caption>Boxes</caption><thead><tr>"
 	    "<th scope=\"col\">Box</th><th scope=\"col\">Kind</th>"
@@ -1064,8 +1098,23 @@ scr_boxes(struct ctx *x, struct sb *b)
 	    "<th scope=\"col\">Verified</th><th scope=\"col\">Outcome</th>"
 	    "</tr></thead><tbody>");
 	json_array_foreach(bx, i, v) {
+		const char *state = sval(v, "state");
+
 		put(b, "<tr><th scope=\"row\">");
-		escj(b, json_object_get(v, "box"));
+		/* a box in variance links to S-06; `v` goes from one to the
+		 * next (§5) */
+		if (role_in(x->u, " ro dro supervisor ") &&
+		    (strcmp(state, "VARIANCE") == 0 || strcmp(state,
+		    "CHECKED") == 0 || strcmp(state, "RECOUNTING") == 0)) {
+			put(b, "<a class=\"var\" href=\"/variance?c=");
+			urlenc(b, cid);
+			put(b, "&amp;box=");
+			urlenc(b, sval(v, "box"));
+			put(b, "\">");
+			escj(b, json_object_get(v, "box"));
+			put(b, "</a>");
+		} else
+			escj(b, json_object_get(v, "box"));
 		put(b, "</th><td>");
 		escj(b, json_object_get(v, "kind"));
 		put(b, "</td><td>");
@@ -1106,6 +1155,50 @@ scr_boxes(struct ctx *x, struct sb *b)
 	select_field(x, b, "decide", "outcome", "Outcome", outcomes);
 	field(x, b, "decide", "explanation", "Explanation", "text", "", 0);
 	form_close(b, "Record decision");
+}
+
+/* S-10's correction (§3.5; Ctrl+Z opens it): entries/N/correction
+ * with the bundle's data; after a save, N is the bundle just saved by
+ * this user, its slip, position and papers filled in. */
+static void
+bundle_correct(struct ctx *x, struct sb *b, const char *round,
+    const char *area, const char *table)
+{
+	const struct d_bundle *bd = NULL;
+	char en[24] = "", cand[16] = "", papers[24] = "";
+	const char *sv = q(x, "saved");
+	long long n = sv ? strtoll(sv, NULL, 10) : 0;
+
+	for (int i = 0; n > 0 && i < x->d->nbs; i++)
+		if (x->d->bs[i].entry == n && x->d->bs[i].kind == 'c' &&
+		    !x->d->bs[i].withdrawn && x->d->bs[i].user &&
+		    strcmp(x->d->bs[i].user, x->u->username) == 0)
+			bd = &x->d->bs[i];
+	if (bd) {
+		num(en, sizeof en, bd->entry);
+		num(cand, sizeof cand, bd->cand);
+		num(papers, sizeof papers, bd->papers);
+	}
+	form_open(x, b, "cbundle", "Correct a bundle (Ctrl+Z)");
+	field(x, b, "cbundle", "round", "", "hidden", round, 0);
+	field(x, b, "cbundle", "stage", "", "hidden", "1", 0);
+	field(x, b, "cbundle", "kind", "", "hidden", "candidate", 0);
+	field(x, b, "cbundle", "area", "", "hidden", area ? area : "", 0);
+	field(x, b, "cbundle", "table", "", "hidden", table, 0);
+	field(x, b, "cbundle", "entry", "Bundle entry number", "num", en, 1);
+	field(x, b, "cbundle", "slip", "Slip", "text", bd ? bd->slip : "",
+	    1);
+	field(x, b, "cbundle", "candidate", "Candidate position", "num",
+	    cand, 1);
+	field(x, b, "cbundle", "papers", "Papers", "num", papers, 1);
+	put(b, "<label for=\"cbundle-part\">Part bundle</label><input id=\""
+	    "cbundle-part\" name=\"part\" type=\"checkbox\" value=\"1\">");
+	field(x, b, "cbundle", "counted_by", "Counted by (staff no.)", "text",
+	    "", 1);
+	field(x, b, "cbundle", "checked_by", "Checked by (staff no.)", "text",
+	    "", 1);
+	d_html_reason(x, b, "cbundle");
+	form_close(b, "Correct");
 }
 
 static void
@@ -1158,6 +1251,7 @@ scr_bundles(struct ctx *x, struct sb *b)
 	field(x, b, "doubtful", "description", "Description (no ballot"
 	    " numbers)", "text", "", 1);
 	form_close(b, "Raise doubtful");
+	bundle_correct(x, b, round, area, table);
 	json_decref(k);
 }
 
@@ -1848,6 +1942,34 @@ done:
 	free(to.p);
 }
 
+/* The keys of the script (§5) that work on screen s, as a list the
+ * page carries (F1 goes to it); none on the hall board. */
+static void
+keys_legend(struct sb *b, const struct screen *s)
+{
+	static const char *const keys[][3] = {
+		{ "", "Enter", "next empty field; saves from the last" },
+		{ "", "Tab, Shift+Tab", "next, previous field" },
+		{ "", "Esc", "clear the form (cancel)" },
+		{ "", "/", "go to the box code, slip, sheet or entry" },
+		{ "", "F1", "these keys" },
+		{ "/boxes", "v", "next box in variance (to S-06)" },
+		{ "/bundles", "Ctrl+Z", "correct the bundle just saved" },
+	};
+
+	if (s->fn == scr_hall)
+		return;
+	put(b, "<aside id=\"keys\" tabindex=\"-1\" aria-labelledby=\""
+	    "keys-h\"><h2 id=\"keys-h\">Keys</h2><dl>");
+	for (size_t i = 0; i < sizeof keys / sizeof *keys; i++) {
+		if (*keys[i][0] && strcmp(keys[i][0], s->path) != 0)
+			continue;
+		putf(b, "<dt><kbd>%s</kbd></dt><dd>%s</dd>", keys[i][1],
+		    keys[i][2]);
+	}
+	put(b, "</dl></aside>");
+}
+
 static void
 render(struct ctx *x, const struct screen *s, int status)
 {
@@ -1857,6 +1979,7 @@ render(struct ctx *x, const struct screen *s, int status)
 	focus_done = 0;
 	page_begin(x, &b, s->title, s->fn == scr_hall ? 2 : 1);
 	s->fn(x, &b);
+	keys_legend(&b, s);
 	page_end(&b);
 	respond(x->h, status, &b);
 }

@@ -3,7 +3,7 @@
 // bundle, a doubtful paper and the declaration go through the HTML
 // forms by keyboard, and the rest through the JSON API. Checks B1 (the
 // keyboard-only double blind entry), B3 (a double-entry difference
-// resolved by keyboard), B4 (forbidden screens 403, their
+// resolved by keyboard), the script's single keys (v, F1, /, Ctrl+Z), B4 (forbidden screens 403, their
 // links absent), B5 (CSRF from another port, a missing token, a wrong
 // Origin: refused, nothing saved), B2 (200 bundles typed, each confirmed;
 // the server's p95), B6 (hostile strings render as text),
@@ -443,13 +443,105 @@ async function b3() {
   await s.ctx.close();
 }
 
+// The script's single keys (docs/desk.md 5), each in the page's list
+// of keys: on S-05 the supervisor's "v" goes from one box in variance to
+// the next and Enter opens S-06, where F1 goes to the keys and "/" to
+// the box code; on S-10, Ctrl+Z opens the correction of the bundle just
+// saved (its figures filled in), corrected by keyboard.
+async function keys() {
+  const x = await extraDesk({});
+  const o = x.origin;
+  const cl = [await login('clerk1', 'clerk1-password-long', o),
+    await login('clerk2', 'clerk2-password-long', o)];
+  await post(x.ro, 'receipts', { box: 'W2', seals_intact: true,
+    packets: ['bpa'] }, 201, o);
+  await post(x.ro, 'boxes/open', { box: 'W2', table: 1 }, 201, o);
+  // W1 one over, W2 one under: both VARIANCE, compensating at p1
+  for (const [box, n] of [['W1', 101], ['W2', 99]])
+    for (const t of cl) {
+      await post(t, C + 'bpa', { box, issued_to_voters: 100 }, 201, o);
+      await post(t, C + 'counts', { box, attempt: 0, papers: n }, 201, o);
+    }
+  const sp = await session('sup1', 'sup1-password-long-1', undefined, o);
+  const p = sp.page;
+  await p.goto(`${o}/boxes?c=west`);
+  const legend = await p.locator('#keys').textContent();
+  ok(/v\s*next box in variance/.test(legend) && /F1/.test(legend) &&
+    /Esc/.test(legend), `keys: S-05 lists its keys: ${legend}`);
+  await p.keyboard.press('v');
+  const at = () => p.evaluate(() => document.activeElement.textContent);
+  ok(await at() === 'W1', 'keys: v goes to the first box in variance');
+  await p.keyboard.press('v');
+  ok(await at() === 'W2', 'keys: v again to the next');
+  await Promise.all([p.waitForURL(/\/variance\?c=west&box=W2/),
+    p.keyboard.press('Enter')]);
+  ok(await p.locator('h2', { hasText: 'Box W2' }).count() === 1,
+    'keys: Enter opens S-06 for W2');
+  await p.keyboard.press('F1');
+  ok(await p.evaluate(() => document.activeElement.id) === 'keys',
+    'keys: F1 goes to the list of keys');
+  await p.keyboard.press('/');
+  ok(await p.evaluate(() => document.activeElement.id) === 'pick-box',
+    'keys: / goes to the box code');
+  await axe(p, 'box board keys');
+  ok(sp.log.errors.length === 0, `keys: console errors ${sp.log.errors}`);
+  await sp.ctx.close();
+  await post(x.ro, 'reauth', { password: 'correct-horse-battery-1' }, 200,
+    o);
+  await post(x.ro, C + 'decisions', { place: 'p1', outcome: 'compensating',
+    explanation: 'W2 papers counted in W1' }, 201, o);
+  await post(x.ro, C + 'verification', {}, 201, o);
+  await post(x.ro, C + 'mixing', { area: 'main', groups: [['W1', 'W2']] },
+    201, o);
+  await post(x.ro, C + 'rounds', {}, 201, o);
+  const c = await session('clerk1', 'clerk1-password-long', undefined, o);
+  const q = c.page;
+  await q.goto(`${o}/bundles?c=west`);
+  ok(/Ctrl\+Z\s*correct the bundle just saved/.test(await q.locator(
+    '#keys').textContent()), 'keys: S-10 lists Ctrl+Z');
+  await autofocus(q, 'bundle-slip');
+  for (const k of ['k-1', '1', 'CA1', 'CA2']) {
+    await q.keyboard.type(k);
+    if (k !== 'CA2') await q.keyboard.press('Enter');
+  }
+  await Promise.all([q.waitForURL(/saved=/), q.keyboard.press('Enter')]);
+  const n = /saved=(\d+)/.exec(q.url())[1];
+  ok(await autofocus(q, 'bundle-slip'), 'keys: focus back on the slip');
+  await q.keyboard.press('Control+z');
+  ok(await q.evaluate(() => document.activeElement.id) ===
+    'cbundle-entry' && await q.locator('#cbundle-entry').inputValue() ===
+    n && await q.locator('#cbundle-slip').inputValue() === 'k-1' &&
+    await q.locator('#cbundle-papers').inputValue() === '50',
+  'keys: Ctrl+Z opens the correction of the bundle just saved');
+  await q.keyboard.press('Tab');
+  await q.keyboard.press('Tab');
+  await q.keyboard.press('Control+A');
+  await q.keyboard.type('2');
+  for (const k of ['CA1', 'CA2']) {
+    await q.keyboard.press('Enter');
+    await q.keyboard.type(k);
+  }
+  const was = q.url();
+  await Promise.all([q.waitForURL((u) => String(u) !== was),
+    q.keyboard.press('Enter')]);
+  const m = /saved=(\d+)/.exec(q.url());
+  const line = m ? JSON.parse(execFileSync('sqlite3', ['-readonly', x.db,
+    `SELECT line FROM event WHERE entry = ${m[1]}`], { encoding: 'utf8' }))
+    : {};
+  ok(line.action === 'bundle.add' && String(line.supersedes) === n &&
+    line.data && line.data.candidate === 2 && line.data.slip === 'k-1',
+  `keys: the bundle corrected to position 2: ${JSON.stringify(line)}`);
+  ok(c.log.errors.length === 0, `keys: console errors ${c.log.errors}`);
+  await c.ctx.close();
+}
+
 async function status(page) {
   return (await page.locator('#status').textContent()).trim();
 }
 
 // DESK_ONLY=b3,b9: just those checks (each on a desk of its own).
 if (process.env.DESK_ONLY) {
-  const only = { b2, b3, b9, b10 };
+  const only = { b2, b3, b9, b10, keys };
   try {
     for (const n of process.env.DESK_ONLY.split(',')) await only[n]();
   } catch (e) {
@@ -881,6 +973,7 @@ try {
 
   await b2();
   await b3();
+  await keys();
   await b9();
   await b10();
 
