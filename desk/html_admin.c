@@ -169,9 +169,12 @@ disk(struct ctx *x, struct sb *b)
 	put(b, fr >= floor ? "Enough.</p>" : "<strong>Warning: below the"
 	    " floor; back up and free space now.</strong></p>");
 	put(b, "<p>Exports made: ");
-	if (sqlite3_prepare_v2(x->d->db, "SELECT count(*), max(line ->> 'at')"
-	    " FROM event WHERE action = 'export.made'", -1, &st, NULL) ==
-	    SQLITE_OK) {
+	/* by event_key's action index when the book keeps it */
+	if (sqlite3_prepare_v2(x->d->db, x->d->keyed ? "SELECT count(*),"
+	    " max(line ->> 'at') FROM event WHERE seq IN (SELECT seq FROM"
+	    " event_key WHERE action = 'export.made')" : "SELECT count(*),"
+	    " max(line ->> 'at') FROM event WHERE action = 'export.made'", -1,
+	    &st, NULL) == SQLITE_OK) {
 		if (sqlite3_step(st) == SQLITE_ROW) {
 			putf(b, "%d", sqlite3_column_int(st, 0));
 			if (sqlite3_column_text(st, 1)) {

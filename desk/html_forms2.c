@@ -51,16 +51,19 @@ agent_contest_ok(const struct ctx *x)
 }
 
 /* The events of action, parsed, in book order; for one contest when
- * cid is not NULL. */
+ * cid is not NULL. Looked up in event_key when the book keeps it
+ * (d_db_keys), as reads.c does; else a scan of the events. */
 static json_t *
 evs(struct desk *d, const char *action, const char *cid)
 {
 	sqlite3_stmt *st;
 	json_t *a = json_array();
 
-	if (sqlite3_prepare_v2(d->db, "SELECT line FROM event WHERE action"
-	    " = ?1 AND (?2 IS NULL OR line ->> 'contest' = ?2) ORDER BY seq",
-	    -1, &st, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(d->db, d->keyed ? "SELECT line FROM event"
+	    " WHERE seq IN (SELECT seq FROM event_key WHERE action = ?1 AND"
+	    " (?2 IS NULL OR contest = ?2)) ORDER BY seq" : "SELECT line FROM"
+	    " event WHERE action = ?1 AND (?2 IS NULL OR line ->> 'contest' ="
+	    " ?2) ORDER BY seq", -1, &st, NULL) != SQLITE_OK)
 		return a;
 	sqlite3_bind_text(st, 1, action, -1, SQLITE_STATIC);
 	if (cid)
@@ -77,14 +80,16 @@ evs(struct desk *d, const char *action, const char *cid)
 }
 
 /* The entry that supersedes entry n (a correction or a withdrawal), or
- * 0 when it is current. */
+ * 0 when it is current; by event_key's supersedes index when kept. */
 static long long
 superseded(struct desk *d, long long n)
 {
 	sqlite3_stmt *st;
 	long long r = 0;
 
-	if (sqlite3_prepare_v2(d->db, "SELECT entry FROM event WHERE"
+	if (sqlite3_prepare_v2(d->db, d->keyed ? "SELECT entry FROM event"
+	    " WHERE seq IN (SELECT seq FROM event_key WHERE supersedes = ?)"
+	    " ORDER BY seq LIMIT 1" : "SELECT entry FROM event WHERE"
 	    " line ->> 'supersedes' = ? ORDER BY seq LIMIT 1", -1, &st,
 	    NULL) != SQLITE_OK)
 		return 0;
