@@ -285,6 +285,7 @@ static const struct fdef {
 	    " reason_text:s? object:+s key:+s? field:+s value:+d",
 	    "/progress", 0, 2 },
 	{ "airgap", "airgap/override", "reason:s", "/admin", 0, 0 },
+	{ "ballast", "ballast/delete", "", "/admin", 0, 0 },
 };
 #define NFORMS (sizeof forms / sizeof *forms)
 
@@ -509,6 +510,7 @@ page_begin(struct ctx *x, struct sb *b, const char *title, int mode)
 			esc(b, d_airgap_banner(w));
 			put(b, "</p>");
 		}
+	d_ops_banners(x, b);
 	put(b, "<nav aria-label=\"Screens\"><ul>");
 	for (size_t i = 0; i < NSCREENS; i++)
 		if (role_in(x->u, screens[i].roles)) {
