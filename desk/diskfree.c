@@ -120,6 +120,7 @@ d_disk_ballast_delete(struct desk *d, const struct d_user *u,
 	const char *db = sqlite3_db_filename(d->db, "main");
 	char p[4200];
 	long long sz;
+	int full = d->read_only == D_RO_FULL;
 
 	if (strcmp(u->role, "admin") != 0) {
 		d_forbid(e, "role", "§4.2: only ADMIN deletes the ballast");
@@ -136,12 +137,16 @@ d_disk_ballast_delete(struct desk *d, const struct d_user *u,
 		    strerror(errno));
 	fprintf(stderr, "teller-desk: %s deleted by %s: %lld bytes freed\n",
 	    p, u->username, sz);
-	if (d->read_only == D_RO_FULL)
+	if (full)
 		d->read_only = 0;	/* a write may fill it again */
 	if (d_log_event(d, "ballast.deleted", u->username, u->role, ip,
-	    json_pack("{s:I}", "bytes", (json_int_t)sz)))
+	    json_pack("{s:I}", "bytes", (json_int_t)sz))) {
+		if (full)
+			d->read_only = D_RO_FULL;
 		return d_fail(e, 507, "not_saved", "", "NOT SAVED \xe2\x80\x94"
-		    " the ballast is deleted, but the book is still full");
+		    " the ballast is deleted (%lld MiB freed), but the book"
+		    " still cannot be written: free more space", sz >> 20);
+	}
 	return 0;
 }
 
