@@ -66,7 +66,9 @@ d_backup_copy(sqlite3 *from, pthread_mutex_t *lock, const char *to)
 	do {
 		if (lock)
 			pthread_mutex_lock(lock);
-		rc = sqlite3_backup_step(bk, SLICE);
+		/* another process (no lock): one step, one snapshot, so
+		 * serve's writes meanwhile never restart the copy */
+		rc = sqlite3_backup_step(bk, lock ? SLICE : -1);
 		if (lock) {
 			pthread_mutex_unlock(lock);
 			nanosleep(&nap, NULL);

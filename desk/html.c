@@ -316,7 +316,8 @@ static const char css[] =
 ".hall{font-size:28px}.hall h2{font-size:40px}\n"
 ".badge{border:2px solid #111;padding:2px 8px}\n"
 ".big{font-size:32px}\n"
-".banner.insecure,.banner.airgap{background:#b00020;color:#fff;"
+".banner.insecure,.banner.airgap,.banner.ops{background:#b00020;"
+"color:#fff;"
 "font-weight:700;padding:8px;margin:0 0 8px}\n"
 "@media print{header,.skip,form{display:none}}\n";
 
