@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <signal.h>
 #include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -253,15 +254,24 @@ spawn_check(const char *part, long long *seq, char hash[65], char *err,
 	char *argv[] = { (char *)"teller-desk", (char *)"verify",
 		(char *)(uintptr_t)part, NULL };
 	posix_spawn_file_actions_t fa;
+	posix_spawnattr_t at;
+	sigset_t none;
 	sqlite3 *db = NULL;
 	sqlite3_stmt *st;
 	pid_t pid;
 	int ws = 0, rc;
 
+	/* not serve's blocked SIGTERM and SIGINT: the check stops with a
+	 * signal like any command */
+	sigemptyset(&none);
+	posix_spawnattr_init(&at);
+	posix_spawnattr_setsigmask(&at, &none);
+	posix_spawnattr_setflags(&at, POSIX_SPAWN_SETSIGMASK);
 	posix_spawn_file_actions_init(&fa);
 	posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
-	rc = posix_spawn(&pid, "/proc/self/exe", &fa, NULL, argv, environ);
+	rc = posix_spawn(&pid, "/proc/self/exe", &fa, &at, argv, environ);
 	posix_spawn_file_actions_destroy(&fa);
+	posix_spawnattr_destroy(&at);
 	if (rc != 0 || waitpid(pid, &ws, 0) != pid || !WIFEXITED(ws) ||
 	    WEXITSTATUS(ws) != 0) {
 		snprintf(err, n, "%s: the backup fails its check (verify"
