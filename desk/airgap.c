@@ -4,7 +4,10 @@
  * name that resolves; on finding one, an airgap.found event, a banner
  * and count writes refused until the RO overrides with a reason
  * (airgap.override); its going away is said too (airgap.cleared) but
- * lifts no block, since §6.1 names only the override. A desk whose
+ * lifts no block, since §6.1 names only the override. The state is
+ * the book's: a restart rebuilds it from those events, so an
+ * unresolved finding still blocks. While blocked, account and device
+ * changes are refused too (api.c, main.c, device.c). A desk whose
  * every listener is on loopback skips the check. Also the plain HTTP
  * warning of §6.4 (the insecure_http event, the red banner). The state
  * is read and changed under serve's one lock. */
@@ -175,6 +178,43 @@ loop(void *arg)
 	return NULL;
 }
 
+/* The air-gap state the book's events leave (§6.1): the last
+ * airgap.found sets found and blocked, an airgap.override lifts the
+ * block, an airgap.cleared the finding; what gets the finding. */
+static void
+replay(struct desk *d, int *f, int *b, char *what, size_t n)
+{
+	sqlite3_stmt *st;
+
+	*f = *b = 0;
+	if (sqlite3_prepare_v2(d->db, "SELECT action, line ->> '$.data.found'"
+	    " FROM event WHERE action IN ('airgap.found', 'airgap.override',"
+	    " 'airgap.cleared') ORDER BY seq", -1, &st, NULL) != SQLITE_OK)
+		return;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		const char *a = (const char *)sqlite3_column_text(st, 0);
+		const char *w = (const char *)sqlite3_column_text(st, 1);
+
+		if (strcmp(a, "airgap.found") == 0) {
+			*f = *b = 1;
+			snprintf(what, n, "%s", w ? w : "a route out");
+		} else if (strcmp(a, "airgap.override") == 0)
+			*b = 0;
+		else
+			*f = 0;
+	}
+	sqlite3_finalize(st);
+}
+
+const char *
+d_airgap_book_blocked(struct desk *d, char *what, size_t n)
+{
+	int f, b;
+
+	replay(d, &f, &b, what, n);
+	return b ? what : NULL;
+}
+
 /* 1 when an IPv4 ADDR:PORT is on 127/8. */
 static int
 loopback(const char *listen)
@@ -188,8 +228,13 @@ d_airgap_start(struct desk *d, pthread_mutex_t *lock, const char *staff,
 {
 	book = lock;
 	desk = d;
-	found = blocked = 0;
 	stopping = 0;
+	/* a restart keeps an unresolved finding's block (§6.1) */
+	replay(d, &found, &blocked, seen, sizeof seen);
+	if (blocked)
+		fprintf(stderr, "teller-desk: airgap: %s (the book's last"
+		    " airgap.found) is not overridden: count writes are"
+		    " refused until the RO overrides\n", seen);
 	if (loopback(staff) && (!observe || loopback(observe)) &&
 	    (!redirect || loopback(redirect)))
 		return 0;	/* tests, training: no check (§6.1) */

@@ -472,6 +472,15 @@ password(struct desk *d, struct d_http *h, const struct d_user *u,
 		"a password has at least 12 characters");
 		return;
 	}
+	/* §6.1: no account change while not air-gapped, but the first
+	 * login's forced change (the RO's leads to the override) */
+	if (d_airgap_blocked() && !d_must_change(d, u->username)) {
+		d_fail(&e, 503, "read_only", "§6.1", "§6.1: not air-gapped"
+		    " (%s): account changes are refused until the returning"
+		    " officer overrides", d_airgap_blocked());
+		error(h, &e);
+		return;
+	}
 	if (d_pw_hash(n, u->role, nh)) {
 		fail(h, 503, "read_only", "cannot hash");
 		return;
@@ -489,6 +498,31 @@ password(struct desk *d, struct d_http *h, const struct d_user *u,
 
 int d_api_read(struct desk *d, struct d_http *h, const struct d_user *u,
     const char *path);
+
+/* POST ballast/delete {}: ADMIN frees the ballast's room (§4.2). */
+static void
+ballast_delete(struct desk *d, struct d_http *h, const struct d_user *u,
+    json_t *body)
+{
+	struct d_err e;
+
+	memset(&e, 0, sizeof e);
+	if (!h->ctype || strncmp(h->ctype, "application/json", 16))
+		fail(h, 415, "unsupported_media_type",
+		    "a write must be application/json");
+	else if (!body)
+		fail(h, 400, "bad_request", "malformed JSON");
+	else if (d_disk_ballast_delete(d, u, h->ip, body, &e)) {
+		if (e.status == 403)
+			d_log_event(d, "request.forbidden", u->username,
+			    u->role, h->ip, json_pack("{s:s, s:s, s:s}",
+			    "method", h->method, "path", h->url, "why",
+			    e.why));
+		error(h, &e);
+	} else
+		answer(h, 201, json_pack("{s:I}", "event",
+		    (json_int_t)d->seq));
+}
 
 static int
 idem_lookup(struct desk *d, struct d_http *h, const char *user,
@@ -847,7 +881,10 @@ d_api(struct desk *d, struct d_http *h)
 		} else
 			answer(h, 201, json_pack("{s:I}", "event",
 			    (json_int_t)d->seq));
-	} else if (strcmp(h->method, "POST") == 0)
+	} else if (strcmp(h->method, "POST") == 0 &&
+	    strcmp(path, "ballast/delete") == 0)
+		ballast_delete(d, h, u, body);
+	else if (strcmp(h->method, "POST") == 0)
 		api_write(d, h, u, reauth, path, body);
 	else if (strcmp(h->method, "GET") == 0)
 		d_api_read(d, h, u, path);

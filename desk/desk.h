@@ -432,6 +432,9 @@ int d_airgap_start(struct desk *d, pthread_mutex_t *lock, const char *staff,
 void d_airgap_stop(void);
 void d_airgap_plain(struct desk *d, const char *staff, const char *observe);
 const char *d_airgap_blocked(void);
+/* The block as the book's events leave it (for the commands, without
+ * serve): what was found, in what, or NULL when not blocked. */
+const char *d_airgap_book_blocked(struct desk *d, char *what, size_t n);
 const char *d_airgap_banner(int which);
 int d_airgap_override(struct desk *d, const struct d_user *u, const char *ip,
     json_t *body, struct d_err *e);
@@ -456,6 +459,62 @@ int d_tls_pair_ok(const char *cert, const char *key, char *err, size_t n);
 int d_tls_init(const char *db, const char *const *sans, int nsans,
     char fpr[96], char *err, size_t n);
 void d_tls_unlink(const char *db);
+/* tls DB renew: a new server key and certificate signed by the local
+ * CA beside db (the CA and its fingerprint kept), for sans or else the
+ * old certificate's names, valid days; 0, or -1 with err. */
+struct d_tls_renewed {
+	char ca_fpr[96], fpr[96];
+	long long not_after;	/* seconds since the epoch */
+	char names[34][256];
+	int nnames;
+};
+int d_tls_renew(const char *db, const char *const *sans, int nsans,
+    long days, struct d_tls_renewed *out, char *err, size_t n);
+/* serve: a warning (stderr, banner) when the certificate expires within
+ * 30 days of now; 1 if so. */
+int d_tls_expiry_check(const char *cert_path, long long now);
+const char *d_tls_banner(void);
+/* backup.c: backups of the book and its local CA (§4.2, §6.6) */
+struct d_backup {
+	char path[4200];	/* DIR/count-SEQ.db */
+	long long seq;		/* its last event */
+	char hash[65];		/* ... and that event's hash */
+};
+/* A backup's check before it takes its name: 0 with its last event's
+ * seq and hash, or -1 with err. */
+typedef int (*d_backup_check)(const char *part, long long *seq,
+    char hash[65], char *err, size_t n);
+/* Copy from's main database to file to with SQLite's online backup, a
+ * slice of pages at a time, lock (or NULL) held for each slice only. */
+int d_backup_copy(sqlite3 *from, pthread_mutex_t *lock, const char *to);
+/* A backup of book db (open as from) in dir: written as
+ * count-SEQ0.db.partial, checked by chk, named after its last seq, the
+ * local CA's files of db beside it. 0, or -1 with err (nothing left). */
+int d_backup_make(sqlite3 *from, pthread_mutex_t *lock, const char *db,
+    const char *dir, long long seq0, d_backup_check chk,
+    struct d_backup *out, char *err, size_t n);
+/* restore: the backup's CA files beside db (write), or only whether
+ * they may go there (not write: none there differs). 0 or -1, err. */
+int d_backup_restore_ca(const char *backup, const char *db, int write,
+    char *err, size_t n);
+/* serve --backup-dir DIR (d_backup_dir): the thread of serve's backups
+ * (none without it); the alarm of the last failure (0 none). */
+int d_backup_start(struct desk *d, pthread_mutex_t *lock);
+void d_backup_stop(void);
+int d_backup_alarm(char *out, size_t n);
+void d_backup_dir(const char *dir);
+
+/* diskfree.c: free disk and the ballast (§4.2) */
+long long d_disk_floor(long long book_bytes);
+int d_disk_free(const char *db, long long *avail, long long *size);
+long long d_disk_ballast(const char *db);	/* its size, -1 none */
+int d_disk_ballast_make(const char *db);
+int d_disk_ballast_delete(struct desk *d, const struct d_user *u,
+    const char *ip, json_t *body, struct d_err *e);
+int d_disk_start(struct desk *d, pthread_mutex_t *lock);
+void d_disk_stop(void);
+int d_disk_warning(char *out, size_t n);
+
 /* device.c: `teller-desk device` (argv after DB) */
 int d_cmd_device(struct desk *d, int argc, char **argv);
 

@@ -296,6 +296,7 @@ static const struct fdef {
 	    " reason_text:s? object:+s key:+s? field:+s value:+d",
 	    "/progress", 0, 2 },
 	{ "airgap", "airgap/override", "reason:s", "/admin", 0, 0 },
+	{ "ballast", "ballast/delete", "", "/admin", 0, 0 },
 };
 #define NFORMS (sizeof forms / sizeof *forms)
 
@@ -326,7 +327,8 @@ static const char css[] =
 ".hall{font-size:28px}.hall h2{font-size:40px}\n"
 ".badge{border:2px solid #111;padding:2px 8px}\n"
 ".big{font-size:32px}\n"
-".banner.insecure,.banner.airgap{background:#b00020;color:#fff;"
+".banner.insecure,.banner.airgap,.banner.ops{background:#b00020;"
+"color:#fff;"
 "font-weight:700;padding:8px;margin:0 0 8px}\n"
 "kbd{border:1px solid #555;border-radius:3px;padding:0 4px;"
 "font-family:monospace}\n"
@@ -547,6 +549,7 @@ page_begin(struct ctx *x, struct sb *b, const char *title, int mode)
 			esc(b, d_airgap_banner(w));
 			put(b, "</p>");
 		}
+	d_ops_banners(x, b);
 	put(b, "<nav aria-label=\"Screens\"><ul>");
 	for (size_t i = 0; i < NSCREENS; i++)
 		if (role_in(x->u, screens[i].roles)) {

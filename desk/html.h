@@ -89,6 +89,9 @@ void d_scr_progress(struct ctx *x, struct sb *b);
 void d_scr_variance(struct ctx *x, struct sb *b);
 /* html_admin.c: S-24 */
 void d_scr_admin(struct ctx *x, struct sb *b);
+/* html_admin.c: the operations alarms (§4.2: a failed backup, free disk
+ * below the floor; §6.4: the certificate expiring) for x's user */
+void d_ops_banners(struct ctx *x, struct sb *b);
 /* html_forms2.c: the current delegations, as their entries' data */
 json_t *df_delegations(struct desk *d);
 

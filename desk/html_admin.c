@@ -11,8 +11,6 @@
 
 #include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <sys/statvfs.h>
 
 static int
 role_is(const struct ctx *x, const char *roles)
@@ -146,28 +144,49 @@ register_(struct ctx *x, struct sb *b)
 	put(b, "</tbody></table>");
 }
 
+/* The ballast file (§4.2) and, to ADMIN, the form that deletes it. */
+static void
+ballast(struct ctx *x, struct sb *b, const char *path)
+{
+	long long bl = d_disk_ballast(path);
+
+	if (bl < 0) {
+		put(b, "<p>Ballast: none (deleted, or not made for want of"
+		    " room); serve makes it again at start when there is"
+		    " room.</p>");
+		return;
+	}
+	putf(b, "<p>Ballast: <code>book.ballast</code>, %lld MiB held back"
+	    " for a full disk.</p>", bl >> 20);
+	if (strcmp(x->u->role, "admin") != 0)
+		return;
+	form_open(x, b, "ballast", "Delete the ballast");
+	if (x->c < 0 && x->d->ncs > 0)
+		field(x, b, "ballast", "c", "", "hidden", x->d->cs[0].id, 0);
+	put(b, "<p>When the disk is full and the book read-only: delete"
+	    " it, then back up and move files off the disk.</p>");
+	form_close(b, "Delete the ballast");
+}
+
 /* The free space beside the book against §4.2's floor. */
 static void
 disk(struct ctx *x, struct sb *b)
 {
 	const char *path = sqlite3_db_filename(x->d->db, "main");
-	struct statvfs vf;
-	struct stat sb2;
 	long long fr, db, floor;
 	sqlite3_stmt *st;
 
-	if (!path || !*path || statvfs(path, &vf) || stat(path, &sb2)) {
+	if (d_disk_free(path, &fr, &db)) {
 		put(b, "<p>Free disk: cannot be read.</p>");
 		return;
 	}
-	fr = (long long)vf.f_bavail * (long long)vf.f_frsize;
-	db = (long long)sb2.st_size;
-	floor = db * 10 > (1LL << 30) ? db * 10 : 1LL << 30;
+	floor = d_disk_floor(db);
 	putf(b, "<p>Free disk beside the book: %lld MiB; the book: %lld MiB;"
 	    " the floor of \xc2\xa7" "4.2: %lld MiB. ", fr >> 20, db >> 20,
 	    floor >> 20);
 	put(b, fr >= floor ? "Enough.</p>" : "<strong>Warning: below the"
 	    " floor; back up and free space now.</strong></p>");
+	ballast(x, b, path);
 	put(b, "<p>Exports made: ");
 	/* by event_key's action index when the book keeps it */
 	if (sqlite3_prepare_v2(x->d->db, x->d->keyed ? "SELECT count(*),"
@@ -185,8 +204,21 @@ disk(struct ctx *x, struct sb *b)
 		}
 		sqlite3_finalize(st);
 	}
-	put(b, ". Backups: <code>teller-desk backup DB DIR</code> (checked"
-	    " like <code>verify</code>).</p>");
+	put(b, ". Backups: <code>teller-desk backup DB DIR</code>, or"
+	    " <code>serve --backup-dir DIR</code> (checked like"
+	    " <code>verify</code>); the last: ");
+	if (sqlite3_prepare_v2(x->d->db, "SELECT line ->> '$.data.file',"
+	    " line ->> 'at' FROM event WHERE action = 'backup.made' ORDER BY"
+	    " seq DESC LIMIT 1", -1, &st, NULL) == SQLITE_OK) {
+		if (sqlite3_step(st) == SQLITE_ROW) {
+			esc(b, (const char *)sqlite3_column_text(st, 0));
+			put(b, " at ");
+			esc(b, (const char *)sqlite3_column_text(st, 1));
+		} else
+			put(b, "none made by serve");
+		sqlite3_finalize(st);
+	}
+	put(b, ".</p>");
 }
 
 /* TLS and the listeners: the fingerprint a terminal's installed CA is
@@ -256,4 +288,31 @@ d_scr_admin(struct ctx *x, struct sb *b)
 	tls(b);
 	if (d_airgap_blocked() && strcmp(x->u->role, "ro") == 0)
 		airgap(x, b);
+}
+
+/* The banners of §4.2 and §6.4 for those who act on them: a failed
+ * backup and low disk to MANAGER and ADMIN, the certificate's expiry
+ * also to the RO. */
+void
+d_ops_banners(struct ctx *x, struct sb *b)
+{
+	char w[400];
+
+	if (!x->u)
+		return;
+	if (role_is(x, " manager admin ") && d_backup_alarm(w, sizeof w)) {
+		put(b, "<p class=\"banner ops\" role=\"alert\">");
+		esc(b, w);
+		put(b, "</p>");
+	}
+	if (role_is(x, " manager admin ") && d_disk_warning(w, sizeof w)) {
+		put(b, "<p class=\"banner ops\" role=\"alert\">");
+		esc(b, w);
+		put(b, "</p>");
+	}
+	if (role_is(x, " ro manager admin ") && d_tls_banner()) {
+		put(b, "<p class=\"banner ops\" role=\"alert\">");
+		esc(b, d_tls_banner());
+		put(b, "</p>");
+	}
 }

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 int d_plan_check_header(const json_t *plan, char *err, size_t n);
@@ -349,6 +350,9 @@ cmd_init(const char *db, const char *planf, const char *const *sans,
 		}
 		return rc;
 	}
+	if (d_disk_ballast_make(db))
+		fprintf(stderr, "teller-desk: %s.ballast: cannot be made (%s):"
+		    " serve tries again at start\n", db, strerror(errno));
 	printf("genesis %s\n", gen);
 	printf("ca-sha256 %s\n", fpr);
 	return 0;
@@ -521,6 +525,20 @@ local_ca(const char *db)
 	return d_serve_tls(crt, key) || d_serve_ca(ca) ? 1 : 0;
 }
 
+/* §6.4: the server certificate (cert, or the local CA's) expiring
+ * within 30 days is said on stderr and in a banner. */
+static void
+cert_expiry(const char *db, const char *cert)
+{
+	char p[4200];
+
+	if (cert)
+		snprintf(p, sizeof p, "%s", cert);
+	else if (d_tls_path(p, sizeof p, db, D_TLS_CERT))
+		return;
+	d_tls_expiry_check(p, (long long)time(NULL));
+}
+
 static int
 cmd_serve(int argc, char **argv)
 {
@@ -546,7 +564,18 @@ cmd_serve(int argc, char **argv)
 			key = argv[++i];
 		else if (strcmp(argv[i], "--origin") == 0 && i + 1 < argc)
 			i++;
-		else {
+		else if (strcmp(argv[i], "--backup-dir") == 0 &&
+		    i + 1 < argc) {
+			struct stat sb;
+
+			if (stat(argv[++i], &sb) || !S_ISDIR(sb.st_mode) ||
+			    access(argv[i], W_OK)) {
+				fprintf(stderr, "teller-desk: --backup-dir %s:"
+				    " not a writable directory\n", argv[i]);
+				return 2;
+			}
+			d_backup_dir(argv[i]);
+		} else {
 			fprintf(stderr, "teller-desk: unknown option %s\n",
 			    argv[i]);
 			return 2;
@@ -561,6 +590,8 @@ cmd_serve(int argc, char **argv)
 		return 1;
 	if (!cert && !insecure && (rc = local_ca(argv[2])))
 		return rc;
+	if (!insecure)
+		cert_expiry(argv[2], cert);
 	if ((rc = open_served(&d, argv[2])))
 		return rc;
 	rc = d_serve(&d, listen, insecure);
@@ -920,6 +951,21 @@ cmd_verify(int argc, char **argv)
 	return rc ? rc : checkpoints(path, db, argc, argv);
 }
 
+/* §6.1: while the book's last air-gap finding is not overridden, no
+ * account or device change (what); said on stderr. */
+static int
+airgap_refuses(struct desk *d, const char *what)
+{
+	char f[200];
+
+	if (!d_airgap_book_blocked(d, f, sizeof f))
+		return 0;
+	fprintf(stderr, "teller-desk: §6.1: not air-gapped (%s): %s changes"
+	    " are refused until the returning officer overrides (serve,"
+	    " S-24 or POST airgap/override)\n", f, what);
+	return 1;
+}
+
 static int
 cmd_user(int argc, char **argv)
 {
@@ -935,6 +981,10 @@ cmd_user(int argc, char **argv)
 	}
 	if ((rc = open_book(&d, argv[2], 1)))
 		return rc;
+	if (airgap_refuses(&d, "account")) {
+		d_close(&d);
+		return 1;
+	}
 	if (!(u = d_user_find(&d, argv[4]))) {
 		fprintf(stderr, "teller-desk: no user %s\n", argv[4]);
 		d_close(&d);
@@ -970,89 +1020,65 @@ cmd_device(int argc, char **argv)
 		return d_cmd_device(NULL, 0, argv);
 	if ((rc = open_book(&d, argv[2], 1)))
 		return rc == 5 ? 1 : rc;
+	if (strcmp(argv[3], "list") != 0 && airgap_refuses(&d, "device")) {
+		d_close(&d);
+		return 1;
+	}
 	rc = d_cmd_device(&d, argc - 3, argv + 3);
 	d_close(&d);
 	return rc;
 }
 
-/* Copy a book with SQLite's online backup (it may run beside serve). */
+/* backup's check, in this process: as verify checks a book. */
 static int
-copy_book(sqlite3 *from, const char *to)
+backup_check(const char *part, long long *seq, char hash[65], char *err,
+    size_t n)
 {
-	sqlite3 *dst;
-	sqlite3_backup *bk;
-	int rc;
+	struct desk chk;
 
-	if (sqlite3_open_v2(to, &dst, SQLITE_OPEN_READWRITE |
-	    SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
-		sqlite3_close(dst);
+	if (open_book(&chk, part, 0) != 0) {
+		snprintf(err, n, "%s: the backup fails its check", part);
 		return -1;
 	}
-	bk = sqlite3_backup_init(dst, "main", from, "main");
-	if (!bk) {
-		sqlite3_close(dst);
-		return -1;
-	}
-	do
-		rc = sqlite3_backup_step(bk, 256);
-	while (rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED);
-	sqlite3_backup_finish(bk);
-	if (rc == SQLITE_DONE)
-		rc = sqlite3_exec(dst, "PRAGMA journal_mode=WAL", NULL, NULL,
-		    NULL);
-	sqlite3_close(dst);
-	return rc == SQLITE_OK ? 0 : -1;
+	*seq = chk.seq;
+	snprintf(hash, 65, "%s", chk.last_hash);
+	d_close(&chk);
+	return 0;
 }
 
-/* backup DB DIR: DIR/count-SEQ.db, written as DIR/count-SEQ.db.partial
- * and checked like verify before it takes its name, so a crash
- * mid-backup leaves no file that looks like a backup (§11.2 F4). */
+/* backup DB DIR: DIR/count-SEQ.db and the local CA's files beside it,
+ * written as DIR/count-SEQ.db.partial and checked like verify before it
+ * takes its name, so a crash mid-backup leaves no file that looks like
+ * a backup (§11.2 F4); backup.c, as serve's own backups. */
 static int
 cmd_backup(const char *db, const char *dir)
 {
-	struct desk d, chk;
-	char path[4096], part[4200], head[17];
-	long long seq;
+	struct desk d;
+	struct d_backup b;
+	char err[600] = "";
 	int rc = open_book(&d, db, 0);
 
 	if (rc)
 		return rc;
-	snprintf(path, sizeof path, "%s/count-%06lld.db", dir, d.seq);
-	snprintf(part, sizeof part, "%s.partial", path);
-	unlink_book(part);	/* an earlier crash's */
-	if (access(path, F_OK) == 0 || copy_book(d.db, part)) {
-		fprintf(stderr, "teller-desk: %s: cannot write the backup\n",
-		    path);
-		d_close(&d);
-		unlink_book(part);
-		return 3;
-	}
+	rc = d_backup_make(d.db, NULL, db, dir, d.seq, backup_check, &b, err,
+	    sizeof err);
 	d_close(&d);
-	if ((rc = open_book(&chk, part, 0)) != 0) {
-		fprintf(stderr, "teller-desk: %s: the backup fails its"
-		    " check\n", path);
-		unlink_book(part);
+	if (rc) {
+		fprintf(stderr, "teller-desk: %s\n", err);
 		return 3;
 	}
-	seq = chk.seq;
-	snprintf(head, sizeof head, "%.16s", chk.last_hash);
-	d_close(&chk);
-	if (rename(part, path) != 0) {
-		fprintf(stderr, "teller-desk: %s: %s\n", path,
-		    strerror(errno));
-		unlink_book(part);
-		return 3;
-	}
-	printf("%s #%lld %s\n", path, seq, head);
+	printf("%s #%lld %.16s\n", b.path, b.seq, b.hash);
 	return 0;
 }
 
 /* restore BACKUP DB: the backup's chain and rules first; then a new
- * book DB (refusing an existing one). */
+ * book DB (refusing an existing one) and the local CA's files the
+ * backup has beside it (refusing different ones already there). */
 static int
 cmd_restore(const char *backup, const char *db)
 {
 	struct desk b;
+	char err[600] = "";
 	int rc = open_book(&b, backup, 0);
 
 	if (rc) {
@@ -1060,18 +1086,83 @@ cmd_restore(const char *backup, const char *db)
 		    " untouched\n", backup);
 		return rc == 5 ? 1 : rc;
 	}
-	if (access(db, F_OK) == 0) {
-		fprintf(stderr, "teller-desk: %s exists already\n", db);
+	if (access(db, F_OK) == 0 ||
+	    d_backup_restore_ca(backup, db, 0, err, sizeof err)) {
+		if (!err[0])
+			snprintf(err, sizeof err, "%s exists already", db);
+		fprintf(stderr, "teller-desk: %s\n", err);
 		d_close(&b);
 		return 1;
 	}
-	rc = copy_book(b.db, db) ? 3 : 0;
+	rc = d_backup_copy(b.db, NULL, db) ? 3 : 0;
 	d_close(&b);
+	if (rc == 0 && d_backup_restore_ca(backup, db, 1, err, sizeof err))
+		rc = 3;
 	if (rc) {
 		unlink_book(db);
-		fprintf(stderr, "teller-desk: %s: cannot write\n", db);
+		fprintf(stderr, "teller-desk: %s: cannot write%s%s\n", db,
+		    err[0] ? ": " : "", err);
 	}
 	return rc;
+}
+
+/* tls DB renew [--san NAME|IP]... [--days N]: a new server certificate
+ * from the local CA, which (and its fingerprint) stays; refused while
+ * serve holds the book. */
+static int
+cmd_tls(int argc, char **argv)
+{
+	const char *sans[32];
+	struct d_tls_renewed r;
+	struct desk d;
+	char err[600] = "", day[16];
+	long days = 397;
+	int nsans = 0, rc;
+	time_t na;
+	struct tm tm;
+
+	if (argc < 4 || strcmp(argv[3], "renew") != 0)
+		return usage();
+	for (int i = 4; i < argc; i++) {
+		char *end;
+
+		if (strcmp(argv[i], "--san") == 0 && i + 1 < argc &&
+		    nsans < 32 && d_tls_san_ok(argv[i + 1]))
+			sans[nsans++] = argv[++i];
+		else if (strcmp(argv[i], "--days") == 0 && i + 1 < argc &&
+		    (days = strtol(argv[++i], &end, 10)) >= 1 && days <= 397 &&
+		    !*end)
+			;
+		else {
+			fprintf(stderr, "teller-desk: tls renew: bad %s (--san"
+			    " a DNS name or IP, --days 1 to 397)\n",
+			    argv[i]);
+			return 2;
+		}
+	}
+	if ((rc = open_book(&d, argv[2], 1)))
+		return rc == 5 ? 1 : rc;
+	if (d_tls_renew(argv[2], sans, nsans, days, &r, err, sizeof err)) {
+		fprintf(stderr, "teller-desk: %s\n", err);
+		d_close(&d);
+		return 1;
+	}
+	na = (time_t)r.not_after;
+	gmtime_r(&na, &tm);
+	strftime(day, sizeof day, "%Y-%m-%d", &tm);
+	{
+		json_t *nm = json_array();
+
+		for (int i = 0; i < r.nnames; i++)
+			json_array_append_new(nm, json_string(r.names[i]));
+		d_log_event(&d, "tls.renew", NULL, NULL, NULL, json_pack(
+		    "{s:o, s:s, s:s, s:s}", "names", nm, "not_after", day,
+		    "server_sha256", r.fpr, "ca_sha256", r.ca_fpr));
+	}
+	d_close(&d);
+	printf("server-sha256 %s\nnot-after %s\nca-sha256 %s\n", r.fpr, day,
+	    r.ca_fpr);
+	return 0;
 }
 
 static int
@@ -1085,13 +1176,15 @@ usage(void)
 	    "       teller-desk serve DB --listen ADDR:PORT --tls-cert F"
 	    " --tls-key F\n"
 	    "         [--observe ADDR:PORT] [--host NAME]...\n"
+	    "         [--backup-dir DIR]\n"
 	    "       teller-desk device DB add NAME ROLE...|list|revoke NAME\n"
 	    "       teller-desk user DB password USERNAME [PASSWORD]\n"
 	    "       teller-desk export DB [-o FILE]\n"
 	    "       teller-desk import DB JOURNAL.jsonl\n"
 	    "       teller-desk verify DB|JOURNAL [--checkpoint SEQ:HASH]...\n"
 	    "       teller-desk backup DB DIR\n"
-	    "       teller-desk restore BACKUP DB\n");
+	    "       teller-desk restore BACKUP DB\n"
+	    "       teller-desk tls DB renew [--san NAME|IP]... [--days N]\n");
 	return 2;
 }
 
@@ -1123,5 +1216,7 @@ main(int argc, char **argv)
 		return cmd_restore(argv[2], argv[3]);
 	if (strcmp(argv[1], "verify") == 0)
 		return cmd_verify(argc, argv);
+	if (strcmp(argv[1], "tls") == 0)
+		return cmd_tls(argc, argv);
 	return usage();
 }

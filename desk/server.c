@@ -607,7 +607,10 @@ d_serve(struct desk *d, const char *listen, int insecure)
 	if (insecure)
 		d_airgap_plain(d, listen, observe_at);
 	pthread_mutex_unlock(&lock);
-	if (d_airgap_start(d, &lock, listen, observe_at, redirect_at)) {
+	if (d_airgap_start(d, &lock, listen, observe_at, redirect_at) ||
+	    d_disk_start(d, &lock) || d_backup_start(d, &lock)) {
+		d_disk_stop();
+		d_airgap_stop();
 		if (rmhd)
 			MHD_stop_daemon(rmhd);
 		if (omhd)
@@ -628,6 +631,8 @@ d_serve(struct desk *d, const char *listen, int insecure)
 		fprintf(stderr, "teller-desk: local CA SHA-256 %s\n",
 		    d_tls_info()->fpr);
 	sigwait(&set, &sig);
+	d_backup_stop();
+	d_disk_stop();
 	d_airgap_stop();
 	if (rmhd)
 		MHD_stop_daemon(rmhd);

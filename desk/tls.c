@@ -425,3 +425,261 @@ d_tls_init(const char *db, const char *const *sans, int nsans,
 		d_tls_unlink(db);
 	return rc;
 }
+
+/* Read a PEM file whole (NUL-terminated) as a datum; -1 if not. */
+static int
+read_pem(const char *path, gnutls_datum_t *dt)
+{
+	return gnutls_load_file(path, dt) < 0 ? -1 : 0;
+}
+
+static gnutls_x509_crt_t
+crt_of(const char *path)
+{
+	gnutls_x509_crt_t c;
+	gnutls_datum_t dt = { NULL, 0 };
+	int rc = -1;
+
+	if (read_pem(path, &dt) || gnutls_x509_crt_init(&c) < 0) {
+		gnutls_free(dt.data);
+		return NULL;
+	}
+	rc = gnutls_x509_crt_import(c, &dt, GNUTLS_X509_FMT_PEM);
+	gnutls_free(dt.data);
+	if (rc < 0) {
+		gnutls_x509_crt_deinit(c);
+		return NULL;
+	}
+	return c;
+}
+
+/* The SANs of certificate c as text, into names (at most max). */
+static int
+sans_of(gnutls_x509_crt_t c, char names[][256], int max)
+{
+	int nn = 0;
+
+	for (unsigned i = 0; nn < max; i++) {
+		char v[256];
+		size_t vn = sizeof v - 1;
+		int t = gnutls_x509_crt_get_subject_alt_name(c, i, v, &vn,
+		    NULL);
+
+		if (t < 0)
+			break;
+		v[vn] = 0;
+		if (t == GNUTLS_SAN_DNSNAME && d_tls_san_ok(v))
+			snprintf(names[nn++], 256, "%s", v);
+		else if (t == GNUTLS_SAN_IPADDRESS && (vn == 4 || vn == 16) &&
+		    inet_ntop(vn == 4 ? AF_INET : AF_INET6, v, names[nn],
+		    256))
+			nn++;
+	}
+	return nn;
+}
+
+/* Is name s within the CA's name constraints (nc)? */
+static int
+permitted(gnutls_x509_name_constraints_t nc, const char *s)
+{
+	unsigned char a[16];
+	gnutls_datum_t dt;
+	int v6 = 0;
+
+	if (inet_pton(AF_INET, s, a) == 1 ||
+	    (v6 = inet_pton(AF_INET6, s, a) == 1)) {
+		dt.data = a;
+		dt.size = v6 ? 16 : 4;
+		return gnutls_x509_name_constraints_check(nc,
+		    GNUTLS_SAN_IPADDRESS, &dt) != 0;
+	}
+	dt.data = (unsigned char *)(uintptr_t)s;
+	dt.size = (unsigned)strlen(s);
+	return gnutls_x509_name_constraints_check(nc, GNUTLS_SAN_DNSNAME,
+	    &dt) != 0;
+}
+
+struct rn {
+	gnutls_x509_crt_t ca, old, srv;
+	gnutls_x509_privkey_t cak, srk;
+	gnutls_x509_name_constraints_t nc, unused;
+	gnutls_datum_t cakey, out[2];
+	char names[34][256];
+	int nn;
+};
+
+static void
+rn_free(struct rn *r)
+{
+	if (r->ca)
+		gnutls_x509_crt_deinit(r->ca);
+	if (r->old)
+		gnutls_x509_crt_deinit(r->old);
+	if (r->srv)
+		gnutls_x509_crt_deinit(r->srv);
+	if (r->cak)
+		gnutls_x509_privkey_deinit(r->cak);
+	if (r->srk)
+		gnutls_x509_privkey_deinit(r->srk);
+	if (r->nc)
+		gnutls_x509_name_constraints_deinit(r->nc);
+	if (r->unused)
+		gnutls_x509_name_constraints_deinit(r->unused);
+	gnutls_free(r->cakey.data);
+	gnutls_free(r->out[0].data);
+	gnutls_free(r->out[1].data);
+}
+
+/* The names of the new certificate: sans, or the old one's; each
+ * within the CA's constraints. */
+static int
+rn_names(struct rn *r, const char *const *sans, int nsans, char *err,
+    size_t n)
+{
+	unsigned crit;
+
+	if (nsans == 0)
+		r->nn = sans_of(r->old, r->names, 32);
+	for (int i = 0; i < nsans && r->nn < 32; i++)
+		snprintf(r->names[r->nn++], 256, "%s", sans[i]);
+	if (nsans) {
+		snprintf(r->names[r->nn++], 256, "localhost");
+		snprintf(r->names[r->nn++], 256, "127.0.0.1");
+	}
+	for (int i = 0; i < r->nn; i++)
+		for (int j = 0; j < i; j++)
+			if (strcasecmp(r->names[i], r->names[j]) == 0) {
+				memmove(r->names[i], r->names[r->nn - 1], 256);
+				r->nn--;
+				i--;
+				break;
+			}
+	if (gnutls_x509_name_constraints_init(&r->nc) < 0 ||
+	    gnutls_x509_crt_get_name_constraints(r->ca, r->nc, 0, &crit) < 0)
+		return 0;	/* a CA without constraints permits all */
+	for (int i = 0; i < r->nn; i++)
+		if (!permitted(r->nc, r->names[i])) {
+			snprintf(err, n, "%s: not among the names the local"
+			    " CA may sign for (those init was given);"
+			    " a new name needs a new CA (a new book) or"
+			    " an organisation's certificate", r->names[i]);
+			return -1;
+		}
+	return 0;
+}
+
+/* Sign the new server certificate, as init does, by the CA. */
+static int
+rn_sign(struct rn *r, long days)
+{
+	unsigned char kid[64];
+	size_t kn = sizeof kid;
+
+	if (new_key(&r->srk) ||
+	    new_crt(&r->srv, r->srk, "teller-desk server", days) ||
+	    gnutls_x509_name_constraints_init(&r->unused) < 0)
+		return -1;
+	for (int i = 0; i < r->nn; i++)
+		if (add_name(r->srv, r->unused, r->names[i]))
+			return -1;
+	return gnutls_x509_crt_get_subject_key_id(r->ca, kid, &kn, NULL) <
+	    0 || gnutls_x509_crt_set_authority_key_id(r->srv, kid, kn) < 0 ||
+	    gnutls_x509_crt_set_basic_constraints(r->srv, 0, -1) < 0 ||
+	    gnutls_x509_crt_set_key_usage(r->srv,
+	    GNUTLS_KEY_DIGITAL_SIGNATURE) < 0 ||
+	    gnutls_x509_crt_set_key_purpose_oid(r->srv,
+	    GNUTLS_KP_TLS_WWW_SERVER, 0) < 0 ||
+	    gnutls_x509_crt_sign2(r->srv, r->ca, r->cak, GNUTLS_DIG_SHA256,
+	    0) < 0 ||
+	    gnutls_x509_crt_export2(r->srv, GNUTLS_X509_FMT_PEM,
+	    &r->out[0]) < 0 ||
+	    gnutls_x509_privkey_export2_pkcs8(r->srk, GNUTLS_X509_FMT_PEM,
+	    NULL, GNUTLS_PKCS_PLAIN, &r->out[1]) < 0 ? -1 : 0;
+}
+
+int
+d_tls_renew(const char *db, const char *const *sans, int nsans, long days,
+    struct d_tls_renewed *out, char *err, size_t n)
+{
+	char p[4][4200];
+	struct rn r;
+	int rc = -1;
+
+	memset(&r, 0, sizeof r);
+	memset(out, 0, sizeof *out);
+	for (int i = 0; i < 4; i++)
+		if (d_tls_path(p[i], sizeof p[i], db, i)) {
+			snprintf(err, n, "%s: name too long", db);
+			return -1;
+		}
+	if (!(r.ca = crt_of(p[D_TLS_CA])) || read_pem(p[D_TLS_CA_KEY],
+	    &r.cakey) || gnutls_x509_privkey_init(&r.cak) < 0 ||
+	    gnutls_x509_privkey_import(r.cak, &r.cakey, GNUTLS_X509_FMT_PEM) <
+	    0) {
+		snprintf(err, n, "%s, %s: no local CA to renew from (its key"
+		    " kept off the desk? put it back for the renewal)",
+		    p[D_TLS_CA], p[D_TLS_CA_KEY]);
+		goto out;
+	}
+	if (!(r.old = crt_of(p[D_TLS_CERT])) && nsans == 0) {
+		snprintf(err, n, "%s: unreadable: give the names with --san",
+		    p[D_TLS_CERT]);
+		goto out;
+	}
+	if (rn_names(&r, sans, nsans, err, n))
+		goto out;
+	if (rn_sign(&r, days) || fpr_of(r.ca, out->ca_fpr) ||
+	    fpr_of(r.srv, out->fpr)) {
+		snprintf(err, n, "GnuTLS could not sign the new certificate");
+		goto out;
+	}
+	/* the key first: until the certificate follows, the old pair is
+	 * no pair, and serve (not running now) would say so at start */
+	if (put_file(p[D_TLS_KEY], &r.out[1], 0600, err, n) ||
+	    put_file(p[D_TLS_CERT], &r.out[0], 0644, err, n))
+		goto out;
+	out->not_after = (long long)gnutls_x509_crt_get_expiration_time(
+	    r.srv);
+	out->nnames = r.nn;
+	for (int i = 0; i < r.nn && i < 34; i++)
+		snprintf(out->names[i], sizeof out->names[i], "%s",
+		    r.names[i]);
+	rc = 0;
+out:
+	rn_free(&r);
+	return rc;
+}
+
+static char expiry[300];
+
+int
+d_tls_expiry_check(const char *cert_path, long long now)
+{
+	gnutls_x509_crt_t c = crt_of(cert_path);
+	long long left;
+	time_t t;
+	struct tm tm;
+	char day[16];
+
+	if (!c)
+		return 0;
+	t = gnutls_x509_crt_get_expiration_time(c);
+	gnutls_x509_crt_deinit(c);
+	left = (long long)t - now;
+	if (t == (time_t)-1 || left >= 30LL * 86400)
+		return 0;
+	gmtime_r(&t, &tm);
+	strftime(day, sizeof day, "%Y-%m-%d", &tm);
+	snprintf(expiry, sizeof expiry, "THE SERVER CERTIFICATE %s %s"
+	    " (%s): renew it now (teller-desk tls DB renew, with serve"
+	    " stopped)", left < 0 ? "EXPIRED ON" : "EXPIRES ON", day,
+	    left < 0 ? "terminals refuse it" : "within 30 days");
+	fprintf(stderr, "teller-desk: %s: %s\n", cert_path, expiry);
+	return 1;
+}
+
+const char *
+d_tls_banner(void)
+{
+	return expiry[0] ? expiry : NULL;
+}

@@ -79,8 +79,12 @@ class Server:
                 if self.proc.poll() is not None:
                     break
                 try:
-                    socket.create_connection(("127.0.0.1", self.port),
-                                             1).close()
+                    # both listeners: the observer's starts after the
+                    # staff one, so a test must not race it (X10)
+                    for port in (self.port, self.oport):
+                        if port:
+                            socket.create_connection(("127.0.0.1", port),
+                                                     1).close()
                     return self
                 except OSError:
                     time.sleep(0.05)
