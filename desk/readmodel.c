@@ -1,0 +1,631 @@
+/* SPDX-License-Identifier: MIT */
+/* readmodel.c -- `serve --read-model DIR` (§6.1): the files the staff
+ * process publishes for `teller-desk observe` (observe.c).
+ *
+ * Contract. DIR holds one file, model.json, replaced whole: written to
+ * model.json.tmp, fsync'ed, renamed over model.json, DIR fsync'ed. A
+ * publisher thread looks every 250 ms and publishes when the book's
+ * checkpoint (seq) has moved, at most once a second, so within 2 s of
+ * any entry or event; it renders under the book's lock, like any read,
+ * and writes the file outside it, after the entries it shows have been
+ * acknowledged: it never holds up an acknowledgement. The file is
+ *   "teller-desk read model 1 " SHA-256 hex of the rest "\n"
+ * then one JSON object:
+ *   {"seq", "hash": the checkpoint it shows,
+ *    "accounts": {USERNAME: {"role", "pw_hash" (Argon2id), "disabled",
+ *                 "must_change", "home", "user" (GET session's)}},
+ *    "routes": {"public" | USERNAME: {KEY: [status, content type,
+ *               cache (1 no-store, 2 no-cache), body, location]}}}
+ * Only agent, observer and screen accounts are there. Each account's
+ * routes are the answers serve would give its session at that moment,
+ * made by the same code (d_api, d_html) run as that account, and
+ * "public" those of no session; so observe serves bytes, never decides
+ * what anyone may see, and what was never rendered for an account
+ * cannot reach it: unreleased figures are not in the directory at all
+ * (suite_desk_observe.sh greps for them). A KEY is the path and then
+ * the query parameters of d_rm_key in their fixed order; a query that
+ * was not rendered is 404 on observe. An HTML page's logout form
+ * carries @@RM-IDEM@@ and @@RM-CSRF@@, which observe fills for the
+ * session that asks.
+ *
+ * Why one file: one rename publishes one moment for every account, so
+ * no reader sees half a publication or a board newer than its
+ * agent view; a torn or altered file fails its SHA-256 and observe
+ * keeps what it had. */
+#include "desk.h"
+#include "session.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+static const char *rm_dir;
+
+void
+d_rm_dir(const char *dir)
+{
+	rm_dir = dir;
+}
+
+const char *
+d_rm_dir_get(void)
+{
+	return rm_dir;
+}
+
+/* The query parameters a key holds, in this order. */
+static const char *const qnames[] = { "c", "box", "round", "stage",
+	"table", "version", "contest", NULL };
+
+void
+d_rm_key(char *out, size_t n, const char *path,
+    const char *(*get)(void *, const char *), void *cls)
+{
+	size_t k = (size_t)snprintf(out, n, "%s", path);
+	int first = 1;
+
+	for (int i = 0; qnames[i] && k < n; i++) {
+		const char *v = get ? get(cls, qnames[i]) : NULL;
+
+		if (!v)
+			continue;
+		k += (size_t)snprintf(out + k, n - k, "%c%s=%s", first ? '?' :
+		    '&', qnames[i], v);
+		first = 0;
+	}
+}
+
+/* A request's query while rendering. */
+struct qp {
+	const char *k[4], *v[4];
+	int n;
+};
+
+static const char *
+qget(void *cls, const char *key)
+{
+	const struct qp *q = cls;
+
+	for (int i = 0; q && i < q->n; i++)
+		if (strcmp(q->k[i], key) == 0)
+			return q->v[i];
+	return NULL;
+}
+
+struct pub {
+	struct desk *d;
+	json_t *routes;		/* this account's (or public) */
+	json_t *links;		/* /forms/ links seen in its pages */
+	const char *auth;	/* "Bearer TOK" or NULL */
+	const char *cookie;	/* the session cookie or NULL */
+};
+
+static void
+add(struct pub *p, const char *key, int status, const char *ctype,
+    int cache, const char *body, const char *loc)
+{
+	json_t *r = json_pack("[i, s, i, s, s?]", status, ctype, cache,
+	    body ? body : "", loc);
+
+	if (r)	/* a body that is not UTF-8 is left out: 404 there */
+		json_object_set_new(p->routes, key, r);
+}
+
+static void
+api(struct pub *p, const char *path, const struct qp *q)
+{
+	struct d_http h;
+	char url[400], key[600];
+
+	memset(&h, 0, sizeof h);
+	snprintf(url, sizeof url, "/api/v1/%s", path);
+	h.method = "GET";
+	h.url = url;
+	h.auth = p->auth;
+	h.ip = "";
+	h.observer = 1;
+	h.q_box = qget((void *)(uintptr_t)q, "box");
+	h.q_round = qget((void *)(uintptr_t)q, "round");
+	h.q_stage = qget((void *)(uintptr_t)q, "stage");
+	h.q_table = qget((void *)(uintptr_t)q, "table");
+	h.q_version = qget((void *)(uintptr_t)q, "version");
+	h.query = qget;
+	h.qcls = (void *)(uintptr_t)q;
+	d_api(p->d, &h);
+	d_rm_key(key, sizeof key, url, qget, (void *)(uintptr_t)q);
+	add(p, key, h.status, h.ctype_out ? h.ctype_out : "application/json",
+	    h.nocache, h.resp, h.location);
+	free(h.resp);
+	free(h.location);
+	free(h.set_cookie);
+}
+
+/* The logout form's idem and CSRF values become markers observe fills
+ * for each session. */
+static char *
+mark_logout(const char *s)
+{
+	const char *a = strstr(s, "action=\"/logout\"");
+	const char *iv, *ie, *cv, *ce;
+	char *o;
+	size_t n;
+
+	if (!a || !(iv = strstr(a, "name=\"idem\" value=\"")) ||
+	    !(cv = strstr(a, "name=\"csrf\" value=\"")) || cv < iv)
+		return d_strdup(s);
+	iv += 19;
+	cv += 19;
+	if (!(ie = strchr(iv, '"')) || !(ce = strchr(cv, '"')) || ie > cv)
+		return d_strdup(s);
+	n = strlen(s) + 32;
+	if (!(o = malloc(n)))
+		return NULL;
+	snprintf(o, n, "%.*s@@RM-IDEM@@%.*s@@RM-CSRF@@%s", (int)(iv - s), s,
+	    (int)(cv - ie), ie, ce);
+	return o;
+}
+
+/* The /forms/ links of a page (HTML-escaped), to be rendered too. */
+static void
+links(struct pub *p, const char *s)
+{
+	while ((s = strstr(s, "href=\"/forms/"))) {
+		const char *e = strchr(s + 6, '"');
+		char u[256];
+		size_t k = 0;
+
+		if (!e)
+			break;
+		for (const char *c = s + 6; c < e && k + 1 < sizeof u; c++) {
+			u[k++] = *c;
+			if (strncmp(c, "&amp;", 5) == 0)
+				c += 4;
+		}
+		u[k] = 0;
+		json_object_set_new(p->links, u, json_true());
+		s = e;
+	}
+}
+
+static void
+page(struct pub *p, const char *path, const struct qp *q)
+{
+	struct d_http h;
+	char key[600], *body;
+
+	memset(&h, 0, sizeof h);
+	h.method = "GET";
+	h.url = path;
+	h.cookie = p->cookie;
+	h.ip = "";
+	h.observer = 1;
+	h.query = qget;
+	h.qcls = (void *)(uintptr_t)q;
+	d_html(p->d, &h);
+	d_rm_key(key, sizeof key, path, qget, (void *)(uintptr_t)q);
+	body = h.resp ? mark_logout(h.resp) : NULL;
+	if (body && p->links)
+		links(p, body);
+	add(p, key, h.status, h.ctype_out ? h.ctype_out :
+	    "text/html; charset=utf-8", h.nocache, body, h.location);
+	free(body);
+	free(h.resp);
+	free(h.location);
+	free(h.set_cookie);
+}
+
+/* A link's path and query (URL-decoding is not needed: the desk's own
+ * links hold identifiers of the plan). */
+static void
+link_page(struct pub *p, const char *link)
+{
+	char buf[256], *qs, *save = NULL;
+	struct qp q;
+
+	memset(&q, 0, sizeof q);
+	snprintf(buf, sizeof buf, "%s", link);
+	if ((qs = strchr(buf, '?')))
+		*qs++ = 0;
+	for (char *t = qs ? strtok_r(qs, "&", &save) : NULL; t && q.n < 4;
+	    t = strtok_r(NULL, "&", &save)) {
+		char *eq = strchr(t, '=');
+
+		if (!eq)
+			continue;
+		*eq = 0;
+		q.k[q.n] = t;
+		q.v[q.n++] = eq + 1;
+	}
+	page(p, buf, &q);
+}
+
+static const char *const subs[] = { "", "/verification", "/rejected",
+	"/stage1", "/provisional", "/declaration", "/adjudications",
+	"/recounts", "/lots", "/boxes", "/sheets", "/reconciliation",
+	"/provisional/preview", NULL };
+
+static int
+in_list(const json_t *a, const char *id)
+{
+	size_t i;
+	const json_t *v;
+
+	json_array_foreach(a, i, v)
+		if (json_is_string(v) && strcmp(json_string_value(v), id) == 0)
+			return 1;
+	return 0;
+}
+
+/* One contest's reads for an account, with the query values that exist
+ * now: each box, each provisional version, each round. */
+static void
+contest_reads(struct pub *p, int c, int boxes)
+{
+	const struct d_contest *k = &p->d->cs[c];
+	char path[200], num[24];
+	struct qp q;
+
+	for (int i = 0; subs[i]; i++) {
+		snprintf(path, sizeof path, "contests/%s%s", k->id, subs[i]);
+		api(p, path, NULL);
+	}
+	memset(&q, 0, sizeof q);
+	q.n = 1;
+	q.v[0] = num;
+	q.k[0] = "version";
+	for (int v = 1; v <= k->version; v++) {
+		snprintf(num, sizeof num, "%d", v);
+		snprintf(path, sizeof path, "contests/%s/provisional", k->id);
+		api(p, path, &q);
+	}
+	q.k[0] = "round";
+	for (int r = 1; r <= k->round; r++) {
+		static const char *const per_round[] = { "rejected", "stage1",
+			"adjudications", NULL };
+
+		snprintf(num, sizeof num, "%d", r);
+		for (int i = 0; per_round[i]; i++) {
+			snprintf(path, sizeof path, "contests/%s/%s", k->id,
+			    per_round[i]);
+			api(p, path, &q);
+		}
+	}
+	q.k[0] = "box";
+	for (int b = 0; boxes && b < p->d->nboxes; b++)
+		for (int i = 0; i < p->d->boxes[b].npolls; i++)
+			if (p->d->boxes[b].polls[i].contest == c) {
+				q.v[0] = p->d->boxes[b].code;
+				snprintf(path, sizeof path, "contests/%s/boxes",
+				    k->id);
+				api(p, path, &q);
+			}
+}
+
+/* Another contest than an agent's own (§3.1: one contest). */
+static void
+not_yours(struct pub *p, int c)
+{
+	static const char forbid[] = "{\"error\":{\"code\":\"forbidden\","
+	    "\"details\":{\"why\":\"role\"},\"message\":\"§3.1: an agent"
+	    " reads its own contest\"}}";
+	char key[200];
+
+	for (int i = 0; subs[i]; i++) {
+		snprintf(key, sizeof key, "/api/v1/contests/%s%s",
+		    p->d->cs[c].id, subs[i]);
+		add(p, key, 403, "application/json", 1, forbid, NULL);
+	}
+}
+
+static const char *
+home_of(const char *role)
+{
+	return strcmp(role, "screen") == 0 ? "/hall" : "/agent";
+}
+
+/* Everything an agent, observer or screen account may read now. */
+static void
+account_routes(struct desk *d, struct d_user *u, json_t *routes)
+{
+	struct pub p;
+	unsigned char r[32];
+	char tok[64], auth[80], cookie[120], *ck;
+	int screen = strcmp(u->role, "screen") == 0;
+	int agent = strcmp(u->role, "agent") == 0, first = -1;
+	const char *it;
+	json_t *v;
+	struct qp q;
+
+	randombytes_buf(r, sizeof r);
+	sodium_bin2base64(tok, sizeof tok, r, sizeof r,
+	    sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+	snprintf(auth, sizeof auth, "Bearer %s", tok);
+	ck = d_sess_cookie(tok);
+	snprintf(cookie, sizeof cookie, "%.*s", ck ? (int)strcspn(ck, ";") :
+	    0, ck ? ck : "");
+	free(ck);
+	memset(&p, 0, sizeof p);
+	p.d = d;
+	p.routes = routes;
+	p.links = json_object();
+	p.auth = auth;
+	p.cookie = cookie;
+	d_api_render_as(u, tok);
+	api(&p, "election", NULL);
+	api(&p, "board", NULL);
+	for (int c = 0; c < d->ncs; c++) {
+		if (agent && !in_list(u->contests, d->cs[c].id)) {
+			not_yours(&p, c);
+			continue;
+		}
+		if (first < 0)
+			first = c;
+		contest_reads(&p, c, !screen);
+	}
+	memset(&q, 0, sizeof q);
+	q.n = 1;
+	q.k[0] = "c";
+	for (int c = first; c >= 0 && c < d->ncs; c++) {
+		if (agent && !in_list(u->contests, d->cs[c].id))
+			continue;
+		q.v[0] = d->cs[c].id;
+		page(&p, "/hall", &q);
+		if (!screen) {
+			page(&p, "/agent", &q);
+			page(&p, "/print", &q);
+		}
+	}
+	/* the pages without ?c= show the account's first contest */
+	if (first >= 0) {
+		char key[300];
+
+		q.v[0] = d->cs[first].id;
+		for (int i = 0; i < (screen ? 1 : 3); i++) {
+			static const char *const pg[] = { "/hall", "/agent",
+				"/print" };
+
+			d_rm_key(key, sizeof key, pg[i], qget, &q);
+			if ((v = json_object_get(routes, key)))
+				json_object_set(routes, pg[i], v);
+		}
+	} else
+		page(&p, "/hall", NULL);
+	json_object_foreach(p.links, it, v)
+		link_page(&p, it);
+	d_api_render_as(NULL, NULL);
+	json_decref(p.links);
+}
+
+/* What anyone on the observer network may read (no session). */
+static void
+public_routes(struct desk *d, json_t *routes)
+{
+	static const char *const pages[] = { "/public", "/login",
+		"/static/desk.css", "/static/desk.js", "/static/print.css",
+		NULL };
+	struct pub p;
+	char path[200];
+
+	memset(&p, 0, sizeof p);
+	p.d = d;
+	p.routes = routes;
+	api(&p, "health", NULL);
+	api(&p, "public/results", NULL);
+	for (int c = 0; c < d->ncs; c++) {
+		snprintf(path, sizeof path, "public/results/%s", d->cs[c].id);
+		api(&p, path, NULL);
+	}
+	for (int i = 0; pages[i]; i++)
+		page(&p, pages[i], NULL);
+}
+
+static json_t *
+account(struct desk *d, struct d_user *u)
+{
+	sqlite3_stmt *st;
+	json_t *a = NULL;
+
+	if (sqlite3_prepare_v2(d->db, "SELECT pw_hash, must_change, disabled"
+	    " FROM user WHERE username = ?", -1, &st, NULL) != SQLITE_OK)
+		return NULL;
+	sqlite3_bind_text(st, 1, u->username, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+		a = json_pack("{s:s, s:s, s:b, s:b, s:s, s:o}", "role",
+		    u->role, "pw_hash", (const char *)sqlite3_column_text(st,
+		    0), "must_change", sqlite3_column_int(st, 1), "disabled",
+		    sqlite3_column_int(st, 2), "home", home_of(u->role),
+		    "user", d_api_user_obj(d, u));
+	sqlite3_finalize(st);
+	return a;
+}
+
+/* The whole model, under the book's lock. */
+static json_t *
+render(struct desk *d)
+{
+	json_t *accts = json_object(), *routes = json_object();
+	json_t *pub = json_object();
+
+	public_routes(d, pub);
+	json_object_set_new(routes, "public", pub);
+	for (int i = 0; i < d->nusers; i++) {
+		struct d_user *u = &d->users[i];
+		json_t *a, *mine;
+
+		if (strcmp(u->role, "agent") && strcmp(u->role, "observer") &&
+		    strcmp(u->role, "screen"))
+			continue;
+		if (!(a = account(d, u)))
+			continue;
+		json_object_set_new(accts, u->username, a);
+		if (json_is_true(json_object_get(a, "disabled")))
+			continue;
+		mine = json_object();
+		account_routes(d, u, mine);
+		json_object_set_new(routes, u->username, mine);
+	}
+	return json_pack("{s:I, s:s, s:o, s:o}", "seq", (json_int_t)d->seq,
+	    "hash", d->last_hash, "accounts", accts, "routes", routes);
+}
+
+/* model.json.tmp, fsync, rename, fsync DIR: 0 or -1 (errno). */
+static int
+publish(const char *dir, const json_t *m)
+{
+	char *js = json_dumps(m, JSON_COMPACT | JSON_SORT_KEYS), head[120];
+	char tmp[4200], fin[4200];
+	unsigned char h[32];
+	char hex[65];
+	size_t n;
+	int fd, rc = -1;
+
+	if (!js)
+		return -1;
+	n = strlen(js);
+	crypto_hash_sha256(h, (const unsigned char *)js, n);
+	sodium_bin2hex(hex, sizeof hex, h, sizeof h);
+	snprintf(head, sizeof head, "teller-desk read model 1 %s\n", hex);
+	snprintf(tmp, sizeof tmp, "%s/model.json.tmp", dir);
+	snprintf(fin, sizeof fin, "%s/model.json", dir);
+	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640))
+	    >= 0) {
+		if (write(fd, head, strlen(head)) == (ssize_t)strlen(head) &&
+		    write(fd, js, n) == (ssize_t)n && fsync(fd) == 0)
+			rc = 0;
+		if (close(fd))
+			rc = -1;
+		if (rc == 0 && rename(tmp, fin))
+			rc = -1;
+		if (rc == 0 && (fd = open(dir, O_RDONLY | O_DIRECTORY |
+		    O_CLOEXEC)) >= 0) {
+			fsync(fd);
+			close(fd);
+		}
+	}
+	free(js);
+	return rc;
+}
+
+static struct {
+	struct desk *d;
+	pthread_mutex_t *book;
+	pthread_mutex_t m;
+	pthread_cond_t cv;
+	pthread_t th;
+	int running, stopping, failed;
+	long long done;
+} rm = { .m = PTHREAD_MUTEX_INITIALIZER, .cv = PTHREAD_COND_INITIALIZER };
+
+static long long
+mono_ms(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (long long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+/* Render (under the lock) and publish (outside it) when the book has
+ * moved; 1 if it published. */
+static int
+once(int force)
+{
+	json_t *m = NULL;
+	long long seq;
+
+	pthread_mutex_lock(rm.book);
+	seq = rm.d->seq;
+	if (force || seq != rm.done)
+		m = render(rm.d);
+	pthread_mutex_unlock(rm.book);
+	if (!m)
+		return 0;
+	if (publish(rm_dir, m)) {
+		if (!rm.failed)
+			fprintf(stderr, "teller-desk: read model: cannot"
+			    " write %s/model.json: %s\n", rm_dir,
+			    strerror(errno));
+		rm.failed = 1;
+	} else {
+		rm.failed = 0;
+		rm.done = seq;
+	}
+	json_decref(m);
+	return 1;
+}
+
+static void *
+loop(void *arg)
+{
+	long long last = mono_ms();
+
+	(void)arg;
+	pthread_mutex_lock(&rm.m);
+	while (!rm.stopping) {
+		struct timespec ts;
+
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_nsec += 250000000L;
+		if (ts.tv_nsec >= 1000000000L) {
+			ts.tv_sec++;
+			ts.tv_nsec -= 1000000000L;
+		}
+		pthread_cond_timedwait(&rm.cv, &rm.m, &ts);
+		if (rm.stopping || mono_ms() - last < 1000)
+			continue;
+		pthread_mutex_unlock(&rm.m);
+		if (once(0))
+			last = mono_ms();
+		pthread_mutex_lock(&rm.m);
+	}
+	pthread_mutex_unlock(&rm.m);
+	return NULL;
+}
+
+/* The first publication before serve says it listens, then the thread;
+ * 0, or -1 (said on stderr). */
+int
+d_rm_start(struct desk *d, pthread_mutex_t *lock, const char *dir)
+{
+	rm_dir = dir;
+	if (mkdir(dir, 0750) && errno != EEXIST) {
+		fprintf(stderr, "teller-desk: read model: cannot make %s: %s\n",
+		    dir, strerror(errno));
+		return -1;
+	}
+	rm.d = d;
+	rm.book = lock;
+	rm.done = -1;
+	rm.stopping = 0;
+	once(1);
+	if (rm.failed)
+		return -1;
+	if (pthread_create(&rm.th, NULL, loop, NULL) != 0) {
+		fprintf(stderr, "teller-desk: cannot start the read model's"
+		    " publisher\n");
+		return -1;
+	}
+	rm.running = 1;
+	return 0;
+}
+
+void
+d_rm_stop(void)
+{
+	if (!rm.running)
+		return;
+	pthread_mutex_lock(&rm.m);
+	rm.stopping = 1;
+	pthread_cond_signal(&rm.cv);
+	pthread_mutex_unlock(&rm.m);
+	pthread_join(rm.th, NULL);
+	rm.running = 0;
+	once(0);	/* what the last requests did */
+}
