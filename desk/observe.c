@@ -130,7 +130,7 @@ model_load(const char *path, char *why, size_t n)
 	fclose(f);
 	b[len] = 0;
 	if (memcmp(b, "teller-desk read model 1 ", 25) != 0 ||
-	    b[hl - 1] != '\n' || !d_hex_ok(b + 25, 64)) {
+	    b[hl - 1] != '\n' || strspn(b + 25, "0123456789abcdef") != 64) {
 		snprintf(why, n, "not a read model of this version");
 		free(b);
 		return NULL;

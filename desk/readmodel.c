@@ -251,15 +251,26 @@ static const char *const subs[] = { "", "/verification", "/rejected",
 	"/recounts", "/lots", "/boxes", "/sheets", "/reconciliation",
 	"/provisional/preview", NULL };
 
+/* An agent's contests: the account's, else its register entry's. */
 static int
-in_list(const json_t *a, const char *id)
+agent_of(const struct desk *d, const struct d_user *u, const char *id)
 {
 	size_t i;
 	const json_t *v;
 
-	json_array_foreach(a, i, v)
+	json_array_foreach(u->contests, i, v)
 		if (json_is_string(v) && strcmp(json_string_value(v), id) == 0)
 			return 1;
+	if (json_array_size(u->contests) || !u->agent)
+		return 0;
+	json_array_foreach(d->agents, i, v) {
+		const char *a = json_string_value(json_object_get(v, "id"));
+		const char *c = json_string_value(json_object_get(v,
+		    "contest"));
+
+		if (a && c && strcmp(a, u->agent) == 0 && strcmp(c, id) == 0)
+			return 1;
+	}
 	return 0;
 }
 
@@ -361,7 +372,7 @@ account_routes(struct desk *d, struct d_user *u, json_t *routes)
 	api(&p, "election", NULL);
 	api(&p, "board", NULL);
 	for (int c = 0; c < d->ncs; c++) {
-		if (agent && !in_list(u->contests, d->cs[c].id)) {
+		if (agent && !agent_of(d, u, d->cs[c].id)) {
 			not_yours(&p, c);
 			continue;
 		}
@@ -373,7 +384,7 @@ account_routes(struct desk *d, struct d_user *u, json_t *routes)
 	q.n = 1;
 	q.k[0] = "c";
 	for (int c = first; c >= 0 && c < d->ncs; c++) {
-		if (agent && !in_list(u->contests, d->cs[c].id))
+		if (agent && !agent_of(d, u, d->cs[c].id))
 			continue;
 		q.v[0] = d->cs[c].id;
 		page(&p, "/hall", &q);
