@@ -8,7 +8,7 @@
  * publishes (Argon2id against their published hashes); any other write
  * is 403, as on serve's observer listener. Answers carry serve's
  * headers, error shapes and CSRF rules; what the model does not hold
- * is 404. model.json is looked at every 200 ms and taken whole when
+ * is 404. model.json is looked at every 100 ms and taken whole when
  * its SHA-256 holds; a torn, altered or unreadable file is refused
  * (said once on stderr) and the last good model stays. */
 #include "desk.h"
@@ -205,7 +205,7 @@ watch(void *arg)
 {
 	(void)arg;
 	while (!ob.stopping) {
-		usleep(200000);
+		usleep(100000);
 		model_poll();
 	}
 	return NULL;

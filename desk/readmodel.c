@@ -4,9 +4,9 @@
  *
  * Contract. DIR holds one file, model.json, replaced whole: written to
  * model.json.tmp, fsync'ed, renamed over model.json, DIR fsync'ed. A
- * publisher thread looks every 250 ms and publishes when the book's
- * checkpoint (seq) has moved, at most once a second, so within 2 s of
- * any entry or event; it renders under the book's lock, like any read,
+ * publisher thread looks every 100 ms and publishes when the book's
+ * checkpoint (seq) has moved, at most twice a second, so well within
+ * 2 s of any entry or event; it renders under the book's lock, like any read,
  * and writes the file outside it, after the entries it shows have been
  * acknowledged: it never holds up an acknowledgement. The file is
  *   "teller-desk read model 1 " SHA-256 hex of the rest "\n"
@@ -583,13 +583,13 @@ loop(void *arg)
 		struct timespec ts;
 
 		clock_gettime(CLOCK_REALTIME, &ts);
-		ts.tv_nsec += 250000000L;
+		ts.tv_nsec += 100000000L;
 		if (ts.tv_nsec >= 1000000000L) {
 			ts.tv_sec++;
 			ts.tv_nsec -= 1000000000L;
 		}
 		pthread_cond_timedwait(&rm.cv, &rm.m, &ts);
-		if (rm.stopping || mono_ms() - last < 1000)
+		if (rm.stopping || mono_ms() - last < 500)
 			continue;
 		pthread_mutex_unlock(&rm.m);
 		if (once(0))

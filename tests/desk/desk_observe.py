@@ -69,8 +69,8 @@ class Serve:
 
 
 class Observe:
-    def __init__(self, rm):
-        self.rm = rm
+    def __init__(self, rm, per_ip="0"):
+        self.rm, self.per_ip = rm, per_ip
         self.port = free_port()
 
     def start(self):
@@ -78,7 +78,7 @@ class Observe:
         self.proc = subprocess.Popen(
             [DESK, "observe", self.rm, "--listen",
              "127.0.0.1:%d" % self.port, "--insecure-http",
-             "--per-ip-limit", "0"], stderr=self.log)
+             "--per-ip-limit", self.per_ip], stderr=self.log)
         assert wait_port(self.proc, self.port), "observe did not start"
         return self
 
@@ -408,6 +408,29 @@ def restarts(srv, obs, rm):
     check(rc == 0, "observe stops cleanly on SIGTERM (%d)" % rc)
 
 
+def per_ip(rm):
+    """§6.3: at most 8 connections from one address by default."""
+    o = Observe(rm, "8").start()
+    socks = []
+    for _ in range(8):
+        s = socket.create_connection(("127.0.0.1", o.port), 5)
+        s.sendall(b"GET /api/v1/health HTTP/1.1\r\nHost: 127.0.0.1\r\n")
+        socks.append(s)
+    time.sleep(0.3)
+    try:
+        st = req(o.port, "GET", "/api/v1/health")[0]
+    except (OSError, http.client.HTTPException):
+        st = None
+    check(st is None, "observe: a 9th connection from one address"
+          " refused (%s)" % st)
+    for s in socks:
+        s.close()
+    time.sleep(0.3)
+    st = req(o.port, "GET", "/api/v1/health")[0]
+    check(st == 200, "observe: answers once they are gone (%d)" % st)
+    check(o.kill(signal.SIGTERM) == 0, "observe stops cleanly")
+
+
 def usage():
     r = subprocess.run([DESK, "observe", tmp, "--listen", "0.0.0.0:8443",
                         "--insecure-http"], capture_output=True, text=True)
@@ -424,17 +447,25 @@ def main():
     srv = Serve(db, rm).start()
     da.SRV = srv
     obs = Observe(rm).start()
-    ro = da.login("ro", RO_PW, da.DEVICE)
-    toks = logins_and_no_writes(srv, obs)
-    parity(srv, obs, ro, toks)
-    disclosure(srv, obs, rm, ro, toks)
-    html(obs)
-    accounts = json.loads(model_text(rm).partition("\n")[2])["accounts"]
-    check(sorted(accounts) == sorted([AG[0], OBS[0], HALL[0]]),
-          "the read model holds agent, observer and screen accounts only:"
-          " %s" % sorted(accounts))
-    restarts(srv, obs, rm)
-    usage()
+    try:
+        ro = da.login("ro", RO_PW, da.DEVICE)
+        toks = logins_and_no_writes(srv, obs)
+        parity(srv, obs, ro, toks)
+        disclosure(srv, obs, rm, ro, toks)
+        html(obs)
+        accounts = json.loads(model_text(rm).partition("\n")[2])[
+            "accounts"]
+        check(sorted(accounts) == sorted([AG[0], OBS[0], HALL[0]]),
+              "the read model holds agent, observer and screen accounts"
+              " only: %s" % sorted(accounts))
+        per_ip(rm)
+        restarts(srv, obs, rm)
+        usage()
+    finally:
+        for p in (srv.proc, obs.proc):
+            if p.poll() is None:
+                p.kill()
+                p.wait()
     print("%d passed, %d failed" % (da.passed, da.failed))
     shutil.rmtree(tmp, ignore_errors=True)
     return 1 if da.failed else 0
