@@ -6,9 +6,15 @@
  * model.json.tmp, fsync'ed, renamed over model.json, DIR fsync'ed. A
  * publisher thread looks every 100 ms and publishes when the book's
  * checkpoint (seq) has moved, at most twice a second, so well within
- * 2 s of any entry or event; it renders under the book's lock, like any read,
- * and writes the file outside it, after the entries it shows have been
- * acknowledged: it never holds up an acknowledgement. The file is
+ * 2 s of any entry or event; it renders under the book's lock, like any
+ * read, and writes the file outside it, after the entries it shows have
+ * been acknowledged: it never holds up an acknowledgement. The reads,
+ * the hall board and the public part are rendered in one hold of the
+ * lock; the agents' view, print centre and forms of each account and
+ * contest (the print centre builds every form: the dearest pages) each
+ * in a hold of its own, again when the book has moved and 4 s have
+ * passed (§5: agent views current within 5 s), at most 50 ms of them a
+ * look, so a writer never waits long behind the publisher. The file is
  *   "teller-desk read model 1 " SHA-256 hex of the rest "\n"
  * then one JSON object:
  *   {"seq", "hash": the checkpoint it shows,
@@ -341,77 +347,111 @@ home_of(const char *role)
 	return strcmp(role, "screen") == 0 ? "/hall" : "/agent";
 }
 
-/* Everything an agent, observer or screen account may read now. */
+/* A render as u: a fresh token that stands for u (d_api_render_as). */
 static void
-account_routes(struct desk *d, struct d_user *u, json_t *routes)
+pub_as(struct pub *p, struct desk *d, struct d_user *u, json_t *routes,
+    char auth[80], char cookie[120])
 {
-	struct pub p;
 	unsigned char r[32];
-	char tok[64], auth[80], cookie[120], *ck;
-	int screen = strcmp(u->role, "screen") == 0;
-	int agent = strcmp(u->role, "agent") == 0, first = -1;
-	const char *it;
-	json_t *v;
-	struct qp q;
+	char tok[64], *ck;
 
 	randombytes_buf(r, sizeof r);
 	sodium_bin2base64(tok, sizeof tok, r, sizeof r,
 	    sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-	snprintf(auth, sizeof auth, "Bearer %s", tok);
+	snprintf(auth, 80, "Bearer %s", tok);
 	ck = d_sess_cookie(tok);
-	snprintf(cookie, sizeof cookie, "%.*s", ck ? (int)strcspn(ck, ";") :
-	    0, ck ? ck : "");
+	snprintf(cookie, 120, "%.*s", ck ? (int)strcspn(ck, ";") : 0,
+	    ck ? ck : "");
 	free(ck);
-	memset(&p, 0, sizeof p);
-	p.d = d;
-	p.routes = routes;
-	p.links = json_object();
-	p.auth = auth;
-	p.cookie = cookie;
+	memset(p, 0, sizeof *p);
+	p->d = d;
+	p->routes = routes;
+	p->auth = auth;
+	p->cookie = cookie;
 	d_api_render_as(u, tok);
+}
+
+/* The account's reads and its hall board, every publication; the
+ * agents' view, print centre and forms are units of their own (one
+ * account and contest each, see heavy_unit), listed in units. */
+static void
+account_routes(struct desk *d, struct d_user *u, json_t *routes,
+    json_t *units)
+{
+	struct pub p;
+	char auth[80], cookie[120], key[300];
+	int screen = strcmp(u->role, "screen") == 0;
+	int agent = strcmp(u->role, "agent") == 0, first = -1;
+	json_t *v;
+	struct qp q;
+
+	pub_as(&p, d, u, routes, auth, cookie);
 	api(&p, "election", NULL);
 	api(&p, "board", NULL);
+	memset(&q, 0, sizeof q);
+	q.n = 1;
+	q.k[0] = "c";
 	for (int c = 0; c < d->ncs; c++) {
 		if (agent && !agent_of(d, u, d->cs[c].id)) {
 			not_yours(&p, c);
 			continue;
 		}
+		contest_reads(&p, c, !screen);
+		q.v[0] = d->cs[c].id;
+		page(&p, "/hall", &q);
+		if (!screen)
+			json_array_append_new(units, json_pack("[s, s, b]",
+			    u->username, d->cs[c].id, first < 0));
 		if (first < 0)
 			first = c;
-		contest_reads(&p, c, !screen);
 	}
+	/* the board without ?c= shows the account's first contest */
+	q.v[0] = first >= 0 ? d->cs[first].id : NULL;
+	d_rm_key(key, sizeof key, "/hall", qget, &q);
+	if (first >= 0 && (v = json_object_get(routes, key)))
+		json_object_set(routes, "/hall", v);
+	else if (first < 0)
+		page(&p, "/hall", NULL);
+	d_api_render_as(NULL, NULL);
+}
+
+/* An agent's or observer's view of contest c (S-20), its print centre
+ * and the forms they link: the dearest pages (the print centre builds
+ * every form), so each is its own short hold of the book's lock,
+ * refreshed at most every 4 s (§5: agent views current within 5 s). */
+static void
+heavy_unit(struct desk *d, struct d_user *u, int c, int first,
+    json_t *routes)
+{
+	struct pub p;
+	char auth[80], cookie[120];
+	const char *it;
+	json_t *v;
+	struct qp q;
+
+	pub_as(&p, d, u, routes, auth, cookie);
+	p.links = json_object();
 	memset(&q, 0, sizeof q);
 	q.n = 1;
 	q.k[0] = "c";
-	for (int c = first; c >= 0 && c < d->ncs; c++) {
-		if (agent && !agent_of(d, u, d->cs[c].id))
-			continue;
-		q.v[0] = d->cs[c].id;
-		page(&p, "/hall", &q);
-		if (!screen) {
-			page(&p, "/agent", &q);
-			page(&p, "/print", &q);
-		}
-	}
-	/* the pages without ?c= show the account's first contest */
-	if (first >= 0) {
+	q.v[0] = d->cs[c].id;
+	page(&p, "/agent", &q);
+	page(&p, "/print", &q);
+	if (first) {
 		char key[300];
 
-		q.v[0] = d->cs[first].id;
-		for (int i = 0; i < (screen ? 1 : 3); i++) {
-			static const char *const pg[] = { "/hall", "/agent",
-				"/print" };
+		for (int i = 0; i < 2; i++) {
+			static const char *const pg[] = { "/agent", "/print" };
 
 			d_rm_key(key, sizeof key, pg[i], qget, &q);
 			if ((v = json_object_get(routes, key)))
 				json_object_set(routes, pg[i], v);
 		}
-	} else
-		page(&p, "/hall", NULL);
+	}
 	json_object_foreach(p.links, it, v)
 		link_page(&p, it);
-	d_api_render_as(NULL, NULL);
 	json_decref(p.links);
+	d_api_render_as(NULL, NULL);
 }
 
 /* What anyone on the observer network may read (no session). */
@@ -457,12 +497,15 @@ account(struct desk *d, struct d_user *u)
 	return a;
 }
 
-/* The whole model, under the book's lock. */
+/* The model but the heavy units, under the book's lock; the units to
+ * keep fresh in *units. */
 static json_t *
-render(struct desk *d)
+render(struct desk *d, json_t **units)
 {
 	json_t *accts = json_object(), *routes = json_object();
 	json_t *pub = json_object();
+
+	*units = json_array();
 
 	public_routes(d, pub);
 	json_object_set_new(routes, "public", pub);
@@ -479,7 +522,7 @@ render(struct desk *d)
 		if (json_is_true(json_object_get(a, "disabled")))
 			continue;
 		mine = json_object();
-		account_routes(d, u, mine);
+		account_routes(d, u, mine, *units);
 		json_object_set_new(routes, u->username, mine);
 	}
 	return json_pack("{s:I, s:s, s:o, s:o}", "seq", (json_int_t)d->seq,
@@ -531,7 +574,12 @@ static struct {
 	pthread_cond_t cv;
 	pthread_t th;
 	int running, stopping, failed;
-	long long done;
+	long long done;		/* the seq of the last JSON render */
+	long long json_at;	/* when (ms) */
+	json_t *base;		/* the last JSON render */
+	json_t *units;		/* [username, contest, first] */
+	json_t *heavy;		/* "user\tcontest": {"at", "seq", "routes"} */
+	size_t rr;		/* the next unit to look at */
 } rm = { .m = PTHREAD_MUTEX_INITIALIZER, .cv = PTHREAD_COND_INITIALIZER };
 
 static long long
@@ -543,40 +591,123 @@ mono_ms(void)
 	return (long long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
 }
 
-/* Render (under the lock) and publish (outside it) when the book has
- * moved; 1 if it published. */
+/* Units due (none yet, or 4 s old and the book has moved), each under
+ * its own hold of the lock, for at most 50 ms (all when force): 1 if
+ * any was rendered. */
 static int
+heavy_pass(int force)
+{
+	long long t0 = mono_ms();
+	size_t n = json_array_size(rm.units);
+	int any = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		const json_t *un = json_array_get(rm.units, (rm.rr + i) % n);
+		const char *user = json_string_value(json_array_get(un, 0));
+		const char *cid = json_string_value(json_array_get(un, 1));
+		char key[200];
+		json_t *h, *routes;
+		struct d_user *u;
+		int c;
+
+		if (!force && mono_ms() - t0 >= 50) {
+			rm.rr = (rm.rr + i) % n;
+			return any;
+		}
+		snprintf(key, sizeof key, "%s\t%s", user, cid);
+		h = json_object_get(rm.heavy, key);
+		if (h && (json_integer_value(json_object_get(h, "seq")) ==
+		    rm.done || mono_ms() - json_integer_value(json_object_get(
+		    h, "at")) < 4000))
+			continue;
+		routes = json_object();
+		pthread_mutex_lock(rm.book);
+		/* the model may have changed since the units were listed */
+		if ((u = d_user_find(rm.d, user)) &&
+		    (strcmp(u->role, "agent") == 0 ||
+		    strcmp(u->role, "observer") == 0) &&
+		    (c = d_contest_find(rm.d, cid)) >= 0 &&
+		    (strcmp(u->role, "observer") == 0 || agent_of(rm.d, u,
+		    cid)))
+			heavy_unit(rm.d, u, c, json_is_true(json_array_get(un,
+			    2)), routes);
+		pthread_mutex_unlock(rm.book);
+		json_object_set_new(rm.heavy, key, json_pack("{s:I, s:I, s:o}",
+		    "at", (json_int_t)mono_ms(), "seq", (json_int_t)rm.done,
+		    "routes", routes));
+		any = 1;
+	}
+	return any;
+}
+
+/* The last JSON render with the units' pages of the accounts it
+ * publishes; units no longer listed are forgotten. */
+static void
+merge(void)
+{
+	json_t *keep = json_object(), *routes = json_object_get(rm.base,
+	    "routes");
+	size_t i;
+	const json_t *un;
+
+	json_array_foreach(rm.units, i, un) {
+		const char *user = json_string_value(json_array_get(un, 0));
+		char key[200];
+		json_t *h, *mine = json_object_get(routes, user);
+
+		snprintf(key, sizeof key, "%s\t%s", user,
+		    json_string_value(json_array_get(un, 1)));
+		if (!(h = json_object_get(rm.heavy, key)))
+			continue;
+		json_object_set(keep, key, h);
+		if (mine)
+			json_object_update(mine, json_object_get(h, "routes"));
+	}
+	json_decref(rm.heavy);
+	rm.heavy = keep;
+}
+
+/* One look: the JSON part when the book moved (at most every 500 ms),
+ * the units due, and a publication when either changed. */
+static void
 once(int force)
 {
-	json_t *m = NULL;
+	json_t *m = NULL, *units = NULL;
 	long long seq;
+	int changed;
 
 	pthread_mutex_lock(rm.book);
 	seq = rm.d->seq;
-	if (force || seq != rm.done)
-		m = render(rm.d);
+	if (force || (seq != rm.done && mono_ms() - rm.json_at >= 500))
+		m = render(rm.d, &units);
 	pthread_mutex_unlock(rm.book);
-	if (!m)
-		return 0;
-	if (publish(rm_dir, m)) {
+	if (m) {
+		json_decref(rm.base);
+		json_decref(rm.units);
+		rm.base = m;
+		rm.units = units;
+		rm.done = seq;
+		rm.json_at = mono_ms();
+	}
+	if (!rm.heavy)
+		rm.heavy = json_object();
+	changed = heavy_pass(force);
+	if (!rm.base || (!m && !changed && !rm.failed))
+		return;
+	merge();
+	if (publish(rm_dir, rm.base)) {
 		if (!rm.failed)
 			fprintf(stderr, "teller-desk: read model: cannot"
 			    " write %s/model.json: %s\n", rm_dir,
 			    strerror(errno));
 		rm.failed = 1;
-	} else {
+	} else
 		rm.failed = 0;
-		rm.done = seq;
-	}
-	json_decref(m);
-	return 1;
 }
 
 static void *
 loop(void *arg)
 {
-	long long last = mono_ms();
-
 	(void)arg;
 	pthread_mutex_lock(&rm.m);
 	while (!rm.stopping) {
@@ -589,11 +720,10 @@ loop(void *arg)
 			ts.tv_nsec -= 1000000000L;
 		}
 		pthread_cond_timedwait(&rm.cv, &rm.m, &ts);
-		if (rm.stopping || mono_ms() - last < 500)
+		if (rm.stopping)
 			continue;
 		pthread_mutex_unlock(&rm.m);
-		if (once(0))
-			last = mono_ms();
+		once(0);
 		pthread_mutex_lock(&rm.m);
 	}
 	pthread_mutex_unlock(&rm.m);
@@ -639,4 +769,8 @@ d_rm_stop(void)
 	pthread_join(rm.th, NULL);
 	rm.running = 0;
 	once(0);	/* what the last requests did */
+	json_decref(rm.base);
+	json_decref(rm.units);
+	json_decref(rm.heavy);
+	rm.base = rm.units = rm.heavy = NULL;
 }
