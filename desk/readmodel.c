@@ -8,13 +8,13 @@
  * checkpoint (seq) has moved, at most twice a second, so well within
  * 2 s of any entry or event; it renders under the book's lock, like any
  * read, and writes the file outside it, after the entries it shows have
- * been acknowledged: it never holds up an acknowledgement. The reads,
- * the hall board and the public part are rendered in one hold of the
- * lock; the agents' view, print centre and forms of each account and
- * contest (the print centre builds every form: the dearest pages) each
- * in a hold of its own, again when the book has moved and 4 s have
- * passed (§5: agent views current within 5 s), at most 50 ms of them a
- * look, so a writer never waits long behind the publisher. The file is
+ * been acknowledged: it never holds up an acknowledgement. The public
+ * part and each account's reads are each one short hold of the lock;
+ * the pages of each account and contest (hall board, agents' view,
+ * print centre and forms) a hold of their own, again when the book has
+ * moved and 4 s have passed (§5: hall and agent views current within
+ * 5 s), at most 50 ms of them a look: a writer never waits long behind
+ * the publisher. The file is
  *   "teller-desk read model 1 " SHA-256 hex of the rest "\n"
  * then one JSON object:
  *   {"seq", "hash": the checkpoint it shows,
@@ -34,10 +34,12 @@
  * carries @@RM-IDEM@@ and @@RM-CSRF@@, which observe fills for the
  * session that asks.
  *
- * Why one file: one rename publishes one moment for every account, so
- * no reader sees half a publication or a board newer than its
- * agent view; a torn or altered file fails its SHA-256 and observe
- * keeps what it had. */
+ * Why one file: one rename publishes the whole model at once, so no
+ * reader sees half a publication, and a torn or altered file fails its
+ * SHA-256 and observe keeps what it had. Each answer in it is the one
+ * serve gave at the moment it was rendered (between holds of the lock
+ * the book may move on: a later account's board may be newer), never
+ * one that moment did not allow. */
 #include "desk.h"
 #include "session.h"
 
@@ -371,54 +373,42 @@ pub_as(struct pub *p, struct desk *d, struct d_user *u, json_t *routes,
 	d_api_render_as(u, tok);
 }
 
-/* The account's reads and its hall board, every publication; the
- * agents' view, print centre and forms are units of their own (one
- * account and contest each, see heavy_unit), listed in units. */
+/* The account's reads, every publication; its pages are units of
+ * their own (one account and contest each, see heavy_unit), listed in
+ * units. */
 static void
 account_routes(struct desk *d, struct d_user *u, json_t *routes,
     json_t *units)
 {
 	struct pub p;
-	char auth[80], cookie[120], key[300];
+	char auth[80], cookie[120];
 	int screen = strcmp(u->role, "screen") == 0;
 	int agent = strcmp(u->role, "agent") == 0, first = -1;
-	json_t *v;
-	struct qp q;
 
 	pub_as(&p, d, u, routes, auth, cookie);
 	api(&p, "election", NULL);
 	api(&p, "board", NULL);
-	memset(&q, 0, sizeof q);
-	q.n = 1;
-	q.k[0] = "c";
 	for (int c = 0; c < d->ncs; c++) {
 		if (agent && !agent_of(d, u, d->cs[c].id)) {
 			not_yours(&p, c);
 			continue;
 		}
 		contest_reads(&p, c, !screen);
-		q.v[0] = d->cs[c].id;
-		page(&p, "/hall", &q);
-		if (!screen)
-			json_array_append_new(units, json_pack("[s, s, b]",
-			    u->username, d->cs[c].id, first < 0));
+		json_array_append_new(units, json_pack("[s, s, b]",
+		    u->username, d->cs[c].id, first < 0));
 		if (first < 0)
 			first = c;
 	}
-	/* the board without ?c= shows the account's first contest */
-	q.v[0] = first >= 0 ? d->cs[first].id : NULL;
-	d_rm_key(key, sizeof key, "/hall", qget, &q);
-	if (first >= 0 && (v = json_object_get(routes, key)))
-		json_object_set(routes, "/hall", v);
-	else if (first < 0)
+	if (first < 0)
 		page(&p, "/hall", NULL);
 	d_api_render_as(NULL, NULL);
 }
 
-/* An agent's or observer's view of contest c (S-20), its print centre
- * and the forms they link: the dearest pages (the print centre builds
- * every form), so each is its own short hold of the book's lock,
- * refreshed at most every 4 s (§5: agent views current within 5 s). */
+/* An account's pages of contest c: the hall board (S-19) and, for an
+ * agent or observer, the agents' view (S-20), the print centre and the
+ * forms they link (the print centre builds every form): each unit its
+ * own short hold of the book's lock, refreshed when the book moved and
+ * 4 s passed (§5: hall and agent views current within 5 s). */
 static void
 heavy_unit(struct desk *d, struct d_user *u, int c, int first,
     json_t *routes)
@@ -428,6 +418,7 @@ heavy_unit(struct desk *d, struct d_user *u, int c, int first,
 	const char *it;
 	json_t *v;
 	struct qp q;
+	int screen = strcmp(u->role, "screen") == 0;
 
 	pub_as(&p, d, u, routes, auth, cookie);
 	p.links = json_object();
@@ -435,13 +426,17 @@ heavy_unit(struct desk *d, struct d_user *u, int c, int first,
 	q.n = 1;
 	q.k[0] = "c";
 	q.v[0] = d->cs[c].id;
-	page(&p, "/agent", &q);
-	page(&p, "/print", &q);
+	page(&p, "/hall", &q);
+	if (!screen) {
+		page(&p, "/agent", &q);
+		page(&p, "/print", &q);
+	}
 	if (first) {
 		char key[300];
 
-		for (int i = 0; i < 2; i++) {
-			static const char *const pg[] = { "/agent", "/print" };
+		for (int i = 0; i < (screen ? 1 : 3); i++) {
+			static const char *const pg[] = { "/hall", "/agent",
+				"/print" };
 
 			d_rm_key(key, sizeof key, pg[i], qget, &q);
 			if ((v = json_object_get(routes, key)))
@@ -497,36 +492,51 @@ account(struct desk *d, struct d_user *u)
 	return a;
 }
 
-/* The model but the heavy units, under the book's lock; the units to
- * keep fresh in *units. */
+/* The accounts, the public part and every account's reads: a short
+ * hold of the book's lock for the first two, then one per account; the
+ * units to keep fresh in *units, the checkpoint shown in *seq. */
 static json_t *
-render(struct desk *d, json_t **units)
+render(struct desk *d, pthread_mutex_t *book, json_t **units,
+    long long *seq)
 {
 	json_t *accts = json_object(), *routes = json_object();
-	json_t *pub = json_object();
+	json_t *pub = json_object(), *names = json_array(), *v;
+	char hash[65];
+	size_t i;
 
 	*units = json_array();
-
+	pthread_mutex_lock(book);
+	*seq = d->seq;
+	snprintf(hash, sizeof hash, "%s", d->last_hash);
 	public_routes(d, pub);
-	json_object_set_new(routes, "public", pub);
-	for (int i = 0; i < d->nusers; i++) {
-		struct d_user *u = &d->users[i];
-		json_t *a, *mine;
+	for (int k = 0; k < d->nusers; k++) {
+		struct d_user *u = &d->users[k];
+		json_t *a;
 
 		if (strcmp(u->role, "agent") && strcmp(u->role, "observer") &&
 		    strcmp(u->role, "screen"))
 			continue;
 		if (!(a = account(d, u)))
 			continue;
+		if (!json_is_true(json_object_get(a, "disabled")))
+			json_array_append_new(names, json_string(u->username));
 		json_object_set_new(accts, u->username, a);
-		if (json_is_true(json_object_get(a, "disabled")))
-			continue;
-		mine = json_object();
-		account_routes(d, u, mine, *units);
-		json_object_set_new(routes, u->username, mine);
 	}
-	return json_pack("{s:I, s:s, s:o, s:o}", "seq", (json_int_t)d->seq,
-	    "hash", d->last_hash, "accounts", accts, "routes", routes);
+	pthread_mutex_unlock(book);
+	json_object_set_new(routes, "public", pub);
+	json_array_foreach(names, i, v) {
+		json_t *mine = json_object();
+		struct d_user *u;
+
+		pthread_mutex_lock(book);
+		if ((u = d_user_find(d, json_string_value(v))))
+			account_routes(d, u, mine, *units);
+		pthread_mutex_unlock(book);
+		json_object_set_new(routes, json_string_value(v), mine);
+	}
+	json_decref(names);
+	return json_pack("{s:I, s:s, s:o, s:o}", "seq", (json_int_t)*seq,
+	    "hash", hash, "accounts", accts, "routes", routes);
 }
 
 /* model.json.tmp, fsync, rename, fsync DIR: 0 or -1 (errno). */
@@ -625,9 +635,10 @@ heavy_pass(int force)
 		/* the model may have changed since the units were listed */
 		if ((u = d_user_find(rm.d, user)) &&
 		    (strcmp(u->role, "agent") == 0 ||
-		    strcmp(u->role, "observer") == 0) &&
+		    strcmp(u->role, "observer") == 0 ||
+		    strcmp(u->role, "screen") == 0) &&
 		    (c = d_contest_find(rm.d, cid)) >= 0 &&
-		    (strcmp(u->role, "observer") == 0 || agent_of(rm.d, u,
+		    (strcmp(u->role, "agent") != 0 || agent_of(rm.d, u,
 		    cid)))
 			heavy_unit(rm.d, u, c, json_is_true(json_array_get(un,
 			    2)), routes);
@@ -678,9 +689,9 @@ once(int force)
 
 	pthread_mutex_lock(rm.book);
 	seq = rm.d->seq;
-	if (force || (seq != rm.done && mono_ms() - rm.json_at >= 500))
-		m = render(rm.d, &units);
 	pthread_mutex_unlock(rm.book);
+	if (force || (seq != rm.done && mono_ms() - rm.json_at >= 500))
+		m = render(rm.d, rm.book, &units, &seq);
 	if (m) {
 		json_decref(rm.base);
 		json_decref(rm.units);
