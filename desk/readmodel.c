@@ -602,6 +602,7 @@ static struct {
 	int running, stopping, failed;
 	long long done;		/* the seq of the last JSON render */
 	long long json_at;	/* when (ms) */
+	long long cost;		/* how long it took (ms) */
 	json_t *base;		/* the last JSON render */
 	json_t *units;		/* [username, contest, first] */
 	json_t *heavy;		/* "user\tcontest": {"at", "seq", "routes"} */
@@ -706,8 +707,17 @@ once(int force)
 	pthread_mutex_lock(rm.book);
 	seq = rm.d->seq;
 	pthread_mutex_unlock(rm.book);
-	if (force || (seq != rm.done && mono_ms() - rm.json_at >= 500))
+	/* twice a second, or less often while a render costs more than
+	 * a quarter of the time between them (a loaded machine), never
+	 * beyond the 2 s of §6.1 */
+	if (force || (seq != rm.done && mono_ms() - rm.json_at >=
+	    (rm.cost * 4 < 500 ? 500 : rm.cost * 4 > 1300 ? 1300 :
+	    rm.cost * 4))) {
+		long long t0 = mono_ms();
+
 		m = render(rm.d, rm.book, &units, &seq);
+		rm.cost = mono_ms() - t0;
+	}
 	if (m) {
 		json_decref(rm.base);
 		json_decref(rm.units);
