@@ -7,7 +7,8 @@
 # the declaration (the read model grepped for the unreleased figures);
 # publication within 2 s; observe killed and restarted (its sessions
 # survive); serve killed (observe answers the last published state); a
-# torn or altered model.json refused cleanly, the last good one kept.
+# torn or altered model.json refused cleanly, the last good one kept;
+# and `serve --observe`, the listener inside serve, still takes no write.
 # Usage: desk_observe.py BUILD_DIR. Prints "N passed, N failed".
 import http.client
 import json
@@ -431,6 +432,34 @@ def per_ip(rm):
     check(o.kill(signal.SIGTERM) == 0, "observe stops cleanly")
 
 
+def inproc_listener():
+    """serve --observe ADDR:PORT, the observer listener inside serve
+    (a convenience for a training laptop), still takes no write."""
+    db = os.path.join(tmp, "inproc.db")
+    r = subprocess.run([DESK, "init", db, "--plan", da.PLAN],
+                       capture_output=True, text=True)
+    port, oport = free_port(), free_port()
+    log = open(os.path.join(tmp, "inproc.log"), "ab")
+    p = subprocess.Popen([DESK, "serve", db, "--listen",
+                          "127.0.0.1:%d" % port, "--insecure-http",
+                          "--observe", "127.0.0.1:%d" % oport], stderr=log)
+    try:
+        check(r.returncode == 0 and wait_port(p, oport),
+              "serve --observe starts")
+        st, js = login(oport, AG)
+        check(st == 200, "serve --observe: the agent logs in (%d)" % st)
+        tok = js["token"] if st == 200 else ""
+        st, _, _ = api(oport, "POST", "assignments", {}, token=tok)
+        check(st == 403, "serve --observe: no write (%d)" % st)
+        st, _, _ = api(oport, "POST", "login", {
+            "username": "ro", "password": RO_PW, "device": da.DEVICE})
+        check(st == 403, "serve --observe: no RO login (%d)" % st)
+    finally:
+        p.send_signal(signal.SIGTERM)
+        check(p.wait(timeout=30) == 0, "serve --observe stops cleanly")
+        log.close()
+
+
 def usage():
     r = subprocess.run([DESK, "observe", tmp, "--listen", "0.0.0.0:8443",
                         "--insecure-http"], capture_output=True, text=True)
@@ -460,6 +489,7 @@ def main():
               " only: %s" % sorted(accounts))
         per_ip(rm)
         restarts(srv, obs, rm)
+        inproc_listener()
         usage()
     finally:
         for p in (srv.proc, obs.proc):
