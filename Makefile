@@ -268,7 +268,8 @@ fuzz:
 # L2_STRICT=1 also fails on the timing targets. L3: S15 (the Tower
 # Hamlets 2014 count) by 30 client threads within 5 minutes. L1
 # (tests/desk/desk_l1.py): 10 minutes (DURATION) of 160 clients; F8:
-# 2 minutes of L1 with the observer clients killed a third of the way.
+# 2 minutes of L1 with the observe process and its clients killed a third
+# of the way.
 load: deps all
 	@/usr/bin/python3 bench/desk/l2.py $(B)
 	@/usr/bin/python3 tests/desk/desk_l1.py $(B)

@@ -545,6 +545,20 @@ int d_must_change(struct desk *d, const char *user);
 struct d_user *d_session_user(struct desk *d, const char *auth,
     char th[65], long long *reauth);
 
+/* api.c, for the read model: render as u (its token tok); u's object */
+void d_api_render_as(struct d_user *u, const char *tok);
+json_t *d_api_user_obj(struct desk *d, const struct d_user *u);
+
+/* readmodel.c: serve --read-model DIR (§6.1), published by a thread
+ * that takes the book's lock; observe.c: `teller-desk observe` */
+int d_rm_start(struct desk *d, pthread_mutex_t *lock, const char *dir);
+void d_rm_stop(void);
+void d_rm_dir(const char *dir);
+void d_rm_key(char *out, size_t n, const char *path,
+    const char *(*get)(void *, const char *), void *cls);
+const char *d_rm_dir_get(void);
+int d_observe(int argc, char **argv);
+
 /* html.c: the screens (§5), for every path outside /api/ */
 void d_html(struct desk *d, struct d_http *h);
 

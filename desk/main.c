@@ -558,6 +558,9 @@ cmd_serve(int argc, char **argv)
 		else if (strcmp(argv[i], "--http-redirect") == 0 &&
 		    i + 1 < argc)
 			d_serve_redirect(argv[++i]);
+		else if (strcmp(argv[i], "--read-model") == 0 &&
+		    i + 1 < argc)
+			d_rm_dir(argv[++i]);
 		else if (strcmp(argv[i], "--tls-cert") == 0 && i + 1 < argc)
 			cert = argv[++i];
 		else if (strcmp(argv[i], "--tls-key") == 0 && i + 1 < argc)
@@ -1177,6 +1180,11 @@ usage(void)
 	    " --tls-key F\n"
 	    "         [--observe ADDR:PORT] [--host NAME]...\n"
 	    "         [--backup-dir DIR]\n"
+	    "         [--read-model DIR]\n"
+	    "       teller-desk observe DIR [--listen ADDR:PORT]"
+	    " [--insecure-http | --tls-cert F --tls-key F]\n"
+	    "         [--host NAME]... [--sessions FILE]"
+	    " [--per-ip-limit N]\n"
 	    "       teller-desk device DB add NAME ROLE...|list|revoke NAME\n"
 	    "       teller-desk user DB password USERNAME [PASSWORD]\n"
 	    "       teller-desk export DB [-o FILE]\n"
@@ -1201,6 +1209,8 @@ main(int argc, char **argv)
 		return cmd_init_args(argc, argv);
 	if (strcmp(argv[1], "serve") == 0)
 		return cmd_serve(argc, argv);
+	if (strcmp(argv[1], "observe") == 0)
+		return d_observe(argc, argv);
 	if (strcmp(argv[1], "user") == 0)
 		return cmd_user(argc, argv);
 	if (strcmp(argv[1], "device") == 0)

@@ -608,7 +608,8 @@ d_serve(struct desk *d, const char *listen, int insecure)
 		d_airgap_plain(d, listen, observe_at);
 	pthread_mutex_unlock(&lock);
 	if (d_airgap_start(d, &lock, listen, observe_at, redirect_at) ||
-	    d_disk_start(d, &lock) || d_backup_start(d, &lock)) {
+	    d_disk_start(d, &lock) || d_backup_start(d, &lock) ||
+	    (d_rm_dir_get() && d_rm_start(d, &lock, d_rm_dir_get()))) {
 		d_disk_stop();
 		d_airgap_stop();
 		if (rmhd)
@@ -627,6 +628,9 @@ d_serve(struct desk *d, const char *listen, int insecure)
 	if (redirect_at)
 		fprintf(stderr, "teller-desk: the CA and a redirect on"
 		    " http://%s\n", redirect_at);
+	if (d_rm_dir_get())
+		fprintf(stderr, "teller-desk: read model in %s\n",
+		    d_rm_dir_get());
 	if (d_tls_info()->mode == 1)
 		fprintf(stderr, "teller-desk: local CA SHA-256 %s\n",
 		    d_tls_info()->fpr);
@@ -639,6 +643,7 @@ d_serve(struct desk *d, const char *listen, int insecure)
 	if (omhd)
 		MHD_stop_daemon(omhd);
 	MHD_stop_daemon(mhd);
+	d_rm_stop();
 	d_log_event(d, "server.stop", NULL, NULL, NULL, NULL);
 	free_tls();
 	return 0;

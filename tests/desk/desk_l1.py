@@ -2,8 +2,9 @@
 # desk_l1.py -- load test L1 of docs/desk.md §11.2 for teller-desk, over
 # HTTP on loopback: 50 clerks each post one bundle per 3 s +- 1 s for
 # DURATION seconds (default 600) over 10 contests, 10 supervisors read
-# their table's sheet every 5 s, and 100 hall and agent clients poll the
-# observer listener (`serve --observe`) every 2 s, all on keep-alive
+# their table's sheet every 5 s, and 100 hall and agent clients poll
+# `teller-desk observe` (its own process, on the read model of `serve
+# --read-model`, §6.1) every 2 s, all on keep-alive
 # connections. The plan (10 contests, one box each, verified and in
 # round 1 before the clock starts) is made here.
 #
@@ -20,11 +21,11 @@
 # round 1) and checks the result; the load phase itself runs in Node.js
 # (desk_l1_client.js, stdlib http, keep-alive), as §11.2 names, so the
 # latencies are the desk's and not a Python client's own queueing.
-# F8=1: §11.2 F8, the observer listener's clients (a Node process of
-# their own) killed by SIGKILL a third of the way in and started again:
-# staff latency after the kill is printed (checked with L1_STRICT=1)
-# and the board must show every acknowledged bundle at the end. (The
-# observer is a listener of serve, not a process of its own.)
+# F8=1: §11.2 F8, the observer process (`teller-desk observe`) and its
+# clients (a Node process of their own) killed by SIGKILL a third of the
+# way in and started again: staff latency after the kill is printed
+# (checked with L1_STRICT=1) and the board must show every acknowledged
+# bundle at the end.
 # Usage: desk_l1.py BUILD_DIR. Prints "N passed, N failed".
 import http.client
 import json
@@ -361,6 +362,44 @@ def clients(toks):
     return cs
 
 
+class Observe:
+    """`teller-desk observe RM` on oport (started once serve has
+    published; no per-address limit: every client is 127.0.0.1)."""
+
+    p = None
+
+    def setup(self, rm, oport, log):
+        self.rm, self.oport, self.logname = rm, oport, log
+        for _ in range(400):
+            if os.path.exists(os.path.join(rm, "model.json")):
+                break
+            time.sleep(0.05)
+        self.start()
+
+    def start(self):
+        self.log = open(self.logname, "ab")
+        self.p = subprocess.Popen([DESK, "observe", self.rm, "--listen",
+                                   "127.0.0.1:%d" % self.oport,
+                                   "--insecure-http", "--per-ip-limit",
+                                   "0"], stderr=self.log)
+        for _ in range(400):
+            try:
+                if Client(self.oport).call("GET", "health")[0] == 200:
+                    return
+            except (OSError, http.client.HTTPException):
+                pass
+            time.sleep(0.05)
+
+    def kill(self, sig=signal.SIGKILL):
+        if self.p and self.p.poll() is None:
+            self.p.send_signal(sig)
+            self.p.wait()
+            self.log.close()
+
+
+OBSERVE = Observe()
+
+
 class Node:
     """One desk_l1_client.js process running some of the clients."""
 
@@ -385,8 +424,9 @@ def load(port, oport, toks, pid):
     """Runs the Node client for DURATION seconds, sampling serve's CPU
     and RSS each second. With F8=1 (§11.2 F8) the observer clients run
     in a process of their own, killed (SIGKILL, requests in flight) a
-    third of the way in and started afresh at once: their connections
-    to the observer listener die with them."""
+    third of the way in and started afresh at once, and the observe
+    process with them (SIGKILL, restarted on its port: its sessions
+    survive in its own file)."""
     cs = clients(toks)
     S = Stats()
     hz = os.sysconf("SC_CLK_TCK")
@@ -411,6 +451,8 @@ def load(port, oport, toks, pid):
                 DURATION / 3:
             obs.p.kill()
             obs.p.wait()
+            OBSERVE.kill()
+            OBSERVE.start()
             killed = time.monotonic() - w0
             print("F8: the observer clients killed at %.0f s" % killed,
                   flush=True)
@@ -498,10 +540,11 @@ def main():
         return 1
     port, oport = free_port(), free_port()
     log = open(os.path.join(tmp, "serve.log"), "wb")
+    rm = os.path.join(tmp, "rm")
     proc = subprocess.Popen([DESK, "serve", db, "--listen",
                              "127.0.0.1:%d" % port, "--insecure-http",
-                             "--observe", "127.0.0.1:%d" % oport],
-                            stderr=log)
+                             "--read-model", rm], stderr=log)
+    OBSERVE.setup(rm, oport, os.path.join(tmp, "observe.log"))
     rc = -1
     S = None
     try:
@@ -526,6 +569,7 @@ def main():
         check(not S.errors, "L1: no errors (%d: %s)" % (
             len(S.errors), S.errors[:3]))
     finally:
+        OBSERVE.kill(signal.SIGTERM)
         proc.send_signal(signal.SIGTERM)
         try:
             rc = proc.wait(timeout=60)

@@ -1,0 +1,505 @@
+#!/usr/bin/python3
+# desk_observe.py -- `teller-desk observe` as its own process, reading
+# the read model `serve --read-model DIR` publishes (docs/desk.md §6.1,
+# §9 intro, §3.4): the same answers as serve for agents, observers and
+# screens; logins of those accounts only (a clerk, the RO refused); no
+# write route; disclosure before and after the provisional release and
+# the declaration (the read model grepped for the unreleased figures);
+# publication within 2 s; observe killed and restarted (its sessions
+# survive); serve killed (observe answers the last published state); a
+# torn or altered model.json refused cleanly, the last good one kept;
+# and `serve --observe`, the listener inside serve, still takes no write.
+# Usage: desk_observe.py BUILD_DIR. Prints "N passed, N failed".
+import http.client
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+import desk_api as da  # noqa: E402  (its helpers drive the count)
+
+DESK = da.DESK
+C = "contests/mayor/"
+tmp = da.tmp
+check = da.check
+RO_PW = "correct-horse-battery-1"
+AG = ("brown-ea", "agent-password-long-1")
+OBS = ("obs", "obs-password-long-1")
+HALL = ("hall", "hall-password-long-1")
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    p = s.getsockname()[1]
+    s.close()
+    return p
+
+
+def wait_port(proc, port):
+    for _ in range(200):
+        if proc.poll() is not None:
+            return False
+        try:
+            socket.create_connection(("127.0.0.1", port), 1).close()
+            return True
+        except OSError:
+            time.sleep(0.05)
+    return False
+
+
+class Serve:
+    def __init__(self, db, rm):
+        self.db, self.rm = db, rm
+
+    def start(self):
+        self.port = free_port()
+        self.log = open(os.path.join(tmp, "serve.log"), "ab")
+        self.proc = subprocess.Popen(
+            [DESK, "serve", self.db, "--listen", "127.0.0.1:%d" % self.port,
+             "--insecure-http", "--read-model", self.rm], stderr=self.log)
+        assert wait_port(self.proc, self.port), "serve did not start"
+        return self
+
+
+class Observe:
+    def __init__(self, rm, per_ip="0"):
+        self.rm, self.per_ip = rm, per_ip
+        self.port = free_port()
+
+    def start(self):
+        self.log = open(os.path.join(tmp, "observe.log"), "ab")
+        self.proc = subprocess.Popen(
+            [DESK, "observe", self.rm, "--listen",
+             "127.0.0.1:%d" % self.port, "--insecure-http",
+             "--per-ip-limit", self.per_ip], stderr=self.log)
+        assert wait_port(self.proc, self.port), "observe did not start"
+        return self
+
+    def kill(self, sig=signal.SIGKILL):
+        self.proc.send_signal(sig)
+        rc = self.proc.wait(timeout=30)
+        self.log.close()
+        return rc
+
+
+def req(port, method, path, body=None, token=None, headers=None,
+        form=None):
+    c = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    h = dict(headers or {})
+    if token:
+        h["Authorization"] = "Bearer " + token
+    data = None
+    if body is not None:
+        data = json.dumps(body).encode()
+        h.setdefault("Content-Type", "application/json")
+    if form is not None:
+        data = form.encode()
+        h["Content-Type"] = "application/x-www-form-urlencoded"
+    c.request(method, path, data, h)
+    r = c.getresponse()
+    raw = r.read()
+    c.close()
+    return r.status, raw, {k.lower(): v for k, v in r.getheaders()}
+
+
+def api(port, method, path, body=None, token=None, headers=None):
+    st, raw, hd = req(port, method, "/api/v1/" + path, body, token, headers)
+    try:
+        js = json.loads(raw) if raw else None
+    except ValueError:
+        js = None
+    return st, js, hd
+
+
+def login(port, who):
+    st, js, _ = api(port, "POST", "login", {"username": who[0],
+                                            "password": who[1]})
+    return st, js
+
+
+def model_text(rm):
+    with open(os.path.join(rm, "model.json"), encoding="utf-8") as f:
+        return f.read()
+
+
+def seq_of(port, tok):
+    st, js, _ = api(port, "GET", "board", token=tok)
+    return js["checkpoint"]["seq"] if st == 200 else None
+
+
+def published(srv, ro, obs, otok, timeout=2.0):
+    """Seconds until observe's board shows serve's checkpoint, or None
+    after timeout."""
+    want = seq_of(srv.port, ro)
+    t0 = time.monotonic()
+    while time.monotonic() - t0 < timeout + 3:
+        if seq_of(obs.port, otok) == want:
+            return time.monotonic() - t0
+        time.sleep(0.05)
+    return None
+
+
+def new_book():
+    with open(da.PLAN) as f:
+        plan = json.load(f)
+    plan["users"] += [
+        {"username": OBS[0], "full_name": "Olu Observer", "role": "observer",
+         "password": OBS[1], "must_change_password": False},
+        {"username": HALL[0], "full_name": "Hall screen", "role": "screen",
+         "password": HALL[1], "must_change_password": False}]
+    p = os.path.join(tmp, "plan-observe.json")
+    with open(p, "w") as f:
+        json.dump(plan, f)
+    db = os.path.join(tmp, "observe.db")
+    r = subprocess.run([DESK, "init", db, "--plan", p], capture_output=True,
+                       text=True)
+    assert r.returncode == 0, r.stderr
+    return db
+
+
+HEADERS = ("content-security-policy", "x-content-type-options",
+           "referrer-policy", "permissions-policy", "cache-control",
+           "content-type")
+
+
+def same(srv, obs, stok, otok, path, what):
+    """The same status, body and headers from serve and observe."""
+    a = api(srv.port, "GET", path, token=stok)
+    b = api(obs.port, "GET", path, token=otok)
+    check(a[0] == b[0] and a[1] == b[1] and
+          all(a[2].get(h) == b[2].get(h) for h in HEADERS),
+          "%s: GET %s serve %d, observe %d%s" % (
+              what, path, a[0], b[0], "" if a[1] == b[1] else
+              " (bodies differ: %s / %s)" % (json.dumps(a[1])[:150],
+                                             json.dumps(b[1])[:150])))
+
+
+def logins_and_no_writes(srv, obs):
+    st, _ = login(obs.port, ("clerk1", "clerk1-password-long"))
+    check(st == 401, "observe: a clerk's login refused (%d)" % st)
+    st, js, _ = api(obs.port, "POST", "login", {
+        "username": "ro", "password": RO_PW, "device": da.DEVICE})
+    check(st == 401 and "token" not in (js or {}),
+          "observe: the RO's login refused (%d)" % st)
+    st, _ = login(obs.port, (AG[0], "wrong-password-12"))
+    check(st == 401, "observe: a wrong password refused (%d)" % st)
+    toks = {}
+    for who, role in ((AG, "agent"), (OBS, "observer"), (HALL, "screen")):
+        st, js = login(obs.port, who)
+        check(st == 200 and js["user"]["role"] == role,
+              "observe: the %s logs in (%d %s)" % (role, st, js))
+        toks[role] = js["token"] if st == 200 else ""
+    ag = toks["agent"]
+    st, js, _ = api(obs.port, "GET", "session", token=ag)
+    check(st == 200 and js["user"]["username"] == AG[0] and
+          js["csrf"] is None, "observe: the agent's session")
+    for path in ("assignments", "reauth", "password", "users",
+                 C + "bundles", C + "provisional"):
+        st, js, _ = api(obs.port, "POST", path, {}, token=ag)
+        check(st == 403 and js["error"]["rule"] == "§6.1",
+              "observe: POST %s refused (%d)" % (path, st))
+    for m in ("PUT", "DELETE", "PATCH"):
+        st, _, _ = api(obs.port, m, "board", {}, token=ag)
+        check(st == 403, "observe: %s refused (%d)" % (m, st))
+    for path in ("/do", "/anything"):
+        st, _, _ = req(obs.port, "POST", path, form="a=b")
+        check(st == 403, "observe: form POST %s refused (%d)" % (path, st))
+    st, js, _ = api(obs.port, "GET", "board")
+    check(st == 401, "observe: no token, no board (%d)" % st)
+    st, js, _ = api(obs.port, "GET", "board", token=ag,
+                    headers={"Host": "evil.example"})
+    check(st == 421, "observe: a foreign Host 421 (%d)" % st)
+    st, js, _ = api(obs.port, "GET", "health")
+    check(st == 200 and js["ok"] is True, "observe: health")
+    return toks
+
+
+def parity(srv, obs, ro, toks):
+    stoks = {}
+    for who, role in ((AG, "agent"), (OBS, "observer"), (HALL, "screen")):
+        stoks[role] = da.login(who[0], who[1])
+    t = published(srv, ro, obs, toks["agent"])
+    check(t is not None and t <= 2.0,
+          "published within 2 s of the logins (%s s)" % t)
+    for path in ("election", "board", C.rstrip("/"), C + "boxes",
+                 C + "boxes?box=M1", C + "verification", C + "recounts",
+                 C + "lots", C + "provisional", C + "reconciliation",
+                 C + "declaration", "public/results"):
+        same(srv, obs, stoks["agent"], toks["agent"], path, "agent")
+        same(srv, obs, stoks["observer"], toks["observer"], path,
+             "observer")
+    for path in ("board", "election", C + "boxes"):
+        same(srv, obs, stoks["screen"], toks["screen"], path, "screen")
+    same(srv, obs, None, None, "health", "no session")
+
+
+def unreleased(rm, figures):
+    """The figures found in the read model as numbers (JSON or HTML)."""
+    text = model_text(rm)
+    return [f for f in figures if re.search(
+        r"(?<![0-9A-Za-z+/.,$])%s(?![0-9A-Za-z+/])" % f, text)]
+
+
+def count_to_stage1(ro, mgr, sup, c1, c2, rcpt):
+    da.verification(ro, mgr, sup, c1, c2, rcpt)
+    n = 0
+    for cand, total in ((1, 587), (2, 353), (3, 41), (4, 19)):
+        while total:
+            n += 1
+            p = min(25, total)
+            da.post(c1, C + "bundles", da.bundle("o-%d" % n, 1, cand, p))
+            total -= p
+
+
+def disclosure(srv, obs, rm, ro, toks):
+    mgr = da.login("mgr", "mgr-password-long-1", da.DEVICE)
+    rcpt = da.login("rcpt", "rcpt-password-long-1")
+    sup = da.login("sup1", "sup1-password-long-1")
+    c1 = da.login("clerk1", "clerk1-password-long")
+    c2 = da.login("clerk2", "clerk2-password-long")
+    count_to_stage1(ro, mgr, sup, c1, c2, rcpt)
+    ag = toks["agent"]
+    t = published(srv, ro, obs, ag)
+    check(t is not None and t <= 2.0, "bundles published within 2 s (%s)"
+          % t)
+    st, js, _ = api(srv.port, "GET", C + "reconciliation", token=ro)
+    check(st == 200 and js["candidates"][0]["votes"] == 587,
+          "serve: the RO sees 587 for A (%d)" % st)
+    found = unreleased(rm, ("587", "353"))
+    check(not found, "before the release: no running total in the read"
+          " model (found %s)" % found)
+    st, _, _ = api(obs.port, "GET", C + "provisional", token=ag)
+    check(st == 404, "observe: no provisional before the release (%d)" % st)
+    st, _, _ = api(obs.port, "GET", C + "reconciliation", token=ag)
+    check(st == 403, "observe: reconciliation is not the agent's (%d)" % st)
+    da.post(sup, C + "sheets/close", {"round": 1, "area": "main",
+                                      "table": 1, "stage": 1})
+    js, _ = da.post(mgr, C + "rounds/1/close", {"stage": 1})
+    js, _ = da.post(ro, C + "provisional", {"present": []})
+    t0 = time.monotonic()
+    while time.monotonic() - t0 < 5:
+        st, js, _ = api(obs.port, "GET", C + "provisional", token=ag)
+        if st == 200:
+            break
+        time.sleep(0.05)
+    t = time.monotonic() - t0
+    check(st == 200 and js["candidates"][0]["first"] == 587 and t <= 2.0,
+          "observe: the released provisional within 2 s (%d, %.2f s)"
+          % (st, t))
+    st, js, _ = api(obs.port, "GET", "public/results")
+    check(st == 200 and js["contests"] == [],
+          "observe: public results empty before the declaration")
+    pub = json.loads(model_text(rm).partition("\n")[2])["routes"]["public"]
+    check("587" not in json.dumps(pub), "the public part holds no figure")
+    st, js, _ = api(obs.port, "GET", "board", token=toks["screen"])
+    check(st == 200 and js["contests"][0]["result"] is None,
+          "observe: the hall board shows no figure before the declaration")
+    da.post(ro, C + "ready", {"version": 1, "note": "no request"})
+    da.call("POST", "reauth", {"password": RO_PW}, ro)
+    da.post(ro, C + "declaration", {"version": 1})
+    t = published(srv, ro, obs, ag)
+    st, js, _ = api(obs.port, "GET", "public/results/mayor")
+    check(st == 200 and js["candidates"][0]["first"] == 587,
+          "observe: the declared result public (%d)" % st)
+    st, raw, hd = req(obs.port, "GET", "/public")
+    check(st == 200 and b"587" in raw and
+          hd.get("cache-control") == "no-cache",
+          "observe: the public page after the declaration (%d)" % st)
+    same(srv, obs, None, None, "public/results", "public")
+
+
+def html(obs):
+    origin = "http://127.0.0.1:%d" % obs.port
+    st, raw, hd = req(obs.port, "POST", "/login", form="username=%s&"
+                      "password=%s" % AG, headers={"Origin": origin})
+    ck = hd.get("set-cookie", "").split(";")[0]
+    check(st == 303 and hd.get("location") == "/agent" and
+          ck.startswith("desk="), "observe: a form login (%d %s)"
+          % (st, hd.get("location")))
+    st, raw, hd = req(obs.port, "GET", "/agent", headers={"Cookie": ck})
+    page = raw.decode("utf-8", "replace")
+    m = re.search(r'action="/logout">.*?name="idem" value="([0-9a-f]+)".*?'
+                  r'name="csrf" value="([0-9a-f]{64})"', page)
+    check(st == 200 and m and "@@RM-" not in page and "Tayo Bello" in page,
+          "observe: S-20 for the agent, its own logout form (%d)" % st)
+    st, raw, hd = req(obs.port, "GET", "/hall", headers={"Cookie": ck})
+    check(st == 200 and b"data-refresh" in raw, "observe: S-19 (%d)" % st)
+    st, js, _ = api(obs.port, "POST", "logout", {}, headers={"Cookie": ck})
+    check(st == 403, "observe: a cookie logout without X-CSRF-Token"
+          " refused (%d)" % st)
+    st, _, _ = req(obs.port, "POST", "/logout", form="form=logout&idem=%s&"
+                   "csrf=%s" % ((m.group(1), "0" * 64) if m else ("", "")),
+                   headers={"Cookie": ck, "Origin": origin})
+    check(st == 403, "observe: a logout form with a wrong CSRF token"
+          " refused (%d)" % st)
+    if m:
+        st, _, hd = req(obs.port, "POST", "/logout",
+                        form="form=logout&idem=%s&csrf=%s" % m.groups(),
+                        headers={"Cookie": ck, "Origin": origin})
+        check(st == 303 and hd.get("location") == "/login",
+              "observe: the logout form (%d)" % st)
+    st, _, _ = api(obs.port, "GET", "session", headers={"Cookie": ck})
+    check(st == 401, "observe: the session ended (%d)" % st)
+    st, raw, hd = req(obs.port, "GET", "/agent")
+    check(st == 303 and hd.get("location") == "/login",
+          "observe: no session, to the login (%d)" % st)
+
+
+def restarts(srv, obs, rm):
+    st, js = login(obs.port, AG)    # the form login ended the last one
+    ag = js["token"] if st == 200 else ""
+    st, before, _ = api(obs.port, "GET", "board", token=ag)
+    obs.kill()
+    obs.start()
+    st, js, _ = api(obs.port, "GET", "board", token=ag)
+    check(st == 200 and js == before,
+          "observe killed and restarted: the agent's session and board"
+          " (%d)" % st)
+    srv.proc.kill()
+    srv.proc.wait()
+    srv.log.close()
+    st, js, _ = api(obs.port, "GET", "board", token=ag)
+    check(st == 200 and js == before,
+          "serve killed: observe answers the last published state (%d)"
+          % st)
+    good = open(os.path.join(rm, "model.json"), "rb").read()
+
+    def put(data):
+        with open(os.path.join(rm, "t"), "wb") as f:
+            f.write(data)
+        os.rename(os.path.join(rm, "t"), os.path.join(rm, "model.json"))
+        time.sleep(0.7)
+
+    flipped = bytearray(good)
+    flipped[len(good) // 2] ^= 0x01
+    for what, data in (("torn", good[:len(good) // 2]),
+                       ("altered", bytes(flipped)), ("empty", b""),
+                       ("not JSON", b"teller-desk read model 1 " +
+                        b"0" * 64 + b"\n{")):
+        put(data)
+        st, js, _ = api(obs.port, "GET", "board", token=ag)
+        check(st == 200 and js == before and obs.proc.poll() is None,
+              "a %s model.json refused, the last good one kept (%d)"
+              % (what, st))
+    obs.kill()
+    obs.start()
+    st, js, _ = api(obs.port, "GET", "health")
+    check(st == 503 and js["ok"] is False,
+          "observe started on a bad model: health 503 (%d)" % st)
+    st, js, _ = api(obs.port, "GET", "board", token=ag)
+    check(st == 503 and js["error"]["code"] == "read_only",
+          "observe without a model: 503 read_only (%d)" % st)
+    put(good)
+    st, js, _ = api(obs.port, "GET", "board", token=ag)
+    check(st == 200 and js == before and obs.proc.poll() is None,
+          "the good model back: observe answers again (%d)" % st)
+    with open(obs.log.name, errors="replace") as f:
+        log = f.read()
+    check("SHA-256 does not hold" in log,
+          "observe says why a model was refused")
+    rc = obs.kill(signal.SIGTERM)
+    check(rc == 0, "observe stops cleanly on SIGTERM (%d)" % rc)
+
+
+def per_ip(rm):
+    """§6.3: at most 8 connections from one address by default."""
+    o = Observe(rm, "8").start()
+    socks = []
+    for _ in range(8):
+        s = socket.create_connection(("127.0.0.1", o.port), 5)
+        s.sendall(b"GET /api/v1/health HTTP/1.1\r\nHost: 127.0.0.1\r\n")
+        socks.append(s)
+    time.sleep(0.3)
+    try:
+        st = req(o.port, "GET", "/api/v1/health")[0]
+    except (OSError, http.client.HTTPException):
+        st = None
+    check(st is None, "observe: a 9th connection from one address"
+          " refused (%s)" % st)
+    for s in socks:
+        s.close()
+    time.sleep(0.3)
+    st = req(o.port, "GET", "/api/v1/health")[0]
+    check(st == 200, "observe: answers once they are gone (%d)" % st)
+    check(o.kill(signal.SIGTERM) == 0, "observe stops cleanly")
+
+
+def inproc_listener():
+    """serve --observe ADDR:PORT, the observer listener inside serve
+    (a convenience for a training laptop), still takes no write."""
+    db = os.path.join(tmp, "inproc.db")
+    r = subprocess.run([DESK, "init", db, "--plan", da.PLAN],
+                       capture_output=True, text=True)
+    port, oport = free_port(), free_port()
+    log = open(os.path.join(tmp, "inproc.log"), "ab")
+    p = subprocess.Popen([DESK, "serve", db, "--listen",
+                          "127.0.0.1:%d" % port, "--insecure-http",
+                          "--observe", "127.0.0.1:%d" % oport], stderr=log)
+    try:
+        check(r.returncode == 0 and wait_port(p, oport),
+              "serve --observe starts")
+        st, js = login(oport, AG)
+        check(st == 200, "serve --observe: the agent logs in (%d)" % st)
+        tok = js["token"] if st == 200 else ""
+        st, _, _ = api(oport, "POST", "assignments", {}, token=tok)
+        check(st == 403, "serve --observe: no write (%d)" % st)
+        st, _, _ = api(oport, "POST", "login", {
+            "username": "ro", "password": RO_PW, "device": da.DEVICE})
+        check(st == 403, "serve --observe: no RO login (%d)" % st)
+    finally:
+        p.send_signal(signal.SIGTERM)
+        check(p.wait(timeout=30) == 0, "serve --observe stops cleanly")
+        log.close()
+
+
+def usage():
+    r = subprocess.run([DESK, "observe", tmp, "--listen", "0.0.0.0:8443",
+                        "--insecure-http"], capture_output=True, text=True)
+    check(r.returncode == 2 and "loopback" in r.stderr,
+          "observe: --insecure-http on loopback only")
+    r = subprocess.run([DESK, "observe", tmp, "--listen", "127.0.0.1:8443"],
+                       capture_output=True, text=True)
+    check(r.returncode == 2, "observe: TLS or --insecure-http needed")
+
+
+def main():
+    db = new_book()
+    rm = os.path.join(tmp, "rm")
+    srv = Serve(db, rm).start()
+    da.SRV = srv
+    obs = Observe(rm).start()
+    try:
+        ro = da.login("ro", RO_PW, da.DEVICE)
+        toks = logins_and_no_writes(srv, obs)
+        parity(srv, obs, ro, toks)
+        disclosure(srv, obs, rm, ro, toks)
+        html(obs)
+        accounts = json.loads(model_text(rm).partition("\n")[2])[
+            "accounts"]
+        check(sorted(accounts) == sorted([AG[0], OBS[0], HALL[0]]),
+              "the read model holds agent, observer and screen accounts"
+              " only: %s" % sorted(accounts))
+        per_ip(rm)
+        restarts(srv, obs, rm)
+        inproc_listener()
+        usage()
+    finally:
+        for p in (srv.proc, obs.proc):
+            if p.poll() is None:
+                p.kill()
+                p.wait()
+    print("%d passed, %d failed" % (da.passed, da.failed))
+    shutil.rmtree(tmp, ignore_errors=True)
+    return 1 if da.failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
