@@ -415,12 +415,25 @@ jc_step(const unsigned char *b, size_t p, size_t len, bool *str,
 	return 0;
 }
 
+/* The popcnt instruction where the processor has it (chosen at run
+ * time: the baseline x86-64 lacks it), else jc_pop's bit sums. */
+#if defined(__SSE2__) && defined(__GNUC__) && \
+    (defined(__x86_64__) || defined(__i386__))
+#define JC_HW 1
+#define JC_INLINE __attribute__((always_inline)) inline
+#else
+#define JC_HW 0
+#define JC_INLINE inline
+#endif
+
 /* Move past one value starting at c->i (already at its first byte),
  * recording its span. Brackets are only counted (jansson checks the
  * value when it is parsed); nesting is limited to lim.depth + base.
- * With SSE2 the bytes are looked at 64 at a time. */
-static int
-jc_value(teller_ctx *ctx, struct jcur *c, int base, struct tl_jspan *sp)
+ * With SSE2 the bytes are looked at 64 at a time; hw: count bits with
+ * popcnt (only in a function built for it). */
+static JC_INLINE int
+jc_value_body(teller_ctx *ctx, struct jcur *c, int base,
+    struct tl_jspan *sp, bool hw)
 {
 	const unsigned char *b = (const unsigned char *)c->buf;
 	size_t i, p = 0, skip, len = c->len;
@@ -472,8 +485,8 @@ jc_value(teller_ctx *ctx, struct jcur *c, int base, struct tl_jspan *sp)
 			    (str ? ~(uint64_t)0 : 0);
 			op = m.op & ~in;
 			cl = m.cl & ~in;
-			no = jc_pop(op);
-			nc = jc_pop(cl);
+			no = hw ? __builtin_popcountll(op) : jc_pop(op);
+			nc = hw ? __builtin_popcountll(cl) : jc_pop(cl);
 			if ((m.bs & ~in) == 0 && depth - nc > base &&
 			    depth + no <= ctx->lim.depth) {
 				depth += no - nc;
@@ -514,6 +527,25 @@ jc_value(teller_ctx *ctx, struct jcur *c, int base, struct tl_jspan *sp)
 	}
 	c->i = len;
 	return jc_fail(ctx, c, TELLER_EPARSE, "unexpected end of input");
+}
+
+#if JC_HW
+__attribute__((target("popcnt"))) static int
+jc_value_popcnt(teller_ctx *ctx, struct jcur *c, int base,
+    struct tl_jspan *sp)
+{
+	return jc_value_body(ctx, c, base, sp, true);
+}
+#endif
+
+static int
+jc_value(teller_ctx *ctx, struct jcur *c, int base, struct tl_jspan *sp)
+{
+#if JC_HW
+	if (__builtin_cpu_supports("popcnt"))
+		return jc_value_popcnt(ctx, c, base, sp);
+#endif
+	return jc_value_body(ctx, c, base, sp, false);
 }
 
 /* Parse one span (any JSON value) with file positions in errors. */
