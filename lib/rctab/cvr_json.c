@@ -1179,6 +1179,14 @@ jkey_eq(const char *a, const char *b, size_t n)
 	return true;
 }
 
+/* The hash of the first two bytes of a member name as it stands in
+ * the text (slot2 of a struct tl_jkeys). */
+static inline unsigned
+jkeys_hash2(unsigned char a, unsigned char b)
+{
+	return ((unsigned)a * 7u + (unsigned)b * 3u) & 127u;
+}
+
 void
 tl_jkeys_init(struct tl_jkeys *ks, const char *const *names)
 {
@@ -1194,6 +1202,16 @@ tl_jkeys_init(struct tl_jkeys *ks, const char *const *names)
 		while (ks->slot[h] != 0)
 			h = (h + 1) & 127u;
 		ks->slot[h] = (unsigned char)(i + 1);
+		/* Only a name of plain bytes can stand as it is. */
+		if (n == 0 || jp_run((const unsigned char *)names[i],
+		    (const unsigned char *)names[i] + n) !=
+		    (const unsigned char *)names[i] + n)
+			continue;
+		h = jkeys_hash2((unsigned char)names[i][0],
+		    n > 1 ? (unsigned char)names[i][1] : '"');
+		while (ks->slot2[h] != 0)
+			h = (h + 1) & 127u;
+		ks->slot2[h] = (unsigned char)(i + 1);
 	}
 }
 
@@ -1209,6 +1227,48 @@ jkeys_has(const struct tl_jkeys *ks, const char *k, size_t n)
 			return true;
 	}
 	return false;
+}
+
+/* A member name at p (on its '"') matched against j->keep as it is
+ * written, before its end is looked for: *kept whether it is one of
+ * them. Returns the byte after it, NULL to give up. (A name written
+ * plainly, with no escapes, whose first two bytes lead to no kept name
+ * of its bytes and length is no kept name: names with escapes or other
+ * bytes are decoded and looked up as before.) Not with j->own. */
+static inline const char *
+jp_key_keep(struct jp *j, const char *p, struct jkey *k, bool *kept)
+{
+	const struct tl_jkeys *ks = j->keep;
+	const unsigned char *s = (const unsigned char *)p + 1;
+	const unsigned char *end = (const unsigned char *)j->end;
+	bool tried = false;
+	unsigned h, e;
+
+	if (end - s >= 2 && s[0] != '"') {
+		tried = true;
+		h = jkeys_hash2(s[0], s[1]);
+		while ((e = ks->slot2[h]) != 0) {
+			size_t n = ks->len[e - 1];
+
+			h = (h + 1) & 127u;
+			if ((size_t)(end - s) > n && s[n] == '"' &&
+			    jkey_eq((const char *)s, ks->name[e - 1], n)) {
+				k->key = (const char *)s;
+				k->klen = n;
+				k->koff = JP_FAIL;
+				*kept = true;
+				return (const char *)s + n + 1;
+			}
+		}
+	}
+	if ((p = jp_key(j, p, k)) == NULL)
+		return NULL;
+	if (tried && k->key != NULL)
+		*kept = false;
+	else
+		*kept = jkeys_has(ks, k->key != NULL ? k->key :
+		    j->pool + k->koff, k->klen);
+	return p;
 }
 
 static const char *jp_container(struct jp *j, const char *p,
@@ -1296,8 +1356,17 @@ jp_container(struct jp *j, const char *p, const struct jkey *k,
 	}
 	for (;;) {
 		if (obj) {
-			if (p >= end || *p != '"' ||
-			    (p = jp_key(j, p, &mk)) == NULL)
+			bool kept = true;
+
+			if (p >= end || *p != '"')
+				return NULL;
+			if (j->keep != NULL && !j->own)
+				p = jp_key_keep(j, p, &mk, &kept);
+			else if ((p = jp_key(j, p, &mk)) != NULL &&
+			    j->keep != NULL)
+				kept = jkeys_has(j->keep, mk.key != NULL ?
+				    mk.key : j->pool + mk.koff, mk.klen);
+			if (p == NULL)
 				return NULL;
 			/* Compact text first: no blanks around ':'. */
 			if (p >= end || *p != ':') {
@@ -1306,9 +1375,7 @@ jp_container(struct jp *j, const char *p, const struct jkey *k,
 					return NULL;
 			}
 			p = jp_ws(p + 1, end);
-			if (j->keep != NULL && !jkeys_has(j->keep,
-			    mk.key != NULL ? mk.key : j->pool + mk.koff,
-			    mk.klen)) {
+			if (!kept) {
 				/* Checked as it would be read, but not
 				 * kept. */
 				if ((p = jp_skip(j, p)) == NULL)
