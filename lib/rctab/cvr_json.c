@@ -671,6 +671,13 @@ struct jkey {
 
 #define JP_FAIL ((size_t)-1)
 
+/* For the few small functions the member loop must not call out to. */
+#if defined(__GNUC__)
+#define JP_INLINE __attribute__((always_inline)) inline
+#else
+#define JP_INLINE inline
+#endif
+
 static inline struct tl_jv *
 jp_node(struct jp *j, size_t i)
 {
@@ -1129,6 +1136,24 @@ jp_skip(struct jp *j, const char *p)
 	}
 }
 
+/* jp_skip with integers taken inline and strings called for directly:
+ * most members left out are such. */
+static JP_INLINE const char *
+jp_skip_inline(struct jp *j, const char *p)
+{
+	long long v;
+
+	if (p < j->end) {
+		unsigned char c = (unsigned char)*p;
+
+		if (c - 0x30u < 10 || c == '-')
+			return jp_num(p, j->end, &v);
+		if (c == '"')
+			return jp_skip_string(j, p);
+	}
+	return jp_skip(j, p);
+}
+
 /* The hash of a member name in a struct tl_jkeys. */
 static unsigned
 jkeys_hash(const char *k, size_t n)
@@ -1278,7 +1303,7 @@ static const char *jp_container(struct jp *j, const char *p,
  * or array, member name k: its node index in *out; the byte after it,
  * NULL to give up. Inline in the member loop, which then calls out only
  * for a nested container. */
-static inline const char *
+static JP_INLINE const char *
 jp_scalar(struct jp *j, const char *p, const struct jkey *k, size_t *out)
 {
 	const char *end = j->end;
@@ -1378,7 +1403,7 @@ jp_container(struct jp *j, const char *p, const struct jkey *k,
 			if (!kept) {
 				/* Checked as it would be read, but not
 				 * kept. */
-				if ((p = jp_skip(j, p)) == NULL)
+				if ((p = jp_skip_inline(j, p)) == NULL)
 					return NULL;
 				goto next;
 			}
