@@ -621,6 +621,15 @@ nm_one(const char *s, size_t len, const char *want)
 	teller_ctx_free(c2);
 }
 
+/* A kept name twice: the last one is read (lookups stop at the first
+ * only in objects known to have no name twice). */
+static const char *const nm_dups[][2] = {
+	{ "[{\"Rank\":1,\"Id\":2,\"Rank\":3}]", "#0/3:Rank=3,Id=2," },
+	{ "[{\"Rank\":1,\"Ran\":4,\"R\\u0061nk\":3}]", "#0/2:Rank=3," },
+	{ "[{\"Rank\":1,\"Id\":2},{\"Rank\":5,\"Rank\":6}]",
+	    "#0/2:Rank=1,Id=2,#1/2:Rank=6," },
+};
+
 static void
 t_names(void)
 {
@@ -661,6 +670,10 @@ t_names(void)
 		for (k = 1; k < t.n; k++)
 			nm_one(t.s, k, NULL);
 	}
+	/* A kept name twice: the last one is read (lookups stop at the
+	 * first only in objects known to have no name twice). */
+	for (i = 0; i < sizeof(nm_dups) / sizeof(nm_dups[0]); i++)
+		nm_one(nm_dups[i][0], strlen(nm_dups[i][0]), nm_dups[i][1]);
 	free(t.s);
 	free(w.s);
 }
