@@ -877,6 +877,24 @@ jp_string(struct jp *j, const char *p, size_t *out, size_t *len)
 	char *pool = j->pool;
 	char *d = pool + j->pn, *dend = pool + j->pv->cap - 8;
 
+#if defined(__SSE2__)
+	/* The usual string: plain ASCII of at most 16 bytes, room in the
+	 * pool for one block and the NUL. */
+	if (end - s >= 16 && d < dend && dend - d > 24) {
+		const unsigned char *r = jp_run(s, end);
+		size_t n = (size_t)(r - s);
+
+		if (n <= 16 && r < end && *r == '"') {
+			_mm_storeu_si128((__m128i *)(void *)d,
+			    _mm_loadu_si128((const __m128i *)(const void *)s));
+			d[n] = '\0';
+			*out = j->pn;
+			*len = n;
+			j->pn += n + 1;
+			return (const char *)r + 1;
+		}
+	}
+#endif
 	for (;;) {
 		unsigned char c;
 
