@@ -1820,6 +1820,22 @@ tl_jv_text(const struct tl_jv *v, char *buf, size_t bufsz)
 {
 	int k;
 
+	if (tl_jv_is(v, TL_JINT) && v->u.i >= 0 && v->u.i < 10000 &&
+	    bufsz > 4) {
+		/* The usual id: a small integer, written without a call. */
+		unsigned u = (unsigned)v->u.i;
+		char *d = buf;
+
+		if (u >= 1000)
+			*d++ = (char)('0' + u / 1000);
+		if (u >= 100)
+			*d++ = (char)('0' + u / 100 % 10);
+		if (u >= 10)
+			*d++ = (char)('0' + u / 10 % 10);
+		*d++ = (char)('0' + u % 10);
+		*d = '\0';
+		return true;
+	}
 	if (tl_jv_is(v, TL_JSTR)) {
 		if (v->n >= bufsz || memchr(v->u.s, '\0', v->n) != NULL)
 			return false;
