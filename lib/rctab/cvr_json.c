@@ -867,6 +867,36 @@ jp_uescape(const unsigned char **sp, const unsigned char *end, char **dp)
 	return true;
 }
 
+#if defined(__SSE2__)
+/* The usual string at s (just past its '"'): plain ASCII of at most 16
+ * bytes, with room in the pool for one block and the NUL. Copied as
+ * jp_string would (*out, *len, *pp the byte after it) and true, or
+ * false for jp_string's general way. */
+static inline bool
+jp_short(struct jp *j, const unsigned char *s, size_t *out, size_t *len,
+    const char **pp)
+{
+	const unsigned char *end = (const unsigned char *)j->end, *r;
+	char *d = j->pool + j->pn;
+	size_t n;
+
+	if (end - s < 16 || j->pn + 32 > j->pv->cap)
+		return false;
+	r = jp_run(s, end);
+	n = (size_t)(r - s);
+	if (n > 16 || r >= end || *r != '"')
+		return false;
+	_mm_storeu_si128((__m128i *)(void *)d,
+	    _mm_loadu_si128((const __m128i *)(const void *)s));
+	d[n] = '\0';
+	*out = j->pn;
+	*len = n;
+	j->pn += n + 1;
+	*pp = (const char *)r + 1;
+	return true;
+}
+#endif
+
 /* A string at p (on its '"') decoded into the pool; *out its start,
  * *len its length. Returns the byte after it, NULL to give up. */
 static const char *
@@ -878,22 +908,8 @@ jp_string(struct jp *j, const char *p, size_t *out, size_t *len)
 	char *d = pool + j->pn, *dend = pool + j->pv->cap - 8;
 
 #if defined(__SSE2__)
-	/* The usual string: plain ASCII of at most 16 bytes, room in the
-	 * pool for one block and the NUL. */
-	if (end - s >= 16 && d < dend && dend - d > 24) {
-		const unsigned char *r = jp_run(s, end);
-		size_t n = (size_t)(r - s);
-
-		if (n <= 16 && r < end && *r == '"') {
-			_mm_storeu_si128((__m128i *)(void *)d,
-			    _mm_loadu_si128((const __m128i *)(const void *)s));
-			d[n] = '\0';
-			*out = j->pn;
-			*len = n;
-			j->pn += n + 1;
-			return (const char *)r + 1;
-		}
-	}
+	if (jp_short(j, s, out, len, &p))
+		return p;
 #endif
 	for (;;) {
 		unsigned char c;
