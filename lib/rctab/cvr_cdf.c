@@ -223,9 +223,17 @@ jfail(const struct cdf *c, struct tl_jpath *p, const char *what)
 	    at, *at != '\0' ? ": " : "", what);
 }
 
-/* A string-or-null member as Java's (String) cast: *out NULL if
- * absent. */
+/* jstr's refusal of member key. */
 static int
+jstr_fail(const struct cdf *c, const char *key, struct tl_jpath *p)
+{
+	tl_jpath_push(p, ".%s", key);
+	return jfail(c, p, "expected a string");
+}
+
+/* A string-or-null member as Java's (String) cast: *out NULL if
+ * absent. Inline, so that the length of a literal key is known. */
+static inline int
 jstr(const struct cdf *c, const struct tl_jv *o, const char *key,
     struct tl_jpath *p, const char **out)
 {
@@ -234,10 +242,8 @@ jstr(const struct cdf *c, const struct tl_jv *o, const char *key,
 	*out = NULL;
 	if (v == NULL)
 		return TELLER_OK;
-	if (!tl_jv_is(v, TL_JSTR) || memchr(v->u.s, '\0', v->n) != NULL) {
-		tl_jpath_push(p, ".%s", key);
-		return jfail(c, p, "expected a string");
-	}
+	if (!tl_jv_is(v, TL_JSTR) || memchr(v->u.s, '\0', v->n) != NULL)
+		return jstr_fail(c, key, p);
 	*out = v->u.s;
 	return TELLER_OK;
 }

@@ -415,12 +415,25 @@ jc_step(const unsigned char *b, size_t p, size_t len, bool *str,
 	return 0;
 }
 
+/* The popcnt instruction where the processor has it (chosen at run
+ * time: the baseline x86-64 lacks it), else jc_pop's bit sums. */
+#if defined(__SSE2__) && defined(__GNUC__) && \
+    (defined(__x86_64__) || defined(__i386__))
+#define JC_HW 1
+#define JC_INLINE __attribute__((always_inline)) inline
+#else
+#define JC_HW 0
+#define JC_INLINE inline
+#endif
+
 /* Move past one value starting at c->i (already at its first byte),
  * recording its span. Brackets are only counted (jansson checks the
  * value when it is parsed); nesting is limited to lim.depth + base.
- * With SSE2 the bytes are looked at 64 at a time. */
-static int
-jc_value(teller_ctx *ctx, struct jcur *c, int base, struct tl_jspan *sp)
+ * With SSE2 the bytes are looked at 64 at a time; hw: count bits with
+ * popcnt (only in a function built for it). */
+static JC_INLINE int
+jc_value_body(teller_ctx *ctx, struct jcur *c, int base,
+    struct tl_jspan *sp, bool hw)
 {
 	const unsigned char *b = (const unsigned char *)c->buf;
 	size_t i, p = 0, skip, len = c->len;
@@ -472,8 +485,8 @@ jc_value(teller_ctx *ctx, struct jcur *c, int base, struct tl_jspan *sp)
 			    (str ? ~(uint64_t)0 : 0);
 			op = m.op & ~in;
 			cl = m.cl & ~in;
-			no = jc_pop(op);
-			nc = jc_pop(cl);
+			no = hw ? __builtin_popcountll(op) : jc_pop(op);
+			nc = hw ? __builtin_popcountll(cl) : jc_pop(cl);
 			if ((m.bs & ~in) == 0 && depth - nc > base &&
 			    depth + no <= ctx->lim.depth) {
 				depth += no - nc;
@@ -514,6 +527,25 @@ jc_value(teller_ctx *ctx, struct jcur *c, int base, struct tl_jspan *sp)
 	}
 	c->i = len;
 	return jc_fail(ctx, c, TELLER_EPARSE, "unexpected end of input");
+}
+
+#if JC_HW
+__attribute__((target("popcnt"))) static int
+jc_value_popcnt(teller_ctx *ctx, struct jcur *c, int base,
+    struct tl_jspan *sp)
+{
+	return jc_value_body(ctx, c, base, sp, true);
+}
+#endif
+
+static int
+jc_value(teller_ctx *ctx, struct jcur *c, int base, struct tl_jspan *sp)
+{
+#if JC_HW
+	if (__builtin_cpu_supports("popcnt"))
+		return jc_value_popcnt(ctx, c, base, sp);
+#endif
+	return jc_value_body(ctx, c, base, sp, false);
 }
 
 /* Parse one span (any JSON value) with file positions in errors. */
@@ -611,10 +643,15 @@ tl_json_members(teller_ctx *ctx, const char *file, const char *buf,
  * digits, strings of valid UTF-8 without control characters or \u0000;
  * reals and anything else make it give up (jp_fail) and the caller asks
  * jansson. Nesting was already bounded by jc_value (lim.depth).
+ *
+ * The cursor is passed and returned by value (NULL: give up), so that
+ * it stays in a register: kept in struct jp it was loaded and stored
+ * again around every write to the node and string vectors, which may
+ * alias it.
  */
 struct jp {
 	teller_ctx *ctx;
-	const char *p, *end;
+	const char *end;
 	struct tl_vec *nodes;
 	struct tl_vec *pv;  /* the pool; its len stays 0, cap is the room */
 	char *pool;         /* pv->data */
@@ -625,7 +662,21 @@ struct jp {
 	const struct tl_jkeys *keep; /* members kept, NULL for all */
 };
 
+/* A member name as the scanner keeps it (struct tl_jv's key, klen and
+ * koff); key NULL and koff JP_FAIL outside objects. */
+struct jkey {
+	const char *key;
+	size_t klen, koff;
+};
+
 #define JP_FAIL ((size_t)-1)
+
+/* For the few small functions the member loop must not call out to. */
+#if defined(__GNUC__)
+#define JP_INLINE __attribute__((always_inline)) inline
+#else
+#define JP_INLINE inline
+#endif
 
 static inline struct tl_jv *
 jp_node(struct jp *j, size_t i)
@@ -633,35 +684,39 @@ jp_node(struct jp *j, size_t i)
 	return (struct tl_jv *)j->nodes->data + i;
 }
 
-static inline void
-jp_ws(struct jp *j)
+/* Past the blanks at p: one test for the usual byte that is none. */
+static inline const char *
+jp_ws(const char *p, const char *end)
 {
-	while (j->p < j->end && (*j->p == ' ' || *j->p == '\n' ||
-	    *j->p == '\r' || *j->p == '\t'))
-		j->p++;
+	while (p < end && (unsigned char)*p <= ' ' && (*p == ' ' ||
+	    *p == '\n' || *p == '\r' || *p == '\t'))
+		p++;
+	return p;
 }
 
-/* Strings are pool offsets while the pool may move (jp_fix turns them
- * into pointers): u.i for a string, koff for a member name. */
-static size_t
-jp_push(struct jp *j, int type, const struct tl_jv *k)
+/* Strings are pool offsets while the pool may move (jdoc_scan turns
+ * them into pointers): u.i for a string, koff for a member name. */
+static inline size_t
+jp_push(struct jp *j, int type, const struct jkey *k)
 {
-	struct tl_jv v;
+	struct tl_vec *nv = j->nodes;
+	size_t at = nv->len;
+	struct tl_jv *v;
 
-	v.key = k->key;
-	v.klen = k->klen;
-	v.koff = k->koff;
-	v.u.i = 0;
-	v.n = 0;
-	v.next = 0;
-	v.type = type;
-	if (j->nodes->len == j->nodes->cap &&
-	    tl_vec_reserve(j->ctx, j->nodes, 1) != TELLER_OK) {
+	if (at == nv->cap && tl_vec_reserve(j->ctx, nv, 1) != TELLER_OK) {
 		j->err = TELLER_ENOMEM;
 		return JP_FAIL;
 	}
-	*jp_node(j, j->nodes->len) = v;
-	return j->nodes->len++;
+	v = (struct tl_jv *)nv->data + at;
+	v->key = k->key;
+	v->klen = k->klen;
+	v->koff = k->koff;
+	v->u.i = 0;
+	v->n = 0;
+	v->next = 0;
+	v->type = type;
+	nv->len = at + 1;
+	return at;
 }
 
 static int
@@ -812,15 +867,50 @@ jp_uescape(const unsigned char **sp, const unsigned char *end, char **dp)
 	return true;
 }
 
-/* A string at j->p (on its '"') decoded into the pool; *out its start,
- * *len its length. False to give up. */
-static bool
-jp_string(struct jp *j, size_t *out, size_t *len)
+#if defined(__SSE2__)
+/* The usual string at s (just past its '"'): plain ASCII of at most 16
+ * bytes, with room in the pool for one block and the NUL. Copied as
+ * jp_string would (*out, *len, *pp the byte after it) and true, or
+ * false for jp_string's general way. */
+static inline bool
+jp_short(struct jp *j, const unsigned char *s, size_t *out, size_t *len,
+    const char **pp)
 {
-	const unsigned char *s = (const unsigned char *)j->p + 1;
-	const unsigned char *end = (const unsigned char *)j->end;
-	char *d = j->pool + j->pn, *dend = j->pool + j->pv->cap - 8;
+	const unsigned char *end = (const unsigned char *)j->end, *r;
+	char *d = j->pool + j->pn;
+	size_t n;
 
+	if (end - s < 16 || j->pn + 32 > j->pv->cap)
+		return false;
+	r = jp_run(s, end);
+	n = (size_t)(r - s);
+	if (n > 16 || r >= end || *r != '"')
+		return false;
+	_mm_storeu_si128((__m128i *)(void *)d,
+	    _mm_loadu_si128((const __m128i *)(const void *)s));
+	d[n] = '\0';
+	*out = j->pn;
+	*len = n;
+	j->pn += n + 1;
+	*pp = (const char *)r + 1;
+	return true;
+}
+#endif
+
+/* A string at p (on its '"') decoded into the pool; *out its start,
+ * *len its length. Returns the byte after it, NULL to give up. */
+static const char *
+jp_string(struct jp *j, const char *p, size_t *out, size_t *len)
+{
+	const unsigned char *s = (const unsigned char *)p + 1;
+	const unsigned char *end = (const unsigned char *)j->end;
+	char *pool = j->pool;
+	char *d = pool + j->pn, *dend = pool + j->pv->cap - 8;
+
+#if defined(__SSE2__)
+	if (jp_short(j, s, out, len, &p))
+		return p;
+#endif
 	for (;;) {
 		unsigned char c;
 
@@ -828,39 +918,46 @@ jp_string(struct jp *j, size_t *out, size_t *len)
 		const unsigned char *r = jp_run(s, end);
 		size_t n = (size_t)(r - s);
 
-		if (d >= dend || (size_t)(dend - d) <= n) {
-			/* Room for the run, the next byte or escape and the
-			 * NUL. */
-			size_t used = (size_t)(d - j->pool);
-			size_t want = used + n + 16;
+		if (d >= dend || (size_t)(dend - d) <= n + 16) {
+			/* Room for the run (or a 16-byte block), the next
+			 * byte or escape and the NUL. */
+			size_t used = (size_t)(d - pool);
+			size_t want = used + n + 32;
 
 			if (want < 2 * j->pv->cap)
 				want = 2 * j->pv->cap;
 			if (tl_vec_reserve(j->ctx, j->pv, want) != TELLER_OK) {
 				j->err = TELLER_ENOMEM;
-				return false;
+				return NULL;
 			}
-			j->pool = j->pv->data;
-			d = j->pool + used;
-			dend = j->pool + j->pv->cap - 8;
+			pool = j->pool = j->pv->data;
+			d = pool + used;
+			dend = pool + j->pv->cap - 8;
 			continue;
 		}
-		memcpy(d, s, n);
+#if defined(__SSE2__)
+		/* A short run as one block (the pool has the room). */
+		if (n <= 16 && end - s >= 16)
+			_mm_storeu_si128((__m128i *)(void *)d,
+			    _mm_loadu_si128((const __m128i *)(const void *)s));
+		else
+#endif
+			memcpy(d, s, n);
 		d += n;
 		s = r;
 		if (s >= end)
-			return false;
+			return NULL;
 		c = *s;
 		if (c == '"') {
 			s++;
 			break;
 		}
 		if (c < 0x20)
-			return false;
+			return NULL;
 		if (c >= 0x80) {
 			size_t k = jp_utf8(s, end);
 			if (k == 0)
-				return false;
+				return NULL;
 			memcpy(d, s, k);
 			d += k;
 			s += k;
@@ -868,7 +965,7 @@ jp_string(struct jp *j, size_t *out, size_t *len)
 		}
 		/* An escape. */
 		if (end - s < 2)
-			return false;
+			return NULL;
 		c = s[1];
 		s += 2;
 		switch (c) {
@@ -882,58 +979,89 @@ jp_string(struct jp *j, size_t *out, size_t *len)
 		case 't': *d++ = '\t'; break;
 		case 'u':
 			if (!jp_uescape(&s, end, &d))
-				return false;
+				return NULL;
 			break;
 		default:
-			return false;
+			return NULL;
 		}
 	}
 	*d++ = '\0';
 	*out = j->pn;
-	*len = (size_t)(d - j->pool) - j->pn - 1;
-	j->pn = (size_t)(d - j->pool);
-	j->p = (const char *)s;
-	return true;
+	*len = (size_t)(d - pool) - j->pn - 1;
+	j->pn = (size_t)(d - pool);
+	return (const char *)s;
 }
 
-static bool
-jp_lit(struct jp *j, const char *w, size_t n)
+/* The literal w (n bytes) at p: the byte after it, or NULL. */
+static inline const char *
+jp_lit(const char *p, const char *end, const char *w, size_t n)
 {
-	if ((size_t)(j->end - j->p) < n || memcmp(j->p, w, n) != 0)
-		return false;
-	j->p += n;
-	return true;
+	if ((size_t)(end - p) < n || memcmp(p, w, n) != 0)
+		return NULL;
+	return p + n;
 }
 
-/* A member name at j->p (on its '"'): pointing into the text when it
- * has no escapes nor other bytes to check, else decoded into the pool.
- * Only k's key, klen and koff are set. */
-static bool
-jp_key(struct jp *j, struct tl_jv *k)
+/* A member name at p (on its '"'): pointing into the text when it has
+ * no escapes nor other bytes to check, else decoded into the pool.
+ * Returns the byte after it, NULL to give up. */
+static inline const char *
+jp_key(struct jp *j, const char *p, struct jkey *k)
 {
-	const unsigned char *s = (const unsigned char *)j->p + 1;
+	const unsigned char *s = (const unsigned char *)p + 1;
 	const unsigned char *end = (const unsigned char *)j->end;
 
 	s = jp_run(s, end);
 	if (s < end && *s == '"' && !j->own) {
-		k->key = j->p + 1;
-		k->klen = (size_t)((const char *)s - j->p) - 1;
+		k->key = p + 1;
+		k->klen = (size_t)((const char *)s - p) - 1;
 		k->koff = JP_FAIL;
-		j->p = (const char *)s + 1;
-		return true;
+		return (const char *)s + 1;
 	}
 	k->key = NULL;
-	return jp_string(j, &k->koff, &k->klen);
+	return jp_string(j, p, &k->koff, &k->klen);
 }
 
-static bool jp_num(struct jp *j, long long *out);
-
-/* Move past the string at j->p (on its '"') as jp_string would take it,
- * keeping nothing. False to give up. */
-static bool
-jp_skip_string(struct jp *j)
+/* An integer at p, -?(0|[1-9][0-9]*) of at most 18 digits, into *out:
+ * the byte after it. NULL for anything else, a real included. */
+static inline const char *
+jp_num(const char *p, const char *end, long long *out)
 {
-	const unsigned char *s = (const unsigned char *)j->p + 1;
+	bool neg = false;
+	uint64_t u;
+	unsigned dg;
+	size_t room;
+
+	if (*p == '-') {
+		neg = true;
+		if (++p >= end)
+			return NULL;
+	}
+	if ((dg = (unsigned char)*p - 0x30u) > 9)
+		return NULL;
+	p++;
+	u = dg;
+	if (dg != 0) {
+		/* Up to 17 more digits; an 18th (past 10^18 - 1) is
+		 * found below and makes it give up. */
+		room = (size_t)(end - p) < 17 ? (size_t)(end - p) : 17;
+		while (room-- > 0 && (dg = (unsigned char)*p - 0x30u) < 10) {
+			u = u * 10 + dg;
+			p++;
+		}
+	}
+	if (p < end && ((unsigned char)*p - 0x30u < 10 || *p == '.' ||
+	    *p == 'e' || *p == 'E'))
+		return NULL;
+	*out = neg ? -(long long)u : (long long)u;
+	return p;
+}
+
+/* Move past the string at p (on its '"') as jp_string would take it,
+ * keeping nothing. NULL to give up. */
+static const char *
+jp_skip_string(struct jp *j, const char *p)
+{
+	const unsigned char *s = (const unsigned char *)p + 1;
 	const unsigned char *end = (const unsigned char *)j->end;
 	char tmp[8], *d;
 
@@ -943,107 +1071,121 @@ jp_skip_string(struct jp *j)
 
 		s = jp_run(s, end);
 		if (s >= end)
-			return false;
+			return NULL;
 		c = *s;
 		if (c == '"')
 			break;
 		if (c < 0x20)
-			return false;
+			return NULL;
 		if (c >= 0x80) {
 			if ((n = jp_utf8(s, end)) == 0)
-				return false;
+				return NULL;
 			s += n;
 			continue;
 		}
 		if (end - s < 2)
-			return false;
+			return NULL;
 		c = s[1];
 		s += 2;
 		if (c == 'u') {
 			d = tmp;
 			if (!jp_uescape(&s, end, &d))
-				return false;
+				return NULL;
 		} else if (c != '"' && c != '\\' && c != '/' && c != 'b' &&
 		    c != 'f' && c != 'n' && c != 'r' && c != 't') {
-			return false;
+			return NULL;
 		}
 	}
-	j->p = (const char *)s + 1;
-	return true;
+	return (const char *)s + 1;
 }
 
-static bool jp_skip(struct jp *j);
+static const char *jp_skip(struct jp *j, const char *p);
 
-/* Move past the object or array at j->p as jp_container would take it,
- * keeping nothing. False to give up. */
-static bool
-jp_skip_container(struct jp *j)
+/* Move past the object or array at p as jp_container would take it,
+ * keeping nothing. NULL to give up. */
+static const char *
+jp_skip_container(struct jp *j, const char *p)
 {
-	bool obj = *j->p == '{';
+	const char *end = j->end;
+	bool obj = *p == '{';
 	char close = obj ? '}' : ']';
 
 	if (++j->depth > j->maxdepth)
-		return false;
-	j->p++;
-	jp_ws(j);
-	if (j->p < j->end && *j->p == close) {
-		j->p++;
+		return NULL;
+	p = jp_ws(p + 1, end);
+	if (p < end && *p == close) {
 		j->depth--;
-		return true;
+		return p + 1;
 	}
 	for (;;) {
 		if (obj) {
-			if (j->p >= j->end || *j->p != '"' ||
-			    !jp_skip_string(j))
-				return false;
-			jp_ws(j);
-			if (j->p >= j->end || *j->p != ':')
-				return false;
-			j->p++;
-			jp_ws(j);
+			if (p >= end || *p != '"' ||
+			    (p = jp_skip_string(j, p)) == NULL)
+				return NULL;
+			p = jp_ws(p, end);
+			if (p >= end || *p != ':')
+				return NULL;
+			p = jp_ws(p + 1, end);
 		}
-		if (!jp_skip(j))
-			return false;
-		jp_ws(j);
-		if (j->p >= j->end)
-			return false;
-		if (*j->p == ',') {
-			j->p++;
-			jp_ws(j);
+		if ((p = jp_skip(j, p)) == NULL)
+			return NULL;
+		p = jp_ws(p, end);
+		if (p >= end)
+			return NULL;
+		if (*p == ',') {
+			p = jp_ws(p + 1, end);
 			continue;
 		}
-		if (*j->p != close)
-			return false;
-		j->p++;
+		if (*p != close)
+			return NULL;
 		j->depth--;
-		return true;
+		return p + 1;
 	}
 }
 
-/* Move past one value at j->p as jp_value would take it, keeping
- * nothing (a member whose name is not kept). False to give up. */
-static bool
-jp_skip(struct jp *j)
+/* Move past one value at p as jp_value would take it, keeping nothing
+ * (a member whose name is not kept). NULL to give up. */
+static const char *
+jp_skip(struct jp *j, const char *p)
+{
+	const char *end = j->end;
+	long long v;
+
+	if (p >= end)
+		return NULL;
+	switch (*p) {
+	case '{':
+	case '[':
+		return jp_skip_container(j, p);
+	case '"':
+		return jp_skip_string(j, p);
+	case 't':
+		return jp_lit(p, end, "true", 4);
+	case 'f':
+		return jp_lit(p, end, "false", 5);
+	case 'n':
+		return jp_lit(p, end, "null", 4);
+	default:
+		return jp_num(p, end, &v);
+	}
+}
+
+/* jp_skip with integers taken inline and strings called for directly:
+ * most members left out are such. */
+static JP_INLINE const char *
+jp_skip_inline(struct jp *j, const char *p)
 {
 	long long v;
 
-	if (j->p >= j->end)
-		return false;
-	switch (*j->p) {
-	case '{':
-	case '[':
-		return jp_skip_container(j);
-	case '"':
-		return jp_skip_string(j);
-	case 't':
-		return jp_lit(j, "true", 4);
-	case 'f':
-		return jp_lit(j, "false", 5);
-	case 'n':
-		return jp_lit(j, "null", 4);
-	default:
-		return jp_num(j, &v);
+	if (p < j->end) {
+		unsigned char c = (unsigned char)*p;
+
+		if (c - 0x30u < 10 || c == '-')
+			return jp_num(p, j->end, &v);
+		if (c == '"')
+			return jp_skip_string(j, p);
 	}
+	return jp_skip(j, p);
 }
 
 /* The hash of a member name in a struct tl_jkeys. */
@@ -1056,8 +1198,8 @@ jkeys_hash(const char *k, size_t n)
 	    (unsigned char)k[n - 1] * 3u + (unsigned char)k[n / 2]) & 127u;
 }
 
-/* Whether a[0..n) and b[0..n) are equal: the first and the last eight
- * (or four) bytes as words, which covers up to 16 (8) bytes. */
+/* Whether a[0..n) and b[0..n) are equal: the first, the middle and the
+ * last eight (or four) bytes as words, which covers up to 24 (8) bytes. */
 static inline bool
 jkey_eq(const char *a, const char *b, size_t n)
 {
@@ -1070,8 +1212,18 @@ jkey_eq(const char *a, const char *b, size_t n)
 		memcpy(&y, b, 8);
 		memcpy(&u, a + n - 8, 8);
 		memcpy(&v, b + n - 8, 8);
-		return x == y && u == v && (n <= 16 ||
-		    memcmp(a + 8, b + 8, n - 16) == 0);
+		if (x != y || u != v)
+			return false;
+		if (n <= 16)
+			return true;
+		if (n <= 24) {
+			/* The middle eight: a CDF member name is often 17
+			 * to 19 bytes long. */
+			memcpy(&x, a + 8, 8);
+			memcpy(&y, b + 8, 8);
+			return x == y;
+		}
+		return memcmp(a + 8, b + 8, n - 16) == 0;
 	}
 	if (n >= 4) {
 		memcpy(&x4, a, 4);
@@ -1084,6 +1236,14 @@ jkey_eq(const char *a, const char *b, size_t n)
 		if (a[i] != b[i])
 			return false;
 	return true;
+}
+
+/* The hash of the first two bytes of a member name as it stands in
+ * the text (slot2 of a struct tl_jkeys). */
+static inline unsigned
+jkeys_hash2(unsigned char a, unsigned char b)
+{
+	return ((unsigned)a * 7u + (unsigned)b * 3u) & 127u;
 }
 
 void
@@ -1101,6 +1261,16 @@ tl_jkeys_init(struct tl_jkeys *ks, const char *const *names)
 		while (ks->slot[h] != 0)
 			h = (h + 1) & 127u;
 		ks->slot[h] = (unsigned char)(i + 1);
+		/* Only a name of plain bytes can stand as it is. */
+		if (n == 0 || jp_run((const unsigned char *)names[i],
+		    (const unsigned char *)names[i] + n) !=
+		    (const unsigned char *)names[i] + n)
+			continue;
+		h = jkeys_hash2((unsigned char)names[i][0],
+		    n > 1 ? (unsigned char)names[i][1] : '"');
+		while (ks->slot2[h] != 0)
+			h = (h + 1) & 127u;
+		ks->slot2[h] = (unsigned char)(i + 1);
 	}
 }
 
@@ -1118,149 +1288,188 @@ jkeys_has(const struct tl_jkeys *ks, const char *k, size_t n)
 	return false;
 }
 
-static size_t jp_value(struct jp *j, const struct tl_jv *key);
-
-/* An object or array at j->p (on its '{' or '['), member name key:
- * its node index or JP_FAIL. */
-static size_t
-jp_container(struct jp *j, const struct tl_jv *key)
+/* A member name at p (on its '"') matched against j->keep as it is
+ * written, before its end is looked for: *kept whether it is one of
+ * them. Returns the byte after it, NULL to give up. (A name written
+ * plainly, with no escapes, whose first two bytes lead to no kept name
+ * of its bytes and length is no kept name: names with escapes or other
+ * bytes are decoded and looked up as before.) Not with j->own. */
+static inline const char *
+jp_key_keep(struct jp *j, const char *p, struct jkey *k, bool *kept)
 {
-	bool obj = *j->p == '{';
-	char close = obj ? '}' : ']';
-	size_t at, prev = JP_FAIL, kid, cnt = 0;
+	const struct tl_jkeys *ks = j->keep;
+	const unsigned char *s = (const unsigned char *)p + 1;
+	const unsigned char *end = (const unsigned char *)j->end;
+	bool tried = false;
+	unsigned h, e;
 
-	if (++j->depth > j->maxdepth ||
-	    (at = jp_push(j, obj ? TL_JOBJ : TL_JARR, key)) == JP_FAIL)
-		return JP_FAIL;
-	j->p++;
-	jp_ws(j);
-	if (j->p < j->end && *j->p == close) {
-		j->p++;
-		j->depth--;
-		return at;
-	}
-	for (;;) {
-		struct tl_jv k = { .koff = JP_FAIL };
+	if (end - s >= 2 && s[0] != '"') {
+		tried = true;
+		h = jkeys_hash2(s[0], s[1]);
+		while ((e = ks->slot2[h]) != 0) {
+			size_t n = ks->len[e - 1];
 
-		if (obj) {
-			if (j->p >= j->end || *j->p != '"' || !jp_key(j, &k))
-				return JP_FAIL;
-			jp_ws(j);
-			if (j->p >= j->end || *j->p != ':')
-				return JP_FAIL;
-			j->p++;
-			jp_ws(j);
+			h = (h + 1) & 127u;
+			if ((size_t)(end - s) > n && s[n] == '"' &&
+			    jkey_eq((const char *)s, ks->name[e - 1], n)) {
+				k->key = (const char *)s;
+				k->klen = n;
+				k->koff = JP_FAIL;
+				*kept = true;
+				return (const char *)s + n + 1;
+			}
 		}
-		if (obj && j->keep != NULL && !jkeys_has(j->keep, k.key !=
-		    NULL ? k.key : j->pool + k.koff, k.klen)) {
-			/* Checked as it would be read, but not kept. */
-			if (!jp_skip(j))
-				return JP_FAIL;
-		} else {
-			if ((kid = jp_value(j, &k)) == JP_FAIL)
-				return JP_FAIL;
-			if (prev != JP_FAIL)
-				jp_node(j, prev)->next = kid - prev;
-			prev = kid;
-			cnt++;
-		}
-		jp_ws(j);
-		if (j->p >= j->end)
-			return JP_FAIL;
-		if (*j->p == ',') {
-			j->p++;
-			jp_ws(j);
-			continue;
-		}
-		if (*j->p != close)
-			return JP_FAIL;
-		j->p++;
-		j->depth--;
-		jp_node(j, at)->n = cnt;
-		return at;
 	}
+	if ((p = jp_key(j, p, k)) == NULL)
+		return NULL;
+	if (tried && k->key != NULL)
+		*kept = false;
+	else
+		*kept = jkeys_has(ks, k->key != NULL ? k->key :
+		    j->pool + k->koff, k->klen);
+	return p;
 }
 
-/* An integer at j->p, -?(0|[1-9][0-9]*) of at most 18 digits, into *out;
- * j->p moves past it. False for anything else, a real included. */
-static bool
-jp_num(struct jp *j, long long *out)
+static const char *jp_container(struct jp *j, const char *p,
+    const struct jkey *k, size_t *out);
+
+/* One value at p (p < end, no leading blanks) that is not an object
+ * or array, member name k: its node index in *out; the byte after it,
+ * NULL to give up. Inline in the member loop, which then calls out only
+ * for a nested container. */
+static JP_INLINE const char *
+jp_scalar(struct jp *j, const char *p, const struct jkey *k, size_t *out)
 {
-	const char *p = j->p;
-	bool neg = false;
-	long long v = 0;
-	uint64_t u;
-	size_t nd = 0;
-
-	if (*p == '-') {
-		neg = true;
-		p++;
-	}
-	if (p < j->end && *p == '0') {
-		p++;
-		nd = 1;
-	} else {
-		/* A 19th digit (no leading zero here) only makes it give
-		 * up: past 10^18 - 1. */
-		long k = tl_text_uint(p, (size_t)(j->end - p),
-		    UINT64_C(999999999999999999), &u);
-		if (k <= 0)
-			return false;
-		p += k;
-		nd = (size_t)k;
-		v = (long long)u;
-	}
-	if (nd == 0 || (p < j->end && ((*p >= '0' &&
-	    *p <= '9') || *p == '.' || *p == 'e' || *p == 'E')))
-		return false;
-	j->p = p;
-	*out = neg ? -v : v;
-	return true;
-}
-
-/* An integer (jp_num): its node index or JP_FAIL. */
-static size_t
-jp_int(struct jp *j, const struct tl_jv *key)
-{
-	long long v;
-	size_t at;
-
-	if (!jp_num(j, &v) || (at = jp_push(j, TL_JINT, key)) == JP_FAIL)
-		return JP_FAIL;
-	jp_node(j, at)->u.i = v;
-	return at;
-}
-
-/* One value at j->p (no leading blanks): its node index or JP_FAIL. */
-static size_t
-jp_value(struct jp *j, const struct tl_jv *key)
-{
+	const char *end = j->end;
 	size_t at, s, n;
+	long long v;
+	int type;
 
-	if (j->p >= j->end)
-		return JP_FAIL;
-	switch (*j->p) {
-	case '{':
-	case '[':
-		return jp_container(j, key);
+	switch (*p) {
 	case '"':
-		if (!jp_string(j, &s, &n) ||
-		    (at = jp_push(j, TL_JSTR, key)) == JP_FAIL)
-			return JP_FAIL;
+		if ((p = jp_string(j, p, &s, &n)) == NULL ||
+		    (at = jp_push(j, TL_JSTR, k)) == JP_FAIL)
+			return NULL;
 		jp_node(j, at)->u.i = (long long)s;
 		jp_node(j, at)->n = n;
-		return at;
+		*out = at;
+		return p;
 	case 't':
-		return jp_lit(j, "true", 4) ? jp_push(j, TL_JTRUE, key) :
-		    JP_FAIL;
+		p = jp_lit(p, end, "true", 4);
+		type = TL_JTRUE;
+		break;
 	case 'f':
-		return jp_lit(j, "false", 5) ? jp_push(j, TL_JFALSE, key) :
-		    JP_FAIL;
+		p = jp_lit(p, end, "false", 5);
+		type = TL_JFALSE;
+		break;
 	case 'n':
-		return jp_lit(j, "null", 4) ? jp_push(j, TL_JNULL, key) :
-		    JP_FAIL;
+		p = jp_lit(p, end, "null", 4);
+		type = TL_JNULL;
+		break;
 	default:
-		return jp_int(j, key);
+		if ((p = jp_num(p, end, &v)) == NULL ||
+		    (at = jp_push(j, TL_JINT, k)) == JP_FAIL)
+			return NULL;
+		jp_node(j, at)->u.i = v;
+		*out = at;
+		return p;
+	}
+	if (p == NULL || (at = jp_push(j, type, k)) == JP_FAIL)
+		return NULL;
+	*out = at;
+	return p;
+}
+
+/* One value at p (no leading blanks), member name k: its node index in
+ * *out; the byte after it, NULL to give up. */
+static const char *
+jp_value(struct jp *j, const char *p, const struct jkey *k, size_t *out)
+{
+	if (p >= j->end)
+		return NULL;
+	if (*p == '{' || *p == '[')
+		return jp_container(j, p, k, out);
+	return jp_scalar(j, p, k, out);
+}
+
+/* An object or array at p (on its '{' or '['), member name k: its node
+ * index in *out; the byte after it, NULL to give up. */
+static const char *
+jp_container(struct jp *j, const char *p, const struct jkey *k,
+    size_t *out)
+{
+	const char *end = j->end;
+	bool obj = *p == '{';
+	char close = obj ? '}' : ']';
+	size_t at, prev = JP_FAIL, kid, cnt = 0;
+	struct jkey mk = { NULL, 0, JP_FAIL };
+
+	if (++j->depth > j->maxdepth ||
+	    (at = jp_push(j, obj ? TL_JOBJ : TL_JARR, k)) == JP_FAIL)
+		return NULL;
+	p = jp_ws(p + 1, end);
+	if (p < end && *p == close) {
+		j->depth--;
+		*out = at;
+		return p + 1;
+	}
+	for (;;) {
+		if (obj) {
+			bool kept = true;
+
+			if (p >= end || *p != '"')
+				return NULL;
+			if (j->keep != NULL && !j->own)
+				p = jp_key_keep(j, p, &mk, &kept);
+			else if ((p = jp_key(j, p, &mk)) != NULL &&
+			    j->keep != NULL)
+				kept = jkeys_has(j->keep, mk.key != NULL ?
+				    mk.key : j->pool + mk.koff, mk.klen);
+			if (p == NULL)
+				return NULL;
+			/* Compact text first: no blanks around ':'. */
+			if (p >= end || *p != ':') {
+				p = jp_ws(p, end);
+				if (p >= end || *p != ':')
+					return NULL;
+			}
+			p = jp_ws(p + 1, end);
+			if (!kept) {
+				/* Checked as it would be read, but not
+				 * kept. */
+				if ((p = jp_skip_inline(j, p)) == NULL)
+					return NULL;
+				goto next;
+			}
+		}
+		if (p >= end)
+			return NULL;
+		if (*p == '{' || *p == '[')
+			p = jp_container(j, p, &mk, &kid);
+		else
+			p = jp_scalar(j, p, &mk, &kid);
+		if (p == NULL)
+			return NULL;
+		if (prev != JP_FAIL)
+			jp_node(j, prev)->next = kid - prev;
+		prev = kid;
+		cnt++;
+next:
+		if (p >= end || (*p != ',' && *p != close)) {
+			p = jp_ws(p, end);
+			if (p >= end)
+				return NULL;
+		}
+		if (*p == ',') {
+			p = jp_ws(p + 1, end);
+			continue;
+		}
+		if (*p != close)
+			return NULL;
+		j->depth--;
+		jp_node(j, at)->n = cnt;
+		*out = at;
+		return p + 1;
 	}
 }
 
@@ -1291,7 +1500,9 @@ jdoc_scan(teller_ctx *ctx, struct tl_jdoc *d, const char *buf, size_t n,
     const struct tl_jv **root)
 {
 	struct tl_jv *v, *e;
-	const struct tl_jv nokey = { .koff = JP_FAIL };
+	const struct jkey nokey = { NULL, 0, JP_FAIL };
+	const char *p;
+	size_t at;
 	struct jp j;
 
 	tl_jdoc_free(d);
@@ -1300,7 +1511,6 @@ jdoc_scan(teller_ctx *ctx, struct tl_jdoc *d, const char *buf, size_t n,
 	if (d->pool->cap < 4096 && tl_vec_reserve(ctx, d->pool, 4096) != 0)
 		return TELLER_ENOMEM;
 	j.ctx = ctx;
-	j.p = buf;
 	j.end = buf + n;
 	j.nodes = d->nodes;
 	j.pv = d->pool;
@@ -1313,7 +1523,7 @@ jdoc_scan(teller_ctx *ctx, struct tl_jdoc *d, const char *buf, size_t n,
 	j.err = 0;
 	j.own = own;
 	j.keep = keep;
-	if (jp_value(&j, &nokey) == JP_FAIL)
+	if ((p = jp_value(&j, buf, &nokey, &at)) == NULL)
 		return j.err != 0 ? j.err : -1;
 	/* Offsets to pointers, now that the pool stays put. */
 	v = d->nodes->data;
@@ -1323,7 +1533,7 @@ jdoc_scan(teller_ctx *ctx, struct tl_jdoc *d, const char *buf, size_t n,
 		if (e->type == TL_JSTR)
 			e->u.s = j.pool + (size_t)e->u.i;
 	}
-	*used = (size_t)(j.p - buf);
+	*used = (size_t)(p - buf);
 	*root = v;
 	return TELLER_OK;
 }
@@ -1626,6 +1836,22 @@ tl_jv_text(const struct tl_jv *v, char *buf, size_t bufsz)
 {
 	int k;
 
+	if (tl_jv_is(v, TL_JINT) && v->u.i >= 0 && v->u.i < 10000 &&
+	    bufsz > 4) {
+		/* The usual id: a small integer, written without a call. */
+		unsigned u = (unsigned)v->u.i;
+		char *d = buf;
+
+		if (u >= 1000)
+			*d++ = (char)('0' + u / 1000);
+		if (u >= 100)
+			*d++ = (char)('0' + u / 100 % 10);
+		if (u >= 10)
+			*d++ = (char)('0' + u / 10 % 10);
+		*d++ = (char)('0' + u % 10);
+		*d = '\0';
+		return true;
+	}
 	if (tl_jv_is(v, TL_JSTR)) {
 		if (v->n >= bufsz || memchr(v->u.s, '\0', v->n) != NULL)
 			return false;

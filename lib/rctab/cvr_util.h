@@ -175,6 +175,9 @@ struct tl_jkeys {
 	const char *name[TL_JKEYS_MAX];
 	size_t len[TL_JKEYS_MAX];
 	unsigned char slot[128]; /* 1 + index into name by hash, 0: none */
+	unsigned char slot2[128]; /* the same by the first two bytes of
+				   * the name as written (its closing
+				   * quote for a one-byte name) */
 };
 /* Set ks to the NULL-ended names (at most TL_JKEYS_MAX). */
 void tl_jkeys_init(struct tl_jkeys *ks, const char *const *names);

@@ -517,9 +517,45 @@ t_jpath_lazy(void)
 	    p.b);
 }
 
+/* tl_jv_text of integers (the ids a Dominion session is read by) as
+ * "%lld" would write them, refused when the buffer is too small. */
+static void
+t_text_int(void)
+{
+	static const long long xs[] = {
+		0, 1, 9, 10, 42, 99, 100, 101, 999, 1000, 1001, 9999, 10000,
+		10001, 99999, -1, -9, -10, -9999, -10000, 2147483647,
+		-2147483648LL, 999999999999999999LL, -999999999999999999LL,
+	};
+	size_t i, bs;
+
+	for (i = 0; i < sizeof(xs) / sizeof(xs[0]); i++) {
+		for (bs = 1; bs <= 24; bs++) {
+			struct tl_jv v;
+			char want[32], got[32];
+			int n = snprintf(want, sizeof(want), "%lld", xs[i]);
+			bool ok;
+
+			memset(&v, 0, sizeof(v));
+			v.type = TL_JINT;
+			v.u.i = xs[i];
+			memset(got, 'x', sizeof(got));
+			ok = tl_jv_text(&v, got, bs);
+			CHECK(ok == ((size_t)n < bs), "%lld in %zu: %d", xs[i],
+			    bs, ok);
+			if (ok)
+				CHECK_STR(got, want);
+			/* nothing written past the buffer */
+			CHECK(got[bs] == 'x', "%lld in %zu: past the end",
+			    xs[i], bs);
+		}
+	}
+}
+
 int
 main(void)
 {
+	t_text_int();
 	renew();
 	t_values();
 	t_give_up();

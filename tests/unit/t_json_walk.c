@@ -13,7 +13,9 @@
  *   (tl_json_elements_k) against the one that builds them all
  *   (tl_json_elements_v): the same values, and the same errors with the
  *   same positions, with any value in a member left out (escapes, \u
- *   surrogates, numbers, reals, deep nesting, CRLF, truncation).
+ *   surrogates, numbers, reals, deep nesting, CRLF, truncation), and
+ *   member names matched as written against kept names (prefixes,
+ *   extensions, shared first bytes, names written with escapes).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -527,10 +529,160 @@ t_keep(void)
 	free(t.s);
 }
 
+/* Member names as written against the names kept, which the scanner
+ * matches as they stand in the text before it looks for their end:
+ * kept names, their prefixes and extensions, names sharing their first
+ * two bytes, and kept names written with escapes (decoded, then looked
+ * up). Each as text, its decoded name, and whether that is kept. */
+static const char *const nm_keep[] = {
+	"Rank", "Id", "CandidateId", "IsAmbiguous", "IsCurrent", "z", "@id",
+	"PrecinctPortionId", "BallotPrePrintedId", "\\x", "", NULL
+};
+static const struct {
+	const char *text, *name;
+	int kept;
+} nm_cases[] = {
+	{ "Rank", "Rank", 1 }, { "Ran", "Ran", 0 }, { "Ranks", "Ranks", 0 },
+	{ "R\\\\u0061nk", "R\\u0061nk", 0 }, { "R\\u0061nk", "Rank", 1 },
+	{ "\\u0052ank", "Rank", 1 }, { "Rank\\n", "Rank\n", 0 },
+	{ "Id", "Id", 1 }, { "I", "I", 0 }, { "Ix", "Ix", 0 },
+	{ "I\\u0064", "Id", 1 }, { "Idd", "Idd", 0 },
+	{ "CandidateId", "CandidateId", 1 },
+	{ "CandidateIds", "CandidateIds", 0 },
+	{ "CandidateI", "CandidateI", 0 }, { "Ca", "Ca", 0 },
+	{ "IsAmbiguous", "IsAmbiguous", 1 },
+	{ "IsAmbiguouz", "IsAmbiguouz", 0 }, { "IsCurrent", "IsCurrent", 1 },
+	{ "IsCurren", "IsCurren", 0 }, { "z", "z", 1 },
+	{ "\\u007a", "z", 1 }, { "zz", "zz", 0 }, { "", "", 1 },
+	{ "@id", "@id", 1 }, { "@i", "@i", 0 }, { "\\u0040id", "@id", 1 },
+	{ "\xc3\xa9", "\xc3\xa9", 0 }, { "z\xc3\xa9", "z\xc3\xa9", 0 },
+	{ "PrecinctPortionId", "PrecinctPortionId", 1 },
+	{ "PrecinctPortionIx", "PrecinctPortionIx", 0 },
+	{ "PrecinctId", "PrecinctId", 0 },
+	{ "BallotPrePrintedId", "BallotPrePrintedId", 1 },
+	{ "BallotPrePrintedIdx", "BallotPrePrintedIdx", 0 },
+	{ "BallotPrePrinted\\u0049d", "BallotPrePrintedId", 1 },
+	{ "\\\\x", "\\x", 1 }, { "\\\\", "\\", 0 },
+};
+
+/* What the records of s hold under each of nm_keep's names, and how
+ * many members each kept. */
+static int
+nm_elem(void *ud, size_t i, const struct tl_jv *e)
+{
+	struct txt *t = ud;
+	char b[48];
+	size_t k;
+
+	snprintf(b, sizeof(b), "#%zu/%zu:", i, e->n);
+	puts0(t, b);
+	for (k = 0; nm_keep[k] != NULL; k++) {
+		const struct tl_jv *v = tl_jv_get(e, nm_keep[k]);
+		long x;
+
+		if (v != NULL && tl_jv_int(v, &x)) {
+			snprintf(b, sizeof(b), "%s=%ld,", nm_keep[k], x);
+			puts0(t, b);
+		}
+	}
+	return TELLER_OK;
+}
+
+static void
+nm_one(const char *s, size_t len, const char *want)
+{
+	struct tl_jspan sp = { s, len, 1, 1, "n.json" };
+	struct tl_jkeys ks;
+	struct txt a = { NULL, 0, 0 }, b = { NULL, 0, 0 };
+	teller_ctx *c1, *c2;
+	const char *f1, *f2;
+	long l1, l2, k1, k2;
+	int r1, r2;
+
+	tl_jkeys_init(&ks, nm_keep);
+	if (teller_ctx_new(NULL, &c1) != TELLER_OK ||
+	    teller_ctx_new(NULL, &c2) != TELLER_OK)
+		exit(1);
+	puts0(&a, "");
+	puts0(&b, "");
+	r1 = tl_json_elements_v(c1, &sp, nm_elem, &a);
+	r2 = tl_json_elements_k(c2, &sp, &ks, nm_elem, &b);
+	CHECK(r1 == r2, "%.60s: rc %d, kept %d", s, r1, r2);
+	CHECK_STR(teller_errmsg(c1), teller_errmsg(c2));
+	teller_errpos(c1, &f1, &l1, &k1);
+	teller_errpos(c2, &f2, &l2, &k2);
+	CHECK(l1 == l2 && k1 == k2, "%.60s: at %ld:%ld, kept %ld:%ld", s, l1,
+	    k1, l2, k2);
+	if (want != NULL)
+		CHECK_STR(b.s, want);
+	free(a.s);
+	free(b.s);
+	teller_ctx_free(c1);
+	teller_ctx_free(c2);
+}
+
+/* A kept name twice: the last one is read (lookups stop at the first
+ * only in objects known to have no name twice). */
+static const char *const nm_dups[][2] = {
+	{ "[{\"Rank\":1,\"Id\":2,\"Rank\":3}]", "#0/3:Rank=3,Id=2," },
+	{ "[{\"Rank\":1,\"Ran\":4,\"R\\u0061nk\":3}]", "#0/2:Rank=3," },
+	{ "[{\"Rank\":1,\"Id\":2},{\"Rank\":5,\"Rank\":6}]",
+	    "#0/2:Rank=1,Id=2,#1/2:Rank=6," },
+};
+
+static void
+t_names(void)
+{
+	struct txt t = { NULL, 0, 0 }, w = { NULL, 0, 0 };
+	char b[96];
+	size_t i, k, n = sizeof(nm_cases) / sizeof(nm_cases[0]);
+
+	for (i = 0; i < n; i++) {
+		/* alone, then with a kept member after it, at the end of
+		 * the text, blanks before the ':' */
+		t.n = w.n = 0;
+		puts0(&t, "[{\"");
+		puts0(&t, nm_cases[i].text);
+		puts0(&t, "\":5,\"Id\":6},{\"");
+		puts0(&t, nm_cases[i].text);
+		puts0(&t, "\" :7}]");
+		puts0(&w, "");
+		snprintf(b, sizeof(b), "#0/%d:", nm_cases[i].kept + 1);
+		puts0(&w, b);
+		for (k = 0; nm_keep[k] != NULL; k++) {
+			if (strcmp(nm_keep[k], "Id") == 0) {
+				puts0(&w, "Id=6,");
+				continue;
+			}
+			if (nm_cases[i].kept &&
+			    strcmp(nm_keep[k], nm_cases[i].name) == 0) {
+				snprintf(b, sizeof(b), "%s=5,", nm_keep[k]);
+				puts0(&w, b);
+			}
+		}
+		snprintf(b, sizeof(b), "#1/%d:", nm_cases[i].kept);
+		puts0(&w, b);
+		if (nm_cases[i].kept) {
+			snprintf(b, sizeof(b), "%s=7,", nm_cases[i].name);
+			puts0(&w, b);
+		}
+		nm_one(t.s, t.n, w.s);
+		for (k = 1; k < t.n; k++)
+			nm_one(t.s, k, NULL);
+	}
+	/* A kept name twice: the last one is read (lookups stop at the
+	 * first only in objects known to have no name twice). */
+	for (i = 0; i < sizeof(nm_dups) / sizeof(nm_dups[0]); i++)
+		nm_one(nm_dups[i][0], strlen(nm_dups[i][0]), nm_dups[i][1]);
+	free(t.s);
+	free(w.s);
+}
+
 int
 main(void)
 {
 	t_walk();
 	t_keep();
+	t_names();
 	return h_done();
 }
