@@ -111,6 +111,9 @@ struct tl_rtab {
 	char *cvb;
 	size_t cvn;
 	int cverr;
+	/* with threads > 1: the pieces are written by a thread of their
+	 * own (rctab_read.c), cvb one of its buffers; NULL: written here */
+	struct cvw *cvw;
 	/* per source: the rank fields of each stable record (rctab_cvr.h),
 	 * as written with the line's end, each after its length (a
 	 * uint32_t); a stable-slots entry's txt is 1 + its offset, 0 not

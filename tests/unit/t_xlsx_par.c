@@ -9,12 +9,16 @@
  * file, a file that is no zip. The files are large enough to fill the
  * queue between the threads; one is compressed with bzip2 (streamed
  * through the scanner) and one has a comment, so expat takes over.
+ * With threads, rctab_cvr.csv is written by a thread of its own; when it
+ * cannot be written, early or just before a bad XML that the reading
+ * thread reaches first, the error is still the one-thread run's.
  */
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <zip.h>
@@ -207,16 +211,40 @@ w_mem(void *ud, const char *p, size_t n)
 	return 0;
 }
 
+/* rctab_cvr.csv's writer: its calls counted, those from a thread other
+ * than main's noted; call cvx_fail (1..; 0: none) fails after a pause
+ * of cvx_pause microseconds (< 1 s) (the reading thread gets ahead of it). */
+static int cvx_calls, cvx_fail;
+static long cvx_pause;
+static atomic_long cvx_other;
+
+static int
+w_cvx(void *ud, const char *p, size_t n)
+{
+	if (!pthread_equal(pthread_self(), main_tid))
+		atomic_fetch_add(&cvx_other, 1);
+	if (++cvx_calls == cvx_fail) {
+		struct timespec ts = { 0, cvx_pause * 1000 };
+		nanosleep(&ts, NULL);
+		return 1;
+	}
+	b_put(ud, p, n);
+	return 0;
+}
+
 static int
 s_open(void *ud, const char *name, teller_write_fn *w, void **wud)
 {
+	size_t n = strlen(name);
+
 	(void)ud;
 	if (nopen >= 8)
 		return 1;
 	outs[nopen].n = 0;
 	b_str(&outs[nopen], name);
 	b_str(&outs[nopen], "\n");
-	*w = w_mem;
+	*w = n >= 13 && strcmp(name + n - 13, "rctab_cvr.csv") == 0 ? w_cvx :
+	    w_mem;
 	*wud = &outs[nopen++];
 	return 0;
 }
@@ -244,6 +272,7 @@ run(int nt, struct buf *all, char *msg, size_t msgn)
 		return -1;
 	teller_ctx_set_input(ctx, &cli_files);
 	teller_ctx_set_threads(ctx, nt);
+	cvx_calls = 0;
 	memset(&o, 0, sizeof o);
 	o.sink.open = s_open;
 	o.sink.close = s_close;
@@ -287,7 +316,10 @@ same_run(const char *what)
 		    "threads: outputs differ (%zu vs %zu bytes)", what, nt,
 		    a.n, b.n);
 	}
-	if (ra != TELLER_OK)
+	if (ra == TELLER_EWRITE)
+		CHECK(strstr(ma, "could not be written") != NULL, "%s: %s",
+		    what, ma);
+	else if (ra != TELLER_OK)
 		CHECK(strstr(ma, "cvr_") != NULL, "%s: message names no file: "
 		    "%s", what, ma);
 	else
@@ -335,9 +367,10 @@ write_config(void)
 int
 main(void)
 {
-	char p[128];
+	struct buf out1 = { 0 };
+	char p[128], msg[256];
 	FILE *f;
-	int i;
+	int i, ncalls;
 
 	main_tid = pthread_self();
 	snprintf(dir, sizeof dir, "/tmp/t_xlsx_par.XXXXXX");
@@ -349,6 +382,34 @@ main(void)
 	atomic_store(&other_calls, 0);
 	CHECK_INT(same_run("plain"), TELLER_OK);
 	CHECK(atomic_load(&other_calls) > 0, "no worker thread ran");
+	/* rctab_cvr.csv is written by a thread of its own */
+	atomic_store(&cvx_other, 0);
+	CHECK(run(1, &out1, msg, sizeof msg) == TELLER_OK &&
+	    atomic_load(&cvx_other) == 0, "one thread: export off main");
+	CHECK(run(2, &out1, msg, sizeof msg) == TELLER_OK &&
+	    atomic_load(&cvx_other) > 0, "two threads: export on main");
+	/* it cannot be written: the error, and where the read stops, are
+	 * the one-thread run's */
+	cvx_fail = 3;
+	CHECK_INT(same_run("export fails early"), TELLER_EWRITE);
+	/* ... before a bad XML late in file 3, or after it (the last piece,
+	 * written after the read failed); the writer slow to say so, so the
+	 * reading thread reaches the bad XML first */
+	mkall(3, O_BADXML, ROWS - 5);
+	cvx_fail = 0;
+	CHECK_INT(run(1, &out1, msg, sizeof msg), TELLER_EPARSE);
+	ncalls = cvx_calls;
+	CHECK(ncalls > 8, "only %d export writes", ncalls);
+	cvx_pause = 300000;
+	for (i = 3; i >= 1; i--) {
+		cvx_fail = ncalls - i + 1;
+		snprintf(p, sizeof p, "export fails at write %d of %d before "
+		    "bad XML", cvx_fail, ncalls);
+		CHECK_INT(same_run(p), i == 1 ? TELLER_EPARSE : TELLER_EWRITE);
+	}
+	cvx_fail = 0;
+	cvx_pause = 0;
+	free(out1.p);
 	mkall(3, O_COMMENT, ROWS - 5);
 	CHECK_INT(same_run("expat takes over late in file 3"), TELLER_OK);
 	mkall(3, O_BADXML, ROWS - 5);
