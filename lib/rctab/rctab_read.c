@@ -1150,6 +1150,11 @@ read_all(struct tl_rtab *t)
 		one.hart_sig = t->opts->hart_sig;
 		one.hart_modulus = t->opts->hart_modulus;
 		one.hart_exponent = t->opts->hart_exponent;
+		/* the next ES&S workbook may be read ahead */
+		one.ahead = &t->ahead;
+		one.next_path = pv->read == tl_cvr_read_ess && i + 1 <
+		    cfg->nsrc && tl_cvr_provider_find(cfg->src[i +
+		    1].provider) == pv ? cfg->src[i + 1].path : NULL;
 		src = &one;
 		/* stable pointers are promised per reader call only */
 		stab_settle(t, true);
@@ -1176,5 +1181,8 @@ tl_rtab_read_sources(struct tl_rtab *t)
 	if (t->opts->cvr_csv && (rc = cvx_begin(t)) != TELLER_OK)
 		return rc;
 	rc = read_all(t);
+	/* a read ahead not used (the read failed before its file) */
+	tl_xlsx_ahead_free(t->ctx, t->ahead);
+	t->ahead = NULL;
 	return cvx_end(t, rc);
 }

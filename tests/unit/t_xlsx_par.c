@@ -11,7 +11,10 @@
  * through the scanner) and one has a comment, so expat takes over.
  * With threads, rctab_cvr.csv is written by a thread of its own; when it
  * cannot be written, early or just before a bad XML that the reading
- * thread reaches first, the error is still the one-thread run's.
+ * thread reaches first, the error is still the one-thread run's. The
+ * next workbook is read ahead (tl_xlsx_read_ahead): opened before the
+ * last row of the one before, the same rows; its error reported only
+ * when read, never when a read ahead is dropped.
  */
 #include <pthread.h>
 #include <stdatomic.h>
@@ -329,6 +332,129 @@ same_run(const char *what)
 	return ra;
 }
 
+/* ------------------------------------------------------------------ */
+/* the next workbook read ahead (tl_xlsx_read_ahead)                   */
+
+/* Rows given so far, a hash of them, and how many had been given when
+ * a file named cvr_2 was opened (-1: not yet). */
+static long rows_seen, rows_at_open2;
+static unsigned long rows_hash;
+
+static int
+in_open(void *ud, const char *path, const char **buf, size_t *len,
+    void **h)
+{
+	(void)ud;
+	if (strstr(path, "cvr_2") != NULL && rows_at_open2 < 0)
+		rows_at_open2 = rows_seen;
+	return cli_files.open(cli_files.ud, path, buf, len, h);
+}
+
+static int
+in_kind(void *ud, const char *path)
+{
+	(void)ud;
+	return cli_files.kind(cli_files.ud, path);
+}
+
+static void
+in_close(void *ud, void *h)
+{
+	(void)ud;
+	cli_files.close(cli_files.ud, h);
+}
+
+static int
+on_xrow(teller_ctx *ctx, void *ud, long row, const struct tl_xlsx_cell *c,
+    int n)
+{
+	int i;
+	const char *p;
+
+	(void)ctx;
+	if (ud != NULL && rows_seen % 1000 == 0) {
+		/* slower than the worker, as the tabulator is */
+		struct timespec ts = { 0, 3000000 };
+		nanosleep(&ts, NULL);
+	}
+	rows_seen++;
+	rows_hash = rows_hash * 31 + (unsigned long)row;
+	for (i = 0; i < n; i++)
+		for (p = c[i].text; *p != '\0'; p++)
+			rows_hash = rows_hash * 131 + (unsigned char)*p;
+	return TELLER_OK;
+}
+
+/* Read file k with ctx, reading ahead file next (0: none) into *a: the
+ * rows to on_xrow (slowly when reading ahead). */
+static int
+read_k(teller_ctx *ctx, int k, int next, struct tl_xlsx_ahead **a)
+{
+	static char pk[4][128];
+	int i;
+
+	for (i = 1; i <= NFILES; i++)
+		snprintf(pk[i], sizeof pk[i], "%s/cvr_%d.xlsx", dir, i);
+	return tl_xlsx_read_ahead(ctx, pk[k], next > 0 ? pk[next] : NULL, a,
+	    on_xrow, next > 0 ? pk[k] : NULL);
+}
+
+static void
+check_ahead(void)
+{
+	teller_input in = { in_open, NULL, in_close, NULL, in_kind, NULL };
+	struct tl_xlsx_ahead *a = NULL;
+	unsigned long h1, h2;
+	teller_ctx *ctx;
+	long n1;
+
+	/* file 2 alone, one thread: its rows */
+	CHECK(teller_ctx_new(NULL, &ctx) == TELLER_OK, "ctx");
+	teller_ctx_set_input(ctx, &in);
+	rows_seen = 0;
+	rows_hash = 0;
+	CHECK_INT(read_k(ctx, 2, 0, &a), TELLER_OK);
+	CHECK(a == NULL, "one thread read ahead");
+	n1 = rows_seen;
+	h1 = rows_hash;
+	/* file 1 with 2 threads opens file 2 before its own last row, and
+	 * file 2 read ahead gives the same rows */
+	teller_ctx_set_threads(ctx, 2);
+	rows_at_open2 = -1;
+	rows_seen = 0;
+	CHECK_INT(read_k(ctx, 1, 2, &a), TELLER_OK);
+	CHECK(a != NULL, "file 2 not read ahead");
+	CHECK(rows_at_open2 >= 0 && rows_at_open2 < rows_seen, "file 2 "
+	    "opened after %ld of %ld rows", rows_at_open2, rows_seen);
+	rows_seen = 0;
+	rows_hash = 0;
+	CHECK_INT(read_k(ctx, 2, 0, &a), TELLER_OK);
+	h2 = rows_hash;
+	CHECK(a == NULL, "read ahead left");
+	CHECK(rows_seen == n1 && h1 == h2, "file 2 read ahead: %ld rows, "
+	    "%ld alone", rows_seen, n1);
+	teller_ctx_free(ctx);
+
+	/* file 2 bad: a read ahead not used reports nothing, one used
+	 * reports what a read started then reports */
+	mkall(2, O_BADXML, 40);
+	CHECK(teller_ctx_new(NULL, &ctx) == TELLER_OK, "ctx");
+	teller_ctx_set_input(ctx, &in);
+	teller_ctx_set_threads(ctx, 2);
+	CHECK_INT(read_k(ctx, 1, 2, &a), TELLER_OK);
+	CHECK(a != NULL, "bad file 2 not read ahead");
+	tl_xlsx_ahead_free(ctx, a);
+	a = NULL;
+	CHECK_INT(teller_errcode(ctx), TELLER_OK);
+	CHECK_INT(read_k(ctx, 1, 2, &a), TELLER_OK);
+	CHECK_INT(read_k(ctx, 2, 3, &a), TELLER_EPARSE);
+	CHECK(strstr(teller_errmsg(ctx), "mismatched tag") != NULL,
+	    "bad file 2 read ahead: %s", teller_errmsg(ctx));
+	tl_xlsx_ahead_free(ctx, a);
+	teller_ctx_free(ctx);
+	mkall(0, O_NONE, 0);
+}
+
 static void
 write_config(void)
 {
@@ -379,6 +505,7 @@ main(void)
 	write_config();
 
 	mkall(0, O_NONE, 0);
+	check_ahead();
 	atomic_store(&other_calls, 0);
 	CHECK_INT(same_run("plain"), TELLER_OK);
 	CHECK(atomic_load(&other_calls) > 0, "no worker thread ran");
