@@ -1987,10 +1987,12 @@ pipe_init(teller_ctx *ctx, struct pipe *pp, const char *path,
 
 /* Stop pp's worker (if started in par), drop what it left, and free
  * pp; rc is the caller's outcome, and what is returned unless the
- * worker failed (its error then, copied to ctx unless quiet). */
+ * worker failed (its error then, copied to ctx unless quiet). m (if
+ * not NULL): a map opened with the worker's context, closed before it
+ * is freed. */
 static int
 pipe_fini(teller_ctx *ctx, struct pipe *pp, struct tl_par *par, int rc,
-    bool quiet)
+    bool quiet, struct tl_map *m)
 {
 	struct pchunk *c;
 
@@ -2010,6 +2012,8 @@ pipe_fini(teller_ctx *ctx, struct pipe *pp, struct tl_par *par, int rc,
 		chunk_free(ctx, pp->cur);
 	pthread_cond_destroy(&pp->cv);
 	pthread_mutex_destroy(&pp->mu);
+	if (m != NULL)
+		tl_io_unmap(m);
 	teller_ctx_free(pp->wctx);
 	return rc;
 }
@@ -2036,9 +2040,8 @@ tl_xlsx_ahead_free(teller_ctx *ctx, struct tl_xlsx_ahead *a)
 {
 	if (a == NULL)
 		return;
-	(void)pipe_fini(ctx, &a->pp, &a->par, TELLER_OK, true);
-	if (a->mapped)
-		tl_io_unmap(&a->m);
+	(void)pipe_fini(ctx, &a->pp, &a->par, TELLER_OK, true,
+	    a->mapped ? &a->m : NULL);
 	tl_free(ctx, a, sizeof *a);
 }
 
@@ -2076,14 +2079,14 @@ pipe_drain(teller_ctx *ctx, struct pipe *pp, tl_xlsx_row_fn fn, void *ud,
 	int rc = TELLER_OK;
 
 	while ((c = pipe_take(pp, &done)) != NULL) {
-		rc = pipe_give(ctx, c, fn, ud);
-		chunk_free(ctx, c);
-		if (rc != TELLER_OK)
-			break;
 		if (done && next != NULL && *ahead == NULL) {
 			*ahead = ahead_start(ctx, next);
 			next = NULL;
 		}
+		rc = pipe_give(ctx, c, fn, ud);
+		chunk_free(ctx, c);
+		if (rc != TELLER_OK)
+			break;
 	}
 	return rc;
 }
@@ -2104,11 +2107,11 @@ read_pipe(teller_ctx *ctx, const char *path, struct tl_map *m,
 		return -1;
 	par.n = 2;
 	if (!tl_par_start(&par, 1, pipe_main, &pp)) {
-		(void)pipe_fini(ctx, &pp, &par, TELLER_OK, true);
+		(void)pipe_fini(ctx, &pp, &par, TELLER_OK, true, NULL);
 		return -1;
 	}
 	rc = pipe_drain(ctx, &pp, fn, ud, next, ahead);
-	return pipe_fini(ctx, &pp, &par, rc, false);
+	return pipe_fini(ctx, &pp, &par, rc, false, NULL);
 }
 
 int
@@ -2123,8 +2126,7 @@ tl_xlsx_read_ahead(teller_ctx *ctx, const char *path, const char *next,
 	if (a != NULL && strcmp(a->pp.path, path) == 0) {
 		/* read ahead: its rows, then its outcome, as read_pipe */
 		rc = pipe_drain(ctx, &a->pp, fn, ud, next, ahead);
-		rc = pipe_fini(ctx, &a->pp, &a->par, rc, false);
-		tl_io_unmap(&a->m);
+		rc = pipe_fini(ctx, &a->pp, &a->par, rc, false, &a->m);
 		tl_free(ctx, a, sizeof *a);
 		return rc;
 	}
