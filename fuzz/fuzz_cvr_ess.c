@@ -6,7 +6,8 @@
  * worksheet XML, the shared strings, workbook.xml and its relationships,
  * which are zipped (libzip, deflated) into a workbook, small valid
  * defaults filling the parts not given; one input in three is read with
- * two threads (the pipelined read). Checks as fuzz_cvr.h.
+ * two threads (the pipelined read), one in six twice, the second time
+ * as read ahead by the first (tl_xlsx_read_ahead). Checks as fuzz_cvr.h.
  */
 #include <zip.h>
 
@@ -128,10 +129,23 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		src.precinct_col = 0;
 		break;
 	}
-	/* one input in three through the pipelined read (xlsx.c) */
+	/* one input in three through the pipelined read (xlsx.c); of
+	 * those, one in two read again after reading itself ahead (a
+	 * two-file contest of the same file, tl_xlsx_read_ahead) */
 	if (size % 3 == 0)
 		teller_ctx_set_threads(ctx, 2);
-	fz_run(tl_cvr_read_ess, ctx, &src, size % 5 == 0, max);
+	if (size % 6 == 0) {
+		struct tl_xlsx_ahead *a = NULL;
+		src.next_path = path;
+		src.ahead = &a;
+		fz_run(tl_cvr_read_ess, ctx, &src, size % 5 == 0, max);
+		src.next_path = NULL;
+		if (teller_errcode(ctx) == TELLER_OK)
+			fz_run(tl_cvr_read_ess, ctx, &src, false, max);
+		tl_xlsx_ahead_free(ctx, a);
+	} else {
+		fz_run(tl_cvr_read_ess, ctx, &src, size % 5 == 0, max);
+	}
 	teller_ctx_free(ctx);
 	return 0;
 }

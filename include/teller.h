@@ -636,7 +636,10 @@ typedef struct teller_rctab teller_rctab;
  * close(ud, wud) ends it (nonzero: it could not be finished). path is
  * the output folder, '/', and a name the library chooses ("summary.json",
  * "Tabulate by Precinct/P1_precinct_summary.csv"); just the name when
- * the folder is "". */
+ * the folder is "". With more than one thread (options.threads), the
+ * rows of rctab_cvr.csv are written by a thread of the library's: its
+ * write function is then called from that thread, one call at a time,
+ * in order, between open and close (both called by the caller's). */
 typedef struct teller_output {
 	int (*open)(void *ud, const char *path, teller_write_fn *write,
 	    void **wud);

@@ -540,7 +540,11 @@ tl_cvr_read_ess(teller_ctx *ctx, const struct tl_cvr_source *src,
 	    x.memo.blocks == NULL || x.memo.key == NULL ||
 	    x.memo.pats == NULL)
 		return TELLER_ENOMEM;
-	rc = tl_xlsx_read(ctx, src->path, on_row, &x);
+	if (src->ahead != NULL)
+		rc = tl_xlsx_read_ahead(ctx, src->path, src->next_path,
+		    src->ahead, on_row, &x);
+	else
+		rc = tl_xlsx_read(ctx, src->path, on_row, &x);
 	memo_free(ctx, &x.memo);
 	return rc;
 }

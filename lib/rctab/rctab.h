@@ -245,6 +245,20 @@ typedef int (*tl_xlsx_row_fn)(teller_ctx *ctx, void *ud, long row,
 int tl_xlsx_read(teller_ctx *ctx, const char *path, tl_xlsx_row_fn fn,
     void *ud) TL_MUST_CHECK;
 
+/* A workbook's read started ahead (xlsx.c). */
+struct tl_xlsx_ahead;
+/* As tl_xlsx_read, for the files of a multi-file contest: *ahead (a read
+ * started ahead by the previous call, or NULL) is used if it reads path
+ * and freed if not; with more than one thread and next not NULL, the
+ * read of next is started ahead near the end of this one and left in
+ * *ahead. The rows and errors are tl_xlsx_read's: a read ahead reports
+ * nothing until the call that reads its file. */
+int tl_xlsx_read_ahead(teller_ctx *ctx, const char *path, const char *next,
+    struct tl_xlsx_ahead **ahead, tl_xlsx_row_fn fn, void *ud)
+    TL_MUST_CHECK;
+/* Stop and free a read started ahead (NULL: nothing). */
+void tl_xlsx_ahead_free(teller_ctx *ctx, struct tl_xlsx_ahead *a);
+
 /* Rows of a worksheet's XML (len bytes at xml) with shared strings strs,
  * as tl_xlsx_read gives them from a member inflated whole: by the fast
  * scanner, expat taking over at anything outside its subset (fast), or

@@ -56,6 +56,12 @@ struct tl_cvr_source {
 	 * ships. */
 	int hart_sig;
 	const char *hart_modulus, *hart_exponent;
+	/* Set by the tabulator for the ES&S reader: the next source's path
+	 * when it is ES&S too (else NULL), and where a read of it started
+	 * ahead is kept between the calls (tl_xlsx_read_ahead; NULL: none
+	 * is made). */
+	const char *next_path;
+	struct tl_xlsx_ahead **ahead;
 };
 
 enum { TL_SIG_CHECK = 0, TL_SIG_REQUIRE, TL_SIG_OFF };

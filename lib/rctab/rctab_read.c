@@ -5,6 +5,7 @@
  * slots and, when slices are asked for, the same precinct/batch) merged
  * into weighted records, and the rctab_cvr.csv export written on the way.
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -261,11 +262,186 @@ stab_settle(struct tl_rtab *t, bool clear)
  * larger writes than tl_out's), their errors recorded in cvo. */
 #define CVX_BUF ((size_t)64 << 10)
 
+/*
+ * With more than one thread (and no trace), the pieces are written by a
+ * thread of their own (the write function's system calls and whatever
+ * it does, such as hashing, off the reading thread): cvb is one of
+ * CVW_N buffers, handed over whole, in order, at most CVW_N - 1 waiting.
+ * Memory stays CVW_N pieces whatever the export's size. The outcome is
+ * that of writing each piece when it is handed over: a piece the writer
+ * could not write is reported as "output could not be written" (with
+ * the input named when it was handed over) ahead of any error the read
+ * met after it, and nothing more is written after it.
+ */
+#define CVW_N 4
+
+struct cvw {
+	pthread_t th;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;        /* a piece handed over, taken, or stop */
+	teller_write_fn write;
+	void *ud;
+	char *buf[CVW_N];
+	size_t len[CVW_N];
+	const char *in[CVW_N];    /* ctx->inname when handed over */
+	int head, count;          /* the pieces waiting: head, head + 1.. */
+	bool stop;
+	bool failed;              /* a piece could not be written: */
+	const char *failin;       /* its input name */
+	bool failseen;            /* reported by the reading thread */
+};
+
+static void *
+cvw_main(void *arg)
+{
+	struct cvw *w = arg;
+
+	pthread_mutex_lock(&w->mu);
+	for (;;) {
+		int k = w->head;
+		bool bad;
+
+		while (w->count == 0 && !w->stop)
+			pthread_cond_wait(&w->cv, &w->mu);
+		if (w->count == 0)
+			break;
+		bad = w->failed;
+		pthread_mutex_unlock(&w->mu);
+		if (!bad && w->len[k] > 0 &&
+		    w->write(w->ud, w->buf[k], w->len[k]) != 0)
+			bad = true;
+		pthread_mutex_lock(&w->mu);
+		if (bad && !w->failed) {
+			w->failed = true;
+			w->failin = w->in[k];
+		}
+		w->head = (k + 1) % CVW_N;
+		w->count--;
+		pthread_cond_broadcast(&w->cv);
+	}
+	pthread_mutex_unlock(&w->mu);
+	return NULL;
+}
+
+/* Start the writer of t's export (write, ud) when more than one thread
+ * may be used and no trace asked; when no thread can be started the
+ * pieces are written by the reading thread. ENOMEM, else OK. */
+static int
+cvw_start(struct tl_rtab *t, teller_write_fn write, void *ud)
+{
+	struct cvw *w;
+	int i;
+
+	if (t->ctx->threads <= 1 || t->opts->trace != NULL)
+		return TELLER_OK;
+	if ((w = tl_alloc(t->ctx, 1, sizeof *w)) == NULL)
+		return TELLER_ENOMEM;
+	memset(w, 0, sizeof *w);
+	w->write = write;
+	w->ud = ud;
+	for (i = 0; i < CVW_N; i++)
+		if ((w->buf[i] = tl_alloc(t->ctx, CVX_BUF, 1)) == NULL)
+			return TELLER_ENOMEM;
+	if (pthread_mutex_init(&w->mu, NULL) != 0)
+		return TELLER_OK;
+	if (pthread_cond_init(&w->cv, NULL) != 0) {
+		pthread_mutex_destroy(&w->mu);
+		return TELLER_OK;
+	}
+	if (pthread_create(&w->th, NULL, cvw_main, w) != 0) {
+		pthread_cond_destroy(&w->cv);
+		pthread_mutex_destroy(&w->mu);
+		return TELLER_OK;
+	}
+	t->cvw = w;
+	t->cvb = w->buf[0];
+	return TELLER_OK;
+}
+
+/* A piece the writer could not write, seen by the reading thread: the
+ * error as writing it here would have recorded it (under w->mu). */
+static void
+cvw_seen(struct tl_rtab *t, struct cvw *w)
+{
+	if (!w->failed || w->failseen)
+		return;
+	w->failseen = true;
+	if (t->cvo.err == TELLER_OK)
+		t->cvo.err = tl_fail_in(t->ctx, w->failin, TELLER_EWRITE, 0, 0,
+		    "output could not be written");
+}
+
+/* Hand cvb's n bytes to the writer, waiting for a free buffer, which
+ * becomes cvb. */
+static void
+cvw_put(struct tl_rtab *t, size_t n)
+{
+	struct cvw *w = t->cvw;
+	int k;
+
+	pthread_mutex_lock(&w->mu);
+	k = (w->head + w->count) % CVW_N;
+	w->len[k] = n;
+	w->in[k] = t->ctx->inname;
+	w->count++;
+	pthread_cond_broadcast(&w->cv);
+	while (w->count == CVW_N)
+		pthread_cond_wait(&w->cv, &w->mu);
+	t->cvb = w->buf[(w->head + w->count) % CVW_N];
+	cvw_seen(t, w);
+	pthread_mutex_unlock(&w->mu);
+}
+
+/* Wait until the writer has written every piece handed over. */
+static void
+cvw_wait(struct tl_rtab *t)
+{
+	struct cvw *w = t->cvw;
+
+	pthread_mutex_lock(&w->mu);
+	while (w->count > 0)
+		pthread_cond_wait(&w->cv, &w->mu);
+	cvw_seen(t, w);
+	pthread_mutex_unlock(&w->mu);
+}
+
+/* Stop the writer once it has written every piece handed over; rc is
+ * the read's outcome, and is what the export's end returns unless a
+ * piece handed over before it failed (that error replaces the read's:
+ * written here, it would have stopped the read first). */
+static int
+cvw_stop(struct tl_rtab *t, int rc)
+{
+	struct cvw *w = t->cvw;
+	bool over;
+
+	pthread_mutex_lock(&w->mu);
+	w->stop = true;
+	pthread_cond_broadcast(&w->cv);
+	pthread_mutex_unlock(&w->mu);
+	pthread_join(w->th, NULL);
+	pthread_cond_destroy(&w->cv);
+	pthread_mutex_destroy(&w->mu);
+	t->cvw = NULL;
+	over = w->failed && !w->failseen && t->cvo.err == TELLER_OK &&
+	    rc != TELLER_OK;
+	if (over) {
+		/* the read went on past the failed piece: forget what it
+		 * met there */
+		t->ctx->err = TELLER_OK;
+		t->ctx->oom = false;
+	}
+	cvw_seen(t, w);
+	return w->failed ? TELLER_EWRITE : rc;
+}
+
 static void
 cvx_write(struct tl_rtab *t, const char *p, size_t n)
 {
 	struct tl_out *o = &t->cvo;
 
+	if (t->cvw != NULL)
+		cvw_wait(t);	/* in order, after the pieces handed over */
 	if (o->err == TELLER_OK && n > 0 && o->write(o->ud, p, n) != 0)
 		o->err = tl_fail(o->ctx, TELLER_EWRITE, "output could not be "
 		    "written");
@@ -274,7 +450,10 @@ cvx_write(struct tl_rtab *t, const char *p, size_t n)
 static void
 cvx_drain(struct tl_rtab *t)
 {
-	cvx_write(t, t->cvb, t->cvn);
+	if (t->cvw != NULL && t->cvo.err == TELLER_OK)
+		cvw_put(t, t->cvn);
+	else
+		cvx_write(t, t->cvb, t->cvn);
 	t->cvn = 0;
 }
 
@@ -438,7 +617,9 @@ cvx_begin(struct tl_rtab *t)
 	}
 	tl_out_str(&t->cvo, t->opts->crlf ? "\r\n" : "\n");
 	/* the rows go through cvb, after the header */
-	return tl_out_flush(&t->cvo) != TELLER_OK ? TELLER_EWRITE : TELLER_OK;
+	if (tl_out_flush(&t->cvo) != TELLER_OK)
+		return TELLER_EWRITE;
+	return cvw_start(t, w, t->cvwud);
 }
 
 /* Flush and close the export; rc is the reading's outcome. */
@@ -451,6 +632,9 @@ cvx_end(struct tl_rtab *t, int rc)
 	if (!t->cvx)
 		return rc;
 	t->cvx = false;
+	/* the pieces handed over written, the last here */
+	if (t->cvw != NULL)
+		rc = cvw_stop(t, rc);
 	cvx_drain(t);
 	frc = tl_out_flush(&t->cvo);
 	if (k->close(k->ud, t->cvwud) != 0 && frc == TELLER_OK)
@@ -966,6 +1150,11 @@ read_all(struct tl_rtab *t)
 		one.hart_sig = t->opts->hart_sig;
 		one.hart_modulus = t->opts->hart_modulus;
 		one.hart_exponent = t->opts->hart_exponent;
+		/* the next ES&S workbook may be read ahead */
+		one.ahead = &t->ahead;
+		one.next_path = pv->read == tl_cvr_read_ess && i + 1 <
+		    cfg->nsrc && tl_cvr_provider_find(cfg->src[i +
+		    1].provider) == pv ? cfg->src[i + 1].path : NULL;
 		src = &one;
 		/* stable pointers are promised per reader call only */
 		stab_settle(t, true);
@@ -992,5 +1181,8 @@ tl_rtab_read_sources(struct tl_rtab *t)
 	if (t->opts->cvr_csv && (rc = cvx_begin(t)) != TELLER_OK)
 		return rc;
 	rc = read_all(t);
+	/* a read ahead not used (the read failed before its file) */
+	tl_xlsx_ahead_free(t->ctx, t->ahead);
+	t->ahead = NULL;
 	return cvx_end(t, rc);
 }

@@ -111,6 +111,11 @@ struct tl_rtab {
 	char *cvb;
 	size_t cvn;
 	int cverr;
+	/* with threads > 1: the pieces are written by a thread of their
+	 * own (rctab_read.c), cvb one of its buffers; NULL: written here */
+	struct cvw *cvw;
+	/* the next ES&S workbook, read ahead (rctab.h tl_xlsx_read_ahead) */
+	struct tl_xlsx_ahead *ahead;
 	/* per source: the rank fields of each stable record (rctab_cvr.h),
 	 * as written with the line's end, each after its length (a
 	 * uint32_t); a stable-slots entry's txt is 1 + its offset, 0 not

@@ -1886,15 +1886,17 @@ pipe_main(void *arg, const struct tl_par_part *pt)
 	pthread_mutex_unlock(&pp->mu);
 }
 
-/* The next chunk, waiting for it; NULL when the worker ended. */
+/* The next chunk, waiting for it; NULL when the worker ended. *done:
+ * whether the worker has ended (its last chunks may still be queued). */
 static struct pchunk *
-pipe_take(struct pipe *pp)
+pipe_take(struct pipe *pp, bool *done)
 {
 	struct pchunk *c;
 
 	pthread_mutex_lock(&pp->mu);
 	while (pp->head == NULL && !pp->done)
 		pthread_cond_wait(&pp->cv, &pp->mu);
+	*done = pp->done;
 	c = pp->head;
 	if (c != NULL) {
 		pp->head = c->next;
@@ -1953,82 +1955,197 @@ pipe_error(teller_ctx *ctx, const teller_ctx *w, int rc)
 	return ctx->err;
 }
 
-/* Read m through the pipeline; -1 if no worker could be started (the
- * caller reads it itself). */
+/* Set up pp to read path (mapped at m, or to be) for ctx: -1 if it
+ * cannot be. */
 static int
-read_pipe(teller_ctx *ctx, const char *path, struct tl_map *m,
-    tl_xlsx_row_fn fn, void *ud)
+pipe_init(teller_ctx *ctx, struct pipe *pp, const char *path,
+    struct tl_map *m)
 {
-	struct tl_par par;
-	struct pipe pp;
+	memset(pp, 0, sizeof *pp);
+	if (teller_ctx_new(&ctx->alloc, &pp->wctx) != TELLER_OK)
+		return -1;
+	pp->wctx->lim = ctx->lim;
+	pp->wctx->inname = ctx->inname;
+	pp->wctx->release = ctx->release;
+	pp->wctx->release_ud = ctx->release_ud;
+	pp->wctx->input = ctx->input;
+	pp->wctx->has_input = ctx->has_input;
+	pp->ctx = ctx;
+	pp->path = path;
+	pp->m = m;
+	if (pthread_mutex_init(&pp->mu, NULL) != 0) {
+		teller_ctx_free(pp->wctx);
+		return -1;
+	}
+	if (pthread_cond_init(&pp->cv, NULL) != 0) {
+		pthread_mutex_destroy(&pp->mu);
+		teller_ctx_free(pp->wctx);
+		return -1;
+	}
+	return 0;
+}
+
+/* Stop pp's worker (if started in par), drop what it left, and free
+ * pp; rc is the caller's outcome, and what is returned unless the
+ * worker failed (its error then, copied to ctx unless quiet). m (if
+ * not NULL): a map opened with the worker's context, closed before it
+ * is freed. */
+static int
+pipe_fini(teller_ctx *ctx, struct pipe *pp, struct tl_par *par, int rc,
+    bool quiet, struct tl_map *m)
+{
 	struct pchunk *c;
+
+	pthread_mutex_lock(&pp->mu);
+	pp->stop = true;
+	pthread_cond_broadcast(&pp->cv);
+	pthread_mutex_unlock(&pp->mu);
+	tl_par_stop(par, 1, 2);
+	if (rc == TELLER_OK && pp->rc != TELLER_OK && !quiet)
+		rc = pipe_error(ctx, pp->wctx, pp->rc);
+	while (pp->head != NULL) {
+		c = pp->head;
+		pp->head = c->next;
+		chunk_free(ctx, c);
+	}
+	if (pp->cur != NULL)
+		chunk_free(ctx, pp->cur);
+	pthread_cond_destroy(&pp->cv);
+	pthread_mutex_destroy(&pp->mu);
+	if (m != NULL)
+		tl_io_unmap(m);
+	teller_ctx_free(pp->wctx);
+	return rc;
+}
+
+/*
+ * The next workbook of a multi-file contest, read ahead: once the worker
+ * of a workbook has ended (the calling thread still has its last chunks
+ * to give), the next one is opened and its worker started, so that it
+ * inflates and scans while the calling thread finishes the first. It is
+ * opened and read with the worker's context: what fails there is
+ * reported only when (and if) the calling thread comes to that file,
+ * exactly as a read started then would report it; a read ahead that
+ * cannot be started is simply not made.
+ */
+struct tl_xlsx_ahead {
+	struct pipe pp;
+	struct tl_par par;
+	struct tl_map m;
+	bool mapped;
+};
+
+void
+tl_xlsx_ahead_free(teller_ctx *ctx, struct tl_xlsx_ahead *a)
+{
+	if (a == NULL)
+		return;
+	(void)pipe_fini(ctx, &a->pp, &a->par, TELLER_OK, true,
+	    a->mapped ? &a->m : NULL);
+	tl_free(ctx, a, sizeof *a);
+}
+
+/* Start reading path ahead; NULL if it cannot be (nothing reported). */
+static struct tl_xlsx_ahead *
+ahead_start(teller_ctx *ctx, const char *path)
+{
+	struct tl_xlsx_ahead *a = tl_realloc(ctx, NULL, 0, sizeof *a);
+
+	if (a == NULL)
+		return NULL;
+	memset(a, 0, sizeof *a);
+	if (pipe_init(ctx, &a->pp, path, &a->m) != 0) {
+		tl_free(ctx, a, sizeof *a);
+		return NULL;
+	}
+	a->par.n = 2;
+	if (open_map(a->pp.wctx, path, &a->m) == TELLER_OK) {
+		a->mapped = true;
+		if (tl_par_start(&a->par, 1, pipe_main, &a->pp))
+			return a;
+	}
+	tl_xlsx_ahead_free(ctx, a);
+	return NULL;
+}
+
+/* Give the rows of pp's worker to fn; when next is not NULL, start
+ * reading it ahead into *ahead once that worker has ended. */
+static int
+pipe_drain(teller_ctx *ctx, struct pipe *pp, tl_xlsx_row_fn fn, void *ud,
+    const char *next, struct tl_xlsx_ahead **ahead)
+{
+	struct pchunk *c;
+	bool done;
 	int rc = TELLER_OK;
 
-	memset(&pp, 0, sizeof pp);
-	memset(&par, 0, sizeof par);
-	if (teller_ctx_new(&ctx->alloc, &pp.wctx) != TELLER_OK)
-		return -1;
-	pp.wctx->lim = ctx->lim;
-	pp.wctx->inname = ctx->inname;
-	pp.wctx->release = ctx->release;
-	pp.wctx->release_ud = ctx->release_ud;
-	pp.ctx = ctx;
-	pp.path = path;
-	pp.m = m;
-	if (pthread_mutex_init(&pp.mu, NULL) != 0) {
-		teller_ctx_free(pp.wctx);
-		return -1;
-	}
-	if (pthread_cond_init(&pp.cv, NULL) != 0) {
-		pthread_mutex_destroy(&pp.mu);
-		teller_ctx_free(pp.wctx);
-		return -1;
-	}
-	par.n = 2;
-	if (!tl_par_start(&par, 1, pipe_main, &pp)) {
-		rc = -1;
-		goto out;
-	}
-	while ((c = pipe_take(&pp)) != NULL) {
+	while ((c = pipe_take(pp, &done)) != NULL) {
+		if (done && next != NULL && *ahead == NULL) {
+			*ahead = ahead_start(ctx, next);
+			next = NULL;
+		}
 		rc = pipe_give(ctx, c, fn, ud);
 		chunk_free(ctx, c);
 		if (rc != TELLER_OK)
 			break;
 	}
-	pthread_mutex_lock(&pp.mu);
-	pp.stop = true;
-	pthread_cond_broadcast(&pp.cv);
-	pthread_mutex_unlock(&pp.mu);
-	tl_par_stop(&par, 1, 2);
-	if (rc == TELLER_OK && pp.rc != TELLER_OK)
-		rc = pipe_error(ctx, pp.wctx, pp.rc);
-	while (pp.head != NULL) {
-		c = pp.head;
-		pp.head = c->next;
-		chunk_free(ctx, c);
+	return rc;
+}
+
+/* Read m through the pipeline; -1 if no worker could be started (the
+ * caller reads it itself). next, ahead: as pipe_drain. */
+static int
+read_pipe(teller_ctx *ctx, const char *path, struct tl_map *m,
+    tl_xlsx_row_fn fn, void *ud, const char *next,
+    struct tl_xlsx_ahead **ahead)
+{
+	struct tl_par par;
+	struct pipe pp;
+	int rc;
+
+	memset(&par, 0, sizeof par);
+	if (pipe_init(ctx, &pp, path, m) != 0)
+		return -1;
+	par.n = 2;
+	if (!tl_par_start(&par, 1, pipe_main, &pp)) {
+		(void)pipe_fini(ctx, &pp, &par, TELLER_OK, true, NULL);
+		return -1;
 	}
-	if (pp.cur != NULL)
-		chunk_free(ctx, pp.cur);
-out:
-	pthread_cond_destroy(&pp.cv);
-	pthread_mutex_destroy(&pp.mu);
-	teller_ctx_free(pp.wctx);
+	rc = pipe_drain(ctx, &pp, fn, ud, next, ahead);
+	return pipe_fini(ctx, &pp, &par, rc, false, NULL);
+}
+
+int
+tl_xlsx_read_ahead(teller_ctx *ctx, const char *path, const char *next,
+    struct tl_xlsx_ahead **ahead, tl_xlsx_row_fn fn, void *ud)
+{
+	struct tl_xlsx_ahead *a = *ahead;
+	struct tl_map m;
+	int rc;
+
+	*ahead = NULL;
+	if (a != NULL && strcmp(a->pp.path, path) == 0) {
+		/* read ahead: its rows, then its outcome, as read_pipe */
+		rc = pipe_drain(ctx, &a->pp, fn, ud, next, ahead);
+		rc = pipe_fini(ctx, &a->pp, &a->par, rc, false, &a->m);
+		tl_free(ctx, a, sizeof *a);
+		return rc;
+	}
+	tl_xlsx_ahead_free(ctx, a);
+	if ((rc = open_map(ctx, path, &m)) != TELLER_OK)
+		return rc;
+	rc = -1;
+	if (ctx->threads > 1)
+		rc = read_pipe(ctx, path, &m, fn, ud, next, ahead);
+	if (rc == -1)
+		rc = read_map(ctx, path, &m, fn, ud);
+	tl_io_unmap(&m);
 	return rc;
 }
 
 int
 tl_xlsx_read(teller_ctx *ctx, const char *path, tl_xlsx_row_fn fn, void *ud)
 {
-	struct tl_map m;
-	int rc = -1;
+	struct tl_xlsx_ahead *a = NULL;
 
-	if ((rc = open_map(ctx, path, &m)) != TELLER_OK)
-		return rc;
-	rc = -1;
-	if (ctx->threads > 1)
-		rc = read_pipe(ctx, path, &m, fn, ud);
-	if (rc == -1)
-		rc = read_map(ctx, path, &m, fn, ud);
-	tl_io_unmap(&m);
-	return rc;
+	return tl_xlsx_read_ahead(ctx, path, NULL, &a, fn, ud);
 }

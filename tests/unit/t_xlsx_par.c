@@ -9,12 +9,19 @@
  * file, a file that is no zip. The files are large enough to fill the
  * queue between the threads; one is compressed with bzip2 (streamed
  * through the scanner) and one has a comment, so expat takes over.
+ * With threads, rctab_cvr.csv is written by a thread of its own; when it
+ * cannot be written, early or just before a bad XML that the reading
+ * thread reaches first, the error is still the one-thread run's. The
+ * next workbook is read ahead (tl_xlsx_read_ahead): opened before the
+ * last row of the one before, the same rows; its error reported only
+ * when read, never when a read ahead is dropped.
  */
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <zip.h>
@@ -207,16 +214,40 @@ w_mem(void *ud, const char *p, size_t n)
 	return 0;
 }
 
+/* rctab_cvr.csv's writer: its calls counted, those from a thread other
+ * than main's noted; call cvx_fail (1..; 0: none) fails after a pause
+ * of cvx_pause microseconds (< 1 s) (the reading thread gets ahead of it). */
+static int cvx_calls, cvx_fail;
+static long cvx_pause;
+static atomic_long cvx_other;
+
+static int
+w_cvx(void *ud, const char *p, size_t n)
+{
+	if (!pthread_equal(pthread_self(), main_tid))
+		atomic_fetch_add(&cvx_other, 1);
+	if (++cvx_calls == cvx_fail) {
+		struct timespec ts = { 0, cvx_pause * 1000 };
+		nanosleep(&ts, NULL);
+		return 1;
+	}
+	b_put(ud, p, n);
+	return 0;
+}
+
 static int
 s_open(void *ud, const char *name, teller_write_fn *w, void **wud)
 {
+	size_t n = strlen(name);
+
 	(void)ud;
 	if (nopen >= 8)
 		return 1;
 	outs[nopen].n = 0;
 	b_str(&outs[nopen], name);
 	b_str(&outs[nopen], "\n");
-	*w = w_mem;
+	*w = n >= 13 && strcmp(name + n - 13, "rctab_cvr.csv") == 0 ? w_cvx :
+	    w_mem;
 	*wud = &outs[nopen++];
 	return 0;
 }
@@ -244,6 +275,7 @@ run(int nt, struct buf *all, char *msg, size_t msgn)
 		return -1;
 	teller_ctx_set_input(ctx, &cli_files);
 	teller_ctx_set_threads(ctx, nt);
+	cvx_calls = 0;
 	memset(&o, 0, sizeof o);
 	o.sink.open = s_open;
 	o.sink.close = s_close;
@@ -287,7 +319,10 @@ same_run(const char *what)
 		    "threads: outputs differ (%zu vs %zu bytes)", what, nt,
 		    a.n, b.n);
 	}
-	if (ra != TELLER_OK)
+	if (ra == TELLER_EWRITE)
+		CHECK(strstr(ma, "could not be written") != NULL, "%s: %s",
+		    what, ma);
+	else if (ra != TELLER_OK)
 		CHECK(strstr(ma, "cvr_") != NULL, "%s: message names no file: "
 		    "%s", what, ma);
 	else
@@ -295,6 +330,147 @@ same_run(const char *what)
 	free(a.p);
 	free(b.p);
 	return ra;
+}
+
+/* ------------------------------------------------------------------ */
+/* the next workbook read ahead (tl_xlsx_read_ahead)                   */
+
+/* Rows given so far, a hash of them, and how many had been given when
+ * a file named cvr_2 was opened (-1: not yet). */
+static long rows_seen, rows_at_open2;
+static long xrow_pause; /* ns every 1000 rows when reading ahead */
+static unsigned long rows_hash;
+
+static int
+in_open(void *ud, const char *path, const char **buf, size_t *len,
+    void **h)
+{
+	(void)ud;
+	if (strstr(path, "cvr_2") != NULL && rows_at_open2 < 0)
+		rows_at_open2 = rows_seen;
+	return cli_files.open(cli_files.ud, path, buf, len, h);
+}
+
+static int
+in_kind(void *ud, const char *path)
+{
+	(void)ud;
+	return cli_files.kind(cli_files.ud, path);
+}
+
+static void
+in_close(void *ud, void *h)
+{
+	(void)ud;
+	cli_files.close(cli_files.ud, h);
+}
+
+static int
+on_xrow(teller_ctx *ctx, void *ud, long row, const struct tl_xlsx_cell *c,
+    int n)
+{
+	int i;
+	const char *p;
+
+	(void)ctx;
+	if (ud != NULL && rows_seen % 1000 == 0) {
+		/* slower than the worker, as the tabulator is */
+		struct timespec ts = { 0, xrow_pause };
+		nanosleep(&ts, NULL);
+	}
+	rows_seen++;
+	rows_hash = rows_hash * 31 + (unsigned long)row;
+	for (i = 0; i < n; i++)
+		for (p = c[i].text; *p != '\0'; p++)
+			rows_hash = rows_hash * 131 + (unsigned char)*p;
+	return TELLER_OK;
+}
+
+/* Read file k with ctx, reading ahead file next (0: none) into *a: the
+ * rows to on_xrow (slowly when reading ahead). */
+static int
+read_k(teller_ctx *ctx, int k, int next, struct tl_xlsx_ahead **a)
+{
+	static char pk[NFILES + 1][128];
+	int i;
+
+	/* once: a read ahead's worker reads its path */
+	for (i = 1; i <= NFILES && pk[i][0] == '\0'; i++)
+		snprintf(pk[i], sizeof pk[i], "%s/cvr_%d.xlsx", dir, i);
+	return tl_xlsx_read_ahead(ctx, pk[k], next > 0 ? pk[next] : NULL, a,
+	    on_xrow, next > 0 ? pk[k] : NULL);
+}
+
+/* Read file 1 reading file 2 ahead into *a: the row function slower
+ * and slower until the worker ends first (as with a slow machine or a
+ * sanitizer's build); its code. */
+static int
+read_1_ahead(teller_ctx *ctx, struct tl_xlsx_ahead **a)
+{
+	int rc = TELLER_OK;
+
+	for (xrow_pause = 3000000; xrow_pause < 1000000000 && *a == NULL &&
+	    rc == TELLER_OK; xrow_pause *= 4) {
+		rows_at_open2 = -1;
+		rows_seen = 0;
+		rc = read_k(ctx, 1, 2, a);
+	}
+	return rc;
+}
+
+static void
+check_ahead(void)
+{
+	teller_input in = { in_open, NULL, in_close, NULL, in_kind, NULL };
+	struct tl_xlsx_ahead *a = NULL;
+	unsigned long h1, h2;
+	teller_ctx *ctx;
+	long n1;
+
+	/* file 2 alone, one thread: its rows */
+	CHECK(teller_ctx_new(NULL, &ctx) == TELLER_OK, "ctx");
+	teller_ctx_set_input(ctx, &in);
+	rows_seen = 0;
+	rows_hash = 0;
+	CHECK_INT(read_k(ctx, 2, 0, &a), TELLER_OK);
+	CHECK(a == NULL, "one thread read ahead");
+	n1 = rows_seen;
+	h1 = rows_hash;
+	/* file 1 with 2 threads opens file 2 before its own last row, and
+	 * file 2 read ahead gives the same rows */
+	teller_ctx_set_threads(ctx, 2);
+	CHECK_INT(read_1_ahead(ctx, &a), TELLER_OK);
+	CHECK(a != NULL, "file 2 not read ahead");
+	CHECK(rows_at_open2 >= 0 && rows_at_open2 < rows_seen, "file 2 "
+	    "opened after %ld of %ld rows", rows_at_open2, rows_seen);
+	rows_seen = 0;
+	rows_hash = 0;
+	CHECK_INT(read_k(ctx, 2, 0, &a), TELLER_OK);
+	h2 = rows_hash;
+	CHECK(a == NULL, "read ahead left");
+	CHECK(rows_seen == n1 && h1 == h2, "file 2 read ahead: %ld rows, "
+	    "%ld alone", rows_seen, n1);
+	teller_ctx_free(ctx);
+
+	/* file 2 bad: a read ahead not used reports nothing, one used
+	 * reports what a read started then reports */
+	mkall(2, O_BADXML, 40);
+	CHECK(teller_ctx_new(NULL, &ctx) == TELLER_OK, "ctx");
+	teller_ctx_set_input(ctx, &in);
+	teller_ctx_set_threads(ctx, 2);
+	CHECK_INT(read_1_ahead(ctx, &a), TELLER_OK);
+	CHECK(a != NULL, "bad file 2 not read ahead");
+	tl_xlsx_ahead_free(ctx, a);
+	a = NULL;
+	CHECK_INT(teller_errcode(ctx), TELLER_OK);
+	CHECK_INT(read_1_ahead(ctx, &a), TELLER_OK);
+	CHECK(a != NULL, "bad file 2 not read ahead");
+	CHECK_INT(read_k(ctx, 2, 3, &a), TELLER_EPARSE);
+	CHECK(strstr(teller_errmsg(ctx), "mismatched tag") != NULL,
+	    "bad file 2 read ahead: %s", teller_errmsg(ctx));
+	tl_xlsx_ahead_free(ctx, a);
+	teller_ctx_free(ctx);
+	mkall(0, O_NONE, 0);
 }
 
 static void
@@ -335,9 +511,10 @@ write_config(void)
 int
 main(void)
 {
-	char p[128];
+	struct buf out1 = { 0 };
+	char p[128], msg[256];
 	FILE *f;
-	int i;
+	int i, ncalls;
 
 	main_tid = pthread_self();
 	snprintf(dir, sizeof dir, "/tmp/t_xlsx_par.XXXXXX");
@@ -346,9 +523,38 @@ main(void)
 	write_config();
 
 	mkall(0, O_NONE, 0);
+	check_ahead();
 	atomic_store(&other_calls, 0);
 	CHECK_INT(same_run("plain"), TELLER_OK);
 	CHECK(atomic_load(&other_calls) > 0, "no worker thread ran");
+	/* rctab_cvr.csv is written by a thread of its own */
+	atomic_store(&cvx_other, 0);
+	CHECK(run(1, &out1, msg, sizeof msg) == TELLER_OK &&
+	    atomic_load(&cvx_other) == 0, "one thread: export off main");
+	CHECK(run(2, &out1, msg, sizeof msg) == TELLER_OK &&
+	    atomic_load(&cvx_other) > 0, "two threads: export on main");
+	/* it cannot be written: the error, and where the read stops, are
+	 * the one-thread run's */
+	cvx_fail = 3;
+	CHECK_INT(same_run("export fails early"), TELLER_EWRITE);
+	/* ... before a bad XML late in file 3, or after it (the last piece,
+	 * written after the read failed); the writer slow to say so, so the
+	 * reading thread reaches the bad XML first */
+	mkall(3, O_BADXML, ROWS - 5);
+	cvx_fail = 0;
+	CHECK_INT(run(1, &out1, msg, sizeof msg), TELLER_EPARSE);
+	ncalls = cvx_calls;
+	CHECK(ncalls > 8, "only %d export writes", ncalls);
+	cvx_pause = 300000;
+	for (i = 3; i >= 1; i--) {
+		cvx_fail = ncalls - i + 1;
+		snprintf(p, sizeof p, "export fails at write %d of %d before "
+		    "bad XML", cvx_fail, ncalls);
+		CHECK_INT(same_run(p), i == 1 ? TELLER_EPARSE : TELLER_EWRITE);
+	}
+	cvx_fail = 0;
+	cvx_pause = 0;
+	free(out1.p);
 	mkall(3, O_COMMENT, ROWS - 5);
 	CHECK_INT(same_run("expat takes over late in file 3"), TELLER_OK);
 	mkall(3, O_BADXML, ROWS - 5);
