@@ -959,6 +959,17 @@ p1_end(struct tl_xml *x, const char *text, size_t n)
 	return TELLER_OK;
 }
 
+/* Whether the element (under a CVR) is below a child of the CVR other
+ * than a CVRSnapshot, or below a child of the snapshot other than a
+ * CVRContest: RCTab's CVR and snapshot have no such children, and none
+ * of it is read (then the scanner skips it: p2_start). */
+static bool
+p2_foreign(const struct tl_xml *x)
+{
+	return x->depth >= 4 && (XID(x, 3) != X_SNAPSHOT ||
+	    (x->depth >= 5 && XID(x, 4) != X_CCONTEST));
+}
+
 static int
 p2_start(struct tl_xml *x, const char **attrs)
 {
@@ -971,6 +982,8 @@ p2_start(struct tl_xml *x, const char **attrs)
 		x->skip = true;
 		return TELLER_OK;
 	}
+	if (p2_foreign(x))
+		return TELLER_OK;
 	switch (x->depth) {
 	case 2:
 		s->pool->len = 0;
@@ -984,6 +997,8 @@ p2_start(struct tl_xml *x, const char **attrs)
 			if (attr_id(s, attrs, &sn.id) != TELLER_OK ||
 			    tl_vec_push(x->ctx, s->xsnaps, &sn) == NULL)
 				return tl_oom(x->ctx);
+		} else {
+			x->skip = true; /* p2_foreign */
 		}
 		break;
 	case 4:
@@ -991,6 +1006,8 @@ p2_start(struct tl_xml *x, const char **attrs)
 			s->ccid.has = false;
 			s->ccsel0 = s->xsels->len;
 			s->ccpos0 = s->xposs->len;
+		} else {
+			x->skip = true; /* p2_foreign */
 		}
 		break;
 	case 5:
@@ -1143,7 +1160,7 @@ p2_end(struct tl_xml *x, const char *text, size_t n)
 	struct xpos *p;
 	struct xsnap *sn;
 
-	if (x->depth < 2 || XID(x, 2) != X_CVR)
+	if (x->depth < 2 || XID(x, 2) != X_CVR || p2_foreign(x))
 		return TELLER_OK;
 	switch (x->depth) {
 	case 2:
