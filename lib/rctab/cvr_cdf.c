@@ -43,6 +43,12 @@ struct cdf {
 	bool found;            /* contest found by Name */
 	const char *contest_k; /* its @id / ObjectId (NULL if missing) */
 	long index;            /* CVRs handed over, for computed IDs */
+	/* sel_name's answers by ContestSelectionId (a direct-mapped memo:
+	 * the tables do not change once the CVRs are read) */
+	struct {
+		const struct csel *sel;
+		const char *name;
+	} memo[64];
 	struct tl_cvrb b;
 	tl_cvr_fn fn;
 	void *ud;
@@ -109,10 +115,38 @@ show(const char *s)
 
 /* Candidate string for ContestSelectionId csid: the write-in, the
  * overvote, or the candidate's Name. On error writes a message to msg. */
+static const char *sel_find(const struct cdf *c, const struct csel *s,
+    const char *csid, char *msg, size_t msz);
+
 static const char *
-sel_name(const struct cdf *c, const char *csid, char *msg, size_t msz)
+sel_name(struct cdf *c, const char *csid, char *msg, size_t msz)
 {
-	const struct csel *s = csel_find(c, csid);
+	const struct csel *s;
+	const char *name;
+	unsigned h = 0;
+	size_t i;
+
+	if (csid == NULL)
+		return sel_find(c, csel_find(c, csid), csid, msg, msz);
+	for (i = 0; csid[i] != '\0'; i++)
+		h = h * 31u + (unsigned char)csid[i];
+	h &= 63u;
+	if (c->memo[h].sel != NULL && strcmp(c->memo[h].sel->k, csid) == 0)
+		return c->memo[h].name;
+	s = csel_find(c, csid);
+	if ((name = sel_find(c, s, csid, msg, msz)) != NULL && s != NULL &&
+	    s->k != NULL) {
+		c->memo[h].sel = s;
+		c->memo[h].name = name;
+	}
+	return name;
+}
+
+/* sel_name of the selection s found for csid (NULL: none). */
+static const char *
+sel_find(const struct cdf *c, const struct csel *s, const char *csid,
+    char *msg, size_t msz)
+{
 	const struct kv *cand;
 
 	if (s == NULL) {
@@ -784,7 +818,8 @@ static const char *const top_names[6] = { "GpUnit", "CVR", "Election",
 static int
 opt_set(struct xstate *s, struct opt *o, const char *t, size_t n)
 {
-	if (tl_vec_reserve(s->c->ctx, s->pool, n + 1) != 0)
+	if (s->pool->cap - s->pool->len < n + 1 &&
+	    tl_vec_reserve(s->c->ctx, s->pool, n + 1) != 0)
 		return tl_oom(s->c->ctx);
 	o->has = true;
 	o->off = s->pool->len;
