@@ -216,6 +216,42 @@ same_bytes(const char *a, const char *b, size_t n)
 	return true;
 }
 
+/* same_bytes for id_of: the last bytes read as one word. */
+static inline bool
+id_same(const char *a, const char *b, size_t n)
+{
+	uint64_t u, v;
+	uint32_t s, t;
+
+	if (n >= 8) {
+		/* eight at a time, the last eight overlapping */
+		const char *ea = a + (n - 8), *eb = b + (n - 8);
+
+		for (; a < ea; a += 8, b += 8) {
+			memcpy(&u, a, 8);
+			memcpy(&v, b, 8);
+			if (u != v)
+				return false;
+		}
+		memcpy(&u, ea, 8);
+		memcpy(&v, eb, 8);
+		return u == v;
+	}
+	if (n >= 4) {
+		memcpy(&s, a, 4);
+		memcpy(&t, b, 4);
+		if (s != t)
+			return false;
+		memcpy(&s, a + (n - 4), 4);
+		memcpy(&t, b + (n - 4), 4);
+		return s == t;
+	}
+	for (; n > 0; n--)
+		if (*a++ != *b++)
+			return false;
+	return true;
+}
+
 /* Whether a child opened now in a skipped element would be too deep:
  * the checking scan then gives the error. */
 static inline bool
@@ -263,7 +299,7 @@ id_of(const struct tl_xml *x, const char *p, size_t n)
 	if (n == 0)
 		return 0;
 	for (h = id_hash(p, n); (k = x->idtab[h]) != 0; h = (h + 1) & 255u)
-		if (x->idlen[h] == n && same_bytes(x->idnames[k - 1], p, n))
+		if (x->idlen[h] == n && id_same(x->idnames[k - 1], p, n))
 			return k;
 	return 0;
 }
@@ -829,8 +865,8 @@ scan_push(struct tl_xml *x, const char *p, size_t n, const char **out)
 	size_t off = x->sq->len;
 
 	/* NAME_SLACK: a name's first 32 bytes may be read (name_is) */
-	if (vroom(x->ctx, x->sq, n + 1 > NAME_SLACK ? n + 1 : NAME_SLACK) != 0 ||
-	    tl_vec_push(x->ctx, x->sqo, &off) == NULL)
+	if (vroom(x->ctx, x->sq, n + 1 > NAME_SLACK ? n + 1 :
+	    NAME_SLACK) != 0 || tl_vec_push(x->ctx, x->sqo, &off) == NULL)
 		return TELLER_ENOMEM;
 	memcpy((char *)x->sq->data + off, p, n);
 	((char *)x->sq->data)[off + n] = '\0';
