@@ -1133,8 +1133,7 @@ p2_cvr(struct tl_xml *x, struct xstate *s)
 				    "'%.40s' is not an integer", r);
 			if ((err = check_rank(c, rank, msg, sizeof(msg))) != 0)
 				return tl_xml_fail(x, err, "%s", msg);
-			if ((err = tl_cvrb_mark(&c->b, rank, name,
-			    strlen(name))) != 0)
+			if ((err = tl_cvrb_mark_kept(&c->b, rank, name)) != 0)
 				return err;
 			continue;
 		}
@@ -1163,8 +1162,7 @@ p2_cvr(struct tl_xml *x, struct xstate *s)
 				    "'%.40s' is not an integer", r);
 			if ((err = check_rank(c, rank, msg, sizeof(msg))) != 0)
 				return tl_xml_fail(x, err, "%s", msg);
-			if ((err = tl_cvrb_mark(&c->b, rank, name,
-			    strlen(name))) != 0)
+			if ((err = tl_cvrb_mark_kept(&c->b, rank, name)) != 0)
 				return err;
 		}
 	}

@@ -671,6 +671,36 @@ test_cdf_foreign(void)
 	free(o.b);
 }
 
+/* Marks kept by the reader (tl_cvrb_mark_kept) and copied ones, mixed:
+ * the same slots, and a kept name is handed over as its own pointer. */
+static void
+test_cvrb_kept(void)
+{
+	static const char alice[] = "Alice";
+	struct tl_cvrb b;
+	struct tl_cvr r;
+	teller_ctx *ctx;
+
+	if (teller_ctx_new(NULL, &ctx) != TELLER_OK)
+		abort();
+	CHECK(tl_cvrb_init(ctx, &b) == TELLER_OK, "init");
+	CHECK(tl_cvrb_mark(&b, 2, "Bob", 3) == TELLER_OK, "mark");
+	CHECK(tl_cvrb_mark_kept(&b, 1, alice) == TELLER_OK, "kept");
+	CHECK(tl_cvrb_mark(&b, 1, "Carol", 5) == TELLER_OK, "mark");
+	CHECK(tl_cvrb_mark_kept(&b, 0, alice) == TELLER_EPARSE, "rank 0");
+	memset(&r, 0, sizeof(r));
+	CHECK(tl_cvrb_finish(&b, &r) == TELLER_OK, "finish");
+	CHECK(r.nslots == 2 && r.slots[0].rank == 1 && r.slots[0].n == 2 &&
+	    r.slots[1].rank == 2 && r.slots[1].n == 1, "%d slots",
+	    r.nslots);
+	if (r.nslots == 2) {
+		CHECK(r.slots[0].cands[0] == alice, "kept pointer");
+		CHECK(strcmp(r.slots[0].cands[1], "Carol") == 0 &&
+		    strcmp(r.slots[1].cands[0], "Bob") == 0, "copies");
+	}
+	teller_ctx_free(ctx);
+}
+
 int
 main(void)
 {
@@ -679,5 +709,6 @@ main(void)
 	test_cdf();
 	test_cdf_fallback();
 	test_cdf_foreign();
+	test_cvrb_kept();
 	return h_done();
 }
