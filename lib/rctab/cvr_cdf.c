@@ -113,11 +113,11 @@ show(const char *s)
 	return s != NULL ? s : "(none)";
 }
 
-/* Candidate string for ContestSelectionId csid: the write-in, the
- * overvote, or the candidate's Name. On error writes a message to msg. */
 static const char *sel_find(const struct cdf *c, const struct csel *s,
     const char *csid, char *msg, size_t msz);
 
+/* Candidate string for ContestSelectionId csid: the write-in, the
+ * overvote, or the candidate's Name. On error writes a message to msg. */
 static const char *
 sel_name(struct cdf *c, const char *csid, char *msg, size_t msz)
 {
