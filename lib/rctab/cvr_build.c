@@ -13,6 +13,7 @@
 
 struct tl_cvrb_mark {
 	long rank;
+	const char *p; /* the string kept by the caller, or NULL: */
 	size_t off; /* string in the pool */
 	size_t seq; /* order added, to keep the sort stable */
 };
@@ -59,12 +60,10 @@ tl_cvrb_str(const struct tl_cvrb *b, size_t off)
 	return (const char *)b->pool->data + off;
 }
 
-int
-tl_cvrb_mark(struct tl_cvrb *b, long rank, const char *s, size_t n)
+/* The checks of a mark's rank (tl_cvrb_mark). */
+static int
+mark_rank(struct tl_cvrb *b, long rank)
 {
-	struct tl_cvrb_mark m;
-	int err;
-
 	/* CandidateRankingsList: ranks must be positive. */
 	if (rank < 1)
 		return tl_fail_in(b->ctx, b->file, TELLER_EPARSE, 0, 0,
@@ -73,8 +72,36 @@ tl_cvrb_mark(struct tl_cvrb *b, long rank, const char *s, size_t n)
 		return tl_fail_in(b->ctx, b->file, TELLER_ELIMIT, 0, 0,
 		    "rank %ld is more than the limit of %d ranks", rank,
 		    b->ctx->lim.ranks);
-	if ((err = tl_cvrb_add(b, s, n, &m.off)) != TELLER_OK)
+	return TELLER_OK;
+}
+
+int
+tl_cvrb_mark(struct tl_cvrb *b, long rank, const char *s, size_t n)
+{
+	struct tl_cvrb_mark m;
+	int err;
+
+	if ((err = mark_rank(b, rank)) != TELLER_OK ||
+	    (err = tl_cvrb_add(b, s, n, &m.off)) != TELLER_OK)
 		return err;
+	m.p = NULL;
+	m.rank = rank;
+	m.seq = b->marks->len;
+	if (tl_vec_push(b->ctx, b->marks, &m) == NULL)
+		return tl_oom(b->ctx);
+	return TELLER_OK;
+}
+
+int
+tl_cvrb_mark_kept(struct tl_cvrb *b, long rank, const char *s)
+{
+	struct tl_cvrb_mark m;
+	int err;
+
+	if ((err = mark_rank(b, rank)) != TELLER_OK)
+		return err;
+	m.p = s;
+	m.off = 0;
 	m.rank = rank;
 	m.seq = b->marks->len;
 	if (tl_vec_push(b->ctx, b->marks, &m) == NULL)
@@ -134,8 +161,8 @@ tl_cvrb_finish(struct tl_cvrb *b, struct tl_cvr *r)
 	    tl_vec_reserve(b->ctx, b->slots, n) != 0)
 		return tl_oom(b->ctx);
 	for (i = 0; i < n; i++)
-		TL_VEC_AT(b->cands, const char *, i) =
-		    tl_cvrb_str(b, m[i].off);
+		TL_VEC_AT(b->cands, const char *, i) = m[i].p != NULL ?
+		    m[i].p : tl_cvrb_str(b, m[i].off);
 	b->cands->len = n;
 	sl = b->slots->data;
 	for (i = 0; i < n; i = j) {

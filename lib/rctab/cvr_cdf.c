@@ -43,6 +43,12 @@ struct cdf {
 	bool found;            /* contest found by Name */
 	const char *contest_k; /* its @id / ObjectId (NULL if missing) */
 	long index;            /* CVRs handed over, for computed IDs */
+	/* sel_name's answers by ContestSelectionId (a direct-mapped memo:
+	 * the tables do not change once the CVRs are read) */
+	struct {
+		const struct csel *sel;
+		const char *name;
+	} memo[64];
 	struct tl_cvrb b;
 	tl_cvr_fn fn;
 	void *ud;
@@ -107,12 +113,40 @@ show(const char *s)
 	return s != NULL ? s : "(none)";
 }
 
+static const char *sel_find(const struct cdf *c, const struct csel *s,
+    const char *csid, char *msg, size_t msz);
+
 /* Candidate string for ContestSelectionId csid: the write-in, the
  * overvote, or the candidate's Name. On error writes a message to msg. */
 static const char *
-sel_name(const struct cdf *c, const char *csid, char *msg, size_t msz)
+sel_name(struct cdf *c, const char *csid, char *msg, size_t msz)
 {
-	const struct csel *s = csel_find(c, csid);
+	const struct csel *s;
+	const char *name;
+	unsigned h = 0;
+	size_t i;
+
+	if (csid == NULL)
+		return sel_find(c, csel_find(c, csid), csid, msg, msz);
+	for (i = 0; csid[i] != '\0'; i++)
+		h = h * 31u + (unsigned char)csid[i];
+	h &= 63u;
+	if (c->memo[h].sel != NULL && strcmp(c->memo[h].sel->k, csid) == 0)
+		return c->memo[h].name;
+	s = csel_find(c, csid);
+	if ((name = sel_find(c, s, csid, msg, msz)) != NULL && s != NULL &&
+	    s->k != NULL) {
+		c->memo[h].sel = s;
+		c->memo[h].name = name;
+	}
+	return name;
+}
+
+/* sel_name of the selection s found for csid (NULL: none). */
+static const char *
+sel_find(const struct cdf *c, const struct csel *s, const char *csid,
+    char *msg, size_t msz)
+{
 	const struct kv *cand;
 
 	if (s == NULL) {
@@ -790,7 +824,8 @@ static const char *const top_names[6] = { "GpUnit", "CVR", "Election",
 static int
 opt_set(struct xstate *s, struct opt *o, const char *t, size_t n)
 {
-	if (tl_vec_reserve(s->c->ctx, s->pool, n + 1) != 0)
+	if (s->pool->cap - s->pool->len < n + 1 &&
+	    tl_vec_reserve(s->c->ctx, s->pool, n + 1) != 0)
 		return tl_oom(s->c->ctx);
 	o->has = true;
 	o->off = s->pool->len;
@@ -965,6 +1000,17 @@ p1_end(struct tl_xml *x, const char *text, size_t n)
 	return TELLER_OK;
 }
 
+/* Whether the element (under a CVR) is below a child of the CVR other
+ * than a CVRSnapshot, or below a child of the snapshot other than a
+ * CVRContest: RCTab's CVR and snapshot have no such children, and none
+ * of it is read (then the scanner skips it: p2_start). */
+static bool
+p2_foreign(const struct tl_xml *x)
+{
+	return x->depth >= 4 && (XID(x, 3) != X_SNAPSHOT ||
+	    (x->depth >= 5 && XID(x, 4) != X_CCONTEST));
+}
+
 static int
 p2_start(struct tl_xml *x, const char **attrs)
 {
@@ -977,6 +1023,8 @@ p2_start(struct tl_xml *x, const char **attrs)
 		x->skip = true;
 		return TELLER_OK;
 	}
+	if (p2_foreign(x))
+		return TELLER_OK;
 	switch (x->depth) {
 	case 2:
 		s->pool->len = 0;
@@ -990,6 +1038,8 @@ p2_start(struct tl_xml *x, const char **attrs)
 			if (attr_id(s, attrs, &sn.id) != TELLER_OK ||
 			    tl_vec_push(x->ctx, s->xsnaps, &sn) == NULL)
 				return tl_oom(x->ctx);
+		} else {
+			x->skip = true; /* p2_foreign */
 		}
 		break;
 	case 4:
@@ -997,6 +1047,8 @@ p2_start(struct tl_xml *x, const char **attrs)
 			s->ccid.has = false;
 			s->ccsel0 = s->xsels->len;
 			s->ccpos0 = s->xposs->len;
+		} else {
+			x->skip = true; /* p2_foreign */
 		}
 		break;
 	case 5:
@@ -1087,8 +1139,7 @@ p2_cvr(struct tl_xml *x, struct xstate *s)
 				    "'%.40s' is not an integer", r);
 			if ((err = check_rank(c, rank, msg, sizeof(msg))) != 0)
 				return tl_xml_fail(x, err, "%s", msg);
-			if ((err = tl_cvrb_mark(&c->b, rank, name,
-			    strlen(name))) != 0)
+			if ((err = tl_cvrb_mark_kept(&c->b, rank, name)) != 0)
 				return err;
 			continue;
 		}
@@ -1117,8 +1168,7 @@ p2_cvr(struct tl_xml *x, struct xstate *s)
 				    "'%.40s' is not an integer", r);
 			if ((err = check_rank(c, rank, msg, sizeof(msg))) != 0)
 				return tl_xml_fail(x, err, "%s", msg);
-			if ((err = tl_cvrb_mark(&c->b, rank, name,
-			    strlen(name))) != 0)
+			if ((err = tl_cvrb_mark_kept(&c->b, rank, name)) != 0)
 				return err;
 		}
 	}
@@ -1149,7 +1199,7 @@ p2_end(struct tl_xml *x, const char *text, size_t n)
 	struct xpos *p;
 	struct xsnap *sn;
 
-	if (x->depth < 2 || XID(x, 2) != X_CVR)
+	if (x->depth < 2 || XID(x, 2) != X_CVR || p2_foreign(x))
 		return TELLER_OK;
 	switch (x->depth) {
 	case 2:

@@ -43,6 +43,12 @@ const char *tl_cvrb_str(const struct tl_cvrb *b, size_t off);
  * most ctx->lim.ranks (EPARSE / ELIMIT, message names the rank). */
 int tl_cvrb_mark(struct tl_cvrb *b, long rank, const char *s, size_t n)
     TL_MUST_CHECK;
+/* tl_cvrb_mark of NUL-ended s, not copied: s lives as long as the
+ * reader (an arena or static string), so the record hands the same
+ * pointer for the same name each time (the tabulator's cache of names
+ * keys on it). */
+int tl_cvrb_mark_kept(struct tl_cvrb *b, long rank, const char *s)
+    TL_MUST_CHECK;
 /* Number of marks so far. */
 size_t tl_cvrb_nmarks(const struct tl_cvrb *b);
 /* Highest rank marked, 0 if none. */

@@ -216,6 +216,42 @@ same_bytes(const char *a, const char *b, size_t n)
 	return true;
 }
 
+/* same_bytes for id_of: the last bytes read as one word. */
+static inline bool
+id_same(const char *a, const char *b, size_t n)
+{
+	uint64_t u, v;
+	uint32_t s, t;
+
+	if (n >= 8) {
+		/* eight at a time, the last eight overlapping */
+		const char *ea = a + (n - 8), *eb = b + (n - 8);
+
+		for (; a < ea; a += 8, b += 8) {
+			memcpy(&u, a, 8);
+			memcpy(&v, b, 8);
+			if (u != v)
+				return false;
+		}
+		memcpy(&u, ea, 8);
+		memcpy(&v, eb, 8);
+		return u == v;
+	}
+	if (n >= 4) {
+		memcpy(&s, a, 4);
+		memcpy(&t, b, 4);
+		if (s != t)
+			return false;
+		memcpy(&s, a + (n - 4), 4);
+		memcpy(&t, b + (n - 4), 4);
+		return s == t;
+	}
+	for (; n > 0; n--)
+		if (*a++ != *b++)
+			return false;
+	return true;
+}
+
 /* Whether a child opened now in a skipped element would be too deep:
  * the checking scan then gives the error. */
 static inline bool
@@ -263,7 +299,7 @@ id_of(const struct tl_xml *x, const char *p, size_t n)
 	if (n == 0)
 		return 0;
 	for (h = id_hash(p, n); (k = x->idtab[h]) != 0; h = (h + 1) & 255u)
-		if (x->idlen[h] == n && same_bytes(x->idnames[k - 1], p, n))
+		if (x->idlen[h] == n && id_same(x->idnames[k - 1], p, n))
 			return k;
 	return 0;
 }
@@ -524,6 +560,10 @@ static const unsigned char sc_class[256] = {
 
 /* The input is given back (tl_release) in steps of this many bytes. */
 #define SCAN_STEP ((size_t)1 << 20)
+/* The scanner's stack of names keeps this many bytes at each name's
+ * start, so that names of up to 32 bytes are copied and compared 32
+ * bytes at a time. */
+#define NAME_SLACK ((size_t)33)
 
 /* Length of the UTF-8 character at p (< e) that XML allows (U+0080 to
  * U+D7FF, U+E000 to U+FFFD, U+10000 to U+10FFFF), 0 if none. */
@@ -565,6 +605,22 @@ scan_utf8(const unsigned char *p, const unsigned char *e)
 static inline const char *
 name_letters(const char *p, const char *e)
 {
+#if defined(__SSE2__)
+	/* signed: bytes >= 0x80 are below 'a' */
+	const __m128i lo = _mm_set1_epi8('a' - 1), hi = _mm_set1_epi8('z' + 1);
+	const __m128i up = _mm_set1_epi8(0x20);
+
+	while (e - p >= 16) {
+		__m128i v = _mm_or_si128(_mm_loadu_si128(
+		    (const __m128i *)(const void *)p), up);
+		unsigned m = (unsigned)_mm_movemask_epi8(_mm_and_si128(
+		    _mm_cmpgt_epi8(v, lo), _mm_cmplt_epi8(v, hi)));
+
+		if (m != 0xFFFFu)
+			return p + __builtin_ctz(~m);
+		p += 16;
+	}
+#endif
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 	const uint64_t l = 0x0101010101010101u, h = 0x8080808080808080u;
 	uint64_t w, x, ge, gt;
@@ -808,8 +864,9 @@ scan_push(struct tl_xml *x, const char *p, size_t n, const char **out)
 {
 	size_t off = x->sq->len;
 
-	if (vroom(x->ctx, x->sq, n + 1) != 0 ||
-	    tl_vec_push(x->ctx, x->sqo, &off) == NULL)
+	/* NAME_SLACK: a name's first 32 bytes may be read (name_is) */
+	if (vroom(x->ctx, x->sq, n + 1 > NAME_SLACK ? n + 1 :
+	    NAME_SLACK) != 0 || tl_vec_push(x->ctx, x->sqo, &off) == NULL)
 		return TELLER_ENOMEM;
 	memcpy((char *)x->sq->data + off, p, n);
 	((char *)x->sq->data)[off + n] = '\0';
@@ -825,9 +882,39 @@ scan_pop(struct tl_xml *x)
 	x->sq->len = TL_VEC_AT(x->sqo, size_t, x->sqo->len);
 }
 
+/* 32 bytes from p to q. */
+static inline void
+copy32(char *q, const char *p)
+{
+	uint64_t w[4];
+
+	memcpy(w, p, 32);
+	memcpy(q, w, 32);
+}
+
+/* Whether p[0..n) is q[0..n), for n <= 32, when 32 bytes may be read
+ * at both. */
+static inline bool
+name_is(const char *q, const char *p, size_t n)
+{
+#if defined(__SSE2__)
+	const __m128i *a = (const __m128i *)(const void *)q;
+	const __m128i *b = (const __m128i *)(const void *)p;
+	uint32_t m = (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(
+	    _mm_loadu_si128(a), _mm_loadu_si128(b))) |
+	    (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(
+	    _mm_loadu_si128(a + 1), _mm_loadu_si128(b + 1))) << 16;
+	uint32_t want = n >= 32 ? 0xFFFFFFFFu : (1u << n) - 1;
+
+	return (m & want) == want;
+#else
+	return same_bytes(q, p, n);
+#endif
+}
+
 /* If the name at p is the innermost open element's name: its end, else
  * NULL. */
-static const char *
+static inline const char *
 scan_top_name(const struct tl_xml *x, const char *p, const char *e)
 {
 	const char *q;
@@ -838,9 +925,15 @@ scan_top_name(const struct tl_xml *x, const char *p, const char *e)
 	q = (const char *)x->sq->data +
 	    TL_VEC_AT(x->sqo, size_t, x->sqo->len - 1);
 	n = x->sq->len - 1 - (size_t)(q - (const char *)x->sq->data);
-	/* that name was checked; the one at p must end after n bytes */
-	if ((size_t)(e - p) <= n || !same_bytes(q, p, n) ||
-	    (SC(p[n]) & NC) || p[n] == ':')
+	/* that name was checked; the one at p must end after n bytes
+	 * (scan_push left NAME_SLACK bytes to read at q) */
+	if ((size_t)(e - p) <= n)
+		return NULL;
+	if (n <= NAME_SLACK - 1 && (size_t)(e - p) >= NAME_SLACK ?
+	    !name_is(q, p, n) :
+	    !same_bytes(q, p, n))
+		return NULL;
+	if ((SC(p[n]) & NC) || p[n] == ':')
 		return NULL;
 	return p + n;
 }
@@ -1047,8 +1140,14 @@ scan_skipped(struct tl_xml *x, const char *p, const char *e, size_t *rel)
 			p = n1 + 1;
 			continue;
 		}
-		if (!(SC(p[1]) & NS) || (n1 = scan_name(p + 1, e)) == NULL ||
-		    xml_deep_near(x))
+		if (!(SC(p[1]) & NS))
+			return p;
+		/* a name of letters alone, else scan_name's */
+		n1 = name_letters(p + 2, e);
+		if ((n1 >= e || (*n1 != '>' && *n1 != '/')) &&
+		    (n1 = scan_name(p + 1, e)) == NULL)
+			return p;
+		if (xml_deep_near(x))
 			return p;
 		if (*n1 == '/' && e - n1 >= 2 && n1[1] == '>') {
 			if (x->sskip == 1)
@@ -1058,15 +1157,18 @@ scan_skipped(struct tl_xml *x, const char *p, const char *e, size_t *rel)
 		}
 		if (*n1 != '>')
 			return p;
-		/* scan_push, inline */
+		/* scan_push, inline; a short name copied 32 bytes at once */
 		n = (size_t)(n1 - p - 1);
 		off = sq->len;
-		if (vroom(x->ctx, sq, n + 1) != 0 ||
-		    vroom(x->ctx, sqo, 1) != 0) {
+		if (vroom(x->ctx, sq, n + 1 > NAME_SLACK ? n + 1 :
+		    NAME_SLACK) != 0 || vroom(x->ctx, sqo, 1) != 0) {
 			x->err = TELLER_ENOMEM;
 			return NULL;
 		}
-		memcpy((char *)sq->data + off, p + 1, n);
+		if (n < NAME_SLACK - 1 && e - p > (ptrdiff_t)NAME_SLACK)
+			copy32((char *)sq->data + off, p + 1);
+		else
+			memcpy((char *)sq->data + off, p + 1, n);
 		((char *)sq->data)[off + n] = '\0';
 		sq->len += n + 1;
 		TL_VEC_AT(sqo, size_t, sqo->len) = off;
@@ -1149,17 +1251,26 @@ scan_end(struct tl_xml *x, const char *p, const char *e)
 /* Text p[0..n) for the innermost element: kept as a span of the input
  * while it is one piece, copied once a second piece comes (a comment
  * between them). Fails only for ENOMEM (x->err set). */
-static bool
+static bool t_text_more(struct tl_xml *x, const char *p, size_t n);
+
+static inline bool
 t_text(struct tl_xml *x, const char *p, size_t n)
 {
-	struct tl_vec *v = x->text;
-
-	if (!x->tspan && v->len == 0) {
+	if (!x->tspan && x->text->len == 0) {
 		x->tspan = true;
 		x->tp = p;
 		x->tn = n;
 		return true;
 	}
+	return t_text_more(x, p, n);
+}
+
+/* t_text's second piece and after: copied. */
+static bool
+t_text_more(struct tl_xml *x, const char *p, size_t n)
+{
+	struct tl_vec *v = x->text;
+
 	if (vroom(x->ctx, v, (x->tspan ? x->tn : 0) + n + 1) != 0) {
 		x->err = TELLER_ENOMEM;
 		return false;

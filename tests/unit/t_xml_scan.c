@@ -621,6 +621,86 @@ test_cdf_fallback(void)
 	free(b.b);
 }
 
+/* Elements of a CVR's marks found outside a CVRSnapshot, or outside a
+ * snapshot's CVRContest, are not read (RCTab's CVR and snapshot have no
+ * such children): the records are those of the file without them. They
+ * go just after the first CVR's CVRContest of the contest, so a Rank
+ * that took it for its own would change the first record. */
+static void
+test_cdf_foreign(void)
+{
+	static const char *const ins[] = {
+		"</CVRSnapshot><Foo><CVRContest><CVRContestSelection>"
+		    "<Rank>3</Rank></CVRContestSelection></CVRContest></Foo>"
+		    "<CVRSnapshot ObjectId=\"x\">",
+		"<Bar><CVRContestSelection><SelectionPosition><Rank>3</Rank>"
+		    "</SelectionPosition></CVRContestSelection></Bar>",
+	};
+	static const char contest[] = "For County Coroner (1/2)";
+	/* just after the contest's CVRContest in the first CVR */
+	static const char at[] = "<CVRContest>\n"
+	    "                <ContestId>CON_115";
+	struct rec a = { NULL, 0, 0, 0, 0, 0, 0 }, b = a, o = a;
+	char src[1024], path[256];
+	size_t i, n;
+	char *buf;
+
+	snprintf(src, sizeof(src), "%s/data/rctab/unisyn_cvrs/"
+	    "101-RCV-CVT_TEST_3_UNIOVS2103-2.xml", shared_dir());
+	if ((buf = slurp(src, &n)) == NULL)
+		return;
+	snprintf(path, sizeof(path), "/tmp/t_xml_scan_f%ld.xml",
+	    (long)getpid());
+	/* the same name for both: the computed ids name the file */
+	CHECK(put_with(path, buf, n, at, ""), "%s", path);
+	cdf_read(path, contest, 0, false, &o);
+	CHECK(strstr(o.b, "= 0 ") != NULL && o.n > 20, "%.200s", o.b);
+	for (i = 0; i < sizeof(ins) / sizeof(ins[0]); i++) {
+		CHECK(put_with(path, buf, n, at, ins[i]), "%s", path);
+		cdf_read(path, contest, 0, false, &a);
+		cdf_read(path, contest, 0, true, &b);
+		CHECK(strcmp(a.b, b.b) == 0, "case %zu: scanner\n%.2000s\n"
+		    "expat\n%.2000s", i, a.b, b.b);
+		CHECK(strcmp(a.b, o.b) == 0, "case %zu: with\n%.600s\n"
+		    "without\n%.600s", i, a.b, o.b);
+	}
+	remove(path);
+	free(buf);
+	free(a.b);
+	free(b.b);
+	free(o.b);
+}
+
+/* Marks kept by the reader (tl_cvrb_mark_kept) and copied ones, mixed:
+ * the same slots, and a kept name is handed over as its own pointer. */
+static void
+test_cvrb_kept(void)
+{
+	static const char alice[] = "Alice";
+	struct tl_cvrb b;
+	struct tl_cvr r;
+	teller_ctx *ctx;
+
+	if (teller_ctx_new(NULL, &ctx) != TELLER_OK)
+		abort();
+	CHECK(tl_cvrb_init(ctx, &b) == TELLER_OK, "init");
+	CHECK(tl_cvrb_mark(&b, 2, "Bob", 3) == TELLER_OK, "mark");
+	CHECK(tl_cvrb_mark_kept(&b, 1, alice) == TELLER_OK, "kept");
+	CHECK(tl_cvrb_mark(&b, 1, "Carol", 5) == TELLER_OK, "mark");
+	CHECK(tl_cvrb_mark_kept(&b, 0, alice) == TELLER_EPARSE, "rank 0");
+	memset(&r, 0, sizeof(r));
+	CHECK(tl_cvrb_finish(&b, &r) == TELLER_OK, "finish");
+	CHECK(r.nslots == 2 && r.slots[0].rank == 1 && r.slots[0].n == 2 &&
+	    r.slots[1].rank == 2 && r.slots[1].n == 1, "%d slots",
+	    r.nslots);
+	if (r.nslots == 2) {
+		CHECK(r.slots[0].cands[0] == alice, "kept pointer");
+		CHECK(strcmp(r.slots[0].cands[1], "Carol") == 0 &&
+		    strcmp(r.slots[1].cands[0], "Bob") == 0, "copies");
+	}
+	teller_ctx_free(ctx);
+}
+
 int
 main(void)
 {
@@ -628,5 +708,7 @@ main(void)
 	test_shared();
 	test_cdf();
 	test_cdf_fallback();
+	test_cdf_foreign();
+	test_cvrb_kept();
 	return h_done();
 }
