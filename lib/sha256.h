@@ -25,4 +25,12 @@ void tl_sha256_hex(struct tl_sha256 *s, char out[65]);
 /* One-shot digest of (p, n). */
 void tl_sha256(const void *p, size_t n, unsigned char out[32]);
 
+/* Which compression function the process uses (sha256.c): AUTO lets
+ * cpuid (and TELLER_SHA256=portable) choose again. Returns the one now
+ * in use, or -1 (nothing changed) if SHANI is asked for and this CPU or
+ * build has none. For the tests; both give the same chaining value,
+ * so a switch under a hash in progress elsewhere changes nothing. */
+enum { TL_SHA256_AUTO, TL_SHA256_PORTABLE, TL_SHA256_SHANI };
+int tl_sha256_select(int which);
+
 #endif /* TL_SHA256_H */

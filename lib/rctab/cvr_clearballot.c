@@ -198,6 +198,29 @@ split_line(struct cb *c, const char *line, size_t n)
 	return TELLER_OK;
 }
 
+/* Fields 0 to COL_SCAN_COMPUTER of a line with no quote and more
+ * fields than that (a keyed row), as split_line splits them. */
+static int
+split_ids(struct cb *c, const char *line, size_t n)
+{
+	const char *p = line, *e = line + n, *q;
+	size_t i;
+
+	c->fields->len = 0;
+	c->quoted = false;
+	for (i = 0; i <= COL_SCAN_COMPUTER; i++) {
+		q = memchr(p, ',', (size_t)(e - p));
+		if (q == NULL)
+			q = e;
+		if (push_field(c, p, (size_t)(q - p)) != TELLER_OK)
+			return TELLER_ENOMEM;
+		if (q == e)
+			break;
+		p = q + 1;
+	}
+	return TELLER_OK;
+}
+
 /* Next line as BufferedReader.readLine: ends at \n, \r or \r\n. */
 static bool
 next_line(const char *buf, size_t len, size_t *pos, const char **line,
@@ -693,7 +716,12 @@ data_row(struct cb *c, struct tl_cvrb *b, const struct tl_cvr_source *src,
 			nsl = e->nslots;
 		}
 	}
-	if ((err = split_line(c, line, n)) != TELLER_OK)
+	/* a memo hit needs only the ids' fields (keyed: no quote, and
+	 * every field the record needs), which split_line would give the
+	 * same: the rest of the line is not split (issue 17: the export
+	 * turns merging off, so every row is read) */
+	if ((err = sl != NULL ? split_ids(c, line, n) :
+	    split_line(c, line, n)) != TELLER_OK)
 		return err;
 	tl_cvrb_reset(b);
 	if (sl == NULL) {

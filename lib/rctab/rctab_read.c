@@ -596,9 +596,11 @@ cvx_begin(struct tl_rtab *t)
 	t->cvtxt = tl_vec_new(t->ctx, 1);
 	t->cvoff = tl_vec_new(t->ctx, sizeof(uint32_t));
 	t->cvrank = tl_vec_new(t->ctx, 1);
+	t->cvrec = tl_vec_new(t->ctx, sizeof(uint32_t));
 	t->cvb = tl_alloc(t->ctx, CVX_BUF, 1);
 	if (t->cvcell == NULL || t->cvpre == NULL || t->cvtxt == NULL ||
-	    t->cvoff == NULL || t->cvrank == NULL || t->cvb == NULL)
+	    t->cvoff == NULL || t->cvrank == NULL || t->cvrec == NULL ||
+	    t->cvb == NULL)
 		return TELLER_ENOMEM;
 	t->cvn = 0;
 	t->cvsrc = -1;
@@ -797,15 +799,54 @@ cvx_ranks(struct tl_rtab *t, const struct tl_cvr_source *src,
 /* Bytes of stable records' rank fields kept per source, at most. */
 #define CVX_RANKS ((size_t)64 << 20)
 
-/* The export's row of r; e: r's stable-slots entry, if it has one (its
- * rank fields, if kept, are written from cvrank). A stable record's rank
- * fields are kept, cvlast saying where, for remember. */
+/* The rank fields of r (record ri, with e NULL) from cvrank if kept,
+ * else made, and kept while cvrank has room; cvlast says where. */
 static int
-cvx_row(struct tl_rtab *t, const struct tl_cvr *r, const struct sent *e)
+cvx_rec_ranks(struct tl_rtab *t, const struct tl_cvr_source *src,
+    const struct tl_cvr *r, uint32_t ri)
+{
+	uint32_t n, at, z = 0, *x;
+
+	if (ri < t->cvrec->len && (at = TL_VEC_AT(t->cvrec, uint32_t,
+	    ri)) != 0) {
+		const char *p = (const char *)t->cvrank->data + at - 1;
+		memcpy(&n, p, sizeof n);
+		cvx_put(t, p + sizeof n, n);
+		t->cvlast = at;
+		return TELLER_OK;
+	}
+	if (t->cvrank->len >= CVX_RANKS)
+		return cvx_ranks(t, src, r, NULL);
+	while (t->cvrec->len <= ri)
+		if (tl_vec_push(t->ctx, t->cvrec, &z) == NULL)
+			return TELLER_ENOMEM;
+	at = (uint32_t)t->cvrank->len;
+	if (tl_vec_reserve(t->ctx, t->cvrank, sizeof n) != TELLER_OK)
+		return TELLER_ENOMEM;
+	t->cvrank->len += sizeof n;
+	if (cvx_ranks(t, src, r, t->cvrank) != TELLER_OK)
+		return TELLER_ENOMEM;
+	n = (uint32_t)(t->cvrank->len - at - sizeof n);
+	memcpy((char *)t->cvrank->data + at, &n, sizeof n);
+	cvx_put(t, (const char *)t->cvrank->data + at + sizeof n, n);
+	x = &TL_VEC_AT(t->cvrec, uint32_t, ri);
+	*x = at + 1;
+	t->cvlast = at + 1;
+	return TELLER_OK;
+}
+
+/* The export's row of r; e: r's stable-slots entry, if it has one (its
+ * rank fields, if kept, are written from cvrank), else ri: the record
+ * r goes into (the rank fields of its rows kept by cvx_rec_ranks). A
+ * stable record's rank fields are kept, cvlast saying where, for
+ * remember. */
+static int
+cvx_row(struct tl_rtab *t, const struct tl_cvr *r, const struct sent *e,
+    uint32_t ri)
 {
 	const struct tl_cvr_source *src = &t->cfg->src[t->cursrc];
 	const char *ids[6];
-	uint32_t n, at;
+	uint32_t n;
 	int i;
 
 	if (t->cvsrc != t->cursrc) {
@@ -819,6 +860,9 @@ cvx_row(struct tl_rtab *t, const struct tl_cvr *r, const struct sent *e)
 		if (t->cvoff->len > 0) /* data is NULL until first grown */
 			memset(t->cvoff->data, 0,
 			    t->cvoff->len * sizeof(uint32_t));
+		if (t->cvrec->len > 0)
+			memset(t->cvrec->data, 0,
+			    t->cvrec->len * sizeof(uint32_t));
 		if (vec_field(t, t->cvpre, true, src->raw_path, false) !=
 		    TELLER_OK ||
 		    vec_field(t, t->cvpre, false, src->provider, false) !=
@@ -850,17 +894,9 @@ cvx_row(struct tl_rtab *t, const struct tl_cvr *r, const struct sent *e)
 		const char *p = (const char *)t->cvrank->data + e->txt - 1;
 		memcpy(&n, p, sizeof n);
 		cvx_put(t, p + sizeof n, n);
-	} else if (r->stable && e == NULL && t->cvrank->len < CVX_RANKS) {
-		at = (uint32_t)t->cvrank->len;
-		if (tl_vec_reserve(t->ctx, t->cvrank, sizeof n) != TELLER_OK)
+	} else if (e == NULL) {
+		if (cvx_rec_ranks(t, src, r, ri) != TELLER_OK)
 			return TELLER_ENOMEM;
-		t->cvrank->len += sizeof n;
-		if (cvx_ranks(t, src, r, t->cvrank) != TELLER_OK)
-			return TELLER_ENOMEM;
-		n = (uint32_t)(t->cvrank->len - at - sizeof n);
-		memcpy((char *)t->cvrank->data + at, &n, sizeof n);
-		cvx_put(t, (const char *)t->cvrank->data + at + sizeof n, n);
-		t->cvlast = at + 1;
 	} else if (cvx_ranks(t, src, r, NULL) != TELLER_OK) {
 		return TELLER_ENOMEM;
 	}
@@ -1058,7 +1094,7 @@ on_cvr(teller_ctx *ctx, void *ud, const struct tl_cvr *r)
 			}
 		}
 		if (e != NULL) {
-			if (t->cvx && (s = cvx_row(t, r, e)) != TELLER_OK)
+			if (t->cvx && (s = cvx_row(t, r, e, 0)) != TELLER_OK)
 				return s;
 			/* the record's weight and string counts settle
 			 * after the source */
@@ -1069,8 +1105,6 @@ on_cvr(teller_ctx *ctx, void *ud, const struct tl_cvr *r)
 			return t->cdf ? cdf_ballot(t, r, e->rec) : TELLER_OK;
 		}
 	}
-	if (t->cvx && (s = cvx_row(t, r, NULL)) != TELLER_OK)
-		return s;
 	if ((s = on_key(t, r, sl, w, &n, &last)) != TELLER_OK)
 		return s;
 	k = t->keyv->data;
@@ -1080,16 +1114,23 @@ on_cvr(teller_ctx *ctx, void *ud, const struct tl_cvr *r)
 		rec = REC(t, t->rslots[i] - 1);
 		if (rec->hash == h && rec->len == n &&
 		    memcmp(&TL_VEC_AT(t->cells, uint32_t, rec->off), k,
-		    n * sizeof(uint32_t)) == 0) {
-			rec->w += w;
-			if (remember(t, r, sl, t->rslots[i] - 1) != TELLER_OK)
-				return TELLER_ENOMEM;
-			if (t->opts->trace != NULL && (s = trace_ballot(t, r,
-			    t->rslots[i] - 1)) != TELLER_OK)
-				return s;
-			return t->cdf ? cdf_ballot(t, r, t->rslots[i] - 1) :
-			    TELLER_OK;
-		}
+		    n * sizeof(uint32_t)) == 0)
+			break;
+	}
+	/* the record's row (a new record's index is recs->len) */
+	if (t->cvx && (s = cvx_row(t, r, NULL, t->rslots[i] != 0 ?
+	    t->rslots[i] - 1 : (uint32_t)t->recs->len)) != TELLER_OK)
+		return s;
+	if (t->rslots[i] != 0) {
+		rec = REC(t, t->rslots[i] - 1);
+		rec->w += w;
+		if (remember(t, r, sl, t->rslots[i] - 1) != TELLER_OK)
+			return TELLER_ENOMEM;
+		if (t->opts->trace != NULL && (s = trace_ballot(t, r,
+		    t->rslots[i] - 1)) != TELLER_OK)
+			return s;
+		return t->cdf ? cdf_ballot(t, r, t->rslots[i] - 1) :
+		    TELLER_OK;
 	}
 	if ((s = on_new(t, r, sl, k, n, h, i, last, w)) != TELLER_OK ||
 	    t->opts->trace == NULL)

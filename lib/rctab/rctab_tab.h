@@ -122,6 +122,10 @@ struct tl_rtab {
 	 * kept. cvlast: that of the row just written, 0 if none */
 	struct tl_vec *cvrank;
 	uint32_t cvlast;
+	/* per source: cvrec[record] is 1 + the offset in cvrank of the
+	 * rank fields of the record's rows, 0 not kept (a row's rank
+	 * fields follow from its record's key; issue 17) */
+	struct tl_vec *cvrec;
 	/* records */
 	struct tl_vec *recs;      /* of struct rrec */
 	struct tl_vec *cells;     /* of uint32_t */

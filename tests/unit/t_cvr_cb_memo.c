@@ -148,6 +148,16 @@ main(void)
 	    slots_of[7] == slots_of[2], "slots not reused");
 	CHECK(!stable_of[4], "a quoted row is parsed");
 
+	/* a hit reads only the ids' fields (issue 17): empty ones too */
+	CHECK_INT(readcb(HEAD "1,b,1,id1,P1,s,n,sc1,ok,0,1,0,0,0,1\n"
+	    "2,b,,,,s,,sc2,,,1,0,0,0,1\n"
+	    "3,b,3,id3,P3,s,n,sc3,ok,0,1,0,0,0,1\n", false, NULL, 0),
+	    TELLER_OK);
+	CHECK_STR(log_, "id1/P1/sc1/2/1:1=Ann;2=Bob;|"
+	    "//sc2/3/1:1=Ann;2=Bob;|id3/P3/sc3/4/1:1=Ann;2=Bob;|");
+	CHECK(stable_of[3] && slots_of[3] == slots_of[2] &&
+	    slots_of[4] == slots_of[2], "hits not reused");
+
 	/* merged: first sights in order, then the repeats, weighted */
 	CHECK_INT(readcb(HEAD ROWS, true, NULL, 0), TELLER_OK);
 	CHECK_INT((int)total, 6);

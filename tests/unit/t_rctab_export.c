@@ -259,9 +259,52 @@ main(void)
 	    strstr(got[0], ",5,,,abcdefghijklmnopqrstuvwxyz,,,Ann\n") !=
 	    NULL, "%.900s", got[0]);
 
+	/* a record's rank fields are made once per source and reused for
+	 * its later rows (issue 17): not across sources, whose write-in
+	 * labels differ and whose kept fields start again */
+	put("cvr.csv", "id,A,B,C,W\n"
+	    "x1,1,2,,\n"
+	    "x2,,,,1\n"
+	    "x3,1,2,,\n"
+	    "x4,,,,1\n");
+	put("cvr2.csv", "id,A,B,C,X\n"
+	    "y1,,1,,\n"
+	    "y2,,,,1\n"
+	    "y3,1,2,,\n"
+	    "y4,,1,,\n");
+	CHECK_INT(run(
+	    "{\"tabulatorVersion\":\"TEST\",\"outputSettings\":{"
+	    "\"contestName\":\"T\"},\"cvrFileSources\":[{\"filePath\":"
+	    "\"cvr.csv\",\"provider\":\"genericCsv\",\"idColumnIndex\":1,"
+	    "\"firstVoteColumnIndex\":2,\"firstVoteRowIndex\":2,"
+	    "\"undeclaredWriteInLabel\":\"W\"},{\"filePath\":"
+	    "\"cvr2.csv\",\"provider\":\"genericCsv\",\"idColumnIndex\":1,"
+	    "\"firstVoteColumnIndex\":2,\"firstVoteRowIndex\":2,"
+	    "\"undeclaredWriteInLabel\":\"X\"}],"
+	    "\"candidates\":[{\"name\":\"Ann\",\"aliases\":[\"A\"]},"
+	    "{\"name\":\"B\"},{\"name\":\"C\"}],\"rules\":{"
+	    "\"tiebreakMode\":\"useCandidateOrder\","
+	    "\"overvoteRule\":\"alwaysSkipToNextRank\","
+	    "\"winnerElectionMode\":\"singleWinnerMajority\","
+	    "\"numberOfWinners\":1,\"decimalPlacesForVoteArithmetic\":4,"
+	    "\"maxSkippedRanksAllowed\":\"unlimited\","
+	    "\"maxRankingsAllowed\":2}}", true, false, NULL), TELLER_OK);
+	CHECK(strstr(got[0], "Rank 2\n"
+	    "cvr.csv,genericCsv,,1,,,x1,,,Ann,B\n"
+	    "cvr.csv,genericCsv,,2,,,x2,,,W,undervote\n"
+	    "cvr.csv,genericCsv,,3,,,x3,,,Ann,B\n"
+	    "cvr.csv,genericCsv,,4,,,x4,,,W,undervote\n"
+	    "cvr2.csv,genericCsv,,1,,,y1,,,B,undervote\n"
+	    "cvr2.csv,genericCsv,,2,,,y2,,,X,undervote\n"
+	    "cvr2.csv,genericCsv,,3,,,y3,,,Ann,B\n"
+	    "cvr2.csv,genericCsv,,4,,,y4,,,B,undervote\n") != NULL,
+	    "%.900s", got[0]);
+
 	put("config.json", "");
 	{
 		char path[128];
+		snprintf(path, sizeof path, "%s/cvr2.csv", dir);
+		unlink(path);
 		snprintf(path, sizeof path, "%s/cvr.csv", dir);
 		unlink(path);
 		snprintf(path, sizeof path, "%s/config.json", dir);

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * t_sha256.c -- lib/sha256.c against the NIST FIPS 180-4 example vectors
- * (SHA256.pdf, SHA2_Additional.pdf), in one piece and fed in every split.
+ * (SHA256.pdf, SHA2_Additional.pdf), in one piece and fed in every split,
+ * through both compression functions (portable C and, where the CPU has
+ * them, the SHA extensions), and the two against each other.
  */
 #include <stdlib.h>
 
@@ -82,10 +84,89 @@ test_sha256_long(void)
 	    "43003d2320d9f0e8ea9831a92759fb4b");
 }
 
+/* xorshift64: the same bytes on every run */
+static uint64_t
+next(uint64_t *x)
+{
+	*x ^= *x << 13;
+	*x ^= *x >> 7;
+	*x ^= *x << 17;
+	return *x;
+}
+
+/* (p, n) fed in pieces of random sizes, some empty, some over 64 */
+static void
+hex_split(const unsigned char *p, size_t n, uint64_t *x, char out[65])
+{
+	struct tl_sha256 s;
+	size_t at = 0, take;
+
+	tl_sha256_init(&s);
+	while (at < n) {
+		take = (size_t)(next(x) % 200);
+		if (take > n - at)
+			take = n - at;
+		tl_sha256_update(&s, p + at, take);
+		at += take;
+	}
+	tl_sha256_hex(&s, out);
+}
+
+/* Random messages of every length class 0..4096, whole and split: the
+ * SHA extensions' digest must be the portable one's. */
+static void
+test_sha256_paths_agree(void)
+{
+	unsigned char *buf = malloc(4096);
+	char a[65], b[65], c[65], d[65];
+	uint64_t x = 0x9e3779b97f4a7c15u, xs;
+	size_t n, i, trial;
+
+	if (buf == NULL)
+		return;
+	for (trial = 0; trial < 3000; trial++) {
+		/* every length up to 300, then random ones up to 4096 */
+		n = trial <= 300 ? trial : (size_t)(next(&x) % 4097);
+		for (i = 0; i < n; i++)
+			buf[i] = (unsigned char)next(&x);
+		xs = next(&x);
+		tl_sha256_select(TL_SHA256_PORTABLE);
+		hex_of(buf, n, a);
+		x = xs;
+		hex_split(buf, n, &x, b);
+		if (tl_sha256_select(TL_SHA256_SHANI) < 0) {
+			CHECK(strcmp(a, b) == 0, "length %zu: split %s, "
+			    "whole %s", n, b, a);
+			continue;
+		}
+		hex_of(buf, n, c);
+		x = xs;
+		hex_split(buf, n, &x, d);
+		CHECK(strcmp(a, b) == 0 && strcmp(a, c) == 0 &&
+		    strcmp(a, d) == 0, "length %zu: portable %s/%s, "
+		    "SHA-NI %s/%s", n, a, b, c, d);
+	}
+	free(buf);
+	tl_sha256_select(TL_SHA256_AUTO);
+}
+
 int
 main(void)
 {
+	int shani;
+
+	CHECK(tl_sha256_select(TL_SHA256_PORTABLE) == TL_SHA256_PORTABLE,
+	    "portable path always there");
 	test_sha256_nist();
 	test_sha256_long();
+	shani = tl_sha256_select(TL_SHA256_SHANI);
+	if (shani == TL_SHA256_SHANI) {
+		test_sha256_nist();
+		test_sha256_long();
+	} else {
+		printf("t_sha256: no SHA extensions here; the portable path "
+		    "only\n");
+	}
+	test_sha256_paths_agree();
 	return h_done();
 }
