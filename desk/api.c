@@ -55,30 +55,41 @@ now_s(void)
 	return (long long)time(NULL);
 }
 
-/* The session of a bearer token: the user, or NULL. */
+/* The session of a bearer token: the user, or NULL. Idle is judged on
+ * the later of the book's last_seen and a read's touch not yet written
+ * (pool.c); a read (on a read-only connection) keeps its touch there,
+ * the writer's path writes it. */
 struct d_user *
 d_session_user(struct desk *d, const char *auth, char th[65],
     long long *reauth)
 {
 	sqlite3_stmt *st;
 	struct d_user *u = NULL;
+	long long now = now_s(), seen;
 
 	if (!auth || strncmp(auth, "Bearer ", 7) != 0)
 		return NULL;
 	d_token_hash(auth + 7, th);
-	if (sqlite3_prepare_v2(d->db, "SELECT user, reauth_at FROM session"
-	    " WHERE token_hash = ? AND expires_at > ? AND last_seen > ?", -1,
+	if (sqlite3_prepare_v2(d->db, "SELECT user, reauth_at, last_seen"
+	    " FROM session WHERE token_hash = ? AND expires_at > ?", -1,
 	    &st, NULL) != SQLITE_OK)
 		return NULL;
 	sqlite3_bind_text(st, 1, th, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, now_s());
-	sqlite3_bind_int64(st, 3, now_s() - d_idle_s());
+	sqlite3_bind_int64(st, 2, now);
 	if (sqlite3_step(st) == SQLITE_ROW) {
-		u = d_user_find(d, (const char *)sqlite3_column_text(st, 0));
-		*reauth = sqlite3_column_int64(st, 1);
+		seen = sqlite3_column_int64(st, 2);
+		if (d_touch_pending(th) > seen)
+			seen = d_touch_pending(th);
+		if (seen > now - d_idle_s()) {
+			u = d_user_find(d, (const char *)
+			    sqlite3_column_text(st, 0));
+			*reauth = sqlite3_column_int64(st, 1);
+		}
 	}
 	sqlite3_finalize(st);
-	if (u) {
+	if (u && sqlite3_db_readonly(d->db, "main") == 1)
+		d_touch_later(th, now);
+	else if (u) {
 		char sql[256];
 
 		/* last_seen is no ledger row: its commit need not wait for

@@ -416,6 +416,21 @@ int d_serve_tls(const char *cert, const char *key);
 void d_serve_redirect(const char *listen);
 int d_serve_ca(const char *pem_path);
 
+/* pool.c: the book lock (one writer), the readers' model and the
+ * read-only connections of the reads, the reads' session touches */
+void d_book_lock(void);
+void d_book_unlock(void);
+pthread_mutex_t *d_book_writer(void);
+struct desk *d_read_lock(void);
+void d_read_unlock(void);
+int d_pool_open(struct desk *w);
+sqlite3 *d_pool_get(void);
+void d_pool_put(sqlite3 *db);
+void d_pool_close(void);
+void d_touch_later(const char *th, long long t);
+long long d_touch_pending(const char *th);
+void d_touch_flush(struct desk *d);
+
 /* airgap.c: the air-gap check (§6.1), the plain HTTP warning (§6.4);
  * all but start and stop under serve's lock */
 int d_airgap_start(struct desk *d, pthread_mutex_t *lock, const char *staff,
