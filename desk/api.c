@@ -546,6 +546,24 @@ idem_key_ok(const char *k)
 
 int d_reload(struct desk *d);
 
+/* Tests: a slow disk. TELLER_DESK_COMMIT_DELAY_MS (at most 10 s) is
+ * slept before each entry's COMMIT, the model already changed, as a
+ * loaded disk's fsync would take it (tests/desk/desk_pool.py). */
+static void
+commit_delay(void)
+{
+	const char *e = getenv("TELLER_DESK_COMMIT_DELAY_MS");
+	long ms = e ? strtol(e, NULL, 10) : 0;
+	struct timespec ts;
+
+	if (ms <= 0)
+		return;
+	ms = ms > 10000 ? 10000 : ms;
+	ts.tv_sec = ms / 1000;
+	ts.tv_nsec = ms % 1000 * 1000000L;
+	nanosleep(&ts, NULL);
+}
+
 /* One write: idempotency, the action, the commit, the envelope. */
 static void
 write_entry(struct desk *d, struct d_http *h, struct d_req *rq)
@@ -611,6 +629,7 @@ write_entry(struct desk *d, struct d_http *h, struct d_req *rq)
 	if (rc == 0) {
 		char *resp = d_envelope(ev, out.answer);
 
+		commit_delay();
 		rc = d_commit(d, line, d->seq + 1, rq->entry, rq->action, hash,
 		    rq->user->username, key, sha, resp);
 		if (rc == 0) {
