@@ -159,7 +159,7 @@ d_read_unlock(void)
 
 /* The pool: connections opened on demand, at most POOL_MAX; a read
  * finding none free and the pool full waits for one. */
-#define POOL_MAX 8
+#define POOL_MAX 16
 
 static pthread_mutex_t pm = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t pc = PTHREAD_COND_INITIALIZER;

@@ -513,8 +513,11 @@ static struct MHD_Daemon *
 start(const char *listen, struct lst *l, int observer)
 {
 	struct sockaddr_in sa;
+	/* A thread per connection: a connection whose write waits for
+	 * the writer holds up no other connection's read (a pool thread
+	 * serves many connections, one request at a time). */
 	unsigned int flags = MHD_USE_INTERNAL_POLLING_THREAD |
-	    MHD_USE_ERROR_LOG;
+	    MHD_USE_THREAD_PER_CONNECTION | MHD_USE_ERROR_LOG;
 	struct MHD_Daemon *mhd;
 
 	if (parse_listen(listen, &sa))
@@ -525,7 +528,6 @@ start(const char *listen, struct lst *l, int observer)
 	/* TLS 1.2 and 1.3 only (§6.4). */
 	mhd = tls_cert ? MHD_start_daemon(flags, 0, NULL, NULL, handle, l,
 	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
-	    MHD_OPTION_THREAD_POOL_SIZE, 4u,
 	    MHD_OPTION_CONNECTION_LIMIT, 256u,
 	    MHD_OPTION_CONNECTION_TIMEOUT, 30u,
 	    MHD_OPTION_HTTPS_MEM_KEY, tls_key,
@@ -535,7 +537,6 @@ start(const char *listen, struct lst *l, int observer)
 	    MHD_OPTION_NOTIFY_COMPLETED, done, NULL, MHD_OPTION_END) :
 	    MHD_start_daemon(flags, 0, NULL, NULL, handle, l,
 	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
-	    MHD_OPTION_THREAD_POOL_SIZE, 4u,
 	    MHD_OPTION_CONNECTION_LIMIT, 256u,
 	    MHD_OPTION_CONNECTION_TIMEOUT, 30u,
 	    MHD_OPTION_NOTIFY_COMPLETED, done, NULL, MHD_OPTION_END);
