@@ -161,7 +161,7 @@ loop(void *arg)
 
 		pthread_mutex_unlock(&wm);
 		hit = probe(what, sizeof what);
-		d_book_lock();		/* book: the writer's and the model's */
+		d_book_lock();
 		note(hit, what);
 		d_book_unlock();
 		pthread_mutex_lock(&wm);
