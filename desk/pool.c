@@ -14,25 +14,30 @@
  *   reader-writer lock. So a read never sees an entry before its COMMIT
  *   returned, nor one whose COMMIT failed, and never waits on an fsync.
  * - The book lock is `writer`, a mutex: d_book_lock takes it;
- *   d_book_unlock publishes (catches R up with the book and copies
- *   W's read_only, fail and keyed under the write side of `model`)
- *   and drops it. Every request that may write (a POST, login, logout, a
- *   GET of export, which logs, every HTML request), the air-gap check's
+ *   d_book_unlock drops it, then publishes: under `pubm` (one publish
+ *   at a time) and the write side of `model` it catches R up with all
+ *   the book has committed (on the publisher's own read-only
+ *   connection) and copies the latest writer's read_only, fail and
+ *   keyed. The next write need not wait while a publish waits for the
+ *   reads in flight. Every request that may write (a POST, login,
+ *   logout, a GET of export, which logs, every HTML request), the
+ *   air-gap check's
  *   events and server.start and server.stop hold it from before their
  *   first read of the book to after their COMMIT, on the one writer
  *   connection (W.db, BEGIN IMMEDIATE, synchronous=FULL, busy_timeout
- *   5000). W is touched by no one else. Publishing happens before the
+ *   5000). W is touched by no one else. A writer publishes before its
  *   answer is sent: a client that had its 201 reads its entry.
  * - A read (a GET or HEAD of /api/ but export; is_read in server.c)
  *   takes a read-only WAL connection from the pool (SQLITE_OPEN_READONLY,
  *   busy_timeout 5000), the read side of `model`, opens one read
  *   transaction and checks that the book's last seq is R's: a COMMIT not
- *   yet published makes it let go and try again (a few times, then the
- *   writer's path serves it). Then d_api runs on a copy of R whose db is
- *   that connection: the model and the SQLite snapshot are one committed
- *   state. Reads run side by side; a read waits at most for one publish
- *   (the lock prefers the writer, so reads cannot starve it). A read
- *   never writes: not a model, not the book.
+ *   yet published makes it let go and try again (200 times, 1 ms
+ *   apart, then the writer's path serves it). Then d_api runs on a
+ *   copy of R whose db is that connection: the model and the SQLite
+ *   snapshot are one committed state. Reads run side by side; a read
+ *   waits at most for one publish (the lock prefers the writer, so
+ *   reads cannot starve it). A read never writes: not a model, not the
+ *   book.
  * - A read's session touch (session.last_seen, §6.3) is kept here, not
  *   written: d_touch_later records it, d_session_user counts the later
  *   of the book's last_seen and the kept one when it judges idleness
@@ -70,6 +75,17 @@ model_init(void)
 
 static struct desk *W, *R;	/* the writer's, the readers' model */
 
+/* Publishing: what the writers left to publish (under pubm), and the
+ * publisher's own read-only connection. A writer publishes after it let
+ * the writer mutex go, so the next write does not wait while a publish
+ * waits for the reads in flight. */
+static pthread_mutex_t pubm = PTHREAD_MUTEX_INITIALIZER;
+static sqlite3 *pub_db;
+static long long want_seq;
+static int want_ro, want_keyed;
+static char want_fail[512];
+static sqlite3 *open_ro(const char *path);
+
 void
 d_book_lock(void)
 {
@@ -94,8 +110,8 @@ catch_up(void)
 	json_error_t je;
 	int rc = 0, src;
 
-	R->db = W->db;
-	if (sqlite3_prepare_v2(W->db, "SELECT line FROM event WHERE seq > ?"
+	R->db = pub_db;
+	if (sqlite3_prepare_v2(pub_db, "SELECT line FROM event WHERE seq > ?"
 	    " ORDER BY seq", -1, &st, NULL) != SQLITE_OK)
 		return -1;
 	sqlite3_bind_int64(st, 1, R->seq);
@@ -111,32 +127,53 @@ catch_up(void)
 	if (!rc && src != SQLITE_DONE)
 		rc = -1;
 	sqlite3_finalize(st);
-	R->read_only = W->read_only;
-	R->keyed = W->keyed;
-	memcpy(R->fail, W->fail, sizeof R->fail);
+	R->db = NULL;
+	R->read_only = want_ro;
+	R->keyed = want_keyed;
+	memcpy(R->fail, want_fail, sizeof R->fail);
+	if (!rc && R->seq < want_seq)
+		rc = -1;	/* the book lost what W committed */
 	return rc;
 }
 
-/* Publish W's committed state to the reads, then let the next writer
- * in. */
+/* Let the next writer in, then publish W's committed state to the
+ * reads (under pubm: the writers' publishes one at a time, each
+ * catching up with all the book has; a writer returns, and answers, only
+ * once R holds what it committed). */
 void
 d_book_unlock(void)
 {
-	if (R && (R->seq != W->seq || R->read_only != W->read_only ||
-	    R->keyed != W->keyed || strcmp(R->fail, W->fail))) {
+	static long long gen;	/* under writer: the unlocks, in order */
+	static long long want_gen;	/* under pubm */
+	long long seq = W->seq, g = ++gen;
+	int ro = W->read_only, keyed = W->keyed;
+	char fail[sizeof W->fail];
+
+	memcpy(fail, W->fail, sizeof fail);
+	pthread_mutex_unlock(&writer);
+	pthread_mutex_lock(&pubm);
+	if (seq > want_seq)
+		want_seq = seq;
+	if (g > want_gen) {	/* the latest writer's flags */
+		want_gen = g;
+		want_ro = ro;
+		want_keyed = keyed;
+		memcpy(want_fail, fail, sizeof want_fail);
+	}
+	if (R && (R->seq < want_seq || R->read_only != want_ro ||
+	    R->keyed != want_keyed || strcmp(R->fail, want_fail))) {
 		pthread_rwlock_wrlock(&model);
 		if (catch_up()) {
 			fprintf(stderr, "teller-desk: the readers' model cannot"
 			    " follow the book at seq %lld: reads take the"
 			    " writer's path\n", R->seq + 1);
-			R->db = NULL;
 			d_close(R);
 			free(R);
 			R = NULL;
 		}
 		pthread_rwlock_unlock(&model);
 	}
-	pthread_mutex_unlock(&writer);
+	pthread_mutex_unlock(&pubm);
 }
 
 /* The read side of `model`: R, or NULL (the lock not held) when there
@@ -179,7 +216,7 @@ d_pool_open(struct desk *w)
 	pthread_once(&model_once, model_init);
 	W = w;
 	if (!p || !*p || !(pool_path = d_strdup(p)) ||
-	    !(R = calloc(1, sizeof *R)))
+	    !(pub_db = open_ro(p)) || !(R = calloc(1, sizeof *R)))
 		goto fail;
 	R->db = w->db;
 	/* a book that failed its check loads as far as W did */
@@ -187,9 +224,12 @@ d_pool_open(struct desk *w)
 		goto fail;
 	if (R->seq != w->seq)
 		goto fail;
-	R->read_only = w->read_only;
-	R->keyed = w->keyed;
+	R->db = NULL;
+	R->read_only = want_ro = w->read_only;
+	R->keyed = want_keyed = w->keyed;
 	memcpy(R->fail, w->fail, sizeof R->fail);
+	memcpy(want_fail, w->fail, sizeof want_fail);
+	want_seq = w->seq;
 	return 0;
 fail:
 	if (R) {
@@ -198,6 +238,8 @@ fail:
 		free(R);
 		R = NULL;
 	}
+	sqlite3_close(pub_db);
+	pub_db = NULL;
 	free(pool_path);
 	pool_path = NULL;
 	return -1;
@@ -284,6 +326,7 @@ d_pool_close(void)
 	pool_path = NULL;
 	pthread_cond_broadcast(&pc);
 	pthread_mutex_unlock(&pm);
+	pthread_mutex_lock(&pubm);
 	if (R) {
 		pthread_rwlock_wrlock(&model);
 		R->db = NULL;
@@ -292,6 +335,9 @@ d_pool_close(void)
 		R = NULL;
 		pthread_rwlock_unlock(&model);
 	}
+	sqlite3_close(pub_db);
+	pub_db = NULL;
+	pthread_mutex_unlock(&pubm);
 }
 
 /* The kept session touches: token hash and time. */

@@ -156,8 +156,9 @@ book_seq(sqlite3 *ro)
 }
 
 /* One read (pool.c) on a read-only connection and the readers' model,
- * in one read transaction whose book is the model's; -1 (nothing done)
- * when that cannot be had, and the writer's path serves it. */
+ * in one read transaction whose book is the model's (a COMMIT not yet
+ * published is waited for, 1 ms at a time); -1 (nothing done) when that
+ * cannot be had within 200 tries, and the writer's path serves it. */
 static int
 serve_read(struct d_http *h)
 {
@@ -166,7 +167,7 @@ serve_read(struct d_http *h)
 
 	if (!ro)
 		return -1;
-	for (int i = 0; i < 20; i++) {
+	for (int i = 0; i < 200; i++) {
 		struct timespec ts = { 0, 1000000L };
 
 		if (!(r = d_read_lock()))
