@@ -164,9 +164,9 @@ loop(void *arg)
 
 		pthread_mutex_unlock(&wm);
 		hit = probe(what, sizeof what);
-		pthread_mutex_lock(book);
+		d_book_lock();
 		note(hit, what);
-		pthread_mutex_unlock(book);
+		d_book_unlock();
 		pthread_mutex_lock(&wm);
 		clock_gettime(CLOCK_REALTIME, &ts);
 		ts.tv_sec += period();

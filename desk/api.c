@@ -57,9 +57,10 @@ now_s(void)
 
 /* The read model's publisher (readmodel.c) renders the pages of an
  * account as that account would see them, without a session row: the
- * token it names here (random, never sent anywhere) stands for u. */
-static struct d_user *render_user;
-static char render_th[65];
+ * token it names here (random, never sent anywhere) stands for u, on
+ * the publisher's own thread only (thread-local). */
+static _Thread_local struct d_user *render_user;
+static _Thread_local char render_th[65];
 
 void
 d_api_render_as(struct d_user *u, const char *tok)
@@ -70,13 +71,17 @@ d_api_render_as(struct d_user *u, const char *tok)
 		d_token_hash(tok, render_th);
 }
 
-/* The session of a bearer token: the user, or NULL. */
+/* The session of a bearer token: the user, or NULL. Idle is judged on
+ * the later of the book's last_seen and a read's touch not yet written
+ * (pool.c); a read (on a read-only connection) keeps its touch there,
+ * the writer's path writes it. */
 struct d_user *
 d_session_user(struct desk *d, const char *auth, char th[65],
     long long *reauth)
 {
 	sqlite3_stmt *st;
 	struct d_user *u = NULL;
+	long long now = now_s(), seen;
 
 	if (!auth || strncmp(auth, "Bearer ", 7) != 0)
 		return NULL;
@@ -85,19 +90,26 @@ d_session_user(struct desk *d, const char *auth, char th[65],
 		*reauth = 0;
 		return render_user;
 	}
-	if (sqlite3_prepare_v2(d->db, "SELECT user, reauth_at FROM session"
-	    " WHERE token_hash = ? AND expires_at > ? AND last_seen > ?", -1,
+	if (sqlite3_prepare_v2(d->db, "SELECT user, reauth_at, last_seen"
+	    " FROM session WHERE token_hash = ? AND expires_at > ?", -1,
 	    &st, NULL) != SQLITE_OK)
 		return NULL;
 	sqlite3_bind_text(st, 1, th, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, now_s());
-	sqlite3_bind_int64(st, 3, now_s() - d_idle_s());
+	sqlite3_bind_int64(st, 2, now);
 	if (sqlite3_step(st) == SQLITE_ROW) {
-		u = d_user_find(d, (const char *)sqlite3_column_text(st, 0));
-		*reauth = sqlite3_column_int64(st, 1);
+		seen = sqlite3_column_int64(st, 2);
+		if (d_touch_pending(th) > seen)
+			seen = d_touch_pending(th);
+		if (seen > now - d_idle_s()) {
+			u = d_user_find(d, (const char *)
+			    sqlite3_column_text(st, 0));
+			*reauth = sqlite3_column_int64(st, 1);
+		}
 	}
 	sqlite3_finalize(st);
-	if (u) {
+	if (u && sqlite3_db_readonly(d->db, "main") == 1)
+		d_touch_later(th, now);
+	else if (u) {
 		char sql[256];
 
 		/* last_seen is no ledger row: its commit need not wait for
@@ -588,6 +600,24 @@ idem_key_ok(const char *k)
 
 int d_reload(struct desk *d);
 
+/* Tests: a slow disk. TELLER_DESK_COMMIT_DELAY_MS (at most 10 s) is
+ * slept before each entry's COMMIT, the model already changed, as a
+ * loaded disk's fsync would take it (tests/desk/desk_pool.py). */
+static void
+commit_delay(void)
+{
+	const char *e = getenv("TELLER_DESK_COMMIT_DELAY_MS");
+	long ms = e ? strtol(e, NULL, 10) : 0;
+	struct timespec ts;
+
+	if (ms <= 0)
+		return;
+	ms = ms > 10000 ? 10000 : ms;
+	ts.tv_sec = ms / 1000;
+	ts.tv_nsec = ms % 1000 * 1000000L;
+	nanosleep(&ts, NULL);
+}
+
 /* One write: idempotency, the action, the commit, the envelope. */
 static void
 write_entry(struct desk *d, struct d_http *h, struct d_req *rq)
@@ -653,6 +683,7 @@ write_entry(struct desk *d, struct d_http *h, struct d_req *rq)
 	if (rc == 0) {
 		char *resp = d_envelope(ev, out.answer);
 
+		commit_delay();
 		rc = d_commit(d, line, d->seq + 1, rq->entry, rq->action, hash,
 		    rq->user->username, key, sha, resp);
 		if (rc == 0) {

@@ -9,7 +9,9 @@
 #include <string.h>
 
 /* Hashing runs outside the book's lock, at most two at once (§6.2): a
- * login storm neither stalls the entries nor exhausts the memory. */
+ * login storm neither stalls the entries nor exhausts the memory. lock
+ * is serve's writer mutex (NULL outside serve); the whole book lock is
+ * dropped and taken again through d_book_unlock and d_book_lock. */
 static pthread_mutex_t *book_lock;
 static sem_t hashing;
 
@@ -25,7 +27,7 @@ hash_begin(void)
 {
 	if (!book_lock)
 		return;
-	pthread_mutex_unlock(book_lock);
+	d_book_unlock();
 	while (sem_wait(&hashing) != 0)
 		;
 }
@@ -36,7 +38,7 @@ hash_end(void)
 	if (!book_lock)
 		return;
 	sem_post(&hashing);
-	pthread_mutex_lock(book_lock);
+	d_book_lock();
 }
 
 static const char *const words[] = {

@@ -56,30 +56,30 @@ d_backup_copy(sqlite3 *from, pthread_mutex_t *lock, const char *to)
 		return -1;
 	}
 	if (lock)
-		pthread_mutex_lock(lock);
+		d_book_lock();
 	bk = sqlite3_backup_init(dst, "main", from, "main");
 	if (lock)
-		pthread_mutex_unlock(lock);
+		d_book_unlock();
 	if (!bk) {
 		sqlite3_close(dst);
 		return -1;
 	}
 	do {
 		if (lock)
-			pthread_mutex_lock(lock);
+			d_book_lock();
 		/* another process (no lock): one step, one snapshot, so
 		 * serve's writes meanwhile never restart the copy */
 		rc = sqlite3_backup_step(bk, lock ? SLICE : -1);
 		if (lock) {
-			pthread_mutex_unlock(lock);
+			d_book_unlock();
 			nanosleep(&nap, NULL);
 		}
 	} while (rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED);
 	if (lock)
-		pthread_mutex_lock(lock);
+		d_book_lock();
 	sqlite3_backup_finish(bk);
 	if (lock)
-		pthread_mutex_unlock(lock);
+		d_book_unlock();
 	if (rc == SQLITE_DONE)
 		rc = sqlite3_exec(dst, "PRAGMA journal_mode=WAL", NULL, NULL,
 		    NULL);
@@ -224,7 +224,7 @@ d_backup_restore_ca(const char *backup, const char *db, int write,
 /* serve's backups -------------------------------------------------- */
 
 static struct desk *desk;
-static pthread_mutex_t *book;	/* serve's lock around the book */
+static pthread_mutex_t *book;	/* non-NULL in serve: lock by d_book_lock */
 static const char *bdir;
 static char absdir[4096];
 static pthread_t thread;
@@ -322,9 +322,9 @@ backup_once(long long *last)
 	char err[600] = "";
 	long long seq0;
 
-	pthread_mutex_lock(book);
+	d_book_lock();
 	seq0 = desk->seq;
-	pthread_mutex_unlock(book);
+	d_book_unlock();
 	if (d_backup_make(desk->db, book, db, bdir, seq0, spawn_check, &b,
 	    err, sizeof err)) {
 		fprintf(stderr, "teller-desk: backup: %s\n", err);
@@ -333,12 +333,12 @@ backup_once(long long *last)
 	}
 	fprintf(stderr, "teller-desk: backup %s #%lld %.16s\n", b.path,
 	    b.seq, b.hash);
-	pthread_mutex_lock(book);
+	d_book_lock();
 	d_log_event(desk, "backup.made", NULL, NULL, NULL,
 	    json_pack("{s:s, s:I, s:s}", "file", b.path, "seq",
 	    (json_int_t)b.seq, "hash", b.hash));
 	*last = desk->seq;
-	pthread_mutex_unlock(book);
+	d_book_unlock();
 	set_alarm(NULL);
 	return 0;
 }
@@ -363,9 +363,9 @@ loop(void *arg)
 	time_t due = time(NULL) + period();
 
 	(void)arg;
-	pthread_mutex_lock(book);
+	d_book_lock();
 	seen = states();
-	pthread_mutex_unlock(book);
+	d_book_unlock();
 	pthread_mutex_lock(&wm);
 	while (!stopping) {
 		struct timespec ts;
@@ -374,10 +374,10 @@ loop(void *arg)
 		int moved;
 
 		pthread_mutex_unlock(&wm);
-		pthread_mutex_lock(book);
+		d_book_lock();
 		now_st = states();
 		seq = desk->seq;
-		pthread_mutex_unlock(book);
+		d_book_unlock();
 		moved = now_st != seen;
 		if (moved || time(NULL) >= due) {
 			/* nothing new since our own backup.made: no copy */

@@ -425,6 +425,21 @@ int d_serve_tls(const char *cert, const char *key);
 void d_serve_redirect(const char *listen);
 int d_serve_ca(const char *pem_path);
 
+/* pool.c: the book lock (one writer), the readers' model and the
+ * read-only connections of the reads, the reads' session touches */
+void d_book_lock(void);
+void d_book_unlock(void);
+pthread_mutex_t *d_book_writer(void);
+struct desk *d_read_lock(void);
+void d_read_unlock(void);
+int d_pool_open(struct desk *w);
+sqlite3 *d_pool_get(void);
+void d_pool_put(sqlite3 *db);
+void d_pool_close(void);
+void d_touch_later(const char *th, long long t);
+long long d_touch_pending(const char *th);
+void d_touch_flush(struct desk *d);
+
 /* airgap.c: the air-gap check (§6.1), the plain HTTP warning (§6.4);
  * all but start and stop under serve's lock */
 int d_airgap_start(struct desk *d, pthread_mutex_t *lock, const char *staff,
@@ -484,8 +499,9 @@ struct d_backup {
  * seq and hash, or -1 with err. */
 typedef int (*d_backup_check)(const char *part, long long *seq,
     char hash[65], char *err, size_t n);
-/* Copy from's main database to file to with SQLite's online backup, a
- * slice of pages at a time, lock (or NULL) held for each slice only. */
+/* Copy from's main database to file to with SQLite's online backup: in
+ * serve (lock non-NULL, serve's writer mutex) a slice of pages at a time
+ * under d_book_lock; elsewhere (NULL) in one step, one snapshot. */
 int d_backup_copy(sqlite3 *from, pthread_mutex_t *lock, const char *to);
 /* A backup of book db (open as from) in dir: written as
  * count-SEQ0.db.partial, checked by chk, named after its last seq, the
@@ -551,7 +567,7 @@ json_t *d_api_user_obj(struct desk *d, const struct d_user *u);
 
 /* readmodel.c: serve --read-model DIR (§6.1), published by a thread
  * that takes the book's lock; observe.c: `teller-desk observe` */
-int d_rm_start(struct desk *d, pthread_mutex_t *lock, const char *dir);
+int d_rm_start(struct desk *d, const char *dir);
 void d_rm_stop(void);
 void d_rm_dir(const char *dir);
 void d_rm_key(char *out, size_t n, const char *path,

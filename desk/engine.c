@@ -42,7 +42,8 @@ static int
 stage2_figures(struct desk *d, int c, teller_tally *t)
 {
 	const struct d_contest *k = &d->cs[c];
-	static long long tr[D_MAXC][D_MAXC], nt[D_MAXC][6];
+	/* per thread: reads run side by side (pool.c) */
+	static _Thread_local long long tr[D_MAXC][D_MAXC], nt[D_MAXC][6];
 
 	memset(tr, 0, sizeof tr);
 	memset(nt, 0, sizeof nt);

@@ -510,8 +510,7 @@ account(struct desk *d, struct d_user *u)
  * hold of the book's lock for the first two, then one per account; the
  * units to keep fresh in *units, the checkpoint shown in *seq. */
 static json_t *
-render(struct desk *d, pthread_mutex_t *book, json_t **units,
-    long long *seq)
+render(struct desk *d, json_t **units, long long *seq)
 {
 	json_t *accts = json_object(), *routes = json_object();
 	json_t *pub = json_object(), *names = json_array(), *v;
@@ -520,7 +519,7 @@ render(struct desk *d, pthread_mutex_t *book, json_t **units,
 	size_t i;
 
 	*units = json_array();
-	pthread_mutex_lock(book);
+	d_book_lock();
 	*seq = d->seq;
 	snprintf(hash, sizeof hash, "%s", d->last_hash);
 	public_routes(d, pub);
@@ -537,16 +536,16 @@ render(struct desk *d, pthread_mutex_t *book, json_t **units,
 			json_array_append_new(names, json_string(u->username));
 		json_object_set_new(accts, u->username, a);
 	}
-	pthread_mutex_unlock(book);
+	d_book_unlock();
 	json_object_set_new(routes, "public", pub);
 	json_array_foreach(names, i, v) {
 		json_t *mine = json_object();
 		struct d_user *u;
 
-		pthread_mutex_lock(book);
+		d_book_lock();
 		if ((u = d_user_find(d, json_string_value(v))))
 			account_routes(d, u, mine, *units, cache);
-		pthread_mutex_unlock(book);
+		d_book_unlock();
 		json_object_set_new(routes, json_string_value(v), mine);
 	}
 	json_decref(names);
@@ -595,7 +594,6 @@ publish(const char *dir, const json_t *m)
 
 static struct {
 	struct desk *d;
-	pthread_mutex_t *book;
 	pthread_mutex_t m;
 	pthread_cond_t cv;
 	pthread_t th;
@@ -648,7 +646,7 @@ heavy_pass(int force)
 		    h, "at")) < 4000))
 			continue;
 		routes = json_object();
-		pthread_mutex_lock(rm.book);
+		d_book_lock();
 		/* the model may have changed since the units were listed */
 		if ((u = d_user_find(rm.d, user)) &&
 		    (strcmp(u->role, "agent") == 0 ||
@@ -659,7 +657,7 @@ heavy_pass(int force)
 		    cid)))
 			heavy_unit(rm.d, u, c, json_is_true(json_array_get(un,
 			    2)), routes);
-		pthread_mutex_unlock(rm.book);
+		d_book_unlock();
 		json_object_set_new(rm.heavy, key, json_pack("{s:I, s:I, s:o}",
 		    "at", (json_int_t)mono_ms(), "seq", (json_int_t)rm.done,
 		    "routes", routes));
@@ -704,9 +702,9 @@ once(int force)
 	long long seq;
 	int changed;
 
-	pthread_mutex_lock(rm.book);
+	d_book_lock();
 	seq = rm.d->seq;
-	pthread_mutex_unlock(rm.book);
+	d_book_unlock();
 	/* twice a second, or less often while a render costs more than
 	 * a quarter of the time between them (a loaded machine), never
 	 * beyond the 2 s of §6.1 */
@@ -715,7 +713,7 @@ once(int force)
 	    rm.cost * 4))) {
 		long long t0 = mono_ms();
 
-		m = render(rm.d, rm.book, &units, &seq);
+		m = render(rm.d, &units, &seq);
 		rm.cost = mono_ms() - t0;
 	}
 	if (m) {
@@ -770,7 +768,7 @@ loop(void *arg)
 /* The first publication before serve says it listens, then the thread;
  * 0, or -1 (said on stderr). */
 int
-d_rm_start(struct desk *d, pthread_mutex_t *lock, const char *dir)
+d_rm_start(struct desk *d, const char *dir)
 {
 	rm_dir = dir;
 	if (mkdir(dir, 0750) && errno != EEXIST) {
@@ -779,7 +777,6 @@ d_rm_start(struct desk *d, pthread_mutex_t *lock, const char *dir)
 		return -1;
 	}
 	rm.d = d;
-	rm.book = lock;
 	rm.done = -1;
 	rm.stopping = 0;
 	once(1);

@@ -1,6 +1,9 @@
 /* SPDX-License-Identifier: MIT */
-/* server.c -- HTTP through libmicrohttpd: bodies, headers, one lock
- * around the book (one writer), and a clean stop on SIGTERM (§7); TLS
+/* server.c -- HTTP through libmicrohttpd: bodies, headers, one writer
+ * and a read-only pool around the book (the contract is in pool.c:
+ * writes under the book lock on the writer connection, reads under the
+ * model's read side on read-only connections), and a clean stop on
+ * SIGTERM (§7); TLS
  * 1.2 and 1.3 only (§6.4); the observer listener (§6.1), which takes
  * no write but login and logout; the plain HTTP listener that serves
  * only the local CA's certificate and a redirect to HTTPS (§6.1). */
@@ -15,8 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-
-static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+#include <time.h>
 
 /* A listener: the staff one or the observer one. */
 struct lst {
@@ -126,6 +128,84 @@ header(struct MHD_Connection *mc, const char *name)
 	return MHD_lookup_connection_value(mc, MHD_HEADER_KIND, name);
 }
 
+/* A read (pool.c): a GET or HEAD of the JSON API that writes nothing,
+ * i.e. all but export (export.made). The HTML screens and every other
+ * method take the writer's path. */
+static int
+is_read(const char *method, const char *url)
+{
+	return (strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0) &&
+	    strncmp(url, "/api/", 5) == 0 &&
+	    strcmp(url, "/api/v1/export") != 0;
+}
+
+/* The last seq of ro's read transaction, -1 if it cannot be read. */
+static long long
+book_seq(sqlite3 *ro)
+{
+	sqlite3_stmt *st;
+	long long s = -1;
+
+	if (sqlite3_prepare_v2(ro, "SELECT coalesce(max(seq), 0) FROM event",
+	    -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		s = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return s;
+}
+
+/* One read (pool.c) on a read-only connection and the readers' model,
+ * in one read transaction whose book is the model's (a COMMIT not yet
+ * published is waited for, 1 ms at a time); -1 (nothing done) when that
+ * cannot be had within 200 tries, and the writer's path serves it. */
+static int
+serve_read(struct d_http *h)
+{
+	sqlite3 *ro = d_pool_get();
+	struct desk *r, rd;
+
+	if (!ro)
+		return -1;
+	for (int i = 0; i < 200; i++) {
+		struct timespec ts = { 0, 1000000L };
+
+		if (!(r = d_read_lock()))
+			break;
+		if (sqlite3_exec(ro, "BEGIN;", NULL, NULL, NULL) ==
+		    SQLITE_OK && book_seq(ro) == r->seq) {
+			rd = *r;
+			rd.db = ro;
+			d_api(&rd, h);
+			sqlite3_exec(ro, "COMMIT;", NULL, NULL, NULL);
+			d_read_unlock();
+			d_pool_put(ro);
+			return 0;
+		}
+		/* a COMMIT not yet published: wait for it */
+		if (!sqlite3_get_autocommit(ro))
+			sqlite3_exec(ro, "ROLLBACK;", NULL, NULL, NULL);
+		d_read_unlock();
+		nanosleep(&ts, NULL);
+	}
+	d_pool_put(ro);
+	return -1;
+}
+
+/* One request on the writer's path: the book lock, the kept session
+ * touches written first. */
+static void
+serve_write(struct desk *d, struct d_http *h, const char *url)
+{
+	d_book_lock();
+	d_touch_flush(d);
+	if (strncmp(url, "/api/", 5) == 0)
+		d_api(d, h);
+	else
+		d_html(d, h);
+	d_book_unlock();
+}
+
 static enum MHD_Result
 handle(void *cls, struct MHD_Connection *mc, const char *url,
     const char *method, const char *version, const char *upload,
@@ -208,14 +288,8 @@ handle(void *cls, struct MHD_Connection *mc, const char *url,
 		    "\"message\":\"§6.1: the observer listener takes no"
 		    " writes\",\"rule\":\"§6.1\",\"details\":{\"why\":"
 		    "\"role\"}}}");
-	} else {
-		pthread_mutex_lock(&lock);
-		if (strncmp(url, "/api/", 5) == 0)
-			d_api(d, &h);
-		else
-			d_html(d, &h);
-		pthread_mutex_unlock(&lock);
-	}
+	} else if (!is_read(method, url) || serve_read(&h))
+		serve_write(d, &h, url);
 	fprintf(stderr, "%s %s %s %d\n", ip, method, url, h.status);
 	r = MHD_create_response_from_buffer(h.resp ? strlen(h.resp) : 0,
 	    h.resp ? h.resp : (char *)"", h.resp ? MHD_RESPMEM_MUST_FREE :
@@ -440,8 +514,11 @@ static struct MHD_Daemon *
 start(const char *listen, struct lst *l, int observer)
 {
 	struct sockaddr_in sa;
+	/* A thread per connection: a connection whose write waits for
+	 * the writer holds up no other connection's read (a pool thread
+	 * serves many connections, one request at a time). */
 	unsigned int flags = MHD_USE_INTERNAL_POLLING_THREAD |
-	    MHD_USE_ERROR_LOG;
+	    MHD_USE_THREAD_PER_CONNECTION | MHD_USE_ERROR_LOG;
 	struct MHD_Daemon *mhd;
 
 	if (parse_listen(listen, &sa))
@@ -452,7 +529,6 @@ start(const char *listen, struct lst *l, int observer)
 	/* TLS 1.2 and 1.3 only (§6.4). */
 	mhd = tls_cert ? MHD_start_daemon(flags, 0, NULL, NULL, handle, l,
 	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
-	    MHD_OPTION_THREAD_POOL_SIZE, 4u,
 	    MHD_OPTION_CONNECTION_LIMIT, 256u,
 	    MHD_OPTION_CONNECTION_TIMEOUT, 30u,
 	    MHD_OPTION_HTTPS_MEM_KEY, tls_key,
@@ -462,7 +538,6 @@ start(const char *listen, struct lst *l, int observer)
 	    MHD_OPTION_NOTIFY_COMPLETED, done, NULL, MHD_OPTION_END) :
 	    MHD_start_daemon(flags, 0, NULL, NULL, handle, l,
 	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
-	    MHD_OPTION_THREAD_POOL_SIZE, 4u,
 	    MHD_OPTION_CONNECTION_LIMIT, 256u,
 	    MHD_OPTION_CONNECTION_TIMEOUT, 30u,
 	    MHD_OPTION_NOTIFY_COMPLETED, done, NULL, MHD_OPTION_END);
@@ -543,9 +618,11 @@ check_all(const char *listen, int insecure)
 	return 0;
 }
 
+/* What start gathered: TLS, and the read-only pool (pool.c). */
 static void
 free_tls(void)
 {
+	d_pool_close();
 	free(tls_cert);
 	free(tls_key);
 	free(ca_pem);
@@ -572,7 +649,12 @@ d_serve(struct desk *d, const char *listen, int insecure)
 	}
 	d_tls_listeners(listen, observe_at, redirect_at);
 	d_serve_host("localhost");
-	d_auth_init(&lock);
+	d_auth_init(d_book_writer());
+	(void)d_idle_s();	/* read by the reads: set before they run */
+	if (d_pool_open(d))
+		fprintf(stderr, "teller-desk: no read-only pool (no memory, or"
+		    " the readers' model did not load): every request takes"
+		    " the writer's path\n");
 	sigemptyset(&set);
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGINT);
@@ -602,14 +684,15 @@ d_serve(struct desk *d, const char *listen, int insecure)
 	if (redirect_at)
 		json_object_set_new(ev, "http_redirect",
 		    json_string(redirect_at));
-	pthread_mutex_lock(&lock);
+	d_book_lock();
 	d_log_event(d, "server.start", NULL, NULL, NULL, ev);
 	if (insecure)
 		d_airgap_plain(d, listen, observe_at);
-	pthread_mutex_unlock(&lock);
-	if (d_airgap_start(d, &lock, listen, observe_at, redirect_at) ||
-	    d_disk_start(d, &lock) || d_backup_start(d, &lock) ||
-	    (d_rm_dir_get() && d_rm_start(d, &lock, d_rm_dir_get()))) {
+	d_book_unlock();
+	if (d_airgap_start(d, d_book_writer(), listen, observe_at,
+	    redirect_at) || d_disk_start(d, d_book_writer()) ||
+	    d_backup_start(d, d_book_writer()) || (d_rm_dir_get() &&
+	    d_rm_start(d, d_rm_dir_get()))) {
 		d_disk_stop();
 		d_airgap_stop();
 		if (rmhd)
@@ -644,7 +727,11 @@ d_serve(struct desk *d, const char *listen, int insecure)
 		MHD_stop_daemon(omhd);
 	MHD_stop_daemon(mhd);
 	d_rm_stop();
+	d_pool_close();
+	d_book_lock();
+	d_touch_flush(d);
 	d_log_event(d, "server.stop", NULL, NULL, NULL, NULL);
+	d_book_unlock();
 	free_tls();
 	return 0;
 }

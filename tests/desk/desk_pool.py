@@ -1,0 +1,294 @@
+#!/usr/bin/python3
+# desk_pool.py -- serve's one writer and read-only pool (desk/pool.c,
+# docs/desk.md §4.2, §6.1): reads do not wait on a write's COMMIT, see
+# no entry before its 201 (nor one whose COMMIT failed), and every read
+# is one committed state of the book.
+#
+# A: with a slow disk (TELLER_DESK_COMMIT_DELAY_MS=2000 before each
+#    entry's COMMIT), reads on both listeners while a bundle is being
+#    written answer at once and without it; after its 201 they show it.
+# B: 4 clerks post bundles while 6 clients read the board (staff and
+#    observer listeners) for a while; then C: the same with a book that
+#    fills up (TELLER_DESK_MAX_PAGES), so some COMMITs fail (507) and the
+#    desk turns read-only. Every board read must be a state the book
+#    committed: its checkpoint (seq, hash) is the book's event at that
+#    seq, each contest's progress is the bundles the book holds up to
+#    that seq, and one client's reads never go back. Every acknowledged
+#    bundle is in the book once; none refused is.
+# Usage: desk_pool.py BUILD_DIR. Prints "N passed, N failed".
+import json
+import os
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import desk_l1 as L  # noqa: E402  (the plan, the clients, the setup)
+
+# 2 contests, a table each, 2 clerks a table; 500 papers a box, two
+# boxes a contest: 1,000 verified, and a bundle of 10 is 1 per cent.
+L.NC, L.NCLERK, L.NSUP, L.NOBS = 2, 4, 2, 0
+L.SIZE, L.PAPERS = 10, 500
+DESK = L.DESK
+passed = failed = 0
+plock = threading.Lock()
+
+
+def check(cond, what):
+    global passed, failed
+    with plock:
+        if cond:
+            passed += 1
+        else:
+            failed += 1
+            print("FAIL:", what, flush=True)
+
+
+class Serve:
+    def __init__(self, db, env=None):
+        self.db, self.env = db, env or {}
+        self.port, self.oport = L.free_port(), L.free_port()
+
+    def start(self):
+        env = dict(os.environ)
+        env.update(self.env)
+        self.log = open(self.db + ".log", "ab")
+        self.p = subprocess.Popen(
+            [DESK, "serve", self.db, "--listen", "127.0.0.1:%d" % self.port,
+             "--insecure-http", "--observe", "127.0.0.1:%d" % self.oport],
+            stderr=self.log, env=env)
+        for _ in range(400):
+            try:
+                if L.Client(self.port).call("GET", "health")[0] == 200 and \
+                        L.Client(self.oport).call("GET", "health")[0] == 200:
+                    return self
+            except OSError:
+                pass
+            time.sleep(0.05)
+        raise SystemExit("serve did not start")
+
+    def stop(self):
+        self.p.send_signal(signal.SIGTERM)
+        rc = self.p.wait(timeout=60)
+        self.log.close()
+        check(rc == 0, "serve stops cleanly: %d" % rc)
+
+
+def board(cl):
+    st, js = cl.call("GET", "board")
+    if st != 200:
+        return None
+    return (js["checkpoint"]["seq"], js["checkpoint"]["hash"],
+            tuple(x["progress_percent"] for x in js["contests"]))
+
+
+def bundle(i, n):
+    """Clerk i's bundle; n numbers its slip, unique in the book."""
+    c = i % L.NC
+    return ("contests/%s/bundles" % L.cid(c),
+            {"round": 1, "area": "main", "table": c + 1, "stage": 1,
+             "papers": L.SIZE, "kind": "candidate", "candidate": 1 + n % 4,
+             "slip": "P%d-%d" % (i, n), "counted_by": "CA%02d" % i,
+             "checked_by": "CK%02d" % i})
+
+
+def slow_phase(srv, toks, reads):
+    """A: a write held 2 s before its COMMIT; reads meanwhile."""
+    clerk = L.Client(srv.port, toks["clerk00"])
+    sup = L.Client(srv.port, toks["sup00"])
+    obs = L.Client(srv.oport, toks["obs"])
+    before = board(obs)
+    res = {}
+
+    def write():
+        path, body = bundle(0, 0)
+        body["slip"] = "slow"
+        t = time.monotonic()
+        res["st"], res["js"] = clerk.call("POST", path, body, "pool-slow")
+        res["t"] = time.monotonic() - t
+    th = threading.Thread(target=write)
+    th.start()
+    time.sleep(0.4)
+    during = []
+    for cl in (obs, sup, obs):
+        t = time.monotonic()
+        b = board(cl)
+        during.append((time.monotonic() - t, b))
+        reads.append(b)
+    th.join()
+    after = board(obs)
+    reads.append(after)
+    check(res.get("st") == 201 and res["t"] >= 1.9,
+          "A: the slow write is saved after its delay (%s, %.2f s)" % (
+              res.get("st"), res.get("t", 0)))
+    check(all(t < 1.0 for t, _ in during),
+          "A: reads during the write's COMMIT answer at once (%s s)" %
+          ", ".join("%.3f" % t for t, _ in during))
+    js = res.get("js") if isinstance(res.get("js"), dict) else {}
+    seq = js.get("checkpoint", {}).get("seq", 0)
+    check(seq > 0 and all(b[2] == before[2] and b[0] < seq
+                          for _, b in during),
+          "A: no read shows the entry (seq %d) before its 201 (%s, before"
+          " %s)" % (seq, [b for _, b in during], before))
+    check(after is not None and before is not None and
+          after[0] > before[0] and after[2][0] == before[2][0] + 1,
+          "A: after its 201 the reads show it (%s, before %s)" % (
+              after, before))
+
+
+def busy_phase(srv, toks, budget, reads, acked, refused):
+    """B and C: 4 writers and 6 readers until budget bundles are saved
+    or the writes are refused."""
+    stop = threading.Event()
+    errors = []
+
+    def writer(i):
+        cl = L.Client(srv.port, toks["clerk%02d" % i])
+        while not stop.is_set():
+            with plock:
+                if budget[0] <= 0:
+                    stop.set()
+                    return
+                budget[0] -= 1
+                budget[1] += 1
+                n = budget[1]
+            k = "pool-%d-%d" % (i, n)
+            path, body = bundle(i, n)
+            try:
+                st, js = cl.call("POST", path, body, k)
+            except OSError as e:
+                errors.append(("write", str(e)))
+                stop.set()
+                return
+            if st == 201:
+                with plock:
+                    acked[k] = js["entry"]
+            elif st in (503, 507):
+                with plock:
+                    refused.add(k)
+                stop.set()
+            else:
+                errors.append(("write", st, js))
+                stop.set()
+                return
+
+    def reader(j):
+        if j < 2:
+            cl = L.Client(srv.port, toks["sup%02d" % j])
+        else:
+            cl = L.Client(srv.oport, toks["obs" if j % 2 else "hall"])
+        mine = []
+        while not stop.is_set():
+            try:
+                b = board(cl)
+            except OSError as e:
+                errors.append(("read", str(e)))
+                return
+            if b is None:
+                errors.append(("read", "not 200"))
+                return
+            mine.append(b)
+        with plock:
+            reads.extend(mine)
+        check(all(mine[k][0] <= mine[k + 1][0]
+                      for k in range(len(mine) - 1)),
+              "reader %d: the checkpoint never goes back" % j)
+    ts = [threading.Thread(target=writer, args=(i,))
+          for i in range(L.NCLERK)]
+    ts += [threading.Thread(target=reader, args=(j,)) for j in range(6)]
+    for t in ts:
+        t.start()
+    stop.wait(300)
+    stop.set()
+    for t in ts:
+        t.join()
+    check(not errors, "no errors: %s" % errors[:3])
+    return errors
+
+
+def main():
+    tmp = tempfile.mkdtemp(prefix="desk-pool-")
+    pf = os.path.join(tmp, "plan.json")
+    with open(pf, "w") as f:
+        json.dump(L.make_plan(), f)
+    db = os.path.join(tmp, "pool.db")
+    r = subprocess.run([DESK, "init", db, "--plan", pf],
+                       capture_output=True, text=True)
+    if r.returncode:
+        print("FAIL: init:", r.stderr)
+        print("0 passed, 1 failed")
+        return 1
+    reads, acked, refused = [], {}, set()
+    srv = Serve(db).start()
+    try:
+        toks = L.setup(srv.port, srv.oport)
+    finally:
+        srv.stop()
+    check(L.failed == 0, "setup")
+    srv = Serve(db, {"TELLER_DESK_COMMIT_DELAY_MS": "2000"}).start()
+    try:
+        slow_phase(srv, toks, reads)
+    finally:
+        srv.stop()
+    # 100 bundles of 10 papers a contest fill its 1,000: 1 slow, 100 in
+    # B, up to 99 in C (the book fills first)
+    budget = [100, 0]
+    srv = Serve(db).start()
+    try:
+        busy_phase(srv, toks, budget, reads, acked, refused)
+        n = len(acked)
+    finally:
+        srv.stop()
+    check(n == 100 and not refused, "B: %d bundles saved, none refused" % n)
+    c = sqlite3.connect(db)
+    pages = c.execute("pragma page_count").fetchone()[0]
+    c.close()
+    srv = Serve(db, {"TELLER_DESK_MAX_PAGES": str(pages + 4)}).start()
+    try:
+        budget[0] = 98
+        busy_phase(srv, toks, budget, reads, acked, refused)
+    finally:
+        srv.stop()
+    check(refused, "C: the full book refuses a write (%d saved in all)" %
+          len(acked))
+
+    out = subprocess.run([DESK, "export", db], capture_output=True,
+                         text=True).stdout.splitlines()
+    hashes, counts, book = {}, {}, {}
+    cum = [0] * L.NC
+    for line in out[1:]:
+        e = json.loads(line)
+        if e.get("action") == "bundle.add":
+            cum[int(e["contest"][1:]) - 1] += 1
+            if e.get("idem"):
+                book[e["idem"]] = book.get(e["idem"], 0) + 1
+        hashes[e["seq"]] = e["hash"]
+        counts[e["seq"]] = tuple(cum)
+    want = {k: 1 for k in acked}
+    want["pool-slow"] = 1
+    check({k: v for k, v in book.items() if k.startswith("pool-")} == want,
+          "every acknowledged bundle is in the book once, no refused one"
+          " (%d acknowledged, %d refused)" % (len(acked), len(refused)))
+    bad = [b for b in reads if b is None or hashes.get(b[0]) != b[1] or
+           counts.get(b[0]) != b[2]]
+    check(not bad and len(reads) > 100,
+          "%d board reads, each a committed state (checkpoint and"
+          " progress agree with the book at its seq): %d do not, e.g. %s"
+          % (len(reads), len(bad), bad[:3]))
+    check(subprocess.run([DESK, "verify", db], capture_output=True)
+          .returncode == 0, "verify")
+    if os.environ.get("DESK_KEEP"):
+        print("kept", tmp)
+    else:
+        shutil.rmtree(tmp, ignore_errors=True)
+    print("%d passed, %d failed" % (passed, failed))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
