@@ -10,8 +10,9 @@
 
 /* Hashing runs outside the book's lock, at most two at once (§6.2): a
  * login storm neither stalls the entries nor exhausts the memory. lock
- * is serve's writer mutex (NULL outside serve); the whole book lock is
- * dropped and taken again through d_book_unlock and d_book_lock. */
+ * is serve's writer mutex (the whole book lock, dropped and taken again
+ * through d_book_unlock and d_book_lock), observe's own lock, or NULL
+ * (the commands). */
 static pthread_mutex_t *book_lock;
 static sem_t hashing;
 
@@ -27,7 +28,10 @@ hash_begin(void)
 {
 	if (!book_lock)
 		return;
-	d_book_unlock();
+	if (book_lock == d_book_writer())
+		d_book_unlock();
+	else
+		pthread_mutex_unlock(book_lock);	/* observe's own */
 	while (sem_wait(&hashing) != 0)
 		;
 }
@@ -38,7 +42,10 @@ hash_end(void)
 	if (!book_lock)
 		return;
 	sem_post(&hashing);
-	d_book_lock();
+	if (book_lock == d_book_writer())
+		d_book_lock();
+	else
+		pthread_mutex_lock(book_lock);
 }
 
 static const char *const words[] = {
