@@ -835,6 +835,25 @@ lots_read(struct desk *d, struct d_http *h, int c)
 	    "contest", k->id, "lots", a));
 }
 
+/* 1 when u is an agent and c is not the contest of its agent-register
+ * entry: an agent reads one contest (§3.1), as observe's read model
+ * publishes it (readmodel.c). */
+static int
+agent_elsewhere(const struct desk *d, const struct d_user *u, int c)
+{
+	const json_t *a;
+	size_t i;
+
+	if (strcmp(u->role, "agent") != 0)
+		return 0;
+	json_array_foreach(d->agents, i, a)
+		if (u->agent && strcmp(json_string_value(json_object_get(a,
+		    "id")), u->agent) == 0)
+			return strcmp(json_string_value(json_object_get(a,
+			    "contest")), d->cs[c].id) != 0;
+	return 1;
+}
+
 static int
 contest_read(struct desk *d, struct d_http *h, const struct d_user *u,
     int c, const char *rest)
@@ -844,6 +863,10 @@ contest_read(struct desk *d, struct d_http *h, const struct d_user *u,
 	    strcmp(u->role, "observer") == 0;
 	json_t *o;
 
+	if (agent_elsewhere(d, u, c))
+		return give(h, 403, json_pack("{s:{s:s, s:s, s:{s:s}}}",
+		    "error", "code", "forbidden", "message", "§3.1: an agent"
+		    " reads its own contest", "details", "why", "role"));
 	if (!*rest) {
 		give(h, 200, contest_obj(d, c));
 	} else if (strcmp(rest, "provisional") == 0) {

@@ -781,10 +781,51 @@ def x3_local_ca():
           " exit 1 naming it: %d %s" % (r.returncode, r.stderr.strip()))
 
 
+def x11_agent_contest():
+    """§3.1: an agent reads its own contest only, on serve as on observe
+    (a combined poll: mayor and a second contest on the same boxes)."""
+    with open(PLAN) as f:
+        plan = json.load(f)
+    other = dict(plan["contests"][0], id="mayor2", name="Second contest")
+    plan["contests"].append(other)
+    for b in plan["boxes"]:
+        b["polls"].append({"contest": "mayor2"})
+    path = os.path.join(tmp, "plan-two.json")
+    with open(path, "w") as f:
+        json.dump(plan, f)
+    db = os.path.join(tmp, "two.db")
+    r = subprocess.run([DESK, "init", db, "--plan", path],
+                       capture_output=True, text=True)
+    check(r.returncode == 0, "a two-contest book (%s)" % r.stderr.strip())
+    if r.returncode:
+        return
+    srv = Server(db, observe=True).start()
+    st, js, _ = login(srv.port, "brown-ea", "agent-password-long-1")
+    ag = js["token"] if st == 200 else ""
+    st, js, _ = login(srv.oport, "brown-ea", "agent-password-long-1")
+    oag = js["token"] if st == 200 else ""
+    for port, tok, where in ((srv.port, ag, "serve"),
+                             (srv.oport, oag, "observe")):
+        for sub in ("", "/boxes", "/recounts", "/lots"):
+            st, js, _ = call(port, "GET", "contests/mayor" + sub, token=tok)
+            check(st == 200, "%s: the agent reads its contest%s (%d)"
+                  % (where, sub, st))
+            st, js, _ = call(port, "GET", "contests/mayor2" + sub,
+                             token=tok)
+            check(st == 403 and why(js) == "role",
+                  "%s: another contest%s refused to the agent (%d)"
+                  % (where, sub, st))
+    ro = login(srv.port, "ro", RO_PW, DEVICE)[1]["token"]
+    st, js, _ = call(srv.port, "GET", "contests/mayor2/boxes", token=ro)
+    check(st == 200, "serve: the RO reads the second contest (%d)" % st)
+    srv.stop()
+
+
 def main():
     try:
         only = os.environ.get("DESK_ONLY")
-        for t in (x10_cookie, x10_observer, x4_devices, x5_throttle,
+        for t in (x10_cookie, x10_observer, x11_agent_contest,
+                  x4_devices, x5_throttle,
                   x8_tamper, f3_disk_full, x3_tls, x3_local_ca):
             if only and t.__name__ != only:
                 continue
