@@ -683,6 +683,9 @@ test_cvrb_kept(void)
 
 	if (teller_ctx_new(NULL, &ctx) != TELLER_OK)
 		abort();
+	/* the readers name the input before the first mark (errors) */
+	memset(&b, 0, sizeof(b));
+	b.file = "kept.xml";
 	CHECK(tl_cvrb_init(ctx, &b) == TELLER_OK, "init");
 	CHECK(tl_cvrb_mark(&b, 2, "Bob", 3) == TELLER_OK, "mark");
 	CHECK(tl_cvrb_mark_kept(&b, 1, alice) == TELLER_OK, "kept");
