@@ -228,7 +228,8 @@ static const struct fdef {
 	{ "doubtful", "doubtful", "round:i area:s table:i stage:i papers:i"
 	    " description:s", "/bundles", 1, 0 },
 	{ "adjudicate", "adjudications", "doubtful:i decision:s positions:I?"
-	    " head:s? agents_present:S", "/adjudicate", 1, 0 },
+	    " head:s? objected:b objected_by:s? agents_present:S",
+	    "/adjudicate", 1, 0 },
 	{ "release", "provisional", "present:S note:s?", "/provisional", 1,
 	    0 },
 	{ "ready", "ready", "version:i note:s", "/provisional", 1, 0 },
@@ -657,6 +658,15 @@ contest_pick(struct ctx *x, struct sb *b, const char *path)
 
 static int focus_done;
 
+int
+d_html_autofocus(void)
+{
+	if (focus_done)
+		return 0;
+	focus_done = 1;
+	return 1;
+}
+
 void
 form_open(struct ctx *x, struct sb *b, const char *id, const char *label)
 {
@@ -937,7 +947,10 @@ queue_diffs(struct ctx *x, struct sb *b)
 		json_decref(a);
 	}
 	if (n)
-		put(b, "</tbody></table><p>Withdraw the wrong entry: the other"
+		put(b, "</tbody></table>");
+	n += d_html_tally_diffs(x, b);
+	if (n)
+		put(b, "<p>Withdraw the wrong entry: the other"
 		    " then awaits a second entry by someone other than its"
 		    " author. Withdraw both to have the figure entered"
 		    " afresh.</p>");
@@ -1170,7 +1183,7 @@ bundle_correct(struct ctx *x, struct sb *b, const char *round,
 	const struct d_bundle *bd = NULL;
 	char en[24] = "", cand[16] = "", papers[24] = "";
 	const char *sv = q(x, "saved");
-	long long n = sv ? strtoll(sv, NULL, 10) : 0;
+	long long n = sv ? strtoll(sv, NULL, 10) : d_html_my_last(x);
 
 	for (int i = 0; n > 0 && i < x->d->nbs; i++)
 		if (x->d->bs[i].entry == n && x->d->bs[i].kind == 'c' &&
@@ -1255,6 +1268,7 @@ scr_bundles(struct ctx *x, struct sb *b)
 	    " numbers)", "text", "", 1);
 	form_close(b, "Raise doubtful");
 	bundle_correct(x, b, round, area, table);
+	d_html_my_bundles(x, b);
 	json_decref(k);
 }
 
@@ -1307,6 +1321,7 @@ scr_adjudicate(struct ctx *x, struct sb *b)
 	json_t *k = get(x, "contests/%s", x->d->cs[x->c].id);
 
 	contest_pick(x, b, "/adjudicate");
+	d_html_adj_queue(x, b);
 	if (k)
 		cand_table(b, json_object_get(k, "candidates"));
 	json_decref(k);
@@ -1317,6 +1332,7 @@ scr_adjudicate(struct ctx *x, struct sb *b)
 	field(x, b, "adjudicate", "positions", "Positions allowed", "text",
 	    "", 0);
 	field(x, b, "adjudicate", "head", "Rejection head", "text", "", 0);
+	d_html_adj_objection(x, b);
 	field(x, b, "adjudicate", "agents_present", "Agents present (ids)",
 	    "text", "", 0);
 	form_close(b, "Record decision");
@@ -1958,6 +1974,17 @@ keys_legend(struct sb *b, const struct screen *s)
 		{ "", "F1", "these keys" },
 		{ "/boxes", "v", "next box in variance (to S-06)" },
 		{ "/bundles", "Ctrl+Z", "correct the bundle just saved" },
+		{ "/adjudicate", "1 .. 9", "on a queued paper: allow for those"
+		    " positions (1 4 7 in a block vote)" },
+		{ "/adjudicate", "R, then a head letter", "reject under that"
+		    " head" },
+		{ "/adjudicate", "P, then positions", "reject in part, those"
+		    " marks counted" },
+		{ "/adjudicate", "O", "objection by an agent on or off" },
+		{ "/adjudicate", "Esc", "on a queued paper: defer it, to the"
+		    " next" },
+		{ "/adjudicate", "Enter", "on a queued paper: record the"
+		    " decision" },
 	};
 
 	if (s->fn == scr_hall)
@@ -2057,10 +2084,12 @@ d_html(struct desk *d, struct d_http *h)
 	h->nocache = 1;
 	if ((a = static_file(path, &ct, &more)) && strcmp(h->method,
 	    "GET") == 0) {
-		size_t na = strlen(a), nm = strlen(more);
+		const char *keys = strcmp(path, "/static/desk.js") == 0 ?
+		    d_html_js_keys : "";
+		size_t na = strlen(a), nm = strlen(more), nk = strlen(keys);
 
 		h->ctype_out = ct;
-		if (!(h->resp = malloc(na + nm + 1))) {
+		if (!(h->resp = malloc(na + nm + nk + 1))) {
 			h->status = 500;
 			h->ctype_out = "text/plain; charset=utf-8";
 			h->resp = d_strdup("out of memory\n");
@@ -2068,7 +2097,8 @@ d_html(struct desk *d, struct d_http *h)
 		}
 		h->status = 200;
 		memcpy(h->resp, a, na);
-		memcpy(h->resp + na, more, nm + 1);
+		memcpy(h->resp + na, more, nm);
+		memcpy(h->resp + na + nm, keys, nk + 1);
 		return;
 	}
 	if (d_sess_token(h, x.tok, sizeof x.tok))

@@ -71,6 +71,21 @@ void d_html_reason(struct ctx *x, struct sb *b, const char *form);
  * (the caller frees it); NULL, having said so on b, if there is none. */
 json_t *box_find(struct ctx *x, struct sb *b, const char *box, json_t **bx);
 
+/* Claims the page's one autofocus for an element other than a field:
+ * 1 if the caller is to mark its element, 0 if one is marked already. */
+int d_html_autofocus(void);
+
+/* html_queues.c: S-02's differing tally sheets (how many pairs shown),
+ * S-10's "my last 20 entries", S-13's queue of doubtful papers and its
+ * decision's objection fields, and the script's S-13 keys. */
+int d_html_tally_diffs(struct ctx *x, struct sb *b);
+void d_html_my_bundles(struct ctx *x, struct sb *b);
+/* The user's newest current bundle entry in the contest, or 0. */
+long long d_html_my_last(struct ctx *x);
+void d_html_adj_queue(struct ctx *x, struct sb *b);
+void d_html_adj_objection(struct ctx *x, struct sb *b);
+extern const char d_html_js_keys[];
+
 /* html_screens.c */
 json_t *getq(struct ctx *x, const char *path, const char *round,
     const char *stage, const char *table, const char *version, int *status);

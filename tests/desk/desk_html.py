@@ -108,7 +108,9 @@ def main():
         # DESK_ONLY=withdraw_forms: just those books, for a quick run
         try:
             for name in only.split(","):
-                other_book(os.path.join(HERE, "..", "..", "examples",
+                other_book(os.path.join(HERE, "plan-block.json") if
+                           name == "tally_queue_forms" else
+                           os.path.join(HERE, "..", "..", "examples",
                                         "desk", "plan-mayor.json"),
                            globals()[name])
         finally:
@@ -146,6 +148,9 @@ def main():
                                 "plan-mayor.json"), queue_forms)
         other_book(os.path.join(HERE, "..", "..", "examples", "desk",
                                 "plan-mayor.json"), backfill_forms)
+        other_book(os.path.join(HERE, "..", "..", "examples", "desk",
+                                "plan-mayor.json"), my_entries_forms)
+        other_book(os.path.join(HERE, "plan-block.json"), tally_queue_forms)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
@@ -525,6 +530,164 @@ def withdraw_forms():
     check(st == 200 and 'id="f-wobjection"' in pg and
           'id="f-cobjection"' in pg, "S-13: objection withdrawal and"
           " correction forms")
+
+
+def block_counting(tok):
+    """A block-vote book (plan-block.json) taken by the API to COUNTING:
+    N1 (60 papers) and PV (40) verified, round 1 started."""
+    N = "contests/north/"
+    api(tok["ro"], "plan/approve", {})
+    api(tok["ro"], "poll/close", {})
+    for b, n in (("N1", 60), ("PV", 40)):
+        api(tok["ro"], "receipts", {"box": b, "seals_intact": True,
+                                    "packets": []})
+        api(tok["sup1"], "boxes/open", {"box": b, "table": 1})
+        for u in ("clerk1", "clerk2"):
+            api(tok[u], N + "bpa", {"box": b, "issued_to_voters": n})
+            api(tok[u], N + "counts", {"box": b, "attempt": 0, "papers": n})
+        api(tok["sup1"], N + "decisions", {"box": b, "outcome": "agreed"})
+    api(tok["ro"], N + "verification", {})
+    api(tok["ro"], N + "mixing", {"area": "main", "groups": [["N1", "PV"]]})
+    api(tok["ro"], N + "rounds", {})
+
+
+def tally_queue_forms():
+    """S-02 for tally sheets (I20): two blind entries of a sheet that
+    differ show on a supervisor's queue, not on a clerk's; the queue's
+    withdrawal form (the API's entries/N/withdrawal) resolves it, and a
+    new second entry agrees."""
+    N = "contests/north/"
+    pw = {"ro": "correct-horse-battery-1", "sup1": "sup1-password-long-1",
+          "clerk1": "clerk1-password-long", "clerk2": "clerk2-password-long",
+          "clerk3": "clerk3-password-long"}
+    tok = {}
+    for u, p in pw.items():
+        st, js, _ = req("POST", "/api/v1/login", json.dumps(
+            {"username": u, "password": p}).encode(),
+            {"Content-Type": "application/json"})
+        tok[u] = json.loads(js)["token"]
+    block_counting(tok)
+    sheet = {"round": 1, "area": "main", "table": 1, "sheet": "T7",
+             "papers": 10}
+    e1 = api(tok["clerk1"], N + "tallies", dict(sheet, votes={"1": 6,
+                                                               "4": 7}))
+    e2 = api(tok["clerk2"], N + "tallies", dict(sheet, votes={"1": 6,
+                                                               "4": 8}))
+    check(e2.get("status") == "different", "S-02: the sheet's entries"
+          " differ: %s" % e2)
+    sup, _ = login("sup1", pw["sup1"])
+    st, pg, _ = req("GET", "/?c=north", cookie=sup)
+    rows = re.findall(r'<tr><td>north</td><th scope="row">T7</th><td '
+                      r'class="n">1</td><td class="n">#(\d+) \((\d) of 2\)'
+                      r'</td><td class="n">10</td><td>([^<]*)</td><td>'
+                      r'([^<]*)</td></tr>', pg)
+    check(st == 200 and 'id="tally-diffs"' in pg and 'id="f-wfig"' in pg
+          and rows == [(str(e1["entry"]), "1", "1: 6, 4: 7", "clerk1"),
+                       (str(e2["entry"]), "2", "1: 6, 4: 8", "clerk2")] and
+          "No double-entry differences" not in pg,
+          "S-02: the supervisor sees both entries of T7: %s %s" % (
+              rows, re.sub(r"\s+", " ", pg)[-1200:]))
+    c1, _ = login("clerk1", pw["clerk1"])
+    st, pg1, _ = req("GET", "/?c=north", cookie=c1)
+    check(st == 200 and 'id="tally-diffs"' not in pg1 and "T7" not in pg1
+          and 'id="f-wfig"' not in pg1,
+          "S-02: a clerk's queue shows no sheet difference (blind entry)")
+    st, body, hd = req("POST", "/do", dict(form_of(pg, "wfig"),
+                       entry=str(e2["entry"]), reason_code="typo"),
+                       {"Origin": ORIGIN}, cookie=sup)
+    m = re.search(r"saved=(\d+)", hd.get("location", ""))
+    check(st == 303 and m, "S-02: the sheet entry withdrawn by the form:"
+          " %d %s" % (st, body[-300:]))
+    con = sqlite3.connect("file:%s?mode=ro" % DB, uri=True)
+    ln = json.loads(con.execute("SELECT line FROM event WHERE entry = ?",
+                                (int(m.group(1)) if m else 0,)).fetchone()
+                    [0] if m else "{}")
+    con.close()
+    check(ln.get("action") == "entry.withdraw" and ln.get("supersedes") ==
+          e2["entry"] and ln.get("user") == "sup1",
+          "S-02: the API's withdrawal: %s" % ln)
+    st, pg, _ = req("GET", "/?c=north", cookie=sup)
+    check('id="tally-diffs"' not in pg and "No double-entry differences"
+          in pg, "S-02: the sheet's difference is resolved")
+    js = api(tok["clerk3"], N + "tallies", dict(sheet, votes={"1": 6,
+                                                              "4": 7}))
+    check(js.get("status") == "agreed", "S-02: the new entry 2 agrees: %s"
+          % js)
+
+
+def my_entries_forms():
+    """S-10's "my last 20 entries": clerk1's 25 bundles give the newest
+    20, newest first, with number, slip, candidate as on the ballot and
+    papers; a corrected one struck through with why; clerk2's bundle is
+    not among them. Ctrl+Z's correction form holds the last one."""
+    M = "contests/mayor/"
+    pw = {"ro": "correct-horse-battery-1", "mgr": "mgr-password-long-1",
+          "rcpt": "rcpt-password-long-1", "sup1": "sup1-password-long-1",
+          "clerk1": "clerk1-password-long", "clerk2": "clerk2-password-long"}
+    tok = {u: api_login(u, p) for u, p in pw.items()}
+    api(tok["ro"], "plan/approve", {})
+    api(tok["mgr"], "poll/close", {})
+    for b in ("M1", "M2", "M3", "PV1"):
+        api(tok["rcpt"], "receipts", {"box": b, "seals_intact": True,
+                                      "packets": []})
+        api(tok["sup1"], "boxes/open", {"box": b, "table": 1})
+        for u in ("clerk1", "clerk2"):
+            api(tok[u], M + "bpa", {"box": b, "issued_to_voters": 20})
+            api(tok[u], M + "counts", {"box": b, "attempt": 0, "papers": 20})
+        api(tok["sup1"], M + "decisions", {"box": b, "outcome": "agreed"})
+    api(tok["ro"], M + "verification", {})
+    api(tok["mgr"], M + "mixing", {"area": "main",
+                                   "groups": [["M1", "M2"], ["M3", "PV1"]]})
+    api(tok["mgr"], M + "rounds", {})
+
+    def bundle(who, slip, cand):
+        return api(tok[who], M + "bundles", {
+            "round": 1, "area": "main", "table": 1, "stage": 1,
+            "slip": slip, "kind": "candidate", "candidate": cand,
+            "papers": 2, "part": True, "counted_by": "A",
+            "checked_by": "B"})["entry"]
+    mine = []
+    for i in range(25):
+        mine.append(bundle("clerk1", "k%02d" % i, 1 + i % 4))
+        if i == 12:
+            other = bundle("clerk2", "z99", 2)
+    # entry k20 (position 1) corrected by clerk1: superseded, with why
+    fixed = api(tok["clerk1"], "entries/%d/correction" % mine[20], {
+        "reason_code": "wrong_candidate", "reason_text": "slip misread",
+        "data": {"round": 1, "area": "main", "table": 1, "stage": 1,
+                 "slip": "k20", "kind": "candidate", "candidate": 2,
+                 "papers": 2, "part": True, "counted_by": "A",
+                 "checked_by": "B"}})["entry"]
+    c1, _ = login("clerk1", pw["clerk1"])
+    st, pg, _ = req("GET", "/bundles?c=mayor", cookie=c1)
+    tb = re.search(r'<table id="mine".*?</table>', pg, re.S)
+    rows = re.findall(r'<tr><th scope="row">(?:<del>)?#(\d+)', tb.group(0)
+                      if tb else "")
+    want = [fixed] + mine[::-1]
+    check(st == 200 and [int(r) for r in rows] == want[:20],
+          "S-10: my last 20 entries, newest first: %s want %s" % (
+              rows, want[:20]))
+    check(tb and "z99" not in tb.group(0) and "#%d<" % other not in
+          tb.group(0), "S-10: another clerk's bundle is not listed")
+    check(tb and re.search(r'<tr><th scope="row">#%d</th><td>k24</td><td>'
+                           r'1 [^<]+</td><td class="n">2</td><td>Current'
+                           % mine[24], tb.group(0)) is not None,
+          "S-10: a row: number, slip, candidate as on the ballot, papers")
+    check(tb and re.search(r'<tr><th scope="row"><del>#%d</del></th><td>'
+                           r'<del>k20</del></td><td><del>1 [^<]+</del></td>'
+                           r'<td class="n"><del>2</del></td><td>Corrected'
+                           r' by #%d: wrong_candidate \u2014 slip misread<'
+                           % (mine[20], fixed), tb.group(0)) is not None,
+          "S-10: the corrected entry struck through, with why: %s" % (
+              tb.group(0)[:1500] if tb else pg[-1500:]))
+    check('id="cbundle-entry"' in pg and re.search(
+          r'id="cbundle-entry"[^>]*value="%d"' % fixed, pg) is not None,
+          "S-10: Ctrl+Z's correction holds my last entry")
+    c2, _ = login("clerk2", pw["clerk2"])
+    st, pg2, _ = req("GET", "/bundles?c=mayor", cookie=c2)
+    tb2 = re.search(r'<table id="mine".*?</table>', pg2, re.S)
+    check(st == 200 and tb2 and "#%d<" % other in tb2.group(0) and
+          "k24" not in tb2.group(0), "S-10: clerk2 sees its own entry only")
 
 
 def queue_forms():
