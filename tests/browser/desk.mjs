@@ -3,7 +3,8 @@
 // bundle, a doubtful paper and the declaration go through the HTML
 // forms by keyboard, and the rest through the JSON API. Checks B1 (the
 // keyboard-only double blind entry), B3 (a double-entry difference
-// resolved by keyboard), the script's single keys (v, F1, /, Ctrl+Z), B4 (forbidden screens 403, their
+// resolved by keyboard), the script's single keys (v, F1, /, Ctrl+Z;
+// S-13's 1..9, R, P, O, Esc on a block vote of its own), B4 (forbidden screens 403, their
 // links absent), B5 (CSRF from another port, a missing token, a wrong
 // Origin: refused, nothing saved), B2 (200 bundles typed, each confirmed;
 // the server's p95), B6 (hostile strings render as text),
@@ -535,13 +536,148 @@ async function keys() {
   await c.ctx.close();
 }
 
+// S-13's keys (docs/desk.md 5), keyboard only, on a block vote of its
+// own (tests/desk/plan-block.json with an agent in the register): four
+// doubtful papers decided from the queue, one each way (allow "1 4 6",
+// reject by head, reject in part, reject with an objection), one
+// deferred with Esc; the keys do nothing while typing in a field; the
+// book read back through the API.
+async function adjKeys() {
+  const plan = JSON.parse(readFileSync(path.join(HERE, '..', 'desk',
+    'plan-block.json'), 'utf8'));
+  plan.agents = [{ id: 'a1', contest: 'north', candidate: 4,
+    capacity: 'election_agent', name: 'Tayo Bello',
+    notified_at: '2026-04-30T10:00:00Z' }];
+  const pf = path.join(tmp, 'plan-block-agents.json');
+  writeFileSync(pf, JSON.stringify(plan));
+  const db = path.join(tmp, 'block-keys.db');
+  execFileSync(DESK, ['init', db, '--plan', pf], { stdio: 'ignore' });
+  const o = `http://127.0.0.1:${await freePort()}`;
+  extras.push(spawn(DESK, ['serve', db, '--listen', o.slice(7),
+    '--insecure-http'], { stdio: ['ignore', 'ignore', 'ignore'],
+    env: { ...process.env, ASAN_OPTIONS: 'detect_leaks=0' } }));
+  await started(o);
+  const N = 'contests/north/';
+  const t = {};
+  for (const [u, pw] of [['ro', 'correct-horse-battery-1'],
+    ['sup1', 'sup1-password-long-1'], ['clerk1', 'clerk1-password-long'],
+    ['clerk2', 'clerk2-password-long']])
+    t[u] = await login(u, pw, o);
+  await post(t.ro, 'plan/approve', {}, 201, o);
+  await post(t.ro, 'poll/close', {}, 201, o);
+  for (const [box, n] of [['N1', 60], ['PV', 40]]) {
+    await post(t.ro, 'receipts', { box, seals_intact: true, packets: [] },
+      201, o);
+    await post(t.sup1, 'boxes/open', { box, table: 1 }, 201, o);
+    for (const u of ['clerk1', 'clerk2']) {
+      await post(t[u], N + 'bpa', { box, issued_to_voters: n }, 201, o);
+      await post(t[u], N + 'counts', { box, attempt: 0, papers: n }, 201,
+        o);
+    }
+    await post(t.sup1, N + 'decisions', { box, outcome: 'agreed' }, 201, o);
+  }
+  await post(t.ro, N + 'verification', {}, 201, o);
+  await post(t.ro, N + 'mixing', { area: 'main', groups: [['N1', 'PV']] },
+    201, o);
+  await post(t.ro, N + 'rounds', {}, 201, o);
+  const d = [];
+  for (let i = 0; i < 5; i++)
+    d.push((await post(t.clerk1, N + 'doubtful', { round: 1, area: 'main',
+      table: 1, stage: 1, papers: 1, description: `odd mark ${i}` }, 201,
+    o)).entry);
+  const s = await session('ro', 'correct-horse-battery-1', undefined, o);
+  const p = s.page;
+  const on = async (n) => {
+    try {
+      await p.waitForFunction((x) => document.activeElement &&
+        document.activeElement.getAttribute('data-doubtful') === String(x),
+      n, { timeout: 5000 });
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  const val = (id) => p.locator('#adjudicate-' + id).inputValue();
+  const record = async (keys, n, what) => {
+    ok(await on(n), `S-13 keys: focus on doubtful #${n} (${what})`);
+    for (const k of keys) await p.keyboard.press(k);
+    await Promise.all([p.waitForURL(/saved=|\/do$/),
+      p.keyboard.press('Enter')]);
+    ok(/^Saved — entry #\d+/.test(await status(p)),
+      `S-13 keys: ${what} saved: ` + await status(p) +
+      await p.locator('#alert').textContent());
+  };
+  await p.goto(`${o}/adjudicate?c=north`);
+  const legend = await p.locator('#keys').textContent();
+  ok(/1 \.\. 9\s*on a queued paper: allow/.test(legend) &&
+    /R, then a head letter\s*reject/.test(legend) &&
+    /P, then positions\s*reject in part/.test(legend) &&
+    /O\s*objection/.test(legend) && /Esc\s*on a queued paper: defer/
+    .test(legend), `S-13 keys: listed on the screen: ${legend}`);
+  ok(await on(d[0]), 'S-13 keys: focus starts on the first queued paper');
+  await axe(p, 'adjudication queue');
+  ok(await p.locator('#dq-say[aria-live="polite"]').count() === 1,
+    'B12: S-13 keys announce in a live region');
+  // Not while typing: R, 1 and O in a text field stay text.
+  await p.locator('#adjudicate-agents_present').focus();
+  await p.keyboard.type('R1O');
+  ok(await val('agents_present') === 'R1O' && await val('positions') ===
+    '' && await val('decision') === 'valid' && await val('head') === '' &&
+    !await p.locator('#adjudicate-objected').isChecked(),
+  'S-13 keys: nothing fires while typing in a field');
+  await p.goto(`${o}/adjudicate?c=north`);
+  ok(await on(d[0]), 'S-13 keys: back on the queue');
+  for (const k of ['1', ' ', '4', ' ', '6']) await p.keyboard.press(k);
+  ok(await val('doubtful') === String(d[0]) && await val('positions') ===
+    '1 4 6' && await val('decision') === 'valid' && /allow for 1 4 6/
+    .test(await p.locator('#dq-say').textContent()),
+  'S-13 keys: 1 4 6 fill the form and are announced');
+  await Promise.all([p.waitForURL(/saved=|\/do$/),
+    p.keyboard.press('Enter')]);
+  ok(/^Saved — entry #\d+/.test(await status(p)),
+    'S-13 keys: allowed for 1 4 6: ' + await status(p) +
+    await p.locator('#alert').textContent());
+  ok(await on(d[1]), 'S-13 keys: the next paper after a save');
+  await p.keyboard.press('Escape');
+  ok(await on(d[2]), 'S-13 keys: Esc defers to the next paper');
+  await record(['R', 'U'], d[2], 'rejected, unmarked');
+  await record(['P', '1', '2'], d[1], 'rejected in part');
+  await record(['R', 'T', 'O'], d[3], 'rejected with an objection');
+  ok(await p.locator('a.dq').count() === 1 && await on(d[4]),
+    'S-13 keys: the deferred-to-last paper still waits');
+  ok(s.log.errors.length === 0, `S-13 keys: console errors ${s.log.errors}`);
+  await s.ctx.close();
+  // The book, through the API (the supervisor's read of its table).
+  const [st, lg] = await api('GET', N + 'adjudications', undefined, t.sup1,
+    o);
+  const by = {};
+  for (const a of (lg && lg.adjudications) || []) by[a.doubtful] = a;
+  const dec = (n) => (by[n] && by[n].decision) || {};
+  ok(st === 200 && dec(d[0]).decision === 'valid' &&
+    JSON.stringify(dec(d[0]).positions) === '[1,4,6]' &&
+    by[d[0]].endorsement === 'allowed', `S-13 keys: allowed 1 4 6 in the` +
+    ` book: ${JSON.stringify(by[d[0]])}`);
+  ok(dec(d[2]).decision === 'rejected' && dec(d[2]).head === 'unmarked' &&
+    !dec(d[2]).objected, `S-13 keys: rejected as unmarked: ` +
+    JSON.stringify(by[d[2]]));
+  ok(dec(d[1]).decision === 'rejected_in_part' &&
+    JSON.stringify(dec(d[1]).positions) === '[1,2]', `S-13 keys: rejected` +
+    ` in part, 1 and 2 counted: ${JSON.stringify(by[d[1]])}`);
+  ok(dec(d[3]).decision === 'rejected' && dec(d[3]).head === 'too_many' &&
+    dec(d[3]).objected === true && dec(d[3]).objected_by === 'a1' &&
+    /objected to/.test(by[d[3]].endorsement), `S-13 keys: rejected,` +
+    ` objected to by a1: ${JSON.stringify(by[d[3]])}`);
+  ok(by[d[4]] && by[d[4]].decision === null, 'S-13 keys: the deferred' +
+    ' paper is undecided');
+}
+
 async function status(page) {
   return (await page.locator('#status').textContent()).trim();
 }
 
 // DESK_ONLY=b3,b9: just those checks (each on a desk of its own).
 if (process.env.DESK_ONLY) {
-  const only = { b2, b3, b9, b10, keys };
+  const only = { b2, b3, b9, b10, keys, adjKeys };
   try {
     for (const n of process.env.DESK_ONLY.split(',')) await only[n]();
   } catch (e) {
@@ -974,6 +1110,7 @@ try {
   await b2();
   await b3();
   await keys();
+  await adjKeys();
   await b9();
   await b10();
 
