@@ -342,6 +342,9 @@ long long d_first(const struct desk *d, int c, int round, int pos);
 long long d_valid(const struct desk *d, int c, int round);
 long long d_tally_papers(const struct desk *d, int c, int round, int area);
 int d_tally_agreed(const struct desk *d, const struct d_tally *t);
+/* The other current entry of t's sheet (entry 1 or 2), or NULL. */
+const struct d_tally *d_tally_partner(const struct desk *d,
+    const struct d_tally *t);
 long long d_sorted_from(const struct desk *d, int c, int round, int pos);
 int d_reconciled(const struct desk *d, int c, char *why, size_t n);
 int d_i14(const struct desk *d, int c, char *why, size_t n);

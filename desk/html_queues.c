@@ -14,21 +14,6 @@
 
 #define MY_ENTRIES 20
 
-/* The other current entry of t's sheet, or NULL (I20's pair). */
-static const struct d_tally *
-sheet_pair(const struct desk *d, const struct d_tally *t)
-{
-	for (int i = 0; i < d->ntallies; i++) {
-		const struct d_tally *o = &d->tallies[i];
-
-		if (o != t && !o->withdrawn && o->contest == t->contest &&
-		    o->round == t->round && o->area == t->area &&
-		    strcmp(o->sheet, t->sheet) == 0)
-			return o;
-	}
-	return NULL;
-}
-
 /* One entry of a differing sheet: number, papers, votes by position
  * (the positions with none left out), author. */
 static void
@@ -61,7 +46,7 @@ tally_differs(struct ctx *x, const struct d_tally *t,
     const struct d_tally **o)
 {
 	if (t->withdrawn || t->round != x->d->cs[t->contest].round ||
-	    !(*o = sheet_pair(x->d, t)) || (*o)->entry < t->entry ||
+	    !(*o = d_tally_partner(x->d, t)) || (*o)->entry < t->entry ||
 	    d_tally_agreed(x->d, t))
 		return 0;
 	return strcmp(x->u->role, "supervisor") != 0 ||
@@ -224,23 +209,30 @@ static const char *const head_keys[][3] = {
 };
 #define NHEAD_KEYS (sizeof head_keys / sizeof *head_keys)
 
+/* Cells of o's members, in order; a name starting '#' a number. */
+static void
+cells(struct sb *b, const json_t *o, const char *const *names)
+{
+	for (; *names; names++) {
+		put(b, **names == '#' ? "<td class=\"n\">" : "<td>");
+		escj(b, json_object_get(o, *names + (**names == '#')));
+		put(b, "</td>");
+	}
+}
+
 static void
 queue_row(struct sb *b, const json_t *it, int *first)
 {
+	static const char *const names[] = { "#table", "#papers",
+		"description", "by", NULL };
 	long long n = json_integer_value(json_object_get(it, "doubtful"));
 
 	putf(b, "<tr><th scope=\"row\"><a class=\"dq\" href=\"#f-adjudicate\""
-	    " data-doubtful=\"%lld\"%s>Doubtful #%lld</a></th><td class=\"n\">",
-	    n, *first && d_html_autofocus() ? " autofocus" : "", n);
+	    " data-doubtful=\"%lld\"%s>Doubtful #%lld</a></th>", n, *first &&
+	    d_html_autofocus() ? " autofocus" : "", n);
 	*first = 0;
-	escj(b, json_object_get(it, "table"));
-	put(b, "</td><td class=\"n\">");
-	escj(b, json_object_get(it, "papers"));
-	put(b, "</td><td>");
-	escj(b, json_object_get(it, "description"));
-	put(b, "</td><td>");
-	escj(b, json_object_get(it, "by"));
-	put(b, "</td></tr>");
+	cells(b, it, names);
+	put(b, "</tr>");
 }
 
 /* The head letters, as data for the script and as text on the page. */

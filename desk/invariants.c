@@ -30,9 +30,8 @@ d_verified_contest(const struct desk *d, int c)
 	return d_verified_area(d, c, -1);
 }
 
-/* The other current entry of t's sheet (entry 1 or 2), or NULL. */
-static const struct d_tally *
-partner(const struct desk *d, const struct d_tally *t)
+const struct d_tally *
+d_tally_partner(const struct desk *d, const struct d_tally *t)
 {
 	for (int i = 0; i < d->ntallies; i++) {
 		const struct d_tally *o = &d->tallies[i];
@@ -49,7 +48,7 @@ partner(const struct desk *d, const struct d_tally *t)
 int
 d_tally_agreed(const struct desk *d, const struct d_tally *t)
 {
-	const struct d_tally *o = partner(d, t);
+	const struct d_tally *o = d_tally_partner(d, t);
 
 	if (!o || strcmp(o->user, t->user) == 0 || o->papers != t->papers)
 		return 0;
@@ -70,7 +69,7 @@ d_tally_papers(const struct desk *d, int c, int round, int area)
 		if (x->contest != c || x->round != round || x->withdrawn ||
 		    (area >= 0 && x->area != area))
 			continue;
-		o = partner(d, x);
+		o = d_tally_partner(d, x);
 		if (!o || x->entry < o->entry)
 			t += (o && o->papers > x->papers) ? o->papers :
 			    x->papers;
@@ -138,7 +137,7 @@ d_first(const struct desk *d, int c, int round, int pos)
 		if (x->contest != c || x->round != round || x->withdrawn ||
 		    !d_tally_agreed(d, x))
 			continue;
-		o = partner(d, x);
+		o = d_tally_partner(d, x);
 		if (x->entry < o->entry)
 			t += x->votes[pos - 1];
 	}

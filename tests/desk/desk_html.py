@@ -282,6 +282,41 @@ def api_login(u, pw):
     return json.loads(js)["token"]
 
 
+def to_counting(tok, contest, boxes, groups, mgr="ro", rcpt="ro"):
+    """A book taken by the API to COUNTING: each (box, papers) received,
+    opened at table 1 and verified by two clerks, the boxes mixed in
+    groups, round 1 started (mgr the manager's token, rcpt receipt's)."""
+    C = "contests/%s/" % contest
+    api(tok["ro"], "plan/approve", {})
+    api(tok[mgr], "poll/close", {})
+    for b, n in boxes:
+        api(tok[rcpt], "receipts", {"box": b, "seals_intact": True,
+                                    "packets": []})
+        api(tok["sup1"], "boxes/open", {"box": b, "table": 1})
+        for u in ("clerk1", "clerk2"):
+            api(tok[u], C + "bpa", {"box": b, "issued_to_voters": n})
+            api(tok[u], C + "counts", {"box": b, "attempt": 0, "papers": n})
+        api(tok["sup1"], C + "decisions", {"box": b, "outcome": "agreed"})
+    api(tok["ro"], C + "verification", {})
+    api(tok[mgr], C + "mixing", {"area": "main", "groups": groups})
+    api(tok[mgr], C + "rounds", {})
+
+
+MAYOR_PW = {"ro": "correct-horse-battery-1", "mgr": "mgr-password-long-1",
+            "rcpt": "rcpt-password-long-1", "sup1": "sup1-password-long-1",
+            "clerk1": "clerk1-password-long",
+            "clerk2": "clerk2-password-long"}
+
+
+def mayor_counting(n, tok=None):
+    """plan-mayor.json's four boxes, n papers each, to COUNTING; the
+    API tokens (MAYOR_PW's users logged in, unless given)."""
+    tok = tok or {u: api_login(u, p) for u, p in MAYOR_PW.items()}
+    to_counting(tok, "mayor", [(b, n) for b in ("M1", "M2", "M3", "PV1")],
+                [["M1", "M2"], ["M3", "PV1"]], mgr="mgr", rcpt="rcpt")
+    return tok
+
+
 def sv_run():
     """S-15 and S-20 of an SV contest with no first-count majority: the
     RO starts the second count by its form; a clerk sorts the two
@@ -293,20 +328,7 @@ def sv_run():
           "rcpt": "rcpt-password-long-1", "sup1": "sup1-password-long-1",
           "clerk1": "clerk1-password-long", "clerk2": "clerk2-password-long"}
     tok = {u: api_login(u, p) for u, p in pw.items()}
-    api(tok["ro"], "plan/approve", {})
-    api(tok["mgr"], "poll/close", {})
-    for b in ("M1", "M2", "M3", "PV1"):
-        api(tok["rcpt"], "receipts", {"box": b, "seals_intact": True,
-                                      "packets": []})
-        api(tok["sup1"], "boxes/open", {"box": b, "table": 1})
-        for u in ("clerk1", "clerk2"):
-            api(tok[u], M + "bpa", {"box": b, "issued_to_voters": 10})
-            api(tok[u], M + "counts", {"box": b, "attempt": 0, "papers": 10})
-        api(tok["sup1"], M + "decisions", {"box": b, "outcome": "agreed"})
-    api(tok["ro"], M + "verification", {})
-    api(tok["mgr"], M + "mixing", {"area": "main",
-                                   "groups": [["M1", "M2"], ["M3", "PV1"]]})
-    api(tok["mgr"], M + "rounds", {})
+    mayor_counting(10, tok)
     for cand, n in ((1, 15), (2, 12), (3, 8), (4, 5)):
         api(tok["clerk1"], M + "bundles", {
             "round": 1, "area": "main", "table": 1, "stage": 1,
@@ -532,25 +554,6 @@ def withdraw_forms():
           " correction forms")
 
 
-def block_counting(tok):
-    """A block-vote book (plan-block.json) taken by the API to COUNTING:
-    N1 (60 papers) and PV (40) verified, round 1 started."""
-    N = "contests/north/"
-    api(tok["ro"], "plan/approve", {})
-    api(tok["ro"], "poll/close", {})
-    for b, n in (("N1", 60), ("PV", 40)):
-        api(tok["ro"], "receipts", {"box": b, "seals_intact": True,
-                                    "packets": []})
-        api(tok["sup1"], "boxes/open", {"box": b, "table": 1})
-        for u in ("clerk1", "clerk2"):
-            api(tok[u], N + "bpa", {"box": b, "issued_to_voters": n})
-            api(tok[u], N + "counts", {"box": b, "attempt": 0, "papers": n})
-        api(tok["sup1"], N + "decisions", {"box": b, "outcome": "agreed"})
-    api(tok["ro"], N + "verification", {})
-    api(tok["ro"], N + "mixing", {"area": "main", "groups": [["N1", "PV"]]})
-    api(tok["ro"], N + "rounds", {})
-
-
 def tally_queue_forms():
     """S-02 for tally sheets (I20): two blind entries of a sheet that
     differ show on a supervisor's queue, not on a clerk's; the queue's
@@ -566,7 +569,7 @@ def tally_queue_forms():
             {"username": u, "password": p}).encode(),
             {"Content-Type": "application/json"})
         tok[u] = json.loads(js)["token"]
-    block_counting(tok)
+    to_counting(tok, "north", [("N1", 60), ("PV", 40)], [["N1", "PV"]])
     sheet = {"round": 1, "area": "main", "table": 1, "sheet": "T7",
              "papers": 10}
     e1 = api(tok["clerk1"], N + "tallies", dict(sheet, votes={"1": 6,
@@ -621,24 +624,8 @@ def my_entries_forms():
     papers; a corrected one struck through with why; clerk2's bundle is
     not among them. Ctrl+Z's correction form holds the last one."""
     M = "contests/mayor/"
-    pw = {"ro": "correct-horse-battery-1", "mgr": "mgr-password-long-1",
-          "rcpt": "rcpt-password-long-1", "sup1": "sup1-password-long-1",
-          "clerk1": "clerk1-password-long", "clerk2": "clerk2-password-long"}
-    tok = {u: api_login(u, p) for u, p in pw.items()}
-    api(tok["ro"], "plan/approve", {})
-    api(tok["mgr"], "poll/close", {})
-    for b in ("M1", "M2", "M3", "PV1"):
-        api(tok["rcpt"], "receipts", {"box": b, "seals_intact": True,
-                                      "packets": []})
-        api(tok["sup1"], "boxes/open", {"box": b, "table": 1})
-        for u in ("clerk1", "clerk2"):
-            api(tok[u], M + "bpa", {"box": b, "issued_to_voters": 20})
-            api(tok[u], M + "counts", {"box": b, "attempt": 0, "papers": 20})
-        api(tok["sup1"], M + "decisions", {"box": b, "outcome": "agreed"})
-    api(tok["ro"], M + "verification", {})
-    api(tok["mgr"], M + "mixing", {"area": "main",
-                                   "groups": [["M1", "M2"], ["M3", "PV1"]]})
-    api(tok["mgr"], M + "rounds", {})
+    tok = mayor_counting(20)
+    pw = MAYOR_PW
 
     def bundle(who, slip, cand):
         return api(tok[who], M + "bundles", {
