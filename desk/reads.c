@@ -999,6 +999,76 @@ role_is(const struct d_user *u, const char *roles)
 	return strstr(roles, k) != NULL;
 }
 
+/* The table an entry belongs to (§9.3 "for their tables"): its
+ * data's table, else its box's; a withdrawal or correction belongs to
+ * the entry it supersedes. 0: none (a contest-wide entry). */
+static int
+entry_table(struct desk *d, const json_t *line, int depth)
+{
+	const json_t *data = json_object_get(line, "data");
+	const char *box = json_string_value(json_object_get(data, "box"));
+	long long sup = jint(line, "supersedes");
+	sqlite3_stmt *st;
+	int t = 0, b;
+
+	if (json_is_integer(json_object_get(data, "table")))
+		return (int)jint(data, "table");
+	if (box && (b = d_box_find(d, box)) >= 0)
+		return d->boxes[b].table;
+	if (sup < 1 || depth > 0 || sqlite3_prepare_v2(d->db, "SELECT line"
+	    " FROM event WHERE entry = ?", -1, &st, NULL) != SQLITE_OK)
+		return 0;
+	sqlite3_bind_int64(st, 1, sup);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		json_t *o = json_loads((const char *)sqlite3_column_text(st, 0),
+		    0, NULL);
+
+		t = o ? entry_table(d, o, depth + 1) : 0;
+		json_decref(o);
+	}
+	sqlite3_finalize(st);
+	return t;
+}
+
+/* May u read this entry's line? ro, dro, manager, auditor: all; a
+ * supervisor: the entries of the tables it supervises; a clerk: those
+ * of its tables, but never another's blind figures (§3.3, I20). */
+static int
+entry_visible(struct desk *d, const struct d_user *u, const json_t *line)
+{
+	const char *a = json_string_value(json_object_get(line, "action"));
+	const char *by = json_string_value(json_object_get(line, "user"));
+	char k[40];
+	int t;
+
+	if (role_is(u, " ro dro manager auditor "))
+		return 1;
+	if (!role_is(u, " clerk supervisor ") ||
+	    !(t = entry_table(d, line, 0)))
+		return 0;
+	if (strcmp(u->role, "supervisor") == 0)
+		return d_user_table_role(u, t, "supervisor");
+	if (!d_user_table_role(u, t, NULL))
+		return 0;
+	snprintf(k, sizeof k, " %s ", a ? a : "");
+	return (by && strcmp(by, u->username) == 0) ||
+	    !strstr(" bpa.enter count.enter tally.enter ", k);
+}
+
+/* The line of entry n with its superseded_by, or NULL. */
+static json_t *
+entry_line(struct desk *d, sqlite3_stmt *st)
+{
+	json_t *o = json_loads((const char *)sqlite3_column_text(st, 0), 0,
+	    NULL);
+
+	if (o)
+		json_object_set_new(o, "superseded_by", superseded_by(d,
+		    jint(o, "entry")));
+	return o;
+}
+
+/* GET entries/N (§9.3). */
 static void
 entry_read(struct desk *d, struct d_http *h, const struct d_user *u,
     const char *num)
@@ -1008,7 +1078,7 @@ entry_read(struct desk *d, struct d_http *h, const struct d_user *u,
 	long long n = strtoll(num, &end, 10);
 	json_t *o = NULL;
 
-	if (!role_is(u, " ro dro manager auditor ")) {
+	if (!role_is(u, " ro dro manager auditor clerk supervisor ")) {
 		forbidden(h);
 		return;
 	}
@@ -1019,15 +1089,60 @@ entry_read(struct desk *d, struct d_http *h, const struct d_user *u,
 	}
 	sqlite3_bind_int64(st, 1, n);
 	if (sqlite3_step(st) == SQLITE_ROW)
-		o = json_loads((const char *)sqlite3_column_text(st, 0), 0,
-		    NULL);
+		o = entry_line(d, st);
 	sqlite3_finalize(st);
-	if (!o) {
+	if (!o)
+		nf(h, "no such entry");
+	else if (!entry_visible(d, u, o)) {
+		json_decref(o);
+		forbidden(h);
+	} else
+		give(h, 200, o);
+}
+
+/* GET entries?from=N&limit=L (§9.3): the entries from number N (default
+ * 1) that u may read, in entry order, at most L (1..1000, default
+ * 1000), as a JSON array of lines. */
+static void
+entries_read(struct desk *d, struct d_http *h, const struct d_user *u)
+{
+	const char *qf = h->query ? h->query(h->qcls, "from") : NULL;
+	const char *ql = h->query ? h->query(h->qcls, "limit") : NULL;
+	long long from = qnum(qf, 1), lim = qnum(ql, 1000);
+	sqlite3_stmt *st;
+	json_t *a;
+
+	if (!role_is(u, " ro dro manager auditor clerk supervisor ")) {
+		forbidden(h);
+		return;
+	}
+	if (!from || !lim) {
+		bad_query(h, !from ? "from" : "limit");
+		return;
+	}
+	if (lim > 1000) {
+		give(h, 400, json_pack("{s:{s:s, s:s}}", "error", "code",
+		    "bad_request", "message", "query parameter limit must be"
+		    " at most 1000"));
+		return;
+	}
+	if (sqlite3_prepare_v2(d->db, "SELECT line FROM event WHERE entry >="
+	    " ? ORDER BY entry", -1, &st, NULL) != SQLITE_OK) {
 		nf(h, "no such entry");
 		return;
 	}
-	json_object_set_new(o, "superseded_by", superseded_by(d, n));
-	give(h, 200, o);
+	sqlite3_bind_int64(st, 1, from);
+	a = json_array();
+	while ((long long)json_array_size(a) < lim &&
+	    sqlite3_step(st) == SQLITE_ROW) {
+		json_t *o = entry_line(d, st);
+
+		if (o && entry_visible(d, u, o))
+			json_array_append(a, o);
+		json_decref(o);
+	}
+	sqlite3_finalize(st);
+	give(h, 200, a);
 }
 
 /* The journal (§10) as application/x-ndjson; an export.made follows. */
@@ -1137,6 +1252,10 @@ d_api_read(struct desk *d, struct d_http *h, const struct d_user *u,
 	}
 	if (strncmp(path, "entries/", 8) == 0) {
 		entry_read(d, h, u, path + 8);
+		return 0;
+	}
+	if (strcmp(path, "entries") == 0) {
+		entries_read(d, h, u);
 		return 0;
 	}
 	if (strcmp(path, "board") == 0) {

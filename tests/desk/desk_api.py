@@ -260,6 +260,42 @@ def transfers(ro, sup, c1, c3):
           "both agree after the correction: %s" % js)
 
 
+def entry_reads(ro, sup, c1, c2, c3, e):
+    """GET entries/N and entries?from&limit (section 9.3): ro, dro,
+    mgr, auditor read every entry; a supervisor its tables'; a clerk
+    its tables', never another's blind figures (section 3.3). e is
+    clerk1's first BPA entry of M1 (table 1)."""
+    for who, tok, want in (("the RO", ro, 200), ("the supervisor", sup, 200),
+                           ("its author", c1, 200),
+                           ("the other clerk (blind)", c2, 403),
+                           ("a clerk of another table", c3, 403)):
+        st, ln, _ = call("GET", "entries/%d" % e, token=tok)
+        check(st == want and (st != 200 or ln["entry"] == e and
+                              ln["action"] == "bpa.enter"),
+              "GET entries/%d by %s -> %d (want %d)" % (e, who, st, want))
+    st, ls, _ = call("GET", "entries?from=%d&limit=3" % e, token=ro)
+    check(st == 200 and [x["entry"] for x in ls] == [e, e + 1, e + 2] and
+          all("superseded_by" in x for x in ls),
+          "GET entries?from=%d&limit=3 by the RO: %s" % (e, st))
+    st, ls, _ = call("GET", "entries?from=1", token=c2)
+    mine = st == 200 and [x for x in ls if x["action"] == "bpa.enter"]
+    check(mine and all(x["user"] == "clerk2" for x in mine) and
+          e not in [x["entry"] for x in ls],
+          "a clerk's list leaves out another's blind entries: %s" % st)
+    st, ls, _ = call("GET", "entries?from=1", token=c3)
+    tab = {"M1": 1, "M2": 1, "M3": 2, "PV1": 2}
+    tabs = st == 200 and [x["data"].get("table", tab.get(x["data"].get(
+        "box"))) for x in ls if not x["supersedes"]]
+    check(st == 200 and [x["action"] for x in ls if x["supersedes"]] ==
+          ["entry.withdraw"], "a clerk lists the withdrawal at its table")
+    check(tabs and set(tabs) == {2} and "M3" in [x["data"].get("box")
+                                                 for x in ls],
+          "a clerk's list holds its own table's entries only: %s" % tabs)
+    for q in ("limit=1001", "limit=0", "from=x"):
+        st, _, _ = call("GET", "entries?" + q, token=ro)
+        check(st == 400, "GET entries?%s -> %d (want 400)" % (q, st))
+
+
 def verification(ro, mgr, sup, c1, c2, rcpt, c3=None):
     post(None, "plan/approve", {}, 401, what="no token")
     post(c1, "plan/approve", {}, 403, why="role")
@@ -289,9 +325,11 @@ def verification(ro, mgr, sup, c1, c2, rcpt, c3=None):
                                     "papers": 230})
     check(js["status"] == "agreed" and js["box_state"] == "OPENED",
           "agreed after the withdrawal")
+    first = {}
     for b, n in boxes.items():
         js, _ = post(c1, C + "bpa", {"box": b, "issued_to_voters": n})
         check(js and js["status"] == "awaiting_second", "bpa entry 1")
+        first[b] = js and js["entry"]
         post(c1, C + "bpa", {"box": b, "issued_to_voters": n}, 403,
              why="second_person")
         js, _ = post(c2, C + "bpa", {"box": b, "issued_to_voters": n})
@@ -301,7 +339,9 @@ def verification(ro, mgr, sup, c1, c2, rcpt, c3=None):
         k = n + {"M1": 3, "M2": -3}.get(b, 0)
         post(c1, C + "counts", {"box": b, "attempt": 0, "papers": k})
         post(c2, C + "counts", {"box": b, "attempt": 0, "papers": k})
-    transfers(ro, sup, c1, c3 or login("clerk3", "clerk3-password-long"))
+    c3 = c3 or login("clerk3", "clerk3-password-long")
+    entry_reads(ro, sup, c1, c2, c3, first["M1"])
+    transfers(ro, sup, c1, c3)
     post(c1, C + "decisions", {"box": "M1", "outcome": "agreed"}, 403,
          why="role")
     post(ro, C + "verification", {}, 409, rule="I5")
