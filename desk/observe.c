@@ -437,6 +437,15 @@ struct ans {
 };
 
 static void
+jout(struct ans *a, int status, json_t *o)
+{
+	a->status = status;
+	a->ctype = "application/json";
+	a->body = o ? d_canon(o) : NULL;
+	json_decref(o);
+}
+
+static void
 jerr(struct ans *a, int status, const char *code, const char *rule,
     const char *why, const char *msg)
 {
@@ -447,18 +456,8 @@ jerr(struct ans *a, int status, const char *code, const char *rule,
 	if (why)
 		json_object_set_new(e, "details", json_pack("{s:s}", "why",
 		    why));
-	a->status = status;
-	a->ctype = "application/json";
-	a->body = d_canon(json_pack("{s:o}", "error", e));
-}
-
-static void
-jout(struct ans *a, int status, json_t *o)
-{
-	a->status = status;
-	a->ctype = "application/json";
-	a->body = o ? d_canon(o) : NULL;
-	json_decref(o);
+	/* jout serialises and drops the wrapper (it owns e) */
+	jout(a, status, json_pack("{s:o}", "error", e));
 }
 
 static void

@@ -76,15 +76,10 @@ class Observe:
 
     def start(self):
         self.log = open(os.path.join(tmp, "observe.log"), "ab")
-        # under SAN=1: observe holds a read model's reference at exit
-        # (a known leak, doc/teller-desk.8 BUGS), so no leak check
-        env = dict(os.environ)
-        env["ASAN_OPTIONS"] = (env.get("ASAN_OPTIONS", "") +
-                               ":detect_leaks=0").lstrip(":")
         self.proc = subprocess.Popen(
             [DESK, "observe", self.rm, "--listen",
              "127.0.0.1:%d" % self.port, "--insecure-http",
-             "--per-ip-limit", self.per_ip], stderr=self.log, env=env)
+             "--per-ip-limit", self.per_ip], stderr=self.log)
         assert wait_port(self.proc, self.port), "observe did not start"
         return self
 
