@@ -12,6 +12,7 @@
  * its SHA-256 holds; a torn, altered or unreadable file is refused
  * (said once on stderr) and the last good model stays. */
 #include "desk.h"
+#include "respond.h"
 #include "session.h"
 
 #include <arpa/inet.h>
@@ -426,18 +427,10 @@ thr_ok(const char *user)
 	pthread_mutex_unlock(&thrm);
 }
 
-/* An answer */
-
-struct ans {
-	int status, cache;	/* cache: 1 no-store, 2 no-cache */
-	const char *ctype;
-	char *body;
-	char *location, *cookie;
-	long long retry_after;
-};
+/* An answer (respond.h's d_reply) */
 
 static void
-jout(struct ans *a, int status, json_t *o)
+jout(struct d_reply *a, int status, json_t *o)
 {
 	a->status = status;
 	a->ctype = "application/json";
@@ -446,7 +439,7 @@ jout(struct ans *a, int status, json_t *o)
 }
 
 static void
-jerr(struct ans *a, int status, const char *code, const char *rule,
+jerr(struct d_reply *a, int status, const char *code, const char *rule,
     const char *why, const char *msg)
 {
 	json_t *e = json_pack("{s:s, s:s}", "code", code, "message", msg);
@@ -461,7 +454,7 @@ jerr(struct ans *a, int status, const char *code, const char *rule,
 }
 
 static void
-text(struct ans *a, int status, const char *msg)
+text(struct d_reply *a, int status, const char *msg)
 {
 	a->status = status;
 	a->ctype = "text/plain; charset=utf-8";
@@ -470,7 +463,7 @@ text(struct ans *a, int status, const char *msg)
 
 /* A published answer; the logout form's markers filled for tok. */
 static int
-route(struct ans *a, const json_t *routes, const char *key, const char *tok)
+route(struct d_reply *a, const json_t *routes, const char *key, const char *tok)
 {
 	const json_t *r = json_object_get(routes, key);
 	const char *body, *loc;
@@ -570,7 +563,7 @@ account_name(const struct model *m, const char *typed)
  * (401, 429) when 0. */
 static const char *
 check_login(struct rq *r, const struct model *m, const char *un,
-    const char *pw, struct ans *a)
+    const char *pw, struct d_reply *a)
 {
 	const char *name = account_name(m, un);
 	const json_t *acc = name ? json_object_get(m->accounts, name) : NULL;
@@ -608,7 +601,7 @@ check_login(struct rq *r, const struct model *m, const char *un,
 }
 
 static void
-api_login(struct rq *r, const struct model *m, struct ans *a)
+api_login(struct rq *r, const struct model *m, struct d_reply *a)
 {
 	static const char *const keys[] = { "username", "password", "device",
 		NULL };
@@ -694,7 +687,7 @@ field(const char *s, size_t n, const char *name)
 }
 
 static void
-html_login(struct rq *r, const struct model *m, struct ans *a)
+html_login(struct rq *r, const struct model *m, struct d_reply *a)
 {
 	char *un = field(r->body ? r->body : "", r->blen, "username");
 	char *pw = field(r->body ? r->body : "", r->blen, "password");
@@ -728,7 +721,7 @@ html_login(struct rq *r, const struct model *m, struct ans *a)
 }
 
 static void
-html_logout(struct rq *r, const struct model *m, struct ans *a)
+html_logout(struct rq *r, const struct model *m, struct d_reply *a)
 {
 	char buf[128], *idem, *csrf;
 	int ck;
@@ -756,7 +749,7 @@ html_logout(struct rq *r, const struct model *m, struct ans *a)
 }
 
 static void
-no_write(struct ans *a)
+no_write(struct d_reply *a)
 {
 	jerr(a, 403, "forbidden", "§6.1", "role", "§6.1: the observer"
 	    " listener takes no writes");
@@ -765,7 +758,7 @@ no_write(struct ans *a)
 /* GET session, as serve's. */
 static void
 api_session(const json_t *acc, const char *tok, int ck, long long created,
-    long long expires, struct ans *a)
+    long long expires, struct d_reply *a)
 {
 	char until[40], exp[40], csrf[65];
 	json_t *user = json_deep_copy(json_object_get(acc, "user"));
@@ -780,7 +773,7 @@ api_session(const json_t *acc, const char *tok, int ck, long long created,
 }
 
 static void
-api(struct rq *r, const struct model *m, struct ans *a)
+api(struct rq *r, const struct model *m, struct d_reply *a)
 {
 	const char *path = r->url + 8, *tok;
 	const json_t *acc;
@@ -835,7 +828,7 @@ api(struct rq *r, const struct model *m, struct ans *a)
 }
 
 static void
-html(struct rq *r, const struct model *m, struct ans *a)
+html(struct rq *r, const struct model *m, struct d_reply *a)
 {
 	const char *tok;
 	const json_t *acc;
@@ -904,43 +897,7 @@ add_host(const char *name)
 }
 
 static void
-headers(struct MHD_Response *resp, const struct ans *a)
-{
-	MHD_add_response_header(resp, "Content-Type", a->ctype ? a->ctype :
-	    "application/json");
-	MHD_add_response_header(resp, "Content-Security-Policy",
-	    "default-src 'none'; script-src 'self'; style-src 'self'; img-src"
-	    " 'self'; connect-src 'self'; form-action 'self'; frame-ancestors"
-	    " 'none'; base-uri 'none'");
-	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
-	MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
-	MHD_add_response_header(resp, "Permissions-Policy",
-	    "camera=(), microphone=(), geolocation=()");
-	MHD_add_response_header(resp, "Cache-Control", a->cache == 2 ?
-	    "no-cache" : "no-store");
-	if (a->retry_after > 0) {
-		char ra[24];
-
-		snprintf(ra, sizeof ra, "%lld", a->retry_after);
-		MHD_add_response_header(resp, "Retry-After", ra);
-	}
-	if (a->location)
-		MHD_add_response_header(resp, "Location", a->location);
-	if (a->cookie)
-		MHD_add_response_header(resp, "Set-Cookie", a->cookie);
-	if (ob.cert)
-		MHD_add_response_header(resp, "Strict-Transport-Security",
-		    "max-age=31536000");
-}
-
-struct conn {
-	char *body;
-	size_t n;
-	int big;
-};
-
-static void
-answer(struct rq *r, const struct model *m, struct ans *a)
+answer(struct rq *r, const struct model *m, struct d_reply *a)
 {
 	if (!host_ok(hdr(r, "Host")))
 		jerr(a, 421, "misdirected", NULL, NULL, "§6.3: this Host is"
@@ -970,51 +927,24 @@ handle(void *cls, struct MHD_Connection *mc, const char *url,
     const char *method, const char *version, const char *upload,
     size_t *upload_size, void **ptr)
 {
-	struct conn *c = *ptr;
 	struct rq r;
-	struct ans a;
+	struct d_reply a;
 	struct model *m;
-	const union MHD_ConnectionInfo *ci;
-	char ip[64] = "";
-	struct MHD_Response *resp;
-	enum MHD_Result ret;
+	char ip[64];
+	int more;
 
 	(void)cls;
 	(void)version;
-	if (!c) {
-		if (!(c = calloc(1, sizeof *c)))
-			return MHD_NO;
-		*ptr = c;
-		return MHD_YES;
-	}
-	if (*upload_size) {
-		if (c->n + *upload_size > 65536)
-			c->big = 1;
-		else {
-			char *nb = realloc(c->body, c->n + *upload_size + 1);
-
-			if (!nb)
-				return MHD_NO;
-			memcpy(nb + c->n, upload, *upload_size);
-			c->body = nb;
-			c->n += *upload_size;
-			c->body[c->n] = 0;
-		}
-		*upload_size = 0;
-		return MHD_YES;
-	}
+	if ((more = d_upload_take(ptr, upload, upload_size)) != 0)
+		return more > 0 ? MHD_YES : MHD_NO;
 	memset(&r, 0, sizeof r);
 	memset(&a, 0, sizeof a);
-	ci = MHD_get_connection_info(mc, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-	if (ci && ci->client_addr && ci->client_addr->sa_family == AF_INET)
-		inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)
-		    ci->client_addr)->sin_addr, ip, sizeof ip);
+	d_client_ip(mc, ip, sizeof ip);
 	r.mc = mc;
 	r.method = method;
 	r.url = url;
 	r.ip = ip;
-	r.body = c->body;
-	r.blen = c->big ? 65537 : c->n;
+	r.body = d_upload_body(ptr, &r.blen);
 	r.h.method = method;
 	r.h.url = url;
 	r.h.ip = ip;
@@ -1027,32 +957,8 @@ handle(void *cls, struct MHD_Connection *mc, const char *url,
 	m = model_get();
 	answer(&r, m, &a);
 	model_put(m);
-	fprintf(stderr, "%s %s %s %d\n", ip, method, url, a.status);
-	resp = MHD_create_response_from_buffer(a.body ? strlen(a.body) : 0,
-	    a.body ? a.body : (char *)"", a.body ? MHD_RESPMEM_MUST_FREE :
-	    MHD_RESPMEM_PERSISTENT);
-	headers(resp, &a);
-	ret = MHD_queue_response(mc, (unsigned)a.status, resp);
-	MHD_destroy_response(resp);
-	free(a.location);
-	free(a.cookie);
-	return ret;
-}
-
-static void
-done(void *cls, struct MHD_Connection *mc, void **ptr,
-    enum MHD_RequestTerminationCode toe)
-{
-	struct conn *c = *ptr;
-
-	(void)cls;
-	(void)mc;
-	(void)toe;
-	if (c) {
-		free(c->body);
-		free(c);
-	}
-	*ptr = NULL;
+	a.hsts = ob.cert != NULL;
+	return d_reply_send(mc, ip, method, url, &a);
 }
 
 static char *
@@ -1175,14 +1081,14 @@ ob_start(const struct sockaddr_in *sa, unsigned per_ip)
 		    MHD_OPTION_HTTPS_MEM_CERT, ob.cert,
 		    MHD_OPTION_HTTPS_PRIORITIES,
 		    "NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2",
-		    MHD_OPTION_NOTIFY_COMPLETED, done, NULL, MHD_OPTION_END);
+		    MHD_OPTION_NOTIFY_COMPLETED, d_upload_done, NULL, MHD_OPTION_END);
 	return MHD_start_daemon(flags, 0, NULL, NULL, handle, NULL,
 	    MHD_OPTION_SOCK_ADDR, sa, MHD_OPTION_THREAD_POOL_SIZE, 4u,
 	    MHD_OPTION_CONNECTION_LIMIT, 256u,
 	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, per_ip,
 	    MHD_OPTION_CONNECTION_TIMEOUT, 30u,
 	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)65536,
-	    MHD_OPTION_NOTIFY_COMPLETED, done, NULL, MHD_OPTION_END);
+	    MHD_OPTION_NOTIFY_COMPLETED, d_upload_done, NULL, MHD_OPTION_END);
 }
 
 int
