@@ -12,6 +12,7 @@
  * its SHA-256 holds; a torn, altered or unreadable file is refused
  * (said once on stderr) and the last good model stays. */
 #include "desk.h"
+#include "obspool.h"
 #include "respond.h"
 #include "session.h"
 
@@ -232,50 +233,82 @@ sess_open(const char *path)
 	return 0;
 }
 
-/* The account of a token (bearer or cookie), or NULL; its row's times. */
-static const json_t *
-sess_find(const struct model *m, const char *tok, char user[80],
-    long long *created, long long *expires)
+/* The session row of a token hash: 1 and its user and times, or 0. */
+static int
+sess_row(const char *th, char user[80], long long *created,
+    long long *last, long long *expires)
 {
 	sqlite3_stmt *st;
+	int found = 0;
+
+	if (sqlite3_prepare_v2(ob.db, "SELECT username, created, last_seen,"
+	    " expires_at FROM observe_session WHERE token_hash = ?", -1, &st,
+	    NULL) != SQLITE_OK)
+		return 0;
+	sqlite3_bind_text(st, 1, th, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		snprintf(user, 80, "%s", (const char *)sqlite3_column_text(st,
+		    0));
+		*created = sqlite3_column_int64(st, 1);
+		*last = sqlite3_column_int64(st, 2);
+		*expires = sqlite3_column_int64(st, 3);
+		found = 1;
+	}
+	sqlite3_finalize(st);
+	return found;
+}
+
+static void
+sess_sql(const char *sql, const char *text, long long num)
+{
+	sqlite3_stmt *st;
+
+	if (sqlite3_prepare_v2(ob.db, sql, -1, &st, NULL) != SQLITE_OK)
+		return;
+	if (num >= 0) {
+		sqlite3_bind_int64(st, 1, num);
+		sqlite3_bind_text(st, 2, text, -1, SQLITE_STATIC);
+	} else
+		sqlite3_bind_text(st, 1, text, -1, SQLITE_STATIC);
+	sqlite3_step(st);
+	sqlite3_finalize(st);
+}
+
+/* The account of a token (bearer or cookie), or NULL; its row's times.
+ * A session past its idle or absolute time ends here, its expiry
+ * spooled for the audit log (§6.5). */
+static const json_t *
+sess_find(const struct model *m, const char *tok, const char *ip,
+    char user[80], long long *created, long long *expires)
+{
 	char th[65];
 	const json_t *a = NULL;
-	long long last = 0;
-	int found = 0;
+	long long last = 0, now = now_s();
+	int found, expired = 0;
 
 	if (!m || !tok || !*tok)
 		return NULL;
 	d_token_hash(tok, th);
 	pthread_mutex_lock(&ob.dbm);
-	if (sqlite3_prepare_v2(ob.db, "SELECT username, created, last_seen,"
-	    " expires_at FROM observe_session WHERE token_hash = ? AND"
-	    " expires_at > ? AND last_seen > ?", -1, &st, NULL) ==
-	    SQLITE_OK) {
-		sqlite3_bind_text(st, 1, th, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(st, 2, now_s());
-		sqlite3_bind_int64(st, 3, now_s() - d_idle_s());
-		if (sqlite3_step(st) == SQLITE_ROW) {
-			snprintf(user, 80, "%s", (const char *)
-			    sqlite3_column_text(st, 0));
-			*created = sqlite3_column_int64(st, 1);
-			last = sqlite3_column_int64(st, 2);
-			*expires = sqlite3_column_int64(st, 3);
-			found = 1;
-		}
-		sqlite3_finalize(st);
-	}
-	if (found && now_s() - last >= 10 && sqlite3_prepare_v2(ob.db,
-	    "UPDATE observe_session SET last_seen = ? WHERE token_hash = ?",
-	    -1, &st, NULL) == SQLITE_OK) {
-		sqlite3_bind_int64(st, 1, now_s());
-		sqlite3_bind_text(st, 2, th, -1, SQLITE_STATIC);
-		sqlite3_step(st);
-		sqlite3_finalize(st);
-	}
+	found = sess_row(th, user, created, &last, expires);
+	if (found && (*expires <= now || last <= now - d_idle_s())) {
+		sess_sql("DELETE FROM observe_session WHERE token_hash = ?",
+		    th, -1);
+		found = 0;
+		expired = 1;
+	} else if (found && now - last >= 10)
+		sess_sql("UPDATE observe_session SET last_seen = ? WHERE"
+		    " token_hash = ?", th, now);
 	pthread_mutex_unlock(&ob.dbm);
-	if (found && (a = json_object_get(m->accounts, user)) &&
+	if ((found || expired) && (a = json_object_get(m->accounts, user)) &&
 	    json_is_true(json_object_get(a, "disabled")))
 		a = NULL;
+	if (expired) {
+		d_spool_add("session.expired", user, json_string_value(
+		    json_object_get(json_object_get(m->accounts, user),
+		    "role")), NULL, ip);
+		return NULL;
+	}
 	return a;
 }
 
@@ -312,21 +345,21 @@ sess_new(const char *user, char tok[64])
 	pthread_mutex_unlock(&ob.dbm);
 }
 
-static void
-sess_end(const char *tok)
+/* The token's session ended: 1 and its user, or 0 (none). */
+static int
+sess_end(const char *tok, char user[80])
 {
-	sqlite3_stmt *st;
 	char th[65];
+	long long created, last, expires;
+	int found;
 
 	d_token_hash(tok, th);
 	pthread_mutex_lock(&ob.dbm);
-	if (sqlite3_prepare_v2(ob.db, "DELETE FROM observe_session WHERE"
-	    " token_hash = ?", -1, &st, NULL) == SQLITE_OK) {
-		sqlite3_bind_text(st, 1, th, -1, SQLITE_STATIC);
-		sqlite3_step(st);
-		sqlite3_finalize(st);
-	}
+	if ((found = sess_row(th, user, &created, &last, &expires)))
+		sess_sql("DELETE FROM observe_session WHERE token_hash = ?",
+		    th, -1);
 	pthread_mutex_unlock(&ob.dbm);
+	return found;
 }
 
 /* Throttling, not lockout (§6.2), as serve: after 5 failures for a
@@ -590,6 +623,7 @@ check_login(struct rq *r, const struct model *m, const char *un,
 		thr_fail("ip", r->ip);
 		fprintf(stderr, "teller-desk: observe: login failed for"
 		    " %s from %s\n", un, r->ip);
+		d_spool_add("session.login_failed", NULL, NULL, un, r->ip);
 		jerr(a, 401, "bad_credentials", NULL, NULL,
 		    "wrong username or password");
 		return NULL;
@@ -597,6 +631,8 @@ check_login(struct rq *r, const struct model *m, const char *un,
 	thr_ok(un);
 	fprintf(stderr, "teller-desk: observe: login %s from %s\n", name,
 	    r->ip);
+	d_spool_add("session.login", name, json_string_value(json_object_get(
+	    acc, "role")), NULL, r->ip);
 	return name;
 }
 
@@ -723,11 +759,10 @@ html_login(struct rq *r, const struct model *m, struct d_reply *a)
 static void
 html_logout(struct rq *r, const struct model *m, struct d_reply *a)
 {
-	char buf[128], *idem, *csrf;
+	char buf[128], *idem, *csrf, user[80];
 	int ck;
 	const char *tok = token_of(r, buf, sizeof buf, &ck);
 
-	(void)m;
 	idem = field(r->body ? r->body : "", r->blen, "idem");
 	csrf = field(r->body ? r->body : "", r->blen, "csrf");
 	if (!d_origin_ok(&r->h))
@@ -737,7 +772,10 @@ html_logout(struct rq *r, const struct model *m, struct d_reply *a)
 		text(a, 403, "Refused: this form's CSRF token is missing or"
 		    " wrong (§6.3).\n");
 	else {
-		sess_end(tok);
+		if (sess_end(tok, user))
+			d_spool_add("session.logout", user, json_string_value(
+			    json_object_get(json_object_get(m->accounts, user),
+			    "role")), NULL, r->ip);
 		a->cookie = d_sess_cookie(NULL);
 		a->status = 303;
 		a->ctype = "text/plain; charset=utf-8";
@@ -797,7 +835,7 @@ api(struct rq *r, const struct model *m, struct d_reply *a)
 		return;
 	}
 	tok = token_of(r, buf, sizeof buf, &ck);
-	if (!(acc = sess_find(m, tok, user, &created, &expires))) {
+	if (!(acc = sess_find(m, tok, r->ip, user, &created, &expires))) {
 		jerr(a, 401, "unauthenticated", NULL, NULL, "log in first");
 		return;
 	}
@@ -810,8 +848,10 @@ api(struct rq *r, const struct model *m, struct d_reply *a)
 			    " session and this origin");
 			return;
 		}
-		sess_end(tok);
+		sess_end(tok, user);
 		fprintf(stderr, "teller-desk: observe: logout %s\n", user);
+		d_spool_add("session.logout", user, json_string_value(
+		    json_object_get(acc, "role")), NULL, r->ip);
 		a->status = 204;
 		a->ctype = "application/json";
 		return;
@@ -854,7 +894,7 @@ html(struct rq *r, const struct model *m, struct d_reply *a)
 		return;
 	a->cache = 1;
 	tok = token_of(r, buf, sizeof buf, &ck);
-	if (!(acc = sess_find(m, tok, user, &created, &expires))) {
+	if (!(acc = sess_find(m, tok, r->ip, user, &created, &expires))) {
 		a->status = 303;
 		a->ctype = "text/plain; charset=utf-8";
 		a->body = d_strdup("");
@@ -1127,6 +1167,7 @@ d_observe(int argc, char **argv)
 	}
 	if (sess_open(sessions))
 		return 3;
+	d_spool_open(ob.dir);
 	d_auth_init(&ob.hashm);
 	model_poll();
 	sigemptyset(&set);
@@ -1146,6 +1187,7 @@ d_observe(int argc, char **argv)
 	pthread_join(ob.th, NULL);
 	model_put(ob.cur);
 	sqlite3_close(ob.db);
+	d_spool_close();
 	free(ob.cert);
 	free(ob.key);
 	return 0;

@@ -41,6 +41,7 @@
  * the book may move on: a later account's board may be newer), never
  * one that moment did not allow. */
 #include "desk.h"
+#include "obspool.h"
 #include "session.h"
 
 #include <errno.h>
@@ -740,9 +741,13 @@ once(int force)
 		rm.failed = 0;
 }
 
+/* Every 100 ms a look at the book; every second one at observe's
+ * spool of login events (obspool.c), which it writes into the book. */
 static void *
 loop(void *arg)
 {
+	int tick = 0;
+
 	(void)arg;
 	pthread_mutex_lock(&rm.m);
 	while (!rm.stopping) {
@@ -759,6 +764,8 @@ loop(void *arg)
 			continue;
 		pthread_mutex_unlock(&rm.m);
 		once(0);
+		if (++tick % 10 == 0)
+			d_spool_pickup(rm.d, rm_dir);
 		pthread_mutex_lock(&rm.m);
 	}
 	pthread_mutex_unlock(&rm.m);
