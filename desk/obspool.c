@@ -37,7 +37,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #define SPOOL_MAGIC "teller-desk observe events 1"
@@ -94,19 +93,6 @@ d_spool_open(const char *dir)
 	return 0;
 }
 
-static void
-now_iso(char *buf, size_t n)
-{
-	struct timespec t;
-	struct tm tm;
-	char s[32];
-
-	clock_gettime(CLOCK_REALTIME, &t);
-	gmtime_r(&t.tv_sec, &tm);
-	strftime(s, sizeof s, "%Y-%m-%dT%H:%M:%S", &tm);
-	snprintf(buf, n, "%s.%03dZ", s, (int)(t.tv_nsec / 1000000));
-}
-
 /* One login event: user and role for a login, logout or expiry, tried
  * (the name typed) for a failed login. */
 void
@@ -117,7 +103,7 @@ d_spool_add(const char *action, const char *user, const char *role,
 	json_t *o;
 	int rc = -1;
 
-	now_iso(at, sizeof at);
+	d_now(at, sizeof at);
 	o = tried ? json_pack("{s:s, s:s, s:s, s:s}", "action", action, "at",
 	    at, "ip", ip, "username", tried) : json_pack("{s:s, s:s, s:s,"
 	    " s:s, s:s}", "action", action, "at", at, "ip", ip, "role", role,
