@@ -165,6 +165,9 @@ def new_book():
     return db
 
 
+CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src"
+       " 'self'; connect-src 'self'; form-action 'self'; frame-ancestors"
+       " 'none'; base-uri 'none'")
 HEADERS = ("content-security-policy", "x-content-type-options",
            "referrer-policy", "permissions-policy", "cache-control",
            "content-type")
@@ -239,6 +242,16 @@ def parity(srv, obs, ro, toks):
     for path in ("board", "election", C + "boxes"):
         same(srv, obs, stoks["screen"], toks["screen"], path, "screen")
     same(srv, obs, None, None, "health", "no session")
+    # serve and observe share respond.c: the values themselves, not only
+    # their agreement
+    hd = api(obs.port, "GET", "board", token=toks["agent"])[2]
+    check(hd.get("content-security-policy") == CSP and
+          hd.get("x-content-type-options") == "nosniff" and
+          hd.get("referrer-policy") == "no-referrer" and
+          hd.get("permissions-policy") == "camera=(), microphone=(),"
+          " geolocation=()" and hd.get("cache-control") == "no-store" and
+          "strict-transport-security" not in hd,
+          "observe: §6.3's headers (%s)" % hd)
 
 
 def unreleased(rm, figures):
@@ -273,7 +286,15 @@ def same_bytes(srv, obs, path, s_auth, o_auth, what):
         h = {"Cookie": auth} if auth.startswith("desk=") else {
             "Authorization": "Bearer " + auth}
         return req(port, "GET", path, headers=h)
-    a, b = get(srv.port, s_auth), get(obs.port, o_auth)
+    # a form's footer may name the book's last checkpoint, and the
+    # agent's pages are refreshed within 5 s of a move (§5): a loaded
+    # machine is given 15 s to agree
+    t0 = time.monotonic()
+    while True:
+        a, b = get(srv.port, s_auth), get(obs.port, o_auth)
+        if a[:2] == b[:2] or time.monotonic() - t0 > 15:
+            break
+        time.sleep(0.5)
     check(a[0] == b[0] and a[1] == b[1] and
           a[2].get("content-type") == b[2].get("content-type"),
           "%s: GET %s serve %d, observe %d%s" % (
