@@ -12,6 +12,8 @@
  * its SHA-256 holds; a torn, altered or unreadable file is refused
  * (said once on stderr) and the last good model stays. */
 #include "desk.h"
+#include "obspool.h"
+#include "respond.h"
 #include "session.h"
 
 #include <arpa/inet.h>
@@ -231,50 +233,82 @@ sess_open(const char *path)
 	return 0;
 }
 
-/* The account of a token (bearer or cookie), or NULL; its row's times. */
-static const json_t *
-sess_find(const struct model *m, const char *tok, char user[80],
-    long long *created, long long *expires)
+/* The session row of a token hash: 1 and its user and times, or 0. */
+static int
+sess_row(const char *th, char user[80], long long *created,
+    long long *last, long long *expires)
 {
 	sqlite3_stmt *st;
+	int found = 0;
+
+	if (sqlite3_prepare_v2(ob.db, "SELECT username, created, last_seen,"
+	    " expires_at FROM observe_session WHERE token_hash = ?", -1, &st,
+	    NULL) != SQLITE_OK)
+		return 0;
+	sqlite3_bind_text(st, 1, th, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		snprintf(user, 80, "%s", (const char *)sqlite3_column_text(st,
+		    0));
+		*created = sqlite3_column_int64(st, 1);
+		*last = sqlite3_column_int64(st, 2);
+		*expires = sqlite3_column_int64(st, 3);
+		found = 1;
+	}
+	sqlite3_finalize(st);
+	return found;
+}
+
+static void
+sess_sql(const char *sql, const char *text, long long num)
+{
+	sqlite3_stmt *st;
+
+	if (sqlite3_prepare_v2(ob.db, sql, -1, &st, NULL) != SQLITE_OK)
+		return;
+	if (num >= 0) {
+		sqlite3_bind_int64(st, 1, num);
+		sqlite3_bind_text(st, 2, text, -1, SQLITE_STATIC);
+	} else
+		sqlite3_bind_text(st, 1, text, -1, SQLITE_STATIC);
+	sqlite3_step(st);
+	sqlite3_finalize(st);
+}
+
+/* The account of a token (bearer or cookie), or NULL; its row's times.
+ * A session past its idle or absolute time ends here, its expiry
+ * spooled for the audit log (§6.5). */
+static const json_t *
+sess_find(const struct model *m, const char *tok, const char *ip,
+    char user[80], long long *created, long long *expires)
+{
 	char th[65];
 	const json_t *a = NULL;
-	long long last = 0;
-	int found = 0;
+	long long last = 0, now = now_s();
+	int found, expired = 0;
 
 	if (!m || !tok || !*tok)
 		return NULL;
 	d_token_hash(tok, th);
 	pthread_mutex_lock(&ob.dbm);
-	if (sqlite3_prepare_v2(ob.db, "SELECT username, created, last_seen,"
-	    " expires_at FROM observe_session WHERE token_hash = ? AND"
-	    " expires_at > ? AND last_seen > ?", -1, &st, NULL) ==
-	    SQLITE_OK) {
-		sqlite3_bind_text(st, 1, th, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(st, 2, now_s());
-		sqlite3_bind_int64(st, 3, now_s() - d_idle_s());
-		if (sqlite3_step(st) == SQLITE_ROW) {
-			snprintf(user, 80, "%s", (const char *)
-			    sqlite3_column_text(st, 0));
-			*created = sqlite3_column_int64(st, 1);
-			last = sqlite3_column_int64(st, 2);
-			*expires = sqlite3_column_int64(st, 3);
-			found = 1;
-		}
-		sqlite3_finalize(st);
-	}
-	if (found && now_s() - last >= 10 && sqlite3_prepare_v2(ob.db,
-	    "UPDATE observe_session SET last_seen = ? WHERE token_hash = ?",
-	    -1, &st, NULL) == SQLITE_OK) {
-		sqlite3_bind_int64(st, 1, now_s());
-		sqlite3_bind_text(st, 2, th, -1, SQLITE_STATIC);
-		sqlite3_step(st);
-		sqlite3_finalize(st);
-	}
+	found = sess_row(th, user, created, &last, expires);
+	if (found && (*expires <= now || last <= now - d_idle_s())) {
+		sess_sql("DELETE FROM observe_session WHERE token_hash = ?",
+		    th, -1);
+		found = 0;
+		expired = 1;
+	} else if (found && now - last >= 10)
+		sess_sql("UPDATE observe_session SET last_seen = ? WHERE"
+		    " token_hash = ?", th, now);
 	pthread_mutex_unlock(&ob.dbm);
-	if (found && (a = json_object_get(m->accounts, user)) &&
+	if ((found || expired) && (a = json_object_get(m->accounts, user)) &&
 	    json_is_true(json_object_get(a, "disabled")))
 		a = NULL;
+	if (expired) {
+		d_spool_add("session.expired", user, json_string_value(
+		    json_object_get(json_object_get(m->accounts, user),
+		    "role")), NULL, ip);
+		return NULL;
+	}
 	return a;
 }
 
@@ -311,21 +345,21 @@ sess_new(const char *user, char tok[64])
 	pthread_mutex_unlock(&ob.dbm);
 }
 
-static void
-sess_end(const char *tok)
+/* The token's session ended: 1 and its user, or 0 (none). */
+static int
+sess_end(const char *tok, char user[80])
 {
-	sqlite3_stmt *st;
 	char th[65];
+	long long created, last, expires;
+	int found;
 
 	d_token_hash(tok, th);
 	pthread_mutex_lock(&ob.dbm);
-	if (sqlite3_prepare_v2(ob.db, "DELETE FROM observe_session WHERE"
-	    " token_hash = ?", -1, &st, NULL) == SQLITE_OK) {
-		sqlite3_bind_text(st, 1, th, -1, SQLITE_STATIC);
-		sqlite3_step(st);
-		sqlite3_finalize(st);
-	}
+	if ((found = sess_row(th, user, &created, &last, &expires)))
+		sess_sql("DELETE FROM observe_session WHERE token_hash = ?",
+		    th, -1);
 	pthread_mutex_unlock(&ob.dbm);
+	return found;
 }
 
 /* Throttling, not lockout (§6.2), as serve: after 5 failures for a
@@ -426,18 +460,19 @@ thr_ok(const char *user)
 	pthread_mutex_unlock(&thrm);
 }
 
-/* An answer */
-
-struct ans {
-	int status, cache;	/* cache: 1 no-store, 2 no-cache */
-	const char *ctype;
-	char *body;
-	char *location, *cookie;
-	long long retry_after;
-};
+/* An answer (respond.h's d_reply) */
 
 static void
-jerr(struct ans *a, int status, const char *code, const char *rule,
+jout(struct d_reply *a, int status, json_t *o)
+{
+	a->status = status;
+	a->ctype = "application/json";
+	a->body = o ? d_canon(o) : NULL;
+	json_decref(o);
+}
+
+static void
+jerr(struct d_reply *a, int status, const char *code, const char *rule,
     const char *why, const char *msg)
 {
 	json_t *e = json_pack("{s:s, s:s}", "code", code, "message", msg);
@@ -447,22 +482,12 @@ jerr(struct ans *a, int status, const char *code, const char *rule,
 	if (why)
 		json_object_set_new(e, "details", json_pack("{s:s}", "why",
 		    why));
-	a->status = status;
-	a->ctype = "application/json";
-	a->body = d_canon(json_pack("{s:o}", "error", e));
+	/* jout serialises and drops the wrapper (it owns e) */
+	jout(a, status, json_pack("{s:o}", "error", e));
 }
 
 static void
-jout(struct ans *a, int status, json_t *o)
-{
-	a->status = status;
-	a->ctype = "application/json";
-	a->body = o ? d_canon(o) : NULL;
-	json_decref(o);
-}
-
-static void
-text(struct ans *a, int status, const char *msg)
+text(struct d_reply *a, int status, const char *msg)
 {
 	a->status = status;
 	a->ctype = "text/plain; charset=utf-8";
@@ -471,7 +496,7 @@ text(struct ans *a, int status, const char *msg)
 
 /* A published answer; the logout form's markers filled for tok. */
 static int
-route(struct ans *a, const json_t *routes, const char *key, const char *tok)
+route(struct d_reply *a, const json_t *routes, const char *key, const char *tok)
 {
 	const json_t *r = json_object_get(routes, key);
 	const char *body, *loc;
@@ -571,7 +596,7 @@ account_name(const struct model *m, const char *typed)
  * (401, 429) when 0. */
 static const char *
 check_login(struct rq *r, const struct model *m, const char *un,
-    const char *pw, struct ans *a)
+    const char *pw, struct d_reply *a)
 {
 	const char *name = account_name(m, un);
 	const json_t *acc = name ? json_object_get(m->accounts, name) : NULL;
@@ -598,6 +623,7 @@ check_login(struct rq *r, const struct model *m, const char *un,
 		thr_fail("ip", r->ip);
 		fprintf(stderr, "teller-desk: observe: login failed for"
 		    " %s from %s\n", un, r->ip);
+		d_spool_add("session.login_failed", NULL, NULL, un, r->ip);
 		jerr(a, 401, "bad_credentials", NULL, NULL,
 		    "wrong username or password");
 		return NULL;
@@ -605,11 +631,13 @@ check_login(struct rq *r, const struct model *m, const char *un,
 	thr_ok(un);
 	fprintf(stderr, "teller-desk: observe: login %s from %s\n", name,
 	    r->ip);
+	d_spool_add("session.login", name, json_string_value(json_object_get(
+	    acc, "role")), NULL, r->ip);
 	return name;
 }
 
 static void
-api_login(struct rq *r, const struct model *m, struct ans *a)
+api_login(struct rq *r, const struct model *m, struct d_reply *a)
 {
 	static const char *const keys[] = { "username", "password", "device",
 		NULL };
@@ -695,7 +723,7 @@ field(const char *s, size_t n, const char *name)
 }
 
 static void
-html_login(struct rq *r, const struct model *m, struct ans *a)
+html_login(struct rq *r, const struct model *m, struct d_reply *a)
 {
 	char *un = field(r->body ? r->body : "", r->blen, "username");
 	char *pw = field(r->body ? r->body : "", r->blen, "password");
@@ -729,13 +757,12 @@ html_login(struct rq *r, const struct model *m, struct ans *a)
 }
 
 static void
-html_logout(struct rq *r, const struct model *m, struct ans *a)
+html_logout(struct rq *r, const struct model *m, struct d_reply *a)
 {
-	char buf[128], *idem, *csrf;
+	char buf[128], *idem, *csrf, user[80];
 	int ck;
 	const char *tok = token_of(r, buf, sizeof buf, &ck);
 
-	(void)m;
 	idem = field(r->body ? r->body : "", r->blen, "idem");
 	csrf = field(r->body ? r->body : "", r->blen, "csrf");
 	if (!d_origin_ok(&r->h))
@@ -745,7 +772,10 @@ html_logout(struct rq *r, const struct model *m, struct ans *a)
 		text(a, 403, "Refused: this form's CSRF token is missing or"
 		    " wrong (§6.3).\n");
 	else {
-		sess_end(tok);
+		if (sess_end(tok, user))
+			d_spool_add("session.logout", user, json_string_value(
+			    json_object_get(json_object_get(m->accounts, user),
+			    "role")), NULL, r->ip);
 		a->cookie = d_sess_cookie(NULL);
 		a->status = 303;
 		a->ctype = "text/plain; charset=utf-8";
@@ -757,7 +787,7 @@ html_logout(struct rq *r, const struct model *m, struct ans *a)
 }
 
 static void
-no_write(struct ans *a)
+no_write(struct d_reply *a)
 {
 	jerr(a, 403, "forbidden", "§6.1", "role", "§6.1: the observer"
 	    " listener takes no writes");
@@ -766,7 +796,7 @@ no_write(struct ans *a)
 /* GET session, as serve's. */
 static void
 api_session(const json_t *acc, const char *tok, int ck, long long created,
-    long long expires, struct ans *a)
+    long long expires, struct d_reply *a)
 {
 	char until[40], exp[40], csrf[65];
 	json_t *user = json_deep_copy(json_object_get(acc, "user"));
@@ -781,7 +811,7 @@ api_session(const json_t *acc, const char *tok, int ck, long long created,
 }
 
 static void
-api(struct rq *r, const struct model *m, struct ans *a)
+api(struct rq *r, const struct model *m, struct d_reply *a)
 {
 	const char *path = r->url + 8, *tok;
 	const json_t *acc;
@@ -805,7 +835,7 @@ api(struct rq *r, const struct model *m, struct ans *a)
 		return;
 	}
 	tok = token_of(r, buf, sizeof buf, &ck);
-	if (!(acc = sess_find(m, tok, user, &created, &expires))) {
+	if (!(acc = sess_find(m, tok, r->ip, user, &created, &expires))) {
 		jerr(a, 401, "unauthenticated", NULL, NULL, "log in first");
 		return;
 	}
@@ -818,8 +848,10 @@ api(struct rq *r, const struct model *m, struct ans *a)
 			    " session and this origin");
 			return;
 		}
-		sess_end(tok);
+		sess_end(tok, user);
 		fprintf(stderr, "teller-desk: observe: logout %s\n", user);
+		d_spool_add("session.logout", user, json_string_value(
+		    json_object_get(acc, "role")), NULL, r->ip);
 		a->status = 204;
 		a->ctype = "application/json";
 		return;
@@ -836,7 +868,7 @@ api(struct rq *r, const struct model *m, struct ans *a)
 }
 
 static void
-html(struct rq *r, const struct model *m, struct ans *a)
+html(struct rq *r, const struct model *m, struct d_reply *a)
 {
 	const char *tok;
 	const json_t *acc;
@@ -862,7 +894,7 @@ html(struct rq *r, const struct model *m, struct ans *a)
 		return;
 	a->cache = 1;
 	tok = token_of(r, buf, sizeof buf, &ck);
-	if (!(acc = sess_find(m, tok, user, &created, &expires))) {
+	if (!(acc = sess_find(m, tok, r->ip, user, &created, &expires))) {
 		a->status = 303;
 		a->ctype = "text/plain; charset=utf-8";
 		a->body = d_strdup("");
@@ -905,43 +937,7 @@ add_host(const char *name)
 }
 
 static void
-headers(struct MHD_Response *resp, const struct ans *a)
-{
-	MHD_add_response_header(resp, "Content-Type", a->ctype ? a->ctype :
-	    "application/json");
-	MHD_add_response_header(resp, "Content-Security-Policy",
-	    "default-src 'none'; script-src 'self'; style-src 'self'; img-src"
-	    " 'self'; connect-src 'self'; form-action 'self'; frame-ancestors"
-	    " 'none'; base-uri 'none'");
-	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
-	MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
-	MHD_add_response_header(resp, "Permissions-Policy",
-	    "camera=(), microphone=(), geolocation=()");
-	MHD_add_response_header(resp, "Cache-Control", a->cache == 2 ?
-	    "no-cache" : "no-store");
-	if (a->retry_after > 0) {
-		char ra[24];
-
-		snprintf(ra, sizeof ra, "%lld", a->retry_after);
-		MHD_add_response_header(resp, "Retry-After", ra);
-	}
-	if (a->location)
-		MHD_add_response_header(resp, "Location", a->location);
-	if (a->cookie)
-		MHD_add_response_header(resp, "Set-Cookie", a->cookie);
-	if (ob.cert)
-		MHD_add_response_header(resp, "Strict-Transport-Security",
-		    "max-age=31536000");
-}
-
-struct conn {
-	char *body;
-	size_t n;
-	int big;
-};
-
-static void
-answer(struct rq *r, const struct model *m, struct ans *a)
+answer(struct rq *r, const struct model *m, struct d_reply *a)
 {
 	if (!host_ok(hdr(r, "Host")))
 		jerr(a, 421, "misdirected", NULL, NULL, "§6.3: this Host is"
@@ -971,51 +967,24 @@ handle(void *cls, struct MHD_Connection *mc, const char *url,
     const char *method, const char *version, const char *upload,
     size_t *upload_size, void **ptr)
 {
-	struct conn *c = *ptr;
 	struct rq r;
-	struct ans a;
+	struct d_reply a;
 	struct model *m;
-	const union MHD_ConnectionInfo *ci;
-	char ip[64] = "";
-	struct MHD_Response *resp;
-	enum MHD_Result ret;
+	char ip[64];
+	int more;
 
 	(void)cls;
 	(void)version;
-	if (!c) {
-		if (!(c = calloc(1, sizeof *c)))
-			return MHD_NO;
-		*ptr = c;
-		return MHD_YES;
-	}
-	if (*upload_size) {
-		if (c->n + *upload_size > 65536)
-			c->big = 1;
-		else {
-			char *nb = realloc(c->body, c->n + *upload_size + 1);
-
-			if (!nb)
-				return MHD_NO;
-			memcpy(nb + c->n, upload, *upload_size);
-			c->body = nb;
-			c->n += *upload_size;
-			c->body[c->n] = 0;
-		}
-		*upload_size = 0;
-		return MHD_YES;
-	}
+	if ((more = d_upload_take(ptr, upload, upload_size)) != 0)
+		return more > 0 ? MHD_YES : MHD_NO;
 	memset(&r, 0, sizeof r);
 	memset(&a, 0, sizeof a);
-	ci = MHD_get_connection_info(mc, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-	if (ci && ci->client_addr && ci->client_addr->sa_family == AF_INET)
-		inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)
-		    ci->client_addr)->sin_addr, ip, sizeof ip);
+	d_client_ip(mc, ip, sizeof ip);
 	r.mc = mc;
 	r.method = method;
 	r.url = url;
 	r.ip = ip;
-	r.body = c->body;
-	r.blen = c->big ? 65537 : c->n;
+	r.body = d_upload_body(ptr, &r.blen);
 	r.h.method = method;
 	r.h.url = url;
 	r.h.ip = ip;
@@ -1028,32 +997,8 @@ handle(void *cls, struct MHD_Connection *mc, const char *url,
 	m = model_get();
 	answer(&r, m, &a);
 	model_put(m);
-	fprintf(stderr, "%s %s %s %d\n", ip, method, url, a.status);
-	resp = MHD_create_response_from_buffer(a.body ? strlen(a.body) : 0,
-	    a.body ? a.body : (char *)"", a.body ? MHD_RESPMEM_MUST_FREE :
-	    MHD_RESPMEM_PERSISTENT);
-	headers(resp, &a);
-	ret = MHD_queue_response(mc, (unsigned)a.status, resp);
-	MHD_destroy_response(resp);
-	free(a.location);
-	free(a.cookie);
-	return ret;
-}
-
-static void
-done(void *cls, struct MHD_Connection *mc, void **ptr,
-    enum MHD_RequestTerminationCode toe)
-{
-	struct conn *c = *ptr;
-
-	(void)cls;
-	(void)mc;
-	(void)toe;
-	if (c) {
-		free(c->body);
-		free(c);
-	}
-	*ptr = NULL;
+	a.hsts = ob.cert != NULL;
+	return d_reply_send(mc, ip, method, url, &a);
 }
 
 static char *
@@ -1176,14 +1121,14 @@ ob_start(const struct sockaddr_in *sa, unsigned per_ip)
 		    MHD_OPTION_HTTPS_MEM_CERT, ob.cert,
 		    MHD_OPTION_HTTPS_PRIORITIES,
 		    "NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2",
-		    MHD_OPTION_NOTIFY_COMPLETED, done, NULL, MHD_OPTION_END);
+		    MHD_OPTION_NOTIFY_COMPLETED, d_upload_done, NULL, MHD_OPTION_END);
 	return MHD_start_daemon(flags, 0, NULL, NULL, handle, NULL,
 	    MHD_OPTION_SOCK_ADDR, sa, MHD_OPTION_THREAD_POOL_SIZE, 4u,
 	    MHD_OPTION_CONNECTION_LIMIT, 256u,
 	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, per_ip,
 	    MHD_OPTION_CONNECTION_TIMEOUT, 30u,
 	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)65536,
-	    MHD_OPTION_NOTIFY_COMPLETED, done, NULL, MHD_OPTION_END);
+	    MHD_OPTION_NOTIFY_COMPLETED, d_upload_done, NULL, MHD_OPTION_END);
 }
 
 int
@@ -1222,6 +1167,7 @@ d_observe(int argc, char **argv)
 	}
 	if (sess_open(sessions))
 		return 3;
+	d_spool_open(ob.dir);
 	d_auth_init(&ob.hashm);
 	model_poll();
 	sigemptyset(&set);
@@ -1241,6 +1187,7 @@ d_observe(int argc, char **argv)
 	pthread_join(ob.th, NULL);
 	model_put(ob.cur);
 	sqlite3_close(ob.db);
+	d_spool_close();
 	free(ob.cert);
 	free(ob.key);
 	return 0;

@@ -41,6 +41,7 @@
  * the book may move on: a later account's board may be newer), never
  * one that moment did not allow. */
 #include "desk.h"
+#include "obspool.h"
 #include "session.h"
 
 #include <errno.h>
@@ -292,6 +293,45 @@ agent_of(const struct desk *d, const struct d_user *u, const char *id)
 	return 0;
 }
 
+/* The forms whose read keeps every version or round (§2.4, §2.11,
+ * §3.5): an issued statement stays readable as it was. */
+static const struct {
+	const char *form, *read, *q;
+} versioned[] = {
+	{ "F6", "verification", "version" },
+	{ "F14", "provisional", "version" },
+	{ "F15", "provisional", "version" },
+	{ "F10", "adjudications", "round" },
+	{ "F11", "rejected", "round" },
+	{ "F13", "stage1", "round" },
+	{ NULL, NULL, NULL },
+};
+
+/* How many versions (or rounds) of a read exist for this account: the
+ * "version" its latest answer carries (rendered into p's routes as
+ * serve gives it), or the contest's round; 0 when refused. */
+static int
+read_count(struct pub *p, int c, const char *read, const char *qn)
+{
+	char path[200], key[220];
+	const json_t *r;
+	json_t *o;
+	int n = 0;
+
+	if (strcmp(qn, "round") == 0)
+		return p->d->cs[c].round;
+	snprintf(path, sizeof path, "contests/%s/%s", p->d->cs[c].id, read);
+	api(p, path, NULL);
+	snprintf(key, sizeof key, "/api/v1/%s", path);
+	r = json_object_get(p->routes, key);
+	if (json_integer_value(json_array_get(r, 0)) != 200)
+		return 0;
+	o = json_loads(json_string_value(json_array_get(r, 3)), 0, NULL);
+	n = (int)json_integer_value(json_object_get(o, "version"));
+	json_decref(o);
+	return n;
+}
+
 /* One contest's reads for an account, with the query values that exist
  * now: each box, each provisional version, each round. */
 static void
@@ -312,6 +352,12 @@ contest_reads(struct pub *p, int c, int boxes)
 	for (int v = 1; v <= k->version; v++) {
 		snprintf(num, sizeof num, "%d", v);
 		snprintf(path, sizeof path, "contests/%s/provisional", k->id);
+		api(p, path, &q);
+	}
+	for (int v = 1, n = read_count(p, c, "verification", "version");
+	    v <= n; v++) {
+		snprintf(num, sizeof num, "%d", v);
+		snprintf(path, sizeof path, "contests/%s/verification", k->id);
 		api(p, path, &q);
 	}
 	q.k[0] = "round";
@@ -418,6 +464,51 @@ account_routes(struct desk *d, struct d_user *u, json_t *routes,
 	d_api_render_as(NULL, NULL);
 }
 
+/* Every document of contest c the account's pages link, on both routes
+ * (/forms/F and /api/v1/forms/F), and each earlier version or round of
+ * those that keep them: what serve would answer this account, made by
+ * serve's own code, so an agent's copy of an older F6 or F15 is there
+ * too. A form the pages do not link is one the account may not read,
+ * or one not made yet: not published, 404 on observe. */
+static void
+documents(struct pub *p, int c)
+{
+	const char *cid = p->d->cs[c].id;
+	char link[200], num[24], path[40];
+	struct qp q;
+
+	for (int n = 1; n <= 21; n++) {
+		int i, k;
+
+		snprintf(path, sizeof path, "forms/F%d", n);
+		snprintf(link, sizeof link, "/%s?c=%s", path, cid);
+		if (!json_object_get(p->links, link))
+			continue;
+		memset(&q, 0, sizeof q);
+		q.n = 1;
+		q.k[0] = "contest";
+		q.v[0] = cid;
+		api(p, path, &q);
+		for (i = 0; versioned[i].form && strcmp(versioned[i].form,
+		    path + 6); i++)
+			;
+		if (!versioned[i].form)
+			continue;
+		k = read_count(p, c, versioned[i].read, versioned[i].q);
+		q.n = 2;
+		q.k[1] = versioned[i].q;
+		q.v[1] = num;
+		for (int v = 1; v <= k; v++) {
+			snprintf(num, sizeof num, "%d", v);
+			api(p, path, &q);
+			q.k[0] = "c";
+			snprintf(link, sizeof link, "/%s", path);
+			page(p, link, &q);
+			q.k[0] = "contest";
+		}
+	}
+}
+
 /* An account's pages of contest c: the hall board (S-19) and, for an
  * agent or observer, the agents' view (S-20), the print centre and the
  * forms they link (the print centre builds every form): each unit its
@@ -459,6 +550,7 @@ heavy_unit(struct desk *d, struct d_user *u, int c, int first,
 	}
 	json_object_foreach(p.links, it, v)
 		link_page(&p, it);
+	documents(&p, c);
 	json_decref(p.links);
 	d_api_render_as(NULL, NULL);
 }
@@ -740,9 +832,13 @@ once(int force)
 		rm.failed = 0;
 }
 
+/* Every 100 ms a look at the book; every second one at observe's
+ * spool of login events (obspool.c), which it writes into the book. */
 static void *
 loop(void *arg)
 {
+	int tick = 0;
+
 	(void)arg;
 	pthread_mutex_lock(&rm.m);
 	while (!rm.stopping) {
@@ -759,6 +855,8 @@ loop(void *arg)
 			continue;
 		pthread_mutex_unlock(&rm.m);
 		once(0);
+		if (++tick % 10 == 0)
+			d_spool_pickup(rm.d, rm_dir);
 		pthread_mutex_lock(&rm.m);
 	}
 	pthread_mutex_unlock(&rm.m);

@@ -8,6 +8,7 @@
  * no write but login and logout; the plain HTTP listener that serves
  * only the local CA's certificate and a redirect to HTTPS (§6.1). */
 #include "desk.h"
+#include "respond.h"
 #include "session.h"
 
 #include <arpa/inet.h>
@@ -66,44 +67,6 @@ d_serve_host(const char *name)
 {
 	if (nhosts < (int)(sizeof hosts / sizeof *hosts))
 		hosts[nhosts++] = name;
-}
-
-struct conn {
-	char *body;
-	size_t n;
-	int big;
-};
-
-static void
-headers(struct MHD_Response *r, const struct d_http *h)
-{
-	MHD_add_response_header(r, "Content-Type", h->ctype_out ?
-	    h->ctype_out : "application/json");
-	MHD_add_response_header(r, "Content-Security-Policy",
-	    "default-src 'none'; script-src 'self'; style-src 'self'; img-src"
-	    " 'self'; connect-src 'self'; form-action 'self'; frame-ancestors"
-	    " 'none'; base-uri 'none'");
-	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
-	MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
-	MHD_add_response_header(r, "Permissions-Policy",
-	    "camera=(), microphone=(), geolocation=()");
-	MHD_add_response_header(r, "Cache-Control", h->nocache == 2 ?
-	    "no-cache" : "no-store");
-	if (h->retry_after > 0) {
-		char ra[24];
-
-		snprintf(ra, sizeof ra, "%lld", h->retry_after);
-		MHD_add_response_header(r, "Retry-After", ra);
-	}
-	if (h->replayed)
-		MHD_add_response_header(r, "Idempotency-Replayed", "true");
-	if (h->location)
-		MHD_add_response_header(r, "Location", h->location);
-	if (h->set_cookie)
-		MHD_add_response_header(r, "Set-Cookie", h->set_cookie);
-	if (tls_cert)
-		MHD_add_response_header(r, "Strict-Transport-Security",
-		    "max-age=31536000");
 }
 
 /* The only writes on the observer listener: login and logout. */
@@ -213,35 +176,14 @@ handle(void *cls, struct MHD_Connection *mc, const char *url,
 {
 	const struct lst *l = cls;
 	struct desk *d = l->d;
-	struct conn *c = *ptr;
 	struct d_http h;
-	struct MHD_Response *r;
-	const union MHD_ConnectionInfo *ci;
-	char ip[64] = "";
-	enum MHD_Result ret;
+	struct d_reply rp;
+	char ip[64];
+	int more;
 
 	(void)version;
-	if (!c) {
-		if (!(c = calloc(1, sizeof *c)))
-			return MHD_NO;
-		*ptr = c;
-		return MHD_YES;
-	}
-	if (*upload_size) {
-		if (c->n + *upload_size > 65536)
-			c->big = 1;
-		else {
-			char *nb = realloc(c->body, c->n + *upload_size + 1);
-
-			if (!nb)
-				return MHD_NO;
-			memcpy(nb + c->n, upload, *upload_size);
-			c->body = nb;
-			c->n += *upload_size;
-		}
-		*upload_size = 0;
-		return MHD_YES;
-	}
+	if ((more = d_upload_take(ptr, upload, upload_size)) != 0)
+		return more > 0 ? MHD_YES : MHD_NO;
 	memset(&h, 0, sizeof h);
 	h.method = method;
 	h.url = url;
@@ -261,10 +203,7 @@ handle(void *cls, struct MHD_Connection *mc, const char *url,
 	    "version");
 	h.q_table = MHD_lookup_connection_value(mc, MHD_GET_ARGUMENT_KIND,
 	    "table");
-	ci = MHD_get_connection_info(mc, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-	if (ci && ci->client_addr && ci->client_addr->sa_family == AF_INET)
-		inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)
-		    ci->client_addr)->sin_addr, ip, sizeof ip);
+	d_client_ip(mc, ip, sizeof ip);
 	h.ip = ip;
 	h.cookie = header(mc, "Cookie");
 	h.origin = header(mc, "Origin");
@@ -275,8 +214,7 @@ handle(void *cls, struct MHD_Connection *mc, const char *url,
 	h.observer = l->observer;
 	h.query = query;
 	h.qcls = mc;
-	h.body = c->body;
-	h.blen = c->big ? 65537 : c->n;
+	h.body = d_upload_body(ptr, &h.blen);
 	if (!host_ok(MHD_lookup_connection_value(mc, MHD_HEADER_KIND,
 	    "Host"))) {
 		h.status = 421;
@@ -290,32 +228,17 @@ handle(void *cls, struct MHD_Connection *mc, const char *url,
 		    "\"role\"}}}");
 	} else if (!is_read(method, url) || serve_read(&h))
 		serve_write(d, &h, url);
-	fprintf(stderr, "%s %s %s %d\n", ip, method, url, h.status);
-	r = MHD_create_response_from_buffer(h.resp ? strlen(h.resp) : 0,
-	    h.resp ? h.resp : (char *)"", h.resp ? MHD_RESPMEM_MUST_FREE :
-	    MHD_RESPMEM_PERSISTENT);
-	headers(r, &h);
-	ret = MHD_queue_response(mc, (unsigned)h.status, r);
-	MHD_destroy_response(r);
-	free(h.location);
-	free(h.set_cookie);
-	return ret;
-}
-
-static void
-done(void *cls, struct MHD_Connection *mc, void **ptr,
-    enum MHD_RequestTerminationCode toe)
-{
-	struct conn *c = *ptr;
-
-	(void)cls;
-	(void)mc;
-	(void)toe;
-	if (c) {
-		free(c->body);
-		free(c);
-	}
-	*ptr = NULL;
+	memset(&rp, 0, sizeof rp);
+	rp.status = h.status;
+	rp.cache = h.nocache;
+	rp.ctype = h.ctype_out;
+	rp.body = h.resp;
+	rp.location = h.location;
+	rp.cookie = h.set_cookie;
+	rp.retry_after = h.retry_after;
+	rp.replayed = h.replayed;
+	rp.hsts = tls_cert != NULL;
+	return d_reply_send(mc, ip, method, url, &rp);
 }
 
 static int
@@ -535,12 +458,12 @@ start(const char *listen, struct lst *l, int observer)
 	    MHD_OPTION_HTTPS_MEM_CERT, tls_cert,
 	    MHD_OPTION_HTTPS_PRIORITIES,
 	    "NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2",
-	    MHD_OPTION_NOTIFY_COMPLETED, done, NULL, MHD_OPTION_END) :
+	    MHD_OPTION_NOTIFY_COMPLETED, d_upload_done, NULL, MHD_OPTION_END) :
 	    MHD_start_daemon(flags, 0, NULL, NULL, handle, l,
 	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
 	    MHD_OPTION_CONNECTION_LIMIT, 256u,
 	    MHD_OPTION_CONNECTION_TIMEOUT, 30u,
-	    MHD_OPTION_NOTIFY_COMPLETED, done, NULL, MHD_OPTION_END);
+	    MHD_OPTION_NOTIFY_COMPLETED, d_upload_done, NULL, MHD_OPTION_END);
 	return mhd;
 }
 

@@ -76,15 +76,10 @@ class Observe:
 
     def start(self):
         self.log = open(os.path.join(tmp, "observe.log"), "ab")
-        # under SAN=1: observe holds a read model's reference at exit
-        # (a known leak, doc/teller-desk.8 BUGS), so no leak check
-        env = dict(os.environ)
-        env["ASAN_OPTIONS"] = (env.get("ASAN_OPTIONS", "") +
-                               ":detect_leaks=0").lstrip(":")
         self.proc = subprocess.Popen(
             [DESK, "observe", self.rm, "--listen",
              "127.0.0.1:%d" % self.port, "--insecure-http",
-             "--per-ip-limit", self.per_ip], stderr=self.log, env=env)
+             "--per-ip-limit", self.per_ip], stderr=self.log)
         assert wait_port(self.proc, self.port), "observe did not start"
         return self
 
@@ -170,6 +165,9 @@ def new_book():
     return db
 
 
+CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src"
+       " 'self'; connect-src 'self'; form-action 'self'; frame-ancestors"
+       " 'none'; base-uri 'none'")
 HEADERS = ("content-security-policy", "x-content-type-options",
            "referrer-policy", "permissions-policy", "cache-control",
            "content-type")
@@ -244,6 +242,16 @@ def parity(srv, obs, ro, toks):
     for path in ("board", "election", C + "boxes"):
         same(srv, obs, stoks["screen"], toks["screen"], path, "screen")
     same(srv, obs, None, None, "health", "no session")
+    # serve and observe share respond.c: the values themselves, not only
+    # their agreement
+    hd = api(obs.port, "GET", "board", token=toks["agent"])[2]
+    check(hd.get("content-security-policy") == CSP and
+          hd.get("x-content-type-options") == "nosniff" and
+          hd.get("referrer-policy") == "no-referrer" and
+          hd.get("permissions-policy") == "camera=(), microphone=(),"
+          " geolocation=()" and hd.get("cache-control") == "no-store" and
+          "strict-transport-security" not in hd,
+          "observe: §6.3's headers (%s)" % hd)
 
 
 def unreleased(rm, figures):
@@ -262,6 +270,109 @@ def count_to_stage1(ro, mgr, sup, c1, c2, rcpt):
             p = min(25, total)
             da.post(c1, C + "bundles", da.bundle("o-%d" % n, 1, cand, p))
             total -= p
+
+
+def form_login(port, who):
+    """A cookie session from the login form."""
+    st, _, hd = req(port, "POST", "/login", form="username=%s&password=%s"
+                    % who, headers={"Origin": "http://127.0.0.1:%d" % port})
+    return hd.get("set-cookie", "").split(";")[0] if st == 303 else ""
+
+
+def same_bytes(srv, obs, path, s_auth, o_auth, what):
+    """The same status and body bytes from serve and observe; auth a
+    bearer token (API) or a cookie (pages)."""
+    def get(port, auth):
+        h = {"Cookie": auth} if auth.startswith("desk=") else {
+            "Authorization": "Bearer " + auth}
+        return req(port, "GET", path, headers=h)
+    # a form's footer may name the book's last checkpoint, and the
+    # agent's pages are refreshed within 5 s of a move (§5): a loaded
+    # machine is given 15 s to agree
+    t0 = time.monotonic()
+    while True:
+        a, b = get(srv.port, s_auth), get(obs.port, o_auth)
+        if a[:2] == b[:2] or time.monotonic() - t0 > 15:
+            break
+        time.sleep(0.5)
+    check(a[0] == b[0] and a[1] == b[1] and
+          a[2].get("content-type") == b[2].get("content-type"),
+          "%s: GET %s serve %d, observe %d%s" % (
+              what, path, a[0], b[0], "" if a[1] == b[1] else
+              " (bodies differ)"))
+    return b[0]
+
+
+def not_before_release(obs, otok):
+    """No version of F15 before the release, on either route; F12 (staff
+    only) never."""
+    for path in ("forms/F15?contest=mayor&version=1",
+                 "forms/F15?contest=mayor", "forms/F12?contest=mayor"):
+        st = api(obs.port, "GET", path, token=otok)[0]
+        check(st in (403, 404), "observe: %s before the release: %d"
+              % (path, st))
+    ock = form_login(obs.port, AG)
+    for path in ("/forms/F15?c=mayor&version=1", "/forms/F15?c=mayor",
+                 "/forms/F12?c=mayor"):
+        st = req(obs.port, "GET", path, headers={"Cookie": ock})[0]
+        check(ock and st in (403, 404), "observe: %s before the release:"
+              " %d" % (path, st))
+
+
+def recount_to_version2(ro, mgr, sup, c1):
+    """A full recount: round 2 entered as round 1, provisional version 2."""
+    js, _ = da.post(ro, C + "recount-requests", {
+        "requester_name": "Tayo BELLO", "capacity": "candidate",
+        "scope": "full", "grounds": "a check"})
+    js, _ = da.post(ro, C + "recount-decisions", {
+        "request": js["entry"] if js else 0, "decision": "granted",
+        "scope": "full", "reason": "a check"})
+    n = 0
+    for cand, total in ((1, 587), (2, 353), (3, 41), (4, 19)):
+        while total:
+            n += 1
+            b = da.bundle("r2-%d" % n, 1, cand, min(25, total))
+            b["round"] = 2
+            da.post(c1, C + "bundles", b)
+            total -= b["papers"]
+    da.post(sup, C + "sheets/close", {"round": 2, "area": "main",
+                                      "table": 1, "stage": 1})
+    da.post(mgr, C + "rounds/2/close", {"stage": 1})
+    js, _ = da.post(ro, C + "provisional", {"present": []})
+    check(js and js["version"] == 2, "a recount: provisional version 2")
+
+
+def older_versions(srv, obs, ro, toks):
+    """Every version the agent may read is published: F15 version 1
+    after version 2, F6 by version, on both routes, the same bytes as
+    serve's for the agent."""
+    stok = da.login(AG[0], AG[1])
+    otok = toks["agent"] = login(obs.port, AG)[1]["token"]
+    published(srv, ro, obs, otok)
+    time.sleep(5)       # the agent's pages are refreshed within 5 s
+    for path in ("/api/v1/" + C + "provisional?version=1",
+                 "/api/v1/" + C + "verification?version=1",
+                 "/api/v1/forms/F15?contest=mayor&version=1",
+                 "/api/v1/forms/F15?contest=mayor&version=2",
+                 "/api/v1/forms/F6?contest=mayor&version=1",
+                 "/api/v1/forms/F6?contest=mayor",
+                 "/api/v1/forms/F11?contest=mayor&round=1"):
+        st = same_bytes(srv, obs, path, stok, otok, "agent")
+        check(st == 200, "observe: %s 200 (%d)" % (path, st))
+    st = api(obs.port, "GET", "forms/F15?contest=mayor&version=3",
+             token=otok)[0]
+    check(st == 404, "observe: no version 3 yet (%d)" % st)
+    # one session a user: the cookie logins end the bearer ones
+    sck, ock = form_login(srv.port, AG), form_login(obs.port, AG)
+    time.sleep(1.5)     # the logins reach the book (a new checkpoint)
+    published(srv, ro, obs, toks["screen"])
+    time.sleep(5)
+    for path in ("/forms/F15?c=mayor&version=1",
+                 "/forms/F15?c=mayor&version=2",
+                 "/forms/F6?c=mayor&version=1",
+                 "/forms/F11?c=mayor&round=2"):
+        st = same_bytes(srv, obs, path, sck, ock, "agent's page")
+        check(st == 200, "observe: %s 200 (%d)" % (path, st))
 
 
 def disclosure(srv, obs, rm, ro, toks):
@@ -285,6 +396,8 @@ def disclosure(srv, obs, rm, ro, toks):
     check(st == 404, "observe: no provisional before the release (%d)" % st)
     st, _, _ = api(obs.port, "GET", C + "reconciliation", token=ag)
     check(st == 403, "observe: reconciliation is not the agent's (%d)" % st)
+    not_before_release(obs, ag)
+    toks["agent"] = ag = login(obs.port, AG)[1]["token"]
     da.post(sup, C + "sheets/close", {"round": 1, "area": "main",
                                       "table": 1, "stage": 1})
     js, _ = da.post(mgr, C + "rounds/1/close", {"stage": 1})
@@ -307,9 +420,12 @@ def disclosure(srv, obs, rm, ro, toks):
     st, js, _ = api(obs.port, "GET", "board", token=toks["screen"])
     check(st == 200 and js["contests"][0]["result"] is None,
           "observe: the hall board shows no figure before the declaration")
-    da.post(ro, C + "ready", {"version": 1, "note": "no request"})
+    recount_to_version2(ro, mgr, sup, c1)
+    older_versions(srv, obs, ro, toks)
+    ag = toks["agent"] = login(obs.port, AG)[1]["token"]
+    da.post(ro, C + "ready", {"version": 2, "note": "no request"})
     da.call("POST", "reauth", {"password": RO_PW}, ro)
-    da.post(ro, C + "declaration", {"version": 1})
+    da.post(ro, C + "declaration", {"version": 2})
     t = published(srv, ro, obs, ag)
     st, js, _ = api(obs.port, "GET", "public/results/mayor")
     check(st == 200 and js["candidates"][0]["first"] == 587,
@@ -356,6 +472,135 @@ def html(obs):
     st, raw, hd = req(obs.port, "GET", "/agent")
     check(st == 303 and hd.get("location") == "/login",
           "observe: no session, to the login (%d)" % st)
+
+
+def journal(db):
+    r = subprocess.run([DESK, "export", db], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    return r.stdout
+
+
+def from_observe(text, action, who):
+    """The events of action that observe's listener spooled for who (the
+    account, or the name tried)."""
+    out = []
+    for line in text.splitlines()[1:]:
+        e = json.loads(line)
+        d = e.get("data") or {}
+        if (e["action"] == action and d.get("listener") == "observe" and
+                who in (e["user"], d.get("username"))):
+            out.append(e)
+    return out
+
+
+def settle(db, action, who, n, timeout=8.0):
+    """Waits until the book holds n such events (or timeout); their
+    number."""
+    t0 = time.monotonic()
+    while True:
+        got = len(from_observe(journal(db), action, who))
+        if got >= n or time.monotonic() - t0 > timeout:
+            return got
+        time.sleep(0.2)
+
+
+def restart_serve(srv, meanwhile=None):
+    srv.proc.send_signal(signal.SIGTERM)
+    srv.proc.wait(timeout=60)
+    srv.log.close()
+    if meanwhile:
+        meanwhile()
+    new = Serve(srv.db, srv.rm).start()
+    da.SRV = new
+    return new
+
+
+def audit_logins(srv, obs, db):
+    """§6.5: observe's logins, failed logins and logouts reach the book's
+    audit log through serve, once each, across a restart of serve."""
+    time.sleep(2.5)     # what the earlier tests spooled is taken
+    before = {a: len(from_observe(journal(db), a, OBS[0]))
+              for a in ("session.login", "session.logout")}
+    st, js = login(obs.port, OBS)
+    tok = js["token"] if st == 200 else ""
+    st2, _ = login(obs.port, ("nobody-audit-1", "some-password-12"))
+    st3, _, _ = api(obs.port, "POST", "logout", {}, token=tok)
+    check(st == 200 and st2 == 401 and st3 == 204,
+          "observe: a login, a failed login, a logout (%d %d %d)"
+          % (st, st2, st3))
+    n_in = settle(db, "session.login", OBS[0], before["session.login"] + 1)
+    n_out = settle(db, "session.logout", OBS[0],
+                   before["session.logout"] + 1)
+    n_bad = settle(db, "session.login_failed", "nobody-audit-1", 1)
+    text = journal(db)
+    ev = from_observe(text, "session.login", OBS[0])
+    check(n_in == before["session.login"] + 1 and ev and
+          ev[-1]["role"] == "observer" and ev[-1]["ip"] == "127.0.0.1",
+          "the observe login in the journal once (%d, %d before)"
+          % (n_in, before["session.login"]))
+    check(n_out == before["session.logout"] + 1,
+          "the observe logout in the journal once (%d)" % n_out)
+    bad = from_observe(text, "session.login_failed", "nobody-audit-1")
+    check(n_bad == 1 and bad[0]["user"] is None and
+          bad[0]["data"]["username"] == "nobody-audit-1",
+          "the failed observe login in the journal once (%d)" % n_bad)
+    check(OBS[1] not in text and "some-password-12" not in text and
+          tok and tok not in text, "no password or token in the journal")
+    srv = restart_serve(srv, lambda: login(obs.port, (
+        "nobody-audit-2", "some-password-12")))
+    n2 = settle(db, "session.login_failed", "nobody-audit-2", 1)
+    srv = restart_serve(srv)
+    time.sleep(2.5)
+    text = journal(db)
+    check(n2 == 1 and len(from_observe(text, "session.login_failed",
+                                       "nobody-audit-2")) == 1,
+          "a failed login while serve was down: in the journal once")
+    check(len(from_observe(text, "session.login", OBS[0])) == n_in and
+          len(from_observe(text, "session.login_failed",
+                           "nobody-audit-1")) == 1,
+          "serve restarted twice: no event repeated")
+    check(subprocess.run([DESK, "verify", db], capture_output=True)
+          .returncode == 0, "the book verifies with observe's events")
+    return srv
+
+
+def forged_spool(srv, db):
+    """A line observe did not write: refused on stderr, never written."""
+    at = "2026-01-01T00:00:00.000Z"
+
+    def line(o):
+        return json.dumps(o, sort_keys=True, separators=(",", ":")) + "\n"
+    ev = {"action": "session.login", "at": at, "ip": "127.0.0.1"}
+    forged = [line(dict(ev, role="ro", user="ro")),
+              line(dict(ev, role="agent", user="clerk1")),
+              line(dict(ev, role="agent", user="ghost-user")),
+              line(dict(ev, role="observer", user="obs",
+                        password="x" * 12)),
+              line(dict(ev, action="user.add", role="observer",
+                        user="obs")),
+              json.dumps(dict(ev, role="observer", user="obs")) + "\n",
+              "this is not JSON\n",
+              line(dict(ev, action="session.login_failed",
+                        username="after-forged"))]
+    n_obs = len(from_observe(journal(db), "session.login", OBS[0]))
+    with open(os.path.join(srv.rm, "observe-events.jsonl"), "a") as f:
+        f.write("".join(forged))
+    settle(db, "session.login_failed", "after-forged", 1)
+    text = journal(db)
+    check(len(from_observe(text, "session.login_failed",
+                           "after-forged")) == 1,
+          "the good line after the forged ones written once")
+    check(not any(from_observe(text, a, w) for a, w in (
+        ("session.login", "ro"), ("session.login", "clerk1"),
+        ("session.login", "ghost-user"), ("user.add", "obs")))
+          and len(from_observe(text, "session.login", OBS[0])) == n_obs,
+          "forged spool lines (staff role, unknown user, junk) not"
+          " written")
+    with open(os.path.join(tmp, "serve.log"), errors="replace") as f:
+        log = f.read()
+    check(log.count("refused, not written") >= 7,
+          "each forged line refused on serve's stderr (%d)"
+          % log.count("refused, not written"))
 
 
 def restarts(srv, obs, rm):
@@ -509,6 +754,8 @@ def main():
         parity(srv, obs, ro, toks)
         disclosure(srv, obs, rm, ro, toks)
         html(obs)
+        srv = audit_logins(srv, obs, db)
+        forged_spool(srv, db)
         accounts = json.loads(model_text(rm).partition("\n")[2])[
             "accounts"]
         check(sorted(accounts) == sorted([AG[0], OBS[0], HALL[0]]),

@@ -107,12 +107,7 @@ class Server:
         else:
             args.append("--insecure-http")
         self.olog = open(os.path.join(tmp, "observe.log"), "ab")
-        # under SAN=1: observe holds a read model's reference at exit
-        # (a known leak, doc/teller-desk.8 BUGS), so no leak check
-        env = dict(os.environ)
-        env["ASAN_OPTIONS"] = (env.get("ASAN_OPTIONS", "") +
-                               ":detect_leaks=0").lstrip(":")
-        self.oproc = subprocess.Popen(args, stderr=self.olog, env=env)
+        self.oproc = subprocess.Popen(args, stderr=self.olog)
         for _ in range(200):
             if self.oproc.poll() is not None:
                 break
