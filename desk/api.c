@@ -555,6 +555,31 @@ ballast_delete(struct desk *d, struct d_http *h, const struct d_user *u,
 		    (json_int_t)d->seq));
 }
 
+/* POST exports {}: the F21 tarball to serve's --export-dir (f21.c). */
+static void
+exports_post(struct desk *d, struct d_http *h, const struct d_user *u,
+    json_t *body)
+{
+	struct d_err e;
+	json_t *a = NULL;
+
+	memset(&e, 0, sizeof e);
+	if (!h->ctype || strncmp(h->ctype, "application/json", 16))
+		fail(h, 415, "unsupported_media_type",
+		    "a write must be application/json");
+	else if (!body)
+		fail(h, 400, "bad_request", "malformed JSON");
+	else if (d_f21_post(d, u, h->ip, body, &a, &e)) {
+		if (e.status == 403)
+			d_log_event(d, "request.forbidden", u->username,
+			    u->role, h->ip, json_pack("{s:s, s:s, s:s}",
+			    "method", h->method, "path", h->url, "why",
+			    e.why));
+		error(h, &e);
+	} else
+		answer(h, 201, a);
+}
+
 static int
 idem_lookup(struct desk *d, struct d_http *h, const char *user,
     const char *key, const char *sha)
@@ -934,6 +959,9 @@ d_api(struct desk *d, struct d_http *h)
 	} else if (strcmp(h->method, "POST") == 0 &&
 	    strcmp(path, "ballast/delete") == 0)
 		ballast_delete(d, h, u, body);
+	else if (strcmp(h->method, "POST") == 0 &&
+	    strcmp(path, "exports") == 0)
+		exports_post(d, h, u, body);
 	else if (strcmp(h->method, "POST") == 0)
 		api_write(d, h, u, reauth, path, body);
 	else if (strcmp(h->method, "GET") == 0)
