@@ -213,7 +213,8 @@ def tamper(good):
         b[m.offset_data + m.size // 2] ^= 0x20
         open(x, "wb").write(b)
         # the manifest's own change shows as the member it lists
-        refused(x, [] if m.name == "manifest.sha256" else [m.name],
+        refused(x, [] if m.name == "manifest.sha256" else
+                [m.name, "changed", "manifest"],
                 "a byte flipped in %s" % m.name)
         b = bytearray(raw)
         b[m.offset + 140] ^= 0x01     # a digit of its mtime
