@@ -530,35 +530,14 @@ password(struct desk *d, struct d_http *h, const struct d_user *u,
 int d_api_read(struct desk *d, struct d_http *h, const struct d_user *u,
     const char *path);
 
-/* POST ballast/delete {}: ADMIN frees the ballast's room (§4.2). */
-static void
-ballast_delete(struct desk *d, struct d_http *h, const struct d_user *u,
-    json_t *body)
-{
-	struct d_err e;
+/* An event write (no entry) with body {}: fn does it, 0 with its
+ * answer, or -1 with e (a 403 logged as request.forbidden). */
+typedef int (*event_write)(struct desk *d, const struct d_user *u,
+    const char *ip, const json_t *body, json_t **answer, struct d_err *e);
 
-	memset(&e, 0, sizeof e);
-	if (!h->ctype || strncmp(h->ctype, "application/json", 16))
-		fail(h, 415, "unsupported_media_type",
-		    "a write must be application/json");
-	else if (!body)
-		fail(h, 400, "bad_request", "malformed JSON");
-	else if (d_disk_ballast_delete(d, u, h->ip, body, &e)) {
-		if (e.status == 403)
-			d_log_event(d, "request.forbidden", u->username,
-			    u->role, h->ip, json_pack("{s:s, s:s, s:s}",
-			    "method", h->method, "path", h->url, "why",
-			    e.why));
-		error(h, &e);
-	} else
-		answer(h, 201, json_pack("{s:I}", "event",
-		    (json_int_t)d->seq));
-}
-
-/* POST exports {}: the F21 tarball to serve's --export-dir (f21.c). */
 static void
-exports_post(struct desk *d, struct d_http *h, const struct d_user *u,
-    json_t *body)
+event_post(struct desk *d, struct d_http *h, const struct d_user *u,
+    json_t *body, event_write fn)
 {
 	struct d_err e;
 	json_t *a = NULL;
@@ -569,7 +548,7 @@ exports_post(struct desk *d, struct d_http *h, const struct d_user *u,
 		    "a write must be application/json");
 	else if (!body)
 		fail(h, 400, "bad_request", "malformed JSON");
-	else if (d_f21_post(d, u, h->ip, body, &a, &e)) {
+	else if (fn(d, u, h->ip, body, &a, &e)) {
 		if (e.status == 403)
 			d_log_event(d, "request.forbidden", u->username,
 			    u->role, h->ip, json_pack("{s:s, s:s, s:s}",
@@ -578,6 +557,17 @@ exports_post(struct desk *d, struct d_http *h, const struct d_user *u,
 		error(h, &e);
 	} else
 		answer(h, 201, a);
+}
+
+/* POST ballast/delete {}: ADMIN frees the ballast's room (§4.2). */
+static int
+ballast_delete(struct desk *d, const struct d_user *u, const char *ip,
+    const json_t *body, json_t **answer, struct d_err *e)
+{
+	if (d_disk_ballast_delete(d, u, ip, (json_t *)body, e))
+		return -1;
+	*answer = json_pack("{s:I}", "event", (json_int_t)d->seq);
+	return 0;
 }
 
 static int
@@ -958,10 +948,11 @@ d_api(struct desk *d, struct d_http *h)
 			    (json_int_t)d->seq));
 	} else if (strcmp(h->method, "POST") == 0 &&
 	    strcmp(path, "ballast/delete") == 0)
-		ballast_delete(d, h, u, body);
+		event_post(d, h, u, body, ballast_delete);
 	else if (strcmp(h->method, "POST") == 0 &&
 	    strcmp(path, "exports") == 0)
-		exports_post(d, h, u, body);
+		/* the F21 tarball to serve's --export-dir (f21.c) */
+		event_post(d, h, u, body, d_f21_post);
 	else if (strcmp(h->method, "POST") == 0)
 		api_write(d, h, u, reauth, path, body);
 	else if (strcmp(h->method, "GET") == 0)

@@ -543,6 +543,10 @@ const char *d_f21_dir_get(void);
 int d_f21_post(struct desk *d, const struct d_user *u, const char *ip,
     const json_t *body, json_t **answer, struct d_err *e);
 
+/* argv run as this very program (/proc/self/exe), its stdout to
+ * /dev/null, no signal blocked; its exit status, or -1 (not run, or
+ * ended by a signal). */
+int d_spawn_self(char *const argv[]);
 /* serve --backup-dir DIR (d_backup_dir): the thread of serve's backups
  * (none without it); the alarm of the last failure (0 none). */
 int d_backup_start(struct desk *d, pthread_mutex_t *lock);

@@ -19,14 +19,11 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <signal.h>
 #include <sodium.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -736,23 +733,8 @@ spawn_export(const char *snap, const char *out)
 	char *argv[] = { (char *)"teller-desk", (char *)"export",
 		(char *)(uintptr_t)snap, (char *)"--tar",
 		(char *)(uintptr_t)out, NULL };
-	posix_spawn_file_actions_t fa;
-	posix_spawnattr_t at;
-	sigset_t none;
-	pid_t pid;
-	int ws = 0, rc;
 
-	sigemptyset(&none);
-	posix_spawnattr_init(&at);
-	posix_spawnattr_setsigmask(&at, &none);
-	posix_spawnattr_setflags(&at, POSIX_SPAWN_SETSIGMASK);
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
-	rc = posix_spawn(&pid, "/proc/self/exe", &fa, &at, argv, environ);
-	posix_spawn_file_actions_destroy(&fa);
-	posix_spawnattr_destroy(&at);
-	return rc == 0 && waitpid(pid, &ws, 0) == pid && WIFEXITED(ws) &&
-	    WEXITSTATUS(ws) == 0 ? 0 : -1;
+	return d_spawn_self(argv) == 0 ? 0 : -1;
 }
 
 /* The snapshot (the caller holds the book's lock), then the export made

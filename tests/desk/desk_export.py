@@ -90,6 +90,10 @@ def count_to_closed(xdir):
     ev = events(db, "export.made")
     check(ev and ev[-1]["user"] == "ro" and ev[-1]["data"]["file"] == f
           and ev[-1]["seq"] == js["event"], "E1 export.made: %s" % ev[-1:])
+    side = os.path.join(tmp, "beside-serve.tar")
+    r = run("export", db, "--tar", side)
+    check(r.returncode == 0 and run("verify", side).returncode == 0,
+          "E2 export --tar beside serve: %s" % r.stderr[-300:])
     post(c1, "exports", {}, 403, why="role", what="E1 a clerk's export")
     post(aud, "exports", {}, 403, why="role", what="E1 an auditor's export")
     check(call("GET", "export", token=aud)[0] == 403,
