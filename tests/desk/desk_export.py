@@ -114,6 +114,7 @@ def count_to_closed(xdir):
     st, page, _ = call_page(srv.port, "/admin", ro)
     check(st == 200 and b"Write the F21 export" in page,
           "E1 S-24 offers the export to the RO")
+    admin_form(srv.port, db, xdir)
     srv.stop(signal.SIGINT)
     return db
 
@@ -131,6 +132,35 @@ def srv_start(srv, xdir):
         srv.start()
     finally:
         da.subprocess.Popen = orig
+
+
+def admin_form(port, db, xdir):
+    """ADMIN's S-24 button: 303 back to /admin, one tarball more, an
+    export.made by admin."""
+    import http.client
+    import re
+    import urllib.parse
+    adm = login("admin", ADMIN_PW, DEVICE)
+    before = set(os.listdir(xdir))
+    st, page, _ = call_page(port, "/admin", adm)
+    form = re.search(r'<form[^>]*id="f-export".*?</form>',
+                     page.decode(), re.S)
+    vals = dict(re.findall(r'name="(\w+)" value="([^"]*)"',
+                           form.group(0))) if form else {}
+    c = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    c.request("POST", "/do", urllib.parse.urlencode(vals), {
+        "Cookie": "desk=" + adm,
+        "Content-Type": "application/x-www-form-urlencoded",
+        "Origin": "http://127.0.0.1:%d" % port})
+    r = c.getresponse()
+    r.read()
+    c.close()
+    new = set(os.listdir(xdir)) - before
+    ev = events(db, "export.made")
+    check(form and r.status == 303 and r.getheader("Location") ==
+          "/admin" and len(new) == 1 and ev[-1]["user"] == "admin",
+          "E1 ADMIN's S-24 button writes the export: %d %s"
+          % (r.status, sorted(new)))
 
 
 def call_page(port, path, tok):
