@@ -277,6 +277,11 @@ def tamper(good):
     build(x, jr, manifest=True)
     refused(x, ["journal.jsonl", "journal"], "the journal changed,"
             " manifest again")
+    cd = [(n, d.replace(b'"action":"bundle.add"', b'"action":"bundle.adX"',
+                        1) if n == "count.db" else d) for n, d in ms]
+    build(x, cd, manifest=True)
+    refused(x, ["count.db", "chain broken"], "an event of count.db changed,"
+            " manifest again")
     strange(x, ms)
 
 
