@@ -137,9 +137,7 @@ def srv_start(srv, xdir):
 def admin_form(port, db, xdir):
     """ADMIN's S-24 button: 303 back to /admin, one tarball more, an
     export.made by admin."""
-    import http.client
     import re
-    import urllib.parse
     adm = login("admin", ADMIN_PW, DEVICE)
     before = set(os.listdir(xdir))
     st, page, _ = call_page(port, "/admin", adm)
@@ -147,26 +145,26 @@ def admin_form(port, db, xdir):
                      page.decode(), re.S)
     vals = dict(re.findall(r'name="(\w+)" value="([^"]*)"',
                            form.group(0))) if form else {}
-    c = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-    c.request("POST", "/do", urllib.parse.urlencode(vals), {
-        "Cookie": "desk=" + adm,
-        "Content-Type": "application/x-www-form-urlencoded",
-        "Origin": "http://127.0.0.1:%d" % port})
-    r = c.getresponse()
-    r.read()
-    c.close()
+    st, _, hd = call_page(port, "/do", adm, vals)
     new = set(os.listdir(xdir)) - before
     ev = events(db, "export.made")
-    check(form and r.status == 303 and r.getheader("Location") ==
-          "/admin" and len(new) == 1 and ev[-1]["user"] == "admin",
+    check(form and st == 303 and hd.get("Location") == "/admin" and
+          len(new) == 1 and ev[-1]["user"] == "admin",
           "E1 ADMIN's S-24 button writes the export: %d %s"
-          % (r.status, sorted(new)))
+          % (st, sorted(new)))
 
 
-def call_page(port, path, tok):
+def call_page(port, path, tok, form=None):
+    """A screen as the session tok: GET, or POST of the form's values."""
     import http.client
+    import urllib.parse
     c = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-    c.request("GET", path, headers={"Cookie": "desk=" + tok})
+    h = {"Cookie": "desk=" + tok}
+    if form is not None:
+        h["Content-Type"] = "application/x-www-form-urlencoded"
+        h["Origin"] = "http://127.0.0.1:%d" % port
+    c.request("GET" if form is None else "POST", path,
+              None if form is None else urllib.parse.urlencode(form), h)
     r = c.getresponse()
     raw = r.read()
     c.close()
