@@ -530,12 +530,17 @@ password(struct desk *d, struct d_http *h, const struct d_user *u,
 int d_api_read(struct desk *d, struct d_http *h, const struct d_user *u,
     const char *path);
 
-/* POST ballast/delete {}: ADMIN frees the ballast's room (§4.2). */
+/* An event write (no entry) with body {}: fn does it, 0 with its
+ * answer, or -1 with e (a 403 logged as request.forbidden). */
+typedef int (*event_write)(struct desk *d, const struct d_user *u,
+    const char *ip, const json_t *body, json_t **answer, struct d_err *e);
+
 static void
-ballast_delete(struct desk *d, struct d_http *h, const struct d_user *u,
-    json_t *body)
+event_post(struct desk *d, struct d_http *h, const struct d_user *u,
+    json_t *body, event_write fn)
 {
 	struct d_err e;
+	json_t *a = NULL;
 
 	memset(&e, 0, sizeof e);
 	if (!h->ctype || strncmp(h->ctype, "application/json", 16))
@@ -543,7 +548,7 @@ ballast_delete(struct desk *d, struct d_http *h, const struct d_user *u,
 		    "a write must be application/json");
 	else if (!body)
 		fail(h, 400, "bad_request", "malformed JSON");
-	else if (d_disk_ballast_delete(d, u, h->ip, body, &e)) {
+	else if (fn(d, u, h->ip, body, &a, &e)) {
 		if (e.status == 403)
 			d_log_event(d, "request.forbidden", u->username,
 			    u->role, h->ip, json_pack("{s:s, s:s, s:s}",
@@ -551,8 +556,18 @@ ballast_delete(struct desk *d, struct d_http *h, const struct d_user *u,
 			    e.why));
 		error(h, &e);
 	} else
-		answer(h, 201, json_pack("{s:I}", "event",
-		    (json_int_t)d->seq));
+		answer(h, 201, a);
+}
+
+/* POST ballast/delete {}: ADMIN frees the ballast's room (§4.2). */
+static int
+ballast_delete(struct desk *d, const struct d_user *u, const char *ip,
+    const json_t *body, json_t **answer, struct d_err *e)
+{
+	if (d_disk_ballast_delete(d, u, ip, (json_t *)body, e))
+		return -1;
+	*answer = json_pack("{s:I}", "event", (json_int_t)d->seq);
+	return 0;
 }
 
 static int
@@ -933,7 +948,11 @@ d_api(struct desk *d, struct d_http *h)
 			    (json_int_t)d->seq));
 	} else if (strcmp(h->method, "POST") == 0 &&
 	    strcmp(path, "ballast/delete") == 0)
-		ballast_delete(d, h, u, body);
+		event_post(d, h, u, body, ballast_delete);
+	else if (strcmp(h->method, "POST") == 0 &&
+	    strcmp(path, "exports") == 0)
+		/* the F21 tarball to serve's --export-dir (f21.c) */
+		event_post(d, h, u, body, d_f21_post);
 	else if (strcmp(h->method, "POST") == 0)
 		api_write(d, h, u, reauth, path, body);
 	else if (strcmp(h->method, "GET") == 0)

@@ -247,22 +247,17 @@ period(void)
 /* serve's check: `teller-desk verify PART` as a process of its own (a
  * whole replay, without serve's lock), then the last event's seq and
  * hash. */
-static int
-spawn_check(const char *part, long long *seq, char hash[65], char *err,
-    size_t n)
+int
+d_spawn_self(char *const argv[])
 {
-	char *argv[] = { (char *)"teller-desk", (char *)"verify",
-		(char *)(uintptr_t)part, NULL };
 	posix_spawn_file_actions_t fa;
 	posix_spawnattr_t at;
 	sigset_t none;
-	sqlite3 *db = NULL;
-	sqlite3_stmt *st;
 	pid_t pid;
 	int ws = 0, rc;
 
-	/* not serve's blocked SIGTERM and SIGINT: the check stops with a
-	 * signal like any command */
+	/* not serve's blocked SIGTERM and SIGINT: the command stops with
+	 * a signal like any command */
 	sigemptyset(&none);
 	posix_spawnattr_init(&at);
 	posix_spawnattr_setsigmask(&at, &none);
@@ -272,11 +267,24 @@ spawn_check(const char *part, long long *seq, char hash[65], char *err,
 	rc = posix_spawn(&pid, "/proc/self/exe", &fa, &at, argv, environ);
 	posix_spawn_file_actions_destroy(&fa);
 	posix_spawnattr_destroy(&at);
-	if (rc != 0 || waitpid(pid, &ws, 0) != pid || !WIFEXITED(ws) ||
-	    WEXITSTATUS(ws) != 0) {
+	if (rc != 0 || waitpid(pid, &ws, 0) != pid || !WIFEXITED(ws))
+		return -1;
+	return WEXITSTATUS(ws);
+}
+
+static int
+spawn_check(const char *part, long long *seq, char hash[65], char *err,
+    size_t n)
+{
+	char *argv[] = { (char *)"teller-desk", (char *)"verify",
+		(char *)(uintptr_t)part, NULL };
+	sqlite3 *db = NULL;
+	sqlite3_stmt *st;
+	int rc = d_spawn_self(argv);
+
+	if (rc != 0) {
 		snprintf(err, n, "%s: the backup fails its check (verify"
-		    " exit %d)", part, rc ? -1 : WIFEXITED(ws) ?
-		    WEXITSTATUS(ws) : -1);
+		    " exit %d)", part, rc);
 		return -1;
 	}
 	rc = -1;

@@ -380,6 +380,8 @@ void d_hash_hex(const char *prev_hex, long long seq, const char *payload,
     char out[65]);
 int d_hex_ok(const char *s, size_t n);
 json_t *d_header(const struct desk *d);
+/* The journal (§10) to f, from one snapshot of the book; 0 or -1. */
+int d_journal_write(struct desk *d, FILE *f);
 
 /* ledger.c */
 int d_commit(struct desk *d, const char *line, long long seq,
@@ -516,6 +518,38 @@ int d_backup_make(sqlite3 *from, pthread_mutex_t *lock, const char *db,
  * they may go there (not write: none there differs). 0 or -1, err. */
 int d_backup_restore_ca(const char *backup, const char *db, int write,
     char *err, size_t n);
+/* f21.c: the F21 audit export as a tarball (§6.6) and its check. op
+ * opens and checks a book as verify does (0, or an exit code said on
+ * stderr; d closed unless 0). */
+typedef int (*d_f21_open)(struct desk *d, const char *db);
+struct d_f21 {
+	long long seq;		/* the export's chain head */
+	char hash[65];
+	size_t members;
+};
+/* Export book from (a snapshot by online backup) to the tarball out,
+ * written as out.partial and renamed. 0, or an exit code, why in err. */
+int d_f21_make(sqlite3 *from, const char *out, d_f21_open op,
+    struct d_f21 *res, char *err, size_t n);
+/* Check the tarball file: the manifest, then count.db's chain and rules
+ * (op), then every other member made again from count.db. 0 (the
+ * book's verify.txt in *text, malloc'ed; count.db left in dir for
+ * restore: d_f21_scratch_remove), 1 unreadable, 3 system, 5 refused;
+ * why in err. */
+int d_f21_check(const char *file, d_f21_open op, char dir[4096],
+    char **text, char *err, size_t en);
+void d_f21_scratch_remove(const char *dir);
+int d_f21_is_tar(const char *path);
+/* serve --export-dir DIR; POST exports (ro, manager, admin) */
+void d_f21_dir(const char *dir);
+const char *d_f21_dir_get(void);
+int d_f21_post(struct desk *d, const struct d_user *u, const char *ip,
+    const json_t *body, json_t **answer, struct d_err *e);
+
+/* argv run as this very program (/proc/self/exe), its stdout to
+ * /dev/null, no signal blocked; its exit status, or -1 (not run, or
+ * ended by a signal). */
+int d_spawn_self(char *const argv[]);
 /* serve --backup-dir DIR (d_backup_dir): the thread of serve's backups
  * (none without it); the alarm of the last failure (0 none). */
 int d_backup_start(struct desk *d, pthread_mutex_t *lock);

@@ -298,6 +298,7 @@ static const struct fdef {
 	    "/progress", 0, 2 },
 	{ "airgap", "airgap/override", "reason:s", "/admin", 0, 0 },
 	{ "ballast", "ballast/delete", "", "/admin", 0, 0 },
+	{ "export", "exports", "", "/admin", 0, 0 },
 };
 #define NFORMS (sizeof forms / sizeof *forms)
 

@@ -168,6 +168,31 @@ ballast(struct ctx *x, struct sb *b, const char *path)
 	form_close(b, "Delete the ballast");
 }
 
+/* F21 (§6.6): to the RO, the manager and ADMIN, the form that writes
+ * the audit export to serve's --export-dir (POST exports). */
+static void
+export_form(struct ctx *x, struct sb *b)
+{
+	const char *dir = d_f21_dir_get();
+
+	if (!role_is(x, " ro manager admin "))
+		return;
+	if (!dir) {
+		put(b, "<p>F21 audit export: serve was started without"
+		    " <code>--export-dir</code>; <code>teller-desk export DB"
+		    " --tar FILE</code> makes one beside serve.</p>");
+		return;
+	}
+	form_open(x, b, "export", "Write the F21 audit export");
+	if (x->c < 0 && x->d->ncs > 0)
+		field(x, b, "export", "c", "", "hidden", x->d->cs[0].id, 0);
+	put(b, "<p>Writes the audit export (count.db, journal, documents,"
+	    " manifest, verification) to <code>");
+	esc(b, dir);
+	put(b, "</code>, as at VERIFIED, DECLARED and CLOSED.</p>");
+	form_close(b, "Write the F21 export");
+}
+
 /* The free space beside the book against §4.2's floor. */
 static void
 disk(struct ctx *x, struct sb *b)
@@ -204,7 +229,9 @@ disk(struct ctx *x, struct sb *b)
 		}
 		sqlite3_finalize(st);
 	}
-	put(b, ". Backups: <code>teller-desk backup DB DIR</code>, or"
+	put(b, ".</p>");
+	export_form(x, b);
+	put(b, "<p>Backups: <code>teller-desk backup DB DIR</code>, or"
 	    " <code>serve --backup-dir DIR</code> (checked like"
 	    " <code>verify</code>); the last: ");
 	if (sqlite3_prepare_v2(x->d->db, "SELECT line ->> '$.data.file',"

@@ -3,6 +3,7 @@
 #include "desk.h"
 
 #include <sodium.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -62,4 +63,37 @@ d_header(const struct desk *d)
 	return json_pack("{s:s, s:s, s:O, s:s}", "format",
 	    "teller-desk-journal/1", "genesis", d->genesis, "plan", d->plan,
 	    "plan_sha256", d->plan_sha);
+}
+
+/* The journal (§10) of book d to f: the header, then every event line
+ * in seq order, inside one read transaction (one snapshot). 0, or -1
+ * when the book or f failed. */
+int
+d_journal_write(struct desk *d, FILE *f)
+{
+	sqlite3_stmt *st;
+	json_t *h = d_header(d);
+	char *line = d_canon(h);
+	int rc = line ? 0 : -1;
+
+	json_decref(h);
+	if (line)
+		fprintf(f, "%s\n", line);
+	free(line);
+	sqlite3_exec(d->db, "BEGIN", NULL, NULL, NULL);
+	if (sqlite3_prepare_v2(d->db, "SELECT line FROM event ORDER BY seq",
+	    -1, &st, NULL) != SQLITE_OK)
+		rc = -1;
+	else {
+		int s;
+
+		while ((s = sqlite3_step(st)) == SQLITE_ROW)
+			fprintf(f, "%s\n", (const char *)
+			    sqlite3_column_text(st, 0));
+		if (s != SQLITE_DONE)
+			rc = -1;
+		sqlite3_finalize(st);
+	}
+	sqlite3_exec(d->db, "COMMIT", NULL, NULL, NULL);
+	return rc || fflush(f) || ferror(f) ? -1 : 0;
 }

@@ -539,6 +539,20 @@ cert_expiry(const char *db, const char *cert)
 	d_tls_expiry_check(p, (long long)time(NULL));
 }
 
+/* A serve option's directory: there and writable, else said. */
+static int
+writable_dir(const char *dir, const char *opt)
+{
+	struct stat sb;
+
+	if (stat(dir, &sb) || !S_ISDIR(sb.st_mode) || access(dir, W_OK)) {
+		fprintf(stderr, "teller-desk: %s %s: not a writable"
+		    " directory\n", opt, dir);
+		return 0;
+	}
+	return 1;
+}
+
 static int
 cmd_serve(int argc, char **argv)
 {
@@ -578,6 +592,11 @@ cmd_serve(int argc, char **argv)
 				return 2;
 			}
 			d_backup_dir(argv[i]);
+		} else if (strcmp(argv[i], "--export-dir") == 0 &&
+		    i + 1 < argc) {
+			if (!writable_dir(argv[++i], "--export-dir"))
+				return 2;
+			d_f21_dir(argv[i]);
 		} else {
 			fprintf(stderr, "teller-desk: unknown option %s\n",
 			    argv[i]);
@@ -606,10 +625,7 @@ static int
 cmd_export(const char *db, const char *out)
 {
 	struct desk d;
-	sqlite3_stmt *st;
 	FILE *f = stdout;
-	json_t *h;
-	char *line;
 	int rc = open_book(&d, db, 0);
 
 	if (rc)
@@ -619,25 +635,64 @@ cmd_export(const char *db, const char *out)
 		d_close(&d);
 		return 3;
 	}
-	h = d_header(&d);
-	line = d_canon(h);
-	fprintf(f, "%s\n", line);
-	free(line);
-	json_decref(h);
-	sqlite3_exec(d.db, "BEGIN", NULL, NULL, NULL);
-	sqlite3_prepare_v2(d.db, "SELECT line FROM event ORDER BY seq", -1,
-	    &st, NULL);
-	while (sqlite3_step(st) == SQLITE_ROW)
-		fprintf(f, "%s\n", (const char *)sqlite3_column_text(st, 0));
-	sqlite3_finalize(st);
-	sqlite3_exec(d.db, "COMMIT", NULL, NULL, NULL);
-	rc = fflush(f) || ferror(f) ? 3 : 0;
-	if (f != stdout)
-		fclose(f);
+	rc = d_journal_write(&d, f) ? 3 : 0;
+	if (f != stdout && fclose(f))
+		rc = 3;
 	d_close(&d);
 	return rc;
 }
 
+
+/* f21.c's check of a book: as verify opens one. */
+static int
+open_checked(struct desk *d, const char *db)
+{
+	return open_book(d, db, 0);
+}
+
+/* export DB --tar FILE: the F21 tarball (f21.c) from a snapshot of the
+ * book; like export it writes nothing to the book (serve's POST exports
+ * is the one that logs export.made). */
+static int
+cmd_export_tar(const char *db, const char *out)
+{
+	struct desk d;
+	struct d_f21 r;
+	char err[600] = "";
+	int rc = open_book(&d, db, 0);
+
+	if (rc)
+		return rc;
+	rc = d_f21_make(d.db, out, open_checked, &r, err, sizeof err);
+	d_close(&d);
+	if (rc) {
+		fprintf(stderr, "teller-desk: %s: %s\n", out, err);
+		return rc;
+	}
+	printf("%s #%lld %.16s\n", out, r.seq, r.hash);
+	return 0;
+}
+
+/* export DB [-o FILE] [--tar FILE] */
+static int
+cmd_export_args(int argc, char **argv)
+{
+	const char *o = NULL, *tar = NULL;
+	int rc = 0;
+
+	for (int i = 3; i < argc; i++) {
+		if (strcmp(argv[i], "-o") == 0 && i + 1 < argc && !o)
+			o = argv[++i];
+		else if (strcmp(argv[i], "--tar") == 0 && i + 1 < argc &&
+		    !tar)
+			tar = argv[++i];
+		else
+			return usage();
+	}
+	if (o || !tar)
+		rc = cmd_export(argv[2], o);
+	return rc == 0 && tar ? cmd_export_tar(argv[2], tar) : rc;
+}
 
 /* A paper line (§10): that user's API call now, flagged back-filled,
  * on the device "import"; stored when store. */
@@ -904,7 +959,8 @@ hash_of(const char *path, int is_db, long long seq, char out[65])
 /* Each --checkpoint SEQ:HASH (a prefix of the hash, as printed on the
  * forms) must match the event of that seq. */
 static int
-checkpoints(const char *path, int is_db, int argc, char **argv)
+checkpoints(const char *label, const char *path, int is_db, int argc,
+    char **argv)
 {
 	for (int i = 3; i < argc; i++) {
 		char h[65], *colon;
@@ -919,11 +975,34 @@ checkpoints(const char *path, int is_db, int argc, char **argv)
 		if (strncmp(h, colon + 1, strlen(colon + 1)) != 0) {
 			fprintf(stderr, "teller-desk: %s: seq %lld: checkpoint"
 			    " differs: the book is not the one on paper\n",
-			    path, seq);
+			    label, seq);
 			return 5;
 		}
 	}
 	return 0;
+}
+
+/* verify EXPORT: the F21 tarball's manifest, its book, the members
+ * made again (f21.c), then the checkpoints against its book; on
+ * success its verify.txt on stdout. */
+static int
+verify_export(int argc, char **argv)
+{
+	char dir[4096], err[600] = "", p[4200], *text = NULL;
+	int rc = d_f21_check(argv[2], open_checked, dir, &text, err,
+	    sizeof err);
+
+	if (rc)
+		fprintf(stderr, "teller-desk: %s: %s\n", argv[2], err);
+	else {
+		snprintf(p, sizeof p, "%s/count.db", dir);
+		rc = checkpoints(argv[2], p, 1, argc, argv);
+		if (rc == 0 && text)
+			fputs(text, stdout);
+	}
+	free(text);
+	d_f21_scratch_remove(dir);
+	return rc == 3 ? 3 : rc == 1 ? 1 : rc ? (rc == 2 ? 2 : 5) : 0;
 }
 
 static int
@@ -943,6 +1022,8 @@ cmd_verify(int argc, char **argv)
 		head[0] = 0;
 	fclose(f);
 	db = strncmp(head, "SQLite format 3", 15) == 0;
+	if (!db && d_f21_is_tar(path))
+		return verify_export(argc, argv);
 	if (!db) {
 		rc = cmd_journal(NULL, path) == 0 ? 0 : 5;
 	} else {
@@ -951,7 +1032,7 @@ cmd_verify(int argc, char **argv)
 			d_close(&d);
 		rc = rc == 0 ? 0 : rc == 5 ? 5 : 1;
 	}
-	return rc ? rc : checkpoints(path, db, argc, argv);
+	return rc ? rc : checkpoints(path, path, db, argc, argv);
 }
 
 /* §6.1: while the book's last air-gap finding is not overridden, no
@@ -1074,11 +1155,48 @@ cmd_backup(const char *db, const char *dir)
 	return 0;
 }
 
+static int restore_book(const char *backup, const char *db);
+
+/* restore EXPORT DB: the F21 tarball checked as verify checks it (any
+ * failure refuses, the book untouched), then its count.db restored as
+ * a backup is; an export carries no CA files (no private key). */
+static int
+restore_export(const char *file, const char *db)
+{
+	char dir[4096], err[600] = "", p[4200];
+	int rc;
+
+	if (access(db, F_OK) == 0) {
+		fprintf(stderr, "teller-desk: %s exists already\n", db);
+		return 1;
+	}
+	rc = d_f21_check(file, open_checked, dir, NULL, err, sizeof err);
+	if (rc) {
+		fprintf(stderr, "teller-desk: %s: %s: refused, nothing"
+		    " written\n", file, err);
+		d_f21_scratch_remove(dir);
+		return rc == 3 ? 3 : 1;
+	}
+	snprintf(p, sizeof p, "%s/count.db", dir);
+	rc = restore_book(p, db);
+	d_f21_scratch_remove(dir);
+	return rc;
+}
+
 /* restore BACKUP DB: the backup's chain and rules first; then a new
  * book DB (refusing an existing one) and the local CA's files the
  * backup has beside it (refusing different ones already there). */
 static int
 cmd_restore(const char *backup, const char *db)
+{
+	if (d_f21_is_tar(backup))
+		return restore_export(backup, db);
+	return restore_book(backup, db);
+}
+
+/* restore BACKUP DB from a backup book. */
+static int
+restore_book(const char *backup, const char *db)
 {
 	struct desk b;
 	char err[600] = "";
@@ -1179,7 +1297,7 @@ usage(void)
 	    "       teller-desk serve DB --listen ADDR:PORT --tls-cert F"
 	    " --tls-key F\n"
 	    "         [--observe ADDR:PORT] [--host NAME]...\n"
-	    "         [--backup-dir DIR]\n"
+	    "         [--backup-dir DIR] [--export-dir DIR]\n"
 	    "         [--read-model DIR]\n"
 	    "       teller-desk observe DIR [--listen ADDR:PORT]"
 	    " [--insecure-http | --tls-cert F --tls-key F]\n"
@@ -1187,11 +1305,12 @@ usage(void)
 	    " [--per-ip-limit N]\n"
 	    "       teller-desk device DB add NAME ROLE...|list|revoke NAME\n"
 	    "       teller-desk user DB password USERNAME [PASSWORD]\n"
-	    "       teller-desk export DB [-o FILE]\n"
+	    "       teller-desk export DB [-o FILE] [--tar FILE]\n"
 	    "       teller-desk import DB JOURNAL.jsonl\n"
-	    "       teller-desk verify DB|JOURNAL [--checkpoint SEQ:HASH]...\n"
+	    "       teller-desk verify DB|JOURNAL|EXPORT"
+	    " [--checkpoint SEQ:HASH]...\n"
 	    "       teller-desk backup DB DIR\n"
-	    "       teller-desk restore BACKUP DB\n"
+	    "       teller-desk restore BACKUP|EXPORT DB\n"
 	    "       teller-desk tls DB renew [--san NAME|IP]... [--days N]\n");
 	return 2;
 }
@@ -1216,8 +1335,7 @@ main(int argc, char **argv)
 	if (strcmp(argv[1], "device") == 0)
 		return cmd_device(argc, argv);
 	if (strcmp(argv[1], "export") == 0)
-		return cmd_export(argv[2], argc == 5 &&
-		    strcmp(argv[3], "-o") == 0 ? argv[4] : NULL);
+		return cmd_export_args(argc, argv);
 	if (strcmp(argv[1], "import") == 0 && argc == 4)
 		return cmd_journal(argv[2], argv[3]);
 	if (strcmp(argv[1], "backup") == 0 && argc == 4)

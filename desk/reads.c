@@ -1145,6 +1145,16 @@ entries_read(struct desk *d, struct d_http *h, const struct d_user *u)
 	give(h, 200, a);
 }
 
+/* Every contest CLOSED: the auditor's export (§3.1, §9.3). */
+static int
+all_closed(const struct desk *d)
+{
+	for (int c = 0; c < d->ncs; c++)
+		if (d->cs[c].state < S_CLOSED)
+			return 0;
+	return d->ncs > 0;
+}
+
 /* The journal (§10) as application/x-ndjson; an export.made follows. */
 static void
 export_read(struct desk *d, struct d_http *h, const struct d_user *u)
@@ -1155,7 +1165,8 @@ export_read(struct desk *d, struct d_http *h, const struct d_user *u)
 	size_t n = 0, cap = 1 << 16;
 	char *buf;
 
-	if (!role_is(u, " ro manager admin ")) {
+	if (!role_is(u, " ro manager admin ") && !(role_is(u, " auditor ")
+	    && all_closed(d))) {
 		forbidden(h);
 		return;
 	}
