@@ -227,6 +227,28 @@ where_of(struct ctx *x, struct where *w)
 	return 0;
 }
 
+/* A bundle form's hidden fields: where (w) and which stage and kind. */
+static void
+bundle_where(struct ctx *x, struct sb *b, const char *form,
+    const struct where *w, const char *stage, const char *kind)
+{
+	field(x, b, form, "round", "", "hidden", w->round, 0);
+	field(x, b, form, "stage", "", "hidden", stage, 0);
+	field(x, b, form, "kind", "", "hidden", kind, 0);
+	field(x, b, form, "area", "", "hidden", w->area, 0);
+	field(x, b, form, "table", "", "hidden", w->table, 0);
+}
+
+/* A bundle form's two staff numbers: who counted, who checked. */
+static void
+bundle_staff(struct ctx *x, struct sb *b, const char *form)
+{
+	field(x, b, form, "counted_by", "Counted by (staff no.)", "text", "",
+	    1);
+	field(x, b, form, "checked_by", "Checked by (staff no.)", "text", "",
+	    1);
+}
+
 /* S-12: a table's sheet for the round and stage; its supervisor
  * closes it (I12 refuses while doubtful papers are open). */
 void
@@ -438,11 +460,7 @@ d_scr_stage2(struct ctx *x, struct sb *b)
 	}
 	if (x->u->ntabs) {
 		form_open(x, b, "bundle2", "Second-count bundle");
-		field(x, b, "bundle2", "round", "", "hidden", w.round, 0);
-		field(x, b, "bundle2", "stage", "", "hidden", "2", 0);
-		field(x, b, "bundle2", "kind", "", "hidden", "stage2", 0);
-		field(x, b, "bundle2", "area", "", "hidden", w.area, 0);
-		field(x, b, "bundle2", "table", "", "hidden", w.table, 0);
+		bundle_where(x, b, "bundle2", &w, "2", "stage2");
 		field(x, b, "bundle2", "slip", "Slip", "text", "", 1);
 		field(x, b, "bundle2", "source", "From (eliminated position)",
 		    "num", "", 1);
@@ -456,10 +474,7 @@ d_scr_stage2(struct ctx *x, struct sb *b)
 		put(b, "<label for=\"bundle2-part\">Part bundle</label><input"
 		    " id=\"bundle2-part\" name=\"part\" type=\"checkbox\""
 		    " value=\"1\">");
-		field(x, b, "bundle2", "counted_by", "Counted by (staff no.)",
-		    "text", "", 1);
-		field(x, b, "bundle2", "checked_by", "Checked by (staff no.)",
-		    "text", "", 1);
+		bundle_staff(x, b, "bundle2");
 		form_close(b, "Save bundle");
 	}
 	json_decref(f13);
@@ -489,19 +504,12 @@ d_scr_tally(struct ctx *x, struct sb *b)
 	escj(b, json_object_get(w.k, "seats"));
 	put(b, ".</p>");
 	form_open(x, b, "pattern", "Pattern bundle");
-	field(x, b, "pattern", "round", "", "hidden", w.round, 0);
-	field(x, b, "pattern", "stage", "", "hidden", "1", 0);
-	field(x, b, "pattern", "kind", "", "hidden", "pattern", 0);
-	field(x, b, "pattern", "area", "", "hidden", w.area, 0);
-	field(x, b, "pattern", "table", "", "hidden", w.table, 0);
+	bundle_where(x, b, "pattern", &w, "1", "pattern");
 	field(x, b, "pattern", "slip", "Slip", "text", "", 1);
 	field(x, b, "pattern", "pattern", "Positions marked (e.g. 1 4 7)",
 	    "text", "", 1);
 	field(x, b, "pattern", "papers", "Papers", "num", "", 1);
-	field(x, b, "pattern", "counted_by", "Counted by (staff no.)", "text",
-	    "", 1);
-	field(x, b, "pattern", "checked_by", "Checked by (staff no.)", "text",
-	    "", 1);
+	bundle_staff(x, b, "pattern");
 	form_close(b, "Save pattern bundle");
 	form_open(x, b, "tally", "Tally sheet");
 	field(x, b, "tally", "round", "", "hidden", w.round, 0);
