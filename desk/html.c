@@ -104,6 +104,55 @@ escj(struct sb *b, const json_t *v)
 		put(b, "\xe2\x80\x94");
 }
 
+/* Opens a screen's table: its caption and column heads, as text; the
+ * caller's rows follow, then "</tbody></table>". */
+void
+table_open(struct sb *b, const char *caption, const char *const *cols)
+{
+	put(b, "<table><caption>");
+	esc(b, caption);
+	put(b, "</caption><thead><tr>");
+	for (int i = 0; cols[i]; i++) {
+		put(b, "<th scope=\"col\">");
+		esc(b, cols[i]);
+		put(b, "</th>");
+	}
+	put(b, "</tr></thead><tbody>");
+}
+
+/* The cells of row, one per key, each value as escj: a '^' key heads
+ * the row, a '#' key is a number, a '~' key a state, else text. */
+void
+row_cells(struct sb *b, const json_t *row, const char *const *keys)
+{
+	for (int c = 0; keys[c]; c++) {
+		const char *k = keys[c], *key = k + !!strchr("^#~", *k);
+
+		put(b, *k == '^' ? "<th scope=\"row\">" : *k == '#' ?
+		    "<td class=\"n\">" : *k == '~' ? "<td class=\"state\">" :
+		    "<td>");
+		escj(b, json_object_get(row, key));
+		put(b, *k == '^' ? "</th>" : "</td>");
+	}
+}
+
+/* A screen's table: one row per object of rows, cells as row_cells. */
+void
+rows_table(struct sb *b, const char *caption, const char *const *cols,
+    const char *const *keys, const json_t *rows)
+{
+	const json_t *r;
+	size_t i;
+
+	table_open(b, caption, cols);
+	json_array_foreach(rows, i, r) {
+		put(b, "<tr>");
+		row_cells(b, r, keys);
+		put(b, "</tr>");
+	}
+	put(b, "</tbody></table>");
+}
+
 static const char *sval(const json_t *o, const char *k);
 
 const char *
@@ -639,6 +688,59 @@ box_find(struct ctx *x, struct sb *b, const char *box, json_t **bx)
 	return mine;
 }
 
+/* The GET form that picks a box of the current contest on screen path,
+ * its code typed or scanned; box, when given, fills it in. With focus,
+ * a picker without a box takes the focus. */
+void
+box_picker(struct ctx *x, struct sb *b, const char *path,
+    const char *label, const char *button, const char *box, int focus)
+{
+	putf(b, "<form method=\"get\" action=\"%s\"><input type=\"hidden\""
+	    " name=\"c\" value=\"", path);
+	esc(b, x->d->cs[x->c].id);
+	put(b, "\"><label for=\"pick-box\">");
+	esc(b, label);
+	put(b, "</label><input id=\"pick-box\" name=\"box\" type=\"text\""
+	    " autocomplete=\"off\"");
+	if (box || !focus) {
+		put(b, " value=\"");
+		esc(b, box);
+		put(b, "\"");
+	} else
+		put(b, " autofocus");
+	put(b, "> <button type=\"submit\">");
+	esc(b, button);
+	put(b, "</button></form>");
+}
+
+/* The box a box screen at path works on: the query's or, after a
+ * refusal, the refused form's, under its picker and then its heading.
+ * Its view, with the contest's boxes read into *bx (the caller frees
+ * it); NULL, *bx too, when none is picked or found (said so on b). */
+json_t *
+picked_box(struct ctx *x, struct sb *b, const char *path, int focus,
+    const char **box, json_t **bx)
+{
+	json_t *mine;
+
+	*bx = NULL;
+	*box = q(x, "box");
+	if (x->err && x->vals)
+		*box = json_string_value(json_object_get(x->vals, "box"));
+	box_picker(x, b, path, "Box code", "Go", *box, focus);
+	if (!*box || !**box)
+		return NULL;
+	if ((mine = box_find(x, b, *box, bx)) == NULL) {
+		json_decref(*bx);
+		*bx = NULL;
+		return NULL;
+	}
+	put(b, "<h2>Box ");
+	esc(b, *box);
+	put(b, "</h2>");
+	return mine;
+}
+
 /* Contest picker: a GET form, no script. */
 void
 contest_pick(struct ctx *x, struct sb *b, const char *path)
@@ -810,12 +912,12 @@ num(char *buf, size_t n, long long v)
 static void
 cand_table(struct sb *b, const json_t *cands)
 {
+	static const char *const cols[] = { "Position", "Name", "Description",
+		NULL };
 	size_t i;
 	const json_t *k;
 
-	put(b, "<table><caption>Candidates</caption><thead><tr>"
-	    "<th scope=\"col\">Position</th><th scope=\"col\">Name</th>"
-	    "<th scope=\"col\">Description</th></tr></thead><tbody>");
+	table_open(b, "Candidates", cols);
 	json_array_foreach(cands, i, k) {
 		put(b, "<tr><td class=\"n\">");
 		escj(b, json_object_get(k, "position"));
@@ -1014,36 +1116,16 @@ scr_queue(struct ctx *x, struct sb *b)
 static void
 scr_verify(struct ctx *x, struct sb *b)
 {
-	const char *box = q(x, "box");
-	const char *cid = x->d->cs[x->c].id;
-	json_t *bx, *mine = NULL;
+	const char *box;
+	json_t *bx, *mine;
 	char att[16] = "0";
 
-	if (x->err && x->vals)
-		box = json_string_value(json_object_get(x->vals, "box"));
-	put(b, "<form method=\"get\" action=\"/verify\"><input type=\"hidden\""
-	    " name=\"c\" value=\"");
-	esc(b, cid);
-	put(b, "\"><label for=\"pick-box\">Box code</label><input id=\""
-	    "pick-box\" name=\"box\" type=\"text\" autocomplete=\"off\"");
-	if (box) {
-		put(b, " value=\"");
-		esc(b, box);
-		put(b, "\"");
-	} else {
-		put(b, " autofocus");
-		focus_done = 1;
-	}
-	put(b, "> <button type=\"submit\">Go</button></form>");
-	if (!box || !*box)
+	mine = picked_box(x, b, "/verify", 1, &box, &bx);
+	if (!box)
+		focus_done = 1;	/* the empty picker took it */
+	if (!mine)
 		return;
-	if ((mine = box_find(x, b, box, &bx)) == NULL) {
-		json_decref(bx);
-		return;
-	}
-	put(b, "<h2>Box ");
-	esc(b, box);
-	put(b, "</h2><p>State: <span class=\"state\">");
+	put(b, "<p>State: <span class=\"state\">");
 	escj(b, json_object_get(mine, "state"));
 	put(b, "</span>; table ");
 	escj(b, json_object_get(mine, "table"));
@@ -1092,6 +1174,13 @@ scr_verify(struct ctx *x, struct sb *b)
 static void
 scr_boxes(struct ctx *x, struct sb *b)
 {
+	static const char *const board_cols[] = { "Box", "Kind", "Area",
+		"Table", "State", "BPA", "Counted", "Variance", "Verified",
+		"Outcome", NULL };
+	static const char *const board_keys[] = { "kind", "area", "#table",
+		"~state", "#bpa", NULL };
+	static const char *const board_tail[] = { "#variance", "#verified",
+		"outcome", NULL };
 	const char *cid = x->d->cs[x->c].id;
 	json_t *bx = get(x, "contests/%s/boxes", cid);
 	const json_t *v, *k;
@@ -1107,13 +1196,7 @@ scr_boxes(struct ctx *x, struct sb *b)
 	/* a board to read: no field takes the focus, so that `v` works */
 	focus_done = 1;
 	contest_pick(x, b, "/boxes");
-	put(b, "<table><caption>Boxes</caption><thead><tr>"
-	    "<th scope=\"col\">Box</th><th scope=\"col\">Kind</th>"
-	    "<th scope=\"col\">Area</th><th scope=\"col\">Table</th>"
-	    "<th scope=\"col\">State</th><th scope=\"col\">BPA</th>"
-	    "<th scope=\"col\">Counted</th><th scope=\"col\">Variance</th>"
-	    "<th scope=\"col\">Verified</th><th scope=\"col\">Outcome</th>"
-	    "</tr></thead><tbody>");
+	table_open(b, "Boxes", board_cols);
 	json_array_foreach(bx, i, v) {
 		const char *state = sval(v, "state");
 
@@ -1132,29 +1215,17 @@ scr_boxes(struct ctx *x, struct sb *b)
 			put(b, "</a>");
 		} else
 			escj(b, json_object_get(v, "box"));
-		put(b, "</th><td>");
-		escj(b, json_object_get(v, "kind"));
-		put(b, "</td><td>");
-		escj(b, json_object_get(v, "area"));
-		put(b, "</td><td class=\"n\">");
-		escj(b, json_object_get(v, "table"));
-		put(b, "</td><td class=\"state\">");
-		escj(b, json_object_get(v, "state"));
-		put(b, "</td><td class=\"n\">");
-		escj(b, json_object_get(v, "bpa"));
-		put(b, "</td><td class=\"n\">");
+		put(b, "</th>");
+		row_cells(b, v, board_keys);
+		put(b, "<td class=\"n\">");
 		json_array_foreach(json_object_get(v, "counts"), j, k) {
 			if (j)
 				put(b, ", ");
 			escj(b, json_object_get(k, "papers"));
 		}
-		put(b, "</td><td class=\"n\">");
-		escj(b, json_object_get(v, "variance"));
-		put(b, "</td><td class=\"n\">");
-		escj(b, json_object_get(v, "verified"));
-		put(b, "</td><td>");
-		escj(b, json_object_get(v, "outcome"));
-		put(b, "</td></tr>");
+		put(b, "</td>");
+		row_cells(b, v, board_tail);
+		put(b, "</tr>");
 	}
 	put(b, "</tbody></table>");
 	json_decref(bx);
@@ -1278,6 +1349,8 @@ scr_bundles(struct ctx *x, struct sb *b)
 static void
 rejected_log(struct ctx *x, struct sb *b)
 {
+	static const char *const cols[] = { "Adjudication", "Doubtful",
+		"Papers", "Head", "Endorsement", NULL };
 	json_t *lg = get(x, "contests/%s/adjudications", x->d->cs[x->c].id);
 	const json_t *it;
 	size_t i;
@@ -1291,12 +1364,7 @@ rejected_log(struct ctx *x, struct sb *b)
 		if (!en || strncmp(en, "rejected", 8) != 0)
 			continue;
 		if (!n++)
-			put(b, "<table><caption>Rejected papers, as endorsed"
-			    "</caption><thead><tr><th scope=\"col\">"
-			    "Adjudication</th><th scope=\"col\">Doubtful"
-			    "</th><th scope=\"col\">Papers</th><th scope="
-			    "\"col\">Head</th><th scope=\"col\">Endorsement"
-			    "</th></tr></thead><tbody>");
+			table_open(b, "Rejected papers, as endorsed", cols);
 		put(b, "<tr><td class=\"n\">");
 		escj(b, json_object_get(dc, "entry"));
 		put(b, "</td><td class=\"n\">");

@@ -41,6 +41,11 @@ struct ctx {
 #define select_field dh_select_field
 #define getq dh_getq
 #define box_find dh_box_find
+#define box_picker dh_box_picker
+#define picked_box dh_picked_box
+#define table_open dh_table_open
+#define row_cells dh_row_cells
+#define rows_table dh_rows_table
 
 void put(struct sb *b, const char *s);
 void putf(struct sb *b, const char *fmt, ...)
@@ -70,6 +75,22 @@ void d_html_reason(struct ctx *x, struct sb *b, const char *form);
 /* The current contest's box named box, from its boxes read into *bx
  * (the caller frees it); NULL, having said so on b, if there is none. */
 json_t *box_find(struct ctx *x, struct sb *b, const char *box, json_t **bx);
+/* The GET form picking a box on screen path (with focus, it takes the
+ * focus while no box is given). */
+void box_picker(struct ctx *x, struct sb *b, const char *path,
+    const char *label, const char *button, const char *box, int focus);
+/* A box screen's box (query or refused form) under its picker and its
+ * heading; its view and the boxes read (*bx, freed by the caller), or
+ * NULL when none is picked or found. */
+json_t *picked_box(struct ctx *x, struct sb *b, const char *path, int focus,
+    const char **box, json_t **bx);
+/* A screen's tables: table_open's caption and column heads; row_cells'
+ * cells of a row by key ('^' the row's head, '#' a number, '~' a
+ * state, else text); rows_table, one row per object of rows. */
+void table_open(struct sb *b, const char *caption, const char *const *cols);
+void row_cells(struct sb *b, const json_t *row, const char *const *keys);
+void rows_table(struct sb *b, const char *caption, const char *const *cols,
+    const char *const *keys, const json_t *rows);
 
 /* Claims the page's one autofocus for an element other than a field:
  * 1 if the caller is to mark its element, 0 if one is marked already. */

@@ -24,13 +24,11 @@ role_is(const struct ctx *x, const char *roles)
 static void
 users(struct ctx *x, struct sb *b)
 {
+	static const char *const cols[] = { "User", "Name", "Role",
+		"Staff no", "Tables", "State", NULL };
 	sqlite3_stmt *st;
 
-	put(b, "<table><caption>Accounts</caption><thead><tr>"
-	    "<th scope=\"col\">User</th><th scope=\"col\">Name</th>"
-	    "<th scope=\"col\">Role</th><th scope=\"col\">Staff no</th>"
-	    "<th scope=\"col\">Tables</th><th scope=\"col\">State</th>"
-	    "</tr></thead><tbody>");
+	table_open(b, "Accounts", cols);
 	for (int i = 0; i < x->d->nusers; i++) {
 		const struct d_user *u = &x->d->users[i];
 		int dis = 0, pw = 0, mc = 0;
@@ -70,12 +68,12 @@ users(struct ctx *x, struct sb *b)
 static void
 devices(struct ctx *x, struct sb *b)
 {
+	static const char *const cols[] = { "Device", "Roles it may host",
+		"Token", NULL };
 	sqlite3_stmt *st;
 	int n = 0;
 
-	put(b, "<table><caption>Enrolled devices</caption><thead><tr>"
-	    "<th scope=\"col\">Device</th><th scope=\"col\">Roles it may"
-	    " host</th><th scope=\"col\">Token</th></tr></thead><tbody>");
+	table_open(b, "Enrolled devices", cols);
 	if (sqlite3_prepare_v2(x->d->db, "SELECT name, roles, token_hash IS"
 	    " NOT NULL FROM device ORDER BY name", -1, &st, NULL) ==
 	    SQLITE_OK) {
@@ -99,14 +97,17 @@ devices(struct ctx *x, struct sb *b)
 static void
 register_(struct ctx *x, struct sb *b)
 {
+	static const char *const dc[] = { "Deputy", "Powers", "Contests",
+		"Written appointment", NULL };
+	static const char *const ac[] = { "Agent", "Name", "Contest",
+		"Candidate", "Capacity", NULL };
+	static const char *const ak[] = { "id", "name", "contest",
+		"candidate", "capacity", NULL };
 	json_t *dl = df_delegations(x->d);
 	const json_t *v, *e;
 	size_t i, j;
 
-	put(b, "<table><caption>Delegations</caption><thead><tr>"
-	    "<th scope=\"col\">Deputy</th><th scope=\"col\">Powers</th>"
-	    "<th scope=\"col\">Contests</th><th scope=\"col\">Written"
-	    " appointment</th></tr></thead><tbody>");
+	table_open(b, "Delegations", dc);
 	json_array_foreach(dl, i, v) {
 		put(b, "<tr><td>");
 		escj(b, json_object_get(v, "dro"));
@@ -125,23 +126,8 @@ register_(struct ctx *x, struct sb *b)
 		put(b, "</td></tr>");
 	}
 	json_decref(dl);
-	put(b, "</tbody></table><table><caption>Agent register</caption>"
-	    "<thead><tr><th scope=\"col\">Agent</th><th scope=\"col\">Name"
-	    "</th><th scope=\"col\">Contest</th><th scope=\"col\">Candidate"
-	    "</th><th scope=\"col\">Capacity</th></tr></thead><tbody>");
-	json_array_foreach(x->d->agents, i, v) {
-		static const char *const k[] = { "id", "name", "contest",
-			"candidate", "capacity", NULL };
-
-		put(b, "<tr>");
-		for (int n = 0; k[n]; n++) {
-			put(b, "<td>");
-			escj(b, json_object_get(v, k[n]));
-			put(b, "</td>");
-		}
-		put(b, "</tr>");
-	}
 	put(b, "</tbody></table>");
+	rows_table(b, "Agent register", ac, ak, x->d->agents);
 }
 
 /* The ballast file (§4.2) and, to ADMIN, the form that deletes it. */

@@ -88,8 +88,38 @@ thead(struct sb *b, const char *const *cols)
 	put(b, "</tr></thead><tbody>");
 }
 
+/* Opens a table of class cls with its caption and the heads cols; the
+ * caller's rows follow, then "</tbody></table>". */
+void
+df_table_open(struct sb *b, const char *cls, const char *caption,
+    const char *const *cols)
+{
+	putf(b, "<table class=\"%s\"><caption>", cls);
+	esc(b, caption);
+	put(b, "</caption>");
+	thead(b, cols);
+}
+
+/* The cells of row for keys: a '#' key a figure, '*' a list, else
+ * text. */
+void
+df_cells(struct sb *b, const json_t *row, const char *const *keys)
+{
+	for (int c = 0; keys[c]; c++) {
+		const char *key = keys[c] + (keys[c][0] == '#' ||
+		    keys[c][0] == '*');
+
+		if (keys[c][0] == '#')
+			tdn(b, json_object_get(row, key));
+		else if (keys[c][0] == '*')
+			tdv(b, json_object_get(row, key));
+		else
+			td(b, json_object_get(row, key));
+	}
+}
+
 /* A table of class cls: one row per object of rows, a cell per key
- * (a '#' key a figure, '*' a list, else text), under cols. */
+ * (as df_cells), under cols. */
 void
 df_rows(struct sb *b, const char *cls, const char *caption,
     const char *const *cols, const char *const *keys, const json_t *rows)
@@ -97,23 +127,10 @@ df_rows(struct sb *b, const char *cls, const char *caption,
 	const json_t *k;
 	size_t i;
 
-	putf(b, "<table class=\"%s\"><caption>", cls);
-	esc(b, caption);
-	put(b, "</caption>");
-	thead(b, cols);
+	df_table_open(b, cls, caption, cols);
 	json_array_foreach(rows, i, k) {
 		put(b, "<tr>");
-		for (int c = 0; keys[c]; c++) {
-			const char *key = keys[c] + (keys[c][0] == '#' ||
-			    keys[c][0] == '*');
-
-			if (keys[c][0] == '#')
-				tdn(b, json_object_get(k, key));
-			else if (keys[c][0] == '*')
-				tdv(b, json_object_get(k, key));
-			else
-				td(b, json_object_get(k, key));
-		}
+		df_cells(b, k, keys);
 		put(b, "</tr>");
 	}
 	put(b, "</tbody></table>");
@@ -135,6 +152,28 @@ tdn(struct sb *b, const json_t *v)
 	put(b, "</td>");
 }
 
+/* A figure cell for a count the page makes (a row's number). */
+void
+df_tdi(struct sb *b, long long v)
+{
+	json_t *n = json_integer(v);
+
+	tdn(b, n);
+	json_decref(n);
+}
+
+/* A candidate's first cells: position, name as on the ballot (with the
+ * commonly used name) and description. */
+void
+df_cand_cells(struct sb *b, const json_t *k)
+{
+	tdn(b, json_object_get(k, "position"));
+	put(b, "<td>");
+	cand_name(b, k);
+	put(b, "</td>");
+	td(b, json_object_get(k, "description"));
+}
+
 /* A candidate as on the ballot, with the commonly used name. */
 void
 cand_name(struct sb *b, const json_t *k)
@@ -151,19 +190,21 @@ static void
 rejected_heads(struct sb *b, const json_t *heads)
 {
 	static const char *const cols[] = { "Head", "#Papers", NULL };
-	const json_t *k;
-	size_t i;
+	static const char *const keys[] = { "head", "#papers", NULL };
 
-	put(b, "<table class=\"f\"><caption>Rejected ballot papers"
-	    "</caption>");
-	thead(b, cols);
-	json_array_foreach(heads, i, k) {
-		put(b, "<tr>");
-		td(b, json_object_get(k, "head"));
-		tdn(b, json_object_get(k, "papers"));
-		put(b, "</tr>");
-	}
-	put(b, "</tbody></table>");
+	df_rows(b, "f", "Rejected ballot papers", cols, keys, heads);
+}
+
+/* The sentence that a lot gave a candidate (its "drawn" position) the
+ * additional vote: after a result and under each lot of F17. */
+static void
+lot_sentence(struct sb *b, const json_t *lot)
+{
+	put(b, "<p>Following an equality of votes, lots were drawn and"
+	    " an additional vote was allotted to the candidate at"
+	    " position ");
+	escj(b, json_object_get(lot, "drawn"));
+	put(b, ".</p>");
 }
 
 /* A result object's candidates (§9.3), with what is elected called
@@ -180,15 +221,10 @@ result_cands(struct sb *b, const json_t *r, const char *elected)
 	int isv = json_object_get(json_array_get(cs, 0), "first") != NULL;
 	size_t i;
 
-	put(b, "<table class=\"f\"><caption>Votes</caption>");
-	thead(b, isv ? sv : one);
+	df_table_open(b, "f", "Votes", isv ? sv : one);
 	json_array_foreach(cs, i, k) {
 		put(b, "<tr>");
-		tdn(b, json_object_get(k, "position"));
-		put(b, "<td>");
-		cand_name(b, k);
-		put(b, "</td>");
-		td(b, json_object_get(k, "description"));
+		df_cand_cells(b, k);
 		if (isv) {
 			tdn(b, json_object_get(k, "first"));
 			tdn(b, json_object_get(k, "second"));
@@ -208,9 +244,8 @@ result_cands(struct sb *b, const json_t *r, const char *elected)
 		const char *key;
 		const json_t *v;
 
-		put(b, "<table class=\"f\"><caption>Papers not transferred"
-		    " at the second count</caption>");
-		thead(b, nc);
+		df_table_open(b, "f", "Papers not transferred at the second"
+		    " count", nc);
 		json_object_foreach((json_t *)json_object_get(r,
 		    "not_transferred"), key, v) {
 			put(b, "<tr><td>");
@@ -226,15 +261,8 @@ result_cands(struct sb *b, const json_t *r, const char *elected)
 	put(b, "; valid: ");
 	fig(b, json_object_get(r, "valid"));
 	put(b, ".</p>");
-	if (json_is_object(json_object_get(r, "lot"))) {
-		const json_t *l = json_object_get(r, "lot");
-
-		put(b, "<p>Following an equality of votes, lots were drawn and"
-		    " an additional vote was allotted to the candidate at"
-		    " position ");
-		escj(b, json_object_get(l, "drawn"));
-		put(b, ".</p>");
-	}
+	if (json_is_object(json_object_get(r, "lot")))
+		lot_sentence(b, json_object_get(r, "lot"));
 }
 
 static void
@@ -243,27 +271,13 @@ f6(struct ctx *x, struct sb *b, const json_t *o)
 	static const char *const cols[] = { "Box", "Kind", "Station",
 		"Place", "#BPA", "#First count", "#Recounts", "#Verified",
 		"#Variance", "Outcome", "Explanation", NULL };
-	const json_t *k;
-	size_t i;
+	static const char *const keys[] = { "box", "kind", "station",
+		"place", "#bpa", "#first_count", "#recounts", "#verified",
+		"#variance", "outcome", "explanation", NULL };
 
-	put(b, "<table class=\"f wide\"><caption>Ballot boxes</caption>");
-	thead(b, cols);
-	json_array_foreach(json_object_get(o, "boxes"), i, k) {
-		put(b, "<tr>");
-		td(b, json_object_get(k, "box"));
-		td(b, json_object_get(k, "kind"));
-		td(b, json_object_get(k, "station"));
-		td(b, json_object_get(k, "place"));
-		tdn(b, json_object_get(k, "bpa"));
-		tdn(b, json_object_get(k, "first_count"));
-		tdn(b, json_object_get(k, "recounts"));
-		tdn(b, json_object_get(k, "verified"));
-		tdn(b, json_object_get(k, "variance"));
-		td(b, json_object_get(k, "outcome"));
-		td(b, json_object_get(k, "explanation"));
-		put(b, "</tr>");
-	}
-	put(b, "</tbody></table><table class=\"f\"><caption>Totals</caption>"
+	df_rows(b, "f wide", "Ballot boxes", cols, keys,
+	    json_object_get(o, "boxes"));
+	put(b, "<table class=\"f\"><caption>Totals</caption>"
 	    "<tbody><tr><th scope=\"row\">Polling station boxes</th>");
 	tdn(b, json_object_get(o, "station_total"));
 	put(b, "</tr><tr><th scope=\"row\">Postal boxes</th>");
@@ -404,9 +418,8 @@ f10(struct ctx *x, struct sb *b, const json_t *o)
 	(void)x;
 	put(b, "<p>Round ");
 	escj(b, json_object_get(o, "round"));
-	put(b, ".</p><table class=\"f wide\"><caption>Doubtful papers and"
-	    " decisions</caption>");
-	thead(b, cols);
+	put(b, ".</p>");
+	df_table_open(b, "f wide", "Doubtful papers and decisions", cols);
 	json_array_foreach(json_object_get(o, "adjudications"), i, k) {
 		const json_t *dc = json_object_get(k, "decision");
 
@@ -465,24 +478,17 @@ f13(struct ctx *x, struct sb *b, const json_t *o)
 {
 	static const char *const cols[] = { "#Position", "Candidate",
 		"#First preferences", NULL };
-	const json_t *k;
-	size_t i;
+	static const char *const keys[] = { "#position", "name", "#votes",
+		NULL };
 
 	(void)x;
 	put(b, "<p>Ballot papers counted: ");
 	fig(b, json_object_get(o, "papers"));
 	put(b, ".</p>");
 	rejected_heads(b, json_object_get(o, "rejected"));
-	put(b, "<table class=\"f\"><caption>First preferences</caption>");
-	thead(b, cols);
-	json_array_foreach(json_object_get(o, "first"), i, k) {
-		put(b, "<tr>");
-		tdn(b, json_object_get(k, "position"));
-		td(b, json_object_get(k, "name"));
-		tdn(b, json_object_get(k, "votes"));
-		put(b, "</tr>");
-	}
-	put(b, "</tbody></table><p>Total of first preferences: ");
+	df_rows(b, "f", "First preferences", cols, keys,
+	    json_object_get(o, "first"));
+	put(b, "<p>Total of first preferences: ");
 	fig(b, json_object_get(o, "valid"));
 	put(b, ". Majority: ");
 	escj(b, json_object_get(o, "majority"));
@@ -498,47 +504,28 @@ f16(struct ctx *x, struct sb *b, const json_t *o)
 {
 	static const char *const rq[] = { "#Entry", "At", "Requested by",
 		"Capacity", "Scope", "Grounds", NULL };
+	static const char *const rqk[] = { "#entry", "at", "requester_name",
+		"capacity", "scope", "grounds", NULL };
 	static const char *const dc[] = { "#Entry", "At", "#Request",
 		"Decision", "Scope", "Reason", NULL };
+	static const char *const dck[] = { "#entry", "at", "#request",
+		"decision", "scope", "reason", NULL };
 	static const char *const vc[] = { "#Version", "#Round",
 		"Released at", "Differences (position: votes)", NULL };
 	const json_t *k, *e;
 	size_t i, j;
 
+	static const char *const vck[] = { "#version", "#round",
+		"released_at", NULL };
+
 	(void)x;
-	put(b, "<table class=\"f\"><caption>Recount requests</caption>");
-	thead(b, rq);
-	json_array_foreach(json_object_get(o, "requests"), i, k) {
-		put(b, "<tr>");
-		tdn(b, json_object_get(k, "entry"));
-		td(b, json_object_get(k, "at"));
-		td(b, json_object_get(k, "requester_name"));
-		td(b, json_object_get(k, "capacity"));
-		td(b, json_object_get(k, "scope"));
-		td(b, json_object_get(k, "grounds"));
-		put(b, "</tr>");
-	}
-	put(b, "</tbody></table><table class=\"f\"><caption>Decisions"
-	    "</caption>");
-	thead(b, dc);
-	json_array_foreach(json_object_get(o, "decisions"), i, k) {
-		put(b, "<tr>");
-		tdn(b, json_object_get(k, "entry"));
-		td(b, json_object_get(k, "at"));
-		tdn(b, json_object_get(k, "request"));
-		td(b, json_object_get(k, "decision"));
-		td(b, json_object_get(k, "scope"));
-		td(b, json_object_get(k, "reason"));
-		put(b, "</tr>");
-	}
-	put(b, "</tbody></table><table class=\"f\"><caption>Provisional"
-	    " versions</caption>");
-	thead(b, vc);
+	df_rows(b, "f", "Recount requests", rq, rqk,
+	    json_object_get(o, "requests"));
+	df_rows(b, "f", "Decisions", dc, dck, json_object_get(o, "decisions"));
+	df_table_open(b, "f", "Provisional versions", vc);
 	json_array_foreach(json_object_get(o, "versions"), i, k) {
 		put(b, "<tr>");
-		tdn(b, json_object_get(k, "version"));
-		tdn(b, json_object_get(k, "round"));
-		td(b, json_object_get(k, "released_at"));
+		df_cells(b, k, vck);
 		put(b, "<td>");
 		json_array_foreach(json_object_get(k, "differences"), j, e) {
 			if (j)
@@ -557,33 +544,17 @@ f17(struct ctx *x, struct sb *b, const json_t *o)
 {
 	static const char *const cols[] = { "#Entry", "#Round", "Purpose",
 		"Tied (positions)", "Method", "Witnesses", "#Drawn", NULL };
+	static const char *const keys[] = { "#entry", "#round", "purpose",
+		"*tied", "method", "*witnesses", "#drawn", NULL };
 	const json_t *k;
 	size_t i;
 
 	(void)x;
 	if (!json_array_size(json_object_get(o, "lots")))
 		put(b, "<p>No lot has been drawn.</p>");
-	put(b, "<table class=\"f\"><caption>Lots</caption>");
-	thead(b, cols);
-	json_array_foreach(json_object_get(o, "lots"), i, k) {
-		put(b, "<tr>");
-		tdn(b, json_object_get(k, "entry"));
-		tdn(b, json_object_get(k, "round"));
-		td(b, json_object_get(k, "purpose"));
-		tdv(b, json_object_get(k, "tied"));
-		td(b, json_object_get(k, "method"));
-		tdv(b, json_object_get(k, "witnesses"));
-		tdn(b, json_object_get(k, "drawn"));
-		put(b, "</tr>");
-	}
-	put(b, "</tbody></table>");
-	json_array_foreach(json_object_get(o, "lots"), i, k) {
-		put(b, "<p>Following an equality of votes, lots were drawn and"
-		    " an additional vote was allotted to the candidate at"
-		    " position ");
-		escj(b, json_object_get(k, "drawn"));
-		put(b, ".</p>");
-	}
+	df_rows(b, "f", "Lots", cols, keys, json_object_get(o, "lots"));
+	json_array_foreach(json_object_get(o, "lots"), i, k)
+		lot_sentence(b, k);
 }
 
 static const struct d_form forms[] = {

@@ -28,7 +28,12 @@ void df_thead(struct sb *b, const char *const *cols);
 void df_td(struct sb *b, const json_t *v);
 void df_tdn(struct sb *b, const json_t *v);
 void df_tdv(struct sb *b, const json_t *v);
+void df_tdi(struct sb *b, long long v);
 void df_cand_name(struct sb *b, const json_t *k);
+void df_cand_cells(struct sb *b, const json_t *k);
+void df_table_open(struct sb *b, const char *cls, const char *caption,
+    const char *const *cols);
+void df_cells(struct sb *b, const json_t *row, const char *const *keys);
 void df_rows(struct sb *b, const char *cls, const char *caption,
     const char *const *cols, const char *const *keys, const json_t *rows);
 

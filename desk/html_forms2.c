@@ -331,6 +331,7 @@ f1(struct ctx *x, struct sb *b, const json_t *o)
 	static const char *const tk[] = { "#number", "name", NULL };
 	static const char *const sc[] = { "Name", "Role", "Staff no",
 		"Tables", NULL };
+	static const char *const sk[] = { "name", "role", "staff_no", NULL };
 	static const char *const ac[] = { "Agent", "Name", "#Candidate",
 		"Capacity", "May require a recount", NULL };
 	static const char *const ak[] = { "id", "name", "#candidate",
@@ -368,16 +369,10 @@ f1(struct ctx *x, struct sb *b, const json_t *o)
 		    " paper account by no more than the tolerance may be"
 		    " verified at the count; this is flagged on F6"
 		    " (\xc2\xa7" "2.3).</strong></p>");
-	put(b, "<table class=\"f\"><caption>Candidates in ballot paper order"
-	    "</caption>");
-	thead(b, cc);
+	df_table_open(b, "f", "Candidates in ballot paper order", cc);
 	json_array_foreach(json_object_get(o, "candidates"), i, k) {
 		put(b, "<tr>");
-		tdn(b, json_object_get(k, "position"));
-		put(b, "<td>");
-		df_cand_name(b, k);
-		put(b, "</td>");
-		td(b, json_object_get(k, "description"));
+		df_cand_cells(b, k);
 		put(b, "</tr>");
 	}
 	put(b, "</tbody></table>");
@@ -389,13 +384,10 @@ f1(struct ctx *x, struct sb *b, const json_t *o)
 	    "timetable"));
 	df_rows(b, "f", "Counting tables", tc, tk, json_object_get(o,
 	    "tables"));
-	put(b, "<table class=\"f\"><caption>Staffing</caption>");
-	thead(b, sc);
+	df_table_open(b, "f", "Staffing", sc);
 	json_array_foreach(json_object_get(o, "staff"), i, k) {
 		put(b, "<tr>");
-		td(b, json_object_get(k, "name"));
-		td(b, json_object_get(k, "role"));
-		td(b, json_object_get(k, "staff_no"));
+		df_cells(b, k, sk);
 		put(b, "<td>");
 		json_array_foreach(json_object_get(k, "tables"), j, e) {
 			if (j)
@@ -508,21 +500,20 @@ f2(struct ctx *x, struct sb *b, const json_t *o)
 	static const char *const cols[] = { "#Entry", "At", "Box", "What",
 		"Presiding officer", "Seals intact", "Seal numbers", "Packets",
 		"Note", "By", NULL };
+	static const char *const head[] = { "#entry", "at", "box", NULL };
+	static const char *const seals[] = { "po_name", "seals_intact",
+		"*seal_numbers", "*packets", NULL };
 	const json_t *k;
 	size_t i;
 
 	(void)x;
-	put(b, "<table class=\"f wide\"><caption>Boxes received, chased and"
-	    " opened</caption>");
-	thead(b, cols);
+	df_table_open(b, "f wide", "Boxes received, chased and opened", cols);
 	json_array_foreach(json_object_get(o, "log"), i, k) {
 		const char *a = jstr(k, "action");
 		const json_t *un = json_object_get(k, "unexpected");
 
 		put(b, "<tr>");
-		tdn(b, json_object_get(k, "entry"));
-		td(b, json_object_get(k, "at"));
-		td(b, json_object_get(k, "box"));
+		df_cells(b, k, head);
 		put(b, "<td>");
 		put(b, strcmp(a, "receipt.record") == 0 ? (json_is_object(un) ?
 		    "received, not expected" : "received") :
@@ -533,10 +524,7 @@ f2(struct ctx *x, struct sb *b, const json_t *o)
 		if (json_is_true(json_object_get(k, "superseded_by")))
 			put(b, " (superseded)");
 		put(b, "</td>");
-		td(b, json_object_get(k, "po_name"));
-		td(b, json_object_get(k, "seals_intact"));
-		tdv(b, json_object_get(k, "seal_numbers"));
-		tdv(b, json_object_get(k, "packets"));
+		df_cells(b, k, seals);
 		td(b, json_object_get(k, "note") ? json_object_get(k,
 		    "note") : json_object_get(un, "reason"));
 		td(b, json_object_get(k, "by"));
@@ -600,23 +588,20 @@ f3(struct ctx *x, struct sb *b, const json_t *o)
 	static const char *const cols[] = { "Box", "#Entry", "#Of 2", "At",
 		"By", "#Issued to voters", "#Issued to station", "#Unused",
 		"#Spoilt", "#Tendered", "Status", NULL };
+	static const char *const head[] = { "box", "#entry", "#entry_no",
+		"at", "by", NULL };
 	const json_t *k;
 	size_t i;
 
 	(void)x;
-	put(b, "<table class=\"f wide\"><caption>Ballot paper accounts as"
-	    " entered (each entered twice, blind)</caption>");
-	thead(b, cols);
+	df_table_open(b, "f wide", "Ballot paper accounts as entered (each"
+	    " entered twice, blind)", cols);
 	json_array_foreach(json_object_get(o, "entries"), i, k) {
 		long long sup = json_integer_value(json_object_get(k,
 		    "superseded_by"));
 
 		put(b, "<tr>");
-		td(b, json_object_get(k, "box"));
-		tdn(b, json_object_get(k, "entry"));
-		tdn(b, json_object_get(k, "entry_no"));
-		td(b, json_object_get(k, "at"));
-		td(b, json_object_get(k, "by"));
+		df_cells(b, k, head);
 		for (int h = 0; bpa_heads[h]; h++)
 			tdn(b, json_object_get(k, bpa_heads[h]));
 		if (sup)
@@ -825,8 +810,11 @@ f5(struct ctx *x, struct sb *b, const json_t *o)
 {
 	static const char *const cols[] = { "Check (§2.3)", "Result", "Note",
 		"By", "At", NULL };
+	static const char *const rest[] = { "note", "by", "at", NULL };
+	static const char *const cc[] = { "#Attempt", "#Papers", NULL };
+	static const char *const ck[] = { "#attempt", "#papers", NULL };
 	const json_t *k, *c;
-	size_t i, j;
+	size_t i;
 
 	(void)x;
 	json_array_foreach(json_object_get(o, "boxes"), i, k) {
@@ -840,9 +828,8 @@ f5(struct ctx *x, struct sb *b, const json_t *o)
 		fig(b, json_object_get(v, "variance"));
 		put(b, "; state ");
 		escj(b, json_object_get(v, "state"));
-		put(b, ".</p><table class=\"f\"><caption>Preliminary checks"
-		    "</caption>");
-		thead(b, cols);
+		put(b, ".</p>");
+		df_table_open(b, "f", "Preliminary checks", cols);
 		for (int n = 0; check_items[n]; n++) {
 			c = json_object_get(json_object_get(k, "checks"),
 			    check_items[n]);
@@ -853,26 +840,12 @@ f5(struct ctx *x, struct sb *b, const json_t *o)
 				td(b, json_object_get(c, "result"));
 			else
 				put(b, "<td>not recorded</td>");
-			td(b, json_object_get(c, "note"));
-			td(b, json_object_get(c, "by"));
-			td(b, json_object_get(c, "at"));
+			df_cells(b, c, rest);
 			put(b, "</tr>");
 		}
-		put(b, "</tbody></table><table class=\"f\"><caption>Counts"
-		    "</caption>");
-		{
-			static const char *const cc[] = { "#Attempt",
-				"#Papers", NULL };
-
-			thead(b, cc);
-		}
-		json_array_foreach(json_object_get(v, "counts"), j, c) {
-			put(b, "<tr>");
-			tdn(b, json_object_get(c, "attempt"));
-			tdn(b, json_object_get(c, "papers"));
-			put(b, "</tr>");
-		}
-		put(b, "</tbody></table><p>Outcome: ");
+		put(b, "</tbody></table>");
+		df_rows(b, "f", "Counts", cc, ck, json_object_get(v, "counts"));
+		put(b, "<p>Outcome: ");
 		escj(b, json_object_get(v, "outcome"));
 		put(b, ". Explanation: ");
 		escj(b, json_object_get(k, "explanation"));
@@ -928,12 +901,9 @@ bpa_head(struct desk *d, const struct d_vpoll *p, const char *h)
 static void
 head_cell(struct sb *b, long long v)
 {
-	if (v >= 0) {
-		json_t *n = json_integer(v);
-
-		tdn(b, n);
-		json_decref(n);
-	} else
+	if (v >= 0)
+		df_tdi(b, v);
+	else
 		put(b, v == -1 ? "<td class=\"n\">\xe2\x80\x94</td>" :
 		    "<td>entries differ</td>");
 }
@@ -951,9 +921,8 @@ df_bpa_heads(struct ctx *x, struct sb *b)
 		"spoilt", "tendered", NULL };
 	long long tot[4] = { -1, -1, -1, -1 };
 
-	put(b, "<table class=\"f\"><caption>Ballot paper accounts: unused,"
-	    " spoilt and tendered papers</caption>");
-	thead(b, cols);
+	df_table_open(b, "f", "Ballot paper accounts: unused, spoilt and"
+	    " tendered papers", cols);
 	for (int i = 0; i < x->d->nboxes; i++) {
 		int p = poll_of(x, i);
 
@@ -1086,29 +1055,24 @@ f8(struct ctx *x, struct sb *b, const json_t *o)
 {
 	static const char *const cols[] = { "Area", "#Group", "Boxes mixed",
 		"#Entry", "At", "By", NULL };
+	static const char *const mk[] = { "#entry", "at", "by", NULL };
 	const json_t *k, *g;
 	size_t i, j;
 
 	(void)x;
 	put(b, "<p>No vote is counted until the postal papers are mixed with"
 	    " the papers of at least one ballot box, and each box's papers"
-	    " with those of at least one other box (MER r.47(2)).</p>"
-	    "<table class=\"f\"><caption>Mixing groups</caption>");
-	thead(b, cols);
+	    " with those of at least one other box (MER r.47(2)).</p>");
+	df_table_open(b, "f", "Mixing groups", cols);
 	json_array_foreach(json_object_get(o, "areas"), i, k) {
 		const json_t *m = json_object_get(k, "mixing");
 
 		json_array_foreach(json_object_get(m, "groups"), j, g) {
-			json_t *n = json_integer((json_int_t)j + 1);
-
 			put(b, "<tr>");
 			td(b, json_object_get(k, "name"));
-			tdn(b, n);
-			json_decref(n);
+			df_tdi(b, (long long)j + 1);
 			tdv(b, g);
-			tdn(b, json_object_get(m, "entry"));
-			td(b, json_object_get(m, "at"));
-			td(b, json_object_get(m, "by"));
+			df_cells(b, m, mk);
 			put(b, "</tr>");
 		}
 	}
@@ -1220,6 +1184,8 @@ f9(struct ctx *x, struct sb *b, const json_t *o)
 	static const char *const cols[] = { "#Entry", "At", "Area", "Slip or"
 		" sheet", "#Papers", "Counted by", "Checked by", "Entered by",
 		"Status", NULL };
+	static const char *const vc[] = { "#Position", "Candidate",
+		"#Votes", NULL };
 	const struct d_contest *k = &x->d->cs[x->c];
 	const json_t *s, *e, *v;
 	size_t i, j;
@@ -1239,9 +1205,8 @@ f9(struct ctx *x, struct sb *b, const json_t *o)
 				put(b, ", ");
 			escj(b, e);
 		}
-		put(b, ".</p><table class=\"f wide\"><caption>Entries"
-		    "</caption>");
-		thead(b, cols);
+		put(b, ".</p>");
+		df_table_open(b, "f wide", "Entries", cols);
 		json_array_foreach(json_object_get(s, "entries"), j, e) {
 			const json_t *dt = json_object_get(e, "data");
 
@@ -1270,14 +1235,7 @@ f9(struct ctx *x, struct sb *b, const json_t *o)
 		put(b, ".</p>");
 		if (!json_is_array(json_object_get(s, "votes")))
 			continue;
-		{
-			static const char *const vc[] = { "#Position",
-				"Candidate", "#Votes", NULL };
-
-			put(b, "<table class=\"f\"><caption>Votes on the sheet"
-			    "</caption>");
-			thead(b, vc);
-		}
+		df_table_open(b, "f", "Votes on the sheet", vc);
 		json_array_foreach(json_object_get(s, "votes"), j, v) {
 			long long p = json_integer_value(json_object_get(v,
 			    "position"));
@@ -1349,21 +1307,16 @@ static void
 f20(struct ctx *x, struct sb *b, const json_t *o)
 {
 	static const char *const cols[] = { "#", "Packet", "Seal", NULL };
+	static const char *const keys[] = { "description", "seal", NULL };
 	const json_t *k;
 	size_t i;
 
 	(void)x;
-	put(b, "<table class=\"f\"><caption>Packets sealed for forwarding"
-	    "</caption>");
-	thead(b, cols);
+	df_table_open(b, "f", "Packets sealed for forwarding", cols);
 	json_array_foreach(json_object_get(o, "packets"), i, k) {
-		json_t *n = json_integer((json_int_t)i + 1);
-
 		put(b, "<tr>");
-		tdn(b, n);
-		json_decref(n);
-		td(b, json_object_get(k, "description"));
-		td(b, json_object_get(k, "seal"));
+		df_tdi(b, (long long)i + 1);
+		df_cells(b, k, keys);
 		put(b, "</tr>");
 	}
 	put(b, "</tbody></table><p>Contest closed and packets sealed at ");
@@ -1463,13 +1416,11 @@ f21(struct ctx *x, struct sb *b, const json_t *o)
 	static const char *const cols[] = { "File", "What", "SHA-256", NULL };
 	static const char *const dc[] = { "Entry", "Contest", "Action",
 		"#Seq", "Event hash (SHA-256)", NULL };
-	const json_t *k;
-	size_t i;
+	static const char *const dk[] = { "entry", "contest", "action",
+		"#seq", "hash", NULL };
 
 	(void)x;
-	put(b, "<table class=\"f wide\"><caption>The export (§6.6)"
-	    "</caption>");
-	thead(b, cols);
+	df_table_open(b, "f wide", "The export (§6.6)", cols);
 	put(b, "<tr><td>count.db</td><td>the book, copied by SQLite's online"
 	    " backup (teller-desk backup); its chain is checked by"
 	    " teller-desk verify</td><td>made with the export</td></tr>"
@@ -1488,20 +1439,9 @@ f21(struct ctx *x, struct sb *b, const json_t *o)
 	escj(b, json_object_get(o, "manifest"));
 	put(b, "</pre></td>");
 	td(b, json_object_get(o, "manifest_sha256"));
-	put(b, "</tr></tbody></table><table class=\"f wide\"><caption>"
-	    "Documents: the entries that issued them, sealed in the chain"
-	    "</caption>");
-	thead(b, dc);
-	json_array_foreach(json_object_get(o, "documents"), i, k) {
-		put(b, "<tr>");
-		td(b, json_object_get(k, "entry"));
-		td(b, json_object_get(k, "contest"));
-		td(b, json_object_get(k, "action"));
-		tdn(b, json_object_get(k, "seq"));
-		td(b, json_object_get(k, "hash"));
-		put(b, "</tr>");
-	}
-	put(b, "</tbody></table>");
+	put(b, "</tr></tbody></table>");
+	df_rows(b, "f wide", "Documents: the entries that issued them, sealed"
+	    " in the chain", dc, dk, json_object_get(o, "documents"));
 }
 
 const struct d_form d_forms2[] = {

@@ -26,17 +26,19 @@ form_link(struct ctx *x, struct sb *b, const char *form, const char *text)
 static void
 box_list(struct ctx *x, struct sb *b, int blockers)
 {
+	static const char *const cols[] = { "Box", "Kind", "State", "BPA",
+		"Verified", "Variance", "Outcome", NULL };
+	static const char *const keys[] = { "^box", "kind", "~state", "#bpa",
+		"#verified", "#variance", "outcome", NULL };
 	json_t *bx = get(x, "contests/%s/boxes", x->d->cs[x->c].id);
 	const json_t *v;
 	size_t i;
 	int n = 0;
 
-	put(b, blockers ? "<h2>Blockers (I5)</h2><ul>" :
-	    "<table><caption>Boxes</caption><thead><tr><th scope=\"col\">"
-	    "Box</th><th scope=\"col\">Kind</th><th scope=\"col\">State"
-	    "</th><th scope=\"col\">BPA</th><th scope=\"col\">Verified"
-	    "</th><th scope=\"col\">Variance</th><th scope=\"col\">"
-	    "Outcome</th></tr></thead><tbody>");
+	if (blockers)
+		put(b, "<h2>Blockers (I5)</h2><ul>");
+	else
+		table_open(b, "Boxes", cols);
 	json_array_foreach(bx, i, v) {
 		const json_t *oc = json_object_get(v, "outcome");
 
@@ -51,21 +53,9 @@ box_list(struct ctx *x, struct sb *b, int blockers)
 			put(b, ")</li>");
 			continue;
 		}
-		put(b, "<tr><th scope=\"row\">");
-		escj(b, json_object_get(v, "box"));
-		put(b, "</th><td>");
-		escj(b, json_object_get(v, "kind"));
-		put(b, "</td><td class=\"state\">");
-		escj(b, json_object_get(v, "state"));
-		put(b, "</td><td class=\"n\">");
-		escj(b, json_object_get(v, "bpa"));
-		put(b, "</td><td class=\"n\">");
-		escj(b, json_object_get(v, "verified"));
-		put(b, "</td><td class=\"n\">");
-		escj(b, json_object_get(v, "variance"));
-		put(b, "</td><td>");
-		escj(b, oc);
-		put(b, "</td></tr>");
+		put(b, "<tr>");
+		row_cells(b, v, keys);
+		put(b, "</tr>");
 	}
 	if (blockers && !n)
 		put(b, "<li>None: every box is decided.</li>");
@@ -106,6 +96,12 @@ d_scr_statement(struct ctx *x, struct sb *b)
 void
 d_scr_reconciliation(struct ctx *x, struct sb *b)
 {
+	static const char *const cols[] = { "Area", "Verified", "Bundles",
+		"Tally sheets", "Allowed doubtful", "Rejected",
+		"Doubtful pending", "Papers", "Difference", NULL };
+	static const char *const keys[] = { "^area", "#verified", "#bundles",
+		"#tally_sheets", "#allowed_doubtful", "#rejected",
+		"#pending_doubtful", "#papers", "#difference", NULL };
 	json_t *r = get(x, "contests/%s/reconciliation", x->d->cs[x->c].id);
 	const json_t *a;
 	size_t i;
@@ -116,31 +112,12 @@ d_scr_reconciliation(struct ctx *x, struct sb *b)
 		put(b, "<p>No reconciliation to show.</p>");
 		return;
 	}
-	put(b, "<table><caption>Reconciliation, current round</caption>"
-	    "<thead><tr><th scope=\"col\">Area</th><th scope=\"col\">"
-	    "Verified</th><th scope=\"col\">Bundles</th><th scope=\"col\">"
-	    "Tally sheets</th><th scope=\"col\">Allowed doubtful</th>"
-	    "<th scope=\"col\">Rejected</th><th scope=\"col\">Doubtful"
-	    " pending</th><th scope=\"col\">Papers</th><th scope=\"col\">"
-	    "Difference</th></tr></thead><tbody>");
-	json_array_foreach(json_object_get(r, "areas"), i, a) {
-		static const char *const k[] = { "verified", "bundles",
-			"tally_sheets", "allowed_doubtful", "rejected",
-			"pending_doubtful", "papers", "difference", NULL };
-
+	rows_table(b, "Reconciliation, current round", cols, keys,
+	    json_object_get(r, "areas"));
+	json_array_foreach(json_object_get(r, "areas"), i, a)
 		off |= json_integer_value(json_object_get(a, "difference"))
 		    != 0;
-		put(b, "<tr><th scope=\"row\">");
-		escj(b, json_object_get(a, "area"));
-		put(b, "</th>");
-		for (int j = 0; k[j]; j++) {
-			put(b, "<td class=\"n\">");
-			escj(b, json_object_get(a, k[j]));
-			put(b, "</td>");
-		}
-		put(b, "</tr>");
-	}
-	put(b, "</tbody></table><p class=\"state\">");
+	put(b, "<p class=\"state\">");
 	put(b, json_is_true(json_object_get(r, "reconciled")) ?
 	    "Reconciled (I10 holds)." : "NOT reconciled: the provisional"
 	    " result is blocked (I10).");
@@ -250,6 +227,28 @@ where_of(struct ctx *x, struct where *w)
 	return 0;
 }
 
+/* A bundle form's hidden fields: where (w) and which stage and kind. */
+static void
+bundle_where(struct ctx *x, struct sb *b, const char *form,
+    const struct where *w, const char *stage, const char *kind)
+{
+	field(x, b, form, "round", "", "hidden", w->round, 0);
+	field(x, b, form, "stage", "", "hidden", stage, 0);
+	field(x, b, form, "kind", "", "hidden", kind, 0);
+	field(x, b, form, "area", "", "hidden", w->area, 0);
+	field(x, b, form, "table", "", "hidden", w->table, 0);
+}
+
+/* A bundle form's two staff numbers: who counted, who checked. */
+static void
+bundle_staff(struct ctx *x, struct sb *b, const char *form)
+{
+	field(x, b, form, "counted_by", "Counted by (staff no.)", "text", "",
+	    1);
+	field(x, b, form, "checked_by", "Checked by (staff no.)", "text", "",
+	    1);
+}
+
 /* S-12: a table's sheet for the round and stage; its supervisor
  * closes it (I12 refuses while doubtful papers are open). */
 void
@@ -318,17 +317,13 @@ d_scr_sheet(struct ctx *x, struct sb *b)
 	escj(b, json_object_get(sh, "papers"));
 	put(b, ".</p>");
 	if (json_is_array(json_object_get(sh, "votes"))) {
-		put(b, "<table><caption>Votes by candidate</caption><thead><tr>"
-		    "<th scope=\"col\">Position</th><th scope=\"col\">Votes"
-		    "</th></tr></thead><tbody>");
-		json_array_foreach(json_object_get(sh, "votes"), i, v) {
-			put(b, "<tr><td class=\"n\">");
-			escj(b, json_object_get(v, "position"));
-			put(b, "</td><td class=\"n\">");
-			escj(b, json_object_get(v, "votes"));
-			put(b, "</td></tr>");
-		}
-		put(b, "</tbody></table>");
+		static const char *const cols[] = { "Position", "Votes",
+			NULL };
+		static const char *const keys[] = { "#position", "#votes",
+			NULL };
+
+		rows_table(b, "Votes by candidate", cols, keys,
+		    json_object_get(sh, "votes"));
 	}
 	put(b, "<p>Closed for areas: ");
 	json_array_foreach(json_object_get(sh, "closed"), i, v) {
@@ -465,11 +460,7 @@ d_scr_stage2(struct ctx *x, struct sb *b)
 	}
 	if (x->u->ntabs) {
 		form_open(x, b, "bundle2", "Second-count bundle");
-		field(x, b, "bundle2", "round", "", "hidden", w.round, 0);
-		field(x, b, "bundle2", "stage", "", "hidden", "2", 0);
-		field(x, b, "bundle2", "kind", "", "hidden", "stage2", 0);
-		field(x, b, "bundle2", "area", "", "hidden", w.area, 0);
-		field(x, b, "bundle2", "table", "", "hidden", w.table, 0);
+		bundle_where(x, b, "bundle2", &w, "2", "stage2");
 		field(x, b, "bundle2", "slip", "Slip", "text", "", 1);
 		field(x, b, "bundle2", "source", "From (eliminated position)",
 		    "num", "", 1);
@@ -483,10 +474,7 @@ d_scr_stage2(struct ctx *x, struct sb *b)
 		put(b, "<label for=\"bundle2-part\">Part bundle</label><input"
 		    " id=\"bundle2-part\" name=\"part\" type=\"checkbox\""
 		    " value=\"1\">");
-		field(x, b, "bundle2", "counted_by", "Counted by (staff no.)",
-		    "text", "", 1);
-		field(x, b, "bundle2", "checked_by", "Checked by (staff no.)",
-		    "text", "", 1);
+		bundle_staff(x, b, "bundle2");
 		form_close(b, "Save bundle");
 	}
 	json_decref(f13);
@@ -516,19 +504,12 @@ d_scr_tally(struct ctx *x, struct sb *b)
 	escj(b, json_object_get(w.k, "seats"));
 	put(b, ".</p>");
 	form_open(x, b, "pattern", "Pattern bundle");
-	field(x, b, "pattern", "round", "", "hidden", w.round, 0);
-	field(x, b, "pattern", "stage", "", "hidden", "1", 0);
-	field(x, b, "pattern", "kind", "", "hidden", "pattern", 0);
-	field(x, b, "pattern", "area", "", "hidden", w.area, 0);
-	field(x, b, "pattern", "table", "", "hidden", w.table, 0);
+	bundle_where(x, b, "pattern", &w, "1", "pattern");
 	field(x, b, "pattern", "slip", "Slip", "text", "", 1);
 	field(x, b, "pattern", "pattern", "Positions marked (e.g. 1 4 7)",
 	    "text", "", 1);
 	field(x, b, "pattern", "papers", "Papers", "num", "", 1);
-	field(x, b, "pattern", "counted_by", "Counted by (staff no.)", "text",
-	    "", 1);
-	field(x, b, "pattern", "checked_by", "Checked by (staff no.)", "text",
-	    "", 1);
+	bundle_staff(x, b, "pattern");
 	form_close(b, "Save pattern bundle");
 	form_open(x, b, "tally", "Tally sheet");
 	field(x, b, "tally", "round", "", "hidden", w.round, 0);
@@ -555,9 +536,10 @@ d_scr_tally(struct ctx *x, struct sb *b)
 static void
 all_boxes(struct ctx *x, struct sb *b)
 {
-	put(b, "<table><caption>Boxes</caption><thead><tr><th scope=\"col\">"
-	    "Box</th><th scope=\"col\">Contest</th><th scope=\"col\">Table"
-	    "</th><th scope=\"col\">State</th></tr></thead><tbody>");
+	static const char *const cols[] = { "Box", "Contest", "Table",
+		"State", NULL };
+
+	table_open(b, "Boxes", cols);
 	for (int c = 0; c < x->d->ncs; c++) {
 		json_t *bx = get(x, "contests/%s/boxes", x->d->cs[c].id);
 		const json_t *v;
@@ -695,14 +677,8 @@ d_scr_receipt(struct ctx *x, struct sb *b)
 
 	if (x->err && x->vals)
 		box = json_string_value(json_object_get(x->vals, "box"));
-	put(b, "<form method=\"get\" action=\"/receipt\"><input type=\""
-	    "hidden\" name=\"c\" value=\"");
-	esc(b, x->d->cs[x->c].id);
-	put(b, "\"><label for=\"pick-box\">Box code (scan or type)</label>"
-	    "<input id=\"pick-box\" name=\"box\" type=\"text\""
-	    " autocomplete=\"off\" value=\"");
-	esc(b, box);
-	put(b, "\"> <button type=\"submit\">Look up</button></form>");
+	box_picker(x, b, "/receipt", "Box code (scan or type)", "Look up", box,
+	    0);
 	if (box && *box)
 		receipt_box(x, b, box);
 	form_open(x, b, "receipt", "Receive a box");
@@ -1114,20 +1090,17 @@ backfill(struct ctx *x, struct sb *b)
 	if (!json_object_size(acts))
 		put(b, "<p>No entry has been taken in from paper.</p>");
 	else {
-		put(b, "<table><caption>Back-filled entries</caption><thead>"
-		    "<tr><th scope=\"col\">Action</th><th scope=\"col\">"
-		    "Entries</th><th scope=\"col\">Paper times from</th>"
-		    "<th scope=\"col\">to</th></tr></thead><tbody>");
+		static const char *const cols[] = { "Action", "Entries",
+			"Paper times from", "to", NULL };
+		static const char *const keys[] = { "#n", "from", "to", NULL };
+
+		table_open(b, "Back-filled entries", cols);
 		json_object_foreach(acts, k, r) {
 			put(b, "<tr><th scope=\"row\">");
 			esc(b, k);
-			put(b, "</th><td class=\"n\">");
-			escj(b, json_object_get(r, "n"));
-			put(b, "</td><td>");
-			escj(b, json_object_get(r, "from"));
-			put(b, "</td><td>");
-			escj(b, json_object_get(r, "to"));
-			put(b, "</td></tr>");
+			put(b, "</th>");
+			row_cells(b, r, keys);
+			put(b, "</tr>");
 		}
 		put(b, "</tbody></table>");
 	}
@@ -1139,19 +1112,12 @@ backfill(struct ctx *x, struct sb *b)
 		    "\"col\">Taken in at</th><th scope=\"col\">Status</th>"
 		    "</tr></thead><tbody>");
 		json_array_foreach(late, i, r) {
-			put(b, "<tr><td class=\"n\">");
-			escj(b, json_object_get(r, "entry"));
-			put(b, "</td><td>");
-			escj(b, json_object_get(r, "action"));
-			put(b, "</td><td>");
-			escj(b, json_object_get(r, "what"));
-			put(b, "</td><td>");
-			escj(b, json_object_get(r, "paper_time"));
-			put(b, "</td><td>");
-			escj(b, json_object_get(r, "at"));
-			put(b, "</td><td>");
-			escj(b, json_object_get(r, "status"));
-			put(b, "</td></tr>");
+			static const char *const keys[] = { "#entry", "action",
+				"what", "paper_time", "at", "status", NULL };
+
+			put(b, "<tr>");
+			row_cells(b, r, keys);
+			put(b, "</tr>");
 		}
 		put(b, "</tbody></table>");
 	}
@@ -1168,33 +1134,29 @@ backfill(struct ctx *x, struct sb *b)
 void
 d_scr_progress(struct ctx *x, struct sb *b)
 {
+	static const char *const cols[] = { "Contest", "State",
+		"Boxes verified", "Papers to count", "Progress %",
+		"Doubtful waiting", NULL };
+	static const char *const head[] = { "^name", "~state", NULL };
+	static const char *const tail[] = { "#papers_to_count",
+		"#progress_percent", "#doubtful_queue", NULL };
 	json_t *bd = get(x, "board"), *k;
 	const json_t *c, *t;
 	char path[120], round[16];
 	long long first = -1, last = -1, total = 0, left;
 	size_t i;
 
-	put(b, "<table><caption>Contests</caption><thead><tr><th scope=\"col\">"
-	    "Contest</th><th scope=\"col\">State</th><th scope=\"col\">"
-	    "Boxes verified</th><th scope=\"col\">Papers to count</th>"
-	    "<th scope=\"col\">Progress %</th><th scope=\"col\">Doubtful"
-	    " waiting</th></tr></thead><tbody>");
+	table_open(b, "Contests", cols);
 	json_array_foreach(json_object_get(bd, "contests"), i, c) {
-		put(b, "<tr><th scope=\"row\">");
-		escj(b, json_object_get(c, "name"));
-		put(b, "</th><td class=\"state\">");
-		escj(b, json_object_get(c, "state"));
-		put(b, "</td><td class=\"n\">");
+		put(b, "<tr>");
+		row_cells(b, c, head);
+		put(b, "<td class=\"n\">");
 		escj(b, json_object_get(c, "boxes_verified"));
 		put(b, " of ");
 		escj(b, json_object_get(c, "boxes_expected"));
-		put(b, "</td><td class=\"n\">");
-		escj(b, json_object_get(c, "papers_to_count"));
-		put(b, "</td><td class=\"n\">");
-		escj(b, json_object_get(c, "progress_percent"));
-		put(b, "</td><td class=\"n\">");
-		escj(b, json_object_get(c, "doubtful_queue"));
-		put(b, "</td></tr>");
+		put(b, "</td>");
+		row_cells(b, c, tail);
+		put(b, "</tr>");
 	}
 	put(b, "</tbody></table>");
 	json_decref(bd);
@@ -1274,18 +1236,11 @@ d_scr_progress(struct ctx *x, struct sb *b)
 	json_decref(k);
 	put(b, "</p>");
 	if (json_array_size(json_object_get(x->d->election, "timetable"))) {
-		put(b, "<table><caption>The plan's timetable</caption><thead>"
-		    "<tr><th scope=\"col\">Event</th><th scope=\"col\">At"
-		    "</th></tr></thead><tbody>");
-		json_array_foreach(json_object_get(x->d->election,
-		    "timetable"), i, t) {
-			put(b, "<tr><td>");
-			escj(b, json_object_get(t, "event"));
-			put(b, "</td><td>");
-			escj(b, json_object_get(t, "at"));
-			put(b, "</td></tr>");
-		}
-		put(b, "</tbody></table>");
+		static const char *const tt_cols[] = { "Event", "At", NULL };
+		static const char *const tt_keys[] = { "event", "at", NULL };
+
+		rows_table(b, "The plan's timetable", tt_cols, tt_keys,
+		    json_object_get(x->d->election, "timetable"));
 	}
 	backfill(x, b);
 	config_form(x, b);
@@ -1388,46 +1343,23 @@ d_scr_variance(struct ctx *x, struct sb *b)
 	static const char *const ro_oc[] = { "agreed", "agreed_on_recount",
 		"variance_confirmed", "within_tolerance", "not_received",
 		NULL };
-	const char *box = q(x, "box"), *role = x->u->role;
-	json_t *bx, *mine = NULL;
-	const json_t *k;
-	size_t j;
+	static const char *const count_cols[] = { "Attempt", "Papers", NULL };
+	static const char *const count_keys[] = { "#attempt", "#papers",
+		NULL };
+	const char *box, *role = x->u->role;
+	json_t *bx, *mine;
 
-	if (x->err && x->vals)
-		box = json_string_value(json_object_get(x->vals, "box"));
-	put(b, "<form method=\"get\" action=\"/variance\"><input type=\""
-	    "hidden\" name=\"c\" value=\"");
-	esc(b, x->d->cs[x->c].id);
-	put(b, "\"><label for=\"pick-box\">Box code</label><input id=\""
-	    "pick-box\" name=\"box\" type=\"text\" autocomplete=\"off\""
-	    " value=\"");
-	esc(b, box);
-	put(b, "\"> <button type=\"submit\">Go</button></form>");
-	if (!box || !*box)
+	if ((mine = picked_box(x, b, "/variance", 0, &box, &bx)) == NULL)
 		return;
-	if ((mine = box_find(x, b, box, &bx)) == NULL) {
-		json_decref(bx);
-		return;
-	}
-	put(b, "<h2>Box ");
-	esc(b, box);
-	put(b, "</h2><p>State <span class=\"state\">");
+	put(b, "<p>State <span class=\"state\">");
 	escj(b, json_object_get(mine, "state"));
 	put(b, "</span>; BPA ");
 	escj(b, json_object_get(mine, "bpa"));
 	put(b, "; variance ");
 	escj(b, json_object_get(mine, "variance"));
-	put(b, ".</p><table><caption>Counts (attempt 0 the first)</caption>"
-	    "<thead><tr><th scope=\"col\">Attempt</th><th scope=\"col\">"
-	    "Papers</th></tr></thead><tbody>");
-	json_array_foreach(json_object_get(mine, "counts"), j, k) {
-		put(b, "<tr><td class=\"n\">");
-		escj(b, json_object_get(k, "attempt"));
-		put(b, "</td><td class=\"n\">");
-		escj(b, json_object_get(k, "papers"));
-		put(b, "</td></tr>");
-	}
-	put(b, "</tbody></table>");
+	put(b, ".</p>");
+	rows_table(b, "Counts (attempt 0 the first)", count_cols, count_keys,
+	    json_object_get(mine, "counts"));
 	place_panel(x, b, bx, box);
 	put(b, "<p>The rule (§2.3): preliminary checks, every"
 	    " box issued to the station opened, compensating errors at the"

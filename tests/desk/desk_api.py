@@ -1403,13 +1403,39 @@ def tally_correction(ro, sup, c1, c2, second, sheet):
     check(js and js["status"] == "agreed", "tally agreed again: %s" % js)
 
 
-def sv_majority():
-    """SV with a majority at the first stage: STAGE1_DONE, no second
-    stage (409), the provisional result straight away."""
+def mayor_bundles(c1, slip, n, piles, rnd=1, stage=1):
+    """Mayor's piles entered by c1 at table 1 in round rnd, in bundles
+    of at most 25 (slips slip-<n+1>, ...): each pile (candidate, papers)
+    at stage 1, (source, dest, papers) at stage 2. Returns the last slip
+    number and the entries by pile and bundle size (pile[:-1] + (p,))."""
+    entries = {}
+    for pile in piles:
+        total = pile[-1]
+        while total:
+            n += 1
+            p = min(25, total)
+            if stage == 1:
+                b = bundle("%s-%d" % (slip, n), 1, pile[0], p)
+            else:
+                b = bundle("%s-%d" % (slip, n), 1, None, p, 2, pile[0],
+                           pile[1])
+            b["round"] = rnd
+            js, _ = post(c1, C + "bundles", b)
+            entries[pile[:-1] + (p,)] = js and js["entry"]
+            total -= p
+    return n, entries
+
+
+def sv_first_count(name, piles, slip):
+    """A fresh SV book `name` served as SRV (the caller keeps the one
+    before), verified, with first preferences piles entered (as
+    mayor_bundles) and round 1's stage 1 closed. Returns the book, the
+    tokens (ro, mgr, sup, c1), the last slip number and the close's
+    answer."""
     global SRV
-    db = os.path.join(tmp, "majority.db")
+    db = os.path.join(tmp, name)
     subprocess.run([DESK, "init", db, "--plan", PLAN], capture_output=True)
-    keep, SRV = SRV, Server(db)
+    SRV = Server(db)
     SRV.start()
     ro = login("ro", "correct-horse-battery-1", DEVICE)
     mgr = login("mgr", "mgr-password-long-1", DEVICE)
@@ -1418,16 +1444,20 @@ def sv_majority():
     c1 = login("clerk1", "clerk1-password-long")
     c2 = login("clerk2", "clerk2-password-long")
     verification(ro, mgr, sup, c1, c2, rcpt)
-    n = 0
-    for cand, total in ((1, 600), (2, 200), (3, 100), (4, 100)):
-        while total:
-            n += 1
-            p = min(25, total)
-            post(c1, C + "bundles", bundle("m-%d" % n, 1, cand, p))
-            total -= p
+    n, _ = mayor_bundles(c1, slip, 0, piles)
     post(sup, C + "sheets/close", {"round": 1, "area": "main", "table": 1,
                                    "stage": 1})
     js, _ = post(mgr, "contests/mayor/rounds/1/close", {"stage": 1})
+    return db, (ro, mgr, sup, c1), n, js
+
+
+def sv_majority():
+    """SV with a majority at the first stage: STAGE1_DONE, no second
+    stage (409), the provisional result straight away."""
+    global SRV
+    keep = SRV
+    db, (ro, mgr, sup, c1), n, js = sv_first_count(
+        "majority.db", ((1, 600), (2, 200), (3, 100), (4, 100)), "m")
     check(js and js["states"]["mayor"] == "STAGE1_DONE", "STAGE1_DONE")
     post(ro, C + "stage2", {"notice": "-"}, 409, rule="I14",
          what="no second stage after a majority")
@@ -1452,14 +1482,7 @@ def sv_majority():
     a = js["areas"][0] if st == 200 else {}
     check(a.get("bundles") == 200 and a.get("difference") == -800,
           "piles 3 and 4 carried: %s" % a)
-    for cand, total in ((1, 599), (2, 201)):
-        while total:
-            n += 1
-            p = min(25, total)
-            b = bundle("m-%d" % n, 1, cand, p)
-            b["round"] = 2
-            post(c1, C + "bundles", b)
-            total -= p
+    n, _ = mayor_bundles(c1, "m", n, ((1, 599), (2, 201)), 2)
     post(sup, C + "sheets/close", {"round": 2, "area": "main", "table": 1,
                                    "stage": 1})
     js, _ = post(mgr, "contests/mayor/rounds/2/close", {"stage": 1})
@@ -1484,39 +1507,11 @@ def sv_version1(name):
     A 450 + 140 = 590, B 300 + 110 = 410. Returns the book, the tokens
     (ro, mgr, sup, c1), the next slip number and the stage-2 entries
     by (source, dest, papers)."""
-    global SRV
-    db = os.path.join(tmp, name)
-    subprocess.run([DESK, "init", db, "--plan", PLAN], capture_output=True)
-    SRV = Server(db)
-    SRV.start()
-    ro = login("ro", "correct-horse-battery-1", DEVICE)
-    mgr = login("mgr", "mgr-password-long-1", DEVICE)
-    rcpt = login("rcpt", "rcpt-password-long-1")
-    sup = login("sup1", "sup1-password-long-1")
-    c1 = login("clerk1", "clerk1-password-long")
-    c2 = login("clerk2", "clerk2-password-long")
-    verification(ro, mgr, sup, c1, c2, rcpt)
-    n = 0
-    for cand, total in ((1, 450), (2, 300), (3, 150), (4, 100)):
-        while total:
-            n += 1
-            p = min(25, total)
-            post(c1, C + "bundles", bundle("k-%d" % n, 1, cand, p))
-            total -= p
-    post(sup, C + "sheets/close", {"round": 1, "area": "main", "table": 1,
-                                   "stage": 1})
-    post(mgr, "contests/mayor/rounds/1/close", {"stage": 1})
+    db, (ro, mgr, sup, c1), n, _ = sv_first_count(
+        name, ((1, 450), (2, 300), (3, 150), (4, 100)), "k")
     post(ro, C + "stage2", {"notice": "now"})
-    s2 = {}
-    for src, dest, total in ((3, 1, 100), (3, 2, 50), (4, 1, 40),
-                             (4, 2, 60)):
-        while total:
-            n += 1
-            p = min(25, total)
-            js, _ = post(c1, C + "bundles", bundle("k-%d" % n, 1, None, p,
-                                                   2, src, dest))
-            s2[(src, dest, p)] = js and js["entry"]
-            total -= p
+    n, s2 = mayor_bundles(c1, "k", n, ((3, 1, 100), (3, 2, 50), (4, 1, 40),
+                                       (4, 2, 60)), 1, 2)
     post(sup, C + "sheets/close", {"round": 1, "area": "main", "table": 1,
                                    "stage": 2})
     post(mgr, "contests/mayor/rounds/1/close", {"stage": 2})
@@ -1589,14 +1584,7 @@ def sv_partial():
     a = js["areas"][0] if st == 200 else {}
     check(a.get("bundles") == 400 and a.get("difference") == -600,
           "SV partial: B's and D's stage 1 carried: %s" % a)
-    for cand, total in ((1, 450), (3, 150)):
-        while total:
-            n += 1
-            p = min(25, total)
-            b = bundle("k-%d" % n, 1, cand, p)
-            b["round"] = 2
-            post(c1, C + "bundles", b)
-            total -= p
+    n, _ = mayor_bundles(c1, "k", n, ((1, 450), (3, 150)), 2)
     post(sup, C + "sheets/close", {"round": 2, "area": "main", "table": 1,
                                    "stage": 1})
     js, _ = post(mgr, "contests/mayor/rounds/2/close", {"stage": 1})
@@ -1610,14 +1598,8 @@ def sv_partial():
     b["round"] = 2
     post(c1, C + "bundles", b, 409, rule="I14",
          what="D's 60 for B carried: 25 + 16 more would pass D's 100")
-    for src, dest, total in ((3, 1, 95), (3, 2, 55), (4, 1, 15)):
-        while total:
-            n += 1
-            p = min(25, total)
-            b = bundle("k-%d" % n, 1, None, p, 2, src, dest)
-            b["round"] = 2
-            post(c1, C + "bundles", b)
-            total -= p
+    n, _ = mayor_bundles(c1, "k", n, ((3, 1, 95), (3, 2, 55), (4, 1, 15)),
+                         2, 2)
     post(sup, C + "sheets/close", {"round": 2, "area": "main", "table": 1,
                                    "stage": 2})
     js, _ = post(mgr, "contests/mayor/rounds/2/close", {"stage": 2})

@@ -27,6 +27,9 @@ B = sys.argv[1] if len(sys.argv) > 1 else "build"
 DESK = os.path.abspath(os.path.join(B, "teller-desk"))
 HERE = os.path.dirname(os.path.abspath(__file__))
 PLAN = os.path.join(HERE, "..", "browser", "desk-plan.json")
+BLOCK_PLAN = os.path.join(HERE, "plan-block.json")
+MAYOR_PLAN = os.path.join(HERE, "..", "..", "examples", "desk",
+                          "plan-mayor.json")
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src"
        " 'self'; connect-src 'self'; form-action 'self'; frame-ancestors"
        " 'none'; base-uri 'none'")
@@ -108,49 +111,21 @@ def main():
         # DESK_ONLY=withdraw_forms: just those books, for a quick run
         try:
             for name in only.split(","):
-                other_book(os.path.join(HERE, "plan-block.json") if
-                           name == "tally_queue_forms" else
-                           os.path.join(HERE, "..", "..", "examples",
-                                        "desk", "plan-mayor.json"),
-                           globals()[name])
+                other_book(BLOCK_PLAN if name == "tally_queue_forms"
+                           else MAYOR_PLAN, globals()[name])
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
         return
     r = subprocess.run([DESK, "init", DB, "--plan", PLAN],
                        capture_output=True, text=True)
     check(r.returncode == 0, "init")
-    env = dict(os.environ)
-    env["ASAN_OPTIONS"] = (env.get("ASAN_OPTIONS", "") +
-                           ":detect_leaks=0").lstrip(":")
-    proc = subprocess.Popen([DESK, "serve", DB, "--listen",
-                             "127.0.0.1:%d" % PORT, "--insecure-http"],
-                            stderr=subprocess.DEVNULL, env=env)
-    try:
-        for _ in range(200):
-            try:
-                if req("GET", "/api/v1/health")[0] == 200:
-                    break
-            except OSError:
-                time.sleep(0.05)
-        run()
-    finally:
-        proc.send_signal(signal.SIGTERM)
-        proc.wait(timeout=30)
+    serving(run)
     try:
         block_forms()
-        other_book(os.path.join(HERE, "..", "..", "examples", "desk",
-                                "plan-mayor.json"), sv_run)
-        other_book(os.path.join(HERE, "..", "..", "examples", "desk",
-                                "plan-mayor.json"), forms_run)
-        other_book(os.path.join(HERE, "..", "..", "examples", "desk",
-                                "plan-mayor.json"), withdraw_forms)
-        other_book(os.path.join(HERE, "..", "..", "examples", "desk",
-                                "plan-mayor.json"), queue_forms)
-        other_book(os.path.join(HERE, "..", "..", "examples", "desk",
-                                "plan-mayor.json"), backfill_forms)
-        other_book(os.path.join(HERE, "..", "..", "examples", "desk",
-                                "plan-mayor.json"), my_entries_forms)
-        other_book(os.path.join(HERE, "plan-block.json"), tally_queue_forms)
+        for fn in (sv_run, forms_run, withdraw_forms, queue_forms,
+                   backfill_forms, my_entries_forms):
+            other_book(MAYOR_PLAN, fn)
+        other_book(BLOCK_PLAN, tally_queue_forms)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
@@ -228,7 +203,8 @@ def forms_no_js(c1):
               "B4: screen role %s" % s)
 
 
-def api(tok, path, body):
+def api_post(tok, path, body):
+    """POST /api/v1/path (as bearer tok, if any): status and JSON."""
     c = http.client.HTTPConnection("127.0.0.1", PORT, timeout=60)
     h = {"Content-Type": "application/json"}
     if tok:
@@ -237,19 +213,17 @@ def api(tok, path, body):
     r = c.getresponse()
     js = json.loads(r.read() or b"null")
     c.close()
-    check(r.status in (200, 201), "API %s: %d %s" % (path, r.status, js))
+    return r.status, js
+
+
+def api(tok, path, body):
+    st, js = api_post(tok, path, body)
+    check(st in (200, 201), "API %s: %d %s" % (path, st, js))
     return js
 
 
-def other_book(plan, fn):
-    """fn() against a second server with its own book from plan."""
-    global PORT, ORIGIN, DB
-    keep = PORT, ORIGIN, DB
-    DB = os.path.join(tmp, "%s-%s.db" % (os.path.basename(plan),
-                                         fn.__name__))
-    PORT = free_port()
-    ORIGIN = "http://127.0.0.1:%d" % PORT
-    subprocess.run([DESK, "init", DB, "--plan", plan], capture_output=True)
+def serving(fn):
+    """fn() while a desk serves DB on PORT (plain HTTP); stopped after."""
     env = dict(os.environ)
     env["ASAN_OPTIONS"] = (env.get("ASAN_OPTIONS", "") +
                            ":detect_leaks=0").lstrip(":")
@@ -267,7 +241,25 @@ def other_book(plan, fn):
     finally:
         proc.send_signal(signal.SIGTERM)
         proc.wait(timeout=30)
+
+
+def own_book(name, plan, fn):
+    """fn() against a server of its own on a new book `name` from plan."""
+    global PORT, ORIGIN, DB
+    keep = PORT, ORIGIN, DB
+    DB = os.path.join(tmp, name)
+    PORT = free_port()
+    ORIGIN = "http://127.0.0.1:%d" % PORT
+    subprocess.run([DESK, "init", DB, "--plan", plan], capture_output=True)
+    try:
+        serving(fn)
+    finally:
         PORT, ORIGIN, DB = keep
+
+
+def other_book(plan, fn):
+    """fn() against a second server with its own book from plan."""
+    own_book("%s-%s.db" % (os.path.basename(plan), fn.__name__), plan, fn)
 
 
 DEVICE = "8f3c1a9b7e2d4c6f8a0b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f708192a3b4c5"
@@ -690,15 +682,9 @@ def queue_forms():
     tok = {u: api_login(u, p) for u, p in pw.items()}
 
     def post(who, path, body, want=201):
-        c = http.client.HTTPConnection("127.0.0.1", PORT, timeout=60)
-        c.request("POST", "/api/v1/" + path, json.dumps(body).encode(),
-                  {"Content-Type": "application/json",
-                   "Authorization": "Bearer " + tok[who]})
-        r = c.getresponse()
-        js = json.loads(r.read() or b"null")
-        c.close()
-        check(r.status == want, "POST %s as %s: %d (want %d) %s" % (
-              path, who, r.status, want, str(js)[:300]))
+        st, js = api_post(tok[who], path, body)
+        check(st == want, "POST %s as %s: %d (want %d) %s" % (
+              path, who, st, want, str(js)[:300]))
         return js
 
     def line(entry):
@@ -907,15 +893,9 @@ def forms_run():
         return st, body
 
     def post(who, path, body, want=201):
-        c = http.client.HTTPConnection("127.0.0.1", PORT, timeout=60)
-        c.request("POST", "/api/v1/" + path, json.dumps(body).encode(),
-                  {"Content-Type": "application/json",
-                   "Authorization": "Bearer " + tok[who]})
-        r = c.getresponse()
-        js = json.loads(r.read() or b"null")
-        c.close()
-        check(r.status == want, "POST %s as %s: %d %s" % (path, who,
-              r.status, str(js)[:300]))
+        st, js = api_post(tok[who], path, body)
+        check(st == want, "POST %s as %s: %d %s" % (path, who, st,
+              str(js)[:300]))
         return js
 
     def page(f, who, q="", want=200):
@@ -1227,31 +1207,7 @@ def block_forms():
     pattern refused by I7 with its fields kept; a tally sheet entered
     twice blind (the v<position> fields as the votes); a bad vote; the
     sheet shown and closed by its supervisor."""
-    global PORT, ORIGIN, DB
-    keep = PORT, ORIGIN, DB
-    DB = os.path.join(tmp, "block.db")
-    PORT = free_port()
-    ORIGIN = "http://127.0.0.1:%d" % PORT
-    subprocess.run([DESK, "init", DB, "--plan", os.path.join(
-                   HERE, "plan-block.json")], capture_output=True)
-    env = dict(os.environ)
-    env["ASAN_OPTIONS"] = (env.get("ASAN_OPTIONS", "") +
-                           ":detect_leaks=0").lstrip(":")
-    proc = subprocess.Popen([DESK, "serve", DB, "--listen",
-                             "127.0.0.1:%d" % PORT, "--insecure-http"],
-                            stderr=subprocess.DEVNULL, env=env)
-    try:
-        for _ in range(200):
-            try:
-                if req("GET", "/api/v1/health")[0] == 200:
-                    break
-            except OSError:
-                time.sleep(0.05)
-        block_run()
-    finally:
-        proc.send_signal(signal.SIGTERM)
-        proc.wait(timeout=30)
-        PORT, ORIGIN, DB = keep
+    own_book("block.db", BLOCK_PLAN, block_run)
 
 
 def block_run():
