@@ -219,6 +219,8 @@ d_pool_open(struct desk *w)
 	    !(pub_db = open_ro(p)) || !(R = calloc(1, sizeof *R)))
 		goto fail;
 	R->db = w->db;
+	if (d_sheetix_open(R))
+		goto fail;
 	/* a book that failed its check loads as far as W did */
 	if (d_load(R, err, sizeof err) && !w->read_only)
 		goto fail;

@@ -15,7 +15,14 @@
 #    seq, each contest's progress is the bundles the book holds up to
 #    that seq, and one client's reads never go back. Every acknowledged
 #    bundle is in the book once; none refused is.
+# D: the supervisors' sheet (F9, GET contests/C/sheets), which serve
+#    keeps in the readers' model (desk/sheetix.c), is what the book
+#    says: its entries (bundles, a doubtful; a bundle and the doubtful
+#    withdrawn, marked superseded_by their withdrawals) are those of the book's lines, in the
+#    scan's order, as canonical JSON; the same bytes after a restart
+#    (the model loaded, not caught up).
 # Usage: desk_pool.py BUILD_DIR. Prints "N passed, N failed".
+import http.client
 import json
 import os
 import shutil
@@ -211,6 +218,74 @@ def busy_phase(srv, toks, budget, reads, acked, refused):
     return errors
 
 
+def raw_get(port, tok, path):
+    """(status, bytes) of a GET of /api/v1/path."""
+    c = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    c.request("GET", "/api/v1/" + path,
+              headers={"Authorization": "Bearer " + tok})
+    r = c.getresponse()
+    body = r.read()
+    c.close()
+    return r.status, body
+
+
+def sheet_want(db, cid, table):
+    """The sheet's entries as the book's lines give them."""
+    out = subprocess.run([DESK, "export", db], capture_output=True,
+                         text=True).stdout.splitlines()
+    evs = [json.loads(ln) for ln in out[1:]]
+    sup = {}
+    for e in evs:
+        if isinstance(e.get("supersedes"), int):
+            sup.setdefault(e["supersedes"], e.get("entry") or 0)
+    want = []
+    for act in ("bundle.add", "tally.enter", "doubtful.raise"):
+        for e in evs:
+            d = e.get("data") or {}
+            if e.get("action") == act and e.get("contest") == cid and \
+                    d.get("round") == 1 and d.get("table") == table and \
+                    d.get("stage", 1) == 1:
+                want.append({"entry": e["entry"], "action": act,
+                             "at": e["at"], "by": e["user"], "data": d,
+                             "superseded_by": sup.get(e["entry"])})
+    return want
+
+
+def sheet_phase(srv, toks, db):
+    """D: the kept sheet against the book, then after a restart."""
+    clerk = L.Client(srv.port, toks["clerk00"])
+    for n in (1, 2):
+        path, body = bundle(0, 9000 + n)
+        st, js = clerk.call("POST", path, body, "sheet-%d" % n)
+        check(st == 201, "D: bundle %d saved (%d)" % (n, st))
+    st, js = clerk.call("POST", "contests/c01/doubtful", {
+        "round": 1, "area": "main", "table": 1, "stage": 1, "papers": 1,
+        "description": "a mark outside the box"}, "sheet-d")
+    check(st == 201, "D: doubtful saved (%d %s)" % (st, js))
+    dd = js.get("entry", 0) if isinstance(js, dict) else 0
+    wd = dd - 1
+    for e in (wd, dd):  # the board's progress is then B's again
+        st, js = clerk.call("POST", "entries/%d/withdrawal" % e, {
+            "reason_code": "typo", "reason_text": "counted twice"},
+            "sheet-w%d" % e)
+        check(st == 201, "D: entry %d withdrawn (%d %s)" % (e, st, js))
+    path = "contests/c01/sheets?round=1&stage=1&table=1"
+    st, got = raw_get(srv.port, toks["sup00"], path)
+    js = json.loads(got) if st == 200 else {}
+    want = sheet_want(db, "c01", 1)
+    check(st == 200 and js.get("entries") == want and len(want) > 50 and
+          [e["superseded_by"] for e in want if e["entry"] in (wd, dd)] ==
+          [dd + 1, dd + 2] and
+          want[-1]["action"] == "doubtful.raise",
+          "D: the kept sheet is the book's (%d entries, %d wanted): %s" % (
+              len(js.get("entries", [])), len(want),
+              [e for e in js.get("entries", []) if e not in want][:2]))
+    canon = json.dumps(js, sort_keys=True, separators=(",", ":"),
+                       ensure_ascii=False).encode()
+    check(got == canon, "D: the sheet is canonical JSON: %r" % got[:200])
+    return path, got
+
+
 def main():
     tmp = tempfile.mkdtemp(prefix="desk-pool-")
     pf = os.path.join(tmp, "plan.json")
@@ -236,7 +311,8 @@ def main():
     finally:
         srv.stop()
     # 100 bundles of 10 papers a contest fill its 1,000: 1 slow, 100 in
-    # B, up to 99 in C (the book fills first)
+    # B, 2 in D (one withdrawn; a doubtful, withdrawn), up to 90 in C (the
+    # book fills first)
     budget = [100, 0]
     srv = Serve(db).start()
     try:
@@ -245,12 +321,23 @@ def main():
     finally:
         srv.stop()
     check(n == 100 and not refused, "B: %d bundles saved, none refused" % n)
+    srv = Serve(db).start()
+    try:
+        path, got = sheet_phase(srv, toks, db)
+    finally:
+        srv.stop()
+    srv = Serve(db).start()
+    try:
+        check(raw_get(srv.port, toks["sup00"], path) == (200, got),
+              "D: the same sheet bytes after a restart")
+    finally:
+        srv.stop()
     c = sqlite3.connect(db)
     pages = c.execute("pragma page_count").fetchone()[0]
     c.close()
     srv = Serve(db, {"TELLER_DESK_MAX_PAGES": str(pages + 4)}).start()
     try:
-        budget[0] = 98
+        budget[0] = 90
         busy_phase(srv, toks, budget, reads, acked, refused)
     finally:
         srv.stop()
@@ -259,12 +346,15 @@ def main():
 
     out = subprocess.run([DESK, "export", db], capture_output=True,
                          text=True).stdout.splitlines()
-    hashes, counts, book = {}, {}, {}
+    hashes, counts, book, bundles = {}, {}, {}, {}
     cum = [0] * L.NC
     for line in out[1:]:
         e = json.loads(line)
+        if e.get("supersedes") in bundles:  # D's withdrawal
+            cum[bundles[e["supersedes"]]] -= 1
         if e.get("action") == "bundle.add":
             cum[int(e["contest"][1:]) - 1] += 1
+            bundles[e["entry"]] = int(e["contest"][1:]) - 1
             if e.get("idem"):
                 book[e["idem"]] = book.get(e["idem"], 0) + 1
         hashes[e["seq"]] = e["hash"]
