@@ -20,24 +20,26 @@
  *   connection) and copies the latest writer's read_only, fail and
  *   keyed. The next write need not wait while a publish waits for the
  *   reads in flight. Every request that may write (a POST, login,
- *   logout, a GET of export, which logs, every HTML request), the
+ *   logout, a GET of export, which logs, an HTML form's POST), the
  *   air-gap check's
  *   events and server.start and server.stop hold it from before their
  *   first read of the book to after their COMMIT, on the one writer
  *   connection (W.db, BEGIN IMMEDIATE, synchronous=FULL, busy_timeout
  *   5000). W is touched by no one else. A writer publishes before its
  *   answer is sent: a client that had its 201 reads its entry.
- * - A read (a GET or HEAD of /api/ but export; is_read in server.c)
- *   takes a read-only WAL connection from the pool (SQLITE_OPEN_READONLY,
- *   busy_timeout 5000), the read side of `model`, opens one read
- *   transaction and checks that the book's last seq is R's: a COMMIT not
- *   yet published makes it let go and try again (200 times, 1 ms
- *   apart, then the writer's path serves it). Then d_api runs on a
- *   copy of R whose db is that connection: the model and the SQLite
- *   snapshot are one committed state. Reads run side by side; a read
- *   waits at most for one publish (the lock prefers the writer, so
- *   reads cannot starve it). A read never writes: not a model, not the
- *   book.
+ * - A read (a GET or HEAD of /api/ but export, a GET of an HTML
+ *   screen; is_read in server.c) takes a read-only WAL connection from
+ *   the pool (SQLITE_OPEN_READONLY, busy_timeout 5000), the read side
+ *   of `model`, opens one read transaction and checks that the book's
+ *   last seq is R's: a COMMIT not yet published makes it let go and
+ *   try again (200 times, 1 ms apart, then the writer's path serves
+ *   it). Then d_api (d_html for a screen) runs on a copy of R whose db
+ *   is that connection: the model and the SQLite snapshot are one
+ *   committed state. Reads run side by side; a read waits at most for
+ *   one publish (the lock prefers the writer, so reads cannot starve
+ *   it). A read never writes: not a model, not the book. So a screen
+ *   shows no entry before its COMMIT returned, and the page a form's
+ *   303 names shows its entry (the writer published before the 303).
  * - A read's session touch (session.last_seen, §6.3) is kept here, not
  *   written: d_touch_later records it, d_session_user counts the later
  *   of the book's last_seen and the kept one when it judges idleness

@@ -7,6 +7,9 @@
 # A: with a slow disk (TELLER_DESK_COMMIT_DELAY_MS=2000 before each
 #    entry's COMMIT), reads on both listeners while a bundle is being
 #    written answer at once and without it; after its 201 they show it.
+#    The same for the HTML screens: S-12 (the table's sheet) answers at
+#    once during the write and without it, and shows it after its 201;
+#    a bundle saved by S-10's form (its 303) is on S-12 at once.
 # B: 4 clerks post bundles while 6 clients read the board (staff and
 #    observer listeners) for a while; then C: the same with a book that
 #    fills up (TELLER_DESK_MAX_PAGES), so some COMMITs fail (507) and the
@@ -25,6 +28,7 @@
 import http.client
 import json
 import os
+import re
 import shutil
 import signal
 import sqlite3
@@ -33,6 +37,7 @@ import sys
 import tempfile
 import threading
 import time
+import urllib.parse
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import desk_l1 as L  # noqa: E402  (the plan, the clients, the setup)
@@ -146,6 +151,67 @@ def slow_phase(srv, toks, reads):
           after[0] > before[0] and after[2][0] == before[2][0] + 1,
           "A: after its 201 the reads show it (%s, before %s)" % (
               after, before))
+
+
+def html_get(port, tok, path):
+    """(status, page, seconds) of a GET of an HTML screen, the session's
+    token as the cookie."""
+    c = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    t = time.monotonic()
+    c.request("GET", path, headers={"Cookie": "desk=" + tok})
+    r = c.getresponse()
+    page = r.read().decode("utf-8", "replace")
+    t = time.monotonic() - t
+    c.close()
+    return r.status, page, t
+
+
+def hidden(page, form, name):
+    f = re.search(r'<form[^>]* id="f-%s".*?</form>' % form, page, re.S)
+    m = f and re.search(r'name="%s" value="([^"]*)"' % name, f.group(0))
+    return m.group(1) if m else ""
+
+
+def html_phase(srv, toks):
+    """A for the HTML screens (the slow COMMIT still on)."""
+    sheet = "/sheet?c=c01&round=1&stage=1&table=1"
+    sup, res = toks["sup00"], {}
+
+    def write():
+        path, body = bundle(0, 0)
+        body["slip"] = "slow-html"
+        res["st"], _ = L.Client(srv.port, toks["clerk00"]).call(
+            "POST", path, body, "pool-slow-html")
+    th = threading.Thread(target=write)
+    th.start()
+    time.sleep(0.4)
+    st, page, t = html_get(srv.port, sup, sheet)
+    th.join()
+    check(st == 200 and t < 1.0 and "slow-html" not in page and
+          "Entries of table" in page,
+          "A: S-12 during the write's COMMIT answers at once, without it"
+          " (%d, %.3f s)" % (st, t))
+    st, page, t = html_get(srv.port, sup, sheet)
+    check(res.get("st") == 201 and st == 200 and "slow-html" in page,
+          "A: after its 201, S-12 shows it (%s, %d)" % (res.get("st"), st))
+    clerk = toks["clerk00"]
+    st, page, _ = html_get(srv.port, clerk, "/bundles?c=c01")
+    f = {n: hidden(page, "bundle", n) for n in (
+        "form", "idem", "csrf", "c", "round", "stage", "kind", "area",
+        "table")}
+    f.update({"slip": "form-html", "candidate": "2", "papers": "10",
+              "counted_by": "CA00", "checked_by": "CK00"})
+    c = http.client.HTTPConnection("127.0.0.1", srv.port, timeout=60)
+    c.request("POST", "/do", urllib.parse.urlencode(f).encode(), {
+        "Cookie": "desk=" + clerk, "Origin": "http://127.0.0.1:%d" %
+        srv.port, "Content-Type": "application/x-www-form-urlencoded"})
+    r = c.getresponse()
+    r.read()
+    c.close()
+    st, page, t = html_get(srv.port, sup, sheet)
+    check(r.status == 303 and st == 200 and "form-html" in page,
+          "A: a bundle saved by S-10's form (%d) is on S-12 at once (%d,"
+          " %.3f s)" % (r.status, st, t))
 
 
 def busy_phase(srv, toks, budget, reads, acked, refused):
@@ -308,11 +374,12 @@ def main():
     srv = Serve(db, {"TELLER_DESK_COMMIT_DELAY_MS": "2000"}).start()
     try:
         slow_phase(srv, toks, reads)
+        html_phase(srv, toks)
     finally:
         srv.stop()
-    # 100 bundles of 10 papers a contest fill its 1,000: 1 slow, 100 in
-    # B, 2 in D (one withdrawn; a doubtful, withdrawn), up to 90 in C (the
-    # book fills first)
+    # 100 bundles of 10 papers a contest fill its 1,000: 3 slow (A), 100
+    # in B, 2 in D (one withdrawn; a doubtful, withdrawn), up to 86 in C
+    # (the book fills first)
     budget = [100, 0]
     srv = Serve(db).start()
     try:
@@ -337,7 +404,7 @@ def main():
     c.close()
     srv = Serve(db, {"TELLER_DESK_MAX_PAGES": str(pages + 4)}).start()
     try:
-        budget[0] = 90
+        budget[0] = 86
         busy_phase(srv, toks, budget, reads, acked, refused)
     finally:
         srv.stop()
@@ -360,7 +427,7 @@ def main():
         hashes[e["seq"]] = e["hash"]
         counts[e["seq"]] = tuple(cum)
     want = {k: 1 for k in acked}
-    want["pool-slow"] = 1
+    want["pool-slow"] = want["pool-slow-html"] = 1
     check({k: v for k, v in book.items() if k.startswith("pool-")} == want,
           "every acknowledged bundle is in the book once, no refused one"
           " (%d acknowledged, %d refused)" % (len(acked), len(refused)))
