@@ -86,7 +86,6 @@ static sqlite3 *pub_db;
 static long long want_seq;
 static int want_ro, want_keyed;
 static char want_fail[512];
-static sqlite3 *open_ro(const char *path);
 
 void
 d_book_lock(void)
@@ -102,40 +101,88 @@ d_book_writer(void)
 	return &writer;
 }
 
-/* Catch R up with the book (under the writer mutex and the write side
- * of `model`): 0, or -1 when a line does not replay (R is then given
- * up and the reads take the writer's path). */
-static int
-catch_up(void)
+/* Replay into m every line db's book has committed after m->seq (db
+ * in a read transaction, or each statement its own): 0, or -1 when a
+ * line does not replay (m is then not to be used). For R (catch_up)
+ * and the read model's publisher's own model (readmodel.c). */
+int
+d_model_follow(struct desk *m, sqlite3 *db)
 {
 	sqlite3_stmt *st;
 	json_error_t je;
+	sqlite3 *was = m->db;
 	int rc = 0, src;
 
-	R->db = pub_db;
-	if (sqlite3_prepare_v2(pub_db, "SELECT line FROM event WHERE seq > ?"
-	    " ORDER BY seq", -1, &st, NULL) != SQLITE_OK)
+	m->db = db;
+	if (sqlite3_prepare_v2(db, "SELECT line FROM event WHERE seq > ?"
+	    " ORDER BY seq", -1, &st, NULL) != SQLITE_OK) {
+		m->db = was;
 		return -1;
-	sqlite3_bind_int64(st, 1, R->seq);
+	}
+	sqlite3_bind_int64(st, 1, m->seq);
 	while (!rc && (src = sqlite3_step(st)) == SQLITE_ROW) {
 		const char *line = (const char *)sqlite3_column_text(st, 0);
 		json_t *ev = json_loads(line, 0, &je);
 		char err[400];
 
-		rc = !ev || d_replay_line(R, ev, 0, line, err, sizeof err) ?
+		rc = !ev || d_replay_line(m, ev, 0, line, err, sizeof err) ?
 		    -1 : 0;
 		json_decref(ev);
 	}
 	if (!rc && src != SQLITE_DONE)
 		rc = -1;
 	sqlite3_finalize(st);
+	m->db = was;
+	return rc;
+}
+
+/* Catch R up with the book (under pubm and the write side of `model`):
+ * 0, or -1 when a line does not replay (R is then given up and the
+ * reads take the writer's path). */
+static int
+catch_up(void)
+{
+	int rc;
+
 	R->db = NULL;
+	rc = d_model_follow(R, pub_db);
 	R->read_only = want_ro;
 	R->keyed = want_keyed;
 	memcpy(R->fail, want_fail, sizeof R->fail);
 	if (!rc && R->seq < want_seq)
 		rc = -1;	/* the book lost what W committed */
 	return rc;
+}
+
+/* The latest writer's read_only, keyed and fail, under their own
+ * mutex: the read model's publisher takes them without waiting on a
+ * write or a publish. */
+static pthread_mutex_t flagm = PTHREAD_MUTEX_INITIALIZER;
+static int flag_ro, flag_keyed, flag_set;
+static char flag_fail[512];
+
+static void
+flags_keep(const struct desk *w)
+{
+	pthread_mutex_lock(&flagm);
+	flag_ro = w->read_only;
+	flag_keyed = w->keyed;
+	memcpy(flag_fail, w->fail, sizeof flag_fail);
+	flag_set = 1;
+	pthread_mutex_unlock(&flagm);
+}
+
+/* Copy the writer's latest flags into m (none kept yet: m's stay). */
+void
+d_book_flags(struct desk *m)
+{
+	pthread_mutex_lock(&flagm);
+	if (flag_set) {
+		m->read_only = flag_ro;
+		m->keyed = flag_keyed;
+		memcpy(m->fail, flag_fail, sizeof m->fail);
+	}
+	pthread_mutex_unlock(&flagm);
 }
 
 /* Let the next writer in, then publish W's committed state to the
@@ -152,6 +199,7 @@ d_book_unlock(void)
 	char fail[sizeof W->fail];
 
 	memcpy(fail, W->fail, sizeof fail);
+	flags_keep(W);
 	pthread_mutex_unlock(&writer);
 	pthread_mutex_lock(&pubm);
 	if (seq > want_seq)
@@ -218,7 +266,7 @@ d_pool_open(struct desk *w)
 	pthread_once(&model_once, model_init);
 	W = w;
 	if (!p || !*p || !(pool_path = d_strdup(p)) ||
-	    !(pub_db = open_ro(p)) || !(R = calloc(1, sizeof *R)))
+	    !(pub_db = d_open_ro(p)) || !(R = calloc(1, sizeof *R)))
 		goto fail;
 	R->db = w->db;
 	if (d_sheetix_open(R))
@@ -234,6 +282,7 @@ d_pool_open(struct desk *w)
 	memcpy(R->fail, w->fail, sizeof R->fail);
 	memcpy(want_fail, w->fail, sizeof want_fail);
 	want_seq = w->seq;
+	flags_keep(w);
 	return 0;
 fail:
 	if (R) {
@@ -249,8 +298,9 @@ fail:
 	return -1;
 }
 
-static sqlite3 *
-open_ro(const char *path)
+/* A read-only connection to the book at path, or NULL. */
+sqlite3 *
+d_open_ro(const char *path)
 {
 	sqlite3 *db = NULL;
 
@@ -289,7 +339,7 @@ d_pool_get(void)
 	path = d_strdup(pool_path);
 	pthread_mutex_unlock(&pm);
 	if (path)
-		db = open_ro(path);
+		db = d_open_ro(path);
 	free(path);
 	if (!db) {
 		pthread_mutex_lock(&pm);
