@@ -225,6 +225,7 @@ d_close(struct desk *d)
 		free(old);
 	}
 	d_model_free(d);
+	d_sheetix_free(d);
 	json_decref(d->plan);
 	d->plan = NULL;
 	if (d->db)

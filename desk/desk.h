@@ -171,6 +171,8 @@ struct desk {
 				 * {"entry", "kind", ...}, for §3.5 */
 	json_t *pool;		/* strings the model keeps */
 	struct desk *retired;	/* models d_reload replaced; d_close frees */
+	struct d_sheetix *sheetix;	/* the readers' model's sheet
+					 * entries (sheetix.c), else NULL */
 };
 
 /* An error answer: HTTP status, code, rule and why (may be empty). */
@@ -410,6 +412,13 @@ int d_db_keys(struct desk *d);
 int d_db_meta_set(struct desk *d, const char *k, const char *v);
 char *d_db_meta_get(struct desk *d, const char *k);
 int d_load(struct desk *d, char *err, size_t n);
+
+/* sheetix.c: the sheet read's entries, kept by the readers' model */
+int d_sheetix_open(struct desk *d);
+void d_sheetix_free(struct desk *d);
+void d_sheetix_note(struct desk *d, const json_t *ev);
+char *d_sheetix_entries(const struct desk *d, int c, long long r,
+    long long t, long long s);
 void d_close(struct desk *d);
 int d_replay_line(struct desk *d, json_t *ev, int store, const char *raw,
     char *err, size_t n);
@@ -441,6 +450,9 @@ int d_pool_open(struct desk *w);
 sqlite3 *d_pool_get(void);
 void d_pool_put(sqlite3 *db);
 void d_pool_close(void);
+sqlite3 *d_open_ro(const char *path);
+int d_model_follow(struct desk *m, sqlite3 *db);
+void d_book_flags(struct desk *m);
 void d_touch_later(const char *th, long long t);
 long long d_touch_pending(const char *th);
 void d_touch_flush(struct desk *d);

@@ -759,7 +759,8 @@ contest_pick(struct ctx *x, struct sb *b, const char *path)
 	put(b, "</select> <button type=\"submit\">Show</button></form>");
 }
 
-static int focus_done;
+/* per thread: HTML GETs render side by side on the read pool */
+static _Thread_local int focus_done;
 
 int
 d_html_autofocus(void)

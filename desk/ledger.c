@@ -425,6 +425,7 @@ d_replay_line(struct desk *d, json_t *ev, int store, const char *raw,
 	snprintf(d->last_hash, sizeof d->last_hash, "%s", hash);
 	at = json_string_value(json_object_get(ev, "at"));
 	snprintf(d->last_at, sizeof d->last_at, "%s", at ? at : "");
+	d_sheetix_note(d, ev);
 	d_out_clear(&out);
 	return rc;
 }

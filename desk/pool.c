@@ -20,24 +20,26 @@
  *   connection) and copies the latest writer's read_only, fail and
  *   keyed. The next write need not wait while a publish waits for the
  *   reads in flight. Every request that may write (a POST, login,
- *   logout, a GET of export, which logs, every HTML request), the
+ *   logout, a GET of export, which logs, an HTML form's POST), the
  *   air-gap check's
  *   events and server.start and server.stop hold it from before their
  *   first read of the book to after their COMMIT, on the one writer
  *   connection (W.db, BEGIN IMMEDIATE, synchronous=FULL, busy_timeout
  *   5000). W is touched by no one else. A writer publishes before its
  *   answer is sent: a client that had its 201 reads its entry.
- * - A read (a GET or HEAD of /api/ but export; is_read in server.c)
- *   takes a read-only WAL connection from the pool (SQLITE_OPEN_READONLY,
- *   busy_timeout 5000), the read side of `model`, opens one read
- *   transaction and checks that the book's last seq is R's: a COMMIT not
- *   yet published makes it let go and try again (200 times, 1 ms
- *   apart, then the writer's path serves it). Then d_api runs on a
- *   copy of R whose db is that connection: the model and the SQLite
- *   snapshot are one committed state. Reads run side by side; a read
- *   waits at most for one publish (the lock prefers the writer, so
- *   reads cannot starve it). A read never writes: not a model, not the
- *   book.
+ * - A read (a GET or HEAD of /api/ but export, a GET of an HTML
+ *   screen; is_read in server.c) takes a read-only WAL connection from
+ *   the pool (SQLITE_OPEN_READONLY, busy_timeout 5000), the read side
+ *   of `model`, opens one read transaction and checks that the book's
+ *   last seq is R's: a COMMIT not yet published makes it let go and
+ *   try again (200 times, 1 ms apart, then the writer's path serves
+ *   it). Then d_api (d_html for a screen) runs on a copy of R whose db
+ *   is that connection: the model and the SQLite snapshot are one
+ *   committed state. Reads run side by side; a read waits at most for
+ *   one publish (the lock prefers the writer, so reads cannot starve
+ *   it). A read never writes: not a model, not the book. So a screen
+ *   shows no entry before its COMMIT returned, and the page a form's
+ *   303 names shows its entry (the writer published before the 303).
  * - A read's session touch (session.last_seen, §6.3) is kept here, not
  *   written: d_touch_later records it, d_session_user counts the later
  *   of the book's last_seen and the kept one when it judges idleness
@@ -84,7 +86,6 @@ static sqlite3 *pub_db;
 static long long want_seq;
 static int want_ro, want_keyed;
 static char want_fail[512];
-static sqlite3 *open_ro(const char *path);
 
 void
 d_book_lock(void)
@@ -100,40 +101,88 @@ d_book_writer(void)
 	return &writer;
 }
 
-/* Catch R up with the book (under the writer mutex and the write side
- * of `model`): 0, or -1 when a line does not replay (R is then given
- * up and the reads take the writer's path). */
-static int
-catch_up(void)
+/* Replay into m every line db's book has committed after m->seq (db
+ * in a read transaction, or each statement its own): 0, or -1 when a
+ * line does not replay (m is then not to be used). For R (catch_up)
+ * and the read model's publisher's own model (readmodel.c). */
+int
+d_model_follow(struct desk *m, sqlite3 *db)
 {
 	sqlite3_stmt *st;
 	json_error_t je;
+	sqlite3 *was = m->db;
 	int rc = 0, src;
 
-	R->db = pub_db;
-	if (sqlite3_prepare_v2(pub_db, "SELECT line FROM event WHERE seq > ?"
-	    " ORDER BY seq", -1, &st, NULL) != SQLITE_OK)
+	m->db = db;
+	if (sqlite3_prepare_v2(db, "SELECT line FROM event WHERE seq > ?"
+	    " ORDER BY seq", -1, &st, NULL) != SQLITE_OK) {
+		m->db = was;
 		return -1;
-	sqlite3_bind_int64(st, 1, R->seq);
+	}
+	sqlite3_bind_int64(st, 1, m->seq);
 	while (!rc && (src = sqlite3_step(st)) == SQLITE_ROW) {
 		const char *line = (const char *)sqlite3_column_text(st, 0);
 		json_t *ev = json_loads(line, 0, &je);
 		char err[400];
 
-		rc = !ev || d_replay_line(R, ev, 0, line, err, sizeof err) ?
+		rc = !ev || d_replay_line(m, ev, 0, line, err, sizeof err) ?
 		    -1 : 0;
 		json_decref(ev);
 	}
 	if (!rc && src != SQLITE_DONE)
 		rc = -1;
 	sqlite3_finalize(st);
+	m->db = was;
+	return rc;
+}
+
+/* Catch R up with the book (under pubm and the write side of `model`):
+ * 0, or -1 when a line does not replay (R is then given up and the
+ * reads take the writer's path). */
+static int
+catch_up(void)
+{
+	int rc;
+
 	R->db = NULL;
+	rc = d_model_follow(R, pub_db);
 	R->read_only = want_ro;
 	R->keyed = want_keyed;
 	memcpy(R->fail, want_fail, sizeof R->fail);
 	if (!rc && R->seq < want_seq)
 		rc = -1;	/* the book lost what W committed */
 	return rc;
+}
+
+/* The latest writer's read_only, keyed and fail, under their own
+ * mutex: the read model's publisher takes them without waiting on a
+ * write or a publish. */
+static pthread_mutex_t flagm = PTHREAD_MUTEX_INITIALIZER;
+static int flag_ro, flag_keyed, flag_set;
+static char flag_fail[512];
+
+static void
+flags_keep(const struct desk *w)
+{
+	pthread_mutex_lock(&flagm);
+	flag_ro = w->read_only;
+	flag_keyed = w->keyed;
+	memcpy(flag_fail, w->fail, sizeof flag_fail);
+	flag_set = 1;
+	pthread_mutex_unlock(&flagm);
+}
+
+/* Copy the writer's latest flags into m (none kept yet: m's stay). */
+void
+d_book_flags(struct desk *m)
+{
+	pthread_mutex_lock(&flagm);
+	if (flag_set) {
+		m->read_only = flag_ro;
+		m->keyed = flag_keyed;
+		memcpy(m->fail, flag_fail, sizeof m->fail);
+	}
+	pthread_mutex_unlock(&flagm);
 }
 
 /* Let the next writer in, then publish W's committed state to the
@@ -150,6 +199,7 @@ d_book_unlock(void)
 	char fail[sizeof W->fail];
 
 	memcpy(fail, W->fail, sizeof fail);
+	flags_keep(W);
 	pthread_mutex_unlock(&writer);
 	pthread_mutex_lock(&pubm);
 	if (seq > want_seq)
@@ -216,9 +266,11 @@ d_pool_open(struct desk *w)
 	pthread_once(&model_once, model_init);
 	W = w;
 	if (!p || !*p || !(pool_path = d_strdup(p)) ||
-	    !(pub_db = open_ro(p)) || !(R = calloc(1, sizeof *R)))
+	    !(pub_db = d_open_ro(p)) || !(R = calloc(1, sizeof *R)))
 		goto fail;
 	R->db = w->db;
+	if (d_sheetix_open(R))
+		goto fail;
 	/* a book that failed its check loads as far as W did */
 	if (d_load(R, err, sizeof err) && !w->read_only)
 		goto fail;
@@ -230,6 +282,7 @@ d_pool_open(struct desk *w)
 	memcpy(R->fail, w->fail, sizeof R->fail);
 	memcpy(want_fail, w->fail, sizeof want_fail);
 	want_seq = w->seq;
+	flags_keep(w);
 	return 0;
 fail:
 	if (R) {
@@ -245,8 +298,9 @@ fail:
 	return -1;
 }
 
-static sqlite3 *
-open_ro(const char *path)
+/* A read-only connection to the book at path, or NULL. */
+sqlite3 *
+d_open_ro(const char *path)
 {
 	sqlite3 *db = NULL;
 
@@ -285,7 +339,7 @@ d_pool_get(void)
 	path = d_strdup(pool_path);
 	pthread_mutex_unlock(&pm);
 	if (path)
-		db = open_ro(path);
+		db = d_open_ro(path);
 	free(path);
 	if (!db) {
 		pthread_mutex_lock(&pm);

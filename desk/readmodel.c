@@ -6,15 +6,23 @@
  * model.json.tmp, fsync'ed, renamed over model.json, DIR fsync'ed. A
  * publisher thread looks every 100 ms and publishes when the book's
  * checkpoint (seq) has moved, at most twice a second, so well within
- * 2 s of any entry or event; it renders under the book's lock, like any
- * read, and writes the file outside it, after the entries it shows have
- * been acknowledged: it never holds up an acknowledgement. The public
- * part and each account's reads are each one short hold of the lock;
- * the pages of each account and contest (hall board, agents' view,
- * print centre and forms) a hold of their own, again when the book has
- * moved and 4 s have passed (§5: hall and agent views current within
- * 5 s), at most 50 ms of them a look: a writer never waits long behind
- * the publisher. The file is
+ * 2 s of any entry or event. It renders from a model of its own (P),
+ * loaded from the book on its own read-only connection and caught up,
+ * in one read transaction per look, with what the book has committed
+ * (d_model_follow, as the readers' model is): so it shows only
+ * committed entries, one committed state per look, and takes no lock a
+ * write or a read takes (the writer's read_only and fail it copies
+ * under a mutex of their own, d_book_flags): a write never waits
+ * behind it, nor it behind a slow read. Without P (it could not be
+ * loaded, or a line does not replay) it renders the writer's model
+ * under the book's lock, as before: the public part and each account's
+ * reads are each one short hold of the lock. The pages of each account
+ * and contest (hall board, agents' view, print centre and forms) are
+ * units of their own, again when the book has moved and 4 s have
+ * passed (§5: hall and agent views current within 5 s), at most 50 ms
+ * of them a look. It writes the file outside any lock or transaction,
+ * after the entries it shows have been acknowledged: it never holds up
+ * an acknowledgement. The file is
  *   "teller-desk read model 1 " SHA-256 hex of the rest "\n"
  * then one JSON object:
  *   {"seq", "hash": the checkpoint it shows,
@@ -37,9 +45,9 @@
  * Why one file: one rename publishes the whole model at once, so no
  * reader sees half a publication, and a torn or altered file fails its
  * SHA-256 and observe keeps what it had. Each answer in it is the one
- * serve gave at the moment it was rendered (between holds of the lock
- * the book may move on: a later account's board may be newer), never
- * one that moment did not allow. */
+ * serve gave at the moment it was rendered (at P's seq for the whole
+ * look; under the lock, between holds the book may move on), never one
+ * that moment did not allow. */
 #include "desk.h"
 #include "obspool.h"
 #include "session.h"
@@ -598,6 +606,90 @@ account(struct desk *d, struct d_user *u)
 	return a;
 }
 
+/* The publisher's own model P (see the top), or NULL: it renders the
+ * writer's model under the book's lock. */
+static struct desk *own;
+
+static void
+hold(void)
+{
+	if (!own)
+		d_book_lock();
+}
+
+static void
+release(void)
+{
+	if (!own)
+		d_book_unlock();
+}
+
+static void
+own_drop(void)
+{
+	if (!own)
+		return;
+	if (own->db && !sqlite3_get_autocommit(own->db))
+		sqlite3_exec(own->db, "ROLLBACK;", NULL, NULL, NULL);
+	d_close(own);
+	free(own);
+	own = NULL;
+}
+
+/* Load P from w's book on a read-only connection of its own: 0, or -1
+ * (no P). */
+static int
+own_open(const struct desk *w)
+{
+	const char *path = sqlite3_db_filename(w->db, "main");
+	char err[400];
+	int rc;
+
+	if (!path || !*path || !(own = calloc(1, sizeof *own)))
+		return -1;
+	if (!(own->db = d_open_ro(path)) || sqlite3_exec(own->db, "BEGIN;",
+	    NULL, NULL, NULL) != SQLITE_OK) {
+		own_drop();
+		return -1;
+	}
+	rc = d_load(own, err, sizeof err);
+	if (sqlite3_exec(own->db, "COMMIT;", NULL, NULL, NULL) != SQLITE_OK ||
+	    rc || own->seq != w->seq) {
+		own_drop();
+		return -1;
+	}
+	own->read_only = w->read_only;
+	own->keyed = w->keyed;
+	memcpy(own->fail, w->fail, sizeof own->fail);
+	return 0;
+}
+
+/* A look's read transaction on P, caught up with all the book has
+ * committed, and the writer's latest flags. P given up (said on stderr)
+ * when a line does not replay: the look renders under the lock. */
+static void
+own_begin(void)
+{
+	if (!own)
+		return;
+	if (sqlite3_exec(own->db, "BEGIN;", NULL, NULL, NULL) == SQLITE_OK &&
+	    d_model_follow(own, own->db) == 0) {
+		d_book_flags(own);
+		return;
+	}
+	fprintf(stderr, "teller-desk: read model: its own model cannot"
+	    " follow the book at seq %lld: it renders under the book's"
+	    " lock\n", own->seq + 1);
+	own_drop();
+}
+
+static void
+own_end(void)
+{
+	if (own && !sqlite3_get_autocommit(own->db))
+		sqlite3_exec(own->db, "COMMIT;", NULL, NULL, NULL);
+}
+
 /* The accounts, the public part and every account's reads: a short
  * hold of the book's lock for the first two, then one per account; the
  * units to keep fresh in *units, the checkpoint shown in *seq. */
@@ -611,7 +703,7 @@ render(struct desk *d, json_t **units, long long *seq)
 	size_t i;
 
 	*units = json_array();
-	d_book_lock();
+	hold();
 	*seq = d->seq;
 	snprintf(hash, sizeof hash, "%s", d->last_hash);
 	public_routes(d, pub);
@@ -628,16 +720,16 @@ render(struct desk *d, json_t **units, long long *seq)
 			json_array_append_new(names, json_string(u->username));
 		json_object_set_new(accts, u->username, a);
 	}
-	d_book_unlock();
+	release();
 	json_object_set_new(routes, "public", pub);
 	json_array_foreach(names, i, v) {
 		json_t *mine = json_object();
 		struct d_user *u;
 
-		d_book_lock();
+		hold();
 		if ((u = d_user_find(d, json_string_value(v))))
 			account_routes(d, u, mine, *units, cache);
-		d_book_unlock();
+		release();
 		json_object_set_new(routes, json_string_value(v), mine);
 	}
 	json_decref(names);
@@ -699,6 +791,13 @@ static struct {
 	size_t rr;		/* the next unit to look at */
 } rm = { .m = PTHREAD_MUTEX_INITIALIZER, .cv = PTHREAD_COND_INITIALIZER };
 
+/* The model a look renders: P, else the writer's. */
+static struct desk *
+model(void)
+{
+	return own ? own : rm.d;
+}
+
 static long long
 mono_ms(void)
 {
@@ -716,6 +815,7 @@ heavy_pass(int force)
 {
 	long long t0 = mono_ms();
 	size_t n = json_array_size(rm.units);
+	struct desk *d = model();
 	int any = 0;
 
 	for (size_t i = 0; i < n; i++) {
@@ -738,18 +838,17 @@ heavy_pass(int force)
 		    h, "at")) < 4000))
 			continue;
 		routes = json_object();
-		d_book_lock();
+		hold();
 		/* the model may have changed since the units were listed */
-		if ((u = d_user_find(rm.d, user)) &&
+		if ((u = d_user_find(d, user)) &&
 		    (strcmp(u->role, "agent") == 0 ||
 		    strcmp(u->role, "observer") == 0 ||
 		    strcmp(u->role, "screen") == 0) &&
-		    (c = d_contest_find(rm.d, cid)) >= 0 &&
-		    (strcmp(u->role, "agent") != 0 || agent_of(rm.d, u,
-		    cid)))
-			heavy_unit(rm.d, u, c, json_is_true(json_array_get(un,
-			    2)), routes);
-		d_book_unlock();
+		    (c = d_contest_find(d, cid)) >= 0 &&
+		    (strcmp(u->role, "agent") != 0 || agent_of(d, u, cid)))
+			heavy_unit(d, u, c, json_is_true(json_array_get(un, 2)),
+			    routes);
+		release();
 		json_object_set_new(rm.heavy, key, json_pack("{s:I, s:I, s:o}",
 		    "at", (json_int_t)mono_ms(), "seq", (json_int_t)rm.done,
 		    "routes", routes));
@@ -794,9 +893,10 @@ once(int force)
 	long long seq;
 	int changed;
 
-	d_book_lock();
-	seq = rm.d->seq;
-	d_book_unlock();
+	own_begin();
+	hold();
+	seq = model()->seq;
+	release();
 	/* twice a second, or less often while a render costs more than
 	 * a quarter of the time between them (a loaded machine), never
 	 * beyond the 2 s of §6.1 */
@@ -805,7 +905,7 @@ once(int force)
 	    rm.cost * 4))) {
 		long long t0 = mono_ms();
 
-		m = render(rm.d, &units, &seq);
+		m = render(model(), &units, &seq);
 		rm.cost = mono_ms() - t0;
 	}
 	if (m) {
@@ -819,6 +919,7 @@ once(int force)
 	if (!rm.heavy)
 		rm.heavy = json_object();
 	changed = heavy_pass(force);
+	own_end();
 	if (!rm.base || (!m && !changed && !rm.failed))
 		return;
 	merge();
@@ -875,6 +976,9 @@ d_rm_start(struct desk *d, const char *dir)
 		return -1;
 	}
 	rm.d = d;
+	if (!own && own_open(d))
+		fprintf(stderr, "teller-desk: read model: no model of its own:"
+		    " it renders under the book's lock\n");
 	rm.done = -1;
 	rm.stopping = 0;
 	once(1);
@@ -901,6 +1005,7 @@ d_rm_stop(void)
 	pthread_join(rm.th, NULL);
 	rm.running = 0;
 	once(0);	/* what the last requests did */
+	own_drop();
 	json_decref(rm.base);
 	json_decref(rm.units);
 	json_decref(rm.heavy);

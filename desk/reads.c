@@ -575,39 +575,15 @@ adjudications_read(struct desk *d, struct d_http *h,
 	    "contest", k->id, "round", (json_int_t)r, "adjudications", log));
 }
 
-/* F9: one table's sheet for a round and stage: its entries, the areas
- * whose sheet is closed, and (not for clerks, §3.4) its totals. */
-static int
-sheets_read(struct desk *d, struct d_http *h, const struct d_user *u,
-    int c)
+/* The sheet's entries by a scan of the contest's events (a model
+ * without a sheet index, sheetix.c): into ents. */
+static void
+sheet_entries_scan(struct desk *d, const struct d_contest *k, long long r,
+    long long t, long long s, json_t *ents)
 {
 	static const char *const acts[] = { "bundle.add", "tally.enter",
 		"doubtful.raise", NULL };
-	const struct d_contest *k = &d->cs[c];
-	long long r = qnum(h->q_round, k->round), s = qnum(h->q_stage, 1);
-	long long t = qnum(h->q_table, 0), papers = 0, v[D_MAXC] = { 0 };
-	int clerk = strcmp(u->role, "clerk") == 0;
-	json_t *ents = json_array(), *closed = json_array(), *votes;
 
-	if (!staff_all(u) && ((!clerk && strcmp(u->role, "supervisor")) ||
-	    (t && !d_user_table_role(u, (int)t, NULL)))) {
-		json_decref(ents);
-		json_decref(closed);
-		return forbidden(h);
-	}
-	if (!r || !s || s > 2 || !t) {
-		json_decref(ents);
-		json_decref(closed);
-		/* §9.3: no round yet is "not there yet" */
-		if (!r && !h->q_round && s && s <= 2 && t)
-			return nf(h, "no round has started");
-		return bad_query(h, !r ? "round" : !t ? "table" : "stage");
-	}
-	if (r > k->round || !d_table_known(d, t)) {
-		json_decref(ents);
-		json_decref(closed);
-		return nf(h, "no such round or table");
-	}
 	for (int a = 0; acts[a]; a++) {
 		json_t *evs = events_of(d, acts[a], k->id), *ev;
 		size_t i;
@@ -630,10 +606,47 @@ sheets_read(struct desk *d, struct d_http *h, const struct d_user *u,
 		}
 		json_decref(evs);
 	}
-	for (int a = 0; a < k->nareas; a++)
-		if (d_sheet_closed(d, c, (int)r, a, (int)t, (int)s))
-			json_array_append_new(closed,
-			    json_string(k->areas[a].id));
+}
+
+/* give() with the members of the (empty) "entries" array of o spliced
+ * in from kept text (sheetix.c): the bytes the array would dump to.
+ * Members are sorted and a string's quotes are escaped, so the first
+ * "entries":[] is the member's own. */
+static int
+give_entries(struct d_http *h, json_t *o, const char *members)
+{
+	static const char key[] = "\"entries\":[]";
+	char *s = d_canon(o), *at = s ? strstr(s, key) : NULL, *out;
+	size_t pre, n;
+
+	json_decref(o);
+	if (!at) {
+		free(s);
+		return give(h, 500, json_pack("{s:{s:s, s:s}}", "error",
+		    "code", "internal", "message", "no memory"));
+	}
+	pre = (size_t)(at - s) + sizeof key - 2;	/* up to the '[' */
+	n = strlen(s) + strlen(members) + 1;
+	if (!(out = malloc(n))) {
+		free(s);
+		return give(h, 500, json_pack("{s:{s:s, s:s}}", "error",
+		    "code", "internal", "message", "no memory"));
+	}
+	snprintf(out, n, "%.*s%s%s", (int)pre, s, members, s + pre);
+	free(s);
+	h->status = 200;
+	h->resp = out;
+	return 0;
+}
+
+/* The sheet's totals: papers, and votes per position (into v). */
+static long long
+sheet_totals(struct desk *d, int c, long long r, long long t, long long s,
+    long long *v)
+{
+	const struct d_contest *k = &d->cs[c];
+	long long papers = 0;
+
 	for (int i = 0; i < d->nbs; i++) {
 		const struct d_bundle *b = &d->bs[i];
 
@@ -663,15 +676,71 @@ sheets_read(struct desk *d, struct d_http *h, const struct d_user *u,
 		for (int p = 0; p < k->ncands; p++)
 			v[p] += x->votes[p];
 	}
+	return papers;
+}
+
+/* The sheet read's refusals (400, 403, 404) for table t of round r,
+ * stage s; 1 when it gave one, 0 when the read may go on. */
+static int
+sheet_refused(struct desk *d, struct d_http *h, const struct d_user *u,
+    int c, long long r, long long s, long long t)
+{
+	int clerk = strcmp(u->role, "clerk") == 0;
+
+	if (!staff_all(u) && ((!clerk && strcmp(u->role, "supervisor")) ||
+	    (t && !d_user_table_role(u, (int)t, NULL))))
+		return forbidden(h), 1;
+	if (!r || !s || s > 2 || !t) {
+		/* §9.3: no round yet is "not there yet" */
+		if (!r && !h->q_round && s && s <= 2 && t)
+			return nf(h, "no round has started"), 1;
+		return bad_query(h, !r ? "round" : !t ? "table" : "stage"), 1;
+	}
+	if (r > d->cs[c].round || !d_table_known(d, t))
+		return nf(h, "no such round or table"), 1;
+	return 0;
+}
+
+/* F9: one table's sheet for a round and stage: its entries (kept by
+ * the readers' model, sheetix.c, else a scan of the book), the areas
+ * whose sheet is closed, and (not for clerks, §3.4) its totals. */
+static int
+sheets_read(struct desk *d, struct d_http *h, const struct d_user *u,
+    int c)
+{
+	const struct d_contest *k = &d->cs[c];
+	long long r = qnum(h->q_round, k->round), s = qnum(h->q_stage, 1);
+	long long t = qnum(h->q_table, 0), papers, v[D_MAXC] = { 0 };
+	int clerk = strcmp(u->role, "clerk") == 0;
+	json_t *ents, *closed, *votes, *o;
+	char *kept;
+
+	if (sheet_refused(d, h, u, c, r, s, t))
+		return 0;
+	ents = json_array();
+	closed = json_array();
+	if (!(kept = d_sheetix_entries(d, c, r, t, s)))
+		sheet_entries_scan(d, k, r, t, s, ents);
+	for (int a = 0; a < k->nareas; a++)
+		if (d_sheet_closed(d, c, (int)r, a, (int)t, (int)s))
+			json_array_append_new(closed,
+			    json_string(k->areas[a].id));
+	papers = sheet_totals(d, c, r, t, s, v);
 	votes = clerk ? json_null() : json_array();
 	for (int p = 0; !clerk && p < k->ncands; p++)
 		json_array_append_new(votes, json_pack("{s:i, s:I}",
 		    "position", p + 1, "votes", (json_int_t)v[p]));
-	return give(h, 200, json_pack("{s:s, s:s, s:I, s:I, s:I, s:o, s:o,"
-	    " s:I, s:o}", "form", "F9", "contest", k->id, "round",
-	    (json_int_t)r, "stage", (json_int_t)s, "table", (json_int_t)t,
-	    "closed", closed, "entries", ents, "papers", (json_int_t)papers,
-	    "votes", votes));
+	o = json_pack("{s:s, s:s, s:I, s:I, s:I, s:o, s:o, s:I, s:o}", "form",
+	    "F9", "contest", k->id, "round", (json_int_t)r, "stage",
+	    (json_int_t)s, "table", (json_int_t)t, "closed", closed,
+	    "entries", ents, "papers", (json_int_t)papers, "votes", votes);
+	if (kept) {
+		int rc = give_entries(h, o, kept);
+
+		free(kept);
+		return rc;
+	}
+	return give(h, 200, o);
 }
 
 /* F16's differences: per candidate, version now less version was. */

@@ -92,13 +92,16 @@ header(struct MHD_Connection *mc, const char *name)
 }
 
 /* A read (pool.c): a GET or HEAD of the JSON API that writes nothing,
- * i.e. all but export (export.made). The HTML screens and every other
- * method take the writer's path. */
+ * i.e. all but export (export.made), and a GET of an HTML screen (or
+ * its static files, the login page, the public results), which writes
+ * nothing either: a session's touch is kept for the writer's path. A
+ * POST, and every other method, takes the writer's path. */
 static int
 is_read(const char *method, const char *url)
 {
+	if (strncmp(url, "/api/", 5) != 0)
+		return strcmp(method, "GET") == 0;
 	return (strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0) &&
-	    strncmp(url, "/api/", 5) == 0 &&
 	    strcmp(url, "/api/v1/export") != 0;
 }
 
@@ -139,7 +142,10 @@ serve_read(struct d_http *h)
 		    SQLITE_OK && book_seq(ro) == r->seq) {
 			rd = *r;
 			rd.db = ro;
-			d_api(&rd, h);
+			if (strncmp(h->url, "/api/", 5) == 0)
+				d_api(&rd, h);
+			else
+				d_html(&rd, h);
 			sqlite3_exec(ro, "COMMIT;", NULL, NULL, NULL);
 			d_read_unlock();
 			d_pool_put(ro);

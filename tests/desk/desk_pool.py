@@ -7,6 +7,13 @@
 # A: with a slow disk (TELLER_DESK_COMMIT_DELAY_MS=2000 before each
 #    entry's COMMIT), reads on both listeners while a bundle is being
 #    written answer at once and without it; after its 201 they show it.
+#    The same for the HTML screens: S-12 (the table's sheet) answers at
+#    once during the write and without it, and shows it after its 201;
+#    a bundle saved by S-10's form (its 303) is on S-12 at once.
+#    And the read model's publisher (serve --read-model) renders without
+#    the book's lock: an entry saved while the next one's COMMIT is held
+#    is in model.json within 1.5 s, before that next one's 201, and
+#    model.json never shows an entry before its 201.
 # B: 4 clerks post bundles while 6 clients read the board (staff and
 #    observer listeners) for a while; then C: the same with a book that
 #    fills up (TELLER_DESK_MAX_PAGES), so some COMMITs fail (507) and the
@@ -15,9 +22,17 @@
 #    seq, each contest's progress is the bundles the book holds up to
 #    that seq, and one client's reads never go back. Every acknowledged
 #    bundle is in the book once; none refused is.
+# D: the supervisors' sheet (F9, GET contests/C/sheets), which serve
+#    keeps in the readers' model (desk/sheetix.c), is what the book
+#    says: its entries (bundles, a doubtful; a bundle and the doubtful
+#    withdrawn, marked superseded_by their withdrawals) are those of the book's lines, in the
+#    scan's order, as canonical JSON; the same bytes after a restart
+#    (the model loaded, not caught up).
 # Usage: desk_pool.py BUILD_DIR. Prints "N passed, N failed".
+import http.client
 import json
 import os
+import re
 import shutil
 import signal
 import sqlite3
@@ -26,6 +41,7 @@ import sys
 import tempfile
 import threading
 import time
+import urllib.parse
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import desk_l1 as L  # noqa: E402  (the plan, the clients, the setup)
@@ -50,8 +66,8 @@ def check(cond, what):
 
 
 class Serve:
-    def __init__(self, db, env=None):
-        self.db, self.env = db, env or {}
+    def __init__(self, db, env=None, args=None):
+        self.db, self.env, self.args = db, env or {}, args or []
         self.port, self.oport = L.free_port(), L.free_port()
 
     def start(self):
@@ -60,7 +76,8 @@ class Serve:
         self.log = open(self.db + ".log", "ab")
         self.p = subprocess.Popen(
             [DESK, "serve", self.db, "--listen", "127.0.0.1:%d" % self.port,
-             "--insecure-http", "--observe", "127.0.0.1:%d" % self.oport],
+             "--insecure-http", "--observe", "127.0.0.1:%d" % self.oport]
+            + self.args,
             stderr=self.log, env=env)
         for _ in range(400):
             try:
@@ -141,6 +158,111 @@ def slow_phase(srv, toks, reads):
               after, before))
 
 
+def html_get(port, tok, path):
+    """(status, page, seconds) of a GET of an HTML screen, the session's
+    token as the cookie."""
+    c = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    t = time.monotonic()
+    c.request("GET", path, headers={"Cookie": "desk=" + tok})
+    r = c.getresponse()
+    page = r.read().decode("utf-8", "replace")
+    t = time.monotonic() - t
+    c.close()
+    return r.status, page, t
+
+
+def hidden(page, form, name):
+    f = re.search(r'<form[^>]* id="f-%s".*?</form>' % form, page, re.S)
+    m = f and re.search(r'name="%s" value="([^"]*)"' % name, f.group(0))
+    return m.group(1) if m else ""
+
+
+def html_phase(srv, toks):
+    """A for the HTML screens (the slow COMMIT still on)."""
+    sheet = "/sheet?c=c01&round=1&stage=1&table=1"
+    sup, res = toks["sup00"], {}
+
+    def write():
+        path, body = bundle(0, 0)
+        body["slip"] = "slow-html"
+        res["st"], _ = L.Client(srv.port, toks["clerk00"]).call(
+            "POST", path, body, "pool-slow-html")
+    th = threading.Thread(target=write)
+    th.start()
+    time.sleep(0.4)
+    st, page, t = html_get(srv.port, sup, sheet)
+    th.join()
+    check(st == 200 and t < 1.0 and "slow-html" not in page and
+          "Entries of table" in page,
+          "A: S-12 during the write's COMMIT answers at once, without it"
+          " (%d, %.3f s)" % (st, t))
+    st, page, t = html_get(srv.port, sup, sheet)
+    check(res.get("st") == 201 and st == 200 and "slow-html" in page,
+          "A: after its 201, S-12 shows it (%s, %d)" % (res.get("st"), st))
+    clerk = toks["clerk00"]
+    st, page, _ = html_get(srv.port, clerk, "/bundles?c=c01")
+    f = {n: hidden(page, "bundle", n) for n in (
+        "form", "idem", "csrf", "c", "round", "stage", "kind", "area",
+        "table")}
+    f.update({"slip": "form-html", "candidate": "2", "papers": "10",
+              "counted_by": "CA00", "checked_by": "CK00"})
+    c = http.client.HTTPConnection("127.0.0.1", srv.port, timeout=60)
+    c.request("POST", "/do", urllib.parse.urlencode(f).encode(), {
+        "Cookie": "desk=" + clerk, "Origin": "http://127.0.0.1:%d" %
+        srv.port, "Content-Type": "application/x-www-form-urlencoded"})
+    r = c.getresponse()
+    r.read()
+    c.close()
+    st, page, t = html_get(srv.port, sup, sheet)
+    check(r.status == 303 and st == 200 and "form-html" in page,
+          "A: a bundle saved by S-10's form (%d) is on S-12 at once (%d,"
+          " %.3f s)" % (r.status, st, t))
+
+
+def model_seq(rm):
+    """The seq model.json shows, -1 if none yet."""
+    try:
+        with open(os.path.join(rm, "model.json"), "rb") as f:
+            return json.loads(f.read().split(b"\n", 1)[1])["seq"]
+    except (OSError, ValueError, IndexError, KeyError):
+        return -1
+
+
+def publisher_phase(srv, toks, rm):
+    """A for the read model's publisher (the slow COMMIT still on): A's
+    entry published while B's COMMIT is held."""
+    res = {}
+
+    def write(name, n):
+        path, body = bundle(0, n)
+        body["slip"] = name
+        st, js = L.Client(srv.port, toks["clerk00"]).call(
+            "POST", path, body, "pool-" + name)
+        res[name] = (st, js.get("checkpoint", {}).get("seq", 0)
+                     if isinstance(js, dict) else 0, time.monotonic())
+    a = threading.Thread(target=write, args=("rm-a", 0))
+    a.start()
+    time.sleep(0.5)
+    b = threading.Thread(target=write, args=("rm-b", 1))
+    b.start()  # waits for the book lock behind A, then holds it 2 s
+    a.join()
+    seen, shown = [], None
+    while b.is_alive():
+        s = model_seq(rm)
+        seen.append(s)
+        if shown is None and s >= res["rm-a"][1] > 0:
+            shown = time.monotonic() - res["rm-a"][2]
+        time.sleep(0.02)
+    b.join()
+    check(res["rm-a"][0] == 201 and res["rm-b"][0] == 201 and
+          shown is not None and shown < 1.5,
+          "A: an entry is in model.json while the next COMMIT is held"
+          " (%s s after its 201; %s)" % (shown, res))
+    check(seen and max(seen) < res["rm-b"][1],
+          "A: model.json shows no entry before its 201 (up to %s, B at"
+          " %s)" % (max(seen or [0]), res["rm-b"][1]))
+
+
 def busy_phase(srv, toks, budget, reads, acked, refused):
     """B and C: 4 writers and 6 readers until budget bundles are saved
     or the writes are refused."""
@@ -211,6 +333,74 @@ def busy_phase(srv, toks, budget, reads, acked, refused):
     return errors
 
 
+def raw_get(port, tok, path):
+    """(status, bytes) of a GET of /api/v1/path."""
+    c = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    c.request("GET", "/api/v1/" + path,
+              headers={"Authorization": "Bearer " + tok})
+    r = c.getresponse()
+    body = r.read()
+    c.close()
+    return r.status, body
+
+
+def sheet_want(db, cid, table):
+    """The sheet's entries as the book's lines give them."""
+    out = subprocess.run([DESK, "export", db], capture_output=True,
+                         text=True).stdout.splitlines()
+    evs = [json.loads(ln) for ln in out[1:]]
+    sup = {}
+    for e in evs:
+        if isinstance(e.get("supersedes"), int):
+            sup.setdefault(e["supersedes"], e.get("entry") or 0)
+    want = []
+    for act in ("bundle.add", "tally.enter", "doubtful.raise"):
+        for e in evs:
+            d = e.get("data") or {}
+            if e.get("action") == act and e.get("contest") == cid and \
+                    d.get("round") == 1 and d.get("table") == table and \
+                    d.get("stage", 1) == 1:
+                want.append({"entry": e["entry"], "action": act,
+                             "at": e["at"], "by": e["user"], "data": d,
+                             "superseded_by": sup.get(e["entry"])})
+    return want
+
+
+def sheet_phase(srv, toks, db):
+    """D: the kept sheet against the book, then after a restart."""
+    clerk = L.Client(srv.port, toks["clerk00"])
+    for n in (1, 2):
+        path, body = bundle(0, 9000 + n)
+        st, js = clerk.call("POST", path, body, "sheet-%d" % n)
+        check(st == 201, "D: bundle %d saved (%d)" % (n, st))
+    st, js = clerk.call("POST", "contests/c01/doubtful", {
+        "round": 1, "area": "main", "table": 1, "stage": 1, "papers": 1,
+        "description": "a mark outside the box"}, "sheet-d")
+    check(st == 201, "D: doubtful saved (%d %s)" % (st, js))
+    dd = js.get("entry", 0) if isinstance(js, dict) else 0
+    wd = dd - 1
+    for e in (wd, dd):  # the board's progress is then B's again
+        st, js = clerk.call("POST", "entries/%d/withdrawal" % e, {
+            "reason_code": "typo", "reason_text": "counted twice"},
+            "sheet-w%d" % e)
+        check(st == 201, "D: entry %d withdrawn (%d %s)" % (e, st, js))
+    path = "contests/c01/sheets?round=1&stage=1&table=1"
+    st, got = raw_get(srv.port, toks["sup00"], path)
+    js = json.loads(got) if st == 200 else {}
+    want = sheet_want(db, "c01", 1)
+    check(st == 200 and js.get("entries") == want and len(want) > 50 and
+          [e["superseded_by"] for e in want if e["entry"] in (wd, dd)] ==
+          [dd + 1, dd + 2] and
+          want[-1]["action"] == "doubtful.raise",
+          "D: the kept sheet is the book's (%d entries, %d wanted): %s" % (
+              len(js.get("entries", [])), len(want),
+              [e for e in js.get("entries", []) if e not in want][:2]))
+    canon = json.dumps(js, sort_keys=True, separators=(",", ":"),
+                       ensure_ascii=False).encode()
+    check(got == canon, "D: the sheet is canonical JSON: %r" % got[:200])
+    return path, got
+
+
 def main():
     tmp = tempfile.mkdtemp(prefix="desk-pool-")
     pf = os.path.join(tmp, "plan.json")
@@ -230,13 +420,18 @@ def main():
     finally:
         srv.stop()
     check(L.failed == 0, "setup")
-    srv = Serve(db, {"TELLER_DESK_COMMIT_DELAY_MS": "2000"}).start()
+    rm = os.path.join(tmp, "rm")
+    srv = Serve(db, {"TELLER_DESK_COMMIT_DELAY_MS": "2000"},
+                ["--read-model", rm]).start()
     try:
         slow_phase(srv, toks, reads)
+        html_phase(srv, toks)
+        publisher_phase(srv, toks, rm)
     finally:
         srv.stop()
-    # 100 bundles of 10 papers a contest fill its 1,000: 1 slow, 100 in
-    # B, up to 99 in C (the book fills first)
+    # 100 bundles of 10 papers a contest fill its 1,000: 5 slow (A), 100
+    # in B, 2 in D (one withdrawn; a doubtful, withdrawn), up to 82 in C
+    # (the book fills first)
     budget = [100, 0]
     srv = Serve(db).start()
     try:
@@ -245,12 +440,23 @@ def main():
     finally:
         srv.stop()
     check(n == 100 and not refused, "B: %d bundles saved, none refused" % n)
+    srv = Serve(db).start()
+    try:
+        path, got = sheet_phase(srv, toks, db)
+    finally:
+        srv.stop()
+    srv = Serve(db).start()
+    try:
+        check(raw_get(srv.port, toks["sup00"], path) == (200, got),
+              "D: the same sheet bytes after a restart")
+    finally:
+        srv.stop()
     c = sqlite3.connect(db)
     pages = c.execute("pragma page_count").fetchone()[0]
     c.close()
     srv = Serve(db, {"TELLER_DESK_MAX_PAGES": str(pages + 4)}).start()
     try:
-        budget[0] = 98
+        budget[0] = 82
         busy_phase(srv, toks, budget, reads, acked, refused)
     finally:
         srv.stop()
@@ -259,18 +465,22 @@ def main():
 
     out = subprocess.run([DESK, "export", db], capture_output=True,
                          text=True).stdout.splitlines()
-    hashes, counts, book = {}, {}, {}
+    hashes, counts, book, bundles = {}, {}, {}, {}
     cum = [0] * L.NC
     for line in out[1:]:
         e = json.loads(line)
+        if e.get("supersedes") in bundles:  # D's withdrawal
+            cum[bundles[e["supersedes"]]] -= 1
         if e.get("action") == "bundle.add":
             cum[int(e["contest"][1:]) - 1] += 1
+            bundles[e["entry"]] = int(e["contest"][1:]) - 1
             if e.get("idem"):
                 book[e["idem"]] = book.get(e["idem"], 0) + 1
         hashes[e["seq"]] = e["hash"]
         counts[e["seq"]] = tuple(cum)
     want = {k: 1 for k in acked}
-    want["pool-slow"] = 1
+    for k in ("slow", "slow-html", "rm-a", "rm-b"):
+        want["pool-" + k] = 1
     check({k: v for k, v in book.items() if k.startswith("pool-")} == want,
           "every acknowledged bundle is in the book once, no refused one"
           " (%d acknowledged, %d refused)" % (len(acked), len(refused)))

@@ -1,0 +1,277 @@
+/* SPDX-License-Identifier: MIT */
+/* sheetix.c -- the supervisors' sheet entries (F9, GET contests/C/sheets,
+ * reads.c) kept in the readers' model (pool.c), so the sheet read costs
+ * its answer and not the book.
+ *
+ * The contract:
+ * - Only a model given an index (d_sheetix_open, before d_load) keeps
+ *   one: serve's readers' model. d_replay_line notes every line it
+ *   applies (d_sheetix_note); a model whose lines are not all noted
+ *   (the writer's, whose COMMITs bypass the replay) has no index.
+ * - For each bundle.add, tally.enter and doubtful.raise line it keeps
+ *   the line's sheet entry as the sheets read renders it (canonical
+ *   JSON of entry, action, at, by and data), filed under its contest and
+ *   table, with the round, table and stage of its data (stage 1 when
+ *   absent), and the entry of the first later line that names it in
+ *   "supersedes" (superseded_by).
+ * - Anything the index cannot follow exactly (no memory, an entry
+ *   number that is not an integer or not above every earlier one, a
+ *   "supersedes" naming an entry not yet made or not an integer) marks
+ *   it broken: d_sheetix_entries then answers NULL and the read scans
+ *   the book as before. It answers NULL too when the index has not seen
+ *   every line of the model (its seq is not the model's).
+ * - Only the replay (under the write side of pool.c's `model`) changes
+ *   it; reads (the read side) only render from it. */
+#include "desk.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define NBUCKET 64
+
+struct sheet_ent {
+	long long entry, round, table, stage, sup;
+	int act, contest, has_sup;
+	int next;		/* the next of its bucket, -1 none */
+	char *text;		/* canonical entry less its closing brace */
+};
+
+struct d_sheetix {
+	struct sheet_ent *e;
+	int n, cap;
+	int head[NBUCKET], tail[NBUCKET];
+	long long seq;		/* the model's seq it has seen to */
+	long long max_entry;	/* the highest entry of any line noted */
+	int broken;
+};
+
+static const char *const acts[] = { "bundle.add", "tally.enter",
+	"doubtful.raise", NULL };
+
+int
+d_sheetix_open(struct desk *d)
+{
+	struct d_sheetix *x = calloc(1, sizeof *x);
+
+	if (!x)
+		return -1;
+	for (int i = 0; i < NBUCKET; i++)
+		x->head[i] = x->tail[i] = -1;
+	x->seq = d->seq;
+	d->sheetix = x;
+	return 0;
+}
+
+void
+d_sheetix_free(struct desk *d)
+{
+	struct d_sheetix *x = d->sheetix;
+
+	if (!x)
+		return;
+	for (int i = 0; i < x->n; i++)
+		free(x->e[i].text);
+	free(x->e);
+	free(x);
+	d->sheetix = NULL;
+}
+
+static int
+bucket(int contest, long long table)
+{
+	return (int)(((unsigned long long)contest * 31u +
+	    (unsigned long long)table) % NBUCKET);
+}
+
+static long long
+jint(const json_t *o, const char *k)
+{
+	return json_integer_value(json_object_get(o, k));
+}
+
+/* The entry's text as the sheets read renders it, less the closing
+ * brace (superseded_by, the last member, is added at the read); NULL
+ * when the event lacks a member (the read's scan leaves it out too). */
+static char *
+entry_text(const json_t *ev, const char *act)
+{
+	json_t *o = json_pack("{s:O, s:s, s:O, s:O, s:O}", "entry",
+	    json_object_get(ev, "entry"), "action", act, "at",
+	    json_object_get(ev, "at"), "by", json_object_get(ev, "user"),
+	    "data", json_object_get(ev, "data"));
+	char *s = o ? d_canon(o) : NULL;
+	size_t n = s ? strlen(s) : 0;
+
+	json_decref(o);
+	if (n && s[n - 1] == '}')
+		s[n - 1] = 0;
+	return s;
+}
+
+/* File a sheet entry of action act (index into acts): 0 or -1. */
+static int
+add_entry(struct desk *d, struct d_sheetix *x, const json_t *ev, int act)
+{
+	const json_t *data = json_object_get(ev, "data");
+	const char *cid = json_string_value(json_object_get(ev, "contest"));
+	struct sheet_ent *e;
+	int c = cid ? d_contest_find(d, cid) : -1, b;
+
+	if (c < 0)
+		return 0;	/* never asked for: no such contest */
+	if (x->n == x->cap) {
+		int cap = x->cap ? 2 * x->cap : 256;
+		struct sheet_ent *ne = realloc(x->e, (size_t)cap * sizeof *ne);
+
+		if (!ne)
+			return -1;
+		x->e = ne;
+		x->cap = cap;
+	}
+	e = &x->e[x->n];
+	memset(e, 0, sizeof *e);
+	e->entry = jint(ev, "entry");
+	e->act = act;
+	e->contest = c;
+	e->round = jint(data, "round");
+	e->table = jint(data, "table");
+	e->stage = json_object_get(data, "stage") ? jint(data, "stage") : 1;
+	e->next = -1;
+	if (!(e->text = entry_text(ev, acts[act])))
+		return 0;	/* left out, as the scan leaves it out */
+	b = bucket(c, e->table);
+	if (x->tail[b] >= 0)
+		x->e[x->tail[b]].next = x->n;
+	else
+		x->head[b] = x->n;
+	x->tail[b] = x->n++;
+	return 0;
+}
+
+/* The kept entry numbered n, NULL if none (entries rise: a search). */
+static struct sheet_ent *
+find_entry(struct d_sheetix *x, long long n)
+{
+	int lo = 0, hi = x->n - 1;
+
+	while (lo <= hi) {
+		int mid = lo + (hi - lo) / 2;
+
+		if (x->e[mid].entry == n)
+			return &x->e[mid];
+		if (x->e[mid].entry < n)
+			lo = mid + 1;
+		else
+			hi = mid - 1;
+	}
+	return NULL;
+}
+
+/* A line naming an entry in "supersedes": the first such line is the
+ * entry's superseded_by (its own entry, 0 when it has none). 0 or -1. */
+static int
+note_supersedes(struct d_sheetix *x, const json_t *ev)
+{
+	const json_t *s = json_object_get(ev, "supersedes");
+	struct sheet_ent *e;
+
+	if (!s || json_is_null(s) || json_is_string(s))
+		return 0;	/* never equal to an entry number */
+	if (!json_is_integer(s) || json_integer_value(s) > x->max_entry)
+		return -1;
+	e = find_entry(x, json_integer_value(s));
+	if (e && !e->has_sup) {
+		e->has_sup = 1;
+		e->sup = jint(ev, "entry");
+	}
+	return 0;
+}
+
+/* Note a line d_replay_line has just applied (d->seq is its seq). */
+void
+d_sheetix_note(struct desk *d, const json_t *ev)
+{
+	struct d_sheetix *x = d->sheetix;
+	const json_t *ent = json_object_get(ev, "entry");
+	const char *action = json_string_value(json_object_get(ev, "action"));
+	int a = -1;
+
+	if (!x || x->broken)
+		return;
+	for (int i = 0; action && acts[i]; i++)
+		if (strcmp(action, acts[i]) == 0)
+			a = i;
+	if (x->seq != d->seq - 1 || (a >= 0 && (!json_is_integer(ent) ||
+	    json_integer_value(ent) <= x->max_entry)) ||
+	    (ent && !json_is_null(ent) && !json_is_integer(ent)))
+		x->broken = 1;
+	if (!x->broken && json_is_integer(ent))
+		x->max_entry = json_integer_value(ent);
+	if (!x->broken && a >= 0 && add_entry(d, x, ev, a))
+		x->broken = 1;
+	if (!x->broken && note_supersedes(x, ev))
+		x->broken = 1;
+	x->seq = d->seq;
+}
+
+/* Append s (n bytes) to the buffer *b of *len bytes, *cap allocated. */
+static int
+put(char **b, size_t *len, size_t *cap, const char *s, size_t n)
+{
+	if (*len + n + 1 > *cap) {
+		size_t c = 2 * (*len + n + 1);
+		char *nb = realloc(*b, c);
+
+		if (!nb)
+			return -1;
+		*b = nb;
+		*cap = c;
+	}
+	memcpy(*b + *len, s, n);
+	*len += n;
+	(*b)[*len] = 0;
+	return 0;
+}
+
+/* The entries of contest c's sheet of table t, round r, stage s as the
+ * members of a JSON array (no brackets; "" when none), in the scan's
+ * order: bundle.add, tally.enter, doubtful.raise, each in book order.
+ * NULL when the index cannot say (none, broken, behind the model, no
+ * memory): the caller scans. The caller frees. */
+char *
+d_sheetix_entries(const struct desk *d, int c, long long r, long long t,
+    long long s)
+{
+	const struct d_sheetix *x = d->sheetix;
+	char *b = NULL, tail[48];
+	size_t len = 0, cap = 0;
+	int ok = 1;
+
+	if (!x || x->broken || x->seq != d->seq)
+		return NULL;
+	ok = put(&b, &len, &cap, "", 0) == 0;
+	for (int a = 0; ok && acts[a]; a++)
+		for (int i = x->head[bucket(c, t)]; ok && i >= 0;
+		    i = x->e[i].next) {
+			const struct sheet_ent *e = &x->e[i];
+
+			if (e->act != a || e->contest != c || e->table != t ||
+			    e->round != r || e->stage != s)
+				continue;
+			if (e->has_sup)
+				snprintf(tail, sizeof tail,
+				    ",\"superseded_by\":%lld}", e->sup);
+			else
+				snprintf(tail, sizeof tail,
+				    ",\"superseded_by\":null}");
+			ok = (!len || put(&b, &len, &cap, ",", 1) == 0) &&
+			    put(&b, &len, &cap, e->text, strlen(e->text)) ==
+			    0 && put(&b, &len, &cap, tail, strlen(tail)) == 0;
+		}
+	if (!ok) {
+		free(b);
+		return NULL;
+	}
+	return b;
+}
