@@ -39,7 +39,7 @@ unlink_db(const char *p)
 }
 
 int
-d_backup_copy(sqlite3 *from, pthread_mutex_t *lock, const char *to)
+d_backup_copy(sqlite3 *from, int in_serve, const char *to)
 {
 	struct timespec nap = { 0, 1000000 };	/* let a waiting write in */
 	sqlite3 *dst;
@@ -55,30 +55,30 @@ d_backup_copy(sqlite3 *from, pthread_mutex_t *lock, const char *to)
 		sqlite3_close(dst);
 		return -1;
 	}
-	if (lock)
+	if (in_serve)
 		d_book_lock();
 	bk = sqlite3_backup_init(dst, "main", from, "main");
-	if (lock)
+	if (in_serve)
 		d_book_unlock();
 	if (!bk) {
 		sqlite3_close(dst);
 		return -1;
 	}
 	do {
-		if (lock)
+		if (in_serve)
 			d_book_lock();
 		/* another process (no lock): one step, one snapshot, so
 		 * serve's writes meanwhile never restart the copy */
-		rc = sqlite3_backup_step(bk, lock ? SLICE : -1);
-		if (lock) {
+		rc = sqlite3_backup_step(bk, in_serve ? SLICE : -1);
+		if (in_serve) {
 			d_book_unlock();
 			nanosleep(&nap, NULL);
 		}
 	} while (rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED);
-	if (lock)
+	if (in_serve)
 		d_book_lock();
 	sqlite3_backup_finish(bk);
-	if (lock)
+	if (in_serve)
 		d_book_unlock();
 	if (rc == SQLITE_DONE)
 		rc = sqlite3_exec(dst, "PRAGMA journal_mode=WAL", NULL, NULL,
@@ -160,7 +160,7 @@ copy_ca(const char *from, const char *to, char *err, size_t n)
 }
 
 int
-d_backup_make(sqlite3 *from, pthread_mutex_t *lock, const char *db,
+d_backup_make(sqlite3 *from, int in_serve, const char *db,
     const char *dir, long long seq0, d_backup_check chk,
     struct d_backup *out, char *err, size_t n)
 {
@@ -169,7 +169,7 @@ d_backup_make(sqlite3 *from, pthread_mutex_t *lock, const char *db,
 	memset(out, 0, sizeof *out);
 	snprintf(part, sizeof part, "%s/count-%06lld.db.partial", dir, seq0);
 	unlink_db(part);	/* an earlier crash's */
-	if (d_backup_copy(from, lock, part)) {
+	if (d_backup_copy(from, in_serve, part)) {
 		snprintf(err, n, "%s: cannot write the backup", part);
 		unlink_db(part);
 		return -1;
@@ -224,13 +224,8 @@ d_backup_restore_ca(const char *backup, const char *db, int write,
 /* serve's backups -------------------------------------------------- */
 
 static struct desk *desk;
-static pthread_mutex_t *book;	/* non-NULL in serve: lock by d_book_lock */
 static const char *bdir;
 static char absdir[4096];
-static pthread_t thread;
-static int running, stopping;
-static pthread_mutex_t wm = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t wc = PTHREAD_COND_INITIALIZER;
 static pthread_mutex_t am = PTHREAD_MUTEX_INITIALIZER;
 static char alarm_[400];	/* the last backup failed: why (under am) */
 
@@ -325,7 +320,7 @@ backup_once(long long *last)
 	d_book_lock();
 	seq0 = desk->seq;
 	d_book_unlock();
-	if (d_backup_make(desk->db, book, db, bdir, seq0, spawn_check, &b,
+	if (d_backup_make(desk->db, 1, db, bdir, seq0, spawn_check, &b,
 	    err, sizeof err)) {
 		fprintf(stderr, "teller-desk: backup: %s\n", err);
 		set_alarm(err);
@@ -355,47 +350,43 @@ states(void)
 	return h;
 }
 
-static void *
-loop(void *arg)
+/* The backup thread's state: its own (no lock needed). */
+static long long last = -1;	/* desk->seq after our last backup.made */
+static unsigned long long seen;	/* the contests' states at the last look */
+static time_t due;		/* the next periodic backup */
+
+/* Each second: a backup at a contest transition, or when the period
+ * is up and the book has changed since our last backup.made. */
+static void
+look(void *arg)
 {
-	long long last = -1;
-	unsigned long long seen;
-	time_t due = time(NULL) + period();
+	unsigned long long now_st;
+	long long seq;
+	int moved;
 
 	(void)arg;
 	d_book_lock();
-	seen = states();
+	now_st = states();
+	seq = desk->seq;
 	d_book_unlock();
-	pthread_mutex_lock(&wm);
-	while (!stopping) {
-		struct timespec ts;
-		unsigned long long now_st;
-		long long seq;
-		int moved;
-
-		pthread_mutex_unlock(&wm);
-		d_book_lock();
-		now_st = states();
-		seq = desk->seq;
-		d_book_unlock();
-		moved = now_st != seen;
-		if (moved || time(NULL) >= due) {
-			/* nothing new since our own backup.made: no copy */
-			if (seq != last || moved)
-				backup_once(&last);
-			seen = now_st;
-			due = time(NULL) + period();
-		}
-		pthread_mutex_lock(&wm);
-		clock_gettime(CLOCK_REALTIME, &ts);
-		ts.tv_sec += 1;
-		while (!stopping &&
-		    pthread_cond_timedwait(&wc, &wm, &ts) != ETIMEDOUT)
-			;
+	moved = now_st != seen;
+	if (moved || time(NULL) >= due) {
+		/* nothing new since our own backup.made: no copy */
+		if (seq != last || moved)
+			backup_once(&last);
+		seen = now_st;
+		due = time(NULL) + period();
 	}
-	pthread_mutex_unlock(&wm);
-	return NULL;
 }
+
+static long
+one_second(void)
+{
+	return 1;
+}
+
+static struct d_periodic task = { .name = "backups",
+	.period = one_second, .tick = look };
 
 void
 d_backup_dir(const char *dir)
@@ -404,7 +395,7 @@ d_backup_dir(const char *dir)
 }
 
 int
-d_backup_start(struct desk *d, pthread_mutex_t *lock)
+d_backup_start(struct desk *d)
 {
 	const char *dir = bdir;
 	struct stat sb;
@@ -421,27 +412,18 @@ d_backup_start(struct desk *d, pthread_mutex_t *lock)
 	if (realpath(dir, absdir))
 		bdir = absdir;
 	desk = d;
-	book = lock;
-	stopping = 0;
-	if (pthread_create(&thread, NULL, loop, NULL) != 0) {
-		fprintf(stderr, "teller-desk: cannot start the backups\n");
-		return -1;
-	}
-	running = 1;
-	return 0;
+	last = -1;
+	d_book_lock();
+	seen = states();
+	d_book_unlock();
+	due = time(NULL) + period();
+	return d_periodic_start(&task);
 }
 
 void
 d_backup_stop(void)
 {
-	if (!running)
-		return;
-	pthread_mutex_lock(&wm);
-	stopping = 1;
-	pthread_cond_signal(&wc);
-	pthread_mutex_unlock(&wm);
-	pthread_join(thread, NULL);
-	running = 0;
+	d_periodic_stop(&task);
 }
 
 int

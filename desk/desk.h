@@ -411,7 +411,10 @@ int d_replay_line(struct desk *d, json_t *ev, int store, const char *raw,
 
 /* auth.c */
 #include <pthread.h>
-void d_auth_init(pthread_mutex_t *lock);
+/* Where the hashing runs, so which lock it lets go of while it hashes:
+ * none (a command), serve's book lock, observe's own mutex (own). */
+enum d_auth_where { D_AUTH_COMMAND, D_AUTH_SERVE, D_AUTH_OBSERVE };
+void d_auth_init(enum d_auth_where where, pthread_mutex_t *own);
 int d_pw_hash(const char *pw, const char *role, char out[128]);
 int d_pw_check(const char *hash, const char *pw);
 void d_words(char *buf, size_t n);
@@ -429,7 +432,6 @@ int d_serve_ca(const char *pem_path);
  * read-only connections of the reads, the reads' session touches */
 void d_book_lock(void);
 void d_book_unlock(void);
-pthread_mutex_t *d_book_writer(void);
 struct desk *d_read_lock(void);
 void d_read_unlock(void);
 int d_pool_open(struct desk *w);
@@ -440,10 +442,27 @@ void d_touch_later(const char *th, long long t);
 long long d_touch_pending(const char *th);
 void d_touch_flush(struct desk *d);
 
+/* periodic.c: serve's periodic tasks. Fill name, period (seconds, asked
+ * before each sleep), tick and arg; start runs tick at once and then
+ * every period on a thread of its own; stop (a no-op when not running)
+ * wakes it and joins it. The rest is the scaffold's. */
+struct d_periodic {
+	const char *name;	/* for "cannot start the NAME" */
+	long (*period)(void);
+	void (*tick)(void *arg);
+	void *arg;
+	pthread_t thread;
+	pthread_mutex_t m;
+	pthread_cond_t c;
+	int running, stopping;
+};
+int d_periodic_start(struct d_periodic *t);
+void d_periodic_stop(struct d_periodic *t);
+
 /* airgap.c: the air-gap check (§6.1), the plain HTTP warning (§6.4);
  * all but start and stop under serve's lock */
-int d_airgap_start(struct desk *d, pthread_mutex_t *lock, const char *staff,
-    const char *observe, const char *redirect);
+int d_airgap_start(struct desk *d, const char *staff, const char *observe,
+    const char *redirect);
 void d_airgap_stop(void);
 void d_airgap_plain(struct desk *d, const char *staff, const char *observe);
 const char *d_airgap_blocked(void);
@@ -500,13 +519,14 @@ struct d_backup {
 typedef int (*d_backup_check)(const char *part, long long *seq,
     char hash[65], char *err, size_t n);
 /* Copy from's main database to file to with SQLite's online backup: in
- * serve (lock non-NULL, serve's writer mutex) a slice of pages at a time
- * under d_book_lock; elsewhere (NULL) in one step, one snapshot. */
-int d_backup_copy(sqlite3 *from, pthread_mutex_t *lock, const char *to);
+ * serve (in_serve 1: from is serve's writer connection) a slice of pages
+ * at a time under d_book_lock; elsewhere (0) in one step, one
+ * snapshot. */
+int d_backup_copy(sqlite3 *from, int in_serve, const char *to);
 /* A backup of book db (open as from) in dir: written as
  * count-SEQ0.db.partial, checked by chk, named after its last seq, the
  * local CA's files of db beside it. 0, or -1 with err (nothing left). */
-int d_backup_make(sqlite3 *from, pthread_mutex_t *lock, const char *db,
+int d_backup_make(sqlite3 *from, int in_serve, const char *db,
     const char *dir, long long seq0, d_backup_check chk,
     struct d_backup *out, char *err, size_t n);
 /* restore: the backup's CA files beside db (write), or only whether
@@ -515,7 +535,7 @@ int d_backup_restore_ca(const char *backup, const char *db, int write,
     char *err, size_t n);
 /* serve --backup-dir DIR (d_backup_dir): the thread of serve's backups
  * (none without it); the alarm of the last failure (0 none). */
-int d_backup_start(struct desk *d, pthread_mutex_t *lock);
+int d_backup_start(struct desk *d);
 void d_backup_stop(void);
 int d_backup_alarm(char *out, size_t n);
 void d_backup_dir(const char *dir);
@@ -527,7 +547,7 @@ long long d_disk_ballast(const char *db);	/* its size, -1 none */
 int d_disk_ballast_make(const char *db);
 int d_disk_ballast_delete(struct desk *d, const struct d_user *u,
     const char *ip, json_t *body, struct d_err *e);
-int d_disk_start(struct desk *d, pthread_mutex_t *lock);
+int d_disk_start(struct desk *d);
 void d_disk_stop(void);
 int d_disk_warning(char *out, size_t n);
 

@@ -1063,7 +1063,7 @@ cmd_backup(const char *db, const char *dir)
 
 	if (rc)
 		return rc;
-	rc = d_backup_make(d.db, NULL, db, dir, d.seq, backup_check, &b, err,
+	rc = d_backup_make(d.db, 0, db, dir, d.seq, backup_check, &b, err,
 	    sizeof err);
 	d_close(&d);
 	if (rc) {
@@ -1097,7 +1097,7 @@ cmd_restore(const char *backup, const char *db)
 		d_close(&b);
 		return 1;
 	}
-	rc = d_backup_copy(b.db, NULL, db) ? 3 : 0;
+	rc = d_backup_copy(b.db, 0, db) ? 3 : 0;
 	d_close(&b);
 	if (rc == 0 && d_backup_restore_ca(backup, db, 1, err, sizeof err))
 		rc = 3;

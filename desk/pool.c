@@ -92,14 +92,6 @@ d_book_lock(void)
 	pthread_mutex_lock(&writer);
 }
 
-/* The writer mutex, for auth.c and airgap.c to know they run in serve
- * (they take the book lock with d_book_lock). */
-pthread_mutex_t *
-d_book_writer(void)
-{
-	return &writer;
-}
-
 /* Catch R up with the book (under the writer mutex and the write side
  * of `model`): 0, or -1 when a line does not replay (R is then given
  * up and the reads take the writer's path). */
