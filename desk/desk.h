@@ -505,9 +505,14 @@ struct d_tls_renewed {
 int d_tls_renew(const char *db, const char *const *sans, int nsans,
     long days, struct d_tls_renewed *out, char *err, size_t n);
 /* serve: a warning (stderr, banner) when the certificate expires within
- * 30 days of now; 1 if so. */
+ * 30 days of now; 1 if so. The certificate's end is kept for the watch:
+ * d_tls_watch_start checks it again every hour (TELLER_DESK_TLS_CHECK_S
+ * for tests) while serving. d_tls_banner: 1 and the banner in out (may
+ * be NULL), or 0. */
 int d_tls_expiry_check(const char *cert_path, long long now);
-const char *d_tls_banner(void);
+int d_tls_watch_start(void);
+void d_tls_watch_stop(void);
+int d_tls_banner(char *out, size_t n);
 /* backup.c: backups of the book and its local CA (§4.2, §6.6) */
 struct d_backup {
 	char path[4200];	/* DIR/count-SEQ.db */

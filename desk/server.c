@@ -690,8 +690,10 @@ d_serve(struct desk *d, const char *listen, int insecure)
 		d_airgap_plain(d, listen, observe_at);
 	d_book_unlock();
 	if (d_airgap_start(d, listen, observe_at, redirect_at) ||
-	    d_disk_start(d) || d_backup_start(d) || (d_rm_dir_get() &&
+	    d_disk_start(d) || d_backup_start(d) || (tls_cert &&
+	    d_tls_watch_start()) || (d_rm_dir_get() &&
 	    d_rm_start(d, d_rm_dir_get()))) {
+		d_tls_watch_stop();
 		d_backup_stop();
 		d_disk_stop();
 		d_airgap_stop();
@@ -718,6 +720,7 @@ d_serve(struct desk *d, const char *listen, int insecure)
 		fprintf(stderr, "teller-desk: local CA SHA-256 %s\n",
 		    d_tls_info()->fpr);
 	sigwait(&set, &sig);
+	d_tls_watch_stop();
 	d_backup_stop();
 	d_disk_stop();
 	d_airgap_stop();

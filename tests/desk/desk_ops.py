@@ -13,7 +13,8 @@
 # read-only state; O4 `tls DB renew`: a new server certificate from the
 # same CA, refused while serve runs or for a name outside the CA's,
 # serve's warning when it expires within 30 days; O5 the air-gap block
-# survives a restart, and blocks account and device changes.
+# survives a restart, and blocks account and device changes; O6 the
+# certificate's expiry checked while serving, not only at start.
 # Usage: desk_ops.py BUILD_DIR. Prints "N passed, N failed".
 import json
 import os
@@ -507,6 +508,54 @@ def o5_airgap_restart():
     check(run("verify", db).returncode == 0, "O5: the book verifies")
 
 
+def serve_log_from(at):
+    """serve.log's text from byte at (the servers append to it)."""
+    with open(os.path.join(ds.tmp, "serve.log"), "rb") as f:
+        f.seek(at)
+        return f.read().decode("utf-8", "replace")
+
+
+def serve_log_size():
+    p = os.path.join(ds.tmp, "serve.log")
+    return os.path.getsize(p) if os.path.exists(p) else 0
+
+
+def o6_cert_expiry_live():
+    """O6: the certificate's expiry is checked while serving: a server
+    certificate with 30 days and 20 s left (tls renew under the
+    test-only TELLER_DESK_TLS_VALID_S) is no warning at start; with the
+    check every second (TELLER_DESK_TLS_CHECK_S, an hour by default)
+    the banner comes on the RO's screen, and the warning once on
+    stderr, when it crosses the 30-day line, without a restart."""
+    db = new_book("o6.db")
+    ca = db + ".ca.pem"
+    env = dict(os.environ, TELLER_DESK_TLS_VALID_S=str(30 * 86400 + 20))
+    r = subprocess.run([DESK, "tls", db, "renew"], capture_output=True,
+                       text=True, env=env)
+    check(r.returncode == 0, "O6: renewed short: %s" % r.stderr)
+    at = serve_log_size()
+    srv = ds.Server(db, local_ca=True,
+                    env={"TELLER_DESK_TLS_CHECK_S": "1"}).start()
+    st, js, _ = ds.tls_get(srv.port, ca, "/api/v1/login", "POST",
+                           json.dumps({"username": "ro", "password": RO_PW,
+                                       "device": DEVICE}),
+                           {"Content-Type": "application/json"})
+    tok = json.loads(js)["token"] if st == 200 else ""
+    st, body = page(srv.port, "/?c=mayor", tok, ca)
+    check(st == 200 and "SERVER CERTIFICATE" not in body and
+          "EXPIRES ON" not in serve_log_from(at),
+          "O6: 30 days and seconds left at start: no warning")
+    dn.wait_for(lambda: "SERVER CERTIFICATE EXPIRES ON" in
+                page(srv.port, "/?c=mayor", tok, ca)[1],
+                "O6: the banner comes while serving", timeout=40)
+    time.sleep(2)
+    srv.stop()
+    check(serve_log_from(at).count("EXPIRES ON") == 1,
+          "O6: said once on stderr, not every check: %r"
+          % serve_log_from(at)[-300:])
+    check(run("verify", db).returncode == 0, "O6: the book verifies")
+
+
 def events_live(db):
     con = sqlite3.connect(db)
     n = con.execute("SELECT count(*) FROM event WHERE action ="
@@ -519,7 +568,7 @@ def main():
     try:
         only = os.environ.get("DESK_ONLY")
         for t in (o1_backup_ca, o2_serve_backups, o3_disk, o3_full_tmpfs,
-                  o4_renew, o5_airgap_restart):
+                  o4_renew, o5_airgap_restart, o6_cert_expiry_live):
             if only and t.__name__ != only:
                 continue
             t()
