@@ -7,8 +7,10 @@
  * for serve's own backups (--backup-dir): every 5 minutes and at every
  * contest transition, from a thread that holds serve's lock for one
  * slice of pages at a time, never for the whole copy, and that records
- * each backup's chain head as a backup.made event. A failing backup is
- * an alarm on the MANAGER and ADMIN screens, not a stop. */
+ * each backup's chain head as a backup.made event (with whether it was
+ * a contest transition's). A failing backup is an alarm on the MANAGER
+ * and ADMIN screens, not a stop. After each, serve's own backups beyond
+ * the newest --backup-keep are deleted, but for transitions'. */
 #include "desk.h"
 
 #include <errno.h>
@@ -226,6 +228,7 @@ d_backup_restore_ca(const char *backup, const char *db, int write,
 static struct desk *desk;
 static const char *bdir;
 static char absdir[4096];
+static long keep = D_BACKUP_KEEP;	/* --backup-keep */
 static pthread_mutex_t am = PTHREAD_MUTEX_INITIALIZER;
 static char alarm_[400];	/* the last backup failed: why (under am) */
 
@@ -308,9 +311,60 @@ set_alarm(const char *why)
 	pthread_mutex_unlock(&am);
 }
 
-/* One backup by serve; 0 or -1 (the alarm set, said on stderr). */
+/* A file serve itself made in this --backup-dir: DIR/count-*.db, a
+ * regular file (a backup.made event names it, so it passed its check). */
 static int
-backup_once(long long *last)
+ours(const char *file)
+{
+	size_t n = strlen(bdir), k;
+	struct stat sb;
+
+	if (!file || strncmp(file, bdir, n) != 0 || file[n] != '/' ||
+	    strchr(file + n + 1, '/') || strncmp(file + n + 1, "count-", 6))
+		return 0;
+	k = strlen(file);
+	return k > 3 && strcmp(file + k - 3, ".db") == 0 &&
+	    lstat(file, &sb) == 0 && S_ISREG(sb.st_mode);
+}
+
+/* --backup-keep: serve's own backups beyond the newest keep go, with
+ * their CA files (0: none go). Which are serve's, and which were made
+ * at a contest transition (kept whatever their age), the book's
+ * backup.made events say; read on a connection of its own, without
+ * serve's lock. */
+static void
+prune(const char *db)
+{
+	sqlite3 *ro = NULL;
+	sqlite3_stmt *st;
+	long n = 0;
+
+	if (keep <= 0 || sqlite3_open_v2(db, &ro, SQLITE_OPEN_READONLY,
+	    NULL) != SQLITE_OK || sqlite3_prepare_v2(ro, "SELECT line ->>"
+	    " '$.data.file', coalesce(line ->> '$.data.transition', 0) FROM"
+	    " event WHERE action = 'backup.made' ORDER BY seq DESC", -1, &st,
+	    NULL) != SQLITE_OK) {
+		sqlite3_close(ro);
+		return;
+	}
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		const char *f = (const char *)sqlite3_column_text(st, 0);
+
+		if (!ours(f) || n++ < keep || sqlite3_column_int(st, 1))
+			continue;	/* the newest keep, transitions */
+		fprintf(stderr, "teller-desk: backup %s pruned (--backup-keep"
+		    " %ld)\n", f, keep);
+		d_tls_unlink(f);
+		unlink_db(f);
+	}
+	sqlite3_finalize(st);
+	sqlite3_close(ro);
+}
+
+/* One backup by serve (moved: at a contest transition); 0 or -1 (the
+ * alarm set, said on stderr). */
+static int
+backup_once(long long *last, int moved)
 {
 	const char *db = sqlite3_db_filename(desk->db, "main");
 	struct d_backup b;
@@ -330,11 +384,12 @@ backup_once(long long *last)
 	    b.seq, b.hash);
 	d_book_lock();
 	d_log_event(desk, "backup.made", NULL, NULL, NULL,
-	    json_pack("{s:s, s:I, s:s}", "file", b.path, "seq",
-	    (json_int_t)b.seq, "hash", b.hash));
+	    json_pack("{s:s, s:I, s:s, s:b}", "file", b.path, "seq",
+	    (json_int_t)b.seq, "hash", b.hash, "transition", moved));
 	*last = desk->seq;
 	d_book_unlock();
 	set_alarm(NULL);
+	prune(db);
 	return 0;
 }
 
@@ -373,7 +428,7 @@ look(void *arg)
 	if (moved || time(NULL) >= due) {
 		/* nothing new since our own backup.made: no copy */
 		if (seq != last || moved)
-			backup_once(&last);
+			backup_once(&last, moved);
 		seen = now_st;
 		due = time(NULL) + period();
 	}
@@ -392,6 +447,12 @@ void
 d_backup_dir(const char *dir)
 {
 	bdir = dir;
+}
+
+void
+d_backup_keep(long n)
+{
+	keep = n;
 }
 
 int

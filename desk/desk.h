@@ -544,6 +544,10 @@ int d_backup_start(struct desk *d);
 void d_backup_stop(void);
 int d_backup_alarm(char *out, size_t n);
 void d_backup_dir(const char *dir);
+/* serve --backup-keep N: keep the newest N of serve's own backups and
+ * every contest transition's, delete the rest (0: delete none). */
+#define D_BACKUP_KEEP 48
+void d_backup_keep(long n);
 
 /* diskfree.c: free disk and the ballast (§4.2) */
 long long d_disk_floor(long long book_bytes);

@@ -539,11 +539,27 @@ cert_expiry(const char *db, const char *cert)
 	d_tls_expiry_check(p, (long long)time(NULL));
 }
 
+/* --backup-keep N: 0 (keep every backup) to 1000000; 0 or -1 (said). */
+static int
+keep_arg(const char *s)
+{
+	char *end;
+	long n = strtol(s, &end, 10);
+
+	if (!*s || *end || n < 0 || n > 1000000) {
+		fprintf(stderr, "teller-desk: --backup-keep %s: a number of"
+		    " backups, 0 (keep all) to 1000000\n", s);
+		return -1;
+	}
+	d_backup_keep(n);
+	return 0;
+}
+
 static int
 cmd_serve(int argc, char **argv)
 {
 	const char *listen = "0.0.0.0:443", *cert = NULL, *key = NULL;
-	int insecure = 0, rc;
+	int insecure = 0, rc, dir = 0, keep = 0;
 	struct desk d;
 
 	for (int i = 3; i < argc; i++) {
@@ -578,11 +594,22 @@ cmd_serve(int argc, char **argv)
 				return 2;
 			}
 			d_backup_dir(argv[i]);
+			dir = 1;
+		} else if (strcmp(argv[i], "--backup-keep") == 0 &&
+		    i + 1 < argc) {
+			if (keep_arg(argv[++i]))
+				return 2;
+			keep = 1;
 		} else {
 			fprintf(stderr, "teller-desk: unknown option %s\n",
 			    argv[i]);
 			return 2;
 		}
+	}
+	if (keep && !dir) {
+		fprintf(stderr, "teller-desk: --backup-keep needs"
+		    " --backup-dir\n");
+		return 2;
 	}
 	if ((cert != NULL) != (key != NULL) || (cert && insecure)) {
 		fprintf(stderr, "teller-desk: --tls-cert and --tls-key go"

@@ -14,7 +14,9 @@
 # same CA, refused while serve runs or for a name outside the CA's,
 # serve's warning when it expires within 30 days; O5 the air-gap block
 # survives a restart, and blocks account and device changes; O6 the
-# certificate's expiry checked while serving, not only at start.
+# certificate's expiry checked while serving, not only at start; O7
+# --backup-keep prunes serve's own older backups, never the newest, a
+# transition's or a file serve did not make.
 # Usage: desk_ops.py BUILD_DIR. Prints "N passed, N failed".
 import json
 import os
@@ -556,6 +558,86 @@ def o6_cert_expiry_live():
     check(run("verify", db).returncode == 0, "O6: the book verifies")
 
 
+def o7_backup_keep():
+    """O7: serve --backup-keep 2: after each backup serve's own backups
+    beyond the newest two go, with their CA files; the one made at a
+    contest transition (backup.made "transition": true) stays; a
+    `teller-desk backup` copy and a stranger's file in the directory
+    stay; --backup-keep without --backup-dir, or not a number: exit
+    2."""
+    db = new_book("o7.db")
+    bdir = os.path.join(ds.tmp, "o7-backups")
+    os.mkdir(bdir)
+    for bad in (["--backup-keep", "2"],
+                ["--backup-dir", bdir, "--backup-keep", "-1"],
+                ["--backup-dir", bdir, "--backup-keep", "two"]):
+        r = run("serve", db, "--listen", "127.0.0.1:1", "--insecure-http",
+                *bad)
+        check(r.returncode == 2 and "--backup-keep" in r.stderr,
+              "O7: %s: exit 2: %d %s" % (" ".join(bad), r.returncode,
+                                          r.stderr.strip()))
+    r = run("backup", db, bdir)
+    manual = r.stdout.split()[0] if r.returncode == 0 else ""
+    stranger = os.path.join(bdir, "count-999999.db")
+    with open(stranger, "w") as f:
+        f.write("not a backup serve made\n")
+    srv = ds.Server(db, ["--backup-dir", bdir, "--backup-keep", "2"],
+                    env={"TELLER_DESK_BACKUP_S": "1"}).start()
+    ro = login(srv.port, "ro", RO_PW, DEVICE)[1]["token"]
+    n = [0]
+
+    def made():
+        return len(events_live_all(db, "backup.made"))
+
+    def write_and_wait(path, body):
+        n0 = made()
+        st = call(srv.port, "POST", path, body, ro)[0]
+        check(st == 201, "O7: POST %s: %d" % (path, st))
+        dn.wait_for(lambda: made() > n0, "O7: a backup after POST %s"
+                    % path)
+        n[0] += 1
+
+    dn.wait_for(lambda: made() == 1, "O7: the first backup")
+    write_and_wait("plan/approve", {})      # a transition
+    for u, t in (("clerk2", 2), ("clerk2", 1), ("clerk3", 2)):
+        write_and_wait("assignments", {"user": u, "table": t,
+                                       "role": "clerk"})
+    time.sleep(1.5)
+    srv.stop()
+    bm = events(db, "backup.made")
+    files = [e["data"]["file"] for e in bm]
+    trans = [e["data"]["file"] for e in bm if e["data"].get("transition")]
+    left = set(os.path.join(bdir, f) for f in backups(bdir))
+    check(len(bm) == 5 and len(trans) == 1 and trans[0] == files[1],
+          "O7: five backups, the second a transition's: %s"
+          % [(os.path.basename(e["data"]["file"]),
+              e["data"].get("transition")) for e in bm])
+    want = set(files[-2:]) | set(trans) | {manual, stranger}
+    check(left == want, "O7: the newest two, the transition's, the"
+          " CLI's and the stranger's left: %s"
+          % sorted(os.path.basename(f) for f in left))
+    gone = [f for f in files if f not in want]
+    check(len(gone) == 2 and not [f for f in gone for sfx in CA_FILES
+                                  if os.path.exists(f + sfx)],
+          "O7: the pruned ones' CA files gone with them")
+    check(all(os.path.exists(f + ".ca.pem") for f in want - {stranger}),
+          "O7: the kept ones keep their CA files")
+    check(all(run("verify", f).returncode == 0 for f in files[-2:]),
+          "O7: the kept backups verify")
+    with open(os.path.join(ds.tmp, "serve.log"), "rb") as f:
+        check(f.read().count(b"pruned (--backup-keep 2)") == 2,
+              "O7: each pruning said on stderr")
+    check(run("verify", db).returncode == 0, "O7: the book verifies")
+
+
+def events_live_all(db, action):
+    con = sqlite3.connect(db)
+    r = con.execute("SELECT line FROM event WHERE action = ?",
+                    (action,)).fetchall()
+    con.close()
+    return r
+
+
 def events_live(db):
     con = sqlite3.connect(db)
     n = con.execute("SELECT count(*) FROM event WHERE action ="
@@ -568,7 +650,8 @@ def main():
     try:
         only = os.environ.get("DESK_ONLY")
         for t in (o1_backup_ca, o2_serve_backups, o3_disk, o3_full_tmpfs,
-                  o4_renew, o5_airgap_restart, o6_cert_expiry_live):
+                  o4_renew, o5_airgap_restart, o6_cert_expiry_live,
+                  o7_backup_keep):
             if only and t.__name__ != only:
                 continue
             t()
