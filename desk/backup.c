@@ -223,6 +223,27 @@ d_backup_restore_ca(const char *backup, const char *db, int write,
 	return 0;
 }
 
+long long
+d_backup_checkpoint(sqlite3 *db)
+{
+	sqlite3_stmt *st;
+	long long cp = 0;
+
+	/* the last backup.made (seq descending: it is near the end), then
+	 * the event it names, before it, with the hash it recorded */
+	if (sqlite3_prepare_v2(db, "SELECT e.seq FROM (SELECT seq AS made,"
+	    " line ->> '$.data.seq' AS at, line ->> '$.data.hash' AS head"
+	    " FROM event WHERE action = 'backup.made' ORDER BY seq DESC"
+	    " LIMIT 1) AS b JOIN event AS e ON e.seq = b.at AND e.seq <"
+	    " b.made AND e.line ->> '$.hash' = b.head", -1, &st, NULL) !=
+	    SQLITE_OK)
+		return 0;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		cp = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return cp;
+}
+
 /* serve's backups -------------------------------------------------- */
 
 static struct desk *desk;

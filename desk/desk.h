@@ -160,6 +160,11 @@ struct desk {
 	struct d_tally *tallies;
 	int ntallies, captallies;
 	long long seq, entries;
+	/* Events up to this seq had their hashes checked already (serve's
+	 * start: up to the last backup's checkpoint; the readers' model: up
+	 * to what the writer's load walked): a replay checks their seq and
+	 * prev links, not their hashes. 0: every hash. */
+	long long trusted;
 	char last_hash[65];
 	char last_at[40];	/* "at" of the last event (I18) */
 	char seal_at[40];	/* "at" of the event being sealed */
@@ -538,6 +543,10 @@ int d_backup_make(sqlite3 *from, int in_serve, const char *db,
  * they may go there (not write: none there differs). 0 or -1, err. */
 int d_backup_restore_ca(const char *backup, const char *db, int write,
     char *err, size_t n);
+/* serve's start-up check (§4.2): the seq of the last backup's checkpoint
+ * (the last backup.made's seq and hash), when the event of that seq,
+ * before the backup.made, still has that hash; else 0 (walk it all). */
+long long d_backup_checkpoint(sqlite3 *db);
 /* serve --backup-dir DIR (d_backup_dir): the thread of serve's backups
  * (none without it); the alarm of the last failure (0 none). */
 int d_backup_start(struct desk *d);

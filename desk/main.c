@@ -419,12 +419,16 @@ whole_pages(struct desk *d, const char *db, char *why, size_t n)
 }
 
 /* Open book db and check it (§4.2's start-up check): PRAGMA
- * integrity_check, then the hash chain as the book loads. 0: sound;
+ * integrity_check, then the hash chain as the book loads: from seq 1,
+ * or (from_backup, serve) from the last backup's checkpoint when its
+ * event still has the hash backup.made recorded; the events before it
+ * are replayed, their hashes left to verify. 0: sound;
  * 5: it fails either, why says how (naming the first failing seq) and
  * d keeps what loaded before it; 6: as 5, but not even the plan loaded;
  * 1, 3: no such file, cannot open (said on stderr, d closed). */
 static int
-check_book(struct desk *d, const char *db, int lock, char *why, size_t n)
+check_book(struct desk *d, const char *db, int lock, int from_backup,
+    char *why, size_t n)
 {
 	char err[600];
 	sqlite3_stmt *st;
@@ -449,6 +453,10 @@ check_book(struct desk *d, const char *db, int lock, char *why, size_t n)
 	sqlite3_finalize(st);
 	if (!why[0])
 		whole_pages(d, db, why, n);
+	if (from_backup && (d->trusted = d_backup_checkpoint(d->db)) > 0)
+		fprintf(stderr, "teller-desk: %s: the chain checked from the"
+		    " last backup's checkpoint, #%lld (verify checks it"
+		    " all)\n", db, d->trusted);
 	if (d_load(d, err, sizeof err)) {
 		snprintf(why + strlen(why), n - strlen(why), "%s%.200s",
 		    why[0] ? "; " : "", err);
@@ -464,7 +472,7 @@ static int
 open_book(struct desk *d, const char *db, int lock)
 {
 	char why[480];
-	int rc = check_book(d, db, lock, why, sizeof why);
+	int rc = check_book(d, db, lock, 0, why, sizeof why);
 
 	if (rc == 5 || rc == 6) {
 		fprintf(stderr, "teller-desk: %s: %s\n", db, why);
@@ -480,7 +488,7 @@ static int
 open_served(struct desk *d, const char *db)
 {
 	char why[480];
-	int rc = check_book(d, db, 1, why, sizeof why);
+	int rc = check_book(d, db, 1, 1, why, sizeof why);
 
 	if (rc == 6) {		/* nothing to serve */
 		fprintf(stderr, "teller-desk: %s: %s\n", db, why);

@@ -16,7 +16,8 @@
 # survives a restart, and blocks account and device changes; O6 the
 # certificate's expiry checked while serving, not only at start; O7
 # --backup-keep prunes serve's own older backups, never the newest, a
-# transition's or a file serve did not make.
+# transition's or a file serve did not make; O8 serve's start-up check
+# walks the chain from the last backup's checkpoint.
 # Usage: desk_ops.py BUILD_DIR. Prints "N passed, N failed".
 import json
 import os
@@ -630,6 +631,89 @@ def o7_backup_keep():
     check(run("verify", db).returncode == 0, "O7: the book verifies")
 
 
+def o8_start_from_checkpoint():
+    """O8: serve's start-up check (§4.2) walks the hash chain from the
+    last backup.made's checkpoint: a byte flipped in a line after it
+    (a login's ip: the line still replays) starts serve read-only naming
+    that seq; the same flip before it is not seen at start (the events
+    before it are replayed, their hashes left to verify: the man page
+    says so) and verify names it; with no backup.made the walk starts
+    at seq 1 and the early flip is caught at start."""
+    db = new_book("o8.db")
+    bdir = os.path.join(ds.tmp, "o8-backups")
+    os.mkdir(bdir)
+    srv = ds.Server(db).start()     # a login before any backup
+    login(srv.port, "ro", RO_PW, DEVICE)
+    srv.stop()
+    srv = ds.Server(db, ["--backup-dir", bdir],
+                    env={"TELLER_DESK_BACKUP_S": "1"}).start()
+    dn.wait_for(lambda: events_live_all(db, "backup.made"),
+                "O8: a backup")
+    srv.stop()
+    srv = ds.Server(db).start()      # no backups: events after the last
+    ro = login(srv.port, "ro", RO_PW, DEVICE)[1]["token"]
+    st = call(srv.port, "POST", "assignments", ASSIGN, ro)[0]
+    srv.stop()
+    bm = events(db, "backup.made")[-1]
+    cp = bm["data"]["seq"]
+    logins = [e["seq"] for e in events(db, "session.login")]
+    before = [q for q in logins if q <= cp]
+    after = [q for q in logins if q > bm["seq"]]
+    check(st == 201 and before and after and
+          run("verify", db).returncode == 0,
+          "O8: logins before checkpoint #%d and after: %s" % (cp, logins))
+    if not (before and after):
+        return
+
+    def flipped(name, seq):
+        """A copy of the book, the ip of event seq's line changed in the
+        file (canonical JSON: "ip" comes after "hash" in the line)."""
+        p = os.path.join(ds.tmp, name)
+        shutil.copy(db, p)
+        h = [e for e in events(p) if e["seq"] == seq][0]["hash"]
+        with open(p, "rb") as f:
+            raw = bytearray(f.read())
+        at = raw.find(('"hash":"%s","idem"' % h).encode())
+        ip = raw.find(b'"ip":"127.0.0.1"', at, at + 200)
+        assert at >= 0 and ip > at, "seq %d's ip not found" % seq
+        raw[ip + 14] = ord("2")
+        with open(p, "wb") as f:
+            f.write(raw)
+        return p
+
+    def health(p):
+        at = serve_log_size()
+        srv = ds.Server(p).start()
+        st, js, _ = call(srv.port, "GET", "health")
+        srv.stop()
+        return (js or {}).get("read_only"), serve_log_from(at)
+
+    late = flipped("o8-late.db", after[-1])
+    ro_, log = health(late)
+    check(ro_ is True and ("seq %d" % after[-1]) in log and
+          ("checkpoint, #%d" % cp) in log,
+          "O8: flipped after the checkpoint: read-only, seq %d named: %s"
+          % (after[-1], log.strip()[-400:]))
+    early = flipped("o8-early.db", before[0])
+    ro_, log = health(early)
+    check(ro_ is False and "read-only" not in log,
+          "O8: flipped before the checkpoint: not seen at start: %s"
+          % log.strip()[-300:])
+    r = run("verify", early)
+    check(r.returncode == 5 and ("seq %d" % before[0]) in r.stderr,
+          "O8: ... verify names seq %d: %s" % (before[0], r.stderr.strip()))
+    # the same flip in a book without backups: caught at start
+    plain = flipped("o8-plain.db", before[0])
+    con = sqlite3.connect(plain)
+    con.executescript("DROP TRIGGER event_nd; DELETE FROM event WHERE"
+                      " seq >= %d;" % bm["seq"])
+    con.close()
+    ro_, log = health(plain)
+    check(ro_ is True and ("seq %d" % before[0]) in log,
+          "O8: no backup.made: walked from seq 1, seq %d named"
+          % before[0])
+
+
 def events_live_all(db, action):
     con = sqlite3.connect(db)
     r = con.execute("SELECT line FROM event WHERE action = ?",
@@ -651,7 +735,7 @@ def main():
         only = os.environ.get("DESK_ONLY")
         for t in (o1_backup_ca, o2_serve_backups, o3_disk, o3_full_tmpfs,
                   o4_renew, o5_airgap_restart, o6_cert_expiry_live,
-                  o7_backup_keep):
+                  o7_backup_keep, o8_start_from_checkpoint):
             if only and t.__name__ != only:
                 continue
             t()

@@ -1,0 +1,151 @@
+#!/usr/bin/python3
+# startup.py -- how long serve's start-up check (docs/desk.md §4.2) takes
+# on a large book, walking the hash chain from seq 1 (no backup.made in
+# the book) and from the last backup's checkpoint (one backup.made near
+# the end): the same book but for that event and a server.start/stop.
+# Each start is measured from launch to the listener accepting (wall),
+# and in CPU seconds (user + system, from wait4, of start and a SIGTERM
+# stop: less at the mercy of a busy machine), the median of RUNS;
+# perf's instruction counter is not there on this machine. The book: SRC (e.g. a kept S15 book,
+# DESK_KEEP=1 tests/desk/desk_s15.py), optionally padded with PAD
+# chained session.login events (synthetic: say so with the figure).
+# Usage: startup.py BUILD_DIR SRC.db [PAD] [RUNS]. Prints the figures.
+import hashlib
+import json
+import os
+import shutil
+import socket
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+
+B = sys.argv[1]
+SRC = sys.argv[2]
+PAD = int(sys.argv[3]) if len(sys.argv) > 3 else 0
+RUNS = int(sys.argv[4]) if len(sys.argv) > 4 else 3
+DESK = os.path.abspath(os.path.join(B, "teller-desk"))
+
+
+def canon(obj):
+    return json.dumps(obj, sort_keys=True, separators=(",", ":"),
+                      ensure_ascii=False)
+
+
+def chain_hash(prev, seq, payload):
+    p = payload.encode()
+    return hashlib.sha256(b"teller-desk/1" + seq.to_bytes(8, "big") +
+                          bytes.fromhex(prev) + len(p).to_bytes(4, "big") +
+                          p).hexdigest()
+
+
+def pad(db, n):
+    """n session.login events after the last, chained as §6.5 says."""
+    con = sqlite3.connect(db)
+    seq, line = con.execute("SELECT seq, line FROM event ORDER BY seq"
+                            " DESC LIMIT 1").fetchone()
+    prev = json.loads(line)["hash"]
+    rows = []
+    for i in range(n):
+        seq += 1
+        ev = {"action": "session.login", "at": "2030-01-01T00:00:00.000Z",
+              "backfilled": False, "contest": None, "data": {},
+              "device": None, "entry": None, "idem": None,
+              "ip": "127.0.0.1", "paper_time": None, "reason_code": None,
+              "reason_text": None, "role": "ro", "states": {},
+              "supersedes": None, "user": "ro", "warnings": []}
+        h = chain_hash(prev, seq, canon(ev))
+        ev.update(seq=seq, prev=prev, hash=h)
+        rows.append((seq, None, "session.login", canon(ev), h))
+        prev = h
+    con.executemany("INSERT INTO event VALUES (?, ?, ?, ?, ?)", rows)
+    con.commit()
+    con.close()
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    p = s.getsockname()[1]
+    s.close()
+    return p
+
+
+def serve(db, extra=(), env=None):
+    """Start serve on db: (the process, the seconds until it listens)."""
+    port = free_port()
+    cmd = [DESK, "serve", db, "--listen", "127.0.0.1:%d" % port,
+           "--insecure-http"] + list(extra)
+    e = dict(os.environ)
+    e.update(env or {})
+    t0 = time.time()
+    p = subprocess.Popen(cmd, stderr=subprocess.DEVNULL, env=e)
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), 1).close()
+            break
+        except OSError:
+            if p.poll() is not None:
+                raise RuntimeError("serve exited %d" % p.returncode)
+            time.sleep(0.005)
+    return p, time.time() - t0
+
+
+def stop(p):
+    """SIGTERM; the CPU seconds the process used."""
+    p.send_signal(15)
+    _, _, ru = os.wait4(p.pid, 0)
+    p.returncode = 0
+    return ru.ru_utime + ru.ru_stime
+
+
+def measure(db):
+    walls, cpus = [], []
+    for i in range(RUNS):
+        p, secs = serve(db)
+        cpus.append(stop(p))
+        walls.append(secs)
+    walls.sort()
+    cpus.sort()
+    return walls[len(walls) // 2], cpus[len(cpus) // 2]
+
+
+def main():
+    tmp = tempfile.mkdtemp(prefix="desk-startup-")
+    try:
+        base = os.path.join(tmp, "base.db")
+        shutil.copy(SRC, base)
+        if PAD:
+            pad(base, PAD)
+        walk, cp = os.path.join(tmp, "walk.db"), os.path.join(tmp, "cp.db")
+        shutil.copy(base, walk)
+        shutil.copy(base, cp)
+        stop(serve(walk)[0])   # a server.start and stop, as cp gets
+        bdir = os.path.join(tmp, "backups")
+        os.mkdir(bdir)
+        p, _ = serve(cp, ["--backup-dir", bdir],
+                     {"TELLER_DESK_BACKUP_S": "1"})
+        while not [f for f in os.listdir(bdir) if f.endswith(".db")]:
+            time.sleep(0.2)
+        time.sleep(0.5)
+        stop(p)
+        con = sqlite3.connect(cp)
+        n, made = con.execute("SELECT max(seq), (SELECT max(seq) FROM"
+                              " event WHERE action = 'backup.made')"
+                              " FROM event").fetchone()
+        con.close()
+        mb = os.path.getsize(cp) / 1e6
+        for name, db in (("from seq 1", walk), ("from the checkpoint", cp)):
+            w, cpu = measure(db)
+            print("%s: %d events, %.1f MB%s: start %.3f s wall, %.3f s"
+                  " CPU (median of %d; load average %s)"
+                  % (name, n, mb, ", backup.made #%d" % made
+                     if db == cp else "", w, cpu, RUNS,
+                     os.getloadavg()[0]), flush=True)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
