@@ -404,6 +404,12 @@ enum { D_RO_FULL = 1, D_RO_BROKEN = 2 };
 /* db.c */
 int d_db_open(struct desk *d, const char *path, int create, int lock,
     char *err, size_t n);
+/* restore's claim on a new book at path (§7): the file made here (empty,
+ * 0600) and held under the advisory lock serve and import take, so a
+ * serve, import or second restore on it refuses while this one writes.
+ * The descriptor (keep it open until done; unlink the file before
+ * closing it to give up), or -1 with err: in use, exists, or cannot. */
+int d_db_claim(const char *path, char *err, size_t n);
 int d_db_schema(struct desk *d);
 int d_db_session_device(struct desk *d);
 int d_db_keys(struct desk *d);

@@ -1109,38 +1109,44 @@ cmd_backup(const char *db, const char *dir)
 	return 0;
 }
 
-/* restore BACKUP DB: the backup's chain and rules first; then a new
- * book DB (refusing an existing one) and the local CA's files the
- * backup has beside it (refusing different ones already there). */
+/* restore BACKUP DB: DB claimed first, under the lock serve, import and
+ * restore take (§7: a running serve or a second restore on it refuses,
+ * nothing written); then the backup's chain and rules; then the copy
+ * and the local CA's files the backup has beside it (refusing
+ * different ones already there). */
 static int
 cmd_restore(const char *backup, const char *db)
 {
 	struct desk b;
 	char err[600] = "";
-	int rc = open_book(&b, backup, 0);
+	int fd = d_db_claim(db, err, sizeof err), rc;
 
-	if (rc) {
-		fprintf(stderr, "teller-desk: %s: refused, the book is"
-		    " untouched\n", backup);
-		return rc == 5 ? 1 : rc;
-	}
-	if (access(db, F_OK) == 0 ||
-	    d_backup_restore_ca(backup, db, 0, err, sizeof err)) {
-		if (!err[0])
-			snprintf(err, sizeof err, "%s exists already", db);
-		fprintf(stderr, "teller-desk: %s\n", err);
-		d_close(&b);
+	if (fd < 0) {
+		fprintf(stderr, "teller-desk: %s: refused, nothing written\n",
+		    err);
 		return 1;
 	}
-	rc = d_backup_copy(b.db, 0, db) ? 3 : 0;
-	d_close(&b);
-	if (rc == 0 && d_backup_restore_ca(backup, db, 1, err, sizeof err))
-		rc = 3;
-	if (rc) {
-		unlink_book(db);
-		fprintf(stderr, "teller-desk: %s: cannot write%s%s\n", db,
-		    err[0] ? ": " : "", err);
+	if ((rc = open_book(&b, backup, 0))) {
+		fprintf(stderr, "teller-desk: %s: refused, the book is"
+		    " untouched\n", backup);
+		rc = rc == 5 ? 1 : rc;
+	} else if (d_backup_restore_ca(backup, db, 0, err, sizeof err)) {
+		fprintf(stderr, "teller-desk: %s\n", err);
+		d_close(&b);
+		rc = 1;
+	} else {
+		rc = d_backup_copy(b.db, 0, db) ? 3 : 0;
+		d_close(&b);
+		if (rc == 0 && d_backup_restore_ca(backup, db, 1, err,
+		    sizeof err))
+			rc = 3;
+		if (rc)
+			fprintf(stderr, "teller-desk: %s: cannot write%s%s\n",
+			    db, err[0] ? ": " : "", err);
 	}
+	if (rc)
+		unlink_book(db);	/* ours: made by the claim */
+	close(fd);
 	return rc;
 }
 

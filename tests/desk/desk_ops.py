@@ -17,7 +17,8 @@
 # certificate's expiry checked while serving, not only at start; O7
 # --backup-keep prunes serve's own older backups, never the newest, a
 # transition's or a file serve did not make; O8 serve's start-up check
-# walks the chain from the last backup's checkpoint.
+# walks the chain from the last backup's checkpoint; O9 restore takes
+# the target's lock.
 # Usage: desk_ops.py BUILD_DIR. Prints "N passed, N failed".
 import json
 import os
@@ -714,6 +715,65 @@ def o8_start_from_checkpoint():
           % before[0])
 
 
+def o9_restore_lock():
+    """O9: restore claims its target under the lock serve takes (§7):
+    into a book a running serve holds it refuses, exit 1 "in use",
+    nothing written (the book and its CA files byte for byte); while it
+    restores, a serve on the target refuses; of two restores at once
+    into one new path exactly one succeeds, the other exits 1 and the
+    book restored verifies."""
+    db = new_book("o9.db")
+    bdir = os.path.join(ds.tmp, "o9-backups")
+    os.mkdir(bdir)
+    r = run("backup", db, bdir)
+    bk = r.stdout.split()[0] if r.returncode == 0 else ""
+    srv = ds.Server(db, local_ca=True).start()
+    before = {p: open(p, "rb").read() for p in
+              [db] + [db + sfx for sfx in CA_FILES]}
+    r = run("restore", bk, db)
+    srv.stop()
+    check(r.returncode == 1 and "in use" in r.stderr and
+          "nothing written" in r.stderr,
+          "O9: restore into a served book: exit 1, in use: %d %s"
+          % (r.returncode, r.stderr.strip()))
+    check(all(open(p, "rb").read() == v for p, v in before.items()
+              if p != db) and run("verify", db).returncode == 0,
+          "O9: ... the book verifies, its CA files untouched")
+    for k in range(3):
+        out = os.path.join(ds.tmp, "o9-twice-%d.db" % k)
+        ps = [subprocess.Popen([DESK, "restore", bk, out],
+                               stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True)
+              for _ in range(2)]
+        res = [(p.wait(), p.stderr.read()) for p in ps]
+        codes = sorted(c for c, _ in res)
+        errs = " ".join(e.strip() for c, e in res if c)
+        check(codes == [0, 1] and ("in use" in errs or
+                                   "exists already" in errs),
+              "O9: two restores at once: one done, one refused: %s"
+              % res)
+        check(run("verify", out).returncode == 0,
+              "O9: ... the restored book verifies")
+    # a serve started on the target while restore holds it: refused
+    # (restore is held by a stopped process between claim and copy:
+    # SIGSTOP as soon as the claimed file appears)
+    out = os.path.join(ds.tmp, "o9-held.db")
+    p = subprocess.Popen([DESK, "restore", bk, out],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    while not os.path.exists(out) and p.poll() is None:
+        pass
+    os.kill(p.pid, 19)
+    r = run("serve", out, "--listen", "127.0.0.1:%d" % ds.free_port(),
+            "--insecure-http")
+    os.kill(p.pid, 18)
+    p.wait()
+    check(r.returncode != 0 and "in use" in r.stderr,
+          "O9: serve on a book being restored refuses: %d %s"
+          % (r.returncode, r.stderr.strip()[-200:]))
+    check(p.returncode == 0 and run("verify", out).returncode == 0,
+          "O9: ... and the restore goes on to a sound book")
+
+
 def events_live_all(db, action):
     con = sqlite3.connect(db)
     r = con.execute("SELECT line FROM event WHERE action = ?",
@@ -735,7 +795,8 @@ def main():
         only = os.environ.get("DESK_ONLY")
         for t in (o1_backup_ca, o2_serve_backups, o3_disk, o3_full_tmpfs,
                   o4_renew, o5_airgap_restart, o6_cert_expiry_live,
-                  o7_backup_keep, o8_start_from_checkpoint):
+                  o7_backup_keep, o8_start_from_checkpoint,
+                  o9_restore_lock):
             if only and t.__name__ != only:
                 continue
             t()
