@@ -10,8 +10,6 @@
 # DESK_KEEP=1 tests/desk/desk_s15.py), optionally padded with PAD
 # chained session.login events (synthetic: say so with the figure).
 # Usage: startup.py BUILD_DIR SRC.db [PAD] [RUNS]. Prints the figures.
-import hashlib
-import json
 import os
 import shutil
 import socket
@@ -21,47 +19,16 @@ import sys
 import tempfile
 import time
 
+sys.dont_write_bytecode = True
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(
+    __file__)), "..", "..", "tests", "desk"))
+from bigbook import pad  # noqa: E402
+
 B = sys.argv[1]
 SRC = sys.argv[2]
 PAD = int(sys.argv[3]) if len(sys.argv) > 3 else 0
 RUNS = int(sys.argv[4]) if len(sys.argv) > 4 else 3
 DESK = os.path.abspath(os.path.join(B, "teller-desk"))
-
-
-def canon(obj):
-    return json.dumps(obj, sort_keys=True, separators=(",", ":"),
-                      ensure_ascii=False)
-
-
-def chain_hash(prev, seq, payload):
-    p = payload.encode()
-    return hashlib.sha256(b"teller-desk/1" + seq.to_bytes(8, "big") +
-                          bytes.fromhex(prev) + len(p).to_bytes(4, "big") +
-                          p).hexdigest()
-
-
-def pad(db, n):
-    """n session.login events after the last, chained as §6.5 says."""
-    con = sqlite3.connect(db)
-    seq, line = con.execute("SELECT seq, line FROM event ORDER BY seq"
-                            " DESC LIMIT 1").fetchone()
-    prev = json.loads(line)["hash"]
-    rows = []
-    for i in range(n):
-        seq += 1
-        ev = {"action": "session.login", "at": "2030-01-01T00:00:00.000Z",
-              "backfilled": False, "contest": None, "data": {},
-              "device": None, "entry": None, "idem": None,
-              "ip": "127.0.0.1", "paper_time": None, "reason_code": None,
-              "reason_text": None, "role": "ro", "states": {},
-              "supersedes": None, "user": "ro", "warnings": []}
-        h = chain_hash(prev, seq, canon(ev))
-        ev.update(seq=seq, prev=prev, hash=h)
-        rows.append((seq, None, "session.login", canon(ev), h))
-        prev = h
-    con.executemany("INSERT INTO event VALUES (?, ?, ?, ?, ?)", rows)
-    con.commit()
-    con.close()
 
 
 def free_port():
