@@ -34,10 +34,7 @@ static char seen[160];		/* what the last finding was */
 static long
 period(void)
 {
-	const char *e = getenv("TELLER_DESK_AIRGAP_S");
-	long s = e ? strtol(e, NULL, 10) : 30;
-
-	return s >= 1 && s <= 3600 ? s : 30;
+	return d_env_seconds("TELLER_DESK_AIRGAP_S", 3600, 30);
 }
 
 /* An up IPv4 route with destination and mask 0, not on lo: the table

@@ -250,17 +250,13 @@ static struct desk *desk;
 static const char *bdir;
 static char absdir[4096];
 static long keep = D_BACKUP_KEEP;	/* --backup-keep */
-static pthread_mutex_t am = PTHREAD_MUTEX_INITIALIZER;
-static char alarm_[400];	/* the last backup failed: why (under am) */
+static struct d_note alarm_ = D_NOTE_INIT;	/* the last backup failed */
 
 /* The period: TELLER_DESK_BACKUP_S (1 to 86400, for tests), else 300. */
 static long
 period(void)
 {
-	const char *e = getenv("TELLER_DESK_BACKUP_S");
-	long s = e ? strtol(e, NULL, 10) : 300;
-
-	return s >= 1 && s <= 86400 ? s : 300;
+	return d_env_seconds("TELLER_DESK_BACKUP_S", 86400, 300);
 }
 
 /* serve's check: `teller-desk verify PART` as a process of its own (a
@@ -320,16 +316,14 @@ spawn_check(const char *part, long long *seq, char hash[65], char *err,
 static void
 set_alarm(const char *why)
 {
-	char at[40];
+	char at[40], w[400] = "";
 
-	pthread_mutex_lock(&am);
 	if (why) {
 		d_now(at, sizeof at);
-		snprintf(alarm_, sizeof alarm_, "BACKUP FAILED at %.19s:"
-		    " %.300s", at, why);
-	} else
-		alarm_[0] = '\0';
-	pthread_mutex_unlock(&am);
+		snprintf(w, sizeof w, "BACKUP FAILED at %.19s: %.300s", at,
+		    why);
+	}
+	d_note_set(&alarm_, w);
 }
 
 /* A file serve itself made in this --backup-dir: DIR/count-*.db, a
@@ -511,11 +505,5 @@ d_backup_stop(void)
 int
 d_backup_alarm(char *out, size_t n)
 {
-	int on;
-
-	pthread_mutex_lock(&am);
-	on = alarm_[0] != '\0';
-	snprintf(out, n, "%s", alarm_);
-	pthread_mutex_unlock(&am);
-	return on;
+	return d_note_get(&alarm_, out, n);
 }

@@ -469,6 +469,19 @@ struct d_periodic {
 };
 int d_periodic_start(struct d_periodic *t);
 void d_periodic_stop(struct d_periodic *t);
+/* A periodic task's banner text ("" none) under its own mutex: set
+ * returns 1 when the text changed; get 1 when there is one, copied to
+ * out (may be NULL). */
+struct d_note {
+	pthread_mutex_t m;
+	char text[400];
+};
+#define D_NOTE_INIT { PTHREAD_MUTEX_INITIALIZER, "" }
+int d_note_set(struct d_note *n, const char *text);
+int d_note_get(struct d_note *n, char *out, size_t size);
+/* A period from the environment (tests): name's value when it is a
+ * whole number of seconds from 1 to max, else def. */
+long d_env_seconds(const char *name, long max, long def);
 
 /* airgap.c: the air-gap check (§6.1), the plain HTTP warning (§6.4);
  * all but start and stop under serve's lock */

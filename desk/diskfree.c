@@ -21,8 +21,7 @@
 #define BALLAST (64LL << 20)
 
 static struct desk *desk;
-static pthread_mutex_t am = PTHREAD_MUTEX_INITIALIZER;
-static char warn[300];		/* below the floor: what (under am) */
+static struct d_note warn = D_NOTE_INIT;	/* below the floor: what */
 
 /* A number from the environment (tests), else def. */
 static long long
@@ -158,12 +157,9 @@ look(void *arg)
 		    " beside the book, below the floor of %lld MiB"
 		    " (\xc2\xa7" "4.2: max(1 GiB, 10 \xc3\x97 the book)):"
 		    " back up and free space now", fr >> 20, fl >> 20);
-	pthread_mutex_lock(&am);
-	if (strcmp(w, warn) != 0 && (w[0] || warn[0]))
+	if (d_note_set(&warn, w))
 		fprintf(stderr, "teller-desk: %s\n", w[0] ? w :
 		    "free disk above the floor again");
-	snprintf(warn, sizeof warn, "%s", w);
-	pthread_mutex_unlock(&am);
 	(void)arg;
 }
 
@@ -171,9 +167,7 @@ look(void *arg)
 static long
 period(void)
 {
-	long long s = env_ll("TELLER_DESK_DISK_S", 1, 60);
-
-	return s <= 3600 ? (long)s : 60;
+	return d_env_seconds("TELLER_DESK_DISK_S", 3600, 60);
 }
 
 static struct d_periodic task = { .name = "disk check", .period = period,
@@ -205,11 +199,5 @@ d_disk_stop(void)
 int
 d_disk_warning(char *out, size_t n)
 {
-	int on;
-
-	pthread_mutex_lock(&am);
-	on = warn[0] != '\0';
-	snprintf(out, n, "%s", warn);
-	pthread_mutex_unlock(&am);
-	return on;
+	return d_note_get(&warn, out, n);
 }

@@ -6,11 +6,15 @@
  * a tick in progress to end. The period is asked before each sleep,
  * so a test's environment variable is read as before. A task's tick
  * takes serve's book lock itself when it needs it; the scaffold holds
- * no lock while a tick runs. */
+ * no lock while a tick runs. A task's finding for the screens (a
+ * banner) is a d_note: its text under a mutex of its own, set by the
+ * task, read by the requests. */
 #include "desk.h"
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 static void *
@@ -72,4 +76,42 @@ d_periodic_stop(struct d_periodic *t)
 	pthread_cond_destroy(&t->c);
 	pthread_mutex_destroy(&t->m);
 	t->running = 0;
+}
+
+int
+d_note_set(struct d_note *n, const char *text)
+{
+	int changed;
+
+	pthread_mutex_lock(&n->m);
+	changed = strncmp(n->text, text, sizeof n->text - 1) != 0;
+	snprintf(n->text, sizeof n->text, "%s", text);
+	pthread_mutex_unlock(&n->m);
+	return changed;
+}
+
+int
+d_note_get(struct d_note *n, char *out, size_t size)
+{
+	int on;
+
+	pthread_mutex_lock(&n->m);
+	on = n->text[0] != '\0';
+	if (out)
+		snprintf(out, size, "%s", n->text);
+	pthread_mutex_unlock(&n->m);
+	return on;
+}
+
+long
+d_env_seconds(const char *name, long max, long def)
+{
+	const char *e = getenv(name);
+	char *end;
+	long s;
+
+	if (!e)
+		return def;
+	s = strtol(e, &end, 10);
+	return *e && !*end && s >= 1 && s <= max ? s : def;
 }

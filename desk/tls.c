@@ -671,8 +671,7 @@ out:
  * through the night; a certificate may cross the 30-day line or expire
  * meanwhile). Kept as read at start: a file replaced under a running
  * serve is not what its terminals are shown. */
-static pthread_mutex_t em = PTHREAD_MUTEX_INITIALIZER;
-static char expiry[300];	/* the banner, "" for none (under em) */
+static struct d_note expiry = D_NOTE_INIT;	/* the banner */
 static char watch_name[4200];	/* the certificate's file, for stderr */
 static time_t watch_end;	/* its notAfter; (time_t)-1 unknown */
 
@@ -693,11 +692,8 @@ judge(time_t t, long long now)
 		    " stopped)", left < 0 ? "EXPIRED ON" : "EXPIRES ON",
 		    day, left < 0 ? "terminals refuse it" : "within 30 days");
 	}
-	pthread_mutex_lock(&em);
-	if (w[0] && strcmp(w, expiry) != 0)
+	if (d_note_set(&expiry, w) && w[0])
 		fprintf(stderr, "teller-desk: %s: %s\n", watch_name, w);
-	snprintf(expiry, sizeof expiry, "%s", w);
-	pthread_mutex_unlock(&em);
 }
 
 int
@@ -720,10 +716,7 @@ d_tls_expiry_check(const char *cert_path, long long now)
 static long
 watch_period(void)
 {
-	const char *e = getenv("TELLER_DESK_TLS_CHECK_S");
-	long s = e ? strtol(e, NULL, 10) : 3600;
-
-	return s >= 1 && s <= 86400 ? s : 3600;
+	return d_env_seconds("TELLER_DESK_TLS_CHECK_S", 86400, 3600);
 }
 
 static void
@@ -753,12 +746,5 @@ d_tls_watch_stop(void)
 int
 d_tls_banner(char *out, size_t n)
 {
-	int on;
-
-	pthread_mutex_lock(&em);
-	on = expiry[0] != '\0';
-	if (out)
-		snprintf(out, n, "%s", expiry);
-	pthread_mutex_unlock(&em);
-	return on;
+	return d_note_get(&expiry, out, n);
 }

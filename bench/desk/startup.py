@@ -23,6 +23,7 @@ sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(
     __file__)), "..", "..", "tests", "desk"))
 from bigbook import pad  # noqa: E402
+import desk_sec as ds  # noqa: E402  (free_port; its tmp removed at exit)
 
 B = sys.argv[1]
 SRC = sys.argv[2]
@@ -31,17 +32,9 @@ RUNS = int(sys.argv[4]) if len(sys.argv) > 4 else 3
 DESK = os.path.abspath(os.path.join(B, "teller-desk"))
 
 
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    p = s.getsockname()[1]
-    s.close()
-    return p
-
-
 def serve(db, extra=(), env=None):
     """Start serve on db: (the process, the seconds until it listens)."""
-    port = free_port()
+    port = ds.free_port()
     cmd = [DESK, "serve", db, "--listen", "127.0.0.1:%d" % port,
            "--insecure-http"] + list(extra)
     e = dict(os.environ)
@@ -112,6 +105,7 @@ def main():
                      os.getloadavg()[0]), flush=True)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+        shutil.rmtree(ds.tmp, ignore_errors=True)
 
 
 if __name__ == "__main__":

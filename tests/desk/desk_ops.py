@@ -91,6 +91,15 @@ def page(port, path, token, ca=None):
     return st, raw if isinstance(raw, str) else json.dumps(raw)
 
 
+def tls_login_ro(port, ca):
+    """The RO's token, logged in over TLS with the CA ca ("" if not)."""
+    st, js, _ = ds.tls_get(port, ca, "/api/v1/login", "POST",
+                           json.dumps({"username": "ro", "password": RO_PW,
+                                       "device": DEVICE}),
+                           {"Content-Type": "application/json"})
+    return json.loads(js)["token"] if st == 200 else ""
+
+
 def mode(p):
     return stat.S_IMODE(os.stat(p).st_mode)
 
@@ -417,11 +426,7 @@ def o4_renew():
     srv = ds.Server(db, local_ca=True).start()
     st, body, _ = ds.tls_get(srv.port, ca, "/login")
     check(st == 200, "O4: a terminal with the CA connects: %d" % st)
-    st, js, _ = ds.tls_get(srv.port, ca, "/api/v1/login", "POST",
-                           json.dumps({"username": "ro", "password": RO_PW,
-                                       "device": DEVICE}),
-                           {"Content-Type": "application/json"})
-    tok = json.loads(js)["token"] if st == 200 else ""
+    tok = tls_login_ro(srv.port, ca)
     st, body = page(srv.port, "/?c=mayor", tok, ca)
     check("SERVER CERTIFICATE EXPIRES ON" in body,
           "O4: the RO's screen warns of the expiry")
@@ -543,11 +548,7 @@ def o6_cert_expiry_live():
     at = serve_log_size()
     srv = ds.Server(db, local_ca=True,
                     env={"TELLER_DESK_TLS_CHECK_S": "1"}).start()
-    st, js, _ = ds.tls_get(srv.port, ca, "/api/v1/login", "POST",
-                           json.dumps({"username": "ro", "password": RO_PW,
-                                       "device": DEVICE}),
-                           {"Content-Type": "application/json"})
-    tok = json.loads(js)["token"] if st == 200 else ""
+    tok = tls_login_ro(srv.port, ca)
     st, body = page(srv.port, "/?c=mayor", tok, ca)
     check(st == 200 and "SERVER CERTIFICATE" not in body and
           "EXPIRES ON" not in serve_log_from(at),
