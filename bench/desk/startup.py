@@ -9,6 +9,8 @@
 # perf's instruction counter is not there on this machine. The book: SRC (e.g. a kept S15 book,
 # DESK_KEEP=1 tests/desk/desk_s15.py), optionally padded with PAD
 # chained session.login events (synthetic: say so with the figure).
+# With BASE=PATH (a teller-desk from before the change), its start on
+# the book with the checkpoint is measured too.
 # Usage: startup.py BUILD_DIR SRC.db [PAD] [RUNS]. Prints the figures.
 import os
 import shutil
@@ -32,10 +34,10 @@ RUNS = int(sys.argv[4]) if len(sys.argv) > 4 else 3
 DESK = os.path.abspath(os.path.join(B, "teller-desk"))
 
 
-def serve(db, extra=(), env=None):
+def serve(db, extra=(), env=None, desk=DESK):
     """Start serve on db: (the process, the seconds until it listens)."""
     port = ds.free_port()
-    cmd = [DESK, "serve", db, "--listen", "127.0.0.1:%d" % port,
+    cmd = [desk, "serve", db, "--listen", "127.0.0.1:%d" % port,
            "--insecure-http"] + list(extra)
     e = dict(os.environ)
     e.update(env or {})
@@ -60,10 +62,10 @@ def stop(p):
     return ru.ru_utime + ru.ru_stime
 
 
-def measure(db):
+def measure(db, desk=DESK):
     walls, cpus = [], []
     for i in range(RUNS):
-        p, secs = serve(db)
+        p, secs = serve(db, desk=desk)
         cpus.append(stop(p))
         walls.append(secs)
     walls.sort()
@@ -96,8 +98,12 @@ def main():
                               " FROM event").fetchone()
         con.close()
         mb = os.path.getsize(cp) / 1e6
-        for name, db in (("from seq 1", walk), ("from the checkpoint", cp)):
-            w, cpu = measure(db)
+        runs = [("from seq 1", walk, DESK), ("from the checkpoint", cp,
+                                                DESK)]
+        if os.environ.get("BASE"):
+            runs.append(("before the change", cp, os.environ["BASE"]))
+        for name, db, desk in runs:
+            w, cpu = measure(db, desk)
             print("%s: %d events, %.1f MB%s: start %.3f s wall, %.3f s"
                   " CPU (median of %d; load average %s)"
                   % (name, n, mb, ", backup.made #%d" % made
