@@ -22,14 +22,9 @@
 #include <sys/socket.h>
 #include <time.h>
 
-static pthread_mutex_t *book;	/* serve's lock around the book */
 static struct desk *desk;
-static pthread_t thread;
-static int running, stopping;
-static pthread_mutex_t wm = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t wc = PTHREAD_COND_INITIALIZER;
 
-/* Under *book: */
+/* Under serve's book lock (d_book_lock): */
 static int found;		/* a route out at the last probe */
 static int blocked;		/* count writes refused until overridden */
 static int plain;		/* serving plain HTTP (--insecure-http) */
@@ -39,10 +34,7 @@ static char seen[160];		/* what the last finding was */
 static long
 period(void)
 {
-	const char *e = getenv("TELLER_DESK_AIRGAP_S");
-	long s = e ? strtol(e, NULL, 10) : 30;
-
-	return s >= 1 && s <= 3600 ? s : 30;
+	return d_env_seconds("TELLER_DESK_AIRGAP_S", 3600, 30);
 }
 
 /* An up IPv4 route with destination and mask 0, not on lo: the table
@@ -131,8 +123,8 @@ probe(char *out, size_t n)
 	return name(out, n);
 }
 
-/* One probe's outcome, under *book: an event once per finding and once
- * when it goes away. */
+/* One probe's outcome, under the book lock: an event once per finding
+ * and once when it goes away. */
 static void
 note(int hit, const char *what)
 {
@@ -152,31 +144,22 @@ note(int hit, const char *what)
 	}
 }
 
-static void *
-loop(void *arg)
+/* One probe (outside the book lock: a name lookup may take a while),
+ * then its outcome under it. */
+static void
+probe_once(void *arg)
 {
-	(void)arg;
-	pthread_mutex_lock(&wm);
-	while (!stopping) {
-		char what[160] = "";
-		struct timespec ts;
-		int hit;
+	char what[160] = "";
+	int hit = probe(what, sizeof what);
 
-		pthread_mutex_unlock(&wm);
-		hit = probe(what, sizeof what);
-		d_book_lock();
-		note(hit, what);
-		d_book_unlock();
-		pthread_mutex_lock(&wm);
-		clock_gettime(CLOCK_REALTIME, &ts);
-		ts.tv_sec += period();
-		while (!stopping &&
-		    pthread_cond_timedwait(&wc, &wm, &ts) != ETIMEDOUT)
-			;
-	}
-	pthread_mutex_unlock(&wm);
-	return NULL;
+	(void)arg;
+	d_book_lock();
+	note(hit, what);
+	d_book_unlock();
 }
+
+static struct d_periodic task = { .name = "air-gap check",
+	.period = period, .tick = probe_once };
 
 /* The air-gap state the book's events leave (§6.1): the last
  * airgap.found sets found and blocked, an airgap.override lifts the
@@ -223,12 +206,10 @@ loopback(const char *listen)
 }
 
 int
-d_airgap_start(struct desk *d, pthread_mutex_t *lock, const char *staff,
-    const char *observe, const char *redirect)
+d_airgap_start(struct desk *d, const char *staff, const char *observe,
+    const char *redirect)
 {
-	book = lock;
 	desk = d;
-	stopping = 0;
 	/* a restart keeps an unresolved finding's block (§6.1) */
 	replay(d, &found, &blocked, seen, sizeof seen);
 	if (blocked)
@@ -238,26 +219,13 @@ d_airgap_start(struct desk *d, pthread_mutex_t *lock, const char *staff,
 	if (loopback(staff) && (!observe || loopback(observe)) &&
 	    (!redirect || loopback(redirect)))
 		return 0;	/* tests, training: no check (§6.1) */
-	if (pthread_create(&thread, NULL, loop, NULL) != 0) {
-		fprintf(stderr, "teller-desk: cannot start the air-gap"
-		    " check\n");
-		return -1;
-	}
-	running = 1;
-	return 0;
+	return d_periodic_start(&task);
 }
 
 void
 d_airgap_stop(void)
 {
-	if (!running)
-		return;
-	pthread_mutex_lock(&wm);
-	stopping = 1;
-	pthread_cond_signal(&wc);
-	pthread_mutex_unlock(&wm);
-	pthread_join(thread, NULL);
-	running = 0;
+	d_periodic_stop(&task);
 }
 
 void

@@ -9,29 +9,31 @@
 #include <string.h>
 
 /* Hashing runs outside the book's lock, at most two at once (§6.2): a
- * login storm neither stalls the entries nor exhausts the memory. lock
- * is serve's writer mutex (the whole book lock, dropped and taken again
- * through d_book_unlock and d_book_lock), observe's own lock, or NULL
- * (the commands). */
-static pthread_mutex_t *book_lock;
+ * login storm neither stalls the entries nor exhausts the memory. Where
+ * it runs says which lock a hash lets go of: in serve the whole book
+ * lock (through d_book_unlock and d_book_lock, which publish), in
+ * observe its own mutex, in a command none. */
+static enum d_auth_where where;
+static pthread_mutex_t *own_lock;	/* observe's (D_AUTH_OBSERVE) */
 static sem_t hashing;
 
 void
-d_auth_init(pthread_mutex_t *lock)
+d_auth_init(enum d_auth_where w, pthread_mutex_t *own)
 {
-	book_lock = lock;
+	where = w;
+	own_lock = own;
 	sem_init(&hashing, 0, 2);
 }
 
 static void
 hash_begin(void)
 {
-	if (!book_lock)
+	if (where == D_AUTH_COMMAND)
 		return;
-	if (book_lock == d_book_writer())
+	if (where == D_AUTH_SERVE)
 		d_book_unlock();
 	else
-		pthread_mutex_unlock(book_lock);	/* observe's own */
+		pthread_mutex_unlock(own_lock);
 	while (sem_wait(&hashing) != 0)
 		;
 }
@@ -39,13 +41,13 @@ hash_begin(void)
 static void
 hash_end(void)
 {
-	if (!book_lock)
+	if (where == D_AUTH_COMMAND)
 		return;
 	sem_post(&hashing);
-	if (book_lock == d_book_writer())
+	if (where == D_AUTH_SERVE)
 		d_book_lock();
 	else
-		pthread_mutex_lock(book_lock);
+		pthread_mutex_lock(own_lock);
 }
 
 static const char *const words[] = {

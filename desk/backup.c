@@ -7,8 +7,10 @@
  * for serve's own backups (--backup-dir): every 5 minutes and at every
  * contest transition, from a thread that holds serve's lock for one
  * slice of pages at a time, never for the whole copy, and that records
- * each backup's chain head as a backup.made event. A failing backup is
- * an alarm on the MANAGER and ADMIN screens, not a stop. */
+ * each backup's chain head as a backup.made event (with whether it was
+ * a contest transition's). A failing backup is an alarm on the MANAGER
+ * and ADMIN screens, not a stop. After each, serve's own backups beyond
+ * the newest --backup-keep are deleted, but for transitions'. */
 #include "desk.h"
 
 #include <errno.h>
@@ -39,7 +41,7 @@ unlink_db(const char *p)
 }
 
 int
-d_backup_copy(sqlite3 *from, pthread_mutex_t *lock, const char *to)
+d_backup_copy(sqlite3 *from, int in_serve, const char *to)
 {
 	struct timespec nap = { 0, 1000000 };	/* let a waiting write in */
 	sqlite3 *dst;
@@ -55,30 +57,30 @@ d_backup_copy(sqlite3 *from, pthread_mutex_t *lock, const char *to)
 		sqlite3_close(dst);
 		return -1;
 	}
-	if (lock)
+	if (in_serve)
 		d_book_lock();
 	bk = sqlite3_backup_init(dst, "main", from, "main");
-	if (lock)
+	if (in_serve)
 		d_book_unlock();
 	if (!bk) {
 		sqlite3_close(dst);
 		return -1;
 	}
 	do {
-		if (lock)
+		if (in_serve)
 			d_book_lock();
 		/* another process (no lock): one step, one snapshot, so
 		 * serve's writes meanwhile never restart the copy */
-		rc = sqlite3_backup_step(bk, lock ? SLICE : -1);
-		if (lock) {
+		rc = sqlite3_backup_step(bk, in_serve ? SLICE : -1);
+		if (in_serve) {
 			d_book_unlock();
 			nanosleep(&nap, NULL);
 		}
 	} while (rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED);
-	if (lock)
+	if (in_serve)
 		d_book_lock();
 	sqlite3_backup_finish(bk);
-	if (lock)
+	if (in_serve)
 		d_book_unlock();
 	if (rc == SQLITE_DONE)
 		rc = sqlite3_exec(dst, "PRAGMA journal_mode=WAL", NULL, NULL,
@@ -160,7 +162,7 @@ copy_ca(const char *from, const char *to, char *err, size_t n)
 }
 
 int
-d_backup_make(sqlite3 *from, pthread_mutex_t *lock, const char *db,
+d_backup_make(sqlite3 *from, int in_serve, const char *db,
     const char *dir, long long seq0, d_backup_check chk,
     struct d_backup *out, char *err, size_t n)
 {
@@ -169,7 +171,7 @@ d_backup_make(sqlite3 *from, pthread_mutex_t *lock, const char *db,
 	memset(out, 0, sizeof *out);
 	snprintf(part, sizeof part, "%s/count-%06lld.db.partial", dir, seq0);
 	unlink_db(part);	/* an earlier crash's */
-	if (d_backup_copy(from, lock, part)) {
+	if (d_backup_copy(from, in_serve, part)) {
 		snprintf(err, n, "%s: cannot write the backup", part);
 		unlink_db(part);
 		return -1;
@@ -221,27 +223,40 @@ d_backup_restore_ca(const char *backup, const char *db, int write,
 	return 0;
 }
 
+long long
+d_backup_checkpoint(sqlite3 *db)
+{
+	sqlite3_stmt *st;
+	long long cp = 0;
+
+	/* the last backup.made (seq descending: it is near the end), then
+	 * the event it names, before it, with the hash it recorded */
+	if (sqlite3_prepare_v2(db, "SELECT e.seq FROM (SELECT seq AS made,"
+	    " line ->> '$.data.seq' AS at, line ->> '$.data.hash' AS head"
+	    " FROM event WHERE action = 'backup.made' ORDER BY seq DESC"
+	    " LIMIT 1) AS b JOIN event AS e ON e.seq = b.at AND e.seq <"
+	    " b.made AND e.line ->> '$.hash' = b.head", -1, &st, NULL) !=
+	    SQLITE_OK)
+		return 0;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		cp = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return cp;
+}
+
 /* serve's backups -------------------------------------------------- */
 
 static struct desk *desk;
-static pthread_mutex_t *book;	/* non-NULL in serve: lock by d_book_lock */
 static const char *bdir;
 static char absdir[4096];
-static pthread_t thread;
-static int running, stopping;
-static pthread_mutex_t wm = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t wc = PTHREAD_COND_INITIALIZER;
-static pthread_mutex_t am = PTHREAD_MUTEX_INITIALIZER;
-static char alarm_[400];	/* the last backup failed: why (under am) */
+static long keep = D_BACKUP_KEEP;	/* --backup-keep */
+static struct d_note alarm_ = D_NOTE_INIT;	/* the last backup failed */
 
 /* The period: TELLER_DESK_BACKUP_S (1 to 86400, for tests), else 300. */
 static long
 period(void)
 {
-	const char *e = getenv("TELLER_DESK_BACKUP_S");
-	long s = e ? strtol(e, NULL, 10) : 300;
-
-	return s >= 1 && s <= 86400 ? s : 300;
+	return d_env_seconds("TELLER_DESK_BACKUP_S", 86400, 300);
 }
 
 /* serve's check: `teller-desk verify PART` as a process of its own (a
@@ -309,21 +324,70 @@ spawn_check(const char *part, long long *seq, char hash[65], char *err,
 static void
 set_alarm(const char *why)
 {
-	char at[40];
+	char at[40], w[400] = "";
 
-	pthread_mutex_lock(&am);
 	if (why) {
 		d_now(at, sizeof at);
-		snprintf(alarm_, sizeof alarm_, "BACKUP FAILED at %.19s:"
-		    " %.300s", at, why);
-	} else
-		alarm_[0] = '\0';
-	pthread_mutex_unlock(&am);
+		snprintf(w, sizeof w, "BACKUP FAILED at %.19s: %.300s", at,
+		    why);
+	}
+	d_note_set(&alarm_, w);
 }
 
-/* One backup by serve; 0 or -1 (the alarm set, said on stderr). */
+/* A file serve itself made in this --backup-dir: DIR/count-*.db, a
+ * regular file (a backup.made event names it, so it passed its check). */
 static int
-backup_once(long long *last)
+ours(const char *file)
+{
+	size_t n = strlen(bdir), k;
+	struct stat sb;
+
+	if (!file || strncmp(file, bdir, n) != 0 || file[n] != '/' ||
+	    strchr(file + n + 1, '/') || strncmp(file + n + 1, "count-", 6))
+		return 0;
+	k = strlen(file);
+	return k > 3 && strcmp(file + k - 3, ".db") == 0 &&
+	    lstat(file, &sb) == 0 && S_ISREG(sb.st_mode);
+}
+
+/* --backup-keep: serve's own backups beyond the newest keep go, with
+ * their CA files (0: none go). Which are serve's, and which were made
+ * at a contest transition (kept whatever their age), the book's
+ * backup.made events say; read on a connection of its own, without
+ * serve's lock. */
+static void
+prune(const char *db)
+{
+	sqlite3 *ro = NULL;
+	sqlite3_stmt *st;
+	long n = 0;
+
+	if (keep <= 0 || sqlite3_open_v2(db, &ro, SQLITE_OPEN_READONLY,
+	    NULL) != SQLITE_OK || sqlite3_prepare_v2(ro, "SELECT line ->>"
+	    " '$.data.file', coalesce(line ->> '$.data.transition', 0) FROM"
+	    " event WHERE action = 'backup.made' ORDER BY seq DESC", -1, &st,
+	    NULL) != SQLITE_OK) {
+		sqlite3_close(ro);
+		return;
+	}
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		const char *f = (const char *)sqlite3_column_text(st, 0);
+
+		if (!ours(f) || n++ < keep || sqlite3_column_int(st, 1))
+			continue;	/* the newest keep, transitions */
+		fprintf(stderr, "teller-desk: backup %s pruned (--backup-keep"
+		    " %ld)\n", f, keep);
+		d_tls_unlink(f);
+		unlink_db(f);
+	}
+	sqlite3_finalize(st);
+	sqlite3_close(ro);
+}
+
+/* One backup by serve (moved: at a contest transition); 0 or -1 (the
+ * alarm set, said on stderr). */
+static int
+backup_once(long long *last, int moved)
 {
 	const char *db = sqlite3_db_filename(desk->db, "main");
 	struct d_backup b;
@@ -333,7 +397,7 @@ backup_once(long long *last)
 	d_book_lock();
 	seq0 = desk->seq;
 	d_book_unlock();
-	if (d_backup_make(desk->db, book, db, bdir, seq0, spawn_check, &b,
+	if (d_backup_make(desk->db, 1, db, bdir, seq0, spawn_check, &b,
 	    err, sizeof err)) {
 		fprintf(stderr, "teller-desk: backup: %s\n", err);
 		set_alarm(err);
@@ -343,11 +407,12 @@ backup_once(long long *last)
 	    b.seq, b.hash);
 	d_book_lock();
 	d_log_event(desk, "backup.made", NULL, NULL, NULL,
-	    json_pack("{s:s, s:I, s:s}", "file", b.path, "seq",
-	    (json_int_t)b.seq, "hash", b.hash));
+	    json_pack("{s:s, s:I, s:s, s:b}", "file", b.path, "seq",
+	    (json_int_t)b.seq, "hash", b.hash, "transition", moved));
 	*last = desk->seq;
 	d_book_unlock();
 	set_alarm(NULL);
+	prune(db);
 	return 0;
 }
 
@@ -363,47 +428,43 @@ states(void)
 	return h;
 }
 
-static void *
-loop(void *arg)
+/* The backup thread's state: its own (no lock needed). */
+static long long last = -1;	/* desk->seq after our last backup.made */
+static unsigned long long seen;	/* the contests' states at the last look */
+static time_t due;		/* the next periodic backup */
+
+/* Each second: a backup at a contest transition, or when the period
+ * is up and the book has changed since our last backup.made. */
+static void
+look(void *arg)
 {
-	long long last = -1;
-	unsigned long long seen;
-	time_t due = time(NULL) + period();
+	unsigned long long now_st;
+	long long seq;
+	int moved;
 
 	(void)arg;
 	d_book_lock();
-	seen = states();
+	now_st = states();
+	seq = desk->seq;
 	d_book_unlock();
-	pthread_mutex_lock(&wm);
-	while (!stopping) {
-		struct timespec ts;
-		unsigned long long now_st;
-		long long seq;
-		int moved;
-
-		pthread_mutex_unlock(&wm);
-		d_book_lock();
-		now_st = states();
-		seq = desk->seq;
-		d_book_unlock();
-		moved = now_st != seen;
-		if (moved || time(NULL) >= due) {
-			/* nothing new since our own backup.made: no copy */
-			if (seq != last || moved)
-				backup_once(&last);
-			seen = now_st;
-			due = time(NULL) + period();
-		}
-		pthread_mutex_lock(&wm);
-		clock_gettime(CLOCK_REALTIME, &ts);
-		ts.tv_sec += 1;
-		while (!stopping &&
-		    pthread_cond_timedwait(&wc, &wm, &ts) != ETIMEDOUT)
-			;
+	moved = now_st != seen;
+	if (moved || time(NULL) >= due) {
+		/* nothing new since our own backup.made: no copy */
+		if (seq != last || moved)
+			backup_once(&last, moved);
+		seen = now_st;
+		due = time(NULL) + period();
 	}
-	pthread_mutex_unlock(&wm);
-	return NULL;
 }
+
+static long
+one_second(void)
+{
+	return 1;
+}
+
+static struct d_periodic task = { .name = "backups",
+	.period = one_second, .tick = look };
 
 void
 d_backup_dir(const char *dir)
@@ -411,8 +472,14 @@ d_backup_dir(const char *dir)
 	bdir = dir;
 }
 
+void
+d_backup_keep(long n)
+{
+	keep = n;
+}
+
 int
-d_backup_start(struct desk *d, pthread_mutex_t *lock)
+d_backup_start(struct desk *d)
 {
 	const char *dir = bdir;
 	struct stat sb;
@@ -429,37 +496,22 @@ d_backup_start(struct desk *d, pthread_mutex_t *lock)
 	if (realpath(dir, absdir))
 		bdir = absdir;
 	desk = d;
-	book = lock;
-	stopping = 0;
-	if (pthread_create(&thread, NULL, loop, NULL) != 0) {
-		fprintf(stderr, "teller-desk: cannot start the backups\n");
-		return -1;
-	}
-	running = 1;
-	return 0;
+	last = -1;
+	d_book_lock();
+	seen = states();
+	d_book_unlock();
+	due = time(NULL) + period();
+	return d_periodic_start(&task);
 }
 
 void
 d_backup_stop(void)
 {
-	if (!running)
-		return;
-	pthread_mutex_lock(&wm);
-	stopping = 1;
-	pthread_cond_signal(&wc);
-	pthread_mutex_unlock(&wm);
-	pthread_join(thread, NULL);
-	running = 0;
+	d_periodic_stop(&task);
 }
 
 int
 d_backup_alarm(char *out, size_t n)
 {
-	int on;
-
-	pthread_mutex_lock(&am);
-	on = alarm_[0] != '\0';
-	snprintf(out, n, "%s", alarm_);
-	pthread_mutex_unlock(&am);
-	return on;
+	return d_note_get(&alarm_, out, n);
 }

@@ -90,6 +90,36 @@ d_db_open(struct desk *d, const char *path, int create, int lock, char *err,
 }
 
 int
+d_db_claim(const char *path, char *err, size_t n)
+{
+	int fd = open(path, O_RDWR);
+
+	if (fd >= 0) {
+		int busy = flock(fd, LOCK_EX | LOCK_NB) != 0;
+
+		close(fd);	/* nothing of ours there to drop */
+		snprintf(err, n, busy ? "%s: in use by another teller-desk"
+		    " (serve, import or restore)" : "%s exists already",
+		    path);
+		return -1;
+	}
+	/* O_EXCL: of two restores at once, one makes the file */
+	if ((fd = open(path, O_RDWR | O_CREAT | O_EXCL, 0600)) < 0) {
+		snprintf(err, n, "%s: %s", path, errno == EEXIST ? "in use by"
+		    " another teller-desk (serve, import or restore)" :
+		    strerror(errno));
+		return -1;
+	}
+	if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+		snprintf(err, n, "%s: in use by another teller-desk (serve,"
+		    " import or restore)", path);
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+int
 d_db_schema(struct desk *d)
 {
 	return sqlite3_exec(d->db, schema, NULL, NULL, NULL) == SQLITE_OK ?

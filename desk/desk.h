@@ -160,6 +160,11 @@ struct desk {
 	struct d_tally *tallies;
 	int ntallies, captallies;
 	long long seq, entries;
+	/* Events up to this seq had their hashes checked already (serve's
+	 * start: up to the last backup's checkpoint; the readers' model: up
+	 * to what the writer's load walked): a replay checks their seq and
+	 * prev links, not their hashes. 0: every hash. */
+	long long trusted;
 	char last_hash[65];
 	char last_at[40];	/* "at" of the last event (I18) */
 	char seal_at[40];	/* "at" of the event being sealed */
@@ -406,6 +411,12 @@ enum { D_RO_FULL = 1, D_RO_BROKEN = 2 };
 /* db.c */
 int d_db_open(struct desk *d, const char *path, int create, int lock,
     char *err, size_t n);
+/* restore's claim on a new book at path (§7): the file made here (empty,
+ * 0600) and held under the advisory lock serve and import take, so a
+ * serve, import or second restore on it refuses while this one writes.
+ * The descriptor (keep it open until done; unlink the file before
+ * closing it to give up), or -1 with err: in use, exists, or cannot. */
+int d_db_claim(const char *path, char *err, size_t n);
 int d_db_schema(struct desk *d);
 int d_db_session_device(struct desk *d);
 int d_db_keys(struct desk *d);
@@ -425,7 +436,10 @@ int d_replay_line(struct desk *d, json_t *ev, int store, const char *raw,
 
 /* auth.c */
 #include <pthread.h>
-void d_auth_init(pthread_mutex_t *lock);
+/* Where the hashing runs, so which lock it lets go of while it hashes:
+ * none (a command), serve's book lock, observe's own mutex (own). */
+enum d_auth_where { D_AUTH_COMMAND, D_AUTH_SERVE, D_AUTH_OBSERVE };
+void d_auth_init(enum d_auth_where where, pthread_mutex_t *own);
 int d_pw_hash(const char *pw, const char *role, char out[128]);
 int d_pw_check(const char *hash, const char *pw);
 void d_words(char *buf, size_t n);
@@ -443,7 +457,6 @@ int d_serve_ca(const char *pem_path);
  * read-only connections of the reads, the reads' session touches */
 void d_book_lock(void);
 void d_book_unlock(void);
-pthread_mutex_t *d_book_writer(void);
 struct desk *d_read_lock(void);
 void d_read_unlock(void);
 int d_pool_open(struct desk *w);
@@ -457,10 +470,40 @@ void d_touch_later(const char *th, long long t);
 long long d_touch_pending(const char *th);
 void d_touch_flush(struct desk *d);
 
+/* periodic.c: serve's periodic tasks. Fill name, period (seconds, asked
+ * before each sleep), tick and arg; start runs tick at once and then
+ * every period on a thread of its own; stop (a no-op when not running)
+ * wakes it and joins it. The rest is the scaffold's. */
+struct d_periodic {
+	const char *name;	/* for "cannot start the NAME" */
+	long (*period)(void);
+	void (*tick)(void *arg);
+	void *arg;
+	pthread_t thread;
+	pthread_mutex_t m;
+	pthread_cond_t c;
+	int running, stopping;
+};
+int d_periodic_start(struct d_periodic *t);
+void d_periodic_stop(struct d_periodic *t);
+/* A periodic task's banner text ("" none) under its own mutex: set
+ * returns 1 when the text changed; get 1 when there is one, copied to
+ * out (may be NULL). */
+struct d_note {
+	pthread_mutex_t m;
+	char text[400];
+};
+#define D_NOTE_INIT { PTHREAD_MUTEX_INITIALIZER, "" }
+int d_note_set(struct d_note *n, const char *text);
+int d_note_get(struct d_note *n, char *out, size_t size);
+/* A period from the environment (tests): name's value when it is a
+ * whole number of seconds from 1 to max, else def. */
+long d_env_seconds(const char *name, long max, long def);
+
 /* airgap.c: the air-gap check (§6.1), the plain HTTP warning (§6.4);
  * all but start and stop under serve's lock */
-int d_airgap_start(struct desk *d, pthread_mutex_t *lock, const char *staff,
-    const char *observe, const char *redirect);
+int d_airgap_start(struct desk *d, const char *staff, const char *observe,
+    const char *redirect);
 void d_airgap_stop(void);
 void d_airgap_plain(struct desk *d, const char *staff, const char *observe);
 const char *d_airgap_blocked(void);
@@ -503,9 +546,14 @@ struct d_tls_renewed {
 int d_tls_renew(const char *db, const char *const *sans, int nsans,
     long days, struct d_tls_renewed *out, char *err, size_t n);
 /* serve: a warning (stderr, banner) when the certificate expires within
- * 30 days of now; 1 if so. */
+ * 30 days of now; 1 if so. The certificate's end is kept for the watch:
+ * d_tls_watch_start checks it again every hour (TELLER_DESK_TLS_CHECK_S
+ * for tests) while serving. d_tls_banner: 1 and the banner in out (may
+ * be NULL), or 0. */
 int d_tls_expiry_check(const char *cert_path, long long now);
-const char *d_tls_banner(void);
+int d_tls_watch_start(void);
+void d_tls_watch_stop(void);
+int d_tls_banner(char *out, size_t n);
 /* backup.c: backups of the book and its local CA (§4.2, §6.6) */
 struct d_backup {
 	char path[4200];	/* DIR/count-SEQ.db */
@@ -517,13 +565,14 @@ struct d_backup {
 typedef int (*d_backup_check)(const char *part, long long *seq,
     char hash[65], char *err, size_t n);
 /* Copy from's main database to file to with SQLite's online backup: in
- * serve (lock non-NULL, serve's writer mutex) a slice of pages at a time
- * under d_book_lock; elsewhere (NULL) in one step, one snapshot. */
-int d_backup_copy(sqlite3 *from, pthread_mutex_t *lock, const char *to);
+ * serve (in_serve 1: from is serve's writer connection) a slice of pages
+ * at a time under d_book_lock; elsewhere (0) in one step, one
+ * snapshot. */
+int d_backup_copy(sqlite3 *from, int in_serve, const char *to);
 /* A backup of book db (open as from) in dir: written as
  * count-SEQ0.db.partial, checked by chk, named after its last seq, the
  * local CA's files of db beside it. 0, or -1 with err (nothing left). */
-int d_backup_make(sqlite3 *from, pthread_mutex_t *lock, const char *db,
+int d_backup_make(sqlite3 *from, int in_serve, const char *db,
     const char *dir, long long seq0, d_backup_check chk,
     struct d_backup *out, char *err, size_t n);
 /* restore: the backup's CA files beside db (write), or only whether
@@ -562,12 +611,20 @@ int d_f21_post(struct desk *d, const struct d_user *u, const char *ip,
  * /dev/null, no signal blocked; its exit status, or -1 (not run, or
  * ended by a signal). */
 int d_spawn_self(char *const argv[]);
+/* serve's start-up check (§4.2): the seq of the last backup's checkpoint
+ * (the last backup.made's seq and hash), when the event of that seq,
+ * before the backup.made, still has that hash; else 0 (walk it all). */
+long long d_backup_checkpoint(sqlite3 *db);
 /* serve --backup-dir DIR (d_backup_dir): the thread of serve's backups
  * (none without it); the alarm of the last failure (0 none). */
-int d_backup_start(struct desk *d, pthread_mutex_t *lock);
+int d_backup_start(struct desk *d);
 void d_backup_stop(void);
 int d_backup_alarm(char *out, size_t n);
 void d_backup_dir(const char *dir);
+/* serve --backup-keep N: keep the newest N of serve's own backups and
+ * every contest transition's, delete the rest (0: delete none). */
+#define D_BACKUP_KEEP 48
+void d_backup_keep(long n);
 
 /* diskfree.c: free disk and the ballast (§4.2) */
 long long d_disk_floor(long long book_bytes);
@@ -576,7 +633,7 @@ long long d_disk_ballast(const char *db);	/* its size, -1 none */
 int d_disk_ballast_make(const char *db);
 int d_disk_ballast_delete(struct desk *d, const struct d_user *u,
     const char *ip, json_t *body, struct d_err *e);
-int d_disk_start(struct desk *d, pthread_mutex_t *lock);
+int d_disk_start(struct desk *d);
 void d_disk_stop(void);
 int d_disk_warning(char *out, size_t n);
 

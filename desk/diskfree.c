@@ -21,13 +21,7 @@
 #define BALLAST (64LL << 20)
 
 static struct desk *desk;
-static pthread_mutex_t *book;
-static pthread_t thread;
-static int running, stopping;
-static pthread_mutex_t wm = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t wc = PTHREAD_COND_INITIALIZER;
-static pthread_mutex_t am = PTHREAD_MUTEX_INITIALIZER;
-static char warn[300];		/* below the floor: what (under am) */
+static struct d_note warn = D_NOTE_INIT;	/* below the floor: what */
 
 /* A number from the environment (tests), else def. */
 static long long
@@ -152,7 +146,7 @@ d_disk_ballast_delete(struct desk *d, const struct d_user *u,
 
 /* One look at the free space; said on stderr when it changes. */
 static void
-look(void)
+look(void *arg)
 {
 	const char *db = sqlite3_db_filename(desk->db, "main");
 	long long fr, sz, fl;
@@ -163,89 +157,47 @@ look(void)
 		    " beside the book, below the floor of %lld MiB"
 		    " (\xc2\xa7" "4.2: max(1 GiB, 10 \xc3\x97 the book)):"
 		    " back up and free space now", fr >> 20, fl >> 20);
-	pthread_mutex_lock(&am);
-	if (strcmp(w, warn) != 0 && (w[0] || warn[0]))
+	if (d_note_set(&warn, w))
 		fprintf(stderr, "teller-desk: %s\n", w[0] ? w :
 		    "free disk above the floor again");
-	snprintf(warn, sizeof warn, "%s", w);
-	pthread_mutex_unlock(&am);
+	(void)arg;
 }
 
 /* The period: TELLER_DESK_DISK_S (1 to 3600, for tests), else 60. */
 static long
 period(void)
 {
-	long long s = env_ll("TELLER_DESK_DISK_S", 1, 60);
-
-	return s <= 3600 ? (long)s : 60;
+	return d_env_seconds("TELLER_DESK_DISK_S", 3600, 60);
 }
 
-static void *
-loop(void *arg)
-{
-	(void)arg;
-	pthread_mutex_lock(&wm);
-	while (!stopping) {
-		struct timespec ts;
-
-		pthread_mutex_unlock(&wm);
-		look();
-		pthread_mutex_lock(&wm);
-		clock_gettime(CLOCK_REALTIME, &ts);
-		ts.tv_sec += period();
-		while (!stopping &&
-		    pthread_cond_timedwait(&wc, &wm, &ts) != ETIMEDOUT)
-			;
-	}
-	pthread_mutex_unlock(&wm);
-	return NULL;
-}
+static struct d_periodic task = { .name = "disk check", .period = period,
+	.tick = look };
 
 int
-d_disk_start(struct desk *d, pthread_mutex_t *lock)
+d_disk_start(struct desk *d)
 {
 	const char *db = sqlite3_db_filename(d->db, "main");
 	long long fr, sz;
 
 	desk = d;
-	book = lock;
-	stopping = 0;
 	/* the ballast again, unless the room it would take is short (a
 	 * restart after ADMIN deleted it for a full disk) */
 	if (d_disk_ballast(db) < 0 && d_disk_free(db, &fr, &sz) == 0 &&
 	    fr - BALLAST >= d_disk_floor(sz) && d_disk_ballast_make(db))
 		fprintf(stderr, "teller-desk: %s.ballast: cannot be made (%s):"
 		    " no room held back\n", db, strerror(errno));
-	look();		/* at start, before the first request */
-	if (pthread_create(&thread, NULL, loop, NULL) != 0) {
-		fprintf(stderr, "teller-desk: cannot start the disk check\n");
-		return -1;
-	}
-	running = 1;
-	return 0;
+	look(NULL);	/* at start, before the first request */
+	return d_periodic_start(&task);
 }
 
 void
 d_disk_stop(void)
 {
-	if (!running)
-		return;
-	pthread_mutex_lock(&wm);
-	stopping = 1;
-	pthread_cond_signal(&wc);
-	pthread_mutex_unlock(&wm);
-	pthread_join(thread, NULL);
-	running = 0;
+	d_periodic_stop(&task);
 }
 
 int
 d_disk_warning(char *out, size_t n)
 {
-	int on;
-
-	pthread_mutex_lock(&am);
-	on = warn[0] != '\0';
-	snprintf(out, n, "%s", warn);
-	pthread_mutex_unlock(&am);
-	return on;
+	return d_note_get(&warn, out, n);
 }

@@ -473,7 +473,7 @@ d_f21_make(sqlite3 *from, const char *out, d_f21_open op,
 		return 3;
 	}
 	snprintf(p, sizeof p, "%s/count.db", dir);
-	if (d_backup_copy(from, NULL, p)) {
+	if (d_backup_copy(from, 0, p)) {
 		snprintf(err, n, "%s: cannot copy the book", p);
 		goto done;
 	}
@@ -749,7 +749,7 @@ export_to(struct desk *d, const char *out, struct d_err *e)
 		return d_fail(e, 503, "read_only", "", "no scratch directory:"
 		    " %s", strerror(errno));
 	snprintf(snap, sizeof snap, "%s/count.db", dir);
-	if (d_backup_copy(d->db, NULL, snap)) {
+	if (d_backup_copy(d->db, 0, snap)) {
 		scratch_remove(dir);
 		return d_fail(e, 503, "read_only", "", "cannot copy the book");
 	}

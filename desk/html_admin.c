@@ -323,9 +323,9 @@ d_ops_banners(struct ctx *x, struct sb *b)
 		esc(b, w);
 		put(b, "</p>");
 	}
-	if (role_is(x, " ro manager admin ") && d_tls_banner()) {
+	if (role_is(x, " ro manager admin ") && d_tls_banner(w, sizeof w)) {
 		put(b, "<p class=\"banner ops\" role=\"alert\">");
-		esc(b, d_tls_banner());
+		esc(b, w);
 		put(b, "</p>");
 	}
 }

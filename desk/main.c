@@ -419,12 +419,16 @@ whole_pages(struct desk *d, const char *db, char *why, size_t n)
 }
 
 /* Open book db and check it (§4.2's start-up check): PRAGMA
- * integrity_check, then the hash chain as the book loads. 0: sound;
+ * integrity_check, then the hash chain as the book loads: from seq 1,
+ * or (from_backup, serve) from the last backup's checkpoint when its
+ * event still has the hash backup.made recorded; the events before it
+ * are replayed, their hashes left to verify. 0: sound;
  * 5: it fails either, why says how (naming the first failing seq) and
  * d keeps what loaded before it; 6: as 5, but not even the plan loaded;
  * 1, 3: no such file, cannot open (said on stderr, d closed). */
 static int
-check_book(struct desk *d, const char *db, int lock, char *why, size_t n)
+check_book(struct desk *d, const char *db, int lock, int from_backup,
+    char *why, size_t n)
 {
 	char err[600];
 	sqlite3_stmt *st;
@@ -449,6 +453,10 @@ check_book(struct desk *d, const char *db, int lock, char *why, size_t n)
 	sqlite3_finalize(st);
 	if (!why[0])
 		whole_pages(d, db, why, n);
+	if (from_backup && (d->trusted = d_backup_checkpoint(d->db)) > 0)
+		fprintf(stderr, "teller-desk: %s: the chain checked from the"
+		    " last backup's checkpoint, #%lld (verify checks it"
+		    " all)\n", db, d->trusted);
 	if (d_load(d, err, sizeof err)) {
 		snprintf(why + strlen(why), n - strlen(why), "%s%.200s",
 		    why[0] ? "; " : "", err);
@@ -464,7 +472,7 @@ static int
 open_book(struct desk *d, const char *db, int lock)
 {
 	char why[480];
-	int rc = check_book(d, db, lock, why, sizeof why);
+	int rc = check_book(d, db, lock, 0, why, sizeof why);
 
 	if (rc == 5 || rc == 6) {
 		fprintf(stderr, "teller-desk: %s: %s\n", db, why);
@@ -480,7 +488,7 @@ static int
 open_served(struct desk *d, const char *db)
 {
 	char why[480];
-	int rc = check_book(d, db, 1, why, sizeof why);
+	int rc = check_book(d, db, 1, 1, why, sizeof why);
 
 	if (rc == 6) {		/* nothing to serve */
 		fprintf(stderr, "teller-desk: %s: %s\n", db, why);
@@ -553,11 +561,27 @@ writable_dir(const char *dir, const char *opt)
 	return 1;
 }
 
+/* --backup-keep N: 0 (keep every backup) to 1000000; 0 or -1 (said). */
+static int
+keep_arg(const char *s)
+{
+	char *end;
+	long n = strtol(s, &end, 10);
+
+	if (!*s || *end || n < 0 || n > 1000000) {
+		fprintf(stderr, "teller-desk: --backup-keep %s: a number of"
+		    " backups, 0 (keep all) to 1000000\n", s);
+		return -1;
+	}
+	d_backup_keep(n);
+	return 0;
+}
+
 static int
 cmd_serve(int argc, char **argv)
 {
 	const char *listen = "0.0.0.0:443", *cert = NULL, *key = NULL;
-	int insecure = 0, rc;
+	int insecure = 0, rc, dir = 0, keep = 0;
 	struct desk d;
 
 	for (int i = 3; i < argc; i++) {
@@ -592,16 +616,27 @@ cmd_serve(int argc, char **argv)
 				return 2;
 			}
 			d_backup_dir(argv[i]);
+			dir = 1;
 		} else if (strcmp(argv[i], "--export-dir") == 0 &&
 		    i + 1 < argc) {
 			if (!writable_dir(argv[++i], "--export-dir"))
 				return 2;
 			d_f21_dir(argv[i]);
+		} else if (strcmp(argv[i], "--backup-keep") == 0 &&
+		    i + 1 < argc) {
+			if (keep_arg(argv[++i]))
+				return 2;
+			keep = 1;
 		} else {
 			fprintf(stderr, "teller-desk: unknown option %s\n",
 			    argv[i]);
 			return 2;
 		}
+	}
+	if (keep && !dir) {
+		fprintf(stderr, "teller-desk: --backup-keep needs"
+		    " --backup-dir\n");
+		return 2;
 	}
 	if ((cert != NULL) != (key != NULL) || (cert && insecure)) {
 		fprintf(stderr, "teller-desk: --tls-cert and --tls-key go"
@@ -1144,7 +1179,7 @@ cmd_backup(const char *db, const char *dir)
 
 	if (rc)
 		return rc;
-	rc = d_backup_make(d.db, NULL, db, dir, d.seq, backup_check, &b, err,
+	rc = d_backup_make(d.db, 0, db, dir, d.seq, backup_check, &b, err,
 	    sizeof err);
 	d_close(&d);
 	if (rc) {
@@ -1183,9 +1218,8 @@ restore_export(const char *file, const char *db)
 	return rc;
 }
 
-/* restore BACKUP DB: the backup's chain and rules first; then a new
- * book DB (refusing an existing one) and the local CA's files the
- * backup has beside it (refusing different ones already there). */
+/* restore BACKUP|EXPORT DB: an F21 tarball as restore_export, else a
+ * backup book as restore_book. */
 static int
 cmd_restore(const char *backup, const char *db)
 {
@@ -1194,36 +1228,44 @@ cmd_restore(const char *backup, const char *db)
 	return restore_book(backup, db);
 }
 
-/* restore BACKUP DB from a backup book. */
+/* restore BACKUP DB: DB claimed first, under the lock serve, import and
+ * restore take (§7: a running serve or a second restore on it refuses,
+ * nothing written); then the backup's chain and rules; then the copy
+ * and the local CA's files the backup has beside it (refusing
+ * different ones already there). */
 static int
 restore_book(const char *backup, const char *db)
 {
 	struct desk b;
 	char err[600] = "";
-	int rc = open_book(&b, backup, 0);
+	int fd = d_db_claim(db, err, sizeof err), rc;
 
-	if (rc) {
-		fprintf(stderr, "teller-desk: %s: refused, the book is"
-		    " untouched\n", backup);
-		return rc == 5 ? 1 : rc;
-	}
-	if (access(db, F_OK) == 0 ||
-	    d_backup_restore_ca(backup, db, 0, err, sizeof err)) {
-		if (!err[0])
-			snprintf(err, sizeof err, "%s exists already", db);
-		fprintf(stderr, "teller-desk: %s\n", err);
-		d_close(&b);
+	if (fd < 0) {
+		fprintf(stderr, "teller-desk: %s: refused, nothing written\n",
+		    err);
 		return 1;
 	}
-	rc = d_backup_copy(b.db, NULL, db) ? 3 : 0;
-	d_close(&b);
-	if (rc == 0 && d_backup_restore_ca(backup, db, 1, err, sizeof err))
-		rc = 3;
-	if (rc) {
-		unlink_book(db);
-		fprintf(stderr, "teller-desk: %s: cannot write%s%s\n", db,
-		    err[0] ? ": " : "", err);
+	if ((rc = open_book(&b, backup, 0))) {
+		fprintf(stderr, "teller-desk: %s: refused, the book is"
+		    " untouched\n", backup);
+		rc = rc == 5 ? 1 : rc;
+	} else if (d_backup_restore_ca(backup, db, 0, err, sizeof err)) {
+		fprintf(stderr, "teller-desk: %s\n", err);
+		d_close(&b);
+		rc = 1;
+	} else {
+		rc = d_backup_copy(b.db, 0, db) ? 3 : 0;
+		d_close(&b);
+		if (rc == 0 && d_backup_restore_ca(backup, db, 1, err,
+		    sizeof err))
+			rc = 3;
+		if (rc)
+			fprintf(stderr, "teller-desk: %s: cannot write%s%s\n",
+			    db, err[0] ? ": " : "", err);
 	}
+	if (rc)
+		unlink_book(db);	/* ours: made by the claim */
+	close(fd);
 	return rc;
 }
 

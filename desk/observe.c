@@ -1168,7 +1168,7 @@ d_observe(int argc, char **argv)
 	if (sess_open(sessions))
 		return 3;
 	d_spool_open(ob.dir);
-	d_auth_init(&ob.hashm);
+	d_auth_init(D_AUTH_OBSERVE, &ob.hashm);
 	model_poll();
 	sigemptyset(&set);
 	sigaddset(&set, SIGTERM);

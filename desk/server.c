@@ -578,7 +578,7 @@ d_serve(struct desk *d, const char *listen, int insecure)
 	}
 	d_tls_listeners(listen, observe_at, redirect_at);
 	d_serve_host("localhost");
-	d_auth_init(d_book_writer());
+	d_auth_init(D_AUTH_SERVE, NULL);
 	(void)d_idle_s();	/* read by the reads: set before they run */
 	if (d_pool_open(d))
 		fprintf(stderr, "teller-desk: no read-only pool (no memory, or"
@@ -618,10 +618,12 @@ d_serve(struct desk *d, const char *listen, int insecure)
 	if (insecure)
 		d_airgap_plain(d, listen, observe_at);
 	d_book_unlock();
-	if (d_airgap_start(d, d_book_writer(), listen, observe_at,
-	    redirect_at) || d_disk_start(d, d_book_writer()) ||
-	    d_backup_start(d, d_book_writer()) || (d_rm_dir_get() &&
+	if (d_airgap_start(d, listen, observe_at, redirect_at) ||
+	    d_disk_start(d) || d_backup_start(d) || (tls_cert &&
+	    d_tls_watch_start()) || (d_rm_dir_get() &&
 	    d_rm_start(d, d_rm_dir_get()))) {
+		d_tls_watch_stop();
+		d_backup_stop();
 		d_disk_stop();
 		d_airgap_stop();
 		if (rmhd)
@@ -647,6 +649,7 @@ d_serve(struct desk *d, const char *listen, int insecure)
 		fprintf(stderr, "teller-desk: local CA SHA-256 %s\n",
 		    d_tls_info()->fpr);
 	sigwait(&set, &sig);
+	d_tls_watch_stop();
 	d_backup_stop();
 	d_disk_stop();
 	d_airgap_stop();

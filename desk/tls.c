@@ -568,6 +568,21 @@ rn_names(struct rn *r, const char *const *sans, int nsans, char *err,
 	return 0;
 }
 
+/* Tests only: TELLER_DESK_TLS_VALID_S (1 to 397 days in seconds) makes
+ * the renewed server certificate expire that many seconds from now, so
+ * a test sees serve cross the 30-day line while it runs. */
+static int
+short_life(gnutls_x509_crt_t c)
+{
+	const char *e = getenv("TELLER_DESK_TLS_VALID_S");
+	long long s = e ? strtoll(e, NULL, 10) : 0;
+
+	if (s < 1 || s > 397LL * 86400)
+		return 0;
+	return gnutls_x509_crt_set_expiration_time(c, time(NULL) +
+	    (time_t)s) < 0 ? -1 : 0;
+}
+
 /* Sign the new server certificate, as init does, by the CA. */
 static int
 rn_sign(struct rn *r, long days)
@@ -577,6 +592,7 @@ rn_sign(struct rn *r, long days)
 
 	if (new_key(&r->srk) ||
 	    new_crt(&r->srv, r->srk, "teller-desk server", days) ||
+	    short_life(r->srv) ||
 	    gnutls_x509_name_constraints_init(&r->unused) < 0)
 		return -1;
 	for (int i = 0; i < r->nn; i++)
@@ -650,36 +666,85 @@ out:
 	return rc;
 }
 
-static char expiry[300];
+/* The expiry warning of the certificate serve loaded at start (§6.4):
+ * checked at start and then every hour while serving (a count runs
+ * through the night; a certificate may cross the 30-day line or expire
+ * meanwhile). Kept as read at start: a file replaced under a running
+ * serve is not what its terminals are shown. */
+static struct d_note expiry = D_NOTE_INIT;	/* the banner */
+static char watch_name[4200];	/* the certificate's file, for stderr */
+static time_t watch_end;	/* its notAfter; (time_t)-1 unknown */
+
+/* The banner for a certificate ending at t, now; "" when 30 days or
+ * more are left. Said on stderr when it changes. */
+static void
+judge(time_t t, long long now)
+{
+	long long left = (long long)t - now;
+	char w[300] = "", day[16];
+	struct tm tm;
+
+	if (t != (time_t)-1 && left < 30LL * 86400) {
+		gmtime_r(&t, &tm);
+		strftime(day, sizeof day, "%Y-%m-%d", &tm);
+		snprintf(w, sizeof w, "THE SERVER CERTIFICATE %s %s (%s):"
+		    " renew it now (teller-desk tls DB renew, with serve"
+		    " stopped)", left < 0 ? "EXPIRED ON" : "EXPIRES ON",
+		    day, left < 0 ? "terminals refuse it" : "within 30 days");
+	}
+	if (d_note_set(&expiry, w) && w[0])
+		fprintf(stderr, "teller-desk: %s: %s\n", watch_name, w);
+}
 
 int
 d_tls_expiry_check(const char *cert_path, long long now)
 {
 	gnutls_x509_crt_t c = crt_of(cert_path);
-	long long left;
-	time_t t;
-	struct tm tm;
-	char day[16];
 
-	if (!c)
-		return 0;
-	t = gnutls_x509_crt_get_expiration_time(c);
-	gnutls_x509_crt_deinit(c);
-	left = (long long)t - now;
-	if (t == (time_t)-1 || left >= 30LL * 86400)
-		return 0;
-	gmtime_r(&t, &tm);
-	strftime(day, sizeof day, "%Y-%m-%d", &tm);
-	snprintf(expiry, sizeof expiry, "THE SERVER CERTIFICATE %s %s"
-	    " (%s): renew it now (teller-desk tls DB renew, with serve"
-	    " stopped)", left < 0 ? "EXPIRED ON" : "EXPIRES ON", day,
-	    left < 0 ? "terminals refuse it" : "within 30 days");
-	fprintf(stderr, "teller-desk: %s: %s\n", cert_path, expiry);
-	return 1;
+	snprintf(watch_name, sizeof watch_name, "%s", cert_path);
+	watch_end = (time_t)-1;
+	if (c) {
+		watch_end = gnutls_x509_crt_get_expiration_time(c);
+		gnutls_x509_crt_deinit(c);
+	}
+	judge(watch_end, now);
+	return d_tls_banner(NULL, 0);
 }
 
-const char *
-d_tls_banner(void)
+/* The period: TELLER_DESK_TLS_CHECK_S (1 to 86400, for tests), else an
+ * hour. */
+static long
+watch_period(void)
 {
-	return expiry[0] ? expiry : NULL;
+	return d_env_seconds("TELLER_DESK_TLS_CHECK_S", 86400, 3600);
+}
+
+static void
+watch_tick(void *arg)
+{
+	(void)arg;
+	judge(watch_end, (long long)time(NULL));
+}
+
+static struct d_periodic watch = { .name = "certificate check",
+	.period = watch_period, .tick = watch_tick };
+
+int
+d_tls_watch_start(void)
+{
+	if (!watch_name[0] || watch_end == (time_t)-1)
+		return 0;	/* plain HTTP, or nothing to judge */
+	return d_periodic_start(&watch);
+}
+
+void
+d_tls_watch_stop(void)
+{
+	d_periodic_stop(&watch);
+}
+
+int
+d_tls_banner(char *out, size_t n)
+{
+	return d_note_get(&expiry, out, n);
 }

@@ -13,7 +13,13 @@
 # read-only state; O4 `tls DB renew`: a new server certificate from the
 # same CA, refused while serve runs or for a name outside the CA's,
 # serve's warning when it expires within 30 days; O5 the air-gap block
-# survives a restart, and blocks account and device changes.
+# survives a restart, and blocks account and device changes; O6 the
+# certificate's expiry checked while serving, not only at start; O7
+# --backup-keep prunes serve's own older backups, never the newest, a
+# transition's or a file serve did not make; O8 serve's start-up check
+# walks the chain from the last backup's checkpoint; O9 restore takes
+# the target's lock; O10 write latency while serve backs up a large book
+# (DESK_BIG_EVENTS padding events, bigbook.py).
 # Usage: desk_ops.py BUILD_DIR. Prints "N passed, N failed".
 import json
 import os
@@ -30,6 +36,8 @@ sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import desk_sec as ds  # noqa: E402  (its B comes from sys.argv too)
 import desk_net as dn  # noqa: E402
+import bigbook  # noqa: E402
+import threading  # noqa: E402
 
 check, call, login = ds.check, ds.call, ds.login
 DESK, RO_PW, DEVICE, ASSIGN = ds.DESK, ds.RO_PW, ds.DEVICE, ds.ASSIGN
@@ -81,6 +89,15 @@ def page(port, path, token, ca=None):
     if isinstance(raw, bytes):
         raw = raw.decode("utf-8", "replace")
     return st, raw if isinstance(raw, str) else json.dumps(raw)
+
+
+def tls_login_ro(port, ca):
+    """The RO's token, logged in over TLS with the CA ca ("" if not)."""
+    st, js, _ = ds.tls_get(port, ca, "/api/v1/login", "POST",
+                           json.dumps({"username": "ro", "password": RO_PW,
+                                       "device": DEVICE}),
+                           {"Content-Type": "application/json"})
+    return json.loads(js)["token"] if st == 200 else ""
 
 
 def mode(p):
@@ -409,11 +426,7 @@ def o4_renew():
     srv = ds.Server(db, local_ca=True).start()
     st, body, _ = ds.tls_get(srv.port, ca, "/login")
     check(st == 200, "O4: a terminal with the CA connects: %d" % st)
-    st, js, _ = ds.tls_get(srv.port, ca, "/api/v1/login", "POST",
-                           json.dumps({"username": "ro", "password": RO_PW,
-                                       "device": DEVICE}),
-                           {"Content-Type": "application/json"})
-    tok = json.loads(js)["token"] if st == 200 else ""
+    tok = tls_login_ro(srv.port, ca)
     st, body = page(srv.port, "/?c=mayor", tok, ca)
     check("SERVER CERTIFICATE EXPIRES ON" in body,
           "O4: the RO's screen warns of the expiry")
@@ -507,6 +520,358 @@ def o5_airgap_restart():
     check(run("verify", db).returncode == 0, "O5: the book verifies")
 
 
+def serve_log_from(at):
+    """serve.log's text from byte at (the servers append to it)."""
+    with open(os.path.join(ds.tmp, "serve.log"), "rb") as f:
+        f.seek(at)
+        return f.read().decode("utf-8", "replace")
+
+
+def serve_log_size():
+    p = os.path.join(ds.tmp, "serve.log")
+    return os.path.getsize(p) if os.path.exists(p) else 0
+
+
+def o6_cert_expiry_live():
+    """O6: the certificate's expiry is checked while serving: a server
+    certificate with 30 days and 20 s left (tls renew under the
+    test-only TELLER_DESK_TLS_VALID_S) is no warning at start; with the
+    check every second (TELLER_DESK_TLS_CHECK_S, an hour by default)
+    the banner comes on the RO's screen, and the warning once on
+    stderr, when it crosses the 30-day line, without a restart."""
+    db = new_book("o6.db")
+    ca = db + ".ca.pem"
+    env = dict(os.environ, TELLER_DESK_TLS_VALID_S=str(30 * 86400 + 20))
+    r = subprocess.run([DESK, "tls", db, "renew"], capture_output=True,
+                       text=True, env=env)
+    check(r.returncode == 0, "O6: renewed short: %s" % r.stderr)
+    at = serve_log_size()
+    srv = ds.Server(db, local_ca=True,
+                    env={"TELLER_DESK_TLS_CHECK_S": "1"}).start()
+    tok = tls_login_ro(srv.port, ca)
+    st, body = page(srv.port, "/?c=mayor", tok, ca)
+    check(st == 200 and "SERVER CERTIFICATE" not in body and
+          "EXPIRES ON" not in serve_log_from(at),
+          "O6: 30 days and seconds left at start: no warning")
+    dn.wait_for(lambda: "SERVER CERTIFICATE EXPIRES ON" in
+                page(srv.port, "/?c=mayor", tok, ca)[1],
+                "O6: the banner comes while serving", timeout=40)
+    time.sleep(2)
+    srv.stop()
+    check(serve_log_from(at).count("EXPIRES ON") == 1,
+          "O6: said once on stderr, not every check: %r"
+          % serve_log_from(at)[-300:])
+    check(run("verify", db).returncode == 0, "O6: the book verifies")
+
+
+def o7_backup_keep():
+    """O7: serve --backup-keep 2: after each backup serve's own backups
+    beyond the newest two go, with their CA files; the one made at a
+    contest transition (backup.made "transition": true) stays; a
+    `teller-desk backup` copy and a stranger's file in the directory
+    stay; --backup-keep without --backup-dir, or not a number: exit
+    2."""
+    db = new_book("o7.db")
+    bdir = os.path.join(ds.tmp, "o7-backups")
+    os.mkdir(bdir)
+    for bad in (["--backup-keep", "2"],
+                ["--backup-dir", bdir, "--backup-keep", "-1"],
+                ["--backup-dir", bdir, "--backup-keep", "two"]):
+        r = run("serve", db, "--listen", "127.0.0.1:1", "--insecure-http",
+                *bad)
+        check(r.returncode == 2 and "--backup-keep" in r.stderr,
+              "O7: %s: exit 2: %d %s" % (" ".join(bad), r.returncode,
+                                          r.stderr.strip()))
+    r = run("backup", db, bdir)
+    manual = r.stdout.split()[0] if r.returncode == 0 else ""
+    stranger = os.path.join(bdir, "count-999999.db")
+    with open(stranger, "w") as f:
+        f.write("not a backup serve made\n")
+    srv = ds.Server(db, ["--backup-dir", bdir, "--backup-keep", "2"],
+                    env={"TELLER_DESK_BACKUP_S": "1"}).start()
+    ro = login(srv.port, "ro", RO_PW, DEVICE)[1]["token"]
+    n = [0]
+
+    def made():
+        return len(events_live_all(db, "backup.made"))
+
+    def write_and_wait(path, body):
+        n0 = made()
+        st = call(srv.port, "POST", path, body, ro)[0]
+        check(st == 201, "O7: POST %s: %d" % (path, st))
+        dn.wait_for(lambda: made() > n0, "O7: a backup after POST %s"
+                    % path)
+        n[0] += 1
+
+    dn.wait_for(lambda: made() == 1, "O7: the first backup")
+    write_and_wait("plan/approve", {})      # a transition
+    for u, t in (("clerk2", 2), ("clerk2", 1), ("clerk3", 2)):
+        write_and_wait("assignments", {"user": u, "table": t,
+                                       "role": "clerk"})
+    time.sleep(1.5)
+    srv.stop()
+    bm = events(db, "backup.made")
+    files = [e["data"]["file"] for e in bm]
+    trans = [e["data"]["file"] for e in bm if e["data"].get("transition")]
+    left = set(os.path.join(bdir, f) for f in backups(bdir))
+    check(len(bm) == 5 and len(trans) == 1 and trans[0] == files[1],
+          "O7: five backups, the second a transition's: %s"
+          % [(os.path.basename(e["data"]["file"]),
+              e["data"].get("transition")) for e in bm])
+    want = set(files[-2:]) | set(trans) | {manual, stranger}
+    check(left == want, "O7: the newest two, the transition's, the"
+          " CLI's and the stranger's left: %s"
+          % sorted(os.path.basename(f) for f in left))
+    gone = [f for f in files if f not in want]
+    check(len(gone) == 2 and not [f for f in gone for sfx in CA_FILES
+                                  if os.path.exists(f + sfx)],
+          "O7: the pruned ones' CA files gone with them")
+    check(all(os.path.exists(f + ".ca.pem") for f in want - {stranger}),
+          "O7: the kept ones keep their CA files")
+    check(all(run("verify", f).returncode == 0 for f in files[-2:]),
+          "O7: the kept backups verify")
+    with open(os.path.join(ds.tmp, "serve.log"), "rb") as f:
+        check(f.read().count(b"pruned (--backup-keep 2)") == 2,
+              "O7: each pruning said on stderr")
+    check(run("verify", db).returncode == 0, "O7: the book verifies")
+
+
+def o8_start_from_checkpoint():
+    """O8: serve's start-up check (§4.2) walks the hash chain from the
+    last backup.made's checkpoint: a byte flipped in a line after it
+    (a login's ip: the line still replays) starts serve read-only naming
+    that seq; the same flip before it is not seen at start (the events
+    before it are replayed, their hashes left to verify: the man page
+    says so) and verify names it; with no backup.made the walk starts
+    at seq 1 and the early flip is caught at start."""
+    db = new_book("o8.db")
+    bdir = os.path.join(ds.tmp, "o8-backups")
+    os.mkdir(bdir)
+    srv = ds.Server(db).start()     # a login before any backup
+    login(srv.port, "ro", RO_PW, DEVICE)
+    srv.stop()
+    srv = ds.Server(db, ["--backup-dir", bdir],
+                    env={"TELLER_DESK_BACKUP_S": "1"}).start()
+    dn.wait_for(lambda: events_live_all(db, "backup.made"),
+                "O8: a backup")
+    srv.stop()
+    srv = ds.Server(db).start()      # no backups: events after the last
+    ro = login(srv.port, "ro", RO_PW, DEVICE)[1]["token"]
+    st = call(srv.port, "POST", "assignments", ASSIGN, ro)[0]
+    srv.stop()
+    bm = events(db, "backup.made")[-1]
+    cp = bm["data"]["seq"]
+    logins = [e["seq"] for e in events(db, "session.login")]
+    before = [q for q in logins if q <= cp]
+    after = [q for q in logins if q > bm["seq"]]
+    check(st == 201 and before and after and
+          run("verify", db).returncode == 0,
+          "O8: logins before checkpoint #%d and after: %s" % (cp, logins))
+    if not (before and after):
+        return
+
+    def flipped(name, seq):
+        """A copy of the book, the ip of event seq's line changed in the
+        file (canonical JSON: "ip" comes after "hash" in the line)."""
+        p = os.path.join(ds.tmp, name)
+        shutil.copy(db, p)
+        h = [e for e in events(p) if e["seq"] == seq][0]["hash"]
+        with open(p, "rb") as f:
+            raw = bytearray(f.read())
+        at = raw.find(('"hash":"%s","idem"' % h).encode())
+        ip = raw.find(b'"ip":"127.0.0.1"', at, at + 200)
+        assert at >= 0 and ip > at, "seq %d's ip not found" % seq
+        raw[ip + 14] = ord("2")
+        with open(p, "wb") as f:
+            f.write(raw)
+        return p
+
+    def health(p):
+        at = serve_log_size()
+        srv = ds.Server(p).start()
+        st, js, _ = call(srv.port, "GET", "health")
+        srv.stop()
+        return (js or {}).get("read_only"), serve_log_from(at)
+
+    late = flipped("o8-late.db", after[-1])
+    ro_, log = health(late)
+    check(ro_ is True and ("seq %d" % after[-1]) in log and
+          ("checkpoint, #%d" % cp) in log,
+          "O8: flipped after the checkpoint: read-only, seq %d named: %s"
+          % (after[-1], log.strip()[-400:]))
+    early = flipped("o8-early.db", before[0])
+    ro_, log = health(early)
+    check(ro_ is False and "read-only" not in log,
+          "O8: flipped before the checkpoint: not seen at start: %s"
+          % log.strip()[-300:])
+    r = run("verify", early)
+    check(r.returncode == 5 and ("seq %d" % before[0]) in r.stderr,
+          "O8: ... verify names seq %d: %s" % (before[0], r.stderr.strip()))
+    # the same flip in a book without backups: caught at start
+    plain = flipped("o8-plain.db", before[0])
+    con = sqlite3.connect(plain)
+    con.executescript("DROP TRIGGER event_nd; DELETE FROM event WHERE"
+                      " seq >= %d;" % bm["seq"])
+    con.close()
+    ro_, log = health(plain)
+    check(ro_ is True and ("seq %d" % before[0]) in log,
+          "O8: no backup.made: walked from seq 1, seq %d named"
+          % before[0])
+
+
+def o9_restore_lock():
+    """O9: restore claims its target under the lock serve takes (§7):
+    into a book a running serve holds it refuses, exit 1 "in use",
+    nothing written (the book and its CA files byte for byte); while it
+    restores, a serve on the target refuses; of two restores at once
+    into one new path exactly one succeeds, the other exits 1 and the
+    book restored verifies."""
+    db = new_book("o9.db")
+    bdir = os.path.join(ds.tmp, "o9-backups")
+    os.mkdir(bdir)
+    r = run("backup", db, bdir)
+    bk = r.stdout.split()[0] if r.returncode == 0 else ""
+    srv = ds.Server(db, local_ca=True).start()
+    before = {p: open(p, "rb").read() for p in
+              [db] + [db + sfx for sfx in CA_FILES]}
+    r = run("restore", bk, db)
+    srv.stop()
+    check(r.returncode == 1 and "in use" in r.stderr and
+          "nothing written" in r.stderr,
+          "O9: restore into a served book: exit 1, in use: %d %s"
+          % (r.returncode, r.stderr.strip()))
+    check(all(open(p, "rb").read() == v for p, v in before.items()
+              if p != db) and run("verify", db).returncode == 0,
+          "O9: ... the book verifies, its CA files untouched")
+    for k in range(3):
+        out = os.path.join(ds.tmp, "o9-twice-%d.db" % k)
+        ps = [subprocess.Popen([DESK, "restore", bk, out],
+                               stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True)
+              for _ in range(2)]
+        res = [(p.wait(), p.stderr.read()) for p in ps]
+        codes = sorted(c for c, _ in res)
+        errs = " ".join(e.strip() for c, e in res if c)
+        check(codes == [0, 1] and ("in use" in errs or
+                                   "exists already" in errs),
+              "O9: two restores at once: one done, one refused: %s"
+              % res)
+        check(run("verify", out).returncode == 0,
+              "O9: ... the restored book verifies")
+    # a serve started on the target while restore holds it: refused
+    # (restore is held by a stopped process between claim and copy:
+    # SIGSTOP as soon as the claimed file appears)
+    out = os.path.join(ds.tmp, "o9-held.db")
+    p = subprocess.Popen([DESK, "restore", bk, out],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    while not os.path.exists(out) and p.poll() is None:
+        pass
+    os.kill(p.pid, 19)
+    r = run("serve", out, "--listen", "127.0.0.1:%d" % ds.free_port(),
+            "--insecure-http")
+    os.kill(p.pid, 18)
+    p.wait()
+    check(r.returncode != 0 and "in use" in r.stderr,
+          "O9: serve on a book being restored refuses: %d %s"
+          % (r.returncode, r.stderr.strip()[-200:]))
+    check(p.returncode == 0 and run("verify", out).returncode == 0,
+          "O9: ... and the restore goes on to a sound book")
+
+
+def p95(xs):
+    xs = sorted(xs)
+    return xs[min(len(xs) - 1, int(0.95 * len(xs)))] if xs else 0.0
+
+
+def o10_backup_latency():
+    """O10: writes while serve backs up a large book (DESK_BIG_EVENTS
+    chained padding events, 60000 by default: some 30 MB) do not stall
+    for the whole backup: serve copies 64 pages per hold of its lock.
+    One client writes back to back; the writes that overlap the backup
+    (from its .partial file appearing to its final name) are timed, and
+    so are writes with no backup running. Prints both p95s and the
+    backup's length; checks loosely (a busy shared machine): writes are
+    saved while the copy runs (none would be if the copy held the lock
+    throughout), and none takes over 2 s."""
+    db = new_book("o10.db")
+    bigbook.pad(db, int(os.environ.get("DESK_BIG_EVENTS", "60000")))
+    bdir = os.path.join(ds.tmp, "o10-backups")
+    os.mkdir(bdir)
+    srv = ds.Server(db, ["--backup-dir", bdir, "--backup-keep", "0"],
+                    env={"TELLER_DESK_BACKUP_S": "3600"}, wait=300).start()
+    ro = login(srv.port, "ro", RO_PW, DEVICE)[1]["token"]
+    times, stop, window = [], threading.Event(), {}
+
+    def writer():
+        while not stop.is_set():
+            t0 = time.time()
+            st = call(srv.port, "POST", "assignments", ASSIGN, ro)[0]
+            times.append((t0, time.time(), st))
+
+    def watch():
+        """The backup's start (its .partial file made), the copy's end
+        (the .partial as big as the book was), the end (its name)."""
+        size = os.path.getsize(db)
+        while "end" not in window and not stop.is_set():
+            names = os.listdir(bdir)
+            part = [n for n in names if n.endswith(".partial")]
+            if "start" not in window and part:
+                window["start"] = time.time()
+            try:
+                if part and "copied" not in window and os.path.getsize(
+                        os.path.join(bdir, part[0])) >= 0.9 * size:
+                    window["copied"] = time.time()
+            except OSError:
+                pass
+            if [n for n in names if n.endswith(".db")]:
+                window["end"] = time.time()
+            time.sleep(0.002)
+
+    w = threading.Thread(target=writer)
+    w.start()
+    time.sleep(3)                     # writes with no backup running
+    quiet_end = time.time()
+    wt = threading.Thread(target=watch)
+    wt.start()
+    # a contest transition: a backup at once (the period is an hour)
+    st = call(srv.port, "POST", "plan/approve", {}, ro)[0]
+    dn.wait_for(lambda: "end" in window, "O10: the backup made",
+                timeout=600)
+    time.sleep(0.5)
+    stop.set()
+    w.join()
+    wt.join()
+    srv.stop()
+    a, z = window.get("start", 0), window.get("end", 0)
+    c = window.get("copied", z)
+    quiet = [e - b for b, e, _ in times if e <= quiet_end]
+    during = [e - b for b, e, _ in times if b < z and e > a]
+    in_copy = [e for b, e, _ in times if a < e < c]
+    bad = [s for _, _, s in times if s != 201]
+    print("O10: %.0f MB book, backup %.2f s (copy %.2f s, then its"
+          " check); writes without a backup: %d, p95 %.3f s; during it:"
+          " %d, p95 %.3f s, max %.3f s; %d saved while the copy ran"
+          " (load average %.1f)"
+          % (os.path.getsize(db) / 1e6, z - a, c - a, len(quiet),
+             p95(quiet), len(during), p95(during), max(during or [0]),
+             len(in_copy), os.getloadavg()[0]), flush=True)
+    check(st == 201 and not bad, "O10: every write saved: %s"
+          % (bad[:5],))
+    # held for the whole copy, serve would save none until it ended
+    check(len(in_copy) >= 2, "O10: writes saved while the copy runs"
+          " (a slice at a time): %d" % len(in_copy))
+    check(max(during or [0]) < 2.0, "O10: no write stalls 2 s during the"
+          " backup: max %.3f s" % max(during or [0]))
+
+
+def events_live_all(db, action):
+    con = sqlite3.connect(db)
+    r = con.execute("SELECT line FROM event WHERE action = ?",
+                    (action,)).fetchall()
+    con.close()
+    return r
+
+
 def events_live(db):
     con = sqlite3.connect(db)
     n = con.execute("SELECT count(*) FROM event WHERE action ="
@@ -519,7 +884,9 @@ def main():
     try:
         only = os.environ.get("DESK_ONLY")
         for t in (o1_backup_ca, o2_serve_backups, o3_disk, o3_full_tmpfs,
-                  o4_renew, o5_airgap_restart):
+                  o4_renew, o5_airgap_restart, o6_cert_expiry_live,
+                  o7_backup_keep, o8_start_from_checkpoint,
+                  o9_restore_lock, o10_backup_latency):
             if only and t.__name__ != only:
                 continue
             t()

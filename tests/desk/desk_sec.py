@@ -54,11 +54,13 @@ def free_port():
 class Server:
     """teller-desk serve DB on loopback; extra: more options, env: more
     environment; observe: also `teller-desk observe` (its own process,
-    on the read model serve publishes, §6.1) on oport."""
+    on the read model serve publishes, §6.1) on oport; wait: how long
+    serve may take to listen."""
 
     def __init__(self, db, extra=(), env=None, observe=False,
-                 local_ca=False):
+                 local_ca=False, wait=5):
         self.db, self.extra, self.env = db, list(extra), env
+        self.wait = wait        # seconds for serve to listen (a big book)
         self.observe, self.local_ca = observe, local_ca
         self.port = self.oport = None
 
@@ -76,7 +78,7 @@ class Server:
             env.update(self.env or {})
             self.log = open(os.path.join(tmp, "serve.log"), "ab")
             self.proc = subprocess.Popen(args, stderr=self.log, env=env)
-            for _ in range(100):
+            for _ in range(int(self.wait / 0.05)):
                 if self.proc.poll() is not None:
                     break
                 try:
