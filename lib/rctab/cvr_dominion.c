@@ -583,18 +583,15 @@ static const char *const session_keys[] = {
 };
 
 /* One CvrExport file, streamed one session at a time (RCTab loads it
- * whole; the records and their order are the same). */
+ * whole; the records and their order are the same). Its other members
+ * are checked; of repeated Sessions keys, the last one wins. */
 static int
 read_cvr_file(struct dom *d, const char *path)
 {
 	teller_ctx *ctx = d->ctx;
-	struct tl_jmember *mem;
-	const struct tl_jspan *sessions = NULL;
 	struct tl_jkeys keys;
 	struct tl_io_watch w;
 	struct tl_map m;
-	const struct tl_jv *v;
-	size_t n, i;
 	int err;
 
 	d->file = d->b.file = path;
@@ -603,29 +600,9 @@ read_cvr_file(struct dom *d, const char *path)
 	/* The pages walked are dropped as the scans go (issue 6): memory
 	 * stays flat however large the export. */
 	tl_io_watch(ctx, &m, &w);
-	if ((err = tl_json_members(ctx, path, m.buf, m.len, &mem, &n)) != 0)
-		goto out;
-	tl_io_rewind(&m);
-	/* Other members are checked; a repeated key: the last one wins. */
-	for (i = 0; i < n; i++) {
-		if (strcmp(mem[i].key, "Sessions") == 0) {
-			sessions = &mem[i].val;
-			continue;
-		}
-		err = tl_jdoc_parse(ctx, &d->jd, &mem[i].val, &v);
-		tl_jdoc_free(&d->jd);
-		if (err != TELLER_OK)
-			goto out;
-	}
-	if (sessions == NULL || sessions->p[0] != '[') {
-		err = tl_fail_in(ctx, path, TELLER_EPARSE, sessions ?
-		    sessions->line : 1, sessions ? sessions->col : 1,
-		    "Sessions: expected an array");
-		goto out;
-	}
 	tl_jkeys_init(&keys, session_keys);
-	err = tl_json_elements_k(ctx, sessions, &keys, session_cb, d);
-out:
+	err = tl_json_array_member(ctx, &m, path, "Sessions", &keys,
+	    session_cb, d);
 	tl_io_unwatch(ctx, &w);
 	tl_io_unmap(&m);
 	return err;
