@@ -270,11 +270,17 @@ out:
 	return err;
 }
 
-static bool
-has_code(const struct dom *d, const char *code)
+/* The contest's own copy of candidate Id code (one pointer per Id for
+ * the whole read), or NULL if code is not one of its candidates. */
+static const char *
+find_code(const struct dom *d, const char *code)
 {
-	return d->ncodes > 0 && bsearch(&code, d->codes, d->ncodes,
-	    sizeof(char *), cmp_str) != NULL;
+	const char **hit;
+
+	if (d->ncodes == 0)
+		return NULL;
+	hit = bsearch(&code, d->codes, d->ncodes, sizeof(char *), cmp_str);
+	return hit != NULL ? *hit : NULL;
 }
 
 /* Whether an OutstackConditionIds array holds 7 (InvalidContest). */
@@ -309,6 +315,7 @@ read_mark(struct dom *d, const struct tl_jv *m, struct tl_jpath *p,
 	teller_ctx *ctx = d->ctx;
 	const struct tl_jv *amb = tl_jv_jget(m, "IsAmbiguous");
 	char code[256], buf[600];
+	const char *kept;
 	long rank;
 
 	if (!tl_jv_isbool(amb)) {
@@ -325,10 +332,12 @@ read_mark(struct dom *d, const struct tl_jv *m, struct tl_jpath *p,
 		tl_jpath_push(p, ".Rank");
 		return jfail(d, p, "expected an integer");
 	}
+	/* Marks name kept strings (no copy per mark; the tabulator
+	 * caches names by address). */
 	if (d->src->uwi_label[0] != '\0' &&
 	    strcmp(code, d->src->uwi_label) == 0) {
-		snprintf(code, sizeof(code), "%s", TL_CVR_UWI);
-	} else if (!has_code(d, code)) {
+		kept = TL_CVR_UWI;
+	} else if ((kept = find_code(d, code)) == NULL) {
 		snprintf(buf, sizeof(buf), "candidate Id '%s' is not a "
 		    "candidate of contest '%s' in CandidateManifest.json",
 		    code, d->src->contest_id);
@@ -349,7 +358,7 @@ read_mark(struct dom *d, const struct tl_jv *m, struct tl_jpath *p,
 		    tl_jpath_str(p), rank,
 		    ctx->lim.ranks);
 	}
-	return tl_cvrb_mark(&d->b, rank, code, strlen(code));
+	return tl_cvrb_mark_kept(&d->b, rank, kept);
 }
 
 /* The record's ids: "%s-%s-%ld" of tabulator, batch and record (tab and
