@@ -2071,6 +2071,8 @@ jstream_two(teller_ctx *ctx, struct tl_map *m, const char *file,
 	return tl_json_elements_k(ctx, arr, keep, jfeed_cb, f);
 }
 
+bool tl_json_two_passes;
+
 int
 tl_json_array_member(teller_ctx *ctx, struct tl_map *m, const char *file,
     const char *name, const struct tl_jkeys *keep, tl_jv_elem_fn fn,
@@ -2078,13 +2080,14 @@ tl_json_array_member(teller_ctx *ctx, struct tl_map *m, const char *file,
 {
 	struct jfeed f;
 	bool sure = false;
-	int err;
+	int err = TELLER_OK;
 
 	memset(&f, 0, sizeof(f));
 	f.ctx = ctx;
 	f.fn = fn;
 	f.ud = ud;
-	err = jstream_one(ctx, m, file, name, keep, &f, &sure);
+	if (!tl_json_two_passes)
+		err = jstream_one(ctx, m, file, name, keep, &f, &sure);
 	if ((err == TELLER_OK && sure) || err == TELLER_ENOMEM || ctx->oom)
 		return err;
 	/* Not sure, or an error the two passes may word or place

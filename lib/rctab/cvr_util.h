@@ -207,6 +207,8 @@ struct tl_map;
 int tl_json_array_member(teller_ctx *ctx, struct tl_map *m,
     const char *file, const char *name, const struct tl_jkeys *keep,
     tl_jv_elem_fn fn, void *ud) TL_MUST_CHECK;
+/* Tests: when set, tl_json_array_member always reads in two passes. */
+extern bool tl_json_two_passes;
 
 /* First element of an array, NULL if none or v is not an array (as
  * json_array_foreach); the next sibling, NULL after the last. */

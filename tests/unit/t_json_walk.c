@@ -17,8 +17,8 @@
  *   member names matched as written against kept names (prefixes,
  *   extensions, shared first bytes, names written with escapes);
  * - the one-pass read of an object for its array member "Sessions"
- *   (tl_json_array_member) against the two passes it replaces (copied
- *   here as ref_member): the same elements handed over once each, in
+ *   (tl_json_array_member) against the two passes it replaces (its
+ *   own, tl_json_two_passes): the same elements handed over once each, in
  *   the same order, and the same error with the same position, on
  *   generated objects (the array before, between or after other
  *   members, repeated or escaped names, callbacks that fail, damaged
@@ -686,40 +686,6 @@ t_names(void)
 	free(w.s);
 }
 
-/* The two passes that tl_json_array_member replaced (cvr_dominion.c's
- * read_cvr_file before it). */
-static int
-ref_member(teller_ctx *ctx, const char *buf, size_t len,
-    const struct tl_jkeys *keep, tl_jv_elem_fn fn, void *ud)
-{
-	const struct tl_jspan *arr = NULL;
-	struct tl_jmember *mem;
-	const struct tl_jv *v;
-	struct tl_jdoc jd;
-	size_t n, i;
-	int err;
-
-	if ((err = tl_json_members(ctx, "s.json", buf, len, &mem, &n)) != 0)
-		return err;
-	if ((err = tl_jdoc_init(ctx, &jd)) != TELLER_OK)
-		return err;
-	for (i = 0; i < n; i++) {
-		if (strcmp(mem[i].key, "Sessions") == 0) {
-			arr = &mem[i].val;
-			continue;
-		}
-		err = tl_jdoc_parse(ctx, &jd, &mem[i].val, &v);
-		tl_jdoc_free(&jd);
-		if (err != TELLER_OK)
-			return err;
-	}
-	if (arr == NULL || arr->p[0] != '[')
-		return tl_fail_in(ctx, "s.json", TELLER_EPARSE, arr ?
-		    arr->line : 1, arr ? arr->col : 1,
-		    "Sessions: expected an array");
-	return tl_json_elements_k(ctx, arr, keep, fn, ud);
-}
-
 /* An element seen; one whose "a" is "no" is refused (as a reader
  * refuses a record), with its index in the message. */
 struct sseen {
@@ -836,7 +802,10 @@ stream_one(const char *s, size_t len)
 		exit(1);
 	puts0(&a.s.t, "");
 	puts0(&b.s.t, "");
-	r1 = ref_member(a.ctx, s, len, &ks, stream_elem, &a);
+	tl_json_two_passes = true;
+	r1 = tl_json_array_member(a.ctx, &m, "s.json", "Sessions", &ks,
+	    stream_elem, &a);
+	tl_json_two_passes = false;
 	r2 = tl_json_array_member(b.ctx, &m, "s.json", "Sessions", &ks,
 	    stream_elem, &b);
 	nstream++;
