@@ -1881,11 +1881,11 @@ jfeed_cb(void *ud, size_t i, const struct tl_jv *e)
 	return TELLER_OK;
 }
 
-/* Whether no member after buf[0..n) can be named name: the text holds
- * neither name as written nor a \u escape (the only escape that makes
- * a letter). Looked for 64 bytes at a time with SSE2. */
+/* Whether the text at buf[0..k) holds name as written or a \u escape
+ * (bytes up to buf[room) may be read to tell). Looked for 64 bytes at a
+ * time with SSE2. */
 static bool
-jc_name_alone(const char *buf, size_t n, const char *name)
+jc_name_seen(const char *buf, size_t k, size_t room, const char *name)
 {
 	const unsigned char *b = (const unsigned char *)buf;
 	size_t nl = strlen(name), i = 0;
@@ -1893,7 +1893,7 @@ jc_name_alone(const char *buf, size_t n, const char *name)
 #if defined(__SSE2__)
 	const __m128i bs = _mm_set1_epi8('\\'), c0 = _mm_set1_epi8(name[0]);
 
-	for (; n - i >= 64; i += 64) {
+	for (; k - i >= 64; i += 64) {
 		uint64_t m = 0;
 
 		/* unrolled by hand: the loop's own count cost a third */
@@ -1912,17 +1912,35 @@ jc_name_alone(const char *buf, size_t n, const char *name)
 		for (; m != 0; m &= m - 1) {
 			size_t p = i + (size_t)__builtin_ctzll(m);
 
-			if (b[p] == '\\' ? p + 1 < n && b[p + 1] == 'u' :
-			    n - p >= nl && memcmp(b + p, name, nl) == 0)
-				return false;
+			if (b[p] == '\\' ? p + 1 < room && b[p + 1] == 'u' :
+			    room - p >= nl && memcmp(b + p, name, nl) == 0)
+				return true;
 		}
 	}
 #endif
-	for (; i < n; i++) {
-		if (b[i] == '\\' ? i + 1 < n && b[i + 1] == 'u' :
-		    b[i] == (unsigned char)name[0] && n - i >= nl &&
+	for (; i < k; i++) {
+		if (b[i] == '\\' ? i + 1 < room && b[i + 1] == 'u' :
+		    b[i] == (unsigned char)name[0] && room - i >= nl &&
 		    memcmp(b + i, name, nl) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* Whether no member after buf[0..n) can be named name: the text holds
+ * neither name as written nor a \u escape (the only escape that makes
+ * a letter). The bytes looked at are released as it goes (the caller
+ * rewinds its map before it reads them again). */
+static bool
+jc_name_alone(teller_ctx *ctx, const char *buf, size_t n, const char *name)
+{
+	size_t at, k;
+
+	for (at = 0; at < n; at += k) {
+		k = n - at < TL_IO_DROP_STEP ? n - at : TL_IO_DROP_STEP;
+		if (jc_name_seen(buf + at, k, n - at, name))
 			return false;
+		tl_release(ctx, buf + at, k);
 	}
 	return true;
 }
@@ -1976,7 +1994,7 @@ jc_other(teller_ctx *ctx, struct jcur *c, struct tl_jdoc *jd)
  * such member, its value not an array, or another member of that name
  * possible after it. */
 static int
-jstream_one(teller_ctx *ctx, const struct tl_map *m, const char *file,
+jstream_one(teller_ctx *ctx, struct tl_map *m, const char *file,
     const char *name, const struct tl_jkeys *keep, struct jfeed *f,
     bool *sure)
 {
@@ -2008,8 +2026,9 @@ jstream_one(teller_ctx *ctx, const struct tl_map *m, const char *file,
 			    "a second member %s", name);
 		} else {
 			if (c.i >= c.len || c.buf[c.i] != '[' ||
-			    !jc_name_alone(c.buf + c.i, c.len - c.i, name))
+			    !jc_name_alone(ctx, c.buf + c.i, c.len - c.i, name))
 				return TELLER_OK;
+			tl_io_rewind(m);
 			seen = *sure = true;
 			err = jc_elements(ctx, &c, keep, jfeed_cb, f);
 		}
