@@ -28,7 +28,7 @@ static void
 one(teller_ctx *ctx, struct tl_cvrb *b, size_t n, unsigned maxr)
 {
 	long rank[64];
-	char name[64][8];
+	char name[64][24];
 	struct tl_cvr r;
 	size_t i, k = 0;
 	int s, j;
