@@ -142,6 +142,27 @@ cmp_mark(const void *pa, const void *pb)
 	return 0;
 }
 
+/* Sort m[0..n) by cmp_mark's order (rank, then seq: a total order, so
+ * any sort gives the same). A ballot's few marks, usually in rank order
+ * already, by insertion; qsort's calls cost more for them. */
+static void
+sort_marks(struct tl_cvrb_mark *m, size_t n)
+{
+	size_t i, j;
+
+	if (n > 32) {
+		qsort(m, n, sizeof(*m), cmp_mark);
+		return;
+	}
+	for (i = 1; i < n; i++) {
+		struct tl_cvrb_mark x = m[i];
+
+		for (j = i; j > 0 && cmp_mark(&m[j - 1], &x) > 0; j--)
+			m[j] = m[j - 1];
+		m[j] = x;
+	}
+}
+
 int
 tl_cvrb_finish(struct tl_cvrb *b, struct tl_cvr *r)
 {
@@ -154,7 +175,7 @@ tl_cvrb_finish(struct tl_cvrb *b, struct tl_cvr *r)
 	if (n == 0)
 		return TELLER_OK;
 	m = b->marks->data;
-	qsort(m, n, sizeof(*m), cmp_mark);
+	sort_marks(m, n);
 	b->cands->len = 0;
 	b->slots->len = 0;
 	if (tl_vec_reserve(b->ctx, b->cands, n) != 0 ||

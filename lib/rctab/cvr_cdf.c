@@ -500,7 +500,8 @@ json_static(struct cdf *c, const struct tl_jv *gpu, const struct tl_jv *elec)
 	return static_selections(c, contest);
 }
 
-/* The marks of one CVRContestSelection (JSON rules). */
+/* The marks of one CVRContestSelection (JSON rules). Names are kept,
+ * not copied: the election data's strings live for the whole read. */
 static int
 json_selection(struct cdf *c, const struct tl_jv *sel, struct tl_jpath *p)
 {
@@ -527,7 +528,7 @@ json_selection(struct cdf *c, const struct tl_jv *sel, struct tl_jpath *p)
 			return tl_fail_in(ctx, c->path, err, 0, 0,
 			    "%s: %s", tl_jpath_str(p), msg);
 		}
-		return tl_cvrb_mark(&c->b, rank, name, strlen(name));
+		return tl_cvrb_mark_kept(&c->b, rank, name);
 	}
 	if ((err = jarr(c, sel, "SelectionPosition", p, &poss)) != 0)
 		return err;
@@ -554,7 +555,7 @@ json_selection(struct cdf *c, const struct tl_jv *sel, struct tl_jpath *p)
 			return tl_fail_in(ctx, c->path, err, 0, 0,
 			    "%s: %s", tl_jpath_str(p), msg);
 		}
-		if ((err = tl_cvrb_mark(&c->b, rank, name, strlen(name))) != 0)
+		if ((err = tl_cvrb_mark_kept(&c->b, rank, name)) != 0)
 			return err;
 		tl_jpath_pop(p, old);
 	}

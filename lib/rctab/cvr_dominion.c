@@ -270,11 +270,17 @@ out:
 	return err;
 }
 
-static bool
-has_code(const struct dom *d, const char *code)
+/* The contest's own copy of candidate Id code (one pointer per Id for
+ * the whole read), or NULL if code is not one of its candidates. */
+static const char *
+find_code(const struct dom *d, const char *code)
 {
-	return d->ncodes > 0 && bsearch(&code, d->codes, d->ncodes,
-	    sizeof(char *), cmp_str) != NULL;
+	const char **hit;
+
+	if (d->ncodes == 0)
+		return NULL;
+	hit = bsearch(&code, d->codes, d->ncodes, sizeof(char *), cmp_str);
+	return hit != NULL ? *hit : NULL;
 }
 
 /* Whether an OutstackConditionIds array holds 7 (InvalidContest). */
@@ -309,6 +315,7 @@ read_mark(struct dom *d, const struct tl_jv *m, struct tl_jpath *p,
 	teller_ctx *ctx = d->ctx;
 	const struct tl_jv *amb = tl_jv_jget(m, "IsAmbiguous");
 	char code[256], buf[600];
+	const char *kept;
 	long rank;
 
 	if (!tl_jv_isbool(amb)) {
@@ -325,10 +332,12 @@ read_mark(struct dom *d, const struct tl_jv *m, struct tl_jpath *p,
 		tl_jpath_push(p, ".Rank");
 		return jfail(d, p, "expected an integer");
 	}
+	/* Marks name kept strings (no copy per mark; the tabulator
+	 * caches names by address). */
 	if (d->src->uwi_label[0] != '\0' &&
 	    strcmp(code, d->src->uwi_label) == 0) {
-		snprintf(code, sizeof(code), "%s", TL_CVR_UWI);
-	} else if (!has_code(d, code)) {
+		kept = TL_CVR_UWI;
+	} else if ((kept = find_code(d, code)) == NULL) {
 		snprintf(buf, sizeof(buf), "candidate Id '%s' is not a "
 		    "candidate of contest '%s' in CandidateManifest.json",
 		    code, d->src->contest_id);
@@ -349,7 +358,7 @@ read_mark(struct dom *d, const struct tl_jv *m, struct tl_jpath *p,
 		    tl_jpath_str(p), rank,
 		    ctx->lim.ranks);
 	}
-	return tl_cvrb_mark(&d->b, rank, code, strlen(code));
+	return tl_cvrb_mark_kept(&d->b, rank, kept);
 }
 
 /* The record's ids: "%s-%s-%ld" of tabulator, batch and record (tab and
@@ -583,18 +592,15 @@ static const char *const session_keys[] = {
 };
 
 /* One CvrExport file, streamed one session at a time (RCTab loads it
- * whole; the records and their order are the same). */
+ * whole; the records and their order are the same). Its other members
+ * are checked; of repeated Sessions keys, the last one wins. */
 static int
 read_cvr_file(struct dom *d, const char *path)
 {
 	teller_ctx *ctx = d->ctx;
-	struct tl_jmember *mem;
-	const struct tl_jspan *sessions = NULL;
 	struct tl_jkeys keys;
 	struct tl_io_watch w;
 	struct tl_map m;
-	const struct tl_jv *v;
-	size_t n, i;
 	int err;
 
 	d->file = d->b.file = path;
@@ -603,29 +609,9 @@ read_cvr_file(struct dom *d, const char *path)
 	/* The pages walked are dropped as the scans go (issue 6): memory
 	 * stays flat however large the export. */
 	tl_io_watch(ctx, &m, &w);
-	if ((err = tl_json_members(ctx, path, m.buf, m.len, &mem, &n)) != 0)
-		goto out;
-	tl_io_rewind(&m);
-	/* Other members are checked; a repeated key: the last one wins. */
-	for (i = 0; i < n; i++) {
-		if (strcmp(mem[i].key, "Sessions") == 0) {
-			sessions = &mem[i].val;
-			continue;
-		}
-		err = tl_jdoc_parse(ctx, &d->jd, &mem[i].val, &v);
-		tl_jdoc_free(&d->jd);
-		if (err != TELLER_OK)
-			goto out;
-	}
-	if (sessions == NULL || sessions->p[0] != '[') {
-		err = tl_fail_in(ctx, path, TELLER_EPARSE, sessions ?
-		    sessions->line : 1, sessions ? sessions->col : 1,
-		    "Sessions: expected an array");
-		goto out;
-	}
 	tl_jkeys_init(&keys, session_keys);
-	err = tl_json_elements_k(ctx, sessions, &keys, session_cb, d);
-out:
+	err = tl_json_array_member(ctx, &m, path, "Sessions", &keys,
+	    session_cb, d);
 	tl_io_unwatch(ctx, &w);
 	tl_io_unmap(&m);
 	return err;

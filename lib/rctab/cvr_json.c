@@ -315,25 +315,33 @@ jc_bits64(const unsigned char *s, struct jc_bits *m)
 	const __m128i q = _mm_set1_epi8('"'), bs = _mm_set1_epi8('\\');
 	const __m128i sp = _mm_set1_epi8(0x20), op = _mm_set1_epi8('{');
 	const __m128i cl = _mm_set1_epi8('}');
-	int k;
+	uint64_t mq = 0, mbs = 0, mop = 0, mcl = 0;
 
-	m->q = m->bs = m->op = m->cl = 0;
-	for (k = 0; k < 4; k++) {
-		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)
-		    (s + 16 * k));
-		/* '[' | 0x20 is '{', ']' | 0x20 is '}' */
-		__m128i y = _mm_or_si128(v, sp);
-		int sh = 16 * k;
-
-		m->q |= (uint64_t)(unsigned)_mm_movemask_epi8(
-		    _mm_cmpeq_epi8(v, q)) << sh;
-		m->bs |= (uint64_t)(unsigned)_mm_movemask_epi8(
-		    _mm_cmpeq_epi8(v, bs)) << sh;
-		m->op |= (uint64_t)(unsigned)_mm_movemask_epi8(
-		    _mm_cmpeq_epi8(y, op)) << sh;
-		m->cl |= (uint64_t)(unsigned)_mm_movemask_epi8(
-		    _mm_cmpeq_epi8(y, cl)) << sh;
-	}
+	/* Unrolled by hand into locals: the loop's count and the stores to
+	 * *m cost a third of the walk. '[' | 0x20 is '{', ']' | 0x20 is
+	 * '}'. */
+#define JC_BITS16(k) do { \
+		__m128i v = _mm_loadu_si128((const __m128i *)(const void *) \
+		    (s + 16 * (k))); \
+		__m128i y = _mm_or_si128(v, sp); \
+		mq |= (uint64_t)(unsigned)_mm_movemask_epi8( \
+		    _mm_cmpeq_epi8(v, q)) << (16 * (k)); \
+		mbs |= (uint64_t)(unsigned)_mm_movemask_epi8( \
+		    _mm_cmpeq_epi8(v, bs)) << (16 * (k)); \
+		mop |= (uint64_t)(unsigned)_mm_movemask_epi8( \
+		    _mm_cmpeq_epi8(y, op)) << (16 * (k)); \
+		mcl |= (uint64_t)(unsigned)_mm_movemask_epi8( \
+		    _mm_cmpeq_epi8(y, cl)) << (16 * (k)); \
+	} while (0)
+	JC_BITS16(0);
+	JC_BITS16(1);
+	JC_BITS16(2);
+	JC_BITS16(3);
+#undef JC_BITS16
+	m->q = mq;
+	m->bs = mbs;
+	m->op = mop;
+	m->cl = mcl;
 }
 
 /* The number of bits set in x (no popcnt instruction assumed). */
@@ -1734,41 +1742,41 @@ tl_json_elements_v(teller_ctx *ctx, const struct tl_jspan *s,
 	return tl_json_elements_k(ctx, s, NULL, fn, ud);
 }
 
-/* With keep, members of other names are checked but left out of the
- * trees the fast scanner builds (an element it gives up on is read
- * whole). */
-int
-tl_json_elements_k(teller_ctx *ctx, const struct tl_jspan *s,
-    const struct tl_jkeys *keep, tl_jv_elem_fn fn, void *ud)
+/* The elements of the array at c->i (its '['), each scanned alone
+ * (keep: the members to build) and handed to fn; c->i ends after the
+ * ']'. */
+static int
+jc_elements(teller_ctx *ctx, struct jcur *c, const struct tl_jkeys *keep,
+    tl_jv_elem_fn fn, void *ud)
 {
-	struct jcur c = { s->file, s->p, s->n, 0, s->line, s->col, 0, 0 };
 	const struct tl_jv *e;
 	struct tl_jspan es;
 	struct tl_jdoc d;
 	size_t i = 0, used;
 	int err;
 
-	if (s->n == 0 || s->p[0] != '[')
-		return jc_fail(ctx, &c, TELLER_EPARSE, "an array expected");
 	if ((err = tl_jdoc_init(ctx, &d)) != TELLER_OK)
 		return err;
-	jc_adv(&c);
-	jc_ws(&c);
-	if (c.i < c.len && c.buf[c.i] == ']')
+	jc_adv(c);
+	jc_ws(c);
+	if (c->i < c->len && c->buf[c->i] == ']') {
+		jc_adv(c);
 		return TELLER_OK;
+	}
 	for (;; i++) {
-		jc_ws(&c);
+		jc_ws(c);
 		err = -1;
-		if (c.i < c.len && (c.buf[c.i] == '{' || c.buf[c.i] == '[')) {
-			err = jdoc_scan(ctx, &d, c.buf + c.i, c.len - c.i,
+		if (c->i < c->len && (c->buf[c->i] == '{' ||
+		    c->buf[c->i] == '[')) {
+			err = jdoc_scan(ctx, &d, c->buf + c->i, c->len - c->i,
 			    ctx->lim.depth - 2, false, keep, &used, &e);
 			if (err == TELLER_ENOMEM)
 				break;
 			if (err == TELLER_OK)
-				c.i += used;
+				c->i += used;
 		}
 		if (err != TELLER_OK) {
-			if ((err = jc_value(ctx, &c, 2, &es)) != TELLER_OK ||
+			if ((err = jc_value(ctx, c, 2, &es)) != TELLER_OK ||
 			    (err = tl_jdoc_parse(ctx, &d, &es, &e)) !=
 			    TELLER_OK)
 				break;
@@ -1777,19 +1785,338 @@ tl_json_elements_k(teller_ctx *ctx, const struct tl_jspan *s,
 		tl_jdoc_free(&d);
 		if (err != TELLER_OK)
 			break;
-		jc_release(ctx, &c);
-		jc_ws(&c);
-		if (c.i < c.len && c.buf[c.i] == ',') {
-			c.i++;
+		jc_release(ctx, c);
+		jc_ws(c);
+		if (c->i < c->len && c->buf[c->i] == ',') {
+			c->i++;
 			continue;
 		}
-		if (c.i < c.len && c.buf[c.i] == ']')
+		if (c->i < c->len && c->buf[c->i] == ']') {
+			jc_adv(c);
 			break;
-		err = jc_fail(ctx, &c, TELLER_EPARSE, "',' or ']' expected");
+		}
+		err = jc_fail(ctx, c, TELLER_EPARSE, "',' or ']' expected");
 		break;
 	}
 	tl_jdoc_free(&d);
 	return err;
+}
+
+/* With keep, members of other names are checked but left out of the
+ * trees the fast scanner builds (an element it gives up on is read
+ * whole). */
+int
+tl_json_elements_k(teller_ctx *ctx, const struct tl_jspan *s,
+    const struct tl_jkeys *keep, tl_jv_elem_fn fn, void *ud)
+{
+	struct jcur c = { s->file, s->p, s->n, 0, s->line, s->col, 0, 0 };
+
+	if (s->n == 0 || s->p[0] != '[')
+		return jc_fail(ctx, &c, TELLER_EPARSE, "an array expected");
+	return jc_elements(ctx, &c, keep, fn, ud);
+}
+
+/* ------------------------------------------------------------------ */
+/* An object read for one large array member (tl_json_array_member)   */
+
+/* The first error recorded on ctx, set aside while a read is redone. */
+struct jsaved {
+	int err;
+	long line, col;
+	char msg[sizeof(((teller_ctx *)0)->msg)];
+	char file[sizeof(((teller_ctx *)0)->errfile)];
+};
+
+static void
+jsaved_take(teller_ctx *ctx, struct jsaved *s)
+{
+	s->err = ctx->err;
+	s->line = ctx->line;
+	s->col = ctx->col;
+	memcpy(s->msg, ctx->msg, sizeof(s->msg));
+	memcpy(s->file, ctx->errfile, sizeof(s->file));
+	ctx->err = TELLER_OK;
+}
+
+static int
+jsaved_put(teller_ctx *ctx, const struct jsaved *s)
+{
+	ctx->err = s->err;
+	ctx->line = s->line;
+	ctx->col = s->col;
+	memcpy(ctx->msg, s->msg, sizeof(s->msg));
+	memcpy(ctx->errfile, s->file, sizeof(s->file));
+	return s->err;
+}
+
+/* The caller's element callback, counted on the one pass; on the two
+ * passes that redo a failed one, the elements it handed over already
+ * are skipped and the callback that failed fails again alike. */
+struct jfeed {
+	teller_ctx *ctx;
+	tl_jv_elem_fn fn;
+	void *ud;
+	size_t done;  /* one pass: callbacks that returned TELLER_OK */
+	bool failed;  /* one pass: the callback of element done failed */
+	size_t skip;  /* two passes: elements [0, skip) handed over */
+	bool refail;  /* two passes: element skip fails with saved */
+	struct jsaved saved;
+};
+
+static int
+jfeed_cb(void *ud, size_t i, const struct tl_jv *e)
+{
+	struct jfeed *f = ud;
+	int err;
+
+	if (i < f->skip)
+		return TELLER_OK;
+	if (i == f->skip && f->refail)
+		return jsaved_put(f->ctx, &f->saved);
+	if ((err = f->fn(f->ud, i, e)) != TELLER_OK) {
+		f->failed = true;
+		return err;
+	}
+	f->done++;
+	return TELLER_OK;
+}
+
+/* Whether the text at buf[0..k) holds name as written or a \u escape
+ * (bytes up to buf[room) may be read to tell). Looked for 64 bytes at a
+ * time with SSE2. */
+static bool
+jc_name_seen(const char *buf, size_t k, size_t room, const char *name)
+{
+	const unsigned char *b = (const unsigned char *)buf;
+	size_t nl = strlen(name), i = 0;
+
+#if defined(__SSE2__)
+	const __m128i bs = _mm_set1_epi8('\\'), c0 = _mm_set1_epi8(name[0]);
+
+	for (; k - i >= 64; i += 64) {
+		uint64_t m = 0;
+
+		/* unrolled by hand: the loop's own count cost a third */
+#define JC_HITS(k) do { \
+		__m128i v = _mm_loadu_si128((const __m128i *)(const void *) \
+		    (b + i + 16 * (k))); \
+		m |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_or_si128( \
+		    _mm_cmpeq_epi8(v, bs), _mm_cmpeq_epi8(v, c0))) << \
+		    (16 * (k)); \
+	} while (0)
+		JC_HITS(0);
+		JC_HITS(1);
+		JC_HITS(2);
+		JC_HITS(3);
+#undef JC_HITS
+		for (; m != 0; m &= m - 1) {
+			size_t p = i + (size_t)__builtin_ctzll(m);
+
+			if (b[p] == '\\' ? p + 1 < room && b[p + 1] == 'u' :
+			    room - p >= nl && memcmp(b + p, name, nl) == 0)
+				return true;
+		}
+	}
+#endif
+	for (; i < k; i++) {
+		if (b[i] == '\\' ? i + 1 < room && b[i + 1] == 'u' :
+		    b[i] == (unsigned char)name[0] && room - i >= nl &&
+		    memcmp(b + i, name, nl) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* Whether no member after buf[0..n) can be named name: the text holds
+ * neither name as written nor a \u escape (the only escape that makes
+ * a letter). The bytes looked at are released as it goes (the caller
+ * rewinds its map before it reads them again). */
+static bool
+jc_name_alone(teller_ctx *ctx, const char *buf, size_t n, const char *name)
+{
+	size_t at, k;
+
+	for (at = 0; at < n; at += k) {
+		k = n - at < TL_IO_DROP_STEP ? n - at : TL_IO_DROP_STEP;
+		if (jc_name_seen(buf + at, k, n - at, name))
+			return false;
+		tl_release(ctx, buf + at, k);
+	}
+	return true;
+}
+
+/* A member name at c->i decoded (jansson) onto the arena, with the
+ * ':' after it passed. */
+static int
+jc_key(teller_ctx *ctx, struct jcur *c, char **key)
+{
+	struct tl_jspan ks;
+	json_t *k;
+	int err;
+
+	jc_ws(c);
+	if (c->i >= c->len || c->buf[c->i] != '"')
+		return jc_fail(ctx, c, TELLER_EPARSE, "a member name expected");
+	if ((err = jc_value(ctx, c, 1, &ks)) != TELLER_OK ||
+	    (err = json_span(ctx, &ks, &k)) != TELLER_OK)
+		return err;
+	*key = tl_strndup(ctx, json_string_value(k), json_string_length(k));
+	json_decref(k);
+	if (*key == NULL)
+		return TELLER_ENOMEM;
+	jc_ws(c);
+	if (c->i >= c->len || c->buf[c->i] != ':')
+		return jc_fail(ctx, c, TELLER_EPARSE, "':' expected");
+	jc_adv(c);
+	jc_ws(c);
+	return TELLER_OK;
+}
+
+/* A member's value at c->i other than the array: walked and parsed
+ * (checked), as the two passes check it. */
+static int
+jc_other(teller_ctx *ctx, struct jcur *c, struct tl_jdoc *jd)
+{
+	struct tl_jspan vs;
+	const struct tl_jv *v;
+	int err;
+
+	if ((err = jc_value(ctx, c, 1, &vs)) != TELLER_OK)
+		return err;
+	err = tl_jdoc_parse(ctx, jd, &vs, &v);
+	tl_jdoc_free(jd);
+	return err;
+}
+
+/* The one pass: members in file order, the first named name read
+ * element by element where it stands. *sure is left false (and no
+ * callback made) when that cannot give what the two passes give: no
+ * such member, its value not an array, or another member of that name
+ * possible after it. */
+static int
+jstream_one(teller_ctx *ctx, struct tl_map *m, const char *file,
+    const char *name, const struct tl_jkeys *keep, struct jfeed *f,
+    bool *sure)
+{
+	struct jcur c = { file, m->buf, m->len, 0, 1, 1, 0, 0 };
+	struct tl_jdoc jd;
+	bool seen = false;
+	char *key = NULL;
+	int err;
+
+	if ((err = tl_jdoc_init(ctx, &jd)) != TELLER_OK)
+		return err;
+	if (c.len >= 3 && memcmp(c.buf, "\xEF\xBB\xBF", 3) == 0)
+		c.i = c.li = 3;
+	jc_ws(&c);
+	if (c.i >= c.len || c.buf[c.i] != '{')
+		return jc_fail(ctx, &c, TELLER_EPARSE, "'{' expected");
+	jc_adv(&c);
+	jc_ws(&c);
+	if (c.i < c.len && c.buf[c.i] == '}')
+		return TELLER_OK;
+	for (;;) {
+		if ((err = jc_key(ctx, &c, &key)) != TELLER_OK)
+			return err;
+		if (strcmp(key, name) != 0) {
+			err = jc_other(ctx, &c, &jd);
+		} else if (seen) {
+			/* jc_name_alone said it could not be */
+			return tl_fail_in(ctx, file, TELLER_EINTERNAL, 0, 0,
+			    "a second member %s", name);
+		} else {
+			if (c.i >= c.len || c.buf[c.i] != '[' ||
+			    !jc_name_alone(ctx, c.buf + c.i, c.len - c.i, name))
+				return TELLER_OK;
+			tl_io_rewind(m);
+			seen = *sure = true;
+			err = jc_elements(ctx, &c, keep, jfeed_cb, f);
+		}
+		if (err != TELLER_OK)
+			return err;
+		jc_ws(&c);
+		if (c.i < c.len && c.buf[c.i] == ',') {
+			jc_adv(&c);
+			continue;
+		}
+		if (c.i < c.len && c.buf[c.i] == '}') {
+			jc_adv(&c);
+			break;
+		}
+		return jc_fail(ctx, &c, TELLER_EPARSE, "',' or '}' expected");
+	}
+	jc_ws(&c);
+	if (c.i < c.len)
+		return jc_fail(ctx, &c, TELLER_EPARSE, "end of input expected");
+	if (c.i > c.rel)
+		tl_release(ctx, c.buf + c.rel, c.i - c.rel);
+	return TELLER_OK;
+}
+
+/* The two passes: every member's span (tl_json_members), each member
+ * other than name parsed in file order, then the last one named name
+ * read element by element. */
+static int
+jstream_two(teller_ctx *ctx, struct tl_map *m, const char *file,
+    const char *name, const struct tl_jkeys *keep, struct jfeed *f)
+{
+	const struct tl_jspan *arr = NULL;
+	struct tl_jmember *mem;
+	const struct tl_jv *v;
+	struct tl_jdoc jd;
+	size_t n, i;
+	int err;
+
+	tl_io_rewind(m);
+	if ((err = tl_json_members(ctx, file, m->buf, m->len, &mem, &n)) !=
+	    TELLER_OK)
+		return err;
+	tl_io_rewind(m);
+	if ((err = tl_jdoc_init(ctx, &jd)) != TELLER_OK)
+		return err;
+	for (i = 0; i < n; i++) {
+		if (strcmp(mem[i].key, name) == 0) {
+			arr = &mem[i].val;
+			continue;
+		}
+		err = tl_jdoc_parse(ctx, &jd, &mem[i].val, &v);
+		tl_jdoc_free(&jd);
+		if (err != TELLER_OK)
+			return err;
+	}
+	if (arr == NULL || arr->p[0] != '[')
+		return tl_fail_in(ctx, file, TELLER_EPARSE, arr ? arr->line :
+		    1, arr ? arr->col : 1, "%s: expected an array", name);
+	return tl_json_elements_k(ctx, arr, keep, jfeed_cb, f);
+}
+
+bool tl_json_two_passes;
+
+int
+tl_json_array_member(teller_ctx *ctx, struct tl_map *m, const char *file,
+    const char *name, const struct tl_jkeys *keep, tl_jv_elem_fn fn,
+    void *ud)
+{
+	struct jfeed f;
+	bool sure = false;
+	int err = TELLER_OK;
+
+	memset(&f, 0, sizeof(f));
+	f.ctx = ctx;
+	f.fn = fn;
+	f.ud = ud;
+	if (!tl_json_two_passes)
+		err = jstream_one(ctx, m, file, name, keep, &f, &sure);
+	if ((err == TELLER_OK && sure) || err == TELLER_ENOMEM || ctx->oom)
+		return err;
+	/* Not sure, or an error the two passes may word or place
+	 * otherwise (an error after the array comes first there): they
+	 * decide, without handing over an element twice. */
+	if (err != TELLER_OK)
+		jsaved_take(ctx, &f.saved);
+	f.skip = f.done;
+	f.refail = f.failed;
+	return jstream_two(ctx, m, file, name, keep, &f);
 }
 
 const struct tl_jv *

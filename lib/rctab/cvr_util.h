@@ -192,6 +192,24 @@ void tl_jkeys_init(struct tl_jkeys *ks, const char *const *names);
 int tl_json_elements_k(teller_ctx *ctx, const struct tl_jspan *s,
     const struct tl_jkeys *keep, tl_jv_elem_fn fn, void *ud) TL_MUST_CHECK;
 
+/*
+ * Read the JSON object in m (the input named file): each member not
+ * named name is checked (parsed) and left, and the last member named
+ * name, which must be an array ("NAME: expected an array"), is read as
+ * tl_json_elements_k reads it. The callbacks and errors are those of
+ * tl_json_members, a parse of the other members in file order, then
+ * the array's elements. Done in one pass when the first member of that
+ * name is an array and no later member can have that name; otherwise,
+ * and whenever that pass fails, in two (m is rewound), which hand over
+ * only the elements the first did not and decide the error.
+ */
+struct tl_map;
+int tl_json_array_member(teller_ctx *ctx, struct tl_map *m,
+    const char *file, const char *name, const struct tl_jkeys *keep,
+    tl_jv_elem_fn fn, void *ud) TL_MUST_CHECK;
+/* Tests: when set, tl_json_array_member always reads in two passes. */
+extern bool tl_json_two_passes;
+
 /* First element of an array, NULL if none or v is not an array (as
  * json_array_foreach); the next sibling, NULL after the last. */
 static inline const struct tl_jv *

@@ -15,7 +15,14 @@
  *   same positions, with any value in a member left out (escapes, \u
  *   surrogates, numbers, reals, deep nesting, CRLF, truncation), and
  *   member names matched as written against kept names (prefixes,
- *   extensions, shared first bytes, names written with escapes).
+ *   extensions, shared first bytes, names written with escapes);
+ * - the one-pass read of an object for its array member "Sessions"
+ *   (tl_json_array_member) against the two passes it replaces (its
+ *   own, tl_json_two_passes): the same elements handed over once each, in
+ *   the same order, and the same error with the same position, on
+ *   generated objects (the array before, between or after other
+ *   members, repeated or escaped names, callbacks that fail, damaged
+ *   and truncated text).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,6 +30,7 @@
 
 #include "harness.h"
 #include "cvr_util.h"
+#include "tl_io.h"
 
 static unsigned long long rng = 88172645463325252ULL;
 
@@ -678,11 +686,201 @@ t_names(void)
 	free(w.s);
 }
 
+/* An element seen; one whose "a" is "no" is refused (as a reader
+ * refuses a record), with its index in the message. */
+struct sseen {
+	teller_ctx *ctx;
+	struct saw s;
+	size_t next;  /* the index the next element must have */
+	int twice;    /* elements handed over out of turn */
+};
+
+static int
+stream_elem(void *ud, size_t i, const struct tl_jv *e)
+{
+	struct sseen *z = ud;
+	const struct tl_jv *a = tl_jv_get(e, "a");
+
+	saw_elem(&z->s, i, e);
+	z->twice += i != z->next;
+	z->next = i + 1;
+	if (tl_jv_is(a, TL_JSTR) && strcmp(a->u.s, "no") == 0)
+		return tl_fail_in(z->ctx, "s.json", TELLER_EPARSE, 0, 0,
+		    "Sessions[%zu]: refused", i);
+	return TELLER_OK;
+}
+
+/* A random object: members named Sessions (as written or escaped),
+ * near names and others, the arrays' elements with kept members a, b
+ * (sometimes "no") and a left-out x. */
+static void
+gen_sessions_doc(struct txt *t)
+{
+	static const char *const keys[] = { "\"Sessions\"", "\"V\"",
+		"\"Sess\\u0069ons\"", "\"Sessionsx\"", "\"S\"", "\"Sessions\"",
+		"\"Sessions\"" };
+	static const char *const avals[] = { "1", "\"no\"", "\"ok\"", "[2]" };
+	unsigned k = rnd(5), i, j, ne;
+
+	puts0(t, rnd(20) == 0 ? "\xEF\xBB\xBF{" : "{");
+	for (i = 0; i < k; i++) {
+		const char *key = keys[rnd(sizeof(keys) / sizeof(keys[0]))];
+
+		if (i > 0)
+			puts0(t, ",");
+		gen_ws(t);
+		puts0(t, key);
+		gen_ws(t);
+		puts0(t, ":");
+		gen_ws(t);
+		if (strstr(key, "Sess") == NULL || strstr(key, "x") != NULL ||
+		    rnd(8) == 0) {
+			gen_value(t, 2);
+			continue;
+		}
+		puts0(t, "[");
+		ne = rnd(5);
+		for (j = 0; j < ne; j++) {
+			if (j > 0)
+				puts0(t, ",");
+			gen_ws(t);
+			puts0(t, "{\"a\":");
+			puts0(t, rnd(6) == 0 ? avals[1] :
+			    avals[rnd(sizeof(avals) / sizeof(avals[0]))]);
+			puts0(t, ",\"x\":");
+			gen_value(t, 2);
+			puts0(t, ",\"b\":");
+			gen_value(t, 1);
+			puts0(t, "}");
+		}
+		gen_ws(t);
+		puts0(t, "]");
+	}
+	gen_ws(t);
+	puts0(t, "}");
+	gen_ws(t);
+}
+
+/* Damage t a little: a byte replaced, or the end cut off. */
+static void
+damage(struct txt *t)
+{
+	static const char bad[] = "{}[],:\"\\x1";
+
+	if (t->n == 0)
+		return;
+	switch (rnd(4)) {
+	case 0:
+		t->s[rnd((unsigned)t->n)] = bad[rnd(sizeof(bad) - 1)];
+		break;
+	case 1:
+		t->n = rnd((unsigned)t->n);
+		t->s[t->n] = '\0';
+		break;
+	default:
+		break;
+	}
+}
+
+static int nstream, nstream_ok, nstream_refused, nstream_early;
+
+static void
+stream_one(const char *s, size_t len)
+{
+	struct tl_map m = { s, len, false, 0, NULL, NULL };
+	struct sseen a, b;
+	struct tl_jkeys ks;
+	const char *f1, *f2;
+	long l1, l2, k1, k2;
+	int r1, r2;
+
+	memset(&a, 0, sizeof(a));
+	memset(&b, 0, sizeof(b));
+	tl_jkeys_init(&ks, keep_names);
+	if (teller_ctx_new(NULL, &a.ctx) != TELLER_OK ||
+	    teller_ctx_new(NULL, &b.ctx) != TELLER_OK)
+		exit(1);
+	puts0(&a.s.t, "");
+	puts0(&b.s.t, "");
+	tl_json_two_passes = true;
+	r1 = tl_json_array_member(a.ctx, &m, "s.json", "Sessions", &ks,
+	    stream_elem, &a);
+	tl_json_two_passes = false;
+	r2 = tl_json_array_member(b.ctx, &m, "s.json", "Sessions", &ks,
+	    stream_elem, &b);
+	nstream++;
+	nstream_ok += r1 == TELLER_OK;
+	nstream_refused += strstr(teller_errmsg(a.ctx), "refused") != NULL;
+	CHECK(r1 == r2, "%.80s: rc %d, one pass %d (%s)", s, r1, r2,
+	    teller_errmsg(b.ctx));
+	CHECK_STR(teller_errmsg(a.ctx), teller_errmsg(b.ctx));
+	teller_errpos(a.ctx, &f1, &l1, &k1);
+	teller_errpos(b.ctx, &f2, &l2, &k2);
+	CHECK(l1 == l2 && k1 == k2, "%.80s: at %ld:%ld, one pass %ld:%ld", s,
+	    l1, k1, l2, k2);
+	/* Each element handed over once, in order; the same ones, but
+	 * for an error the two passes find before the array (a failed
+	 * run: the one pass handed over some first). */
+	CHECK(a.twice == 0 && b.twice == 0, "%.80s: out of turn", s);
+	CHECK(strcmp(a.s.t.s, b.s.t.s) == 0 || (r1 != TELLER_OK &&
+	    *a.s.t.s == '\0'), "%.80s: saw '%.80s', one pass '%.80s'", s,
+	    a.s.t.s, b.s.t.s);
+	nstream_early += r1 != TELLER_OK && *a.s.t.s == '\0' &&
+	    *b.s.t.s != '\0';
+	free(a.s.t.s);
+	free(b.s.t.s);
+	teller_ctx_free(a.ctx);
+	teller_ctx_free(b.ctx);
+}
+
+static void
+t_stream(void)
+{
+	static const char *const fixed[] = {
+		"{\"Sessions\":[{\"a\":1},{\"a\":2}]}",
+		"{\"V\":1,\"Sessions\":[{\"a\":1}],\"W\":[1]}",
+		/* a refused element, then an error after the array: the
+		 * later member's error comes first in the two passes */
+		"{\"Sessions\":[{\"a\":1},{\"a\":\"no\"}],\"W\":[1,]}",
+		"{\"Sessions\":[{\"a\":1},{\"a\":\"no\"}],\"W\":[1}",
+		"{\"Sessions\":[{\"a\":1},{\"a\":\"no\"}],\"W\":1} x",
+		"{\"Sessions\":[{\"a\":\"no\"}],\"Sessions\":[{\"a\":2}]}",
+		/* repeated names: the last array is read */
+		"{\"Sessions\":[{\"a\":1}],\"Sessions\":[{\"a\":2}]}",
+		"{\"Sessions\":[{\"a\":1}],\"Sess\\u0069ons\":[{\"a\":2}]}",
+		"{\"Sessions\":[{\"a\":1}],\"Sessions\":7}",
+		"{\"Sessions\":7,\"Sessions\":[{\"a\":2}]}",
+		"{\"Sessions\":[{\"a\":1},{\"a\":2}],\"Sessions\":[{\"a\":2}",
+		"{\"Sessions\":[{\"a\":1} {\"a\":2}]}",
+		"{\"Sessions\":[]}", "{}", "{\"V\":[]}", "[]", "",
+	};
+	struct txt t = { NULL, 0, 0 };
+	size_t i;
+
+	for (i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++)
+		stream_one(fixed[i], strlen(fixed[i]));
+	for (i = 0; i < 30000; i++) {
+		t.n = 0;
+		puts0(&t, "");
+		gen_sessions_doc(&t);
+		if (rnd(3) == 0)
+			damage(&t);
+		stream_one(t.s, t.n);
+	}
+	free(t.s);
+	printf("stream: %d objects, %d read, %d with a refused element, "
+	    "%d failed after elements were handed over\n", nstream,
+	    nstream_ok, nstream_refused, nstream_early);
+	CHECK(nstream_ok > 3000 && nstream_refused > 1000, "%d read, %d "
+	    "refused", nstream_ok, nstream_refused);
+}
+
 int
 main(void)
 {
 	t_walk();
 	t_keep();
 	t_names();
+	t_stream();
 	return h_done();
 }
