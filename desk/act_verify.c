@@ -119,6 +119,27 @@ entering(struct desk *d, struct d_req *rq, const struct d_box *b,
 	return 0;
 }
 
+/* A new figure entry of rq's user at the end of p->figs, or NULL. */
+static struct d_fig *
+push_fig(struct desk *d, struct d_req *rq, struct d_vpoll *p, int kind,
+    int attempt, long long v)
+{
+	struct d_fig *nf = realloc(p->figs, (size_t)(p->nfigs + 1) *
+	    sizeof *nf);
+
+	if (!nf)
+		return NULL;
+	p->figs = nf;
+	nf += p->nfigs++;
+	memset(nf, 0, sizeof *nf);
+	nf->entry = nf->basis = (int)rq->entry;
+	nf->kind = kind;
+	nf->attempt = attempt;
+	nf->user = d_intern(d, rq->user->username);
+	nf->value = v;
+	return nf;
+}
+
 static int
 add_fig(struct desk *d, struct d_req *rq, struct d_vpoll *p, int kind,
     int attempt, long long v, int *entry_no, struct d_err *e)
@@ -139,18 +160,9 @@ add_fig(struct desk *d, struct d_req *rq, struct d_vpoll *p, int kind,
 	if (n == 1 && strcmp(first, rq->user->username) == 0)
 		return d_forbid(e, "second_person", "I20: entry 2 must be by"
 		    " another user than entry 1");
-	nf = realloc(p->figs, (size_t)(p->nfigs + 1) * sizeof *nf);
-	if (!nf)
+	if (!(nf = push_fig(d, rq, p, kind, attempt, v)))
 		return d_fail(e, 500, "internal", NULL, "out of memory");
-	p->figs = nf;
-	memset(&nf[p->nfigs], 0, sizeof *nf);
-	nf[p->nfigs].entry = nf[p->nfigs].basis = (int)rq->entry;
-	nf[p->nfigs].entry_no = n + 1;
-	nf[p->nfigs].kind = kind;
-	nf[p->nfigs].attempt = attempt;
-	nf[p->nfigs].user = d_intern(d, rq->user->username);
-	nf[p->nfigs].value = v;
-	p->nfigs++;
+	nf->entry_no = n + 1;
 	*entry_no = n + 1;
 	return 0;
 }
@@ -203,12 +215,16 @@ bpa_arith(const json_t *b)
 	return sum != json_integer_value(st);
 }
 
+static const char *const bpa_keys[] = { "box", "issued_to_voters",
+	"issued_to_station", "unused", "spoilt", "tendered", "acknowledge",
+	"paper_time", NULL };
+static const char *const count_keys[] = { "box", "attempt", "papers",
+	"acknowledge", "paper_time", NULL };
+
 int
 a_bpa(struct desk *d, struct d_req *rq, struct d_out *out, struct d_err *e)
 {
-	static const char *const keys[] = { "box", "issued_to_voters",
-		"issued_to_station", "unused", "spoilt", "tendered",
-		"acknowledge", "paper_time", NULL };
+	const char *const *keys = bpa_keys;
 	long long v, x;
 	int b, no;
 	struct d_vpoll *p;
@@ -244,8 +260,7 @@ int
 a_count(struct desk *d, struct d_req *rq, struct d_out *out,
     struct d_err *e)
 {
-	static const char *const keys[] = { "box", "attempt", "papers",
-		"acknowledge", "paper_time", NULL };
+	const char *const *keys = count_keys;
 	long long at, v, bpa = 0, prev;
 	int b, no;
 	struct d_vpoll *p;
@@ -1121,5 +1136,139 @@ a_mixing(struct desk *d, struct d_req *rq, struct d_out *out,
 	if (all)
 		c->state = S_MIXED;
 	out->data = d_norm(rq->body, keys);
+	return 0;
+}
+
+/* The figure entry n of a verified box (not withdrawn), its poll in *pp
+ * and box in *bi; NULL when n is no such entry. */
+static struct d_fig *
+verified_fig(struct desk *d, long long n, struct d_vpoll **pp, int *bi)
+{
+	for (int b = 0; b < d->nboxes; b++)
+		for (int j = 0; j < d->boxes[b].npolls; j++) {
+			struct d_vpoll *p = &d->boxes[b].polls[j];
+
+			for (int i = 0; p->decided && i < p->nfigs; i++)
+				if (p->figs[i].entry == n &&
+				    !p->figs[i].withdrawn) {
+					*pp = p;
+					*bi = b;
+					return &p->figs[i];
+				}
+		}
+	return NULL;
+}
+
+int
+d_fig_issued(struct desk *d, long long n)
+{
+	struct d_vpoll *p;
+	int b;
+
+	return verified_fig(d, n, &p, &b) != NULL;
+}
+
+/* §3.5's table: a figure in an issued F6 is corrected by the RO, or a
+ * DRO with verify_approve, with a reason_text, in d_f6_correctable's
+ * states, the contest not suspended. */
+static int
+late_who(struct desk *d, struct d_req *rq, int c, const char *rt,
+    struct d_err *e)
+{
+	int s = d->cs[c].state;
+
+	if (strcmp(rq->user->role, "ro") != 0 && strcmp(rq->user->role,
+	    "dro") != 0)
+		return d_forbid(e, "role", "§3.5: a figure in an issued"
+		    " statement (F6) is corrected by the RO or a DRO");
+	if (!d_has_power(d, rq->user, c, "verify_approve"))
+		return d_forbid(e, "delegation", "§3.5: no delegation of"
+		    " verify_approve");
+	if (!rt)
+		return d_fail(e, 400, "bad_request", "§3.5", "§3.5: a figure"
+		    " in an issued statement is corrected with a"
+		    " reason_text");
+	if (!d_f6_correctable(s))
+		return d_fail(e, 409, "wrong_state", s >= S_DECLARED ? "I16" :
+		    "§3.5", "no correction of F6's figures in %s",
+		    d_state_name(s));
+	if (d->cs[c].suspended)
+		return d_fail(e, 423, "suspended", "§2.14", "suspended");
+	return 0;
+}
+
+/* The corrected figure's new value from the correction's data: the
+ * same box and attempt as the entry it corrects. */
+static int
+late_value(struct desk *d, struct d_req *rq, const struct d_fig *f,
+    int b, long long *v, struct d_err *e)
+{
+	const char *code;
+	long long at = 0, x;
+
+	if (d_body_keys(rq->body, f->kind ? count_keys : bpa_keys, e) ||
+	    d_get_str(rq->body, "box", 1, 16, &code, e) < 0 ||
+	    (f->kind && d_get_int(rq->body, "attempt", 1, 0, 100, &at,
+	    e) < 0) ||
+	    d_get_int(rq->body, f->kind ? "papers" : "issued_to_voters", 1,
+	    0, 10000000, v, e) < 0)
+		return -1;
+	for (int i = 2; !f->kind && i < 6; i++)
+		if (d_get_int(rq->body, bpa_keys[i], 0, 0, 10000000, &x,
+		    e) < 0)
+			return -1;
+	if (strcmp(code, d->boxes[b].code) != 0 || at != f->attempt)
+		return d_fail(e, 400, "bad_request", "§3.5", "a correction of"
+		    " entry %d is of box %s, attempt %d", f->entry,
+		    d->boxes[b].code, f->attempt);
+	return 0;
+}
+
+/* A correction (§3.5) of figure entry n of a verified box once F6 is
+ * issued: the RO's entry stands for the figure on its own (its double
+ * entry, I20, was done before issue), the box's verified figure becomes
+ * its latest count (a verified figure is always a counted one, §2.3),
+ * the contest's state does not change, and the RO is prompted to
+ * re-issue F6 (d_f6_pending). */
+int
+d_fig_correct(struct desk *d, struct d_req *rq, long long n, const char *rt,
+    struct d_out *out, struct d_err *e)
+{
+	struct d_vpoll *p;
+	struct d_fig old;
+	int b;
+	long long v;
+	struct d_fig *f = verified_fig(d, n, &p, &b);
+	int old_i = f ? (int)(f - p->figs) : 0;
+
+	if (!f || late_who(d, rq, p->contest, rt, e))
+		return f ? -1 : d_fail(e, 404, "not_found", NULL, "no figure"
+		    " %lld of a verified box", n);
+	if (!rq->action)
+		rq->action = f->kind ? "count.enter" : "bpa.enter";
+	if (rq->contest < 0)
+		rq->contest = p->contest;
+	if (rq->contest != p->contest || strcmp(rq->action, f->kind ?
+	    "count.enter" : "bpa.enter") != 0)
+		return d_fail(e, 400, "bad_request", "§3.5", "a correction of"
+		    " entry %lld is an entry of its own action and contest",
+		    n);
+	if (late_value(d, rq, f, b, &v, e))
+		return -1;
+	old = *f;
+	if (!(f = push_fig(d, rq, p, old.kind, old.attempt, v)))
+		return d_fail(e, 500, "internal", NULL, "out of memory");
+	p->figs[old_i].withdrawn = 1;
+	f->sole = 1;
+	f->basis = old.basis;
+	f->entry_no = old.entry_no;
+	if (latest_count(p, &v))
+		p->verified = v;
+	out->contests[0] = p->contest;
+	out->ncontests = 1;
+	out->data = d_norm(rq->body, old.kind ? count_keys : bpa_keys);
+	json_object_set_new(out->data, "entry_no", json_integer(old.entry_no));
+	out->answer = json_pack("{s:i, s:I}", "entry_no", old.entry_no,
+	    "verified", (json_int_t)p->verified);
 	return 0;
 }
