@@ -1369,6 +1369,98 @@ def block_count():
     round_trip(db, "tally-sheet corrections")
 
 
+def raw_get(path, tok):
+    c = http.client.HTTPConnection("127.0.0.1", SRV.port, timeout=60)
+    c.request("GET", "/api/v1/" + path,
+              headers={"Authorization": "Bearer " + tok})
+    r = c.getresponse()
+    raw = r.read()
+    c.close()
+    return r.status, raw
+
+
+def f6_reissue():
+    """Section 2.4 and 3.5: a count corrected after F6 is issued (the
+    contest COUNTING) by the RO makes F6 version 2 showing the
+    difference; version 1 stays as issued, superseded_by 2; a clerk or
+    supervisor may not; no re-issue without a change; the book replays
+    (verify, export -> import -> export)."""
+    global SRV
+    db = os.path.join(tmp, "f6.db")
+    subprocess.run([DESK, "init", db, "--plan",
+                    os.path.join(HERE, "plan-block.json")],
+                   capture_output=True)
+    keep, SRV = SRV, Server(db)
+    SRV.start()
+    N = "contests/north/"
+    ro = login("ro", "correct-horse-battery-1")
+    sup = login("sup1", "sup1-password-long-1")
+    c1 = login("clerk1", "clerk1-password-long")
+    c2 = login("clerk2", "clerk2-password-long")
+    post(ro, "plan/approve", {})
+    post(ro, "poll/close", {})
+    count = {}
+    for b, n in (("N1", 60), ("PV", 40)):
+        post(ro, "receipts", {"box": b, "seals_intact": True, "packets": []})
+        post(sup, "boxes/open", {"box": b, "table": 1})
+        for tok in (c1, c2):
+            post(tok, N + "bpa", {"box": b, "issued_to_voters": n})
+            js, _ = post(tok, N + "counts", {"box": b, "attempt": 0,
+                                             "papers": n})
+            count[b] = js and js["entry"]
+        post(sup, N + "decisions", {"box": b, "outcome": "agreed"})
+    post(ro, N + "verification", {})
+    post(ro, N + "verification", {}, 409, rule="§2.4",
+         what="a re-issue with no change")
+    post(sup, N + "mixing", {"area": "main", "groups": [["N1", "PV"]]})
+    post(ro, N + "rounds", {})
+    st, v1 = raw_get(N + "verification?version=1", ro)
+    fix = {"reason_code": "recount", "reason_text": "tally re-added",
+           "data": {"box": "N1", "attempt": 0, "papers": 58}}
+    path = "entries/%d/correction" % count["N1"]
+    post(c1, path, fix, 403, why="role")
+    post(sup, path, fix, 403, why="role")
+    post(ro, path, dict(fix, reason_text=None), 400)
+    post(ro, path, dict(fix, data=dict(fix["data"], box="PV")), 400)
+    post(ro, "entries/%d/withdrawal" % count["N1"],
+         {"reason_code": "recount", "reason_text": "x"}, 409,
+         rule="§2.4")
+    js, _ = post(ro, path, fix)
+    check(js and js["states"] == {"north": "COUNTING"} and
+          js["verified"] == 58, "corrected after issue: %s" % js)
+    st, js, _ = call("GET", N + "boxes?box=N1", token=ro)
+    check(st == 200 and js[0]["verified"] == 58, "box N1 verified 58")
+    js, _ = post(ro, N + "verification", {})
+    d = js and js["statement"]["differences"]
+    check(js and js["version"] == 2 and js["statement"]["total"] == 98 and
+          d == [{"box": "N1", "figure": "first_count", "was": 60,
+                 "now": 58}, {"box": "N1", "figure": "verified", "was": 60,
+                              "now": 58}], "F6 version 2: %s" % js)
+    post(ro, N + "verification", {}, 409, rule="§2.4",
+         what="a second re-issue with no change")
+    st, now1 = raw_get(N + "verification?version=1", ro)
+    check(st == 200 and now1 == v1.replace(b'"superseded_by":null',
+                                            b'"superseded_by":2') and
+          v1 != now1, "version 1 as issued, superseded_by 2: %s" % now1)
+    st, js, _ = call("GET", N + "verification", token=ro)
+    check(st == 200 and js["version"] == 2 and js["superseded_by"] is None,
+          "latest F6 is version 2")
+    for q, want in (("3", 404), ("x", 400), ("0", 400)):
+        st, js, _ = call("GET", N + "verification?version=" + q, token=ro)
+        check(st == want, "F6 version=%s -> %d (want %d)" % (q, st, want))
+    st, html = raw_get("forms/F6?contest=north&version=2", ro)
+    check(st == 200 and b"Changed since version 1" in html and
+          b"<td>first_count</td>" in html, "printed F6 version 2")
+    st, html = raw_get("forms/F6?contest=north&version=1", ro)
+    check(st == 200 and b"Superseded by version 2" in html and
+          b"Changed since" not in html, "printed F6 version 1")
+    SRV.stop()
+    SRV = keep
+    r = subprocess.run([DESK, "verify", db], capture_output=True, text=True)
+    check(r.returncode == 0, "verify the re-issued F6's book: %s" % r.stderr)
+    round_trip(db, "F6 re-issued")
+
+
 def tally_correction(ro, sup, c1, c2, second, sheet):
     """Section 3.5 on a tally sheet: entry.correct supersedes one entry
     with the new figures, and the double-entry rule (I20) applies to the
@@ -1745,6 +1837,7 @@ def main():
         disk_full()
         fptp_lot()
         block_count()
+        f6_reissue()
         sv_majority()
         sv_bundle_check()
         sv_partial()
