@@ -237,9 +237,10 @@ result_cands(struct sb *b, const json_t *r, const char *elected)
 	}
 }
 
-/* F6 version n > 1: the figures corrected since version n - 1 (§2.4). */
-static void
-f6_changes(struct sb *b, const json_t *o)
+/* F6 version n > 1: the figures corrected since version n - 1 (§2.4);
+ * S-02's prompt shows the changes not yet issued the same way. */
+void
+df_f6_changes(struct sb *b, const json_t *o)
 {
 	static const char *const cols[] = { "Box", "Figure", "#Was", "#Now",
 		NULL };
@@ -299,7 +300,7 @@ f6(struct ctx *x, struct sb *b, const json_t *o)
 	tdn(b, json_object_get(o, "total"));
 	put(b, "</tr></tbody></table>");
 	df_bpa_heads(x, b);
-	f6_changes(b, o);
+	df_f6_changes(b, o);
 	put(b, "<p>Version ");
 	escj(b, json_object_get(o, "version"));
 	put(b, ", issued at ");

@@ -6,6 +6,7 @@
  * (§2.4). Each only shows: the
  * actions stay html.c's forms on the API's one code path. */
 #include "html.h"
+#include "html_forms.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -414,40 +415,22 @@ const char d_html_js_keys[] =
 void
 d_html_f6_prompt(struct ctx *x, struct sb *b)
 {
-	static const char *const cols[] = { "Box", "Figure", "Was", "Now",
-		NULL };
 	int keep = x->c;
-	const json_t *k;
-	size_t i;
 
 	for (int c = 0; c < x->d->ncs; c++) {
-		json_t *ch;
+		json_t *ch, *o;
 
 		if ((strcmp(x->u->role, "ro") != 0 && strcmp(x->u->role,
 		    "dro") != 0) || !d_has_power(x->d, x->u, c,
 		    "verify_approve") || !(ch = d_f6_pending(x->d, c)))
 			continue;
-		put(b, "<h2>F6 to re-issue \xe2\x80\x94 tell the agents</h2>"
-		    "<table class=\"f6-changes\"><caption>");
+		put(b, "<h2>F6 to re-issue \xe2\x80\x94 tell the agents: ");
 		esc(b, x->d->cs[c].name);
-		putf(b, ": changed since version %d</caption><thead><tr>",
-		    d_f6_versions(x->d, c));
-		for (int j = 0; cols[j]; j++)
-			putf(b, "<th scope=\"col\">%s</th>", cols[j]);
-		put(b, "</tr></thead><tbody>");
-		json_array_foreach(ch, i, k) {
-			put(b, "<tr><td>");
-			escj(b, json_object_get(k, "box"));
-			put(b, "</td><td>");
-			escj(b, json_object_get(k, "figure"));
-			put(b, "</td><td class=\"n\">");
-			escj(b, json_object_get(k, "was"));
-			put(b, "</td><td class=\"n\">");
-			escj(b, json_object_get(k, "now"));
-			put(b, "</td></tr>");
-		}
-		put(b, "</tbody></table>");
-		json_decref(ch);
+		put(b, "</h2>");
+		o = json_pack("{s:i, s:o}", "version", d_f6_versions(x->d, c) +
+		    1, "differences", ch);
+		df_f6_changes(b, o);
+		json_decref(o);
 		x->c = c;
 		form_open(x, b, "issue", "Re-issue the verification statement");
 		form_close(b, "Re-issue statement");

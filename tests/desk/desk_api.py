@@ -1293,33 +1293,57 @@ def bundle_check(ro, sup, c1, W, part, other):
          rule="§2.2", what="carry.drop in PROVISIONAL")
 
 
-def block_count():
-    """S7/S8 in small: a 3-seat block vote by pattern bundles (votes
-    computed, never typed), a tally sheet entered twice (I20) and bounded
-    (I8), a paper rejected in part; the provisional result."""
+def block_book(name):
+    """A book of plan-block.json, served: its path and the server it
+    stands in for (SRV is the new one)."""
     global SRV
-    db = os.path.join(tmp, "block.db")
+    db = os.path.join(tmp, name)
     subprocess.run([DESK, "init", db, "--plan",
                     os.path.join(HERE, "plan-block.json")],
                    capture_output=True)
     keep, SRV = SRV, Server(db)
     SRV.start()
+    return db, keep
+
+
+def block_logins():
+    """plan-block.json's RO, supervisor and three clerks."""
+    return (login("ro", "correct-horse-battery-1"),
+            login("sup1", "sup1-password-long-1"),
+            login("clerk1", "clerk1-password-long"),
+            login("clerk2", "clerk2-password-long"),
+            login("clerk3", "clerk3-password-long"))
+
+
+def block_verified(ro, sup, c1, c2):
+    """plan-block.json's boxes N1 (60) and PV (40) received, entered
+    twice, agreed and F6 issued: each box's second count entry."""
     N = "contests/north/"
-    ro = login("ro", "correct-horse-battery-1")
-    sup = login("sup1", "sup1-password-long-1")
-    c1 = login("clerk1", "clerk1-password-long")
-    c2 = login("clerk2", "clerk2-password-long")
-    c3 = login("clerk3", "clerk3-password-long")
     post(ro, "plan/approve", {})
     post(ro, "poll/close", {})
+    count = {}
     for b, n in (("N1", 60), ("PV", 40)):
         post(ro, "receipts", {"box": b, "seals_intact": True, "packets": []})
         post(sup, "boxes/open", {"box": b, "table": 1})
         for tok in (c1, c2):
             post(tok, N + "bpa", {"box": b, "issued_to_voters": n})
-            post(tok, N + "counts", {"box": b, "attempt": 0, "papers": n})
+            js, _ = post(tok, N + "counts", {"box": b, "attempt": 0,
+                                             "papers": n})
+            count[b] = js and js["entry"]
         post(sup, N + "decisions", {"box": b, "outcome": "agreed"})
     post(ro, N + "verification", {})
+    return count
+
+
+def block_count():
+    """S7/S8 in small: a 3-seat block vote by pattern bundles (votes
+    computed, never typed), a tally sheet entered twice (I20) and bounded
+    (I8), a paper rejected in part; the provisional result."""
+    global SRV
+    db, keep = block_book("block.db")
+    N = "contests/north/"
+    ro, sup, c1, c2, c3 = block_logins()
+    block_verified(ro, sup, c1, c2)
     post(sup, N + "mixing", {"area": "main", "groups": [["N1", "PV"]]})
     post(ro, N + "rounds", {})
 
@@ -1386,30 +1410,10 @@ def f6_reissue():
     supervisor may not; no re-issue without a change; the book replays
     (verify, export -> import -> export)."""
     global SRV
-    db = os.path.join(tmp, "f6.db")
-    subprocess.run([DESK, "init", db, "--plan",
-                    os.path.join(HERE, "plan-block.json")],
-                   capture_output=True)
-    keep, SRV = SRV, Server(db)
-    SRV.start()
+    db, keep = block_book("f6.db")
     N = "contests/north/"
-    ro = login("ro", "correct-horse-battery-1")
-    sup = login("sup1", "sup1-password-long-1")
-    c1 = login("clerk1", "clerk1-password-long")
-    c2 = login("clerk2", "clerk2-password-long")
-    post(ro, "plan/approve", {})
-    post(ro, "poll/close", {})
-    count = {}
-    for b, n in (("N1", 60), ("PV", 40)):
-        post(ro, "receipts", {"box": b, "seals_intact": True, "packets": []})
-        post(sup, "boxes/open", {"box": b, "table": 1})
-        for tok in (c1, c2):
-            post(tok, N + "bpa", {"box": b, "issued_to_voters": n})
-            js, _ = post(tok, N + "counts", {"box": b, "attempt": 0,
-                                             "papers": n})
-            count[b] = js and js["entry"]
-        post(sup, N + "decisions", {"box": b, "outcome": "agreed"})
-    post(ro, N + "verification", {})
+    ro, sup, c1, c2, _ = block_logins()
+    count = block_verified(ro, sup, c1, c2)
     post(ro, N + "verification", {}, 409, rule="§2.4",
          what="a re-issue with no change")
     post(sup, N + "mixing", {"area": "main", "groups": [["N1", "PV"]]})
