@@ -381,6 +381,22 @@ def verification(ro, mgr, sup, c1, c2, rcpt, c3=None):
     js, _ = post(mgr, C + "rounds", {})
     check(js and js["round"] == 1 and js["states"]["mayor"] == "COUNTING",
           "round 1")
+    bpa_restated(mgr, first["M2"])
+
+
+def bpa_restated(mgr, n):
+    """Section 3.5 after F6's issue: a DRO with verify_approve corrects a
+    BPA entry (the manager may not); restated at the same figure, F6 has
+    nothing to re-issue (409, section 2.4)."""
+    fix = {"reason_code": "bpa_arithmetic", "reason_text": "re-added",
+           "data": {"box": "M2", "issued_to_voters": 250}}
+    post(mgr, "entries/%d/correction" % n, fix, 403, why="role")
+    dro = login("dro", "dro-password-long-1", DEVICE)
+    js, _ = post(dro, "entries/%d/correction" % n, fix)
+    check(js and js["action"] == "bpa.enter" and js["states"] ==
+          {"mayor": "COUNTING"}, "a DRO restates a BPA after issue")
+    post(dro, C + "verification", {}, 409, rule="§2.4",
+         what="F6 unchanged by a restated BPA")
 
 
 def bundle(slip, table, cand, papers, stage=1, source=None, dest=None):
