@@ -296,7 +296,7 @@ supersede(struct desk *d, const struct d_req *rq, long long n,
 		json_object_set_new(s->g, "withdrawn", json_true());
 		return 0;
 	}
-	if (d_fig_issued(d, n))
+	if (d_fig_verified(d, n))
 		return d_fail(e, 409, "wrong_state", "§2.4", "§2.4: entry %lld"
 		    " is a figure of a verified box; it is corrected, not"
 		    " withdrawn (a verified figure is a counted one)", n);
@@ -438,7 +438,7 @@ d_correct(struct desk *d, struct d_req *rq, long long n, const char *rc,
 	if (!rc || reason_ok(rc, rt, e))
 		return -1;
 	/* a figure in an issued F6 (§2.4): the statement's own path */
-	if (d_fig_issued(d, n)) {
+	if (d_fig_verified(d, n)) {
 		if (d_fig_correct(d, rq, n, rt, out, e))
 			return -1;
 		goto done;

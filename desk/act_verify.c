@@ -1160,7 +1160,7 @@ verified_fig(struct desk *d, long long n, struct d_vpoll **pp, int *bi)
 }
 
 int
-d_fig_issued(struct desk *d, long long n)
+d_fig_verified(struct desk *d, long long n)
 {
 	struct d_vpoll *p;
 	int b;
@@ -1188,6 +1188,10 @@ late_who(struct desk *d, struct d_req *rq, int c, const char *rt,
 		return d_fail(e, 400, "bad_request", "§3.5", "§3.5: a figure"
 		    " in an issued statement is corrected with a"
 		    " reason_text");
+	if (s == S_VERIFYING)
+		return d_fail(e, 409, "wrong_state", "§3.5", "§3.5: the box"
+		    " is verified; its figures are corrected once F6 is"
+		    " issued");
 	if (!d_f6_correctable(s))
 		return d_fail(e, 409, "wrong_state", s >= S_DECLARED ? "I16" :
 		    "§3.5", "no correction of F6's figures in %s",

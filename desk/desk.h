@@ -366,7 +366,7 @@ json_t *d_statement(struct desk *d, int c, long long n, int *entry);
  * (NULL none) */
 int d_f6_correctable(int state);
 /* a figure of a verified box: 1 when entry n is one; its correction */
-int d_fig_issued(struct desk *d, long long n);
+int d_fig_verified(struct desk *d, long long n);
 int d_fig_correct(struct desk *d, struct d_req *rq, long long n,
     const char *rt, struct d_out *out, struct d_err *e);
 int d_f6_versions(const struct desk *d, int c);

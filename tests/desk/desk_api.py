@@ -1474,7 +1474,7 @@ def f6_reissue():
     st, html = raw_get("forms/F6?contest=north&version=1", ro)
     check(st == 200 and b"Superseded by version 2" in html and
           b"Changed since" not in html, "printed F6 version 1")
-    SRV.stop()
+    check(SRV.stop() == 0, "F6 re-issued: serve ends with exit 0")
     SRV = keep
     r = subprocess.run([DESK, "verify", db], capture_output=True, text=True)
     check(r.returncode == 0, "verify the re-issued F6's book: %s" % r.stderr)
