@@ -301,9 +301,8 @@ f6(struct ctx *x, struct sb *b, const json_t *o)
 	put(b, "</tr></tbody></table>");
 	df_bpa_heads(x, b);
 	df_f6_changes(b, o);
-	put(b, "<p>Version ");
-	escj(b, json_object_get(o, "version"));
-	put(b, ", issued at ");
+	/* the version is the footer's */
+	put(b, "<p>Issued at ");
 	escj(b, json_object_get(o, "issued_at"));
 	put(b, " (entry #");
 	escj(b, json_object_get(o, "entry"));
