@@ -296,6 +296,10 @@ supersede(struct desk *d, const struct d_req *rq, long long n,
 		json_object_set_new(s->g, "withdrawn", json_true());
 		return 0;
 	}
+	if (d_fig_verified(d, n))
+		return d_fail(e, 409, "wrong_state", "§2.4", "§2.4: entry %lld"
+		    " is a figure of a verified box; it is corrected, not"
+		    " withdrawn (a verified figure is a counted one)", n);
 	if ((f = find_fig(d, n, &c, &table)) && f->withdrawn)
 		f = NULL;
 	if (!f && (!(t = find_tally(d, n)) || t->withdrawn))
@@ -431,7 +435,15 @@ d_correct(struct desk *d, struct d_req *rq, long long n, const char *rc,
 {
 	struct subj s;
 
-	if (!rc || reason_ok(rc, rt, e) || supersede(d, rq, n, rt, &s, e))
+	if (!rc || reason_ok(rc, rt, e))
+		return -1;
+	/* a figure in an issued F6 (§2.4): the statement's own path */
+	if (d_fig_verified(d, n)) {
+		if (d_fig_correct(d, rq, n, rt, out, e))
+			return -1;
+		goto done;
+	}
+	if (supersede(d, rq, n, rt, &s, e))
 		return -1;
 	if (!rq->action)
 		rq->action = action_of(&s);
@@ -450,6 +462,7 @@ d_correct(struct desk *d, struct d_req *rq, long long n, const char *rc,
 	}
 	if (d_exec(d, rq, out, e))
 		goto undo;
+done:
 	out->supersedes = n;
 	out->reason_code = rc;
 	out->reason_text = rt;

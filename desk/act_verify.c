@@ -38,23 +38,30 @@ poll_of(struct desk *d, struct d_req *rq, int *bi, struct d_err *e)
 static int
 effective(const struct d_vpoll *p, int kind, int attempt, long long *v)
 {
-	const struct d_fig *f[2];
+	const struct d_fig *f[2], *sole = NULL;
 	int n = 0;
 
 	for (int i = 0; i < p->nfigs; i++)
 		if (p->figs[i].kind == kind && p->figs[i].attempt == attempt &&
-		    !p->figs[i].withdrawn && n < 2)
-			f[n++] = &p->figs[i];
-	if (n < 2)
+		    !p->figs[i].withdrawn) {
+			if (p->figs[i].sole)
+				sole = &p->figs[i];
+			else if (n < 2)
+				f[n++] = &p->figs[i];
+		}
+	/* a correction after issue (§3.5) stands alone */
+	if (sole)
+		f[0] = sole;
+	else if (n < 2)
 		return 0;
-	if (f[0]->value != f[1]->value ||
+	else if (f[0]->value != f[1]->value ||
 	    strcmp(f[0]->user, f[1]->user) == 0)
 		return -1;
 	*v = f[0]->value;
 	/* A count taken before a transfer: the papers moved in or out
 	 * since go with it (§2.3); one taken after holds them already. */
 	for (int i = 0; kind == 1 && i < p->nxf; i++)
-		if (p->xf[i].entry > f[0]->entry && !p->xf[i].withdrawn)
+		if (p->xf[i].entry > f[0]->basis && !p->xf[i].withdrawn)
 			*v += p->xf[i].papers;
 	return 1;
 }
@@ -112,6 +119,27 @@ entering(struct desk *d, struct d_req *rq, const struct d_box *b,
 	return 0;
 }
 
+/* A new figure entry of rq's user at the end of p->figs, or NULL. */
+static struct d_fig *
+push_fig(struct desk *d, struct d_req *rq, struct d_vpoll *p, int kind,
+    int attempt, long long v)
+{
+	struct d_fig *nf = realloc(p->figs, (size_t)(p->nfigs + 1) *
+	    sizeof *nf);
+
+	if (!nf)
+		return NULL;
+	p->figs = nf;
+	nf += p->nfigs++;
+	memset(nf, 0, sizeof *nf);
+	nf->entry = nf->basis = (int)rq->entry;
+	nf->kind = kind;
+	nf->attempt = attempt;
+	nf->user = d_intern(d, rq->user->username);
+	nf->value = v;
+	return nf;
+}
+
 static int
 add_fig(struct desk *d, struct d_req *rq, struct d_vpoll *p, int kind,
     int attempt, long long v, int *entry_no, struct d_err *e)
@@ -132,18 +160,9 @@ add_fig(struct desk *d, struct d_req *rq, struct d_vpoll *p, int kind,
 	if (n == 1 && strcmp(first, rq->user->username) == 0)
 		return d_forbid(e, "second_person", "I20: entry 2 must be by"
 		    " another user than entry 1");
-	nf = realloc(p->figs, (size_t)(p->nfigs + 1) * sizeof *nf);
-	if (!nf)
+	if (!(nf = push_fig(d, rq, p, kind, attempt, v)))
 		return d_fail(e, 500, "internal", NULL, "out of memory");
-	p->figs = nf;
-	memset(&nf[p->nfigs], 0, sizeof *nf);
-	nf[p->nfigs].entry = (int)rq->entry;
-	nf[p->nfigs].entry_no = n + 1;
-	nf[p->nfigs].kind = kind;
-	nf[p->nfigs].attempt = attempt;
-	nf[p->nfigs].user = d_intern(d, rq->user->username);
-	nf[p->nfigs].value = v;
-	p->nfigs++;
+	nf->entry_no = n + 1;
 	*entry_no = n + 1;
 	return 0;
 }
@@ -196,12 +215,16 @@ bpa_arith(const json_t *b)
 	return sum != json_integer_value(st);
 }
 
+static const char *const bpa_keys[] = { "box", "issued_to_voters",
+	"issued_to_station", "unused", "spoilt", "tendered", "acknowledge",
+	"paper_time", NULL };
+static const char *const count_keys[] = { "box", "attempt", "papers",
+	"acknowledge", "paper_time", NULL };
+
 int
 a_bpa(struct desk *d, struct d_req *rq, struct d_out *out, struct d_err *e)
 {
-	static const char *const keys[] = { "box", "issued_to_voters",
-		"issued_to_station", "unused", "spoilt", "tendered",
-		"acknowledge", "paper_time", NULL };
+	const char *const *keys = bpa_keys;
 	long long v, x;
 	int b, no;
 	struct d_vpoll *p;
@@ -237,8 +260,7 @@ int
 a_count(struct desk *d, struct d_req *rq, struct d_out *out,
     struct d_err *e)
 {
-	static const char *const keys[] = { "box", "attempt", "papers",
-		"acknowledge", "paper_time", NULL };
+	const char *const *keys = count_keys;
 	long long at, v, bpa = 0, prev;
 	int b, no;
 	struct d_vpoll *p;
@@ -812,9 +834,10 @@ d_differences(const struct desk *d, int c)
 	return a;
 }
 
-/* F6's figures (§2.4). */
-json_t *
-d_statement(struct desk *d, int c)
+/* F6's figures (§2.4) as the book holds them now; its version is set
+ * when it is issued. */
+static json_t *
+live_statement(struct desk *d, int c)
 {
 	long long st = 0, po = 0;
 	json_t *boxes = json_array();
@@ -856,11 +879,145 @@ d_statement(struct desk *d, int c)
 			    p->explanation));
 		}
 	return json_pack("{s:s, s:s, s:i, s:o, s:o, s:I, s:I, s:I, s:n}",
-	    "form", "F6", "contest", d->cs[c].id, "version", 1, "boxes",
+	    "form", "F6", "contest", d->cs[c].id, "version", 0, "boxes",
 	    boxes, "transfers", d_transfers(d, c), "station_total",
 	    (json_int_t)st,
 	    "postal_total", (json_int_t)po, "total", (json_int_t)(st + po),
 	    "superseded_by");
+}
+
+/* §3.5's table: a figure "in an issued statement (F6 ...)" is
+ * corrected by the DRO or RO and the statement re-issued (§2.4). F6 is
+ * issued on VERIFYING -> VERIFIED (§2.2); the count then goes on with
+ * its figures through MIXED, COUNTING, RECONCILING, STAGE1_DONE and
+ * STAGE2. Not from PROVISIONAL on: a released result stands on I15's
+ * reconciliation with them, and is reopened only by a recount (back to
+ * COUNTING); not in LOT (a tie found on them); after DECLARED nothing
+ * changes (I16). */
+int
+d_f6_correctable(int state)
+{
+	return state >= S_VERIFIED && state <= S_STAGE2;
+}
+
+int
+d_f6_versions(const struct desk *d, int c)
+{
+	return (int)json_array_size(d->cs[c].f6s);
+}
+
+/* F6 version n as issued, with its superseded_by (the next version, or
+ * null); *entry gets its issue's entry. NULL when there is no version n. */
+json_t *
+d_statement(struct desk *d, int c, long long n, int *entry)
+{
+	const json_t *v;
+	json_t *o;
+
+	if (n < 1 || n > d_f6_versions(d, c))
+		return NULL;
+	v = json_array_get(d->cs[c].f6s, (size_t)n - 1);
+	o = json_deep_copy(json_object_get(v, "statement"));
+	if (n < d_f6_versions(d, c))
+		json_object_set_new(o, "superseded_by", json_integer(n + 1));
+	if (entry)
+		*entry = (int)json_integer_value(json_object_get(v, "entry"));
+	return o;
+}
+
+/* The figures of F6 a correction may change, per box (§2.4's "showing
+ * the change"). */
+static const char *const f6_figures[] = { "bpa", "first_count",
+	"verified", NULL };
+
+/* What differs between F6 as issued last (was) and now: one
+ * {"box", "figure", "was", "now"} per changed figure. */
+static json_t *
+f6_changes(const json_t *was, const json_t *now)
+{
+	json_t *a = json_array();
+	const json_t *x, *y;
+	size_t i, j;
+
+	json_array_foreach(json_object_get(now, "boxes"), i, y)
+		json_array_foreach(json_object_get(was, "boxes"), j, x) {
+			if (!json_equal(json_object_get(x, "box"),
+			    json_object_get(y, "box")))
+				continue;
+			for (int k = 0; f6_figures[k]; k++)
+				if (!json_equal(json_object_get(x,
+				    f6_figures[k]), json_object_get(y,
+				    f6_figures[k])))
+					json_array_append_new(a, json_pack(
+					    "{s:O, s:s, s:O, s:O}", "box",
+					    json_object_get(y, "box"), "figure",
+					    f6_figures[k], "was",
+					    json_object_get(x, f6_figures[k]),
+					    "now", json_object_get(y,
+					    f6_figures[k])));
+		}
+	return a;
+}
+
+/* The changes since the last issued version: a non-empty array while a
+ * corrected figure is not in an issued F6 (the RO's prompt, §2.4), else
+ * NULL. */
+json_t *
+d_f6_pending(struct desk *d, int c)
+{
+	int n = d_f6_versions(d, c);
+	json_t *now, *ch;
+
+	if (!n || !d_f6_correctable(d->cs[c].state))
+		return NULL;
+	now = live_statement(d, c);
+	ch = f6_changes(json_object_get(json_array_get(d->cs[c].f6s,
+	    (size_t)n - 1), "statement"), now);
+	json_decref(now);
+	if (json_array_size(ch))
+		return ch;
+	json_decref(ch);
+	return NULL;
+}
+
+/* Store F6 as it is now as version n + 1; changes (taken) are its
+ * differences from version n. */
+static int
+issue_f6(struct desk *d, struct d_req *rq, json_t *changes)
+{
+	struct d_contest *k = &d->cs[rq->contest];
+	json_t *st = live_statement(d, rq->contest);
+	int n = d_f6_versions(d, rq->contest) + 1;
+
+	if (!k->f6s)
+		k->f6s = json_array();
+	json_object_set_new(st, "version", json_integer(n));
+	if (changes)
+		json_object_set_new(st, "differences", changes);
+	json_array_append_new(k->f6s, json_pack("{s:i, s:o}", "entry",
+	    (int)rq->entry, "statement", st));
+	k->f6_entry = (int)rq->entry;
+	return n;
+}
+
+/* A re-issue (§2.4): in d_f6_correctable's states, once a verified
+ * figure changed since the last version. */
+static int
+reissue_ok(struct desk *d, struct d_req *rq, json_t **changes,
+    struct d_err *e)
+{
+	const struct d_contest *c = &d->cs[rq->contest];
+
+	if (!d_f6_correctable(c->state) || !d_f6_versions(d, rq->contest))
+		return d_fail(e, 409, "wrong_state", c->state >= S_DECLARED ?
+		    "I16" : "§2.2", "verification is issued from VERIFYING,"
+		    " or re-issued until a provisional result, not in %s",
+		    d_state_name(c->state));
+	if (!(*changes = d_f6_pending(d, rq->contest)))
+		return d_fail(e, 409, "wrong_state", "§2.4", "§2.4: no"
+		    " figure has changed since version %d of the statement",
+		    d_f6_versions(d, rq->contest));
+	return 0;
 }
 
 int
@@ -869,14 +1026,14 @@ a_vissue(struct desk *d, struct d_req *rq, struct d_out *out,
 {
 	static const char *const keys[] = { NULL };
 	struct d_contest *c = &d->cs[rq->contest];
+	json_t *changes = NULL;
+	int n;
 
 	if (d_body_keys(rq->body, keys, e))
 		return -1;
-	if (c->state != S_VERIFYING)
-		return d_fail(e, 409, "wrong_state", "§2.2",
-		    "verification is issued from VERIFYING, not %s",
-		    d_state_name(c->state));
-	for (int i = 0; i < d->nboxes; i++)
+	if (c->state != S_VERIFYING && reissue_ok(d, rq, &changes, e))
+		return -1;
+	for (int i = 0; !changes && i < d->nboxes; i++)
 		for (int j = 0; j < d->boxes[i].npolls; j++)
 			if (d->boxes[i].polls[j].contest == rq->contest &&
 			    !d->boxes[i].polls[j].decided)
@@ -884,11 +1041,12 @@ a_vissue(struct desk *d, struct d_req *rq, struct d_out *out,
 				    "I5: %s \xe2\x80\x94 %s",
 				    d->boxes[i].code, d->boxes[i].received ?
 				    "not decided" : "not received");
-	c->state = S_VERIFIED;
-	c->f6_entry = (int)rq->entry;
-	out->data = json_pack("{s:i}", "version", 1);
-	out->answer = json_pack("{s:i, s:o}", "version", 1, "statement",
-	    d_statement(d, rq->contest));
+	if (!changes)
+		c->state = S_VERIFIED;
+	n = issue_f6(d, rq, changes);
+	out->data = json_pack("{s:i}", "version", n);
+	out->answer = json_pack("{s:i, s:o}", "version", n, "statement",
+	    d_statement(d, rq->contest, n, NULL));
 	return 0;
 }
 
@@ -978,5 +1136,143 @@ a_mixing(struct desk *d, struct d_req *rq, struct d_out *out,
 	if (all)
 		c->state = S_MIXED;
 	out->data = d_norm(rq->body, keys);
+	return 0;
+}
+
+/* The figure entry n of a verified box (not withdrawn), its poll in *pp
+ * and box in *bi; NULL when n is no such entry. */
+static struct d_fig *
+verified_fig(struct desk *d, long long n, struct d_vpoll **pp, int *bi)
+{
+	for (int b = 0; b < d->nboxes; b++)
+		for (int j = 0; j < d->boxes[b].npolls; j++) {
+			struct d_vpoll *p = &d->boxes[b].polls[j];
+
+			for (int i = 0; p->decided && i < p->nfigs; i++)
+				if (p->figs[i].entry == n &&
+				    !p->figs[i].withdrawn) {
+					*pp = p;
+					*bi = b;
+					return &p->figs[i];
+				}
+		}
+	return NULL;
+}
+
+int
+d_fig_verified(struct desk *d, long long n)
+{
+	struct d_vpoll *p;
+	int b;
+
+	return verified_fig(d, n, &p, &b) != NULL;
+}
+
+/* §3.5's table: a figure in an issued F6 is corrected by the RO, or a
+ * DRO with verify_approve, with a reason_text, in d_f6_correctable's
+ * states, the contest not suspended. */
+static int
+late_who(struct desk *d, struct d_req *rq, int c, const char *rt,
+    struct d_err *e)
+{
+	int s = d->cs[c].state;
+
+	if (strcmp(rq->user->role, "ro") != 0 && strcmp(rq->user->role,
+	    "dro") != 0)
+		return d_forbid(e, "role", "§3.5: a figure in an issued"
+		    " statement (F6) is corrected by the RO or a DRO");
+	if (!d_has_power(d, rq->user, c, "verify_approve"))
+		return d_forbid(e, "delegation", "§3.5: no delegation of"
+		    " verify_approve");
+	if (!rt)
+		return d_fail(e, 400, "bad_request", "§3.5", "§3.5: a figure"
+		    " in an issued statement is corrected with a"
+		    " reason_text");
+	if (s == S_VERIFYING)
+		return d_fail(e, 409, "wrong_state", "§3.5", "§3.5: the box"
+		    " is verified; its figures are corrected once F6 is"
+		    " issued");
+	if (!d_f6_correctable(s))
+		return d_fail(e, 409, "wrong_state", s >= S_DECLARED ? "I16" :
+		    "§3.5", "no correction of F6's figures in %s",
+		    d_state_name(s));
+	if (d->cs[c].suspended)
+		return d_fail(e, 423, "suspended", "§2.14", "suspended");
+	return 0;
+}
+
+/* The corrected figure's new value from the correction's data: the
+ * same box and attempt as the entry it corrects. */
+static int
+late_value(struct desk *d, struct d_req *rq, const struct d_fig *f,
+    int b, long long *v, struct d_err *e)
+{
+	const char *code;
+	long long at = 0, x;
+
+	if (d_body_keys(rq->body, f->kind ? count_keys : bpa_keys, e) ||
+	    d_get_str(rq->body, "box", 1, 16, &code, e) < 0 ||
+	    (f->kind && d_get_int(rq->body, "attempt", 1, 0, 100, &at,
+	    e) < 0) ||
+	    d_get_int(rq->body, f->kind ? "papers" : "issued_to_voters", 1,
+	    0, 10000000, v, e) < 0)
+		return -1;
+	for (int i = 2; !f->kind && i < 6; i++)
+		if (d_get_int(rq->body, bpa_keys[i], 0, 0, 10000000, &x,
+		    e) < 0)
+			return -1;
+	if (strcmp(code, d->boxes[b].code) != 0 || at != f->attempt)
+		return d_fail(e, 400, "bad_request", "§3.5", "a correction of"
+		    " entry %d is of box %s, attempt %d", f->entry,
+		    d->boxes[b].code, f->attempt);
+	return 0;
+}
+
+/* A correction (§3.5) of figure entry n of a verified box once F6 is
+ * issued: the RO's entry stands for the figure on its own (its double
+ * entry, I20, was done before issue), the box's verified figure becomes
+ * its latest count (a verified figure is always a counted one, §2.3),
+ * the contest's state does not change, and the RO is prompted to
+ * re-issue F6 (d_f6_pending). */
+int
+d_fig_correct(struct desk *d, struct d_req *rq, long long n, const char *rt,
+    struct d_out *out, struct d_err *e)
+{
+	struct d_vpoll *p;
+	struct d_fig old;
+	int b;
+	long long v;
+	struct d_fig *f = verified_fig(d, n, &p, &b);
+	int old_i = f ? (int)(f - p->figs) : 0;
+
+	if (!f || late_who(d, rq, p->contest, rt, e))
+		return f ? -1 : d_fail(e, 404, "not_found", NULL, "no figure"
+		    " %lld of a verified box", n);
+	if (!rq->action)
+		rq->action = f->kind ? "count.enter" : "bpa.enter";
+	if (rq->contest < 0)
+		rq->contest = p->contest;
+	if (rq->contest != p->contest || strcmp(rq->action, f->kind ?
+	    "count.enter" : "bpa.enter") != 0)
+		return d_fail(e, 400, "bad_request", "§3.5", "a correction of"
+		    " entry %lld is an entry of its own action and contest",
+		    n);
+	if (late_value(d, rq, f, b, &v, e))
+		return -1;
+	old = *f;
+	if (!(f = push_fig(d, rq, p, old.kind, old.attempt, v)))
+		return d_fail(e, 500, "internal", NULL, "out of memory");
+	p->figs[old_i].withdrawn = 1;
+	f->sole = 1;
+	f->basis = old.basis;
+	f->entry_no = old.entry_no;
+	if (latest_count(p, &v))
+		p->verified = v;
+	out->contests[0] = p->contest;
+	out->ncontests = 1;
+	out->data = d_norm(rq->body, old.kind ? count_keys : bpa_keys);
+	json_object_set_new(out->data, "entry_no", json_integer(old.entry_no));
+	out->answer = json_pack("{s:i, s:I}", "entry_no", old.entry_no,
+	    "verified", (json_int_t)p->verified);
 	return 0;
 }

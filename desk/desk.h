@@ -60,6 +60,7 @@ struct d_contest {
 	int scope;		/* the round's: 0 first or full, 'b'
 				 * bundle_check, 'p' partial (§2.11) */
 	int *mixed;		/* per area: mixing recorded */
+	json_t *f6s;		/* F6 as issued, version n at n - 1 */
 };
 
 struct d_fig {			/* one double-entry figure entry */
@@ -67,6 +68,10 @@ struct d_fig {			/* one double-entry figure entry */
 	const char *user;
 	long long value;
 	int withdrawn;
+	int sole;		/* a correction after F6's issue (§3.5):
+				 * the figure on its own */
+	int basis;		/* the entry whose time counts against
+				 * transfers: its own, or the corrected one's */
 };
 
 struct d_xfer {			/* a transfer's effect on one poll (§2.3) */
@@ -362,7 +367,17 @@ int d_sheet_closed(const struct desk *d, int c, int round, int area,
 void d_commas(long long v, char *buf, size_t n);
 
 int d_sv_stage1(struct desk *d, int c, struct d_err *e);
-json_t *d_statement(struct desk *d, int c);
+json_t *d_statement(struct desk *d, int c, long long n, int *entry);
+/* F6 after issue (§2.4, §3.5): the states in which a figure of it is
+ * corrected; how many versions are issued; the changes not yet issued
+ * (NULL none) */
+int d_f6_correctable(int state);
+/* a figure of a verified box: 1 when entry n is one; its correction */
+int d_fig_verified(struct desk *d, long long n);
+int d_fig_correct(struct desk *d, struct d_req *rq, long long n,
+    const char *rt, struct d_out *out, struct d_err *e);
+int d_f6_versions(const struct desk *d, int c);
+json_t *d_f6_pending(struct desk *d, int c);
 json_t *d_box_view(struct desk *d, int b, int poll);
 /* I20's differences in contest c: per undecided box and figure whose
  * two current entries differ, {"box", "table", "figure" ("bpa" or

@@ -1072,6 +1072,7 @@ scr_queue(struct ctx *x, struct sb *b)
 	size_t i;
 
 	queue_diffs(x, b);
+	d_html_f6_prompt(x, b);
 	put(b, "<h2>Contests</h2><table><thead><tr><th scope=\"col\">Contest"
 	    "</th><th scope=\"col\">State</th></tr></thead><tbody>");
 	json_array_foreach(json_object_get(el, "contests"), i, c) {

@@ -106,6 +106,8 @@ long long d_html_my_last(struct ctx *x);
 void d_html_adj_queue(struct ctx *x, struct sb *b);
 void d_html_adj_objection(struct ctx *x, struct sb *b);
 extern const char d_html_js_keys[];
+/* S-02's prompt to re-issue F6 after a correction (§2.4) */
+void d_html_f6_prompt(struct ctx *x, struct sb *b);
 
 /* html_screens.c */
 json_t *getq(struct ctx *x, const char *path, const char *round,

@@ -265,6 +265,34 @@ result_cands(struct sb *b, const json_t *r, const char *elected)
 		lot_sentence(b, json_object_get(r, "lot"));
 }
 
+/* F6 version n > 1: the figures corrected since version n - 1 (§2.4);
+ * S-02's prompt shows the changes not yet issued the same way. */
+void
+df_f6_changes(struct sb *b, const json_t *o)
+{
+	static const char *const cols[] = { "Box", "Figure", "#Was", "#Now",
+		NULL };
+	const json_t *k;
+	size_t i;
+
+	if (!json_array_size(json_object_get(o, "differences")))
+		return;
+	put(b, "<table class=\"f\"><caption>Changed since version ");
+	putf(b, "%lld", (long long)json_integer_value(json_object_get(o,
+	    "version")) - 1);
+	put(b, " (agents present to be told)</caption>");
+	thead(b, cols);
+	json_array_foreach(json_object_get(o, "differences"), i, k) {
+		put(b, "<tr>");
+		td(b, json_object_get(k, "box"));
+		td(b, json_object_get(k, "figure"));
+		tdn(b, json_object_get(k, "was"));
+		tdn(b, json_object_get(k, "now"));
+		put(b, "</tr>");
+	}
+	put(b, "</tbody></table>");
+}
+
 static void
 f6(struct ctx *x, struct sb *b, const json_t *o)
 {
@@ -286,11 +314,19 @@ f6(struct ctx *x, struct sb *b, const json_t *o)
 	tdn(b, json_object_get(o, "total"));
 	put(b, "</tr></tbody></table>");
 	df_bpa_heads(x, b);
+	df_f6_changes(b, o);
+	/* the version is the footer's */
 	put(b, "<p>Issued at ");
 	escj(b, json_object_get(o, "issued_at"));
 	put(b, " (entry #");
 	escj(b, json_object_get(o, "entry"));
-	put(b, ").</p>");
+	put(b, ").");
+	if (json_is_integer(json_object_get(o, "superseded_by"))) {
+		put(b, " Superseded by version ");
+		escj(b, json_object_get(o, "superseded_by"));
+		put(b, ".");
+	}
+	put(b, "</p>");
 }
 
 static void

@@ -24,6 +24,8 @@ void df_recon_line(struct ctx *x, struct sb *b, const json_t *o);
 
 /* html_forms.c: the cells */
 void df_fig(struct sb *b, const json_t *v);
+/* F6's changes since the version before: o's "differences" */
+void df_f6_changes(struct sb *b, const json_t *o);
 void df_thead(struct sb *b, const char *const *cols);
 void df_td(struct sb *b, const json_t *v);
 void df_tdn(struct sb *b, const json_t *v);

@@ -2,9 +2,11 @@
 /* html_queues.c -- the work lists on three screens (§5): S-02's tally
  * sheets whose two blind entries differ (I20), S-10's "my last 20
  * entries" and S-13's queue of doubtful papers with the adjudication
- * keys of the one script (d_html_js_keys). Each only shows: the
+ * keys of the one script (d_html_js_keys); S-02's prompt to re-issue F6
+ * (§2.4). Each only shows: the
  * actions stay html.c's forms on the API's one code path. */
 #include "html.h"
+#include "html_forms.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -405,3 +407,33 @@ const char d_html_js_keys[] =
 "    if (key(a, ev.key) || ev.key === ' ') ev.preventDefault();\n"
 "  });\n"
 "})();\n";
+
+/* S-02, for the RO and a DRO with verify_approve: each contest whose
+ * F6 has a figure corrected since its last version (§2.4: "the RO is
+ * prompted to tell the agents"), the changes, and the re-issue form
+ * (POST verification, as S-07's issue). */
+void
+d_html_f6_prompt(struct ctx *x, struct sb *b)
+{
+	int keep = x->c;
+
+	for (int c = 0; c < x->d->ncs; c++) {
+		json_t *ch, *o;
+
+		if ((strcmp(x->u->role, "ro") != 0 && strcmp(x->u->role,
+		    "dro") != 0) || !d_has_power(x->d, x->u, c,
+		    "verify_approve") || !(ch = d_f6_pending(x->d, c)))
+			continue;
+		put(b, "<h2>F6 to re-issue \xe2\x80\x94 tell the agents: ");
+		esc(b, x->d->cs[c].name);
+		put(b, "</h2>");
+		o = json_pack("{s:i, s:o}", "version", d_f6_versions(x->d, c) +
+		    1, "differences", ch);
+		df_f6_changes(b, o);
+		json_decref(o);
+		x->c = c;
+		form_open(x, b, "issue", "Re-issue the verification statement");
+		form_close(b, "Re-issue statement");
+		x->c = keep;
+	}
+}

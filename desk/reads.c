@@ -207,15 +207,18 @@ stage1_obj(struct desk *d, int c)
 	return o;
 }
 
+/* F6 version n (§2.4, §9.3), or NULL when there is none. */
 static json_t *
-statement(struct desk *d, int c)
+statement(struct desk *d, int c, long long n)
 {
-	json_t *o = d_statement(d, c);
-	json_t *cp = checkpoint_of(d, d->cs[c].f6_entry);
+	int ent = 0;
+	json_t *o = d_statement(d, c, n, &ent);
 
-	json_object_set_new(o, "entry", json_integer(d->cs[c].f6_entry));
-	json_object_set_new(o, "issued_at", event_at(d, d->cs[c].f6_entry));
-	json_object_set_new(o, "checkpoint", cp);
+	if (!o)
+		return NULL;
+	json_object_set_new(o, "entry", json_integer(ent));
+	json_object_set_new(o, "issued_at", event_at(d, ent));
+	json_object_set_new(o, "checkpoint", checkpoint_of(d, ent));
 	return o;
 }
 
@@ -809,6 +812,20 @@ versions_of(struct desk *d, const struct d_contest *k)
 	return a;
 }
 
+/* GET verification[?version=N]: the latest F6 by default. */
+static int
+verification_read(struct desk *d, struct d_http *h, int c)
+{
+	long long n = qnum(h->q_version, d_f6_versions(d, c));
+	json_t *o;
+
+	if (!n && h->q_version)
+		return bad_query(h, "version");
+	if (!(o = statement(d, c, n)))
+		return nf(h, "the statement is not issued");
+	return give(h, 200, o);
+}
+
 /* F14/F15, version n (latest when absent), from its release entry. */
 static int
 provisional_read(struct desk *d, struct d_http *h, int c)
@@ -977,9 +994,7 @@ contest_read(struct desk *d, struct d_http *h, const struct d_user *u,
 	} else if (strcmp(rest, "verification") == 0) {
 		if (!staff_all(u) && !agent)
 			return forbidden(h);
-		if (k->state < S_VERIFIED)
-			return nf(h, "the statement is not issued");
-		give(h, 200, statement(d, c));
+		return verification_read(d, h, c);
 	} else if (strcmp(rest, "boxes") == 0) {
 		json_t *a = json_array();
 

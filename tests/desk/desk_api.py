@@ -381,6 +381,22 @@ def verification(ro, mgr, sup, c1, c2, rcpt, c3=None):
     js, _ = post(mgr, C + "rounds", {})
     check(js and js["round"] == 1 and js["states"]["mayor"] == "COUNTING",
           "round 1")
+    bpa_restated(mgr, first["M2"])
+
+
+def bpa_restated(mgr, n):
+    """Section 3.5 after F6's issue: a DRO with verify_approve corrects a
+    BPA entry (the manager may not); restated at the same figure, F6 has
+    nothing to re-issue (409, section 2.4)."""
+    fix = {"reason_code": "bpa_arithmetic", "reason_text": "re-added",
+           "data": {"box": "M2", "issued_to_voters": 250}}
+    post(mgr, "entries/%d/correction" % n, fix, 403, why="role")
+    dro = login("dro", "dro-password-long-1", DEVICE)
+    js, _ = post(dro, "entries/%d/correction" % n, fix)
+    check(js and js["action"] == "bpa.enter" and js["states"] ==
+          {"mayor": "COUNTING"}, "a DRO restates a BPA after issue")
+    post(dro, C + "verification", {}, 409, rule="§2.4",
+         what="F6 unchanged by a restated BPA")
 
 
 def bundle(slip, table, cand, papers, stage=1, source=None, dest=None):
@@ -1293,33 +1309,57 @@ def bundle_check(ro, sup, c1, W, part, other):
          rule="§2.2", what="carry.drop in PROVISIONAL")
 
 
-def block_count():
-    """S7/S8 in small: a 3-seat block vote by pattern bundles (votes
-    computed, never typed), a tally sheet entered twice (I20) and bounded
-    (I8), a paper rejected in part; the provisional result."""
+def block_book(name):
+    """A book of plan-block.json, served: its path and the server it
+    stands in for (SRV is the new one)."""
     global SRV
-    db = os.path.join(tmp, "block.db")
+    db = os.path.join(tmp, name)
     subprocess.run([DESK, "init", db, "--plan",
                     os.path.join(HERE, "plan-block.json")],
                    capture_output=True)
     keep, SRV = SRV, Server(db)
     SRV.start()
+    return db, keep
+
+
+def block_logins():
+    """plan-block.json's RO, supervisor and three clerks."""
+    return (login("ro", "correct-horse-battery-1"),
+            login("sup1", "sup1-password-long-1"),
+            login("clerk1", "clerk1-password-long"),
+            login("clerk2", "clerk2-password-long"),
+            login("clerk3", "clerk3-password-long"))
+
+
+def block_verified(ro, sup, c1, c2):
+    """plan-block.json's boxes N1 (60) and PV (40) received, entered
+    twice, agreed and F6 issued: each box's second count entry."""
     N = "contests/north/"
-    ro = login("ro", "correct-horse-battery-1")
-    sup = login("sup1", "sup1-password-long-1")
-    c1 = login("clerk1", "clerk1-password-long")
-    c2 = login("clerk2", "clerk2-password-long")
-    c3 = login("clerk3", "clerk3-password-long")
     post(ro, "plan/approve", {})
     post(ro, "poll/close", {})
+    count = {}
     for b, n in (("N1", 60), ("PV", 40)):
         post(ro, "receipts", {"box": b, "seals_intact": True, "packets": []})
         post(sup, "boxes/open", {"box": b, "table": 1})
         for tok in (c1, c2):
             post(tok, N + "bpa", {"box": b, "issued_to_voters": n})
-            post(tok, N + "counts", {"box": b, "attempt": 0, "papers": n})
+            js, _ = post(tok, N + "counts", {"box": b, "attempt": 0,
+                                             "papers": n})
+            count[b] = js and js["entry"]
         post(sup, N + "decisions", {"box": b, "outcome": "agreed"})
     post(ro, N + "verification", {})
+    return count
+
+
+def block_count():
+    """S7/S8 in small: a 3-seat block vote by pattern bundles (votes
+    computed, never typed), a tally sheet entered twice (I20) and bounded
+    (I8), a paper rejected in part; the provisional result."""
+    global SRV
+    db, keep = block_book("block.db")
+    N = "contests/north/"
+    ro, sup, c1, c2, c3 = block_logins()
+    block_verified(ro, sup, c1, c2)
     post(sup, N + "mixing", {"area": "main", "groups": [["N1", "PV"]]})
     post(ro, N + "rounds", {})
 
@@ -1367,6 +1407,78 @@ def block_count():
     check(subprocess.run([DESK, "verify", db]).returncode == 0,
           "verify block book")
     round_trip(db, "tally-sheet corrections")
+
+
+def raw_get(path, tok):
+    c = http.client.HTTPConnection("127.0.0.1", SRV.port, timeout=60)
+    c.request("GET", "/api/v1/" + path,
+              headers={"Authorization": "Bearer " + tok})
+    r = c.getresponse()
+    raw = r.read()
+    c.close()
+    return r.status, raw
+
+
+def f6_reissue():
+    """Section 2.4 and 3.5: a count corrected after F6 is issued (the
+    contest COUNTING) by the RO makes F6 version 2 showing the
+    difference; version 1 stays as issued, superseded_by 2; a clerk or
+    supervisor may not; no re-issue without a change; the book replays
+    (verify, export -> import -> export)."""
+    global SRV
+    db, keep = block_book("f6.db")
+    N = "contests/north/"
+    ro, sup, c1, c2, _ = block_logins()
+    count = block_verified(ro, sup, c1, c2)
+    post(ro, N + "verification", {}, 409, rule="§2.4",
+         what="a re-issue with no change")
+    post(sup, N + "mixing", {"area": "main", "groups": [["N1", "PV"]]})
+    post(ro, N + "rounds", {})
+    st, v1 = raw_get(N + "verification?version=1", ro)
+    fix = {"reason_code": "recount", "reason_text": "tally re-added",
+           "data": {"box": "N1", "attempt": 0, "papers": 58}}
+    path = "entries/%d/correction" % count["N1"]
+    post(c1, path, fix, 403, why="role")
+    post(sup, path, fix, 403, why="role")
+    post(ro, path, dict(fix, reason_text=None), 400)
+    post(ro, path, dict(fix, data=dict(fix["data"], box="PV")), 400)
+    post(ro, "entries/%d/withdrawal" % count["N1"],
+         {"reason_code": "recount", "reason_text": "x"}, 409,
+         rule="§2.4")
+    js, _ = post(ro, path, fix)
+    check(js and js["states"] == {"north": "COUNTING"} and
+          js["verified"] == 58, "corrected after issue: %s" % js)
+    st, js, _ = call("GET", N + "boxes?box=N1", token=ro)
+    check(st == 200 and js[0]["verified"] == 58, "box N1 verified 58")
+    js, _ = post(ro, N + "verification", {})
+    d = js and js["statement"]["differences"]
+    check(js and js["version"] == 2 and js["statement"]["total"] == 98 and
+          d == [{"box": "N1", "figure": "first_count", "was": 60,
+                 "now": 58}, {"box": "N1", "figure": "verified", "was": 60,
+                              "now": 58}], "F6 version 2: %s" % js)
+    post(ro, N + "verification", {}, 409, rule="§2.4",
+         what="a second re-issue with no change")
+    st, now1 = raw_get(N + "verification?version=1", ro)
+    check(st == 200 and now1 == v1.replace(b'"superseded_by":null',
+                                            b'"superseded_by":2') and
+          v1 != now1, "version 1 as issued, superseded_by 2: %s" % now1)
+    st, js, _ = call("GET", N + "verification", token=ro)
+    check(st == 200 and js["version"] == 2 and js["superseded_by"] is None,
+          "latest F6 is version 2")
+    for q, want in (("3", 404), ("x", 400), ("0", 400)):
+        st, js, _ = call("GET", N + "verification?version=" + q, token=ro)
+        check(st == want, "F6 version=%s -> %d (want %d)" % (q, st, want))
+    st, html = raw_get("forms/F6?contest=north&version=2", ro)
+    check(st == 200 and b"Changed since version 1" in html and
+          b"<td>first_count</td>" in html, "printed F6 version 2")
+    st, html = raw_get("forms/F6?contest=north&version=1", ro)
+    check(st == 200 and b"Superseded by version 2" in html and
+          b"Changed since" not in html, "printed F6 version 1")
+    check(SRV.stop() == 0, "F6 re-issued: serve ends with exit 0")
+    SRV = keep
+    r = subprocess.run([DESK, "verify", db], capture_output=True, text=True)
+    check(r.returncode == 0, "verify the re-issued F6's book: %s" % r.stderr)
+    round_trip(db, "F6 re-issued")
 
 
 def tally_correction(ro, sup, c1, c2, second, sheet):
@@ -1727,6 +1839,7 @@ def main():
         disk_full()
         fptp_lot()
         block_count()
+        f6_reissue()
         sv_majority()
         sv_bundle_check()
         sv_partial()

@@ -111,7 +111,8 @@ def main():
         # DESK_ONLY=withdraw_forms: just those books, for a quick run
         try:
             for name in only.split(","):
-                other_book(BLOCK_PLAN if name == "tally_queue_forms"
+                other_book(BLOCK_PLAN if name in ("tally_queue_forms",
+                                                  "f6_prompt_forms")
                            else MAYOR_PLAN, globals()[name])
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
@@ -126,6 +127,7 @@ def main():
                    backfill_forms, my_entries_forms):
             other_book(MAYOR_PLAN, fn)
         other_book(BLOCK_PLAN, tally_queue_forms)
+        other_book(BLOCK_PLAN, f6_prompt_forms)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
@@ -544,6 +546,48 @@ def withdraw_forms():
     check(st == 200 and 'id="f-wobjection"' in pg and
           'id="f-cobjection"' in pg, "S-13: objection withdrawal and"
           " correction forms")
+
+
+def f6_prompt_forms():
+    """Section 2.4 without JavaScript: once the RO corrects a count after
+    F6 is issued, S-02 prompts "F6 to re-issue - tell the agents" with
+    the change and the re-issue form; sent, F6 is version 2 and the
+    prompt goes."""
+    pw = {"ro": "correct-horse-battery-1", "sup1": "sup1-password-long-1",
+          "clerk1": "clerk1-password-long", "clerk2": "clerk2-password-long"}
+    tok = {u: api_login(u, p) for u, p in pw.items()}
+    to_counting(tok, "north", [("N1", 60), ("PV", 40)], [["N1", "PV"]])
+    ro, _ = login("ro", pw["ro"])
+    st, pg, _ = req("GET", "/", cookie=ro)
+    check(st == 200 and "F6 to re-issue" not in pg, "S-02: no prompt yet")
+    tok["ro"] = api_login("ro", pw["ro"])  # one session a user
+    con = sqlite3.connect("file:%s?mode=ro" % DB, uri=True)
+    n = con.execute("SELECT min(entry) FROM event WHERE line ->> 'action'"
+                    " = 'count.enter'").fetchone()[0]
+    con.close()
+    api(tok["ro"], "entries/%d/correction" % n, {
+        "reason_code": "recount", "reason_text": "tally re-added",
+        "data": {"box": "N1", "attempt": 0, "papers": 59}})
+    c1, _ = login("clerk1", pw["clerk1"])
+    st, pg, _ = req("GET", "/", cookie=c1)
+    check(st == 200 and "F6 to re-issue" not in pg, "S-02: a clerk is not"
+          " prompted")
+    ro, _ = login("ro", pw["ro"])
+    st, pg, _ = req("GET", "/", cookie=ro)
+    check(st == 200 and "F6 to re-issue \u2014 tell the agents" in pg and
+          'id="f-issue"' in pg and "<td>verified</td>" in pg,
+          "S-02: the RO is prompted to re-issue F6")
+    st, _, hd = req("POST", "/do", form_of(pg, "issue"), {"Origin": ORIGIN},
+                    cookie=ro)
+    check(st == 303, "S-02: F6 re-issued: %d" % st)
+    st, pg, _ = req("GET", "/", cookie=ro)
+    check(st == 200 and "F6 to re-issue" not in pg, "S-02: prompt gone")
+    st, js, _ = req("GET", "/api/v1/contests/north/verification",
+                    headers={"Authorization": "Bearer " +
+                             api_login("ro", pw["ro"])})
+    js = json.loads(js)
+    check(js.get("version") == 2 and js.get("total") == 99,
+          "F6 version 2 from S-02: %s" % js)
 
 
 def tally_queue_forms():

@@ -319,14 +319,28 @@ def not_before_release(obs, otok):
               " %d" % (path, st))
 
 
-def recount_to_version2(ro, mgr, sup, c1):
-    """A full recount: round 2 entered as round 1, provisional version 2."""
+def f6_version2(ro, db):
+    """Section 2.4: the RO corrects M1's BPA in COUNTING; F6 version 2."""
+    lines = [json.loads(x) for x in journal(db).splitlines() if x.strip()]
+    n = [x["entry"] for x in lines if x.get("action") == "bpa.enter" and
+         x["data"]["box"] == "M1"][-1]
+    da.post(ro, "entries/%d/correction" % n, {
+        "reason_code": "bpa_arithmetic", "reason_text": "BPA re-added",
+        "data": {"box": "M1", "issued_to_voters": 301}})
+    js, _ = da.post(ro, C + "verification", {})
+    check(js and js["version"] == 2, "F6 version 2")
+
+
+def recount_to_version2(ro, mgr, sup, c1, db):
+    """A full recount: round 2 entered as round 1, provisional version 2
+    (and F6 version 2 on the way)."""
     js, _ = da.post(ro, C + "recount-requests", {
         "requester_name": "Tayo BELLO", "capacity": "candidate",
         "scope": "full", "grounds": "a check"})
     js, _ = da.post(ro, C + "recount-decisions", {
         "request": js["entry"] if js else 0, "decision": "granted",
         "scope": "full", "reason": "a check"})
+    f6_version2(ro, db)
     n = 0
     for cand, total in ((1, 587), (2, 353), (3, 41), (4, 19)):
         while total:
@@ -352,6 +366,8 @@ def older_versions(srv, obs, ro, toks):
     time.sleep(5)       # the agent's pages are refreshed within 5 s
     for path in ("/api/v1/" + C + "provisional?version=1",
                  "/api/v1/" + C + "verification?version=1",
+                 "/api/v1/" + C + "verification?version=2",
+                 "/api/v1/forms/F6?contest=mayor&version=2",
                  "/api/v1/forms/F15?contest=mayor&version=1",
                  "/api/v1/forms/F15?contest=mayor&version=2",
                  "/api/v1/forms/F6?contest=mayor&version=1",
@@ -370,6 +386,7 @@ def older_versions(srv, obs, ro, toks):
     for path in ("/forms/F15?c=mayor&version=1",
                  "/forms/F15?c=mayor&version=2",
                  "/forms/F6?c=mayor&version=1",
+                 "/forms/F6?c=mayor&version=2",
                  "/forms/F11?c=mayor&round=2"):
         st = same_bytes(srv, obs, path, sck, ock, "agent's page")
         check(st == 200, "observe: %s 200 (%d)" % (path, st))
@@ -420,7 +437,7 @@ def disclosure(srv, obs, rm, ro, toks):
     st, js, _ = api(obs.port, "GET", "board", token=toks["screen"])
     check(st == 200 and js["contests"][0]["result"] is None,
           "observe: the hall board shows no figure before the declaration")
-    recount_to_version2(ro, mgr, sup, c1)
+    recount_to_version2(ro, mgr, sup, c1, srv.db)
     older_versions(srv, obs, ro, toks)
     ag = toks["agent"] = login(obs.port, AG)[1]["token"]
     da.post(ro, C + "ready", {"version": 2, "note": "no request"})
