@@ -1169,8 +1169,16 @@ static int
 scan_end_tag(struct sheet *s, const char **pp, const char *e)
 {
 	struct scan *sc = &s->scan;
-	const char *p = *pp + 1, *q = scan_name_end(p, e);
+	const char *p = *pp + 1, *q;
 
+	if (sc->depth > 0 && sc->len[sc->depth - 1] == 3 &&
+	    sc->kind[sc->depth - 1] == SH_ROW && e - p >= 4 &&
+	    memcmp(p, "row>", 4) == 0) {
+		/* "</row>" closing the row named "row": the commonest */
+		p += 4;
+		goto close;
+	}
+	q = scan_name_end(p, e);
 	if (q == e)
 		return SCAN_MORE;
 	if (sc->depth == 0 || (size_t)(q - p) != sc->len[sc->depth - 1] ||
@@ -1183,6 +1191,7 @@ scan_end_tag(struct sheet *s, const char **pp, const char *e)
 		return SCAN_MORE;
 	if (*p++ != '>')
 		return XLSX_FALLBACK;
+close:
 	*pp = p;
 	sc->depth--;
 	sh_close(s, (enum sh_elem)sc->kind[sc->depth]);

@@ -377,6 +377,27 @@ write_config(void)
 		abort();
 }
 
+/* The export's computed ids ("<file>-<data row>", counted up a row at
+ * a time by the reader) across the carries: each id once, none past the
+ * last row. */
+static void
+check_ids(const struct buf *out)
+{
+	static const long ids[] = { 1, 9, 10, 11, 99, 100, 101, 999, 1000,
+	    1001, ROWS - 1, ROWS };
+	char want[64], *at;
+	size_t i;
+
+	for (i = 0; i < sizeof ids / sizeof ids[0]; i++) {
+		snprintf(want, sizeof want, ",cvr_2.xlsx-%ld,", ids[i]);
+		at = strstr(out->p, want);
+		CHECK(at != NULL && strstr(at + 1, want) == NULL,
+		    "computed id %s: not there once", want);
+	}
+	snprintf(want, sizeof want, ",cvr_2.xlsx-%d,", ROWS + 1);
+	CHECK(strstr(out->p, want) == NULL, "computed id %s", want);
+}
+
 int
 main(void)
 {
@@ -403,6 +424,7 @@ main(void)
 	    atomic_load(&cvx_other) == 0, "one thread: export off main");
 	CHECK(run(2, &out1, msg, sizeof msg) == TELLER_OK &&
 	    atomic_load(&cvx_other) > 0, "two threads: export on main");
+	check_ids(&out1);
 	/* it cannot be written: the error, and where the read stops, are
 	 * the one-thread run's */
 	cvx_fail = 3;
