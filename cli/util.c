@@ -241,6 +241,24 @@ struct cli_hfile {
 	int err;
 };
 
+/*
+ * An existing output that is a regular file with no other link is
+ * replaced by a new file, not truncated: truncating a large file frees
+ * its pages on the calling thread all the same, but ext4 then also
+ * flushes the rewritten file to disk when it is closed (its
+ * auto_da_alloc for files truncated to nothing), which a new file is
+ * spared. Anything else (a link, a device, a FIFO) is opened as it is.
+ */
+static void
+replace_old(const char *path)
+{
+	struct stat st;
+
+	if (lstat(path, &st) == 0 && S_ISREG(st.st_mode) && st.st_nlink == 1 &&
+	    st.st_size > 0)
+		(void)unlink(path);
+}
+
 struct cli_hfile *
 cli_hfile_open(const char *path)
 {
@@ -248,6 +266,7 @@ cli_hfile_open(const char *path)
 
 	if (h == NULL)
 		return NULL;
+	replace_old(path);
 	if ((h->md = EVP_MD_CTX_new()) == NULL ||
 	    EVP_DigestInit_ex(h->md, EVP_sha256(), NULL) != 1 ||
 	    (h->f = fopen(path, "wb")) == NULL) {

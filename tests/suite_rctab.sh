@@ -75,6 +75,25 @@ if "$TB" rctab "$T/own/in/c1.json" -o "$T/own/o" >/dev/null 2>&1 &&
 else
 	bad "-o over outputDirectory"
 fi
+# a second run into the same folder replaces an output that is a plain
+# file by a new file, not truncated (cli/util.c): the old one, held open
+# here, keeps its bytes; one with another link is rewritten in place,
+# the link seeing the new bytes
+cp "$T/own/o/summary.csv" "$T/own/o.csv.want"
+echo old >"$T/own/o/summary.csv"
+ln "$T/own/o/rctab_cvr.csv" "$T/own/o.cvr.link"
+: >"$T/own/o.cvr.link"
+exec 3<"$T/own/o/summary.csv"
+if "$TB" rctab "$T/own/in/c1.json" -o "$T/own/o" >/dev/null 2>&1 &&
+    [ "$(cat <&3)" = old ] &&
+    cmp -s "$T/own/o/summary.csv" "$T/own/o.csv.want" &&
+    [ -s "$T/own/o.cvr.link" ] &&
+    cmp -s "$T/own/o/rctab_cvr.csv" "$T/own/o.cvr.link"; then
+	ok
+else
+	bad "outputs replaced: $(ls -li "$T/own/o" "$T/own/o.cvr.link" 2>&1)"
+fi
+exec 3<&-
 # a CVR that fails part-way leaves no rctab_cvr.csv behind
 printf 'id,A,B\n1,1,2\n2,x,1\n' >"$T/own/in/bad.csv"
 own_cfg '"badout"' bad.csv >"$T/own/in/c3.json"

@@ -66,6 +66,8 @@ struct ess {
 	tl_cvr_fn fn;
 	void *ud;
 	char fname[256];          /* sanitized file name for computed IDs */
+	char cid[300];            /* the row's computed id (cid_next) */
+	size_t cid0, cidlen;      /* where its number starts; its length */
 	size_t skl, ovl, uwil;    /* the labels' lengths */
 	long n;                   /* data rows so far */
 	struct tl_vec *slots;     /* of struct tl_cvr_slot */
@@ -231,23 +233,37 @@ fix_pointers(struct ess *x)
 		sl[k].cands = pp + (uintptr_t)sl[k].cands;
 }
 
-/* The computed id: "<file name>-<data row number>". */
+/* The computed id "<file name>-<data row number>" of data row 0: its
+ * number is then counted up in place, a row at a time (cid_next). */
 static void
-computed_id(const struct ess *x, char cid[300])
+cid_init(struct ess *x)
 {
-	size_t fl = strlen(x->fname), k2 = 0;
-	char tmp[24];
-	long q = x->n;
+	size_t fl = strlen(x->fname);
 
-	memcpy(cid, x->fname, fl);
-	cid[fl++] = '-';
-	do {
-		tmp[k2++] = (char)('0' + q % 10);
-		q /= 10;
-	} while (q > 0);
-	while (k2 > 0)
-		cid[fl++] = tmp[--k2];
-	cid[fl] = '\0';
+	memcpy(x->cid, x->fname, fl);
+	x->cid[fl++] = '-';
+	x->cid0 = fl;
+	x->cid[fl++] = '0';
+	x->cid[fl] = '\0';
+	x->cidlen = fl;
+}
+
+/* The next data row's computed id: its decimal number plus one. */
+static void
+cid_next(struct ess *x)
+{
+	char *d = x->cid + x->cid0, *p = x->cid + x->cidlen - 1;
+
+	while (p >= d && *p == '9')
+		*p-- = '0';
+	if (p >= d) {
+		(*p)++;
+		return;
+	}
+	/* all nines: one digit more (a long has at most 19) */
+	memmove(d + 1, d, x->cidlen - x->cid0);
+	*d = '1';
+	x->cid[++x->cidlen] = '\0';
 }
 
 /* ---- the memo ---- */
@@ -417,7 +433,6 @@ on_row(teller_ctx *ctx, void *ud, long row, const struct tl_xlsx_cell *c,
 	int first = src->first_vote_col, last, i, rc;
 	int maxr = src->max_rankings;
 	const char *id = NULL, *prec = NULL, *batch = NULL;
-	char cid[300];
 	struct tl_cvr cvr;
 	int lastpresent = 0;
 	struct memo *m = &x->memo;
@@ -429,6 +444,7 @@ on_row(teller_ctx *ctx, void *ud, long row, const struct tl_xlsx_cell *c,
 	if (row < src->first_vote_row)
 		return TELLER_OK;
 	x->n++;
+	cid_next(x);
 	last = maxr > 0 ? first + maxr - 1 : 1 << 30;
 	x->slots->len = 0;
 	x->ptrs->len = 0;
@@ -495,8 +511,7 @@ on_row(teller_ctx *ctx, void *ud, long row, const struct tl_xlsx_cell *c,
 			}
 		}
 	}
-	computed_id(x, cid);
-	cvr.computed_id = cid;
+	cvr.computed_id = x->cid;
 	cvr.supplied_id = id;
 	if (src->precinct_col > 0)
 		cvr.precinct = prec != NULL ? prec : "missing_precinct_id";
@@ -527,6 +542,7 @@ tl_cvr_read_ess(teller_ctx *ctx, const struct tl_cvr_source *src,
 		    (c >= '0' && c <= '9') || c == '_' || c == '-' || c == '.'))
 			x.fname[i] = '_';
 	}
+	cid_init(&x);
 	x.skl = strlen(src->skipped_rank_label);
 	x.ovl = strlen(src->overvote_label);
 	x.uwil = strlen(src->uwi_label);

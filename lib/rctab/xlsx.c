@@ -615,12 +615,18 @@ sst_text(void *ud, const char *t, int n)
 
 /* Where sheet_scan is between pieces: the open elements' names. */
 #define SCAN_DEPTH 64
+/* The longest row tag tail scan_quick_row keeps. */
+#define SCAN_TAIL 96
 struct scan {
 	bool started, done;  /* past the XML declaration; the root ended */
 	int depth;
 	char name[SCAN_DEPTH][24];
 	size_t len[SCAN_DEPTH];
 	unsigned char kind[SCAN_DEPTH]; /* enum sh_elem of each */
+	/* the last row tag read whole that began "row r=\"DIGITS\"": what
+	 * followed its digits, up to its '>' (0 bytes: none yet) */
+	char tail[SCAN_TAIL];
+	size_t ntail;
 };
 
 struct sheet {
@@ -1163,8 +1169,16 @@ static int
 scan_end_tag(struct sheet *s, const char **pp, const char *e)
 {
 	struct scan *sc = &s->scan;
-	const char *p = *pp + 1, *q = scan_name_end(p, e);
+	const char *p = *pp + 1, *q;
 
+	if (sc->depth > 0 && sc->len[sc->depth - 1] == 3 &&
+	    sc->kind[sc->depth - 1] == SH_ROW && e - p >= 4 &&
+	    memcmp(p, "row>", 4) == 0) {
+		/* "</row>" closing the row named "row": the commonest */
+		p += 4;
+		goto close;
+	}
+	q = scan_name_end(p, e);
 	if (q == e)
 		return SCAN_MORE;
 	if (sc->depth == 0 || (size_t)(q - p) != sc->len[sc->depth - 1] ||
@@ -1177,6 +1191,7 @@ scan_end_tag(struct sheet *s, const char **pp, const char *e)
 		return SCAN_MORE;
 	if (*p++ != '>')
 		return XLSX_FALLBACK;
+close:
 	*pp = p;
 	sc->depth--;
 	sh_close(s, (enum sh_elem)sc->kind[sc->depth]);
@@ -1242,6 +1257,49 @@ scan_quick_tag(struct sheet *s, const char **pp, const char *e)
 	return true;
 }
 
+/* The digits of a row tag's "r=\"DIGITS\"" after its '<' at t (t + 7),
+ * followed by '"', or NULL; e: the end of the piece. */
+static inline const char *
+scan_row_digits(const char *t, const char *e)
+{
+	const char *d;
+
+	if (e - t < 8 || memcmp(t, "row r=\"", 7) != 0)
+		return NULL;
+	for (d = t + 7; d < e && *d >= '0' && *d <= '9'; d++)
+		;
+	return d > t + 7 && d < e && *d == '"' ? d : NULL;
+}
+
+/* Keep the row tag [t, gt] (after its '<', to its '>'), read whole by
+ * scan_quick_row, when it begins "row r=\"DIGITS\"": what follows the
+ * digits, to match the next rows' tags against. */
+static void
+scan_row_keep(struct scan *sc, const char *t, const char *gt)
+{
+	const char *d = scan_row_digits(t, gt);
+
+	sc->ntail = 0;
+	if (d != NULL && (size_t)(gt + 1 - d) <= SCAN_TAIL) {
+		sc->ntail = (size_t)(gt + 1 - d);
+		memcpy(sc->tail, d, sc->ntail);
+	}
+}
+
+/* A row tag after its '<' at t that is the kept one but for its
+ * digits: the same attributes, already checked, with r's value digits
+ * as before. Its '>', or NULL. */
+static inline const char *
+scan_row_again(const struct scan *sc, const char *t, const char *e)
+{
+	const char *d;
+
+	if (sc->ntail == 0 || (d = scan_row_digits(t, e)) == NULL ||
+	    (size_t)(e - d) < sc->ntail || memcmp(d, sc->tail, sc->ntail) != 0)
+		return NULL;
+	return d + sc->ntail - 1;
+}
+
 /*
  * A row's start tag as writers emit it: "<row" then attributes each
  * written ' NAME="VALUE"' (at most SCAN_ATTRS, none twice), then '>'.
@@ -1258,6 +1316,11 @@ scan_quick_row(struct sheet *s, const char **pp, const char *e)
 
 	if (e - p < 4 || memcmp(p, "row", 3) != 0)
 		return false;
+	if ((p = scan_row_again(sc, p, e)) != NULL) {
+		r = *pp + 7;
+		goto open;
+	}
+	p = *pp;
 	for (p += 3; p < e && *p == ' '; p = ne + 1) {
 		ne = scan_name_end(++p, e);
 		if (ne == p || e - ne < 3 || ne[0] != '=' || ne[1] != '"' ||
@@ -1278,6 +1341,8 @@ scan_quick_row(struct sheet *s, const char **pp, const char *e)
 	}
 	if (p == e || *p != '>')
 		return false;
+	scan_row_keep(sc, *pp, p);
+open:
 	*pp = p + 1;
 	sh_open(s, SH_ROW, r, NULL, 0);
 	memcpy(sc->name[sc->depth], "row", 3);
@@ -1338,10 +1403,11 @@ scan_quick_cell(struct sheet *s, const char **pp, const char *e)
 	    n + 1 > s->ctx->lim.line_bytes - s->rowbytes) {
 		return false;
 	}
-	/* sh_chars's limit, and room for add_cell's NUL */
+	/* sh_chars's limit, and room for the value copied in 9 bytes and
+	 * add_cell's NUL */
 	if (n > s->ctx->lim.line_bytes)
 		return false;
-	if (s->val->cap <= n && tl_vec_reserve(s->ctx, s->val, n + 1) !=
+	if (s->val->cap < 16 && tl_vec_reserve(s->ctx, s->val, 16) !=
 	    TELLER_OK) {
 		s->err = TELLER_ENOMEM;
 		return true;
@@ -1352,7 +1418,10 @@ scan_quick_cell(struct sheet *s, const char **pp, const char *e)
 	s->type[1] = '\0';
 	s->have_val = true;
 	s->in_v = 0;
-	memcpy(s->val->data, v, n);
+	/* the value (at most 9 digits, and "</v></c>" after them): 9
+	 * bytes copied, n kept */
+	memcpy(s->val->data, v, 8);
+	((char *)s->val->data)[8] = v[8];
 	((char *)s->val->data)[n] = '\0';
 	s->val->len = n;
 	*pp = p + 8;
@@ -1362,7 +1431,10 @@ scan_quick_cell(struct sheet *s, const char **pp, const char *e)
 	if (shared) {
 		c.text = TL_VEC_AT(s->sst, const char *, i);
 		c.len = TL_VEC_AT(s->sstlen, size_t, i);
-		if (tl_vec_push(s->ctx, s->cells, &c) == NULL)
+		if (s->cells->len < s->cells->cap)
+			((struct tl_xlsx_cell *)s->cells->data)[
+			    s->cells->len++] = c;
+		else if (tl_vec_push(s->ctx, s->cells, &c) == NULL)
 			s->err = TELLER_ENOMEM;
 	} else {
 		c.len = n;
@@ -1761,7 +1833,7 @@ read_map(teller_ctx *ctx, const char *path, struct tl_map *m,
  * as a one-thread read stops at fn's error.
  */
 #define PIPE_CHUNK ((size_t)128 << 10)
-#define PIPE_DEPTH 8
+#define PIPE_DEPTH 8 /* even: a waiting worker is woken at half */
 
 /* A chunk of rows: each a struct prow, its cells (texts as offsets from
  * the chunk's data), the texts; each row 8-byte aligned. */
@@ -1811,7 +1883,9 @@ pipe_push(struct pipe *pp)
 		pp->tail = pp->cur;
 		pp->queued++;
 		pp->cur = NULL;
-		pthread_cond_broadcast(&pp->cv);
+		/* the caller waits only for an empty queue */
+		if (pp->queued == 1)
+			pthread_cond_broadcast(&pp->cv);
 	}
 	pthread_mutex_unlock(&pp->mu);
 	return ok;
@@ -1903,7 +1977,10 @@ pipe_take(struct pipe *pp, bool *done)
 		if (pp->head == NULL)
 			pp->tail = NULL;
 		pp->queued--;
-		pthread_cond_broadcast(&pp->cv);
+		/* a worker waiting for room (the queue full) is woken when
+		 * half of it is taken, not at each chunk: fewer switches */
+		if (pp->queued == PIPE_DEPTH / 2)
+			pthread_cond_broadcast(&pp->cv);
 	}
 	pthread_mutex_unlock(&pp->mu);
 	return c;

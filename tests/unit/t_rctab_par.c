@@ -19,72 +19,7 @@
 #include <unistd.h>
 
 #include "harness.h"
-#include "cli.h"
-#include "rctab.h"
-
-/* A context whose inputs come from the file system, as the teller
- * command's do (cli/files.c): the library reads no file itself. */
-static int
-tt_ctx_new(const teller_alloc *alloc, teller_ctx **ctx)
-{
-	int rc = teller_ctx_new(alloc, ctx);
-
-	if (rc == TELLER_OK)
-		teller_ctx_set_input(*ctx, &cli_files);
-	return rc;
-}
-
-/* ------------------------------------------------------------------ */
-/* a growable text buffer                                              */
-
-struct buf {
-	char *p;
-	size_t n, cap;
-};
-
-static void
-b_put(struct buf *b, const char *s, size_t n)
-{
-	if (b->n + n + 1 > b->cap) {
-		size_t c = (b->n + n + 1) * 2;
-		char *q = realloc(b->p, c);
-		if (q == NULL)
-			abort();
-		b->p = q;
-		b->cap = c;
-	}
-	memcpy(b->p + b->n, s, n);
-	b->n += n;
-	b->p[b->n] = '\0';
-}
-
-static void
-b_str(struct buf *b, const char *s)
-{
-	b_put(b, s, strlen(s));
-}
-
-/* ------------------------------------------------------------------ */
-/* allocator that notes calls from threads other than main's           */
-
-static pthread_t main_tid;
-static atomic_long other_calls;
-
-static void *
-a_realloc(void *ud, void *p, size_t old, size_t sz)
-{
-	(void)ud;
-	(void)old;
-	if (!pthread_equal(pthread_self(), main_tid))
-		atomic_fetch_add(&other_calls, 1);
-	if (sz == 0) {
-		free(p);
-		return NULL;
-	}
-	return realloc(p, sz);
-}
-
-static const teller_alloc alloc = { a_realloc, NULL };
+#include "partest.h"
 
 /* ------------------------------------------------------------------ */
 /* reading a CSV with n threads                                        */
@@ -166,7 +101,7 @@ readcsv(int nt, bool merge, const char *fail_id, struct got *g)
 	src.id_col = 1;
 	src.precinct_col = 2;
 	src.merge = merge;
-	if (tt_ctx_new(&alloc, &ctx) != TELLER_OK)
+	if (pt_ctx_new(&ctx) != TELLER_OK)
 		abort();
 	teller_ctx_set_threads(ctx, nt);
 	g->rc = tl_cvr_read_csv(ctx, &src, rec, g);
@@ -374,69 +309,6 @@ q_late(struct buf *b, long i, long n)
 /* ------------------------------------------------------------------ */
 /* a whole RCTab run                                                   */
 
-static char dir[64];
-static struct buf outs[8];
-static int nopen;
-
-static int
-w_mem(void *ud, const char *p, size_t n)
-{
-	b_put(ud, p, n);
-	return 0;
-}
-
-static int
-s_open(void *ud, const char *name, teller_write_fn *w, void **wud)
-{
-	(void)ud;
-	if (nopen >= 8)
-		return 1;
-	outs[nopen].n = 0;
-	b_str(&outs[nopen], name);
-	b_str(&outs[nopen], "\n");
-	*w = w_mem;
-	*wud = &outs[nopen++];
-	return 0;
-}
-
-static int
-s_close(void *ud, void *wud)
-{
-	(void)ud;
-	(void)wud;
-	return 0;
-}
-
-/* Run the config in dir with nt threads; the outputs joined into all. */
-static int
-run(int nt, struct buf *all, char *msg, size_t msgn)
-{
-	char cfgpath[128];
-	struct tl_rctab_cfg *c;
-	struct tl_rctab_opts o;
-	teller_ctx *ctx;
-	int rc, i;
-
-	snprintf(cfgpath, sizeof cfgpath, "%s/config.json", dir);
-	if (tt_ctx_new(&alloc, &ctx) != TELLER_OK)
-		return -1;
-	teller_ctx_set_threads(ctx, nt);
-	memset(&o, 0, sizeof o);
-	o.sink.open = s_open;
-	o.sink.close = s_close;
-	nopen = 0;
-	rc = tl_rctab_config_load(ctx, cfgpath, &c);
-	if (rc == TELLER_OK)
-		rc = tl_rctab_run(ctx, c, &o);
-	snprintf(msg, msgn, "%s", teller_errmsg(ctx));
-	teller_ctx_free(ctx);
-	all->n = 0;
-	b_str(all, "");
-	for (i = 0; i < nopen; i++)
-		b_put(all, outs[i].p, outs[i].n);
-	return rc;
-}
-
 static void
 same_run(const char *what)
 {
@@ -444,8 +316,8 @@ same_run(const char *what)
 	char ma[256], mb[256];
 	int ra, rb;
 
-	ra = run(1, &a, ma, sizeof ma);
-	rb = run(2, &b, mb, sizeof mb);
+	ra = pt_run(1, false, &a, ma, sizeof ma);
+	rb = pt_run(2, false, &b, mb, sizeof mb);
 	CHECK(ra == rb, "%s: run rc %d vs %d", what, ra, rb);
 	CHECK_STR(ma, mb);
 	CHECK((ra != TELLER_OK || a.n > 100) && a.n == b.n &&
@@ -463,7 +335,6 @@ main(void)
 	long cuts[] = { N / 2, N / 3 + 1, N / 4 + 2, 2 * N / 3, 3 * N / 4 };
 	size_t k;
 	int fd;
-	FILE *f;
 
 	main_tid = pthread_self();
 	snprintf(path, sizeof path, "/tmp/t_rctab_par.XXXXXX");
@@ -547,19 +418,10 @@ main(void)
 	    "\"undeclaredWriteInLabel\":\"W\"}],"
 	    "\"candidates\":[{\"name\":\"A\"},{\"name\":\"B\"},"
 	    "{\"name\":\"C\"},{\"name\":\"D\"},{\"name\":\"E\"},"
-	    "{\"name\":\"F\"},{\"name\":\"G\"}],\"rules\":{"
-	    "\"overvoteRule\":\"alwaysSkipToNextRank\",\"winnerElectionMode\":"
-	    "\"singleWinnerMajority\",\"numberOfWinners\":\"1\","
-	    "\"tiebreakMode\":\"useCandidateOrder\","
-	    "\"decimalPlacesForVoteArithmetic\":\"4\","
-	    "\"maxSkippedRanksAllowed\":\"unlimited\",\"maxRankingsAllowed\":"
-	    "\"max\"}}");
-	snprintf(cfgpath, sizeof cfgpath, "%s/config.json", dir);
-	f = fopen(cfgpath, "w");
-	if (f == NULL)
+	    "{\"name\":\"F\"},{\"name\":\"G\"}]," PT_RULES "}");
+	if (!pt_write_config(cfg))
 		return 1;
-	fputs(cfg, f);
-	fclose(f);
+	snprintf(cfgpath, sizeof cfgpath, "%s/config.json", dir);
 	unlink(path);
 	snprintf(path, sizeof path, "%s/cvr.csv", dir);
 	gen(&b, N, false, NULL);

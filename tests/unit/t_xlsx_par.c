@@ -27,65 +27,10 @@
 #include <zip.h>
 
 #include "harness.h"
-#include "cli.h"
-#include "rctab.h"
+#include "partest.h"
 
 #define ROWS 9000
 #define NFILES 3
-
-static char dir[64];
-
-/* ------------------------------------------------------------------ */
-/* a growable text buffer                                              */
-
-struct buf {
-	char *p;
-	size_t n, cap;
-};
-
-static void
-b_put(struct buf *b, const char *s, size_t n)
-{
-	if (b->n + n + 1 > b->cap) {
-		size_t c = (b->n + n + 1) * 2;
-		char *q = realloc(b->p, c);
-		if (q == NULL)
-			abort();
-		b->p = q;
-		b->cap = c;
-	}
-	memcpy(b->p + b->n, s, n);
-	b->n += n;
-	b->p[b->n] = '\0';
-}
-
-static void
-b_str(struct buf *b, const char *s)
-{
-	b_put(b, s, strlen(s));
-}
-
-/* ------------------------------------------------------------------ */
-/* allocator that notes calls from threads other than main's           */
-
-static pthread_t main_tid;
-static atomic_long other_calls;
-
-static void *
-a_realloc(void *ud, void *p, size_t old, size_t sz)
-{
-	(void)ud;
-	(void)old;
-	if (!pthread_equal(pthread_self(), main_tid))
-		atomic_fetch_add(&other_calls, 1);
-	if (sz == 0) {
-		free(p);
-		return NULL;
-	}
-	return realloc(p, sz);
-}
-
-static const teller_alloc alloc = { a_realloc, NULL };
 
 /* ------------------------------------------------------------------ */
 /* workbooks                                                           */
@@ -204,16 +149,6 @@ mkall(int k, enum odd odd, int r)
 /* ------------------------------------------------------------------ */
 /* a whole run with n threads                                          */
 
-static struct buf outs[8];
-static int nopen;
-
-static int
-w_mem(void *ud, const char *p, size_t n)
-{
-	b_put(ud, p, n);
-	return 0;
-}
-
 /* rctab_cvr.csv's writer: its calls counted, those from a thread other
  * than main's noted; call cvx_fail (1..; 0: none) fails after a pause
  * of cvx_pause microseconds (< 1 s) (the reading thread gets ahead of it). */
@@ -235,68 +170,13 @@ w_cvx(void *ud, const char *p, size_t n)
 	return 0;
 }
 
-static int
-s_open(void *ud, const char *name, teller_write_fn *w, void **wud)
-{
-	size_t n = strlen(name);
-
-	(void)ud;
-	if (nopen >= 8)
-		return 1;
-	outs[nopen].n = 0;
-	b_str(&outs[nopen], name);
-	b_str(&outs[nopen], "\n");
-	*w = n >= 13 && strcmp(name + n - 13, "rctab_cvr.csv") == 0 ? w_cvx :
-	    w_mem;
-	*wud = &outs[nopen++];
-	return 0;
-}
-
-static int
-s_close(void *ud, void *wud)
-{
-	(void)ud;
-	(void)wud;
-	return 0;
-}
-
-/* Run the config in dir with nt threads; the outputs joined into all. */
+/* Run the config in dir with nt threads, rctab_cvr.csv written by
+ * w_cvx (its calls counted from 0) too: pt_run. */
 static int
 run(int nt, struct buf *all, char *msg, size_t msgn)
 {
-	char cfgpath[128];
-	struct tl_rctab_cfg *c;
-	struct tl_rctab_opts o;
-	teller_ctx *ctx;
-	int rc, i;
-
-	snprintf(cfgpath, sizeof cfgpath, "%s/config.json", dir);
-	if (teller_ctx_new(&alloc, &ctx) != TELLER_OK)
-		return -1;
-	teller_ctx_set_input(ctx, &cli_files);
-	teller_ctx_set_threads(ctx, nt);
 	cvx_calls = 0;
-	memset(&o, 0, sizeof o);
-	o.sink.open = s_open;
-	o.sink.close = s_close;
-	o.cvr_csv = true;
-	nopen = 0;
-	rc = tl_rctab_config_load(ctx, cfgpath, &c);
-	if (rc == TELLER_OK)
-		rc = tl_rctab_run(ctx, c, &o);
-	{
-		const char *file;
-		long line, col;
-		teller_errpos(ctx, &file, &line, &col);
-		snprintf(msg, msgn, "%s:%ld:%ld: %s", file != NULL ? file :
-		    "-", line, col, teller_errmsg(ctx));
-	}
-	teller_ctx_free(ctx);
-	all->n = 0;
-	b_str(all, "");
-	for (i = 0; i < nopen; i++)
-		b_put(all, outs[i].p, outs[i].n);
-	return rc;
+	return pt_run(nt, true, all, msg, msgn);
 }
 
 /* Runs with 2 and 3 threads give what the one-thread run gives; that
@@ -476,9 +356,8 @@ check_ahead(void)
 static void
 write_config(void)
 {
-	char cfg[4096], cfgpath[128];
+	char cfg[4096];
 	size_t m;
-	FILE *f;
 	int i;
 
 	m = (size_t)snprintf(cfg, sizeof cfg, "{\"tabulatorVersion\":\"TEST\","
@@ -493,19 +372,30 @@ write_config(void)
 		    "\"undeclaredWriteInLabel\":\"UWI\"}", i > 1 ? "," : "", i);
 	snprintf(cfg + m, sizeof cfg - m, "],"
 	    "\"candidates\":[{\"name\":\"Alice\"},{\"name\":\"Bob\"},"
-	    "{\"name\":\"Carol\"},{\"name\":\"Dave\"}],\"rules\":{"
-	    "\"overvoteRule\":\"alwaysSkipToNextRank\",\"winnerElectionMode\":"
-	    "\"singleWinnerMajority\",\"numberOfWinners\":\"1\","
-	    "\"tiebreakMode\":\"useCandidateOrder\","
-	    "\"decimalPlacesForVoteArithmetic\":\"4\","
-	    "\"maxSkippedRanksAllowed\":\"unlimited\",\"maxRankingsAllowed\":"
-	    "\"max\"}}");
-	snprintf(cfgpath, sizeof cfgpath, "%s/config.json", dir);
-	f = fopen(cfgpath, "w");
-	if (f == NULL)
+	    "{\"name\":\"Carol\"},{\"name\":\"Dave\"}]," PT_RULES "}");
+	if (!pt_write_config(cfg))
 		abort();
-	fputs(cfg, f);
-	fclose(f);
+}
+
+/* The export's computed ids ("<file>-<data row>", counted up a row at
+ * a time by the reader) across the carries: each id once, none past the
+ * last row. */
+static void
+check_ids(const struct buf *out)
+{
+	static const long ids[] = { 1, 9, 10, 11, 99, 100, 101, 999, 1000,
+	    1001, ROWS - 1, ROWS };
+	char want[64], *at;
+	size_t i;
+
+	for (i = 0; i < sizeof ids / sizeof ids[0]; i++) {
+		snprintf(want, sizeof want, ",cvr_2.xlsx-%ld,", ids[i]);
+		at = strstr(out->p, want);
+		CHECK(at != NULL && strstr(at + 1, want) == NULL,
+		    "computed id %s: not there once", want);
+	}
+	snprintf(want, sizeof want, ",cvr_2.xlsx-%d,", ROWS + 1);
+	CHECK(strstr(out->p, want) == NULL, "computed id %s", want);
 }
 
 int
@@ -517,6 +407,7 @@ main(void)
 	int i, ncalls;
 
 	main_tid = pthread_self();
+	pt_cvx_write = w_cvx;
 	snprintf(dir, sizeof dir, "/tmp/t_xlsx_par.XXXXXX");
 	if (mkdtemp(dir) == NULL)
 		return 1;
@@ -533,6 +424,7 @@ main(void)
 	    atomic_load(&cvx_other) == 0, "one thread: export off main");
 	CHECK(run(2, &out1, msg, sizeof msg) == TELLER_OK &&
 	    atomic_load(&cvx_other) > 0, "two threads: export on main");
+	check_ids(&out1);
 	/* it cannot be written: the error, and where the read stops, are
 	 * the one-thread run's */
 	cvx_fail = 3;

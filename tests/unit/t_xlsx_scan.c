@@ -138,6 +138,19 @@ static const struct tcase cases[] = {
 	    "</row><row  r=\"10\" ><c r=\"A10\"><v>3</v></c></row><row>"
 	    "<c r=\"B11\"><v>4</v></c></row><rows r=\"12\"/><row r=\"13\" "
 	    "ht=\"\"/></sheetData></worksheet>", true, 0, 0 },
+	/* a row tag like the last one read whole but for its number (the
+	 * kept tail), and ones that only look like it */
+	{ WS "<sheetData>" R1 "<row r=\"2\" spans=\"1:3\"><c r=\"A2\" "
+	    "t=\"s\"><v>2</v></c></row><row r=\"2x\" spans=\"1:3\"></row>"
+	    "<row r=\"30\" spans=\"1:3\"/><row r=\"31\" spans=\"1:3\">"
+	    "</row><row r=\"\" spans=\"1:3\"></row><row r=\"40\" "
+	    "spans=\"1:3\" ><v>1</v></row>" END, true, 0, 0 },
+	{ WS "<sheetData>" R1 "<row r=\"2\" spans=\"1:3\" spans=\"1:3\">"
+	    "</row>" END, false, 0, 0 },
+	{ WS "<sheetData>" R1 "<row r=\"2\" spans=\"1:3\"></row><row "
+	    "r=\"3\" spans=\"1:3\" r=\"4\"></row>" END, false, 0, 0 },
+	{ WS "<sheetData>" R1 "<row r=\"2\" spans=\"1:3\"></row><row "
+	    "r=\"3\" spans=\"1:3\"" END, false, 0, 0 },
 	{ WS "<sheetData>" R1 "<row r=\"2\" s=\"1\" r=\"3\"><c><v>1</v>"
 	    "</c></row>" END, false, 0, 0 },
 	{ WS "<sheetData>" R1 "<row r=\"2\" s=\"1\" s=\"3\"></row>" END,
