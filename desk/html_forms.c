@@ -272,25 +272,16 @@ df_f6_changes(struct sb *b, const json_t *o)
 {
 	static const char *const cols[] = { "Box", "Figure", "#Was", "#Now",
 		NULL };
-	const json_t *k;
-	size_t i;
+	static const char *const keys[] = { "box", "figure", "#was", "#now",
+		NULL };
+	char cap[96];
 
 	if (!json_array_size(json_object_get(o, "differences")))
 		return;
-	put(b, "<table class=\"f\"><caption>Changed since version ");
-	putf(b, "%lld", (long long)json_integer_value(json_object_get(o,
-	    "version")) - 1);
-	put(b, " (agents present to be told)</caption>");
-	thead(b, cols);
-	json_array_foreach(json_object_get(o, "differences"), i, k) {
-		put(b, "<tr>");
-		td(b, json_object_get(k, "box"));
-		td(b, json_object_get(k, "figure"));
-		tdn(b, json_object_get(k, "was"));
-		tdn(b, json_object_get(k, "now"));
-		put(b, "</tr>");
-	}
-	put(b, "</tbody></table>");
+	snprintf(cap, sizeof cap, "Changed since version %lld (agents"
+	    " present to be told)", (long long)json_integer_value(
+	    json_object_get(o, "version")) - 1);
+	df_rows(b, "f", cap, cols, keys, json_object_get(o, "differences"));
 }
 
 static void
