@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static const char schema[] =
@@ -89,9 +90,34 @@ d_db_open(struct desk *d, const char *path, int create, int lock, char *err,
 	return 0;
 }
 
+/* A new file beside path (path.claim-XXXXXX, 0600), locked: its
+ * descriptor, its name in tmp; or -1 (errno). */
+static int
+claim_tmp(const char *path, char *tmp, size_t n)
+{
+	int fd;
+
+	if ((size_t)snprintf(tmp, n, "%s.claim-XXXXXX", path) >= n) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	if ((fd = mkstemp(tmp)) < 0)
+		return -1;
+	if (fchmod(fd, 0600) != 0 || flock(fd, LOCK_EX | LOCK_NB) != 0) {
+		int e = errno;
+
+		unlink(tmp);
+		close(fd);
+		errno = e;
+		return -1;
+	}
+	return fd;
+}
+
 int
 d_db_claim(const char *path, char *err, size_t n)
 {
+	char tmp[4200];
 	int fd = open(path, O_RDWR);
 
 	if (fd >= 0) {
@@ -103,19 +129,24 @@ d_db_claim(const char *path, char *err, size_t n)
 		    path);
 		return -1;
 	}
-	/* O_EXCL: of two restores at once, one makes the file */
-	if ((fd = open(path, O_RDWR | O_CREAT | O_EXCL, 0600)) < 0) {
-		snprintf(err, n, "%s: %s", path, errno == EEXIST ? "in use by"
-		    " another teller-desk (serve, import or restore)" :
-		    strerror(errno));
+	/* made and locked under a name of its own, then linked into place
+	 * (link fails when path exists: of two restores at once, one
+	 * makes it), so nobody ever sees the file unlocked */
+	if ((fd = claim_tmp(path, tmp, sizeof tmp)) < 0) {
+		snprintf(err, n, "%s: %s", path, strerror(errno));
 		return -1;
 	}
-	if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
-		snprintf(err, n, "%s: in use by another teller-desk (serve,"
-		    " import or restore)", path);
+	if (link(tmp, path) != 0) {
+		int e = errno;
+
+		unlink(tmp);
 		close(fd);
+		snprintf(err, n, "%s: %s", path, e == EEXIST ? "in use by"
+		    " another teller-desk (serve, import or restore)" :
+		    strerror(e));
 		return -1;
 	}
+	unlink(tmp);
 	return fd;
 }
 
