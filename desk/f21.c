@@ -727,8 +727,8 @@ d_f21_dir_get(void)
 /* `teller-desk export SNAP --tar OUT` as a process of its own, so that
  * the documents are rendered from the snapshot's own model, not
  * serve's. 0 when it made OUT. */
-static int
-spawn_export(const char *snap, const char *out)
+int
+d_f21_spawn(const char *snap, const char *out)
 {
 	char *argv[] = { (char *)"teller-desk", (char *)"export",
 		(char *)(uintptr_t)snap, (char *)"--tar",
@@ -737,29 +737,45 @@ spawn_export(const char *snap, const char *out)
 	return d_spawn_self(argv) == 0 ? 0 : -1;
 }
 
+int
+d_f21_snap(struct desk *d, char dir[4096], char *err, size_t n)
+{
+	char snap[4200];
+
+	if (scratch_make(dir)) {
+		snprintf(err, n, "no scratch directory: %s", strerror(errno));
+		dir[0] = 0;
+		return -1;
+	}
+	snprintf(snap, sizeof snap, "%s/count.db", dir);
+	if (d_backup_copy(d->db, 0, snap)) {
+		scratch_remove(dir);
+		dir[0] = 0;
+		snprintf(err, n, "cannot copy the book");
+		return -1;
+	}
+	return 0;
+}
+
 /* The snapshot (the caller holds the book's lock), then the export made
  * from it with the lock dropped. 0, or -1 with e set. */
 static int
 export_to(struct desk *d, const char *out, struct d_err *e)
 {
-	char dir[4096], snap[4200];
+	char dir[4096], snap[4200], why[200];
 	int rc;
 
-	if (scratch_make(dir))
-		return d_fail(e, 503, "read_only", "", "no scratch directory:"
-		    " %s", strerror(errno));
+	if (d_f21_snap(d, dir, why, sizeof why))
+		return d_fail(e, 503, "read_only", "", "%s", why);
 	snprintf(snap, sizeof snap, "%s/count.db", dir);
-	if (d_backup_copy(d->db, 0, snap)) {
-		scratch_remove(dir);
-		return d_fail(e, 503, "read_only", "", "cannot copy the book");
-	}
 	d_book_unlock();
-	rc = spawn_export(snap, out);
+	rc = d_f21_spawn(snap, out);
 	d_book_lock();
 	scratch_remove(dir);
 	if (rc)
 		return d_fail(e, 503, "read_only", "", "%s: the export could"
 		    " not be made (see serve's log)", out);
+	d_f21_auto_ok();
 	return 0;
 }
 

@@ -10,7 +10,10 @@
 #    removed or added (with or without the manifest made again), a
 #    symlink, a ".." name, a duplicate, a cut-short file: refused,
 #    naming the member; restore refuses and writes nothing;
-# E4 restore EXPORT DB gives a book whose export is the same bytes.
+# E4 restore EXPORT DB gives a book whose export is the same bytes;
+# E5 serve --export-dir writes a tarball by itself at VERIFIED, DECLARED
+#    and CLOSED, each verifying and recorded with its reason; without
+#    --export-dir, none.
 # Usage: desk_export.py BUILD_DIR. Prints "N passed, N failed".
 import hashlib
 import io
@@ -87,9 +90,9 @@ def count_to_closed(xdir):
     check(f and os.path.dirname(f) == xdir and os.path.exists(f) and
           js["checkpoint"]["seq"] > 0, "E1 POST exports at VERIFIED: %s"
           % json.dumps(js)[:200])
-    ev = events(db, "export.made")
-    check(ev and ev[-1]["user"] == "ro" and ev[-1]["data"]["file"] == f
-          and ev[-1]["seq"] == js["event"], "E1 export.made: %s" % ev[-1:])
+    ev = [e for e in events(db, "export.made") if e["data"]["file"] == f]
+    check(ev and ev[-1]["user"] == "ro" and ev[-1]["seq"] == js["event"],
+          "E1 export.made: %s" % ev[-1:])
     side = os.path.join(tmp, "beside-serve.tar")
     r = run("export", db, "--tar", side)
     check(r.returncode == 0 and run("verify", side).returncode == 0,
@@ -114,9 +117,59 @@ def count_to_closed(xdir):
     st, page, _ = call_page(srv.port, "/admin", ro)
     check(st == 200 and b"Write the F21 export" in page,
           "E1 S-24 offers the export to the RO")
+    transitions(db, xdir)
     admin_form(srv.port, db, xdir)
     srv.stop(signal.SIGINT)
     return db
+
+
+def transitions(db, xdir):
+    """E5 serve's own exports: one tarball at each of VERIFIED, DECLARED
+    and CLOSED, each verifying, each recorded with its reason."""
+    import time
+    want = ("verified", "declared", "closed")
+    for _ in range(300):
+        made = [n for n in os.listdir(xdir) if n.endswith(".tar") and
+                n.split("-")[-1][:-4] in want]
+        ev = [e for e in events(db, "export.made")
+              if e["data"].get("reason")]
+        if len(made) >= 3 and len(ev) >= 3:
+            break
+        time.sleep(0.2)
+    check(sorted(n.split("-")[-1][:-4] for n in made) == sorted(want),
+          "E5 a tarball at each transition: %s" % sorted(made))
+    check([e["data"]["reason"] for e in ev] == ["VERIFIED", "DECLARED",
+                                                "CLOSED"] and
+          all(e["user"] is None and e["data"]["contests"] == ["mayor"] and
+              os.path.basename(e["data"]["file"]) in made for e in ev),
+          "E5 each recorded, its reason: %s" % [e["data"] for e in ev])
+    for n in sorted(made):
+        r = run("verify", os.path.join(xdir, n))
+        check(r.returncode == 0, "E5 %s verifies: %s" % (n, r.stderr[-200:]))
+    r = run("verify", os.path.join(xdir, [n for n in made
+                                         if "closed" in n][0]))
+    check(b"contest mayor CLOSED" in r.stdout, "E5 the CLOSED one: %s"
+          % r.stdout[-200:])
+
+
+def no_dir():
+    """E5 without --export-dir: no tarball, no export.made at VERIFIED."""
+    db = os.path.join(tmp, "nodir.db")
+    r = run("init", db, "--plan", plan())
+    check(r.returncode == 0, "init: %s" % r.stderr[-300:])
+    da.SRV = da.Server(db)
+    da.SRV.start()
+    ro = login("ro", RO_PW, DEVICE)
+    mgr = login("mgr", "mgr-password-long-1", DEVICE)
+    rcpt = login("rcpt", "rcpt-password-long-1")
+    sup = login("sup1", "sup1-password-long-1")
+    c1 = login("clerk1", "clerk1-password-long")
+    c2 = login("clerk2", "clerk2-password-long")
+    da.verification(ro, mgr, sup, c1, c2, rcpt)
+    da.SRV.stop(signal.SIGINT)
+    check(events(db, "export.made") == [] and
+          events(db, "verification.issue"),
+          "E5 no --export-dir: no export at VERIFIED")
 
 
 def srv_start(srv, xdir):
@@ -369,6 +422,7 @@ def main():
         a = cli(db)
         tamper(a)
         restore(a)
+        no_dir()
     finally:
         if da.SRV.proc and da.SRV.proc.poll() is None:
             da.SRV.proc.kill()
