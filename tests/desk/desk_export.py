@@ -13,7 +13,9 @@
 # E4 restore EXPORT DB gives a book whose export is the same bytes;
 # E5 serve --export-dir writes a tarball by itself at VERIFIED, DECLARED
 #    and CLOSED, each verifying and recorded with its reason; without
-#    --export-dir, none.
+#    --export-dir, none;
+# E6 a failed one (the media gone) is an EXPORT FAILED banner on S-24
+#    until an export is made (on demand here).
 # Usage: desk_export.py BUILD_DIR. Prints "N passed, N failed".
 import hashlib
 import io
@@ -152,13 +154,19 @@ def transitions(db, xdir):
           % r.stdout[-200:])
 
 
-def no_dir():
-    """E5 without --export-dir: no tarball, no export.made at VERIFIED."""
-    db = os.path.join(tmp, "nodir.db")
+def to_verified(name, xdir=None):
+    """A fresh book served (with --export-dir xdir, if any) to VERIFIED;
+    the server left running, the RO's token returned."""
+    db = os.path.join(tmp, name)
     r = run("init", db, "--plan", plan())
     check(r.returncode == 0, "init: %s" % r.stderr[-300:])
     da.SRV = da.Server(db)
-    da.SRV.start()
+    if xdir:
+        os.mkdir(xdir)
+        srv_start(da.SRV, xdir)
+        os.rmdir(xdir)  # the media taken out
+    else:
+        da.SRV.start()
     ro = login("ro", RO_PW, DEVICE)
     mgr = login("mgr", "mgr-password-long-1", DEVICE)
     rcpt = login("rcpt", "rcpt-password-long-1")
@@ -166,10 +174,37 @@ def no_dir():
     c1 = login("clerk1", "clerk1-password-long")
     c2 = login("clerk2", "clerk2-password-long")
     da.verification(ro, mgr, sup, c1, c2, rcpt)
+    return db, ro
+
+
+def no_dir():
+    """E5 without --export-dir: no tarball, no export.made at VERIFIED."""
+    db, _ = to_verified("nodir.db")
     da.SRV.stop(signal.SIGINT)
     check(events(db, "export.made") == [] and
           events(db, "verification.issue"),
           "E5 no --export-dir: no export at VERIFIED")
+
+
+def failed():
+    """E6 the media gone at VERIFIED: no export.made, an EXPORT FAILED
+    banner on S-24 until an export on demand is made."""
+    import time
+    xdir = os.path.join(tmp, "gone")
+    db, ro = to_verified("gone.db", xdir)
+    for _ in range(100):
+        st, page, _ = call_page(da.SRV.port, "/admin", ro)
+        if b"EXPORT FAILED" in page:
+            break
+        time.sleep(0.2)
+    check(b"EXPORT FAILED" in page and events(db, "export.made") == [],
+          "E6 a failed export at VERIFIED: the banner")
+    os.mkdir(xdir)
+    js, _ = post(ro, "exports", {})
+    st, page, _ = call_page(da.SRV.port, "/admin", ro)
+    check(js and b"EXPORT FAILED" not in page,
+          "E6 an export on demand: the banner goes")
+    da.SRV.stop(signal.SIGINT)
 
 
 def srv_start(srv, xdir):
@@ -423,6 +458,7 @@ def main():
         tamper(a)
         restore(a)
         no_dir()
+        failed()
     finally:
         if da.SRV.proc and da.SRV.proc.poll() is None:
             da.SRV.proc.kill()
