@@ -368,6 +368,11 @@ def tamper(good):
     build(x, cd, manifest=True)
     refused(x, ["count.db", "chain broken"], "an event of count.db changed,"
             " manifest again")
+    first = run("verify", x).stderr.decode().splitlines()[:1]
+    check(first and first[0].startswith("teller-desk: %s: count.db: " % x)
+          and "teller-f21-" not in first[0],
+          "E3 a failing count.db named by the export and member: %s"
+          % first)
     strange(x, ms)
 
 
