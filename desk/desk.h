@@ -626,6 +626,9 @@ int d_f21_post(struct desk *d, const struct d_user *u, const char *ip,
  * spawn: `teller-desk export SNAP --tar OUT` as a child; 0 when made. */
 int d_f21_snap(struct desk *d, char dir[4096], char *err, size_t n);
 int d_f21_spawn(const char *snap, const char *out);
+/* The tarball file's members as its manifest lists them, [{name,
+ * sha256}] with manifest.sha256's own last; NULL when unreadable. */
+json_t *d_f21_members(const char *file);
 /* f21auto.c: serve's own F21 exports at VERIFIED, DECLARED, CLOSED
  * (with --export-dir). start before the requests, stop after them;
  * after_write with the book lock held, after each writer's request;

@@ -9,7 +9,8 @@
  * named after the first that moved, DIR/f21-SEQ-STATE.tar, every one
  * that moved listed in its event. A thread of its own makes the
  * tarball from the copy by the child process, as POST exports does,
- * and records export.made {kind, file, seq, hash, reason, contests}.
+ * and records export.made {kind, file, seq, hash, reason, contests,
+ * members: the manifest's names and SHA-256s}.
  * A failure is a banner (EXPORT FAILED) until an export is made again:
  * at the next transition, or on demand. */
 #include "desk.h"
@@ -127,11 +128,14 @@ make_one(struct job *j)
 		    " made (see serve's log)", out, j->reason);
 		set_alarm(why);
 	} else {
+		json_t *mem = d_f21_members(out);
+
 		d_book_lock();
 		d_log_event(desk, "export.made", NULL, NULL, NULL, json_pack(
-		    "{s:s, s:s, s:I, s:s, s:s, s:O}", "kind", "f21", "file",
-		    out, "seq", (json_int_t)j->seq, "hash", j->hash, "reason",
-		    j->reason, "contests", j->contests));
+		    "{s:s, s:s, s:I, s:s, s:s, s:O, s:o*}", "kind", "f21",
+		    "file", out, "seq", (json_int_t)j->seq, "hash", j->hash,
+		    "reason", j->reason, "contests", j->contests, "members",
+		    mem));
 		d_book_unlock();
 		set_alarm(NULL);
 	}

@@ -120,6 +120,7 @@ def count_to_closed(xdir):
     check(st == 200 and b"Write the F21 export" in page,
           "E1 S-24 offers the export to the RO")
     transitions(db, xdir)
+    index_form(ro, db)
     admin_form(srv.port, db, xdir)
     srv.stop(signal.SIGINT)
     return db
@@ -152,6 +153,24 @@ def transitions(db, xdir):
                                          if "closed" in n][0]))
     check(b"contest mayor CLOSED" in r.stdout, "E5 the CLOSED one: %s"
           % r.stdout[-200:])
+
+
+def index_form(ro, db):
+    """E7 F21's index lists the last tarball's members and SHA-256s, as
+    its manifest.sha256 says; the same book, the same bytes (I22)."""
+    last = events(db, "export.made")[-1]["data"]["file"]
+    st, a, _ = call_page(da.SRV.port, "/forms/F21?c=mayor", ro)
+    st2, b, _ = call_page(da.SRV.port, "/forms/F21?c=mayor", ro)
+    body = a.decode()
+    with tarfile.open(last) as t:
+        man = t.extractfile("manifest.sha256").read()
+    rows = [ln.split("  ", 1) for ln in man.decode().splitlines()]
+    rows.append([hashlib.sha256(man).hexdigest(), "manifest.sha256"])
+    check(st == 200 and os.path.basename(last) in body and
+          all("<td>%s</td><td>%s</td>" % (n, h) in body for h, n in rows),
+          "E7 F21 lists %s's %d members: %s" % (last, len(rows),
+                                               body[-300:]))
+    check(a == b, "E7 F21 twice: the same bytes")
 
 
 def to_verified(name, xdir=None):
