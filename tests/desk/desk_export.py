@@ -15,7 +15,9 @@
 #    and CLOSED, each verifying and recorded with its reason; without
 #    --export-dir, none;
 # E6 a failed one (the media gone) is an EXPORT FAILED banner on S-24
-#    until an export is made (on demand here).
+#    until an export is made (on demand here);
+# E7 F21's index lists the last tarball's members (its manifest's);
+# E8 the served book's journal replays into a fresh book.
 # Usage: desk_export.py BUILD_DIR. Prints "N passed, N failed".
 import hashlib
 import io
@@ -456,6 +458,20 @@ def cli(db):
     return a
 
 
+def replay(db):
+    """E8 the served book's journal (export.made with reason, contests
+    and members among its events) imports into a fresh book that
+    verifies and exports the same journal (§10: replay is exact)."""
+    j, fresh = os.path.join(tmp, "served.jsonl"), os.path.join(tmp,
+                                                              "fresh.db")
+    r = run("export", db, "-o", j)
+    r2 = run("import", fresh, j)
+    check(r.returncode == 0 and r2.returncode == 0 and
+          run("verify", fresh).returncode == 0 and
+          run("export", fresh).stdout == open(j, "rb").read(),
+          "E8 the journal replays: %s" % r2.stderr[-300:])
+
+
 def restore(a):
     rdb = os.path.join(tmp, "restored.db")
     r = run("restore", a, rdb)
@@ -481,6 +497,7 @@ def main():
         a = cli(db)
         tamper(a)
         restore(a)
+        replay(db)
         no_dir()
         failed()
     finally:
