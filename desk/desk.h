@@ -621,6 +621,24 @@ void d_f21_dir(const char *dir);
 const char *d_f21_dir_get(void);
 int d_f21_post(struct desk *d, const struct d_user *u, const char *ip,
     const json_t *body, json_t **answer, struct d_err *e);
+/* The book copied (under serve's lock) into a new scratch dir, as
+ * dir/count.db (d_f21_scratch_remove after); 0, or -1 with why in err.
+ * spawn: `teller-desk export SNAP --tar OUT` as a child; 0 when made. */
+int d_f21_snap(struct desk *d, char dir[4096], char *err, size_t n);
+int d_f21_spawn(const char *snap, const char *out);
+/* The tarball file's members as its manifest lists them, [{name,
+ * sha256}] with manifest.sha256's own last; NULL when unreadable. */
+json_t *d_f21_members(const char *file);
+/* f21auto.c: serve's own F21 exports at VERIFIED, DECLARED, CLOSED
+ * (with --export-dir). start before the requests, stop after them;
+ * after_write with the book lock held, after each writer's request;
+ * ok when an export was made on demand (the alarm goes); alarm: the
+ * banner's text, 1 when there is one. */
+int d_f21_auto_start(struct desk *d);
+void d_f21_auto_stop(void);
+void d_f21_after_write(struct desk *d);
+void d_f21_auto_ok(void);
+int d_f21_auto_alarm(char *out, size_t n);
 
 /* argv run as this very program (/proc/self/exe), its stdout to
  * /dev/null, no signal blocked; its exit status, or -1 (not run, or

@@ -708,6 +708,47 @@ d_f21_scratch_remove(const char *dir)
 		scratch_remove(dir);
 }
 
+/* The manifest's lines as [{name, sha256}], manifest.sha256 itself
+ * last, for the export.made event (F21's index reads them there). */
+static json_t *
+manifest_json(const struct d_tar_member *mf)
+{
+	const char *p = (const char *)mf->data, *end = p + mf->len, *nl;
+	json_t *a = json_array();
+	char hx[65];
+
+	for (; p < end && (nl = memchr(p, '\n', (size_t)(end - p))); p =
+	    nl + 1)
+		if (nl - p > 66)
+			json_array_append_new(a, json_pack("{s:s%, s:s%}",
+			    "name", p + 66, (size_t)(nl - p - 66), "sha256",
+			    p, (size_t)64));
+	sha_hex(mf->data, mf->len, hx);
+	json_array_append_new(a, json_pack("{s:s, s:s}", "name",
+	    "manifest.sha256", "sha256", hx));
+	return a;
+}
+
+json_t *
+d_f21_members(const char *file)
+{
+	struct d_tar_member *m = NULL;
+	const struct d_tar_member *mf;
+	unsigned char *buf;
+	size_t len = 0, n = 0;
+	char err[300];
+	json_t *a = NULL;
+
+	if (!(buf = slurp_path(file, &len)))
+		return NULL;
+	if (d_tar_read(buf, len, &m, &n, err, sizeof err) == 0 &&
+	    (mf = find(m, n, "manifest.sha256")))
+		a = manifest_json(mf);
+	d_tar_free(m, n);
+	free(buf);
+	return a;
+}
+
 /* ---- serve's exports (POST exports, S-24) ---- */
 
 static const char *export_dir;
@@ -727,8 +768,8 @@ d_f21_dir_get(void)
 /* `teller-desk export SNAP --tar OUT` as a process of its own, so that
  * the documents are rendered from the snapshot's own model, not
  * serve's. 0 when it made OUT. */
-static int
-spawn_export(const char *snap, const char *out)
+int
+d_f21_spawn(const char *snap, const char *out)
 {
 	char *argv[] = { (char *)"teller-desk", (char *)"export",
 		(char *)(uintptr_t)snap, (char *)"--tar",
@@ -737,29 +778,45 @@ spawn_export(const char *snap, const char *out)
 	return d_spawn_self(argv) == 0 ? 0 : -1;
 }
 
+int
+d_f21_snap(struct desk *d, char dir[4096], char *err, size_t n)
+{
+	char snap[4200];
+
+	if (scratch_make(dir)) {
+		snprintf(err, n, "no scratch directory: %s", strerror(errno));
+		dir[0] = 0;
+		return -1;
+	}
+	snprintf(snap, sizeof snap, "%s/count.db", dir);
+	if (d_backup_copy(d->db, 0, snap)) {
+		scratch_remove(dir);
+		dir[0] = 0;
+		snprintf(err, n, "cannot copy the book");
+		return -1;
+	}
+	return 0;
+}
+
 /* The snapshot (the caller holds the book's lock), then the export made
  * from it with the lock dropped. 0, or -1 with e set. */
 static int
 export_to(struct desk *d, const char *out, struct d_err *e)
 {
-	char dir[4096], snap[4200];
+	char dir[4096], snap[4200], why[200];
 	int rc;
 
-	if (scratch_make(dir))
-		return d_fail(e, 503, "read_only", "", "no scratch directory:"
-		    " %s", strerror(errno));
+	if (d_f21_snap(d, dir, why, sizeof why))
+		return d_fail(e, 503, "read_only", "", "%s", why);
 	snprintf(snap, sizeof snap, "%s/count.db", dir);
-	if (d_backup_copy(d->db, 0, snap)) {
-		scratch_remove(dir);
-		return d_fail(e, 503, "read_only", "", "cannot copy the book");
-	}
 	d_book_unlock();
-	rc = spawn_export(snap, out);
+	rc = d_f21_spawn(snap, out);
 	d_book_lock();
 	scratch_remove(dir);
 	if (rc)
 		return d_fail(e, 503, "read_only", "", "%s: the export could"
 		    " not be made (see serve's log)", out);
+	d_f21_auto_ok();
 	return 0;
 }
 
@@ -789,8 +846,8 @@ d_f21_post(struct desk *d, const struct d_user *u, const char *ip,
 	if (export_to(d, out, e))
 		return -1;
 	if (d_log_event(d, "export.made", user, role, ip, json_pack("{s:s,"
-	    " s:s, s:I, s:s}", "kind", "f21", "file", out, "seq",
-	    (json_int_t)seq, "hash", hash)))
+	    " s:s, s:I, s:s, s:o*}", "kind", "f21", "file", out, "seq",
+	    (json_int_t)seq, "hash", hash, "members", d_f21_members(out))))
 		return d_fail(e, 507, "not_saved", "", "NOT SAVED \xe2\x80"
 		    "\x94 the export %s is made, but its event could not be"
 		    " written", out);

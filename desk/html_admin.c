@@ -318,6 +318,12 @@ d_ops_banners(struct ctx *x, struct sb *b)
 		esc(b, w);
 		put(b, "</p>");
 	}
+	if (role_is(x, " ro manager admin ") && d_f21_auto_alarm(w,
+	    sizeof w)) {
+		put(b, "<p class=\"banner ops\" role=\"alert\">");
+		esc(b, w);
+		put(b, "</p>");
+	}
 	if (role_is(x, " manager admin ") && d_disk_warning(w, sizeof w)) {
 		put(b, "<p class=\"banner ops\" role=\"alert\">");
 		esc(b, w);

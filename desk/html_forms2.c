@@ -1335,6 +1335,35 @@ hex32(const unsigned char *h, char out[65])
 		snprintf(out + 2 * i, 3, "%02x", h[i]);
 }
 
+/* The last F21 tarball export.made records: {file (its base name),
+ * seq, at, reason (null on demand), members}, or null when none. */
+static json_t *
+f21_last(struct desk *d)
+{
+	sqlite3_stmt *st;
+	json_t *o = json_null();
+
+	if (sqlite3_prepare_v2(d->db, "SELECT line ->> '$.data.file', seq,"
+	    " line ->> 'at', line ->> '$.data.reason', line -> '$.data.members'"
+	    " FROM event WHERE action = 'export.made' AND line ->>"
+	    " '$.data.kind' = 'f21' ORDER BY seq DESC LIMIT 1", -1, &st,
+	    NULL) != SQLITE_OK)
+		return o;
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		const char *f = (const char *)sqlite3_column_text(st, 0);
+		const char *m = (const char *)sqlite3_column_text(st, 4);
+
+		o = json_pack("{s:s, s:I, s:s?, s:s?, s:o}", "file",
+		    strrchr(f, '/') ? strrchr(f, '/') + 1 : f, "seq",
+		    (json_int_t)sqlite3_column_int64(st, 1), "at",
+		    (const char *)sqlite3_column_text(st, 2), "reason",
+		    (const char *)sqlite3_column_text(st, 3), "members", m ?
+		    json_loads(m, 0, NULL) : json_array());
+	}
+	sqlite3_finalize(st);
+	return o ? o : json_null();
+}
+
 static int
 f21_build(struct ctx *x, json_t **out)
 {
@@ -1400,14 +1429,39 @@ f21_build(struct ctx *x, json_t **out)
 
 		hex32(h, mx);
 		*out = json_pack("{s:I, s:s, s:I, s:I, s:s, s:s, s:o, s:s,"
-		    " s:s, s:{s:I, s:s}}", "version", (json_int_t)last,
+		    " s:s, s:o, s:{s:I, s:s}}", "version", (json_int_t)last,
 		    "journal_sha256", hx, "journal_lines", (json_int_t)lines,
 		    "events", (json_int_t)last, "last_hash", d->last_hash,
 		    "genesis", d->genesis, "documents", docs, "manifest",
-		    man, "manifest_sha256", mx, "checkpoint", "seq",
-		    (json_int_t)last, "hash", d->last_hash);
+		    man, "manifest_sha256", mx, "last_export", f21_last(d),
+		    "checkpoint", "seq", (json_int_t)last, "hash",
+		    d->last_hash);
 	}
 	return 200;
+}
+
+/* The last tarball's members as its manifest lists them, or that
+ * there is none. */
+static void
+f21_tarball(struct sb *b, const json_t *e)
+{
+	static const char *const cols[] = { "Member", "SHA-256", NULL };
+	static const char *const keys[] = { "name", "sha256", NULL };
+	char cap[400];
+
+	if (!json_is_object(e)) {
+		put(b, "<p>No F21 export has been made of this book yet: no"
+		    " tarball, no manifest.</p>");
+		return;
+	}
+	snprintf(cap, sizeof cap, "The last export: %.200s, #%lld%s%.20s",
+	    json_string_value(json_object_get(e, "file")),
+	    (long long)json_integer_value(json_object_get(e, "seq")),
+	    json_object_get(e, "reason") ? ", at " : ", on demand",
+	    json_object_get(e, "reason") ? json_string_value(
+	    json_object_get(e, "reason")) : "");
+	df_rows(b, "f wide", cap, cols, keys, json_object_get(e,
+	    "members"));
 }
 
 static void
@@ -1435,11 +1489,8 @@ f21(struct ctx *x, struct sb *b, const json_t *o)
 	escj(b, json_object_get(o, "genesis"));
 	put(b, "</td>");
 	td(b, json_object_get(o, "last_hash"));
-	put(b, "</tr><tr><td>manifest.sha256</td><td><pre>");
-	escj(b, json_object_get(o, "manifest"));
-	put(b, "</pre></td>");
-	td(b, json_object_get(o, "manifest_sha256"));
 	put(b, "</tr></tbody></table>");
+	f21_tarball(b, json_object_get(o, "last_export"));
 	df_rows(b, "f wide", "Documents: the entries that issued them, sealed"
 	    " in the chain", dc, dk, json_object_get(o, "documents"));
 }

@@ -466,6 +466,11 @@ check_book(struct desk *d, const char *db, int lock, int from_backup,
 	return why[0] ? 5 : 0;
 }
 
+/* How a failing book is named on stderr instead of its path: an
+ * export's count.db is checked from a scratch copy whose path would
+ * tell the user nothing ("EXPORT: count.db" instead). */
+static const char *book_shown;
+
 /* A book for a command that needs it whole: 0, or check_book's codes
  * (said on stderr, d closed). */
 static int
@@ -475,7 +480,8 @@ open_book(struct desk *d, const char *db, int lock)
 	int rc = check_book(d, db, lock, 0, why, sizeof why);
 
 	if (rc == 5 || rc == 6) {
-		fprintf(stderr, "teller-desk: %s: %s\n", db, why);
+		fprintf(stderr, "teller-desk: %s: %s\n", book_shown ?
+		    book_shown : db, why);
 		d_close(d);	/* what the load read before it stopped */
 		rc = 5;
 	}
@@ -683,6 +689,22 @@ static int
 open_checked(struct desk *d, const char *db)
 {
 	return open_book(d, db, 0);
+}
+
+/* d_f21_check of the tarball file, its count.db named by the file and
+ * the member in what the check says on stderr. */
+static int
+check_export(const char *file, char dir[4096], char **text, char *err,
+    size_t n)
+{
+	char shown[4200];
+	int rc;
+
+	snprintf(shown, sizeof shown, "%s: count.db", file);
+	book_shown = shown;
+	rc = d_f21_check(file, open_checked, dir, text, err, n);
+	book_shown = NULL;
+	return rc;
 }
 
 /* export DB --tar FILE: the F21 tarball (f21.c) from a snapshot of the
@@ -1024,8 +1046,7 @@ static int
 verify_export(int argc, char **argv)
 {
 	char dir[4096], err[600] = "", p[4200], *text = NULL;
-	int rc = d_f21_check(argv[2], open_checked, dir, &text, err,
-	    sizeof err);
+	int rc = check_export(argv[2], dir, &text, err, sizeof err);
 
 	if (rc)
 		fprintf(stderr, "teller-desk: %s: %s\n", argv[2], err);
@@ -1205,7 +1226,7 @@ restore_export(const char *file, const char *db)
 		fprintf(stderr, "teller-desk: %s exists already\n", db);
 		return 1;
 	}
-	rc = d_f21_check(file, open_checked, dir, NULL, err, sizeof err);
+	rc = check_export(file, dir, NULL, err, sizeof err);
 	if (rc) {
 		fprintf(stderr, "teller-desk: %s: %s: refused, nothing"
 		    " written\n", file, err);

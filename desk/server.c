@@ -172,6 +172,7 @@ serve_write(struct desk *d, struct d_http *h, const char *url)
 		d_api(d, h);
 	else
 		d_html(d, h);
+	d_f21_after_write(d);
 	d_book_unlock();
 }
 
@@ -619,10 +620,11 @@ d_serve(struct desk *d, const char *listen, int insecure)
 		d_airgap_plain(d, listen, observe_at);
 	d_book_unlock();
 	if (d_airgap_start(d, listen, observe_at, redirect_at) ||
-	    d_disk_start(d) || d_backup_start(d) || (tls_cert &&
-	    d_tls_watch_start()) || (d_rm_dir_get() &&
+	    d_disk_start(d) || d_backup_start(d) || d_f21_auto_start(d) ||
+	    (tls_cert && d_tls_watch_start()) || (d_rm_dir_get() &&
 	    d_rm_start(d, d_rm_dir_get()))) {
 		d_tls_watch_stop();
+		d_f21_auto_stop();
 		d_backup_stop();
 		d_disk_stop();
 		d_airgap_stop();
@@ -658,6 +660,7 @@ d_serve(struct desk *d, const char *listen, int insecure)
 	if (omhd)
 		MHD_stop_daemon(omhd);
 	MHD_stop_daemon(mhd);
+	d_f21_auto_stop();
 	d_rm_stop();
 	d_pool_close();
 	d_book_lock();

@@ -10,7 +10,14 @@
 #    removed or added (with or without the manifest made again), a
 #    symlink, a ".." name, a duplicate, a cut-short file: refused,
 #    naming the member; restore refuses and writes nothing;
-# E4 restore EXPORT DB gives a book whose export is the same bytes.
+# E4 restore EXPORT DB gives a book whose export is the same bytes;
+# E5 serve --export-dir writes a tarball by itself at VERIFIED, DECLARED
+#    and CLOSED, each verifying and recorded with its reason; without
+#    --export-dir, none;
+# E6 a failed one (the media gone) is an EXPORT FAILED banner on S-24
+#    until an export is made (on demand here);
+# E7 F21's index lists the last tarball's members (its manifest's);
+# E8 the served book's journal replays into a fresh book.
 # Usage: desk_export.py BUILD_DIR. Prints "N passed, N failed".
 import hashlib
 import io
@@ -87,9 +94,9 @@ def count_to_closed(xdir):
     check(f and os.path.dirname(f) == xdir and os.path.exists(f) and
           js["checkpoint"]["seq"] > 0, "E1 POST exports at VERIFIED: %s"
           % json.dumps(js)[:200])
-    ev = events(db, "export.made")
-    check(ev and ev[-1]["user"] == "ro" and ev[-1]["data"]["file"] == f
-          and ev[-1]["seq"] == js["event"], "E1 export.made: %s" % ev[-1:])
+    ev = [e for e in events(db, "export.made") if e["data"]["file"] == f]
+    check(ev and ev[-1]["user"] == "ro" and ev[-1]["seq"] == js["event"],
+          "E1 export.made: %s" % ev[-1:])
     side = os.path.join(tmp, "beside-serve.tar")
     r = run("export", db, "--tar", side)
     check(r.returncode == 0 and run("verify", side).returncode == 0,
@@ -114,9 +121,115 @@ def count_to_closed(xdir):
     st, page, _ = call_page(srv.port, "/admin", ro)
     check(st == 200 and b"Write the F21 export" in page,
           "E1 S-24 offers the export to the RO")
+    transitions(db, xdir)
+    index_form(ro, db)
     admin_form(srv.port, db, xdir)
     srv.stop(signal.SIGINT)
     return db
+
+
+def transitions(db, xdir):
+    """E5 serve's own exports: one tarball at each of VERIFIED, DECLARED
+    and CLOSED, each verifying, each recorded with its reason."""
+    import time
+    want = ("verified", "declared", "closed")
+    for _ in range(300):
+        made = [n for n in os.listdir(xdir) if n.endswith(".tar") and
+                n.split("-")[-1][:-4] in want]
+        ev = [e for e in events(db, "export.made")
+              if e["data"].get("reason")]
+        if len(made) >= 3 and len(ev) >= 3:
+            break
+        time.sleep(0.2)
+    check(sorted(n.split("-")[-1][:-4] for n in made) == sorted(want),
+          "E5 a tarball at each transition: %s" % sorted(made))
+    check([e["data"]["reason"] for e in ev] == ["VERIFIED", "DECLARED",
+                                                "CLOSED"] and
+          all(e["user"] is None and e["data"]["contests"] == ["mayor"] and
+              os.path.basename(e["data"]["file"]) in made for e in ev),
+          "E5 each recorded, its reason: %s" % [e["data"] for e in ev])
+    for n in sorted(made):
+        r = run("verify", os.path.join(xdir, n))
+        check(r.returncode == 0, "E5 %s verifies: %s" % (n, r.stderr[-200:]))
+    r = run("verify", os.path.join(xdir, [n for n in made
+                                         if "closed" in n][0]))
+    check(b"contest mayor CLOSED" in r.stdout, "E5 the CLOSED one: %s"
+          % r.stdout[-200:])
+
+
+def index_form(ro, db):
+    """E7 F21's index lists the last tarball's members and SHA-256s, as
+    its manifest.sha256 says; the same book, the same bytes (I22)."""
+    last = events(db, "export.made")[-1]["data"]["file"]
+    st, a, _ = call_page(da.SRV.port, "/forms/F21?c=mayor", ro)
+    st2, b, _ = call_page(da.SRV.port, "/forms/F21?c=mayor", ro)
+    body = a.decode()
+    with tarfile.open(last) as t:
+        man = t.extractfile("manifest.sha256").read()
+    rows = [ln.split("  ", 1) for ln in man.decode().splitlines()]
+    rows.append([hashlib.sha256(man).hexdigest(), "manifest.sha256"])
+    check(st == 200 and os.path.basename(last) in body and
+          all("<td>%s</td><td>%s</td>" % (n, h) in body for h, n in rows),
+          "E7 F21 lists %s's %d members: %s" % (last, len(rows),
+                                               body[-300:]))
+    check(a == b, "E7 F21 twice: the same bytes")
+
+
+def to_verified(name, xdir=None):
+    """A fresh book served (with --export-dir xdir, if any) to VERIFIED;
+    the server left running, the RO's token returned."""
+    db = os.path.join(tmp, name)
+    r = run("init", db, "--plan", plan())
+    check(r.returncode == 0, "init: %s" % r.stderr[-300:])
+    da.SRV = da.Server(db)
+    if xdir:
+        os.mkdir(xdir)
+        srv_start(da.SRV, xdir)
+        os.rmdir(xdir)  # the media taken out
+    else:
+        da.SRV.start()
+    ro = login("ro", RO_PW, DEVICE)
+    mgr = login("mgr", "mgr-password-long-1", DEVICE)
+    rcpt = login("rcpt", "rcpt-password-long-1")
+    sup = login("sup1", "sup1-password-long-1")
+    c1 = login("clerk1", "clerk1-password-long")
+    c2 = login("clerk2", "clerk2-password-long")
+    da.verification(ro, mgr, sup, c1, c2, rcpt)
+    return db, ro
+
+
+def no_dir():
+    """E5 without --export-dir: no tarball, no export.made at VERIFIED."""
+    import time
+    db, ro = to_verified("nodir.db")
+    time.sleep(1.5)  # past a tick of an export thread, were there one
+    st, page, _ = call_page(da.SRV.port, "/admin", ro)
+    da.SRV.stop(signal.SIGINT)
+    check(events(db, "export.made") == [] and
+          events(db, "verification.issue") and st == 200 and
+          b"EXPORT FAILED" not in page,
+          "E5 no --export-dir: no export at VERIFIED, no attempt")
+
+
+def failed():
+    """E6 the media gone at VERIFIED: no export.made, an EXPORT FAILED
+    banner on S-24 until an export on demand is made."""
+    import time
+    xdir = os.path.join(tmp, "gone")
+    db, ro = to_verified("gone.db", xdir)
+    for _ in range(100):
+        st, page, _ = call_page(da.SRV.port, "/admin", ro)
+        if b"EXPORT FAILED" in page:
+            break
+        time.sleep(0.2)
+    check(b"EXPORT FAILED" in page and events(db, "export.made") == [],
+          "E6 a failed export at VERIFIED: the banner")
+    os.mkdir(xdir)
+    js, _ = post(ro, "exports", {})
+    st, page, _ = call_page(da.SRV.port, "/admin", ro)
+    check(js and b"EXPORT FAILED" not in page,
+          "E6 an export on demand: the banner goes")
+    da.SRV.stop(signal.SIGINT)
 
 
 def srv_start(srv, xdir):
@@ -280,6 +393,11 @@ def tamper(good):
     build(x, cd, manifest=True)
     refused(x, ["count.db", "chain broken"], "an event of count.db changed,"
             " manifest again")
+    first = run("verify", x).stderr.decode().splitlines()[:1]
+    check(first and first[0].startswith("teller-desk: %s: count.db: " % x)
+          and "teller-f21-" not in first[0],
+          "E3 a failing count.db named by the export and member: %s"
+          % first)
     strange(x, ms)
 
 
@@ -344,6 +462,20 @@ def cli(db):
     return a
 
 
+def replay(db):
+    """E8 the served book's journal (export.made with reason, contests
+    and members among its events) imports into a fresh book that
+    verifies and exports the same journal (§10: replay is exact)."""
+    j, fresh = os.path.join(tmp, "served.jsonl"), os.path.join(tmp,
+                                                              "fresh.db")
+    r = run("export", db, "-o", j)
+    r2 = run("import", fresh, j)
+    check(r.returncode == 0 and r2.returncode == 0 and
+          run("verify", fresh).returncode == 0 and
+          run("export", fresh).stdout == open(j, "rb").read(),
+          "E8 the journal replays: %s" % r2.stderr[-300:])
+
+
 def restore(a):
     rdb = os.path.join(tmp, "restored.db")
     r = run("restore", a, rdb)
@@ -369,6 +501,9 @@ def main():
         a = cli(db)
         tamper(a)
         restore(a)
+        replay(db)
+        no_dir()
+        failed()
     finally:
         if da.SRV.proc and da.SRV.proc.poll() is None:
             da.SRV.proc.kill()

@@ -1171,8 +1171,10 @@ def forms_run():
         "Authorization": "Bearer " + tok["ro"]})
     sha = hashlib.sha256(exp.encode()).hexdigest()
     check(st == 200 and "<td>%s</td>" % sha in body and
-          "%s  journal.jsonl" % sha in body and "contest.close" in body and
-          "verification.issue" in body, "F21: the journal's SHA-256")
+          "No F21 export has been made" in body and
+          "contest.close" in body and
+          "verification.issue" in body, "F21: the journal's SHA-256, no"
+          " tarball yet")
     page("F21", "brown-ea", want=403)
     page("F21", "clerk1", want=403)
     ro, _ = login("ro", pw["ro"], DEVICE)

@@ -1,0 +1,214 @@
+/* SPDX-License-Identifier: MIT */
+/* f21auto.c -- serve's own F21 exports (§6.6: "at VERIFIED, DECLARED
+ * and CLOSED and on demand"), with --export-dir. After each writer's
+ * request (the book lock held) the contests' states are compared with
+ * the last look: when one or more contests have just reached VERIFIED,
+ * DECLARED or CLOSED, the book is copied then and there, under the
+ * lock, and the copy queued. One tarball per request, however many
+ * contests moved in it (a combined poll's contests verify together):
+ * named after the first that moved, DIR/f21-SEQ-STATE.tar, every one
+ * that moved listed in its event. A thread of its own makes the
+ * tarball from the copy by the child process, as POST exports does,
+ * and records export.made {kind, file, seq, hash, reason, contests,
+ * members: the manifest's names and SHA-256s}.
+ * A failure is a banner (EXPORT FAILED) until an export is made again:
+ * at the next transition, or on demand. */
+#include "desk.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define QMAX 16
+
+struct job {
+	char dir[4096];		/* the scratch dir holding count.db */
+	char reason[24];	/* the state reached: VERIFIED... */
+	long long seq;		/* the copy's chain head */
+	char hash[65];
+	json_t *contests;	/* the ids that reached it */
+};
+
+static struct desk *desk;
+static int *seen;		/* each contest's state at the last look */
+static struct job queue[QMAX];
+static int qn;
+static pthread_mutex_t qm = PTHREAD_MUTEX_INITIALIZER;
+static struct d_note alarm_ = D_NOTE_INIT;
+
+static void
+set_alarm(const char *why)
+{
+	char at[40], w[400] = "";
+
+	if (why) {
+		d_now(at, sizeof at);
+		snprintf(w, sizeof w, "EXPORT FAILED at %.19s: %.300s", at,
+		    why);
+		fprintf(stderr, "teller-desk: export: %s\n", why);
+	}
+	d_note_set(&alarm_, w);
+}
+
+static int
+final_state(int s)
+{
+	return s == S_VERIFIED || s == S_DECLARED || s == S_CLOSED;
+}
+
+/* The contests that have reached a final state since the last look, as
+ * ids; the state the first reached in reason. NULL when none. */
+static json_t *
+moved(struct desk *d, char reason[24])
+{
+	json_t *ids = NULL;
+
+	for (int c = 0; c < d->ncs; c++) {
+		int s = d->cs[c].state;
+
+		if (s == seen[c])
+			continue;
+		seen[c] = s;
+		if (!final_state(s))
+			continue;
+		if (!ids) {
+			ids = json_array();
+			snprintf(reason, 24, "%s", d_state_name(s));
+		}
+		json_array_append_new(ids, json_string(d->cs[c].id));
+	}
+	return ids;
+}
+
+void
+d_f21_after_write(struct desk *d)
+{
+	char why[200];
+	struct job j;
+	int full;
+
+	if (!desk || !(j.contests = moved(d, j.reason)))
+		return;
+	if (d_f21_snap(d, j.dir, why, sizeof why)) {
+		json_decref(j.contests);
+		set_alarm(why);
+		return;
+	}
+	j.seq = d->seq;
+	snprintf(j.hash, sizeof j.hash, "%s", d->last_hash);
+	pthread_mutex_lock(&qm);
+	full = qn == QMAX;
+	if (!full)
+		queue[qn++] = j;
+	pthread_mutex_unlock(&qm);
+	if (full) {
+		/* no room: this transition has no export */
+		d_f21_scratch_remove(j.dir);
+		json_decref(j.contests);
+		set_alarm("too many exports waiting");
+	}
+}
+
+/* One queued copy made into its tarball, and recorded. */
+static void
+make_one(struct job *j)
+{
+	char out[4300], low[24], why[4400];
+	int i;
+
+	for (i = 0; j->reason[i] && i < 23; i++)
+		low[i] = (char)tolower((unsigned char)j->reason[i]);
+	low[i] = 0;
+	snprintf(out, sizeof out, "%s/f21-%06lld-%s.tar", d_f21_dir_get(),
+	    j->seq, low);
+	snprintf(why, sizeof why, "%s/count.db", j->dir);
+	if (d_f21_spawn(why, out)) {
+		snprintf(why, sizeof why, "%s: the export at %s could not be"
+		    " made (see serve's log)", out, j->reason);
+		set_alarm(why);
+	} else {
+		json_t *mem = d_f21_members(out);
+
+		d_book_lock();
+		d_log_event(desk, "export.made", NULL, NULL, NULL, json_pack(
+		    "{s:s, s:s, s:I, s:s, s:s, s:O, s:o*}", "kind", "f21",
+		    "file", out, "seq", (json_int_t)j->seq, "hash", j->hash,
+		    "reason", j->reason, "contests", j->contests, "members",
+		    mem));
+		d_book_unlock();
+		set_alarm(NULL);
+	}
+	d_f21_scratch_remove(j->dir);
+	json_decref(j->contests);
+}
+
+/* Each second: every queued copy, oldest first. */
+static void
+drain(void *arg)
+{
+	struct job j;
+
+	(void)arg;
+	for (;;) {
+		pthread_mutex_lock(&qm);
+		if (qn == 0) {
+			pthread_mutex_unlock(&qm);
+			return;
+		}
+		j = queue[0];
+		memmove(queue, queue + 1, (size_t)--qn * sizeof *queue);
+		pthread_mutex_unlock(&qm);
+		make_one(&j);
+	}
+}
+
+static long
+one_second(void)
+{
+	return 1;
+}
+
+static struct d_periodic task = { .name = "export thread",
+	.period = one_second, .tick = drain };
+
+int
+d_f21_auto_start(struct desk *d)
+{
+	if (!d_f21_dir_get())
+		return 0;
+	if (!(seen = calloc((size_t)d->ncs + 1, sizeof *seen)))
+		return -1;
+	d_book_lock();
+	for (int c = 0; c < d->ncs; c++)
+		seen[c] = d->cs[c].state;
+	d_book_unlock();
+	desk = d;
+	return d_periodic_start(&task);
+}
+
+/* After the requests: the thread stopped, what it had not reached made
+ * now, so that no transition goes without its export. */
+void
+d_f21_auto_stop(void)
+{
+	if (!desk)
+		return;
+	d_periodic_stop(&task);
+	drain(NULL);
+	desk = NULL;
+	free(seen);
+	seen = NULL;
+}
+
+void
+d_f21_auto_ok(void)
+{
+	set_alarm(NULL);
+}
+
+int
+d_f21_auto_alarm(char *out, size_t n)
+{
+	return d_note_get(&alarm_, out, n);
+}
