@@ -634,8 +634,18 @@ def forged_spool(srv, db):
     n_said = log.count("refused, not written")
     check(n_said >= 7, "each forged line refused on serve's stderr (%d)"
           % n_said)
-    # restarted: the refused lines are not said again, and a good line
-    # after them is still written (the examined offset, obspool.c)
+    # a refused line after the last written one; serve restarted: it is
+    # not said again, and a good line after it is still written (the
+    # examined offset, obspool.c)
+    with open(os.path.join(srv.rm, "observe-events.jsonl"), "a") as f:
+        f.write(forged[0])
+    t0 = time.monotonic()
+    while time.monotonic() - t0 < 10:
+        with open(os.path.join(tmp, "serve.log"), errors="replace") as f:
+            if f.read().count("refused, not written") > n_said:
+                break
+        time.sleep(0.2)
+    n_said += 1
     srv = restart_serve(srv)
     with open(os.path.join(srv.rm, "observe-events.jsonl"), "a") as f:
         f.write(line(dict(ev, action="session.login_failed",
