@@ -202,18 +202,48 @@ model_poll(void)
 	model_put(old);
 }
 
+static void sess_sweep(void);
+
+/* The model looked at every 100 ms; the sessions swept every minute,
+ * or every idle time when that is shorter (TELLER_DESK_IDLE_S). */
 static void *
 watch(void *arg)
 {
+	long long every = d_idle_s() < 60 ? d_idle_s() : 60;
+	long long next = now_s() + every;
+
 	(void)arg;
 	while (!ob.stopping) {
 		usleep(100000);
 		model_poll();
+		if (now_s() >= next) {
+			sess_sweep();
+			next = now_s() + every;
+		}
 	}
 	return NULL;
 }
 
 /* Sessions: their own file, never the book */
+
+/* The address a session logged in from (for its expiry when nobody
+ * uses it again): a column added to a file made before it. */
+static int
+sess_ip_column(void)
+{
+	sqlite3_stmt *st;
+	int have = 0;
+
+	if (sqlite3_prepare_v2(ob.db, "SELECT 1 FROM pragma_table_info("
+	    "'observe_session') WHERE name = 'ip'", -1, &st, NULL) !=
+	    SQLITE_OK)
+		return -1;
+	have = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_finalize(st);
+	return have ? 0 : sqlite3_exec(ob.db, "ALTER TABLE observe_session"
+	    " ADD COLUMN ip TEXT NOT NULL DEFAULT '0.0.0.0'", NULL, NULL,
+	    NULL) == SQLITE_OK ? 0 : -1;
+}
 
 static int
 sess_open(const char *path)
@@ -225,7 +255,7 @@ sess_open(const char *path)
 	    " CREATE TABLE IF NOT EXISTS observe_session(token_hash TEXT"
 	    " PRIMARY KEY, username TEXT NOT NULL, created INTEGER NOT NULL,"
 	    " last_seen INTEGER NOT NULL, expires_at INTEGER NOT NULL)",
-	    NULL, NULL, NULL) != SQLITE_OK) {
+	    NULL, NULL, NULL) != SQLITE_OK || sess_ip_column() != 0) {
 		fprintf(stderr, "teller-desk: observe: %s: %s\n", path,
 		    ob.db ? sqlite3_errmsg(ob.db) : "cannot open");
 		return -1;
@@ -274,6 +304,46 @@ sess_sql(const char *sql, const char *text, long long num)
 	sqlite3_finalize(st);
 }
 
+/* Every session past its idle or absolute time removed, each expiry
+ * spooled once (§6.5): at start, about every minute (every idle time
+ * when TELLER_DESK_IDLE_S makes that shorter) and before a login. The
+ * rows go in one DELETE ... RETURNING, so a session that a request
+ * ends at the same moment (sess_find) is spooled by one of them only. */
+static void
+sess_sweep(void)
+{
+	sqlite3_stmt *st;
+	json_t *gone = json_array();
+	struct model *m;
+	long long now = now_s();
+	size_t i;
+	json_t *g;
+
+	pthread_mutex_lock(&ob.dbm);
+	if (sqlite3_prepare_v2(ob.db, "DELETE FROM observe_session WHERE"
+	    " expires_at <= ? OR last_seen <= ? RETURNING username, ip", -1,
+	    &st, NULL) == SQLITE_OK) {
+		sqlite3_bind_int64(st, 1, now);
+		sqlite3_bind_int64(st, 2, now - d_idle_s());
+		while (sqlite3_step(st) == SQLITE_ROW)
+			json_array_append_new(gone, json_pack("[s, s]",
+			    (const char *)sqlite3_column_text(st, 0),
+			    (const char *)sqlite3_column_text(st, 1)));
+		sqlite3_finalize(st);
+	}
+	pthread_mutex_unlock(&ob.dbm);
+	m = model_get();
+	json_array_foreach(gone, i, g) {
+		const char *u = json_string_value(json_array_get(g, 0));
+
+		d_spool_add("session.expired", u, m ? json_string_value(
+		    json_object_get(json_object_get(m->accounts, u), "role")) :
+		    NULL, NULL, json_string_value(json_array_get(g, 1)));
+	}
+	model_put(m);
+	json_decref(gone);
+}
+
 /* The account of a token (bearer or cookie), or NULL; its row's times.
  * A session past its idle or absolute time ends here, its expiry
  * spooled for the audit log (§6.5). */
@@ -313,7 +383,7 @@ sess_find(const struct model *m, const char *tok, const char *ip,
 }
 
 static void
-sess_new(const char *user, char tok[64])
+sess_new(const char *user, const char *ip, char tok[64])
 {
 	unsigned char raw[32];
 	char th[65];
@@ -324,21 +394,17 @@ sess_new(const char *user, char tok[64])
 	    sodium_base64_VARIANT_URLSAFE_NO_PADDING);
 	d_token_hash(tok, th);
 	pthread_mutex_lock(&ob.dbm);
-	/* a new login of the user ends the previous session (§6.3) */
-	if (sqlite3_prepare_v2(ob.db, "DELETE FROM observe_session WHERE"
-	    " username = ? OR expires_at <= ?", -1, &st, NULL) == SQLITE_OK) {
-		sqlite3_bind_text(st, 1, user, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(st, 2, now_s());
-		sqlite3_step(st);
-		sqlite3_finalize(st);
-	}
+	/* a new login of the user ends the previous session (§6.3); as
+	 * serve, that is no event of its own: the login is logged */
+	sess_sql("DELETE FROM observe_session WHERE username = ?", user, -1);
 	if (sqlite3_prepare_v2(ob.db, "INSERT INTO observe_session"
-	    " VALUES(?, ?, ?, ?, ?)", -1, &st, NULL) == SQLITE_OK) {
+	    " VALUES(?, ?, ?, ?, ?, ?)", -1, &st, NULL) == SQLITE_OK) {
 		sqlite3_bind_text(st, 1, th, -1, SQLITE_STATIC);
 		sqlite3_bind_text(st, 2, user, -1, SQLITE_STATIC);
 		sqlite3_bind_int64(st, 3, now_s());
 		sqlite3_bind_int64(st, 4, now_s());
 		sqlite3_bind_int64(st, 5, now_s() + ABSOLUTE);
+		sqlite3_bind_text(st, 6, ip, -1, SQLITE_STATIC);
 		sqlite3_step(st);
 		sqlite3_finalize(st);
 	}
@@ -664,7 +730,8 @@ api_login(struct rq *r, const struct model *m, struct d_reply *a)
 		return;
 	}
 	if ((name = check_login(r, m, un, pw, a))) {
-		sess_new(name, tok);
+		sess_sweep();
+		sess_new(name, r->ip, tok);
 		iso(now_s() + ABSOLUTE, exp, sizeof exp);
 		user = json_deep_copy(json_object_get(json_object_get(
 		    m->accounts, name), "user"));
@@ -736,7 +803,8 @@ html_login(struct rq *r, const struct model *m, struct d_reply *a)
 		text(a, 400, "Refused: the form could not be read.\n");
 	else if ((name = check_login(r, m, un, pw, a))) {
 		free(a->body);
-		sess_new(name, tok);
+		sess_sweep();
+		sess_new(name, r->ip, tok);
 		a->cookie = d_sess_cookie(tok);
 		a->status = 303;
 		a->ctype = "text/plain; charset=utf-8";
@@ -791,6 +859,32 @@ no_write(struct d_reply *a)
 {
 	jerr(a, 403, "forbidden", "§6.1", "role", "§6.1: the observer"
 	    " listener takes no writes");
+}
+
+/* The query as it came, but box (when given) empty. */
+static const char *
+qarg_box_empty(void *cls, const char *k)
+{
+	const char *v = qarg(cls, k);
+
+	return v && strcmp(k, "box") == 0 ? "" : v;
+}
+
+/* contests/ID/boxes?box=CODE not published (CODE is no box of the
+ * contest): the answer readmodel.c rendered with box= empty, serve's for
+ * a box not in the contest (§9.3). 1 if answered. */
+static int
+other_box(struct rq *r, struct d_reply *a, const json_t *routes,
+    const char *path)
+{
+	size_t n = strlen(path);
+	char key[600];
+
+	if (strncmp(path, "contests/", 9) != 0 || n < 15 ||
+	    strcmp(path + n - 6, "/boxes") != 0 || !qarg(r->mc, "box"))
+		return 0;
+	d_rm_key(key, sizeof key, r->url, qarg_box_empty, r->mc);
+	return route(a, routes, key, NULL);
 }
 
 /* GET session, as serve's. */
@@ -861,7 +955,8 @@ api(struct rq *r, const struct model *m, struct d_reply *a)
 	else if (json_is_true(json_object_get(acc, "must_change")))
 		jerr(a, 403, "forbidden", NULL, "must_change_password",
 		    "change your password first");
-	else if (!route(a, json_object_get(m->routes, user), key, NULL))
+	else if (!route(a, json_object_get(m->routes, user), key, NULL) &&
+	    !other_box(r, a, json_object_get(m->routes, user), path))
 		jerr(a, 404, "not_found", NULL, NULL, "no such path, or not"
 		    " published to the observer network");
 	a->cache = 1;
@@ -1170,6 +1265,7 @@ d_observe(int argc, char **argv)
 	d_spool_open(ob.dir);
 	d_auth_init(D_AUTH_OBSERVE, &ob.hashm);
 	model_poll();
+	sess_sweep();
 	sigemptyset(&set);
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGINT);

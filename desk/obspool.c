@@ -25,7 +25,20 @@
  * the book holds for this spool's id, so a restart neither drops nor
  * repeats a line. A spool with another id (the file made anew) is read
  * from its start. A half-written last line waits for its newline; an
- * event the book cannot take (read-only, disk full) is tried again. */
+ * event the book cannot take (read-only, disk full) is tried again.
+ *
+ * Refused lines after the last one written would be said again after a
+ * restart; so serve also keeps how far it has examined the spool, in
+ * DIR/observe-events.seen (replaced whole by rename; no journal event,
+ * as a refused line writes nothing to the book):
+ *   {"examined": N, "spool": id, "written": M}
+ * M being the book's spool_end when it was made. At start it is used
+ * only when its spool is this one and M is still the book's spool_end:
+ * then every line between M and N was refused (a good one would have
+ * moved M), so skipping them skips no good line. Any other file (a
+ * book restored from a backup, a torn or foreign file) is ignored and
+ * the book's spool_end rules, as before: a line is then said twice,
+ * never lost. */
 #include "obspool.h"
 
 #include <arpa/inet.h>
@@ -141,8 +154,68 @@ d_spool_close(void)
 static struct {
 	char id[33];		/* the spool read; "" before the first look */
 	long long off;		/* bytes of it taken (written or refused) */
+	long long wend;		/* the book's spool_end: bytes written */
+	long long kept;		/* the off DIR's .seen file holds */
 	int said;		/* a bad header said once */
 } rd;
+
+#define SEEN_NAME "observe-events.seen"
+
+/* DIR/observe-events.seen: the examined offset it holds when it is of
+ * spool id and its written end is wend, else 0. */
+static long long
+seen_get(const char *dir, const char *id, long long wend)
+{
+	char path[4200];
+	json_t *o;
+	long long n = 0;
+
+	snprintf(path, sizeof path, "%s/" SEEN_NAME, dir);
+	o = json_load_file(path, JSON_REJECT_DUPLICATES, NULL);
+	if (json_object_size(o) == 3 && json_is_integer(json_object_get(o,
+	    "examined")) && json_is_integer(json_object_get(o, "written")) &&
+	    json_integer_value(json_object_get(o, "written")) == wend &&
+	    json_is_string(json_object_get(o, "spool")) &&
+	    strcmp(json_string_value(json_object_get(o, "spool")), id) == 0)
+		n = json_integer_value(json_object_get(o, "examined"));
+	json_decref(o);
+	return n;
+}
+
+/* rd's examined offset kept in DIR's .seen file (tmp, fsync, rename):
+ * only when refused lines took it past what the book holds. A file
+ * that cannot be made is said; the lines are then said again after a
+ * restart, never lost. */
+static void
+seen_put(const char *dir)
+{
+	char path[4200], tmp[4300], *s;
+	json_t *o;
+	int fd, ok = 0;
+
+	if (rd.off == rd.kept || rd.off <= rd.wend)
+		return;
+	snprintf(path, sizeof path, "%s/" SEEN_NAME, dir);
+	snprintf(tmp, sizeof tmp, "%s.tmp", path);
+	o = json_pack("{s:I, s:s, s:I}", "examined", (json_int_t)rd.off,
+	    "spool", rd.id, "written", (json_int_t)rd.wend);
+	s = o ? d_canon(o) : NULL;
+	json_decref(o);
+	fd = s ? open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640) :
+	    -1;
+	if (fd >= 0) {
+		ok = put_line(fd, s) == 0;
+		close(fd);
+		ok = ok && rename(tmp, path) == 0;
+	}
+	free(s);
+	if (ok)
+		rd.kept = rd.off;
+	else
+		fprintf(stderr, "teller-desk: %s: cannot keep how far the"
+		    " spool was examined; refused lines may be said again\n",
+		    path);
+}
 
 static int
 is_at(const char *s)
@@ -251,6 +324,8 @@ line_write(struct desk *d, const json_t *o, long long end)
 		    "user")), json_string_value(json_object_get(o, "role")),
 		    json_string_value(json_object_get(o, "ip")), data);
 	d_book_unlock();
+	if (rc == 0)
+		rd.wend = end;
 	return rc;
 }
 
@@ -338,7 +413,8 @@ take_lines(struct desk *d, const char *path, const char *buf, size_t n)
 
 /* Open the spool and find where to read from: the file, or NULL. */
 static FILE *
-spool_at(struct desk *d, const char *path, long long *size)
+spool_at(struct desk *d, const char *dir, const char *path,
+    long long *size)
 {
 	FILE *f = fopen(path, "rb");
 	struct stat sb;
@@ -358,10 +434,13 @@ spool_at(struct desk *d, const char *path, long long *size)
 	}
 	rd.said &= ~1;
 	if (strcmp(id, rd.id) != 0) {
-		long long e = book_end(d, id);
+		long long e = book_end(d, id), x = seen_get(dir, id, e);
 
 		memcpy(rd.id, id, sizeof rd.id);
-		rd.off = e > hl ? e : hl;
+		rd.wend = e;
+		rd.kept = x;
+		rd.off = x > e ? x : e;
+		rd.off = rd.off > hl ? rd.off : hl;
 	}
 	if (sb.st_size < rd.off && !(rd.said & 2))
 		fprintf(stderr, "teller-desk: %s: shorter than the %lld bytes"
@@ -382,7 +461,7 @@ d_spool_pickup(struct desk *d, const char *dir)
 	FILE *f;
 
 	snprintf(path, sizeof path, "%s/%s", dir, D_SPOOL_NAME);
-	if (d->read_only || !(f = spool_at(d, path, &size)))
+	if (d->read_only || !(f = spool_at(d, dir, path, &size)))
 		return;
 	n = size > rd.off ? (size_t)(size - rd.off) : 0;
 	n = n > PASS_MAX ? PASS_MAX : n;
@@ -393,4 +472,5 @@ d_spool_pickup(struct desk *d, const char *dir)
 		free(buf);
 	}
 	fclose(f);
+	seen_put(dir);
 }

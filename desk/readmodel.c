@@ -38,7 +38,10 @@
  * cannot reach it: unreleased figures are not in the directory at all
  * (suite_desk_observe.sh greps for them). A KEY is the path and then
  * the query parameters of d_rm_key in their fixed order; a query that
- * was not rendered is 404 on observe. An HTML page's logout form
+ * was not rendered is 404 on observe, but for one: a contest's boxes
+ * read with box=CODE falls back to its key with "box=" (empty, never a
+ * box's code), serve's answer for a box not in the contest, rendered
+ * as the others. An HTML page's logout form
  * carries @@RM-IDEM@@ and @@RM-CSRF@@, which observe fills for the
  * session that asks.
  *
@@ -381,6 +384,11 @@ contest_reads(struct pub *p, int c, int boxes)
 		}
 	}
 	q.k[0] = "box";
+	/* "box=" (no box has an empty code) is serve's answer for any box
+	 * not in the contest: observe gives it for those (§9.3) */
+	q.v[0] = "";
+	snprintf(path, sizeof path, "contests/%s/boxes", k->id);
+	api(p, path, &q);
 	for (int b = 0; boxes && b < p->d->nboxes; b++)
 		for (int i = 0; i < p->d->boxes[b].npolls; i++)
 			if (p->d->boxes[b].polls[i].contest == c) {
@@ -405,6 +413,9 @@ not_yours(struct pub *p, int c)
 		    p->d->cs[c].id, subs[i]);
 		add(p, key, 403, "application/json", 1, forbid, NULL);
 	}
+	snprintf(key, sizeof key, "/api/v1/contests/%s/boxes?box=",
+	    p->d->cs[c].id);
+	add(p, key, 403, "application/json", 1, forbid, NULL);
 }
 
 static const char *

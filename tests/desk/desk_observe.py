@@ -249,8 +249,16 @@ def parity(srv, obs, ro, toks):
         same(srv, obs, stoks["agent"], toks["agent"], path, "agent")
         same(srv, obs, stoks["observer"], toks["observer"], path,
              "observer")
-    for path in ("board", "election", C + "boxes"):
+    for path in ("board", "election", C + "boxes", C + "boxes?box=M1",
+                 C + "boxes?box=NOPE-9"):
         same(srv, obs, stoks["screen"], toks["screen"], path, "screen")
+    # a box not in the contest: serve's empty list, byte for byte (§9.3)
+    for role in ("agent", "observer"):
+        st = same_bytes(srv, obs, "/api/v1/" + C + "boxes?box=NOPE-9",
+                        stoks[role], toks[role],
+                        role + ", a box not in the contest")
+        check(st == 200, "%s: a box not in the contest is 200 on observe"
+              " (%d)" % (role, st))
     same(srv, obs, None, None, "health", "no session")
     # serve and observe share respond.c: the values themselves, not only
     # their agreement
@@ -625,9 +633,62 @@ def forged_spool(srv, db):
           " written")
     with open(os.path.join(tmp, "serve.log"), errors="replace") as f:
         log = f.read()
-    check(log.count("refused, not written") >= 7,
-          "each forged line refused on serve's stderr (%d)"
-          % log.count("refused, not written"))
+    n_said = log.count("refused, not written")
+    check(n_said >= 7, "each forged line refused on serve's stderr (%d)"
+          % n_said)
+    # a refused line after the last written one; serve restarted: it is
+    # not said again, and a good line after it is still written (the
+    # examined offset, obspool.c)
+    with open(os.path.join(srv.rm, "observe-events.jsonl"), "a") as f:
+        f.write(forged[0])
+    t0 = time.monotonic()
+    while time.monotonic() - t0 < 10:
+        with open(os.path.join(tmp, "serve.log"), errors="replace") as f:
+            if f.read().count("refused, not written") > n_said:
+                break
+        time.sleep(0.2)
+    n_said += 1
+    srv = restart_serve(srv)
+    with open(os.path.join(srv.rm, "observe-events.jsonl"), "a") as f:
+        f.write(line(dict(ev, action="session.login_failed",
+                          username="after-restart")))
+    n = settle(db, "session.login_failed", "after-restart", 1)
+    with open(os.path.join(tmp, "serve.log"), errors="replace") as f:
+        log = f.read()
+    check(n == 1 and log.count("refused, not written") == n_said,
+          "serve restarted: the refused lines not said again (%d, %d"
+          " before), the next good one written (%d)"
+          % (log.count("refused, not written"), n_said, n))
+    return srv
+
+
+def unused_expiry(rm, db):
+    """§6.5: a session nobody uses again is logged as expired by
+    observe's sweep (idle 2 s here, TELLER_DESK_IDLE_S), once; the
+    session a second login of the user ends is not (as serve)."""
+    env = dict(os.environ, TELLER_DESK_IDLE_S="2")
+    port = free_port()
+    log = open(os.path.join(tmp, "observe-idle.log"), "ab")
+    p = subprocess.Popen(
+        [DESK, "observe", rm, "--listen", "127.0.0.1:%d" % port,
+         "--insecure-http", "--sessions", os.path.join(tmp, "idle.db")],
+        stderr=log, env=env)
+    try:
+        assert wait_port(p, port), "observe (idle 2 s) did not start"
+        st1, _ = login(port, HALL)
+        st2, _ = login(port, HALL)
+        n = settle(db, "session.expired", HALL[0], 1, timeout=15)
+        time.sleep(4)   # a second sweep and pickup: nothing more
+        ev = from_observe(journal(db), "session.expired", HALL[0])
+        check(st1 == 200 and st2 == 200 and n == 1 and len(ev) == 1 and
+              ev[0]["ip"] == "127.0.0.1" and ev[0]["role"] == "screen",
+              "an unused observe session expired: in the journal once,"
+              " the one a new login ended not at all (%d %d %d)"
+              % (st1, st2, len(ev)))
+    finally:
+        p.kill()
+        p.wait()
+        log.close()
 
 
 def restarts(srv, obs, rm):
@@ -782,7 +843,8 @@ def main():
         disclosure(srv, obs, rm, ro, toks)
         html(obs)
         srv = audit_logins(srv, obs, db)
-        forged_spool(srv, db)
+        srv = forged_spool(srv, db)
+        unused_expiry(rm, db)
         accounts = json.loads(model_text(rm).partition("\n")[2])[
             "accounts"]
         check(sorted(accounts) == sorted([AG[0], OBS[0], HALL[0]]),
