@@ -457,14 +457,8 @@ look(void *arg)
 	}
 }
 
-static long
-one_second(void)
-{
-	return 1;
-}
-
 static struct d_periodic task = { .name = "backups",
-	.period = one_second, .tick = look };
+	.period = d_period_one_second, .tick = look };
 
 void
 d_backup_dir(const char *dir)

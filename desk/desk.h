@@ -500,6 +500,9 @@ struct d_periodic {
 	int running, stopping;
 };
 int d_periodic_start(struct d_periodic *t);
+/* A period of one second, for a task that decides for itself when a
+ * tick has work (backups, the automatic exports). */
+long d_period_one_second(void);
 void d_periodic_stop(struct d_periodic *t);
 /* A periodic task's banner text ("" none) under its own mutex: set
  * returns 1 when the text changed; get 1 when there is one, copied to

@@ -163,14 +163,8 @@ drain(void *arg)
 	}
 }
 
-static long
-one_second(void)
-{
-	return 1;
-}
-
 static struct d_periodic task = { .name = "export thread",
-	.period = one_second, .tick = drain };
+	.period = d_period_one_second, .tick = drain };
 
 int
 d_f21_auto_start(struct desk *d)

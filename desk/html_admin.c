@@ -130,6 +130,17 @@ register_(struct ctx *x, struct sb *b)
 	rows_table(b, "Agent register", ac, ak, x->d->agents);
 }
 
+/* Opens an S-24 form that acts on the whole book: outside a contest's
+ * page it names the first contest, as every form must name one. */
+static void
+admin_form_open(struct ctx *x, struct sb *b, const char *form,
+    const char *title)
+{
+	form_open(x, b, form, title);
+	if (x->c < 0 && x->d->ncs > 0)
+		field(x, b, form, "c", "", "hidden", x->d->cs[0].id, 0);
+}
+
 /* The ballast file (§4.2) and, to ADMIN, the form that deletes it. */
 static void
 ballast(struct ctx *x, struct sb *b, const char *path)
@@ -146,9 +157,7 @@ ballast(struct ctx *x, struct sb *b, const char *path)
 	    " for a full disk.</p>", bl >> 20);
 	if (strcmp(x->u->role, "admin") != 0)
 		return;
-	form_open(x, b, "ballast", "Delete the ballast");
-	if (x->c < 0 && x->d->ncs > 0)
-		field(x, b, "ballast", "c", "", "hidden", x->d->cs[0].id, 0);
+	admin_form_open(x, b, "ballast", "Delete the ballast");
 	put(b, "<p>When the disk is full and the book read-only: delete"
 	    " it, then back up and move files off the disk.</p>");
 	form_close(b, "Delete the ballast");
@@ -169,9 +178,7 @@ export_form(struct ctx *x, struct sb *b)
 		    " --tar FILE</code> makes one beside serve.</p>");
 		return;
 	}
-	form_open(x, b, "export", "Write the F21 audit export");
-	if (x->c < 0 && x->d->ncs > 0)
-		field(x, b, "export", "c", "", "hidden", x->d->cs[0].id, 0);
+	admin_form_open(x, b, "export", "Write the F21 audit export");
 	put(b, "<p>Writes the audit export (count.db, journal, documents,"
 	    " manifest, verification) to <code>");
 	esc(b, dir);
@@ -283,9 +290,7 @@ airgap(struct ctx *x, struct sb *b)
 	esc(b, d_airgap_blocked());
 	put(b, ". Count writes are refused until you override, saying"
 	    " why; the reason goes into the audit log.</p>");
-	form_open(x, b, "airgap", "Override the air-gap block");
-	if (x->c < 0 && x->d->ncs > 0)
-		field(x, b, "airgap", "c", "", "hidden", x->d->cs[0].id, 0);
+	admin_form_open(x, b, "airgap", "Override the air-gap block");
 	field(x, b, "airgap", "reason", "Reason", "text", "", 1);
 	form_close(b, "Override");
 }

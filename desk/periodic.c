@@ -115,3 +115,9 @@ d_env_seconds(const char *name, long max, long def)
 	s = strtol(e, &end, 10);
 	return *e && !*end && s >= 1 && s <= max ? s : def;
 }
+
+long
+d_period_one_second(void)
+{
+	return 1;
+}
