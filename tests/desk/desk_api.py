@@ -1342,7 +1342,8 @@ def block_verified(ro, sup, c1, c2):
         post(ro, "receipts", {"box": b, "seals_intact": True, "packets": []})
         post(sup, "boxes/open", {"box": b, "table": 1})
         for tok in (c1, c2):
-            post(tok, N + "bpa", {"box": b, "issued_to_voters": n})
+            js, _ = post(tok, N + "bpa", {"box": b, "issued_to_voters": n})
+            count["bpa " + b] = js and js["entry"]
             js, _ = post(tok, N + "counts", {"box": b, "attempt": 0,
                                              "papers": n})
             count[b] = js and js["entry"]
@@ -1419,6 +1420,34 @@ def raw_get(path, tok):
     return r.status, raw
 
 
+def f6_redecided(ro, sup, count):
+    """Sections 2.3 and 2.4: the RO's correction of N1's count to 58
+    (BPA 60) changed its variance, so N1 is undecided, its "agreed"
+    gone; F6 is not re-issued (I5) until the RO or a DRO decides it
+    again with an outcome its figures allow; the supervisor may not."""
+    N = "contests/north/"
+    st, js, _ = call("GET", N + "boxes?box=N1", token=ro)
+    check(st == 200 and js[0]["outcome"] is None and
+          js[0]["verified"] is None and js[0]["variance"] == -2,
+          "N1 undecided after its variance changed: %s" % js)
+    post(ro, N + "verification", {}, 409, rule="I5",
+         what="a re-issue with N1 undecided")
+    post(sup, N + "decisions", {"box": "N1", "outcome": "agreed"}, 403,
+         why="role", what="a supervisor decides after F6's issue")
+    post(ro, N + "decisions", {"box": "N1", "outcome": "agreed"}, 409,
+         rule="I4", what="agreed over a variance")
+    post(ro, "entries/%d/correction" % count["bpa N1"], {
+         "reason_code": "bpa_arithmetic", "reason_text": "BPA re-added",
+         "data": {"box": "N1", "issued_to_voters": 58}})
+    post(ro, N + "verification", {}, 409, rule="I5",
+         what="a re-issue with N1 still undecided")
+    post(ro, N + "decisions", {"box": "N1", "outcome": "agreed"})
+    post(ro, N + "decisions", {"box": "N1", "outcome": "agreed"}, 409,
+         rule="§2.3", what="N1 decided twice")
+    post(ro, N + "decisions", {"box": "PV", "outcome": "agreed"}, 409,
+         rule="§2.3", what="a box not undecided by a correction")
+
+
 def f6_reissue():
     """Section 2.4 and 3.5: a count corrected after F6 is issued (the
     contest COUNTING) by the RO makes F6 version 2 showing the
@@ -1448,14 +1477,20 @@ def f6_reissue():
     js, _ = post(ro, path, fix)
     check(js and js["states"] == {"north": "COUNTING"} and
           js["verified"] == 58, "corrected after issue: %s" % js)
+    f6_redecided(ro, sup, count)
     st, js, _ = call("GET", N + "boxes?box=N1", token=ro)
     check(st == 200 and js[0]["verified"] == 58, "box N1 verified 58")
     js, _ = post(ro, N + "verification", {})
     d = js and js["statement"]["differences"]
     check(js and js["version"] == 2 and js["statement"]["total"] == 98 and
-          d == [{"box": "N1", "figure": "first_count", "was": 60,
+          d == [{"box": "N1", "figure": "bpa", "was": 60, "now": 58},
+                {"box": "N1", "figure": "first_count", "was": 60,
                  "now": 58}, {"box": "N1", "figure": "verified", "was": 60,
                               "now": 58}], "F6 version 2: %s" % js)
+    check(js and [b["outcome"] for b in js["statement"]["boxes"]] ==
+          ["agreed", "agreed"] and all(b["variance"] == 0 for b in
+                                       js["statement"]["boxes"]),
+          "F6 version 2: agreed only at variance 0")
     post(ro, N + "verification", {}, 409, rule="§2.4",
          what="a second re-issue with no change")
     st, now1 = raw_get(N + "verification?version=1", ro)
