@@ -425,6 +425,19 @@ decide_who(struct desk *d, struct d_req *rq, const struct d_box *bx,
 	return 0;
 }
 
+/* Whether p awaits box.decide: undecided in VERIFYING, or undecided by
+ * a correction after F6's issue while F6 may still be corrected. */
+static int
+awaiting(const struct desk *d, const struct d_vpoll *p)
+{
+	int s = d->cs[p->contest].state;
+
+	if (p->decided)
+		return 0;
+	return s == S_VERIFYING || (p->redecide && d_f6_correctable(s) &&
+	    !d->cs[p->contest].suspended);
+}
+
 /* The polling place of box b (through its station), or NULL. */
 static const char *
 box_place(const struct desk *d, int b)
@@ -477,10 +490,6 @@ compensate(struct desk *d, struct d_req *rq, const char *pl,
 	if (!ex)
 		return d_fail(e, 400, "bad_request", NULL,
 		    "an explanation is required for compensating");
-	if (d->cs[rq->contest].state != S_VERIFYING)
-		return d_fail(e, 409, "wrong_state", "§2.3", "compensating"
-		    " errors are recorded in VERIFYING, not %s",
-		    d_state_name(d->cs[rq->contest].state));
 	for (int b = 0; b < d->nboxes; b++)
 		for (int j = 0; j < d->boxes[b].npolls; j++) {
 			struct d_vpoll *p = &d->boxes[b].polls[j];
@@ -494,6 +503,12 @@ compensate(struct desk *d, struct d_req *rq, const char *pl,
 				return d_fail(e, 409, "invariant", "§2.3",
 				    "§2.3: box %s of place %s has no agreed"
 				    " BPA and count", d->boxes[b].code, pl);
+			if (!p->decided && !awaiting(d, p))
+				return d_fail(e, 409, "wrong_state", "§2.3",
+				    "compensating errors are recorded in"
+				    " VERIFYING, or for boxes to decide again,"
+				    " not in %s", d_state_name(
+				    d->cs[rq->contest].state));
 			if (!p->decided && decide_who(d, rq, &d->boxes[b], p,
 			    "compensating", e))
 				return -1;
@@ -522,6 +537,8 @@ compensate(struct desk *d, struct d_req *rq, const char *pl,
 				continue;
 			latest_count(p, &c);
 			p->decided = 1;
+			p->redecide = 0;
+			p->decision = (int)rq->entry;
 			p->verified = c;
 			p->outcome = d_intern(d, "compensating");
 			p->explanation = d_intern(d, ex);
@@ -535,21 +552,8 @@ compensate(struct desk *d, struct d_req *rq, const char *pl,
 	return 0;
 }
 
-static int late_role(struct desk *d, struct d_req *rq, int c,
+static int late_role(struct desk *d, const struct d_req *rq, int c,
     struct d_err *e);
-
-/* Whether p awaits box.decide: undecided in VERIFYING, or undecided by
- * a correction after F6's issue while F6 may still be corrected. */
-static int
-awaiting(const struct desk *d, const struct d_vpoll *p)
-{
-	int s = d->cs[p->contest].state;
-
-	if (p->decided)
-		return 0;
-	return s == S_VERIFYING || (p->redecide && d_f6_correctable(s) &&
-	    !d->cs[p->contest].suspended);
-}
 
 int
 a_decide(struct desk *d, struct d_req *rq, struct d_out *out,
@@ -608,6 +612,7 @@ a_decide(struct desk *d, struct d_req *rq, struct d_out *out,
 		return -1;
 	p->decided = 1;
 	p->redecide = 0;
+	p->decision = (int)rq->entry;
 	p->verified = ver;
 	p->outcome = d_intern(d, o);
 	p->explanation = d_intern(d, ex);
@@ -1204,7 +1209,7 @@ d_fig_verified(struct desk *d, long long n)
  * DRO with verify_approve, with a reason_text, in d_f6_correctable's
  * states, the contest not suspended. */
 static int
-late_role(struct desk *d, struct d_req *rq, int c, struct d_err *e)
+late_role(struct desk *d, const struct d_req *rq, int c, struct d_err *e)
 {
 	if (strcmp(rq->user->role, "ro") != 0 && strcmp(rq->user->role,
 	    "dro") != 0)
@@ -1358,4 +1363,75 @@ d_fig_correct(struct desk *d, struct d_req *rq, long long n, const char *rt,
 	out->answer = json_pack("{s:i, s:I}", "entry_no", old.entry_no,
 	    "verified", (json_int_t)p->verified);
 	return 0;
+}
+
+/* §3.5 for verification outcomes: the decision of entry n is
+ * superseded by the RO or a DRO with verify_approve, with a
+ * reason_text (it was approved, §3.5), in VERIFYING or, once F6 is
+ * issued, in d_f6_correctable's states (the box is then decided again
+ * and F6 re-issued showing the outcome's change, §2.4). */
+static int
+decision_who(struct desk *d, const struct d_req *rq, int c, const char *rt,
+    struct d_err *e)
+{
+	int s = d->cs[c].state;
+
+	if (late_role(d, rq, c, e))
+		return -1;
+	if (!rt)
+		return d_fail(e, 400, "bad_request", "§3.5", "§3.5: a"
+		    " verification outcome is superseded with a reason_text");
+	if (s != S_VERIFYING && (!d_f6_correctable(s) ||
+	    !d_f6_versions(d, c)))
+		return d_fail(e, 409, "wrong_state", s >= S_DECLARED ? "I16" :
+		    "§3.5", "no withdrawal or correction of a verification"
+		    " outcome in %s", d_state_name(s));
+	if (d->cs[c].suspended)
+		return d_fail(e, 423, "suspended", "§2.14", "suspended");
+	return 0;
+}
+
+/* If entry n is a box.decide that still stands: check who may
+ * supersede it (decision_who), then undecide each box it decided (a
+ * place's, for compensating); after F6's issue each is to be decided
+ * again (redecide). With save (a correction, which decides one box
+ * anew), a place's decision is refused and *save gets the box as it
+ * was, *one the box. The number of boxes, 0 when n is no such
+ * decision, -1 refused. */
+int
+d_decision_supersede(struct desk *d, const struct d_req *rq, long long n,
+    const char *rt, struct d_vpoll **one, struct d_vpoll *save,
+    struct d_err *e)
+{
+	int k = 0;
+
+	for (int b = 0; b < d->nboxes; b++)
+		for (int j = 0; j < d->boxes[b].npolls; j++) {
+			struct d_vpoll *p = &d->boxes[b].polls[j];
+
+			if (!p->decided || p->decision != n)
+				continue;
+			if (!k++ && decision_who(d, rq, p->contest, rt, e))
+				return -1;
+			*one = p;
+		}
+	if (k > 1 && save)
+		return d_fail(e, 409, "wrong_state", "§3.5", "§3.5: entry"
+		    " %lld decided a polling place's boxes; it is withdrawn,"
+		    " and the boxes decided again", n);
+	if (k && save)
+		*save = **one;
+	for (int b = 0; k && b < d->nboxes; b++)
+		for (int j = 0; j < d->boxes[b].npolls; j++) {
+			struct d_vpoll *p = &d->boxes[b].polls[j];
+
+			if (!p->decided || p->decision != n)
+				continue;
+			undecide(p);
+			if (d->cs[p->contest].state == S_VERIFYING) {
+				p->redecide = 0;
+				p->verified = 0;
+			}
+		}
+	return k;
 }
