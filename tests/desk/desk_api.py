@@ -1528,12 +1528,13 @@ def decision_supersede():
     post(ro, path, dict(fix, reason_text=None), 400)
     js, _ = post(ro, path, fix)
     js, _ = post(ro, N + "verification", {})
-    d = js and js["statement"]["differences"]
+    d = js and js.get("statement", {}).get("differences")
     check(js and js["version"] == 2 and d == [
         {"box": "N1", "figure": "outcome", "was": "variance_confirmed",
          "now": "within_tolerance"}], "F6 version 2, outcome: %s" % js)
     st, html = raw_get("forms/F6?contest=north&version=2", ro)
     check(st == 200 and b"<td>outcome</td>" in html and
+          b"variance_confirmed</td>" in html and
           b"within the tolerance" in html, "printed F6 version 2: outcome")
     w = "entries/%d/withdrawal" % pv
     post(sup, w, why, 403, why="role", what="a supervisor after issue")
