@@ -1406,6 +1406,16 @@ def block_count():
     post(sup, N + "sheets/close", {"round": 1, "area": "main", "table": 1,
                                    "stage": 1})
     js, _ = post(ro, "contests/north/rounds/1/close", {"stage": 1})
+    r = subprocess.run([DESK, "export", db], capture_output=True, text=True)
+    dec = [json.loads(x)["entry"] for x in r.stdout.splitlines()
+           if '"action":"box.decide"' in x]
+    post(ro, "entries/%d/withdrawal" % dec[-1], {
+         "reason_code": "other", "reason_text": "PV's outcome re-checked"})
+    post(ro, N + "provisional", {"present": []}, 409, rule="I5",
+         what="no result with PV to be decided again")
+    post(ro, N + "decisions", {"box": "PV", "outcome": "agreed"})
+    post(ro, N + "verification", {}, 409, rule="§2.4",
+         what="PV agreed again: nothing to re-issue")
     js, _ = post(ro, N + "provisional", {"present": []})
     p = js and js.get("provisional")
     votes = [c["votes"] for c in p["candidates"]] if p else []
