@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* act_correct.c -- corrections (§3.5): a withdrawal is a superseding
- * entry that takes a figure, bundle, doubtful paper, transfer or
- * objection out of the views, or puts back the value a configuration
- * change replaced; a correction is a superseding entry of the
+ * entry that takes a figure, bundle, doubtful paper, transfer,
+ * objection or verification outcome (box.decide) out of the views, or
+ * puts back the value a configuration change replaced; a correction is a superseding entry of the
  * original's own action with new data (journalled as that action, with
  * supersedes). Nothing is deleted. A withdrawal resolves a double-entry
  * difference (I20) too. */
@@ -138,6 +138,8 @@ struct subj {
 	struct d_xfer *x[2];	/* a transfer: its two sides */
 	struct d_bundle *o;	/* an objection: the paper it endorsed */
 	json_t *g;		/* an objection's or config change's record */
+	struct d_vpoll *dp;	/* a decision (box.decide): a box it decided */
+	struct d_vpoll dsave;	/* that box as it was (a correction's) */
 	int c;			/* its contest, -1 none (config) */
 };
 
@@ -260,13 +262,13 @@ objection_ok(struct desk *d, const struct d_user *u, struct subj *s,
 /* Take entry n out of the views, if u may (§3.5): s gets the subject. */
 static int
 supersede(struct desk *d, const struct d_req *rq, long long n,
-    const char *rt, struct subj *s, struct d_err *e)
+    const char *rt, int corr, struct subj *s, struct d_err *e)
 {
 	const struct d_user *u = rq->user;
 	struct d_fig *f;
 	struct d_bundle *b = NULL;
 	struct d_tally *t = NULL;
-	int c = -1, table = 0, conf, tables[2] = { 0, 0 };
+	int c = -1, table = 0, conf, tables[2] = { 0, 0 }, k;
 
 	memset(s, 0, sizeof *s);
 	s->c = -1;
@@ -294,6 +296,14 @@ supersede(struct desk *d, const struct d_req *rq, long long n,
 		if (d_config_revert(d, rq, s->g, 0, rt, e))
 			return -1;
 		json_object_set_new(s->g, "withdrawn", json_true());
+		return 0;
+	}
+	/* a verification outcome (§3.5): the DRO or RO */
+	if ((k = d_decision_supersede(d, rq, n, rt, &s->dp, corr ?
+	    &s->dsave : NULL, e)) < 0)
+		return -1;
+	if (k) {
+		s->c = s->dp->contest;
 		return 0;
 	}
 	if (d_fig_verified(d, n))
@@ -356,7 +366,9 @@ unsupersede(struct desk *d, const struct d_req *rq, struct subj *s)
 {
 	struct d_err e;
 
-	if (s->f)
+	if (s->dp)
+		*s->dp = s->dsave;
+	else if (s->f)
 		s->f->withdrawn = 0;
 	else if (s->t)
 		s->t->withdrawn = 0;
@@ -378,6 +390,8 @@ unsupersede(struct desk *d, const struct d_req *rq, struct subj *s)
 static const char *
 action_of(const struct subj *s)
 {
+	if (s->dp)
+		return "box.decide";
 	if (s->f)
 		return s->f->kind ? "count.enter" : "bpa.enter";
 	if (s->t)
@@ -403,7 +417,7 @@ a_withdraw(struct desk *d, struct d_req *rq, struct d_out *out,
 	    d_get_str(rq->body, "reason_code", 1, 32, &rc, e) < 0 ||
 	    d_get_str(rq->body, "reason_text", 0, 2000, &rt, e) < 0 ||
 	    reason_ok(rc, rt, e) ||
-	    supersede(d, rq, rq->sub, rt, &s, e))
+	    supersede(d, rq, rq->sub, rt, 0, &s, e))
 		return -1;
 	rq->contest = s.c;
 	out->ncontests = 0;
@@ -425,6 +439,22 @@ a_withdraw(struct desk *d, struct d_req *rq, struct d_out *out,
 	return 0;
 }
 
+/* Whether rq's data names the box of poll p (a decision's correction
+ * decides the same box). */
+static int
+same_box(const struct desk *d, const struct d_req *rq,
+    const struct d_vpoll *p)
+{
+	const char *code = json_string_value(json_object_get(rq->body,
+	    "box"));
+
+	for (int b = 0; code && b < d->nboxes; b++)
+		for (int j = 0; j < d->boxes[b].npolls; j++)
+			if (&d->boxes[b].polls[j] == p)
+				return strcmp(d->boxes[b].code, code) == 0;
+	return 0;
+}
+
 /* A correction of entry n: n is superseded and rq (n's action, with the
  * new data as its body) is run in its place; if that fails, n stands.
  * Live from POST entries/N/correction, and in a replay of a line of
@@ -443,7 +473,7 @@ d_correct(struct desk *d, struct d_req *rq, long long n, const char *rc,
 			return -1;
 		goto done;
 	}
-	if (supersede(d, rq, n, rt, &s, e))
+	if (supersede(d, rq, n, rt, 1, &s, e))
 		return -1;
 	if (!rq->action)
 		rq->action = action_of(&s);
@@ -458,6 +488,11 @@ d_correct(struct desk *d, struct d_req *rq, long long n, const char *rc,
 	if (rq->contest != s.c || strcmp(rq->action, action_of(&s)) != 0) {
 		d_fail(e, 400, "bad_request", "§3.5", "a correction of entry"
 		    " %lld is an entry of its own action and contest", n);
+		goto undo;
+	}
+	if (s.dp && !same_box(d, rq, s.dp)) {
+		d_fail(e, 400, "bad_request", "§3.5", "a correction of entry"
+		    " %lld decides the box it decided", n);
 		goto undo;
 	}
 	if (d_exec(d, rq, out, e))

@@ -188,6 +188,23 @@ release_state_ok(const struct d_contest *c)
 	return c->state == S_STAGE2 && c->stage_closed[2];
 }
 
+/* I5 after F6's issue: no result while a box of contest c is to be
+ * decided again (a correction changed its variance, or its outcome was
+ * withdrawn, §3.5); past PROVISIONAL it could not be. */
+static int
+undecided(const struct desk *d, int c, struct d_err *e)
+{
+	json_t *rd = d_f6_redecide(d, c);
+	int n = (int)json_array_size(rd);
+
+	if (n)
+		d_fail(e, 409, "invariant", "I5", "I5: box %s is to be"
+		    " decided again before a result",
+		    json_string_value(json_array_get(rd, 0)));
+	json_decref(rd);
+	return n ? -1 : 0;
+}
+
 int
 a_provisional(struct desk *d, struct d_req *rq, struct d_out *out,
     struct d_err *e)
@@ -205,6 +222,8 @@ a_provisional(struct desk *d, struct d_req *rq, struct d_out *out,
 	if (!release_state_ok(c))
 		return d_fail(e, 409, "wrong_state", "§2.2", "no provisional"
 		    " result in %s", d_state_name(c->state));
+	if (undecided(d, rq->contest, e))
+		return -1;
 	if (!d_reconciled(d, rq->contest, why, sizeof why))
 		return d_fail(e, 409, "invariant", "I10", "%s", why);
 	if (!(er = d_engine_result(d, rq->contest, c->stage_closed[2], e)))

@@ -66,11 +66,16 @@ effective(const struct d_vpoll *p, int kind, int attempt, long long *v)
 	return 1;
 }
 
+/* Whether user entered a current figure of p. A correction after F6's
+ * issue (sole) does not count: §3.5 gives it to the DRO or RO, who
+ * also decide the box again (§2.3); I4's separation is between the
+ * table's entries and the approver. */
 static int
 authored(const struct d_vpoll *p, const char *user)
 {
 	for (int i = 0; i < p->nfigs; i++)
-		if (!p->figs[i].withdrawn && strcmp(p->figs[i].user, user) == 0)
+		if (!p->figs[i].withdrawn && !p->figs[i].sole &&
+		    strcmp(p->figs[i].user, user) == 0)
 			return 1;
 	return 0;
 }
@@ -420,6 +425,19 @@ decide_who(struct desk *d, struct d_req *rq, const struct d_box *bx,
 	return 0;
 }
 
+/* Whether p awaits box.decide: undecided in VERIFYING, or undecided by
+ * a correction after F6's issue while F6 may still be corrected. */
+static int
+awaiting(const struct desk *d, const struct d_vpoll *p)
+{
+	int s = d->cs[p->contest].state;
+
+	if (p->decided)
+		return 0;
+	return s == S_VERIFYING || (p->redecide && d_f6_correctable(s) &&
+	    !d->cs[p->contest].suspended);
+}
+
 /* The polling place of box b (through its station), or NULL. */
 static const char *
 box_place(const struct desk *d, int b)
@@ -472,10 +490,6 @@ compensate(struct desk *d, struct d_req *rq, const char *pl,
 	if (!ex)
 		return d_fail(e, 400, "bad_request", NULL,
 		    "an explanation is required for compensating");
-	if (d->cs[rq->contest].state != S_VERIFYING)
-		return d_fail(e, 409, "wrong_state", "§2.3", "compensating"
-		    " errors are recorded in VERIFYING, not %s",
-		    d_state_name(d->cs[rq->contest].state));
 	for (int b = 0; b < d->nboxes; b++)
 		for (int j = 0; j < d->boxes[b].npolls; j++) {
 			struct d_vpoll *p = &d->boxes[b].polls[j];
@@ -489,6 +503,12 @@ compensate(struct desk *d, struct d_req *rq, const char *pl,
 				return d_fail(e, 409, "invariant", "§2.3",
 				    "§2.3: box %s of place %s has no agreed"
 				    " BPA and count", d->boxes[b].code, pl);
+			if (!p->decided && !awaiting(d, p))
+				return d_fail(e, 409, "wrong_state", "§2.3",
+				    "compensating errors are recorded in"
+				    " VERIFYING, or for boxes to decide again,"
+				    " not in %s", d_state_name(
+				    d->cs[rq->contest].state));
 			if (!p->decided && decide_who(d, rq, &d->boxes[b], p,
 			    "compensating", e))
 				return -1;
@@ -517,6 +537,8 @@ compensate(struct desk *d, struct d_req *rq, const char *pl,
 				continue;
 			latest_count(p, &c);
 			p->decided = 1;
+			p->redecide = 0;
+			p->decision = (int)rq->entry;
 			p->verified = c;
 			p->outcome = d_intern(d, "compensating");
 			p->explanation = d_intern(d, ex);
@@ -529,6 +551,9 @@ compensate(struct desk *d, struct d_req *rq, const char *pl,
 	    "boxes", boxes);
 	return 0;
 }
+
+static int late_role(struct desk *d, const struct d_req *rq, int c,
+    struct d_err *e);
 
 int
 a_decide(struct desk *d, struct d_req *rq, struct d_out *out,
@@ -577,14 +602,17 @@ a_decide(struct desk *d, struct d_req *rq, struct d_out *out,
 	if (k >= 2 && !ex)
 		return d_fail(e, 400, "bad_request", NULL,
 		    "an explanation is required for %s", o);
-	if (decide_who(d, rq, &d->boxes[b], p, o, e))
+	if ((p->redecide && late_role(d, rq, rq->contest, e)) ||
+	    decide_who(d, rq, &d->boxes[b], p, o, e))
 		return -1;
-	if (d->cs[rq->contest].state != S_VERIFYING || p->decided)
+	if (!awaiting(d, p))
 		return d_fail(e, 409, "wrong_state", "§2.3",
 		    "box %s is not awaiting a decision", d->boxes[b].code);
 	if (i4(d, rq, &d->boxes[b], p, o, &ver, e))
 		return -1;
 	p->decided = 1;
+	p->redecide = 0;
+	p->decision = (int)rq->entry;
 	p->verified = ver;
 	p->outcome = d_intern(d, o);
 	p->explanation = d_intern(d, ex);
@@ -928,7 +956,7 @@ d_statement(struct desk *d, int c, long long n, int *entry)
 /* The figures of F6 a correction may change, per box (§2.4's "showing
  * the change"). */
 static const char *const f6_figures[] = { "bpa", "first_count",
-	"verified", NULL };
+	"verified", "outcome", NULL };
 
 /* What differs between F6 as issued last (was) and now: one
  * {"box", "figure", "was", "now"} per changed figure. */
@@ -1031,16 +1059,24 @@ a_vissue(struct desk *d, struct d_req *rq, struct d_out *out,
 
 	if (d_body_keys(rq->body, keys, e))
 		return -1;
-	if (c->state != S_VERIFYING && reissue_ok(d, rq, &changes, e))
-		return -1;
-	for (int i = 0; !changes && i < d->nboxes; i++)
+	/* I5 first: no version of F6, first or later, with a box
+	 * undecided (a re-issue too, §2.4: never "agreed" over a
+	 * variance) */
+	for (int i = 0; (c->state == S_VERIFYING || (d_f6_correctable(
+	    c->state) && d_f6_versions(d, rq->contest))) && i < d->nboxes;
+	    i++)
 		for (int j = 0; j < d->boxes[i].npolls; j++)
 			if (d->boxes[i].polls[j].contest == rq->contest &&
 			    !d->boxes[i].polls[j].decided)
 				return d_fail(e, 409, "invariant", "I5",
 				    "I5: %s \xe2\x80\x94 %s",
-				    d->boxes[i].code, d->boxes[i].received ?
+				    d->boxes[i].code,
+				    d->boxes[i].polls[j].redecide ? "decide"
+				    " it again: a correction changed its"
+				    " variance" : d->boxes[i].received ?
 				    "not decided" : "not received");
+	if (c->state != S_VERIFYING && reissue_ok(d, rq, &changes, e))
+		return -1;
 	if (!changes)
 		c->state = S_VERIFIED;
 	n = issue_f6(d, rq, changes);
@@ -1148,7 +1184,8 @@ verified_fig(struct desk *d, long long n, struct d_vpoll **pp, int *bi)
 		for (int j = 0; j < d->boxes[b].npolls; j++) {
 			struct d_vpoll *p = &d->boxes[b].polls[j];
 
-			for (int i = 0; p->decided && i < p->nfigs; i++)
+			for (int i = 0; (p->decided || p->redecide) &&
+			    i < p->nfigs; i++)
 				if (p->figs[i].entry == n &&
 				    !p->figs[i].withdrawn) {
 					*pp = p;
@@ -1172,18 +1209,26 @@ d_fig_verified(struct desk *d, long long n)
  * DRO with verify_approve, with a reason_text, in d_f6_correctable's
  * states, the contest not suspended. */
 static int
+late_role(struct desk *d, const struct d_req *rq, int c, struct d_err *e)
+{
+	if (strcmp(rq->user->role, "ro") != 0 && strcmp(rq->user->role,
+	    "dro") != 0)
+		return d_forbid(e, "role", "§3.5: a figure or outcome in an"
+		    " issued statement (F6) is corrected by the RO or a DRO");
+	if (!d_has_power(d, rq->user, c, "verify_approve"))
+		return d_forbid(e, "delegation", "§3.5: no delegation of"
+		    " verify_approve");
+	return 0;
+}
+
+static int
 late_who(struct desk *d, struct d_req *rq, int c, const char *rt,
     struct d_err *e)
 {
 	int s = d->cs[c].state;
 
-	if (strcmp(rq->user->role, "ro") != 0 && strcmp(rq->user->role,
-	    "dro") != 0)
-		return d_forbid(e, "role", "§3.5: a figure in an issued"
-		    " statement (F6) is corrected by the RO or a DRO");
-	if (!d_has_power(d, rq->user, c, "verify_approve"))
-		return d_forbid(e, "delegation", "§3.5: no delegation of"
-		    " verify_approve");
+	if (late_role(d, rq, c, e))
+		return -1;
 	if (!rt)
 		return d_fail(e, 400, "bad_request", "§3.5", "§3.5: a figure"
 		    " in an issued statement is corrected with a"
@@ -1228,6 +1273,45 @@ late_value(struct desk *d, struct d_req *rq, const struct d_fig *f,
 	return 0;
 }
 
+/* p's variance now: its latest count less its BPA. */
+static long long
+variance(const struct d_vpoll *p)
+{
+	long long bpa = 0, c = 0;
+
+	effective(p, 0, 0, &bpa);
+	latest_count(p, &c);
+	return c - bpa;
+}
+
+/* A corrected figure changed p's variance: its outcome and explanation
+ * no longer follow from its figures, so it is decided again (§2.3) and
+ * F6 is not re-issued until then (I5). */
+static void
+undecide(struct d_vpoll *p)
+{
+	p->decided = 0;
+	p->redecide = 1;
+	p->outcome = NULL;
+	p->explanation = NULL;
+}
+
+/* The boxes of contest c awaiting a new decision after a correction
+ * (S-02's and S-07's "decide box X again"): their codes. */
+json_t *
+d_f6_redecide(const struct desk *d, int c)
+{
+	json_t *a = json_array();
+
+	for (int b = 0; b < d->nboxes; b++)
+		for (int j = 0; j < d->boxes[b].npolls; j++)
+			if (d->boxes[b].polls[j].contest == c &&
+			    d->boxes[b].polls[j].redecide)
+				json_array_append_new(a,
+				    json_string(d->boxes[b].code));
+	return a;
+}
+
 /* A correction (§3.5) of figure entry n of a verified box once F6 is
  * issued: the RO's entry stands for the figure on its own (its double
  * entry, I20, was done before issue), the box's verified figure becomes
@@ -1244,6 +1328,7 @@ d_fig_correct(struct desk *d, struct d_req *rq, long long n, const char *rt,
 	long long v;
 	struct d_fig *f = verified_fig(d, n, &p, &b);
 	int old_i = f ? (int)(f - p->figs) : 0;
+	long long was;
 
 	if (!f || late_who(d, rq, p->contest, rt, e))
 		return f ? -1 : d_fail(e, 404, "not_found", NULL, "no figure"
@@ -1260,6 +1345,7 @@ d_fig_correct(struct desk *d, struct d_req *rq, long long n, const char *rt,
 	if (late_value(d, rq, f, b, &v, e))
 		return -1;
 	old = *f;
+	was = variance(p);
 	if (!(f = push_fig(d, rq, p, old.kind, old.attempt, v)))
 		return d_fail(e, 500, "internal", NULL, "out of memory");
 	p->figs[old_i].withdrawn = 1;
@@ -1268,6 +1354,8 @@ d_fig_correct(struct desk *d, struct d_req *rq, long long n, const char *rt,
 	f->entry_no = old.entry_no;
 	if (latest_count(p, &v))
 		p->verified = v;
+	if (variance(p) != was)
+		undecide(p);
 	out->contests[0] = p->contest;
 	out->ncontests = 1;
 	out->data = d_norm(rq->body, old.kind ? count_keys : bpa_keys);
@@ -1275,4 +1363,75 @@ d_fig_correct(struct desk *d, struct d_req *rq, long long n, const char *rt,
 	out->answer = json_pack("{s:i, s:I}", "entry_no", old.entry_no,
 	    "verified", (json_int_t)p->verified);
 	return 0;
+}
+
+/* §3.5 for verification outcomes: the decision of entry n is
+ * superseded by the RO or a DRO with verify_approve, with a
+ * reason_text (it was approved, §3.5), in VERIFYING or, once F6 is
+ * issued, in d_f6_correctable's states (the box is then decided again
+ * and F6 re-issued showing the outcome's change, §2.4). */
+static int
+decision_who(struct desk *d, const struct d_req *rq, int c, const char *rt,
+    struct d_err *e)
+{
+	int s = d->cs[c].state;
+
+	if (late_role(d, rq, c, e))
+		return -1;
+	if (!rt)
+		return d_fail(e, 400, "bad_request", "§3.5", "§3.5: a"
+		    " verification outcome is superseded with a reason_text");
+	if (s != S_VERIFYING && (!d_f6_correctable(s) ||
+	    !d_f6_versions(d, c)))
+		return d_fail(e, 409, "wrong_state", s >= S_DECLARED ? "I16" :
+		    "§3.5", "no withdrawal or correction of a verification"
+		    " outcome in %s", d_state_name(s));
+	if (d->cs[c].suspended)
+		return d_fail(e, 423, "suspended", "§2.14", "suspended");
+	return 0;
+}
+
+/* If entry n is a box.decide that still stands: check who may
+ * supersede it (decision_who), then undecide each box it decided (a
+ * place's, for compensating); after F6's issue each is to be decided
+ * again (redecide). With save (a correction, which decides one box
+ * anew), a place's decision is refused and *save gets the box as it
+ * was, *one the box. The number of boxes, 0 when n is no such
+ * decision, -1 refused. */
+int
+d_decision_supersede(struct desk *d, const struct d_req *rq, long long n,
+    const char *rt, struct d_vpoll **one, struct d_vpoll *save,
+    struct d_err *e)
+{
+	int k = 0;
+
+	for (int b = 0; b < d->nboxes; b++)
+		for (int j = 0; j < d->boxes[b].npolls; j++) {
+			struct d_vpoll *p = &d->boxes[b].polls[j];
+
+			if (!p->decided || p->decision != n)
+				continue;
+			if (!k++ && decision_who(d, rq, p->contest, rt, e))
+				return -1;
+			*one = p;
+		}
+	if (k > 1 && save)
+		return d_fail(e, 409, "wrong_state", "§3.5", "§3.5: entry"
+		    " %lld decided a polling place's boxes; it is withdrawn,"
+		    " and the boxes decided again", n);
+	if (k && save)
+		*save = **one;
+	for (int b = 0; k && b < d->nboxes; b++)
+		for (int j = 0; j < d->boxes[b].npolls; j++) {
+			struct d_vpoll *p = &d->boxes[b].polls[j];
+
+			if (!p->decided || p->decision != n)
+				continue;
+			undecide(p);
+			if (d->cs[p->contest].state == S_VERIFYING) {
+				p->redecide = 0;
+				p->verified = 0;
+			}
+		}
+	return k;
 }

@@ -87,6 +87,10 @@ struct d_vpoll {		/* a box's verification for one contest */
 	int nfigs;
 	unsigned checks;	/* bit per check item done or not */
 	int decided;
+	int redecide;		/* undecided by a correction after F6's
+				 * issue that changed its variance: a
+				 * new box.decide is due (§2.3, §2.4) */
+	int decision;		/* the box.decide entry that decided it */
 	long long verified, first_count;
 	const char *outcome, *explanation;
 	int recounts;
@@ -378,6 +382,10 @@ int d_fig_correct(struct desk *d, struct d_req *rq, long long n,
     const char *rt, struct d_out *out, struct d_err *e);
 int d_f6_versions(const struct desk *d, int c);
 json_t *d_f6_pending(struct desk *d, int c);
+json_t *d_f6_redecide(const struct desk *d, int c);
+int d_decision_supersede(struct desk *d, const struct d_req *rq,
+    long long n, const char *rt, struct d_vpoll **one,
+    struct d_vpoll *save, struct d_err *e);
 json_t *d_box_view(struct desk *d, int b, int poll);
 /* I20's differences in contest c: per undecided box and figure whose
  * two current entries differ, {"box", "table", "figure" ("bpa" or

@@ -108,6 +108,7 @@ void d_html_adj_objection(struct ctx *x, struct sb *b);
 extern const char d_html_js_keys[];
 /* S-02's prompt to re-issue F6 after a correction (§2.4) */
 void d_html_f6_prompt(struct ctx *x, struct sb *b);
+void d_html_f6_prompt_one(struct ctx *x, struct sb *b, int c);
 
 /* html_screens.c */
 json_t *getq(struct ctx *x, const char *path, const char *round,

@@ -408,32 +408,55 @@ const char d_html_js_keys[] =
 "  });\n"
 "})();\n";
 
-/* S-02, for the RO and a DRO with verify_approve: each contest whose
- * F6 has a figure corrected since its last version (§2.4: "the RO is
- * prompted to tell the agents"), the changes, and the re-issue form
- * (POST verification, as S-07's issue). */
+/* The boxes a correction left undecided (I5 refuses the re-issue
+ * until each is decided again, §2.3). */
+static void
+f6_redecide(struct ctx *x, struct sb *b, int c)
+{
+	json_t *a = d_f6_redecide(x->d, c);
+	const json_t *v;
+	size_t i;
+
+	json_array_foreach(a, i, v) {
+		put(b, "<p class=\"blocker\">Decide box ");
+		esc(b, json_string_value(v));
+		put(b, " again: a correction changed its variance (I5)</p>");
+	}
+	json_decref(a);
+}
+
+/* For the RO and a DRO with verify_approve, when contest c's F6 has a
+ * figure corrected since its last version (§2.4: "the RO is prompted
+ * to tell the agents"): the changes, the boxes to decide again and the
+ * re-issue form (POST verification). S-02 and S-07 show it. */
+void
+d_html_f6_prompt_one(struct ctx *x, struct sb *b, int c)
+{
+	int keep = x->c;
+	json_t *ch, *o;
+
+	if ((strcmp(x->u->role, "ro") != 0 && strcmp(x->u->role,
+	    "dro") != 0) || !d_has_power(x->d, x->u, c,
+	    "verify_approve") || !(ch = d_f6_pending(x->d, c)))
+		return;
+	put(b, "<h2>F6 to re-issue \xe2\x80\x94 tell the agents: ");
+	esc(b, x->d->cs[c].name);
+	put(b, "</h2>");
+	o = json_pack("{s:i, s:o}", "version", d_f6_versions(x->d, c) + 1,
+	    "differences", ch);
+	df_f6_changes(b, o);
+	json_decref(o);
+	f6_redecide(x, b, c);
+	x->c = c;
+	form_open(x, b, "issue", "Re-issue the verification statement");
+	form_close(b, "Re-issue statement");
+	x->c = keep;
+}
+
+/* S-02: d_html_f6_prompt_one for each contest. */
 void
 d_html_f6_prompt(struct ctx *x, struct sb *b)
 {
-	int keep = x->c;
-
-	for (int c = 0; c < x->d->ncs; c++) {
-		json_t *ch, *o;
-
-		if ((strcmp(x->u->role, "ro") != 0 && strcmp(x->u->role,
-		    "dro") != 0) || !d_has_power(x->d, x->u, c,
-		    "verify_approve") || !(ch = d_f6_pending(x->d, c)))
-			continue;
-		put(b, "<h2>F6 to re-issue \xe2\x80\x94 tell the agents: ");
-		esc(b, x->d->cs[c].name);
-		put(b, "</h2>");
-		o = json_pack("{s:i, s:o}", "version", d_f6_versions(x->d, c) +
-		    1, "differences", ch);
-		df_f6_changes(b, o);
-		json_decref(o);
-		x->c = c;
-		form_open(x, b, "issue", "Re-issue the verification statement");
-		form_close(b, "Re-issue statement");
-		x->c = keep;
-	}
+	for (int c = 0; c < x->d->ncs; c++)
+		d_html_f6_prompt_one(x, b, c);
 }

@@ -63,8 +63,9 @@ box_list(struct ctx *x, struct sb *b, int blockers)
 	json_decref(bx);
 }
 
-/* S-07: F6 once issued; before, the blockers and (RO, DRO) the issue
- * form. */
+/* S-07: F6 once issued (its latest version, and the re-issue prompt
+ * when one is due, as S-02's); before, the blockers and (RO, DRO) the
+ * issue form. */
 void
 d_scr_statement(struct ctx *x, struct sb *b)
 {
@@ -72,7 +73,9 @@ d_scr_statement(struct ctx *x, struct sb *b)
 
 	contest_pick(x, b, "/statement");
 	if (st) {
-		put(b, "<p>Issued at ");
+		put(b, "<p>Version ");
+		escj(b, json_object_get(st, "version"));
+		put(b, ", issued at ");
 		escj(b, json_object_get(st, "issued_at"));
 		put(b, " (entry #");
 		escj(b, json_object_get(st, "entry"));
@@ -82,6 +85,7 @@ d_scr_statement(struct ctx *x, struct sb *b)
 		form_link(x, b, "F6", "Print F6");
 		put(b, "</p>");
 		json_decref(st);
+		d_html_f6_prompt_one(x, b, x->c);
 		return;
 	}
 	put(b, "<p>The statement is not issued yet.</p>");

@@ -810,6 +810,15 @@ def result(ro, mgr, sup, c1, last, agent):
           js["contests"][0]["elected"] == [1] and
           js["contests"][0]["turnout"] == "25.00", "public results")
     post(c1, C + "bundles", bundle("1-z", 1, 1, 5), 409, rule="I16")
+    r = subprocess.run([DESK, "export", DB], capture_output=True, text=True)
+    dec = [json.loads(x)["entry"] for x in r.stdout.splitlines()
+           if '"action":"box.decide"' in x]
+    post(ro, "entries/%d/withdrawal" % dec[0], {
+         "reason_code": "other", "reason_text": "late"}, 409, rule="I16",
+         what="no withdrawal of a verification outcome after DECLARED")
+    post(ro, "entries/%d/correction" % dec[0], {
+         "reason_code": "other", "reason_text": "late", "data": {}}, 409,
+         rule="I16", what="no correction of an outcome after DECLARED")
     post(ro, "config", {"object": "contest", "key": "mayor",
                         "field": "name", "value": "Mayor",
                         "reason_text": "late"}, 409, rule="I16",
@@ -1342,7 +1351,8 @@ def block_verified(ro, sup, c1, c2):
         post(ro, "receipts", {"box": b, "seals_intact": True, "packets": []})
         post(sup, "boxes/open", {"box": b, "table": 1})
         for tok in (c1, c2):
-            post(tok, N + "bpa", {"box": b, "issued_to_voters": n})
+            js, _ = post(tok, N + "bpa", {"box": b, "issued_to_voters": n})
+            count["bpa " + b] = js and js["entry"]
             js, _ = post(tok, N + "counts", {"box": b, "attempt": 0,
                                              "papers": n})
             count[b] = js and js["entry"]
@@ -1396,6 +1406,16 @@ def block_count():
     post(sup, N + "sheets/close", {"round": 1, "area": "main", "table": 1,
                                    "stage": 1})
     js, _ = post(ro, "contests/north/rounds/1/close", {"stage": 1})
+    r = subprocess.run([DESK, "export", db], capture_output=True, text=True)
+    dec = [json.loads(x)["entry"] for x in r.stdout.splitlines()
+           if '"action":"box.decide"' in x]
+    post(ro, "entries/%d/withdrawal" % dec[-1], {
+         "reason_code": "other", "reason_text": "PV's outcome re-checked"})
+    post(ro, N + "provisional", {"present": []}, 409, rule="I5",
+         what="no result with PV to be decided again")
+    post(ro, N + "decisions", {"box": "PV", "outcome": "agreed"})
+    post(ro, N + "verification", {}, 409, rule="§2.4",
+         what="PV agreed again: nothing to re-issue")
     js, _ = post(ro, N + "provisional", {"present": []})
     p = js and js.get("provisional")
     votes = [c["votes"] for c in p["candidates"]] if p else []
@@ -1417,6 +1437,130 @@ def raw_get(path, tok):
     raw = r.read()
     c.close()
     return r.status, raw
+
+
+def f6_redecided(ro, sup, count):
+    """Sections 2.3 and 2.4: the RO's correction of N1's count to 58
+    (BPA 60) changed its variance, so N1 is undecided, its "agreed"
+    gone; F6 is not re-issued (I5) until the RO or a DRO decides it
+    again with an outcome its figures allow; the supervisor may not."""
+    N = "contests/north/"
+    st, js, _ = call("GET", N + "boxes?box=N1", token=ro)
+    check(st == 200 and js[0]["outcome"] is None and
+          js[0]["verified"] is None and js[0]["variance"] == -2,
+          "N1 undecided after its variance changed: %s" % js)
+    post(ro, N + "verification", {}, 409, rule="I5",
+         what="a re-issue with N1 undecided")
+    post(sup, N + "decisions", {"box": "N1", "outcome": "agreed"}, 403,
+         why="role", what="a supervisor decides after F6's issue")
+    post(ro, N + "decisions", {"box": "N1", "outcome": "agreed"}, 409,
+         rule="I4", what="agreed over a variance")
+    post(ro, "entries/%d/correction" % count["bpa N1"], {
+         "reason_code": "bpa_arithmetic", "reason_text": "BPA re-added",
+         "data": {"box": "N1", "issued_to_voters": 58}})
+    post(ro, N + "verification", {}, 409, rule="I5",
+         what="a re-issue with N1 still undecided")
+    post(ro, N + "decisions", {"box": "N1", "outcome": "agreed"})
+    post(ro, N + "decisions", {"box": "N1", "outcome": "agreed"}, 409,
+         rule="§2.3", what="N1 decided twice")
+    post(ro, N + "decisions", {"box": "PV", "outcome": "agreed"}, 409,
+         rule="§2.3", what="a box not undecided by a correction")
+
+
+def decision_supersede():
+    """Section 3.5 for verification outcomes (box.decide): in VERIFYING
+    the RO or a DRO (verify_approve), never a clerk nor a supervisor
+    (even the one who decided), with a reason_text, withdraws or
+    corrects a decision; after F6's issue the same, the box decided
+    again before the re-issue (I5), which shows the outcome's change;
+    the book replays (verify, export -> import -> export)."""
+    global SRV
+    db, keep = block_book("decide.db")
+    N = "contests/north/"
+    ro, sup, c1, c2, _ = block_logins()
+    post(ro, "config", {"object": "contest", "key": "north",
+                        "field": "tolerance", "value": 2})
+    post(ro, "plan/approve", {})
+    post(ro, "poll/close", {})
+    for b, bpa, n in (("N1", 60, 59), ("PV", 40, 40)):
+        post(ro, "receipts", {"box": b, "seals_intact": True, "packets": []})
+        post(sup, "boxes/open", {"box": b, "table": 1})
+        for tok in (c1, c2):
+            post(tok, N + "bpa", {"box": b, "issued_to_voters": bpa})
+            post(tok, N + "counts", {"box": b, "attempt": 0, "papers": n})
+    for item in ("bpa_arithmetic", "unused_count", "other_packets",
+                 "postal_not_added", "po_contacted", "boxes_issued"):
+        post(sup, N + "checks", {"box": "N1", "item": item, "result": "done"})
+    for a in (1, 2):
+        for tok in (c1, c2):
+            post(tok, N + "counts", {"box": "N1", "attempt": a, "papers": 59})
+    call("POST", "reauth", {"password": "correct-horse-battery-1"}, ro)
+    js, _ = post(ro, N + "decisions", {"box": "N1", "outcome":
+                                       "within_tolerance",
+                                       "explanation": "one short"})
+    n1 = js and js["entry"]
+    js, _ = post(sup, N + "decisions", {"box": "PV", "outcome": "agreed"})
+    pv = js and js["entry"]
+    why = {"reason_code": "other", "reason_text": "decided too soon"}
+    w = "entries/%d/withdrawal" % pv
+    post(c1, w, why, 403, why="role", what="a clerk withdraws an outcome")
+    post(sup, w, why, 403, why="role", what="the deciding supervisor"
+         " withdraws an approved outcome")
+    post(ro, w, {"reason_code": "typo"}, 400, what="no reason_text")
+    post(ro, w, why)
+    st, js, _ = call("GET", N + "boxes?box=PV", token=ro)
+    check(st == 200 and js[0]["outcome"] is None and
+          js[0]["state"] == "AGREED", "PV undecided: %s" % js)
+    post(ro, N + "verification", {}, 409, rule="I5",
+         what="F6 with PV's outcome withdrawn")
+    post(ro, w, why, 404, what="a withdrawn outcome again")
+    js, _ = post(sup, N + "decisions", {"box": "PV", "outcome": "agreed"})
+    pv = js and js["entry"]
+    fix = dict(why, data={"box": "N1", "outcome": "variance_confirmed",
+                          "explanation": "two recounts agree"})
+    path = "entries/%d/correction" % n1
+    post(sup, path, fix, 403, why="role", what="a supervisor corrects")
+    post(ro, path, dict(fix, data=dict(fix["data"], box="PV")), 400,
+         what="a correction deciding another box")
+    post(ro, path, dict(fix, data=dict(fix["data"], outcome="agreed")),
+         409, rule="I4", what="a correction the figures do not allow")
+    js, _ = post(ro, path, fix)
+    n1 = js and js["entry"]
+    st, js, _ = call("GET", N + "boxes?box=N1", token=ro)
+    check(st == 200 and js[0]["outcome"] == "variance_confirmed",
+          "N1 corrected in VERIFYING: %s" % js)
+    js, _ = post(ro, N + "verification", {})
+    check(js and js["version"] == 1, "F6 version 1")
+    path = "entries/%d/correction" % n1
+    fix = dict(why, data={"box": "N1", "outcome": "within_tolerance",
+                          "explanation": "within the tolerance"})
+    post(c1, path, fix, 403, why="role")
+    post(ro, path, dict(fix, reason_text=None), 400)
+    js, _ = post(ro, path, fix)
+    js, _ = post(ro, N + "verification", {})
+    d = js and js.get("statement", {}).get("differences")
+    check(js and js["version"] == 2 and d == [
+        {"box": "N1", "figure": "outcome", "was": "variance_confirmed",
+         "now": "within_tolerance"}], "F6 version 2, outcome: %s" % js)
+    st, html = raw_get("forms/F6?contest=north&version=2", ro)
+    check(st == 200 and b"<td>outcome</td>" in html and
+          b"variance_confirmed</td>" in html and
+          b"within the tolerance" in html, "printed F6 version 2: outcome")
+    w = "entries/%d/withdrawal" % pv
+    post(sup, w, why, 403, why="role", what="a supervisor after issue")
+    post(ro, w, why)
+    post(ro, N + "verification", {}, 409, rule="I5",
+         what="a re-issue with PV undecided")
+    post(sup, N + "decisions", {"box": "PV", "outcome": "agreed"}, 403,
+         why="role", what="a supervisor decides after issue")
+    post(ro, N + "decisions", {"box": "PV", "outcome": "agreed"})
+    post(ro, N + "verification", {}, 409, rule="§2.4",
+         what="the same outcome again: nothing to re-issue")
+    check(SRV.stop() == 0, "outcomes superseded: serve ends with exit 0")
+    SRV = keep
+    r = subprocess.run([DESK, "verify", db], capture_output=True, text=True)
+    check(r.returncode == 0, "verify the outcomes' book: %s" % r.stderr)
+    round_trip(db, "outcomes superseded")
 
 
 def f6_reissue():
@@ -1448,14 +1592,20 @@ def f6_reissue():
     js, _ = post(ro, path, fix)
     check(js and js["states"] == {"north": "COUNTING"} and
           js["verified"] == 58, "corrected after issue: %s" % js)
+    f6_redecided(ro, sup, count)
     st, js, _ = call("GET", N + "boxes?box=N1", token=ro)
     check(st == 200 and js[0]["verified"] == 58, "box N1 verified 58")
     js, _ = post(ro, N + "verification", {})
     d = js and js["statement"]["differences"]
     check(js and js["version"] == 2 and js["statement"]["total"] == 98 and
-          d == [{"box": "N1", "figure": "first_count", "was": 60,
+          d == [{"box": "N1", "figure": "bpa", "was": 60, "now": 58},
+                {"box": "N1", "figure": "first_count", "was": 60,
                  "now": 58}, {"box": "N1", "figure": "verified", "was": 60,
                               "now": 58}], "F6 version 2: %s" % js)
+    check(js and [b["outcome"] for b in js["statement"]["boxes"]] ==
+          ["agreed", "agreed"] and all(b["variance"] == 0 for b in
+                                       js["statement"]["boxes"]),
+          "F6 version 2: agreed only at variance 0")
     post(ro, N + "verification", {}, 409, rule="§2.4",
          what="a second re-issue with no change")
     st, now1 = raw_get(N + "verification?version=1", ro)
@@ -1840,6 +1990,7 @@ def main():
         fptp_lot()
         block_count()
         f6_reissue()
+        decision_supersede()
         sv_majority()
         sv_bundle_check()
         sv_partial()

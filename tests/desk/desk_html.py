@@ -574,14 +574,35 @@ def f6_prompt_forms():
           " prompted")
     ro, _ = login("ro", pw["ro"])
     st, pg, _ = req("GET", "/", cookie=ro)
+    check(st == 200 and "Decide box N1 again" in pg, "S-02: N1's variance"
+          " changed: decide it again")
+    st, pg, _ = req("GET", "/statement?c=north", cookie=ro)
+    check(st == 200 and "<p>Version 1, issued at" in pg and
+          "Decide box N1 again" in pg and 'id="f-issue"' in pg,
+          "S-07: version 1 and the re-issue prompt")
+    con = sqlite3.connect("file:%s?mode=ro" % DB, uri=True)
+    n = con.execute("SELECT min(entry) FROM event WHERE line ->> 'action'"
+                    " = 'bpa.enter'").fetchone()[0]
+    con.close()
+    tok["ro"] = api_login("ro", pw["ro"])
+    api(tok["ro"], "entries/%d/correction" % n, {
+        "reason_code": "bpa_arithmetic", "reason_text": "BPA re-added",
+        "data": {"box": "N1", "issued_to_voters": 59}})
+    api(tok["ro"], "contests/north/decisions", {"box": "N1",
+                                                "outcome": "agreed"})
+    ro, _ = login("ro", pw["ro"])
+    st, pg, _ = req("GET", "/", cookie=ro)
     check(st == 200 and "F6 to re-issue \u2014 tell the agents" in pg and
-          'id="f-issue"' in pg and "<td>verified</td>" in pg,
-          "S-02: the RO is prompted to re-issue F6")
+          'id="f-issue"' in pg and "<td>verified</td>" in pg and
+          "Decide box" not in pg, "S-02: the RO is prompted to re-issue F6")
     st, _, hd = req("POST", "/do", form_of(pg, "issue"), {"Origin": ORIGIN},
                     cookie=ro)
     check(st == 303, "S-02: F6 re-issued: %d" % st)
     st, pg, _ = req("GET", "/", cookie=ro)
     check(st == 200 and "F6 to re-issue" not in pg, "S-02: prompt gone")
+    st, pg, _ = req("GET", "/statement?c=north", cookie=ro)
+    check(st == 200 and "<p>Version 2, issued at" in pg and
+          "F6 to re-issue" not in pg, "S-07: version 2, no prompt")
     st, js, _ = req("GET", "/api/v1/contests/north/verification",
                     headers={"Authorization": "Bearer " +
                              api_login("ro", pw["ro"])})

@@ -338,13 +338,23 @@ def not_before_release(obs, otok):
 
 
 def f6_version2(ro, db):
-    """Section 2.4: the RO corrects M1's BPA in COUNTING; F6 version 2."""
+    """Section 2.4: the RO corrects M1's and M2's BPAs and counts in
+    COUNTING, one paper moving from M2 to M1 (the total the recount
+    reconciles with stays 1000); each BPA correction changed a variance,
+    so both boxes are decided again (I5); F6 version 2."""
     lines = [json.loads(x) for x in journal(db).splitlines() if x.strip()]
-    n = [x["entry"] for x in lines if x.get("action") == "bpa.enter" and
-         x["data"]["box"] == "M1"][-1]
-    da.post(ro, "entries/%d/correction" % n, {
-        "reason_code": "bpa_arithmetic", "reason_text": "BPA re-added",
-        "data": {"box": "M1", "issued_to_voters": 301}})
+
+    def last(action, box):
+        return [x["entry"] for x in lines if x.get("action") == action and
+                x["data"]["box"] == box][-1]
+    for box, bpa, count in (("M1", 301, 304), ("M2", 249, 246)):
+        da.post(ro, "entries/%d/correction" % last("bpa.enter", box), {
+            "reason_code": "bpa_arithmetic", "reason_text": "BPA re-added",
+            "data": {"box": box, "issued_to_voters": bpa}})
+        da.post(ro, "entries/%d/correction" % last("count.enter", box), {
+            "reason_code": "recount", "reason_text": "tally re-added",
+            "data": {"box": box, "attempt": 0, "papers": count}})
+        da.post(ro, C + "decisions", {"box": box, "outcome": "agreed"})
     js, _ = da.post(ro, C + "verification", {})
     check(js and js["version"] == 2, "F6 version 2")
 
