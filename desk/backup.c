@@ -324,14 +324,7 @@ spawn_check(const char *part, long long *seq, char hash[65], char *err,
 static void
 set_alarm(const char *why)
 {
-	char at[40], w[400] = "";
-
-	if (why) {
-		d_now(at, sizeof at);
-		snprintf(w, sizeof w, "BACKUP FAILED at %.19s: %.300s", at,
-		    why);
-	}
-	d_note_set(&alarm_, w);
+	d_note_failure(&alarm_, "BACKUP", why);
 }
 
 /* A file serve itself made in this --backup-dir: DIR/count-*.db, a

@@ -521,6 +521,8 @@ struct d_note {
 };
 #define D_NOTE_INIT { PTHREAD_MUTEX_INITIALIZER, "" }
 int d_note_set(struct d_note *n, const char *text);
+/* "WHAT FAILED at TIME: why" set, or cleared when why is NULL. */
+int d_note_failure(struct d_note *n, const char *what, const char *why);
 int d_note_get(struct d_note *n, char *out, size_t size);
 /* A period from the environment (tests): name's value when it is a
  * whole number of seconds from 1 to max, else def. */

@@ -40,15 +40,9 @@ static struct d_note alarm_ = D_NOTE_INIT;
 static void
 set_alarm(const char *why)
 {
-	char at[40], w[400] = "";
-
-	if (why) {
-		d_now(at, sizeof at);
-		snprintf(w, sizeof w, "EXPORT FAILED at %.19s: %.300s", at,
-		    why);
+	if (why)
 		fprintf(stderr, "teller-desk: export: %s\n", why);
-	}
-	d_note_set(&alarm_, w);
+	d_note_failure(&alarm_, "EXPORT", why);
 }
 
 static int

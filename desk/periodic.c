@@ -91,6 +91,19 @@ d_note_set(struct d_note *n, const char *text)
 }
 
 int
+d_note_failure(struct d_note *n, const char *what, const char *why)
+{
+	char at[40], w[400] = "";
+
+	if (why) {
+		d_now(at, sizeof at);
+		snprintf(w, sizeof w, "%s FAILED at %.19s: %.300s", what, at,
+		    why);
+	}
+	return d_note_set(n, w);
+}
+
+int
 d_note_get(struct d_note *n, char *out, size_t size)
 {
 	int on;
