@@ -108,7 +108,7 @@ d_f21_after_write(struct desk *d)
 static void
 make_one(struct job *j)
 {
-	char out[4300], low[24], why[4400];
+	char out[4300], low[24], snap[4300], why[4400];
 	int i;
 
 	for (i = 0; j->reason[i] && i < 23; i++)
@@ -116,8 +116,8 @@ make_one(struct job *j)
 	low[i] = 0;
 	snprintf(out, sizeof out, "%s/f21-%06lld-%s.tar", d_f21_dir_get(),
 	    j->seq, low);
-	snprintf(why, sizeof why, "%s/count.db", j->dir);
-	if (d_f21_spawn(why, out)) {
+	snprintf(snap, sizeof snap, "%s/count.db", j->dir);
+	if (d_f21_spawn(snap, out)) {
 		snprintf(why, sizeof why, "%s: the export at %s could not be"
 		    " made (see serve's log)", out, j->reason);
 		set_alarm(why);

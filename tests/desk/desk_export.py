@@ -71,6 +71,17 @@ def events(db, action):
     return rows
 
 
+def staff_logins():
+    """The mayor plan's RO, manager, receipt, supervisor and two clerks
+    logged in: their tokens, in that order."""
+    return (login("ro", RO_PW, DEVICE),
+            login("mgr", "mgr-password-long-1", DEVICE),
+            login("rcpt", "rcpt-password-long-1"),
+            login("sup1", "sup1-password-long-1"),
+            login("clerk1", "clerk1-password-long"),
+            login("clerk2", "clerk2-password-long"))
+
+
 def count_to_closed(xdir):
     """A fresh book, served with --export-dir xdir, counted to CLOSED
     (an SV majority at the first stage); the exports and refusals of E1
@@ -81,12 +92,7 @@ def count_to_closed(xdir):
     da.SRV = da.Server(db)
     srv = da.SRV
     srv_start(srv, xdir)
-    ro = login("ro", RO_PW, DEVICE)
-    mgr = login("mgr", "mgr-password-long-1", DEVICE)
-    rcpt = login("rcpt", "rcpt-password-long-1")
-    sup = login("sup1", "sup1-password-long-1")
-    c1 = login("clerk1", "clerk1-password-long")
-    c2 = login("clerk2", "clerk2-password-long")
+    ro, mgr, rcpt, sup, c1, c2 = staff_logins()
     aud = login("aud", AUD_PW)
     da.verification(ro, mgr, sup, c1, c2, rcpt)
     js, _ = post(ro, "exports", {})
@@ -188,12 +194,7 @@ def to_verified(name, xdir=None):
         os.rmdir(xdir)  # the media taken out
     else:
         da.SRV.start()
-    ro = login("ro", RO_PW, DEVICE)
-    mgr = login("mgr", "mgr-password-long-1", DEVICE)
-    rcpt = login("rcpt", "rcpt-password-long-1")
-    sup = login("sup1", "sup1-password-long-1")
-    c1 = login("clerk1", "clerk1-password-long")
-    c2 = login("clerk2", "clerk2-password-long")
+    ro, mgr, rcpt, sup, c1, c2 = staff_logins()
     da.verification(ro, mgr, sup, c1, c2, rcpt)
     return db, ro
 
