@@ -201,10 +201,19 @@ async function autofocus(page, id) {
 
 // Enter, and wait for the page the form leads to.
 async function submit(page) {
-  const nav = page.waitForEvent('framenavigated');
-  await page.keyboard.press('Enter');
+  await leadsTo(page, /./, () => page.keyboard.press('Enter'));
+}
+
+// Run act and wait for the page it leads to, whose URL must match url.
+// A navigation that commits after act began is awaited first: waitForURL
+// alone returns at once when the URL already matches (a second save's
+// "saved="), and the test would read the page it is leaving.
+async function leadsTo(page, url, act, opts = {}) {
+  const nav = page.waitForEvent('framenavigated', { timeout: opts.timeout,
+    predicate: (f) => f === page.mainFrame() });
+  await act();
   await nav;
-  await page.waitForLoadState();
+  await page.waitForURL(url, opts);
 }
 
 // A context for one user, logged in through S-01 by keyboard only.
@@ -272,8 +281,8 @@ async function b9() {
     await c.page.keyboard.press('Tab');
     await c.page.keyboard.type('clerk1-password-long');
     back = true;
-    await Promise.all([c.page.waitForURL(url, { timeout: 10000 }),
-      c.page.keyboard.press('Enter')]).catch(() => { back = false; });
+    await leadsTo(c.page, url, () => c.page.keyboard.press('Enter'),
+      { timeout: 10000 }).catch(() => { back = false; });
     ok(back, 'B9: the login returns to the page: ' + c.page.url());
     ok(await c.page.locator('#bpa-issued_to_voters').inputValue() ===
       '412' && await c.page.locator('#bpa-unused').inputValue() === '7',
@@ -390,8 +399,8 @@ async function b10() {
   ok(bpaAt(x) === n0, 'B10: nothing saved offline');
   await c.ctx.setOffline(false);
   await c.page.locator('#bpa-issued_to_voters').focus();
-  await Promise.all([c.page.waitForURL(/saved=/),
-    c.page.keyboard.press('Enter')]);
+  await leadsTo(c.page, /saved=/,
+    () => c.page.keyboard.press('Enter'));
   ok(/Entry 1 of 2 saved/.test(await status(c.page)) &&
     bpaAt(x) === n0 + 1, 'B10: the resubmit saves one entry: ' +
     await status(c.page));
@@ -431,7 +440,8 @@ async function b3() {
   `B3: the queue lists both entries: ${diffs}`);
   await axe(pg, 'queue with a difference');
   await pg.keyboard.type(String(bad.entry));
-  await Promise.all([pg.waitForURL(/saved=/), pg.keyboard.press('Enter')]);
+  await leadsTo(pg, /saved=/,
+    () => pg.keyboard.press('Enter'));
   ok(/^Saved — entry #\d+/.test(await status(pg)),
     'B3: the withdrawal saved: ' + await status(pg));
   ok(/No double-entry differences/.test(await pg.locator('main')
@@ -474,8 +484,8 @@ async function keys() {
   ok(await at() === 'W1', 'keys: v goes to the first box in variance');
   await p.keyboard.press('v');
   ok(await at() === 'W2', 'keys: v again to the next');
-  await Promise.all([p.waitForURL(/\/variance\?c=west&box=W2/),
-    p.keyboard.press('Enter')]);
+  await leadsTo(p, /\/variance\?c=west&box=W2/,
+    () => p.keyboard.press('Enter'));
   ok(await p.locator('h2', { hasText: 'Box W2' }).count() === 1,
     'keys: Enter opens S-06 for W2');
   await p.keyboard.press('F1');
@@ -505,7 +515,8 @@ async function keys() {
     await q.keyboard.type(k);
     if (k !== 'CA2') await q.keyboard.press('Enter');
   }
-  await Promise.all([q.waitForURL(/saved=/), q.keyboard.press('Enter')]);
+  await leadsTo(q, /saved=/,
+    () => q.keyboard.press('Enter'));
   const n = /saved=(\d+)/.exec(q.url())[1];
   ok(await autofocus(q, 'bundle-slip'), 'keys: focus back on the slip');
   await q.keyboard.press('Control+z');
@@ -523,8 +534,8 @@ async function keys() {
     await q.keyboard.type(k);
   }
   const was = q.url();
-  await Promise.all([q.waitForURL((u) => String(u) !== was),
-    q.keyboard.press('Enter')]);
+  await leadsTo(q, (u) => String(u) !== was,
+    () => q.keyboard.press('Enter'));
   const m = /saved=(\d+)/.exec(q.url());
   const line = m ? JSON.parse(execFileSync('sqlite3', ['-readonly', x.db,
     `SELECT line FROM event WHERE entry = ${m[1]}`], { encoding: 'utf8' }))
@@ -601,8 +612,8 @@ async function adjKeys() {
   const record = async (keys, n, what) => {
     ok(await on(n), `S-13 keys: focus on doubtful #${n} (${what})`);
     for (const k of keys) await p.keyboard.press(k);
-    await Promise.all([p.waitForURL(/saved=|\/do$/),
-      p.keyboard.press('Enter')]);
+    await leadsTo(p, /saved=|\/do$/,
+    () => p.keyboard.press('Enter'));
     ok(/^Saved — entry #\d+/.test(await status(p)),
       `S-13 keys: ${what} saved: ` + await status(p) +
       await p.locator('#alert').textContent());
@@ -632,8 +643,8 @@ async function adjKeys() {
     '1 4 6' && await val('decision') === 'valid' && /allow for 1 4 6/
     .test(await p.locator('#dq-say').textContent()),
   'S-13 keys: 1 4 6 fill the form and are announced');
-  await Promise.all([p.waitForURL(/saved=|\/do$/),
-    p.keyboard.press('Enter')]);
+  await leadsTo(p, /saved=|\/do$/,
+    () => p.keyboard.press('Enter'));
   ok(/^Saved — entry #\d+/.test(await status(p)),
     'S-13 keys: allowed for 1 4 6: ' + await status(p) +
     await p.locator('#alert').textContent());
@@ -707,7 +718,8 @@ try {
   await p1.goto(`${ORIGIN}/verify?c=west`);
   ok(await autofocus(p1, 'pick-box'), 'B1: focus starts on the box code');
   await p1.keyboard.type('W1');
-  await Promise.all([p1.waitForURL(/box=W1/), p1.keyboard.press('Enter')]);
+  await leadsTo(p1, /box=W1/,
+    () => p1.keyboard.press('Enter'));
   ok(await autofocus(p1, 'bpa-issued_to_voters'),
     'B1: focus on the first BPA field');
   await p1.keyboard.press('Tab');
@@ -716,7 +728,8 @@ try {
   await p1.keyboard.press('Shift+Tab');
   await p1.keyboard.type('120');
   c1.log.responses.length = 0;
-  await Promise.all([p1.waitForURL(/saved=/), p1.keyboard.press('Enter')]);
+  await leadsTo(p1, /saved=/,
+    () => p1.keyboard.press('Enter'));
   const r303 = c1.log.responses.find((r) => r[0] === ORIGIN + '/do');
   ok(r303 && r303[1] === 303, `B1: the form answers 303: ${r303}`);
   const s1 = await status(p1);
@@ -743,7 +756,8 @@ try {
     'B1: entry 2 is blind');
   await autofocus(p2, 'bpa-issued_to_voters');
   await p2.keyboard.type('120');
-  await Promise.all([p2.waitForURL(/saved=/), p2.keyboard.press('Enter')]);
+  await leadsTo(p2, /saved=/,
+    () => p2.keyboard.press('Enter'));
   const s2 = await status(p2);
   ok(/^Entry 2 of 2 saved — #\d+: the two entries agree/.test(s2),
     `B1: second status "${s2}"`);
@@ -835,8 +849,8 @@ try {
     }
     await page.locator('#' + id).focus();
     await page.keyboard.type(value);
-    await Promise.all([page.waitForURL(/saved=/),
-      page.keyboard.press('Enter')]);
+    await leadsTo(page, /saved=/,
+    () => page.keyboard.press('Enter'));
     const s = await status(page);
     ok(s.includes(want), `S-04 ${box} ${id}: "${s}"`);
   }
@@ -891,7 +905,8 @@ try {
   await p1.locator('#bundle-candidate').focus();
   await p1.keyboard.press('Control+A');
   await p1.keyboard.type('1');
-  await Promise.all([p1.waitForURL(/saved=/), p1.keyboard.press('Enter')]);
+  await leadsTo(p1, /saved=/,
+    () => p1.keyboard.press('Enter'));
   ok(/^Saved — entry #\d+/.test(await status(p1)), 'S-10: bundle saved');
   // The script: Enter goes to the next empty required field, submits
   // when none is left (a bundle in about 5 keystrokes); Esc resets.
@@ -912,7 +927,8 @@ try {
   await p1.keyboard.type('CA1');
   await p1.keyboard.press('Enter');
   await p1.keyboard.type('CA2');
-  await Promise.all([p1.waitForURL(/saved=/), p1.keyboard.press('Enter')]);
+  await leadsTo(p1, /saved=/,
+    () => p1.keyboard.press('Enter'));
   ok(/^Saved — entry #\d+/.test(await status(p1)),
     'script: the bundle saved by Enter');
 
@@ -1089,8 +1105,8 @@ try {
   // Logout ends the session.
   await ro.page.goto(`${ORIGIN}/`);
   await ro.page.locator('nav button').focus();
-  await Promise.all([ro.page.waitForURL(ORIGIN + '/login'),
-    ro.page.keyboard.press('Enter')]);
+  await leadsTo(ro.page, ORIGIN + '/login',
+    () => ro.page.keyboard.press('Enter'));
   r = await ro.page.goto(`${ORIGIN}/declaration?c=west`);
   ok(ro.page.url() === ORIGIN + '/login', 'logout ends the session');
 
