@@ -11,14 +11,19 @@
  * tarball from the copy by the child process, as POST exports does,
  * and records export.made {kind, file, seq, hash, reason, contests,
  * members: the manifest's names and SHA-256s}.
- * A failure is a banner (EXPORT FAILED) until an export is made again:
- * at the next transition, or on demand. */
+ * A failure is a banner (EXPORT FAILED) until an export is made again.
+ * The failed copy is kept and tried again, 2 s later, then twice as
+ * long each time up to a minute, until it is made (the media put back):
+ * so the transition's own export is made, not only a later one. When
+ * serve stops, each waiting copy is tried once more and, failing, said
+ * on stderr and dropped. */
 #include "desk.h"
 
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #define QMAX 16
 
@@ -28,6 +33,8 @@ struct job {
 	long long seq;		/* the copy's chain head */
 	char hash[65];
 	json_t *contests;	/* the ids that reached it */
+	time_t next;		/* not to be tried before (a failed one) */
+	int wait;		/* seconds to the next try after a failure */
 };
 
 static struct desk *desk;
@@ -75,6 +82,14 @@ moved(struct desk *d, char reason[24])
 	return ids;
 }
 
+/* A job done with: its copy and its ids let go. */
+static void
+drop(struct job *j)
+{
+	d_f21_scratch_remove(j->dir);
+	json_decref(j->contests);
+}
+
 void
 d_f21_after_write(struct desk *d)
 {
@@ -90,6 +105,8 @@ d_f21_after_write(struct desk *d)
 		return;
 	}
 	j.seq = d->seq;
+	j.next = 0;
+	j.wait = 2;
 	snprintf(j.hash, sizeof j.hash, "%s", d->last_hash);
 	pthread_mutex_lock(&qm);
 	full = qn == QMAX;
@@ -98,17 +115,18 @@ d_f21_after_write(struct desk *d)
 	pthread_mutex_unlock(&qm);
 	if (full) {
 		/* no room: this transition has no export */
-		d_f21_scratch_remove(j.dir);
-		json_decref(j.contests);
+		drop(&j);
 		set_alarm("too many exports waiting");
 	}
 }
 
-/* One queued copy made into its tarball, and recorded. */
-static void
+/* One queued copy made into its tarball, and recorded: 0; -1 when it
+ * could not be made (the banner up, the copy kept). */
+static int
 make_one(struct job *j)
 {
 	char out[4300], low[24], snap[4300], why[4400];
+	json_t *mem;
 	int i;
 
 	for (i = 0; j->reason[i] && i < 23; i++)
@@ -121,40 +139,68 @@ make_one(struct job *j)
 		snprintf(why, sizeof why, "%s: the export at %s could not be"
 		    " made (see serve's log)", out, j->reason);
 		set_alarm(why);
-	} else {
-		json_t *mem = d_f21_members(out);
-
-		d_book_lock();
-		d_log_event(desk, "export.made", NULL, NULL, NULL, json_pack(
-		    "{s:s, s:s, s:I, s:s, s:s, s:O, s:o*}", "kind", "f21",
-		    "file", out, "seq", (json_int_t)j->seq, "hash", j->hash,
-		    "reason", j->reason, "contests", j->contests, "members",
-		    mem));
-		d_book_unlock();
-		set_alarm(NULL);
+		return -1;
 	}
-	d_f21_scratch_remove(j->dir);
-	json_decref(j->contests);
+	mem = d_f21_members(out);
+	d_book_lock();
+	d_log_event(desk, "export.made", NULL, NULL, NULL, json_pack("{s:s,"
+	    " s:s, s:I, s:s, s:s, s:O, s:o*}", "kind", "f21", "file", out,
+	    "seq", (json_int_t)j->seq, "hash", j->hash, "reason", j->reason,
+	    "contests", j->contests, "members", mem));
+	d_book_unlock();
+	set_alarm(NULL);
+	drop(j);
+	return 0;
 }
 
-/* Each second: every queued copy, oldest first. */
+/* Each second: every queued copy due, oldest first; one that fails
+ * goes back to the head of the queue with its next try set. last (at
+ * stop): every copy tried once, a failed one dropped. */
 static void
-drain(void *arg)
+drain_all(int last)
 {
 	struct job j;
+	int full;
 
-	(void)arg;
 	for (;;) {
 		pthread_mutex_lock(&qm);
-		if (qn == 0) {
+		if (qn == 0 || (!last && queue[0].next > time(NULL))) {
 			pthread_mutex_unlock(&qm);
 			return;
 		}
 		j = queue[0];
 		memmove(queue, queue + 1, (size_t)--qn * sizeof *queue);
 		pthread_mutex_unlock(&qm);
-		make_one(&j);
+		if (make_one(&j) == 0)
+			continue;
+		if (last) {
+			fprintf(stderr, "teller-desk: export: the export at %s"
+			    " (seq %lld) was never made\n", j.reason, j.seq);
+			drop(&j);
+			continue;
+		}
+		j.next = time(NULL) + j.wait;
+		j.wait = j.wait < 30 ? 2 * j.wait : 60;
+		pthread_mutex_lock(&qm);
+		full = qn == QMAX;
+		if (!full) {
+			memmove(queue + 1, queue, (size_t)qn++ * sizeof *queue);
+			queue[0] = j;
+		}
+		pthread_mutex_unlock(&qm);
+		if (full) {
+			drop(&j);
+			set_alarm("too many exports waiting");
+		}
+		return;
 	}
+}
+
+static void
+drain(void *arg)
+{
+	(void)arg;
+	drain_all(0);
 }
 
 static struct d_periodic task = { .name = "export thread",
@@ -176,14 +222,15 @@ d_f21_auto_start(struct desk *d)
 }
 
 /* After the requests: the thread stopped, what it had not reached made
- * now, so that no transition goes without its export. */
+ * now, so that no transition goes without its export but one whose
+ * media are still gone (said on stderr). */
 void
 d_f21_auto_stop(void)
 {
 	if (!desk)
 		return;
 	d_periodic_stop(&task);
-	drain(NULL);
+	drain_all(1);
 	desk = NULL;
 	free(seen);
 	seen = NULL;

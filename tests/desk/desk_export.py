@@ -214,7 +214,8 @@ def no_dir():
 
 def failed():
     """E6 the media gone at VERIFIED: no export.made, an EXPORT FAILED
-    banner on S-24 until an export on demand is made."""
+    banner on S-24 until an export on demand is made; the VERIFIED copy
+    itself tried again until it is made."""
     import time
     xdir = os.path.join(tmp, "gone")
     db, ro = to_verified("gone.db", xdir)
@@ -230,6 +231,17 @@ def failed():
     st, page, _ = call_page(da.SRV.port, "/admin", ro)
     check(js and b"EXPORT FAILED" not in page,
           "E6 an export on demand: the banner goes")
+    ver = []
+    for _ in range(100):  # tried again 2, 4, 8 s after the failure
+        ver = [e["data"] for e in events(db, "export.made")
+               if e["data"].get("reason") == "VERIFIED"]
+        if ver:
+            break
+        time.sleep(0.2)
+    check(len(ver) == 1 and os.path.isfile(ver[0]["file"]) and
+          ver[0]["seq"] < js["checkpoint"]["seq"],
+          "E6 the transition's own export, made once the media are back:"
+          " %s (on demand at %s)" % (ver, js.get("checkpoint")))
     da.SRV.stop(signal.SIGINT)
 
 
