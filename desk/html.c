@@ -332,6 +332,18 @@ static const struct fdef {
 	    " reason_text:s?", "/adjudicate", 0, 0 },
 	{ "cobjection", "entries/#/correction", "entry:# reason_code:s"
 	    " reason_text:s? adjudication:+i agent:+s", "/adjudicate", 0, 0 },
+	/* §3.5: a verification outcome withdrawn or corrected, on S-06
+	 * (the box's) and S-07 (the contest's) */
+	{ "wdecision", "entries/#/withdrawal", "entry:# reason_code:s"
+	    " reason_text:s?", "/variance", 0, 0 },
+	{ "cdecision", "entries/#/correction", "entry:# reason_code:s"
+	    " reason_text:s? box:+s outcome:+s explanation:+s?", "/variance",
+	    0, 2 },
+	{ "swdecision", "entries/#/withdrawal", "entry:# reason_code:s"
+	    " reason_text:s?", "/statement", 0, 0 },
+	{ "scdecision", "entries/#/correction", "entry:# reason_code:s"
+	    " reason_text:s? box:+s outcome:+s explanation:+s?", "/statement",
+	    0, 2 },
 	/* S-10's Ctrl+Z: a bundle corrected (§3.5) */
 	{ "cbundle", "entries/#/correction", "entry:# reason_code:s"
 	    " reason_text:s? round:+i area:+s table:+i stage:+i slip:+s"

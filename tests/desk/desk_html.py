@@ -124,7 +124,7 @@ def main():
     try:
         block_forms()
         for fn in (sv_run, forms_run, withdraw_forms, queue_forms,
-                   backfill_forms, my_entries_forms):
+                   decision_forms, backfill_forms, my_entries_forms):
             other_book(MAYOR_PLAN, fn)
         other_book(BLOCK_PLAN, tally_queue_forms)
         other_book(BLOCK_PLAN, f6_prompt_forms)
@@ -864,6 +864,120 @@ def queue_forms():
                        text=True)
     check(st == 200 and r.returncode == 0, "J1: the journal imports: %d %s"
           % (r.returncode, r.stderr))
+
+
+def decision_forms():
+    """Section 3.5 for verification outcomes without JavaScript: S-06
+    shows a box's decisions with their history and, to the RO, withdraws
+    one (a reason_text required) and corrects one; S-07 lists the
+    contest's decisions and withdraws one; each is the API's
+    entries/N/withdrawal or correction; a supervisor and the manager see
+    the history but no form."""
+    M = "contests/mayor/"
+    tok = {u: api_login(u, p) for u, p in MAYOR_PW.items()}
+
+    def line(entry):
+        con = sqlite3.connect("file:%s?mode=ro" % DB, uri=True)
+        r = con.execute("SELECT line FROM event WHERE entry = ?",
+                        (entry,)).fetchone()
+        con.close()
+        return json.loads(r[0]) if r else {}
+
+    def m2():
+        # a session of its own (one session a user)
+        st, js, _ = req("GET", "/api/v1/" + M + "boxes?box=M2", headers={
+            "Authorization": "Bearer " + api_login("mgr", MAYOR_PW["mgr"])})
+        return [b for b in json.loads(js) if b["box"] == "M2"][0]
+
+    def send(ck, screen, form, fields, want=303):
+        st, pg, _ = req("GET", screen, cookie=ck)
+        check(st == 200 and 'id="f-%s"' % form in pg,
+              "%s offers form %s" % (screen, form))
+        st, body, hd = req("POST", "/do", dict(form_of(pg, form), **fields),
+                           {"Origin": ORIGIN}, cookie=ck)
+        m = re.search(r"saved=(\d+)", hd.get("location", ""))
+        check(st == want, "form %s: %d (want %d) %s" % (
+              form, st, want, re.sub(r"\s+", " ", body)[-400:]
+              if st != want else ""))
+        return int(m.group(1)) if m else 0, hd.get("location", ""), body
+
+    api(tok["ro"], "plan/approve", {})
+    api(tok["mgr"], "poll/close", {})
+    api(tok["rcpt"], "receipts", {"box": "M2", "seals_intact": True,
+                                  "packets": []})
+    api(tok["sup1"], "boxes/open", {"box": "M2", "table": 1})
+    for u in ("clerk1", "clerk2"):
+        api(tok[u], M + "bpa", {"box": "M2", "issued_to_voters": 100})
+        api(tok[u], M + "counts", {"box": "M2", "attempt": 0,
+                                   "papers": 100})
+    d1 = api(tok["sup1"], M + "decisions", {"box": "M2",
+                                            "outcome": "agreed"})["entry"]
+    ro, _ = login("ro", MAYOR_PW["ro"], DEVICE)
+    v = "/variance?c=mayor&box=M2"
+    st, pg, _ = req("GET", v, cookie=ro)
+    m = re.search(r'id="wdecision-entry"[^>]*value="(\d+)"', pg)
+    check(st == 200 and '<th scope="row">#%d</th><td>M2</td><td>agreed'
+          '</td>' % d1 in pg and "<td>sup1</td>" in pg and "Stands" in pg
+          and m and int(m.group(1)) == d1 and 'id="f-cdecision"' in pg,
+          "S-06: the decision, its state and the forms: %s" %
+          re.sub(r"\s+", " ", pg)[-1500:])
+    n0 = events()
+    _, _, body = send(ro, v, "wdecision", {"entry": str(d1), "box": "M2",
+                                           "reason_code": "typo"}, want=400)
+    check(events() == n0 and "reason_text" in body and
+          m2()["outcome"] == "agreed", "S-06: no withdrawal without a"
+          " reason_text (section 3.5)")
+    w, loc, _ = send(ro, v, "wdecision", {
+        "entry": str(d1), "box": "M2", "reason_code": "other",
+        "reason_text": "decided before the BPA was re-added"})
+    ln = line(w)
+    check(ln.get("action") == "entry.withdraw" and ln.get("supersedes") ==
+          d1 and ln.get("user") == "ro" and "box=M2" in loc,
+          "S-06: the decision withdrawn by the API's entry: %s %s" %
+          (ln, loc))
+    bx = m2()
+    check(bx["outcome"] is None and bx["verified"] is None and
+          bx["state"] == "AGREED", "S-06: M2 undecided again: %s" % bx)
+    st, pg, _ = req("GET", v, cookie=ro)
+    check("<del>agreed</del>" in pg and "Withdrawn by #%d (ro, " % w in pg
+          and "other \u2014 decided before the BPA was re-added" in pg,
+          "S-06: the withdrawal in the history: %s" %
+          re.sub(r"\s+", " ", pg)[-1500:])
+    d2 = api(tok["sup1"], M + "decisions", {"box": "M2",
+                                            "outcome": "agreed"})["entry"]
+    c, loc, _ = send(ro, v, "cdecision", {
+        "entry": str(d2), "box": "M2", "outcome": "agreed",
+        "explanation": "BPA re-checked at the table",
+        "reason_code": "other", "reason_text": "explanation left out"})
+    ln = line(c)
+    check(ln.get("action") == "box.decide" and ln.get("supersedes") == d2
+          and ln.get("data") == {"box": "M2", "outcome": "agreed",
+                                 "explanation": "BPA re-checked at the"
+                                 " table"} and "box=M2" in loc,
+          "S-06: the decision corrected by the API's entry: %s" % ln)
+    # S-07: the contest's decisions, each with its history.
+    st, pg, _ = req("GET", "/statement?c=mayor", cookie=ro)
+    check(st == 200 and "Withdrawn by #%d" % w in pg and
+          "Corrected by #%d (ro, " % c in pg and
+          '<th scope="row">#%d</th>' % c in pg and
+          'id="f-swdecision"' in pg and 'id="f-scdecision"' in pg,
+          "S-07: the decisions and their history")
+    for who in ("mgr", "sup1"):
+        ck, _ = login(who, MAYOR_PW[who], DEVICE if who == "mgr" else None)
+        scr = "/statement?c=mayor" if who == "mgr" else v
+        st, pg, _ = req("GET", scr, cookie=ck)
+        check(st == 200 and "Corrected by #%d" % c in pg and
+              "decision\"" not in pg.replace('id="f-vdecide"', ""),
+              "%s: the history, no withdrawal or correction form" % who)
+    ro, _ = login("ro", MAYOR_PW["ro"], DEVICE)
+    w2, loc, _ = send(ro, "/statement?c=mayor", "swdecision", {
+        "entry": str(c), "reason_code": "other",
+        "reason_text": "M2 to be recounted"})
+    ln = line(w2)
+    check(ln.get("action") == "entry.withdraw" and ln.get("supersedes") ==
+          c and loc.startswith("/statement?c=mayor&saved=%d" % w2) and
+          m2()["outcome"] is None, "S-07: the decision withdrawn: %s %s" %
+          (ln, loc))
 
 
 def backfill_forms():
