@@ -110,6 +110,11 @@ extern const char d_html_js_keys[];
  * "Withdrawn" or "Corrected" by #N (who, when), its reason. */
 int d_html_superseding(struct desk *d, long long n);
 void d_html_superseded_why(struct ctx *x, struct sb *b, long long n);
+/* html_keys.c: S-03's packet checklist and S-15's sorting keys (the
+ * markup the script's keys act on) and that part of the script */
+void d_html_packet_checklist(struct sb *b);
+void d_html_stage2_keys(struct sb *b, const json_t *k);
+extern const char d_html_js_entry_keys[], d_html_js_entry_keys2[];
 /* html_decisions.c: S-06's (box) and S-07's (box NULL) decisions with
  * their history, and the forms wform, cform that withdraw or correct
  * one (§3.5) */

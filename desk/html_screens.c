@@ -470,6 +470,7 @@ d_scr_stage2(struct ctx *x, struct sb *b)
 		form_open(x, b, "bundle2", "Second-count bundle");
 		bundle_where(x, b, "bundle2", &w, "2", "stage2");
 		field(x, b, "bundle2", "slip", "Slip", "text", "", 1);
+		d_html_stage2_keys(b, w.k);
 		field(x, b, "bundle2", "source", "From (eliminated position)",
 		    "num", "", 1);
 		put(b, "<p id=\"dest-codes\">Destination: a remaining position,"
@@ -676,7 +677,8 @@ overdue(struct ctx *x, struct sb *b)
 }
 
 /* S-03: a box arrives: its code (scan or type) shows station, place and
- * contests; packets by number keys or codes, seals, presiding officer;
+ * contests; packets by number keys (html_keys.c) or typed as numbers or
+ * codes, seals (Y/N keys), presiding officer;
  * then the boxes overdue against their expected arrival. */
 void
 d_scr_receipt(struct ctx *x, struct sb *b)
@@ -696,10 +698,7 @@ d_scr_receipt(struct ctx *x, struct sb *b)
 	    "<input id=\"receipt-seals_intact\" name=\"seals_intact\""
 	    " type=\"checkbox\" value=\"1\">");
 	field(x, b, "receipt", "seal_numbers", "Seal numbers", "text", "", 0);
-	put(b, "<p id=\"packet-codes\">Packets by number: ");
-	for (int i = 0; d_html_packets[i]; i++)
-		putf(b, "%s%d %s", i ? ", " : "", i + 1, d_html_packets[i]);
-	put(b, ".</p>");
+	d_html_packet_checklist(b);
 	field(x, b, "receipt", "packets", "Packets received (numbers such as"
 	    " 1 2 6, or codes)", "text", "", 0);
 	field(x, b, "receipt", "po_name", "Presiding officer", "text", "", 0);

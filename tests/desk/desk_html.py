@@ -346,6 +346,16 @@ def sv_run():
     st, page, _ = req("GET", "/stage2?c=mayor", cookie=c1)
     check(st == 200 and "STAGE2" in page and 'id="f-stage2"' not in page,
           "S-15: the clerk's entry form")
+    check('<p id="s2-keys" tabindex="0" data-from="3 4" data-to="1 2"'
+          ' data-codes="N:no_second_preference S:second_same_as_first'
+          ' E:second_for_eliminated T:rejected_second:too_many'
+          ' U:rejected_second:uncertain">' in page and
+          '<p id="s2-say" role="status" aria-live="polite">' in page and
+          'id="bundle2-source" name="source"' in page and
+          'id="bundle2-dest" name="dest"' in page and
+          "<kbd>N, then a code letter</kbd>" in page,
+          "S-15: the sorting keys' stop (3, 4 eliminated; 1, 2 remain),"
+          " its live region and keys; the form's fields unchanged")
     b2 = dict(form_of(page, "bundle2"), round="1", stage="2", kind="stage2",
               area="main", table="1", part="1", counted_by="A",
               checked_by="B")
@@ -720,7 +730,8 @@ def my_entries_forms():
     check(tb and re.search(r'<tr><th scope="row"><del>#%d</del></th><td>'
                            r'<del>k20</del></td><td><del>1 [^<]+</del></td>'
                            r'<td class="n"><del>2</del></td><td>Corrected'
-                           r' by #%d: wrong_candidate \u2014 slip misread<'
+                           r' by #%d \(clerk1, [0-9T:.-]+Z\):'
+                           r' wrong_candidate \u2014 slip misread<'
                            % (mine[20], fixed), tb.group(0)) is not None,
           "S-10: the corrected entry struck through, with why: %s" % (
               tb.group(0)[:1500] if tb else pg[-1500:]))
@@ -1418,6 +1429,18 @@ def block_run():
           "contests: North Ward" in page and "not received yet" in page and
           re.search(r'id="receipt-box"[^>]*value="N1"', page) is not None,
           "S-03: the box code looked up: station, place, contests")
+    # S-03's keys (html_keys.c) act on this markup; the no-JS form stays
+    check('<ul id="packet-list" data-packets="bpa unused_and_spoilt'
+          ' tendered tendered_votes_list corresponding_number_list'
+          ' marked_register certificates_of_employment postal_handed_in">'
+          in page and '<li><kbd>6</kbd> marked_register<span id="packet-6'
+          '-on"></span></li>' in page and '<p id="receipt-say" role='
+          '"status" aria-live="polite"></p>' in page and
+          'id="receipt-packets" name="packets"' in page and
+          'id="receipt-seals_intact" name="seals_intact" type="checkbox"'
+          in page and "<kbd>Y, N</kbd>" in page,
+          "S-03: the packet checklist, its live region and keys; the"
+          " form's fields unchanged")
     st, page, _ = req("GET", "/receipt?c=north&box=ZZ9", cookie=ro)
     check(st == 200 and "No box ZZ9 in the plan" in page,
           "S-03: an unknown box code")
