@@ -149,6 +149,9 @@ void d_scr_admin(struct ctx *x, struct sb *b);
 void d_ops_banners(struct ctx *x, struct sb *b);
 /* html_forms2.c: the current delegations, as their entries' data */
 json_t *df_delegations(struct desk *d);
+/* html_forms2.c: the events of action, parsed, in book order; for one
+ * contest when cid is not NULL (the caller frees the array) */
+json_t *df_events(struct desk *d, const char *action, const char *cid);
 
 /* html_forms.c: the print-ready forms (§2.17) at /forms/F<n>?c=C */
 extern const char d_print_css[];

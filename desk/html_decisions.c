@@ -12,30 +12,6 @@
 #include <stdio.h>
 #include <string.h>
 
-/* The box.decide entries of contest c, in book order: each its entry
- * number and journal line (an array the caller frees). */
-static json_t *
-decisions_of(struct desk *d, int c)
-{
-	sqlite3_stmt *st;
-	json_t *a = json_array();
-
-	if (sqlite3_prepare_v2(d->db, "SELECT line FROM event WHERE action ="
-	    " 'box.decide' AND line ->> 'contest' = ? ORDER BY seq", -1, &st,
-	    NULL) != SQLITE_OK)
-		return a;
-	sqlite3_bind_text(st, 1, d->cs[c].id, -1, SQLITE_STATIC);
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		json_t *o = json_loads((const char *)sqlite3_column_text(st,
-		    0), 0, NULL);
-
-		if (o)
-			json_array_append_new(a, o);
-	}
-	sqlite3_finalize(st);
-	return a;
-}
-
 /* Whether decision n still decides a box of contest c. */
 static int
 stands(const struct desk *d, int c, long long n)
@@ -168,7 +144,7 @@ d_html_decisions(struct ctx *x, struct sb *b, const char *box,
 {
 	static const char *const cols[] = { "Entry", "Box", "Outcome",
 		"Explanation", "By", "At", "State", NULL };
-	json_t *all = decisions_of(x->d, x->c);
+	json_t *all = df_events(x->d, "box.decide", x->d->cs[x->c].id);
 	const json_t *ev;
 	long long cur = 0;
 	size_t i;

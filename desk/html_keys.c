@@ -41,6 +41,15 @@ d_html_packet_checklist(struct sb *b)
 	    "\"polite\"></p>");
 }
 
+/* The code letters as data (letter:code) or as text (<kbd>). */
+static void
+codes(struct sb *b, int text)
+{
+	for (size_t i = 0; i < NS2_CODES; i++)
+		putf(b, text ? "%s<kbd>%s</kbd> %s" : "%s%s:%s", i ? (text ?
+		    ", " : " ") : "", s2_codes[i][0], s2_codes[i][1]);
+}
+
 static void
 positions(struct sb *b, const json_t *a)
 {
@@ -57,23 +66,28 @@ positions(struct sb *b, const json_t *a)
 void
 d_html_stage2_keys(struct sb *b, const json_t *k)
 {
-	put(b, "<p id=\"s2-keys\" tabindex=\"0\" data-from=\"");
-	positions(b, json_object_get(k, "eliminated"));
-	put(b, "\" data-to=\"");
-	positions(b, json_object_get(k, "remaining"));
-	put(b, "\" data-codes=\"");
-	for (size_t i = 0; i < NS2_CODES; i++)
-		putf(b, "%s%s:%s", i ? " " : "", s2_codes[i][0],
-		    s2_codes[i][1]);
-	put(b, "\">Sorting keys, here or anywhere outside a text field: the"
-	    " eliminated position the bundle comes from (");
-	positions(b, json_object_get(k, "eliminated"));
-	put(b, "), then the remaining position it goes to (");
-	positions(b, json_object_get(k, "remaining"));
+	static const char *const said[][3] = {
+		{ "from", "eliminated", "the eliminated position the bundle"
+		    " comes from (" },
+		{ "to", "remaining", "), then the remaining position it goes"
+		    " to (" },
+	};
+
+	put(b, "<p id=\"s2-keys\" tabindex=\"0\"");
+	for (int i = 0; i < 2; i++) {
+		putf(b, " data-%s=\"", said[i][0]);
+		positions(b, json_object_get(k, said[i][1]));
+		put(b, "\"");
+	}
+	put(b, " data-codes=\"");
+	codes(b, 0);
+	put(b, "\">Sorting keys, here or anywhere outside a text field: ");
+	for (int i = 0; i < 2; i++) {
+		put(b, said[i][2]);
+		positions(b, json_object_get(k, said[i][1]));
+	}
 	put(b, ") or <kbd>N</kbd> and a code letter (");
-	for (size_t i = 0; i < NS2_CODES; i++)
-		putf(b, "%s<kbd>%s</kbd> %s", i ? ", " : "", s2_codes[i][0],
-		    s2_codes[i][1]);
+	codes(b, 1);
 	put(b, "); <kbd>Space</kbd> ends a position that a longer one"
 	    " begins with; <kbd>Esc</kbd> starts again.</p><p id=\"s2-say\""
 	    " role=\"status\" aria-live=\"polite\"></p>");

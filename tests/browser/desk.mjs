@@ -169,6 +169,18 @@ async function extraDesk(env) {
   return { origin, ro, db };
 }
 
+// A desk serving a new book (name, in tmp) from plan file pf: its origin.
+async function ownDesk(pf, name) {
+  const db = path.join(tmp, name);
+  execFileSync(DESK, ['init', db, '--plan', pf], { stdio: 'ignore' });
+  const o = `http://127.0.0.1:${await freePort()}`;
+  extras.push(spawn(DESK, ['serve', db, '--listen', o.slice(7),
+    '--insecure-http'], { stdio: ['ignore', 'ignore', 'ignore'],
+    env: { ...process.env, ASAN_OPTIONS: 'detect_leaks=0' } }));
+  await started(o);
+  return o;
+}
+
 // The BPA entries in a desk's book (its own token would idle out in
 // B9; sqlite3 reads the WAL book beside the desk).
 function bpaAt(x) {
@@ -561,13 +573,7 @@ async function adjKeys() {
     notified_at: '2026-04-30T10:00:00Z' }];
   const pf = path.join(tmp, 'plan-block-agents.json');
   writeFileSync(pf, JSON.stringify(plan));
-  const db = path.join(tmp, 'block-keys.db');
-  execFileSync(DESK, ['init', db, '--plan', pf], { stdio: 'ignore' });
-  const o = `http://127.0.0.1:${await freePort()}`;
-  extras.push(spawn(DESK, ['serve', db, '--listen', o.slice(7),
-    '--insecure-http'], { stdio: ['ignore', 'ignore', 'ignore'],
-    env: { ...process.env, ASAN_OPTIONS: 'detect_leaks=0' } }));
-  await started(o);
+  const o = await ownDesk(pf, 'block-keys.db');
   const N = 'contests/north/';
   const t = {};
   for (const [u, pw] of [['ro', 'correct-horse-battery-1'],
@@ -756,13 +762,7 @@ async function receiptKeys() {
 async function stage2Keys() {
   const plan = path.join(HERE, '..', '..', 'examples', 'desk',
     'plan-mayor.json');
-  const db = path.join(tmp, 'mayor-keys.db');
-  execFileSync(DESK, ['init', db, '--plan', plan], { stdio: 'ignore' });
-  const o = `http://127.0.0.1:${await freePort()}`;
-  extras.push(spawn(DESK, ['serve', db, '--listen', o.slice(7),
-    '--insecure-http'], { stdio: ['ignore', 'ignore', 'ignore'],
-    env: { ...process.env, ASAN_OPTIONS: 'detect_leaks=0' } }));
-  await started(o);
+  const o = await ownDesk(plan, 'mayor-keys.db');
   const M = 'contests/mayor/';
   const device = '8f3c1a9b7e2d4c6f8a0b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f708192' +
     'a3b4c5';

@@ -77,6 +77,15 @@ def req(method, path, body=None, headers=None, cookie=None):
     return r.status, raw, hd
 
 
+def entry_line(entry):
+    """The journal line of entry, parsed, or {}."""
+    con = sqlite3.connect("file:%s?mode=ro" % DB, uri=True)
+    r = con.execute("SELECT line FROM event WHERE entry = ?",
+                    (entry,)).fetchone()
+    con.close()
+    return json.loads(r[0]) if r else {}
+
+
 def events():
     con = sqlite3.connect("file:%s?mode=ro" % DB, uri=True)
     n = con.execute("SELECT count(*) FROM event").fetchone()[0]
@@ -471,6 +480,21 @@ FOOT = re.compile(r"from entries up to #\d+ \xb7 checkpoint #(\d+) \xb7"
                   r" ([0-9a-f]{16})</td>")
 
 
+def send_form(ck, screen, form, fields, want=303):
+    """Form `form` of screen (GET as cookie ck) sent with fields: the
+    entry it saved (0 if none), the redirect's location, the answer."""
+    st, pg, _ = req("GET", screen, cookie=ck)
+    check(st == 200 and 'id="f-%s"' % form in pg,
+          "%s offers form %s" % (screen, form))
+    st, body, hd = req("POST", "/do", dict(form_of(pg, form), **fields),
+                       {"Origin": ORIGIN}, cookie=ck)
+    m = re.search(r"saved=(\d+)", hd.get("location", ""))
+    check(st == want, "form %s: %d (want %d) %s" % (
+          form, st, want, re.sub(r"\s+", " ", body)[-400:]
+          if st != want else ""))
+    return int(m.group(1)) if m else 0, hd.get("location", ""), body
+
+
 def withdraw_forms():
     """Section 3.5 without JavaScript: a configuration change withdrawn
     and corrected by S-21's forms, a transfer corrected and withdrawn by
@@ -480,23 +504,10 @@ def withdraw_forms():
           "rcpt": "rcpt-password-long-1", "sup1": "sup1-password-long-1"}
     tok = {u: api_login(u, p) for u, p in pw.items()}
 
-    def line(entry):
-        con = sqlite3.connect("file:%s?mode=ro" % DB, uri=True)
-        r = con.execute("SELECT line FROM event WHERE entry = ?",
-                        (entry,)).fetchone()
-        con.close()
-        return json.loads(r[0]) if r else {}
+    line = entry_line
 
     def send(ck, screen, form, fields, want=303):
-        st, pg, _ = req("GET", screen, cookie=ck)
-        check(st == 200 and 'id="f-%s"' % form in pg,
-              "%s offers form %s" % (screen, form))
-        st, body, hd = req("POST", "/do", dict(form_of(pg, form), **fields),
-                           {"Origin": ORIGIN}, cookie=ck)
-        m = re.search(r"saved=(\d+)", hd.get("location", ""))
-        check(st == want, "form %s: %d (want %d) %s" % (
-              form, st, want, body[-300:] if st != want else ""))
-        return int(m.group(1)) if m else 0, hd.get("location", "")
+        return send_form(ck, screen, form, fields, want)[:2]
 
     api(tok["ro"], "plan/approve", {})
     ro, _ = login("ro", pw["ro"], DEVICE)
@@ -763,12 +774,7 @@ def queue_forms():
               path, who, st, want, str(js)[:300]))
         return js
 
-    def line(entry):
-        con = sqlite3.connect("file:%s?mode=ro" % DB, uri=True)
-        r = con.execute("SELECT line FROM event WHERE entry = ?",
-                        (entry,)).fetchone()
-        con.close()
-        return json.loads(r[0]) if r else {}
+    line = entry_line
 
     def boxes():
         st, js, _ = req("GET", "/api/v1/" + M + "boxes", headers={
@@ -886,13 +892,7 @@ def decision_forms():
     the history but no form."""
     M = "contests/mayor/"
     tok = {u: api_login(u, p) for u, p in MAYOR_PW.items()}
-
-    def line(entry):
-        con = sqlite3.connect("file:%s?mode=ro" % DB, uri=True)
-        r = con.execute("SELECT line FROM event WHERE entry = ?",
-                        (entry,)).fetchone()
-        con.close()
-        return json.loads(r[0]) if r else {}
+    line = entry_line
 
     def m2():
         # a session of its own (one session a user)
@@ -900,17 +900,7 @@ def decision_forms():
             "Authorization": "Bearer " + api_login("mgr", MAYOR_PW["mgr"])})
         return [b for b in json.loads(js) if b["box"] == "M2"][0]
 
-    def send(ck, screen, form, fields, want=303):
-        st, pg, _ = req("GET", screen, cookie=ck)
-        check(st == 200 and 'id="f-%s"' % form in pg,
-              "%s offers form %s" % (screen, form))
-        st, body, hd = req("POST", "/do", dict(form_of(pg, form), **fields),
-                           {"Origin": ORIGIN}, cookie=ck)
-        m = re.search(r"saved=(\d+)", hd.get("location", ""))
-        check(st == want, "form %s: %d (want %d) %s" % (
-              form, st, want, re.sub(r"\s+", " ", body)[-400:]
-              if st != want else ""))
-        return int(m.group(1)) if m else 0, hd.get("location", ""), body
+    send = send_form
 
     api(tok["ro"], "plan/approve", {})
     api(tok["mgr"], "poll/close", {})
