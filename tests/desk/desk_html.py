@@ -979,6 +979,34 @@ def decision_forms():
           c and loc.startswith("/statement?c=mayor&saved=%d" % w2) and
           m2()["outcome"] is None, "S-07: the decision withdrawn: %s %s" %
           (ln, loc))
+    # After F6's issue (section 2.4): the forms stay for the RO; a
+    # decision withdrawn makes its box to be decided again before the
+    # re-issue.
+    tok = {u: api_login(u, p) for u, p in MAYOR_PW.items()}
+    d3 = api(tok["sup1"], M + "decisions", {"box": "M2",
+                                            "outcome": "agreed"})["entry"]
+    for b in ("M1", "M3", "PV1"):
+        api(tok["rcpt"], "receipts", {"box": b, "seals_intact": True,
+                                      "packets": []})
+        api(tok["sup1"], "boxes/open", {"box": b, "table": 1})
+        for u in ("clerk1", "clerk2"):
+            api(tok[u], M + "bpa", {"box": b, "issued_to_voters": 50})
+            api(tok[u], M + "counts", {"box": b, "attempt": 0,
+                                       "papers": 50})
+        api(tok["sup1"], M + "decisions", {"box": b, "outcome": "agreed"})
+    api(tok["ro"], M + "verification", {})
+    ro, _ = login("ro", MAYOR_PW["ro"], DEVICE)
+    w3, loc, _ = send(ro, "/statement?c=mayor", "swdecision", {
+        "entry": str(d3), "reason_code": "other",
+        "reason_text": "M2's BPA misread"})
+    ln = line(w3)
+    st, pg, _ = req("GET", "/statement?c=mayor", cookie=ro)
+    check(ln.get("action") == "entry.withdraw" and ln.get("supersedes") ==
+          d3 and ln.get("states") == {"mayor": "VERIFIED"} and
+          m2()["outcome"] is None and "Decide box M2 again" in pg and
+          "Withdrawn by #%d (ro, " % w3 in pg,
+          "S-07 after F6's issue: the decision withdrawn, M2 to decide"
+          " again: %s" % ln)
 
 
 def backfill_forms():
