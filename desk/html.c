@@ -2074,7 +2074,7 @@ keys_legend(struct sb *b, const struct screen *s)
 		    " not intact" },
 		{ "/receipt", "Enter", "outside a text field: record the"
 		    " receipt" },
-		{ "/stage2", "positions", "outside a text field: the source"
+		{ "/stage2", "1 .. n", "outside a text field: the source"
 		    " (eliminated), then the destination (remaining)" },
 		{ "/stage2", "N, then a code letter", "destination: not"
 		    " transferred, that code" },

@@ -829,7 +829,7 @@ async function stage2Keys() {
   };
   await p.goto(`${o}/stage2?c=mayor`);
   const legend = await p.locator('#keys').textContent();
-  ok(/positions\s*outside a text field: the source/.test(legend) &&
+  ok(/1 \.\. n\s*outside a text field: the source/.test(legend) &&
     /N, then a code letter\s*destination/.test(legend) &&
     /Esc\s*outside a text field: source/.test(legend),
   `S-15 keys: listed on the screen: ${legend}`);
