@@ -332,6 +332,18 @@ static const struct fdef {
 	    " reason_text:s?", "/adjudicate", 0, 0 },
 	{ "cobjection", "entries/#/correction", "entry:# reason_code:s"
 	    " reason_text:s? adjudication:+i agent:+s", "/adjudicate", 0, 0 },
+	/* §3.5: a verification outcome withdrawn or corrected, on S-06
+	 * (the box's) and S-07 (the contest's) */
+	{ "wdecision", "entries/#/withdrawal", "entry:# reason_code:s"
+	    " reason_text:s?", "/variance", 0, 0 },
+	{ "cdecision", "entries/#/correction", "entry:# reason_code:s"
+	    " reason_text:s? box:+s outcome:+s explanation:+s?", "/variance",
+	    0, 2 },
+	{ "swdecision", "entries/#/withdrawal", "entry:# reason_code:s"
+	    " reason_text:s?", "/statement", 0, 0 },
+	{ "scdecision", "entries/#/correction", "entry:# reason_code:s"
+	    " reason_text:s? box:+s outcome:+s explanation:+s?", "/statement",
+	    0, 2 },
 	/* S-10's Ctrl+Z: a bundle corrected (§3.5) */
 	{ "cbundle", "entries/#/correction", "entry:# reason_code:s"
 	    " reason_text:s? round:+i area:+s table:+i stage:+i slip:+s"
@@ -2056,6 +2068,20 @@ keys_legend(struct sb *b, const struct screen *s)
 		    " next" },
 		{ "/adjudicate", "Enter", "on a queued paper: record the"
 		    " decision" },
+		{ "/receipt", "1 .. 8", "outside a text field: that packet"
+		    " on or off the checklist" },
+		{ "/receipt", "Y, N", "outside a text field: seals intact,"
+		    " not intact" },
+		{ "/receipt", "Enter", "outside a text field: record the"
+		    " receipt" },
+		{ "/stage2", "1 .. n", "outside a text field: the source"
+		    " (eliminated), then the destination (remaining)" },
+		{ "/stage2", "N, then a code letter", "destination: not"
+		    " transferred, that code" },
+		{ "/stage2", "Space", "ends a position a longer one begins"
+		    " with" },
+		{ "/stage2", "Esc", "outside a text field: source and"
+		    " destination again" },
 	};
 
 	if (s->fn == scr_hall)
@@ -2155,21 +2181,28 @@ d_html(struct desk *d, struct d_http *h)
 	h->nocache = 1;
 	if ((a = static_file(path, &ct, &more)) && strcmp(h->method,
 	    "GET") == 0) {
-		const char *keys = strcmp(path, "/static/desk.js") == 0 ?
-		    d_html_js_keys : "";
-		size_t na = strlen(a), nm = strlen(more), nk = strlen(keys);
+		/* the script: html.c's, then S-13's, S-03's and S-15's keys */
+		int script = strcmp(path, "/static/desk.js") == 0;
+		const char *part[] = { a, more, script ? d_html_js_keys : "",
+			script ? d_html_js_entry_keys : "",
+			script ? d_html_js_entry_keys2 : "" };
+		size_t n = 1, at = 0;
 
+		for (size_t i = 0; i < sizeof part / sizeof *part; i++)
+			n += strlen(part[i]);
 		h->ctype_out = ct;
-		if (!(h->resp = malloc(na + nm + nk + 1))) {
+		if (!(h->resp = malloc(n))) {
 			h->status = 500;
 			h->ctype_out = "text/plain; charset=utf-8";
 			h->resp = d_strdup("out of memory\n");
 			return;
 		}
 		h->status = 200;
-		memcpy(h->resp, a, na);
-		memcpy(h->resp + na, more, nm);
-		memcpy(h->resp + na + nm, keys, nk + 1);
+		for (size_t i = 0; i < sizeof part / sizeof *part; i++) {
+			memcpy(h->resp + at, part[i], strlen(part[i]));
+			at += strlen(part[i]);
+		}
+		h->resp[at] = '\0';
 		return;
 	}
 	if (d_sess_token(h, x.tok, sizeof x.tok))

@@ -106,6 +106,20 @@ long long d_html_my_last(struct ctx *x);
 void d_html_adj_queue(struct ctx *x, struct sb *b);
 void d_html_adj_objection(struct ctx *x, struct sb *b);
 extern const char d_html_js_keys[];
+/* Whether entry n is superseded (withdrawn or corrected, §3.5); why:
+ * "Withdrawn" or "Corrected" by #N (who, when), its reason. */
+int d_html_superseding(struct desk *d, long long n);
+void d_html_superseded_why(struct ctx *x, struct sb *b, long long n);
+/* html_keys.c: S-03's packet checklist and S-15's sorting keys (the
+ * markup the script's keys act on) and that part of the script */
+void d_html_packet_checklist(struct sb *b);
+void d_html_stage2_keys(struct sb *b, const json_t *k);
+extern const char d_html_js_entry_keys[], d_html_js_entry_keys2[];
+/* html_decisions.c: S-06's (box) and S-07's (box NULL) decisions with
+ * their history, and the forms wform, cform that withdraw or correct
+ * one (§3.5) */
+void d_html_decisions(struct ctx *x, struct sb *b, const char *box,
+    const char *wform, const char *cform);
 /* S-02's prompt to re-issue F6 after a correction (§2.4) */
 void d_html_f6_prompt(struct ctx *x, struct sb *b);
 void d_html_f6_prompt_one(struct ctx *x, struct sb *b, int c);
@@ -126,6 +140,8 @@ void d_scr_assign(struct ctx *x, struct sb *b);
 void d_scr_audit(struct ctx *x, struct sb *b);
 void d_scr_progress(struct ctx *x, struct sb *b);
 void d_scr_variance(struct ctx *x, struct sb *b);
+/* The polling place of box code (through its station), or NULL. */
+const char *d_html_box_place(const struct desk *d, const char *code);
 /* html_admin.c: S-24 */
 void d_scr_admin(struct ctx *x, struct sb *b);
 /* html_admin.c: the operations alarms (§4.2: a failed backup, free disk
@@ -133,6 +149,9 @@ void d_scr_admin(struct ctx *x, struct sb *b);
 void d_ops_banners(struct ctx *x, struct sb *b);
 /* html_forms2.c: the current delegations, as their entries' data */
 json_t *df_delegations(struct desk *d);
+/* html_forms2.c: the events of action, parsed, in book order; for one
+ * contest when cid is not NULL (the caller frees the array) */
+json_t *df_events(struct desk *d, const char *action, const char *cid);
 
 /* html_forms.c: the print-ready forms (§2.17) at /forms/F<n>?c=C */
 extern const char d_print_css[];

@@ -53,8 +53,8 @@ agent_contest_ok(const struct ctx *x)
 /* The events of action, parsed, in book order; for one contest when
  * cid is not NULL. Looked up in event_key when the book keeps it
  * (d_db_keys), as reads.c does; else a scan of the events. */
-static json_t *
-evs(struct desk *d, const char *action, const char *cid)
+json_t *
+df_events(struct desk *d, const char *action, const char *cid)
 {
 	sqlite3_stmt *st;
 	json_t *a = json_array();
@@ -200,7 +200,7 @@ ev_row(const json_t *ev)
 json_t *
 df_delegations(struct desk *d)
 {
-	json_t *e = evs(d, "delegation.record", NULL), *a = json_array();
+	json_t *e = df_events(d, "delegation.record", NULL), *a = json_array();
 	json_t *ev;
 	size_t i;
 
@@ -290,7 +290,7 @@ f1_build(struct ctx *x, json_t **out)
 				json_array_append(dels, (json_t *)v);
 	}
 	json_decref(dl);
-	ap = evs(d, "plan.approve", NULL);
+	ap = df_events(d, "plan.approve", NULL);
 	o = json_pack("{s:i, s:O?, s:O?, s:O?, s:O?, s:s, s:s, s:s, s:i,"
 	    " s:i, s:I, s:i, s:s, s:o, s:o, s:o, s:O?, s:o, s:o, s:o, s:s}",
 	    "version", 1, "venue", json_object_get(el, "venue"),
@@ -454,7 +454,7 @@ f2_build(struct ctx *x, json_t **out)
 	rows = json_array();
 	missing = json_array();
 	for (int a = 0; acts[a]; a++) {
-		json_t *e = evs(x->d, acts[a], NULL), *ev;
+		json_t *e = df_events(x->d, acts[a], NULL), *ev;
 		size_t i;
 
 		json_array_foreach(e, i, ev) {
@@ -558,7 +558,7 @@ f3_build(struct ctx *x, json_t **out)
 		json_decref(rows);
 		return one == -2 ? 404 : 403;
 	}
-	e = evs(x->d, "bpa.enter", x->d->cs[x->c].id);
+	e = df_events(x->d, "bpa.enter", x->d->cs[x->c].id);
 	json_array_foreach(e, i, ev) {
 		const json_t *data = json_object_get(ev, "data");
 		int b = d_box_find(x->d, jstr(data, "box"));
@@ -619,7 +619,7 @@ f3(struct ctx *x, struct sb *b, const json_t *o)
 static json_t *
 last_ev(struct desk *d, const char *action, const char *code)
 {
-	json_t *e = evs(d, action, NULL), *ev, *r = NULL;
+	json_t *e = df_events(d, action, NULL), *ev, *r = NULL;
 	size_t i;
 
 	json_array_foreach(e, i, ev)
@@ -761,7 +761,7 @@ f5_build(struct ctx *x, json_t **out)
 	if (!role_is(x, " ro dro manager supervisor ") ||
 	    (one >= 0 && !box_staff(x, one)))
 		return 403;
-	e = evs(x->d, "check.record", x->d->cs[x->c].id);
+	e = df_events(x->d, "check.record", x->d->cs[x->c].id);
 	boxes = json_array();
 	for (int b = 0; b < x->d->nboxes; b++) {
 		int p = poll_of(x, b);
@@ -980,7 +980,7 @@ f7_build(struct ctx *x, json_t **out)
 		    "tendered", t >= 0 ? json_integer(t) : t == -1 ?
 		    json_null() : json_string("entries differ")));
 	}
-	vi = evs(x->d, "verification.issue", k->id);
+	vi = df_events(x->d, "verification.issue", k->id);
 	ev = entry_ev(x->d, k->f6_entry);
 	*out = json_pack("{s:I, s:o, s:o, s:o, s:O?}", "version",
 	    (json_int_t)json_array_size(vi), "boxes", boxes, "total",
@@ -1026,7 +1026,7 @@ f8_build(struct ctx *x, json_t **out)
 		return 403;
 	if (k->state < S_MIXED)
 		return 404;
-	e = evs(x->d, "mixing.record", k->id);
+	e = df_events(x->d, "mixing.record", k->id);
 	areas = json_array();
 	for (int a = 0; a < k->nareas; a++) {
 		json_t *ev, *cur = NULL;
@@ -1290,7 +1290,7 @@ f20_build(struct ctx *x, json_t **out)
 		return 403;
 	if (k->state < S_CLOSED)
 		return 404;
-	e = evs(x->d, "contest.close", k->id);
+	e = df_events(x->d, "contest.close", k->id);
 	if (!(ev = json_array_get(e, json_array_size(e) - 1))) {
 		json_decref(e);
 		return 404;
@@ -1409,7 +1409,7 @@ f21_build(struct ctx *x, json_t **out)
 	hex32(h, hx);
 	docs = json_array();
 	for (int a = 0; acts[a]; a++) {
-		json_t *e = evs(d, acts[a], NULL);
+		json_t *e = df_events(d, acts[a], NULL);
 		size_t i;
 
 		json_array_foreach(e, i, ev)

@@ -87,7 +87,7 @@ d_html_tally_diffs(struct ctx *x, struct sb *b)
  * a correction, §3.5), parsed, or NULL. Read from the book, as S-10
  * shows it only for the user's own entries. */
 static json_t *
-superseding_line(struct desk *d, int n)
+superseding_line(struct desk *d, long long n)
 {
 	sqlite3_stmt *st;
 	json_t *o = NULL;
@@ -97,7 +97,7 @@ superseding_line(struct desk *d, int n)
 	    " = ?)" : "SELECT line FROM event WHERE line ->> 'supersedes' ="
 	    " ? ORDER BY seq LIMIT 1", -1, &st, NULL) != SQLITE_OK)
 		return NULL;
-	sqlite3_bind_int(st, 1, n);
+	sqlite3_bind_int64(st, 1, n);
 	if (sqlite3_step(st) == SQLITE_ROW)
 		o = json_loads((const char *)sqlite3_column_text(st, 0), 0,
 		    NULL);
@@ -105,10 +105,20 @@ superseding_line(struct desk *d, int n)
 	return o;
 }
 
+int
+d_html_superseding(struct desk *d, long long n)
+{
+	json_t *s = superseding_line(d, n);
+	int r = s != NULL;
+
+	json_decref(s);
+	return r;
+}
+
 /* Why entry n is no longer current: "Withdrawn" or "Corrected" by the
- * superseding entry, with its reason code and text. */
-static void
-superseded_why(struct ctx *x, struct sb *b, int n)
+ * superseding entry (who, when), with its reason code and text. */
+void
+d_html_superseded_why(struct ctx *x, struct sb *b, long long n)
 {
 	json_t *s = superseding_line(x->d, n);
 	const char *act = json_string_value(json_object_get(s, "action"));
@@ -117,9 +127,14 @@ superseded_why(struct ctx *x, struct sb *b, int n)
 
 	put(b, act && strcmp(act, "entry.withdraw") == 0 ? "Withdrawn" :
 	    "Corrected");
-	if (s)
-		putf(b, " by #%lld", (long long)json_integer_value(
+	if (s) {
+		putf(b, " by #%lld (", (long long)json_integer_value(
 		    json_object_get(s, "entry")));
+		escj(b, json_object_get(s, "user"));
+		put(b, ", ");
+		escj(b, json_object_get(s, "at"));
+		put(b, ")");
+	}
 	if (rc) {
 		put(b, ": ");
 		esc(b, rc);
@@ -153,7 +168,7 @@ my_bundle_row(struct ctx *x, struct sb *b, const struct d_bundle *bd)
 	    bd->withdrawn ? "</del>" : "", del, bd->papers, bd->withdrawn ?
 	    "</del>" : "");
 	if (bd->withdrawn)
-		superseded_why(x, b, bd->entry);
+		d_html_superseded_why(x, b, bd->entry);
 	else
 		put(b, "Current");
 	put(b, "</td></tr>");

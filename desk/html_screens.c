@@ -86,14 +86,18 @@ d_scr_statement(struct ctx *x, struct sb *b)
 		put(b, "</p>");
 		json_decref(st);
 		d_html_f6_prompt_one(x, b, x->c);
-		return;
+	} else {
+		put(b, "<p>The statement is not issued yet.</p>");
+		box_list(x, b, 1);
+		if (strcmp(x->u->role, "ro") == 0 || strcmp(x->u->role,
+		    "dro") == 0) {
+			form_open(x, b, "issue", "Issue the verification"
+			    " statement");
+			form_close(b, "Issue statement");
+		}
 	}
-	put(b, "<p>The statement is not issued yet.</p>");
-	box_list(x, b, 1);
-	if (strcmp(x->u->role, "ro") == 0 || strcmp(x->u->role, "dro") == 0) {
-		form_open(x, b, "issue", "Issue the verification statement");
-		form_close(b, "Issue statement");
-	}
+	/* §3.5: every decision of the contest, withdrawn or corrected */
+	d_html_decisions(x, b, NULL, "swdecision", "scdecision");
 }
 
 /* S-14: per area, the papers against the verified total (F12). */
@@ -466,6 +470,7 @@ d_scr_stage2(struct ctx *x, struct sb *b)
 		form_open(x, b, "bundle2", "Second-count bundle");
 		bundle_where(x, b, "bundle2", &w, "2", "stage2");
 		field(x, b, "bundle2", "slip", "Slip", "text", "", 1);
+		d_html_stage2_keys(b, w.k);
 		field(x, b, "bundle2", "source", "From (eliminated position)",
 		    "num", "", 1);
 		put(b, "<p id=\"dest-codes\">Destination: a remaining position,"
@@ -672,7 +677,8 @@ overdue(struct ctx *x, struct sb *b)
 }
 
 /* S-03: a box arrives: its code (scan or type) shows station, place and
- * contests; packets by number keys or codes, seals, presiding officer;
+ * contests; packets by number keys (html_keys.c) or typed as numbers or
+ * codes, seals (Y/N keys), presiding officer;
  * then the boxes overdue against their expected arrival. */
 void
 d_scr_receipt(struct ctx *x, struct sb *b)
@@ -692,10 +698,7 @@ d_scr_receipt(struct ctx *x, struct sb *b)
 	    "<input id=\"receipt-seals_intact\" name=\"seals_intact\""
 	    " type=\"checkbox\" value=\"1\">");
 	field(x, b, "receipt", "seal_numbers", "Seal numbers", "text", "", 0);
-	put(b, "<p id=\"packet-codes\">Packets by number: ");
-	for (int i = 0; d_html_packets[i]; i++)
-		putf(b, "%s%d %s", i ? ", " : "", i + 1, d_html_packets[i]);
-	put(b, ".</p>");
+	d_html_packet_checklist(b);
 	field(x, b, "receipt", "packets", "Packets received (numbers such as"
 	    " 1 2 6, or codes)", "text", "", 0);
 	field(x, b, "receipt", "po_name", "Presiding officer", "text", "", 0);
@@ -1256,8 +1259,8 @@ d_scr_progress(struct ctx *x, struct sb *b)
  * (The polling-place panel waits for a read that gives a place's
  * boxes together.) */
 /* The polling place of box code (through its station), or NULL. */
-static const char *
-place_of(const struct desk *d, const char *code)
+const char *
+d_html_box_place(const struct desk *d, const char *code)
 {
 	int bi = d_box_find(d, code);
 	const char *st = bi < 0 ? NULL : d->boxes[bi].station;
@@ -1278,7 +1281,7 @@ place_of(const struct desk *d, const char *code)
 static void
 place_panel(struct ctx *x, struct sb *b, const json_t *bx, const char *box)
 {
-	const char *pl = place_of(x->d, box);
+	const char *pl = d_html_box_place(x->d, box);
 	long long sbpa = 0, sc = 0;
 	int all = 1;
 	size_t i;
@@ -1306,7 +1309,7 @@ place_panel(struct ctx *x, struct sb *b, const json_t *bx, const char *box)
 		const json_t *last = json_array_get(cs, json_array_size(cs) ?
 		    json_array_size(cs) - 1 : 0);
 		const json_t *cnt = json_object_get(last, "papers");
-		const char *pk = code ? place_of(x->d, code) : NULL;
+		const char *pk = code ? d_html_box_place(x->d, code) : NULL;
 
 		if (!pk || strcmp(pk, pl) != 0)
 			continue;
@@ -1390,12 +1393,12 @@ d_scr_variance(struct ctx *x, struct sb *b)
 	/* §2.3 (3): the place's boxes deemed verified together, by a
 	 * decision on the place (box.decide with "place") */
 	if ((strcmp(role, "ro") == 0 || strcmp(role, "dro") == 0) &&
-	    place_of(x->d, box)) {
+	    d_html_box_place(x->d, box)) {
 		form_open(x, b, "vcomp", "Compensating errors at the polling"
 		    " place");
 		field(x, b, "vcomp", "box", "", "hidden", box, 0);
-		field(x, b, "vcomp", "place", "", "hidden", place_of(x->d,
-		    box), 0);
+		field(x, b, "vcomp", "place", "", "hidden",
+		    d_html_box_place(x->d, box), 0);
 		field(x, b, "vcomp", "outcome", "", "hidden", "compensating",
 		    0);
 		field(x, b, "vcomp", "explanation", "Explanation", "text", "",
@@ -1404,5 +1407,7 @@ d_scr_variance(struct ctx *x, struct sb *b)
 		    " (re-authentication)", "password", "", 1);
 		form_close(b, "Verify the place's boxes");
 	}
+	/* §3.5: the box's decisions, withdrawn or corrected here */
+	d_html_decisions(x, b, box, "wdecision", "cdecision");
 	json_decref(bx);
 }

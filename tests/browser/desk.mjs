@@ -169,6 +169,18 @@ async function extraDesk(env) {
   return { origin, ro, db };
 }
 
+// A desk serving a new book (name, in tmp) from plan file pf: its origin.
+async function ownDesk(pf, name) {
+  const db = path.join(tmp, name);
+  execFileSync(DESK, ['init', db, '--plan', pf], { stdio: 'ignore' });
+  const o = `http://127.0.0.1:${await freePort()}`;
+  extras.push(spawn(DESK, ['serve', db, '--listen', o.slice(7),
+    '--insecure-http'], { stdio: ['ignore', 'ignore', 'ignore'],
+    env: { ...process.env, ASAN_OPTIONS: 'detect_leaks=0' } }));
+  await started(o);
+  return o;
+}
+
 // The BPA entries in a desk's book (its own token would idle out in
 // B9; sqlite3 reads the WAL book beside the desk).
 function bpaAt(x) {
@@ -561,13 +573,7 @@ async function adjKeys() {
     notified_at: '2026-04-30T10:00:00Z' }];
   const pf = path.join(tmp, 'plan-block-agents.json');
   writeFileSync(pf, JSON.stringify(plan));
-  const db = path.join(tmp, 'block-keys.db');
-  execFileSync(DESK, ['init', db, '--plan', pf], { stdio: 'ignore' });
-  const o = `http://127.0.0.1:${await freePort()}`;
-  extras.push(spawn(DESK, ['serve', db, '--listen', o.slice(7),
-    '--insecure-http'], { stdio: ['ignore', 'ignore', 'ignore'],
-    env: { ...process.env, ASAN_OPTIONS: 'detect_leaks=0' } }));
-  await started(o);
+  const o = await ownDesk(pf, 'block-keys.db');
   const N = 'contests/north/';
   const t = {};
   for (const [u, pw] of [['ro', 'correct-horse-battery-1'],
@@ -682,13 +688,200 @@ async function adjKeys() {
     ' paper is undecided');
 }
 
+// S-03's keys (docs/desk.md 5), keyboard only, on a desk of its own:
+// box W2 received with the packet checklist ticked by number keys (1,
+// 6; 3 on and off again) and the seals by Y/N, announced in a live
+// region; nothing fires while typing in a field; Enter records; the
+// book read back through the API.
+async function receiptKeys() {
+  const x = await extraDesk({});
+  const o = x.origin;
+  const s = await session('ro', 'correct-horse-battery-1', undefined, o);
+  const p = s.page;
+  const val = (id) => p.locator('#receipt-' + id).inputValue();
+  const said = () => p.locator('#receipt-say').textContent();
+  await p.goto(`${o}/receipt?c=west`);
+  const legend = await p.locator('#keys').textContent();
+  ok(/1 \.\. 8\s*outside a text field: that packet/.test(legend) &&
+    /Y, N\s*outside a text field: seals/.test(legend) &&
+    /Enter\s*outside a text field: record/.test(legend),
+  `S-03 keys: listed on the screen: ${legend}`);
+  ok(await p.locator('#receipt-say[aria-live="polite"]').count() === 1,
+    'B12: S-03 keys announce in a live region');
+  ok(await autofocus(p, 'receipt-box'), 'S-03 keys: focus on the box code');
+  await p.keyboard.type('W2');
+  await p.keyboard.press('Tab');
+  ok(await p.evaluate(() => document.activeElement.id) ===
+    'receipt-seals_intact', 'S-03 keys: Tab to the seals');
+  for (const k of ['1', '3', '6']) await p.keyboard.press(k);
+  ok(await val('packets') === '1 3 6' && /Packet 6 marked_register: received/
+    .test(await said()) && /received/.test(await p.locator('#packet-3-on')
+    .textContent()), 'S-03 keys: 1 3 6 ticked and announced: ' +
+    await val('packets'));
+  await p.keyboard.press('3');
+  ok(await val('packets') === '1 6' && /Packet 3 tendered: not received/
+    .test(await said()) && await p.locator('#packet-3-on').textContent() ===
+    '', 'S-03 keys: 3 again ticks it off: ' + await val('packets'));
+  await p.keyboard.press('Y');
+  ok(await p.locator('#receipt-seals_intact').isChecked() &&
+    /Seals intact: yes/.test(await said()), 'S-03 keys: Y, seals intact');
+  await p.keyboard.press('N');
+  ok(!await p.locator('#receipt-seals_intact').isChecked() &&
+    /Seals intact: no/.test(await said()), 'S-03 keys: N, not intact');
+  // Not while typing: Y and 2 in the seal numbers stay text.
+  await p.keyboard.press('Tab');
+  await p.keyboard.type('Y2 41');
+  ok(await val('seal_numbers') === 'Y2 41' && await val('packets') ===
+    '1 6' && !await p.locator('#receipt-seals_intact').isChecked(),
+  'S-03 keys: nothing fires while typing in a field');
+  await p.keyboard.press('Shift+Tab');
+  await p.keyboard.press('Y');
+  await axe(p, 'box receipt keys');
+  await leadsTo(p, /saved=/, () => p.keyboard.press('Enter'));
+  const m = /saved=(\d+)/.exec(p.url());
+  ok(/^Saved — entry #\d+/.test(await status(p)), 'S-03 keys: Enter' +
+    ' recorded the receipt: ' + await status(p) +
+    await p.locator('#alert').textContent());
+  ok(s.log.errors.length === 0, `S-03 keys: console errors ${s.log.errors}`);
+  await s.ctx.close();
+  const ro = await login('ro', 'correct-horse-battery-1', o);
+  const [st, ln] = await api('GET', `entries/${m ? m[1] : 0}`, undefined,
+    ro, o);
+  ok(st === 200 && ln.action === 'receipt.record' && ln.data.box === 'W2' &&
+    ln.data.seals_intact === true && ln.data.seal_numbers === 'Y2 41' &&
+    JSON.stringify(ln.data.packets) === '["bpa","marked_register"]',
+  `S-03 keys: the receipt in the book: ${st} ${JSON.stringify(ln)}`);
+}
+
+// S-15's keys (docs/desk.md 5, 2.10), keyboard only, on an SV desk of
+// its own (examples/desk/plan-mayor.json, no first-count majority: 1
+// and 2 remain, 3 and 4 eliminated): three stage-2 bundles, source then
+// destination by single keys (a position; N then N; Esc, a refused 9,
+// then N then T); nothing fires while typing the slip; the book read
+// back through the API.
+async function stage2Keys() {
+  const plan = path.join(HERE, '..', '..', 'examples', 'desk',
+    'plan-mayor.json');
+  const o = await ownDesk(plan, 'mayor-keys.db');
+  const M = 'contests/mayor/';
+  const device = '8f3c1a9b7e2d4c6f8a0b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f708192' +
+    'a3b4c5';
+  const t = {};
+  for (const [u, pw] of [['ro', 'correct-horse-battery-1'],
+    ['mgr', 'mgr-password-long-1'], ['sup1', 'sup1-password-long-1'],
+    ['clerk1', 'clerk1-password-long'], ['clerk2', 'clerk2-password-long']])
+    t[u] = (await api('POST', 'login', { username: u, password: pw,
+      device: u === 'ro' || u === 'mgr' ? device : undefined }, undefined,
+    o))[1].token;
+  await post(t.ro, 'plan/approve', {}, 201, o);
+  await post(t.mgr, 'poll/close', {}, 201, o);
+  for (const box of ['M1', 'M2', 'M3', 'PV1']) {
+    await post(t.ro, 'receipts', { box, seals_intact: true, packets: [] },
+      201, o);
+    await post(t.sup1, 'boxes/open', { box, table: 1 }, 201, o);
+    for (const u of ['clerk1', 'clerk2']) {
+      await post(t[u], M + 'bpa', { box, issued_to_voters: 10 }, 201, o);
+      await post(t[u], M + 'counts', { box, attempt: 0, papers: 10 }, 201,
+        o);
+    }
+    await post(t.sup1, M + 'decisions', { box, outcome: 'agreed' }, 201, o);
+  }
+  await post(t.ro, M + 'verification', {}, 201, o);
+  await post(t.mgr, M + 'mixing', { area: 'main', groups: [['M1', 'M2'],
+    ['M3', 'PV1']] }, 201, o);
+  await post(t.mgr, M + 'rounds', {}, 201, o);
+  for (const [cand, n] of [[1, 15], [2, 12], [3, 8], [4, 5]])
+    await post(t.clerk1, M + 'bundles', { round: 1, area: 'main', table: 1,
+      stage: 1, slip: `s${cand}`, kind: 'candidate', candidate: cand,
+      papers: n, part: true, counted_by: 'A', checked_by: 'B' }, 201, o);
+  await post(t.sup1, M + 'sheets/close', { round: 1, area: 'main',
+    table: 1, stage: 1 }, 201, o);
+  await post(t.mgr, M + 'rounds/1/close', { stage: 1 }, 201, o);
+  await post(t.ro, M + 'stage2', { notice: 'Second count at 02:00' }, 201,
+    o);
+  const s = await session('clerk1', 'clerk1-password-long', undefined, o);
+  const p = s.page;
+  const val = (id) => p.locator('#bundle2-' + id).inputValue();
+  const said = () => p.locator('#s2-say').textContent();
+  const bundle = async (slip, keys, papers, what) => {
+    await p.goto(`${o}/stage2?c=mayor`);
+    ok(await autofocus(p, 'bundle2-slip'), `S-15 keys: focus on the slip` +
+      ` (${what})`);
+    await p.keyboard.type(slip);
+    ok(await val('source') === '', `S-15 keys: nothing fires while typing` +
+      ` the slip ${slip}`);
+    await p.keyboard.press('Tab');
+    for (const k of keys) await p.keyboard.press(k);
+    ok(await p.evaluate(() => document.activeElement.id) ===
+      'bundle2-papers', `S-15 keys: ${what}: on to the papers (` +
+      await said() + ')');
+    await p.keyboard.type(papers);
+    await p.keyboard.press('Tab');
+    await p.keyboard.press(' ');
+    await p.keyboard.press('Tab');
+    await p.keyboard.type('A');
+    await p.keyboard.press('Tab');
+    await p.keyboard.type('B');
+    await leadsTo(p, /saved=|\/do$/, () => p.keyboard.press('Enter'));
+    ok(/^Saved — entry #\d+/.test(await status(p)), `S-15 keys: ${what}` +
+      ' saved: ' + await status(p) + await p.locator('#alert')
+      .textContent());
+  };
+  await p.goto(`${o}/stage2?c=mayor`);
+  const legend = await p.locator('#keys').textContent();
+  ok(/1 \.\. n\s*outside a text field: the source/.test(legend) &&
+    /N, then a code letter\s*destination/.test(legend) &&
+    /Esc\s*outside a text field: source/.test(legend),
+  `S-15 keys: listed on the screen: ${legend}`);
+  ok(await p.locator('#s2-say[aria-live="polite"]').count() === 1,
+    'B12: S-15 keys announce in a live region');
+  await axe(p, 'second count keys');
+  await bundle('31', ['3', '1'], '5', '3 to 1');
+  await p.goto(`${o}/stage2?c=mayor`);
+  await autofocus(p, 'bundle2-slip');
+  await p.keyboard.press('Tab');
+  await p.keyboard.press('3');
+  await p.keyboard.press('N');
+  ok(/not transferred: the code letter/.test(await said()) && await
+    val('source') === '3', 'S-15 keys: N asks for the code letter');
+  await p.keyboard.press('N');
+  ok(await val('dest') === 'no_second_preference' &&
+    /from 3 to no_second_preference/.test(await said()),
+  'S-15 keys: N N, no second preference, announced');
+  await p.keyboard.press('Escape');
+  ok(await val('source') === '' && await val('dest') === '',
+    'S-15 keys: Esc clears source and destination');
+  await bundle('k2', ['3', 'N', 'N'], '2', '3 to no_second_preference');
+  await p.goto(`${o}/stage2?c=mayor`);
+  await autofocus(p, 'bundle2-slip');
+  await p.keyboard.press('Tab');
+  await p.keyboard.press('4');
+  await p.keyboard.press('Escape');
+  ok(await val('source') === '' && /cleared/.test(await said()),
+    'S-15 keys: Esc clears the source');
+  await p.keyboard.press('9');
+  ok(await val('source') === '' && /no eliminated position 9/
+    .test(await said()), 'S-15 keys: 9 is no eliminated position');
+  await bundle('k3', ['4', 'N', 'T'], '1', '4 to too many');
+  ok(s.log.errors.length === 0, `S-15 keys: console errors ${s.log.errors}`);
+  await s.ctx.close();
+  const [st, sh] = await api('GET', M + 'sheets?round=1&stage=2&table=1',
+    undefined, t.sup1, o);
+  ok(st === 200 && JSON.stringify(((sh && sh.entries) || []).map((e) =>
+    [e.data.slip, e.data.source, e.data.dest, e.data.papers])) ===
+    JSON.stringify([['31', 3, 1, 5], ['k2', 3, 'no_second_preference', 2],
+      ['k3', 4, 'rejected_second:too_many', 1]]),
+  `S-15 keys: the bundles in the book: ${st} ${JSON.stringify(sh)}`);
+}
+
 async function status(page) {
   return (await page.locator('#status').textContent()).trim();
 }
 
 // DESK_ONLY=b3,b9: just those checks (each on a desk of its own).
 if (process.env.DESK_ONLY) {
-  const only = { b2, b3, b9, b10, keys, adjKeys };
+  const only = { b2, b3, b9, b10, keys, adjKeys, receiptKeys,
+    stage2Keys };
   try {
     for (const n of process.env.DESK_ONLY.split(',')) await only[n]();
   } catch (e) {
@@ -1127,6 +1320,8 @@ try {
   await b3();
   await keys();
   await adjKeys();
+  await receiptKeys();
+  await stage2Keys();
   await b9();
   await b10();
 

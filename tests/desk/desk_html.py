@@ -77,6 +77,15 @@ def req(method, path, body=None, headers=None, cookie=None):
     return r.status, raw, hd
 
 
+def entry_line(entry):
+    """The journal line of entry, parsed, or {}."""
+    con = sqlite3.connect("file:%s?mode=ro" % DB, uri=True)
+    r = con.execute("SELECT line FROM event WHERE entry = ?",
+                    (entry,)).fetchone()
+    con.close()
+    return json.loads(r[0]) if r else {}
+
+
 def events():
     con = sqlite3.connect("file:%s?mode=ro" % DB, uri=True)
     n = con.execute("SELECT count(*) FROM event").fetchone()[0]
@@ -124,7 +133,7 @@ def main():
     try:
         block_forms()
         for fn in (sv_run, forms_run, withdraw_forms, queue_forms,
-                   backfill_forms, my_entries_forms):
+                   decision_forms, backfill_forms, my_entries_forms):
             other_book(MAYOR_PLAN, fn)
         other_book(BLOCK_PLAN, tally_queue_forms)
         other_book(BLOCK_PLAN, f6_prompt_forms)
@@ -346,6 +355,16 @@ def sv_run():
     st, page, _ = req("GET", "/stage2?c=mayor", cookie=c1)
     check(st == 200 and "STAGE2" in page and 'id="f-stage2"' not in page,
           "S-15: the clerk's entry form")
+    check('<p id="s2-keys" tabindex="0" data-from="3 4" data-to="1 2"'
+          ' data-codes="N:no_second_preference S:second_same_as_first'
+          ' E:second_for_eliminated T:rejected_second:too_many'
+          ' U:rejected_second:uncertain">' in page and
+          '<p id="s2-say" role="status" aria-live="polite">' in page and
+          'id="bundle2-source" name="source"' in page and
+          'id="bundle2-dest" name="dest"' in page and
+          "<kbd>N, then a code letter</kbd>" in page,
+          "S-15: the sorting keys' stop (3, 4 eliminated; 1, 2 remain),"
+          " its live region and keys; the form's fields unchanged")
     b2 = dict(form_of(page, "bundle2"), round="1", stage="2", kind="stage2",
               area="main", table="1", part="1", counted_by="A",
               checked_by="B")
@@ -461,6 +480,21 @@ FOOT = re.compile(r"from entries up to #\d+ \xb7 checkpoint #(\d+) \xb7"
                   r" ([0-9a-f]{16})</td>")
 
 
+def send_form(ck, screen, form, fields, want=303):
+    """Form `form` of screen (GET as cookie ck) sent with fields: the
+    entry it saved (0 if none), the redirect's location, the answer."""
+    st, pg, _ = req("GET", screen, cookie=ck)
+    check(st == 200 and 'id="f-%s"' % form in pg,
+          "%s offers form %s" % (screen, form))
+    st, body, hd = req("POST", "/do", dict(form_of(pg, form), **fields),
+                       {"Origin": ORIGIN}, cookie=ck)
+    m = re.search(r"saved=(\d+)", hd.get("location", ""))
+    check(st == want, "form %s: %d (want %d) %s" % (
+          form, st, want, re.sub(r"\s+", " ", body)[-400:]
+          if st != want else ""))
+    return int(m.group(1)) if m else 0, hd.get("location", ""), body
+
+
 def withdraw_forms():
     """Section 3.5 without JavaScript: a configuration change withdrawn
     and corrected by S-21's forms, a transfer corrected and withdrawn by
@@ -470,23 +504,10 @@ def withdraw_forms():
           "rcpt": "rcpt-password-long-1", "sup1": "sup1-password-long-1"}
     tok = {u: api_login(u, p) for u, p in pw.items()}
 
-    def line(entry):
-        con = sqlite3.connect("file:%s?mode=ro" % DB, uri=True)
-        r = con.execute("SELECT line FROM event WHERE entry = ?",
-                        (entry,)).fetchone()
-        con.close()
-        return json.loads(r[0]) if r else {}
+    line = entry_line
 
     def send(ck, screen, form, fields, want=303):
-        st, pg, _ = req("GET", screen, cookie=ck)
-        check(st == 200 and 'id="f-%s"' % form in pg,
-              "%s offers form %s" % (screen, form))
-        st, body, hd = req("POST", "/do", dict(form_of(pg, form), **fields),
-                           {"Origin": ORIGIN}, cookie=ck)
-        m = re.search(r"saved=(\d+)", hd.get("location", ""))
-        check(st == want, "form %s: %d (want %d) %s" % (
-              form, st, want, body[-300:] if st != want else ""))
-        return int(m.group(1)) if m else 0, hd.get("location", "")
+        return send_form(ck, screen, form, fields, want)[:2]
 
     api(tok["ro"], "plan/approve", {})
     ro, _ = login("ro", pw["ro"], DEVICE)
@@ -720,7 +741,8 @@ def my_entries_forms():
     check(tb and re.search(r'<tr><th scope="row"><del>#%d</del></th><td>'
                            r'<del>k20</del></td><td><del>1 [^<]+</del></td>'
                            r'<td class="n"><del>2</del></td><td>Corrected'
-                           r' by #%d: wrong_candidate \u2014 slip misread<'
+                           r' by #%d \(clerk1, [0-9T:.-]+Z\):'
+                           r' wrong_candidate \u2014 slip misread<'
                            % (mine[20], fixed), tb.group(0)) is not None,
           "S-10: the corrected entry struck through, with why: %s" % (
               tb.group(0)[:1500] if tb else pg[-1500:]))
@@ -752,12 +774,7 @@ def queue_forms():
               path, who, st, want, str(js)[:300]))
         return js
 
-    def line(entry):
-        con = sqlite3.connect("file:%s?mode=ro" % DB, uri=True)
-        r = con.execute("SELECT line FROM event WHERE entry = ?",
-                        (entry,)).fetchone()
-        con.close()
-        return json.loads(r[0]) if r else {}
+    line = entry_line
 
     def boxes():
         st, js, _ = req("GET", "/api/v1/" + M + "boxes", headers={
@@ -864,6 +881,132 @@ def queue_forms():
                        text=True)
     check(st == 200 and r.returncode == 0, "J1: the journal imports: %d %s"
           % (r.returncode, r.stderr))
+
+
+def decision_forms():
+    """Section 3.5 for verification outcomes without JavaScript: S-06
+    shows a box's decisions with their history and, to the RO, withdraws
+    one (a reason_text required) and corrects one; S-07 lists the
+    contest's decisions and withdraws one; each is the API's
+    entries/N/withdrawal or correction; a supervisor and the manager see
+    the history but no form."""
+    M = "contests/mayor/"
+    tok = {u: api_login(u, p) for u, p in MAYOR_PW.items()}
+    line = entry_line
+
+    def m2():
+        # a session of its own (one session a user)
+        st, js, _ = req("GET", "/api/v1/" + M + "boxes?box=M2", headers={
+            "Authorization": "Bearer " + api_login("mgr", MAYOR_PW["mgr"])})
+        return [b for b in json.loads(js) if b["box"] == "M2"][0]
+
+    send = send_form
+
+    api(tok["ro"], "plan/approve", {})
+    api(tok["mgr"], "poll/close", {})
+    api(tok["rcpt"], "receipts", {"box": "M2", "seals_intact": True,
+                                  "packets": []})
+    api(tok["sup1"], "boxes/open", {"box": "M2", "table": 1})
+    for u in ("clerk1", "clerk2"):
+        api(tok[u], M + "bpa", {"box": "M2", "issued_to_voters": 100})
+        api(tok[u], M + "counts", {"box": "M2", "attempt": 0,
+                                   "papers": 100})
+    d1 = api(tok["sup1"], M + "decisions", {"box": "M2",
+                                            "outcome": "agreed"})["entry"]
+    ro, _ = login("ro", MAYOR_PW["ro"], DEVICE)
+    v = "/variance?c=mayor&box=M2"
+    st, pg, _ = req("GET", v, cookie=ro)
+    m = re.search(r'id="wdecision-entry"[^>]*value="(\d+)"', pg)
+    check(st == 200 and '<th scope="row">#%d</th><td>M2</td><td>agreed'
+          '</td>' % d1 in pg and "<td>sup1</td>" in pg and "Stands" in pg
+          and m and int(m.group(1)) == d1 and 'id="f-cdecision"' in pg,
+          "S-06: the decision, its state and the forms: %s" %
+          re.sub(r"\s+", " ", pg)[-1500:])
+    n0 = events()
+    _, _, body = send(ro, v, "wdecision", {"entry": str(d1), "box": "M2",
+                                           "reason_code": "typo"}, want=400)
+    check(events() == n0 and "reason_text" in body and
+          m2()["outcome"] == "agreed", "S-06: no withdrawal without a"
+          " reason_text (section 3.5)")
+    w, loc, _ = send(ro, v, "wdecision", {
+        "entry": str(d1), "box": "M2", "reason_code": "other",
+        "reason_text": "decided before the BPA was re-added"})
+    ln = line(w)
+    check(ln.get("action") == "entry.withdraw" and ln.get("supersedes") ==
+          d1 and ln.get("user") == "ro" and "box=M2" in loc,
+          "S-06: the decision withdrawn by the API's entry: %s %s" %
+          (ln, loc))
+    bx = m2()
+    check(bx["outcome"] is None and bx["verified"] is None and
+          bx["state"] == "AGREED", "S-06: M2 undecided again: %s" % bx)
+    st, pg, _ = req("GET", v, cookie=ro)
+    check("<del>agreed</del>" in pg and "Withdrawn by #%d (ro, " % w in pg
+          and "other \u2014 decided before the BPA was re-added" in pg,
+          "S-06: the withdrawal in the history: %s" %
+          re.sub(r"\s+", " ", pg)[-1500:])
+    d2 = api(tok["sup1"], M + "decisions", {"box": "M2",
+                                            "outcome": "agreed"})["entry"]
+    c, loc, _ = send(ro, v, "cdecision", {
+        "entry": str(d2), "box": "M2", "outcome": "agreed",
+        "explanation": "BPA re-checked at the table",
+        "reason_code": "other", "reason_text": "explanation left out"})
+    ln = line(c)
+    check(ln.get("action") == "box.decide" and ln.get("supersedes") == d2
+          and ln.get("data") == {"box": "M2", "outcome": "agreed",
+                                 "explanation": "BPA re-checked at the"
+                                 " table"} and "box=M2" in loc,
+          "S-06: the decision corrected by the API's entry: %s" % ln)
+    # S-07: the contest's decisions, each with its history.
+    st, pg, _ = req("GET", "/statement?c=mayor", cookie=ro)
+    check(st == 200 and "Withdrawn by #%d" % w in pg and
+          "Corrected by #%d (ro, " % c in pg and
+          '<th scope="row">#%d</th>' % c in pg and
+          'id="f-swdecision"' in pg and 'id="f-scdecision"' in pg,
+          "S-07: the decisions and their history")
+    for who in ("mgr", "sup1"):
+        ck, _ = login(who, MAYOR_PW[who], DEVICE if who == "mgr" else None)
+        scr = "/statement?c=mayor" if who == "mgr" else v
+        st, pg, _ = req("GET", scr, cookie=ck)
+        check(st == 200 and "Corrected by #%d" % c in pg and
+              "decision\"" not in pg.replace('id="f-vdecide"', ""),
+              "%s: the history, no withdrawal or correction form" % who)
+    ro, _ = login("ro", MAYOR_PW["ro"], DEVICE)
+    w2, loc, _ = send(ro, "/statement?c=mayor", "swdecision", {
+        "entry": str(c), "reason_code": "other",
+        "reason_text": "M2 to be recounted"})
+    ln = line(w2)
+    check(ln.get("action") == "entry.withdraw" and ln.get("supersedes") ==
+          c and loc.startswith("/statement?c=mayor&saved=%d" % w2) and
+          m2()["outcome"] is None, "S-07: the decision withdrawn: %s %s" %
+          (ln, loc))
+    # After F6's issue (section 2.4): the forms stay for the RO; a
+    # decision withdrawn makes its box to be decided again before the
+    # re-issue.
+    tok = {u: api_login(u, p) for u, p in MAYOR_PW.items()}
+    d3 = api(tok["sup1"], M + "decisions", {"box": "M2",
+                                            "outcome": "agreed"})["entry"]
+    for b in ("M1", "M3", "PV1"):
+        api(tok["rcpt"], "receipts", {"box": b, "seals_intact": True,
+                                      "packets": []})
+        api(tok["sup1"], "boxes/open", {"box": b, "table": 1})
+        for u in ("clerk1", "clerk2"):
+            api(tok[u], M + "bpa", {"box": b, "issued_to_voters": 50})
+            api(tok[u], M + "counts", {"box": b, "attempt": 0,
+                                       "papers": 50})
+        api(tok["sup1"], M + "decisions", {"box": b, "outcome": "agreed"})
+    api(tok["ro"], M + "verification", {})
+    ro, _ = login("ro", MAYOR_PW["ro"], DEVICE)
+    w3, loc, _ = send(ro, "/statement?c=mayor", "swdecision", {
+        "entry": str(d3), "reason_code": "other",
+        "reason_text": "M2's BPA misread"})
+    ln = line(w3)
+    st, pg, _ = req("GET", "/statement?c=mayor", cookie=ro)
+    check(ln.get("action") == "entry.withdraw" and ln.get("supersedes") ==
+          d3 and ln.get("states") == {"mayor": "VERIFIED"} and
+          m2()["outcome"] is None and "Decide box M2 again" in pg and
+          "Withdrawn by #%d (ro, " % w3 in pg,
+          "S-07 after F6's issue: the decision withdrawn, M2 to decide"
+          " again: %s" % ln)
 
 
 def backfill_forms():
@@ -1304,6 +1447,18 @@ def block_run():
           "contests: North Ward" in page and "not received yet" in page and
           re.search(r'id="receipt-box"[^>]*value="N1"', page) is not None,
           "S-03: the box code looked up: station, place, contests")
+    # S-03's keys (html_keys.c) act on this markup; the no-JS form stays
+    check('<ul id="packet-list" data-packets="bpa unused_and_spoilt'
+          ' tendered tendered_votes_list corresponding_number_list'
+          ' marked_register certificates_of_employment postal_handed_in">'
+          in page and '<li><kbd>6</kbd> marked_register<span id="packet-6'
+          '-on"></span></li>' in page and '<p id="receipt-say" role='
+          '"status" aria-live="polite"></p>' in page and
+          'id="receipt-packets" name="packets"' in page and
+          'id="receipt-seals_intact" name="seals_intact" type="checkbox"'
+          in page and "<kbd>Y, N</kbd>" in page,
+          "S-03: the packet checklist, its live region and keys; the"
+          " form's fields unchanged")
     st, page, _ = req("GET", "/receipt?c=north&box=ZZ9", cookie=ro)
     check(st == 200 and "No box ZZ9 in the plan" in page,
           "S-03: an unknown box code")
