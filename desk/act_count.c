@@ -508,8 +508,7 @@ a_sheet_close(struct desk *d, struct d_req *rq, struct d_out *out,
 	if (d_body_keys(rq->body, keys, e) ||
 	    where(d, rq, &area, &table, &stage, e))
 		return -1;
-	if (strcmp(rq->user->role, "supervisor") == 0 &&
-	    !d_user_table_role(rq->user, table, "supervisor"))
+	if (d_sup_refused(rq->user, table))
 		return d_forbid(e, "table", "I19: you do not supervise table"
 		    " %d", table);
 	if ((open = d_open_doubtful(d, rq->contest, d->cs[rq->contest].round,

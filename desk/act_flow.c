@@ -119,8 +119,7 @@ a_carry_drop(struct desk *d, struct d_req *rq, struct d_out *out,
 	table = b ? b->table : t->table;
 	if (b)
 		stage = b->stage;
-	if (strcmp(rq->user->role, "supervisor") == 0 &&
-	    !d_user_table_role(rq->user, table, "supervisor"))
+	if (d_sup_refused(rq->user, table))
 		return d_forbid(e, "table", "I19: entry %lld is of table %d,"
 		    " not yours", n, table);
 	if (r != c->round || (c->scope != 'b' && c->scope != 'p'))

@@ -280,8 +280,7 @@ a_box_open(struct desk *d, struct d_req *rq, struct d_out *out,
 	if (!d_table_known(d, t))
 		return d_fail(e, 400, "unknown_reference", NULL,
 		    "no table %lld", t);
-	if (strcmp(rq->user->role, "supervisor") == 0 &&
-	    !d_user_table_role(rq->user, (int)t, "supervisor"))
+	if (d_sup_refused(rq->user, (int)t))
 		return d_forbid(e, "table", "§3.2: table %lld is not yours",
 		    t);
 	bx = &d->boxes[b];

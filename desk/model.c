@@ -117,6 +117,29 @@ d_user_table_role(const struct d_user *u, int table, const char *role)
 	return 0;
 }
 
+/* A supervisor's action at table refused to u (I19): u is table staff
+ * without a supervisor assignment there. A clerk whose plan gives one
+ * table as {"table": n, "role": "supervisor"} (§8, §3.1) supervises
+ * that table only. */
+int
+d_sup_refused(const struct d_user *u, int table)
+{
+	if (strcmp(u->role, "supervisor") != 0 &&
+	    strcmp(u->role, "clerk") != 0)
+		return 0;
+	return !d_user_table_role(u, table, "supervisor");
+}
+
+/* Does u hold a supervisor assignment at any table? */
+int
+d_sup_anywhere(const struct d_user *u)
+{
+	for (int i = 0; i < u->ntabs; i++)
+		if (strcmp(u->tabs[i].role, "supervisor") == 0)
+			return 1;
+	return 0;
+}
+
 static const char *const powers[] = {
 	"verify_approve", "adjudicate", "recount_decide",
 	"provisional_release", "declare", "lot", NULL
