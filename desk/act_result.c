@@ -113,18 +113,9 @@ result_object(struct desk *d, int c, const json_t *er)
 	const json_t *res = json_object_get(er, "result");
 	const json_t *el = json_object_get(er, "elected");
 	int sv = strcmp(k->kind, "sv") == 0, stage2 = sv && k->stage_closed[2];
-	json_t *rej = json_array(), *cands = json_array(), *nt = json_null();
+	json_t *rej = d_rejected_list(k, res), *cands = json_array();
+	json_t *nt = json_null();
 	long long valid = 0;
-	const char *key;
-	json_t *v;
-
-	json_object_foreach((json_t *)json_object_get(res, "rejected"), key,
-	    v) {
-		long long n = strtoll(json_string_value(v), NULL, 10);
-
-		json_array_append_new(rej, json_pack("{s:s, s:I}", "head", key,
-		    "papers", (json_int_t)n));
-	}
 	if (sv) {
 		nt = json_object();
 		for (int i = 0; nt_codes[i]; i++)
