@@ -5,9 +5,12 @@
 # declaration and public results, the CLI's declaration over the same
 # ballots, and the journal (export -> import -> export, a tampered
 # journal). `m` is desk_heldout's module (call, post, check, ...).
+import hashlib
 import http.client
+import json
 import os
 import queue
+import re
 import subprocess
 import threading
 import time
@@ -128,6 +131,14 @@ def refusals1(m, x):
            "forbidden", what="an agent's bundle")
     m.post(t1, C + "bundles", dict(b, candidate=21, papers=50), 400,
            "unknown_reference", what="no candidate 21")
+    m.post(t1, C + "bundles", dict(b, papers="50"), 400, "bad_request",
+           what="papers as a string")
+    m.post(t1, C + "bundles", dict(b, papers=50, area="east"), 400,
+           "unknown_reference", what="no area east")
+    st, js, _, _ = m.call("POST", C + "bundles", dict(
+        b, papers=50, counted_by="x" * 70000), t1, "big-1")
+    m.check(st == 413 and js and js["error"]["code"] == "too_large",
+            "a body over 64 KiB: 413 too_large (%d)" % st)
     m.post(t1, C + "doubtful", {"round": 1, "area": "north", "table": 1,
                                 "stage": 1, "papers": 1, "description":
                                 "ballot 12345 marked"}, 400, "s66")
@@ -373,6 +384,7 @@ def provisional(m, x):
         "capacity": "counting_agent", "grounds": "the margin"})
     m.post(x.t["dro"], C + "ready", {"version": 1, "note": "x"}, 409,
            rule="I15", what="ready with a request pending")
+    visibility(m, x)
 
 
 def declare(m, x):
@@ -396,6 +408,10 @@ def declare(m, x):
     m.check("Sadiq Aman KHAN" in text and "{:,}".format(k[2]) in text,
             "F18 names and figures")
     x.decl_text = text
+    inp = (d.get("result") or {}).get("inputs") or [{}]
+    m.check(str(inp[0].get("path")).startswith("teller-desk:#") and
+            d.get("checkpoint", {}).get("seq") is not None,
+            "the declaration's result inputs and checkpoint")
     pub = m.get(None, "public/results")
     c = pub.get("contests") or [{}]
     num = x.cnt.papers() * 10000
@@ -415,8 +431,38 @@ def declare(m, x):
         "counted_by": "CA01", "checked_by": "CA02"}, 409, rule="I16")
     m.post(x.t["ro"], C + "declaration/corrections", {
         "said": "twenty-nine thousand", "corrected": "{:,}".format(k[2])})
-    m.post(x.t["ro"], C + "close", {"packets": [
+    js = m.post(x.t["ro"], C + "close", {"packets": [
         {"description": "counted papers", "seal": "P-1"}]})
+    m.check(js.get("states", {}).get("mayor") == "CLOSED", "closed")
+    pub = m.get(None, "public/results")
+    m.check(len(pub.get("contests", [])) == 1 and figures(
+        pub["contests"][0]) == want(x), "public results after CLOSED")
+    st, js, _, _ = m.call("POST", "announcements", {
+        "code": "A7", "text": "The count is over"}, x.t["mgr"])
+    m.check(st == 201, "a write without Idempotency-Key: %d" % st)
+    e = m.get(x.t["ro"], "entries/%d" % (js or {}).get("entry", 0))
+    m.check(isinstance(e.get("idem"), str) and e["idem"],
+            "the desk made a key: %s" % e.get("idem"))
+    st = m.call("POST", "logout", {}, x.t["khan-ea"])[0]
+    m.check(st == 204, "logout: 204 (%d)" % st)
+    m.get(x.t["khan-ea"], "election", 401)
+
+
+def visibility(m, x):
+    """§3.4 and §9.3 as an outsider reads them, after the release."""
+    m.get(x.t["khan-ea"], C + "reconciliation?round=1&stage=1", 403)
+    m.get(x.t["admin"], C + "provisional", 403)
+    m.get(x.t["clerk1a"], C + "provisional", 403)
+    st, js, _, _ = m.call("GET", "health", host="evil.example:1")
+    m.check(st == 421 and js and js["error"]["code"] == "misdirected",
+            "a foreign Host: 421 misdirected (%d)" % st)
+    js = m.post(x.t["mgr"], "announcements", {"code": "A5", "text":
+                                              "Provisional result shown"})
+    m.check(re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z",
+                         js.get("at", "")) is not None and
+            re.fullmatch("[0-9a-f]{64}", js.get("checkpoint", {}).get(
+                "hash", "")) is not None, "the envelope's time and "
+            "checkpoint: %s" % js)
 
 
 def cli_declaration(m, x):
@@ -460,12 +506,50 @@ def count_and_declare(x, m):
     x.api_export = body
 
 
+def seal(ev):
+    """§10's chain hash of one event line, as the spec writes it."""
+    p = json.dumps({k: v for k, v in ev.items()
+                    if k not in ("seq", "prev", "hash")}, sort_keys=True,
+                   separators=(",", ":"), ensure_ascii=False).encode()
+    return hashlib.sha256(b"teller-desk/1" + ev["seq"].to_bytes(8, "big") +
+                          bytes.fromhex(ev["prev"]) +
+                          len(p).to_bytes(4, "big") + p).hexdigest()
+
+
+def outside_read(m, x, data):
+    """The journal as §10 describes it, read by our own code."""
+    lines = data.decode().split("\n")
+    m.check(lines[-1] == "" and all(lines[:-1]), "LF-ended lines, none "
+            "blank")
+    head = json.loads(lines[0])
+    plan = open(os.path.join(m.tmp, "plan.json"), "rb").read()
+    m.check(head.get("format") == "teller-desk-journal/1" and
+            head.get("plan_sha256") == hashlib.sha256(plan).hexdigest(),
+            "the header: format and the plan file's SHA-256")
+    prev, bad, canon = head.get("genesis"), [], 0
+    for i, s in enumerate(lines[1:-1]):
+        ev = json.loads(s)
+        canon += s == json.dumps(ev, sort_keys=True, separators=(",", ":"),
+                                 ensure_ascii=False)
+        if ev["seq"] != i + 1 or ev["prev"] != prev or seal(ev) != ev["hash"]:
+            bad.append(ev["seq"])
+        prev = ev["hash"]
+    m.check(not bad and canon == len(lines) - 2, "every line canonical and "
+            "chained by §10's seal(): %d bad, %d of %d canonical" %
+            (len(bad), canon, len(lines) - 2))
+    for secret in (hp.DEVICE, "ab" * 32, hp.RO_PW, "-long-password",
+                   "observer-"):
+        m.check(secret.encode() not in data, "no secret in the journal: %s"
+                % secret[:12])
+
+
 def journal(x, m):
     desk = m.DESK
     j1 = os.path.join(m.tmp, "j1.jsonl")
     m.check(subprocess.run([desk, "export", m.DB, "-o", j1]).returncode == 0,
             "export")
     data = open(j1, "rb").read()
+    outside_read(m, x, data)
     m.check(data.startswith(x.api_export), "GET export is the journal then")
     m.check(subprocess.run([desk, "verify", m.DB]).returncode == 0,
             "verify the book")
