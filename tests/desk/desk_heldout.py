@@ -308,13 +308,14 @@ def table_for(x, i, area):
 def box_entry(x, path, box, table, body, status="agreed"):
     a, b = clerks(table)
     js = post(x.t[a], path, dict(body, box=box))
-    check(js.get("status") == "awaiting_second", "%s %s first entry: %s"
-          % (path, box, js.get("status")))
+    check(js.get("status") == "awaiting_second" and js.get("entry_no") == 1,
+          "%s %s first entry: %s" % (path, box, js.get("status")))
     post(x.t[a], path, dict(body, box=box), 403, "forbidden",
          why="second_person", what="%s %s entry 2 by its author" %
          (path, box))
     js = post(x.t[b], path, dict(body, box=box))
-    check(js.get("status") == (status or "agreed"), "%s %s second entry: %s" %
+    check(js.get("status") == (status or "agreed") and
+          js.get("entry_no") == 2, "%s %s second entry: %s" %
           (path, box, js.get("status")))
     return js
 
@@ -353,7 +354,10 @@ def verify_box(x, i, box):
         post(x.t[clerks(table)[0]], C + "decisions", {"box": code,
                                                   "outcome": "agreed"},
              403, "forbidden", what="a clerk approves " + code)
-        post(approver, C + "decisions", {"box": code, "outcome": "agreed"})
+        js = post(approver, C + "decisions", {"box": code,
+                                              "outcome": "agreed"})
+        check(js.get("verified") == papers, "%s verified %s" %
+              (code, js.get("verified")))
         return
     check(js.get("box_state") == "VARIANCE" and js.get("variance") ==
           first - bpa, "%s variance %s" % (code, js.get("variance")))
@@ -388,8 +392,9 @@ def verification(x):
         verify_box(x, i, b)
     post(x.t["clerk1a"], C + "verification", {}, 403, "forbidden", why="role")
     js = post(x.t["dro"], C + "verification", {})
-    check(js.get("states", {}).get("mayor") == "VERIFIED", "F6 issued by "
-          "the DRO: VERIFIED")
+    check(js.get("states", {}).get("mayor") == "VERIFIED" and
+          js.get("version") == 1 and "statement" in js, "F6 issued by "
+          "the DRO: VERIFIED, version 1 and the statement")
     f6 = get(x.t["khan-ea"], C + "verification")
     post_total = sum(b[4] for b in x.bx if b[1] != "station")
     check(f6.get("total") == x.cnt.papers() and f6.get("postal_total") ==

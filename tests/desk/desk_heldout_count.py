@@ -160,6 +160,12 @@ def refusals1(m, x):
            "invariant", rule="I7", what="slip w1 used again")
     m.post(t1, "entries/%d/withdrawal" % js.get("entry", 0),
            {"reason_code": "duplicate"})
+    other = m.post(x.t["clerk1b"], C + "bundles", dict(b, papers=6, slip="w2",
+                                                        part=True),
+                   key="warned-1", what="another user's key of the same "
+                   "name (keys are per user)")
+    m.post(x.t["clerk1b"], "entries/%d/withdrawal" % other.get("entry", 0),
+           {"reason_code": "other", "reason_text": "test paper"})
 
 
 def post_parallel(m, x, jobs, kill_after=None):
@@ -202,6 +208,7 @@ def post_parallel(m, x, jobs, kill_after=None):
         m.SRV[0].wait()
     for t in th:
         t.join()
+    x.in_flight = len(unknown)
     while not q.empty():
         unknown.append(q.get_nowait())
     return unknown
@@ -240,6 +247,9 @@ def after_kill(m, x, unknown, first):
             if e.get("action") == "bundle.add" and
             str(e.get("idem")).startswith("s1-")]
     idems = [e.get("idem") for e in ents]
+    nums = [e["entry"] for e in all_entries(m, x, 1)]
+    m.check(nums == list(range(1, len(nums) + 1)), "after kill -9: entry "
+            "numbers gapless 1..%d" % len(nums))
     stray = [k for k in idems if k not in x.acked and k not in left]
     m.check(not stray and len(idems) == len(set(idems)), "after kill -9:"
             " no entry but the acknowledged and the unanswered, none twice"
@@ -250,9 +260,10 @@ def after_kill(m, x, unknown, first):
         m.check(st == 201, "resent %s: %d %s" % (key, st, raw[:200]))
         replayed += hd.get("idempotency-replayed") == "true"
         x.acked[key] = (js.get("entry"), body)
-    print("kill -9: %d acknowledged, %d unanswered or unsent resent (%d of"
-          " them replayed)" % (len(x.acked) - len(unknown), len(unknown),
-                               replayed), flush=True)
+    print("kill -9: %d acknowledged, %d in flight, %d not sent; resent by "
+          "key: %d replayed" % (len(x.acked) - len(unknown), x.in_flight,
+                                len(unknown) - x.in_flight, replayed),
+          flush=True)
 
 
 def close_stage(m, x, stage):
@@ -300,6 +311,7 @@ def check_f13(m, x):
         a.get("difference") == 0 for a in rec.get("areas", [])),
         "F12 reconciled in every area")
     m.get(x.t["clerk1a"], C + "stage1", 403)
+    nothing_public(m, "at stage 1 done (F13 is not a public result)")
 
 
 def stage2(m, x):
@@ -400,7 +412,19 @@ def declare(m, x):
     nothing_public(m, "when ready to declare")
     m.reauth(x.t["dro"], "dro")
     js = m.post(x.t["dro"], C + "declaration", {"version": 1})
-    m.check(js.get("states", {}).get("mayor") == "DECLARED", "declared")
+    m.check(js.get("states", {}).get("mayor") == "DECLARED" and
+            figures(js.get("declaration", {})) == want(x), "declared, "
+            "the answer's declaration as generated")
+    k = m.get(x.t["khan-ea"], "contests/mayor")
+    ver = {a["id"]: a["verified"] for a in k.get("areas", [])}
+    m.check(ver == {a[0]: x.cnt.apapers[i] for i, a in enumerate(hp.AREAS)}
+            and k.get("remaining") == [BAILEY, KHAN] and
+            k.get("released_version") == 1 and k.get("state") == "DECLARED",
+            "contests/mayor: %s" % {q: k.get(q) for q in
+                                    ("state", "remaining", "areas")})
+    f11 = m.get(x.t["khan-ea"], C + "rejected?round=1")
+    m.check(f11.get("total") == sum(x.cnt.rej.values()) and
+            len(f11.get("heads", [])) == 4, "F11: %s" % f11)
     d = m.get(x.t["screen"], C + "declaration")
     m.check(figures(d) == want(x), "the declaration:\n %s" % (figures(d),))
     k = want(x)[3][KHAN - 1]
