@@ -222,6 +222,31 @@ def make_plan(x):
     return pl
 
 
+def init_entries(x, pl):
+    """§8: init's entries 1, 2, 3 ...: assignments (users order, then
+    table order), agents, delegations, by the ro on device init."""
+    want = []
+    for u in pl["users"]:
+        for t in u.get("tables", []):
+            n = t["table"] if isinstance(t, dict) else t
+            want.append(("assignment.record", u["username"], n))
+    want += [("agent.appoint", a["id"], None) for a in pl["agents"]]
+    want += [("delegation.record", d["dro"], None)
+             for d in pl["delegations"]]
+    js = get(x.t["ro"], "entries?from=1&limit=%d" % len(want))
+    lines = js if isinstance(js, list) else js.get("entries", [])
+    got = []
+    for e in lines:
+        d = e.get("data") or {}
+        got.append((e.get("action"), d.get("user") or d.get("id") or
+                    d.get("dro"), d.get("table")))
+    check(got == want and [e.get("entry") for e in lines] ==
+          list(range(1, len(want) + 1)), "init's entries in §8's order:"
+          " %s" % got[:4])
+    check(all(e.get("user") == "ro" and e.get("device") == "init"
+              for e in lines), "init's entries by ro on device init")
+
+
 def logins(x):
     for u in ("ro", "dro", "mgr", "admin"):
         x.t[u] = login(u, pw(u), hp.DEVICE)
@@ -446,9 +471,10 @@ def main():
     x = Ctx(cnt, cands, hp.boxes(cnt))
     x.electorate = hp.half_up(cnt.papers() * 1000, 422)
     try:
-        make_plan(x)
+        pl = make_plan(x)
         SRV[0] = start_server()
         logins(x)
+        init_entries(x, pl)
         access_checks(x)
         open_count(x)
         verification(x)

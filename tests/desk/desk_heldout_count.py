@@ -158,8 +158,12 @@ def refusals1(m, x):
            "idempotency_conflict", key="warned-1")
     m.post(t1, C + "bundles", dict(b, papers=8, part=True, slip="w1"), 409,
            "invariant", rule="I7", what="slip w1 used again")
-    m.post(t1, "entries/%d/withdrawal" % js.get("entry", 0),
-           {"reason_code": "duplicate"})
+    w = m.post(t1, "entries/%d/withdrawal" % js.get("entry", 0),
+               {"reason_code": "duplicate"})
+    e = m.get(x.t["ro"], "entries/%d" % js.get("entry", 0))
+    m.check(e.get("superseded_by") == w.get("entry") and
+            e.get("action") == "bundle.add", "entries/N: superseded_by the "
+            "withdrawal (%s, %s)" % (e.get("superseded_by"), w.get("entry")))
     other = m.post(x.t["clerk1b"], C + "bundles", dict(b, papers=6, slip="w2",
                                                         part=True),
                    key="warned-1", what="another user's key of the same "
