@@ -299,6 +299,16 @@ def access_checks(x):
                         raw=b'{"a":1,"a":1}')
     check(st == 400, "a duplicate member: 400 (%d)" % st)
     post(x.t["mgr"], "plan/approve", {}, 403, "forbidden", why="role")
+    post(x.t["clerk1a"], C + "declaration", {"version": 1}, 403,
+         "forbidden", why="role", what="a clerk declares in SETUP")
+    reauth(x.t["ro"], "ro")
+    st, js, _, _ = call("GET", "session", tok=x.t["ro"])
+    check(st == 200 and isinstance(js.get("reauth_until"), str) and
+          isinstance(js.get("expires_at"), str) and
+          js["reauth_until"] <= js["expires_at"], "session: reauth_until "
+          "and expires_at: %s" % js)
+    post(x.t["ro"], C + "declaration", {"version": 1}, 409, "wrong_state",
+         what="the RO declares in SETUP")
     post(x.t["khan-ea"], "announcements", {"code": "A1", "text": "x"}, 403,
          "forbidden", why="role")
 

@@ -393,6 +393,11 @@ def provisional(m, x):
             (figures(p), want(x)))
     m.check(js.get("version") == 1, "version 1")
     nothing_public(m, "at the provisional result")
+    bd = m.get(x.t["screen"], "board")
+    k = (bd.get("contests") or [{}])[0]
+    m.check(k.get("state") == "PROVISIONAL" and k.get("result") is None,
+            "the hall board shows no figures before the declaration "
+            "(show_totals_on_screen declared): %s" % k.get("result"))
     p = m.get(x.t["khan-ea"], C + "provisional")
     m.check(figures(p) == want(x), "the agent sees the released version")
     x.req = m.post(x.t["mgr"], C + "recount-requests", {
@@ -414,6 +419,7 @@ def declare(m, x):
     m.post(x.t["dro"], C + "ready", {"version": 1, "note": "agents had an "
                                      "hour"})
     nothing_public(m, "when ready to declare")
+    m.get(x.t["khan-ea"], C + "declaration", 404)
     m.reauth(x.t["dro"], "dro")
     js = m.post(x.t["dro"], C + "declaration", {"version": 1})
     m.check(js.get("states", {}).get("mayor") == "DECLARED" and
@@ -462,6 +468,8 @@ def declare(m, x):
     js = m.post(x.t["ro"], C + "close", {"packets": [
         {"description": "counted papers", "seal": "P-1"}]})
     m.check(js.get("states", {}).get("mayor") == "CLOSED", "closed")
+    m.post(x.t["clerk1a"], C + "declaration", {"version": 1}, 403,
+           "forbidden", why="role", what="a clerk declares when CLOSED")
     pub = m.get(None, "public/results")
     m.check(len(pub.get("contests", [])) == 1 and figures(
         pub["contests"][0]) == want(x), "public results after CLOSED")
