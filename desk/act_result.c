@@ -210,6 +210,8 @@ a_provisional(struct desk *d, struct d_req *rq, struct d_out *out,
 	if (!json_is_array(json_object_get(rq->body, "present")))
 		return d_fail(e, 400, "bad_request", NULL,
 		    "member \"present\" must be an array");
+	if (d_agents_named(d, rq->body, "present", c->id, e))
+		return -1;
 	if (!release_state_ok(c))
 		return d_fail(e, 409, "wrong_state", "§2.2", "no provisional"
 		    " result in %s", d_state_name(c->state));
@@ -450,7 +452,8 @@ a_rc_request(struct desk *d, struct d_req *rq, struct d_out *out,
 	    d_get_str(rq->body, "requester_name", 1, 200, &name, e) < 0 ||
 	    d_get_str(rq->body, "capacity", 1, 32, &cap, e) < 0 ||
 	    d_get_str(rq->body, "scope", 0, 32, &scope, e) < 0 ||
-	    d_get_str(rq->body, "grounds", 1, 2000, &grounds, e) < 0)
+	    d_get_str(rq->body, "grounds", 1, 2000, &grounds, e) < 0 ||
+	    d_agents_named(d, rq->body, "agent", c->id, e))
 		return -1;
 	if (c->state != S_PROVISIONAL && c->state != S_READY_TO_DECLARE)
 		return d_fail(e, 409, "wrong_state", "§2.11", "a recount is"

@@ -320,6 +320,9 @@ suspend_common(struct desk *d, struct d_req *rq, struct d_out *out,
 			    "no contest %s", cid);
 		hi = lo + 1;
 	}
+	if (d_agents_named(d, rq->body, "agents_sealed", cid ? d->cs[lo].id :
+	    NULL, e))
+		return -1;
 	for (int i = lo; i < hi; i++) {
 		int s = d->cs[i].state;
 

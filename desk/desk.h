@@ -247,6 +247,9 @@ struct d_user *d_user_find(struct desk *d, const char *name);
 int d_user_table_role(const struct d_user *u, int table, const char *role);
 int d_sup_refused(const struct d_user *u, int table);
 int d_sup_anywhere(const struct d_user *u);
+int d_agent_of(const struct desk *d, const char *id, const char *contest);
+int d_agents_named(const struct desk *d, const json_t *body, const char *k,
+    const char *contest, struct d_err *e);
 int d_has_power(const struct desk *d, const struct d_user *u, int contest,
     const char *power);
 int d_model_config(struct desk *d, const json_t *plan, char *err,

@@ -457,6 +457,9 @@ def mixing(x):
         groups = [st[0:4], st[4:8], st[8:] + pv]
         post(x.t[sup_of(a[3][0])], C + "mixing", {"area": a[0],
                                                   "groups": groups})
+    post(x.t["mgr"], "suspend", {"reason": "overnight", "seals": ["M-1"],
+                                 "agents_sealed": ["nobody"]}, 400,
+         "unknown_reference", what="a seal by an agent not registered")
     post(x.t["mgr"], "suspend", {"reason": "overnight", "seals":
                                  ["M-1", "M-2"], "agents_sealed":
                                  ["khan-ea"]})

@@ -84,8 +84,11 @@ def doubtful(m, x, area, table, stage, papers, decision, source=None,
         body["source"] = source
     js = m.post(x.t["clerk%da" % table], C + "doubtful", body)
     d = {k: v for k, v in decision.items() if k != "why"}
-    d.update(doubtful=js.get("entry"), agents_present=["khan-ea",
-                                                       "bailey-ca"])
+    d.update(doubtful=js.get("entry"), agents_present=["nobody"])
+    if object_to:
+        m.post(x.t["dro"], C + "adjudications", d, 400, "unknown_reference",
+               what="an unregistered agent present")
+    d.update(agents_present=["khan-ea", "bailey-ca"])
     js = m.post(x.t["dro"], C + "adjudications", d)
     if object_to:
         o = m.post(x.t["mgr"], C + "objections", {
@@ -142,6 +145,10 @@ def refusals1(m, x):
     m.post(t1, C + "doubtful", {"round": 1, "area": "north", "table": 1,
                                 "stage": 1, "papers": 1, "description":
                                 "ballot 12345 marked"}, 400, "s66")
+    m.post(t1, C + "doubtful", {"round": 1, "area": "north", "table": 1,
+                                "stage": 1, "papers": 1, "description":
+                                "a faint cross", "drawn_by": ["nobody"]},
+           400, "unknown_reference", what="drawn by an unregistered agent")
     m.post(t1, C + "bundles", dict(b, papers=7, slip="w1"), 409,
            "unacknowledged_warning", what="a part bundle unflagged")
     js = m.post(t1, C + "bundles", dict(b, papers=7, slip="w1",
@@ -386,6 +393,8 @@ def nothing_public(m, when):
 def provisional(m, x):
     nothing_public(m, "at stage 2 closed")
     m.get(x.t["khan-ea"], C + "provisional", 404)
+    m.post(x.t["ro"], C + "provisional", {"present": ["khan-ea", "nobody"]},
+           400, "unknown_reference", what="an unregistered agent present")
     js = m.post(x.t["ro"], C + "provisional", {"present": ["khan-ea",
                                                            "bailey-ca"]})
     p = js.get("provisional", {})
@@ -400,6 +409,10 @@ def provisional(m, x):
             "(show_totals_on_screen declared): %s" % k.get("result"))
     p = m.get(x.t["khan-ea"], C + "provisional")
     m.check(figures(p) == want(x), "the agent sees the released version")
+    m.post(x.t["mgr"], C + "recount-requests", {
+        "agent": "nobody", "requester_name": "Someone",
+        "capacity": "counting_agent", "grounds": "none"}, 400,
+        "unknown_reference", what="a request by an unregistered agent")
     x.req = m.post(x.t["mgr"], C + "recount-requests", {
         "agent": "bailey-ca", "requester_name": "Pat Quinn",
         "capacity": "counting_agent", "grounds": "the margin"})
