@@ -24,7 +24,6 @@ import json
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -32,6 +31,7 @@ import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import desk_sec as ds  # noqa: E402  (its B comes from sys.argv too)
 import heldout_plan as hp  # noqa: E402
 
 B = sys.argv[1] if len(sys.argv) > 1 else "build"
@@ -143,27 +143,11 @@ def login(user, pw, device=None):
 
 
 def start_server():
-    log = open(os.path.join(tmp, "serve.log"), "ab")
-    for _ in range(10):
-        s = socket.socket()
-        s.bind(("127.0.0.1", 0))
-        PORT[0] = s.getsockname()[1]
-        s.close()
-        p = subprocess.Popen([DESK, "serve", DB, "--listen", "127.0.0.1:%d"
-                              % PORT[0], "--insecure-http"], stderr=log)
-        for _ in range(300):
-            try:
-                if call("GET", "health")[0] == 200:
-                    return p
-            except OSError:
-                pass
-            if p.poll() is not None:
-                break
-            time.sleep(0.05)
-        if p.poll() is None:
-            p.kill()
-        p.wait()
-    raise SystemExit("teller-desk serve did not start")
+    """serve on a free loopback port through the desk suites' shared
+    helper (desk_sec.Server); returns the process."""
+    srv = ds.Server(DB).start()
+    PORT[0] = srv.port
+    return srv.proc
 
 
 def pw(user):
@@ -504,8 +488,9 @@ def main():
             SRV[0].wait()
         if not os.environ.get("DESK_KEEP"):
             shutil.rmtree(tmp, ignore_errors=True)
+            shutil.rmtree(ds.tmp, ignore_errors=True)
         else:
-            print("kept", tmp)
+            print("kept", tmp, ds.tmp)
     print("held-out replay took %.0f s (load average %.1f)" %
           (time.time() - t0, os.getloadavg()[0]))
     print("%d passed, %d failed" % (passed, failed))
