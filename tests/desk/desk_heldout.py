@@ -463,6 +463,29 @@ def verification(x):
           b12.get("bpa") == x.bx[12][4] + 2, "F6 confirmed variance %s" % b12)
 
 
+def reads(x):
+    """§9.3's shapes after verification, as an outsider reads them."""
+    h = get(None, "health")
+    check(set(h) >= {"ok", "read_only", "version"} and h["ok"] is True and
+          h["read_only"] is False, "health: %s" % h)
+    el = get(x.t["obs"], "election")
+    k = (el.get("contests") or [{}])[0]
+    check(el.get("poll_date") == "2021-05-06" and k.get("state") ==
+          "VERIFIED" and k.get("suspended") is False and
+          k.get("kind") == "sv", "election: %s" % el)
+    code, _, _, area, papers = x.bx[2]
+    bs = get(x.t["khan-ea"], "contests/mayor/boxes?box=" + code)
+    b = bs[0] if isinstance(bs, list) and bs else {}
+    check(len(bs) == 1 and b.get("area") == area and b.get("bpa") == papers
+          and b.get("verified") == papers and b.get("outcome") ==
+          "agreed_on_recount" and [c.get("papers") for c in
+                                   b.get("counts", [])] ==
+          [papers - 1, papers, papers], "an agent reads box %s: %s" %
+          (code, b))
+    get(x.t["clerk1a"], "export", 403)
+    get(x.t["screen"], "contests/mayor/verification", 403)
+
+
 def mixing(x):
     for a in hp.AREAS:
         codes = [b[0] for b in x.bx if b[3] == a[0]]
@@ -507,6 +530,7 @@ def main():
         access_checks(x)
         open_count(x)
         verification(x)
+        reads(x)
         mixing(x)
         print("verified and mixed at %.0f s" % (time.time() - t0), flush=True)
         dc.count_and_declare(x, sys.modules[__name__])
