@@ -350,7 +350,8 @@ a_doubtful(struct desk *d, struct d_req *rq, struct d_out *out,
 	if (d_body_keys(rq->body, keys, e) ||
 	    d_get_int(rq->body, "papers", 1, 1, 100000, &papers, e) < 0 ||
 	    d_get_str(rq->body, "description", 1, 500, &desc, e) < 0 ||
-	    d_get_int(rq->body, "source", 0, 1, D_MAXC, &src, e) < 0)
+	    d_get_int(rq->body, "source", 0, 1, D_MAXC, &src, e) < 0 ||
+	    d_agents_named(d, rq->body, "drawn_by", d->cs[rq->contest].id, e))
 		return -1;
 	if (has_run(desc))
 		return d_fail(e, 400, "s66", "s66", "ballot paper numbers"
@@ -467,6 +468,9 @@ a_adjudicate(struct desk *d, struct d_req *rq, struct d_out *out,
 	if (!json_is_array(json_object_get(rq->body, "agents_present")))
 		return d_fail(e, 400, "bad_request", NULL,
 		    "member \"agents_present\" must be an array");
+	if (d_agents_named(d, rq->body, "agents_present", c->id, e) ||
+	    d_agents_named(d, rq->body, "objected_by", c->id, e))
+		return -1;
 	for (int i = 0; i < d->nbs; i++)
 		if (d->bs[i].entry == n && d->bs[i].kind == 'd' &&
 		    d->bs[i].contest == rq->contest)
@@ -508,8 +512,7 @@ a_sheet_close(struct desk *d, struct d_req *rq, struct d_out *out,
 	if (d_body_keys(rq->body, keys, e) ||
 	    where(d, rq, &area, &table, &stage, e))
 		return -1;
-	if (strcmp(rq->user->role, "supervisor") == 0 &&
-	    !d_user_table_role(rq->user, table, "supervisor"))
+	if (d_sup_refused(rq->user, table))
 		return d_forbid(e, "table", "I19: you do not supervise table"
 		    " %d", table);
 	if ((open = d_open_doubtful(d, rq->contest, d->cs[rq->contest].round,

@@ -8,24 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* An agent of the register (plan or agent.appoint) for contest c. */
-static int
-agent_of(const struct desk *d, const char *id, const char *contest)
-{
-	size_t i;
-	const json_t *a;
-
-	json_array_foreach(d->agents, i, a) {
-		const char *x = json_string_value(json_object_get(a, "id"));
-		const char *c = json_string_value(json_object_get(a,
-		    "contest"));
-
-		if (x && c && strcmp(x, id) == 0 && strcmp(c, contest) == 0)
-			return 1;
-	}
-	return 0;
-}
-
 /* POST objections {"adjudication", "agent"}: the decision's paper is
  * endorsed "rejection objected to" (LEPAR r.47(3), MER r.48(4)). Only
  * a rejection, wholly or in part, is objected to. */
@@ -50,7 +32,7 @@ a_objection(struct desk *d, struct d_req *rq, struct d_out *out,
 	if (!b)
 		return d_fail(e, 400, "unknown_reference", NULL,
 		    "no adjudication entry %lld in %s", n, c->id);
-	if (!agent_of(d, agent, c->id))
+	if (!d_agent_of(d, agent, c->id))
 		return d_fail(e, 400, "unknown_reference", NULL,
 		    "no agent %s for %s", agent, c->id);
 	if (c->state != S_COUNTING && c->state != S_STAGE2)
@@ -119,8 +101,7 @@ a_carry_drop(struct desk *d, struct d_req *rq, struct d_out *out,
 	table = b ? b->table : t->table;
 	if (b)
 		stage = b->stage;
-	if (strcmp(rq->user->role, "supervisor") == 0 &&
-	    !d_user_table_role(rq->user, table, "supervisor"))
+	if (d_sup_refused(rq->user, table))
 		return d_forbid(e, "table", "I19: entry %lld is of table %d,"
 		    " not yours", n, table);
 	if (r != c->round || (c->scope != 'b' && c->scope != 'p'))

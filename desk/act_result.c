@@ -113,18 +113,9 @@ result_object(struct desk *d, int c, const json_t *er)
 	const json_t *res = json_object_get(er, "result");
 	const json_t *el = json_object_get(er, "elected");
 	int sv = strcmp(k->kind, "sv") == 0, stage2 = sv && k->stage_closed[2];
-	json_t *rej = json_array(), *cands = json_array(), *nt = json_null();
+	json_t *rej = d_rejected_list(k, res), *cands = json_array();
+	json_t *nt = json_null();
 	long long valid = 0;
-	const char *key;
-	json_t *v;
-
-	json_object_foreach((json_t *)json_object_get(res, "rejected"), key,
-	    v) {
-		long long n = strtoll(json_string_value(v), NULL, 10);
-
-		json_array_append_new(rej, json_pack("{s:s, s:I}", "head", key,
-		    "papers", (json_int_t)n));
-	}
 	if (sv) {
 		nt = json_object();
 		for (int i = 0; nt_codes[i]; i++)
@@ -219,6 +210,8 @@ a_provisional(struct desk *d, struct d_req *rq, struct d_out *out,
 	if (!json_is_array(json_object_get(rq->body, "present")))
 		return d_fail(e, 400, "bad_request", NULL,
 		    "member \"present\" must be an array");
+	if (d_agents_named(d, rq->body, "present", c->id, e))
+		return -1;
 	if (!release_state_ok(c))
 		return d_fail(e, 409, "wrong_state", "§2.2", "no provisional"
 		    " result in %s", d_state_name(c->state));
@@ -459,7 +452,8 @@ a_rc_request(struct desk *d, struct d_req *rq, struct d_out *out,
 	    d_get_str(rq->body, "requester_name", 1, 200, &name, e) < 0 ||
 	    d_get_str(rq->body, "capacity", 1, 32, &cap, e) < 0 ||
 	    d_get_str(rq->body, "scope", 0, 32, &scope, e) < 0 ||
-	    d_get_str(rq->body, "grounds", 1, 2000, &grounds, e) < 0)
+	    d_get_str(rq->body, "grounds", 1, 2000, &grounds, e) < 0 ||
+	    d_agents_named(d, rq->body, "agent", c->id, e))
 		return -1;
 	if (c->state != S_PROVISIONAL && c->state != S_READY_TO_DECLARE)
 		return d_fail(e, 409, "wrong_state", "§2.11", "a recount is"

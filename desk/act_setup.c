@@ -280,8 +280,7 @@ a_box_open(struct desk *d, struct d_req *rq, struct d_out *out,
 	if (!d_table_known(d, t))
 		return d_fail(e, 400, "unknown_reference", NULL,
 		    "no table %lld", t);
-	if (strcmp(rq->user->role, "supervisor") == 0 &&
-	    !d_user_table_role(rq->user, (int)t, "supervisor"))
+	if (d_sup_refused(rq->user, (int)t))
 		return d_forbid(e, "table", "§3.2: table %lld is not yours",
 		    t);
 	bx = &d->boxes[b];
@@ -321,6 +320,9 @@ suspend_common(struct desk *d, struct d_req *rq, struct d_out *out,
 			    "no contest %s", cid);
 		hi = lo + 1;
 	}
+	if (d_agents_named(d, rq->body, "agents_sealed", cid ? d->cs[lo].id :
+	    NULL, e))
+		return -1;
 	for (int i = lo; i < hi; i++) {
 		int s = d->cs[i].state;
 

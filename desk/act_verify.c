@@ -343,8 +343,7 @@ a_check(struct desk *d, struct d_req *rq, struct d_out *out,
 	if (d->cs[rq->contest].state != S_VERIFYING || p->decided)
 		return d_fail(e, 409, "wrong_state", "§2.3",
 		    "checks are recorded for a box being verified");
-	if (strcmp(rq->user->role, "supervisor") == 0 &&
-	    !d_user_table_role(rq->user, d->boxes[b].table, "supervisor"))
+	if (d_sup_refused(rq->user, d->boxes[b].table))
 		return d_forbid(e, "table", "I19: not your table");
 	p->checks |= 1u << k;
 	out->data = d_norm(rq->body, keys);
@@ -412,8 +411,7 @@ decide_who(struct desk *d, struct d_req *rq, const struct d_box *bx,
 			return d_forbid(e, "delegation", "§3.2: no"
 			    " delegation of verify_approve");
 	}
-	if (strcmp(role, "supervisor") == 0 &&
-	    !d_user_table_role(rq->user, bx->table, "supervisor"))
+	if (d_sup_refused(rq->user, bx->table))
 		return d_forbid(e, "table", "I19: box %s is not at your"
 		    " table", bx->code);
 	if (authored(p, rq->user->username))

@@ -245,6 +245,11 @@ int d_area_find(const struct d_contest *c, const char *id);
 int d_box_find(const struct desk *d, const char *code);
 struct d_user *d_user_find(struct desk *d, const char *name);
 int d_user_table_role(const struct d_user *u, int table, const char *role);
+int d_sup_refused(const struct d_user *u, int table);
+int d_sup_anywhere(const struct d_user *u);
+int d_agent_of(const struct desk *d, const char *id, const char *contest);
+int d_agents_named(const struct desk *d, const json_t *body, const char *k,
+    const char *contest, struct d_err *e);
 int d_has_power(const struct desk *d, const struct d_user *u, int contest,
     const char *power);
 int d_model_config(struct desk *d, const json_t *plan, char *err,
@@ -400,6 +405,7 @@ int d_fig_pending(const struct desk *d, long long n);
 /* engine.c: libteller decides */
 json_t *d_engine_result(struct desk *d, int c, int stage2, struct d_err *e);
 json_t *d_heads(const struct d_contest *k);
+json_t *d_rejected_list(const struct d_contest *k, const json_t *res);
 
 /* act_result.c: the next provisional version, computed, not stored */
 json_t *d_preview(struct desk *d, int c, struct d_err *e);

@@ -263,3 +263,44 @@ out:
 	teller_ctx_free(ctx);
 	return o;
 }
+
+static int
+head_listed(const json_t *heads, const char *h)
+{
+	for (size_t i = 0; i < json_array_size(heads); i++)
+		if (strcmp(json_string_value(json_object_get(json_array_get(
+		    heads, i), "head")), h) == 0)
+			return 1;
+	return 0;
+}
+
+static json_int_t
+head_papers(const json_t *v)
+{
+	return v ? (json_int_t)strtoll(json_string_value(v), NULL, 10) : 0;
+}
+
+/* The rejected heads of libteller's result JSON res as [{"head",
+ * "papers"}]: every head of the regime in its order, 0 too (§9.3), then
+ * any other head res names (rejected in part). */
+json_t *
+d_rejected_list(const struct d_contest *k, const json_t *res)
+{
+	const json_t *got = json_object_get(res, "rejected");
+	json_t *heads = d_heads(k), *out = json_array(), *v;
+	const char *key;
+
+	for (size_t i = 0; i < json_array_size(heads); i++) {
+		const char *h = json_string_value(json_object_get(
+		    json_array_get(heads, i), "head"));
+
+		json_array_append_new(out, json_pack("{s:s, s:I}", "head", h,
+		    "papers", head_papers(json_object_get(got, h))));
+	}
+	json_object_foreach((json_t *)got, key, v)
+		if (!head_listed(heads, key))
+			json_array_append_new(out, json_pack("{s:s, s:I}",
+			    "head", key, "papers", head_papers(v)));
+	json_decref(heads);
+	return out;
+}

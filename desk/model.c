@@ -117,6 +117,75 @@ d_user_table_role(const struct d_user *u, int table, const char *role)
 	return 0;
 }
 
+/* A supervisor's action at table refused to u (I19): u is table staff
+ * without a supervisor assignment there. A clerk whose plan gives one
+ * table as {"table": n, "role": "supervisor"} (§8, §3.1) supervises
+ * that table only. */
+int
+d_sup_refused(const struct d_user *u, int table)
+{
+	if (strcmp(u->role, "supervisor") != 0 &&
+	    strcmp(u->role, "clerk") != 0)
+		return 0;
+	return !d_user_table_role(u, table, "supervisor");
+}
+
+/* An agent of the register (plan or agent.appoint) for contest
+ * (NULL: any contest). */
+int
+d_agent_of(const struct desk *d, const char *id, const char *contest)
+{
+	size_t i;
+	const json_t *a;
+
+	json_array_foreach(d->agents, i, a) {
+		const char *x = json_string_value(json_object_get(a, "id"));
+		const char *c = json_string_value(json_object_get(a,
+		    "contest"));
+
+		if (x && c && strcmp(x, id) == 0 &&
+		    (!contest || strcmp(c, contest) == 0))
+			return 1;
+	}
+	return 0;
+}
+
+/* Member k of body names agents of the register for contest (NULL:
+ * any): one id, or an array of ids; absent or null names none. An id
+ * not in the register is 400 unknown_reference (§9.1). */
+int
+d_agents_named(const struct desk *d, const json_t *body, const char *k,
+    const char *contest, struct d_err *e)
+{
+	const json_t *v = json_object_get(body, k), *x;
+	size_t i, n = json_is_array(v) ? json_array_size(v) : 1;
+
+	if (!v || json_is_null(v))
+		return 0;
+	for (i = 0; i < n; i++) {
+		x = json_is_array(v) ? json_array_get(v, i) : v;
+		if (!json_is_string(x))
+			return d_fail(e, 400, "bad_request", NULL, "member"
+			    " \"%s\" names agents by id", k);
+		if (!d_agent_of(d, json_string_value(x), contest))
+			return d_fail(e, 400, "unknown_reference", NULL,
+			    "no agent %s in the register%s%s",
+			    json_string_value(x), contest ? " of " : "",
+			    contest ? contest : "");
+	}
+	return 0;
+}
+
+/* Does u hold a supervisor assignment at any table? */
+int
+d_sup_anywhere(const struct d_user *u)
+{
+	for (int i = 0; i < u->ntabs; i++)
+		if (strcmp(u->tabs[i].role, "supervisor") == 0)
+			return 1;
+	return 0;
+}
+
 static const char *const powers[] = {
 	"verify_approve", "adjudicate", "recount_decide",
 	"provisional_release", "declare", "lot", NULL
