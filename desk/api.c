@@ -570,6 +570,31 @@ ballast_delete(struct desk *d, const struct d_user *u, const char *ip,
 	return 0;
 }
 
+/* POST users, users/U/disable, users/U/password, devices,
+ * devices/NAME/revoke (§9.4's events): 1 when path is one of them
+ * (answered), else 0. */
+static _Thread_local d_acct_fn acct_fn;
+
+static int
+acct_write(struct desk *d, const struct d_user *u, const char *ip,
+    const json_t *body, json_t **answer, struct d_err *e)
+{
+	return acct_fn(d, u, ip, body, answer, e);
+}
+
+static int
+acct_post(struct desk *d, struct d_http *h, const struct d_user *u,
+    const char *path, json_t *body)
+{
+	json_t *b2 = NULL;
+
+	if (!(acct_fn = d_acct_route(path, body ? body : json_null(), &b2)))
+		return 0;
+	event_post(d, h, u, body ? b2 : NULL, acct_write);
+	json_decref(b2);
+	return 1;
+}
+
 static int
 idem_lookup(struct desk *d, struct d_http *h, const char *user,
     const char *key, const char *sha)
@@ -953,6 +978,9 @@ d_api(struct desk *d, struct d_http *h)
 	    strcmp(path, "exports") == 0)
 		/* the F21 tarball to serve's --export-dir (f21.c) */
 		event_post(d, h, u, body, d_f21_post);
+	else if (strcmp(h->method, "POST") == 0 && acct_post(d, h, u, path,
+	    body))
+		;	/* an account or device change (accounts.c) */
 	else if (strcmp(h->method, "POST") == 0)
 		api_write(d, h, u, reauth, path, body);
 	else if (strcmp(h->method, "GET") == 0)

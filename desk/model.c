@@ -3,6 +3,7 @@
  * the plan (the configuration) and then changed only by actions. */
 #include "desk.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -316,6 +317,11 @@ d_model_free(struct desk *d)
 		}
 	for (int i = 0; i < d->nusers; i++)
 		free(d->users[i].tabs);
+	for (size_t i = 0; i < json_array_size(d->users_old); i++)
+		free((void *)(intptr_t)json_integer_value(json_array_get(
+		    d->users_old, i)));
+	json_decref(d->users_old);
+	d->users_old = NULL;
 	free(d->cs);
 	free(d->boxes);
 	free(d->users);
