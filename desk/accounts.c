@@ -146,9 +146,14 @@ static json_t *
 tables_norm(struct desk *d, const json_t *t, const char *role,
     struct d_err *e)
 {
-	json_t *out = json_array(), *x;
+	json_t *out, *x;
 	size_t i;
 
+	if (!json_is_array(t)) {
+		d_fail(e, 400, "bad_request", "§8", "tables: a list");
+		return NULL;
+	}
+	out = json_array();
 	json_array_foreach(t, i, x) {
 		json_t *n = json_is_object(x) ? json_object_get(x, "table") : x;
 		const char *r = json_is_object(x) ? json_string_value(
@@ -345,7 +350,8 @@ user_data(struct desk *d, const struct d_user *by, const json_t *body,
 	if (may_manage(by, u[2] ? u[2] : "", e) ||
 	    user_rules(d, u, body, e))
 		return NULL;
-	if (json_object_get(body, "tables") && !(tabs = tables_norm(d,
+	if (!json_is_null(json_object_get(body, "tables")) &&
+	    json_object_get(body, "tables") && !(tabs = tables_norm(d,
 	    json_object_get(body, "tables"), u[2], e)))
 		return NULL;
 	return json_pack("{s:s, s:s, s:s, s:s?, s:b, s:o?, s:s?, s:O?}",
@@ -400,7 +406,7 @@ d_acct_user_add(struct desk *d, const struct d_user *by, const char *ip,
 	if (ok)
 		return d_fail(e, 500, "internal", NULL, "saved, but the model"
 		    " is short of memory: restart serve");
-	*answer = json_pack("{s:I, s:s?}", "event", (json_int_t)d->seq,
+	*answer = json_pack("{s:I, s:s*}", "event", (json_int_t)d->seq,
 	    "password", gen[0] ? gen : NULL);
 	sodium_memzero(gen, sizeof gen);
 	return 0;
@@ -514,7 +520,7 @@ d_acct_user_password(struct desk *d, const struct d_user *by,
 	if (tx_end(d, outer, ok, "user.password", by, ip, json_pack("{s:s}",
 	    "username", un), e))
 		return -1;
-	*answer = json_pack("{s:I, s:s?}", "event", (json_int_t)d->seq,
+	*answer = json_pack("{s:I, s:s*}", "event", (json_int_t)d->seq,
 	    "password", gen[0] ? gen : NULL);
 	sodium_memzero(gen, sizeof gen);
 	return 0;
