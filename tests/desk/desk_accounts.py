@@ -13,7 +13,8 @@
 # added clerk replays); U8 the commands user add|disable and device
 # add|revoke share the rules; U9 S-24's forms (the password shown once
 # on the answering page); U10 the air-gap block refuses the API's
-# account and device changes.
+# account and device changes; U11 an added observer account reaches
+# `observe` by the read model, and a disabled one leaves it.
 # Usage: desk_accounts.py BUILD_DIR. Prints "N passed, N failed".
 import json
 import os
@@ -373,6 +374,36 @@ def u10_airgap():
     check(acts == [], "U10: nothing changed: %s" % acts)
 
 
+def u11_observe():
+    """U11: an added observer account reaches `observe` through the read
+    model; disabled, its observer session ends and it logs in no more."""
+    db = do.new_book("u11.db")
+    srv = ds.Server(db, observe=True).start()
+    adm = login(srv.port, "admin", ADMIN_PW, DEVICE)[1]["token"]
+    st, js, _ = call(srv.port, "POST", "users", {
+        "username": "ec.obs", "full_name": "E C", "role": "observer",
+        "password": "observer-password-9", "must_change_password": False},
+        adm)
+    check(st == 201, "U11: an observer account added (%d %s)" % (st, js))
+    box = {}
+
+    def obs_login():
+        st, js, _ = login(srv.oport, "ec.obs", "observer-password-9")
+        box["tok"] = js["token"] if st == 200 else None
+        return st == 200
+
+    dn.wait_for(obs_login, "U11: the observer logs in on observe")
+    check(box.get("tok") is not None, "U11: on observe")
+    st, js, _ = call(srv.port, "POST", "users/ec.obs/disable", {}, adm)
+    check(st == 201, "U11: disabled (%d)" % st)
+    dn.wait_for(lambda: call(srv.oport, "GET", "session",
+                             token=box.get("tok"))[0] == 401,
+                "U11: its observer session ends")
+    st, js, _ = login(srv.oport, "ec.obs", "observer-password-9")
+    check(st == 401, "U11: its observe login fails (%d)" % st)
+    srv.stop()
+
+
 def main():
     try:
         db = do.new_book("u.db")
@@ -390,6 +421,7 @@ def main():
         u7_replay(db)
         u8_commands()
         u10_airgap()
+        u11_observe()
     finally:
         if not os.environ.get("DESK_KEEP"):
             shutil.rmtree(ds.tmp, ignore_errors=True)
