@@ -14,7 +14,8 @@
 # add|revoke share the rules; U9 S-24's forms (the password shown once
 # on the answering page); U10 the air-gap block refuses the API's
 # account and device changes; U11 an added observer account reaches
-# `observe` by the read model, and a disabled one leaves it.
+# `observe` by the read model, and a disabled one leaves it;
+# U12 Idempotency-Key on these calls.
 # Usage: desk_accounts.py BUILD_DIR. Prints "N passed, N failed".
 import json
 import os
@@ -171,6 +172,28 @@ def u3_rules(p, adm):
     st, js, _ = call(p, "POST", "devices", {"name": "k2",
                                             "roles": ["wizard"]}, adm)
     check(st == 400, "U3: a device for no role: 400 (%d)" % st)
+
+
+def u12_idempotency(p, db, adm):
+    """U12: Idempotency-Key (§9.1): a repeat gets the first answer again
+    without its secret (shown once) and changes nothing; another body
+    with the key is 409."""
+    body = {"name": "kiosk7", "roles": ["clerk"]}
+    st, js, _ = call(p, "POST", "devices", body, adm, key="dev-kiosk7")
+    st2, js2, hd = call(p, "POST", "devices", body, adm, key="dev-kiosk7")
+    check(st == 201 and st2 == 201 and hd.get("Idempotency-Replayed") ==
+          "true" and js2 == {"event": js.get("event")},
+          "U12: the repeat: the first answer, no token (%d %s, %d %s)"
+          % (st, js, st2, js2))
+    st, js, _ = call(p, "POST", "devices", dict(body, name="kiosk8"), adm,
+                     key="dev-kiosk7")
+    check(st == 409 and js["error"]["code"] == "idempotency_conflict",
+          "U12: another body with the key: 409 (%d)" % st)
+    n = [e["data"].get("name") for e in do.events(db, "device.add")]
+    check(n.count("kiosk7") == 1 and "kiosk8" not in n,
+          "U12: one device.add: %s" % n)
+    st, js, _ = call(p, "POST", "users/clerk2/disable", {}, adm, key="b@d")
+    check(st == 400, "U12: a bad key: 400 (%d)" % st)
 
 
 def u4_first_login(p, pw):
@@ -413,6 +436,7 @@ def main():
         secrets = u1_routes(p, db, adm)
         u2_refused(p, adm, mgr)
         u3_rules(p, adm)
+        u12_idempotency(p, db, adm)
         tok = u4_first_login(p, secrets[1])
         u5_disable(p, adm, tok)
         u6_revoke(p, adm, secrets[2])
