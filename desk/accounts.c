@@ -431,20 +431,34 @@ target(struct desk *d, const struct d_user *by, const json_t *body,
 	return may_manage(by, t->role, e) ? NULL : t;
 }
 
+/* The first column of sql's row for key, as text, into out: 1 when
+ * there is a row, else 0. */
+static int
+one_row(struct desk *d, const char *sql, const char *key, char *out,
+    size_t n)
+{
+	sqlite3_stmt *st;
+	int found = 0;
+
+	if (sqlite3_prepare_v2(d->db, sql, -1, &st, NULL) != SQLITE_OK)
+		return 0;
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		found = 1;
+		snprintf(out, n, "%s", sqlite3_column_text(st, 0) ?
+		    (const char *)sqlite3_column_text(st, 0) : "");
+	}
+	sqlite3_finalize(st);
+	return found;
+}
+
 static int
 is_disabled(struct desk *d, const char *un)
 {
-	sqlite3_stmt *st;
-	int dis = 0;
+	char v[8] = "";
 
-	if (sqlite3_prepare_v2(d->db, "SELECT disabled FROM user WHERE"
-	    " username = ?", -1, &st, NULL) != SQLITE_OK)
-		return 0;
-	sqlite3_bind_text(st, 1, un, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		dis = sqlite3_column_int(st, 0);
-	sqlite3_finalize(st);
-	return dis;
+	return one_row(d, "SELECT disabled FROM user WHERE username = ?", un,
+	    v, sizeof v) && strcmp(v, "1") == 0;
 }
 
 /* POST users/U/disable, `user DB disable U`: the account can no longer
@@ -556,20 +570,8 @@ device_roles(const struct d_user *by, const json_t *r, char *out, size_t n,
 static int
 device_known(struct desk *d, const char *name, char *roles, size_t n)
 {
-	sqlite3_stmt *st;
-	int found = 0;
-
-	if (sqlite3_prepare_v2(d->db, "SELECT roles FROM device WHERE name ="
-	    " ?", -1, &st, NULL) != SQLITE_OK)
-		return 0;
-	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		found = 1;
-		snprintf(roles, n, "%s", (const char *)sqlite3_column_text(st,
-		    0));
-	}
-	sqlite3_finalize(st);
-	return found;
+	return one_row(d, "SELECT roles FROM device WHERE name = ?", name,
+	    roles, n);
 }
 
 /* POST devices {"name", "roles"}, `device DB add NAME ROLE...`: a

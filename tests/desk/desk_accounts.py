@@ -20,7 +20,6 @@
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
 
@@ -447,12 +446,8 @@ def main():
         u10_airgap()
         u11_observe()
     finally:
-        if not os.environ.get("DESK_KEEP"):
-            shutil.rmtree(ds.tmp, ignore_errors=True)
-        else:
-            print("kept", ds.tmp)
-    print("%d passed, %d failed" % (ds.passed, ds.failed))
-    return 1 if ds.failed else 0
+        rc = ds.finish()
+    return rc
 
 
 if __name__ == "__main__":
