@@ -65,6 +65,17 @@ may_manage(const struct d_user *by, const char *role, struct d_err *e)
 	    by->role, role);
 }
 
+/* §9.1: who may at all comes before the body: only ADMIN, the RO and
+ * the manager manage accounts and devices. */
+static int
+no_powers(const struct d_user *by, struct d_err *e)
+{
+	if (!by || in_list(" admin ro manager ", by->role))
+		return 0;
+	return d_forbid(e, "role", "§3.2: a %s manages no accounts or"
+	    " devices", by->role);
+}
+
 /* The book can take the change: not read-only, not blocked (§6.1). */
 static int
 book_writable(struct desk *d, struct d_err *e)
@@ -372,6 +383,8 @@ d_acct_user_add(struct desk *d, const struct d_user *by, const char *ip,
 	json_t *data;
 	int outer, ok;
 
+	if (no_powers(by, e))
+		return -1;
 	if (!(data = user_data(d, by, body, &pw, e)))
 		return -1;
 	json_decref(data);
@@ -472,6 +485,8 @@ d_acct_user_disable(struct desk *d, const struct d_user *by,
 	struct d_user *t;
 	int outer, ok;
 
+	if (no_powers(by, e))
+		return -1;
 	if (!(t = target(d, by, body, keys, e)))
 		return -1;
 	if (strcmp(t->role, "ro") == 0)
@@ -508,7 +523,7 @@ d_acct_user_password(struct desk *d, const struct d_user *by,
 	struct d_user *t;
 	int outer, ok;
 
-	if (!(t = target(d, by, body, keys, e)) ||
+	if (no_powers(by, e) || !(t = target(d, by, body, keys, e)) ||
 	    d_get_str(body, "password", 0, 1024, &pw, e) < 0)
 		return -1;
 	if (mcj && !json_is_boolean(mcj))
@@ -587,6 +602,8 @@ d_acct_device_add(struct desk *d, const struct d_user *by, const char *ip,
 	const char *name;
 	int outer, ok;
 
+	if (no_powers(by, e))
+		return -1;
 	if (d_body_keys(body, keys, e) ||
 	    d_get_str(body, "name", 1, 64, &name, e) < 0 ||
 	    device_roles(by, json_object_get(body, "roles"), roles,
@@ -626,6 +643,8 @@ d_acct_device_revoke(struct desk *d, const struct d_user *by,
 	const char *name;
 	int outer, ok;
 
+	if (no_powers(by, e))
+		return -1;
 	if (d_body_keys(body, keys, e) ||
 	    d_get_str(body, "name", 1, 64, &name, e) < 0)
 		return -1;

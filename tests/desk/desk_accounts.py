@@ -111,6 +111,9 @@ def u2_refused(p, adm, mgr):
             st, js, _ = call(p, "POST", path, b, tok)
             check(st == 403 and why(js) == "role",
                   "U2: %s POST %s: 403 role (%d %s)" % (who, path, st, js))
+    st, js, _ = call(p, "POST", "users", {"wizard": 1}, clerk)
+    check(st == 403 and why(js) == "role", "U2: a clerk's bad body: 403"
+          " before the body (§9.1 order): %d" % st)
     for role in ("ro", "dro", "manager", "admin"):
         st, js, _ = call(p, "POST", "users", {
             "username": "x" + role, "full_name": "X", "role": role}, mgr)
