@@ -273,15 +273,19 @@ user_rules(struct desk *d, const char *const *u, const json_t *body,
 	return 0;
 }
 
-/* Grow d->users by one: the old array stays allocated until the model
- * is freed (requests may hold pointers to its users). */
+/* A new user's place: in the room d_model_config left, so no user
+ * moves (a request waiting while a password hashes holds its user's
+ * address); past it a larger array, the old one kept until the model
+ * is freed. */
 static struct d_user *
 user_slot(struct desk *d)
 {
-	struct d_user *n = calloc((size_t)d->nusers + 2, sizeof *n);
+	struct d_user *n;
 	json_t *keep;
 
-	if (!n)
+	if (d->nusers < d->capusers)
+		return &d->users[d->nusers++];
+	if (!(n = calloc((size_t)d->nusers + 2, sizeof *n)))
 		return NULL;
 	memcpy(n, d->users, (size_t)d->nusers * sizeof *n);
 	/* the old array is a pool member: freed with the model */
@@ -291,6 +295,7 @@ user_slot(struct desk *d)
 		return NULL;
 	}
 	d->users = n;
+	d->capusers = d->nusers + 1;
 	return &d->users[d->nusers++];
 }
 

@@ -17,6 +17,7 @@
 
 #define D_MAXC 64		/* candidates in a contest */
 #define D_MAXP 8		/* polls in a box */
+#define D_USERS_ROOM 512	/* accounts user.add may add in place */
 
 enum d_state {
 	S_SETUP, S_READY, S_RECEIVING, S_VERIFYING, S_VERIFIED, S_MIXED,
@@ -161,7 +162,9 @@ struct desk {
 	int nboxes;
 	struct d_user *users;
 	int nusers;
-	json_t *users_old;	/* arrays user.add replaced (accounts.c):
+	int capusers;		/* room in users: user.add fills it in
+				 * place, so a user's address stays */
+	json_t *users_old;	/* arrays user.add outgrew (accounts.c):
 				 * kept until the model is freed */
 	json_t *places, *stations, *tables, *devices, *agents, *election;
 	struct d_bundle *bs;

@@ -88,6 +88,7 @@ d_reload(struct desk *d)
 	d->delegs = NULL;
 	d->pool = NULL;
 	d->ncs = d->nboxes = d->nusers = d->nbs = d->nsheets = 0;
+	d->capusers = 0;
 	d->capbs = d->capsheets = 0;
 	d->plan = NULL;
 	d->seq = d->entries = 0;

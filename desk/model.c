@@ -265,7 +265,8 @@ d_model_config(struct desk *d, const json_t *plan, char *err, size_t errlen)
 	d->nusers = (int)json_array_size(us);
 	d->cs = calloc((size_t)d->ncs + 1, sizeof *d->cs);
 	d->boxes = calloc((size_t)d->nboxes + 1, sizeof *d->boxes);
-	d->users = calloc((size_t)d->nusers + 1, sizeof *d->users);
+	d->capusers = d->nusers + D_USERS_ROOM;
+	d->users = calloc((size_t)d->capusers + 1, sizeof *d->users);
 	d->delegs = json_array();
 	d->pool = json_array();
 	if (!d->cs || !d->boxes || !d->users || !d->delegs || !d->pool)
@@ -342,5 +343,6 @@ d_model_free(struct desk *d)
 	d->sheets = NULL;
 	d->delegs = NULL;
 	d->ncs = d->nboxes = d->nusers = d->nbs = d->nsheets = 0;
+	d->capusers = 0;
 	d->capbs = d->capsheets = 0;
 }
