@@ -570,6 +570,74 @@ ballast_delete(struct desk *d, const struct d_user *u, const char *ip,
 	return 0;
 }
 
+/* POST users, users/U/disable, users/U/password, devices,
+ * devices/NAME/revoke (§9.4's events): 1 when path is one of them
+ * (answered), else 0. */
+static _Thread_local d_acct_fn acct_fn;
+
+static int
+acct_write(struct desk *d, const struct d_user *u, const char *ip,
+    const json_t *body, json_t **answer, struct d_err *e)
+{
+	return acct_fn(d, u, ip, body, answer, e);
+}
+
+static int idem_lookup(struct desk *d, struct d_http *h, const char *user,
+    const char *key, const char *sha);
+static int idem_key_ok(const char *k);
+
+/* An account change's answer kept for its Idempotency-Key (§9.1): the
+ * same answer without the secret, which is shown once only. */
+static void
+acct_idem_keep(struct desk *d, const struct d_http *h, const char *user,
+    const char *sha)
+{
+	json_t *a = json_loads(h->resp ? h->resp : "", 0, NULL);
+	char *kept;
+	sqlite3_stmt *st;
+
+	json_object_del(a, "password");
+	json_object_del(a, "token");
+	kept = a ? d_canon(a) : NULL;
+	json_decref(a);
+	if (kept && sqlite3_prepare_v2(d->db, "INSERT INTO idem VALUES(?, ?,"
+	    " ?, 0, ?)", -1, &st, NULL) == SQLITE_OK) {
+		sqlite3_bind_text(st, 1, user, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, h->idem, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 3, sha, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 4, kept, -1, SQLITE_STATIC);
+		sqlite3_step(st);
+		sqlite3_finalize(st);
+	}
+	free(kept);
+}
+
+static int
+acct_post(struct desk *d, struct d_http *h, const struct d_user *u,
+    const char *path, json_t *body)
+{
+	json_t *b2 = NULL;
+	char sha[65] = "", *bs;
+
+	if (!(acct_fn = d_acct_route(path, body ? body : json_null(), &b2)))
+		return 0;
+	if (h->idem && !idem_key_ok(h->idem))
+		fail(h, 400, "bad_request", "bad Idempotency-Key");
+	else {
+		if (h->idem && b2 && (bs = d_canon(b2))) {
+			d_hash_hex(d->genesis, 0, bs, sha);
+			free(bs);
+		}
+		if (!sha[0] || !idem_lookup(d, h, u->username, h->idem, sha)) {
+			event_post(d, h, u, body ? b2 : NULL, acct_write);
+			if (sha[0] && h->status == 201)
+				acct_idem_keep(d, h, u->username, sha);
+		}
+	}
+	json_decref(b2);
+	return 1;
+}
+
 static int
 idem_lookup(struct desk *d, struct d_http *h, const char *user,
     const char *key, const char *sha)
@@ -953,6 +1021,9 @@ d_api(struct desk *d, struct d_http *h)
 	    strcmp(path, "exports") == 0)
 		/* the F21 tarball to serve's --export-dir (f21.c) */
 		event_post(d, h, u, body, d_f21_post);
+	else if (strcmp(h->method, "POST") == 0 && acct_post(d, h, u, path,
+	    body))
+		;	/* an account or device change (accounts.c) */
 	else if (strcmp(h->method, "POST") == 0)
 		api_write(d, h, u, reauth, path, body);
 	else if (strcmp(h->method, "GET") == 0)

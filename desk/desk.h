@@ -17,6 +17,7 @@
 
 #define D_MAXC 64		/* candidates in a contest */
 #define D_MAXP 8		/* polls in a box */
+#define D_USERS_ROOM 512	/* accounts user.add may add in place */
 
 enum d_state {
 	S_SETUP, S_READY, S_RECEIVING, S_VERIFYING, S_VERIFIED, S_MIXED,
@@ -161,6 +162,10 @@ struct desk {
 	int nboxes;
 	struct d_user *users;
 	int nusers;
+	int capusers;		/* room in users: user.add fills it in
+				 * place, so a user's address stays */
+	json_t *users_old;	/* arrays user.add outgrew (accounts.c):
+				 * kept until the model is freed */
 	json_t *places, *stations, *tables, *devices, *agents, *election;
 	struct d_bundle *bs;
 	int nbs, capbs;
@@ -688,6 +693,35 @@ int d_disk_ballast_delete(struct desk *d, const struct d_user *u,
 int d_disk_start(struct desk *d);
 void d_disk_stop(void);
 int d_disk_warning(char *out, size_t n);
+
+/* accounts.c: account and device changes (§6.2, §9.4's events), one
+ * function each for the API, S-24 and the commands; by NULL is the
+ * command line. 0 with *answer ({"event", "password"?|"token"?}), or -1
+ * with e. */
+typedef int (*d_acct_fn)(struct desk *d, const struct d_user *by,
+    const char *ip, const json_t *body, json_t **answer, struct d_err *e);
+int d_acct_user_add(struct desk *, const struct d_user *, const char *,
+    const json_t *, json_t **, struct d_err *);
+int d_acct_user_disable(struct desk *, const struct d_user *, const char *,
+    const json_t *, json_t **, struct d_err *);
+int d_acct_user_password(struct desk *, const struct d_user *,
+    const char *, const json_t *, json_t **, struct d_err *);
+int d_acct_device_add(struct desk *, const struct d_user *, const char *,
+    const json_t *, json_t **, struct d_err *);
+int d_acct_device_revoke(struct desk *, const struct d_user *,
+    const char *, const json_t *, json_t **, struct d_err *);
+int d_acct_model_add(struct desk *d, const json_t *data);
+/* main.c: run fn for the command line (by NULL); its secret printed,
+ * its refusal on stderr; the exit code. */
+int d_acct_command(struct desk *d, d_acct_fn fn, json_t *body);
+int d_acct_replay(struct desk *d, const json_t *ev, int store, char *err,
+    size_t n);
+/* The API's account paths (users, users/U/disable, users/U/password,
+ * devices, devices/NAME/revoke): the change, with the path's name put
+ * in a copy of body (*body_out, the caller's to free); NULL when path
+ * is none of them. */
+d_acct_fn d_acct_route(const char *path, const json_t *body,
+    json_t **body_out);
 
 /* device.c: `teller-desk device` (argv after DB) */
 int d_cmd_device(struct desk *d, int argc, char **argv);

@@ -360,6 +360,14 @@ static const struct fdef {
 	{ "airgap", "airgap/override", "reason:s", "/admin", 0, 0 },
 	{ "ballast", "ballast/delete", "", "/admin", 0, 0 },
 	{ "export", "exports", "", "/admin", 0, 0 },
+	/* S-24's accounts and devices (§9.4's events, accounts.c); '@':
+	 * the field the path names, not the body's */
+	{ "uadd", "users", "username:s full_name:s role:s staff_no:s?"
+	    " tables:I? agent:s? contests:S?", "/admin", 0, 0 },
+	{ "udisable", "users/@/disable", "username:@", "/admin", 0, 0 },
+	{ "upassword", "users/@/password", "username:@", "/admin", 0, 0 },
+	{ "dadd", "devices", "name:s roles:S", "/admin", 0, 0 },
+	{ "drevoke", "devices/@/revoke", "name:@", "/admin", 0, 0 },
 };
 #define NFORMS (sizeof forms / sizeof *forms)
 
@@ -1826,7 +1834,8 @@ form_body(const struct fdef *f, const json_t *vals, char *msg, size_t n)
 		*colon = 0;
 		o = indata ? data : top;
 		v = sval(vals, tok);
-		if (type == '#')	/* the path's number, not the body's */
+		if (type == '#' || type == '@')	/* the path's, not the
+						 * body's */
 			continue;
 		if (type == 'b' || type == 'B') {
 			/* B: always sent, false when unticked */
@@ -1937,6 +1946,37 @@ api_msg(const json_t *r, int st, char *msg, size_t n)
 	snprintf(msg, n, "%s (HTTP %d)", m ? m : "refused", st);
 }
 
+/* users/@/disable: the '@' field's value in the path. */
+static void
+path_named(const struct fdef *f, const json_t *vals, char *out, size_t n)
+{
+	const char *at = strchr(f->path, '@'), *fl = strchr(f->fields, ':');
+	char name[40];
+
+	snprintf(name, sizeof name, "%.*s", (int)(fl - f->fields), f->fields);
+	snprintf(out, n, "%.*s%s%s", (int)(at - f->path), f->path,
+	    sval(vals, name), at + 1);
+}
+
+/* A generated password or device token is shown once, on S-24 itself
+ * (never in a URL): 1 when the page was rendered. */
+static int
+shown_once(struct ctx *x, const struct fdef *f, json_t *r)
+{
+	const char *pw = json_string_value(json_object_get(r, "password"));
+	const char *tok = json_string_value(json_object_get(r, "token"));
+
+	if (!pw && !tok) 
+		return 0;
+	x->once_what = pw ? "password" : "token";
+	x->once = pw ? pw : tok;
+	x->once_for = sval(x->vals, strcmp(f->id, "dadd") == 0 ? "name" :
+	    "username");
+	render(x, screen_of(f->back), 200);
+	json_decref(r);
+	return 1;
+}
+
 static void
 do_form(struct ctx *x, json_t *vals)
 {
@@ -1998,7 +2038,9 @@ do_form(struct ctx *x, json_t *vals)
 		}
 		snprintf(path, sizeof path, "%.*s%lld%s", (int)(hash -
 		    f->path), f->path, en, hash + 1);
-	} else
+	} else if (strchr(f->path, '@'))
+		path_named(f, vals, path, sizeof path);
+	else
 		snprintf(path, sizeof path, "%s", f->path);
 	st = d_sess_api(x->d, x->h, x->tok, "POST", path, body, idem, &r);
 	json_decref(body);
@@ -2014,6 +2056,8 @@ do_form(struct ctx *x, json_t *vals)
 			render(x, screen_of(f->back), st);
 		return;
 	}
+	if (shown_once(x, f, r))
+		return;
 	memset(&to, 0, sizeof to);
 	put(&to, f->back);
 	if (!json_object_get(r, "entry") && want == 201)

@@ -24,6 +24,8 @@ struct ctx {
 	const char *err;	/* the refusal to show, or NULL */
 	const char *eform;	/* the form it belongs to */
 	json_t *vals;		/* that form's submitted values */
+	/* S-24: a generated password or device token, shown once */
+	const char *once, *once_what, *once_for;
 };
 
 #define put dh_put

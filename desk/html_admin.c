@@ -5,8 +5,9 @@
  * the manager: ADMIN has no count powers, §3.1), the exports made, and
  * the free disk against §4.2's floor of max(1 GiB, 10 x the book), the
  * TLS fingerprint and the listeners (§6.4).
- * It shows; the changes go through the commands of §7 and the API's
- * events (§9.4). */
+ * Its forms add, disable and reset accounts and enrol and revoke
+ * devices through the API's own code (accounts.c); a generated password
+ * or token is shown once, on the page that answers the form. */
 #include "html.h"
 
 #include <stdio.h>
@@ -295,11 +296,69 @@ airgap(struct ctx *x, struct sb *b)
 	form_close(b, "Override");
 }
 
+/* The password or token a change just generated: shown once, here. */
+static void
+shown_once(struct ctx *x, struct sb *b)
+{
+	if (!x->once)
+		return;
+	put(b, "<p class=\"banner once\" role=\"alert\" id=\"once\">");
+	putf(b, "The new %s of ", x->once_what);
+	esc(b, x->once_for);
+	put(b, ": <code id=\"once-value\">");
+	esc(b, x->once);
+	put(b, "</code>. It is shown this once and not kept: write it on the"
+	    " sealed slip now.</p>");
+}
+
+/* The account and device changes (§9.4, accounts.c): ADMIN and the RO
+ * every role, the manager staff roles; each a no-JS POST through the
+ * API's own code. */
+static void
+account_forms(struct ctx *x, struct sb *b)
+{
+	static const char *const all[] = { "clerk", "supervisor", "receipt",
+		"agent", "screen", "observer", "auditor", "dro", "manager",
+		"admin", NULL };
+	static const char *const staff[] = { "clerk", "supervisor",
+		"receipt", "agent", "screen", NULL };
+	const char *const *roles = role_is(x, " manager ") ? staff : all;
+
+	admin_form_open(x, b, "uadd", "Add an account");
+	field(x, b, "uadd", "username", "Username", "text", "", 1);
+	field(x, b, "uadd", "full_name", "Full name", "text", "", 1);
+	select_field(x, b, "uadd", "role", "Role", roles);
+	field(x, b, "uadd", "staff_no", "Staff number", "text", "", 0);
+	field(x, b, "uadd", "tables", "Tables (clerk, supervisor: 1, 2)",
+	    "text", "", 0);
+	field(x, b, "uadd", "agent", "Agent id (agent accounts)", "text", "",
+	    0);
+	field(x, b, "uadd", "contests", "Contests shown (screens)", "text",
+	    "", 0);
+	form_close(b, "Add the account");
+	admin_form_open(x, b, "upassword", "Reset a password");
+	field(x, b, "upassword", "username", "Username", "text", "", 1);
+	form_close(b, "Reset the password");
+	admin_form_open(x, b, "udisable", "Disable an account");
+	field(x, b, "udisable", "username", "Username", "text", "", 1);
+	form_close(b, "Disable it (its sessions end now)");
+	admin_form_open(x, b, "dadd", "Enrol a device");
+	field(x, b, "dadd", "name", "Device name", "text", "", 1);
+	field(x, b, "dadd", "roles", "Roles it may host (ro, manager ...)",
+	    "text", "", 1);
+	form_close(b, "Enrol the device");
+	admin_form_open(x, b, "drevoke", "Revoke a device");
+	field(x, b, "drevoke", "name", "Device name", "text", "", 1);
+	form_close(b, "Revoke it (its sessions end now)");
+}
+
 void
 d_scr_admin(struct ctx *x, struct sb *b)
 {
+	shown_once(x, b);
 	users(x, b);
 	devices(x, b);
+	account_forms(x, b);
 	if (role_is(x, " ro manager "))
 		register_(x, b);
 	disk(x, b);

@@ -406,6 +406,10 @@ d_replay_line(struct desk *d, json_t *ev, int store, const char *raw,
 		d_out_clear(&out);
 		return -1;
 	}
+	/* §10: user.* events also change the configuration */
+	if (json_is_null(json_object_get(ev, "entry")) &&
+	    d_acct_replay(d, ev, store, err, n))
+		return -1;
 	hash = json_string_value(json_object_get(ev, "hash"));
 	if (store) {
 		const char *u = json_string_value(json_object_get(ev, "user"));

@@ -80,6 +80,7 @@ d_reload(struct desk *d)
 	d->cs = NULL;
 	d->boxes = NULL;
 	d->users = NULL;
+	d->users_old = NULL;
 	d->bs = NULL;
 	d->sheets = NULL;
 	d->tallies = NULL;
@@ -87,6 +88,7 @@ d_reload(struct desk *d)
 	d->delegs = NULL;
 	d->pool = NULL;
 	d->ncs = d->nboxes = d->nusers = d->nbs = d->nsheets = 0;
+	d->capusers = 0;
 	d->capbs = d->capsheets = 0;
 	d->plan = NULL;
 	d->seq = d->entries = 0;
@@ -1106,45 +1108,92 @@ airgap_refuses(struct desk *d, const char *what)
 	return 1;
 }
 
+/* A change of accounts.c run by the command line: its answer's secret
+ * printed as `password USERNAME WORDS` or `device NAME TOKEN`, its
+ * refusal on stderr (exit 1; 3 when the book could not be written). */
+int
+d_acct_command(struct desk *d, d_acct_fn fn, json_t *body)
+{
+	struct d_err e;
+	json_t *a = NULL;
+	const char *pw, *tok;
+
+	memset(&e, 0, sizeof e);
+	if (fn(d, NULL, NULL, body, &a, &e)) {
+		fprintf(stderr, "teller-desk: %s\n", e.msg);
+		json_decref(e.details);
+		return e.status >= 500 ? 3 : 1;
+	}
+	pw = json_string_value(json_object_get(a, "password"));
+	tok = json_string_value(json_object_get(a, "token"));
+	if (pw)
+		printf("password %s %s\n", json_string_value(json_object_get(
+		    body, "username")), pw);
+	if (tok)
+		printf("device %s %s\n", json_string_value(json_object_get(
+		    body, "name")), tok);
+	json_decref(a);
+	return 0;
+}
+
+/* user DB add JSON|-, disable USERNAME, password USERNAME [PASSWORD]:
+ * the body of the API call (accounts.c) made from argv; NULL on bad
+ * usage or input (said on stderr, *rc set). */
+static json_t *
+user_body(int argc, char **argv, d_acct_fn *fn, int *rc)
+{
+	json_error_t je;
+	json_t *b;
+
+	*rc = 2;
+	if (argc == 5 && strcmp(argv[3], "add") == 0) {
+		*fn = d_acct_user_add;
+		b = strcmp(argv[4], "-") == 0 ? json_loadf(stdin,
+		    JSON_REJECT_DUPLICATES, &je) : json_loads(argv[4],
+		    JSON_REJECT_DUPLICATES, &je);
+		if (!b || !json_is_object(b)) {
+			fprintf(stderr, "teller-desk: %s:%d:%d: %s\n",
+			    strcmp(argv[4], "-") ? "argument" : "stdin",
+			    je.line, je.column, b ? "not a JSON object" :
+			    je.text);
+			json_decref(b);
+			*rc = 1;
+			return NULL;
+		}
+		return b;
+	}
+	if (argc == 5 && strcmp(argv[3], "disable") == 0) {
+		*fn = d_acct_user_disable;
+		return json_pack("{s:s}", "username", argv[4]);
+	}
+	if ((argc == 5 || argc == 6) && strcmp(argv[3], "password") == 0) {
+		*fn = d_acct_user_password;
+		return json_pack("{s:s, s:s?}", "username", argv[4],
+		    "password", argc == 6 ? argv[5] : NULL);
+	}
+	fprintf(stderr, "usage: teller-desk user DB add JSON|-\n"
+	    "       teller-desk user DB disable USERNAME\n"
+	    "       teller-desk user DB password USERNAME [PASSWORD]\n");
+	return NULL;
+}
+
 static int
 cmd_user(int argc, char **argv)
 {
 	struct desk d;
-	char hash[128], gen[128], sql[512];
-	struct d_user *u;
+	d_acct_fn fn = NULL;
+	json_t *body;
 	int rc;
 
-	if (argc < 5 || strcmp(argv[3], "password") != 0) {
-		fprintf(stderr, "usage: teller-desk user DB password USERNAME"
-		    " [PASSWORD]\n");
-		return 2;
-	}
-	if ((rc = open_book(&d, argv[2], 1)))
+	if (!(body = user_body(argc, argv, &fn, &rc)))
 		return rc;
-	if (airgap_refuses(&d, "account")) {
-		d_close(&d);
-		return 1;
+	if ((rc = open_book(&d, argv[2], 1))) {
+		json_decref(body);
+		return rc == 5 ? 1 : rc;
 	}
-	if (!(u = d_user_find(&d, argv[4]))) {
-		fprintf(stderr, "teller-desk: no user %s\n", argv[4]);
-		d_close(&d);
-		return 1;
-	}
-	if (argc > 5)
-		snprintf(gen, sizeof gen, "%s", argv[5]);
-	else {
-		d_words(gen, sizeof gen);
-		printf("password %s %s\n", u->username, gen);
-	}
-	d_pw_hash(gen, u->role, hash);
-	sqlite3_snprintf(sizeof sql, sql, "INSERT INTO user(username, pw_hash,"
-	    " must_change) VALUES(%Q, %Q, %d) ON CONFLICT(username) DO UPDATE"
-	    " SET pw_hash = excluded.pw_hash, must_change ="
-	    " excluded.must_change", u->username, hash, argc > 5 ? 0 : 1);
-	rc = sqlite3_exec(d.db, sql, NULL, NULL, NULL) == SQLITE_OK ? 0 : 3;
-	if (!rc)
-		d_log_event(&d, "user.password", NULL, NULL, NULL,
-		    json_pack("{s:s}", "username", u->username));
+	rc = airgap_refuses(&d, "account") ? 1 : d_acct_command(&d, fn,
+	    body);
+	json_decref(body);
 	d_close(&d);
 	return rc;
 }

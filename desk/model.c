@@ -3,6 +3,7 @@
  * the plan (the configuration) and then changed only by actions. */
 #include "desk.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -333,7 +334,8 @@ d_model_config(struct desk *d, const json_t *plan, char *err, size_t errlen)
 	d->nusers = (int)json_array_size(us);
 	d->cs = calloc((size_t)d->ncs + 1, sizeof *d->cs);
 	d->boxes = calloc((size_t)d->nboxes + 1, sizeof *d->boxes);
-	d->users = calloc((size_t)d->nusers + 1, sizeof *d->users);
+	d->capusers = d->nusers + D_USERS_ROOM;
+	d->users = calloc((size_t)d->capusers + 1, sizeof *d->users);
 	d->delegs = json_array();
 	d->pool = json_array();
 	if (!d->cs || !d->boxes || !d->users || !d->delegs || !d->pool)
@@ -385,6 +387,11 @@ d_model_free(struct desk *d)
 		}
 	for (int i = 0; i < d->nusers; i++)
 		free(d->users[i].tabs);
+	for (size_t i = 0; i < json_array_size(d->users_old); i++)
+		free((void *)(intptr_t)json_integer_value(json_array_get(
+		    d->users_old, i)));
+	json_decref(d->users_old);
+	d->users_old = NULL;
 	free(d->cs);
 	free(d->boxes);
 	free(d->users);
@@ -405,5 +412,6 @@ d_model_free(struct desk *d)
 	d->sheets = NULL;
 	d->delegs = NULL;
 	d->ncs = d->nboxes = d->nusers = d->nbs = d->nsheets = 0;
+	d->capusers = 0;
 	d->capbs = d->capsheets = 0;
 }

@@ -15,7 +15,8 @@
 // re-authentication through S-18, then S-19 and S-22 with the result;
 // on desks of their own, B9 (an idle timeout: back to the login, the
 // draft restored, not sent) and B10 (F7: offline at the submit, NOT
-// SAVED, the values kept, one entry after the resubmit).
+// SAVED, the values kept, one entry after the resubmit); S-24's account
+// forms by keyboard (a password shown once, an account disabled).
 // usage: node desk.mjs BUILD_DIR
 import { chromium } from 'playwright-core';
 import { readFileSync, writeFileSync, mkdtempSync, rmSync } from
@@ -378,6 +379,42 @@ async function b2() {
     ok(p95 <= 100, `B2: server p95 ${p95.toFixed(1)} ms <= 100 ms`);
   ok(c.log.errors.length === 0, `B2: console errors ${c.log.errors}`);
   await c.ctx.close();
+}
+
+// S-24 by keyboard (desk.md 9.4's events): the RO adds a clerk (the
+// first field has the focus; Tab through, Enter saves), the generated
+// password is shown on the answering page once and logs in; the
+// account is disabled from its own form; axe on the page.
+async function s24() {
+  const s = await session('ro', 'correct-horse-battery-1');
+  const pg = s.page;
+  await pg.goto(`${ORIGIN}/admin?c=west`);
+  ok(await autofocus(pg, 'uadd-username'), 'S-24: the focus on Username');
+  await pg.keyboard.type('clerk7');
+  await pg.keyboard.press('Tab');
+  await pg.keyboard.type('Kay Moss');
+  await pg.keyboard.press('Tab');     // Role: clerk, the first
+  await pg.keyboard.press('Tab');
+  await pg.keyboard.press('Tab');     // past the staff number
+  await pg.keyboard.type('1');
+  await submit(pg);
+  const pw = await pg.locator('#once-value').textContent().catch(
+    () => '');
+  ok(/^[a-z]+(-[a-z]+){3}$/.test(pw), `S-24: the password shown: ${pw}`);
+  await axe(pg, 'S-24 with a password shown');
+  const [st] = await api('POST', 'login', { username: 'clerk7',
+    password: pw });
+  ok(st === 200, `S-24: clerk7 logs in with it: ${st}`);
+  await pg.goto(`${ORIGIN}/admin?c=west`);
+  ok(!(await pg.content()).includes(pw), 'S-24: not shown again');
+  await pg.locator('#udisable-username').focus();
+  await pg.keyboard.type('clerk7');
+  await leadsTo(pg, `${ORIGIN}/admin`, () => pg.keyboard.press('Enter'));
+  const [st2] = await api('POST', 'login', { username: 'clerk7',
+    password: pw });
+  ok(st2 === 401, `S-24: disabled, clerk7's login fails: ${st2}`);
+  ok(s.log.errors.length === 0, `S-24: console errors ${s.log.errors}`);
+  await s.ctx.close();
 }
 
 // B10 (F7): offline at the submit: NOT SAVED, the values and the
@@ -1324,6 +1361,7 @@ try {
   await stage2Keys();
   await b9();
   await b10();
+  await s24();
 
   for (const [n, s] of [['clerk1', c1], ['clerk2', c2], ['hall', hall],
     ['ro', ro]]) {

@@ -34,6 +34,17 @@ passed = failed = 0
 tmp = tempfile.mkdtemp(prefix="desk-sec-")
 
 
+def finish():
+    """The end of a desk test run: the scratch directory removed (kept,
+    and said, with DESK_KEEP), the tally printed; the exit code."""
+    if not os.environ.get("DESK_KEEP"):
+        shutil.rmtree(tmp, ignore_errors=True)
+    else:
+        print("kept", tmp)
+    print("%d passed, %d failed" % (passed, failed))
+    return 1 if failed else 0
+
+
 def check(cond, what):
     global passed, failed
     if cond:
@@ -836,12 +847,8 @@ def main():
             if os.environ.get("DESK_TIME"):
                 print("%s: %.1f s" % (t.__name__, time.time() - t0))
     finally:
-        if not os.environ.get("DESK_KEEP"):
-            shutil.rmtree(tmp, ignore_errors=True)
-        else:
-            print("kept", tmp)
-    print("%d passed, %d failed" % (passed, failed))
-    return 1 if failed else 0
+        rc = finish()
+    return rc
 
 
 if __name__ == "__main__":
