@@ -35,6 +35,7 @@ import os
 import re
 import shutil
 import signal
+import socket
 import sqlite3
 import subprocess
 import sys
@@ -171,6 +172,49 @@ def html_get(port, tok, path):
     return r.status, page, t
 
 
+def html_head(port, tok, path):
+    """(status line, headers less Date, bytes after them, seconds) of a
+    HEAD of an HTML screen, read off the socket until the server
+    closes it: a body sent after the headers would be there."""
+    t = time.monotonic()
+    s = socket.create_connection(("127.0.0.1", port), timeout=60)
+    s.sendall(("HEAD %s HTTP/1.1\r\nHost: 127.0.0.1:%d\r\nCookie: desk=%s"
+               "\r\nConnection: close\r\n\r\n" % (path, port, tok))
+              .encode())
+    raw = b""
+    while True:
+        b = s.recv(65536)
+        if not b:
+            break
+        raw += b
+    s.close()
+    t = time.monotonic() - t
+    head, _, rest = raw.partition(b"\r\n\r\n")
+    lines = head.decode("latin-1").split("\r\n")
+    hs = {k.lower(): v.strip() for k, _, v in
+          (ln.partition(":") for ln in lines[1:])}
+    hs.pop("date", None)
+    hs.pop("connection", None)
+    return lines[0], hs, rest, t
+
+
+def head_matches_get(port, tok, path):
+    """HEAD of path against its GET just before: the same status and
+    headers (Content-Length the GET's body), no body."""
+    c = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    c.request("GET", path, headers={"Cookie": "desk=" + tok})
+    r = c.getresponse()
+    body = r.read()
+    c.close()
+    want = {k.lower(): v for k, v in r.getheaders()}
+    want.pop("date", None)
+    want.pop("connection", None)
+    line, got, rest, _ = html_head(port, tok, path)
+    return (line == "HTTP/1.1 %d %s" % (r.status, r.reason) and
+            got == want and got.get("content-length") == str(len(body))
+            and rest == b""), (line, r.status, got, want, rest[:80])
+
+
 def hidden(page, form, name):
     f = re.search(r'<form[^>]* id="f-%s".*?</form>' % form, page, re.S)
     m = f and re.search(r'name="%s" value="([^"]*)"' % name, f.group(0))
@@ -191,11 +235,22 @@ def html_phase(srv, toks):
     th.start()
     time.sleep(0.4)
     st, page, t = html_get(srv.port, sup, sheet)
+    hline, hs, rest, ht = html_head(srv.port, sup, sheet)
     th.join()
     check(st == 200 and t < 1.0 and "slow-html" not in page and
           "Entries of table" in page,
           "A: S-12 during the write's COMMIT answers at once, without it"
           " (%d, %.3f s)" % (st, t))
+    check(hline == "HTTP/1.1 200 OK" and ht < 1.0 and rest == b"" and
+          hs.get("content-length") == str(len(page.encode())),
+          "A: HEAD of S-12 during the write's COMMIT is a read: at once,"
+          " the GET's length, no body (%s, %.3f s, %s)" % (hline, ht,
+                                                          rest[:40]))
+    for p in (sheet, "/login", "/static/desk.css", "/public",
+              "/no-such-page"):
+        ok, why = head_matches_get(srv.port, sup, p)
+        check(ok, "A: HEAD %s has its GET's status and headers, no body:"
+              " %s" % (p, why))
     st, page, t = html_get(srv.port, sup, sheet)
     check(res.get("st") == 201 and st == 200 and "slow-html" in page,
           "A: after its 201, S-12 shows it (%s, %d)" % (res.get("st"), st))
