@@ -27,7 +27,11 @@
 #    says: its entries (bundles, a doubtful; a bundle and the doubtful
 #    withdrawn, marked superseded_by their withdrawals) are those of the book's lines, in the
 #    scan's order, as canonical JSON; the same bytes after a restart
-#    (the model loaded, not caught up).
+#    (the model loaded, not caught up). Its totals (papers, votes), kept
+#    by the readers' model too, are the book's after bundles and a
+#    doubtful (added as they come) and after withdrawals (summed again).
+# A also: HEAD of an HTML screen is a read like its GET (answers during
+#    the slow COMMIT), with the GET's status and headers and no body.
 # Usage: desk_pool.py BUILD_DIR. Prints "N passed, N failed".
 import http.client
 import json
@@ -421,6 +425,38 @@ def sheet_want(db, cid, table):
     return want
 
 
+def totals_want(db, cid, table):
+    """The sheet's papers and votes as the book's lines give them: its
+    bundles and doubtfuls not withdrawn (no line supersedes them)."""
+    out = subprocess.run([DESK, "export", db], capture_output=True,
+                         text=True).stdout.splitlines()
+    evs = [json.loads(ln) for ln in out[1:]]
+    gone = {e["supersedes"] for e in evs
+            if isinstance(e.get("supersedes"), int)}
+    papers, votes = 0, [0] * 4
+    for e in evs:
+        d = e.get("data") or {}
+        if e.get("action") in ("bundle.add", "doubtful.raise") and \
+                e.get("contest") == cid and d.get("round") == 1 and \
+                d.get("table") == table and d.get("stage", 1) == 1 and \
+                e["entry"] not in gone:
+            papers += d["papers"]
+            if d.get("kind") == "candidate":
+                votes[d["candidate"] - 1] += d["papers"]
+    return papers, [{"position": p + 1, "votes": v}
+                    for p, v in enumerate(votes)]
+
+
+def totals_check(srv, toks, db, what):
+    path = "contests/c01/sheets?round=1&stage=1&table=1"
+    st, got = raw_get(srv.port, toks["sup00"], path)
+    js = json.loads(got) if st == 200 else {}
+    want = totals_want(db, "c01", 1)
+    check(st == 200 and (js.get("papers"), js.get("votes")) == want,
+          "D: the sheet's totals %s are the book's: %s, want %s" % (
+              what, (js.get("papers"), js.get("votes")), want))
+
+
 def sheet_phase(srv, toks, db):
     """D: the kept sheet against the book, then after a restart."""
     clerk = L.Client(srv.port, toks["clerk00"])
@@ -433,6 +469,7 @@ def sheet_phase(srv, toks, db):
         "description": "a mark outside the box"}, "sheet-d")
     check(st == 201, "D: doubtful saved (%d %s)" % (st, js))
     dd = js.get("entry", 0) if isinstance(js, dict) else 0
+    totals_check(srv, toks, db, "after two bundles and a doubtful")
     wd = dd - 1
     for e in (wd, dd):  # the board's progress is then B's again
         st, js = clerk.call("POST", "entries/%d/withdrawal" % e, {
@@ -453,6 +490,7 @@ def sheet_phase(srv, toks, db):
     canon = json.dumps(js, sort_keys=True, separators=(",", ":"),
                        ensure_ascii=False).encode()
     check(got == canon, "D: the sheet is canonical JSON: %r" % got[:200])
+    totals_check(srv, toks, db, "after the withdrawals")
     return path, got
 
 
