@@ -480,7 +480,9 @@ def sheet_phase(srv, toks, db):
     st, got = raw_get(srv.port, toks["sup00"], path)
     js = json.loads(got) if st == 200 else {}
     want = sheet_want(db, "c01", 1)
-    check(st == 200 and js.get("entries") == want and len(want) > 50 and
+    # B's 100 bundles fall to c01's two clerks as the race goes: about
+    # half, not a fixed number
+    check(st == 200 and js.get("entries") == want and len(want) > 20 and
           [e["superseded_by"] for e in want if e["entry"] in (wd, dd)] ==
           [dd + 1, dd + 2] and
           want[-1]["action"] == "doubtful.raise",
