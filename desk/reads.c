@@ -620,7 +620,7 @@ give_entries(struct d_http *h, json_t *o, const char *members)
 {
 	static const char key[] = "\"entries\":[]";
 	char *s = d_canon(o), *at = s ? strstr(s, key) : NULL, *out;
-	size_t pre, n;
+	size_t pre, n, m;
 
 	json_decref(o);
 	if (!at) {
@@ -629,13 +629,16 @@ give_entries(struct d_http *h, json_t *o, const char *members)
 		    "code", "internal", "message", "no memory"));
 	}
 	pre = (size_t)(at - s) + sizeof key - 2;	/* up to the '[' */
-	n = strlen(s) + strlen(members) + 1;
-	if (!(out = malloc(n))) {
+	n = strlen(s);
+	m = strlen(members);
+	if (!(out = malloc(n + m + 1))) {
 		free(s);
 		return give(h, 500, json_pack("{s:{s:s, s:s}}", "error",
 		    "code", "internal", "message", "no memory"));
 	}
-	snprintf(out, n, "%.*s%s%s", (int)pre, s, members, s + pre);
+	memcpy(out, s, pre);
+	memcpy(out + pre, members, m);
+	memcpy(out + pre + m, s + pre, n - pre + 1);
 	free(s);
 	h->status = 200;
 	h->resp = out;

@@ -45,6 +45,7 @@ struct sheet_ent {
 	int act, contest, has_sup;
 	int next;		/* the next of its bucket, -1 none */
 	char *text;		/* canonical entry less its closing brace */
+	size_t len;		/* strlen(text) */
 };
 
 /* One sheet's totals: contest, round, table, stage. */
@@ -164,6 +165,7 @@ add_entry(struct desk *d, struct d_sheetix *x, const json_t *ev, int act)
 	e->next = -1;
 	if (!(e->text = entry_text(ev, acts[act])))
 		return 0;	/* left out, as the scan leaves it out */
+	e->len = strlen(e->text);
 	b = bucket(c, e->table);
 	if (x->tail[b] >= 0)
 		x->e[x->tail[b]].next = x->n;
@@ -429,23 +431,33 @@ d_sheetix_note(struct desk *d, const json_t *ev)
 	x->seq = d->seq;
 }
 
-/* Append s (n bytes) to the buffer *b of *len bytes, *cap allocated. */
-static int
-put(char **b, size_t *len, size_t *cap, const char *s, size_t n)
-{
-	if (*len + n + 1 > *cap) {
-		size_t c = 2 * (*len + n + 1);
-		char *nb = realloc(*b, c);
+/* The longest tail put_member writes: the member's superseded_by and
+ * its closing brace. */
+#define SUP_MAX (sizeof ",\"superseded_by\":-9223372036854775808}")
 
-		if (!nb)
-			return -1;
-		*b = nb;
-		*cap = c;
-	}
-	memcpy(*b + *len, s, n);
-	*len += n;
-	(*b)[*len] = 0;
-	return 0;
+/* Whether kept entry e is on contest c's sheet of table t, round r,
+ * stage s. */
+static int
+on_sheet(const struct sheet_ent *e, int c, long long r, long long t,
+    long long s)
+{
+	return e->contest == c && e->table == t && e->round == r &&
+	    e->stage == s;
+}
+
+/* Write e's member at b + len (a comma first unless len is 0): its
+ * text, its superseded_by, the closing brace. The new length. */
+static size_t
+put_member(char *b, size_t len, const struct sheet_ent *e)
+{
+	if (len)
+		b[len++] = ',';
+	memcpy(b + len, e->text, e->len);
+	len += e->len;
+	if (e->has_sup)
+		return len + (size_t)sprintf(b + len,
+		    ",\"superseded_by\":%lld}", e->sup);
+	return len + (size_t)sprintf(b + len, ",\"superseded_by\":null}");
 }
 
 /* The entries of contest c's sheet of table t, round r, stage s as the
@@ -458,34 +470,22 @@ d_sheetix_entries(const struct desk *d, int c, long long r, long long t,
     long long s)
 {
 	const struct d_sheetix *x = d->sheetix;
-	char *b = NULL, tail[48];
-	size_t len = 0, cap = 0;
-	int ok = 1;
+	char *b;
+	size_t len = 0, cap = 1;
 
 	if (!x || x->broken || x->seq != d->seq)
 		return NULL;
-	ok = put(&b, &len, &cap, "", 0) == 0;
-	for (int a = 0; ok && acts[a]; a++)
-		for (int i = x->head[bucket(c, t)]; ok && i >= 0;
-		    i = x->e[i].next) {
-			const struct sheet_ent *e = &x->e[i];
-
-			if (e->act != a || e->contest != c || e->table != t ||
-			    e->round != r || e->stage != s)
-				continue;
-			if (e->has_sup)
-				snprintf(tail, sizeof tail,
-				    ",\"superseded_by\":%lld}", e->sup);
-			else
-				snprintf(tail, sizeof tail,
-				    ",\"superseded_by\":null}");
-			ok = (!len || put(&b, &len, &cap, ",", 1) == 0) &&
-			    put(&b, &len, &cap, e->text, strlen(e->text)) ==
-			    0 && put(&b, &len, &cap, tail, strlen(tail)) == 0;
-		}
-	if (!ok) {
-		free(b);
+	/* one allocation: each member at most its text, a comma and the
+	 * longest superseded_by tail */
+	for (int i = x->head[bucket(c, t)]; i >= 0; i = x->e[i].next)
+		if (on_sheet(&x->e[i], c, r, t, s))
+			cap += x->e[i].len + 1 + SUP_MAX;
+	if (!(b = malloc(cap)))
 		return NULL;
-	}
+	for (int a = 0; acts[a]; a++)
+		for (int i = x->head[bucket(c, t)]; i >= 0; i = x->e[i].next)
+			if (x->e[i].act == a && on_sheet(&x->e[i], c, r, t, s))
+				len = put_member(b, len, &x->e[i]);
+	b[len] = 0;
 	return b;
 }
