@@ -464,6 +464,9 @@ void d_sheetix_free(struct desk *d);
 void d_sheetix_note(struct desk *d, const json_t *ev);
 char *d_sheetix_entries(const struct desk *d, int c, long long r,
     long long t, long long s);
+void d_sheetix_settle(struct desk *d);
+long long d_sheet_totals(const struct desk *d, int c, long long r,
+    long long t, long long s, long long *v);
 void d_close(struct desk *d);
 int d_replay_line(struct desk *d, json_t *ev, int store, const char *raw,
     char *err, size_t n);

@@ -1067,6 +1067,7 @@ handle(void *cls, struct MHD_Connection *mc, const char *url,
 	struct model *m;
 	char ip[64];
 	int more;
+	enum MHD_Result ret;
 
 	(void)cls;
 	(void)version;
@@ -1091,9 +1092,14 @@ handle(void *cls, struct MHD_Connection *mc, const char *url,
 	r.h.observer = 1;
 	m = model_get();
 	answer(&r, m, &a);
-	model_put(m);
 	a.hsts = ob.cert != NULL;
-	return d_reply_send(mc, ip, method, url, &a);
+	/* a published answer's Content-Type is the model's string (route):
+	 * the model is let go only once the headers are copied, else a
+	 * newer model's swap frees it under the reply (the L1 keep-alive
+	 * "reconnects": a garbled header, HPE_INVALID_HEADER_TOKEN) */
+	ret = d_reply_send(mc, ip, method, url, &a);
+	model_put(m);
+	return ret;
 }
 
 static char *

@@ -125,6 +125,8 @@ d_model_follow(struct desk *m, sqlite3 *db)
 		rc = -1;
 	sqlite3_finalize(st);
 	m->db = was;
+	if (!rc)
+		d_sheetix_settle(m);	/* the sheets' totals, if stale */
 	return rc;
 }
 
@@ -271,6 +273,7 @@ d_pool_open(struct desk *w)
 		goto fail;
 	if (R->seq != w->seq)
 		goto fail;
+	d_sheetix_settle(R);
 	R->db = NULL;
 	R->read_only = want_ro = w->read_only;
 	R->keyed = want_keyed = w->keyed;

@@ -620,7 +620,7 @@ give_entries(struct d_http *h, json_t *o, const char *members)
 {
 	static const char key[] = "\"entries\":[]";
 	char *s = d_canon(o), *at = s ? strstr(s, key) : NULL, *out;
-	size_t pre, n;
+	size_t pre, n, m;
 
 	json_decref(o);
 	if (!at) {
@@ -629,57 +629,20 @@ give_entries(struct d_http *h, json_t *o, const char *members)
 		    "code", "internal", "message", "no memory"));
 	}
 	pre = (size_t)(at - s) + sizeof key - 2;	/* up to the '[' */
-	n = strlen(s) + strlen(members) + 1;
-	if (!(out = malloc(n))) {
+	n = strlen(s);
+	m = strlen(members);
+	if (!(out = malloc(n + m + 1))) {
 		free(s);
 		return give(h, 500, json_pack("{s:{s:s, s:s}}", "error",
 		    "code", "internal", "message", "no memory"));
 	}
-	snprintf(out, n, "%.*s%s%s", (int)pre, s, members, s + pre);
+	memcpy(out, s, pre);
+	memcpy(out + pre, members, m);
+	memcpy(out + pre + m, s + pre, n - pre + 1);
 	free(s);
 	h->status = 200;
 	h->resp = out;
 	return 0;
-}
-
-/* The sheet's totals: papers, and votes per position (into v). */
-static long long
-sheet_totals(struct desk *d, int c, long long r, long long t, long long s,
-    long long *v)
-{
-	const struct d_contest *k = &d->cs[c];
-	long long papers = 0;
-
-	for (int i = 0; i < d->nbs; i++) {
-		const struct d_bundle *b = &d->bs[i];
-
-		if (b->contest != c || b->round != r || b->stage != s ||
-		    b->table != t || b->withdrawn)
-			continue;
-		papers += b->papers;
-		if (b->kind == 'c' && b->cand >= 1 && b->cand <= k->ncands)
-			v[b->cand - 1] += b->papers;
-		for (int p = 0; b->kind == 'p' && p < k->ncands; p++)
-			if (b->pat & (1ULL << p))
-				v[p] += b->papers;
-		if (b->kind == 's' && b->dest) {
-			long long p = strtoll(b->dest, NULL, 10);
-
-			if (p >= 1 && p <= k->ncands)
-				v[p - 1] += b->papers;
-		}
-	}
-	for (int i = 0; s == 1 && i < d->ntallies; i++) {
-		const struct d_tally *x = &d->tallies[i];
-
-		if (x->contest != c || x->round != r || x->table != t ||
-		    x->withdrawn || x->entry_no != 1 || !d_tally_agreed(d, x))
-			continue;
-		papers += x->papers;
-		for (int p = 0; p < k->ncands; p++)
-			v[p] += x->votes[p];
-	}
-	return papers;
 }
 
 /* The sheet read's refusals (400, 403, 404) for table t of round r,
@@ -706,7 +669,8 @@ sheet_refused(struct desk *d, struct d_http *h, const struct d_user *u,
 
 /* F9: one table's sheet for a round and stage: its entries (kept by
  * the readers' model, sheetix.c, else a scan of the book), the areas
- * whose sheet is closed, and (not for clerks, §3.4) its totals. */
+ * whose sheet is closed, and (not for clerks, §3.4) its totals (kept
+ * by the readers' model too, else summed from the model). */
 static int
 sheets_read(struct desk *d, struct d_http *h, const struct d_user *u,
     int c)
@@ -728,7 +692,7 @@ sheets_read(struct desk *d, struct d_http *h, const struct d_user *u,
 		if (d_sheet_closed(d, c, (int)r, a, (int)t, (int)s))
 			json_array_append_new(closed,
 			    json_string(k->areas[a].id));
-	papers = sheet_totals(d, c, r, t, s, v);
+	papers = d_sheet_totals(d, c, r, t, s, v);
 	votes = clerk ? json_null() : json_array();
 	for (int p = 0; !clerk && p < k->ncands; p++)
 		json_array_append_new(votes, json_pack("{s:i, s:I}",

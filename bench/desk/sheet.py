@@ -5,8 +5,12 @@
 # N/4 to each other table, then R sheet reads of table 1 timed one by
 # one, and serve's CPU time (utime + stime, /proc) over them: perf's
 # instruction counter is not available on every VM. PERF_REC=FILE also
-# records serve over the reads (`perf record -e cpu-clock`). Prints the
-# figures (bench/README.md) and a FAIL line for each error.
+# records serve over the reads (`perf record -e cpu-clock`). CALLGRIND=FILE
+# counts instructions instead (where perf cannot): once the bundles are
+# in, serve is restarted on the same book under `valgrind
+# --tool=callgrind`, collecting only inside d_api_read (the read itself,
+# not HTTP or the pool), and the instructions per read are printed.
+# Prints the figures (bench/README.md) and a FAIL line for each error.
 # Usage: sheet.py BUILD_DIR [N [R]] (default 1000 50).
 import importlib.util
 import json
@@ -41,13 +45,7 @@ def main(n, r):
                              "127.0.0.1:%d" % port, "--insecure-http"],
                             stderr=log)
     try:
-        for _ in range(400):
-            try:
-                if L1.Client(port).call("GET", "health")[0] == 200:
-                    break
-            except OSError:
-                pass
-            time.sleep(0.05)
+        wait_up(port, 20)
         # observer logins go to the staff port here (no observe process)
         toks = L1.setup(port, port)
         t0 = time.monotonic()
@@ -66,6 +64,8 @@ def main(n, r):
         assert st == 200, (st, js)
         print("entries on the sheet:", len(js["entries"]))
         rec = None
+        if os.environ.get("CALLGRIND"):
+            proc, log = under_callgrind(proc, log, db, port, tmp)
         if os.environ.get("PERF_REC"):
             rec = subprocess.Popen(["perf", "record", "-q", "-e",
                                     "cpu-clock", "-o",
@@ -90,9 +90,50 @@ def main(n, r):
             1000.0 * (cpu1[0] - cpu0[0]) / os.sysconf("SC_CLK_TCK") / r))
     finally:
         proc.send_signal(signal.SIGTERM)
-        proc.wait(timeout=60)
+        proc.wait(timeout=600)
         log.close()
+        if os.environ.get("CALLGRIND"):
+            print("instructions per read (callgrind, d_api_read): %.0f" %
+                  (callgrind_total(os.environ["CALLGRIND"]) / r))
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+def under_callgrind(proc, log, db, port, tmp):
+    """serve stopped and started again on the same book and port under
+    callgrind, collecting in d_api_read only; the sessions stay."""
+    proc.send_signal(signal.SIGTERM)
+    proc.wait(timeout=60)
+    log.close()
+    log = open(os.path.join(tmp, "serve-cg.log"), "wb")
+    proc = subprocess.Popen(
+        ["valgrind", "--tool=callgrind", "--collect-atstart=no",
+         "--toggle-collect=d_api_read",
+         "--callgrind-out-file=" + os.environ["CALLGRIND"], L1.DESK,
+         "serve", db, "--listen", "127.0.0.1:%d" % port,
+         "--insecure-http"], stderr=log)
+    wait_up(port, 600)
+    return proc, log
+
+
+def wait_up(port, seconds):
+    """Until serve on port answers its health, for at most seconds."""
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        try:
+            if L1.Client(port).call("GET", "health")[0] == 200:
+                return
+        except OSError:
+            pass
+        time.sleep(0.05)
+
+
+def callgrind_total(path):
+    """The Ir total of a callgrind output file."""
+    with open(path) as f:
+        for line in f:
+            if line.startswith(("summary:", "totals:")):
+                return int(line.split()[1])
+    return 0
 
 
 if __name__ == "__main__":

@@ -313,6 +313,7 @@ class Stats:
         self.acked = {}  # Idempotency-Key -> entry
         self.errors = []
         self.reconnects = 0
+        self.rlog = []
 
     def add(self, js):
         self.wlat += js["wlat"]
@@ -324,6 +325,7 @@ class Stats:
         self.acked.update(js["acked"])
         self.errors += [tuple(e) for e in js["errors"]]
         self.reconnects += js["reconnects"]
+        self.rlog += js["rlog"]
 
 
 def clients(toks):
@@ -518,6 +520,11 @@ def report(S, cpu, rss_max, hwm, wall):
           "during the load (target 256), peak with the logins' Argon2 "
           "%.1f MiB; %d keep-alive reconnects" % (
               cpu, rss_max / 1024.0, hwm / 1024.0, S.reconnects))
+    for r in S.rlog[:20]:
+        print("L1 reconnect: port %s %s %s: %s (reused %s), idle %.3f s"
+              " before, failed after %.3f s, at %.1f" % tuple(r))
+    if len(S.rlog) > 20:
+        print("L1 reconnects: %d more not shown" % (len(S.rlog) - 20))
     if STRICT:
         check(pct(w, 95) <= 0.1 and pct(w, 99) <= 0.25,
               "writes p95 <= 100 ms, p99 <= 250 ms")

@@ -62,21 +62,31 @@ function once(agent, port, method, path, token, data, key) {
 }
 
 class Client {
-	constructor(port, token) {
+	constructor(port, token, log) {
 		this.port = port;
 		this.token = token;
 		this.agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
 		this.reconnects = 0;
+		this.log = log;
+		this.last = now();
 	}
 
 	async call(method, path, body, key) {
 		const data = body === null ? null : JSON.stringify(body);
 		for (let attempt = 0; ; attempt++) {
+			const t0 = now();
 			try {
-				return await once(this.agent, this.port, method,
-				    path, this.token, data, key);
+				const a = await once(this.agent, this.port,
+				    method, path, this.token, data, key);
+				this.last = now();
+				return a;
 			} catch (e) {
 				this.reconnects++;
+				this.log.push([this.port, method, path,
+				    e.code || e.message, e.reused,
+				    +(t0 - this.last).toFixed(3),
+				    +(now() - t0).toFixed(3), t0]);
+				this.last = now();
 				if (attempt || !e.reused ||
 				    (method === 'POST' && !key))
 					throw e;
@@ -87,7 +97,7 @@ class Client {
 
 async function writer(c, port, t_end, t_start, S) {
 	const r = rng(c.seed);
-	const cl = new Client(port, c.token);
+	const cl = new Client(port, c.token, S.rlog);
 	let n = 0;
 	let nxt = now() + r() * c.period;
 	for (;;) {
@@ -124,7 +134,7 @@ async function writer(c, port, t_end, t_start, S) {
 
 async function reader(c, port, lat, t_end, S) {
 	const r = rng(c.seed);
-	const cl = new Client(port, c.token);
+	const cl = new Client(port, c.token, S.rlog);
 	let k = 0;
 	let nxt = now() + r() * c.period;
 	for (;;) {
@@ -156,7 +166,7 @@ async function main() {
 		parts.push(d);
 	const cfg = JSON.parse(Buffer.concat(parts).toString());
 	const S = { wlat: [], wt: [], wmin: {}, slat: [], olat: [], acked: {},
-	    errors: [], reconnects: 0 };
+	    errors: [], reconnects: 0, rlog: [] };
 	const t_start = now();
 	const t_end = t_start + cfg.duration;
 	const jobs = cfg.clients.map((c) => {

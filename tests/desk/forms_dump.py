@@ -7,7 +7,11 @@
 # after a change to the forms' reads) print the same bytes from the same
 # book: diff -r the two directories (html_forms2.c's key reads were
 # checked so). The desk listens on one port (FORMS_PORT, default 47311),
-# as its start is an event of the book whose data names it.
+# as its start is an event of the book whose data names it. SHEETS=1
+# also prints the supervisors' sheets (F9, GET contests/C/sheets, §9.3)
+# of every round, stage and table 1-12 (entries and totals), each
+# read twice: the first on the readers' model just loaded, the second
+# after a login's write made it follow the book (pool.c).
 # Usage: forms_dump.py TELLER_DESK BOOK OUT_DIR RO_PASSWORD [DEVICE]
 import http.client
 import json
@@ -49,6 +53,32 @@ def req(method, path, body=None, tok=None):
     return r.status, data
 
 
+def dump_sheets(tok, contests):
+    """Every sheet into OUT_DIR/sheetsA-C-R-S-T (status line first), as
+    loaded (A 0) and again (A 1) after a write (a second login, whose
+    token ends the first's session) was followed."""
+    for again in (0, 1):
+        if again:
+            b = {"username": "ro", "password": pw}
+            if device:
+                b["device"] = device
+            tok = json.loads(req("POST", "login", b)[1])["token"]
+        n = 0
+        for c in contests:
+            for r in range(1, int(c.get("round") or 1) + 1):
+                for s in (1, 2):
+                    for t in range(1, 13):
+                        st, data = req("GET", "contests/%s/sheets?round=%d"
+                                       "&stage=%d&table=%d" % (c["id"], r, s,
+                                                              t), tok=tok)
+                        with open(os.path.join(out, "sheets%d-%s-%d-%d-%d" %
+                                               (again, c["id"], r, s, t)),
+                                  "wb") as fh:
+                            fh.write(b"%d\n" % st + data)
+                        n += st == 200
+        print("%d sheets printed" % n)
+
+
 try:
     for _ in range(200):
         try:
@@ -75,6 +105,9 @@ try:
                 fh.write(b"%d\n" % st + data)
             n += st == 200
     print("%d forms printed" % n)
+    if os.environ.get("SHEETS"):
+        dump_sheets(tok, json.loads(req("GET", "election", tok=tok)[1])
+                    ["contests"])
 finally:
     proc.terminate()
     proc.wait(timeout=30)
