@@ -18,6 +18,7 @@
 #include <emmintrin.h>
 #endif
 
+#include "cvr_jsimd.h"
 #include "cvr_util.h"
 #include "tl_io.h"
 
@@ -354,25 +355,6 @@ jc_pop(uint64_t x)
 	return (int)((x * 0x0101010101010101u) >> 56);
 }
 
-/* The bytes escaped by the backslashes bs (bit k for byte k), the
- * first byte escaped when pe: each byte after an odd run of
- * backslashes. *carry: the next block's first byte is escaped. (As
- * simdjson's stage 1 finds them; right when every backslash is in a
- * string, which the caller checks.) */
-static inline uint64_t
-jc_escaped(uint64_t bs, uint64_t pe, uint64_t *carry)
-{
-	const uint64_t even = 0x5555555555555555u;
-	uint64_t follows, odd_starts, sum;
-
-	bs &= ~pe;
-	follows = bs << 1 | pe;
-	odd_starts = bs & ~even & ~follows;
-	sum = odd_starts + bs;
-	*carry = sum < odd_starts;
-	return (even ^ (sum << 1)) & follows;
-}
-
 /* Bit k: the XOR of bits 0..k of x (inside a string, for quotes). */
 static inline uint64_t
 jc_prefix_xor(uint64_t x)
@@ -439,15 +421,37 @@ jc_step(const unsigned char *b, size_t p, size_t len, bool *str,
  * value when it is parsed); nesting is limited to lim.depth + base.
  * With SSE2 the bytes are looked at 64 at a time; hw: count bits with
  * popcnt (only in a function built for it). */
+#if JC_HW
+/* With AVX2 (avx): pass over the blocks from b[*i] that tl_jsimd_blocks
+ * can, up to the next release (jc_release), into the walk's state. */
+static inline void
+jc_forward(teller_ctx *ctx, const struct jcur *c, size_t *i, int *depth,
+    bool *str, size_t *skip, int base)
+{
+	struct tl_jwalk w;
+	size_t stop = c->rel + TL_IO_DROP_STEP + 63;
+
+	w.depth = *depth;
+	w.str = *str;
+	w.skip = *skip;
+	*i = tl_jsimd_blocks((const unsigned char *)c->buf, *i,
+	    stop < c->len ? stop : c->len, &w, base, ctx->lim.depth);
+	*depth = w.depth;
+	*str = w.str;
+	*skip = w.skip;
+}
+#endif
+
 static JC_INLINE int
 jc_value_body(teller_ctx *ctx, struct jcur *c, int base,
-    struct tl_jspan *sp, bool hw)
+    struct tl_jspan *sp, bool hw, bool avx)
 {
 	const unsigned char *b = (const unsigned char *)c->buf;
 	size_t i, p = 0, skip, len = c->len;
 	int depth = base, r = 0;
 	bool str = false;
 
+	(void)avx; /* unused without JC_HW */
 	jc_sync(c);
 	sp->file = c->file;
 	sp->p = c->buf + c->i;
@@ -478,6 +482,13 @@ jc_value_body(teller_ctx *ctx, struct jcur *c, int base,
 			c->i = i;
 			jc_release(ctx, c);
 		}
+#if JC_HW
+		if (avx && skip <= i + 1 && depth > base) {
+			jc_forward(ctx, c, &i, &depth, &str, &skip, base);
+			if (len - i < 64)
+				break;
+		}
+#endif
 		jc_bits64(b + i, &m);
 		/* A block that cannot end the value nor go past the limit,
 		 * whose backslashes are all in strings: the bytes escaped
@@ -488,7 +499,7 @@ jc_value_body(teller_ctx *ctx, struct jcur *c, int base,
 			uint64_t pe = skip == i + 1, esc = 0, carry = 0;
 
 			if (m.bs != 0 || pe)
-				esc = jc_escaped(m.bs, pe, &carry);
+				esc = tl_jescaped(m.bs, pe, &carry);
 			in = jc_prefix_xor(m.q & ~esc) ^
 			    (str ? ~(uint64_t)0 : 0);
 			op = m.op & ~in;
@@ -542,7 +553,7 @@ __attribute__((target("popcnt"))) static int
 jc_value_popcnt(teller_ctx *ctx, struct jcur *c, int base,
     struct tl_jspan *sp)
 {
-	return jc_value_body(ctx, c, base, sp, true);
+	return jc_value_body(ctx, c, base, sp, true, tl_jsimd_ok());
 }
 #endif
 
@@ -553,7 +564,7 @@ jc_value(teller_ctx *ctx, struct jcur *c, int base, struct tl_jspan *sp)
 	if (__builtin_cpu_supports("popcnt"))
 		return jc_value_popcnt(ctx, c, base, sp);
 #endif
-	return jc_value_body(ctx, c, base, sp, false);
+	return jc_value_body(ctx, c, base, sp, false, false);
 }
 
 /* Parse one span (any JSON value) with file positions in errors. */
