@@ -91,6 +91,25 @@ tl_jsimd_blocks(const unsigned char *b, size_t i, size_t stop,
 	return i;
 }
 
+/* Bit k set where s[k..] may start "\u" (bs, u) or name (first byte
+ * c0, last cz, nl bytes long), for s[0..32). */
+static JS_TARGET inline uint64_t
+js_hits32(const unsigned char *s, __m256i bs, __m256i u, __m256i c0,
+    __m256i cz, size_t nl)
+{
+	__m256i v = _mm256_loadu_si256((const __m256i *)(const void *)s);
+	__m256i v1 = _mm256_loadu_si256((const __m256i *)(const void *)
+	    (s + 1));
+	__m256i vz = _mm256_loadu_si256((const __m256i *)(const void *)
+	    (s + nl - 1));
+	__m256i h = _mm256_or_si256(_mm256_and_si256(
+	    _mm256_cmpeq_epi8(v, bs), _mm256_cmpeq_epi8(v1, u)),
+	    _mm256_and_si256(_mm256_cmpeq_epi8(v, c0),
+	    _mm256_cmpeq_epi8(vz, cz)));
+
+	return (uint64_t)(uint32_t)_mm256_movemask_epi8(h);
+}
+
 JS_TARGET size_t
 tl_jsimd_name(const unsigned char *b, size_t i, size_t k, size_t room,
     const char *name, size_t nl, bool *seen)
@@ -103,22 +122,10 @@ tl_jsimd_name(const unsigned char *b, size_t i, size_t k, size_t room,
 
 	*seen = false;
 	for (; k - i >= 64 && room - i >= 64 + reach; i += 64) {
-		const unsigned char *s = b + i;
-		__m256i lo = _mm256_loadu_si256((const __m256i *)(const void *)s);
-		__m256i hi = _mm256_loadu_si256((const __m256i *)(const void *)
-		    (s + 32));
-		__m256i lo1 = _mm256_loadu_si256((const __m256i *)(const void *)
-		    (s + 1));
-		__m256i hi1 = _mm256_loadu_si256((const __m256i *)(const void *)
-		    (s + 33));
-		__m256i loz = _mm256_loadu_si256((const __m256i *)(const void *)
-		    (s + nl - 1));
-		__m256i hiz = _mm256_loadu_si256((const __m256i *)(const void *)
-		    (s + nl + 31));
 		/* candidates: "\u", and name's first and last bytes where
 		 * they would stand; each then checked in full */
-		uint64_t m = (js_eq64(lo, hi, bs) & js_eq64(lo1, hi1, u)) |
-		    (js_eq64(lo, hi, c0) & js_eq64(loz, hiz, cz));
+		uint64_t m = js_hits32(b + i, bs, u, c0, cz, nl) |
+		    js_hits32(b + i + 32, bs, u, c0, cz, nl) << 32;
 
 		for (; m != 0; m &= m - 1) {
 			size_t p = i + (size_t)__builtin_ctzll(m);

@@ -1894,13 +1894,19 @@ jfeed_cb(void *ud, size_t i, const struct tl_jv *e)
 
 /* Whether the text at buf[0..k) holds name as written or a \u escape
  * (bytes up to buf[room) may be read to tell). Looked for 64 bytes at a
- * time with SSE2. */
+ * time with AVX2 where the processor has it, else SSE2. */
 static bool
 jc_name_seen(const char *buf, size_t k, size_t room, const char *name)
 {
 	const unsigned char *b = (const unsigned char *)buf;
 	size_t nl = strlen(name), i = 0;
+	bool seen;
 
+	if (nl > 0 && tl_jsimd_ok()) {
+		i = tl_jsimd_name(b, 0, k, room, name, nl, &seen);
+		if (seen)
+			return true;
+	}
 #if defined(__SSE2__)
 	const __m128i bs = _mm_set1_epi8('\\'), c0 = _mm_set1_epi8(name[0]);
 
