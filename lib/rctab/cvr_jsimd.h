@@ -49,7 +49,8 @@ bool tl_jsimd_ok(void);
  * value (depth stays above base) nor nest past lim, and whose
  * backslashes are all in strings: passed over, their brackets counted
  * into *w. Returns the first block not passed over (i if none). Only
- * when tl_jsimd_ok(). */
+ * when tl_jsimd_ok(), and with w as the walk leaves it (a byte escaped
+ * across blocks, w->skip == i + 1, is in a string: w->str). */
 size_t tl_jsimd_blocks(const unsigned char *b, size_t i, size_t stop,
     struct tl_jwalk *w, int base, int lim);
 
