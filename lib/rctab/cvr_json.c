@@ -1217,46 +1217,6 @@ jkeys_hash(const char *k, size_t n)
 	    (unsigned char)k[n - 1] * 3u + (unsigned char)k[n / 2]) & 127u;
 }
 
-/* Whether a[0..n) and b[0..n) are equal: the first, the middle and the
- * last eight (or four) bytes as words, which covers up to 24 (8) bytes. */
-static inline bool
-jkey_eq(const char *a, const char *b, size_t n)
-{
-	uint64_t x, y, u, v;
-	uint32_t x4, y4, u4, v4;
-	size_t i;
-
-	if (n >= 8) {
-		memcpy(&x, a, 8);
-		memcpy(&y, b, 8);
-		memcpy(&u, a + n - 8, 8);
-		memcpy(&v, b + n - 8, 8);
-		if (x != y || u != v)
-			return false;
-		if (n <= 16)
-			return true;
-		if (n <= 24) {
-			/* The middle eight: a CDF member name is often 17
-			 * to 19 bytes long. */
-			memcpy(&x, a + 8, 8);
-			memcpy(&y, b + 8, 8);
-			return x == y;
-		}
-		return memcmp(a + 8, b + 8, n - 16) == 0;
-	}
-	if (n >= 4) {
-		memcpy(&x4, a, 4);
-		memcpy(&y4, b, 4);
-		memcpy(&u4, a + n - 4, 4);
-		memcpy(&v4, b + n - 4, 4);
-		return x4 == y4 && u4 == v4;
-	}
-	for (i = 0; i < n; i++)
-		if (a[i] != b[i])
-			return false;
-	return true;
-}
-
 /* The hash of the first two bytes of a member name as it stands in
  * the text (slot2 of a struct tl_jkeys). */
 static inline unsigned
@@ -1301,7 +1261,7 @@ jkeys_has(const struct tl_jkeys *ks, const char *k, size_t n)
 
 	while ((e = ks->slot[h]) != 0) {
 		h = (h + 1) & 127u;
-		if (ks->len[e - 1] == n && jkey_eq(ks->name[e - 1], k, n))
+		if (ks->len[e - 1] == n && tl_jkey_eq(ks->name[e - 1], k, n))
 			return true;
 	}
 	return false;
@@ -1330,7 +1290,7 @@ jp_key_keep(struct jp *j, const char *p, struct jkey *k, bool *kept)
 
 			h = (h + 1) & 127u;
 			if ((size_t)(end - s) > n && s[n] == '"' &&
-			    jkey_eq((const char *)s, ks->name[e - 1], n)) {
+			    tl_jkey_eq((const char *)s, ks->name[e - 1], n)) {
 				k->key = (const char *)s;
 				k->klen = n;
 				k->koff = JP_FAIL;
@@ -2134,20 +2094,6 @@ tl_json_array_member(teller_ctx *ctx, struct tl_map *m, const char *file,
 	f.skip = f.done;
 	f.refail = f.failed;
 	return jstream_two(ctx, m, file, name, keep, &f);
-}
-
-const struct tl_jv *
-tl_jv_getn(const struct tl_jv *o, const char *key, size_t kl)
-{
-	const struct tl_jv *e, *hit = NULL;
-
-	if (!tl_jv_is(o, TL_JOBJ) || o->n == 0)
-		return NULL;
-	for (e = o + 1; e != NULL; e = tl_jv_next(e))
-		if (e->klen == kl && (kl == 0 || e->key[0] == key[0]) &&
-		    jkey_eq(e->key, key, kl))
-			hit = e;
-	return hit;
 }
 
 size_t
