@@ -277,7 +277,7 @@ jstr(const struct cdf *c, const struct tl_jv *o, const char *key,
 	*out = NULL;
 	if (v == NULL)
 		return TELLER_OK;
-	if (!tl_jv_is(v, TL_JSTR) || memchr(v->u.s, '\0', v->n) != NULL)
+	if (!tl_jv_is(v, TL_JSTR))
 		return jstr_fail(c, key, p);
 	*out = v->u.s;
 	return TELLER_OK;

@@ -2143,7 +2143,7 @@ tl_jv_text(const struct tl_jv *v, char *buf, size_t bufsz)
 		return true;
 	}
 	if (tl_jv_is(v, TL_JSTR)) {
-		if (v->n >= bufsz || memchr(v->u.s, '\0', v->n) != NULL)
+		if (v->n >= bufsz)
 			return false;
 		memcpy(buf, v->u.s, v->n + 1);
 		return true;

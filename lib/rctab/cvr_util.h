@@ -119,7 +119,9 @@ struct tl_jv {
 			  * point into the input), NULL outside objects */
 	union {
 		long long i;   /* TL_JINT (jansson's json_int_t) */
-		const char *s; /* TL_JSTR, NUL-ended, length n */
+		const char *s; /* TL_JSTR, NUL-ended, length n, no NUL
+				* inside (the fast scanner gives \u0000 up
+				* to jansson, which refuses it) */
 	} u;
 	size_t n;    /* string length, or number of elements / members */
 	size_t next; /* distance to the next sibling in nodes, 0 if last */
