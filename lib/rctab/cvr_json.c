@@ -1382,6 +1382,9 @@ jp_container(struct jp *j, const char *p, const struct jkey *k,
 	char close = obj ? '}' : ']';
 	size_t at, prev = JP_FAIL, kid, cnt = 0;
 	struct jkey mk = { NULL, 0, JP_FAIL };
+	/* read once: stores into the pool (char) may alias *j */
+	const struct tl_jkeys *keep = j->keep;
+	bool as_written = keep != NULL && !j->own;
 
 	if (++j->depth > j->maxdepth ||
 	    (at = jp_push(j, obj ? TL_JOBJ : TL_JARR, k)) == JP_FAIL)
@@ -1398,11 +1401,11 @@ jp_container(struct jp *j, const char *p, const struct jkey *k,
 
 			if (p >= end || *p != '"')
 				return NULL;
-			if (j->keep != NULL && !j->own)
+			if (as_written)
 				p = jp_key_keep(j, p, &mk, &kept);
 			else if ((p = jp_key(j, p, &mk)) != NULL &&
-			    j->keep != NULL)
-				kept = jkeys_has(j->keep, mk.key != NULL ?
+			    keep != NULL)
+				kept = jkeys_has(keep, mk.key != NULL ?
 				    mk.key : j->pool + mk.koff, mk.klen);
 			if (p == NULL)
 				return NULL;
