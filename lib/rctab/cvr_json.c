@@ -1507,14 +1507,16 @@ jdoc_scan(teller_ctx *ctx, struct tl_jdoc *d, const char *buf, size_t n,
 	j.keep = keep;
 	if ((p = jp_value(&j, buf, &nokey, &at)) == NULL)
 		return j.err != 0 ? j.err : -1;
-	/* Offsets to pointers, now that the pool stays put. */
+	/* Offsets to pointers, now that the pool stays put (none when
+	 * the pool is empty: no string nor decoded name was kept). */
 	v = d->nodes->data;
-	for (e = v; e < v + d->nodes->len; e++) {
-		if (e->koff != JP_FAIL)
-			e->key = j.pool + e->koff;
-		if (e->type == TL_JSTR)
-			e->u.s = j.pool + (size_t)e->u.i;
-	}
+	if (j.pn > 0)
+		for (e = v; e < v + d->nodes->len; e++) {
+			if (e->koff != JP_FAIL)
+				e->key = j.pool + e->koff;
+			if (e->type == TL_JSTR)
+				e->u.s = j.pool + (size_t)e->u.i;
+		}
 	*used = (size_t)(p - buf);
 	*root = v;
 	return TELLER_OK;
