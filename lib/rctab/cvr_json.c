@@ -916,20 +916,17 @@ jp_short(struct jp *j, const unsigned char *s, size_t *out, size_t *len,
 }
 #endif
 
-/* A string at p (on its '"') decoded into the pool; *out its start,
- * *len its length. Returns the byte after it, NULL to give up. */
-static const char *
-jp_string(struct jp *j, const char *p, size_t *out, size_t *len)
+/* jp_string's general way: any string, escapes and growing the pool
+ * included. Out of line, so that the usual short string costs no call
+ * (jp_string). */
+static __attribute__((noinline)) const char *
+jp_string_long(struct jp *j, const char *p, size_t *out, size_t *len)
 {
 	const unsigned char *s = (const unsigned char *)p + 1;
 	const unsigned char *end = (const unsigned char *)j->end;
 	char *pool = j->pool;
 	char *d = pool + j->pn, *dend = pool + j->pv->cap - 8;
 
-#if defined(__SSE2__)
-	if (jp_short(j, s, out, len, &p))
-		return p;
-#endif
 	for (;;) {
 		unsigned char c;
 
@@ -1011,6 +1008,18 @@ jp_string(struct jp *j, const char *p, size_t *out, size_t *len)
 	return (const char *)s;
 }
 
+/* A string at p (on its '"') decoded into the pool; *out its start,
+ * *len its length. Returns the byte after it, NULL to give up. */
+static JP_INLINE const char *
+jp_string(struct jp *j, const char *p, size_t *out, size_t *len)
+{
+#if defined(__SSE2__)
+	if (jp_short(j, (const unsigned char *)p + 1, out, len, &p))
+		return p;
+#endif
+	return jp_string_long(j, p, out, len);
+}
+
 /* The literal w (n bytes) at p: the byte after it, or NULL. */
 static inline const char *
 jp_lit(const char *p, const char *end, const char *w, size_t n)
@@ -1075,12 +1084,11 @@ jp_num(const char *p, const char *end, long long *out)
 	return p;
 }
 
-/* Move past the string at p (on its '"') as jp_string would take it,
- * keeping nothing. NULL to give up. */
-static const char *
-jp_skip_string(struct jp *j, const char *p)
+/* jp_skip_string's general way from s, inside the string (escapes,
+ * bytes to check); out of line as jp_string_long. */
+static __attribute__((noinline)) const char *
+jp_skip_long(struct jp *j, const unsigned char *s)
 {
-	const unsigned char *s = (const unsigned char *)p + 1;
 	const unsigned char *end = (const unsigned char *)j->end;
 	char tmp[8], *d;
 
@@ -1116,6 +1124,20 @@ jp_skip_string(struct jp *j, const char *p)
 		}
 	}
 	return (const char *)s + 1;
+}
+
+/* Move past the string at p (on its '"') as jp_string would take it,
+ * keeping nothing. NULL to give up. The usual string, plain bytes up
+ * to its closing quote, without a call. */
+static JP_INLINE const char *
+jp_skip_string(struct jp *j, const char *p)
+{
+	const unsigned char *s = jp_run((const unsigned char *)p + 1,
+	    (const unsigned char *)j->end);
+
+	if (s < (const unsigned char *)j->end && *s == '"')
+		return (const char *)s + 1;
+	return jp_skip_long(j, s);
 }
 
 static const char *jp_skip(struct jp *j, const char *p);
