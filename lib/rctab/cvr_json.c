@@ -1455,7 +1455,8 @@ jp_container(struct jp *j, const char *p, const struct jkey *k,
 		if (p == NULL)
 			return NULL;
 		if (prev != JP_FAIL)
-			jp_node(j, prev)->next = kid - prev;
+			jp_node(j, prev)->next = (kid - prev) *
+			    sizeof(struct tl_jv);
 		prev = kid;
 		cnt++;
 next:
@@ -1574,7 +1575,8 @@ jdoc_kid(teller_ctx *ctx, struct tl_jdoc *d, json_t *e, const char *key,
 	if ((err = jdoc_copy(ctx, d, e, key)) != TELLER_OK)
 		return err;
 	if (*prev != JP_FAIL)
-		((struct tl_jv *)d->nodes->data)[*prev].next = kid - *prev;
+		((struct tl_jv *)d->nodes->data)[*prev].next = (kid - *prev) *
+		    sizeof(struct tl_jv);
 	*prev = kid;
 	return TELLER_OK;
 }

@@ -124,7 +124,8 @@ struct tl_jv {
 				* to jansson, which refuses it) */
 	} u;
 	size_t n;    /* string length, or number of elements / members */
-	size_t next; /* distance to the next sibling in nodes, 0 if last */
+	size_t next; /* bytes to the next sibling in nodes (no multiply
+		      * to step), 0 if last */
 	size_t koff; /* (scanner's) key offset in its pool, while parsing */
 	size_t klen;
 	int type;
@@ -223,7 +224,8 @@ tl_jv_first(const struct tl_jv *v)
 static inline const struct tl_jv *
 tl_jv_next(const struct tl_jv *e)
 {
-	return e->next != 0 ? e + e->next : NULL;
+	return e->next != 0 ? (const struct tl_jv *)(const void *)
+	    ((const char *)e + e->next) : NULL;
 }
 static inline bool
 tl_jv_is(const struct tl_jv *v, int type)
