@@ -1211,8 +1211,8 @@ jp_skip(struct jp *j, const char *p)
 	}
 }
 
-/* jp_skip with integers taken inline and strings called for directly:
- * most members left out are such. */
+/* jp_skip with integers, true and false taken inline and strings
+ * called for directly: most members left out are such. */
 static JP_INLINE const char *
 jp_skip_inline(struct jp *j, const char *p)
 {
@@ -1225,6 +1225,10 @@ jp_skip_inline(struct jp *j, const char *p)
 			return jp_num(p, j->end, &v);
 		if (c == '"')
 			return jp_skip_string(j, p);
+		if (c == 't')
+			return jp_lit(p, j->end, "true", 4);
+		if (c == 'f')
+			return jp_lit(p, j->end, "false", 5);
 	}
 	return jp_skip(j, p);
 }
@@ -2141,14 +2145,6 @@ tl_jv_at(const struct tl_jv *v, size_t i)
 	return e;
 }
 
-bool
-tl_jv_int(const struct tl_jv *v, long *out)
-{
-	if (!tl_jv_is(v, TL_JINT) || v->u.i < INT32_MIN || v->u.i > INT32_MAX)
-		return false;
-	*out = (long)v->u.i;
-	return true;
-}
 
 bool
 tl_jv_text(const struct tl_jv *v, char *buf, size_t bufsz)

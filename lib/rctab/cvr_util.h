@@ -317,8 +317,16 @@ tl_jv_jget(const struct tl_jv *o, const char *key)
 
 	return v != NULL && v->type == TL_JNULL ? NULL : v;
 }
-/* v as a Java Integer (a JSON integer in 32 bits). */
-bool tl_jv_int(const struct tl_jv *v, long *out);
+/* v as a Java Integer (a JSON integer in 32 bits); inline, as the
+ * lookups. */
+static inline bool
+tl_jv_int(const struct tl_jv *v, long *out)
+{
+	if (!tl_jv_is(v, TL_JINT) || v->u.i < INT32_MIN || v->u.i > INT32_MAX)
+		return false;
+	*out = (long)v->u.i;
+	return true;
+}
 /* The text of a JSON value as Java's toString() of what Jackson gives
  * (string as is, boolean, integer in decimal). Writes into buf (size
  * bufsz). Returns false for other types or if it does not fit. */
