@@ -423,14 +423,17 @@ jc_step(const unsigned char *b, size_t p, size_t len, bool *str,
  * popcnt (only in a function built for it). */
 #if JC_HW
 /* With AVX2 (avx): pass over the blocks from b[*i] that tl_jsimd_blocks
- * can, up to the next release (jc_release), into the walk's state. */
-static inline void
+ * can, up to the next release (jc_release), into the walk's state.
+ * True when no whole block is left. */
+static inline bool
 jc_forward(teller_ctx *ctx, const struct jcur *c, size_t *i, int *depth,
     bool *str, size_t *skip, int base)
 {
 	struct tl_jwalk w;
 	size_t stop = c->rel + TL_IO_DROP_STEP + 63;
 
+	if (!(*skip <= *i + 1 && *depth > base))
+		return false;
 	w.depth = *depth;
 	w.str = *str;
 	w.skip = *skip;
@@ -439,6 +442,7 @@ jc_forward(teller_ctx *ctx, const struct jcur *c, size_t *i, int *depth,
 	*depth = w.depth;
 	*str = w.str;
 	*skip = w.skip;
+	return c->len - *i < 64;
 }
 #endif
 
@@ -483,11 +487,8 @@ jc_value_body(teller_ctx *ctx, struct jcur *c, int base,
 			jc_release(ctx, c);
 		}
 #if JC_HW
-		if (avx && skip <= i + 1 && depth > base) {
-			jc_forward(ctx, c, &i, &depth, &str, &skip, base);
-			if (len - i < 64)
-				break;
-		}
+		if (avx && jc_forward(ctx, c, &i, &depth, &str, &skip, base))
+			break;
 #endif
 		jc_bits64(b + i, &m);
 		/* A block that cannot end the value nor go past the limit,

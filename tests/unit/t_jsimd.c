@@ -17,18 +17,9 @@
 #include <string.h>
 
 #include "harness.h"
+#include "rnd.h"
 #include "cvr_jsimd.h"
 
-static unsigned long long rng = 0x9E3779B97F4A7C15ULL;
-
-static unsigned
-rnd(unsigned n)
-{
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return (unsigned)(rng % n);
-}
 
 /* n bytes of text crowded with what the looks look for. */
 static void
@@ -164,7 +155,8 @@ t_name(void)
 			size_t p;
 
 			for (p = 0; p < sizeof(b); p++)
-				if (b[p] == '\\' || b[p] == (unsigned char)name[0])
+				if (b[p] == '\\' ||
+				    b[p] == (unsigned char)name[0])
 					b[p] = 'a';
 		}
 		want = ref_name(b, 0, k, room, name, nl);
@@ -186,6 +178,7 @@ t_name(void)
 int
 main(void)
 {
+	rng = 0x9E3779B97F4A7C15ULL;
 	if (!tl_jsimd_ok()) {
 		printf("no AVX2 here: nothing to check\n");
 		return h_done();
