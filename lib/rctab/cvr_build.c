@@ -44,7 +44,8 @@ tl_cvrb_reset(struct tl_cvrb *b)
 int
 tl_cvrb_add(struct tl_cvrb *b, const char *s, size_t n, size_t *off)
 {
-	if (n >= SIZE_MAX / 2 || tl_vec_reserve(b->ctx, b->pool, n + 1) != 0)
+	if (n >= SIZE_MAX / 2 || (b->pool->cap - b->pool->len < n + 1 &&
+	    tl_vec_reserve(b->ctx, b->pool, n + 1) != 0))
 		return tl_oom(b->ctx);
 	*off = b->pool->len;
 	if (n > 0)
@@ -104,8 +105,11 @@ tl_cvrb_mark_kept(struct tl_cvrb *b, long rank, const char *s)
 	m.off = 0;
 	m.rank = rank;
 	m.seq = b->marks->len;
-	if (tl_vec_push(b->ctx, b->marks, &m) == NULL)
+	/* tl_vec_push without its calls (it reserves only when full) */
+	if (b->marks->len == b->marks->cap &&
+	    tl_vec_reserve(b->ctx, b->marks, 1) != TELLER_OK)
 		return tl_oom(b->ctx);
+	((struct tl_cvrb_mark *)b->marks->data)[b->marks->len++] = m;
 	return TELLER_OK;
 }
 

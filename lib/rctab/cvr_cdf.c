@@ -266,8 +266,9 @@ jstr_fail(const struct cdf *c, const char *key, struct tl_jpath *p)
 }
 
 /* A string-or-null member as Java's (String) cast: *out NULL if
- * absent. Inline, so that the length of a literal key is known. */
-static inline int
+ * absent. Inlined, so that a literal key's length and bytes are known
+ * to the lookup (TL_JV_INLINE). */
+static TL_JV_INLINE int
 jstr(const struct cdf *c, const struct tl_jv *o, const char *key,
     struct tl_jpath *p, const char **out)
 {
@@ -276,7 +277,7 @@ jstr(const struct cdf *c, const struct tl_jv *o, const char *key,
 	*out = NULL;
 	if (v == NULL)
 		return TELLER_OK;
-	if (!tl_jv_is(v, TL_JSTR) || memchr(v->u.s, '\0', v->n) != NULL)
+	if (!tl_jv_is(v, TL_JSTR))
 		return jstr_fail(c, key, p);
 	*out = v->u.s;
 	return TELLER_OK;
@@ -295,16 +296,17 @@ jarr_of(const struct cdf *c, const struct tl_jv *v, const char *key,
 	return jfail(c, p, *out == NULL ? "missing" : "expected an array");
 }
 
-/* A required array member. */
-static int
+/* A required array member (inlined as jstr). */
+static TL_JV_INLINE int
 jarr(const struct cdf *c, const struct tl_jv *o, const char *key,
     struct tl_jpath *p, const struct tl_jv **out)
 {
 	return jarr_of(c, tl_jv_jget(o, key), key, p, out);
 }
 
-/* Whether member key is the string s (Java's get(key).equals(s)). */
-static bool
+/* Whether member key is the string s (Java's get(key).equals(s));
+ * inlined as jstr. */
+static TL_JV_INLINE bool
 jis(const struct tl_jv *o, const char *key, const char *s)
 {
 	const struct tl_jv *v = tl_jv_jget(o, key);

@@ -27,6 +27,9 @@ struct idmap {
 	bool present;
 };
 
+/* Integer candidate Ids whose lookups are remembered (struct dom). */
+#define DOM_MEMO 256
+
 struct dom {
 	teller_ctx *ctx;
 	const struct tl_cvr_source *src;
@@ -38,6 +41,9 @@ struct dom {
 	long num_of_ranks;    /* its NumOfRanks, 0 if none */
 	const char **codes;   /* candidate Ids of the contest, sorted */
 	size_t ncodes;
+	/* what a mark's integer CandidateId (below DOM_MEMO) was found to
+	 * name, NULL while not yet looked up */
+	const char *memo[DOM_MEMO];
 	struct tl_cvrb b;
 	struct tl_jdoc jd;    /* manifests, the exports' other members */
 	tl_cvr_fn fn;
@@ -283,6 +289,17 @@ find_code(const struct dom *d, const char *code)
 	return hit != NULL ? *hit : NULL;
 }
 
+/* Where the lookup of a mark's CandidateId v is remembered: an integer
+ * Id below DOM_MEMO (its text, and so what it names, is always the
+ * same), else NULL. */
+static const char **
+code_memo(struct dom *d, const struct tl_jv *v)
+{
+	if (!tl_jv_is(v, TL_JINT) || v->u.i < 0 || v->u.i >= DOM_MEMO)
+		return NULL;
+	return &d->memo[v->u.i];
+}
+
 /* Whether an OutstackConditionIds array holds 7 (InvalidContest). */
 static bool
 outstacked(const struct tl_jv *ids)
@@ -313,9 +330,9 @@ read_mark(struct dom *d, const struct tl_jv *m, struct tl_jpath *p,
     long maxr)
 {
 	teller_ctx *ctx = d->ctx;
-	const struct tl_jv *amb = tl_jv_jget(m, "IsAmbiguous");
+	const struct tl_jv *amb = tl_jv_jget(m, "IsAmbiguous"), *cid;
 	char code[256], buf[600];
-	const char *kept;
+	const char *kept, **memo;
 	long rank;
 
 	if (!tl_jv_isbool(amb)) {
@@ -324,7 +341,10 @@ read_mark(struct dom *d, const struct tl_jv *m, struct tl_jpath *p,
 	}
 	if (tl_jv_is(amb, TL_JTRUE))
 		return TELLER_OK;
-	if (!tl_jv_text(tl_jv_jget(m, "CandidateId"), code, sizeof(code))) {
+	cid = tl_jv_jget(m, "CandidateId");
+	memo = code_memo(d, cid);
+	kept = memo != NULL ? *memo : NULL;
+	if (kept == NULL && !tl_jv_text(cid, code, sizeof(code))) {
 		tl_jpath_push(p, ".CandidateId");
 		return jfail(d, p, "expected an integer");
 	}
@@ -334,14 +354,19 @@ read_mark(struct dom *d, const struct tl_jv *m, struct tl_jpath *p,
 	}
 	/* Marks name kept strings (no copy per mark; the tabulator
 	 * caches names by address). */
-	if (d->src->uwi_label[0] != '\0' &&
-	    strcmp(code, d->src->uwi_label) == 0) {
-		kept = TL_CVR_UWI;
-	} else if ((kept = find_code(d, code)) == NULL) {
-		snprintf(buf, sizeof(buf), "candidate Id '%s' is not a "
-		    "candidate of contest '%s' in CandidateManifest.json",
-		    code, d->src->contest_id);
-		return jfail(d, p, buf);
+	if (kept == NULL) {
+		if (d->src->uwi_label[0] != '\0' &&
+		    strcmp(code, d->src->uwi_label) == 0) {
+			kept = TL_CVR_UWI;
+		} else if ((kept = find_code(d, code)) == NULL) {
+			snprintf(buf, sizeof(buf), "candidate Id '%s' is not "
+			    "a candidate of contest '%s' in "
+			    "CandidateManifest.json", code,
+			    d->src->contest_id);
+			return jfail(d, p, buf);
+		}
+		if (memo != NULL)
+			*memo = kept;
 	}
 	/* Ranks above NumOfRanks or maxRankingsAllowed are fatal. */
 	if ((d->num_of_ranks > 0 && rank > d->num_of_ranks) ||

@@ -18,6 +18,7 @@
 #include <emmintrin.h>
 #endif
 
+#include "cvr_jsimd.h"
 #include "cvr_util.h"
 #include "tl_io.h"
 
@@ -354,25 +355,6 @@ jc_pop(uint64_t x)
 	return (int)((x * 0x0101010101010101u) >> 56);
 }
 
-/* The bytes escaped by the backslashes bs (bit k for byte k), the
- * first byte escaped when pe: each byte after an odd run of
- * backslashes. *carry: the next block's first byte is escaped. (As
- * simdjson's stage 1 finds them; right when every backslash is in a
- * string, which the caller checks.) */
-static inline uint64_t
-jc_escaped(uint64_t bs, uint64_t pe, uint64_t *carry)
-{
-	const uint64_t even = 0x5555555555555555u;
-	uint64_t follows, odd_starts, sum;
-
-	bs &= ~pe;
-	follows = bs << 1 | pe;
-	odd_starts = bs & ~even & ~follows;
-	sum = odd_starts + bs;
-	*carry = sum < odd_starts;
-	return (even ^ (sum << 1)) & follows;
-}
-
 /* Bit k: the XOR of bits 0..k of x (inside a string, for quotes). */
 static inline uint64_t
 jc_prefix_xor(uint64_t x)
@@ -439,15 +421,41 @@ jc_step(const unsigned char *b, size_t p, size_t len, bool *str,
  * value when it is parsed); nesting is limited to lim.depth + base.
  * With SSE2 the bytes are looked at 64 at a time; hw: count bits with
  * popcnt (only in a function built for it). */
+#if JC_HW
+/* With AVX2 (avx): pass over the blocks from b[*i] that tl_jsimd_blocks
+ * can, up to the next release (jc_release), into the walk's state.
+ * True when no whole block is left. */
+static inline bool
+jc_forward(teller_ctx *ctx, const struct jcur *c, size_t *i, int *depth,
+    bool *str, size_t *skip, int base)
+{
+	struct tl_jwalk w;
+	size_t stop = c->rel + TL_IO_DROP_STEP + 63;
+
+	if (!(*skip <= *i + 1 && *depth > base))
+		return false;
+	w.depth = *depth;
+	w.str = *str;
+	w.skip = *skip;
+	*i = tl_jsimd_blocks((const unsigned char *)c->buf, *i,
+	    stop < c->len ? stop : c->len, &w, base, ctx->lim.depth);
+	*depth = w.depth;
+	*str = w.str;
+	*skip = w.skip;
+	return c->len - *i < 64;
+}
+#endif
+
 static JC_INLINE int
 jc_value_body(teller_ctx *ctx, struct jcur *c, int base,
-    struct tl_jspan *sp, bool hw)
+    struct tl_jspan *sp, bool hw, bool avx)
 {
 	const unsigned char *b = (const unsigned char *)c->buf;
 	size_t i, p = 0, skip, len = c->len;
 	int depth = base, r = 0;
 	bool str = false;
 
+	(void)avx; /* unused without JC_HW */
 	jc_sync(c);
 	sp->file = c->file;
 	sp->p = c->buf + c->i;
@@ -478,6 +486,10 @@ jc_value_body(teller_ctx *ctx, struct jcur *c, int base,
 			c->i = i;
 			jc_release(ctx, c);
 		}
+#if JC_HW
+		if (avx && jc_forward(ctx, c, &i, &depth, &str, &skip, base))
+			break;
+#endif
 		jc_bits64(b + i, &m);
 		/* A block that cannot end the value nor go past the limit,
 		 * whose backslashes are all in strings: the bytes escaped
@@ -488,7 +500,7 @@ jc_value_body(teller_ctx *ctx, struct jcur *c, int base,
 			uint64_t pe = skip == i + 1, esc = 0, carry = 0;
 
 			if (m.bs != 0 || pe)
-				esc = jc_escaped(m.bs, pe, &carry);
+				esc = tl_jescaped(m.bs, pe, &carry);
 			in = jc_prefix_xor(m.q & ~esc) ^
 			    (str ? ~(uint64_t)0 : 0);
 			op = m.op & ~in;
@@ -542,7 +554,7 @@ __attribute__((target("popcnt"))) static int
 jc_value_popcnt(teller_ctx *ctx, struct jcur *c, int base,
     struct tl_jspan *sp)
 {
-	return jc_value_body(ctx, c, base, sp, true);
+	return jc_value_body(ctx, c, base, sp, true, tl_jsimd_ok());
 }
 #endif
 
@@ -553,7 +565,7 @@ jc_value(teller_ctx *ctx, struct jcur *c, int base, struct tl_jspan *sp)
 	if (__builtin_cpu_supports("popcnt"))
 		return jc_value_popcnt(ctx, c, base, sp);
 #endif
-	return jc_value_body(ctx, c, base, sp, false);
+	return jc_value_body(ctx, c, base, sp, false, false);
 }
 
 /* Parse one span (any JSON value) with file positions in errors. */
@@ -905,20 +917,17 @@ jp_short(struct jp *j, const unsigned char *s, size_t *out, size_t *len,
 }
 #endif
 
-/* A string at p (on its '"') decoded into the pool; *out its start,
- * *len its length. Returns the byte after it, NULL to give up. */
-static const char *
-jp_string(struct jp *j, const char *p, size_t *out, size_t *len)
+/* jp_string's general way: any string, escapes and growing the pool
+ * included. Out of line, so that the usual short string costs no call
+ * (jp_string). */
+static __attribute__((noinline)) const char *
+jp_string_long(struct jp *j, const char *p, size_t *out, size_t *len)
 {
 	const unsigned char *s = (const unsigned char *)p + 1;
 	const unsigned char *end = (const unsigned char *)j->end;
 	char *pool = j->pool;
 	char *d = pool + j->pn, *dend = pool + j->pv->cap - 8;
 
-#if defined(__SSE2__)
-	if (jp_short(j, s, out, len, &p))
-		return p;
-#endif
 	for (;;) {
 		unsigned char c;
 
@@ -1000,6 +1009,18 @@ jp_string(struct jp *j, const char *p, size_t *out, size_t *len)
 	return (const char *)s;
 }
 
+/* A string at p (on its '"') decoded into the pool; *out its start,
+ * *len its length. Returns the byte after it, NULL to give up. */
+static JP_INLINE const char *
+jp_string(struct jp *j, const char *p, size_t *out, size_t *len)
+{
+#if defined(__SSE2__)
+	if (jp_short(j, (const unsigned char *)p + 1, out, len, &p))
+		return p;
+#endif
+	return jp_string_long(j, p, out, len);
+}
+
 /* The literal w (n bytes) at p: the byte after it, or NULL. */
 static inline const char *
 jp_lit(const char *p, const char *end, const char *w, size_t n)
@@ -1064,12 +1085,11 @@ jp_num(const char *p, const char *end, long long *out)
 	return p;
 }
 
-/* Move past the string at p (on its '"') as jp_string would take it,
- * keeping nothing. NULL to give up. */
-static const char *
-jp_skip_string(struct jp *j, const char *p)
+/* jp_skip_string's general way from s, inside the string (escapes,
+ * bytes to check); out of line as jp_string_long. */
+static __attribute__((noinline)) const char *
+jp_skip_long(struct jp *j, const unsigned char *s)
 {
-	const unsigned char *s = (const unsigned char *)p + 1;
 	const unsigned char *end = (const unsigned char *)j->end;
 	char tmp[8], *d;
 
@@ -1105,6 +1125,20 @@ jp_skip_string(struct jp *j, const char *p)
 		}
 	}
 	return (const char *)s + 1;
+}
+
+/* Move past the string at p (on its '"') as jp_string would take it,
+ * keeping nothing. NULL to give up. The usual string, plain bytes up
+ * to its closing quote, without a call. */
+static JP_INLINE const char *
+jp_skip_string(struct jp *j, const char *p)
+{
+	const unsigned char *s = jp_run((const unsigned char *)p + 1,
+	    (const unsigned char *)j->end);
+
+	if (s < (const unsigned char *)j->end && *s == '"')
+		return (const char *)s + 1;
+	return jp_skip_long(j, s);
 }
 
 static const char *jp_skip(struct jp *j, const char *p);
@@ -1178,8 +1212,8 @@ jp_skip(struct jp *j, const char *p)
 	}
 }
 
-/* jp_skip with integers taken inline and strings called for directly:
- * most members left out are such. */
+/* jp_skip with integers, true and false taken inline and strings
+ * called for directly: most members left out are such. */
 static JP_INLINE const char *
 jp_skip_inline(struct jp *j, const char *p)
 {
@@ -1192,6 +1226,10 @@ jp_skip_inline(struct jp *j, const char *p)
 			return jp_num(p, j->end, &v);
 		if (c == '"')
 			return jp_skip_string(j, p);
+		if (c == 't')
+			return jp_lit(p, j->end, "true", 4);
+		if (c == 'f')
+			return jp_lit(p, j->end, "false", 5);
 	}
 	return jp_skip(j, p);
 }
@@ -1204,46 +1242,6 @@ jkeys_hash(const char *k, size_t n)
 		return 0;
 	return ((unsigned)n * 13u + (unsigned char)k[0] * 7u +
 	    (unsigned char)k[n - 1] * 3u + (unsigned char)k[n / 2]) & 127u;
-}
-
-/* Whether a[0..n) and b[0..n) are equal: the first, the middle and the
- * last eight (or four) bytes as words, which covers up to 24 (8) bytes. */
-static inline bool
-jkey_eq(const char *a, const char *b, size_t n)
-{
-	uint64_t x, y, u, v;
-	uint32_t x4, y4, u4, v4;
-	size_t i;
-
-	if (n >= 8) {
-		memcpy(&x, a, 8);
-		memcpy(&y, b, 8);
-		memcpy(&u, a + n - 8, 8);
-		memcpy(&v, b + n - 8, 8);
-		if (x != y || u != v)
-			return false;
-		if (n <= 16)
-			return true;
-		if (n <= 24) {
-			/* The middle eight: a CDF member name is often 17
-			 * to 19 bytes long. */
-			memcpy(&x, a + 8, 8);
-			memcpy(&y, b + 8, 8);
-			return x == y;
-		}
-		return memcmp(a + 8, b + 8, n - 16) == 0;
-	}
-	if (n >= 4) {
-		memcpy(&x4, a, 4);
-		memcpy(&y4, b, 4);
-		memcpy(&u4, a + n - 4, 4);
-		memcpy(&v4, b + n - 4, 4);
-		return x4 == y4 && u4 == v4;
-	}
-	for (i = 0; i < n; i++)
-		if (a[i] != b[i])
-			return false;
-	return true;
 }
 
 /* The hash of the first two bytes of a member name as it stands in
@@ -1290,7 +1288,7 @@ jkeys_has(const struct tl_jkeys *ks, const char *k, size_t n)
 
 	while ((e = ks->slot[h]) != 0) {
 		h = (h + 1) & 127u;
-		if (ks->len[e - 1] == n && jkey_eq(ks->name[e - 1], k, n))
+		if (ks->len[e - 1] == n && tl_jkey_eq(ks->name[e - 1], k, n))
 			return true;
 	}
 	return false;
@@ -1319,7 +1317,7 @@ jp_key_keep(struct jp *j, const char *p, struct jkey *k, bool *kept)
 
 			h = (h + 1) & 127u;
 			if ((size_t)(end - s) > n && s[n] == '"' &&
-			    jkey_eq((const char *)s, ks->name[e - 1], n)) {
+			    tl_jkey_eq((const char *)s, ks->name[e - 1], n)) {
 				k->key = (const char *)s;
 				k->klen = n;
 				k->koff = JP_FAIL;
@@ -1411,6 +1409,9 @@ jp_container(struct jp *j, const char *p, const struct jkey *k,
 	char close = obj ? '}' : ']';
 	size_t at, prev = JP_FAIL, kid, cnt = 0;
 	struct jkey mk = { NULL, 0, JP_FAIL };
+	/* read once: stores into the pool (char) may alias *j */
+	const struct tl_jkeys *keep = j->keep;
+	bool as_written = keep != NULL && !j->own;
 
 	if (++j->depth > j->maxdepth ||
 	    (at = jp_push(j, obj ? TL_JOBJ : TL_JARR, k)) == JP_FAIL)
@@ -1427,11 +1428,11 @@ jp_container(struct jp *j, const char *p, const struct jkey *k,
 
 			if (p >= end || *p != '"')
 				return NULL;
-			if (j->keep != NULL && !j->own)
+			if (as_written)
 				p = jp_key_keep(j, p, &mk, &kept);
 			else if ((p = jp_key(j, p, &mk)) != NULL &&
-			    j->keep != NULL)
-				kept = jkeys_has(j->keep, mk.key != NULL ?
+			    keep != NULL)
+				kept = jkeys_has(keep, mk.key != NULL ?
 				    mk.key : j->pool + mk.koff, mk.klen);
 			if (p == NULL)
 				return NULL;
@@ -1459,7 +1460,8 @@ jp_container(struct jp *j, const char *p, const struct jkey *k,
 		if (p == NULL)
 			return NULL;
 		if (prev != JP_FAIL)
-			jp_node(j, prev)->next = kid - prev;
+			jp_node(j, prev)->next = (kid - prev) *
+			    sizeof(struct tl_jv);
 		prev = kid;
 		cnt++;
 next:
@@ -1533,14 +1535,16 @@ jdoc_scan(teller_ctx *ctx, struct tl_jdoc *d, const char *buf, size_t n,
 	j.keep = keep;
 	if ((p = jp_value(&j, buf, &nokey, &at)) == NULL)
 		return j.err != 0 ? j.err : -1;
-	/* Offsets to pointers, now that the pool stays put. */
+	/* Offsets to pointers, now that the pool stays put (none when
+	 * the pool is empty: no string nor decoded name was kept). */
 	v = d->nodes->data;
-	for (e = v; e < v + d->nodes->len; e++) {
-		if (e->koff != JP_FAIL)
-			e->key = j.pool + e->koff;
-		if (e->type == TL_JSTR)
-			e->u.s = j.pool + (size_t)e->u.i;
-	}
+	if (j.pn > 0)
+		for (e = v; e < v + d->nodes->len; e++) {
+			if (e->koff != JP_FAIL)
+				e->key = j.pool + e->koff;
+			if (e->type == TL_JSTR)
+				e->u.s = j.pool + (size_t)e->u.i;
+		}
 	*used = (size_t)(p - buf);
 	*root = v;
 	return TELLER_OK;
@@ -1576,7 +1580,8 @@ jdoc_kid(teller_ctx *ctx, struct tl_jdoc *d, json_t *e, const char *key,
 	if ((err = jdoc_copy(ctx, d, e, key)) != TELLER_OK)
 		return err;
 	if (*prev != JP_FAIL)
-		((struct tl_jv *)d->nodes->data)[*prev].next = kid - *prev;
+		((struct tl_jv *)d->nodes->data)[*prev].next = (kid - *prev) *
+		    sizeof(struct tl_jv);
 	*prev = kid;
 	return TELLER_OK;
 }
@@ -1883,13 +1888,19 @@ jfeed_cb(void *ud, size_t i, const struct tl_jv *e)
 
 /* Whether the text at buf[0..k) holds name as written or a \u escape
  * (bytes up to buf[room) may be read to tell). Looked for 64 bytes at a
- * time with SSE2. */
+ * time with AVX2 where the processor has it, else SSE2. */
 static bool
 jc_name_seen(const char *buf, size_t k, size_t room, const char *name)
 {
 	const unsigned char *b = (const unsigned char *)buf;
 	size_t nl = strlen(name), i = 0;
+	bool seen;
 
+	if (nl > 0 && tl_jsimd_ok()) {
+		i = tl_jsimd_name(b, 0, k, room, name, nl, &seen);
+		if (seen)
+			return true;
+	}
 #if defined(__SSE2__)
 	const __m128i bs = _mm_set1_epi8('\\'), c0 = _mm_set1_epi8(name[0]);
 
@@ -2119,20 +2130,6 @@ tl_json_array_member(teller_ctx *ctx, struct tl_map *m, const char *file,
 	return jstream_two(ctx, m, file, name, keep, &f);
 }
 
-const struct tl_jv *
-tl_jv_getn(const struct tl_jv *o, const char *key, size_t kl)
-{
-	const struct tl_jv *e, *hit = NULL;
-
-	if (!tl_jv_is(o, TL_JOBJ) || o->n == 0)
-		return NULL;
-	for (e = o + 1; e != NULL; e = tl_jv_next(e))
-		if (e->klen == kl && (kl == 0 || e->key[0] == key[0]) &&
-		    jkey_eq(e->key, key, kl))
-			hit = e;
-	return hit;
-}
-
 size_t
 tl_jv_len(const struct tl_jv *v)
 {
@@ -2149,14 +2146,6 @@ tl_jv_at(const struct tl_jv *v, size_t i)
 	return e;
 }
 
-bool
-tl_jv_int(const struct tl_jv *v, long *out)
-{
-	if (!tl_jv_is(v, TL_JINT) || v->u.i < INT32_MIN || v->u.i > INT32_MAX)
-		return false;
-	*out = (long)v->u.i;
-	return true;
-}
 
 bool
 tl_jv_text(const struct tl_jv *v, char *buf, size_t bufsz)
@@ -2180,7 +2169,7 @@ tl_jv_text(const struct tl_jv *v, char *buf, size_t bufsz)
 		return true;
 	}
 	if (tl_jv_is(v, TL_JSTR)) {
-		if (v->n >= bufsz || memchr(v->u.s, '\0', v->n) != NULL)
+		if (v->n >= bufsz)
 			return false;
 		memcpy(buf, v->u.s, v->n + 1);
 		return true;

@@ -14,6 +14,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "rctab_cvr.h"
@@ -118,10 +119,13 @@ struct tl_jv {
 			  * point into the input), NULL outside objects */
 	union {
 		long long i;   /* TL_JINT (jansson's json_int_t) */
-		const char *s; /* TL_JSTR, NUL-ended, length n */
+		const char *s; /* TL_JSTR, NUL-ended, length n, no NUL
+				* inside (the fast scanner gives \u0000 up
+				* to jansson, which refuses it) */
 	} u;
 	size_t n;    /* string length, or number of elements / members */
-	size_t next; /* distance to the next sibling in nodes, 0 if last */
+	size_t next; /* bytes to the next sibling in nodes (no multiply
+		      * to step), 0 if last */
 	size_t koff; /* (scanner's) key offset in its pool, while parsing */
 	size_t klen;
 	int type;
@@ -220,7 +224,8 @@ tl_jv_first(const struct tl_jv *v)
 static inline const struct tl_jv *
 tl_jv_next(const struct tl_jv *e)
 {
-	return e->next != 0 ? e + e->next : NULL;
+	return e->next != 0 ? (const struct tl_jv *)(const void *)
+	    ((const char *)e + e->next) : NULL;
 }
 static inline bool
 tl_jv_is(const struct tl_jv *v, int type)
@@ -232,28 +237,96 @@ tl_jv_isbool(const struct tl_jv *v)
 {
 	return v != NULL && (v->type == TL_JTRUE || v->type == TL_JFALSE);
 }
+/* Whether a[0..n) and b[0..n) are equal: the first, the middle and the
+ * last eight (or four) bytes as words, which covers up to 24 (8) bytes. */
+/* Lookups inlined where they are made: a literal key's length and bytes
+ * then compare as constants. */
+#if defined(__GNUC__)
+#define TL_JV_INLINE __attribute__((always_inline)) inline
+#else
+#define TL_JV_INLINE inline
+#endif
+
+static TL_JV_INLINE bool
+tl_jkey_eq(const char *a, const char *b, size_t n)
+{
+	uint64_t x, y, u, v;
+	uint32_t x4, y4, u4, v4;
+	size_t i;
+
+	if (n >= 8) {
+		memcpy(&x, a, 8);
+		memcpy(&y, b, 8);
+		memcpy(&u, a + n - 8, 8);
+		memcpy(&v, b + n - 8, 8);
+		if (x != y || u != v)
+			return false;
+		if (n <= 16)
+			return true;
+		if (n <= 24) {
+			/* The middle eight: a CDF member name is often 17
+			 * to 19 bytes long. */
+			memcpy(&x, a + 8, 8);
+			memcpy(&y, b + 8, 8);
+			return x == y;
+		}
+		return memcmp(a + 8, b + 8, n - 16) == 0;
+	}
+	if (n >= 4) {
+		memcpy(&x4, a, 4);
+		memcpy(&y4, b, 4);
+		memcpy(&u4, a + n - 4, 4);
+		memcpy(&v4, b + n - 4, 4);
+		return x4 == y4 && u4 == v4;
+	}
+	for (i = 0; i < n; i++)
+		if (a[i] != b[i])
+			return false;
+	return true;
+}
+
 /* json_object_get of key[0..kl): the member (null included), NULL if
- * absent or o is not an object. */
-const struct tl_jv *tl_jv_getn(const struct tl_jv *o, const char *key,
-    size_t kl);
+ * absent or o is not an object. Inline: with a literal key (the
+ * readers' lookups) the length and the bytes compared are constants. */
+static TL_JV_INLINE const struct tl_jv *
+tl_jv_getn(const struct tl_jv *o, const char *key, size_t kl)
+{
+	const struct tl_jv *e, *hit = NULL;
+
+	if (!tl_jv_is(o, TL_JOBJ) || o->n == 0)
+		return NULL;
+	for (e = o + 1; e != NULL; e = tl_jv_next(e))
+		if (e->klen == kl && (kl == 0 || e->key[0] == key[0]) &&
+		    tl_jkey_eq(e->key, key, kl))
+			hit = e;
+	return hit;
+}
 /* tl_jv_getn of a NUL-ended key (inline: the length of a literal is
  * known when compiling). */
-static inline const struct tl_jv *
+static TL_JV_INLINE const struct tl_jv *
 tl_jv_get(const struct tl_jv *o, const char *key)
 {
 	return tl_jv_getn(o, key, strlen(key));
 }
 /* Member key of object o as Java's HashMap.get sees it: NULL when o is
  * not an object, the key is absent or its value is null. */
-static inline const struct tl_jv *
+static TL_JV_INLINE const struct tl_jv *
 tl_jv_jget(const struct tl_jv *o, const char *key)
 {
 	const struct tl_jv *v = tl_jv_getn(o, key, strlen(key));
 
 	return v != NULL && v->type == TL_JNULL ? NULL : v;
 }
-/* v as a Java Integer (a JSON integer in 32 bits). */
-bool tl_jv_int(const struct tl_jv *v, long *out);
+/* v as a Java Integer (a JSON integer in 32 bits); inline, as the
+ * lookups. */
+static inline bool
+tl_jv_int(const struct tl_jv *v, long *out)
+{
+	if (!tl_jv_is(v, TL_JINT) || v->u.i < INT32_MIN || v->u.i > INT32_MAX)
+		return false;
+	*out = (long)v->u.i;
+	return true;
+}
 /* The text of a JSON value as Java's toString() of what Jackson gives
  * (string as is, boolean, integer in decimal). Writes into buf (size
  * bufsz). Returns false for other types or if it does not fit. */

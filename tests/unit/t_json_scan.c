@@ -3,7 +3,8 @@
  * t_json_scan.c -- the compact-tree JSON scanner of cvr_json.c (used for
  * streamed Dominion sessions and CDF CVRs): values and escapes against
  * jansson's, the inputs it must leave to jansson (reals, \u0000, bad
- * UTF-8, ...), whole documents (tl_jdoc_load) against jansson's,
+ * UTF-8, ...), whole documents (tl_jdoc_load) against jansson's (no
+ * string holds a NUL: \u0000 is refused),
  * errors and their positions, and tl_jpath_push.
  */
 #include <stdarg.h>
@@ -74,8 +75,10 @@ same(const struct tl_jv *v, const json_t *j)
 				return false;
 		return i == v->n;
 	case JSON_STRING:
+		/* no NUL inside (the readers take that as given) */
 		return v->type == TL_JSTR && v->n == json_string_length(j) &&
-		    memcmp(v->u.s, json_string_value(j), v->n + 1) == 0;
+		    memcmp(v->u.s, json_string_value(j), v->n + 1) == 0 &&
+		    strlen(v->u.s) == v->n;
 	case JSON_INTEGER:
 		return v->type == TL_JINT && v->u.i == json_integer_value(j);
 	case JSON_REAL:
@@ -302,6 +305,7 @@ t_load(void)
 	load("{\"a\" 1}", 0);
 	load("[1,\n 2,]", 0);
 	load("[\"\\u0000\"]", 0);
+	load("{\"a\":\"x\\u0000y\",\"b\":[\"z\",\"\\u0000\"]}", 0);
 	load("\xef\xbb\xbf{}", 0);
 	load("{\"a\":1,\n \"b\":{\"c\":1,\"c\":2}}", TL_JNODUPS);
 	/* Accessors on a loaded tree. */

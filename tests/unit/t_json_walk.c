@@ -29,19 +29,10 @@
 #include <string.h>
 
 #include "harness.h"
+#include "rnd.h"
 #include "cvr_util.h"
 #include "tl_io.h"
 
-static unsigned long long rng = 88172645463325252ULL;
-
-static unsigned
-rnd(unsigned n)
-{
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return (unsigned)(rng % n);
-}
 
 /* A growing text. */
 struct txt {
