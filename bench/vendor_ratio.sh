@@ -36,7 +36,7 @@ while [ $r -lt "$ROUNDS" ]; do
 	for f in $FORMATS; do
 		d=$O/$f-$N
 		[ -f "$d/config.json" ] || { echo "no $d" >&2; exit 2; }
-		files=$(find "$d" -name '*.json' ! -name config.json | sort)
+		files=$(find "$d" -type f ! -name config.json ! -name '.*' | sort)
 		# shellcheck disable=SC2086
 		run "$f" 0wc wc -l $files
 		k=1
