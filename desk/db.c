@@ -222,6 +222,24 @@ d_db_meta_get(struct desk *d, const char *k)
 	return v;
 }
 
+/* The first row of sql (one text column: an event line) with n bound
+ * to its one parameter, parsed; NULL when there is none. */
+json_t *
+d_db_line(struct desk *d, const char *sql, long long n)
+{
+	sqlite3_stmt *st;
+	json_t *o = NULL;
+
+	if (sqlite3_prepare_v2(d->db, sql, -1, &st, NULL) != SQLITE_OK)
+		return NULL;
+	sqlite3_bind_int64(st, 1, n);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		o = json_loads((const char *)sqlite3_column_text(st, 0), 0,
+		    NULL);
+	sqlite3_finalize(st);
+	return o;
+}
+
 /* Read the configuration and replay every event of the book. */
 int
 d_load(struct desk *d, char *err, size_t n)

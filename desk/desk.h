@@ -456,6 +456,7 @@ int d_db_session_device(struct desk *d);
 int d_db_keys(struct desk *d);
 int d_db_meta_set(struct desk *d, const char *k, const char *v);
 char *d_db_meta_get(struct desk *d, const char *k);
+json_t *d_db_line(struct desk *d, const char *sql, long long n);
 int d_load(struct desk *d, char *err, size_t n);
 
 /* sheetix.c: the sheet read's entries, kept by the readers' model */

@@ -104,18 +104,7 @@ superseded(struct desk *d, long long n)
 static json_t *
 entry_ev(struct desk *d, long long n)
 {
-	sqlite3_stmt *st;
-	json_t *o = NULL;
-
-	if (sqlite3_prepare_v2(d->db, "SELECT line FROM event WHERE entry"
-	    " = ?", -1, &st, NULL) != SQLITE_OK)
-		return NULL;
-	sqlite3_bind_int64(st, 1, n);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		o = json_loads((const char *)sqlite3_column_text(st, 0), 0,
-		    NULL);
-	sqlite3_finalize(st);
-	return o;
+	return d_db_line(d, "SELECT line FROM event WHERE entry = ?", n);
 }
 
 static json_t *

@@ -89,20 +89,10 @@ d_html_tally_diffs(struct ctx *x, struct sb *b)
 static json_t *
 superseding_line(struct desk *d, long long n)
 {
-	sqlite3_stmt *st;
-	json_t *o = NULL;
-
-	if (sqlite3_prepare_v2(d->db, d->keyed ? "SELECT line FROM event"
-	    " WHERE seq = (SELECT min(seq) FROM event_key WHERE supersedes"
-	    " = ?)" : "SELECT line FROM event WHERE line ->> 'supersedes' ="
-	    " ? ORDER BY seq LIMIT 1", -1, &st, NULL) != SQLITE_OK)
-		return NULL;
-	sqlite3_bind_int64(st, 1, n);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		o = json_loads((const char *)sqlite3_column_text(st, 0), 0,
-		    NULL);
-	sqlite3_finalize(st);
-	return o;
+	return d_db_line(d, d->keyed ? "SELECT line FROM event WHERE seq ="
+	    " (SELECT min(seq) FROM event_key WHERE supersedes = ?)" :
+	    "SELECT line FROM event WHERE line ->> 'supersedes' = ? ORDER BY"
+	    " seq LIMIT 1", n);
 }
 
 int
