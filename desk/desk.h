@@ -657,6 +657,20 @@ int d_f21_spawn(const char *snap, const char *out);
 /* The tarball file's members as its manifest lists them, [{name,
  * sha256}] with manifest.sha256's own last; NULL when unreadable. */
 json_t *d_f21_members(const char *file);
+/* The PDF step's failures the tarball file's pdf.txt records, as
+ * strings; NULL when it has none (or no pdf.txt). */
+json_t *d_f21_pdf_failed(const char *file);
+/* pdf.c: F21's documents printed to PDF by a headless browser (serve
+ * and export --pdf-browser PATH; NULL, the default: no PDFs). begin
+ * makes dir/pdf (print.css in it), end removes it; print gives the PDF
+ * of one page (malloc'ed, *out bytes), its dates set to t, or NULL with
+ * why. */
+void d_pdf_browser(const char *path);
+const char *d_pdf_browser_get(void);
+int d_pdf_begin(const char *dir);
+void d_pdf_end(const char *dir);
+unsigned char *d_pdf_print(const char *dir, const char *html, size_t len,
+    long long t, size_t *out, char *why, size_t n);
 /* f21auto.c: serve's own F21 exports at VERIFIED, DECLARED, CLOSED
  * (with --export-dir). start before the requests, stop after them;
  * after_write with the book lock held, after each writer's request;

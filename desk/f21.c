@@ -349,6 +349,78 @@ made_from(struct desk *d, struct bag *b)
 	    documents(d, b) ? -1 : 0;
 }
 
+/* ---- the PDF step (--pdf-browser, pdf.c) ---- */
+
+/* "documents/X.html" to "documents/X.pdf" in pn; 0, or -1 when name is
+ * no document page. */
+static int
+pdf_name(const char *name, char *pn, size_t n)
+{
+	size_t k = strlen(name);
+
+	if (strncmp(name, "documents/", 10) || k < 15 ||
+	    strcmp(name + k - 5, ".html"))
+		return -1;
+	snprintf(pn, n, "%.*s.pdf", (int)(k - 5), name);
+	return 0;
+}
+
+/* documents/X.pdf for each documents/X.html the browser prints, and
+ * pdf.txt saying which were made and which not. A failure is said
+ * there and on stderr, and stops the step (no browser waited on twice
+ * over), but not the export: the HTML is the document. */
+static void
+pdf_pages(struct bag *b, const char *dir, long long t, FILE *f)
+{
+	size_t n0 = b->n;
+	const char *fail = NULL;
+	char pn[120], why[400];
+
+	if (d_pdf_begin(dir)) {
+		snprintf(why, sizeof why, "%.300s/pdf: %s", dir, strerror(errno));
+		fail = why;
+	}
+	for (size_t i = 0; i < n0; i++) {
+		unsigned char *pdf = NULL;
+		size_t len = 0;
+
+		if (b->m[i].dir || pdf_name(b->m[i].name, pn, sizeof pn))
+			continue;
+		if (!fail && !(pdf = d_pdf_print(dir, (const char *)
+		    b->m[i].data, b->m[i].len, t, &len, why, sizeof why))) {
+			fail = why;
+			fprintf(stderr, "teller-desk: export: %s: %s\n", pn, why);
+			fprintf(f, "failed %s: %s\n", pn, why);
+		} else if (!pdf)
+			fprintf(f, "failed %s: not tried, after the failure"
+			    " above\n", pn);
+		else if (bag_add(b, pn, pdf, len, 0) == 0)
+			fprintf(f, "made %s\n", pn);
+	}
+	d_pdf_end(dir);
+}
+
+static int
+pdf_members(struct bag *b, const char *dir, long long t)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	if (!f)
+		return -1;
+	fprintf(f, "teller-desk export: documents/*.pdf printed from"
+	    " documents/*.html by %s (headless, print to PDF); checked by"
+	    " manifest.sha256 only, not made again by verify\n",
+	    d_pdf_browser_get());
+	pdf_pages(b, dir, t, f);
+	if (fclose(f)) {
+		free(buf);
+		return -1;
+	}
+	return bag_add(b, "pdf.txt", (unsigned char *)buf, len, 0);
+}
+
 static int
 manifest_member(struct bag *b)
 {
@@ -480,7 +552,8 @@ d_f21_make(sqlite3 *from, const char *out, d_f21_open op,
 	if ((rc = copy_in(dir, op, &d, &b, err, n)))
 		goto done;
 	rc = 3;
-	if (made_from(&d, &b) || manifest_member(&b))
+	if (made_from(&d, &b) || (d_pdf_browser_get() &&
+	    pdf_members(&b, dir, last_time(&d))) || manifest_member(&b))
 		snprintf(err, n, "cannot make the export's members");
 	else if (write_tar(out, &b, last_time(&d), err, n) == 0) {
 		res->seq = d.seq;
@@ -583,8 +656,25 @@ manifest_check(const struct d_tar_member *m, size_t n, char *err,
 	return rc;
 }
 
+/* The PDF step's members (pdf.txt, documents/X.pdf beside a page
+ * documents/X.html the book has issued): the manifest's to check, not
+ * made again. */
+static int
+pdf_member(const char *name, const struct bag *b)
+{
+	char pn[120];
+
+	if (strcmp(name, "pdf.txt") == 0)
+		return 1;
+	for (size_t i = 0; i < b->n; i++)
+		if (!b->m[i].dir && pdf_name(b->m[i].name, pn, sizeof pn) ==
+		    0 && strcmp(pn, name) == 0)
+			return 1;
+	return 0;
+}
+
 /* The members made again from count.db against the tarball's: the
- * same names, the same bytes. */
+ * same names, the same bytes; the PDF step's aside. */
 static int
 same_members(const struct bag *b, const struct d_tar_member *m, size_t n,
     char *err, size_t en)
@@ -611,7 +701,8 @@ same_members(const struct bag *b, const struct d_tar_member *m, size_t n,
 	for (size_t i = 0; i < n; i++)
 		if (!m[i].dir && strcmp(m[i].name, "count.db") &&
 		    strcmp(m[i].name, "manifest.sha256") &&
-		    !find(b->m, b->n, m[i].name)) {
+		    !find(b->m, b->n, m[i].name) &&
+		    !pdf_member(m[i].name, b)) {
 			snprintf(err, en, "%s: not a document count.db has"
 			    " issued", m[i].name);
 			return -1;
@@ -749,6 +840,37 @@ d_f21_members(const char *file)
 	return a;
 }
 
+json_t *
+d_f21_pdf_failed(const char *file)
+{
+	struct d_tar_member *m = NULL;
+	const struct d_tar_member *pt;
+	unsigned char *buf;
+	size_t len = 0, n = 0;
+	char err[300];
+	json_t *a = NULL;
+
+	if (!(buf = slurp_path(file, &len)))
+		return NULL;
+	if (d_tar_read(buf, len, &m, &n, err, sizeof err) == 0 &&
+	    (pt = find(m, n, "pdf.txt"))) {
+		const char *p = (const char *)pt->data, *end = p + pt->len;
+		const char *nl;
+
+		for (; p < end && (nl = memchr(p, '\n', (size_t)(end - p)));
+		    p = nl + 1)
+			if (nl - p > 7 && memcmp(p, "failed ", 7) == 0) {
+				if (!a)
+					a = json_array();
+				json_array_append_new(a, json_stringn(p + 7,
+				    (size_t)(nl - p - 7)));
+			}
+	}
+	d_tar_free(m, n);
+	free(buf);
+	return a;
+}
+
 /* ---- serve's exports (POST exports, S-24) ---- */
 
 static const char *export_dir;
@@ -773,7 +895,12 @@ d_f21_spawn(const char *snap, const char *out)
 {
 	char *argv[] = { (char *)"teller-desk", (char *)"export",
 		(char *)(uintptr_t)snap, (char *)"--tar",
-		(char *)(uintptr_t)out, NULL };
+		(char *)(uintptr_t)out, NULL, NULL, NULL };
+
+	if (d_pdf_browser_get()) {
+		argv[5] = (char *)"--pdf-browser";
+		argv[6] = (char *)(uintptr_t)d_pdf_browser_get();
+	}
 
 	return d_spawn_self(argv) == 0 ? 0 : -1;
 }
@@ -846,8 +973,9 @@ d_f21_post(struct desk *d, const struct d_user *u, const char *ip,
 	if (export_to(d, out, e))
 		return -1;
 	if (d_log_event(d, "export.made", user, role, ip, json_pack("{s:s,"
-	    " s:s, s:I, s:s, s:o*}", "kind", "f21", "file", out, "seq",
-	    (json_int_t)seq, "hash", hash, "members", d_f21_members(out))))
+	    " s:s, s:I, s:s, s:o*, s:o*}", "kind", "f21", "file", out, "seq",
+	    (json_int_t)seq, "hash", hash, "members", d_f21_members(out),
+	    "pdf_failed", d_f21_pdf_failed(out))))
 		return d_fail(e, 507, "not_saved", "", "NOT SAVED \xe2\x80"
 		    "\x94 the export %s is made, but its event could not be"
 		    " written", out);

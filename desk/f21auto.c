@@ -10,7 +10,8 @@
  * that moved listed in its event. A thread of its own makes the
  * tarball from the copy by the child process, as POST exports does,
  * and records export.made {kind, file, seq, hash, reason, contests,
- * members: the manifest's names and SHA-256s}.
+ * members: the manifest's names and SHA-256s, pdf_failed: what the
+ * PDF step (--pdf-browser) could not print, when something}.
  * A failure is a banner (EXPORT FAILED) until an export is made again.
  * The failed copy is kept and tried again, 2 s later, then twice as
  * long each time up to a minute, until it is made (the media put back):
@@ -126,7 +127,7 @@ static int
 make_one(struct job *j)
 {
 	char out[4300], low[24], snap[4300], why[4400];
-	json_t *mem;
+	json_t *mem, *pf;
 	int i;
 
 	for (i = 0; j->reason[i] && i < 23; i++)
@@ -142,11 +143,13 @@ make_one(struct job *j)
 		return -1;
 	}
 	mem = d_f21_members(out);
+	pf = d_f21_pdf_failed(out);
 	d_book_lock();
 	d_log_event(desk, "export.made", NULL, NULL, NULL, json_pack("{s:s,"
-	    " s:s, s:I, s:s, s:s, s:O, s:o*}", "kind", "f21", "file", out,
-	    "seq", (json_int_t)j->seq, "hash", j->hash, "reason", j->reason,
-	    "contests", j->contests, "members", mem));
+	    " s:s, s:I, s:s, s:s, s:O, s:o*, s:o*}", "kind", "f21", "file",
+	    out, "seq", (json_int_t)j->seq, "hash", j->hash, "reason",
+	    j->reason, "contests", j->contests, "members", mem, "pdf_failed",
+	    pf));
 	d_book_unlock();
 	set_alarm(NULL);
 	drop(j);

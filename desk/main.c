@@ -585,6 +585,20 @@ keep_arg(const char *s)
 	return 0;
 }
 
+/* --pdf-browser PATH: an absolute path to a program this user may run
+ * (the child is spawned without a shell, and without PATH). */
+static int
+pdf_browser_arg(const char *path)
+{
+	if (path[0] != '/' || access(path, X_OK)) {
+		fprintf(stderr, "teller-desk: --pdf-browser %s: not an absolute"
+		    " path to a program that can run\n", path);
+		return -1;
+	}
+	d_pdf_browser(path);
+	return 0;
+}
+
 static int
 cmd_serve(int argc, char **argv)
 {
@@ -630,6 +644,10 @@ cmd_serve(int argc, char **argv)
 			if (!writable_dir(argv[++i], "--export-dir"))
 				return 2;
 			d_f21_dir(argv[i]);
+		} else if (strcmp(argv[i], "--pdf-browser") == 0 &&
+		    i + 1 < argc) {
+			if (pdf_browser_arg(argv[++i]))
+				return 2;
 		} else if (strcmp(argv[i], "--backup-keep") == 0 &&
 		    i + 1 < argc) {
 			if (keep_arg(argv[++i]))
@@ -732,7 +750,7 @@ cmd_export_tar(const char *db, const char *out)
 	return 0;
 }
 
-/* export DB [-o FILE] [--tar FILE] */
+/* export DB [-o FILE] [--tar FILE [--pdf-browser PATH]] */
 static int
 cmd_export_args(int argc, char **argv)
 {
@@ -745,8 +763,16 @@ cmd_export_args(int argc, char **argv)
 		else if (strcmp(argv[i], "--tar") == 0 && i + 1 < argc &&
 		    !tar)
 			tar = argv[++i];
-		else
+		else if (strcmp(argv[i], "--pdf-browser") == 0 &&
+		    i + 1 < argc && !d_pdf_browser_get()) {
+			if (pdf_browser_arg(argv[++i]))
+				return 2;
+		} else
 			return usage();
+	}
+	if (d_pdf_browser_get() && !tar) {
+		fprintf(stderr, "teller-desk: --pdf-browser needs --tar\n");
+		return 2;
 	}
 	if (o || !tar)
 		rc = cmd_export(argv[2], o);
@@ -1409,7 +1435,8 @@ usage(void)
 	    "       teller-desk serve DB --listen ADDR:PORT --tls-cert F"
 	    " --tls-key F\n"
 	    "         [--observe ADDR:PORT] [--host NAME]...\n"
-	    "         [--backup-dir DIR] [--export-dir DIR]\n"
+	    "         [--backup-dir DIR] [--export-dir DIR]"
+	    " [--pdf-browser PATH]\n"
 	    "         [--read-model DIR]\n"
 	    "       teller-desk observe DIR [--listen ADDR:PORT]"
 	    " [--insecure-http | --tls-cert F --tls-key F]\n"
@@ -1417,7 +1444,8 @@ usage(void)
 	    " [--per-ip-limit N]\n"
 	    "       teller-desk device DB add NAME ROLE...|list|revoke NAME\n"
 	    "       teller-desk user DB password USERNAME [PASSWORD]\n"
-	    "       teller-desk export DB [-o FILE] [--tar FILE]\n"
+	    "       teller-desk export DB [-o FILE]"
+	    " [--tar FILE [--pdf-browser PATH]]\n"
 	    "       teller-desk import DB JOURNAL.jsonl\n"
 	    "       teller-desk verify DB|JOURNAL|EXPORT"
 	    " [--checkpoint SEQ:HASH]...\n"
