@@ -7,12 +7,15 @@
  *   journal.jsonl    the journal (§10), as `export` writes it
  *   documents/       every issued document as the RO reads it through
  *                    GET forms/F (§9.3): the form at each version or
- *                    round the book has issued, else as it stands
+ *                    round the book has issued, else as it stands;
+ *                    with --pdf-browser each page's PDF too (pdf.c)
+ *   pdf.txt          with --pdf-browser: the PDFs made and not made
  *   verify.txt       the verification of that count.db, checkpoint too
  *   manifest.sha256  sha256sum's form over every other member
  * Everything but count.db is made from count.db, so the check (verify
  * EXPORT, restore EXPORT) makes it again from the tarball's count.db
- * and compares, after the manifest. No private key goes in (the local
+ * and compares, after the manifest; the PDFs and pdf.txt, a browser's
+ * work, are the manifest's alone to check. No private key goes in (the local
  * CA's files stay beside the book). The tar format is tarball.c's. */
 #include "desk.h"
 #include "tarball.h"
@@ -377,8 +380,11 @@ pdf_pages(struct bag *b, const char *dir, long long t, FILE *f)
 	char pn[120], why[400];
 
 	if (d_pdf_begin(dir)) {
-		snprintf(why, sizeof why, "%.300s/pdf: %s", dir, strerror(errno));
+		snprintf(why, sizeof why, "%.300s/pdf: %s", dir,
+		    strerror(errno));
 		fail = why;
+		fprintf(stderr, "teller-desk: export: %s\n", why);
+		fprintf(f, "failed all: %s\n", why);
 	}
 	for (size_t i = 0; i < n0; i++) {
 		unsigned char *pdf = NULL;
@@ -389,7 +395,8 @@ pdf_pages(struct bag *b, const char *dir, long long t, FILE *f)
 		if (!fail && !(pdf = d_pdf_print(dir, (const char *)
 		    b->m[i].data, b->m[i].len, t, &len, why, sizeof why))) {
 			fail = why;
-			fprintf(stderr, "teller-desk: export: %s: %s\n", pn, why);
+			fprintf(stderr, "teller-desk: export: %s: %s\n", pn,
+			    why);
 			fprintf(f, "failed %s: %s\n", pn, why);
 		} else if (!pdf)
 			fprintf(f, "failed %s: not tried, after the failure"

@@ -8,11 +8,11 @@
  * in a child process of its own (posix_spawn, no shell): its own
  * process group, its own profile in the scratch directory, stdout and
  * stderr to a log there, and a time limit (TELLER_DESK_PDF_S, default
- * 60 s) after which the group is killed. The PDF's two dates, the only
- * bytes that differ from one print to the next, are set to the book's
- * last event time, so that the same book and the same browser give the
- * same PDF. The forms themselves are html_forms.c's: nothing here
- * knows what a form says. */
+ * 60 s) after which the group is killed. What differs from one print
+ * to the next is made the book's: the PDF's two dates set to the last
+ * event's time, the structure tags' node numbers shifted to start at 1;
+ * so the same book and the same browser give the same PDF. The forms
+ * themselves are html_forms.c's: nothing here knows what a form says. */
 #include "desk.h"
 #include "html.h"
 
@@ -206,6 +206,45 @@ set_dates(unsigned char *p, size_t len, long long t)
 	}
 }
 
+/* The value of the tag "(nodeNNNNNNNN)" at p, or -1 when p is none. */
+static long
+node_at(const unsigned char *p, const unsigned char *end)
+{
+	long v = 0;
+
+	if (end - p < 14 || memcmp(p, "(node", 5) || p[13] != ')')
+		return -1;
+	for (int i = 5; i < 13; i++) {
+		if (p[i] < '0' || p[i] > '9')
+			return -1;
+		v = v * 10 + (p[i] - '0');
+	}
+	return v;
+}
+
+/* The structure tags' names "(nodeNNNNNNNN)", the browser's DOM node
+ * numbers, which start wherever its counter stood: shifted to start at
+ * 1. The same width and order, so the name tree stays sorted. */
+static void
+renumber_nodes(unsigned char *p, size_t len)
+{
+	const unsigned char *end = p + len;
+	unsigned char *q;
+	long lo = -1, v;
+	char num[24];
+
+	for (q = p; (q = memmem(q, (size_t)(end - q), "(node", 5)); q++)
+		if ((v = node_at(q, end)) >= 0 && (lo < 0 || v < lo))
+			lo = v;
+	if (lo <= 1)
+		return;
+	for (q = p; (q = memmem(q, (size_t)(end - q), "(node", 5)); q++)
+		if ((v = node_at(q, end)) >= 0) {
+			snprintf(num, sizeof num, "%08ld", v - lo + 1);
+			memcpy(q + 5, num, 8);
+		}
+}
+
 static unsigned char *
 slurp(const char *path, size_t *len)
 {
@@ -255,5 +294,6 @@ d_pdf_print(const char *dir, const char *html, size_t len, long long t,
 		return NULL;
 	}
 	set_dates(b, *out, t);
+	renumber_nodes(b, *out);
 	return b;
 }

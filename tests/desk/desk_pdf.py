@@ -78,6 +78,22 @@ def verified(name, xdir, browser):
     return db, ro
 
 
+def export_now(ro):
+    """POST exports, waited on as long as the browser takes (a browser
+    run per page: longer than desk_api's 60 s under load)."""
+    import http.client
+    c = http.client.HTTPConnection("127.0.0.1", da.SRV.port, timeout=900)
+    c.request("POST", "/api/v1/exports", b"{}", {
+        "Authorization": "Bearer " + ro,
+        "Content-Type": "application/json"})
+    r = c.getresponse()
+    js = json.loads(r.read() or b"null")
+    c.close()
+    check(r.status == 201, "POST exports: %d %s" % (r.status,
+                                                    json.dumps(js)[:200]))
+    return js
+
+
 def page_text(html):
     """The words of a page as a reader sees them (no tags, no style)."""
     html = re.sub(r"(?s)<(style|title|script)[^>]*>.*?</\1>", " ", html)
@@ -151,7 +167,7 @@ def served(xdir):
     """P1 serve's POST exports with the browser; the event lists the
     PDFs; the tarball verifies."""
     db, ro = verified("served.db", xdir, CHROMIUM)
-    js, _ = post(ro, "exports", {})
+    js = export_now(ro)
     f = js and js.get("file", "")
     check(f and os.path.exists(f), "P1 POST exports: %s"
           % json.dumps(js)[:200])
@@ -248,7 +264,7 @@ def served_failing(xdir):
     """P4 serve's export with a failing browser: pdf_failed in the
     event."""
     db, ro = verified("failing.db", xdir, "/bin/false")
-    js, _ = post(ro, "exports", {})
+    js = export_now(ro)
     ev = [e["data"] for e in dx.events(db, "export.made")
           if js and e["data"]["file"] == js.get("file")]
     pf = ev and ev[-1].get("pdf_failed")
