@@ -137,10 +137,12 @@ run(char *const argv[], const char *logp, char *why, size_t n)
 	posix_spawn_file_actions_t fa;
 	posix_spawnattr_t at;
 	sigset_t none;
-	time_t end = time(NULL) + lim;
+	struct timespec now, end;
 	pid_t pid, w;
 	int ws = 0, rc;
 
+	clock_gettime(CLOCK_MONOTONIC, &end);
+	end.tv_sec += lim;
 	sigemptyset(&none);
 	posix_spawnattr_init(&at);
 	posix_spawnattr_setsigmask(&at, &none);
@@ -159,7 +161,10 @@ run(char *const argv[], const char *logp, char *why, size_t n)
 		snprintf(why, n, "%s: %s", argv[0], strerror(rc));
 		return -1;
 	}
-	while ((w = waitpid(pid, &ws, WNOHANG)) == 0 && time(NULL) < end)
+	while ((w = waitpid(pid, &ws, WNOHANG)) == 0 &&
+	    clock_gettime(CLOCK_MONOTONIC, &now) == 0 &&
+	    (now.tv_sec < end.tv_sec || (now.tv_sec == end.tv_sec &&
+	    now.tv_nsec < end.tv_nsec)))
 		nanosleep(&tick, NULL);
 	/* the browser's helpers too, whether it finished or not */
 	kill(-pid, SIGKILL);

@@ -1,13 +1,15 @@
 #!/usr/bin/python3
 # desk_pdf.py -- F21's "PDF where made" (docs/desk.md §6.6, §5 Printing,
 # §11 B-tests) with Debian's chromium and pdftotext:
-# P1 serve --export-dir --pdf-browser: POST exports writes a tarball with
-#    documents/X.pdf beside each documents/X.html, and pdf.txt; each PDF
+# P1 serve --export-dir --pdf-browser: POST exports (and serve's own at
+#    VERIFIED) writes a tarball with documents/X.pdf beside each
+#    documents/X.html, and pdf.txt; each PDF
 #    is A4 on every page, its text (pdftotext) holds the page's figures
 #    and its footer "#N · 16 hex"; the manifest and the export.made event
 #    list every PDF; the tarball verifies;
 # P2 export DB --tar --pdf-browser twice: the same bytes (the PDFs' dates
-#    are the book's); without --pdf-browser no PDF and no pdf.txt;
+#    and tag numbers made the book's); without --pdf-browser no PDF and
+#    no pdf.txt;
 # P3 verify: a PDF changed is refused by the manifest; a PDF with no
 #    page beside it is refused even with the manifest made again;
 # P4 a browser that fails or hangs (TELLER_DESK_PDF_S): the export is
@@ -182,6 +184,18 @@ def served(xdir):
     r = run("verify", f)
     check(r.returncode == 0, "P1 the tarball with PDFs verifies: %s"
           % r.stderr[-300:])
+    auto = []
+    for _ in range(1500):  # serve's own export at VERIFIED, its thread's
+        auto = [e["data"] for e in dx.events(db, "export.made")
+                if e["data"].get("reason") == "VERIFIED"]
+        if auto:
+            break
+        time.sleep(0.2)
+    names = auto and [m["name"] for m in auto[0]["members"]]
+    check(auto and len([n for n in names if n.endswith(".pdf")]) ==
+          len([n for n in names if n.endswith(".html")]) > 0 and
+          run("verify", auto[0]["file"]).returncode == 0,
+          "P1 serve's own export at VERIFIED has the PDFs too: %s" % names)
     da.SRV.stop(signal.SIGINT)
     return db, f
 
@@ -254,7 +268,7 @@ def broken(db):
         os.path.exists(x) else ""
     left = subprocess.run(["pgrep", "-f", "sleep 300"],
                           capture_output=True).stdout
-    check(r.returncode == 0 and took < 20 and
+    check(r.returncode == 0 and 1 <= took < 20 and
           "no PDF within 1 s" in said and not left,
           "P4 a hung browser stopped at TELLER_DESK_PDF_S, its children"
           " too: %.1f s, %s, left %s" % (took, said[-200:], left))
