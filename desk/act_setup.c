@@ -247,6 +247,9 @@ unexpected_poll(const struct desk *d, const json_t *x, struct d_vpoll *p,
 
 	if (json_is_string(x))
 		cid = json_string_value(x);
+	else if (!json_is_object(x))
+		return d_fail(e, 400, "bad_request", NULL, "a poll is a"
+		    " contest id or {\"contest\", \"area\"}");
 	else if (d_body_keys(x, keys, e) ||
 	    d_get_str(x, "contest", 1, 32, &cid, e) < 0 ||
 	    d_get_str(x, "area", 0, 32, &ar, e) < 0)
@@ -281,6 +284,9 @@ unexpected_box(struct desk *d, json_t *body, struct d_box *bx,
 	json_t *norm;
 	size_t i;
 
+	if (!json_is_object(un))
+		return d_fail(e, 400, "bad_request", NULL,
+		    "member \"unexpected\" must be an object");
 	if (d_body_keys(un, keys, e) ||
 	    d_get_str(un, "reason", 1, 2000, &reason, e) < 0 ||
 	    d_get_str(un, "kind", 1, 20, &kind, e) < 0 ||

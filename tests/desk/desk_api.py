@@ -1472,6 +1472,10 @@ def unexpected_box():
          what="a contest named twice")
     post(ro, "receipts", dict(rc, unexpected=dict(un, extra=1)), 400,
          what="an unknown member of unexpected")
+    post(ro, "receipts", dict(rc, unexpected="N1"), 400,
+         what="unexpected not an object")
+    post(ro, "receipts", dict(rc, unexpected=dict(un, polls=[7])), 400,
+         what="a poll neither an id nor an object")
     post(ro, "receipts", dict(rc, box="N1"), 409, rule="§4",
          what="a plan's box is not unexpected")
     post(ro, "receipts", dict(rc, unexpected=None), 400,
@@ -1511,6 +1515,11 @@ def unexpected_box():
     st, html = raw_get("forms/F6?contest=north", ro)
     check(st == 200 and b"Box N2 was not in the plan" in html and
           b"found in the van" in html, "printed F6 flags N2")
+    st, html = raw_get("forms/F4?contest=north&box=N2", ro)
+    check(st == 200 and b"Not in the plan" in html and
+          b"found in the van" in html, "F4 of N2 gives its reason")
+    st, html = raw_get("forms/F4?contest=north&box=N1", ro)
+    check(st == 200 and b"Not in the plan" not in html, "F4 of N1")
     st, html = raw_get("forms/F2?contest=north", ro)
     check(st == 200 and b"received, not expected" in html and
           b"found in the van" in html, "F2 shows N2 as not expected")
