@@ -1497,14 +1497,24 @@ def unexpected_box():
     check(st == 200 and len(js) == 1 and js[0]["unexpected"] ==
           un["reason"] and js[0]["state"] == "RECEIVED",
           "N2 after a restart: %s" % js)
-    for b, n in (("N1", 60), ("PV", 40), ("N2", 25)):
+    # 2 papers of N2 were found in N1: counted 62 and 23, BPAs 60, 25
+    for b, n, k in (("N1", 60, 62), ("PV", 40, 40), ("N2", 25, 23)):
         if b != "N2":
             post(ro, "receipts", {"box": b, "seals_intact": True,
                                   "packets": []})
         post(sup, "boxes/open", {"box": b, "table": 1})
         for tok in (c1, c2):
             post(tok, N + "bpa", {"box": b, "issued_to_voters": n})
-            post(tok, N + "counts", {"box": b, "attempt": 0, "papers": n})
+            post(tok, N + "counts", {"box": b, "attempt": 0, "papers": k,
+                                     "acknowledge": ["variance_large"]})
+    post(c1, N + "transfers", {"from_box": "N1", "to_box": "N2",
+                               "papers": 2})
+    st, js, _ = call("GET", N + "boxes", token=ro)
+    by = {b["box"]: b for b in js} if st == 200 else {}
+    check(by.get("N1", {}).get("state") == "AGREED" and
+          by.get("N2", {}).get("state") == "AGREED",
+          "N1 and N2 agree after the transfer: %s" % js)
+    for b in ("N1", "PV", "N2"):
         post(sup, N + "decisions", {"box": b, "outcome": "agreed"})
     js, _ = post(ro, N + "verification", {})
     f6 = js and {b["box"]: b for b in js["statement"]["boxes"]}
