@@ -220,18 +220,148 @@ box_contests(const struct desk *d, const struct d_box *b, struct d_out *out)
 	(void)d;
 }
 
+/* Is station code st one of the plan's stations? */
+static int
+station_known(const struct desk *d, const char *st)
+{
+	for (size_t i = 0; i < json_array_size(d->stations); i++) {
+		const char *c = json_string_value(json_object_get(
+		    json_array_get(d->stations, i), "code"));
+
+		if (c && strcmp(c, st) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/* One poll of an unexpected box: a contest id, or {"contest", "area"?}
+ * as the plan's box polls; the area may be left out when the contest
+ * has one. Fills p and appends {"contest", "area"} to norm. */
+static int
+unexpected_poll(const struct desk *d, const json_t *x, struct d_vpoll *p,
+    json_t *norm, struct d_err *e)
+{
+	static const char *const keys[] = { "contest", "area", NULL };
+	const char *cid, *ar = NULL;
+	const struct d_contest *k;
+
+	if (json_is_string(x))
+		cid = json_string_value(x);
+	else if (!json_is_object(x))
+		return d_fail(e, 400, "bad_request", NULL, "a poll is a"
+		    " contest id or {\"contest\", \"area\"}");
+	else if (d_body_keys(x, keys, e) ||
+	    d_get_str(x, "contest", 1, 32, &cid, e) < 0 ||
+	    d_get_str(x, "area", 0, 32, &ar, e) < 0)
+		return -1;
+	if ((p->contest = d_contest_find(d, cid)) < 0)
+		return d_fail(e, 400, "unknown_reference", NULL,
+		    "no contest %s", cid);
+	k = &d->cs[p->contest];
+	if (!ar && k->nareas > 1)
+		return d_fail(e, 400, "bad_request", NULL, "contest %s has"
+		    " several count areas: the poll names one", cid);
+	if ((p->area = ar ? d_area_find(k, ar) : 0) < 0)
+		return d_fail(e, 400, "unknown_reference", NULL,
+		    "no area %s in contest %s", ar, cid);
+	json_array_append_new(norm, json_pack("{s:s, s:s}", "contest", k->id,
+	    "area", k->areas[p->area].id));
+	return 0;
+}
+
+/* The body's "unexpected" {"reason", "kind", "station"?, "polls"}: a box
+ * not in the plan, registered at its receipt with a reason (§2.1, §9.4)
+ * under the body's box code. Fills bx (strings borrowed from the body)
+ * and sets the member to its journal form, areas named. */
+static int
+unexpected_box(struct desk *d, json_t *body, struct d_box *bx,
+    struct d_err *e)
+{
+	static const char *const keys[] = { "reason", "kind", "station",
+		"polls", NULL };
+	const json_t *un = json_object_get(body, "unexpected"), *ps, *x;
+	const char *reason, *kind, *st;
+	json_t *norm;
+	size_t i;
+
+	if (!json_is_object(un))
+		return d_fail(e, 400, "bad_request", NULL,
+		    "member \"unexpected\" must be an object");
+	if (d_body_keys(un, keys, e) ||
+	    d_get_str(un, "reason", 1, 2000, &reason, e) < 0 ||
+	    d_get_str(un, "kind", 1, 20, &kind, e) < 0 ||
+	    d_get_str(un, "station", 0, 32, &st, e) < 0)
+		return -1;
+	if (!reason[strspn(reason, " \t\r\n")])
+		return d_fail(e, 400, "bad_request", "§2.1", "§2.1: an"
+		    " unexpected box is registered with a reason");
+	if (strcmp(kind, "station") != 0 && strcmp(kind, "postal") != 0 &&
+	    strcmp(kind, "postal_handed_in") != 0)
+		return d_fail(e, 400, "bad_request", NULL, "member \"kind\""
+		    " is station, postal or postal_handed_in");
+	if (strcmp(kind, "station") == 0 && !st)
+		return d_fail(e, 400, "bad_request", NULL,
+		    "a station box names its station");
+	if (strcmp(kind, "station") != 0 && st)
+		return d_fail(e, 400, "bad_request", NULL,
+		    "only a station box names a station");
+	if (st && !station_known(d, st))
+		return d_fail(e, 400, "unknown_reference", NULL,
+		    "no station %s", st);
+	ps = json_object_get(un, "polls");
+	if (!json_is_array(ps) || !json_array_size(ps) ||
+	    json_array_size(ps) > D_MAXP)
+		return d_fail(e, 400, "bad_request", NULL, "member \"polls\""
+		    " must be an array of 1..%d contests", D_MAXP);
+	memset(bx, 0, sizeof *bx);
+	bx->code = json_string_value(json_object_get(body, "box"));
+	bx->kind = kind;
+	bx->station = st;
+	bx->unexpected = reason;
+	norm = json_array();
+	json_array_foreach(ps, i, x) {
+		if (unexpected_poll(d, x, &bx->polls[i], norm, e))
+			goto bad;
+		for (size_t j = 0; j < i; j++)
+			if (bx->polls[j].contest == bx->polls[i].contest) {
+				d_fail(e, 400, "bad_request", NULL, "contest"
+				    " %s is named twice", d->cs[
+				    bx->polls[i].contest].id);
+				goto bad;
+			}
+		bx->npolls++;
+	}
+	json_object_set_new(body, "unexpected", json_pack("{s:s, s:s, s:s?,"
+	    " s:o}", "reason", reason, "kind", kind, "station", st, "polls",
+	    norm));
+	/* the strings now live in the new member */
+	un = json_object_get(body, "unexpected");
+	bx->unexpected = json_string_value(json_object_get(un, "reason"));
+	bx->kind = json_string_value(json_object_get(un, "kind"));
+	bx->station = json_string_value(json_object_get(un, "station"));
+	return 0;
+bad:
+	json_decref(norm);
+	return -1;
+}
+
+/* §9.4 receipt.record: a box of the plan, or with "unexpected" one not
+ * in it, registered here (§2.1) and from then on as the plan's are. */
 int
 a_receipt(struct desk *d, struct d_req *rq, struct d_out *out,
     struct d_err *e)
 {
 	static const char *const keys[] = { "box", "po_name", "seals_intact",
 		"seal_numbers", "packets", "unexpected", NULL };
-	const char *po, *sn;
-	int b, seals;
-	struct d_box *bx;
+	const json_t *un = json_object_get(rq->body, "unexpected");
+	const char *po, *sn, *code;
+	int b = -1, seals;
+	struct d_box *bx, nb;
 
 	if (d_body_keys(rq->body, keys, e) ||
-	    (b = body_box(d, rq->body, "box", e)) < 0 ||
+	    d_get_str(rq->body, "box", 1, 16, &code, e) < 0 ||
+	    (un && !json_is_null(un) ? unexpected_box(d, rq->body, &nb, e) :
+	    (b = body_box(d, rq->body, "box", e))) < 0 ||
 	    d_get_str(rq->body, "po_name", 0, 200, &po, e) < 0 ||
 	    d_get_bool(rq->body, "seals_intact", 1, &seals, e) < 0 ||
 	    d_get_str(rq->body, "seal_numbers", 0, 200, &sn, e) < 0)
@@ -239,11 +369,11 @@ a_receipt(struct desk *d, struct d_req *rq, struct d_out *out,
 	if (!json_is_array(json_object_get(rq->body, "packets")))
 		return d_fail(e, 400, "bad_request", NULL,
 		    "member \"packets\" must be an array");
-	if (json_object_get(rq->body, "unexpected") &&
-	    !json_is_null(json_object_get(rq->body, "unexpected")))
-		return d_fail(e, 400, "bad_request", NULL,
-		    "unexpected boxes are not supported in this version");
-	bx = &d->boxes[b];
+	if (b < 0 && d_box_find(d, code) >= 0)
+		return d_fail(e, 409, "invariant", "§4", "§4: box %s is in"
+		    " the book already (box codes are unique): it is"
+		    " received as expected, not registered", code);
+	bx = b < 0 ? &nb : &d->boxes[b];
 	if (bx->received)
 		return d_fail(e, 409, "invariant", "I1",
 		    "I1: box %s is received already", bx->code);
@@ -257,6 +387,9 @@ a_receipt(struct desk *d, struct d_req *rq, struct d_out *out,
 			    "box %s cannot be received in state %s",
 			    bx->code, d_state_name(s));
 	}
+	if (b < 0 && (b = d_box_add(d, &nb)) < 0)
+		return d_fail(e, 500, "internal", NULL, "out of memory");
+	bx = &d->boxes[b];
 	bx->received = 1;
 	box_contests(d, bx, out);
 	out->data = d_norm(rq->body, keys);

@@ -780,8 +780,9 @@ d_box_view(struct desk *d, int b, int poll)
 		if (effective(p, 1, a, &v) == 1)
 			json_array_append_new(counts, json_pack("{s:i, s:I}",
 			    "attempt", a, "papers", (json_int_t)v));
-	return json_pack("{s:s, s:s, s:s, s:o, s:s, s:o, s:o, s:o, s:s?,"
-	    " s:o}", "box", bx->code, "kind", bx->kind, "area",
+	return json_pack("{s:s, s:s, s:s*, s:s, s:o, s:s, s:o, s:o, s:o,"
+	    " s:s?, s:o}", "box", bx->code, "kind", bx->kind, "unexpected",
+	    bx->unexpected, "area",
 	    d->cs[p->contest].areas[p->area].id, "table", bx->table ?
 	    json_integer(bx->table) : json_null(), "state", box_state(bx, p),
 	    "bpa", hb ? json_integer(bpa) : json_null(), "counts", counts,
@@ -894,7 +895,7 @@ live_statement(struct desk *d, int c)
 			*(postal ? &po : &st) += p->verified;
 			json_array_append_new(boxes, json_pack("{s:s, s:s,"
 			    " s:s?, s:s?, s:s, s:I, s:I, s:i, s:I, s:I, s:s?,"
-			    " s:s?}", "box", d->boxes[i].code, "kind",
+			    " s:s?, s:s*}", "box", d->boxes[i].code, "kind",
 			    d->boxes[i].kind, "station", d->boxes[i].station,
 			    "place", place, "area", d->cs[c].areas[p->area].id,
 			    "bpa", (json_int_t)bpa, "first_count",
@@ -902,7 +903,8 @@ live_statement(struct desk *d, int c)
 			    p->recounts, "verified", (json_int_t)p->verified,
 			    "variance", (json_int_t)(p->verified - bpa),
 			    "outcome", p->outcome, "explanation",
-			    p->explanation));
+			    p->explanation, "unexpected",
+			    d->boxes[i].unexpected));
 		}
 	return json_pack("{s:s, s:s, s:i, s:o, s:o, s:I, s:I, s:I, s:n}",
 	    "form", "F6", "contest", d->cs[c].id, "version", 0, "boxes",

@@ -105,6 +105,8 @@ struct d_box {
 	struct d_vpoll polls[D_MAXP];
 	int npolls;
 	int received, escalated, table;
+	const char *unexpected;	/* not in the plan: the reason it was
+				 * registered with at receipt (§2.1) */
 };
 
 struct d_tab {
@@ -248,6 +250,7 @@ const char *d_state_name(int s);
 int d_contest_find(const struct desk *d, const char *id);
 int d_area_find(const struct d_contest *c, const char *id);
 int d_box_find(const struct desk *d, const char *code);
+int d_box_add(struct desk *d, const struct d_box *b);
 struct d_user *d_user_find(struct desk *d, const char *name);
 int d_user_table_role(const struct d_user *u, int table, const char *role);
 int d_sup_refused(const struct d_user *u, int table);

@@ -305,6 +305,10 @@ static const struct fdef {
 	    " votes:V", "/tally", 1, 0 },
 	{ "receipt", "receipts", "box:s po_name:s? seals_intact:B"
 	    " seal_numbers:s? packets:P", "/receipt", 0, 0 },
+	/* '^': a member of the body's "unexpected" (§9.4) */
+	{ "unexpected", "receipts", "box:s reason:^s kind:^s station:^s?"
+	    " polls:^S seals_intact:B seal_numbers:s? packets:P po_name:s?",
+	    "/receipt", 0, 0 },
 	{ "assign", "assignments", "user:s table:i role:s until:s?",
 	    "/assign", 0, 0 },
 	{ "vcheck", "checks", "box:s item:s result:s", "/variance", 1, 0 },
@@ -1813,26 +1817,28 @@ votes_of(const json_t *vals, json_t *o, const char *name)
 	return name;
 }
 
-/* The API body of a form: typed per its field list; msg on a bad one
- * (d a position or a code, V the votes of v<position> fields, G groups
+/* The API body of a form: typed per its field list ('+' a member of
+ * "data", '^' of "unexpected"); msg on a bad one (d a position or a
+ * code, V the votes of v<position> fields, G groups
  * of box codes split on ';', B a checkbox sent as true or false). */
 static json_t *
 form_body(const struct fdef *f, const json_t *vals, char *msg, size_t n)
 {
 	json_t *top = json_object(), *data = json_object(), *o;
+	json_t *un = json_object();
 	char spec[200], *tok, *save = NULL;
 
 	snprintf(spec, sizeof spec, "%s", f->fields);
 	for (tok = strtok_r(spec, " ", &save); tok; tok = strtok_r(NULL, " ",
 	    &save)) {
 		char *colon = strchr(tok, ':');
-		int indata = colon[1] == '+';
+		int indata = colon[1] == '+' || colon[1] == '^';
 		int type = colon[1 + indata], opt = colon[2 + indata] == '?';
 		const char *v;
 		long long x;
 
 		*colon = 0;
-		o = indata ? data : top;
+		o = colon[1] == '^' ? un : indata ? data : top;
 		v = sval(vals, tok);
 		if (type == '#' || type == '@')	/* the path's, not the
 						 * body's */
@@ -1917,10 +1923,14 @@ form_body(const struct fdef *f, const json_t *vals, char *msg, size_t n)
 	}
 	if (json_object_size(data))
 		json_object_set(top, "data", data);
+	if (json_object_size(un))
+		json_object_set(top, "unexpected", un);
 	json_decref(data);
+	json_decref(un);
 	return top;
 bad:
 	json_decref(data);
+	json_decref(un);
 	json_decref(top);
 	return NULL;
 }

@@ -293,9 +293,21 @@ f6(struct ctx *x, struct sb *b, const json_t *o)
 	static const char *const keys[] = { "box", "kind", "station",
 		"place", "#bpa", "#first_count", "#recounts", "#verified",
 		"#variance", "outcome", "explanation", NULL };
+	const json_t *k;
+	size_t i;
 
 	df_rows(b, "f wide", "Ballot boxes", cols, keys,
 	    json_object_get(o, "boxes"));
+	/* a box not in the plan, registered at receipt (§2.1) */
+	json_array_foreach(json_object_get(o, "boxes"), i, k)
+		if (json_is_string(json_object_get(k, "unexpected"))) {
+			put(b, "<p class=\"unexpected\">Box ");
+			escj(b, json_object_get(k, "box"));
+			put(b, " was not in the plan: registered as unexpected"
+			    " at its receipt, for this reason: ");
+			escj(b, json_object_get(k, "unexpected"));
+			put(b, "</p>");
+		}
 	put(b, "<table class=\"f\"><caption>Totals</caption>"
 	    "<tbody><tr><th scope=\"row\">Polling station boxes</th>");
 	tdn(b, json_object_get(o, "station_total"));

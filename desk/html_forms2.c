@@ -650,9 +650,10 @@ f4_build(struct ctx *x, json_t **out)
 			    x->d->cs[bx->polls[j].contest].name));
 		rc = last_ev(x->d, "receipt.record", bx->code);
 		op = last_ev(x->d, "box.open", bx->code);
-		json_array_append_new(cards, json_pack("{s:s, s:s, s:s?, s:s?,"
-		    " s:o, s:o, s:o, s:o}", "box", bx->code, "kind", bx->kind,
-		    "station", bx->station, "place", place_of(x->d,
+		json_array_append_new(cards, json_pack("{s:s, s:s, s:s*, s:s?,"
+		    " s:s?, s:o, s:o, s:o, s:o}", "box", bx->code, "kind",
+		    bx->kind, "unexpected", bx->unexpected, "station",
+		    bx->station, "place", place_of(x->d,
 		    bx->station), "polls", polls, "receipt", rc ? ev_row(rc) :
 		    json_null(), "opened", op ? ev_row(op) : json_null(),
 		    "verification", d_box_view(x->d, b, p)));
@@ -696,6 +697,10 @@ f4(struct ctx *x, struct sb *b, const json_t *o)
 		escj(b, json_object_get(k, "box"));
 		put(b, "</caption><tbody>");
 		row2(b, "Kind", json_object_get(k, "kind"), 0);
+		if (json_object_get(k, "unexpected"))
+			row2(b, "Not in the plan: registered at receipt as"
+			    " unexpected, because", json_object_get(k,
+			    "unexpected"), 0);
 		row2(b, "Station", json_object_get(k, "station"), 0);
 		row2(b, "Place", json_object_get(k, "place"), 0);
 		row2(b, "Polls", json_object_get(k, "polls"), 0);

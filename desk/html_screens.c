@@ -605,8 +605,9 @@ receipt_box(struct ctx *x, struct sb *b, const char *code)
 	if (bi < 0) {
 		put(b, "<p class=\"error\" role=\"alert\">No box ");
 		esc(b, code);
-		put(b, " in the plan: an unexpected box is registered with a"
-		    " reason (the API's unexpected member).</p>");
+		put(b, " in the plan: an unexpected box is registered, with"
+		    " a reason, in the form \"Register an unexpected box\""
+		    " below.</p>");
 		return;
 	}
 	bx = &x->d->boxes[bi];
@@ -637,6 +638,53 @@ receipt_box(struct ctx *x, struct sb *b, const char *code)
 	}
 	put(b, bx->received ? "; <span class=\"state\">received</span>.</p>" :
 	    "; <span class=\"state\">not received yet</span>.</p>");
+	if (bx->unexpected) {
+		put(b, "<p>Not in the plan: registered as unexpected at its"
+		    " receipt, for this reason: ");
+		esc(b, bx->unexpected);
+		put(b, "</p>");
+	}
+}
+
+/* S-03's second form (§2.1): a box not in the plan, registered at its
+ * receipt with a reason, its kind, station and the contests it carries
+ * (receipt.record's "unexpected"). */
+static void
+unexpected_form(struct ctx *x, struct sb *b, const char *box)
+{
+	static const char *const kinds[] = { "station", "postal",
+		"postal_handed_in", NULL };
+	char ids[400] = "", label[440];
+	size_t n = 0;
+
+	for (int c = 0; c < x->d->ncs && n < sizeof ids - 40; c++)
+		n += (size_t)snprintf(ids + n, sizeof ids - n, "%s%s",
+		    c ? ", " : "", x->d->cs[c].id);
+	form_open(x, b, "unexpected", "Register an unexpected box");
+	put(b, "<p>A box that is not in the plan: its code, why it came,"
+	    " its kind, its station (a station box) and the contests it"
+	    " carries. It is then verified and counted as the plan's"
+	    " boxes are.</p>");
+	field(x, b, "unexpected", "box", "Box code", "text", box &&
+	    d_box_find(x->d, box) < 0 ? box : "", 1);
+	field(x, b, "unexpected", "reason", "Reason (required)", "text", "",
+	    1);
+	select_field(x, b, "unexpected", "kind", "Kind", kinds);
+	field(x, b, "unexpected", "station", "Station code (a station box)",
+	    "text", "", 0);
+	snprintf(label, sizeof label, "Contests it carries (of %s)", ids);
+	field(x, b, "unexpected", "polls", label, "text", x->d->ncs == 1 ?
+	    ids : "", 1);
+	put(b, "<label for=\"unexpected-seals_intact\">Seals intact</label>"
+	    "<input id=\"unexpected-seals_intact\" name=\"seals_intact\""
+	    " type=\"checkbox\" value=\"1\">");
+	field(x, b, "unexpected", "seal_numbers", "Seal numbers", "text", "",
+	    0);
+	field(x, b, "unexpected", "packets", "Packets received (numbers such"
+	    " as 1 2 6, or codes)", "text", "", 0);
+	field(x, b, "unexpected", "po_name", "Presiding officer", "text", "",
+	    0);
+	form_close(b, "Register and record receipt");
 }
 
 /* Boxes not received whose expected arrival has passed ([EC-RECEIPT]). */
@@ -703,6 +751,7 @@ d_scr_receipt(struct ctx *x, struct sb *b)
 	    " 1 2 6, or codes)", "text", "", 0);
 	field(x, b, "receipt", "po_name", "Presiding officer", "text", "", 0);
 	form_close(b, "Record receipt");
+	unexpected_form(x, b, box);
 	overdue(x, b);
 	all_boxes(x, b);
 }

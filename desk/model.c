@@ -298,6 +298,31 @@ box_config(struct desk *d, struct d_box *b, const json_t *o)
 	return 0;
 }
 
+/* Add box b (its strings interned here) after the plan's: an unexpected
+ * box registered at receipt (§2.1). Its index is the new last one, so
+ * the indexes of the boxes before it stay. -1 when out of memory. */
+int
+d_box_add(struct desk *d, const struct d_box *b)
+{
+	struct d_box *nb = realloc(d->boxes, ((size_t)d->nboxes + 2) *
+	    sizeof *nb);
+
+	if (!nb)
+		return -1;
+	d->boxes = nb;
+	nb = &d->boxes[d->nboxes];
+	*nb = *b;
+	nb->code = d_intern(d, b->code);
+	nb->kind = d_intern(d, b->kind);
+	nb->station = d_intern(d, b->station);
+	nb->unexpected = d_intern(d, b->unexpected);
+	if (!nb->code || !nb->kind || !nb->unexpected ||
+	    (b->station && !nb->station))
+		return -1;
+	memset(&d->boxes[d->nboxes + 1], 0, sizeof *nb);
+	return d->nboxes++;
+}
+
 static int
 user_config(struct d_user *u, const json_t *o)
 {

@@ -1429,6 +1429,137 @@ def block_count():
     round_trip(db, "tally-sheet corrections")
 
 
+def unexpected_box():
+    """Section 2.1 and 9.4: a box not in the plan registered at receipt
+    with a reason (receipt.record's "unexpected"): the refusals, each
+    naming its rule; then the box verified as the plan's are, on F2, F4
+    and F6 (flagged, with its reason), mixed, and its papers counted
+    into the result; the book restarts, verifies and round-trips."""
+    global SRV
+    db, keep = block_book("unexp.db")
+    N = "contests/north/"
+    ro, sup, c1, c2, _ = block_logins()
+    un = {"reason": "found in the van of N1's presiding officer",
+          "kind": "station", "station": "N1", "polls": ["north"]}
+    rc = {"box": "N2", "seals_intact": True, "packets": ["bpa"],
+          "unexpected": un}
+    post(ro, "plan/approve", {})
+    post(ro, "receipts", rc, 409, rule="§2.2",
+         what="a station box before the close of poll")
+    post(ro, "poll/close", {})
+    post(c1, "receipts", rc, 403, why="role",
+         what="a clerk registers no box")
+    post(ro, "receipts", dict(rc, unexpected=dict(un, reason=None)), 400,
+         what="no reason")
+    post(ro, "receipts", dict(rc, unexpected=dict(un, reason="  ")), 400,
+         rule="§2.1", what="a blank reason")
+    js, _ = post(ro, "receipts", dict(rc, unexpected=dict(
+        un, station="N9")), 400, what="an unknown station")
+    check(js and js["error"]["code"] == "unknown_reference",
+          "unknown station: unknown_reference")
+    post(ro, "receipts", dict(rc, unexpected=dict(un, kind="postal")), 400,
+         what="a postal box names no station")
+    post(ro, "receipts", dict(rc, unexpected=dict(un, kind="van")), 400,
+         what="an unknown kind")
+    js, _ = post(ro, "receipts", dict(rc, unexpected=dict(
+        un, polls=["south"])), 400, what="an unknown contest")
+    check(js and js["error"]["code"] == "unknown_reference",
+          "unknown contest: unknown_reference")
+    post(ro, "receipts", dict(rc, unexpected=dict(un, polls=[])), 400,
+         what="no polls")
+    post(ro, "receipts", dict(rc, unexpected=dict(
+        un, polls=["north", {"contest": "north"}])), 400,
+         what="a contest named twice")
+    post(ro, "receipts", dict(rc, unexpected=dict(un, extra=1)), 400,
+         what="an unknown member of unexpected")
+    post(ro, "receipts", dict(rc, unexpected="N1"), 400,
+         what="unexpected not an object")
+    post(ro, "receipts", dict(rc, unexpected=dict(un, polls=[7])), 400,
+         what="a poll neither an id nor an object")
+    post(ro, "receipts", dict(rc, box="N1"), 409, rule="§4",
+         what="a plan's box is not unexpected")
+    post(ro, "receipts", dict(rc, unexpected=None), 400,
+         what="N2 without unexpected: no such box")
+    js, _ = post(ro, "receipts", rc)
+    check(js and js["states"] == {"north": "RECEIVING"},
+          "N2 registered: %s" % js)
+    post(ro, "receipts", rc, 409, rule="§4", what="N2 registered twice")
+    post(ro, "receipts", dict(rc, unexpected=None), 409, rule="I1",
+         what="N2 received twice")
+    post(ro, "entries/%d/withdrawal" % js["entry"],
+         {"reason_code": "other", "reason_text": "x"}, 404,
+         what="a receipt is not withdrawn")
+    # a restart rebuilds N2 from the book
+    SRV.stop()
+    SRV.start()
+    ro, sup, c1, c2, _ = block_logins()
+    st, js, _ = call("GET", N + "boxes?box=N2", token=ro)
+    check(st == 200 and len(js) == 1 and js[0]["unexpected"] ==
+          un["reason"] and js[0]["state"] == "RECEIVED",
+          "N2 after a restart: %s" % js)
+    # 2 papers of N2 were found in N1: counted 62 and 23, BPAs 60, 25
+    for b, n, k in (("N1", 60, 62), ("PV", 40, 40), ("N2", 25, 23)):
+        if b != "N2":
+            post(ro, "receipts", {"box": b, "seals_intact": True,
+                                  "packets": []})
+        post(sup, "boxes/open", {"box": b, "table": 1})
+        for tok in (c1, c2):
+            post(tok, N + "bpa", {"box": b, "issued_to_voters": n})
+            post(tok, N + "counts", {"box": b, "attempt": 0, "papers": k,
+                                     "acknowledge": ["variance_large"]})
+    post(c1, N + "transfers", {"from_box": "N1", "to_box": "N2",
+                               "papers": 2})
+    st, js, _ = call("GET", N + "boxes", token=ro)
+    by = {b["box"]: b for b in js} if st == 200 else {}
+    check(by.get("N1", {}).get("state") == "AGREED" and
+          by.get("N2", {}).get("state") == "AGREED",
+          "N1 and N2 agree after the transfer: %s" % js)
+    for b in ("N1", "PV", "N2"):
+        post(sup, N + "decisions", {"box": b, "outcome": "agreed"})
+    js, _ = post(ro, N + "verification", {})
+    f6 = js and {b["box"]: b for b in js["statement"]["boxes"]}
+    check(js and js["statement"]["total"] == 125 and
+          js["statement"]["station_total"] == 85 and
+          f6["N2"].get("unexpected") == un["reason"] and
+          "unexpected" not in f6["N1"], "F6 with N2: %s" % js)
+    st, html = raw_get("forms/F6?contest=north", ro)
+    check(st == 200 and b"Box N2 was not in the plan" in html and
+          b"found in the van" in html, "printed F6 flags N2")
+    st, html = raw_get("forms/F4?contest=north&box=N2", ro)
+    check(st == 200 and b"Not in the plan" in html and
+          b"found in the van" in html, "F4 of N2 gives its reason")
+    st, html = raw_get("forms/F4?contest=north&box=N1", ro)
+    check(st == 200 and b"Not in the plan" not in html, "F4 of N1")
+    st, html = raw_get("forms/F2?contest=north", ro)
+    check(st == 200 and b"received, not expected" in html and
+          b"found in the van" in html, "F2 shows N2 as not expected")
+    post(sup, N + "mixing", {"area": "main", "groups": [["N1", "PV"]]},
+         409, rule="I6", what="N2 left out of the mixing")
+    post(sup, N + "mixing", {"area": "main",
+                             "groups": [["N1", "N2", "PV"]]})
+    post(ro, N + "rounds", {})
+
+    def pb(slip, pat):
+        return {"round": 1, "area": "main", "table": 1, "stage": 1,
+                "slip": slip, "kind": "pattern", "pattern": pat,
+                "papers": 25, "counted_by": "A", "checked_by": "B"}
+    for i, pat in enumerate(([1, 2, 3], [1, 2, 3], [4, 5, 6], [1, 4, 6],
+                             [2, 5, 6])):
+        post(c1, N + "bundles", pb("u%d" % i, pat))
+    post(sup, N + "sheets/close", {"round": 1, "area": "main", "table": 1,
+                                   "stage": 1})
+    post(ro, N + "rounds/1/close", {"stage": 1})
+    js, _ = post(ro, N + "provisional", {"present": []})
+    p = js and js.get("provisional")
+    check(p and p["papers"] == 125 and p["elected"] == [1, 2, 6],
+          "N2's papers counted: %s" % json.dumps(p)[:300])
+    check(SRV.stop() == 0, "unexpected box: serve ends with exit 0")
+    SRV = keep
+    r = subprocess.run([DESK, "verify", db], capture_output=True, text=True)
+    check(r.returncode == 0, "verify the book with N2: %s" % r.stderr)
+    round_trip(db, "an unexpected box")
+
+
 def raw_get(path, tok):
     c = http.client.HTTPConnection("127.0.0.1", SRV.port, timeout=60)
     c.request("GET", "/api/v1/" + path,
@@ -1994,6 +2125,7 @@ def main():
         sv_majority()
         sv_bundle_check()
         sv_partial()
+        unexpected_box()
         event_keys()
     finally:
         if SRV.proc and SRV.proc.poll() is None:

@@ -121,7 +121,8 @@ def main():
         try:
             for name in only.split(","):
                 other_book(BLOCK_PLAN if name in ("tally_queue_forms",
-                                                  "f6_prompt_forms")
+                                                  "f6_prompt_forms",
+                                                  "unexpected_forms")
                            else MAYOR_PLAN, globals()[name])
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
@@ -137,6 +138,7 @@ def main():
             other_book(MAYOR_PLAN, fn)
         other_book(BLOCK_PLAN, tally_queue_forms)
         other_book(BLOCK_PLAN, f6_prompt_forms)
+        other_book(BLOCK_PLAN, unexpected_forms)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
@@ -567,6 +569,48 @@ def withdraw_forms():
     check(st == 200 and 'id="f-wobjection"' in pg and
           'id="f-cobjection"' in pg, "S-13: objection withdrawal and"
           " correction forms")
+
+
+def unexpected_forms():
+    """Section 2.1 without JavaScript: S-03 looks up a box code not in
+    the plan and offers "Register an unexpected box" with the code; sent
+    without a reason it is refused naming the rule, its fields kept;
+    with one, the box is registered and received, and looked up again
+    S-03 shows it with its reason."""
+    tok = {"ro": api_login("ro", "correct-horse-battery-1")}
+    api(tok["ro"], "plan/approve", {})
+    api(tok["ro"], "poll/close", {})
+    ro, _ = login("ro", "correct-horse-battery-1")
+    st, pg, _ = req("GET", "/receipt?c=north&box=N7", cookie=ro)
+    check(st == 200 and "No box N7 in the plan" in pg and
+          re.search(r'id="unexpected-box"[^>]*value="N7"', pg) and
+          re.search(r'id="unexpected-polls"[^>]*value="north"', pg) and
+          '<option value="postal">' in pg,
+          "S-03: an unknown code offers the unexpected box's form")
+    f = {"box": "N7", "reason": " ", "kind": "station", "station": "N1",
+         "polls": "north", "seals_intact": "1", "packets": "1",
+         "po_name": "J. Smith"}
+    _, _, body = send_form(ro, "/receipt?c=north&box=N7", "unexpected", f,
+                           want=400)
+    check("§2.1" in body and
+          re.search(r'id="unexpected-po_name"[^>]*value="J. Smith"', body),
+          "S-03: no reason: refused naming §2.1, fields kept")
+    n, _, _ = send_form(ro, "/receipt?c=north&box=N7", "unexpected",
+                        dict(f, reason="left at the hall by mistake"))
+    con = sqlite3.connect("file:%s?mode=ro" % DB, uri=True)
+    ln = con.execute("SELECT line FROM event WHERE entry = ?",
+                     (n,)).fetchone()
+    con.close()
+    d = json.loads(ln[0])["data"] if ln else {}
+    check(d.get("box") == "N7" and d.get("unexpected") == {
+          "reason": "left at the hall by mistake", "kind": "station",
+          "station": "N1", "polls": [{"contest": "north", "area": "main"}]}
+          and d.get("packets") == ["bpa"] and d.get("seals_intact") is True,
+          "S-03: the unexpected box's entry: %s" % d)
+    st, pg, _ = req("GET", "/receipt?c=north&box=N7", cookie=ro)
+    check(st == 200 and "Not in the plan: registered as unexpected" in pg
+          and "left at the hall by mistake" in pg and "received" in pg,
+          "S-03: N7 looked up again")
 
 
 def f6_prompt_forms():
