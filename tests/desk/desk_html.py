@@ -909,8 +909,8 @@ def decision_forms():
     api(tok["sup1"], "boxes/open", {"box": "M2", "table": 1})
     for u in ("clerk1", "clerk2"):
         api(tok[u], M + "bpa", {"box": "M2", "issued_to_voters": 100})
-        api(tok[u], M + "counts", {"box": "M2", "attempt": 0,
-                                   "papers": 100})
+        cnt = api(tok[u], M + "counts", {"box": "M2", "attempt": 0,
+                                         "papers": 100})["entry"]
     d1 = api(tok["sup1"], M + "decisions", {"box": "M2",
                                             "outcome": "agreed"})["entry"]
     ro, _ = login("ro", MAYOR_PW["ro"], DEVICE)
@@ -1007,6 +1007,24 @@ def decision_forms():
           "Withdrawn by #%d (ro, " % w3 in pg,
           "S-07 after F6's issue: the decision withdrawn, M2 to decide"
           " again: %s" % ln)
+    # S-06 (section 2.3, 3.5): a decision that no longer stands once a
+    # counted figure is corrected after it -- struck through, and said.
+    d4 = api(api_login("ro", MAYOR_PW["ro"]), M + "decisions",
+             {"box": "M2", "outcome": "agreed"})["entry"]
+    fix = api(api_login("ro", MAYOR_PW["ro"]), "entries/%d/correction" % cnt,
+              {"reason_code": "recount", "reason_text": "two papers found"
+               " stuck together", "data": {"box": "M2", "attempt": 0,
+                                          "papers": 98}})
+    ro, _ = login("ro", MAYOR_PW["ro"], DEVICE)
+    st, pg, _ = req("GET", v, cookie=ro)
+    row = re.search(r'<tr><th scope="row">#%d</th>.*?</tr>' % d4, pg)
+    row = row.group(0) if row else ""
+    check(st == 200 and fix.get("verified") == 98 and
+          m2()["outcome"] is None and "<del>agreed</del>" in row and
+          "No longer stands: a figure changed since" in row and
+          "Stands" not in row.replace("No longer stands", ""),
+          "S-06: decision #%d no longer stands after the count's"
+          " correction: %s" % (d4, row))
 
 
 def backfill_forms():
