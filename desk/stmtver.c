@@ -8,8 +8,9 @@
  * adjudicated, an objection, a verified figure corrected) changes one,
  * the statement is re-issued as version n+1 showing the differences from
  * version n, and the RO is prompted to tell the agents (html_queues.c).
- * Only the current round's statements can change; earlier rounds' stay
- * as issued. The versions live in the model, made again by every replay
+ * Only the current round's statements change, and only until its
+ * provisional result (then a recount is a new round); earlier rounds'
+ * stay as issued. The versions live in the model, made again by every replay
  * of the book, so a restart or an import gives the same ones (I22). */
 #include "desk.h"
 
@@ -299,7 +300,11 @@ update_one(struct desk *d, int c, int entry)
 	const struct d_contest *k = &d->cs[c];
 	int r = k->round, moved = 0;
 
-	if (!r || !k->stage_closed[1])
+	/* from the close of stage 1 to the provisional result: the
+	 * figures of a released result change only by a recount, which
+	 * is a new round (§3.5) */
+	if (!r || !k->stage_closed[1] || k->state < S_RECONCILING ||
+	    k->state > S_STAGE2)
 		return;
 	moved |= issue(d, c, "F11", r, 1, d_f11_figures(d, c, r), entry);
 	moved |= issue(d, c, "F12", r, 1, d_f12_figures(d, c, 1), entry);
@@ -307,7 +312,7 @@ update_one(struct desk *d, int c, int entry)
 		issue(d, c, "F12", r, 2, d_f12_figures(d, c, 2), entry);
 	/* F13's figures are F11's heads and F12's first preferences: made
 	 * again (by libteller) only when one of them moved */
-	if (strcmp(k->kind, "sv") == 0 && k->state >= S_STAGE1_DONE &&
+	if (strcmp(k->kind, "sv") == 0 && k->state != S_RECONCILING &&
 	    (moved || !d_stmt_versions(d, c, "F13", r, 1)))
 		issue(d, c, "F13", r, 1, d_f13_figures(d, c), entry);
 }

@@ -121,7 +121,8 @@ def main():
         try:
             for name in only.split(","):
                 other_book(BLOCK_PLAN if name in ("tally_queue_forms",
-                                                  "f6_prompt_forms")
+                                                  "f6_prompt_forms",
+                                                  "stmt_prompt_forms")
                            else MAYOR_PLAN, globals()[name])
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
@@ -137,6 +138,7 @@ def main():
             other_book(MAYOR_PLAN, fn)
         other_book(BLOCK_PLAN, tally_queue_forms)
         other_book(BLOCK_PLAN, f6_prompt_forms)
+        other_book(BLOCK_PLAN, stmt_prompt_forms)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
@@ -630,6 +632,56 @@ def f6_prompt_forms():
     js = json.loads(js)
     check(js.get("version") == 2 and js.get("total") == 99,
           "F6 version 2 from S-02: %s" % js)
+
+
+def stmt_prompt_forms():
+    """Section 3.5 without JavaScript: once a figure of an issued F11
+    changes (a doubtful paper found after stage 1 closed and rejected),
+    S-02 tells the RO that F11 is re-issued as version 2, to tell the
+    agents present, with the change and the printed version; a clerk
+    is not told."""
+    N = "contests/north/"
+    pw = {"ro": "correct-horse-battery-1", "sup1": "sup1-password-long-1",
+          "clerk1": "clerk1-password-long", "clerk2": "clerk2-password-long"}
+    tok = {u: api_login(u, p) for u, p in pw.items()}
+    to_counting(tok, "north", [("N1", 60), ("PV", 40)], [["N1", "PV"]])
+    for slip in ("p1", "p2", "p3", "p4"):
+        api(tok["clerk1"], N + "bundles", {
+            "round": 1, "area": "main", "table": 1, "stage": 1,
+            "slip": slip, "kind": "pattern", "pattern": [1, 2, 3],
+            "papers": 24, "part": True, "counted_by": "A",
+            "checked_by": "B"})
+    api(tok["sup1"], N + "sheets/close", {"round": 1, "area": "main",
+                                          "table": 1, "stage": 1})
+    tok["ro"] = api_login("ro", pw["ro"])
+    api(tok["ro"], N + "rounds/1/close", {"stage": 1})
+    ro, _ = login("ro", pw["ro"])
+    st, pg, _ = req("GET", "/", cookie=ro)
+    check(st == 200 and "re-issued as version" not in pg,
+          "S-02: F11 version 1, nothing to tell")
+    tok["ro"] = api_login("ro", pw["ro"])
+    d = api(tok["sup1"], N + "doubtful", {
+        "round": 1, "area": "main", "table": 1, "stage": 1, "papers": 4,
+        "description": "blank papers", "reason_text": "found late"})
+    adj = api(tok["ro"], N + "adjudications", {
+        "doubtful": d["entry"], "decision": "rejected", "head": "unmarked",
+        "agents_present": []})
+    ro, _ = login("ro", pw["ro"])
+    st, pg, _ = req("GET", "/", cookie=ro)
+    check(st == 200 and "F11 re-issued as version 2 \u2014 tell the agents"
+          " present" in pg and "re-issued by entry #%d" % adj["entry"] in pg
+          and 'href="/forms/F11?c=north&amp;round=1&amp;version=2"' in pg
+          and "<td>total</td><td>0</td><td>4</td>" in pg,
+          "S-02: the RO is told F11 is re-issued: %s" %
+          re.sub(r"\s+", " ", pg)[:3000])
+    st, pg, _ = req("GET", "/forms/F11?c=north&round=1&version=2",
+                    cookie=ro)
+    check(st == 200 and "Changed since version 1" in pg,
+          "F11 version 2 printed: %d" % st)
+    c1, _ = login("clerk1", pw["clerk1"])
+    st, pg, _ = req("GET", "/", cookie=c1)
+    check(st == 200 and "re-issued as version" not in pg,
+          "S-02: a clerk is not told")
 
 
 def tally_queue_forms():
