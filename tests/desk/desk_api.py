@@ -1642,7 +1642,7 @@ def stmt_versions():
     db, keep = block_book("versions.db")
     N = "contests/north/"
     ro, sup, c1, c2, _ = block_logins()
-    block_verified(ro, sup, c1, c2)
+    count = block_verified(ro, sup, c1, c2)
     post(sup, N + "mixing", {"area": "main", "groups": [["N1", "PV"]]})
     post(ro, N + "rounds", {})
 
@@ -1730,6 +1730,24 @@ def stmt_versions():
            "now": 5} in f12["differences"],
           "F12 versions 4 (paper raised) and 5 (rejected): %s %s"
           % (f4, f12))
+    # A verified figure corrected after F6's issue (section 2.4): F12's
+    # verified total moves with it.
+    post(ro, "entries/%d/correction" % count["N1"], {
+         "reason_code": "recount", "reason_text": "two papers stuck",
+         "data": {"box": "N1", "attempt": 0, "papers": 58}})
+    post(ro, "entries/%d/correction" % count["bpa N1"], {
+         "reason_code": "bpa_arithmetic", "reason_text": "BPA re-added",
+         "data": {"box": "N1", "issued_to_voters": 58}})
+    post(ro, N + "decisions", {"box": "N1", "outcome": "agreed"})
+    f12 = call("GET", N + "reconciliation", token=ro)[1]
+    f6 = call("GET", N + "reconciliation?version=6", token=ro)[1]
+    check(f6.get("superseded_by") == 7 and {
+          "member": "areas", "of": "main", "figure": "verified", "was": 100,
+          "now": 40} in f6["differences"] and f12["version"] == 7 and {
+          "member": "areas", "of": "main", "figure": "verified", "was": 40,
+          "now": 98} in f12["differences"] and f12["areas"][0]["difference"]
+          == 2, "F12 versions 6 (N1 to decide again) and 7 (decided) after"
+          " a verified figure's correction: %s %s" % (f6, f12))
     st, now1 = raw_get(N + "rejected?round=1&version=1", ro)
     check(st == 200 and now1 == v1.replace(b'"superseded_by":null',
                                             b'"superseded_by":2') and
@@ -1773,6 +1791,7 @@ def stmt_versions():
         "documents/north-F11-r1-v1.html", "documents/north-F11-r1.html",
         "documents/north-F12-r1-v1.html", "documents/north-F12-r1-v2.html",
         "documents/north-F12-r1-v3.html", "documents/north-F12-r1-v4.html",
+        "documents/north-F12-r1-v5.html", "documents/north-F12-r1-v6.html",
         "documents/north-F12-r1.html"] and
         b"Superseded by version 2" in v1doc,
         "F21 documents: every version of F11 and F12: %s" % names)
