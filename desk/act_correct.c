@@ -459,8 +459,8 @@ same_box(const struct desk *d, const struct d_req *rq,
  * new data as its body) is run in its place; if that fails, n stands.
  * Live from POST entries/N/correction, and in a replay of a line of
  * n's action that carries supersedes. */
-int
-d_correct(struct desk *d, struct d_req *rq, long long n, const char *rc,
+static int
+correct_one(struct desk *d, struct d_req *rq, long long n, const char *rc,
     const char *rt, struct d_out *out, struct d_err *e)
 {
 	struct subj s;
@@ -505,6 +505,20 @@ done:
 undo:
 	unsupersede(d, rq, &s);
 	return -1;
+}
+
+int
+d_correct(struct desk *d, struct d_req *rq, long long n, const char *rc,
+    const char *rt, struct d_out *out, struct d_err *e)
+{
+	int r;
+
+	d->depth++;
+	r = correct_one(d, rq, n, rc, rt, out, e);
+	/* a replayed correction is a whole entry of its own (d_exec) */
+	if (--d->depth == 0 && r == 0)
+		d_stmts_update(d, (int)rq->entry);
+	return r;
 }
 
 /* POST entries/N/correction {"reason_code", "reason_text"?, "data"}. */

@@ -209,8 +209,9 @@ advance(struct desk *d, int c, struct d_err *e)
 }
 
 /* Run one action: who, then the action's own checks and change. */
-int
-d_exec(struct desk *d, struct d_req *rq, struct d_out *out, struct d_err *e)
+static int
+exec_one(struct desk *d, struct d_req *rq, struct d_out *out,
+    struct d_err *e)
 {
 	const struct d_action *a = d_action_find(rq->action);
 
@@ -240,6 +241,21 @@ d_exec(struct desk *d, struct d_req *rq, struct d_out *out, struct d_err *e)
 	if (!out->data)
 		out->data = json_deep_copy(rq->body);
 	return 0;
+}
+
+int
+d_exec(struct desk *d, struct d_req *rq, struct d_out *out, struct d_err *e)
+{
+	int rc;
+
+	d->depth++;
+	rc = exec_one(d, rq, out, e);
+	/* the entry whole (a correction's own run of the corrected
+	 * action is not yet): the statements its figures changed are
+	 * re-issued (§3.5) */
+	if (--d->depth == 0 && rc == 0)
+		d_stmts_update(d, (int)rq->entry);
+	return rc;
 }
 
 /* Each concerned contest's state after the entry (§9.1). */

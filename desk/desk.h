@@ -62,6 +62,9 @@ struct d_contest {
 				 * bundle_check, 'p' partial (§2.11) */
 	int *mixed;		/* per area: mixing recorded */
 	json_t *f6s;		/* F6 as issued, version n at n - 1 */
+	json_t *stmts;		/* F11-F13 as issued (stmtver.c): each
+				 * {"form", "round", "stage", "version",
+				 * "entry", "statement", "differences"} */
 };
 
 struct d_fig {			/* one double-entry figure entry */
@@ -194,6 +197,8 @@ struct desk {
 	struct desk *retired;	/* models d_reload replaced; d_close frees */
 	struct d_sheetix *sheetix;	/* the readers' model's sheet
 					 * entries (sheetix.c), else NULL */
+	int depth;		/* d_exec and d_correct calls under way: the
+				 * entry is whole when it is back to 0 */
 };
 
 /* An error answer: HTTP status, code, rule and why (may be empty). */
@@ -409,6 +414,18 @@ json_t *d_differences(const struct desk *d, int c);
  * such, withdrawn, agreed or its box decided; 1 awaiting its second
  * entry; 2 differing (I20). For S-21's back-fill backlog. */
 int d_fig_pending(const struct desk *d, long long n);
+
+/* stmtver.c: F11-F13 as the book holds them now, and as issued */
+json_t *d_f11_figures(struct desk *d, int c, int round);
+json_t *d_f12_figures(struct desk *d, int c, int stage);
+json_t *d_f13_figures(struct desk *d, int c);
+/* after each whole entry: issue or re-issue what its figures changed */
+void d_stmts_update(struct desk *d, int entry);
+int d_stmt_versions(const struct desk *d, int c, const char *form,
+    int round, int stage);
+json_t *d_stmt(const struct desk *d, int c, const char *form, int round,
+    int stage, long long v, int *entry);
+json_t *d_stmt_reissued(const struct desk *d, int c);
 
 /* engine.c: libteller decides */
 json_t *d_engine_result(struct desk *d, int c, int stage2, struct d_err *e);

@@ -260,8 +260,33 @@ statements(struct desk *d, int c)
 	return k;
 }
 
-/* Form n of contest c: each version (F6, F14, F15) or round (F11-F13)
- * issued, else the form as it stands, when the RO may read it. */
+/* The versions of F11-F13 (n) of round r before the latest (§3.5: the
+ * latest is the round's own document): C-Fn-rR-vV.html. */
+static int
+earlier_docs(struct desk *d, const char *tok, int c, int n, int r,
+    struct bag *b)
+{
+	char form[8], rs[16], vs[16], tag[24];
+	int k;
+
+	snprintf(form, sizeof form, "F%d", n);
+	k = d_stmt_versions(d, c, form, r, 1);
+	snprintf(rs, sizeof rs, "%d", r);
+	snprintf(tag, sizeof tag, "-r%d-v", r);
+	for (int v = 1; v < k; v++) {
+		char *html;
+
+		snprintf(vs, sizeof vs, "%d", v);
+		if ((html = render(d, tok, c, n, vs, rs)) &&
+		    doc_add(b, d->cs[c].id, n, tag, v, html))
+			return -1;
+	}
+	return 0;
+}
+
+/* Form n of contest c: each version (F6, F14, F15) or round (F11-F13,
+ * with each earlier version of the round's) issued, else the form as it
+ * stands, when the RO may read it. */
 static int
 form_docs(struct desk *d, const char *tok, int c, int n, struct bag *b)
 {
@@ -282,7 +307,8 @@ form_docs(struct desk *d, const char *tok, int c, int n, struct bag *b)
 		    by[1] == 'r' ? s : NULL);
 		if (!html)
 			break;
-		if (doc_add(b, d->cs[c].id, n, by, v, html))
+		if (doc_add(b, d->cs[c].id, n, by, v, html) ||
+		    (by[1] == 'r' && earlier_docs(d, tok, c, n, v, b)))
 			return -1;
 	}
 	return 0;

@@ -332,6 +332,62 @@ f6(struct ctx *x, struct sb *b, const json_t *o)
 	put(b, "</p>");
 }
 
+/* F11-F13 as issued (§3.5): the changes from the version before (the
+ * agents present to be told), when and by which entry the version was
+ * issued, the version that superseded it; nothing for figures as they
+ * stand, not issued (F12 while its stage is open). */
+static void
+df_stmt_version(struct sb *b, const json_t *o)
+{
+	if (!json_is_integer(json_object_get(o, "version")))
+		return;
+	df_stmt_changes(b, o);
+	put(b, "<p>Issued at ");
+	escj(b, json_object_get(o, "issued_at"));
+	put(b, " (entry #");
+	escj(b, json_object_get(o, "entry"));
+	put(b, ").");
+	if (json_is_integer(json_object_get(o, "superseded_by"))) {
+		put(b, " Superseded by version ");
+		escj(b, json_object_get(o, "superseded_by"));
+		put(b, ".");
+	}
+	put(b, "</p>");
+}
+
+/* An issued F11-F13's "differences" (stmtver.c) from the version before
+ * its "version", as a table; nothing when there are none. */
+void
+df_stmt_changes(struct sb *b, const json_t *o)
+{
+	static const char *const cols[] = { "Row", "Figure", "Was", "Now",
+		NULL };
+	const json_t *ch = json_object_get(o, "differences"), *k;
+	char cap[96];
+	size_t i;
+
+	snprintf(cap, sizeof cap, "Changed since version %lld (agents"
+	    " present to be told)", (long long)json_integer_value(
+	    json_object_get(o, "version")) - 1);
+	if (json_array_size(ch))
+		df_table_open(b, "f", cap, cols);
+	json_array_foreach(ch, i, k) {
+		put(b, "<tr><td>");
+		if (json_object_get(k, "member")) {
+			escj(b, json_object_get(k, "member"));
+			put(b, ": ");
+			escj(b, json_object_get(k, "of"));
+		}
+		put(b, "</td>");
+		td(b, json_object_get(k, "figure"));
+		tdv(b, json_object_get(k, "was"));
+		tdv(b, json_object_get(k, "now"));
+		put(b, "</tr>");
+	}
+	if (json_array_size(ch))
+		put(b, "</tbody></table>");
+}
+
 static void
 f11(struct ctx *x, struct sb *b, const json_t *o)
 {
@@ -351,7 +407,7 @@ f11(struct ctx *x, struct sb *b, const json_t *o)
 		put(b, "<p>Rejections objected to by an agent: ");
 		fig(b, json_object_get(o, "rejection_objected"));
 		put(b, ".</p>");
-	}
+	}	df_stmt_version(b, o);
 }
 
 static void
@@ -509,7 +565,7 @@ f12(struct ctx *x, struct sb *b, const json_t *o)
 	escj(b, json_object_get(o, "reconciled"));
 	put(b, ".</p>");
 	df_rows(b, "f", "Candidates (approved figures)", cc, ck,
-	    json_object_get(o, "candidates"));
+	    json_object_get(o, "candidates"));	df_stmt_version(b, o);
 }
 
 static void
@@ -535,7 +591,7 @@ f13(struct ctx *x, struct sb *b, const json_t *o)
 	val(b, json_object_get(o, "remaining"));
 	put(b, ". Eliminated (positions): ");
 	val(b, json_object_get(o, "eliminated"));
-	put(b, ".</p>");
+	put(b, ".</p>");	df_stmt_version(b, o);
 }
 
 static void

@@ -30,6 +30,8 @@ void df_thead(struct sb *b, const char *const *cols);
 void df_td(struct sb *b, const json_t *v);
 void df_tdn(struct sb *b, const json_t *v);
 void df_tdv(struct sb *b, const json_t *v);
+/* F11-F13's changes from the version before (§3.5) */
+void df_stmt_changes(struct sb *b, const json_t *o);
 void df_tdi(struct sb *b, long long v);
 void df_cand_name(struct sb *b, const json_t *k);
 void df_cand_cells(struct sb *b, const json_t *k);

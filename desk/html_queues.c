@@ -458,10 +458,51 @@ d_html_f6_prompt_one(struct ctx *x, struct sb *b, int c)
 	x->c = keep;
 }
 
-/* S-02: d_html_f6_prompt_one for each contest. */
+/* For the RO and a DRO with provisional_release: contest c's F11-F13
+ * re-issued by the system after a correction (§3.5: "the statement is
+ * re-issued as a new version showing the difference, and agents
+ * present are told"), each with its changes and its printed version,
+ * until the round's provisional result (d_stmt_reissued). */
+static void
+stmt_prompt_one(struct ctx *x, struct sb *b, int c)
+{
+	const char *cid = x->d->cs[c].id;
+	json_t *a, *it;
+	size_t i;
+
+	if (strcmp(x->u->role, "ro") != 0 && (strcmp(x->u->role, "dro") != 0
+	    || !d_has_power(x->d, x->u, c, "provisional_release")))
+		return;
+	a = d_stmt_reissued(x->d, c);
+	json_array_foreach(a, i, it) {
+		const char *f = json_string_value(json_object_get(it, "form"));
+		long long v = json_integer_value(json_object_get(it,
+		    "version"));
+		long long r = json_integer_value(json_object_get(it, "round"));
+
+		putf(b, "<h2>%s re-issued as version %lld \xe2\x80\x94 tell"
+		    " the agents present: ", f, v);
+		esc(b, x->d->cs[c].name);
+		putf(b, "</h2><p>Round %lld, stage %lld, re-issued by entry"
+		    " #%lld. <a href=\"/forms/%s?c=", r, (long long)
+		    json_integer_value(json_object_get(it, "stage")),
+		    (long long)json_integer_value(json_object_get(it,
+		    "entry")), f);
+		esc(b, cid);
+		putf(b, "&amp;round=%lld&amp;version=%lld\">Print %s version"
+		    " %lld</a></p>", r, v, f, v);
+		df_stmt_changes(b, it);
+	}
+	json_decref(a);
+}
+
+/* S-02: d_html_f6_prompt_one for each contest, and the statements
+ * re-issued since (stmt_prompt_one). */
 void
 d_html_f6_prompt(struct ctx *x, struct sb *b)
 {
-	for (int c = 0; c < x->d->ncs; c++)
+	for (int c = 0; c < x->d->ncs; c++) {
 		d_html_f6_prompt_one(x, b, c);
+		stmt_prompt_one(x, b, c);
+	}
 }

@@ -343,8 +343,43 @@ read_count(struct pub *p, int c, const char *read, const char *qn)
 	return n;
 }
 
+/* The statement (F11, F13) a per-round read gives, else NULL. */
+static const char *
+stmt_form(const char *read)
+{
+	const char *r = strrchr(read, '/');
+
+	r = r ? r + 1 : read;
+	return strcmp(r, "rejected") == 0 ? "F11" : strcmp(r, "stage1") ==
+	    0 ? "F13" : NULL;
+}
+
+/* Each version of round r's statement read at path (F11, F13; §3.5:
+ * re-issued after a correction), ?round=R&version=V. */
+static void
+round_versions(struct pub *p, int c, const char *path, int r)
+{
+	const char *f = stmt_form(path);
+	char rs[24], vs[24];
+	struct qp q;
+	int n = f ? d_stmt_versions(p->d, c, f, r, 1) : 0;
+
+	memset(&q, 0, sizeof q);
+	q.n = 2;
+	q.k[0] = "round";
+	q.v[0] = rs;
+	q.k[1] = "version";
+	q.v[1] = vs;
+	snprintf(rs, sizeof rs, "%d", r);
+	for (int v = 1; v <= n; v++) {
+		snprintf(vs, sizeof vs, "%d", v);
+		api(p, path, &q);
+	}
+}
+
 /* One contest's reads for an account, with the query values that exist
- * now: each box, each provisional version, each round. */
+ * now: each box, each provisional version, each round (and each version
+ * of its F11 and F13). */
 static void
 contest_reads(struct pub *p, int c, int boxes)
 {
@@ -381,6 +416,7 @@ contest_reads(struct pub *p, int c, int boxes)
 			snprintf(path, sizeof path, "contests/%s/%s", k->id,
 			    per_round[i]);
 			api(p, path, &q);
+			round_versions(p, c, path, r);
 		}
 	}
 	q.k[0] = "box";
@@ -483,6 +519,38 @@ account_routes(struct desk *d, struct d_user *u, json_t *routes,
 	d_api_render_as(NULL, NULL);
 }
 
+/* Form path at query q (q.k[0] "contest") on both routes. */
+static void
+form_version(struct pub *p, const char *path, struct qp *q, char *link,
+    size_t n)
+{
+	api(p, path, q);
+	q->k[0] = "c";
+	snprintf(link, n, "/%s", path);
+	page(p, link, q);
+	q->k[0] = "contest";
+}
+
+/* Each version of round r's form F11 or F13 (path), q holding the
+ * contest and the round: ?round=R&version=V on both routes. */
+static void
+round_forms(struct pub *p, int c, const char *path, struct qp *q, int r,
+    char *link, size_t n)
+{
+	const char *f = path + 6;	/* "forms/F11" */
+	int k = d_stmt_versions(p->d, c, f, r, 1);
+	char vs[24];
+
+	q->n = 3;
+	q->k[2] = "version";
+	q->v[2] = vs;
+	for (int v = 1; v <= k; v++) {
+		snprintf(vs, sizeof vs, "%d", v);
+		form_version(p, path, q, link, n);
+	}
+	q->n = 2;
+}
+
 /* Every document of contest c the account's pages link, on both routes
  * (/forms/F and /api/v1/forms/F), and each earlier version or round of
  * those that keep them: what serve would answer this account, made by
@@ -519,11 +587,11 @@ documents(struct pub *p, int c)
 		q.v[1] = num;
 		for (int v = 1; v <= k; v++) {
 			snprintf(num, sizeof num, "%d", v);
-			api(p, path, &q);
-			q.k[0] = "c";
-			snprintf(link, sizeof link, "/%s", path);
-			page(p, link, &q);
-			q.k[0] = "contest";
+			form_version(p, path, &q, link, sizeof link);
+			if (strcmp(versioned[i].q, "round") == 0 &&
+			    stmt_form(versioned[i].read))
+				round_forms(p, c, path, &q, v, link,
+				    sizeof link);
 		}
 	}
 }

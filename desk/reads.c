@@ -159,54 +159,6 @@ contest_obj(struct desk *d, int c)
 	    json_integer(k->released) : json_null());
 }
 
-/* F13: the SV statement after the first count. */
-static json_t *
-stage1_obj(struct desk *d, int c)
-{
-	const struct d_contest *k = &d->cs[c];
-	struct d_err e;
-	json_t *er = d_engine_result(d, c, 0, &e), *res, *rej, *first, *o;
-	json_t *rem, *el, *v;
-	long long valid = 0, rt = 0;
-	const char *key;
-
-	if (!er)
-		return NULL;
-	rem = json_array();
-	el = json_array();
-	res = json_object_get(er, "result");
-	rej = json_array();
-	first = json_array();
-	json_object_foreach(json_object_get(res, "rejected"), key, v) {
-		long long n = strtoll(json_string_value(v), NULL, 10);
-
-		rt += n;
-		json_array_append_new(rej, json_pack("{s:s, s:I}", "head", key,
-		    "papers", (json_int_t)n));
-	}
-	for (int p = 1; p <= k->ncands; p++) {
-		char name[512];
-		long long f = d_first(d, c, k->round, p);
-
-		valid += f;
-		snprintf(name, sizeof name, "%s %s", k->cands[p - 1].forenames,
-		    k->cands[p - 1].surname);
-		json_array_append_new(first, json_pack("{s:i, s:s, s:I}",
-		    "position", p, "name", name, "votes", (json_int_t)f));
-		if (k->remaining[p - 1])
-			json_array_append_new(rem, json_integer(p));
-		if (k->eliminated[p - 1])
-			json_array_append_new(el, json_integer(p));
-	}
-	o = json_pack("{s:I, s:o, s:I, s:o, s:o, s:o, s:o}", "papers",
-	    (json_int_t)(valid + rt), "rejected", rej, "valid",
-	    (json_int_t)valid, "first", first, "majority", k->majority ?
-	    json_integer(k->majority) : json_null(), "remaining", rem,
-	    "eliminated", el);
-	json_decref(er);
-	return o;
-}
-
 /* F6 version n (§2.4, §9.3), or NULL when there is none. */
 static json_t *
 statement(struct desk *d, int c, long long n)
@@ -220,51 +172,6 @@ statement(struct desk *d, int c, long long n)
 	json_object_set_new(o, "issued_at", event_at(d, ent));
 	json_object_set_new(o, "checkpoint", checkpoint_of(d, ent));
 	return o;
-}
-
-/* F12: per area, the papers by kind against the verified total. */
-static json_t *
-reconciliation(struct desk *d, int c, int stage)
-{
-	const struct d_contest *k = &d->cs[c];
-	json_t *areas = json_array(), *cands = json_array();
-	char why[200];
-	int ok = d_reconciled(d, c, why, sizeof why);
-
-	for (int a = 0; a < k->nareas; a++) {
-		long long bu = 0, ad = 0, rj = 0, pd = 0, ts;
-		long long v = d_verified_area(d, c, a);
-
-		for (int i = 0; i < d->nbs; i++) {
-			const struct d_bundle *b = &d->bs[i];
-
-			if (b->contest != c || b->round != k->round ||
-			    b->stage != stage || b->area != a || b->withdrawn)
-				continue;
-			if (b->kind != 'd')
-				bu += b->papers;
-			else if (b->decided == 'v')
-				ad += b->papers;
-			else if (b->decided == 'r')
-				rj += b->papers;
-			else
-				pd += b->papers;
-		}
-		ts = stage == 1 ? d_tally_papers(d, c, k->round, a) : 0;
-		json_array_append_new(areas, json_pack("{s:s, s:I, s:I, s:I,"
-		    " s:I, s:I, s:I, s:I, s:I}", "area", k->areas[a].id,
-		    "verified", (json_int_t)v, "bundles", (json_int_t)bu,
-		    "tally_sheets", (json_int_t)ts, "allowed_doubtful",
-		    (json_int_t)ad, "rejected", (json_int_t)rj,
-		    "pending_doubtful", (json_int_t)pd, "papers",
-		    (json_int_t)(bu + ts + ad + rj + pd), "difference",
-		    (json_int_t)(bu + ts + ad + rj + pd - v)));
-	}
-	for (int p = 1; p <= k->ncands; p++)
-		json_array_append_new(cands, json_pack("{s:i, s:I}", "position",
-		    p, "votes", (json_int_t)d_first(d, c, k->round, p)));
-	return json_pack("{s:o, s:b, s:o}", "areas", areas, "reconciled", ok,
-	    "candidates", cands);
 }
 
 static int
@@ -450,55 +357,91 @@ bundle_of(const struct desk *d, long long entry)
 	return NULL;
 }
 
+/* Statement form (F11-F13) of round r and stage as issued
+ * (stmtver.c): version ?version=N, the latest when absent, with what
+ * §9.3 gives a statement (version, issued_at, entry, checkpoint), its
+ * differences from the version before and superseded_by. 1 when the
+ * answer is given, 0 when none is issued (the caller's to answer). */
+static int
+issued_read(struct desk *d, struct d_http *h, int c, const char *form,
+    int r, int stage)
+{
+	int n = d_stmt_versions(d, c, form, r, stage), ent = 0;
+	long long v = qnum(h->q_version, n);
+	json_t *o;
+
+	if (!v && h->q_version)
+		return bad_query(h, "version"), 1;
+	if (!n && !h->q_version)
+		return 0;
+	if (!(o = d_stmt(d, c, form, r, stage, v, &ent)))
+		return nf(h, "no such version of the statement"), 1;
+	json_object_set_new(o, "entry", json_integer(ent));
+	json_object_set_new(o, "issued_at", event_at(d, ent));
+	json_object_set_new(o, "checkpoint", checkpoint_of(d, ent));
+	give(h, 200, o);
+	return 1;
+}
+
 /* F11: rejected papers of round r by head, worded by libteller. */
 static int
 rejected_read(struct desk *d, struct d_http *h, int c)
 {
 	const struct d_contest *k = &d->cs[c];
-	static const char *const codes[] = { "no_official_mark", "too_many",
-		"identifying_mark", "unmarked", "uncertain", NULL };
-	long long r = qnum(h->q_round, k->round), by[5] = { 0 }, rip = 0;
-	long long total = 0, objected = 0;
-	json_t *heads, *x;
-	size_t i;
+	long long r = qnum(h->q_round, k->round);
+	json_t *o;
 
 	if (!r)
 		return h->q_round ? bad_query(h, "round") : nf(h, "no round"
 		    " has started");
 	if (r > k->round || (r == k->round && !k->stage_closed[1]))
 		return nf(h, "F11 is made once stage 1 of the round closes");
-	if (!(heads = d_heads(k)))
+	if (issued_read(d, h, c, "F11", (int)r, 1))
+		return 0;
+	if (!(o = d_f11_figures(d, c, (int)r)))
 		return nf(h, "libteller has no heads for this regime");
-	for (int b = 0; b < d->nbs; b++) {
-		const struct d_bundle *x2 = &d->bs[b];
+	return give(h, 200, o);
+}
 
-		if (x2->contest != c || x2->round != r || x2->stage != 1 ||
-		    x2->kind != 'd' || x2->withdrawn)
-			continue;
-		if (x2->decided == 'v' && x2->rip)
-			rip += x2->papers;
-		if (x2->objected && (x2->decided == 'r' || x2->rip))
-			objected += x2->papers;
-		for (int j = 0; x2->decided == 'r' && codes[j]; j++)
-			if (x2->head && strcmp(codes[j], x2->head) == 0)
-				by[j] += x2->papers;
-	}
-	json_array_foreach(heads, i, x) {
-		const json_t *cs = json_object_get(x, "codes");
-		long long n = 0;
+/* F12 of round r (the current when absent) and stage: as issued once
+ * the stage closed, else as it stands in the current round. */
+static int
+reconciliation_read(struct desk *d, struct d_http *h, int c)
+{
+	const struct d_contest *k = &d->cs[c];
+	long long r = qnum(h->q_round, k->round);
 
-		for (size_t m = 0; m < json_array_size(cs); m++)
-			for (int j = 0; codes[j]; j++)
-				if (strcmp(codes[j], json_string_value(
-				    json_array_get(cs, m))) == 0)
-					n += by[j];
-		json_object_set_new(x, "papers", json_integer(n));
-		total += n;
-	}
-	return give(h, 200, json_pack("{s:s, s:s, s:I, s:o, s:I, s:I, s:I}",
-	    "form", "F11", "contest", k->id, "round", (json_int_t)r, "heads",
-	    heads, "total", (json_int_t)total, "rejected_in_part",
-	    (json_int_t)rip, "rejection_objected", (json_int_t)objected));
+	if (!k->round)
+		return nf(h, "no round has started");
+	if (!r)
+		return bad_query(h, "round");
+	if (r > k->round)
+		return nf(h, "no such round");
+	if (issued_read(d, h, c, "F12", (int)r, stage_param(h)))
+		return 0;
+	if (r != k->round)
+		return nf(h, "no F12 was issued for that round and stage");
+	return give(h, 200, d_f12_figures(d, c, stage_param(h)));
+}
+
+/* F13 (sv, from STAGE1_DONE) of round r, the current when absent. */
+static int
+stage1_read(struct desk *d, struct d_http *h, int c)
+{
+	const struct d_contest *k = &d->cs[c];
+	long long r = qnum(h->q_round, k->round);
+	json_t *o;
+
+	if (!r && h->q_round)
+		return bad_query(h, "round");
+	if (strcmp(k->kind, "sv") != 0 || r > k->round)
+		return nf(h, "no first-count statement");
+	if (issued_read(d, h, c, "F13", (int)r, 1))
+		return 0;
+	if (r != k->round || k->state < S_STAGE1_DONE ||
+	    !(o = d_f13_figures(d, c)))
+		return nf(h, "no first-count statement");
+	return give(h, 200, o);
 }
 
 /* A doubtful entry's endorsement (§2.7), null while undecided. */
@@ -979,16 +922,11 @@ contest_read(struct desk *d, struct d_http *h, const struct d_user *u,
 	} else if (strcmp(rest, "stage1") == 0) {
 		if (!staff_all(u) && !agent)
 			return forbidden(h);
-		if (strcmp(k->kind, "sv") != 0 || k->state < S_STAGE1_DONE ||
-		    !(o = stage1_obj(d, c)))
-			return nf(h, "no first-count statement");
-		give(h, 200, o);
+		return stage1_read(d, h, c);
 	} else if (strcmp(rest, "reconciliation") == 0) {
 		if (!staff_all(u))
 			return forbidden(h);
-		if (!k->round)
-			return nf(h, "no round has started");
-		give(h, 200, reconciliation(d, c, stage_param(h)));
+		return reconciliation_read(d, h, c);
 	} else
 		nf(h, "no such path");
 	return 0;

@@ -13,6 +13,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tarfile
 import tempfile
 import threading
 import time
@@ -1762,6 +1763,190 @@ def f6_reissue():
     round_trip(db, "F6 re-issued")
 
 
+def stmt_versions():
+    """Section 3.5: F11 and F12, issued when stage 1 closes, are re-issued
+    by the system as version n+1 when a later entry changes a figure
+    they show (a part bundle found and corrected, a doubtful paper found
+    and rejected); each version stays readable as issued, with
+    superseded_by, and shows its differences from the one before; a
+    restart, the F21 export and an import give the same versions."""
+    global SRV
+    db, keep = block_book("versions.db")
+    N = "contests/north/"
+    ro, sup, c1, c2, _ = block_logins()
+    count = block_verified(ro, sup, c1, c2)
+    post(sup, N + "mixing", {"area": "main", "groups": [["N1", "PV"]]})
+    post(ro, N + "rounds", {})
+
+    def pb(slip, pat, papers=25, **kw):
+        return dict({"round": 1, "area": "main", "table": 1, "stage": 1,
+                     "slip": slip, "kind": "pattern", "pattern": pat,
+                     "papers": papers, "counted_by": "A",
+                     "checked_by": "B"}, **kw)
+    for slip, pat in (("p1", [1, 2, 3]), ("p2", [1, 2, 3]),
+                      ("p3", [4, 5, 6])):
+        post(c1, N + "bundles", pb(slip, pat))
+    js, _ = post(c1, N + "doubtful", {"round": 1, "area": "main",
+                 "table": 1, "stage": 1, "papers": 3,
+                 "description": "more crosses than seats"})
+    post(ro, N + "adjudications", {"doubtful": js["entry"], "decision":
+         "rejected", "head": "too_many", "agents_present": []})
+    st, js, _ = call("GET", N + "rejected", token=ro)
+    check(st == 404, "F11 before stage 1 closes: %d" % st)
+    st, js, _ = call("GET", N + "reconciliation", token=ro)
+    check(st == 200 and "version" not in js, "F12 as it stands while"
+          " counting, no version: %s" % js)
+    post(sup, N + "sheets/close", {"round": 1, "area": "main", "table": 1,
+                                   "stage": 1})
+    close, _ = post(ro, N + "rounds/1/close", {"stage": 1})
+    st, f11 = call("GET", N + "rejected", token=ro)[:2]
+    check(st == 200 and f11["version"] == 1 and f11["total"] == 3 and
+          f11["superseded_by"] is None and f11["differences"] is None and
+          f11["entry"] == close["entry"] and f11["issued_at"] and
+          isinstance(f11["checkpoint"]["seq"], int),
+          "F11 version 1 issued by the close: %s" % f11)
+    st, v1 = raw_get(N + "rejected?round=1&version=1", ro)
+    st, f12 = call("GET", N + "reconciliation", token=ro)[:2]
+    check(st == 200 and f12["version"] == 1 and
+          f12["areas"][0]["difference"] == -22 and not f12["reconciled"],
+          "F12 version 1 at the close: %s" % f12)
+    # A part bundle found, entered wrong, then corrected (section 2.9).
+    js, _ = post(sup, N + "bundles", pb("p4", [4, 5, 6], 21, part=True,
+                 reason_text="part bundle found under the table"))
+    part = js and js["entry"]
+    st, f12 = call("GET", N + "reconciliation", token=ro)[:2]
+    check(f12["version"] == 2 and f12["entry"] == part and
+          {"member": "areas", "of": "main", "figure": "bundles",
+           "was": 75, "now": 96} in f12["differences"] and
+          {"member": "areas", "of": "main", "figure": "difference",
+           "was": -22, "now": -1} in f12["differences"],
+          "F12 version 2 after the part bundle: %s" % f12)
+    st, js, _ = call("GET", N + "rejected", token=ro)
+    check(js["version"] == 1, "F11 unchanged by a bundle: version %s"
+          % js.get("version"))
+    js, _ = post(sup, "entries/%d/correction" % part, {
+        "reason_code": "typo", "reason_text": "20 papers, not 21",
+        "data": pb("p4", [4, 5, 6], 20, part=True,
+                   reason_text="part bundle")})
+    fix = js and js["entry"]
+    st, f12 = call("GET", N + "reconciliation", token=ro)[:2]
+    check(f12["version"] == 3 and f12["entry"] == fix and
+          {"member": "areas", "of": "main", "figure": "bundles",
+           "was": 96, "now": 95} in f12["differences"],
+          "F12 version 3 after the correction: %s" % f12)
+    # A doubtful paper found and rejected: F11 is re-issued.
+    js, _ = post(sup, N + "doubtful", {"round": 1, "area": "main",
+                 "table": 1, "stage": 1, "papers": 2, "description":
+                 "blank papers", "reason_text": "found in the box"})
+    adj, _ = post(ro, N + "adjudications", {"doubtful": js["entry"],
+                  "decision": "rejected", "head": "unmarked",
+                  "agents_present": []})
+    st, f11 = call("GET", N + "rejected", token=ro)[:2]
+    head = [h["head"] for h in f11["heads"] if "unmarked" in h["codes"]]
+    check(st == 200 and f11["version"] == 2 and f11["total"] == 5 and
+          f11["entry"] == adj["entry"] and f11["superseded_by"] is None and
+          f11["differences"] == [
+              {"member": "heads", "of": head[0], "figure": "papers",
+               "was": 0, "now": 2},
+              {"figure": "total", "was": 3, "now": 5}],
+          "F11 version 2 after the paper rejected: %s" % f11)
+    st, f12 = call("GET", N + "reconciliation", token=ro)[:2]
+    f4 = call("GET", N + "reconciliation?version=4", token=ro)[1]
+    check(f12["version"] == 5 and f12["reconciled"] and
+          f4["superseded_by"] == 5 and f4["entry"] == adj["entry"] - 1 and
+          {"figure": "reconciled", "was": False, "now": True} in
+          f4["differences"] and {"member": "areas", "of": "main",
+                                 "figure": "pending_doubtful", "was": 0,
+                                 "now": 2} in f4["differences"] and
+          {"member": "areas", "of": "main", "figure": "rejected", "was": 3,
+           "now": 5} in f12["differences"],
+          "F12 versions 4 (paper raised) and 5 (rejected): %s %s"
+          % (f4, f12))
+    # A verified figure corrected after F6's issue (section 2.4): F12's
+    # verified total moves with it.
+    post(ro, "entries/%d/correction" % count["N1"], {
+         "reason_code": "recount", "reason_text": "two papers stuck",
+         "data": {"box": "N1", "attempt": 0, "papers": 58}})
+    post(ro, "entries/%d/correction" % count["bpa N1"], {
+         "reason_code": "bpa_arithmetic", "reason_text": "BPA re-added",
+         "data": {"box": "N1", "issued_to_voters": 58}})
+    post(ro, N + "decisions", {"box": "N1", "outcome": "agreed"})
+    f12 = call("GET", N + "reconciliation", token=ro)[1]
+    f6 = call("GET", N + "reconciliation?version=6", token=ro)[1]
+    check(f6.get("superseded_by") == 7 and {
+          "member": "areas", "of": "main", "figure": "verified", "was": 100,
+          "now": 40} in f6["differences"] and f12["version"] == 7 and {
+          "member": "areas", "of": "main", "figure": "verified", "was": 40,
+          "now": 98} in f12["differences"] and f12["areas"][0]["difference"]
+          == 2, "F12 versions 6 (N1 to decide again) and 7 (decided) after"
+          " a verified figure's correction: %s %s" % (f6, f12))
+    st, now1 = raw_get(N + "rejected?round=1&version=1", ro)
+    check(st == 200 and now1 == v1.replace(b'"superseded_by":null',
+                                            b'"superseded_by":2') and
+          now1 != v1, "F11 version 1 as issued, superseded_by 2: %s" % now1)
+    for q, want in (("3", 404), ("x", 400), ("0", 400)):
+        st = call("GET", N + "rejected?version=" + q, token=ro)[0]
+        check(st == want, "F11 version=%s -> %d (want %d)" % (q, st, want))
+    st, js, _ = call("GET", N + "reconciliation?round=2", token=ro)
+    check(st == 404, "F12 of a round not started: %d" % st)
+    st, html = raw_get("forms/F11?contest=north&round=1&version=2", ro)
+    check(st == 200 and b"Changed since version 1" in html and
+          b"<td>heads: " in html and b"F11 version 2" in html,
+          "printed F11 version 2: %s" % html[-600:])
+    st, html = raw_get("forms/F11?contest=north&round=1&version=1", ro)
+    check(st == 200 and b"Superseded by version 2" in html and
+          b"Changed since" not in html, "printed F11 version 1")
+    reads = [raw_get(N + q, ro) for q in (
+        "rejected?version=1", "rejected?version=2", "reconciliation",
+        "reconciliation?version=3")]
+    check(SRV.stop() == 0, "versions: serve ends with exit 0")
+    SRV.start()
+    ro = login("ro", "correct-horse-battery-1")
+    again = [raw_get(N + q, ro) for q in (
+        "rejected?version=1", "rejected?version=2", "reconciliation",
+        "reconciliation?version=3")]
+    check(again == reads, "a restart gives the same versions, byte for"
+          " byte")
+    check(SRV.stop() == 0, "versions: serve ends with exit 0 again")
+    SRV = keep
+    r = subprocess.run([DESK, "verify", db], capture_output=True, text=True)
+    check(r.returncode == 0, "verify the versions' book: %s" % r.stderr)
+    tar = db + ".tar"
+    r = subprocess.run([DESK, "export", db, "--tar", tar],
+                       capture_output=True, text=True)
+    with tarfile.open(tar) as t:
+        names = [n for n in t.getnames() if "-F11-" in n or "-F12-" in n]
+        v1doc = t.extractfile("documents/north-F11-r1-v1.html").read() \
+            if "documents/north-F11-r1-v1.html" in names else b""
+    check(r.returncode == 0 and names == [
+        "documents/north-F11-r1-v1.html", "documents/north-F11-r1.html",
+        "documents/north-F12-r1-v1.html", "documents/north-F12-r1-v2.html",
+        "documents/north-F12-r1-v3.html", "documents/north-F12-r1-v4.html",
+        "documents/north-F12-r1-v5.html", "documents/north-F12-r1-v6.html",
+        "documents/north-F12-r1.html"] and
+        b"Superseded by version 2" in v1doc,
+        "F21 documents: every version of F11 and F12: %s" % names)
+    r = subprocess.run([DESK, "verify", tar], capture_output=True, text=True)
+    check(r.returncode == 0, "verify the export: %s" % r.stderr[-300:])
+    round_trip(db, "F11 and F12 re-issued")
+    # I22: the book restored from the export's count.db replays to the
+    # same statements, every version, byte for byte.
+    rest, tar2 = db + ".restored", db + ".restored.tar"
+    with tarfile.open(tar) as t, open(rest, "wb") as f:
+        f.write(t.extractfile("count.db").read())
+    r = subprocess.run([DESK, "export", rest, "--tar", tar2],
+                       capture_output=True, text=True)
+
+    def docs(path):
+        with tarfile.open(path) as t:
+            return {n: t.extractfile(n).read() for n in t.getnames()
+                    if n.startswith("documents/north-F1")}
+    a, b = docs(tar), docs(tar2)
+    check(r.returncode == 0 and len(a) >= 10 and a == b, "the restored"
+          " book's F1x documents, every version, the same bytes (%d %s)"
+          % (len(a), sorted(n for n in a if a[n] != b.get(n))))
+
+
 def tally_correction(ro, sup, c1, c2, second, sheet):
     """Section 3.5 on a tally sheet: entry.correct supersedes one entry
     with the new figures, and the double-entry rule (I20) applies to the
@@ -2121,6 +2306,7 @@ def main():
         fptp_lot()
         block_count()
         f6_reissue()
+        stmt_versions()
         decision_supersede()
         sv_majority()
         sv_bundle_check()

@@ -122,7 +122,8 @@ def main():
             for name in only.split(","):
                 other_book(BLOCK_PLAN if name in ("tally_queue_forms",
                                                   "f6_prompt_forms",
-                                                  "unexpected_forms")
+                                                  "unexpected_forms",
+                                                  "stmt_prompt_forms")
                            else MAYOR_PLAN, globals()[name])
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
@@ -139,6 +140,7 @@ def main():
         other_book(BLOCK_PLAN, tally_queue_forms)
         other_book(BLOCK_PLAN, f6_prompt_forms)
         other_book(BLOCK_PLAN, unexpected_forms)
+        other_book(BLOCK_PLAN, stmt_prompt_forms)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
@@ -676,6 +678,56 @@ def f6_prompt_forms():
           "F6 version 2 from S-02: %s" % js)
 
 
+def stmt_prompt_forms():
+    """Section 3.5 without JavaScript: once a figure of an issued F11
+    changes (a doubtful paper found after stage 1 closed and rejected),
+    S-02 tells the RO that F11 is re-issued as version 2, to tell the
+    agents present, with the change and the printed version; a clerk
+    is not told."""
+    N = "contests/north/"
+    pw = {"ro": "correct-horse-battery-1", "sup1": "sup1-password-long-1",
+          "clerk1": "clerk1-password-long", "clerk2": "clerk2-password-long"}
+    tok = {u: api_login(u, p) for u, p in pw.items()}
+    to_counting(tok, "north", [("N1", 60), ("PV", 40)], [["N1", "PV"]])
+    for slip in ("p1", "p2", "p3", "p4"):
+        api(tok["clerk1"], N + "bundles", {
+            "round": 1, "area": "main", "table": 1, "stage": 1,
+            "slip": slip, "kind": "pattern", "pattern": [1, 2, 3],
+            "papers": 24, "part": True, "counted_by": "A",
+            "checked_by": "B"})
+    api(tok["sup1"], N + "sheets/close", {"round": 1, "area": "main",
+                                          "table": 1, "stage": 1})
+    tok["ro"] = api_login("ro", pw["ro"])
+    api(tok["ro"], N + "rounds/1/close", {"stage": 1})
+    ro, _ = login("ro", pw["ro"])
+    st, pg, _ = req("GET", "/", cookie=ro)
+    check(st == 200 and "re-issued as version" not in pg,
+          "S-02: F11 version 1, nothing to tell")
+    tok["ro"] = api_login("ro", pw["ro"])
+    d = api(tok["sup1"], N + "doubtful", {
+        "round": 1, "area": "main", "table": 1, "stage": 1, "papers": 4,
+        "description": "blank papers", "reason_text": "found late"})
+    adj = api(tok["ro"], N + "adjudications", {
+        "doubtful": d["entry"], "decision": "rejected", "head": "unmarked",
+        "agents_present": []})
+    ro, _ = login("ro", pw["ro"])
+    st, pg, _ = req("GET", "/", cookie=ro)
+    check(st == 200 and "F11 re-issued as version 2 \u2014 tell the agents"
+          " present" in pg and "re-issued by entry #%d" % adj["entry"] in pg
+          and 'href="/forms/F11?c=north&amp;round=1&amp;version=2"' in pg
+          and "<td>total</td><td>0</td><td>4</td>" in pg,
+          "S-02: the RO is told F11 is re-issued: %s" %
+          re.sub(r"\s+", " ", pg)[:3000])
+    st, pg, _ = req("GET", "/forms/F11?c=north&round=1&version=2",
+                    cookie=ro)
+    check(st == 200 and "Changed since version 1" in pg,
+          "F11 version 2 printed: %d" % st)
+    c1, _ = login("clerk1", pw["clerk1"])
+    st, pg, _ = req("GET", "/", cookie=c1)
+    check(st == 200 and "re-issued as version" not in pg,
+          "S-02: a clerk is not told")
+
+
 def tally_queue_forms():
     """S-02 for tally sheets (I20): two blind entries of a sheet that
     differ show on a supervisor's queue, not on a clerk's; the queue's
@@ -953,8 +1005,8 @@ def decision_forms():
     api(tok["sup1"], "boxes/open", {"box": "M2", "table": 1})
     for u in ("clerk1", "clerk2"):
         api(tok[u], M + "bpa", {"box": "M2", "issued_to_voters": 100})
-        api(tok[u], M + "counts", {"box": "M2", "attempt": 0,
-                                   "papers": 100})
+        cnt = api(tok[u], M + "counts", {"box": "M2", "attempt": 0,
+                                         "papers": 100})["entry"]
     d1 = api(tok["sup1"], M + "decisions", {"box": "M2",
                                             "outcome": "agreed"})["entry"]
     ro, _ = login("ro", MAYOR_PW["ro"], DEVICE)
@@ -1051,6 +1103,24 @@ def decision_forms():
           "Withdrawn by #%d (ro, " % w3 in pg,
           "S-07 after F6's issue: the decision withdrawn, M2 to decide"
           " again: %s" % ln)
+    # S-06 (section 2.3, 3.5): a decision that no longer stands once a
+    # counted figure is corrected after it -- struck through, and said.
+    d4 = api(api_login("ro", MAYOR_PW["ro"]), M + "decisions",
+             {"box": "M2", "outcome": "agreed"})["entry"]
+    fix = api(api_login("ro", MAYOR_PW["ro"]), "entries/%d/correction" % cnt,
+              {"reason_code": "recount", "reason_text": "two papers found"
+               " stuck together", "data": {"box": "M2", "attempt": 0,
+                                          "papers": 98}})
+    ro, _ = login("ro", MAYOR_PW["ro"], DEVICE)
+    st, pg, _ = req("GET", v, cookie=ro)
+    row = re.search(r'<tr><th scope="row">#%d</th>.*?</tr>' % d4, pg)
+    row = row.group(0) if row else ""
+    check(st == 200 and fix.get("verified") == 98 and
+          m2()["outcome"] is None and "<del>agreed</del>" in row and
+          "No longer stands: a figure changed since" in row and
+          "Stands" not in row.replace("No longer stands", ""),
+          "S-06: decision #%d no longer stands after the count's"
+          " correction: %s" % (d4, row))
 
 
 def backfill_forms():

@@ -400,7 +400,9 @@ def older_versions(srv, obs, ro, toks):
                  "/api/v1/forms/F15?contest=mayor&version=2",
                  "/api/v1/forms/F6?contest=mayor&version=1",
                  "/api/v1/forms/F6?contest=mayor",
-                 "/api/v1/forms/F11?contest=mayor&round=1"):
+                 "/api/v1/forms/F11?contest=mayor&round=1",
+                 "/api/v1/" + C + "rejected?round=1&version=1",
+                 "/api/v1/forms/F11?contest=mayor&round=1&version=1"):
         st = same_bytes(srv, obs, path, stok, otok, "agent")
         check(st == 200, "observe: %s 200 (%d)" % (path, st))
     st = api(obs.port, "GET", "forms/F15?contest=mayor&version=3",
@@ -415,7 +417,8 @@ def older_versions(srv, obs, ro, toks):
                  "/forms/F15?c=mayor&version=2",
                  "/forms/F6?c=mayor&version=1",
                  "/forms/F6?c=mayor&version=2",
-                 "/forms/F11?c=mayor&round=2"):
+                 "/forms/F11?c=mayor&round=2",
+                 "/forms/F11?c=mayor&round=2&version=1"):
         st = same_bytes(srv, obs, path, sck, ock, "agent's page")
         check(st == 200, "observe: %s 200 (%d)" % (path, st))
 
