@@ -66,6 +66,51 @@ effective(const struct d_vpoll *p, int kind, int attempt, long long *v)
 	return 1;
 }
 
+/* §2.3's bound between a count and the transfers: a count of v papers
+ * taken at entry basis is what box code held then; the current
+ * transfers before it and after it must leave the box holding no
+ * fewer than no papers at every step (a receiving box's count includes
+ * the papers moved in before it; a count taken before papers were
+ * moved out held them). Refused naming §2.3. */
+static int
+holds_ok(const struct d_vpoll *p, const char *code, int basis,
+    long long v, struct d_err *e)
+{
+	long long h = v;
+
+	for (int i = p->nxf - 1; i >= 0; i--)
+		if (p->xf[i].entry < basis && !p->xf[i].withdrawn &&
+		    (h -= p->xf[i].papers) < 0)
+			return d_fail(e, 409, "invariant", "§2.3", "§2.3: box"
+			    " %s's count of %lld papers, taken after entry %d"
+			    " moved %lld papers %s, cannot be right: the"
+			    " receiving box's count includes them", code, v,
+			    p->xf[i].entry, llabs(p->xf[i].papers),
+			    p->xf[i].papers > 0 ? "in" : "out");
+	h = v;
+	for (int i = 0; i < p->nxf; i++)
+		if (p->xf[i].entry > basis && !p->xf[i].withdrawn &&
+		    (h += p->xf[i].papers) < 0)
+			return d_fail(e, 409, "invariant", "§2.3", "§2.3: box"
+			    " %s's count of %lld papers, taken before entry %d"
+			    " moved %lld papers out, cannot be right: the box"
+			    " held them when counted", code, v,
+			    p->xf[i].entry, -p->xf[i].papers);
+	return 0;
+}
+
+/* The basis a new count entry of attempt would carry: that of the
+ * figure it makes effective (effective()'s first), else entry n. */
+static int
+count_basis(const struct d_vpoll *p, int attempt, int n)
+{
+	for (int i = 0; i < p->nfigs; i++)
+		if (p->figs[i].kind == 1 && p->figs[i].attempt == attempt &&
+		    !p->figs[i].withdrawn)
+			return p->figs[i].basis;
+	return n;
+}
+
 /* Whether user entered a current figure of p. A correction after F6's
  * issue (sole) does not count: §3.5 gives it to the DRO or RO, who
  * also decide the box again (§2.3); I4's separation is between the
@@ -288,7 +333,9 @@ a_count(struct desk *d, struct d_req *rq, struct d_out *out,
 			    " or RECOUNTING, the count before it agreed",
 			    at, d->boxes[b].code);
 	}
-	if (entering(d, rq, &d->boxes[b], e))
+	if (entering(d, rq, &d->boxes[b], e) ||
+	    holds_ok(p, d->boxes[b].code, count_basis(p, (int)at,
+	    (int)rq->entry), v, e))
 		return -1;
 	/* variance_large: |counted - BPA| above 2 % of the agreed BPA. */
 	if (effective(p, 0, 0, &bpa) == 1 && llabs(v - bpa) * 50 > bpa &&
@@ -780,8 +827,9 @@ d_box_view(struct desk *d, int b, int poll)
 		if (effective(p, 1, a, &v) == 1)
 			json_array_append_new(counts, json_pack("{s:i, s:I}",
 			    "attempt", a, "papers", (json_int_t)v));
-	return json_pack("{s:s, s:s, s:s, s:o, s:s, s:o, s:o, s:o, s:s?,"
-	    " s:o}", "box", bx->code, "kind", bx->kind, "area",
+	return json_pack("{s:s, s:s, s:s?, s:s, s:o, s:s, s:o, s:o, s:o,"
+	    " s:s?, s:o}", "box", bx->code, "kind", bx->kind, "station",
+	    bx->station, "area",
 	    d->cs[p->contest].areas[p->area].id, "table", bx->table ?
 	    json_integer(bx->table) : json_null(), "state", box_state(bx, p),
 	    "bpa", hb ? json_integer(bpa) : json_null(), "counts", counts,
@@ -1340,7 +1388,8 @@ d_fig_correct(struct desk *d, struct d_req *rq, long long n, const char *rt,
 		return d_fail(e, 400, "bad_request", "§3.5", "a correction of"
 		    " entry %lld is an entry of its own action and contest",
 		    n);
-	if (late_value(d, rq, f, b, &v, e))
+	if (late_value(d, rq, f, b, &v, e) || (f->kind &&
+	    holds_ok(p, d->boxes[b].code, f->basis, v, e)))
 		return -1;
 	old = *f;
 	was = variance(p);

@@ -102,6 +102,7 @@ struct d_vpoll {		/* a box's verification for one contest */
 
 struct d_box {
 	const char *code, *kind, *station;
+	const char *arrival;	/* expected_arrival, NULL none */
 	struct d_vpoll polls[D_MAXP];
 	int npolls;
 	int received, escalated, table;
