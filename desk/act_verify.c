@@ -33,14 +33,17 @@ poll_of(struct desk *d, struct d_req *rq, int *bi, struct d_err *e)
 	return NULL;
 }
 
-/* The agreed value of a double-entry figure: 1 agreed, 0 awaiting, -1
- * different (I20). */
-static int
-effective(const struct d_vpoll *p, int kind, int attempt, long long *v)
+/* The figure entry that makes (kind, attempt) of p agreed: a
+ * correction after issue standing alone, else the first of two equal
+ * entries by different users; NULL with *st 0 awaiting, -1 different
+ * (I20). */
+static const struct d_fig *
+agreed_fig(const struct d_vpoll *p, int kind, int attempt, int *st)
 {
 	const struct d_fig *f[2], *sole = NULL;
 	int n = 0;
 
+	*st = 0;
 	for (int i = 0; i < p->nfigs; i++)
 		if (p->figs[i].kind == kind && p->figs[i].attempt == attempt &&
 		    !p->figs[i].withdrawn) {
@@ -51,17 +54,32 @@ effective(const struct d_vpoll *p, int kind, int attempt, long long *v)
 		}
 	/* a correction after issue (§3.5) stands alone */
 	if (sole)
-		f[0] = sole;
-	else if (n < 2)
-		return 0;
-	else if (f[0]->value != f[1]->value ||
-	    strcmp(f[0]->user, f[1]->user) == 0)
-		return -1;
-	*v = f[0]->value;
+		return sole;
+	if (n < 2)
+		return NULL;
+	if (f[0]->value != f[1]->value || strcmp(f[0]->user,
+	    f[1]->user) == 0) {
+		*st = -1;
+		return NULL;
+	}
+	return f[0];
+}
+
+/* The agreed value of a double-entry figure: 1 agreed, 0 awaiting, -1
+ * different (I20). */
+static int
+effective(const struct d_vpoll *p, int kind, int attempt, long long *v)
+{
+	int st;
+	const struct d_fig *f = agreed_fig(p, kind, attempt, &st);
+
+	if (!f)
+		return st;
+	*v = f->value;
 	/* A count taken before a transfer: the papers moved in or out
 	 * since go with it (§2.3); one taken after holds them already. */
 	for (int i = 0; kind == 1 && i < p->nxf; i++)
-		if (p->xf[i].entry > f[0]->basis && !p->xf[i].withdrawn)
+		if (p->xf[i].entry > f->basis && !p->xf[i].withdrawn)
 			*v += p->xf[i].papers;
 	return 1;
 }
@@ -96,6 +114,29 @@ holds_ok(const struct d_vpoll *p, const char *code, int basis,
 			    " moved %lld papers out, cannot be right: the box"
 			    " held them when counted", code, v,
 			    p->xf[i].entry, -p->xf[i].papers);
+	return 0;
+}
+
+/* §2.3 once a transfer's sides x[0] and x[1] are withdrawn: every
+ * agreed count of their polls still within holds_ok's bound. */
+int
+d_xfer_holds(const struct desk *d, struct d_xfer *const x[2],
+    struct d_err *e)
+{
+	for (int b = 0; b < d->nboxes; b++)
+		for (int k = 0; k < d->boxes[b].npolls; k++) {
+			const struct d_vpoll *p = &d->boxes[b].polls[k];
+			const struct d_fig *f;
+			int mine = 0, st;
+
+			for (int i = 0; i < p->nxf; i++)
+				mine |= &p->xf[i] == x[0] || &p->xf[i] == x[1];
+			for (int a = 0; mine && a <= p->recounts; a++)
+				if ((f = agreed_fig(p, 1, a, &st)) &&
+				    holds_ok(p, d->boxes[b].code, f->basis,
+				    f->value, e))
+					return -1;
+		}
 	return 0;
 }
 
@@ -134,7 +175,7 @@ all_checks(const struct d_vpoll *p)
 static const char *
 box_state(const struct d_box *b, const struct d_vpoll *p)
 {
-	long long bpa, c0;
+	long long bpa = 0, c0 = 0;
 
 	if (p->decided)
 		return "VERIFIED";
@@ -519,7 +560,7 @@ static int
 compensate(struct desk *d, struct d_req *rq, const char *pl,
     const char *ex, struct d_out *out, struct d_err *e)
 {
-	long long net = 0, sum = 0, bpa, c;
+	long long net = 0, sum = 0, bpa = 0, c = 0;
 	int n = 0, differ = 0, found = 0;
 	json_t *boxes;
 	size_t i;

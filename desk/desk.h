@@ -248,6 +248,8 @@ struct d_action {
 const char *d_state_name(int s);
 int d_contest_find(const struct desk *d, const char *id);
 int d_area_find(const struct d_contest *c, const char *id);
+int d_xfer_holds(const struct desk *d, struct d_xfer *const x[2],
+    struct d_err *e);
 int d_box_find(const struct desk *d, const char *code);
 struct d_user *d_user_find(struct desk *d, const char *name);
 int d_user_table_role(const struct d_user *u, int table, const char *role);

@@ -906,12 +906,12 @@ static void
 config_form(struct ctx *x, struct sb *b)
 {
 	static const char *const objs[] = { "contest", "candidate", "area",
-		"place", "station", "table", "election", NULL };
+		"place", "station", "box", "table", "election", NULL };
 
 	form_open(x, b, "config", "Change the configuration");
 	select_field(x, b, "config", "object", "Object", objs);
 	field(x, b, "config", "key", "Key (contest id, contest/position,"
-	    " contest/area, place id, station or table)", "text", "", 0);
+	    " contest/area, place id, station, box or table)", "text", "", 0);
 	field(x, b, "config", "field", "Field", "text", "", 1);
 	field(x, b, "config", "value", "New value", "text", "", 1);
 	field(x, b, "config", "reason_text", "Reason (after READY)", "text",

@@ -301,6 +301,42 @@ def g5_again(db, tag):
     return d
 
 
+def g6_withdraw(path):
+    """G6: papers moved N1 -> N2, then on N2 -> PV; N2 counted 0 after
+    both. Withdrawing the second would leave N2's count without the 5
+    moved in (§2.3): refused, the transfer stands; the first may go,
+    then the second."""
+    db = os.path.join(ds.tmp, "xf.db")
+    r = run("init", db, "--plan", path)
+    check(r.returncode == 0, "G6: init: %s" % r.stderr.strip())
+    d = Desk(db)
+    d.post("ro", "plan/approve", {})
+    d.post("ro", "poll/close", {})
+    for b in ("N1", "N2", "PV"):
+        d.post("ro", "receipts", {"box": b, "seals_intact": True,
+                                  "packets": []})
+        d.post("sup1", "boxes/open", {"box": b, "table": 1})
+    one = d.post("clerk1", N + "transfers", {"from_box": "N1", "to_box":
+                                             "N2", "papers": 5})
+    two = d.post("clerk1", N + "transfers", {"from_box": "N2", "to_box":
+                                             "PV", "papers": 5})
+    enter(d, "N2", "count", 0)
+    d.post("clerk1", "entries/%d/withdrawal" % two.get("entry", 0),
+           {"reason_code": "wrong_box"}, 409, rule="§2.3",
+           what="G6: N2 -> PV withdrawn under N2's count of 0")
+    check(d.box("PV").get("counts") == [] and d.box("N2").get("counts") ==
+          [{"attempt": 0, "papers": 0}], "G6: nothing changed: %s" %
+          d.box("N2"))
+    d.post("clerk1", "entries/%d/withdrawal" % one.get("entry", 0),
+           {"reason_code": "wrong_box"},
+           what="G6: N1 -> N2 withdrawn: N2 held the 5 it gave PV")
+    d.post("clerk1", "entries/%d/withdrawal" % two.get("entry", 0),
+           {"reason_code": "wrong_box"},
+           what="G6: then N2 -> PV too: N2's 0 without transfers")
+    d.stop()
+    check(run("verify", db).returncode == 0, "G6: verify the book")
+
+
 def run(*args):
     return subprocess.run([ds.DESK] + list(args), capture_output=True,
                           text=True)
@@ -354,6 +390,7 @@ def main():
         d = g5_again(fresh, "G5 import")
         pattern_checks(d, "G5 import", "p3")
         d.stop()
+        g6_withdraw(plan())
     finally:
         for d in list(LIVE):
             d.stop()
