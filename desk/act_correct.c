@@ -352,6 +352,12 @@ suspended:
 		s->b->withdrawn = 1;
 	else if (s->x[0]) {
 		s->x[0]->withdrawn = s->x[1]->withdrawn = 1;
+		/* a withdrawal may leave a count out of §2.3's bound; a
+		 * correction is bounded when its transfer is recorded */
+		if (!corr && d_xfer_holds(d, s->x, e)) {
+			s->x[0]->withdrawn = s->x[1]->withdrawn = 0;
+			return -1;
+		}
 	} else if (s->o) {
 		s->o->objections--;
 		s->o->objected = s->o->adj_obj || s->o->objections > 0;

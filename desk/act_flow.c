@@ -168,8 +168,16 @@ config_subject(struct desk *d, const char *obj, const char *key,
 		*sub = (int)p - 1;
 		return 0;
 	}
+	if (strcmp(obj, "box") == 0) {
+		if ((*sub = d_box_find(d, key)) < 0)
+			goto unknown;
+		/* a box of one poll concerns its contest; of several, all */
+		if (d->boxes[*sub].npolls == 1)
+			*ci = d->boxes[*sub].polls[0].contest;
+		return 0;
+	}
 	if (strcmp(obj, "place") == 0 || strcmp(obj, "station") == 0 ||
-	    strcmp(obj, "table") == 0 || strcmp(obj, "box") == 0)
+	    strcmp(obj, "table") == 0)
 		return 0;
 	return d_fail(e, 400, "bad_request", NULL, "object must be election,"
 	    " contest, candidate, area, place, station, box or table");
@@ -335,6 +343,22 @@ config_contest(struct desk *d, int ci, const char *field, const json_t *v,
 		}
 		return 0;
 	}
+	if (strcmp(field, "seats") == 0) {
+		if (int_value(v, 1, 100, &x, e))
+			return -1;
+		if (strcmp(c->kind, "block") != 0 && x != 1)
+			return d_fail(e, 400, "bad_request", "§8", "§8: %s is"
+			    " %s; fptp and sv have one seat", c->id, c->kind);
+		if ((c->state >= S_COUNTING || c->round > 0) && x != c->seats)
+			return d_fail(e, 409, "wrong_state", "I7", "I7: %s has"
+			    " begun counting; its seats are fixed (patterns"
+			    " and tally sheets are checked against them)",
+			    c->id);
+		*old = json_integer(c->seats);
+		if (apply)
+			c->seats = (int)x;
+		return 0;
+	}
 	if (strcmp(field, "show_totals_on_screen") == 0) {
 		if (str_value(v, 0, &s, e))
 			return -1;
@@ -347,7 +371,7 @@ config_contest(struct desk *d, int ci, const char *field, const json_t *v,
 		return 0;
 	}
 	return d_fail(e, 400, "bad_request", NULL, "field %s of a contest"
-	    " cannot be changed (name, bundle_size, tally_capacity,"
+	    " cannot be changed (name, seats, bundle_size, tally_capacity,"
 	    " min_recounts, tolerance, electorate, show_totals_on_screen)",
 	    field);
 }
@@ -407,13 +431,97 @@ config_name(struct desk *d, const char *obj, const char *key,
 	if (!it)
 		return d_fail(e, 400, "unknown_reference", NULL, "no %s %s",
 		    obj, key);
-	if (str_value(v, 0, &s, e))
+	/* optional in the plan (§8): null is "absent" */
+	if (str_value(v, strcmp(obj, "table") == 0 || strcmp(field, "venue") ==
+	    0, &s, e))
 		return -1;
 	*old = json_incref(json_object_get(it, field));
 	if (!*old)
 		*old = json_null();
-	if (apply)
-		json_object_set_new(it, field, json_deep_copy(v));
+	if (apply && !s)
+		json_object_del(it, field);
+	else if (apply)
+		json_object_set_new(it, field, json_string(s));
+	return 0;
+}
+
+/* "YYYY-MM-DDTHH:MM:SSZ" (§8's ts). */
+static int
+is_ts(const char *s)
+{
+	static const char pat[] = "dddd-dd-ddTdd:dd:ddZ";
+
+	for (size_t i = 0; i < sizeof pat - 1; i++)
+		if (pat[i] == 'd' ? !(s[i] >= '0' && s[i] <= '9') :
+		    s[i] != pat[i])
+			return 0;
+	return s[sizeof pat - 1] == 0;
+}
+
+/* The first contest of box bx with a current decision, or -1. */
+static int
+box_decided(const struct d_box *bx)
+{
+	for (int p = 0; p < bx->npolls; p++)
+		if (bx->polls[p].decided)
+			return bx->polls[p].contest;
+	return -1;
+}
+
+/* A box's record (§8): its station (a station box), its kind (postal
+ * or postal_handed_in: a station box has a station, a postal box none)
+ * or its expected_arrival (null: none). Station and kind are fixed
+ * once a poll of the box is decided: a decision and F6 rest on them
+ * (I4's compensating errors go by polling place; I5 shows station and
+ * postal boxes apart). Its polls are the plan's. */
+static int
+config_box(struct desk *d, int bi, const char *field, const json_t *v,
+    int apply, json_t **old, struct d_err *e)
+{
+	struct d_box *bx = &d->boxes[bi];
+	int dc = box_decided(bx);
+	const char *s;
+
+	if (strcmp(field, "expected_arrival") == 0) {
+		if (str_value(v, 1, &s, e))
+			return -1;
+		if (s && !is_ts(s))
+			return d_fail(e, 400, "bad_request", "§8", "value must"
+			    " be a time YYYY-MM-DDTHH:MM:SSZ or null");
+		*old = jstr(bx->arrival);
+		if (apply)
+			bx->arrival = s ? d_intern(d, s) : NULL;
+		return 0;
+	}
+	if (strcmp(field, "station") != 0 && strcmp(field, "kind") != 0)
+		return d_fail(e, 400, "bad_request", NULL, "field %s of a box"
+		    " cannot be changed (station, kind, expected_arrival);"
+		    " its polls are the plan's", field);
+	if (str_value(v, 0, &s, e))
+		return -1;
+	if (strcmp(field, "station") == 0) {
+		if (strcmp(bx->kind, "station") != 0)
+			return d_fail(e, 400, "bad_request", "§8", "§8: box %s"
+			    " is a %s box; only a station box has a station",
+			    bx->code, bx->kind);
+		if (!config_item(d->stations, "code", s))
+			return d_fail(e, 400, "unknown_reference", NULL,
+			    "no station %s", s);
+	} else if (strcmp(bx->kind, "station") == 0 || (strcmp(s, "postal")
+	    != 0 && strcmp(s, "postal_handed_in") != 0))
+		return d_fail(e, 400, "bad_request", "§8", "§8: a box's kind"
+		    " changes between postal and postal_handed_in only (a"
+		    " station box has a station, a postal box none)");
+	if (dc >= 0 && strcmp(s, *field == 's' ? bx->station : bx->kind) != 0)
+		return d_fail(e, 409, "invariant", *field == 's' ? "I4" :
+		    "I5", "%s: box %s is verified for %s; its %s is fixed",
+		    *field == 's' ? "I4" : "I5", bx->code, d->cs[dc].id,
+		    field);
+	*old = jstr(*field == 's' ? bx->station : bx->kind);
+	if (apply && *field == 's')
+		bx->station = d_intern(d, s);
+	else if (apply)
+		bx->kind = d_intern(d, s);
 	return 0;
 }
 
@@ -432,6 +540,8 @@ config_do(struct desk *d, const char *obj, const char *key,
 	if (strcmp(obj, "candidate") == 0)
 		return config_candidate(d, &d->cs[ci].cands[sub], field, v,
 		    apply, old, e);
+	if (strcmp(obj, "box") == 0)
+		return config_box(d, sub, field, v, apply, old, e);
 	if (strcmp(obj, "area") != 0)
 		return config_name(d, obj, key, field, v, apply, old, e);
 	if (strcmp(field, "name") != 0)
@@ -499,10 +609,6 @@ a_config(struct desk *d, struct d_req *rq, struct d_out *out,
 		    " changes the configuration");
 	if (config_subject(d, obj, key, &ci, &sub, e))
 		return -1;
-	if (strcmp(obj, "box") == 0)
-		return d_fail(e, 400, "bad_request", NULL, "a box's record"
-		    " is not changed here: an unexpected box is registered"
-		    " at receipt");
 	if (strcmp(obj, "contest") == 0 && strcmp(field, "tolerance") == 0 &&
 	    json_integer_value(v) > 0 && strcmp(rq->user->role, "ro") != 0)
 		return d_forbid(e, "role", "§2.3: a non-zero tolerance needs"

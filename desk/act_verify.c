@@ -33,14 +33,17 @@ poll_of(struct desk *d, struct d_req *rq, int *bi, struct d_err *e)
 	return NULL;
 }
 
-/* The agreed value of a double-entry figure: 1 agreed, 0 awaiting, -1
- * different (I20). */
-static int
-effective(const struct d_vpoll *p, int kind, int attempt, long long *v)
+/* The figure entry that makes (kind, attempt) of p agreed: a
+ * correction after issue standing alone, else the first of two equal
+ * entries by different users; NULL with *st 0 awaiting, -1 different
+ * (I20). */
+static const struct d_fig *
+agreed_fig(const struct d_vpoll *p, int kind, int attempt, int *st)
 {
 	const struct d_fig *f[2], *sole = NULL;
 	int n = 0;
 
+	*st = 0;
 	for (int i = 0; i < p->nfigs; i++)
 		if (p->figs[i].kind == kind && p->figs[i].attempt == attempt &&
 		    !p->figs[i].withdrawn) {
@@ -51,19 +54,102 @@ effective(const struct d_vpoll *p, int kind, int attempt, long long *v)
 		}
 	/* a correction after issue (§3.5) stands alone */
 	if (sole)
-		f[0] = sole;
-	else if (n < 2)
-		return 0;
-	else if (f[0]->value != f[1]->value ||
-	    strcmp(f[0]->user, f[1]->user) == 0)
-		return -1;
-	*v = f[0]->value;
+		return sole;
+	if (n < 2)
+		return NULL;
+	if (f[0]->value != f[1]->value || strcmp(f[0]->user,
+	    f[1]->user) == 0) {
+		*st = -1;
+		return NULL;
+	}
+	return f[0];
+}
+
+/* The agreed value of a double-entry figure: 1 agreed, 0 awaiting, -1
+ * different (I20). */
+static int
+effective(const struct d_vpoll *p, int kind, int attempt, long long *v)
+{
+	int st;
+	const struct d_fig *f = agreed_fig(p, kind, attempt, &st);
+
+	if (!f)
+		return st;
+	*v = f->value;
 	/* A count taken before a transfer: the papers moved in or out
 	 * since go with it (§2.3); one taken after holds them already. */
 	for (int i = 0; kind == 1 && i < p->nxf; i++)
-		if (p->xf[i].entry > f[0]->basis && !p->xf[i].withdrawn)
+		if (p->xf[i].entry > f->basis && !p->xf[i].withdrawn)
 			*v += p->xf[i].papers;
 	return 1;
+}
+
+/* §2.3's bound between a count and the transfers: a count of v papers
+ * taken at entry basis is what box code held then; the current
+ * transfers before it and after it must leave the box holding no
+ * fewer than no papers at every step (a receiving box's count includes
+ * the papers moved in before it; a count taken before papers were
+ * moved out held them). Refused naming §2.3. */
+static int
+holds_ok(const struct d_vpoll *p, const char *code, int basis,
+    long long v, struct d_err *e)
+{
+	long long h = v;
+
+	for (int i = p->nxf - 1; i >= 0; i--)
+		if (p->xf[i].entry < basis && !p->xf[i].withdrawn &&
+		    (h -= p->xf[i].papers) < 0)
+			return d_fail(e, 409, "invariant", "§2.3", "§2.3: box"
+			    " %s's count of %lld papers, taken after entry %d"
+			    " moved %lld papers %s, cannot be right: the"
+			    " receiving box's count includes them", code, v,
+			    p->xf[i].entry, llabs(p->xf[i].papers),
+			    p->xf[i].papers > 0 ? "in" : "out");
+	h = v;
+	for (int i = 0; i < p->nxf; i++)
+		if (p->xf[i].entry > basis && !p->xf[i].withdrawn &&
+		    (h += p->xf[i].papers) < 0)
+			return d_fail(e, 409, "invariant", "§2.3", "§2.3: box"
+			    " %s's count of %lld papers, taken before entry %d"
+			    " moved %lld papers out, cannot be right: the box"
+			    " held them when counted", code, v,
+			    p->xf[i].entry, -p->xf[i].papers);
+	return 0;
+}
+
+/* §2.3 once a transfer's sides x[0] and x[1] are withdrawn: every
+ * agreed count of their polls still within holds_ok's bound. */
+int
+d_xfer_holds(const struct desk *d, struct d_xfer *const x[2],
+    struct d_err *e)
+{
+	for (int b = 0; b < d->nboxes; b++)
+		for (int k = 0; k < d->boxes[b].npolls; k++) {
+			const struct d_vpoll *p = &d->boxes[b].polls[k];
+			const struct d_fig *f;
+			int mine = 0, st;
+
+			for (int i = 0; i < p->nxf; i++)
+				mine |= &p->xf[i] == x[0] || &p->xf[i] == x[1];
+			for (int a = 0; mine && a <= p->recounts; a++)
+				if ((f = agreed_fig(p, 1, a, &st)) &&
+				    holds_ok(p, d->boxes[b].code, f->basis,
+				    f->value, e))
+					return -1;
+		}
+	return 0;
+}
+
+/* The basis a new count entry of attempt would carry: that of the
+ * figure it makes effective (effective()'s first), else entry n. */
+static int
+count_basis(const struct d_vpoll *p, int attempt, int n)
+{
+	for (int i = 0; i < p->nfigs; i++)
+		if (p->figs[i].kind == 1 && p->figs[i].attempt == attempt &&
+		    !p->figs[i].withdrawn)
+			return p->figs[i].basis;
+	return n;
 }
 
 /* Whether user entered a current figure of p. A correction after F6's
@@ -89,7 +175,7 @@ all_checks(const struct d_vpoll *p)
 static const char *
 box_state(const struct d_box *b, const struct d_vpoll *p)
 {
-	long long bpa, c0;
+	long long bpa = 0, c0 = 0;
 
 	if (p->decided)
 		return "VERIFIED";
@@ -288,7 +374,9 @@ a_count(struct desk *d, struct d_req *rq, struct d_out *out,
 			    " or RECOUNTING, the count before it agreed",
 			    at, d->boxes[b].code);
 	}
-	if (entering(d, rq, &d->boxes[b], e))
+	if (entering(d, rq, &d->boxes[b], e) ||
+	    holds_ok(p, d->boxes[b].code, count_basis(p, (int)at,
+	    (int)rq->entry), v, e))
 		return -1;
 	/* variance_large: |counted - BPA| above 2 % of the agreed BPA. */
 	if (effective(p, 0, 0, &bpa) == 1 && llabs(v - bpa) * 50 > bpa &&
@@ -472,7 +560,7 @@ static int
 compensate(struct desk *d, struct d_req *rq, const char *pl,
     const char *ex, struct d_out *out, struct d_err *e)
 {
-	long long net = 0, sum = 0, bpa, c;
+	long long net = 0, sum = 0, bpa = 0, c = 0;
 	int n = 0, differ = 0, found = 0;
 	json_t *boxes;
 	size_t i;
@@ -780,9 +868,9 @@ d_box_view(struct desk *d, int b, int poll)
 		if (effective(p, 1, a, &v) == 1)
 			json_array_append_new(counts, json_pack("{s:i, s:I}",
 			    "attempt", a, "papers", (json_int_t)v));
-	return json_pack("{s:s, s:s, s:s*, s:s, s:o, s:s, s:o, s:o, s:o,"
-	    " s:s?, s:o}", "box", bx->code, "kind", bx->kind, "unexpected",
-	    bx->unexpected, "area",
+	return json_pack("{s:s, s:s, s:s*, s:s?, s:s, s:o, s:s, s:o, s:o,"
+	    " s:o, s:s?, s:o}", "box", bx->code, "kind", bx->kind,
+	    "unexpected", bx->unexpected, "station", bx->station, "area",
 	    d->cs[p->contest].areas[p->area].id, "table", bx->table ?
 	    json_integer(bx->table) : json_null(), "state", box_state(bx, p),
 	    "bpa", hb ? json_integer(bpa) : json_null(), "counts", counts,
@@ -1342,7 +1430,8 @@ d_fig_correct(struct desk *d, struct d_req *rq, long long n, const char *rt,
 		return d_fail(e, 400, "bad_request", "§3.5", "a correction of"
 		    " entry %lld is an entry of its own action and contest",
 		    n);
-	if (late_value(d, rq, f, b, &v, e))
+	if (late_value(d, rq, f, b, &v, e) || (f->kind &&
+	    holds_ok(p, d->boxes[b].code, f->basis, v, e)))
 		return -1;
 	old = *f;
 	was = variance(p);

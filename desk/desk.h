@@ -105,6 +105,7 @@ struct d_vpoll {		/* a box's verification for one contest */
 
 struct d_box {
 	const char *code, *kind, *station;
+	const char *arrival;	/* expected_arrival, NULL none */
 	struct d_vpoll polls[D_MAXP];
 	int npolls;
 	int received, escalated, table;
@@ -254,6 +255,8 @@ struct d_action {
 const char *d_state_name(int s);
 int d_contest_find(const struct desk *d, const char *id);
 int d_area_find(const struct d_contest *c, const char *id);
+int d_xfer_holds(const struct desk *d, struct d_xfer *const x[2],
+    struct d_err *e);
 int d_box_find(const struct desk *d, const char *code);
 int d_box_add(struct desk *d, const struct d_box *b);
 struct d_user *d_user_find(struct desk *d, const char *name);

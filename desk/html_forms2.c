@@ -206,7 +206,7 @@ f1_build(struct ctx *x, json_t **out)
 {
 	struct desk *d = x->d;
 	const struct d_contest *k = &d->cs[x->c];
-	const json_t *v, *el = json_object_get(d->plan, "election");
+	const json_t *v, *el = d->election;
 	json_t *o, *cands, *boxes, *staff, *agents, *dels, *areas, *ap, *dl;
 	size_t i;
 
@@ -242,12 +242,11 @@ f1_build(struct ctx *x, json_t **out)
 		if (b < 0 || (p = poll_of(x, b)) < 0)
 			continue;
 		json_array_append_new(boxes, json_pack("{s:s, s:s, s:s?,"
-		    " s:s?, s:s, s:O?}", "box", d->boxes[b].code, "kind",
+		    " s:s?, s:s, s:s?}", "box", d->boxes[b].code, "kind",
 		    d->boxes[b].kind, "station", d->boxes[b].station, "place",
 		    place_of(d, d->boxes[b].station), "area",
 		    k->areas[d->boxes[b].polls[p].area].id,
-		    "expected_arrival", json_object_get(v,
-		    "expected_arrival")));
+		    "expected_arrival", d->boxes[b].arrival));
 	}
 	for (int u = 0; u < d->nusers; u++) {
 		const struct d_user *s = &d->users[u];

@@ -600,7 +600,7 @@ receipt_box(struct ctx *x, struct sb *b, const char *code)
 {
 	int bi = d_box_find(x->d, code);
 	const struct d_box *bx;
-	const json_t *st, *pl, *pb;
+	const json_t *st, *pl;
 
 	if (bi < 0) {
 		put(b, "<p class=\"error\" role=\"alert\">No box ");
@@ -614,7 +614,6 @@ receipt_box(struct ctx *x, struct sb *b, const char *code)
 	st = plan_item(x->d->stations, "code", bx->station);
 	pl = plan_item(x->d->places, "id", json_string_value(
 	    json_object_get(st, "place")));
-	pb = plan_item(json_object_get(x->d->plan, "boxes"), "code", code);
 	put(b, "<h2>Box ");
 	esc(b, code);
 	put(b, "</h2><p>");
@@ -632,9 +631,9 @@ receipt_box(struct ctx *x, struct sb *b, const char *code)
 		put(b, p ? ", " : "");
 		esc(b, x->d->cs[bx->polls[p].contest].name);
 	}
-	if (json_is_string(json_object_get(pb, "expected_arrival"))) {
+	if (bx->arrival) {
 		put(b, "; expected ");
-		escj(b, json_object_get(pb, "expected_arrival"));
+		esc(b, bx->arrival);
 	}
 	put(b, bx->received ? "; <span class=\"state\">received</span>.</p>" :
 	    "; <span class=\"state\">not received yet</span>.</p>");
@@ -693,20 +692,15 @@ overdue(struct ctx *x, struct sb *b)
 {
 	char now[40];
 	long long t;
-	size_t i;
-	const json_t *pb;
 	int n = 0;
 
 	d_now(now, sizeof now);
 	t = at_secs(now);
-	json_array_foreach(json_object_get(x->d->plan, "boxes"), i, pb) {
-		const char *code = json_string_value(json_object_get(pb,
-		    "code"));
-		long long due = at_secs(json_string_value(json_object_get(pb,
-		    "expected_arrival")));
-		int bi = code ? d_box_find(x->d, code) : -1;
+	for (int bi = 0; bi < x->d->nboxes; bi++) {
+		const char *code = x->d->boxes[bi].code;
+		long long due = at_secs(x->d->boxes[bi].arrival);
 
-		if (bi < 0 || due < 0 || due >= t || x->d->boxes[bi].received)
+		if (due < 0 || due >= t || x->d->boxes[bi].received)
 			continue;
 		if (!n++)
 			put(b, "<table><caption>Overdue boxes (expected, not"
@@ -717,7 +711,7 @@ overdue(struct ctx *x, struct sb *b)
 		put(b, "<tr><th scope=\"row\">");
 		esc(b, code);
 		put(b, "</th><td>");
-		escj(b, json_object_get(pb, "expected_arrival"));
+		esc(b, x->d->boxes[bi].arrival);
 		putf(b, "</td><td class=\"n\">%lld</td><td>%s</td></tr>",
 		    (t - due) / 60, x->d->boxes[bi].escalated ? "yes" : "no");
 	}
@@ -961,12 +955,12 @@ static void
 config_form(struct ctx *x, struct sb *b)
 {
 	static const char *const objs[] = { "contest", "candidate", "area",
-		"place", "station", "table", "election", NULL };
+		"place", "station", "box", "table", "election", NULL };
 
 	form_open(x, b, "config", "Change the configuration");
 	select_field(x, b, "config", "object", "Object", objs);
 	field(x, b, "config", "key", "Key (contest id, contest/position,"
-	    " contest/area, place id, station or table)", "text", "", 0);
+	    " contest/area, place id, station, box or table)", "text", "", 0);
 	field(x, b, "config", "field", "Field", "text", "", 1);
 	field(x, b, "config", "value", "New value", "text", "", 1);
 	field(x, b, "config", "reason_text", "Reason (after READY)", "text",

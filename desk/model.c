@@ -282,6 +282,7 @@ box_config(struct desk *d, struct d_box *b, const json_t *o)
 	b->code = sget(o, "code");
 	b->kind = sget(o, "kind");
 	b->station = sget(o, "station");
+	b->arrival = sget(o, "expected_arrival");
 	b->npolls = (int)json_array_size(p);
 	for (int i = 0; i < b->npolls && i < D_MAXP; i++) {
 		const json_t *x = json_array_get(p, (size_t)i);

@@ -1,0 +1,402 @@
+#!/usr/bin/python3
+# desk_config.py -- config.change's gaps (docs/desk.md §9.4, §3.5, §8,
+# §2.3) over loopback, on plan-block.json with a second station and box:
+# G1 a change that gave a value the plan never had (the election's
+# venue, a table's name, a box's expected arrival) withdrawn: the value
+# is absent again, not "" nor a refusal; G2 a box's record (station,
+# kind, expected_arrival) changed, the rest refused naming §8; fixed
+# once the box is verified (I4, I5); G3 a block contest's seats changed
+# before counting, the pattern check (I7) and the tally bound (I8) then
+# use them; fixed once counting begins (I7); G4 §2.3's bound between a
+# transfer and a count taken after it: a receiving box's count includes
+# the papers moved in, a count taken before papers were moved out held
+# them; G5 all of it after a restart, through `verify` and through
+# export and import (the same bytes).
+# Usage: desk_config.py BUILD_DIR. Prints "N passed, N failed".
+import json
+import os
+import re
+import subprocess
+import sys
+
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import desk_sec as ds  # noqa: E402  (its B comes from sys.argv too)
+
+check = ds.check
+N = "contests/north/"
+PWS = {"ro": "correct-horse-battery-1", "sup1": "sup1-password-long-1",
+       "clerk1": "clerk1-password-long", "clerk2": "clerk2-password-long",
+       "clerk3": "clerk3-password-long"}
+
+
+def plan():
+    """plan-block.json with a station N2 and its box N2 (north)."""
+    with open(os.path.join(ds.HERE, "plan-block.json")) as f:
+        p = json.load(f)
+    p["stations"].append({"code": "N2", "name": "Hall B", "place": "p1"})
+    p["boxes"].append({"code": "N2", "kind": "station", "station": "N2",
+                       "polls": [{"contest": "north"}]})
+    path = os.path.join(ds.tmp, "plan-config.json")
+    with open(path, "w") as f:
+        json.dump(p, f)
+    return path
+
+
+LIVE = []
+
+
+class Desk:
+    """A served book and its users' tokens."""
+
+    def __init__(self, db):
+        self.db = db
+        self.srv = ds.Server(db).start()
+        LIVE.append(self)
+        self.t = {u: ds.login(self.srv.port, u, pw)[1]["token"]
+                  for u, pw in PWS.items()}
+
+    def call(self, who, method, path, body=None):
+        return ds.call(self.srv.port, method, path, body, self.t[who])
+
+    def post(self, who, path, body, want=201, rule=None, what=None):
+        st, js, _ = self.call(who, "POST", path, body)
+        ok = st == want and (not rule or js["error"].get("rule") == rule)
+        if ok and rule:
+            ok = rule in js["error"]["message"]
+        check(ok, "%s: %s %s -> %d %s (want %d %s)" % (
+            what or path, path, json.dumps(body)[:90], st,
+            json.dumps(js)[:300], want, rule or ""))
+        return js if isinstance(js, dict) else {}
+
+    def f1(self):
+        """F1 as the RO prints it (HTML)."""
+        st, raw, _ = self.call("ro", "GET", "forms/F1?contest=north")
+        return raw.decode() if st == 200 and isinstance(raw, bytes) else ""
+
+    def venue(self):
+        m = re.search(r"<p>Venue: (.*?)\. Close of poll", self.f1())
+        return m.group(1) if m else None
+
+    def old(self, obj, key, field, probe):
+        """What config says a field holds now ({"old"}, null: absent),
+        the probing change withdrawn again."""
+        js = self.post("ro", "config", cfg(obj, key, field, probe,
+                                           reason_text="probe"),
+                       what="probe %s %s" % (obj, field))
+        if "entry" in js:
+            withdraw(self, js["entry"], "probe withdrawn")
+        return js.get("old", 0)
+
+    def box(self, code):
+        st, js, _ = self.call("ro", "GET", N + "boxes?box=" + code)
+        return js[0] if st == 200 and js else {}
+
+    def seats(self):
+        st, js, _ = self.call("ro", "GET", "contests/north")
+        return js.get("seats") if st == 200 else None
+
+    def stop(self):
+        LIVE.remove(self)
+        self.srv.stop()
+
+
+def cfg(obj, key, field, value, **kw):
+    return dict({"object": obj, "key": key, "field": field, "value": value},
+                **kw)
+
+
+def withdraw(d, e, what, **kw):
+    return d.post("ro", "entries/%d/withdrawal" % e, dict(
+        {"reason_code": "typo", "reason_text": "not so"}, **kw), what=what)
+
+
+def g1_absent(d):
+    """G1: a value the plan never had, set by config and withdrawn, is
+    absent again: config's next {"old"} is null (not ""), F1 prints none."""
+    js = d.post("ro", "config", cfg("election", None, "venue", "Town Hall"),
+                what="G1: the venue set")
+    check(js.get("old", 0) is None, "G1: its old value null: %s" % js)
+    js = withdraw(d, js["entry"], "G1: the venue's change withdrawn")
+    check(js.get("action") == "entry.withdraw", "G1: withdrawn: %s" % js)
+    check(d.old("election", None, "venue", "Hall") is None,
+          "G1: the venue absent again")
+    js = d.post("ro", "config", cfg("table", "1", "name", "Ward table"),
+                what="G1: table 1 named")
+    check(js.get("old", 0) is None, "G1: table 1 had no name: %s" % js)
+    withdraw(d, js["entry"], "G1: the table's name withdrawn")
+    check(d.old("table", "1", "name", "T") is None,
+          "G1: table 1 nameless again")
+    d.post("ro", "config", cfg("election", None, "name", None), 400,
+           what="G1: a required name is not null")
+    d.post("ro", "config", cfg("election", None, "venue", "Hall"),
+           what="G1: a venue again")
+    js = d.post("ro", "config", cfg("election", None, "venue", None),
+                what="G1: a venue removed by null")
+    check(js.get("old") == "Hall" and d.old("election", None, "venue",
+                                            "Hall") is None,
+          "G1: null is absent: %s" % js)
+
+
+def g2_box_setup(d):
+    """G2: a box's station, kind and expected arrival change in SETUP;
+    the rest is refused naming §8."""
+    js = d.post("ro", "config", cfg("box", "N1", "station", "N2"),
+                what="G2: N1 to station N2")
+    check(js.get("old") == "N1" and d.box("N1").get("station") == "N2",
+          "G2: N1 at N2: %s %s" % (js, d.box("N1")))
+    d.post("ro", "config", cfg("box", "N1", "station", "N9"), 400,
+           what="G2: no station N9")
+    d.post("ro", "config", cfg("box", "PV", "station", "N1"), 400,
+           rule="§8", what="G2: a postal box has no station")
+    d.post("ro", "config", cfg("box", "N1", "kind", "postal"), 400,
+           rule="§8", what="G2: a station box stays one")
+    d.post("ro", "config", cfg("box", "PV", "kind", "station"), 400,
+           rule="§8", what="G2: a postal box does not become a station's")
+    d.post("ro", "config", cfg("box", "N1", "polls", []), 400,
+           what="G2: the polls are the plan's")
+    d.post("ro", "config", cfg("box", "ZZ", "station", "N1"), 400,
+           what="G2: no box ZZ")
+    js = d.post("ro", "config", cfg("box", "PV", "kind", "postal_handed_in"),
+                what="G2: PV handed in")
+    check(js.get("old") == "postal" and d.box("PV").get("kind") ==
+          "postal_handed_in", "G2: PV's kind: %s" % d.box("PV"))
+    d.post("ro", "config", cfg("box", "N2", "expected_arrival", "22:00"),
+           400, what="G2: a bad time")
+    js = d.post("ro", "config", cfg("box", "N2", "expected_arrival",
+                                    "2026-05-07T22:00:00Z"),
+                what="G2: N2's arrival")
+    check(js.get("old", 0) is None, "G2: N2 had no arrival: %s" % js)
+    withdraw(d, js["entry"], "G2: N2's arrival withdrawn")
+    check(d.old("box", "N2", "expected_arrival", "2026-05-07T22:30:00Z")
+          is None, "G2: N2 has no arrival again")
+
+
+def g3_seats_setup(d):
+    """G3: a block contest's seats, 1..100, changed before counting."""
+    d.post("ro", "config", cfg("contest", "north", "seats", 0), 400,
+           what="G3: no seats")
+    js = d.post("ro", "config", cfg("contest", "north", "seats", 2),
+                what="G3: north elects 2")
+    check(js.get("old") == 3 and d.seats() == 2,
+          "G3: seats 2: %s %s" % (js, d.seats()))
+
+
+def enter(d, box, kind, n, who=("clerk1", "clerk2"), want=201, rule=None,
+          what=None):
+    es = []
+    for w in who:
+        body = {"box": box, "issued_to_voters": n} if kind == "bpa" else \
+            {"box": box, "attempt": 0, "papers": n,
+             "acknowledge": ["variance_large"]}
+        es.append(d.post(w, N + ("bpa" if kind == "bpa" else "counts"), body,
+                         want, rule, what or "%s %s" % (kind, box)))
+    return es
+
+
+def g4_transfers(d):
+    """G4: 5 papers of N2 found in N1 are moved before either is counted
+    (N1 held 65 with a BPA of 60; N2 25 with a BPA of 30). A count taken
+    after the transfer: N2's must include the 5 (§2.3), N1's excludes
+    them; an entry taken before it and agreed after must have held them."""
+    for b, n in (("N1", 60), ("N2", 30), ("PV", 40)):
+        d.post("ro", "receipts", {"box": b, "seals_intact": True,
+                                  "packets": []})
+        d.post("sup1", "boxes/open", {"box": b, "table": 1})
+        enter(d, b, "bpa", n)
+    one = enter(d, "N1", "count", 3, who=("clerk1",))[0]
+    xf = d.post("clerk1", N + "transfers", {"from_box": "N1", "to_box": "N2",
+                                            "papers": 5},
+                what="G4: 5 papers N1 -> N2 before N1 is counted")
+    enter(d, "N1", "count", 3, who=("clerk2",), want=409, rule="§2.3",
+          what="G4: N1's count of 3 taken before 5 left it")
+    d.post("clerk1", "entries/%d/withdrawal" % one["entry"],
+           {"reason_code": "typo"}, what="G4: the entry of 3 withdrawn")
+    enter(d, "N2", "count", 4, who=("clerk3",), want=409, rule="§2.3",
+          what="G4: N2's count of 4 after 5 moved in")
+    enter(d, "N1", "count", 60)
+    enter(d, "N2", "count", 30)
+    enter(d, "PV", "count", 40)
+    for b in ("N1", "N2", "PV"):
+        s = d.box(b)
+        check(s.get("state") == "AGREED" and s.get("variance") == 0,
+              "G4: %s agreed, the transfer not added again: %s" % (b, s))
+    d.post("clerk1", N + "transfers", {"from_box": "N1", "to_box": "N2",
+                                       "papers": 61}, 409, rule="§2.3",
+           what="G4: more papers than N1's count")
+    return xf["entry"]
+
+
+def g2_box_decided(d):
+    """G2: station and kind fixed once a poll of the box is decided;
+    the arrival and, before that, the kind may still change (RO, a
+    reason, after READY)."""
+    d.post("ro", "config", cfg("box", "PV", "kind", "postal",
+                               reason_text="an opening session's"),
+           what="G2: PV's kind in VERIFYING")
+    for b in ("N1", "N2", "PV"):
+        d.post("sup1", N + "decisions", {"box": b, "outcome": "agreed"},
+               what="G2: %s decided" % b)
+    d.post("ro", "config", cfg("box", "N1", "station", "N1",
+                               reason_text="back"), 409, rule="I4",
+           what="G2: N1's station once verified")
+    d.post("ro", "config", cfg("box", "PV", "kind", "postal_handed_in",
+                               reason_text="x"), 409, rule="I5",
+           what="G2: PV's kind once verified")
+    d.post("ro", "config", cfg("box", "N1", "expected_arrival", None,
+                               reason_text="arrived"),
+           what="G2: an arrival still changes")
+
+
+def g3_seats_count(d):
+    """G3: the pattern check and tally bound use 2 seats; once round 1
+    starts the seats are fixed (I7)."""
+    d.post("ro", N + "verification", {})
+    d.post("sup1", N + "mixing", {"area": "main",
+                                  "groups": [["N1", "N2", "PV"]]})
+    d.post("ro", "config", cfg("contest", "north", "seats", 2,
+                               reason_text="same"),
+           what="G3: seats (unchanged) still before counting")
+    d.post("ro", N + "rounds", {})
+    d.post("ro", "config", cfg("contest", "north", "seats", 3,
+                               reason_text="x"), 409, rule="I7",
+           what="G3: seats fixed once counting")
+    pattern_checks(d, "G3")
+
+
+def pattern_checks(d, tag, slip="p1"):
+    pb = {"round": 1, "area": "main", "table": 1, "stage": 1, "slip": slip,
+          "kind": "pattern", "pattern": [1, 2, 3], "papers": 5,
+          "counted_by": "A", "checked_by": "B",
+          "acknowledge": ["part_bundle"]}
+    d.post("clerk1", N + "bundles", pb, 409, rule="I7",
+           what="%s: 3 positions with 2 seats" % tag)
+    d.post("clerk1", N + "bundles", dict(pb, pattern=[1, 2]),
+           what="%s: 2 positions" % tag)
+    sheet = {"round": 1, "area": "main", "table": 1, "sheet": "T" + slip,
+             "papers": 4, "votes": {"1": 4, "2": 4, "3": 1}}
+    d.post("clerk1", N + "tallies", sheet, 409, rule="I8",
+           what="%s: a sheet above 2 x 4 votes" % tag)
+
+
+def g5_again(db, tag):
+    """G5: the book served again: what config changed is still so."""
+    d = Desk(db)
+    check(d.venue() == "\u2014" and d.seats() == 2 and
+          d.box("N1").get("station") == "N2" and
+          d.box("PV").get("kind") == "postal" and
+          "2026-05-07T21:40:00Z" not in d.f1(),
+          "%s: no venue, seats 2, N1 at N2, PV postal, N1 arrival gone:"
+          " %s" % (tag, (d.venue(), d.seats(), d.box("N1"), d.box("PV"))))
+    for obj, key, field, probe in (
+            ("election", None, "venue", "Hall"), ("table", "1", "name", "T"),
+            ("box", "N2", "expected_arrival", "2026-05-07T22:30:00Z"),
+            ("box", "N1", "expected_arrival", "2026-05-07T22:30:00Z")):
+        check(d.old(obj, key, field, probe) is None,
+              "%s: %s %s absent" % (tag, obj, field))
+    check(all(d.box(b).get("state") == "VERIFIED" and
+              d.box(b).get("verified") is not None
+              for b in ("N1", "N2", "PV")),
+          "%s: the boxes as verified" % tag)
+    return d
+
+
+def g6_withdraw(path):
+    """G6: papers moved N1 -> N2, then on N2 -> PV; N2 counted 0 after
+    both. Withdrawing the second would leave N2's count without the 5
+    moved in (§2.3): refused, the transfer stands; the first may go,
+    then the second."""
+    db = os.path.join(ds.tmp, "xf.db")
+    r = run("init", db, "--plan", path)
+    check(r.returncode == 0, "G6: init: %s" % r.stderr.strip())
+    d = Desk(db)
+    d.post("ro", "plan/approve", {})
+    d.post("ro", "poll/close", {})
+    for b in ("N1", "N2", "PV"):
+        d.post("ro", "receipts", {"box": b, "seals_intact": True,
+                                  "packets": []})
+        d.post("sup1", "boxes/open", {"box": b, "table": 1})
+    one = d.post("clerk1", N + "transfers", {"from_box": "N1", "to_box":
+                                             "N2", "papers": 5})
+    two = d.post("clerk1", N + "transfers", {"from_box": "N2", "to_box":
+                                             "PV", "papers": 5})
+    enter(d, "N2", "count", 0)
+    d.post("clerk1", "entries/%d/withdrawal" % two.get("entry", 0),
+           {"reason_code": "wrong_box"}, 409, rule="§2.3",
+           what="G6: N2 -> PV withdrawn under N2's count of 0")
+    check(d.box("PV").get("counts") == [] and d.box("N2").get("counts") ==
+          [{"attempt": 0, "papers": 0}], "G6: nothing changed: %s" %
+          d.box("N2"))
+    d.post("clerk1", "entries/%d/withdrawal" % one.get("entry", 0),
+           {"reason_code": "wrong_box"},
+           what="G6: N1 -> N2 withdrawn: N2 held the 5 it gave PV")
+    d.post("clerk1", "entries/%d/withdrawal" % two.get("entry", 0),
+           {"reason_code": "wrong_box"},
+           what="G6: then N2 -> PV too: N2's 0 without transfers")
+    d.stop()
+    check(run("verify", db).returncode == 0, "G6: verify the book")
+
+
+def run(*args):
+    return subprocess.run([ds.DESK] + list(args), capture_output=True,
+                          text=True)
+
+
+def main():
+    try:
+        db = os.path.join(ds.tmp, "config.db")
+        r = run("init", db, "--plan", plan())
+        check(r.returncode == 0, "init: %s" % r.stderr.strip())
+        d = Desk(db)
+        g1_absent(d)
+        g2_box_setup(d)
+        g3_seats_setup(d)
+        d.post("ro", "plan/approve", {})
+        f1 = d.f1()
+        check(d.venue() == "\u2014" and "Contest: block, 2 seat(s)" in f1 and
+              "2026-05-07T21:40:00Z" in f1 and "2026-05-07T22:" not in f1,
+              "G1-G3: F1 without a venue, 2 seats, N1's arrival only")
+        js = d.post("ro", "config", cfg("election", None, "venue", "Hall",
+                                        reason_text="booked"),
+                    what="G1: a venue after READY")
+        check(d.venue() == "Hall", "G1: F1 shows it: %r" % d.venue())
+        withdraw(d, js.get("entry", 0), "G1: the venue withdrawn")
+        check(d.venue() == "\u2014", "G1: F1 without it: %r" % d.venue())
+        js = d.post("ro", "config", cfg("table", "1", "name", "Table A",
+                                        reason_text="signs"),
+                    what="G1: table 1 named after READY")
+        withdraw(d, js.get("entry", 0), "G1: withdrawn after READY")
+        d.post("ro", "poll/close", {})
+        g4_transfers(d)
+        g2_box_decided(d)
+        g3_seats_count(d)
+        d.stop()
+        d = g5_again(db, "G5 restart")
+        pattern_checks(d, "G5 restart", "p2")
+        d.stop()
+        check(run("verify", db).returncode == 0, "G5: verify the book")
+        j1 = os.path.join(ds.tmp, "j1.jsonl")
+        with open(j1, "w") as f:
+            f.write(run("export", db).stdout)
+        check(run("verify", j1).returncode == 0, "G5: verify the journal")
+        fresh = os.path.join(ds.tmp, "import.db")
+        r = run("import", fresh, j1)
+        check(r.returncode == 0, "G5: import: %s" % r.stderr.strip())
+        check(run("export", fresh).stdout == open(j1).read(),
+              "G5: the imported book exports the same bytes")
+        for u, pw in PWS.items():
+            r = run("user", fresh, "password", u, pw)
+            check(r.returncode == 0, "G5: %s's password: %s" % (u, r.stderr))
+        d = g5_again(fresh, "G5 import")
+        pattern_checks(d, "G5 import", "p3")
+        d.stop()
+        g6_withdraw(plan())
+    finally:
+        for d in list(LIVE):
+            d.stop()
+        rc = ds.finish()
+    return rc
+
+
+if __name__ == "__main__":
+    sys.exit(main())
