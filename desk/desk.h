@@ -726,6 +726,12 @@ int d_acct_replay(struct desk *d, const json_t *ev, int store, char *err,
  * is none of them. */
 d_acct_fn d_acct_route(const char *path, const json_t *body,
     json_t **body_out);
+/* The API's Idempotency-Key (§9.1, I21) for the change about to run on
+ * this thread, its body's hash sha (all NULL: none; api.c clears it
+ * after): its row, the answer kept without the secret ({"event"}: a
+ * password or token is shown once, J5), is written in the change's own
+ * transaction, with its event. */
+void d_acct_idem(const char *user, const char *key, const char *sha);
 
 /* device.c: `teller-desk device` (argv after DB) */
 int d_cmd_device(struct desk *d, int argc, char **argv);
@@ -750,6 +756,8 @@ struct d_http {
 	char *set_cookie;	/* malloc'ed */
 	const char *csrf;	/* X-CSRF-Token (cookie writes to /api/v1/) */
 	int observer;		/* on the observer listener: reads only */
+	int head;		/* a HEAD, served as its GET (method "GET"):
+				 * libmicrohttpd leaves the body out */
 };
 void d_api(struct desk *d, struct d_http *h);
 /* Must user change their password before anything else? */
