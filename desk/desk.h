@@ -192,6 +192,7 @@ struct desk {
 	struct desk *retired;	/* models d_reload replaced; d_close frees */
 	struct d_sheetix *sheetix;	/* the readers' model's sheet
 					 * entries (sheetix.c), else NULL */
+	struct d_bix *bix;	/* the bundles' index (bundleix.c) */
 };
 
 /* An error answer: HTTP status, code, rule and why (may be empty). */
@@ -458,6 +459,20 @@ int d_db_meta_set(struct desk *d, const char *k, const char *v);
 char *d_db_meta_get(struct desk *d, const char *k);
 json_t *d_db_line(struct desk *d, const char *sql, long long n);
 int d_load(struct desk *d, char *err, size_t n);
+
+/* bundleix.c: the model's bundles indexed for a write's checks. Note a
+ * bundle appended to d->bs (its fields set), and change its withdrawn
+ * flag, through these; the queries answer -1 when the index cannot
+ * (the caller scans), else 0 with: the live papers of (c, round, area
+ * or -1 for all, stage); the first live bundle's index with that slip
+ * in (c, round, area), -1 none. */
+void d_bix_add(struct desk *d, const struct d_bundle *b);
+void d_bix_withdraw(struct desk *d, struct d_bundle *b, int withdrawn);
+void d_bix_free(struct desk *d);
+int d_bix_papers(const struct desk *d, int c, int round, int area, int stage,
+    long long *papers);
+int d_bix_slip(const struct desk *d, int c, int round, int area,
+    const char *slip, int *first);
 
 /* sheetix.c: the sheet read's entries, kept by the readers' model */
 int d_sheetix_open(struct desk *d);

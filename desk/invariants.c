@@ -83,7 +83,10 @@ long long
 d_papers_area(const struct desk *d, int c, int round, int area, int stage)
 {
 	long long t = stage == 1 ? d_tally_papers(d, c, round, area) : 0;
+	long long kept;
 
+	if (d_bix_papers(d, c, round, area, stage, &kept) == 0)
+		return t + kept;	/* the bundles' index (bundleix.c) */
 	for (int i = 0; i < d->nbs; i++) {
 		const struct d_bundle *b = &d->bs[i];
 

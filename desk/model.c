@@ -396,6 +396,7 @@ d_model_free(struct desk *d)
 	free(d->boxes);
 	free(d->users);
 	free(d->bs);
+	d_bix_free(d);
 	free(d->sheets);
 	free(d->tallies);
 	d->tallies = NULL;
