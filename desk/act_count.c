@@ -789,6 +789,7 @@ a_tally(struct desk *d, struct d_req *rq, struct d_out *out, struct d_err *e)
 	t->sheet = d_intern(d, sheet);
 	t->user = d_intern(d, rq->user->username);
 	t->papers = papers;
+	d_bix_tally_add(d);
 	out->data = d_norm(body, keys);
 	json_object_set_new(out->data, "entry_no", json_integer(no));
 	out->answer = json_pack("{s:i, s:s}", "entry_no", no, "status",
@@ -875,6 +876,7 @@ d_carry(struct desk *d, int c, int from, const unsigned char *named)
 		x.carried = x.carried ? x.carried : x.entry;
 		x.round = round;
 		d->tallies[d->ntallies++] = x;
+		d_bix_tally_add(d);
 	}
 	return 0;
 }

@@ -10,7 +10,11 @@
  * and papers never change once noted. The index covers d->bs[0..n); a
  * model whose nbs is not n (a bundle appended without a note) is not
  * trusted: the queries scan as before, and the next note builds the
- * index again from every bundle. The queries only read, so the
+ * index again from every bundle. Tally-sheet entries (block contests,
+ * I8, I20) are chained the same way by (contest, round, area, sheet),
+ * for an entry's partner, which was a walk of every tally entry (and
+ * the sheets' papers a walk of walks): d_bix_tally_add after each
+ * append. The queries only read, so the
  * readers' model (pool.c), changed under its write lock by replay
  * alone, can be asked from many reads at once. Without memory the
  * index is dropped and the scans answer. */
@@ -26,6 +30,14 @@ struct bix_sum {		/* live papers of (contest, round, area, stage) */
 	long long papers;
 };
 
+struct bix_chain {		/* items chained by a hash of their key */
+	int n;			/* items[0..n) are chained */
+	int nbuck;		/* buckets, a power of 2 */
+	int *head;		/* per bucket: its last item, -1 none */
+	int *next;		/* per item: the one before in its bucket */
+	int capnext;
+};
+
 struct d_bix {
 	int n;			/* d->bs[0..n) are noted */
 	int nbuck;		/* slip buckets, a power of 2 */
@@ -34,6 +46,7 @@ struct d_bix {
 	int capnext;
 	struct bix_sum *sums;	/* open addressing, a power of 2 */
 	int capsums, nsums;
+	struct bix_chain tally;	/* d->tallies by (c, round, area, sheet) */
 };
 
 static uint32_t
@@ -135,6 +148,8 @@ bix_drop(struct desk *d)
 	free(d->bix->head);
 	free(d->bix->next);
 	free(d->bix->sums);
+	free(d->bix->tally.head);
+	free(d->bix->tally.next);
 	free(d->bix);
 	d->bix = NULL;
 }
@@ -197,6 +212,19 @@ note(struct desk *d, struct d_bix *x, int i)
 	return 0;
 }
 
+/* The bundles' part emptied, the tally entries' chain kept. */
+static void
+bundles_reset(struct d_bix *x)
+{
+	struct bix_chain keep = x->tally;
+
+	free(x->head);
+	free(x->next);
+	free(x->sums);
+	memset(x, 0, sizeof *x);
+	x->tally = keep;
+}
+
 void
 d_bix_add(struct desk *d, const struct d_bundle *b)
 {
@@ -207,10 +235,11 @@ d_bix_add(struct desk *d, const struct d_bundle *b)
 			bix_drop(d);
 		return;
 	}
-	/* first use, or a bundle appended without a note: from scratch */
-	bix_drop(d);
-	if (!(d->bix = calloc(1, sizeof *d->bix)))
+	/* first use, or a bundle appended without a note: the bundles
+	 * from scratch (the tally entries' chain stays) */
+	if (!d->bix && !(d->bix = calloc(1, sizeof *d->bix)))
 		return;
+	bundles_reset(d->bix);
 	for (int j = 0; j < d->nbs; j++)
 		if (note(d, d->bix, j)) {
 			bix_drop(d);
@@ -273,5 +302,97 @@ d_bix_slip(const struct desk *d, int c, int round, int area,
 		}
 	}
 	*first = best;
+	return 0;
+}
+
+static uint32_t
+tally_hash(const struct d_tally *t)
+{
+	return slip_hash(t->contest, t->round, t->area, t->sheet);
+}
+
+/* Tally entry i into its bucket; the buckets doubled (all entries
+ * hashed again) when they are fewer than the entries. */
+static int
+link_tally(struct desk *d, struct bix_chain *ch, int i)
+{
+	uint32_t k;
+
+	if (i >= ch->capnext) {
+		int cap = d->captallies > i ? d->captallies : i + 1;
+		int *nn = realloc(ch->next, (size_t)cap * sizeof *nn);
+
+		if (!nn)
+			return -1;
+		ch->next = nn;
+		ch->capnext = cap;
+	}
+	if (i + 1 > ch->nbuck) {
+		int nb = ch->nbuck ? ch->nbuck * 2 : 256;
+		int *nh = malloc((size_t)nb * sizeof *nh);
+
+		if (!nh)
+			return -1;
+		free(ch->head);
+		ch->head = nh;
+		ch->nbuck = nb;
+		memset(nh, 0xff, (size_t)nb * sizeof *nh);	/* all -1 */
+		for (int j = 0; j < i; j++)
+			if (link_tally(d, ch, j))
+				return -1;
+	}
+	k = tally_hash(&d->tallies[i]) & (uint32_t)(ch->nbuck - 1);
+	ch->next[i] = ch->head[k];
+	ch->head[k] = i;
+	ch->n = i + 1;
+	return 0;
+}
+
+void
+d_bix_tally_add(struct desk *d)
+{
+	int i = d->ntallies - 1;
+	struct bix_chain *ch;
+
+	if (!d->bix && !(d->bix = calloc(1, sizeof *d->bix)))
+		return;
+	ch = &d->bix->tally;
+	if (ch->n == i && i >= 0) {
+		if (link_tally(d, ch, i))
+			bix_drop(d);
+		return;
+	}
+	/* first use, or an entry appended without a note: from scratch */
+	free(ch->head);
+	free(ch->next);
+	memset(ch, 0, sizeof *ch);
+	for (int j = 0; j < d->ntallies; j++)
+		if (link_tally(d, ch, j)) {
+			bix_drop(d);
+			return;
+		}
+}
+
+int
+d_bix_tally_partner(const struct desk *d, const struct d_tally *t,
+    const struct d_tally **partner)
+{
+	const struct bix_chain *ch = d->bix ? &d->bix->tally : NULL;
+	const struct d_tally *best = NULL;
+
+	if (!ch || ch->n != d->ntallies)
+		return -1;
+	if (ch->nbuck)
+		for (int i = ch->head[tally_hash(t) & (uint32_t)(ch->nbuck -
+		    1)]; i >= 0; i = ch->next[i]) {
+			const struct d_tally *o = &d->tallies[i];
+
+			if (o != t && !o->withdrawn && o->contest ==
+			    t->contest && o->round == t->round && o->area ==
+			    t->area && strcmp(o->sheet, t->sheet) == 0)
+				best = o;	/* newest first: the last is
+						 * the first in the book */
+		}
+	*partner = best;
 	return 0;
 }

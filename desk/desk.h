@@ -473,6 +473,11 @@ int d_bix_papers(const struct desk *d, int c, int round, int area, int stage,
     long long *papers);
 int d_bix_slip(const struct desk *d, int c, int round, int area,
     const char *slip, int *first);
+/* A tally entry appended (d->tallies' last); the other current entry of
+ * t's sheet, NULL none (-1: the caller scans). */
+void d_bix_tally_add(struct desk *d);
+int d_bix_tally_partner(const struct desk *d, const struct d_tally *t,
+    const struct d_tally **partner);
 
 /* sheetix.c: the sheet read's entries, kept by the readers' model */
 int d_sheetix_open(struct desk *d);

@@ -33,6 +33,10 @@ d_verified_contest(const struct desk *d, int c)
 const struct d_tally *
 d_tally_partner(const struct desk *d, const struct d_tally *t)
 {
+	const struct d_tally *p;
+
+	if (d_bix_tally_partner(d, t, &p) == 0)
+		return p;	/* the index (bundleix.c) */
 	for (int i = 0; i < d->ntallies; i++) {
 		const struct d_tally *o = &d->tallies[i];
 
