@@ -121,15 +121,57 @@ tx_begin(struct desk *d, int *outer, struct d_err *e)
 	return 0;
 }
 
-/* Log the event and commit, or roll back: 0, or -1 with e. */
+static _Thread_local struct {
+	const char *user, *key, *sha;
+} idem;
+
+void
+d_acct_idem(const char *user, const char *key, const char *sha)
+{
+	idem.user = user;
+	idem.key = key;
+	idem.sha = sha;
+}
+
+/* The Idempotency-Key's row for the event just logged (d->seq), inside
+ * the open transaction: the answer a repeat gets, {"event"}. 0 or -1. */
+static int
+idem_row(struct desk *d)
+{
+	json_t *a = json_pack("{s:I}", "event", (json_int_t)d->seq);
+	char *kept = a ? d_canon(a) : NULL;
+	sqlite3_stmt *st;
+	int rc = -1;
+
+	json_decref(a);
+	if (kept && sqlite3_prepare_v2(d->db, "INSERT INTO idem VALUES(?1,"
+	    " ?2, ?3, 0, ?4)", -1, &st, NULL) == SQLITE_OK) {
+		sqlite3_bind_text(st, 1, idem.user, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, idem.key, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 3, idem.sha, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 4, kept, -1, SQLITE_STATIC);
+		rc = sqlite3_step(st) == SQLITE_DONE ? 0 : -1;
+		sqlite3_finalize(st);
+	}
+	free(kept);
+	return rc;
+}
+
+/* Log the event (and the Idempotency-Key's row, d_acct_idem) and
+ * commit, or roll back, the model's chain head back too: 0, or -1
+ * with e. */
 static int
 tx_end(struct desk *d, int outer, int ok, const char *action,
     const struct d_user *by, const char *ip, json_t *data, struct d_err *e)
 {
 	long long seq = d->seq;
+	char hash[sizeof d->last_hash], at[sizeof d->last_at];
 
+	memcpy(hash, d->last_hash, sizeof hash);
+	memcpy(at, d->last_at, sizeof at);
 	if (ok && (d_log_event(d, action, by ? by->username : NULL,
-	    by ? by->role : NULL, ip, data) || d->seq != seq + 1))
+	    by ? by->role : NULL, ip, data) || d->seq != seq + 1 ||
+	    (idem.key && idem_row(d))))
 		ok = 0;
 	else if (!ok)
 		json_decref(data);
@@ -137,6 +179,8 @@ tx_end(struct desk *d, int outer, int ok, const char *action,
 	    NULL) != SQLITE_OK)) {
 		sqlite3_exec(d->db, "ROLLBACK", NULL, NULL, NULL);
 		d->seq = seq;
+		memcpy(d->last_hash, hash, sizeof hash);
+		memcpy(d->last_at, at, sizeof at);
 		ok = 0;
 	}
 	return ok ? 0 : d_fail(e, 503, "read_only", NULL,

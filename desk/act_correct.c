@@ -349,7 +349,7 @@ suspended:
 	else if (s->t)
 		s->t->withdrawn = 1;
 	else if (s->b)
-		s->b->withdrawn = 1;
+		d_bix_withdraw(d, s->b, 1);
 	else if (s->x[0]) {
 		s->x[0]->withdrawn = s->x[1]->withdrawn = 1;
 		/* a withdrawal may leave a count out of §2.3's bound; a
@@ -379,7 +379,7 @@ unsupersede(struct desk *d, const struct d_req *rq, struct subj *s)
 	else if (s->t)
 		s->t->withdrawn = 0;
 	else if (s->b)
-		s->b->withdrawn = 0;
+		d_bix_withdraw(d, s->b, 0);
 	else if (s->x[0])
 		s->x[0]->withdrawn = s->x[1]->withdrawn = 0;
 	else if (s->o) {

@@ -224,11 +224,18 @@ bundle_kind(struct desk *d, struct d_req *rq, struct d_bundle *nb,
 	    kind, stage);
 }
 
+/* I7: the live entry (or the carried one's) with this slip number in
+ * (c, round, area), 0 none; from the index when it can. */
 static int
 slip_used(const struct desk *d, int c, int round, int area,
     const char *slip)
 {
-	for (int i = 0; i < d->nbs; i++)
+	int i;
+
+	if (d_bix_slip(d, c, round, area, slip, &i) == 0)
+		return i < 0 ? 0 : d->bs[i].entry ? d->bs[i].entry :
+		    d->bs[i].carried;
+	for (i = 0; i < d->nbs; i++)
 		if (d->bs[i].contest == c && d->bs[i].round == round &&
 		    d->bs[i].area == area && d->bs[i].slip &&
 		    !d->bs[i].withdrawn && strcmp(d->bs[i].slip, slip) == 0)
@@ -314,6 +321,7 @@ a_bundle(struct desk *d, struct d_req *rq, struct d_out *out,
 	b->slip = d_intern(d, slip);
 	b->user = d_intern(d, rq->user->username);
 	b->dest = stage == 2 ? d_intern(d, dest) : NULL;
+	d_bix_add(d, b);
 	out->data = d_norm(rq->body, keys);
 	json_object_set_new(out->data, "part", json_boolean(part));
 	if (json_is_null(json_object_get(out->data, "acknowledge")))
@@ -375,6 +383,7 @@ a_doubtful(struct desk *d, struct d_req *rq, struct d_out *out,
 	b->papers = papers;
 	b->user = d_intern(d, rq->user->username);
 	b->source = stage == 2 ? (int)src : 0;
+	d_bix_add(d, b);
 	out->data = d_norm(rq->body, keys);
 	return 0;
 }
@@ -780,6 +789,7 @@ a_tally(struct desk *d, struct d_req *rq, struct d_out *out, struct d_err *e)
 	t->sheet = d_intern(d, sheet);
 	t->user = d_intern(d, rq->user->username);
 	t->papers = papers;
+	d_bix_tally_add(d);
 	out->data = d_norm(body, keys);
 	json_object_set_new(out->data, "entry_no", json_integer(no));
 	out->answer = json_pack("{s:i, s:s}", "entry_no", no, "status",
@@ -841,6 +851,7 @@ d_carry(struct desk *d, int c, int from, const unsigned char *named)
 		b->carried = x.carried ? x.carried : x.entry;
 		b->entry = 0;
 		b->round = round;
+		d_bix_add(d, b);
 	}
 	for (int i = 0; i < nt; i++) {
 		struct d_tally x = d->tallies[i];
@@ -865,6 +876,7 @@ d_carry(struct desk *d, int c, int from, const unsigned char *named)
 		x.carried = x.carried ? x.carried : x.entry;
 		x.round = round;
 		d->tallies[d->ntallies++] = x;
+		d_bix_tally_add(d);
 	}
 	return 0;
 }

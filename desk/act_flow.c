@@ -113,7 +113,7 @@ a_carry_drop(struct desk *d, struct d_req *rq, struct d_out *out,
 		return d_fail(e, 409, "wrong_state", "§2.2", "no stage-%d"
 		    " entry is dropped in %s", stage, d_state_name(c->state));
 	if (b)
-		b->withdrawn = 1;
+		d_bix_withdraw(d, b, 1);
 	for (int i = 0; t && i < d->ntallies; i++) {
 		struct d_tally *x = &d->tallies[i];
 

@@ -586,32 +586,6 @@ static int idem_lookup(struct desk *d, struct d_http *h, const char *user,
     const char *key, const char *sha);
 static int idem_key_ok(const char *k);
 
-/* An account change's answer kept for its Idempotency-Key (§9.1): the
- * same answer without the secret, which is shown once only. */
-static void
-acct_idem_keep(struct desk *d, const struct d_http *h, const char *user,
-    const char *sha)
-{
-	json_t *a = json_loads(h->resp ? h->resp : "", 0, NULL);
-	char *kept;
-	sqlite3_stmt *st;
-
-	json_object_del(a, "password");
-	json_object_del(a, "token");
-	kept = a ? d_canon(a) : NULL;
-	json_decref(a);
-	if (kept && sqlite3_prepare_v2(d->db, "INSERT INTO idem VALUES(?, ?,"
-	    " ?, 0, ?)", -1, &st, NULL) == SQLITE_OK) {
-		sqlite3_bind_text(st, 1, user, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 2, h->idem, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 3, sha, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 4, kept, -1, SQLITE_STATIC);
-		sqlite3_step(st);
-		sqlite3_finalize(st);
-	}
-	free(kept);
-}
-
 static int
 acct_post(struct desk *d, struct d_http *h, const struct d_user *u,
     const char *path, json_t *body)
@@ -628,10 +602,12 @@ acct_post(struct desk *d, struct d_http *h, const struct d_user *u,
 			d_hash_hex(d->genesis, 0, bs, sha);
 			free(bs);
 		}
+		/* the key's row is written in the change's transaction */
 		if (!sha[0] || !idem_lookup(d, h, u->username, h->idem, sha)) {
+			if (sha[0])
+				d_acct_idem(u->username, h->idem, sha);
 			event_post(d, h, u, body ? b2 : NULL, acct_write);
-			if (sha[0] && h->status == 201)
-				acct_idem_keep(d, h, u->username, sha);
+			d_acct_idem(NULL, NULL, NULL);
 		}
 	}
 	json_decref(b2);

@@ -200,6 +200,7 @@ struct desk {
 					 * entries (sheetix.c), else NULL */
 	int depth;		/* d_exec and d_correct calls under way: the
 				 * entry is whole when it is back to 0 */
+	struct d_bix *bix;	/* the bundles' index (bundleix.c) */
 };
 
 /* An error answer: HTTP status, code, rule and why (may be empty). */
@@ -482,6 +483,25 @@ char *d_db_meta_get(struct desk *d, const char *k);
 json_t *d_db_line(struct desk *d, const char *sql, long long n);
 int d_load(struct desk *d, char *err, size_t n);
 
+/* bundleix.c: the model's bundles indexed for a write's checks. Note a
+ * bundle appended to d->bs (its fields set), and change its withdrawn
+ * flag, through these; the queries answer -1 when the index cannot
+ * (the caller scans), else 0 with: the live papers of (c, round, area
+ * or -1 for all, stage); the first live bundle's index with that slip
+ * in (c, round, area), -1 none. */
+void d_bix_add(struct desk *d, const struct d_bundle *b);
+void d_bix_withdraw(struct desk *d, struct d_bundle *b, int withdrawn);
+void d_bix_free(struct desk *d);
+int d_bix_papers(const struct desk *d, int c, int round, int area, int stage,
+    long long *papers);
+int d_bix_slip(const struct desk *d, int c, int round, int area,
+    const char *slip, int *first);
+/* A tally entry appended (d->tallies' last); the other current entry of
+ * t's sheet, NULL none (-1: the caller scans). */
+void d_bix_tally_add(struct desk *d);
+int d_bix_tally_partner(const struct desk *d, const struct d_tally *t,
+    const struct d_tally **partner);
+
 /* sheetix.c: the sheet read's entries, kept by the readers' model */
 int d_sheetix_open(struct desk *d);
 void d_sheetix_free(struct desk *d);
@@ -763,6 +783,12 @@ int d_acct_replay(struct desk *d, const json_t *ev, int store, char *err,
  * is none of them. */
 d_acct_fn d_acct_route(const char *path, const json_t *body,
     json_t **body_out);
+/* The API's Idempotency-Key (§9.1, I21) for the change about to run on
+ * this thread, its body's hash sha (all NULL: none; api.c clears it
+ * after): its row, the answer kept without the secret ({"event"}: a
+ * password or token is shown once, J5), is written in the change's own
+ * transaction, with its event. */
+void d_acct_idem(const char *user, const char *key, const char *sha);
 
 /* device.c: `teller-desk device` (argv after DB) */
 int d_cmd_device(struct desk *d, int argc, char **argv);
@@ -787,6 +813,8 @@ struct d_http {
 	char *set_cookie;	/* malloc'ed */
 	const char *csrf;	/* X-CSRF-Token (cookie writes to /api/v1/) */
 	int observer;		/* on the observer listener: reads only */
+	int head;		/* a HEAD, served as its GET (method "GET"):
+				 * libmicrohttpd leaves the body out */
 };
 void d_api(struct desk *d, struct d_http *h);
 /* Must user change their password before anything else? */

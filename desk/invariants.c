@@ -33,6 +33,10 @@ d_verified_contest(const struct desk *d, int c)
 const struct d_tally *
 d_tally_partner(const struct desk *d, const struct d_tally *t)
 {
+	const struct d_tally *p;
+
+	if (d_bix_tally_partner(d, t, &p) == 0)
+		return p;	/* the index (bundleix.c) */
 	for (int i = 0; i < d->ntallies; i++) {
 		const struct d_tally *o = &d->tallies[i];
 
@@ -83,7 +87,10 @@ long long
 d_papers_area(const struct desk *d, int c, int round, int area, int stage)
 {
 	long long t = stage == 1 ? d_tally_papers(d, c, round, area) : 0;
+	long long kept;
 
+	if (d_bix_papers(d, c, round, area, stage, &kept) == 0)
+		return t + kept;	/* the bundles' index (bundleix.c) */
 	for (int i = 0; i < d->nbs; i++) {
 		const struct d_bundle *b = &d->bs[i];
 

@@ -76,7 +76,9 @@ d_reload(struct desk *d)
 		*old = *d;
 		old->db = NULL;
 		d->retired = old;
-	}
+	} else
+		d_bix_free(d);
+	d->bix = NULL;
 	d->cs = NULL;
 	d->boxes = NULL;
 	d->users = NULL;

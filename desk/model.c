@@ -423,6 +423,7 @@ d_model_free(struct desk *d)
 	free(d->boxes);
 	free(d->users);
 	free(d->bs);
+	d_bix_free(d);
 	free(d->sheets);
 	free(d->tallies);
 	d->tallies = NULL;

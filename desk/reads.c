@@ -1141,7 +1141,8 @@ all_closed(const struct desk *d)
 	return d->ncs > 0;
 }
 
-/* The journal (§10) as application/x-ndjson; an export.made follows. */
+/* The journal (§10) as application/x-ndjson; an export.made follows
+ * (not a HEAD's). */
 static void
 export_read(struct desk *d, struct d_http *h, const struct d_user *u)
 {
@@ -1200,7 +1201,9 @@ export_read(struct desk *d, struct d_http *h, const struct d_user *u)
 	h->status = 200;
 	h->resp = buf;
 	h->ctype_out = "application/x-ndjson";
-	d_log_event(d, "export.made", u->username, u->role, h->ip, NULL);
+	if (!h->head)	/* a HEAD sends no journal: nothing was exported */
+		d_log_event(d, "export.made", u->username, u->role, h->ip,
+		    NULL);
 }
 
 int d_api_read(struct desk *d, struct d_http *h, const struct d_user *u,

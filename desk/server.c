@@ -92,17 +92,18 @@ header(struct MHD_Connection *mc, const char *name)
 }
 
 /* A read (pool.c): a GET or HEAD of the JSON API that writes nothing,
- * i.e. all but export (export.made), and a GET or HEAD of an HTML
- * screen (or its static files, the login page, the public results),
- * which writes nothing either: a session's touch is kept for the
- * writer's path. A POST, and every other method, takes the writer's
- * path. */
+ * i.e. all but a GET of export (export.made; its HEAD sends no journal
+ * and logs nothing), and a GET or HEAD of an HTML screen (or its static
+ * files, the login page, the public results), which writes nothing
+ * either: a session's touch is kept for the writer's path. A POST, and
+ * every other method, takes the writer's path. */
 static int
 is_read(const char *method, const char *url)
 {
-	int get = strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0;
-
-	return get && strcmp(url, "/api/v1/export") != 0;
+	if (strcmp(method, "HEAD") == 0)
+		return 1;
+	return strcmp(method, "GET") == 0 &&
+	    strcmp(url, "/api/v1/export") != 0;
 }
 
 /* The last seq of ro's read transaction, -1 if it cannot be read. */
@@ -192,10 +193,11 @@ handle(void *cls, struct MHD_Connection *mc, const char *url,
 	if ((more = d_upload_take(ptr, upload, upload_size)) != 0)
 		return more > 0 ? MHD_YES : MHD_NO;
 	memset(&h, 0, sizeof h);
-	/* HEAD of a screen is its GET: libmicrohttpd sends the same
-	 * headers, Content-Length included, and leaves the body out */
-	h.method = strcmp(method, "HEAD") == 0 && strncmp(url, "/api/", 5) ?
-	    "GET" : method;
+	/* HEAD of a screen or of the API is its GET (RFC 9110 §9.3.2):
+	 * libmicrohttpd sends the same headers, Content-Length included,
+	 * and leaves the body out */
+	h.head = strcmp(method, "HEAD") == 0;
+	h.method = h.head ? "GET" : method;
 	h.url = url;
 	h.auth = MHD_lookup_connection_value(mc, MHD_HEADER_KIND,
 	    "Authorization");

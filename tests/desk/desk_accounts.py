@@ -15,11 +15,14 @@
 # on the answering page); U10 the air-gap block refuses the API's
 # account and device changes; U11 an added observer account reaches
 # `observe` by the read model, and a disabled one leaves it;
-# U12 Idempotency-Key on these calls.
+# U12 Idempotency-Key on these calls: the key's row is written in the
+# change's own transaction (a row that cannot be written leaves no
+# event), its answer the event without the secret.
 # Usage: desk_accounts.py BUILD_DIR. Prints "N passed, N failed".
 import json
 import os
 import re
+import sqlite3
 import subprocess
 import sys
 
@@ -196,6 +199,55 @@ def u12_idempotency(p, db, adm):
           "U12: one device.add: %s" % n)
     st, js, _ = call(p, "POST", "users/clerk2/disable", {}, adm, key="b@d")
     check(st == 400, "U12: a bad key: 400 (%d)" % st)
+    u12_one_transaction(p, db, adm)
+
+
+def idem_rows(db, key):
+    con = sqlite3.connect(db)
+    r = con.execute("SELECT user, entry, response FROM idem WHERE key = ?",
+                    (key,)).fetchall()
+    con.close()
+    return r
+
+
+def u12_one_transaction(p, db, adm):
+    """U12: the key's row and the event are one transaction: with the
+    row refused (a trigger on idem), the change is not saved (503, no
+    event, no account); without it, one event and the row keeping
+    {"event"} (no password), which a repeat gets."""
+    dev = [e["seq"] for e in do.events(db, "device.add")
+           if e["data"].get("name") == "kiosk7"]
+    check(idem_rows(db, "dev-kiosk7") == [("admin", 0, json.dumps(
+        {"event": dev[0] if dev else -1}, separators=(",", ":")))],
+          "U12: the row of POST devices keeps {event} (%s, %s)" % (
+              idem_rows(db, "dev-kiosk7"), dev))
+    con = sqlite3.connect(db)
+    con.execute("CREATE TRIGGER t_no_idem BEFORE INSERT ON idem BEGIN"
+                " SELECT RAISE(ABORT, 'U12'); END")
+    con.commit()
+    con.close()
+    body = dict(CLERK9, username="clerk12", staff_no="C12")
+    st, js, _ = call(p, "POST", "users", body, adm, key="user-clerk12")
+    added = [e for e in do.events(db, "user.add")
+             if e["data"].get("username") == "clerk12"]
+    check(st == 503 and not added and not idem_rows(db, "user-clerk12"),
+          "U12: the key's row refused: not saved, no user.add (%d %s, %d)"
+          % (st, js, len(added)))
+    con = sqlite3.connect(db)
+    con.execute("DROP TRIGGER t_no_idem")
+    con.commit()
+    con.close()
+    st, js, _ = call(p, "POST", "users", body, adm, key="user-clerk12")
+    st2, js2, hd = call(p, "POST", "users", body, adm, key="user-clerk12")
+    added = [e["seq"] for e in do.events(db, "user.add")
+             if e["data"].get("username") == "clerk12"]
+    check(st == 201 and "password" in js and added == [js.get("event")] and
+          st2 == 201 and js2 == {"event": js.get("event")} and
+          hd.get("Idempotency-Replayed") == "true",
+          "U12: then saved once; the repeat gets {event} (%d %s, %d %s, %s)"
+          % (st, sorted(js), st2, js2, added))
+    st, js, _ = call(p, "POST", "users", body, adm, key="user-clerk12b")
+    check(st == 409, "U12: the account exists after all (%d)" % st)
 
 
 def u4_first_login(p, pw):

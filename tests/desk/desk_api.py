@@ -637,6 +637,10 @@ def correction(c1, c2):
     st, js, _ = call("GET", "entries/%d" % n, token=c1)
     check(st == 403 or js["superseded_by"] is None,
           "a refused correction leaves the entry standing")
+    js, _ = post(c1, C + "bundles", bundle("1-c", 1, 3, 5), 409, rule="I7",
+                 what="the slip of an entry a refused correction left")
+    check(js and js.get("error", {}).get("message", "").endswith(
+        " is entry %d" % n), "I7 names the standing entry %d: %s" % (n, js))
     js, _ = post(c1, "entries/%d/correction" % n,
                  {"reason_code": "wrong_candidate", "data": fixed})
     m = js and js["entry"]
@@ -651,6 +655,17 @@ def correction(c1, c2):
     st, js, _ = call("GET", "entries/%d" % n, token=ROTOK[0])
     check(st == 200 and js["superseded_by"] == m, "superseded_by %s" % js)
     post(c1, "entries/%d/withdrawal" % m, {"reason_code": "duplicate"})
+    # I7 over withdrawals (the model's bundle index, desk/bundleix.c): a
+    # withdrawn entry's slip is free again, and its new entry holds it.
+    js, _ = post(c1, C + "bundles", bundle("1-c2", 1, 4, 5),
+                 what="the slip of a withdrawn entry, used again")
+    again = js and js.get("entry")
+    js, _ = post(c1, C + "bundles", bundle("1-c2", 1, 4, 5), 409, rule="I7",
+                 what="that slip, now in use again")
+    check(js and js.get("error", {}).get("message", "").endswith(
+        " is entry %s" % again),
+          "I7 names the new entry %s: %s" % (again, js))
+    post(c1, "entries/%s/withdrawal" % again, {"reason_code": "duplicate"})
 
 
 def reads_stage1(ro, sup, c1, c3, f13, withdrawn):

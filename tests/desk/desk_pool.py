@@ -32,6 +32,8 @@
 #    doubtful (added as they come) and after withdrawals (summed again).
 # A also: HEAD of an HTML screen is a read like its GET (answers during
 #    the slow COMMIT), with the GET's status and headers and no body.
+#    So is HEAD of the API's GET routes (RFC 9110 §9.3.2), on both
+#    listeners, export's too: its HEAD logs no export.made.
 # Usage: desk_pool.py BUILD_DIR. Prints "N passed, N failed".
 import http.client
 import json
@@ -176,14 +178,23 @@ def html_get(port, tok, path):
     return r.status, page, t
 
 
+def auth_header(tok):
+    """A screen's session cookie, or the API's bearer token (/api/)."""
+    if tok.startswith("Bearer "):
+        return {"Authorization": tok}
+    return {"Cookie": "desk=" + tok}
+
+
 def html_head(port, tok, path):
     """(status line, headers less Date, bytes after them, seconds) of a
-    HEAD of an HTML screen, read off the socket until the server
-    closes it: a body sent after the headers would be there."""
+    HEAD of an HTML screen (of the API with tok "Bearer T"), read off
+    the socket until the server closes it: a body sent after the
+    headers would be there."""
     t = time.monotonic()
     s = socket.create_connection(("127.0.0.1", port), timeout=60)
-    s.sendall(("HEAD %s HTTP/1.1\r\nHost: 127.0.0.1:%d\r\nCookie: desk=%s"
-               "\r\nConnection: close\r\n\r\n" % (path, port, tok))
+    (k, v), = auth_header(tok).items()
+    s.sendall(("HEAD %s HTTP/1.1\r\nHost: 127.0.0.1:%d\r\n%s: %s"
+               "\r\nConnection: close\r\n\r\n" % (path, port, k, v))
               .encode())
     raw = b""
     while True:
@@ -206,7 +217,7 @@ def head_matches_get(port, tok, path):
     """HEAD of path against its GET just before: the same status and
     headers (Content-Length the GET's body), no body."""
     c = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-    c.request("GET", path, headers={"Cookie": "desk=" + tok})
+    c.request("GET", path, headers=auth_header(tok))
     r = c.getresponse()
     body = r.read()
     c.close()
@@ -276,6 +287,66 @@ def html_phase(srv, toks):
     check(r.status == 303 and st == 200 and "form-html" in page,
           "A: a bundle saved by S-10's form (%d) is on S-12 at once (%d,"
           " %.3f s)" % (r.status, st, t))
+
+
+def exports_made(db):
+    c = sqlite3.connect(db)
+    n = c.execute("SELECT count(*) FROM event WHERE action ="
+                  " 'export.made'").fetchone()[0]
+    c.close()
+    return n
+
+
+def api_head_phase(srv, toks, db):
+    """A for HEAD of the API (the slow COMMIT still on): a read, at
+    once during a write's COMMIT, with its GET's status and headers and
+    no body; export's HEAD has the GET's length and logs nothing."""
+    sup, res = "Bearer " + toks["sup00"], {}
+    sheets = "/api/v1/contests/c01/sheets?round=1&stage=1&table=1"
+
+    def write():
+        path, body = bundle(1, 0)
+        body["slip"] = "slow-head"
+        res["st"], _ = L.Client(srv.port, toks["clerk01"]).call(
+            "POST", path, body, "pool-slow-head")
+    th = threading.Thread(target=write)
+    th.start()
+    time.sleep(0.4)
+    hline, hs, rest, ht = html_head(srv.port, sup, sheets)
+    th.join()
+    check(hline == "HTTP/1.1 200 OK" and ht < 1.0 and rest == b"" and
+          int(hs.get("content-length", 0)) > 0 and res.get("st") == 201,
+          "A: HEAD of GET contests/C/sheets during the write's COMMIT is"
+          " a read: at once, no body (%s, %.3f s, %s)" % (hline, ht,
+                                                        rest[:40]))
+    for port, tok, p in (
+            (srv.port, sup, sheets), (srv.port, sup, "/api/v1/session"),
+            (srv.port, sup, "/api/v1/contests"),
+            (srv.port, sup, "/api/v1/health"),
+            (srv.port, sup, "/api/v1/export"),
+            (srv.port, sup, "/api/v1/no-such"),
+            (srv.port, "Bearer bad-token", "/api/v1/contests"),
+            (srv.oport, "Bearer " + toks["obs"], "/api/v1/board")):
+        ok, why = head_matches_get(port, tok, p)
+        check(ok, "A: HEAD %s has its GET's status and headers, no body:"
+              " %s" % (p, why))
+    ro = "Bearer " + L.login(srv.port, "ro", "correct-horse-battery-1",
+                             L.DEVICE)
+    n0 = exports_made(db)
+    hline, hs, rest, _ = html_head(srv.port, ro, "/api/v1/export")
+    n1 = exports_made(db)
+    c = http.client.HTTPConnection("127.0.0.1", srv.port, timeout=60)
+    c.request("GET", "/api/v1/export", headers=auth_header(ro))
+    r = c.getresponse()
+    body = r.read()
+    c.close()
+    check(hline == "HTTP/1.1 200 OK" and rest == b"" and n1 == n0 and
+          hs.get("content-length") == str(len(body)) and
+          exports_made(db) == n0 + 1,
+          "A: HEAD of export has its GET's length, no body, and logs no"
+          " export.made; the GET does (%s, %s, %d, %d %d %d)" % (
+              hline, hs.get("content-length"), len(body), n0, n1,
+              exports_made(db)))
 
 
 def model_seq(rm):
@@ -521,6 +592,7 @@ def main():
     try:
         slow_phase(srv, toks, reads)
         html_phase(srv, toks)
+        api_head_phase(srv, toks, db)
         publisher_phase(srv, toks, rm)
     finally:
         srv.stop()
@@ -574,7 +646,7 @@ def main():
         hashes[e["seq"]] = e["hash"]
         counts[e["seq"]] = tuple(cum)
     want = {k: 1 for k in acked}
-    for k in ("slow", "slow-html", "rm-a", "rm-b"):
+    for k in ("slow", "slow-html", "slow-head", "rm-a", "rm-b"):
         want["pool-" + k] = 1
     check({k: v for k, v in book.items() if k.startswith("pool-")} == want,
           "every acknowledged bundle is in the book once, no refused one"
