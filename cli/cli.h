@@ -69,6 +69,13 @@ extern const teller_input cli_files;
  * the readers' "out of memory" then print nothing. */
 extern _Thread_local int cli_quiet;
 
+/* The allocator of `teller rctab` (teller_ctx_new): libc's, but a
+ * block of 4 MiB and more asked fresh (an inflated xlsx sheet) is an
+ * anonymous mapping of its own in 2 MiB pages where the kernel allows,
+ * so that first touching it costs a few page faults, not one per 4 KiB
+ * (dear in a virtual machine: issue 17). Thread-safe. */
+extern const teller_alloc cli_alloc;
+
 /* stdio writer callback for teller_report (ud is a FILE *). */
 int cli_write_file(void *ud, const char *p, size_t n);
 

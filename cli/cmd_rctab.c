@@ -449,7 +449,7 @@ run(const char *config, struct rargs *a, struct sink *sk)
 	int i, rc;
 
 	memset(canon, 0, sizeof canon);
-	if (teller_ctx_new(NULL, &ctx) != TELLER_OK) {
+	if (teller_ctx_new(&cli_alloc, &ctx) != TELLER_OK) {
 		fprintf(stderr, "teller: out of memory\n");
 		return 3;
 	}

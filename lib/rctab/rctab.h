@@ -250,9 +250,10 @@ struct tl_xlsx_ahead;
 /* As tl_xlsx_read, for the files of a multi-file contest: *ahead (a read
  * started ahead by the previous call, or NULL) is used if it reads path
  * and freed if not; with more than one thread and next not NULL, the
- * read of next is started ahead near the end of this one and left in
- * *ahead. The rows and errors are tl_xlsx_read's: a read ahead reports
- * nothing until the call that reads its file. */
+ * read of next is started ahead as this one's rows begin and left in
+ * *ahead (two workbooks at most are read at once). The rows and errors
+ * are tl_xlsx_read's: a read ahead reports nothing until the call that
+ * reads its file. */
 int tl_xlsx_read_ahead(teller_ctx *ctx, const char *path, const char *next,
     struct tl_xlsx_ahead **ahead, tl_xlsx_row_fn fn, void *ud)
     TL_MUST_CHECK;
