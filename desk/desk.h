@@ -824,6 +824,7 @@ struct d_user *d_session_user(struct desk *d, const char *auth,
 
 /* api.c, for the read model: render as u (its token tok); u's object */
 void d_api_render_as(struct d_user *u, const char *tok);
+void d_api_render_docs_as(struct d_user *u, const char *tok);
 json_t *d_api_user_obj(struct desk *d, const struct d_user *u);
 
 /* readmodel.c: serve --read-model DIR (§6.1), published by a thread

@@ -334,7 +334,7 @@ documents(struct desk *d, struct bag *b)
 		return -1;
 	randombytes_buf(r, sizeof r);
 	sodium_bin2hex(tok, sizeof tok, r, sizeof r);
-	d_api_render_as((struct d_user *)ro_of(d), tok);
+	d_api_render_docs_as((struct d_user *)ro_of(d), tok);
 	for (int c = 0; rc == 0 && c < d->ncs; c++)
 		for (int n = 1; rc == 0 && n <= 21; n++)
 			rc = form_docs(d, tok, c, n, b);

@@ -487,6 +487,22 @@ def replay(db):
           run("verify", fresh).returncode == 0 and
           run("export", fresh).stdout == open(j, "rb").read(),
           "E8 the journal replays: %s" % r2.stderr[-300:])
+    # its users have no password yet: the RO's pending change must not
+    # keep the documents out of F21
+    ta, tb = os.path.join(tmp, "served-docs.tar"), os.path.join(
+        tmp, "fresh-docs.tar")
+    r, r2 = run("export", db, "--tar", ta), run("export", fresh, "--tar", tb)
+    da_, db_ = docs_of(ta), docs_of(tb)
+    check(r.returncode == 0 and r2.returncode == 0 and len(da_) > 5 and
+          da_ == db_, "E8 the replayed book's F21 documents: the served"
+          " book's, %d of %d" % (len(db_), len(da_)))
+
+
+def docs_of(tar):
+    """The documents/ members of an F21 tarball, name to bytes."""
+    with tarfile.open(tar) as t:
+        return {m.name: t.extractfile(m).read() for m in t.getmembers()
+                if m.name.startswith("documents/") and m.isfile()}
 
 
 def restore(a):
