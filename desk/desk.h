@@ -687,6 +687,8 @@ int d_f21_check(const char *file, d_f21_open op, char dir[4096],
     char **text, char *err, size_t en);
 void d_f21_scratch_remove(const char *dir);
 int d_f21_is_tar(const char *path);
+/* The file at path, malloc'ed (one byte more than *len), or NULL. */
+unsigned char *d_slurp_path(const char *path, size_t *len);
 /* serve --export-dir DIR; POST exports (ro, manager, admin) */
 void d_f21_dir(const char *dir);
 const char *d_f21_dir_get(void);

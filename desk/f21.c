@@ -92,8 +92,9 @@ sha_hex(const unsigned char *p, size_t n, char out[65])
 	sodium_bin2hex(out, 65, h, 32);
 }
 
-static unsigned char *
-slurp_path(const char *path, size_t *len)
+/* The file at path, malloc'ed (one byte more than *len), or NULL. */
+unsigned char *
+d_slurp_path(const char *path, size_t *len)
 {
 	FILE *f = fopen(path, "rb");
 	unsigned char *b = NULL;
@@ -550,7 +551,7 @@ copy_in(const char *dir, d_f21_open op, struct desk *d, struct bag *b,
 	int rc;
 
 	snprintf(p, sizeof p, "%s/count.db", dir);
-	if (scrub(p) || !(bytes = slurp_path(p, &len))) {
+	if (scrub(p) || !(bytes = d_slurp_path(p, &len))) {
 		snprintf(err, n, "%s: cannot make the copy", p);
 		return 3;
 	}
@@ -807,7 +808,7 @@ d_f21_check(const char *file, d_f21_open op, char dir[4096], char **text,
 	dir[0] = 0;
 	if (text)
 		*text = NULL;
-	if (!(buf = slurp_path(file, &len))) {
+	if (!(buf = d_slurp_path(file, &len))) {
 		snprintf(err, en, "%s", strerror(errno));
 		return 1;
 	}
@@ -853,8 +854,11 @@ manifest_json(const struct d_tar_member *mf)
 	return a;
 }
 
-json_t *
-d_f21_members(const char *file)
+/* What fn makes of the tarball file's member name; NULL when the file
+ * is no tarball or has no such member. */
+static json_t *
+of_member(const char *file, const char *name,
+    json_t *(*fn)(const struct d_tar_member *))
 {
 	struct d_tar_member *m = NULL;
 	const struct d_tar_member *mf;
@@ -863,45 +867,45 @@ d_f21_members(const char *file)
 	char err[300];
 	json_t *a = NULL;
 
-	if (!(buf = slurp_path(file, &len)))
+	if (!(buf = d_slurp_path(file, &len)))
 		return NULL;
 	if (d_tar_read(buf, len, &m, &n, err, sizeof err) == 0 &&
-	    (mf = find(m, n, "manifest.sha256")))
-		a = manifest_json(mf);
+	    (mf = find(m, n, name)))
+		a = fn(mf);
 	d_tar_free(m, n);
 	free(buf);
 	return a;
 }
 
 json_t *
-d_f21_pdf_failed(const char *file)
+d_f21_members(const char *file)
 {
-	struct d_tar_member *m = NULL;
-	const struct d_tar_member *pt;
-	unsigned char *buf;
-	size_t len = 0, n = 0;
-	char err[300];
+	return of_member(file, "manifest.sha256", manifest_json);
+}
+
+/* pdf.txt's "failed WHY" lines, as strings; NULL when none. */
+static json_t *
+pdf_failures(const struct d_tar_member *pt)
+{
+	const char *p = (const char *)pt->data, *end = p + pt->len;
+	const char *nl;
 	json_t *a = NULL;
 
-	if (!(buf = slurp_path(file, &len)))
-		return NULL;
-	if (d_tar_read(buf, len, &m, &n, err, sizeof err) == 0 &&
-	    (pt = find(m, n, "pdf.txt"))) {
-		const char *p = (const char *)pt->data, *end = p + pt->len;
-		const char *nl;
-
-		for (; p < end && (nl = memchr(p, '\n', (size_t)(end - p)));
-		    p = nl + 1)
-			if (nl - p > 7 && memcmp(p, "failed ", 7) == 0) {
-				if (!a)
-					a = json_array();
-				json_array_append_new(a, json_stringn(p + 7,
-				    (size_t)(nl - p - 7)));
-			}
-	}
-	d_tar_free(m, n);
-	free(buf);
+	for (; p < end && (nl = memchr(p, '\n', (size_t)(end - p)));
+	    p = nl + 1)
+		if (nl - p > 7 && memcmp(p, "failed ", 7) == 0) {
+			if (!a)
+				a = json_array();
+			json_array_append_new(a, json_stringn(p + 7,
+			    (size_t)(nl - p - 7)));
+		}
 	return a;
+}
+
+json_t *
+d_f21_pdf_failed(const char *file)
+{
+	return of_member(file, "pdf.txt", pdf_failures);
 }
 
 /* ---- serve's exports (POST exports, S-24) ---- */

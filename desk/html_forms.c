@@ -284,6 +284,24 @@ df_f6_changes(struct sb *b, const json_t *o)
 	df_rows(b, "f", cap, cols, keys, json_object_get(o, "differences"));
 }
 
+/* An issued statement's (F6, F11-F13) when, by which entry, and the
+ * version that superseded it. */
+static void
+df_issued(struct sb *b, const json_t *o)
+{
+	put(b, "<p>Issued at ");
+	escj(b, json_object_get(o, "issued_at"));
+	put(b, " (entry #");
+	escj(b, json_object_get(o, "entry"));
+	put(b, ").");
+	if (json_is_integer(json_object_get(o, "superseded_by"))) {
+		put(b, " Superseded by version ");
+		escj(b, json_object_get(o, "superseded_by"));
+		put(b, ".");
+	}
+	put(b, "</p>");
+}
+
 static void
 f6(struct ctx *x, struct sb *b, const json_t *o)
 {
@@ -319,17 +337,7 @@ f6(struct ctx *x, struct sb *b, const json_t *o)
 	df_bpa_heads(x, b);
 	df_f6_changes(b, o);
 	/* the version is the footer's */
-	put(b, "<p>Issued at ");
-	escj(b, json_object_get(o, "issued_at"));
-	put(b, " (entry #");
-	escj(b, json_object_get(o, "entry"));
-	put(b, ").");
-	if (json_is_integer(json_object_get(o, "superseded_by"))) {
-		put(b, " Superseded by version ");
-		escj(b, json_object_get(o, "superseded_by"));
-		put(b, ".");
-	}
-	put(b, "</p>");
+	df_issued(b, o);
 }
 
 /* F11-F13 as issued (§3.5): the changes from the version before (the
@@ -342,17 +350,7 @@ df_stmt_version(struct sb *b, const json_t *o)
 	if (!json_is_integer(json_object_get(o, "version")))
 		return;
 	df_stmt_changes(b, o);
-	put(b, "<p>Issued at ");
-	escj(b, json_object_get(o, "issued_at"));
-	put(b, " (entry #");
-	escj(b, json_object_get(o, "entry"));
-	put(b, ").");
-	if (json_is_integer(json_object_get(o, "superseded_by"))) {
-		put(b, " Superseded by version ");
-		escj(b, json_object_get(o, "superseded_by"));
-		put(b, ".");
-	}
-	put(b, "</p>");
+	df_issued(b, o);
 }
 
 /* An issued F11-F13's "differences" (stmtver.c) from the version before

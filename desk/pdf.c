@@ -250,24 +250,6 @@ renumber_nodes(unsigned char *p, size_t len)
 		}
 }
 
-static unsigned char *
-slurp(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	unsigned char *b = NULL;
-	long sz;
-
-	if (f && fseek(f, 0, SEEK_END) == 0 && (sz = ftell(f)) > 0 &&
-	    fseek(f, 0, SEEK_SET) == 0 && (b = malloc((size_t)sz)) &&
-	    fread(b, 1, (size_t)sz, f) != (size_t)sz)
-		b = (free(b), NULL);
-	else if (b)
-		*len = (size_t)sz;
-	if (f)
-		fclose(f);
-	return b;
-}
-
 unsigned char *
 d_pdf_print(const char *dir, const char *html, size_t len, long long t,
     size_t *out, char *why, size_t n)
@@ -293,7 +275,7 @@ d_pdf_print(const char *dir, const char *html, size_t len, long long t,
 	}
 	if (run(argv, logp, why, n))
 		return NULL;
-	if (!(b = slurp(pdf, out)) || *out < 5 || memcmp(b, "%PDF-", 5)) {
+	if (!(b = d_slurp_path(pdf, out)) || *out < 5 || memcmp(b, "%PDF-", 5)) {
 		free(b);
 		snprintf(why, n, "%s exit 0, but no PDF in %s", browser, pdf);
 		return NULL;
