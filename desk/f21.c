@@ -267,7 +267,7 @@ static int
 earlier_docs(struct desk *d, const char *tok, int c, int n, int r,
     struct bag *b)
 {
-	char form[8], rs[16], vs[16], tag[24];
+	char form[16], rs[16], vs[16], tag[24];
 	int k;
 
 	snprintf(form, sizeof form, "F%d", n);
