@@ -15,8 +15,10 @@ trap 'rm -f "$log"' EXIT
 run_one() { # name, command...
 	name=$1
 	shift
+	t0=$(date +%s)
 	"$@" >"$log" 2>&1
 	rc=$?
+	secs=$(($(date +%s) - t0))
 	line=$(grep -E '^([A-Za-z-]+: )?[0-9]+ passed, [0-9]+ failed' "$log" |
 	    tail -n 1 | sed -E 's/^[A-Za-z-]+: //')
 	if [ -z "$line" ]; then
@@ -35,7 +37,7 @@ run_one() { # name, command...
 	fi
 	skip=$(grep -E '^SKIP' "$log" | head -n 3)
 	[ -n "$skip" ] && echo "$skip"
-	printf '%-40s %s passed, %s failed\n' "$name" "$p" "$f"
+	printf '%-40s %s passed, %s failed (%ss)\n' "$name" "$p" "$f" "$secs"
 	total_p=$((total_p + p))
 	total_f=$((total_f + f))
 }
