@@ -1,12 +1,17 @@
 #!/bin/sh
 # run.sh -- run every test and add up their "N passed, N failed" lines.
-# Usage: B=build [SHARED=../shared] [VALGRIND=1] sh tests/run.sh [unit]
+# Usage: B=build [SHARED=../shared] [VALGRIND=1] [SUITES="a b"]
+#        [TEST_STRIDE=N] sh tests/run.sh [unit]
 # Runs: unit tests ($B/tests/t_*), fuzz replay ($B/replay/*) over
-# fuzz/corpus and tests/{accept,reject}, then every tests/suite_*.sh.
+# fuzz/corpus and tests/{accept,reject}, then every tests/suite_*.sh, or
+# only tests/suite_a.sh and suite_b.sh when SUITES names them (the others
+# are listed as not run). TEST_STRIDE=N: the suites that walk every
+# Scottish ward take every Nth of them (the sanitizer pass in .ci/run).
 # A test that crashes or prints no summary line counts as one failure.
 B=${B:-build}
 SHARED=${SHARED:-../shared}
-export B SHARED
+export B SHARED TEST_STRIDE
+not_run=
 total_p=0
 total_f=0
 log=$(mktemp)
@@ -64,8 +69,15 @@ if [ "$1" != "unit" ]; then
 	done
 	for s in tests/suite_*.sh; do
 		[ -f "$s" ] || continue
-		run_one "$(basename "$s" .sh)" sh "$s"
+		name=$(basename "$s" .sh)
+		if [ -n "$SUITES" ] &&
+		    ! echo " $SUITES " | grep -q " ${name#suite_} "; then
+			not_run="$not_run ${name#suite_}"
+			continue
+		fi
+		run_one "$name" sh "$s"
 	done
+	[ -n "$not_run" ] && echo "SKIP: suites not run (SUITES):$not_run"
 fi
 echo "$total_p passed, $total_f failed"
 [ "$total_f" -eq 0 ]
