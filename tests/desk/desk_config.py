@@ -31,12 +31,21 @@ PWS = {"ro": "correct-horse-battery-1", "sup1": "sup1-password-long-1",
 
 
 def plan():
-    """plan-block.json with a station N2 and its box N2 (north)."""
+    """plan-block.json with a station N2 and its box N2 (north), and a
+    contest south of two areas with one box S1 (east) at N2."""
     with open(os.path.join(ds.HERE, "plan-block.json")) as f:
         p = json.load(f)
     p["stations"].append({"code": "N2", "name": "Hall B", "place": "p1"})
     p["boxes"].append({"code": "N2", "kind": "station", "station": "N2",
                        "polls": [{"contest": "north"}]})
+    p["contests"].append({
+        "id": "south", "name": "South Ward", "kind": "fptp", "seats": 1,
+        "regime": "lepar2006", "areas": [{"id": "east", "name": "East"},
+                                         {"id": "west", "name": "West"}],
+        "candidates": [{"position": 1, "surname": "AB", "forenames": "A"},
+                       {"position": 2, "surname": "CD", "forenames": "C"}]})
+    p["boxes"].append({"code": "S1", "kind": "station", "station": "N2",
+                       "polls": [{"contest": "south", "area": "east"}]})
     path = os.path.join(ds.tmp, "plan-config.json")
     with open(path, "w") as f:
         json.dump(p, f)
@@ -88,9 +97,18 @@ class Desk:
             withdraw(self, js["entry"], "probe withdrawn")
         return js.get("old", 0)
 
-    def box(self, code):
-        st, js, _ = self.call("ro", "GET", N + "boxes?box=" + code)
+    def box(self, code, c=N):
+        st, js, _ = self.call("ro", "GET", c + "boxes?box=" + code)
         return js[0] if st == 200 and js else {}
+
+    def state(self, c):
+        st, js, _ = self.call("ro", "GET", "contests/" + c)
+        return js.get("state") if st == 200 else None
+
+    def form(self, f, c, box=None):
+        st, raw, _ = self.call("ro", "GET", "forms/%s?contest=%s%s" % (
+            f, c, "&box=" + box if box else ""))
+        return raw.decode() if st == 200 and isinstance(raw, bytes) else ""
 
     def seats(self):
         st, js, _ = self.call("ro", "GET", "contests/north")
@@ -149,8 +167,15 @@ def g2_box_setup(d):
            what="G2: no station N9")
     d.post("ro", "config", cfg("box", "PV", "station", "N1"), 400,
            rule="§8", what="G2: a postal box has no station")
-    d.post("ro", "config", cfg("box", "N1", "kind", "postal"), 400,
-           rule="§8", what="G2: a station box stays one")
+    js = d.post("ro", "config", cfg("box", "N1", "kind", "postal"),
+                what="G2: a station box made postal")
+    check(js.get("old") == {"kind": "station", "station": "N2"} and
+          d.box("N1").get("station") is None, "G2: N1 postal, no station:"
+          " %s %s" % (js, d.box("N1")))
+    js = d.post("ro", "config", cfg("box", "N1", "kind", {
+        "kind": "station", "station": "N2"}), what="G2: N1 a station's again")
+    check(js.get("old") == "postal" and d.box("N1").get("station") == "N2",
+          "G2: N1 at N2 again: %s" % d.box("N1"))
     d.post("ro", "config", cfg("box", "PV", "kind", "station"), 400,
            rule="§8", what="G2: a postal box does not become a station's")
     d.post("ro", "config", cfg("box", "N1", "polls", []), 400,
@@ -248,12 +273,120 @@ def g2_box_decided(d):
            what="G2: an arrival still changes")
 
 
+S = "contests/south/"
+
+
+def polls(d, box, value, want=201, rule=None, what=None, **kw):
+    return d.post("ro", "config", cfg("box", box, "polls", value, **kw),
+                  want, rule, what)
+
+
+def h1_setup(d):
+    """H1: a box's polls and its kind between station and postal change
+    in SETUP; bad values are refused with 400 naming §8 where it is the
+    plan's rule (every contest has a box, a contest once in a box)."""
+    polls(d, "S1", [{"contest": "north"}], 400, "§8",
+          "H1: S1 is south's only box")
+    polls(d, "N2", "north, south", 400, what="H1: south has two areas")
+    polls(d, "N2", [{"contest": "north"}, {"contest": "north"}], 400, "§8",
+          "H1: a contest once")
+    polls(d, "N2", [{"contest": "zz"}], 400, what="H1: no contest zz")
+    polls(d, "N2", [{"contest": "south", "area": "zz"}], 400,
+          what="H1: no area zz")
+    polls(d, "N2", 5, 400, "§8", "H1: polls are an array")
+    js = polls(d, "N2", "north, south/west", what="H1: N2 carries south"
+               " (the form's text)")
+    check(js.get("old") == [{"contest": "north", "area": "main"}] and
+          d.box("N2", S).get("area") == "west",
+          "H1: N2 in south's west: %s %s" % (js, d.box("N2", S)))
+    withdraw(d, js.get("entry", 0), "H1: N2's polls withdrawn")
+    check(d.box("N2", S) == {} and d.box("N2").get("area") == "main",
+          "H1: N2 north's only again: %s" % d.box("N2", S))
+    js = d.post("ro", "config", cfg("box", "S1", "kind", "postal"),
+                what="H1: S1 postal")
+    check(js.get("old") == {"kind": "station", "station": "N2"} and
+          d.box("S1", S).get("kind") == "postal" and
+          d.box("S1", S).get("station") is None, "H1: S1 postal: %s %s" %
+          (js, d.box("S1", S)))
+    d.post("ro", "config", cfg("box", "S1", "kind", "station"), 400, "§8",
+           what="H1: a station box needs its station")
+    d.post("ro", "config", cfg("box", "S1", "kind", {
+        "kind": "station", "station": "N9"}), 400, what="H1: no station N9")
+    js = d.post("ro", "config", cfg("box", "S1", "kind", "station:N1"),
+                what="H1: S1 a station box at N1 (the form's text)")
+    check(js.get("old") == "postal" and d.box("S1", S).get("station") ==
+          "N1" and d.box("S1", S).get("kind") == "station",
+          "H1: S1 at N1: %s" % d.box("S1", S))
+
+
+def h2_opened(d):
+    """H2: in VERIFYING a poll added to an opened box brings its contest
+    (RECEIVING) to VERIFYING as box.open does, its figures are entered;
+    a poll with entries stays (I1); an undecided box turns postal."""
+    check(d.state("south") == "RECEIVING", "H2: south still RECEIVING")
+    polls(d, "N2", [{"contest": "north"}], 400, rule=None,
+          what="H2: a change after READY needs a reason")
+    js = polls(d, "N2", [{"contest": "north"}, {"contest": "south",
+                                                "area": "west"}],
+               what="H2: opened N2 carries south", reason_text="ballot")
+    check(js.get("states") == {"north": "VERIFYING", "south": "VERIFYING"}
+          and d.state("south") == "VERIFYING",
+          "H2: south VERIFYING: %s" % js.get("states"))
+    for w in ("clerk1", "clerk2"):
+        d.post(w, S + "bpa", {"box": "N2", "issued_to_voters": 20},
+               what="H2: N2's BPA for south")
+    check(d.box("N2", S).get("bpa") == 20 and d.box("N2").get("bpa") == 30,
+          "H2: N2's BPAs apart: %s %s" % (d.box("N2", S), d.box("N2")))
+    polls(d, "N2", [{"contest": "north"}], 409, "I1",
+          "H2: south's poll of N2 has entries", reason_text="x")
+    js = d.post("ro", "config", cfg("box", "S1", "kind", "postal",
+                                    reason_text="an opening session's"),
+                what="H2: S1 postal in VERIFYING")
+    check(js.get("old") == {"kind": "station", "station": "N1"},
+          "H2: S1 was at N1: %s" % js)
+
+
+def h3_decided(d):
+    """H3: a verified box's polls and kind are fixed (I4, I5)."""
+    polls(d, "N1", [{"contest": "south", "area": "east"}], 409, "I4",
+          "H3: north's decided poll of N1 stays", reason_text="x")
+    d.post("ro", "config", cfg("box", "N1", "kind", "postal",
+                               reason_text="x"), 409, rule="I5",
+           what="H3: N1's kind once verified")
+
+
+def h4_issued(d, tag, mixed):
+    """H4: once north's F6 is issued its boxes are fixed (I5), once its
+    area is mixed too (I6): no box joins or leaves it."""
+    polls(d, "S1", "south/east, north", 409, "I6" if mixed else "I5",
+          "%s: S1 does not join north" % tag, reason_text="x")
+
+
+def h5_again(d, tag):
+    """H5: the polls and kinds changed, as the book replayed shows them
+    (a restart, import); F1 and F4 of south show N2."""
+    n2, s1 = d.box("N2", S), d.box("S1", S)
+    check(n2.get("area") == "west" and n2.get("bpa") == 20 and
+          s1.get("kind") == "postal" and s1.get("station") is None and
+          d.state("south") == "VERIFYING",
+          "%s: N2 in south's west with its BPA, S1 postal: %s %s %s" % (
+              tag, n2, s1, d.state("south")))
+    f1, f4 = d.form("F1", "south"), d.form("F4", "south", "N2")
+    check(">N2<" in f1 and "South Ward" in f4 and "North Ward" in f4,
+          "%s: F1 of south lists N2, F4 its two polls" % tag)
+    polls(d, "N2", [{"contest": "north"}], 409, "I1",
+          "%s: south's poll of N2 stays" % tag, reason_text="x")
+    h4_issued(d, tag, True)
+
+
 def g3_seats_count(d):
     """G3: the pattern check and tally bound use 2 seats; once round 1
     starts the seats are fixed (I7)."""
     d.post("ro", N + "verification", {})
+    h4_issued(d, "H4", False)
     d.post("sup1", N + "mixing", {"area": "main",
                                   "groups": [["N1", "N2", "PV"]]})
+    h4_issued(d, "H4", True)
     d.post("ro", "config", cfg("contest", "north", "seats", 2,
                                reason_text="same"),
            what="G3: seats (unchanged) still before counting")
@@ -298,6 +431,7 @@ def g5_again(db, tag):
               d.box(b).get("verified") is not None
               for b in ("N1", "N2", "PV")),
           "%s: the boxes as verified" % tag)
+    h5_again(d, tag)
     return d
 
 
@@ -350,6 +484,7 @@ def main():
         d = Desk(db)
         g1_absent(d)
         g2_box_setup(d)
+        h1_setup(d)
         g3_seats_setup(d)
         d.post("ro", "plan/approve", {})
         f1 = d.f1()
@@ -368,7 +503,9 @@ def main():
         withdraw(d, js.get("entry", 0), "G1: withdrawn after READY")
         d.post("ro", "poll/close", {})
         g4_transfers(d)
+        h2_opened(d)
         g2_box_decided(d)
+        h3_decided(d)
         g3_seats_count(d)
         d.stop()
         d = g5_again(db, "G5 restart")
