@@ -366,15 +366,18 @@ def h5_again(d, tag):
     """H5: the polls and kinds changed, as the book replayed shows them
     (a restart, import); F1 and F4 of south show N2."""
     n2, s1 = d.box("N2", S), d.box("S1", S)
+    st, f6, _ = d.call("ro", "GET", S + "verification")
     check(n2.get("area") == "west" and n2.get("bpa") == 20 and
           s1.get("kind") == "postal" and s1.get("station") is None and
-          d.state("south") == "VERIFYING",
+          s1.get("area") == "west" and d.state("south") == "VERIFIED" and
+          st == 200 and f6.get("station_total") == 20 and
+          f6.get("postal_total") == 10,
           "%s: N2 in south's west with its BPA, S1 postal: %s %s %s" % (
               tag, n2, s1, d.state("south")))
     f1, f4 = d.form("F1", "south"), d.form("F4", "south", "N2")
     check(">N2<" in f1 and "South Ward" in f4 and "North Ward" in f4,
           "%s: F1 of south lists N2, F4 its two polls" % tag)
-    polls(d, "N2", [{"contest": "north"}], 409, "I1",
+    polls(d, "N2", [{"contest": "north"}], 409, "I6",
           "%s: south's poll of N2 stays" % tag, reason_text="x")
     h4_issued(d, tag, True)
 
@@ -395,6 +398,34 @@ def g3_seats_count(d):
                                reason_text="x"), 409, rule="I7",
            what="G3: seats fixed once counting")
     pattern_checks(d, "G3")
+
+
+def h6_south(d):
+    """H6: south verified and mixed with its boxes as changed: S1 moved
+    (undecided) to area west; F6 shows N2 (station) and S1 (postal)
+    apart; west mixes N2 with S1, a station box and a postal one (I6).
+    (East, left without a box, is never mixed: south stays VERIFIED.)"""
+    polls(d, "S1", "south/west", what="H6: S1 to west", reason_text="x")
+    d.post("ro", "receipts", {"box": "S1", "seals_intact": True,
+                              "packets": []})
+    d.post("sup1", "boxes/open", {"box": "S1", "table": 1})
+    for b, n in (("S1", 10), ("N2", 20)):
+        for w in ("clerk1", "clerk2"):
+            if b == "S1":
+                d.post(w, S + "bpa", {"box": b, "issued_to_voters": n},
+                       what="H6: S1's BPA")
+            d.post(w, S + "counts", {"box": b, "attempt": 0, "papers": n},
+                   what="H6: %s counted for south" % b)
+        d.post("sup1", S + "decisions", {"box": b, "outcome": "agreed"},
+               what="H6: %s decided for south" % b)
+    js = d.post("ro", S + "verification", {}, what="H6: south's F6")
+    st = js.get("statement", {})
+    check(st.get("station_total") == 20 and st.get("postal_total") == 10,
+          "H6: F6 N2 station, S1 postal: %s" % st)
+    d.post("sup1", S + "mixing", {"area": "west", "groups": [["N2", "S1"]]},
+           what="H6: west mixed, N2 with S1 (I6)")
+    polls(d, "N2", [{"contest": "north"}], 409, "I6",
+          "H6: N2 stays in west, mixed", reason_text="x")
 
 
 def pattern_checks(d, tag, slip="p1"):
@@ -507,6 +538,7 @@ def main():
         g2_box_decided(d)
         h3_decided(d)
         g3_seats_count(d)
+        h6_south(d)
         d.stop()
         d = g5_again(db, "G5 restart")
         pattern_checks(d, "G5 restart", "p2")
