@@ -11,7 +11,14 @@
 # transfer and a count taken after it: a receiving box's count includes
 # the papers moved in, a count taken before papers were moved out held
 # them; G5 all of it after a restart, through `verify` and through
-# export and import (the same bytes).
+# export and import (the same bytes). On a second contest south (areas
+# east, west): H1 a box's polls and its kind between station and postal
+# changed in SETUP, bad values refused (400, §8); H2 a poll added to an
+# opened box brings south to VERIFYING and takes its figures, a poll
+# with entries stays (I1); H3 a decided box's polls and kind fixed (I4,
+# I5); H4 north's boxes fixed once its F6 is issued (I5) and mixed (I6);
+# H6 south verified (F6 shows the changed kinds apart) and mixed with
+# its boxes as changed; H5 all of it again after a restart and import.
 # Usage: desk_config.py BUILD_DIR. Prints "N passed, N failed".
 import json
 import os
@@ -179,7 +186,7 @@ def g2_box_setup(d):
     d.post("ro", "config", cfg("box", "PV", "kind", "station"), 400,
            rule="§8", what="G2: a postal box does not become a station's")
     d.post("ro", "config", cfg("box", "N1", "polls", []), 400,
-           what="G2: the polls are the plan's")
+           what="G2: a box carries a poll at least")
     d.post("ro", "config", cfg("box", "ZZ", "station", "N1"), 400,
            what="G2: no box ZZ")
     js = d.post("ro", "config", cfg("box", "PV", "kind", "postal_handed_in"),
