@@ -35,6 +35,7 @@ N = "contests/north/"
 PWS = {"ro": "correct-horse-battery-1", "sup1": "sup1-password-long-1",
        "clerk1": "clerk1-password-long", "clerk2": "clerk2-password-long",
        "clerk3": "clerk3-password-long"}
+OBS_PW = "observer-password-long"
 
 
 def plan():
@@ -53,6 +54,9 @@ def plan():
                        {"position": 2, "surname": "CD", "forenames": "C"}]})
     p["boxes"].append({"code": "S1", "kind": "station", "station": "N2",
                        "polls": [{"contest": "south", "area": "east"}]})
+    p["users"].append({"username": "obs", "full_name": "Olu Observer",
+                       "role": "observer", "password": OBS_PW,
+                       "must_change_password": False})
     path = os.path.join(ds.tmp, "plan-config.json")
     with open(path, "w") as f:
         json.dump(p, f)
@@ -65,9 +69,9 @@ LIVE = []
 class Desk:
     """A served book and its users' tokens."""
 
-    def __init__(self, db):
+    def __init__(self, db, observe=False):
         self.db = db
-        self.srv = ds.Server(db).start()
+        self.srv = ds.Server(db, observe=observe).start()
         LIVE.append(self)
         self.t = {u: ds.login(self.srv.port, u, pw)[1]["token"]
                   for u, pw in PWS.items()}
@@ -381,6 +385,16 @@ def h5_again(d, tag):
           f6.get("postal_total") == 10,
           "%s: N2 in south's west with its BPA, S1 postal: %s %s %s" % (
               tag, n2, s1, d.state("south")))
+    st, js, _ = ds.login(d.srv.oport, "obs", OBS_PW)
+    tok = js.get("token") if st == 200 else None
+    ob = {}
+    for b in ("N2", "S1"):
+        st, js, _ = ds.call(d.srv.oport, "GET", S + "boxes?box=" + b,
+                            token=tok)
+        ob[b] = js[0] if st == 200 and js else {}
+    check(ob["N2"].get("area") == "west" and ob["S1"].get("kind") ==
+          "postal" and ob["S1"].get("area") == "west",
+          "%s: the readers' model (observe) as the book: %s" % (tag, ob))
     f1, f4 = d.form("F1", "south"), d.form("F4", "south", "N2")
     check(">N2<" in f1 and "South Ward" in f4 and "North Ward" in f4,
           "%s: F1 of south lists N2, F4 its two polls" % tag)
@@ -452,7 +466,7 @@ def pattern_checks(d, tag, slip="p1"):
 
 def g5_again(db, tag):
     """G5: the book served again: what config changed is still so."""
-    d = Desk(db)
+    d = Desk(db, observe=True)
     check(d.venue() == "\u2014" and d.seats() == 2 and
           d.box("N1").get("station") == "N2" and
           d.box("PV").get("kind") == "postal" and
@@ -560,7 +574,7 @@ def main():
         check(r.returncode == 0, "G5: import: %s" % r.stderr.strip())
         check(run("export", fresh).stdout == open(j1).read(),
               "G5: the imported book exports the same bytes")
-        for u, pw in PWS.items():
+        for u, pw in list(PWS.items()) + [("obs", OBS_PW)]:
             r = run("user", fresh, "password", u, pw)
             check(r.returncode == 0, "G5: %s's password: %s" % (u, r.stderr))
         d = g5_again(fresh, "G5 import")
