@@ -18,7 +18,9 @@
 # with entries stays (I1); H3 a decided box's polls and kind fixed (I4,
 # I5); H4 north's boxes fixed once its F6 is issued (I5) and mixed (I6);
 # H6 south verified (F6 shows the changed kinds apart) and mixed with
-# its boxes as changed; H5 all of it again after a restart and import.
+# its boxes as changed; H5 all of it again after a restart and import,
+# and through observe's readers' model; H7 a box does not join a polling
+# place whose boxes were verified as compensating errors (I4).
 # Usage: desk_config.py BUILD_DIR. Prints "N passed, N failed".
 import json
 import os
@@ -523,6 +525,39 @@ def g6_withdraw(path):
     check(run("verify", db).returncode == 0, "G6: verify the book")
 
 
+def h7_compensating(path):
+    """H7: N1 and N2 of place p1 verified together as compensating errors
+    (I4: every box of the place counted, sum counted = sum BPA): PV may
+    not join p1 as a station box for north, nor N1 leave it; S1 (south
+    only) may."""
+    db = os.path.join(ds.tmp, "comp.db")
+    r = run("init", db, "--plan", path)
+    check(r.returncode == 0, "H7: init: %s" % r.stderr.strip())
+    d = Desk(db)
+    d.post("ro", "plan/approve", {})
+    d.post("ro", "poll/close", {})
+    for b, n, c in (("N1", 60, 62), ("N2", 30, 28)):
+        d.post("ro", "receipts", {"box": b, "seals_intact": True,
+                                  "packets": []})
+        d.post("sup1", "boxes/open", {"box": b, "table": 1})
+        enter(d, b, "bpa", n)
+        enter(d, b, "count", c)
+    d.post("ro", N + "decisions", {"place": "p1", "outcome": "compensating",
+                                   "explanation": "papers swapped"},
+           what="H7: p1 compensating")
+    d.post("ro", "config", cfg("box", "PV", "kind", {
+        "kind": "station", "station": "N1"}, reason_text="x"), 409,
+        rule="I4", what="H7: PV does not join p1")
+    d.post("ro", "config", cfg("box", "PV", "kind", "postal_handed_in",
+                               reason_text="x"),
+           what="H7: PV's kind between the postal two")
+    d.post("ro", "config", cfg("box", "S1", "kind", "postal",
+                               reason_text="x"),
+           what="H7: S1 (south) leaves p1")
+    d.stop()
+    check(run("verify", db).returncode == 0, "H7: verify the book")
+
+
 def run(*args):
     return subprocess.run([ds.DESK] + list(args), capture_output=True,
                           text=True)
@@ -581,6 +616,7 @@ def main():
         pattern_checks(d, "G5 import", "p3")
         d.stop()
         g6_withdraw(plan())
+        h7_compensating(plan())
     finally:
         for d in list(LIVE):
             d.stop()
