@@ -445,86 +445,6 @@ config_name(struct desk *d, const char *obj, const char *key,
 	return 0;
 }
 
-/* "YYYY-MM-DDTHH:MM:SSZ" (§8's ts). */
-static int
-is_ts(const char *s)
-{
-	static const char pat[] = "dddd-dd-ddTdd:dd:ddZ";
-
-	for (size_t i = 0; i < sizeof pat - 1; i++)
-		if (pat[i] == 'd' ? !(s[i] >= '0' && s[i] <= '9') :
-		    s[i] != pat[i])
-			return 0;
-	return s[sizeof pat - 1] == 0;
-}
-
-/* The first contest of box bx with a current decision, or -1. */
-static int
-box_decided(const struct d_box *bx)
-{
-	for (int p = 0; p < bx->npolls; p++)
-		if (bx->polls[p].decided)
-			return bx->polls[p].contest;
-	return -1;
-}
-
-/* A box's record (§8): its station (a station box), its kind (postal
- * or postal_handed_in: a station box has a station, a postal box none)
- * or its expected_arrival (null: none). Station and kind are fixed
- * once a poll of the box is decided: a decision and F6 rest on them
- * (I4's compensating errors go by polling place; I5 shows station and
- * postal boxes apart). Its polls are the plan's. */
-static int
-config_box(struct desk *d, int bi, const char *field, const json_t *v,
-    int apply, json_t **old, struct d_err *e)
-{
-	struct d_box *bx = &d->boxes[bi];
-	int dc = box_decided(bx);
-	const char *s;
-
-	if (strcmp(field, "expected_arrival") == 0) {
-		if (str_value(v, 1, &s, e))
-			return -1;
-		if (s && !is_ts(s))
-			return d_fail(e, 400, "bad_request", "§8", "value must"
-			    " be a time YYYY-MM-DDTHH:MM:SSZ or null");
-		*old = jstr(bx->arrival);
-		if (apply)
-			bx->arrival = s ? d_intern(d, s) : NULL;
-		return 0;
-	}
-	if (strcmp(field, "station") != 0 && strcmp(field, "kind") != 0)
-		return d_fail(e, 400, "bad_request", NULL, "field %s of a box"
-		    " cannot be changed (station, kind, expected_arrival);"
-		    " its polls are the plan's", field);
-	if (str_value(v, 0, &s, e))
-		return -1;
-	if (strcmp(field, "station") == 0) {
-		if (strcmp(bx->kind, "station") != 0)
-			return d_fail(e, 400, "bad_request", "§8", "§8: box %s"
-			    " is a %s box; only a station box has a station",
-			    bx->code, bx->kind);
-		if (!config_item(d->stations, "code", s))
-			return d_fail(e, 400, "unknown_reference", NULL,
-			    "no station %s", s);
-	} else if (strcmp(bx->kind, "station") == 0 || (strcmp(s, "postal")
-	    != 0 && strcmp(s, "postal_handed_in") != 0))
-		return d_fail(e, 400, "bad_request", "§8", "§8: a box's kind"
-		    " changes between postal and postal_handed_in only (a"
-		    " station box has a station, a postal box none)");
-	if (dc >= 0 && strcmp(s, *field == 's' ? bx->station : bx->kind) != 0)
-		return d_fail(e, 409, "invariant", *field == 's' ? "I4" :
-		    "I5", "%s: box %s is verified for %s; its %s is fixed",
-		    *field == 's' ? "I4" : "I5", bx->code, d->cs[dc].id,
-		    field);
-	*old = jstr(*field == 's' ? bx->station : bx->kind);
-	if (apply && *field == 's')
-		bx->station = d_intern(d, s);
-	else if (apply)
-		bx->kind = d_intern(d, s);
-	return 0;
-}
-
 /* Check (apply 0) or make (apply 1) one change; *old gets the value
  * before it. */
 static int
@@ -541,7 +461,7 @@ config_do(struct desk *d, const char *obj, const char *key,
 		return config_candidate(d, &d->cs[ci].cands[sub], field, v,
 		    apply, old, e);
 	if (strcmp(obj, "box") == 0)
-		return config_box(d, sub, field, v, apply, old, e);
+		return d_config_box(d, sub, field, v, apply, old, e);
 	if (strcmp(obj, "area") != 0)
 		return config_name(d, obj, key, field, v, apply, old, e);
 	if (strcmp(field, "name") != 0)
@@ -628,6 +548,8 @@ a_config(struct desk *d, struct d_req *rq, struct d_out *out,
 		out->contests[0] = ci;
 		out->ncontests = 1;
 	}
+	if (strcmp(obj, "box") == 0 && strcmp(field, "polls") == 0)
+		d_config_box_contests(d, sub, old, out);
 	out->data = d_norm(rq->body, keys);
 	json_object_set(out->data, "old", old);
 	/* for its withdrawal (§3.5) */

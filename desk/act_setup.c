@@ -234,11 +234,12 @@ station_known(const struct desk *d, const char *st)
 	return 0;
 }
 
-/* One poll of an unexpected box: a contest id, or {"contest", "area"?}
- * as the plan's box polls; the area may be left out when the contest
- * has one. Fills p and appends {"contest", "area"} to norm. */
-static int
-unexpected_poll(const struct desk *d, const json_t *x, struct d_vpoll *p,
+/* One poll of a box (an unexpected box's, or config.change's): a
+ * contest id, or {"contest", "area"?} as the plan's box polls; the
+ * area may be left out when the contest has one. Fills p and appends
+ * {"contest", "area"} to norm. */
+int
+d_poll_parse(const struct desk *d, const json_t *x, struct d_vpoll *p,
     json_t *norm, struct d_err *e)
 {
 	static const char *const keys[] = { "contest", "area", NULL };
@@ -320,7 +321,7 @@ unexpected_box(struct desk *d, json_t *body, struct d_box *bx,
 	bx->unexpected = reason;
 	norm = json_array();
 	json_array_foreach(ps, i, x) {
-		if (unexpected_poll(d, x, &bx->polls[i], norm, e))
+		if (d_poll_parse(d, x, &bx->polls[i], norm, e))
 			goto bad;
 		for (size_t j = 0; j < i; j++)
 			if (bx->polls[j].contest == bx->polls[i].contest) {

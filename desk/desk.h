@@ -367,6 +367,13 @@ int a_transfer(struct desk *, struct d_req *, struct d_out *,
     struct d_err *);
 int a_config(struct desk *, struct d_req *, struct d_out *,
     struct d_err *);
+int d_poll_parse(const struct desk *d, const json_t *x, struct d_vpoll *p,
+    json_t *norm, struct d_err *e);
+/* cfgbox.c: config.change of a box's record */
+int d_config_box(struct desk *d, int bi, const char *field, const json_t *v,
+    int apply, json_t **old, struct d_err *e);
+void d_config_box_contests(const struct desk *d, int bi, const json_t *old,
+    struct d_out *out);
 int d_config_revert(struct desk *d, const struct d_req *rq, json_t *rec,
     int redo, const char *rt, struct d_err *e);
 json_t *d_transfers(const struct desk *d, int c);
