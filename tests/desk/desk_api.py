@@ -1228,6 +1228,7 @@ def fptp_lot():
     SRV = keep
     check(subprocess.run([DESK, "verify", db]).returncode == 0,
           "verify fptp book")
+    round_trip(db, "fptp book (RO corrections after release)")
     round_trip(db, "bundle_check and carry.drop")
 
 
@@ -1317,9 +1318,11 @@ def bundle_check(ro, sup, c1, W, part, other):
     st, js, _ = call("GET", W + "reconciliation", token=ro)
     a = js["areas"][0] if st == 200 else {}
     check(a.get("difference") == -13, "the dropped bundle's 13: %s" % a)
-    post(c1, W + "bundles", {"round": 4, "area": "main", "table": 1,
-         "stage": 1, "slip": "r4-1", "kind": "candidate", "candidate": 1,
-         "papers": 13, "part": True, "counted_by": "A", "checked_by": "B"})
+    r41 = {"round": 4, "area": "main", "table": 1, "stage": 1,
+           "slip": "r4-1", "kind": "candidate", "candidate": 1,
+           "papers": 13, "part": True, "counted_by": "A", "checked_by": "B"}
+    js, _ = post(c1, W + "bundles", r41)
+    r41_entry = js and js["entry"]
     post(sup, W + "sheets/close", {"round": 4, "area": "main", "table": 1,
                                    "stage": 1})
     post(ro, "contests/west/rounds/4/close", {"stage": 1})
@@ -1332,6 +1335,77 @@ def bundle_check(ro, sup, c1, W, part, other):
           "version 4: scope bundle_check: %s" % json.dumps(js)[:200])
     post(sup, W + "carry-drops", dict(drop, entry=other), 409,
          rule="§2.2", what="carry.drop in PROVISIONAL")
+    ro_correction(ro, sup, c1, W, r41, r41_entry)
+
+
+def votes_of(js):
+    return [c["votes"] for c in js["provisional"]["candidates"]]
+
+
+def ro_correction(ro, sup, c1, W, r41, n):
+    """Section 3.5: after the release only the RO corrects, and the
+    correction makes a new provisional version (libteller's), with its
+    differences, F12 re-issued; READY_TO_DECLARE goes back to
+    PROVISIONAL; a correction breaking I10 changes nothing; after the
+    declaration nothing (I16). Kept over a restart."""
+    fix = {"reason_code": "wrong_candidate", "reason_text": "B's papers",
+           "data": dict(r41, candidate=2)}
+    for tok in (sup, c1):
+        post(tok, "entries/%d/correction" % n, fix, 403, why="role",
+             rule="§3.5", what="after release only the RO corrects")
+    post(sup, "entries/%d/withdrawal" % n, {"reason_code": "typo",
+         "reason_text": "x"}, 403, why="role", what="nor withdraws")
+    post(ro, "entries/%d/withdrawal" % n, {"reason_code": "typo",
+         "reason_text": "x"}, 409, rule="§3.5",
+         what="after release the RO corrects, never withdraws")
+    post(ro, "entries/%d/correction" % n, dict(fix, reason_text=None), 400,
+         rule="§3.5", what="a correction after release needs a reason")
+    post(ro, "entries/%d/correction" % n, dict(fix, data=dict(
+         r41, papers=12)), 409, rule="I10", what="I10 after correction")
+    st, js, _ = call("GET", W + "provisional", token=ro)
+    check(st == 200 and js["version"] == 4 and js["correction"] is None,
+          "the refused correction made no version: %s" % js.get("version"))
+    js, _ = post(ro, "entries/%d/correction" % n, fix)
+    check(js and js["version"] == 5 and votes_of(js) == [600, 624, 200] and
+          js["provisional"]["elected"] == [2] and
+          js["states"]["west"] == "PROVISIONAL",
+          "the RO's correction makes version 5: %s" % json.dumps(js)[:300])
+    m = js and js["entry"]
+    post(ro, "entries/%d/correction" % n, fix, 404, what="superseded")
+    post(ro, W + "ready", {"version": 4, "note": "-"}, 409, rule="I15")
+    post(ro, W + "ready", {"version": 5, "note": "-"})
+    js, _ = post(ro, "entries/%d/correction" % m, dict(
+         fix, reason_code="typo", data=r41))
+    check(js and js["version"] == 6 and votes_of(js) == [613, 611, 200] and
+          js["states"]["west"] == "PROVISIONAL",
+          "a correction in READY_TO_DECLARE: version 6, PROVISIONAL: %s" %
+          json.dumps(js)[:200])
+    six = js and js["entry"]
+    SRV.stop()
+    SRV.start()
+    st, js, _ = call("GET", W + "provisional?version=5", token=ro)
+    check(st == 200 and js["correction"] == m and js["round"] == 4 and
+          [x["difference"] for x in js["differences"]] == [-13, 13, 0] and
+          js["margin"] == 24, "version 5 after a restart: %s" %
+          json.dumps(js)[:300])
+    st, js, _ = call("GET", W + "provisional", token=ro)
+    check(st == 200 and js["version"] == 6 and js["correction"] == six and
+          [x["difference"] for x in js["differences"]] == [13, -13, 0],
+          "version 6 is the latest: %s" % json.dumps(js)[:200])
+    st, js, _ = call("GET", W + "recounts", token=ro)
+    check(st == 200 and [v["entry"] for v in js["versions"][4:]] ==
+          [m, six] and [v["round"] for v in js["versions"]] ==
+          [1, 2, 3, 4, 4, 4], "F16 lists the corrections' versions")
+    st, js, _ = call("GET", W + "reconciliation", token=ro)
+    check(st == 200 and js["version"] == 3 and [c["votes"] for c in
+          js["candidates"]] == [613, 611, 200],
+          "F12 re-issued by each correction: %s" % json.dumps(js)[:200])
+    post(ro, W + "ready", {"version": 6, "note": "-"})
+    call("POST", "reauth", {"password": "correct-horse-battery-1"}, ro)
+    js, _ = post(ro, W + "declaration", {"version": 6})
+    check(js and js["states"]["west"] == "DECLARED", "version 6 declared")
+    post(ro, "entries/%d/correction" % six, dict(fix, data=r41), 409,
+         rule="I16", what="no correction after the declaration")
 
 
 def block_book(name):
