@@ -8,6 +8,7 @@
 import http.client
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -17,6 +18,7 @@ import tarfile
 import tempfile
 import threading
 import time
+import urllib.parse
 
 B = sys.argv[1] if len(sys.argv) > 1 else "build"
 DESK = os.path.abspath(os.path.join(B, "teller-desk"))
@@ -1392,6 +1394,14 @@ def ro_correction(ro, sup, c1, W, r41, n):
     check(st == 200 and js["version"] == 6 and js["correction"] == six and
           [x["difference"] for x in js["differences"]] == [13, -13, 0],
           "version 6 is the latest: %s" % json.dumps(js)[:200])
+    st, html = raw_get("forms/F15?contest=west&version=5", ro)
+    check(st == 200 and ("made by the RO's correction, entry #%d" %
+                         m).encode() in html, "F15 names the correction")
+    page = html_page("/", html_login("ro", "correct-horse-battery-1"))
+    check("Provisional result version 6 made by a correction" in page and
+          "<li>Position 1: 613, was 600</li>" in page,
+          "S-02: the RO is to tell the agents of version 6")
+    ro = login("ro", "correct-horse-battery-1")
     st, js, _ = call("GET", W + "recounts", token=ro)
     check(st == 200 and [v["entry"] for v in js["versions"][4:]] ==
           [m, six] and [v["round"] for v in js["versions"]] ==
@@ -1648,6 +1658,29 @@ def unexpected_box():
     r = subprocess.run([DESK, "verify", db], capture_output=True, text=True)
     check(r.returncode == 0, "verify the book with N2: %s" % r.stderr)
     round_trip(db, "an unexpected box")
+
+
+def html_login(user, pw):
+    """A browser's login (POST /login): the session cookie."""
+    c = http.client.HTTPConnection("127.0.0.1", SRV.port, timeout=60)
+    c.request("POST", "/login", urllib.parse.urlencode(
+        {"username": user, "password": pw}),
+        {"Content-Type": "application/x-www-form-urlencoded",
+         "Origin": "http://127.0.0.1:%d" % SRV.port})
+    r = c.getresponse()
+    r.read()
+    c.close()
+    m = re.match(r"desk=([A-Za-z0-9_-]+); ", r.getheader("Set-Cookie", ""))
+    return m.group(1) if m else ""
+
+
+def html_page(path, cookie):
+    c = http.client.HTTPConnection("127.0.0.1", SRV.port, timeout=60)
+    c.request("GET", path, headers={"Cookie": "desk=" + cookie})
+    r = c.getresponse()
+    raw = r.read().decode("utf-8", "replace")
+    c.close()
+    return raw
 
 
 def raw_get(path, tok):
