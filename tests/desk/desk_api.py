@@ -2284,7 +2284,7 @@ def sv_partial():
     a = js["areas"][0] if st == 200 else {}
     check(a.get("bundles") == 400 and a.get("difference") == -600,
           "SV partial: B's and D's stage 1 carried: %s" % a)
-    n, _ = mayor_bundles(c1, "k", n, ((1, 450), (3, 150)), 2)
+    n, s1 = mayor_bundles(c1, "k", n, ((1, 450), (3, 150)), 2)
     post(sup, C + "sheets/close", {"round": 2, "area": "main", "table": 1,
                                    "stage": 1})
     js, _ = post(mgr, "contests/mayor/rounds/2/close", {"stage": 1})
@@ -2298,8 +2298,8 @@ def sv_partial():
     b["round"] = 2
     post(c1, C + "bundles", b, 409, rule="I14",
          what="D's 60 for B carried: 25 + 16 more would pass D's 100")
-    n, _ = mayor_bundles(c1, "k", n, ((3, 1, 95), (3, 2, 55), (4, 1, 15)),
-                         2, 2)
+    n, s2 = mayor_bundles(c1, "k", n, ((3, 1, 95), (3, 2, 55), (4, 1, 15)),
+                          2, 2)
     post(sup, C + "sheets/close", {"round": 2, "area": "main", "table": 1,
                                    "stage": 2})
     js, _ = post(mgr, "contests/mayor/rounds/2/close", {"stage": 2})
@@ -2315,11 +2315,32 @@ def sv_partial():
     st, js, _ = call("GET", C + "provisional", token=ro)
     check(st == 200 and js["scope"] == "partial" and js["round"] == 2,
           "SV version 2: partial: %s" % json.dumps(js)[:200])
+    sv_ro_correction(ro, s1[(1, 25)], s2[(3, 2, 5)])
     SRV.stop()
     SRV = keep
     check(subprocess.run([DESK, "verify", db]).returncode == 0,
           "verify the SV book after its partial recount")
     round_trip(db, "an SV partial recount")
+
+
+def sv_ro_correction(ro, first, second):
+    """Section 3.5 for SV after stage 2: the RO's correction of a
+    stage-2 bundle (C's 5 for B were for A) makes version 3; one of a
+    first preference that would leave C's papers not all sorted is a
+    recount's (I14)."""
+    def data_of(n):
+        st, js, _ = call("GET", "entries/%d" % n, token=ro)
+        return {k: v for k, v in (js or {}).get("data", {}).items()
+                if v is not None}
+    fix = {"reason_code": "misread_slip", "reason_text": "for A"}
+    post(ro, "entries/%d/correction" % first, dict(fix, data=dict(
+         data_of(first), candidate=3)), 409, rule="I14",
+         what="a first preference moved to C, not sorted: a recount's")
+    js, _ = post(ro, "entries/%d/correction" % second, dict(fix, data=dict(
+                 data_of(second), dest=1)))
+    check(js and js.get("version") == 3 and [c["total"] for c in js[
+          "provisional"]["candidates"]] == [590, 410, None, None],
+          "SV version 3 by the RO's correction: %s" % json.dumps(js)[:200])
 
 
 def event_keys():
