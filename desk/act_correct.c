@@ -141,6 +141,7 @@ struct subj {
 	struct d_vpoll *dp;	/* a decision (box.decide): a box it decided */
 	struct d_vpoll dsave;	/* that box as it was (a correction's) */
 	int c;			/* its contest, -1 none (config) */
+	int rel;		/* the RO's correction after release */
 };
 
 /* A transfer made by entry n: its two sides, the contest of the poll
@@ -259,6 +260,36 @@ objection_ok(struct desk *d, const struct d_user *u, struct subj *s,
 	return 0;
 }
 
+/* §3.5 after the provisional result's release (PROVISIONAL,
+ * READY_TO_DECLARE): only the RO, only by a correction, with a
+ * reason_text, and of a bundle of the released round; the rest is a
+ * recount round's. 1 for such a correction, 0 when contest c is not
+ * past its release, -1 refused. */
+static int
+after_release(const struct desk *d, const struct d_user *u, int c,
+    int corr, const struct d_bundle *b, const char *rt, struct d_err *e)
+{
+	const struct d_contest *k = &d->cs[c];
+
+	if (k->state != S_PROVISIONAL && k->state != S_READY_TO_DECLARE)
+		return 0;
+	if (strcmp(u->role, "ro") != 0) {
+		d_forbid(e, "role", "§3.5: after the provisional result's"
+		    " release only the RO corrects an entry (or a recount"
+		    " round)");
+		snprintf(e->rule, sizeof e->rule, "§3.5");
+		return -1;
+	}
+	if (!corr || !b || b->kind == 'd' || b->round != k->round)
+		return d_fail(e, 409, "wrong_state", "§3.5", "§3.5: after the"
+		    " provisional result's release the RO corrects a bundle of"
+		    " round %d; anything else is a recount round's", k->round);
+	if (!rt)
+		return d_fail(e, 400, "bad_request", "§3.5", "§3.5: a"
+		    " correction after release carries a reason_text");
+	return 1;
+}
+
 /* Take entry n out of the views, if u may (§3.5): s gets the subject. */
 static int
 supersede(struct desk *d, const struct d_req *rq, long long n,
@@ -334,8 +365,9 @@ supersede(struct desk *d, const struct d_req *rq, long long n,
 	}
 	conf = t ? d_tally_agreed(d, t) || d_sheet_closed(d, c, t->round,
 	    t->area, t->table, 1) : confirmed(d, f, b);
-	if (may_withdraw(u, f ? f->user : t ? t->user : b->user, table, conf,
-	    rt, e) || state_open(d, c, f != NULL, e))
+	if ((s->rel = after_release(d, u, c, corr, b, rt, e)) < 0 ||
+	    (!s->rel && (may_withdraw(u, f ? f->user : t ? t->user : b->user,
+	    table, conf, rt, e) || state_open(d, c, f != NULL, e))))
 		return -1;
 	s->f = f;
 	s->b = b;
@@ -501,8 +533,16 @@ correct_one(struct desk *d, struct d_req *rq, long long n, const char *rc,
 		    " %lld decides the box it decided", n);
 		goto undo;
 	}
+	rq->after_release = s.rel;
 	if (d_exec(d, rq, out, e))
 		goto undo;
+	/* after release: the new provisional version (§3.5), or the
+	 * corrected bundle taken out again */
+	if (s.rel && d_prov_correct(d, rq, out, e)) {
+		d_bix_withdraw(d, &d->bs[d->nbs - 1], 1);
+		d->nbs--;
+		goto undo;
+	}
 done:
 	out->supersedes = n;
 	out->reason_code = rc;

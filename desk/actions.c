@@ -171,6 +171,9 @@ d_allowed(struct desk *d, const struct d_action *a, struct d_req *rq,
 	int sup_clerk = strcmp(role, "clerk") == 0 &&
 	    role_in(a->roles, "supervisor") && d_sup_anywhere(rq->user);
 
+	/* the RO's correction of a released round's bundle (§3.5) */
+	if (rq->after_release && strcmp(role, "ro") == 0)
+		return 0;
 	if (!role_in(a->roles, role) && !sup_clerk)
 		return d_forbid(e, "role", "§3.2: a %s may not %s", role,
 		    a->name);

@@ -65,6 +65,9 @@ struct d_contest {
 	json_t *stmts;		/* F11-F13 as issued (stmtver.c): each
 				 * {"form", "round", "stage", "version",
 				 * "entry", "statement", "differences"} */
+	json_t *provcorr;	/* versions an RO correction made after
+				 * release (§3.5): each {"version",
+				 * "entry", "provisional"} */
 };
 
 struct d_fig {			/* one double-entry figure entry */
@@ -229,6 +232,8 @@ struct d_req {
 	int sub;		/* number from the path (round R, entry N) */
 	int reauth_ok;		/* re-authenticated within 5 minutes */
 	const char *paper_time;	/* a back-filled entry's time on paper */
+	int after_release;	/* the RO's correction of a released
+				 * round's bundle (§3.5) */
 };
 
 /* What an action gives back: the journal's data and the answer's extra
@@ -445,6 +450,9 @@ json_t *d_rejected_list(const struct d_contest *k, const json_t *res);
 
 /* act_result.c: the next provisional version, computed, not stored */
 json_t *d_preview(struct desk *d, int c, struct d_err *e);
+/* act_result.c: the version an RO correction after release makes */
+int d_prov_correct(struct desk *d, const struct d_req *rq, struct d_out *out,
+    struct d_err *e);
 
 /* journal.c */
 char *d_canon(const json_t *j);

@@ -406,6 +406,7 @@ d_model_free(struct desk *d)
 		json_decref(d->cs[i].recounts);
 		json_decref(d->cs[i].f6s);
 		json_decref(d->cs[i].stmts);
+		json_decref(d->cs[i].provcorr);
 	}
 	for (int i = 0; i < d->nboxes; i++)
 		for (int j = 0; j < d->boxes[i].npolls; j++) {

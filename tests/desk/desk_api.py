@@ -8,6 +8,7 @@
 import http.client
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -17,6 +18,7 @@ import tarfile
 import tempfile
 import threading
 import time
+import urllib.parse
 
 B = sys.argv[1] if len(sys.argv) > 1 else "build"
 DESK = os.path.abspath(os.path.join(B, "teller-desk"))
@@ -643,7 +645,7 @@ def correction(c1, c2):
         " is entry %d" % n), "I7 names the standing entry %d: %s" % (n, js))
     js, _ = post(c1, "entries/%d/correction" % n,
                  {"reason_code": "wrong_candidate", "data": fixed})
-    m = js and js["entry"]
+    m = js and js.get("entry")
     check(js and js["action"] == "bundle.add" and m > n,
           "a correction is an entry of the original's action: %s" % js)
     post(c1, "entries/%d/correction" % n, {"reason_code": "typo",
@@ -1228,6 +1230,7 @@ def fptp_lot():
     SRV = keep
     check(subprocess.run([DESK, "verify", db]).returncode == 0,
           "verify fptp book")
+    round_trip(db, "fptp book (RO corrections after release)")
     round_trip(db, "bundle_check and carry.drop")
 
 
@@ -1317,9 +1320,11 @@ def bundle_check(ro, sup, c1, W, part, other):
     st, js, _ = call("GET", W + "reconciliation", token=ro)
     a = js["areas"][0] if st == 200 else {}
     check(a.get("difference") == -13, "the dropped bundle's 13: %s" % a)
-    post(c1, W + "bundles", {"round": 4, "area": "main", "table": 1,
-         "stage": 1, "slip": "r4-1", "kind": "candidate", "candidate": 1,
-         "papers": 13, "part": True, "counted_by": "A", "checked_by": "B"})
+    r41 = {"round": 4, "area": "main", "table": 1, "stage": 1,
+           "slip": "r4-1", "kind": "candidate", "candidate": 1,
+           "papers": 13, "part": True, "counted_by": "A", "checked_by": "B"}
+    js, _ = post(c1, W + "bundles", r41)
+    r41_entry = js and js["entry"]
     post(sup, W + "sheets/close", {"round": 4, "area": "main", "table": 1,
                                    "stage": 1})
     post(ro, "contests/west/rounds/4/close", {"stage": 1})
@@ -1332,6 +1337,85 @@ def bundle_check(ro, sup, c1, W, part, other):
           "version 4: scope bundle_check: %s" % json.dumps(js)[:200])
     post(sup, W + "carry-drops", dict(drop, entry=other), 409,
          rule="§2.2", what="carry.drop in PROVISIONAL")
+    ro_correction(ro, sup, c1, W, r41, r41_entry)
+
+
+def votes_of(js):
+    return [c["votes"] for c in js["provisional"]["candidates"]]
+
+
+def ro_correction(ro, sup, c1, W, r41, n):
+    """Section 3.5: after the release only the RO corrects, and the
+    correction makes a new provisional version (libteller's), with its
+    differences, F12 re-issued; READY_TO_DECLARE goes back to
+    PROVISIONAL; a correction breaking I10 changes nothing; after the
+    declaration nothing (I16). Kept over a restart."""
+    fix = {"reason_code": "wrong_candidate", "reason_text": "B's papers",
+           "data": dict(r41, candidate=2)}
+    for tok in (sup, c1):
+        post(tok, "entries/%d/correction" % n, fix, 403, why="role",
+             rule="§3.5", what="after release only the RO corrects")
+    post(sup, "entries/%d/withdrawal" % n, {"reason_code": "typo",
+         "reason_text": "x"}, 403, why="role", what="nor withdraws")
+    post(ro, "entries/%d/withdrawal" % n, {"reason_code": "typo",
+         "reason_text": "x"}, 409, rule="§3.5",
+         what="after release the RO corrects, never withdraws")
+    post(ro, "entries/%d/correction" % n, dict(fix, reason_text=None), 400,
+         rule="§3.5", what="a correction after release needs a reason")
+    post(ro, "entries/%d/correction" % n, dict(fix, data=dict(
+         r41, papers=12)), 409, rule="I10", what="I10 after correction")
+    st, js, _ = call("GET", W + "provisional", token=ro)
+    check(st == 200 and js["version"] == 4 and js["correction"] is None,
+          "the refused correction made no version: %s" % js.get("version"))
+    js, _ = post(ro, "entries/%d/correction" % n, fix)
+    check(js and js.get("version") == 5 and votes_of(js) == [600, 624, 200] and
+          js["provisional"]["elected"] == [2] and
+          js["states"]["west"] == "PROVISIONAL",
+          "the RO's correction makes version 5: %s" % json.dumps(js)[:300])
+    m = js and js.get("entry")
+    post(ro, "entries/%d/correction" % n, fix, 404, what="superseded")
+    post(ro, W + "ready", {"version": 4, "note": "-"}, 409, rule="I15")
+    post(ro, W + "ready", {"version": 5, "note": "-"})
+    js, _ = post(ro, "entries/%d/correction" % m, dict(
+         fix, reason_code="typo", data=r41))
+    check(js and js.get("version") == 6 and votes_of(js) == [613, 611, 200] and
+          js["states"]["west"] == "PROVISIONAL",
+          "a correction in READY_TO_DECLARE: version 6, PROVISIONAL: %s" %
+          json.dumps(js)[:200])
+    six = js and js.get("entry")
+    SRV.stop()
+    SRV.start()
+    st, js, _ = call("GET", W + "provisional?version=5", token=ro)
+    check(st == 200 and js["correction"] == m and js["round"] == 4 and
+          [x["difference"] for x in js["differences"]] == [-13, 13, 0] and
+          js["margin"] == 24, "version 5 after a restart: %s" %
+          json.dumps(js)[:300])
+    st, js, _ = call("GET", W + "provisional", token=ro)
+    check(st == 200 and js["version"] == 6 and js["correction"] == six and
+          [x["difference"] for x in js["differences"]] == [13, -13, 0],
+          "version 6 is the latest: %s" % json.dumps(js)[:200])
+    st, html = raw_get("forms/F15?contest=west&version=5", ro)
+    check(st == 200 and ("made by the RO's correction, entry #%d" %
+                         m).encode() in html, "F15 names the correction")
+    page = html_page("/", html_login("ro", "correct-horse-battery-1"))
+    check("Provisional result version 6 made by a correction" in page and
+          "<li>Position 1: 613, was 600</li>" in page,
+          "S-02: the RO is to tell the agents of version 6")
+    ro = login("ro", "correct-horse-battery-1")
+    st, js, _ = call("GET", W + "recounts", token=ro)
+    check(st == 200 and [v["entry"] for v in js["versions"][4:]] ==
+          [m, six] and [v["round"] for v in js["versions"]] ==
+          [1, 2, 3, 4, 4, 4], "F16 lists the corrections' versions")
+    st, js, _ = call("GET", W + "reconciliation", token=ro)
+    check(st == 200 and js["version"] == 3 and [c["votes"] for c in
+          js["candidates"]] == [613, 611, 200],
+          "F12 re-issued by each correction: %s" % json.dumps(js)[:200])
+    post(ro, W + "ready", {"version": 6, "note": "-"})
+    call("POST", "reauth", {"password": "correct-horse-battery-1"}, ro)
+    js, _ = post(ro, W + "declaration", {"version": 6})
+    check(js and js["states"]["west"] == "DECLARED", "version 6 declared")
+    post(ro, "entries/%d/correction" % six, dict(fix, data=r41), 409,
+         rule="I16", what="no correction after the declaration")
 
 
 def block_book(name):
@@ -1574,6 +1658,29 @@ def unexpected_box():
     r = subprocess.run([DESK, "verify", db], capture_output=True, text=True)
     check(r.returncode == 0, "verify the book with N2: %s" % r.stderr)
     round_trip(db, "an unexpected box")
+
+
+def html_login(user, pw):
+    """A browser's login (POST /login): the session cookie."""
+    c = http.client.HTTPConnection("127.0.0.1", SRV.port, timeout=60)
+    c.request("POST", "/login", urllib.parse.urlencode(
+        {"username": user, "password": pw}),
+        {"Content-Type": "application/x-www-form-urlencoded",
+         "Origin": "http://127.0.0.1:%d" % SRV.port})
+    r = c.getresponse()
+    r.read()
+    c.close()
+    m = re.match(r"desk=([A-Za-z0-9_-]+); ", r.getheader("Set-Cookie", ""))
+    return m.group(1) if m else ""
+
+
+def html_page(path, cookie):
+    c = http.client.HTTPConnection("127.0.0.1", SRV.port, timeout=60)
+    c.request("GET", path, headers={"Cookie": "desk=" + cookie})
+    r = c.getresponse()
+    raw = r.read().decode("utf-8", "replace")
+    c.close()
+    return raw
 
 
 def raw_get(path, tok):
@@ -2177,7 +2284,7 @@ def sv_partial():
     a = js["areas"][0] if st == 200 else {}
     check(a.get("bundles") == 400 and a.get("difference") == -600,
           "SV partial: B's and D's stage 1 carried: %s" % a)
-    n, _ = mayor_bundles(c1, "k", n, ((1, 450), (3, 150)), 2)
+    n, s1 = mayor_bundles(c1, "k", n, ((1, 450), (3, 150)), 2)
     post(sup, C + "sheets/close", {"round": 2, "area": "main", "table": 1,
                                    "stage": 1})
     js, _ = post(mgr, "contests/mayor/rounds/2/close", {"stage": 1})
@@ -2191,8 +2298,8 @@ def sv_partial():
     b["round"] = 2
     post(c1, C + "bundles", b, 409, rule="I14",
          what="D's 60 for B carried: 25 + 16 more would pass D's 100")
-    n, _ = mayor_bundles(c1, "k", n, ((3, 1, 95), (3, 2, 55), (4, 1, 15)),
-                         2, 2)
+    n, s2 = mayor_bundles(c1, "k", n, ((3, 1, 95), (3, 2, 55), (4, 1, 15)),
+                          2, 2)
     post(sup, C + "sheets/close", {"round": 2, "area": "main", "table": 1,
                                    "stage": 2})
     js, _ = post(mgr, "contests/mayor/rounds/2/close", {"stage": 2})
@@ -2208,11 +2315,32 @@ def sv_partial():
     st, js, _ = call("GET", C + "provisional", token=ro)
     check(st == 200 and js["scope"] == "partial" and js["round"] == 2,
           "SV version 2: partial: %s" % json.dumps(js)[:200])
+    sv_ro_correction(ro, s1[(1, 25)], s2[(3, 2, 5)])
     SRV.stop()
     SRV = keep
     check(subprocess.run([DESK, "verify", db]).returncode == 0,
           "verify the SV book after its partial recount")
     round_trip(db, "an SV partial recount")
+
+
+def sv_ro_correction(ro, first, second):
+    """Section 3.5 for SV after stage 2: the RO's correction of a
+    stage-2 bundle (C's 5 for B were for A) makes version 3; one of a
+    first preference that would leave C's papers not all sorted is a
+    recount's (I14)."""
+    def data_of(n):
+        st, js, _ = call("GET", "entries/%d" % n, token=ro)
+        return {k: v for k, v in (js or {}).get("data", {}).items()
+                if v is not None}
+    fix = {"reason_code": "misread_slip", "reason_text": "for A"}
+    post(ro, "entries/%d/correction" % first, dict(fix, data=dict(
+         data_of(first), candidate=3)), 409, rule="I14",
+         what="a first preference moved to C, not sorted: a recount's")
+    js, _ = post(ro, "entries/%d/correction" % second, dict(fix, data=dict(
+                 data_of(second), dest=1)))
+    check(js and js.get("version") == 3 and [c["total"] for c in js[
+          "provisional"]["candidates"]] == [590, 410, None, None],
+          "SV version 3 by the RO's correction: %s" % json.dumps(js)[:200])
 
 
 def event_keys():
