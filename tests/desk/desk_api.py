@@ -1502,9 +1502,9 @@ def unexpected_box():
     post(ro, "receipts", rc, 409, rule="§4", what="N2 registered twice")
     post(ro, "receipts", dict(rc, unexpected=None), 409, rule="I1",
          what="N2 received twice")
-    post(ro, "entries/%d/withdrawal" % js["entry"],
-         {"reason_code": "other", "reason_text": "x"}, 404,
-         what="a receipt is not withdrawn")
+    post(c1, "entries/%d/withdrawal" % js["entry"],
+         {"reason_code": "other", "reason_text": "x"}, 403, why="role",
+         what="a clerk withdraws no receipt")
     # a restart rebuilds N2 from the book
     SRV.stop()
     SRV.start()
@@ -1574,6 +1574,126 @@ def unexpected_box():
     r = subprocess.run([DESK, "verify", db], capture_output=True, text=True)
     check(r.returncode == 0, "verify the book with N2: %s" % r.stderr)
     round_trip(db, "an unexpected box")
+
+
+def boxes_of(tok):
+    """GET contests/north/boxes: box code -> its row."""
+    st, js, _ = call("GET", "contests/north/boxes", token=tok)
+    return {b["box"]: b for b in js} if st == 200 else {}
+
+
+def receipt_supersede():
+    """Sections 3.5 and 9.4: POST entries/N/correction and /withdrawal
+    on receipt.record entries. A plan box's receipt corrected (seals,
+    packets), then withdrawn (the box not received again) and received
+    anew; an unexpected box's registration corrected (its reason), then
+    withdrawn: the box absent again (section 2.1), F2 striking the
+    receipt through, its code free to register anew. Refused: a clerk
+    or supervisor (403), the receipt team on another action's entry
+    (403), an opened box's receipt (409), a correction whose data fails
+    (the receipt stands). The book restarts (N2 still absent, then
+    registered anew), verifies and round-trips (export -> import ->
+    export the same, the import verified)."""
+    global SRV
+    db, keep = block_book("rcptfix.db")
+    ro, sup, c1, c2, _ = block_logins()
+    wd = {"reason_code": "typo"}
+    post(ro, "plan/approve", {})
+    post(ro, "poll/close", {})
+    st, js, _ = call("POST", "users", {
+        "username": "rc1", "full_name": "Rae Cole", "role": "receipt",
+        "password": "rc1-password-long-1", "must_change_password": False},
+        ro)
+    check(st == 201, "a receipt team user: %d %s" % (st, js))
+    rc = login("rc1", "rc1-password-long-1")
+    js, _ = post(rc, "receipts", {"box": "N1", "seals_intact": False,
+                                  "packets": ["bpa"]})
+    e1 = js and js["entry"]
+    js, _ = post(rc, "entries/%d/correction" % e1, dict(wd, data={
+        "box": "N1", "seals_intact": True, "po_name": "P. Oduya",
+        "packets": ["bpa", "marked_register"]}))
+    e2 = js and js["entry"]
+    st, ln, _ = call("GET", "entries/%d" % e2, token=ro)
+    check(st == 200 and ln["action"] == "receipt.record" and
+          ln["supersedes"] == e1 and ln["data"]["seals_intact"] is True and
+          ln["data"]["packets"] == ["bpa", "marked_register"],
+          "N1's receipt corrected: %s" % ln)
+    st, ln, _ = call("GET", "entries/%d" % e1, token=ro)
+    check(st == 200 and ln["superseded_by"] == e2,
+          "the first receipt superseded: %s" % ln)
+    post(ro, "entries/%d/withdrawal" % e1, wd, 404,
+         what="a superseded receipt is not withdrawn again")
+    for who, tok in (("a clerk", c1), ("a supervisor", sup)):
+        post(tok, "entries/%d/withdrawal" % e2, wd, 403, why="role",
+             what="%s withdraws no receipt" % who)
+    post(rc, "entries/%d/correction" % e2, dict(wd, data={
+        "box": "N9", "seals_intact": True, "packets": []}), 400,
+         what="a correction to a box not in the plan")
+    check(boxes_of(ro).get("N1", {}).get("state") == "RECEIVED",
+          "N1 still received after the failed correction")
+    post(rc, "entries/%d/withdrawal" % e2, wd)
+    check(boxes_of(ro).get("N1", {}).get("state") == "EXPECTED",
+          "N1 not received after the withdrawal: %s" % boxes_of(ro))
+    js, _ = post(rc, "receipts", {"box": "N1", "seals_intact": True,
+                                  "packets": ["bpa"]})
+    e3 = js and js["entry"]
+    # an unexpected box: registered, its reason corrected, withdrawn
+    un = {"reason": "found in the van", "kind": "station",
+          "station": "N1", "polls": ["north"]}
+    js, _ = post(rc, "receipts", {"box": "N2", "seals_intact": True,
+                                  "packets": [], "unexpected": un})
+    u1 = js and js["entry"]
+    post(rc, "boxes/escalate", {"box": "PV", "note": "chased"})
+    js, _ = post(rc, "entries/%d/correction" % u1, dict(wd, data={
+        "box": "N2", "seals_intact": True, "packets": [],
+        "unexpected": dict(un, reason="found in the PO's car")}))
+    u2 = js and js["entry"]
+    st, js, _ = call("GET", "contests/north/boxes?box=N2", token=ro)
+    check(st == 200 and len(js) == 1 and js[0]["unexpected"] ==
+          "found in the PO's car", "N2's reason corrected: %s" % js)
+    post(rc, "entries/%d/correction" % u2, dict(wd, data={
+        "box": "N2", "seals_intact": True, "packets": []}), 400,
+         what="N2's correction without unexpected: no such box")
+    check("N2" in boxes_of(ro), "N2 stands after the failed correction")
+    post(sup, "boxes/open", {"box": "N1", "table": 1})
+    post(rc, "entries/%d/withdrawal" % e3, wd, 409, rule="§3.5",
+         what="an opened box's receipt stands")
+    post(rc, "entries/%d/withdrawal" % u2, wd)
+    by = boxes_of(ro)
+    check("N2" not in by and set(by) == {"N1", "PV"},
+          "N2 absent after its receipt's withdrawal: %s" % sorted(by))
+    st, html = raw_get("forms/F2?contest=north", ro)
+    rows = [r for r in html.split(b"<tr>") if b">N2<" in r]
+    check(st == 200 and len(rows) == 2 and all(
+        b"received, not expected (superseded)" in r for r in rows) and
+        html.count(b"(superseded)") == 4,
+        "F2 keeps N1's and N2's receipts, superseded: %s" % rows)
+    post(ro, "entries/%d/withdrawal" % u2, wd, 404,
+         what="N2's receipt withdrawn twice")
+    post(rc, "entries/%d/withdrawal" % u2, wd, 403, why="role",
+         what="the receipt team on an entry that is no receipt now")
+    # a restart, verify, and export -> import rebuild the same
+    SRV.stop()
+    SRV.start()
+    ro = login("ro", "correct-horse-battery-1")
+    by = boxes_of(ro)
+    check(set(by) == {"N1", "PV"} and by["N1"]["state"] != "EXPECTED",
+          "after a restart: N1 received, N2 absent: %s" % by)
+    rc = login("rc1", "rc1-password-long-1")
+    js, _ = post(rc, "receipts", {"box": "N2", "seals_intact": True,
+                                  "packets": ["bpa"], "unexpected": dict(
+                                      un, reason="brought back")})
+    st, js, _ = call("GET", "contests/north/boxes?box=N2", token=ro)
+    check(st == 200 and js[0]["unexpected"] == "brought back",
+          "N2 registered anew after the restart: %s" % js)
+    check(SRV.stop() == 0, "receipts: serve ends with exit 0")
+    SRV = keep
+    r = subprocess.run([DESK, "verify", db], capture_output=True, text=True)
+    check(r.returncode == 0, "verify the book of receipts: %s" % r.stderr)
+    round_trip(db, "receipts corrected and withdrawn")
+    r = subprocess.run([DESK, "verify", db + ".fresh"], capture_output=True,
+                       text=True)
+    check(r.returncode == 0, "verify the imported book: %s" % r.stderr)
 
 
 def raw_get(path, tok):
@@ -2327,6 +2447,7 @@ def main():
         sv_bundle_check()
         sv_partial()
         unexpected_box()
+        receipt_supersede()
         event_keys()
     finally:
         if SRV.proc and SRV.proc.poll() is None:
