@@ -2234,6 +2234,109 @@ def sv_version1(name):
     return db, (ro, mgr, sup, c1), n, s2
 
 
+def slip_entry(ro, slip):
+    """The current bundle.add entry of slip (GET entries, the RO)."""
+    st, ls, _ = call("GET", "entries?from=1&limit=1000", token=ro)
+    hit = [x["entry"] for x in ls if x["action"] == "bundle.add" and
+           x["data"].get("slip") == slip and x["superseded_by"] is None] \
+        if st == 200 else []
+    return hit[-1] if hit else 0
+
+
+def sv_stmt_versions():
+    """Section 3.5 for SV: stage 2's F12 (issued when stage 2 closes)
+    and F13 (issued at STAGE1_DONE) re-issued as version 2 when a figure
+    they show changes after their issue: a stage-2 bundle's papers
+    corrected by the supervisor (F12 stage 2's bundles), then a
+    duplicated stage-1 bundle withdrawn (F13's first preferences; in
+    STAGE2 a stage-1 entry is withdrawn, not corrected). Each version 2
+    shows its differences from version 1; version 1 stays as issued,
+    with superseded_by 2; a restart gives the same bytes; the book
+    verifies and round-trips."""
+    global SRV
+    keep = SRV
+    db, (ro, mgr, sup, c1), n, _ = sv_first_count(
+        "svver.db", ((1, 450), (2, 300), (3, 150), (4, 100)), "v")
+    st, f13 = call("GET", C + "stage1", token=ro)[:2]
+    check(st == 200 and f13["version"] == 1 and f13["superseded_by"] is
+          None and f13["differences"] is None and
+          [x["votes"] for x in f13["first"]] == [450, 300, 150, 100],
+          "F13 version 1 at STAGE1_DONE: %s" % f13)
+    post(ro, C + "stage2", {"notice": "now"})
+    n, s2 = mayor_bundles(c1, "v", n, ((3, 1, 100), (3, 2, 50), (4, 1, 40),
+                                       (4, 2, 60)), 1, 2)
+    q = "reconciliation?round=1&stage=2"
+    post(sup, C + "sheets/close", {"round": 1, "area": "main", "table": 1,
+                                   "stage": 2})
+    post(mgr, "contests/mayor/rounds/1/close", {"stage": 2})
+    st, f12 = call("GET", C + q, token=ro)[:2]
+    votes = [x["votes"] for x in f12.get("candidates", [])] \
+        if st == 200 else []
+    check(st == 200 and f12["version"] == 1 and f12["differences"] is None
+          and f12["superseded_by"] is None,
+          "F12 stage 2 version 1 at the close: %s" % f12)
+    # 4's 40 papers to A: the part bundle held 14, not 15, and the
+    # paper left over is a doubtful one, raised and rejected
+    e15 = s2[(4, 1, 15)]
+    st, ln, _ = call("GET", "entries/%d" % e15, token=ro)
+    data = dict(ln["data"], papers=14, reason_text="counted again") \
+        if st == 200 else {}
+    js, _ = post(sup, "entries/%d/correction" % e15,
+                 {"reason_code": "typo", "reason_text": "14 papers",
+                  "data": data})
+    st, f12b = call("GET", C + q, token=ro)[:2]
+    st1, f12a = call("GET", C + q + "&version=1", token=ro)[:2]
+    was = f12["areas"][0]["bundles"] if f12 else 0
+    check(st == 200 and f12b["version"] == 2 and js and
+          f12b["entry"] == js["entry"] and f12b["superseded_by"] is None and
+          {"member": "areas", "of": "main", "figure": "bundles", "was": was,
+           "now": was - 1} in (f12b["differences"] or []),
+          "F12 stage 2 version 2 after a stage-2 bundle corrected: %s"
+          % f12b)
+    check(st1 == 200 and f12a["version"] == 1 and f12a["superseded_by"] == 2
+          and [x["votes"] for x in f12a["candidates"]] == votes,
+          "F12 stage 2 version 1 as issued, superseded_by 2: %s" % f12a)
+    st, js, _ = call("GET", C + "stage1", token=ro)
+    check(st == 200 and js["version"] == 1, "F13 unchanged by a stage-2"
+          " bundle: version %s" % js.get("version"))
+    # v-1, 25 of A's papers at stage 1, withdrawn after F13's issue
+    js, _ = post(sup, "entries/%d/withdrawal" % slip_entry(ro, "v-1"),
+                 {"reason_code": "duplicate", "reason_text": "entered twice"})
+    st, f13 = call("GET", C + "stage1", token=ro)[:2]
+    st1, v1 = call("GET", C + "stage1?round=1&version=1", token=ro)[:2]
+    ch = (f13.get("differences") or []) if st == 200 else []
+    check(st == 200 and f13["version"] == 2 and js and
+          f13["entry"] == js["entry"] and f13["superseded_by"] is None and
+          [x["votes"] for x in f13["first"]] == [425, 300, 150, 100] and
+          {"member": "first", "of": 1, "figure": "votes", "was": 450,
+           "now": 425} in ch and
+          {"figure": "valid", "was": 1000, "now": 975} in ch,
+          "F13 version 2 after a stage-1 bundle withdrawn: %s" % f13)
+    check(st1 == 200 and v1["version"] == 1 and v1["superseded_by"] == 2 and
+          [x["votes"] for x in v1["first"]] == [450, 300, 150, 100] and
+          v1["differences"] is None,
+          "F13 version 1 as issued, superseded_by 2: %s" % v1)
+    st, html = raw_get("forms/F13?contest=mayor&round=1&version=2", ro)
+    check(st == 200 and b"Changed since version 1" in html,
+          "printed F13 version 2: %s" % html[-300:])
+    reads = [raw_get(C + x, ro) for x in (
+        "stage1?version=1", "stage1?version=2", q + "&version=1",
+        q + "&version=2")]
+    check(SRV.stop() == 0, "SV versions: serve ends with exit 0")
+    SRV.start()
+    ro = login("ro", "correct-horse-battery-1", DEVICE)
+    again = [raw_get(C + x, ro) for x in (
+        "stage1?version=1", "stage1?version=2", q + "&version=1",
+        q + "&version=2")]
+    check(again == reads and all(x[0] == 200 for x in again),
+          "SV versions: a restart gives the same bytes")
+    check(SRV.stop() == 0, "SV versions: serve ends with exit 0 again")
+    SRV = keep
+    r = subprocess.run([DESK, "verify", db], capture_output=True, text=True)
+    check(r.returncode == 0, "verify the SV versions' book: %s" % r.stderr)
+    round_trip(db, "F13 and stage 2's F12 re-issued")
+
+
 def sv_bundle_check():
     """Section 2.11 for SV: a bundle_check round after the second stage
     carries the entries of both stages (nothing is re-sorted); a
@@ -2446,6 +2549,7 @@ def main():
         sv_majority()
         sv_bundle_check()
         sv_partial()
+        sv_stmt_versions()
         unexpected_box()
         receipt_supersede()
         event_keys()
