@@ -330,10 +330,13 @@ static void
 xfer_shift(struct desk *d, int at, int dir)
 {
 	for (int i = 0; i < d->nboxes; i++)
-		for (int j = 0; j < d->boxes[i].npolls; j++)
-			for (int k = 0; k < d->boxes[i].polls[j].nxf; k++)
-				if (d->boxes[i].polls[j].xf[k].other >= at)
-					d->boxes[i].polls[j].xf[k].other += dir;
+		for (int j = 0; j < d->boxes[i].npolls; j++) {
+			struct d_vpoll *p = &d->boxes[i].polls[j];
+
+			for (int k = 0; k < p->nxf; k++)
+				if (p->xf[k].other >= at)
+					p->xf[k].other += dir;
+		}
 }
 
 /* An unopened unexpected box whose receipt was withdrawn (§3.5): out

@@ -1658,9 +1658,16 @@ def receipt_supersede():
     post(sup, "boxes/open", {"box": "N1", "table": 1})
     post(rc, "entries/%d/withdrawal" % e3, wd, 409, rule="§3.5",
          what="an opened box's receipt stands")
+    # N3, registered after N2, moves 2 papers to N1: the transfer names
+    # N3 by its place among the boxes, which N2's going moves
+    post(rc, "receipts", {"box": "N3", "seals_intact": True, "packets": [],
+                          "unexpected": dict(un, reason="late van")})
+    post(sup, "boxes/open", {"box": "N3", "table": 1})
+    post(c1, "contests/north/transfers", {"from_box": "N3", "to_box": "N1",
+                                          "papers": 2})
     post(rc, "entries/%d/withdrawal" % u2, wd)
     by = boxes_of(ro)
-    check("N2" not in by and set(by) == {"N1", "PV"},
+    check("N2" not in by and set(by) == {"N1", "PV", "N3"},
           "N2 absent after its receipt's withdrawal: %s" % sorted(by))
     st, html = raw_get("forms/F2?contest=north", ro)
     rows = [r for r in html.split(b"<tr>") if b">N2<" in r]
@@ -1677,7 +1684,8 @@ def receipt_supersede():
     SRV.start()
     ro = login("ro", "correct-horse-battery-1")
     by = boxes_of(ro)
-    check(set(by) == {"N1", "PV"} and by["N1"]["state"] != "EXPECTED",
+    check(set(by) == {"N1", "PV", "N3"} and
+          by["N1"]["state"] != "EXPECTED",
           "after a restart: N1 received, N2 absent: %s" % by)
     rc = login("rc1", "rc1-password-long-1")
     js, _ = post(rc, "receipts", {"box": "N2", "seals_intact": True,
@@ -1686,6 +1694,25 @@ def receipt_supersede():
     st, js, _ = call("GET", "contests/north/boxes?box=N2", token=ro)
     check(st == 200 and js[0]["unexpected"] == "brought back",
           "N2 registered anew after the restart: %s" % js)
+    # F6 names the transfer's boxes rightly
+    post(ro, "receipts", {"box": "PV", "seals_intact": True, "packets": []})
+    c1, c2 = (login("clerk1", "clerk1-password-long"),
+              login("clerk2", "clerk2-password-long"))
+    sup = login("sup1", "sup1-password-long-1")
+    for b, n in (("N1", 60), ("PV", 40), ("N3", 25), ("N2", 5)):
+        if b in ("PV", "N2"):
+            post(sup, "boxes/open", {"box": b, "table": 1})
+        for tok in (c1, c2):
+            post(tok, "contests/north/bpa", {"box": b,
+                                             "issued_to_voters": n})
+            post(tok, "contests/north/counts", {"box": b, "attempt": 0,
+                                                "papers": n})
+        post(sup, "contests/north/decisions", {"box": b,
+                                               "outcome": "agreed"})
+    js, _ = post(ro, "contests/north/verification", {})
+    xf = js and [(x["from_box"], x["to_box"], x["papers"])
+                 for x in js["statement"]["transfers"]]
+    check(xf == [("N3", "N1", 2)], "F6's transfer N3 -> N1: %s" % xf)
     check(SRV.stop() == 0, "receipts: serve ends with exit 0")
     SRV = keep
     r = subprocess.run([DESK, "verify", db], capture_output=True, text=True)
