@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* act_correct.c -- corrections (§3.5): a withdrawal is a superseding
  * entry that takes a figure, bundle, doubtful paper, transfer,
- * objection or verification outcome (box.decide) out of the views, or
+ * objection, verification outcome (box.decide) or an unopened box's
+ * receipt out of the views, or
  * puts back the value a configuration change replaced; a correction is a superseding entry of the
  * original's own action with new data (journalled as that action, with
  * supersedes). Nothing is deleted. A withdrawal resolves a double-entry
@@ -140,6 +141,8 @@ struct subj {
 	json_t *g;		/* an objection's or config change's record */
 	struct d_vpoll *dp;	/* a decision (box.decide): a box it decided */
 	struct d_vpoll dsave;	/* that box as it was (a correction's) */
+	struct d_box rsave;	/* a receipt: the box as it was */
+	int rat;		/* ... and its index, -1 no receipt */
 	int c;			/* its contest, -1 none (config) */
 	int rel;		/* the RO's correction after release */
 };
@@ -302,9 +305,15 @@ supersede(struct desk *d, const struct d_req *rq, long long n,
 	int c = -1, table = 0, conf, tables[2] = { 0, 0 }, k;
 
 	memset(s, 0, sizeof *s);
-	s->c = -1;
+	s->c = s->rat = -1;
 	if (n < 1)
 		return d_fail(e, 404, "not_found", NULL, "no entry %lld", n);
+	if ((k = d_receipt_supersede(d, rq, n, &s->rsave, &s->rat, e)))
+		return k < 0 ? -1 : 0;
+	s->rat = -1;
+	if (strcmp(u->role, "receipt") == 0)
+		return d_forbid(e, "role", "§3.2: the receipt team supersedes"
+		    " only a receipt");
 	if (find_xfer(d, n, s->x, &s->c, tables)) {
 		if (s->x[0]->withdrawn)
 			return d_fail(e, 404, "not_found", NULL, "no current"
@@ -406,6 +415,8 @@ unsupersede(struct desk *d, const struct d_req *rq, struct subj *s)
 
 	if (s->dp)
 		*s->dp = s->dsave;
+	else if (s->rat >= 0)
+		d_receipt_restore(d, &s->rsave, s->rat);
 	else if (s->f)
 		s->f->withdrawn = 0;
 	else if (s->t)
@@ -430,6 +441,8 @@ action_of(const struct subj *s)
 {
 	if (s->dp)
 		return "box.decide";
+	if (s->rat >= 0)
+		return "receipt.record";
 	if (s->f)
 		return s->f->kind ? "count.enter" : "bpa.enter";
 	if (s->t)
@@ -462,6 +475,11 @@ a_withdraw(struct desk *d, struct d_req *rq, struct d_out *out,
 	if (s.c >= 0) {
 		out->contests[0] = s.c;
 		out->ncontests = 1;
+	} else if (s.rat >= 0) {
+		/* a receipt: the contests of its box, as it did */
+		for (int i = 0; i < s.rsave.npolls && i < 8; i++)
+			out->contests[out->ncontests++] =
+			    s.rsave.polls[i].contest;
 	} else if (s.g && json_integer_value(json_object_get(s.g,
 	    "contest")) >= 0) {
 		/* a config change: the contest it concerned, as it did */

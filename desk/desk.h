@@ -112,6 +112,7 @@ struct d_box {
 	struct d_vpoll polls[D_MAXP];
 	int npolls;
 	int received, escalated, table;
+	int rentry;		/* the receipt.record entry that received it */
 	const char *unexpected;	/* not in the plan: the reason it was
 				 * registered with at receipt (§2.1) */
 };
@@ -265,6 +266,12 @@ int d_xfer_holds(const struct desk *d, struct d_xfer *const x[2],
     struct d_err *e);
 int d_box_find(const struct desk *d, const char *code);
 int d_box_add(struct desk *d, const struct d_box *b);
+void d_box_drop(struct desk *d, int at, struct d_box *save);
+int d_box_put(struct desk *d, int at, const struct d_box *b);
+/* §3.5: a receipt withdrawn or corrected (act_setup.c) */
+int d_receipt_supersede(struct desk *d, const struct d_req *rq,
+    long long n, struct d_box *save, int *at, struct d_err *e);
+void d_receipt_restore(struct desk *d, const struct d_box *save, int at);
 struct d_user *d_user_find(struct desk *d, const char *name);
 int d_user_table_role(const struct d_user *u, int table, const char *role);
 int d_sup_refused(const struct d_user *u, int table);
