@@ -118,6 +118,19 @@ state_open(const struct desk *d, int c, int fig, struct d_err *e)
 	    "no withdrawal of this entry in %s", d_state_name(s));
 }
 
+/* §2.2: in STAGE2 the first count's figures stand, since F13 and the
+ * candidates left in were drawn from them (going back to STAGE1_DONE, the
+ * spec's "stage-1 figures corrected", is not built). */
+static int
+stage1_closed(const struct desk *d, const struct d_bundle *b,
+    struct d_err *e)
+{
+	if (!b || b->stage != 1 || d->cs[b->contest].state != S_STAGE2)
+		return 0;
+	return d_fail(e, 409, "wrong_state", "§2.2", "no stage-1 entry in"
+	    " STAGE2: entry %d is of the first count", b->entry);
+}
+
 static int
 reason_ok(const char *rc, const char *rt, struct d_err *e)
 {
@@ -376,7 +389,8 @@ supersede(struct desk *d, const struct d_req *rq, long long n,
 	    t->area, t->table, 1) : confirmed(d, f, b);
 	if ((s->rel = after_release(d, u, c, corr, b, rt, e)) < 0 ||
 	    (!s->rel && (may_withdraw(u, f ? f->user : t ? t->user : b->user,
-	    table, conf, rt, e) || state_open(d, c, f != NULL, e))))
+	    table, conf, rt, e) || state_open(d, c, f != NULL, e) ||
+	    stage1_closed(d, b, e))))
 		return -1;
 	s->f = f;
 	s->b = b;
