@@ -209,8 +209,10 @@ config_item(json_t *arr, const char *idk, const char *key)
 	return NULL;
 }
 
-static int
-str_value(const json_t *v, int nullable, const char **s, struct d_err *e)
+/* config.change: a string value of 1..200 characters (or null when
+ * nullable) in *s; else 400. */
+int
+d_cfg_str(const json_t *v, int nullable, const char **s, struct d_err *e)
 {
 	if (nullable && json_is_null(v)) {
 		*s = NULL;
@@ -255,7 +257,7 @@ config_contest(struct desk *d, int ci, const char *field, const json_t *v,
 	long long x;
 
 	if (strcmp(field, "name") == 0) {
-		if (str_value(v, 0, &s, e))
+		if (d_cfg_str(v, 0, &s, e))
 			return -1;
 		*old = jstr(c->name);
 		if (apply)
@@ -360,7 +362,7 @@ config_contest(struct desk *d, int ci, const char *field, const json_t *v,
 		return 0;
 	}
 	if (strcmp(field, "show_totals_on_screen") == 0) {
-		if (str_value(v, 0, &s, e))
+		if (d_cfg_str(v, 0, &s, e))
 			return -1;
 		if (strcmp(s, "declared") != 0 && strcmp(s, "provisional") != 0)
 			return d_fail(e, 400, "bad_request", NULL, "value must"
@@ -397,7 +399,7 @@ config_candidate(struct desk *d, struct d_cand *k, const char *field,
 		return d_fail(e, 400, "bad_request", NULL, "field %s of a"
 		    " candidate cannot be changed (surname, forenames,"
 		    " common_surname, common_forenames, description)", field);
-	if (str_value(v, i >= 2, &s, e))
+	if (d_cfg_str(v, i >= 2, &s, e))
 		return -1;
 	*old = jstr(*slot[i]);
 	if (apply)
@@ -432,7 +434,7 @@ config_name(struct desk *d, const char *obj, const char *key,
 		return d_fail(e, 400, "unknown_reference", NULL, "no %s %s",
 		    obj, key);
 	/* optional in the plan (§8): null is "absent" */
-	if (str_value(v, strcmp(obj, "table") == 0 || strcmp(field, "venue") ==
+	if (d_cfg_str(v, strcmp(obj, "table") == 0 || strcmp(field, "venue") ==
 	    0, &s, e))
 		return -1;
 	*old = json_incref(json_object_get(it, field));
@@ -467,7 +469,7 @@ config_do(struct desk *d, const char *obj, const char *key,
 	if (strcmp(field, "name") != 0)
 		return d_fail(e, 400, "bad_request", NULL, "field %s of an"
 		    " area cannot be changed (name)", field);
-	if (str_value(v, 0, &s, e))
+	if (d_cfg_str(v, 0, &s, e))
 		return -1;
 	*old = jstr(d->cs[ci].areas[sub].name);
 	if (apply)

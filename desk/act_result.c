@@ -196,6 +196,25 @@ undecided(const struct desk *d, int c, struct d_err *e)
 	return n ? -1 : 0;
 }
 
+/* The engine's result er (consumed) released as contest rq->contest's
+ * provisional version n+1, made by entry rq->entry: its result object. */
+static json_t *
+new_version(struct desk *d, const struct d_req *rq, json_t *er)
+{
+	struct d_contest *c = &d->cs[rq->contest];
+	json_t *obj = result_object(d, rq->contest, er);
+
+	json_decref(er);
+	c->version++;
+	c->released = c->version;
+	c->prov_entry = (int)rq->entry;
+	json_decref(c->prev_prov);
+	c->prev_prov = c->prov;
+	c->prov = obj;
+	c->state = S_PROVISIONAL;
+	return obj;
+}
+
 int
 a_provisional(struct desk *d, struct d_req *rq, struct d_out *out,
     struct d_err *e)
@@ -232,15 +251,7 @@ a_provisional(struct desk *d, struct d_req *rq, struct d_out *out,
 		json_decref(er);
 		return 0;
 	}
-	obj = result_object(d, rq->contest, er);
-	json_decref(er);
-	c->version++;
-	c->released = c->version;
-	c->prov_entry = (int)rq->entry;
-	json_decref(c->prev_prov);
-	c->prev_prov = c->prov;
-	c->prov = obj;
-	c->state = S_PROVISIONAL;
+	obj = new_version(d, rq, er);
 	json_object_set_new(out->data, "version", json_integer(c->version));
 	json_object_set(out->data, "provisional", obj);
 	out->answer = json_pack("{s:i, s:O}", "version", c->version,
@@ -311,15 +322,7 @@ d_prov_correct(struct desk *d, const struct d_req *rq, struct d_out *out,
 		    " figures need a lot or a second stage: a recount, not a"
 		    " correction");
 	}
-	obj = result_object(d, rq->contest, er);
-	json_decref(er);
-	c->version++;
-	c->released = c->version;
-	c->prov_entry = (int)rq->entry;
-	json_decref(c->prev_prov);
-	c->prev_prov = c->prov;
-	c->prov = obj;
-	c->state = S_PROVISIONAL;
+	obj = new_version(d, rq, er);
 	if (!c->provcorr)
 		c->provcorr = json_array();
 	json_array_append_new(c->provcorr, json_pack("{s:i, s:I, s:O}",

@@ -17,22 +17,6 @@ jstr(const char *s)
 	return s ? json_string(s) : json_null();
 }
 
-static int
-str_value(const json_t *v, int nullable, const char **s, struct d_err *e)
-{
-	if (nullable && json_is_null(v)) {
-		*s = NULL;
-		return 0;
-	}
-	if (!json_is_string(v) || !*json_string_value(v) ||
-	    strlen(json_string_value(v)) > 200)
-		return d_fail(e, 400, "bad_request", NULL, "value must be a"
-		    " string of 1..200 characters%s", nullable ? " or null" :
-		    "");
-	*s = json_string_value(v);
-	return 0;
-}
-
 /* "YYYY-MM-DDTHH:MM:SSZ" (§8's ts). */
 static int
 is_ts(const char *s)
@@ -154,7 +138,7 @@ kind_value(const struct desk *d, const json_t *v, const char **kind,
 	    "station:", 8) == 0) {
 		s = "station";
 		*st = json_string_value(v) + 8;
-	} else if (str_value(v, 0, &s, e))
+	} else if (d_cfg_str(v, 0, &s, e))
 		return -1;
 	else if (strcmp(s, "station") == 0)
 		return d_fail(e, 400, "bad_request", "§8", "§8: a station box"
@@ -375,7 +359,7 @@ d_config_box(struct desk *d, int bi, const char *field, const json_t *v,
 	const char *s;
 
 	if (strcmp(field, "expected_arrival") == 0) {
-		if (str_value(v, 1, &s, e))
+		if (d_cfg_str(v, 1, &s, e))
 			return -1;
 		if (s && !is_ts(s))
 			return d_fail(e, 400, "bad_request", "§8", "value must"
@@ -393,7 +377,7 @@ d_config_box(struct desk *d, int bi, const char *field, const json_t *v,
 		return d_fail(e, 400, "bad_request", NULL, "field %s of a box"
 		    " cannot be changed (station, kind, expected_arrival,"
 		    " polls)", field);
-	if (str_value(v, 0, &s, e))
+	if (d_cfg_str(v, 0, &s, e))
 		return -1;
 	if (strcmp(bx->kind, "station") != 0)
 		return d_fail(e, 400, "bad_request", "§8", "§8: box %s is a %s"

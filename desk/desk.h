@@ -379,6 +379,8 @@ int a_transfer(struct desk *, struct d_req *, struct d_out *,
     struct d_err *);
 int a_config(struct desk *, struct d_req *, struct d_out *,
     struct d_err *);
+int d_cfg_str(const json_t *v, int nullable, const char **s,
+    struct d_err *e);
 int d_poll_parse(const struct desk *d, const json_t *x, struct d_vpoll *p,
     json_t *norm, struct d_err *e);
 /* cfgbox.c: config.change of a box's record */
