@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* act_correct.c -- corrections (§3.5): a withdrawal is a superseding
  * entry that takes a figure, bundle, doubtful paper, transfer,
- * objection or verification outcome (box.decide) out of the views, or
+ * objection, verification outcome (box.decide) or an unopened box's
+ * receipt out of the views, or
  * puts back the value a configuration change replaced; a correction is a superseding entry of the
  * original's own action with new data (journalled as that action, with
  * supersedes). Nothing is deleted. A withdrawal resolves a double-entry
@@ -117,6 +118,19 @@ state_open(const struct desk *d, int c, int fig, struct d_err *e)
 	    "no withdrawal of this entry in %s", d_state_name(s));
 }
 
+/* §2.2: in STAGE2 the first count's figures stand, since F13 and the
+ * candidates left in were drawn from them (going back to STAGE1_DONE, the
+ * spec's "stage-1 figures corrected", is not built). */
+static int
+stage1_closed(const struct desk *d, const struct d_bundle *b,
+    struct d_err *e)
+{
+	if (!b || b->stage != 1 || d->cs[b->contest].state != S_STAGE2)
+		return 0;
+	return d_fail(e, 409, "wrong_state", "§2.2", "no stage-1 entry in"
+	    " STAGE2: entry %d is of the first count", b->entry);
+}
+
 static int
 reason_ok(const char *rc, const char *rt, struct d_err *e)
 {
@@ -140,7 +154,10 @@ struct subj {
 	json_t *g;		/* an objection's or config change's record */
 	struct d_vpoll *dp;	/* a decision (box.decide): a box it decided */
 	struct d_vpoll dsave;	/* that box as it was (a correction's) */
+	struct d_box rsave;	/* a receipt: the box as it was */
+	int rat;		/* ... and its index, -1 no receipt */
 	int c;			/* its contest, -1 none (config) */
+	int rel;		/* the RO's correction after release */
 };
 
 /* A transfer made by entry n: its two sides, the contest of the poll
@@ -259,6 +276,36 @@ objection_ok(struct desk *d, const struct d_user *u, struct subj *s,
 	return 0;
 }
 
+/* §3.5 after the provisional result's release (PROVISIONAL,
+ * READY_TO_DECLARE): only the RO, only by a correction, with a
+ * reason_text, and of a bundle of the released round; the rest is a
+ * recount round's. 1 for such a correction, 0 when contest c is not
+ * past its release, -1 refused. */
+static int
+after_release(const struct desk *d, const struct d_user *u, int c,
+    int corr, const struct d_bundle *b, const char *rt, struct d_err *e)
+{
+	const struct d_contest *k = &d->cs[c];
+
+	if (k->state != S_PROVISIONAL && k->state != S_READY_TO_DECLARE)
+		return 0;
+	if (strcmp(u->role, "ro") != 0) {
+		d_forbid(e, "role", "§3.5: after the provisional result's"
+		    " release only the RO corrects an entry (or a recount"
+		    " round)");
+		snprintf(e->rule, sizeof e->rule, "§3.5");
+		return -1;
+	}
+	if (!corr || !b || b->kind == 'd' || b->round != k->round)
+		return d_fail(e, 409, "wrong_state", "§3.5", "§3.5: after the"
+		    " provisional result's release the RO corrects a bundle of"
+		    " round %d; anything else is a recount round's", k->round);
+	if (!rt)
+		return d_fail(e, 400, "bad_request", "§3.5", "§3.5: a"
+		    " correction after release carries a reason_text");
+	return 1;
+}
+
 /* Take entry n out of the views, if u may (§3.5): s gets the subject. */
 static int
 supersede(struct desk *d, const struct d_req *rq, long long n,
@@ -271,9 +318,15 @@ supersede(struct desk *d, const struct d_req *rq, long long n,
 	int c = -1, table = 0, conf, tables[2] = { 0, 0 }, k;
 
 	memset(s, 0, sizeof *s);
-	s->c = -1;
+	s->c = s->rat = -1;
 	if (n < 1)
 		return d_fail(e, 404, "not_found", NULL, "no entry %lld", n);
+	if ((k = d_receipt_supersede(d, rq, n, &s->rsave, &s->rat, e)))
+		return k < 0 ? -1 : 0;
+	s->rat = -1;
+	if (strcmp(u->role, "receipt") == 0)
+		return d_forbid(e, "role", "§3.2: the receipt team supersedes"
+		    " only a receipt");
 	if (find_xfer(d, n, s->x, &s->c, tables)) {
 		if (s->x[0]->withdrawn)
 			return d_fail(e, 404, "not_found", NULL, "no current"
@@ -334,8 +387,10 @@ supersede(struct desk *d, const struct d_req *rq, long long n,
 	}
 	conf = t ? d_tally_agreed(d, t) || d_sheet_closed(d, c, t->round,
 	    t->area, t->table, 1) : confirmed(d, f, b);
-	if (may_withdraw(u, f ? f->user : t ? t->user : b->user, table, conf,
-	    rt, e) || state_open(d, c, f != NULL, e))
+	if ((s->rel = after_release(d, u, c, corr, b, rt, e)) < 0 ||
+	    (!s->rel && (may_withdraw(u, f ? f->user : t ? t->user : b->user,
+	    table, conf, rt, e) || state_open(d, c, f != NULL, e) ||
+	    stage1_closed(d, b, e))))
 		return -1;
 	s->f = f;
 	s->b = b;
@@ -374,6 +429,8 @@ unsupersede(struct desk *d, const struct d_req *rq, struct subj *s)
 
 	if (s->dp)
 		*s->dp = s->dsave;
+	else if (s->rat >= 0)
+		d_receipt_restore(d, &s->rsave, s->rat);
 	else if (s->f)
 		s->f->withdrawn = 0;
 	else if (s->t)
@@ -398,6 +455,8 @@ action_of(const struct subj *s)
 {
 	if (s->dp)
 		return "box.decide";
+	if (s->rat >= 0)
+		return "receipt.record";
 	if (s->f)
 		return s->f->kind ? "count.enter" : "bpa.enter";
 	if (s->t)
@@ -430,6 +489,11 @@ a_withdraw(struct desk *d, struct d_req *rq, struct d_out *out,
 	if (s.c >= 0) {
 		out->contests[0] = s.c;
 		out->ncontests = 1;
+	} else if (s.rat >= 0) {
+		/* a receipt: the contests of its box, as it did */
+		for (int i = 0; i < s.rsave.npolls && i < 8; i++)
+			out->contests[out->ncontests++] =
+			    s.rsave.polls[i].contest;
 	} else if (s.g && json_integer_value(json_object_get(s.g,
 	    "contest")) >= 0) {
 		/* a config change: the contest it concerned, as it did */
@@ -501,8 +565,16 @@ correct_one(struct desk *d, struct d_req *rq, long long n, const char *rc,
 		    " %lld decides the box it decided", n);
 		goto undo;
 	}
+	rq->after_release = s.rel;
 	if (d_exec(d, rq, out, e))
 		goto undo;
+	/* after release: the new provisional version (§3.5), or the
+	 * corrected bundle taken out again */
+	if (s.rel && d_prov_correct(d, rq, out, e)) {
+		d_bix_withdraw(d, &d->bs[d->nbs - 1], 1);
+		d->nbs--;
+		goto undo;
+	}
 done:
 	out->supersedes = n;
 	out->reason_code = rc;

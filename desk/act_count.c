@@ -74,6 +74,9 @@ where(struct desk *d, struct d_req *rq, int *area, int *table, int *stage,
 		return d_forbid(e, "table", "I19: table %lld is not yours", t);
 	*table = (int)t;
 	*stage = (int)s;
+	/* the RO's correction of a released round's bundle (§3.5) */
+	if (rq->after_release && r == c->round)
+		return 0;
 	if (c->state >= S_PROVISIONAL && c->state != S_LOT)
 		return d_fail(e, 409, "wrong_state", c->state >= S_DECLARED ?
 		    "I16" : "§2.2", "%s: no count entry in %s",

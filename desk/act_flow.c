@@ -209,8 +209,10 @@ config_item(json_t *arr, const char *idk, const char *key)
 	return NULL;
 }
 
-static int
-str_value(const json_t *v, int nullable, const char **s, struct d_err *e)
+/* config.change: a string value of 1..200 characters (or null when
+ * nullable) in *s; else 400. */
+int
+d_cfg_str(const json_t *v, int nullable, const char **s, struct d_err *e)
 {
 	if (nullable && json_is_null(v)) {
 		*s = NULL;
@@ -255,7 +257,7 @@ config_contest(struct desk *d, int ci, const char *field, const json_t *v,
 	long long x;
 
 	if (strcmp(field, "name") == 0) {
-		if (str_value(v, 0, &s, e))
+		if (d_cfg_str(v, 0, &s, e))
 			return -1;
 		*old = jstr(c->name);
 		if (apply)
@@ -360,7 +362,7 @@ config_contest(struct desk *d, int ci, const char *field, const json_t *v,
 		return 0;
 	}
 	if (strcmp(field, "show_totals_on_screen") == 0) {
-		if (str_value(v, 0, &s, e))
+		if (d_cfg_str(v, 0, &s, e))
 			return -1;
 		if (strcmp(s, "declared") != 0 && strcmp(s, "provisional") != 0)
 			return d_fail(e, 400, "bad_request", NULL, "value must"
@@ -397,7 +399,7 @@ config_candidate(struct desk *d, struct d_cand *k, const char *field,
 		return d_fail(e, 400, "bad_request", NULL, "field %s of a"
 		    " candidate cannot be changed (surname, forenames,"
 		    " common_surname, common_forenames, description)", field);
-	if (str_value(v, i >= 2, &s, e))
+	if (d_cfg_str(v, i >= 2, &s, e))
 		return -1;
 	*old = jstr(*slot[i]);
 	if (apply)
@@ -432,7 +434,7 @@ config_name(struct desk *d, const char *obj, const char *key,
 		return d_fail(e, 400, "unknown_reference", NULL, "no %s %s",
 		    obj, key);
 	/* optional in the plan (§8): null is "absent" */
-	if (str_value(v, strcmp(obj, "table") == 0 || strcmp(field, "venue") ==
+	if (d_cfg_str(v, strcmp(obj, "table") == 0 || strcmp(field, "venue") ==
 	    0, &s, e))
 		return -1;
 	*old = json_incref(json_object_get(it, field));
@@ -442,86 +444,6 @@ config_name(struct desk *d, const char *obj, const char *key,
 		json_object_del(it, field);
 	else if (apply)
 		json_object_set_new(it, field, json_string(s));
-	return 0;
-}
-
-/* "YYYY-MM-DDTHH:MM:SSZ" (§8's ts). */
-static int
-is_ts(const char *s)
-{
-	static const char pat[] = "dddd-dd-ddTdd:dd:ddZ";
-
-	for (size_t i = 0; i < sizeof pat - 1; i++)
-		if (pat[i] == 'd' ? !(s[i] >= '0' && s[i] <= '9') :
-		    s[i] != pat[i])
-			return 0;
-	return s[sizeof pat - 1] == 0;
-}
-
-/* The first contest of box bx with a current decision, or -1. */
-static int
-box_decided(const struct d_box *bx)
-{
-	for (int p = 0; p < bx->npolls; p++)
-		if (bx->polls[p].decided)
-			return bx->polls[p].contest;
-	return -1;
-}
-
-/* A box's record (§8): its station (a station box), its kind (postal
- * or postal_handed_in: a station box has a station, a postal box none)
- * or its expected_arrival (null: none). Station and kind are fixed
- * once a poll of the box is decided: a decision and F6 rest on them
- * (I4's compensating errors go by polling place; I5 shows station and
- * postal boxes apart). Its polls are the plan's. */
-static int
-config_box(struct desk *d, int bi, const char *field, const json_t *v,
-    int apply, json_t **old, struct d_err *e)
-{
-	struct d_box *bx = &d->boxes[bi];
-	int dc = box_decided(bx);
-	const char *s;
-
-	if (strcmp(field, "expected_arrival") == 0) {
-		if (str_value(v, 1, &s, e))
-			return -1;
-		if (s && !is_ts(s))
-			return d_fail(e, 400, "bad_request", "§8", "value must"
-			    " be a time YYYY-MM-DDTHH:MM:SSZ or null");
-		*old = jstr(bx->arrival);
-		if (apply)
-			bx->arrival = s ? d_intern(d, s) : NULL;
-		return 0;
-	}
-	if (strcmp(field, "station") != 0 && strcmp(field, "kind") != 0)
-		return d_fail(e, 400, "bad_request", NULL, "field %s of a box"
-		    " cannot be changed (station, kind, expected_arrival);"
-		    " its polls are the plan's", field);
-	if (str_value(v, 0, &s, e))
-		return -1;
-	if (strcmp(field, "station") == 0) {
-		if (strcmp(bx->kind, "station") != 0)
-			return d_fail(e, 400, "bad_request", "§8", "§8: box %s"
-			    " is a %s box; only a station box has a station",
-			    bx->code, bx->kind);
-		if (!config_item(d->stations, "code", s))
-			return d_fail(e, 400, "unknown_reference", NULL,
-			    "no station %s", s);
-	} else if (strcmp(bx->kind, "station") == 0 || (strcmp(s, "postal")
-	    != 0 && strcmp(s, "postal_handed_in") != 0))
-		return d_fail(e, 400, "bad_request", "§8", "§8: a box's kind"
-		    " changes between postal and postal_handed_in only (a"
-		    " station box has a station, a postal box none)");
-	if (dc >= 0 && strcmp(s, *field == 's' ? bx->station : bx->kind) != 0)
-		return d_fail(e, 409, "invariant", *field == 's' ? "I4" :
-		    "I5", "%s: box %s is verified for %s; its %s is fixed",
-		    *field == 's' ? "I4" : "I5", bx->code, d->cs[dc].id,
-		    field);
-	*old = jstr(*field == 's' ? bx->station : bx->kind);
-	if (apply && *field == 's')
-		bx->station = d_intern(d, s);
-	else if (apply)
-		bx->kind = d_intern(d, s);
 	return 0;
 }
 
@@ -541,13 +463,13 @@ config_do(struct desk *d, const char *obj, const char *key,
 		return config_candidate(d, &d->cs[ci].cands[sub], field, v,
 		    apply, old, e);
 	if (strcmp(obj, "box") == 0)
-		return config_box(d, sub, field, v, apply, old, e);
+		return d_config_box(d, sub, field, v, apply, old, e);
 	if (strcmp(obj, "area") != 0)
 		return config_name(d, obj, key, field, v, apply, old, e);
 	if (strcmp(field, "name") != 0)
 		return d_fail(e, 400, "bad_request", NULL, "field %s of an"
 		    " area cannot be changed (name)", field);
-	if (str_value(v, 0, &s, e))
+	if (d_cfg_str(v, 0, &s, e))
 		return -1;
 	*old = jstr(d->cs[ci].areas[sub].name);
 	if (apply)
@@ -628,6 +550,8 @@ a_config(struct desk *d, struct d_req *rq, struct d_out *out,
 		out->contests[0] = ci;
 		out->ncontests = 1;
 	}
+	if (strcmp(obj, "box") == 0 && strcmp(field, "polls") == 0)
+		d_config_box_contests(d, sub, old, out);
 	out->data = d_norm(rq->body, keys);
 	json_object_set(out->data, "old", old);
 	/* for its withdrawal (§3.5) */

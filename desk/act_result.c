@@ -196,6 +196,25 @@ undecided(const struct desk *d, int c, struct d_err *e)
 	return n ? -1 : 0;
 }
 
+/* The engine's result er (consumed) released as contest rq->contest's
+ * provisional version n+1, made by entry rq->entry: its result object. */
+static json_t *
+new_version(struct desk *d, const struct d_req *rq, json_t *er)
+{
+	struct d_contest *c = &d->cs[rq->contest];
+	json_t *obj = result_object(d, rq->contest, er);
+
+	json_decref(er);
+	c->version++;
+	c->released = c->version;
+	c->prov_entry = (int)rq->entry;
+	json_decref(c->prev_prov);
+	c->prev_prov = c->prov;
+	c->prov = obj;
+	c->state = S_PROVISIONAL;
+	return obj;
+}
+
 int
 a_provisional(struct desk *d, struct d_req *rq, struct d_out *out,
     struct d_err *e)
@@ -232,17 +251,84 @@ a_provisional(struct desk *d, struct d_req *rq, struct d_out *out,
 		json_decref(er);
 		return 0;
 	}
-	obj = result_object(d, rq->contest, er);
-	json_decref(er);
-	c->version++;
-	c->released = c->version;
-	c->prov_entry = (int)rq->entry;
-	json_decref(c->prev_prov);
-	c->prev_prov = c->prov;
-	c->prov = obj;
-	c->state = S_PROVISIONAL;
+	obj = new_version(d, rq, er);
 	json_object_set_new(out->data, "version", json_integer(c->version));
 	json_object_set(out->data, "provisional", obj);
+	out->answer = json_pack("{s:i, s:O}", "version", c->version,
+	    "provisional", obj);
+	return 0;
+}
+
+/* SV after stage 2 (I14): a correction leaves libteller's stage-1
+ * decision (the remaining set) as it was and every eliminated
+ * candidate's papers sorted; else it is a recount's. */
+static int
+sv_unmoved(struct desk *d, int c, struct d_err *e)
+{
+	const struct d_contest *k = &d->cs[c];
+	json_t *r, *rem;
+	unsigned char now[D_MAXC];
+	char why[200];
+	int same;
+
+	if (strcmp(k->kind, "sv") != 0 || !k->stage_closed[2])
+		return 0;
+	if (!(r = d_engine_result(d, c, 0, e)))
+		return -1;
+	memset(now, 0, sizeof now);
+	rem = json_object_get(r, "remaining");
+	for (size_t i = 0; i < json_array_size(rem); i++) {
+		json_int_t p = json_integer_value(json_array_get(rem, i));
+
+		if (p >= 1 && p <= k->ncands)
+			now[p - 1] = 1;
+	}
+	json_decref(r);
+	same = memcmp(now, k->remaining, (size_t)k->ncands) == 0;
+	if (!same)
+		return d_fail(e, 409, "invariant", "I14", "I14: the corrected"
+		    " first preferences change who remains: a recount, not a"
+		    " correction");
+	if (!d_i14(d, c, why, sizeof why))
+		return d_fail(e, 409, "invariant", "I14", "%s", why);
+	return 0;
+}
+
+/* After the RO's correction of a released round's bundle (§3.5): the
+ * figures as corrected, checked as a release checks them (I5, I10),
+ * made version n+1 by libteller and released at once, the RO telling
+ * the agents (S-02); READY_TO_DECLARE goes back to PROVISIONAL. A
+ * second stage, a tie or (SV) another remaining set the figures would
+ * now need is a recount's. */
+int
+d_prov_correct(struct desk *d, const struct d_req *rq, struct d_out *out,
+    struct d_err *e)
+{
+	struct d_contest *c = &d->cs[rq->contest];
+	char why[200];
+	json_t *er, *obj;
+
+	if (undecided(d, rq->contest, e))
+		return -1;
+	if (!d_reconciled(d, rq->contest, why, sizeof why))
+		return d_fail(e, 409, "invariant", "I10", "%s", why);
+	if (sv_unmoved(d, rq->contest, e) || !(er = d_engine_result(d,
+	    rq->contest, c->stage_closed[2], e)))
+		return -1;
+	if (strcmp(json_string_value(json_object_get(er, "status")),
+	    "final") != 0) {
+		json_decref(er);
+		return d_fail(e, 409, "invariant", "I15", "I15: the corrected"
+		    " figures need a lot or a second stage: a recount, not a"
+		    " correction");
+	}
+	obj = new_version(d, rq, er);
+	if (!c->provcorr)
+		c->provcorr = json_array();
+	json_array_append_new(c->provcorr, json_pack("{s:i, s:I, s:O}",
+	    "version", c->version, "entry", (json_int_t)rq->entry,
+	    "provisional", obj));
+	json_decref(out->answer);
 	out->answer = json_pack("{s:i, s:O}", "version", c->version,
 	    "provisional", obj);
 	return 0;

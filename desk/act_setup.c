@@ -234,11 +234,12 @@ station_known(const struct desk *d, const char *st)
 	return 0;
 }
 
-/* One poll of an unexpected box: a contest id, or {"contest", "area"?}
- * as the plan's box polls; the area may be left out when the contest
- * has one. Fills p and appends {"contest", "area"} to norm. */
-static int
-unexpected_poll(const struct desk *d, const json_t *x, struct d_vpoll *p,
+/* One poll of a box (an unexpected box's, or config.change's): a
+ * contest id, or {"contest", "area"?} as the plan's box polls; the
+ * area may be left out when the contest has one. Fills p and appends
+ * {"contest", "area"} to norm. */
+int
+d_poll_parse(const struct desk *d, const json_t *x, struct d_vpoll *p,
     json_t *norm, struct d_err *e)
 {
 	static const char *const keys[] = { "contest", "area", NULL };
@@ -320,7 +321,7 @@ unexpected_box(struct desk *d, json_t *body, struct d_box *bx,
 	bx->unexpected = reason;
 	norm = json_array();
 	json_array_foreach(ps, i, x) {
-		if (unexpected_poll(d, x, &bx->polls[i], norm, e))
+		if (d_poll_parse(d, x, &bx->polls[i], norm, e))
 			goto bad;
 		for (size_t j = 0; j < i; j++)
 			if (bx->polls[j].contest == bx->polls[i].contest) {
@@ -343,6 +344,24 @@ unexpected_box(struct desk *d, json_t *body, struct d_box *bx,
 bad:
 	json_decref(norm);
 	return -1;
+}
+
+/* §2.2: whether box bx may be received (or its receipt superseded)
+ * in the states of its contests. */
+static int
+receivable(const struct desk *d, const struct d_box *bx, struct d_err *e)
+{
+	for (int i = 0; i < bx->npolls; i++) {
+		int s = d->cs[bx->polls[i].contest].state;
+		int postal = strcmp(bx->kind, "station") != 0;
+
+		if (!(s == S_RECEIVING || s == S_VERIFYING ||
+		    (s == S_READY && postal)))
+			return d_fail(e, 409, "wrong_state", "§2.2",
+			    "box %s cannot be received in state %s",
+			    bx->code, d_state_name(s));
+	}
+	return 0;
 }
 
 /* §9.4 receipt.record: a box of the plan, or with "unexpected" one not
@@ -377,23 +396,71 @@ a_receipt(struct desk *d, struct d_req *rq, struct d_out *out,
 	if (bx->received)
 		return d_fail(e, 409, "invariant", "I1",
 		    "I1: box %s is received already", bx->code);
-	for (int i = 0; i < bx->npolls; i++) {
-		int s = d->cs[bx->polls[i].contest].state;
-		int postal = strcmp(bx->kind, "station") != 0;
-
-		if (!(s == S_RECEIVING || s == S_VERIFYING ||
-		    (s == S_READY && postal)))
-			return d_fail(e, 409, "wrong_state", "§2.2",
-			    "box %s cannot be received in state %s",
-			    bx->code, d_state_name(s));
-	}
+	if (receivable(d, bx, e))
+		return -1;
 	if (b < 0 && (b = d_box_add(d, &nb)) < 0)
 		return d_fail(e, 500, "internal", NULL, "out of memory");
 	bx = &d->boxes[b];
 	bx->received = 1;
+	bx->rentry = (int)rq->entry;
 	box_contests(d, bx, out);
 	out->data = d_norm(rq->body, keys);
 	return 0;
+}
+
+/* §3.5 for a receipt: if entry n received a box, check that rq's user
+ * may take it back (as receipt.record, while the box is unopened, its
+ * contests in the states it is received in and none suspended), then
+ * do: the box is not received, and an unexpected one (§2.1) leaves the
+ * book's boxes, as if never registered. *save and *at keep the box as
+ * it was, for d_receipt_restore. 1 done, 0 n received no box, -1
+ * refused. */
+int
+d_receipt_supersede(struct desk *d, const struct d_req *rq, long long n,
+    struct d_box *save, int *at, struct d_err *e)
+{
+	static const char *const may[] = { "receipt", "manager", "dro", "ro",
+		NULL };
+	struct d_box *bx = NULL;
+	int k = 0;
+
+	for (int b = 0; b < d->nboxes && !bx; b++)
+		if (d->boxes[b].received && d->boxes[b].rentry == n)
+			bx = &d->boxes[*at = b];
+	if (!bx)
+		return 0;
+	while (may[k] && strcmp(may[k], rq->user->role) != 0)
+		k++;
+	if (!may[k])
+		return d_forbid(e, "role", "§3.2: a %s may not supersede a"
+		    " receipt", rq->user->role);
+	if (bx->table)
+		return d_fail(e, 409, "wrong_state", "§3.5", "§3.5: box %s is"
+		    " opened; its receipt stands", bx->code);
+	if (receivable(d, bx, e))
+		return -1;
+	for (int i = 0; i < bx->npolls; i++)
+		if (d->cs[bx->polls[i].contest].suspended)
+			return d_fail(e, 423, "suspended", "§2.14",
+			    "suspended");
+	*save = *bx;
+	if (bx->unexpected) {
+		d_box_drop(d, *at, save);
+		return 1;
+	}
+	bx->received = 0;
+	bx->rentry = 0;
+	return 1;
+}
+
+/* Put back the box d_receipt_supersede took (a correction that failed). */
+void
+d_receipt_restore(struct desk *d, const struct d_box *save, int at)
+{
+	if (save->unexpected)
+		(void)d_box_put(d, at, save);
+	else
+		d->boxes[at] = *save;
 }
 
 int

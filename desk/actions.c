@@ -40,9 +40,9 @@ static const struct d_action actions[] = {
 	    NULL },
 	{ "suspension.resume", "POST", "resume", 0, W, NULL, a_resume, NULL },
 	{ "entry.withdraw", "POST", "entries/#/withdrawal", 0,
-	    " ro dro mgr sup clerk ", NULL, a_withdraw, as_entry },
+	    " ro dro mgr sup clerk rcpt ", NULL, a_withdraw, as_entry },
 	{ "entry.correct", "POST", "entries/#/correction", 0,
-	    " ro dro mgr sup clerk ", NULL, a_entry_correct, NULL },
+	    " ro dro mgr sup clerk rcpt ", NULL, a_entry_correct, NULL },
 	{ "bpa.enter", "POST", "bpa", 1, " clerk sup ", NULL, a_bpa,
 	    as_entry_no },
 	{ "count.enter", "POST", "counts", 1, " clerk sup ", NULL, a_count,
@@ -171,6 +171,9 @@ d_allowed(struct desk *d, const struct d_action *a, struct d_req *rq,
 	int sup_clerk = strcmp(role, "clerk") == 0 &&
 	    role_in(a->roles, "supervisor") && d_sup_anywhere(rq->user);
 
+	/* the RO's correction of a released round's bundle (§3.5) */
+	if (rq->after_release && strcmp(role, "ro") == 0)
+		return 0;
 	if (!role_in(a->roles, role) && !sup_clerk)
 		return d_forbid(e, "role", "§3.2: a %s may not %s", role,
 		    a->name);

@@ -65,6 +65,9 @@ struct d_contest {
 	json_t *stmts;		/* F11-F13 as issued (stmtver.c): each
 				 * {"form", "round", "stage", "version",
 				 * "entry", "statement", "differences"} */
+	json_t *provcorr;	/* versions an RO correction made after
+				 * release (§3.5): each {"version",
+				 * "entry", "provisional"} */
 };
 
 struct d_fig {			/* one double-entry figure entry */
@@ -109,6 +112,7 @@ struct d_box {
 	struct d_vpoll polls[D_MAXP];
 	int npolls;
 	int received, escalated, table;
+	int rentry;		/* the receipt.record entry that received it */
 	const char *unexpected;	/* not in the plan: the reason it was
 				 * registered with at receipt (§2.1) */
 };
@@ -229,6 +233,8 @@ struct d_req {
 	int sub;		/* number from the path (round R, entry N) */
 	int reauth_ok;		/* re-authenticated within 5 minutes */
 	const char *paper_time;	/* a back-filled entry's time on paper */
+	int after_release;	/* the RO's correction of a released
+				 * round's bundle (§3.5) */
 };
 
 /* What an action gives back: the journal's data and the answer's extra
@@ -260,6 +266,12 @@ int d_xfer_holds(const struct desk *d, struct d_xfer *const x[2],
     struct d_err *e);
 int d_box_find(const struct desk *d, const char *code);
 int d_box_add(struct desk *d, const struct d_box *b);
+void d_box_drop(struct desk *d, int at, struct d_box *save);
+int d_box_put(struct desk *d, int at, const struct d_box *b);
+/* §3.5: a receipt withdrawn or corrected (act_setup.c) */
+int d_receipt_supersede(struct desk *d, const struct d_req *rq,
+    long long n, struct d_box *save, int *at, struct d_err *e);
+void d_receipt_restore(struct desk *d, const struct d_box *save, int at);
 struct d_user *d_user_find(struct desk *d, const char *name);
 int d_user_table_role(const struct d_user *u, int table, const char *role);
 int d_sup_refused(const struct d_user *u, int table);
@@ -367,6 +379,15 @@ int a_transfer(struct desk *, struct d_req *, struct d_out *,
     struct d_err *);
 int a_config(struct desk *, struct d_req *, struct d_out *,
     struct d_err *);
+int d_cfg_str(const json_t *v, int nullable, const char **s,
+    struct d_err *e);
+int d_poll_parse(const struct desk *d, const json_t *x, struct d_vpoll *p,
+    json_t *norm, struct d_err *e);
+/* cfgbox.c: config.change of a box's record */
+int d_config_box(struct desk *d, int bi, const char *field, const json_t *v,
+    int apply, json_t **old, struct d_err *e);
+void d_config_box_contests(const struct desk *d, int bi, const json_t *old,
+    struct d_out *out);
 int d_config_revert(struct desk *d, const struct d_req *rq, json_t *rec,
     int redo, const char *rt, struct d_err *e);
 json_t *d_transfers(const struct desk *d, int c);
@@ -438,6 +459,9 @@ json_t *d_rejected_list(const struct d_contest *k, const json_t *res);
 
 /* act_result.c: the next provisional version, computed, not stored */
 json_t *d_preview(struct desk *d, int c, struct d_err *e);
+/* act_result.c: the version an RO correction after release makes */
+int d_prov_correct(struct desk *d, const struct d_req *rq, struct d_out *out,
+    struct d_err *e);
 
 /* journal.c */
 char *d_canon(const json_t *j);

@@ -2123,7 +2123,7 @@ keys_legend(struct sb *b, const struct screen *s)
 		{ "/adjudicate", "Enter", "on a queued paper: record the"
 		    " decision" },
 		{ "/receipt", "1 .. 8", "outside a text field: that packet"
-		    " on or off the checklist" },
+		    " on or off the checklist of the form in use" },
 		{ "/receipt", "Y, N", "outside a text field: seals intact,"
 		    " not intact" },
 		{ "/receipt", "Enter", "outside a text field: record the"

@@ -419,6 +419,11 @@ f15(struct ctx *x, struct sb *b, const json_t *o)
 	escj(b, json_object_get(o, "scope"));
 	put(b, "; released at ");
 	escj(b, json_object_get(o, "released_at"));
+	if (json_is_integer(json_object_get(o, "correction"))) {
+		/* §3.5: made by the RO's correction after the release */
+		put(b, ", made by the RO's correction, entry #");
+		escj(b, json_object_get(o, "correction"));
+	}
 	put(b, ".</p>");
 	result_cands(b, o, "Provisionally elected");
 	df_recon_line(x, b, o);

@@ -496,13 +496,58 @@ stmt_prompt_one(struct ctx *x, struct sb *b, int c)
 	json_decref(a);
 }
 
-/* S-02: d_html_f6_prompt_one for each contest, and the statements
- * re-issued since (stmt_prompt_one). */
+/* A candidate's figure in a result object: votes, else the total. */
+static long long
+cand_fig(const json_t *prov, size_t i)
+{
+	const json_t *c = json_array_get(json_object_get(prov, "candidates"),
+	    i);
+	const json_t *v = json_object_get(c, "votes");
+
+	return json_integer_value(v ? v : json_object_get(c, "total"));
+}
+
+/* For the RO and a DRO with provisional_release: contest c's latest
+ * provisional version when the RO's correction after the release made
+ * it (§3.5: the agents present are told), while it stays PROVISIONAL;
+ * each candidate whose figure moved, and the printed version. */
+static void
+prov_prompt_one(struct ctx *x, struct sb *b, int c)
+{
+	const struct d_contest *k = &x->d->cs[c];
+	size_t n = json_array_size(k->provcorr);
+
+	if ((strcmp(x->u->role, "ro") != 0 && (strcmp(x->u->role, "dro") != 0
+	    || !d_has_power(x->d, x->u, c, "provisional_release"))) ||
+	    k->state != S_PROVISIONAL || !n || json_integer_value(
+	    json_object_get(json_array_get(k->provcorr, n - 1), "entry")) !=
+	    k->prov_entry)
+		return;
+	putf(b, "<h2>Provisional result version %d made by a correction"
+	    " \xe2\x80\x94 tell the agents present: ", k->version);
+	esc(b, k->name);
+	putf(b, "</h2><p>Made by the RO's correction, entry #%d. <a"
+	    " href=\"/forms/F15?c=", k->prov_entry);
+	esc(b, k->id);
+	putf(b, "&amp;version=%d\">Print F15 version %d</a></p><ul>",
+	    k->version, k->version);
+	for (size_t i = 0; i < json_array_size(json_object_get(k->prov,
+	    "candidates")); i++)
+		if (cand_fig(k->prov, i) != cand_fig(k->prev_prov, i))
+			putf(b, "<li>Position %zu: %lld, was %lld</li>", i + 1,
+			    cand_fig(k->prov, i), cand_fig(k->prev_prov, i));
+	put(b, "</ul>");
+}
+
+/* S-02: d_html_f6_prompt_one for each contest, the statements
+ * re-issued since (stmt_prompt_one) and a provisional version a
+ * correction made (prov_prompt_one). */
 void
 d_html_f6_prompt(struct ctx *x, struct sb *b)
 {
 	for (int c = 0; c < x->d->ncs; c++) {
 		d_html_f6_prompt_one(x, b, c);
 		stmt_prompt_one(x, b, c);
+		prov_prompt_one(x, b, c);
 	}
 }

@@ -324,6 +324,51 @@ d_box_add(struct desk *d, const struct d_box *b)
 	return d->nboxes++;
 }
 
+/* A transfer names the other box by its index: after a box leaves or
+ * comes back at index at, those past it move by dir (-1 or +1). */
+static void
+xfer_shift(struct desk *d, int at, int dir)
+{
+	for (int i = 0; i < d->nboxes; i++)
+		for (int j = 0; j < d->boxes[i].npolls; j++) {
+			struct d_vpoll *p = &d->boxes[i].polls[j];
+
+			for (int k = 0; k < p->nxf; k++)
+				if (p->xf[k].other >= at)
+					p->xf[k].other += dir;
+		}
+}
+
+/* An unopened unexpected box whose receipt was withdrawn (§3.5): out
+ * of the book's boxes; *save gets it, for d_box_put. */
+void
+d_box_drop(struct desk *d, int at, struct d_box *save)
+{
+	*save = d->boxes[at];
+	memmove(&d->boxes[at], &d->boxes[at + 1], ((size_t)(d->nboxes - at))
+	    * sizeof *d->boxes);
+	d->nboxes--;
+	xfer_shift(d, at, -1);
+}
+
+/* Box b (from d_box_drop) back at index at: 0, or -1 out of memory. */
+int
+d_box_put(struct desk *d, int at, const struct d_box *b)
+{
+	struct d_box *nb = realloc(d->boxes, ((size_t)d->nboxes + 2) *
+	    sizeof *nb);
+
+	if (!nb)
+		return -1;
+	d->boxes = nb;
+	xfer_shift(d, at, 1);
+	memmove(&nb[at + 1], &nb[at], ((size_t)(d->nboxes - at + 1)) *
+	    sizeof *nb);
+	nb[at] = *b;
+	d->nboxes++;
+	return 0;
+}
+
 static int
 user_config(struct d_user *u, const json_t *o)
 {
@@ -406,6 +451,7 @@ d_model_free(struct desk *d)
 		json_decref(d->cs[i].recounts);
 		json_decref(d->cs[i].f6s);
 		json_decref(d->cs[i].stmts);
+		json_decref(d->cs[i].provcorr);
 	}
 	for (int i = 0; i < d->nboxes; i++)
 		for (int j = 0; j < d->boxes[i].npolls; j++) {

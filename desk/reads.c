@@ -703,12 +703,49 @@ margin_of(const json_t *res, int seats)
 	    json_null();
 }
 
-/* The stored versions: provisional.release events that made one. */
+/* The event of entry n, parsed, or NULL. */
+static json_t *
+entry_event(struct desk *d, long long n)
+{
+	sqlite3_stmt *st;
+	json_t *o = NULL;
+
+	if (sqlite3_prepare_v2(d->db, "SELECT line FROM event WHERE"
+	    " entry = ?", -1, &st, NULL) != SQLITE_OK)
+		return NULL;
+	sqlite3_bind_int64(st, 1, n);
+	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+		o = json_loads((const char *)sqlite3_column_text(st, 0), 0,
+		    NULL);
+	sqlite3_finalize(st);
+	return o;
+}
+
+/* A version an RO correction made after release (§3.5), as a release
+ * event would give it: the correction's event with data {"version",
+ * "provisional", "present": null, "correction": its entry}. */
+static json_t *
+corr_version(struct desk *d, const json_t *it)
+{
+	json_t *ev = entry_event(d, json_integer_value(json_object_get(it,
+	    "entry")));
+
+	if (!ev)
+		return NULL;
+	json_object_set_new(ev, "data", json_pack("{s:O, s:O, s:n, s:O}",
+	    "version", json_object_get(it, "version"), "provisional",
+	    json_object_get(it, "provisional"), "present", "correction",
+	    json_object_get(it, "entry")));
+	return ev;
+}
+
+/* The stored versions, in order: provisional.release events that made
+ * one, and the RO's corrections after release that made one. */
 static json_t *
 versions_of(struct desk *d, const struct d_contest *k)
 {
 	json_t *evs = events_of(d, "provisional.release", k->id), *a, *ev;
-	size_t i;
+	size_t i, j = 0;
 
 	a = json_array();
 	json_array_foreach(evs, i, ev)
@@ -716,6 +753,16 @@ versions_of(struct desk *d, const struct d_contest *k)
 		    "data"), "version")))
 			json_array_append(a, ev);
 	json_decref(evs);
+	json_array_foreach(k->provcorr, i, ev) {
+		json_t *x = corr_version(d, ev);
+		long long seq = jint(x, "seq");
+
+		while (j < json_array_size(a) && jint(json_array_get(a, j),
+		    "seq") < seq)
+			j++;
+		if (x)
+			json_array_insert_new(a, j, x);
+	}
 	return a;
 }
 
@@ -762,6 +809,9 @@ provisional_read(struct desk *d, struct d_http *h, int c)
 	json_object_set_new(o, "checkpoint", json_pack("{s:O, s:O}", "seq",
 	    json_object_get(ev, "seq"), "hash", json_object_get(ev, "hash")));
 	json_object_set(o, "present", json_object_get(data, "present"));
+	json_object_set_new(o, "correction", json_integer_value(
+	    json_object_get(data, "correction")) ? json_deep_copy(
+	    json_object_get(data, "correction")) : json_null());
 	json_object_set_new(o, "margin", margin_of(o, k->seats));
 	json_object_set_new(o, "differences", diff_of(json_object_get(data,
 	    "provisional"), was));

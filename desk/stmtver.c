@@ -9,9 +9,10 @@
  * the statement is re-issued as version n+1 showing the differences from
  * version n, and the RO is prompted to tell the agents (html_queues.c).
  * Only the current round's statements change, and only until its
- * provisional result (then a recount is a new round); earlier rounds'
- * stay as issued. The versions live in the model, made again by every replay
- * of the book, so a restart or an import gives the same ones (I22). */
+ * provisional result (then a recount is a new round) or by the RO's
+ * correction after it (§3.5); earlier rounds' stay as issued. The
+ * versions live in the model, made again by every replay of the book,
+ * so a restart or an import gives the same ones (I22). */
 #include "desk.h"
 
 #include <stdio.h>
@@ -291,6 +292,17 @@ issue(struct desk *d, int c, const char *form, int round, int stage,
 	return 1;
 }
 
+/* 1 when entry is the RO's correction after release that made contest
+ * k's latest provisional version (act_result.c). */
+static int
+prov_corrected(const struct d_contest *k, int entry)
+{
+	size_t n = json_array_size(k->provcorr);
+
+	return n && json_integer_value(json_object_get(json_array_get(
+	    k->provcorr, n - 1), "entry")) == entry;
+}
+
 /* After entry (one whole entry, its corrections included): each
  * statement of contest c's current round that is made by now, issued
  * or re-issued where its figures changed. */
@@ -302,9 +314,10 @@ update_one(struct desk *d, int c, int entry)
 
 	/* from the close of stage 1 to the provisional result: the
 	 * figures of a released result change only by a recount, which
-	 * is a new round (§3.5) */
-	if (!r || !k->stage_closed[1] || k->state < S_RECONCILING ||
-	    k->state > S_STAGE2)
+	 * is a new round, or by the RO's correction, which makes a new
+	 * provisional version (§3.5) */
+	if (!r || !k->stage_closed[1] || ((k->state < S_RECONCILING ||
+	    k->state > S_STAGE2) && !prov_corrected(k, entry)))
 		return;
 	moved |= issue(d, c, "F11", r, 1, d_f11_figures(d, c, r), entry);
 	moved |= issue(d, c, "F12", r, 1, d_f12_figures(d, c, 1), entry);

@@ -728,8 +728,9 @@ async function adjKeys() {
 // S-03's keys (docs/desk.md 5), keyboard only, on a desk of its own:
 // box W2 received with the packet checklist ticked by number keys (1,
 // 6; 3 on and off again) and the seals by Y/N, announced in a live
-// region; nothing fires while typing in a field; Enter records; the
-// book read back through the API.
+// region; nothing fires while typing in a field; Enter records; then
+// on the second form (an unexpected box) the keys act on the form with
+// the focus, or the one used last; the book read back through the API.
 async function receiptKeys() {
   const x = await extraDesk({});
   const o = x.origin;
@@ -779,9 +780,43 @@ async function receiptKeys() {
   ok(/^Saved — entry #\d+/.test(await status(p)), 'S-03 keys: Enter' +
     ' recorded the receipt: ' + await status(p) +
     await p.locator('#alert').textContent());
+  // The second form, "Register an unexpected box": the keys act on the
+  // form with the focus, then on the one used last (focus on the page).
+  await p.locator('#receipt-seals_intact').focus();
+  await p.keyboard.press('1');
+  await p.locator('#unexpected-box').focus();
+  await p.keyboard.type('X7');
+  await p.keyboard.press('Tab');
+  await p.keyboard.type('found at the door');
+  await p.locator('#unexpected-kind').selectOption('postal');
+  await p.locator('#unexpected-polls').fill('west');
+  await p.locator('#unexpected-seals_intact').focus();
+  for (const k of ['2', '5', 'Y']) await p.keyboard.press(k);
+  const uval = (id) => p.locator('#unexpected-' + id).inputValue();
+  ok(await uval('packets') === '2 5' && await val('packets') === '1' &&
+    await p.locator('#unexpected-seals_intact').isChecked() &&
+    !await p.locator('#receipt-seals_intact').isChecked() &&
+    /Unexpected box: Seals intact: yes/.test(await said()),
+  'S-03 keys: on the unexpected box form with the focus: ' +
+    `${await uval('packets')} / ${await val('packets')}`);
+  await p.evaluate(() => document.activeElement.blur());
+  await p.keyboard.press('8');
+  ok(await uval('packets') === '2 5 8' && await val('packets') === '1' &&
+    /received/.test(await p.locator('#packet-8-on').textContent()) &&
+    !/received/.test(await p.locator('#packet-1-on').textContent()),
+  'S-03 keys: on the form used last: ' + await uval('packets'));
+  await leadsTo(p, /saved=/, () => p.keyboard.press('Enter'));
+  const mu = /saved=(\d+)/.exec(p.url());
   ok(s.log.errors.length === 0, `S-03 keys: console errors ${s.log.errors}`);
   await s.ctx.close();
   const ro = await login('ro', 'correct-horse-battery-1', o);
+  const [su, lu] = await api('GET', `entries/${mu ? mu[1] : 0}`, undefined,
+    ro, o);
+  ok(su === 200 && lu.action === 'receipt.record' && lu.data.box === 'X7' &&
+    lu.data.seals_intact === true && lu.data.unexpected &&
+    JSON.stringify(lu.data.packets) === '["unused_and_spoilt",' +
+    '"corresponding_number_list","postal_handed_in"]',
+  `S-03 keys: the unexpected box's receipt: ${su} ${JSON.stringify(lu)}`);
   const [st, ln] = await api('GET', `entries/${m ? m[1] : 0}`, undefined,
     ro, o);
   ok(st === 200 && ln.action === 'receipt.record' && ln.data.box === 'W2' &&

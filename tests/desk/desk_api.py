@@ -8,6 +8,7 @@
 import http.client
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -17,6 +18,7 @@ import tarfile
 import tempfile
 import threading
 import time
+import urllib.parse
 
 B = sys.argv[1] if len(sys.argv) > 1 else "build"
 DESK = os.path.abspath(os.path.join(B, "teller-desk"))
@@ -643,7 +645,7 @@ def correction(c1, c2):
         " is entry %d" % n), "I7 names the standing entry %d: %s" % (n, js))
     js, _ = post(c1, "entries/%d/correction" % n,
                  {"reason_code": "wrong_candidate", "data": fixed})
-    m = js and js["entry"]
+    m = js and js.get("entry")
     check(js and js["action"] == "bundle.add" and m > n,
           "a correction is an entry of the original's action: %s" % js)
     post(c1, "entries/%d/correction" % n, {"reason_code": "typo",
@@ -1228,6 +1230,7 @@ def fptp_lot():
     SRV = keep
     check(subprocess.run([DESK, "verify", db]).returncode == 0,
           "verify fptp book")
+    round_trip(db, "fptp book (RO corrections after release)")
     round_trip(db, "bundle_check and carry.drop")
 
 
@@ -1317,9 +1320,11 @@ def bundle_check(ro, sup, c1, W, part, other):
     st, js, _ = call("GET", W + "reconciliation", token=ro)
     a = js["areas"][0] if st == 200 else {}
     check(a.get("difference") == -13, "the dropped bundle's 13: %s" % a)
-    post(c1, W + "bundles", {"round": 4, "area": "main", "table": 1,
-         "stage": 1, "slip": "r4-1", "kind": "candidate", "candidate": 1,
-         "papers": 13, "part": True, "counted_by": "A", "checked_by": "B"})
+    r41 = {"round": 4, "area": "main", "table": 1, "stage": 1,
+           "slip": "r4-1", "kind": "candidate", "candidate": 1,
+           "papers": 13, "part": True, "counted_by": "A", "checked_by": "B"}
+    js, _ = post(c1, W + "bundles", r41)
+    r41_entry = js and js["entry"]
     post(sup, W + "sheets/close", {"round": 4, "area": "main", "table": 1,
                                    "stage": 1})
     post(ro, "contests/west/rounds/4/close", {"stage": 1})
@@ -1332,6 +1337,85 @@ def bundle_check(ro, sup, c1, W, part, other):
           "version 4: scope bundle_check: %s" % json.dumps(js)[:200])
     post(sup, W + "carry-drops", dict(drop, entry=other), 409,
          rule="§2.2", what="carry.drop in PROVISIONAL")
+    ro_correction(ro, sup, c1, W, r41, r41_entry)
+
+
+def votes_of(js):
+    return [c["votes"] for c in js["provisional"]["candidates"]]
+
+
+def ro_correction(ro, sup, c1, W, r41, n):
+    """Section 3.5: after the release only the RO corrects, and the
+    correction makes a new provisional version (libteller's), with its
+    differences, F12 re-issued; READY_TO_DECLARE goes back to
+    PROVISIONAL; a correction breaking I10 changes nothing; after the
+    declaration nothing (I16). Kept over a restart."""
+    fix = {"reason_code": "wrong_candidate", "reason_text": "B's papers",
+           "data": dict(r41, candidate=2)}
+    for tok in (sup, c1):
+        post(tok, "entries/%d/correction" % n, fix, 403, why="role",
+             rule="§3.5", what="after release only the RO corrects")
+    post(sup, "entries/%d/withdrawal" % n, {"reason_code": "typo",
+         "reason_text": "x"}, 403, why="role", what="nor withdraws")
+    post(ro, "entries/%d/withdrawal" % n, {"reason_code": "typo",
+         "reason_text": "x"}, 409, rule="§3.5",
+         what="after release the RO corrects, never withdraws")
+    post(ro, "entries/%d/correction" % n, dict(fix, reason_text=None), 400,
+         rule="§3.5", what="a correction after release needs a reason")
+    post(ro, "entries/%d/correction" % n, dict(fix, data=dict(
+         r41, papers=12)), 409, rule="I10", what="I10 after correction")
+    st, js, _ = call("GET", W + "provisional", token=ro)
+    check(st == 200 and js["version"] == 4 and js["correction"] is None,
+          "the refused correction made no version: %s" % js.get("version"))
+    js, _ = post(ro, "entries/%d/correction" % n, fix)
+    check(js and js.get("version") == 5 and votes_of(js) == [600, 624, 200] and
+          js["provisional"]["elected"] == [2] and
+          js["states"]["west"] == "PROVISIONAL",
+          "the RO's correction makes version 5: %s" % json.dumps(js)[:300])
+    m = js and js.get("entry")
+    post(ro, "entries/%d/correction" % n, fix, 404, what="superseded")
+    post(ro, W + "ready", {"version": 4, "note": "-"}, 409, rule="I15")
+    post(ro, W + "ready", {"version": 5, "note": "-"})
+    js, _ = post(ro, "entries/%d/correction" % m, dict(
+         fix, reason_code="typo", data=r41))
+    check(js and js.get("version") == 6 and votes_of(js) == [613, 611, 200] and
+          js["states"]["west"] == "PROVISIONAL",
+          "a correction in READY_TO_DECLARE: version 6, PROVISIONAL: %s" %
+          json.dumps(js)[:200])
+    six = js and js.get("entry")
+    SRV.stop()
+    SRV.start()
+    st, js, _ = call("GET", W + "provisional?version=5", token=ro)
+    check(st == 200 and js["correction"] == m and js["round"] == 4 and
+          [x["difference"] for x in js["differences"]] == [-13, 13, 0] and
+          js["margin"] == 24, "version 5 after a restart: %s" %
+          json.dumps(js)[:300])
+    st, js, _ = call("GET", W + "provisional", token=ro)
+    check(st == 200 and js["version"] == 6 and js["correction"] == six and
+          [x["difference"] for x in js["differences"]] == [13, -13, 0],
+          "version 6 is the latest: %s" % json.dumps(js)[:200])
+    st, html = raw_get("forms/F15?contest=west&version=5", ro)
+    check(st == 200 and ("made by the RO's correction, entry #%d" %
+                         m).encode() in html, "F15 names the correction")
+    page = html_page("/", html_login("ro", "correct-horse-battery-1"))
+    check("Provisional result version 6 made by a correction" in page and
+          "<li>Position 1: 613, was 600</li>" in page,
+          "S-02: the RO is to tell the agents of version 6")
+    ro = login("ro", "correct-horse-battery-1")
+    st, js, _ = call("GET", W + "recounts", token=ro)
+    check(st == 200 and [v["entry"] for v in js["versions"][4:]] ==
+          [m, six] and [v["round"] for v in js["versions"]] ==
+          [1, 2, 3, 4, 4, 4], "F16 lists the corrections' versions")
+    st, js, _ = call("GET", W + "reconciliation", token=ro)
+    check(st == 200 and js["version"] == 3 and [c["votes"] for c in
+          js["candidates"]] == [613, 611, 200],
+          "F12 re-issued by each correction: %s" % json.dumps(js)[:200])
+    post(ro, W + "ready", {"version": 6, "note": "-"})
+    call("POST", "reauth", {"password": "correct-horse-battery-1"}, ro)
+    js, _ = post(ro, W + "declaration", {"version": 6})
+    check(js and js["states"]["west"] == "DECLARED", "version 6 declared")
+    post(ro, "entries/%d/correction" % six, dict(fix, data=r41), 409,
+         rule="I16", what="no correction after the declaration")
 
 
 def block_book(name):
@@ -1502,9 +1586,9 @@ def unexpected_box():
     post(ro, "receipts", rc, 409, rule="§4", what="N2 registered twice")
     post(ro, "receipts", dict(rc, unexpected=None), 409, rule="I1",
          what="N2 received twice")
-    post(ro, "entries/%d/withdrawal" % js["entry"],
-         {"reason_code": "other", "reason_text": "x"}, 404,
-         what="a receipt is not withdrawn")
+    post(c1, "entries/%d/withdrawal" % js["entry"],
+         {"reason_code": "other", "reason_text": "x"}, 403, why="role",
+         what="a clerk withdraws no receipt")
     # a restart rebuilds N2 from the book
     SRV.stop()
     SRV.start()
@@ -1574,6 +1658,176 @@ def unexpected_box():
     r = subprocess.run([DESK, "verify", db], capture_output=True, text=True)
     check(r.returncode == 0, "verify the book with N2: %s" % r.stderr)
     round_trip(db, "an unexpected box")
+
+
+def html_login(user, pw):
+    """A browser's login (POST /login): the session cookie."""
+    c = http.client.HTTPConnection("127.0.0.1", SRV.port, timeout=60)
+    c.request("POST", "/login", urllib.parse.urlencode(
+        {"username": user, "password": pw}),
+        {"Content-Type": "application/x-www-form-urlencoded",
+         "Origin": "http://127.0.0.1:%d" % SRV.port})
+    r = c.getresponse()
+    r.read()
+    c.close()
+    m = re.match(r"desk=([A-Za-z0-9_-]+); ", r.getheader("Set-Cookie", ""))
+    return m.group(1) if m else ""
+
+
+def html_page(path, cookie):
+    c = http.client.HTTPConnection("127.0.0.1", SRV.port, timeout=60)
+    c.request("GET", path, headers={"Cookie": "desk=" + cookie})
+    r = c.getresponse()
+    raw = r.read().decode("utf-8", "replace")
+    c.close()
+    return raw
+
+
+def boxes_of(tok):
+    """GET contests/north/boxes: box code -> its row."""
+    st, js, _ = call("GET", "contests/north/boxes", token=tok)
+    return {b["box"]: b for b in js} if st == 200 else {}
+
+
+def receipt_supersede():
+    """Sections 3.5 and 9.4: POST entries/N/correction and /withdrawal
+    on receipt.record entries. A plan box's receipt corrected (seals,
+    packets), then withdrawn (the box not received again) and received
+    anew; an unexpected box's registration corrected (its reason), then
+    withdrawn: the box absent again (section 2.1), F2 striking the
+    receipt through, its code free to register anew. Refused: a clerk
+    or supervisor (403), the receipt team on another action's entry
+    (403), an opened box's receipt (409), a correction whose data fails
+    (the receipt stands). The book restarts (N2 still absent, then
+    registered anew), verifies and round-trips (export -> import ->
+    export the same, the import verified)."""
+    global SRV
+    db, keep = block_book("rcptfix.db")
+    ro, sup, c1, c2, _ = block_logins()
+    wd = {"reason_code": "typo"}
+    post(ro, "plan/approve", {})
+    post(ro, "poll/close", {})
+    st, js, _ = call("POST", "users", {
+        "username": "rc1", "full_name": "Rae Cole", "role": "receipt",
+        "password": "rc1-password-long-1", "must_change_password": False},
+        ro)
+    check(st == 201, "a receipt team user: %d %s" % (st, js))
+    rc = login("rc1", "rc1-password-long-1")
+    js, _ = post(rc, "receipts", {"box": "N1", "seals_intact": False,
+                                  "packets": ["bpa"]})
+    e1 = js and js["entry"]
+    js, _ = post(rc, "entries/%d/correction" % e1, dict(wd, data={
+        "box": "N1", "seals_intact": True, "po_name": "P. Oduya",
+        "packets": ["bpa", "marked_register"]}))
+    e2 = js and js["entry"]
+    st, ln, _ = call("GET", "entries/%d" % e2, token=ro)
+    check(st == 200 and ln["action"] == "receipt.record" and
+          ln["supersedes"] == e1 and ln["data"]["seals_intact"] is True and
+          ln["data"]["packets"] == ["bpa", "marked_register"],
+          "N1's receipt corrected: %s" % ln)
+    st, ln, _ = call("GET", "entries/%d" % e1, token=ro)
+    check(st == 200 and ln["superseded_by"] == e2,
+          "the first receipt superseded: %s" % ln)
+    post(ro, "entries/%d/withdrawal" % e1, wd, 404,
+         what="a superseded receipt is not withdrawn again")
+    for who, tok in (("a clerk", c1), ("a supervisor", sup)):
+        post(tok, "entries/%d/withdrawal" % e2, wd, 403, why="role",
+             what="%s withdraws no receipt" % who)
+    post(rc, "entries/%d/correction" % e2, dict(wd, data={
+        "box": "N9", "seals_intact": True, "packets": []}), 400,
+         what="a correction to a box not in the plan")
+    check(boxes_of(ro).get("N1", {}).get("state") == "RECEIVED",
+          "N1 still received after the failed correction")
+    post(rc, "entries/%d/withdrawal" % e2, wd)
+    check(boxes_of(ro).get("N1", {}).get("state") == "EXPECTED",
+          "N1 not received after the withdrawal: %s" % boxes_of(ro))
+    js, _ = post(rc, "receipts", {"box": "N1", "seals_intact": True,
+                                  "packets": ["bpa"]})
+    e3 = js and js["entry"]
+    # an unexpected box: registered, its reason corrected, withdrawn
+    un = {"reason": "found in the van", "kind": "station",
+          "station": "N1", "polls": ["north"]}
+    js, _ = post(rc, "receipts", {"box": "N2", "seals_intact": True,
+                                  "packets": [], "unexpected": un})
+    u1 = js and js["entry"]
+    post(rc, "boxes/escalate", {"box": "PV", "note": "chased"})
+    js, _ = post(rc, "entries/%d/correction" % u1, dict(wd, data={
+        "box": "N2", "seals_intact": True, "packets": [],
+        "unexpected": dict(un, reason="found in the PO's car")}))
+    u2 = js and js["entry"]
+    st, js, _ = call("GET", "contests/north/boxes?box=N2", token=ro)
+    check(st == 200 and len(js) == 1 and js[0]["unexpected"] ==
+          "found in the PO's car", "N2's reason corrected: %s" % js)
+    post(rc, "entries/%d/correction" % u2, dict(wd, data={
+        "box": "N2", "seals_intact": True, "packets": []}), 400,
+         what="N2's correction without unexpected: no such box")
+    check("N2" in boxes_of(ro), "N2 stands after the failed correction")
+    post(sup, "boxes/open", {"box": "N1", "table": 1})
+    post(rc, "entries/%d/withdrawal" % e3, wd, 409, rule="§3.5",
+         what="an opened box's receipt stands")
+    # N3, registered after N2, moves 2 papers to N1: the transfer names
+    # N3 by its place among the boxes, which N2's going moves
+    post(rc, "receipts", {"box": "N3", "seals_intact": True, "packets": [],
+                          "unexpected": dict(un, reason="late van")})
+    post(sup, "boxes/open", {"box": "N3", "table": 1})
+    post(c1, "contests/north/transfers", {"from_box": "N3", "to_box": "N1",
+                                          "papers": 2})
+    post(rc, "entries/%d/withdrawal" % u2, wd)
+    by = boxes_of(ro)
+    check("N2" not in by and set(by) == {"N1", "PV", "N3"},
+          "N2 absent after its receipt's withdrawal: %s" % sorted(by))
+    st, html = raw_get("forms/F2?contest=north", ro)
+    rows = [r for r in html.split(b"<tr>") if b">N2<" in r]
+    check(st == 200 and len(rows) == 2 and all(
+        b"received, not expected (superseded)" in r for r in rows) and
+        html.count(b"(superseded)") == 4,
+        "F2 keeps N1's and N2's receipts, superseded: %s" % rows)
+    post(ro, "entries/%d/withdrawal" % u2, wd, 404,
+         what="N2's receipt withdrawn twice")
+    post(rc, "entries/%d/withdrawal" % u2, wd, 403, why="role",
+         what="the receipt team on an entry that is no receipt now")
+    # a restart, verify, and export -> import rebuild the same
+    SRV.stop()
+    SRV.start()
+    ro = login("ro", "correct-horse-battery-1")
+    by = boxes_of(ro)
+    check(set(by) == {"N1", "PV", "N3"} and
+          by["N1"]["state"] != "EXPECTED",
+          "after a restart: N1 received, N2 absent: %s" % by)
+    rc = login("rc1", "rc1-password-long-1")
+    js, _ = post(rc, "receipts", {"box": "N2", "seals_intact": True,
+                                  "packets": ["bpa"], "unexpected": dict(
+                                      un, reason="brought back")})
+    st, js, _ = call("GET", "contests/north/boxes?box=N2", token=ro)
+    check(st == 200 and js[0]["unexpected"] == "brought back",
+          "N2 registered anew after the restart: %s" % js)
+    # F6 names the transfer's boxes rightly
+    post(ro, "receipts", {"box": "PV", "seals_intact": True, "packets": []})
+    c1, c2 = (login("clerk1", "clerk1-password-long"),
+              login("clerk2", "clerk2-password-long"))
+    sup = login("sup1", "sup1-password-long-1")
+    for b, n in (("N1", 60), ("PV", 40), ("N3", 25), ("N2", 5)):
+        if b in ("PV", "N2"):
+            post(sup, "boxes/open", {"box": b, "table": 1})
+        for tok in (c1, c2):
+            post(tok, "contests/north/bpa", {"box": b,
+                                             "issued_to_voters": n})
+            post(tok, "contests/north/counts", {"box": b, "attempt": 0,
+                                                "papers": n})
+        post(sup, "contests/north/decisions", {"box": b,
+                                               "outcome": "agreed"})
+    js, _ = post(ro, "contests/north/verification", {})
+    xf = js and [(x["from_box"], x["to_box"], x["papers"])
+                 for x in js["statement"]["transfers"]]
+    check(xf == [("N3", "N1", 2)], "F6's transfer N3 -> N1: %s" % xf)
+    check(SRV.stop() == 0, "receipts: serve ends with exit 0")
+    SRV = keep
+    r = subprocess.run([DESK, "verify", db], capture_output=True, text=True)
+    check(r.returncode == 0, "verify the book of receipts: %s" % r.stderr)
+    round_trip(db, "receipts corrected and withdrawn")
+    r = subprocess.run([DESK, "verify", db + ".fresh"], capture_output=True,
+                       text=True)
+    check(r.returncode == 0, "verify the imported book: %s" % r.stderr)
 
 
 def raw_get(path, tok):
@@ -2114,6 +2368,96 @@ def sv_version1(name):
     return db, (ro, mgr, sup, c1), n, s2
 
 
+def slip_entry(ro, slip):
+    """The current bundle.add entry of slip (GET entries, the RO)."""
+    st, ls, _ = call("GET", "entries?from=1&limit=1000", token=ro)
+    hit = [x["entry"] for x in ls if x["action"] == "bundle.add" and
+           x["data"].get("slip") == slip and x["superseded_by"] is None] \
+        if st == 200 else []
+    return hit[-1] if hit else 0
+
+
+def sv_stmt_versions():
+    """Section 3.5 for SV: stage 2's F12 (issued when stage 2 closes)
+    and F13 (issued at STAGE1_DONE) re-issued as version 2 when a figure
+    they show changes after their issue: a stage-2 bundle's papers
+    corrected by the supervisor (F12 stage 2's bundles); a stage-1
+    bundle's withdrawal in STAGE2 is refused (409, section 2.2) and F13
+    stays as issued. Version 2 shows its differences from version 1;
+    version 1 stays as issued,
+    with superseded_by 2; a restart gives the same bytes; the book
+    verifies and round-trips."""
+    global SRV
+    keep = SRV
+    db, (ro, mgr, sup, c1), n, _ = sv_first_count(
+        "svver.db", ((1, 450), (2, 300), (3, 150), (4, 100)), "v")
+    st, f13 = call("GET", C + "stage1", token=ro)[:2]
+    check(st == 200 and f13["version"] == 1 and f13["superseded_by"] is
+          None and f13["differences"] is None and
+          [x["votes"] for x in f13["first"]] == [450, 300, 150, 100],
+          "F13 version 1 at STAGE1_DONE: %s" % f13)
+    post(ro, C + "stage2", {"notice": "now"})
+    n, s2 = mayor_bundles(c1, "v", n, ((3, 1, 100), (3, 2, 50), (4, 1, 40),
+                                       (4, 2, 60)), 1, 2)
+    q = "reconciliation?round=1&stage=2"
+    post(sup, C + "sheets/close", {"round": 1, "area": "main", "table": 1,
+                                   "stage": 2})
+    post(mgr, "contests/mayor/rounds/1/close", {"stage": 2})
+    st, f12 = call("GET", C + q, token=ro)[:2]
+    votes = [x["votes"] for x in f12.get("candidates", [])] \
+        if st == 200 else []
+    check(st == 200 and f12["version"] == 1 and f12["differences"] is None
+          and f12["superseded_by"] is None,
+          "F12 stage 2 version 1 at the close: %s" % f12)
+    # 4's 40 papers to A: the part bundle held 14, not 15, and the
+    # paper left over is a doubtful one, raised and rejected
+    e15 = s2[(4, 1, 15)]
+    st, ln, _ = call("GET", "entries/%d" % e15, token=ro)
+    data = dict(ln["data"], papers=14, reason_text="counted again") \
+        if st == 200 else {}
+    js, _ = post(sup, "entries/%d/correction" % e15,
+                 {"reason_code": "typo", "reason_text": "14 papers",
+                  "data": data})
+    st, f12b = call("GET", C + q, token=ro)[:2]
+    st1, f12a = call("GET", C + q + "&version=1", token=ro)[:2]
+    was = f12["areas"][0]["bundles"] if f12 else 0
+    check(st == 200 and f12b["version"] == 2 and js and
+          f12b["entry"] == js["entry"] and f12b["superseded_by"] is None and
+          {"member": "areas", "of": "main", "figure": "bundles", "was": was,
+           "now": was - 1} in (f12b["differences"] or []),
+          "F12 stage 2 version 2 after a stage-2 bundle corrected: %s"
+          % f12b)
+    check(st1 == 200 and f12a["version"] == 1 and f12a["superseded_by"] == 2
+          and [x["votes"] for x in f12a["candidates"]] == votes,
+          "F12 stage 2 version 1 as issued, superseded_by 2: %s" % f12a)
+    st, js, _ = call("GET", C + "stage1", token=ro)
+    check(st == 200 and js["version"] == 1, "F13 unchanged by a stage-2"
+          " bundle: version %s" % js.get("version"))
+    # v-1, 25 of A's papers at stage 1: in STAGE2 the first count's
+    # figures stand (section 2.2), so F13 stays as issued
+    post(sup, "entries/%d/withdrawal" % slip_entry(ro, "v-1"),
+         {"reason_code": "duplicate", "reason_text": "entered twice"}, 409,
+         rule="§2.2", what="no stage-1 bundle withdrawn in STAGE2")
+    st, f13 = call("GET", C + "stage1", token=ro)[:2]
+    check(st == 200 and f13["version"] == 1 and
+          [x["votes"] for x in f13["first"]] == [450, 300, 150, 100],
+          "F13 stays version 1 in STAGE2: %s" % f13)
+    reads = [raw_get(C + x, ro) for x in (
+        "stage1?version=1", q + "&version=1", q + "&version=2")]
+    check(SRV.stop() == 0, "SV versions: serve ends with exit 0")
+    SRV.start()
+    ro = login("ro", "correct-horse-battery-1", DEVICE)
+    again = [raw_get(C + x, ro) for x in (
+        "stage1?version=1", q + "&version=1", q + "&version=2")]
+    check(again == reads and all(x[0] == 200 for x in again),
+          "SV versions: a restart gives the same bytes")
+    check(SRV.stop() == 0, "SV versions: serve ends with exit 0 again")
+    SRV = keep
+    r = subprocess.run([DESK, "verify", db], capture_output=True, text=True)
+    check(r.returncode == 0, "verify the SV versions' book: %s" % r.stderr)
+    round_trip(db, "F13 and stage 2's F12 re-issued")
+
+
 def sv_bundle_check():
     """Section 2.11 for SV: a bundle_check round after the second stage
     carries the entries of both stages (nothing is re-sorted); a
@@ -2177,7 +2521,7 @@ def sv_partial():
     a = js["areas"][0] if st == 200 else {}
     check(a.get("bundles") == 400 and a.get("difference") == -600,
           "SV partial: B's and D's stage 1 carried: %s" % a)
-    n, _ = mayor_bundles(c1, "k", n, ((1, 450), (3, 150)), 2)
+    n, s1 = mayor_bundles(c1, "k", n, ((1, 450), (3, 150)), 2)
     post(sup, C + "sheets/close", {"round": 2, "area": "main", "table": 1,
                                    "stage": 1})
     js, _ = post(mgr, "contests/mayor/rounds/2/close", {"stage": 1})
@@ -2191,8 +2535,8 @@ def sv_partial():
     b["round"] = 2
     post(c1, C + "bundles", b, 409, rule="I14",
          what="D's 60 for B carried: 25 + 16 more would pass D's 100")
-    n, _ = mayor_bundles(c1, "k", n, ((3, 1, 95), (3, 2, 55), (4, 1, 15)),
-                         2, 2)
+    n, s2 = mayor_bundles(c1, "k", n, ((3, 1, 95), (3, 2, 55), (4, 1, 15)),
+                          2, 2)
     post(sup, C + "sheets/close", {"round": 2, "area": "main", "table": 1,
                                    "stage": 2})
     js, _ = post(mgr, "contests/mayor/rounds/2/close", {"stage": 2})
@@ -2208,11 +2552,32 @@ def sv_partial():
     st, js, _ = call("GET", C + "provisional", token=ro)
     check(st == 200 and js["scope"] == "partial" and js["round"] == 2,
           "SV version 2: partial: %s" % json.dumps(js)[:200])
+    sv_ro_correction(ro, s1[(1, 25)], s2[(3, 2, 5)])
     SRV.stop()
     SRV = keep
     check(subprocess.run([DESK, "verify", db]).returncode == 0,
           "verify the SV book after its partial recount")
     round_trip(db, "an SV partial recount")
+
+
+def sv_ro_correction(ro, first, second):
+    """Section 3.5 for SV after stage 2: the RO's correction of a
+    stage-2 bundle (C's 5 for B were for A) makes version 3; one of a
+    first preference that would leave C's papers not all sorted is a
+    recount's (I14)."""
+    def data_of(n):
+        st, js, _ = call("GET", "entries/%d" % n, token=ro)
+        return {k: v for k, v in (js or {}).get("data", {}).items()
+                if v is not None}
+    fix = {"reason_code": "misread_slip", "reason_text": "for A"}
+    post(ro, "entries/%d/correction" % first, dict(fix, data=dict(
+         data_of(first), candidate=3)), 409, rule="I14",
+         what="a first preference moved to C, not sorted: a recount's")
+    js, _ = post(ro, "entries/%d/correction" % second, dict(fix, data=dict(
+                 data_of(second), dest=1)))
+    check(js and js.get("version") == 3 and [c["total"] for c in js[
+          "provisional"]["candidates"]] == [590, 410, None, None],
+          "SV version 3 by the RO's correction: %s" % json.dumps(js)[:200])
 
 
 def event_keys():
@@ -2326,7 +2691,9 @@ def main():
         sv_majority()
         sv_bundle_check()
         sv_partial()
+        sv_stmt_versions()
         unexpected_box()
+        receipt_supersede()
         event_keys()
     finally:
         if SRV.proc and SRV.proc.poll() is None:

@@ -11,7 +11,16 @@
 # transfer and a count taken after it: a receiving box's count includes
 # the papers moved in, a count taken before papers were moved out held
 # them; G5 all of it after a restart, through `verify` and through
-# export and import (the same bytes).
+# export and import (the same bytes). On a second contest south (areas
+# east, west): H1 a box's polls and its kind between station and postal
+# changed in SETUP, bad values refused (400, §8); H2 a poll added to an
+# opened box brings south to VERIFYING and takes its figures, a poll
+# with entries stays (I1); H3 a decided box's polls and kind fixed (I4,
+# I5); H4 north's boxes fixed once its F6 is issued (I5) and mixed (I6);
+# H6 south verified (F6 shows the changed kinds apart) and mixed with
+# its boxes as changed; H5 all of it again after a restart and import,
+# and through observe's readers' model; H7 a box does not join a polling
+# place whose boxes were verified as compensating errors (I4).
 # Usage: desk_config.py BUILD_DIR. Prints "N passed, N failed".
 import json
 import os
@@ -28,15 +37,28 @@ N = "contests/north/"
 PWS = {"ro": "correct-horse-battery-1", "sup1": "sup1-password-long-1",
        "clerk1": "clerk1-password-long", "clerk2": "clerk2-password-long",
        "clerk3": "clerk3-password-long"}
+OBS_PW = "observer-password-long"
 
 
 def plan():
-    """plan-block.json with a station N2 and its box N2 (north)."""
+    """plan-block.json with a station N2 and its box N2 (north), and a
+    contest south of two areas with one box S1 (east) at N2."""
     with open(os.path.join(ds.HERE, "plan-block.json")) as f:
         p = json.load(f)
     p["stations"].append({"code": "N2", "name": "Hall B", "place": "p1"})
     p["boxes"].append({"code": "N2", "kind": "station", "station": "N2",
                        "polls": [{"contest": "north"}]})
+    p["contests"].append({
+        "id": "south", "name": "South Ward", "kind": "fptp", "seats": 1,
+        "regime": "lepar2006", "areas": [{"id": "east", "name": "East"},
+                                         {"id": "west", "name": "West"}],
+        "candidates": [{"position": 1, "surname": "AB", "forenames": "A"},
+                       {"position": 2, "surname": "CD", "forenames": "C"}]})
+    p["boxes"].append({"code": "S1", "kind": "station", "station": "N2",
+                       "polls": [{"contest": "south", "area": "east"}]})
+    p["users"].append({"username": "obs", "full_name": "Olu Observer",
+                       "role": "observer", "password": OBS_PW,
+                       "must_change_password": False})
     path = os.path.join(ds.tmp, "plan-config.json")
     with open(path, "w") as f:
         json.dump(p, f)
@@ -49,9 +71,9 @@ LIVE = []
 class Desk:
     """A served book and its users' tokens."""
 
-    def __init__(self, db):
+    def __init__(self, db, observe=False):
         self.db = db
-        self.srv = ds.Server(db).start()
+        self.srv = ds.Server(db, observe=observe).start()
         LIVE.append(self)
         self.t = {u: ds.login(self.srv.port, u, pw)[1]["token"]
                   for u, pw in PWS.items()}
@@ -88,9 +110,18 @@ class Desk:
             withdraw(self, js["entry"], "probe withdrawn")
         return js.get("old", 0)
 
-    def box(self, code):
-        st, js, _ = self.call("ro", "GET", N + "boxes?box=" + code)
+    def box(self, code, c=N):
+        st, js, _ = self.call("ro", "GET", c + "boxes?box=" + code)
         return js[0] if st == 200 and js else {}
+
+    def state(self, c):
+        st, js, _ = self.call("ro", "GET", "contests/" + c)
+        return js.get("state") if st == 200 else None
+
+    def form(self, f, c, box=None):
+        st, raw, _ = self.call("ro", "GET", "forms/%s?contest=%s%s" % (
+            f, c, "&box=" + box if box else ""))
+        return raw.decode() if st == 200 and isinstance(raw, bytes) else ""
 
     def seats(self):
         st, js, _ = self.call("ro", "GET", "contests/north")
@@ -149,12 +180,19 @@ def g2_box_setup(d):
            what="G2: no station N9")
     d.post("ro", "config", cfg("box", "PV", "station", "N1"), 400,
            rule="§8", what="G2: a postal box has no station")
-    d.post("ro", "config", cfg("box", "N1", "kind", "postal"), 400,
-           rule="§8", what="G2: a station box stays one")
+    js = d.post("ro", "config", cfg("box", "N1", "kind", "postal"),
+                what="G2: a station box made postal")
+    check(js.get("old") == {"kind": "station", "station": "N2"} and
+          d.box("N1").get("station") is None, "G2: N1 postal, no station:"
+          " %s %s" % (js, d.box("N1")))
+    js = d.post("ro", "config", cfg("box", "N1", "kind", {
+        "kind": "station", "station": "N2"}), what="G2: N1 a station's again")
+    check(js.get("old") == "postal" and d.box("N1").get("station") == "N2",
+          "G2: N1 at N2 again: %s" % d.box("N1"))
     d.post("ro", "config", cfg("box", "PV", "kind", "station"), 400,
            rule="§8", what="G2: a postal box does not become a station's")
     d.post("ro", "config", cfg("box", "N1", "polls", []), 400,
-           what="G2: the polls are the plan's")
+           what="G2: a box carries a poll at least")
     d.post("ro", "config", cfg("box", "ZZ", "station", "N1"), 400,
            what="G2: no box ZZ")
     js = d.post("ro", "config", cfg("box", "PV", "kind", "postal_handed_in"),
@@ -248,12 +286,133 @@ def g2_box_decided(d):
            what="G2: an arrival still changes")
 
 
+S = "contests/south/"
+
+
+def polls(d, box, value, want=201, rule=None, what=None, **kw):
+    return d.post("ro", "config", cfg("box", box, "polls", value, **kw),
+                  want, rule, what)
+
+
+def h1_setup(d):
+    """H1: a box's polls and its kind between station and postal change
+    in SETUP; bad values are refused with 400 naming §8 where it is the
+    plan's rule (every contest has a box, a contest once in a box)."""
+    polls(d, "S1", [{"contest": "north"}], 400, "§8",
+          "H1: S1 is south's only box")
+    polls(d, "N2", "north, south", 400, what="H1: south has two areas")
+    polls(d, "N2", [{"contest": "north"}, {"contest": "north"}], 400, "§8",
+          "H1: a contest once")
+    polls(d, "N2", [{"contest": "zz"}], 400, what="H1: no contest zz")
+    polls(d, "N2", [{"contest": "south", "area": "zz"}], 400,
+          what="H1: no area zz")
+    polls(d, "N2", 5, 400, "§8", "H1: polls are an array")
+    js = polls(d, "N2", "north, south/west", what="H1: N2 carries south"
+               " (the form's text)")
+    check(js.get("old") == [{"contest": "north", "area": "main"}] and
+          d.box("N2", S).get("area") == "west",
+          "H1: N2 in south's west: %s %s" % (js, d.box("N2", S)))
+    withdraw(d, js.get("entry", 0), "H1: N2's polls withdrawn")
+    check(d.box("N2", S) == {} and d.box("N2").get("area") == "main",
+          "H1: N2 north's only again: %s" % d.box("N2", S))
+    js = d.post("ro", "config", cfg("box", "S1", "kind", "postal"),
+                what="H1: S1 postal")
+    check(js.get("old") == {"kind": "station", "station": "N2"} and
+          d.box("S1", S).get("kind") == "postal" and
+          d.box("S1", S).get("station") is None, "H1: S1 postal: %s %s" %
+          (js, d.box("S1", S)))
+    d.post("ro", "config", cfg("box", "S1", "kind", "station"), 400, "§8",
+           what="H1: a station box needs its station")
+    d.post("ro", "config", cfg("box", "S1", "kind", {
+        "kind": "station", "station": "N9"}), 400, what="H1: no station N9")
+    js = d.post("ro", "config", cfg("box", "S1", "kind", "station:N1"),
+                what="H1: S1 a station box at N1 (the form's text)")
+    check(js.get("old") == "postal" and d.box("S1", S).get("station") ==
+          "N1" and d.box("S1", S).get("kind") == "station",
+          "H1: S1 at N1: %s" % d.box("S1", S))
+
+
+def h2_opened(d):
+    """H2: in VERIFYING a poll added to an opened box brings its contest
+    (RECEIVING) to VERIFYING as box.open does, its figures are entered;
+    a poll with entries stays (I1); an undecided box turns postal."""
+    check(d.state("south") == "RECEIVING", "H2: south still RECEIVING")
+    polls(d, "N2", [{"contest": "north"}], 400, rule=None,
+          what="H2: a change after READY needs a reason")
+    js = polls(d, "N2", [{"contest": "north"}, {"contest": "south",
+                                                "area": "west"}],
+               what="H2: opened N2 carries south", reason_text="ballot")
+    check(js.get("states") == {"north": "VERIFYING", "south": "VERIFYING"}
+          and d.state("south") == "VERIFYING",
+          "H2: south VERIFYING: %s" % js.get("states"))
+    for w in ("clerk1", "clerk2"):
+        d.post(w, S + "bpa", {"box": "N2", "issued_to_voters": 20},
+               what="H2: N2's BPA for south")
+    check(d.box("N2", S).get("bpa") == 20 and d.box("N2").get("bpa") == 30,
+          "H2: N2's BPAs apart: %s %s" % (d.box("N2", S), d.box("N2")))
+    polls(d, "N2", [{"contest": "north"}], 409, "I1",
+          "H2: south's poll of N2 has entries", reason_text="x")
+    js = d.post("ro", "config", cfg("box", "S1", "kind", "postal",
+                                    reason_text="an opening session's"),
+                what="H2: S1 postal in VERIFYING")
+    check(js.get("old") == {"kind": "station", "station": "N1"},
+          "H2: S1 was at N1: %s" % js)
+
+
+def h3_decided(d):
+    """H3: a verified box's polls and kind are fixed (I4, I5)."""
+    polls(d, "N1", [{"contest": "south", "area": "east"}], 409, "I4",
+          "H3: north's decided poll of N1 stays", reason_text="x")
+    d.post("ro", "config", cfg("box", "N1", "kind", "postal",
+                               reason_text="x"), 409, rule="I5",
+           what="H3: N1's kind once verified")
+
+
+def h4_issued(d, tag, mixed):
+    """H4: once north's F6 is issued its boxes are fixed (I5), once its
+    area is mixed too (I6): no box joins or leaves it."""
+    polls(d, "S1", "south/east, north", 409, "I6" if mixed else "I5",
+          "%s: S1 does not join north" % tag, reason_text="x")
+
+
+def h5_again(d, tag):
+    """H5: the polls and kinds changed, as the book replayed shows them
+    (a restart, import); F1 and F4 of south show N2."""
+    n2, s1 = d.box("N2", S), d.box("S1", S)
+    st, f6, _ = d.call("ro", "GET", S + "verification")
+    check(n2.get("area") == "west" and n2.get("bpa") == 20 and
+          s1.get("kind") == "postal" and s1.get("station") is None and
+          s1.get("area") == "west" and d.state("south") == "VERIFIED" and
+          st == 200 and f6.get("station_total") == 20 and
+          f6.get("postal_total") == 10,
+          "%s: N2 in south's west with its BPA, S1 postal: %s %s %s" % (
+              tag, n2, s1, d.state("south")))
+    st, js, _ = ds.login(d.srv.oport, "obs", OBS_PW)
+    tok = js.get("token") if st == 200 else None
+    ob = {}
+    for b in ("N2", "S1"):
+        st, js, _ = ds.call(d.srv.oport, "GET", S + "boxes?box=" + b,
+                            token=tok)
+        ob[b] = js[0] if st == 200 and js else {}
+    check(ob["N2"].get("area") == "west" and ob["S1"].get("kind") ==
+          "postal" and ob["S1"].get("area") == "west",
+          "%s: the readers' model (observe) as the book: %s" % (tag, ob))
+    f1, f4 = d.form("F1", "south"), d.form("F4", "south", "N2")
+    check(">N2<" in f1 and "South Ward" in f4 and "North Ward" in f4,
+          "%s: F1 of south lists N2, F4 its two polls" % tag)
+    polls(d, "N2", [{"contest": "north"}], 409, "I6",
+          "%s: south's poll of N2 stays" % tag, reason_text="x")
+    h4_issued(d, tag, True)
+
+
 def g3_seats_count(d):
     """G3: the pattern check and tally bound use 2 seats; once round 1
     starts the seats are fixed (I7)."""
     d.post("ro", N + "verification", {})
+    h4_issued(d, "H4", False)
     d.post("sup1", N + "mixing", {"area": "main",
                                   "groups": [["N1", "N2", "PV"]]})
+    h4_issued(d, "H4", True)
     d.post("ro", "config", cfg("contest", "north", "seats", 2,
                                reason_text="same"),
            what="G3: seats (unchanged) still before counting")
@@ -262,6 +421,34 @@ def g3_seats_count(d):
                                reason_text="x"), 409, rule="I7",
            what="G3: seats fixed once counting")
     pattern_checks(d, "G3")
+
+
+def h6_south(d):
+    """H6: south verified and mixed with its boxes as changed: S1 moved
+    (undecided) to area west; F6 shows N2 (station) and S1 (postal)
+    apart; west mixes N2 with S1, a station box and a postal one (I6).
+    (East, left without a box, is never mixed: south stays VERIFIED.)"""
+    polls(d, "S1", "south/west", what="H6: S1 to west", reason_text="x")
+    d.post("ro", "receipts", {"box": "S1", "seals_intact": True,
+                              "packets": []})
+    d.post("sup1", "boxes/open", {"box": "S1", "table": 1})
+    for b, n in (("S1", 10), ("N2", 20)):
+        for w in ("clerk1", "clerk2"):
+            if b == "S1":
+                d.post(w, S + "bpa", {"box": b, "issued_to_voters": n},
+                       what="H6: S1's BPA")
+            d.post(w, S + "counts", {"box": b, "attempt": 0, "papers": n},
+                   what="H6: %s counted for south" % b)
+        d.post("sup1", S + "decisions", {"box": b, "outcome": "agreed"},
+               what="H6: %s decided for south" % b)
+    js = d.post("ro", S + "verification", {}, what="H6: south's F6")
+    st = js.get("statement", {})
+    check(st.get("station_total") == 20 and st.get("postal_total") == 10,
+          "H6: F6 N2 station, S1 postal: %s" % st)
+    d.post("sup1", S + "mixing", {"area": "west", "groups": [["N2", "S1"]]},
+           what="H6: west mixed, N2 with S1 (I6)")
+    polls(d, "N2", [{"contest": "north"}], 409, "I6",
+          "H6: N2 stays in west, mixed", reason_text="x")
 
 
 def pattern_checks(d, tag, slip="p1"):
@@ -281,7 +468,7 @@ def pattern_checks(d, tag, slip="p1"):
 
 def g5_again(db, tag):
     """G5: the book served again: what config changed is still so."""
-    d = Desk(db)
+    d = Desk(db, observe=True)
     check(d.venue() == "\u2014" and d.seats() == 2 and
           d.box("N1").get("station") == "N2" and
           d.box("PV").get("kind") == "postal" and
@@ -298,6 +485,7 @@ def g5_again(db, tag):
               d.box(b).get("verified") is not None
               for b in ("N1", "N2", "PV")),
           "%s: the boxes as verified" % tag)
+    h5_again(d, tag)
     return d
 
 
@@ -337,6 +525,39 @@ def g6_withdraw(path):
     check(run("verify", db).returncode == 0, "G6: verify the book")
 
 
+def h7_compensating(path):
+    """H7: N1 and N2 of place p1 verified together as compensating errors
+    (I4: every box of the place counted, sum counted = sum BPA): PV may
+    not join p1 as a station box for north, nor N1 leave it; S1 (south
+    only) may."""
+    db = os.path.join(ds.tmp, "comp.db")
+    r = run("init", db, "--plan", path)
+    check(r.returncode == 0, "H7: init: %s" % r.stderr.strip())
+    d = Desk(db)
+    d.post("ro", "plan/approve", {})
+    d.post("ro", "poll/close", {})
+    for b, n, c in (("N1", 60, 62), ("N2", 30, 28)):
+        d.post("ro", "receipts", {"box": b, "seals_intact": True,
+                                  "packets": []})
+        d.post("sup1", "boxes/open", {"box": b, "table": 1})
+        enter(d, b, "bpa", n)
+        enter(d, b, "count", c)
+    d.post("ro", N + "decisions", {"place": "p1", "outcome": "compensating",
+                                   "explanation": "papers swapped"},
+           what="H7: p1 compensating")
+    d.post("ro", "config", cfg("box", "PV", "kind", {
+        "kind": "station", "station": "N1"}, reason_text="x"), 409,
+        rule="I4", what="H7: PV does not join p1")
+    d.post("ro", "config", cfg("box", "PV", "kind", "postal_handed_in",
+                               reason_text="x"),
+           what="H7: PV's kind between the postal two")
+    d.post("ro", "config", cfg("box", "S1", "kind", "postal",
+                               reason_text="x"),
+           what="H7: S1 (south) leaves p1")
+    d.stop()
+    check(run("verify", db).returncode == 0, "H7: verify the book")
+
+
 def run(*args):
     return subprocess.run([ds.DESK] + list(args), capture_output=True,
                           text=True)
@@ -350,6 +571,7 @@ def main():
         d = Desk(db)
         g1_absent(d)
         g2_box_setup(d)
+        h1_setup(d)
         g3_seats_setup(d)
         d.post("ro", "plan/approve", {})
         f1 = d.f1()
@@ -368,8 +590,11 @@ def main():
         withdraw(d, js.get("entry", 0), "G1: withdrawn after READY")
         d.post("ro", "poll/close", {})
         g4_transfers(d)
+        h2_opened(d)
         g2_box_decided(d)
+        h3_decided(d)
         g3_seats_count(d)
+        h6_south(d)
         d.stop()
         d = g5_again(db, "G5 restart")
         pattern_checks(d, "G5 restart", "p2")
@@ -384,13 +609,14 @@ def main():
         check(r.returncode == 0, "G5: import: %s" % r.stderr.strip())
         check(run("export", fresh).stdout == open(j1).read(),
               "G5: the imported book exports the same bytes")
-        for u, pw in PWS.items():
+        for u, pw in list(PWS.items()) + [("obs", OBS_PW)]:
             r = run("user", fresh, "password", u, pw)
             check(r.returncode == 0, "G5: %s's password: %s" % (u, r.stderr))
         d = g5_again(fresh, "G5 import")
         pattern_checks(d, "G5 import", "p3")
         d.stop()
         g6_withdraw(plan())
+        h7_compensating(plan())
     finally:
         for d in list(LIVE):
             d.stop()

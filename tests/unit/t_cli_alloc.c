@@ -4,7 +4,8 @@
  * 17): a block of 4 MiB and more asked fresh is a mapping of its own,
  * aligned to 2 MiB; it keeps its bytes when grown or shrunk, is freed
  * whatever size the caller gives back, and past the table's 16 blocks
- * libc's blocks take over. Small blocks are libc's.
+ * libc's blocks take over; one freed block is reused by the next that
+ * fits it. Small blocks are libc's.
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -106,6 +107,35 @@ table_full(void)
 	(void)ra(b[0], 4 * MIB, 0);
 }
 
+/* A freed block is kept as the spare and given to the next block asked
+ * that fits it by at least half, with its pages; one that does not fit
+ * gets a mapping of its own. */
+static void
+spare(void)
+{
+	unsigned char *p = ra(NULL, 0, 8 * MIB), *q, *r;
+
+	CHECK(p != NULL && aligned2m(p), "8 MiB mapped");
+	if (p == NULL)
+		return;
+	pattern(p, 8 * MIB, 5, true);
+	(void)ra(p, 8 * MIB, 0);
+	q = ra(NULL, 0, 7 * MIB);
+	CHECK(q == p && pattern(q, 7 * MIB, 5, false),
+	    "7 MiB asked after 8 MiB freed: the same pages");
+	(void)ra(q, 7 * MIB, 0);
+	r = ra(NULL, 0, 20 * MIB);
+	CHECK(r != NULL && r != p && aligned2m(r),
+	    "20 MiB asked: mapped anew, not the 8 MiB spare");
+	if (r != NULL)
+		pattern(r, 20 * MIB, 6, true);
+	(void)ra(r, 20 * MIB, 0);
+	q = ra(NULL, 0, 4 * MIB);
+	CHECK(q != NULL && q != r && aligned2m(q),
+	    "4 MiB asked: not the 20 MiB spare, which it would waste");
+	(void)ra(q, 4 * MIB, 0);
+}
+
 static void
 with_ctx(void)
 {
@@ -121,6 +151,7 @@ main(void)
 {
 	grow_shrink();
 	table_full();
+	spare();
 	with_ctx();
 	return h_done();
 }
