@@ -340,7 +340,8 @@ xfer_shift(struct desk *d, int at, int dir)
 }
 
 /* An unopened unexpected box whose receipt was withdrawn (§3.5): out
- * of the book's boxes; *save gets it, for d_box_put. */
+ * of the book's boxes; *save gets it, for d_box_put. The moves below
+ * carry the zeroed box past the last that d_box_add keeps. */
 void
 d_box_drop(struct desk *d, int at, struct d_box *save)
 {
